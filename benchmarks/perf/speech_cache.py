@@ -1,0 +1,61 @@
+"""Print the speech engine's costs: Piper load, first render, cache hit, espeak-ng, pitch shift, encoding.
+
+Figures for the sandbox's latency budget (its emulated jobs must not be dominated by our own synthesis).
+Run: python benchmarks/perf/speech_cache.py [--repeat N]. Prints medians of N runs; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from functools import partial
+
+from harness.speech import AudioFormat, Engine, Rendition, SpeechEngine, encode
+from harness.speech._piper import PiperBackend
+
+SENTENCE = "The quick brown fox jumps over the lazy dog near the quiet river."
+
+
+def _median_s(action: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=5)
+    repeat = parser.parse_args().repeat
+
+    backend = PiperBackend()
+    start = time.perf_counter()
+    backend.load("joe")
+    print(f"piper load (once per process)      {time.perf_counter() - start:8.3f} s")
+
+    uncached = SpeechEngine(cache_size=0, piper=backend)
+    clip = uncached.render(SENTENCE)
+    print(f"sentence duration                  {clip.duration_s:8.3f} s")
+    rows: list[tuple[str, Callable[[], object]]] = [
+        ("piper render, uncached", lambda: uncached.render(SENTENCE)),
+        (
+            "piper render, pitch +3, 16 kHz",
+            lambda: uncached.render(SENTENCE, Rendition(pitch_shift=3, sample_rate=16000)),
+        ),
+        ("espeak-ng render, uncached", lambda: uncached.render(SENTENCE, Rendition(Engine.ESPEAK))),
+    ]
+    cached = SpeechEngine(piper=backend)
+    cached.render(SENTENCE)
+    rows.append(("render, cache hit", lambda: cached.render(SENTENCE)))
+    rows.extend((f"encode {fmt.value}", partial(encode, clip, fmt)) for fmt in AudioFormat)
+    for label, action in rows:
+        print(f"{label:<35}{_median_s(action, repeat) * 1000:9.3f} ms (median of {repeat})")
+    print(f"cache: {cached.cache_info()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""Every documented numeric, enum and length parameter, fuzzed: in-range values build valid requests;
+out-of-range values are refused by the harness itself, naming the parameter and its range, before
+any request is sent (the mock records zero calls)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import httpx
+import hypothesis.strategies as st
+import pytest
+import respx
+from hypothesis import HealthCheck, given, settings
+
+from harness.contracts.plans import PlanContext, success_payload
+from harness.contracts.targets import reference_upload
+from harness.core.errors import RequestValidationError
+from harness.core.params import ParamKind, ParamSpec, params_of
+from harness.core.registry import providers
+from harness.core.spec import Endpoint, Provider
+from harness.core.transport import build_request
+
+CONTEXT = PlanContext("https://voices.example.invalid/reference.wav", reference_upload())
+FUZZ = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _cases() -> list[tuple[Provider, Endpoint, ParamSpec]]:
+    cases = []
+    for provider in providers().values():
+        for endpoint in provider.endpoints:
+            if endpoint.request is None or endpoint.role.value == "callback":
+                continue
+            for spec in params_of(endpoint.request):
+                if spec.bounded or spec.kind is ParamKind.ENUM:
+                    cases.append((provider, endpoint, spec))
+    return cases
+
+
+CASES = _cases()
+IDS = [f"{p.name}/{e.key}/{s.name}" for p, e, s in CASES]
+
+
+def _finite(low: float | None, high: float | None) -> st.SearchStrategy[float]:
+    return st.floats(min_value=low, max_value=high, allow_nan=False, allow_infinity=False)
+
+
+def in_range(spec: ParamSpec, base: Any) -> st.SearchStrategy[Any]:
+    if spec.kind is ParamKind.ENUM:
+        return st.sampled_from(spec.choices)
+    if spec.kind is ParamKind.INTEGER:
+        low = spec.ge if spec.ge is not None else (spec.gt + 1 if spec.gt is not None else -(10**6))
+        high = spec.le if spec.le is not None else (spec.lt - 1 if spec.lt is not None else 10**6)
+        return st.integers(int(low), int(high))
+    if spec.kind is ParamKind.NUMBER:
+        low = spec.ge if spec.ge is not None else spec.gt
+        high = spec.le if spec.le is not None else spec.lt
+        values = _finite(low, high)
+        if spec.gt is not None or spec.lt is not None:
+            values = values.filter(lambda v: v != spec.gt and v != spec.lt)
+        return values
+    if spec.kind is ParamKind.STRING:
+        low_len = spec.min_length or 0
+        high_len = spec.max_length if spec.max_length is not None else low_len + 40
+        words = st.text(alphabet="abcdefghij klmnop.", min_size=max(low_len, 1), max_size=high_len).filter(str.strip)
+        if isinstance(base, str) and base:
+            # Keep the documented base's structure ("Speaker 0: ...") and vary its length within range.
+            return words.map(lambda extra: (base + " " + extra)[:high_len])
+        return words
+    if spec.kind is ParamKind.ARRAY and isinstance(base, list) and base:
+        low_len = max(spec.min_length or 0, len(base))
+        high_len = spec.max_length if spec.max_length is not None else low_len
+        return st.integers(low_len, max(low_len, high_len)).map(lambda n: [base[0]] * n if n else [])
+    return st.just(base)
+
+
+def out_of_range(spec: ParamSpec, base: Any) -> st.SearchStrategy[Any] | None:
+    if spec.kind is ParamKind.ENUM:
+        return st.text(min_size=1, max_size=12).filter(lambda s: s not in spec.choices)
+    if spec.kind in (ParamKind.INTEGER, ParamKind.NUMBER):
+        sides = []
+        ints = spec.kind is ParamKind.INTEGER
+        low = spec.ge if spec.ge is not None else spec.gt
+        high = spec.le if spec.le is not None else spec.lt
+        if low is not None:
+            below = st.integers(int(low) - 10**6, math.ceil(low) - 1) if ints else _finite(low - 10**6, low).filter(
+                lambda v: v < low or (spec.gt is not None and v == spec.gt)
+            )
+            sides.append(below)
+        if high is not None:
+            above = st.integers(math.floor(high) + 1, int(high) + 10**6) if ints else _finite(high, high + 10**6).filter(
+                lambda v: v > high or (spec.lt is not None and v == spec.lt)
+            )
+            sides.append(above)
+        return st.one_of(*sides) if sides else None
+    if spec.kind is ParamKind.STRING:
+        sides = []
+        if spec.max_length is not None:
+            sides.append(st.text(alphabet="abc ", min_size=spec.max_length + 1, max_size=spec.max_length + 30))
+        if spec.min_length:
+            sides.append(st.text(alphabet="abc", max_size=spec.min_length - 1))
+        return st.one_of(*sides) if sides else None
+    if spec.kind is ParamKind.ARRAY and isinstance(base, list) and base:
+        sides = []
+        if spec.max_length is not None:
+            sides.append(st.integers(spec.max_length + 1, spec.max_length + 3).map(lambda n: [base[0]] * n))
+        if spec.min_length:
+            sides.append(st.just(base[: spec.min_length - 1]))
+        return st.one_of(*sides) if sides else None
+    return None
+
+
+def _payload(endpoint: Endpoint, provider: Provider) -> dict[str, Any]:
+    return dict(success_payload(provider, endpoint)(CONTEXT) or {})
+
+
+@pytest.mark.parametrize(("provider", "endpoint", "spec"), CASES, ids=IDS)
+def test_in_range_values_build_valid_requests(provider: Provider, endpoint: Endpoint, spec: ParamSpec) -> None:
+    base = _payload(endpoint, provider)
+
+    @FUZZ
+    @given(value=in_range(spec, base.get(spec.name)))
+    def check(value: Any) -> None:
+        request = build_request(provider, endpoint, "https://api.example.invalid", {**base, spec.name: value},
+                                path_params={k: "x" for k in _path_keys(endpoint)})
+        assert request.method == endpoint.method
+
+    check()
+
+
+@pytest.mark.parametrize(("provider", "endpoint", "spec"), CASES, ids=IDS)
+def test_out_of_range_values_are_refused_before_sending(
+    provider: Provider, endpoint: Endpoint, spec: ParamSpec
+) -> None:
+    base = _payload(endpoint, provider)
+    strategy = out_of_range(spec, base.get(spec.name))
+    if strategy is None:
+        pytest.skip(f"{spec.name} has no out-of-range side ({spec.describe()})")
+
+    @FUZZ
+    @given(value=strategy)
+    def check(value: Any) -> None:
+        with respx.mock(assert_all_called=False) as router, httpx.Client() as client:
+            route = router.route().respond(200)
+            with pytest.raises(RequestValidationError) as refused:
+                client.send(build_request(provider, endpoint, "https://api.example.invalid",
+                                          {**base, spec.name: value},
+                                          path_params={k: "x" for k in _path_keys(endpoint)}))
+            assert route.call_count == 0
+        message = str(refused.value)
+        assert spec.name in message
+
+    check()
+
+
+def _path_keys(endpoint: Endpoint) -> list[str]:
+    from harness.core.transport import path_fields
+
+    return list(path_fields(endpoint.path))
+
+
+def test_there_is_something_to_fuzz() -> None:
+    assert len(CASES) >= 10

@@ -1,0 +1,28 @@
+"""Every documented endpoint and status of every provider, checked against the current target.
+
+Replay (default) serves recorded fixtures through respx; `--target sandbox` sends real HTTP to the
+local emulator; `--live` to the real providers. The plans come from the specs, so a new endpoint in a
+spec is a new test here without touching this file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from harness.contracts import Plan, Skip, plans_for
+from harness.core.registry import providers
+
+PLANS = [plan for provider in providers().values() for plan in plans_for(provider)]
+
+
+@pytest.mark.contract
+@pytest.mark.parametrize("plan", PLANS, ids=[plan.name for plan in PLANS])
+def test_contract(plan: Plan, contract_session: Any) -> None:
+    try:
+        outcome = contract_session.run(plan)
+    except Skip as reason:
+        pytest.skip(str(reason))
+    contract_session.drift_seen.extend(outcome.drift)
+    assert not outcome.violations, f"{plan.name}:\n  " + "\n  ".join(str(v) for v in outcome.violations)

@@ -1,0 +1,3 @@
+"""The harness version, stamped on every stored row."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,70 @@
+"""`tts-harness providers`: what the harness knows — endpoints (inferred ones marked), prices, models."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from harness.core.registry import providers
+from harness.core.spec import Endpoint, Provider
+
+
+def _price(endpoint: Endpoint) -> str:
+    if endpoint.price is None:
+        return "not documented" if endpoint.role.value == "submit" else ""
+    try:
+        cost = endpoint.price(endpoint.example or {})
+    except Exception:
+        return "per request parameters"
+    unit = "$" if cost.unit.value == "USD" else ""
+    suffix = "" if unit else f" {cost.unit.value}"
+    return f"{unit}{cost.amount.normalize():f}{suffix} (document's example)"
+
+
+def describe(provider: Provider) -> dict[str, Any]:
+    return {
+        "name": provider.name,
+        "title": provider.title,
+        "hosts": dict(provider.hosts),
+        "auth_header": provider.auth.header,
+        "key_env": provider.key_env,
+        "endpoints": [
+            {
+                "endpoint": ep.signature,
+                "key": ep.key,
+                "role": ep.role.value,
+                "host": ep.host,
+                "inferred": ep.inferred,
+                "statuses": list(ep.statuses),
+                "price": _price(ep),
+                "summary": ep.summary,
+            }
+            for ep in provider.endpoints
+        ],
+        "models": [{"name": o.name, "endpoint": o.endpoint, "clones": o.clones} for o in provider.offerings],
+        "documentation_drift": [{"topic": d.topic, "note": d.note} for d in provider.doc_drift],
+    }
+
+
+def providers_command(
+    as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """List providers, their endpoints as "METHOD /path/template", prices and models."""
+    described = [describe(p) for p in providers().values()]
+    if as_json:
+        typer.echo(json.dumps(described, indent=2))
+        return
+    console = Console()
+    for item in described:
+        table = Table(title=f"{item['name']} — {item['title']} (key: ${item['key_env']})", title_justify="left")
+        for column in ("endpoint", "role", "statuses", "price"):
+            table.add_column(column)
+        for ep in item["endpoints"]:
+            mark = " [italic](inferred)[/italic]" if ep["inferred"] else ""
+            table.add_row(ep["endpoint"] + mark, ep["role"], " ".join(map(str, ep["statuses"])), ep["price"])
+        console.print(table)
+        console.print("models: " + ", ".join(m["name"] for m in item["models"]), highlight=False)

@@ -1,0 +1,31 @@
+"""The contract engine: plans derived from the specs, run against replay, the sandbox or live, and
+recorded as fixtures. The pytest plugin and `contracts/` are thin faces over it."""
+
+from harness.contracts.execute import Outcome, check_audio, run_plan
+from harness.contracts.plans import Auth, Plan, PlanContext, plans_for
+from harness.contracts.scenario import MediaStore, Scenario, Source, load_scenarios
+from harness.contracts.session import ContractSession, MissingFixture, Skip
+from harness.contracts.targets import Mode, RecordMode, Target, live_target, replay_target, sandbox_target
+
+__all__ = [
+    "Auth",
+    "ContractSession",
+    "MediaStore",
+    "MissingFixture",
+    "Mode",
+    "Outcome",
+    "Plan",
+    "PlanContext",
+    "RecordMode",
+    "Scenario",
+    "Skip",
+    "Source",
+    "Target",
+    "check_audio",
+    "live_target",
+    "load_scenarios",
+    "plans_for",
+    "replay_target",
+    "run_plan",
+    "sandbox_target",
+]

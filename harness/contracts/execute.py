@@ -1,0 +1,172 @@
+"""Running one plan: send, validate every answer as it arrives, follow a job to its end, fetch media.
+
+The outcome holds every HTTP exchange (for recording) and every finding (for the test's assertion).
+Polling here is for conformance, not timing: it stops at a terminal state or a deadline.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from harness.contracts.plans import Auth, Plan, PlanContext
+from harness.contracts.targets import FAULT_HEADER, Mode, Target, reference_upload
+from harness.core.drift import resolve
+from harness.core.spec import Endpoint, Provider
+from harness.core.transport import build_request
+from harness.core.validate import check_response, media_type_of, sniff_audio
+from harness.core.verdict import Drift, Verdict, Violation
+
+POLL_DEADLINE_S = 60.0
+WRONG_KEY = "wrong-key-for-contract-test"
+
+
+@dataclass(slots=True)
+class Outcome:
+    plan: Plan
+    exchanges: list[tuple[str, httpx.Request, httpx.Response]] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
+    drift: list[Drift] = field(default_factory=list)
+
+    def add(self, verdict: Verdict, where: str) -> None:
+        self.violations.extend(
+            Violation(f"{where}{v.pointer}", v.expected, v.got, v.rule) for v in verdict.violations
+        )
+        self.drift.extend(Drift(f"{where}{d.pointer}", d.note, d.kind) for d in verdict.drift)
+
+
+def _key(plan: Plan, target: Target) -> str | None:
+    if plan.auth is Auth.MISSING:
+        return None
+    if plan.auth is Auth.INVALID:
+        return WRONG_KEY
+    if plan.auth is Auth.BROKE:
+        return target.broke_keys.get(plan.provider)
+    return target.key_for(plan.provider)
+
+
+def _send(client: httpx.Client, outcome: Outcome, endpoint_key: str, request: httpx.Request) -> httpx.Response:
+    response = client.send(request)
+    response.read()
+    outcome.exchanges.append((endpoint_key, request, response))
+    return response
+
+
+def _check(provider: Provider, endpoint: Endpoint, response: httpx.Response, outcome: Outcome, where: str) -> None:
+    verdict = check_response(provider, endpoint, response.status_code, response.headers, response.content)
+    outcome.add(verdict, where)
+
+
+def run_plan(provider: Provider, plan: Plan, target: Target, client: httpx.Client) -> Outcome:
+    outcome = Outcome(plan)
+    endpoint = provider.endpoint(plan.endpoint)
+    context = PlanContext(target.reference_url, reference_upload())
+    headers = {FAULT_HEADER: plan.fault} if plan.fault else {}
+    request = build_request(
+        provider,
+        endpoint,
+        target.base_url(provider.name, endpoint.host),
+        plan.payload(context),
+        key=_key(plan, target),
+        path_params=plan.path_params,
+        query=plan.query,
+        headers=headers,
+        validate=not plan.raw,
+    )
+    response = _send(client, outcome, endpoint.key, request)
+    if response.status_code != plan.expect_status:
+        outcome.violations.append(
+            Violation("", f"status {plan.expect_status} ({plan.label})", str(response.status_code), "status")
+        )
+    _check(provider, endpoint, response, outcome, f"{endpoint.key}")
+    if plan.follow_job and response.status_code == endpoint.success_status and outcome.violations == []:
+        _follow(provider, endpoint, response.json(), target, client, outcome)
+    return outcome
+
+
+def _follow(
+    provider: Provider, submit: Endpoint, accepted: Any, target: Target, client: httpx.Client, outcome: Outcome
+) -> None:
+    binding = submit.job
+    lifecycle = submit.lifecycle
+    assert binding is not None and lifecycle is not None
+    status_endpoint = provider.endpoint(binding.status_endpoint)
+    found, job_id = resolve(accepted, binding.id_pointer)
+    if not found:
+        outcome.violations.append(Violation(binding.id_pointer, "the job id", "missing", "schema"))
+        return
+    in_path = "{" + binding.status_param + "}" in status_endpoint.path
+    bodies: list[Any] = []
+    deadline = time.monotonic() + POLL_DEADLINE_S
+    pause = 0.005
+    while True:
+        request = build_request(
+            provider,
+            status_endpoint,
+            target.base_url(provider.name, status_endpoint.host),
+            key=target.key_for(provider.name),
+            path_params={binding.status_param: str(job_id)} if in_path else {},
+            query={} if in_path else {binding.status_param: str(job_id)},
+        )
+        response = _send(client, outcome, status_endpoint.key, request)
+        _check(provider, status_endpoint, response, outcome, f"{status_endpoint.key}[{len(bodies)}]")
+        if response.status_code != 200:
+            return
+        body = response.json()
+        bodies.append(body)
+        if body.get(lifecycle.status_field) in lifecycle.terminal or time.monotonic() > deadline:
+            break
+        if target.mode is not Mode.REPLAY:
+            time.sleep(pause)  # conformance polling, not timing: a short backoff bounded by the deadline
+            pause = min(pause * 2, 0.5)
+    for violation in lifecycle.check_sequence(bodies):
+        outcome.violations.append(
+            Violation(f"{status_endpoint.key}{violation.pointer}", violation.expected, violation.got, "lifecycle")
+        )
+    final = bodies[-1]
+    if final.get(lifecycle.status_field) not in lifecycle.terminal:
+        outcome.violations.append(
+            Violation(status_endpoint.key, "a terminal state", repr(final.get(lifecycle.status_field)), "lifecycle")
+        )
+    elif final.get(lifecycle.status_field) in lifecycle.success:
+        _fetch_media(binding.media_pointer, binding.media_type_pointer, final, client, outcome)
+
+
+def _fetch_media(
+    media_pointer: str, type_pointer: str | None, body: Any, client: httpx.Client, outcome: Outcome
+) -> None:
+    found, url = resolve(body, media_pointer)
+    if not found or not isinstance(url, str):
+        outcome.violations.append(Violation(media_pointer, "a media URL", repr(url), "schema"))
+        return
+    response = _send(client, outcome, "media", httpx.Request("GET", url))
+    if response.status_code != 200:
+        outcome.violations.append(Violation("media", "200 for the media URL", str(response.status_code), "status"))
+        return
+    declared = resolve(body, type_pointer)[1] if type_pointer else None
+    outcome.violations.extend(check_audio(response.content, declared or response.headers.get("content-type")))
+
+
+def check_audio(data: bytes, declared: str | None) -> list[Violation]:
+    """The bytes decode as audio, of the declared type when one is declared."""
+    sniffed = sniff_audio(data)
+    if sniffed is None:
+        return [Violation("media", "decodable audio", f"{len(data)} bytes of no known audio format", "protocol")]
+    declared_type = media_type_of(declared)
+    if declared_type.startswith("audio/") and declared_type not in (sniffed, "audio/x-wav", "audio/mp3"):
+        return [Violation("media", f"{declared_type} audio (declared)", sniffed, "content-type")]
+    try:
+        import soundfile
+    except ImportError:  # the core install has no audio stack: the magic bytes are all we can check
+        return []
+    try:
+        info = soundfile.info(io.BytesIO(data))
+    except Exception as error:
+        return [Violation("media", "decodable audio", f"{sniffed} that does not decode ({error})", "protocol")]
+    if info.frames <= 0:
+        return [Violation("media", "audio with at least one frame", "0 frames", "protocol")]
+    return []

@@ -1,0 +1,183 @@
+"""Turning an outcome into a fixture (redacted, base URLs templated) and a fixture back into respx
+routes for replay."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import respx
+
+from harness._version import __version__
+from harness.contracts.execute import Outcome
+from harness.contracts.scenario import (
+    Exchange,
+    MediaStore,
+    RecordedRequest,
+    RecordedResponse,
+    Scenario,
+    Source,
+    dump_scenario,
+    parse_scenario,
+)
+from harness.contracts.targets import Mode, Target
+from harness.core.redact import FILTERED, SENSITIVE_HEADERS, redact_text
+from harness.core.validate import media_type_of, sniff_audio
+
+# Headers that change on every call and say nothing about the contract.
+VOLATILE_HEADERS = frozenset({"date", "server", "content-length", "transfer-encoding", "connection", "keep-alive"})
+
+
+def _templater(target: Target) -> list[tuple[str, str]]:
+    pairs = [(url.rstrip("/"), "{" + f"{provider}/{host}" + "}") for (provider, host), url in target.base_urls.items()]
+    return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
+
+
+def _template(text: str, pairs: list[tuple[str, str]]) -> str:
+    for url, placeholder in pairs:
+        text = text.replace(url, placeholder)
+    return text
+
+
+def _detemplate(text: str, target: Target) -> str:
+    def swap(match: re.Match[str]) -> str:
+        provider, host = match.group(1), match.group(2)
+        return target.base_urls.get((provider, host), match.group(0))
+
+    return re.sub(r"\{([a-z0-9_-]+)/([a-z0-9_-]+)\}", swap, text)
+
+
+def _headers(headers: Iterable[tuple[str, str]]) -> dict[str, str]:
+    kept: dict[str, str] = {}
+    for name, value in headers:
+        lower = name.lower()
+        if lower in VOLATILE_HEADERS:
+            continue
+        kept[lower] = FILTERED if lower in SENSITIVE_HEADERS else value
+    return kept
+
+
+def _request_body(request: httpx.Request) -> dict[str, Any]:
+    content_type = media_type_of(request.headers.get("content-type"))
+    if not request.content:
+        return {}
+    if content_type == "application/json":
+        return {"json": json.loads(request.content)}
+    if content_type == "multipart/form-data":
+        # The parts are our own encoding of the payload; keep the field names and text values, not the bytes.
+        text = request.content.decode("latin-1")
+        names = re.findall(r'name="([^"]+)"(?:; filename="([^"]*)")?', text)
+        return {"multipart": [{"name": n, **({"filename": f} if f else {})} for n, f in names]}
+    return {"text": request.content.decode("utf-8", "replace")}
+
+
+def _response_body(response: httpx.Response, media: MediaStore) -> dict[str, Any]:
+    content_type = media_type_of(response.headers.get("content-type"))
+    data = response.content
+    if not data:
+        return {}
+    if sniff_audio(data) is not None or content_type.startswith("audio/"):
+        return {"media": media.put(data, content_type or sniff_audio(data) or "application/octet-stream")}
+    if "json" in content_type:
+        try:
+            return {"json": json.loads(data)}
+        except ValueError:
+            pass
+    return {"text": data.decode("utf-8", "replace")}
+
+
+def to_scenario(outcome: Outcome, target: Target, media: MediaStore, endpoint_signature: str) -> Scenario:
+    pairs = _templater(target)
+    exchanges = tuple(
+        Exchange(
+            endpoint=key,
+            request=RecordedRequest(
+                request.method,
+                _template(str(request.url), pairs),
+                _headers(request.headers.multi_items()),
+                _request_body(request),
+            ),
+            response=RecordedResponse(
+                response.status_code,
+                _headers(response.headers.multi_items()),
+                _response_body(response, media),
+            ),
+        )
+        for key, request, response in outcome.exchanges
+    )
+    source = Source.LIVE if target.mode is Mode.LIVE else Source.SANDBOX
+    return Scenario(
+        name=outcome.plan.name,
+        provider=outcome.plan.provider,
+        endpoint=endpoint_signature,
+        source=source,
+        exchanges=exchanges,
+        made=f"recorded by `pytest contracts/` against the {source.value} target",
+        recorded_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        harness_version=__version__,
+    )
+
+
+def write_scenario(root: Path, scenario: Scenario, target: Target, secrets: Iterable[str]) -> Path:
+    """Write the fixture with every known secret filtered, and templated base URLs."""
+    text = redact_text(_template(dump_scenario(scenario), _templater(target)), secrets)
+    path = root / "scenarios" / scenario.path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _replay_response(recorded: RecordedResponse, media: MediaStore, target: Target) -> httpx.Response:
+    headers = dict(recorded.headers)
+    body = recorded.body
+    if "json" in body:
+        content = _detemplate(json.dumps(body["json"]), target).encode()
+    elif "media" in body:
+        content = media.get(body["media"])
+    elif "text" in body:
+        content = _detemplate(body["text"], target).encode()
+    else:
+        content = b""
+    return httpx.Response(recorded.status, headers=headers, content=content)
+
+
+def mount(router: respx.MockRouter, scenario: Scenario, media: MediaStore, target: Target) -> None:
+    """Routes answering the scenario's recorded responses, in recorded order per URL (the last one
+    repeats, so a poller that asks once more than recorded sees the terminal state again)."""
+    by_route: dict[tuple[str, str], list[httpx.Response]] = defaultdict(list)
+    for exchange in scenario.exchanges:
+        url = _detemplate(exchange.request.url, target)
+        by_route[(exchange.request.method, url)].append(_replay_response(exchange.response, media, target))
+    for (method, url), responses in by_route.items():
+        router.route(method=method, url=url).mock(side_effect=_in_order(responses))
+
+
+def _in_order(responses: list[httpx.Response]) -> Any:
+    remaining = list(responses)
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        recorded = remaining.pop(0) if len(remaining) > 1 else remaining[0]
+        return httpx.Response(recorded.status_code, headers=recorded.headers, content=recorded.content)
+
+    return answer
+
+
+def read_scenario(path: Path) -> Scenario:
+    return parse_scenario(path.read_text(encoding="utf-8"))
+
+
+def recorded_secrets_free(paths: Iterable[Path], secrets: Mapping[str, str]) -> list[str]:
+    """The files (and which secret) where a secret survived; empty when redaction held."""
+    leaks = []
+    for path in paths:
+        data = path.read_bytes()
+        for name, value in secrets.items():
+            if value.encode() in data:
+                leaks.append(f"{path}: {name}")
+    return leaks

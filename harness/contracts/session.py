@@ -1,0 +1,98 @@
+"""One contract run: which target, which record mode, where fixtures live; runs plans and records.
+
+Replay mounts a plan's fixture on respx (no request can leave the process: respx fails any call it
+has no route for). Sandbox and live send real HTTP; `record_mode` decides what is written back.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import respx
+
+from harness.contracts.execute import Outcome, run_plan
+from harness.contracts.plans import Plan, plans_for
+from harness.contracts.recording import mount, to_scenario, write_scenario
+from harness.contracts.scenario import MediaStore, load_scenario
+from harness.contracts.targets import Mode, RecordMode, Target
+from harness.core.redact import known_secrets
+from harness.core.spec import Provider
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+class Skip(Exception):
+    """This plan cannot run on this target; the message says why."""
+
+
+class MissingFixture(Exception):
+    """Replay found no recording for a plan."""
+
+
+@dataclass
+class ContractSession:
+    providers: Mapping[str, Provider]
+    target: Target
+    record_mode: RecordMode = RecordMode.NONE
+    fixtures: Path = FIXTURES
+    recorded: list[Path] = field(default_factory=list)
+    _rewritten: set[str] = field(default_factory=set)
+
+    @property
+    def media(self) -> MediaStore:
+        return MediaStore(self.fixtures / "media")
+
+    def plans(self) -> list[Plan]:
+        return [plan for provider in self.providers.values() for plan in plans_for(provider)]
+
+    def secrets(self) -> tuple[str, ...]:
+        return known_secrets(p.key_env for p in self.providers.values()) + tuple(self.target.keys.values())
+
+    def _records(self, plan: Plan) -> bool:
+        if self.target.mode is Mode.REPLAY:
+            return False
+        if self.record_mode in (RecordMode.ALL, RecordMode.REWRITE):
+            return True
+        if self.record_mode in (RecordMode.ONCE, RecordMode.NEW_EPISODES):
+            return load_scenario(self.fixtures, plan.name) is None
+        return False
+
+    def run(self, plan: Plan) -> Outcome:
+        provider = self.providers[plan.provider]
+        if self.target.mode is Mode.LIVE:
+            if plan.live_skip:
+                raise Skip(plan.live_skip)
+            if self.target.key_for(plan.provider) is None:
+                raise Skip(f"{provider.key_env} is not set: live {provider.name} checks need a key")
+        if plan.fault and not self.target.allows_faults:
+            raise Skip(f"this target cannot inject the fault {plan.fault}")
+        if self.target.mode is Mode.REPLAY:
+            return self._replay(provider, plan)
+        with httpx.Client(timeout=30.0) as client:
+            outcome = run_plan(provider, plan, self.target, client)
+        if self._records(plan):
+            self._record(provider, outcome)
+        return outcome
+
+    def _replay(self, provider: Provider, plan: Plan) -> Outcome:
+        scenario = load_scenario(self.fixtures, plan.name)
+        if scenario is None:
+            raise MissingFixture(
+                f"no fixture for {plan.name}; record it with "
+                "`pytest contracts/ --target sandbox --record-mode=once`"
+            )
+        with respx.mock(assert_all_called=False) as router, httpx.Client() as client:
+            mount(router, scenario, self.media, self.target)
+            return run_plan(provider, plan, self.target, client)
+
+    def _record(self, provider: Provider, outcome: Outcome) -> None:
+        if self.record_mode is RecordMode.REWRITE and provider.name not in self._rewritten:
+            shutil.rmtree(self.fixtures / "scenarios" / provider.name, ignore_errors=True)
+            self._rewritten.add(provider.name)
+        signature = provider.endpoint(outcome.plan.endpoint).signature
+        scenario = to_scenario(outcome, self.target, self.media, signature)
+        self.recorded.append(write_scenario(self.fixtures, scenario, self.target, self.secrets()))

@@ -1,0 +1,282 @@
+"""The vocabulary a provider module uses to declare its API: the single source of truth.
+
+A provider module builds one `Provider` out of these frozen value types: its hosts, auth header, every
+documented `Endpoint` (request model, responses per status, content types, headers, price), the job
+`Lifecycle`, and the contradictions its documents contain (`DocDrift`). The contract suite, the
+sandbox, the benchmark runner and the CLI all read these declarations; none of them restates a
+provider's rules, and nothing here names a provider.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from harness.core.lifecycle import Lifecycle
+
+
+class BodyKind(StrEnum):
+    """How a request carries its parameters."""
+
+    JSON = "json"
+    MULTIPART = "multipart"
+    QUERY = "query"
+    NONE = "none"
+
+
+class Role(StrEnum):
+    """What an endpoint is for, so engines can drive it without knowing the provider."""
+
+    SUBMIT = "submit"  # creates an asynchronous job; the answer carries a job id
+    STATUS = "status"  # reports a job's state; polled
+    AUDIO = "audio"  # answers with audio bytes directly
+    STREAM = "stream"  # answers with a stream of audio events
+    CALLBACK = "callback"  # a request the provider sends to the user (webhook)
+    OTHER = "other"  # informational or management endpoints
+
+
+class CostUnit(StrEnum):
+    USD = "USD"
+    CHARACTERS = "characters"  # TTS.ai bills in characters of a prepaid allowance
+
+
+@dataclass(frozen=True, slots=True)
+class Cost:
+    amount: Decimal
+    unit: CostUnit = CostUnit.USD
+
+    def __add__(self, other: Cost) -> Cost:
+        if other.unit is not self.unit:
+            raise ValueError(f"cannot add {other.unit} to {self.unit}")
+        return Cost(self.amount + other.amount, self.unit)
+
+
+PriceFunction = Callable[[Mapping[str, Any]], Cost]
+"""The documented price of one request, as a function of its parameters."""
+
+
+@dataclass(frozen=True, slots=True)
+class Auth:
+    """How a key travels: `Ocp-Apim-Subscription-Key: KEY` or `Authorization: Bearer KEY`."""
+
+    header: str
+    scheme: str = ""
+
+    def header_value(self, key: str) -> str:
+        return f"{self.scheme} {key}" if self.scheme else key
+
+
+@dataclass(frozen=True, slots=True)
+class JsonBody:
+    """A JSON body validated by a pydantic model."""
+
+    model: type[BaseModel]
+    content_types: tuple[str, ...] = ("application/json",)
+
+
+@dataclass(frozen=True, slots=True)
+class AudioBody:
+    """Raw audio bytes."""
+
+    content_types: tuple[str, ...] = ("audio/mpeg", "audio/wav", "audio/flac", "audio/ogg")
+
+
+@dataclass(frozen=True, slots=True)
+class EventStreamBody:
+    """Server-Sent Events; each event's JSON `data` validated by `event_model` when given."""
+
+    event_model: type[BaseModel] | None = None
+    content_types: tuple[str, ...] = ("text/event-stream",)
+
+
+Body = JsonBody | AudioBody | EventStreamBody
+
+
+@dataclass(frozen=True, slots=True)
+class Response:
+    """One documented answer of an endpoint: a status and the bodies the documents allow for it.
+
+    Several `bodies` mean the documents contradict each other (TTS.ai's TTS is described as audio
+    bytes in one place and a queued job in another): every alternative is accepted, and an answer
+    that matches any alternative but the first is reported as drift with `drift_note`.
+    """
+
+    status: int
+    bodies: tuple[Body, ...]
+    description: str = ""
+    headers: tuple[str, ...] = ()  # response headers the documents promise for this status
+    inferred: bool = False  # the document implies this status rather than listing it
+    drift_note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Header:
+    """A documented request header beyond auth (e.g. `X-Webhook-URL`)."""
+
+    name: str
+    description: str = ""
+    choices: tuple[str, ...] = ()
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DocDrift:
+    """A place where the provider's documents contradict themselves."""
+
+    topic: str
+    note: str
+    docs: tuple[str, ...] = ()
+
+
+class Upload(BaseModel):
+    """A file part of a multipart request (`voice_ref=@sample.wav`)."""
+
+    model_config = ConfigDict(frozen=True)
+    is_upload: ClassVar[bool] = True
+
+    filename: str
+    content: bytes
+    content_type: str = "application/octet-stream"
+
+
+@dataclass(frozen=True, slots=True)
+class JobBinding:
+    """Where a generic poller finds a job's pieces in this provider's payloads (JSON pointers).
+
+    With it, the runner and the contract suite drive any asynchronous API without provider code:
+    submit, read the id, poll the status endpoint with it, read the media URL when done.
+    """
+
+    id_pointer: str  # in the submit answer: "/request_id"
+    status_endpoint: str  # key of the STATUS endpoint
+    status_param: str  # path or query parameter of the status endpoint that takes the id
+    media_pointer: str  # in a success status body: "/output/media_url/0"
+    media_type_pointer: str | None = None  # declared media type in the status body
+    error_pointer: str | None = None
+    polling_url_pointer: str | None = None  # an absolute status URL in the submit answer
+    created_pointer: str | None = None  # server timestamps in the status body
+    started_pointer: str | None = None
+    completed_pointer: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SynthesisInput:
+    """What the benchmark asks of every provider, before it becomes a provider's request."""
+
+    text: str
+    language: str = "en"
+    reference_url: str | None = None  # a reference voice by URL (XTTS speaker, Chatterbox audio_url)
+    reference_audio: Upload | None = None  # a reference voice as an upload (PixelAPI voice_ref)
+    audio_format: str = "wav"
+
+
+@dataclass(frozen=True, slots=True)
+class Offering:
+    """One benchmarkable model (or mode) of a provider, and how a text becomes its request."""
+
+    name: str  # "xtts-v2", "voice-design", "kokoro"
+    endpoint: str  # key of the endpoint that serves it
+    build: Callable[[SynthesisInput], dict[str, Any]]
+    clones: bool = False  # needs a reference voice
+    languages: tuple[str, ...] = ("en",)
+    max_chars: int | None = None
+    multi_speaker: bool = False  # takes "Speaker N:" scripts
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """One documented operation of a provider."""
+
+    key: str  # stable, unique within the provider: "xtts-v2.generate"
+    method: str
+    path: str  # the document's path template: "/v2/requests/status/{request_id}"
+    summary: str
+    responses: tuple[Response, ...]
+    host: str = "default"  # a key of Provider.hosts
+    role: Role = Role.OTHER
+    request: type[BaseModel] | None = None
+    body_kind: BodyKind = BodyKind.NONE
+    auth_required: bool = True
+    request_headers: tuple[Header, ...] = ()
+    price: PriceFunction | None = None
+    model_id: str | None = None  # the provider's model this endpoint runs, when it names one
+    lifecycle: Lifecycle | None = None  # for SUBMIT/STATUS endpoints: the job lifecycle
+    inferred: bool = False  # path inferred from the document's naming; not written in it
+    example: Mapping[str, Any] | None = None  # the documents' example request, a valid base to mutate
+    doc: str = ""  # the document file this comes from
+    timestamp_fields: tuple[str, ...] = ()  # JSON pointers of server timestamps in the answer
+    variants: tuple[ValueVariant, ...] = ()
+    job: JobBinding | None = None  # for SUBMIT endpoints of asynchronous APIs
+
+    @property
+    def signature(self) -> str:
+        """`METHOD /path/template`, how users and the CLI name an endpoint."""
+        return f"{self.method} {self.path}"
+
+    def response_for(self, status: int) -> Response | None:
+        return next((r for r in self.responses if r.status == status), None)
+
+    @property
+    def statuses(self) -> tuple[int, ...]:
+        return tuple(r.status for r in self.responses)
+
+    @property
+    def success_status(self) -> int:
+        return min(s for s in self.statuses if s < 400)
+
+
+@dataclass(frozen=True, slots=True)
+class ValueVariant:
+    """A field whose documents give more than one value form: the first is primary, the rest drift.
+
+    Example: Pixazo's `output.media_type` is `audio/wav` in one example and
+    `application/octet-stream` in another.
+    """
+
+    pointer: str
+    primary: tuple[str, ...]
+    alternates: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    """Everything the harness knows about one provider, from its documents."""
+
+    name: str  # the CLI's PROVIDER: "pixazo"
+    title: str
+    hosts: Mapping[str, str]  # host key -> live base URL
+    auth: Auth
+    key_env: str  # environment variable that holds the live key
+    endpoints: tuple[Endpoint, ...]
+    error_model: type[BaseModel]  # the provider's error body
+    docs: tuple[str, ...] = ()
+    doc_drift: tuple[DocDrift, ...] = ()
+    rate_limit_headers: tuple[str, ...] = ()  # sent on every response, per the documents
+    usd_per_unit: Mapping[CostUnit, Decimal] = field(default_factory=dict)
+    offerings: tuple[Offering, ...] = ()
+    emulation: str | None = None  # "module:ATTR" of the sandbox emulation, imported only by the sandbox
+
+    def endpoint(self, signature_or_key: str) -> Endpoint:
+        """Find an endpoint by `METHOD /path` or by key; `KeyError` lists what exists."""
+        for ep in self.endpoints:
+            if signature_or_key in (ep.signature, ep.key):
+                return ep
+        known = ", ".join(ep.signature for ep in self.endpoints)
+        raise KeyError(f"{self.name} has no endpoint {signature_or_key!r}; it has: {known}")
+
+    def offering(self, name: str) -> Offering:
+        for offering in self.offerings:
+            if offering.name == name:
+                return offering
+        known = ", ".join(o.name for o in self.offerings)
+        raise KeyError(f"{self.name} has no model {name!r}; it has: {known}")
+
+    def by_role(self, role: Role) -> tuple[Endpoint, ...]:
+        return tuple(ep for ep in self.endpoints if ep.role is role)

@@ -1,0 +1,125 @@
+"""Turning a declared endpoint and a payload into an HTTP request, and an answer into a classified
+outcome. Pure functions over httpx types, shared by the contract suite, the sandbox's tests and the
+benchmark runner (sync or async clients alike).
+
+The request is validated against the endpoint's documented ranges first: a bad parameter raises
+`RequestValidationError` and no request object is ever built, so nothing can be sent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from string import Formatter
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+from pydantic import BaseModel
+
+from harness.core.errors import ProtocolError, ProviderError, error_for_status
+from harness.core.redact import redact_text
+from harness.core.spec import BodyKind, Endpoint, Provider, Upload
+from harness.core.validate import check_request
+
+
+def path_fields(template: str) -> tuple[str, ...]:
+    return tuple(name for _, name, _, _ in Formatter().parse(template) if name)
+
+
+def render_path(endpoint: Endpoint, path_params: Mapping[str, str]) -> str:
+    missing = [name for name in path_fields(endpoint.path) if name not in path_params]
+    if missing:
+        raise ValueError(f"{endpoint.signature} needs path parameter(s) {', '.join(missing)}")
+    return endpoint.path.format(**{k: quote(str(v), safe="") for k, v in path_params.items()})
+
+
+def _form_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value)
+    return str(value)
+
+
+def wire_payload(model: BaseModel) -> dict[str, Any]:
+    """What goes on the wire: the fields the caller set, by their documented names."""
+    return model.model_dump(by_alias=True, exclude_unset=True)
+
+
+def build_request(
+    provider: Provider,
+    endpoint: Endpoint,
+    base_url: str,
+    payload: Mapping[str, Any] | None = None,
+    *,
+    key: str | None = None,
+    path_params: Mapping[str, str] | None = None,
+    query: Mapping[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
+    validate: bool = True,
+) -> httpx.Request:
+    """An `httpx.Request` for one call; `validate=False` only to send deliberately bad requests."""
+    body: dict[str, Any] = {}
+    if endpoint.request is not None and payload is not None:
+        body = wire_payload(check_request(endpoint, payload)) if validate else dict(payload)
+    url = base_url.rstrip("/") + render_path(endpoint, path_params or {})
+    all_headers: dict[str, str] = {}
+    if key is not None:
+        all_headers[provider.auth.header] = provider.auth.header_value(key)
+    all_headers.update(headers or {})
+    params = {k: _form_value(v) for k, v in (query or {}).items() if v is not None}
+    if endpoint.body_kind is BodyKind.JSON:
+        return httpx.Request(endpoint.method, url, params=params, json=body, headers=all_headers)
+    if endpoint.body_kind is BodyKind.MULTIPART:
+        return httpx.Request(endpoint.method, url, params=params, files=_multipart(body), headers=all_headers)
+    if endpoint.body_kind is BodyKind.QUERY:
+        params |= {k: _form_value(v) for k, v in body.items() if v is not None}
+    return httpx.Request(endpoint.method, url, params=params, headers=all_headers)
+
+
+def _multipart(body: Mapping[str, Any]) -> list[tuple[str, tuple[str | None, bytes, str | None]]]:
+    """Every field as a multipart part (httpx would send plain form encoding if no file were present,
+    and these endpoints document multipart/form-data)."""
+    parts: list[tuple[str, tuple[str | None, bytes, str | None]]] = []
+    for name, value in body.items():
+        if value is None:
+            continue
+        if isinstance(value, Upload):
+            parts.append((name, (value.filename, value.content, value.content_type)))
+        elif isinstance(value, Mapping) and {"filename", "content"} <= value.keys():
+            parts.append((name, (value["filename"], value["content"], value.get("content_type"))))
+        else:
+            parts.append((name, (None, _form_value(value).encode(), None)))
+    return parts
+
+
+def retry_after_seconds(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None  # an HTTP-date; none of these providers documents that form
+
+
+def error_of(response: httpx.Response, secrets: tuple[str, ...] = ()) -> ProviderError | None:
+    """The classified error an answer represents, or None for a success status."""
+    if response.status_code < 400:
+        return None
+    snippet = redact_text(response.text[:300], secrets)
+    message = f"{response.request.method} {response.request.url.path} answered {response.status_code}: {snippet}"
+    return error_for_status(response.status_code, message, retry_after_seconds(response))
+
+
+def json_of(response: httpx.Response, secrets: tuple[str, ...] = ()) -> Any:
+    """The body as JSON, or a ProtocolError that says what came instead."""
+    try:
+        return response.json()
+    except ValueError:
+        head = redact_text(response.text[:120], secrets)
+        content_type = response.headers.get("content-type", "none")
+        raise ProtocolError(
+            f"{response.request.url.path}: expected JSON, got {content_type}: {head!r}", status=response.status_code
+        ) from None

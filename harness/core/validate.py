@@ -1,0 +1,244 @@
+"""Checking requests and responses against an endpoint's declaration.
+
+Requests are checked before they are sent: a parameter outside its documented range raises
+`RequestValidationError` naming the parameter and the range, and nothing goes on the wire.
+Responses are checked as they arrive: status within the documented set, content type, documented
+headers, body schema (strict types: `"1"` is not a number), lifecycle rules, and drift.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from harness.core.drift import timestamp_drift, unknown_fields, variant_drift
+from harness.core.errors import RequestValidationError
+from harness.core.params import ParamSpec, params_of
+from harness.core.spec import AudioBody, BodyKind, Endpoint, EventStreamBody, JsonBody, Provider, Role
+from harness.core.verdict import Drift, Verdict, Violation, pointer
+
+_GOT_LIMIT = 80
+
+
+def _short(value: Any) -> str:
+    text = "missing" if value is _MISSING else repr(value)
+    return text if len(text) <= _GOT_LIMIT else text[: _GOT_LIMIT - 1] + "…"
+
+
+_MISSING = object()
+
+
+def violations_from(error: ValidationError, prefix: str = "") -> list[Violation]:
+    """pydantic errors as located violations."""
+    found = []
+    for item in error.errors(include_url=False):
+        where = prefix + pointer(*item["loc"])
+        if item["type"] == "missing":
+            found.append(Violation(where, "a required field", "missing"))
+        else:
+            found.append(Violation(where, item["msg"].replace("Input should be", "").strip(), _short(item["input"])))
+    return found
+
+
+def _strict_for(endpoint: Endpoint, from_wire: bool) -> bool:
+    # Form fields and query strings are text on the wire; only JSON carries types.
+    return not (from_wire and endpoint.body_kind in (BodyKind.MULTIPART, BodyKind.QUERY))
+
+
+def check_request(endpoint: Endpoint, payload: Mapping[str, Any], *, from_wire: bool = False) -> BaseModel:
+    """The validated request model, or `RequestValidationError` naming each bad parameter's range."""
+    if endpoint.request is None:
+        raise RequestValidationError(endpoint.signature, ["this endpoint takes no parameters"])
+    try:
+        return endpoint.request.model_validate(dict(payload), strict=_strict_for(endpoint, from_wire))
+    except ValidationError as error:
+        specs = {spec.name: spec for spec in params_of(endpoint.request)}
+        raise RequestValidationError(endpoint.signature, _describe(error, specs)) from None
+
+
+def _describe(error: ValidationError, specs: Mapping[str, ParamSpec]) -> list[str]:
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = item["loc"]
+        name = str(loc[0]) if loc else ""
+        spec = specs.get(name)
+        where = ".".join(str(p) for p in loc) or "body"
+        if item["type"] == "missing":
+            problems.append(f"parameter {where!r} is required")
+        elif spec is not None and len(loc) == 1 and item["type"] not in ("value_error", "assertion_error"):
+            problems.append(
+                f"parameter {name!r} must be {spec.describe()} (documented); got {_short(item['input'])}"
+            )
+        else:
+            problems.append(f"parameter {where!r}: {item['msg']}; got {_short(item['input'])}")
+    return problems
+
+
+def check_request_json(endpoint: Endpoint, payload: Any) -> Verdict:
+    """A request body as data (for the CLI): violations instead of an exception."""
+    if endpoint.request is None:
+        return Verdict((Violation("", "no request body", _short(payload)),))
+    if not isinstance(payload, Mapping):
+        return Verdict((Violation("", "a JSON object", type(payload).__name__),))
+    try:
+        model = endpoint.request.model_validate(dict(payload), strict=True)
+    except ValidationError as error:
+        return Verdict(tuple(violations_from(error)))
+    return Verdict(drift=tuple(unknown_fields(model)))
+
+
+def check_json(endpoint: Endpoint, status: int, data: Any) -> Verdict:
+    """A JSON response body for a given status: schema, lifecycle and drift."""
+    response = endpoint.response_for(status)
+    if response is None:
+        return Verdict((Violation("", f"a documented status ({_statuses(endpoint)})", str(status), "status"),))
+    json_bodies = [(i, b) for i, b in enumerate(response.bodies) if isinstance(b, JsonBody)]
+    if not json_bodies:
+        return Verdict((Violation("", "a non-JSON body (" + _kinds(response.bodies) + ")", "JSON", "protocol"),))
+    best: Verdict | None = None
+    for index, body in json_bodies:
+        verdict = _check_model(endpoint, status, body.model, data)
+        if verdict.ok:
+            if index > 0 and response.drift_note:
+                verdict = verdict + Verdict(drift=(Drift("", response.drift_note),))
+            return verdict
+        if best is None or len(verdict.violations) < len(best.violations):
+            best = verdict
+    assert best is not None
+    return best
+
+
+def _check_model(endpoint: Endpoint, status: int, model: type[BaseModel], data: Any) -> Verdict:
+    try:
+        parsed = model.model_validate(data, strict=True)
+    except ValidationError as error:
+        return Verdict(tuple(_dedupe(violations_from(error))))
+    violations: list[Violation] = []
+    lifecycle = endpoint.lifecycle
+    checks_lifecycle = endpoint.role in (Role.SUBMIT, Role.STATUS, Role.CALLBACK) and status < 400
+    if lifecycle is not None and checks_lifecycle and isinstance(data, Mapping) and lifecycle.status_field in data:
+        violations.extend(lifecycle.check_body(data))
+        if endpoint.role is Role.SUBMIT and data.get(lifecycle.status_field) not in lifecycle.initial:
+            violations.append(
+                Violation(
+                    pointer(lifecycle.status_field),
+                    "an initial state: " + ", ".join(sorted(lifecycle.initial)),
+                    repr(data.get(lifecycle.status_field)),
+                    "lifecycle",
+                )
+            )
+    drift = unknown_fields(parsed) + timestamp_drift(data, endpoint.timestamp_fields)
+    drift += variant_drift(data, endpoint.variants)
+    return Verdict(tuple(violations), tuple(drift))
+
+
+def _dedupe(violations: list[Violation]) -> list[Violation]:
+    seen: set[str] = set()
+    kept = []
+    for v in violations:
+        if v.pointer not in seen:
+            seen.add(v.pointer)
+            kept.append(v)
+    return kept
+
+
+def _statuses(endpoint: Endpoint) -> str:
+    return ", ".join(str(s) for s in endpoint.statuses)
+
+
+def _kinds(bodies: tuple[object, ...]) -> str:
+    return ", ".join(type(b).__name__ for b in bodies)
+
+
+def media_type_of(content_type: str | None) -> str:
+    return (content_type or "").split(";")[0].strip().lower()
+
+
+_AUDIO_MAGIC = (
+    (b"RIFF", "audio/wav"),
+    (b"fLaC", "audio/flac"),
+    (b"OggS", "audio/ogg"),
+    (b"ID3", "audio/mpeg"),
+)
+
+
+def sniff_audio(body: bytes) -> str | None:
+    """The audio media type a body's first bytes announce, or None."""
+    for magic, media_type in _AUDIO_MAGIC:
+        if body.startswith(magic):
+            return media_type
+    if len(body) > 1 and body[0] == 0xFF and (body[1] & 0xE0) == 0xE0:
+        return "audio/mpeg"
+    return None
+
+
+def check_response(
+    provider: Provider,
+    endpoint: Endpoint,
+    status: int,
+    headers: Mapping[str, str],
+    body: bytes,
+) -> Verdict:
+    """A whole HTTP answer: status, content type, documented headers, then the body."""
+    lower_headers = {k.lower(): v for k, v in headers.items()}
+    response = endpoint.response_for(status)
+    if response is None:
+        return Verdict((Violation("", f"a documented status ({_statuses(endpoint)})", str(status), "status"),))
+    header_violations = [
+        Violation(f"headers/{name}", f"header {name} (documented for {status})", "missing", "header")
+        for name in (*response.headers, *provider.rate_limit_headers)
+        if name.lower() not in lower_headers
+    ]
+    media_type = media_type_of(lower_headers.get("content-type"))
+    verdict = _check_body(endpoint, status, media_type, body)
+    return Verdict(tuple(header_violations)) + verdict
+
+
+def _check_body(endpoint: Endpoint, status: int, media_type: str, body: bytes) -> Verdict:
+    response = endpoint.response_for(status)
+    assert response is not None
+    for index, alternative in enumerate(response.bodies):
+        if media_type not in alternative.content_types:
+            continue
+        drift = (Drift("", response.drift_note),) if index > 0 and response.drift_note else ()
+        if isinstance(alternative, JsonBody):
+            return _check_json_bytes(endpoint, status, body)
+        if isinstance(alternative, AudioBody):
+            return _check_audio_bytes(media_type, body) + Verdict(drift=drift)
+        if isinstance(alternative, EventStreamBody):
+            return Verdict(drift=drift)
+    declared = sorted({ct for alt in response.bodies for ct in alt.content_types})
+    content_type_violation = Violation(
+        "headers/content-type", "one of " + ", ".join(declared), media_type or "none", "content-type"
+    )
+    # Say what the body really is, so a mislabelled but valid body is not mistaken for garbage.
+    if any(isinstance(alt, JsonBody) for alt in response.bodies):
+        try:
+            data = json.loads(body)
+        except ValueError:
+            pass
+        else:
+            return Verdict((content_type_violation,)) + check_json(endpoint, status, data)
+    return Verdict((content_type_violation,))
+
+
+def _check_json_bytes(endpoint: Endpoint, status: int, body: bytes) -> Verdict:
+    try:
+        data = json.loads(body)
+    except ValueError as error:
+        return Verdict((Violation("", "a JSON body", f"malformed JSON ({error})", "protocol"),))
+    return check_json(endpoint, status, data)
+
+
+def _check_audio_bytes(media_type: str, body: bytes) -> Verdict:
+    if not body:
+        return Verdict((Violation("", f"{media_type} audio", "an empty body", "protocol"),))
+    sniffed = sniff_audio(body)
+    if sniffed is None:
+        return Verdict((Violation("", f"{media_type} audio", "bytes that are not a known audio format", "protocol"),))
+    if sniffed != media_type and media_type not in ("application/octet-stream", "audio/x-wav", "audio/mp3"):
+        return Verdict((Violation("", f"{media_type} audio", f"{sniffed} audio", "content-type"),))
+    return Verdict()

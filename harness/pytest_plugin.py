@@ -1,0 +1,88 @@
+"""The pytest face of the harness: options, markers and fixtures; the work is in harness.contracts.
+
+    --target replay|sandbox|URL    where requests go (default: replay of recorded fixtures)
+    --live                          real providers, keys from PIXAZO_API_KEY, PIXELAPI_API_KEY, TTSAI_API_KEY
+    --record-mode MODE              none|once|new_episodes|all|rewrite (pytest-recording's meanings)
+    --fixtures-dir DIR              where scenarios and media live (default: the repository's fixtures/)
+
+Heavy imports (the sandbox, its voice) happen inside fixtures, never at plugin import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.contracts.targets import RecordMode
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("tts-harness", "tts-harness contract checks")
+    group.addoption("--target", default="replay", help="replay (default), sandbox, or a sandbox root URL")
+    group.addoption("--live", action="store_true", default=False, help="check the real providers (needs keys)")
+    group.addoption(
+        "--record-mode",
+        default=None,
+        choices=[m.value for m in RecordMode],
+        help="write fixtures from the sandbox or live answers (pytest-recording's meanings)",
+    )
+    group.addoption("--fixtures-dir", default=None, help="fixture root (scenarios/ and media/)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "contract: a provider contract check (replay, sandbox or live)")
+    config.addinivalue_line("markers", "sandbox: needs the sandbox extra (starlette, uvicorn, piper)")
+
+
+def _start_sandbox() -> Iterator[Any]:
+    from harness.sandbox import running
+
+    with running(profile="fast") as sandbox:
+        yield sandbox
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[Any]:
+    """A sandbox on a free loopback port for the whole session (fast profile)."""
+    yield from _start_sandbox()
+
+
+@pytest.fixture(scope="session")
+def contract_session(request: pytest.FixtureRequest) -> Iterator[Any]:
+    from harness.contracts.session import FIXTURES, ContractSession
+    from harness.contracts.targets import live_target, replay_target, sandbox_target
+    from harness.core.registry import providers
+
+    options = request.config.option
+    known = providers()
+    record_mode = RecordMode(options.record_mode or "none")
+    fixtures = Path(options.fixtures_dir) if options.fixtures_dir else FIXTURES
+    if options.live:
+        yield ContractSession(known, live_target(known), record_mode, fixtures)
+        return
+    if options.target == "replay":
+        if record_mode is not RecordMode.NONE:
+            raise pytest.UsageError("--record-mode needs --target sandbox, --target URL or --live")
+        yield ContractSession(known, replay_target(known), record_mode, fixtures)
+        return
+    if options.target == "sandbox":
+        sandbox = request.getfixturevalue("sandbox")
+        yield ContractSession(known, _sandbox_contract_target(sandbox.root_url, known, sandbox), record_mode, fixtures)
+        return
+    yield ContractSession(known, _sandbox_contract_target(options.target, known, None), record_mode, fixtures)
+
+
+def _sandbox_contract_target(root_url: str, known: Any, sandbox: Any) -> Any:
+    from harness.contracts.targets import sandbox_target
+    from harness.sandbox import keys as sandbox_keys
+
+    return sandbox_target(
+        root_url,
+        known,
+        sandbox_keys.contract_keys(known),
+        sandbox_keys.broke_keys(known),
+        reference_url=root_url.rstrip("/") + sandbox_keys.REFERENCE_PATH,
+    )

