@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from harness.core.registry import providers
-from harness.core.validate import check_json, check_request_json
+from harness.core.spec import Upload
+from harness.core.validate import check_json, check_request, check_request_json
 
 REPO = Path(__file__).resolve().parents[1]
 CATALOGUES = sorted((REPO / "fixtures" / "docs").glob("*.json"))
@@ -37,6 +38,15 @@ def test_document_example_is_accepted(example: dict[str, Any]) -> None:
     provider = providers()[example["provider"]]
     endpoint = provider.endpoint(example["endpoint"])
     kind = example["kind"]
+    if kind == "headers":
+        documented = {provider.auth.header.lower(), "content-type"} | {h.name.lower() for h in endpoint.request_headers}
+        assert {name.lower() for name in example["body"]} <= documented
+        return
+    if kind == "request" and "parts" in example:
+        # A multipart example shows its form fields; the file parts travel beside them (`files=`).
+        parts = {name: Upload(filename=filename, content=b"\0") for name, filename in example["parts"].items()}
+        check_request(endpoint, example["body"] | parts, from_wire=True)
+        return
     if kind == "request" or kind == "callback" and endpoint.request is not None:
         verdict = check_request_json(endpoint, example["body"])
     elif kind == "lifecycle":

@@ -42,7 +42,7 @@ class Role(StrEnum):
 
 class CostUnit(StrEnum):
     USD = "USD"
-    CHARACTERS = "characters"  # TTS.ai bills in characters of a prepaid allowance
+    CHARACTERS = "characters"  # billed against a prepaid allowance of characters
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +101,7 @@ Body = JsonBody | AudioBody | EventStreamBody
 class Response:
     """One documented answer of an endpoint: a status and the bodies the documents allow for it.
 
-    Several `bodies` mean the documents contradict each other (TTS.ai's TTS is described as audio
+    Several `bodies` mean the documents contradict each other (one endpoint described as answering audio
     bytes in one place and a queued job in another): every alternative is accepted, and an answer
     that matches any alternative but the first is reported as drift with `drift_note`.
     """
@@ -170,8 +170,8 @@ class SynthesisInput:
 
     text: str
     language: str = "en"
-    reference_url: str | None = None  # a reference voice by URL (XTTS speaker, Chatterbox audio_url)
-    reference_audio: Upload | None = None  # a reference voice as an upload (PixelAPI voice_ref)
+    reference_url: str | None = None  # a reference voice the provider fetches by URL
+    reference_audio: Upload | None = None  # a reference voice sent as a multipart upload
     audio_format: str = "wav"
 
 
@@ -179,7 +179,7 @@ class SynthesisInput:
 class Offering:
     """One benchmarkable model (or mode) of a provider, and how a text becomes its request."""
 
-    name: str  # "xtts-v2", "voice-design", "kokoro"
+    name: str  # the model or mode as users name it
     endpoint: str  # key of the endpoint that serves it
     build: Callable[[SynthesisInput], dict[str, Any]]
     clones: bool = False  # needs a reference voice
@@ -193,7 +193,7 @@ class Offering:
 class Endpoint:
     """One documented operation of a provider."""
 
-    key: str  # stable, unique within the provider: "xtts-v2.generate"
+    key: str  # stable, unique within the provider: "<model>.generate"
     method: str
     path: str  # the document's path template: "/v2/requests/status/{request_id}"
     summary: str
@@ -235,8 +235,8 @@ class Endpoint:
 class ValueVariant:
     """A field whose documents give more than one value form: the first is primary, the rest drift.
 
-    Example: Pixazo's `output.media_type` is `audio/wav` in one example and
-    `application/octet-stream` in another.
+    Example: a `media_type` that is `audio/wav` in one example and `application/octet-stream` in
+    another.
     """
 
     pointer: str
@@ -249,7 +249,7 @@ class ValueVariant:
 class Provider:
     """Everything the harness knows about one provider, from its documents."""
 
-    name: str  # the CLI's PROVIDER: "pixazo"
+    name: str  # the CLI's PROVIDER argument
     title: str
     hosts: Mapping[str, str]  # host key -> live base URL
     auth: Auth

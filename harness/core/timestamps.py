@@ -1,7 +1,7 @@
 """Server timestamps in every form the providers' documents use.
 
-The Pixazo documents show `2026-05-22T13:17:32.110Z` (ISO 8601, UTC) and `2026-05-22 13:19:23` (no zone,
-no `T`) in the same payload; TTS.ai shows `2026-04-17T03:45:00+00:00`. The harness accepts all of them
+Provider documents show `2026-05-22T13:17:32.110Z` (ISO 8601, UTC) and `2026-05-22 13:19:23` (no zone,
+no `T`) in the same payload, and `2026-04-17T03:45:00+00:00` elsewhere. The harness accepts all of them
 (the documents allow them), tells which form a value used so the validator can report drift, and
 parses them to aware UTC datetimes for the runner's server-side latency view.
 """
@@ -51,10 +51,10 @@ def parse_timestamp(value: str | None) -> datetime | None:
 
 
 def format_iso(moment: datetime) -> str:
-    """`2026-05-22T13:17:32.110Z`: the Pixazo documents' primary form, milliseconds, UTC."""
+    """`2026-05-22T13:17:32.110Z`: ISO 8601 with milliseconds, UTC."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def format_space(moment: datetime) -> str:
-    """`2026-05-22 13:19:23`: the Pixazo documents' alternate form."""
+    """`2026-05-22 13:19:23`: the zone-less alternate form some documents use."""
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")

@@ -24,6 +24,12 @@ _GOT_LIMIT = 80
 
 
 def _short(value: Any) -> str:
+    if isinstance(value, (bytes, bytearray)):
+        return f"{len(value)} bytes"
+    if isinstance(value, BaseModel):
+        return f"{type(value).__name__} ({len(value.model_dump_json(exclude={'content'}))} chars of fields)"
+    if isinstance(value, dict) and len(str(value)) > 4 * _GOT_LIMIT:
+        return f"an object with keys {', '.join(map(str, list(value)[:8]))}"
     text = "missing" if value is _MISSING else repr(value)
     return text if len(text) <= _GOT_LIMIT else text[: _GOT_LIMIT - 1] + "…"
 
