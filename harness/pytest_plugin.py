@@ -70,19 +70,23 @@ def contract_session(request: pytest.FixtureRequest) -> Iterator[Any]:
         return
     if options.target == "sandbox":
         sandbox = request.getfixturevalue("sandbox")
-        yield ContractSession(known, _sandbox_contract_target(sandbox.root_url, known, sandbox), record_mode, fixtures)
+        yield ContractSession(known, _sandbox_contract_target(sandbox.url, known, sandbox), record_mode, fixtures)
         return
     yield ContractSession(known, _sandbox_contract_target(options.target, known, None), record_mode, fixtures)
 
 
 def _sandbox_contract_target(root_url: str, known: Any, sandbox: Any) -> Any:
-    from harness.contracts.targets import sandbox_target
-    from harness.sandbox import keys as sandbox_keys
+    from harness.contracts.targets import live_target, sandbox_target
+    from harness.sandbox import CONTROL_PREFIX, default_key, empty_key
 
+    root = root_url.rstrip("/")
+    # A sandbox started here knows only its own test keys; a sandbox (or recording proxy) at a URL may
+    # have been given the user's keys, so the environment's keys win there.
+    env_keys = live_target(known).keys if sandbox is None else {}
     return sandbox_target(
-        root_url,
+        root,
         known,
-        sandbox_keys.contract_keys(known),
-        sandbox_keys.broke_keys(known),
-        reference_url=root_url.rstrip("/") + sandbox_keys.REFERENCE_PATH,
+        {name: env_keys.get(name, default_key(name)) for name in known},
+        {name: empty_key(name) for name in known},
+        reference_url=f"{root}{CONTROL_PREFIX}/voices/joe_reference.wav",
     )

@@ -21,6 +21,7 @@ from harness.contracts.scenario import MediaStore, load_scenario
 from harness.contracts.targets import Mode, RecordMode, Target
 from harness.core.redact import known_secrets
 from harness.core.spec import Provider
+from harness.core.verdict import Drift
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -40,6 +41,7 @@ class ContractSession:
     record_mode: RecordMode = RecordMode.NONE
     fixtures: Path = FIXTURES
     recorded: list[Path] = field(default_factory=list)
+    drift_seen: list[Drift] = field(default_factory=list)
     _rewritten: set[str] = field(default_factory=set)
 
     @property

@@ -1,0 +1,46 @@
+"""Recording never writes a key: plant recognisable keys in the environment, record every scenario of
+a provider through `--record-mode=all` against a loopback sandbox that accepts those keys, and search
+every written byte for them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+PLANTED = {
+    "PIXAZO_API_KEY": "PLANTED-pixazo-3f9a1c2e7b",
+    "PIXELAPI_API_KEY": "PLANTED-pixelapi-8d2b6e0f4a",
+    "TTSAI_API_KEY": "sk-tts-PLANTED-5c7e9a1b3d",
+}
+
+
+@pytest.mark.slow
+def test_recorded_fixtures_hold_no_planted_key(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from harness.sandbox import running
+
+    for name, value in PLANTED.items():
+        monkeypatch.setenv(name, value)
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
+    shutil.copy(REPO / "contracts" / "test_scenarios.py", pytester.path / "test_scenarios.py")
+    fixtures = tmp_path / "recorded"
+    with running(profile="fast") as sandbox:
+        sandbox.add_key("pixazo", PLANTED["PIXAZO_API_KEY"])
+        sandbox.add_key("pixelapi", PLANTED["PIXELAPI_API_KEY"])
+        result = pytester.runpytest(
+            "-p", "no:cacheprovider", f"--target={sandbox.url}", "--record-mode=all",
+            f"--fixtures-dir={fixtures}", "-k", "pixazo and (xtts or status) or pixelapi and generate",
+        )
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("passed", 0) >= 5, result.stdout.str()[-3000:]
+    written = [p for p in fixtures.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".json" for p in written) and any(p.suffix == ".wav" for p in written)
+    leaks = [f"{p.relative_to(fixtures)}: {name}" for p in written for name, value in PLANTED.items()
+             if value.encode() in p.read_bytes()]
+    assert leaks == []
+    # The keys were really sent: the recordings show the filtered credential header.
+    assert any(b"[Filtered]" in p.read_bytes() for p in written if p.suffix == ".json")
