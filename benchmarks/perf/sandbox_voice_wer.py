@@ -1,0 +1,110 @@
+"""Intelligibility of the sandbox's voices on the English read corpus, scored with tiny.en.
+
+The sandbox's main voice (Piper "joe" at length_scale 1.0) should be near-perfectly intelligible (goal:
+pooled WER <= 5 %); espeak-ng, the deliberately worse model, should score clearly worse. Renders every
+item of ``benchmarks/corpora/en_read.json`` with both engines (no sandbox server needed), scores them
+with the default ``Scorer`` and prints pooled WER, the per-utterance mean, error counts, flags and the
+worst items of each voice.
+
+    python benchmarks/perf/sandbox_voice_wer.py [--corpus PATH] [--limit N] [--worst 5] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import soundfile
+
+from harness.scoring import ClipInput, ClipScore, Scorer, pooled_wer
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpora" / "en_read.json"
+VOICES = {"piper-joe": "piper", "espeak-ng": "espeak"}
+
+
+def render(text: str, engine: str) -> bytes:
+    from harness.speech import Engine, Rendition, default_engine
+
+    clip = default_engine().render(text, Rendition(engine=Engine(engine), length_scale=1.0))
+    buffer = io.BytesIO()
+    soundfile.write(buffer, clip.samples, clip.sample_rate, format="WAV", subtype="PCM_16")
+    return buffer.getvalue()
+
+
+def summarise(label: str, items: list[dict[str, str]], scores: list[ClipScore], worst: int) -> dict[str, Any]:
+    rate = pooled_wer(scores)
+    assert rate is not None, f"no clip of {label} could be scored"
+    ranked = sorted(zip(items, scores, strict=True), key=lambda pair: -(pair[1].wer or 0.0))
+    return {
+        "voice": label,
+        "clips": rate.clips,
+        "failed": sum(1 for score in scores if score.error),
+        "pooled_wer": rate.pooled,
+        "per_utterance_mean_wer": rate.per_utterance_mean,
+        "substitutions": rate.substitutions,
+        "deletions": rate.deletions,
+        "insertions": rate.insertions,
+        "reference_words": rate.ref_length,
+        "flags": dict(Counter(flag.value for score in scores for flag in score.flags)),
+        "worst": [
+            {"id": item["id"], "wer": score.wer, "reference": item["text"], "transcript": score.transcript}
+            for item, score in ranked[:worst]
+            if score.wer
+        ],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--limit", type=int, default=None, help="score only the first N items")
+    parser.add_argument("--worst", type=int, default=5, help="show this many worst items per voice")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    corpus = json.loads(args.corpus.read_text())
+    items = corpus["items"][: args.limit]
+    scorer = Scorer(similarity=False)
+    report: dict[str, Any] = {"corpus": f"{corpus['name']}@{corpus['version']}", "voices": []}
+    for label, engine in VOICES.items():
+        started = time.perf_counter()
+        clips = [
+            ClipInput(text=item["text"], audio=render(item["text"], engine), language=corpus["language"])
+            for item in items
+        ]
+        scores = scorer.score_many(clips)
+        summary = summarise(label, items, scores, args.worst)
+        summary["seconds"] = time.perf_counter() - started
+        report["voices"].append(summary)
+    report["versions"] = {
+        "asr": f"{scores[0].versions.asr_backend} {scores[0].versions.asr_model}",
+        "normalizer": f"{scores[0].versions.normalizer_name} {scores[0].versions.normalizer_version}",
+    }
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return
+    versions = report["versions"]
+    print(f"corpus {report['corpus']}, {len(items)} items; {versions['asr']}; {versions['normalizer']}")
+    for voice in report["voices"]:
+        print(
+            f"  {voice['voice']:<10} pooled WER {voice['pooled_wer']:6.2%}  per-utterance mean "
+            f"{voice['per_utterance_mean_wer']:6.2%}  S/D/I {voice['substitutions']}/{voice['deletions']}/"
+            f"{voice['insertions']} of {voice['reference_words']} words  failed {voice['failed']}  "
+            f"flags {voice['flags'] or '-'}  ({voice['seconds']:.0f} s)"
+        )
+        for worst in voice["worst"]:
+            print(f"      {worst['id']} {worst['wer']:.0%}: {worst['transcript']!r}")
+    main_voice, worse = report["voices"]
+    print(
+        f"main voice pooled WER {main_voice['pooled_wer']:.2%} (goal <= 5%); espeak-ng is "
+        f"{worse['pooled_wer'] / max(main_voice['pooled_wer'], 1e-9):.1f}x worse"
+    )
+
+
+if __name__ == "__main__":
+    main()

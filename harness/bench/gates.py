@@ -1,0 +1,69 @@
+"""Per-provider gates: how many jobs may be in flight, and when the next request may go out.
+
+A provider that answers 429 or 503 with `Retry-After`, or whose rate-limit headers say the window is
+spent (`X-RateLimit-Remaining: 0` with `X-RateLimit-Reset`), closes its gate for every job of that
+provider until then: hammering it would only buy more 429s and distort every latency behind it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping
+
+_EPOCH_THRESHOLD = 1e9  # a reset value this large is an epoch timestamp, not a number of seconds
+
+
+class ProviderGate:
+    __slots__ = ("closed_until", "jobs", "waits")
+
+    def __init__(self, concurrency: int) -> None:
+        self.jobs = asyncio.Semaphore(concurrency)
+        self.closed_until = 0.0  # monotonic seconds
+        self.waits = 0
+
+    async def ready(self) -> None:
+        """Return once the provider may be sent a request."""
+        while (delay := self.closed_until - time.perf_counter()) > 0:
+            self.waits += 1
+            await asyncio.sleep(delay)
+
+    def close_for(self, seconds: float) -> None:
+        self.closed_until = max(self.closed_until, time.perf_counter() + seconds)
+
+    def note(self, status: int, headers: Mapping[str, str], retry_after: float | None) -> None:
+        """Learn from an answer: Retry-After on 429/503, and an exhausted rate-limit window."""
+        if status in (429, 503) and retry_after is not None:
+            self.close_for(retry_after)
+        remaining = reset = None
+        for name, value in headers.items():
+            lower = name.lower()
+            if lower.endswith("ratelimit-remaining"):
+                remaining = _number(value)
+            elif lower.endswith("ratelimit-reset"):
+                reset = _number(value)
+        if remaining is not None and remaining <= 0 and reset is not None:
+            seconds = reset - time.time() if reset > _EPOCH_THRESHOLD else reset
+            if seconds > 0:
+                self.close_for(seconds)
+
+
+def _number(value: str) -> float | None:
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+class Gates:
+    """One gate per provider, created on first use."""
+
+    def __init__(self, concurrency: int) -> None:
+        self.concurrency = concurrency
+        self.gates: dict[str, ProviderGate] = {}
+
+    def __getitem__(self, provider: str) -> ProviderGate:
+        gate = self.gates.get(provider)
+        if gate is None:
+            gate = self.gates[provider] = ProviderGate(self.concurrency)
+        return gate

@@ -1,0 +1,202 @@
+"""A run's plan: every job (provider × model × corpus item × repeat) with its request and worst-case price.
+
+The plan is fixed before anything is sent: its cost is printed first, its jobs are stored with
+deterministic keys (the idempotency key a resume relies on), and items are interleaved across models
+so every model speaks the same texts at about the same time. Items a model cannot take (language,
+length limit, multi-speaker scripts, a reference voice it needs and was not given) are left out and
+counted, not sent to fail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from harness.bench.corpus import Corpus, CorpusItem
+from harness.bench.pricing import Price, PriceBook
+from harness.core.errors import RequestValidationError, UsageError
+from harness.core.spec import Endpoint, Offering, Provider, SynthesisInput, Upload
+from harness.core.validate import check_request
+
+
+@dataclass(frozen=True, slots=True)
+class References:
+    """The cloning reference voice, as a URL (for URL-cloning models) and as an upload."""
+
+    url: str | None = None
+    audio: Upload | None = None
+    path: Path | None = None  # where the upload came from: stored with each clip for similarity scoring
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    provider: Provider
+    offering: Offering
+
+    @property
+    def endpoint(self) -> Endpoint:
+        return self.provider.endpoint(self.offering.endpoint)
+
+    @property
+    def label(self) -> str:
+        return f"{self.provider.name}/{self.offering.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedJob:
+    job_key: str
+    seq: int
+    selection: Selection
+    corpus: Corpus
+    item: CorpusItem
+    repeat: int
+    payload: Mapping[str, Any]
+    params_json: str
+    params_sha256: str
+    price: Price
+    invalid: str | None = None  # the request breaks the documented ranges: recorded, never sent
+    reference_path: Path | None = None
+
+    @property
+    def provider(self) -> Provider:
+        return self.selection.provider
+
+    @property
+    def model(self) -> str:
+        return self.selection.offering.name
+
+
+@dataclass(slots=True)
+class Plan:
+    jobs: list[PlannedJob] = field(default_factory=list)
+    left_out: Counter[tuple[str, str]] = field(default_factory=Counter)  # (model label, reason) -> items
+
+    @property
+    def cost_usd(self) -> Decimal:
+        return sum((j.price.usd for j in self.jobs if j.price.usd is not None and not j.invalid), Decimal(0))
+
+    @property
+    def unpriced(self) -> int:
+        return sum(1 for j in self.jobs if j.price.usd is None and not j.invalid)
+
+
+def job_key(run_id: str, provider: str, model: str, corpus: str, item_id: str, repeat: int) -> str:
+    raw = "\x00".join((run_id, provider, model, corpus, item_id, str(repeat)))
+    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+def select(providers: Mapping[str, Provider], wanted_providers: Sequence[str], wanted_models: Sequence[str]) -> list[
+    Selection
+]:
+    """The (provider, model) pairs to benchmark; unknown names fail with the list of known ones."""
+    unknown = [p for p in wanted_providers if p not in providers]
+    if unknown:
+        raise UsageError(f"unknown provider(s) {', '.join(unknown)}; known: {', '.join(providers) or 'none'}")
+    chosen = [providers[p] for p in (wanted_providers or providers)]
+    everything = [Selection(p, o) for p in chosen for o in p.offerings]
+    if not wanted_models:
+        return everything
+    picked = [s for s in everything if s.offering.name in wanted_models or s.label in wanted_models]
+    matched = {s.offering.name for s in picked} | {s.label for s in picked}
+    missing = [m for m in wanted_models if m not in matched]
+    if missing:
+        known = ", ".join(s.label for s in everything)
+        raise UsageError(f"unknown model(s) {', '.join(missing)}; known: {known}")
+    return picked
+
+
+def _fits(selection: Selection, item: CorpusItem, refs: References) -> str | None:
+    offering = selection.offering
+    if item.language not in offering.languages:
+        return f"language {item.language} not supported"
+    if offering.max_chars is not None and len(item.text) > offering.max_chars:
+        return f"longer than {offering.max_chars} characters"
+    if item.is_script and not offering.multi_speaker:
+        return "multi-speaker script"
+    if offering.clones and refs.url is None and refs.audio is None:
+        return "needs a reference voice"
+    return None
+
+
+def params_json(payload: Mapping[str, Any]) -> str:
+    """The payload as stored: uploads replaced by their name, size and hash, keys sorted."""
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, Upload):
+            return {"filename": value.filename, "bytes": len(value.content),
+                    "sha256": hashlib.sha256(value.content).hexdigest()}
+        if isinstance(value, BaseModel):
+            return plain(value.model_dump())
+        if isinstance(value, Mapping):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [plain(v) for v in value]
+        return value
+
+    return json.dumps(plain(payload), sort_keys=True, ensure_ascii=False, default=str)
+
+
+def build_plan(
+    run_id: str,
+    selections: Sequence[Selection],
+    corpora: Sequence[Corpus],
+    repeats: int,
+    prices: PriceBook,
+    refs: References,
+) -> Plan:
+    plan = Plan()
+    seq = 0
+    for repeat in range(repeats):
+        for corpus in corpora:
+            for item in corpus.items:
+                for selection in selections:
+                    reason = _fits(selection, item, refs)
+                    if reason is not None:
+                        if repeat == 0:
+                            plan.left_out[(selection.label, reason)] += 1
+                        continue
+                    plan.jobs.append(_job(run_id, seq, selection, corpus, item, repeat, prices, refs))
+                    seq += 1
+    return plan
+
+
+def _job(
+    run_id: str, seq: int, selection: Selection, corpus: Corpus, item: CorpusItem, repeat: int,
+    prices: PriceBook, refs: References,
+) -> PlannedJob:
+    offering = selection.offering
+    given = SynthesisInput(
+        text=item.text,
+        language=item.language,
+        reference_url=refs.url if offering.clones else None,
+        reference_audio=refs.audio if offering.clones else None,
+    )
+    payload = offering.build(given)
+    invalid = None
+    try:
+        check_request(selection.endpoint, payload)
+    except RequestValidationError as error:
+        invalid = str(error)
+    stored = params_json(payload)
+    return PlannedJob(
+        job_key=job_key(run_id, selection.provider.name, offering.name, corpus.name, item.id, repeat),
+        seq=seq,
+        selection=selection,
+        corpus=corpus,
+        item=item,
+        repeat=repeat,
+        payload=payload,
+        params_json=stored,
+        params_sha256=hashlib.sha256(stored.encode()).hexdigest(),
+        price=prices.price(selection.provider, offering.name, selection.endpoint, payload),
+        invalid=invalid,
+        reference_path=refs.path if offering.clones and (refs.audio is not None or refs.url) else None,
+    )

@@ -1,0 +1,190 @@
+"""One job's accumulating record, and its conversion to the rows `harness.bench.store` documents.
+
+The executor appends to a `JobRecord` as answers arrive; nothing touches the database until the
+record is written in one transaction, except the two commits a resume needs (`submitting` before the
+submit, `submitted` with the job id and the first marks right after it).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from harness.bench.plan import PlannedJob
+from harness.bench.provenance import HARNESS_VERSION, git_revision, iso_now
+from harness.bench.timing import Mark, Marks, PollRecord, ServerTimes, now
+from harness.core.errors import ErrorClass
+from harness.core.verdict import Drift, Violation
+
+
+@dataclass(frozen=True, slots=True)
+class AudioFile:
+    path: Path
+    sha256: str
+    size: int
+    declared_media_type: str | None
+    sniffed_media_type: str | None
+    sample_rate: int | None
+
+
+@dataclass(slots=True)
+class JobRecord:
+    job: PlannedJob
+    run_id: str
+    marks: Marks
+    attempt: int = 0
+    resumed: bool = False
+    provider_job_id: str | None = None
+    status_url: str | None = None
+    delivery: str | None = None
+    final_status: str | None = None
+    outcome: str | None = None
+    error_class: str | None = None
+    error_message: str | None = None
+    http_version: str | None = None
+    connection_reused: bool | None = None
+    connect_ms: float | None = None
+    server: ServerTimes = field(default_factory=ServerTimes)
+    server_raw: tuple[str | None, str | None, str | None] = (None, None, None)  # as the provider wrote them
+    audio: AudioFile | None = None
+    polls: list[PollRecord] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    drift: list[dict[str, Any]] = field(default_factory=list)
+    costs: list[dict[str, Any]] = field(default_factory=list)
+    status_bodies: list[Mapping[str, Any]] = field(default_factory=list)
+    drift_seen: set[tuple[str, str, str]] = field(default_factory=set)
+    start_offset_ms: float | None = None  # the job's start, ms after the run's start
+
+    # --- context ------------------------------------------------------------------------------------
+
+    def _context(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "job_key": self.job.job_key,
+            "harness_version": HARNESS_VERSION,
+            "git_revision": git_revision(),
+            "provider": self.job.provider.name,
+            "model": self.job.model,
+            "corpus": self.job.corpus.name,
+            "item_id": self.job.item.id,
+        }
+
+    def _now_ms(self) -> float:
+        return (now() - self.marks.start) * 1000.0
+
+    # --- events ---------------------------------------------------------------------------------------
+
+    def error(
+        self, phase: str, error_class: ErrorClass | str, message: str, *, status: int | None = None,
+        fatal: bool = False, violations: Sequence[Violation] = (),
+    ) -> None:
+        detail = json.dumps([v.as_dict() for v in violations]) if violations else None
+        self.errors.append(
+            self._context() | {
+                "attempt": self.attempt,
+                "phase": phase,
+                "error_class": str(error_class),
+                "http_status": status,
+                "fatal": int(fatal),
+                "message": message[:500],
+                "detail_json": detail,
+                "t_ms": self._now_ms(),
+                "recorded_at": iso_now(),
+            }
+        )
+        if fatal:
+            self.outcome, self.error_class, self.error_message = "error", str(error_class), message[:500]
+
+    def add_drift(self, endpoint: str, phase: str, drift: Sequence[Drift]) -> None:
+        """Drift once per job and place: the same unknown field on every poll is one finding."""
+        for item in drift:
+            seen = (endpoint, item.pointer, item.note)
+            if seen in self.drift_seen:
+                continue
+            self.drift_seen.add(seen)
+            self.drift.append(
+                self._context() | {"endpoint": endpoint, "phase": phase, "pointer": item.pointer, "note": item.note,
+                                   "kind": item.kind, "recorded_at": iso_now()}
+            )
+
+    def cost(self, *, charged: bool, basis: str, attempt: int | None = None) -> Decimal:
+        """A cost row for an attempt: the documented price when charged, zero otherwise. Returns USD."""
+        price = self.job.price
+        amount = price.amount if charged else Decimal(0)
+        usd = price.usd if charged else Decimal(0)
+        if charged and price.amount is None:
+            basis = "no-documented-price"
+        self.costs.append(
+            self._context() | {
+                "attempt": self.attempt if attempt is None else attempt,
+                "params_sha256": self.job.params_sha256,
+                "amount": None if amount is None else float(amount),
+                "unit": str(price.unit),
+                "usd": None if usd is None else float(usd),
+                "charged": int(charged),
+                "basis": basis,
+                "worst_case_usd": None if price.usd is None else float(price.usd),
+                "recorded_at": iso_now(),
+            }
+        )
+        return usd or Decimal(0)
+
+    # --- rows -------------------------------------------------------------------------------------------
+
+    def mark_rows(self) -> list[dict[str, Any]]:
+        base = {"run_id": self.run_id, "job_key": self.job.job_key, "provider": self.job.provider.name,
+                "model": self.job.model, "item_id": self.job.item.id}
+        return [base | {"name": name, "t_ms": t_ms, "wall_at": wall} for name, t_ms, wall in self.marks.rows()]
+
+    def poll_rows(self) -> list[dict[str, Any]]:
+        base = {"run_id": self.run_id, "job_key": self.job.job_key, "provider": self.job.provider.name,
+                "model": self.job.model, "item_id": self.job.item.id}
+        start = self.marks.start
+        return [
+            base | {
+                "seq": p.seq,
+                "planned_delay_ms": p.planned_delay * 1000.0,
+                "reason": p.reason,
+                "sent_ms": (p.sent - start) * 1000.0,
+                "received_ms": None if p.received is None else (p.received - start) * 1000.0,
+                "http_status": p.http_status,
+                "provider_status": p.provider_status,
+                "error_class": p.error_class,
+                "connection_reused": None if p.connection_reused is None else int(p.connection_reused),
+            }
+            for p in self.polls
+        ]
+
+    def clip_row(self) -> dict[str, Any] | None:
+        if self.audio is None or self.outcome != "ok":
+            return None
+        item = self.job.item
+        return {
+            "clip_id": self.job.job_key,
+            "run_id": self.run_id,
+            "provider": self.job.provider.name,
+            "model": self.job.model,
+            "corpus": self.job.corpus.name,
+            "item_id": item.id,
+            "language": item.language,
+            "text": item.text,
+            "alternatives_json": json.dumps(list(item.alternatives)) if item.alternatives else None,
+            "reference_audio_path": str(self.job.reference_path) if self.job.reference_path else None,
+            "audio_path": str(self.audio.path),
+            "audio_sha256": self.audio.sha256,
+            "declared_media_type": self.audio.declared_media_type,
+            "declared_sample_rate": self.audio.sample_rate,
+        }
+
+    def total_usd(self) -> float | None:
+        values = [row["usd"] for row in self.costs]
+        if any(v is None for v in values):
+            return None
+        return float(sum(values))
+
+    def has_mark(self, mark: Mark) -> bool:
+        return mark in self.marks.values

@@ -1,0 +1,314 @@
+"""A whole run: plan, price, start the target, execute every job under the caps, resume after a crash.
+
+The run is resumable because everything it needs is in the database: the settings (`runs.config_json`),
+the plan (`jobs`, with deterministic keys), and each job's progress. `--resume RUN_ID` rebuilds the plan
+from the stored settings (same keys), skips finished jobs, polls jobs that were submitted (never
+resubmits them), and resubmits only jobs whose submit was in flight at the crash — recording that
+attempt as possibly charged, so the totals stay exact or err on the paid side.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import secrets
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from harness.bench.budget import Budget
+from harness.bench.config import BenchConfig, PollingMode
+from harness.bench.corpus import Corpus, load_corpus
+from harness.bench.executor import JobExecution, Services
+from harness.bench.gates import Gates
+from harness.bench.plan import Plan, PlannedJob, PriceBook, References, build_plan, select
+from harness.bench.polling import ScheduleBook
+from harness.bench.provenance import HARNESS_VERSION, git_revision, iso_now, machine
+from harness.bench.records import JobRecord
+from harness.bench.store import Store
+from harness.bench.target import Target
+from harness.bench.timing import Mark, Marks, mono_of, now
+from harness.bench.webhook import WebhookHub, serve
+from harness.core.errors import ErrorClass, UsageError
+from harness.core.spec import Provider
+from harness.core.timestamps import parse_timestamp
+
+TargetFactory = Callable[[BenchConfig, Sequence[Provider]], contextlib.AbstractAsyncContextManager[Target]]
+Listener = Callable[[PlannedJob, str], None]  # (job, outcome) after each job is stored
+
+
+@dataclass(slots=True)
+class RunResult:
+    run_id: str
+    db_path: Path
+    status: str
+    planned: int
+    counts: dict[str, int] = field(default_factory=dict)  # outcome or error class -> jobs
+    spent_usd: Decimal = Decimal(0)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PreparedRun:
+    """Everything decided before anything is sent."""
+
+    run_id: str
+    config: BenchConfig
+    providers: dict[str, Provider]
+    corpora: list[Corpus]
+    plan: Plan
+    resumed: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def new_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def references(config: BenchConfig, target_reference_url: str | None) -> References:
+    """The cloning reference: the project's own generated voice (fixtures/voices) as upload and URL."""
+    from harness.core.spec import Upload
+
+    path = Path(__file__).resolve().parents[2] / "fixtures" / "voices" / "joe_reference.wav"
+    audio = Upload(filename=path.name, content=path.read_bytes(), content_type="audio/wav") if path.is_file() else None
+    url = config.reference_url or target_reference_url
+    return References(url=url, audio=audio, path=path if audio else None)
+
+
+def resolve_config(config: BenchConfig, store: Store) -> BenchConfig:
+    """For --resume, the settings the run was started with (only where the output lives may differ)."""
+    if config.resume is None:
+        return config
+    row = store.run(config.resume)
+    if row is None:
+        raise UsageError(f"no run {config.resume!r} in {store.path}")
+    stored = BenchConfig.model_validate(json.loads(row["config_json"]))
+    return stored.model_copy(update={"resume": config.resume, "out": config.out})
+
+
+def prepare(config: BenchConfig, providers: Mapping[str, Provider], store: Store,
+            reference_url: str | None = None) -> PreparedRun:
+    """Resolve the run id, settings, corpora and plan (a new run, or the stored one for --resume)."""
+    config = resolve_config(config, store)
+    resumed = config.resume is not None
+    row: sqlite3.Row | None = None
+    if config.resume is not None:
+        row = store.run(config.resume)
+        run_id = config.resume
+    else:
+        run_id = new_run_id()
+    corpora = [load_corpus(selector) for selector in config.corpus]
+    if row is not None:
+        versions = json.loads(row["corpora_json"])
+        changed = [c.name for c in corpora if versions.get(c.name) != c.version]
+        if changed:
+            raise UsageError(f"run {run_id} used other versions of corpus {', '.join(changed)}: cannot resume it")
+    selections = select(providers, config.providers, config.models)
+    prices = PriceBook.from_settings(config.usd_per_character, config.prices)
+    plan = build_plan(run_id, selections, corpora, config.repeats, prices, references(config, reference_url))
+    return PreparedRun(run_id, config, dict(providers), corpora, plan, resumed)
+
+
+def _run_row(prepared: PreparedRun, target: Target) -> dict[str, Any]:
+    config, plan = prepared.config, prepared.plan
+    return {
+        "run_id": prepared.run_id,
+        "created_at": iso_now(),
+        "updated_at": iso_now(),
+        "finished_at": None,
+        "status": "running",
+        "harness_version": HARNESS_VERSION,
+        "git_revision": git_revision(),
+        "target": str(target.kind),
+        "target_url": target.url,
+        "sandbox_profile": target.sandbox_profile,
+        "sandbox_seed": target.sandbox_seed,
+        "corpora_json": json.dumps({c.name: c.version for c in prepared.corpora}),
+        "config_json": json.dumps(config.public()),
+        "providers_json": json.dumps(list(config.providers)),
+        "models_json": json.dumps(list(config.models)),
+        "repeats": config.repeats,
+        "concurrency": config.concurrency,
+        "polling": config.polling_label,
+        "budget_usd": config.budget,
+        "planned_jobs": len(plan.jobs),
+        "planned_cost_usd": float(plan.cost_usd),
+        "planned_unpriced": plan.unpriced,
+        "machine_json": json.dumps(machine()),
+        "resumes": 0,
+    }
+
+
+def _job_row(run_id: str, job: PlannedJob) -> dict[str, Any]:
+    endpoint = job.selection.endpoint
+    return {
+        "job_key": job.job_key, "run_id": run_id, "seq": job.seq, "harness_version": HARNESS_VERSION,
+        "git_revision": git_revision(), "provider": job.provider.name, "model": job.model, "endpoint": endpoint.key,
+        "provider_model_id": endpoint.model_id, "params_json": job.params_json, "params_sha256": job.params_sha256,
+        "corpus": job.corpus.name, "corpus_version": job.corpus.version, "item_id": job.item.id,
+        "language": job.item.language, "text": job.item.text, "chars": len(job.item.text), "repeat": job.repeat,
+        "state": "planned",
+    }
+
+
+class Runner:
+    """Executes a prepared run against a started target."""
+
+    def __init__(self, prepared: PreparedRun, store: Store, target: Target, *,
+                 listener: Listener | None = None, scorer: Any = None) -> None:
+        self.p = prepared
+        self.store = store
+        self.target = target
+        self.listener = listener
+        self.scorer = scorer
+        config = prepared.config
+        limit = Decimal(str(config.budget)) if config.budget is not None else None
+        self.budget = Budget(limit)
+        self.gates = Gates(config.provider_concurrency)
+        self.slots = asyncio.Semaphore(config.concurrency)
+        book = ScheduleBook(config.polling, config.poll_interval)
+        self.schedules = {j.selection.label: book.get(j.selection.label) for j in prepared.plan.jobs}
+        self.run_start = now()
+        self.stopped_by_budget = False
+
+    # --- bookkeeping --------------------------------------------------------------------------------
+
+    def record_plan(self) -> None:
+        """A new run: its row and every planned job, in one transaction, before anything is sent."""
+        with self.store.transaction() as conn:
+            row = _run_row(self.p, self.target)
+            conn.execute(f"INSERT INTO runs ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+                         tuple(row.values()))
+            rows = [_job_row(self.p.run_id, job) for job in self.p.plan.jobs]
+            if rows:
+                names = ", ".join(rows[0])
+                conn.executemany(f"INSERT INTO jobs ({names}) VALUES ({', '.join('?' for _ in rows[0])})",
+                                 [tuple(r.values()) for r in rows])
+
+    def _states(self) -> dict[str, sqlite3.Row]:
+        return {row["job_key"]: row for row in self.store.jobs(self.p.run_id)}
+
+    # --- the run --------------------------------------------------------------------------------------
+
+    async def execute(self, client: httpx.AsyncClient) -> RunResult:
+        config = self.p.config
+        rows = self._states()
+        if self.p.resumed:
+            self.budget.spent = Decimal(str(self.store.spent_usd(self.p.run_id)))
+            run = self.store.run(self.p.run_id)
+            self.store.update_run(self.p.run_id, {"resumes": (run["resumes"] if run else 0) + 1,
+                                                  "status": "running", "updated_at": iso_now()})
+        todo = [job for job in self.p.plan.jobs if rows.get(job.job_key) is None
+                or rows[job.job_key]["state"] in ("planned", "submitting", "submitted")]
+        async with self._receiver() as (hub, receiver):
+            services = Services(config, client, self.target, self.store, self.gates, self.schedules,
+                                config.audio_dir, hub, receiver, db_dir=self.store.path.parent)
+            await asyncio.gather(*(self._one(services, job, rows.get(job.job_key)) for job in todo))
+        return self.result()
+
+    @contextlib.asynccontextmanager
+    async def _receiver(self) -> AsyncIterator[tuple[WebhookHub | None, Any]]:
+        if self.p.config.polling is not PollingMode.WEBHOOK:
+            yield None, None
+            return
+        hub = WebhookHub(self.p.providers)
+        async with serve(hub, public_url=self.p.config.webhook_url) as receiver:
+            yield hub, receiver
+
+    async def _one(self, services: Services, job: PlannedJob, row: sqlite3.Row | None) -> None:
+        gate = self.gates[job.provider.name]
+        async with gate.jobs, self.slots:
+            record = self._record(job, row)
+            if record is None:
+                return
+            record.start_offset_ms = (record.marks.start - self.run_start) * 1000.0
+            refusal = self._reserve(job, record)
+            if refusal is not None:
+                self._skip(job, record, ErrorClass.BUDGET, refusal)
+                return
+            try:
+                charged = await JobExecution(services, record).run()
+            finally:
+                self.budget.release(job.job_key)
+            self.budget.settle(job.job_key, charged)
+            if self.scorer is not None and record.outcome == "ok":
+                clip = record.clip_row()
+                if clip is not None:
+                    self.scorer.submit(clip)
+            if self.listener is not None:
+                self.listener(job, record.error_class or record.outcome or "ok")
+
+    def _record(self, job: PlannedJob, row: sqlite3.Row | None) -> JobRecord | None:
+        """A fresh record, or one rebuilt from the database for a job a crash interrupted."""
+        if job.invalid:
+            record = JobRecord(job, self.p.run_id, Marks(now()))
+            self._skip(job, record, ErrorClass.VALIDATION, job.invalid)
+            return None
+        if row is None or row["state"] == "planned":
+            return JobRecord(job, self.p.run_id, Marks(now()))
+        started = parse_timestamp(row["started_at"])
+        start = mono_of(started.timestamp()) if started else now()
+        record = JobRecord(job, self.p.run_id, Marks(start), attempt=row["attempts"], resumed=True)
+        # Attempts before the last one were refused (only 429/503 are retried): they cost nothing.
+        prior = [record_cost(record, attempt, charged=False, basis="rejected:before-crash")
+                 for attempt in range(1, row["attempts"])]
+        if row["state"] == "submitting":
+            # The crash hit while this attempt was on the wire: it may have been charged.
+            prior.append(record_cost(record, row["attempts"], charged=True, basis="in-flight-at-crash"))
+            self.store.insert("costs", prior, verb="INSERT OR IGNORE")
+            self.budget.spent += Decimal(str(prior[-1]["usd"] or 0))
+            record.costs.clear()
+            return record
+        self.store.insert("costs", prior, verb="INSERT OR IGNORE")
+        record.costs.clear()
+        record.provider_job_id = row["provider_job_id"]
+        record.status_url = row["status_url"]
+        record.http_version = row["http_version"]
+        record.connection_reused = None if row["connection_reused"] is None else bool(row["connection_reused"])
+        record.connect_ms = row["connect_ms"]
+        for mark in self.store.query("SELECT name, t_ms FROM marks WHERE job_key = ?", (job.job_key,)):
+            record.marks.values[Mark(mark["name"])] = start + mark["t_ms"] / 1000.0
+        return record
+
+    def _reserve(self, job: PlannedJob, record: JobRecord) -> str | None:
+        refusal = self.budget.reserve(job.job_key, job.price.usd)
+        if refusal is not None:
+            self.stopped_by_budget = True
+            label = job.selection.label
+            return f"{label} {job.item.id}: not started: {refusal}" + (f" ({job.price.note})" if job.price.note else "")
+        return None
+
+    def _skip(self, job: PlannedJob, record: JobRecord, error_class: ErrorClass, message: str) -> None:
+        record.cost(charged=False, basis=f"not-sent:{error_class}", attempt=0)
+        record.error("plan", error_class, message, fatal=True)
+        self.store.write(
+            [("costs", record.costs), ("errors", record.errors)],
+            (job.job_key, {"state": "skipped", "outcome": "skipped", "error_class": str(error_class),
+                           "error_message": message[:500], "finished_at": iso_now()}),
+        )
+        record.costs.clear()
+        if self.listener is not None:
+            self.listener(job, str(error_class))
+
+    def result(self) -> RunResult:
+        counts: dict[str, int] = {}
+        for row in self.store.query("SELECT COALESCE(error_class, outcome) AS k, COUNT(*) AS n FROM jobs "
+                                    "WHERE run_id = ? GROUP BY k", (self.p.run_id,)):
+            counts[str(row["k"])] = int(row["n"])
+        unfinished = sum(n for k, n in counts.items() if k in ("None", "planned"))
+        status = "stopped_budget" if self.stopped_by_budget else ("finished" if not unfinished else "interrupted")
+        self.store.update_run(self.p.run_id, {"status": status, "finished_at": iso_now(), "updated_at": iso_now()})
+        return RunResult(self.p.run_id, self.store.path, status, len(self.p.plan.jobs), counts,
+                         Decimal(str(self.store.spent_usd(self.p.run_id))), self.p.notes)
+
+
+def record_cost(record: JobRecord, attempt: int, *, charged: bool, basis: str) -> dict[str, Any]:
+    record.cost(charged=charged, basis=basis, attempt=attempt)
+    return record.costs[-1]

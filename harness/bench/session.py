@@ -1,0 +1,165 @@
+"""One `bench run` from start to end: providers found, target up, plan shown, jobs run, scores queued.
+
+The CLI and the perf scripts call `run_benchmark`; it owns the order of events that the runner's
+promises depend on: the plan (and its price) is reported before anything is sent, the budget and the
+live-consent checks refuse before the first request, and the run row is committed before any job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import Any
+
+import httpx
+
+from harness.bench.config import BenchConfig, TargetKind
+from harness.bench.provenance import iso_now
+from harness.bench.runner import Listener, PreparedRun, Runner, RunResult, prepare, resolve_config
+from harness.bench.store import Store
+from harness.bench.target import HeaderHook, Target, live_target, url_target
+from harness.core.errors import UsageError
+from harness.core.registry import ENTRY_POINT_GROUP
+from harness.core.spec import Provider
+
+PlanHook = Callable[[PreparedRun, Target], None]  # shown the plan; may raise UsageError to refuse
+
+
+@dataclass(slots=True)
+class Discovery:
+    providers: dict[str, Provider] = field(default_factory=dict)
+    broken: dict[str, str] = field(default_factory=dict)  # entry point -> why it failed to load
+
+
+def discover() -> Discovery:
+    """Every registered provider that loads; a provider whose module is broken is reported, not fatal."""
+    found = Discovery()
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        try:
+            provider = entry.load()
+        except Exception as error:  # a half-written provider must not stop the others' benchmark
+            found.broken[entry.name] = f"{type(error).__name__}: {error}"
+            continue
+        if isinstance(provider, Provider) and provider.offerings:
+            found.providers[provider.name] = provider
+    return found
+
+
+@contextlib.contextmanager
+def sandbox_target(config: BenchConfig, providers: Sequence[Provider], headers: HeaderHook | None = None,
+                   **overrides: Any) -> Iterator[Target]:
+    """Start the sandbox in this process for the duration of the block."""
+    try:
+        from harness.sandbox.server import running
+    except ImportError as error:
+        raise UsageError(f"the sandbox is not installed ({error}); install tts-harness[sandbox]") from None
+    profile = config.sandbox_profile or "realistic"
+    served = [p.name for p in providers]
+    # The documents require https callbacks; the sandbox's client does not trust a throwaway CA, so
+    # callbacks to this loopback receiver go over plain http (only the sandbox allows that).
+    with running(profile, config.seed, providers=tuple(served), allow_http_webhooks=True, **overrides) as sandbox:
+        serving = [p for p in providers if p.name in sandbox.providers]
+        bases = {(p.name, host): sandbox.base_url(p.name, host) for p in serving for host in p.hosts}
+        keys: dict[str, str | None] = {p.name: sandbox.default_key(p.name) for p in serving}
+        target = Target(TargetKind.SANDBOX, bases, keys, url=sandbox.url, sandbox_profile=profile,
+                        sandbox_seed=config.seed, reference_url=sandbox.voice_url("joe_reference.wav"),
+                        headers=headers)
+        target.notes += [f"provider {p.name} left out: the sandbox has no emulation of it"
+                         for p in providers if p not in serving]
+        target.handle = sandbox
+        yield target
+
+
+@contextlib.contextmanager
+def open_target(config: BenchConfig, providers: Sequence[Provider], headers: HeaderHook | None = None,
+                **sandbox_overrides: Any) -> Iterator[Target]:
+    kind = config.target_kind
+    if kind is TargetKind.SANDBOX:
+        with sandbox_target(config, providers, headers, **sandbox_overrides) as target:
+            yield target
+        return
+    target = live_target(providers, config.reference_url) if kind is TargetKind.LIVE else url_target(
+        config.target, providers, config.reference_url)
+    target.headers = headers
+    yield target
+
+
+def _client(config: BenchConfig) -> httpx.AsyncClient:
+    # One pooled client for the run: connections are kept alive and reused; set-up is timed apart.
+    limits = httpx.Limits(max_connections=config.concurrency * 2 + 8, max_keepalive_connections=config.concurrency * 2)
+    timeout = httpx.Timeout(config.request_timeout, connect=min(10.0, config.request_timeout))
+    return httpx.AsyncClient(limits=limits, timeout=timeout, trust_env=False, follow_redirects=True)
+
+
+def check_live(prepared: PreparedRun, target: Target) -> None:
+    """Live runs spend money: refuse without a budget or explicit consent, and say why."""
+    config = prepared.config
+    if target.kind is TargetKind.SANDBOX or prepared.resumed:
+        return
+    plan = prepared.plan
+    if config.budget is None and not config.yes:
+        raise UsageError(
+            f"a live run of {len(plan.jobs)} jobs is planned to cost ${plan.cost_usd:.4f}"
+            + (f" plus {plan.unpriced} jobs with no USD price" if plan.unpriced else "")
+            + ": give --budget USD (enforced) or --yes to proceed"
+        )
+    if config.budget is not None and plan.unpriced:
+        unpriced = sorted({j.selection.label for j in plan.jobs if j.price.usd is None})
+        raise UsageError(
+            f"--budget cannot bound {', '.join(unpriced)}: their prices are not in USD or not documented "
+            "(TTS.ai bills characters with no documented USD rate: give --usd-per-character; models with "
+            "no documented price: --price provider/model=USD), or leave them out with --models"
+        )
+
+
+def run_benchmark(
+    config: BenchConfig,
+    *,
+    on_plan: PlanHook | None = None,
+    listener: Listener | None = None,
+    headers: HeaderHook | None = None,
+    scorer: Any = None,
+    providers: Mapping[str, Provider] | None = None,
+    **sandbox_overrides: Any,
+) -> RunResult:
+    """Run (or resume) a benchmark; returns where its rows are and how the jobs ended."""
+    discovery = discover() if providers is None else Discovery(dict(providers))
+    if not discovery.providers:
+        raise UsageError("no provider with benchmarkable models is registered"
+                         + (f" (failed to load: {discovery.broken})" if discovery.broken else ""))
+    store = Store(config.db_path)
+    try:
+        wanted = [discovery.providers[name] for name in discovery.providers
+                  if not config.providers or name in config.providers]
+        config = resolve_config(config, store)
+        with open_target(config, wanted, headers, **sandbox_overrides) as target:
+            reachable = {name: p for name, p in discovery.providers.items() if target.serves(name)}
+            refused = [name for name in config.providers if name not in reachable]
+            if refused or not reachable:
+                raise UsageError(f"target {target.kind} cannot serve {', '.join(refused) or 'any provider'}: "
+                                 + "; ".join(target.notes))
+            prepared = prepare(config, reachable, store, target.reference_url)
+            prepared.notes += [f"provider {name} not loaded: {why}" for name, why in discovery.broken.items()]
+            prepared.notes += target.notes
+            check_live(prepared, target)
+            if on_plan is not None:
+                on_plan(prepared, target)
+            runner = Runner(prepared, store, target, listener=listener, scorer=scorer)
+            if not prepared.resumed:
+                runner.record_plan()
+            try:
+                result = asyncio.run(_execute(runner, prepared.config))
+            except KeyboardInterrupt:
+                store.update_run(prepared.run_id, {"status": "interrupted", "updated_at": iso_now()})
+                raise
+            return result
+    finally:
+        store.close()
+
+
+async def _execute(runner: Runner, config: BenchConfig) -> RunResult:
+    async with _client(config) as client:
+        return await runner.execute(client)

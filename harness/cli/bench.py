@@ -1,0 +1,187 @@
+"""`tts-harness bench run`: benchmark every provider and model, against the sandbox by default.
+
+Exit codes: 0 the run finished (jobs may have failed: they are results); 1 the run was interrupted or
+stopped by its budget; 2 usage error (bad option, unknown provider/model/run, live run refused).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from harness.core.errors import UsageError
+
+bench_app = typer.Typer(help="Latency and cost benchmarks, stored as raw rows in SQLite.", no_args_is_help=True)
+_out = Console(highlight=False)
+_err = Console(stderr=True)
+
+
+def _prices(values: list[str] | None) -> dict[str, float] | None:
+    if not values:
+        return None
+    prices: dict[str, float] = {}
+    for value in values:
+        label, _, amount = value.partition("=")
+        try:
+            prices[label.strip()] = float(amount)
+        except ValueError:
+            raise UsageError(f"--price takes provider/model=USD, got {value!r}") from None
+    return prices
+
+
+def _show_plan(prepared: Any, target: Any) -> None:
+    from harness.bench.runner import PreparedRun
+
+    assert isinstance(prepared, PreparedRun)
+    plan = prepared.plan
+    table = Table(title=f"Plan of run {prepared.run_id}" + (" (resumed)" if prepared.resumed else ""),
+                  title_justify="left")
+    for name in ("model", "jobs", "price each", "worst case USD"):
+        table.add_column(name, justify="left" if name == "model" else "right")
+    by_label: dict[str, list[Any]] = {}
+    for job in plan.jobs:
+        by_label.setdefault(job.selection.label, []).append(job)
+    for label, jobs in by_label.items():
+        price = jobs[0].price
+        each = "undocumented" if price.amount is None else f"{price.amount} {price.unit}"
+        usd = [j.price.usd for j in jobs if j.price.usd is not None]
+        table.add_row(label, str(len(jobs)), each, f"{sum(usd):.4f}" if len(usd) == len(jobs) else "unknown")
+    _out.print(table)
+    where = target.url or target.kind
+    _out.print(f"Target: [bold]{target.kind}[/bold] ({where}); corpora: "
+               + ", ".join(f"{c.name} v{c.version} ({len(c.items)} items)" for c in prepared.corpora))
+    _out.print(f"Planned cost: [bold]${plan.cost_usd:.4f}[/bold]"
+               + (f" + {plan.unpriced} jobs without a USD price" if plan.unpriced else "")
+               + (" — what these requests would cost live" if target.kind == "sandbox" else ""))
+    for (label, reason), count in sorted(plan.left_out.items()):
+        _out.print(f"  left out: {label}: {count} item(s): {reason}", style="dim")
+    for note in prepared.notes:
+        _err.print(f"[yellow]note:[/yellow] {note}")
+
+
+def _scorer(enabled: bool, db_path: Path) -> Any:
+    if not enabled:
+        return None
+    try:
+        from harness.scoring import BackgroundScorer, Scorer
+    except ImportError as error:
+        _err.print(f"[yellow]scoring off:[/yellow] the scoring extra is not installed ({error})")
+        return None
+    return BackgroundScorer(db_path, Scorer())
+
+
+def _report(run_id: str, db_path: Path) -> Path | None:
+    try:
+        from harness.report.export import load_run
+        from harness.report.render import write_report
+    except ImportError:
+        return None
+    rows = load_run(run_id, db_path, None)
+    written: Path = write_report(rows, db_path.parent / run_id / "index.html", None)
+    return written
+
+
+@bench_app.command("run")
+def run_command(
+    providers: Annotated[list[str] | None, typer.Option("--providers", help="providers (comma list); default all")] = None,
+    models: Annotated[list[str] | None, typer.Option("--models", help="models or provider/model; default all")] = None,
+    corpus: Annotated[list[str] | None, typer.Option("--corpus", help="NAME[:N] or FILE[:N]; repeatable")] = None,
+    repeats: Annotated[int | None, typer.Option(help="times each text is sent to each model")] = None,
+    concurrency: Annotated[int | None, typer.Option(help="jobs in flight at once")] = None,
+    target: Annotated[str | None, typer.Option(help="sandbox (default), live, or a base URL")] = None,
+    budget: Annotated[float | None, typer.Option(help="USD cap: no job starts whose worst case would pass it")] = None,
+    out: Annotated[Path | None, typer.Option(help="folder for runs.db and audio (default reports)")] = None,
+    resume: Annotated[str | None, typer.Option(help="finish an interrupted run by its id")] = None,
+    config_file: Annotated[Path | None, typer.Option("--config", help="TOML settings file")] = None,
+    polling: Annotated[str | None, typer.Option(help="adaptive (default), fixed, or webhook")] = None,
+    poll_interval: Annotated[float | None, typer.Option(help="seconds between polls for --polling fixed")] = None,
+    webhook_url: Annotated[str | None, typer.Option(help="public URL forwarding to the local receiver")] = None,
+    sandbox_profile: Annotated[str | None, typer.Option(help="fast, realistic (default) or chaos")] = None,
+    seed: Annotated[int | None, typer.Option(help="sandbox random seed")] = None,
+    usd_per_character: Annotated[float | None, typer.Option(help="USD per billed character (TTS.ai)")] = None,
+    price: Annotated[list[str] | None, typer.Option(help="provider/model=USD for undocumented prices")] = None,
+    score: Annotated[bool | None, typer.Option("--score/--no-score", help="score clips (WER) while running")] = None,
+    report: Annotated[bool | None, typer.Option("--report/--no-report", help="write the HTML report")] = None,
+    job_timeout: Annotated[float | None, typer.Option(help="seconds before a job is given up")] = None,
+    yes: Annotated[bool | None, typer.Option("--yes", help="allow a live run without a budget")] = None,
+) -> None:
+    """Benchmark latency and cost of every provider and model (the sandbox unless --target says otherwise)."""
+    from harness.bench.config import load_config
+    from harness.bench.session import run_benchmark
+    from harness.bench.store import Store
+    from harness.bench.summary import render, summarize
+
+    try:
+        config = load_config({
+            "providers": providers, "models": models, "corpus": corpus, "repeats": repeats,
+            "concurrency": concurrency, "target": target, "budget": budget, "out": out, "resume": resume,
+            "polling": polling, "poll_interval": poll_interval, "webhook_url": webhook_url,
+            "sandbox_profile": sandbox_profile, "seed": seed, "usd_per_character": usd_per_character,
+            "prices": _prices(price), "score": score, "report": report, "job_timeout": job_timeout, "yes": yes,
+        }, config_file)
+        config.target_kind  # noqa: B018 - validates --target before anything starts
+    except UsageError as error:
+        _err.print(f"[red]usage error:[/red] {error}")
+        raise typer.Exit(2) from None
+
+    progress = Progress(TextColumn("{task.description:<36}"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn(), console=_out)
+    tasks: dict[str, TaskID] = {}
+
+    def on_plan(prepared: Any, target_: Any) -> None:
+        _show_plan(prepared, target_)
+        counts: dict[str, int] = {}
+        for job in prepared.plan.jobs:
+            counts[job.selection.label] = counts.get(job.selection.label, 0) + 1
+        tasks["all"] = progress.add_task("all jobs", total=len(prepared.plan.jobs), failed=0)
+        for label, total in counts.items():
+            tasks[label] = progress.add_task(label, total=total, failed=0)
+        progress.start()
+
+    def listener(job: Any, outcome: str) -> None:
+        for key in ("all", job.selection.label):
+            task = tasks.get(key)
+            if task is not None:
+                failed = progress.tasks[task].fields.get("failed", 0) + (outcome != "ok")
+                progress.update(task, advance=1, failed=failed)
+
+    scorer = _scorer(config.score, config.db_path)
+    try:
+        result = run_benchmark(config, on_plan=on_plan, listener=listener, scorer=scorer)
+    except UsageError as error:
+        progress.stop()
+        _err.print(f"[red]usage error:[/red] {error}")
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        progress.stop()
+        _err.print("[yellow]interrupted:[/yellow] resume with --resume RUN_ID (the run id is in the plan above)")
+        raise typer.Exit(1) from None
+    finally:
+        progress.stop()
+        if scorer is not None:
+            _out.print("Scoring the remaining clips…")
+            stats = scorer.close()
+            _out.print(f"Scored {stats.scored} clips ({stats.failed} failed"
+                       + (f"; last error: {stats.last_error}" if stats.last_error else "") + ").")
+    store = Store(result.db_path)
+    try:
+        render(summarize(store, result.run_id), _out, str(result.db_path))
+    finally:
+        store.close()
+    if config.report:
+        try:
+            written = _report(result.run_id, result.db_path)
+        except Exception as error:  # the run's rows are safe; a report failure must not hide them
+            _err.print(f"[yellow]report not written:[/yellow] {type(error).__name__}: {error}")
+        else:
+            if written is not None:
+                _out.print(f"HTML report: [bold]{written}[/bold]")
+    if result.status != "finished":
+        _err.print(f"run {result.run_id} {result.status}; finish it with: tts-harness bench run --resume "
+                   f"{result.run_id}" + (f" --out {config.out}" if str(config.out) != "reports" else ""))
+        raise typer.Exit(1)

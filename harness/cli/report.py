@@ -1,0 +1,129 @@
+"""`tts-harness report | compare | contract diff | export`: the faces of the report package.
+
+Exit codes: 0 fine; 1 a regression (`compare`) or a breaking change (`contract diff`); 2 usage error
+(unknown run, missing database or folder, bad option). BASE, NEW and `--baseline` take a run id from
+the database or an export folder (`tts-harness export`), so a baseline can be committed to a repository.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from harness.core.errors import UsageError
+from harness.report.export import ExportFormat  # light: pyarrow loads only when writing parquet
+
+_out = Console(highlight=False, soft_wrap=True)
+_err = Console(stderr=True)
+DEFAULT_DB = Path("reports/runs.db")
+
+DbOption = Annotated[Path, typer.Option("--db", help="results database written by `bench run`")]
+AsrOption = Annotated[
+    str | None, typer.Option("--asr-model", help="use scores from this ASR model (default: the one that scored most)")
+]
+
+
+def _usage(error: Exception) -> typer.Exit:
+    _err.print(f"[red]usage error:[/red] {error}")
+    return typer.Exit(2)
+
+
+def report_command(
+    run_id: Annotated[str, typer.Argument(help="run id (or an export folder)")],
+    baseline: Annotated[str | None, typer.Option(help="run id or export folder to compare against")] = None,
+    out: Annotated[Path | None, typer.Option(help="HTML file to write (default reports/<run>/index.html)")] = None,
+    db: DbOption = DEFAULT_DB,
+    asr_model: AsrOption = None,
+) -> None:
+    """Write one self-contained HTML report of a run (audio copied beside it; works offline)."""
+    from harness.report.compare import compare_runs
+    from harness.report.export import load_run
+    from harness.report.render import write_report
+
+    try:
+        rows = load_run(run_id, db, asr_model)
+        comparison = compare_runs(load_run(baseline, db, asr_model), rows) if baseline else None
+    except (UsageError, FileNotFoundError) as error:
+        raise _usage(error) from None
+    target = out or db.parent / rows.run_id / "index.html"
+    written = write_report(rows, target, comparison)
+    _out.print(f"report written to {written}")
+
+
+def compare_command(
+    base: Annotated[str, typer.Argument(help="BASE run id or export folder")],
+    new: Annotated[str, typer.Argument(help="NEW run id or export folder")],
+    fail_on: Annotated[
+        str, typer.Option("--fail-on", help="metrics that fail the gate: latency,wer,cost,success,contract")
+    ] = "latency,wer,cost,success,contract",
+    junit: Annotated[Path | None, typer.Option(help="also write a JUnit XML file")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="print JSON (with the statistical method) instead of text")
+    ] = False,
+    threshold: Annotated[
+        list[str] | None,
+        typer.Option("--threshold", help="override a threshold, KEY=VALUE (latency_p50=0.1, wer=0.02, alpha=0.05)"),
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    asr_model: AsrOption = None,
+) -> None:
+    """Flag regressions of NEW against BASE: beyond a threshold AND statistically significant. Exit 1 if any."""
+    from harness.report.compare import Thresholds, compare_runs, parse_metrics, render_text, to_junit
+    from harness.report.export import load_run
+
+    try:
+        overrides = dict(item.split("=", 1) for item in threshold or [] if "=" in item)
+        if len(overrides) != len(threshold or []):
+            raise UsageError(f"--threshold takes KEY=VALUE, got {threshold}")
+        comparison = compare_runs(
+            load_run(base, db, asr_model),
+            load_run(new, db, asr_model),
+            parse_metrics(fail_on),
+            Thresholds().with_overrides(overrides),
+        )
+    except (UsageError, FileNotFoundError) as error:
+        raise _usage(error) from None
+    if junit is not None:
+        junit.parent.mkdir(parents=True, exist_ok=True)
+        junit.write_text(to_junit(comparison), encoding="utf-8")
+    _out.print(comparison.to_json_text() if as_json else render_text(comparison), markup=False)
+    raise typer.Exit(comparison.exit_code)
+
+
+def contract_diff_command(
+    old: Annotated[Path, typer.Argument(help="fixture folder recorded first (holds scenarios/)")],
+    new: Annotated[Path, typer.Argument(help="fixture folder recorded later (e.g. a live re-record)")],
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of text")] = False,
+) -> None:
+    """Structural diff of two recordings of the same endpoints, graded like oasdiff. Exit 1 on a breaking change."""
+    from harness.report.contract_diff import contract_diff, render_text
+
+    try:
+        diff = contract_diff(old, new)
+    except (FileNotFoundError, ValueError) as error:
+        raise _usage(error) from None
+    _out.print(json.dumps(diff.to_json(), indent=2) if as_json else render_text(diff), markup=False)
+    raise typer.Exit(1 if diff.breaking else 0)
+
+
+def export_command(
+    run_id: Annotated[str, typer.Argument(help="run id")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="file format")] = ExportFormat.CSV,
+    out: Annotated[Path | None, typer.Option(help="folder to write (default reports/<run>/rows)")] = None,
+    db: DbOption = DEFAULT_DB,
+    asr_model: AsrOption = None,
+) -> None:
+    """Write the run's raw rows (run, requests, errors, drift): the same rows the report computes from."""
+    from harness.report.export import export_rows
+    from harness.report.rows import read_run
+
+    try:
+        rows = read_run(db, run_id, asr_model)
+    except UsageError as error:
+        raise _usage(error) from None
+    for path in export_rows(rows, out or db.parent / rows.run_id / "rows", fmt):
+        _out.print(str(path))

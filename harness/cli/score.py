@@ -1,0 +1,213 @@
+"""`tts-harness score` and `tts-harness asr convert-ct2`: score stored audio offline.
+
+`score RUN_ID` scores (or re-scores) every clip of a stored run and prints per-model error rates and the
+transcript cache counts; `score --text "..." FILE` scores one file. `asr convert-ct2 SRC DST` turns a
+CTranslate2 Whisper model into an openai-whisper checkpoint.
+
+Exit codes: 0 scored, 1 scoring failure (the clip or run could not be scored, the ASR model failed),
+2 usage error (missing file, bad option). A run whose clips carry findings (flags) still exits 0; a run
+where some clips could not be scored exits 0 when at least one clip was scored, and says how many failed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from harness.scoring.asr.base import DEFAULT_MODEL, AsrBackendName
+
+if TYPE_CHECKING:
+    from harness.scoring.scorer import Scorer
+
+# The runner's default database (`bench run --out reports` writes reports/runs.db).
+DEFAULT_DB = Path("reports") / "runs.db"
+
+asr_app = typer.Typer(help="ASR model tools (offline).", no_args_is_help=True)
+_out = Console(soft_wrap=True)
+_err = Console(stderr=True, soft_wrap=True)
+
+
+def _usage(message: str) -> typer.Exit:
+    _err.print(f"[red]usage error:[/red] {message}")
+    return typer.Exit(2)
+
+
+def _failure(message: str) -> typer.Exit:
+    _err.print(f"[red]scoring failed:[/red] {message}")
+    return typer.Exit(1)
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2%}"
+
+
+def score_command(
+    target: Annotated[str, typer.Argument(help="RUN_ID of a stored run, or the audio FILE with --text.")],
+    text: Annotated[str | None, typer.Option("--text", help="Reference text: score the single file TARGET.")] = None,
+    language: Annotated[str | None, typer.Option("--language", help="Language tag of the text (default en).")] = None,
+    reference: Annotated[
+        Path | None, typer.Option("--reference", help="Reference voice WAV: adds speaker similarity.")
+    ] = None,
+    asr: Annotated[AsrBackendName, typer.Option("--asr", help="ASR backend.")] = AsrBackendName.FASTER_WHISPER,
+    model: Annotated[
+        str, typer.Option("--model", help="tiny.en (shipped), a CTranslate2 folder, or an openai-whisper checkpoint.")
+    ] = DEFAULT_MODEL,
+    db: Annotated[Path, typer.Option("--db", help="Run database (RUN_ID mode).")] = DEFAULT_DB,
+    cache: Annotated[
+        Path | None, typer.Option("--cache", help="SQLite transcript cache (default: the run database).")
+    ] = None,
+    declared_type: Annotated[str | None, typer.Option("--declared-type", help="Declared media type.")] = None,
+    declared_rate: Annotated[int | None, typer.Option("--declared-rate", help="Declared sample rate, Hz.")] = None,
+    dnsmos: Annotated[bool, typer.Option("--dnsmos", help="Also estimate DNSMOS (about 1.5 s a clip).")] = False,
+    similarity: Annotated[bool, typer.Option("--similarity/--no-similarity", help="Speaker similarity.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Score a stored run (RUN_ID) or one audio FILE (--text): transcript, WER/CER, similarity, conformance."""
+    from harness.scoring.errors import ScoringError, ScoringInputError
+    from harness.scoring.scorer import Scorer
+
+    if text is None and (reference or declared_type or declared_rate):
+        raise _usage("--reference, --declared-type and --declared-rate apply to a single FILE (give --text)")
+    try:
+        scorer = Scorer(
+            backend=asr,
+            model=model,
+            default_language=language or "en",
+            similarity=None if similarity else False,
+            dnsmos=dnsmos,
+            cache=cache,
+        )
+    except ScoringInputError as error:
+        raise _usage(str(error)) from None
+    except ScoringError as error:
+        raise _failure(str(error)) from None
+    try:
+        if text is None:
+            _score_run(target, db, scorer, as_json)
+        else:
+            _score_file(Path(target), text, language, reference, declared_type, declared_rate, scorer, as_json)
+    except ScoringError as error:
+        raise _failure(str(error)) from None
+
+
+def _score_file(
+    path: Path,
+    text: str,
+    language: str | None,
+    reference: Path | None,
+    declared_type: str | None,
+    declared_rate: int | None,
+    scorer: Scorer,
+    as_json: bool,
+) -> None:
+    from harness.scoring.results import ClipInput
+
+    if not path.is_file():
+        raise _usage(f"audio file {path} does not exist")
+    if reference is not None and not reference.is_file():
+        raise _usage(f"reference voice {reference} does not exist")
+    if not text.strip():
+        raise _usage("--text is empty")
+    score = scorer.score(
+        ClipInput(
+            text=text,
+            path=path,
+            language=language,
+            reference_voice=reference,
+            declared_media_type=declared_type,
+            declared_sample_rate=declared_rate,
+            clip_id=path.name,
+        )
+    )
+    if as_json:
+        typer.echo(json.dumps(score.to_json(), indent=2, ensure_ascii=False))
+    else:
+        _out.print(f"[bold]transcript[/bold]  {score.transcript if score.transcript is not None else '-'}")
+        _out.print(f"reference   {score.normalized_reference or '-'}")
+        _out.print(f"heard       {score.normalized_transcript or '-'}")
+        _out.print(
+            f"WER {_percent(score.wer)}  CER {_percent(score.cer)}  "
+            f"(S {score.substitutions} D {score.deletions} I {score.insertions} of {score.ref_length} {score.unit})"
+        )
+        _out.print(f"similarity  {'-' if score.similarity is None else f'{score.similarity:.3f}'}")
+        if score.conformance is not None:
+            c = score.conformance
+            loudness = "-" if c.loudness_lufs is None else f"{c.loudness_lufs:.1f} LUFS"
+            _out.print(
+                f"audio       {c.media_type} {c.sample_rate} Hz {c.channels} ch, {c.duration_s:.2f} s "
+                f"(speech {c.speech_s:.2f} s), {loudness}, clipping {c.clipping_ratio:.3%}"
+            )
+        for finding in score.findings:
+            _out.print(f"[yellow]{finding.flag.value}[/yellow]: {finding.detail}")
+        versions = score.versions
+        _out.print(
+            f"[dim]{versions.asr_backend} {versions.asr_model}, {versions.normalizer_name} "
+            f"{versions.normalizer_version}, harness {versions.harness_version}[/dim]"
+        )
+    if score.error is not None:
+        raise _failure(score.error)
+
+
+def _score_run(run_id: str, db: Path, scorer: Scorer, as_json: bool) -> None:
+    from harness.scoring.run import score_run
+
+    if not db.is_file():
+        raise _usage(f"run database {db} does not exist (set --db)")
+    summary = score_run(db, run_id, scorer)
+    if as_json:
+        typer.echo(json.dumps(asdict(summary), indent=2, default=str))
+    else:
+        table = Table(title=f"run {run_id}: {summary.asr_backend} {summary.asr_model}")
+        for column in ("provider", "model", "clips", "failed", "pooled", "mean", "S/D/I", "similarity", "flags"):
+            table.add_column(column)
+        for system in summary.systems:
+            rate = system.rate
+            unit = "CER" if rate is not None and rate.unit == "char" else "WER"
+            table.add_row(
+                system.provider,
+                system.model,
+                str(system.clips),
+                str(system.failed),
+                f"{unit} {_percent(rate.pooled)}" if rate else "-",
+                _percent(rate.per_utterance_mean) if rate else "-",
+                f"{rate.substitutions}/{rate.deletions}/{rate.insertions}" if rate else "-",
+                "-" if system.mean_similarity is None else f"{system.mean_similarity:.3f}",
+                ", ".join(f"{flag} {count}" for flag, count in system.flag_counts.items()) or "-",
+            )
+        _out.print(table)
+        _out.print(
+            f"{summary.scored} scored, {summary.failed} failed; transcript cache: "
+            f"{summary.cache_hits} hits, {summary.cache_misses} misses; normalizer {summary.normalizer_version}"
+        )
+    if summary.scored == 0:
+        raise _failure(f"none of the {summary.clips} clips of run {run_id} could be scored")
+
+
+@asr_app.command("convert-ct2")
+def convert_ct2_command(
+    source: Annotated[Path, typer.Argument(help="CTranslate2 Whisper model folder (model.bin, config.json).")],
+    destination: Annotated[Path, typer.Argument(help="openai-whisper checkpoint file to write (.pt).")],
+) -> None:
+    """Convert a CTranslate2 Whisper model into an openai-whisper checkpoint (works offline)."""
+    from harness.scoring.asr.ct2_convert import convert_ct2_to_openai
+    from harness.scoring.errors import ScoringError
+
+    if not (source / "model.bin").is_file():
+        raise _usage(f"expected a CTranslate2 model folder with model.bin, got {source}")
+    if destination.is_dir():
+        raise _usage(f"destination {destination} is a folder; give a file name such as tiny.en.pt")
+    try:
+        checkpoint = convert_ct2_to_openai(source, destination)
+    except ScoringError as error:
+        raise _failure(str(error)) from None
+    dims = checkpoint.dims
+    _out.print(
+        f"wrote {destination}: {len(checkpoint.state)} tensors, {dims['n_audio_layer']}+{dims['n_text_layer']} "
+        f"layers, width {dims['n_audio_state']}, vocabulary {dims['n_vocab']}"
+    )

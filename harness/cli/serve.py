@@ -1,0 +1,74 @@
+"""`tts-harness serve`: run the sandbox in the foreground and say where each provider lives."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+from typing import Annotated
+
+import typer
+
+from harness.sandbox.accounts import default_key
+from harness.sandbox.config import SandboxConfig
+from harness.sandbox.profiles import Profile
+from harness.sandbox.server import bind, make_server
+from harness.sandbox.state import SandboxState
+from harness.sandbox.urls import CONTROL_PREFIX, mount_path
+
+
+def base_url_lines(state: SandboxState, origin: str) -> list[str]:
+    """One line per provider host: provider, host key, base URL, default test key."""
+    rows = []
+    for name, served in state.served.items():
+        for host in served.provider.hosts:
+            rows.append((name, host, origin + mount_path(name, host), default_key(name)))
+    width_name = max((len(r[0]) for r in rows), default=0)
+    width_host = max((len(r[1]) for r in rows), default=0)
+    width_url = max((len(r[2]) for r in rows), default=0)
+    lines = [f"  {n:<{width_name}}  {h:<{width_host}}  {u:<{width_url}}  key: {k}" for n, h, u, k in rows]
+    lines.append(f"  {'control':<{width_name + width_host + 2}}  {origin}{CONTROL_PREFIX}")
+    return lines
+
+
+def serve_command(
+    host: Annotated[str, typer.Option(help="Interface to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 8765,
+    profile: Annotated[Profile, typer.Option(help="fast: milliseconds; realistic: seconds; chaos: plus faults.")]
+    = Profile.FAST,
+    seed: Annotated[int, typer.Option(help="Seed of every random draw (timings, ids, chaos faults).")] = 0,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option("--allow-host", help="A non-loopback host the sandbox may fetch references from or call "
+                     "back (repeatable). Nothing else beyond loopback is ever contacted."),
+    ] = None,
+    allow_http_webhooks: Annotated[
+        bool, typer.Option(help="Accept http:// webhook URLs (the documents require https).")] = False,
+    max_jobs: Annotated[int, typer.Option(help="Bound of the job store (oldest finished jobs are evicted).")]
+    = 10_000,
+    balance: Annotated[
+        float | None, typer.Option(help="USD balance of every default test key (default: the emulation's).")
+    ] = None,
+    log_requests: Annotated[bool, typer.Option(help="Log every request (uvicorn access log).")] = False,
+) -> None:
+    """Start the sandbox: one local server that behaves like every provider and speaks real speech."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    config = SandboxConfig(profile=profile, seed=seed, allow_hosts=tuple(allow_host or ()),
+                           allow_http_webhooks=allow_http_webhooks, max_jobs=max_jobs, log_requests=log_requests)
+    state = SandboxState(config)
+    if balance is not None:
+        for name in state.served:
+            state.accounts.set_balance(name, default_key(name), Decimal(str(balance)))
+    sock = bind(host, port)
+    bound_host, bound_port = sock.getsockname()[:2]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    origin = f"http://{shown}:{bound_port}"
+    typer.echo(f"tts-harness sandbox (profile {profile.value}, seed {seed}) on {origin}")
+    for line in base_url_lines(state, origin):
+        typer.echo(line)
+    typer.echo("Press Ctrl+C to stop.")
+    server = make_server(state, log_level="info" if log_requests else "warning")
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+        state.producer.close()

@@ -1,0 +1,228 @@
+"""How the sandbox plays the Pixazo gateway: what each model sounds like, how long it takes, and the
+gateway's bodies and error words. Endpoints, validation, lifecycle and prices come from `spec.py`.
+
+Voices (each model measurably different; all at 24 kHz, the rate XTTS v2, Chatterbox and VibeVoice
+really produce — the documents do not say):
+- XTTS v2: Piper `joe` at its natural rate, or the voice of the `speaker` reference (cloned).
+- Chatterbox: Piper slightly faster and a semitone higher; `exaggeration` moves pitch (+-2 semitones
+  around its 0.5 default) and `cfg` moves pace (lower cfg is slower, as Chatterbox's own guide says);
+  `audio_url` clones.
+- VibeVoice: Piper a little slower, one pitch per preset, "Speaker N:" lines spoken one by one;
+  `speakers[].audio_url` clones that speaker.
+- VibeVoice-Realtime-0.5B: espeak-ng, the deliberately worse model, one espeak variant per preset.
+
+Bodies follow the documents, contradictions included: status answers carry ISO 8601 timestamps and
+`media_type` "application/octet-stream" (XTTS and VibeVoice examples) or "audio/wav" (Chatterbox);
+webhook callbacks carry "audio/wav" and `updated_at`/`completed_at` as "YYYY-MM-DD HH:MM:SS", as the
+callback example shows. The spec's drift declarations name both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from harness.core.spec import Cost
+from harness.core.timestamps import format_iso, format_space
+from harness.providers.pixazo.spec import (
+    CHATTERBOX,
+    PROVIDER,
+    SPEAKER_LINE,
+    ChatterboxRequest,
+    VibeVoiceRealtimeRequest,
+    VibeVoiceRequest,
+    XttsRequest,
+)
+from harness.sandbox.emulation import (
+    Call,
+    Emulation,
+    JobPlan,
+    JobView,
+    Reference,
+    Reject,
+    Reply,
+    Speech,
+    StateNames,
+    Timing,
+    Voice,
+    WebhookMode,
+    WebhookTarget,
+)
+from harness.speech import Engine, Rendition
+
+SAMPLE_RATE = 24_000
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    rendition: Rendition
+    timing: Timing  # realistic: the documents' examples take 15-16 s from created_at to completed_at
+    status_media_type: str  # what the model's status example shows
+
+
+XTTS = Model(Rendition(Engine.PIPER, 1.0, SAMPLE_RATE), Timing(2.0, 4.0, 0.03), "application/octet-stream")
+CHATTERBOX_MODEL = Model(Rendition(Engine.PIPER, 0.92, SAMPLE_RATE, pitch_shift=1.0), Timing(2.0, 5.0, 0.04),
+                         "audio/wav")
+VIBEVOICE = Model(Rendition(Engine.PIPER, 1.06, SAMPLE_RATE), Timing(3.0, 8.0, 0.06), "application/octet-stream")
+REALTIME = Model(Rendition(Engine.ESPEAK, 1.0, SAMPLE_RATE), Timing(0.5, 1.0, 0.01), "application/octet-stream")
+
+# VibeVoice presets as pitch shifts (semitones) of the Piper voice; unknown presets by speaker index.
+PRESET_PITCH = {
+    "Alice [EN]": 3.0, "Carter [EN]": -2.0, "Frank [EN]": -4.0, "Mary [EN] (Background Music)": 4.5,
+    "Maya [EN]": 2.0, "Anchen [ZH] (Background Music)": 5.0, "Bowen [ZH]": -1.0, "Xinran [ZH]": 6.0,
+}
+INDEX_PITCH = (0.0, -3.0, 3.5, -5.0)
+# VibeVoice-Realtime presets as espeak-ng variants.
+PRESET_ESPEAK = {"Frank [EN]": "en-us+m3", "Carter [EN]": "en-us+m1", "Alice [EN]": "en-us+f2", "Maya [EN]": "en-us+f4"}
+INDEX_ESPEAK = ("en-us+m3", "en-us+m1", "en-us+f2", "en-us+f4")
+
+APIM_MISSING = ("Access denied due to missing subscription key. "
+                "Make sure to include subscription key when making requests to an API.")
+APIM_INVALID = ("Access denied due to invalid subscription key. "
+                "Make sure to provide a valid key for an active subscription.")
+
+
+def script_lines(script: str) -> tuple[tuple[int, str], ...]:
+    """ "Speaker N: text" lines as (N, text); a line without a prefix continues the previous speaker."""
+    lines: list[tuple[int, str]] = []
+    speaker = 0
+    for raw in script.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        match = SPEAKER_LINE.match(line)
+        if match:
+            speaker = int(match.group(1))
+            line = line[match.end():].strip()
+        if line:
+            lines.append((speaker, line))
+    if not lines:
+        raise Reject(400, "script contains no text to speak")
+    return tuple(lines)
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    return round(max(low, min(high, value)), 3)
+
+
+class PixazoEmulation(Emulation):
+    states = StateNames(queued="QUEUED", processing="PROCESSING", completed="COMPLETED", failed="FAILED",
+                        error="ERROR")
+    media_path = "/v1/{job_id}/output.{ext}"  # the documents' R2 CDN layout
+
+    def plan(self, call: Call) -> JobPlan:
+        params = call.params
+        model_id = call.endpoint.model_id or ""
+        if isinstance(params, XttsRequest):
+            voice = Voice(XTTS.rendition, Reference("speaker", url=params.speaker))
+            return JobPlan(model_id, Speech.single(params.text, voice), XTTS.timing, extra=self._extra(XTTS))
+        if isinstance(params, ChatterboxRequest):
+            return JobPlan(model_id, Speech.single(params.text, self._chatterbox_voice(params)),
+                           CHATTERBOX_MODEL.timing, extra=self._extra(CHATTERBOX_MODEL))
+        if isinstance(params, VibeVoiceRequest):
+            lines = script_lines(params.script)
+            count = max(len(params.speakers), max(s for s, _ in lines) + 1)
+            voices = []
+            for index in range(count):
+                given = params.speakers[index] if index < len(params.speakers) else None
+                pitch = PRESET_PITCH[given.preset] if given else INDEX_PITCH[index % len(INDEX_PITCH)]
+                rendition = Rendition(Engine.PIPER, VIBEVOICE.rendition.length_scale, SAMPLE_RATE, pitch_shift=pitch)
+                reference = None
+                if given is not None and given.audio_url:
+                    reference = Reference(f"speakers[{index}].audio_url", url=given.audio_url)
+                voices.append(Voice(rendition, reference))
+            return JobPlan(model_id, Speech(lines, tuple(voices)), VIBEVOICE.timing, extra=self._extra(VIBEVOICE))
+        if isinstance(params, VibeVoiceRealtimeRequest):
+            lines = script_lines(params.script)
+            voices = [
+                Voice(Rendition(Engine.ESPEAK, 1.0, SAMPLE_RATE,
+                                voice=PRESET_ESPEAK.get(s.preset, INDEX_ESPEAK[i % len(INDEX_ESPEAK)])))
+                for i, s in enumerate(params.speakers)
+            ]
+            return JobPlan(model_id, Speech(lines, tuple(voices)), REALTIME.timing, extra=self._extra(REALTIME))
+        return super().plan(call)
+
+    @staticmethod
+    def _chatterbox_voice(params: ChatterboxRequest) -> Voice:
+        base = CHATTERBOX_MODEL.rendition
+        exaggeration = 0.5 if params.exaggeration is None else params.exaggeration
+        cfg = 0.5 if params.cfg is None else params.cfg
+        rendition = Rendition(
+            Engine.PIPER,
+            _clamp(base.length_scale + (0.5 - cfg) * 0.2, 0.6, 1.2),
+            SAMPLE_RATE,
+            pitch_shift=_clamp(base.pitch_shift + (exaggeration - 0.5) * 4.0, -12.0, 12.0),
+        )
+        reference = Reference("audio_url", url=params.audio_url) if params.audio_url else None
+        return Voice(rendition, reference)
+
+    @staticmethod
+    def _extra(model: Model) -> dict[str, Any]:
+        return {"status_media_type": model.status_media_type}
+
+    def job_id(self, plan: JobPlan, token: str) -> str:
+        return f"{plan.model_id}_{token}"
+
+    def webhook(self, call: Call) -> WebhookTarget | None:
+        url = call.headers.get("X-Webhook-URL")
+        if url:
+            mode = call.headers.get("X-Webhook-Mode", WebhookMode.TERMINAL.value).strip().lower()
+            try:
+                return WebhookTarget(url.strip(), WebhookMode(mode))
+            except ValueError:
+                raise Reject(400, f"X-Webhook-Mode must be 'terminal' or 'sync'; got {mode!r}") from None
+        params = call.params
+        if isinstance(params, XttsRequest) and params.webhook:
+            # The body parameter: ["completed"] is terminal-only; ["*"] (the default) is every event.
+            mode = WebhookMode.TERMINAL if params.webhook_events_filter == ["completed"] else WebhookMode.SYNC
+            return WebhookTarget(params.webhook, mode, field="webhook")
+        return None
+
+    def accepted(self, job: JobView, call: Call) -> Reply:
+        polling_url = job.urls.endpoint("requests.status", request_id=job.id)
+        return Reply({"request_id": job.id, "status": job.state, "polling_url": polling_url}, status=202)
+
+    def status(self, job: JobView, *, callback: bool = False) -> Mapping[str, Any]:
+        later = format_space if callback else format_iso
+        output = None
+        if job.media_url is not None:
+            media_type = "audio/wav" if callback else str(job.extra.get("status_media_type", job.media_type))
+            output = {"media_url": [job.media_url], "media_type": media_type}
+        return {
+            "request_id": job.id,
+            "status": job.state,
+            "model_id": job.model_id,
+            "error": job.error,
+            "output": output,
+            "created_at": format_iso(job.created_at),
+            "updated_at": later(job.updated_at),
+            "completed_at": later(job.completed_at) if job.completed_at else None,
+        }
+
+    # --- errors ---------------------------------------------------------------------------------------
+
+    def error_body(self, status: int, title: str, message: str) -> Mapping[str, Any]:
+        return {"error": title, "message": message}
+
+    def unauthorized(self, missing: bool) -> Reject:
+        return Reject(401, APIM_MISSING if missing else APIM_INVALID)
+
+    def insufficient_balance(self, call: Call, required: Cost) -> Reject:
+        message = "Your wallet does not have enough balance."
+        if call.endpoint.key == CHATTERBOX.key:  # only Chatterbox's example names the amount
+            message += f" Required: ${required.amount.normalize():f}"
+        return Reject(402, message, title="Insufficient Balance")
+
+    def model_disabled(self, model_id: str) -> Reject:
+        return Reject(400, f"Model '{model_id}' not found or is disabled", title="Model not found")
+
+    def unknown_job(self, job_id: str) -> Reject:
+        return Reject(404, f"Request '{job_id}' not found")
+
+    def invalid(self, call: Call | None, problems: list[str]) -> Reject:
+        return Reject(400, re.sub(r"\s+", " ", "; ".join(problems)).strip())
+
+
+EMULATION = PixazoEmulation(PROVIDER)

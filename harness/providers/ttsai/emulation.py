@@ -1,0 +1,285 @@
+"""How the sandbox plays TTS.ai: the queued TTS job, batches, saved voices, streaming, cloning, speech
+to text and the audio tools, answering in TTS.ai's words. Endpoints, validation, prices and limits
+come from the spec (`spec.py`, `pricing.py`, `uploads.py`); this package adds what a spec cannot say.
+
+Modules beside this one, one job each:
+    emulation_catalog  what every model and voice sounds like; /v1/models/ and /v1/voices/ bodies
+    emulation_speech   SSE streaming (its event format is documented there), OpenAI route, cloning
+    emulation_audio    speech to text, voice changer, translation, speech to speech, tools, chat, embed
+    emulation_saved    saved voices per key, pre-seeded with the document's `uv_a1b2c3d4e5f6`
+    emulation_asr      real transcripts (the engine's transcriber hook, else Whisper tiny.en)
+    emulation_dsp      the audio tools' signal processing
+    emulation_errors   `{"error": {"code", "message"}}` with the spec's code for each status
+    emulation_engine   engine facilities the protocol lacks (balances, charging, media URLs)
+
+Jobs. `POST /v1/tts/` (api host) and the saved-voice `POST /api/v1/tts/` (web host) queue a job
+answered `{uuid, job_id, status: "queued", credits_used, credits_remaining}` and polled at
+`GET /v1/speech/results/?uuid=` (`{status}`, plus `result_url` once completed, `error` once failed);
+`uuid` is 32 hex digits and `job_id` the same id in dashed form, as in the document's example.
+`credits_used` and `credits_remaining` are characters. A batch is one job whose audio is every item
+spoken in order (one file; `results` holds one entry for it) with the batch vocabulary
+(processing/completed/failed) and a `task.completed` webhook to `webhook_url`.
+
+Plans. Keys `sandbox-ttsai-{free,starter,pro,business}` follow the document's rate-limit table
+(requests/minute, concurrent jobs, maximum text); `free` starts with the 15,000 sign-up characters.
+The default key is on Business+ (the most generous plan) with 100 million characters. The
+`anonymous` tier is what a request without a key gets where the document allows one (/v1/tts/ with
+piper, vits, melotts or kokoro; 5,000 characters; Free's limits); its test key stands for it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from starlette.responses import Response
+
+from harness.core.spec import Cost, Provider, Upload
+from harness.core.timestamps import format_iso
+from harness.providers.ttsai import emulation_engine as engine
+from harness.providers.ttsai import emulation_errors as errors
+from harness.providers.ttsai.emulation_audio import AudioHandlers
+from harness.providers.ttsai.emulation_catalog import (
+    BATCH_SAMPLE_RATE,
+    CLONE_BASES,
+    CLONE_TIMING,
+    MODELS,
+    PIPER_LENGTH_RANGE,
+    VOICES,
+    auto_model,
+    clamp,
+    default_voice,
+    find_model,
+    model_info,
+    resolve,
+    voice_info,
+)
+from harness.providers.ttsai.emulation_saved import SavedVoiceHandlers, SavedVoices
+from harness.providers.ttsai.emulation_speech import ANONYMOUS_TIER, SpeechHandlers, check_anonymous, check_text
+from harness.providers.ttsai.models_tts import JOB_LIFECYCLE, BatchRequest, SavedVoiceTtsRequest, TtsRequest
+from harness.providers.ttsai.models_voices import VoicesQuery
+from harness.providers.ttsai.pricing import ANONYMOUS_DAILY_CHARS, PLAN_LIMITS, SIGNUP_BONUS_CHARS
+from harness.providers.ttsai.uploads import UPLOAD_LIMITS
+from harness.sandbox.emulation import (
+    Call,
+    Emulation,
+    JobPlan,
+    JobView,
+    RateLimit,
+    Reference,
+    Reject,
+    Reply,
+    Speech,
+    StateNames,
+    Tier,
+    Timing,
+    Voice,
+    WebhookMode,
+    WebhookTarget,
+)
+from harness.sandbox.timeline import Phase
+from harness.sandbox.wire import json_reply
+from harness.speech import AudioFormat
+
+BATCH_TIMING = Timing(1.0, 2.0, 0.01)
+# Endpoint key -> its upload field and the UPLOAD_LIMITS entry that bounds it (413 beyond).
+UPLOAD_FIELDS: Mapping[str, tuple[str, str]] = {
+    "stt.transcribe": ("file", "stt"), "tts.clone": ("reference_audio", "clone"),
+    "voice.convert": ("file", "voice-convert"), "speech.translate": ("file", "translate"),
+    "speech.sts": ("file", "speech-to-speech"),
+}
+HEALTH_LATENCY_MS = 45  # the example's figure: the sandbox's own latency would say nothing about TTS.ai
+
+
+def _tier(plan: str, balance: int | None = None) -> Tier:
+    row = PLAN_LIMITS[plan]
+    return Tier(plan.lower().rstrip("+"), RateLimit(row.requests_per_minute, 60.0, row.concurrent),
+                None if balance is None else Decimal(balance))
+
+
+def _batch_word(phase: Phase) -> str:
+    if phase is Phase.COMPLETED:
+        return "completed"
+    return "failed" if phase in (Phase.FAILED, Phase.ERROR) else "processing"
+
+
+class TtsAiEmulation(Emulation):
+    states = StateNames(queued="queued", processing="processing", completed="completed", failed="failed",
+                        error="failed")
+    tiers = (
+        _tier("Free", SIGNUP_BONUS_CHARS), _tier("Starter"), _tier("Pro"), _tier("Business+"),
+        # No documented request rate: Pro's 60 a minute, so the document's own polling loop (every 1.5 s,
+        # without a key) is not refused; Free's concurrency; the daily 5,000 characters as the balance.
+        Tier(ANONYMOUS_TIER, RateLimit(PLAN_LIMITS["Pro"].requests_per_minute, 60.0, PLAN_LIMITS["Free"].concurrent),
+             Decimal(ANONYMOUS_DAILY_CHARS)),
+    )
+    anonymous_tier = ANONYMOUS_TIER  # honoured by engines that serve key-less calls (see the report)
+    default_tier = "business"
+    default_balance = Decimal(100_000_000)  # characters
+    media_path = "/static/downloads/{job_id}/output.{ext}"  # the document's result_url layout
+    webhook_https_only = True
+
+    def __init__(self, provider: Provider) -> None:
+        # Not Emulation.__init__: it checks every lifecycle against one vocabulary, and TTS.ai has three
+        # (jobs, batches, webhooks). The job vocabulary is checked here; batches and webhooks are
+        # rendered in their own words by `status`.
+        self.provider = provider
+        self.handlers = {}
+        self.states.check(JOB_LIFECYCLE)
+        self.saved = SavedVoices()
+        SpeechHandlers().register(self.handlers)
+        AudioHandlers().register(self.handlers)
+        SavedVoiceHandlers(self.saved).register(self.handlers)
+        self.handlers.update({"health": self.health, "models.list": self.models, "voices.list": self.voices})
+
+    # --- jobs ---------------------------------------------------------------------------------------
+
+    def plan(self, call: Call) -> JobPlan:
+        params = call.params
+        if isinstance(params, TtsRequest):
+            model, rendition = resolve(params.model, params.voice, params.language, params.speed)
+            check_anonymous(call, model)
+            check_text(call, params.text)
+            speech = Speech.single(params.text, Voice(rendition), AudioFormat(params.format))
+            return JobPlan(model, speech, MODELS[model].timing, extra={"kind": "tts"})
+        if isinstance(params, SavedVoiceTtsRequest):
+            if call.key is None:
+                raise self.unauthorized(missing=True)
+            saved = self.saved.usable(call.key, params.user_voice_id)
+            check_text(call, params.text)
+            base = CLONE_BASES[saved.model_name]
+            rendition = replace(base, length_scale=clamp(base.length_scale / params.speed, PIPER_LENGTH_RANGE))
+            voice = Voice(rendition, Reference("user_voice_id", upload=saved.audio))
+            speech = Speech.single(params.text, voice, AudioFormat(params.format))
+            return JobPlan(saved.model_name, speech, CLONE_TIMING, extra={"kind": "tts"})
+        if isinstance(params, BatchRequest):
+            return self._batch(params)
+        return super().plan(call)
+
+    @staticmethod
+    def _batch(params: BatchRequest) -> JobPlan:
+        voices = []
+        for index, item in enumerate(params.texts):
+            model = find_model(item.model).id if item.model else auto_model(None)
+            try:
+                _, rendition = resolve(model, item.voice or default_voice(model).id, None)
+            except Reject as refused:
+                raise Reject(refused.status, f"texts[{index}]: {refused.message}") from None
+            # One file holds every item, so every voice speaks at one rate.
+            voices.append(Voice(replace(rendition, sample_rate=BATCH_SAMPLE_RATE)))
+        lines = tuple((index, item.text) for index, item in enumerate(params.texts))
+        webhook = WebhookTarget(params.webhook_url, WebhookMode.TERMINAL, field="webhook_url") \
+            if params.webhook_url else None
+        return JobPlan("batch", Speech(lines, tuple(voices), AudioFormat.MP3), BATCH_TIMING, webhook=webhook,
+                       extra={"kind": "batch", "total": len(lines)})
+
+    def job_id(self, plan: JobPlan, token: str) -> str:
+        hex_id = token.replace("-", "")
+        return f"batch_{hex_id}" if plan.extra.get("kind") == "batch" else hex_id
+
+    def accepted(self, job: JobView, call: Call) -> Reply:
+        if job.extra.get("kind") == "batch":
+            return Reply({"batch_id": job.id, "total": job.extra["total"], "completed": 0,
+                          "status": _batch_word(job.phase)})
+        left = engine.balance(call)
+        return Reply({
+            "uuid": job.id,
+            "job_id": str(uuid.UUID(hex=job.id)),
+            "status": job.state,
+            "credits_used": int(job.cost.amount) if job.cost else 0,
+            "credits_remaining": int(left) if left is not None else 0,
+        })
+
+    def status(self, job: JobView, *, callback: bool = False) -> Mapping[str, Any]:
+        if job.extra.get("kind") == "batch":
+            return self._batch_status(job, callback)
+        body: dict[str, Any] = {"status": job.state}
+        if job.media_url is not None:
+            body["result_url"] = job.media_url
+        if job.error is not None:
+            body["error"] = job.error
+        return body
+
+    @staticmethod
+    def _batch_status(job: JobView, callback: bool) -> dict[str, Any]:
+        word = _batch_word(job.phase)
+        if callback:
+            return {
+                "event": "task.completed" if word == "completed" else "task.failed",
+                "task_id": job.id,
+                "status": "success" if word == "completed" else "failed",
+                "result_url": job.media_url,
+                "credits_used": int(job.cost.amount) if job.cost else 0,
+                "created_at": format_iso(job.created_at),
+                "completed_at": format_iso(job.completed_at) if job.completed_at else None,
+            }
+        total = int(job.extra["total"])
+        body: dict[str, Any] = {"batch_id": job.id, "total": total,
+                                "completed": total if word == "completed" else 0, "status": word}
+        if word != "processing":
+            body["results"] = [{"uuid": job.id, "status": word, "result_url": job.media_url, "error": job.error}]
+        return body
+
+    # --- catalogue ----------------------------------------------------------------------------------
+
+    async def health(self, call: Call) -> Response:
+        return json_reply({"status": "online", "latency_ms": HEALTH_LATENCY_MS,
+                           "queue_size": engine.unfinished_jobs(call), "models_loaded": list(MODELS)})
+
+    async def models(self, call: Call) -> Response:
+        return json_reply({"models": [model_info(model) for model in MODELS.values()]})
+
+    async def voices(self, call: Call) -> Response:
+        query = call.params if isinstance(call.params, VoicesQuery) else VoicesQuery()
+        model = find_model(query.model).id if query.model else None
+        found = [voice_info(v, call.urls) for v in VOICES
+                 if (model is None or v.model == model)
+                 and (query.language is None or v.language == query.language.split("-")[0].lower())
+                 and (query.gender is None or v.gender == query.gender)]
+        return json_reply({"voices": found, "total": len(found)})
+
+    # --- errors, in TTS.ai's words ------------------------------------------------------------------
+
+    def error_body(self, status: int, title: str, message: str) -> Mapping[str, Any]:
+        return errors.error_body(status, title, message)
+
+    def invalid(self, call: Call | None, problems: list[str]) -> Reject:
+        if call is not None and call.endpoint.key in UPLOAD_FIELDS:
+            field, limit_key = UPLOAD_FIELDS[call.endpoint.key]
+            upload = call.payload.get(field)
+            limit = UPLOAD_LIMITS[limit_key]
+            if isinstance(upload, Upload) and len(upload.content) > limit:
+                return errors.file_too_large(field, len(upload.content), limit)
+        return errors.bad_request("Invalid request parameters: " + "; ".join(" ".join(p.split()) for p in problems))
+
+    def unauthorized(self, missing: bool) -> Reject:
+        if missing:
+            return Reject(401, "Missing API key. Send it as: Authorization: Bearer sk-tts-...")
+        return Reject(401, "Invalid API key.")
+
+    def insufficient_balance(self, call: Call, required: Cost) -> Reject:
+        return errors.insufficient_credits(required.amount, engine.balance(call))
+
+    def rate_limited(self, retry_after: int) -> Reject:
+        return Reject(429, "Too many requests. Check the rate limit headers.",
+                      headers={"Retry-After": str(retry_after)})
+
+    def busy(self, retry_after: int) -> Reject:
+        return Reject(503, "Model is loading. Retry in a few seconds.", headers={"Retry-After": str(retry_after)})
+
+    def unknown_job(self, job_id: str) -> Reject:
+        return Reject(404, f"Job '{job_id}' not found.")
+
+    def model_disabled(self, model_id: str) -> Reject:
+        return Reject(404, f"Model '{model_id}' not found.")
+
+    def not_found(self, path: str) -> Reject:
+        return Reject(404, f"Not found: {path}")
+
+
+# A class, not an instance: the engine builds one per sandbox, so saved voices and conversations
+# never leak from one sandbox (or test) into another.
+EMULATION = TtsAiEmulation

@@ -1,0 +1,143 @@
+"""TTS.ai's direct speech answers: SSE streaming, the OpenAI-compatible route and voice cloning; and
+the plan rules every text-to-speech request obeys (anonymous models, text length per plan).
+
+Streaming (`POST /v1/tts/stream/`). The document names the route and "Server-Sent Events" only; the
+sandbox sends one event per sentence, as soon as that sentence is synthesised, then one closing event.
+Every event is a `data:` line holding one JSON object whose `type` says what it is:
+
+    data: {"type": "audio", "index": 0, "text": "Hello there.", "format": "mp3", "sample_rate": 24000,
+           "audio": "<base64 of a complete, independently decodable file in `format`>"}
+    data: {"type": "audio", "index": 1, ...}
+    data: {"type": "done", "chunks": 2, "characters": 42, "credits_used": 84}
+
+A synthesis failure after the stream has started (the status line is already sent) arrives as
+`{"type": "error", "code": "internal_error", "message": "..."}` and ends the stream. Streaming runs on
+the models /v1/models/ marks `supports_streaming` (kokoro, melotts, chatterbox); others answer 400.
+
+The OpenAI route answers mp3, wav, flac and opus (Ogg/Opus, 48 kHz); OpenAI's `aac` and `pcm` have no
+encoder here and answer 400. Cloning checks the reference is audio before anything is charged.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+from starlette.responses import Response
+
+from harness.core.spec import Upload
+from harness.providers.ttsai import emulation_engine as engine
+from harness.providers.ttsai.emulation_asr import decode_upload
+from harness.providers.ttsai.emulation_catalog import (
+    CLONE_BASES,
+    MODELS,
+    find_model,
+    find_voice,
+    resolve,
+    voice_rendition,
+)
+from harness.providers.ttsai.emulation_dsp import convert
+from harness.providers.ttsai.emulation_errors import bad_request
+from harness.providers.ttsai.models_audio import CloneRequest
+from harness.providers.ttsai.models_tts import OpenAISpeechRequest, TtsStreamRequest
+from harness.providers.ttsai.pricing import ANONYMOUS_MODELS, PLAN_LIMITS
+from harness.sandbox.emulation import Call, Reference, Reject, Speech, Voice
+from harness.sandbox.wire import sse_reply
+from harness.speech import MEDIA_TYPES, AudioFormat, Rendition, decode
+
+ANONYMOUS_TIER = "anonymous"
+# Tier name -> the plan's maximum text length ("Business+" -> "business").
+TEXT_LIMITS: Mapping[str, int] = {name.lower().rstrip("+"): row.max_text_chars for name, row in PLAN_LIMITS.items()}
+CLONE_LANGUAGES: Mapping[str, tuple[str, ...]] = {
+    "chatterbox": ("en",), "cosyvoice2": ("en", "zh", "ja", "ko"), "gpt-sovits": ("en", "zh", "ja"),
+}
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def check_text(call: Call, text: str) -> None:
+    """The plan's maximum text length (Free 500 characters, ...), 400 beyond it."""
+    limit = TEXT_LIMITS.get(call.tier or "")
+    if limit is not None and len(text) > limit:
+        raise bad_request(f"Text is {len(text):,} characters; your plan allows at most {limit:,} per request.")
+
+
+def check_anonymous(call: Call, model: str) -> None:
+    """Without a key (the anonymous tier) only the free models run on /v1/tts/."""
+    if (call.key is None or call.tier == ANONYMOUS_TIER) and model not in ANONYMOUS_MODELS:
+        raise Reject(401, f"Model '{model}' requires an API key; without one use: {', '.join(ANONYMOUS_MODELS)}.")
+
+
+def sentences(text: str) -> list[str]:
+    return [part.strip() for part in _SENTENCE_END.split(text.strip()) if part.strip()]
+
+
+class SpeechHandlers:
+    def register(self, handlers: dict[str, Any]) -> None:
+        handlers.update({"tts.stream": self.stream, "audio.speech": self.openai_speech, "tts.clone": self.clone})
+
+    async def stream(self, call: Call) -> Response:
+        params = call.params
+        assert isinstance(params, TtsStreamRequest)
+        model, rendition = resolve(params.model, params.voice, params.language, params.speed)
+        if not MODELS[model].supports_streaming:
+            streaming = ", ".join(m.id for m in MODELS.values() if m.supports_streaming)
+            raise bad_request(f"Model '{model}' does not support streaming; streaming models: {streaming}.")
+        check_text(call, params.text)
+        cost = engine.price(call)
+        engine.bill(call, cost)
+        fmt = AudioFormat(params.format)
+
+        async def events() -> AsyncIterator[Mapping[str, Any]]:
+            parts = sentences(params.text)
+            for index, sentence in enumerate(parts):
+                try:
+                    audio = await call.services.synthesize(Speech.single(sentence, Voice(rendition), fmt))
+                except Exception as error:  # the status line is sent: report in-band and stop
+                    yield {"type": "error", "code": "internal_error", "message": f"synthesis failed: {error}"}
+                    return
+                yield {"type": "audio", "index": index, "text": sentence, "format": fmt.value,
+                       "sample_rate": rendition.sample_rate, "audio": base64.b64encode(audio).decode("ascii")}
+            yield {"type": "done", "chunks": len(parts), "characters": len(params.text),
+                   "credits_used": int(cost.amount) if cost else 0}
+
+        return sse_reply(events())
+
+    async def openai_speech(self, call: Call) -> Response:
+        params = call.params
+        assert isinstance(params, OpenAISpeechRequest)
+        model = find_model(params.model)
+        rendition = voice_rendition(find_voice(params.voice, model.id), params.speed)
+        if params.response_format in ("aac", "pcm"):
+            raise bad_request(f"response_format '{params.response_format}' is not available; "
+                              "use mp3, opus, flac or wav.")
+        check_text(call, params.input)
+        engine.bill(call, engine.price(call))
+        if params.response_format == "opus":
+            wav = await call.services.synthesize(Speech.single(params.input, Voice(rendition), AudioFormat.WAV))
+            return Response(convert(decode(wav), "opus", sample_rate=None, stereo=False, bitrate=None),
+                            media_type="audio/ogg")
+        fmt = AudioFormat(params.response_format)
+        audio = await call.services.synthesize(Speech.single(params.input, Voice(rendition), fmt))
+        return Response(audio, media_type=MEDIA_TYPES[fmt])
+
+    async def clone(self, call: Call) -> Response:
+        params = call.params
+        assert isinstance(params, CloneRequest)
+        languages = CLONE_LANGUAGES[params.model]
+        if params.language is not None and params.language.split("-")[0].lower() not in languages:
+            raise bad_request(f"Language '{params.language}' is not supported by {params.model}; "
+                              f"it speaks: {', '.join(languages)}.")
+        decode_upload(params.reference_audio.content, "reference_audio")
+        engine.bill(call, engine.price(call))
+        fmt = AudioFormat(params.format)
+        return Response(await speak_cloned(call, params.text, CLONE_BASES[params.model], params.reference_audio.content,
+                                           "reference_audio", fmt), media_type=MEDIA_TYPES[fmt])
+
+
+async def speak_cloned(call: Call, text: str, base: Rendition, reference: bytes, field: str,
+                       fmt: AudioFormat) -> bytes:
+    """`text` in the voice the engine's reference mapping gives `reference` (see harness.sandbox.voices)."""
+    upload = Upload(filename=f"{field}.wav", content=reference, content_type="audio/wav")
+    return await call.services.synthesize(Speech.single(text, Voice(base, Reference(field, upload=upload)), fmt))

@@ -1,0 +1,348 @@
+"""The regression gate: does NEW do worse than BASE, beyond noise? Per provider × model, per metric.
+
+A change is a regression only when it is BOTH beyond a practical threshold AND statistically significant
+(one-sided, NEW worse, p < alpha = 0.05). Either alone cries wolf: a 30% jump in a median over 5 noisy
+samples is not evidence, and a significant 0.5% shift over 10,000 samples does not matter.
+
+=========  =========================================  ==================  ==================================
+metric     statistic (from ``leaderboard``'s rows)    threshold default   significance test
+=========  =========================================  ==================  ==================================
+latency    p50 of e2e_ms (ok, not resumed jobs)       +10% relative       one-sided Mann–Whitney U
+latency    p95 of e2e_ms                              +20% relative       two-sample percentile bootstrap
+                                                                          of the p95 difference (2,000
+                                                                          resamples, fixed seed)
+wer        pooled WER (sum errors / sum ref words)    +0.02 absolute      two-sample bootstrap over
+                                                                          utterances of the pooled ratio
+cost       mean cost_usd per sent job                 +5% relative        two-sample bootstrap of the mean
+success    ok / sent                                  −0.05 absolute      one-sided Fisher's exact test
+contract   contract violations (errors of class       any new one         none needed: a violation kind
+           ``contract``) by (phase, rule, pointer)                        NEW shows and BASE never did
+=========  =========================================  ==================  ==================================
+
+Bootstrap p-values are the share of resampled differences ≤ 0, with the +1 correction. A check with
+fewer than ``min_samples`` values on either side is reported as "insufficient data", never a regression.
+No correction for multiple comparisons is applied: the practical threshold is what keeps the
+family-wise false-alarm rate down, and both are reported so a reader can judge.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from enum import StrEnum
+from typing import Any
+from xml.etree import ElementTree
+
+from harness.core.errors import UsageError
+from harness.report.leaderboard import SENT, group
+from harness.report.rows import Row, RunRows, json_list
+from harness.report.stats import (
+    Difference,
+    fisher_drop,
+    mann_whitney_greater,
+    mean_difference,
+    quantile_difference,
+    ratio_difference,
+)
+
+
+class Metric(StrEnum):
+    LATENCY = "latency"
+    WER = "wer"
+    COST = "cost"
+    SUCCESS = "success"
+    CONTRACT = "contract"
+
+
+class Verdict(StrEnum):
+    REGRESSION = "regression"
+    OK = "ok"
+    INSUFFICIENT = "insufficient data"
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    latency_p50: float = 0.10  # relative increase
+    latency_p95: float = 0.20  # relative increase
+    wer: float = 0.02  # absolute increase of pooled WER
+    cost: float = 0.05  # relative increase of mean cost per request
+    success: float = 0.05  # absolute drop of success rate
+    alpha: float = 0.05
+    min_samples: int = 5
+
+    def with_overrides(self, overrides: Mapping[str, str]) -> Thresholds:
+        known = {f.name: f.type for f in fields(self)}
+        changes: dict[str, Any] = {}
+        for key, raw in overrides.items():
+            if key not in known:
+                raise UsageError(f"unknown threshold {key!r}; known: {', '.join(known)}")
+            try:
+                changes[key] = int(raw) if key == "min_samples" else float(raw)
+            except ValueError:
+                raise UsageError(f"threshold {key} must be a number, got {raw!r}") from None
+        return replace(self, **changes)
+
+
+METHODS = {
+    "rule": "regression = beyond threshold AND one-sided p < alpha (NEW worse than BASE)",
+    "latency_p50": "one-sided Mann-Whitney U on e2e_ms (scipy.stats.mannwhitneyu, alternative='greater')",
+    "latency_p95": "two-sample percentile bootstrap of p95(NEW) - p95(BASE), 2000 resamples, fixed seed",
+    "wer": "two-sample percentile bootstrap over utterances of pooled WER(NEW) - WER(BASE)",
+    "cost": "two-sample percentile bootstrap of mean cost per request",
+    "success": "one-sided Fisher's exact test on ok/failed counts",
+    "contract": "contract-violation kinds (phase, rule, pointer) present in NEW and absent from BASE",
+    "bootstrap_p_value": "(count of resampled differences <= 0 + 1) / (resamples + 1)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    provider: str
+    model: str
+    metric: Metric
+    statistic: str  # "latency p50 (ms)", "pooled WER", ...
+    verdict: Verdict
+    threshold: str
+    change: float | None  # relative or absolute, as the threshold is
+    difference: Difference | None = None
+    details: tuple[str, ...] = ()
+    unit: str = ""  # of the statistic: "ms", "usd", "rate" (how a page prints BASE and NEW)
+
+    @property
+    def label(self) -> str:
+        return f"{self.provider}/{self.model}"
+
+    @property
+    def relative(self) -> bool:
+        return "relative" in self.threshold
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "provider": self.provider,
+            "model": self.model,
+            "metric": self.metric.value,
+            "statistic": self.statistic,
+            "verdict": self.verdict.value,
+            "threshold": self.threshold,
+            "change": _finite(self.change),
+            "test": self.difference.to_json() if self.difference else None,
+            "details": list(self.details),
+        }
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    base_run: str
+    new_run: str
+    thresholds: Thresholds
+    fail_on: frozenset[Metric]
+    checks: tuple[Check, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def regressions(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if c.verdict is Verdict.REGRESSION and c.metric in self.fail_on)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.regressions else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "base": self.base_run,
+            "new": self.new_run,
+            "fail_on": sorted(m.value for m in self.fail_on),
+            "thresholds": {f.name: getattr(self.thresholds, f.name) for f in fields(self.thresholds)},
+            "method": METHODS,
+            "regressions": len(self.regressions),
+            "checks": [c.to_json() for c in self.checks],
+            "notes": list(self.notes),
+        }
+
+    def to_json_text(self) -> str:
+        return json.dumps(self.to_json(), indent=2)
+
+
+def _verdict(beyond: bool, p_value: float, alpha: float) -> Verdict:
+    return Verdict.REGRESSION if beyond and math.isfinite(p_value) and p_value < alpha else Verdict.OK
+
+
+def _relative(diff: Difference) -> float:
+    return diff.delta / diff.base if diff.base else (math.inf if diff.delta > 0 else 0.0)
+
+
+def _latency(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
+    def times(rows: Sequence[Row]) -> list[float]:
+        return [float(v) for r in rows if r["outcome"] == "ok" and not r["resumed"] and (v := r["e2e_ms"]) is not None]
+
+    b, n = times(base), times(new)
+    for name, threshold, test in (
+        ("latency p50 (ms)", t.latency_p50, lambda: mann_whitney_greater(b, n)),
+        ("latency p95 (ms)", t.latency_p95, lambda: quantile_difference(b, n, 0.95)),
+    ):
+        label = f"+{threshold:.0%} relative"
+        if min(len(b), len(n)) < t.min_samples:
+            yield Check(*who, Metric.LATENCY, name, Verdict.INSUFFICIENT, label, None,
+                        details=(f"{len(b)} BASE and {len(n)} NEW timed jobs; need {t.min_samples} each",))
+            continue
+        diff = test()
+        change = _relative(diff)
+        verdict = _verdict(change > threshold, diff.p_value, t.alpha)
+        yield Check(*who, Metric.LATENCY, name, verdict, label, change, diff, unit="ms")
+
+
+def _wer(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
+    def counts(rows: Sequence[Row]) -> tuple[list[float], list[float]]:
+        scored = [r for r in rows if r["outcome"] == "ok" and r["scored"] and not r["score_error"]
+                  and r["unit"] == "word" and r["ref_length"]]
+        errors = [float(int(r["substitutions"] or 0) + int(r["deletions"] or 0) + int(r["insertions"] or 0))
+                  for r in scored]
+        return errors, [float(r["ref_length"] or 0) for r in scored]
+
+    b, n = counts(base), counts(new)
+    label = f"+{t.wer:.3f} absolute"
+    if min(len(b[0]), len(n[0])) < t.min_samples:
+        yield Check(*who, Metric.WER, "pooled WER", Verdict.INSUFFICIENT, label, None,
+                    details=(f"{len(b[0])} BASE and {len(n[0])} NEW scored clips; need {t.min_samples} each",))
+        return
+    diff = ratio_difference(b, n)
+    yield Check(*who, Metric.WER, "pooled WER", _verdict(diff.delta > t.wer, diff.p_value, t.alpha), label,
+                diff.delta, diff, unit="rate")
+
+
+def _cost(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
+    label = f"+{t.cost:.0%} relative"
+    b_sent, n_sent = [r for r in base if r["outcome"] in SENT], [r for r in new if r["outcome"] in SENT]
+    if any(r["cost_usd"] is None for r in (*b_sent, *n_sent)):
+        yield Check(*who, Metric.COST, "cost per request (USD)", Verdict.INSUFFICIENT, label, None,
+                    details=("some jobs have no USD price",))
+        return
+    b, n = [float(r["cost_usd"] or 0.0) for r in b_sent], [float(r["cost_usd"] or 0.0) for r in n_sent]
+    if min(len(b), len(n)) < t.min_samples:
+        yield Check(*who, Metric.COST, "cost per request (USD)", Verdict.INSUFFICIENT, label, None,
+                    details=(f"{len(b)} BASE and {len(n)} NEW sent jobs; need {t.min_samples} each",))
+        return
+    diff = mean_difference(b, n)
+    change = _relative(diff)
+    yield Check(*who, Metric.COST, "cost per request (USD)", _verdict(change > t.cost, diff.p_value, t.alpha), label,
+                change, diff, unit="usd")
+
+
+def _success(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
+    label = f"-{t.success:.2f} absolute"
+    b_sent, n_sent = [r for r in base if r["outcome"] in SENT], [r for r in new if r["outcome"] in SENT]
+    if min(len(b_sent), len(n_sent)) < t.min_samples:
+        yield Check(*who, Metric.SUCCESS, "success rate", Verdict.INSUFFICIENT, label, None,
+                    details=(f"{len(b_sent)} BASE and {len(n_sent)} NEW sent jobs; need {t.min_samples} each",))
+        return
+    b_ok = sum(1 for r in b_sent if r["outcome"] == "ok")
+    n_ok = sum(1 for r in n_sent if r["outcome"] == "ok")
+    diff = fisher_drop(b_ok, len(b_sent), n_ok, len(n_sent))
+    yield Check(*who, Metric.SUCCESS, "success rate", _verdict(-diff.delta > t.success, diff.p_value, t.alpha),
+                label, diff.delta, diff, unit="rate")
+
+
+def violation_kinds(errors: Iterable[Row], provider: str, model: str) -> set[str]:
+    """Contract violations of one provider × model as "phase rule pointer" strings."""
+    kinds = set()
+    for row in errors:
+        if row["error_class"] != "contract" or (row["provider"], row["model"]) != (provider, model):
+            continue
+        violations = json_list(row["detail_json"]) or [{}]
+        for v in violations:
+            kinds.add(f"{row['phase']} {v.get('rule', '')} {v.get('pointer', '')}".strip())
+    return kinds
+
+
+def _contract(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Check]:
+    fresh = sorted(violation_kinds(new.errors, *who) - violation_kinds(base.errors, *who))
+    verdict = Verdict.REGRESSION if fresh else Verdict.OK
+    yield Check(*who, Metric.CONTRACT, "new contract violations", verdict, "any new kind", float(len(fresh)),
+                details=tuple(fresh))
+
+
+def compare_runs(
+    base: RunRows,
+    new: RunRows,
+    fail_on: Iterable[Metric] = tuple(Metric),
+    thresholds: Thresholds | None = None,
+) -> Comparison:
+    t = thresholds or Thresholds()
+    base_groups, new_groups = group(base.requests), group(new.requests)
+    checks: list[Check] = []
+    for who in sorted(set(base_groups) & set(new_groups)):
+        b, n = base_groups[who], new_groups[who]
+        checks.extend(_latency(b, n, t, who))
+        checks.extend(_wer(b, n, t, who))
+        checks.extend(_cost(b, n, t, who))
+        checks.extend(_success(b, n, t, who))
+        checks.extend(_contract(base, new, who))
+    notes = [f"{p}/{m} only in BASE: not compared" for p, m in sorted(set(base_groups) - set(new_groups))]
+    notes += [f"{p}/{m} only in NEW: not compared" for p, m in sorted(set(new_groups) - set(base_groups))]
+    return Comparison(base.run_id, new.run_id, t, frozenset(fail_on), tuple(checks), tuple(notes))
+
+
+def parse_metrics(text: str) -> frozenset[Metric]:
+    chosen = set()
+    for part in (p.strip() for p in text.split(",") if p.strip()):
+        try:
+            chosen.add(Metric(part))
+        except ValueError:
+            raise UsageError(f"unknown metric {part!r} in --fail-on; choose from {', '.join(Metric)}") from None
+    return frozenset(chosen)
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if math.isfinite(value) and abs(value) >= 100 else f"{value:.4g}"
+
+
+def _describe(check: Check) -> str:
+    d = check.difference
+    if d is None:
+        return "; ".join(check.details) or check.verdict.value
+    change = "n/a" if check.change is None else (
+        f"{check.change:+.1%}" if check.relative else f"{check.change:+.4f}"
+    )
+    shift = f"{_number(d.base)} -> {_number(d.new)} ({change}; threshold {check.threshold})"
+    return f"{shift}, p = {d.p_value:.3g} [{d.method}]"
+
+
+def render_text(comparison: Comparison) -> str:
+    lines = [f"compare {comparison.base_run} (BASE) -> {comparison.new_run} (NEW)"]
+    for check in comparison.checks:
+        gated = "" if check.metric in comparison.fail_on else " (not gated)"
+        verdict = check.verdict.value.upper()
+        lines.append(f"{verdict:17} {check.label:28} {check.statistic:24} {_describe(check)}{gated}")
+    lines.extend(f"note: {note}" for note in comparison.notes)
+    count = len(comparison.regressions)
+    lines.append(f"{count} regression{'s' if count != 1 else ''} in {', '.join(sorted(comparison.fail_on))}")
+    return "\n".join(lines)
+
+
+def to_junit(comparison: Comparison) -> str:
+    """JUnit XML: one test case per check, a failure per gated regression (CI systems render these)."""
+    suite = ElementTree.Element(
+        "testsuite",
+        name="tts-harness compare",
+        tests=str(len(comparison.checks)),
+        failures=str(len(comparison.regressions)),
+        skipped=str(sum(1 for c in comparison.checks if c.verdict is Verdict.INSUFFICIENT)),
+    )
+    for check in comparison.checks:
+        case = ElementTree.SubElement(
+            suite, "testcase", classname=f"compare.{check.provider}.{check.model}", name=check.statistic
+        )
+        if check.verdict is Verdict.REGRESSION and check.metric in comparison.fail_on:
+            failure = ElementTree.SubElement(case, "failure", message=f"{check.metric.value} regression")
+            failure.text = _describe(check)
+        elif check.verdict is Verdict.INSUFFICIENT:
+            ElementTree.SubElement(case, "skipped", message=_describe(check))
+        else:
+            ElementTree.SubElement(case, "system-out").text = _describe(check)
+    return ElementTree.tostring(suite, encoding="unicode", xml_declaration=True)

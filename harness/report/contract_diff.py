@@ -1,0 +1,203 @@
+"""A structural diff of two recordings of the same endpoints, graded the way oasdiff grades spec changes.
+
+This is how a team learns that a provider changed its API: diff the committed fixtures against a fresh
+live re-record. Both folders are condensed by ``shapes`` and compared twice:
+
+* scenario by scenario, matched by name: a scenario whose first answer changed status is breaking;
+* structurally per (provider, endpoint, HTTP status), and per lifecycle state inside it.
+
+Grades (a client written against OLD is the judge):
+
+========================================  ========  =====================================================
+change                                    grade     why
+========================================  ========  =====================================================
+field removed (present in every OLD)      breaking  readers of the field fail
+field retyped (non-null JSON types)       breaking  parsers fail
+new lifecycle status value                breaking  state machines meet an unknown state
+header removed (present in every OLD)     breaking  clients reading it fail (rate limits, ids)
+error body changed (field removed/typed)  breaking  error handling fails (reported as error shape)
+media type / body kind changed            breaking  decoders fail
+first answer of a scenario changed status breaking  the same request now means something else
+new field                                 info      tolerant readers ignore it
+new header, new scenario                  info
+anything else (optional field or header   warning   may only be unexercised in one recording
+no longer seen, field became nullable,
+status or state no longer seen, new HTTP
+status, scenario missing)
+========================================  ========  =====================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from harness.report.shapes import EndpointKey, ObservedEndpoint, Recording, Shape, load_recording, parent
+
+
+class Grade(StrEnum):
+    BREAKING = "breaking"
+    WARNING = "warning"
+    INFO = "info"
+
+
+GRADE_ORDER = {Grade.BREAKING: 0, Grade.WARNING: 1, Grade.INFO: 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    grade: Grade
+    kind: str  # machine-readable: "field-removed", "status-value-added", ...
+    where: str  # "pixazo xtts-v2.status 200 [COMPLETED]" or a scenario name
+    path: str  # JSON path or header name; "" when the change is about the whole answer
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"grade": self.grade.value, "kind": self.kind, "where": self.where, "path": self.path,
+                "message": self.message}
+
+
+@dataclass(frozen=True, slots=True)
+class ContractDiff:
+    old: Path
+    new: Path
+    changes: tuple[Change, ...]
+
+    def count(self, grade: Grade) -> int:
+        return sum(1 for change in self.changes if change.grade is grade)
+
+    @property
+    def breaking(self) -> bool:
+        return self.count(Grade.BREAKING) > 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "old": str(self.old),
+            "new": str(self.new),
+            "summary": {grade.value: self.count(grade) for grade in Grade},
+            "changes": [change.to_json() for change in self.changes],
+        }
+
+
+def _types(types: set[str]) -> str:
+    return "|".join(sorted(types))
+
+
+def _diff_shape(where: str, old: Shape, new: Shape, is_error: bool) -> Iterator[Change]:
+    removed_kind = "error-shape-changed" if is_error else "field-removed"
+    retyped_kind = "error-shape-changed" if is_error else "field-retyped"
+    for path, before in sorted(old.paths.items()):
+        if path == "":
+            continue
+        after = new.paths.get(path)
+        if after is None:
+            if parent(path) not in new.paths and parent(path) != "":
+                continue  # reported once, at the shallowest removed path
+            required = before.examples == old.examples
+            yield Change(
+                Grade.BREAKING if required else Grade.WARNING,
+                removed_kind if required else "optional-field-unseen",
+                where,
+                path,
+                f"field removed (was {_types(before.types)}, in {before.examples}/{old.examples} OLD examples)"
+                if required
+                else f"optional field not seen in NEW (was in {before.examples}/{old.examples} OLD examples)",
+            )
+            continue
+        old_types, new_types = before.types - {"null"}, after.types - {"null"}
+        if old_types and new_types and old_types != new_types:
+            yield Change(Grade.BREAKING, retyped_kind, where, path,
+                         f"type changed from {_types(old_types)} to {_types(new_types)}")
+        elif "null" in after.types and "null" not in before.types:
+            yield Change(Grade.WARNING, "field-nullable", where, path, "field is now sometimes null")
+        if before.examples == old.examples and after.examples < new.examples:
+            yield Change(Grade.WARNING, "field-optional", where, path,
+                         f"field was in every OLD example, now in {after.examples}/{new.examples}")
+    for path, after in sorted(new.paths.items()):
+        if path in old.paths or (parent(path) not in old.paths and parent(path) != ""):
+            continue
+        optional = "optional" if after.examples < new.examples else "in every example"
+        yield Change(Grade.INFO, "field-added", where, path,
+                     f"new field ({_types(after.types)}, {optional}: {after.examples}/{new.examples})")
+
+
+def _diff_counter_sets(where: str, old: ObservedEndpoint, new: ObservedEndpoint) -> Iterator[Change]:
+    if set(new.media_types) - set(old.media_types) or set(new.kinds) - set(old.kinds):
+        yield Change(Grade.BREAKING, "media-type-changed", where, "content-type",
+                     f"media type {sorted(old.media_types)} / body {sorted(old.kinds)} became "
+                     f"{sorted(new.media_types)} / body {sorted(new.kinds)}")
+    elif set(old.media_types) - set(new.media_types):
+        yield Change(Grade.WARNING, "media-type-unseen", where, "content-type",
+                     f"media types {sorted(set(old.media_types) - set(new.media_types))} not seen in NEW")
+    for header, seen in sorted(old.headers.items()):
+        if header in new.headers:
+            continue
+        required = seen == old.examples
+        yield Change(Grade.BREAKING if required else Grade.WARNING, "header-removed" if required else "header-unseen",
+                     where, header, f"header missing from NEW (was in {seen}/{old.examples} OLD answers)")
+    for header in sorted(set(new.headers) - set(old.headers)):
+        yield Change(Grade.INFO, "header-added", where, header, "new response header")
+    for state in sorted(set(new.states) - set(old.states)):
+        yield Change(Grade.BREAKING, "status-value-added", where, "status",
+                     f"new lifecycle status value {state!r} (OLD had {sorted(old.states)})")
+    for state in sorted(set(old.states) - set(new.states)):
+        yield Change(Grade.WARNING, "status-value-unseen", where, "status",
+                     f"lifecycle status value {state!r} not seen in NEW")
+
+
+def _diff_endpoint(key: EndpointKey, old: ObservedEndpoint, new: ObservedEndpoint) -> Iterator[Change]:
+    where = str(key)
+    yield from _diff_counter_sets(where, old, new)
+    for state, shape in old.shapes.items():
+        if state in new.shapes:
+            label = f"{where} [{state}]" if state is not None else where
+            yield from _diff_shape(label, shape, new.shapes[state], key.status >= 400)
+
+
+def _diff_endpoints(old: Recording, new: Recording) -> Iterator[Change]:
+    for key, observed in sorted(old.endpoints.items(), key=lambda item: str(item[0])):
+        if key in new.endpoints:
+            yield from _diff_endpoint(key, observed, new.endpoints[key])
+        else:
+            yield Change(Grade.WARNING, "response-status-unseen", str(key), "",
+                         f"HTTP {key.status} not seen in NEW for {key.endpoint}")
+    for key in sorted(set(new.endpoints) - set(old.endpoints), key=str):
+        yield Change(Grade.WARNING, "response-status-added", str(key), "",
+                     f"HTTP {key.status} newly seen for {key.endpoint}")
+
+
+def _diff_scenarios(old: Recording, new: Recording) -> Iterator[Change]:
+    for name, before in sorted(old.scenarios.items()):
+        after = new.scenarios.get(name)
+        if after is None:
+            yield Change(Grade.WARNING, "scenario-missing", name, "", "scenario not recorded in NEW")
+            continue
+        if before.first and after.first and before.first != after.first:
+            yield Change(Grade.BREAKING, "scenario-status-changed", name, "",
+                         f"first answer {before.first[0]} {before.first[1]} became {after.first[0]} {after.first[1]}")
+    for name in sorted(set(new.scenarios) - set(old.scenarios)):
+        yield Change(Grade.INFO, "scenario-added", name, "", "scenario only in NEW")
+
+
+def diff_recordings(old: Recording, new: Recording) -> ContractDiff:
+    changes = [*_diff_scenarios(old, new), *_diff_endpoints(old, new)]
+    changes.sort(key=lambda c: (GRADE_ORDER[c.grade], c.where, c.path, c.kind))
+    return ContractDiff(old.root, new.root, tuple(changes))
+
+
+def contract_diff(old_root: Path, new_root: Path) -> ContractDiff:
+    """Diff two fixture folders; see the module docstring for the grades."""
+    return diff_recordings(load_recording(old_root), load_recording(new_root))
+
+
+def render_text(diff: ContractDiff) -> str:
+    lines = [f"contract diff {diff.old} -> {diff.new}"]
+    for change in diff.changes:
+        path = f" {change.path}" if change.path else ""
+        lines.append(f"{change.grade.value.upper():8}  {change.where}{path}: {change.message}")
+    summary = ", ".join(f"{diff.count(grade)} {grade.value}" for grade in Grade)
+    lines.append(f"{summary}" if diff.changes else f"no structural change ({summary})")
+    return "\n".join(lines)

@@ -1,0 +1,126 @@
+"""Writing a run's raw rows to files, and reading them back: the same rows the report computes from.
+
+An export folder holds one file per table (``run``, ``requests``, ``errors``, ``drift``) in one format:
+CSV (empty cell = NULL), Parquet (typed columns) or JSON (``run.json`` an object, the others arrays).
+Reading one back gives the same ``RunRows`` as the database did, so a committed export can serve as a
+CI baseline for ``compare`` and a test can recompute every leaderboard figure from it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from harness.core.errors import UsageError
+from harness.report.rows import TABLES, Column, Kind, Row, RunRows, coerce, read_run
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    PARQUET = "parquet"
+    JSON = "json"
+
+
+def _write_csv(path: Path, columns: tuple[Column, ...], rows: tuple[Row, ...]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([c.name for c in columns])
+        for row in rows:
+            writer.writerow(["" if row[c.name] is None else row[c.name] for c in columns])
+
+
+def _read_csv(path: Path, columns: tuple[Column, ...]) -> list[Row]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [{c.name: coerce(raw.get(c.name), c.kind) for c in columns} for raw in csv.DictReader(handle)]
+
+
+def _arrow_type(kind: Kind) -> Any:
+    import pyarrow as pa
+
+    return {Kind.TEXT: pa.string(), Kind.INTEGER: pa.int64(), Kind.REAL: pa.float64()}[kind]
+
+
+def _write_parquet(path: Path, columns: tuple[Column, ...], rows: tuple[Row, ...]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema([(c.name, _arrow_type(c.kind)) for c in columns])
+    table = pa.Table.from_pylist([dict(row) for row in rows], schema=schema)
+    pq.write_table(table, path)
+
+
+def _read_parquet(path: Path, columns: tuple[Column, ...]) -> list[Row]:
+    import pyarrow.parquet as pq
+
+    return [{c.name: coerce(raw.get(c.name), c.kind) for c in columns} for raw in pq.read_table(path).to_pylist()]
+
+
+def _write_json(path: Path, name: str, rows: tuple[Row, ...]) -> None:
+    document: Any = rows[0] if name == "run" else list(rows)
+    path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _read_json(path: Path, columns: tuple[Column, ...]) -> list[Row]:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    items = [document] if isinstance(document, dict) else document
+    return [{c.name: coerce(raw.get(c.name), c.kind) for c in columns} for raw in items]
+
+
+def export_rows(rows: RunRows, folder: Path, fmt: ExportFormat) -> list[Path]:
+    """Write every table of the run into ``folder`` as ``<table>.<fmt>``; returns the files written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, columns in TABLES.items():
+        path = folder / f"{name}.{fmt.value}"
+        table = rows.table(name)
+        if fmt is ExportFormat.CSV:
+            _write_csv(path, columns, table)
+        elif fmt is ExportFormat.PARQUET:
+            _write_parquet(path, columns, table)
+        else:
+            _write_json(path, name, table)
+        written.append(path)
+    return written
+
+
+def detect_format(folder: Path) -> ExportFormat:
+    for fmt in ExportFormat:
+        if (folder / f"requests.{fmt.value}").exists():
+            return fmt
+    raise UsageError(f"expected an export folder with requests.csv, .parquet or .json, got {folder}")
+
+
+def load_export(folder: Path) -> RunRows:
+    """Read an export folder back into the rows it was written from."""
+    fmt = detect_format(folder)
+    tables: dict[str, list[Row]] = {}
+    for name, columns in TABLES.items():
+        path = folder / f"{name}.{fmt.value}"
+        if not path.exists():
+            raise UsageError(f"export folder {folder} lacks {path.name}")
+        if fmt is ExportFormat.CSV:
+            tables[name] = _read_csv(path, columns)
+        elif fmt is ExportFormat.PARQUET:
+            tables[name] = _read_parquet(path, columns)
+        else:
+            tables[name] = _read_json(path, columns)
+    if len(tables["run"]) != 1:
+        raise UsageError(f"expected one run row in {folder}, found {len(tables['run'])}")
+    return RunRows(
+        run=tables["run"][0],
+        requests=tuple(tables["requests"]),
+        errors=tuple(tables["errors"]),
+        drift=tuple(tables["drift"]),
+        source=folder,
+    )
+
+
+def load_run(reference: str, db: Path, asr_model: str | None = None) -> RunRows:
+    """A run by id from the database, or an export folder (e.g. a baseline committed to the repository)."""
+    folder = Path(reference)
+    if folder.is_dir():
+        return load_export(folder)
+    return read_run(db, reference, asr_model)

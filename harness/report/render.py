@@ -1,0 +1,206 @@
+"""One self-contained HTML file per run: everything a reader needs, nothing fetched from the network.
+
+The page inlines plotly.js, its styles and the chart data; audio clips are copied beside it
+(``audio/<sha256>.<ext>``, relative URLs), so the folder can be zipped, attached to a CI run or opened
+from disk. A Content-Security-Policy forbids every network request, so a report cannot leak a request
+even if a future chart library tried. All figures come from ``leaderboard`` over the run's raw rows, and
+the leaderboard is embedded as JSON (``#leaderboard-data``) so a test can check each printed number.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import plotly.offline
+
+from harness.report.alignment import Token, align
+from harness.report.charts import cost_wer_figure, errors_figure, figure_html, latency_figure, polls_figure
+from harness.report.compare import Comparison, render_text
+from harness.report.leaderboard import Leaderboard, build_leaderboard
+from harness.report.rows import Row, RunRows, json_list, json_object
+
+TIMINGS = ("submit_ms", "queue_ms", "processing_ms", "e2e_ms", "e2e_bracket_ms", "e2e_server_ms", "download_ms",
+           "ttfa_ms")
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("harness.report", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["fmt"] = fmt
+    return env
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or not math.isfinite(value)
+
+
+def format_ms(value: float | None) -> str:
+    if _missing(value):
+        return "–"
+    assert value is not None
+    return f"{value / 1000:.2f} s" if abs(value) >= 1000 else f"{value:.0f} ms"
+
+
+def format_usd(value: float | None) -> str:
+    if _missing(value):
+        return "–"
+    assert value is not None
+    return f"${value:.4f}" if abs(value) < 1 else f"${value:,.2f}"
+
+
+def format_rate(value: float | None) -> str:
+    return "–" if _missing(value) else f"{(value or 0.0) * 100:.1f}%"
+
+
+def format_num(value: float | None, digits: int = 2) -> str:
+    return "–" if _missing(value) else f"{value:.{digits}f}"
+
+
+def fmt(value: float | None, kind: str) -> str:
+    """A figure as the page prints it: ms, usd, rate (percent), num (2 digits), num4, int."""
+    if kind == "ms":
+        return format_ms(value)
+    if kind == "usd":
+        return format_usd(value)
+    if kind == "rate":
+        return format_rate(value)
+    if kind == "int":
+        return "–" if _missing(value) else str(int(value or 0))
+    return format_num(value, 4 if kind == "num4" else 2)
+
+
+def _resolve_audio(path: str, source: Path | None) -> Path | None:
+    candidate = Path(path)
+    bases = [Path.cwd()] + ([source.parent, source.parent.parent] if source else [])
+    options = [candidate] if candidate.is_absolute() else [base / candidate for base in bases]
+    return next((p for p in options if p.is_file()), None)
+
+
+def copy_audio(rows: Sequence[Row], out_dir: Path, source: Path | None) -> dict[str, str]:
+    """Copy each clip beside the report; job_key -> relative URL. Clips whose file is gone are skipped."""
+    target = out_dir / "audio"
+    found: dict[str, str] = {}
+    for row in rows:
+        path = row["audio_path"]
+        if not path or row["outcome"] != "ok":
+            continue
+        resolved = _resolve_audio(str(path), source)
+        if resolved is None:
+            continue
+        name = f"{row['audio_sha256'] or row['job_key']}{resolved.suffix}"
+        target.mkdir(parents=True, exist_ok=True)
+        if not (target / name).exists():
+            shutil.copyfile(resolved, target / name)
+        found[str(row["job_key"])] = f"audio/{name}"
+    return found
+
+
+def _utterance(row: Row, audio: dict[str, str]) -> dict[str, Any]:
+    tokens: tuple[Token, ...] = ()
+    if row["scored"] and row["normalized_reference"] is not None and row["normalized_transcript"] is not None:
+        tokens = align(str(row["normalized_reference"]), str(row["normalized_transcript"]))
+    return {
+        "row": row,
+        "audio": audio.get(str(row["job_key"])),
+        "tokens": tokens,
+        "findings": json_list(row["findings"]),
+        "timings": [(name.removesuffix("_ms"), row[name]) for name in TIMINGS if row[name] is not None],
+    }
+
+
+def _drift_summary(rows: RunRows) -> list[dict[str, Any]]:
+    counts: Counter[tuple[str, str, str, str, str, str]] = Counter(
+        (str(d["provider"]), str(d["model"]), str(d["endpoint"]), str(d["kind"]), str(d["pointer"]), str(d["note"]))
+        for d in rows.drift
+    )
+    return [
+        {"provider": k[0], "model": k[1], "endpoint": k[2], "kind": k[3], "pointer": k[4], "note": k[5], "count": n}
+        for k, n in sorted(counts.items())
+    ]
+
+
+def _contract_violations(rows: RunRows) -> list[dict[str, Any]]:
+    counts: Counter[tuple[str, str, str, str, str, str]] = Counter()
+    for error in rows.errors:
+        if error["error_class"] != "contract":
+            continue
+        for v in json_list(error["detail_json"]) or [{"pointer": "", "expected": "", "got": str(error["message"])}]:
+            counts[(str(error["provider"]), str(error["model"]), str(error["phase"]), str(v.get("pointer", "")),
+                    str(v.get("expected", "")), str(v.get("got", "")))] += 1
+    return [
+        {"provider": k[0], "model": k[1], "phase": k[2], "pointer": k[3], "expected": k[4], "got": k[5], "count": n}
+        for k, n in sorted(counts.items())
+    ]
+
+
+def _metadata(run: Row) -> list[tuple[str, str]]:
+    corpora = json_object(run["corpora_json"])
+    machine = json_object(run["machine_json"])
+    target = str(run["target"])
+    if target == "sandbox":
+        target += f" (profile {run['sandbox_profile'] or 'default'}, seed {run['sandbox_seed']})"
+    elif run["target_url"]:
+        target += f" ({run['target_url']})"
+    items = [
+        ("run", run["run_id"]),
+        ("status", run["status"]),
+        ("started / finished", f"{run['created_at']} / {run['finished_at'] or '—'}"),
+        ("target", target),
+        ("harness version", run["harness_version"]),
+        ("git revision", run["git_revision"]),
+        ("corpora", ", ".join(f"{name} v{version}" for name, version in sorted(corpora.items())) or "—"),
+        ("ASR", f"{run['asr_backend']} / {run['asr_model']}" if run["asr_backend"] else "not scored"),
+        ("ASR settings", run["asr_settings"] or "—"),
+        ("normalizer", f"{run['normalizer_name']} {run['normalizer_version']}" if run["normalizer_version"] else "—"),
+        ("scoring harness version", run["scoring_harness_version"] or "—"),
+        ("polling", run["polling"]),
+        ("repeats × concurrency", f"{run['repeats']} × {run['concurrency']}"),
+        ("budget / planned cost (USD)", f"{run['budget_usd'] or '—'} / {run['planned_cost_usd'] or '—'}"),
+        ("machine", ", ".join(f"{k} {v}" for k, v in machine.items()) or "—"),
+    ]
+    return [(label, str(value)) for label, value in items]
+
+
+def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | None = None) -> str:
+    board: Leaderboard = build_leaderboard(rows)
+    requests = sorted(rows.requests, key=lambda r: (str(r["provider"]), str(r["model"]), int(r["seq"] or 0)))
+    charts = {
+        "latency": figure_html(latency_figure(rows.requests), "chart-latency"),
+        "cost_wer": figure_html(cost_wer_figure(board), "chart-cost-wer"),
+        "errors": figure_html(errors_figure(board), "chart-errors"),
+        "polls": figure_html(polls_figure(rows.requests), "chart-polls"),
+    }
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        run=rows.run,
+        board=board,
+        board_json=json.dumps(board.to_json()).replace("</", "<\\/"),
+        charts=charts,
+        plotly_js=plotly.offline.get_plotlyjs(),
+        utterances=[_utterance(r, audio) for r in requests],
+        drift=_drift_summary(rows),
+        violations=_contract_violations(rows),
+        metadata=_metadata(rows.run),
+        comparison=comparison,
+        comparison_text=render_text(comparison) if comparison else "",
+    )
+
+
+def write_report(rows: RunRows, out: Path, comparison: Comparison | None = None) -> Path:
+    """Write ``out`` (an ``index.html``) and the audio beside it; returns the file written."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    audio = copy_audio(rows.requests, out.parent, rows.source)
+    out.write_text(render_html(rows, audio, comparison), encoding="utf-8")
+    return out

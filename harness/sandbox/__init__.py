@@ -1,0 +1,150 @@
+"""The sandbox: one local HTTP server that behaves like every provider and speaks real speech.
+
+With no keys, everything the harness does — contracts over real HTTP, benchmarks, scoring, reports —
+runs against it, and because it knows the true timing of every job it is also how the harness checks its
+own measurements. It is built from the provider specs (`harness.core.spec`): routing, auth, request
+validation (`check_request`), prices, lifecycles and job bindings are read from them, never restated.
+
+Layout (one job per module)
+    clock        real and manual clocks; job states are computed from time, never slept through
+    profiles     fast / realistic / chaos: durations and fault rates; `Timing` of a model
+    timeline     a job's drawn life and its state at any clock reading
+    faults       faults by name (`X-Sandbox-Fault` header) and chaos draws
+    emulation    the protocol a provider implements (below)
+    accounts     test keys, tiers, wallets (402), refunds of uncharged states
+    ratelimit    sliding-window limits and concurrency on the sandbox clock (429 + Retry-After)
+    netguard     the sandbox contacts only loopback or allow-listed hosts, checked before connecting
+    voices       reference recordings -> the voice a cloning model speaks with; served test clips
+    production   references -> recipe -> synthesis in a thread pool -> encoded audio (cached)
+    webhooks     terminal / sync delivery with retries, duplicate fault, delivery log
+    jobs         jobs and the bounded store; each job's true record
+    job_service  submit / status / media for any provider
+    pipeline     a provider's routes and the path of every request (faults, auth, limits, validation)
+    wire         parsing bodies; JSON, SSE and deliberately broken answers
+    control      the `/_sandbox` control API;  sink: a built-in webhook receiver
+    app, server  the ASGI app; uvicorn in the foreground or a background thread (`running`)
+
+Using it
+    tts-harness serve --profile fast --port 8765          # prints one base URL per provider host
+
+    from harness.sandbox import running
+    with running(profile="fast", seed=0, clock="manual") as sb:
+        base = sb.base_url("pixazo", "gateway")          # http://127.0.0.1:PORT/pixazo/gateway
+        headers = {"Ocp-Apim-Subscription-Key": sb.default_key("pixazo")}
+        ...                                               # POST base + documented path, poll, download
+        sb.wait_produced(request_id); sb.advance(1.0)     # manual clock: walk the job to COMPLETED
+        sb.job(request_id)["transitions"]                 # true state-change times
+
+Each provider host is mounted at `/{provider}/{host}` (e.g. /pixazo/gateway, /pixelapi/api,
+/ttsai/api, /ttsai/web); generated media is served at `/{provider}/cdn/...`. Every absolute URL in an
+answer points back at the sandbox. Test keys are `sandbox-{provider}-key` (large balance),
+`sandbox-{provider}-{tier}` per documented tier, and `sandbox-{provider}-empty` (zero balance).
+
+The emulation protocol
+    A provider's spec names its emulation: `Provider(emulation="harness.providers.X.emulation:EMULATION")`.
+    EMULATION is an instance of an `Emulation` subclass (or the subclass itself, taking the provider).
+    The engine serves every endpoint of the spec beneath its host's mount and does all generic work; the
+    subclass declares:
+
+    class XEmulation(Emulation):
+        states = StateNames(queued="queued", processing="processing", completed="completed",
+                            failed="failed", error="failed")     # the lifecycle's words, checked at load
+        tiers = (Tier("free", RateLimit(60), balance=Decimal("0.5")),
+                 Tier("paid", RateLimit(600)))                   # from the spec's documented limits
+        default_tier = "paid"
+        media_path = "/outputs/{job_id}.{ext}"                   # beneath /{provider}/cdn
+        webhook_https_only = True
+
+        def plan(self, call: Call) -> JobPlan:                   # SUBMIT: validated params -> plan
+            p = call.params                                      # the spec's request model, validated
+            voice = Voice(Rendition(Engine.PIPER, 1.1, 24000),
+                          Reference("voice_ref", upload=p.voice_ref) if p.voice_ref else None)
+            return JobPlan(call.endpoint.model_id or "tts", Speech.single(p.text, voice), Timing(1.0, 3.0, 0.02))
+        def accepted(self, job: JobView, call: Call) -> Reply:   # the submit answer
+            return Reply({"id": job.id, "status": job.state}, status=200)
+        def status(self, job: JobView, *, callback: bool = False) -> Mapping[str, Any]:
+            return {"id": job.id, "status": job.state, "output_url": job.media_url, ...}
+        def error_body(self, status: int, title: str, message: str) -> Mapping[str, Any]:
+            return {"detail": message}
+
+    Optional hooks (defaults in `Emulation`): `job_id`, `webhook` (the callback a submit asks for),
+    `price` (default: the endpoint's documented price), the refusals in the provider's words
+    (`invalid`, `unauthorized`, `insufficient_balance`, `rate_limited`, `busy`, `unknown_job`,
+    `model_disabled`, `not_found`; each returns a `Reject`), and `rate_headers` (default: the spec's
+    `rate_limit_headers` filled by suffix -Limit/-Remaining/-Reset on every keyed answer).
+    `plan` may raise `Reject` for checks the request model cannot express (upload duration, ...).
+
+    Non-job endpoints (AUDIO, STREAM, OTHER roles) are served by handlers the subclass registers in
+    `__init__`: `self.handlers[endpoint_key] = async def (call: Call) -> starlette Response`. Handlers get
+    `call.services`: `synthesize(speech) -> bytes`, `transcribe(audio) -> str` (the ASR hook,
+    `SandboxConfig.transcriber`), `fetch_reference(url, field) -> bytes` (guarded), and build answers
+    with `wire.json_reply`, `wire.sse_reply` (Server-Sent Events) or a starlette `Response`.
+    SUBMIT endpoints with a `JobBinding` and their STATUS endpoint need no handler.
+"""
+
+from harness.sandbox.accounts import default_key, empty_key, tier_key
+from harness.sandbox.clock import Clock, ManualClock, RealClock
+from harness.sandbox.config import KeySpec, SandboxConfig, Transcriber
+from harness.sandbox.emulation import (
+    Call,
+    Emulation,
+    Handler,
+    JobPlan,
+    JobView,
+    RateLimit,
+    RateState,
+    Reference,
+    Reject,
+    Reply,
+    Services,
+    Speech,
+    StateNames,
+    Tier,
+    Voice,
+    WebhookMode,
+    WebhookTarget,
+)
+from harness.sandbox.faults import FAULT_HEADER, Fault
+from harness.sandbox.profiles import Profile, Timing
+from harness.sandbox.server import Sandbox, running
+from harness.sandbox.timeline import Phase
+from harness.sandbox.urls import CONTROL_PREFIX, MEDIA_HOST, mount_path
+
+__all__ = [
+    "CONTROL_PREFIX",
+    "FAULT_HEADER",
+    "MEDIA_HOST",
+    "Call",
+    "Clock",
+    "Emulation",
+    "Fault",
+    "Handler",
+    "JobPlan",
+    "JobView",
+    "KeySpec",
+    "ManualClock",
+    "Phase",
+    "Profile",
+    "RateLimit",
+    "RateState",
+    "RealClock",
+    "Reference",
+    "Reject",
+    "Reply",
+    "Sandbox",
+    "SandboxConfig",
+    "Services",
+    "Speech",
+    "StateNames",
+    "Tier",
+    "Timing",
+    "Transcriber",
+    "Voice",
+    "WebhookMode",
+    "WebhookTarget",
+    "default_key",
+    "empty_key",
+    "mount_path",
+    "running",
+    "tier_key",
+]

@@ -1,0 +1,105 @@
+"""API keys, plans and wallets: who may call, how fast, and what they have left to spend.
+
+Every provider gets documented test keys (below) so the sandbox works with no configuration; more can be
+added at start-up or at run time. A submit is charged its documented price when accepted (402 when the
+wallet cannot cover it); a job that ends in a state the documents call uncharged (Pixazo's ERROR) is
+refunded at the moment it ends on the sandbox clock.
+
+Test keys for provider P (e.g. "pixazo"):
+    sandbox-P-key     the default tier, a large balance (DEFAULT_BALANCE unless the emulation says)
+    sandbox-P-TIER    one per documented tier (e.g. sandbox-pixelapi-free), that tier's balance and limits
+    sandbox-P-empty   the default tier with a zero balance: every priced submit answers 402
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from harness.core.spec import Cost
+
+
+def default_key(provider: str) -> str:
+    """The key that works out of the box for `provider`."""
+    return f"sandbox-{provider}-key"
+
+
+def empty_key(provider: str) -> str:
+    return f"sandbox-{provider}-empty"
+
+
+def tier_key(provider: str, tier: str) -> str:
+    return f"sandbox-{provider}-{tier}"
+
+
+@dataclass(slots=True)
+class Account:
+    provider: str
+    tier: str
+    balance: Decimal | None  # USD; None: unlimited
+    spent: Decimal = Decimal(0)
+    refunds: list[tuple[float, Decimal]] = field(default_factory=list)  # (clock reading, amount)
+
+    def available(self, now: float) -> Decimal | None:
+        # Fold refunds that have fallen due, so the list stays short on long runs.
+        due = [amount for at, amount in self.refunds if at <= now]
+        if due:
+            self.spent -= sum(due, Decimal(0))
+            self.refunds = [(at, amount) for at, amount in self.refunds if at > now]
+        return None if self.balance is None else self.balance - self.spent
+
+
+class Accounts:
+    """All keys of all providers. Thread-safe: the in-process API adds keys from the test's thread."""
+
+    def __init__(self) -> None:
+        self._accounts: dict[tuple[str, str], Account] = {}
+        self._lock = threading.Lock()
+
+    def add(self, provider: str, key: str, *, tier: str, balance: Decimal | None) -> None:
+        with self._lock:
+            self._accounts[(provider, key)] = Account(provider, tier, balance)
+
+    def known(self, provider: str, key: str) -> bool:
+        with self._lock:
+            return (provider, key) in self._accounts
+
+    def tier(self, provider: str, key: str) -> str | None:
+        with self._lock:
+            account = self._accounts.get((provider, key))
+            return account.tier if account else None
+
+    def keys(self, provider: str) -> list[str]:
+        with self._lock:
+            return [key for (name, key) in self._accounts if name == provider]
+
+    def available(self, provider: str, key: str, now: float) -> Decimal | None:
+        with self._lock:
+            return self._accounts[(provider, key)].available(now)
+
+    def set_balance(self, provider: str, key: str, balance: Decimal | None) -> None:
+        with self._lock:
+            account = self._accounts[(provider, key)]
+            account.balance = balance
+            account.spent = Decimal(0)
+            account.refunds.clear()
+
+    def charge(self, provider: str, key: str, cost: Cost | None, now: float) -> bool:
+        """Take `cost` from the wallet; False (and nothing taken) if it cannot cover it."""
+        if cost is None or cost.amount == 0:
+            return True
+        with self._lock:
+            account = self._accounts[(provider, key)]
+            left = account.available(now)
+            if left is not None and left < cost.amount:
+                return False
+            account.spent += cost.amount
+            return True
+
+    def refund(self, provider: str, key: str, cost: Cost | None, at: float) -> None:
+        """Give `cost` back once the clock reaches `at` (the moment an uncharged job ends)."""
+        if cost is None or cost.amount == 0:
+            return
+        with self._lock:
+            self._accounts[(provider, key)].refunds.append((at, cost.amount))

@@ -1,0 +1,44 @@
+"""What an operator (CLI flags, pytest fixture, benchmark) can set about a sandbox, in one value."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from harness.sandbox.clock import Clock
+from harness.sandbox.profiles import Profile
+
+Transcriber = Callable[[bytes], str]
+"""Audio file bytes -> transcript; the hook speech-to-text endpoints use (runs in a worker thread)."""
+
+
+@dataclass(frozen=True, slots=True)
+class KeySpec:
+    """An extra API key: on `tier` (default: the emulation's default tier) with `balance` USD (None: tier's)."""
+
+    provider: str
+    key: str
+    tier: str | None = None
+    balance: Decimal | None = None
+    unlimited: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxConfig:
+    profile: Profile = Profile.FAST
+    seed: int = 0
+    clock: Clock | None = None  # None: the real monotonic clock
+    allow_hosts: tuple[str, ...] = ()  # hosts besides loopback the sandbox may fetch from / call back
+    allow_http_webhooks: bool = False  # accept http:// webhook URLs (the documents require https)
+    voices_dir: Path | None = None  # reference clips served at /_sandbox/voices (default: fixtures/voices)
+    max_jobs: int = 10_000  # the bounded job store
+    keys: tuple[KeySpec, ...] = ()
+    disabled_models: frozenset[str] = frozenset()  # model ids answered with "Model not found"
+    providers: tuple[str, ...] | None = None  # serve only these (default: every registered emulation)
+    transcriber: Transcriber | None = None
+    synth_workers: int = 2
+    hang_limit_s: float = 30.0  # real seconds after which any hang ends, released or not
+    log_requests: bool = False
+    extra: dict[str, object] = field(default_factory=dict)  # emulation-specific knobs, by name

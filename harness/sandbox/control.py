@@ -1,0 +1,156 @@
+"""The control API under `/_sandbox`: what only a sandbox can tell, and the knobs tests turn.
+
+    GET  /_sandbox                       profile, seed, clock, and each provider's base URLs and test keys
+    GET  /_sandbox/jobs                  every stored job's true record (see Job.truth)
+    GET  /_sandbox/jobs/{id}?wait=S      one job's true record; waits up to S s for its audio to be produced
+    GET  /_sandbox/webhooks?job_id=ID    the webhook delivery log
+    GET  /_sandbox/clock                 the clock reading and wall time
+    POST /_sandbox/clock/advance         {"seconds": S}: move a manual clock forward (409 on a real clock)
+    GET  /_sandbox/counters              requests, statuses, faults, jobs, renders, cache
+    POST /_sandbox/hangs/release         end every hang in progress
+    POST /_sandbox/keys                  {"provider", "key", "tier"?, "balance"?}: add a key
+    GET  /_sandbox/voices[/{file}]       the reference clips (loopback reference URLs for cloning)
+    POST /_sandbox/sink/{name}?fail=N    a webhook receiver; GET lists what it received
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from harness.core.timestamps import format_iso
+from harness.sandbox.accounts import default_key, empty_key, tier_key
+from harness.sandbox.clock import ManualClock
+from harness.sandbox.state import SandboxState
+from harness.sandbox.urls import CONTROL_PREFIX, mount_path
+
+
+def _problem(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def describe(state: SandboxState, origin: str) -> dict[str, Any]:
+    providers = {}
+    for name, served in state.served.items():
+        providers[name] = {
+            "title": served.provider.title,
+            "base_urls": {host: origin + mount_path(name, host) for host in served.provider.hosts},
+            "keys": {
+                "default": default_key(name),
+                "empty": empty_key(name),
+                **{f"tier:{t.name}": tier_key(name, t.name) for t in served.emulation.tiers},
+            },
+        }
+    clock = state.clock
+    return {
+        "profile": state.settings.profile.value,
+        "seed": state.config.seed,
+        "clock": {"now": clock.now(), "wall": format_iso(clock.wall()), "manual": isinstance(clock, ManualClock)},
+        "providers": providers,
+    }
+
+
+def control_routes(state: SandboxState) -> list[BaseRoute]:
+    def origin(request: Request) -> str:
+        return f"{request.url.scheme}://{request.url.netloc}"
+
+    async def overview(request: Request) -> Response:
+        return JSONResponse(describe(state, origin(request)))
+
+    async def jobs(request: Request) -> Response:
+        return JSONResponse([job.truth(state.clock) for job in state.jobs])
+
+    async def job(request: Request) -> Response:
+        found = state.jobs.get(request.path_params["job_id"])
+        if found is None:
+            return _problem(404, f"no job {request.path_params['job_id']!r} in the store")
+        wait = float(request.query_params.get("wait", "0") or 0)
+        if wait > 0:
+            await asyncio.to_thread(found.ready.wait, min(wait, 60.0))
+        return JSONResponse(found.truth(state.clock))
+
+    async def webhooks(request: Request) -> Response:
+        entries = state.deliveries.entries(request.query_params.get("job_id"))
+        return JSONResponse([d.as_dict() for d in entries])
+
+    async def clock(request: Request) -> Response:
+        return JSONResponse(describe(state, origin(request))["clock"])
+
+    async def advance(request: Request) -> Response:
+        if not isinstance(state.clock, ManualClock):
+            return _problem(409, "the sandbox runs on the real clock; start it with a manual clock to advance it")
+        try:
+            seconds = float((await request.json())["seconds"])
+            state.clock.advance(seconds)
+        except (ValueError, KeyError, TypeError, json.JSONDecodeError) as error:
+            return _problem(400, f'expected {{"seconds": S}} with S >= 0: {error}')
+        return JSONResponse(describe(state, origin(request))["clock"])
+
+    async def counters(request: Request) -> Response:
+        return JSONResponse(snapshot_counters(state))
+
+    async def release(request: Request) -> Response:
+        state.release_hangs()
+        return JSONResponse({"released": True})
+
+    async def keys(request: Request) -> Response:
+        try:
+            body = await request.json()
+            provider, key = body["provider"], body["key"]
+            served = state.served[provider]
+            tier = served.emulation.tier(body.get("tier") or served.emulation.default_tier)
+            balance = None if body.get("balance") is None else Decimal(str(body["balance"]))
+        except (KeyError, ValueError, InvalidOperation, json.JSONDecodeError) as error:
+            return _problem(400, f'expected {{"provider", "key", "tier"?, "balance"?}}: {error}')
+        state.accounts.add(provider, key, tier=tier.name, balance=balance)
+        return JSONResponse({"provider": provider, "tier": tier.name}, status_code=201)
+
+    async def voices(request: Request) -> Response:
+        base = origin(request) + CONTROL_PREFIX + "/voices/"
+        return JSONResponse({name: base + name for name in state.voices.names()})
+
+    async def voice(request: Request) -> Response:
+        path = state.voices.path(request.path_params["name"])
+        if path is None:
+            return _problem(404, f"no reference clip {request.path_params['name']!r}")
+        return FileResponse(path)
+
+    async def sink(request: Request) -> Response:
+        name = request.path_params["name"]
+        if request.method == "GET":
+            return JSONResponse(state.sink.received(name))
+        fail = request.query_params.get("fail")
+        status = state.sink.receive(name, await request.body(), int(fail) if fail else None)
+        return JSONResponse({"received": status == 200}, status_code=status)
+
+    p = CONTROL_PREFIX
+    return [
+        Route(p, overview),
+        Route(p + "/jobs", jobs),
+        Route(p + "/jobs/{job_id}", job),
+        Route(p + "/webhooks", webhooks),
+        Route(p + "/clock", clock),
+        Route(p + "/clock/advance", advance, methods=["POST"]),
+        Route(p + "/counters", counters),
+        Route(p + "/hangs/release", release, methods=["POST"]),
+        Route(p + "/keys", keys, methods=["POST"]),
+        Route(p + "/voices", voices),
+        Route(p + "/voices/{name}", voice),
+        Route(p + "/sink/{name}", sink, methods=["GET", "POST"]),
+    ]
+
+
+def snapshot_counters(state: SandboxState) -> dict[str, Any]:
+    counts: dict[str, Any] = dict(state.counters.snapshot())
+    counts["jobs.stored"] = len(state.jobs)
+    counts["jobs.evicted"] = state.jobs.evicted
+    counts["synthesis.renders"] = state.producer.renders
+    counts["webhooks.attempts"] = len(state.deliveries.entries())
+    counts["webhooks.delivered"] = sum(1 for d in state.deliveries.entries() if d.ok)
+    return counts

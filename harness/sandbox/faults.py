@@ -1,0 +1,99 @@
+"""Faults on demand: the failures a harness must survive, each one reproducible by name.
+
+A test asks for a fault with a request header, `X-Sandbox-Fault: http-503` (several: comma-separated);
+the `chaos` profile draws them at its rates from the seeded generator. Request faults act on the request
+that carries them; job faults, sent with a submit, shape that job's whole life (a status that goes
+backwards, a job that never finishes, a duplicate webhook, truncated audio at download).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Mapping
+from enum import StrEnum
+
+FAULT_HEADER = "X-Sandbox-Fault"
+
+
+class Fault(StrEnum):
+    # request faults: answer this request wrongly
+    HTTP_500 = "http-500"  # the provider's error body with 500
+    HTTP_503 = "http-503"  # 503 with Retry-After
+    HTTP_429 = "http-429"  # 429 with Retry-After
+    MALFORMED_JSON = "malformed-json"  # the real answer, its JSON cut short
+    HTML_ERROR = "html-error"  # a 502 HTML page, as a gateway in front of the API sends
+    CONNECTION_RESET = "connection-reset"  # TCP reset before any answer
+    HANG = "hang"  # no answer until released, the clock passes the hang, or the real-time bound
+    # job faults (on a submit) — truncated-audio also works on a media download
+    TRUNCATED_AUDIO = "truncated-audio"  # the media download stops halfway
+    STATUS_BACKWARDS = "status-backwards"  # PROCESSING, then QUEUED again, then on
+    NEVER_FINISH = "never-finish"  # PROCESSING forever
+    JOB_FAILED = "job-failed"  # ends in the provider's failed state
+    JOB_ERROR = "job-error"  # ends in the provider's system-error state (uncharged where documented)
+    DUPLICATE_WEBHOOK = "duplicate-webhook"  # the terminal callback is delivered twice
+    MODEL_DISABLED = "model-disabled"  # the submit is refused as if the model were disabled
+
+    @property
+    def is_request_fault(self) -> bool:
+        return self in REQUEST_FAULTS
+
+    @property
+    def is_job_fault(self) -> bool:
+        return self in JOB_FAULTS
+
+
+REQUEST_FAULTS = frozenset(
+    {
+        Fault.HTTP_500,
+        Fault.HTTP_503,
+        Fault.HTTP_429,
+        Fault.MALFORMED_JSON,
+        Fault.HTML_ERROR,
+        Fault.CONNECTION_RESET,
+        Fault.HANG,
+        Fault.MODEL_DISABLED,
+    }
+)
+JOB_FAULTS = frozenset(
+    {
+        Fault.TRUNCATED_AUDIO,
+        Fault.STATUS_BACKWARDS,
+        Fault.NEVER_FINISH,
+        Fault.JOB_FAILED,
+        Fault.JOB_ERROR,
+        Fault.DUPLICATE_WEBHOOK,
+    }
+)
+# At most one of these shapes a job's end.
+ENDINGS = (Fault.NEVER_FINISH, Fault.JOB_ERROR, Fault.JOB_FAILED)
+
+
+class UnknownFault(ValueError):
+    """A fault header naming no fault."""
+
+
+def parse_faults(header: str | None) -> frozenset[Fault]:
+    """The faults a header asks for; `UnknownFault` lists the valid names."""
+    if not header:
+        return frozenset()
+    found: set[Fault] = set()
+    for raw in header.split(","):
+        name = raw.strip().lower()
+        if not name:
+            continue
+        try:
+            found.add(Fault(name))
+        except ValueError:
+            valid = ", ".join(f.value for f in Fault)
+            raise UnknownFault(f"{FAULT_HEADER}: unknown fault {name!r}; valid faults: {valid}") from None
+    return frozenset(found)
+
+
+def draw_faults(rates: Mapping[Fault, float], rng: random.Random, among: Iterable[Fault]) -> frozenset[Fault]:
+    """Faults drawn at `rates` (chaos profile), considering only `among`; one draw per fault, in enum order."""
+    candidates = set(among)
+    drawn = {fault for fault in Fault if fault in candidates and rng.random() < rates.get(fault, 0.0)}
+    endings = [f for f in ENDINGS if f in drawn]
+    for extra in endings[1:]:
+        drawn.discard(extra)
+    return frozenset(drawn)

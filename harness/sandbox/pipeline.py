@@ -1,0 +1,319 @@
+"""One provider's face on the sandbox: its routes, and the path every request takes through them.
+
+    faults (header or chaos) -> auth -> rate limit -> parse + `check_request` -> by role:
+    SUBMIT -> JobService.submit | STATUS -> JobService.status | else the emulation's handler
+
+A `Reject` anywhere becomes the provider's error body; an unexpected exception becomes its 500.
+Routes are the spec's documented paths beneath each host's mount, literal paths before templated ones;
+anything else under a mount answers the provider's 404.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+from functools import partial
+
+from pydantic import BaseModel
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from harness.core.errors import RequestValidationError
+from harness.core.spec import BodyKind, Cost, Endpoint, Role
+from harness.core.validate import check_request
+from harness.sandbox.emulation import Call, RateState, Reject, Reply, Speech
+from harness.sandbox.faults import FAULT_HEADER, REQUEST_FAULTS, Fault, UnknownFault, draw_faults, parse_faults
+from harness.sandbox.job_service import JobService
+from harness.sandbox.loading import Served
+from harness.sandbox.netguard import FetchFailed, UrlRefused
+from harness.sandbox.production import ProductionFailed
+from harness.sandbox.published import PUBLISHED_PATH
+from harness.sandbox.state import SandboxState
+from harness.sandbox.urls import MEDIA_HOST, Urls, fill, mount_path
+from harness.sandbox.wire import (
+    ConnectionFinder,
+    ResetResponse,
+    TruncatedResponse,
+    html_error,
+    json_reply,
+    malformed,
+    read_payload,
+)
+
+log = logging.getLogger("harness.sandbox")
+
+METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+CHAOS_REQUEST_FAULTS = REQUEST_FAULTS - {Fault.MODEL_DISABLED}
+
+Serve = Callable[[Request, frozenset[Fault]], Awaitable[Response]]
+
+
+class EngineServices:
+    """`Services` for one call: what emulation handlers may ask of the engine."""
+
+    def __init__(self, state: SandboxState, provider: str, urls: Urls) -> None:
+        self.state = state
+        self.provider = provider
+        self.urls = urls
+
+    async def synthesize(self, speech: Speech) -> bytes:
+        try:
+            recipe = await self.state.producer.resolve(speech)
+        except ProductionFailed as failure:
+            raise Reject(400, str(failure)) from None
+        return await self.state.producer.audio(recipe)
+
+    async def transcribe(self, audio: bytes) -> str:
+        transcriber = self.state.config.transcriber
+        if transcriber is None:
+            raise Reject(501, "speech to text is not configured in this sandbox (SandboxConfig.transcriber)")
+        return await asyncio.to_thread(transcriber, audio)
+
+    async def fetch_reference(self, url: str, field: str) -> bytes:
+        try:
+            return await self.state.producer.fetch(url, field)
+        except (UrlRefused, FetchFailed) as error:
+            raise Reject(400, str(error)) from None
+
+    def balance(self, key: str | None) -> Decimal | None:
+        if key is None or not self.state.accounts.known(self.provider, key):
+            return None
+        return self.state.accounts.available(self.provider, key, self.state.clock.now())
+
+    def charge(self, key: str | None, cost: Cost | None) -> bool:
+        if key is None or not self.state.accounts.known(self.provider, key):
+            return True
+        return self.state.accounts.charge(self.provider, key, cost, self.state.clock.now())
+
+    def now(self) -> datetime:
+        return self.state.clock.wall()
+
+    def publish(self, audio: bytes, media_type: str, name: str) -> str:
+        token = self.state.published.put(self.provider, audio, media_type)
+        path, _ = fill(PUBLISHED_PATH, {"token": token, "name": name})
+        return self.urls.base(MEDIA_HOST) + path
+
+    def active_jobs(self, key: str | None = None) -> int:
+        return self.state.jobs.active(self.provider, key, self.state.clock.now())
+
+
+class ProviderFace:
+    def __init__(self, state: SandboxState, served: Served, find: ConnectionFinder | None = None) -> None:
+        self.state = state
+        self.provider = served.provider
+        self.emulation = served.emulation
+        self.jobs = JobService(state, served)
+        self.find_connection = find
+
+    # --- routes -------------------------------------------------------------------------------------
+
+    def routes(self) -> list[BaseRoute]:
+        routes: list[BaseRoute] = []
+        for host in self.provider.hosts:
+            by_path: dict[str, dict[str, Endpoint]] = defaultdict(dict)
+            for endpoint in self.provider.endpoints:
+                if endpoint.host == host and endpoint.path.startswith("/"):
+                    by_path[endpoint.path][endpoint.method.upper()] = endpoint
+            mount = mount_path(self.provider.name, host)
+            # Literal paths first, so "/v1/voices/saved" is not taken for "/v1/voices/{id}".
+            for path in sorted(by_path, key=lambda p: (p.count("{"), p)):
+                handler = partial(self._endpoint_request, by_path[path])
+                routes.append(Route(mount + path, handler, methods=METHODS))
+        media_mount = mount_path(self.provider.name, MEDIA_HOST)
+        routes.append(Route(media_mount + PUBLISHED_PATH, self._published_request, methods=["GET", "HEAD"]))
+        routes.append(Route(media_mount + self.emulation.media_path, self._media_request, methods=["GET", "HEAD"]))
+        for host in (*self.provider.hosts, MEDIA_HOST):
+            routes.append(Route(mount_path(self.provider.name, host) + "/{rest:path}", self._unknown, methods=METHODS))
+        return routes
+
+    async def _endpoint_request(self, by_method: Mapping[str, Endpoint], request: Request) -> Response:
+        method = "GET" if request.method == "HEAD" else request.method
+        endpoint = by_method.get(method)
+        if endpoint is None:
+            allowed = ", ".join(sorted(by_method))
+            return await self._guarded(request, None, self._refuse(Reject(405, f"Method not allowed; use {allowed}",
+                                                                          headers={"Allow": allowed})))
+        return await self._guarded(request, endpoint, partial(self._serve, endpoint))
+
+    async def _media_request(self, request: Request) -> Response:
+        async def serve(req: Request, faults: frozenset[Fault]) -> Response:
+            return await self.jobs.media(req.path_params.get("job_id", ""), faults, self.find_connection)
+
+        return await self._guarded(request, None, serve)
+
+    async def _published_request(self, request: Request) -> Response:
+        async def serve(req: Request, faults: frozenset[Fault]) -> Response:
+            item = self.state.published.get(self.provider.name, req.path_params.get("token", ""))
+            if item is None:
+                raise Reject(404, "No such media")
+            if Fault.TRUNCATED_AUDIO in faults:
+                return TruncatedResponse(item.audio, item.media_type, self.find_connection)
+            return Response(item.audio, media_type=item.media_type)
+
+        return await self._guarded(request, None, serve)
+
+    async def _unknown(self, request: Request) -> Response:
+        return await self._guarded(request, None, self._refuse(self.emulation.not_found(request.url.path)))
+
+    @staticmethod
+    def _refuse(reject: Reject) -> Serve:
+        async def serve(_: Request, __: frozenset[Fault]) -> Response:
+            raise reject
+
+        return serve
+
+    # --- the path of every request ------------------------------------------------------------------
+
+    async def _guarded(self, request: Request, endpoint: Endpoint | None, serve: Serve) -> Response:
+        counters = self.state.counters
+        counters.add(f"requests.{self.provider.name}")
+        try:
+            faults = parse_faults(request.headers.get(FAULT_HEADER))
+        except UnknownFault as error:
+            return self._error(Reject(400, str(error)))
+        rates = self.state.settings.fault_rates
+        if rates:
+            with self.state.chaos_lock:
+                drawn = draw_faults(rates, self.state.chaos_rng(), CHAOS_REQUEST_FAULTS)
+            # A chaos job fault on a media download: the truncated-audio draw happens here too.
+            faults |= drawn
+        for fault in faults & REQUEST_FAULTS:
+            counters.add(f"faults.{fault.value}")
+        if Fault.HANG in faults:
+            await self._hang()
+        if Fault.CONNECTION_RESET in faults:
+            return ResetResponse(self.find_connection)
+        if Fault.HTML_ERROR in faults:
+            return html_error()
+        retry_after = self.state.settings.retry_after_s
+        try:
+            if Fault.HTTP_500 in faults:
+                raise Reject(500, "Internal Server Error")
+            if Fault.HTTP_503 in faults:
+                raise self.emulation.busy(retry_after)
+            if Fault.HTTP_429 in faults:
+                raise self.emulation.rate_limited(retry_after)
+            response = await serve(request, faults)
+        except Reject as reject:
+            response = self._error(reject)
+        except Exception:
+            log.exception("sandbox: %s %s failed", request.method, request.url.path)
+            response = self._error(Reject(500, "Internal Server Error"))
+        counters.add(f"status.{response.status_code}")
+        if Fault.MALFORMED_JSON in faults and response.media_type == "application/json":
+            response = malformed(response)
+        self._fill_rate_headers(response)
+        return response
+
+    def _fill_rate_headers(self, response: Response) -> None:
+        """Headers the documents promise on *every* answer, even one no key was counted for (a 401): those
+        of the tier a key-less caller gets, untouched."""
+        names = self.provider.rate_limit_headers
+        if not names or all(name in response.headers for name in names):
+            return
+        emulation = self.emulation
+        limit = emulation.tier(emulation.anonymous_tier or emulation.default_tier).limit
+        requests = limit.requests or 0
+        for name, value in emulation.rate_headers(RateState(requests, requests, limit.window_s)).items():
+            response.headers.setdefault(name, value)
+
+    async def _hang(self) -> None:
+        """Wait until released, until the sandbox clock passes the hang, or the real-time bound."""
+        clock = self.state.clock
+        release = asyncio.ensure_future(self.state.hang_release().wait())
+        passes = asyncio.ensure_future(clock.sleep_until(clock.now() + self.state.settings.hang_s))
+        self.state.hang_begins()
+        try:
+            await asyncio.wait({release, passes}, timeout=self.state.config.hang_limit_s,
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            self.state.hang_ends()
+            release.cancel()
+            passes.cancel()
+
+    def _error(self, reject: Reject) -> Response:
+        body = self.emulation.error_body(reject.status, reject.title, reject.message)
+        return json_reply(dict(body), reject.status, reject.headers)
+
+    async def _serve(self, endpoint: Endpoint, request: Request, faults: frozenset[Fault]) -> Response:
+        state, emulation = self.state, self.emulation
+        key = self._key(request, required=endpoint.auth_required)
+        client = request.client.host if request.client else ""
+        tier = state.accounts.tier(self.provider.name, key) if key else emulation.anonymous_tier
+        rate_headers: dict[str, str] = {}
+        if tier is not None:
+            # Keyed calls are limited per key; key-less ones per client address.
+            identity = key if key is not None else f"anonymous:{client}"
+            limit = emulation.tier(tier).limit
+            now = state.clock.now()
+            active = None
+            if endpoint.role is Role.SUBMIT and limit.concurrency is not None:
+                active = state.jobs.active(self.provider.name, key, now, client=None if key else client)
+            decision = state.limiter.check(self.provider.name, identity, limit, now, active_jobs=active)
+            if decision.state is not None:
+                rate_headers = emulation.rate_headers(decision.state)
+            if not decision.allowed:
+                reject = emulation.rate_limited(decision.retry_after)
+                reject.headers.update(rate_headers)
+                raise reject
+        try:
+            response = await self._answer(endpoint, request, faults, key, tier, client)
+        except Reject as reject:
+            reject.headers.update({k: v for k, v in rate_headers.items() if k not in reject.headers})
+            raise
+        response.headers.update(rate_headers)
+        return response
+
+    def _key(self, request: Request, *, required: bool) -> str | None:
+        """The caller's key; None for a key-less call where auth is optional. A wrong key is always 401."""
+        auth = self.provider.auth
+        raw = request.headers.get(auth.header)
+        if raw is None or not raw.strip():
+            if not required:
+                return None
+            raise self.emulation.unauthorized(missing=True)
+        key = raw.strip()
+        if auth.scheme:
+            scheme, _, rest = key.partition(" ")
+            if scheme.lower() != auth.scheme.lower() or not rest.strip():
+                raise self.emulation.unauthorized(missing=False)
+            key = rest.strip()
+        if not self.state.accounts.known(self.provider.name, key):
+            raise self.emulation.unauthorized(missing=False)
+        return key
+
+    async def _answer(self, endpoint: Endpoint, request: Request, faults: frozenset[Fault], key: str | None,
+                      tier: str | None, client: str) -> Response:
+        payload = await read_payload(request, endpoint)
+        urls = self.jobs.urls(f"{request.url.scheme}://{request.url.netloc}")
+        call = Call(
+            endpoint=endpoint, params=None, payload=payload, headers=request.headers, query=request.query_params,
+            path_params={k: str(v) for k, v in request.path_params.items()}, key=key, tier=tier, urls=urls,
+            services=EngineServices(self.state, self.provider.name, urls), client=client,
+        )
+        if endpoint.request is not None and endpoint.body_kind is not BodyKind.NONE:
+            call = replace(call, params=self._validate(call))
+        if endpoint.role is Role.SUBMIT and endpoint.job is not None:
+            return self._reply(await self.jobs.submit(call, faults))
+        if endpoint.role is Role.STATUS and endpoint.key in self.jobs.id_params:
+            return self._reply(self.jobs.status(call))
+        handler = self.emulation.handlers.get(endpoint.key)
+        if handler is None:
+            raise Reject(501, f"the sandbox does not emulate {endpoint.signature} yet")
+        return await handler(call)
+
+    def _validate(self, call: Call) -> BaseModel:
+        try:
+            return check_request(call.endpoint, call.payload, from_wire=True)
+        except RequestValidationError as error:
+            raise self.emulation.invalid(call, error.problems) from None
+
+    @staticmethod
+    def _reply(reply: Reply) -> Response:
+        return json_reply(reply.body, reply.status, reply.headers)

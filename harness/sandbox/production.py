@@ -1,0 +1,137 @@
+"""Producing a job's audio: fetch references, choose voices, synthesise, encode — off the event loop.
+
+A plan's `Speech` is first *resolved* into a `Recipe` (references fetched through the network guard and
+turned into renditions by `ReferenceVoices`); a recipe fully determines the audio, so encoded files are
+cached by recipe and two jobs asking for the same thing share one synthesis (in flight or done). The
+speech engine's own (text, rendition) cache sits underneath; recipes are built from the same
+renditions, so the sandbox never defeats it. Synthesis runs in a small thread pool.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import httpx
+
+from harness.sandbox.emulation import Speech, Voice
+from harness.sandbox.netguard import FetchFailed, NetPolicy, UrlRefused, fetch
+from harness.sandbox.voices import ReferenceVoices
+from harness.speech import AudioFormat, Rendition, SpeechEngine, SpeechError, default_engine, encode
+
+MEDIA_CACHE_BYTES = 256 * 1024 * 1024
+
+
+class ProductionFailed(Exception):
+    """The job cannot produce audio for a reason its submitter caused (a bad reference)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Recipe:
+    """Everything that determines a job's audio file."""
+
+    lines: tuple[tuple[int, str], ...]
+    renditions: tuple[Rendition, ...]
+    audio_format: AudioFormat
+
+
+class Producer:
+    def __init__(self, voices: ReferenceVoices, policy: NetPolicy, *, engine: SpeechEngine | None = None,
+                 workers: int = 2) -> None:
+        self.voices = voices
+        self.policy = policy
+        self._engine = engine
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sandbox-synth")
+        self._cache: OrderedDict[Recipe, bytes] = OrderedDict()
+        self._cache_bytes = 0
+        self._inflight: dict[Recipe, asyncio.Future[bytes]] = {}
+        self._lock = threading.Lock()
+        self.client: httpx.AsyncClient | None = None  # set by the server at start-up, on its loop
+        self.renders = 0
+
+    @property
+    def engine(self) -> SpeechEngine:
+        if self._engine is None:
+            self._engine = default_engine()
+        return self._engine
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    async def fetch(self, url: str, purpose: str) -> bytes:
+        if self.client is None:
+            raise RuntimeError("the sandbox's HTTP client is not started")
+        return await fetch(self.client, self.policy, url, purpose)
+
+    async def resolve(self, speech: Speech) -> Recipe:
+        renditions = [await self._voice(voice) for voice in speech.voices]
+        return Recipe(speech.lines, tuple(renditions), speech.audio_format)
+
+    async def _voice(self, voice: Voice) -> Rendition:
+        reference = voice.reference
+        if reference is None:
+            return voice.rendition
+        try:
+            if reference.upload is not None:
+                audio = reference.upload.content
+            elif reference.url is not None:
+                audio = await self.fetch(reference.url, f"reference {reference.field}")
+            else:
+                return voice.rendition
+        except (UrlRefused, FetchFailed) as error:
+            raise ProductionFailed(str(error)) from None
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._pool, self.voices.clone, voice.rendition, audio)
+        except SpeechError as error:
+            raise ProductionFailed(f"reference {reference.field} is not readable audio: {error}") from None
+
+    def cached(self, recipe: Recipe) -> bytes | None:
+        with self._lock:
+            audio = self._cache.get(recipe)
+            if audio is not None:
+                self._cache.move_to_end(recipe)
+            return audio
+
+    async def audio(self, recipe: Recipe) -> bytes:
+        """The encoded file for `recipe`: from cache, from a render in flight, or rendered now."""
+        cached = self.cached(recipe)
+        if cached is not None:
+            return cached
+        pending = self._inflight.get(recipe)  # only touched on the event loop: no lock needed
+        if pending is not None:
+            return await asyncio.shield(pending)
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[bytes] = loop.create_future()
+        self._inflight[recipe] = future
+        try:
+            audio = await loop.run_in_executor(self._pool, self._render, recipe)
+        except BaseException as error:
+            future.set_exception(error)
+            future.exception()  # mark retrieved: waiters re-raise it themselves
+            raise
+        else:
+            future.set_result(audio)
+            self._store(recipe, audio)
+            return audio
+        finally:
+            del self._inflight[recipe]
+
+    def _render(self, recipe: Recipe) -> bytes:
+        if len(recipe.lines) == 1 and len(recipe.renditions) == 1:
+            clip = self.engine.render(recipe.lines[0][1], recipe.renditions[0])
+        else:
+            clip = self.engine.render_script(list(recipe.lines), list(recipe.renditions))
+        self.renders += 1
+        return encode(clip, recipe.audio_format)
+
+    def _store(self, recipe: Recipe, audio: bytes) -> None:
+        with self._lock:
+            self._cache[recipe] = audio
+            self._cache_bytes += len(audio)
+            while self._cache_bytes > MEDIA_CACHE_BYTES and len(self._cache) > 1:
+                _, dropped = self._cache.popitem(last=False)
+                self._cache_bytes -= len(dropped)

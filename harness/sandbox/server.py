@@ -1,0 +1,271 @@
+"""Running the sandbox: a real uvicorn server, in the foreground (`tts-harness serve`) or in a thread.
+
+`running(...)` is the in-process entry point: it binds a loopback port (0 = any free one), serves from a
+background thread, yields a `Sandbox` handle and stops the server cleanly on exit:
+
+    with running(profile="fast", seed=1, clock="manual") as sb:
+        url = sb.base_url("pixazo", "gateway")     # http://127.0.0.1:PORT/pixazo/gateway
+        key = sb.default_key("pixazo")              # sandbox-pixazo-key
+        sb.advance(2.0)                              # a manual clock moves only when told
+        sb.job(request_id)                           # the job's true state-change times
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+import uvicorn
+from starlette.types import Scope
+
+from harness.sandbox.accounts import default_key
+from harness.sandbox.app import build_app
+from harness.sandbox.clock import Clock, ManualClock
+from harness.sandbox.config import SandboxConfig
+from harness.sandbox.control import describe, snapshot_counters
+from harness.sandbox.profiles import Profile
+from harness.sandbox.sink import WebhookSink
+from harness.sandbox.state import SandboxState
+from harness.sandbox.urls import CONTROL_PREFIX, mount_path
+from harness.sandbox.webhooks import Delivery
+
+log = logging.getLogger("harness.sandbox")
+
+START_TIMEOUT_S = 30.0
+STOP_TIMEOUT_S = 10.0
+
+
+class ConnectionIndex:
+    """Finds the transport of a request's connection among the server's live connections (for resets)."""
+
+    def __init__(self) -> None:
+        self.server: uvicorn.Server | None = None
+
+    def find(self, scope: Scope) -> asyncio.Transport | None:
+        client = scope.get("client")
+        if self.server is None or client is None:
+            return None
+        for protocol in list(self.server.server_state.connections):
+            if getattr(protocol, "client", None) == tuple(client):
+                transport: asyncio.Transport | None = getattr(protocol, "transport", None)
+                return transport
+        return None
+
+
+def bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # proto IPPROTO_TCP (not 0): asyncio sets TCP_NODELAY only on accepted sockets whose proto says TCP.
+    # Without it, Nagle's algorithm and delayed ACKs add ~40 ms to every answer sent in two writes.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(4096)
+    sock.setblocking(False)
+    return sock
+
+
+def make_server(state: SandboxState, *, log_level: str = "warning") -> uvicorn.Server:
+    index = ConnectionIndex()
+    app = build_app(state, index.find)
+    config = uvicorn.Config(
+        app, http="h11", loop="asyncio", lifespan="on", log_level=log_level, access_log=state.config.log_requests,
+        timeout_graceful_shutdown=2, backlog=4096, timeout_keep_alive=30,
+    )
+    server = uvicorn.Server(config)
+    index.server = server
+    return server
+
+
+class Sandbox:
+    """A running sandbox, seen from the process that started it."""
+
+    def __init__(self, state: SandboxState, host: str, port: int) -> None:
+        self.state = state
+        self.host = host
+        self.port = port
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def providers(self) -> list[str]:
+        return list(self.state.served)
+
+    def base_url(self, provider: str, host: str | None = None) -> str:
+        """The base URL that stands for `provider`'s `host` (may be omitted when it has one host)."""
+        served = self.state.served.get(provider)
+        if served is None:
+            raise KeyError(f"the sandbox serves no provider {provider!r}; it serves: {', '.join(self.providers)}")
+        hosts = list(served.provider.hosts)
+        if host is None:
+            if len(hosts) != 1:
+                raise KeyError(f"{provider} has hosts {', '.join(hosts)}: name one")
+            host = hosts[0]
+        if host not in hosts:
+            raise KeyError(f"{provider} has no host {host!r}; it has: {', '.join(hosts)}")
+        return self.url + mount_path(provider, host)
+
+    def describe(self) -> dict[str, Any]:
+        """What `GET /_sandbox` answers: profile, clock, base URLs and test keys per provider."""
+        return describe(self.state, self.url)
+
+    def voice_url(self, name: str) -> str:
+        """A loopback URL of a reference clip (fixtures/voices), for cloning requests."""
+        return f"{self.url}{CONTROL_PREFIX}/voices/{name}"
+
+    def sink_url(self, name: str) -> str:
+        """A loopback webhook receiver (`sb.sink.received(name)` lists what it got)."""
+        return f"{self.url}{CONTROL_PREFIX}/sink/{name}"
+
+    # --- clock --------------------------------------------------------------------------------------
+
+    @property
+    def clock(self) -> Clock:
+        return self.state.clock
+
+    def advance(self, seconds: float) -> float:
+        if not isinstance(self.state.clock, ManualClock):
+            raise TypeError("this sandbox runs on the real clock; start it with clock='manual' to advance it")
+        return self.state.clock.advance(seconds)
+
+    # --- keys ---------------------------------------------------------------------------------------
+
+    def default_key(self, provider: str) -> str:
+        return default_key(provider)
+
+    def add_key(self, provider: str, key: str, *, tier: str | None = None, balance: Decimal | float | None = None,
+                unlimited: bool = False) -> None:
+        emulation = self.state.served[provider].emulation
+        chosen = emulation.tier(tier or emulation.default_tier)
+        amount: Decimal | None
+        if unlimited:
+            amount = None
+        elif balance is None:
+            amount = chosen.balance if chosen.balance is not None else emulation.default_balance
+        else:
+            amount = Decimal(str(balance))
+        self.state.accounts.add(provider, key, tier=chosen.name, balance=amount)
+
+    def balance(self, provider: str, key: str) -> Decimal | None:
+        return self.state.accounts.available(provider, key, self.state.clock.now())
+
+    # --- jobs, webhooks, counters, hangs ------------------------------------------------------------
+
+    def job(self, job_id: str, *, wait: float = 0.0) -> dict[str, Any]:
+        """A job's true record (Job.truth); `wait` blocks up to that many seconds for its audio."""
+        job = self.state.jobs.get(job_id)
+        if job is None:
+            raise KeyError(f"no job {job_id!r} in the sandbox's store")
+        if wait > 0:
+            job.ready.wait(wait)
+        return job.truth(self.state.clock)
+
+    def wait_produced(self, job_id: str, timeout: float = 60.0) -> None:
+        """Block until the job's audio is produced (or its failure known); TimeoutError otherwise."""
+        job = self.state.jobs.get(job_id)
+        if job is None:
+            raise KeyError(f"no job {job_id!r} in the sandbox's store")
+        if not job.ready.wait(timeout):
+            raise TimeoutError(f"job {job_id} was not produced within {timeout} s")
+
+    def jobs(self) -> list[dict[str, Any]]:
+        return [job.truth(self.state.clock) for job in self.state.jobs]
+
+    def webhooks(self, job_id: str | None = None) -> list[Delivery]:
+        return self.state.deliveries.entries(job_id)
+
+    def wait_webhooks(self, count: int, job_id: str | None = None, timeout: float = 10.0) -> list[Delivery]:
+        return self.state.deliveries.wait_for(count, job_id, timeout)
+
+    @property
+    def sink(self) -> WebhookSink:
+        return self.state.sink
+
+    def counters(self) -> dict[str, Any]:
+        return snapshot_counters(self.state)
+
+    def wait_webhooks_done(self, job_id: str, timeout: float = 10.0) -> list[Delivery]:
+        """Block until a job has no callback left to deliver; its delivery log then."""
+        job = self.state.jobs.get(job_id)
+        if job is None:
+            raise KeyError(f"no job {job_id!r} in the sandbox's store")
+        if not job.webhooks_done.wait(timeout):
+            raise TimeoutError(f"job {job_id} still has callbacks to deliver after {timeout} s")
+        return self.state.deliveries.entries(job_id)
+
+    def wait_hanging(self, count: int = 1, timeout: float = 10.0) -> None:
+        """Block until `count` requests are hanging (the hang fault)."""
+        self.state.wait_hanging(count, timeout)
+
+    def release_hangs(self) -> None:
+        self.state.release_hangs()
+
+
+def _config(profile: Profile | str, seed: int, clock: Clock | str | None, config: SandboxConfig | None,
+            overrides: dict[str, Any]) -> SandboxConfig:
+    base = config or SandboxConfig()
+    chosen_clock: Clock | None
+    if clock == "manual":
+        chosen_clock = ManualClock()
+    elif clock is None or clock == "real":
+        chosen_clock = base.clock
+    elif isinstance(clock, str):
+        raise ValueError(f"clock must be 'real', 'manual' or a Clock; got {clock!r}")
+    else:
+        chosen_clock = clock
+    return replace(base, profile=Profile.parse(profile), seed=seed, clock=chosen_clock, **overrides)
+
+
+@contextmanager
+def running(profile: Profile | str = Profile.FAST, seed: int = 0, *, host: str = "127.0.0.1", port: int = 0,
+            clock: Clock | str | None = None, config: SandboxConfig | None = None,
+            **overrides: Any) -> Iterator[Sandbox]:
+    """Serve the sandbox from a background thread for the duration of the `with` block.
+
+    `clock`: "real" (default), "manual" (a `ManualClock`), or any `Clock`. `overrides` are
+    `SandboxConfig` fields (allow_hosts, allow_http_webhooks, keys, max_jobs, disabled_models, ...).
+    """
+    state = SandboxState(_config(profile, seed, clock, config, overrides))
+    server = make_server(state)
+    sock = bind(host, port)
+    bound_port = sock.getsockname()[1]
+    failure: list[BaseException] = []
+
+    def serve() -> None:
+        try:
+            server.run(sockets=[sock])
+        except BaseException as error:  # surfaced to the starting thread below
+            failure.append(error)
+
+    thread = threading.Thread(target=serve, name=f"sandbox-{bound_port}", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while not server.started:
+        if failure or not thread.is_alive():
+            sock.close()
+            raise RuntimeError(f"the sandbox server failed to start: {failure[0] if failure else 'thread ended'}")
+        if time.monotonic() > deadline:
+            server.should_exit = True
+            raise RuntimeError(f"the sandbox server did not start within {START_TIMEOUT_S} s")
+        time.sleep(0.005)
+    try:
+        yield Sandbox(state, host, bound_port)
+    finally:
+        state.release_hangs()
+        server.should_exit = True
+        thread.join(STOP_TIMEOUT_S)
+        if thread.is_alive():
+            server.force_exit = True
+            thread.join(STOP_TIMEOUT_S)
+        sock.close()
+        state.producer.close()

@@ -1,0 +1,163 @@
+"""The running sandbox's shared state: one object the request pipeline, control API and Python API share.
+
+It is created before the server starts (so a test holds it from the first moment) and used from two
+threads: the server's event loop and the caller's. Every part it holds is thread-safe on its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Coroutine
+from decimal import Decimal
+from typing import Any
+
+from harness.sandbox.accounts import Accounts, default_key, empty_key, tier_key
+from harness.sandbox.clock import Clock, RealClock
+from harness.sandbox.config import SandboxConfig
+from harness.sandbox.jobs import JobStore
+from harness.sandbox.loading import Served, load_served
+from harness.sandbox.netguard import NetPolicy
+from harness.sandbox.production import Producer
+from harness.sandbox.profiles import ProfileSettings
+from harness.sandbox.published import PublishedMedia
+from harness.sandbox.ratelimit import RateLimiter
+from harness.sandbox.sink import WebhookSink
+from harness.sandbox.voices import ReferenceVoices
+from harness.sandbox.webhooks import DeliveryLog, Dispatcher
+
+
+class Counters:
+    def __init__(self) -> None:
+        self._counts: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def add(self, name: str, amount: int = 1) -> None:
+        with self._lock:
+            self._counts[name] += amount
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return dict(sorted(self._counts.items()))
+
+
+class SandboxState:
+    def __init__(self, config: SandboxConfig, served: list[Served] | None = None) -> None:
+        self.config = config
+        self.settings = ProfileSettings.of(config.profile)
+        self.clock: Clock = config.clock or RealClock()
+        self.served = {s.provider.name: s for s in (served if served is not None else load_served(config.providers))}
+        self.policy = NetPolicy.of(config.allow_hosts, config.allow_http_webhooks)
+        self.voices = ReferenceVoices(config.voices_dir)
+        self.accounts = Accounts()
+        self.limiter = RateLimiter()
+        self.jobs = JobStore(config.max_jobs)
+        self.producer = Producer(self.voices, self.policy, workers=config.synth_workers)
+        self.deliveries = DeliveryLog()
+        self.dispatcher = Dispatcher(self.clock, self.policy, self.deliveries,
+                                     backoff_s=self.settings.webhook_backoff_s,
+                                     sync_cycle_s=self.settings.sync_cycle_s)
+        self.counters = Counters()
+        self.sink = WebhookSink()
+        self.published = PublishedMedia()
+        self._chaos = random.Random(f"{config.seed}/chaos")
+        self._chaos_lock = threading.Lock()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._hang_release: asyncio.Event | None = None
+        self._hanging = 0
+        self._hanging_changed = threading.Condition()
+        self.tasks: set[asyncio.Task[None]] = set()
+        self._install_keys()
+
+    # --- keys ---------------------------------------------------------------------------------------
+
+    def _install_keys(self) -> None:
+        for name, served in self.served.items():
+            emulation = served.emulation
+            default_tier = emulation.tier(emulation.default_tier)
+            self.accounts.add(name, default_key(name), tier=default_tier.name, balance=emulation.default_balance)
+            self.accounts.add(name, empty_key(name), tier=default_tier.name, balance=Decimal(0))
+            for tier in emulation.tiers:
+                starting = tier.balance if tier.balance is not None else emulation.default_balance
+                self.accounts.add(name, tier_key(name, tier.name), tier=tier.name, balance=starting)
+        for spec in self.config.keys:
+            if spec.provider not in self.served:
+                continue
+            emulation = self.served[spec.provider].emulation
+            chosen = emulation.tier(spec.tier or emulation.default_tier)
+            balance: Decimal | None = spec.balance
+            if spec.unlimited:
+                balance = None
+            elif balance is None:
+                balance = chosen.balance if chosen.balance is not None else emulation.default_balance
+            self.accounts.add(spec.provider, spec.key, tier=chosen.name, balance=balance)
+
+    # --- randomness ---------------------------------------------------------------------------------
+
+    def chaos_rng(self) -> random.Random:
+        """The shared generator chaos draws come from; callers hold `chaos_lock` while drawing."""
+        return self._chaos
+
+    @property
+    def chaos_lock(self) -> threading.Lock:
+        return self._chaos_lock
+
+    def job_rng(self, sequence: int) -> random.Random:
+        """A generator of its own per job: a job's draws do not depend on what other requests did."""
+        return random.Random(f"{self.config.seed}/job/{sequence}")
+
+    def uuid7(self, rng: random.Random, reading: float) -> str:
+        """A UUIDv7 whose time is the sandbox clock's wall time and whose random bits come from `rng`."""
+        millis = int(self.clock.wall(reading).timestamp() * 1000) & ((1 << 48) - 1)
+        rand_a = rng.getrandbits(12)
+        rand_b = rng.getrandbits(62)
+        value = (millis << 80) | (0x7 << 76) | (rand_a << 64) | (0b10 << 62) | rand_b
+        return str(uuid.UUID(int=value))
+
+    # --- the server's loop --------------------------------------------------------------------------
+
+    def attach(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self._hang_release = asyncio.Event()
+
+    def spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        """Run a background coroutine on the server loop, keeping a reference until it ends."""
+        task = asyncio.ensure_future(coroutine)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    def hang_release(self) -> asyncio.Event:
+        if self._hang_release is None:
+            raise RuntimeError("the sandbox server is not running")
+        return self._hang_release
+
+    def hang_begins(self) -> None:
+        with self._hanging_changed:
+            self._hanging += 1
+            self._hanging_changed.notify_all()
+
+    def hang_ends(self) -> None:
+        with self._hanging_changed:
+            self._hanging -= 1
+            self._hanging_changed.notify_all()
+
+    def wait_hanging(self, count: int, timeout: float = 10.0) -> None:
+        """Block until at least `count` requests hang (so a test releases them only once they do)."""
+        with self._hanging_changed:
+            if not self._hanging_changed.wait_for(lambda: self._hanging >= count, timeout):
+                raise TimeoutError(f"{self._hanging} requests hang; waited for {count}")
+
+    def release_hangs(self) -> None:
+        """End every hang in progress (callable from any thread)."""
+        loop, event = self.loop, self._hang_release
+        if loop is None or event is None or loop.is_closed():
+            return
+
+        def release() -> None:
+            event.set()
+            self._hang_release = asyncio.Event()  # later hangs hang again
+
+        loop.call_soon_threadsafe(release)

@@ -1,0 +1,60 @@
+"""Cloning, emulated: a reference recording chooses the voice a cloning model speaks with.
+
+The sandbox cannot clone a voice, but the harness's similarity scoring must see cloning *work*: a clone
+of the espeak-ng reference should sound like espeak-ng, a clone of the Piper reference like Piper. So a
+reference that is one of the project's generated reference clips (fixtures/voices, identified by its
+sha256 in the manifest) selects that clip's engine and voice. Any other recording gets the model's base
+voice shifted by -4..+4 semitones, derived from its bytes: different references give audibly different,
+deterministic voices.
+
+The same folder is served at `/_sandbox/voices/<file>` so tests and demos have loopback reference URLs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import harness
+from harness.speech import Engine, Rendition, decode
+
+DEFAULT_VOICES_DIR = Path(harness.__file__).resolve().parent.parent / "fixtures" / "voices"
+_UNKNOWN_SHIFT_SEMITONES = 4
+
+
+class ReferenceVoices:
+    """The reference clips the sandbox serves and recognises."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory or DEFAULT_VOICES_DIR
+        self._known: dict[str, tuple[Engine, str]] = {}
+        manifest = self.directory / "manifest.json"
+        if manifest.is_file():
+            for clip in json.loads(manifest.read_text(encoding="utf-8")).get("clips", []):
+                self._known[clip["sha256"]] = (Engine.parse(clip["engine"]), clip["voice"])
+
+    def path(self, name: str) -> Path | None:
+        """A served clip by file name (no directories), or None."""
+        candidate = self.directory / name
+        if "/" in name or "\\" in name or name.startswith(".") or not candidate.is_file():
+            return None
+        return candidate
+
+    def names(self) -> list[str]:
+        if not self.directory.is_dir():
+            return []
+        return sorted(p.name for p in self.directory.iterdir() if p.suffix in (".wav", ".mp3", ".flac", ".ogg"))
+
+    def clone(self, base: Rendition, audio: bytes) -> Rendition:
+        """The rendition a clone of `audio` speaks with. Raises `AudioCodecError` if it is not audio."""
+        decode(audio)  # a reference must be audio; the caller turns the error into a failed job
+        digest = hashlib.sha256(audio).hexdigest()
+        known = self._known.get(digest)
+        if known is not None:
+            engine, voice = known
+            return replace(base, engine=engine, voice=voice)
+        span = 2 * _UNKNOWN_SHIFT_SEMITONES + 1
+        shift = int(digest[:8], 16) % span - _UNKNOWN_SHIFT_SEMITONES
+        return replace(base, pitch_shift=max(-12.0, min(12.0, base.pitch_shift + shift)))

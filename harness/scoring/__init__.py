@@ -1,0 +1,86 @@
+"""Scoring: is the audio right? Whisper WER/CER, speaker similarity and audio conformance per clip.
+
+Runs offline on a CPU: faster-whisper with the tiny.en model a package ships (openai-whisper as the
+reference backend), whisper-normalizer text normalization stamped with its version on every row, jiwer
+error counts pooled *and* averaged per utterance, resemblyzer similarity for cloning, soundfile and
+pyloudnorm for conformance, DNSMOS as an option. Transcripts are cached by what determines them, so a
+stored run can be re-scored without another ASR pass.
+
+    from harness.scoring import ClipInput, Scorer
+    score = Scorer().score(ClipInput(text="Hello there.", path=Path("clip.wav")))
+
+Heavy libraries (faster_whisper, torch, whisper, resemblyzer, speechmos) are imported on first use only.
+"""
+
+from harness.scoring.asr import AsrBackend, AsrBackendName, DecodingSettings, make_backend
+from harness.scoring.asr.base import DEFAULT_MODEL
+from harness.scoring.audio import DecodedAudio, decode_audio
+from harness.scoring.background import BackgroundScorer, BackgroundStats
+from harness.scoring.cache import CacheKey, CacheKind, ScoreCache
+from harness.scoring.conformance import Conformance, DeclaredFormat, check_conformance
+from harness.scoring.dnsmos import Dnsmos
+from harness.scoring.errors import (
+    AsrBackendError,
+    AudioDecodeError,
+    ConversionError,
+    MissingDependencyError,
+    ModelNotFoundError,
+    ScoringError,
+    ScoringInputError,
+)
+from harness.scoring.flags import Finding, Flag
+from harness.scoring.intelligibility import PooledErrorRate, TextScore, pooled_wer, score_transcript
+from harness.scoring.normalize import NORMALIZER_VERSION, TextNormalizer, Unit, normalizer_for
+from harness.scoring.references import Alternatives, candidate_references
+from harness.scoring.results import ClipInput, ClipScore, ScoreVersions
+from harness.scoring.run import ClipRow, RunScoreSummary, SystemSummary, score_run
+from harness.scoring.scorer import Scorer, ScorerStats
+from harness.scoring.store import ensure_schema
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "NORMALIZER_VERSION",
+    "Alternatives",
+    "AsrBackend",
+    "AsrBackendError",
+    "AsrBackendName",
+    "AudioDecodeError",
+    "BackgroundScorer",
+    "BackgroundStats",
+    "CacheKey",
+    "CacheKind",
+    "ClipInput",
+    "ClipRow",
+    "ClipScore",
+    "Conformance",
+    "ConversionError",
+    "DeclaredFormat",
+    "DecodedAudio",
+    "DecodingSettings",
+    "Dnsmos",
+    "Finding",
+    "Flag",
+    "MissingDependencyError",
+    "ModelNotFoundError",
+    "PooledErrorRate",
+    "RunScoreSummary",
+    "ScoreCache",
+    "ScoreVersions",
+    "Scorer",
+    "ScorerStats",
+    "ScoringError",
+    "ScoringInputError",
+    "SystemSummary",
+    "TextNormalizer",
+    "TextScore",
+    "Unit",
+    "candidate_references",
+    "check_conformance",
+    "decode_audio",
+    "ensure_schema",
+    "make_backend",
+    "normalizer_for",
+    "pooled_wer",
+    "score_run",
+    "score_transcript",
+]

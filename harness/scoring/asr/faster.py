@@ -1,0 +1,180 @@
+"""faster-whisper (CTranslate2) backend: the default, batched across clips for throughput on a CPU.
+
+Whisper pads every input to a 30 s window, so a 3 s clip costs nearly as much as a 30 s one; the lever is
+decoding many windows at once. faster-whisper's ``BatchedInferencePipeline`` batches the chunks of *one*
+audio, cut where ``clip_timestamps`` says, and decodes every chunk independently (no conditioning on the
+previous chunk). So short clips are laid end to end with a gap, their boundaries passed as
+``clip_timestamps``, and each returned segment is mapped back to its clip by start time. Clips longer
+than one window go through the ordinary long-form ``WhisperModel.transcribe``.
+
+On a CPU, batching full windows barely beats one clip at a time: the encoder's work per 30 s window is
+the cost either way. ``DecodingSettings.window_s`` below 30 encodes short clips in a shorter window
+(CTranslate2 accepts fewer mel frames; the cost falls about in proportion) and decodes them exactly as
+the pipeline does. Whisper was trained on 30 s windows, so this is an opt-in speed setting whose effect
+on WER is measured by ``benchmarks/perf/asr_throughput.py --window``; it is recorded in every row's
+``asr_settings`` and in the cache key.
+"""
+
+from __future__ import annotations
+
+import bisect
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from harness.scoring.asr.base import (
+    DEFAULT_MODEL,
+    SAMPLE_RATE,
+    WINDOW_S,
+    AsrBackendName,
+    DecodingSettings,
+    english_only,
+)
+from harness.scoring.asr.models import resolve_ct2_model
+from harness.scoring.audio import FloatArray
+from harness.scoring.errors import AsrBackendError, MissingDependencyError
+
+# Silence between concatenated clips: keeps boundaries apart after the library's float -> sample rounding.
+_GAP = np.zeros(SAMPLE_RATE // 10, dtype=np.float32)
+
+
+class FasterWhisperBackend:
+    """Whisper through CTranslate2 (int8 on CPU by default)."""
+
+    def __init__(self, model: str = DEFAULT_MODEL, settings: DecodingSettings | None = None) -> None:
+        self._ct2 = resolve_ct2_model(model)
+        self._settings = settings or DecodingSettings()
+        self._model: Any = None
+        self._pipeline: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> AsrBackendName:
+        return AsrBackendName.FASTER_WHISPER
+
+    @property
+    def model_id(self) -> str:
+        return self._ct2.model_id
+
+    @property
+    def settings(self) -> DecodingSettings:
+        return self._settings
+
+    def supports_language(self, language: str) -> bool:
+        if language == "en":
+            return True
+        if english_only(self._ct2.model_id):
+            return False
+        return bool(self._load().model.is_multilingual)
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                try:
+                    from faster_whisper import BatchedInferencePipeline, WhisperModel
+                except ImportError as exc:
+                    raise MissingDependencyError("faster_whisper", "score") from exc
+                try:
+                    self._model = WhisperModel(
+                        str(self._ct2.path),
+                        device="cpu",
+                        compute_type=self._settings.compute_type,
+                        cpu_threads=self._settings.cpu_threads,
+                    )
+                except (RuntimeError, ValueError, OSError) as exc:
+                    raise AsrBackendError(f"faster-whisper could not load {self._ct2.path}: {exc}") from exc
+                self._pipeline = BatchedInferencePipeline(self._model)
+            return self._model
+
+    def transcribe(self, audio: Sequence[FloatArray], language: str) -> list[str]:
+        self._load()
+        texts = [""] * len(audio)
+        window = int(WINDOW_S * SAMPLE_RATE)
+        short = [index for index, clip in enumerate(audio) if 0 < len(clip) <= window]
+        for index, clip in enumerate(audio):
+            if len(clip) > window:
+                texts[index] = self._long_form(clip, language)
+        # A shortened window only serves clips that fit in it with half a second to spare.
+        limit = int((self._settings.window_s - 0.5) * SAMPLE_RATE)
+        windowed = [i for i in short if self._settings.window_s < WINDOW_S and len(audio[i]) <= limit]
+        full = [i for i in short if i not in set(windowed)]
+        for indices, method in ((windowed, self._windowed), (full, self._batched)):
+            if indices:
+                for index, text in zip(indices, method([audio[i] for i in indices], language), strict=True):
+                    texts[index] = text
+        return texts
+
+    def _windowed(self, clips: list[FloatArray], language: str) -> list[str]:
+        """Encode clips in a ``window_s`` window instead of Whisper's 30 s, then decode as the pipeline does."""
+        from faster_whisper.audio import pad_or_trim
+        from faster_whisper.tokenizer import Tokenizer
+        from faster_whisper.transcribe import get_suppressed_tokens
+
+        model = self._model
+        tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=language)
+        prompt = model.get_prompt(tokenizer, [], without_timestamps=True)
+        frames = int(self._settings.window_s * model.frames_per_second)
+        texts: list[str] = []
+        try:
+            for start in range(0, len(clips), self._settings.batch_size):
+                batch = clips[start : start + self._settings.batch_size]
+                features = np.stack([pad_or_trim(model.feature_extractor(clip)[..., :-1], frames) for clip in batch])
+                results = model.model.generate(
+                    model.encode(features),
+                    [list(prompt) for _ in batch],
+                    beam_size=self._settings.beam_size,
+                    max_length=model.max_length,
+                    suppress_blank=True,
+                    suppress_tokens=get_suppressed_tokens(tokenizer, [-1]),
+                    sampling_temperature=self._settings.temperature,
+                )
+                texts.extend(tokenizer.decode(result.sequences_ids[0]).strip() for result in results)
+        except (RuntimeError, ValueError) as exc:
+            raise AsrBackendError(f"faster-whisper failed on a batch of {len(clips)} clips: {exc}") from exc
+        return texts
+
+    def _batched(self, clips: list[FloatArray], language: str) -> list[str]:
+        pieces: list[FloatArray] = []
+        starts: list[float] = []
+        stamps: list[dict[str, float]] = []
+        cursor = 0
+        for clip in clips:
+            starts.append(cursor / SAMPLE_RATE)
+            stamps.append({"start": cursor / SAMPLE_RATE, "end": (cursor + len(clip)) / SAMPLE_RATE})
+            pieces.extend((clip.astype(np.float32, copy=False), _GAP))
+            cursor += len(clip) + len(_GAP)
+        try:
+            segments, _info = self._pipeline.transcribe(
+                np.concatenate(pieces),
+                language=language,
+                beam_size=self._settings.beam_size,
+                temperature=self._settings.temperature,
+                without_timestamps=True,
+                vad_filter=False,
+                clip_timestamps=stamps,
+                batch_size=self._settings.batch_size,
+            )
+            texts: list[list[str]] = [[] for _ in clips]
+            for segment in segments:
+                # A segment starts at its chunk's offset; the gap absorbs rounding either way.
+                owner = bisect.bisect_right(starts, segment.start + len(_GAP) / SAMPLE_RATE / 2) - 1
+                texts[max(owner, 0)].append(segment.text)
+        except (RuntimeError, ValueError) as exc:
+            raise AsrBackendError(f"faster-whisper failed on a batch of {len(clips)} clips: {exc}") from exc
+        return ["".join(parts).strip() for parts in texts]
+
+    def _long_form(self, clip: FloatArray, language: str) -> str:
+        try:
+            segments, _info = self._model.transcribe(
+                clip,
+                language=language,
+                beam_size=self._settings.beam_size,
+                temperature=self._settings.temperature,
+                condition_on_previous_text=False,
+                vad_filter=False,
+            )
+            return "".join(segment.text for segment in segments).strip()
+        except (RuntimeError, ValueError) as exc:
+            raise AsrBackendError(f"faster-whisper failed on a {len(clip) / SAMPLE_RATE:.1f} s clip: {exc}") from exc

@@ -1,0 +1,52 @@
+"""Classified scoring errors, so callers can tell bad input from a broken ASR install.
+
+The hierarchy::
+
+    ScoringError
+    ├── ScoringInputError        the clip or its reference cannot be scored as given
+    ├── AudioDecodeError         the audio bytes do not decode to samples
+    ├── MissingDependencyError   an optional extra (torch, openai-whisper, ...) is not installed
+    ├── AsrBackendError          the ASR backend failed to load or to transcribe
+    │   └── ModelNotFoundError   the requested model is neither shipped, cached nor a valid path
+    └── ConversionError          a CTranslate2 model could not be converted to an openai-whisper checkpoint
+
+Messages say what was expected and what came; none carries audio or secrets.
+"""
+
+from __future__ import annotations
+
+
+class ScoringError(Exception):
+    """Base class of every error raised by harness.scoring."""
+
+
+class ScoringInputError(ScoringError):
+    """The clip, its reference text or its declared properties are unusable."""
+
+
+class AudioDecodeError(ScoringError):
+    """The audio bytes could not be decoded by soundfile."""
+
+
+class MissingDependencyError(ScoringError):
+    """An optional scoring dependency is not importable."""
+
+    def __init__(self, module: str, extra: str) -> None:
+        super().__init__(
+            f"scoring needs the Python module {module!r}, which is not installed; "
+            f"install the tts-harness[{extra}] extra (see STACK.md for torch and openai-whisper)"
+        )
+        self.module = module
+        self.extra = extra
+
+
+class AsrBackendError(ScoringError):
+    """The ASR backend could not load its model or failed while transcribing."""
+
+
+class ModelNotFoundError(AsrBackendError):
+    """No model matches the requested name or path."""
+
+
+class ConversionError(ScoringError):
+    """A CTranslate2 Whisper model could not be converted."""

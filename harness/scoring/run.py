@@ -1,0 +1,180 @@
+"""Score (or re-score) a stored benchmark run from its SQLite database, without regenerating audio.
+
+The runner stores one ``clips`` row per generated clip (contract below); this module reads them, scores
+the audio files they point to, writes ``scores`` rows and summarises per provider and model. Audio paths
+that are relative are resolved against the database's folder, so a run directory can be moved whole.
+
+The ``clips`` contract (owned by the runner)::
+
+    clips(clip_id TEXT PRIMARY KEY, run_id TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL,
+          corpus TEXT, item_id TEXT, language TEXT, text TEXT NOT NULL, alternatives_json TEXT,
+          reference_audio_path TEXT, audio_path TEXT NOT NULL, audio_sha256 TEXT NOT NULL,
+          declared_media_type TEXT, declared_sample_rate INTEGER)
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from harness.scoring.cache import ScoreCache
+from harness.scoring.errors import ScoringInputError
+from harness.scoring.intelligibility import PooledErrorRate, pooled_wer
+from harness.scoring.references import parse_alternatives_json
+from harness.scoring.results import ClipInput, ClipScore
+from harness.scoring.scorer import Scorer
+from harness.scoring.store import connect, ensure_schema, write_scores
+
+DEFAULT_BATCH = 16
+
+
+@dataclass(frozen=True, slots=True)
+class ClipRow:
+    """One row of the runner's ``clips`` table."""
+
+    clip_id: str
+    run_id: str
+    provider: str
+    model: str
+    text: str
+    audio_path: str
+    audio_sha256: str
+    corpus: str | None = None
+    item_id: str | None = None
+    language: str | None = None
+    alternatives_json: str | None = None
+    reference_audio_path: str | None = None
+    declared_media_type: str | None = None
+    declared_sample_rate: int | None = None
+
+    @classmethod
+    def from_mapping(cls, row: Mapping[str, Any] | sqlite3.Row) -> ClipRow:
+        data = dict(row)
+        names = {field.name for field in fields(cls)}
+        missing = {"clip_id", "run_id", "provider", "model", "text", "audio_path", "audio_sha256"} - set(data)
+        if missing:
+            raise ScoringInputError(f"a clips row needs {sorted(missing)}, got columns {sorted(data)}")
+        return cls(**{key: value for key, value in data.items() if key in names})
+
+    def to_input(self, base_dir: Path) -> ClipInput:
+        """The clip as scorer input, relative paths resolved against ``base_dir``."""
+        reference = _resolve(base_dir, self.reference_audio_path) if self.reference_audio_path else None
+        return ClipInput(
+            text=self.text,
+            path=_resolve(base_dir, self.audio_path),
+            language=self.language,
+            alternatives=parse_alternatives_json(self.alternatives_json),
+            reference_voice=reference,
+            declared_media_type=self.declared_media_type,
+            declared_sample_rate=self.declared_sample_rate,
+            clip_id=self.clip_id,
+        )
+
+
+def _resolve(base_dir: Path, path: str) -> Path:
+    candidate = Path(path)
+    return candidate if candidate.is_absolute() else base_dir / candidate
+
+
+@dataclass(frozen=True, slots=True)
+class SystemSummary:
+    """Scores of one provider/model (and error-rate unit) within a run."""
+
+    provider: str
+    model: str
+    clips: int
+    failed: int
+    rate: PooledErrorRate | None
+    mean_similarity: float | None
+    flag_counts: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class RunScoreSummary:
+    """What ``score_run`` did: counts, transcript cache use, and per-system error rates."""
+
+    run_id: str
+    clips: int
+    scored: int
+    failed: int
+    cache_hits: int
+    cache_misses: int
+    asr_backend: str
+    asr_model: str
+    normalizer_version: str
+    systems: tuple[SystemSummary, ...]
+
+
+def load_clips(conn: sqlite3.Connection, run_id: str) -> list[ClipRow]:
+    """The run's clips, in a stable order."""
+    try:
+        rows = conn.execute("SELECT * FROM clips WHERE run_id = ? ORDER BY clip_id", (run_id,)).fetchall()
+    except sqlite3.OperationalError as exc:
+        raise ScoringInputError(f"expected a run database with a clips table: {exc}") from exc
+    return [ClipRow.from_mapping(row) for row in rows]
+
+
+def score_run(db_path: str | Path, run_id: str, scorer: Scorer, *, batch_size: int = DEFAULT_BATCH) -> RunScoreSummary:
+    """Score every clip of ``run_id`` and store the rows; the scorer's cache, else the run database's."""
+    db = Path(db_path)
+    if not db.is_file():
+        raise ScoringInputError(f"expected a run database file, {db} does not exist")
+    conn = connect(str(db))
+    try:
+        ensure_schema(conn)
+        clips = load_clips(conn, run_id)
+        if not clips:
+            raise ScoringInputError(f"run {run_id!r} has no clips in {db}")
+        cache = scorer.cache or ScoreCache(conn)
+        before = scorer.stats
+        scored: list[tuple[ClipRow, ClipScore]] = []
+        for start in range(0, len(clips), batch_size):
+            batch = clips[start : start + batch_size]
+            scores = scorer.score_many([row.to_input(db.parent) for row in batch], cache=cache)
+            write_scores(conn, run_id, [(row.clip_id, score) for row, score in zip(batch, scores, strict=True)])
+            scored.extend(zip(batch, scores, strict=True))
+        after = scorer.stats
+    finally:
+        conn.close()
+    versions = scorer.versions(scorer.default_language)
+    return RunScoreSummary(
+        run_id=run_id,
+        clips=len(clips),
+        scored=sum(1 for _, score in scored if score.error is None),
+        failed=sum(1 for _, score in scored if score.error is not None),
+        cache_hits=after.cache_hits - before.cache_hits,
+        cache_misses=after.cache_misses - before.cache_misses,
+        asr_backend=versions.asr_backend,
+        asr_model=versions.asr_model,
+        normalizer_version=versions.normalizer_version,
+        systems=summarise(scored),
+    )
+
+
+def summarise(scored: list[tuple[ClipRow, ClipScore]]) -> tuple[SystemSummary, ...]:
+    """Per provider/model/unit: pooled and mean error rate, mean similarity, flag counts."""
+    groups: dict[tuple[str, str, str], list[ClipScore]] = defaultdict(list)
+    for row, score in scored:
+        groups[(row.provider, row.model, score.unit.value)].append(score)
+    summaries = []
+    for (provider, model, _unit), scores in sorted(groups.items()):
+        ok = [score for score in scores if score.error is None]
+        similarities = [score.similarity for score in ok if score.similarity is not None]
+        flags = Counter(flag.value for score in scores for flag in score.flags)
+        summaries.append(
+            SystemSummary(
+                provider=provider,
+                model=model,
+                clips=len(scores),
+                failed=len(scores) - len(ok),
+                rate=pooled_wer(ok),
+                mean_similarity=statistics.fmean(similarities) if similarities else None,
+                flag_counts=dict(sorted(flags.items())),
+            )
+        )
+    return tuple(summaries)

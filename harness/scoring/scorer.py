@@ -1,0 +1,282 @@
+"""``Scorer``: audio + reference text in, transcript, error rates, similarity and conformance out.
+
+One scorer holds one ASR backend (loaded on first use, then kept) and an optional cache. ``score_many``
+is the workhorse: it decodes every clip, checks conformance, looks transcripts up in the cache, and
+transcribes only the misses, batched per language. A clip that cannot be scored (undecodable audio,
+unreadable file, unusable reference, a language the model lacks) yields a ``ClipScore`` with ``error`` set
+rather than an exception, so one bad clip never sinks a batch; setup problems (a missing extra, a model
+that will not load) do raise.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from harness.scoring.asr import AsrBackend, AsrBackendName, DecodingSettings, make_backend
+from harness.scoring.asr.base import DEFAULT_MODEL, SAMPLE_RATE
+from harness.scoring.audio import DecodedAudio, FloatArray, decode_audio
+from harness.scoring.cache import CacheKey, CacheKind, ScoreCache
+from harness.scoring.conformance import DeclaredFormat, check_conformance
+from harness.scoring.dnsmos import Dnsmos, dnsmos, dnsmos_model_id
+from harness.scoring.errors import AudioDecodeError, MissingDependencyError, ScoringInputError
+from harness.scoring.flags import Finding, Flag
+from harness.scoring.intelligibility import score_transcript
+from harness.scoring.normalize import NORMALIZER_VERSION, language_code, normalizer_for
+from harness.scoring.references import candidate_references
+from harness.scoring.results import ClipInput, ClipScore, ScoreVersions, sha256_hex
+from harness.scoring.similarity import SpeakerEncoder, cosine, similarity_model_id
+from harness.scoring.versions import harness_version
+
+
+@dataclass(frozen=True, slots=True)
+class ScorerStats:
+    """Transcript cache counts since the scorer was made (a hit means no ASR pass)."""
+
+    cache_hits: int
+    cache_misses: int
+    clips_scored: int
+    asr_seconds: float
+
+
+@dataclass(slots=True)
+class _Work:
+    """One clip on its way through ``score_many``."""
+
+    clip: ClipInput
+    language: str
+    base: ClipScore
+    audio: DecodedAudio | None = None
+    audio_16k: FloatArray | None = None
+    transcript: str | None = None
+    cache_hit: bool = False
+    asr_seconds: float | None = None
+
+
+class Scorer:
+    """Scores clips with one ASR backend; optionally speaker similarity and DNSMOS.
+
+    ``similarity``: ``None`` (default) scores similarity whenever a clip names a reference voice and
+    resemblyzer is installed; ``True`` requires resemblyzer; ``False`` never scores it.
+    ``asr`` injects an already built backend (to share one loaded model between scorers).
+    """
+
+    def __init__(
+        self,
+        *,
+        backend: AsrBackendName | str = AsrBackendName.FASTER_WHISPER,
+        model: str = DEFAULT_MODEL,
+        default_language: str = "en",
+        similarity: bool | None = None,
+        dnsmos: bool = False,
+        cache: ScoreCache | str | Path | None = None,
+        decoding: DecodingSettings | None = None,
+        asr: AsrBackend | None = None,
+    ) -> None:
+        self.asr: AsrBackend = asr or make_backend(AsrBackendName.parse(str(backend)), model, decoding)
+        self.default_language = language_code(default_language)
+        resemblyzer_present = importlib.util.find_spec("resemblyzer") is not None
+        if similarity and not resemblyzer_present:
+            raise MissingDependencyError("resemblyzer", "score-heavy")
+        self.similarity_enabled = resemblyzer_present if similarity is None else similarity
+        if dnsmos and importlib.util.find_spec("speechmos") is None:
+            raise MissingDependencyError("speechmos", "score-heavy")
+        self.dnsmos_enabled = dnsmos
+        self.cache = cache if isinstance(cache, ScoreCache) or cache is None else ScoreCache(cache)
+        self._speakers = SpeakerEncoder()
+        self._hits = 0
+        self._misses = 0
+        self._scored = 0
+        self._asr_seconds = 0.0
+
+    @property
+    def stats(self) -> ScorerStats:
+        return ScorerStats(self._hits, self._misses, self._scored, self._asr_seconds)
+
+    def versions(self, language: str) -> ScoreVersions:
+        normalizer = normalizer_for(language)
+        return ScoreVersions(
+            asr_backend=self.asr.name.value,
+            asr_model=self.asr.model_id,
+            asr_settings=self.asr.settings.key(self.asr.name),
+            normalizer_name=normalizer.name,
+            normalizer_version=normalizer.version,
+            harness_version=harness_version(),
+            similarity_model=similarity_model_id() if self.similarity_enabled else None,
+            dnsmos_model=dnsmos_model_id() if self.dnsmos_enabled else None,
+        )
+
+    def score(self, clip: ClipInput, *, cache: ScoreCache | None = None) -> ClipScore:
+        """Score one clip (see ``score_many``)."""
+        return self.score_many([clip], cache=cache)[0]
+
+    def score_many(self, clips: list[ClipInput], *, cache: ScoreCache | None = None) -> list[ClipScore]:
+        """Score clips in order, transcribing cache misses in batches per language."""
+        cache = cache or self.cache
+        work = [self._prepare(clip) for clip in clips]
+        self._transcribe(work, cache)
+        scores = [self._finish(item, cache) for item in work]
+        self._scored += len(scores)
+        return scores
+
+    def _prepare(self, clip: ClipInput) -> _Work:
+        try:
+            language = language_code(clip.language, self.default_language)
+        except ScoringInputError as exc:
+            language = self.default_language
+            base = ClipScore(clip.clip_id, None, language, normalizer_for(language).unit, self.versions(language))
+            return _Work(clip, language, replace(base, error=str(exc)))
+        base = ClipScore(clip.clip_id, None, language, normalizer_for(language).unit, self.versions(language))
+        item = _Work(clip, language, base)
+        try:
+            data = clip.read_audio()
+            item.base = replace(base, audio_sha256=sha256_hex(data))
+            candidate_references(clip.text, clip.alternatives)  # reject an unusable reference early
+            item.audio = decode_audio(data, clip.declared_media_type, clip.declared_sample_rate, clip.declared_channels)
+        except AudioDecodeError as exc:
+            item.base = replace(
+                item.base, findings=(Finding(Flag.UNDECODABLE, str(exc)),), error=f"undecodable audio: {exc}"
+            )
+            return item
+        except ScoringInputError as exc:
+            item.base = replace(item.base, error=str(exc))
+            return item
+        conformance = check_conformance(
+            item.audio,
+            DeclaredFormat(clip.declared_media_type, clip.declared_sample_rate, clip.declared_channels),
+            clip.text,
+            language,
+        )
+        item.base = replace(item.base, conformance=conformance, findings=conformance.findings)
+        if not self.asr.supports_language(language):
+            item.base = replace(
+                item.base,
+                error=f"ASR model {self.asr.model_id} cannot transcribe language {language!r} (English only)",
+            )
+            return item
+        item.audio_16k = item.audio.mono_at(SAMPLE_RATE)
+        return item
+
+    def _transcript_key(self, item: _Work) -> CacheKey:
+        assert item.base.audio_sha256 is not None
+        return CacheKey(
+            CacheKind.TRANSCRIPT,
+            item.base.audio_sha256,
+            self.asr.name.value,
+            self.asr.model_id,
+            f"{self.asr.settings.key(self.asr.name)}|language={item.language}",
+            NORMALIZER_VERSION,
+        )
+
+    def _transcribe(self, work: list[_Work], cache: ScoreCache | None) -> None:
+        pending: dict[str, list[_Work]] = defaultdict(list)
+        for item in work:
+            if item.audio_16k is None:
+                continue
+            cached = cache.get(self._transcript_key(item)) if cache else None
+            if cached is not None:
+                item.transcript, item.cache_hit = str(cached["transcript"]), True
+                item.asr_seconds = cached.get("asr_seconds")
+                self._hits += 1
+            else:
+                pending[item.language].append(item)
+        for language, items in pending.items():
+            started = time.perf_counter()
+            texts = self.asr.transcribe([item.audio_16k for item in items if item.audio_16k is not None], language)
+            share = (time.perf_counter() - started) / len(items)
+            self._asr_seconds += share * len(items)
+            self._misses += len(items)
+            for item, text in zip(items, texts, strict=True):
+                item.transcript, item.asr_seconds = text, share
+                if cache:
+                    cache.put(self._transcript_key(item), {"transcript": text, "asr_seconds": share})
+
+    def _finish(self, item: _Work, cache: ScoreCache | None) -> ClipScore:
+        if item.base.error is not None or item.transcript is None or item.audio_16k is None:
+            return item.base
+        normalizer = normalizer_for(item.language)
+        try:
+            text = score_transcript(
+                item.transcript, candidate_references(item.clip.text, item.clip.alternatives), normalizer
+            )
+            similarity = self._similarity(item, cache)
+            quality = self._dnsmos(item, cache)
+        except (ScoringInputError, AudioDecodeError) as exc:
+            return replace(item.base, transcript=item.transcript, error=str(exc))
+        return replace(
+            item.base,
+            transcript=item.transcript,
+            normalized_reference=text.reference,
+            normalized_transcript=text.hypothesis,
+            reference_candidate=text.candidate_index,
+            wer=text.wer,
+            cer=text.cer,
+            hits=text.hits,
+            substitutions=text.substitutions,
+            deletions=text.deletions,
+            insertions=text.insertions,
+            ref_length=text.ref_length,
+            ref_words=text.ref_words,
+            hyp_length=text.hyp_length,
+            findings=(*text.findings, *item.base.findings),
+            similarity=similarity,
+            dnsmos=quality,
+            cache_hit=item.cache_hit,
+            asr_seconds=item.asr_seconds,
+        )
+
+    def _similarity(self, item: _Work, cache: ScoreCache | None) -> float | None:
+        reference = item.clip.reference_voice
+        if not self.similarity_enabled or reference is None or item.audio_16k is None:
+            return None
+        try:
+            reference_bytes = reference.read_bytes()
+        except OSError as exc:
+            raise ScoringInputError(f"cannot read the reference voice {reference}: {exc.strerror}") from exc
+        assert item.base.audio_sha256 is not None
+        key = CacheKey(
+            CacheKind.SIMILARITY,
+            item.base.audio_sha256,
+            "resemblyzer",
+            similarity_model_id(),
+            sha256_hex(reference_bytes),
+        )
+        cached = cache.get(key) if cache else None
+        if cached is not None:
+            value = cached.get("similarity")
+            return None if value is None else float(value)
+        reference_audio = decode_audio(reference_bytes).mono_at(SAMPLE_RATE)
+        reference_embedding = self._speakers.reference(reference, reference_audio)
+        embedding = self._speakers.embed(item.audio_16k)
+        similarity = None
+        if reference_embedding is not None and embedding is not None:
+            similarity = cosine(embedding, reference_embedding)
+        if cache:
+            cache.put(key, {"similarity": similarity})
+        return similarity
+
+    def _dnsmos(self, item: _Work, cache: ScoreCache | None) -> Dnsmos | None:
+        if not self.dnsmos_enabled or item.audio_16k is None:
+            return None
+        assert item.base.audio_sha256 is not None
+        key = CacheKey(CacheKind.DNSMOS, item.base.audio_sha256, "speechmos", dnsmos_model_id(), "")
+        cached = cache.get(key) if cache else None
+        if cached is not None:
+            return Dnsmos(**cached) if cached else None
+        result = dnsmos(item.audio_16k)
+        if cache:
+            cache.put(
+                key,
+                {}
+                if result is None
+                else {
+                    "overall": result.overall,
+                    "signal": result.signal,
+                    "background": result.background,
+                    "p808": result.p808,
+                },
+            )
+        return result

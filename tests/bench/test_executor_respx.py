@@ -1,0 +1,81 @@
+"""The executor against a mocked Pixazo (respx): submit, poll, download, rows, costs, resume commits."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import httpx
+import respx
+
+from harness.bench.config import BenchConfig, TargetKind
+from harness.bench.runner import Runner, prepare
+from harness.bench.store import Store
+from harness.bench.target import Target
+from harness.providers.pixazo import PROVIDER as PIXAZO
+
+BASE = "https://pixazo.test"
+
+
+def _target() -> Target:
+    return Target(TargetKind.URL, {("pixazo", "gateway"): BASE}, {"pixazo": "k-123456"}, url=BASE,
+                  reference_url="https://ref.test/joe.wav")
+
+
+def _run(config: BenchConfig, router: respx.MockRouter) -> tuple[Store, str]:
+    store = Store(config.db_path)
+    prepared = prepare(config, {"pixazo": PIXAZO}, store, "https://ref.test/joe.wav")
+    runner = Runner(prepared, store, _target())
+    runner.record_plan()
+
+    async def go() -> None:
+        async with httpx.AsyncClient() as client:
+            await runner.execute(client)
+
+    asyncio.run(go())
+    return store, prepared.run_id
+
+
+def _status(job_id: str, state: str, wav_url: str = "https://cdn.test/a.wav") -> dict[str, object]:
+    body: dict[str, object] = {"request_id": job_id, "status": state, "created_at": "2026-05-22T13:17:32.110Z"}
+    if state == "COMPLETED":
+        body["output"] = {"media_url": [wav_url], "media_type": "audio/wav"}
+        body["completed_at"] = "2026-05-22T13:17:33.110Z"
+    if state == "ERROR":
+        body["error"] = "boom"
+    return body
+
+
+def test_completed_and_error_jobs_are_stored_with_exact_costs(config: BenchConfig, wav: bytes) -> None:
+    config = config.model_copy(update={"models": ("xtts-v2", "chatterbox"), "corpus": ("en_read:1",)})
+    polls: dict[str, int] = {}
+    with respx.mock(assert_all_called=False) as router:
+        def submit(request: httpx.Request) -> httpx.Response:
+            job_id = "xtts-1" if "xtts" in request.url.path else "cb-1"
+            return httpx.Response(202, json={"request_id": job_id, "status": "QUEUED",
+                                             "polling_url": f"{BASE}/v2/requests/status/{job_id}"})
+
+        def status(request: httpx.Request, request_id: str) -> httpx.Response:
+            polls[request_id] = polls.get(request_id, 0) + 1
+            if polls[request_id] < 2:
+                return httpx.Response(200, json=_status(request_id, "PROCESSING"))
+            final = "COMPLETED" if request_id == "xtts-1" else "ERROR"
+            return httpx.Response(200, json=_status(request_id, final))
+
+        router.post(url__startswith=BASE).mock(side_effect=submit)
+        router.get(url__regex=rf"{BASE}/v2/requests/status/(?P<request_id>[^/]+)").mock(side_effect=status)
+        router.get("https://cdn.test/a.wav").mock(return_value=httpx.Response(200, content=wav,
+                                                                              headers={"content-type": "audio/wav"}))
+        store, run_id = _run(config, router)
+    jobs = {r["model"]: r for r in store.jobs(run_id)}
+    assert jobs["xtts-v2"]["outcome"] == "ok" and jobs["xtts-v2"]["polls"] == 2
+    assert jobs["xtts-v2"]["audio_sha256"] and jobs["xtts-v2"]["e2e_server_ms"] == 1000.0
+    assert jobs["chatterbox"]["outcome"] == "error" and jobs["chatterbox"]["final_status"] == "ERROR"
+    costs = {r["model"]: r for r in store.query("SELECT * FROM costs WHERE run_id = ?", (run_id,))}
+    assert costs["xtts-v2"]["usd"] == 0.015 and costs["xtts-v2"]["charged"] == 1
+    assert costs["chatterbox"]["usd"] == 0 and costs["chatterbox"]["basis"] == "uncharged-state:ERROR"
+    clip = store.query("SELECT * FROM clips")[0]
+    assert (config.db_path.parent / clip["audio_path"]).read_bytes() == wav
+    assert json.loads(jobs["xtts-v2"]["params_json"])["speaker"] == "https://ref.test/joe.wav"
+    assert Path(clip["audio_path"]).parts[0] == "audio"

@@ -1,0 +1,94 @@
+"""Every error class, provoked through the sandbox's fault injection: each job ends in the right class,
+the run continues, costs stay exact (uncharged states and refused submits cost nothing)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from harness.bench.config import BenchConfig
+from harness.bench.session import run_benchmark
+from harness.bench.store import Store
+from harness.providers.pixazo import PROVIDER as PIXAZO
+
+AUTH = PIXAZO.auth.header
+# item id -> (phase -> headers), and the class the job must end in (None: ok)
+CASES: dict[str, tuple[dict[str, dict[str, str]], str | None]] = {
+    "ok": ({}, None),
+    "auth": ({"submit": {AUTH: "not-a-key"}}, "auth"),
+    "balance": ({"submit": {AUTH: "sandbox-pixazo-empty"}}, "balance"),
+    "validation": ({"submit": {"X-Sandbox-Fault": "model-disabled"}}, "validation"),
+    "server": ({"submit": {"X-Sandbox-Fault": "http-500"}}, "server"),
+    "rate-limit": ({"submit": {"X-Sandbox-Fault": "http-429"}}, "rate_limit"),
+    "transport": ({"submit": {"X-Sandbox-Fault": "connection-reset"}}, "transport"),
+    "protocol": ({"submit": {"X-Sandbox-Fault": "malformed-json"}}, "protocol"),
+    "truncated": ({"download": {"X-Sandbox-Fault": "truncated-audio"}}, "protocol"),
+    "timeout": ({"submit": {"X-Sandbox-Fault": "never-finish"}}, "timeout"),
+    "failed": ({"submit": {"X-Sandbox-Fault": "job-failed"}}, "server"),
+    "error": ({"submit": {"X-Sandbox-Fault": "job-error"}}, "server"),
+    "contract": ({"submit": {"X-Sandbox-Fault": "status-backwards"}}, None),
+    "poll-500": ({"poll": {"X-Sandbox-Fault": "http-500"}}, "server"),
+}
+
+
+def _corpus(path: Path) -> Path:
+    items = [{"id": name, "text": f"This sentence tests the {name.replace('-', ' ')} case."} for name in CASES]
+    path.write_text(json.dumps({"name": "faults", "version": "1", "language": "en", "items": items}))
+    return path
+
+
+def _hook(label: str, item_id: str, phase: str, attempt: int) -> Mapping[str, str]:
+    return CASES[item_id][0].get(phase, {})
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Store, str]:
+    folder = tmp_path_factory.mktemp("faults")
+    config = BenchConfig(out=folder, score=False, report=False, models=("chatterbox",), providers=("pixazo",),
+                         corpus=(str(_corpus(folder / "faults.json")),), sandbox_profile="fast",
+                         job_timeout=3.0, request_timeout=5.0, max_rate_limit_retries=1, concurrency=16,
+                         provider_concurrency=16)
+    result = run_benchmark(config, headers=_hook, providers={"pixazo": PIXAZO})
+    assert result.status == "finished"
+    return Store(result.db_path), result.run_id
+
+
+def test_each_job_ends_in_its_class(run: tuple[Store, str]) -> None:
+    store, run_id = run
+    ended = {row["item_id"]: row["error_class"] for row in store.jobs(run_id)}
+    assert ended == {item: expected for item, (_, expected) in CASES.items()}
+
+
+def test_the_summary_counts_every_class(run: tuple[Store, str]) -> None:
+    from harness.bench.summary import summarize
+
+    summary = summarize(*run)
+    assert summary.outcomes["ok"] == 2
+    for error_class in ("auth", "balance", "validation", "rate_limit", "transport", "timeout"):
+        assert summary.outcomes[error_class] == 1
+    assert summary.outcomes["server"] == 4 and summary.outcomes["protocol"] == 2
+    assert summary.events["contract"] >= 1  # the backwards status is reported, the job still finishes
+    assert summary.events["rate_limit"] == 2  # the retried 429 and the final one
+
+
+def test_costs_are_exact(run: tuple[Store, str]) -> None:
+    store, run_id = run
+    rows = store.query("SELECT item_id, SUM(usd) AS usd, GROUP_CONCAT(basis) AS basis FROM costs "
+                       "WHERE run_id = ? GROUP BY job_key", (run_id,))
+    by_item = {row["item_id"]: (row["usd"], row["basis"]) for row in rows}
+    assert set(by_item) == set(CASES)  # failed jobs keep a cost row
+    assert by_item["error"] == (0.0, "uncharged-state:ERROR")
+    assert by_item["failed"][0] == pytest.approx(0.01)
+    assert by_item["auth"] == (0.0, "rejected:401")
+    assert by_item["rate-limit"] == (0.0, "rejected:429,rejected:429")
+    assert by_item["timeout"][0] == pytest.approx(0.01)  # accepted, never finished: charged
+    assert by_item["protocol"][0] == pytest.approx(0.01)  # accepted (2xx) but unreadable: charged
+
+
+def test_contract_violation_is_located(run: tuple[Store, str]) -> None:
+    store, run_id = run
+    rows = store.query("SELECT * FROM errors WHERE run_id = ? AND error_class = 'contract'", (run_id,))
+    assert rows and all(row["detail_json"] and "/status" in row["detail_json"] for row in rows)

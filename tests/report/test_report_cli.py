@@ -1,0 +1,94 @@
+"""The command faces: `report`, `compare`, `export` (and `contract diff`, tested with its fixtures)."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from harness.cli.report import compare_command, export_command, report_command
+
+app = typer.Typer()
+app.command("report")(report_command)
+app.command("compare")(compare_command)
+app.command("export")(export_command)
+runner = CliRunner()
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.urls += [value or "" for name, value in attrs if name in ("src", "href")]
+
+
+def test_compare_exit_codes(kit: Any, tmp_path: Path) -> None:
+    db = ["--db", str(kit.db)]
+    same = runner.invoke(app, ["compare", "base", "same", *db])
+    assert same.exit_code == 0, same.output
+    assert "0 regressions" in same.output
+    slow = runner.invoke(app, ["compare", "base", "slow", *db, "--junit", str(tmp_path / "junit.xml")])
+    assert slow.exit_code == 1
+    assert "REGRESSION" in slow.output and "latency p50" in slow.output
+    assert int(ElementTree.parse(tmp_path / "junit.xml").getroot().get("failures", "0")) >= 3
+    ungated = runner.invoke(app, ["compare", "base", "slow", *db, "--fail-on", "wer,cost"])
+    assert ungated.exit_code == 0
+
+
+def test_compare_json_documents_the_method(kit: Any) -> None:
+    result = runner.invoke(app, ["compare", "base", "worse_wer", "--db", str(kit.db), "--json"])
+    assert result.exit_code == 1
+    document = json.loads(result.output)
+    assert "bootstrap" in document["method"]["wer"]
+    assert {c["metric"] for c in document["checks"] if c["verdict"] == "regression"} == {"wer"}
+
+
+def test_compare_usage_errors(kit: Any) -> None:
+    assert runner.invoke(app, ["compare", "base", "nope", "--db", str(kit.db)]).exit_code == 2
+    assert runner.invoke(app, ["compare", "base", "same", "--db", str(kit.db), "--fail-on", "vibes"]).exit_code == 2
+    bad = runner.invoke(app, ["compare", "base", "same", "--db", str(kit.db), "--threshold", "latency"])
+    assert bad.exit_code == 2
+
+
+def test_export_then_compare_against_the_exported_baseline(kit: Any, tmp_path: Path) -> None:
+    exported = runner.invoke(app, ["export", "base", "--db", str(kit.db), "--format", "json",
+                                   "--out", str(tmp_path / "baseline")])
+    assert exported.exit_code == 0, exported.output
+    assert (tmp_path / "baseline" / "requests.json").exists()
+    result = runner.invoke(app, ["compare", str(tmp_path / "baseline"), "slow", "--db", str(kit.db)])
+    assert result.exit_code == 1
+
+
+def test_export_rejects_an_unknown_format(kit: Any) -> None:
+    result = runner.invoke(app, ["export", "base", "--db", str(kit.db), "--format", "xlsx"])
+    assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("with_baseline", [False, True])
+def test_report_writes_index_html_beside_its_audio(kit: Any, tmp_path: Path, with_baseline: bool) -> None:
+    out = tmp_path / "r" / "index.html"
+    args = ["report", "violating", "--db", str(kit.db), "--out", str(out)]
+    result = runner.invoke(app, args + (["--baseline", "base"] if with_baseline else []))
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert ('id="baseline"' in html) is with_baseline
+    sources = {line.split('src="', 1)[1].split('"', 1)[0] for line in html.splitlines() if "<audio" in line}
+    assert sources and all((out.parent / src).is_file() for src in sources)
+    # Nothing in the page's markup points outside: every src and href is relative, data: or a fragment.
+    links = _Links()
+    links.feed(html)
+    assert links.urls and all(url.split(":", 1)[0] not in ("http", "https", "file") for url in links.urls)
+
+
+def test_report_default_location(kit: Any) -> None:
+    result = runner.invoke(app, ["report", "same", "--db", str(kit.db)])
+    assert result.exit_code == 0, result.output
+    assert (kit.db.parent / "same" / "index.html").is_file()

@@ -1,0 +1,93 @@
+"""The regression gate flags planted regressions and stays quiet for an unchanged configuration."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+
+from harness.core.errors import UsageError
+from harness.report.compare import (
+    METHODS,
+    Metric,
+    Thresholds,
+    Verdict,
+    compare_runs,
+    parse_metrics,
+    to_junit,
+)
+
+MODELS = {("pixazo", "xtts-v2"), ("pixelapi", "voice-design"), ("ttsai", "kokoro")}
+
+
+def _regressed(comparison: object, metric: Metric) -> set[tuple[str, str]]:
+    return {(c.provider, c.model) for c in comparison.regressions if c.metric is metric}  # type: ignore[attr-defined]
+
+
+def test_same_configuration_is_not_a_regression(kit: Any) -> None:
+    comparison = compare_runs(kit.rows("base"), kit.rows("same"))
+    assert comparison.regressions == ()
+    assert comparison.exit_code == 0
+    # Every model got every check: nothing was skipped for lack of data.
+    assert {(c.provider, c.model) for c in comparison.checks} == MODELS
+    assert all(c.verdict is not Verdict.INSUFFICIENT for c in comparison.checks)
+
+
+def test_planted_latency_regression_is_flagged(kit: Any) -> None:
+    comparison = compare_runs(kit.rows("base"), kit.rows("slow"))
+    assert _regressed(comparison, Metric.LATENCY) == MODELS
+    assert not _regressed(comparison, Metric.WER)
+    assert comparison.exit_code == 1
+    p50 = next(c for c in comparison.checks if c.statistic.startswith("latency p50") and c.model == "xtts-v2")
+    assert p50.change is not None and p50.change > 0.10
+    assert p50.difference is not None and p50.difference.p_value < 0.05
+
+
+def test_planted_wer_regression_is_flagged(kit: Any) -> None:
+    comparison = compare_runs(kit.rows("base"), kit.rows("worse_wer"))
+    assert _regressed(comparison, Metric.WER) == MODELS
+    assert not _regressed(comparison, Metric.LATENCY)
+
+
+def test_new_contract_violation_is_flagged(kit: Any) -> None:
+    comparison = compare_runs(kit.rows("base"), kit.rows("violating"))
+    flagged = [c for c in comparison.regressions if c.metric is Metric.CONTRACT]
+    assert flagged and all("validate type /output/duration" in c.details for c in flagged)
+
+
+def test_fail_on_limits_the_gate(kit: Any) -> None:
+    comparison = compare_runs(kit.rows("base"), kit.rows("slow"), fail_on=[Metric.WER, Metric.COST])
+    assert comparison.exit_code == 0
+    # The latency regression is still reported, only not gated.
+    assert any(c.verdict is Verdict.REGRESSION and c.metric is Metric.LATENCY for c in comparison.checks)
+
+
+def test_threshold_alone_is_not_enough(kit: Any) -> None:
+    """A 30% shift over three samples is beyond the threshold but not significant: insufficient, not regression."""
+    thresholds = Thresholds(min_samples=2)
+    base, slow = kit.rows("base"), kit.rows("slow")
+    few = lambda rows: type(rows)(rows.run, rows.requests[:9], rows.errors, rows.drift)  # noqa: E731
+    comparison = compare_runs(few(base), few(slow), [Metric.LATENCY], thresholds)
+    p50 = [c for c in comparison.checks if c.statistic.startswith("latency p50")]
+    assert p50 and all(c.verdict is Verdict.OK for c in p50)
+    assert all(c.change is not None and c.change > 0.1 for c in p50)
+
+
+def test_json_and_junit_document_the_method(kit: Any) -> None:
+    comparison = compare_runs(kit.rows("base"), kit.rows("slow"))
+    document = json.loads(comparison.to_json_text())
+    assert document["method"] == METHODS
+    assert "Mann-Whitney" in document["method"]["latency_p50"]
+    assert document["regressions"] == len(comparison.regressions)
+    suite = ElementTree.fromstring(to_junit(comparison))
+    assert int(suite.get("failures", "0")) == len(comparison.regressions) == len(suite.findall("testcase/failure"))
+
+
+def test_bad_options_are_usage_errors() -> None:
+    with pytest.raises(UsageError, match="unknown metric 'speed'"):
+        parse_metrics("latency,speed")
+    with pytest.raises(UsageError, match="unknown threshold"):
+        Thresholds().with_overrides({"latency": "0.1"})
+    assert Thresholds().with_overrides({"wer": "0.05", "min_samples": "3"}).wer == 0.05

@@ -1,0 +1,52 @@
+"""`export` writes the raw rows in three formats, and each reads back to exactly the rows it came from."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.core.errors import UsageError
+from harness.report.export import ExportFormat, export_rows, load_export, load_run
+from harness.report.rows import REQUEST_COLUMNS, read_run
+
+
+@pytest.mark.parametrize("fmt", list(ExportFormat))
+def test_export_round_trips(kit: Any, tmp_path: Path, fmt: ExportFormat) -> None:
+    rows = kit.rows("violating")
+    written = export_rows(rows, tmp_path, fmt)
+    assert sorted(p.name for p in written) == sorted(f"{t}.{fmt.value}" for t in ("run", "requests", "errors", "drift"))
+    back = load_export(tmp_path)
+    assert back == rows  # every table, every column, every value (types included)
+    assert back.errors and back.drift  # the tables that feed drift and errors are not empty here
+
+
+def test_rows_carry_joined_scores_and_costs(kit: Any) -> None:
+    rows = kit.rows("base")
+    assert [c.name for c in REQUEST_COLUMNS] == list(rows.requests[0])
+    ok = [r for r in rows.requests if r["outcome"] == "ok"]
+    failed = [r for r in rows.requests if r["outcome"] == "error"]
+    assert ok and failed
+    assert all(r["scored"] == 1 and r["asr_model"] == "tiny.en" and r["ref_chars"] for r in ok)
+    assert all(r["scored"] == 0 and r["transcript"] is None for r in failed)
+    # Failed jobs keep their cost row (uncharged: 0), so sums are totals, not lower bounds.
+    assert all(r["cost_usd"] == 0.0 and r["charged_attempts"] == 0 for r in failed)
+    assert rows.run["normalizer_version"] == "1" and rows.run["asr_backend"] == "faster-whisper"
+
+
+def test_unknown_run_and_missing_database_are_usage_errors(kit: Any, tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"no run 'nope'.*latest runs"):
+        read_run(kit.db, "nope")
+    with pytest.raises(UsageError, match="no results database"):
+        read_run(tmp_path / "absent.db", "base")
+    with pytest.raises(UsageError, match="has no scores from ASR model 'large-v3'"):
+        read_run(kit.db, "base", asr_model="large-v3")
+    with pytest.raises(UsageError, match="expected an export folder"):
+        load_export(tmp_path)
+
+
+def test_load_run_accepts_an_export_folder(kit: Any, tmp_path: Path) -> None:
+    export_rows(kit.rows("base"), tmp_path / "baseline", ExportFormat.JSON)
+    assert load_run(str(tmp_path / "baseline"), kit.db) == kit.rows("base")
+    assert load_run("same", kit.db).run_id == "same"

@@ -1,0 +1,145 @@
+"""Every number of the leaderboard, recomputed from the exported raw rows alone, matches the report.
+
+The recomputation here is written independently of ``harness.report.leaderboard``: plain numpy over the
+exported ``requests`` table, the Wilson interval from its closed form, and the bootstrap intervals with
+scipy under the documented procedure (percentile method, 2,000 resamples, seed 20261122). The report's
+printed numbers are read back from the HTML (``data-key`` / ``data-value`` cells).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from harness.report.export import ExportFormat, export_rows, load_export
+from harness.report.render import fmt, write_report
+from harness.report.rows import Row
+
+Z = 1.959963984540054  # two-sided 95% normal quantile
+SEED, RESAMPLES = 20261122, 2000
+
+
+class _Cells(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: dict[str, dict[str, str]] = {}
+        self.leaderboard_json = ""
+        self.html = ""
+        self._in_json = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {k: v or "" for k, v in attrs}
+        if "data-key" in found:
+            self.cells[found["data-key"]] = found
+        self._in_json = tag == "script" and found.get("id") == "leaderboard-data"
+
+    def handle_data(self, data: str) -> None:
+        if self._in_json:
+            self.leaderboard_json += data
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_json = False
+
+
+def _wilson(k: int, n: int) -> tuple[float, float]:
+    p = k / n
+    centre = (p + Z * Z / (2 * n)) / (1 + Z * Z / n)
+    half = Z / (1 + Z * Z / n) * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n))
+    return centre - half, centre + half
+
+
+def _bootstrap(data: np.ndarray, statistic: Any) -> tuple[float, float]:
+    result = stats.bootstrap((data,), statistic, n_resamples=RESAMPLES, method="percentile", vectorized=True,
+                             axis=-1, rng=np.random.default_rng(SEED))
+    return float(result.confidence_interval.low), float(result.confidence_interval.high)
+
+
+def _expected(rows: list[Row]) -> dict[str, Any]:
+    """Independent recomputation of one provider × model line: key -> (value, low, high) or value."""
+    sent = [r for r in rows if r["outcome"] in ("ok", "error")]
+    ok = [r for r in sent if r["outcome"] == "ok"]
+    e2e = np.array([r["e2e_ms"] for r in ok if not r["resumed"]], dtype=float)
+    expected: dict[str, Any] = {"sent": float(len(sent))}
+    expected["success"] = (len(ok) / len(sent), *_wilson(len(ok), len(sent)))
+    for name, q in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99)):
+        expected[f"latency_ms.{name}"] = (
+            float(np.quantile(e2e, q)), *_bootstrap(e2e, lambda x, axis, q=q: np.quantile(x, q, axis=axis)))
+    expected["latency_ms.mean"] = (float(e2e.mean()), *_bootstrap(e2e, lambda x, axis: np.mean(x, axis=axis)))
+    total = sum(r["cost_usd"] for r in sent)
+    expected["cost_per_request_usd"] = total / len(sent)
+    expected["cost_per_audio_minute_usd"] = total / (sum(r["duration_s"] for r in ok) / 60)
+    expected["cost_per_1k_chars_usd"] = 1000 * total / sum(r["chars"] for r in sent)
+    scored = [r for r in ok if r["scored"]]
+    errors = np.array([r["substitutions"] + r["deletions"] + r["insertions"] for r in scored], dtype=float)
+    words = np.array([r["ref_length"] for r in scored], dtype=float)
+    index = np.arange(len(scored), dtype=float)
+    expected["wer_pooled"] = (
+        errors.sum() / words.sum(),
+        *_bootstrap(index, lambda i, axis: errors[i.astype(int)].sum(axis=axis) / words[i.astype(int)].sum(axis=axis)),
+    )
+    expected["wer_mean"] = float(np.mean([r["wer"] for r in scored]))
+    expected["cer_pooled"] = sum(r["char_errors"] for r in scored) / sum(r["ref_chars"] for r in scored)
+    similarity = np.array([r["similarity"] for r in scored], dtype=float)
+    quality = np.array([r["dnsmos_overall"] for r in scored], dtype=float)
+    expected["similarity"] = (float(similarity.mean()), *_bootstrap(similarity, lambda x, axis: np.mean(x, axis=axis)))
+    expected["quality"] = (float(quality.mean()), *_bootstrap(quality, lambda x, axis: np.mean(x, axis=axis)))
+    expected["flagged_clips"] = float(sum(1 for r in scored if json.loads(str(r["flags"]))))
+    polled = [r["polls"] for r in sent if r["delivery"] == "poll"]
+    expected["polls_mean"] = float(np.mean(polled)) if polled else None
+    return expected
+
+
+@pytest.fixture(scope="module")
+def page(kit: Any, tmp_path_factory: pytest.TempPathFactory) -> _Cells:
+    """The base run's report, rendered once, its leaderboard cells parsed."""
+    written = write_report(kit.rows("base"), tmp_path_factory.mktemp("report") / "index.html")
+    parser = _Cells()
+    parser.feed(written.read_text(encoding="utf-8"))
+    parser.html = written.read_text(encoding="utf-8")
+    return parser
+
+
+@pytest.mark.parametrize("fmt_name", [f.value for f in ExportFormat])
+def test_every_leaderboard_number_is_recomputed_from_the_export(
+    kit: Any, page: _Cells, tmp_path: Path, fmt_name: str
+) -> None:
+    export_rows(kit.rows("base"), tmp_path / "export", ExportFormat(fmt_name))
+    exported = load_export(tmp_path / "export")
+    parser = page
+    groups: dict[str, list[Row]] = {}
+    for row in exported.requests:
+        groups.setdefault(f"{row['provider']}/{row['model']}", []).append(row)
+    assert len(groups) == 3
+    checked = 0
+    for label, members in groups.items():
+        for key, want in _expected(members).items():
+            cell = parser.cells[f"{label}:{key}"]
+            if want is None:
+                assert cell["data-value"] == "", key
+                continue
+            value, low, high = want if isinstance(want, tuple) else (want, None, None)
+            assert float(cell["data-value"]) == pytest.approx(value, rel=1e-12, abs=1e-12), f"{label} {key}"
+            if low is not None:
+                assert float(cell["data-low"]) == pytest.approx(low, rel=1e-9), f"{label} {key} low"
+                assert float(cell["data-high"]) == pytest.approx(high, rel=1e-9), f"{label} {key} high"
+            checked += 1
+    # Every expected figure was compared (polls are absent for the model delivered synchronously).
+    assert checked == sum(len(_expected(m)) - (_expected(m)["polls_mean"] is None) for m in groups.values())
+    assert len(parser.cells) == 16 * len(groups)  # every data cell of the table was recomputed
+    board = json.loads(parser.leaderboard_json)
+    assert [e["sent"] for e in board["entries"]] == [int(_expected(m)["sent"]) for m in groups.values()]
+
+
+@pytest.mark.parametrize(("key", "kind"), [("latency_ms.p50", "ms"), ("cost_per_request_usd", "usd"),
+                                           ("wer_pooled", "rate"), ("quality", "num")])
+def test_printed_text_is_the_formatted_value(page: _Cells, key: str, kind: str) -> None:
+    cell = page.cells[f"pixazo/xtts-v2:{key}"]
+    text = page.html.split(f'data-key="pixazo/xtts-v2:{key}"', 1)[1].split("</td>", 1)[0]
+    assert f">{fmt(float(cell['data-value']), kind)}" in text

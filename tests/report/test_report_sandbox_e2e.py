@@ -1,0 +1,53 @@
+"""End to end on real runs: two small sandbox benchmarks of one configuration (same seed), scored with the
+default ASR, then report, export and compare. The gate must stay quiet and the report must recompute."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.report.compare import Verdict, compare_runs
+from harness.report.export import ExportFormat, export_rows, load_export
+from harness.report.leaderboard import build_leaderboard
+from harness.report.render import write_report
+from harness.report.rows import read_run
+
+MODELS = ("pixelapi/voice-design", "pixazo/vibevoice")
+
+
+def _sandbox_run(out: Path) -> str:
+    from harness.bench.config import BenchConfig
+    from harness.bench.session import run_benchmark
+    from harness.scoring import BackgroundScorer, Scorer
+
+    out.mkdir(parents=True, exist_ok=True)
+    config = BenchConfig(models=MODELS, corpus=("en_read:5",), sandbox_profile="fast", seed=11, concurrency=4,
+                         out=out, report=False)
+    scorer = BackgroundScorer(config.db_path, Scorer(similarity=False))
+    try:
+        result = run_benchmark(config, scorer=scorer)
+    finally:
+        scorer.close()
+    assert result.status == "finished"
+    return result.run_id
+
+
+@pytest.mark.slow
+def test_two_sandbox_runs_of_one_configuration(tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    first, second = _sandbox_run(out), _sandbox_run(out)
+    db = out / "runs.db"
+    base, new = read_run(db, first), read_run(db, second)
+    assert {(r["provider"], r["model"]) for r in new.requests} == {tuple(m.split("/")) for m in MODELS}
+    assert all(r["outcome"] == "ok" and r["scored"] for r in new.requests)
+
+    comparison = compare_runs(base, new)
+    assert comparison.regressions == ()
+    latency = [c for c in comparison.checks if c.statistic.startswith("latency p50")]
+    assert len(latency) == 2 and all(c.verdict is Verdict.OK for c in latency)
+
+    page = write_report(new, out / second / "index.html", comparison)
+    assert len(list((page.parent / "audio").iterdir())) == len(new.requests)
+    export_rows(new, tmp_path / "rows", ExportFormat.PARQUET)
+    assert build_leaderboard(load_export(tmp_path / "rows")).to_json() == build_leaderboard(new).to_json()

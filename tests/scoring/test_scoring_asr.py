@@ -1,0 +1,57 @@
+"""The faster-whisper backend: batching maps texts back to their clips; settings are part of the key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from harness.scoring import AsrBackendName, DecodingSettings, normalizer_for
+from harness.scoring.asr.faster import FasterWhisperBackend
+from harness.scoring.audio import decode_audio
+
+FIRST = "The bus driver waited patiently while the old woman found her seat."
+SECOND = "A bright moon rose above the hills."
+
+
+def _clip(kit: Any, text: str) -> np.ndarray:
+    return decode_audio(kit.speak(text)).mono_at(16000)
+
+
+def test_batched_texts_return_to_their_own_clips(tiny_backend: FasterWhisperBackend, kit: Any) -> None:
+    first, second = _clip(kit, FIRST), _clip(kit, SECOND)
+    # Over 30 s: the long-form path; the empty clip: no ASR at all.
+    long = np.concatenate([second, np.zeros(16000, np.float32)] * 9)
+    texts = tiny_backend.transcribe([second, np.zeros(0, np.float32), first, long], "en")
+    normalize = normalizer_for("en")
+    assert normalize(texts[0]) == normalize(SECOND)
+    assert texts[1] == ""
+    assert normalize(texts[2]) == normalize(FIRST)
+    assert normalize(texts[3]).count("bright moon") >= 8
+
+
+def test_a_shorter_window_still_transcribes_short_clips(kit: Any) -> None:
+    backend = FasterWhisperBackend(settings=DecodingSettings(window_s=10.0))
+    texts = backend.transcribe([_clip(kit, FIRST), _clip(kit, SECOND)], "en")
+    normalize = normalizer_for("en")
+    assert [normalize(text) for text in texts] == [normalize(FIRST), normalize(SECOND)]
+
+
+def test_settings_that_change_transcripts_are_in_the_key() -> None:
+    default = DecodingSettings()
+    assert default.key(AsrBackendName.FASTER_WHISPER) != DecodingSettings(window_s=10).key(
+        AsrBackendName.FASTER_WHISPER
+    )
+    assert default.key(AsrBackendName.FASTER_WHISPER) == DecodingSettings(batch_size=1, cpu_threads=1).key(
+        AsrBackendName.FASTER_WHISPER
+    )
+    assert "compute_type" not in default.key(AsrBackendName.OPENAI_WHISPER)
+    with pytest.raises(ValueError, match="window_s"):
+        DecodingSettings(window_s=45)
+    with pytest.raises(ValueError, match="unknown ASR backend"):
+        AsrBackendName.parse("whisperx")
+
+
+def test_english_only_models_refuse_other_languages(tiny_backend: FasterWhisperBackend) -> None:
+    assert tiny_backend.supports_language("en") and not tiny_backend.supports_language("fr")
