@@ -9,12 +9,15 @@ one complete MPEG frame — not the first buffer of bytes.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
+import json
 import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from harness.bench.records import AudioFile
 from harness.core.validate import sniff_audio
@@ -152,3 +155,32 @@ def _mpeg_frame_complete(data: bytes) -> bool:
             length = 144 * bitrate // rate + ((data[i + 2] >> 1) & 1)
             return len(data) - i >= length
     return False
+
+
+def sse_audio(data: bytes) -> bytes:
+    """Audio bytes carried by Server-Sent Events (`data:` lines, base64 or JSON with a base64 field);
+    bytes that are not SSE are returned unchanged."""
+    if not data.lstrip().startswith((b"data:", b"event:", b"id:", b":")):
+        return data
+    out = bytearray()
+    for line in data.splitlines():
+        if not line.startswith(b"data:"):
+            continue
+        payload = line[5:].strip()
+        if not payload or payload == b"[DONE]":
+            continue
+        chunk: Any = payload
+        if payload.startswith(b"{"):
+            try:
+                event = json.loads(payload)
+            except ValueError:
+                continue
+            chunk = next((event[k] for k in ("audio", "chunk", "data", "audio_base64") if isinstance(
+                event.get(k), str)), None)
+            if chunk is None:
+                continue
+        try:
+            out += base64.b64decode(chunk, validate=False)
+        except ValueError:
+            continue
+    return bytes(out)

@@ -37,7 +37,7 @@ from harness.bench.target import Target
 from harness.bench.timing import Mark, Marks, mono_of, now
 from harness.bench.webhook import WebhookHub, serve
 from harness.core.errors import ErrorClass, UsageError
-from harness.core.spec import Provider
+from harness.core.spec import Provider, Upload
 from harness.core.timestamps import parse_timestamp
 
 TargetFactory = Callable[[BenchConfig, Sequence[Provider]], contextlib.AbstractAsyncContextManager[Target]]
@@ -74,8 +74,6 @@ def new_run_id() -> str:
 
 def references(config: BenchConfig, target_reference_url: str | None) -> References:
     """The cloning reference: the project's own generated voice (fixtures/voices) as upload and URL."""
-    from harness.core.spec import Upload
-
     path = Path(__file__).resolve().parents[2] / "fixtures" / "voices" / "joe_reference.wav"
     audio = Upload(filename=path.name, content=path.read_bytes(), content_type="audio/wav") if path.is_file() else None
     url = config.reference_url or target_reference_url
@@ -219,7 +217,10 @@ class Runner:
             yield None, None
             return
         hub = WebhookHub(self.p.providers)
-        async with serve(hub, public_url=self.p.config.webhook_url) as receiver:
+        # The sandbox's client verifies certificates against the public roots only, so its callbacks come
+        # over plain http (the sandbox allows that on loopback); live callbacks arrive through the user's
+        # public URL. HTTPS with a throwaway CA (`serve(tls=True)`) is for callers told to trust it.
+        async with serve(hub, tls=False, public_url=self.p.config.webhook_url) as receiver:
             yield hub, receiver
 
     async def _one(self, services: Services, job: PlannedJob, row: sqlite3.Row | None) -> None:

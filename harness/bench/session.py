@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from harness.bench.config import BenchConfig, TargetKind
+from harness.bench.config import BenchConfig, PollingMode, TargetKind
 from harness.bench.provenance import iso_now
 from harness.bench.runner import Listener, PreparedRun, Runner, RunResult, prepare, resolve_config
 from harness.bench.store import Store
@@ -89,7 +89,9 @@ def open_target(config: BenchConfig, providers: Sequence[Provider], headers: Hea
 
 def _client(config: BenchConfig) -> httpx.AsyncClient:
     # One pooled client for the run: connections are kept alive and reused; set-up is timed apart.
-    limits = httpx.Limits(max_connections=config.concurrency * 2 + 8, max_keepalive_connections=config.concurrency * 2)
+    # httpcore scans its whole pool on every request: a pool no larger than the jobs in flight keeps that
+    # cheap, and one connection per job is all a job ever uses at a time.
+    limits = httpx.Limits(max_connections=config.concurrency + 4, max_keepalive_connections=config.concurrency + 4)
     timeout = httpx.Timeout(config.request_timeout, connect=min(10.0, config.request_timeout))
     return httpx.AsyncClient(limits=limits, timeout=timeout, trust_env=False, follow_redirects=True)
 
@@ -97,6 +99,9 @@ def _client(config: BenchConfig) -> httpx.AsyncClient:
 def check_live(prepared: PreparedRun, target: Target) -> None:
     """Live runs spend money: refuse without a budget or explicit consent, and say why."""
     config = prepared.config
+    if target.kind is TargetKind.LIVE and config.polling is PollingMode.WEBHOOK and config.webhook_url is None:
+        raise UsageError("--polling webhook against live providers needs --webhook-url: a public URL that "
+                         "forwards to this machine (providers cannot reach a loopback receiver)")
     if target.kind is TargetKind.SANDBOX or prepared.resumed:
         return
     plan = prepared.plan
@@ -144,9 +149,9 @@ def run_benchmark(
             prepared = prepare(config, reachable, store, target.reference_url)
             prepared.notes += [f"provider {name} not loaded: {why}" for name, why in discovery.broken.items()]
             prepared.notes += target.notes
-            check_live(prepared, target)
             if on_plan is not None:
-                on_plan(prepared, target)
+                on_plan(prepared, target)  # the plan and its price are shown before any refusal or request
+            check_live(prepared, target)
             runner = Runner(prepared, store, target, listener=listener, scorer=scorer)
             if not prepared.resumed:
                 runner.record_plan()

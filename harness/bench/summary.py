@@ -9,6 +9,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -40,6 +41,7 @@ class ModelLine:
     polls_per_job: float | None
     cost_usd: float | None
     unpriced: int
+    cost_units: dict[str, float]  # unit -> amount, for prices not in USD (TTS.ai characters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,15 +70,18 @@ def summarize(store: Store, run_id: str) -> Summary:
         e2e = [r["e2e_ms"] for r in ok if r["e2e_ms"] is not None and not r["resumed"]]
         ttfa = [r["ttfa_ms"] for r in ok if r["ttfa_ms"] is not None]
         polled = [r["polls"] for r in rows if r["delivery"] in ("poll", "webhook")]
+        key = (run_id, group["provider"], group["model"])
         cost = store.query("SELECT SUM(usd) AS usd, SUM(usd IS NULL AND charged = 1) AS unpriced FROM costs "
-                           "WHERE run_id = ? AND provider = ? AND model = ?",
-                           (run_id, group["provider"], group["model"]))[0]
+                           "WHERE run_id = ? AND provider = ? AND model = ?", key)[0]
+        units = {r["unit"]: float(r["amount"] or 0) for r in store.query(
+            "SELECT unit, SUM(amount) AS amount FROM costs WHERE run_id = ? AND provider = ? AND model = ? "
+            "AND unit != 'USD' GROUP BY unit", key)}
         lines.append(ModelLine(
             group["provider"], group["model"], len(rows), len(ok),
             sum(1 for r in rows if r["outcome"] == "error"), sum(1 for r in rows if r["outcome"] == "skipped"),
             percentile(e2e, 50), percentile(e2e, 95), percentile(ttfa, 50),
             sum(polled) / len(polled) if polled else None,
-            cost["usd"], int(cost["unpriced"] or 0),
+            cost["usd"], int(cost["unpriced"] or 0), units,
         ))
     outcomes = {str(r["k"]): int(r["n"]) for r in store.query(
         "SELECT COALESCE(error_class, outcome, state) AS k, COUNT(*) AS n FROM jobs WHERE run_id = ? GROUP BY k",
@@ -91,20 +96,34 @@ def _ms(value: float | None) -> str:
     return "—" if value is None else f"{value:,.0f}"
 
 
+_UNITS = {"characters": "chars"}
+
+
+def _cost(line: ModelLine) -> str:
+    if line.unpriced and line.cost_units:
+        return ", ".join(f"{amount:,.0f} {_UNITS.get(unit, unit)}" for unit, amount in line.cost_units.items())
+    if line.unpriced:
+        return "no price"
+    return "—" if line.cost_usd is None else f"${line.cost_usd:.4f}"
+
+
 def render(summary: Summary, console: Console, db_path: str) -> None:
-    table = Table(title=f"Run {summary.run_id} ({summary.status})", title_justify="left")
-    for name in ("provider", "model", "jobs", "ok", "failed", "skipped", "e2e p50 ms", "e2e p95 ms",
-                 "TTFA p50 ms", "polls/job", "cost USD"):
-        table.add_column(name, justify="left" if name in ("provider", "model") else "right")
+    table = Table(title=f"Run {summary.run_id} ({summary.status}); end-to-end latency in ms", title_justify="left",
+                  box=box.SIMPLE_HEAD)
+    streams = any(line.ttfa_p50 is not None for line in summary.lines)
+    skips = any(line.skipped for line in summary.lines)
+    names = ["model", "ok/jobs", *(["skipped"] if skips else []), "p50", "p95",
+             *(["TTFA p50"] if streams else []), "polls", "cost"]
+    for name in names:
+        table.add_column(name, justify="left" if name == "model" else "right", no_wrap=True)
     for line in summary.lines:
-        cost = "—" if line.cost_usd is None else f"{line.cost_usd:.4f}"
-        if line.unpriced:
-            cost += f" +{line.unpriced} unpriced"
-        table.add_row(line.provider, line.model, str(line.jobs), str(line.ok), str(line.failed), str(line.skipped),
-                      _ms(line.e2e_p50), _ms(line.e2e_p95), _ms(line.ttfa_p50),
-                      "—" if line.polls_per_job is None else f"{line.polls_per_job:.1f}", cost)
+        table.add_row(f"{line.provider}/{line.model}", f"{line.ok}/{line.jobs}",
+                      *([str(line.skipped)] if skips else []), _ms(line.e2e_p50), _ms(line.e2e_p95),
+                      *([_ms(line.ttfa_p50)] if streams else []),
+                      "—" if line.polls_per_job is None else f"{line.polls_per_job:.1f}", _cost(line))
     console.print(table)
-    classes = Table(title="Jobs by outcome, and errors by class (retried ones included)", title_justify="left")
+    classes = Table(title="Jobs by outcome; errors by class (retried ones included)", title_justify="left",
+                    box=box.SIMPLE_HEAD)
     classes.add_column("class")
     classes.add_column("jobs ended so", justify="right")
     classes.add_column("errors seen", justify="right")

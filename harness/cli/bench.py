@@ -18,6 +18,8 @@ from harness.core.errors import UsageError
 
 bench_app = typer.Typer(help="Latency and cost benchmarks, stored as raw rows in SQLite.", no_args_is_help=True)
 _out = Console(highlight=False)
+if not _out.is_terminal:  # piped or captured: rich would assume 80 columns and squeeze the tables
+    _out.width = max(_out.width, 120)
 _err = Console(stderr=True)
 
 
@@ -72,6 +74,9 @@ def _scorer(enabled: bool, db_path: Path) -> Any:
     except ImportError as error:
         _err.print(f"[yellow]scoring off:[/yellow] the scoring extra is not installed ({error})")
         return None
+    from harness.bench.store import Store
+
+    Store(db_path).close()  # the runner's tables (clips) exist before the scorer looks at the database
     return BackgroundScorer(db_path, Scorer())
 
 
@@ -88,7 +93,7 @@ def _report(run_id: str, db_path: Path) -> Path | None:
 
 @bench_app.command("run")
 def run_command(
-    providers: Annotated[list[str] | None, typer.Option("--providers", help="providers (comma list); default all")] = None,
+    providers: Annotated[list[str] | None, typer.Option("--providers", help="providers (comma list)")] = None,
     models: Annotated[list[str] | None, typer.Option("--models", help="models or provider/model; default all")] = None,
     corpus: Annotated[list[str] | None, typer.Option("--corpus", help="NAME[:N] or FILE[:N]; repeatable")] = None,
     repeats: Annotated[int | None, typer.Option(help="times each text is sent to each model")] = None,
@@ -185,3 +190,12 @@ def run_command(
         _err.print(f"run {result.run_id} {result.status}; finish it with: tts-harness bench run --resume "
                    f"{result.run_id}" + (f" --out {config.out}" if str(config.out) != "reports" else ""))
         raise typer.Exit(1)
+
+
+@bench_app.callback()
+def bench_group() -> None:
+    """Latency and cost benchmarks, stored as raw rows in SQLite."""
+
+
+if __name__ == "__main__":  # `python -m harness.cli.bench run …` (the crash-and-resume test runs this)
+    bench_app()

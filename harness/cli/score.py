@@ -64,11 +64,15 @@ def score_command(
     ] = None,
     declared_type: Annotated[str | None, typer.Option("--declared-type", help="Declared media type.")] = None,
     declared_rate: Annotated[int | None, typer.Option("--declared-rate", help="Declared sample rate, Hz.")] = None,
+    window: Annotated[
+        float, typer.Option("--window", help="faster-whisper encoder window in s (< 30: faster, see asr_throughput).")
+    ] = 30.0,
     dnsmos: Annotated[bool, typer.Option("--dnsmos", help="Also estimate DNSMOS (about 1.5 s a clip).")] = False,
     similarity: Annotated[bool, typer.Option("--similarity/--no-similarity", help="Speaker similarity.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Score a stored run (RUN_ID) or one audio FILE (--text): transcript, WER/CER, similarity, conformance."""
+    from harness.scoring.asr.base import DecodingSettings
     from harness.scoring.errors import ScoringError, ScoringInputError
     from harness.scoring.scorer import Scorer
 
@@ -82,8 +86,9 @@ def score_command(
             similarity=None if similarity else False,
             dnsmos=dnsmos,
             cache=cache,
+            decoding=DecodingSettings(window_s=window),
         )
-    except ScoringInputError as error:
+    except (ScoringInputError, ValueError) as error:
         raise _usage(str(error)) from None
     except ScoringError as error:
         raise _failure(str(error)) from None
@@ -133,7 +138,7 @@ def _score_file(
         _out.print(f"heard       {score.normalized_transcript or '-'}")
         _out.print(
             f"WER {_percent(score.wer)}  CER {_percent(score.cer)}  "
-            f"(S {score.substitutions} D {score.deletions} I {score.insertions} of {score.ref_length} {score.unit})"
+            f"(S {score.substitutions} D {score.deletions} I {score.insertions} of {score.ref_length} {score.unit}s)"
         )
         _out.print(f"similarity  {'-' if score.similarity is None else f'{score.similarity:.3f}'}")
         if score.conformance is not None:

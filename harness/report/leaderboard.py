@@ -241,5 +241,5 @@ def build_leaderboard(rows: RunRows) -> Leaderboard:
             entries[index] = replace(entries[index], pareto=on_front)
     unplaced = [e.label for e in entries if e.cost_per_1k_chars_usd is None or e.wer_pooled.n == 0]
     if unplaced:
-        notes.append(f"not on the cost/WER chart (no USD price or no scored clip): {', '.join(unplaced)}")
+        notes.append(f"Not on the cost/WER chart (no USD price or no scored clip): {', '.join(unplaced)}")
     return Leaderboard(tuple(entries), tuple(notes))

@@ -38,7 +38,7 @@ def _environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals["fmt"] = fmt
+    env.globals.update(fmt=fmt, fmt_interval=fmt_interval)
     return env
 
 
@@ -79,6 +79,22 @@ def fmt(value: float | None, kind: str) -> str:
     if kind == "int":
         return "–" if _missing(value) else str(int(value or 0))
     return format_num(value, 4 if kind == "num4" else 2)
+
+
+def fmt_interval(low: float | None, high: float | None, kind: str) -> str:
+    """An interval printed compactly, its unit once: "8.20–12.10 s", "0.0–7.9%", "$0.01–0.02"."""
+    if _missing(low) or _missing(high):
+        return ""
+    assert low is not None and high is not None
+    if kind == "ms":
+        if max(abs(low), abs(high)) >= 1000:
+            return f"{low / 1000:.2f}–{high / 1000:.2f} s"
+        return f"{low:.0f}–{high:.0f} ms"
+    if kind == "rate":
+        return f"{low * 100:.1f}–{high * 100:.1f}%"
+    if kind == "usd":
+        return f"${low:.4f}–{high:.4f}"
+    return f"{low:.2f}–{high:.2f}"
 
 
 def _resolve_audio(path: str, source: Path | None) -> Path | None:
@@ -186,6 +202,7 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
     return template.render(
         run=rows.run,
         board=board,
+        streaming=any(entry.ttfa for entry in board.entries),
         board_json=json.dumps(board.to_json()).replace("</", "<\\/"),
         charts=charts,
         plotly_js=plotly.offline.get_plotlyjs(),

@@ -12,7 +12,9 @@ Every figure here comes with a 95% interval, and every regression test with a p-
 * differences between two runs: one-sided tests that NEW is worse than BASE: Mann–Whitney U for latency
   distributions, a two-sample percentile bootstrap for quantiles, means and pooled ratios (the
   difference is significant when the one-sided 95% lower bound of NEW − BASE is above zero), and
-  Fisher's exact test for success rates.
+  Fisher's exact test for success rates;
+* many tests at once: Holm's step-down adjustment (family-wise error rate control without assuming
+  independence; scipy offers only false-discovery-rate control, so these few lines are ours).
 """
 
 from __future__ import annotations
@@ -252,3 +254,14 @@ def fisher_drop(base_successes: int, base_trials: int, new_successes: int, new_t
     # Rows BASE, NEW; "greater" asks whether BASE's odds of success exceed NEW's.
     p_value = float(stats.fisher_exact(table, alternative="greater").pvalue)
     return Difference(base_rate, new_rate, new_rate - base_rate, float("nan"), p_value, method)
+
+
+def holm(p_values: Sequence[float]) -> list[float]:
+    """Holm-adjusted p-values, in the input order: reject where adjusted < alpha keeps FWER <= alpha."""
+    order = sorted(range(len(p_values)), key=lambda i: p_values[i])
+    adjusted = [1.0] * len(p_values)
+    running = 0.0
+    for rank, index in enumerate(order):
+        running = max(running, min(1.0, (len(p_values) - rank) * p_values[index]))
+        adjusted[index] = running
+    return adjusted

@@ -20,6 +20,8 @@ Layout (one job per module)
     jobs         jobs and the bounded store; each job's true record
     job_service  submit / status / media for any provider
     pipeline     a provider's routes and the path of every request (faults, auth, limits, validation)
+    services     what emulation handlers may ask of the engine (synthesis, ASR, wallets, publishing)
+    published    audio made outside any job, served beneath the media host
     wire         parsing bodies; JSON, SSE and deliberately broken answers
     control      the `/_sandbox` control API;  sink: a built-in webhook receiver
     app, server  the ASGI app; uvicorn in the foreground or a background thread (`running`)
@@ -77,9 +79,23 @@ The emulation protocol
     Non-job endpoints (AUDIO, STREAM, OTHER roles) are served by handlers the subclass registers in
     `__init__`: `self.handlers[endpoint_key] = async def (call: Call) -> starlette Response`. Handlers get
     `call.services`: `synthesize(speech) -> bytes`, `transcribe(audio) -> str` (the ASR hook,
-    `SandboxConfig.transcriber`), `fetch_reference(url, field) -> bytes` (guarded), and build answers
-    with `wire.json_reply`, `wire.sse_reply` (Server-Sent Events) or a starlette `Response`.
+    `SandboxConfig.transcriber`; 501 when none), `fetch_reference(url, field) -> bytes` (guarded),
+    `balance(key)` / `charge(key, cost)` (the wallets; the engine itself charges only job submits, with
+    `price`), `now()` (the sandbox clock's wall time), `publish(audio, media_type, name) -> url` (serve
+    audio made outside a job, beneath the media host) and `active_jobs(key)`; they build answers with
+    `wire.json_reply`, `wire.sse_reply` (Server-Sent Events) or a starlette `Response`.
     SUBMIT endpoints with a `JobBinding` and their STATUS endpoint need no handler.
+
+    Key-less calls: where an endpoint has `auth_required=False`, a call without a key gets `call.key`
+    None and `call.tier` = the emulation's `anonymous_tier` (limits per client address, and a wallet
+    per address opened with that tier's balance); a wrong key is still 401. Where the status endpoint
+    needs no auth, a job is found by its id alone.
+
+Faults (`X-Sandbox-Fault: name[, name...]`, or drawn by the chaos profile; see `faults`):
+    http-<4xx|5xx> (the provider's error body for that status; 429/503 with Retry-After), malformed-json,
+    html-error, connection-reset, hang (released by `release_hangs`, the clock, or a real-time bound),
+    truncated-audio, status-backwards, never-finish, job-failed, job-error, duplicate-webhook,
+    model-disabled.
 """
 
 from harness.sandbox.accounts import default_key, empty_key, tier_key

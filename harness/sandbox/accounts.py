@@ -9,6 +9,9 @@ Test keys for provider P (e.g. "pixazo"):
     sandbox-P-key     the default tier, a large balance (DEFAULT_BALANCE unless the emulation says)
     sandbox-P-TIER    one per documented tier (e.g. sandbox-pixelapi-free), that tier's balance and limits
     sandbox-P-empty   the default tier with a zero balance: every priced submit answers 402
+
+Where a provider allows key-less calls, each caller address gets a wallet of its own on the
+emulation's `anonymous_tier` (opened on first use with that tier's balance).
 """
 
 from __future__ import annotations
@@ -31,6 +34,11 @@ def empty_key(provider: str) -> str:
 
 def tier_key(provider: str, tier: str) -> str:
     return f"sandbox-{provider}-{tier}"
+
+
+def anonymous_wallet(client: str) -> str:
+    """The wallet of a key-less caller (where the documents allow one): one per client address."""
+    return f"anonymous:{client}"
 
 
 @dataclass(slots=True)
@@ -60,6 +68,11 @@ class Accounts:
     def add(self, provider: str, key: str, *, tier: str, balance: Decimal | None) -> None:
         with self._lock:
             self._accounts[(provider, key)] = Account(provider, tier, balance)
+
+    def ensure(self, provider: str, key: str, *, tier: str, balance: Decimal | None) -> None:
+        """Add the account unless it exists (anonymous wallets are opened on first use)."""
+        with self._lock:
+            self._accounts.setdefault((provider, key), Account(provider, tier, balance))
 
     def known(self, provider: str, key: str) -> bool:
         with self._lock:

@@ -217,11 +217,11 @@ class Services(Protocol):
         ...
 
     def balance(self, key: str | None) -> Decimal | None:
-        """What is left on a key's wallet (USD, or the provider's unit); None: unlimited or no key."""
+        """What is left in a key's wallet (key None: the caller's anonymous wallet); None: unlimited."""
         ...
 
     def charge(self, key: str | None, cost: Cost | None) -> bool:
-        """Take `cost` from a key's wallet; False (nothing taken) when it cannot cover it. No key: True."""
+        """Take `cost` from a key's (or the anonymous caller's) wallet; False, nothing taken, if it cannot."""
         ...
 
     def now(self) -> datetime:

@@ -1,6 +1,7 @@
 """Faults on demand: the failures a harness must survive, each one reproducible by name.
 
-A test asks for a fault with a request header, `X-Sandbox-Fault: http-503` (several: comma-separated);
+A test asks for a fault with a request header, `X-Sandbox-Fault: http-503` (several: comma-separated;
+`http-<status>` works for any 4xx/5xx status);
 the `chaos` profile draws them at its rates from the seeded generator. Request faults act on the request
 that carries them; job faults, sent with a submit, shape that job's whole life (a status that goes
 backwards, a job that never finishes, a duplicate webhook, truncated audio at download).
@@ -9,6 +10,7 @@ backwards, a job that never finishes, a duplicate webhook, truncated audio at do
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
@@ -72,21 +74,44 @@ class UnknownFault(ValueError):
     """A fault header naming no fault."""
 
 
+_STATUS_FAULT = re.compile(r"^http-([45]\d\d)$")
+
+
+def _names(header: str | None) -> list[str]:
+    return [name for raw in (header or "").split(",") if (name := raw.strip().lower())]
+
+
 def parse_faults(header: str | None) -> frozenset[Fault]:
-    """The faults a header asks for; `UnknownFault` lists the valid names."""
-    if not header:
-        return frozenset()
+    """The faults a header asks for; `UnknownFault` lists the valid names.
+
+    Besides the names below, `http-<status>` for any 4xx/5xx status is valid (see `status_faults`).
+    """
     found: set[Fault] = set()
-    for raw in header.split(","):
-        name = raw.strip().lower()
-        if not name:
-            continue
+    for name in _names(header):
         try:
             found.add(Fault(name))
         except ValueError:
+            if _STATUS_FAULT.match(name):
+                continue
             valid = ", ".join(f.value for f in Fault)
-            raise UnknownFault(f"{FAULT_HEADER}: unknown fault {name!r}; valid faults: {valid}") from None
+            raise UnknownFault(
+                f"{FAULT_HEADER}: unknown fault {name!r}; valid faults: {valid}, or http-<4xx|5xx status>"
+            ) from None
     return frozenset(found)
+
+
+def status_faults(header: str | None) -> tuple[int, ...]:
+    """The error statuses a header asks for (`http-404`, `http-402`, ...), in the order given.
+
+    The answer is the provider's error body for that status, with the headers its spec documents for it
+    (Retry-After with the profile's delay); http-429 and http-503 use the provider's own wording.
+    """
+    statuses = []
+    for name in _names(header):
+        match = _STATUS_FAULT.match(name)
+        if match:
+            statuses.append(int(match.group(1)))
+    return tuple(statuses)
 
 
 def draw_faults(rates: Mapping[Fault, float], rng: random.Random, among: Iterable[Fault]) -> frozenset[Fault]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+from decimal import Decimal
 from typing import Any
 
 from starlette.responses import Response
 
 from harness.core.lifecycle import Lifecycle
-from harness.core.spec import Endpoint, Role
+from harness.core.spec import Cost, Endpoint, Role
 from harness.sandbox.emulation import Call, Emulation, JobView, Reject, Reply
 from harness.sandbox.faults import JOB_FAULTS, Fault, draw_faults
 from harness.sandbox.jobs import Job, StoreFull
@@ -68,10 +69,16 @@ class JobService:
             raise emulation.invalid(call, [str(refused)]) from None
         now = state.clock.now()
         cost = emulation.price(call)
-        # A key-less submit (where the documents allow one) has no wallet: the emulation limits it.
-        if call.key is not None and not state.accounts.charge(self.provider.name, call.key, cost, now):
-            assert cost is not None
-            raise emulation.insufficient_balance(call, cost)
+        payer = state.payer(self.provider.name, call.key, call.client)
+        if payer is not None:
+            if not state.accounts.charge(self.provider.name, payer, cost, now):
+                assert cost is not None
+                raise emulation.insufficient_balance(call, cost)
+            # A model that documents 402 but no price (VibeVoice) costs nothing here, yet an empty wallet
+            # still cannot start it.
+            left = state.accounts.available(self.provider.name, payer, now)
+            if cost is None and call.endpoint.response_for(402) is not None and left is not None and left <= 0:
+                raise emulation.insufficient_balance(call, Cost(Decimal(0)))
         sequence = state.jobs.next_sequence()
         rng = state.job_rng(sequence)
         drawn = draw_faults(state.settings.fault_rates, rng, JOB_FAULTS)
@@ -87,14 +94,15 @@ class JobService:
                                  backwards=Fault.STATUS_BACKWARDS in job_faults)
         job = Job(
             id=emulation.job_id(plan, state.uuid7(rng, now)), sequence=sequence, provider=self.provider.name,
-            key=call.key, client=call.client, endpoint_key=call.endpoint.key, plan=plan, params=call.params, cost=cost,
-            timeline=timeline, faults=job_faults, origin=call.urls.origin, states=emulation.states, webhook=target,
+            key=call.key, client=call.client, payer=payer, endpoint_key=call.endpoint.key, plan=plan,
+            params=call.params, cost=cost, timeline=timeline, faults=job_faults, origin=call.urls.origin,
+            states=emulation.states, webhook=target,
         )
         try:
             state.jobs.add(job, now)
         except StoreFull:
-            if call.key is not None:
-                state.accounts.refund(self.provider.name, call.key, cost, now)
+            if payer is not None:
+                state.accounts.refund(self.provider.name, payer, cost, now)
             raise emulation.busy(state.settings.retry_after_s) from None
         if outcome is Phase.ERROR and math.isfinite(timeline.finished):
             self._refund_if_uncharged(job, outcome, timeline.finished)
@@ -108,8 +116,8 @@ class JobService:
         return emulation.accepted(self.view(job, now, call.urls), call)
 
     def _refund_if_uncharged(self, job: Job, phase: Phase, at: float) -> None:
-        if job.key is not None and self.lifecycle is not None and job.states.word(phase) in self.lifecycle.uncharged:
-            self.state.accounts.refund(job.provider, job.key, job.cost, at)
+        if job.payer is not None and self.lifecycle is not None and job.states.word(phase) in self.lifecycle.uncharged:
+            self.state.accounts.refund(job.provider, job.payer, job.cost, at)
 
     async def _produce(self, job: Job, done: asyncio.Event) -> None:
         clock = self.state.clock

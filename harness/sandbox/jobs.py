@@ -45,6 +45,7 @@ class Job:
     provider: str
     key: str | None  # None: submitted without a key (where the documents allow it)
     client: str  # the submitter's address
+    payer: str | None  # the wallet charged (the key, or the address's anonymous wallet)
     endpoint_key: str
     plan: JobPlan
     params: BaseModel | None

@@ -25,6 +25,14 @@ class UrlRefused(Exception):
 class FetchFailed(Exception):
     """An allowed URL that could not be fetched (connection refused, non-2xx, too large)."""
 
+    def __init__(self, purpose: str, url: str, reason: str) -> None:
+        self.purpose, self.url, self.reason = purpose, url, reason
+        super().__init__(f"{purpose}: cannot fetch {url}: {reason}")
+
+    def for_purpose(self, purpose: str) -> FetchFailed:
+        """The same failure, worded for another field that asked for the same URL."""
+        return FetchFailed(purpose, self.url, self.reason)
+
 
 def _is_loopback(host: str) -> bool:
     if host == "localhost" or host.endswith(".localhost"):
@@ -73,14 +81,14 @@ async def fetch(client: httpx.AsyncClient, policy: NetPolicy, url: str, purpose:
     try:
         async with client.stream("GET", parsed, follow_redirects=False, timeout=FETCH_TIMEOUT_S) as response:
             if response.status_code != 200:
-                raise FetchFailed(f"{purpose}: GET {url} answered {response.status_code}")
+                raise FetchFailed(purpose, url, f"GET answered {response.status_code}")
             chunks = []
             size = 0
             async for chunk in response.aiter_bytes():
                 size += len(chunk)
                 if size > MAX_FETCH_BYTES:
-                    raise FetchFailed(f"{purpose}: {url} is larger than {MAX_FETCH_BYTES} bytes")
+                    raise FetchFailed(purpose, url, f"larger than {MAX_FETCH_BYTES} bytes")
                 chunks.append(chunk)
             return b"".join(chunks)
     except httpx.HTTPError as error:
-        raise FetchFailed(f"{purpose}: cannot fetch {url}: {type(error).__name__}: {error}") from None
+        raise FetchFailed(purpose, url, f"{type(error).__name__}: {error}") from None

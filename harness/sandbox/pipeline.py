@@ -15,9 +15,8 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
-from datetime import datetime
-from decimal import Decimal
 from functools import partial
+from http import HTTPStatus
 
 from pydantic import BaseModel
 from starlette.requests import Request
@@ -25,17 +24,24 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from harness.core.errors import RequestValidationError
-from harness.core.spec import BodyKind, Cost, Endpoint, Role
+from harness.core.spec import BodyKind, Endpoint, Role
 from harness.core.validate import check_request
-from harness.sandbox.emulation import Call, RateState, Reject, Reply, Speech
-from harness.sandbox.faults import FAULT_HEADER, REQUEST_FAULTS, Fault, UnknownFault, draw_faults, parse_faults
+from harness.sandbox.emulation import Call, RateState, Reject, Reply
+from harness.sandbox.faults import (
+    FAULT_HEADER,
+    REQUEST_FAULTS,
+    Fault,
+    UnknownFault,
+    draw_faults,
+    parse_faults,
+    status_faults,
+)
 from harness.sandbox.job_service import JobService
 from harness.sandbox.loading import Served
-from harness.sandbox.netguard import FetchFailed, UrlRefused
-from harness.sandbox.production import ProductionFailed
 from harness.sandbox.published import PUBLISHED_PATH
+from harness.sandbox.services import EngineServices
 from harness.sandbox.state import SandboxState
-from harness.sandbox.urls import MEDIA_HOST, Urls, fill, mount_path
+from harness.sandbox.urls import MEDIA_HOST, mount_path
 from harness.sandbox.wire import (
     ConnectionFinder,
     ResetResponse,
@@ -50,57 +56,9 @@ log = logging.getLogger("harness.sandbox")
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 CHAOS_REQUEST_FAULTS = REQUEST_FAULTS - {Fault.MODEL_DISABLED}
+_STATUS_OF = {Fault.HTTP_500: 500, Fault.HTTP_503: 503, Fault.HTTP_429: 429}
 
 Serve = Callable[[Request, frozenset[Fault]], Awaitable[Response]]
-
-
-class EngineServices:
-    """`Services` for one call: what emulation handlers may ask of the engine."""
-
-    def __init__(self, state: SandboxState, provider: str, urls: Urls) -> None:
-        self.state = state
-        self.provider = provider
-        self.urls = urls
-
-    async def synthesize(self, speech: Speech) -> bytes:
-        try:
-            recipe = await self.state.producer.resolve(speech)
-        except ProductionFailed as failure:
-            raise Reject(400, str(failure)) from None
-        return await self.state.producer.audio(recipe)
-
-    async def transcribe(self, audio: bytes) -> str:
-        transcriber = self.state.config.transcriber
-        if transcriber is None:
-            raise Reject(501, "speech to text is not configured in this sandbox (SandboxConfig.transcriber)")
-        return await asyncio.to_thread(transcriber, audio)
-
-    async def fetch_reference(self, url: str, field: str) -> bytes:
-        try:
-            return await self.state.producer.fetch(url, field)
-        except (UrlRefused, FetchFailed) as error:
-            raise Reject(400, str(error)) from None
-
-    def balance(self, key: str | None) -> Decimal | None:
-        if key is None or not self.state.accounts.known(self.provider, key):
-            return None
-        return self.state.accounts.available(self.provider, key, self.state.clock.now())
-
-    def charge(self, key: str | None, cost: Cost | None) -> bool:
-        if key is None or not self.state.accounts.known(self.provider, key):
-            return True
-        return self.state.accounts.charge(self.provider, key, cost, self.state.clock.now())
-
-    def now(self) -> datetime:
-        return self.state.clock.wall()
-
-    def publish(self, audio: bytes, media_type: str, name: str) -> str:
-        token = self.state.published.put(self.provider, audio, media_type)
-        path, _ = fill(PUBLISHED_PATH, {"token": token, "name": name})
-        return self.urls.base(MEDIA_HOST) + path
-
-    def active_jobs(self, key: str | None = None) -> int:
-        return self.state.jobs.active(self.provider, key, self.state.clock.now())
 
 
 class ProviderFace:
@@ -181,9 +139,8 @@ class ProviderFace:
         if rates:
             with self.state.chaos_lock:
                 drawn = draw_faults(rates, self.state.chaos_rng(), CHAOS_REQUEST_FAULTS)
-            # A chaos job fault on a media download: the truncated-audio draw happens here too.
             faults |= drawn
-        for fault in faults & REQUEST_FAULTS:
+        for fault in (faults & REQUEST_FAULTS) - _STATUS_OF.keys():  # status faults are counted when raised
             counters.add(f"faults.{fault.value}")
         if Fault.HANG in faults:
             await self._hang()
@@ -191,14 +148,11 @@ class ProviderFace:
             return ResetResponse(self.find_connection)
         if Fault.HTML_ERROR in faults:
             return html_error()
-        retry_after = self.state.settings.retry_after_s
+        statuses = list(status_faults(request.headers.get(FAULT_HEADER)))
+        statuses += [status for fault, status in _STATUS_OF.items() if fault in faults]
         try:
-            if Fault.HTTP_500 in faults:
-                raise Reject(500, "Internal Server Error")
-            if Fault.HTTP_503 in faults:
-                raise self.emulation.busy(retry_after)
-            if Fault.HTTP_429 in faults:
-                raise self.emulation.rate_limited(retry_after)
+            if statuses:
+                raise self._status_fault(statuses[0], endpoint)
             response = await serve(request, faults)
         except Reject as reject:
             response = self._error(reject)
@@ -210,6 +164,21 @@ class ProviderFace:
             response = malformed(response)
         self._fill_rate_headers(response)
         return response
+
+    def _status_fault(self, status: int, endpoint: Endpoint | None) -> Reject:
+        """The provider's answer for an error status, as if it happened (`http-<status>` faults)."""
+        retry_after = self.state.settings.retry_after_s
+        counters = self.state.counters
+        counters.add(f"faults.http-{status}")
+        if status == 503:
+            return self.emulation.busy(retry_after)
+        if status == 429:
+            return self.emulation.rate_limited(retry_after)
+        reject = Reject(status, f"{HTTPStatus(status).phrase} ({FAULT_HEADER}: http-{status})")
+        documented = endpoint.response_for(status) if endpoint is not None else None
+        if documented is not None and any(h.lower() == "retry-after" for h in documented.headers):
+            reject.headers["Retry-After"] = str(retry_after)
+        return reject
 
     def _fill_rate_headers(self, response: Response) -> None:
         """Headers the documents promise on *every* answer, even one no key was counted for (a 401): those
@@ -295,7 +264,7 @@ class ProviderFace:
         call = Call(
             endpoint=endpoint, params=None, payload=payload, headers=request.headers, query=request.query_params,
             path_params={k: str(v) for k, v in request.path_params.items()}, key=key, tier=tier, urls=urls,
-            services=EngineServices(self.state, self.provider.name, urls), client=client,
+            services=EngineServices(self.state, self.provider.name, urls, client), client=client,
         )
         if endpoint.request is not None and endpoint.body_kind is not BodyKind.NONE:
             call = replace(call, params=self._validate(call))

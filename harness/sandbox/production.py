@@ -1,7 +1,8 @@
 """Producing a job's audio: fetch references, choose voices, synthesise, encode — off the event loop.
 
-A plan's `Speech` is first *resolved* into a `Recipe` (references fetched through the network guard and
-turned into renditions by `ReferenceVoices`); a recipe fully determines the audio, so encoded files are
+A plan's `Speech` is first *resolved* into a `Recipe` (references fetched through the network guard —
+concurrent fetches of one URL shared, results reused for a minute — and turned into renditions by
+`ReferenceVoices`); a recipe fully determines the audio, so encoded files are
 cached by recipe and two jobs asking for the same thing share one synthesis (in flight or done). The
 speech engine's own (text, rendition) cache sits underneath; recipes are built from the same
 renditions, so the sandbox never defeats it. Synthesis runs in a small thread pool.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -23,6 +25,8 @@ from harness.sandbox.voices import ReferenceVoices
 from harness.speech import AudioFormat, Rendition, SpeechEngine, SpeechError, default_engine, encode
 
 MEDIA_CACHE_BYTES = 256 * 1024 * 1024
+REFERENCE_TTL_S = 60.0  # how long a fetched reference recording is reused (real seconds)
+REFERENCE_CACHE_SIZE = 32
 
 
 class ProductionFailed(Exception):
@@ -49,6 +53,8 @@ class Producer:
         self._cache_bytes = 0
         self._inflight: dict[Recipe, asyncio.Future[bytes]] = {}
         self._lock = threading.Lock()
+        self._fetching: dict[str, asyncio.Future[bytes]] = {}
+        self._fetched: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
         self.client: httpx.AsyncClient | None = None  # set by the server at start-up, on its loop
         self.renders = 0
 
@@ -62,9 +68,31 @@ class Producer:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     async def fetch(self, url: str, purpose: str) -> bytes:
+        """A reference's bytes. Jobs naming the same URL at once share one fetch, and a fetched reference
+        is reused for REFERENCE_TTL_S: a burst of cloning jobs must not become a burst of downloads."""
+        self.policy.check(url, purpose)  # refuse before anything else, even a cache hit
         if self.client is None:
             raise RuntimeError("the sandbox's HTTP client is not started")
-        return await fetch(self.client, self.policy, url, purpose)
+        kept = self._fetched.get(url)
+        if kept is not None and time.monotonic() - kept[0] < REFERENCE_TTL_S:
+            return kept[1]
+        pending = self._fetching.get(url)  # only touched on the event loop: no lock needed
+        if pending is None:
+            pending = asyncio.ensure_future(fetch(self.client, self.policy, url, purpose))
+            self._fetching[url] = pending
+            pending.add_done_callback(lambda done: self._fetched_one(url, done))
+        try:
+            return await asyncio.shield(pending)
+        except FetchFailed as failure:
+            raise failure.for_purpose(purpose) from None
+
+    def _fetched_one(self, url: str, done: asyncio.Future[bytes]) -> None:
+        self._fetching.pop(url, None)
+        if done.cancelled() or done.exception() is not None:
+            return
+        self._fetched[url] = (time.monotonic(), done.result())
+        while len(self._fetched) > REFERENCE_CACHE_SIZE:
+            self._fetched.popitem(last=False)
 
     async def resolve(self, speech: Speech) -> Recipe:
         renditions = [await self._voice(voice) for voice in speech.voices]

@@ -15,7 +15,7 @@ from collections.abc import Coroutine
 from decimal import Decimal
 from typing import Any
 
-from harness.sandbox.accounts import Accounts, default_key, empty_key, tier_key
+from harness.sandbox.accounts import Accounts, anonymous_wallet, default_key, empty_key, tier_key
 from harness.sandbox.clock import Clock, RealClock
 from harness.sandbox.config import SandboxConfig
 from harness.sandbox.jobs import JobStore
@@ -94,6 +94,20 @@ class SandboxState:
             elif balance is None:
                 balance = chosen.balance if chosen.balance is not None else emulation.default_balance
             self.accounts.add(spec.provider, spec.key, tier=chosen.name, balance=balance)
+
+    def payer(self, provider: str, key: str | None, client: str) -> str | None:
+        """The wallet a call spends from: its key, or its address's anonymous wallet (opened on first use)
+        where the provider serves key-less calls; None when there is nothing to charge."""
+        if key is not None:
+            return key
+        emulation = self.served[provider].emulation
+        if emulation.anonymous_tier is None:
+            return None
+        tier = emulation.tier(emulation.anonymous_tier)
+        wallet = anonymous_wallet(client)
+        balance = tier.balance if tier.balance is not None else emulation.default_balance
+        self.accounts.ensure(provider, wallet, tier=tier.name, balance=balance)
+        return wallet
 
     # --- randomness ---------------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ class ReferenceVoices:
     def __init__(self, directory: Path | None = None) -> None:
         self.directory = directory or DEFAULT_VOICES_DIR
         self._known: dict[str, tuple[Engine, str]] = {}
+        self._readable: set[str] = set()
         manifest = self.directory / "manifest.json"
         if manifest.is_file():
             for clip in json.loads(manifest.read_text(encoding="utf-8")).get("clips", []):
@@ -49,8 +50,10 @@ class ReferenceVoices:
 
     def clone(self, base: Rendition, audio: bytes) -> Rendition:
         """The rendition a clone of `audio` speaks with. Raises `AudioCodecError` if it is not audio."""
-        decode(audio)  # a reference must be audio; the caller turns the error into a failed job
         digest = hashlib.sha256(audio).hexdigest()
+        if digest not in self._readable:
+            decode(audio)  # a reference must be audio; the caller turns the error into a failed job
+            self._readable.add(digest)  # many jobs clone the same recording: decode it once
         known = self._known.get(digest)
         if known is not None:
             engine, voice = known

@@ -4,7 +4,9 @@ The runner's event loop must never wait for Whisper: a delayed poll would show u
 So ``submit`` only enqueues; one worker thread takes whatever has queued up (up to a batch), scores it
 with its own ``Scorer`` and SQLite connection, and writes ``scores`` rows. The worker lowers its own CPU
 priority (Linux ``nice`` is per thread, and the ASR threads it spawns inherit it), so on a 2-core machine
-the network loop still gets the CPU first. CTranslate2 and torch release the GIL while they compute.
+the network loop still gets the CPU first. CTranslate2 and torch release the GIL while they compute, but
+importing and loading them does not: the constructor therefore waits until the worker has loaded every
+model (seconds, once, before the benchmark's clock matters), so no import stalls the loop mid-run.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 from harness.scoring.cache import ScoreCache
 from harness.scoring.results import ClipScore
-from harness.scoring.run import ClipRow
+from harness.scoring.run import ClipRow, checked
 from harness.scoring.scorer import Scorer
 from harness.scoring.store import connect, ensure_schema, write_scores
 
@@ -63,8 +65,14 @@ class BackgroundScorer:
             ensure_schema(conn)
         finally:
             conn.close()
+        self._ready = threading.Event()
+        self._startup_error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="tts-harness-scorer", daemon=True)
         self._thread.start()
+        self._ready.wait()
+        if self._startup_error is not None:
+            self._thread.join()
+            raise self._startup_error
 
     def submit(self, clip: ClipRow | Mapping[str, Any]) -> None:
         """Queue a clip for scoring; returns at once."""
@@ -108,6 +116,15 @@ class BackgroundScorer:
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICENESS)
         except (AttributeError, OSError):  # not Linux, or not permitted: scoring still works
             log.debug("could not lower the scoring thread's priority")
+        try:
+            # Loaded here, so the ASR library's own threads inherit this thread's lower priority.
+            self._scorer.warm_up()
+        except BaseException as exc:  # handed to the constructor, which raises it
+            self._startup_error = exc
+            self._closed = True
+            return
+        finally:
+            self._ready.set()
         conn = connect(self._db_path)
         cache = self._scorer.cache or ScoreCache(conn)
         try:
@@ -134,7 +151,8 @@ class BackgroundScorer:
     def _score(self, conn: Any, cache: ScoreCache, batch: list[ClipRow]) -> None:
         base = Path(self._db_path).parent
         try:
-            scores = self._scorer.score_many([row.to_input(base) for row in batch], cache=cache)
+            raw = self._scorer.score_many([row.to_input(base) for row in batch], cache=cache)
+            scores = [checked(row, score) for row, score in zip(batch, raw, strict=True)]
             by_run: dict[str, list[tuple[str, ClipScore]]] = {}
             for row, score in zip(batch, scores, strict=True):
                 by_run.setdefault(row.run_id, []).append((row.clip_id, score))

@@ -38,6 +38,14 @@ def dnsmos_model_id() -> str:
     return f"speechmos-{package_version('speechmos')}"
 
 
+def load_dnsmos() -> None:
+    """Import speechmos (onnxruntime, librosa) now rather than on the first clip."""
+    try:
+        import speechmos.dnsmos  # noqa: F401
+    except ImportError as exc:
+        raise MissingDependencyError(exc.name or "speechmos", "score-heavy") from exc
+
+
 def dnsmos(audio_16k: FloatArray) -> Dnsmos | None:
     """DNSMOS of a 16 kHz mono clip; ``None`` for clips too short to rate."""
     if len(audio_16k) < MIN_SECONDS * SAMPLE_RATE:

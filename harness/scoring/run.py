@@ -18,7 +18,7 @@ import sqlite3
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +74,17 @@ class ClipRow:
             declared_sample_rate=self.declared_sample_rate,
             clip_id=self.clip_id,
         )
+
+
+def checked(row: ClipRow, score: ClipScore) -> ClipScore:
+    """The score, marked failed when the audio file is not the one the run recorded."""
+    if score.audio_sha256 is None or score.audio_sha256 == row.audio_sha256:
+        return score
+    return replace(
+        score,
+        error=f"audio file {row.audio_path} has sha256 {score.audio_sha256[:12]}..., the run recorded "
+        f"{row.audio_sha256[:12]}...: it changed after the run",
+    )
 
 
 def _resolve(base_dir: Path, path: str) -> Path:
@@ -135,7 +146,12 @@ def score_run(db_path: str | Path, run_id: str, scorer: Scorer, *, batch_size: i
         scored: list[tuple[ClipRow, ClipScore]] = []
         for start in range(0, len(clips), batch_size):
             batch = clips[start : start + batch_size]
-            scores = scorer.score_many([row.to_input(db.parent) for row in batch], cache=cache)
+            scores = [
+                checked(row, score)
+                for row, score in zip(
+                    batch, scorer.score_many([row.to_input(db.parent) for row in batch], cache=cache), strict=True
+                )
+            ]
             write_scores(conn, run_id, [(row.clip_id, score) for row, score in zip(batch, scores, strict=True)])
             scored.extend(zip(batch, scores, strict=True))
         after = scorer.stats

@@ -21,7 +21,7 @@ from harness.scoring.asr.base import DEFAULT_MODEL, SAMPLE_RATE
 from harness.scoring.audio import DecodedAudio, FloatArray, decode_audio
 from harness.scoring.cache import CacheKey, CacheKind, ScoreCache
 from harness.scoring.conformance import DeclaredFormat, check_conformance
-from harness.scoring.dnsmos import Dnsmos, dnsmos, dnsmos_model_id
+from harness.scoring.dnsmos import Dnsmos, dnsmos, dnsmos_model_id, load_dnsmos
 from harness.scoring.errors import AudioDecodeError, MissingDependencyError, ScoringInputError
 from harness.scoring.flags import Finding, Flag
 from harness.scoring.intelligibility import score_transcript
@@ -62,6 +62,7 @@ class Scorer:
     ``similarity``: ``None`` (default) scores similarity whenever a clip names a reference voice and
     resemblyzer is installed; ``True`` requires resemblyzer; ``False`` never scores it.
     ``asr`` injects an already built backend (to share one loaded model between scorers).
+    A scorer is used by one thread at a time (``BackgroundScorer`` owns its own).
     """
 
     def __init__(
@@ -95,6 +96,14 @@ class Scorer:
     @property
     def stats(self) -> ScorerStats:
         return ScorerStats(self._hits, self._misses, self._scored, self._asr_seconds)
+
+    def warm_up(self) -> None:
+        """Load every model this scorer will use, so the first clip does not pay for imports and loading."""
+        self.asr.load()
+        if self.similarity_enabled:
+            self._speakers.load()
+        if self.dnsmos_enabled:
+            load_dnsmos()
 
     def versions(self, language: str) -> ScoreVersions:
         normalizer = normalizer_for(language)

@@ -46,6 +46,10 @@ class SpeakerEncoder:
                 self._encoder = VoiceEncoder("cpu", verbose=False)
             return self._encoder
 
+    def load(self) -> None:
+        """Import resemblyzer (and torch) and load the weights now."""
+        self._load()
+
     def embed(self, audio_16k: FloatArray) -> FloatArray | None:
         """The utterance embedding, or ``None`` when no speech survives resemblyzer's silence trimming."""
         encoder = self._load()

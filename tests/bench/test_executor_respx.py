@@ -79,3 +79,36 @@ def test_completed_and_error_jobs_are_stored_with_exact_costs(config: BenchConfi
     assert (config.db_path.parent / clip["audio_path"]).read_bytes() == wav
     assert json.loads(jobs["xtts-v2"]["params_json"])["speaker"] == "https://ref.test/joe.wav"
     assert Path(clip["audio_path"]).parts[0] == "audio"
+
+
+def test_a_status_that_goes_backwards_is_a_contract_violation(config: BenchConfig, wav: bytes) -> None:
+    config = config.model_copy(update={"models": ("chatterbox",), "corpus": ("en_read:1",)})
+    states = iter(["PROCESSING", "QUEUED", "COMPLETED"])
+    with respx.mock(assert_all_called=False) as router:
+        router.post(url__startswith=BASE).mock(return_value=httpx.Response(
+            202, json={"request_id": "cb-1", "status": "QUEUED", "polling_url": f"{BASE}/v2/requests/status/cb-1"}))
+        router.get(f"{BASE}/v2/requests/status/cb-1").mock(
+            side_effect=lambda request: httpx.Response(200, json=_status("cb-1", next(states))))
+        router.get("https://cdn.test/a.wav").mock(return_value=httpx.Response(200, content=wav,
+                                                                              headers={"content-type": "audio/wav"}))
+        store, run_id = _run(config, router)
+    job = store.jobs(run_id)[0]
+    assert job["outcome"] == "ok"  # the audio came; the broken lifecycle is reported, not fatal
+    errors = store.query("SELECT * FROM errors WHERE run_id = ?", (run_id,))
+    assert [(e["error_class"], e["fatal"]) for e in errors] == [("contract", 0)]
+    assert "PROCESSING" in errors[0]["message"] and "/1/status" in errors[0]["detail_json"]
+
+
+def test_a_job_that_never_finishes_times_out_and_is_charged(config: BenchConfig) -> None:
+    config = config.model_copy(update={"models": ("chatterbox",), "corpus": ("en_read:1",), "job_timeout": 0.6})
+    with respx.mock(assert_all_called=False) as router:
+        router.post(url__startswith=BASE).mock(return_value=httpx.Response(
+            202, json={"request_id": "cb-1", "status": "QUEUED", "polling_url": f"{BASE}/v2/requests/status/cb-1"}))
+        router.get(f"{BASE}/v2/requests/status/cb-1").mock(
+            return_value=httpx.Response(200, json=_status("cb-1", "PROCESSING")))
+        store, run_id = _run(config, router)
+    job = store.jobs(run_id)[0]
+    assert (job["outcome"], job["error_class"]) == ("error", "timeout")
+    assert "last state PROCESSING" in job["error_message"]
+    cost = store.query("SELECT * FROM costs WHERE run_id = ?", (run_id,))
+    assert [(c["charged"], c["usd"], c["basis"]) for c in cost] == [(1, 0.01, "documented-price")]

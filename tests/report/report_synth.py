@@ -36,7 +36,7 @@ class Model:
 DEFAULT_MODELS = (
     Model("pixazo", "xtts-v2", 4000.0, 0.015),
     Model("pixelapi", "voice-design", 2500.0, 0.05, failure_rate=0.1),
-    Model("ttsai", "kokoro", 1200.0, 0.002, delivery="sync"),
+    Model("ttsai", "kokoro", 1200.0, 0.002, delivery="stream"),
 )
 
 
@@ -123,7 +123,9 @@ def _write_job(
         "final_status": "ERROR" if failed else "COMPLETED", "outcome": "error" if failed else "ok",
         "error_class": "server" if failed else None, "error_message": "job ended in ERROR" if failed else None,
         "resumed": 0, "polls": polls, "poll_errors": 0, "submit_ms": float(rng.uniform(40, 90)),
-        "e2e_ms": e2e, "e2e_client_ms": e2e + 200.0, "download_ms": float(rng.uniform(5, 20)),
+        "e2e_ms": e2e, "e2e_client_ms": e2e + 200.0,
+        "ttfa_ms": float(e2e * rng.uniform(0.2, 0.4)) if spec.delivery == "stream" else None,
+        "download_ms": float(rng.uniform(5, 20)),
         "total_ms": e2e + 250.0, "audio_path": path, "audio_sha256": sha, "audio_bytes": size,
         "declared_media_type": "audio/wav", "cost_usd": usd,
     }

@@ -1,9 +1,8 @@
 """The example CI gate (examples/ci/gate.sh) runs end to end against its committed baseline.
 
-Latency depends on the machine, so this test does not require the gate to pass; it requires the gate's
-exit code to agree with its own JUnit verdict, the report to carry the baseline section, and the
-deterministic figures (WER, cost, success, contract) not to regress against the committed baseline:
-if they do, the sandbox or the scorer changed and the baseline must be re-recorded (see its README).
+The gate fails only on what the sandbox's seed fixes (WER, cost, success, contract); latency, which
+measures the machine, is compared but not gated. So the gate must pass: if it fails, the sandbox or the
+scorer changed and the baseline must be re-recorded (see examples/ci/README.md).
 """
 
 from __future__ import annotations
@@ -26,12 +25,11 @@ def test_gate_against_the_committed_baseline(tmp_path: Path) -> None:
     env = {**os.environ, "TTS_HARNESS": f"{sys.executable} {SHIM}", "GATE_OUT": str(tmp_path / "ci"),
            "GATE_SKIP_CONTRACTS": "1"}
     done = subprocess.run(["bash", str(GATE)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode in (0, 1), done.stdout + done.stderr
+    assert done.returncode == 0, done.stdout + done.stderr
     suite = ElementTree.parse(tmp_path / "ci" / "compare.xml").getroot()
-    failures = [case for case in suite.iter("testcase") if case.find("failure") is not None]
-    assert (done.returncode == 1) == bool(failures)
-    # Only latency may differ between machines; everything else is fixed by the seed.
-    assert all(case.get("name", "").startswith("latency") for case in failures), done.stdout
+    names = [case.get("name", "") for case in suite.iter("testcase")]
+    assert suite.get("failures") == "0" and len(names) == 12  # two models, six checks each
+    assert "latency p50 (ms)" in names and "pooled WER" in names
     reports = list((tmp_path / "ci").glob("*/index.html"))
     assert len(reports) == 1 and 'id="baseline"' in reports[0].read_text(encoding="utf-8")
     assert (reports[0].parent / "rows" / "requests.json").is_file()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,8 @@ import pytest
 
 from harness.core.errors import UsageError
 from harness.report.export import ExportFormat, export_rows, load_export, load_run
+from harness.report.leaderboard import build_leaderboard
+from harness.report.render import write_report
 from harness.report.rows import REQUEST_COLUMNS, read_run
 
 
@@ -50,3 +53,18 @@ def test_load_run_accepts_an_export_folder(kit: Any, tmp_path: Path) -> None:
     export_rows(kit.rows("base"), tmp_path / "baseline", ExportFormat.JSON)
     assert load_run(str(tmp_path / "baseline"), kit.db) == kit.rows("base")
     assert load_run("same", kit.db).run_id == "same"
+
+
+def test_a_run_that_was_never_scored_still_reports(kit: Any, tmp_path: Path) -> None:
+    """The scorer's tables appear only once scoring ran; rows and report must not need them."""
+    db = tmp_path / "runs.db"
+    kit.synth.make_run(db, "plain", seed=3, items=6, audio=False)
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP TABLE scores")
+    rows = read_run(db, "plain")
+    assert rows.requests and all(r["scored"] == 0 and r["flags"] == "[]" for r in rows.requests)
+    assert rows.run["asr_model"] is None
+    board = build_leaderboard(rows)
+    assert all(e.wer_pooled.n == 0 and e.scored == 0 for e in board.entries)
+    html = write_report(rows, tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    assert "not scored" in html

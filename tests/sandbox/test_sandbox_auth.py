@@ -77,10 +77,15 @@ def test_balance_runs_out_at_the_documented_price(kit: Any, sandbox: Sandbox, cl
                             "message": "Your wallet does not have enough balance. Required: $0.01"}
 
 
-def test_unpriced_model_is_never_402(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
+def test_unpriced_model_costs_nothing_but_needs_a_wallet(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
     body = {"script": "Speaker 0: Free of charge.", "speakers": [{"preset": "Alice [EN]"}]}
-    response = kit.send(sandbox, client, "pixazo", "vibevoice.generate", body, key="sandbox-pixazo-empty")
+    sandbox.add_key("pixazo", "auth-one-cent", balance=Decimal("0.01"))
+    response = kit.send(sandbox, client, "pixazo", "vibevoice.generate", body, key="auth-one-cent")
     assert response.status_code == 202
+    assert sandbox.balance("pixazo", "auth-one-cent") == Decimal("0.01")  # VibeVoice documents no price
+    empty = kit.send(sandbox, client, "pixazo", "vibevoice.generate", body, key="sandbox-pixazo-empty")
+    assert empty.status_code == 402  # but documents 402 Insufficient Balance
+    kit.assert_valid("pixazo", "vibevoice.generate", empty)
 
 
 @pytest.mark.parametrize(("fault", "refunded"), [("job-error", True), ("job-failed", False)])

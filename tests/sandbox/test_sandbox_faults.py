@@ -173,11 +173,23 @@ def test_disabled_model_by_configuration(kit: Any, client: httpx.Client) -> None
         assert _submit(kit, sb, client).status_code == 202  # other models still work
 
 
+@pytest.mark.parametrize(("status", "endpoint_key"), [(402, "chatterbox.generate"), (403, "chatterbox.generate"),
+                                                      (404, "requests.status"), (401, "requests.status")])
+def test_any_error_status_on_demand(kit: Any, sandbox: Sandbox, client: httpx.Client, status: int,
+                                    endpoint_key: str) -> None:
+    if endpoint_key == "requests.status":
+        response = _status(kit, sandbox, client, "any-id", f"http-{status}")
+    else:
+        response = _submit(kit, sandbox, client, f"http-{status}")
+    assert response.status_code == status
+    kit.assert_valid("pixazo", endpoint_key, response)
+
+
 def test_unknown_fault_name_is_refused(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
-    response = _submit(kit, sandbox, client, "http-418")
+    response = _submit(kit, sandbox, client, "teapot")
     assert response.status_code == 400
     message = response.json()["message"]
-    assert "http-418" in message and all(f.value in message for f in Fault)
+    assert "teapot" in message and all(f.value in message for f in Fault) and "http-<4xx|5xx status>" in message
 
 
 def _chaos_run(kit: Any, client: httpx.Client, seed: int) -> tuple[list[str], list[list[str]]]:

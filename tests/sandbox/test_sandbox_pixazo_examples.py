@@ -33,7 +33,7 @@ SUBMIT_CURLS = {
     "exaggeration": 0.25,
     "temperature": 0.7,
     "cfg": 0.5
-  }'""",
+  }'""",  # noqa: E501 (verbatim)
     "vibevoice.generate": """curl -v -X POST "https://gateway.pixazo.ai/vibevoice/v1/vibevoice/generateRequest" \\
 -H "Content-Type: application/json" \\
 -H "Cache-Control: no-cache" \\
@@ -60,7 +60,7 @@ SUBMIT_CURLS = {
         "preset": "Carter [EN]"
       }
     ]
-  }'""",
+  }'""",  # noqa: E501 (verbatim)
 }
 STATUS_CURL = """curl -H "Ocp-Apim-Subscription-Key: YOUR_API_KEY" \\
   "https://gateway.pixazo.ai/v2/requests/status/REQUEST_ID\""""
@@ -100,7 +100,7 @@ def _run_example(kit: Any, sb: Sandbox, client: httpx.Client, endpoint_key: str)
 @pytest.mark.parametrize("endpoint_key", sorted(SUBMIT_CURLS))
 def test_documented_curl_example_downloads_decodable_audio(kit: Any, sandbox: Sandbox, client: httpx.Client,
                                                             endpoint_key: str) -> None:
-    status, audio = _run_example(kit, sandbox, client, endpoint_key)
+    _, audio = _run_example(kit, sandbox, client, endpoint_key)
     clip = decode(audio)
     assert clip.sample_rate == 24_000
     assert clip.duration_s > 0.8

@@ -18,7 +18,7 @@ from harness.core.spec import Cost
 from harness.providers.pixazo.spec import LIFECYCLE, PROVIDER
 from harness.sandbox import Fault, ManualClock, Phase, Profile, RealClock, StateNames, Timing
 from harness.sandbox.accounts import Accounts
-from harness.sandbox.faults import ENDINGS, UnknownFault, draw_faults, parse_faults
+from harness.sandbox.faults import ENDINGS, UnknownFault, draw_faults, parse_faults, status_faults
 from harness.sandbox.profiles import CHAOS_RATES, ProfileSettings
 from harness.sandbox.timeline import NEVER, Outcome, Timeline, phase_at, terminal_at, transitions
 from harness.sandbox.urls import Urls, fill
@@ -135,6 +135,10 @@ def test_fault_header_parsing() -> None:
     assert parse_faults(None) == frozenset()
     with pytest.raises(UnknownFault, match="valid faults: http-500"):
         parse_faults("http-500,teapot")
+    assert parse_faults("http-404") == frozenset()
+    assert status_faults("http-404, never-finish, http-503") == (404, 503)
+    with pytest.raises(UnknownFault):
+        parse_faults("http-200")
 
 
 def test_chaos_draws_are_seeded_and_end_one_way() -> None:

@@ -55,7 +55,7 @@ def test_terminal_mode_posts_exactly_once(kit: Any, sandbox: Sandbox, client: ht
 
 
 def test_default_mode_is_terminal(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
-    name, url = _sink(sandbox)
+    _, url = _sink(sandbox)
     job = _submit(kit, sandbox, client, url).json()
     kit.settle(sandbox, job["request_id"])
     assert [d.event for d in sandbox.wait_webhooks_done(job["request_id"])] == ["terminal"]
@@ -97,7 +97,7 @@ def test_failed_job_calls_back_with_its_error(kit: Any, sandbox: Sandbox, client
 
 
 def test_xtts_body_webhook_parameter(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
-    name, url = _sink(sandbox)
+    _, url = _sink(sandbox)
     body = {"speaker": sandbox.voice_url("joe_reference.wav"), "text": TEXT, "webhook": url,
             "webhook_events_filter": ["completed"]}
     job = kit.send(sandbox, client, "pixazo", "xtts-v2.generate", body, key=sandbox.default_key("pixazo")).json()

@@ -14,14 +14,8 @@ import pytest
 
 from harness.core.registry import providers
 from harness.core.validate import check_request
-from harness.sandbox import Emulation, Sandbox, running, tier_key
-from harness.speech import decode, sniff
-
-# The engine serves key-less calls (anonymous /v1/tts/, polling without a key) and puts the
-# rate-limit headers on every answer only once it offers `Emulation.anonymous_tier` (see the report).
-KEYLESS = hasattr(Emulation, "anonymous_tier")
-needs_keyless = pytest.mark.xfail(not KEYLESS, strict=True,
-                                  reason="engine: key-less calls and rate headers on every answer")
+from harness.sandbox import Sandbox, running, tier_key
+from harness.speech import AudioFormat, decode, sniff
 
 KEY = "ttsai-jobs-key"
 # Verbatim from shared/api-docs 003 ("Example Request" and the cURL tab).
@@ -89,7 +83,6 @@ def _speak(kit: Any, sb: Sandbox, client: httpx.Client, key: str, **body: Any) -
     return _finish(kit, sb, client, answer.json()["uuid"])
 
 
-@needs_keyless
 @pytest.mark.parametrize("curl", [EXAMPLE_CURL, SHORT_CURL], ids=["example", "curl-tab"])
 def test_document_curl_examples(kit: Any, sandbox: Sandbox, client: httpx.Client, key: str, curl: str) -> None:
     before = sandbox.balance("ttsai", key)
@@ -102,13 +95,13 @@ def test_document_curl_examples(kit: Any, sandbox: Sandbox, client: httpx.Client
     text = re.search(r'"text": ?"([^"]+)"', curl)
     assert text is not None
     assert body["credits_used"] == 2 * len(text.group(1))  # kokoro: 2,000 characters per 1,000
+    assert queued.headers["X-Credits-Used"] == str(body["credits_used"])  # read by the Python example
     assert before is not None and body["credits_remaining"] == before - body["credits_used"]
     audio = _finish(kit, sandbox, client, body["uuid"])
-    assert sniff(audio) is not None and sniff(audio).value == "mp3"
+    assert sniff(audio) is AudioFormat.MP3
     assert decode(audio).duration_s > 0.5
 
 
-@needs_keyless
 def test_requested_formats(kit: Any, sandbox: Sandbox, client: httpx.Client, key: str) -> None:
     for fmt in ("mp3", "wav", "flac", "ogg"):
         audio = _speak(kit, sandbox, client, key, format=fmt)
@@ -117,7 +110,6 @@ def test_requested_formats(kit: Any, sandbox: Sandbox, client: httpx.Client, key
         assert decode(audio).sample_rate == 24000  # kokoro's rate
 
 
-@needs_keyless
 def test_speed_changes_the_speaking_rate(kit: Any, sandbox: Sandbox, client: httpx.Client, key: str) -> None:
     durations = {speed: decode(_speak(kit, sandbox, client, key, format="wav", speed=speed)).duration_s
                  for speed in (0.5, 1.0, 2.0)}
@@ -125,18 +117,16 @@ def test_speed_changes_the_speaking_rate(kit: Any, sandbox: Sandbox, client: htt
     assert durations[2.0] < 0.7 * durations[1.0]
 
 
-@needs_keyless
 def test_every_model_sounds_different(kit: Any, sandbox: Sandbox, client: httpx.Client, key: str) -> None:
     voices = {"piper": "en_US-joe-medium", "vits": "vits_p226", "melotts": "EN-US", "kokoro": "am_michael",
               "cosyvoice2": "cosy_en_male", "tortoise": "daniel", "chatterbox": "default"}
     heard = {}
     for model, voice in voices.items():
-        clip = decode(_speak(kit, sandbox, client, key, model=model, voice=voice, format="wav"))
+        clip = decode(_speak(kit, sandbox, client, key, model=model, voice=voice, format="wav", text="Hello there."))
         heard[model] = (clip.sample_rate, len(clip.samples))
     assert len(set(heard.values())) == len(voices), heard
 
 
-@needs_keyless
 @pytest.mark.parametrize(("body", "needle"), [
     ({"model": "no-such-model", "voice": "af_bella"}, "Model 'no-such-model' not found"),
     ({"model": "kokoro", "voice": "no_such_voice"}, "Voice 'no_such_voice' not found"),
@@ -149,7 +139,6 @@ def test_unknown_model_or_voice_is_404(kit: Any, sandbox: Sandbox, client: httpx
     assert answer.json()["error"]["code"] == "not_found" and needle in answer.json()["error"]["message"]
 
 
-@needs_keyless
 def test_model_may_be_omitted(kit: Any, sandbox: Sandbox, client: httpx.Client, key: str) -> None:
     answer = _submit(kit, sandbox, client, {"text": TEXT, "voice": "en_US-lessac-medium"}, key)
     assert answer.status_code == 200, answer.text
@@ -163,7 +152,6 @@ def own_sandbox() -> Iterator[Sandbox]:
         yield sb
 
 
-@needs_keyless
 def test_anonymous_use_of_free_models(kit: Any, own_sandbox: Sandbox, client: httpx.Client) -> None:
     free = _submit(kit, own_sandbox, client, {"text": "Hello without a key.", "voice": "en_US-joe-medium",
                                               "model": "piper"}, None)
@@ -179,7 +167,6 @@ def test_anonymous_use_of_free_models(kit: Any, own_sandbox: Sandbox, client: ht
                      "characters_required": 10000, "characters_available": 5000 - len("Hello without a key.")}
 
 
-@needs_keyless
 def test_insufficient_credits_names_both_amounts(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
     sandbox.add_key("ttsai", "ttsai-poor-key", balance=Decimal(10))
     answer = _submit(kit, sandbox, client, {"text": "Hello from TTS.ai! This is a test.", "voice": "af_bella",
@@ -190,7 +177,6 @@ def test_insufficient_credits_names_both_amounts(kit: Any, sandbox: Sandbox, cli
     assert sandbox.balance("ttsai", "ttsai-poor-key") == Decimal(10)
 
 
-@needs_keyless
 def test_free_plan_limits(kit: Any, own_sandbox: Sandbox, client: httpx.Client) -> None:
     key = tier_key("ttsai", "free")
     long = _submit(kit, own_sandbox, client, {"text": "y" * 501, "voice": "af_bella", "model": "kokoro"}, key)
@@ -235,7 +221,6 @@ def test_batch_items_are_checked(kit: Any, sandbox: Sandbox, client: httpx.Clien
     assert answer.status_code == 404 and answer.json()["error"]["message"].startswith("texts[1]:")
 
 
-@needs_keyless
 def test_saved_voice_tts_example_and_archive(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
     sandbox.add_key("ttsai", "ttsai-saved-tts-key", tier="pro")
     replace = _replace(sandbox, "ttsai-saved-tts-key")
@@ -251,16 +236,17 @@ def test_saved_voice_tts_example_and_archive(kit: Any, sandbox: Sandbox, client:
     refused = kit.run_curl(client, SAVED_TTS_CURL, replace)
     kit.assert_valid("ttsai", "saved-voice.tts", refused)
     assert refused.status_code == 400 and "archived" in refused.json()["error"]["message"]
-    kit.send(sandbox, client, "ttsai", "saved-voices.reactivate", {}, key="ttsai-saved-tts-key",
-             public_id="uv_a1b2c3d4e5f6")
+    reactivated = kit.send(sandbox, client, "ttsai", "saved-voices.reactivate", {}, key="ttsai-saved-tts-key",
+                           public_id="uv_a1b2c3d4e5f6")
+    kit.assert_valid("ttsai", "saved-voices.reactivate", reactivated)
     again = kit.run_curl(client, SAVED_TTS_CURL, replace)
+    kit.assert_valid("ttsai", "saved-voice.tts", again)
     assert again.status_code == 200
     missing = kit.run_curl(client, SAVED_TTS_CURL.replace("uv_a1b2c3d4e5f6", "uv_000000000000"), replace)
     kit.assert_valid("ttsai", "saved-voice.tts", missing)
     assert missing.status_code == 404
 
 
-@needs_keyless
 def test_unknown_job_is_404(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
     answer = client.get(sandbox.base_url("ttsai", "api") + "/v1/speech/results/", params={"uuid": "0" * 32})
     kit.assert_valid("ttsai", "speech.results", answer)

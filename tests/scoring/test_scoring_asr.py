@@ -12,7 +12,7 @@ from harness.scoring.asr.faster import FasterWhisperBackend
 from harness.scoring.audio import decode_audio
 
 FIRST = "The bus driver waited patiently while the old woman found her seat."
-SECOND = "A bright moon rose above the hills."
+SECOND = "The children laughed as the small dog chased its tail in circles."
 
 
 def _clip(kit: Any, text: str) -> np.ndarray:
@@ -28,7 +28,7 @@ def test_batched_texts_return_to_their_own_clips(tiny_backend: FasterWhisperBack
     assert normalize(texts[0]) == normalize(SECOND)
     assert texts[1] == ""
     assert normalize(texts[2]) == normalize(FIRST)
-    assert normalize(texts[3]).count("bright moon") >= 8
+    assert normalize(texts[3]).count("small dog") >= 8
 
 
 def test_a_shorter_window_still_transcribes_short_clips(kit: Any) -> None:

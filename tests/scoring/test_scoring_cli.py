@@ -44,6 +44,8 @@ def test_usage_errors_exit_2_and_scoring_failures_exit_1(clip: Path, tmp_path: P
     assert missing.exit_code == 2 and "does not exist" in missing.output
     bad_language = runner.invoke(app, ["score", "--text", TEXT, str(clip), "--language", "not a tag"])
     assert bad_language.exit_code == 2
+    bad_window = runner.invoke(app, ["score", "--text", TEXT, str(clip), "--window", "60"])
+    assert bad_window.exit_code == 2 and "window_s" in bad_window.output
     no_db = runner.invoke(app, ["score", "run-1", "--db", str(tmp_path / "absent.db")])
     assert no_db.exit_code == 2
     garbage = tmp_path / "garbage.wav"

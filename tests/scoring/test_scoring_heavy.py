@@ -60,6 +60,7 @@ def test_openai_backend_scores_through_the_scorer(converted_tiny_en: Path, kit: 
 
 @pytest.mark.heavy
 def test_a_clone_of_the_reference_voice_is_more_similar_than_another_voice(tiny_backend: Any, kit: Any) -> None:
+    pytest.importorskip("resemblyzer")
     reference = kit.voices / "joe_reference.wav"
     scorer = Scorer(asr=tiny_backend, similarity=True)
     clone, other = scorer.score_many(
@@ -76,6 +77,7 @@ def test_a_clone_of_the_reference_voice_is_more_similar_than_another_voice(tiny_
 @pytest.mark.heavy
 @pytest.mark.slow
 def test_dnsmos_rates_the_neural_voice_above_the_robotic_one(tiny_backend: Any, kit: Any) -> None:
+    pytest.importorskip("speechmos")
     scorer = Scorer(asr=tiny_backend, similarity=False, dnsmos=True)
     piper, espeak = scorer.score_many(
         [ClipInput(text=TEXT, audio=kit.speak(TEXT)), ClipInput(text=TEXT, audio=kit.speak(TEXT, engine="espeak"))]

@@ -103,3 +103,34 @@ def test_background_scorer_survives_a_failing_batch(
     background.submit(second)
     stats = background.close()
     assert (stats.failed, stats.scored) == (1, 1) and "model exploded" in (stats.last_error or "")
+
+
+def test_audio_replaced_after_the_run_is_not_scored_as_the_run(tiny_backend: Any, kit: Any, run_db: Path) -> None:
+    kit.add_clip(run_db, "swapped", "run-4", TEXTS[2], kit.speak(TEXTS[2]))
+    (run_db.parent / "audio" / "swapped.wav").write_bytes(kit.speak(TEXTS[1]))
+    summary = score_run(run_db, "run-4", Scorer(asr=tiny_backend, similarity=False))
+    assert (summary.scored, summary.failed) == (0, 1)
+    with sqlite3.connect(run_db) as conn:
+        (error,) = conn.execute("SELECT error FROM scores WHERE clip_id = 'swapped'").fetchone()
+    assert "changed after the run" in error
+
+
+def test_background_scorer_loads_models_before_returning(run_db: Path) -> None:
+    from harness.scoring import AsrBackendError, AsrBackendName, DecodingSettings
+
+    class Broken:
+        name = AsrBackendName.FASTER_WHISPER
+        model_id = "broken"
+        settings = DecodingSettings()
+
+        def supports_language(self, language: str) -> bool:
+            return True
+
+        def load(self) -> None:
+            raise AsrBackendError("weights are corrupt")
+
+        def transcribe(self, audio: Any, language: str) -> list[str]:
+            raise AssertionError("never reached")
+
+    with pytest.raises(AsrBackendError, match="corrupt"):
+        BackgroundScorer(run_db, Scorer(asr=Broken(), similarity=False))

@@ -10,7 +10,7 @@ Modules beside this one, one job each:
     emulation_asr      real transcripts (the engine's transcriber hook, else Whisper tiny.en)
     emulation_dsp      the audio tools' signal processing
     emulation_errors   `{"error": {"code", "message"}}` with the spec's code for each status
-    emulation_engine   engine facilities the protocol lacks (balances, charging, media URLs)
+    emulation_billing  charging the direct answers (the engine charges job submits itself)
 
 Jobs. `POST /v1/tts/` (api host) and the saved-voice `POST /api/v1/tts/` (web host) queue a job
 answered `{uuid, job_id, status: "queued", credits_used, credits_remaining}` and polled at
@@ -22,9 +22,11 @@ spoken in order (one file; `results` holds one entry for it) with the batch voca
 
 Plans. Keys `sandbox-ttsai-{free,starter,pro,business}` follow the document's rate-limit table
 (requests/minute, concurrent jobs, maximum text); `free` starts with the 15,000 sign-up characters.
-The default key is on Business+ (the most generous plan) with 100 million characters. The
-`anonymous` tier is what a request without a key gets where the document allows one (/v1/tts/ with
-piper, vits, melotts or kokoro; 5,000 characters; Free's limits); its test key stands for it.
+The default key is on Business+ (the most generous rate, 300 a minute and 20 jobs at once; its text
+limit is 50,000) with 100 million characters. The `anonymous` tier is what a call without a key gets
+where the document allows one (/v1/tts/ with piper, vits, melotts or kokoro, polling, health): 5,000
+characters per client address, 60 requests a minute, 2 jobs at once; `sandbox-ttsai-anonymous` is
+a key that behaves the same way.
 """
 
 from __future__ import annotations
@@ -39,7 +41,6 @@ from starlette.responses import Response
 
 from harness.core.spec import Cost, Provider, Upload
 from harness.core.timestamps import format_iso
-from harness.providers.ttsai import emulation_engine as engine
 from harness.providers.ttsai import emulation_errors as errors
 from harness.providers.ttsai.emulation_audio import AudioHandlers
 from harness.providers.ttsai.emulation_catalog import (
@@ -62,6 +63,7 @@ from harness.providers.ttsai.emulation_speech import ANONYMOUS_TIER, SpeechHandl
 from harness.providers.ttsai.models_tts import JOB_LIFECYCLE, BatchRequest, SavedVoiceTtsRequest, TtsRequest
 from harness.providers.ttsai.models_voices import VoicesQuery
 from harness.providers.ttsai.pricing import ANONYMOUS_DAILY_CHARS, PLAN_LIMITS, SIGNUP_BONUS_CHARS
+from harness.providers.ttsai.spec import CREDITS_HEADER
 from harness.providers.ttsai.uploads import UPLOAD_LIMITS
 from harness.sandbox.emulation import (
     Call,
@@ -116,7 +118,7 @@ class TtsAiEmulation(Emulation):
         Tier(ANONYMOUS_TIER, RateLimit(PLAN_LIMITS["Pro"].requests_per_minute, 60.0, PLAN_LIMITS["Free"].concurrent),
              Decimal(ANONYMOUS_DAILY_CHARS)),
     )
-    anonymous_tier = ANONYMOUS_TIER  # honoured by engines that serve key-less calls (see the report)
+    anonymous_tier = ANONYMOUS_TIER  # key-less calls (one wallet per client address)
     default_tier = "business"
     default_balance = Decimal(100_000_000)  # characters
     media_path = "/static/downloads/{job_id}/output.{ext}"  # the document's result_url layout
@@ -156,6 +158,8 @@ class TtsAiEmulation(Emulation):
             speech = Speech.single(params.text, voice, AudioFormat(params.format))
             return JobPlan(saved.model_name, speech, CLONE_TIMING, extra={"kind": "tts"})
         if isinstance(params, BatchRequest):
+            for item in params.texts:
+                check_text(call, item.text)
             return self._batch(params)
         return super().plan(call)
 
@@ -184,14 +188,16 @@ class TtsAiEmulation(Emulation):
         if job.extra.get("kind") == "batch":
             return Reply({"batch_id": job.id, "total": job.extra["total"], "completed": 0,
                           "status": _batch_word(job.phase)})
-        left = engine.balance(call)
+        left = call.services.balance(call.key)
+        used = int(job.cost.amount) if job.cost else 0
         return Reply({
             "uuid": job.id,
             "job_id": str(uuid.UUID(hex=job.id)),
             "status": job.state,
-            "credits_used": int(job.cost.amount) if job.cost else 0,
-            "credits_remaining": int(left) if left is not None else 0,
-        })
+            "credits_used": used,
+            # An unlimited sandbox key reports the default balance: the field is a number, never absent.
+            "credits_remaining": int(left if left is not None else self.default_balance),
+        }, headers={CREDITS_HEADER: str(used)})
 
     def status(self, job: JobView, *, callback: bool = False) -> Mapping[str, Any]:
         if job.extra.get("kind") == "batch":
@@ -227,7 +233,7 @@ class TtsAiEmulation(Emulation):
 
     async def health(self, call: Call) -> Response:
         return json_reply({"status": "online", "latency_ms": HEALTH_LATENCY_MS,
-                           "queue_size": engine.unfinished_jobs(call), "models_loaded": list(MODELS)})
+                           "queue_size": call.services.active_jobs(), "models_loaded": list(MODELS)})
 
     async def models(self, call: Call) -> Response:
         return json_reply({"models": [model_info(model) for model in MODELS.values()]})
@@ -261,7 +267,7 @@ class TtsAiEmulation(Emulation):
         return Reject(401, "Invalid API key.")
 
     def insufficient_balance(self, call: Call, required: Cost) -> Reject:
-        return errors.insufficient_credits(required.amount, engine.balance(call))
+        return errors.insufficient_credits(required.amount, call.services.balance(call.key))
 
     def rate_limited(self, retry_after: int) -> Reject:
         return Reject(429, "Too many requests. Check the rate limit headers.",

@@ -27,8 +27,8 @@ from typing import Any
 
 from starlette.responses import Response
 
+from harness.providers.ttsai import emulation_billing as billing
 from harness.providers.ttsai import emulation_dsp as dsp
-from harness.providers.ttsai import emulation_engine as engine
 from harness.providers.ttsai.emulation_asr import Transcript, decode_upload, transcribe
 from harness.providers.ttsai.emulation_catalog import (
     VOICES,
@@ -54,7 +54,7 @@ from harness.providers.ttsai.models_audio import (
 )
 from harness.sandbox.emulation import Call, Reject, Speech, Voice
 from harness.sandbox.wire import json_reply
-from harness.speech import MEDIA_TYPES, AudioFormat, Clip, Engine, Rendition, encode, sniff
+from harness.speech import MEDIA_TYPES, AudioFormat, Clip, Engine, Rendition, SpeechError, encode, sniff
 
 # Conversion model -> (length factor, pitch semitones): each model sounds measurably its own.
 CONVERSION_MODELS: Mapping[str, tuple[float, float]] = {
@@ -125,11 +125,11 @@ class AudioHandlers:
     async def stt(self, call: Call) -> Response:
         params = call.params
         assert isinstance(params, SttRequest)
-        cost = engine.price(call)
+        cost = billing.price(call)
         decode_upload(params.file.content, "file")
-        engine.ensure_funds(call, cost)
+        billing.ensure_funds(call, cost)
         transcript = await transcribe(call, params.file.content)
-        engine.bill(call, cost)
+        billing.bill(call, cost)
         segments = []
         for segment in transcript.segments:
             entry: dict[str, Any] = {"start": segment.start, "end": segment.end, "text": segment.text}
@@ -144,13 +144,13 @@ class AudioHandlers:
         params = call.params
         assert isinstance(params, VoiceConvertRequest)
         target = find_voice(params.target_voice, None)
-        cost = engine.price(call)
+        cost = billing.price(call)
         decode_upload(params.file.content, "file")
-        engine.ensure_funds(call, cost)
+        billing.ensure_funds(call, cost)
         text = _speech_required(await transcribe(call, params.file.content))
         fmt = AudioFormat(params.format)
         audio = await call.services.synthesize(Speech.single(text, Voice(_styled(target, params.model)), fmt))
-        engine.bill(call, cost)
+        billing.bill(call, cost)
         return Response(audio, media_type=MEDIA_TYPES[fmt])
 
     async def translate(self, call: Call) -> Response:
@@ -158,19 +158,22 @@ class AudioHandlers:
         assert isinstance(params, TranslateRequest)
         rendition = voice_rendition(find_voice(params.voice, None)) if params.voice else \
             _language_voice(params.target_language)
-        cost = engine.price(call)
+        cost = billing.price(call)
         decode_upload(params.file.content, "file")
-        engine.ensure_funds(call, cost)
+        billing.ensure_funds(call, cost)
         text = _speech_required(await transcribe(call, params.file.content))
-        if params.preserve_voice:
-            audio = await speak_cloned(call, text, rendition, params.file.content, "file", AudioFormat.MP3)
-        else:
-            audio = await call.services.synthesize(Speech.single(text, Voice(rendition), AudioFormat.MP3))
-        engine.bill(call, cost)
+        try:
+            if params.preserve_voice:
+                audio = await speak_cloned(call, text, rendition, params.file.content, "file", AudioFormat.MP3)
+            else:
+                audio = await call.services.synthesize(Speech.single(text, Voice(rendition), AudioFormat.MP3))
+        except SpeechError:  # espeak-ng has no voice for this language code
+            raise bad_request(f"Target language '{params.target_language}' is not supported.") from None
+        billing.bill(call, cost)
         name = f"translate_{hashlib.sha256(audio).hexdigest()[:12]}.mp3"
         return json_reply({
             "original_text": text, "translated_text": text, "source_language": "en",
-            "target_language": params.target_language, "audio_url": engine.publish(call, audio, "audio/mpeg", name),
+            "target_language": params.target_language, "audio_url": call.services.publish(audio, "audio/mpeg", name),
             "credits_used": _thousands(cost.amount if cost else None),
         })
 
@@ -179,6 +182,7 @@ class AudioHandlers:
         assert isinstance(params, SpeechToSpeechRequest)
         target = find_voice(params.voice, None)
         decode_upload(params.file.content, "file")
+        billing.ensure_funds(call, billing.price(call))
         text = _speech_required(await transcribe(call, params.file.content))
         rendition = _styled(target, params.model, params.speed, params.emotion)
         audio = await call.services.synthesize(Speech.single(text, Voice(rendition), AudioFormat.WAV))
@@ -188,32 +192,33 @@ class AudioHandlers:
         params = call.params
         assert isinstance(params, EnhanceRequest)
         clip = decode_upload(params.file.content, "file")
-        cost = engine.price(call)
-        engine.ensure_funds(call, cost)
+        cost = billing.price(call)
+        billing.ensure_funds(call, cost)
         better = dsp.enhance(clip, denoise=params.denoise, clarity=params.enhance_clarity,
                              super_resolution=params.super_resolution, strength=params.strength)
         fmt = _format_of(params.file.content)
         audio = _encode(better, fmt)
-        engine.bill(call, cost)
+        billing.bill(call, cost)
         return Response(audio, media_type=MEDIA_TYPES[fmt])
 
     async def separate(self, call: Call) -> Response:
         params = call.params
         assert isinstance(params, SeparateRequest)
         clip = decode_upload(params.file.content, "file")
-        cost = engine.price(call)
-        engine.ensure_funds(call, cost)
+        cost = billing.price(call)
+        billing.ensure_funds(call, cost)
         fmt = AudioFormat(params.format or "mp3")
         task = f"task_{hashlib.sha256(params.file.content).hexdigest()[:12]}"
-        stems = {name: engine.publish(call, _encode(stem, fmt), MEDIA_TYPES[fmt], f"{task}_{name}.{fmt.value}")
+        stems = {name: call.services.publish(_encode(stem, fmt), MEDIA_TYPES[fmt], f"{task}_{name}.{fmt.value}")
                  for name, stem in dsp.separate(clip, params.stems).items()}
-        engine.bill(call, cost)
+        billing.bill(call, cost)
         return json_reply({"task_id": task, "status": "completed", "result_url": stems["vocals"], "stems": stems})
 
     async def remove_echo(self, call: Call) -> Response:
         params = call.params
         assert isinstance(params, EchoRemovalRequest)
         clip = decode_upload(params.file.content, "file")
+        billing.ensure_funds(call, billing.price(call))
         fmt = _format_of(params.file.content)
         audio = _encode(dsp.remove_echo(clip, kind=params.type, intensity=params.intensity), fmt)
         return Response(audio, media_type=MEDIA_TYPES[fmt])
@@ -241,8 +246,8 @@ class AudioHandlers:
         assert isinstance(params, VoiceChatRequest)
         _, rendition = resolve(params.tts_model, params.voice, None)
         conversation = self._conversation(call.key or "", params.conversation_id)
-        cost = engine.price(call)
-        engine.ensure_funds(call, cost)
+        cost = billing.price(call)
+        billing.ensure_funds(call, cost)
         if params.text is not None:
             user_text = params.text
         else:
@@ -250,11 +255,11 @@ class AudioHandlers:
             user_text = _speech_required(await transcribe(call, params.audio.content, "audio"))
         answer = reply_to(user_text)
         audio = await call.services.synthesize(Speech.single(answer, Voice(rendition), AudioFormat.MP3))
-        engine.bill(call, cost)
+        billing.bill(call, cost)
         name = f"resp_{hashlib.sha256(audio).hexdigest()[:12]}.mp3"
         return json_reply({
             "conversation_id": conversation, "user_text": user_text, "ai_text": answer,
-            "audio_url": engine.publish(call, audio, "audio/mpeg", name),
+            "audio_url": call.services.publish(audio, "audio/mpeg", name),
             "credits_used": _thousands(cost.amount if cost else None),
         })
 
@@ -271,6 +276,7 @@ class AudioHandlers:
         params = call.params
         assert isinstance(params, EmbedRequest)
         clip = decode_upload(params.file.content, "file")
+        billing.ensure_funds(call, billing.price(call))
         digest = hashlib.sha256(params.model.encode() + params.file.content).hexdigest()[:12]
         # duration_ms is the embedding's computing time (450 ms in the example): modelled from the length.
         return json_reply({"embed_id": f"emb_{digest}", "model": params.model,

@@ -21,7 +21,7 @@ from harness.sandbox.emulation import Reject
 MSG_INSUFFICIENT = "You do not have enough characters for this request."
 # Codes for statuses the document does not list (the engine's own 405 and 501).
 _UNDOCUMENTED_CODES = {405: "method_not_allowed", 501: "not_implemented", 502: "bad_gateway"}
-_CREDITS_TITLE = re.compile(r"^insufficient_credits required=(\d+) available=(\d+|unknown)$")
+_CREDITS_TITLE = re.compile(r"^insufficient_credits required=(\d+|unknown) available=(\d+|unknown)$")
 
 
 def code_for(status: int) -> str:
@@ -33,15 +33,17 @@ def error_body(status: int, title: str, message: str) -> Mapping[str, Any]:
     detail: dict[str, Any] = {"code": code_for(status), "message": message}
     match = _CREDITS_TITLE.match(title)
     if status == 402 and match:
-        detail["characters_required"] = int(match.group(1))
+        if match.group(1) != "unknown":
+            detail["characters_required"] = int(match.group(1))
         if match.group(2) != "unknown":
             detail["characters_available"] = int(match.group(2))
     return {"error": detail}
 
 
-def insufficient_credits(required: Decimal, available: Decimal | None) -> Reject:
+def insufficient_credits(required: Decimal | None, available: Decimal | None) -> Reject:
+    need = "unknown" if required is None else str(int(required))
     have = "unknown" if available is None else str(max(0, int(available)))
-    return Reject(402, MSG_INSUFFICIENT, title=f"insufficient_credits required={int(required)} available={have}")
+    return Reject(402, MSG_INSUFFICIENT, title=f"insufficient_credits required={need} available={have}")
 
 
 def file_too_large(field: str, size: int, limit: int) -> Reject:

@@ -2,7 +2,9 @@
 
 Each key has its own shelf of voices, and every shelf starts with the document's example voice
 `uv_a1b2c3d4e5f6` ("My Narrator", openvoice, en; its recording is the project's Piper reference clip),
-so the document's saved-voice requests work unchanged with any key. Uploads are checked as documented:
+so the document's saved-voice requests work unchanged with any key, in any order: once deleted it
+leaves the list, but a request that names it by id puts it back (a contract suite deletes it, then
+archives it). Uploads are checked as documented:
 5-30 s of audio (the request model checks WAV; other formats are decoded here), `consent_confirmed`
 truthy, and at most 20 MB (the cloning limit, since a saved voice feeds the cloning pipeline; the
 document gives no figure of its own). Archived voices stay listed but are refused in TTS.
@@ -20,7 +22,7 @@ from starlette.responses import Response
 
 from harness.core.spec import Upload
 from harness.core.timestamps import format_iso
-from harness.providers.ttsai import emulation_engine as engine
+from harness.providers.ttsai import emulation_billing as billing
 from harness.providers.ttsai.emulation_asr import decode_upload
 from harness.providers.ttsai.emulation_catalog import CLONE_BASES, model_not_found
 from harness.providers.ttsai.emulation_errors import bad_request, file_too_large
@@ -53,15 +55,14 @@ class SavedVoice:
     created_at: str
     storage_status: str = "active"
 
-    def body(self, call: Call) -> dict[str, Any]:
-        url = engine.published_url(call, self.audio.content, "audio/wav", f"{self.public_id}.wav")
+    def body(self, audio_url: str) -> dict[str, Any]:
         return {
             "public_id": self.public_id,
             "id": self.id,
             "name": self.name,
             "model_name": self.model_name,
             "language": self.language,
-            "reference_audio_url": url or f"{call.urls.base('web')}/media/user-voices/{self.public_id}.wav",
+            "reference_audio_url": audio_url,
             "storage_status": self.storage_status,
             "created_at": self.created_at,
         }
@@ -83,19 +84,23 @@ class SavedVoices:
 
     def __init__(self) -> None:
         self._shelves: dict[str, dict[str, SavedVoice]] = {}
+        self._seeded: set[str] = set()
+        self._urls: dict[str, str] = {}  # public_id -> the published recording
         self._next_id = 43  # the example voice is id 42
         self._lock = threading.Lock()
 
-    def _shelf(self, key: str) -> dict[str, SavedVoice]:
-        shelf = self._shelves.get(key)
-        if shelf is None:
-            example = SavedVoice(EXAMPLE_ID, 42, "My Narrator", "openvoice", "en", _example_audio(), EXAMPLE_CREATED)
-            shelf = self._shelves[key] = {EXAMPLE_ID: example}
+    def _shelf(self, key: str, wanted: str | None = None) -> dict[str, SavedVoice]:
+        """A key's shelf; the example voice is (re)placed on it when new, or when asked for by id."""
+        shelf = self._shelves.setdefault(key, {})
+        if not shelf.get(EXAMPLE_ID) and (wanted == EXAMPLE_ID or key not in self._seeded):
+            self._seeded.add(key)
+            shelf[EXAMPLE_ID] = SavedVoice(EXAMPLE_ID, 42, "My Narrator", "openvoice", "en", _example_audio(),
+                                           EXAMPLE_CREATED)
         return shelf
 
     def get(self, key: str, public_id: str) -> SavedVoice:
         with self._lock:
-            voice = self._shelf(key).get(public_id)
+            voice = self._shelf(key, public_id).get(public_id)
         if voice is None:
             raise Reject(404, f"Saved voice '{public_id}' not found.")
         return voice
@@ -119,12 +124,12 @@ class SavedVoices:
 
     def remove(self, key: str, public_id: str) -> None:
         with self._lock:
-            if self._shelf(key).pop(public_id, None) is None:
+            if self._shelf(key, public_id).pop(public_id, None) is None:
                 raise Reject(404, f"Saved voice '{public_id}' not found.")
 
     def set_status(self, key: str, public_id: str, status: str) -> SavedVoice:
         with self._lock:
-            shelf = self._shelf(key)
+            shelf = self._shelf(key, public_id)
             voice = shelf.get(public_id)
             if voice is None:
                 raise Reject(404, f"Saved voice '{public_id}' not found.")
@@ -134,6 +139,16 @@ class SavedVoices:
     def all(self, key: str) -> list[SavedVoice]:
         with self._lock:
             return list(self._shelf(key).values())
+
+    def body(self, call: Call, voice: SavedVoice) -> dict[str, Any]:
+        """The voice as the API shows it; its recording is published once, on first showing."""
+        with self._lock:
+            url = self._urls.get(voice.public_id)
+        if url is None:
+            url = call.services.publish(voice.audio.content, voice.audio.content_type, f"{voice.public_id}.wav")
+            with self._lock:
+                url = self._urls.setdefault(voice.public_id, url)
+        return voice.body(url)
 
 
 class SavedVoiceHandlers:
@@ -156,15 +171,17 @@ class SavedVoiceHandlers:
         if size > SAVED_VOICE_MAX_BYTES:
             raise file_too_large("file", size, SAVED_VOICE_MAX_BYTES)
         seconds = decode_upload(params.file.content, "file").duration_s
+        billing.ensure_funds(call, billing.price(call))
         if not SAVED_VOICE_MIN_SECONDS <= seconds <= SAVED_VOICE_MAX_SECONDS:
             raise bad_request(f"The reference audio must be {SAVED_VOICE_MIN_SECONDS:g}-{SAVED_VOICE_MAX_SECONDS:g} "
                               f"seconds long; this file lasts {seconds:.1f} s.")
         model = params.model or auto_model(params.language)
         if model not in CLONE_BASES:
             raise model_not_found(model)
-        created = format_iso(engine.now(call)).replace("Z", "+00:00")
+        created = format_iso(call.services.now()).replace("Z", "+00:00")
         voice = self.voices.add(call.key, params.name, model, params.language, params.file, created)
-        return json_reply(voice.body(call), 201)
+        # 200 or 201: the document writes neither; the spec's success status (the lower) is answered.
+        return json_reply(self.voices.body(call, voice), call.endpoint.success_status)
 
     async def list(self, call: Call) -> Response:
         assert call.key is not None
@@ -172,7 +189,7 @@ class SavedVoiceHandlers:
         active = sum(1 for v in voices if v.storage_status == "active")
         quota: Mapping[str, int] = {"used": len(voices), "active": active, "archived": len(voices) - active,
                                     "limit": QUOTA}
-        return json_reply({"voices": [v.body(call) for v in voices], "quota": dict(quota)})
+        return json_reply({"voices": [self.voices.body(call, v) for v in voices], "quota": dict(quota)})
 
     async def delete(self, call: Call) -> Response:
         assert call.key is not None

@@ -15,7 +15,8 @@ A synthesis failure after the stream has started (the status line is already sen
 the models /v1/models/ marks `supports_streaming` (kokoro, melotts, chatterbox); others answer 400.
 
 The OpenAI route answers mp3, wav, flac and opus (Ogg/Opus, 48 kHz); OpenAI's `aac` and `pcm` have no
-encoder here and answer 400. Cloning checks the reference is audio before anything is charged.
+encoder here and answer 400. Cloning checks the reference is audio before anything is charged. Every
+charged answer carries `X-Credits-Used` (characters), the header the document's Python example reads.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from typing import Any
 
 from starlette.responses import Response
 
-from harness.core.spec import Upload
-from harness.providers.ttsai import emulation_engine as engine
+from harness.core.spec import Cost, Upload
+from harness.providers.ttsai import emulation_billing as billing
 from harness.providers.ttsai.emulation_asr import decode_upload
 from harness.providers.ttsai.emulation_catalog import (
     CLONE_BASES,
@@ -43,6 +44,7 @@ from harness.providers.ttsai.emulation_errors import bad_request
 from harness.providers.ttsai.models_audio import CloneRequest
 from harness.providers.ttsai.models_tts import OpenAISpeechRequest, TtsStreamRequest
 from harness.providers.ttsai.pricing import ANONYMOUS_MODELS, PLAN_LIMITS
+from harness.providers.ttsai.spec import CREDITS_HEADER
 from harness.sandbox.emulation import Call, Reference, Reject, Speech, Voice
 from harness.sandbox.wire import sse_reply
 from harness.speech import MEDIA_TYPES, AudioFormat, Rendition, decode
@@ -69,6 +71,11 @@ def check_anonymous(call: Call, model: str) -> None:
         raise Reject(401, f"Model '{model}' requires an API key; without one use: {', '.join(ANONYMOUS_MODELS)}.")
 
 
+def credits_header(cost: Cost | None) -> dict[str, str]:
+    """`X-Credits-Used`, which the document's Python example reads (characters charged)."""
+    return {CREDITS_HEADER: str(int(cost.amount) if cost else 0)}
+
+
 def sentences(text: str) -> list[str]:
     return [part.strip() for part in _SENTENCE_END.split(text.strip()) if part.strip()]
 
@@ -85,8 +92,8 @@ class SpeechHandlers:
             streaming = ", ".join(m.id for m in MODELS.values() if m.supports_streaming)
             raise bad_request(f"Model '{model}' does not support streaming; streaming models: {streaming}.")
         check_text(call, params.text)
-        cost = engine.price(call)
-        engine.bill(call, cost)
+        cost = billing.price(call)
+        billing.bill(call, cost)
         fmt = AudioFormat(params.format)
 
         async def events() -> AsyncIterator[Mapping[str, Any]]:
@@ -102,7 +109,7 @@ class SpeechHandlers:
             yield {"type": "done", "chunks": len(parts), "characters": len(params.text),
                    "credits_used": int(cost.amount) if cost else 0}
 
-        return sse_reply(events())
+        return sse_reply(events(), headers=credits_header(cost))
 
     async def openai_speech(self, call: Call) -> Response:
         params = call.params
@@ -113,14 +120,15 @@ class SpeechHandlers:
             raise bad_request(f"response_format '{params.response_format}' is not available; "
                               "use mp3, opus, flac or wav.")
         check_text(call, params.input)
-        engine.bill(call, engine.price(call))
+        cost = billing.price(call)
+        billing.bill(call, cost)
         if params.response_format == "opus":
             wav = await call.services.synthesize(Speech.single(params.input, Voice(rendition), AudioFormat.WAV))
             return Response(convert(decode(wav), "opus", sample_rate=None, stereo=False, bitrate=None),
-                            media_type="audio/ogg")
+                            media_type="audio/ogg", headers=credits_header(cost))
         fmt = AudioFormat(params.response_format)
         audio = await call.services.synthesize(Speech.single(params.input, Voice(rendition), fmt))
-        return Response(audio, media_type=MEDIA_TYPES[fmt])
+        return Response(audio, media_type=MEDIA_TYPES[fmt], headers=credits_header(cost))
 
     async def clone(self, call: Call) -> Response:
         params = call.params
@@ -130,10 +138,12 @@ class SpeechHandlers:
             raise bad_request(f"Language '{params.language}' is not supported by {params.model}; "
                               f"it speaks: {', '.join(languages)}.")
         decode_upload(params.reference_audio.content, "reference_audio")
-        engine.bill(call, engine.price(call))
+        cost = billing.price(call)
+        billing.bill(call, cost)
         fmt = AudioFormat(params.format)
         return Response(await speak_cloned(call, params.text, CLONE_BASES[params.model], params.reference_audio.content,
-                                           "reference_audio", fmt), media_type=MEDIA_TYPES[fmt])
+                                           "reference_audio", fmt), media_type=MEDIA_TYPES[fmt],
+                        headers=credits_header(cost))
 
 
 async def speak_cloned(call: Call, text: str, base: Rendition, reference: bytes, field: str,

@@ -90,6 +90,10 @@ class AsrBackend(Protocol):
         """Whether the model can transcribe this language (English-only models say no to others)."""
         ...
 
+    def load(self) -> None:
+        """Load the model now (it otherwise loads on first use)."""
+        ...
+
     def transcribe(self, audio: Sequence[FloatArray], language: str) -> list[str]:
         """Transcribe 16 kHz mono clips of one language, in order."""
         ...

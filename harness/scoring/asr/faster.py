@@ -69,6 +69,9 @@ class FasterWhisperBackend:
             return False
         return bool(self._load().model.is_multilingual)
 
+    def load(self) -> None:
+        self._load()
+
     def _load(self) -> Any:
         with self._lock:
             if self._model is None:

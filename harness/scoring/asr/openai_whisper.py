@@ -86,6 +86,9 @@ class OpenAIWhisperBackend:
             return shipped_tiny_en_checkpoint()
         return self._spec  # whisper.load_model downloads it where a hub is reachable
 
+    def load(self) -> None:
+        self._load()
+
     def _load(self) -> Any:
         with self._lock:
             if self._model is None:

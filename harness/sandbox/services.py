@@ -1,0 +1,72 @@
+"""`Services` for emulation handlers: what one call may ask of the engine beyond the job flow.
+
+Synthesis and reference fetches go through the same producer (and caches) as jobs; wallets are those of
+`accounts` (a key-less caller's anonymous wallet where the provider allows such calls); published audio
+is served beneath the provider's media host.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from decimal import Decimal
+
+from harness.core.spec import Cost
+from harness.sandbox.emulation import Reject, Speech
+from harness.sandbox.netguard import FetchFailed, UrlRefused
+from harness.sandbox.production import ProductionFailed
+from harness.sandbox.published import PUBLISHED_PATH
+from harness.sandbox.state import SandboxState
+from harness.sandbox.urls import MEDIA_HOST, Urls, fill
+
+
+class EngineServices:
+    """`Services` for one call: what emulation handlers may ask of the engine."""
+
+    def __init__(self, state: SandboxState, provider: str, urls: Urls, client: str) -> None:
+        self.state = state
+        self.provider = provider
+        self.urls = urls
+        self.client = client
+
+    async def synthesize(self, speech: Speech) -> bytes:
+        try:
+            recipe = await self.state.producer.resolve(speech)
+        except ProductionFailed as failure:
+            raise Reject(400, str(failure)) from None
+        return await self.state.producer.audio(recipe)
+
+    async def transcribe(self, audio: bytes) -> str:
+        transcriber = self.state.config.transcriber
+        if transcriber is None:
+            raise Reject(501, "speech to text is not configured in this sandbox (SandboxConfig.transcriber)")
+        return await asyncio.to_thread(transcriber, audio)
+
+    async def fetch_reference(self, url: str, field: str) -> bytes:
+        try:
+            return await self.state.producer.fetch(url, field)
+        except (UrlRefused, FetchFailed) as error:
+            raise Reject(400, str(error)) from None
+
+    def balance(self, key: str | None) -> Decimal | None:
+        payer = self.state.payer(self.provider, key, self.client)
+        if payer is None or not self.state.accounts.known(self.provider, payer):
+            return None
+        return self.state.accounts.available(self.provider, payer, self.state.clock.now())
+
+    def charge(self, key: str | None, cost: Cost | None) -> bool:
+        payer = self.state.payer(self.provider, key, self.client)
+        if payer is None or not self.state.accounts.known(self.provider, payer):
+            return True
+        return self.state.accounts.charge(self.provider, payer, cost, self.state.clock.now())
+
+    def now(self) -> datetime:
+        return self.state.clock.wall()
+
+    def publish(self, audio: bytes, media_type: str, name: str) -> str:
+        token = self.state.published.put(self.provider, audio, media_type)
+        path, _ = fill(PUBLISHED_PATH, {"token": token, "name": name})
+        return self.urls.base(MEDIA_HOST) + path
+
+    def active_jobs(self, key: str | None = None) -> int:
+        return self.state.jobs.active(self.provider, key, self.state.clock.now())

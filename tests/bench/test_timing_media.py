@@ -1,0 +1,114 @@
+"""Timing marks and derived latencies; audio checks; first decodable audio; rate-limit gates."""
+
+from __future__ import annotations
+
+import base64
+import io
+import time
+import wave
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from harness.bench.gates import ProviderGate
+from harness.bench.media import FirstAudio, inspect_audio
+from harness.bench.timing import Mark, Marks, PollRecord, ServerTimes, derive, resolution_of
+from tests.bench.conftest import make_wav
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _marks() -> Marks:
+    marks = Marks(start=100.0)
+    marks.set(Mark.REQUEST_SENT, 100.010)
+    marks.set(Mark.RESPONSE_HEADERS, 100.030)
+    marks.set(Mark.ACCEPTED, 100.031)
+    marks.set(Mark.TERMINAL, 103.0)
+    return marks
+
+
+def _polls() -> list[PollRecord]:
+    return [PollRecord(0, "explore", 1.0, 101.0, 101.002, 200, "PROCESSING", pending=True),
+            PollRecord(1, "explore", 2.0, 102.998, 103.0, 200, "COMPLETED", terminal=True)]
+
+
+def test_poll_bracket_estimate() -> None:
+    metrics = derive(_marks(), _polls(), ServerTimes(), finished=103.5)
+    assert metrics["e2e_client_ms"] == pytest.approx(2990.0)
+    assert metrics["e2e_ms"] == pytest.approx((101.001 + 102.999) / 2 * 1000 - 100010.0)
+    assert metrics["e2e_bracket_ms"] == pytest.approx(1998.0)
+    assert metrics["e2e_source"] == "poll-bracket" and metrics["submit_ms"] == pytest.approx(20.0)
+
+
+def test_server_timestamps_narrow_the_window_when_they_agree() -> None:
+    server = ServerTimes(T0, None, T0 + timedelta(seconds=2.5), 0.001, 0.001)
+    metrics = derive(_marks(), _polls(), server, finished=103.5)
+    # completion lies in [sent + 2.5 − 0.001, received + 2.5 + 0.001] = [102.509, 102.531]
+    assert metrics["e2e_source"] == "poll-bracket+server-timestamps"
+    assert metrics["e2e_bracket_ms"] == pytest.approx(22.0, abs=0.01)
+    assert metrics["e2e_ms"] == pytest.approx(2510.0, abs=0.01)
+    assert metrics["e2e_server_ms"] == pytest.approx(2500.0)
+
+
+def test_server_timestamps_that_contradict_the_polls_are_ignored() -> None:
+    server = ServerTimes(T0, None, T0 + timedelta(seconds=9), 0.001, 0.001)  # "finished" after it was seen done
+    assert derive(_marks(), _polls(), server, finished=103.5)["e2e_source"] == "poll-bracket"
+
+
+def test_timestamp_resolution() -> None:
+    assert resolution_of("2026-05-22T13:17:32.110Z") == pytest.approx(0.001)
+    assert resolution_of("2026-05-22 13:19:23") == 1.0
+
+
+def test_first_mark_wins_unless_overwritten() -> None:
+    marks = Marks(start=0.0)
+    marks.set(Mark.LAST_PENDING, 1.0)
+    marks.set(Mark.LAST_PENDING, 2.0)
+    marks.set(Mark.TERMINAL, 3.0)
+    marks.set(Mark.LAST_PENDING, 2.5, overwrite=True)
+    assert (marks.ms(Mark.LAST_PENDING), marks.ms(Mark.TERMINAL)) == (2500.0, 3000.0)
+
+
+def test_truncated_and_bogus_audio_are_named() -> None:
+    wav = make_wav(frames=1000)
+    assert inspect_audio(wav).problem is None and inspect_audio(wav).sample_rate == 16000
+    assert "truncated WAV" in (inspect_audio(wav[: len(wav) // 2]).problem or "")
+    assert "not a known audio format" in (inspect_audio(b"<html>502</html>").problem or "")
+    assert inspect_audio(b"").problem == "an empty body"
+
+
+def test_first_audio_is_the_first_decodable_frame_not_the_first_bytes() -> None:
+    wav = make_wav(frames=1000)
+    detector = FirstAudio()
+    assert not detector.feed(wav[:30])  # a header fragment is not audio
+    assert not detector.feed(wav[30:44])  # a complete header with no sample yet
+    assert detector.feed(wav[44:46])  # the first whole frame
+    assert not detector.feed(wav[46:])  # only the first time counts
+
+
+def test_first_audio_in_server_sent_events() -> None:
+    from harness.bench.media import sse_audio as _stream_audio
+
+    wav = make_wav(frames=100)
+    events = b"".join(b"data: " + base64.b64encode(wav[i:i + 20]) + b"\n\n" for i in range(0, len(wav), 20))
+    assert _stream_audio(events) == wav
+    json_events = b'data: {"audio": "' + base64.b64encode(wav) + b'"}\n\ndata: [DONE]\n\n'
+    assert _stream_audio(json_events) == wav
+
+
+async def test_gate_honours_retry_after_and_exhausted_windows() -> None:
+    gate = ProviderGate(2)
+    gate.note(429, {}, 0.05)
+    assert gate.closed_until > time.perf_counter()
+    await gate.ready()
+    assert time.perf_counter() >= gate.closed_until and gate.waits >= 1  # it waited for the Retry-After
+    gate.note(200, {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": "30"}, None)
+    assert gate.closed_until > time.perf_counter() + 20  # the window is spent: closed until its reset
+    other = ProviderGate(2)
+    other.note(200, {"X-RateLimit-Remaining": "5", "X-RateLimit-Reset": "60"}, None)
+    assert other.closed_until == 0.0  # requests left: no wait
+
+
+def test_wav_helper_is_a_wav() -> None:
+    with wave.open(io.BytesIO(make_wav()), "rb") as reader:
+        assert reader.getframerate() == 16000
