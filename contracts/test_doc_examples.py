@@ -47,7 +47,7 @@ def test_document_example_is_accepted(example: dict[str, Any]) -> None:
         parts = {name: Upload(filename=filename, content=b"\0") for name, filename in example["parts"].items()}
         check_request(endpoint, example["body"] | parts, from_wire=True)
         return
-    if kind == "request" or kind == "callback" and endpoint.request is not None:
+    if kind == "request" or (kind == "callback" and endpoint.request is not None):
         verdict = check_request_json(endpoint, example["body"])
     elif kind == "lifecycle":
         assert endpoint.lifecycle is not None

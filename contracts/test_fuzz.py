@@ -88,8 +88,10 @@ def out_of_range(spec: ParamSpec, base: Any) -> st.SearchStrategy[Any] | None:
             )
             sides.append(below)
         if high is not None:
-            above = st.integers(math.floor(high) + 1, int(high) + 10**6) if ints else _finite(high, high + 10**6).filter(
-                lambda v: v > high or (spec.lt is not None and v == spec.lt)
+            above = (
+                st.integers(math.floor(high) + 1, int(high) + 10**6)
+                if ints
+                else _finite(high, high + 10**6).filter(lambda v: v > high or (spec.lt is not None and v == spec.lt))
             )
             sides.append(above)
         return st.one_of(*sides) if sides else None

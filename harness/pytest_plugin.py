@@ -53,7 +53,7 @@ def sandbox() -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def contract_session(request: pytest.FixtureRequest) -> Iterator[Any]:
     from harness.contracts.session import FIXTURES, ContractSession
-    from harness.contracts.targets import live_target, replay_target, sandbox_target
+    from harness.contracts.targets import live_target, replay_target
     from harness.core.registry import providers
 
     options = request.config.option

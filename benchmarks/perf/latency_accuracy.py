@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import sqlite3
 import sys
 import tempfile
@@ -58,7 +59,8 @@ def _start(row: sqlite3.Row) -> float:
 
 def _samples(store: Store, run_id: str, sandbox: object) -> list[Sample]:
     samples = []
-    for row in store.query("SELECT * FROM jobs WHERE run_id = ? AND outcome = 'ok' ORDER BY seq", (run_id,)):
+    for row in store.query("SELECT * FROM jobs WHERE run_id = ? AND outcome = 'ok' AND delivery = 'poll' "
+                           "ORDER BY seq", (run_id,)):  # sync answers have no polls to judge
         truth = sandbox.job(row["provider_job_id"])  # type: ignore[attr-defined]
         changes = truth["transitions"]
         created, finished = changes[0]["at"], changes[-1]["at"]
@@ -126,10 +128,16 @@ def main() -> int:
         started = time.perf_counter()
         with sandbox_target(base, list(providers.values())) as target:
             runners = []
-            for _, settings in POLLERS:
+            for index, (_, settings) in enumerate(POLLERS):
+                # A key per poller: rate limits are per key, and one poller's polls must not slow another's.
+                keys = {}
+                for name in providers:
+                    keys[name] = f"latency-accuracy-{index}-{name}"
+                    target.handle.add_key(name, keys[name])
+                own = dataclasses.replace(target, keys=keys)
                 config = base.model_copy(update=settings)
                 prepared = prepare(config, providers, store, target.reference_url)
-                runner = Runner(prepared, store, target)
+                runner = Runner(prepared, store, own)
                 runner.record_plan()
                 runners.append(runner)
             asyncio.run(_run_all(runners))
