@@ -10,6 +10,7 @@ Heavy imports (the sandbox, its voice) happen inside fixtures, never at plugin i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from typing import Any
 import pytest
 
 from harness.contracts.targets import RecordMode
+
+_SESSION = pytest.StashKey[Any]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -52,6 +55,12 @@ def sandbox() -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def contract_session(request: pytest.FixtureRequest) -> Iterator[Any]:
+    session = _make_session(request)
+    request.config.stash[_SESSION] = session
+    yield session
+
+
+def _make_session(request: pytest.FixtureRequest) -> Any:
     from harness.contracts.session import FIXTURES, ContractSession
     from harness.contracts.targets import live_target, replay_target
     from harness.core.registry import providers
@@ -61,18 +70,40 @@ def contract_session(request: pytest.FixtureRequest) -> Iterator[Any]:
     record_mode = RecordMode(options.record_mode or "none")
     fixtures = Path(options.fixtures_dir) if options.fixtures_dir else FIXTURES
     if options.live:
-        yield ContractSession(known, live_target(known), record_mode, fixtures)
-        return
+        return ContractSession(known, live_target(known), record_mode, fixtures)
     if options.target == "replay":
         if record_mode is not RecordMode.NONE:
             raise pytest.UsageError("--record-mode needs --target sandbox, --target URL or --live")
-        yield ContractSession(known, replay_target(known), record_mode, fixtures)
-        return
+        return ContractSession(known, replay_target(known), record_mode, fixtures)
     if options.target == "sandbox":
         sandbox = request.getfixturevalue("sandbox")
-        yield ContractSession(known, _sandbox_contract_target(sandbox.url, known, sandbox), record_mode, fixtures)
+        return ContractSession(known, _sandbox_contract_target(sandbox.url, known, sandbox), record_mode, fixtures)
+    return ContractSession(known, _sandbox_contract_target(options.target, known, None), record_mode, fixtures)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """After a contract run: how many scenarios ran where, what was recorded, the drift seen."""
+    session = config.stash.get(_SESSION, None)
+    if session is None:
         return
-    yield ContractSession(known, _sandbox_contract_target(options.target, known, None), record_mode, fixtures)
+    stats = terminalreporter.stats
+    counts = {key: len(stats.get(key, [])) for key in ("passed", "failed", "skipped")}
+    plans = session.plans()
+    endpoints = {(p.provider, p.endpoint) for p in plans}
+    terminalreporter.write_sep("-", "tts-harness contracts")
+    terminalreporter.write_line(
+        f"target {session.target.mode.value}: {len(plans)} scenarios over {len(endpoints)} endpoints of "
+        f"{len(session.providers)} providers; {counts['passed']} passed, {counts['failed']} failed, "
+        f"{counts['skipped']} skipped"
+    )
+    if session.recorded:
+        terminalreporter.write_line(f"recorded {len(session.recorded)} fixtures under {session.fixtures}")
+    # One note per place, not per poll: `requests.status[3]` and `[8]` are the same field.
+    notes = sorted({re.sub(r"\[\d+\]", "", f"{d.pointer}: {d.note}") for d in session.drift_seen})
+    if notes:
+        terminalreporter.write_line(f"drift seen ({len(notes)} distinct notes):")
+        for note in notes[:12]:
+            terminalreporter.write_line(f"  {note[:150]}")
 
 
 def _sandbox_contract_target(root_url: str, known: Any, sandbox: Any) -> Any:

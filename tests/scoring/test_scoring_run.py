@@ -14,7 +14,7 @@ from harness.scoring import BackgroundScorer, Scorer, ScoringInputError, score_r
 TEXTS = [
     "The old man walked slowly along the quiet road toward the village.",
     "She opened the window and let the cool morning air fill the room.",
-    "A gentle rain fell on the roof all night long.",
+    "We listened to the gentle rain on the roof all night long.",
 ]
 
 
