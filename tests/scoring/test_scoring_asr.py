@@ -31,11 +31,23 @@ def test_batched_texts_return_to_their_own_clips(tiny_backend: FasterWhisperBack
     assert normalize(texts[3]).count("small dog") >= 8
 
 
-def test_a_shorter_window_still_transcribes_short_clips(kit: Any) -> None:
+def test_a_shorter_window_serves_only_clips_that_fill_half_of_it(kit: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     backend = FasterWhisperBackend(settings=DecodingSettings(window_s=10.0))
-    texts = backend.transcribe([_clip(kit, FIRST), _clip(kit, SECOND)], "en")
+    used: list[tuple[str, int]] = []
+    for name in ("_windowed", "_batched"):
+        real = getattr(backend, name)
+        monkeypatch.setattr(
+            backend,
+            name,
+            lambda clips, language, real=real, name=name: used.append((name, len(clips))) or real(clips, language),
+        )
+    first, second = _clip(kit, FIRST), _clip(kit, SECOND)
+    both = np.concatenate([first, second, second])  # over 5 s: the full 30 s window
+    texts = backend.transcribe([first, second, both], "en")
     normalize = normalizer_for("en")
-    assert [normalize(text) for text in texts] == [normalize(FIRST), normalize(SECOND)]
+    assert [normalize(text) for text in texts[:2]] == [normalize(FIRST), normalize(SECOND)]
+    assert normalize(texts[2]).startswith(normalize(FIRST))
+    assert used == [("_windowed", 2), ("_batched", 1)]
 
 
 def test_settings_that_change_transcripts_are_in_the_key() -> None:

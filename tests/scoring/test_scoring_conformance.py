@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -93,3 +94,15 @@ def test_garbage_and_empty_bodies_do_not_decode() -> None:
 def test_resampling_to_16_khz_keeps_duration(kit: Any, speech: np.ndarray) -> None:
     decoded = decode_audio(kit.wav_bytes(speech, 22050))
     assert len(decoded.mono_at(16000)) == pytest.approx(decoded.duration_s * 16000, abs=2)
+
+
+def test_a_generic_binary_declaration_is_not_a_media_type_mismatch(tmp_path: Path) -> None:
+    import soundfile as sf
+
+    path = tmp_path / "tone.wav"
+    sf.write(path, (0.3 * np.sin(np.linspace(0, 2000, 22050))).astype("float32"), 22050)
+    data = path.read_bytes()
+    generic = check_conformance(decode_audio(data), DeclaredFormat(media_type="application/octet-stream"), None, "en")
+    wrong = check_conformance(decode_audio(data), DeclaredFormat(media_type="audio/mpeg"), None, "en")
+    assert "media_type_mismatch" not in [f.flag.value for f in generic.findings]
+    assert "media_type_mismatch" in [f.flag.value for f in wrong.findings]
