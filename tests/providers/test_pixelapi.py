@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import wave
 from decimal import Decimal
@@ -38,7 +39,7 @@ from harness.providers.pixelapi.spec import (
 )
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "fixtures" / "docs" / "pixelapi.json"
-DOCS = Path("/work/shared/api-docs")
+DOCS = Path(os.environ.get("TTS_HARNESS_API_DOCS", Path(__file__).resolve().parents[3] / "shared" / "api-docs"))
 GENERATE = PROVIDER.endpoint("tts.generate")
 STATUS = PROVIDER.endpoint("tts.status")
 SENTENCE = "The quick brown fox jumps over the lazy dog."

@@ -4,6 +4,7 @@ and prices follow the document's character table."""
 from __future__ import annotations
 
 import json
+import os
 from decimal import Decimal
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -26,7 +27,9 @@ from harness.providers.ttsai.uploads import MIB, UPLOAD_LIMITS, silent_wav, wav_
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "fixtures" / "docs" / "ttsai.json"
-DOCUMENT = Path("/work/shared/api-docs/003_5a1e9ed5e19f8c2b.txt")
+DOCUMENT = (
+    Path(os.environ.get("TTS_HARNESS_API_DOCS", ROOT.parent / "shared" / "api-docs")) / "003_5a1e9ed5e19f8c2b.txt"
+)
 SENTENCE = "The quick brown fox jumps over the lazy dog."
 QUEUED = {
     "uuid": "77b71db532874ce98e84a69a2d740d4c",
