@@ -212,6 +212,10 @@ class Services(Protocol):
         """The transcript of an audio file (the configured ASR; `Reject(501)` when none is)."""
         ...
 
+    async def take_time(self, timing: Timing, characters: int) -> float:
+        """Hold a synchronous answer for as long as the profile says the work takes; returns the seconds."""
+        ...
+
     async def fetch_reference(self, url: str, field: str) -> bytes:
         """Bytes at a loopback or allow-listed URL; anything else is refused before any connection."""
         ...

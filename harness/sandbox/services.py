@@ -12,9 +12,11 @@ from datetime import datetime
 from decimal import Decimal
 
 from harness.core.spec import Cost
+from harness.sandbox.clock import RealClock
 from harness.sandbox.emulation import Reject, Speech
 from harness.sandbox.netguard import FetchFailed, UrlRefused
 from harness.sandbox.production import ProductionFailed
+from harness.sandbox.profiles import Timing
 from harness.sandbox.published import PUBLISHED_PATH
 from harness.sandbox.state import SandboxState
 from harness.sandbox.urls import MEDIA_HOST, Urls, fill
@@ -35,6 +37,14 @@ class EngineServices:
         except ProductionFailed as failure:
             raise Reject(400, str(failure)) from None
         return await self.state.producer.audio(recipe)
+
+    async def take_time(self, timing: Timing, characters: int) -> float:
+        """A synchronous answer takes the model's drawn time, like a job does. On a manual clock nothing
+        moves unless a test advances it, so there the answer is immediate rather than held forever."""
+        seconds = self.state.draw_work(timing, characters)
+        if isinstance(self.state.clock, RealClock):
+            await self.state.clock.sleep_until(self.state.clock.now() + seconds)
+        return seconds
 
     async def transcribe(self, audio: bytes) -> str:
         transcriber = self.state.config.transcriber

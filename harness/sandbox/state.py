@@ -22,7 +22,7 @@ from harness.sandbox.jobs import JobStore
 from harness.sandbox.loading import Served, load_served
 from harness.sandbox.netguard import NetPolicy
 from harness.sandbox.production import Producer
-from harness.sandbox.profiles import ProfileSettings
+from harness.sandbox.profiles import ProfileSettings, Timing
 from harness.sandbox.published import PublishedMedia
 from harness.sandbox.ratelimit import RateLimiter
 from harness.sandbox.sink import WebhookSink
@@ -65,6 +65,8 @@ class SandboxState:
         self.published = PublishedMedia()
         self._chaos = random.Random(f"{config.seed}/chaos")
         self._chaos_lock = threading.Lock()
+        self._work = random.Random(f"{config.seed}/work")  # durations of synchronous answers
+        self._work_lock = threading.Lock()
         self.loop: asyncio.AbstractEventLoop | None = None
         self._hang_release: asyncio.Event | None = None
         self._hanging = 0
@@ -118,6 +120,12 @@ class SandboxState:
     @property
     def chaos_lock(self) -> threading.Lock:
         return self._chaos_lock
+
+    def draw_work(self, timing: Timing, characters: int) -> float:
+        """Seconds a synchronous answer takes: the model's queue wait plus processing, profile-scaled."""
+        with self._work_lock:
+            queue, processing = timing.draw(characters, self._work, self.settings.time_scale)
+        return queue + processing
 
     def job_rng(self, sequence: int) -> random.Random:
         """A generator of its own per job: a job's draws do not depend on what other requests did."""

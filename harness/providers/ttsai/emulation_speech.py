@@ -33,6 +33,7 @@ from harness.providers.ttsai import emulation_billing as billing
 from harness.providers.ttsai.emulation_asr import decode_upload
 from harness.providers.ttsai.emulation_catalog import (
     CLONE_BASES,
+    CLONE_TIMING,
     MODELS,
     find_model,
     find_voice,
@@ -122,6 +123,7 @@ class SpeechHandlers:
         check_text(call, params.input)
         cost = billing.price(call)
         billing.bill(call, cost)
+        await call.services.take_time(model.timing, len(params.input))
         if params.response_format == "opus":
             wav = await call.services.synthesize(Speech.single(params.input, Voice(rendition), AudioFormat.WAV))
             return Response(convert(decode(wav), "opus", sample_rate=None, stereo=False, bitrate=None),
@@ -140,6 +142,7 @@ class SpeechHandlers:
         decode_upload(params.reference_audio.content, "reference_audio")
         cost = billing.price(call)
         billing.bill(call, cost)
+        await call.services.take_time(CLONE_TIMING, len(params.text))
         fmt = AudioFormat(params.format)
         return Response(await speak_cloned(call, params.text, CLONE_BASES[params.model], params.reference_audio.content,
                                            "reference_audio", fmt), media_type=MEDIA_TYPES[fmt],
