@@ -171,8 +171,16 @@ def _bootstrap_difference(
     def difference(b: FloatArray, n: FloatArray, axis: int = -1) -> FloatArray:
         return np.asarray(statistic(n, axis) - statistic(b, axis))
 
+    low, p_value = _one_sided_bootstrap((base, new), difference, seed)
+    return Difference(base_value, new_value, delta, low, p_value, method)
+
+
+def _one_sided_bootstrap(
+    samples: tuple[FloatArray, FloatArray], difference: Callable[..., FloatArray], seed: int
+) -> tuple[float, float]:
+    """(lower confidence bound, p-value) of NEW − BASE > 0: the one resampling setup every test shares."""
     result = stats.bootstrap(
-        (base, new),
+        samples,
         difference,
         n_resamples=RESAMPLES,
         confidence_level=CONFIDENCE,
@@ -182,8 +190,7 @@ def _bootstrap_difference(
         axis=-1,
         rng=_rng(seed),
     )
-    p_value = _bootstrap_p_value(np.asarray(result.bootstrap_distribution))
-    return Difference(base_value, new_value, delta, float(result.confidence_interval.low), p_value, method)
+    return float(result.confidence_interval.low), _bootstrap_p_value(np.asarray(result.bootstrap_distribution))
 
 
 def quantile_difference(base: Sequence[float], new: Sequence[float], q: float, seed: int = SEED) -> Difference:
@@ -211,21 +218,9 @@ def ratio_difference(
     def difference(b: FloatArray, n: FloatArray, axis: int = -1) -> FloatArray:
         return np.asarray(new_stat(n, axis) - base_stat(b, axis))
 
-    result = stats.bootstrap(
-        (np.arange(bn.size, dtype=np.float64), np.arange(nn.size, dtype=np.float64)),
-        difference,
-        n_resamples=RESAMPLES,
-        confidence_level=CONFIDENCE,
-        method="percentile",
-        alternative="greater",
-        vectorized=True,
-        axis=-1,
-        rng=_rng(seed),
-    )
-    p_value = _bootstrap_p_value(np.asarray(result.bootstrap_distribution))
-    return Difference(
-        base_value, new_value, new_value - base_value, float(result.confidence_interval.low), p_value, method
-    )
+    indices = (np.arange(bn.size, dtype=np.float64), np.arange(nn.size, dtype=np.float64))
+    low, p_value = _one_sided_bootstrap(indices, difference, seed)
+    return Difference(base_value, new_value, new_value - base_value, low, p_value, method)
 
 
 def mann_whitney_greater(base: Sequence[float], new: Sequence[float]) -> Difference:
