@@ -133,6 +133,21 @@ class DocDrift:
     docs: tuple[str, ...] = ()
 
 
+class RequestModel(BaseModel):
+    """Base of every provider request model: a parameter the documents do not list is refused.
+
+    An unknown parameter is almost always a typo, and refusing it before sending saves a paid call.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ResponseModel(BaseModel):
+    """Base of every provider response model: fields the provider adds are kept, reported as drift."""
+
+    model_config = ConfigDict(extra="allow")
+
+
 class Upload(BaseModel):
     """A file part of a multipart request (`voice_ref=@sample.wav`)."""
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from harness.core.lifecycle import Lifecycle
 from harness.core.spec import (
@@ -27,7 +27,9 @@ from harness.core.spec import (
     JsonBody,
     Offering,
     Provider,
+    RequestModel,
     Response,
+    ResponseModel,
     Role,
     SynthesisInput,
     ValueVariant,
@@ -57,20 +59,10 @@ VIBEVOICE_PRESETS = Literal[
 SPEAKER_LINE = re.compile(r"^Speaker (\d+):")
 
 
-class _Request(BaseModel):
-    # A parameter the documents do not list is almost always a typo: refuse it before sending.
-    model_config = ConfigDict(extra="forbid")
-
-
-class _Payload(BaseModel):
-    # Providers add fields; those are reported as drift, never rejected.
-    model_config = ConfigDict(extra="allow")
-
-
 # --- requests -------------------------------------------------------------------------------------
 
 
-class XttsRequest(_Request):
+class XttsRequest(RequestModel):
     speaker: str = Field(min_length=1, description="URL of the speaker audio (wav, mp3, m4a, ogg, flv)")
     text: str = Field(
         "Hi there, I'm your new voice clone. Try your best to upload quality audio",
@@ -83,7 +75,7 @@ class XttsRequest(_Request):
     webhook_events_filter: list[WebhookEvent] = Field(default_factory=lambda: list[WebhookEvent](["*"]))
 
 
-class ChatterboxRequest(_Request):
+class ChatterboxRequest(RequestModel):
     text: str = Field(min_length=1)
     audio_url: str | None = None
     exaggeration: float | None = Field(None, ge=0.0, le=1.0)
@@ -91,7 +83,7 @@ class ChatterboxRequest(_Request):
     cfg: float | None = Field(None, ge=0.0, le=2.0)
 
 
-class VibeVoiceSpeaker(_Request):
+class VibeVoiceSpeaker(RequestModel):
     preset: VIBEVOICE_PRESETS = "Alice [EN]"
     audio_url: str | None = None
 
@@ -106,7 +98,7 @@ def _check_script(script: str, speaker_count: int) -> str:
     return script
 
 
-class VibeVoiceRequest(_Request):
+class VibeVoiceRequest(RequestModel):
     script: str = Field(min_length=1)
     speakers: list[VibeVoiceSpeaker] = Field(default_factory=list, max_length=4)  # "up to four speakers"
     seed: int | None = None
@@ -118,11 +110,11 @@ class VibeVoiceRequest(_Request):
         return self
 
 
-class RealtimeSpeaker(_Request):
+class RealtimeSpeaker(RequestModel):
     preset: str = Field(min_length=1)  # "Frank [EN]", "Carter [EN]", and other Microsoft voices
 
 
-class VibeVoiceRealtimeRequest(_Request):
+class VibeVoiceRealtimeRequest(RequestModel):
     script: str = Field(min_length=1)
     speakers: list[RealtimeSpeaker] = Field(min_length=1)
     cfg_scale: float = 1.3
@@ -139,18 +131,18 @@ class VibeVoiceRealtimeRequest(_Request):
 # --- responses ------------------------------------------------------------------------------------
 
 
-class SubmitAccepted(_Payload):
+class SubmitAccepted(ResponseModel):
     request_id: str
     status: JobStatus
     polling_url: str
 
 
-class Output(_Payload):
+class Output(ResponseModel):
     media_url: list[str] = Field(min_length=1)
     media_type: str
 
 
-class JobStatusBody(_Payload):
+class JobStatusBody(ResponseModel):
     """The status endpoint's answer, and the webhook callback's payload (same shape)."""
 
     request_id: str
@@ -163,12 +155,12 @@ class JobStatusBody(_Payload):
     completed_at: str | None = None
 
 
-class PixazoError(_Payload):
+class PixazoError(ResponseModel):
     error: str
     message: str
 
 
-class WebhookAck(_Payload):
+class WebhookAck(ResponseModel):
     """Whatever the user's webhook answers; only its 2xx status matters."""
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from harness.core.spec import Upload
+from harness.core.spec import RequestModel, ResponseModel, Upload
 from harness.core.validate import sniff_audio
 
 DOC = "002_5a8e89ae47704064.txt"
@@ -67,20 +67,10 @@ LANGUAGE_PATTERN = r"^(auto|[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*)$"  # "auto" or
 JobStatus = Literal["queued", "processing", "completed", "failed"]
 
 
-class _Request(BaseModel):
-    # A parameter the documents do not list is almost always a typo: refuse it before sending.
-    model_config = ConfigDict(extra="forbid")
-
-
-class _Payload(BaseModel):
-    # Providers add fields; those are reported as drift, never rejected.
-    model_config = ConfigDict(extra="allow")
-
-
 # --- requests ------------------------------------------------------------------------------------
 
 
-class GenerateRequest(_Request):
+class GenerateRequest(RequestModel):
     """`POST /v1/tts/generate` (multipart/form-data): voice design, or cloning when `voice_ref` is sent.
 
     Neither voice field is required ("optionally a voice_description prompt"); sending `voice_ref`
@@ -123,7 +113,7 @@ class GenerateRequest(_Request):
 # --- responses -----------------------------------------------------------------------------------
 
 
-class GenerateAccepted(_Payload):
+class GenerateAccepted(ResponseModel):
     """`{"id": "uuid", "status": "queued", "credits_used": 50.0, ...}`: the rest is elided in the page."""
 
     id: str
@@ -131,7 +121,7 @@ class GenerateAccepted(_Payload):
     credits_used: float
 
 
-class JobStatusBody(_Payload):
+class JobStatusBody(ResponseModel):
     """`GET /v1/tts/status/{id}`.
 
     The prose promises `credits_used`, `created_at` and `completed_at` in "every status response", but
@@ -147,7 +137,7 @@ class JobStatusBody(_Payload):
     completed_at: str | None = None
 
 
-class PixelApiError(_Payload):
+class PixelApiError(ResponseModel):
     """The error body is never shown: inferred, accepting the common shapes.
 
     `{"error": "..."}`, `{"error": "...", "message": "..."}`, `{"error": {"code": ..., "message": ...}}`

@@ -17,18 +17,17 @@ from typing import Literal
 
 from pydantic import BaseModel, create_model
 
-from harness.core.spec import JsonBody, Response
-from harness.providers.ttsai.wire import Payload
+from harness.core.spec import JsonBody, Response, ResponseModel
 
 
-class ErrorDetail(Payload):
+class ErrorDetail(ResponseModel):
     """The `error` object of any status: the provider-wide shape (`Provider.error_model`)."""
 
     code: str
     message: str
 
 
-class ErrorBody(Payload):
+class ErrorBody(ResponseModel):
     error: ErrorDetail
 
 
@@ -87,7 +86,7 @@ ERROR_CODES: Mapping[int, str] = {status: code for status, (_, code, _) in _TABL
 
 
 def _body_model(status: int, detail: type[ErrorDetail]) -> type[BaseModel]:
-    return create_model(f"Error{status}Body", __base__=Payload, error=(detail, ...))
+    return create_model(f"Error{status}Body", __base__=ResponseModel, error=(detail, ...))
 
 
 ERROR_MODELS: Mapping[int, type[BaseModel]] = {

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
-from harness.core.spec import Upload
+from harness.core.spec import RequestModel, ResponseModel, Upload
 from harness.providers.ttsai.uploads import (
     EMBED_FORMATS,
     STT_FORMATS,
@@ -20,7 +20,7 @@ from harness.providers.ttsai.uploads import (
     VOICE_CHANGER_FORMATS,
     upload_rule,
 )
-from harness.providers.ttsai.wire import SPEED_MAX, SPEED_MIN, CloneFormat, Payload, Request, form_int
+from harness.providers.ttsai.wire import SPEED_MAX, SPEED_MIN, CloneFormat, form_int
 
 AnyUpload = Annotated[Upload, AfterValidator(upload_rule())]
 Voice = Annotated[str, Field(min_length=1)]
@@ -28,7 +28,7 @@ Voice = Annotated[str, Field(min_length=1)]
 # --- speech to text -------------------------------------------------------------------------------
 
 
-class SttRequest(Request):
+class SttRequest(RequestModel):
     file: Annotated[Upload, AfterValidator(upload_rule(UPLOAD_LIMITS["stt"], STT_FORMATS))]
     model: Literal["whisper", "faster-whisper", "sensevoice"] = "whisper"
     language: str = Field("auto", min_length=1)
@@ -36,14 +36,14 @@ class SttRequest(Request):
     diarize: bool = False
 
 
-class Segment(Payload):
+class Segment(ResponseModel):
     start: float
     end: float
     text: str
     speaker: str | None = None  # present with diarize
 
 
-class SttResult(Payload):
+class SttResult(ResponseModel):
     text: str
     language: str
     duration: float
@@ -53,7 +53,7 @@ class SttResult(Payload):
 # --- voice cloning, voice changer, speech to speech -----------------------------------------------
 
 
-class CloneRequest(Request):
+class CloneRequest(RequestModel):
     """POST /v1/tts/clone/: answers audio bytes."""
 
     reference_audio: Annotated[Upload, AfterValidator(upload_rule(UPLOAD_LIMITS["clone"]))]
@@ -63,7 +63,7 @@ class CloneRequest(Request):
     language: str | None = Field(None, min_length=1)
 
 
-class VoiceConvertRequest(Request):
+class VoiceConvertRequest(RequestModel):
     """POST /v1/voice-convert/: answers audio bytes."""
 
     file: Annotated[Upload, AfterValidator(upload_rule(UPLOAD_LIMITS["voice-convert"], VOICE_CHANGER_FORMATS))]
@@ -72,7 +72,7 @@ class VoiceConvertRequest(Request):
     format: CloneFormat = "wav"
 
 
-class SpeechToSpeechRequest(Request):
+class SpeechToSpeechRequest(RequestModel):
     file: Annotated[Upload, AfterValidator(upload_rule(UPLOAD_LIMITS["speech-to-speech"]))]
     voice: Voice
     model: Literal["openvoice", "chatterbox"] = "openvoice"
@@ -83,14 +83,14 @@ class SpeechToSpeechRequest(Request):
 # --- speech translation ---------------------------------------------------------------------------
 
 
-class TranslateRequest(Request):
+class TranslateRequest(RequestModel):
     file: Annotated[Upload, AfterValidator(upload_rule(UPLOAD_LIMITS["translate"]))]
     target_language: str = Field(min_length=1)
     voice: str | None = Field(None, min_length=1)
     preserve_voice: bool = False
 
 
-class TranslateResult(Payload):
+class TranslateResult(ResponseModel):
     original_text: str
     translated_text: str
     source_language: str
@@ -102,7 +102,7 @@ class TranslateResult(Payload):
 # --- audio tools ----------------------------------------------------------------------------------
 
 
-class EnhanceRequest(Request):
+class EnhanceRequest(RequestModel):
     file: AnyUpload
     denoise: bool = True
     enhance_clarity: bool = True
@@ -110,7 +110,7 @@ class EnhanceRequest(Request):
     strength: int = Field(2, ge=1, le=3)  # "1-3 (light, medium, strong)"
 
 
-class SeparateRequest(Request):
+class SeparateRequest(RequestModel):
     file: AnyUpload
     model: Literal["demucs", "spleeter"] = "demucs"
     stems: Annotated[Literal[2, 4, 5, 6], BeforeValidator(form_int)] = 2
@@ -118,7 +118,7 @@ class SeparateRequest(Request):
     webhook_url: str | None = Field(None, min_length=1)  # the Webhooks section names stem splitting
 
 
-class SeparateResult(Payload):
+class SeparateResult(ResponseModel):
     """Not shown in the document (several stems cannot be one audio body): every field optional."""
 
     task_id: str | None = None
@@ -127,17 +127,17 @@ class SeparateResult(Payload):
     stems: dict[str, str] | list[str] | None = None
 
 
-class EchoRemovalRequest(Request):
+class EchoRemovalRequest(RequestModel):
     file: AnyUpload
     type: Literal["echo", "reverb", "both"] = "both"  # "echo or reverb (default: both)"
     intensity: int = Field(3, ge=1, le=5)
 
 
-class AnalyzeRequest(Request):
+class AnalyzeRequest(RequestModel):
     file: AnyUpload
 
 
-class KeyBpmResult(Payload):
+class KeyBpmResult(ResponseModel):
     key: str
     scale: str
     bpm: float
@@ -146,7 +146,7 @@ class KeyBpmResult(Payload):
     compatible_keys: list[str]
 
 
-class ConvertRequest(Request):
+class ConvertRequest(RequestModel):
     file: AnyUpload
     format: Literal["mp3", "wav", "flac", "ogg", "m4a", "aac"]
     bitrate: Annotated[Literal[64, 128, 192, 256, 320] | None, BeforeValidator(form_int)] = None
@@ -157,7 +157,7 @@ class ConvertRequest(Request):
 # --- voice chat and voice embedding ---------------------------------------------------------------
 
 
-class VoiceChatRequest(Request):
+class VoiceChatRequest(RequestModel):
     """Multipart or JSON; "either audio or text required"."""
 
     audio: Annotated[Upload | None, AfterValidator(upload_rule())] = None
@@ -174,7 +174,7 @@ class VoiceChatRequest(Request):
         return self
 
 
-class VoiceChatResult(Payload):
+class VoiceChatResult(ResponseModel):
     conversation_id: str
     user_text: str
     ai_text: str
@@ -182,14 +182,14 @@ class VoiceChatResult(Payload):
     credits_used: float
 
 
-class EmbedRequest(Request):
+class EmbedRequest(RequestModel):
     file: Annotated[Upload, AfterValidator(upload_rule(formats=EMBED_FORMATS))]
     model: Literal[
         "chatterbox", "cosyvoice2", "openvoice", "gpt-sovits", "spark", "indextts2", "qwen3-tts"
     ] = "chatterbox"
 
 
-class EmbedResult(Payload):
+class EmbedResult(ResponseModel):
     embed_id: str
     model: str
     duration_ms: float

@@ -13,13 +13,12 @@ from typing import Literal
 from pydantic import Field
 
 from harness.core.lifecycle import Lifecycle
+from harness.core.spec import RequestModel, ResponseModel
 from harness.providers.ttsai.wire import (
     MAX_TEXT_CHARS,
     SPEED_MAX,
     SPEED_MIN,
     JobStatus,
-    Payload,
-    Request,
     TtsFormat,
 )
 
@@ -28,7 +27,7 @@ BATCH_MAX_ITEMS = 50  # "Max 50 items"
 # --- requests -------------------------------------------------------------------------------------
 
 
-class TtsRequest(Request):
+class TtsRequest(RequestModel):
     """POST /v1/tts/ (the document's request table)."""
 
     model: str | None = Field(None, min_length=1)  # omitted: auto-picked from the language
@@ -40,7 +39,7 @@ class TtsRequest(Request):
     stream: bool = False
 
 
-class TtsStreamRequest(Request):
+class TtsStreamRequest(RequestModel):
     """POST /v1/tts/stream/: the document names the route only; its body is taken to be /v1/tts/'s
     without `stream` (the route itself is the streaming switch)."""
 
@@ -52,7 +51,7 @@ class TtsStreamRequest(Request):
     language: str | None = Field(None, min_length=1)
 
 
-class OpenAISpeechRequest(Request):
+class OpenAISpeechRequest(RequestModel):
     """POST /v1/audio/speech (inferred from "OpenAI-compatible format"): OpenAI's speech body.
 
     OpenAI's own enum of formats is kept; the ranges are TTS.ai's (its engines are the ones that run).
@@ -65,13 +64,13 @@ class OpenAISpeechRequest(Request):
     speed: float = Field(1.0, ge=SPEED_MIN, le=SPEED_MAX)
 
 
-class ResultsQuery(Request):
+class ResultsQuery(RequestModel):
     """GET /v1/speech/results/?uuid=…"""
 
     uuid: str = Field(min_length=1)
 
 
-class BatchItem(Request):
+class BatchItem(RequestModel):
     """One element of `texts`: "Array of objects: {text, model, voice}"."""
 
     text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
@@ -79,20 +78,20 @@ class BatchItem(Request):
     voice: str | None = Field(None, min_length=1)
 
 
-class BatchRequest(Request):
+class BatchRequest(RequestModel):
     """POST /v1/tts/batch/ (path inferred from GET /v1/tts/batch/result/)."""
 
     texts: list[BatchItem] = Field(min_length=1, max_length=BATCH_MAX_ITEMS)
     webhook_url: str | None = Field(None, min_length=1)
 
 
-class BatchResultQuery(Request):
+class BatchResultQuery(RequestModel):
     """GET /v1/tts/batch/result/?batch_id=…"""
 
     batch_id: str = Field(min_length=1)
 
 
-class SavedVoiceTtsRequest(Request):
+class SavedVoiceTtsRequest(RequestModel):
     """POST https://tts.ai/api/v1/tts/ with a saved voice: the example sends text and user_voice_id.
 
     The TTS options that make sense with a fixed voice (format, speed, language) are accepted too,
@@ -109,7 +108,7 @@ class SavedVoiceTtsRequest(Request):
 # --- responses ------------------------------------------------------------------------------------
 
 
-class TtsQueued(Payload):
+class TtsQueued(ResponseModel):
     """The submit answer (Step 1) of /v1/tts/ and of the saved-voice TTS."""
 
     uuid: str
@@ -119,7 +118,7 @@ class TtsQueued(Payload):
     credits_remaining: float
 
 
-class SpeechResult(Payload):
+class SpeechResult(ResponseModel):
     """GET /v1/speech/results/ (Step 2): `status`, and `result_url` once completed."""
 
     status: JobStatus
@@ -130,14 +129,14 @@ class SpeechResult(Payload):
 BatchStatus = Literal["processing", "completed", "failed"]
 
 
-class BatchAccepted(Payload):
+class BatchAccepted(ResponseModel):
     batch_id: str
     total: int
     completed: int
     status: BatchStatus
 
 
-class BatchItemResult(Payload):
+class BatchItemResult(ResponseModel):
     """One job of a finished batch (not shown in the document; fields as in the TTS job)."""
 
     uuid: str | None = None
@@ -146,7 +145,7 @@ class BatchItemResult(Payload):
     error: str | None = None
 
 
-class BatchResult(Payload):
+class BatchResult(ResponseModel):
     """GET /v1/tts/batch/result/: not shown in the document; its progress fields mirror the submit answer."""
 
     batch_id: str | None = None

@@ -8,21 +8,21 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, field_validator
 
 from harness.core.lifecycle import Lifecycle
-from harness.core.spec import Upload
+from harness.core.spec import RequestModel, ResponseModel, Upload
 from harness.providers.ttsai.uploads import SAVED_VOICE_MAX_SECONDS, SAVED_VOICE_MIN_SECONDS, upload_rule
-from harness.providers.ttsai.wire import Gender, Payload, Request
+from harness.providers.ttsai.wire import Gender
 
 # --- health, models, voices -----------------------------------------------------------------------
 
 
-class Health(Payload):
+class Health(ResponseModel):
     status: str  # "online" in the example; other values are not listed
     latency_ms: float
     queue_size: int
     models_loaded: list[str]
 
 
-class ModelInfo(Payload):
+class ModelInfo(ResponseModel):
     id: str
     name: str
     type: str
@@ -33,17 +33,17 @@ class ModelInfo(Payload):
     credits_per_1k_chars: float  # 2 and 4 in the example, against 2,000 and 4,000 in the price table
 
 
-class ModelList(Payload):
+class ModelList(ResponseModel):
     models: list[ModelInfo]
 
 
-class VoicesQuery(Request):
+class VoicesQuery(RequestModel):
     model: str | None = Field(None, min_length=1)
     language: str | None = Field(None, min_length=1)
     gender: Gender | None = None
 
 
-class VoiceInfo(Payload):
+class VoiceInfo(ResponseModel):
     id: str
     name: str
     model: str
@@ -52,7 +52,7 @@ class VoiceInfo(Payload):
     preview_url: str
 
 
-class VoiceList(Payload):
+class VoiceList(ResponseModel):
     voices: list[VoiceInfo]
     total: int
 
@@ -62,7 +62,7 @@ class VoiceList(Payload):
 _FALSY = ("", "0", "false", "no", "off")
 
 
-class SavedVoiceUpload(Request):
+class SavedVoiceUpload(RequestModel):
     """Multipart: file (5–30 s audio), name, language (default en), model (auto), consent_confirmed."""
 
     file: Annotated[Upload, AfterValidator(upload_rule(seconds=(SAVED_VOICE_MIN_SECONDS, SAVED_VOICE_MAX_SECONDS)))]
@@ -81,7 +81,7 @@ class SavedVoiceUpload(Request):
         return value
 
 
-class SavedVoice(Payload):
+class SavedVoice(ResponseModel):
     public_id: str
     id: int
     name: str
@@ -92,27 +92,27 @@ class SavedVoice(Payload):
     created_at: str
 
 
-class SavedVoiceList(Payload):
+class SavedVoiceList(ResponseModel):
     """"list your saved voices + quota info": the field names are not shown, so all are optional."""
 
     voices: list[SavedVoice] | None = None
     quota: dict[str, Any] | None = None
 
 
-class SavedVoiceQuery(Request):
+class SavedVoiceQuery(RequestModel):
     """DELETE /api/v1/user-voices/?public_id=…"""
 
     public_id: str = Field(min_length=1)
 
 
-class Acknowledgement(Payload):
+class Acknowledgement(ResponseModel):
     """An answer the document does not show (delete, archive, reactivate, webhook receipt)."""
 
 
 # --- webhook ---------------------------------------------------------------------------------------
 
 
-class WebhookPayload(Payload):
+class WebhookPayload(ResponseModel):
     """What TTS.ai POSTs to `webhook_url` when a long-running task (stems, batch) completes.
 
     Only the success form is shown; "task.failed"/"failed" are inferred for the failure case.

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
-
 DOC = "003_5a1e9ed5e19f8c2b.txt"
 
 # "max 100,000 chars per request" on POST /v1/tts/ (plan limits are lower; see pricing.PLAN_LIMITS).
@@ -25,16 +23,6 @@ Gender = Literal["male", "female", "neutral"]
 JobStatus = Literal["queued", "processing", "completed", "failed"]
 
 
-class Request(BaseModel):
-    """Base of every request model: undocumented parameters are refused."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-class Payload(BaseModel):
-    """Base of every response model: undocumented fields are kept and reported as drift."""
-
-    model_config = ConfigDict(extra="allow")
 
 
 def form_int(value: Any) -> Any:
