@@ -32,7 +32,7 @@ import httpx
 
 from harness.bench.config import BenchConfig, PollingMode
 from harness.bench.runner import Runner, prepare
-from harness.bench.session import discover, sandbox_target
+from harness.bench.session import benchmarkable, sandbox_target
 from harness.bench.store import Store
 from harness.bench.timing import mono_of
 from harness.core.quantiles import quantile
@@ -111,7 +111,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=6, help="jobs in flight per poller")
     args = parser.parse_args()
 
-    providers = {k: v for k, v in discover().providers.items() if k in args.providers.split(",")}
+    providers = {k: v for k, v in benchmarkable().items() if k in args.providers.split(",")}
     with tempfile.TemporaryDirectory() as folder:
         base = BenchConfig(
             out=Path(folder),
@@ -142,7 +142,7 @@ def main() -> int:
                 runners.append(runner)
             asyncio.run(_run_all(runners))
             results = [
-                (name, _samples(store, r.p.run_id, target.handle))
+                (name, _samples(store, r.prepared.run_id, target.handle))
                 for (name, _), r in zip(POLLERS, runners, strict=True)
             ]
         elapsed = time.perf_counter() - started
