@@ -194,13 +194,13 @@ class Runner:
     # --- the run --------------------------------------------------------------------------------------
 
     async def execute(self, client: httpx.AsyncClient) -> RunResult:
-        config = self.prepared.config
+        config, run_id = self.prepared.config, self.prepared.run_id
         rows = self._states()
         if self.prepared.resumed:
-            self.budget.spent = Decimal(str(self.store.spent_usd(self.prepared.run_id)))
-            run = self.store.run(self.prepared.run_id)
-            self.store.update_run(self.prepared.run_id, {"resumes": (run["resumes"] if run else 0) + 1,
-                                                  "status": "running", "updated_at": iso_now()})
+            self.budget.spent = Decimal(str(self.store.spent_usd(run_id)))
+            run = self.store.run(run_id)
+            self.store.update_run(run_id, {"resumes": (run["resumes"] if run else 0) + 1, "status": "running",
+                                           "updated_at": iso_now()})
         todo = [job for job in self.prepared.plan.jobs if rows.get(job.job_key) is None
                 or rows[job.job_key]["state"] in ("planned", "submitting", "submitted")]
         async with self._receiver() as (hub, receiver):
