@@ -3,7 +3,9 @@
 Requests are checked before they are sent: a parameter outside its documented range raises
 `RequestValidationError` naming the parameter and the range, and nothing goes on the wire.
 Responses are checked as they arrive: status within the documented set, content type, documented
-headers, body schema (strict types: `"1"` is not a number), lifecycle rules, and drift.
+headers, body schema (strict types: `"1"` is not a number), lifecycle rules (a failure state says why
+when the documents name the field), server timestamps in a documented form (a value none of them
+parses would silently lose the server-side latency), and drift.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from harness.core.drift import timestamp_drift, unknown_fields, variant_drift
+from harness.core.drift import resolve, timestamp_drift, unknown_fields, variant_drift
 from harness.core.errors import RequestValidationError
 from harness.core.params import ParamSpec, params_of
 from harness.core.spec import AudioBody, BodyKind, Endpoint, EventStreamBody, JsonBody, Provider, Role
+from harness.core.timestamps import parse_timestamp
 from harness.core.verdict import Drift, Verdict, Violation, pointer
 
 _GOT_LIMIT = 80
@@ -136,9 +139,25 @@ def _check_model(endpoint: Endpoint, status: int, model: type[BaseModel], data: 
                     "lifecycle",
                 )
             )
+    violations.extend(timestamp_violations(data, endpoint.timestamp_fields))
     drift = unknown_fields(parsed) + timestamp_drift(data, endpoint.timestamp_fields)
     drift += variant_drift(data, endpoint.variants)
     return Verdict(tuple(violations), tuple(drift))
+
+
+def timestamp_violations(data: Any, pointers: tuple[str, ...]) -> list[Violation]:
+    """Server timestamps that no documented form parses (null and absent are allowed: optional)."""
+    found = []
+    for where in pointers:
+        present, value = resolve(data, where)
+        if present and value is not None and (
+            not isinstance(value, str) or parse_timestamp(value) is None
+        ):
+            found.append(
+                Violation(where, "a timestamp in a documented form (ISO 8601 or 'YYYY-MM-DD HH:MM:SS')",
+                          _short(value), "timestamp")
+            )
+    return found
 
 
 def _dedupe(violations: list[Violation]) -> list[Violation]:

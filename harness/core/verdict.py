@@ -13,7 +13,7 @@ class Violation:
     pointer: str
     expected: str
     got: str
-    rule: str = "schema"  # schema | status | content-type | header | lifecycle | protocol
+    rule: str = "schema"  # schema | status | content-type | header | lifecycle | timestamp | protocol
 
     def __str__(self) -> str:
         return f"{self.pointer or '/'}: expected {self.expected}, got {self.got} [{self.rule}]"

@@ -177,6 +177,7 @@ LIFECYCLE = Lifecycle(
     failure=frozenset({"FAILED", "ERROR"}),
     id_field="request_id",
     output_field="output",
+    error_field="error",  # "error | string|null | Error message if failed"; "FAILED — check error field"
     uncharged=frozenset({"ERROR"}),  # "ERROR — System error — not charged"
 )
 
