@@ -69,6 +69,8 @@ class JobBase:
                  ) -> httpx.Request:
         extra = dict(headers or {})
         extra.update(self.s.target.extra_headers(self.label, self.job.item.id, phase, self.r.attempt))
+        if endpoint is self.endpoint and self.job.warnings:
+            self.r.add_drift(endpoint.key, phase, self.job.warnings)  # sent beyond a recommendation
         return build_request(
             self.provider, endpoint, self.s.target.base_url(self.provider, endpoint.host), payload,
             key=self.s.target.key(self.provider), path_params=path_params, headers=extra,

@@ -24,7 +24,8 @@ from harness.bench.corpus import Corpus, CorpusItem
 from harness.bench.pricing import Price, PriceBook
 from harness.core.errors import RequestValidationError, UsageError
 from harness.core.spec import Endpoint, Offering, Provider, SynthesisInput, Upload
-from harness.core.validate import check_request
+from harness.core.validate import check_request, soft_limit_warnings
+from harness.core.verdict import Drift
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ class PlannedJob:
     price: Price
     invalid: str | None = None  # the request breaks the documented ranges: recorded, never sent
     reference_path: Path | None = None
+    warnings: tuple[Drift, ...] = ()  # beyond what the documents only recommend: sent, and flagged
 
     @property
     def provider(self) -> Provider:
@@ -181,10 +183,13 @@ def _job(
     )
     payload = offering.build(given)
     invalid = None
+    warnings: tuple[Drift, ...] = ()
     try:
         check_request(selection.endpoint, payload)
     except RequestValidationError as error:
         invalid = str(error)
+    else:
+        warnings = soft_limit_warnings(selection.endpoint, payload)
     stored = params_json(payload)
     return PlannedJob(
         job_key=job_key(run_id, selection.provider.name, offering.name, corpus.name, item.id, repeat),
@@ -199,4 +204,5 @@ def _job(
         price=prices.price(selection.provider, offering.name, selection.endpoint, payload),
         invalid=invalid,
         reference_path=refs.path if offering.clones and (refs.audio is not None or refs.url) else None,
+        warnings=warnings,
     )

@@ -46,14 +46,25 @@ def _show_plan(prepared: Any, target: Any) -> None:
     for name in ("model", "jobs", "price each", "worst case USD"):
         table.add_column(name, justify="left" if name == "model" else "right")
     by_label: dict[str, list[Any]] = {}
+    refused: dict[str, list[Any]] = {}
     for job in plan.jobs:
-        by_label.setdefault(job.selection.label, []).append(job)
+        # A job the documents' hard limits refuse is never sent: it costs nothing and is not in the plan's cost.
+        (refused if job.invalid else by_label).setdefault(job.selection.label, []).append(job)
     for label, jobs in by_label.items():
         price = jobs[0].price
         each = "undocumented" if price.amount is None else f"{price.amount} {price.unit}"
         usd = [j.price.usd for j in jobs if j.price.usd is not None]
         table.add_row(label, str(len(jobs)), each, f"{sum(usd):.4f}" if len(usd) == len(jobs) else "unknown")
     _out.print(table)
+    for label, jobs in refused.items():
+        _err.print(f"[yellow]refused before sending:[/yellow] {label}: {len(jobs)} job(s): {jobs[0].invalid}")
+    warned: dict[tuple[str, str], int] = {}
+    for job in plan.jobs:
+        for warning in job.warnings:
+            key = (job.selection.label, f"{warning.pointer.lstrip('/')}: {warning.note}")
+            warned[key] = warned.get(key, 0) + 1
+    for (label, note), count in sorted(warned.items()):
+        _err.print(f"[yellow]warning:[/yellow] {label}: {count} job(s): {note}")
     where = target.url or target.kind
     _out.print(f"Target: [bold]{target.kind}[/bold] ({where}); corpora: "
                + ", ".join(f"{c.name} v{c.version} ({len(c.items)} items)" for c in prepared.corpora))

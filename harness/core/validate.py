@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from harness.core.drift import resolve, timestamp_drift, unknown_fields, variant_drift
 from harness.core.errors import RequestValidationError
-from harness.core.params import ParamSpec, params_of
+from harness.core.params import ParamSpec, params_of, soft_limit_breaches
 from harness.core.spec import AudioBody, BodyKind, Endpoint, EventStreamBody, JsonBody, Provider, Role
 from harness.core.timestamps import parse_timestamp
 from harness.core.verdict import Drift, Verdict, Violation, pointer
@@ -78,12 +78,30 @@ def _describe(error: ValidationError, specs: Mapping[str, ParamSpec]) -> list[st
         if item["type"] == "missing":
             problems.append(f"parameter {where!r} is required")
         elif spec is not None and len(loc) == 1 and item["type"] not in ("value_error", "assertion_error"):
-            problems.append(
-                f"parameter {name!r} must be {spec.describe()} (documented); got {_short(item['input'])}"
-            )
+            cited = f'documented: "{spec.words}"' if spec.words else "documented"
+            problems.append(f"parameter {name!r} must be {spec.describe()} ({cited}); got {_short(item['input'])}")
         else:
             problems.append(f"parameter {where!r}: {item['msg']}; got {_short(item['input'])}")
     return problems
+
+
+def soft_limit_warnings(endpoint: Endpoint, payload: Mapping[str, Any]) -> tuple[Drift, ...]:
+    """A valid request that goes beyond what the documents only recommend: sent, and flagged.
+
+    Each warning quotes the document ("max 500 characters recommended") so a reader can judge it.
+    """
+    if endpoint.request is None:
+        return ()
+    warnings = []
+    for spec, limit, value in soft_limit_breaches(endpoint.request, payload):
+        size = f"{len(value)} {'characters' if isinstance(value, str) else 'items'}" if isinstance(
+            value, (str, list, tuple)) else repr(value)
+        warnings.append(Drift(
+            pointer(spec.name),
+            f"{size}, beyond the documents' recommendation {limit.citation()}: sent anyway",
+            "soft-limit",
+        ))
+    return tuple(warnings)
 
 
 def check_request_json(endpoint: Endpoint, payload: Any) -> Verdict:

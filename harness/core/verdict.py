@@ -28,7 +28,7 @@ class Drift:
 
     pointer: str
     note: str
-    kind: str = "documentation"  # documentation | unknown-field
+    kind: str = "documentation"  # documentation | unknown-field | soft-limit
 
     def __str__(self) -> str:
         return f"{self.pointer or '/'}: {self.note} [{self.kind}]"
