@@ -142,7 +142,8 @@ def _check_model(endpoint: Endpoint, status: int, model: type[BaseModel], data: 
     try:
         parsed = model.model_validate(data, strict=True)
     except ValidationError as error:
-        return Verdict(tuple(_dedupe(violations_from(error))))
+        # The unknown fields still matter here: one next to a missing field is most likely its new name.
+        return Verdict(tuple(_dedupe(violations_from(error))), tuple(unknown_keys(model, data)))
     violations: list[Violation] = []
     lifecycle = endpoint.lifecycle
     checks_lifecycle = endpoint.role in (Role.SUBMIT, Role.STATUS, Role.CALLBACK) and status < 400
@@ -161,6 +162,37 @@ def _check_model(endpoint: Endpoint, status: int, model: type[BaseModel], data: 
     drift = unknown_fields(parsed) + timestamp_drift(data, endpoint.timestamp_fields)
     drift += variant_drift(data, endpoint.variants)
     return Verdict(tuple(violations), tuple(drift))
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds, directly, optionally or as list items."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def unknown_keys(model: type[BaseModel], data: Any, prefix: str = "") -> list[Drift]:
+    """Fields the documents never mention, found without a successful parse (the body may be invalid)."""
+    if not isinstance(data, Mapping):
+        return []
+    fields = {info.alias or name: info for name, info in model.model_fields.items()}
+    found = [Drift(prefix + pointer(key), "field not in the documents", "unknown-field")
+             for key in data if key not in fields and model.model_config.get("extra") == "allow"]
+    for key, info in fields.items():
+        inner = _model_in(info.annotation)
+        value = data.get(key)
+        if inner is None or value is None:
+            continue
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                found += unknown_keys(inner, item, prefix + pointer(key, index))
+        else:
+            found += unknown_keys(inner, value, prefix + pointer(key))
+    return found
 
 
 def timestamp_violations(data: Any, pointers: tuple[str, ...]) -> list[Violation]:
