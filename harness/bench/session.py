@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from harness.bench.config import BenchConfig, PollingMode, TargetKind
+from harness.bench.plan import select
 from harness.bench.provenance import iso_now
 from harness.bench.runner import Listener, PreparedRun, Runner, RunResult, prepare, resolve_config
 from harness.bench.store import Store
@@ -120,6 +121,12 @@ def check_live(prepared: PreparedRun, target: Target) -> None:
         )
 
 
+def selected_providers(providers: Mapping[str, Provider], config: BenchConfig) -> list[Provider]:
+    """The providers of the selected models only: a live run asks for their keys and no others."""
+    picked = {selection.provider.name for selection in select(providers, config.providers, config.models)}
+    return [provider for name, provider in providers.items() if name in picked]
+
+
 def run_benchmark(
     config: BenchConfig,
     *,
@@ -137,9 +144,8 @@ def run_benchmark(
                          + (f" (failed to load: {discovery.broken})" if discovery.broken else ""))
     store = Store(config.db_path)
     try:
-        wanted = [discovery.providers[name] for name in discovery.providers
-                  if not config.providers or name in config.providers]
         config = resolve_config(config, store)
+        wanted = selected_providers(discovery.providers, config)
         with open_target(config, wanted, headers, **sandbox_overrides) as target:
             reachable = {name: p for name, p in discovery.providers.items() if target.serves(name)}
             refused = [name for name in config.providers if name not in reachable]
