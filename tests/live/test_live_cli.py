@@ -158,3 +158,29 @@ def test_dry_run_prints_every_request_and_the_cost_and_sends_nothing(
     assert KEY not in result.output
     assert stand_in.seen == []
     assert not (tmp_path / "reports").exists()  # nothing stored either
+
+
+def test_a_text_past_the_recommended_length_is_sent_and_the_warning_stored(
+    stand_in: StandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    monkeypatch.setenv("PIXAZO_API_KEY", KEY)
+    long_text = "A sentence that keeps going for a while. " * 15  # 615 characters; 500 are recommended
+    corpus = tmp_path / "long.json"
+    corpus.write_text(json.dumps({"name": "long", "version": "1", "language": "en",
+                                  "items": [{"id": "long-1", "text": long_text}]}))
+    result = CliRunner().invoke(app, [
+        "bench", "run", "--target", "live", "--models", "xtts-v2", "--corpus", str(corpus), "--budget", "0.1",
+        "--reference-url", "https://voices.example.org/me.wav", "--no-score", "--no-report",
+        "--out", str(tmp_path / "reports"),
+    ])
+    assert result.exit_code == 0, result.output
+    assert "warning: pixazo/xtts-v2: 1 job(s): text: 615 characters, beyond the documents' recommendation" \
+        in " ".join(result.output.split())
+    [sent] = [json.loads(body) for method, _, _, body in stand_in.seen if method == "POST"]
+    assert sent["text"] == long_text
+    with sqlite3.connect(tmp_path / "reports" / "runs.db") as db:
+        rows = db.execute("SELECT pointer, kind, note FROM drift WHERE kind = 'soft-limit'").fetchall()
+    assert [(pointer, kind) for pointer, kind, _ in rows] == [("/text", "soft-limit")]
+    assert '"Text to synthesize (max 500 characters recommended)"' in rows[0][2]
