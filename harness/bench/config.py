@@ -65,6 +65,7 @@ class BenchConfig(BaseModel):
     request_timeout: float = Field(60.0, gt=0)  # seconds without an answer before a request fails
     max_rate_limit_retries: int = Field(5, ge=0)
     reference_url: str | None = None  # a public URL of the reference voice, for URL-cloning models live
+    reference: Path | None = None  # a reference voice file, uploaded to file-cloning models
     yes: bool = False  # live runs without a budget need explicit consent
 
     @field_validator("providers", "models", "corpus", mode="before")
@@ -75,6 +76,20 @@ class BenchConfig(BaseModel):
             value = [value]
         if isinstance(value, (list, tuple)):
             return tuple(part.strip() for v in value for part in str(v).split(",") if part.strip())
+        return value
+
+    @field_validator("reference")
+    @classmethod
+    def _readable(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"--reference {value}: no such file")
+        return value
+
+    @field_validator("reference_url")
+    @classmethod
+    def _fetchable(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"--reference-url must be an http(s) URL the provider can fetch; got {value!r}")
         return value
 
     @property

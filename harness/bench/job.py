@@ -89,6 +89,8 @@ class Job:
         target = self.services.target
         extra = dict(headers or {})
         extra.update(target.extra_headers(self.label, self.planned.item.id, phase, self.record.attempt))
+        if endpoint is self.endpoint and self.planned.warnings:
+            self.record.add_drift(endpoint.key, phase, self.planned.warnings)  # sent beyond a recommendation
         return build_request(
             self.provider, endpoint, target.base_url(self.provider, endpoint.host), payload,
             key=target.key(self.provider), path_params=path_params, headers=extra,

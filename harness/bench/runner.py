@@ -71,12 +71,22 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
 
 
+def audio_type(path: Path) -> str:
+    return {".mp3": "audio/mpeg", ".wav": "audio/wav", ".flac": "audio/flac", ".ogg": "audio/ogg",
+            ".m4a": "audio/mp4"}.get(path.suffix.lower(), "application/octet-stream")
+
+
 def references(config: BenchConfig, target_reference_url: str | None) -> References:
-    """The cloning reference: the project's own generated voice (fixtures/voices) as upload and URL."""
-    path = Path(__file__).resolve().parents[2] / "fixtures" / "voices" / "joe_reference.wav"
-    audio = Upload(filename=path.name, content=path.read_bytes(), content_type="audio/wav") if path.is_file() else None
+    """The cloning reference: `--reference FILE` (else the project's own generated voice, fixtures/voices) as
+    upload; `--reference-url` (else the target's copy of that voice) as URL."""
+    path = config.reference or Path(__file__).resolve().parents[2] / "fixtures" / "voices" / "joe_reference.wav"
+    audio = None
+    if path.is_file():
+        audio = Upload(filename=path.name, content=path.read_bytes(), content_type=audio_type(path))
     url = config.reference_url or target_reference_url
-    return References(url=url, audio=audio, path=path if audio else None)
+    # A user's URL is known to hold the file only when the user gave the file too (for similarity scoring).
+    url_path = path if audio and (config.reference_url is None or config.reference is not None) else None
+    return References(url=url, audio=audio, path=path if audio else None, url_path=url_path)
 
 
 def resolve_config(config: BenchConfig, store: Store) -> BenchConfig:

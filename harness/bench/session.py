@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from harness.bench.config import BenchConfig, PollingMode, TargetKind
+from harness.bench.plan import select
 from harness.bench.provenance import iso_now
 from harness.bench.runner import Listener, PreparedRun, Runner, RunResult, prepare, resolve_config
 from harness.bench.store import Store
@@ -108,6 +109,12 @@ def check_live(prepared: PreparedRun, target: Target) -> None:
         )
 
 
+def selected_providers(providers: Mapping[str, Provider], config: BenchConfig) -> list[Provider]:
+    """The providers of the selected models only: a live run asks for their keys and no others."""
+    picked = {selection.provider.name for selection in select(providers, config.providers, config.models)}
+    return [provider for name, provider in providers.items() if name in picked]
+
+
 def run_benchmark(
     config: BenchConfig,
     *,
@@ -125,7 +132,7 @@ def run_benchmark(
     store = Store(config.db_path)
     try:
         config = resolve_config(config, store)  # once: for --resume, the settings the run started with
-        wanted = [provider for name, provider in known.items() if not config.providers or name in config.providers]
+        wanted = selected_providers(known, config)
         with open_target(config, wanted, headers, **sandbox_overrides) as target:
             reachable = {name: provider for name, provider in known.items() if target.serves(name)}
             refused = [name for name in config.providers if name not in reachable]

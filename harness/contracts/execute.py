@@ -18,7 +18,7 @@ from harness.contracts.targets import FAULT_HEADER, Mode, Target, reference_uplo
 from harness.core.drift import resolve
 from harness.core.spec import Endpoint, Provider
 from harness.core.transport import build_request
-from harness.core.validate import check_response, media_type_of, sniff_audio
+from harness.core.validate import check_response, media_type_of, sniff_audio, soft_limit_warnings
 from harness.core.verdict import Drift, Verdict, Violation
 
 POLL_DEADLINE_S = 60.0
@@ -67,11 +67,14 @@ def run_plan(provider: Provider, plan: Plan, target: Target, client: httpx.Clien
     endpoint = provider.endpoint(plan.endpoint)
     context = PlanContext(target.reference_url, reference_upload())
     headers = {FAULT_HEADER: plan.fault} if plan.fault else {}
+    payload = plan.payload(context)
+    if payload is not None and not plan.raw:
+        outcome.drift.extend(soft_limit_warnings(endpoint, payload))
     request = build_request(
         provider,
         endpoint,
         target.base_url(provider.name, endpoint.host),
-        plan.payload(context),
+        payload,
         key=_key(plan, target),
         path_params=plan.path_params,
         query=plan.query,

@@ -15,6 +15,7 @@ import httpx
 import respx
 
 from harness.contracts.execute import Outcome, run_plan
+from harness.contracts.finding import format_finding
 from harness.contracts.plans import Plan, plans_for
 from harness.contracts.recording import mount, to_scenario, write_scenario
 from harness.contracts.scenario import MediaStore, load_scenario
@@ -79,6 +80,14 @@ class ContractSession:
         if self._records(plan):
             self._record(provider, outcome)
         return outcome
+
+    def finding(self, outcome: Outcome) -> str:
+        """A failed outcome as a finding: provider, endpoint, statuses, violations, drift, a curl line."""
+        provider = self.providers[outcome.plan.provider]
+        return format_finding(
+            provider.name, provider.endpoint(outcome.plan.endpoint).signature, outcome.plan.name,
+            self.target.mode.value, outcome.violations, outcome.drift, outcome.exchanges, self.secrets(),
+        )
 
     def _replay(self, provider: Provider, plan: Plan) -> Outcome:
         scenario = load_scenario(self.fixtures, plan.name)

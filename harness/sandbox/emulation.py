@@ -25,7 +25,7 @@ from harness.core.lifecycle import Lifecycle
 from harness.core.spec import Cost, Endpoint, Provider, Upload
 from harness.sandbox.profiles import Timing
 from harness.sandbox.timeline import Phase
-from harness.sandbox.urls import Urls
+from harness.sandbox.urls import MEDIA_HOST, Urls
 from harness.speech import MEDIA_TYPES, AudioFormat, Rendition
 
 __all__ = [
@@ -268,7 +268,8 @@ class Emulation:
     tiers: ClassVar[tuple[Tier, ...]] = (Tier("default"),)
     default_tier: ClassVar[str] = "default"
     default_balance: ClassVar[Decimal] = Decimal(1000)  # USD on the default key, enough for any benchmark
-    media_path: ClassVar[str] = "/{job_id}/output.{ext}"  # beneath the provider's `cdn` mount
+    media_path: ClassVar[str] = "/{job_id}/output.{ext}"  # beneath the mount of `media_host`
+    media_host: ClassVar[str] = MEDIA_HOST  # the host key results are served from (the documents' example host)
     webhook_https_only: ClassVar[bool] = True  # the documents reject http:// webhook URLs
     anonymous_tier: ClassVar[str | None] = None  # the tier (limits) of key-less calls where auth is optional
 

@@ -85,7 +85,8 @@ class ProviderFace:
                 routes.append(Route(mount + path, handler, methods=METHODS))
         media_mount = mount_path(self.provider.name, MEDIA_HOST)
         routes.append(Route(media_mount + PUBLISHED_PATH, self._published_request, methods=["GET", "HEAD"]))
-        routes.append(Route(media_mount + self.emulation.media_path, self._media_request, methods=["GET", "HEAD"]))
+        results_mount = mount_path(self.provider.name, self.emulation.media_host)
+        routes.append(Route(results_mount + self.emulation.media_path, self._media_request, methods=["GET", "HEAD"]))
         for host in (*self.provider.hosts, MEDIA_HOST):
             routes.append(Route(mount_path(self.provider.name, host) + "/{rest:path}", self._unknown, methods=METHODS))
         return routes

@@ -71,7 +71,7 @@ def _finish(kit: Any, sb: Sandbox, client: httpx.Client, job_uuid: str) -> bytes
     kit.assert_valid("ttsai", "speech.results", result)
     body = result.json()
     assert body["status"] == "completed", body
-    assert body["result_url"].startswith(sb.url + "/ttsai/cdn/static/downloads/")
+    assert body["result_url"].startswith(sb.url + "/ttsai/api/static/downloads/")  # the API host, as documented
     audio = client.get(body["result_url"])
     assert audio.status_code == 200
     return audio.content

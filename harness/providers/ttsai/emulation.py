@@ -121,7 +121,8 @@ class TtsAiEmulation(Emulation):
     anonymous_tier = ANONYMOUS_TIER  # key-less calls (one wallet per client address)
     default_tier = "business"
     default_balance = Decimal(100_000_000)  # characters
-    media_path = "/static/downloads/{job_id}/output.{ext}"  # the document's result_url layout
+    media_path = "/static/downloads/{job_id}/output.{ext}"  # the document's result_url layout,
+    media_host = "api"  # on the API host: "https://api.tts.ai/static/downloads/77b71db5.../output.mp3"
     webhook_https_only = True
 
     def __init__(self, provider: Provider) -> None:
