@@ -21,6 +21,7 @@ from harness.bench.provenance import iso_now
 from harness.bench.runner import Listener, PreparedRun, Runner, RunResult, prepare, resolve_config
 from harness.bench.store import Store
 from harness.bench.target import HeaderHook, Target, live_target, url_target
+from harness.core.credentials import CredentialGuard, credential_headers
 from harness.core.errors import UsageError
 from harness.core.registry import ENTRY_POINT_GROUP
 from harness.core.spec import Provider
@@ -87,13 +88,15 @@ def open_target(config: BenchConfig, providers: Sequence[Provider], headers: Hea
     yield target
 
 
-def _client(config: BenchConfig) -> httpx.AsyncClient:
+def _client(config: BenchConfig, guard: CredentialGuard) -> httpx.AsyncClient:
     # One pooled client for the run: connections are kept alive and reused; set-up is timed apart.
     # httpcore scans its whole pool on every request: a pool no larger than the jobs in flight keeps that
     # cheap, and one connection per job is all a job ever uses at a time.
     limits = httpx.Limits(max_connections=config.concurrency + 4, max_keepalive_connections=config.concurrency + 4)
     timeout = httpx.Timeout(config.request_timeout, connect=min(10.0, config.request_timeout))
-    return httpx.AsyncClient(limits=limits, timeout=timeout, trust_env=False, follow_redirects=True)
+    # Redirects are followed (media on storage hosts), but a key never leaves its origin: see CredentialGuard.
+    return httpx.AsyncClient(limits=limits, timeout=timeout, trust_env=False, follow_redirects=True,
+                             event_hooks=guard.event_hooks())
 
 
 def check_live(prepared: PreparedRun, target: Target) -> None:
@@ -156,7 +159,8 @@ def run_benchmark(
             if not prepared.resumed:
                 runner.record_plan()
             try:
-                result = asyncio.run(_execute(runner, prepared.config))
+                guard = CredentialGuard.for_urls(target.bases.values(), credential_headers(reachable.values()))
+                result = asyncio.run(_execute(runner, prepared.config, guard))
             except KeyboardInterrupt:
                 store.update_run(prepared.run_id, {"status": "interrupted", "updated_at": iso_now()})
                 raise
@@ -165,6 +169,6 @@ def run_benchmark(
         store.close()
 
 
-async def _execute(runner: Runner, config: BenchConfig) -> RunResult:
-    async with _client(config) as client:
+async def _execute(runner: Runner, config: BenchConfig, guard: CredentialGuard) -> RunResult:
+    async with _client(config, guard) as client:
         return await runner.execute(client)
