@@ -23,6 +23,7 @@ from harness.bench.store import Store
 from harness.bench.target import HeaderHook, Target, live_target, url_target
 from harness.core.credentials import CredentialGuard, credential_headers
 from harness.core.errors import UsageError
+from harness.core.redact import Redactor
 from harness.core.registry import ENTRY_POINT_GROUP
 from harness.core.spec import Provider
 
@@ -144,6 +145,7 @@ def run_benchmark(
                   if not config.providers or name in config.providers]
         config = resolve_config(config, store)
         with open_target(config, wanted, headers, **sandbox_overrides) as target:
+            store.redactor = Redactor((*target.secrets, *(key for key in target.keys.values() if key)))
             reachable = {name: p for name, p in discovery.providers.items() if target.serves(name)}
             refused = [name for name in config.providers if name not in reachable]
             if refused or not reachable:

@@ -152,6 +152,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from harness.core.redact import Redactor
+
 SCHEMA_VERSION = "1"
 
 DDL = """
@@ -387,6 +389,9 @@ def _insert_sql(table: str, columns: Sequence[str], verb: str = "INSERT") -> str
     return f"{verb} INTO {table} ({names}) VALUES ({marks})"
 
 
+TEXT_LIMITS = {"error_message": 500, "message": 500}  # characters, after redaction
+
+
 class Store:
     """Writes and reads the benchmark tables. Every public write is one transaction.
 
@@ -394,10 +399,22 @@ class Store:
     scorer's connection.
     """
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, redactor: Redactor | None = None) -> None:
         self.path = Path(path)
         self.conn = connect(path)
+        # Every value written passes through it (keys a server echoed, in any form), then is cut to its
+        # column's limit: redacting after a cut could leave part of a key behind.
+        self.redactor = redactor or Redactor()
         create_schema(self.conn)
+
+    def _clean(self, row: Row) -> tuple[Any, ...]:
+        return tuple(self._clean_value(name, value) for name, value in row.items())
+
+    def _clean_value(self, column: str, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        limit = TEXT_LIMITS.get(column)
+        return self.redactor.cut(value, limit) if limit else self.redactor.text(value)
 
     def close(self) -> None:
         self.conn.close()
@@ -411,7 +428,8 @@ class Store:
             return
         columns = list(batch[0])
         with self.transaction():
-            self.conn.executemany(_insert_sql(table, columns, verb), [tuple(r[c] for c in columns) for r in batch])
+            self.conn.executemany(_insert_sql(table, columns, verb),
+                                  [self._clean({c: r[c] for c in columns}) for r in batch])
 
     def transaction(self) -> _Transaction:
         return _Transaction(self.conn)
@@ -424,7 +442,7 @@ class Store:
                     columns = list(rows[0])
                     verb = "INSERT OR REPLACE" if table in ("marks", "polls", "clips") else "INSERT"
                     self.conn.executemany(
-                        _insert_sql(table, columns, verb), [tuple(r[c] for c in columns) for r in rows]
+                        _insert_sql(table, columns, verb), [self._clean({c: r[c] for c in columns}) for r in rows]
                     )
             if job_update is not None:
                 self._update_job(*job_update)
@@ -435,12 +453,12 @@ class Store:
 
     def _update_job(self, job_key: str, values: Row) -> None:
         assignments = ", ".join(f"{name} = ?" for name in values)
-        self.conn.execute(f"UPDATE jobs SET {assignments} WHERE job_key = ?", (*values.values(), job_key))
+        self.conn.execute(f"UPDATE jobs SET {assignments} WHERE job_key = ?", (*self._clean(values), job_key))
 
     def update_run(self, run_id: str, values: Row) -> None:
         assignments = ", ".join(f"{name} = ?" for name in values)
         with self.transaction():
-            self.conn.execute(f"UPDATE runs SET {assignments} WHERE run_id = ?", (*values.values(), run_id))
+            self.conn.execute(f"UPDATE runs SET {assignments} WHERE run_id = ?", (*self._clean(values), run_id))
 
     # --- reads -------------------------------------------------------------------------------------
 

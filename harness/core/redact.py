@@ -86,6 +86,9 @@ def secret_forms(secret: str) -> frozenset[str]:
         json.dumps(secret)[1:-1].replace("/", "\\/"),
     }
     forms |= _base64_fragments(secret.encode("utf-8"))
+    # A JSON body quoted inside another JSON string (an error body echoed in an error message) escapes
+    # each form once more.
+    forms |= {json.dumps(form)[1:-1] for form in forms}
     return frozenset(f for f in forms if len(f) >= MIN_SECRET_LENGTH)
 
 
