@@ -11,7 +11,7 @@ import tomllib
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -33,6 +33,10 @@ class PollingMode(StrEnum):
     WEBHOOK = "webhook"
 
 
+# The sandbox's profiles (harness.sandbox.profiles.Profile; a test keeps the two lists equal), named here so
+# a bad name is a usage error before anything starts.
+SandboxProfileName = Literal["fast", "realistic", "chaos"]
+
 class BenchConfig(BaseModel):
     """Everything a run needs to know, validated."""
 
@@ -53,7 +57,7 @@ class BenchConfig(BaseModel):
     polling: PollingMode = PollingMode.ADAPTIVE
     poll_interval: float = Field(1.0, gt=0)  # seconds, for polling=fixed
     webhook_url: str | None = None  # public URL that reaches the local receiver (live webhooks)
-    sandbox_profile: str | None = None
+    sandbox_profile: SandboxProfileName | None = None
     seed: int = 0
     score: bool = True
     report: bool = True
@@ -71,6 +75,13 @@ class BenchConfig(BaseModel):
             value = [value]
         if isinstance(value, (list, tuple)):
             return tuple(part.strip() for v in value for part in str(v).split(",") if part.strip())
+        return value
+
+    @field_validator("out")
+    @classmethod
+    def _out_is_a_folder(cls, value: Path) -> Path:
+        if value.exists() and not value.is_dir():
+            raise ValueError(f"{value} is a file; --out names the folder for runs.db and audio")
         return value
 
     @property

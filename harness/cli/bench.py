@@ -20,7 +20,7 @@ bench_app = typer.Typer(help="Latency and cost benchmarks, stored as raw rows in
 _out = Console(highlight=False)
 if not _out.is_terminal:  # piped or captured: rich would assume 80 columns and squeeze the tables
     _out.width = max(_out.width, 120)
-_err = Console(stderr=True)
+_err = Console(stderr=True, soft_wrap=True)  # one error, one line
 
 
 def _prices(values: list[str] | None) -> dict[str, float] | None:
@@ -189,6 +189,13 @@ def run_command(
     if result.status != "finished":
         _err.print(f"run {result.run_id} {result.status}; finish it with: tts-harness bench run --resume "
                    f"{result.run_id}" + (f" --out {config.out}" if str(config.out) != "reports" else ""))
+        raise typer.Exit(1)
+    # A CI job reads the exit code: a run that measured nothing must not pass as a success.
+    if result.planned == 0:
+        _err.print(f"[red]run {result.run_id} planned no job[/red]: check --corpus, --models and --providers")
+        raise typer.Exit(1)
+    if not result.counts.get("ok"):
+        _err.print(f"[red]run {result.run_id}: no job succeeded[/red] ({result.planned} planned); see the errors above")
         raise typer.Exit(1)
 
 

@@ -9,6 +9,7 @@ JSON-escaped, base64 at three alignments) into every JSON answer: as extra field
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import threading
 from collections.abc import Iterator
@@ -93,10 +94,8 @@ class EchoingProxy:
                     return
                 content = answer.content
                 if "json" in answer.headers.get("content-type", ""):
-                    try:
+                    with contextlib.suppress(ValueError):  # not JSON after all: pass it through
                         content = json.dumps(_plant(answer.json(), answer.status_code)).encode()
-                    except ValueError:
-                        pass
                 self.send_response(answer.status_code)
                 for name, value in answer.headers.items():
                     if name.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
