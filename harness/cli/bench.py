@@ -130,6 +130,8 @@ def run_command(
             "prices": _prices(price), "score": score, "report": report, "job_timeout": job_timeout, "yes": yes,
         }, config_file)
         config.target_kind  # noqa: B018 - validates --target before anything starts
+        if config.resume is not None:
+            config = _stored_settings(config)  # --score/--report included: a resume keeps every setting
     except UsageError as error:
         _err.print(f"[red]usage error:[/red] {error}")
         raise typer.Exit(2) from None
@@ -197,6 +199,19 @@ def run_command(
     if not result.counts.get("ok"):
         _err.print(f"[red]run {result.run_id}: no job succeeded[/red] ({result.planned} planned); see the errors above")
         raise typer.Exit(1)
+
+
+def _stored_settings(config: Any) -> Any:
+    from harness.bench.runner import resolve_config
+    from harness.bench.store import Store
+
+    if not config.db_path.is_file():
+        raise UsageError(f"no results database at {config.db_path}: nothing to resume (pass the run's --out)")
+    store = Store(config.db_path)
+    try:
+        return resolve_config(config, store)
+    finally:
+        store.close()
 
 
 @bench_app.callback()
