@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 
 from harness.bench.config import BenchConfig, PollingMode, TargetKind
+from harness.bench.lease import Lease
 from harness.bench.provenance import iso_now
 from harness.bench.runner import Listener, PreparedRun, Runner, RunResult, prepare, resolve_config
 from harness.bench.store import Store
@@ -140,10 +141,14 @@ def run_benchmark(
         raise UsageError("no provider with benchmarkable models is registered"
                          + (f" (failed to load: {discovery.broken})" if discovery.broken else ""))
     store = Store(config.db_path)
+    lease: Lease | None = None
     try:
         wanted = [discovery.providers[name] for name in discovery.providers
                   if not config.providers or name in config.providers]
         config = resolve_config(config, store)
+        if config.resume is not None:  # refuse before starting anything if another process writes this run
+            lease = Lease(store, config.resume)
+            lease.acquire()
         with open_target(config, wanted, headers, **sandbox_overrides) as target:
             store.redactor = Redactor((*target.secrets, *(key for key in target.keys.values() if key)))
             reachable = {name: p for name, p in discovery.providers.items() if target.serves(name)}
@@ -152,6 +157,9 @@ def run_benchmark(
                 raise UsageError(f"target {target.kind} cannot serve {', '.join(refused) or 'any provider'}: "
                                  + "; ".join(target.notes))
             prepared = prepare(config, reachable, store, target.reference_url)
+            if lease is None:
+                lease = Lease(store, prepared.run_id)
+                lease.acquire()
             prepared.notes += [f"provider {name} not loaded: {why}" for name, why in discovery.broken.items()]
             prepared.notes += target.notes
             if on_plan is not None:
@@ -162,15 +170,21 @@ def run_benchmark(
                 runner.record_plan()
             try:
                 guard = CredentialGuard.for_urls(target.bases.values(), credential_headers(reachable.values()))
-                result = asyncio.run(_execute(runner, prepared.config, guard))
+                result = asyncio.run(_execute(runner, prepared.config, guard, lease))
             except KeyboardInterrupt:
                 store.update_run(prepared.run_id, {"status": "interrupted", "updated_at": iso_now()})
                 raise
             return result
     finally:
+        if lease is not None:
+            lease.release()
         store.close()
 
 
-async def _execute(runner: Runner, config: BenchConfig, guard: CredentialGuard) -> RunResult:
-    async with _client(config, guard) as client:
-        return await runner.execute(client)
+async def _execute(runner: Runner, config: BenchConfig, guard: CredentialGuard, lease: Lease) -> RunResult:
+    heartbeat = asyncio.create_task(lease.keep_alive())
+    try:
+        async with _client(config, guard) as client:
+            return await runner.execute(client)
+    finally:
+        heartbeat.cancel()

@@ -139,6 +139,11 @@ drift — documentation drift seen in answers (unknown fields, alternate forms);
     drift_id, run_id, job_key, harness_version, git_revision, provider, model, corpus, item_id,
     endpoint, phase, pointer, note, kind, recorded_at.
 
+leases — one writer per run (harness.bench.lease)
+    run_id, holder (a random token of the writing process), pid, host, acquired_at, heartbeat_at (unix
+    seconds, renewed while the run goes on; a lease whose heartbeat is older than its time-to-live is stale
+    and may be taken over).
+
 clips — one per job that produced audio; the scorer's input (DDL fixed with the scoring package)
     clip_id (= job_key), run_id, provider, model, corpus, item_id, language, text,
     alternatives_json (accepted alternative readings of the text), reference_audio_path (the cloning
@@ -359,6 +364,15 @@ CREATE TABLE IF NOT EXISTS clips (
     declared_sample_rate INTEGER
 );
 CREATE INDEX IF NOT EXISTS clips_run ON clips(run_id);
+
+CREATE TABLE IF NOT EXISTS leases (
+    run_id TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    acquired_at TEXT NOT NULL,
+    heartbeat_at REAL NOT NULL
+);
 """
 
 Row = Mapping[str, Any]
