@@ -64,6 +64,7 @@ class BenchConfig(BaseModel):
     job_timeout: float = Field(900.0, gt=0)  # seconds from submit to giving up on a job
     request_timeout: float = Field(60.0, gt=0)  # seconds without an answer before a request fails
     max_rate_limit_retries: int = Field(5, ge=0)
+    download_attempts: int = Field(6, ge=1, le=20)  # a finished job's audio: tries before it counts as lost
     reference_url: str | None = None  # a public URL of the reference voice, for URL-cloning models live
     yes: bool = False  # live runs without a budget need explicit consent
 

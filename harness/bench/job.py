@@ -16,7 +16,8 @@ from typing import Any, NoReturn
 import httpx
 
 from harness.bench.config import BenchConfig, PollingMode
-from harness.bench.exchange import Exchange, ExchangeFailed, send
+from harness.bench.download import DownloadPolicy, Refresh, download
+from harness.bench.exchange import Exchange
 from harness.bench.gates import Gates
 from harness.bench.media import inspect_audio, store_audio
 from harness.bench.polling import Schedule
@@ -26,9 +27,9 @@ from harness.bench.store import Store
 from harness.bench.target import Target
 from harness.bench.timing import Mark, wall_of
 from harness.bench.webhook import Receiver, WebhookHub
-from harness.core.errors import ErrorClass, ProtocolError, ProviderError
+from harness.core.errors import ErrorClass, LostResult, ProtocolError, ProviderError
 from harness.core.spec import Endpoint
-from harness.core.transport import build_request, error_of
+from harness.core.transport import build_request
 from harness.core.validate import check_response, media_type_of
 
 
@@ -120,21 +121,24 @@ class JobBase:
         self.r.error(phase, error.error_class, str(error), status=error.status, fatal=True)
         raise Failed
 
-    async def _download(self, url: str, declared: str | None) -> None:
-        request = self.s.client.build_request("GET", url)  # no key: media hosts are not the provider's API
+    async def _download(self, url: str, declared: str | None, refresh: Refresh | None = None) -> None:
+        # No key: media hosts are not the provider's API. Retried: the job is already paid for.
         extra = self.s.target.extra_headers(self.label, self.job.item.id, "download", self.r.attempt)
-        request.headers.update(extra)
-        try:
-            exchange = await send(self.s.client, request, secrets=self.s.target.secrets)
-        except ExchangeFailed as failure:
-            self._fatal("download", failure.error)
+        outcome = await download(self.s.client, url, check=lambda body: inspect_audio(body).problem,
+                                 refresh=refresh, headers=extra, secrets=self.s.target.secrets,
+                                 policy=DownloadPolicy(attempts=self.s.config.download_attempts))
+        for failure in outcome.failures[:-1] if outcome.exchange is None else outcome.failures:
+            self.r.error("download", failure.error_class, f"download retried: {failure}", status=failure.status)
+        if outcome.exchange is None:
+            last = outcome.failures[-1]
+            self._fatal("download", LostResult(
+                f"audio lost after {len(outcome.failures)} attempts ({outcome.refreshed} fresh links): {last}",
+                status=last.status))
+        exchange = outcome.exchange
         self.r.marks.set(Mark.MEDIA_REQUEST_SENT, exchange.sent)
         if exchange.first_byte is not None:
             self.r.marks.set(Mark.MEDIA_FIRST_BYTE, exchange.first_byte)
         self.r.marks.set(Mark.MEDIA_LAST_BYTE, exchange.last_byte)
-        error = error_of(exchange.response, self.s.target.secrets)
-        if error is not None:
-            self._fatal("download", error)
         self._media(exchange, declared or exchange.response.headers.get("content-type"), "download")
 
     def _media(self, exchange: Exchange, declared: str | None, phase: str) -> None:

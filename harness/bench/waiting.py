@@ -70,7 +70,13 @@ class Waiting(JobBase):
         declared = None
         if binding.media_type_pointer:
             _, declared = resolve(body, binding.media_type_pointer)
-        await self._download(str(media_url), declared if isinstance(declared, str) else None)
+        async def fresh_link() -> str | None:
+            """A signed media URL that expired: the status answer hands out a new one."""
+            again = await self._poll_once(status_endpoint, binding, 0.0, "refresh-media")
+            found, url = resolve(again, binding.media_pointer) if again is not None else (False, None)
+            return url if found and isinstance(url, str) else None
+
+        await self._download(str(media_url), declared if isinstance(declared, str) else None, fresh_link)
 
     def _expect_callback(self) -> asyncio.Future[Callback] | None:
         if self.s.hub is None or self.s.config.polling is not PollingMode.WEBHOOK or not self._webhook_headers():
