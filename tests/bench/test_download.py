@@ -132,7 +132,8 @@ async def test_an_expired_link_is_refreshed_from_the_status_endpoint(media: Medi
         return f"{media.url}/fresh.wav"
 
     result = await _fetch(media, "/old.wav", Sleeps(), refresh=refresh)
-    assert result.exchange is not None and result.exchange.body == AUDIO and result.refreshed == 1 and asked == ["status"]
+    assert result.exchange is not None and result.exchange.body == AUDIO
+    assert result.refreshed == 1 and asked == ["status"]
 
 
 async def test_audio_gone_for_good_is_lost_after_every_attempt(media: MediaServer) -> None:
