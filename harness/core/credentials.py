@@ -1,7 +1,7 @@
 """Credentials never leave their origin.
 
 A key is configured for a provider's hosts. httpx, following a redirect to another origin, drops only the
-`Authorization` header; a key in any other header (Pixazo's `Ocp-Apim-Subscription-Key`) would be sent to
+`Authorization` header; a key in any other header (an API gateway's subscription-key header) would be sent to
 whatever host the 3xx names. `CredentialGuard` is a request event hook: httpx runs it before every hop,
 redirects included, and it removes every credential header from a request whose origin is not one the
 keys were configured for.
