@@ -32,10 +32,10 @@ import httpx
 
 from harness.bench.config import BenchConfig, PollingMode
 from harness.bench.runner import Runner, prepare
-from harness.bench.session import discover, sandbox_target
+from harness.bench.session import benchmarkable, sandbox_target
 from harness.bench.store import Store
-from harness.bench.summary import percentile
 from harness.bench.timing import mono_of
+from harness.core.quantiles import quantile
 
 POLLERS = (
     ("adaptive (runner)", {"polling": PollingMode.ADAPTIVE}),
@@ -111,7 +111,7 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=6, help="jobs in flight per poller")
     args = parser.parse_args()
 
-    providers = {k: v for k, v in discover().providers.items() if k in args.providers.split(",")}
+    providers = {k: v for k, v in benchmarkable().items() if k in args.providers.split(",")}
     with tempfile.TemporaryDirectory() as folder:
         base = BenchConfig(
             out=Path(folder),
@@ -142,7 +142,7 @@ def main() -> int:
                 runners.append(runner)
             asyncio.run(_run_all(runners))
             results = [
-                (name, _samples(store, r.p.run_id, target.handle))
+                (name, _samples(store, r.prepared.run_id, target.handle))
                 for (name, _), r in zip(POLLERS, runners, strict=True)
             ]
         elapsed = time.perf_counter() - started
@@ -162,13 +162,13 @@ def main() -> int:
             continue
 
         def stat(values: list[float]) -> str:
-            return "/".join(f"{percentile(values, q) or 0:,.0f}" for q in (50, 95, 100))
+            return "/".join(f"{quantile(values, q) or 0:,.0f}" for q in (0.50, 0.95, 1.0))
 
         polls = [float(s.polls) for s in samples]
         true_range = f"{min(s.true_ms for s in samples) / 1000:.1f}-{max(s.true_ms for s in samples) / 1000:.1f}"
         print(
             f"{name:<18} {len(samples):>4} {true_range:>11} {sum(polls) / len(polls):>9.1f} "
-            f"{percentile(polls, 95) or 0:>4.0f}   "
+            f"{quantile(polls, 0.95) or 0:>4.0f}   "
             f"{stat([abs(s.naive_ms - s.true_ms) for s in samples]):>22}   "
             f"{stat([abs(s.poll_only_ms - s.true_ms) for s in samples]):>22}   "
             f"{stat([abs(s.runner_ms - s.true_ms) for s in samples]):>22}"

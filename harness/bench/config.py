@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationError, field_validator
 
 from harness.core.errors import UsageError
 
 DEFAULT_CORPUS = "en_read:6"  # 6 texts x every model: the default run (scoring included) stays < 5 min
 CONFIG_FILE = "tts-harness.toml"
+
+# Dollars as Decimal (exact, like the prices), written to JSON as a number, as stored runs always had it.
+USD = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 
 
 class TargetKind(StrEnum):
@@ -49,7 +53,7 @@ class BenchConfig(BaseModel):
     concurrency: int = Field(8, ge=1, le=1024)
     provider_concurrency: int = Field(8, ge=1, le=1024)  # cap per provider, below the documented limits
     target: str = "sandbox"  # sandbox | live | a base URL
-    budget: float | None = Field(None, ge=0)  # USD
+    budget: USD | None = Field(None, ge=0)  # exact from here on: the cap is compared with Decimal prices
     usd_per_character: float | None = Field(None, ge=0)  # for prices in characters (TTS.ai)
     prices: dict[str, float] = Field(default_factory=dict)  # "provider/model" -> USD per request
     out: Path = Path("reports")

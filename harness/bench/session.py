@@ -10,8 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from typing import Any
 
 import httpx
@@ -25,30 +23,20 @@ from harness.bench.target import HeaderHook, Target, live_target, url_target
 from harness.core.credentials import CredentialGuard, credential_headers
 from harness.core.errors import UsageError
 from harness.core.redact import Redactor
-from harness.core.registry import ENTRY_POINT_GROUP
+from harness.core.registry import providers as registered_providers
 from harness.core.spec import Provider
 
 PlanHook = Callable[[PreparedRun, Target], None]  # shown the plan; may raise UsageError to refuse
 
 
-@dataclass(slots=True)
-class Discovery:
-    providers: dict[str, Provider] = field(default_factory=dict)
-    broken: dict[str, str] = field(default_factory=dict)  # entry point -> why it failed to load
+def benchmarkable() -> dict[str, Provider]:
+    """The registered providers that offer something to benchmark.
 
-
-def discover() -> Discovery:
-    """Every registered provider that loads; a provider whose module is broken is reported, not fatal."""
-    found = Discovery()
-    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-        try:
-            provider = entry.load()
-        except Exception as error:  # a half-written provider must not stop the others' benchmark
-            found.broken[entry.name] = f"{type(error).__name__}: {error}"
-            continue
-        if isinstance(provider, Provider) and provider.offerings:
-            found.providers[provider.name] = provider
-    return found
+    Found by `harness.core.registry` alone, so every command behaves alike: `TTS_HARNESS_PROVIDERS`
+    limits which plugins load, and a plugin that fails to load stops the run with a one-line usage
+    error naming its entry point (set `TTS_HARNESS_PROVIDERS` to run without it).
+    """
+    return {name: provider for name, provider in registered_providers().items() if provider.offerings}
 
 
 @contextlib.contextmanager
@@ -136,22 +124,20 @@ def run_benchmark(
     **sandbox_overrides: Any,
 ) -> RunResult:
     """Run (or resume) a benchmark; returns where its rows are and how the jobs ended."""
-    discovery = discover() if providers is None else Discovery(dict(providers))
-    if not discovery.providers:
-        raise UsageError("no provider with benchmarkable models is registered"
-                         + (f" (failed to load: {discovery.broken})" if discovery.broken else ""))
+    known = benchmarkable() if providers is None else dict(providers)
+    if not known:
+        raise UsageError("no provider with benchmarkable models is registered")
     store = Store(config.db_path)
     lease: Lease | None = None
     try:
-        wanted = [discovery.providers[name] for name in discovery.providers
-                  if not config.providers or name in config.providers]
-        config = resolve_config(config, store)
+        config = resolve_config(config, store)  # once: for --resume, the settings the run started with
         if config.resume is not None:  # refuse before starting anything if another process writes this run
             lease = Lease(store, config.resume)
             lease.acquire()
+        wanted = [provider for name, provider in known.items() if not config.providers or name in config.providers]
         with open_target(config, wanted, headers, **sandbox_overrides) as target:
             store.redactor = Redactor((*target.secrets, *(key for key in target.keys.values() if key)))
-            reachable = {name: p for name, p in discovery.providers.items() if target.serves(name)}
+            reachable = {name: provider for name, provider in known.items() if target.serves(name)}
             refused = [name for name in config.providers if name not in reachable]
             if refused or not reachable:
                 raise UsageError(f"target {target.kind} cannot serve {', '.join(refused) or 'any provider'}: "
@@ -160,7 +146,6 @@ def run_benchmark(
             if lease is None:
                 lease = Lease(store, prepared.run_id)
                 lease.acquire()
-            prepared.notes += [f"provider {name} not loaded: {why}" for name, why in discovery.broken.items()]
             prepared.notes += target.notes
             if on_plan is not None:
                 on_plan(prepared, target)  # the plan and its price are shown before any refusal or request
@@ -170,7 +155,7 @@ def run_benchmark(
                 runner.record_plan()
             try:
                 guard = CredentialGuard.for_urls(target.bases.values(), credential_headers(reachable.values()))
-                result = asyncio.run(_execute(runner, prepared.config, guard, lease))
+                result = asyncio.run(_execute(runner, guard, lease))
             except KeyboardInterrupt:
                 store.update_run(prepared.run_id, {"status": "interrupted", "updated_at": iso_now()})
                 raise
@@ -181,10 +166,10 @@ def run_benchmark(
         store.close()
 
 
-async def _execute(runner: Runner, config: BenchConfig, guard: CredentialGuard, lease: Lease) -> RunResult:
+async def _execute(runner: Runner, guard: CredentialGuard, lease: Lease) -> RunResult:
     heartbeat = asyncio.create_task(lease.keep_alive())
     try:
-        async with _client(config, guard) as client:
+        async with _client(runner.prepared.config, guard) as client:
             return await runner.execute(client)
     finally:
         heartbeat.cancel()

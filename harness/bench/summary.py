@@ -5,8 +5,6 @@ report and any later analysis will see.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich import box
@@ -15,16 +13,7 @@ from rich.table import Table
 
 from harness.bench.store import Store
 from harness.core.errors import ErrorClass
-
-
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """Linear-interpolated percentile (q in 0..100), None for no values."""
-    data = sorted(values)
-    if not data:
-        return None
-    position = (len(data) - 1) * q / 100.0
-    low, high = math.floor(position), math.ceil(position)
-    return data[low] + (data[high] - data[low]) * (position - low)
+from harness.core.quantiles import quantile
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +70,7 @@ def summarize(store: Store, run_id: str) -> Summary:
         lines.append(ModelLine(
             group["provider"], group["model"], len(rows), len(ok),
             sum(1 for r in rows if r["outcome"] == "error"), sum(1 for r in rows if r["outcome"] == "skipped"),
-            percentile(e2e, 50), percentile(e2e, 95), percentile(ttfa, 50),
+            quantile(e2e, 0.50), quantile(e2e, 0.95), quantile(ttfa, 0.50),
             sum(polled) / len(polled) if polled else None,
             cost["usd"], int(cost["unpriced"] or 0), units,
         ))
