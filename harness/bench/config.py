@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationError, field_validator
 
@@ -37,6 +37,10 @@ class PollingMode(StrEnum):
     WEBHOOK = "webhook"
 
 
+# The sandbox's profiles (harness.sandbox.profiles.Profile; a test keeps the two lists equal), named here so
+# a bad name is a usage error before anything starts.
+SandboxProfileName = Literal["fast", "realistic", "chaos"]
+
 class BenchConfig(BaseModel):
     """Everything a run needs to know, validated."""
 
@@ -57,13 +61,14 @@ class BenchConfig(BaseModel):
     polling: PollingMode = PollingMode.ADAPTIVE
     poll_interval: float = Field(1.0, gt=0)  # seconds, for polling=fixed
     webhook_url: str | None = None  # public URL that reaches the local receiver (live webhooks)
-    sandbox_profile: str | None = None
+    sandbox_profile: SandboxProfileName | None = None
     seed: int = 0
     score: bool = True
     report: bool = True
     job_timeout: float = Field(900.0, gt=0)  # seconds from submit to giving up on a job
     request_timeout: float = Field(60.0, gt=0)  # seconds without an answer before a request fails
     max_rate_limit_retries: int = Field(5, ge=0)
+    download_attempts: int = Field(6, ge=1, le=20)  # a finished job's audio: tries before it counts as lost
     reference_url: str | None = None  # a public URL of the reference voice, for URL-cloning models live
     reference: Path | None = None  # a reference voice file, uploaded to file-cloning models
     yes: bool = False  # live runs without a budget need explicit consent
@@ -90,6 +95,13 @@ class BenchConfig(BaseModel):
     def _fetchable(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError(f"--reference-url must be an http(s) URL the provider can fetch; got {value!r}")
+        return value
+
+    @field_validator("out")
+    @classmethod
+    def _out_is_a_folder(cls, value: Path) -> Path:
+        if value.exists() and not value.is_dir():
+            raise ValueError(f"{value} is a file; --out names the folder for runs.db and audio")
         return value
 
     @property

@@ -16,7 +16,8 @@ from typing import Any, NoReturn
 import httpx
 
 from harness.bench.config import BenchConfig, PollingMode
-from harness.bench.exchange import Exchange, ExchangeFailed, send
+from harness.bench.download import DownloadPolicy, Refresh, download
+from harness.bench.exchange import Exchange, send
 from harness.bench.gates import Gates, ProviderGate
 from harness.bench.media import inspect_audio, store_audio
 from harness.bench.plan import PlannedJob
@@ -27,9 +28,9 @@ from harness.bench.store import Store
 from harness.bench.target import Target
 from harness.bench.timing import Mark, wall_of
 from harness.bench.webhook import Receiver, WebhookHub
-from harness.core.errors import ErrorClass, ProtocolError, ProviderError
+from harness.core.errors import ErrorClass, LostResult, ProtocolError, ProviderError
 from harness.core.spec import Endpoint, Provider
-from harness.core.transport import build_request, error_of
+from harness.core.transport import build_request
 from harness.core.validate import check_response, media_type_of
 
 
@@ -150,22 +151,29 @@ class Job:
         self.record.error(phase, error.error_class, str(error), status=error.status, fatal=True)
         raise Failed
 
-    async def download(self, url: str, declared: str | None) -> None:
-        request = self.services.client.build_request("GET", url)  # no key: media hosts are not the provider's API
-        request.headers.update(self.services.target.extra_headers(self.label, self.planned.item.id, "download",
-                                                                  self.record.attempt))
-        try:
-            exchange = await self.send(request)
-        except ExchangeFailed as failure:
-            self.fail("download", failure.error)
+    async def download(self, url: str, declared: str | None, refresh: Refresh | None = None) -> None:
+        """Fetch the finished job's audio; retried, because the job is already paid for (see bench.download).
+
+        No key is sent: media hosts are not the provider's API.
+        """
+        services = self.services
+        extra = services.target.extra_headers(self.label, self.planned.item.id, "download", self.record.attempt)
+        outcome = await download(services.client, url, check=lambda body: inspect_audio(body).problem,
+                                 refresh=refresh, headers=extra, secrets=services.target.secrets,
+                                 policy=DownloadPolicy(attempts=services.config.download_attempts))
+        for failure in outcome.failures[:-1] if outcome.exchange is None else outcome.failures:
+            self.record.error("download", failure.error_class, f"download retried: {failure}", status=failure.status)
+        if outcome.exchange is None:
+            last = outcome.failures[-1]
+            self.fail("download", LostResult(
+                f"audio lost after {len(outcome.failures)} attempts ({outcome.refreshed} fresh links): {last}",
+                status=last.status))
+        exchange = outcome.exchange
         marks = self.record.marks
         marks.set(Mark.MEDIA_REQUEST_SENT, exchange.sent)
         if exchange.first_byte is not None:
             marks.set(Mark.MEDIA_FIRST_BYTE, exchange.first_byte)
         marks.set(Mark.MEDIA_LAST_BYTE, exchange.last_byte)
-        error = error_of(exchange.response, self.services.target.secrets)
-        if error is not None:
-            self.fail("download", error)
         self.keep_audio(exchange, declared or exchange.response.headers.get("content-type"), "download")
 
     def keep_audio(self, exchange: Exchange, declared: str | None, phase: str) -> None:

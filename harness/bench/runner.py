@@ -299,7 +299,7 @@ class Runner:
         self.store.write(
             [("costs", record.costs), ("errors", record.errors)],
             (job.job_key, {"state": "skipped", "outcome": "skipped", "error_class": str(error_class),
-                           "error_message": message[:500], "finished_at": iso_now()}),
+                           "error_message": message, "finished_at": iso_now()}),
         )
         record.costs.clear()
         if self.listener is not None:

@@ -15,12 +15,15 @@ from typing import Any
 import httpx
 
 from harness.bench.config import BenchConfig, PollingMode, TargetKind
+from harness.bench.lease import Lease
 from harness.bench.plan import select
 from harness.bench.provenance import iso_now
 from harness.bench.runner import Listener, PreparedRun, Runner, RunResult, prepare, resolve_config
 from harness.bench.store import Store
 from harness.bench.target import HeaderHook, Target, live_target, url_target
+from harness.core.credentials import CredentialGuard, credential_headers
 from harness.core.errors import UsageError
+from harness.core.redact import Redactor
 from harness.core.registry import providers as registered_providers
 from harness.core.spec import Provider
 
@@ -76,13 +79,15 @@ def open_target(config: BenchConfig, providers: Sequence[Provider], headers: Hea
     yield target
 
 
-def _client(config: BenchConfig) -> httpx.AsyncClient:
+def _client(config: BenchConfig, guard: CredentialGuard) -> httpx.AsyncClient:
     # One pooled client for the run: connections are kept alive and reused; set-up is timed apart.
     # httpcore scans its whole pool on every request: a pool no larger than the jobs in flight keeps that
     # cheap, and one connection per job is all a job ever uses at a time.
     limits = httpx.Limits(max_connections=config.concurrency + 4, max_keepalive_connections=config.concurrency + 4)
     timeout = httpx.Timeout(config.request_timeout, connect=min(10.0, config.request_timeout))
-    return httpx.AsyncClient(limits=limits, timeout=timeout, trust_env=False, follow_redirects=True)
+    # Redirects are followed (media on storage hosts), but a key never leaves its origin: see CredentialGuard.
+    return httpx.AsyncClient(limits=limits, timeout=timeout, trust_env=False, follow_redirects=True,
+                             event_hooks=guard.event_hooks())
 
 
 def check_live(prepared: PreparedRun, target: Target) -> None:
@@ -130,16 +135,24 @@ def run_benchmark(
     if not known:
         raise UsageError("no provider with benchmarkable models is registered")
     store = Store(config.db_path)
+    lease: Lease | None = None
     try:
         config = resolve_config(config, store)  # once: for --resume, the settings the run started with
+        if config.resume is not None:  # refuse before starting anything if another process writes this run
+            lease = Lease(store, config.resume)
+            lease.acquire()
         wanted = selected_providers(known, config)
         with open_target(config, wanted, headers, **sandbox_overrides) as target:
+            store.redactor = Redactor((*target.secrets, *(key for key in target.keys.values() if key)))
             reachable = {name: provider for name, provider in known.items() if target.serves(name)}
             refused = [name for name in config.providers if name not in reachable]
             if refused or not reachable:
                 raise UsageError(f"target {target.kind} cannot serve {', '.join(refused) or 'any provider'}: "
                                  + "; ".join(target.notes))
             prepared = prepare(config, reachable, store, target.reference_url)
+            if lease is None:
+                lease = Lease(store, prepared.run_id)
+                lease.acquire()
             prepared.notes += target.notes
             if on_plan is not None:
                 on_plan(prepared, target)  # the plan and its price are shown before any refusal or request
@@ -148,15 +161,22 @@ def run_benchmark(
             if not prepared.resumed:
                 runner.record_plan()
             try:
-                result = asyncio.run(_execute(runner))
+                guard = CredentialGuard.for_urls(target.bases.values(), credential_headers(reachable.values()))
+                result = asyncio.run(_execute(runner, guard, lease))
             except KeyboardInterrupt:
                 store.update_run(prepared.run_id, {"status": "interrupted", "updated_at": iso_now()})
                 raise
             return result
     finally:
+        if lease is not None:
+            lease.release()
         store.close()
 
 
-async def _execute(runner: Runner) -> RunResult:
-    async with _client(runner.prepared.config) as client:
-        return await runner.execute(client)
+async def _execute(runner: Runner, guard: CredentialGuard, lease: Lease) -> RunResult:
+    heartbeat = asyncio.create_task(lease.keep_alive())
+    try:
+        async with _client(runner.prepared.config, guard) as client:
+            return await runner.execute(client)
+    finally:
+        heartbeat.cancel()

@@ -43,6 +43,8 @@ class Summary:
     spent_usd: float
     planned_usd: float | None
     budget_usd: float | None
+    downloads_retried: int = 0  # jobs whose audio came only after a retried download
+    results_lost: int = 0  # finished jobs whose audio never came
 
 
 def summarize(store: Store, run_id: str) -> Summary:
@@ -77,8 +79,11 @@ def summarize(store: Store, run_id: str) -> Summary:
         (run_id,))}
     events = {str(r["error_class"]): int(r["n"]) for r in store.query(
         "SELECT error_class, COUNT(*) AS n FROM errors WHERE run_id = ? GROUP BY error_class", (run_id,))}
+    retried = store.query(
+        "SELECT COUNT(DISTINCT e.job_key) AS n FROM errors e JOIN jobs j ON j.job_key = e.job_key "
+        "WHERE e.run_id = ? AND e.phase = 'download' AND e.fatal = 0 AND j.outcome = 'ok'", (run_id,))[0]["n"]
     return Summary(run_id, run["status"], tuple(lines), outcomes, events, store.spent_usd(run_id),
-                   run["planned_cost_usd"], run["budget_usd"])
+                   run["planned_cost_usd"], run["budget_usd"], int(retried or 0), outcomes.get(ErrorClass.LOST, 0))
 
 
 def _ms(value: float | None) -> str:
@@ -125,5 +130,8 @@ def render(summary: Summary, console: Console, db_path: str) -> None:
     budget = f" of a ${summary.budget_usd:.4f} budget" if summary.budget_usd is not None else ""
     planned = f" (planned ${summary.planned_usd:.4f})" if summary.planned_usd is not None else ""
     console.print(f"Spent ${summary.spent_usd:.4f}{budget}{planned}.")
+    if summary.downloads_retried or summary.results_lost:
+        console.print(f"Downloads: {summary.downloads_retried} jobs needed retries to get their audio; "
+                      f"{summary.results_lost} finished jobs lost their audio for good.")
     console.print(f"Run id [bold]{summary.run_id}[/bold]; rows in [bold]{db_path}[/bold] "
                   f"(tables runs, jobs, marks, polls, costs, errors, drift, clips).")

@@ -69,7 +69,14 @@ async def wait_and_fetch(job: Job) -> None:
     declared = None
     if binding.media_type_pointer:
         _, declared = resolve(body, binding.media_type_pointer)
-    await job.download(str(media_url), declared if isinstance(declared, str) else None)
+
+    async def fresh_link() -> str | None:
+        """A signed media URL that expired: the status answer hands out a new one."""
+        again = await _poll_once(job, status_endpoint, binding, lifecycle, 0.0, "refresh-media")
+        found, url = resolve(again, binding.media_pointer) if again is not None else (False, None)
+        return url if found and isinstance(url, str) else None
+
+    await job.download(str(media_url), declared if isinstance(declared, str) else None, fresh_link)
 
 
 def _expect_callback(job: Job) -> asyncio.Future[Callback] | None:

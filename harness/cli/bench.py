@@ -20,7 +20,7 @@ bench_app = typer.Typer(help="Latency and cost benchmarks, stored as raw rows in
 _out = Console(highlight=False)
 if not _out.is_terminal:  # piped or captured: rich would assume 80 columns and squeeze the tables
     _out.width = max(_out.width, 120)
-_err = Console(stderr=True)
+_err = Console(stderr=True, soft_wrap=True)  # one error, one line
 
 
 def _prices(values: list[str] | None) -> dict[str, float] | None:
@@ -169,6 +169,8 @@ def run_command(
             "reference": reference, "reference_url": reference_url,
         }, config_file)
         config.target_kind  # noqa: B018 - validates --target before anything starts
+        if config.resume is not None:
+            config = _stored_settings(config)  # --score/--report included: a resume keeps every setting
         if dry_run:
             _show_dry_run(config)
             return
@@ -232,6 +234,26 @@ def run_command(
         _err.print(f"run {result.run_id} {result.status}; finish it with: tts-harness bench run --resume "
                    f"{result.run_id}" + (f" --out {config.out}" if str(config.out) != "reports" else ""))
         raise typer.Exit(1)
+    # A CI job reads the exit code: a run that measured nothing must not pass as a success.
+    if result.planned == 0:
+        _err.print(f"[red]run {result.run_id} planned no job[/red]: check --corpus, --models and --providers")
+        raise typer.Exit(1)
+    if not result.counts.get("ok"):
+        _err.print(f"[red]run {result.run_id}: no job succeeded[/red] ({result.planned} planned); see the errors above")
+        raise typer.Exit(1)
+
+
+def _stored_settings(config: Any) -> Any:
+    from harness.bench.runner import resolve_config
+    from harness.bench.store import Store
+
+    if not config.db_path.is_file():
+        raise UsageError(f"no results database at {config.db_path}: nothing to resume (pass the run's --out)")
+    store = Store(config.db_path)
+    try:
+        return resolve_config(config, store)
+    finally:
+        store.close()
 
 
 @bench_app.callback()

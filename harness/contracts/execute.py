@@ -49,9 +49,10 @@ def _key(plan: Plan, target: Target) -> str | None:
     return target.key_for(plan.provider)
 
 
-def _send(client: httpx.Client, outcome: Outcome, endpoint_key: str, request: httpx.Request) -> httpx.Response:
+def _send(client: httpx.Client, outcome: Outcome, endpoint_key: str, request: httpx.Request,
+          follow_redirects: bool = False) -> httpx.Response:
     request.read()  # multipart bodies are streams; materialise them so the exchange can be recorded
-    response = client.send(request)
+    response = client.send(request, follow_redirects=follow_redirects)
     response.read()
     outcome.exchanges.append((endpoint_key, request, response))
     return response
@@ -147,7 +148,8 @@ def _fetch_media(
     if not found or not isinstance(url, str):
         outcome.violations.append(Violation(media_pointer, "a media URL", repr(url), "schema"))
         return
-    response = _send(client, outcome, "media", httpx.Request("GET", url))
+    # Media may live behind a redirect (signed storage URLs); the client's CredentialGuard keeps keys home.
+    response = _send(client, outcome, "media", httpx.Request("GET", url), follow_redirects=True)
     if response.status_code != 200:
         outcome.violations.append(Violation("media", "200 for the media URL", str(response.status_code), "status"))
         return

@@ -228,6 +228,7 @@ class Endpoint:
     timestamp_fields: tuple[str, ...] = ()  # JSON pointers of server timestamps in the answer
     variants: tuple[ValueVariant, ...] = ()
     job: JobBinding | None = None  # for SUBMIT endpoints of asynchronous APIs
+    max_upload_bytes: int | None = None  # the documented size limit of an uploaded file, where one is written
 
     @property
     def signature(self) -> str:

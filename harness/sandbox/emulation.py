@@ -315,6 +315,10 @@ class Emulation:
     def invalid(self, call: Call | None, problems: list[str]) -> Reject:
         return Reject(400, "; ".join(problems))
 
+    def too_large(self, endpoint: Endpoint, message: str) -> Reject:
+        """A body past the endpoint's limit (refused before or while it arrives): the documents' 400."""
+        return Reject(400, message)
+
     def unauthorized(self, missing: bool) -> Reject:
         header = self.provider.auth.header
         what = "missing" if missing else "invalid"

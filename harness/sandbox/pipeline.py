@@ -43,6 +43,7 @@ from harness.sandbox.services import EngineServices
 from harness.sandbox.state import SandboxState
 from harness.sandbox.urls import MEDIA_HOST, mount_path
 from harness.sandbox.wire import (
+    BodyTooLarge,
     ConnectionFinder,
     ResetResponse,
     TruncatedResponse,
@@ -260,7 +261,10 @@ class ProviderFace:
 
     async def _answer(self, endpoint: Endpoint, request: Request, faults: frozenset[Fault], key: str | None,
                       tier: str | None, client: str) -> Response:
-        payload = await read_payload(request, endpoint)
+        try:
+            payload = await read_payload(request, endpoint)
+        except BodyTooLarge as error:  # refused in the provider's words, as its own size check would
+            raise self.emulation.too_large(endpoint, str(error)) from None
         urls = self.jobs.urls(f"{request.url.scheme}://{request.url.netloc}")
         call = Call(
             endpoint=endpoint, params=None, payload=payload, headers=request.headers, query=request.query_params,

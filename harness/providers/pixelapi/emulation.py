@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from harness.core.spec import Cost, Upload
+from harness.core.spec import Cost, Endpoint, Upload
 from harness.core.timestamps import format_iso
 from harness.providers.pixelapi.models import (
     MSG_INSUFFICIENT_CREDITS,
@@ -162,6 +162,9 @@ class PixelApiEmulation(Emulation):
         if isinstance(upload, Upload) and len(upload.content) > REF_MAX_BYTES:
             return Reject(400, MSG_REF_TOO_LARGE)
         return Reject(400, "; ".join(problems))
+
+    def too_large(self, endpoint: Endpoint, message: str) -> Reject:
+        return Reject(400, MSG_REF_TOO_LARGE)  # the only upload is the reference; its documented message
 
     def unauthorized(self, missing: bool) -> Reject:
         return Reject(401, "Missing API key" if missing else "Invalid API key")
