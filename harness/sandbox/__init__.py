@@ -43,7 +43,7 @@ answer points back at the sandbox. Test keys are `sandbox-{provider}-key` (large
 `sandbox-{provider}-{tier}` per documented tier, and `sandbox-{provider}-empty` (zero balance).
 
 The emulation protocol
-    A provider's spec names its emulation: `Provider(emulation="harness.providers.X.emulation:EMULATION")`.
+    A provider's spec names its emulation: `Provider(emulation="harness.sandbox.emulations.X:EMULATION")`.
     EMULATION is an instance of an `Emulation` subclass (or the subclass itself, taking the provider).
     The engine serves every endpoint of the spec beneath its host's mount and does all generic work; the
     subclass declares:

@@ -16,8 +16,8 @@ import pytest
 import soundfile
 
 from harness.core.spec import Upload
-from harness.providers.ttsai import emulation_asr
 from harness.sandbox import Sandbox, running
+from harness.sandbox.emulations.ttsai import asr as emulation_asr
 from harness.scoring import MissingDependencyError
 from harness.speech import AudioFormat, decode, encode, sniff
 

@@ -263,4 +263,4 @@ def test_failed_job_reports_its_error(kit: Any, sandbox: Sandbox, client: httpx.
 
 
 def test_registry_names_this_emulation() -> None:
-    assert providers()["ttsai"].emulation == "harness.providers.ttsai.emulation:EMULATION"
+    assert providers()["ttsai"].emulation == "harness.sandbox.emulations.ttsai:EMULATION"

@@ -226,5 +226,5 @@ PROVIDER = Provider(
     docs=(DOC,),
     doc_drift=DOC_DRIFT,
     offerings=OFFERINGS,
-    emulation="harness.providers.pixelapi.emulation:EMULATION",
+    emulation="harness.sandbox.emulations.pixelapi:EMULATION",
 )

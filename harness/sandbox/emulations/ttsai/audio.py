@@ -1,8 +1,8 @@
 """TTS.ai's audio-in endpoints: speech to text, voice changer, translation, speech to speech, the five
 audio tools, voice chat and voice embedding.
 
-What is real: transcripts (Whisper, see `emulation_asr`), every output audio file (the project's
-voices, or the upload transformed by `emulation_dsp`), durations, prices. What is emulated:
+What is real: transcripts (Whisper, see `asr`), every output audio file (the project's
+voices, or the upload transformed by `dsp`), durations, prices. What is emulated:
 - the voice changer and speech to speech re-speak the transcript of the upload in the target voice
   (timing is not kept); `emotion` moves pitch and pace;
 - translation has no translator offline: `translated_text` is the transcript carried over unchanged,
@@ -27,18 +27,6 @@ from typing import Any
 
 from starlette.responses import Response
 
-from harness.providers.ttsai import emulation_billing as billing
-from harness.providers.ttsai import emulation_dsp as dsp
-from harness.providers.ttsai.emulation_asr import Transcript, decode_upload, transcribe
-from harness.providers.ttsai.emulation_catalog import (
-    VOICES,
-    CatalogVoice,
-    find_voice,
-    resolve,
-    voice_rendition,
-)
-from harness.providers.ttsai.emulation_errors import bad_request
-from harness.providers.ttsai.emulation_speech import speak_cloned
 from harness.providers.ttsai.models_audio import (
     AnalyzeRequest,
     ConvertRequest,
@@ -53,6 +41,17 @@ from harness.providers.ttsai.models_audio import (
     VoiceConvertRequest,
 )
 from harness.sandbox.emulation import Call, Reject, Speech, Voice
+from harness.sandbox.emulations.ttsai import billing, dsp
+from harness.sandbox.emulations.ttsai.asr import Transcript, decode_upload, transcribe
+from harness.sandbox.emulations.ttsai.catalog import (
+    VOICES,
+    CatalogVoice,
+    find_voice,
+    resolve,
+    voice_rendition,
+)
+from harness.sandbox.emulations.ttsai.errors import bad_request
+from harness.sandbox.emulations.ttsai.speech import speak_cloned
 from harness.sandbox.wire import json_reply
 from harness.speech import MEDIA_TYPES, AudioFormat, Clip, Engine, Rendition, SpeechError, encode, sniff
 

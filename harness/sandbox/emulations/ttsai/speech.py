@@ -29,9 +29,14 @@ from typing import Any
 from starlette.responses import Response
 
 from harness.core.spec import Cost, Upload
-from harness.providers.ttsai import emulation_billing as billing
-from harness.providers.ttsai.emulation_asr import decode_upload
-from harness.providers.ttsai.emulation_catalog import (
+from harness.providers.ttsai.models_audio import CloneRequest
+from harness.providers.ttsai.models_tts import OpenAISpeechRequest, TtsStreamRequest
+from harness.providers.ttsai.pricing import ANONYMOUS_MODELS, PLAN_LIMITS
+from harness.providers.ttsai.spec import CREDITS_HEADER
+from harness.sandbox.emulation import Call, Reference, Reject, Speech, Voice
+from harness.sandbox.emulations.ttsai import billing
+from harness.sandbox.emulations.ttsai.asr import decode_upload
+from harness.sandbox.emulations.ttsai.catalog import (
     CLONE_BASES,
     CLONE_TIMING,
     MODELS,
@@ -40,13 +45,8 @@ from harness.providers.ttsai.emulation_catalog import (
     resolve,
     voice_rendition,
 )
-from harness.providers.ttsai.emulation_dsp import convert
-from harness.providers.ttsai.emulation_errors import bad_request
-from harness.providers.ttsai.models_audio import CloneRequest
-from harness.providers.ttsai.models_tts import OpenAISpeechRequest, TtsStreamRequest
-from harness.providers.ttsai.pricing import ANONYMOUS_MODELS, PLAN_LIMITS
-from harness.providers.ttsai.spec import CREDITS_HEADER
-from harness.sandbox.emulation import Call, Reference, Reject, Speech, Voice
+from harness.sandbox.emulations.ttsai.dsp import convert
+from harness.sandbox.emulations.ttsai.errors import bad_request
 from harness.sandbox.wire import sse_reply
 from harness.speech import MEDIA_TYPES, AudioFormat, Rendition, decode
 
