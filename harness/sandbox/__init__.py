@@ -11,6 +11,8 @@ Layout (one job per module)
     timeline     a job's drawn life and its state at any clock reading
     faults       faults by name (`X-Sandbox-Fault` header) and chaos draws
     emulation    the protocol a provider implements (below)
+    emulations   one package per provider implementing it
+    loading      registered providers, each with the emulation registered under its name
     accounts     test keys, tiers, wallets (402), refunds of uncharged states
     ratelimit    sliding-window limits and concurrency on the sandbox clock (429 + Retry-After)
     netguard     the sandbox contacts only loopback or allow-listed hosts, checked before connecting
@@ -43,7 +45,8 @@ answer points back at the sandbox. Test keys are `sandbox-{provider}-key` (large
 `sandbox-{provider}-{tier}` per documented tier, and `sandbox-{provider}-empty` (zero balance).
 
 The emulation protocol
-    A provider's spec names its emulation: `Provider(emulation="harness.sandbox.emulations.X:EMULATION")`.
+    An emulation is registered under the provider's name in the `tts_harness.emulations` entry-point
+    group (`X = "harness.sandbox.emulations.X:EMULATION"`; the provider never names it, see `loading`).
     EMULATION is an instance of an `Emulation` subclass (or the subclass itself, taking the provider).
     The engine serves every endpoint of the spec beneath its host's mount and does all generic work; the
     subclass declares:

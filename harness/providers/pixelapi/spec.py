@@ -226,5 +226,4 @@ PROVIDER = Provider(
     docs=(DOC,),
     doc_drift=DOC_DRIFT,
     offerings=OFFERINGS,
-    emulation="harness.sandbox.emulations.pixelapi:EMULATION",
 )
