@@ -69,8 +69,8 @@ The emulation protocol
             return Reply({"id": job.id, "status": job.state}, status=200)
         def status(self, job: JobView, *, callback: bool = False) -> Mapping[str, Any]:
             return {"id": job.id, "status": job.state, "output_url": job.media_url, ...}
-        def error_body(self, status: int, title: str, message: str) -> Mapping[str, Any]:
-            return {"detail": message}
+        def error_body(self, reject: Reject) -> Mapping[str, Any]:
+            return {"detail": reject.message}
 
     Optional hooks (defaults in `Emulation`): `job_id`, `webhook` (the callback a submit asks for),
     `price` (default: the endpoint's documented price), the refusals in the provider's words

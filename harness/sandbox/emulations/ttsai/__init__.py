@@ -250,8 +250,8 @@ class TtsAiEmulation(Emulation):
 
     # --- errors, in TTS.ai's words ------------------------------------------------------------------
 
-    def error_body(self, status: int, title: str, message: str) -> Mapping[str, Any]:
-        return errors.error_body(status, title, message)
+    def error_body(self, reject: Reject) -> Mapping[str, Any]:
+        return errors.error_body(reject)
 
     def invalid(self, call: Call | None, problems: list[str]) -> Reject:
         if call is not None and call.endpoint.key in UPLOAD_FIELDS:
