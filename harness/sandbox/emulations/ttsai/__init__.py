@@ -9,7 +9,7 @@ Modules beside this one, one job each:
     audio     speech to text, voice changer, translation, speech to speech, tools, chat, embed
     saved     saved voices per key, pre-seeded with the document's `uv_a1b2c3d4e5f6`
     asr       real transcripts (the engine's transcriber hook, else Whisper tiny.en)
-    dsp       the audio tools' signal processing
+    tools     the audio tools' answers, from a table
     errors    `{"error": {"code", "message"}}` with the spec's code for each status
     billing   charging the direct answers (the engine charges job submits itself)
 
