@@ -61,16 +61,17 @@ The emulation protocol
         webhook_https_only = True
 
         def plan(self, call: Call) -> JobPlan:                   # SUBMIT: validated params -> plan
-            p = call.params                                      # the spec's request model, validated
+            params = call.params                                 # the spec's request model, validated
             voice = Voice(Rendition(Engine.PIPER, 1.1, 24000),
-                          Reference("voice_ref", upload=p.voice_ref) if p.voice_ref else None)
-            return JobPlan(call.endpoint.model_id or "tts", Speech.single(p.text, voice), Timing(1.0, 3.0, 0.02))
+                          Reference("voice_ref", upload=params.voice_ref) if params.voice_ref else None)
+            return JobPlan(call.endpoint.model_id or "tts", Speech.single(params.text, voice),
+                           Timing(1.0, 3.0, 0.02))
         def accepted(self, job: JobView, call: Call) -> Reply:   # the submit answer
             return Reply({"id": job.id, "status": job.state}, status=200)
         def status(self, job: JobView, *, callback: bool = False) -> Mapping[str, Any]:
             return {"id": job.id, "status": job.state, "output_url": job.media_url, ...}
-        def error_body(self, reject: Reject) -> Mapping[str, Any]:
-            return {"detail": reject.message}
+        def error_body(self, reject: Reject) -> Mapping[str, Any]:   # any refusal, in the provider's shape
+            return {"detail": reject.message, **reject.extra}        # extra: the refusal's data fields
 
     Optional hooks (defaults in `Emulation`): `job_id`, `webhook` (the callback a submit asks for),
     `price` (default: the endpoint's documented price), the refusals in the provider's words

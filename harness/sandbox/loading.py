@@ -59,6 +59,9 @@ def load_served(only: tuple[str, ...] | None = None,
                 emulations: Mapping[str, EntryPoint] | None = None) -> list[Served]:
     """Every registered provider (of `only`, when given) with its emulation; the others are logged."""
     entries = registered_emulations() if emulations is None else emulations
+    if not entries:  # an install made before the group existed: its metadata lists none
+        log.warning("no package registers an emulation under %r; reinstall tts-harness (pip install -e .) "
+                    "so its entry points are current", EMULATION_GROUP)
     served = []
     for provider in providers().values():
         if only is not None and provider.name not in only:

@@ -51,3 +51,9 @@ def test_an_emulation_from_another_package_is_served_by_name() -> None:
     entries = {"pixazo": _entry("pixazo", "harness.sandbox.emulations.pixazo:PixazoEmulation")}
     (served,) = load_served(emulations=entries)
     assert served.provider is providers()["pixazo"] and type(served.emulation).__name__ == "PixazoEmulation"
+
+
+def test_no_registered_emulation_at_all_says_how_to_fix_it(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="harness.sandbox"):
+        assert load_served(emulations={}) == []
+    assert "reinstall tts-harness (pip install -e .)" in caplog.text
