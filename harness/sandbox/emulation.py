@@ -181,14 +181,19 @@ class JobView:
 
 
 class Reject(Exception):
-    """Refuse a request: the engine answers `status` with the provider's error body for (title, message)."""
+    """Refuse a request: the engine answers `status` with the provider's error body for this rejection.
+
+    `extra` holds the fields a provider's error body carries beyond its title and message (TTS.ai's
+    402 names the characters required and available), as data the emulation's `error_body` reads.
+    """
 
     def __init__(self, status: int, message: str, *, title: str | None = None,
-                 headers: Mapping[str, str] | None = None) -> None:
+                 headers: Mapping[str, str] | None = None, extra: Mapping[str, Any] | None = None) -> None:
         self.status = status
         self.title = title or HTTPStatus(status).phrase
         self.message = message
         self.headers = dict(headers or {})
+        self.extra: Mapping[str, Any] = dict(extra or {})
         super().__init__(f"{status} {self.title}: {message}")
 
 
@@ -308,8 +313,8 @@ class Emulation:
 
     # --- errors, in the provider's words -----------------------------------------------------------
 
-    def error_body(self, status: int, title: str, message: str) -> Mapping[str, Any]:
-        """The provider's error body."""
+    def error_body(self, reject: Reject) -> Mapping[str, Any]:
+        """The provider's error body for a rejection (its status, title, message and `extra` fields)."""
         raise NotImplementedError
 
     def invalid(self, call: Call | None, problems: list[str]) -> Reject:

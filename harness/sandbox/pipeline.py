@@ -209,7 +209,7 @@ class ProviderFace:
             passes.cancel()
 
     def _error(self, reject: Reject) -> Response:
-        body = self.emulation.error_body(reject.status, reject.title, reject.message)
+        body = self.emulation.error_body(reject)
         return json_reply(dict(body), reject.status, reject.headers)
 
     async def _serve(self, endpoint: Endpoint, request: Request, faults: frozenset[Fault]) -> Response:

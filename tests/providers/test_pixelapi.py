@@ -328,5 +328,4 @@ def test_provider_is_registered_and_declares_its_basics() -> None:
     assert PROVIDER.auth.header_value("KEY") == "Bearer KEY"
     assert PROVIDER.auth.header == "Authorization"
     assert {ep.host for ep in PROVIDER.endpoints} <= set(PROVIDER.hosts)
-    assert PROVIDER.emulation == "harness.providers.pixelapi.emulation:EMULATION"
     assert {d.topic for d in PROVIDER.doc_drift} >= {"error body", "status body", "reference size"}

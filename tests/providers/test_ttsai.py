@@ -68,7 +68,6 @@ def test_hosts_auth_and_rate_limit_headers() -> None:
     assert PROVIDER.hosts == {"api": "https://api.tts.ai", "web": "https://tts.ai"}
     assert PROVIDER.auth.header_value("sk-tts-x") == "Bearer sk-tts-x"
     assert PROVIDER.rate_limit_headers == ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
-    assert PROVIDER.emulation == "harness.providers.ttsai.emulation:EMULATION"
 
 
 def test_keys_and_signatures_are_unique_and_hosts_known() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import fields
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +16,7 @@ import pytest
 from harness.core.registry import providers
 from harness.core.validate import check_request
 from harness.sandbox import Sandbox, running, tier_key
+from harness.sandbox.loading import registered_emulations
 from harness.speech import AudioFormat, decode, sniff
 
 KEY = "ttsai-jobs-key"
@@ -262,5 +264,6 @@ def test_failed_job_reports_its_error(kit: Any, sandbox: Sandbox, client: httpx.
     assert result.json()["status"] == "failed" and result.json()["results"][0]["error"]
 
 
-def test_registry_names_this_emulation() -> None:
-    assert providers()["ttsai"].emulation == "harness.providers.ttsai.emulation:EMULATION"
+def test_emulation_is_registered_under_the_provider_name() -> None:
+    assert registered_emulations()["ttsai"].value == "harness.sandbox.emulations.ttsai:EMULATION"
+    assert "emulation" not in {field.name for field in fields(providers()["ttsai"])}

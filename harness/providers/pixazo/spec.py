@@ -416,7 +416,6 @@ PROVIDER = Provider(
     key_env="PIXAZO_API_KEY",
     endpoints=(XTTS, CHATTERBOX, VIBEVOICE, VIBEVOICE_REALTIME, STATUS, WEBHOOK),
     offerings=OFFERINGS,
-    emulation="harness.providers.pixazo.emulation:EMULATION",
     error_model=PixazoError,
     docs=(DOC_XTTS, DOC_CHATTERBOX, DOC_VIBEVOICE),
     doc_drift=(

@@ -228,5 +228,4 @@ PROVIDER = Provider(
     docs=(DOC,),
     doc_drift=DOC_DRIFT,
     offerings=OFFERINGS,
-    emulation="harness.providers.pixelapi.emulation:EMULATION",
 )

@@ -150,8 +150,8 @@ class PixelApiEmulation(Emulation):
 
     # --- errors ---------------------------------------------------------------------------------------
 
-    def error_body(self, status: int, title: str, message: str) -> Mapping[str, Any]:
-        return {"detail": message}
+    def error_body(self, reject: Reject) -> Mapping[str, Any]:
+        return {"detail": reject.message}
 
     def invalid(self, call: Call | None, problems: list[str]) -> Reject:
         payload = call.payload if call is not None else {}
