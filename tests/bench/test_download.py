@@ -14,9 +14,9 @@ import pytest
 
 from harness.bench.download import Download, DownloadPolicy, Refresh, download
 from harness.bench.media import inspect_audio
-from tests.bench.conftest import make_wav
+from tests.helpers.wav import pcm_wav
 
-AUDIO = make_wav(frames=16_000)
+AUDIO = pcm_wav(frames=16_000)
 
 
 class MediaServer:
