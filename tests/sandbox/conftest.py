@@ -1,24 +1,16 @@
-"""Fixtures of the sandbox tests: one shared fast sandbox on a manual clock, an HTTP client, and `kit`.
+"""Fixtures of the sandbox tests: one shared fast sandbox on a manual clock and an HTTP client.
 
-The helpers live in `tests.helpers.sandbox_http`. `kit` hands that module to the tests that still take it
-as a fixture (it predates the helpers package); new tests import the module instead.
+The helpers the tests call live in `tests.helpers.sandbox_http`, imported as a module.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from types import ModuleType
 
 import httpx
 import pytest
 
 from harness.sandbox import Sandbox, running
-from tests.helpers import sandbox_http
-
-
-@pytest.fixture(scope="session")
-def kit() -> ModuleType:
-    return sandbox_http
 
 
 @pytest.fixture(scope="session")

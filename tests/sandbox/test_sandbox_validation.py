@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from harness.sandbox import Sandbox
+from tests.helpers.sandbox_http import assert_valid, auth_headers, send
 
 GATEWAY_CASES = [
     ("chatterbox.generate", {"text": ""}, "'text'"),
@@ -27,11 +28,11 @@ GATEWAY_CASES = [
 
 @pytest.mark.parametrize(("endpoint_key", "body", "mentions"), GATEWAY_CASES,
                          ids=[f"{c[0]}-{i}" for i, c in enumerate(GATEWAY_CASES)])
-def test_out_of_range_requests_are_400(kit: Any, sandbox: Sandbox, client: httpx.Client, endpoint_key: str,
+def test_out_of_range_requests_are_400(sandbox: Sandbox, client: httpx.Client, endpoint_key: str,
                                        body: dict[str, Any], mentions: str) -> None:
-    response = kit.send(sandbox, client, "pixazo", endpoint_key, body, key=sandbox.default_key("pixazo"))
+    response = send(sandbox, client, "pixazo", endpoint_key, body, key=sandbox.default_key("pixazo"))
     assert response.status_code == 400
-    kit.assert_valid("pixazo", endpoint_key, response)
+    assert_valid("pixazo", endpoint_key, response)
     assert response.json()["error"] == "Bad Request"
     assert mentions in response.json()["message"]
 
@@ -47,39 +48,39 @@ BEYOND_RECOMMENDATIONS = [
 
 @pytest.mark.parametrize(("endpoint_key", "body"), BEYOND_RECOMMENDATIONS,
                          ids=[f"{c[0]}-{i}" for i, c in enumerate(BEYOND_RECOMMENDATIONS)])
-def test_beyond_a_recommendation_is_accepted(kit: Any, sandbox: Sandbox, client: httpx.Client, endpoint_key: str,
+def test_beyond_a_recommendation_is_accepted(sandbox: Sandbox, client: httpx.Client, endpoint_key: str,
                                              body: dict[str, Any]) -> None:
-    response = kit.send(sandbox, client, "pixazo", endpoint_key, body, key=sandbox.default_key("pixazo"))
+    response = send(sandbox, client, "pixazo", endpoint_key, body, key=sandbox.default_key("pixazo"))
     assert response.status_code == 202, response.text
-    kit.assert_valid("pixazo", endpoint_key, response)
+    assert_valid("pixazo", endpoint_key, response)
 
 
 @pytest.mark.parametrize("raw", [b"{not json", b"", b"[1, 2]"])
-def test_unparseable_bodies_are_400(kit: Any, sandbox: Sandbox, client: httpx.Client, raw: bytes) -> None:
+def test_unparseable_bodies_are_400(sandbox: Sandbox, client: httpx.Client, raw: bytes) -> None:
     url = sandbox.base_url("pixazo", "gateway") + "/chatterbox-text-to-speech/v1/chatterbox-text-to-speech-request"
-    response = client.post(url, content=raw, headers={**kit.auth_headers("pixazo", sandbox.default_key("pixazo")),
+    response = client.post(url, content=raw, headers={**auth_headers("pixazo", sandbox.default_key("pixazo")),
                                                       "Content-Type": "application/json"})
     assert response.status_code == 400
-    kit.assert_valid("pixazo", "chatterbox.generate", response)
+    assert_valid("pixazo", "chatterbox.generate", response)
 
 
-def test_unknown_request_id_is_404(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
-    response = kit.send(sandbox, client, "pixazo", "requests.status", {}, key=sandbox.default_key("pixazo"),
+def test_unknown_request_id_is_404(sandbox: Sandbox, client: httpx.Client) -> None:
+    response = send(sandbox, client, "pixazo", "requests.status", {}, key=sandbox.default_key("pixazo"),
                         request_id="xtts-v2-api_00000000-0000-0000-0000-000000000000")
     assert response.status_code == 404
-    kit.assert_valid("pixazo", "requests.status", response)
+    assert_valid("pixazo", "requests.status", response)
 
 
-def test_unknown_generation_id_is_404(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
-    response = kit.send(sandbox, client, "pixelapi", "tts.status", {}, key=sandbox.default_key("pixelapi"),
+def test_unknown_generation_id_is_404(sandbox: Sandbox, client: httpx.Client) -> None:
+    response = send(sandbox, client, "pixelapi", "tts.status", {}, key=sandbox.default_key("pixelapi"),
                         id="00000000-0000-0000-0000-000000000000")
     assert response.status_code == 404
-    kit.assert_valid("pixelapi", "tts.status", response)
+    assert_valid("pixelapi", "tts.status", response)
 
 
-def test_unknown_path_and_wrong_method(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
+def test_unknown_path_and_wrong_method(sandbox: Sandbox, client: httpx.Client) -> None:
     base = sandbox.base_url("pixazo", "gateway")
-    headers = kit.auth_headers("pixazo", sandbox.default_key("pixazo"))
+    headers = auth_headers("pixazo", sandbox.default_key("pixazo"))
     unknown = client.post(base + "/no-such-model/v1/generate", json={}, headers=headers)
     assert unknown.status_code == 404 and set(unknown.json()) == {"error", "message"}
     wrong = client.get(base + "/voice-clone/v1/xtts-v2/generate", headers=headers)
