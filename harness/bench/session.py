@@ -22,7 +22,7 @@ from harness.bench.runner import Listener, PreparedRun, Runner, RunResult, prepa
 from harness.bench.store import Store
 from harness.bench.target import HeaderHook, Target, live_target, url_target
 from harness.core.errors import UsageError
-from harness.core.registry import ENTRY_POINT_GROUP
+from harness.core.registry import ENTRY_POINT_GROUP, declared_providers
 from harness.core.spec import Provider
 
 PlanHook = Callable[[PreparedRun, Target], None]  # shown the plan; may raise UsageError to refuse
@@ -45,6 +45,10 @@ def discover() -> Discovery:
             continue
         if isinstance(provider, Provider) and provider.offerings:
             found.providers[provider.name] = provider
+    try:  # providers declared in a file (tts-harness.toml) join the installed ones
+        found.providers.update({p.name: p for p in declared_providers() if p.name not in found.providers})
+    except UsageError as error:
+        found.broken["providers file"] = str(error)
     return found
 
 
