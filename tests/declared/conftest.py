@@ -9,14 +9,17 @@ duration), checks the key, the voice and the input length, and answers errors in
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+REPO = Path(__file__).resolve().parents[2]
 LOOPBACK_KEY = "loopback-test-key"
 LOOPBACK_VOICES = ("ember", "slate")
 LOOPBACK_MODELS = ("loop-tts",)
@@ -88,14 +91,6 @@ def loopback_url() -> Iterator[str]:
         thread.join()
 
 
-@pytest.fixture(scope="session")
-def sandbox() -> Iterator[Any]:
-    from harness.sandbox import running
-
-    with running(profile="fast") as running_sandbox:
-        yield running_sandbox
-
-
 def providers_toml(hosted_url: str, loopback_url: str) -> str:
     """A providers file declaring the sandbox-served `hosted` and the loopback `loopy`."""
     return f"""
@@ -128,3 +123,45 @@ def write_providers_file(tmp_path: Path) -> Any:
         return path
 
     return write
+
+
+@dataclass(frozen=True)
+class DeclaredServers:
+    """Both servers up, and the environment that points the harness at them through a providers file."""
+
+    sandbox: Any
+    loopback_url: str
+    hosted_url: str
+    env: dict[str, str]
+
+
+@pytest.fixture(scope="session")
+def declared_servers(loopback_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DeclaredServers]:
+    """A sandbox that serves the declared `hosted` (its host is the sandbox's generic OpenAI emulation),
+    and a providers file whose `hosted` base URL is that sandbox and whose `loopy` is the loopback server."""
+    from harness.core import declared, registry
+    from harness.sandbox import running
+
+    folder = tmp_path_factory.mktemp("declared")
+    # The sandbox serves what the registry declares when it starts; the real URL is known only after.
+    first = folder / "start.toml"
+    first.write_text(providers_toml("https://hosted.example/v1", loopback_url), encoding="utf-8")
+    saved = os.environ.get(declared.FILE_ENV)
+    os.environ[declared.FILE_ENV] = str(first)
+    registry.providers.cache_clear()
+    registry.declared_providers.cache_clear()
+    try:
+        with running(profile="fast") as sandbox:
+            hosted_url = f"{sandbox.base_url('hosted', 'v1')}"
+            final = folder / "tts-harness.toml"
+            final.write_text(providers_toml(hosted_url, loopback_url), encoding="utf-8")
+            env = {**os.environ, declared.FILE_ENV: str(final), "HOSTED_TTS_KEY": sandbox.default_key("hosted"),
+                   "LOOPY_TTS_KEY": LOOPBACK_KEY, "PYTHONPATH": str(REPO), "COLUMNS": "160"}
+            yield DeclaredServers(sandbox, loopback_url, hosted_url, env)
+    finally:
+        if saved is None:
+            os.environ.pop(declared.FILE_ENV, None)
+        else:
+            os.environ[declared.FILE_ENV] = saved
+        registry.providers.cache_clear()
+        registry.declared_providers.cache_clear()
