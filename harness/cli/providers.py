@@ -68,3 +68,4 @@ def providers_command(
             table.add_row(ep["endpoint"] + mark, ep["role"], " ".join(map(str, ep["statuses"])), ep["price"])
         console.print(table)
         console.print("models: " + ", ".join(m["name"] for m in item["models"]), highlight=False)
+        console.print("hosts: " + ", ".join(f"{k} {v}" for k, v in item["hosts"].items()), highlight=False)
