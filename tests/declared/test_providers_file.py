@@ -129,3 +129,24 @@ def test_declaration_values_have_the_protocol_limits() -> None:
                 {"name": "Bad Name"}):
         with pytest.raises(ValidationError):
             SpeechDeclaration.model_validate({**base, **bad})
+
+
+def test_the_providers_command_reports_a_bad_file_in_one_line(
+    write_providers_file: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from harness.cli import app
+
+    path = write_providers_file(GOOD.replace("stream = true", "speed = 2"))
+    monkeypatch.setenv(declared.FILE_ENV, str(path))
+    monkeypatch.setenv("COLUMNS", "400")
+    registry.providers.cache_clear()
+    registry.declared_providers.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["providers"])
+    finally:
+        registry.providers.cache_clear()
+        registry.declared_providers.cache_clear()
+    assert result.exit_code == 2
+    assert f"usage error: {path}: providers.mybox.speed: unknown key" in " ".join(result.output.split())
