@@ -45,10 +45,8 @@ def discover() -> Discovery:
             continue
         if isinstance(provider, Provider) and provider.offerings:
             found.providers[provider.name] = provider
-    try:  # providers declared in a file (tts-harness.toml) join the installed ones
-        found.providers.update({p.name: p for p in declared_providers() if p.name not in found.providers})
-    except UsageError as error:
-        found.broken["providers file"] = str(error)
+    # Providers declared in a file (tts-harness.toml) join the installed ones; a bad file is a usage error.
+    found.providers.update({p.name: p for p in declared_providers() if p.name not in found.providers})
     return found
 
 

@@ -5,8 +5,8 @@
     protocol = "openai-speech"            # the only protocol so far (harness.core.protocols.openai_speech)
     base_url = "http://gpu-box:8000/v1"
     key_env = "MYBOX_API_KEY"
-    models = ["kokoro"]
-    voices = ["af_bella"]
+    models = ["my-tts"]
+    voices = ["narrator"]
     price_per_million_chars = 0           # optional: the benchmark's cost column
     max_input_chars = 4096                # optional (the protocol's limit is the default and the maximum)
     formats = ["mp3", "wav"]              # optional (default: all six)
