@@ -8,6 +8,7 @@ duration), checks the key, the voice and the input length, and answers errors in
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
@@ -139,25 +140,35 @@ class DeclaredServers:
 def declared_servers(loopback_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DeclaredServers]:
     """A sandbox that serves the declared `hosted` (its host is the sandbox's generic OpenAI emulation),
     and a providers file whose `hosted` base URL is that sandbox and whose `loopy` is the loopback server."""
-    from harness.core import declared, registry
+    from harness.core import declared
     from harness.sandbox import running
 
     folder = tmp_path_factory.mktemp("declared")
     # The sandbox serves what the registry declares when it starts; the real URL is known only after.
+    # The file is in effect only while the sandbox starts, so no other test of the session sees it.
     first = folder / "start.toml"
     first.write_text(providers_toml("https://hosted.example/v1", loopback_url), encoding="utf-8")
+    with contextlib.ExitStack() as stack:
+        with _providers_file_in_effect(first):
+            sandbox = stack.enter_context(running(profile="fast"))
+        hosted_url = f"{sandbox.base_url('hosted', 'v1')}"
+        final = folder / "tts-harness.toml"
+        final.write_text(providers_toml(hosted_url, loopback_url), encoding="utf-8")
+        env = {**os.environ, declared.FILE_ENV: str(final), "HOSTED_TTS_KEY": sandbox.default_key("hosted"),
+               "LOOPY_TTS_KEY": LOOPBACK_KEY, "PYTHONPATH": str(REPO), "COLUMNS": "160"}
+        yield DeclaredServers(sandbox, loopback_url, hosted_url, env)
+
+
+@contextlib.contextmanager
+def _providers_file_in_effect(path: Path) -> Iterator[None]:
+    from harness.core import declared, registry
+
     saved = os.environ.get(declared.FILE_ENV)
-    os.environ[declared.FILE_ENV] = str(first)
+    os.environ[declared.FILE_ENV] = str(path)
     registry.providers.cache_clear()
     registry.declared_providers.cache_clear()
     try:
-        with running(profile="fast") as sandbox:
-            hosted_url = f"{sandbox.base_url('hosted', 'v1')}"
-            final = folder / "tts-harness.toml"
-            final.write_text(providers_toml(hosted_url, loopback_url), encoding="utf-8")
-            env = {**os.environ, declared.FILE_ENV: str(final), "HOSTED_TTS_KEY": sandbox.default_key("hosted"),
-                   "LOOPY_TTS_KEY": LOOPBACK_KEY, "PYTHONPATH": str(REPO), "COLUMNS": "160"}
-            yield DeclaredServers(sandbox, loopback_url, hosted_url, env)
+        yield
     finally:
         if saved is None:
             os.environ.pop(declared.FILE_ENV, None)
