@@ -6,7 +6,8 @@
 
 `--target BASE_URL` names a declared provider by its `base_url` (the others are skipped), its key from
 its `key_env`; any other URL is taken as a sandbox root (`<root>/<name>/v1`). Replay has no recording of
-these checks: they skip there. See `harness.contracts.openai_speech` for what each check looks at.
+these checks: they skip there. Against the sandbox, `format-aac` skips: it has no AAC encoder.
+See `harness.contracts.openai_speech` for what each check looks at.
 """
 
 from __future__ import annotations
@@ -22,11 +23,12 @@ from harness.core.protocols.openai_speech import HOST
 from harness.core.registry import declared_providers
 from harness.core.spec import Provider
 
+SANDBOX_CANNOT = "format-aac"  # an imitation gap, not a finding about the provider
 CASES = [(provider, name) for provider in declared_providers()
          for name in checks_for(SpeechTarget(provider, "", ""))]
 
 
-def _target(provider: Provider, request: pytest.FixtureRequest) -> SpeechTarget:
+def _target(provider: Provider, check: str, request: pytest.FixtureRequest) -> SpeechTarget:
     option = request.config.option
     declared_url = provider.hosts[HOST].rstrip("/")
     if option.live or option.target.rstrip("/") == declared_url:
@@ -36,6 +38,8 @@ def _target(provider: Provider, request: pytest.FixtureRequest) -> SpeechTarget:
         return SpeechTarget(provider, declared_url, key)
     if option.target == "replay":
         pytest.skip("protocol checks need a server: --target sandbox, --target <base_url> or --live")
+    if check == SANDBOX_CANNOT:
+        pytest.skip("the sandbox has no AAC encoder: it refuses aac (400), so it cannot stand in for this check")
     if option.target == "sandbox":
         sandbox = request.getfixturevalue("sandbox")
         return SpeechTarget(provider, sandbox.base_url(provider.name, HOST), sandbox.default_key(provider.name))
@@ -49,7 +53,7 @@ def _target(provider: Provider, request: pytest.FixtureRequest) -> SpeechTarget:
 @pytest.mark.contract
 @pytest.mark.parametrize(("provider", "check"), CASES, ids=[f"{p.name}/{name}" for p, name in CASES])
 def test_openai_speech(provider: Provider, check: str, request: Any) -> None:
-    target = _target(provider, request)
+    target = _target(provider, check, request)
     with httpx.Client(trust_env=False) as client:
         violations = checks_for(target)[check](target, client)
     assert not violations, f"{provider.name} {check}:\n  " + "\n  ".join(str(v) for v in violations)
