@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from harness.core.errors import UsageError
 from harness.core.registry import providers
 from harness.core.spec import Endpoint, Provider
 
@@ -54,7 +55,11 @@ def providers_command(
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
     """List providers, their endpoints as "METHOD /path/template", prices and models."""
-    described = [describe(p) for p in providers().values()]
+    try:
+        described = [describe(p) for p in providers().values()]
+    except UsageError as error:  # a broken plugin or providers file: one line, not a traceback
+        Console(stderr=True, highlight=False).print(f"[red]usage error:[/red] {error}", soft_wrap=True)
+        raise typer.Exit(2) from None
     if as_json:
         typer.echo(json.dumps(described, indent=2))
         return
@@ -68,3 +73,4 @@ def providers_command(
             table.add_row(ep["endpoint"] + mark, ep["role"], " ".join(map(str, ep["statuses"])), ep["price"])
         console.print(table)
         console.print("models: " + ", ".join(m["name"] for m in item["models"]), highlight=False)
+        console.print("hosts: " + ", ".join(f"{k} {v}" for k, v in item["hosts"].items()), highlight=False)

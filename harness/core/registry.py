@@ -5,6 +5,8 @@ This is the only place providers are discovered; every command (bench, contract,
 plugin, the report) asks it, so they all see the same providers and fail the same way:
 
 * `TTS_HARNESS_PROVIDERS=a,b` loads only the entry points named a and b; the others are never imported.
+* Providers declared in a file (`harness.core.declared`: tts-harness.toml or `[tool.tts-harness]`)
+  join the installed ones; a declared name that an installed provider already has is a `UsageError`.
 * A plugin that does not load, or whose entry point is not a `Provider`, is a `UsageError` on one line
   that names the entry point (`name = module:ATTR`), says why, and says how to leave it out. A broken
   plugin is never skipped silently: a benchmark without it would look complete.
@@ -16,6 +18,7 @@ import os
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 
+from harness.core import declared
 from harness.core.errors import UsageError
 from harness.core.spec import Provider
 
@@ -38,14 +41,28 @@ def _load(entry: EntryPoint) -> Provider:
 
 @cache
 def providers() -> dict[str, Provider]:
-    """All registered providers by name, in a stable order (entry-point name)."""
+    """All registered providers by name, in a stable order: installed ones, then the file's, in its order."""
     only = {name.strip() for name in os.environ.get(ONLY_ENV, "").split(",") if name.strip()}
     found: dict[str, Provider] = {}
     for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         if not only or entry.name in only:
             provider = _load(entry)
             found[provider.name] = provider
+    for provider in declared_providers():
+        if only and provider.name not in only:
+            continue
+        if provider.name in found:
+            raise UsageError(f"{provider.title}: the name {provider.name!r} is taken by an installed provider; "
+                             "rename the table")
+        found[provider.name] = provider
     return found
+
+
+@cache
+def declared_providers() -> tuple[Provider, ...]:
+    """The providers the providers file in effect declares (none without a file)."""
+    file = declared.load()
+    return tuple(file.providers()) if file is not None else ()
 
 
 def get_provider(name: str) -> Provider:

@@ -277,6 +277,7 @@ class Provider:
     rate_limit_headers: tuple[str, ...] = ()  # sent on every response, per the documents
     usd_per_unit: Mapping[CostUnit, Decimal] = field(default_factory=dict)
     offerings: tuple[Offering, ...] = ()
+    protocol: str | None = None  # a published protocol the provider speaks (e.g. "openai-speech"), if any
 
     def endpoint(self, signature_or_key: str) -> Endpoint:
         """Find an endpoint by `METHOD /path` or by key; `KeyError` lists what exists."""

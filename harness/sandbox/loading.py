@@ -67,7 +67,9 @@ def load_served(only: tuple[str, ...] | None = None,
         if only is not None and provider.name not in only:
             continue
         try:
-            served.append(Served(provider, load_emulation(provider, entries.get(provider.name))))
+            # A provider's own emulation, else the one of the protocol it speaks (providers declared in a file).
+            entry = entries.get(provider.name) or (entries.get(provider.protocol) if provider.protocol else None)
+            served.append(Served(provider, load_emulation(provider, entry)))
         except NoEmulation as reason:
             log.warning("sandbox leaves out %s", reason)
     if only is not None:

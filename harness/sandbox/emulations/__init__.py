@@ -1,4 +1,5 @@
-"""How the sandbox imitates each provider, one package per provider (the moto side of botocore/moto).
+"""How the sandbox imitates each provider, one package per provider or protocol (`openai` serves every provider declared
+with the OpenAI speech protocol) (the moto side of botocore/moto).
 
 A provider package (`harness.providers.<name>`) declares what its documents say; the package here with
 the same name reads those declarations and adds how the sandbox behaves: voices, timings, bodies and

@@ -1,0 +1,270 @@
+"""Checks only the OpenAI speech protocol needs, run against any declared provider at any base URL.
+
+The generic plans (`plans.py`) check each documented status and schema; a speech server can pass them
+all and still be unusable by an OpenAI client. These checks look where such servers differ:
+
+    format-<fmt>       each declared `response_format` comes back as that format (the bytes), under a
+                       Content-Type that names it (`CONTENT_TYPES`)
+    error-bad-voice    an undeclared voice, sent as a client would (unvalidated), gets a 4xx whose body is
+                       `{"error": {"message", "type", "param", "code"}}`
+    error-long-input   input one character over the declared limit: 400 with that body
+    stream-audio       the plain answer arrives in chunks and ends: the body read to its end decodes
+    stream-sse         (declared `stream`) `speech.audio.delta` events, then one `speech.audio.done`,
+                       nothing after it, and the stream closes; the deltas join into decodable audio
+    speed              speed 2.0 lasts half as long as speed 1.0 (ratio within `SPEED_TOLERANCE`)
+
+Each check returns `Violation`s (empty: it passed); the suite in `contracts/test_openai_speech.py`
+runs them per declared provider and target.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from pydantic import ValidationError
+
+from harness.core.protocols.openai_speech import (
+    CONTENT_TYPES,
+    DELTA_EVENT,
+    DONE_EVENT,
+    ENDPOINT_KEY,
+    PATH,
+    PCM_SAMPLE_RATE,
+    ErrorBody,
+    SpeechEvent,
+)
+from harness.core.spec import Provider
+from harness.core.validate import media_type_of
+from harness.core.verdict import Violation
+
+SAMPLE_TEXT = "The quick brown fox jumps over the lazy dog, and then it runs back home."
+UNKNOWN_VOICE = "no-such-voice-7f3a"
+SPEED_FAST = 2.0
+SPEED_TOLERANCE = (0.35, 0.70)  # duration(speed 2) / duration(speed 1): 0.5 expected; pauses scale less
+TIMEOUT_S = 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechTarget:
+    """One declared provider as reached in this run."""
+
+    provider: Provider
+    base_url: str  # up to and including /v1
+    key: str
+
+    @property
+    def url(self) -> str:
+        return self.base_url.rstrip("/") + PATH
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {self.provider.auth.header: self.provider.auth.header_value(self.key)}
+
+    @property
+    def model(self) -> str:
+        return self.provider.offerings[0].name
+
+    @property
+    def voice(self) -> str:
+        example = self.provider.endpoint(ENDPOINT_KEY).example or {}
+        return str(example.get("voice", ""))
+
+    @property
+    def formats(self) -> tuple[str, ...]:
+        request = self.provider.endpoint(ENDPOINT_KEY).request
+        assert request is not None
+        annotation = request.model_fields["response_format"].annotation
+        return tuple(str(value) for value in getattr(annotation, "__args__", ()))
+
+    @property
+    def max_input(self) -> int:
+        request = self.provider.endpoint(ENDPOINT_KEY).request
+        assert request is not None
+        for rule in request.model_fields["input"].metadata:
+            if getattr(rule, "max_length", None) is not None:
+                return int(rule.max_length)
+        return 4096
+
+    @property
+    def streams_sse(self) -> bool:
+        return any(body.content_types == ("text/event-stream",)
+                   for body in self.provider.endpoint(ENDPOINT_KEY).responses[0].bodies)
+
+    def body(self, **overrides: Any) -> dict[str, Any]:
+        return {"model": self.model, "input": SAMPLE_TEXT, "voice": self.voice, **overrides}
+
+
+def audio_kind(data: bytes) -> str | None:
+    """Which protocol format the bytes are, by their first bytes; pcm is what has no header at all."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        return "wav"
+    if data[:4] == b"fLaC":
+        return "flac"
+    if data[:4] == b"OggS":
+        return "opus" if b"OpusHead" in data[:128] else "ogg-vorbis"
+    if data[4:8] == b"ftyp" or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xF6 == 0xF0):
+        return "aac"
+    if data[:3] == b"ID3" or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0):
+        return "mp3"
+    return "pcm" if data and len(data) % 2 == 0 else None
+
+
+def duration_s(data: bytes, fmt: str) -> float:
+    if fmt == "pcm":
+        return len(data) / 2 / PCM_SAMPLE_RATE
+    from harness.speech import decode  # the score/sandbox extra: libsndfile reads the rest
+
+    return decode(data).duration_s
+
+
+def _post(client: httpx.Client, target: SpeechTarget, body: Mapping[str, Any]) -> httpx.Response:
+    return client.post(target.url, json=dict(body), headers=target.headers, timeout=TIMEOUT_S)
+
+
+def _audio_answer(response: httpx.Response, fmt: str, where: str, *, labelled: bool = True) -> list[Violation]:
+    """A 200 with `fmt` bytes; `labelled`: under a Content-Type naming `fmt` too (only the format checks
+    look at the label, so one mislabelled format is one failure, not one per check that uses it)."""
+    if response.status_code != 200:
+        return [Violation(where, f"200 with {fmt} audio", f"{response.status_code} {response.text[:120]}", "status")]
+    found: list[Violation] = []
+    media_type = media_type_of(response.headers.get("content-type"))
+    if labelled and media_type not in CONTENT_TYPES[fmt]:
+        found.append(Violation(f"{where}/headers/content-type", " or ".join(CONTENT_TYPES[fmt]),
+                               media_type or "none", "content-type"))
+    kind = audio_kind(response.content)
+    if kind != fmt:
+        found.append(Violation(where, f"{fmt} audio bytes (the declared response_format)",
+                               f"{kind or 'unrecognised'} bytes", "protocol"))
+    return found
+
+
+def _error_answer(response: httpx.Response, statuses: tuple[int, ...], where: str) -> list[Violation]:
+    found: list[Violation] = []
+    if response.status_code not in statuses:
+        found.append(Violation(where, " or ".join(map(str, statuses)), str(response.status_code), "status"))
+    try:
+        ErrorBody.model_validate(response.json())
+        detail = response.json()["error"]
+    except (ValueError, ValidationError, KeyError, TypeError):
+        return [*found, Violation(f"{where}/body", '{"error": {"message", "type", "param", "code"}}',
+                                  response.text[:160] or "an empty body", "schema")]
+    missing = [key for key in ("message", "type", "param", "code") if key not in detail]
+    if missing:
+        found.append(Violation(f"{where}/body/error", "the keys message, type, param, code",
+                               "no " + ", ".join(missing), "schema"))
+    return found
+
+
+def check_format(fmt: str) -> Callable[[SpeechTarget, httpx.Client], list[Violation]]:
+    def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+        return _audio_answer(_post(client, target, target.body(response_format=fmt)), fmt, f"format-{fmt}")
+
+    return check
+
+
+def check_bad_voice(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+    response = _post(client, target, target.body(voice=UNKNOWN_VOICE))
+    return _error_answer(response, (400, 404, 422), "error-bad-voice")
+
+
+def check_long_input(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+    text = ("word " * (target.max_input // 5 + 2))[: target.max_input + 1]
+    return _error_answer(_post(client, target, target.body(input=text)), (400,), "error-long-input")
+
+
+def _plain_format(target: SpeechTarget) -> str:
+    return next((f for f in ("wav", "flac", "mp3", "pcm", "opus") if f in target.formats), target.formats[0])
+
+
+def check_stream_audio(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+    fmt = _plain_format(target)
+    chunks = 0
+    body = bytearray()
+    with client.stream("POST", target.url, json=target.body(response_format=fmt, stream_format="audio"),
+                       headers=target.headers, timeout=TIMEOUT_S) as response:
+        for chunk in response.iter_bytes():
+            chunks += 1
+            body += chunk
+        status, headers = response.status_code, response.headers
+    answer = httpx.Response(status, headers=headers, content=bytes(body))
+    found = _audio_answer(answer, fmt, "stream-audio", labelled=False)
+    if not found and chunks == 0:
+        found.append(Violation("stream-audio", "audio chunks", "no chunk", "protocol"))
+    if not found and fmt != "pcm":
+        try:
+            duration_s(bytes(body), fmt)
+        except Exception as error:
+            found.append(Violation("stream-audio", f"a whole {fmt} file at the end of the stream", str(error),
+                                   "protocol"))
+    return found
+
+
+def check_stream_sse(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+    fmt = _plain_format(target)
+    events: list[dict[str, Any]] = []
+    found: list[Violation] = []
+    with client.stream("POST", target.url, json=target.body(response_format=fmt, stream_format="sse"),
+                       headers=target.headers, timeout=TIMEOUT_S) as response:
+        media_type = media_type_of(response.headers.get("content-type"))
+        if response.status_code != 200:
+            response.read()
+            return [Violation("stream-sse", "200", f"{response.status_code} {response.text[:120]}", "status")]
+        if media_type != "text/event-stream":
+            found.append(Violation("stream-sse/headers/content-type", "text/event-stream", media_type or "none",
+                                   "content-type"))
+        for line in response.iter_lines():  # ends only when the server closes the stream
+            if not line.startswith("data:"):
+                continue
+            payload = line[5:].strip()
+            try:
+                event = json.loads(payload)
+                SpeechEvent.model_validate(event)
+            except (ValueError, ValidationError):
+                found.append(Violation(f"stream-sse/events/{len(events)}", "a speech.audio.* JSON event",
+                                       payload[:100], "schema"))
+                continue
+            events.append(event)
+    kinds = [event["type"] for event in events]
+    if DELTA_EVENT not in kinds:
+        found.append(Violation("stream-sse", f"at least one {DELTA_EVENT}", ", ".join(kinds) or "no event", "protocol"))
+    if kinds.count(DONE_EVENT) != 1 or kinds[-1:] != [DONE_EVENT]:
+        found.append(Violation("stream-sse", f"exactly one {DONE_EVENT}, last", ", ".join(kinds[-3:]) or "none",
+                               "protocol"))
+    audio = b"".join(base64.b64decode(e.get("audio") or "") for e in events if e["type"] == DELTA_EVENT)
+    if audio and audio_kind(audio) != fmt:
+        found.append(Violation("stream-sse", f"deltas joining into {fmt}", f"{audio_kind(audio)} bytes", "protocol"))
+    return found
+
+
+def check_speed(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+    fmt = _plain_format(target)
+    durations = []
+    for speed in (1.0, SPEED_FAST):
+        response = _post(client, target, target.body(response_format=fmt, speed=speed))
+        problems = _audio_answer(response, fmt, f"speed-{speed}", labelled=False)
+        if problems:
+            return problems
+        durations.append(duration_s(response.content, fmt))
+    ratio = durations[1] / durations[0]
+    low, high = SPEED_TOLERANCE
+    if not low <= ratio <= high:
+        return [Violation("speed", f"duration ratio (speed {SPEED_FAST} / 1.0) within [{low}, {high}]",
+                          f"{ratio:.2f} ({durations[1]:.2f} s / {durations[0]:.2f} s)", "protocol")]
+    return []
+
+
+def checks_for(target: SpeechTarget) -> dict[str, Callable[[SpeechTarget, httpx.Client], list[Violation]]]:
+    """The checks that apply to a declared provider, by name."""
+    checks: dict[str, Callable[[SpeechTarget, httpx.Client], list[Violation]]] = {
+        f"format-{fmt}": check_format(fmt) for fmt in target.formats
+    }
+    checks |= {"error-bad-voice": check_bad_voice, "error-long-input": check_long_input,
+               "stream-audio": check_stream_audio, "speed": check_speed}
+    if target.streams_sse:
+        checks["stream-sse"] = check_stream_sse
+    return checks

@@ -1,0 +1,278 @@
+"""OpenAI's speech protocol, `POST {base_url}/audio/speech`, in the core vocabulary; it names no provider.
+
+Many hosted and self-hosted text-to-speech servers answer this one request shape, so a server that
+speaks it is declared, not programmed: `build_provider` turns a `SpeechDeclaration` (a few lines of
+`tts-harness.toml`, parsed in `harness.core.declared`) into a `Provider` the contract suite, the sandbox,
+the benchmark and the report use like any other.
+
+The protocol, from its public reference (OpenAI API reference, "Create speech",
+https://platform.openai.com/docs/api-reference/audio/createSpeech; the generated SDK types in
+openai/openai-python `src/openai/types/audio/speech_create_params.py` and the stream events
+`speech.audio.delta` / `speech.audio.done`; error shape from https://platform.openai.com/docs/guides/error-codes):
+
+    POST /audio/speech   Authorization: Bearer KEY   Content-Type: application/json
+    {"model": "...", "input": "<= 4096 characters", "voice": "...",
+     "response_format": "mp3|opus|aac|flac|wav|pcm" (default mp3), "speed": 0.25..4.0 (default 1.0),
+     "instructions": "...", "stream_format": "audio|sse" (default audio)}
+
+    200, stream_format audio: the audio file itself, `Content-Type` naming `response_format`
+        (pcm: raw 16-bit little-endian samples at 24 kHz, no header), sent chunked as it is made
+    200, stream_format sse: `text/event-stream`, one JSON event per `data:` line:
+        {"type": "speech.audio.delta", "audio": "<base64 of the next bytes of the file>"}
+        ... then {"type": "speech.audio.done", "usage": {"input_tokens", "output_tokens", "total_tokens"}}
+    4xx/5xx: {"error": {"message": "...", "type": "invalid_request_error", "param": "voice"|null,
+              "code": "..."|null}}
+
+What a declaration may narrow: its models and voices (the protocol leaves both open), the formats it
+serves, a lower input limit, a price per million characters, and whether it streams SSE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from functools import partial
+from typing import Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, create_model, field_validator, model_validator
+
+from harness.core.spec import (
+    AudioBody,
+    Auth,
+    BodyKind,
+    Cost,
+    CostUnit,
+    Endpoint,
+    EventStreamBody,
+    JsonBody,
+    Offering,
+    Provider,
+    RequestModel,
+    Response,
+    ResponseModel,
+    Role,
+    SynthesisInput,
+)
+
+PROTOCOL = "openai-speech"
+REFERENCE = "https://platform.openai.com/docs/api-reference/audio/createSpeech"
+PATH = "/audio/speech"
+HOST = "v1"  # the host key: declared base URLs end in /v1 like OpenAI's, and the sandbox mounts /<name>/v1
+ENDPOINT_KEY = "audio.speech"
+
+MAX_INPUT_CHARS = 4096  # "The maximum length is 4096 characters."
+SPEED_MIN = 0.25  # "Select a value from 0.25 to 4.0. 1.0 is the default."
+SPEED_MAX = 4.0
+PCM_SAMPLE_RATE = 24_000  # pcm: "raw samples in 24kHz (16-bit signed, low-endian), without the header"
+
+ResponseFormat = Literal["mp3", "opus", "aac", "flac", "wav", "pcm"]
+StreamFormat = Literal["audio", "sse"]
+FORMATS: tuple[str, ...] = get_args(ResponseFormat)
+
+#: The Content-Type each `response_format` must come back with; the first is the reference's, the others
+#: spellings servers commonly use for the same bytes (still the declared format, not drift).
+CONTENT_TYPES: Mapping[str, tuple[str, ...]] = {
+    "mp3": ("audio/mpeg", "audio/mp3"),
+    "opus": ("audio/opus", "audio/ogg"),
+    "aac": ("audio/aac",),
+    "flac": ("audio/flac", "audio/x-flac"),
+    "wav": ("audio/wav", "audio/x-wav", "audio/wave"),
+    "pcm": ("audio/pcm", "audio/l16"),
+}
+
+#: The error `type` the reference uses per status (`code` and `param` say more where they apply).
+ERROR_TYPES: Mapping[int, str] = {
+    400: "invalid_request_error",
+    401: "invalid_request_error",
+    404: "invalid_request_error",
+    429: "rate_limit_exceeded",
+    500: "server_error",
+    503: "server_error",
+}
+
+DELTA_EVENT = "speech.audio.delta"
+DONE_EVENT = "speech.audio.done"
+
+
+# --- wire models ------------------------------------------------------------------------------------
+
+
+class SpeechRequest(RequestModel):
+    """The request body with the reference's limits; a declaration may narrow input and formats."""
+
+    model: str = Field(min_length=1)
+    input: str = Field(min_length=1, max_length=MAX_INPUT_CHARS)
+    voice: str = Field(min_length=1)
+    response_format: ResponseFormat = "mp3"
+    speed: float = Field(1.0, ge=SPEED_MIN, le=SPEED_MAX)
+    instructions: str | None = None
+    stream_format: StreamFormat = "audio"
+
+
+class ErrorDetail(ResponseModel):
+    message: str
+    type: str
+    param: str | None
+    code: str | int | None
+
+
+class ErrorBody(ResponseModel):
+    """`{"error": {"message", "type", "param", "code"}}`: all four keys present, param and code may be null."""
+
+    error: ErrorDetail
+
+
+class SpeechAudioDelta(ResponseModel):
+    type: Literal["speech.audio.delta"]
+    audio: str  # base64 of the next bytes of the audio file
+
+
+class SpeechUsage(ResponseModel):
+    input_tokens: int
+    output_tokens: int
+    total_tokens: int
+
+
+class SpeechAudioDone(ResponseModel):
+    type: Literal["speech.audio.done"]
+    usage: SpeechUsage | None = None
+
+
+class SpeechEvent(ResponseModel):
+    """Any event of an SSE speech stream (checked further by its `type`)."""
+
+    type: Literal["speech.audio.delta", "speech.audio.done"]
+    audio: str | None = None
+    usage: SpeechUsage | None = None
+
+
+# --- declarations -----------------------------------------------------------------------------------
+
+
+class SpeechDeclaration(BaseModel):
+    """One provider declared to speak this protocol (one `[providers.<name>]` table)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")
+    protocol: Literal["openai-speech"]
+    base_url: HttpUrl
+    key_env: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    models: tuple[str, ...] = Field(min_length=1)
+    voices: tuple[str, ...] = Field(min_length=1)
+    title: str = ""
+    price_per_million_chars: Decimal | None = Field(None, ge=0)
+    max_input_chars: int = Field(MAX_INPUT_CHARS, ge=1, le=MAX_INPUT_CHARS)
+    formats: tuple[ResponseFormat, ...] = FORMATS  # type: ignore[assignment]  # FORMATS is the Literal's args
+    stream: bool = False  # the server answers `stream_format: "sse"`: the benchmark asks for it (TTFA)
+
+    @field_validator("models", "voices")
+    @classmethod
+    def _distinct(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not name.strip() for name in names) or len(set(names)) != len(names):
+            raise ValueError("must be distinct, non-empty names")
+        return names
+
+    @model_validator(mode="after")
+    def _formats_given(self) -> SpeechDeclaration:
+        if not self.formats:
+            raise ValueError("formats: give at least one of " + ", ".join(FORMATS))
+        return self
+
+    @property
+    def url(self) -> str:
+        return str(self.base_url).rstrip("/")
+
+    @property
+    def default_format(self) -> str:
+        """The format the benchmark asks for when it wants WAV and WAV is not served: lossless first."""
+        for preferred in ("wav", "flac", "mp3", "opus", "aac", "pcm"):
+            if preferred in self.formats:
+                return preferred
+        return self.formats[0]
+
+
+def request_model(declaration: SpeechDeclaration) -> type[SpeechRequest]:
+    """The request model narrowed to what the declaration serves: its voices, input length and formats.
+
+    A voice the declaration does not list is refused before sending (a saved call); the model stays open,
+    since a server's answer to an unknown model (404) is part of what the contract checks look at.
+    """
+    voices = Literal[declaration.voices]  # type: ignore[name-defined]
+    formats = Literal[declaration.formats]  # type: ignore[name-defined]
+    return create_model(
+        f"SpeechRequest_{declaration.name.replace('-', '_')}",
+        __base__=SpeechRequest,
+        voice=(voices, ...),
+        input=(str, Field(min_length=1, max_length=declaration.max_input_chars)),
+        response_format=(formats, declaration.default_format),
+    )
+
+
+def declared_voices(model: type[BaseModel]) -> tuple[str, ...]:
+    """The voices a request model built by `request_model` accepts (() when any is accepted)."""
+    return tuple(str(voice) for voice in get_args(model.model_fields["voice"].annotation))
+
+
+def _price(per_million: Decimal, payload: Mapping[str, Any]) -> Cost:
+    return Cost(Decimal(len(str(payload.get("input", "")))) * per_million / Decimal(1_000_000), CostUnit.USD)
+
+
+def _build(declaration: SpeechDeclaration, model: str, given: SynthesisInput) -> dict[str, Any]:
+    wanted = given.audio_format if given.audio_format in declaration.formats else declaration.default_format
+    body: dict[str, Any] = {"model": model, "input": given.text, "voice": declaration.voices[0],
+                            "response_format": wanted}
+    if declaration.stream:
+        body["stream_format"] = "sse"
+    return body
+
+
+def _errors() -> tuple[Response, ...]:
+    described = {400: "bad parameter, unknown voice, input too long", 401: "missing or invalid key",
+                 404: "unknown model", 429: "rate limit or quota", 500: "server error", 503: "overloaded"}
+    return tuple(Response(status, (JsonBody(ErrorBody),), text) for status, text in described.items())
+
+
+def speech_endpoint(declaration: SpeechDeclaration) -> Endpoint:
+    audio_types = tuple(dict.fromkeys(t for fmt in declaration.formats for t in CONTENT_TYPES[fmt]))
+    bodies = (AudioBody(audio_types), EventStreamBody(SpeechEvent)) if declaration.stream else (AudioBody(audio_types),)
+    price = declaration.price_per_million_chars
+    return Endpoint(
+        key=ENDPOINT_KEY,
+        method="POST",
+        path=PATH,
+        summary="OpenAI speech: {model, input, voice, response_format, speed} -> audio bytes"
+                + (" or SSE audio deltas" if declaration.stream else ""),
+        host=HOST,
+        role=Role.STREAM if declaration.stream else Role.AUDIO,
+        request=request_model(declaration),
+        body_kind=BodyKind.JSON,
+        responses=(Response(200, bodies, "The audio (or its SSE events)"), *_errors()),
+        price=partial(_price, price) if price is not None else None,
+        example={"model": declaration.models[0], "input": "Hello from a declared provider.",
+                 "voice": declaration.voices[0], "response_format": declaration.default_format},
+        doc=REFERENCE,
+    )
+
+
+def build_provider(declaration: SpeechDeclaration, source: str = "") -> Provider:
+    """The `Provider` a declaration describes: one speech endpoint, one offering per declared model."""
+    endpoint = speech_endpoint(declaration)
+    offerings = tuple(
+        Offering(model, endpoint.key, partial(_build, declaration, model), max_chars=declaration.max_input_chars,
+                 description=f"{model} over the OpenAI speech protocol (voice {declaration.voices[0]})")
+        for model in declaration.models
+    )
+    origin = f", declared in {source}" if source else ""
+    return Provider(
+        name=declaration.name,
+        title=declaration.title or f"{declaration.name} (OpenAI speech protocol{origin})",
+        hosts={HOST: declaration.url},
+        auth=Auth("Authorization", "Bearer"),
+        key_env=declaration.key_env,
+        endpoints=(endpoint,),
+        error_model=ErrorBody,
+        docs=(REFERENCE,),
+        offerings=offerings,
+        protocol=PROTOCOL,  # the sandbox imitates it with the emulation registered under this name
+    )

@@ -1,0 +1,178 @@
+"""Two OpenAI-compatible servers for the providers-file tests: the sandbox's host, and a small loopback
+server written here, independently of the sandbox, that differs from the protocol in one documented way:
+it labels WAV answers `Content-Type: audio/mpeg`.
+
+The loopback server speaks real Piper speech (so the benchmark can transcribe it and `speed` changes the
+duration), checks the key, the voice and the input length, and answers errors in the protocol's shape.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+LOOPBACK_KEY = "loopback-test-key"
+LOOPBACK_VOICES = ("ember", "slate")
+LOOPBACK_MODELS = ("loop-tts",)
+LOOPBACK_MAX_INPUT = 4096
+WRONG_WAV_CONTENT_TYPE = "audio/mpeg"  # the one documented difference: WAV bytes labelled as MP3
+
+
+class _SpeechHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep pytest output clean
+        return
+
+    def _error(self, status: int, message: str, code: str | None, param: str | None) -> None:
+        body = json.dumps({"error": {"message": message, "type": "invalid_request_error", "param": param,
+                                     "code": code}}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length)
+        if self.path.rstrip("/") != "/v1/audio/speech":
+            return self._error(404, f"Invalid URL (POST {self.path})", "unknown_url", None)
+        if self.headers.get("Authorization") != f"Bearer {LOOPBACK_KEY}":
+            return self._error(401, "Incorrect API key provided.", "invalid_api_key", None)
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            return self._error(400, "We could not parse the JSON body of your request.", None, None)
+        if body.get("model") not in LOOPBACK_MODELS:
+            return self._error(404, f"The model '{body.get('model')}' does not exist.", "model_not_found", "model")
+        if body.get("voice") not in LOOPBACK_VOICES:
+            return self._error(400, f"Invalid voice '{body.get('voice')}'.", "invalid_value", "voice")
+        text = body.get("input") or ""
+        if not text or len(text) > LOOPBACK_MAX_INPUT:
+            return self._error(400, f"input must be 1 to {LOOPBACK_MAX_INPUT} characters.",
+                               "string_above_max_length", "input")
+        fmt = body.get("response_format", "mp3")
+        if fmt not in ("wav", "mp3"):
+            return self._error(400, f"response_format '{fmt}' is not supported.", "invalid_value", "response_format")
+        speed = float(body.get("speed", 1.0))
+        from harness.speech import Rendition, default_engine, encode
+
+        clip = default_engine().render(text, Rendition(length_scale=min(2.0, max(0.4, 1.0 / speed))))
+        audio = encode(clip, fmt)
+        self.send_response(200)
+        self.send_header("Content-Type", WRONG_WAV_CONTENT_TYPE if fmt == "wav" else "audio/mpeg")
+        self.send_header("Content-Length", str(len(audio)))
+        self.end_headers()
+        self.wfile.write(audio)
+        return None
+
+
+@pytest.fixture(scope="session")
+def loopback_url() -> Iterator[str]:
+    """Base URL (ending in /v1) of the loopback speech server, for the whole session."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SpeechHandler)
+    thread = threading.Thread(target=server.serve_forever, name="loopback-speech", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def providers_toml(hosted_url: str, loopback_url: str) -> str:
+    """A providers file declaring the sandbox-served `hosted` and the loopback `loopy`."""
+    return f"""
+[providers.hosted]
+protocol = "openai-speech"
+base_url = "{hosted_url}"
+key_env = "HOSTED_TTS_KEY"
+models = ["tts-1"]
+voices = ["alloy", "nova"]
+price_per_million_chars = 15
+formats = ["mp3", "wav", "flac", "opus", "pcm"]
+stream = true
+
+[providers.loopy]
+protocol = "openai-speech"
+base_url = "{loopback_url}"
+key_env = "LOOPY_TTS_KEY"
+models = ["loop-tts"]
+voices = ["ember", "slate"]
+price_per_million_chars = 0
+formats = ["wav", "mp3"]
+"""
+
+
+@pytest.fixture
+def write_providers_file(tmp_path: Path) -> Any:
+    def write(text: str, name: str = "tts-harness.toml") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+@dataclass(frozen=True)
+class DeclaredServers:
+    """Both servers up, and the environment that points the harness at them through a providers file."""
+
+    sandbox: Any
+    loopback_url: str
+    hosted_url: str
+    env: dict[str, str]
+
+
+@pytest.fixture(scope="session")
+def declared_servers(loopback_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[DeclaredServers]:
+    """A sandbox that serves the declared `hosted` (its host is the sandbox's generic OpenAI emulation),
+    and a providers file whose `hosted` base URL is that sandbox and whose `loopy` is the loopback server."""
+    from harness.core import declared
+    from harness.sandbox import running
+
+    folder = tmp_path_factory.mktemp("declared")
+    # The sandbox serves what the registry declares when it starts; the real URL is known only after.
+    # The file is in effect only while the sandbox starts, so no other test of the session sees it.
+    first = folder / "start.toml"
+    first.write_text(providers_toml("https://hosted.example/v1", loopback_url), encoding="utf-8")
+    with contextlib.ExitStack() as stack:
+        with _providers_file_in_effect(first):
+            sandbox = stack.enter_context(running(profile="fast"))
+        hosted_url = f"{sandbox.base_url('hosted', 'v1')}"
+        final = folder / "tts-harness.toml"
+        final.write_text(providers_toml(hosted_url, loopback_url), encoding="utf-8")
+        env = {**os.environ, declared.FILE_ENV: str(final), "HOSTED_TTS_KEY": sandbox.default_key("hosted"),
+               "LOOPY_TTS_KEY": LOOPBACK_KEY, "PYTHONPATH": str(REPO), "COLUMNS": "160"}
+        yield DeclaredServers(sandbox, loopback_url, hosted_url, env)
+
+
+@contextlib.contextmanager
+def _providers_file_in_effect(path: Path) -> Iterator[None]:
+    from harness.core import declared, registry
+
+    saved = os.environ.get(declared.FILE_ENV)
+    os.environ[declared.FILE_ENV] = str(path)
+    registry.providers.cache_clear()
+    registry.declared_providers.cache_clear()
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(declared.FILE_ENV, None)
+        else:
+            os.environ[declared.FILE_ENV] = saved
+        registry.providers.cache_clear()
+        registry.declared_providers.cache_clear()

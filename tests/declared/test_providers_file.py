@@ -1,0 +1,152 @@
+"""The providers file: parsed once into frozen declarations; every mistake is one line naming file and key."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from harness.core import declared, registry
+from harness.core.errors import RequestValidationError, UsageError
+from harness.core.protocols.openai_speech import ENDPOINT_KEY, HOST, SpeechDeclaration, build_provider
+from harness.core.spec import Role, SynthesisInput
+from harness.core.validate import check_request
+
+GOOD = """
+[providers.mybox]
+protocol = "openai-speech"
+base_url = "http://gpu-box.internal:8000/v1/"
+key_env = "MYBOX_KEY"
+models = ["kokoro", "kokoro-hd"]
+voices = ["af_bella", "am_adam"]
+price_per_million_chars = 12.5
+max_input_chars = 1000
+formats = ["mp3", "flac"]
+stream = true
+"""
+
+
+def _error(write: Any, text: str) -> str:
+    path = write(text)
+    with pytest.raises(UsageError) as raised:
+        declared.load(environ={declared.FILE_ENV: str(path)})
+    message = str(raised.value)
+    assert "\n" not in message and str(path) in message
+    return message
+
+
+def test_a_declaration_becomes_a_provider_with_one_offering_per_model(write_providers_file: Any) -> None:
+    found = declared.load(environ={declared.FILE_ENV: str(write_providers_file(GOOD))})
+    assert found is not None
+    (provider,) = found.providers()
+    assert provider.name == "mybox" and provider.hosts == {HOST: "http://gpu-box.internal:8000/v1"}
+    assert [o.name for o in provider.offerings] == ["kokoro", "kokoro-hd"]
+    endpoint = provider.endpoint(ENDPOINT_KEY)
+    assert endpoint.role is Role.STREAM and endpoint.path == "/audio/speech"
+    body = provider.offerings[0].build(SynthesisInput("Hello there."))
+    # WAV is not served: the lossless format that is (flac) is asked for instead; SSE because stream = true.
+    assert body == {"model": "kokoro", "input": "Hello there.", "voice": "af_bella", "response_format": "flac",
+                    "stream_format": "sse"}
+    assert endpoint.price is not None and endpoint.price({"input": "x" * 1000}).amount == Decimal("0.0125")
+    with pytest.raises(RequestValidationError, match="input"):
+        check_request(endpoint, {**body, "input": "x" * 1001})
+    with pytest.raises(RequestValidationError, match="voice"):
+        check_request(endpoint, {**body, "voice": "alloy"})
+    with pytest.raises(RequestValidationError, match="response_format"):
+        check_request(endpoint, {**body, "response_format": "wav"})
+    with pytest.raises(ValidationError):  # frozen
+        found.declarations[0].models = ("other",)  # type: ignore[misc]
+
+
+def test_an_unknown_key_is_named(write_providers_file: Any) -> None:
+    message = _error(write_providers_file, GOOD.replace("stream = true", "streaming = true"))
+    assert message.endswith("providers.mybox.streaming: unknown key")
+
+
+def test_a_bad_value_is_named_with_its_range(write_providers_file: Any) -> None:
+    message = _error(write_providers_file, GOOD.replace("max_input_chars = 1000", "max_input_chars = 5000"))
+    assert "providers.mybox.max_input_chars:" in message and "4096" in message
+    message = _error(write_providers_file, GOOD.replace('formats = ["mp3", "flac"]', 'formats = ["mp3", "ogg"]'))
+    assert "providers.mybox.formats.1:" in message
+    message = _error(write_providers_file, GOOD.replace('key_env = "MYBOX_KEY"\n', ""))
+    assert message.endswith("providers.mybox.key_env: required key is missing")
+
+
+def test_an_unknown_protocol_or_top_level_table_is_refused(write_providers_file: Any) -> None:
+    assert "providers.mybox.protocol: must be 'openai-speech'" in _error(
+        write_providers_file, GOOD.replace('"openai-speech"', '"grpc-speech"'))
+    typo = GOOD.replace("[providers.mybox]", "[provider.mybox]")
+    assert "provider: unknown key" in _error(write_providers_file, typo)
+    assert "not valid TOML" in _error(write_providers_file, "[providers.mybox\n")
+
+
+def test_pyproject_tool_table_is_read(tmp_path: Path) -> None:
+    table = GOOD.replace("[providers.mybox]", "[tool.tts-harness.providers.mybox]")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n' + table, encoding="utf-8")
+    found = declared.load(cwd=tmp_path, environ={})
+    assert found is not None and found.declarations[0].name == "mybox"
+    broken = table.replace("stream = true", "stream = 3")
+    (tmp_path / "pyproject.toml").write_text(broken, encoding="utf-8")
+    with pytest.raises(UsageError, match=r"pyproject.toml: tool.tts-harness.providers.mybox.stream:"):
+        declared.load(cwd=tmp_path, environ={})
+
+
+def test_no_file_declares_nothing(tmp_path: Path) -> None:
+    assert declared.load(cwd=tmp_path, environ={}) is None
+    with pytest.raises(UsageError, match="no such file"):
+        declared.load(cwd=tmp_path, environ={declared.FILE_ENV: str(tmp_path / "missing.toml")})
+
+
+def test_the_registry_lists_declared_providers_after_installed_ones(
+    write_providers_file: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(declared.FILE_ENV, str(write_providers_file(GOOD)))
+    registry.providers.cache_clear()
+    registry.declared_providers.cache_clear()
+    try:
+        names = list(registry.providers())
+        assert names[-1] == "mybox" and len(names) > 1
+        clash = GOOD.replace("[providers.mybox]", f"[providers.{names[0]}]")
+        monkeypatch.setenv(declared.FILE_ENV, str(write_providers_file(clash, "clash.toml")))
+        registry.providers.cache_clear()
+        registry.declared_providers.cache_clear()
+        with pytest.raises(UsageError, match="is taken by an installed provider"):
+            registry.providers()
+    finally:
+        monkeypatch.delenv(declared.FILE_ENV)
+        registry.providers.cache_clear()
+        registry.declared_providers.cache_clear()
+
+
+def test_declaration_values_have_the_protocol_limits() -> None:
+    base = {"name": "x", "protocol": "openai-speech", "base_url": "https://a.example/v1", "key_env": "K",
+            "models": ["m"], "voices": ["v"]}
+    assert build_provider(SpeechDeclaration.model_validate(base)).offerings[0].max_chars == 4096
+    for bad in ({"voices": []}, {"models": ["m", "m"]}, {"base_url": "ftp://x"}, {"price_per_million_chars": -1},
+                {"name": "Bad Name"}):
+        with pytest.raises(ValidationError):
+            SpeechDeclaration.model_validate({**base, **bad})
+
+
+def test_the_providers_command_reports_a_bad_file_in_one_line(
+    write_providers_file: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from harness.cli import app
+
+    path = write_providers_file(GOOD.replace("stream = true", "speed = 2"))
+    monkeypatch.setenv(declared.FILE_ENV, str(path))
+    monkeypatch.setenv("COLUMNS", "400")
+    registry.providers.cache_clear()
+    registry.declared_providers.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["providers"])
+    finally:
+        registry.providers.cache_clear()
+        registry.declared_providers.cache_clear()
+    assert result.exit_code == 2
+    assert f"usage error: {path}: providers.mybox.speed: unknown key" in " ".join(result.output.split())
