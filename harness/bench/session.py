@@ -90,6 +90,17 @@ def open_target(config: BenchConfig, providers: Sequence[Provider], headers: Hea
     yield target
 
 
+def keep_sandbox_state(target: Target, store: Store, run_id: str) -> list[str]:
+    """The run's own sandbox keeps its jobs and wallets beside the run's database, and a resumed run's
+    sandbox starts from them: jobs in flight at a crash finish with the same ids and the same charges."""
+    if target.kind is not TargetKind.SANDBOX or target.handle is None:
+        return []
+    from harness.sandbox.snapshot import keep, snapshot_path
+
+    restored = keep(target.handle.state, snapshot_path(store.path, run_id), target.handle.url)
+    return [f"the sandbox continues {restored} jobs of the interrupted run"] if restored else []
+
+
 def _client(config: BenchConfig, guard: CredentialGuard) -> httpx.AsyncClient:
     # One pooled client for the run: connections are kept alive and reused; set-up is timed apart.
     # httpcore scans its whole pool on every request: a pool no larger than the jobs in flight keeps that
@@ -157,6 +168,7 @@ def run_benchmark(
                 raise UsageError(f"target {target.kind} cannot serve {', '.join(refused) or 'any provider'}: "
                                  + "; ".join(target.notes))
             prepared = prepare(config, reachable, store, target.reference_url)
+            prepared.notes += keep_sandbox_state(target, store, prepared.run_id)
             if lease is None:
                 lease = Lease(store, prepared.run_id)
                 lease.acquire()
