@@ -8,10 +8,10 @@ Two bounded phases on loopback, each a real `tts-harness bench run` subprocess:
    sandbox dies with each run and continues from the state it left beside runs.db.
 2. Hostile front. A run against a URL target: a loopback front that forwards to a sandbox, answers each
    audio download first 503 with Retry-After, then a truncated body, then a redirect to the sandbox's
-   own origin (another port); redirects every third status poll to a third origin that records any
-   credential it receives; and echoes the key (raw, URL-encoded, base64, JSON-escaped) in every fourth
-   status answer, a 500. The key is planted through the environment (PIXAZO_API_KEY); this run also
-   writes its HTML report, so the report is scanned too.
+   own origin (another port); redirects each job's third status poll to a third origin that records any
+   credential it receives (and sends it on, keyless, to the sandbox: a 401); and echoes the key (raw,
+   URL-encoded, base64, JSON-escaped) in each job's fourth status answer, a 500. The key is planted
+   through the environment (PIXAZO_API_KEY); this run also writes its HTML report, scanned too.
 
 Printed per phase: jobs planned, completed, charged, lost, completed results lost, submitted twice, cost
 rows against the sandbox's wallet, and (phase 2) credentials that crossed origins; then the keys found in
@@ -150,8 +150,8 @@ def crashes(work: Path, per_model: int) -> tuple[Figures, list[str]]:
         while True:
             seen = states(db)
             ended = seen["done"] + seen["failed"] + seen["skipped"]
-            # Killed between submits: a submit on the wire at the crash is a risk no client can close.
-            if ended >= target and not seen["submitting"]:
+            # Killed whatever is on the wire, submits included: the resumed sandbox tells which it accepted.
+            if ended >= target:
                 break
             if process.poll() is not None:
                 break
@@ -201,6 +201,7 @@ class Front(BaseHTTPRequestHandler):
     elsewhere = ""
     client: httpx.Client
     downloads: ClassVar[Counter[str]] = Counter()
+    status_polls: ClassVar[Counter[str]] = Counter()  # per job: its 3rd and 4th polls misbehave
     polls = 0
     lock = threading.Lock()
 
@@ -217,10 +218,11 @@ class Front(BaseHTTPRequestHandler):
         if "/requests/status/" in self.path:
             with self.lock:
                 Front.polls += 1
-                poll = Front.polls
-            if poll % 3 == 0:
+                self.status_polls[self.path] += 1
+                poll = self.status_polls[self.path]
+            if poll == 3:
                 return self._answer(307, b"", {"Location": self.elsewhere + self.path})
-            if poll % 4 == 0:
+            if poll == 4:
                 return self._answer(500, json.dumps({"error": "upstream", "message": echoed(PLANTED)}).encode(),
                                     {"Content-Type": "application/json"})
         self._forward()

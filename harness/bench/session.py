@@ -19,6 +19,7 @@ import httpx
 from harness.bench.config import BenchConfig, PollingMode, TargetKind
 from harness.bench.lease import Lease
 from harness.bench.provenance import iso_now
+from harness.bench.recovery import SandboxRecovery
 from harness.bench.runner import Listener, PreparedRun, Runner, RunResult, prepare, resolve_config
 from harness.bench.store import Store
 from harness.bench.target import HeaderHook, Target, live_target, url_target
@@ -97,7 +98,12 @@ def keep_sandbox_state(target: Target, store: Store, run_id: str) -> list[str]:
         return []
     from harness.sandbox.snapshot import keep, snapshot_path
 
-    restored = keep(target.handle.state, snapshot_path(store.path, run_id), target.handle.url)
+    path = snapshot_path(store.path, run_id)
+    journalled = path.is_file()  # a run from before the journal existed: its sandbox cannot tell
+    restored = keep(target.handle.state, path, target.handle.url)
+    if journalled:
+        claimed = [row["provider_job_id"] for row in store.jobs(run_id) if row["provider_job_id"]]
+        target.recovery = SandboxRecovery(target.handle.state.jobs, claimed)
     return [f"the sandbox continues {restored} jobs of the interrupted run"] if restored else []
 
 

@@ -2,9 +2,10 @@
 
 The first test runs the benchmark against the built-in sandbox (started inside the benchmark's own
 process, so SIGKILL takes it down too): the jobs in flight must finish after `--resume` with the ids the
-first sandbox gave them, none submitted twice, and the cost rows equal to what the sandbox's wallet was
-charged. The witness is the sandbox state the run left beside `runs.db`, restored into a sandbox
-started by this test. The second test resumes against a URL target that restarted empty: the jobs it
+first sandbox gave them (one of them known to the sandbox only: its submit was answered, the id never
+committed), none submitted twice, and the cost rows equal to what the sandbox's wallet was charged.
+The witness is the sandbox state the run left beside `runs.db`, restored into a sandbox started by this
+test. The second test resumes against a URL target that restarted empty: the jobs it
 had accepted cannot be recovered, so they are recorded as `lost` and the run exits non-zero.
 """
 
@@ -76,6 +77,13 @@ def test_sigkill_then_resume_against_the_builtin_sandbox(tmp_path: Path) -> None
     run_id = _kill_when(lambda s: s.get("submitted") == 2 and not s.get("submitting"), first, tmp_path, db)
     assert _states(db) == {"submitted": 2, "planned": 2}
     in_flight = {r["provider_job_id"] for r in _rows(db, "SELECT provider_job_id FROM jobs WHERE state = 'submitted'")}
+    # One of them as if the crash had hit between the sandbox's answer and the runner's commit: the row
+    # says `submitting` and holds no id. The sandbox accepted (and charged) it; it must not be bought again.
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE jobs SET state = 'submitting', provider_job_id = NULL WHERE job_key = "
+                     "(SELECT MIN(job_key) FROM jobs WHERE state = 'submitted')")
+    conn.close()
 
     resumed = _resume(run_id, out, tmp_path)
     assert resumed.returncode == 0, resumed.stderr.decode()[-2000:]
