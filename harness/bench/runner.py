@@ -267,16 +267,23 @@ class Runner:
         # Attempts before the last one were refused (only 429/503 are retried): they cost nothing.
         prior = [record_cost(record, attempt, charged=False, basis="rejected:before-crash")
                  for attempt in range(1, row["attempts"])]
+        provider_job_id = row["provider_job_id"]
         if row["state"] == "submitting":
-            # The crash hit while this attempt was on the wire: it may have been charged.
-            prior.append(record_cost(record, row["attempts"], charged=True, basis="in-flight-at-crash"))
+            recovery = self.target.recovery
+            provider_job_id = recovery.accepted(job) if recovery is not None else None
+        if provider_job_id is None:
+            # The crash hit while this attempt was on the wire: it may have been charged, unless the
+            # target can tell it accepted nothing (see harness.bench.recovery).
+            charged = self.target.recovery is None
+            prior.append(record_cost(record, row["attempts"], charged=charged,
+                                     basis="in-flight-at-crash" if charged else "in-flight-at-crash:not-accepted"))
             self.store.insert("costs", prior, verb="INSERT OR IGNORE")
-            self.budget.spent += Decimal(str(prior[-1]["usd"] or 0))
+            self.budget.spent += Decimal(str(prior[-1]["usd"] or 0)) if charged else Decimal(0)
             record.costs.clear()
             return record
         self.store.insert("costs", prior, verb="INSERT OR IGNORE")
         record.costs.clear()
-        record.provider_job_id = row["provider_job_id"]
+        record.provider_job_id = provider_job_id
         record.status_url = row["status_url"]
         record.http_version = row["http_version"]
         record.connection_reused = None if row["connection_reused"] is None else bool(row["connection_reused"])

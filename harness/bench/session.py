@@ -18,6 +18,7 @@ from harness.bench.config import BenchConfig, PollingMode, TargetKind
 from harness.bench.lease import Lease
 from harness.bench.plan import select
 from harness.bench.provenance import iso_now
+from harness.bench.recovery import SandboxRecovery
 from harness.bench.runner import Listener, PreparedRun, Runner, RunResult, prepare, resolve_config
 from harness.bench.store import Store
 from harness.bench.target import HeaderHook, Target, live_target, url_target
@@ -77,6 +78,22 @@ def open_target(config: BenchConfig, providers: Sequence[Provider], headers: Hea
         config.target, providers, config.reference_url)
     target.headers = headers
     yield target
+
+
+def keep_sandbox_state(target: Target, store: Store, run_id: str) -> list[str]:
+    """The run's own sandbox keeps its jobs and wallets beside the run's database, and a resumed run's
+    sandbox starts from them: jobs in flight at a crash finish with the same ids and the same charges."""
+    if target.kind is not TargetKind.SANDBOX or target.handle is None:
+        return []
+    from harness.sandbox.snapshot import keep, snapshot_path
+
+    path = snapshot_path(store.path, run_id)
+    journalled = path.is_file()  # a run from before the journal existed: its sandbox cannot tell
+    restored = keep(target.handle.state, path, target.handle.url)
+    if journalled:
+        claimed = [row["provider_job_id"] for row in store.jobs(run_id) if row["provider_job_id"]]
+        target.recovery = SandboxRecovery(target.handle.state.jobs, claimed)
+    return [f"the sandbox continues {restored} jobs of the interrupted run"] if restored else []
 
 
 def _client(config: BenchConfig, guard: CredentialGuard) -> httpx.AsyncClient:
@@ -150,6 +167,7 @@ def run_benchmark(
                 raise UsageError(f"target {target.kind} cannot serve {', '.join(refused) or 'any provider'}: "
                                  + "; ".join(target.notes))
             prepared = prepare(config, reachable, store, target.reference_url)
+            prepared.notes += keep_sandbox_state(target, store, prepared.run_id)
             if lease is None:
                 lease = Lease(store, prepared.run_id)
                 lease.acquire()

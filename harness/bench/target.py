@@ -35,6 +35,7 @@ class Target:
     secrets: tuple[str, ...] = ()
     notes: list[str] = field(default_factory=list)
     handle: Any = None  # the running sandbox, when the run started one (tests read its true times)
+    recovery: Any = None  # SandboxRecovery: the job a submit in flight at a crash created, where known
 
     def base_url(self, provider: Provider, host: str) -> str:
         try:

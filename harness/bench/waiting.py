@@ -17,7 +17,14 @@ from harness.bench.polling import PollContext
 from harness.bench.timing import Mark, PollRecord, ServerTimes, now, resolution_of
 from harness.bench.webhook import Callback
 from harness.core.drift import resolve
-from harness.core.errors import ContractViolation, ErrorClass, ProviderError, ServerError, TimeoutError_
+from harness.core.errors import (
+    ContractViolation,
+    ErrorClass,
+    LostResult,
+    ProviderError,
+    ServerError,
+    TimeoutError_,
+)
 from harness.core.lifecycle import Lifecycle
 from harness.core.spec import Endpoint, JobBinding, Role
 from harness.core.timestamps import parse_timestamp
@@ -127,6 +134,11 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
         if body is None:
             failures += 1
             if failures >= MAX_POLL_FAILURES:
+                if all(p.http_status == 404 for p in record.polls[-failures:]):
+                    # It accepted the job, then no longer knows it: nothing will bring the result back.
+                    job.fail("poll", LostResult(
+                        f"the provider answers 404 for job {record.provider_job_id}, which it accepted: "
+                        f"the job is lost ({failures} status requests)", status=404))
                 # The job ends in the class of the last failure (a 5xx, a reset, a timeout).
                 error_class = record.errors[-1]["error_class"] if record.errors else ErrorClass.TRANSPORT
                 record.error("poll", error_class, f"{failures} consecutive status requests failed", fatal=True)

@@ -234,6 +234,10 @@ def run_command(
         _err.print(f"run {result.run_id} {result.status}; finish it with: tts-harness bench run --resume "
                    f"{result.run_id}" + (f" --out {config.out}" if str(config.out) != "reports" else ""))
         raise typer.Exit(1)
+    if result.counts.get("lost"):
+        _err.print(f"[red]run {result.run_id}: {result.counts['lost']} jobs lost[/red] (accepted, perhaps charged, "
+                   "and no result will come); see the errors above")
+        raise typer.Exit(1)
     # A CI job reads the exit code: a run that measured nothing must not pass as a success.
     if result.planned == 0:
         _err.print(f"[red]run {result.run_id} planned no job[/red]: check --corpus, --models and --providers")

@@ -110,6 +110,18 @@ class Accounts:
             account.spent += cost.amount
             return True
 
+    def export(self) -> list[tuple[str, str, Account]]:
+        """A copy of every wallet as (provider, key, account): what a snapshot persists."""
+        with self._lock:
+            return [(provider, key, Account(account.provider, account.tier, account.balance, account.spent,
+                                            list(account.refunds)))
+                    for (provider, key), account in self._accounts.items()]
+
+    def restore(self, provider: str, key: str, account: Account) -> None:
+        """Put a persisted wallet back (a resumed run's sandbox continues where the last one stopped)."""
+        with self._lock:
+            self._accounts[(provider, key)] = account
+
     def refund(self, provider: str, key: str, cost: Cost | None, at: float) -> None:
         """Give `cost` back once the clock reaches `at` (the moment an uncharged job ends)."""
         if cost is None or cost.amount == 0:

@@ -106,14 +106,20 @@ class JobService:
             raise emulation.busy(state.settings.retry_after_s) from None
         if outcome is Phase.ERROR and math.isfinite(timeline.finished):
             self._refund_if_uncharged(job, outcome, timeline.finished)
+        if state.journal is not None:  # persisted before the answer: a job its submitter knows survives
+            state.journal.accepted(job)
         state.counters.add("jobs.created")
         for fault in job_faults:
             state.counters.add(f"faults.{fault.value}")
-        done = asyncio.Event()
-        state.spawn(self._produce(job, done))
-        if target is not None:
-            state.spawn(state.dispatcher.run(job, target, done, lambda at: self._callback(job, at)))
+        self.start(job)
         return emulation.accepted(self.view(job, now, call.urls), call)
+
+    def start(self, job: Job) -> None:
+        """Produce a job's audio and deliver its callbacks (on submit, or when a snapshot restores it)."""
+        done = asyncio.Event()
+        self.state.spawn(self._produce(job, done))
+        if job.webhook is not None:
+            self.state.spawn(self.state.dispatcher.run(job, job.webhook, done, lambda at: self._callback(job, at)))
 
     def _refund_if_uncharged(self, job: Job, phase: Phase, at: float) -> None:
         if job.payer is not None and self.lifecycle is not None and job.states.word(phase) in self.lifecycle.uncharged:
@@ -136,6 +142,8 @@ class JobService:
             job.ready.set()
             done.set()
             self.state.counters.add("jobs.produced")
+            if self.state.journal is not None:
+                self.state.journal.produced(job)
 
     # --- status and media ---------------------------------------------------------------------------
 

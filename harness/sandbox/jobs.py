@@ -123,6 +123,11 @@ class JobStore:
             self._sequence += 1
             return self._sequence
 
+    def continue_after(self, sequence: int) -> None:
+        """Number new jobs after `sequence` (a restored store keeps its old jobs' numbers and draws)."""
+        with self._lock:
+            self._sequence = max(self._sequence, sequence)
+
     def add(self, job: Job, now: float) -> None:
         with self._lock:
             if len(self._jobs) >= self.capacity:

@@ -269,3 +269,5 @@ def running(profile: Profile | str = Profile.FAST, seed: int = 0, *, host: str =
             thread.join(STOP_TIMEOUT_S)
         sock.close()
         state.producer.close()
+        if state.journal is not None:
+            state.journal.close()

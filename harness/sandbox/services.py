@@ -68,7 +68,10 @@ class EngineServices:
         payer = self.state.payer(self.provider, key, self.client)
         if payer is None or not self.state.accounts.known(self.provider, payer):
             return True
-        return self.state.accounts.charge(self.provider, payer, cost, self.state.clock.now())
+        charged = self.state.accounts.charge(self.provider, payer, cost, self.state.clock.now())
+        if charged and self.state.journal is not None:
+            self.state.journal.wallets()
+        return charged
 
     def now(self) -> datetime:
         return self.state.clock.wall()

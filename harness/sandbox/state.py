@@ -13,7 +13,7 @@ import uuid
 from collections import Counter
 from collections.abc import Coroutine
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from harness.sandbox.accounts import Accounts, anonymous_wallet, default_key, empty_key, tier_key
 from harness.sandbox.clock import Clock, RealClock
@@ -28,6 +28,9 @@ from harness.sandbox.ratelimit import RateLimiter
 from harness.sandbox.sink import WebhookSink
 from harness.sandbox.voices import ReferenceVoices
 from harness.sandbox.webhooks import DeliveryLog, Dispatcher
+
+if TYPE_CHECKING:
+    from harness.sandbox.snapshot import Journal
 
 
 class Counters:
@@ -72,6 +75,8 @@ class SandboxState:
         self._hanging = 0
         self._hanging_changed = threading.Condition()
         self.tasks: set[asyncio.Task[None]] = set()
+        # Set when the sandbox's jobs and wallets must outlive its process (a benchmark run's sandbox).
+        self.journal: Journal | None = None
         self._install_keys()
 
     # --- keys ---------------------------------------------------------------------------------------

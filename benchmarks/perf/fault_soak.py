@@ -1,0 +1,349 @@
+"""Fault soak: no paid result lost, nothing bought twice, no key written, against servers that misbehave.
+
+Two bounded phases on loopback, each a real `tts-harness bench run` subprocess:
+
+1. Crashes. A run against the built-in sandbox on the chaos profile (request faults, failed and erroring
+   jobs, truncated audio, resets, hangs, jobs that never finish) is killed with SIGKILL three times, at a
+   quarter, half and three quarters of its jobs, and resumed each time; a last `--resume` finishes it. The
+   sandbox dies with each run and continues from the state it left beside runs.db.
+2. Hostile front. A run against a URL target: a loopback front that forwards to a sandbox, answers each
+   audio download first 503 with Retry-After, then a truncated body, then a redirect to the sandbox's
+   own origin (another port); redirects each job's third status poll to a third origin that records any
+   credential it receives (and sends it on, keyless, to the sandbox: a 401); and echoes the key (raw,
+   URL-encoded, base64, JSON-escaped) in each job's fourth status answer, a 500. The key is planted
+   through the environment (PIXAZO_API_KEY); this run also writes its HTML report, scanned too.
+
+Printed per phase: jobs planned, completed, charged, lost, completed results lost, submitted twice, cost
+rows against the sandbox's wallet, and (phase 2) credentials that crossed origins; then the keys found in
+every file either phase wrote, in every form.
+
+    python benchmarks/perf/fault_soak.py [--jobs-per-model 8] [--keep DIR]
+
+Goal (issue 11): 0 completed results lost, 0 double submissions, 0 keys found, 0 credentials crossing
+origins, cost rows equal to the sandbox wallet to the cent; the whole soak in under ~5 minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import quote, quote_plus
+
+import httpx
+
+from harness.sandbox.server import Sandbox, running
+from harness.sandbox.snapshot import keep, snapshot_path
+
+REPO = Path(__file__).resolve().parents[2]
+PLANTED = 'sk-soak+Pl4nted/Key"q~9'  # characters that URL-encoding, base64 and JSON each change
+MODELS = ("--providers", "pixazo", "--models", "chatterbox,xtts-v2")
+CENT = Decimal("0.01")
+
+
+def bench(*args: str, report: bool = False) -> list[str]:
+    return [sys.executable, "-m", "harness.cli.bench", "run", "--no-score", "--report" if report else "--no-report",
+            "--yes", *args]
+
+
+def environment(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+    return {**env, "PYTHONPATH": str(REPO), **extra}
+
+
+def states(db: Path) -> Counter[str]:
+    if not db.exists():
+        return Counter()
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+    try:
+        return Counter(dict(conn.execute("SELECT state, COUNT(*) FROM jobs GROUP BY state").fetchall()))
+    except sqlite3.OperationalError:
+        return Counter()
+    finally:
+        conn.close()
+
+
+# --- figures --------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Figures:
+    planned: int
+    completed: int
+    charged: int
+    lost: int
+    lost_completed: int
+    submitted_twice: int
+    cost_rows_usd: Decimal
+    wallet_usd: Decimal
+    outcomes: dict[str, int]
+
+    def show(self, title: str) -> None:
+        same = self.cost_rows_usd.quantize(CENT) == self.wallet_usd.quantize(CENT)
+        print(f"{title}")
+        print(f"  jobs planned            {self.planned}")
+        print(f"  completed               {self.completed}")
+        print(f"  charged (cost rows)     {self.charged}")
+        print(f"  lost                    {self.lost}")
+        print(f"  completed results lost  {self.lost_completed}")
+        print(f"  submitted twice         {self.submitted_twice}")
+        print(f"  cost rows USD           {self.cost_rows_usd:.4f}")
+        print(f"  sandbox wallet USD      {self.wallet_usd:.4f}  ({'equal' if same else 'DIFFERENT'} to the cent)")
+        print(f"  jobs by outcome         {json.dumps(self.outcomes, sort_keys=True)}")
+
+
+def figures(db: Path, sandbox: Sandbox, key: str) -> Figures:
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        jobs = conn.execute("SELECT state, outcome, error_class, provider_job_id FROM jobs").fetchall()
+        costs = conn.execute("SELECT COUNT(*) AS n, SUM(charged) AS charged, SUM(usd) AS usd FROM costs").fetchone()
+    finally:
+        conn.close()
+    truth = {job["id"]: job["state"] for job in sandbox.jobs()}
+    ids = Counter(j["provider_job_id"] for j in jobs if j["provider_job_id"])
+    # A submit the sandbox accepted whose job no row holds, or one job held by two rows.
+    twice = len(set(truth) - set(ids)) + sum(n - 1 for n in ids.values() if n > 1)
+    done = {j["provider_job_id"] for j in jobs if j["state"] == "done"}
+    lost_completed = sum(1 for job_id, state in truth.items() if state == "COMPLETED" and job_id not in done)
+    balance = sandbox.balance("pixazo", key)
+    assert balance is not None
+    return Figures(
+        planned=len(jobs), completed=sum(1 for j in jobs if j["state"] == "done"), charged=int(costs["charged"] or 0),
+        lost=sum(1 for j in jobs if j["error_class"] == "lost"), lost_completed=lost_completed,
+        submitted_twice=twice, cost_rows_usd=Decimal(str(costs["usd"] or 0)),
+        wallet_usd=Decimal(1000) - balance,
+        outcomes=dict(Counter(str(j["error_class"] or j["outcome"]) for j in jobs)),
+    )
+
+
+# --- phase 1: kill -9 and resume against the built-in sandbox -------------------------------------------
+
+
+def crashes(work: Path, per_model: int) -> tuple[Figures, list[str]]:
+    out = work / "crashes"
+    db = out / "runs.db"
+    first = bench("--out", str(out), "--sandbox-profile", "chaos", "--seed", "11", *MODELS,
+                  "--corpus", f"en_read:{per_model}", "--concurrency", "6", "--job-timeout", "120",
+                  "--polling", "fixed", "--poll-interval", "0.2")
+    log: list[str] = []
+    run_id = None
+    planned = 2 * per_model
+    for cycle in (1, 2, 3):
+        command = first if run_id is None else bench("--resume", run_id, "--out", str(out))
+        process = subprocess.Popen(command, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        target = cycle * planned // 4
+        while True:
+            seen = states(db)
+            ended = seen["done"] + seen["failed"] + seen["skipped"]
+            # Killed whatever is on the wire, submits included: the resumed sandbox tells which it accepted.
+            if ended >= target:
+                break
+            if process.poll() is not None:
+                break
+            time.sleep(0.05)
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+        process.wait(30)
+        seen = states(db)
+        log.append(f"  kill -9 #{cycle} at {dict(sorted(seen.items()))}")
+        if run_id is None:
+            run_id = str(sqlite3.connect(db).execute("SELECT run_id FROM runs").fetchone()[0])
+    assert run_id is not None
+    last = subprocess.run(bench("--resume", run_id, "--out", str(out)), env=environment(), capture_output=True,
+                          timeout=600)
+    log.append(f"  final --resume exit code {last.returncode}")
+    with running("fast", 0, providers=("pixazo",)) as witness:
+        keep(witness.state, snapshot_path(db, run_id), witness.url)
+        return figures(db, witness, witness.default_key("pixazo")), log
+
+
+# --- phase 2: a hostile front, redirects, failing downloads, an echoed key -----------------------------
+
+
+class Elsewhere(BaseHTTPRequestHandler):
+    """Another origin a status poll is redirected to: it records any credential it receives."""
+
+    credentials: ClassVar[Counter[str]] = Counter()
+    sandbox = ""
+
+    def do_GET(self) -> None:
+        for name, value in self.headers.items():
+            if PLANTED in value:
+                self.credentials[name] += 1
+        self.send_response(307)
+        self.send_header("Location", self.sandbox + self.path)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+class Front(BaseHTTPRequestHandler):
+    """Forwards to the sandbox, except where it misbehaves on purpose (see the module docstring)."""
+
+    sandbox = ""
+    elsewhere = ""
+    client: httpx.Client
+    downloads: ClassVar[Counter[str]] = Counter()
+    status_polls: ClassVar[Counter[str]] = Counter()  # per job: its 3rd and 4th polls misbehave
+    polls = 0
+    lock = threading.Lock()
+
+    def do_GET(self) -> None:
+        if "/cdn/" in self.path:
+            with self.lock:
+                self.downloads[self.path] += 1
+                attempt = self.downloads[self.path]
+            if attempt == 1:
+                return self._answer(503, b'{"error": "busy"}', {"Retry-After": "1"})
+            if attempt == 2:
+                return self._truncated()
+            return self._answer(307, b"", {"Location": self.sandbox + self.path})
+        if "/requests/status/" in self.path:
+            with self.lock:
+                Front.polls += 1
+                self.status_polls[self.path] += 1
+                poll = self.status_polls[self.path]
+            if poll == 3:
+                return self._answer(307, b"", {"Location": self.elsewhere + self.path})
+            if poll == 4:
+                return self._answer(500, json.dumps({"error": "upstream", "message": echoed(PLANTED)}).encode(),
+                                    {"Content-Type": "application/json"})
+        self._forward()
+
+    def do_POST(self) -> None:
+        self._forward()
+
+    def _forward(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("content-length", "connection")}
+        answer = self.client.request(self.command, self.sandbox + self.path, headers=headers, content=body)
+        passed = {k: v for k, v in answer.headers.items()
+                  if k.lower() not in ("content-length", "connection", "transfer-encoding", "content-encoding")}
+        self._answer(answer.status_code, answer.content, passed)
+
+    def _truncated(self) -> None:
+        audio = self.client.get(self.sandbox + self.path).content
+        self.close_connection = True
+        self.send_response(200)
+        self.send_header("Content-Type", "audio/wav")
+        self.send_header("Content-Length", str(len(audio)))
+        self.end_headers()
+        self.wfile.write(audio[: len(audio) // 2])
+
+    def _answer(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def echoed(key: str) -> str:
+    return (f"key {key} url {quote(key, safe='')} b64 {base64.b64encode(key.encode()).decode()} "
+            f"json {json.dumps(key)[1:-1]}")
+
+
+def serve(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def hostile(work: Path, per_model: int) -> tuple[Figures, dict[str, int], list[str]]:
+    out = work / "hostile"
+    with running("fast", 12, providers=("pixazo",)) as sb, httpx.Client(trust_env=False, timeout=30) as client:
+        sb.add_key("pixazo", PLANTED)
+        Front.client, Front.sandbox = client, sb.url
+        Elsewhere.sandbox = sb.url
+        elsewhere = serve(Elsewhere)
+        Front.elsewhere = f"http://127.0.0.1:{elsewhere.server_address[1]}"
+        front = serve(Front)
+        try:
+            url = f"http://127.0.0.1:{front.server_address[1]}"
+            run = subprocess.run(
+                bench("--target", url, "--out", str(out), *MODELS, "--corpus", f"en_read:{per_model}",
+                      "--concurrency", "6", "--polling", "fixed", "--poll-interval", "0.05", report=True),
+                env=environment(PIXAZO_API_KEY=PLANTED), capture_output=True, timeout=600)
+        finally:
+            front.shutdown()
+            elsewhere.shutdown()
+        found = figures(out / "runs.db", sb, PLANTED)
+    retried = sum(1 for n in Front.downloads.values() if n >= 3)
+    log = [f"  exit code {run.returncode}; downloads that needed 3 attempts {retried}; "
+           f"status polls answered by the front {Front.polls}"]
+    return found, dict(Elsewhere.credentials), log
+
+
+# --- keys in written files ------------------------------------------------------------------------------
+
+
+def forms(key: str) -> dict[str, bytes]:
+    raw = key.encode()
+    found = {"raw": raw, "url-encoded": quote(key, safe="").encode(), "url-plus": quote_plus(key).encode(),
+             "json-escaped": json.dumps(key)[1:-1].encode()}
+    for shift in range(3):  # base64 of the key at each alignment inside a longer value
+        encoded = base64.b64encode(b"\0" * shift + raw)[4 if shift else 0:-4]
+        found[f"base64+{shift}"] = encoded
+        found[f"base64url+{shift}"] = encoded.replace(b"+", b"-").replace(b"/", b"_")
+    return found
+
+
+def keys_in(folder: Path) -> list[str]:
+    hits = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        content = path.read_bytes()
+        hits += [f"{path.relative_to(folder)}: {name}" for name, form in forms(PLANTED).items() if form in content]
+    return hits
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs-per-model", type=int, default=8)
+    parser.add_argument("--keep", type=Path, default=None, help="write here and keep (default: a temporary folder)")
+    args = parser.parse_args()
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="fault-soak-") as temporary:
+        work = args.keep or Path(temporary)
+        work.mkdir(parents=True, exist_ok=True)
+        crashed, crash_log = crashes(work, args.jobs_per_model)
+        crashed.show("phase 1: chaos profile, three kill -9 + resume cycles, built-in sandbox")
+        print("\n".join(crash_log))
+        fronted, crossed, front_log = hostile(work, args.jobs_per_model // 2)
+        fronted.show("phase 2: hostile front (503, truncated, cross-origin redirects, echoed key)")
+        print("\n".join(front_log))
+        print(f"  credentials received by another origin  {sum(crossed.values())} {crossed or ''}")
+        hits = keys_in(work)
+        files = sum(1 for p in work.rglob("*") if p.is_file())
+        print(f"keys found in written files: {len(hits)} (scanned {files} files, {len(forms(PLANTED))} forms)")
+        for hit in hits:
+            print(f"  {hit}")
+    total = crashed.lost_completed + fronted.lost_completed + crashed.submitted_twice + fronted.submitted_twice
+    cents = all(f.cost_rows_usd.quantize(CENT) == f.wallet_usd.quantize(CENT) for f in (crashed, fronted))
+    ok = total == 0 and not hits and not crossed and cents
+    print(f"soak {'met' if ok else 'MISSED'} its goal in {time.monotonic() - started:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
