@@ -99,14 +99,8 @@ def test_the_sandbox_engine_reaches_providers_only_through_the_registries() -> N
     assert not offenders, offenders
 
 
-# harness/bench and harness/report still carry `self.s`, `self.r`, `Runner.p`, `self.n`: issue 9's
-# runner lane renames them; drop them from this list when it lands.
-NOT_YET_RENAMED = ("bench", "report")
-
-
 @pytest.mark.parametrize("package", sorted(
     path.name for path in HARNESS.iterdir() if path.is_dir() and (path / "__init__.py").exists()
-    and path.name not in NOT_YET_RENAMED
 ))
 def test_no_one_letter_attribute_names(package: str) -> None:
     offenders = []
