@@ -114,6 +114,8 @@ def run_command(
     report: Annotated[bool | None, typer.Option("--report/--no-report", help="write the HTML report")] = None,
     job_timeout: Annotated[float | None, typer.Option(help="seconds before a job is given up")] = None,
     yes: Annotated[bool | None, typer.Option("--yes", help="allow a live run without a budget")] = None,
+    executor: Annotated[str, typer.Option(help="scoring: local (during the run) or ray (after it)")] = "local",
+    address: Annotated[str | None, typer.Option(help="Ray cluster address for --executor ray")] = None,
 ) -> None:
     """Benchmark latency and cost of every provider and model (the sandbox unless --target says otherwise)."""
     from harness.bench.config import load_config
@@ -130,6 +132,8 @@ def run_command(
             "prices": _prices(price), "score": score, "report": report, "job_timeout": job_timeout, "yes": yes,
         }, config_file)
         config.target_kind  # noqa: B018 - validates --target before anything starts
+        if executor not in ("local", "ray") or (address and executor != "ray"):
+            raise UsageError(f"--executor must be local or ray (--address only with ray), got {executor!r}")
     except UsageError as error:
         _err.print(f"[red]usage error:[/red] {error}")
         raise typer.Exit(2) from None
@@ -155,7 +159,7 @@ def run_command(
                 failed = progress.tasks[task].fields.get("failed", 0) + (outcome != "ok")
                 progress.update(task, advance=1, failed=failed)
 
-    scorer = _scorer(config.score, config.db_path)
+    scorer = _scorer(config.score and executor == "local", config.db_path)
     try:
         result = run_benchmark(config, on_plan=on_plan, listener=listener, scorer=scorer)
     except UsageError as error:
@@ -173,6 +177,10 @@ def run_command(
             stats = scorer.close()
             _out.print(f"Scored {stats.scored} clips ({stats.failed} failed"
                        + (f"; last error: {stats.last_error}" if stats.last_error else "") + ").")
+    if config.score and executor != "local":
+        from harness.cli.score import score_after_run
+
+        score_after_run(result.db_path, result.run_id, executor, address, _out)
     store = Store(result.db_path)
     try:
         render(summarize(store, result.run_id), _out, str(result.db_path))
