@@ -16,22 +16,24 @@ varies, so quote ``uptime`` beside the figures.
 
     python benchmarks/perf/asr_throughput.py [--sentences 20] [--seed 14] [--modes default,ray-2] [--json]
 
-``--json`` prints one object per mode and line: {"mode", "clips", "clips_per_s", "pooled_wer",
-"ratio_vs_openai_whisper"}.
+``--json`` prints one object per mode and line on stdout: {"mode", "clips", "clips_per_s", "pooled_wer",
+"ratio_vs_openai_whisper"}; the readable summary then goes to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from harness.scoring import DecodingSettings, normalizer_for, pooled_wer, score_transcript
 from harness.scoring.asr.faster import FasterWhisperBackend
-from harness.scoring.asr.hard_set import DEFAULT_SEED, HardClip, build_hard_set, corpus_items
+from harness.scoring.asr.hard_set import DEFAULT_SEED, HardClip, HardSet, build_hard_set, corpus_items
 from harness.scoring.audio import FloatArray
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpora" / "en_read.json"
@@ -131,37 +133,50 @@ def main() -> None:
                         "pooled_wer": round(result.pooled_wer, 5),
                         "ratio_vs_openai_whisper": None if ratio(result) is None else round(ratio(result) or 0, 3),
                     }
-                )
+                ),
+                flush=True,
             )
-        return
+    report(hard, results, args, sys.stderr if args.json else sys.stdout)
+
+
+def report(hard: HardSet, results: dict[str, ModeResult], args: argparse.Namespace, out: TextIO) -> None:
+    clips = hard.clips
+    baseline = results.get("openai-whisper")
+
+    def ratio(result: ModeResult) -> float | None:
+        return None if baseline is None else result.clips_per_s / baseline.clips_per_s
+
     audio_s = sum(clip.duration_s for clip in clips)
     print(
         f"{len(clips)} clips ({args.sentences} sentences x voices {', '.join(hard.voices)} x conditions "
-        f"clean/snr20/snr10/speed1.25, seed {args.seed}), {audio_s:.1f} s of audio, beam 5, batch {args.batch_size}"
+        f"clean/snr20/snr10/speed1.25, seed {args.seed}), {audio_s:.1f} s of audio, beam 5, batch {args.batch_size}",
+        file=out,
     )
     for voice, reason in hard.unavailable_voices.items():
-        print(f"  voice {voice} left out: {reason}")
+        print(f"  voice {voice} left out: {reason}", file=out)
     for result in results.values():
         relative = ratio(result)
         print(
             f"  {result.mode:<15} {result.seconds:7.1f} s  {result.clips_per_s:6.2f} clips/s  "
-            f"pooled WER {result.pooled_wer:.2%}" + ("" if relative is None else f"  {relative:.2f}x openai-whisper")
+            f"pooled WER {result.pooled_wer:.2%}" + ("" if relative is None else f"  {relative:.2f}x openai-whisper"),
+            file=out,
         )
     default = results.get("default")
     if baseline and default:
         print(
             f"default vs openai-whisper: {ratio(default):.2f}x (goal >= 4x), WER difference "
-            f"{100 * abs(default.pooled_wer - baseline.pooled_wer):.2f} points (goal <= 0.5)"
+            f"{100 * abs(default.pooled_wer - baseline.pooled_wer):.2f} points (goal <= 0.5)",
+            file=out,
         )
     one, two = results.get("ray-1"), results.get("ray-2")
     if one and two:
-        print(f"ray-2 vs ray-1: {two.clips_per_s / one.clips_per_s:.2f}x (goal >= 1.6x)")
+        print(f"ray-2 vs ray-1: {two.clips_per_s / one.clips_per_s:.2f}x (goal >= 1.6x)", file=out)
     if two and default:
-        print(f"ray-2 vs default: {two.clips_per_s / default.clips_per_s:.2f}x (goal >= 0.8x)")
+        print(f"ray-2 vs default: {two.clips_per_s / default.clips_per_s:.2f}x (goal >= 0.8x)", file=out)
     for mode in ("ray-1", "ray-2"):
         if mode in results and default:
             same = sum(a == b for a, b in zip(results[mode].transcripts, default.transcripts, strict=True))
-            print(f"{mode} transcripts identical to default: {same} of {len(clips)}")
+            print(f"{mode} transcripts identical to default: {same} of {len(clips)}", file=out)
 
 
 if __name__ == "__main__":
