@@ -109,33 +109,28 @@ def main() -> None:
     parser.add_argument("--modes", default=",".join(MODES), help=f"comma list of {', '.join(MODES)}")
     parser.add_argument("--json", action="store_true", help="one JSON object per mode and line")
     args = parser.parse_args()
-    modes = [mode.strip() for mode in args.modes.split(",") if mode.strip()]
-    unknown = sorted(set(modes) - set(MODES))
+    chosen = {mode.strip() for mode in args.modes.split(",") if mode.strip()}
+    modes = [mode for mode in MODES if mode in chosen]
+    unknown = sorted(chosen - set(MODES))
     if unknown:
         parser.error(f"unknown modes {unknown}; valid modes: {', '.join(MODES)}")
 
     hard = build_hard_set(corpus_items(CORPUS, args.sentences), seed=args.seed)
     clips = hard.clips
-    results = {mode: run_mode(mode, clips, args.batch_size) for mode in modes}
-    baseline = results.get("openai-whisper")
-
-    def ratio(result: ModeResult) -> float | None:
-        return None if baseline is None else result.clips_per_s / baseline.clips_per_s
-
-    if args.json:
-        for result in results.values():
-            print(
-                json.dumps(
-                    {
-                        "mode": result.mode,
-                        "clips": result.clips,
-                        "clips_per_s": round(result.clips_per_s, 3),
-                        "pooled_wer": round(result.pooled_wer, 5),
-                        "ratio_vs_openai_whisper": None if ratio(result) is None else round(ratio(result) or 0, 3),
-                    }
-                ),
-                flush=True,
-            )
+    results: dict[str, ModeResult] = {}
+    for mode in modes:  # openai-whisper first: later modes' ratios need it; each line prints as it is measured
+        result = results[mode] = run_mode(mode, clips, args.batch_size)
+        baseline = results.get("openai-whisper")
+        if args.json:
+            relative = None if baseline is None else round(result.clips_per_s / baseline.clips_per_s, 3)
+            figures = {
+                "mode": result.mode,
+                "clips": result.clips,
+                "clips_per_s": round(result.clips_per_s, 3),
+                "pooled_wer": round(result.pooled_wer, 5),
+                "ratio_vs_openai_whisper": relative,
+            }
+            print(json.dumps(figures), flush=True)
     report(hard, results, args, sys.stderr if args.json else sys.stdout)
 
 
