@@ -1,127 +1,177 @@
-"""ASR throughput: batched faster-whisper against openai-whisper on the same clips, same model, same settings.
+"""ASR throughput and accuracy on a harder set: openai-whisper, the default path, and the default path on Ray.
 
-Renders the first N sentences of the en_read corpus with the sandbox's main voice (Piper "joe"), then
-transcribes all of them with faster-whisper (int8, clips batched across 30 s windows) and with
-openai-whisper (fp32 torch, one clip at a time, the shipped tiny.en converted to its checkpoint format),
-both with beam 5 at temperature 0. Prints clips per second, the throughput ratio and both pooled WERs.
+The set (``harness.scoring.asr.hard_set``): the first ``--sentences`` items of en_read, read by every
+sandbox voice, each clean, with pink noise at 20 dB and 10 dB SNR, and 1.25x faster — generated with
+``--seed``, so every run transcribes the same samples. Four modes transcribe all of it with beam 5 at
+temperature 0 and the shipped tiny.en:
 
-Goal (issue 5): ratio >= 4x, pooled WERs within 0.5 points. On a CPU, batching full 30 s windows saves
-little (the encoder's work per window is the cost), so ``--window 10`` also times the speed option that
-encodes short clips in a 10 s window; its WER against openai-whisper's is printed beside its ratio.
-Model loading is excluded from the timings (one warm-up clip each); wall-clock time on a shared 2-core
-machine varies, so run it on a quiet one.
+- ``openai-whisper``: the reference implementation (fp32 torch, one clip at a time, 2 threads);
+- ``default``: the scorer's default faster-whisper path (int8, adaptive encoder window, batched, 2 threads);
+- ``ray-1``, ``ray-2``: the default path as Ray tasks on a local instance of 1 or 2 one-CPU workers.
 
-    python benchmarks/perf/asr_throughput.py [--clips 50] [--batch-size 8] [--window 10] [--sequential] [--json]
+Goals (issue 14): ``default`` >= 4x openai-whisper's clips/s with pooled WER within 0.5 points of it;
+``ray-2`` >= 1.6x ``ray-1`` and within 20% of ``default``; Ray transcripts identical to ``default``'s.
+Model loading is excluded from the timings (warm-up first); wall-clock time on a shared 2-core machine
+varies, so quote ``uptime`` beside the figures.
+
+    python benchmarks/perf/asr_throughput.py [--sentences 20] [--seed 14] [--modes default,ray-2] [--json]
+
+``--json`` prints one object per mode and line on stdout: {"mode", "clips", "clips_per_s", "pooled_wer",
+"ratio_vs_openai_whisper"}; the readable summary then goes to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-
-import numpy as np
+from typing import TextIO
 
 from harness.scoring import DecodingSettings, normalizer_for, pooled_wer, score_transcript
-from harness.scoring.asr.base import AsrBackend
 from harness.scoring.asr.faster import FasterWhisperBackend
-from harness.scoring.asr.openai_whisper import OpenAIWhisperBackend
+from harness.scoring.asr.hard_set import DEFAULT_SEED, HardClip, HardSet, build_hard_set, corpus_items
 from harness.scoring.audio import FloatArray
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpora" / "en_read.json"
+MODES = ("openai-whisper", "default", "ray-1", "ray-2")
+Transcriber = Callable[[list[FloatArray]], list[str]]
 
 
-def render_corpus(count: int) -> tuple[list[str], list[FloatArray]]:
-    import soxr
+@dataclass(frozen=True, slots=True)
+class ModeResult:
+    mode: str
+    clips: int
+    seconds: float
+    pooled_wer: float
+    transcripts: list[str]
 
-    from harness.speech import Engine, Rendition, default_engine
-
-    items = json.loads(CORPUS.read_text())["items"][:count]
-    engine = default_engine()
-    texts, clips = [], []
-    for item in items:
-        clip = engine.render(item["text"], Rendition(engine=Engine.PIPER, length_scale=1.0))
-        texts.append(item["text"])
-        clips.append(np.asarray(soxr.resample(clip.samples, clip.sample_rate, 16_000), dtype=np.float32))
-    return texts, clips
+    @property
+    def clips_per_s(self) -> float:
+        return self.clips / self.seconds
 
 
-def timed(backend: AsrBackend, clips: list[FloatArray]) -> tuple[list[str], float]:
-    backend.transcribe(clips[:1], "en")  # load and warm up outside the timing
-    started = time.perf_counter()
-    transcripts = backend.transcribe(clips, "en")
-    return transcripts, time.perf_counter() - started
-
-
-def pooled(texts: list[str], transcripts: list[str]) -> float:
+def pooled(clips: list[HardClip], transcripts: list[str]) -> float:
     normalizer = normalizer_for("en")
-    rate = pooled_wer([score_transcript(t, [r], normalizer) for r, t in zip(texts, transcripts, strict=True)])
+    scores = [score_transcript(text, [clip.text], normalizer) for clip, text in zip(clips, transcripts, strict=True)]
+    rate = pooled_wer(scores)
     assert rate is not None
     return rate.pooled
 
 
+def measure(mode: str, clips: list[HardClip], warm_up: Transcriber, transcribe: Transcriber) -> ModeResult:
+    audio = [clip.samples for clip in clips]
+    warm_up(audio)
+    started = time.perf_counter()
+    transcripts = transcribe(audio)
+    seconds = time.perf_counter() - started
+    return ModeResult(mode, len(clips), seconds, pooled(clips, transcripts), transcripts)
+
+
+def run_mode(mode: str, clips: list[HardClip], batch_size: int) -> ModeResult:
+    settings = DecodingSettings(batch_size=batch_size)
+    if mode == "openai-whisper":
+        from harness.scoring.asr.openai_whisper import OpenAIWhisperBackend
+
+        reference = OpenAIWhisperBackend(settings=settings)
+        return measure(
+            mode, clips, lambda audio: reference.transcribe(audio[:1], "en"), lambda a: reference.transcribe(a, "en")
+        )
+    backend = FasterWhisperBackend(settings=settings)
+    if mode == "default":
+        return measure(
+            mode, clips, lambda audio: backend.transcribe(audio[:1], "en"), lambda a: backend.transcribe(a, "en")
+        )
+    from harness.scoring.distributed import RayExecutor
+
+    workers = int(mode.removeprefix("ray-"))
+    executor = RayExecutor(workers=workers, clips_per_task=batch_size)
+    try:
+        # One task per worker loads the model there before the clock starts.
+        return measure(
+            mode,
+            clips,
+            lambda audio: executor.transcribe(backend, audio[: workers * batch_size], "en"),
+            lambda audio: executor.transcribe(backend, audio, "en"),
+        )
+    finally:
+        executor.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--clips", type=int, default=50)
-    parser.add_argument("--batch-size", type=int, default=8)
-    parser.add_argument("--beam-size", type=int, default=5)
-    parser.add_argument("--window", type=float, default=None, help="also time faster-whisper with this window (s)")
-    parser.add_argument("--sequential", action="store_true", help="also time faster-whisper one clip at a time")
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--sentences", type=int, default=20, help="en_read items (clips = items x voices x 4)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--batch-size", type=int, default=8, help="clips per batch, and per Ray task")
+    parser.add_argument("--modes", default=",".join(MODES), help=f"comma list of {', '.join(MODES)}")
+    parser.add_argument("--json", action="store_true", help="one JSON object per mode and line")
     args = parser.parse_args()
+    chosen = {mode.strip() for mode in args.modes.split(",") if mode.strip()}
+    modes = [mode for mode in MODES if mode in chosen]
+    unknown = sorted(chosen - set(MODES))
+    if unknown:
+        parser.error(f"unknown modes {unknown}; valid modes: {', '.join(MODES)}")
 
-    texts, clips = render_corpus(args.clips)
-    audio_s = sum(len(clip) for clip in clips) / 16_000
-    settings = DecodingSettings(beam_size=args.beam_size, batch_size=args.batch_size)
-    results: dict[str, dict[str, float]] = {}
-    runs: list[tuple[str, AsrBackend]] = [("faster-whisper batched", FasterWhisperBackend(settings=settings))]
-    if args.window:
-        windowed = DecodingSettings(beam_size=args.beam_size, batch_size=args.batch_size, window_s=args.window)
-        runs.append((f"faster-whisper {args.window:g} s window", FasterWhisperBackend(settings=windowed)))
-    if args.sequential:
-        one = DecodingSettings(beam_size=args.beam_size, batch_size=1)
-        runs.append(("faster-whisper one by one", FasterWhisperBackend(settings=one)))
-    runs.append(("openai-whisper", OpenAIWhisperBackend(settings=settings)))
-    for label, backend in runs:
-        transcripts, seconds = timed(backend, clips)
-        results[label] = {
-            "seconds": seconds,
-            "clips_per_s": len(clips) / seconds,
-            "real_time_factor": seconds / audio_s,
-            "pooled_wer": pooled(texts, transcripts),
-        }
-    slow = results["openai-whisper"]
-    comparisons = {
-        label: {
-            "throughput_ratio": figures["clips_per_s"] / slow["clips_per_s"],
-            "wer_difference_points": 100 * abs(figures["pooled_wer"] - slow["pooled_wer"]),
-        }
-        for label, figures in results.items()
-        if label != "openai-whisper"
-    }
-    summary = {
-        "clips": len(clips),
-        "audio_s": audio_s,
-        "beam_size": args.beam_size,
-        "batch_size": args.batch_size,
-        "results": results,
-        "against_openai_whisper": comparisons,
-    }
-    if args.json:
-        print(json.dumps(summary, indent=2))
-        return
-    print(f"{len(clips)} clips, {audio_s:.1f} s of audio, beam {args.beam_size}, batch {args.batch_size}")
-    for label, figures in results.items():
+    hard = build_hard_set(corpus_items(CORPUS, args.sentences), seed=args.seed)
+    clips = hard.clips
+    results: dict[str, ModeResult] = {}
+    for mode in modes:  # openai-whisper first: later modes' ratios need it; each line prints as it is measured
+        result = results[mode] = run_mode(mode, clips, args.batch_size)
+        baseline = results.get("openai-whisper")
+        if args.json:
+            relative = None if baseline is None else round(result.clips_per_s / baseline.clips_per_s, 3)
+            figures = {
+                "mode": result.mode,
+                "clips": result.clips,
+                "clips_per_s": round(result.clips_per_s, 3),
+                "pooled_wer": round(result.pooled_wer, 5),
+                "ratio_vs_openai_whisper": relative,
+            }
+            print(json.dumps(figures), flush=True)
+    report(hard, results, args, sys.stderr if args.json else sys.stdout)
+
+
+def report(hard: HardSet, results: dict[str, ModeResult], args: argparse.Namespace, out: TextIO) -> None:
+    clips = hard.clips
+    baseline = results.get("openai-whisper")
+
+    def ratio(result: ModeResult) -> float | None:
+        return None if baseline is None else result.clips_per_s / baseline.clips_per_s
+
+    audio_s = sum(clip.duration_s for clip in clips)
+    print(
+        f"{len(clips)} clips ({args.sentences} sentences x voices {', '.join(hard.voices)} x conditions "
+        f"clean/snr20/snr10/speed1.25, seed {args.seed}), {audio_s:.1f} s of audio, beam 5, batch {args.batch_size}",
+        file=out,
+    )
+    for voice, reason in hard.unavailable_voices.items():
+        print(f"  voice {voice} left out: {reason}", file=out)
+    for result in results.values():
+        relative = ratio(result)
         print(
-            f"  {label:<28} {figures['seconds']:7.1f} s  {figures['clips_per_s']:5.2f} clips/s  "
-            f"RTF {figures['real_time_factor']:.3f}  pooled WER {figures['pooled_wer']:.2%}"
+            f"  {result.mode:<15} {result.seconds:7.1f} s  {result.clips_per_s:6.2f} clips/s  "
+            f"pooled WER {result.pooled_wer:.2%}" + ("" if relative is None else f"  {relative:.2f}x openai-whisper"),
+            file=out,
         )
-    for label, comparison in comparisons.items():
+    default = results.get("default")
+    if baseline and default:
         print(
-            f"{label} vs openai-whisper: throughput ratio {comparison['throughput_ratio']:.2f}x (goal >= 4x); "
-            f"WER difference {comparison['wer_difference_points']:.2f} points (goal <= 0.5)"
+            f"default vs openai-whisper: {ratio(default):.2f}x (goal >= 4x), WER difference "
+            f"{100 * abs(default.pooled_wer - baseline.pooled_wer):.2f} points (goal <= 0.5)",
+            file=out,
         )
+    one, two = results.get("ray-1"), results.get("ray-2")
+    if one and two:
+        print(f"ray-2 vs ray-1: {two.clips_per_s / one.clips_per_s:.2f}x (goal >= 1.6x)", file=out)
+    if two and default:
+        print(f"ray-2 vs default: {two.clips_per_s / default.clips_per_s:.2f}x (goal >= 0.8x)", file=out)
+    for mode in ("ray-1", "ray-2"):
+        if mode in results and default:
+            same = sum(a == b for a, b in zip(results[mode].transcripts, default.transcripts, strict=True))
+            print(f"{mode} transcripts identical to default: {same} of {len(clips)}", file=out)
 
 
 if __name__ == "__main__":

@@ -152,6 +152,8 @@ def run_command(
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="print every request the run would send (curl, keys filtered) and its cost; send nothing")
     ] = False,
+    executor: Annotated[str, typer.Option(help="scoring: local (during the run) or ray (after it)")] = "local",
+    address: Annotated[str | None, typer.Option(help="Ray cluster address for --executor ray")] = None,
 ) -> None:
     """Benchmark latency and cost of every provider and model (the sandbox unless --target says otherwise)."""
     from harness.bench.config import load_config
@@ -169,6 +171,8 @@ def run_command(
             "reference": reference, "reference_url": reference_url,
         }, config_file)
         config.target_kind  # noqa: B018 - validates --target before anything starts
+        if executor not in ("local", "ray") or (address and executor != "ray"):
+            raise UsageError(f"--executor must be local or ray (--address only with ray), got {executor!r}")
         if config.resume is not None:
             config = _stored_settings(config)  # --score/--report included: a resume keeps every setting
         if dry_run:
@@ -199,7 +203,7 @@ def run_command(
                 failed = progress.tasks[task].fields.get("failed", 0) + (outcome != "ok")
                 progress.update(task, advance=1, failed=failed)
 
-    scorer = _scorer(config.score, config.db_path)
+    scorer = _scorer(config.score and executor == "local", config.db_path)
     try:
         result = run_benchmark(config, on_plan=on_plan, listener=listener, scorer=scorer)
     except UsageError as error:
@@ -217,6 +221,10 @@ def run_command(
             stats = scorer.close()
             _out.print(f"Scored {stats.scored} clips ({stats.failed} failed"
                        + (f"; last error: {stats.last_error}" if stats.last_error else "") + ").")
+    if config.score and executor != "local":
+        from harness.cli.score import score_after_run
+
+        score_after_run(result.db_path, result.run_id, executor, address, _out)
     store = Store(result.db_path)
     try:
         render(summarize(store, result.run_id), _out, str(result.db_path))

@@ -1,8 +1,10 @@
 """`tts-harness score` and `tts-harness asr convert-ct2`: score stored audio offline.
 
 `score RUN_ID` scores (or re-scores) every clip of a stored run and prints per-model error rates and the
-transcript cache counts; `score --text "..." FILE` scores one file. `asr convert-ct2 SRC DST` turns a
-CTranslate2 Whisper model into an openai-whisper checkpoint.
+transcript cache counts; `score --text "..." FILE` scores one file. `--asr-model` takes a model name
+(`large-v3`, `distil-large-v3`, ...), a folder or a checkpoint; `--executor ray [--address ADDR]` sends
+transcription to a Ray cluster (docs/scale.md). `asr fetch NAME` puts a model by name into the harness's
+cache; `asr convert-ct2 SRC DST` turns a CTranslate2 Whisper model into an openai-whisper checkpoint.
 
 Exit codes: 0 scored, 1 scoring failure (the clip or run could not be scored, the ASR model failed),
 2 usage error (missing file, bad option). A run whose clips carry findings (flags) still exits 0; a run
@@ -23,6 +25,8 @@ from rich.table import Table
 from harness.scoring.asr.base import DEFAULT_MODEL, AsrBackendName
 
 if TYPE_CHECKING:
+    from harness.scoring.asr.base import DecodingSettings
+    from harness.scoring.distributed import TranscriptionExecutor
     from harness.scoring.scorer import Scorer
 
 # The runner's default database (`bench run --out reports` writes reports/runs.db).
@@ -56,7 +60,13 @@ def score_command(
     ] = None,
     asr: Annotated[AsrBackendName, typer.Option("--asr", help="ASR backend.")] = AsrBackendName.FASTER_WHISPER,
     model: Annotated[
-        str, typer.Option("--model", help="tiny.en (shipped), a CTranslate2 folder, or an openai-whisper checkpoint.")
+        str,
+        typer.Option(
+            "--asr-model",
+            "--model",
+            help="tiny.en (shipped), a model name (large-v3, distil-large-v3, ...), a CTranslate2 folder, "
+            "or an openai-whisper checkpoint.",
+        ),
     ] = DEFAULT_MODEL,
     db: Annotated[Path, typer.Option("--db", help="Run database (RUN_ID mode).")] = DEFAULT_DB,
     cache: Annotated[
@@ -65,19 +75,63 @@ def score_command(
     declared_type: Annotated[str | None, typer.Option("--declared-type", help="Declared media type.")] = None,
     declared_rate: Annotated[int | None, typer.Option("--declared-rate", help="Declared sample rate, Hz.")] = None,
     window: Annotated[
-        float, typer.Option("--window", help="faster-whisper encoder window in s (< 30: faster, see asr_throughput).")
-    ] = 30.0,
+        float | None,
+        typer.Option("--window", help="One fixed faster-whisper encoder window in s (default: adaptive, 10/20/30)."),
+    ] = None,
+    executor: Annotated[
+        str, typer.Option("--executor", help="Where transcription runs: local (default) or ray.")
+    ] = "local",
+    address: Annotated[
+        str | None, typer.Option("--address", help="Ray cluster address (default: a local Ray instance).")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="CPUs of the local Ray instance (without --address).", min=1)
+    ] = None,
     dnsmos: Annotated[bool, typer.Option("--dnsmos", help="Also estimate DNSMOS (about 1.5 s a clip).")] = False,
     similarity: Annotated[bool, typer.Option("--similarity/--no-similarity", help="Speaker similarity.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Score a stored run (RUN_ID) or one audio FILE (--text): transcript, WER/CER, similarity, conformance."""
     from harness.scoring.asr.base import DecodingSettings
-    from harness.scoring.errors import ScoringError, ScoringInputError
-    from harness.scoring.scorer import Scorer
+    from harness.scoring.distributed import make_executor
+    from harness.scoring.errors import ScoringError
 
     if text is None and (reference or declared_type or declared_rate):
         raise _usage("--reference, --declared-type and --declared-rate apply to a single FILE (give --text)")
+    try:
+        decoding = DecodingSettings() if window is None else DecodingSettings.fixed_window(window)
+        runner = make_executor(executor, address, workers)
+    except ValueError as error:
+        raise _usage(str(error)) from None
+    except ScoringError as error:
+        raise _failure(str(error)) from None
+    try:
+        _score_with(runner, target, text, language, reference, asr, model, db, cache, declared_type,
+                    declared_rate, decoding, dnsmos, similarity, as_json)
+    finally:
+        runner.close()
+
+
+def _score_with(
+    runner: TranscriptionExecutor,
+    target: str,
+    text: str | None,
+    language: str | None,
+    reference: Path | None,
+    asr: AsrBackendName,
+    model: str,
+    db: Path,
+    cache: Path | None,
+    declared_type: str | None,
+    declared_rate: int | None,
+    decoding: DecodingSettings,
+    dnsmos: bool,
+    similarity: bool,
+    as_json: bool,
+) -> None:
+    from harness.scoring.errors import ScoringError, ScoringInputError
+    from harness.scoring.scorer import Scorer
+
     try:
         scorer = Scorer(
             backend=asr,
@@ -86,7 +140,8 @@ def score_command(
             similarity=None if similarity else False,
             dnsmos=dnsmos,
             cache=cache,
-            decoding=DecodingSettings(window_s=window),
+            decoding=decoding,
+            executor=runner,
         )
     except (ScoringInputError, ValueError) as error:
         raise _usage(str(error)) from None
@@ -188,10 +243,52 @@ def _score_run(run_id: str, db: Path, scorer: Scorer, as_json: bool) -> None:
         _out.print(table)
         _out.print(
             f"{summary.scored} scored, {summary.failed} failed; transcript cache: "
-            f"{summary.cache_hits} hits, {summary.cache_misses} misses; normalizer {summary.normalizer_version}"
+            f"{summary.cache_hits} hits, {summary.cache_misses} misses; normalizer {summary.normalizer_version}; "
+            f"executor {summary.executor}"
         )
+        for reason, count in summary.errors:
+            _err.print(f"[yellow]{count} clip(s) not scored:[/yellow] {reason}")
     if summary.scored == 0:
         raise _failure(f"none of the {summary.clips} clips of run {run_id} could be scored")
+
+
+def score_after_run(db: Path, run_id: str, executor: str, address: str | None, console: Console) -> None:
+    """Score a finished run on ``executor`` (``bench run --executor ray``); failures are reported, not raised."""
+    from harness.scoring.distributed import make_executor
+    from harness.scoring.errors import ScoringError
+    from harness.scoring.run import score_run
+    from harness.scoring.scorer import Scorer
+
+    console.print(f"Scoring run {run_id} on {executor}…")
+    try:
+        runner = make_executor(executor, address)
+        try:
+            summary = score_run(db, run_id, Scorer(executor=runner))
+        finally:
+            runner.close()
+    except ScoringError as error:
+        _err.print(f"[yellow]scoring failed:[/yellow] {error}")
+        return
+    console.print(f"Scored {summary.scored} clips on {summary.executor} ({summary.failed} failed).")
+    for reason, count in summary.errors:
+        _err.print(f"[yellow]{count} clip(s) not scored:[/yellow] {reason}")
+
+
+@asr_app.command("fetch")
+def fetch_command(
+    name: Annotated[str, typer.Argument(help="faster-whisper model name (large-v3, distil-large-v3, small, ...).")],
+) -> None:
+    """Put a model by name into the harness's cache (needs the Hugging Face hub once; then works offline)."""
+    from harness.scoring.asr.models import asr_cache_dir, hub_model, known_model_names
+    from harness.scoring.errors import ScoringError
+
+    if name not in known_model_names() and name.count("/") != 1:
+        raise _usage(f"unknown model name {name!r}; known names: {', '.join(known_model_names())} (or org/repo)")
+    try:
+        model = hub_model(name)
+    except ScoringError as error:
+        raise _failure(str(error)) from None
+    _out.print(f"{model.model_id} in {model.path} (cache {asr_cache_dir()})")
 
 
 @asr_app.command("convert-ct2")

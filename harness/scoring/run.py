@@ -30,8 +30,6 @@ from harness.scoring.results import ClipInput, ClipScore
 from harness.scoring.scorer import Scorer
 from harness.scoring.store import connect, ensure_schema, write_scores
 
-DEFAULT_BATCH = 16
-
 
 @dataclass(frozen=True, slots=True)
 class ClipRow:
@@ -119,6 +117,9 @@ class RunScoreSummary:
     asr_model: str
     normalizer_version: str
     systems: tuple[SystemSummary, ...]
+    executor: str = "local"
+    # Why clips could not be scored: each distinct one-line reason and how many clips it hit.
+    errors: tuple[tuple[str, int], ...] = ()
 
 
 def load_clips(conn: sqlite3.Connection, run_id: str) -> list[ClipRow]:
@@ -130,8 +131,13 @@ def load_clips(conn: sqlite3.Connection, run_id: str) -> list[ClipRow]:
     return [ClipRow.from_mapping(row) for row in rows]
 
 
-def score_run(db_path: str | Path, run_id: str, scorer: Scorer, *, batch_size: int = DEFAULT_BATCH) -> RunScoreSummary:
-    """Score every clip of ``run_id`` and store the rows; the scorer's cache, else the run database's."""
+def score_run(db_path: str | Path, run_id: str, scorer: Scorer, *, batch_size: int | None = None) -> RunScoreSummary:
+    """Score every clip of ``run_id`` and store the rows; the scorer's cache, else the run database's.
+
+    Clips go to the scorer ``batch_size`` at a time (by default as many as its executor wants at once:
+    a few for this process, hundreds for a Ray cluster), and each batch's rows are written before the next.
+    """
+    batch_size = batch_size or scorer.executor.clips_per_call
     db = Path(db_path)
     if not db.is_file():
         raise ScoringInputError(f"expected a run database file, {db} does not exist")
@@ -169,6 +175,8 @@ def score_run(db_path: str | Path, run_id: str, scorer: Scorer, *, batch_size: i
         asr_model=versions.asr_model,
         normalizer_version=versions.normalizer_version,
         systems=summarise(scored),
+        executor=scorer.executor.name,
+        errors=tuple(Counter(score.error for _, score in scored if score.error is not None).most_common()),
     )
 
 

@@ -1,11 +1,14 @@
 """``Scorer``: audio + reference text in, transcript, error rates, similarity and conformance out.
 
-One scorer holds one ASR backend (loaded on first use, then kept) and an optional cache. ``score_many``
-is the workhorse: it decodes every clip, checks conformance, looks transcripts up in the cache, and
-transcribes only the misses, batched per language. A clip that cannot be scored (undecodable audio,
-unreadable file, unusable reference, a language the model lacks) yields a ``ClipScore`` with ``error`` set
-rather than an exception, so one bad clip never sinks a batch; setup problems (a missing extra, a model
-that will not load) do raise.
+One scorer holds one ASR backend (loaded on first use, then kept), an optional cache and an executor
+(``distributed``: this process by default, or a Ray cluster). ``score_many`` is the workhorse: it decodes
+every clip, checks conformance, looks transcripts up in the cache, and has the executor transcribe only
+the misses, once per distinct cache key, batched per language. A language an English-only model lacks
+goes to the multilingual counterpart when that model is in the cache; otherwise those clips carry one
+line naming the model to install. A clip that cannot be scored (undecodable audio, unreadable file,
+unusable reference, a language no available model reads) yields a ``ClipScore`` with ``error`` set rather
+than an exception, so one bad clip never sinks a batch; setup problems (a missing extra, a model that will
+not load) do raise.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from harness.scoring.asr.base import DEFAULT_MODEL, SAMPLE_RATE
 from harness.scoring.audio import DecodedAudio, FloatArray, decode_audio
 from harness.scoring.cache import CacheKey, CacheKind, ScoreCache
 from harness.scoring.conformance import DeclaredFormat, check_conformance
+from harness.scoring.distributed import LocalExecutor, TranscriptionExecutor
 from harness.scoring.dnsmos import Dnsmos, dnsmos, dnsmos_model_id, load_dnsmos
 from harness.scoring.errors import AudioDecodeError, MissingDependencyError, ScoringInputError
 from harness.scoring.flags import Finding, Flag
@@ -61,7 +65,8 @@ class Scorer:
 
     ``similarity``: ``None`` (default) scores similarity whenever a clip names a reference voice and
     resemblyzer is installed; ``True`` requires resemblyzer; ``False`` never scores it.
-    ``asr`` injects an already built backend (to share one loaded model between scorers).
+    ``asr`` injects an already built backend (to share one loaded model between scorers); ``executor``
+    says where transcription runs (``LocalExecutor`` by default, ``RayExecutor`` for a cluster).
     A scorer is used by one thread at a time (``BackgroundScorer`` owns its own).
     """
 
@@ -76,8 +81,12 @@ class Scorer:
         cache: ScoreCache | str | Path | None = None,
         decoding: DecodingSettings | None = None,
         asr: AsrBackend | None = None,
+        executor: TranscriptionExecutor | None = None,
     ) -> None:
         self.asr: AsrBackend = asr or make_backend(AsrBackendName.parse(str(backend)), model, decoding)
+        self.executor: TranscriptionExecutor = executor or LocalExecutor()
+        # Per language: the backend that reads it, or the one-line reason none can.
+        self._by_language: dict[str, AsrBackend | str] = {}
         self.default_language = language_code(default_language)
         resemblyzer_present = importlib.util.find_spec("resemblyzer") is not None
         if similarity and not resemblyzer_present:
@@ -105,12 +114,35 @@ class Scorer:
         if self.dnsmos_enabled:
             load_dnsmos()
 
+    def backend_for(self, language: str) -> AsrBackend | str:
+        """The backend that transcribes ``language``, or the one-line reason no available model can."""
+        if language not in self._by_language:
+            self._by_language[language] = self._pick_backend(language)
+        return self._by_language[language]
+
+    def _pick_backend(self, language: str) -> AsrBackend | str:
+        if self.asr.supports_language(language):
+            return self.asr
+        from harness.scoring.asr.models import cached_multilingual, multilingual_name
+
+        name = multilingual_name(self.asr.spec)
+        if self.asr.name is AsrBackendName.FASTER_WHISPER and cached_multilingual(name) is not None:
+            fallback = make_backend(self.asr.name, name, self.asr.settings)
+            if fallback.supports_language(language):
+                return fallback
+        return (
+            f"ASR model {self.asr.model_id} cannot transcribe language {language!r} (English only); "
+            f"install a multilingual model: `tts-harness asr fetch {name}`, then score again"
+        )
+
     def versions(self, language: str) -> ScoreVersions:
         normalizer = normalizer_for(language)
+        chosen = self._by_language.get(language)
+        asr = chosen if chosen is not None and not isinstance(chosen, str) else self.asr
         return ScoreVersions(
-            asr_backend=self.asr.name.value,
-            asr_model=self.asr.model_id,
-            asr_settings=self.asr.settings.key(self.asr.name),
+            asr_backend=asr.name.value,
+            asr_model=asr.model_id,
+            asr_settings=asr.settings.key(asr.name),
             normalizer_name=normalizer.name,
             normalizer_version=normalizer.version,
             harness_version=harness_version(),
@@ -160,48 +192,55 @@ class Scorer:
             language,
         )
         item.base = replace(item.base, conformance=conformance, findings=conformance.findings)
-        if not self.asr.supports_language(language):
-            item.base = replace(
-                item.base,
-                error=f"ASR model {self.asr.model_id} cannot transcribe language {language!r} (English only)",
-            )
+        backend = self.backend_for(language)
+        if isinstance(backend, str):
+            item.base = replace(item.base, error=backend)
             return item
+        item.base = replace(item.base, versions=self.versions(language))
         item.audio_16k = item.audio.mono_at(SAMPLE_RATE)
         return item
 
     def _transcript_key(self, item: _Work) -> CacheKey:
         assert item.base.audio_sha256 is not None
+        versions = item.base.versions
         return CacheKey(
             CacheKind.TRANSCRIPT,
             item.base.audio_sha256,
-            self.asr.name.value,
-            self.asr.model_id,
-            f"{self.asr.settings.key(self.asr.name)}|language={item.language}",
+            versions.asr_backend,
+            versions.asr_model,
+            f"{versions.asr_settings}|language={item.language}",
             NORMALIZER_VERSION,
         )
 
     def _transcribe(self, work: list[_Work], cache: ScoreCache | None) -> None:
-        pending: dict[str, list[_Work]] = defaultdict(list)
+        # Per language, the clips of each distinct cache key: equal audio is transcribed once.
+        pending: dict[str, dict[CacheKey, list[_Work]]] = defaultdict(lambda: defaultdict(list))
         for item in work:
             if item.audio_16k is None:
                 continue
-            cached = cache.get(self._transcript_key(item)) if cache else None
+            key = self._transcript_key(item)
+            cached = cache.get(key) if cache else None
             if cached is not None:
                 item.transcript, item.cache_hit = str(cached["transcript"]), True
                 item.asr_seconds = cached.get("asr_seconds")
                 self._hits += 1
             else:
-                pending[item.language].append(item)
-        for language, items in pending.items():
+                pending[item.language][key].append(item)
+        for language, by_key in pending.items():
+            backend = self.backend_for(language)
+            assert not isinstance(backend, str)  # _prepare left such clips without audio
+            groups = list(by_key.items())
             started = time.perf_counter()
-            texts = self.asr.transcribe([item.audio_16k for item in items if item.audio_16k is not None], language)
-            share = (time.perf_counter() - started) / len(items)
-            self._asr_seconds += share * len(items)
-            self._misses += len(items)
-            for item, text in zip(items, texts, strict=True):
-                item.transcript, item.asr_seconds = text, share
+            audio = [clip for _, items in groups if (clip := items[0].audio_16k) is not None]
+            texts = self.executor.transcribe(backend, audio, language)
+            share = (time.perf_counter() - started) / len(groups)
+            self._asr_seconds += share * len(groups)
+            for (key, items), text in zip(groups, texts, strict=True):
+                self._misses += len(items)
+                for item in items:
+                    item.transcript, item.asr_seconds = text, share
                 if cache:
-                    cache.put(self._transcript_key(item), {"transcript": text, "asr_seconds": share})
+                    cache.put(key, {"transcript": text, "asr_seconds": share})
 
     def _finish(self, item: _Work, cache: ScoreCache | None) -> ClipScore:
         if item.base.error is not None or item.transcript is None or item.audio_16k is None:

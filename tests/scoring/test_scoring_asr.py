@@ -30,36 +30,58 @@ def test_batched_texts_return_to_their_own_clips(tiny_backend: FasterWhisperBack
     assert normalize(texts[3]).count("small dog") >= 8
 
 
-def test_a_shorter_window_serves_only_clips_that_fill_half_of_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    backend = FasterWhisperBackend(settings=DecodingSettings(window_s=10.0))
-    used: list[tuple[str, int]] = []
-    for name in ("_windowed", "_batched"):
-        real = getattr(backend, name)
-        monkeypatch.setattr(
-            backend,
-            name,
-            lambda clips, language, real=real, name=name: used.append((name, len(clips))) or real(clips, language),
-        )
+def test_each_clip_gets_the_shortest_window_it_fills_to_half() -> None:
+    adaptive = DecodingSettings()
+    assert adaptive.windows == (10.0, 20.0, 30.0)
+    assert [adaptive.window_for(seconds) for seconds in (0.5, 5.0, 5.01, 10.0, 10.5, 29.0)] == [
+        10.0,
+        10.0,
+        20.0,
+        20.0,
+        30.0,
+        30.0,
+    ]
+    assert DecodingSettings.fixed_window(8).windows == (8.0, 30.0)
+    assert DecodingSettings.fixed_window(8).window_for(4.5) == 30.0
+    assert DecodingSettings(windows=(30.0,)).window_for(1.0) == 30.0
+
+
+def test_clips_are_batched_per_window_and_still_read_right(monkeypatch: pytest.MonkeyPatch) -> None:
+    backend = FasterWhisperBackend(settings=DecodingSettings(batch_size=4))
+    used: list[tuple[str, float, int]] = []
+    real_windowed, real_batched = backend._windowed, backend._batched
+
+    def windowed(clips: list[np.ndarray], language: str, window_s: float) -> list[str]:
+        used.append(("windowed", window_s, len(clips)))
+        return real_windowed(clips, language, window_s)
+
+    def batched(clips: list[np.ndarray], language: str) -> list[str]:
+        used.append(("batched", 30.0, len(clips)))
+        return real_batched(clips, language)
+
+    monkeypatch.setattr(backend, "_windowed", windowed)
+    monkeypatch.setattr(backend, "_batched", batched)
     first, second = _clip(FIRST), _clip(SECOND)
-    both = np.concatenate([first, second, second])  # over 5 s: the full 30 s window
-    texts = backend.transcribe([first, second, both], "en")
+    pair = np.concatenate([first, second])  # 5-10 s: the 20 s window
+    many = np.concatenate([first, second] * 3)  # over 10 s: Whisper's own 30 s window
+    assert len(first) <= 5 * 16000 < len(pair) <= 10 * 16000 < len(many)
+    texts = backend.transcribe([first, pair, second, many], "en")
     normalize = normalizer_for("en")
-    assert [normalize(text) for text in texts[:2]] == [normalize(FIRST), normalize(SECOND)]
-    assert normalize(texts[2]).startswith(normalize(FIRST))
-    assert used == [("_windowed", 2), ("_batched", 1)]
+    assert [normalize(texts[0]), normalize(texts[2])] == [normalize(FIRST), normalize(SECOND)]
+    assert normalize(texts[1]) == normalize(f"{FIRST} {SECOND}")
+    assert normalize(texts[3]).startswith(normalize(FIRST))
+    assert used == [("windowed", 10.0, 2), ("windowed", 20.0, 1), ("batched", 30.0, 1)]
 
 
 def test_settings_that_change_transcripts_are_in_the_key() -> None:
     default = DecodingSettings()
-    assert default.key(AsrBackendName.FASTER_WHISPER) != DecodingSettings(window_s=10).key(
-        AsrBackendName.FASTER_WHISPER
-    )
-    assert default.key(AsrBackendName.FASTER_WHISPER) == DecodingSettings(batch_size=1, cpu_threads=1).key(
-        AsrBackendName.FASTER_WHISPER
-    )
+    faster = AsrBackendName.FASTER_WHISPER
+    assert default.key(faster) != DecodingSettings.fixed_window(10).key(faster)
+    assert default.key(faster) != DecodingSettings(windows=(30.0,)).key(faster)
+    assert default.key(faster) == DecodingSettings(batch_size=1, cpu_threads=1).key(faster)
     assert "compute_type" not in default.key(AsrBackendName.OPENAI_WHISPER)
-    with pytest.raises(ValueError, match="window_s"):
-        DecodingSettings(window_s=45)
+    with pytest.raises(ValueError, match="windows"):
+        DecodingSettings(windows=(45.0,))
     with pytest.raises(ValueError, match="unknown ASR backend"):
         AsrBackendName.parse("whisperx")
 

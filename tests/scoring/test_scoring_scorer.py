@@ -38,7 +38,7 @@ def test_wer_orders_clean_then_noisy_then_another_sentence(scorer: Scorer) -> No
 def test_every_score_carries_its_versions(scorer: Scorer) -> None:
     score = scorer.score(ClipInput(text=TEXT, audio=speak(TEXT), clip_id="c1"))
     versions = score.versions
-    assert (versions.asr_backend, versions.asr_model) == ("faster-whisper", "tiny.en")
+    assert versions.asr_backend == "faster-whisper" and versions.asr_model.startswith("tiny.en#")
     assert versions.normalizer_name == "whisper_normalizer.EnglishTextNormalizer"
     assert versions.normalizer_version.startswith("0.1.15+harness.")
     assert versions.harness_version and '"beam_size": 5' in versions.asr_settings

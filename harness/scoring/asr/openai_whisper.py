@@ -8,7 +8,6 @@ CTranslate2 tiny.en is converted once into the harness cache (see ``ct2_convert`
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -20,9 +19,10 @@ from harness.scoring.asr.base import (
     cache_root,
     english_only,
 )
+from harness.scoring.asr.lazy import LazyModel
 from harness.scoring.asr.models import content_id, shipped_tiny_en
 from harness.scoring.audio import FloatArray
-from harness.scoring.errors import AsrBackendError, MissingDependencyError, ModelNotFoundError
+from harness.scoring.errors import AsrBackendError, ModelNotFoundError
 
 
 def shipped_tiny_en_checkpoint() -> Path:
@@ -43,8 +43,7 @@ class OpenAIWhisperBackend:
     def __init__(self, model: str = DEFAULT_MODEL, settings: DecodingSettings | None = None) -> None:
         self._spec = model
         self._settings = settings or DecodingSettings()
-        self._model: Any = None
-        self._lock = threading.Lock()
+        self._lazy: LazyModel[Any] = LazyModel(self._build, extra="score-heavy")
         path = Path(model).expanduser()
         self._path = path if path.is_file() else None
         self._model_id = content_id(path, path.stem) if self._path else model
@@ -58,6 +57,10 @@ class OpenAIWhisperBackend:
         return self._model_id
 
     @property
+    def spec(self) -> str:
+        return self._spec
+
+    @property
     def settings(self) -> DecodingSettings:
         return self._settings
 
@@ -66,7 +69,7 @@ class OpenAIWhisperBackend:
             return True
         if english_only(Path(self._spec).name):
             return False
-        return bool(self._load().is_multilingual)
+        return bool(self._lazy.get().is_multilingual)
 
     def _checkpoint(self) -> Path | str:
         if self._path is not None:
@@ -87,29 +90,23 @@ class OpenAIWhisperBackend:
         return self._spec  # whisper.load_model downloads it where a hub is reachable
 
     def load(self) -> None:
-        self._load()
+        self._lazy.get()
 
-    def _load(self) -> Any:
-        with self._lock:
-            if self._model is None:
-                try:
-                    import torch
-                    import whisper
-                except ImportError as exc:
-                    raise MissingDependencyError(exc.name or "whisper", "score-heavy") from exc
-                torch.set_num_threads(self._settings.cpu_threads)
-                checkpoint = self._checkpoint()
-                try:
-                    if isinstance(checkpoint, Path):
-                        self._model = _load_checkpoint(checkpoint)
-                    else:
-                        self._model = whisper.load_model(checkpoint, device="cpu")
-                except (RuntimeError, OSError, KeyError, ValueError) as exc:
-                    raise AsrBackendError(f"openai-whisper could not load {checkpoint}: {exc}") from exc
-            return self._model
+    def _build(self) -> Any:
+        import torch
+        import whisper
+
+        torch.set_num_threads(self._settings.cpu_threads)
+        checkpoint = self._checkpoint()
+        try:
+            if isinstance(checkpoint, Path):
+                return _load_checkpoint(checkpoint)
+            return whisper.load_model(checkpoint, device="cpu")
+        except (RuntimeError, OSError, KeyError, ValueError) as exc:
+            raise AsrBackendError(f"openai-whisper could not load {checkpoint}: {exc}") from exc
 
     def transcribe(self, audio: Sequence[FloatArray], language: str) -> list[str]:
-        model = self._load()
+        model = self._lazy.get()
         texts = []
         for clip in audio:
             if len(clip) == 0:

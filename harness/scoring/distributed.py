@@ -1,0 +1,166 @@
+"""Where transcription runs: in this process (the default) or as Ray tasks on a cluster.
+
+A transcript is a pure function of (audio, backend, model weights, decoding settings, language): the
+transcript cache key. So the scorer can hand the cache misses of a batch to an executor and get texts back,
+and everything else (decoding, conformance, the cache, WER, rows) stays where it is.
+
+- ``LocalExecutor`` calls the backend in this process.
+- ``RayExecutor`` sends chunks of clips as Ray tasks (one CPU each); a worker process builds the backend
+  once (from the same model spec and settings, one CTranslate2 thread per task) and keeps it for later
+  tasks. A task whose worker dies is retried by Ray (``max_retries``). Each task returns the content id
+  of the model it used, and a result from other weights than the driver's is refused, so a cluster node
+  with a different model cannot mix its transcripts into the cache.
+
+Ray is optional (``pip install 'tts-harness[ray]'``); ``docs/scale.md`` shows how to point it at a cluster.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from harness.scoring.asr import AsrBackend, AsrBackendName, DecodingSettings, make_backend
+from harness.scoring.audio import FloatArray
+from harness.scoring.errors import AsrBackendError, MissingDependencyError
+
+# Clips per Ray task: enough to batch inside a window, small enough to spread over the workers.
+CLIPS_PER_TASK = 8
+# Clips handed to one ``score_many`` call: with Ray, enough tasks to keep every worker busy.
+LOCAL_CLIPS_PER_CALL = 16
+RAY_CLIPS_PER_CALL = 256
+RAY_MAX_RETRIES = 3
+
+
+class TranscriptionExecutor(Protocol):
+    """Runs a backend's transcription somewhere; texts come back in the order of ``audio``."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def clips_per_call(self) -> int:
+        """How many clips a caller should hand over at once for this executor to be efficient."""
+        ...
+
+    def transcribe(self, backend: AsrBackend, audio: Sequence[FloatArray], language: str) -> list[str]: ...
+
+    def close(self) -> None: ...
+
+
+class LocalExecutor:
+    """Transcribe in this process with the scorer's own loaded backend."""
+
+    name = "local"
+    clips_per_call = LOCAL_CLIPS_PER_CALL
+
+    def transcribe(self, backend: AsrBackend, audio: Sequence[FloatArray], language: str) -> list[str]:
+        return backend.transcribe(audio, language)
+
+    def close(self) -> None:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class BackendSpec:
+    """What a worker needs to build the same backend: library, model spec and settings (hashable)."""
+
+    backend: AsrBackendName
+    model: str
+    settings: DecodingSettings
+
+
+@functools.cache
+def _worker_backend(spec: BackendSpec) -> AsrBackend:
+    # Kept for the worker process's life: Ray reuses workers, so a model loads once per worker.
+    backend = make_backend(spec.backend, spec.model, spec.settings)
+    backend.load()
+    return backend
+
+
+def transcribe_chunk(spec: BackendSpec, language: str, audio: list[FloatArray]) -> tuple[str, list[str]]:
+    """A Ray task's body: the content id of the model used and the transcripts of ``audio``."""
+    backend = _worker_backend(spec)
+    return backend.model_id, backend.transcribe(audio, language)
+
+
+class RayExecutor:
+    """Send transcription to a Ray cluster (``address``) or to a local Ray instance of ``workers`` CPUs."""
+
+    name = "ray"
+    clips_per_call = RAY_CLIPS_PER_CALL
+
+    def __init__(
+        self,
+        address: str | None = None,
+        *,
+        workers: int | None = None,
+        clips_per_task: int = CLIPS_PER_TASK,
+        max_retries: int = RAY_MAX_RETRIES,
+    ) -> None:
+        try:
+            import ray
+        except ImportError as exc:
+            raise MissingDependencyError("ray", "ray") from exc
+        if clips_per_task < 1 or (workers is not None and workers < 1):
+            raise ValueError("clips_per_task and workers must be at least 1")
+        self._ray = ray
+        self._owned = not ray.is_initialized()
+        if self._owned:
+            options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
+            if address is None:
+                # A private instance on loopback: nothing listens beyond this machine.
+                options |= {"num_cpus": workers, "_node_ip_address": "127.0.0.1"}
+            try:
+                ray.init(address=address, **options)
+            except (ConnectionError, RuntimeError, ValueError) as exc:
+                where = address or "a local instance"
+                raise AsrBackendError(f"could not start or reach Ray at {where}: {exc}") from exc
+        self._clips_per_task = clips_per_task
+        # Ray gives one-CPU workers OMP_NUM_THREADS=1, which sends CTranslate2's int8 kernels down another
+        # numeric path (measured: 3 of 8 noisy clips transcribed differently). The driver's setting, or
+        # OpenMP's default of one per core, keeps worker transcripts identical to local ones; the thread
+        # count CTranslate2 really uses is ``cpu_threads`` (1 per task).
+        threads = os.environ.get("OMP_NUM_THREADS") or str(max(2, os.cpu_count() or 2))
+        self._task = ray.remote(
+            num_cpus=1, max_retries=max_retries, runtime_env={"env_vars": {"OMP_NUM_THREADS": threads}}
+        )(transcribe_chunk)
+
+    def transcribe(self, backend: AsrBackend, audio: Sequence[FloatArray], language: str) -> list[str]:
+        # One CTranslate2/torch thread per task: Ray gives each task one CPU.
+        spec = BackendSpec(backend.name, backend.spec, replace(backend.settings, cpu_threads=1))
+        spec_ref = self._ray.put(spec)
+        size = self._clips_per_task
+        chunks = [list(audio[start : start + size]) for start in range(0, len(audio), size)]
+        refs = [self._task.remote(spec_ref, language, chunk) for chunk in chunks]
+        texts: list[str] = []
+        try:
+            for model_id, chunk in self._ray.get(refs):
+                if model_id != backend.model_id:
+                    raise AsrBackendError(
+                        f"a Ray worker transcribed with model {model_id}, this scorer uses {backend.model_id}: "
+                        f"every node must hold the same weights for {backend.spec!r}"
+                    )
+                texts.extend(chunk)
+        except self._ray.exceptions.RayError as exc:
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise AsrBackendError(f"Ray transcription failed after retries: {first_line}") from exc
+        return texts
+
+    def close(self) -> None:
+        if self._owned and self._ray.is_initialized():
+            self._ray.shutdown()
+        self._owned = False
+
+
+def make_executor(name: str, address: str | None = None, workers: int | None = None) -> TranscriptionExecutor:
+    """``local`` or ``ray`` (with an optional cluster address, or CPUs for a local instance)."""
+    if name == "local":
+        if address is not None:
+            raise ValueError("--address applies to --executor ray only")
+        return LocalExecutor()
+    if name == "ray":
+        return RayExecutor(address, workers=workers)
+    raise ValueError(f"unknown executor {name!r}; valid executors: local, ray")
