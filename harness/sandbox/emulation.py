@@ -24,6 +24,7 @@ from starlette.responses import Response
 from harness.core.lifecycle import Lifecycle
 from harness.core.spec import Cost, Endpoint, Provider, Upload
 from harness.sandbox.profiles import Timing
+from harness.sandbox.stamps import Stamps
 from harness.sandbox.timeline import Phase
 from harness.sandbox.urls import Urls
 from harness.speech import MEDIA_TYPES, AudioFormat, Rendition
@@ -178,6 +179,7 @@ class JobView:
     params: BaseModel | None
     extra: Mapping[str, Any]
     urls: Urls
+    stamps: Stamps = field(default_factory=Stamps)  # how the server prints the times above (skewed, whole seconds)
 
 
 class Reject(Exception):
