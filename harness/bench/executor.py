@@ -148,7 +148,7 @@ class JobExecution(Waiting, Direct):
         finished = now()
         if r.outcome == "ok" and r.audio is None:
             r.error("download", ErrorClass.PROTOCOL, "the job produced no audio", fatal=True)
-        metrics = derive(r.marks, r.polls, r.server, finished)
+        metrics = derive(r.marks, r.polls, r.server, finished, self.s.stamps.of(self.provider.name))
         raw = r.server_raw
         update: dict[str, Any] = {
             "state": "done" if r.outcome == "ok" else "failed",

@@ -8,7 +8,7 @@ the answer, streams); each adds one way a provider delivers audio.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, NoReturn
@@ -22,6 +22,7 @@ from harness.bench.media import inspect_audio, store_audio
 from harness.bench.polling import Schedule
 from harness.bench.provenance import iso_from_epoch
 from harness.bench.records import JobRecord
+from harness.bench.stampbook import StampBook
 from harness.bench.store import Store
 from harness.bench.target import Target
 from harness.bench.timing import Mark, wall_of
@@ -46,6 +47,7 @@ class Services:
     hub: WebhookHub | None = None
     receiver: Receiver | None = None
     db_dir: Path | None = None  # audio paths are stored relative to it (the scorer resolves them so)
+    stamps: StampBook = field(default_factory=StampBook)  # what each provider's timestamps are worth
 
 
 class Failed(Exception):

@@ -14,7 +14,7 @@ from harness.bench.config import PollingMode
 from harness.bench.exchange import ExchangeFailed, send
 from harness.bench.job import Failed, JobBase
 from harness.bench.polling import PollContext
-from harness.bench.timing import Mark, PollRecord, ServerTimes, now, resolution_of
+from harness.bench.timing import Mark, PollRecord, now, read_server_times, wall_of
 from harness.bench.webhook import Callback
 from harness.core.drift import resolve
 from harness.core.errors import ContractViolation, ErrorClass, ProviderError, ServerError, TimeoutError_
@@ -209,21 +209,32 @@ class Waiting(JobBase):
         assert lifecycle is not None
         poll.provider_status = str(body.get(lifecycle.status_field))
         self.r.status_bodies.append(body)
+        if binding.created_pointer is not None:
+            found, created = resolve(body, binding.created_pointer)
+            self._learn_offset(created if found and isinstance(created, str) else None)
         return body
 
     def _server_times(self, binding: JobBinding, body: Mapping[str, Any]) -> None:
-        def at(pointer: str | None) -> tuple[str | None, Any]:
+        def at(pointer: str | None) -> str | None:
             if pointer is None:
-                return None, None
+                return None
             found, value = resolve(body, pointer)
-            text = value if found and isinstance(value, str) else None
-            return text, parse_timestamp(text)
+            return value if found and isinstance(value, str) else None
 
         created, started, completed = at(binding.created_pointer), at(binding.started_pointer), at(
             binding.completed_pointer)
-        self.r.server = ServerTimes(created[1], started[1], completed[1], resolution_of(created[0]),
-                                    resolution_of(completed[0]))
-        self.r.server_raw = (created[0], started[0], completed[0])
+        self._learn_offset(created)
+        self.r.server = read_server_times(self.s.stamps.of(self.provider.name), created, started, completed)
+        self.r.server_raw = (created, started, completed)
+
+    def _learn_offset(self, created: str | None) -> None:
+        """The submit was in flight when the server stamped `created_at`: one more bound on its clock."""
+        sent = self.r.marks.values.get(Mark.REQUEST_SENT)
+        if created is None or sent is None or self.r.resumed or self.r.offset_learned:
+            return
+        received = self.r.marks.values.get(Mark.RESPONSE_HEADERS, sent)
+        self.s.stamps.of(self.provider.name).observe_submit(created, wall_of(sent), wall_of(received))
+        self.r.offset_learned = True
 
 
 def _timeout(seconds: float, state: str | None) -> ProviderError:
