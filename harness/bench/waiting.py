@@ -13,7 +13,7 @@ from typing import Any
 from harness.bench.config import PollingMode
 from harness.bench.exchange import ExchangeFailed, send
 from harness.bench.job import Failed, JobBase
-from harness.bench.polling import PollContext
+from harness.bench.polling import PollContext, second_origin, stamp_resolution
 from harness.bench.timing import Mark, PollRecord, now, read_server_times, wall_of
 from harness.bench.webhook import Callback
 from harness.core.drift import resolve
@@ -91,9 +91,10 @@ class Waiting(JobBase):
         failures, last_pending, processing_since = 0, None, None
         while True:
             elapsed = now() - sent
-            delay, reason = schedule.next_delay(PollContext(elapsed, len(self.r.polls), last_pending,
-                                                            len(self.job.item.text),
-                                                            processing_since))
+            clock = self.s.stamps.of(self.provider.name)
+            delay, reason = schedule.next_delay(PollContext(
+                elapsed, len(self.r.polls), last_pending, len(self.job.item.text), processing_since,
+                second_origin=second_origin(clock, wall_of(sent)), stamp_resolution=stamp_resolution(clock)))
             if callback is not None:
                 delay, reason = max(delay * 4, 2.0), "webhook-fallback"  # webhooks lead; polls are a net
             if self.r.resumed and not self.r.polls:
