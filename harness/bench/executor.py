@@ -173,6 +173,7 @@ class JobExecution(Waiting, Direct):
             "server_completed_at": raw[2],
             "cost_usd": r.total_usd(),
             **metrics,
+            **r.stream_figures,
         }
         if r.audio is not None:
             update |= {
