@@ -181,7 +181,10 @@ class AdaptiveSchedule:
 
     def next_delay(self, ctx: PollContext) -> tuple[float, str]:
         if len(self.total) < self.warm:
-            delay = min(self.first * self.growth ** ctx.polls, self.explore_cap)
+            # Nothing learned yet: gaps grow to explore_cap, then with the time waited once the budget is
+            # spent, so a long job costs a bounded number of polls.
+            cap = self.explore_cap if ctx.polls < self.budget else TAIL_FRACTION * ctx.elapsed
+            delay = min(self.first * self.growth ** ctx.polls, max(self.explore_cap, cap))
             return self._phased(ctx.elapsed + delay, ctx, self._cadence(ctx, delay)) - ctx.elapsed, "explore"
         low = self.total.quantile(ctx.chars, MASS_LOW) * (1.0 - MASS_MARGIN)
         high = self.total.quantile(ctx.chars, MASS_HIGH) * (1.0 + MASS_MARGIN)
