@@ -166,7 +166,10 @@ def main() -> int:
             target = stack.enter_context(sandbox_target(base.model_copy(update={"clock_skew": skew}),
                                                         list(providers.values())))
             runs += [(skew, mode, runner, target.handle) for mode, runner in _runners(base, store, target, skew, modes)]
-        asyncio.run(_run_all([run[2] for run in runs]))
+        # Streams after the jobs: a time to first audio is a matter of milliseconds, and in one process
+        # the pollers' work would delay when chunks are read (the sandbox runs in this process too).
+        asyncio.run(_run_all([run[2] for run in runs if run[1] != "stream"]))
+        asyncio.run(_run_all([run[2] for run in runs if run[1] == "stream"]))
         results = []
         for skew, mode, runner, sandbox in runs:
             samples = _samples(store, runner, sandbox, mode)
