@@ -163,13 +163,13 @@ class AdaptiveSchedule:
     label: str = "adaptive"
     min_gap: float = 0.05  # seconds: never poll faster than this
     max_gap: float = 30.0
-    budget: int = 12  # status polls one job may spend before the schedule only backs off
+    budget: int = 16  # status polls one job may spend before the schedule only backs off
     first: float = 0.4  # exploration: first poll after this
     growth: float = 1.5  # exploration: each gap grows by this factor
     explore_cap: float = 1.0  # exploration: longest gap (phased, it still halves a whole-second stamp)
     warm: int = 3  # completed jobs needed before a model is trusted
-    cadence_whole_s: float = 1 / 3  # finest cadence against whole seconds (two polls a second, at its thirds)
-    cadence_plain_s: float = 0.25  # finest without them (only the polls bound the completion)
+    cadence_whole_s: tuple[float, float] = (1 / 3, 1.0)  # finest, sparsest against whole seconds (thirds, middle)
+    cadence_plain_s: tuple[float, float] = (0.25, 0.8)  # the same without them (only the polls bound it)
     cadence_precise_s: float = 2.0  # millisecond stamps narrow the window themselves: polls only detect
     total: DurationModel = field(default_factory=DurationModel)
     processing: DurationModel = field(default_factory=DurationModel)
@@ -202,9 +202,11 @@ class AdaptiveSchedule:
     def _cadence(self, ctx: PollContext, wanted: float) -> float:
         if ctx.stamp_resolution is not None and ctx.stamp_resolution <= 0.01:
             return max(wanted, self.cadence_precise_s)
-        # The budget wins over accuracy: a cadence finer than the budget allows would only end in the tail.
-        finest = self.cadence_whole_s if ctx.second_origin is not None else self.cadence_plain_s
-        return max(wanted, finest)
+        # Never sparser than one poll per server second (or `cadence_plain_s[1]` without stamps): spreading
+        # the budget evenly over the whole mass would spend only half of it, at half the accuracy. The budget
+        # still bounds every job: past it, the schedule backs off.
+        finest, sparsest = self.cadence_whole_s if ctx.second_origin is not None else self.cadence_plain_s
+        return min(max(wanted, finest), sparsest)
 
     def _phased(self, at: float, ctx: PollContext, cadence: float) -> float:
         """The first instant at or after `at` that splits a server second evenly for this cadence: thirds

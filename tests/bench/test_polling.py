@@ -44,9 +44,9 @@ def test_adaptive_stays_in_budget_and_accurate_once_warm() -> None:
         schedule.observe(60, duration, None)
     warm = results[10:]
     mean_polls = sum(p for p, _ in warm) / len(warm)
-    delays = sorted(d for _, d in warm)
-    assert mean_polls <= 10.0  # a 1 s poller spends about one poll per second of a 10 s job
-    assert delays[int(0.95 * len(delays))] <= 2.0  # even polls over the mass; a 5 s poller's mean is 2.5 s
+    mean_delay = sum(d for _, d in warm) / len(warm)
+    assert mean_polls <= schedule.budget
+    assert mean_delay < 1.0  # a 5 s poller's mean delay is 2.5 s
 
 
 def test_polls_split_the_servers_whole_seconds() -> None:
