@@ -1,6 +1,7 @@
 """Every documented numeric, enum and length parameter, fuzzed: in-range values build valid requests;
-out-of-range values are refused by the harness itself, naming the parameter and its range, before
-any request is sent (the mock records zero calls)."""
+values beyond a hard limit are refused by the harness itself, naming the parameter and its range, before
+any request is sent (the mock records zero calls); values beyond a limit the documents only recommend
+(a `SoftLimit`) are sent (one call) and flagged with the document's words."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from harness.contracts.plans import PlanContext, success_payload
 from harness.contracts.targets import reference_upload
 from harness.core.errors import RequestValidationError
-from harness.core.params import ParamKind, ParamSpec, params_of
+from harness.core.params import ParamKind, ParamSpec, SoftLimit, params_of
 from harness.core.registry import providers
 from harness.core.spec import Endpoint, Provider
 from harness.core.transport import build_request
+from harness.core.validate import soft_limit_warnings
 
 CONTEXT = PlanContext("https://voices.example.invalid/reference.wav", reference_upload())
 FUZZ = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -32,7 +34,7 @@ def _cases() -> list[tuple[Provider, Endpoint, ParamSpec]]:
             if endpoint.request is None or endpoint.role.value == "callback":
                 continue
             for spec in params_of(endpoint.request):
-                if spec.bounded or spec.kind is ParamKind.ENUM:
+                if spec.bounded or spec.kind is ParamKind.ENUM or spec.soft is not None:
                     cases.append((provider, endpoint, spec))
     return cases
 
@@ -45,7 +47,23 @@ def _finite(low: float | None, high: float | None) -> st.SearchStrategy[float]:
     return st.floats(min_value=low, max_value=high, allow_nan=False, allow_infinity=False)
 
 
+def _within_soft(spec: ParamSpec) -> ParamSpec:
+    """In-range values stay inside a recommended range too (beyond it is tested on its own)."""
+    soft = spec.soft
+    if soft is None:
+        return spec
+    from dataclasses import replace
+
+    return replace(
+        spec,
+        ge=soft.low if soft.low is not None else spec.ge,
+        le=soft.high if soft.high is not None else spec.le,
+        max_length=soft.max_length if soft.max_length is not None else spec.max_length,
+    )
+
+
 def in_range(spec: ParamSpec, base: Any) -> st.SearchStrategy[Any]:
+    spec = _within_soft(spec)
     if spec.kind is ParamKind.ENUM:
         return st.sampled_from(spec.choices)
     if spec.kind is ParamKind.INTEGER:
@@ -114,6 +132,66 @@ def out_of_range(spec: ParamSpec, base: Any) -> st.SearchStrategy[Any] | None:
     return None
 
 
+def beyond_soft(spec: ParamSpec, soft: SoftLimit, base: Any) -> st.SearchStrategy[Any]:
+    """Values past the recommendation and still inside every hard limit."""
+    if soft.max_length is not None and spec.kind is ParamKind.ARRAY and isinstance(base, list) and base:
+        ceiling = spec.max_length if spec.max_length is not None else soft.max_length + 3
+        return st.integers(soft.max_length + 1, ceiling).map(lambda n: [base[0]] * n)
+    if soft.max_length is not None:
+        ceiling = spec.max_length if spec.max_length is not None else soft.max_length + 200
+        return st.text(alphabet="abc ", min_size=soft.max_length + 1, max_size=ceiling).filter(str.strip)
+    sides = []
+    if soft.high is not None:
+        sides.append(_finite(soft.high, spec.le if spec.le is not None else soft.high + 100).filter(
+            lambda v: v > soft.high))  # type: ignore[operator]
+    if soft.low is not None:
+        sides.append(_finite(spec.ge if spec.ge is not None else soft.low - 100, soft.low).filter(
+            lambda v: v < soft.low))  # type: ignore[operator]
+    return st.one_of(*sides)
+
+
+SOFT_CASES = [(p, e, s) for p, e, s in CASES if s.soft is not None]
+
+
+@pytest.mark.parametrize(("provider", "endpoint", "spec"), SOFT_CASES, ids=[f"{p.name}/{e.key}/{s.name}"
+                                                                          for p, e, s in SOFT_CASES])
+def test_beyond_a_soft_limit_is_sent_and_flagged(provider: Provider, endpoint: Endpoint, spec: ParamSpec) -> None:
+    base = _payload(endpoint, provider)
+    assert spec.soft is not None
+    soft = spec.soft
+
+    @FUZZ
+    @given(value=beyond_soft(spec, soft, base.get(spec.name)))
+    def check(value: Any) -> None:
+        payload = {**base, spec.name: value}
+        with respx.mock(assert_all_called=False) as router, httpx.Client() as client:
+            route = router.route().respond(200)
+            client.send(build_request(provider, endpoint, "https://api.example.invalid", payload,
+                                      path_params={k: "x" for k in _path_keys(endpoint)}))
+            assert route.call_count == 1
+        warnings = soft_limit_warnings(endpoint, payload)
+        assert [(w.pointer, w.kind) for w in warnings] == [(f"/{spec.name}", "soft-limit")]
+        assert soft.words in warnings[0].note and soft.doc in warnings[0].note
+
+    check()
+
+
+def test_the_documents_soft_limits_are_declared_soft() -> None:
+    """The three recommendations the documents make are warnings, not refusals."""
+    soft = {(e.key, s.name) for _, e, s in SOFT_CASES}
+    assert {("xtts-v2.generate", "text"), ("vibevoice.generate", "cfg_scale"),
+            ("vibevoice.generate", "speakers")} <= soft
+
+
+@pytest.mark.parametrize(("provider", "endpoint", "spec"), CASES, ids=IDS)
+def test_every_limit_cites_the_documents_words(provider: Provider, endpoint: Endpoint, spec: ParamSpec) -> None:
+    if spec.soft is not None:
+        assert spec.soft.words and spec.soft.doc in provider.docs
+    hard = (spec.ge, spec.gt, spec.le, spec.lt, spec.max_length)
+    if any(bound is not None for bound in hard):
+        assert spec.words, f"{spec.name}: a hard limit ({spec.describe()}) without the document's words"
+
+
 def _payload(endpoint: Endpoint, provider: Provider) -> dict[str, Any]:
     return dict(success_payload(provider, endpoint)(CONTEXT) or {})
 
@@ -132,7 +210,11 @@ def test_in_range_values_build_valid_requests(provider: Provider, endpoint: Endp
     check()
 
 
-@pytest.mark.parametrize(("provider", "endpoint", "spec"), CASES, ids=IDS)
+HARD_CASES = [(p, e, s) for p, e, s in CASES if s.bounded or s.kind is ParamKind.ENUM]
+
+
+@pytest.mark.parametrize(("provider", "endpoint", "spec"), HARD_CASES,
+                         ids=[f"{p.name}/{e.key}/{s.name}" for p, e, s in HARD_CASES])
 def test_out_of_range_values_are_refused_before_sending(
     provider: Provider, endpoint: Endpoint, spec: ParamSpec
 ) -> None:
@@ -153,6 +235,8 @@ def test_out_of_range_values_are_refused_before_sending(
             assert route.call_count == 0
         message = str(refused.value)
         assert spec.name in message
+        if spec.words and spec.kind is not ParamKind.ENUM:
+            assert spec.words in message  # the refusal cites the document
 
     check()
 

@@ -28,6 +28,8 @@ def _body(lifecycle: Lifecycle, state: str, job_id: str = "job-1") -> dict[str, 
         body[lifecycle.id_field] = job_id
     if lifecycle.output_field and state in lifecycle.success:
         body[lifecycle.output_field] = {"media_url": ["https://example.invalid/a.wav"], "media_type": "audio/wav"}
+    if lifecycle.error_field and state in lifecycle.failure:
+        body[lifecycle.error_field] = "the synthesis failed"
     return body
 
 
@@ -62,6 +64,16 @@ def machine_for(lifecycle: Lifecycle) -> type[RuleBasedStateMachine]:
                 return
             found = lifecycle.check_sequence([*self.observed, _body(lifecycle, self.current, "job-2")])
             assert f"/{len(self.observed)}/{lifecycle.id_field}" in [v.pointer for v in found]
+
+        @rule()
+        def a_failure_without_its_reason_is_caught(self) -> None:
+            if lifecycle.error_field is None or self.current in lifecycle.terminal:
+                return
+            for failed in lifecycle.failure & (lifecycle.reachable(self.current) | {self.current}):
+                for silent in (None, "", "   "):
+                    body = _body(lifecycle, failed) | {lifecycle.error_field: silent}
+                    found = lifecycle.check_sequence([*self.observed, body])
+                    assert [v.pointer for v in found] == [f"/{len(self.observed)}/{lifecycle.error_field}"]
 
         @invariant()
         def terminal_states_never_change(self) -> None:

@@ -25,4 +25,6 @@ def test_contract(plan: Plan, contract_session: Any) -> None:
     except Skip as reason:
         pytest.skip(str(reason))
     contract_session.drift_seen.extend(outcome.drift)
-    assert not outcome.violations, f"{plan.name}:\n  " + "\n  ".join(str(v) for v in outcome.violations)
+    if outcome.violations:
+        # A finding, not a traceback: pytest would print the Plan and session reprs around the one useful line.
+        pytest.fail(contract_session.finding(outcome), pytrace=False)

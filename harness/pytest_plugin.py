@@ -38,6 +38,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "contract: a provider contract check (replay, sandbox or live)")
     config.addinivalue_line("markers", "sandbox: needs the sandbox extra (starlette, uvicorn, piper)")
+    config.addinivalue_line("markers", "docs_source: a `source: docs` scenario (a documentation example)")
 
 
 def _start_sandbox() -> Iterator[Any]:
@@ -84,13 +85,22 @@ def _make_session(request: pytest.FixtureRequest) -> Any:
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     """After a contract run: how many scenarios ran where, what was recorded, the drift seen."""
     session = config.stash.get(_SESSION, None)
+    docs = _docs_counts(terminalreporter.stats)
+    if session is None and not sum(docs.values()):
+        return
+    terminalreporter.write_sep("-", "tts-harness contracts")
+    if sum(docs.values()):
+        # The documents' own examples: the only evidence the specs did not write, so counted apart.
+        terminalreporter.write_line(
+            f"source docs: {sum(docs.values())} scenarios from the documents' examples; {docs['passed']} passed, "
+            f"{docs['failed']} failed, {docs['skipped']} skipped"
+        )
     if session is None:
         return
-    stats = terminalreporter.stats
-    counts = {key: len(stats.get(key, [])) for key in ("passed", "failed", "skipped")}
+    counts = {key: len([r for r in terminalreporter.stats.get(key, []) if _is_contract(r)])
+              for key in ("passed", "failed", "skipped")}
     plans = session.plans()
     endpoints = {(p.provider, p.endpoint) for p in plans}
-    terminalreporter.write_sep("-", "tts-harness contracts")
     terminalreporter.write_line(
         f"target {session.target.mode.value}: {len(plans)} scenarios over {len(endpoints)} endpoints of "
         f"{len(session.providers)} providers; {counts['passed']} passed, {counts['failed']} failed, "
@@ -104,6 +114,20 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.write_line(f"drift seen ({len(notes)} distinct notes):")
         for note in notes[:12]:
             terminalreporter.write_line(f"  {note[:150]}")
+
+
+def _is_test_call(report: Any) -> bool:
+    # Skips are reported in the setup phase, passes and failures in the call phase.
+    return getattr(report, "when", "call") in ("call", "setup") and hasattr(report, "keywords")
+
+
+def _is_contract(report: Any) -> bool:
+    return _is_test_call(report) and "contract" in report.keywords
+
+
+def _docs_counts(stats: dict[str, list[Any]]) -> dict[str, int]:
+    return {key: len([r for r in stats.get(key, []) if _is_test_call(r) and "docs_source" in r.keywords])
+            for key in ("passed", "failed", "skipped")}
 
 
 def _sandbox_contract_target(root_url: str, known: Any, sandbox: Any) -> Any:

@@ -41,10 +41,10 @@ import httpx
 
 from harness.bench.config import BenchConfig, PollingMode
 from harness.bench.runner import Runner, prepare
-from harness.bench.session import discover, sandbox_target
+from harness.bench.session import benchmarkable, sandbox_target
 from harness.bench.store import Store
-from harness.bench.summary import percentile
 from harness.bench.target import Target
+from harness.core.quantiles import quantile
 
 #: mode -> (models, polling)
 MODES: dict[str, tuple[tuple[str, ...], PollingMode]] = {
@@ -71,7 +71,8 @@ def _marks(store: Store, job_key: str) -> dict[str, float]:
 
 def _samples(store: Store, runner: Runner, sandbox: Any, mode: str) -> list[Sample]:
     samples = []
-    for row in store.query("SELECT * FROM jobs WHERE run_id = ? AND outcome = 'ok' ORDER BY seq", (runner.p.run_id,)):
+    rows = store.query("SELECT * FROM jobs WHERE run_id = ? AND outcome = 'ok' ORDER BY seq", (runner.prepared.run_id,))
+    for row in rows:
         sent_ms = _marks(store, row["job_key"])["request_sent"]
         # The sandbox runs in this process: its clock and ours are the same monotonic clock.
         sent = runner.run_start + (row["start_offset_ms"] + sent_ms) / 1000.0
@@ -98,14 +99,14 @@ def _figures(skew: float, mode: str, provider: str, samples: list[Sample]) -> di
     covered = [s.low_ms <= s.true_ms <= s.high_ms for s in samples] if mode != "stream" else []
     figures: dict[str, Any] = {
         "provider": provider, "mode": mode, "skew_s": skew, "jobs": len(samples),
-        "p50_abs_error_ms": _round(percentile(errors, 50)), "p95_abs_error_ms": _round(percentile(errors, 95)),
+        "p50_abs_error_ms": _round(quantile(errors, 0.50)), "p95_abs_error_ms": _round(quantile(errors, 0.95)),
         "max_abs_error_ms": _round(max(errors, default=None)),
         "interval_coverage": round(sum(covered) / len(covered), 3) if covered else None,
-        "median_interval_ms": _round(percentile([s.high_ms - s.low_ms for s in samples], 50)) if covered else None,
+        "median_interval_ms": _round(quantile([s.high_ms - s.low_ms for s in samples], 0.50)) if covered else None,
         "mean_polls": round(sum(s.polls for s in samples) / len(samples), 2) if samples else None,
     }
     if mode == "stream":
-        figures["ttfa_p95_abs_error_ms"] = _round(percentile([abs(s.ttfa_error_ms or 0.0) for s in samples], 95))
+        figures["ttfa_p95_abs_error_ms"] = _round(quantile([abs(s.ttfa_error_ms or 0.0) for s in samples], 0.95))
     return figures
 
 
@@ -123,7 +124,7 @@ async def _run_all(runners: list[Runner]) -> None:
 
 def _runners(base: BenchConfig, store: Store, target: Target, skew: float, modes: list[str]
              ) -> Iterator[tuple[str, Runner]]:
-    providers = discover().providers
+    providers = benchmarkable()
     for mode in modes:
         models, polling = MODES[mode]
         names = sorted({m.split("/")[0] for m in models})
@@ -154,7 +155,7 @@ def main() -> int:
 
     skews = [float(s) for s in args.skews.split(",")]
     modes = args.modes.split(",")
-    providers = discover().providers
+    providers = benchmarkable()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
         base = BenchConfig(out=args.keep or Path(folder), score=False, report=False, corpus=(f"en_read:{args.items}",),

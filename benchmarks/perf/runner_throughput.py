@@ -26,7 +26,7 @@ import httpx
 
 from harness.bench.config import BenchConfig
 from harness.bench.runner import Runner, prepare
-from harness.bench.session import discover, open_target
+from harness.bench.session import benchmarkable, open_target
 from harness.bench.store import Store
 
 SERVER = """
@@ -81,7 +81,7 @@ def main() -> int:
         assert server.stdout is not None
         url = server.stdout.readline().strip()
         floor_rate, floor_cpu = asyncio.run(_floor(url, args.concurrency))
-        providers = {k: v for k, v in discover().providers.items() if k == "pixazo"}
+        providers = {k: v for k, v in benchmarkable().items() if k == "pixazo"}
         with tempfile.TemporaryDirectory() as folder:
             corpus = _corpus(Path(folder), args.texts)
             base = BenchConfig(out=Path(folder), score=False, report=False, providers=("pixazo",),

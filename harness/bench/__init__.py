@@ -3,6 +3,9 @@
 Layers, each a small module: `config` (settings from CLI, TOML, pyproject), `corpus` (texts with
 versions), `plan` (jobs and their worst-case prices) and `budget` (what may still be spent), `target`
 (where requests go: sandbox, live, URL), `timing` (monotonic marks and derived latencies), `polling`
-(the adaptive status schedule), `webhook` (the local HTTPS receiver), `executor` (one job, end to end),
-`runner` (a whole run, resumable), `store` (SQLite schema: read its docstring), `summary` (the table).
+(the adaptive status schedule), `webhook` (the local HTTPS receiver), `job` (one job: its shared
+`services` and its `record`), `executor` (one job end to end, by its endpoint's role: `waiting` polls or
+awaits a webhook, `direct` reads audio from the answer or a stream — plain functions taking the `Job`),
+`runner` (a whole run, resumable), `session` (one run from start to end), `store` (SQLite schema: read
+its docstring), `summary` (the table).
 """

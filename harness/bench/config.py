@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationError, field_validator
 
 from harness.core.errors import UsageError
 
 DEFAULT_CORPUS = "en_read:6"  # 6 texts x every model: the default run (scoring included) stays < 5 min
 CONFIG_FILE = "tts-harness.toml"
+
+# Dollars as Decimal (exact, like the prices), written to JSON as a number, as stored runs always had it.
+USD = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 
 
 class TargetKind(StrEnum):
@@ -33,6 +37,10 @@ class PollingMode(StrEnum):
     WEBHOOK = "webhook"
 
 
+# The sandbox's profiles (harness.sandbox.profiles.Profile; a test keeps the two lists equal), named here so
+# a bad name is a usage error before anything starts.
+SandboxProfileName = Literal["fast", "realistic", "chaos"]
+
 class BenchConfig(BaseModel):
     """Everything a run needs to know, validated."""
 
@@ -45,7 +53,7 @@ class BenchConfig(BaseModel):
     concurrency: int = Field(8, ge=1, le=1024)
     provider_concurrency: int = Field(8, ge=1, le=1024)  # cap per provider, below the documented limits
     target: str = "sandbox"  # sandbox | live | a base URL
-    budget: float | None = Field(None, ge=0)  # USD
+    budget: USD | None = Field(None, ge=0)  # exact from here on: the cap is compared with Decimal prices
     usd_per_character: float | None = Field(None, ge=0)  # for prices in characters (TTS.ai)
     prices: dict[str, float] = Field(default_factory=dict)  # "provider/model" -> USD per request
     out: Path = Path("reports")
@@ -53,7 +61,7 @@ class BenchConfig(BaseModel):
     polling: PollingMode = PollingMode.ADAPTIVE
     poll_interval: float = Field(1.0, gt=0)  # seconds, for polling=fixed
     webhook_url: str | None = None  # public URL that reaches the local receiver (live webhooks)
-    sandbox_profile: str | None = None
+    sandbox_profile: SandboxProfileName | None = None
     seed: int = 0
     clock_skew: float | None = None  # sandbox: server clock − ours, seconds (None: the profile's)
     precise_stamps: bool = False  # sandbox: millisecond stamps where the documents print whole seconds
@@ -62,7 +70,9 @@ class BenchConfig(BaseModel):
     job_timeout: float = Field(900.0, gt=0)  # seconds from submit to giving up on a job
     request_timeout: float = Field(60.0, gt=0)  # seconds without an answer before a request fails
     max_rate_limit_retries: int = Field(5, ge=0)
+    download_attempts: int = Field(6, ge=1, le=20)  # a finished job's audio: tries before it counts as lost
     reference_url: str | None = None  # a public URL of the reference voice, for URL-cloning models live
+    reference: Path | None = None  # a reference voice file, uploaded to file-cloning models
     yes: bool = False  # live runs without a budget need explicit consent
 
     @field_validator("providers", "models", "corpus", mode="before")
@@ -73,6 +83,27 @@ class BenchConfig(BaseModel):
             value = [value]
         if isinstance(value, (list, tuple)):
             return tuple(part.strip() for v in value for part in str(v).split(",") if part.strip())
+        return value
+
+    @field_validator("reference")
+    @classmethod
+    def _readable(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"--reference {value}: no such file")
+        return value
+
+    @field_validator("reference_url")
+    @classmethod
+    def _fetchable(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError(f"--reference-url must be an http(s) URL the provider can fetch; got {value!r}")
+        return value
+
+    @field_validator("out")
+    @classmethod
+    def _out_is_a_folder(cls, value: Path) -> Path:
+        if value.exists() and not value.is_dir():
+            raise ValueError(f"{value} is a file; --out names the folder for runs.db and audio")
         return value
 
     @property

@@ -40,9 +40,10 @@ class Exchange:
 class ExchangeFailed(Exception):
     """A request that got no complete answer; `reached_server` tells whether it may have been acted on."""
 
-    def __init__(self, error: ProviderError, trace: HttpTrace) -> None:
+    def __init__(self, error: ProviderError, trace: HttpTrace, headers: httpx.Headers | None = None) -> None:
         self.error = error
         self.trace = trace
+        self.headers = headers  # the answer's headers, when they came before the failure (a body cut short)
         super().__init__(str(error))
 
     @property
@@ -73,8 +74,10 @@ async def send(
     url = str(request.url.copy_with(query=None))
     first: float | None = None
     chunks: list[bytes] = []
+    headers: httpx.Headers | None = None
     try:
         response = await client.send(request, stream=True)
+        headers = response.headers
         try:
             async for chunk in response.aiter_bytes():
                 if not chunk:
@@ -88,7 +91,7 @@ async def send(
         finally:
             await response.aclose()
     except httpx.HTTPError as error:
-        raise ExchangeFailed(classify(error, url, secrets), trace) from None
+        raise ExchangeFailed(classify(error, url, secrets), trace, headers) from None
     body = b"".join(chunks)
     # The body was read chunk by chunk (to time it); hand it to the response so .text/.json() work.
     response._content = body

@@ -1,24 +1,26 @@
-"""What every way of running a job shares: the run's services, the job's record, how a request to the
-provider is built and how an answer is checked, and how audio is fetched and kept.
+"""One job as one object: the run's shared `services`, the job's `record`, and the little every way of
+running it needs — building a request, checking an answer, failing, charging, fetching and keeping audio.
 
-`JobExecution` (executor) combines this base with `Waiting` (polling and webhooks) and `Direct` (audio in
-the answer, streams); each adds one way a provider delivers audio.
+The ways a provider delivers audio are plain functions that take a `Job`: `waiting.wait_and_fetch`
+(polling and webhooks) and `direct.fetch_direct` (audio in the answer, streams); `executor.run_job`
+picks one by the endpoint's role.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, NoReturn
 
 import httpx
 
 from harness.bench.config import BenchConfig, PollingMode
-from harness.bench.exchange import Exchange, ExchangeFailed, send
-from harness.bench.gates import Gates
+from harness.bench.download import DownloadPolicy, Refresh, download
+from harness.bench.exchange import Exchange, send
+from harness.bench.gates import Gates, ProviderGate
 from harness.bench.media import inspect_audio, store_audio
+from harness.bench.plan import PlannedJob
 from harness.bench.polling import Schedule
 from harness.bench.provenance import iso_from_epoch
 from harness.bench.records import JobRecord
@@ -27,9 +29,9 @@ from harness.bench.store import Store
 from harness.bench.target import Target
 from harness.bench.timing import Mark, wall_of
 from harness.bench.webhook import Receiver, WebhookHub
-from harness.core.errors import ErrorClass, ProtocolError, ProviderError
-from harness.core.spec import Endpoint
-from harness.core.transport import build_request, error_of
+from harness.core.errors import ErrorClass, LostResult, ProtocolError, ProviderError
+from harness.core.spec import Endpoint, Provider
+from harness.core.transport import build_request
 from harness.core.validate import check_response, media_type_of
 
 
@@ -43,10 +45,8 @@ class Services:
     store: Store
     gates: Gates
     schedules: dict[str, Schedule]  # model label -> schedule
-    audio_dir: Path
     hub: WebhookHub | None = None
     receiver: Receiver | None = None
-    db_dir: Path | None = None  # audio paths are stored relative to it (the scorer resolves them so)
     stamps: StampBook = field(default_factory=StampBook)  # what each provider's timestamps are worth
 
 
@@ -54,96 +54,138 @@ class Failed(Exception):
     """Ends a job: the error is already recorded as fatal."""
 
 
-class JobBase:
-    """One job's shared machinery; subclasses add the ways of waiting for its audio."""
+@dataclass(slots=True)
+class Job:
+    """One planned job being run: what it shares with the run, what it has recorded, what it cost."""
 
-    def __init__(self, services: Services, record: JobRecord) -> None:
-        self.s = services
-        self.r = record
-        self.job = record.job
-        self.provider = record.job.provider
-        self.endpoint = record.job.selection.endpoint
-        self.label = record.job.selection.label
-        self.charged = Decimal(0)  # USD this job has been charged (or may have been)
+    services: Services
+    record: JobRecord
+    charged: Decimal = field(default=Decimal(0))  # USD this job has been charged (or may have been)
 
-    def _request(self, endpoint: Endpoint, payload: Mapping[str, Any] | None, phase: str,
-                 path_params: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None
-                 ) -> httpx.Request:
+    @property
+    def planned(self) -> PlannedJob:
+        return self.record.job
+
+    @property
+    def provider(self) -> Provider:
+        return self.record.job.provider
+
+    @property
+    def endpoint(self) -> Endpoint:
+        return self.record.job.selection.endpoint
+
+    @property
+    def label(self) -> str:
+        return self.record.job.selection.label
+
+    @property
+    def gate(self) -> ProviderGate:
+        return self.services.gates[self.provider.name]
+
+    def charge(self, basis: str) -> None:
+        """A charged attempt at the documented price (or the worst case when the outcome is unknown)."""
+        self.charged += self.record.cost(charged=True, basis=basis)
+
+    def request(self, endpoint: Endpoint, payload: Mapping[str, Any] | None, phase: str,
+                path_params: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None
+                ) -> httpx.Request:
+        target = self.services.target
         extra = dict(headers or {})
-        extra.update(self.s.target.extra_headers(self.label, self.job.item.id, phase, self.r.attempt))
+        extra.update(target.extra_headers(self.label, self.planned.item.id, phase, self.record.attempt))
+        if endpoint is self.endpoint and self.planned.warnings:
+            self.record.add_drift(endpoint.key, phase, self.planned.warnings)  # sent beyond a recommendation
         return build_request(
-            self.provider, endpoint, self.s.target.base_url(self.provider, endpoint.host), payload,
-            key=self.s.target.key(self.provider), path_params=path_params, headers=extra,
+            self.provider, endpoint, target.base_url(self.provider, endpoint.host), payload,
+            key=target.key(self.provider), path_params=path_params, headers=extra,
         )
 
-    def _webhook_headers(self) -> dict[str, str]:
-        if self.s.config.polling is not PollingMode.WEBHOOK or self.s.receiver is None:
+    async def send(self, request: httpx.Request, on_chunk: Callable[[bytes, float], None] | None = None
+                   ) -> Exchange:
+        return await send(self.services.client, request, secrets=self.services.target.secrets, on_chunk=on_chunk)
+
+    def webhook_headers(self) -> dict[str, str]:
+        receiver = self.services.receiver
+        if self.services.config.polling is not PollingMode.WEBHOOK or receiver is None:
             return {}
-        names = {h.name.lower(): h.name for h in self.endpoint.request_headers}
-        header = next((name for low, name in names.items() if low.endswith("webhook-url")), None)
-        if header is None:
+        names = {header.name.lower(): header.name for header in self.endpoint.request_headers}
+        url_header = next((name for low, name in names.items() if low.endswith("webhook-url")), None)
+        if url_header is None:
             return {}
-        values = {header: self.s.receiver.callback_url(self.provider.name)}
+        values = {url_header: receiver.callback_url(self.provider.name)}
         mode = next((name for low, name in names.items() if low.endswith("webhook-mode")), None)
         if mode is not None:
             values[mode] = "terminal"
         return values
 
-    def _commit_submitting(self) -> None:
+    def commit_submitting(self) -> None:
         """Committed before the request goes out: a crash from here on is an attempt in flight."""
-        values: dict[str, Any] = {"state": "submitting", "attempts": self.r.attempt}
-        if self.r.attempt == 1 and not self.r.resumed:
-            values["started_at"] = iso_from_epoch(wall_of(self.r.marks.start))
-        self.s.store.update_job(self.job.job_key, values)
+        record = self.record
+        values: dict[str, Any] = {"state": "submitting", "attempts": record.attempt}
+        if record.attempt == 1 and not record.resumed:
+            values["started_at"] = iso_from_epoch(wall_of(record.marks.start))
+        self.services.store.update_job(self.planned.job_key, values)
 
-    def _note_http(self, exchange: Exchange) -> None:
-        if self.r.http_version is None:
-            self.r.http_version = exchange.response.http_version
-            self.r.connection_reused = exchange.trace.reused
-            self.r.connect_ms = exchange.trace.connect_ms
-        self.r.marks.set(Mark.REQUEST_SENT, exchange.sent, overwrite=True)
-        self.r.marks.set(Mark.RESPONSE_HEADERS, exchange.headers_received, overwrite=True)
+    def note_http(self, exchange: Exchange) -> None:
+        record = self.record
+        if record.http_version is None:
+            record.http_version = exchange.response.http_version
+            record.connection_reused = exchange.trace.reused
+            record.connect_ms = exchange.trace.connect_ms
+        record.marks.set(Mark.REQUEST_SENT, exchange.sent, overwrite=True)
+        record.marks.set(Mark.RESPONSE_HEADERS, exchange.headers_received, overwrite=True)
 
-    def _violations(self, endpoint: Endpoint, exchange: Exchange, phase: str) -> bool:
-        """Validate an answer against the spec; record drift and (non-fatal) contract violations."""
+    def check_answer(self, endpoint: Endpoint, exchange: Exchange, phase: str) -> bool:
+        """Validate an answer against the spec; record drift and (non-fatal) contract violations.
+        True when the answer breaks the contract."""
         response = exchange.response
         verdict = check_response(self.provider, endpoint, response.status_code, response.headers, exchange.body)
         if verdict.drift:
-            self.r.add_drift(endpoint.key, phase, verdict.drift)
+            self.record.add_drift(endpoint.key, phase, verdict.drift)
         # An unparsable body is a protocol error (recorded where the body is read), not a contract one.
         broken = [v for v in verdict.violations if v.rule != "protocol"]
         if broken:
             shown = "; ".join(str(v) for v in broken[:3])
-            self.r.error(phase, ErrorClass.CONTRACT, f"{endpoint.signature} answer breaks the contract: {shown}",
-                         status=response.status_code, violations=broken)
+            self.record.error(phase, ErrorClass.CONTRACT, f"{endpoint.signature} answer breaks the contract: {shown}",
+                              status=response.status_code, violations=broken)
         return not verdict.ok
 
-    def _fatal(self, phase: str, error: ProviderError) -> NoReturn:
-        self.r.error(phase, error.error_class, str(error), status=error.status, fatal=True)
+    def fail(self, phase: str, error: ProviderError) -> NoReturn:
+        self.record.error(phase, error.error_class, str(error), status=error.status, fatal=True)
         raise Failed
 
-    async def _download(self, url: str, declared: str | None) -> None:
-        request = self.s.client.build_request("GET", url)  # no key: media hosts are not the provider's API
-        extra = self.s.target.extra_headers(self.label, self.job.item.id, "download", self.r.attempt)
-        request.headers.update(extra)
-        try:
-            exchange = await send(self.s.client, request, secrets=self.s.target.secrets)
-        except ExchangeFailed as failure:
-            self._fatal("download", failure.error)
-        self.r.marks.set(Mark.MEDIA_REQUEST_SENT, exchange.sent)
-        if exchange.first_byte is not None:
-            self.r.marks.set(Mark.MEDIA_FIRST_BYTE, exchange.first_byte)
-        self.r.marks.set(Mark.MEDIA_LAST_BYTE, exchange.last_byte)
-        error = error_of(exchange.response, self.s.target.secrets)
-        if error is not None:
-            self._fatal("download", error)
-        self._media(exchange, declared or exchange.response.headers.get("content-type"), "download")
+    async def download(self, url: str, declared: str | None, refresh: Refresh | None = None) -> None:
+        """Fetch the finished job's audio; retried, because the job is already paid for (see bench.download).
 
-    def _media(self, exchange: Exchange, declared: str | None, phase: str) -> None:
+        No key is sent: media hosts are not the provider's API.
+        """
+        services = self.services
+        extra = services.target.extra_headers(self.label, self.planned.item.id, "download", self.record.attempt)
+        outcome = await download(services.client, url, check=lambda body: inspect_audio(body).problem,
+                                 refresh=refresh, headers=extra, secrets=services.target.secrets,
+                                 policy=DownloadPolicy(attempts=services.config.download_attempts))
+        for failure in outcome.failures[:-1] if outcome.exchange is None else outcome.failures:
+            self.record.error("download", failure.error_class, f"download retried: {failure}", status=failure.status)
+        if outcome.exchange is None:
+            last = outcome.failures[-1]
+            self.fail("download", LostResult(
+                f"audio lost after {len(outcome.failures)} attempts ({outcome.refreshed} fresh links): {last}",
+                status=last.status))
+        exchange = outcome.exchange
+        marks = self.record.marks
+        marks.set(Mark.MEDIA_REQUEST_SENT, exchange.sent)
+        if exchange.first_byte is not None:
+            marks.set(Mark.MEDIA_FIRST_BYTE, exchange.first_byte)
+        marks.set(Mark.MEDIA_LAST_BYTE, exchange.last_byte)
+        self.keep_audio(exchange, declared or exchange.response.headers.get("content-type"), "download")
+
+    def keep_audio(self, exchange: Exchange, declared: str | None, phase: str) -> None:
+        """Check the answer's body is audio and store it beside the database (its path relative to it)."""
         facts = inspect_audio(exchange.body)
         if facts.problem is not None:
-            self._fatal(phase, ProtocolError(f"audio from {exchange.response.request.url.path}: {facts.problem}"))
-        audio = store_audio(self.s.audio_dir, exchange.body, media_type_of(declared) or None, facts)
-        if self.s.db_dir is not None and audio.path.resolve().is_relative_to(self.s.db_dir.resolve()):
-            audio = replace(audio, path=audio.path.resolve().relative_to(self.s.db_dir.resolve()))
-        self.r.audio = audio
+            self.fail(phase, ProtocolError(f"audio from {exchange.response.request.url.path}: {facts.problem}"))
+        config = self.services.config
+        audio = store_audio(config.audio_dir, exchange.body, media_type_of(declared) or None, facts)
+        db_dir = self.services.store.path.parent.resolve()
+        if audio.path.resolve().is_relative_to(db_dir):
+            audio = replace(audio, path=audio.path.resolve().relative_to(db_dir))
+        self.record.audio = audio

@@ -23,8 +23,9 @@ from pydantic import BaseModel
 from harness.bench.corpus import Corpus, CorpusItem
 from harness.bench.pricing import Price, PriceBook
 from harness.core.errors import RequestValidationError, UsageError
-from harness.core.spec import Endpoint, Offering, Provider, SynthesisInput, Upload
-from harness.core.validate import check_request
+from harness.core.spec import BodyKind, Endpoint, Offering, Provider, SynthesisInput, Upload
+from harness.core.validate import check_request, soft_limit_warnings
+from harness.core.verdict import Drift
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,7 @@ class References:
     url: str | None = None
     audio: Upload | None = None
     path: Path | None = None  # where the upload came from: stored with each clip for similarity scoring
+    url_path: Path | None = None  # the local copy of what `url` serves, when known (similarity scoring)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +66,7 @@ class PlannedJob:
     price: Price
     invalid: str | None = None  # the request breaks the documented ranges: recorded, never sent
     reference_path: Path | None = None
+    warnings: tuple[Drift, ...] = ()  # beyond what the documents only recommend: sent, and flagged
 
     @property
     def provider(self) -> Provider:
@@ -121,8 +124,12 @@ def _fits(selection: Selection, item: CorpusItem, refs: References) -> str | Non
         return f"longer than {offering.max_chars} characters"
     if item.is_script and not offering.multi_speaker:
         return "multi-speaker script"
-    if offering.clones and refs.url is None and refs.audio is None:
-        return "needs a reference voice"
+    if offering.clones:
+        # A provider that takes a multipart upload gets the file; the others fetch a URL.
+        if selection.endpoint.body_kind is BodyKind.MULTIPART and refs.audio is None:
+            return "needs a reference voice: give --reference FILE (uploaded to the provider)"
+        if selection.endpoint.body_kind is not BodyKind.MULTIPART and refs.url is None:
+            return "needs a reference voice: give --reference-url URL (a public URL the provider fetches)"
     return None
 
 
@@ -168,6 +175,11 @@ def build_plan(
     return plan
 
 
+def _reference_path(selection: Selection, refs: References) -> Path | None:
+    """The file the model was given to clone, for similarity scoring (None when it is not known)."""
+    return refs.path if selection.endpoint.body_kind is BodyKind.MULTIPART else refs.url_path
+
+
 def _job(
     run_id: str, seq: int, selection: Selection, corpus: Corpus, item: CorpusItem, repeat: int,
     prices: PriceBook, refs: References,
@@ -181,10 +193,13 @@ def _job(
     )
     payload = offering.build(given)
     invalid = None
+    warnings: tuple[Drift, ...] = ()
     try:
         check_request(selection.endpoint, payload)
     except RequestValidationError as error:
         invalid = str(error)
+    else:
+        warnings = soft_limit_warnings(selection.endpoint, payload)
     stored = params_json(payload)
     return PlannedJob(
         job_key=job_key(run_id, selection.provider.name, offering.name, corpus.name, item.id, repeat),
@@ -198,5 +213,6 @@ def _job(
         params_sha256=hashlib.sha256(stored.encode()).hexdigest(),
         price=prices.price(selection.provider, offering.name, selection.endpoint, payload),
         invalid=invalid,
-        reference_path=refs.path if offering.clones and (refs.audio is not None or refs.url) else None,
+        reference_path=_reference_path(selection, refs) if offering.clones else None,
+        warnings=warnings,
     )

@@ -21,6 +21,7 @@ from typing import Protocol
 
 from harness.bench.config import PollingMode
 from harness.bench.stampbook import ProviderStamps
+from harness.core.quantiles import sorted_quantile
 
 TAIL = 0.98  # beyond this quantile of the model the job is an outlier: back off geometrically
 TAIL_FRACTION = 0.3  # in the tail, wait this fraction of the time already spent
@@ -114,10 +115,7 @@ class DurationModel:
     def quantile(self, chars: int, q: float) -> float:
         """The q-quantile of the duration (seconds) of a job with `chars` characters."""
         a, b, residuals = self._scaled()
-        n = len(residuals)
-        position = min(max(q * (n - 1), 0.0), n - 1.0)
-        low, high = residuals[math.floor(position)], residuals[math.ceil(position)]
-        residual = low + (high - low) * (position - math.floor(position))
+        residual = sorted_quantile(residuals, min(max(q, 0.0), 1.0))
         return math.exp(a + b * math.log1p(chars) + residual)
 
     def conditional_quantile(self, chars: int, after: float, q: float) -> float | None:

@@ -92,14 +92,14 @@ class JobRecord:
                 "error_class": str(error_class),
                 "http_status": status,
                 "fatal": int(fatal),
-                "message": message[:500],
+                "message": message,  # the store redacts, then cuts
                 "detail_json": detail,
                 "t_ms": self._now_ms(),
                 "recorded_at": iso_now(),
             }
         )
         if fatal:
-            self.outcome, self.error_class, self.error_message = "error", str(error_class), message[:500]
+            self.outcome, self.error_class, self.error_message = "error", str(error_class), message
 
     def add_drift(self, endpoint: str, phase: str, drift: Sequence[Drift]) -> None:
         """Drift once per job and place: the same unknown field on every poll is one finding."""

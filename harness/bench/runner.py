@@ -14,7 +14,7 @@ import contextlib
 import json
 import secrets
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -26,7 +26,7 @@ import httpx
 from harness.bench.budget import Budget
 from harness.bench.config import BenchConfig, PollingMode
 from harness.bench.corpus import Corpus, load_corpus
-from harness.bench.executor import JobExecution, Services
+from harness.bench.executor import Services, run_job
 from harness.bench.gates import Gates
 from harness.bench.plan import Plan, PlannedJob, PriceBook, References, build_plan, select
 from harness.bench.polling import ScheduleBook
@@ -40,7 +40,6 @@ from harness.core.errors import ErrorClass, UsageError
 from harness.core.spec import Provider, Upload
 from harness.core.timestamps import parse_timestamp
 
-TargetFactory = Callable[[BenchConfig, Sequence[Provider]], contextlib.AbstractAsyncContextManager[Target]]
 Listener = Callable[[PlannedJob, str], None]  # (job, outcome) after each job is stored
 
 
@@ -72,12 +71,22 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
 
 
+def audio_type(path: Path) -> str:
+    return {".mp3": "audio/mpeg", ".wav": "audio/wav", ".flac": "audio/flac", ".ogg": "audio/ogg",
+            ".m4a": "audio/mp4"}.get(path.suffix.lower(), "application/octet-stream")
+
+
 def references(config: BenchConfig, target_reference_url: str | None) -> References:
-    """The cloning reference: the project's own generated voice (fixtures/voices) as upload and URL."""
-    path = Path(__file__).resolve().parents[2] / "fixtures" / "voices" / "joe_reference.wav"
-    audio = Upload(filename=path.name, content=path.read_bytes(), content_type="audio/wav") if path.is_file() else None
+    """The cloning reference: `--reference FILE` (else the project's own generated voice, fixtures/voices) as
+    upload; `--reference-url` (else the target's copy of that voice) as URL."""
+    path = config.reference or Path(__file__).resolve().parents[2] / "fixtures" / "voices" / "joe_reference.wav"
+    audio = None
+    if path.is_file():
+        audio = Upload(filename=path.name, content=path.read_bytes(), content_type=audio_type(path))
     url = config.reference_url or target_reference_url
-    return References(url=url, audio=audio, path=path if audio else None)
+    # A user's URL is known to hold the file only when the user gave the file too (for similarity scoring).
+    url_path = path if audio and (config.reference_url is None or config.reference is not None) else None
+    return References(url=url, audio=audio, path=path if audio else None, url_path=url_path)
 
 
 def resolve_config(config: BenchConfig, store: Store) -> BenchConfig:
@@ -93,8 +102,8 @@ def resolve_config(config: BenchConfig, store: Store) -> BenchConfig:
 
 def prepare(config: BenchConfig, providers: Mapping[str, Provider], store: Store,
             reference_url: str | None = None) -> PreparedRun:
-    """Resolve the run id, settings, corpora and plan (a new run, or the stored one for --resume)."""
-    config = resolve_config(config, store)
+    """The run id, corpora and plan (a new run, or the stored one for --resume) of settings already
+    resolved by `resolve_config`."""
     resumed = config.resume is not None
     row: sqlite3.Row | None = None
     if config.resume is not None:
@@ -135,7 +144,7 @@ def _run_row(prepared: PreparedRun, target: Target) -> dict[str, Any]:
         "repeats": config.repeats,
         "concurrency": config.concurrency,
         "polling": config.polling_label,
-        "budget_usd": config.budget,
+        "budget_usd": None if config.budget is None else float(config.budget),
         "planned_jobs": len(plan.jobs),
         "planned_cost_usd": float(plan.cost_usd),
         "planned_unpriced": plan.unpriced,
@@ -161,14 +170,13 @@ class Runner:
 
     def __init__(self, prepared: PreparedRun, store: Store, target: Target, *,
                  listener: Listener | None = None, scorer: Any = None) -> None:
-        self.p = prepared
+        self.prepared = prepared
         self.store = store
         self.target = target
         self.listener = listener
         self.scorer = scorer
         config = prepared.config
-        limit = Decimal(str(config.budget)) if config.budget is not None else None
-        self.budget = Budget(limit)
+        self.budget = Budget(config.budget)
         self.gates = Gates(config.provider_concurrency)
         self.slots = asyncio.Semaphore(config.concurrency)
         book = ScheduleBook(config.polling, config.poll_interval)
@@ -181,46 +189,45 @@ class Runner:
     def record_plan(self) -> None:
         """A new run: its row and every planned job, in one transaction, before anything is sent."""
         with self.store.transaction() as conn:
-            row = _run_row(self.p, self.target)
+            row = _run_row(self.prepared, self.target)
             conn.execute(f"INSERT INTO runs ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
                          tuple(row.values()))
-            rows = [_job_row(self.p.run_id, job) for job in self.p.plan.jobs]
+            rows = [_job_row(self.prepared.run_id, job) for job in self.prepared.plan.jobs]
             if rows:
                 names = ", ".join(rows[0])
                 conn.executemany(f"INSERT INTO jobs ({names}) VALUES ({', '.join('?' for _ in rows[0])})",
                                  [tuple(r.values()) for r in rows])
 
     def _states(self) -> dict[str, sqlite3.Row]:
-        return {row["job_key"]: row for row in self.store.jobs(self.p.run_id)}
+        return {row["job_key"]: row for row in self.store.jobs(self.prepared.run_id)}
 
     # --- the run --------------------------------------------------------------------------------------
 
     async def execute(self, client: httpx.AsyncClient) -> RunResult:
-        config = self.p.config
+        config, run_id = self.prepared.config, self.prepared.run_id
         rows = self._states()
-        if self.p.resumed:
-            self.budget.spent = Decimal(str(self.store.spent_usd(self.p.run_id)))
-            run = self.store.run(self.p.run_id)
-            self.store.update_run(self.p.run_id, {"resumes": (run["resumes"] if run else 0) + 1,
-                                                  "status": "running", "updated_at": iso_now()})
-        todo = [job for job in self.p.plan.jobs if rows.get(job.job_key) is None
+        if self.prepared.resumed:
+            self.budget.spent = Decimal(str(self.store.spent_usd(run_id)))
+            run = self.store.run(run_id)
+            self.store.update_run(run_id, {"resumes": (run["resumes"] if run else 0) + 1, "status": "running",
+                                           "updated_at": iso_now()})
+        todo = [job for job in self.prepared.plan.jobs if rows.get(job.job_key) is None
                 or rows[job.job_key]["state"] in ("planned", "submitting", "submitted")]
         async with self._receiver() as (hub, receiver):
-            services = Services(config, client, self.target, self.store, self.gates, self.schedules,
-                                config.audio_dir, hub, receiver, db_dir=self.store.path.parent)
+            services = Services(config, client, self.target, self.store, self.gates, self.schedules, hub, receiver)
             await asyncio.gather(*(self._one(services, job, rows.get(job.job_key)) for job in todo))
         return self.result()
 
     @contextlib.asynccontextmanager
     async def _receiver(self) -> AsyncIterator[tuple[WebhookHub | None, Any]]:
-        if self.p.config.polling is not PollingMode.WEBHOOK:
+        if self.prepared.config.polling is not PollingMode.WEBHOOK:
             yield None, None
             return
-        hub = WebhookHub(self.p.providers)
+        hub = WebhookHub(self.prepared.providers)
         # The sandbox's client verifies certificates against the public roots only, so its callbacks come
         # over plain http (the sandbox allows that on loopback); live callbacks arrive through the user's
         # public URL. HTTPS with a throwaway CA (`serve(tls=True)`) is for callers told to trust it.
-        async with serve(hub, tls=False, public_url=self.p.config.webhook_url) as receiver:
+        async with serve(hub, tls=False, public_url=self.prepared.config.webhook_url) as receiver:
             yield hub, receiver
 
     async def _one(self, services: Services, job: PlannedJob, row: sqlite3.Row | None) -> None:
@@ -235,7 +242,7 @@ class Runner:
                 self._skip(job, record, ErrorClass.BUDGET, refusal)
                 return
             try:
-                charged = await JobExecution(services, record).run()
+                charged = await run_job(services, record)
             finally:
                 self.budget.release(job.job_key)
             self.budget.settle(job.job_key, charged)
@@ -249,14 +256,14 @@ class Runner:
     def _record(self, job: PlannedJob, row: sqlite3.Row | None) -> JobRecord | None:
         """A fresh record, or one rebuilt from the database for a job a crash interrupted."""
         if job.invalid:
-            record = JobRecord(job, self.p.run_id, Marks(now()))
+            record = JobRecord(job, self.prepared.run_id, Marks(now()))
             self._skip(job, record, ErrorClass.VALIDATION, job.invalid)
             return None
         if row is None or row["state"] == "planned":
-            return JobRecord(job, self.p.run_id, Marks(now()))
+            return JobRecord(job, self.prepared.run_id, Marks(now()))
         started = parse_timestamp(row["started_at"])
         start = mono_of(started.timestamp()) if started else now()
-        record = JobRecord(job, self.p.run_id, Marks(start), attempt=row["attempts"], resumed=True)
+        record = JobRecord(job, self.prepared.run_id, Marks(start), attempt=row["attempts"], resumed=True)
         # Attempts before the last one were refused (only 429/503 are retried): they cost nothing.
         prior = [record_cost(record, attempt, charged=False, basis="rejected:before-crash")
                  for attempt in range(1, row["attempts"])]
@@ -292,22 +299,23 @@ class Runner:
         self.store.write(
             [("costs", record.costs), ("errors", record.errors)],
             (job.job_key, {"state": "skipped", "outcome": "skipped", "error_class": str(error_class),
-                           "error_message": message[:500], "finished_at": iso_now()}),
+                           "error_message": message, "finished_at": iso_now()}),
         )
         record.costs.clear()
         if self.listener is not None:
             self.listener(job, str(error_class))
 
     def result(self) -> RunResult:
+        run_id = self.prepared.run_id
         counts: dict[str, int] = {}
         for row in self.store.query("SELECT COALESCE(error_class, outcome) AS k, COUNT(*) AS n FROM jobs "
-                                    "WHERE run_id = ? GROUP BY k", (self.p.run_id,)):
+                                    "WHERE run_id = ? GROUP BY k", (run_id,)):
             counts[str(row["k"])] = int(row["n"])
         unfinished = sum(n for k, n in counts.items() if k in ("None", "planned"))
         status = "stopped_budget" if self.stopped_by_budget else ("finished" if not unfinished else "interrupted")
-        self.store.update_run(self.p.run_id, {"status": status, "finished_at": iso_now(), "updated_at": iso_now()})
-        return RunResult(self.p.run_id, self.store.path, status, len(self.p.plan.jobs), counts,
-                         Decimal(str(self.store.spent_usd(self.p.run_id))), self.p.notes)
+        self.store.update_run(run_id, {"status": status, "finished_at": iso_now(), "updated_at": iso_now()})
+        return RunResult(run_id, self.store.path, status, len(self.prepared.plan.jobs), counts,
+                         Decimal(str(self.store.spent_usd(run_id))), self.prepared.notes)
 
 
 def record_cost(record: JobRecord, attempt: int, *, charged: bool, basis: str) -> dict[str, Any]:

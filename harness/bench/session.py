@@ -10,42 +10,34 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from typing import Any
 
 import httpx
 
 from harness.bench.config import BenchConfig, PollingMode, TargetKind
+from harness.bench.lease import Lease
+from harness.bench.plan import select
 from harness.bench.provenance import iso_now
 from harness.bench.runner import Listener, PreparedRun, Runner, RunResult, prepare, resolve_config
 from harness.bench.store import Store
 from harness.bench.target import HeaderHook, Target, live_target, url_target
+from harness.core.credentials import CredentialGuard, credential_headers
 from harness.core.errors import UsageError
-from harness.core.registry import ENTRY_POINT_GROUP
+from harness.core.redact import Redactor
+from harness.core.registry import providers as registered_providers
 from harness.core.spec import Provider
 
 PlanHook = Callable[[PreparedRun, Target], None]  # shown the plan; may raise UsageError to refuse
 
 
-@dataclass(slots=True)
-class Discovery:
-    providers: dict[str, Provider] = field(default_factory=dict)
-    broken: dict[str, str] = field(default_factory=dict)  # entry point -> why it failed to load
+def benchmarkable() -> dict[str, Provider]:
+    """The registered providers that offer something to benchmark.
 
-
-def discover() -> Discovery:
-    """Every registered provider that loads; a provider whose module is broken is reported, not fatal."""
-    found = Discovery()
-    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-        try:
-            provider = entry.load()
-        except Exception as error:  # a half-written provider must not stop the others' benchmark
-            found.broken[entry.name] = f"{type(error).__name__}: {error}"
-            continue
-        if isinstance(provider, Provider) and provider.offerings:
-            found.providers[provider.name] = provider
-    return found
+    Found by `harness.core.registry` alone, so every command behaves alike: `TTS_HARNESS_PROVIDERS`
+    limits which plugins load, and a plugin that fails to load stops the run with a one-line usage
+    error naming its entry point (set `TTS_HARNESS_PROVIDERS` to run without it).
+    """
+    return {name: provider for name, provider in registered_providers().items() if provider.offerings}
 
 
 @contextlib.contextmanager
@@ -88,13 +80,15 @@ def open_target(config: BenchConfig, providers: Sequence[Provider], headers: Hea
     yield target
 
 
-def _client(config: BenchConfig) -> httpx.AsyncClient:
+def _client(config: BenchConfig, guard: CredentialGuard) -> httpx.AsyncClient:
     # One pooled client for the run: connections are kept alive and reused; set-up is timed apart.
     # httpcore scans its whole pool on every request: a pool no larger than the jobs in flight keeps that
     # cheap, and one connection per job is all a job ever uses at a time.
     limits = httpx.Limits(max_connections=config.concurrency + 4, max_keepalive_connections=config.concurrency + 4)
     timeout = httpx.Timeout(config.request_timeout, connect=min(10.0, config.request_timeout))
-    return httpx.AsyncClient(limits=limits, timeout=timeout, trust_env=False, follow_redirects=True)
+    # Redirects are followed (media on storage hosts), but a key never leaves its origin: see CredentialGuard.
+    return httpx.AsyncClient(limits=limits, timeout=timeout, trust_env=False, follow_redirects=True,
+                             event_hooks=guard.event_hooks())
 
 
 def check_live(prepared: PreparedRun, target: Target) -> None:
@@ -121,6 +115,12 @@ def check_live(prepared: PreparedRun, target: Target) -> None:
         )
 
 
+def selected_providers(providers: Mapping[str, Provider], config: BenchConfig) -> list[Provider]:
+    """The providers of the selected models only: a live run asks for their keys and no others."""
+    picked = {selection.provider.name for selection in select(providers, config.providers, config.models)}
+    return [provider for name, provider in providers.items() if name in picked]
+
+
 def run_benchmark(
     config: BenchConfig,
     *,
@@ -132,23 +132,28 @@ def run_benchmark(
     **sandbox_overrides: Any,
 ) -> RunResult:
     """Run (or resume) a benchmark; returns where its rows are and how the jobs ended."""
-    discovery = discover() if providers is None else Discovery(dict(providers))
-    if not discovery.providers:
-        raise UsageError("no provider with benchmarkable models is registered"
-                         + (f" (failed to load: {discovery.broken})" if discovery.broken else ""))
+    known = benchmarkable() if providers is None else dict(providers)
+    if not known:
+        raise UsageError("no provider with benchmarkable models is registered")
     store = Store(config.db_path)
+    lease: Lease | None = None
     try:
-        wanted = [discovery.providers[name] for name in discovery.providers
-                  if not config.providers or name in config.providers]
-        config = resolve_config(config, store)
+        config = resolve_config(config, store)  # once: for --resume, the settings the run started with
+        if config.resume is not None:  # refuse before starting anything if another process writes this run
+            lease = Lease(store, config.resume)
+            lease.acquire()
+        wanted = selected_providers(known, config)
         with open_target(config, wanted, headers, **sandbox_overrides) as target:
-            reachable = {name: p for name, p in discovery.providers.items() if target.serves(name)}
+            store.redactor = Redactor((*target.secrets, *(key for key in target.keys.values() if key)))
+            reachable = {name: provider for name, provider in known.items() if target.serves(name)}
             refused = [name for name in config.providers if name not in reachable]
             if refused or not reachable:
                 raise UsageError(f"target {target.kind} cannot serve {', '.join(refused) or 'any provider'}: "
                                  + "; ".join(target.notes))
             prepared = prepare(config, reachable, store, target.reference_url)
-            prepared.notes += [f"provider {name} not loaded: {why}" for name, why in discovery.broken.items()]
+            if lease is None:
+                lease = Lease(store, prepared.run_id)
+                lease.acquire()
             prepared.notes += target.notes
             if on_plan is not None:
                 on_plan(prepared, target)  # the plan and its price are shown before any refusal or request
@@ -157,15 +162,22 @@ def run_benchmark(
             if not prepared.resumed:
                 runner.record_plan()
             try:
-                result = asyncio.run(_execute(runner, prepared.config))
+                guard = CredentialGuard.for_urls(target.bases.values(), credential_headers(reachable.values()))
+                result = asyncio.run(_execute(runner, guard, lease))
             except KeyboardInterrupt:
                 store.update_run(prepared.run_id, {"status": "interrupted", "updated_at": iso_now()})
                 raise
             return result
     finally:
+        if lease is not None:
+            lease.release()
         store.close()
 
 
-async def _execute(runner: Runner, config: BenchConfig) -> RunResult:
-    async with _client(config) as client:
-        return await runner.execute(client)
+async def _execute(runner: Runner, guard: CredentialGuard, lease: Lease) -> RunResult:
+    heartbeat = asyncio.create_task(lease.keep_alive())
+    try:
+        async with _client(runner.prepared.config, guard) as client:
+            return await runner.execute(client)
+    finally:
+        heartbeat.cancel()

@@ -148,6 +148,11 @@ drift — documentation drift seen in answers (unknown fields, alternate forms);
     drift_id, run_id, job_key, harness_version, git_revision, provider, model, corpus, item_id,
     endpoint, phase, pointer, note, kind, recorded_at.
 
+leases — one writer per run (harness.bench.lease)
+    run_id, holder (a random token of the writing process), pid, host, acquired_at, heartbeat_at (unix
+    seconds, renewed while the run goes on; a lease whose heartbeat is older than its time-to-live is stale
+    and may be taken over).
+
 clips — one per job that produced audio; the scorer's input (DDL fixed with the scoring package)
     clip_id (= job_key), run_id, provider, model, corpus, item_id, language, text,
     alternatives_json (accepted alternative readings of the text), reference_audio_path (the cloning
@@ -162,6 +167,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.bench.migrations import LATEST, migrate
+from harness.core.redact import Redactor
 
 SCHEMA_VERSION = LATEST  # see harness.bench.migrations
 
@@ -368,6 +374,15 @@ CREATE TABLE IF NOT EXISTS clips (
     declared_sample_rate INTEGER
 );
 CREATE INDEX IF NOT EXISTS clips_run ON clips(run_id);
+
+CREATE TABLE IF NOT EXISTS leases (
+    run_id TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    host TEXT NOT NULL,
+    acquired_at TEXT NOT NULL,
+    heartbeat_at REAL NOT NULL
+);
 """
 
 Row = Mapping[str, Any]
@@ -388,7 +403,9 @@ def connect(path: Path | str) -> sqlite3.Connection:
 
 
 def create_schema(conn: sqlite3.Connection) -> None:
-    conn.executescript(DDL)  # version 1; later columns come by migration, for old and new databases alike
+    # Version 1, plus tables added since (IF NOT EXISTS: an old database gains them too, e.g. leases); later
+    # columns come by migration, for old and new databases alike.
+    conn.executescript(DDL)
     conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1')")
     migrate(conn)
 
@@ -399,6 +416,9 @@ def _insert_sql(table: str, columns: Sequence[str], verb: str = "INSERT") -> str
     return f"{verb} INTO {table} ({names}) VALUES ({marks})"
 
 
+TEXT_LIMITS = {"error_message": 500, "message": 500}  # characters, after redaction
+
+
 class Store:
     """Writes and reads the benchmark tables. Every public write is one transaction.
 
@@ -406,10 +426,22 @@ class Store:
     scorer's connection.
     """
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, redactor: Redactor | None = None) -> None:
         self.path = Path(path)
         self.conn = connect(path)
+        # Every value written passes through it (keys a server echoed, in any form), then is cut to its
+        # column's limit: redacting after a cut could leave part of a key behind.
+        self.redactor = redactor or Redactor()
         create_schema(self.conn)
+
+    def _clean(self, row: Row) -> tuple[Any, ...]:
+        return tuple(self._clean_value(name, value) for name, value in row.items())
+
+    def _clean_value(self, column: str, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        limit = TEXT_LIMITS.get(column)
+        return self.redactor.cut(value, limit) if limit else self.redactor.text(value)
 
     def close(self) -> None:
         self.conn.close()
@@ -423,7 +455,8 @@ class Store:
             return
         columns = list(batch[0])
         with self.transaction():
-            self.conn.executemany(_insert_sql(table, columns, verb), [tuple(r[c] for c in columns) for r in batch])
+            self.conn.executemany(_insert_sql(table, columns, verb),
+                                  [self._clean({c: r[c] for c in columns}) for r in batch])
 
     def transaction(self) -> _Transaction:
         return _Transaction(self.conn)
@@ -436,7 +469,7 @@ class Store:
                     columns = list(rows[0])
                     verb = "INSERT OR REPLACE" if table in ("marks", "polls", "clips") else "INSERT"
                     self.conn.executemany(
-                        _insert_sql(table, columns, verb), [tuple(r[c] for c in columns) for r in rows]
+                        _insert_sql(table, columns, verb), [self._clean({c: r[c] for c in columns}) for r in rows]
                     )
             if job_update is not None:
                 self._update_job(*job_update)
@@ -447,12 +480,12 @@ class Store:
 
     def _update_job(self, job_key: str, values: Row) -> None:
         assignments = ", ".join(f"{name} = ?" for name in values)
-        self.conn.execute(f"UPDATE jobs SET {assignments} WHERE job_key = ?", (*values.values(), job_key))
+        self.conn.execute(f"UPDATE jobs SET {assignments} WHERE job_key = ?", (*self._clean(values), job_key))
 
     def update_run(self, run_id: str, values: Row) -> None:
         assignments = ", ".join(f"{name} = ?" for name in values)
         with self.transaction():
-            self.conn.execute(f"UPDATE runs SET {assignments} WHERE run_id = ?", (*values.values(), run_id))
+            self.conn.execute(f"UPDATE runs SET {assignments} WHERE run_id = ?", (*self._clean(values), run_id))
 
     # --- reads -------------------------------------------------------------------------------------
 

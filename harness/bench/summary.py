@@ -5,8 +5,6 @@ report and any later analysis will see.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich import box
@@ -15,16 +13,7 @@ from rich.table import Table
 
 from harness.bench.store import Store
 from harness.core.errors import ErrorClass
-
-
-def percentile(values: Sequence[float], q: float) -> float | None:
-    """Linear-interpolated percentile (q in 0..100), None for no values."""
-    data = sorted(values)
-    if not data:
-        return None
-    position = (len(data) - 1) * q / 100.0
-    low, high = math.floor(position), math.ceil(position)
-    return data[low] + (data[high] - data[low]) * (position - low)
+from harness.core.quantiles import quantile
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +45,8 @@ class Summary:
     spent_usd: float
     planned_usd: float | None
     budget_usd: float | None
+    downloads_retried: int = 0  # jobs whose audio came only after a retried download
+    results_lost: int = 0  # finished jobs whose audio never came
 
 
 def summarize(store: Store, run_id: str) -> Summary:
@@ -83,18 +74,21 @@ def summarize(store: Store, run_id: str) -> Summary:
         lines.append(ModelLine(
             group["provider"], group["model"], len(rows), len(ok),
             sum(1 for r in rows if r["outcome"] == "error"), sum(1 for r in rows if r["outcome"] == "skipped"),
-            percentile(e2e, 50), percentile(e2e, 95), percentile(ttfa, 50),
+            quantile(e2e, 0.50), quantile(e2e, 0.95), quantile(ttfa, 0.50),
             sum(polled) / len(polled) if polled else None,
             cost["usd"], int(cost["unpriced"] or 0), units,
-            percentile(widths, 50), percentile(perceived, 50),
+            quantile(widths, 0.50), quantile(perceived, 0.50),
         ))
     outcomes = {str(r["k"]): int(r["n"]) for r in store.query(
         "SELECT COALESCE(error_class, outcome, state) AS k, COUNT(*) AS n FROM jobs WHERE run_id = ? GROUP BY k",
         (run_id,))}
     events = {str(r["error_class"]): int(r["n"]) for r in store.query(
         "SELECT error_class, COUNT(*) AS n FROM errors WHERE run_id = ? GROUP BY error_class", (run_id,))}
+    retried = store.query(
+        "SELECT COUNT(DISTINCT e.job_key) AS n FROM errors e JOIN jobs j ON j.job_key = e.job_key "
+        "WHERE e.run_id = ? AND e.phase = 'download' AND e.fatal = 0 AND j.outcome = 'ok'", (run_id,))[0]["n"]
     return Summary(run_id, run["status"], tuple(lines), outcomes, events, store.spent_usd(run_id),
-                   run["planned_cost_usd"], run["budget_usd"])
+                   run["planned_cost_usd"], run["budget_usd"], int(retried or 0), outcomes.get(ErrorClass.LOST, 0))
 
 
 def _ms(value: float | None) -> str:
@@ -147,5 +141,8 @@ def render(summary: Summary, console: Console, db_path: str) -> None:
     budget = f" of a ${summary.budget_usd:.4f} budget" if summary.budget_usd is not None else ""
     planned = f" (planned ${summary.planned_usd:.4f})" if summary.planned_usd is not None else ""
     console.print(f"Spent ${summary.spent_usd:.4f}{budget}{planned}.")
+    if summary.downloads_retried or summary.results_lost:
+        console.print(f"Downloads: {summary.downloads_retried} jobs needed retries to get their audio; "
+                      f"{summary.results_lost} finished jobs lost their audio for good.")
     console.print(f"Run id [bold]{summary.run_id}[/bold]; rows in [bold]{db_path}[/bold] "
                   f"(tables runs, jobs, marks, polls, costs, errors, drift, clips).")

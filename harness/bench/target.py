@@ -14,6 +14,7 @@ from typing import Any
 
 from harness.bench.config import TargetKind
 from harness.core.errors import UsageError
+from harness.core.redact import Secret
 from harness.core.spec import Provider
 
 HeaderHook = Callable[[str, str, str, int], Mapping[str, str]]
@@ -51,6 +52,15 @@ class Target:
         return self.headers(label, item_id, phase, attempt) if self.headers else {}
 
 
+def checked_key(provider: Provider, key: str) -> Secret:
+    """A key as it will travel in a header: printable ASCII, or a one-line usage error naming the variable
+    (never the value)."""
+    if not (key.isascii() and key.isprintable()):
+        raise UsageError(f"{provider.key_env} holds characters an HTTP header cannot carry (non-ASCII or "
+                         "control characters): check the key was copied whole")
+    return Secret(key)
+
+
 def live_target(providers: Sequence[Provider], reference_url: str | None,
                 environ: Mapping[str, str] | None = None) -> Target:
     """The documented hosts; every provider needs its key (`Provider.key_env`)."""
@@ -61,7 +71,8 @@ def live_target(providers: Sequence[Provider], reference_url: str | None,
             "--target live needs an API key for every provider benchmarked; unset: " + ", ".join(missing)
             + ". Choose providers with --providers, or run against the sandbox (the default)."
         )
-    keys: dict[str, str | None] = {p.name: env[p.key_env] for p in providers}
+    # Secret: sent as itself, printed as [Filtered] (pytest -l, reprs of the target or the config).
+    keys: dict[str, str | None] = {p.name: checked_key(p, env[p.key_env]) for p in providers}
     bases = {(p.name, host): url for p in providers for host, url in p.hosts.items()}
     secrets = tuple(k for k in keys.values() if k)
     return Target(TargetKind.LIVE, bases, keys, reference_url=reference_url, secrets=secrets)
@@ -74,7 +85,8 @@ def url_target(url: str, providers: Sequence[Provider], reference_url: str | Non
     env = os.environ if environ is None else environ
     origin = url.rstrip("/")
     bases = {(p.name, host): f"{origin}/{p.name}/{host}" for p in providers for host in (*p.hosts, "cdn")}
-    keys: dict[str, str | None] = {p.name: env.get(p.key_env) or f"sandbox-{p.name}-key" for p in providers}
-    secrets = tuple(env[p.key_env] for p in providers if env.get(p.key_env))
+    keys: dict[str, str | None] = {
+        p.name: checked_key(p, env[p.key_env]) if env.get(p.key_env) else f"sandbox-{p.name}-key" for p in providers}
+    secrets = tuple(key for key in keys.values() if isinstance(key, Secret))
     reference = reference_url or f"{origin}/_sandbox/voices/joe_reference.wav"
     return Target(TargetKind.URL, bases, keys, url=origin, reference_url=reference, secrets=secrets)

@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+import sys
+from typing import NoReturn
+
 import typer
 
 from harness.cli.bench import bench_app
@@ -11,6 +15,7 @@ from harness.cli.providers import providers_command
 from harness.cli.report import compare_command, contract_diff_command, export_command, report_command
 from harness.cli.score import asr_app, score_command
 from harness.cli.serve import serve_command
+from harness.core.errors import UsageError
 
 app = typer.Typer(
     name="tts-harness",
@@ -31,4 +36,22 @@ app.command("export")(export_command)
 
 
 def main() -> None:
-    app()
+    """Run the CLI; input it cannot read ends in one line and exit code 2, never a traceback.
+
+    Each command handles its own usage errors; this is the last line for what reaches every command the
+    same way: a results database that is not one (garbage, truncated) and a path that is not what the
+    option needs (a file where a folder goes).
+    """
+    try:
+        app()
+    except sqlite3.DatabaseError as error:
+        _fail(f"the results database cannot be read ({error}): pass a database written by `tts-harness bench run`")
+    except (FileExistsError, NotADirectoryError, IsADirectoryError) as error:
+        _fail(f"{error.strerror}: {error.filename} (a folder option names a file, or the other way round)")
+    except UsageError as error:
+        _fail(str(error))
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(2)

@@ -20,7 +20,7 @@ bench_app = typer.Typer(help="Latency and cost benchmarks, stored as raw rows in
 _out = Console(highlight=False)
 if not _out.is_terminal:  # piped or captured: rich would assume 80 columns and squeeze the tables
     _out.width = max(_out.width, 120)
-_err = Console(stderr=True)
+_err = Console(stderr=True, soft_wrap=True)  # one error, one line
 
 
 def _prices(values: list[str] | None) -> dict[str, float] | None:
@@ -46,14 +46,25 @@ def _show_plan(prepared: Any, target: Any) -> None:
     for name in ("model", "jobs", "price each", "worst case USD"):
         table.add_column(name, justify="left" if name == "model" else "right")
     by_label: dict[str, list[Any]] = {}
+    refused: dict[str, list[Any]] = {}
     for job in plan.jobs:
-        by_label.setdefault(job.selection.label, []).append(job)
+        # A job the documents' hard limits refuse is never sent: it costs nothing and is not in the plan's cost.
+        (refused if job.invalid else by_label).setdefault(job.selection.label, []).append(job)
     for label, jobs in by_label.items():
         price = jobs[0].price
         each = "undocumented" if price.amount is None else f"{price.amount} {price.unit}"
         usd = [j.price.usd for j in jobs if j.price.usd is not None]
         table.add_row(label, str(len(jobs)), each, f"{sum(usd):.4f}" if len(usd) == len(jobs) else "unknown")
     _out.print(table)
+    for label, jobs in refused.items():
+        _err.print(f"[yellow]refused before sending:[/yellow] {label}: {len(jobs)} job(s): {jobs[0].invalid}")
+    warned: dict[tuple[str, str], int] = {}
+    for job in plan.jobs:
+        for warning in job.warnings:
+            key = (job.selection.label, f"{warning.pointer.lstrip('/')}: {warning.note}")
+            warned[key] = warned.get(key, 0) + 1
+    for (label, note), count in sorted(warned.items()):
+        _err.print(f"[yellow]warning:[/yellow] {label}: {count} job(s): {note}")
     where = target.url or target.kind
     _out.print(f"Target: [bold]{target.kind}[/bold] ({where}); corpora: "
                + ", ".join(f"{c.name} v{c.version} ({len(c.items)} items)" for c in prepared.corpora))
@@ -64,6 +75,26 @@ def _show_plan(prepared: Any, target: Any) -> None:
         _out.print(f"  left out: {label}: {count} item(s): {reason}", style="dim")
     for note in prepared.notes:
         _err.print(f"[yellow]note:[/yellow] {note}")
+
+
+def _show_dry_run(config: Any) -> None:
+    from harness.bench.dry_run import dry_run
+    from harness.bench.session import benchmarkable
+
+    result = dry_run(config, benchmarkable())
+    for what, line in result.requests:
+        _out.print(f"# {what}", style="dim", soft_wrap=True)
+        _out.print(line, soft_wrap=True, markup=False)
+    plan = result.plan
+    for (label, reason), count in sorted(plan.left_out.items()):
+        _out.print(f"left out: {label}: {count} item(s): {reason}", soft_wrap=True)
+    for job in plan.jobs:
+        if job.invalid:
+            _err.print(f"[yellow]refused before sending:[/yellow] {job.selection.label} {job.item.id}: {job.invalid}")
+    for note in result.notes:
+        _err.print(f"[yellow]note:[/yellow] {note}")
+    _out.print(f"Dry run: {len(result.requests)} requests, nothing sent. Planned cost: ${plan.cost_usd:.4f}"
+               + (f" + {plan.unpriced} jobs without a USD price" if plan.unpriced else ""), soft_wrap=True)
 
 
 def _scorer(enabled: bool, db_path: Path) -> Any:
@@ -118,6 +149,13 @@ def run_command(
     report: Annotated[bool | None, typer.Option("--report/--no-report", help="write the HTML report")] = None,
     job_timeout: Annotated[float | None, typer.Option(help="seconds before a job is given up")] = None,
     yes: Annotated[bool | None, typer.Option("--yes", help="allow a live run without a budget")] = None,
+    reference: Annotated[Path | None, typer.Option(
+        "--reference", help="reference voice FILE, uploaded to models that clone an uploaded voice")] = None,
+    reference_url: Annotated[str | None, typer.Option(
+        "--reference-url", help="public URL of the reference voice, for models that fetch it (Pixazo XTTS)")] = None,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="print every request the run would send (curl, keys filtered) and its cost; send nothing")
+    ] = False,
 ) -> None:
     """Benchmark latency and cost of every provider and model (the sandbox unless --target says otherwise)."""
     from harness.bench.config import load_config
@@ -133,8 +171,14 @@ def run_command(
             "sandbox_profile": sandbox_profile, "seed": seed,
             "clock_skew": clock_skew, "precise_stamps": precise_stamps, "usd_per_character": usd_per_character,
             "prices": _prices(price), "score": score, "report": report, "job_timeout": job_timeout, "yes": yes,
+            "reference": reference, "reference_url": reference_url,
         }, config_file)
         config.target_kind  # noqa: B018 - validates --target before anything starts
+        if config.resume is not None:
+            config = _stored_settings(config)  # --score/--report included: a resume keeps every setting
+        if dry_run:
+            _show_dry_run(config)
+            return
     except UsageError as error:
         _err.print(f"[red]usage error:[/red] {error}")
         raise typer.Exit(2) from None
@@ -195,6 +239,26 @@ def run_command(
         _err.print(f"run {result.run_id} {result.status}; finish it with: tts-harness bench run --resume "
                    f"{result.run_id}" + (f" --out {config.out}" if str(config.out) != "reports" else ""))
         raise typer.Exit(1)
+    # A CI job reads the exit code: a run that measured nothing must not pass as a success.
+    if result.planned == 0:
+        _err.print(f"[red]run {result.run_id} planned no job[/red]: check --corpus, --models and --providers")
+        raise typer.Exit(1)
+    if not result.counts.get("ok"):
+        _err.print(f"[red]run {result.run_id}: no job succeeded[/red] ({result.planned} planned); see the errors above")
+        raise typer.Exit(1)
+
+
+def _stored_settings(config: Any) -> Any:
+    from harness.bench.runner import resolve_config
+    from harness.bench.store import Store
+
+    if not config.db_path.is_file():
+        raise UsageError(f"no results database at {config.db_path}: nothing to resume (pass the run's --out)")
+    store = Store(config.db_path)
+    try:
+        return resolve_config(config, store)
+    finally:
+        store.close()
 
 
 @bench_app.callback()

@@ -21,7 +21,7 @@ from harness.core.verdict import Verdict, Violation
 
 contract_app = typer.Typer(help="Check payloads and recordings against the provider specs.", no_args_is_help=True)
 _out = Console()
-_err = Console(stderr=True)
+_err = Console(stderr=True, soft_wrap=True)  # one error, one line
 
 
 def _usage(message: str) -> typer.Exit:
@@ -34,8 +34,12 @@ def _load(path: Path) -> tuple[bool, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise _usage(f"cannot read {path}: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise _usage(f"{path} is not UTF-8 text (a binary file?): pass the saved JSON body") from None
     try:
         return True, json.loads(text)
+    except RecursionError:
+        raise _usage(f"{path} nests JSON deeper than this checker reads: not a provider payload") from None
     except ValueError as error:
         return False, f"malformed JSON ({error})"
 

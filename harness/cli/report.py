@@ -18,7 +18,7 @@ from harness.core.errors import UsageError
 from harness.report.export import ExportFormat  # light: pyarrow loads only when writing parquet
 
 _out = Console(highlight=False, soft_wrap=True)
-_err = Console(stderr=True)
+_err = Console(stderr=True, soft_wrap=True)  # one error, one line
 DEFAULT_DB = Path("reports/runs.db")
 
 DbOption = Annotated[Path, typer.Option("--db", help="results database written by `bench run`")]

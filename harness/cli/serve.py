@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from decimal import Decimal
 from typing import Annotated
@@ -28,6 +29,15 @@ def base_url_lines(state: SandboxState, origin: str) -> list[str]:
     lines = [f"  {n:<{width_name}}  {h:<{width_host}}  {u:<{width_url}}  key: {k}" for n, h, u, k in rows]
     lines.append(f"  {'control':<{width_name + width_host + 2}}  {origin}{CONTROL_PREFIX}")
     return lines
+
+
+def exposure_warning(bound_host: str) -> str | None:
+    """A warning when the sandbox listens beyond loopback: its test keys are public, so anyone who can reach
+    the address can use it (and make it fetch and call back)."""
+    if ipaddress.ip_address(bound_host).is_loopback:
+        return None
+    return (f"warning: listening on {bound_host}: the sandbox now answers the network, not only this machine "
+            "(its test keys are public; keep the default 127.0.0.1 unless you mean it)")
 
 
 def serve_command(
@@ -64,7 +74,14 @@ def serve_command(
     if balance is not None:
         for name in state.served:
             state.accounts.set_balance(name, default_key(name), Decimal(str(balance)))
-    sock = bind(host, port)
+    try:
+        sock = bind(host, port)
+    except OSError as error:
+        typer.echo(f"error: cannot listen on {host}:{port}: {error.strerror} (another server there? try --port 0)",
+                   err=True)
+        raise typer.Exit(2) from None
+    if (warning := exposure_warning(sock.getsockname()[0])) is not None:
+        typer.echo(warning, err=True)
     bound_host, bound_port = sock.getsockname()[:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     origin = f"http://{shown}:{bound_port}"

@@ -1,6 +1,7 @@
 """The contract engine: plans derived from the specs, run against replay, the sandbox or live, and
 recorded as fixtures. The pytest plugin and `contracts/` are thin faces over it."""
 
+from harness.contracts.docs import DocCheck, check_doc_scenario, load_doc_scenarios
 from harness.contracts.execute import Outcome, check_audio, run_plan
 from harness.contracts.plans import Auth, Plan, PlanContext, plans_for
 from harness.contracts.scenario import MediaStore, Scenario, Source, load_scenarios
@@ -10,6 +11,7 @@ from harness.contracts.targets import Mode, RecordMode, Target, live_target, rep
 __all__ = [
     "Auth",
     "ContractSession",
+    "DocCheck",
     "MediaStore",
     "MissingFixture",
     "Mode",
@@ -22,7 +24,9 @@ __all__ = [
     "Source",
     "Target",
     "check_audio",
+    "check_doc_scenario",
     "live_target",
+    "load_doc_scenarios",
     "load_scenarios",
     "plans_for",
     "replay_target",

@@ -18,7 +18,7 @@ from harness.contracts.targets import FAULT_HEADER, Mode, Target, reference_uplo
 from harness.core.drift import resolve
 from harness.core.spec import Endpoint, Provider
 from harness.core.transport import build_request
-from harness.core.validate import check_response, media_type_of, sniff_audio
+from harness.core.validate import check_response, media_type_of, sniff_audio, soft_limit_warnings
 from harness.core.verdict import Drift, Verdict, Violation
 
 POLL_DEADLINE_S = 60.0
@@ -49,9 +49,10 @@ def _key(plan: Plan, target: Target) -> str | None:
     return target.key_for(plan.provider)
 
 
-def _send(client: httpx.Client, outcome: Outcome, endpoint_key: str, request: httpx.Request) -> httpx.Response:
+def _send(client: httpx.Client, outcome: Outcome, endpoint_key: str, request: httpx.Request,
+          follow_redirects: bool = False) -> httpx.Response:
     request.read()  # multipart bodies are streams; materialise them so the exchange can be recorded
-    response = client.send(request)
+    response = client.send(request, follow_redirects=follow_redirects)
     response.read()
     outcome.exchanges.append((endpoint_key, request, response))
     return response
@@ -67,11 +68,14 @@ def run_plan(provider: Provider, plan: Plan, target: Target, client: httpx.Clien
     endpoint = provider.endpoint(plan.endpoint)
     context = PlanContext(target.reference_url, reference_upload())
     headers = {FAULT_HEADER: plan.fault} if plan.fault else {}
+    payload = plan.payload(context)
+    if payload is not None and not plan.raw:
+        outcome.drift.extend(soft_limit_warnings(endpoint, payload))
     request = build_request(
         provider,
         endpoint,
         target.base_url(provider.name, endpoint.host),
-        plan.payload(context),
+        payload,
         key=_key(plan, target),
         path_params=plan.path_params,
         query=plan.query,
@@ -144,7 +148,8 @@ def _fetch_media(
     if not found or not isinstance(url, str):
         outcome.violations.append(Violation(media_pointer, "a media URL", repr(url), "schema"))
         return
-    response = _send(client, outcome, "media", httpx.Request("GET", url))
+    # Media may live behind a redirect (signed storage URLs); the client's CredentialGuard keeps keys home.
+    response = _send(client, outcome, "media", httpx.Request("GET", url), follow_redirects=True)
     if response.status_code != 200:
         outcome.violations.append(Violation("media", "200 for the media URL", str(response.status_code), "status"))
         return

@@ -15,10 +15,12 @@ import httpx
 import respx
 
 from harness.contracts.execute import Outcome, run_plan
+from harness.contracts.finding import format_finding
 from harness.contracts.plans import Plan, plans_for
 from harness.contracts.recording import mount, to_scenario, write_scenario
 from harness.contracts.scenario import MediaStore, load_scenario
 from harness.contracts.targets import Mode, RecordMode, Target
+from harness.core.credentials import CredentialGuard, credential_headers
 from harness.core.redact import known_secrets
 from harness.core.spec import Provider
 from harness.core.verdict import Drift
@@ -74,11 +76,20 @@ class ContractSession:
             raise Skip(f"this target cannot inject the fault {plan.fault}")
         if self.target.mode is Mode.REPLAY:
             return self._replay(provider, plan)
-        with httpx.Client(timeout=30.0) as client:
+        guard = CredentialGuard.for_urls(self.target.base_urls.values(), credential_headers([provider]))
+        with httpx.Client(timeout=30.0, event_hooks=guard.sync_event_hooks()) as client:
             outcome = run_plan(provider, plan, self.target, client)
         if self._records(plan):
             self._record(provider, outcome)
         return outcome
+
+    def finding(self, outcome: Outcome) -> str:
+        """A failed outcome as a finding: provider, endpoint, statuses, violations, drift, a curl line."""
+        provider = self.providers[outcome.plan.provider]
+        return format_finding(
+            provider.name, provider.endpoint(outcome.plan.endpoint).signature, outcome.plan.name,
+            self.target.mode.value, outcome.violations, outcome.drift, outcome.exchanges, self.secrets(),
+        )
 
     def _replay(self, provider: Provider, plan: Plan) -> Outcome:
         scenario = load_scenario(self.fixtures, plan.name)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from harness.core.redact import Secret
 from harness.core.spec import Provider, Upload
 
 FAULT_HEADER = "X-Sandbox-Fault"
@@ -69,7 +70,8 @@ def replay_target(providers: Mapping[str, Provider]) -> Target:
 def live_target(providers: Mapping[str, Provider], environ: Mapping[str, str] | None = None) -> Target:
     env = os.environ if environ is None else environ
     bases = {(p.name, host): url for p in providers.values() for host, url in p.hosts.items()}
-    keys = {p.name: env[p.key_env] for p in providers.values() if env.get(p.key_env)}
+    # Secret: the key is sent as itself but printed as [Filtered] (pytest -l, JUnit XML, reprs).
+    keys = {p.name: Secret(env[p.key_env]) for p in providers.values() if env.get(p.key_env)}
     return Target(Mode.LIVE, bases, keys, reference_url=env.get(LIVE_REFERENCE_URL_ENV, ""))
 
 

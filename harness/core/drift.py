@@ -1,8 +1,9 @@
 """Drift detection: what a payload shows that the documents do not settle.
 
 Three sources, all generic: fields no model declares (`extra="allow"` keeps them; here they become
-`unknown-field` drift), timestamps in a form other than ISO 8601, and values in a documented
-alternate form (`ValueVariant`). None of them fails a check.
+`unknown-field` drift), timestamps in the documents' alternate form rather than ISO 8601, and values in
+a documented alternate form (`ValueVariant`). None of them fails a check (a timestamp in no documented
+form does: `validate.timestamp_violations`).
 """
 
 from __future__ import annotations
@@ -60,8 +61,6 @@ def timestamp_drift(data: Any, pointers: Iterable[str]) -> list[Drift]:
                 Drift(where, f"timestamp {value!r} uses the documents' alternate form 'YYYY-MM-DD HH:MM:SS' "
                       "(no zone) rather than ISO 8601")
             )
-        elif form is TimestampForm.UNPARSEABLE:
-            found.append(Drift(where, f"timestamp {value!r} is not a recognisable timestamp"))
     return found
 
 

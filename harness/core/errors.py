@@ -35,6 +35,7 @@ class ErrorClass(StrEnum):
     TIMEOUT = "timeout"
     CONTRACT = "contract"
     BUDGET = "budget"
+    LOST = "lost"  # a result the provider finished (and charged) that could not be fetched, or a job lost track of
 
 
 class HarnessError(Exception):
@@ -105,6 +106,12 @@ class ProtocolError(ProviderError):
 
 class ContractViolation(ProviderError):
     error_class = ErrorClass.CONTRACT
+
+
+class LostResult(ProviderError):
+    """A result the provider finished, and charged for, that could not be fetched after every retry."""
+
+    error_class = ErrorClass.LOST
 
 
 def error_for_status(status: int, message: str, retry_after: float | None = None) -> ProviderError:

@@ -25,6 +25,7 @@ class Lifecycle:
     status_field: str = "status"
     id_field: str | None = None  # the job id in each status body, when the body carries it
     output_field: str | None = None  # must be present and non-null in a success state
+    error_field: str | None = None  # must be a non-empty string in a failure state
     uncharged: frozenset[str] = frozenset()  # terminal states the documents say cost nothing
     inferred_states: frozenset[str] = frozenset()  # states implied, not written, by the documents
 
@@ -47,7 +48,8 @@ class Lifecycle:
         return after == before or after in self.reachable(before)
 
     def check_body(self, body: Mapping[str, Any], pointer_prefix: str = "") -> list[Violation]:
-        """One status body: a known state, and a success state that carries its output."""
+        """One status body: a known state, a success state that carries its output, a failure state
+        that says why (when the documents name the field that says it)."""
         state = body.get(self.status_field)
         where = f"{pointer_prefix}/{self.status_field}"
         if state not in self.states:
@@ -61,6 +63,17 @@ class Lifecycle:
                     "lifecycle",
                 )
             ]
+        if self.error_field and state in self.failure:
+            reason = body.get(self.error_field)
+            if not (isinstance(reason, str) and reason.strip()):
+                return [
+                    Violation(
+                        f"{pointer_prefix}/{self.error_field}",
+                        f"a non-empty error message when {self.status_field} is {state}",
+                        "missing" if self.error_field not in body else repr(reason),
+                        "lifecycle",
+                    )
+                ]
         return []
 
     def check_sequence(self, bodies: Sequence[Mapping[str, Any]]) -> list[Violation]:

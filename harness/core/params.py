@@ -4,11 +4,17 @@ Provider modules declare ranges once, as pydantic constraints (`Field(ge=0.1, le
 `Literal[...]`, `max_length=500`). This module turns them into `ParamSpec`s, which the harness uses to
 word its refusals ("exaggeration must be within 0.0–1.0") and the fuzzer uses to generate in-range and
 out-of-range values.
+
+Those constraints are hard limits: a request beyond one is refused before it is sent. A document that
+only recommends ("max 500 characters recommended", "Range typically 1.0–2.0") is declared with a
+`SoftLimit` in the field's `Annotated[...]` metadata instead, quoting the document: a request beyond it
+is legitimate, so it is sent, and the breach is reported (`soft_limit_breaches`) as a warning.
 """
 
 from __future__ import annotations
 
 import types
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal, Union, get_args, get_origin
@@ -32,6 +38,39 @@ class ParamKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class SoftLimit:
+    """A limit the documents recommend rather than impose, in their own words.
+
+    `low`/`high` bound a number; `max_length` bounds a string's characters or a list's items.
+    """
+
+    words: str  # the document's words, quoted: "max 500 characters recommended"
+    doc: str  # the document file they come from
+    low: float | None = None
+    high: float | None = None
+    max_length: int | None = None
+
+    def breached_by(self, value: Any) -> bool:
+        if isinstance(value, bool) or value is None:
+            return False
+        if isinstance(value, (int, float)):
+            return (self.low is not None and value < self.low) or (self.high is not None and value > self.high)
+        if isinstance(value, (str, list, tuple)) and self.max_length is not None:
+            return len(value) > self.max_length
+        return False
+
+    def describe(self) -> str:
+        if self.max_length is not None:
+            return f"at most {self.max_length}"
+        low = "" if self.low is None else f"{self.low}"
+        high = "" if self.high is None else f"{self.high}"
+        return f"within {low}–{high}"
+
+    def citation(self) -> str:
+        return f'"{self.words}" ({self.doc})'
+
+
+@dataclass(frozen=True, slots=True)
 class ParamSpec:
     name: str  # the wire name (alias when the model uses one)
     kind: ParamKind
@@ -45,6 +84,8 @@ class ParamSpec:
     max_length: int | None = None
     choices: tuple[Any, ...] = ()
     nullable: bool = False
+    soft: SoftLimit | None = None  # a recommended range: beyond it a request is sent and flagged
+    words: str = ""  # the documents' description of the parameter (where its hard limits are cited)
 
     @property
     def bounded(self) -> bool:
@@ -106,6 +147,7 @@ def param_spec(name: str, info: FieldInfo) -> ParamSpec:
     annotation, nullable = _unwrap_optional(info.annotation)
     kind, choices = _kind(annotation)
     bounds: dict[str, Any] = {}
+    soft = next((item for item in info.metadata if isinstance(item, SoftLimit)), None)
     for item in info.metadata:
         for attr, key in (
             (at.Ge, "ge"),
@@ -125,6 +167,8 @@ def param_spec(name: str, info: FieldInfo) -> ParamSpec:
         default=default,
         choices=choices,
         nullable=nullable,
+        soft=soft,
+        words=info.description or "",
         **bounds,
     )
 
@@ -132,3 +176,13 @@ def param_spec(name: str, info: FieldInfo) -> ParamSpec:
 def params_of(model: type[BaseModel]) -> tuple[ParamSpec, ...]:
     """Every top-level parameter of a request model, in declaration order."""
     return tuple(param_spec(name, info) for name, info in model.model_fields.items())
+
+
+def soft_limit_breaches(model: type[BaseModel], payload: Mapping[str, Any]) -> list[tuple[ParamSpec, SoftLimit, Any]]:
+    """The parameters of a (valid) payload that go beyond a limit the documents only recommend."""
+    found = []
+    for spec in params_of(model):
+        value = payload.get(spec.name)
+        if spec.soft is not None and spec.soft.breached_by(value):
+            found.append((spec, spec.soft, value))
+    return found

@@ -1,11 +1,20 @@
 """Finding providers: every installed package may register one under the `tts_harness.providers`
-entry-point group, so adding a provider touches no core file."""
+entry-point group, so adding a provider touches no core file.
+
+This is the only place providers are discovered; every command (bench, contract, providers, the pytest
+plugin, the report) asks it, so they all see the same providers and fail the same way:
+
+* `TTS_HARNESS_PROVIDERS=a,b` loads only the entry points named a and b; the others are never imported.
+* A plugin that does not load, or whose entry point is not a `Provider`, is a `UsageError` on one line
+  that names the entry point (`name = module:ATTR`), says why, and says how to leave it out. A broken
+  plugin is never skipped silently: a benchmark without it would look complete.
+"""
 
 from __future__ import annotations
 
 import os
 from functools import cache
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 
 from harness.core.errors import UsageError
 from harness.core.spec import Provider
@@ -14,24 +23,28 @@ ENTRY_POINT_GROUP = "tts_harness.providers"
 ONLY_ENV = "TTS_HARNESS_PROVIDERS"  # comma-separated names: load only these (e.g. to skip a broken plugin)
 
 
+def _load(entry: EntryPoint) -> Provider:
+    where = f"provider plugin {entry.name} = {entry.value}"
+    leave_out = f"set {ONLY_ENV} to the providers to load without it"
+    try:
+        provider = entry.load()
+    except Exception as error:
+        reason = " ".join(f"{type(error).__name__}: {error}".split())  # one line, whatever the message holds
+        raise UsageError(f"{where} failed to load ({reason}); {leave_out}") from error
+    if not isinstance(provider, Provider):
+        raise UsageError(f"{where} is a {type(provider).__name__}, not a harness Provider; {leave_out}")
+    return provider
+
+
 @cache
 def providers() -> dict[str, Provider]:
-    """All registered providers by name, in a stable order."""
-    found: dict[str, Provider] = {}
+    """All registered providers by name, in a stable order (entry-point name)."""
     only = {name.strip() for name in os.environ.get(ONLY_ENV, "").split(",") if name.strip()}
+    found: dict[str, Provider] = {}
     for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-        if only and entry.name not in only:
-            continue
-        try:
-            provider = entry.load()
-        except Exception as error:
-            raise UsageError(
-                f"provider plugin {entry.name!r} ({entry.value}) failed to load: {error}; "
-                f"set {ONLY_ENV} to load only the others"
-            ) from error
-        if not isinstance(provider, Provider):
-            raise TypeError(f"entry point {entry.value} is not a harness Provider")
-        found[provider.name] = provider
+        if not only or entry.name in only:
+            provider = _load(entry)
+            found[provider.name] = provider
     return found
 
 

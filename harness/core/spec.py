@@ -228,6 +228,7 @@ class Endpoint:
     timestamp_fields: tuple[str, ...] = ()  # JSON pointers of server timestamps in the answer
     variants: tuple[ValueVariant, ...] = ()
     job: JobBinding | None = None  # for SUBMIT endpoints of asynchronous APIs
+    max_upload_bytes: int | None = None  # the documented size limit of an uploaded file, where one is written
 
     @property
     def signature(self) -> str:
@@ -276,7 +277,6 @@ class Provider:
     rate_limit_headers: tuple[str, ...] = ()  # sent on every response, per the documents
     usd_per_unit: Mapping[CostUnit, Decimal] = field(default_factory=dict)
     offerings: tuple[Offering, ...] = ()
-    emulation: str | None = None  # "module:ATTR" of the sandbox emulation, imported only by the sandbox
 
     def endpoint(self, signature_or_key: str) -> Endpoint:
         """Find an endpoint by `METHOD /path` or by key; `KeyError` lists what exists."""

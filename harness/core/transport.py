@@ -18,7 +18,7 @@ import httpx
 from pydantic import BaseModel
 
 from harness.core.errors import ProtocolError, ProviderError, error_for_status
-from harness.core.redact import redact_text
+from harness.core.redact import Redactor
 from harness.core.spec import BodyKind, Endpoint, Provider, Upload
 from harness.core.validate import check_request
 
@@ -108,7 +108,7 @@ def error_of(response: httpx.Response, secrets: tuple[str, ...] = ()) -> Provide
     """The classified error an answer represents, or None for a success status."""
     if response.status_code < 400:
         return None
-    snippet = redact_text(response.text[:300], secrets)
+    snippet = Redactor(secrets).cut(response.text, 300)  # redact first: a cut can split a key
     message = f"{response.request.method} {response.request.url.path} answered {response.status_code}: {snippet}"
     return error_for_status(response.status_code, message, retry_after_seconds(response))
 
@@ -118,7 +118,7 @@ def json_of(response: httpx.Response, secrets: tuple[str, ...] = ()) -> Any:
     try:
         return response.json()
     except ValueError:
-        head = redact_text(response.text[:120], secrets)
+        head = Redactor(secrets).cut(response.text, 120)
         content_type = response.headers.get("content-type", "none")
         raise ProtocolError(
             f"{response.request.url.path}: expected JSON, got {content_type}: {head!r}", status=response.status_code

@@ -3,7 +3,9 @@
 Requests are checked before they are sent: a parameter outside its documented range raises
 `RequestValidationError` naming the parameter and the range, and nothing goes on the wire.
 Responses are checked as they arrive: status within the documented set, content type, documented
-headers, body schema (strict types: `"1"` is not a number), lifecycle rules, and drift.
+headers, body schema (strict types: `"1"` is not a number), lifecycle rules (a failure state says why
+when the documents name the field), server timestamps in a documented form (a value none of them
+parses would silently lose the server-side latency), and drift.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from harness.core.drift import timestamp_drift, unknown_fields, variant_drift
+from harness.core.drift import resolve, timestamp_drift, unknown_fields, variant_drift
 from harness.core.errors import RequestValidationError
-from harness.core.params import ParamSpec, params_of
+from harness.core.params import ParamSpec, params_of, soft_limit_breaches
 from harness.core.spec import AudioBody, BodyKind, Endpoint, EventStreamBody, JsonBody, Provider, Role
+from harness.core.timestamps import parse_timestamp
 from harness.core.verdict import Drift, Verdict, Violation, pointer
 
 _GOT_LIMIT = 80
@@ -75,12 +78,30 @@ def _describe(error: ValidationError, specs: Mapping[str, ParamSpec]) -> list[st
         if item["type"] == "missing":
             problems.append(f"parameter {where!r} is required")
         elif spec is not None and len(loc) == 1 and item["type"] not in ("value_error", "assertion_error"):
-            problems.append(
-                f"parameter {name!r} must be {spec.describe()} (documented); got {_short(item['input'])}"
-            )
+            cited = f'documented: "{spec.words}"' if spec.words else "documented"
+            problems.append(f"parameter {name!r} must be {spec.describe()} ({cited}); got {_short(item['input'])}")
         else:
             problems.append(f"parameter {where!r}: {item['msg']}; got {_short(item['input'])}")
     return problems
+
+
+def soft_limit_warnings(endpoint: Endpoint, payload: Mapping[str, Any]) -> tuple[Drift, ...]:
+    """A valid request that goes beyond what the documents only recommend: sent, and flagged.
+
+    Each warning quotes the document ("max 500 characters recommended") so a reader can judge it.
+    """
+    if endpoint.request is None:
+        return ()
+    warnings = []
+    for spec, limit, value in soft_limit_breaches(endpoint.request, payload):
+        size = f"{len(value)} {'characters' if isinstance(value, str) else 'items'}" if isinstance(
+            value, (str, list, tuple)) else repr(value)
+        warnings.append(Drift(
+            pointer(spec.name),
+            f"{size}, beyond the documents' recommendation {limit.citation()}: sent anyway",
+            "soft-limit",
+        ))
+    return tuple(warnings)
 
 
 def check_request_json(endpoint: Endpoint, payload: Any) -> Verdict:
@@ -121,7 +142,8 @@ def _check_model(endpoint: Endpoint, status: int, model: type[BaseModel], data: 
     try:
         parsed = model.model_validate(data, strict=True)
     except ValidationError as error:
-        return Verdict(tuple(_dedupe(violations_from(error))))
+        # The unknown fields still matter here: one next to a missing field is most likely its new name.
+        return Verdict(tuple(_dedupe(violations_from(error))), tuple(unknown_keys(model, data)))
     violations: list[Violation] = []
     lifecycle = endpoint.lifecycle
     checks_lifecycle = endpoint.role in (Role.SUBMIT, Role.STATUS, Role.CALLBACK) and status < 400
@@ -136,9 +158,56 @@ def _check_model(endpoint: Endpoint, status: int, model: type[BaseModel], data: 
                     "lifecycle",
                 )
             )
+    violations.extend(timestamp_violations(data, endpoint.timestamp_fields))
     drift = unknown_fields(parsed) + timestamp_drift(data, endpoint.timestamp_fields)
     drift += variant_drift(data, endpoint.variants)
     return Verdict(tuple(violations), tuple(drift))
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds, directly, optionally or as list items."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()):
+        found = _model_in(argument)
+        if found is not None:
+            return found
+    return None
+
+
+def unknown_keys(model: type[BaseModel], data: Any, prefix: str = "") -> list[Drift]:
+    """Fields the documents never mention, found without a successful parse (the body may be invalid)."""
+    if not isinstance(data, Mapping):
+        return []
+    fields = {info.alias or name: info for name, info in model.model_fields.items()}
+    found = [Drift(prefix + pointer(key), "field not in the documents", "unknown-field")
+             for key in data if key not in fields and model.model_config.get("extra") == "allow"]
+    for key, info in fields.items():
+        inner = _model_in(info.annotation)
+        value = data.get(key)
+        if inner is None or value is None:
+            continue
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                found += unknown_keys(inner, item, prefix + pointer(key, index))
+        else:
+            found += unknown_keys(inner, value, prefix + pointer(key))
+    return found
+
+
+def timestamp_violations(data: Any, pointers: tuple[str, ...]) -> list[Violation]:
+    """Server timestamps that no documented form parses (null and absent are allowed: optional)."""
+    found = []
+    for where in pointers:
+        present, value = resolve(data, where)
+        if present and value is not None and (
+            not isinstance(value, str) or parse_timestamp(value) is None
+        ):
+            found.append(
+                Violation(where, "a timestamp in a documented form (ISO 8601 or 'YYYY-MM-DD HH:MM:SS')",
+                          _short(value), "timestamp")
+            )
+    return found
 
 
 def _dedupe(violations: list[Violation]) -> list[Violation]:

@@ -13,7 +13,7 @@ class Violation:
     pointer: str
     expected: str
     got: str
-    rule: str = "schema"  # schema | status | content-type | header | lifecycle | protocol
+    rule: str = "schema"  # schema | status | content-type | header | lifecycle | timestamp | protocol
 
     def __str__(self) -> str:
         return f"{self.pointer or '/'}: expected {self.expected}, got {self.got} [{self.rule}]"
@@ -28,7 +28,7 @@ class Drift:
 
     pointer: str
     note: str
-    kind: str = "documentation"  # documentation | unknown-field
+    kind: str = "documentation"  # documentation | unknown-field | soft-limit
 
     def __str__(self) -> str:
         return f"{self.pointer or '/'}: {self.note} [{self.kind}]"

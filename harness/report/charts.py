@@ -67,7 +67,7 @@ def latency_figure(rows: Sequence[Row]) -> go.Figure:
 def cost_wer_figure(board: Leaderboard) -> go.Figure:
     """Cost per 1,000 characters against pooled WER; the Pareto front (nothing both cheaper and better)."""
     figure = go.Figure()
-    placed = [e for e in board.entries if e.cost_per_1k_chars_usd is not None and e.wer_pooled.n > 0]
+    placed = [e for e in board.entries if e.cost_per_1k_chars_usd is not None and e.wer_pooled.sample_size > 0]
     for on_front in (True, False):
         members = [e for e in placed if e.pareto is on_front]
         if not members:

@@ -246,14 +246,14 @@ def build_leaderboard(rows: RunRows) -> Leaderboard:
     placed = [
         (i, (e.cost_per_1k_chars_usd, e.wer_pooled.value))
         for i, e in enumerate(entries)
-        if e.cost_per_1k_chars_usd is not None and e.wer_pooled.n > 0
+        if e.cost_per_1k_chars_usd is not None and e.wer_pooled.sample_size > 0
     ]
     notes = []
     if placed:
         flags = pareto_front([(float(c), float(w)) for _, (c, w) in placed if c is not None])
         for (index, _point), on_front in zip(placed, flags, strict=True):
             entries[index] = replace(entries[index], pareto=on_front)
-    unplaced = [e.label for e in entries if e.cost_per_1k_chars_usd is None or e.wer_pooled.n == 0]
+    unplaced = [e.label for e in entries if e.cost_per_1k_chars_usd is None or e.wer_pooled.sample_size == 0]
     if unplaced:
         notes.append(f"Not on the cost/WER chart (no USD price or no scored clip): {', '.join(unplaced)}")
     return Leaderboard(tuple(entries), tuple(notes))

@@ -3,7 +3,8 @@
 Most published TTS benchmarks print means with no interval; a CI gate built on such numbers flags noise.
 Every figure here comes with a 95% interval, and every regression test with a p-value:
 
-* quantiles (p50/p95/p99) and means: percentile bootstrap (``scipy.stats.bootstrap``, 2,000 resamples,
+* quantiles (p50/p95/p99) in the harness's one convention (`harness.core.quantiles`: Hyndman–Fan
+  type 7, numpy's "linear") and means: percentile bootstrap (``scipy.stats.bootstrap``, 2,000 resamples,
   fixed seed so a report is reproducible byte for byte). Percentile rather than BCa because BCa's
   jackknife is unstable for quantiles of small samples and undefined for constant data;
 * pooled ratios (WER = sum of errors / sum of reference words): bootstrap over utterances, resampling each
@@ -26,6 +27,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
+from harness.core.quantiles import NUMPY_METHOD
+
 CONFIDENCE = 0.95
 RESAMPLES = 2000
 SEED = 20261122  # fixed: the same rows always give the same intervals
@@ -36,15 +39,16 @@ Statistic = Callable[[FloatArray, int], FloatArray]
 
 @dataclass(frozen=True, slots=True)
 class Interval:
-    """A point estimate with its bootstrap (or Wilson) 95% interval; NaN bounds when n is too small."""
+    """A point estimate with its bootstrap (or Wilson) 95% interval; NaN bounds when the sample is too small."""
 
     value: float
     low: float
     high: float
-    n: int
+    sample_size: int
 
     def to_json(self) -> dict[str, float | int | None]:
-        return {"value": _finite(self.value), "low": _finite(self.low), "high": _finite(self.high), "n": self.n}
+        return {"value": _finite(self.value), "low": _finite(self.low), "high": _finite(self.high),
+                "n": self.sample_size}
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,15 +81,9 @@ def _array(values: Sequence[float]) -> FloatArray:
     return np.asarray(values, dtype=np.float64)
 
 
-def quantile(values: Sequence[float], q: float) -> float:
-    """The q-quantile with numpy's default (linear interpolation, Hyndman–Fan type 7); NaN when empty."""
-    data = _array(values)
-    return float(np.quantile(data, q)) if data.size else float("nan")
-
-
 def _quantile_statistic(q: float) -> Statistic:
     def statistic(sample: FloatArray, axis: int = -1) -> FloatArray:
-        return np.asarray(np.quantile(sample, q, axis=axis))
+        return np.asarray(np.quantile(sample, q, axis=axis, method=NUMPY_METHOD))
 
     return statistic
 
@@ -144,7 +142,7 @@ def ratio_interval(numerators: Sequence[float], denominators: Sequence[float], s
     if not num.size or den.sum() <= 0:
         return Interval(float("nan"), float("nan"), float("nan"), int(num.size))
     interval = _interval(np.arange(num.size, dtype=np.float64), _ratio_from_indices(num, den), seed)
-    return Interval(float(num.sum() / den.sum()), interval.low, interval.high, interval.n)
+    return Interval(float(num.sum() / den.sum()), interval.low, interval.high, interval.sample_size)
 
 
 def proportion_interval(successes: int, trials: int) -> Interval:

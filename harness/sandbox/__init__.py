@@ -11,6 +11,8 @@ Layout (one job per module)
     timeline     a job's drawn life and its state at any clock reading
     faults       faults by name (`X-Sandbox-Fault` header) and chaos draws
     emulation    the protocol a provider implements (below)
+    emulations   one package per provider implementing it
+    loading      registered providers, each with the emulation registered under its name
     accounts     test keys, tiers, wallets (402), refunds of uncharged states
     ratelimit    sliding-window limits and concurrency on the sandbox clock (429 + Retry-After)
     netguard     the sandbox contacts only loopback or allow-listed hosts, checked before connecting
@@ -43,7 +45,8 @@ answer points back at the sandbox. Test keys are `sandbox-{provider}-key` (large
 `sandbox-{provider}-{tier}` per documented tier, and `sandbox-{provider}-empty` (zero balance).
 
 The emulation protocol
-    A provider's spec names its emulation: `Provider(emulation="harness.providers.X.emulation:EMULATION")`.
+    An emulation is registered under the provider's name in the `tts_harness.emulations` entry-point
+    group (`X = "harness.sandbox.emulations.X:EMULATION"`; the provider never names it, see `loading`).
     EMULATION is an instance of an `Emulation` subclass (or the subclass itself, taking the provider).
     The engine serves every endpoint of the spec beneath its host's mount and does all generic work; the
     subclass declares:
@@ -58,16 +61,17 @@ The emulation protocol
         webhook_https_only = True
 
         def plan(self, call: Call) -> JobPlan:                   # SUBMIT: validated params -> plan
-            p = call.params                                      # the spec's request model, validated
+            params = call.params                                 # the spec's request model, validated
             voice = Voice(Rendition(Engine.PIPER, 1.1, 24000),
-                          Reference("voice_ref", upload=p.voice_ref) if p.voice_ref else None)
-            return JobPlan(call.endpoint.model_id or "tts", Speech.single(p.text, voice), Timing(1.0, 3.0, 0.02))
+                          Reference("voice_ref", upload=params.voice_ref) if params.voice_ref else None)
+            return JobPlan(call.endpoint.model_id or "tts", Speech.single(params.text, voice),
+                           Timing(1.0, 3.0, 0.02))
         def accepted(self, job: JobView, call: Call) -> Reply:   # the submit answer
             return Reply({"id": job.id, "status": job.state}, status=200)
         def status(self, job: JobView, *, callback: bool = False) -> Mapping[str, Any]:
             return {"id": job.id, "status": job.state, "output_url": job.media_url, ...}
-        def error_body(self, status: int, title: str, message: str) -> Mapping[str, Any]:
-            return {"detail": message}
+        def error_body(self, reject: Reject) -> Mapping[str, Any]:   # any refusal, in the provider's shape
+            return {"detail": reject.message, **reject.extra}        # extra: the refusal's data fields
 
     Optional hooks (defaults in `Emulation`): `job_id`, `webhook` (the callback a submit asks for),
     `price` (default: the endpoint's documented price), the refusals in the provider's words

@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import asyncio
-import json
+import math
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -70,7 +70,10 @@ def control_routes(state: SandboxState) -> list[BaseRoute]:
         found = state.jobs.get(request.path_params["job_id"])
         if found is None:
             return _problem(404, f"no job {request.path_params['job_id']!r} in the store")
-        wait = float(request.query_params.get("wait", "0") or 0)
+        try:
+            wait = _finite(request.query_params.get("wait") or "0", "wait", 0.0, 60.0)
+        except ValueError as error:
+            return _problem(400, str(error))
         if wait > 0:
             await asyncio.to_thread(found.ready.wait, min(wait, 60.0))
         return JSONResponse(found.truth(state.clock))
@@ -90,9 +93,11 @@ def control_routes(state: SandboxState) -> list[BaseRoute]:
         if not isinstance(state.clock, ManualClock):
             return _problem(409, "the sandbox runs on the real clock; start it with a manual clock to advance it")
         try:
-            seconds = float((await request.json())["seconds"])
-            state.clock.advance(seconds)
-        except (ValueError, KeyError, TypeError, json.JSONDecodeError) as error:
+            body = await request.json()
+            if not isinstance(body, dict) or "seconds" not in body:
+                raise ValueError("the body is not an object with a seconds field")
+            state.clock.advance(_finite(body["seconds"], "seconds", 0.0, 10.0 ** 9))
+        except (ValueError, TypeError) as error:  # JSONDecodeError is a ValueError
             return _problem(400, f'expected {{"seconds": S}} with S >= 0: {error}')
         return JSONResponse(describe(state, origin(request))["clock"])
 
@@ -106,11 +111,17 @@ def control_routes(state: SandboxState) -> list[BaseRoute]:
     async def keys(request: Request) -> Response:
         try:
             body = await request.json()
+            if not isinstance(body, dict):
+                raise ValueError(f"the body is a JSON {type(body).__name__}, not an object")
             provider, key = body["provider"], body["key"]
+            if not isinstance(key, str) or not key.isascii() or not key.isprintable() or not key:
+                raise ValueError("key must be printable ASCII text (it travels in a header)")
             served = state.served[provider]
             tier = served.emulation.tier(body.get("tier") or served.emulation.default_tier)
             balance = None if body.get("balance") is None else Decimal(str(body["balance"]))
-        except (KeyError, ValueError, InvalidOperation, json.JSONDecodeError) as error:
+            if balance is not None and (not balance.is_finite() or balance < 0):
+                raise ValueError(f"balance must be a finite amount >= 0, got {body['balance']!r}")
+        except (KeyError, ValueError, TypeError, InvalidOperation) as error:
             return _problem(400, f'expected {{"provider", "key", "tier"?, "balance"?}}: {error}')
         state.accounts.add(provider, key, tier=tier.name, balance=balance)
         return JSONResponse({"provider": provider, "tier": tier.name}, status_code=201)
@@ -130,6 +141,8 @@ def control_routes(state: SandboxState) -> list[BaseRoute]:
         if request.method == "GET":
             return JSONResponse(state.sink.received(name))
         fail = request.query_params.get("fail")
+        if fail is not None and not (fail.isdigit() and 100 <= int(fail) <= 599):
+            return _problem(400, f"fail must be an HTTP status (100-599), got {fail!r}")
         status = state.sink.receive(name, await request.body(), int(fail) if fail else None)
         return JSONResponse({"received": status == 200}, status_code=status)
 
@@ -159,3 +172,14 @@ def snapshot_counters(state: SandboxState) -> dict[str, Any]:
     counts["webhooks.attempts"] = len(state.deliveries.entries())
     counts["webhooks.delivered"] = sum(1 for d in state.deliveries.entries() if d.ok)
     return counts
+
+
+def _finite(value: object, name: str, low: float, high: float) -> float:
+    """A number within [low, high] from a query or body value, or ValueError saying what was wrong."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if not math.isfinite(number) or not low <= number <= high:
+        raise ValueError(f"{name} must be a finite number from {low:g} to {high:g}, got {value!r}")
+    return number

@@ -27,7 +27,7 @@ from harness.sandbox.profiles import Timing
 from harness.sandbox.stamps import Stamps
 from harness.sandbox.streams import StreamPacer
 from harness.sandbox.timeline import Phase
-from harness.sandbox.urls import Urls
+from harness.sandbox.urls import MEDIA_HOST, Urls
 from harness.speech import MEDIA_TYPES, AudioFormat, Rendition
 
 __all__ = [
@@ -184,14 +184,19 @@ class JobView:
 
 
 class Reject(Exception):
-    """Refuse a request: the engine answers `status` with the provider's error body for (title, message)."""
+    """Refuse a request: the engine answers `status` with the provider's error body for this rejection.
+
+    `extra` holds the fields a provider's error body carries beyond its title and message (TTS.ai's
+    402 names the characters required and available), as data the emulation's `error_body` reads.
+    """
 
     def __init__(self, status: int, message: str, *, title: str | None = None,
-                 headers: Mapping[str, str] | None = None) -> None:
+                 headers: Mapping[str, str] | None = None, extra: Mapping[str, Any] | None = None) -> None:
         self.status = status
         self.title = title or HTTPStatus(status).phrase
         self.message = message
         self.headers = dict(headers or {})
+        self.extra: Mapping[str, Any] = dict(extra or {})
         super().__init__(f"{status} {self.title}: {message}")
 
 
@@ -275,7 +280,8 @@ class Emulation:
     tiers: ClassVar[tuple[Tier, ...]] = (Tier("default"),)
     default_tier: ClassVar[str] = "default"
     default_balance: ClassVar[Decimal] = Decimal(1000)  # USD on the default key, enough for any benchmark
-    media_path: ClassVar[str] = "/{job_id}/output.{ext}"  # beneath the provider's `cdn` mount
+    media_path: ClassVar[str] = "/{job_id}/output.{ext}"  # beneath the mount of `media_host`
+    media_host: ClassVar[str] = MEDIA_HOST  # the host key results are served from (the documents' example host)
     webhook_https_only: ClassVar[bool] = True  # the documents reject http:// webhook URLs
     anonymous_tier: ClassVar[str | None] = None  # the tier (limits) of key-less calls where auth is optional
 
@@ -314,12 +320,16 @@ class Emulation:
 
     # --- errors, in the provider's words -----------------------------------------------------------
 
-    def error_body(self, status: int, title: str, message: str) -> Mapping[str, Any]:
-        """The provider's error body."""
+    def error_body(self, reject: Reject) -> Mapping[str, Any]:
+        """The provider's error body for a rejection (its status, title, message and `extra` fields)."""
         raise NotImplementedError
 
     def invalid(self, call: Call | None, problems: list[str]) -> Reject:
         return Reject(400, "; ".join(problems))
+
+    def too_large(self, endpoint: Endpoint, message: str) -> Reject:
+        """A body past the endpoint's limit (refused before or while it arrives): the documents' 400."""
+        return Reject(400, message)
 
     def unauthorized(self, missing: bool) -> Reject:
         header = self.provider.auth.header

@@ -48,7 +48,7 @@ class JobService:
         }
 
     def urls(self, origin: str) -> Urls:
-        return Urls(origin, self.provider, self.emulation.media_path)
+        return Urls(origin, self.provider, self.emulation.media_path, self.emulation.media_host)
 
     # --- submit -------------------------------------------------------------------------------------
 

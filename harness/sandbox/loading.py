@@ -1,21 +1,25 @@
-"""Finding what to serve: every registered provider whose spec names an emulation that imports.
+"""Finding what to serve: every registered provider that has an emulation registered under its name.
 
-The engine names no provider. It asks the registry for providers and imports each one's
-`Provider.emulation` ("module:ATTR"; ATTR is an `Emulation` instance, or a subclass taking the provider).
-A provider that fails to load, or has no emulation yet, is skipped with a warning rather than taking the
-whole sandbox down: providers are developed independently.
+Emulations are plugins, as providers are: the `tts_harness.emulations` entry-point group maps a
+provider's name to an `Emulation` instance, or to a subclass the engine builds with the provider
+(`ttsai = "harness.sandbox.emulations.ttsai:EMULATION"`). A provider never names its emulation, so a
+third-party package can bring a provider, an emulation of someone else's, or both. Providers come
+from the one registry (`harness.core.registry`). A provider without a usable emulation is left out
+with a one-line reason rather than taking the whole sandbox down.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 
-from harness.core.registry import ENTRY_POINT_GROUP, providers
+from harness.core.registry import providers
 from harness.core.spec import Provider
 from harness.sandbox.emulation import Emulation
+
+EMULATION_GROUP = "tts_harness.emulations"
 
 log = logging.getLogger("harness.sandbox")
 
@@ -26,45 +30,46 @@ class Served:
     emulation: Emulation
 
 
-def _registered() -> list[Provider]:
+class NoEmulation(LookupError):
+    """A provider the sandbox cannot serve; the message is the one-line reason."""
+
+
+def registered_emulations() -> dict[str, EntryPoint]:
+    """The `tts_harness.emulations` entry points by provider name."""
+    return {entry.name: entry for entry in entry_points(group=EMULATION_GROUP)}
+
+
+def load_emulation(provider: Provider, entry: EntryPoint | None) -> Emulation:
+    """The emulation `entry` names, built for `provider`; `NoEmulation` says why there is none."""
+    if entry is None:
+        raise NoEmulation(f"provider {provider.name!r} has no emulation registered under {EMULATION_GROUP!r}")
     try:
-        return list(providers().values())
-    except Exception as error:  # one broken provider package must not hide the others
-        log.warning("provider registry failed to load (%s); loading providers one by one", error)
-    found = []
-    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-        try:
-            provider = entry.load()
-        except Exception as error:
-            log.warning("sandbox skips provider %r: it does not load (%s: %s)", entry.name, type(error).__name__, error)
-            continue
-        if isinstance(provider, Provider):
-            found.append(provider)
-    return found
-
-
-def load_emulation(provider: Provider) -> Emulation:
-    if not provider.emulation:
-        raise LookupError(f"provider {provider.name!r} declares no emulation")
-    module_name, _, attr = provider.emulation.partition(":")
-    target = getattr(importlib.import_module(module_name), attr or "EMULATION")
-    if isinstance(target, Emulation):
-        return target
+        target = entry.load()
+    except Exception as error:
+        raise NoEmulation(f"the emulation of {provider.name!r} ({entry.value}) does not load: "
+                          f"{type(error).__name__}: {error}") from error
     if isinstance(target, type) and issubclass(target, Emulation):
-        return target(provider)
-    raise TypeError(f"{provider.emulation} is neither an Emulation nor an Emulation subclass")
+        target = target(provider)
+    if not isinstance(target, Emulation):
+        raise NoEmulation(f"{entry.value} is neither an Emulation nor an Emulation subclass")
+    return target
 
 
-def load_served(only: tuple[str, ...] | None = None) -> list[Served]:
+def load_served(only: tuple[str, ...] | None = None,
+                emulations: Mapping[str, EntryPoint] | None = None) -> list[Served]:
+    """Every registered provider (of `only`, when given) with its emulation; the others are logged."""
+    entries = registered_emulations() if emulations is None else emulations
+    if not entries:  # an install made before the group existed: its metadata lists none
+        log.warning("no package registers an emulation under %r; reinstall tts-harness (pip install -e .) "
+                    "so its entry points are current", EMULATION_GROUP)
     served = []
-    for provider in _registered():
+    for provider in providers().values():
         if only is not None and provider.name not in only:
             continue
         try:
-            served.append(Served(provider, load_emulation(provider)))
-        except Exception as error:
-            log.warning("sandbox skips provider %r: no usable emulation (%s: %s)",
-                        provider.name, type(error).__name__, error)
+            served.append(Served(provider, load_emulation(provider, entries.get(provider.name))))
+        except NoEmulation as reason:
+            log.warning("sandbox leaves out %s", reason)
     if only is not None:
         missing = set(only) - {s.provider.name for s in served}
         if missing:

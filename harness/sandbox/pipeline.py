@@ -43,6 +43,7 @@ from harness.sandbox.services import EngineServices
 from harness.sandbox.state import SandboxState
 from harness.sandbox.urls import MEDIA_HOST, mount_path
 from harness.sandbox.wire import (
+    BodyTooLarge,
     ConnectionFinder,
     ResetResponse,
     TruncatedResponse,
@@ -85,7 +86,8 @@ class ProviderFace:
                 routes.append(Route(mount + path, handler, methods=METHODS))
         media_mount = mount_path(self.provider.name, MEDIA_HOST)
         routes.append(Route(media_mount + PUBLISHED_PATH, self._published_request, methods=["GET", "HEAD"]))
-        routes.append(Route(media_mount + self.emulation.media_path, self._media_request, methods=["GET", "HEAD"]))
+        results_mount = mount_path(self.provider.name, self.emulation.media_host)
+        routes.append(Route(results_mount + self.emulation.media_path, self._media_request, methods=["GET", "HEAD"]))
         for host in (*self.provider.hosts, MEDIA_HOST):
             routes.append(Route(mount_path(self.provider.name, host) + "/{rest:path}", self._unknown, methods=METHODS))
         return routes
@@ -207,7 +209,7 @@ class ProviderFace:
             passes.cancel()
 
     def _error(self, reject: Reject) -> Response:
-        body = self.emulation.error_body(reject.status, reject.title, reject.message)
+        body = self.emulation.error_body(reject)
         return json_reply(dict(body), reject.status, reject.headers)
 
     async def _serve(self, endpoint: Endpoint, request: Request, faults: frozenset[Fault]) -> Response:
@@ -259,7 +261,10 @@ class ProviderFace:
 
     async def _answer(self, endpoint: Endpoint, request: Request, faults: frozenset[Fault], key: str | None,
                       tier: str | None, client: str) -> Response:
-        payload = await read_payload(request, endpoint)
+        try:
+            payload = await read_payload(request, endpoint)
+        except BodyTooLarge as error:  # refused in the provider's words, as its own size check would
+            raise self.emulation.too_large(endpoint, str(error)) from None
         urls = self.jobs.urls(f"{request.url.scheme}://{request.url.netloc}")
         call = Call(
             endpoint=endpoint, params=None, payload=payload, headers=request.headers, query=request.query_params,

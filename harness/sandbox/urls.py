@@ -46,6 +46,7 @@ class Urls:
     origin: str  # "http://127.0.0.1:8765"
     provider: Provider
     media_path: str  # the emulation's media path template beneath the media host
+    media_host: str = MEDIA_HOST  # the host key whose mount serves results
 
     def base(self, host: str) -> str:
         return self.origin + mount_path(self.provider.name, host)
@@ -59,4 +60,4 @@ class Urls:
 
     def media(self, **params: object) -> str:
         path, _ = fill(self.media_path, params)
-        return self.base(MEDIA_HOST) + path
+        return self.base(self.media_host) + path

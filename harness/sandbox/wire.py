@@ -18,35 +18,98 @@ from typing import Any
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from harness.core.spec import BodyKind, Endpoint, Upload
 from harness.sandbox.emulation import Reject
 
 log = logging.getLogger("harness.sandbox")
 
-MAX_FORM_PART_BYTES = 32 * 1024 * 1024  # uploads larger than PixelAPI's 10 MB must reach its own check
+MIB = 1024 * 1024
+MAX_FORM_PART_BYTES = 32 * MIB  # a form field (not a file): far above any documented text
+MAX_JSON_BYTES = 2 * MIB  # the longest documented text (TTS.ai: 100,000 characters) fits many times over
+MAX_JSON_DEPTH = 64  # no documented body nests deeper than 4
+UNDOCUMENTED_UPLOAD_BYTES = 16 * MIB  # the ceiling of an upload whose limit no document writes
+FORM_OVERHEAD_BYTES = 256 * 1024  # multipart boundaries and text fields beside the file
 
 ConnectionFinder = Callable[[Scope], Any]
 """Finds the transport of a request's connection (the server provides it), for resets."""
 
 
+class BodyTooLarge(Exception):
+    """A request body past the endpoint's limit, noticed before (Content-Length) or while reading it."""
+
+
+def body_limit(endpoint: Endpoint) -> int:
+    """The most bytes the sandbox reads of a request body to this endpoint.
+
+    A file upload may be as large as its documented limit (plus the form around it), so that an upload
+    just over the limit still reaches the provider's own check and gets its documented error; anything
+    larger is refused while it is still arriving, never held in memory whole.
+    """
+    if endpoint.body_kind is BodyKind.JSON:
+        return MAX_JSON_BYTES
+    if endpoint.body_kind is BodyKind.MULTIPART:
+        documented = endpoint.max_upload_bytes or UNDOCUMENTED_UPLOAD_BYTES
+        return documented + 1 + FORM_OVERHEAD_BYTES
+    return MAX_JSON_BYTES  # bodies an endpoint does not read are still bounded
+
+
+def _bounded(request: Request, limit: int) -> Request:
+    """The same request, whose body raises `BodyTooLarge` once more than `limit` bytes have arrived."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge(f"Request body of {int(declared):,} bytes exceeds the limit of {limit:,} bytes")
+    seen = 0
+
+    async def receive() -> Message:
+        nonlocal seen
+        message = await request.receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLarge(f"Request body exceeds the limit of {limit:,} bytes")
+        return message
+
+    return Request(request.scope, receive)
+
+
+def _depth(value: Any) -> int:
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return deepest
+
+
 async def read_payload(request: Request, endpoint: Endpoint) -> dict[str, Any]:
-    """The request's parameters as a dict (wire names); `Reject(400)` when the body cannot be parsed."""
+    """The request's parameters as a dict (wire names); `Reject(400)` when the body cannot be parsed,
+    `BodyTooLarge` when it is larger than the endpoint takes (the caller answers in the provider's words)."""
+    request = _bounded(request, body_limit(endpoint))
     if endpoint.body_kind is BodyKind.JSON:
         raw = await request.body()
         if not raw.strip():
             raise Reject(400, "Request body is empty; a JSON object is required")
         try:
             data = json.loads(raw)
+        except RecursionError:
+            raise Reject(400, f"Request body nests deeper than {MAX_JSON_DEPTH} levels") from None
         except ValueError as error:
             raise Reject(400, f"Request body is not valid JSON: {error}") from None
         if not isinstance(data, dict):
             raise Reject(400, f"Request body must be a JSON object, got {type(data).__name__}")
+        if _depth(data) > MAX_JSON_DEPTH:
+            raise Reject(400, f"Request body nests deeper than {MAX_JSON_DEPTH} levels")
         return data
     if endpoint.body_kind is BodyKind.MULTIPART:
         try:
             form = await request.form(max_part_size=MAX_FORM_PART_BYTES)
+        except BodyTooLarge:
+            raise
         except Exception as error:  # python-multipart raises several unrelated types
             raise Reject(400, f"Request body is not a valid form: {error}") from None
         payload: dict[str, Any] = {}

@@ -1,9 +1,7 @@
-"""Shared pieces of the runner's tests: a small valid WAV, settings pointing at a temporary folder."""
+"""Fixtures of the runner's tests: a small valid WAV, settings pointing at a temporary folder, a sandbox."""
 
 from __future__ import annotations
 
-import io
-import wave
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,21 +9,12 @@ from typing import Any
 import pytest
 
 from harness.bench.config import BenchConfig
-
-
-def make_wav(frames: int = 800, rate: int = 16000) -> bytes:
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(b"\x01\x00" * frames)
-    return buffer.getvalue()
+from tests.helpers.wav import pcm_wav
 
 
 @pytest.fixture
 def wav() -> bytes:
-    return make_wav()
+    return pcm_wav()
 
 
 @pytest.fixture

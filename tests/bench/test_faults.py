@@ -26,7 +26,7 @@ CASES: dict[str, tuple[dict[str, dict[str, str]], str | None]] = {
     "rate-limit": ({"submit": {"X-Sandbox-Fault": "http-429"}}, "rate_limit"),
     "transport": ({"submit": {"X-Sandbox-Fault": "connection-reset"}}, "transport"),
     "protocol": ({"submit": {"X-Sandbox-Fault": "malformed-json"}}, "protocol"),
-    "truncated": ({"download": {"X-Sandbox-Fault": "truncated-audio"}}, "protocol"),
+    "truncated": ({"download": {"X-Sandbox-Fault": "truncated-audio"}}, "lost"),  # every retry truncated too
     "timeout": ({"submit": {"X-Sandbox-Fault": "hang"}}, "timeout"),
     "failed": ({"submit": {"X-Sandbox-Fault": "job-failed"}}, "server"),
     "error": ({"submit": {"X-Sandbox-Fault": "job-error"}}, "server"),
@@ -52,7 +52,8 @@ def run(tmp_path_factory: pytest.TempPathFactory, sandbox: Any) -> tuple[Store, 
     folder = tmp_path_factory.mktemp("faults")
     config = BenchConfig(out=folder, score=False, report=False, models=("chatterbox",), providers=("pixazo",),
                          corpus=(str(_corpus(folder / "faults.json")),), target=sandbox.url, yes=True,
-                         job_timeout=60.0, request_timeout=2.0, max_rate_limit_retries=1, concurrency=16,
+                         job_timeout=60.0, request_timeout=2.0, max_rate_limit_retries=1, download_attempts=2,
+                         concurrency=16,
                          provider_concurrency=16)
     result = run_benchmark(config, headers=_hook, providers={"pixazo": PIXAZO})
     assert result.status == "finished"
@@ -72,7 +73,8 @@ def test_the_summary_counts_every_class(run: tuple[Store, str]) -> None:
     assert summary.outcomes["ok"] == 1
     for error_class in ("auth", "balance", "validation", "rate_limit", "transport", "timeout"):
         assert summary.outcomes[error_class] == 1
-    assert summary.outcomes["server"] == 5 and summary.outcomes["protocol"] == 2
+    assert summary.outcomes["server"] == 5 and summary.outcomes["protocol"] == 1
+    assert summary.outcomes["lost"] == 1 and summary.results_lost == 1  # the truncated download, given up
     assert summary.events["contract"] >= 2  # undocumented 500 and 502 answers of the status endpoint
     assert summary.events["rate_limit"] == 2  # the retried 429 and the final one
 

@@ -41,7 +41,8 @@ def test_models_only_get_what_they_can_take() -> None:
     assert ("vibevoice", "zh-001") in planned and ("chatterbox", "zh-001") not in planned
     assert ("chatterbox", "len-505") in planned and all(m != "xtts-v2" for m, _ in planned)
     reasons = {reason for (_, reason) in plan.left_out}
-    assert {"needs a reference voice", "multi-speaker script", "language zh not supported"} <= reasons
+    assert {"multi-speaker script", "language zh not supported"} <= reasons
+    assert "needs a reference voice: give --reference-url URL (a public URL the provider fetches)" in reasons
 
 
 def test_prices_and_overrides() -> None:

@@ -13,7 +13,7 @@ import pytest
 from harness.bench.gates import ProviderGate
 from harness.bench.media import FirstAudio, inspect_audio
 from harness.bench.timing import Mark, Marks, PollRecord, ServerTimes, derive
-from tests.bench.conftest import make_wav
+from tests.helpers.wav import pcm_wav
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -67,7 +67,7 @@ def test_first_mark_wins_unless_overwritten() -> None:
 
 
 def test_truncated_and_bogus_audio_are_named() -> None:
-    wav = make_wav(frames=1000)
+    wav = pcm_wav(frames=1000)
     assert inspect_audio(wav).problem is None and inspect_audio(wav).sample_rate == 16000
     assert "truncated WAV" in (inspect_audio(wav[: len(wav) // 2]).problem or "")
     assert "not a known audio format" in (inspect_audio(b"<html>502</html>").problem or "")
@@ -75,7 +75,7 @@ def test_truncated_and_bogus_audio_are_named() -> None:
 
 
 def test_first_audio_is_the_first_decodable_frame_not_the_first_bytes() -> None:
-    wav = make_wav(frames=1000)
+    wav = pcm_wav(frames=1000)
     detector = FirstAudio()
     assert not detector.feed(wav[:30])  # a header fragment is not audio
     assert not detector.feed(wav[30:44])  # a complete header with no sample yet
@@ -86,7 +86,7 @@ def test_first_audio_is_the_first_decodable_frame_not_the_first_bytes() -> None:
 def test_first_audio_in_server_sent_events() -> None:
     from harness.bench.media import sse_audio as _stream_audio
 
-    wav = make_wav(frames=100)
+    wav = pcm_wav(frames=100)
     events = b"".join(b"data: " + base64.b64encode(wav[i:i + 20]) + b"\n\n" for i in range(0, len(wav), 20))
     assert _stream_audio(events) == wav
     json_events = b'data: {"audio": "' + base64.b64encode(wav) + b'"}\n\ndata: [DONE]\n\n'
@@ -107,5 +107,5 @@ async def test_gate_honours_retry_after_and_exhausted_windows() -> None:
 
 
 def test_wav_helper_is_a_wav() -> None:
-    with wave.open(io.BytesIO(make_wav()), "rb") as reader:
+    with wave.open(io.BytesIO(pcm_wav()), "rb") as reader:
         assert reader.getframerate() == 16000

@@ -17,19 +17,21 @@ import pytest
 
 from harness.report.compare import compare_runs
 from harness.report.render import write_report
+from harness.report.rows import read_run
+from tests.helpers import browser
 
 
 @pytest.fixture(scope="module")
-def opened(kit: Any, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any, Path]:
-    if kit.browser.chromium_path() is None:
+def opened(runs_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any, Path]:
+    if browser.chromium_path() is None:
         if os.environ.get("CI"):
             pytest.fail("chromium is not installed; .ci/run must apt-get install chromium")
         pytest.skip("chromium is not installed (apt-get install -y chromium)")
     folder = tmp_path_factory.mktemp("report")
-    rows = kit.rows("violating")
-    page = write_report(rows, folder / "index.html", compare_runs(kit.rows("base"), rows))
+    rows = read_run(runs_db, "violating")
+    page = write_report(rows, folder / "index.html", compare_runs(read_run(runs_db, "base"), rows))
     screenshot = folder.parent / "report.png"
-    report = kit.browser.inspect_report(page, screenshot)
+    report = browser.inspect_report(page, screenshot)
     if target := os.environ.get("TTS_HARNESS_SCREENSHOT"):
         shutil.copyfile(screenshot, target)
     return page, report, screenshot

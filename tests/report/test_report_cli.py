@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
 from xml.etree import ElementTree
 
 import pytest
@@ -30,8 +29,8 @@ class _Links(HTMLParser):
         self.urls += [value or "" for name, value in attrs if name in ("src", "href")]
 
 
-def test_compare_exit_codes(kit: Any, tmp_path: Path) -> None:
-    db = ["--db", str(kit.db)]
+def test_compare_exit_codes(runs_db: Path, tmp_path: Path) -> None:
+    db = ["--db", str(runs_db)]
     same = runner.invoke(app, ["compare", "base", "same", *db])
     assert same.exit_code == 0, same.output
     assert "0 regressions" in same.output
@@ -43,39 +42,39 @@ def test_compare_exit_codes(kit: Any, tmp_path: Path) -> None:
     assert ungated.exit_code == 0
 
 
-def test_compare_json_documents_the_method(kit: Any) -> None:
-    result = runner.invoke(app, ["compare", "base", "worse_wer", "--db", str(kit.db), "--json"])
+def test_compare_json_documents_the_method(runs_db: Path) -> None:
+    result = runner.invoke(app, ["compare", "base", "worse_wer", "--db", str(runs_db), "--json"])
     assert result.exit_code == 1
     document = json.loads(result.output)
     assert "bootstrap" in document["method"]["wer"]
     assert {c["metric"] for c in document["checks"] if c["verdict"] == "regression"} == {"wer"}
 
 
-def test_compare_usage_errors(kit: Any) -> None:
-    assert runner.invoke(app, ["compare", "base", "nope", "--db", str(kit.db)]).exit_code == 2
-    assert runner.invoke(app, ["compare", "base", "same", "--db", str(kit.db), "--fail-on", "vibes"]).exit_code == 2
-    bad = runner.invoke(app, ["compare", "base", "same", "--db", str(kit.db), "--threshold", "latency"])
+def test_compare_usage_errors(runs_db: Path) -> None:
+    assert runner.invoke(app, ["compare", "base", "nope", "--db", str(runs_db)]).exit_code == 2
+    assert runner.invoke(app, ["compare", "base", "same", "--db", str(runs_db), "--fail-on", "vibes"]).exit_code == 2
+    bad = runner.invoke(app, ["compare", "base", "same", "--db", str(runs_db), "--threshold", "latency"])
     assert bad.exit_code == 2
 
 
-def test_export_then_compare_against_the_exported_baseline(kit: Any, tmp_path: Path) -> None:
-    exported = runner.invoke(app, ["export", "base", "--db", str(kit.db), "--format", "json",
+def test_export_then_compare_against_the_exported_baseline(runs_db: Path, tmp_path: Path) -> None:
+    exported = runner.invoke(app, ["export", "base", "--db", str(runs_db), "--format", "json",
                                    "--out", str(tmp_path / "baseline")])
     assert exported.exit_code == 0, exported.output
     assert (tmp_path / "baseline" / "requests.json").exists()
-    result = runner.invoke(app, ["compare", str(tmp_path / "baseline"), "slow", "--db", str(kit.db)])
+    result = runner.invoke(app, ["compare", str(tmp_path / "baseline"), "slow", "--db", str(runs_db)])
     assert result.exit_code == 1
 
 
-def test_export_rejects_an_unknown_format(kit: Any) -> None:
-    result = runner.invoke(app, ["export", "base", "--db", str(kit.db), "--format", "xlsx"])
+def test_export_rejects_an_unknown_format(runs_db: Path) -> None:
+    result = runner.invoke(app, ["export", "base", "--db", str(runs_db), "--format", "xlsx"])
     assert result.exit_code == 2
 
 
 @pytest.mark.parametrize("with_baseline", [False, True])
-def test_report_writes_index_html_beside_its_audio(kit: Any, tmp_path: Path, with_baseline: bool) -> None:
+def test_report_writes_index_html_beside_its_audio(runs_db: Path, tmp_path: Path, with_baseline: bool) -> None:
     out = tmp_path / "r" / "index.html"
-    args = ["report", "violating", "--db", str(kit.db), "--out", str(out)]
+    args = ["report", "violating", "--db", str(runs_db), "--out", str(out)]
     result = runner.invoke(app, args + (["--baseline", "base"] if with_baseline else []))
     assert result.exit_code == 0, result.output
     html = out.read_text(encoding="utf-8")
@@ -88,7 +87,7 @@ def test_report_writes_index_html_beside_its_audio(kit: Any, tmp_path: Path, wit
     assert links.urls and all(url.split(":", 1)[0] not in ("http", "https", "file") for url in links.urls)
 
 
-def test_report_default_location(kit: Any) -> None:
-    result = runner.invoke(app, ["report", "same", "--db", str(kit.db)])
+def test_report_default_location(runs_db: Path) -> None:
+    result = runner.invoke(app, ["report", "same", "--db", str(runs_db)])
     assert result.exit_code == 0, result.output
-    assert (kit.db.parent / "same" / "index.html").is_file()
+    assert (runs_db.parent / "same" / "index.html").is_file()

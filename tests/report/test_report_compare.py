@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 from xml.etree import ElementTree
 
 import pytest
@@ -20,6 +19,7 @@ from harness.report.compare import (
     to_junit,
 )
 from harness.report.rows import read_run
+from tests.helpers.report_runs import make_run
 
 MODELS = {("pixazo", "xtts-v2"), ("pixelapi", "voice-design"), ("ttsai", "kokoro")}
 
@@ -28,8 +28,8 @@ def _regressed(comparison: object, metric: Metric) -> set[tuple[str, str]]:
     return {(c.provider, c.model) for c in comparison.regressions if c.metric is metric}  # type: ignore[attr-defined]
 
 
-def test_rerun_with_the_seed_fixed_is_not_a_regression(kit: Any) -> None:
-    comparison = compare_runs(kit.rows("base"), kit.rows("same"))
+def test_rerun_with_the_seed_fixed_is_not_a_regression(runs_db: Path) -> None:
+    comparison = compare_runs(read_run(runs_db, "base"), read_run(runs_db, "same"))
     assert comparison.regressions == ()
     assert comparison.exit_code == 0
     # Every model got every check: nothing was skipped for lack of data.
@@ -37,20 +37,20 @@ def test_rerun_with_the_seed_fixed_is_not_a_regression(kit: Any) -> None:
     assert all(c.verdict is not Verdict.INSUFFICIENT for c in comparison.checks)
 
 
-def test_false_alarms_stay_rare_across_reruns_with_new_seeds(kit: Any, tmp_path: Path) -> None:
+def test_false_alarms_stay_rare_across_reruns_with_new_seeds(runs_db: Path, tmp_path: Path) -> None:
     """Runs of one configuration whose random draws differ (a live provider's noise): Holm keeps the
     comparison's family-wise false-alarm rate near 5%, so at most one of twelve reruns may raise one."""
     db = tmp_path / "runs.db"
     alarms = 0
     for pair in range(12):
-        base = kit.synth.make_run(db, f"a{pair}", seed=100 + pair, audio=False)
-        new = kit.synth.make_run(db, f"b{pair}", seed=200 + pair, audio=False)
+        base = make_run(db, f"a{pair}", seed=100 + pair, audio=False)
+        new = make_run(db, f"b{pair}", seed=200 + pair, audio=False)
         alarms += bool(compare_runs(read_run(db, base), read_run(db, new)).regressions)
     assert alarms <= 1
 
 
-def test_planted_latency_regression_is_flagged(kit: Any) -> None:
-    comparison = compare_runs(kit.rows("base"), kit.rows("slow"))
+def test_planted_latency_regression_is_flagged(runs_db: Path) -> None:
+    comparison = compare_runs(read_run(runs_db, "base"), read_run(runs_db, "slow"))
     assert _regressed(comparison, Metric.LATENCY) == MODELS
     assert not _regressed(comparison, Metric.WER)
     assert comparison.exit_code == 1
@@ -59,29 +59,29 @@ def test_planted_latency_regression_is_flagged(kit: Any) -> None:
     assert p50.difference is not None and p50.difference.p_value < 0.05
 
 
-def test_planted_wer_regression_is_flagged(kit: Any) -> None:
-    comparison = compare_runs(kit.rows("base"), kit.rows("worse_wer"))
+def test_planted_wer_regression_is_flagged(runs_db: Path) -> None:
+    comparison = compare_runs(read_run(runs_db, "base"), read_run(runs_db, "worse_wer"))
     assert _regressed(comparison, Metric.WER) == MODELS
     assert not _regressed(comparison, Metric.LATENCY)
 
 
-def test_new_contract_violation_is_flagged(kit: Any) -> None:
-    comparison = compare_runs(kit.rows("base"), kit.rows("violating"))
+def test_new_contract_violation_is_flagged(runs_db: Path) -> None:
+    comparison = compare_runs(read_run(runs_db, "base"), read_run(runs_db, "violating"))
     flagged = [c for c in comparison.regressions if c.metric is Metric.CONTRACT]
     assert flagged and all("validate type /output/duration" in c.details for c in flagged)
 
 
-def test_fail_on_limits_the_gate(kit: Any) -> None:
-    comparison = compare_runs(kit.rows("base"), kit.rows("slow"), fail_on=[Metric.WER, Metric.COST])
+def test_fail_on_limits_the_gate(runs_db: Path) -> None:
+    comparison = compare_runs(read_run(runs_db, "base"), read_run(runs_db, "slow"), fail_on=[Metric.WER, Metric.COST])
     assert comparison.exit_code == 0
     # The latency regression is still reported, only not gated.
     assert any(c.verdict is Verdict.REGRESSION and c.metric is Metric.LATENCY for c in comparison.checks)
 
 
-def test_threshold_alone_is_not_enough(kit: Any) -> None:
+def test_threshold_alone_is_not_enough(runs_db: Path) -> None:
     """A 30% shift over three samples is beyond the threshold but not significant: insufficient, not regression."""
     thresholds = Thresholds(min_samples=2)
-    base, slow = kit.rows("base"), kit.rows("slow")
+    base, slow = read_run(runs_db, "base"), read_run(runs_db, "slow")
     few = lambda rows: type(rows)(rows.run, rows.requests[:9], rows.errors, rows.drift)  # noqa: E731
     comparison = compare_runs(few(base), few(slow), [Metric.LATENCY], thresholds)
     p50 = [c for c in comparison.checks if c.statistic.startswith("latency p50")]
@@ -92,8 +92,8 @@ def test_threshold_alone_is_not_enough(kit: Any) -> None:
     assert p95 and all(c.verdict is Verdict.INSUFFICIENT for c in p95)
 
 
-def test_json_and_junit_document_the_method(kit: Any) -> None:
-    comparison = compare_runs(kit.rows("base"), kit.rows("slow"))
+def test_json_and_junit_document_the_method(runs_db: Path) -> None:
+    comparison = compare_runs(read_run(runs_db, "base"), read_run(runs_db, "slow"))
     document = json.loads(comparison.to_json_text())
     assert document["method"] == METHODS
     assert "Mann-Whitney" in document["method"]["latency_p50"]

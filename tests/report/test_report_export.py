@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -13,11 +12,12 @@ from harness.report.export import ExportFormat, export_rows, load_export, load_r
 from harness.report.leaderboard import build_leaderboard
 from harness.report.render import write_report
 from harness.report.rows import REQUEST_COLUMNS, read_run
+from tests.helpers.report_runs import make_run
 
 
 @pytest.mark.parametrize("fmt", list(ExportFormat))
-def test_export_round_trips(kit: Any, tmp_path: Path, fmt: ExportFormat) -> None:
-    rows = kit.rows("violating")
+def test_export_round_trips(runs_db: Path, tmp_path: Path, fmt: ExportFormat) -> None:
+    rows = read_run(runs_db, "violating")
     written = export_rows(rows, tmp_path, fmt)
     assert sorted(p.name for p in written) == sorted(f"{t}.{fmt.value}" for t in ("run", "requests", "errors", "drift"))
     back = load_export(tmp_path)
@@ -25,8 +25,8 @@ def test_export_round_trips(kit: Any, tmp_path: Path, fmt: ExportFormat) -> None
     assert back.errors and back.drift  # the tables that feed drift and errors are not empty here
 
 
-def test_rows_carry_joined_scores_and_costs(kit: Any) -> None:
-    rows = kit.rows("base")
+def test_rows_carry_joined_scores_and_costs(runs_db: Path) -> None:
+    rows = read_run(runs_db, "base")
     assert [c.name for c in REQUEST_COLUMNS] == list(rows.requests[0])
     ok = [r for r in rows.requests if r["outcome"] == "ok"]
     failed = [r for r in rows.requests if r["outcome"] == "error"]
@@ -38,33 +38,33 @@ def test_rows_carry_joined_scores_and_costs(kit: Any) -> None:
     assert rows.run["normalizer_version"] == "1" and rows.run["asr_backend"] == "faster-whisper"
 
 
-def test_unknown_run_and_missing_database_are_usage_errors(kit: Any, tmp_path: Path) -> None:
+def test_unknown_run_and_missing_database_are_usage_errors(runs_db: Path, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"no run 'nope'.*latest runs"):
-        read_run(kit.db, "nope")
+        read_run(runs_db, "nope")
     with pytest.raises(UsageError, match="no results database"):
         read_run(tmp_path / "absent.db", "base")
     with pytest.raises(UsageError, match="has no scores from ASR model 'large-v3'"):
-        read_run(kit.db, "base", asr_model="large-v3")
+        read_run(runs_db, "base", asr_model="large-v3")
     with pytest.raises(UsageError, match="expected an export folder"):
         load_export(tmp_path)
 
 
-def test_load_run_accepts_an_export_folder(kit: Any, tmp_path: Path) -> None:
-    export_rows(kit.rows("base"), tmp_path / "baseline", ExportFormat.JSON)
-    assert load_run(str(tmp_path / "baseline"), kit.db) == kit.rows("base")
-    assert load_run("same", kit.db).run_id == "same"
+def test_load_run_accepts_an_export_folder(runs_db: Path, tmp_path: Path) -> None:
+    export_rows(read_run(runs_db, "base"), tmp_path / "baseline", ExportFormat.JSON)
+    assert load_run(str(tmp_path / "baseline"), runs_db) == read_run(runs_db, "base")
+    assert load_run("same", runs_db).run_id == "same"
 
 
-def test_a_run_that_was_never_scored_still_reports(kit: Any, tmp_path: Path) -> None:
+def test_a_run_that_was_never_scored_still_reports(runs_db: Path, tmp_path: Path) -> None:
     """The scorer's tables appear only once scoring ran; rows and report must not need them."""
     db = tmp_path / "runs.db"
-    kit.synth.make_run(db, "plain", seed=3, items=6, audio=False)
+    make_run(db, "plain", seed=3, items=6, audio=False)
     with sqlite3.connect(db) as conn:
         conn.execute("DROP TABLE scores")
     rows = read_run(db, "plain")
     assert rows.requests and all(r["scored"] == 0 and r["flags"] == "[]" for r in rows.requests)
     assert rows.run["asr_model"] is None
     board = build_leaderboard(rows)
-    assert all(e.wer_pooled.n == 0 and e.scored == 0 for e in board.entries)
+    assert all(e.wer_pooled.sample_size == 0 and e.scored == 0 for e in board.entries)
     html = write_report(rows, tmp_path / "r" / "index.html").read_text(encoding="utf-8")
     assert "not scored" in html

@@ -20,7 +20,7 @@ from scipy import stats
 
 from harness.report.export import ExportFormat, export_rows, load_export
 from harness.report.render import fmt, write_report
-from harness.report.rows import Row
+from harness.report.rows import Row, read_run
 
 Z = 1.959963984540054  # two-sided 95% normal quantile
 SEED, RESAMPLES = 20261122, 2000
@@ -103,9 +103,9 @@ def _expected(rows: list[Row]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def page(kit: Any, tmp_path_factory: pytest.TempPathFactory) -> _Cells:
+def page(runs_db: Path, tmp_path_factory: pytest.TempPathFactory) -> _Cells:
     """The base run's report, rendered once, its leaderboard cells parsed."""
-    written = write_report(kit.rows("base"), tmp_path_factory.mktemp("report") / "index.html")
+    written = write_report(read_run(runs_db, "base"), tmp_path_factory.mktemp("report") / "index.html")
     parser = _Cells()
     parser.feed(written.read_text(encoding="utf-8"))
     parser.html = written.read_text(encoding="utf-8")
@@ -114,9 +114,9 @@ def page(kit: Any, tmp_path_factory: pytest.TempPathFactory) -> _Cells:
 
 @pytest.mark.parametrize("fmt_name", [f.value for f in ExportFormat])
 def test_every_leaderboard_number_is_recomputed_from_the_export(
-    kit: Any, page: _Cells, tmp_path: Path, fmt_name: str
+    runs_db: Path, page: _Cells, tmp_path: Path, fmt_name: str
 ) -> None:
-    export_rows(kit.rows("base"), tmp_path / "export", ExportFormat(fmt_name))
+    export_rows(read_run(runs_db, "base"), tmp_path / "export", ExportFormat(fmt_name))
     exported = load_export(tmp_path / "export")
     parser = page
     groups: dict[str, list[Row]] = {}

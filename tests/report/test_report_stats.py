@@ -44,7 +44,7 @@ def test_pooled_ratio_is_not_the_mean_of_ratios() -> None:
     # One long utterance with no error and one short one with every word wrong.
     interval = ratio_interval([0.0, 2.0], [98.0, 2.0])
     assert interval.value == pytest.approx(0.02)
-    assert ratio_interval([], []).n == 0 and math.isnan(ratio_interval([], []).value)
+    assert ratio_interval([], []).sample_size == 0 and math.isnan(ratio_interval([], []).value)
     with pytest.raises(ValueError, match="as many numerators as denominators"):
         ratio_interval([1.0], [1.0, 2.0])
 

@@ -12,6 +12,7 @@ import pytest
 from harness.core.spec import Role
 from harness.sandbox import Sandbox
 from harness.sandbox.loading import load_served
+from tests.helpers.sandbox_http import assert_valid, send, settle
 
 SERVED = {s.provider.name: s.provider for s in load_served()}
 # Job submits that need a key (TTS.ai's /v1/tts/ also runs key-less, on its anonymous tier).
@@ -31,73 +32,73 @@ def _example(sb: Sandbox, provider: str, endpoint_key: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(("provider", "endpoint_key"), SUBMITS)
-def test_missing_key_is_401(kit: Any, sandbox: Sandbox, client: httpx.Client, provider: str,
+def test_missing_key_is_401(sandbox: Sandbox, client: httpx.Client, provider: str,
                             endpoint_key: str) -> None:
-    response = kit.send(sandbox, client, provider, endpoint_key, _example(sandbox, provider, endpoint_key))
+    response = send(sandbox, client, provider, endpoint_key, _example(sandbox, provider, endpoint_key))
     assert response.status_code == 401
-    kit.assert_valid(provider, endpoint_key, response)
+    assert_valid(provider, endpoint_key, response)
 
 
 @pytest.mark.parametrize(("provider", "endpoint_key"), SUBMITS)
-def test_wrong_key_is_401(kit: Any, sandbox: Sandbox, client: httpx.Client, provider: str,
+def test_wrong_key_is_401(sandbox: Sandbox, client: httpx.Client, provider: str,
                           endpoint_key: str) -> None:
-    response = kit.send(sandbox, client, provider, endpoint_key, _example(sandbox, provider, endpoint_key),
+    response = send(sandbox, client, provider, endpoint_key, _example(sandbox, provider, endpoint_key),
                         key="not-a-real-key")
     assert response.status_code == 401
-    kit.assert_valid(provider, endpoint_key, response)
+    assert_valid(provider, endpoint_key, response)
     assert "not-a-real-key" not in response.text  # keys never echo back
 
 
 @pytest.mark.parametrize("provider", [n for n, p in SERVED.items() if p.auth.scheme])
-def test_wrong_auth_scheme_is_401(kit: Any, sandbox: Sandbox, client: httpx.Client, provider: str) -> None:
+def test_wrong_auth_scheme_is_401(sandbox: Sandbox, client: httpx.Client, provider: str) -> None:
     endpoint = next(ep for ep in SERVED[provider].endpoints if ep.role is Role.SUBMIT)
     header = SERVED[provider].auth.header
-    response = kit.send(sandbox, client, provider, endpoint.key, _example(sandbox, provider, endpoint.key),
+    response = send(sandbox, client, provider, endpoint.key, _example(sandbox, provider, endpoint.key),
                         headers={header: f"Token {sandbox.default_key(provider)}"})
     assert response.status_code == 401
 
 
 @pytest.mark.parametrize(("provider", "endpoint_key"), PRICED_SUBMITS)
-def test_empty_wallet_is_402(kit: Any, sandbox: Sandbox, client: httpx.Client, provider: str,
+def test_empty_wallet_is_402(sandbox: Sandbox, client: httpx.Client, provider: str,
                              endpoint_key: str) -> None:
-    response = kit.send(sandbox, client, provider, endpoint_key, _example(sandbox, provider, endpoint_key),
+    response = send(sandbox, client, provider, endpoint_key, _example(sandbox, provider, endpoint_key),
                         key=f"sandbox-{provider}-empty")
     assert response.status_code == 402
-    kit.assert_valid(provider, endpoint_key, response)
+    assert_valid(provider, endpoint_key, response)
 
 
-def test_balance_runs_out_at_the_documented_price(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
+def test_balance_runs_out_at_the_documented_price(sandbox: Sandbox, client: httpx.Client) -> None:
     sandbox.add_key("pixazo", "auth-two-cents", balance=Decimal("0.02"))
     body = {"text": "Two cents of speech."}
-    first = kit.send(sandbox, client, "pixazo", "chatterbox.generate", body, key="auth-two-cents")
-    second = kit.send(sandbox, client, "pixazo", "chatterbox.generate", body, key="auth-two-cents")
-    third = kit.send(sandbox, client, "pixazo", "chatterbox.generate", body, key="auth-two-cents")
+    first = send(sandbox, client, "pixazo", "chatterbox.generate", body, key="auth-two-cents")
+    second = send(sandbox, client, "pixazo", "chatterbox.generate", body, key="auth-two-cents")
+    third = send(sandbox, client, "pixazo", "chatterbox.generate", body, key="auth-two-cents")
     assert (first.status_code, second.status_code, third.status_code) == (202, 202, 402)
     assert third.json() == {"error": "Insufficient Balance",
                             "message": "Your wallet does not have enough balance. Required: $0.01"}
 
 
-def test_unpriced_model_costs_nothing_but_needs_a_wallet(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
+def test_unpriced_model_costs_nothing_but_needs_a_wallet(sandbox: Sandbox, client: httpx.Client) -> None:
     body = {"script": "Speaker 0: Free of charge.", "speakers": [{"preset": "Alice [EN]"}]}
     sandbox.add_key("pixazo", "auth-one-cent", balance=Decimal("0.01"))
-    response = kit.send(sandbox, client, "pixazo", "vibevoice.generate", body, key="auth-one-cent")
+    response = send(sandbox, client, "pixazo", "vibevoice.generate", body, key="auth-one-cent")
     assert response.status_code == 202
     assert sandbox.balance("pixazo", "auth-one-cent") == Decimal("0.01")  # VibeVoice documents no price
-    empty = kit.send(sandbox, client, "pixazo", "vibevoice.generate", body, key="sandbox-pixazo-empty")
+    empty = send(sandbox, client, "pixazo", "vibevoice.generate", body, key="sandbox-pixazo-empty")
     assert empty.status_code == 402  # but documents 402 Insufficient Balance
-    kit.assert_valid("pixazo", "vibevoice.generate", empty)
+    assert_valid("pixazo", "vibevoice.generate", empty)
 
 
 @pytest.mark.parametrize(("fault", "refunded"), [("job-error", True), ("job-failed", False)])
-def test_error_state_is_not_charged(kit: Any, sandbox: Sandbox, client: httpx.Client, fault: str,
+def test_error_state_is_not_charged(sandbox: Sandbox, client: httpx.Client, fault: str,
                                     refunded: bool) -> None:
     key = f"auth-one-xtts-{fault}"
     sandbox.add_key("pixazo", key, balance=Decimal("0.015"))
     body = {"speaker": sandbox.voice_url("joe_reference.wav"), "text": "Charged or not."}
-    job = kit.send(sandbox, client, "pixazo", "xtts-v2.generate", body, key=key,
+    job = send(sandbox, client, "pixazo", "xtts-v2.generate", body, key=key,
                    headers={"X-Sandbox-Fault": fault}).json()
     assert sandbox.balance("pixazo", key) == 0
-    kit.settle(sandbox, job["request_id"])
-    status = kit.send(sandbox, client, "pixazo", "requests.status", {}, key=key, request_id=job["request_id"])
+    settle(sandbox, job["request_id"])
+    status = send(sandbox, client, "pixazo", "requests.status", {}, key=key, request_id=job["request_id"])
     assert status.json()["status"] == ("ERROR" if refunded else "FAILED")
     assert sandbox.balance("pixazo", key) == (Decimal("0.015") if refunded else 0)

@@ -12,6 +12,7 @@ import pytest
 
 from harness.sandbox import Sandbox
 from harness.sandbox.netguard import NetPolicy, UrlRefused
+from tests.helpers.sandbox_http import assert_valid, send, settle
 
 FORBIDDEN = ["https://pub-582b7213209642b9b995c96c95a30381.r2.dev/male.wav", "http://10.1.2.3/voice.wav",
              "http://169.254.169.254/latest/meta-data", "http://0.0.0.0:80/x.wav", "http://[::ffff:10.0.0.1]/x",
@@ -60,46 +61,46 @@ def test_allow_list_admits_named_hosts_only() -> None:
 
 
 @pytest.mark.parametrize("url", FORBIDDEN[:3])
-def test_sandbox_refuses_reference_urls_before_connecting(kit: Any, sandbox: Sandbox, client: httpx.Client,
+def test_sandbox_refuses_reference_urls_before_connecting(sandbox: Sandbox, client: httpx.Client,
                                                           lookups: list[str], url: str) -> None:
     host = httpx.URL(url).host
     body = {"speaker": url, "text": "Hello! Welcome to our voice cloning service."}
-    response = kit.send(sandbox, client, "pixazo", "xtts-v2.generate", body, key=sandbox.default_key("pixazo"))
+    response = send(sandbox, client, "pixazo", "xtts-v2.generate", body, key=sandbox.default_key("pixazo"))
     assert response.status_code == 400
-    kit.assert_valid("pixazo", "xtts-v2.generate", response)
+    assert_valid("pixazo", "xtts-v2.generate", response)
     message = response.json()["message"]
     assert "speaker" in message and "loopback" in message and host in message
     assert host not in lookups  # neither resolved nor connected to
     assert all(a in ("127.0.0.1", "localhost", "::1") for a in lookups), lookups
 
 
-def test_vibevoice_speaker_reference_is_guarded(kit: Any, sandbox: Sandbox, client: httpx.Client,
+def test_vibevoice_speaker_reference_is_guarded(sandbox: Sandbox, client: httpx.Client,
                                                 lookups: list[str]) -> None:
     body = {"script": "Speaker 0: Hi.", "speakers": [{"audio_url": "https://voices.example.org/me.wav"}]}
-    response = kit.send(sandbox, client, "pixazo", "vibevoice.generate", body, key=sandbox.default_key("pixazo"))
+    response = send(sandbox, client, "pixazo", "vibevoice.generate", body, key=sandbox.default_key("pixazo"))
     assert response.status_code == 400
     assert "speakers[0].audio_url" in response.json()["message"]
     assert "voices.example.org" not in lookups
 
 
-def test_unreachable_loopback_reference_fails_the_job(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
+def test_unreachable_loopback_reference_fails_the_job(sandbox: Sandbox, client: httpx.Client) -> None:
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))
     port = closed.getsockname()[1]
     closed.close()  # nothing listens there now
     body = {"text": "Hi.", "audio_url": f"http://127.0.0.1:{port}/voice.wav"}
-    job = kit.send(sandbox, client, "pixazo", "chatterbox.generate", body, key=sandbox.default_key("pixazo")).json()
-    kit.settle(sandbox, job["request_id"])
-    status = kit.send(sandbox, client, "pixazo", "requests.status", {}, key=sandbox.default_key("pixazo"),
+    job = send(sandbox, client, "pixazo", "chatterbox.generate", body, key=sandbox.default_key("pixazo")).json()
+    settle(sandbox, job["request_id"])
+    status = send(sandbox, client, "pixazo", "requests.status", {}, key=sandbox.default_key("pixazo"),
                       request_id=job["request_id"]).json()
     assert status["status"] == "FAILED"
     assert "audio_url" in status["error"] and "cannot fetch" in status["error"]
 
 
-def test_reference_that_is_not_audio_fails_the_job(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
+def test_reference_that_is_not_audio_fails_the_job(sandbox: Sandbox, client: httpx.Client) -> None:
     body = {"text": "Hi.", "audio_url": f"{sandbox.url}/_sandbox/voices/manifest.json"}
-    job = kit.send(sandbox, client, "pixazo", "chatterbox.generate", body, key=sandbox.default_key("pixazo")).json()
-    kit.settle(sandbox, job["request_id"])
-    status = kit.send(sandbox, client, "pixazo", "requests.status", {}, key=sandbox.default_key("pixazo"),
+    job = send(sandbox, client, "pixazo", "chatterbox.generate", body, key=sandbox.default_key("pixazo")).json()
+    settle(sandbox, job["request_id"])
+    status = send(sandbox, client, "pixazo", "requests.status", {}, key=sandbox.default_key("pixazo"),
                       request_id=job["request_id"]).json()
     assert status["status"] == "FAILED" and "not readable audio" in status["error"]

@@ -3,14 +3,13 @@ decodable audio; every answer satisfies the spec; the four models sound measurab
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 import numpy as np
 import pytest
 
 from harness.sandbox import Sandbox
 from harness.speech import Clip, decode
+from tests.helpers.sandbox_http import assert_valid, run_curl, settle
 
 # Verbatim from shared/api-docs 000 (XTTS), 001 (Chatterbox) and 004 (VibeVoice, VibeVoice-Realtime).
 SUBMIT_CURLS = {
@@ -78,16 +77,16 @@ def _replacements(sb: Sandbox) -> dict[str, str]:
     }
 
 
-def _run_example(kit: Any, sb: Sandbox, client: httpx.Client, endpoint_key: str) -> tuple[dict[str, object], bytes]:
-    submitted = kit.run_curl(client, SUBMIT_CURLS[endpoint_key], _replacements(sb))
+def _run_example(sb: Sandbox, client: httpx.Client, endpoint_key: str) -> tuple[dict[str, object], bytes]:
+    submitted = run_curl(client, SUBMIT_CURLS[endpoint_key], _replacements(sb))
     assert submitted.status_code == 202, submitted.text
-    kit.assert_valid("pixazo", endpoint_key, submitted)
+    assert_valid("pixazo", endpoint_key, submitted)
     accepted = submitted.json()
     assert accepted["status"] == "QUEUED"
     assert accepted["polling_url"].startswith(sb.base_url("pixazo", "gateway") + "/v2/requests/status/")
-    kit.settle(sb, accepted["request_id"])
-    status_response = kit.run_curl(client, STATUS_CURL, {**_replacements(sb), "REQUEST_ID": accepted["request_id"]})
-    kit.assert_valid("pixazo", "requests.status", status_response)
+    settle(sb, accepted["request_id"])
+    status_response = run_curl(client, STATUS_CURL, {**_replacements(sb), "REQUEST_ID": accepted["request_id"]})
+    assert_valid("pixazo", "requests.status", status_response)
     status = status_response.json()
     assert status["status"] == "COMPLETED", status
     media_url = status["output"]["media_url"][0]
@@ -98,17 +97,17 @@ def _run_example(kit: Any, sb: Sandbox, client: httpx.Client, endpoint_key: str)
 
 
 @pytest.mark.parametrize("endpoint_key", sorted(SUBMIT_CURLS))
-def test_documented_curl_example_downloads_decodable_audio(kit: Any, sandbox: Sandbox, client: httpx.Client,
+def test_documented_curl_example_downloads_decodable_audio(sandbox: Sandbox, client: httpx.Client,
                                                             endpoint_key: str) -> None:
-    _, audio = _run_example(kit, sandbox, client, endpoint_key)
+    _, audio = _run_example(sandbox, client, endpoint_key)
     clip = decode(audio)
     assert clip.sample_rate == 24_000
     assert clip.duration_s > 0.8
     assert clip.peak > 0.1
 
 
-def test_polling_url_is_the_status_endpoint(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
-    submitted = kit.run_curl(client, SUBMIT_CURLS["vibevoice.generate"], _replacements(sandbox)).json()
+def test_polling_url_is_the_status_endpoint(sandbox: Sandbox, client: httpx.Client) -> None:
+    submitted = run_curl(client, SUBMIT_CURLS["vibevoice.generate"], _replacements(sandbox)).json()
     polled = client.get(submitted["polling_url"], headers={"Ocp-Apim-Subscription-Key": sandbox.default_key("pixazo")})
     assert polled.status_code == 200
     assert polled.json()["request_id"] == submitted["request_id"]
@@ -129,24 +128,24 @@ def spectral_centroid(clip: Clip, frame: int = 1024) -> float:
 SAME_TEXT = "The quick brown fox jumps over the lazy dog near the quiet river."
 
 
-def _render(kit: Any, sb: Sandbox, client: httpx.Client, path: str, body: dict[str, object]) -> bytes:
+def _render(sb: Sandbox, client: httpx.Client, path: str, body: dict[str, object]) -> bytes:
     headers = {"Ocp-Apim-Subscription-Key": sb.default_key("pixazo")}
     submitted = client.post(sb.base_url("pixazo", "gateway") + path, json=body, headers=headers)
     assert submitted.status_code == 202, submitted.text
-    kit.settle(sb, submitted.json()["request_id"])
+    settle(sb, submitted.json()["request_id"])
     status = client.get(submitted.json()["polling_url"], headers=headers).json()
     assert status["status"] == "COMPLETED", status
     return client.get(status["output"]["media_url"][0]).content
 
 
-def test_models_sound_measurably_different(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
-    xtts = decode(_render(kit, sandbox, client, "/voice-clone/v1/xtts-v2/generate",
+def test_models_sound_measurably_different(sandbox: Sandbox, client: httpx.Client) -> None:
+    xtts = decode(_render(sandbox, client, "/voice-clone/v1/xtts-v2/generate",
                           {"speaker": sandbox.voice_url("joe_reference.wav"), "text": SAME_TEXT}))
-    chatterbox = decode(_render(kit, sandbox, client, "/chatterbox-text-to-speech/v1/chatterbox-text-to-speech-request",
+    chatterbox = decode(_render(sandbox, client, "/chatterbox-text-to-speech/v1/chatterbox-text-to-speech-request",
                                 {"text": SAME_TEXT}))
-    vibevoice = decode(_render(kit, sandbox, client, "/vibevoice/v1/vibevoice/generateRequest",
+    vibevoice = decode(_render(sandbox, client, "/vibevoice/v1/vibevoice/generateRequest",
                                {"script": f"Speaker 0: {SAME_TEXT}", "speakers": [{"preset": "Carter [EN]"}]}))
-    realtime = decode(_render(kit, sandbox, client, "/vibevoice-realtime-0-5b-135/v1/vibevoice-realtime-0-5b-request",
+    realtime = decode(_render(sandbox, client, "/vibevoice-realtime-0-5b-135/v1/vibevoice-realtime-0-5b-request",
                               {"script": f"Speaker 0: {SAME_TEXT}", "speakers": [{"preset": "Frank [EN]"}]}))
     durations = {"xtts": xtts.duration_s, "chatterbox": chatterbox.duration_s, "vibevoice": vibevoice.duration_s,
                  "realtime": realtime.duration_s}
@@ -158,16 +157,16 @@ def test_models_sound_measurably_different(kit: Any, sandbox: Sandbox, client: h
     assert all(centroids["realtime"] > 1.2 * c for k, c in centroids.items() if k != "realtime"), centroids
 
 
-def test_vibevoice_script_is_spoken_line_by_line(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
+def test_vibevoice_script_is_spoken_line_by_line(sandbox: Sandbox, client: httpx.Client) -> None:
     path = "/vibevoice/v1/vibevoice/generateRequest"
     first, second = "Hello, this is Frank speaking now.", "And I am Carter, answering him."
-    both = decode(_render(kit, sandbox, client, path, {
+    both = decode(_render(sandbox, client, path, {
         "script": f"Speaker 0: {first}\nSpeaker 1: {second}",
         "speakers": [{"preset": "Frank [EN]"}, {"preset": "Carter [EN]"}],
     }))
-    alone_first = decode(_render(kit, sandbox, client, path, {"script": f"Speaker 0: {first}",
+    alone_first = decode(_render(sandbox, client, path, {"script": f"Speaker 0: {first}",
                                                          "speakers": [{"preset": "Frank [EN]"}]}))
-    alone_second = decode(_render(kit, sandbox, client, path, {"script": f"Speaker 0: {second}",
+    alone_second = decode(_render(sandbox, client, path, {"script": f"Speaker 0: {second}",
                                                           "speakers": [{"preset": "Carter [EN]"}]}))
     expected = alone_first.duration_s + alone_second.duration_s + 0.25  # the engine's pause between lines
     assert abs(both.duration_s - expected) < 0.01 * expected
@@ -176,10 +175,10 @@ def test_vibevoice_script_is_spoken_line_by_line(kit: Any, sandbox: Sandbox, cli
     assert abs(both.samples[:head] - alone_first.samples).max() < 2e-3
 
 
-def test_cloning_reference_selects_the_voice(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
+def test_cloning_reference_selects_the_voice(sandbox: Sandbox, client: httpx.Client) -> None:
     path = "/voice-clone/v1/xtts-v2/generate"
     text = "A cloned voice should follow its reference recording."
-    joe = decode(_render(kit, sandbox, client, path, {"speaker": sandbox.voice_url("joe_reference.wav"), "text": text}))
-    espeak = decode(_render(kit, sandbox, client, path, {"speaker": sandbox.voice_url("espeak_reference.wav"),
+    joe = decode(_render(sandbox, client, path, {"speaker": sandbox.voice_url("joe_reference.wav"), "text": text}))
+    espeak = decode(_render(sandbox, client, path, {"speaker": sandbox.voice_url("espeak_reference.wav"),
                                                      "text": text}))
     assert abs(joe.duration_s - espeak.duration_s) > 0.05 or len(joe.samples) != len(espeak.samples)

@@ -17,6 +17,7 @@ from harness.core.spec import Upload
 from harness.providers.pixelapi import MSG_REF_TOO_LARGE, MSG_TEXT_EMPTY, REF_MAX_BYTES
 from harness.sandbox import Sandbox
 from harness.speech import decode
+from tests.helpers.sandbox_http import assert_valid, run_curl, send, settle, voices
 
 # Verbatim from shared/api-docs 002.
 DESIGN_CURL = """curl -X POST https://api.pixelapi.dev/v1/tts/generate \\
@@ -36,16 +37,16 @@ def _replace(sb: Sandbox) -> dict[str, str]:
     return {"https://api.pixelapi.dev": sb.base_url("pixelapi", "api"), "YOUR_API_KEY": sb.default_key("pixelapi")}
 
 
-def _example(kit: Any, sb: Sandbox, client: httpx.Client, curl: str) -> tuple[dict[str, Any], bytes]:
-    reference = {"my_voice_sample.wav": kit.voices / "joe_reference.wav"}
-    submitted = kit.run_curl(client, curl, _replace(sb), files=reference)
+def _example(sb: Sandbox, client: httpx.Client, curl: str) -> tuple[dict[str, Any], bytes]:
+    reference = {"my_voice_sample.wav": voices / "joe_reference.wav"}
+    submitted = run_curl(client, curl, _replace(sb), files=reference)
     assert submitted.status_code == 200, submitted.text
-    kit.assert_valid("pixelapi", "tts.generate", submitted)
+    assert_valid("pixelapi", "tts.generate", submitted)
     job = submitted.json()
     assert job["status"] == "queued"
-    kit.settle(sb, job["id"])
-    status = kit.run_curl(client, STATUS_CURL, {**_replace(sb), "UUID": job["id"]})
-    kit.assert_valid("pixelapi", "tts.status", status)
+    settle(sb, job["id"])
+    status = run_curl(client, STATUS_CURL, {**_replace(sb), "UUID": job["id"]})
+    assert_valid("pixelapi", "tts.status", status)
     body = status.json()
     assert body["status"] == "completed", body
     assert body["output_url"].startswith(sb.url + "/pixelapi/cdn/")
@@ -54,26 +55,26 @@ def _example(kit: Any, sb: Sandbox, client: httpx.Client, curl: str) -> tuple[di
     return job, audio.content
 
 
-def test_voice_design_example(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
-    job, audio = _example(kit, sandbox, client, DESIGN_CURL)
+def test_voice_design_example(sandbox: Sandbox, client: httpx.Client) -> None:
+    job, audio = _example(sandbox, client, DESIGN_CURL)
     assert job["credits_used"] == 50.0
     clip = decode(audio)
     assert clip.sample_rate == 16_000 and clip.duration_s > 1.0
 
 
-def test_voice_clone_example(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
-    job, audio = _example(kit, sandbox, client, CLONE_CURL)
+def test_voice_clone_example(sandbox: Sandbox, client: httpx.Client) -> None:
+    job, audio = _example(sandbox, client, CLONE_CURL)
     assert job["credits_used"] == 100.0
     assert decode(audio).duration_s > 1.0
 
 
-def test_design_and_clone_are_charged_their_prices(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
+def test_design_and_clone_are_charged_their_prices(sandbox: Sandbox, client: httpx.Client) -> None:
     sandbox.add_key("pixelapi", "pricing-key", balance=Decimal("1"))
-    kit.send(sandbox, client, "pixelapi", "tts.generate", {"text": "Hello there."}, key="pricing-key")
+    send(sandbox, client, "pixelapi", "tts.generate", {"text": "Hello there."}, key="pricing-key")
     assert sandbox.balance("pixelapi", "pricing-key") == Decimal("0.95")
-    reference = Upload(filename="ref.wav", content=(kit.voices / "joe_reference.wav").read_bytes(),
+    reference = Upload(filename="ref.wav", content=(voices / "joe_reference.wav").read_bytes(),
                        content_type="audio/wav")
-    kit.send(sandbox, client, "pixelapi", "tts.generate", {"text": "Hello there.", "voice_ref": reference},
+    send(sandbox, client, "pixelapi", "tts.generate", {"text": "Hello there.", "voice_ref": reference},
              key="pricing-key")
     assert sandbox.balance("pixelapi", "pricing-key") == Decimal("0.85")
 
@@ -85,9 +86,9 @@ def _wav(seconds: float, rate: int) -> bytes:
     return buffer.getvalue()
 
 
-def _clone(kit: Any, sb: Sandbox, client: httpx.Client, content: bytes, text: str = "Clone me.") -> httpx.Response:
+def _clone(sb: Sandbox, client: httpx.Client, content: bytes, text: str = "Clone me.") -> httpx.Response:
     upload = Upload(filename="ref.wav", content=content, content_type="audio/wav")
-    return kit.send(sb, client, "pixelapi", "tts.generate", {"text": text, "voice_ref": upload},
+    return send(sb, client, "pixelapi", "tts.generate", {"text": text, "voice_ref": upload},
                     key=sb.default_key("pixelapi"))
 
 
@@ -101,27 +102,27 @@ def _clone(kit: Any, sb: Sandbox, client: httpx.Client, content: bytes, text: st
     ],
     ids=["too-short", "low-sample-rate", "too-large", "not-audio"],
 )
-def test_reference_upload_is_checked_as_documented(kit: Any, sandbox: Sandbox, client: httpx.Client,
+def test_reference_upload_is_checked_as_documented(sandbox: Sandbox, client: httpx.Client,
                                                     content: Any, message: str) -> None:
-    response = _clone(kit, sandbox, client, content(Path(kit.voices)))
+    response = _clone(sandbox, client, content(Path(voices)))
     assert response.status_code == 400
-    kit.assert_valid("pixelapi", "tts.generate", response)
+    assert_valid("pixelapi", "tts.generate", response)
     assert message in response.json()["detail"]
 
 
 @pytest.mark.parametrize(("text", "message"), [("", MSG_TEXT_EMPTY), ("   ", MSG_TEXT_EMPTY),
                                                ("x" * 501, "text")])
-def test_text_is_checked_as_documented(kit: Any, sandbox: Sandbox, client: httpx.Client, text: str,
+def test_text_is_checked_as_documented(sandbox: Sandbox, client: httpx.Client, text: str,
                                        message: str) -> None:
-    response = kit.send(sandbox, client, "pixelapi", "tts.generate", {"text": text},
+    response = send(sandbox, client, "pixelapi", "tts.generate", {"text": text},
                         key=sandbox.default_key("pixelapi"))
     assert response.status_code == 400
-    kit.assert_valid("pixelapi", "tts.generate", response)
+    assert_valid("pixelapi", "tts.generate", response)
     assert message in response.json()["detail"]
 
 
-def test_out_of_range_parameters_are_refused(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
-    response = kit.send(sandbox, client, "pixelapi", "tts.generate",
+def test_out_of_range_parameters_are_refused(sandbox: Sandbox, client: httpx.Client) -> None:
+    response = send(sandbox, client, "pixelapi", "tts.generate",
                         {"text": "Hi.", "cfg_value": "9", "inference_timesteps": "2"},
                         key=sandbox.default_key("pixelapi"))
     assert response.status_code == 400
@@ -129,14 +130,14 @@ def test_out_of_range_parameters_are_refused(kit: Any, sandbox: Sandbox, client:
     assert "cfg_value" in detail and "0.5–5.0" in detail and "inference_timesteps" in detail
 
 
-def test_clone_follows_the_reference_voice(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
+def test_clone_follows_the_reference_voice(sandbox: Sandbox, client: httpx.Client) -> None:
     text = "Each clone should sound like its own reference."
     durations = []
     for name in ("joe_reference.wav", "espeak_reference.wav"):
-        response = _clone(kit, sandbox, client, (kit.voices / name).read_bytes(), text)
+        response = _clone(sandbox, client, (voices / name).read_bytes(), text)
         assert response.status_code == 200, response.text
-        kit.settle(sandbox, response.json()["id"])
-        status = kit.send(sandbox, client, "pixelapi", "tts.status", {}, key=sandbox.default_key("pixelapi"),
+        settle(sandbox, response.json()["id"])
+        status = send(sandbox, client, "pixelapi", "tts.status", {}, key=sandbox.default_key("pixelapi"),
                           id=response.json()["id"]).json()
         durations.append(decode(client.get(status["output_url"]).content).duration_s)
     assert abs(durations[0] - durations[1]) > 0.05, durations

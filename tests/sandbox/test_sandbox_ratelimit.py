@@ -11,6 +11,7 @@ import pytest
 from harness.providers.pixelapi import PLAN_LIMITS
 from harness.sandbox import RateLimit, Sandbox
 from harness.sandbox.ratelimit import RateLimiter
+from tests.helpers.sandbox_http import assert_valid, send
 
 
 def test_sliding_window_refuses_then_frees() -> None:
@@ -51,20 +52,20 @@ def test_paid_plan_limit_is_600_per_minute() -> None:
 
 
 @pytest.mark.parametrize("endpoint_key", ["tts.status", "tts.generate"])
-def test_free_plan_429_with_retry_after_then_recovers(kit: Any, sandbox: Sandbox, client: httpx.Client,
+def test_free_plan_429_with_retry_after_then_recovers(sandbox: Sandbox, client: httpx.Client,
                                                       endpoint_key: str) -> None:
     key = f"ratelimit-free-{endpoint_key}"
     sandbox.add_key("pixelapi", key, tier="free")
     payload: dict[str, Any] = {} if endpoint_key == "tts.status" else {"text": ""}  # 400s are counted too
     params = {"id": "no-such-job"} if endpoint_key == "tts.status" else {}
-    answers = [kit.send(sandbox, client, "pixelapi", endpoint_key, payload, key=key, **params)
+    answers = [send(sandbox, client, "pixelapi", endpoint_key, payload, key=key, **params)
                for _ in range(PLAN_LIMITS["free"])]
     assert all(a.status_code != 429 for a in answers)
-    refused = kit.send(sandbox, client, "pixelapi", endpoint_key, payload, key=key, **params)
+    refused = send(sandbox, client, "pixelapi", endpoint_key, payload, key=key, **params)
     assert refused.status_code == 429
-    kit.assert_valid("pixelapi", endpoint_key, refused)
+    assert_valid("pixelapi", endpoint_key, refused)
     retry_after = int(refused.headers["Retry-After"])
     assert 1 <= retry_after <= 60
     sandbox.advance(retry_after)
-    again = kit.send(sandbox, client, "pixelapi", endpoint_key, payload, key=key, **params)
+    again = send(sandbox, client, "pixelapi", endpoint_key, payload, key=key, **params)
     assert again.status_code != 429

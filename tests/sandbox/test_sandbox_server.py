@@ -5,7 +5,6 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-from typing import Any
 
 import httpx
 import pytest
@@ -14,6 +13,7 @@ from harness.cli.serve import base_url_lines
 from harness.sandbox import Sandbox, running
 from harness.sandbox.config import SandboxConfig
 from harness.sandbox.state import SandboxState
+from tests.helpers.sandbox_http import send
 
 
 def test_running_serves_on_a_free_port_and_stops(client: httpx.Client) -> None:
@@ -38,7 +38,7 @@ def test_base_urls_follow_the_mounts(sandbox: Sandbox) -> None:
     assert described["providers"]["pixazo"]["keys"]["default"] == "sandbox-pixazo-key"
 
 
-def test_control_api(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
+def test_control_api(sandbox: Sandbox, client: httpx.Client) -> None:
     control = sandbox.url + "/_sandbox"
     before = client.get(control + "/clock").json()
     assert before["manual"] is True
@@ -47,7 +47,7 @@ def test_control_api(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
     assert client.post(control + "/clock/advance", json={"seconds": -1}).status_code == 400
     added = client.post(control + "/keys", json={"provider": "pixelapi", "key": "control-key", "tier": "free"})
     assert added.status_code == 201
-    response = kit.send(sandbox, client, "pixelapi", "tts.generate", {"text": "Hello."}, key="control-key")
+    response = send(sandbox, client, "pixelapi", "tts.generate", {"text": "Hello."}, key="control-key")
     assert response.status_code == 200
     counters = client.get(control + "/counters").json()
     assert counters["jobs.created"] >= 1 and counters["requests.pixelapi"] >= 1
@@ -66,9 +66,9 @@ def test_real_clock_cannot_be_advanced(client: httpx.Client) -> None:
             sb.advance(1.0)
 
 
-def test_real_clock_job_completes_on_its_own(kit: Any, client: httpx.Client) -> None:
+def test_real_clock_job_completes_on_its_own(client: httpx.Client) -> None:
     with running(profile="fast", allow_http_webhooks=True) as sb:
-        job = kit.send(sb, client, "pixazo", "chatterbox.generate", {"text": "Faults are part of the contract."},
+        job = send(sb, client, "pixazo", "chatterbox.generate", {"text": "Faults are part of the contract."},
                        key=sb.default_key("pixazo"), headers={"X-Webhook-URL": sb.sink_url("real")}).json()
         # The terminal callback fires when the real clock reaches the job's end: no test-side waiting on time.
         [delivery] = sb.wait_webhooks_done(job["request_id"])

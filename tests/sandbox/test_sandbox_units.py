@@ -102,7 +102,7 @@ def test_states_never_go_backwards_without_the_fault(queue: float, processing: f
     timeline = Timeline.draw(0.0, queue, processing, outcome)
     produced = Outcome(ready_at=ready)
     names = StateNames("QUEUED", "PROCESSING", "COMPLETED", "FAILED", "ERROR")
-    observed = [{"request_id": "r", "status": names.word(phase_at(timeline, produced, t)),
+    observed = [{"request_id": "r", "status": names.word(phase_at(timeline, produced, t)), "error": "stopped",
                  "output": {"media_url": ["u"], "media_type": "audio/wav"}} for t in sorted(readings)]
     assert not LIFECYCLE.check_sequence(observed)
     changes = transitions(timeline, produced, 400.0)

@@ -14,12 +14,13 @@ from harness.core.timestamps import TimestampForm, timestamp_form
 from harness.core.validate import check_request_json
 from harness.providers.pixazo.spec import LIFECYCLE, PROVIDER
 from harness.sandbox import FAULT_HEADER, Sandbox, running
+from tests.helpers.sandbox_http import assert_valid, send, settle
 
 WEBHOOK = PROVIDER.endpoint("webhook.callback")
 TEXT = "Call me back when you are done."
 
 
-def _submit(kit: Any, sb: Sandbox, client: httpx.Client, url: str, mode: str | None = None,
+def _submit(sb: Sandbox, client: httpx.Client, url: str, mode: str | None = None,
             fault: str | None = None, path: str = "chatterbox.generate",
             body: dict[str, Any] | None = None) -> httpx.Response:
     headers = {"X-Webhook-URL": url}
@@ -27,7 +28,7 @@ def _submit(kit: Any, sb: Sandbox, client: httpx.Client, url: str, mode: str | N
         headers["X-Webhook-Mode"] = mode
     if fault:
         headers[FAULT_HEADER] = fault
-    return kit.send(sb, client, "pixazo", path, body or {"text": TEXT}, key=sb.default_key("pixazo"),
+    return send(sb, client, "pixazo", path, body or {"text": TEXT}, key=sb.default_key("pixazo"),
                     headers=headers)
 
 
@@ -36,9 +37,9 @@ def _sink(sb: Sandbox) -> tuple[str, str]:
     return name, sb.sink_url(name)
 
 
-def test_terminal_mode_posts_exactly_once(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
+def test_terminal_mode_posts_exactly_once(sandbox: Sandbox, client: httpx.Client) -> None:
     name, url = _sink(sandbox)
-    job = _submit(kit, sandbox, client, url, "terminal").json()
+    job = _submit(sandbox, client, url, "terminal").json()
     sandbox.wait_produced(job["request_id"])
     ends = sandbox.job(job["request_id"])["planned"]["finished"]
     sandbox.advance(ends - sandbox.clock.now())  # exactly to the terminal moment
@@ -54,26 +55,26 @@ def test_terminal_mode_posts_exactly_once(kit: Any, sandbox: Sandbox, client: ht
     assert log[0].at == sandbox.job(job["request_id"])["transitions"][-1]["at"]
 
 
-def test_default_mode_is_terminal(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
+def test_default_mode_is_terminal(sandbox: Sandbox, client: httpx.Client) -> None:
     _, url = _sink(sandbox)
-    job = _submit(kit, sandbox, client, url).json()
-    kit.settle(sandbox, job["request_id"])
+    job = _submit(sandbox, client, url).json()
+    settle(sandbox, job["request_id"])
     assert [d.event for d in sandbox.wait_webhooks_done(job["request_id"])] == ["terminal"]
 
 
-def test_duplicate_delivery(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
+def test_duplicate_delivery(sandbox: Sandbox, client: httpx.Client) -> None:
     name, url = _sink(sandbox)
-    job = _submit(kit, sandbox, client, url, "terminal", fault="duplicate-webhook").json()
-    kit.settle(sandbox, job["request_id"])
+    job = _submit(sandbox, client, url, "terminal", fault="duplicate-webhook").json()
+    settle(sandbox, job["request_id"])
     assert [d.event for d in sandbox.wait_webhooks_done(job["request_id"])] == ["terminal", "duplicate"]
     first, second = sandbox.sink.received(name)
     assert first == second  # the same callback twice: request_id is the idempotency key
 
 
-def test_failed_delivery_is_retried_with_backoff(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
+def test_failed_delivery_is_retried_with_backoff(sandbox: Sandbox, client: httpx.Client) -> None:
     name, url = _sink(sandbox)
-    job = _submit(kit, sandbox, client, url + "?fail=2", "terminal").json()
-    kit.settle(sandbox, job["request_id"])
+    job = _submit(sandbox, client, url + "?fail=2", "terminal").json()
+    settle(sandbox, job["request_id"])
     backoff = sandbox.state.settings.webhook_backoff_s
     sandbox.wait_webhooks(1, job["request_id"])
     sandbox.advance(backoff)
@@ -86,42 +87,42 @@ def test_failed_delivery_is_retried_with_backoff(kit: Any, sandbox: Sandbox, cli
     assert len(sandbox.sink.received(name)) == 1
 
 
-def test_failed_job_calls_back_with_its_error(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
+def test_failed_job_calls_back_with_its_error(sandbox: Sandbox, client: httpx.Client) -> None:
     name, url = _sink(sandbox)
-    job = _submit(kit, sandbox, client, url, fault="job-error").json()
-    kit.settle(sandbox, job["request_id"])
+    job = _submit(sandbox, client, url, fault="job-error").json()
+    settle(sandbox, job["request_id"])
     sandbox.wait_webhooks_done(job["request_id"])
     [payload] = sandbox.sink.received(name)
     assert payload["status"] == "ERROR" and payload["output"] is None and payload["error"]
     assert check_request_json(WEBHOOK, payload).ok
 
 
-def test_xtts_body_webhook_parameter(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
+def test_xtts_body_webhook_parameter(sandbox: Sandbox, client: httpx.Client) -> None:
     _, url = _sink(sandbox)
     body = {"speaker": sandbox.voice_url("joe_reference.wav"), "text": TEXT, "webhook": url,
             "webhook_events_filter": ["completed"]}
-    job = kit.send(sandbox, client, "pixazo", "xtts-v2.generate", body, key=sandbox.default_key("pixazo")).json()
-    kit.settle(sandbox, job["request_id"])
+    job = send(sandbox, client, "pixazo", "xtts-v2.generate", body, key=sandbox.default_key("pixazo")).json()
+    settle(sandbox, job["request_id"])
     assert [d.event for d in sandbox.wait_webhooks_done(job["request_id"])] == ["terminal"]
 
 
-def test_bad_mode_is_refused(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
-    response = _submit(kit, sandbox, client, _sink(sandbox)[1], "sometimes")
+def test_bad_mode_is_refused(sandbox: Sandbox, client: httpx.Client) -> None:
+    response = _submit(sandbox, client, _sink(sandbox)[1], "sometimes")
     assert response.status_code == 400
     assert "X-Webhook-Mode" in response.json()["message"]
 
 
-def test_non_loopback_webhook_is_refused(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
-    response = _submit(kit, sandbox, client, "https://your-server.com/webhook/callback")
+def test_non_loopback_webhook_is_refused(sandbox: Sandbox, client: httpx.Client) -> None:
+    response = _submit(sandbox, client, "https://your-server.com/webhook/callback")
     assert response.status_code == 400
     assert "refused host 'your-server.com'" in response.json()["message"]
 
 
-def test_plain_http_is_refused_as_documented(kit: Any, client: httpx.Client) -> None:
+def test_plain_http_is_refused_as_documented(client: httpx.Client) -> None:
     with running(clock="manual") as strict:  # allow_http_webhooks defaults to False
-        response = _submit(kit, strict, client, strict.sink_url("x"))
+        response = _submit(strict, client, strict.sink_url("x"))
         assert response.status_code == 400
-        kit.assert_valid("pixazo", "chatterbox.generate", response)
+        assert_valid("pixazo", "chatterbox.generate", response)
         assert "plain http:// URLs are rejected" in response.json()["message"]
 
 
@@ -131,10 +132,10 @@ def realistic() -> Iterator[Sandbox]:
         yield sb
 
 
-def test_sync_mode_posts_every_poll_cycle_then_terminal(kit: Any, realistic: Sandbox, client: httpx.Client) -> None:
+def test_sync_mode_posts_every_poll_cycle_then_terminal(realistic: Sandbox, client: httpx.Client) -> None:
     name, url = _sink(realistic)
     body = {"script": "Speaker 0: A long script takes the queue a while.", "speakers": [{"preset": "Maya [EN]"}]}
-    job = _submit(kit, realistic, client, url, "sync", path="vibevoice.generate", body=body).json()
+    job = _submit(realistic, client, url, "sync", path="vibevoice.generate", body=body).json()
     realistic.wait_produced(job["request_id"])
     cycle = realistic.state.dispatcher.sync_cycle_s
     ends = realistic.job(job["request_id"])["planned"]["finished"]

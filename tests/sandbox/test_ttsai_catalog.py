@@ -15,6 +15,7 @@ from harness.core.spec import Role, Upload
 from harness.providers.ttsai import MODEL_TIERS
 from harness.providers.ttsai.errors import ERROR_CODES
 from harness.sandbox import Sandbox
+from tests.helpers.sandbox_http import assert_valid, auth_headers, provider, run_curl, send, voices
 
 KEY = "ttsai-catalog-key"
 UPLOAD_CURL = """curl -X POST https://tts.ai/api/v1/user-voices/ \\
@@ -38,15 +39,15 @@ def _tone(seconds: float, fmt: str = "WAV", rate: int = 16000) -> bytes:
     return buffer.getvalue()
 
 
-def test_health_needs_no_key(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
+def test_health_needs_no_key(sandbox: Sandbox, client: httpx.Client) -> None:
     answer = client.get(sandbox.base_url("ttsai", "api") + "/v1/health/")
-    kit.assert_valid("ttsai", "health", answer)
+    assert_valid("ttsai", "health", answer)
     assert answer.json()["status"] == "online" and set(answer.json()["models_loaded"]) == set(MODEL_TIERS)
 
 
-def test_models_come_from_the_price_tiers(kit: Any, sandbox: Sandbox, client: httpx.Client, key: str) -> None:
-    answer = kit.send(sandbox, client, "ttsai", "models.list", {}, key=key)
-    kit.assert_valid("ttsai", "models.list", answer)
+def test_models_come_from_the_price_tiers(sandbox: Sandbox, client: httpx.Client, key: str) -> None:
+    answer = send(sandbox, client, "ttsai", "models.list", {}, key=key)
+    assert_valid("ttsai", "models.list", answer)
     models = {m["id"]: m for m in answer.json()["models"]}
     assert {name: m["tier"] for name, m in models.items()} == {name: t.value for name, t in MODEL_TIERS.items()}
     # The document's own two entries.
@@ -59,10 +60,10 @@ def test_models_come_from_the_price_tiers(kit: Any, sandbox: Sandbox, client: ht
     ({"gender": "male"}, lambda v: v["gender"] == "male"),
     ({"language": "es"}, lambda v: v["language"] == "es"),
 ])
-def test_voice_filters(kit: Any, sandbox: Sandbox, client: httpx.Client, key: str, query: dict[str, str],
+def test_voice_filters(sandbox: Sandbox, client: httpx.Client, key: str, query: dict[str, str],
                        expected: Any) -> None:
-    answer = kit.send(sandbox, client, "ttsai", "voices.list", query, key=key)
-    kit.assert_valid("ttsai", "voices.list", answer)
+    answer = send(sandbox, client, "ttsai", "voices.list", query, key=key)
+    assert_valid("ttsai", "voices.list", answer)
     voices = answer.json()["voices"]
     assert voices and all(expected(v) for v in voices) and answer.json()["total"] == len(voices)
     if query.get("model") == "kokoro":
@@ -70,43 +71,43 @@ def test_voice_filters(kit: Any, sandbox: Sandbox, client: httpx.Client, key: st
                 "gender": "female"}.items() <= next(v for v in voices if v["id"] == "af_bella").items()
 
 
-def test_voice_filter_on_an_unknown_model_is_404(kit: Any, sandbox: Sandbox, client: httpx.Client, key: str) -> None:
-    answer = kit.send(sandbox, client, "ttsai", "voices.list", {"model": "nope"}, key=key)
-    kit.assert_valid("ttsai", "voices.list", answer)
+def test_voice_filter_on_an_unknown_model_is_404(sandbox: Sandbox, client: httpx.Client, key: str) -> None:
+    answer = send(sandbox, client, "ttsai", "voices.list", {"model": "nope"}, key=key)
+    assert_valid("ttsai", "voices.list", answer)
     assert answer.status_code == 404 and answer.json()["error"]["code"] == "not_found"
 
 
-def test_saved_voices_lifecycle(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
+def test_saved_voices_lifecycle(sandbox: Sandbox, client: httpx.Client) -> None:
     owner = "ttsai-saved-key"
     sandbox.add_key("ttsai", owner, tier="starter")
     replace = {"https://tts.ai": sandbox.base_url("ttsai", "web"), "sk-tts-your-key": owner}
-    created = kit.run_curl(client, UPLOAD_CURL, replace, files={"reference.wav": kit.voices / "joe_reference.wav"})
-    kit.assert_valid("ttsai", "saved-voices.upload", created)
+    created = run_curl(client, UPLOAD_CURL, replace, files={"reference.wav": voices / "joe_reference.wav"})
+    assert_valid("ttsai", "saved-voices.upload", created)
     assert created.status_code == 200, created.text
     voice = created.json()
     assert voice["public_id"].startswith("uv_") and voice["model_name"] == "openvoice"
     assert voice["storage_status"] == "active" and voice["name"] == "My Narrator"
 
     def listed() -> dict[str, str]:
-        answer = kit.send(sandbox, client, "ttsai", "saved-voices.list", {}, key=owner)
-        kit.assert_valid("ttsai", "saved-voices.list", answer)
+        answer = send(sandbox, client, "ttsai", "saved-voices.list", {}, key=owner)
+        assert_valid("ttsai", "saved-voices.list", answer)
         return {v["public_id"]: v["storage_status"] for v in answer.json()["voices"]}
 
     assert listed() == {"uv_a1b2c3d4e5f6": "active", voice["public_id"]: "active"}
     for verb, status in (("archive", "archived"), ("reactivate", "active")):
-        answer = kit.send(sandbox, client, "ttsai", f"saved-voices.{verb}", {}, key=owner, public_id=voice["public_id"])
-        kit.assert_valid("ttsai", f"saved-voices.{verb}", answer)
+        answer = send(sandbox, client, "ttsai", f"saved-voices.{verb}", {}, key=owner, public_id=voice["public_id"])
+        assert_valid("ttsai", f"saved-voices.{verb}", answer)
         assert answer.status_code == 200 and listed()[voice["public_id"]] == status
-    deleted = kit.send(sandbox, client, "ttsai", "saved-voices.delete", {"public_id": voice["public_id"]}, key=owner)
-    kit.assert_valid("ttsai", "saved-voices.delete", deleted)
+    deleted = send(sandbox, client, "ttsai", "saved-voices.delete", {"public_id": voice["public_id"]}, key=owner)
+    assert_valid("ttsai", "saved-voices.delete", deleted)
     assert deleted.status_code == 200 and voice["public_id"] not in listed()
-    again = kit.send(sandbox, client, "ttsai", "saved-voices.delete", {"public_id": voice["public_id"]}, key=owner)
-    kit.assert_valid("ttsai", "saved-voices.delete", again)
+    again = send(sandbox, client, "ttsai", "saved-voices.delete", {"public_id": voice["public_id"]}, key=owner)
+    assert_valid("ttsai", "saved-voices.delete", again)
     assert again.status_code == 404
     # Another key's shelf is its own.
     sandbox.add_key("ttsai", "ttsai-saved-other", tier="starter")
-    other = kit.send(sandbox, client, "ttsai", "saved-voices.list", {}, key="ttsai-saved-other")
-    kit.assert_valid("ttsai", "saved-voices.list", other)
+    other = send(sandbox, client, "ttsai", "saved-voices.list", {}, key="ttsai-saved-other")
+    assert_valid("ttsai", "saved-voices.list", other)
     assert [v["public_id"] for v in other.json()["voices"]] == ["uv_a1b2c3d4e5f6"]
 
 
@@ -114,21 +115,21 @@ def test_saved_voices_lifecycle(kit: Any, sandbox: Sandbox, client: httpx.Client
     ("short.wav", 4.0, "WAV"), ("long.wav", 31.0, "WAV"),
     ("short.flac", 3.0, "FLAC"),  # not WAV: the request model cannot measure it, the emulation decodes it
 ])
-def test_saved_voice_duration_is_checked(kit: Any, sandbox: Sandbox, client: httpx.Client, key: str, filename: str,
+def test_saved_voice_duration_is_checked(sandbox: Sandbox, client: httpx.Client, key: str, filename: str,
                                          seconds: float, fmt: str) -> None:
     upload = Upload(filename=filename, content=_tone(seconds, fmt), content_type="audio/" + fmt.lower())
-    answer = kit.send(sandbox, client, "ttsai", "saved-voices.upload",
+    answer = send(sandbox, client, "ttsai", "saved-voices.upload",
                       {"file": upload, "name": "Too short", "consent_confirmed": "true"}, key=key)
-    kit.assert_valid("ttsai", "saved-voices.upload", answer)
+    assert_valid("ttsai", "saved-voices.upload", answer)
     assert answer.status_code == 400 and answer.json()["error"]["code"] == "bad_request"
     assert "5" in answer.json()["error"]["message"] and "30" in answer.json()["error"]["message"]
 
 
-def test_saved_voice_needs_consent(kit: Any, sandbox: Sandbox, client: httpx.Client, key: str) -> None:
+def test_saved_voice_needs_consent(sandbox: Sandbox, client: httpx.Client, key: str) -> None:
     upload = Upload(filename="ok.wav", content=_tone(6.0), content_type="audio/wav")
-    answer = kit.send(sandbox, client, "ttsai", "saved-voices.upload",
+    answer = send(sandbox, client, "ttsai", "saved-voices.upload",
                       {"file": upload, "name": "No consent", "consent_confirmed": "false"}, key=key)
-    kit.assert_valid("ttsai", "saved-voices.upload", answer)
+    assert_valid("ttsai", "saved-voices.upload", answer)
     assert answer.status_code == 400
 
 
@@ -140,35 +141,35 @@ def _fault_cases() -> list[tuple[str, int]]:
             for status in endpoint.statuses if status >= 400]
 
 
-def test_every_documented_error_status_on_demand(kit: Any, sandbox: Sandbox, client: httpx.Client, key: str) -> None:
-    spec = kit.provider("ttsai")
+def test_every_documented_error_status_on_demand(sandbox: Sandbox, client: httpx.Client, key: str) -> None:
+    spec = provider("ttsai")
     for endpoint_key, status in _fault_cases():
         endpoint = spec.endpoint(endpoint_key)
         url = sandbox.base_url("ttsai", endpoint.host) + endpoint.path.format(public_id="uv_a1b2c3d4e5f6")
-        answer = client.request(endpoint.method, url, headers={**kit.auth_headers("ttsai", key),
+        answer = client.request(endpoint.method, url, headers={**auth_headers("ttsai", key),
                                                                 "X-Sandbox-Fault": f"http-{status}"})
         assert answer.status_code == status, (endpoint_key, status, answer.text)
         assert answer.json()["error"]["code"] == ERROR_CODES[status]
-        kit.assert_valid("ttsai", endpoint_key, answer)
+        assert_valid("ttsai", endpoint_key, answer)
 
 
-def test_unauthorized_answers_carry_rate_headers(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
+def test_unauthorized_answers_carry_rate_headers(sandbox: Sandbox, client: httpx.Client) -> None:
     for headers in ({}, {"Authorization": "Bearer sk-tts-wrong"}, {"Authorization": "sk-tts-no-scheme"}):
         answer = client.get(sandbox.base_url("ttsai", "api") + "/v1/models/", headers=headers)
-        kit.assert_valid("ttsai", "models.list", answer)
+        assert_valid("ttsai", "models.list", answer)
         assert answer.status_code == 401 and answer.json()["error"]["code"] == "unauthorized"
 
 
-def test_the_example_voice_answers_to_its_id_after_deletion(kit: Any, sandbox: Sandbox, client: httpx.Client) -> None:
+def test_the_example_voice_answers_to_its_id_after_deletion(sandbox: Sandbox, client: httpx.Client) -> None:
     sandbox.add_key("ttsai", "ttsai-example-key", tier="pro")
-    deleted = kit.send(sandbox, client, "ttsai", "saved-voices.delete", {"public_id": "uv_a1b2c3d4e5f6"},
+    deleted = send(sandbox, client, "ttsai", "saved-voices.delete", {"public_id": "uv_a1b2c3d4e5f6"},
                        key="ttsai-example-key")
-    kit.assert_valid("ttsai", "saved-voices.delete", deleted)
+    assert_valid("ttsai", "saved-voices.delete", deleted)
     assert deleted.status_code == 200
-    listed = kit.send(sandbox, client, "ttsai", "saved-voices.list", {}, key="ttsai-example-key")
-    kit.assert_valid("ttsai", "saved-voices.list", listed)
+    listed = send(sandbox, client, "ttsai", "saved-voices.list", {}, key="ttsai-example-key")
+    assert_valid("ttsai", "saved-voices.list", listed)
     assert listed.json()["voices"] == []
-    archived = kit.send(sandbox, client, "ttsai", "saved-voices.archive", {}, key="ttsai-example-key",
+    archived = send(sandbox, client, "ttsai", "saved-voices.archive", {}, key="ttsai-example-key",
                         public_id="uv_a1b2c3d4e5f6")
-    kit.assert_valid("ttsai", "saved-voices.archive", archived)
+    assert_valid("ttsai", "saved-voices.archive", archived)
     assert archived.status_code == 200 and archived.json()["storage_status"] == "archived"

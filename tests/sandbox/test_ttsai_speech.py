@@ -14,6 +14,7 @@ import pytest
 from harness.core.spec import Upload
 from harness.sandbox import Sandbox
 from harness.speech import decode, sniff
+from tests.helpers.sandbox_http import assert_valid, provider, run_curl, send, voices
 
 KEY = "ttsai-speech-key"
 CLONE_CURL = """curl -X POST https://api.tts.ai/v1/tts/clone/ \\
@@ -35,12 +36,12 @@ def _events(answer: httpx.Response) -> list[dict[str, Any]]:
     return [json.loads(line[len("data: "):]) for line in answer.text.splitlines() if line.startswith("data: ")]
 
 
-def test_stream_sends_each_sentence_in_half_second_chunks(kit: Any, sandbox: Sandbox, client: httpx.Client,
+def test_stream_sends_each_sentence_in_half_second_chunks(sandbox: Sandbox, client: httpx.Client,
                                                           key: str) -> None:
     before = sandbox.balance("ttsai", key)
-    answer = kit.send(sandbox, client, "ttsai", "tts.stream",
+    answer = send(sandbox, client, "ttsai", "tts.stream",
                       {"model": "kokoro", "text": THREE_SENTENCES, "voice": "af_bella"}, key=key)
-    kit.assert_valid("ttsai", "tts.stream", answer)
+    assert_valid("ttsai", "tts.stream", answer)
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/event-stream")
     events = _events(answer)
     audio = events[:-1]
@@ -70,62 +71,62 @@ def test_stream_sends_each_sentence_in_half_second_chunks(kit: Any, sandbox: San
     ({"model": "piper", "voice": "en_US-joe-medium"}, 400),  # piper does not stream
     ({"model": "kokoro", "voice": "nobody"}, 404),
 ])
-def test_stream_refusals(kit: Any, sandbox: Sandbox, client: httpx.Client, key: str, body: dict[str, str],
+def test_stream_refusals(sandbox: Sandbox, client: httpx.Client, key: str, body: dict[str, str],
                          status: int) -> None:
-    answer = kit.send(sandbox, client, "ttsai", "tts.stream", {"text": "Hello.", **body}, key=key)
-    kit.assert_valid("ttsai", "tts.stream", answer)
+    answer = send(sandbox, client, "ttsai", "tts.stream", {"text": "Hello.", **body}, key=key)
+    assert_valid("ttsai", "tts.stream", answer)
     assert answer.status_code == status
 
 
 @pytest.mark.parametrize(("response_format", "container"), [("mp3", "mp3"), ("wav", "wav"), ("flac", "flac"),
                                                             ("opus", "ogg")])
-def test_openai_route_formats(kit: Any, sandbox: Sandbox, client: httpx.Client, key: str, response_format: str,
+def test_openai_route_formats(sandbox: Sandbox, client: httpx.Client, key: str, response_format: str,
                               container: str) -> None:
-    example = dict(kit.provider("ttsai").endpoint("audio.speech").example)
-    answer = kit.send(sandbox, client, "ttsai", "audio.speech", {**example, "response_format": response_format},
+    example = dict(provider("ttsai").endpoint("audio.speech").example)
+    answer = send(sandbox, client, "ttsai", "audio.speech", {**example, "response_format": response_format},
                       key=key)
-    kit.assert_valid("ttsai", "audio.speech", answer)
+    assert_valid("ttsai", "audio.speech", answer)
     found = sniff(answer.content)
     assert answer.status_code == 200 and found is not None and found.value == container
     assert decode(answer.content).duration_s > 0.5
 
 
-def test_openai_names_and_unavailable_formats(kit: Any, sandbox: Sandbox, client: httpx.Client, key: str) -> None:
-    aliased = kit.send(sandbox, client, "ttsai", "audio.speech",
+def test_openai_names_and_unavailable_formats(sandbox: Sandbox, client: httpx.Client, key: str) -> None:
+    aliased = send(sandbox, client, "ttsai", "audio.speech",
                        {"model": "tts-1", "input": "Hello.", "voice": "alloy", "response_format": "wav"}, key=key)
-    kit.assert_valid("ttsai", "audio.speech", aliased)
+    assert_valid("ttsai", "audio.speech", aliased)
     assert aliased.status_code == 200
-    refused = kit.send(sandbox, client, "ttsai", "audio.speech",
+    refused = send(sandbox, client, "ttsai", "audio.speech",
                        {"model": "kokoro", "input": "Hello.", "voice": "af_bella", "response_format": "aac"}, key=key)
-    kit.assert_valid("ttsai", "audio.speech", refused)
+    assert_valid("ttsai", "audio.speech", refused)
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "bad_request"
 
 
-def test_clone_document_example(kit: Any, sandbox: Sandbox, client: httpx.Client, key: str) -> None:
+def test_clone_document_example(sandbox: Sandbox, client: httpx.Client, key: str) -> None:
     replace = {"https://api.tts.ai": sandbox.base_url("ttsai", "api"), "sk-tts-your-key": key}
     heard = {}
     for reference in ("joe_reference.wav", "espeak_reference.wav"):
-        answer = kit.run_curl(client, CLONE_CURL.replace(" \\\n-o cloned.mp3", ""), replace,
-                              files={"reference.wav": kit.voices / reference})
-        kit.assert_valid("ttsai", "tts.clone", answer)
+        answer = run_curl(client, CLONE_CURL.replace(" \\\n-o cloned.mp3", ""), replace,
+                              files={"reference.wav": voices / reference})
+        assert_valid("ttsai", "tts.clone", answer)
         assert answer.status_code == 200 and answer.headers["content-type"] == "audio/mpeg"
         heard[reference] = decode(answer.content)
     # The reference chooses the voice: Piper's clip clones to Piper, espeak-ng's to espeak-ng.
     assert len(heard["joe_reference.wav"].samples) != len(heard["espeak_reference.wav"].samples)
 
 
-def test_clone_refusals(kit: Any, sandbox: Sandbox, client: httpx.Client, key: str) -> None:
+def test_clone_refusals(sandbox: Sandbox, client: httpx.Client, key: str) -> None:
     huge = Upload(filename="reference.wav", content=b"\0" * (20 * 1024 * 1024 + 1), content_type="audio/wav")
-    too_large = kit.send(sandbox, client, "ttsai", "tts.clone", {"reference_audio": huge, "text": "Hi."}, key=key)
-    kit.assert_valid("ttsai", "tts.clone", too_large)
+    too_large = send(sandbox, client, "ttsai", "tts.clone", {"reference_audio": huge, "text": "Hi."}, key=key)
+    assert_valid("ttsai", "tts.clone", too_large)
     assert too_large.status_code == 413 and too_large.json()["error"]["code"] == "file_too_large"
     noise = Upload(filename="reference.wav", content=b"not audio at all", content_type="audio/wav")
-    unreadable = kit.send(sandbox, client, "ttsai", "tts.clone", {"reference_audio": noise, "text": "Hi."}, key=key)
-    kit.assert_valid("ttsai", "tts.clone", unreadable)
+    unreadable = send(sandbox, client, "ttsai", "tts.clone", {"reference_audio": noise, "text": "Hi."}, key=key)
+    assert_valid("ttsai", "tts.clone", unreadable)
     assert unreadable.status_code == 400
     sandbox.add_key("ttsai", "ttsai-clone-poor", balance=Decimal(3))
-    reference = Upload(filename="r.wav", content=(kit.voices / "joe_short.wav").read_bytes(), content_type="audio/wav")
-    poor = kit.send(sandbox, client, "ttsai", "tts.clone", {"reference_audio": reference, "text": "Hi."},
+    reference = Upload(filename="r.wav", content=(voices / "joe_short.wav").read_bytes(), content_type="audio/wav")
+    poor = send(sandbox, client, "ttsai", "tts.clone", {"reference_audio": reference, "text": "Hi."},
                     key="ttsai-clone-poor")
-    kit.assert_valid("ttsai", "tts.clone", poor)
+    assert_valid("ttsai", "tts.clone", poor)
     assert poor.status_code == 402 and poor.json()["error"]["characters_required"] == 12

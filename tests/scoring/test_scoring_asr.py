@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pytest
 
 from harness.scoring import AsrBackendName, DecodingSettings, normalizer_for
 from harness.scoring.asr.faster import FasterWhisperBackend
 from harness.scoring.audio import decode_audio
+from tests.helpers.speech import speak
 
 FIRST = "The bus driver waited patiently while the old woman found her seat."
 SECOND = "The children laughed as the small dog chased its tail in circles."
 
 
-def _clip(kit: Any, text: str) -> np.ndarray:
-    return decode_audio(kit.speak(text)).mono_at(16000)
+def _clip(text: str) -> np.ndarray:
+    return decode_audio(speak(text)).mono_at(16000)
 
 
-def test_batched_texts_return_to_their_own_clips(tiny_backend: FasterWhisperBackend, kit: Any) -> None:
-    first, second = _clip(kit, FIRST), _clip(kit, SECOND)
+def test_batched_texts_return_to_their_own_clips(tiny_backend: FasterWhisperBackend) -> None:
+    first, second = _clip(FIRST), _clip(SECOND)
     # Over 30 s: the long-form path; the empty clip: no ASR at all.
     long = np.concatenate([second, np.zeros(16000, np.float32)] * 9)
     texts = tiny_backend.transcribe([second, np.zeros(0, np.float32), first, long], "en")
@@ -31,7 +30,7 @@ def test_batched_texts_return_to_their_own_clips(tiny_backend: FasterWhisperBack
     assert normalize(texts[3]).count("small dog") >= 8
 
 
-def test_a_shorter_window_serves_only_clips_that_fill_half_of_it(kit: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_shorter_window_serves_only_clips_that_fill_half_of_it(monkeypatch: pytest.MonkeyPatch) -> None:
     backend = FasterWhisperBackend(settings=DecodingSettings(window_s=10.0))
     used: list[tuple[str, int]] = []
     for name in ("_windowed", "_batched"):
@@ -41,7 +40,7 @@ def test_a_shorter_window_serves_only_clips_that_fill_half_of_it(kit: Any, monke
             name,
             lambda clips, language, real=real, name=name: used.append((name, len(clips))) or real(clips, language),
         )
-    first, second = _clip(kit, FIRST), _clip(kit, SECOND)
+    first, second = _clip(FIRST), _clip(SECOND)
     both = np.concatenate([first, second, second])  # over 5 s: the full 30 s window
     texts = backend.transcribe([first, second, both], "en")
     normalize = normalizer_for("en")

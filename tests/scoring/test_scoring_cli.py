@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 import typer
 from typer.testing import CliRunner
 
 from harness.cli.score import asr_app, score_command
+from tests.helpers.scoring_db import add_clip
+from tests.helpers.speech import speak
 
 TEXT = "The little boat drifted gently on the calm water of the bay."
 
@@ -21,9 +22,9 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def clip(kit: Any, tmp_path: Path) -> Path:
+def clip(tmp_path: Path) -> Path:
     path = tmp_path / "clip.wav"
-    path.write_bytes(kit.speak(TEXT))
+    path.write_bytes(speak(TEXT))
     return path
 
 
@@ -54,8 +55,8 @@ def test_usage_errors_exit_2_and_scoring_failures_exit_1(clip: Path, tmp_path: P
     assert failed.exit_code == 1 and "undecodable" in failed.output
 
 
-def test_scoring_a_run_prints_cache_hits(kit: Any, run_db: Path) -> None:
-    kit.add_clip(run_db, "a", "run-9", TEXT, kit.speak(TEXT))
+def test_scoring_a_run_prints_cache_hits(run_db: Path) -> None:
+    add_clip(run_db, "a", "run-9", TEXT, speak(TEXT))
     first = runner.invoke(app, ["score", "run-9", "--db", str(run_db)])
     assert first.exit_code == 0, first.output
     assert "0 hits, 1 misses" in first.output

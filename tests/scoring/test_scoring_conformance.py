@@ -10,6 +10,7 @@ import pytest
 import soxr
 
 from harness.scoring import AudioDecodeError, DeclaredFormat, Flag, check_conformance, decode_audio
+from tests.helpers.speech import render, speak, wav_bytes
 
 TEXT = "The captain steered the ship through the narrow passage between the rocks."
 
@@ -20,12 +21,12 @@ def _flags(audio: bytes, text: str | None = TEXT, **declared: Any) -> set[Flag]:
 
 
 @pytest.fixture(scope="module")
-def speech(kit: Any) -> np.ndarray:
-    return kit.render(TEXT)
+def speech() -> np.ndarray:
+    return render(TEXT)
 
 
-def test_clean_speech_raises_no_finding_and_is_measured(kit: Any, speech: np.ndarray) -> None:
-    audio = kit.wav_bytes(speech, 22050)
+def test_clean_speech_raises_no_finding_and_is_measured(speech: np.ndarray) -> None:
+    audio = wav_bytes(speech, 22050)
     decoded = decode_audio(audio, "audio/x-wav", 22050, 1)
     result = check_conformance(decoded, DeclaredFormat("audio/wav; codecs=1", 22050, 1), TEXT, "en")
     assert result.findings == ()
@@ -35,45 +36,45 @@ def test_clean_speech_raises_no_finding_and_is_measured(kit: Any, speech: np.nda
     assert result.clipping_ratio < 0.001
 
 
-def test_truncated_download_is_flagged(kit: Any, speech: np.ndarray) -> None:
-    audio = kit.wav_bytes(speech, 22050)
+def test_truncated_download_is_flagged(speech: np.ndarray) -> None:
+    audio = wav_bytes(speech, 22050)
     flags = _flags(audio[: len(audio) // 2])
     assert Flag.TRUNCATED_FILE in flags
     assert Flag.TOO_SHORT in flags  # half the speech the text needs
 
 
-def test_audio_cut_short_is_flagged_even_in_a_valid_file(kit: Any, speech: np.ndarray) -> None:
-    assert _flags(kit.wav_bytes(speech[: len(speech) // 3], 22050)) == {Flag.TOO_SHORT}
+def test_audio_cut_short_is_flagged_even_in_a_valid_file(speech: np.ndarray) -> None:
+    assert _flags(wav_bytes(speech[: len(speech) // 3], 22050)) == {Flag.TOO_SHORT}
 
 
-def test_clipped_audio_is_flagged(kit: Any, speech: np.ndarray) -> None:
+def test_clipped_audio_is_flagged(speech: np.ndarray) -> None:
     clipped = np.clip(speech * 6.0, -1.0, 1.0)
-    assert Flag.CLIPPING in _flags(kit.wav_bytes(clipped, 22050))
+    assert Flag.CLIPPING in _flags(wav_bytes(clipped, 22050))
 
 
-def test_48_khz_declared_as_22_05_khz_is_flagged(kit: Any) -> None:
-    audio = kit.speak(TEXT, sample_rate=48000)
+def test_48_khz_declared_as_22_05_khz_is_flagged() -> None:
+    audio = speak(TEXT, sample_rate=48000)
     assert _flags(audio, sample_rate=22050) == {Flag.SAMPLE_RATE_MISMATCH}
     assert _flags(audio, sample_rate=48000) == set()
 
 
-def test_declared_media_type_and_channels_are_checked(kit: Any, speech: np.ndarray) -> None:
-    mp3 = kit.wav_bytes(speech, 22050, subtype="MPEG_LAYER_III", fmt="MP3")
+def test_declared_media_type_and_channels_are_checked(speech: np.ndarray) -> None:
+    mp3 = wav_bytes(speech, 22050, subtype="MPEG_LAYER_III", fmt="MP3")
     assert _flags(mp3, media_type="audio/wav") == {Flag.MEDIA_TYPE_MISMATCH}
     assert _flags(mp3, media_type="audio/mp3") == set()
-    stereo = kit.wav_bytes(np.stack([speech, speech], axis=1), 22050)
+    stereo = wav_bytes(np.stack([speech, speech], axis=1), 22050)
     assert _flags(stereo, channels=1) == {Flag.CHANNELS_MISMATCH}
-    opus = kit.wav_bytes(soxr.resample(speech, 22050, 48000), 48000, subtype="OPUS", fmt="OGG")
+    opus = wav_bytes(soxr.resample(speech, 22050, 48000), 48000, subtype="OPUS", fmt="OGG")
     assert _flags(opus, media_type="audio/opus") == set()
 
 
-def test_silence_padding_and_slow_speech_are_flagged(kit: Any, speech: np.ndarray) -> None:
+def test_silence_padding_and_slow_speech_are_flagged(speech: np.ndarray) -> None:
     pad = np.zeros(int(2.5 * 22050), dtype=np.float32)
-    assert _flags(kit.wav_bytes(np.concatenate([pad, speech]), 22050)) == {Flag.LEADING_SILENCE}
-    assert _flags(kit.wav_bytes(np.concatenate([speech, pad]), 22050)) == {Flag.TRAILING_SILENCE}
+    assert _flags(wav_bytes(np.concatenate([pad, speech]), 22050)) == {Flag.LEADING_SILENCE}
+    assert _flags(wav_bytes(np.concatenate([speech, pad]), 22050)) == {Flag.TRAILING_SILENCE}
     looped = np.concatenate([speech] * 4)
-    assert Flag.TOO_LONG in _flags(kit.wav_bytes(looped, 22050))
-    assert _flags(kit.wav_bytes(np.zeros(22050, dtype=np.float32), 22050)) == {Flag.SILENT}
+    assert Flag.TOO_LONG in _flags(wav_bytes(looped, 22050))
+    assert _flags(wav_bytes(np.zeros(22050, dtype=np.float32), 22050)) == {Flag.SILENT}
 
 
 def test_headerless_pcm_decodes_when_declared(speech: np.ndarray) -> None:
@@ -91,8 +92,8 @@ def test_garbage_and_empty_bodies_do_not_decode() -> None:
         decode_audio(b"")
 
 
-def test_resampling_to_16_khz_keeps_duration(kit: Any, speech: np.ndarray) -> None:
-    decoded = decode_audio(kit.wav_bytes(speech, 22050))
+def test_resampling_to_16_khz_keeps_duration(speech: np.ndarray) -> None:
+    decoded = decode_audio(wav_bytes(speech, 22050))
     assert len(decoded.mono_at(16000)) == pytest.approx(decoded.duration_s * 16000, abs=2)
 
 

@@ -14,6 +14,8 @@ from harness.scoring import ClipInput, DecodingSettings, Scorer, normalizer_for
 from harness.scoring.asr.faster import FasterWhisperBackend
 from harness.scoring.asr.models import shipped_tiny_en
 from harness.scoring.asr.openai_whisper import OpenAIWhisperBackend
+from tests.helpers.repo import VOICES
+from tests.helpers.speech import speak
 
 TEXT = "The chef added salt and pepper and tasted the soup again."
 SECOND = "The museum was full of paintings, statues and strange old machines."
@@ -34,10 +36,10 @@ def converted_tiny_en(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.heavy
 @pytest.mark.slow
-def test_both_backends_give_the_same_transcript(converted_tiny_en: Path, tiny_backend: Any, kit: Any) -> None:
+def test_both_backends_give_the_same_transcript(converted_tiny_en: Path, tiny_backend: Any) -> None:
     from harness.scoring.audio import decode_audio
 
-    clips = [decode_audio(kit.speak(text)).mono_at(16000) for text in (TEXT, SECOND)]
+    clips = [decode_audio(speak(text)).mono_at(16000) for text in (TEXT, SECOND)]
     openai = OpenAIWhisperBackend(str(converted_tiny_en))
     assert openai.model_id.startswith("tiny.en#")
     heard_openai = openai.transcribe(clips, "en")
@@ -52,21 +54,21 @@ def test_both_backends_give_the_same_transcript(converted_tiny_en: Path, tiny_ba
 
 @pytest.mark.heavy
 @pytest.mark.slow
-def test_openai_backend_scores_through_the_scorer(converted_tiny_en: Path, kit: Any) -> None:
+def test_openai_backend_scores_through_the_scorer(converted_tiny_en: Path) -> None:
     scorer = Scorer(backend="openai-whisper", model=str(converted_tiny_en), similarity=False)
-    score = scorer.score(ClipInput(text=TEXT, audio=kit.speak(TEXT)))
+    score = scorer.score(ClipInput(text=TEXT, audio=speak(TEXT)))
     assert score.versions.asr_backend == "openai-whisper" and score.wer == 0.0
 
 
 @pytest.mark.heavy
-def test_a_clone_of_the_reference_voice_is_more_similar_than_another_voice(tiny_backend: Any, kit: Any) -> None:
+def test_a_clone_of_the_reference_voice_is_more_similar_than_another_voice(tiny_backend: Any) -> None:
     pytest.importorskip("resemblyzer")
-    reference = kit.voices / "joe_reference.wav"
+    reference = VOICES / "joe_reference.wav"
     scorer = Scorer(asr=tiny_backend, similarity=True)
     clone, other = scorer.score_many(
         [
-            ClipInput(text=SECOND, audio=kit.speak(SECOND), reference_voice=reference),
-            ClipInput(text=SECOND, audio=kit.speak(SECOND, engine="espeak"), reference_voice=reference),
+            ClipInput(text=SECOND, audio=speak(SECOND), reference_voice=reference),
+            ClipInput(text=SECOND, audio=speak(SECOND, engine="espeak"), reference_voice=reference),
         ]
     )
     assert clone.similarity is not None and other.similarity is not None
@@ -76,11 +78,11 @@ def test_a_clone_of_the_reference_voice_is_more_similar_than_another_voice(tiny_
 
 @pytest.mark.heavy
 @pytest.mark.slow
-def test_dnsmos_rates_the_neural_voice_above_the_robotic_one(tiny_backend: Any, kit: Any) -> None:
+def test_dnsmos_rates_the_neural_voice_above_the_robotic_one(tiny_backend: Any) -> None:
     pytest.importorskip("speechmos")
     scorer = Scorer(asr=tiny_backend, similarity=False, dnsmos=True)
     piper, espeak = scorer.score_many(
-        [ClipInput(text=TEXT, audio=kit.speak(TEXT)), ClipInput(text=TEXT, audio=kit.speak(TEXT, engine="espeak"))]
+        [ClipInput(text=TEXT, audio=speak(TEXT)), ClipInput(text=TEXT, audio=speak(TEXT, engine="espeak"))]
     )
     assert piper.dnsmos is not None and espeak.dnsmos is not None
     assert 1.0 <= espeak.dnsmos.overall < piper.dnsmos.overall <= 5.0

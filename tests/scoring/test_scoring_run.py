@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 from harness.scoring import BackgroundScorer, Scorer, ScoringInputError, score_run
+from tests.helpers.scoring_db import add_clip
+from tests.helpers.speech import speak
 
 TEXTS = [
     "The old man walked slowly along the quiet road toward the village.",
@@ -18,22 +20,22 @@ TEXTS = [
 ]
 
 
-def _fill(db: Path, kit: Any, run_id: str = "run-1") -> None:
+def _fill(db: Path, run_id: str = "run-1") -> None:
     for index, text in enumerate(TEXTS):
-        kit.add_clip(db, f"{run_id}-piper-{index}", run_id, text, kit.speak(text))
-    kit.add_clip(
+        add_clip(db, f"{run_id}-piper-{index}", run_id, text, speak(text))
+    add_clip(
         db,
         f"{run_id}-espeak-0",
         run_id,
         TEXTS[0],
-        kit.speak(TEXTS[0], engine="espeak"),
+        speak(TEXTS[0], engine="espeak"),
         model="espeak",
         alternatives_json=json.dumps({"toward": ["towards"]}),
     )
 
 
-def test_rescoring_a_stored_run_transcribes_nothing_twice(tiny_backend: Any, kit: Any, run_db: Path) -> None:
-    _fill(run_db, kit)
+def test_rescoring_a_stored_run_transcribes_nothing_twice(tiny_backend: Any, run_db: Path) -> None:
+    _fill(run_db)
     first = score_run(run_db, "run-1", Scorer(asr=tiny_backend, similarity=False))
     assert (first.clips, first.scored, first.failed) == (4, 4, 0)
     assert (first.cache_hits, first.cache_misses) == (0, 4)
@@ -62,9 +64,9 @@ def test_an_unknown_run_or_database_is_a_usage_problem(tiny_backend: Any, run_db
         score_run(tmp_path / "absent.db", "run-1", scorer)
 
 
-def test_background_scorer_writes_rows_as_clips_arrive(tiny_backend: Any, kit: Any, run_db: Path) -> None:
-    _fill(run_db, kit, run_id="run-2")
-    kit.add_clip(run_db, "run-2-broken", "run-2", TEXTS[1], b"not audio at all")
+def test_background_scorer_writes_rows_as_clips_arrive(tiny_backend: Any, run_db: Path) -> None:
+    _fill(run_db, run_id="run-2")
+    add_clip(run_db, "run-2-broken", "run-2", TEXTS[1], b"not audio at all")
     with sqlite3.connect(run_db) as conn:
         conn.row_factory = sqlite3.Row
         rows = [dict(row) for row in conn.execute("SELECT * FROM clips WHERE run_id = 'run-2'")]
@@ -82,13 +84,13 @@ def test_background_scorer_writes_rows_as_clips_arrive(tiny_backend: Any, kit: A
 
 
 def test_background_scorer_survives_a_failing_batch(
-    tiny_backend: Any, kit: Any, run_db: Path, monkeypatch: pytest.MonkeyPatch
+    tiny_backend: Any, run_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def explode(clips: Any, cache: Any = None) -> Any:
         raise RuntimeError("model exploded")
 
-    kit.add_clip(run_db, "c1", "run-3", TEXTS[0], kit.speak(TEXTS[0]))
-    kit.add_clip(run_db, "c2", "run-3", TEXTS[1], kit.speak(TEXTS[1]))
+    add_clip(run_db, "c1", "run-3", TEXTS[0], speak(TEXTS[0]))
+    add_clip(run_db, "c2", "run-3", TEXTS[1], speak(TEXTS[1]))
     with sqlite3.connect(run_db) as conn:
         conn.row_factory = sqlite3.Row
         first, second = (dict(row) for row in conn.execute("SELECT * FROM clips ORDER BY clip_id"))
@@ -105,9 +107,9 @@ def test_background_scorer_survives_a_failing_batch(
     assert (stats.failed, stats.scored) == (1, 1) and "model exploded" in (stats.last_error or "")
 
 
-def test_audio_replaced_after_the_run_is_not_scored_as_the_run(tiny_backend: Any, kit: Any, run_db: Path) -> None:
-    kit.add_clip(run_db, "swapped", "run-4", TEXTS[2], kit.speak(TEXTS[2]))
-    (run_db.parent / "audio" / "swapped.wav").write_bytes(kit.speak(TEXTS[1]))
+def test_audio_replaced_after_the_run_is_not_scored_as_the_run(tiny_backend: Any, run_db: Path) -> None:
+    add_clip(run_db, "swapped", "run-4", TEXTS[2], speak(TEXTS[2]))
+    (run_db.parent / "audio" / "swapped.wav").write_bytes(speak(TEXTS[1]))
     summary = score_run(run_db, "run-4", Scorer(asr=tiny_backend, similarity=False))
     assert (summary.scored, summary.failed) == (0, 1)
     with sqlite3.connect(run_db) as conn:

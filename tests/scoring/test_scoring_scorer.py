@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from harness.scoring import ClipInput, Flag, ScoreCache, Scorer, ScoringError
+from tests.helpers.speech import render, speak, wav_bytes
 
 TEXT = "The farmer fed the horses and cleaned the barn before breakfast."
 OTHER = "She wrapped the gift in blue paper and tied it with a silver ribbon."
@@ -20,12 +21,12 @@ def _with_noise(samples: np.ndarray, snr_db: float, seed: int) -> np.ndarray:
     return np.clip(samples + noise * rms / 10 ** (snr_db / 20), -1.0, 1.0)
 
 
-def test_wer_orders_clean_then_noisy_then_another_sentence(scorer: Scorer, kit: Any) -> None:
-    clean = kit.render(TEXT)
+def test_wer_orders_clean_then_noisy_then_another_sentence(scorer: Scorer) -> None:
+    clean = render(TEXT)
     clips = [
-        ClipInput(text=TEXT, audio=kit.wav_bytes(clean, 22050)),
-        ClipInput(text=TEXT, audio=kit.wav_bytes(_with_noise(clean, snr_db=0.0, seed=2), 22050)),
-        ClipInput(text=TEXT, audio=kit.speak(OTHER)),
+        ClipInput(text=TEXT, audio=wav_bytes(clean, 22050)),
+        ClipInput(text=TEXT, audio=wav_bytes(_with_noise(clean, snr_db=0.0, seed=2), 22050)),
+        ClipInput(text=TEXT, audio=speak(OTHER)),
     ]
     clean_score, noisy, different = scorer.score_many(clips)
     assert clean_score.wer is not None and noisy.wer is not None and different.wer is not None
@@ -34,8 +35,8 @@ def test_wer_orders_clean_then_noisy_then_another_sentence(scorer: Scorer, kit: 
     assert different.wer > 0.5
 
 
-def test_every_score_carries_its_versions(scorer: Scorer, kit: Any) -> None:
-    score = scorer.score(ClipInput(text=TEXT, audio=kit.speak(TEXT), clip_id="c1"))
+def test_every_score_carries_its_versions(scorer: Scorer) -> None:
+    score = scorer.score(ClipInput(text=TEXT, audio=speak(TEXT), clip_id="c1"))
     versions = score.versions
     assert (versions.asr_backend, versions.asr_model) == ("faster-whisper", "tiny.en")
     assert versions.normalizer_name == "whisper_normalizer.EnglishTextNormalizer"
@@ -45,14 +46,14 @@ def test_every_score_carries_its_versions(scorer: Scorer, kit: Any) -> None:
     assert score.to_json()["flags"] == []
 
 
-def test_damaged_files_are_flagged(scorer: Scorer, kit: Any) -> None:
-    speech = kit.render(TEXT)
-    full = kit.wav_bytes(speech, 22050)
+def test_damaged_files_are_flagged(scorer: Scorer) -> None:
+    speech = render(TEXT)
+    full = wav_bytes(speech, 22050)
     truncated, clipped, mislabelled = scorer.score_many(
         [
             ClipInput(text=TEXT, audio=full[: len(full) * 2 // 5]),
-            ClipInput(text=TEXT, audio=kit.wav_bytes(np.clip(speech * 6, -1, 1), 22050)),
-            ClipInput(text=TEXT, audio=kit.speak(TEXT, sample_rate=48000), declared_sample_rate=22050),
+            ClipInput(text=TEXT, audio=wav_bytes(np.clip(speech * 6, -1, 1), 22050)),
+            ClipInput(text=TEXT, audio=speak(TEXT, sample_rate=48000), declared_sample_rate=22050),
         ]
     )
     assert {Flag.TRUNCATED_FILE, Flag.TOO_SHORT, Flag.MISSING_END} <= set(truncated.flags)
@@ -61,13 +62,13 @@ def test_damaged_files_are_flagged(scorer: Scorer, kit: Any) -> None:
     assert mislabelled.wer == 0.0  # the audio itself is fine: only the label is wrong
 
 
-def test_unscorable_clips_get_an_error_not_an_exception(scorer: Scorer, kit: Any, tmp_path: Path) -> None:
+def test_unscorable_clips_get_an_error_not_an_exception(scorer: Scorer, tmp_path: Path) -> None:
     garbage, missing, german, good = scorer.score_many(
         [
             ClipInput(text=TEXT, audio=b"<html>502 Bad Gateway</html>"),
             ClipInput(text=TEXT, path=tmp_path / "nowhere.wav"),
-            ClipInput(text="Guten Morgen.", audio=kit.speak(TEXT), language="de"),
-            ClipInput(text=TEXT, audio=kit.speak(TEXT)),
+            ClipInput(text="Guten Morgen.", audio=speak(TEXT), language="de"),
+            ClipInput(text=TEXT, audio=speak(TEXT)),
         ]
     )
     assert garbage.flags == (Flag.UNDECODABLE,) and "undecodable" in (garbage.error or "")
@@ -77,15 +78,15 @@ def test_unscorable_clips_get_an_error_not_an_exception(scorer: Scorer, kit: Any
     assert good.error is None and good.wer == 0.0
 
 
-def test_clips_without_a_reference_voice_get_no_similarity(scorer: Scorer, kit: Any) -> None:
-    assert scorer.score(ClipInput(text=TEXT, audio=kit.speak(TEXT))).similarity is None
+def test_clips_without_a_reference_voice_get_no_similarity(scorer: Scorer) -> None:
+    assert scorer.score(ClipInput(text=TEXT, audio=speak(TEXT))).similarity is None
 
 
 def test_transcripts_are_cached_by_audio_backend_model_and_settings(
-    tiny_backend: Any, kit: Any, tmp_path: Path
+    tiny_backend: Any, tmp_path: Path
 ) -> None:
     cache = ScoreCache(tmp_path / "cache.db")
-    audio = kit.speak(TEXT)
+    audio = speak(TEXT)
     first = Scorer(asr=tiny_backend, similarity=False, cache=cache)
     assert first.score(ClipInput(text=TEXT, audio=audio)).cache_hit is False
     second = Scorer(asr=tiny_backend, similarity=False, cache=cache)

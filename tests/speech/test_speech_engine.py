@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -18,6 +17,7 @@ from harness.speech import (
     _piper,
     default_engine,
 )
+from tests.helpers.spectrum import spectral_centroid
 
 
 def test_piper_render_shape(engine: SpeechEngine, sentence: str) -> None:
@@ -54,9 +54,7 @@ def test_length_scale_changes_duration(engine: SpeechEngine, sentence: str) -> N
     assert espeak[0] < espeak[1]
 
 
-def test_espeak_sounds_different_from_piper(
-    engine: SpeechEngine, sentence: str, spectral_centroid: Callable[..., float]
-) -> None:
+def test_espeak_sounds_different_from_piper(engine: SpeechEngine, sentence: str) -> None:
     piper = engine.render(sentence)
     espeak = engine.render(sentence, Rendition(Engine.ESPEAK))
     assert espeak.sample_rate == piper.sample_rate
@@ -71,7 +69,6 @@ def test_pitch_shift_scales_spectrum_and_roughly_keeps_duration(
     engine_kind: Engine,
     semitones: float,
     sentence: str,
-    spectral_centroid: Callable[..., float],
 ) -> None:
     base = engine.render(sentence, Rendition(engine_kind))
     shifted = engine.render(sentence, Rendition(engine_kind, pitch_shift=semitones))

@@ -11,11 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, Field, model_validator
 
 from harness.core.lifecycle import Lifecycle
+from harness.core.params import SoftLimit
 from harness.core.spec import (
     Auth,
     BodyKind,
@@ -63,11 +64,13 @@ SPEAKER_LINE = re.compile(r"^Speaker (\d+):")
 
 
 class XttsRequest(RequestModel):
-    speaker: str = Field(min_length=1, description="URL of the speaker audio (wav, mp3, m4a, ogg, flv)")
-    text: str = Field(
+    speaker: str = Field(min_length=1, description="URL to speaker audio file (wav, mp3, m4a, ogg, or flv)")
+    # A recommendation, not a limit: a longer text is sent, with a warning.
+    text: Annotated[str, SoftLimit("Text to synthesize (max 500 characters recommended)", DOC_XTTS,
+                                   max_length=500)] = Field(
         "Hi there, I'm your new voice clone. Try your best to upload quality audio",
         min_length=1,
-        max_length=500,  # "max 500 characters recommended"
+        description="Text to synthesize",
     )
     language: XttsLanguage = "en"
     cleanup_voice: bool = False
@@ -75,12 +78,20 @@ class XttsRequest(RequestModel):
     webhook_events_filter: list[WebhookEvent] = Field(default_factory=lambda: list[WebhookEvent](["*"]))
 
 
+# The documents' words for each bounded parameter: a refusal cites them.
+_words = {
+    "exaggeration": "Controls the degree of expressive emphasis in the generated speech. ... Range: 0.0 to 1.0.",
+    "temperature": "Controls randomness in voice generation. ... Range: 0.1 to 1.0.",
+    "cfg": "Classifier-Free Guidance strength. ... Range: 0.0 to 2.0.",
+}
+
+
 class ChatterboxRequest(RequestModel):
     text: str = Field(min_length=1)
     audio_url: str | None = None
-    exaggeration: float | None = Field(None, ge=0.0, le=1.0)
-    temperature: float | None = Field(None, ge=0.1, le=1.0)
-    cfg: float | None = Field(None, ge=0.0, le=2.0)
+    exaggeration: float | None = Field(None, ge=0.0, le=1.0, description=_words["exaggeration"])
+    temperature: float | None = Field(None, ge=0.1, le=1.0, description=_words["temperature"])
+    cfg: float | None = Field(None, ge=0.0, le=2.0, description=_words["cfg"])
 
 
 class VibeVoiceSpeaker(RequestModel):
@@ -100,9 +111,13 @@ def _check_script(script: str, speaker_count: int) -> str:
 
 class VibeVoiceRequest(RequestModel):
     script: str = Field(min_length=1)
-    speakers: list[VibeVoiceSpeaker] = Field(default_factory=list, max_length=4)  # "up to four speakers"
+    # The cap is a sentence inside the example's script, not a documented limit: more are sent, flagged.
+    speakers: Annotated[list[VibeVoiceSpeaker], SoftLimit(
+        "it supports up to four speakers at once (a line of the example script)", DOC_VIBEVOICE, max_length=4,
+    )] = Field(default_factory=list)
     seed: int | None = None
-    cfg_scale: float = Field(1.3, ge=1.0, le=2.0)  # "Range typically 1.0–2.0"
+    cfg_scale: Annotated[float, SoftLimit("CFG (Classifier-Free Guidance) scale ... Range typically 1.0–2.0.",
+                                          DOC_VIBEVOICE, low=1.0, high=2.0)] = 1.3
 
     @model_validator(mode="after")
     def _speakers_match_script(self) -> VibeVoiceRequest:
@@ -177,6 +192,7 @@ LIFECYCLE = Lifecycle(
     failure=frozenset({"FAILED", "ERROR"}),
     id_field="request_id",
     output_field="output",
+    error_field="error",  # "error | string|null | Error message if failed"; "FAILED — check error field"
     uncharged=frozenset({"ERROR"}),  # "ERROR — System error — not charged"
 )
 
@@ -383,7 +399,7 @@ def _build_realtime(given: SynthesisInput) -> dict[str, Any]:
 
 
 OFFERINGS = (
-    Offering("xtts-v2", XTTS.key, _build_xtts, clones=True, max_chars=500,
+    Offering("xtts-v2", XTTS.key, _build_xtts, clones=True,  # 500 characters are only recommended
              languages=get_args(XttsLanguage), description="XTTS v2 voice cloning from a speaker URL"),
     Offering("chatterbox", CHATTERBOX.key, _build_chatterbox, description="Chatterbox TTS"),
     Offering("vibevoice", VIBEVOICE.key, _build_vibevoice, multi_speaker=True, languages=("en", "zh"),
@@ -400,7 +416,6 @@ PROVIDER = Provider(
     key_env="PIXAZO_API_KEY",
     endpoints=(XTTS, CHATTERBOX, VIBEVOICE, VIBEVOICE_REALTIME, STATUS, WEBHOOK),
     offerings=OFFERINGS,
-    emulation="harness.providers.pixazo.emulation:EMULATION",
     error_model=PixazoError,
     docs=(DOC_XTTS, DOC_CHATTERBOX, DOC_VIBEVOICE),
     doc_drift=(

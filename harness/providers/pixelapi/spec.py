@@ -36,6 +36,7 @@ from harness.core.spec import (
 from harness.providers.pixelapi.models import (
     DOC,
     LANGUAGES,
+    REF_MAX_BYTES,
     TEXT_MAX_CHARS,
     GenerateAccepted,
     GenerateRequest,
@@ -122,6 +123,7 @@ GENERATE = Endpoint(
     role=Role.SUBMIT,
     request=GenerateRequest,
     body_kind=BodyKind.MULTIPART,
+    max_upload_bytes=REF_MAX_BYTES,
     responses=(
         # The page shows the body only; its clients accept any 2xx (`raise_for_status()`), so both
         # plausible codes for a queued job are accepted.
@@ -226,5 +228,4 @@ PROVIDER = Provider(
     docs=(DOC,),
     doc_drift=DOC_DRIFT,
     offerings=OFFERINGS,
-    emulation="harness.providers.pixelapi.emulation:EMULATION",
 )

@@ -49,7 +49,7 @@ from harness.providers.ttsai.pricing import (
     flat,
     per_minute,
 )
-from harness.providers.ttsai.uploads import sample_upload
+from harness.providers.ttsai.uploads import UPLOAD_LIMITS, sample_upload
 from harness.providers.ttsai.wire import DOC
 
 AUDIO = AudioBody()
@@ -72,6 +72,7 @@ def _multipart(
     *,
     inferred: bool,
     role: Role = Role.OTHER,
+    max_upload_bytes: int | None = None,
 ) -> Endpoint:
     return Endpoint(
         key=key,
@@ -87,6 +88,7 @@ def _multipart(
         inferred=inferred,
         example=example,
         doc=DOC,
+        max_upload_bytes=max_upload_bytes,
     )
 
 
@@ -95,12 +97,14 @@ STT = _multipart(
     SttRequest, JsonBody(SttResult), UPLOAD_RUN, per_minute(STT_PER_MINUTE, "file", "stt"),
     {"file": sample_upload("recording.wav"), "model": "faster-whisper", "timestamps": True},
     inferred=False,
+    max_upload_bytes=UPLOAD_LIMITS["stt"],
 )
 VOICE_CONVERT = _multipart(
     "voice.convert", "/v1/voice-convert/", "Voice changer: source audio (≤ 50 MB) to a target voice; audio bytes",
     VoiceConvertRequest, AUDIO, UPLOAD_RUN, per_minute(VOICE_CHANGER_PER_MINUTE, "file", "voice-convert"),
     {"file": sample_upload("source_audio.wav"), "target_voice": "af_bella", "model": "openvoice"},
     inferred=False, role=Role.AUDIO,
+    max_upload_bytes=UPLOAD_LIMITS["voice-convert"],
 )
 TRANSLATE = _multipart(
     "speech.translate", "/v1/speech/translate/", "Speech translation: STT, translation and TTS in one call (≤ 100 MB)",
@@ -108,12 +112,14 @@ TRANSLATE = _multipart(
     per_minute(TRANSLATION_PER_MINUTE, "file", "translate"),
     {"file": sample_upload("speech.wav"), "target_language": "es"},
     inferred=True,
+    max_upload_bytes=UPLOAD_LIMITS["translate"],
 )
 SPEECH_TO_SPEECH = _multipart(
     "speech.sts", "/v1/sts/", "Speech to speech: change style, emotion or delivery (≤ 50 MB); audio bytes",
     SpeechToSpeechRequest, AUDIO, UPLOAD_RUN, None,  # the price table does not list it
     {"file": sample_upload("speech.wav"), "voice": "af_bella"},
     inferred=True, role=Role.AUDIO,
+    max_upload_bytes=UPLOAD_LIMITS["speech-to-speech"],
 )
 ENHANCE = _multipart(
     "audio.enhance", "/v1/audio/enhance/", "Audio enhancement: denoise, clarity, super resolution; audio bytes",

@@ -36,7 +36,7 @@ from harness.providers.ttsai.models_tts import (
 )
 from harness.providers.ttsai.models_voices import WEBHOOK_LIFECYCLE, Acknowledgement, WebhookPayload
 from harness.providers.ttsai.pricing import batch_price, cloning_price, tts_price
-from harness.providers.ttsai.uploads import sample_upload
+from harness.providers.ttsai.uploads import UPLOAD_LIMITS, sample_upload
 from harness.providers.ttsai.wire import DOC
 
 TTS_DRIFT = (
@@ -152,6 +152,7 @@ CLONE = Endpoint(
     body_kind=BodyKind.MULTIPART,
     responses=(ok(AudioBody(), description="The audio file, as binary data"), *error_responses(*UPLOAD_RUN)),
     price=cloning_price,
+    max_upload_bytes=UPLOAD_LIMITS["clone"],
     example={
         "reference_audio": sample_upload("reference.wav", seconds=1.0),
         "text": "This speech uses a cloned voice.",

@@ -77,7 +77,8 @@ class SpeechToSpeechRequest(RequestModel):
     voice: Voice
     model: Literal["openvoice", "chatterbox"] = "openvoice"
     emotion: Literal["neutral", "happy", "sad", "angry", "excited"] | None = None
-    speed: float = Field(1.0, ge=SPEED_MIN, le=SPEED_MAX)
+    speed: float = Field(1.0, ge=SPEED_MIN, le=SPEED_MAX,
+                         description="Speed adjustment. Default: 1.0. Range: 0.5 to 2.0")
 
 
 # --- speech translation ---------------------------------------------------------------------------
@@ -107,7 +108,7 @@ class EnhanceRequest(RequestModel):
     denoise: bool = True
     enhance_clarity: bool = True
     super_resolution: bool = False
-    strength: int = Field(2, ge=1, le=3)  # "1-3 (light, medium, strong)"
+    strength: int = Field(2, ge=1, le=3, description="1-3 (light, medium, strong). Default: 2")
 
 
 class SeparateRequest(RequestModel):
@@ -130,7 +131,7 @@ class SeparateResult(ResponseModel):
 class EchoRemovalRequest(RequestModel):
     file: AnyUpload
     type: Literal["echo", "reverb", "both"] = "both"  # "echo or reverb (default: both)"
-    intensity: int = Field(3, ge=1, le=5)
+    intensity: int = Field(3, ge=1, le=5, description="1-5 (default: 3)")
 
 
 class AnalyzeRequest(RequestModel):

@@ -23,6 +23,9 @@ from harness.providers.ttsai.wire import (
 )
 
 BATCH_MAX_ITEMS = 50  # "Max 50 items"
+# The documents' words for each bounded parameter: a refusal cites them.
+TEXT_WORDS = "Text to convert to speech (max 100,000 chars per request)"
+SPEED_WORDS = "Speaking speed multiplier. Default: 1.0. Range: 0.5 to 2.0"
 
 # --- requests -------------------------------------------------------------------------------------
 
@@ -31,10 +34,10 @@ class TtsRequest(RequestModel):
     """POST /v1/tts/ (the document's request table)."""
 
     model: str | None = Field(None, min_length=1)  # omitted: auto-picked from the language
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description=TEXT_WORDS)
     voice: str = Field(min_length=1)  # "Required: Yes" (the SDK examples omit it: DocDrift)
     format: TtsFormat = "mp3"
-    speed: float = Field(1.0, ge=SPEED_MIN, le=SPEED_MAX)
+    speed: float = Field(1.0, ge=SPEED_MIN, le=SPEED_MAX, description=SPEED_WORDS)
     language: str | None = Field(None, min_length=1)
     stream: bool = False
 
@@ -44,10 +47,10 @@ class TtsStreamRequest(RequestModel):
     without `stream` (the route itself is the streaming switch)."""
 
     model: str | None = Field(None, min_length=1)
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description=TEXT_WORDS)
     voice: str = Field(min_length=1)
     format: TtsFormat = "mp3"
-    speed: float = Field(1.0, ge=SPEED_MIN, le=SPEED_MAX)
+    speed: float = Field(1.0, ge=SPEED_MIN, le=SPEED_MAX, description=SPEED_WORDS)
     language: str | None = Field(None, min_length=1)
 
 
@@ -58,10 +61,10 @@ class OpenAISpeechRequest(RequestModel):
     """
 
     model: str = Field(min_length=1)
-    input: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    input: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description=TEXT_WORDS)
     voice: str = Field(min_length=1)
     response_format: Literal["mp3", "opus", "aac", "flac", "wav", "pcm"] = "mp3"
-    speed: float = Field(1.0, ge=SPEED_MIN, le=SPEED_MAX)
+    speed: float = Field(1.0, ge=SPEED_MIN, le=SPEED_MAX, description=SPEED_WORDS)
 
 
 class ResultsQuery(RequestModel):
@@ -73,7 +76,7 @@ class ResultsQuery(RequestModel):
 class BatchItem(RequestModel):
     """One element of `texts`: "Array of objects: {text, model, voice}"."""
 
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description=TEXT_WORDS)
     model: str | None = Field(None, min_length=1)
     voice: str | None = Field(None, min_length=1)
 
@@ -81,7 +84,9 @@ class BatchItem(RequestModel):
 class BatchRequest(RequestModel):
     """POST /v1/tts/batch/ (path inferred from GET /v1/tts/batch/result/)."""
 
-    texts: list[BatchItem] = Field(min_length=1, max_length=BATCH_MAX_ITEMS)
+    texts: list[BatchItem] = Field(
+        min_length=1, max_length=BATCH_MAX_ITEMS, description="Array of objects: {text, model, voice}. Max 50 items."
+    )
     webhook_url: str | None = Field(None, min_length=1)
 
 
@@ -98,10 +103,10 @@ class SavedVoiceTtsRequest(RequestModel):
     since the document presents this as the TTS endpoint with `user_voice_id` added.
     """
 
-    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description=TEXT_WORDS)
     user_voice_id: str = Field(min_length=1)
     format: TtsFormat = "mp3"
-    speed: float = Field(1.0, ge=SPEED_MIN, le=SPEED_MAX)
+    speed: float = Field(1.0, ge=SPEED_MIN, le=SPEED_MAX, description=SPEED_WORDS)
     language: str | None = Field(None, min_length=1)
 
 

@@ -37,5 +37,4 @@ PROVIDER = Provider(
     doc_drift=DOC_DRIFT,
     rate_limit_headers=RATE_LIMIT_HEADERS,
     offerings=OFFERINGS,
-    emulation="harness.providers.ttsai.emulation:EMULATION",
 )

@@ -1,8 +1,9 @@
 """TTS.ai's audio-in endpoints: speech to text, voice changer, translation, speech to speech, the five
 audio tools, voice chat and voice embedding.
 
-What is real: transcripts (Whisper, see `emulation_asr`), every output audio file (the project's
-voices, or the upload transformed by `emulation_dsp`), durations, prices. What is emulated:
+What is real: transcripts (Whisper, see `asr`), the speech every voice endpoint answers with (the
+project's voices), durations, prices. The five audio tools answer from a table (see `tools`). What
+is emulated:
 - the voice changer and speech to speech re-speak the transcript of the upload in the target voice
   (timing is not kept); `emotion` moves pitch and pace;
 - translation has no translator offline: `translated_text` is the transcript carried over unchanged,
@@ -27,18 +28,6 @@ from typing import Any
 
 from starlette.responses import Response
 
-from harness.providers.ttsai import emulation_billing as billing
-from harness.providers.ttsai import emulation_dsp as dsp
-from harness.providers.ttsai.emulation_asr import Transcript, decode_upload, transcribe
-from harness.providers.ttsai.emulation_catalog import (
-    VOICES,
-    CatalogVoice,
-    find_voice,
-    resolve,
-    voice_rendition,
-)
-from harness.providers.ttsai.emulation_errors import bad_request
-from harness.providers.ttsai.emulation_speech import speak_cloned
 from harness.providers.ttsai.models_audio import (
     AnalyzeRequest,
     ConvertRequest,
@@ -53,8 +42,19 @@ from harness.providers.ttsai.models_audio import (
     VoiceConvertRequest,
 )
 from harness.sandbox.emulation import Call, Reject, Speech, Voice
+from harness.sandbox.emulations.ttsai import billing, tools
+from harness.sandbox.emulations.ttsai.asr import Transcript, decode_upload, transcribe
+from harness.sandbox.emulations.ttsai.catalog import (
+    VOICES,
+    CatalogVoice,
+    find_voice,
+    resolve,
+    voice_rendition,
+)
+from harness.sandbox.emulations.ttsai.errors import bad_request
+from harness.sandbox.emulations.ttsai.speech import speak_cloned
 from harness.sandbox.wire import json_reply
-from harness.speech import MEDIA_TYPES, AudioFormat, Clip, Engine, Rendition, SpeechError, encode, sniff
+from harness.speech import MEDIA_TYPES, AudioFormat, Engine, Rendition, SpeechError, sniff
 
 # Conversion model -> (length factor, pitch semitones): each model sounds measurably its own.
 CONVERSION_MODELS: Mapping[str, tuple[float, float]] = {
@@ -71,17 +71,6 @@ CANNED_REPLIES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(thanks|thank you)\b", re.I), "You are welcome."),
 )
 DEFAULT_REPLY = "I heard you say: {text} I am the sandbox assistant, so that is all I can tell you."
-LOSSY_RATES = (22050, 24000, 44100, 48000)
-
-
-def _format_of(content: bytes) -> AudioFormat:
-    return sniff(content) or AudioFormat.WAV
-
-
-def _encode(clip: Clip, fmt: AudioFormat) -> bytes:
-    if fmt is AudioFormat.MP3 and clip.sample_rate not in LOSSY_RATES:
-        clip = clip.resampled(24000)
-    return encode(clip, fmt)
 
 
 def _thousands(amount: Any) -> float:
@@ -191,15 +180,11 @@ class AudioHandlers:
     async def enhance(self, call: Call) -> Response:
         params = call.params
         assert isinstance(params, EnhanceRequest)
-        clip = decode_upload(params.file.content, "file")
+        decode_upload(params.file.content, "file")
         cost = billing.price(call)
         billing.ensure_funds(call, cost)
-        better = dsp.enhance(clip, denoise=params.denoise, clarity=params.enhance_clarity,
-                             super_resolution=params.super_resolution, strength=params.strength)
-        fmt = _format_of(params.file.content)
-        audio = _encode(better, fmt)
         billing.bill(call, cost)
-        return Response(audio, media_type=MEDIA_TYPES[fmt])
+        return self._unchanged(params.file.content)
 
     async def separate(self, call: Call) -> Response:
         params = call.params
@@ -209,37 +194,36 @@ class AudioHandlers:
         billing.ensure_funds(call, cost)
         fmt = AudioFormat(params.format or "mp3")
         task = f"task_{hashlib.sha256(params.file.content).hexdigest()[:12]}"
-        stems = {name: call.services.publish(_encode(stem, fmt), MEDIA_TYPES[fmt], f"{task}_{name}.{fmt.value}")
-                 for name, stem in dsp.separate(clip, params.stems).items()}
+        stems = {name: call.services.publish(audio, MEDIA_TYPES[fmt], f"{task}_{name}.{fmt.value}")
+                 for name, audio in tools.stems(clip, params.stems, fmt).items()}
         billing.bill(call, cost)
         return json_reply({"task_id": task, "status": "completed", "result_url": stems["vocals"], "stems": stems})
 
     async def remove_echo(self, call: Call) -> Response:
         params = call.params
         assert isinstance(params, EchoRemovalRequest)
-        clip = decode_upload(params.file.content, "file")
+        decode_upload(params.file.content, "file")
         billing.ensure_funds(call, billing.price(call))
-        fmt = _format_of(params.file.content)
-        audio = _encode(dsp.remove_echo(clip, kind=params.type, intensity=params.intensity), fmt)
-        return Response(audio, media_type=MEDIA_TYPES[fmt])
+        return self._unchanged(params.file.content)
+
+    @staticmethod
+    def _unchanged(upload: bytes) -> Response:
+        return Response(upload, media_type=MEDIA_TYPES[sniff(upload) or AudioFormat.WAV])
 
     async def analyze(self, call: Call) -> Response:
         params = call.params
         assert isinstance(params, AnalyzeRequest)
-        return json_reply(dsp.analyze(decode_upload(params.file.content, "file")))
+        decode_upload(params.file.content, "file")
+        return json_reply(dict(tools.KEY_BPM))
 
     async def convert(self, call: Call) -> Response:
         params = call.params
         assert isinstance(params, ConvertRequest)
         if params.format in ("m4a", "aac"):
             raise bad_request(f"Conversion to {params.format} is not available; use mp3, wav, flac or ogg.")
-        clip = decode_upload(params.file.content, "file")
-        try:
-            audio = dsp.convert(clip, params.format, sample_rate=params.sample_rate,
-                                stereo=params.channels == "stereo", bitrate=params.bitrate)
-        except Exception as error:  # libsndfile refuses a rate the container cannot carry
-            raise bad_request(f"Cannot convert this file to {params.format}: {error}") from None
-        return Response(audio, media_type=MEDIA_TYPES[AudioFormat(params.format)])
+        fmt = AudioFormat(params.format)
+        audio = tools.converted(decode_upload(params.file.content, "file"), fmt, params.sample_rate)
+        return Response(audio, media_type=MEDIA_TYPES[fmt])
 
     async def voice_chat(self, call: Call) -> Response:
         params = call.params

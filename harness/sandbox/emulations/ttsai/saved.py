@@ -22,10 +22,6 @@ from starlette.responses import Response
 
 from harness.core.spec import Upload
 from harness.core.timestamps import format_iso
-from harness.providers.ttsai import emulation_billing as billing
-from harness.providers.ttsai.emulation_asr import decode_upload
-from harness.providers.ttsai.emulation_catalog import CLONE_BASES, model_not_found
-from harness.providers.ttsai.emulation_errors import bad_request, file_too_large
 from harness.providers.ttsai.models_voices import SavedVoiceUpload
 from harness.providers.ttsai.uploads import (
     SAVED_VOICE_MAX_SECONDS,
@@ -34,6 +30,10 @@ from harness.providers.ttsai.uploads import (
     silent_wav,
 )
 from harness.sandbox.emulation import Call, Reject
+from harness.sandbox.emulations.ttsai import billing
+from harness.sandbox.emulations.ttsai.asr import decode_upload
+from harness.sandbox.emulations.ttsai.catalog import CLONE_BASES, model_not_found
+from harness.sandbox.emulations.ttsai.errors import bad_request, file_too_large
 from harness.sandbox.voices import DEFAULT_VOICES_DIR
 from harness.sandbox.wire import json_reply
 

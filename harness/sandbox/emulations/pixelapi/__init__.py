@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from harness.core.spec import Cost, Upload
+from harness.core.spec import Cost, Endpoint, Upload
 from harness.providers.pixelapi.models import (
     MSG_INSUFFICIENT_CREDITS,
     MSG_REF_TOO_LARGE,
@@ -149,8 +149,8 @@ class PixelApiEmulation(Emulation):
 
     # --- errors ---------------------------------------------------------------------------------------
 
-    def error_body(self, status: int, title: str, message: str) -> Mapping[str, Any]:
-        return {"detail": message}
+    def error_body(self, reject: Reject) -> Mapping[str, Any]:
+        return {"detail": reject.message}
 
     def invalid(self, call: Call | None, problems: list[str]) -> Reject:
         payload = call.payload if call is not None else {}
@@ -161,6 +161,9 @@ class PixelApiEmulation(Emulation):
         if isinstance(upload, Upload) and len(upload.content) > REF_MAX_BYTES:
             return Reject(400, MSG_REF_TOO_LARGE)
         return Reject(400, "; ".join(problems))
+
+    def too_large(self, endpoint: Endpoint, message: str) -> Reject:
+        return Reject(400, MSG_REF_TOO_LARGE)  # the only upload is the reference; its documented message
 
     def unauthorized(self, missing: bool) -> Reject:
         return Reject(401, "Missing API key" if missing else "Invalid API key")

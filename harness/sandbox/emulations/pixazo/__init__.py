@@ -210,8 +210,8 @@ class PixazoEmulation(Emulation):
 
     # --- errors ---------------------------------------------------------------------------------------
 
-    def error_body(self, status: int, title: str, message: str) -> Mapping[str, Any]:
-        return {"error": title, "message": message}
+    def error_body(self, reject: Reject) -> Mapping[str, Any]:
+        return {"error": reject.title, "message": reject.message}
 
     def unauthorized(self, missing: bool) -> Reject:
         return Reject(401, APIM_MISSING if missing else APIM_INVALID)

@@ -1,16 +1,17 @@
 """How the sandbox plays TTS.ai: the queued TTS job, batches, saved voices, streaming, cloning, speech
 to text and the audio tools, answering in TTS.ai's words. Endpoints, validation, prices and limits
-come from the spec (`spec.py`, `pricing.py`, `uploads.py`); this package adds what a spec cannot say.
+come from the spec (`harness.providers.ttsai`: `spec.py`, `pricing.py`, `uploads.py`); this package
+adds what a spec cannot say.
 
 Modules beside this one, one job each:
-    emulation_catalog  what every model and voice sounds like; /v1/models/ and /v1/voices/ bodies
-    emulation_speech   SSE streaming (its event format is documented there), OpenAI route, cloning
-    emulation_audio    speech to text, voice changer, translation, speech to speech, tools, chat, embed
-    emulation_saved    saved voices per key, pre-seeded with the document's `uv_a1b2c3d4e5f6`
-    emulation_asr      real transcripts (the engine's transcriber hook, else Whisper tiny.en)
-    emulation_dsp      the audio tools' signal processing
-    emulation_errors   `{"error": {"code", "message"}}` with the spec's code for each status
-    emulation_billing  charging the direct answers (the engine charges job submits itself)
+    catalog   what every model and voice sounds like; /v1/models/ and /v1/voices/ bodies
+    speech    SSE streaming (its event format is documented there), OpenAI route, cloning
+    audio     speech to text, voice changer, translation, speech to speech, tools, chat, embed
+    saved     saved voices per key, pre-seeded with the document's `uv_a1b2c3d4e5f6`
+    asr       real transcripts (the engine's transcriber hook, else Whisper tiny.en)
+    tools     the audio tools' answers, from a table
+    errors    `{"error": {"code", "message"}}` with the spec's code for each status
+    billing   charging the direct answers (the engine charges job submits itself)
 
 Jobs. `POST /v1/tts/` (api host) and the saved-voice `POST /api/v1/tts/` (web host) queue a job
 answered `{uuid, job_id, status: "queued", credits_used, credits_remaining}` and polled at
@@ -40,25 +41,6 @@ from typing import Any
 from starlette.responses import Response
 
 from harness.core.spec import Cost, Provider, Upload
-from harness.providers.ttsai import emulation_errors as errors
-from harness.providers.ttsai.emulation_audio import AudioHandlers
-from harness.providers.ttsai.emulation_catalog import (
-    BATCH_SAMPLE_RATE,
-    CLONE_BASES,
-    CLONE_TIMING,
-    MODELS,
-    PIPER_LENGTH_RANGE,
-    VOICES,
-    auto_model,
-    clamp,
-    default_voice,
-    find_model,
-    model_info,
-    resolve,
-    voice_info,
-)
-from harness.providers.ttsai.emulation_saved import SavedVoiceHandlers, SavedVoices
-from harness.providers.ttsai.emulation_speech import ANONYMOUS_TIER, SpeechHandlers, check_anonymous, check_text
 from harness.providers.ttsai.models_tts import JOB_LIFECYCLE, BatchRequest, SavedVoiceTtsRequest, TtsRequest
 from harness.providers.ttsai.models_voices import VoicesQuery
 from harness.providers.ttsai.pricing import ANONYMOUS_DAILY_CHARS, PLAN_LIMITS, SIGNUP_BONUS_CHARS
@@ -81,6 +63,25 @@ from harness.sandbox.emulation import (
     WebhookMode,
     WebhookTarget,
 )
+from harness.sandbox.emulations.ttsai import errors
+from harness.sandbox.emulations.ttsai.audio import AudioHandlers
+from harness.sandbox.emulations.ttsai.catalog import (
+    BATCH_SAMPLE_RATE,
+    CLONE_BASES,
+    CLONE_TIMING,
+    MODELS,
+    PIPER_LENGTH_RANGE,
+    VOICES,
+    auto_model,
+    clamp,
+    default_voice,
+    find_model,
+    model_info,
+    resolve,
+    voice_info,
+)
+from harness.sandbox.emulations.ttsai.saved import SavedVoiceHandlers, SavedVoices
+from harness.sandbox.emulations.ttsai.speech import ANONYMOUS_TIER, SpeechHandlers, check_anonymous, check_text
 from harness.sandbox.timeline import Phase
 from harness.sandbox.wire import json_reply
 from harness.speech import AudioFormat
@@ -120,7 +121,8 @@ class TtsAiEmulation(Emulation):
     anonymous_tier = ANONYMOUS_TIER  # key-less calls (one wallet per client address)
     default_tier = "business"
     default_balance = Decimal(100_000_000)  # characters
-    media_path = "/static/downloads/{job_id}/output.{ext}"  # the document's result_url layout
+    media_path = "/static/downloads/{job_id}/output.{ext}"  # the document's result_url layout,
+    media_host = "api"  # on the API host: "https://api.tts.ai/static/downloads/77b71db5.../output.mp3"
     webhook_https_only = True
 
     def __init__(self, provider: Provider) -> None:
@@ -248,8 +250,8 @@ class TtsAiEmulation(Emulation):
 
     # --- errors, in TTS.ai's words ------------------------------------------------------------------
 
-    def error_body(self, status: int, title: str, message: str) -> Mapping[str, Any]:
-        return errors.error_body(status, title, message)
+    def error_body(self, reject: Reject) -> Mapping[str, Any]:
+        return errors.error_body(reject)
 
     def invalid(self, call: Call | None, problems: list[str]) -> Reject:
         if call is not None and call.endpoint.key in UPLOAD_FIELDS:

@@ -1,15 +1,13 @@
 """TTS.ai's refusals in its own words: `{"error": {"code", "message", ...}}`, one code per status.
 
-The codes come from the spec's table (`errors.ERROR_CODES`), so a status and its code always agree;
+The codes come from the spec's table (`ERROR_CODES`), so a status and its code always agree;
 messages are the document's where it gives one (the 402 example's), otherwise short sentences in the
-same voice. The 402 body carries `characters_required` and `characters_available` as the example
-does: the engine hands `error_body` only (status, title, message), so those two numbers travel from
-`insufficient_credits` to `error_body` in the `Reject`'s title, which nothing else reads.
+same voice. Fields beyond code and message travel as data in `Reject.extra`: the 402 body carries
+`characters_required` and `characters_available` as the document's example does.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -21,7 +19,6 @@ from harness.sandbox.emulation import Reject
 MSG_INSUFFICIENT = "You do not have enough characters for this request."
 # Codes for statuses the document does not list (the engine's own 405 and 501).
 _UNDOCUMENTED_CODES = {405: "method_not_allowed", 501: "not_implemented", 502: "bad_gateway"}
-_CREDITS_TITLE = re.compile(r"^insufficient_credits required=(\d+|unknown) available=(\d+|unknown)$")
 
 
 def code_for(status: int) -> str:
@@ -29,21 +26,15 @@ def code_for(status: int) -> str:
                                                                             else "internal_error")
 
 
-def error_body(status: int, title: str, message: str) -> Mapping[str, Any]:
-    detail: dict[str, Any] = {"code": code_for(status), "message": message}
-    match = _CREDITS_TITLE.match(title)
-    if status == 402 and match:
-        if match.group(1) != "unknown":
-            detail["characters_required"] = int(match.group(1))
-        if match.group(2) != "unknown":
-            detail["characters_available"] = int(match.group(2))
-    return {"error": detail}
+def error_body(reject: Reject) -> Mapping[str, Any]:
+    return {"error": {"code": code_for(reject.status), "message": reject.message, **reject.extra}}
 
 
 def insufficient_credits(required: Decimal | None, available: Decimal | None) -> Reject:
-    need = "unknown" if required is None else str(int(required))
-    have = "unknown" if available is None else str(max(0, int(available)))
-    return Reject(402, MSG_INSUFFICIENT, title=f"insufficient_credits required={need} available={have}")
+    """402 naming what the request needs and what is left, each where it is known."""
+    amounts = {"characters_required": required, "characters_available": available}
+    extra = {name: max(0, int(amount)) for name, amount in amounts.items() if amount is not None}
+    return Reject(402, MSG_INSUFFICIENT, extra=extra)
 
 
 def file_too_large(field: str, size: int, limit: int) -> Reject:

@@ -1,7 +1,7 @@
 """`tts-harness` with the bench and report commands, for running examples/ci/gate.sh from a test.
 
 The project's own app registers the same functions (harness/cli/__init__.py); this shim keeps the gate
-test independent of that wiring, which the CLI's own tests cover.
+test independent of that wiring, which the CLI's own tests cover. Run as `python -m tests.helpers.report_cli`.
 """
 
 from __future__ import annotations

@@ -24,16 +24,23 @@ charged answer carries `X-Credits-Used` (characters), the header the document's 
 from __future__ import annotations
 
 import base64
+import io
 import re
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
+import soundfile
 from starlette.responses import Response
 
 from harness.core.spec import Cost, Upload
-from harness.providers.ttsai import emulation_billing as billing
-from harness.providers.ttsai.emulation_asr import decode_upload
-from harness.providers.ttsai.emulation_catalog import (
+from harness.providers.ttsai.models_audio import CloneRequest
+from harness.providers.ttsai.models_tts import OpenAISpeechRequest, TtsStreamRequest
+from harness.providers.ttsai.pricing import ANONYMOUS_MODELS, PLAN_LIMITS
+from harness.providers.ttsai.spec import CREDITS_HEADER
+from harness.sandbox.emulation import Call, Reference, Reject, Speech, Voice
+from harness.sandbox.emulations.ttsai import billing
+from harness.sandbox.emulations.ttsai.asr import decode_upload
+from harness.sandbox.emulations.ttsai.catalog import (
     CLONE_BASES,
     CLONE_TIMING,
     MODELS,
@@ -42,13 +49,7 @@ from harness.providers.ttsai.emulation_catalog import (
     resolve,
     voice_rendition,
 )
-from harness.providers.ttsai.emulation_dsp import convert
-from harness.providers.ttsai.emulation_errors import bad_request
-from harness.providers.ttsai.models_audio import CloneRequest
-from harness.providers.ttsai.models_tts import OpenAISpeechRequest, TtsStreamRequest
-from harness.providers.ttsai.pricing import ANONYMOUS_MODELS, PLAN_LIMITS
-from harness.providers.ttsai.spec import CREDITS_HEADER
-from harness.sandbox.emulation import Call, Reference, Reject, Speech, Voice
+from harness.sandbox.emulations.ttsai.errors import bad_request
 from harness.sandbox.wire import sse_reply
 from harness.speech import MEDIA_TYPES, AudioFormat, Rendition, decode
 
@@ -58,6 +59,7 @@ TEXT_LIMITS: Mapping[str, int] = {name.lower().rstrip("+"): row.max_text_chars f
 CLONE_LANGUAGES: Mapping[str, tuple[str, ...]] = {
     "chatterbox": ("en",), "cosyvoice2": ("en", "zh", "ja", "ko"), "gpt-sovits": ("en", "zh", "ja"),
 }
+OPUS_RATE = 48_000
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -77,6 +79,14 @@ def check_anonymous(call: Call, model: str) -> None:
 def credits_header(cost: Cost | None) -> dict[str, str]:
     """`X-Credits-Used`, which the document's Python example reads (characters charged)."""
     return {CREDITS_HEADER: str(int(cost.amount) if cost else 0)}
+
+
+def ogg_opus(wav: bytes) -> bytes:
+    """OpenAI's `opus`: Ogg/Opus at 48 kHz, a format the project's codec does not write."""
+    clip = decode(wav).resampled(OPUS_RATE)
+    buffer = io.BytesIO()
+    soundfile.write(buffer, clip.samples, OPUS_RATE, format="OGG", subtype="OPUS")
+    return buffer.getvalue()
 
 
 def sentences(text: str) -> list[str]:
@@ -132,8 +142,7 @@ class SpeechHandlers:
         await call.services.take_time(model.timing, len(params.input))
         if params.response_format == "opus":
             wav = await call.services.synthesize(Speech.single(params.input, Voice(rendition), AudioFormat.WAV))
-            return Response(convert(decode(wav), "opus", sample_rate=None, stereo=False, bitrate=None),
-                            media_type="audio/ogg", headers=credits_header(cost))
+            return Response(ogg_opus(wav), media_type="audio/ogg", headers=credits_header(cost))
         fmt = AudioFormat(params.response_format)
         audio = await call.services.synthesize(Speech.single(params.input, Voice(rendition), fmt))
         return Response(audio, media_type=MEDIA_TYPES[fmt], headers=credits_header(cost))

@@ -1,0 +1,70 @@
+"""Credentials never leave their origin.
+
+A key is configured for a provider's hosts. httpx, following a redirect to another origin, drops only the
+`Authorization` header; a key in any other header (an API gateway's subscription-key header) would be sent to
+whatever host the 3xx names. `CredentialGuard` is a request event hook: httpx runs it before every hop,
+redirects included, and it removes every credential header from a request whose origin is not one the
+keys were configured for.
+
+Why strip rather than refuse: a provider may legitimately redirect a media download to a storage host
+(signed URLs); refusing would lose a result already paid for, while following *without* the key loses
+nothing — a host that needed the key answers 401, which is classified as an auth error like any other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from harness.core.redact import SENSITIVE_HEADERS
+from harness.core.spec import Provider
+
+Origin = tuple[str, str, int]
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin_of(url: httpx.URL | str) -> Origin:
+    url = httpx.URL(url)
+    return url.scheme, url.host.lower(), url.port or _DEFAULT_PORTS.get(url.scheme, 0)
+
+
+def credential_headers(providers: Iterable[Provider]) -> frozenset[str]:
+    """The header names that carry a key: every provider's documented auth header, and the usual ones."""
+    return frozenset({p.auth.header.lower() for p in providers} | SENSITIVE_HEADERS)
+
+
+@dataclass
+class CredentialGuard:
+    """Removes credential headers from any request to an origin outside `origins` (counted in `stripped`)."""
+
+    origins: frozenset[Origin]
+    headers: frozenset[str] = SENSITIVE_HEADERS
+    stripped: list[str] = field(default_factory=list)  # "METHOD origin" of each request that lost its key
+
+    @classmethod
+    def for_urls(cls, urls: Iterable[str], headers: Iterable[str] = SENSITIVE_HEADERS) -> CredentialGuard:
+        return cls(frozenset(origin_of(u) for u in urls), frozenset(h.lower() for h in headers))
+
+    def check(self, request: httpx.Request) -> None:
+        if origin_of(request.url) in self.origins:
+            return
+        present = [name for name in request.headers if name.lower() in self.headers]
+        for name in present:
+            del request.headers[name]
+        if present:
+            scheme, host, port = origin_of(request.url)
+            self.stripped.append(f"{request.method} {scheme}://{host}:{port}")
+
+    async def async_hook(self, request: httpx.Request) -> None:
+        self.check(request)
+
+    def event_hooks(self) -> dict[str, list[Callable[..., Any]]]:
+        """For an `httpx.AsyncClient(event_hooks=...)`."""
+        return {"request": [self.async_hook]}
+
+    def sync_event_hooks(self) -> dict[str, list[Callable[..., Any]]]:
+        """For an `httpx.Client(event_hooks=...)`."""
+        return {"request": [self.check]}

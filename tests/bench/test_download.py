@@ -1,0 +1,148 @@
+"""A finished job's audio is fetched through failures: a loopback media server written here misbehaves on
+purpose (503 with Retry-After, a reset, a body cut short, an expired link), and the download retries,
+resumes with a range request, refreshes the link, and gives the audio up only when it is gone for good."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+
+from harness.bench.download import Download, DownloadPolicy, Refresh, download
+from harness.bench.media import inspect_audio
+from tests.helpers.wav import pcm_wav
+
+AUDIO = pcm_wav(frames=16_000)
+
+
+class MediaServer:
+    """Serves `AUDIO` at every path; each path first plays its scripted misbehaviours, in order."""
+
+    def __init__(self) -> None:
+        self.scripts: dict[str, list[str]] = {}
+        self.requests: list[tuple[str, str | None]] = []  # (path, Range header)
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                server.requests.append((self.path, self.headers.get("Range")))
+                script = server.scripts.get(self.path, [])
+                step = script.pop(0) if script else "ok"
+                if step == "reset":
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                    self.close_connection = True
+                    return
+                if step.startswith("status-"):
+                    status = int(step.split("-")[1])
+                    self.send_response(status)
+                    if status in (429, 503):
+                        self.send_header("Retry-After", "3")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                body, status = AUDIO, 200
+                ranged = self.headers.get("Range")
+                if ranged and step == "ok":
+                    start = int(ranged.removeprefix("bytes=").rstrip("-"))
+                    body, status = AUDIO[start:], 206
+                self.send_response(status)
+                self.send_header("Content-Type", "audio/wav")
+                self.send_header("Accept-Ranges", "bytes")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if step == "cut":  # half the promised body, then the connection drops
+                    self.wfile.write(body[: len(body) // 2])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+
+@pytest.fixture()
+def media() -> Iterator[MediaServer]:
+    server = MediaServer()
+    yield server
+    server.httpd.shutdown()
+    server.httpd.server_close()
+
+
+class Sleeps:
+    """Records every wait instead of waiting."""
+
+    def __init__(self) -> None:
+        self.waits: list[float] = []
+
+    async def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+def _check(body: bytes) -> str | None:
+    return inspect_audio(body).problem
+
+
+async def _fetch(media: MediaServer, path: str, sleeps: Sleeps, refresh: Refresh | None = None) -> Download:
+    async with httpx.AsyncClient() as client:
+        return await download(client, f"{media.url}{path}", check=_check, sleep=sleeps,
+                              policy=DownloadPolicy(attempts=4, base_delay_s=0.5), refresh=refresh)
+
+
+async def test_a_503_is_retried_after_its_retry_after(media: MediaServer) -> None:
+    media.scripts["/a.wav"] = ["status-503"]
+    sleeps = Sleeps()
+    result = await _fetch(media, "/a.wav", sleeps)
+    assert result.exchange is not None and result.exchange.body == AUDIO
+    assert sleeps.waits == [3.0] and len(result.failures) == 1
+
+
+async def test_a_reset_is_retried_with_backoff(media: MediaServer) -> None:
+    media.scripts["/b.wav"] = ["reset", "reset"]
+    sleeps = Sleeps()
+    result = await _fetch(media, "/b.wav", sleeps)
+    assert result.exchange is not None and result.exchange.body == AUDIO
+    assert sleeps.waits == [0.5, 1.0]
+
+
+async def test_a_body_cut_short_is_resumed_with_a_range_request(media: MediaServer) -> None:
+    media.scripts["/c.wav"] = ["cut"]
+    result = await _fetch(media, "/c.wav", Sleeps())
+    assert result.exchange is not None and result.exchange.body == AUDIO
+    assert result.resumed_from == len(AUDIO) // 2
+    assert media.requests[-1] == ("/c.wav", f"bytes={len(AUDIO) // 2}-")
+
+
+async def test_an_expired_link_is_refreshed_from_the_status_endpoint(media: MediaServer) -> None:
+    media.scripts["/old.wav"] = ["status-403"] * 10
+    asked: list[str] = []
+
+    async def refresh() -> str | None:
+        asked.append("status")
+        return f"{media.url}/fresh.wav"
+
+    result = await _fetch(media, "/old.wav", Sleeps(), refresh=refresh)
+    assert result.exchange is not None and result.exchange.body == AUDIO
+    assert result.refreshed == 1 and asked == ["status"]
+
+
+async def test_audio_gone_for_good_is_lost_after_every_attempt(media: MediaServer) -> None:
+    media.scripts["/gone.wav"] = ["status-503"] * 10
+    result = await _fetch(media, "/gone.wav", Sleeps())
+    assert result.exchange is None and len(result.failures) == 4
+
+
+async def test_an_answer_no_retry_changes_is_not_retried(media: MediaServer) -> None:
+    media.scripts["/denied.wav"] = ["status-401"] * 10
+    result = await _fetch(media, "/denied.wav", Sleeps())
+    assert result.exchange is None and len(media.requests) == 1
