@@ -1,18 +1,25 @@
-"""How close the runner's end-to-end latency is to the truth, and how many polls it spends for it.
+"""How close the runner's latency is to the truth under the providers' documented conditions, how sure
+it says it is, and how many polls it spends for it.
 
-Against the sandbox (realistic profile: jobs of about 1-20 s), three pollers run side by side on the
-same texts at the same time — the runner's adaptive schedule, and fixed 1 s and 5 s pollers as the
-providers' documents suggest — each as a normal run of the runner. The sandbox knows every job's true
-state-change times; for every job this prints |measured − true| end-to-end latency at p50/p95/max and
-status polls per job, for three ways of measuring:
+Against the sandbox's `realistic` profile — Pixazo `created_at` to the millisecond and `completed_at` at
+whole seconds in both documented forms (`…:20.000Z`, `2026-05-22 13:19:23`), PixelAPI at whole seconds,
+TTS.ai job results without stamps — with the server's clock off ours by each of --skews seconds, the
+runner measures, side by side and each as a normal run:
 
-    naive       terminal status seen − request sent (what most benchmarks report)
-    poll-only   the middle of the poll bracket (last poll that saw the job pending, first that saw it done)
-    runner      the runner's `e2e_ms`: the bracket narrowed by the server's timestamps when they agree
+    poll      every provider's queued model, polled adaptively        e2e: request sent -> completion
+    webhook   Pixazo with X-Webhook-URL (polls only as a safety net)   e2e
+    stream    TTS.ai's SSE stream (POST /v1/tts/stream/)               time to first audio, perceived
 
-    python benchmarks/perf/latency_accuracy.py [--items 10] [--seed 7] [--profile realistic]
+The sandbox knows every job's true state-change times and every stream's true chunk timeline; for each
+(skew, provider, mode) this prints |estimate − truth| at p50/p95/max, how often the stored interval
+[e2e_lo_ms, e2e_hi_ms] holds the truth, its median width and the status polls per job. For streams the
+error is that of the perceived time to first audio (observed, so no interval: coverage is null).
 
-Goal (issue 4): runner p95 <= 50 ms with <= 10 polls per job.
+    python benchmarks/perf/latency_accuracy.py [--items 8] [--skews -5,0,5] [--json]
+
+Goals (issue 13): coverage >= 95% everywhere; Pixazo and PixelAPI p95 <= 250 ms at <= 10 polls/job;
+TTS.ai jobs p95 <= 400 ms at <= 10 polls; Pixazo webhooks p95 <= 50 ms; streams' perceived time to first
+audio within 10 ms p95; the same at skew -5 s and +5 s.
 """
 
 from __future__ import annotations
@@ -20,13 +27,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-import sqlite3
+import json
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -34,64 +43,75 @@ from harness.bench.config import BenchConfig, PollingMode
 from harness.bench.runner import Runner, prepare
 from harness.bench.session import benchmarkable, sandbox_target
 from harness.bench.store import Store
-from harness.bench.timing import mono_of
+from harness.bench.target import Target
 from harness.core.quantiles import quantile
 
-POLLERS = (
-    ("adaptive (runner)", {"polling": PollingMode.ADAPTIVE}),
-    ("fixed 1 s", {"polling": PollingMode.FIXED, "poll_interval": 1.0}),
-    ("fixed 5 s", {"polling": PollingMode.FIXED, "poll_interval": 5.0}),
-)
+#: mode -> (models, polling)
+MODES: dict[str, tuple[tuple[str, ...], PollingMode]] = {
+    "poll": (("pixazo/chatterbox", "pixelapi/voice-design", "ttsai/kokoro"), PollingMode.ADAPTIVE),
+    "webhook": (("pixazo/chatterbox",), PollingMode.WEBHOOK),
+    "stream": (("ttsai/kokoro-stream",), PollingMode.ADAPTIVE),
+}
 
 
 @dataclass(frozen=True, slots=True)
 class Sample:
+    provider: str
     true_ms: float
-    naive_ms: float
-    poll_only_ms: float
-    runner_ms: float
+    estimate_ms: float
+    low_ms: float
+    high_ms: float
     polls: int
+    ttfa_error_ms: float | None = None  # streams: perceived time to first audio, measured − true
 
 
-def _start(row: sqlite3.Row) -> float:
-    return mono_of(datetime.fromisoformat(row["started_at"].replace("Z", "+00:00")).timestamp())
+def _marks(store: Store, job_key: str) -> dict[str, float]:
+    return {m["name"]: m["t_ms"] for m in store.query("SELECT name, t_ms FROM marks WHERE job_key = ?", (job_key,))}
 
 
-def _samples(store: Store, run_id: str, sandbox: object) -> list[Sample]:
+def _samples(store: Store, runner: Runner, sandbox: Any, mode: str) -> list[Sample]:
     samples = []
-    for row in store.query("SELECT * FROM jobs WHERE run_id = ? AND outcome = 'ok' AND delivery = 'poll' "
-                           "ORDER BY seq", (run_id,)):  # sync answers have no polls to judge
-        truth = sandbox.job(row["provider_job_id"])  # type: ignore[attr-defined]
-        changes = truth["transitions"]
-        created, finished = changes[0]["at"], changes[-1]["at"]
-        marks = {
-            m["name"]: m["t_ms"]
-            for m in store.query("SELECT name, t_ms FROM marks WHERE job_key = ?", (row["job_key"],))
-        }
-        polls = store.query("SELECT * FROM polls WHERE job_key = ? ORDER BY seq", (row["job_key"],))
-        terminal = polls[-1]  # a finished job's last poll is the one that saw it finished
-        pending = [p for p in polls[:-1] if p["received_ms"] is not None and p["error_class"] is None]
-        sent_ms = marks["request_sent"]
-
-        def instant(poll: sqlite3.Row) -> float:
-            return (poll["sent_ms"] + poll["received_ms"]) / 2
-
-        low = instant(pending[-1]) if pending else sent_ms
-        poll_only = (low + instant(terminal)) / 2 - sent_ms
-        # The client's e2e starts when its request left; the sandbox's when it stamped the job: compare the
-        # completion instants on the one monotonic clock both share, measured from the true creation.
-        sent_abs = _start(row) + sent_ms / 1000.0
-        offset_ms = (sent_abs - created) * 1000.0  # request sent relative to true creation (about -1 ms)
-        samples.append(
-            Sample(
-                true_ms=(finished - created) * 1000.0,
-                naive_ms=row["e2e_client_ms"] + offset_ms,
-                poll_only_ms=poll_only + offset_ms,
-                runner_ms=row["e2e_ms"] + offset_ms,
-                polls=row["polls"],
-            )
-        )
+    rows = store.query("SELECT * FROM jobs WHERE run_id = ? AND outcome = 'ok' ORDER BY seq", (runner.prepared.run_id,))
+    for row in rows:
+        sent_ms = _marks(store, row["job_key"])["request_sent"]
+        # The sandbox runs in this process: its clock and ours are the same monotonic clock.
+        sent = runner.run_start + (row["start_offset_ms"] + sent_ms) / 1000.0
+        if mode == "stream":
+            truth = sandbox.state.streams.find(row["text"])  # one stream per text in a sandbox
+            heard = truth.heard_at() if truth is not None else None
+            if heard is None or row["perceived_ttfa_ms"] is None:
+                continue
+            true_ms = (heard - sent) * 1000.0
+            samples.append(Sample(row["provider"], true_ms, row["perceived_ttfa_ms"], row["perceived_ttfa_ms"],
+                                  row["perceived_ttfa_ms"], 0, row["perceived_ttfa_ms"] - true_ms))
+            continue
+        if row["delivery"] not in ("poll", "webhook"):
+            continue
+        finished = sandbox.job(row["provider_job_id"])["transitions"][-1]["at"]
+        samples.append(Sample(row["provider"], (finished - sent) * 1000.0, row["e2e_ms"], row["e2e_lo_ms"],
+                              row["e2e_hi_ms"], int(row["polls"])))
     return samples
+
+
+def _figures(skew: float, mode: str, provider: str, samples: list[Sample]) -> dict[str, Any]:
+    errors = [abs(s.estimate_ms - s.true_ms) for s in samples]
+    # A stream's time to first audio is observed, not estimated: it has no interval to cover the truth.
+    covered = [s.low_ms <= s.true_ms <= s.high_ms for s in samples] if mode != "stream" else []
+    figures: dict[str, Any] = {
+        "provider": provider, "mode": mode, "skew_s": skew, "jobs": len(samples),
+        "p50_abs_error_ms": _round(quantile(errors, 0.50)), "p95_abs_error_ms": _round(quantile(errors, 0.95)),
+        "max_abs_error_ms": _round(max(errors, default=None)),
+        "interval_coverage": round(sum(covered) / len(covered), 3) if covered else None,
+        "median_interval_ms": _round(quantile([s.high_ms - s.low_ms for s in samples], 0.50)) if covered else None,
+        "mean_polls": round(sum(s.polls for s in samples) / len(samples), 2) if samples else None,
+    }
+    if mode == "stream":
+        figures["ttfa_p95_abs_error_ms"] = _round(quantile([abs(s.ttfa_error_ms or 0.0) for s in samples], 0.95))
+    return figures
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
 
 
 async def _run_all(runners: list[Runner]) -> None:
@@ -102,77 +122,75 @@ async def _run_all(runners: list[Runner]) -> None:
     await asyncio.gather(*(one(r) for r in runners))
 
 
+def _runners(base: BenchConfig, store: Store, target: Target, skew: float, modes: list[str]
+             ) -> Iterator[tuple[str, Runner]]:
+    providers = benchmarkable()
+    for mode in modes:
+        models, polling = MODES[mode]
+        names = sorted({m.split("/")[0] for m in models})
+        # A key per mode: rate limits are per key, and one mode's polls must not slow another's.
+        keys = dict(target.keys)
+        for name in names:
+            keys[name] = f"latency-accuracy-{mode}-{skew:+g}-{name}"
+            target.handle.add_key(name, keys[name])
+        config = base.model_copy(update={"models": models, "providers": tuple(names), "polling": polling})
+        prepared = prepare(config, {n: providers[n] for n in names}, store, target.reference_url)
+        runner = Runner(prepared, store, dataclasses.replace(target, keys=keys))
+        runner.record_plan()
+        yield mode, runner
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--items", type=int, default=10, help="en_read items per model")
+    parser.add_argument("--items", type=int, default=8, help="en_read items per model")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", default="realistic")
-    parser.add_argument("--providers", default="pixazo,pixelapi")
-    parser.add_argument("--concurrency", type=int, default=6, help="jobs in flight per poller")
+    parser.add_argument("--skews", default="-5,0,5", help="server clock − ours, seconds, comma-separated")
+    parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument("--concurrency", type=int, default=6, help="jobs in flight per mode")
+    parser.add_argument("--precise-stamps", action="store_true", help="millisecond stamps (convenient conditions)")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line per skew, provider and mode")
+    parser.add_argument("--keep", type=Path, help="keep runs.db in this folder (to look at the polls)")
     args = parser.parse_args()
 
-    providers = {k: v for k, v in benchmarkable().items() if k in args.providers.split(",")}
-    with tempfile.TemporaryDirectory() as folder:
-        base = BenchConfig(
-            out=Path(folder),
-            score=False,
-            report=False,
-            corpus=(f"en_read:{args.items}",),
-            providers=tuple(providers),
-            sandbox_profile=args.profile,
-            seed=args.seed,
-            concurrency=args.concurrency,
-            provider_concurrency=args.concurrency,
-        )
+    skews = [float(s) for s in args.skews.split(",")]
+    modes = args.modes.split(",")
+    providers = benchmarkable()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder, ExitStack() as stack:
+        base = BenchConfig(out=args.keep or Path(folder), score=False, report=False, corpus=(f"en_read:{args.items}",),
+                           sandbox_profile=args.profile, seed=args.seed, concurrency=args.concurrency,
+                           provider_concurrency=args.concurrency, precise_stamps=args.precise_stamps)
         store = Store(base.db_path)
-        started = time.perf_counter()
-        with sandbox_target(base, list(providers.values())) as target:
-            runners = []
-            for index, (_, settings) in enumerate(POLLERS):
-                # A key per poller: rate limits are per key, and one poller's polls must not slow another's.
-                keys = {}
-                for name in providers:
-                    keys[name] = f"latency-accuracy-{index}-{name}"
-                    target.handle.add_key(name, keys[name])
-                own = dataclasses.replace(target, keys=keys)
-                config = base.model_copy(update=settings)
-                prepared = prepare(config, providers, store, target.reference_url)
-                runner = Runner(prepared, store, own)
-                runner.record_plan()
-                runners.append(runner)
-            asyncio.run(_run_all(runners))
-            results = [
-                (name, _samples(store, r.prepared.run_id, target.handle))
-                for (name, _), r in zip(POLLERS, runners, strict=True)
-            ]
-        elapsed = time.perf_counter() - started
+        runs: list[tuple[float, str, Runner, Any]] = []
+        for skew in skews:
+            target = stack.enter_context(sandbox_target(base.model_copy(update={"clock_skew": skew}),
+                                                        list(providers.values())))
+            runs += [(skew, mode, runner, target.handle) for mode, runner in _runners(base, store, target, skew, modes)]
+        # Streams after the jobs: a time to first audio is a matter of milliseconds, and in one process
+        # the pollers' work would delay when chunks are read (the sandbox runs in this process too).
+        asyncio.run(_run_all([run[2] for run in runs if run[1] != "stream"]))
+        asyncio.run(_run_all([run[2] for run in runs if run[1] == "stream"]))
+        results = []
+        for skew, mode, runner, sandbox in runs:
+            samples = _samples(store, runner, sandbox, mode)
+            for provider in sorted({s.provider for s in samples}):
+                results.append(_figures(skew, mode, provider, [s for s in samples if s.provider == provider]))
         store.close()
-
-    print(
-        f"latency_accuracy: sandbox profile {args.profile}, seed {args.seed}, {args.items} texts x "
-        f"{len(providers)} providers' models, {elapsed:.0f} s"
-    )
-    header = f"{'poller':<18} {'jobs':>4} {'true e2e s':>11} {'polls/job':>9} {'p95':>4}   " + "   ".join(
-        f"{name:>22}" for name in ("|naive-true| p50/p95/max", "|poll-only-true| ms", "|runner-true| ms")
-    )
-    print(header)
-    for name, samples in results:
-        if not samples:
-            print(f"{name:<18} no finished jobs")
-            continue
-
-        def stat(values: list[float]) -> str:
-            return "/".join(f"{quantile(values, q) or 0:,.0f}" for q in (0.50, 0.95, 1.0))
-
-        polls = [float(s.polls) for s in samples]
-        true_range = f"{min(s.true_ms for s in samples) / 1000:.1f}-{max(s.true_ms for s in samples) / 1000:.1f}"
-        print(
-            f"{name:<18} {len(samples):>4} {true_range:>11} {sum(polls) / len(polls):>9.1f} "
-            f"{quantile(polls, 0.95) or 0:>4.0f}   "
-            f"{stat([abs(s.naive_ms - s.true_ms) for s in samples]):>22}   "
-            f"{stat([abs(s.poll_only_ms - s.true_ms) for s in samples]):>22}   "
-            f"{stat([abs(s.runner_ms - s.true_ms) for s in samples]):>22}"
-        )
+    elapsed = time.perf_counter() - started
+    if args.json:
+        for figures in results:
+            print(json.dumps(figures))
+        return 0
+    stamps = "millisecond" if args.precise_stamps else "documented"
+    print(f"latency_accuracy: sandbox {args.profile}, {stamps} stamps, seed {args.seed}, {args.items} texts per "
+          f"model, skews {args.skews} s, {elapsed:.0f} s")
+    print(f"{'skew':>5} {'provider':<9} {'mode':<8} {'jobs':>4} {'|err| p50/p95/max ms':>22} {'coverage':>8} "
+          f"{'width ms':>8} {'polls':>5}")
+    for f in results:
+        errors = f"{f['p50_abs_error_ms']}/{f['p95_abs_error_ms']}/{f['max_abs_error_ms']}"
+        print(f"{f['skew_s']:>+5g} {f['provider']:<9} {f['mode']:<8} {f['jobs']:>4} {errors:>22} "
+              f"{f['interval_coverage']!s:>8} {f['median_interval_ms']!s:>8} {f['mean_polls']!s:>5}")
     return 0
 
 

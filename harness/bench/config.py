@@ -63,6 +63,8 @@ class BenchConfig(BaseModel):
     webhook_url: str | None = None  # public URL that reaches the local receiver (live webhooks)
     sandbox_profile: SandboxProfileName | None = None
     seed: int = 0
+    clock_skew: float | None = None  # sandbox: server clock − ours, seconds (None: the profile's)
+    precise_stamps: bool = False  # sandbox: millisecond stamps where the documents print whole seconds
     score: bool = True
     report: bool = True
     job_timeout: float = Field(900.0, gt=0)  # seconds from submit to giving up on a job

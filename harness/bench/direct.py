@@ -7,6 +7,7 @@ from __future__ import annotations
 from harness.bench.exchange import ExchangeFailed
 from harness.bench.job import Job
 from harness.bench.media import FirstAudio, sse_audio
+from harness.bench.streaming import StreamWatch, stream_figures
 from harness.bench.timing import Mark
 from harness.core.spec import Role
 from harness.core.transport import error_of, retry_after_seconds
@@ -20,8 +21,11 @@ async def fetch_direct(job: Job) -> None:
     detector = FirstAudio()
     first_audio: list[float] = []
     pending = bytearray()
+    listener = StreamWatch()
 
     def watch(chunk: bytes, at: float) -> None:
+        if stream:
+            listener.feed(chunk, at)
         # Events may span chunks: decode only whole lines, and only until audio is found.
         if not stream or first_audio:
             return
@@ -59,6 +63,7 @@ async def fetch_direct(job: Job) -> None:
     if stream:
         if first_audio:
             record.marks.set(Mark.FIRST_AUDIO, first_audio[0])
+        record.stream_figures = stream_figures(listener, exchange.sent, exchange.last_byte)
         audio = sse_audio(exchange.body)
         if audio:
             exchange.body = audio

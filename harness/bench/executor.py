@@ -156,7 +156,7 @@ def _finish(job: Job) -> None:
     finished = now()
     if record.outcome == "ok" and record.audio is None:
         record.error("download", ErrorClass.PROTOCOL, "the job produced no audio", fatal=True)
-    metrics = derive(record.marks, record.polls, record.server, finished)
+    metrics = derive(record.marks, record.polls, record.server, finished, job.services.stamps.of(job.provider.name))
     created, started, completed = record.server_raw
     update: dict[str, Any] = {
         "state": "done" if record.outcome == "ok" else "failed",
@@ -179,6 +179,7 @@ def _finish(job: Job) -> None:
         "server_completed_at": completed,
         "cost_usd": record.total_usd(),
         **metrics,
+        **record.stream_figures,
     }
     audio = record.audio
     if audio is not None:

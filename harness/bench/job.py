@@ -24,6 +24,7 @@ from harness.bench.plan import PlannedJob
 from harness.bench.polling import Schedule
 from harness.bench.provenance import iso_from_epoch
 from harness.bench.records import JobRecord
+from harness.bench.stampbook import StampBook
 from harness.bench.store import Store
 from harness.bench.target import Target
 from harness.bench.timing import Mark, wall_of
@@ -46,6 +47,7 @@ class Services:
     schedules: dict[str, Schedule]  # model label -> schedule
     hub: WebhookHub | None = None
     receiver: Receiver | None = None
+    stamps: StampBook = field(default_factory=StampBook)  # what each provider's timestamps are worth
 
 
 class Failed(Exception):

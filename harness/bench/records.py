@@ -50,6 +50,8 @@ class JobRecord:
     connect_ms: float | None = None
     server: ServerTimes = field(default_factory=ServerTimes)
     server_raw: tuple[str | None, str | None, str | None] = (None, None, None)  # as the provider wrote them
+    offset_learned: bool = False  # this job's submit bracket has taught the run the server's clock
+    stream_figures: dict[str, Any] = field(default_factory=dict)  # see harness.bench.streaming
     audio: AudioFile | None = None
     polls: list[PollRecord] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)

@@ -53,6 +53,7 @@ def sandbox_target(config: BenchConfig, providers: Sequence[Provider], headers: 
     served = [p.name for p in providers]
     # The documents require https callbacks; the sandbox's client does not trust a throwaway CA, so
     # callbacks to this loopback receiver go over plain http (only the sandbox allows that).
+    overrides = {"clock_skew_s": config.clock_skew, "precise_stamps": config.precise_stamps, **overrides}
     with running(profile, config.seed, providers=tuple(served), allow_http_webhooks=True, **overrides) as sandbox:
         serving = [p for p in providers if p.name in sandbox.providers]
         bases = {(p.name, host): sandbox.base_url(p.name, host) for p in serving for host in p.hosts}

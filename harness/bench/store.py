@@ -85,13 +85,22 @@ jobs — one per planned job (provider × model × corpus item × repeat), inser
                        server timestamps (completed − created, placed on the client clock by the submit
                        exchange and widened by the timestamps' resolution). For sync/stream deliveries it
                        equals e2e_client_ms.
-    e2e_bracket_ms     width of that window: the estimate's maximum error is half of it.
+    e2e_lo_ms, e2e_hi_ms   the window itself (schema 2): the true latency lies inside it; e2e_ms is its
+                       middle, or for a webhook the callback's arrival (e2e_hi_ms).
+    e2e_bracket_ms     width of that window (e2e_hi_ms − e2e_lo_ms).
     e2e_source         which views made the window: poll-bracket | webhook, each optionally
                        "+server-timestamps"; direct (sync/stream answers).
     e2e_server_ms      server_completed − server_created (server view; NULL unless both parse).
     server_queue_ms, server_processing_ms   from server_started when the provider gives it.
     download_ms        media_last_byte − media_request_sent.
     ttfa_ms            streaming: first decodable audio − request_sent (not the first buffer).
+    perceived_ttfa_ms  streaming (schema 2): ttfa_ms plus the leading silence inside the stream (RMS over
+                       10 ms frames below 0.01), when a listener first hears speech.
+    max_chunk_gap_ms   streaming: longest wait between two audio chunks.
+    real_time_factor   streaming: total time / seconds of audio (< 1: faster than real time).
+    underruns, underrun_ms   streaming: times (and total ms) a listener playing from the first chunk
+                       would run out of audio.
+    audio_ms           streaming: seconds of audio received, in ms.
     total_ms           job start → finished (everything, connection set-up included).
     server_created_at, server_started_at, server_completed_at   as sent by the provider.
     audio_path         content-addressed file `audio/<sha256[:2]>/<sha256>.<ext>`, relative to the folder of
@@ -157,9 +166,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from harness.bench.migrations import LATEST, migrate
 from harness.core.redact import Redactor
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = LATEST  # see harness.bench.migrations
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -393,8 +403,11 @@ def connect(path: Path | str) -> sqlite3.Connection:
 
 
 def create_schema(conn: sqlite3.Connection) -> None:
+    # Version 1, plus tables added since (IF NOT EXISTS: an old database gains them too, e.g. leases); later
+    # columns come by migration, for old and new databases alike.
     conn.executescript(DDL)
-    conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+    conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1')")
+    migrate(conn)
 
 
 def _insert_sql(table: str, columns: Sequence[str], verb: str = "INSERT") -> str:

@@ -31,6 +31,8 @@ class ModelLine:
     cost_usd: float | None
     unpriced: int
     cost_units: dict[str, float]  # unit -> amount, for prices not in USD (TTS.ai characters)
+    e2e_width_p50: float | None = None  # median width of the interval that holds each job's latency
+    perceived_ttfa_p50: float | None = None  # streams: when speech is first heard
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,8 @@ def summarize(store: Store, run_id: str) -> Summary:
         ok = [r for r in rows if r["outcome"] == "ok"]
         e2e = [r["e2e_ms"] for r in ok if r["e2e_ms"] is not None and not r["resumed"]]
         ttfa = [r["ttfa_ms"] for r in ok if r["ttfa_ms"] is not None]
+        widths = [r["e2e_bracket_ms"] for r in ok if r["e2e_bracket_ms"] is not None and not r["resumed"]]
+        perceived = [r["perceived_ttfa_ms"] for r in ok if r["perceived_ttfa_ms"] is not None]
         polled = [r["polls"] for r in rows if r["delivery"] in ("poll", "webhook")]
         key = (run_id, group["provider"], group["model"])
         cost = store.query("SELECT SUM(usd) AS usd, SUM(usd IS NULL AND charged = 1) AS unpriced FROM costs "
@@ -73,6 +77,7 @@ def summarize(store: Store, run_id: str) -> Summary:
             quantile(e2e, 0.50), quantile(e2e, 0.95), quantile(ttfa, 0.50),
             sum(polled) / len(polled) if polled else None,
             cost["usd"], int(cost["unpriced"] or 0), units,
+            quantile(widths, 0.50), quantile(perceived, 0.50),
         ))
     outcomes = {str(r["k"]): int(r["n"]) for r in store.query(
         "SELECT COALESCE(error_class, outcome, state) AS k, COUNT(*) AS n FROM jobs WHERE run_id = ? GROUP BY k",
@@ -88,6 +93,11 @@ def summarize(store: Store, run_id: str) -> Summary:
 
 def _ms(value: float | None) -> str:
     return "—" if value is None else f"{value:,.0f}"
+
+
+def _width(value: float | None) -> str:
+    """The interval's width beside a latency: ±half of it is the most the estimate can be off."""
+    return "—" if value is None else f"±{value / 2:,.0f}"
 
 
 _UNITS = {"characters": "chars"}
@@ -106,14 +116,15 @@ def render(summary: Summary, console: Console, db_path: str) -> None:
                   box=box.SIMPLE_HEAD)
     streams = any(line.ttfa_p50 is not None for line in summary.lines)
     skips = any(line.skipped for line in summary.lines)
-    names = ["model", "ok/jobs", *(["skipped"] if skips else []), "p50", "p95",
-             *(["TTFA p50"] if streams else []), "polls", "cost"]
+    names = ["model", "ok/jobs", *(["skipped"] if skips else []), "p50", "p95", "±",
+             *(["TTFA p50", "heard p50"] if streams else []), "polls", "cost"]
     for name in names:
         table.add_column(name, justify="left" if name == "model" else "right", no_wrap=True)
     for line in summary.lines:
         table.add_row(f"{line.provider}/{line.model}", f"{line.ok}/{line.jobs}",
                       *([str(line.skipped)] if skips else []), _ms(line.e2e_p50), _ms(line.e2e_p95),
-                      *([_ms(line.ttfa_p50)] if streams else []),
+                      _width(line.e2e_width_p50),
+                      *([_ms(line.ttfa_p50), _ms(line.perceived_ttfa_p50)] if streams else []),
                       "—" if line.polls_per_job is None else f"{line.polls_per_job:.1f}", _cost(line))
     console.print(table)
     classes = Table(title="Jobs by outcome; errors by class (retried ones included)", title_justify="left",

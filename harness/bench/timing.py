@@ -9,7 +9,6 @@ provider, and whether the connection was reused is known for each request.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,6 +17,8 @@ from enum import StrEnum
 from typing import Any
 
 from harness.bench.provenance import iso_from_epoch
+from harness.bench.stampbook import ProviderStamps, is_zoned
+from harness.core.timestamps import parse_timestamp
 
 _WALL0 = time.time()
 _MONO0 = time.perf_counter()
@@ -134,35 +135,51 @@ def _ms_between(a: datetime | None, b: datetime | None) -> float | None:
     return None if a is None or b is None else (b - a).total_seconds() * 1000.0
 
 
-_FRACTION = re.compile(r"[T ]\d{2}:\d{2}:\d{2}(?:\.(\d+))?")
-
-
-def resolution_of(raw: str | None) -> float:
-    """Seconds one unit of a timestamp's last digit stands for: 0.001 for `…:32.110Z`, 1 for `…:32`."""
-    match = _FRACTION.search(raw or "")
-    digits = len(match.group(1)) if match and match.group(1) else 0
-    return 10.0 ** -digits
-
-
 @dataclass(frozen=True, slots=True)
 class ServerTimes:
-    created: datetime | None = None
+    """The server's stamps of one job, with what the run has learned they are worth (`StampBook`)."""
+
+    created: datetime | None = None  # zone-less stamps are parsed as UTC; `*_zoned` says which were
     started: datetime | None = None
     completed: datetime | None = None
     created_resolution: float = 1.0  # seconds (timestamps are truncated to their last digit)
     completed_resolution: float = 1.0
+    created_zoned: bool = True
+    completed_zoned: bool = True
 
 
-def completion_window(
-    marks: Marks, polls: Sequence[PollRecord], server: ServerTimes
-) -> tuple[float, float, str] | None:
-    """(earliest, latest, source): the monotonic window in which the job finished, narrowed by every view.
+def read_server_times(clock: ProviderStamps, created: str | None, started: str | None,
+                      completed: str | None) -> ServerTimes:
+    """A job's stamps as written, with what the run has learned of each field (learning from them too)."""
+    for name, raw in (("created", created), ("started", started), ("completed", completed)):
+        clock.observe(name, raw)
+    return ServerTimes(parse_timestamp(created), parse_timestamp(started), parse_timestamp(completed),
+                       clock.resolution("created"), clock.resolution("completed"),
+                       is_zoned(created or "Z"), is_zoned(completed or "Z"))
 
-    Client view: after the last poll that saw it pending, before the poll (or callback) that saw it done.
-    Server view: `completed − created` on the server's clock, placed on ours by the submit exchange (the
-    server stamped `created` between our request going out and its answer coming back), each timestamp
-    widened by its resolution. Both views hold, so the job finished inside their intersection; when they
-    do not intersect the server's clock or stamps are wrong, and only the client view is kept.
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """When a job finished, on our monotonic clock: bounds that must hold, and the best single guess."""
+
+    low: float
+    high: float
+    estimate: float
+    source: str
+
+
+def completion_window(marks: Marks, polls: Sequence[PollRecord], server: ServerTimes,
+                      clock: ProviderStamps | None = None) -> Window | None:
+    """The monotonic window in which the job finished, narrowed by every view that holds.
+
+    Client view: after the last poll that saw it pending was sent, before the answer (or callback) that
+    saw it done arrived — bounds, not midpoints, since a poll's answer describes the job at some instant
+    between its send and its receipt. Server views, each widened by the learned resolution of its
+    stamps: the span `completed − created` placed by the submit exchange (the server stamped `created`
+    while our submit was in flight), and `completed` placed by the run's learned clock offset. A view that
+    contradicts the client's bounds is dropped (the server's clock stepped, or a stamp is wrong). The
+    estimate is the window's middle; for a webhook it is the callback's arrival, which follows the
+    completion by a delivery time no view can bound better.
     """
     sent = marks.values.get(Mark.REQUEST_SENT)
     if sent is None:
@@ -170,39 +187,66 @@ def completion_window(
     callback = marks.values.get(Mark.WEBHOOK_RECEIVED)
     terminal = next((p for p in polls if p.terminal), None)
     pending = [p for p in polls if p.pending and (terminal is None or p.seq < terminal.seq)]
-    low = pending[-1].server_instant if pending else sent
+    low = max(pending[-1].sent, sent) if pending else sent
     if callback is not None:
         high, source = callback, "webhook"
     elif terminal is not None:
-        high, source = terminal.server_instant, "poll-bracket"
+        high, source = (terminal.received if terminal.received is not None else now()), "poll-bracket"
     else:
         return None
     received = marks.values.get(Mark.RESPONSE_HEADERS, sent)
-    if server.created is not None and server.completed is not None:
-        span = (server.completed - server.created).total_seconds()
-        earliest = sent + span - server.created_resolution
-        latest = received + span + server.completed_resolution
-        if earliest <= high and latest >= low:
-            return max(low, earliest), min(high, latest), source + "+server-timestamps"
-    return low, high, source
+    parts = [source]
+    for view_low, view_high, name in _server_views(server, clock, sent, received, low, high):
+        if view_low <= high and view_high >= low:
+            low, high = max(low, view_low), min(high, view_high)
+            parts.append(name)
+    estimate = high if callback is not None else (low + high) / 2
+    return Window(low, high, estimate, "+".join(parts))
 
 
-def derive(marks: Marks, polls: Sequence[PollRecord], server: ServerTimes, finished: float) -> dict[str, Any]:
+def _server_views(server: ServerTimes, clock: ProviderStamps | None, sent: float, received: float,
+                  low: float, high: float) -> list[tuple[float, float, str]]:
+    if server.completed is None:
+        return []
+    completed = server.completed.timestamp()
+    if not server.completed_zoned and clock is not None:
+        if server.created_zoned:
+            clock.learn_zone(completed, wall_of(low), wall_of(high))
+        completed -= clock.zone_shift_s if server.created_zoned else 0.0
+    views = []
+    if server.created is not None and (server.created_zoned == server.completed_zoned or clock is not None):
+        span = completed - server.created.timestamp()
+        views.append((sent + span - server.created_resolution, received + span + server.completed_resolution,
+                      "server-span"))
+    if clock is not None and clock.offset.known:
+        own = completed if server.completed_zoned else server.completed.timestamp() - clock.zone_shift_s
+        views.append((mono_of(own - clock.offset.high),
+                      mono_of(own + server.completed_resolution - clock.offset.low), "server-clock"))
+    return views
+
+
+def derive(marks: Marks, polls: Sequence[PollRecord], server: ServerTimes, finished: float,
+           clock: ProviderStamps | None = None) -> dict[str, Any]:
     """The derived latency columns of `jobs` (see `harness.bench.store`)."""
     sent = marks.values.get(Mark.REQUEST_SENT)
     e2e_client = marks.since(Mark.REQUEST_SENT, Mark.TERMINAL)
-    e2e, bracket, source = e2e_client, (0.0 if e2e_client is not None else None), "direct"
-    window = completion_window(marks, polls, server) if polls or Mark.WEBHOOK_RECEIVED in marks.values else None
+    # Sync and stream answers are observed directly: their window is a point.
+    e2e, low, high, source = e2e_client, e2e_client, e2e_client, "direct"
+    window = None
+    if polls or Mark.WEBHOOK_RECEIVED in marks.values:
+        window = completion_window(marks, polls, server, clock)
     if window is not None and sent is not None:
-        low, high, source = window
-        e2e, bracket = ((low + high) / 2 - sent) * 1000.0, (high - low) * 1000.0
+        e2e = (window.estimate - sent) * 1000.0
+        low, high, source = (window.low - sent) * 1000.0, (window.high - sent) * 1000.0, window.source
     return {
         "submit_ms": marks.since(Mark.REQUEST_SENT, Mark.RESPONSE_HEADERS),
         "queue_ms": marks.since(Mark.ACCEPTED, Mark.FIRST_PROCESSING),
         "processing_ms": marks.since(Mark.FIRST_PROCESSING, Mark.TERMINAL),
         "e2e_client_ms": e2e_client,
         "e2e_ms": e2e,
-        "e2e_bracket_ms": bracket,
+        "e2e_lo_ms": low,
+        "e2e_hi_ms": high,
+        "e2e_bracket_ms": None if low is None or high is None else high - low,
         "e2e_source": source if e2e is not None else None,
         "e2e_server_ms": _ms_between(server.created, server.completed),
         "server_queue_ms": _ms_between(server.created, server.started),

@@ -13,8 +13,8 @@ from typing import Any
 from harness.bench.config import PollingMode
 from harness.bench.exchange import ExchangeFailed
 from harness.bench.job import Failed, Job
-from harness.bench.polling import PollContext
-from harness.bench.timing import Mark, PollRecord, ServerTimes, now, resolution_of
+from harness.bench.polling import PollContext, second_origin, stamp_resolution
+from harness.bench.timing import Mark, PollRecord, now, read_server_times, wall_of
 from harness.bench.webhook import Callback
 from harness.core.drift import resolve
 from harness.core.errors import (
@@ -108,8 +108,10 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
     failures, last_pending, processing_since = 0, None, None
     while True:
         elapsed = now() - sent
-        delay, reason = schedule.next_delay(PollContext(elapsed, len(record.polls), last_pending,
-                                                        len(job.planned.item.text), processing_since))
+        clock = job.services.stamps.of(job.provider.name)
+        delay, reason = schedule.next_delay(PollContext(
+            elapsed, len(record.polls), last_pending, len(job.planned.item.text), processing_since,
+            second_origin=second_origin(clock, wall_of(sent)), stamp_resolution=stamp_resolution(clock)))
         if callback is not None:
             delay, reason = max(delay * 4, 2.0), "webhook-fallback"  # webhooks lead; polls are a net
         if record.resumed and not record.polls:
@@ -234,22 +236,35 @@ async def _poll_once(job: Job, endpoint: Endpoint, binding: JobBinding, lifecycl
         return None
     poll.provider_status = str(body.get(lifecycle.status_field))
     record.status_bodies.append(body)
+    if binding.created_pointer is not None:
+        found, created = resolve(body, binding.created_pointer)
+        _learn_offset(job, created if found and isinstance(created, str) else None)
     return body
 
 
 def _server_times(job: Job, binding: JobBinding, body: Mapping[str, Any]) -> None:
-    def at(pointer: str | None) -> tuple[str | None, Any]:
+    def at(pointer: str | None) -> str | None:
         if pointer is None:
-            return None, None
+            return None
         found, value = resolve(body, pointer)
-        text = value if found and isinstance(value, str) else None
-        return text, parse_timestamp(text)
+        return value if found and isinstance(value, str) else None
 
     created, started, completed = at(binding.created_pointer), at(binding.started_pointer), at(
         binding.completed_pointer)
-    job.record.server = ServerTimes(created[1], started[1], completed[1], resolution_of(created[0]),
-                                    resolution_of(completed[0]))
-    job.record.server_raw = (created[0], started[0], completed[0])
+    _learn_offset(job, created)
+    job.record.server = read_server_times(job.services.stamps.of(job.provider.name), created, started, completed)
+    job.record.server_raw = (created, started, completed)
+
+
+def _learn_offset(job: Job, created: str | None) -> None:
+    """The submit was in flight when the server stamped `created_at`: one more bound on its clock."""
+    record = job.record
+    sent = record.marks.values.get(Mark.REQUEST_SENT)
+    if created is None or sent is None or record.resumed or record.offset_learned:
+        return
+    received = record.marks.values.get(Mark.RESPONSE_HEADERS, sent)
+    job.services.stamps.of(job.provider.name).observe_submit(created, wall_of(sent), wall_of(received))
+    record.offset_learned = True
 
 
 def _timeout(seconds: float, state: str | None) -> ProviderError:

@@ -139,6 +139,10 @@ def run_command(
     webhook_url: Annotated[str | None, typer.Option(help="public URL forwarding to the local receiver")] = None,
     sandbox_profile: Annotated[str | None, typer.Option(help="fast, realistic (default) or chaos")] = None,
     seed: Annotated[int | None, typer.Option(help="sandbox random seed")] = None,
+    clock_skew: Annotated[float | None, typer.Option(
+        help="sandbox: its clock's offset from ours, seconds (default: the profile's, 0.3 s when realistic)")] = None,
+    precise_stamps: Annotated[bool | None, typer.Option(
+        "--precise-stamps", help="sandbox: millisecond stamps where the documents print whole seconds")] = None,
     usd_per_character: Annotated[float | None, typer.Option(help="USD per billed character (TTS.ai)")] = None,
     price: Annotated[list[str] | None, typer.Option(help="provider/model=USD for undocumented prices")] = None,
     score: Annotated[bool | None, typer.Option("--score/--no-score", help="score clips (WER) while running")] = None,
@@ -166,7 +170,8 @@ def run_command(
             "providers": providers, "models": models, "corpus": corpus, "repeats": repeats,
             "concurrency": concurrency, "target": target, "budget": budget, "out": out, "resume": resume,
             "polling": polling, "poll_interval": poll_interval, "webhook_url": webhook_url,
-            "sandbox_profile": sandbox_profile, "seed": seed, "usd_per_character": usd_per_character,
+            "sandbox_profile": sandbox_profile, "seed": seed,
+            "clock_skew": clock_skew, "precise_stamps": precise_stamps, "usd_per_character": usd_per_character,
             "prices": _prices(price), "score": score, "report": report, "job_timeout": job_timeout, "yes": yes,
             "reference": reference, "reference_url": reference_url,
         }, config_file)

@@ -59,11 +59,17 @@ def serve_command(
         float | None, typer.Option(help="USD balance of every default test key (default: the emulation's).")
     ] = None,
     log_requests: Annotated[bool, typer.Option(help="Log every request (uvicorn access log).")] = False,
+    clock_skew: Annotated[float | None, typer.Option(
+        help="The server clock's offset from the true one, seconds (default: the profile's; 0.3 realistic).")
+    ] = None,
+    precise_stamps: Annotated[bool, typer.Option(
+        "--precise-stamps", help="Millisecond stamps where the documents print whole seconds.")] = False,
 ) -> None:
     """Start the sandbox: one local server that behaves like every provider and speaks real speech."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     config = SandboxConfig(profile=profile, seed=seed, allow_hosts=tuple(allow_host or ()),
-                           allow_http_webhooks=allow_http_webhooks, max_jobs=max_jobs, log_requests=log_requests)
+                           allow_http_webhooks=allow_http_webhooks, max_jobs=max_jobs, log_requests=log_requests,
+                           clock_skew_s=clock_skew, precise_stamps=precise_stamps)
     state = SandboxState(config)
     if balance is not None:
         for name in state.served:

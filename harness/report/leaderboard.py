@@ -72,6 +72,8 @@ class Entry:
     errors: dict[str, int]
     polls_mean: float | None
     pareto: bool = False
+    latency_width_ms: float | None = None  # median width of the per-job interval that holds the true latency
+    perceived_ttfa: dict[str, Interval] = field(default_factory=dict)  # streams: when speech is first heard
 
     @property
     def label(self) -> str:
@@ -108,6 +110,8 @@ class Entry:
             "findings": self.findings,
             "errors": self.errors,
             "polls_mean": self.polls_mean,
+            "latency_width_ms": self.latency_width_ms,
+            "perceived_ttfa_ms": intervals(self.perceived_ttfa),
             "pareto": self.pareto,
         }
 
@@ -133,6 +137,14 @@ def _floats(rows: Iterable[Row], column: str) -> list[float]:
 
 def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
+
+
+def _median(values: Sequence[float]) -> float | None:
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def _distribution(values: Sequence[float]) -> dict[str, Interval]:
@@ -188,6 +200,8 @@ def entry_for(provider: str, model: str, rows: Sequence[Row]) -> Entry:
         success=proportion_interval(len(ok), len(sent)),
         latency=_distribution(_floats(timed, "e2e_ms")),
         ttfa=_distribution(_floats(timed, "ttfa_ms")),
+        latency_width_ms=_median(_floats(timed, "e2e_bracket_ms")),
+        perceived_ttfa=_distribution(_floats(timed, "perceived_ttfa_ms")),
         cost_total_usd=total,
         cost_per_request_usd=per_request,
         cost_per_audio_minute_usd=per_minute,

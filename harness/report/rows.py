@@ -72,6 +72,10 @@ REQUEST_COLUMNS: tuple[Column, ...] = (
         "connect_ms submit_ms queue_ms processing_ms e2e_client_ms e2e_ms e2e_bracket_ms e2e_server_ms "
         "download_ms ttfa_ms total_ms",
     ),
+    # Schema 2 (harness.bench.migrations): NULL when read from an older database.
+    *_columns(R, "j", "e2e_lo_ms e2e_hi_ms perceived_ttfa_ms max_chunk_gap_ms real_time_factor"),
+    *_columns(N, "j", "underruns"),
+    *_columns(R, "j", "underrun_ms audio_ms"),
     *_columns(T, "j", "started_at finished_at harness_version git_revision params_sha256"),
     *_columns(R, "j", "cost_usd"),
     Column("cost_amount", R, "c", "c.amount"),
@@ -193,9 +197,12 @@ def scoring_setups(conn: sqlite3.Connection, run_id: str) -> list[tuple[ScoringS
     return [(ScoringSetup(r[0], r[1], r[2]), int(r[3])) for r in rows]
 
 
-def _select(columns: Sequence[Column], absent: frozenset[str] = frozenset()) -> str:
-    """SELECT list; columns whose table alias is absent (a table not created yet) read as NULL."""
-    return ", ".join(f"{c.absent if c.table in absent else c.source} AS {c.name}" for c in columns)
+def _select(columns: Sequence[Column], absent: frozenset[str] = frozenset(),
+            missing: frozenset[str] = frozenset()) -> str:
+    """SELECT list; columns whose table alias is absent (a table not created yet) read as NULL, and so do
+    `missing` job columns (a database written before they were added)."""
+    return ", ".join(f"{c.absent if c.table in absent or (c.table == 'j' and c.name in missing) else c.source} "
+                     f"AS {c.name}" for c in columns)
 
 
 def _typed(row: Mapping[str, Any], columns: Sequence[Column]) -> Row:
@@ -223,7 +230,8 @@ def _requests(conn: sqlite3.Connection, run_id: str, setup: ScoringSetup | None)
     if setup is not None:
         joins.append("LEFT JOIN scores s ON s.clip_id = j.job_key AND s.asr_backend = :backend "
                      "AND s.asr_model = :model AND s.normalizer_version = :normalizer")
-    select = _select(REQUEST_COLUMNS, absent)
+    present = {info[1] for info in conn.execute("PRAGMA table_info(jobs)")}
+    select = _select(REQUEST_COLUMNS, absent, frozenset(c.name for c in REQUEST_COLUMNS if c.table == "j") - present)
     sql = f"SELECT {select} FROM jobs j {' '.join(joins)} WHERE j.run_id = :run ORDER BY j.seq"
     params: dict[str, Any] = {"run": run_id}
     if setup is not None:

@@ -41,4 +41,6 @@ class SandboxConfig:
     synth_workers: int = 2
     hang_limit_s: float = 30.0  # real seconds after which any hang ends, released or not
     log_requests: bool = False
+    clock_skew_s: float | None = None  # server clock − client clock; None: the profile's (realistic 0.3 s)
+    precise_stamps: bool = False  # millisecond stamps where the documents print whole seconds
     extra: dict[str, object] = field(default_factory=dict)  # emulation-specific knobs, by name

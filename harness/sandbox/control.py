@@ -78,6 +78,10 @@ def control_routes(state: SandboxState) -> list[BaseRoute]:
             await asyncio.to_thread(found.ready.wait, min(wait, 60.0))
         return JSONResponse(found.truth(state.clock))
 
+    async def streams(request: Request) -> Response:
+        # Each stream's true chunk timeline and when speech is first heard (harness.sandbox.streams).
+        return JSONResponse([truth.to_json() for truth in list(state.streams.streams.values())])
+
     async def webhooks(request: Request) -> Response:
         entries = state.deliveries.entries(request.query_params.get("job_id"))
         return JSONResponse([d.as_dict() for d in entries])
@@ -148,6 +152,7 @@ def control_routes(state: SandboxState) -> list[BaseRoute]:
         Route(p + "/jobs", jobs),
         Route(p + "/jobs/{job_id}", job),
         Route(p + "/webhooks", webhooks),
+        Route(p + "/streams", streams),
         Route(p + "/clock", clock),
         Route(p + "/clock/advance", advance, methods=["POST"]),
         Route(p + "/counters", counters),

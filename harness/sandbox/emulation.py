@@ -24,6 +24,8 @@ from starlette.responses import Response
 from harness.core.lifecycle import Lifecycle
 from harness.core.spec import Cost, Endpoint, Provider, Upload
 from harness.sandbox.profiles import Timing
+from harness.sandbox.stamps import Stamps
+from harness.sandbox.streams import StreamPacer
 from harness.sandbox.timeline import Phase
 from harness.sandbox.urls import MEDIA_HOST, Urls
 from harness.speech import MEDIA_TYPES, AudioFormat, Rendition
@@ -178,6 +180,7 @@ class JobView:
     params: BaseModel | None
     extra: Mapping[str, Any]
     urls: Urls
+    stamps: Stamps = field(default_factory=Stamps)  # how the server prints the times above (skewed, whole seconds)
 
 
 class Reject(Exception):
@@ -239,6 +242,10 @@ class Services(Protocol):
 
     def publish(self, audio: bytes, media_type: str, name: str) -> str:
         """Serve audio made outside any job; its absolute URL on the provider's media host."""
+        ...
+
+    def stream(self, text: str) -> StreamPacer:
+        """A stream's pacer: holds each chunk until its moment on the sandbox's timeline, keeps the truth."""
         ...
 
     def active_jobs(self, key: str | None = None) -> int:

@@ -203,6 +203,7 @@ class JobService:
             params=job.params,
             extra=job.plan.extra,
             urls=urls,
+            stamps=self.state.stamps,
         )
 
 

@@ -68,6 +68,10 @@ CHAOS_RATES: Mapping[Fault, float] = {
 }
 
 
+#: A provider's clock is never exactly the client's: NTP keeps servers within tens to hundreds of ms.
+REALISTIC_SKEW_S = 0.3
+
+
 @dataclass(frozen=True, slots=True)
 class ProfileSettings:
     """Everything a profile decides, as numbers."""
@@ -79,6 +83,7 @@ class ProfileSettings:
     hang_s: float = 30.0  # how long a hang lasts on the sandbox clock unless released
     sync_cycle_s: float = 5.0  # the queue's poll cycle, which sync-mode webhooks follow (documented cap: 15 s)
     webhook_backoff_s: float = 1.0  # first retry delay of a failed webhook; doubles per attempt
+    clock_skew_s: float = 0.0  # the server clock's offset from the client's (see harness.sandbox.stamps)
 
     @classmethod
     def of(cls, profile: Profile | str) -> ProfileSettings:
@@ -87,5 +92,5 @@ class ProfileSettings:
             return cls(chosen, time_scale=0.001, retry_after_s=1, hang_s=30.0, sync_cycle_s=0.05,
                        webhook_backoff_s=0.05)
         if chosen is Profile.REALISTIC:
-            return cls(chosen, time_scale=1.0)
-        return cls(chosen, time_scale=1.0, fault_rates=dict(CHAOS_RATES), hang_s=10.0)
+            return cls(chosen, time_scale=1.0, clock_skew_s=REALISTIC_SKEW_S)
+        return cls(chosen, time_scale=1.0, fault_rates=dict(CHAOS_RATES), hang_s=10.0, clock_skew_s=REALISTIC_SKEW_S)

@@ -19,6 +19,7 @@ from harness.sandbox.production import ProductionFailed
 from harness.sandbox.profiles import Timing
 from harness.sandbox.published import PUBLISHED_PATH
 from harness.sandbox.state import SandboxState
+from harness.sandbox.streams import StreamPacer
 from harness.sandbox.urls import MEDIA_HOST, Urls, fill
 
 
@@ -80,6 +81,9 @@ class EngineServices:
         token = self.state.published.put(self.provider, audio, media_type)
         path, _ = fill(PUBLISHED_PATH, {"token": token, "name": name})
         return self.urls.base(MEDIA_HOST) + path
+
+    def stream(self, text: str) -> StreamPacer:
+        return self.state.streams.start(text)
 
     def active_jobs(self, key: str | None = None) -> int:
         return self.state.jobs.active(self.provider, key, self.state.clock.now())

@@ -26,6 +26,8 @@ from harness.sandbox.profiles import ProfileSettings, Timing
 from harness.sandbox.published import PublishedMedia
 from harness.sandbox.ratelimit import RateLimiter
 from harness.sandbox.sink import WebhookSink
+from harness.sandbox.stamps import Stamps
+from harness.sandbox.streams import StreamLog
 from harness.sandbox.voices import ReferenceVoices
 from harness.sandbox.webhooks import DeliveryLog, Dispatcher
 
@@ -51,7 +53,10 @@ class SandboxState:
     def __init__(self, config: SandboxConfig, served: list[Served] | None = None) -> None:
         self.config = config
         self.settings = ProfileSettings.of(config.profile)
+        skew = self.settings.clock_skew_s if config.clock_skew_s is None else config.clock_skew_s
+        self.stamps = Stamps(skew_s=skew, precise=config.precise_stamps)
         self.clock: Clock = config.clock or RealClock()
+        self.streams = StreamLog(self.clock, config.seed, self.settings.time_scale)
         self.served = {s.provider.name: s for s in (served if served is not None else load_served(config.providers))}
         self.policy = NetPolicy.of(config.allow_hosts, config.allow_http_webhooks)
         self.voices = ReferenceVoices(config.voices_dir)

@@ -72,6 +72,8 @@ def _expected(rows: list[Row]) -> dict[str, Any]:
         expected[f"latency_ms.{name}"] = (
             float(np.quantile(e2e, q)), *_bootstrap(e2e, lambda x, axis, q=q: np.quantile(x, q, axis=axis)))
     expected["latency_ms.mean"] = (float(e2e.mean()), *_bootstrap(e2e, lambda x, axis: np.mean(x, axis=axis)))
+    widths = [r["e2e_bracket_ms"] for r in ok if not r["resumed"] and r["e2e_bracket_ms"] is not None]
+    expected["latency_width_ms"] = float(np.median(widths)) if widths else None
     ttfa = np.array([r["ttfa_ms"] for r in ok if not r["resumed"] and r["ttfa_ms"] is not None], dtype=float)
     if ttfa.size:
         expected["ttfa_ms.p50"] = (float(np.quantile(ttfa, 0.5)),
@@ -135,9 +137,10 @@ def test_every_leaderboard_number_is_recomputed_from_the_export(
                 assert float(cell["data-high"]) == pytest.approx(high, rel=1e-9), f"{label} {key} high"
             checked += 1
     # Every expected figure was compared (polls are absent for the model delivered synchronously).
-    assert checked == sum(len(_expected(m)) - (_expected(m)["polls_mean"] is None) for m in groups.values())
-    # Every data cell of the table was recomputed: 16 per line, plus TTFA for the one streaming model.
-    assert len(parser.cells) == 16 * len(groups) + 1
+    assert checked == sum(len(_expected(m)) - (_expected(m)["polls_mean"] is None)
+                          - (_expected(m)["latency_width_ms"] is None) for m in groups.values())
+    # Every data cell of the table was recomputed: 17 per line, plus TTFA for the one streaming model.
+    assert len(parser.cells) == 17 * len(groups) + 1
     board = json.loads(parser.leaderboard_json)
     assert [e["sent"] for e in board["entries"]] == [int(_expected(m)["sent"]) for m in groups.values()]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -48,13 +49,36 @@ def test_states_follow_the_timeline(sandbox: Sandbox, client: httpx.Client) -> N
     assert done["status"] == "COMPLETED"
     truth = sandbox.job(job["request_id"])
     assert [t["state"] for t in truth["transitions"]] == ["QUEUED", "PROCESSING", "COMPLETED"]
-    # Server timestamps are the true state-change times, in the documents' ISO 8601 form.
-    walls = {t["state"]: t["wall"] for t in truth["transitions"]}
-    assert done["created_at"] == walls["QUEUED"]
-    assert done["completed_at"] == done["updated_at"] == walls["COMPLETED"]
-    for field in ("created_at", "updated_at", "completed_at"):
-        assert timestamp_form(done[field]) is TimestampForm.ISO8601
-    assert parse_timestamp(done["created_at"]) < parse_timestamp(done["completed_at"])  # type: ignore[operator]
+    # Server timestamps are the true state-change times as the documents print them: created_at to the
+    # millisecond, updated_at/completed_at truncated to whole seconds in one of the two documented forms.
+    walls = {t["state"]: parse_timestamp(t["wall"]) for t in truth["transitions"]}
+    assert done["created_at"] == truth["transitions"][0]["wall"]
+    assert timestamp_form(done["created_at"]) is TimestampForm.ISO8601
+    assert done["completed_at"] == done["updated_at"]
+    assert _whole_second(done["completed_at"]) == walls["COMPLETED"].replace(microsecond=0)  # type: ignore[union-attr]
+    assert parse_timestamp(done["created_at"]) < walls["COMPLETED"]  # type: ignore[operator]
+
+
+def test_precise_stamps_and_clock_skew_are_chosen(client: httpx.Client) -> None:
+    with running("fast", 0, clock="manual", precise_stamps=True, clock_skew_s=-5.0) as sb:
+        job = _submit(sb, client, "Skewed and precise.")
+        sb.wait_produced(job["request_id"])
+        sb.advance(60.0)
+        done = _status(sb, client, job["request_id"])
+        truth = sb.job(job["request_id"])
+    finished = parse_timestamp(truth["transitions"][-1]["wall"])
+    shown = parse_timestamp(done["completed_at"])
+    assert finished is not None and shown is not None
+    assert (shown - finished).total_seconds() == pytest.approx(-5.0, abs=1e-3)  # the server's clock, not the truth
+
+
+def _whole_second(value: str) -> datetime:
+    """A whole-second stamp in either documented form: `…:SS.000Z` or `YYYY-MM-DD HH:MM:SS`."""
+    assert timestamp_form(value) in (TimestampForm.ISO8601, TimestampForm.SPACE_NAIVE), value
+    assert value.endswith(".000Z") or timestamp_form(value) is TimestampForm.SPACE_NAIVE, value
+    parsed = parse_timestamp(value)
+    assert parsed is not None
+    return parsed
 
 
 def test_completed_never_precedes_the_audio(sandbox: Sandbox, client: httpx.Client,
@@ -79,7 +103,8 @@ def test_completed_never_precedes_the_audio(sandbox: Sandbox, client: httpx.Clie
     assert done["status"] == "COMPLETED"
     assert truth["audio_ready_at"] >= truth["planned"]["finished"]
     assert truth["transitions"][-1]["at"] == truth["audio_ready_at"]
-    assert done["completed_at"] == truth["transitions"][-1]["wall"]
+    assert _whole_second(done["completed_at"]) == parse_timestamp(truth["transitions"][-1]["wall"]).replace(  # type: ignore[union-attr]
+        microsecond=0)
 
 
 def test_control_api_reports_the_same_truth(sandbox: Sandbox, client: httpx.Client) -> None:

@@ -36,24 +36,35 @@ def _events(answer: httpx.Response) -> list[dict[str, Any]]:
     return [json.loads(line[len("data: "):]) for line in answer.text.splitlines() if line.startswith("data: ")]
 
 
-def test_stream_sends_one_audio_event_per_sentence(sandbox: Sandbox, client: httpx.Client,
-                                                   key: str) -> None:
+def test_stream_sends_each_sentence_in_half_second_chunks(sandbox: Sandbox, client: httpx.Client,
+                                                          key: str) -> None:
     before = sandbox.balance("ttsai", key)
     answer = send(sandbox, client, "ttsai", "tts.stream",
                       {"model": "kokoro", "text": THREE_SENTENCES, "voice": "af_bella"}, key=key)
     assert_valid("ttsai", "tts.stream", answer)
     assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/event-stream")
     events = _events(answer)
-    assert [e["type"] for e in events] == ["audio", "audio", "audio", "done"]
-    assert [e["text"] for e in events[:3]] == ["Hello from TTS.ai!", "How are you today?", "Fine, thanks."]
-    for event in events[:3]:
+    audio = events[:-1]
+    assert {e["type"] for e in audio} == {"audio"} and len(audio) >= 3
+    assert [e["index"] for e in audio] == list(range(len(audio)))
+    spoken = [e["text"] for e in audio]
+    assert sorted(set(spoken), key=spoken.index) == ["Hello from TTS.ai!", "How are you today?", "Fine, thanks."]
+    for event in audio:
         chunk = base64.b64decode(event["audio"])
         found = sniff(chunk)
         assert found is not None and found.value == "mp3" == event["format"]
-        assert decode(chunk).sample_rate == event["sample_rate"] == 24000
-    assert events[3] == {"type": "done", "chunks": 3, "characters": len(THREE_SENTENCES),
-                         "credits_used": 2 * len(THREE_SENTENCES)}
+        clip = decode(chunk)
+        assert clip.sample_rate == event["sample_rate"] == 24000
+        assert len(clip.samples) / clip.sample_rate <= 0.5 + 0.1  # mp3 frames round up a little
+    assert events[-1] == {"type": "done", "chunks": len(audio), "characters": len(THREE_SENTENCES),
+                          "credits_used": 2 * len(THREE_SENTENCES)}
     assert before is not None and sandbox.balance("ttsai", key) == before - 2 * len(THREE_SENTENCES)
+    # The sandbox kept the stream's truth: when each chunk left, where speech begins, when it is heard.
+    truth = sandbox.state.streams.find(THREE_SENTENCES)
+    assert truth is not None and len(truth.chunk_at) == len(audio)
+    assert truth.onset_s is not None and truth.onset_s >= 0.05  # the drawn lead-in silence comes first
+    heard = truth.heard_at()
+    assert heard is not None and heard >= truth.chunk_at[0] + 0.05
 
 
 @pytest.mark.parametrize(("body", "status"), [

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, get_args
 
 from harness.core.spec import Offering, SynthesisInput
-from harness.providers.ttsai.endpoints_speech import CLONE, TTS
+from harness.providers.ttsai.endpoints_speech import CLONE, STREAM, TTS
 from harness.providers.ttsai.wire import MAX_TEXT_CHARS, CloneFormat, TtsFormat
 
 DEFAULT_VOICES: Mapping[str, str] = {
@@ -40,6 +40,12 @@ def _tts_builder(model: str) -> Callable[[SynthesisInput], dict[str, Any]]:
     return build
 
 
+def _build_stream(given: SynthesisInput) -> dict[str, Any]:
+    # WAV chunks: an MP3 decoder's priming samples would move where speech is heard to begin.
+    return {"model": "kokoro", "text": given.text, "voice": DEFAULT_VOICES["kokoro"], "format": "wav",
+            "language": given.language}
+
+
 def _build_clone(given: SynthesisInput) -> dict[str, Any]:
     body: dict[str, Any] = {
         "text": given.text,
@@ -59,6 +65,8 @@ OFFERINGS = (
              description="Piper (free tier, 1,000 characters per 1,000; usable without a key)"),
     Offering("chatterbox", TTS.key, _tts_builder("chatterbox"), max_chars=MAX_TEXT_CHARS,
              description="Chatterbox (premium tier, 4,000 characters per 1,000) on the queued TTS job"),
+    Offering("kokoro-stream", STREAM.key, _build_stream, max_chars=MAX_TEXT_CHARS,
+             description="Kokoro over the SSE stream (POST /v1/tts/stream/): time to first audio, no polling"),
     Offering("clone-chatterbox", CLONE.key, _build_clone, clones=True,
              description="Chatterbox voice cloning from an uploaded reference (≤ 20 MB); answers audio bytes"),
 )

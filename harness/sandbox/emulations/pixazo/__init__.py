@@ -22,10 +22,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from harness.core.spec import Cost
-from harness.core.timestamps import format_iso, format_space
 from harness.providers.pixazo.spec import (
     CHATTERBOX,
     PROVIDER,
@@ -50,6 +50,7 @@ from harness.sandbox.emulation import (
     WebhookMode,
     WebhookTarget,
 )
+from harness.sandbox.stamps import StampForm, form_of_job
 from harness.speech import Engine, Rendition
 
 SAMPLE_RATE = 24_000
@@ -185,7 +186,13 @@ class PixazoEmulation(Emulation):
         return Reply({"request_id": job.id, "status": job.state, "polling_url": polling_url}, status=202)
 
     def status(self, job: JobView, *, callback: bool = False) -> Mapping[str, Any]:
-        later = format_space if callback else format_iso
+        # created_at to the millisecond, the rest at whole seconds in the form the job's stamps take; the
+        # callback example prints the zone-less form, which its "same shape" note allows in status bodies.
+        form = StampForm.SPACE if callback else form_of_job(job.id)
+
+        def later(moment: datetime) -> str:
+            return job.stamps.whole(moment, form)
+
         output = None
         if job.media_url is not None:
             media_type = "audio/wav" if callback else str(job.extra.get("status_media_type", job.media_type))
@@ -196,7 +203,7 @@ class PixazoEmulation(Emulation):
             "model_id": job.model_id,
             "error": job.error,
             "output": output,
-            "created_at": format_iso(job.created_at),
+            "created_at": job.stamps.fine(job.created_at),
             "updated_at": later(job.updated_at),
             "completed_at": later(job.completed_at) if job.completed_at else None,
         }

@@ -22,7 +22,6 @@ from decimal import Decimal
 from typing import Any
 
 from harness.core.spec import Cost, Endpoint, Upload
-from harness.core.timestamps import format_iso
 from harness.providers.pixelapi.models import (
     MSG_INSUFFICIENT_CREDITS,
     MSG_REF_TOO_LARGE,
@@ -141,8 +140,8 @@ class PixelApiEmulation(Emulation):
             "status": job.state,
             "output_url": job.media_url,
             "credits_used": job.extra["credits_used"],
-            "created_at": format_iso(job.created_at),
-            "completed_at": format_iso(job.completed_at) if job.completed_at else None,
+            "created_at": job.stamps.whole(job.created_at),  # whole seconds (see harness.sandbox.stamps)
+            "completed_at": job.stamps.whole(job.completed_at) if job.completed_at else None,
         }
         if job.error:
             body["error"] = job.error

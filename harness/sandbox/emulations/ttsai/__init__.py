@@ -41,7 +41,6 @@ from typing import Any
 from starlette.responses import Response
 
 from harness.core.spec import Cost, Provider, Upload
-from harness.core.timestamps import format_iso
 from harness.providers.ttsai.models_tts import JOB_LIFECYCLE, BatchRequest, SavedVoiceTtsRequest, TtsRequest
 from harness.providers.ttsai.models_voices import VoicesQuery
 from harness.providers.ttsai.pricing import ANONYMOUS_DAILY_CHARS, PLAN_LIMITS, SIGNUP_BONUS_CHARS
@@ -221,8 +220,8 @@ class TtsAiEmulation(Emulation):
                 "status": "success" if word == "completed" else "failed",
                 "result_url": job.media_url,
                 "credits_used": int(job.cost.amount) if job.cost else 0,
-                "created_at": format_iso(job.created_at),
-                "completed_at": format_iso(job.completed_at) if job.completed_at else None,
+                "created_at": job.stamps.whole(job.created_at),
+                "completed_at": job.stamps.whole(job.completed_at) if job.completed_at else None,
             }
         total = int(job.extra["total"])
         body: dict[str, Any] = {"batch_id": job.id, "total": total,

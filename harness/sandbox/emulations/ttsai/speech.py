@@ -2,7 +2,9 @@
 the plan rules every text-to-speech request obeys (anonymous models, text length per plan).
 
 Streaming (`POST /v1/tts/stream/`). The document names the route and "Server-Sent Events" only; the
-sandbox sends one event per sentence, as soon as that sentence is synthesised, then one closing event.
+sandbox sends each sentence as chunks of at most half a second on a timeline it records (see
+harness.sandbox.streams: a drawn time to first audio, a lead-in silence, a drawn pace), then one
+closing event.
 Every event is a `data:` line holding one JSON object whose `type` says what it is:
 
     data: {"type": "audio", "index": 0, "text": "Hello there.", "format": "mp3", "sample_rate": 24000,
@@ -107,17 +109,21 @@ class SpeechHandlers:
         billing.bill(call, cost)
         fmt = AudioFormat(params.format)
 
+        pacer = call.services.stream(params.text)  # the chunks leave on a timeline the sandbox records
+
         async def events() -> AsyncIterator[Mapping[str, Any]]:
-            parts = sentences(params.text)
-            for index, sentence in enumerate(parts):
+            parts, index = sentences(params.text), 0
+            for sentence in parts:
                 try:
                     audio = await call.services.synthesize(Speech.single(sentence, Voice(rendition), fmt))
                 except Exception as error:  # the status line is sent: report in-band and stop
                     yield {"type": "error", "code": "internal_error", "message": f"synthesis failed: {error}"}
                     return
-                yield {"type": "audio", "index": index, "text": sentence, "format": fmt.value,
-                       "sample_rate": rendition.sample_rate, "audio": base64.b64encode(audio).decode("ascii")}
-            yield {"type": "done", "chunks": len(parts), "characters": len(params.text),
+                async for piece in pacer.pieces(audio):
+                    yield {"type": "audio", "index": index, "text": sentence, "format": fmt.value,
+                           "sample_rate": rendition.sample_rate, "audio": base64.b64encode(piece).decode("ascii")}
+                    index += 1
+            yield {"type": "done", "chunks": index, "characters": len(params.text),
                    "credits_used": int(cost.amount) if cost else 0}
 
         return sse_reply(events(), headers=credits_header(cost))

@@ -1,0 +1,131 @@
+"""The latency estimator knows what it does not know: whatever form the server's stamps take (whole
+seconds, `.000Z` padding, no zone, a skewed clock, none at all), the interval it stores holds the truth.
+
+Each example is a run of jobs on a simulated timeline: a true creation inside the submit exchange, a
+true completion, polls whose answers describe the job at some instant inside their own exchange, and
+stamps printed from a server clock that is off ours, truncated as the providers' documents show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from harness.bench.stampbook import ProviderStamps
+from harness.bench.timing import Mark, Marks, PollRecord, derive, read_server_times, wall_of
+
+FORMS = ("precise", "whole-iso", "whole-space", "missing")
+
+
+@dataclass(frozen=True)
+class Server:
+    skew_s: float
+    created_form: str
+    completed_form: str
+    zone_hours: int  # zone-less stamps print local time this many hours from UTC
+
+    def stamp(self, mono: float, form: str) -> str | None:
+        moment = datetime.fromtimestamp(wall_of(mono) + self.skew_s, UTC)
+        if form == "missing":
+            return None
+        if form == "precise":
+            return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+        moment = moment.replace(microsecond=0)
+        if form == "whole-iso":
+            return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        return (moment + timedelta(hours=self.zone_hours)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@st.composite
+def runs(draw: st.DrawFn) -> tuple[Server, list[tuple[float, float, float, float, list[tuple[float, float]]]]]:
+    created_form = draw(st.sampled_from(("precise", "whole-iso", "whole-space", "missing")))
+    server = Server(draw(st.floats(-5.0, 5.0)), created_form, draw(st.sampled_from(FORMS)),
+                    draw(st.sampled_from((0, 0, 2, -7))) if created_form != "whole-space" else 0)
+    jobs = []
+    start = 1000.0
+    for _ in range(draw(st.integers(1, 8))):
+        sent = start + draw(st.floats(0.0, 3.0))
+        received = sent + draw(st.floats(0.0005, 0.2))
+        created = draw(st.floats(sent, received))
+        finished = created + draw(st.floats(0.05, 20.0))
+        polls, at = [], received
+        while True:
+            at += draw(st.floats(0.01, 4.0))
+            rtt = draw(st.floats(0.0005, 0.1))
+            polls.append((at, at + rtt))
+            read = draw(st.floats(at, at + rtt))
+            if read >= finished:
+                break
+            at += rtt
+        jobs.append((sent, received, created, finished, polls))
+        start = sent
+    return server, jobs
+
+
+@settings(max_examples=300, deadline=None)
+@given(runs())
+def test_the_interval_holds_the_truth(run: tuple[Server, list[tuple[float, float, float, float, list[tuple[
+        float, float]]]]]) -> None:
+    server, jobs = run
+    clock = ProviderStamps()
+    for sent, received, created, finished, exchanges in jobs:
+        marks = Marks(start=sent - 0.001)
+        marks.set(Mark.REQUEST_SENT, sent)
+        marks.set(Mark.RESPONSE_HEADERS, received)
+        polls = [PollRecord(index, "test", 0.0, a, b, 200, pending=index < len(exchanges) - 1,
+                            terminal=index == len(exchanges) - 1) for index, (a, b) in enumerate(exchanges)]
+        marks.set(Mark.TERMINAL, exchanges[-1][1])
+        created_raw = server.stamp(created, server.created_form)
+        if created_raw is not None:
+            clock.observe_submit(created_raw, wall_of(sent), wall_of(received))
+        times = read_server_times(clock, created_raw, None, server.stamp(finished, server.completed_form))
+        metrics = derive(marks, polls, times, exchanges[-1][1] + 0.01, clock)
+        truth = (finished - sent) * 1000.0
+        assert metrics["e2e_lo_ms"] - 1e-6 <= truth <= metrics["e2e_hi_ms"] + 1e-6, (metrics, truth)
+        assert metrics["e2e_lo_ms"] <= metrics["e2e_ms"] <= metrics["e2e_hi_ms"]
+
+
+def test_a_field_padded_with_zeros_is_whole_seconds() -> None:
+    clock = ProviderStamps()
+    clock.observe("completed", "2026-03-31T07:32:20.000Z")
+    assert clock.resolution("completed") == 1.0  # `.000` is padding, not a millisecond reading
+    clock.observe("created", "2026-03-31T07:32:03.749Z")
+    assert clock.resolution("created") == 0.001
+    clock.observe("completed", "2026-05-22 13:19:23")
+    assert clock.resolution("completed") == 1.0
+
+
+def test_whole_second_stamps_with_a_learned_offset_narrow_the_window() -> None:
+    """Twenty submits at scattered phases pin a whole-second clock's offset; then a completion second
+    and one poll inside it leave half a second."""
+    clock = ProviderStamps()
+    skew = -4.62
+    for index in range(20):
+        sent = 2000.0 + index * 0.37
+        created = datetime.fromtimestamp(wall_of(sent + 0.005) + skew, UTC).replace(microsecond=0)
+        clock.observe_submit(created.strftime("%Y-%m-%dT%H:%M:%S.000Z"), wall_of(sent), wall_of(sent + 0.01))
+    assert clock.offset.width < 0.1 and clock.offset.low <= skew <= clock.offset.high
+    sent, finished = 2100.0, 2105.3
+    marks = Marks(start=sent)
+    marks.set(Mark.REQUEST_SENT, sent)
+    marks.set(Mark.RESPONSE_HEADERS, sent + 0.01)
+    polls = [PollRecord(0, "test", 0.0, 2103.0, 2103.01, 200, pending=True),
+             PollRecord(1, "test", 0.0, 2106.0, 2106.01, 200, terminal=True)]
+    completed = datetime.fromtimestamp(wall_of(finished) + skew, UTC).replace(microsecond=0)
+    times = read_server_times(clock, None, None, completed.strftime("%Y-%m-%d %H:%M:%S"))
+    metrics = derive(marks, polls, times, 2106.1, clock)
+    assert metrics["e2e_lo_ms"] <= 5300.0 <= metrics["e2e_hi_ms"]
+    assert metrics["e2e_bracket_ms"] < 1100.0 and "server-clock" in metrics["e2e_source"]
+
+
+def test_no_stamps_leave_the_poll_bracket() -> None:
+    marks = Marks(start=0.0)
+    marks.set(Mark.REQUEST_SENT, 0.0)
+    polls = [PollRecord(0, "test", 0.0, 1.0, 1.01, 200, pending=True),
+             PollRecord(1, "test", 0.0, 1.5, 1.51, 200, terminal=True)]
+    metrics = derive(marks, polls, read_server_times(ProviderStamps(), None, None, None), 2.0, ProviderStamps())
+    assert (metrics["e2e_lo_ms"], metrics["e2e_hi_ms"]) == (1000.0, 1510.0)
+    assert metrics["e2e_source"] == "poll-bracket"

@@ -1,0 +1,54 @@
+"""What a listener of a stream experiences, computed from chunks on a known timeline: the first audio,
+when speech is heard (leading silence and late chunks included), gaps, real-time factor, underruns."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from harness.bench.streaming import StreamWatch, stream_figures
+
+RATE = 16_000
+
+
+def _wav(seconds: float, silent_s: float = 0.0) -> bytes:
+    tone = 0.3 * np.sin(2 * np.pi * 220 * np.arange(round(seconds * RATE)) / RATE).astype(np.float32)
+    tone[: round(silent_s * RATE)] = 0.0
+    out = io.BytesIO()
+    sf.write(out, tone, RATE, format="WAV", subtype="PCM_16")
+    return out.getvalue()
+
+
+def _event(audio: bytes) -> bytes:
+    return b"data: " + json.dumps({"type": "audio", "audio": base64.b64encode(audio).decode()}).encode() + b"\n\n"
+
+
+def test_a_stream_with_lead_silence_and_a_late_chunk() -> None:
+    watch = StreamWatch()
+    first = _event(_wav(0.5, silent_s=0.2))
+    # The first event arrives split across two reads; its arrival is that of its last byte.
+    watch.feed(first[:40], 10.30)
+    watch.feed(first[40:], 10.35)
+    watch.feed(_event(_wav(0.5)), 10.60)
+    watch.feed(_event(_wav(0.5)) + b'data: {"type": "done"}\n\n', 11.90)  # the listener ran dry at 11.35
+    figures = stream_figures(watch, sent=10.0, finished=11.95)
+    assert len(watch.chunks) == 3
+    assert figures["perceived_ttfa_ms"] == pytest.approx(350.0 + 200.0, abs=0.5)
+    assert figures["max_chunk_gap_ms"] == pytest.approx(1300.0)
+    assert figures["underruns"] == 1 and figures["underrun_ms"] == pytest.approx(550.0)
+    assert figures["audio_ms"] == pytest.approx(1500.0)
+    assert figures["real_time_factor"] == pytest.approx(1.95 / 1.5)
+
+
+def test_speech_that_starts_after_a_late_chunk_waits_for_it() -> None:
+    watch = StreamWatch()
+    watch.feed(_event(_wav(0.3, silent_s=0.3)), 1.0)  # all silence
+    watch.feed(_event(_wav(0.3, silent_s=0.1)), 2.0)
+    figures = stream_figures(watch, sent=0.5, finished=2.1)
+    assert figures["perceived_ttfa_ms"] == pytest.approx((2.0 + 0.1 - 0.5) * 1000.0, abs=0.5)
+    assert figures["underruns"] == 1
