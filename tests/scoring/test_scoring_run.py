@@ -26,7 +26,7 @@ def _fill(db: Path, kit: Any, run_id: str = "run-1") -> None:
         f"{run_id}-espeak-0",
         run_id,
         TEXTS[0],
-        kit.speak(TEXTS[0], engine="espeak"),
+        kit.speak(TEXTS[0], engine="piper-degraded"),
         model="espeak",
         alternatives_json=json.dumps({"toward": ["towards"]}),
     )
