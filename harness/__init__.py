@@ -1,5 +1,54 @@
-"""tts-harness: conformance and benchmarking for hosted text-to-speech and voice-cloning APIs."""
+"""tts-harness: conformance and benchmarking for hosted text-to-speech and voice-cloning APIs.
+
+The library API (docs/library.md): `BenchConfig` and `run_benchmark` run a benchmark and return a
+`BenchmarkResult`; `score_file` scores one audio file; `running_sandbox` serves the local emulator of
+every provider for a `with` block; `registered_providers` lists the installed providers by name. Names
+are imported on first use, so `import harness` stays light and works with any subset of the extras.
+(`harness.sandbox` and `harness.providers` are the subpackages, hence the longer names.)
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from harness._version import __version__
 
-__all__ = ["__version__"]
+if TYPE_CHECKING:
+    from harness.bench.config import BenchConfig
+    from harness.core.registry import providers as registered_providers
+    from harness.library import BenchmarkResult, run_benchmark, score_file
+    from harness.sandbox import running as running_sandbox
+
+__all__ = [
+    "BenchConfig",
+    "BenchmarkResult",
+    "__version__",
+    "registered_providers",
+    "run_benchmark",
+    "running_sandbox",
+    "score_file",
+]
+
+# name -> (module, attribute)
+_LAZY = {
+    "BenchConfig": ("harness.bench.config", "BenchConfig"),
+    "BenchmarkResult": ("harness.library", "BenchmarkResult"),
+    "registered_providers": ("harness.core.registry", "providers"),
+    "run_benchmark": ("harness.library", "run_benchmark"),
+    "running_sandbox": ("harness.sandbox", "running"),
+    "score_file": ("harness.library", "score_file"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'harness' has no attribute {name!r}")
+    value = getattr(importlib.import_module(target[0]), target[1])
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -30,9 +30,8 @@ from harness.bench.session import benchmarkable, open_target
 from harness.bench.store import Store
 
 SERVER = """
-import sys, time
-from harness.sandbox.server import running
-with running("fast", 0, providers=("pixazo",)) as sb:
+import sys, harness
+with harness.running_sandbox("fast", 0, providers=("pixazo",)) as sb:
     print(sb.url, flush=True)
     sys.stdin.read()  # until the parent closes it
 """

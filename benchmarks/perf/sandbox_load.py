@@ -32,7 +32,8 @@ from typing import Any
 
 import httpx
 
-from harness.sandbox import default_key, running
+import harness
+from harness.sandbox import default_key
 
 TEXTS = (
     "The quick brown fox jumps over the lazy dog.",
@@ -146,7 +147,7 @@ def target(url: str | None, in_process: bool) -> Iterator[tuple[str, str]]:
         yield url.rstrip("/"), default_key("pixazo")
         return
     if in_process:
-        with running(profile="fast", seed=0, max_jobs=20_000, providers=("pixazo",)) as sandbox:
+        with harness.running_sandbox(profile="fast", seed=0, max_jobs=20_000, providers=("pixazo",)) as sandbox:
             yield sandbox.url, sandbox.default_key("pixazo")
             counters = sandbox.counters()
             print(f"sandbox: {counters.get('jobs.created', 0)} jobs, {counters.get('synthesis.renders', 0)} renders "

@@ -1,5 +1,6 @@
-"""The end-of-run summary: per model, how many jobs finished, how fast, how often polled, at what cost;
-and how many failed in each error class. Computed from the stored rows, so it shows exactly what the
+"""The end-of-run summary: per model, how many jobs finished, how fast, how often polled, at what cost,
+how intelligibly (pooled WER) and, for cloning models, how close to the reference voice (mean speaker
+similarity); and how many failed in each error class. Computed from the stored rows, so it shows exactly what the
 report and any later analysis will see.
 """
 
@@ -14,6 +15,15 @@ from rich.table import Table
 from harness.bench.store import Store
 from harness.core.errors import ErrorClass
 from harness.core.quantiles import quantile
+
+
+@dataclass(frozen=True, slots=True)
+class Quality:
+    """What the scorer measured for one model: pooled WER over its scored clips, mean similarity."""
+
+    clips: int
+    pooled_wer: float | None  # errors / reference words, all clips pooled
+    similarity: float | None  # mean speaker similarity of the clips cloned from a reference
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +43,7 @@ class ModelLine:
     cost_units: dict[str, float]  # unit -> amount, for prices not in USD (TTS.ai characters)
     e2e_width_p50: float | None = None  # median width of the interval that holds each job's latency
     perceived_ttfa_p50: float | None = None  # streams: when speech is first heard
+    quality: Quality | None = None  # None when the run was not scored
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +60,35 @@ class Summary:
     results_lost: int = 0  # finished jobs whose audio never came
 
 
+def model_quality(store: Store, run_id: str) -> dict[tuple[str, str], Quality]:
+    """Pooled WER and mean similarity per (provider, model) from the scorer's rows; empty if never scored.
+
+    A run re-scored with another ASR model has rows for both: the summary reads the ASR setup that
+    scored the most clips, so two models' figures never mix.
+    """
+    if not store.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'scores'"):
+        return {}
+    setups = store.query("SELECT asr_backend, asr_model, normalizer_version, COUNT(*) AS n FROM scores "
+                         "WHERE run_id = ? GROUP BY 1, 2, 3 ORDER BY n DESC LIMIT 1", (run_id,))
+    if not setups:
+        return {}
+    setup = setups[0]
+    rows = store.query(
+        "SELECT c.provider, c.model, COUNT(*) AS clips, "
+        "SUM(s.substitutions + s.deletions + s.insertions) AS errors, SUM(s.ref_length) AS words, "
+        "AVG(s.similarity) AS similarity FROM scores s JOIN clips c ON c.clip_id = s.clip_id "
+        "WHERE s.run_id = ? AND s.asr_backend = ? AND s.asr_model = ? AND s.normalizer_version = ? "
+        "AND s.error IS NULL GROUP BY c.provider, c.model",
+        (run_id, setup["asr_backend"], setup["asr_model"], setup["normalizer_version"]))
+    return {(r["provider"], r["model"]): Quality(
+        int(r["clips"]), r["errors"] / r["words"] if r["words"] else None, r["similarity"]) for r in rows}
+
+
 def summarize(store: Store, run_id: str) -> Summary:
     run = store.run(run_id)
     if run is None:
         raise KeyError(run_id)
+    quality = model_quality(store, run_id)
     lines = []
     groups = store.query("SELECT DISTINCT provider, model FROM jobs WHERE run_id = ? ORDER BY provider, model",
                          (run_id,))
@@ -77,7 +113,7 @@ def summarize(store: Store, run_id: str) -> Summary:
             quantile(e2e, 0.50), quantile(e2e, 0.95), quantile(ttfa, 0.50),
             sum(polled) / len(polled) if polled else None,
             cost["usd"], int(cost["unpriced"] or 0), units,
-            quantile(widths, 0.50), quantile(perceived, 0.50),
+            quantile(widths, 0.50), quantile(perceived, 0.50), quality.get((group["provider"], group["model"])),
         ))
     outcomes = {str(r["k"]): int(r["n"]) for r in store.query(
         "SELECT COALESCE(error_class, outcome, state) AS k, COUNT(*) AS n FROM jobs WHERE run_id = ? GROUP BY k",
@@ -111,13 +147,24 @@ def _cost(line: ModelLine) -> str:
     return "—" if line.cost_usd is None else f"${line.cost_usd:.4f}"
 
 
+def _quality(quality: Quality | None) -> tuple[str, str]:
+    if quality is None:
+        return "—", "—"
+    wer = "—" if quality.pooled_wer is None else f"{quality.pooled_wer:.1%}"
+    return wer, "—" if quality.similarity is None else f"{quality.similarity:.3f}"
+
+
 def render(summary: Summary, console: Console, db_path: str) -> None:
-    table = Table(title=f"Run {summary.run_id} ({summary.status}); end-to-end latency in ms", title_justify="left",
-                  box=box.SIMPLE_HEAD)
+    scored = any(line.quality is not None for line in summary.lines)
+    title = f"Run {summary.run_id} ({summary.status}); end-to-end latency in ms"
+    if scored:
+        title += "; WER pooled over each model's clips; similarity to the reference voice (cloning models)"
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
     streams = any(line.ttfa_p50 is not None for line in summary.lines)
     skips = any(line.skipped for line in summary.lines)
     names = ["model", "ok/jobs", *(["skipped"] if skips else []), "p50", "p95", "±",
-             *(["TTFA p50", "heard p50"] if streams else []), "polls", "cost"]
+             *(["TTFA p50", "heard p50"] if streams else []), "polls", "cost",
+             *(["WER", "similarity"] if scored else [])]
     for name in names:
         table.add_column(name, justify="left" if name == "model" else "right", no_wrap=True)
     for line in summary.lines:
@@ -125,7 +172,8 @@ def render(summary: Summary, console: Console, db_path: str) -> None:
                       *([str(line.skipped)] if skips else []), _ms(line.e2e_p50), _ms(line.e2e_p95),
                       _width(line.e2e_width_p50),
                       *([_ms(line.ttfa_p50), _ms(line.perceived_ttfa_p50)] if streams else []),
-                      "—" if line.polls_per_job is None else f"{line.polls_per_job:.1f}", _cost(line))
+                      "—" if line.polls_per_job is None else f"{line.polls_per_job:.1f}", _cost(line),
+                      *(_quality(line.quality) if scored else ()))
     console.print(table)
     classes = Table(title="Jobs by outcome; errors by class (retried ones included)", title_justify="left",
                     box=box.SIMPLE_HEAD)

@@ -2,9 +2,9 @@
 
 Runs offline on a CPU: faster-whisper with the tiny.en model a package ships (openai-whisper as the
 reference backend), whisper-normalizer text normalization stamped with its version on every row, jiwer
-error counts pooled *and* averaged per utterance, resemblyzer similarity for cloning, soundfile and
-pyloudnorm for conformance, DNSMOS as an option. Transcripts are cached by what determines them, so a
-stored run can be re-scored without another ASR pass.
+error counts pooled *and* averaged per utterance, speaker similarity for cloning (resemblyzer's encoder
+on numpy), soundfile and pyloudnorm for conformance, DNSMOS quality on onnxruntime. Transcripts are
+cached by what determines them, so a stored run can be re-scored without another ASR pass.
 
     from harness.scoring import ClipInput, Scorer
     score = Scorer().score(ClipInput(text="Hello there.", path=Path("clip.wav")))

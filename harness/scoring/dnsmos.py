@@ -1,12 +1,16 @@
-"""Optional DNSMOS quality estimate (speechmos ships Microsoft's ONNX models): off by default, 1.5 s a clip.
+"""DNSMOS quality estimate on onnxruntime: Microsoft's ONNX models as the speechmos package ships them.
 
 DNSMOS predicts listener opinion scores (1-5) for signal, background and overall quality without a
-reference. It is a rough, noise-oriented measure (Piper scores 3.1, espeak-ng 2.6 here), so it is an
-option, reported alongside and never a pass/fail gate.
+reference. It is a rough, noise-oriented measure (Piper scores 3.1, espeak-ng 2.6 here), reported
+alongside and never a pass/fail gate. speechmos' own runner needs librosa (and numba with it); the same
+computation is done here with onnxruntime (installed with faster-whisper) and harness.scoring.melspec,
+segment for segment as speechmos does: audio repeated to at least 9.01 s, 9.01 s windows one second
+apart, the P.835 model on raw samples with its polynomial calibration, P.808 on a 120-channel log-mel.
 """
 
 from __future__ import annotations
 
+import importlib.resources
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -16,12 +20,18 @@ import numpy as np
 from harness.scoring.asr.base import SAMPLE_RATE
 from harness.scoring.audio import FloatArray
 from harness.scoring.errors import MissingDependencyError
+from harness.scoring.melspec import mel_power, power_to_db
 from harness.scoring.versions import package_version
 
-# speechmos loops shorter audio to its 9 s input by repetition; an empty clip would loop forever.
+# Shorter clips are repeated up to the model's input; an empty or tiny clip says nothing about quality.
 MIN_SECONDS = 0.5
-
-_lock = threading.Lock()
+INPUT_SAMPLES = int(9.01 * SAMPLE_RATE)
+# DNSMOS' calibration of the P.835 outputs (the non-personalised model), as speechmos applies it.
+_CALIBRATION = {
+    "signal": np.poly1d([-0.08397278, 1.22083953, 0.0052439]),
+    "background": np.poly1d([-0.13166888, 1.60915514, -0.39604546]),
+    "overall": np.poly1d([-0.06766283, 1.11546468, 0.04602535]),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,32 +45,72 @@ class Dnsmos:
 
 
 def dnsmos_model_id() -> str:
-    return f"speechmos-{package_version('speechmos')}"
+    return f"dnsmos-onnx-speechmos-{package_version('speechmos')}"
+
+
+def dnsmos_available() -> bool:
+    """Whether the models (speechmos) and their runtime (onnxruntime) are installed."""
+    import importlib.util
+
+    return all(importlib.util.find_spec(name) is not None for name in ("speechmos", "onnxruntime"))
+
+
+class _Models:
+    """The two ONNX sessions, loaded once per process."""
+
+    def __init__(self) -> None:
+        try:
+            import onnxruntime
+
+            models = importlib.resources.files("speechmos") / "dnsmos_models"
+        except ImportError as exc:
+            raise MissingDependencyError(exc.name or "speechmos", "score") from exc
+        options = onnxruntime.SessionOptions()
+        # Scoring runs beside the ASR on a small machine: one thread each keeps them from fighting.
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        self.p835 = onnxruntime.InferenceSession(
+            str(models / "sig_bak_ovr.onnx"), options, providers=["CPUExecutionProvider"])
+        self.p808 = onnxruntime.InferenceSession(
+            str(models / "model_v8.onnx"), options, providers=["CPUExecutionProvider"])
+
+
+_models: _Models | None = None
+_lock = threading.Lock()
 
 
 def load_dnsmos() -> None:
-    """Import speechmos (onnxruntime, librosa) now rather than on the first clip."""
-    try:
-        import speechmos.dnsmos  # noqa: F401
-    except ImportError as exc:
-        raise MissingDependencyError(exc.name or "speechmos", "score-heavy") from exc
+    """Load the ONNX models now rather than on the first clip."""
+    global _models
+    with _lock:
+        if _models is None:
+            _models = _Models()
 
 
 def dnsmos(audio_16k: FloatArray) -> Dnsmos | None:
     """DNSMOS of a 16 kHz mono clip; ``None`` for clips too short to rate."""
     if len(audio_16k) < MIN_SECONDS * SAMPLE_RATE:
         return None
-    try:
-        from speechmos import dnsmos as speechmos_dnsmos
-    except ImportError as exc:
-        raise MissingDependencyError(exc.name or "speechmos", "score-heavy") from exc
-    samples = np.clip(audio_16k, -1.0, 1.0).astype(np.float32)
-    # speechmos keeps one module-level ONNX session; serialise its creation and use.
-    with _lock:
-        result: Any = speechmos_dnsmos.run(samples, SAMPLE_RATE)
+    load_dnsmos()
+    assert _models is not None
+    audio = np.clip(audio_16k, -1.0, 1.0).astype(np.float32)
+    while len(audio) < INPUT_SAMPLES:
+        audio = np.concatenate((audio, audio))
+    windows = int(np.floor(len(audio) / SAMPLE_RATE) - 9.01) + 1
+    raw: list[Any] = []
+    p808: list[float] = []
+    for index in range(windows):
+        segment = audio[index * SAMPLE_RATE:index * SAMPLE_RATE + INPUT_SAMPLES]
+        if len(segment) < INPUT_SAMPLES:
+            continue
+        mel = (power_to_db(mel_power(segment[:-160], n_fft=321, n_mels=120)) + 40) / 40
+        with _lock:  # one session per process; keep concurrent scorers from sharing a run
+            p808.append(float(_models.p808.run(None, {"input_1": mel[np.newaxis].astype(np.float32)})[0][0][0]))
+            raw.append(_models.p835.run(None, {"input_1": segment[np.newaxis]})[0][0])
+    signal, background, overall = np.mean(np.asarray(raw, dtype=np.float64), axis=0)
     return Dnsmos(
-        overall=float(result["ovrl_mos"]),
-        signal=float(result["sig_mos"]),
-        background=float(result["bak_mos"]),
-        p808=float(result["p808_mos"]),
+        overall=float(_CALIBRATION["overall"](overall)),
+        signal=float(_CALIBRATION["signal"](signal)),
+        background=float(_CALIBRATION["background"](background)),
+        p808=float(np.mean(p808)),
     )

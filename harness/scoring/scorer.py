@@ -13,7 +13,6 @@ not load) do raise.
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -25,14 +24,20 @@ from harness.scoring.audio import DecodedAudio, FloatArray, decode_audio
 from harness.scoring.cache import CacheKey, CacheKind, ScoreCache
 from harness.scoring.conformance import DeclaredFormat, check_conformance
 from harness.scoring.distributed import LocalExecutor, TranscriptionExecutor
-from harness.scoring.dnsmos import Dnsmos, dnsmos, dnsmos_model_id, load_dnsmos
+from harness.scoring.dnsmos import Dnsmos, dnsmos, dnsmos_available, dnsmos_model_id, load_dnsmos
 from harness.scoring.errors import AudioDecodeError, MissingDependencyError, ScoringInputError
 from harness.scoring.flags import Finding, Flag
 from harness.scoring.intelligibility import score_transcript
 from harness.scoring.normalize import NORMALIZER_VERSION, language_code, normalizer_for
 from harness.scoring.references import candidate_references
 from harness.scoring.results import ClipInput, ClipScore, ScoreVersions, sha256_hex
-from harness.scoring.similarity import SpeakerEncoder, cosine, similarity_model_id
+from harness.scoring.similarity import (
+    SimilarityBackend,
+    SpeakerEncoder,
+    cosine,
+    similarity_available,
+    similarity_model_id,
+)
 from harness.scoring.versions import harness_version
 
 
@@ -61,10 +66,12 @@ class _Work:
 
 
 class Scorer:
-    """Scores clips with one ASR backend; optionally speaker similarity and DNSMOS.
+    """Scores clips with one ASR backend, speaker similarity and DNSMOS quality.
 
     ``similarity``: ``None`` (default) scores similarity whenever a clip names a reference voice and
-    resemblyzer is installed; ``True`` requires resemblyzer; ``False`` never scores it.
+    ``similarity_backend`` can run (the default numpy encoder can wherever the score extra is
+    installed; "resemblyzer" needs score-heavy); ``True`` requires it; ``False`` never scores it.
+    ``dnsmos``: the same three choices for the DNSMOS quality estimate of every clip.
     ``asr`` injects an already built backend (to share one loaded model between scorers); ``executor``
     says where transcription runs (``LocalExecutor`` by default, ``RayExecutor`` for a cluster).
     A scorer is used by one thread at a time (``BackgroundScorer`` owns its own).
@@ -77,7 +84,8 @@ class Scorer:
         model: str = DEFAULT_MODEL,
         default_language: str = "en",
         similarity: bool | None = None,
-        dnsmos: bool = False,
+        similarity_backend: SimilarityBackend | str = SimilarityBackend.NUMPY,
+        dnsmos: bool | None = None,
         cache: ScoreCache | str | Path | None = None,
         decoding: DecodingSettings | None = None,
         asr: AsrBackend | None = None,
@@ -88,15 +96,17 @@ class Scorer:
         # Per language: the backend that reads it, or the one-line reason none can.
         self._by_language: dict[str, AsrBackend | str] = {}
         self.default_language = language_code(default_language)
-        resemblyzer_present = importlib.util.find_spec("resemblyzer") is not None
-        if similarity and not resemblyzer_present:
-            raise MissingDependencyError("resemblyzer", "score-heavy")
-        self.similarity_enabled = resemblyzer_present if similarity is None else similarity
-        if dnsmos and importlib.util.find_spec("speechmos") is None:
-            raise MissingDependencyError("speechmos", "score-heavy")
-        self.dnsmos_enabled = dnsmos
+        self._speakers = SpeakerEncoder(similarity_backend)
+        encoder_present = similarity_available(self._speakers.backend)
+        if similarity and not encoder_present:
+            extra = "score-heavy" if self._speakers.backend is SimilarityBackend.RESEMBLYZER else "score"
+            raise MissingDependencyError(self._speakers.backend.value, extra)
+        self.similarity_enabled = encoder_present if similarity is None else similarity
+        dnsmos_present = dnsmos_available()
+        if dnsmos and not dnsmos_present:
+            raise MissingDependencyError("speechmos", "score")
+        self.dnsmos_enabled = dnsmos_present if dnsmos is None else dnsmos
         self.cache = cache if isinstance(cache, ScoreCache) or cache is None else ScoreCache(cache)
-        self._speakers = SpeakerEncoder()
         self._hits = 0
         self._misses = 0
         self._scored = 0
@@ -146,7 +156,7 @@ class Scorer:
             normalizer_name=normalizer.name,
             normalizer_version=normalizer.version,
             harness_version=harness_version(),
-            similarity_model=similarity_model_id() if self.similarity_enabled else None,
+            similarity_model=similarity_model_id(self._speakers.backend) if self.similarity_enabled else None,
             dnsmos_model=dnsmos_model_id() if self.dnsmos_enabled else None,
         )
 
@@ -288,8 +298,8 @@ class Scorer:
         key = CacheKey(
             CacheKind.SIMILARITY,
             item.base.audio_sha256,
-            "resemblyzer",
-            similarity_model_id(),
+            self._speakers.backend.value,
+            similarity_model_id(self._speakers.backend),
             sha256_hex(reference_bytes),
         )
         cached = cache.get(key) if cache else None
@@ -310,7 +320,7 @@ class Scorer:
         if not self.dnsmos_enabled or item.audio_16k is None:
             return None
         assert item.base.audio_sha256 is not None
-        key = CacheKey(CacheKind.DNSMOS, item.base.audio_sha256, "speechmos", dnsmos_model_id(), "")
+        key = CacheKey(CacheKind.DNSMOS, item.base.audio_sha256, "dnsmos-onnx", dnsmos_model_id(), "")
         cached = cache.get(key) if cache else None
         if cached is not None:
             return Dnsmos(**cached) if cached else None

@@ -1,9 +1,10 @@
 """The harness's own offline voice: what the sandbox speaks with, and where reference clips come from.
 
-Two engines stand in for a provider's models: Piper (a natural CC0 neural voice shipped in a pip
-package) and espeak-ng (robotic, deliberately worse). A `Rendition` says how one emulated model sounds;
-`SpeechEngine.render` turns text into a deterministic `Clip`; `encode`/`decode` move clips to and from
-the file formats providers return.
+Engines stand in for a provider's models: Piper (a natural CC0 neural voice shipped in a pip package),
+the same voice deliberately degraded (hurried, telephone band, hiss), and, where the system has it,
+espeak-ng (robotic; optional: `unavailable_reason` says what is missing). A `Rendition` says how one
+emulated model sounds; `SpeechEngine.render` turns text into a deterministic `Clip`; `encode`/`decode`
+move clips to and from the file formats providers return.
 
     from harness.speech import AudioFormat, Engine, Rendition, default_engine, encode
     clip = default_engine().render("Hello there.", Rendition(Engine.PIPER, length_scale=1.1))
@@ -11,7 +12,15 @@ the file formats providers return.
 """
 
 from ._codec import MEDIA_TYPES, MP3_SAMPLE_RATES, AudioFormat, decode, encode, sniff
-from ._engine import DEFAULT_CACHE_SIZE, PEAK_LEVEL, CacheInfo, SpeechEngine, default_engine
+from ._engine import (
+    DEFAULT_CACHE_SIZE,
+    OPTIONAL_ENGINES,
+    PEAK_LEVEL,
+    CacheInfo,
+    SpeechEngine,
+    default_engine,
+    unavailable_reason,
+)
 from ._errors import AudioCodecError, EmptyTextError, EngineUnavailableError, SpeechError, SynthesisError
 from ._espeak import ESPEAK_APT_PACKAGE
 from ._types import DEFAULT_VOICES, Clip, Engine, Rendition
@@ -22,6 +31,7 @@ __all__ = [
     "ESPEAK_APT_PACKAGE",
     "MEDIA_TYPES",
     "MP3_SAMPLE_RATES",
+    "OPTIONAL_ENGINES",
     "PEAK_LEVEL",
     "AudioCodecError",
     "AudioFormat",
@@ -38,4 +48,5 @@ __all__ = [
     "default_engine",
     "encode",
     "sniff",
+    "unavailable_reason",
 ]

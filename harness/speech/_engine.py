@@ -14,6 +14,7 @@ roughly (measured within ~12% for +-6 semitones): Piper's duration is not propor
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -23,8 +24,9 @@ import numpy as np
 import numpy.typing as npt
 import soxr
 
-from ._errors import EmptyTextError
-from ._espeak import EspeakBackend
+from ._degraded import DegradedPiperBackend
+from ._errors import EmptyTextError, EngineUnavailableError
+from ._espeak import EspeakBackend, espeak_program
 from ._piper import PiperBackend
 from ._types import Clip, Engine, Rendition
 
@@ -32,6 +34,32 @@ from ._types import Clip, Engine, Rendition
 #: codecs and resampling do not clip.
 PEAK_LEVEL = 10 ** (-1 / 20)
 DEFAULT_CACHE_SIZE = 128
+#: Engines that need something pip cannot install; a model speaking with one is skipped where it is missing.
+OPTIONAL_ENGINES = frozenset({Engine.ESPEAK})
+
+log = logging.getLogger("harness.speech")
+_reported_missing: set[Engine] = set()
+_reported_lock = threading.Lock()
+
+
+def report_missing_engine(engine: Engine, error: EngineUnavailableError) -> bool:
+    """Say once per process, in one line, that an optional engine is missing; True the first time."""
+    with _reported_lock:
+        if engine in _reported_missing:
+            return False
+        _reported_missing.add(engine)
+    log.warning("%s; models that speak with it are skipped", error)
+    return True
+
+
+def unavailable_reason(engine: Engine) -> str | None:
+    """Why `engine` cannot run on this machine (what to install), or None when it can."""
+    if engine is Engine.ESPEAK:
+        try:
+            espeak_program()
+        except EngineUnavailableError as error:
+            return str(error)
+    return None
 
 
 class Backend(Protocol):
@@ -69,7 +97,11 @@ class SpeechEngine:
         if cache_size < 0:
             raise ValueError(f"cache_size must be >= 0 (0 disables caching), got {cache_size}")
         self._piper = piper or PiperBackend()
-        self._backends: dict[Engine, Backend] = {Engine.PIPER: self._piper, Engine.ESPEAK: espeak or EspeakBackend()}
+        self._backends: dict[Engine, Backend] = {
+            Engine.PIPER: self._piper,
+            Engine.PIPER_DEGRADED: DegradedPiperBackend(self._piper),
+            Engine.ESPEAK: espeak or EspeakBackend(),
+        }
         self._cache: OrderedDict[tuple[str, Rendition], Clip] = OrderedDict()
         self._cache_size = cache_size
         self._hits = 0
@@ -96,12 +128,13 @@ class SpeechEngine:
             if cached is not None:
                 return cached
             clip = self._synthesize(text, rendition)
-        with self._cache_lock:
-            self._misses += 1
-            if self._cache_size:
-                self._cache[key] = clip
-                while len(self._cache) > self._cache_size:
-                    self._cache.popitem(last=False)
+            # Stored before the synthesis lock is released, so a thread waiting for it finds the clip.
+            with self._cache_lock:
+                self._misses += 1
+                if self._cache_size:
+                    self._cache[key] = clip
+                    while len(self._cache) > self._cache_size:
+                        self._cache.popitem(last=False)
         return clip
 
     def render_script(
@@ -152,9 +185,14 @@ class SpeechEngine:
 
     def _synthesize(self, text: str, rendition: Rendition) -> Clip:
         ratio = 2.0 ** (rendition.pitch_shift / 12.0)
-        raw, native_rate = self._backends[rendition.engine].synthesize(
-            text, rendition.voice, rendition.length_scale * ratio
-        )
+        try:
+            raw, native_rate = self._backends[rendition.engine].synthesize(
+                text, rendition.voice, rendition.length_scale * ratio
+            )
+        except EngineUnavailableError as error:
+            if rendition.engine in OPTIONAL_ENGINES:
+                report_missing_engine(rendition.engine, error)
+            raise
         # Declaring the slowed samples recorded at `ratio` times their rate plays them `ratio` times faster
         # and higher: exact pitch, and the speaking rate of the unshifted rendition (roughly, see module doc).
         source_rate = native_rate * ratio

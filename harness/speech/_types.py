@@ -20,9 +20,12 @@ SAMPLE_RATE_RANGE = (8000, 48000)
 
 
 class Engine(StrEnum):
-    """A speech synthesiser. PIPER is the natural neural voice; ESPEAK the deliberately robotic one."""
+    """A speech synthesiser. PIPER is the natural neural voice; PIPER_DEGRADED the same voice made
+    deliberately worse (hurried, telephone band, hiss: harness.speech._degraded); ESPEAK the robotic
+    espeak-ng program, optional (a system package)."""
 
     PIPER = "piper"
+    PIPER_DEGRADED = "piper-degraded"
     ESPEAK = "espeak"
 
     @classmethod
@@ -35,7 +38,7 @@ class Engine(StrEnum):
 
 
 #: The voice each engine uses when a rendition names none.
-DEFAULT_VOICES: dict[Engine, str] = {Engine.PIPER: "joe", Engine.ESPEAK: "en-us"}
+DEFAULT_VOICES: dict[Engine, str] = {Engine.PIPER: "joe", Engine.PIPER_DEGRADED: "joe", Engine.ESPEAK: "en-us"}
 
 
 def _check_range(name: str, value: float, bounds: tuple[float, float]) -> None:
@@ -51,7 +54,7 @@ class Rendition:
     `length_scale` is the speaking-rate factor (> 1 is slower): Piper's phoneme length scale, and
     175 / length_scale words per minute for espeak-ng. `pitch_shift` is in semitones (exact) and keeps
     the duration roughly (see harness.speech._engine). An empty `voice` means the engine's default
-    voice ("joe" for Piper, "en-us" for espeak-ng); it is replaced by that name so equal renditions
+    voice ("joe" for both Piper engines, "en-us" for espeak-ng); it is replaced by that name so equal renditions
     compare equal.
     """
 

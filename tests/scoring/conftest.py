@@ -31,7 +31,7 @@ def tiny_backend() -> FasterWhisperBackend:
 @pytest.fixture
 def scorer(tiny_backend: FasterWhisperBackend) -> Scorer:
     """A cache-less scorer on the shared model; similarity off (the heavy tests turn it on)."""
-    return Scorer(asr=tiny_backend, similarity=False)
+    return Scorer(asr=tiny_backend, similarity=False, dnsmos=False)  # each test asks for what it checks
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Tests that need the score-heavy extra: openai-whisper (via the converted tiny.en), resemblyzer, DNSMOS."""
+"""Tests that need the score-heavy extra: openai-whisper (converted tiny.en), resemblyzer, speechmos' own runner."""
 
 from __future__ import annotations
 
@@ -61,14 +61,13 @@ def test_openai_backend_scores_through_the_scorer(converted_tiny_en: Path) -> No
 
 
 @pytest.mark.heavy
-def test_a_clone_of_the_reference_voice_is_more_similar_than_another_voice(tiny_backend: Any) -> None:
+def test_resemblyzer_backend_tells_the_reference_voice_from_another(tiny_backend: Any) -> None:
     pytest.importorskip("resemblyzer")
-    reference = VOICES / "joe_reference.wav"
-    scorer = Scorer(asr=tiny_backend, similarity=True)
+    scorer = Scorer(asr=tiny_backend, similarity=True, similarity_backend="resemblyzer", dnsmos=False)
     clone, other = scorer.score_many(
         [
-            ClipInput(text=SECOND, audio=speak(SECOND), reference_voice=reference),
-            ClipInput(text=SECOND, audio=speak(SECOND, engine="espeak"), reference_voice=reference),
+            ClipInput(text=SECOND, audio=speak(SECOND), reference_voice=VOICES / "joe_reference.wav"),
+            ClipInput(text=SECOND, audio=speak(SECOND), reference_voice=VOICES / "espeak_reference.wav"),
         ]
     )
     assert clone.similarity is not None and other.similarity is not None
@@ -77,12 +76,46 @@ def test_a_clone_of_the_reference_voice_is_more_similar_than_another_voice(tiny_
 
 
 @pytest.mark.heavy
+def test_numpy_encoder_gives_resemblyzers_embedding() -> None:
+    import numpy as np
+
+    pytest.importorskip("resemblyzer")
+    from resemblyzer import VoiceEncoder, preprocess_wav
+
+    from harness.scoring.audio import decode_audio
+    from harness.scoring.speaker_encoder import preprocess, shared_encoder
+
+    audio = decode_audio((VOICES / "joe_reference.wav").read_bytes()).mono_at(16000)
+    ours = shared_encoder().embed_utterance(preprocess(audio))
+    theirs = VoiceEncoder("cpu", verbose=False).embed_utterance(preprocess_wav(audio, source_sr=16000))
+    assert float(np.dot(ours, theirs)) > 0.9999
+
+
+@pytest.mark.heavy
+def test_shipped_weights_match_a_fresh_conversion_of_resemblyzers(capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("resemblyzer")
+    from harness.scoring import speaker_weights
+
+    assert speaker_weights.main(["--check"]) == 0
+    assert "14/14 parameters match" in capsys.readouterr().out
+
+
+@pytest.mark.heavy
 @pytest.mark.slow
-def test_dnsmos_rates_the_neural_voice_above_the_robotic_one(tiny_backend: Any) -> None:
-    pytest.importorskip("speechmos")
-    scorer = Scorer(asr=tiny_backend, similarity=False, dnsmos=True)
-    piper, espeak = scorer.score_many(
-        [ClipInput(text=TEXT, audio=speak(TEXT)), ClipInput(text=TEXT, audio=speak(TEXT, engine="espeak"))]
-    )
-    assert piper.dnsmos is not None and espeak.dnsmos is not None
-    assert 1.0 <= espeak.dnsmos.overall < piper.dnsmos.overall <= 5.0
+def test_onnxruntime_dnsmos_agrees_with_speechmos() -> None:
+    import numpy as np
+
+    pytest.importorskip("librosa")
+    from speechmos import dnsmos as speechmos_dnsmos
+
+    from harness.scoring.audio import decode_audio
+    from harness.scoring.dnsmos import dnsmos
+
+    audio = decode_audio((VOICES / "joe_reference.wav").read_bytes()).mono_at(16000)
+    ours = dnsmos(audio)
+    theirs = speechmos_dnsmos.run(np.clip(audio, -1, 1).astype(np.float32), 16000)
+    assert ours is not None
+    assert ours.overall == pytest.approx(theirs["ovrl_mos"], abs=0.01)
+    assert ours.signal == pytest.approx(theirs["sig_mos"], abs=0.01)
+    assert ours.background == pytest.approx(theirs["bak_mos"], abs=0.01)
+    assert ours.p808 == pytest.approx(theirs["p808_mos"], abs=0.01)

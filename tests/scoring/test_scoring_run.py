@@ -28,7 +28,7 @@ def _fill(db: Path, run_id: str = "run-1") -> None:
         f"{run_id}-espeak-0",
         run_id,
         TEXTS[0],
-        speak(TEXTS[0], engine="espeak"),
+        speak(TEXTS[0], engine="piper-degraded"),
         model="espeak",
         alternatives_json=json.dumps({"toward": ["towards"]}),
     )

@@ -18,7 +18,8 @@ def test_rendition_normalises_engine_and_default_voice() -> None:
 
 
 def test_unknown_engine_lists_valid_ones() -> None:
-    with pytest.raises(ValueError, match=r"unknown speech engine 'festival'; valid engines: piper, espeak"):
+    valid = "valid engines: piper, piper-degraded, espeak"
+    with pytest.raises(ValueError, match=rf"unknown speech engine 'festival'; {valid}"):
         Rendition("festival")  # type: ignore[arg-type]
 
 

@@ -1,0 +1,71 @@
+"""The library API: `import harness` exports a small, pinned set of names, and they do what they say."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+import harness
+
+VOICES = Path(__file__).resolve().parents[1] / "fixtures" / "voices"
+
+
+def test_the_exported_names_are_pinned_and_sorted() -> None:
+    assert harness.__all__ == [
+        "BenchConfig",
+        "BenchmarkResult",
+        "__version__",
+        "registered_providers",
+        "run_benchmark",
+        "running_sandbox",
+        "score_file",
+    ]
+    for name in harness.__all__:
+        assert getattr(harness, name) is not None
+    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+        _ = harness.nothing_here  # type: ignore[attr-defined]
+
+
+def test_importing_harness_loads_no_engine() -> None:
+    code = "import sys, harness; print(sorted(m for m in ('starlette', 'uvicorn', 'numpy', 'harness.bench.session', " \
+           "'harness.scoring', 'harness.sandbox') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
+
+
+def test_registered_providers_are_the_installed_ones() -> None:
+    assert {"pixazo", "pixelapi", "ttsai"} <= set(harness.registered_providers())
+
+
+def test_score_file_scores_one_clip_with_similarity(tmp_path: Path) -> None:
+    score = harness.score_file(VOICES / "joe_short.wav", "Hello, this clip is far too short.",
+                               reference_voice=VOICES / "joe_reference.wav")
+    assert score.error is None and score.wer is not None and score.wer <= 0.15
+    assert score.similarity is not None and score.similarity > 0.85
+    assert score.dnsmos is not None
+
+
+@pytest.mark.slow
+def test_run_benchmark_scores_and_summarises_a_cloning_model(tmp_path: Path) -> None:
+    result = harness.run_benchmark(harness.BenchConfig(
+        out=tmp_path, providers=("pixazo",), models=("xtts-v2",), corpus=("en_read:2",), report=False,
+        sandbox_profile="fast"))
+    assert result.status == "finished" and result.counts.get("ok") == 2
+    (line,) = result.summary.lines
+    assert line.model == "xtts-v2" and line.ok == 2
+    assert line.quality is not None and line.quality.clips == 2
+    assert line.quality.pooled_wer is not None and line.quality.pooled_wer < 0.2
+    # The sandbox clones the reference it was given, so output and reference are the same voice.
+    assert line.quality.similarity is not None and line.quality.similarity > 0.85
+    from harness.bench.summary import render
+
+    out = io.StringIO()
+    render(result.summary, Console(file=out, width=200), str(result.db_path))
+    header = next(row for row in out.getvalue().splitlines() if "ok/jobs" in row)
+    assert header.split()[-2:] == ["WER", "similarity"]
+    assert f"{line.quality.similarity:.3f}" in out.getvalue()
