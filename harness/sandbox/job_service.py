@@ -27,6 +27,7 @@ from harness.sandbox.state import SandboxState
 from harness.sandbox.timeline import Outcome, Phase, Timeline, transitions
 from harness.sandbox.urls import Urls
 from harness.sandbox.wire import ConnectionFinder, TruncatedResponse
+from harness.speech import EngineUnavailableError
 
 log = logging.getLogger("harness.sandbox")
 
@@ -134,6 +135,9 @@ class JobService:
                 job.outcome = Outcome(ready_at=clock.now())
         except ProductionFailed as failure:
             job.outcome = Outcome(failed_at=clock.now(), failure=Phase.FAILED, message=str(failure))
+        except EngineUnavailableError as missing:  # an optional engine (espeak-ng): the speech module said so once
+            job.outcome = Outcome(failed_at=clock.now(), failure=Phase.ERROR, message=f"{ERROR_MESSAGE} ({missing})")
+            self._refund_if_uncharged(job, Phase.ERROR, job.ends_at())
         except Exception:
             log.exception("sandbox: producing audio for job %s failed", job.id)
             job.outcome = Outcome(failed_at=clock.now(), failure=Phase.ERROR, message=ERROR_MESSAGE)

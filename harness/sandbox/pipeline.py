@@ -52,6 +52,7 @@ from harness.sandbox.wire import (
     malformed,
     read_payload,
 )
+from harness.speech import EngineUnavailableError
 
 log = logging.getLogger("harness.sandbox")
 
@@ -158,6 +159,9 @@ class ProviderFace:
             response = await serve(request, faults)
         except Reject as reject:
             response = self._error(reject)
+        except EngineUnavailableError as missing:  # an optional engine (espeak-ng): one line, no traceback
+            log.warning("sandbox: %s %s cannot be answered: %s", request.method, request.url.path, missing)
+            response = self._error(Reject(500, f"This voice is unavailable on this server: {missing}"))
         except Exception:
             log.exception("sandbox: %s %s failed", request.method, request.url.path)
             response = self._error(Reject(500, "Internal Server Error"))
