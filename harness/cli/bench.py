@@ -6,6 +6,7 @@ stopped by its budget; 2 usage error (bad option, unknown provider/model/run, li
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -17,7 +18,8 @@ from rich.table import Table
 from harness.core.errors import UsageError
 
 bench_app = typer.Typer(help="Latency and cost benchmarks, stored as raw rows in SQLite.", no_args_is_help=True)
-_out = Console(highlight=False)
+# Piped or captured (CI logs), the summary table keeps every column whole instead of cutting to 80.
+_out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 if not _out.is_terminal:  # piped or captured: rich would assume 80 columns and squeeze the tables
     _out.width = max(_out.width, 120)
 _err = Console(stderr=True, soft_wrap=True)  # one error, one line

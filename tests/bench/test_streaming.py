@@ -52,3 +52,28 @@ def test_speech_that_starts_after_a_late_chunk_waits_for_it() -> None:
     figures = stream_figures(watch, sent=0.5, finished=2.1)
     assert figures["perceived_ttfa_ms"] == pytest.approx((2.0 + 0.1 - 0.5) * 1000.0, abs=0.5)
     assert figures["underruns"] == 1
+
+
+def test_a_stream_of_whole_wav_chunks_is_stored_as_one_decodable_file() -> None:
+    import base64
+    import io
+    import json
+    import wave
+
+    from harness.bench.media import sse_audio
+    from harness.scoring.audio import decode_audio
+
+    def chunk(frames: int) -> bytes:
+        buffer = io.BytesIO()
+        with wave.open(buffer, "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(24000)
+            out.writeframes(b"\x01\x00" * frames)
+        return buffer.getvalue()
+
+    events = b"".join(b"data: " + json.dumps({"audio": base64.b64encode(chunk(1200)).decode()}).encode() + b"\n\n"
+                      for _ in range(3))
+    joined = sse_audio(events)
+    assert joined.count(b"RIFF") == 1  # one header, not three files end to end
+    assert decode_audio(joined).duration_s == 3600 / 24000
