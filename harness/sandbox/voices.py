@@ -1,7 +1,8 @@
 """Cloning, emulated: a reference recording chooses the voice a cloning model speaks with.
 
 The sandbox cannot clone a voice, but the harness's similarity scoring must see cloning *work*: a clone
-of the espeak-ng reference should sound like espeak-ng, a clone of the Piper reference like Piper. So a
+of the espeak-ng reference should sound like espeak-ng (the degraded Piper voice where espeak-ng is not
+installed), a clone of the Piper reference like Piper. So a
 reference that is one of the project's generated reference clips (fixtures/voices, identified by its
 sha256 in the manifest) selects that clip's engine and voice. Any other recording gets the model's base
 voice shifted by -4..+4 semitones, derived from its bytes: different references give audibly different,
@@ -18,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import harness
-from harness.speech import Engine, Rendition, decode
+from harness.speech import Engine, Rendition, decode, unavailable_reason
 
 DEFAULT_VOICES_DIR = Path(harness.__file__).resolve().parent.parent / "fixtures" / "voices"
 _UNKNOWN_SHIFT_SEMITONES = 4
@@ -57,6 +58,10 @@ class ReferenceVoices:
         known = self._known.get(digest)
         if known is not None:
             engine, voice = known
+            if engine is Engine.ESPEAK and unavailable_reason(Engine.ESPEAK) is not None:
+                # espeak-ng is optional: without it, the espeak reference still clones to a voice of its
+                # own (the degraded Piper), so different references keep giving different voices.
+                return replace(base, engine=Engine.PIPER_DEGRADED)
             return replace(base, engine=engine, voice=voice)
         span = 2 * _UNKNOWN_SHIFT_SEMITONES + 1
         shift = int(digest[:8], 16) % span - _UNKNOWN_SHIFT_SEMITONES
