@@ -21,7 +21,7 @@ import httpx
 
 from harness.sandbox.emulation import Speech, Voice
 from harness.sandbox.netguard import FetchFailed, NetPolicy, UrlRefused, fetch
-from harness.sandbox.voices import ReferenceVoices
+from harness.sandbox.voices import ReferenceVoices, speakable
 from harness.speech import AudioFormat, Rendition, SpeechEngine, SpeechError, default_engine, encode
 
 MEDIA_CACHE_BYTES = 256 * 1024 * 1024
@@ -95,7 +95,7 @@ class Producer:
             self._fetched.popitem(last=False)
 
     async def resolve(self, speech: Speech) -> Recipe:
-        renditions = [await self._voice(voice) for voice in speech.voices]
+        renditions = [speakable(await self._voice(voice)) for voice in speech.voices]
         return Recipe(speech.lines, tuple(renditions), speech.audio_format)
 
     async def _voice(self, voice: Voice) -> Rendition:

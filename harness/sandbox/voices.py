@@ -58,11 +58,19 @@ class ReferenceVoices:
         known = self._known.get(digest)
         if known is not None:
             engine, voice = known
-            if engine is Engine.ESPEAK and unavailable_reason(Engine.ESPEAK) is not None:
-                # espeak-ng is optional: without it, the espeak reference still clones to a voice of its
-                # own (the degraded Piper), so different references keep giving different voices.
-                return replace(base, engine=Engine.PIPER_DEGRADED)
-            return replace(base, engine=engine, voice=voice)
+            return speakable(replace(base, engine=engine, voice=voice))
         span = 2 * _UNKNOWN_SHIFT_SEMITONES + 1
         shift = int(digest[:8], 16) % span - _UNKNOWN_SHIFT_SEMITONES
         return replace(base, pitch_shift=max(-12.0, min(12.0, base.pitch_shift + shift)))
+
+
+def speakable(rendition: Rendition) -> Rendition:
+    """`rendition`, or where its engine is not installed here, a stand-in that still sounds like a voice of
+    its own: espeak-ng is optional, and without it the sandbox speaks espeak-ng's voices with the degraded
+    Piper voice, each espeak voice name at its own pitch, so different voices stay audibly different."""
+    if rendition.engine is not Engine.ESPEAK or unavailable_reason(Engine.ESPEAK) is None:
+        return rendition
+    digest = hashlib.sha256(rendition.voice.encode()).hexdigest()
+    shift = int(digest[:8], 16) % (2 * _UNKNOWN_SHIFT_SEMITONES + 1) - _UNKNOWN_SHIFT_SEMITONES
+    return Rendition(Engine.PIPER_DEGRADED, rendition.length_scale, rendition.sample_rate,
+                     max(-12.0, min(12.0, rendition.pitch_shift + shift)))
