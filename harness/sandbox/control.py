@@ -10,7 +10,7 @@
     POST /_sandbox/hangs/release         end every hang in progress
     POST /_sandbox/keys                  {"provider", "key", "tier"?, "balance"?}: add a key
     GET  /_sandbox/voices[/{file}]       the reference clips (loopback reference URLs for cloning)
-    POST /_sandbox/sink/{name}?fail=N    a webhook receiver; GET lists what it received
+    POST /_sandbox/sink/{name}?fail=N    a webhook receiver (its first N posts answered 500); GET lists what it received
 """
 
 from __future__ import annotations
@@ -141,8 +141,8 @@ def control_routes(state: SandboxState) -> list[BaseRoute]:
         if request.method == "GET":
             return JSONResponse(state.sink.received(name))
         fail = request.query_params.get("fail")
-        if fail is not None and not (fail.isdigit() and 100 <= int(fail) <= 599):
-            return _problem(400, f"fail must be an HTTP status (100-599), got {fail!r}")
+        if fail is not None and not (fail.isdigit() and int(fail) <= 1000):
+            return _problem(400, f"fail must be how many posts to answer 500 (0-1000), got {fail!r}")
         status = state.sink.receive(name, await request.body(), int(fail) if fail else None)
         return JSONResponse({"received": status == 200}, status_code=status)
 
