@@ -2,7 +2,7 @@
 
 The catalogues (fixtures/docs/<provider>.json) are the in-repo reference for the documents. Whether they
 are complete and verbatim is checked against the original documents only when `TTS_HARNESS_API_DOCS`
-names their folder (.ci/run does when it finds ../shared/api-docs); otherwise those checks skip saying so.
+names their folder (.ci/run sets it when the documents sit beside the checkout); otherwise those checks skip.
 """
 
 from __future__ import annotations

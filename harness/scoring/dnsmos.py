@@ -20,6 +20,7 @@ import numpy as np
 from harness.scoring.asr.base import SAMPLE_RATE
 from harness.scoring.audio import FloatArray
 from harness.scoring.errors import MissingDependencyError
+from harness.scoring.lazy import LazyModel
 from harness.scoring.melspec import mel_power, power_to_db
 from harness.scoring.versions import package_version
 
@@ -75,24 +76,20 @@ class _Models:
             str(models / "model_v8.onnx"), options, providers=["CPUExecutionProvider"])
 
 
-_models: _Models | None = None
-_lock = threading.Lock()
+_models = LazyModel(_Models, extra="score")
+_run_lock = threading.Lock()
 
 
 def load_dnsmos() -> None:
     """Load the ONNX models now rather than on the first clip."""
-    global _models
-    with _lock:
-        if _models is None:
-            _models = _Models()
+    _models.get()
 
 
 def dnsmos(audio_16k: FloatArray) -> Dnsmos | None:
     """DNSMOS of a 16 kHz mono clip; ``None`` for clips too short to rate."""
     if len(audio_16k) < MIN_SECONDS * SAMPLE_RATE:
         return None
-    load_dnsmos()
-    assert _models is not None
+    models = _models.get()
     audio = np.clip(audio_16k, -1.0, 1.0).astype(np.float32)
     while len(audio) < INPUT_SAMPLES:
         audio = np.concatenate((audio, audio))
@@ -104,9 +101,9 @@ def dnsmos(audio_16k: FloatArray) -> Dnsmos | None:
         if len(segment) < INPUT_SAMPLES:
             continue
         mel = (power_to_db(mel_power(segment[:-160], n_fft=321, n_mels=120)) + 40) / 40
-        with _lock:  # one session per process; keep concurrent scorers from sharing a run
-            p808.append(float(_models.p808.run(None, {"input_1": mel[np.newaxis].astype(np.float32)})[0][0][0]))
-            raw.append(_models.p835.run(None, {"input_1": segment[np.newaxis]})[0][0])
+        with _run_lock:  # one session per process; keep concurrent scorers from sharing a run
+            p808.append(float(models.p808.run(None, {"input_1": mel[np.newaxis].astype(np.float32)})[0][0][0]))
+            raw.append(models.p835.run(None, {"input_1": segment[np.newaxis]})[0][0])
     signal, background, overall = np.mean(np.asarray(raw, dtype=np.float64), axis=0)
     return Dnsmos(
         overall=float(_CALIBRATION["overall"](overall)),

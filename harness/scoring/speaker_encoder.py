@@ -12,13 +12,13 @@ benchmarks/perf/similarity_agreement.py measures the agreement with resemblyzer 
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from harness.scoring.errors import MissingDependencyError
+from harness.scoring.lazy import LazyModel
 from harness.scoring.melspec import mel_power
 
 FloatArray = npt.NDArray[np.float32]
@@ -150,14 +150,9 @@ class VoiceEncoder:
         return (mean / np.linalg.norm(mean)).astype(np.float32)
 
 
-_shared: VoiceEncoder | None = None
-_shared_lock = threading.Lock()
+_shared = LazyModel(VoiceEncoder, extra="score")
 
 
 def shared_encoder() -> VoiceEncoder:
     """One loaded encoder per process."""
-    global _shared
-    with _shared_lock:
-        if _shared is None:
-            _shared = VoiceEncoder()
-        return _shared
+    return _shared.get()

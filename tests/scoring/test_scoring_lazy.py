@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from harness.scoring import MissingDependencyError
-from harness.scoring.asr.lazy import LazyModel
+from harness.scoring.lazy import LazyModel
 
 
 def test_the_loader_runs_once_for_many_threads() -> None:

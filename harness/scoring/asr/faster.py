@@ -31,10 +31,10 @@ from harness.scoring.asr.base import (
     DecodingSettings,
     english_only,
 )
-from harness.scoring.asr.lazy import LazyModel
 from harness.scoring.asr.models import resolve_ct2_model
 from harness.scoring.audio import FloatArray
 from harness.scoring.errors import AsrBackendError
+from harness.scoring.lazy import LazyModel
 
 # Silence between concatenated clips: keeps boundaries apart after the library's float -> sample rounding.
 _GAP = np.zeros(SAMPLE_RATE // 10, dtype=np.float32)

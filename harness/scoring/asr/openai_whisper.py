@@ -19,10 +19,10 @@ from harness.scoring.asr.base import (
     cache_root,
     english_only,
 )
-from harness.scoring.asr.lazy import LazyModel
 from harness.scoring.asr.models import content_id, shipped_tiny_en
 from harness.scoring.audio import FloatArray
 from harness.scoring.errors import AsrBackendError, ModelNotFoundError
+from harness.scoring.lazy import LazyModel
 
 
 def shipped_tiny_en_checkpoint() -> Path:

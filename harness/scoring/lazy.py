@@ -1,9 +1,9 @@
 """Load a model once, on first use, from whichever thread asks first.
 
-Both ASR backends import a heavy library and build a model only when a clip needs it (importing
-``harness.scoring`` must stay cheap), and a background scorer and the caller may both ask at once. One
-helper does that for both: it holds the loader, a lock and the loaded value, and turns the library's
-missing import into the classified ``MissingDependencyError``.
+The ASR backends, the speaker encoder and DNSMOS each import a heavy library or read weights only when a
+clip needs them (importing ``harness.scoring`` must stay cheap), and a background scorer and the caller may
+both ask at once. One helper does that for all of them: it holds the loader, a lock and the loaded value,
+and turns the library's missing import into the classified ``MissingDependencyError``.
 """
 
 from __future__ import annotations
@@ -41,5 +41,5 @@ class LazyModel(Generic[Model]):
                 try:
                     self._value = self._loader()
                 except ImportError as exc:
-                    raise MissingDependencyError(exc.name or "an ASR library", self._extra) from exc
+                    raise MissingDependencyError(exc.name or "a scoring library", self._extra) from exc
             return self._value
