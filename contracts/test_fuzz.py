@@ -92,9 +92,23 @@ def in_range(spec: ParamSpec, base: Any) -> st.SearchStrategy[Any]:
     return st.just(base)
 
 
+def _names_a_choice(text: str, choices: tuple[Any, ...]) -> bool:
+    """Whether `text` is a choice, or reads as one where a form field's text is taken as its number
+    ("2", " 2", "+2", "02" are the choice 2 on the wire)."""
+    if text in choices:
+        return True
+    for number in (int, float):
+        try:
+            if number(text) in choices:
+                return True
+        except (ValueError, OverflowError):
+            pass
+    return False
+
+
 def out_of_range(spec: ParamSpec, base: Any) -> st.SearchStrategy[Any] | None:
     if spec.kind is ParamKind.ENUM:
-        return st.text(min_size=1, max_size=12).filter(lambda s: s not in spec.choices)
+        return st.text(min_size=1, max_size=12).filter(lambda s: not _names_a_choice(s, spec.choices))
     if spec.kind in (ParamKind.INTEGER, ParamKind.NUMBER):
         sides = []
         ints = spec.kind is ParamKind.INTEGER
