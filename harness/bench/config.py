@@ -52,6 +52,10 @@ class BenchConfig(BaseModel):
     repeats: int = Field(1, ge=1, le=1000)
     concurrency: int = Field(8, ge=1, le=1024)
     provider_concurrency: int = Field(8, ge=1, le=1024)  # cap per provider, below the documented limits
+    # The first wave of a provider's jobs starts spread over this many seconds, not in one burst: a load
+    # ramp, and submits at distinct phases of the server's second, which pin its clock early when it
+    # stamps whole seconds (see harness.bench.stampbook).
+    ramp_up: float = Field(1.0, ge=0, le=60)
     target: str = "sandbox"  # sandbox | live | a base URL
     budget: USD | None = Field(None, ge=0)  # exact from here on: the cap is compared with Decimal prices
     usd_per_character: float | None = Field(None, ge=0)  # for prices in characters (TTS.ai)

@@ -15,12 +15,26 @@ _EPOCH_THRESHOLD = 1e9  # a reset value this large is an epoch timestamp, not a 
 
 
 class ProviderGate:
-    __slots__ = ("closed_until", "jobs", "waits")
+    __slots__ = ("closed_until", "first_start", "jobs", "starts", "waits")
 
     def __init__(self, concurrency: int) -> None:
         self.jobs = asyncio.Semaphore(concurrency)
         self.closed_until = 0.0  # monotonic seconds
         self.waits = 0
+        self.starts = 0
+        self.first_start: float | None = None
+
+    async def ramp(self, span: float, wave: int) -> None:
+        """Start the first `wave` jobs at even steps over `span` seconds; later jobs at once."""
+        index = self.starts
+        self.starts += 1
+        if span <= 0 or wave <= 1 or index >= wave:
+            return
+        if self.first_start is None:
+            self.first_start = time.perf_counter()
+        delay = self.first_start + index * span / wave - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
 
     async def ready(self) -> None:
         """Return once the provider may be sent a request."""

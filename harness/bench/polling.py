@@ -13,22 +13,28 @@ part of the prediction. `Retry-After` and rate-limit resets always win over the 
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections import deque
 from dataclasses import dataclass, field
+from statistics import NormalDist
 from typing import Protocol
 
 from harness.bench.config import PollingMode
 from harness.bench.stampbook import ProviderStamps
 from harness.core.quantiles import sorted_quantile
 
-TAIL = 0.98  # beyond this quantile of the model the job is an outlier: back off geometrically
-TAIL_FRACTION = 0.3  # in the tail, wait this fraction of the time already spent
+_STANDARD_NORMAL = NormalDist()
+TAIL_FRACTION = 0.3  # past the budget, wait this fraction of the time already spent
+TAIL_NEAR_FRACTION = 0.1  # past the mass but within the budget: a rare slow job, still worth measuring
 MASS_LOW, MASS_HIGH = 0.02, 0.98  # the central mass where polls go at an even cadence
 MASS_MARGIN = 0.05  # and a little beyond it either side: the model is learned from few jobs
-APPROACH_FRACTION = 0.35  # before the mass, no gap longer than this fraction of the time waited
-APPROACH_CAP_S = 2.5  # or than this, whichever is longer
+CORE_GRID = 40  # quantiles of the duration model over which expected poll counts are averaged
+CORE_CHOICES = (0.96, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2)  # central masses tried for the core, widest first
+# The duration model's priors, worth this many jobs' evidence: a slope of 0.5 in log-log (a fixed part plus
+# a part growing with the text), and a log-normal spread of 0.5 (jobs of one length differ by ±65%).
+SLOPE_PRIOR, SLOPE_WEIGHT = 0.5, 0.5
+SPREAD_PRIOR, SPREAD_WEIGHT = 0.5, 4.0
+APPROACH_CAP_S = 5.0  # before the mass, no gap longer than this or half the time waited, whichever is longer
 ORIGIN_TOLERANCE_S = 0.25  # phase polls only when the server's clock is known at least this well
 
 
@@ -79,11 +85,18 @@ class FixedSchedule:
 
 @dataclass(slots=True)
 class DurationModel:
-    """log(duration) = a + b·log(1 + chars) + ε, fitted on recent jobs; ε's empirical quantiles."""
+    """log(duration) = a + b·log(1 + chars) + ε, fitted on recent jobs.
+
+    A run starts with a handful of jobs, often of similar length, so the fit is regularised where the data
+    say little: the slope is shrunk towards `SLOPE_PRIOR` (with texts of nearly one length an unshrunk
+    slope is noise, and extrapolates wildly), and ε's spread towards `SPREAD_PRIOR`. The quantiles are the
+    wider of the empirical ones and a normal ε with that shrunk spread: the three fastest jobs seen say
+    little about the 2% quantile, and a schedule that trusts them polls past the jobs that end sooner.
+    """
 
     window: int = 200
     samples: deque[tuple[float, float]] = field(default_factory=lambda: deque(maxlen=200))
-    _fit: tuple[float, float, list[float]] | None = None
+    _fit: tuple[float, float, list[float], float] | None = None
 
     def observe(self, chars: int, seconds: float) -> None:
         if seconds > 0:
@@ -93,54 +106,33 @@ class DurationModel:
     def __len__(self) -> int:
         return len(self.samples)
 
-    def _coefficients(self) -> tuple[float, float, list[float]]:
+    def _coefficients(self) -> tuple[float, float, list[float], float]:
+        """Intercept, slope, sorted residuals (widened for few samples), and the shrunk normal spread."""
         if self._fit is None:
             xs = [x for x, _ in self.samples]
             ys = [y for _, y in self.samples]
-            mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-            var = sum((x - mx) ** 2 for x in xs)
-            b = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / var if var > 1e-9 else 0.0
+            n = len(xs)
+            mx, my = sum(xs) / n, sum(ys) / n
+            sxx = sum((x - mx) ** 2 for x in xs)
+            sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+            b = (sxy + SLOPE_WEIGHT * SLOPE_PRIOR) / (sxx + SLOPE_WEIGHT)
             a = my - b * mx
             residuals = sorted(y - (a + b * x) for x, y in zip(xs, ys, strict=True))
-            self._fit = (a, b, residuals)
+            squares = sum(r * r for r in residuals) + SPREAD_WEIGHT * SPREAD_PRIOR ** 2
+            spread = math.sqrt(squares / (n + SPREAD_WEIGHT))
+            # The empirical tails are not seen yet with few samples: widen them too.
+            inflate = 1.0 + 1.0 / math.sqrt(n)
+            self._fit = (a, b, [r * inflate for r in residuals], spread)
         return self._fit
-
-    def _scaled(self) -> tuple[float, float, list[float]]:
-        a, b, residuals = self._coefficients()
-        # Widen the empirical spread with few samples: the tails are not seen yet, and a fit on a handful
-        # of jobs is narrower than the truth (a poll schedule too sure of itself misses the completion).
-        inflate = 1.0 + 1.0 / math.sqrt(len(residuals))
-        return a, b, [r * inflate for r in residuals]
 
     def quantile(self, chars: int, q: float) -> float:
         """The q-quantile of the duration (seconds) of a job with `chars` characters."""
-        a, b, residuals = self._scaled()
-        residual = sorted_quantile(residuals, min(max(q, 0.0), 1.0))
+        a, b, residuals, spread = self._coefficients()
+        q = min(max(q, 1e-6), 1.0 - 1e-6)
+        empirical = sorted_quantile(residuals, q)
+        normal = spread * _STANDARD_NORMAL.inv_cdf(q)
+        residual = min(empirical, normal) if q < 0.5 else max(empirical, normal)
         return math.exp(a + b * math.log1p(chars) + residual)
-
-    def conditional_quantile(self, chars: int, after: float, q: float) -> float | None:
-        """The time by which the job finishes with probability q, given it had not finished at `after`;
-        None when `after` is already past what the model has seen (the job is in the tail)."""
-        lo_q = self._cdf(chars, after)
-        if lo_q >= TAIL:
-            return None
-        return self.quantile(chars, min(lo_q + (1.0 - lo_q) * q, TAIL))
-
-    def _cdf(self, chars: int, seconds: float) -> float:
-        """The exact inverse of `quantile` (piecewise linear between the sorted residuals)."""
-        if seconds <= 0:
-            return 0.0
-        a, b, residuals = self._scaled()
-        n = len(residuals)
-        z = math.log(seconds) - a - b * math.log1p(chars)
-        if n == 1 or z <= residuals[0]:
-            return 0.0 if z <= residuals[0] else 1.0
-        if z >= residuals[-1]:
-            return 1.0
-        index = bisect.bisect_right(residuals, z) - 1
-        low, high = residuals[index], residuals[index + 1]
-        fraction = (z - low) / (high - low) if high > low else 0.0
-        return (index + fraction) / (n - 1)
 
 
 @dataclass(slots=True)
@@ -149,28 +141,39 @@ class AdaptiveSchedule:
 
     `total` learns this model's durations from the run's finished jobs (models differ too much to share
     one). Before the central mass of that distribution ([MASS_LOW, MASS_HIGH] quantiles for the job's
-    length) polls are sparse; inside it they come at an even cadence — an even cadence is what bounds the
-    error of most jobs, which is what a p95 asks — as fine as the remaining budget allows; past it they
-    back off geometrically. Against whole-second completion stamps the polls are phased to split the
-    server's seconds (one poll at mid-second, or two at its thirds): the stamp names the second, the polls
-    split it, so a cadence of one poll per second leaves half a second of doubt instead of a whole one.
-    Until `warm` jobs have finished the schedule explores geometrically; whatever the model says, no gap
-    exceeds `explore_cap` or half the time already waited, whichever is longer.
+    length) two polls only: a safety net halfway, then the mass's start. Inside the mass polls come at an
+    even cadence — an even cadence is what bounds the error of most jobs, which is what a p95 asks; past
+    it they back off geometrically.
+
+    Against whole-second completion stamps the polls are phased to split the server's seconds: the stamp
+    names the second, the polls split it. One poll per second at mid-second leaves half a second of doubt;
+    two per second, at its thirds, leave a third. The budget cannot pay for thirds across the whole mass
+    of a slow model, so they go to its core: the widest central mass of the model for which a job is
+expected to spend no more than `plan` polls. Without stamps
+    only the polls bound the completion, so the cadence is as fine as the remaining budget allows.
+
+    Until `warm` jobs have finished the schedule explores: gaps grow geometrically to `explore_cap` (to
+    `explore_cap_plain` when no whole-second stamp will split them), then with the time waited once the
+    budget is spent, so a long job costs a bounded number of polls.
     """
 
     label: str = "adaptive"
     min_gap: float = 0.05  # seconds: never poll faster than this
     max_gap: float = 30.0
-    budget: int = 16  # status polls one job may spend before the schedule only backs off
+    budget: int = 20  # status polls one job may spend before the schedule only backs off
+    plan: float = 9.5  # status polls a job is expected to spend (where the schedule has a choice)
+    spread: int = 16  # without whole-second stamps, the polls the cadence spreads over the mass
     first: float = 0.4  # exploration: first poll after this
     growth: float = 1.5  # exploration: each gap grows by this factor
-    explore_cap: float = 1.0  # exploration: longest gap (phased, it still halves a whole-second stamp)
-    warm: int = 3  # completed jobs needed before a model is trusted
-    cadence_whole_s: tuple[float, float] = (1 / 3, 1.0)  # finest, sparsest against whole seconds (thirds, middle)
-    cadence_plain_s: tuple[float, float] = (0.25, 0.8)  # the same without them (only the polls bound it)
+    explore_cap: float = 1.0  # exploration: longest gap when phased polls split whole-second stamps
+    explore_cap_plain: float = 0.6  # the same when only the polls bound the completion
+    warm: int = 2  # completed jobs needed before a model is trusted (its priors cover the rest)
+    cadence_whole_s: tuple[float, float] = (1 / 3, 1.0)  # core, rest of the mass against whole seconds
+    cadence_plain_s: tuple[float, float] = (0.25, 0.8)  # finest, sparsest without them (only the polls bound it)
     cadence_precise_s: float = 2.0  # millisecond stamps narrow the window themselves: polls only detect
     total: DurationModel = field(default_factory=DurationModel)
     processing: DurationModel = field(default_factory=DurationModel)
+    _cores: dict[tuple[int, int], tuple[float, float] | None] = field(default_factory=dict)
 
     def observe(self, chars: int, total_s: float, processing_s: float | None) -> None:
         self.total.observe(chars, total_s)
@@ -179,23 +182,73 @@ class AdaptiveSchedule:
 
     def next_delay(self, ctx: PollContext) -> tuple[float, str]:
         if len(self.total) < self.warm:
-            # Nothing learned yet: gaps grow to explore_cap, then with the time waited once the budget is
-            # spent, so a long job costs a bounded number of polls.
-            cap = self.explore_cap if ctx.polls < self.budget else TAIL_FRACTION * ctx.elapsed
-            delay = min(self.first * self.growth ** ctx.polls, max(self.explore_cap, cap))
-            return self._phased(ctx.elapsed + delay, ctx, self._cadence(ctx, delay)) - ctx.elapsed, "explore"
+            return self._explore(ctx), "explore"
         low = self.total.quantile(ctx.chars, MASS_LOW) * (1.0 - MASS_MARGIN)
         high = self.total.quantile(ctx.chars, MASS_HIGH) * (1.0 + MASS_MARGIN)
         left = self.budget - ctx.polls
         if ctx.elapsed >= high or left <= 0:
-            return self._gap(TAIL_FRACTION * max(ctx.elapsed, self.min_gap), ctx), "tail"
-        cadence = self._cadence(ctx, (high - max(ctx.elapsed, low)) / max(left - 1, 1))
+            fraction = TAIL_NEAR_FRACTION if left > 0 else TAIL_FRACTION
+            return self._gap(fraction * max(ctx.elapsed, self.min_gap), ctx), "tail"
+        cadence = self._mass_cadence(ctx, low, high, left)
         if ctx.elapsed < low - cadence:
-            # Before the mass: one sparse poll to its start (a safety net caps the gap if the model is wrong).
-            approach = min(low - ctx.elapsed, max(APPROACH_CAP_S, APPROACH_FRACTION * ctx.elapsed))
-            return self._gap(self._phased(ctx.elapsed + approach, ctx, cadence) - ctx.elapsed, ctx), "approach"
+            # Before the mass nothing is likely to happen: straight to its start, with a safety net of a
+            # poll every APPROACH_CAP_S (a job that failed at once, or a model that is wrong).
+            target = min(low, ctx.elapsed + _approach_step(ctx.elapsed))
+            delay = self._phased(target, ctx, cadence) - ctx.elapsed
+            return min(max(delay, self.min_gap), self.max_gap), "approach"
         # From three quarters of a cadence on: a poll that went out a little late must not skip a phase.
         return self._gap(self._phased(ctx.elapsed + 0.75 * cadence, ctx, cadence) - ctx.elapsed, ctx), "mass"
+
+    def _explore(self, ctx: PollContext) -> float:
+        cap = self.explore_cap if ctx.second_origin is not None else self.explore_cap_plain
+        if ctx.polls >= self.budget:
+            cap = max(cap, TAIL_FRACTION * ctx.elapsed)
+        delay = min(self.first * self.growth ** ctx.polls, cap)
+        cadence = self._cadence(ctx, delay)
+        # Phased: the phase point nearest the wanted delay (at most half a cadence either side), so
+        # phasing never stretches a gap beyond what the cap allows by more than that.
+        if ctx.second_origin is None:
+            return max(delay, self.min_gap)
+        return self._phased(ctx.elapsed + max(delay - cadence / 2, self.min_gap), ctx, cadence) - ctx.elapsed
+
+    def _mass_cadence(self, ctx: PollContext, low: float, high: float, left: int) -> float:
+        if ctx.second_origin is not None and (ctx.stamp_resolution or 1.0) >= 1.0:
+            finest, sparsest = self.cadence_whole_s
+            core = self._core(ctx.chars, low, high)
+            inside = core is not None and core[0] <= ctx.elapsed + finest < core[1]
+            # Thirds only while the budget still covers the rest of the mass at one poll a second: a job
+            # that outlives the core must not meet the tail's long gaps inside the mass.
+            affordable = left - 1 >= (high - ctx.elapsed) / sparsest
+            return finest if inside and affordable else sparsest
+        return self._cadence(ctx, (high - max(ctx.elapsed, low)) / max(self.spread - ctx.polls - 1, 1))
+
+    def _core(self, chars: int, low: float, high: float) -> tuple[float, float] | None:
+        """The widest central interval of the duration model where polling at thirds (two a second, one
+        more than elsewhere in the mass) keeps a job's expected polls within `plan`; None if none does.
+        A job still running at t costs one poll a second from `low` on, one more inside the core: the
+        expected count is the time the job is expected to spend in each, from the model's quantiles."""
+        key = (len(self.total), chars)
+        if key not in self._cores:
+            if len(self._cores) > 256:
+                self._cores.clear()
+            durations = [self.total.quantile(chars, (i + 0.5) / CORE_GRID) for i in range(CORE_GRID)]
+
+            def expected_time(start: float, end: float) -> float:
+                return sum(min(max(d, start), end) - start for d in durations) / len(durations)
+
+            # The approach, one poll a second while the job runs, and the poll that finds it finished.
+            approach, at = 0, 0.0
+            while at < low:
+                at, approach = min(low, at + _approach_step(at)), approach + 1
+            base = approach + expected_time(low, high) / self.cadence_whole_s[1] + 1
+            self._cores[key] = None
+            for mass in CORE_CHOICES:
+                start = max(self.total.quantile(chars, 0.5 - mass / 2), low)
+                end = min(self.total.quantile(chars, 0.5 + mass / 2), high)
+                if base + expected_time(start, end) <= self.plan:
+                    self._cores[key] = (start, end)
+                    break
+        return self._cores[key]
 
     def _cadence(self, ctx: PollContext, wanted: float) -> float:
         if ctx.stamp_resolution is not None and ctx.stamp_resolution <= 0.01:
@@ -225,10 +278,16 @@ class AdaptiveSchedule:
         return min(max(delay, self.min_gap), longest)
 
 
-def second_origin(clock: ProviderStamps, sent_wall: float) -> float | None:
+def _approach_step(elapsed: float) -> float:
+    return max(APPROACH_CAP_S, 0.5 * elapsed)
+
+
+def second_origin(clock: ProviderStamps, sent_wall: float, stamped: bool = True) -> float | None:
     """Elapsed time since `sent_wall` (mod 1 s) at which the server's whole seconds begin, when the
-    provider stamps completion at whole seconds and the run knows its clock to within a quarter second."""
-    if "completed" not in clock.fields or clock.resolution("completed") < 1.0:
+    provider stamps completion (`stamped`: its status answers have a completion stamp) at whole seconds —
+    the safe assumption until a stamp shows a finer fraction — and the run knows its clock to within a
+    quarter second."""
+    if not stamped or clock.resolution("completed") < 1.0:
         return None
     if not clock.offset.known or clock.offset.width > ORIGIN_TOLERANCE_S:
         return None

@@ -232,7 +232,9 @@ class Runner:
 
     async def _one(self, services: Services, job: PlannedJob, row: sqlite3.Row | None) -> None:
         gate = self.gates[job.provider.name]
+        config = self.prepared.config
         async with gate.jobs, self.slots:
+            await gate.ramp(config.ramp_up, min(config.concurrency, config.provider_concurrency))
             record = self._record(job, row)
             if record is None:
                 return

@@ -8,8 +8,9 @@ whole seconds (the safe side: an interval too wide still holds the truth, one to
 The server's clock is not ours. Every submit brackets `created_at` between our request going out and
 its answer coming back; each job so gives the offset (server clock − our wall clock) to within that
 bracket widened by the stamp's resolution, and the run's offset is the intersection of all of them.
-Stamps without a zone (`2026-05-22 13:19:23`) are placed on our clock with that offset; if one lands
-whole quarter-hours away from where the polls saw the job finish, its zone is learned from that.
+Completions seen between two polls bound it too, and, spread over the run, narrow it faster than submits
+that went out together. Stamps without a zone (`2026-05-22 13:19:23`) are placed on our clock with that
+offset; if one lands whole quarter-hours away from where the polls saw the job finish, its zone is learned from that.
 """
 
 from __future__ import annotations
@@ -67,6 +68,15 @@ class ClockOffset:
             self.low, self.high = max(self.low, low), min(self.high, high)
         self.jobs += 1
 
+    def narrow(self, low: float, high: float) -> bool:
+        """A weaker kind of evidence (a completion seen between two polls): it narrows the interval the
+        submits allow, but never starts a new one; one that contradicts them is ignored. Returns whether
+        it was used."""
+        if not self.jobs or low > self.high or high < self.low:
+            return False
+        self.low, self.high = max(self.low, low), min(self.high, high)
+        return True
+
     @property
     def known(self) -> bool:
         return self.jobs > 0
@@ -104,6 +114,17 @@ class ProviderStamps:
         self.observe("created", created)
         epoch = stamp.timestamp() if is_zoned(created) else stamp.timestamp() - self.zone_shift_s
         self.offset.observe(epoch - received_wall, epoch + self.resolution("created") - sent_wall)
+
+    def observe_completion(self, completed: str, after_wall: float, before_wall: float) -> None:
+        """The job was seen unfinished at `after_wall` and finished at `before_wall`, and stamped its
+        completion in between: another bound on the server's clock. Submits share one phase when many go
+        out at once; completions are spread over the run, so stamps at whole seconds pin the clock sooner.
+        Zone-less stamps are left out: their zone is learned from this very offset."""
+        stamp = parse_timestamp(completed)
+        if stamp is None or not is_zoned(completed):
+            return
+        epoch = stamp.timestamp()
+        self.offset.narrow(epoch - before_wall, epoch + self.resolution("completed") - after_wall)
 
     def learn_zone(self, naive_epoch: float, client_low_wall: float, client_high_wall: float) -> bool:
         """A zone-less stamp that the offset puts whole quarter-hours from where the polls saw the event

@@ -168,19 +168,10 @@ class Window:
     source: str
 
 
-def completion_window(marks: Marks, polls: Sequence[PollRecord], server: ServerTimes,
-                      clock: ProviderStamps | None = None) -> Window | None:
-    """The monotonic window in which the job finished, narrowed by every view that holds.
-
-    Client view: after the last poll that saw it pending was sent, before the answer (or callback) that
-    saw it done arrived — bounds, not midpoints, since a poll's answer describes the job at some instant
-    between its send and its receipt. Server views, each widened by the learned resolution of its
-    stamps: the span `completed − created` placed by the submit exchange (the server stamped `created`
-    while our submit was in flight), and `completed` placed by the run's learned clock offset. A view that
-    contradicts the client's bounds is dropped (the server's clock stepped, or a stamp is wrong). The
-    estimate is the window's middle; for a webhook it is the callback's arrival, which follows the
-    completion by a delivery time no view can bound better.
-    """
+def client_bracket(marks: Marks, polls: Sequence[PollRecord]) -> tuple[float, float, str] | None:
+    """What our own clock says of when a job finished: after the last poll that saw it unfinished was sent
+    (or the submit, if none did), before the answer or callback that saw it finished arrived. Bounds, not
+    midpoints: a poll's answer describes the job at some instant between its send and its receipt."""
     sent = marks.values.get(Mark.REQUEST_SENT)
     if sent is None:
         return None
@@ -189,11 +180,37 @@ def completion_window(marks: Marks, polls: Sequence[PollRecord], server: ServerT
     pending = [p for p in polls if p.pending and (terminal is None or p.seq < terminal.seq)]
     low = max(pending[-1].sent, sent) if pending else sent
     if callback is not None:
-        high, source = callback, "webhook"
-    elif terminal is not None:
-        high, source = (terminal.received if terminal.received is not None else now()), "poll-bracket"
-    else:
+        return low, callback, "webhook"
+    if terminal is not None:
+        return low, (terminal.received if terminal.received is not None else now()), "poll-bracket"
+    return None
+
+
+def learn_clock_from_completion(clock: ProviderStamps, marks: Marks, polls: Sequence[PollRecord],
+                                completed: str | None) -> None:
+    """The completion stamp lies inside the client's bracket: one more bound on the server's clock."""
+    bracket = client_bracket(marks, polls)
+    if completed is not None and bracket is not None:
+        clock.observe_completion(completed, wall_of(bracket[0]), wall_of(bracket[1]))
+
+
+def completion_window(marks: Marks, polls: Sequence[PollRecord], server: ServerTimes,
+                      clock: ProviderStamps | None = None) -> Window | None:
+    """The monotonic window in which the job finished, narrowed by every view that holds.
+
+    Client view: `client_bracket`. Server views, each widened by the learned resolution of its
+    stamps: the span `completed − created` placed by the submit exchange (the server stamped `created`
+    while our submit was in flight), and `completed` placed by the run's learned clock offset. A view that
+    contradicts the client's bounds is dropped (the server's clock stepped, or a stamp is wrong). The
+    estimate is the window's middle; for a webhook it is the callback's arrival, which follows the
+    completion by a delivery time no view can bound better.
+    """
+    sent = marks.values.get(Mark.REQUEST_SENT)
+    bracket = client_bracket(marks, polls)
+    if sent is None or bracket is None:
         return None
+    low, high, source = bracket
+    callback = marks.values.get(Mark.WEBHOOK_RECEIVED)
     received = marks.values.get(Mark.RESPONSE_HEADERS, sent)
     parts = [source]
     for view_low, view_high, name in _server_views(server, clock, sent, received, low, high):

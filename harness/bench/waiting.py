@@ -14,7 +14,7 @@ from harness.bench.config import PollingMode
 from harness.bench.exchange import ExchangeFailed
 from harness.bench.job import Failed, Job
 from harness.bench.polling import PollContext, second_origin, stamp_resolution
-from harness.bench.timing import Mark, PollRecord, now, read_server_times, wall_of
+from harness.bench.timing import Mark, PollRecord, learn_clock_from_completion, now, read_server_times, wall_of
 from harness.bench.webhook import Callback
 from harness.core.drift import resolve
 from harness.core.errors import (
@@ -56,6 +56,9 @@ async def wait_and_fetch(job: Job) -> None:
     state = body.get(lifecycle.status_field)
     record.final_status = str(state)
     _server_times(job, binding, body)
+    if not record.resumed:  # a resumed job's bracket spans the crash
+        learn_clock_from_completion(job.services.stamps.of(job.provider.name), record.marks, record.polls,
+                                    record.server_raw[2])
     violations = lifecycle.check_sequence(record.status_bodies)
     if violations:
         record.error("poll", ErrorClass.CONTRACT, "status sequence breaks the lifecycle: "
@@ -111,7 +114,8 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
         clock = job.services.stamps.of(job.provider.name)
         delay, reason = schedule.next_delay(PollContext(
             elapsed, len(record.polls), last_pending, len(job.planned.item.text), processing_since,
-            second_origin=second_origin(clock, wall_of(sent)), stamp_resolution=stamp_resolution(clock)))
+            second_origin=second_origin(clock, wall_of(sent), binding.completed_pointer is not None),
+            stamp_resolution=stamp_resolution(clock)))
         if callback is not None:
             delay, reason = max(delay * 4, 2.0), "webhook-fallback"  # webhooks lead; polls are a net
         if record.resumed and not record.polls:

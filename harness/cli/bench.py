@@ -131,6 +131,8 @@ def run_command(
     corpus: Annotated[list[str] | None, typer.Option("--corpus", help="NAME[:N] or FILE[:N]; repeatable")] = None,
     repeats: Annotated[int | None, typer.Option(help="times each text is sent to each model")] = None,
     concurrency: Annotated[int | None, typer.Option(help="jobs in flight at once")] = None,
+    ramp_up: Annotated[float | None, typer.Option(
+        help="seconds over which each provider's first jobs start (default 1; 0: all at once)")] = None,
     target: Annotated[str | None, typer.Option(help="sandbox (default), live, or a base URL")] = None,
     budget: Annotated[float | None, typer.Option(help="USD cap: no job starts whose worst case would pass it")] = None,
     out: Annotated[Path | None, typer.Option(help="folder for runs.db and audio (default reports)")] = None,
@@ -170,7 +172,8 @@ def run_command(
     try:
         config = load_config({
             "providers": providers, "models": models, "corpus": corpus, "repeats": repeats,
-            "concurrency": concurrency, "target": target, "budget": budget, "out": out, "resume": resume,
+            "concurrency": concurrency, "ramp_up": ramp_up, "target": target, "budget": budget, "out": out,
+            "resume": resume,
             "polling": polling, "poll_interval": poll_interval, "webhook_url": webhook_url,
             "sandbox_profile": sandbox_profile, "seed": seed,
             "clock_skew": clock_skew, "precise_stamps": precise_stamps, "usd_per_character": usd_per_character,

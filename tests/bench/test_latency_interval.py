@@ -15,7 +15,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from harness.bench.stampbook import ProviderStamps
-from harness.bench.timing import Mark, Marks, PollRecord, derive, read_server_times, wall_of
+from harness.bench.timing import (
+    Mark,
+    Marks,
+    PollRecord,
+    derive,
+    learn_clock_from_completion,
+    read_server_times,
+    wall_of,
+)
 
 FORMS = ("precise", "whole-iso", "whole-space", "missing")
 
@@ -81,7 +89,9 @@ def test_the_interval_holds_the_truth(run: tuple[Server, list[tuple[float, float
         created_raw = server.stamp(created, server.created_form)
         if created_raw is not None:
             clock.observe_submit(created_raw, wall_of(sent), wall_of(received))
-        times = read_server_times(clock, created_raw, None, server.stamp(finished, server.completed_form))
+        completed_raw = server.stamp(finished, server.completed_form)
+        times = read_server_times(clock, created_raw, None, completed_raw)
+        learn_clock_from_completion(clock, marks, polls, completed_raw)  # as the runner does, before deriving
         metrics = derive(marks, polls, times, exchanges[-1][1] + 0.01, clock)
         truth = (finished - sent) * 1000.0
         assert metrics["e2e_lo_ms"] - 1e-6 <= truth <= metrics["e2e_hi_ms"] + 1e-6, (metrics, truth)
@@ -129,3 +139,27 @@ def test_no_stamps_leave_the_poll_bracket() -> None:
     metrics = derive(marks, polls, read_server_times(ProviderStamps(), None, None, None), 2.0, ProviderStamps())
     assert (metrics["e2e_lo_ms"], metrics["e2e_hi_ms"]) == (1000.0, 1510.0)
     assert metrics["e2e_source"] == "poll-bracket"
+
+
+def test_completions_narrow_the_clock_but_never_reset_it() -> None:
+    """Submits set the server clock's offset; a completion seen between two polls narrows it; one that
+    contradicts it (a stamp written late, or a wrong one) is ignored rather than trusted over the submits."""
+    clock = ProviderStamps()
+    skew = 2.4
+    sent = 3000.0
+    created = datetime.fromtimestamp(wall_of(sent + 0.004) + skew, UTC).replace(microsecond=0)
+    clock.observe_submit(created.strftime("%Y-%m-%dT%H:%M:%S.000Z"), wall_of(sent), wall_of(sent + 0.01))
+    before = clock.offset.width
+    assert before > 0.9 and clock.offset.low <= skew <= clock.offset.high
+
+    def completion(mono: float) -> str:
+        return datetime.fromtimestamp(wall_of(mono) + skew, UTC).replace(microsecond=0).strftime(
+            "%Y-%m-%dT%H:%M:%S.000Z")
+
+    for finished in (3004.37, 3006.81, 3009.05, 3011.62):  # seen between polls 0.3 s apart
+        clock.observe_completion(completion(finished), wall_of(finished - 0.1), wall_of(finished + 0.2))
+    assert clock.offset.width < 0.6 * before and clock.offset.low <= skew <= clock.offset.high
+    narrowed = (clock.offset.low, clock.offset.high)
+    clock.observe_completion(completion(3020.0 + 30.0), wall_of(3020.0), wall_of(3020.3))  # 30 s off
+    clock.observe_completion("2026-05-22 13:19:23", wall_of(3021.0), wall_of(3021.3))  # no zone: not evidence
+    assert (clock.offset.low, clock.offset.high) == narrowed and clock.offset.resets == 0

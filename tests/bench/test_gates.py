@@ -1,0 +1,39 @@
+"""The provider gate: the first wave of a provider's jobs starts spread over the ramp, not in one burst."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from harness.bench import gates
+from harness.bench.gates import ProviderGate
+
+
+def _waits(monkeypatch: pytest.MonkeyPatch, span: float, wave: int, jobs: int) -> list[float]:
+    """The delays the gate asks for, in start order (the clock is frozen: nothing really sleeps)."""
+    asked: list[float] = []
+
+    async def sleep(delay: float) -> None:
+        asked.append(delay)
+
+    monkeypatch.setattr(gates.time, "perf_counter", lambda: 100.0)
+    monkeypatch.setattr(gates.asyncio, "sleep", sleep)
+
+    async def run() -> None:
+        gate = ProviderGate(wave)
+        for _ in range(jobs):
+            await gate.ramp(span, wave)
+
+    asyncio.run(run())
+    return asked
+
+
+def test_the_first_wave_starts_at_even_steps_and_later_jobs_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The first starts at once; the next three wait one, two and three steps of 0.2 / 4 s; the rest do not wait.
+    assert _waits(monkeypatch, 0.2, 4, 7) == pytest.approx([0.05, 0.10, 0.15])
+
+
+def test_no_ramp_means_no_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _waits(monkeypatch, 0.0, 8, 8) == []
+    assert _waits(monkeypatch, 1.0, 1, 3) == []
