@@ -197,5 +197,5 @@ def _finish(job: Job) -> None:
         processing = metrics.get("server_processing_ms")
         job.services.schedules[job.label].observe(
             len(job.planned.item.text), float(metrics["e2e_ms"] or 0) / 1000.0,
-            None if processing is None else processing / 1000.0,
+            None if processing is None else processing / 1000.0, len(record.polls),
         )

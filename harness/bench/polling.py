@@ -28,6 +28,7 @@ TAIL_FRACTION = 0.3  # past the budget, wait this fraction of the time already s
 TAIL_NEAR_FRACTION = 0.1  # past the mass but within the budget: a rare slow job, still worth measuring
 MASS_LOW, MASS_HIGH = 0.02, 0.98  # the central mass where polls go at an even cadence
 MASS_MARGIN = 0.05  # and a little beyond it either side: the model is learned from few jobs
+PLAN_CORRECTION = 3.0  # at most this many polls of correction to the plan, either way
 CORE_GRID = 40  # quantiles of the duration model over which expected poll counts are averaged
 CORE_CHOICES = (0.96, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2)  # central masses tried for the core, widest first
 # The duration model's priors, worth this many jobs' evidence: a slope of 0.5 in log-log (a fixed part plus
@@ -61,8 +62,9 @@ class Schedule(Protocol):
         """Seconds to wait before the next poll, and why (stored with the poll)."""
         ...
 
-    def observe(self, chars: int, total_s: float, processing_s: float | None) -> None:
-        """A finished job's duration (submit → completion; processing part when known)."""
+    def observe(self, chars: int, total_s: float, processing_s: float | None, polls: int | None = None) -> None:
+        """A finished job's duration (submit → completion; processing part when known), and the status
+        polls it took."""
         ...
 
 
@@ -79,7 +81,7 @@ class FixedSchedule:
     def next_delay(self, ctx: PollContext) -> tuple[float, str]:
         return self.interval, "fixed"
 
-    def observe(self, chars: int, total_s: float, processing_s: float | None) -> None:
+    def observe(self, chars: int, total_s: float, processing_s: float | None, polls: int | None = None) -> None:
         return None
 
 
@@ -149,8 +151,8 @@ class AdaptiveSchedule:
     names the second, the polls split it. One poll per second at mid-second leaves half a second of doubt;
     two per second, at its thirds, leave a third. The budget cannot pay for thirds across the whole mass
     of a slow model, so they go to its core: the widest central mass of the model for which a job is
-expected to spend no more than `plan` polls. Without stamps
-    only the polls bound the completion, so the cadence is as fine as the remaining budget allows.
+    expected to spend no more than `plan` polls, corrected by what the finished jobs really spent. Without
+    stamps only the polls bound the completion, so the cadence is as fine as the remaining budget allows.
 
     Until `warm` jobs have finished the schedule explores: gaps grow geometrically to `explore_cap` (to
     `explore_cap_plain` when no whole-second stamp will split them), then with the time waited once the
@@ -161,7 +163,7 @@ expected to spend no more than `plan` polls. Without stamps
     min_gap: float = 0.05  # seconds: never poll faster than this
     max_gap: float = 30.0
     budget: int = 20  # status polls one job may spend before the schedule only backs off
-    plan: float = 9.5  # status polls a job is expected to spend (where the schedule has a choice)
+    plan: float = 9.0  # status polls a job should spend on average (where the schedule has a choice)
     spread: int = 16  # without whole-second stamps, the polls the cadence spreads over the mass
     first: float = 0.4  # exploration: first poll after this
     growth: float = 1.5  # exploration: each gap grows by this factor
@@ -173,12 +175,24 @@ expected to spend no more than `plan` polls. Without stamps
     cadence_precise_s: float = 2.0  # millisecond stamps narrow the window themselves: polls only detect
     total: DurationModel = field(default_factory=DurationModel)
     processing: DurationModel = field(default_factory=DurationModel)
-    _cores: dict[tuple[int, int], tuple[float, float] | None] = field(default_factory=dict)
+    spent: deque[int] = field(default_factory=lambda: deque(maxlen=50))  # polls of this model's finished jobs
+    _cores: dict[tuple[int, int, float], tuple[float, float] | None] = field(default_factory=dict)
 
-    def observe(self, chars: int, total_s: float, processing_s: float | None) -> None:
+    def observe(self, chars: int, total_s: float, processing_s: float | None, polls: int | None = None) -> None:
         self.total.observe(chars, total_s)
         if processing_s is not None:
             self.processing.observe(chars, processing_s)
+        if polls is not None:
+            self.spent.append(polls)
+
+    def _target(self) -> float:
+        """The plan the core is sized for, corrected by what finished jobs really spent: the model's
+        expectation is only a model (and exploring cost the first jobs more), so a run that spends more
+        than `plan` gets a narrower core, one that spends less a wider one."""
+        if not self.spent:
+            return self.plan
+        over = sum(self.spent) / len(self.spent) - self.plan
+        return round(min(max(self.plan - over, self.plan - PLAN_CORRECTION), self.plan + PLAN_CORRECTION), 2)
 
     def next_delay(self, ctx: PollContext) -> tuple[float, str]:
         if len(self.total) < self.warm:
@@ -227,7 +241,8 @@ expected to spend no more than `plan` polls. Without stamps
         more than elsewhere in the mass) keeps a job's expected polls within `plan`; None if none does.
         A job still running at t costs one poll a second from `low` on, one more inside the core: the
         expected count is the time the job is expected to spend in each, from the model's quantiles."""
-        key = (len(self.total), chars)
+        target = self._target()
+        key = (len(self.total), chars, target)
         if key not in self._cores:
             if len(self._cores) > 256:
                 self._cores.clear()
@@ -245,7 +260,7 @@ expected to spend no more than `plan` polls. Without stamps
             for mass in CORE_CHOICES:
                 start = max(self.total.quantile(chars, 0.5 - mass / 2), low)
                 end = min(self.total.quantile(chars, 0.5 + mass / 2), high)
-                if base + expected_time(start, end) <= self.plan:
+                if base + expected_time(start, end) <= target:
                     self._cores[key] = (start, end)
                     break
         return self._cores[key]

@@ -109,7 +109,7 @@ def test_against_whole_second_stamps_a_slow_model_is_measured_within_a_quarter_s
     for _ in range(120):
         duration = 10.0 * rng.lognormvariate(0.0, 0.35)
         polls, error, _ = _whole_second_job(schedule, duration, origin=rng.random())
-        schedule.observe(60, duration, None)
+        schedule.observe(60, duration, None, polls)
         results.append((polls, error))
     warm = results[schedule.warm:]
     errors = sorted(e for _, e in warm)
@@ -117,6 +117,21 @@ def test_against_whole_second_stamps_a_slow_model_is_measured_within_a_quarter_s
     assert sum(p for p, _ in warm) / len(warm) <= 10.0
     # Thirds were used (a schedule at one poll a second would sit at 0.25 s exactly).
     assert sum(e <= 1 / 6 + 1e-9 for e in errors) > len(errors) / 4
+
+
+def test_the_core_follows_what_finished_jobs_really_spent() -> None:
+    """The model's expected poll count is only a model: a run whose jobs spent more polls than the plan
+    gets a narrower core of thirds, one that spent fewer a wider one."""
+    def core_width(spent: int) -> float:
+        schedule = AdaptiveSchedule(plan=10.0)
+        rng = random.Random(2)
+        for _ in range(30):
+            schedule.observe(60, 10.0 * rng.lognormvariate(0.0, 0.35), None, spent)
+        low, high = schedule.total.quantile(60, 0.02), schedule.total.quantile(60, 0.98)
+        core = schedule._core(60, low, high)
+        return 0.0 if core is None else core[1] - core[0]
+
+    assert core_width(13) < core_width(9) < core_width(6)
 
 
 def test_a_wrong_model_cannot_stall_a_job() -> None:
