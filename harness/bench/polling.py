@@ -3,12 +3,12 @@ elsewhere, and fixed-interval schedules to compare it with.
 
 A fixed interval quantises end-to-end latency by up to one interval and spends most of its polls
 where nothing happens. The adaptive schedule learns, per (provider, model), how long jobs take as a
-function of their text length (log-linear fit over completed jobs, with the empirical spread of the
-residuals) and places polls at equal steps of conditional probability of completion: sparse early,
-dense where completion is likely, and never closer than `min_gap`. Before a model has data it explores
-geometrically. A server-reported processing start, when the provider gives one, replaces the queue
-part of the prediction. `Retry-After` and rate-limit resets always win over the schedule (see
-`harness.bench.gates`).
+function of their text length (a log-linear fit over the run's completed jobs, shrunk towards priors
+while they are few) and spends a per-job budget where completion is likely: one poll to the start of
+the learned mass, an even cadence inside it (phased to split the server's whole seconds, at thirds in
+its core), backing off past it. Before a model has data it explores geometrically. `Retry-After` and
+rate-limit resets always win over the schedule (see `harness.bench.gates`); how sure the resulting
+latency is, is `harness.bench.timing`'s business (docs/latency.md).
 """
 
 from __future__ import annotations
@@ -47,8 +47,6 @@ class PollContext:
     polls: int  # status requests already sent
     last_pending: float | None  # elapsed time of the last poll that saw the job unfinished
     chars: int
-    processing_since: float | None = None  # server-reported processing start, as elapsed time
-    started_known: bool = False
     # Where the server's whole seconds begin, as elapsed time modulo 1 s: known when the provider stamps
     # completion at whole seconds and the run has pinned its clock (see `second_origin`); None otherwise.
     second_origin: float | None = None
@@ -62,9 +60,8 @@ class Schedule(Protocol):
         """Seconds to wait before the next poll, and why (stored with the poll)."""
         ...
 
-    def observe(self, chars: int, total_s: float, processing_s: float | None, polls: int | None = None) -> None:
-        """A finished job's duration (submit → completion; processing part when known), and the status
-        polls it took."""
+    def observe(self, chars: int, total_s: float, polls: int | None = None) -> None:
+        """A finished job's duration (submit → completion) and the status polls it took."""
         ...
 
 
@@ -81,7 +78,7 @@ class FixedSchedule:
     def next_delay(self, ctx: PollContext) -> tuple[float, str]:
         return self.interval, "fixed"
 
-    def observe(self, chars: int, total_s: float, processing_s: float | None, polls: int | None = None) -> None:
+    def observe(self, chars: int, total_s: float, polls: int | None = None) -> None:
         return None
 
 
@@ -96,8 +93,7 @@ class DurationModel:
     little about the 2% quantile, and a schedule that trusts them polls past the jobs that end sooner.
     """
 
-    window: int = 200
-    samples: deque[tuple[float, float]] = field(default_factory=lambda: deque(maxlen=200))
+    samples: deque[tuple[float, float]] = field(default_factory=lambda: deque(maxlen=200))  # the recent jobs
     _fit: tuple[float, float, list[float], float] | None = None
 
     def observe(self, chars: int, seconds: float) -> None:
@@ -174,14 +170,11 @@ class AdaptiveSchedule:
     cadence_plain_s: tuple[float, float] = (0.25, 0.8)  # finest, sparsest without them (only the polls bound it)
     cadence_precise_s: float = 2.0  # millisecond stamps narrow the window themselves: polls only detect
     total: DurationModel = field(default_factory=DurationModel)
-    processing: DurationModel = field(default_factory=DurationModel)
     spent: deque[int] = field(default_factory=lambda: deque(maxlen=50))  # polls of this model's finished jobs
     _cores: dict[tuple[int, int, float], tuple[float, float] | None] = field(default_factory=dict)
 
-    def observe(self, chars: int, total_s: float, processing_s: float | None, polls: int | None = None) -> None:
+    def observe(self, chars: int, total_s: float, polls: int | None = None) -> None:
         self.total.observe(chars, total_s)
-        if processing_s is not None:
-            self.processing.observe(chars, processing_s)
         if polls is not None:
             self.spent.append(polls)
 

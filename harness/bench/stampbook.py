@@ -68,14 +68,11 @@ class ClockOffset:
             self.low, self.high = max(self.low, low), min(self.high, high)
         self.jobs += 1
 
-    def narrow(self, low: float, high: float) -> bool:
+    def narrow(self, low: float, high: float) -> None:
         """A weaker kind of evidence (a completion seen between two polls): it narrows the interval the
-        submits allow, but never starts a new one; one that contradicts them is ignored. Returns whether
-        it was used."""
-        if not self.jobs or low > self.high or high < self.low:
-            return False
-        self.low, self.high = max(self.low, low), min(self.high, high)
-        return True
+        submits allow, but never starts a new one; one that contradicts them is ignored."""
+        if self.jobs and low <= self.high and high >= self.low:
+            self.low, self.high = max(self.low, low), min(self.high, high)
 
     @property
     def known(self) -> bool:

@@ -27,7 +27,6 @@ from harness.core.errors import (
 )
 from harness.core.lifecycle import Lifecycle
 from harness.core.spec import Endpoint, JobBinding, Role
-from harness.core.timestamps import parse_timestamp
 from harness.core.transport import error_of, path_fields, retry_after_seconds
 from harness.core.validate import check_request_json
 
@@ -108,12 +107,12 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
     sent = record.marks.values.get(Mark.REQUEST_SENT, record.marks.start)
     # A job picked up after a crash gets its full timeout from now: the crash was not its fault.
     deadline = (now() if record.resumed else sent) + config.job_timeout
-    failures, last_pending, processing_since = 0, None, None
+    failures, last_pending = 0, None
     while True:
         elapsed = now() - sent
         clock = job.services.stamps.of(job.provider.name)
         delay, reason = schedule.next_delay(PollContext(
-            elapsed, len(record.polls), last_pending, len(job.planned.item.text), processing_since,
+            elapsed, len(record.polls), last_pending, len(job.planned.item.text),
             second_origin=second_origin(clock, wall_of(sent), binding.completed_pointer is not None),
             stamp_resolution=stamp_resolution(clock)))
         if callback is not None:
@@ -162,20 +161,6 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
         record.marks.set(Mark.LAST_PENDING, poll.sent, overwrite=True)
         if state not in lifecycle.initial:
             record.marks.set(Mark.FIRST_PROCESSING, poll.received)
-            processing_since = _processing_since(binding, body)
-
-
-def _processing_since(binding: JobBinding, body: Mapping[str, Any]) -> float | None:
-    """How long the server took from creating the job to starting it, when the provider reports both."""
-    if binding.started_pointer is None or binding.created_pointer is None:
-        return None
-    _, started = resolve(body, binding.started_pointer)
-    _, created = resolve(body, binding.created_pointer)
-    created_at = parse_timestamp(created if isinstance(created, str) else None)
-    started_at = parse_timestamp(started if isinstance(started, str) else None)
-    if created_at is None or started_at is None:
-        return None
-    return (started_at - created_at).total_seconds()
 
 
 def _on_callback(job: Job, callback: Callback) -> Mapping[str, Any]:

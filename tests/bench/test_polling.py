@@ -56,7 +56,7 @@ def test_adaptive_stays_in_budget_and_accurate_once_warm() -> None:
     for _ in range(60):
         duration = 10.0 * rng.lognormvariate(0.0, 0.25)
         results.append(_simulate(schedule, duration))
-        schedule.observe(60, duration, None)
+        schedule.observe(60, duration)
     warm = results[10:]
     mean_polls = sum(p for p, _ in warm) / len(warm)
     mean_delay = sum(d for _, d in warm) / len(warm)
@@ -69,7 +69,7 @@ def test_polls_split_the_servers_whole_seconds() -> None:
     middle of a server second, so the stamp's second is always split."""
     schedule = AdaptiveSchedule()
     for _ in range(20):
-        schedule.observe(60, 10.0, None)
+        schedule.observe(60, 10.0)
     origin, elapsed, polls, reasons = 0.137, 0.0, 0, []
     while elapsed < 14.0:
         delay, reason = schedule.next_delay(PollContext(elapsed, polls, elapsed or None, 60, second_origin=origin,
@@ -109,7 +109,7 @@ def test_against_whole_second_stamps_a_slow_model_is_measured_within_a_quarter_s
     for _ in range(120):
         duration = 10.0 * rng.lognormvariate(0.0, 0.35)
         polls, error, _ = _whole_second_job(schedule, duration, origin=rng.random())
-        schedule.observe(60, duration, None, polls)
+        schedule.observe(60, duration, polls)
         results.append((polls, error))
     warm = results[schedule.warm:]
     errors = sorted(e for _, e in warm)
@@ -126,7 +126,7 @@ def test_the_core_follows_what_finished_jobs_really_spent() -> None:
         schedule = AdaptiveSchedule(plan=10.0)
         rng = random.Random(2)
         for _ in range(30):
-            schedule.observe(60, 10.0 * rng.lognormvariate(0.0, 0.35), None, spent)
+            schedule.observe(60, 10.0 * rng.lognormvariate(0.0, 0.35), spent)
         low, high = schedule.total.quantile(60, 0.02), schedule.total.quantile(60, 0.98)
         core = schedule._core(60, low, high)
         return 0.0 if core is None else core[1] - core[0]
@@ -137,7 +137,7 @@ def test_the_core_follows_what_finished_jobs_really_spent() -> None:
 def test_a_wrong_model_cannot_stall_a_job() -> None:
     schedule = AdaptiveSchedule()
     for _ in range(10):
-        schedule.observe(60, 1.0, None)  # the model believes jobs take 1 s
+        schedule.observe(60, 1.0)  # the model believes jobs take 1 s
     polls, delay = _simulate(schedule, 40.0)  # this one takes 40 s
     # Past the budget the gaps grow with the time waited: a few polls per doubling of the wait, not hundreds.
     assert delay <= 0.5 * 40.0 and polls <= schedule.budget + 8
