@@ -5,21 +5,20 @@ resumes with a range request, refreshes the link, and gives the audio up only wh
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
 
 from harness.bench.download import Download, DownloadPolicy, Refresh, download
 from harness.bench.media import inspect_audio
+from tests.helpers.loopback import LoopbackServer, QuietHandler
 from tests.helpers.wav import pcm_wav
 
 AUDIO = pcm_wav(frames=16_000)
 
 
-class MediaServer:
+class MediaServer(LoopbackServer):
     """Serves `AUDIO` at every path; each path first plays its scripted misbehaviours, in order."""
 
     def __init__(self) -> None:
@@ -27,7 +26,7 @@ class MediaServer:
         self.requests: list[tuple[str, str | None]] = []  # (path, Range header)
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
@@ -40,11 +39,7 @@ class MediaServer:
                     return
                 if step.startswith("status-"):
                     status = int(step.split("-")[1])
-                    self.send_response(status)
-                    if status in (429, 503):
-                        self.send_header("Retry-After", "3")
-                    self.send_header("Content-Length", "0")
-                    self.end_headers()
+                    self.answer(status, headers={"Retry-After": "3"} if status in (429, 503) else None)
                     return
                 body, status = AUDIO, 200
                 ranged = self.headers.get("Range")
@@ -63,20 +58,14 @@ class MediaServer:
                     return
                 self.wfile.write(body)
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        super().__init__(Handler)
 
 
 @pytest.fixture()
 def media() -> Iterator[MediaServer]:
     server = MediaServer()
     yield server
-    server.httpd.shutdown()
-    server.httpd.server_close()
+    server.close()
 
 
 class Sleeps:

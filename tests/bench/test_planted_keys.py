@@ -13,7 +13,6 @@ import contextlib
 import json
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -25,6 +24,7 @@ from typer.testing import CliRunner
 from harness.bench.store import Store
 from harness.cli import app
 from harness.providers.pixazo import PROVIDER as PIXAZO
+from tests.helpers.loopback import LoopbackServer, QuietHandler
 
 KEY = "PLANTED/pixazo+key=7f3a9c2e5b1d"
 
@@ -62,7 +62,7 @@ SUBMIT_FAULTS = ("", "job-failed", "job-error", "http-500", "malformed-json", ""
 POLL_FAULTS = ("", "", "http-503")
 
 
-class EchoingProxy:
+class EchoingProxy(LoopbackServer):
     """Forwards every request to `upstream`, asking for faults in turn, and plants the key into answers."""
 
     def __init__(self, upstream: str) -> None:
@@ -78,7 +78,7 @@ class EchoingProxy:
                 counts[method] += 1
                 return faults[(counts[method] - 1) % len(faults)]
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             protocol_version = "HTTP/1.1"
 
             def _forward(self) -> None:
@@ -96,29 +96,18 @@ class EchoingProxy:
                 if "json" in answer.headers.get("content-type", ""):
                     with contextlib.suppress(ValueError):  # not JSON after all: pass it through
                         content = json.dumps(_plant(answer.json(), answer.status_code)).encode()
-                self.send_response(answer.status_code)
-                for name, value in answer.headers.items():
-                    if name.lower() not in ("content-length", "transfer-encoding", "connection", "content-encoding"):
-                        self.send_header(name, value)
-                self.send_header("X-Echo-Key", KEY)
-                self.send_header("Content-Length", str(len(content)))
-                self.end_headers()
-                self.wfile.write(content)
+                passed = {name: value for name, value in answer.headers.items()
+                          if name.lower() not in ("content-length", "transfer-encoding", "connection",
+                                                  "content-encoding")}
+                self.answer(answer.status_code, content, {**passed, "X-Echo-Key": KEY})
 
             do_GET = do_POST = _forward
 
-            def log_message(self, *args: object) -> None:
-                pass
-
         self.client = client
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
+        super().__init__(Handler)
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().close()
         self.client.close()
 
 

@@ -2,48 +2,32 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import httpx
 import pytest
 
 from harness.core.credentials import CredentialGuard, credential_headers, origin_of
 from harness.providers.pixazo import PROVIDER as PIXAZO
+from tests.helpers.loopback import LoopbackServer, QuietHandler
 
 KEY = "pixazo-live-key-PLANTED-0123456789"
 
 
-class _Server:
+class _Server(LoopbackServer):
     """A loopback HTTP server that records the headers of every request and answers with `reply`."""
 
     def __init__(self, reply: tuple[int, dict[str, str], bytes]) -> None:
         seen: list[dict[str, str]] = []
         self.seen = seen
 
-        class Handler(BaseHTTPRequestHandler):
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 seen.append({k.lower(): v for k, v in self.headers.items()})
                 status, headers, body = reply
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                self.answer(status, body, headers)
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__(Handler)
 
 
 @pytest.fixture()

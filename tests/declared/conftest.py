@@ -11,14 +11,14 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.helpers.loopback import LoopbackServer, QuietHandler
 
 REPO = Path(__file__).resolve().parents[2]
 LOOPBACK_KEY = "loopback-test-key"
@@ -28,20 +28,13 @@ LOOPBACK_MAX_INPUT = 4096
 WRONG_WAV_CONTENT_TYPE = "audio/mpeg"  # the one documented difference: WAV bytes labelled as MP3
 
 
-class _SpeechHandler(BaseHTTPRequestHandler):
+class _SpeechHandler(QuietHandler):
     protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: Any) -> None:  # keep pytest output clean
-        return
 
     def _error(self, status: int, message: str, code: str | None, param: str | None) -> None:
         body = json.dumps({"error": {"message": message, "type": "invalid_request_error", "param": param,
                                      "code": code}}).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        self.answer(status, body, {"Content-Type": "application/json"})
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -70,26 +63,18 @@ class _SpeechHandler(BaseHTTPRequestHandler):
 
         clip = default_engine().render(text, Rendition(length_scale=min(2.0, max(0.4, 1.0 / speed))))
         audio = encode(clip, fmt)
-        self.send_response(200)
-        self.send_header("Content-Type", WRONG_WAV_CONTENT_TYPE if fmt == "wav" else "audio/mpeg")
-        self.send_header("Content-Length", str(len(audio)))
-        self.end_headers()
-        self.wfile.write(audio)
+        self.answer(200, audio, {"Content-Type": WRONG_WAV_CONTENT_TYPE if fmt == "wav" else "audio/mpeg"})
         return None
 
 
 @pytest.fixture(scope="session")
 def loopback_url() -> Iterator[str]:
     """Base URL (ending in /v1) of the loopback speech server, for the whole session."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _SpeechHandler)
-    thread = threading.Thread(target=server.serve_forever, name="loopback-speech", daemon=True)
-    thread.start()
+    server = LoopbackServer(_SpeechHandler)
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
+        yield f"{server.url}/v1"
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+        server.close()
 
 
 def providers_toml(hosted_url: str, loopback_url: str) -> str:

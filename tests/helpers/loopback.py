@@ -1,0 +1,39 @@
+"""Small loopback HTTP servers for tests that need a real socket to misbehave on purpose (a redirect to
+another origin, a reset, a body cut short, a provider written independently of the sandbox): a
+`ThreadingHTTPServer` on an ephemeral 127.0.0.1 port in a daemon thread, and a handler base that keeps
+the access log out of pytest's output and writes a whole answer in one call."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # the access log would clutter pytest output
+        return
+
+    def answer(self, status: int, body: bytes = b"", headers: Mapping[str, str] | None = None) -> None:
+        """The status line, `headers`, a Content-Length and the body."""
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class LoopbackServer:
+    """`handler` served on 127.0.0.1 until `close()`; `url` has no trailing slash."""
+
+    def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, name="loopback", daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join()
