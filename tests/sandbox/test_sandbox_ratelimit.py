@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.providers.pixelapi import PLAN_LIMITS
+from harness.providers.pixelapi.pricing import PLAN_LIMITS
 from harness.sandbox import RateLimit, Sandbox
 from harness.sandbox.ratelimit import RateLimiter
 from tests.helpers.sandbox_http import assert_valid, send
