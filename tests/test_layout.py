@@ -31,6 +31,7 @@ EXAMPLE = ROOT / "examples" / "provider"
 
 @dataclass(frozen=True, slots=True)
 class Shape:
+    name: str
     required: tuple[str, ...]
     optional: tuple[str, ...]
     folders: tuple[str, ...]  # the modules that may grow into a folder of the same name
@@ -39,10 +40,13 @@ class Shape:
     def allowed(self) -> set[str]:
         return {*self.required, *self.optional}
 
+    def __str__(self) -> str:
+        return self.name
 
-PROVIDER_SHAPE = Shape(required=("__init__", "models", "endpoints", "spec"),
+
+PROVIDER_SHAPE = Shape("provider", required=("__init__", "models", "endpoints", "spec"),
                        optional=("pricing", "drift", "offerings"), folders=("models", "endpoints"))
-EMULATION_SHAPE = Shape(required=("__init__", "models", "responses"), optional=("routes",),
+EMULATION_SHAPE = Shape("emulation", required=("__init__", "models", "responses"), optional=("routes",),
                         folders=("models", "responses"))
 
 
@@ -110,12 +114,13 @@ def _part(package: Package, part: str) -> ModuleType:
     return importlib.import_module(f"{package.module}.{part}")
 
 
+@pytest.mark.parametrize(("package", "shape"), [*((p, PROVIDER_SHAPE) for p in PROVIDERS),
+                                                *((e, EMULATION_SHAPE) for e in EMULATIONS)], ids=str)
+def test_package_has_the_shape(package: Package, shape: Shape) -> None:
+    _check_shape(package, shape)
+
+
 # --- providers --------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("package", PROVIDERS, ids=str)
-def test_provider_package_has_the_shape(package: Package) -> None:
-    _check_shape(package, PROVIDER_SHAPE)
 
 
 @pytest.mark.parametrize("package", PROVIDERS, ids=str)
@@ -148,11 +153,6 @@ def test_every_provider_package_of_the_harness_is_registered_by_its_package_name
 
 
 # --- emulations -------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("package", EMULATIONS, ids=str)
-def test_emulation_has_the_shape(package: Package) -> None:
-    _check_shape(package, EMULATION_SHAPE)
 
 
 @pytest.mark.parametrize("package", EMULATIONS, ids=str)
