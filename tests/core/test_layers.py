@@ -163,8 +163,8 @@ def test_an_import_reaches_the_module_it_names_and_no_package_on_the_way() -> No
 
 
 def test_every_module_has_a_layer() -> None:
-    assert {"harness.core.protocols.openai_speech", "harness.sandbox.emulations.ttsai.speech",
-            "harness.providers.pixazo.spec", "harness.cli.bench"} <= set(MODULES)  # the scan reads the tree
+    for package in ("harness.core.protocols", "harness.providers", "harness.sandbox.emulations", "harness.cli"):
+        assert any(module.startswith(package + ".") for module in MODULES), package  # the scan reads the tree
     unplaced = sorted(module for module in MODULES if _unit(module) is None)
     assert not unplaced, f"place these in LAYERS (and ARCHITECTURE.md): {unplaced}"
 
@@ -299,7 +299,7 @@ def _below(layer: str, module: str) -> bool:
 
 def test_importing_the_core_loads_no_provider_module() -> None:
     core = sorted(module for module in MODULES if _unit(module) in ("harness.core", "harness._version"))
-    assert "harness.core.protocols.openai_speech" in core
+    assert any(module.startswith("harness.core.protocols.") for module in core)
     loaded = _harness_modules_loaded_by("import " + ", ".join(core))
     assert not {m for m in loaded if not _below("core", m)}, loaded
 
