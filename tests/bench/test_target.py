@@ -32,7 +32,8 @@ GOOD = "Ab3-live-key-Zx9"
 ])
 def test_a_key_that_cannot_travel_whole_is_refused_before_anything_is_sent(value: str, why: str) -> None:
     env = {PIXAZO.key_env: value}
-    for make in (lambda: live_target([PIXAZO], None, env), lambda: url_target("http://127.0.0.1:9", [PIXAZO], None, env)):
+    for make in (lambda: live_target([PIXAZO], None, env),
+                 lambda: url_target("http://127.0.0.1:9", [PIXAZO], None, env)):
         with pytest.raises(UsageError) as raised:
             make()
         message = str(raised.value)
