@@ -20,9 +20,10 @@ read once, validated whole by pydantic into frozen declarations, and any unknown
 A providers file names only its own secret. A file in the working directory may come from anywhere (a
 cloned repository), and a live run sends the value of `key_env` to `base_url`; so `key_env` must be a
 variable no installed provider and no other declared provider reads, and must look like an API key
-(`*_KEY`, `*_TOKEN`, `*_API_KEY`) — `HOME` or `PIXAZO_API_KEY` would send something else's value to that
-host. The user, not the file, can allow another name: `TTS_HARNESS_CONFIRM_KEY_ENV=NAME[,NAME...]` (a file
-could confirm itself). `auth = "none"` declares a server that takes no key: none is required or sent.
+(`*_KEY`, `*_TOKEN`, `*_API_KEY`): `HOME`, or an installed provider's key variable, would send something
+else's value to that host. The user, not the file, can allow another name:
+`TTS_HARNESS_CONFIRM_KEY_ENV=NAME[,NAME...]` (a file could confirm itself). `auth = "none"` declares a
+server that takes no key: none is required or sent.
 """
 
 from __future__ import annotations
