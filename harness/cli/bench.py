@@ -78,7 +78,8 @@ def _show_plan(prepared: Any, target: Any) -> None:
         _out.print(f"  left out: {label}: {count} item(s): {reason}", style="dim")
     for note in prepared.notes:
         _err.print(f"[yellow]note:[/yellow] {note}")
-    _out.print("\n".join(key_destinations(target, (job.provider for job in plan.jobs))), markup=False)
+    for line in key_destinations(target, (job.provider for job in plan.jobs)):
+        _out.print(line, markup=False, soft_wrap=True)
 
 
 def _show_dry_run(config: Any) -> None:
