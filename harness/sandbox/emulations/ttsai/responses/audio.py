@@ -28,7 +28,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from harness.providers.ttsai.models_audio import (
+from harness.providers.ttsai.models.audio import (
     AnalyzeRequest,
     ConvertRequest,
     EchoRemovalRequest,
@@ -42,17 +42,17 @@ from harness.providers.ttsai.models_audio import (
     VoiceConvertRequest,
 )
 from harness.sandbox.emulation import Call, Reject, Speech, Voice
-from harness.sandbox.emulations.ttsai import billing, tools
-from harness.sandbox.emulations.ttsai.asr import Transcript, decode_upload, transcribe
-from harness.sandbox.emulations.ttsai.catalog import (
+from harness.sandbox.emulations.ttsai.models.catalog import (
     VOICES,
     CatalogVoice,
     find_voice,
     resolve,
     voice_rendition,
 )
-from harness.sandbox.emulations.ttsai.errors import bad_request
-from harness.sandbox.emulations.ttsai.speech import speak_cloned
+from harness.sandbox.emulations.ttsai.responses import billing, tools
+from harness.sandbox.emulations.ttsai.responses.asr import Transcript, decode_upload, transcribe
+from harness.sandbox.emulations.ttsai.responses.errors import bad_request
+from harness.sandbox.emulations.ttsai.responses.speech import speak_cloned
 from harness.sandbox.wire import json_reply
 from harness.speech import MEDIA_TYPES, AudioFormat, Engine, Rendition, SpeechError, sniff
 
@@ -102,14 +102,6 @@ class AudioHandlers:
         self._conversations: dict[tuple[str, str], int] = {}
         self._counter = itertools.count(1)
         self._lock = threading.Lock()
-
-    def register(self, handlers: dict[str, Any]) -> None:
-        handlers.update({
-            "stt.transcribe": self.stt, "voice.convert": self.voice_convert, "speech.translate": self.translate,
-            "speech.sts": self.speech_to_speech, "audio.enhance": self.enhance, "audio.separate": self.separate,
-            "audio.remove-echo": self.remove_echo, "audio.analyze": self.analyze, "audio.convert": self.convert,
-            "voice-chat": self.voice_chat, "voice.embed": self.embed,
-        })
 
     async def stt(self, call: Call) -> Response:
         params = call.params

@@ -3,11 +3,8 @@
 The document says every error is `{"error": {"code", "message", ...}}` and gives one code per
 status (400 bad_request … 503 model_loading). Each status gets a model whose `code` is that single
 Literal: a 402 that says "not_found" is a violation at `/error/code`. Extra fields inside `error`
-(the 402 example's `characters_required`) are kept; undeclared ones are reported as drift.
-
-The table is global, so each endpoint picks the statuses that can apply to it (see `error_responses`
-callers): 401/403 where a key is needed, 402 where characters are spent, 404 where a model, voice or
-id is looked up, 413 where a file is uploaded, 503 where a model runs.
+(the 402 example's `characters_required`) are kept; undeclared ones are reported as drift. Which
+statuses each endpoint can meet is chosen in `endpoints.shared`.
 """
 
 from __future__ import annotations
@@ -17,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, create_model
 
-from harness.core.spec import JsonBody, Response, ResponseModel
+from harness.core.spec import ResponseModel
 
 
 class ErrorDetail(ResponseModel):
@@ -70,7 +67,7 @@ class ModelLoadingDetail(ErrorDetail):
 
 
 # status -> (detail model, code, the document's description)
-_TABLE: Mapping[int, tuple[type[ErrorDetail], str, str]] = {
+ERROR_TABLE: Mapping[int, tuple[type[ErrorDetail], str, str]] = {
     400: (BadRequestDetail, "bad_request", "Invalid request parameters"),
     401: (UnauthorizedDetail, "unauthorized", "Missing or invalid API key"),
     402: (InsufficientCreditsDetail, "insufficient_credits", "Not enough characters"),
@@ -82,7 +79,7 @@ _TABLE: Mapping[int, tuple[type[ErrorDetail], str, str]] = {
     503: (ModelLoadingDetail, "model_loading", "Model is loading; retry in a few seconds"),
 }
 
-ERROR_CODES: Mapping[int, str] = {status: code for status, (_, code, _) in _TABLE.items()}
+ERROR_CODES: Mapping[int, str] = {status: code for status, (_, code, _) in ERROR_TABLE.items()}
 
 
 def _body_model(status: int, detail: type[ErrorDetail]) -> type[BaseModel]:
@@ -90,22 +87,5 @@ def _body_model(status: int, detail: type[ErrorDetail]) -> type[BaseModel]:
 
 
 ERROR_MODELS: Mapping[int, type[BaseModel]] = {
-    status: _body_model(status, detail) for status, (detail, _, _) in _TABLE.items()
+    status: _body_model(status, detail) for status, (detail, _, _) in ERROR_TABLE.items()
 }
-
-# The statuses each kind of endpoint can meet (the choice is explained in the module docstring).
-KEYED = (400, 401, 403, 429, 500)  # any endpoint that takes a key and parameters
-CHARGED = (*KEYED, 402)
-MODEL_RUN = (*CHARGED, 404, 503)  # runs a named model or voice
-UPLOAD_RUN = (*MODEL_RUN, 413)
-
-
-def error_responses(*statuses: int) -> tuple[Response, ...]:
-    """The documented error answers for the given statuses, in ascending order."""
-    unknown = sorted(set(statuses) - set(_TABLE))
-    if unknown:
-        raise ValueError(f"statuses {unknown} are not in the document's error table {sorted(_TABLE)}")
-    return tuple(
-        Response(status, (JsonBody(ERROR_MODELS[status]),), f"{_TABLE[status][1]}: {_TABLE[status][2]}")
-        for status in sorted(set(statuses))
-    )

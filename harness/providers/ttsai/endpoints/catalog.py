@@ -10,10 +10,8 @@ the name the upload answer and the delete query give that id.
 from __future__ import annotations
 
 from harness.core.spec import BodyKind, Endpoint, JsonBody, Response
-from harness.providers.ttsai.endpoints_speech import ok
-from harness.providers.ttsai.errors import CHARGED, KEYED, error_responses
-from harness.providers.ttsai.models_voices import (
-    Acknowledgement,
+from harness.providers.ttsai.endpoints.shared import CHARGED, KEYED, error_responses, ok
+from harness.providers.ttsai.models.catalog import (
     Health,
     ModelList,
     SavedVoice,
@@ -23,9 +21,9 @@ from harness.providers.ttsai.models_voices import (
     VoiceList,
     VoicesQuery,
 )
+from harness.providers.ttsai.models.shared import DOC, Acknowledgement
+from harness.providers.ttsai.models.uploads import sample_upload
 from harness.providers.ttsai.pricing import flat
-from harness.providers.ttsai.uploads import sample_upload
-from harness.providers.ttsai.wire import DOC
 
 HEALTH = Endpoint(
     key="health",

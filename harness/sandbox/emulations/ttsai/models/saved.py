@@ -1,41 +1,24 @@
-"""Saved voices (persistent clones on the web host): upload once, then speak with `user_voice_id`.
+"""Saved voices (persistent clones on the web host), as the sandbox keeps them: every key's shelf.
 
 Each key has its own shelf of voices, and every shelf starts with the document's example voice
 `uv_a1b2c3d4e5f6` ("My Narrator", openvoice, en; its recording is the project's Piper reference clip),
 so the document's saved-voice requests work unchanged with any key, in any order: once deleted it
 leaves the list, but a request that names it by id puts it back (a contract suite deletes it, then
-archives it). Uploads are checked as documented:
-5-30 s of audio (the request model checks WAV; other formats are decoded here), `consent_confirmed`
-truthy, and at most 20 MB (the cloning limit, since a saved voice feeds the cloning pipeline; the
-document gives no figure of its own). Archived voices stay listed but are refused in TTS.
+archives it). Archived voices stay listed but are refused in TTS. The endpoints that upload, list,
+delete, archive and reactivate them are answered in `responses.saved`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from starlette.responses import Response
-
 from harness.core.spec import Upload
-from harness.core.timestamps import format_iso
-from harness.providers.ttsai.models_voices import SavedVoiceUpload
-from harness.providers.ttsai.uploads import (
-    SAVED_VOICE_MAX_SECONDS,
-    SAVED_VOICE_MIN_SECONDS,
-    UPLOAD_LIMITS,
-    silent_wav,
-)
+from harness.providers.ttsai.models.uploads import UPLOAD_LIMITS, silent_wav
 from harness.sandbox.emulation import Call, Reject
-from harness.sandbox.emulations.ttsai import billing
-from harness.sandbox.emulations.ttsai.asr import decode_upload
-from harness.sandbox.emulations.ttsai.catalog import CLONE_BASES, model_not_found
-from harness.sandbox.emulations.ttsai.errors import bad_request, file_too_large
 from harness.sandbox.voices import DEFAULT_VOICES_DIR
-from harness.sandbox.wire import json_reply
 
 EXAMPLE_ID = "uv_a1b2c3d4e5f6"
 EXAMPLE_CREATED = "2026-04-17T03:45:00+00:00"
@@ -109,7 +92,7 @@ class SavedVoices:
         """A voice TTS may speak with: 404 when unknown, 400 when archived."""
         voice = self.get(key, public_id)
         if voice.storage_status != "active":
-            raise bad_request(f"Saved voice '{public_id}' is archived and can't be used in TTS; reactivate it first.")
+            raise Reject(400, f"Saved voice '{public_id}' is archived and can't be used in TTS; reactivate it first.")
         return voice
 
     def add(self, key: str, name: str, model: str, language: str, audio: Upload, created_at: str) -> SavedVoice:
@@ -149,61 +132,3 @@ class SavedVoices:
             with self._lock:
                 url = self._urls.setdefault(voice.public_id, url)
         return voice.body(url)
-
-
-class SavedVoiceHandlers:
-    """The five saved-voice endpoints of the web host."""
-
-    def __init__(self, voices: SavedVoices) -> None:
-        self.voices = voices
-
-    def register(self, handlers: dict[str, Any]) -> None:
-        handlers.update({
-            "saved-voices.upload": self.upload, "saved-voices.list": self.list,
-            "saved-voices.delete": self.delete, "saved-voices.archive": self.archive,
-            "saved-voices.reactivate": self.reactivate,
-        })
-
-    async def upload(self, call: Call) -> Response:
-        params = call.params
-        assert isinstance(params, SavedVoiceUpload) and call.key is not None
-        size = len(params.file.content)
-        if size > SAVED_VOICE_MAX_BYTES:
-            raise file_too_large("file", size, SAVED_VOICE_MAX_BYTES)
-        seconds = decode_upload(params.file.content, "file").duration_s
-        billing.ensure_funds(call, billing.price(call))
-        if not SAVED_VOICE_MIN_SECONDS <= seconds <= SAVED_VOICE_MAX_SECONDS:
-            raise bad_request(f"The reference audio must be {SAVED_VOICE_MIN_SECONDS:g}-{SAVED_VOICE_MAX_SECONDS:g} "
-                              f"seconds long; this file lasts {seconds:.1f} s.")
-        model = params.model or auto_model(params.language)
-        if model not in CLONE_BASES:
-            raise model_not_found(model)
-        created = format_iso(call.services.now()).replace("Z", "+00:00")
-        voice = self.voices.add(call.key, params.name, model, params.language, params.file, created)
-        # 200 or 201: the document writes neither; the spec's success status (the lower) is answered.
-        return json_reply(self.voices.body(call, voice), call.endpoint.success_status)
-
-    async def list(self, call: Call) -> Response:
-        assert call.key is not None
-        voices = self.voices.all(call.key)
-        active = sum(1 for v in voices if v.storage_status == "active")
-        quota: Mapping[str, int] = {"used": len(voices), "active": active, "archived": len(voices) - active,
-                                    "limit": QUOTA}
-        return json_reply({"voices": [self.voices.body(call, v) for v in voices], "quota": dict(quota)})
-
-    async def delete(self, call: Call) -> Response:
-        assert call.key is not None
-        public_id = str(call.payload.get("public_id", ""))
-        self.voices.remove(call.key, public_id)
-        return json_reply({"success": True, "public_id": public_id, "deleted": True})
-
-    async def archive(self, call: Call) -> Response:
-        return self._status(call, "archived")
-
-    async def reactivate(self, call: Call) -> Response:
-        return self._status(call, "active")
-
-    def _status(self, call: Call, status: str) -> Response:
-        assert call.key is not None
-        voice = self.voices.set_status(call.key, call.path_params.get("public_id", ""), status)
-        return json_reply({"success": True, "public_id": voice.public_id, "storage_status": voice.storage_status})

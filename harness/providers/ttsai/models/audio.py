@@ -1,5 +1,5 @@
-"""Wire models of TTS.ai's audio-in services: speech to text, voice cloning, voice changer, speech
-translation, speech to speech, the audio tools, voice chat and voice embedding.
+"""Wire models of TTS.ai's audio-in services: speech to text, voice changer, speech translation,
+speech to speech, the audio tools, voice chat and voice embedding.
 
 All take a multipart upload. Size limits and formats are validators on the `Upload` fields (see
 `uploads`), so a file the document forbids is refused before it is sent. Whole-number enums
@@ -13,14 +13,14 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 
 from harness.core.spec import RequestModel, ResponseModel, Upload
-from harness.providers.ttsai.uploads import (
+from harness.providers.ttsai.models.shared import SPEED_MAX, SPEED_MIN, CloneFormat, form_int
+from harness.providers.ttsai.models.uploads import (
     EMBED_FORMATS,
     STT_FORMATS,
     UPLOAD_LIMITS,
     VOICE_CHANGER_FORMATS,
     upload_rule,
 )
-from harness.providers.ttsai.wire import SPEED_MAX, SPEED_MIN, CloneFormat, form_int
 
 AnyUpload = Annotated[Upload, AfterValidator(upload_rule())]
 Voice = Annotated[str, Field(min_length=1)]
@@ -50,17 +50,7 @@ class SttResult(ResponseModel):
     segments: list[Segment] | None = None
 
 
-# --- voice cloning, voice changer, speech to speech -----------------------------------------------
-
-
-class CloneRequest(RequestModel):
-    """POST /v1/tts/clone/: answers audio bytes."""
-
-    reference_audio: Annotated[Upload, AfterValidator(upload_rule(UPLOAD_LIMITS["clone"]))]
-    text: str = Field(min_length=1)
-    model: Literal["chatterbox", "cosyvoice2", "gpt-sovits"] = "chatterbox"
-    format: CloneFormat = "mp3"
-    language: str | None = Field(None, min_length=1)
+# --- voice changer, speech to speech -------------------------------------------------------------
 
 
 class VoiceConvertRequest(RequestModel):

@@ -1,5 +1,5 @@
-"""Wire models of TTS.ai's catalogue and account endpoints: health, models, voices, saved voices
-(persistent clones on the web host), and the webhook payload of long-running tasks."""
+"""Wire models of TTS.ai's catalogue and account endpoints: health, models, voices, and saved voices
+(persistent clones on the web host)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, field_validator
 
-from harness.core.lifecycle import Lifecycle
 from harness.core.spec import RequestModel, ResponseModel, Upload
-from harness.providers.ttsai.uploads import SAVED_VOICE_MAX_SECONDS, SAVED_VOICE_MIN_SECONDS, upload_rule
-from harness.providers.ttsai.wire import Gender
+from harness.providers.ttsai.models.shared import Gender
+from harness.providers.ttsai.models.uploads import SAVED_VOICE_MAX_SECONDS, SAVED_VOICE_MIN_SECONDS, upload_rule
 
 # --- health, models, voices -----------------------------------------------------------------------
 
@@ -103,37 +102,3 @@ class SavedVoiceQuery(RequestModel):
     """DELETE /api/v1/user-voices/?public_id=…"""
 
     public_id: str = Field(min_length=1)
-
-
-class Acknowledgement(ResponseModel):
-    """An answer the document does not show (delete, archive, reactivate, webhook receipt)."""
-
-
-# --- webhook ---------------------------------------------------------------------------------------
-
-
-class WebhookPayload(ResponseModel):
-    """What TTS.ai POSTs to `webhook_url` when a long-running task (stems, batch) completes.
-
-    Only the success form is shown; "task.failed"/"failed" are inferred for the failure case.
-    """
-
-    event: Literal["task.completed", "task.failed"]
-    task_id: str
-    status: Literal["success", "failed"]
-    result_url: str | None = None
-    credits_used: float | None = None
-    created_at: str | None = None
-    completed_at: str | None = None
-
-
-WEBHOOK_LIFECYCLE = Lifecycle(
-    states=("success", "failed"),
-    initial=frozenset({"success", "failed"}),  # a callback is sent once, at the end
-    transitions={},
-    success=frozenset({"success"}),
-    failure=frozenset({"failed"}),
-    id_field="task_id",
-    output_field="result_url",
-    inferred_states=frozenset({"failed"}),
-)

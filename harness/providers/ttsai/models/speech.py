@@ -1,5 +1,6 @@
 """Wire models of TTS.ai's text-to-speech family: the queued TTS job and its results, streaming, the
-OpenAI-compatible route, batch TTS and TTS with a saved voice, plus their job lifecycles.
+OpenAI-compatible route, voice cloning, batch TTS and TTS with a saved voice, the webhook payload of
+long-running tasks, and their lifecycles.
 
 `POST /v1/tts/` queues a job (`{uuid, job_id, status: "queued", …}`) polled at
 `GET /v1/speech/results/?uuid=` until `completed` (with `result_url`) or `failed`. The results body
@@ -8,19 +9,21 @@ carries no id, so the lifecycle cannot check a job's identity between polls.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from harness.core.lifecycle import Lifecycle
-from harness.core.spec import RequestModel, ResponseModel
-from harness.providers.ttsai.wire import (
+from harness.core.spec import RequestModel, ResponseModel, Upload
+from harness.providers.ttsai.models.shared import (
     MAX_TEXT_CHARS,
     SPEED_MAX,
     SPEED_MIN,
+    CloneFormat,
     JobStatus,
     TtsFormat,
 )
+from harness.providers.ttsai.models.uploads import UPLOAD_LIMITS, upload_rule
 
 BATCH_MAX_ITEMS = 50  # "Max 50 items"
 # The documents' words for each bounded parameter: a refusal cites them.
@@ -110,6 +113,16 @@ class SavedVoiceTtsRequest(RequestModel):
     language: str | None = Field(None, min_length=1)
 
 
+class CloneRequest(RequestModel):
+    """POST /v1/tts/clone/: answers audio bytes."""
+
+    reference_audio: Annotated[Upload, AfterValidator(upload_rule(UPLOAD_LIMITS["clone"]))]
+    text: str = Field(min_length=1)
+    model: Literal["chatterbox", "cosyvoice2", "gpt-sovits"] = "chatterbox"
+    format: CloneFormat = "mp3"
+    language: str | None = Field(None, min_length=1)
+
+
 # --- responses ------------------------------------------------------------------------------------
 
 
@@ -178,4 +191,34 @@ BATCH_LIFECYCLE = Lifecycle(
     success=frozenset({"completed"}),
     failure=frozenset({"failed"}),
     inferred_states=frozenset({"completed", "failed"}),  # only "processing" is shown for batches
+)
+
+
+# --- webhook ---------------------------------------------------------------------------------------
+
+
+class WebhookPayload(ResponseModel):
+    """What TTS.ai POSTs to `webhook_url` when a long-running task (stems, batch) completes.
+
+    Only the success form is shown; "task.failed"/"failed" are inferred for the failure case.
+    """
+
+    event: Literal["task.completed", "task.failed"]
+    task_id: str
+    status: Literal["success", "failed"]
+    result_url: str | None = None
+    credits_used: float | None = None
+    created_at: str | None = None
+    completed_at: str | None = None
+
+
+WEBHOOK_LIFECYCLE = Lifecycle(
+    states=("success", "failed"),
+    initial=frozenset({"success", "failed"}),  # a callback is sent once, at the end
+    transitions={},
+    success=frozenset({"success"}),
+    failure=frozenset({"failed"}),
+    id_field="task_id",
+    output_field="result_url",
+    inferred_states=frozenset({"failed"}),
 )

@@ -1,25 +1,30 @@
-"""Any OpenAI-speech provider, imitated from its declaration (`harness.core.protocols.openai_speech`).
+"""How the sandbox answers as any OpenAI-speech provider, imitated from its declaration
+(`harness.core.protocols.openai_speech`): the `Emulation` subclass and its one handler.
 
 What it honours: the declared models (another model is the protocol's 404 `model_not_found`) and voices
 (the request model refuses others: 400, `param: "voice"`), the declared input limit (400,
 `string_above_max_length`), `response_format` (mp3, wav, flac from the engine; opus and pcm converted
-here; aac refused: no encoder), `speed` as the voice's speaking rate (Piper's length scale 1/speed,
-held within what Piper renders: 0.4–2.0, i.e. speeds 0.5–2.5), `stream_format` (`audio`: the file;
-`sse`: the file's bytes as `speech.audio.delta` events, then `speech.audio.done`). Each voice is the
-embedded voice at its own pitch, so two voices sound apart. The declared price is taken from the key's
-wallet; an empty wallet is the protocol's 429 `insufficient_quota`.
+here, since the engine does not write them; aac refused: libsndfile has no encoder for it), `speed` as
+the voice's speaking rate (Piper's length scale 1/speed, held within what Piper renders: 0.4–2.0, i.e.
+speeds 0.5–2.5), `stream_format` (`audio`: the file; `sse`: the file's bytes as `speech.audio.delta`
+events, then `speech.audio.done`). Each voice is the embedded voice at its own pitch (`models`). The
+declared price is taken from the key's wallet; an empty wallet is the protocol's 429 `insufficient_quota`.
 
-Errors carry the protocol's four keys. Until a `Reject` carries structured data, the `code` and `param`
-travel in its title as "code|param" (see `refuse`); a plain HTTP phrase gets the status's usual code.
+Errors carry the protocol's four keys: a refusal's `code` and `param` travel in `Reject.extra` (see
+`refuse`); a rejection of the engine's own gets the status's usual code.
 """
 
 from __future__ import annotations
 
 import base64
+import io
 import re
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
+import numpy as np
+import soundfile
+import soxr
 from starlette.responses import Response
 
 from harness.core.protocols.openai_speech import (
@@ -28,18 +33,16 @@ from harness.core.protocols.openai_speech import (
     DONE_EVENT,
     ENDPOINT_KEY,
     ERROR_TYPES,
+    PCM_SAMPLE_RATE,
     SpeechRequest,
     declared_voices,
 )
 from harness.core.spec import Provider
 from harness.sandbox.emulation import Call, Emulation, Reject, Speech, StateNames, Voice
-from harness.sandbox.emulations.openai.audio import to_opus, to_pcm
-from harness.sandbox.profiles import Timing
+from harness.sandbox.emulations.openai.models import OPUS_SAMPLE_RATE, TIMING, voice_of
 from harness.sandbox.wire import sse_reply
-from harness.speech import AudioFormat, Rendition
+from harness.speech import AudioFormat, decode
 
-TIMING = Timing(queue_s=0.0, processing_s=0.25, per_char_s=0.002)  # a fast hosted model, answered inline
-SAMPLE_RATE = 24_000  # the protocol's rate (its pcm is 24 kHz)
 DELTA_BYTES = 16_384  # bytes of audio per `speech.audio.delta` event
 ENGINE_FORMATS = {"mp3": AudioFormat.MP3, "wav": AudioFormat.WAV, "flac": AudioFormat.FLAC}
 _PARAM = re.compile(r"parameter '([^'.]+)")
@@ -49,10 +52,6 @@ _DEFAULT_CODES = {401: "invalid_api_key", 404: "not_found", 429: "rate_limit_exc
 def refuse(status: int, message: str, code: str | None = None, param: str | None = None,
            headers: Mapping[str, str] | None = None) -> Reject:
     return Reject(status, message, headers=headers, extra={"code": code, "param": param})
-
-
-def length_scale(speed: float) -> float:
-    return min(2.0, max(0.4, 1.0 / speed))
 
 
 class OpenAISpeechEmulation(Emulation):
@@ -99,10 +98,7 @@ class OpenAISpeechEmulation(Emulation):
 
     def voice(self, name: str, speed: float) -> Voice:
         request = self.provider.endpoint(ENDPOINT_KEY).request
-        voices = declared_voices(request) if request is not None else ()
-        index = voices.index(name) if name in voices else 0
-        pitch = ((index % 5) - 2) * 1.5  # alloy, nova, ...: the same speaker at distinct pitches
-        return Voice(Rendition(length_scale=length_scale(speed), sample_rate=SAMPLE_RATE, pitch_shift=pitch))
+        return voice_of(declared_voices(request) if request is not None else (), name, speed)
 
     async def speech(self, call: Call) -> Response:
         params = call.params
@@ -138,3 +134,19 @@ class OpenAISpeechEmulation(Emulation):
             yield {"type": DELTA_EVENT, "audio": base64.b64encode(chunk).decode("ascii")}
         tokens = max(1, characters // 4)  # the reference counts tokens; about four characters each
         yield {"type": DONE_EVENT, "usage": {"input_tokens": tokens, "output_tokens": 0, "total_tokens": tokens}}
+
+
+def to_opus(wav: bytes) -> bytes:
+    clip = decode(wav)
+    samples = soxr.resample(clip.samples, clip.sample_rate, OPUS_SAMPLE_RATE)
+    buffer = io.BytesIO()
+    soundfile.write(buffer, np.clip(samples, -1.0, 1.0), OPUS_SAMPLE_RATE, format="OGG", subtype="OPUS")
+    return buffer.getvalue()
+
+
+def to_pcm(wav: bytes) -> bytes:
+    """16-bit signed little-endian mono samples at 24 kHz, no header (the protocol's `pcm`)."""
+    clip = decode(wav)
+    samples = clip.samples if clip.sample_rate == PCM_SAMPLE_RATE else soxr.resample(
+        clip.samples, clip.sample_rate, PCM_SAMPLE_RATE)
+    return (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()

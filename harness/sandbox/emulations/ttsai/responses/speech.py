@@ -33,14 +33,11 @@ import soundfile
 from starlette.responses import Response
 
 from harness.core.spec import Cost, Upload
-from harness.providers.ttsai.models_audio import CloneRequest
-from harness.providers.ttsai.models_tts import OpenAISpeechRequest, TtsStreamRequest
-from harness.providers.ttsai.pricing import ANONYMOUS_MODELS, PLAN_LIMITS
+from harness.providers.ttsai.models.speech import CloneRequest, OpenAISpeechRequest, TtsStreamRequest
+from harness.providers.ttsai.pricing import ANONYMOUS_MODELS
 from harness.providers.ttsai.spec import CREDITS_HEADER
 from harness.sandbox.emulation import Call, Reference, Reject, Speech, Voice
-from harness.sandbox.emulations.ttsai import billing
-from harness.sandbox.emulations.ttsai.asr import decode_upload
-from harness.sandbox.emulations.ttsai.catalog import (
+from harness.sandbox.emulations.ttsai.models.catalog import (
     CLONE_BASES,
     CLONE_TIMING,
     MODELS,
@@ -49,13 +46,13 @@ from harness.sandbox.emulations.ttsai.catalog import (
     resolve,
     voice_rendition,
 )
-from harness.sandbox.emulations.ttsai.errors import bad_request
+from harness.sandbox.emulations.ttsai.models.plans import ANONYMOUS_TIER, TEXT_LIMITS
+from harness.sandbox.emulations.ttsai.responses import billing
+from harness.sandbox.emulations.ttsai.responses.asr import decode_upload
+from harness.sandbox.emulations.ttsai.responses.errors import bad_request
 from harness.sandbox.wire import sse_reply
 from harness.speech import MEDIA_TYPES, AudioFormat, Rendition, decode
 
-ANONYMOUS_TIER = "anonymous"
-# Tier name -> the plan's maximum text length ("Business+" -> "business").
-TEXT_LIMITS: Mapping[str, int] = {name.lower().rstrip("+"): row.max_text_chars for name, row in PLAN_LIMITS.items()}
 CLONE_LANGUAGES: Mapping[str, tuple[str, ...]] = {
     "chatterbox": ("en",), "cosyvoice2": ("en", "zh", "ja", "ko"), "gpt-sovits": ("en", "zh", "ja"),
 }
@@ -94,9 +91,6 @@ def sentences(text: str) -> list[str]:
 
 
 class SpeechHandlers:
-    def register(self, handlers: dict[str, Any]) -> None:
-        handlers.update({"tts.stream": self.stream, "audio.speech": self.openai_speech, "tts.clone": self.clone})
-
     async def stream(self, call: Call) -> Response:
         params = call.params
         assert isinstance(params, TtsStreamRequest)

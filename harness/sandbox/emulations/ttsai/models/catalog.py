@@ -1,5 +1,5 @@
 """What each TTS.ai model and voice sounds like in the sandbox, and the catalogue /v1/models/ and
-/v1/voices/ answer from.
+/v1/voices/ answer from (their bodies are drawn in `responses.catalog`).
 
 The sandbox has two engines (Piper `joe`, natural; espeak-ng, robotic), so every emulated model is a
 `Rendition` of one of them, chosen so that models differ measurably (speaking rate, pitch, sample rate,
@@ -29,9 +29,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from harness.providers.ttsai.pricing import KOKORO_LANGUAGES, MODEL_TIERS, TIER_RATES
+from harness.providers.ttsai.pricing import KOKORO_LANGUAGES, MODEL_TIERS
 from harness.sandbox.emulation import Reject, Timing
-from harness.sandbox.urls import Urls
 from harness.speech import Engine, Rendition
 
 # espeak-ng clamps speeds beyond 80-450 words/min; these lengths keep it inside that range.
@@ -85,6 +84,7 @@ CLONE_BASES: Mapping[str, Rendition] = {
     "knn-vc": Rendition(Engine.PIPER, 1.02, 24000, pitch_shift=-0.5),
 }
 CLONE_TIMING = Timing(2.0, 5.0, 0.04)
+BATCH_TIMING = Timing(1.0, 2.0, 0.01)
 BATCH_SAMPLE_RATE = 24000  # one file of several models needs one rate
 
 
@@ -207,29 +207,3 @@ def resolve(model: str | None, voice: str, language: str | None, speed: float = 
     if known is None:
         raise voice_not_found(voice, auto_model(language))
     return known.model, voice_rendition(known, speed)
-
-
-def model_info(model: Model) -> dict[str, Any]:
-    tier = MODEL_TIERS[model.id]
-    return {
-        "id": model.id,
-        "name": model.name,
-        "type": "tts",
-        "tier": tier.value,
-        "languages": list(model.languages),
-        "supports_cloning": model.supports_cloning,
-        "supports_streaming": model.supports_streaming,
-        # The /v1/models example counts thousands of characters (2 and 4; DocDrift "credit units").
-        "credits_per_1k_chars": TIER_RATES[tier] / 1000,
-    }
-
-
-def voice_info(voice: CatalogVoice, urls: Urls) -> dict[str, Any]:
-    return {
-        "id": voice.id,
-        "name": voice.name,
-        "model": voice.model,
-        "language": voice.language,
-        "gender": voice.gender,
-        "preview_url": f"{urls.base('api')}/v1/voices/preview/{voice.id}.mp3",
-    }

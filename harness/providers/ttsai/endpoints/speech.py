@@ -17,15 +17,17 @@ from harness.core.spec import (
     Response,
     Role,
 )
-from harness.providers.ttsai.errors import KEYED, MODEL_RUN, UPLOAD_RUN, error_responses
-from harness.providers.ttsai.models_audio import CloneRequest
-from harness.providers.ttsai.models_tts import (
+from harness.providers.ttsai.endpoints.shared import KEYED, MODEL_RUN, UPLOAD_RUN, error_responses, ok
+from harness.providers.ttsai.models.shared import DOC, Acknowledgement
+from harness.providers.ttsai.models.speech import (
     BATCH_LIFECYCLE,
     JOB_LIFECYCLE,
+    WEBHOOK_LIFECYCLE,
     BatchAccepted,
     BatchRequest,
     BatchResult,
     BatchResultQuery,
+    CloneRequest,
     OpenAISpeechRequest,
     ResultsQuery,
     SavedVoiceTtsRequest,
@@ -33,11 +35,10 @@ from harness.providers.ttsai.models_tts import (
     TtsQueued,
     TtsRequest,
     TtsStreamRequest,
+    WebhookPayload,
 )
-from harness.providers.ttsai.models_voices import WEBHOOK_LIFECYCLE, Acknowledgement, WebhookPayload
+from harness.providers.ttsai.models.uploads import UPLOAD_LIMITS, sample_upload
 from harness.providers.ttsai.pricing import batch_price, cloning_price, tts_price
-from harness.providers.ttsai.uploads import UPLOAD_LIMITS, sample_upload
-from harness.providers.ttsai.wire import DOC
 
 TTS_DRIFT = (
     "the document says /v1/tts/ \"Returns audio file in the requested format\" (and its curl, Python and "
@@ -64,11 +65,6 @@ BATCH_JOB = JobBinding(
     media_pointer="/results/0/result_url",  # inferred: the batch result body is not shown
     error_pointer="/results/0/error",
 )
-
-
-def ok(*bodies: JsonBody | AudioBody | EventStreamBody, description: str, drift_note: str = "") -> Response:
-    """The success answer; its status (200) is implied by the document, never written."""
-    return Response(200, bodies, description, inferred=True, drift_note=drift_note)
 
 
 TTS = Endpoint(

@@ -1,14 +1,16 @@
-"""The ground rules every TTS.ai wire model shares, kept apart so each model module stays about one job.
+"""The ground rules every family of TTS.ai wire models shares, so each family's module stays about one job.
 
 Request models refuse parameters the document does not list (`extra="forbid"`: an unknown parameter
 is almost always a typo, and refusing it before sending saves a paid call); response models keep
 what the provider adds (`extra="allow"`), which the core reports as drift. The enums here are the
-ones several endpoints share.
+ones several endpoints share, and `Acknowledgement` the answer the document never shows.
 """
 
 from __future__ import annotations
 
 from typing import Any, Literal
+
+from harness.core.spec import ResponseModel
 
 DOC = "003_5a1e9ed5e19f8c2b.txt"
 
@@ -23,6 +25,8 @@ Gender = Literal["male", "female", "neutral"]
 JobStatus = Literal["queued", "processing", "completed", "failed"]
 
 
+class Acknowledgement(ResponseModel):
+    """An answer the document does not show (delete, archive, reactivate, webhook receipt)."""
 
 
 def form_int(value: Any) -> Any:

@@ -18,9 +18,8 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from harness.core.spec import AudioBody, BodyKind, Endpoint, JsonBody, PriceFunction, Role
-from harness.providers.ttsai.endpoints_speech import ok
-from harness.providers.ttsai.errors import CHARGED, KEYED, UPLOAD_RUN, error_responses
-from harness.providers.ttsai.models_audio import (
+from harness.providers.ttsai.endpoints.shared import CHARGED, KEYED, UPLOAD_RUN, error_responses, ok
+from harness.providers.ttsai.models.audio import (
     AnalyzeRequest,
     ConvertRequest,
     EchoRemovalRequest,
@@ -39,6 +38,8 @@ from harness.providers.ttsai.models_audio import (
     VoiceChatResult,
     VoiceConvertRequest,
 )
+from harness.providers.ttsai.models.shared import DOC
+from harness.providers.ttsai.models.uploads import UPLOAD_LIMITS, sample_upload
 from harness.providers.ttsai.pricing import (
     ENHANCEMENT_PER_MINUTE,
     STEMS_PER_MINUTE,
@@ -49,8 +50,6 @@ from harness.providers.ttsai.pricing import (
     flat,
     per_minute,
 )
-from harness.providers.ttsai.uploads import UPLOAD_LIMITS, sample_upload
-from harness.providers.ttsai.wire import DOC
 
 AUDIO = AudioBody()
 # The converter's targets include m4a and aac, which AudioBody's defaults do not list.
