@@ -1,7 +1,11 @@
 """`tts-harness bench run`: benchmark every provider and model, against the sandbox by default.
 
-Exit codes: 0 the run finished (jobs may have failed: they are results); 1 the run was interrupted or
-stopped by its budget; 2 usage error (bad option, unknown provider/model/run, live run refused).
+The command only turns its flags into the settings' typed sections, calls the use case
+(`harness.benchmark`) and prints what it is told; the scorer, the summary and the report are wired there.
+
+Exit codes: 0 the run finished (jobs may have failed: they are results); 1 the run does not count as a
+success (interrupted, stopped by its budget, results lost, nothing planned or nothing succeeded:
+`BenchmarkResult.shortfall`); 2 usage error (bad option, unknown provider/model/run, live run refused).
 """
 
 from __future__ import annotations
