@@ -52,6 +52,8 @@ def _prices(values: list[str] | None) -> dict[str, float] | None:
 
 
 def _show_plan(prepared: PreparedRun, target: Target) -> None:
+    from harness.bench.target import key_destinations
+
     plan = prepared.plan
     table = Table(title=f"Plan of run {prepared.run_id}" + (" (resumed)" if prepared.resumed else ""),
                   title_justify="left")
@@ -87,6 +89,8 @@ def _show_plan(prepared: PreparedRun, target: Target) -> None:
         _out.print(f"  left out: {label}: {count} item(s): {reason}", style="dim")
     for note in prepared.notes:
         _err.print(f"[yellow]note:[/yellow] {note}")
+    for line in key_destinations(target, (job.provider for job in plan.jobs)):
+        _out.print(line, markup=False, soft_wrap=True)
 
 
 def _show_dry_run(result: DryRun) -> None:
