@@ -93,20 +93,33 @@ def _show_plan(prepared: PreparedRun, target: Target) -> None:
         _out.print(line, markup=False, soft_wrap=True)
 
 
-def _show_dry_run(result: DryRun) -> None:
-    for what, line in result.requests:
-        _out.print(f"# {what}", style="dim", soft_wrap=True)
-        _out.print(line, soft_wrap=True, markup=False)
+def _show_dry_run(result: DryRun) -> int:
+    """Print the dry run; the exit code the real run would end with (2 refused, 1 stopped by its budget)."""
+    for job in result.jobs:
+        _out.print(f"# {job.title}", style="bold", soft_wrap=True, markup=False)
+        for step in job.steps:
+            _out.print(f"#   {step.kind}: {step.detail}", style="dim", soft_wrap=True, markup=False)
+            if step.curl is not None:
+                _out.print(step.curl, soft_wrap=True, markup=False)
     plan = result.plan
     for (label, reason), count in sorted(plan.left_out.items()):
-        _out.print(f"left out: {label}: {count} item(s): {reason}", soft_wrap=True)
-    for job in plan.jobs:
-        if job.invalid:
-            _err.print(f"[yellow]refused before sending:[/yellow] {job.selection.label} {job.item.id}: {job.invalid}")
+        _out.print(f"left out: {label}: {count} item(s): {reason}", soft_wrap=True, markup=False)
+    for planned in plan.jobs:
+        if planned.invalid:
+            _err.print(f"[yellow]refused before sending:[/yellow] {escape(planned.selection.label)} "
+                       f"{planned.item.id}: {escape(planned.invalid)}")
+    for line in result.not_started:
+        _err.print(f"[yellow]budget:[/yellow] {escape(line)}")
     for note in result.notes:
-        _err.print(f"[yellow]note:[/yellow] {note}")
-    _out.print(f"Dry run: {len(result.requests)} requests, nothing sent. Planned cost: ${plan.cost_usd:.4f}"
-               + (f" + {plan.unpriced} jobs without a USD price" if plan.unpriced else ""), soft_wrap=True)
+        _err.print(f"[yellow]note:[/yellow] {escape(note)}")
+    _out.print(f"Dry run: {result.requests} submits, nothing sent. Planned cost: ${plan.cost_usd:.4f}"
+               + (f" + {plan.unpriced} jobs without a USD price" if plan.unpriced else "")
+               + (f"; {len(result.not_started)} jobs the budget would not start" if result.not_started else ""),
+               soft_wrap=True, markup=False)
+    if result.refusal is not None:
+        _err.print(f"[red]a real run would refuse to start:[/red] {escape(result.refusal)}")
+        return 2
+    return 1 if result.not_started else 0
 
 
 class _Terminal(Observer):
@@ -208,7 +221,9 @@ def run_command(
             settings.OutputSettings.given(out=out, resume=resume, report=report),
         ], config_file)
         if dry_run:
-            _show_dry_run(benchmark.dry_run(config))
+            code = _show_dry_run(benchmark.dry_run(config))
+            if code:
+                raise typer.Exit(code)
             return
         result = benchmark.run(config, _Terminal())
     except UsageError as error:
