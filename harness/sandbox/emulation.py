@@ -15,7 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from http import HTTPStatus
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from pydantic import BaseModel
 from starlette.datastructures import Headers, QueryParams
@@ -29,6 +29,9 @@ from harness.sandbox.streams import StreamPacer
 from harness.sandbox.timeline import Phase
 from harness.sandbox.urls import MEDIA_HOST, Urls
 from harness.speech import MEDIA_TYPES, AudioFormat, Rendition
+
+if TYPE_CHECKING:
+    from harness.sandbox.sockets import SocketHandler
 
 __all__ = [
     "Call",
@@ -288,6 +291,7 @@ class Emulation:
     def __init__(self, provider: Provider) -> None:
         self.provider = provider
         self.handlers: dict[str, Handler] = {}
+        self.sockets: dict[str, SocketHandler] = {}  # channel key -> handler (harness.sandbox.sockets)
         for endpoint in provider.endpoints:
             if endpoint.lifecycle is not None:
                 self.states.check(endpoint.lifecycle)
