@@ -72,6 +72,15 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+class _DenialIsNotAnError(logging.Filter):
+    """uvicorn logs "ASGI callable returned without completing handshake." after a WebSocket upgrade is
+    refused with an HTTP answer (the ASGI denial-response extension) — which is how the sandbox answers
+    a realtime protocol's documented handshake errors (401, 429 ...). The refusal is sent; the line is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "without completing handshake" not in record.getMessage()
+
+
 def make_server(state: SandboxState, *, log_level: str = "warning") -> uvicorn.Server:
     index = ConnectionIndex()
     app = build_app(state, index.find)
@@ -81,6 +90,7 @@ def make_server(state: SandboxState, *, log_level: str = "warning") -> uvicorn.S
     )
     server = uvicorn.Server(config)
     index.server = server
+    logging.getLogger("uvicorn.error").addFilter(_DenialIsNotAnError())
     return server
 
 

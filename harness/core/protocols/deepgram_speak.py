@@ -179,6 +179,7 @@ class DeepgramGrammar(Grammar):
     binary_audio = True
     close_codes = CLOSE_CODES
     final_kind = Kind.FLUSHED
+    voice_is_model = True
 
     def client_model(self, message: Any, position: int) -> type[BaseModel] | None:
         return CLIENT_MODELS.get(str(message.get("type"))) if isinstance(message, dict) else None

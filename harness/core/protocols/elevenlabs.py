@@ -247,6 +247,7 @@ class ElevenLabsGrammar(Grammar):
 
     protocol = PROTOCOL
     close_codes = CLOSE_CODES
+    preamble = 1  # InitializeConnection
 
     def client_model(self, message: Any, position: int) -> type[BaseModel] | None:
         if not isinstance(message, dict):

@@ -241,6 +241,8 @@ class Grammar(ABC):
     close_codes: ClassVar[Mapping[int, str]] = STANDARD_CLOSE_CODES
     contexts: ClassVar[bool] = False  # several utterances multiplexed on one socket, told apart by id
     final_kind: ClassVar[Kind] = Kind.FINAL  # the event that ends an utterance (Deepgram: Flushed)
+    preamble: ClassVar[int] = 0  # how many of an opening's messages must come before any other (an init)
+    voice_is_model: ClassVar[bool] = False  # the protocol names a voice by its model (Deepgram's aura-*)
 
     def __init__(self, declaration: ProtocolDeclaration | None = None) -> None:
         self.declaration = declaration  # the provider's declared voices, models and formats, when declared

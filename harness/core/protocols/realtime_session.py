@@ -19,7 +19,16 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from harness.core.protocols.realtime import Channel, Closing, Direction, Event, Outgoing, Session, Utterance
+from harness.core.protocols.realtime import (
+    Channel,
+    Closing,
+    Direction,
+    Event,
+    Grammar,
+    Outgoing,
+    Session,
+    Utterance,
+)
 from harness.core.redact import Redactor
 
 CLOSE_TIMEOUT_S = 2.0
@@ -105,6 +114,24 @@ async def _receive(socket: Any, session: Session, now: Callable[[], float], comp
             return
 
 
+def reader(grammar: Grammar, enough: Callable[[Sequence[Event]], bool]) -> Callable[[Session], bool]:
+    """A `complete` test for `run_session`: reads each new received frame into events (once), then asks
+    `enough` whether the client has seen what it waits for."""
+    events: list[Event] = []
+    read = [0]
+
+    def complete(session: Session) -> bool:
+        for frame in session.frames[read[0]:]:
+            if frame.direction is Direction.RECV:
+                message, problems, _ = grammar.validate(frame, 0)
+                if not problems:
+                    events.extend(grammar.events(frame, message))
+        read[0] = len(session.frames)
+        return enough(events)
+
+    return complete
+
+
 async def speak(channel: Channel, base_url: str, headers: Mapping[str, str], utterance: Utterance, *,
                 ssl: ssl_module.SSLContext | None = None, idle_timeout_s: float = 30.0,
                 secrets: tuple[str, ...] = ()) -> Session:
@@ -112,19 +139,7 @@ async def speak(channel: Channel, base_url: str, headers: Mapping[str, str], utt
     grammar = channel.grammar
     opening = grammar.opening(utterance)
     url = channel.url(base_url, opening.path_params, opening.query)
-    events: list[Event] = []
-    read = [0]
-
-    def complete(session: Session) -> bool:
-        # Read only the frames not read yet: the check runs after every received frame.
-        for frame in session.frames[read[0]:]:
-            if frame.direction is Direction.RECV:
-                message, problems, _ = grammar.validate(frame, 0)
-                if not problems:
-                    events.extend(grammar.events(frame, message))
-        read[0] = len(session.frames)
-        return grammar.complete(events, opening)
-
+    complete = reader(grammar, lambda events: grammar.complete(events, opening))
     return await run_session(url, headers, opening.messages, complete=complete, closing=opening.closing,
                              client_closes=opening.client_closes, ssl=ssl, idle_timeout_s=idle_timeout_s,
                              secrets=secrets)
