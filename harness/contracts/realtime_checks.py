@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import json
 import ssl as ssl_module
-from itertools import zip_longest
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import zip_longest
 
 from harness.contracts.realtime import Findings, check_session
 from harness.core.protocols.declaration import ProtocolDeclaration

@@ -13,14 +13,17 @@ background thread, yields a `Sandbox` handle and stops the server cleanly on exi
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -34,6 +37,7 @@ from harness.sandbox.control import describe, snapshot_counters
 from harness.sandbox.profiles import Profile
 from harness.sandbox.sink import WebhookSink
 from harness.sandbox.state import SandboxState
+from harness.sandbox.tls import LocalCA, local_ca
 from harness.sandbox.urls import CONTROL_PREFIX, mount_path
 from harness.sandbox.webhooks import Delivery
 
@@ -81,12 +85,13 @@ class _DenialIsNotAnError(logging.Filter):
         return "without completing handshake" not in record.getMessage()
 
 
-def make_server(state: SandboxState, *, log_level: str = "warning") -> uvicorn.Server:
+def make_server(state: SandboxState, *, log_level: str = "warning", tls: LocalCA | None = None) -> uvicorn.Server:
+    """The sandbox's uvicorn server (HTTPS and WSS with `tls`: a certificate from a local CA)."""
     index = ConnectionIndex()
     app = build_app(state, index.find)
     config = uvicorn.Config(
         app, http="h11", loop="asyncio", lifespan="on", log_level=log_level, access_log=state.config.log_requests,
-        timeout_graceful_shutdown=2, backlog=4096, timeout_keep_alive=30,
+        timeout_graceful_shutdown=2, backlog=4096, timeout_keep_alive=30, **(tls.uvicorn_options() if tls else {}),
     )
     server = uvicorn.Server(config)
     index.server = server
@@ -97,15 +102,21 @@ def make_server(state: SandboxState, *, log_level: str = "warning") -> uvicorn.S
 class Sandbox:
     """A running sandbox, seen from the process that started it."""
 
-    def __init__(self, state: SandboxState, host: str, port: int) -> None:
+    def __init__(self, state: SandboxState, host: str, port: int, tls: LocalCA | None = None) -> None:
         self.state = state
         self.host = host
         self.port = port
+        self.tls = tls
 
     @property
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}"
+
+    @property
+    def ca_file(self) -> Path | None:
+        """The CA certificate a client must trust when the sandbox serves TLS (`running(tls=True)`)."""
+        return self.tls.ca_pem if self.tls else None
 
     @property
     def providers(self) -> list[str]:
@@ -238,15 +249,25 @@ def _config(profile: Profile | str, seed: int, clock: Clock | str | None, config
 
 @contextmanager
 def running(profile: Profile | str = Profile.FAST, seed: int = 0, *, host: str = "127.0.0.1", port: int = 0,
-            clock: Clock | str | None = None, config: SandboxConfig | None = None,
+            clock: Clock | str | None = None, config: SandboxConfig | None = None, tls: bool = False,
             **overrides: Any) -> Iterator[Sandbox]:
     """Serve the sandbox from a background thread for the duration of the `with` block.
 
-    `clock`: "real" (default), "manual" (a `ManualClock`), or any `Clock`. `overrides` are
+    `clock`: "real" (default), "manual" (a `ManualClock`), or any `Clock`. `tls`: serve HTTPS and WSS
+    with a certificate from a throwaway local CA (`Sandbox.ca_file` is the CA to trust). `overrides` are
     `SandboxConfig` fields (allow_hosts, allow_http_webhooks, keys, max_jobs, disabled_models, ...).
     """
+    with contextlib.ExitStack() as stack:
+        authority = local_ca(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="tts-harness-ca-")))
+                             ) if tls else None
+        yield stack.enter_context(_serving(profile, seed, host, port, clock, config, authority, overrides))
+
+
+@contextmanager
+def _serving(profile: Profile | str, seed: int, host: str, port: int, clock: Clock | str | None,
+             config: SandboxConfig | None, tls: LocalCA | None, overrides: dict[str, Any]) -> Iterator[Sandbox]:
     state = SandboxState(_config(profile, seed, clock, config, overrides))
-    server = make_server(state)
+    server = make_server(state, tls=tls)
     sock = bind(host, port)
     bound_port = sock.getsockname()[1]
     failure: list[BaseException] = []
@@ -269,7 +290,7 @@ def running(profile: Profile | str = Profile.FAST, seed: int = 0, *, host: str =
             raise RuntimeError(f"the sandbox server did not start within {START_TIMEOUT_S} s")
         time.sleep(0.005)
     try:
-        yield Sandbox(state, host, bound_port)
+        yield Sandbox(state, host, bound_port, tls)
     finally:
         state.release_hangs()
         server.should_exit = True

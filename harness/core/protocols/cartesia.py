@@ -105,8 +105,10 @@ class VoiceObject(BaseModel):
 
 class GenerationConfig(BaseModel):
     emotion: str | None = None
-    speed: float | None = Field(None, ge=0.6, le=1.5)  # "Valid values are between [0.6, 1.5] inclusive."
-    volume: float | None = Field(None, ge=0.5, le=2.0)
+    speed: float | None = Field(None, ge=0.6, le=1.5,
+                                description="Valid values are between [0.6, 1.5] inclusive.")
+    volume: float | None = Field(None, ge=0.5, le=2.0,
+                                 description="Valid values are between [0.5, 2.0] inclusive.")
 
 
 class BytesRequest(RequestModel):
@@ -145,7 +147,8 @@ class GenerationRequest(ResponseModel):  # extra allowed: unknown fields are dri
     add_phoneme_timestamps: bool | None = None
     use_normalized_timestamps: bool | None = None
     generation_config: GenerationConfig | None = None
-    max_buffer_delay_ms: int | None = Field(None, ge=0, le=5000)  # "Values between [0, 5000]ms"
+    max_buffer_delay_ms: int | None = Field(None, ge=0, le=5000,
+                                            description="Values between [0, 5000]ms are supported.")
     flush: bool | None = None
     speed: Literal["slow", "normal", "fast"] | None = None
     pronunciation_dict_id: str | None = None

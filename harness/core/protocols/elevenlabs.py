@@ -125,11 +125,12 @@ def media_type_of(output_format: str) -> str:
 
 
 class VoiceSettings(BaseModel):
-    stability: float | None = Field(None, ge=0, le=1)
-    similarity_boost: float | None = Field(None, ge=0, le=1)
-    style: float | None = Field(None, ge=0, le=1)
+    stability: float | None = None
+    similarity_boost: float | None = None
+    style: float | None = None
     use_speaker_boost: bool | None = None
-    speed: float | None = Field(None, ge=0.7, le=1.2)  # "Values range from 0.7 to 1.2"
+    speed: float | None = Field(None, ge=0.7, le=1.2, description="Controls the speed of the generated speech. "
+                                "Values range from 0.7 to 1.2, with 1.0 being the default speed.")
 
 
 class SpeechRequest(RequestModel):
@@ -137,12 +138,16 @@ class SpeechRequest(RequestModel):
     model_id: str = DEFAULT_MODEL
     language_code: str | None = None
     voice_settings: VoiceSettings | None = None
-    pronunciation_dictionary_locators: list[dict[str, Any]] | None = Field(None, max_length=3)
-    seed: int | None = Field(None, ge=0, le=4294967295)
+    pronunciation_dictionary_locators: list[dict[str, Any]] | None = Field(
+        None, max_length=3, description="You may have up to 3 locators per request")
+    seed: int | None = Field(None, ge=0, le=4294967295,
+                             description="Must be integer between 0 and 4294967295.")
     previous_text: str | None = None
     next_text: str | None = None
-    previous_request_ids: list[str] | None = Field(None, max_length=3)
-    next_request_ids: list[str] | None = Field(None, max_length=3)
+    previous_request_ids: list[str] | None = Field(None, max_length=3,
+                                                   description="A maximum of 3 request_ids can be send.")
+    next_request_ids: list[str] | None = Field(None, max_length=3,
+                                               description="A maximum of 3 request_ids can be send.")
     use_pvc_as_ivc: bool | None = None
     apply_text_normalization: Literal["auto", "on", "off"] | None = None
     apply_language_text_normalization: bool | None = None
@@ -290,7 +295,8 @@ class ElevenLabsGrammar(Grammar):
         query = {"model_id": utterance.model, "output_format": utterance.audio_format,
                  "sync_alignment": "true" if utterance.timestamps else ""}
         first = {"text": " ", "generation_config": {"chunk_length_schedule": [50]}}
-        chunks: list[dict[str, Any]] = [{"text": chunk if chunk.endswith(" ") else chunk + " "} for chunk in utterance.chunks]
+        chunks: list[dict[str, Any]] = [{"text": chunk if chunk.endswith(" ") else chunk + " "}
+                                        for chunk in utterance.chunks]
         chunks[-1]["flush"] = True
         messages = [json.dumps(first), *(json.dumps(chunk) for chunk in chunks), json.dumps({"text": ""})]
         return Opening({"voice_id": utterance.voice}, query, tuple(Outgoing(text) for text in messages),

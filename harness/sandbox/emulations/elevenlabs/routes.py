@@ -40,8 +40,8 @@ class ElevenLabsEmulation(Emulation):
     # --- errors in the protocol's shapes -----------------------------------------------------------
 
     def error_body(self, reject: Reject) -> Mapping[str, Any]:
-        if "problems" in reject.extra:
-            return responses.validation_error(reject.extra["problems"])
+        if reject.status == 422:  # the documented "Validation Error" list, whatever raised it
+            return responses.validation_error(reject.extra.get("problems") or [(("body",), reject.message)])
         return responses.http_error(reject.status, reject.message, reject.extra.get("status"))
 
     def invalid(self, call: Call | None, problems: list[str]) -> Reject:
