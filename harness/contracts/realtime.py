@@ -126,7 +126,7 @@ def _contexts(grammar: Grammar, transcripts: Mapping[str, str], found: Findings)
     if not grammar.contexts:
         return
     opened = set(transcripts)
-    finals = defaultdict(int)
+    finals: dict[str, int] = defaultdict(int)
     for event in found.events:
         if event.context and opened and event.context not in opened:
             found.add(event.frame, "/context_id", f"one of the contexts sent ({', '.join(sorted(opened))})",

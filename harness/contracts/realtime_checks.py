@@ -65,7 +65,7 @@ class RealtimeTarget:
         return {self.provider.auth.header: self.provider.auth.header_value(key or self.key)}
 
     def utterance(self, chunks: Sequence[str], context: str = "utterance-1", voice: str | None = None) -> Utterance:
-        formats = getattr(self.declaration, "formats", ())
+        formats: tuple[str, ...] = getattr(self.declaration, "formats", ())
         model = voice if voice and self.grammar.voice_is_model else self.declaration.models[0]
         return Utterance(tuple(chunks), voice or self.declaration.voices[0], model, str(formats[0]), context=context)
 

@@ -91,7 +91,8 @@ def make_server(state: SandboxState, *, log_level: str = "warning", tls: LocalCA
     app = build_app(state, index.find)
     config = uvicorn.Config(
         app, http="h11", loop="asyncio", lifespan="on", log_level=log_level, access_log=state.config.log_requests,
-        timeout_graceful_shutdown=2, backlog=4096, timeout_keep_alive=30, **(tls.uvicorn_options() if tls else {}),
+        timeout_graceful_shutdown=2, backlog=4096, timeout_keep_alive=30,
+        ssl_certfile=str(tls.server_pem) if tls else None, ssl_keyfile=str(tls.server_pem) if tls else None,
     )
     server = uvicorn.Server(config)
     index.server = server

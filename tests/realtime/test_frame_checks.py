@@ -18,7 +18,7 @@ from harness.contracts.realtime_checks import OTHER_TEXT, Plan, RealtimeTarget, 
 from harness.core import declared
 from harness.core.protocols.realtime import Session
 from harness.speech import encode_raw
-from tests.helpers.realtime import ScriptedServer, Script, realtime_toml
+from tests.helpers.realtime import Script, ScriptedServer, realtime_toml
 
 KEY = "loopback-key"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from harness.speech import AudioCodecError, RAW_CODECS, decode_as, decode_raw, encode_as, encode_raw
+from harness.speech import RAW_CODECS, AudioCodecError, decode_as, decode_raw, encode_as, encode_raw
 
 
 def test_g711_fixed_points() -> None:
