@@ -138,7 +138,7 @@ async def serve(hub: WebhookHub, *, tls: bool = True, public_url: str | None = N
         ca_pem: Path | None = None
         use_tls = tls and public_url is None
         if use_tls:
-            from harness.sandbox.tls import local_ca
+            from harness.sandbox import local_ca
 
             authority = local_ca(Path(folder))
             ca_pem, ssl = authority.ca_pem, dict(authority.uvicorn_options())

@@ -58,7 +58,7 @@ class RealtimeTarget:
     @property
     def declaration(self) -> ProtocolDeclaration:
         declaration = self.grammar.declaration
-        assert declaration is not None, f"{self.provider.name} was not declared in a providers file"
+        assert isinstance(declaration, ProtocolDeclaration), f"{self.provider.name} was not declared in a file"
         return declaration
 
     def headers(self, key: str | None = None) -> dict[str, str]:

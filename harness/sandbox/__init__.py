@@ -134,6 +134,7 @@ from harness.sandbox.handle import SandboxHandle
 from harness.sandbox.profiles import Profile, Timing
 from harness.sandbox.server import Sandbox, running
 from harness.sandbox.timeline import Phase
+from harness.sandbox.tls import LocalCA, local_ca
 from harness.sandbox.urls import CONTROL_PREFIX, MEDIA_HOST, mount_path
 
 __all__ = [
@@ -148,6 +149,7 @@ __all__ = [
     "JobPlan",
     "JobView",
     "KeySpec",
+    "LocalCA",
     "ManualClock",
     "Phase",
     "Profile",
@@ -171,6 +173,7 @@ __all__ = [
     "WebhookTarget",
     "default_key",
     "empty_key",
+    "local_ca",
     "mount_path",
     "running",
     "tier_key",

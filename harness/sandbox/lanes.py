@@ -18,8 +18,8 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketState
 
+from harness.sandbox.emulation import SocketCall
 from harness.sandbox.faults import Fault
-from harness.sandbox.sockets import SocketCall
 
 Job = Callable[[], Awaitable[None]]
 

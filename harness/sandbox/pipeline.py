@@ -40,7 +40,7 @@ from harness.sandbox.job_service import JobService
 from harness.sandbox.loading import Served
 from harness.sandbox.published import PUBLISHED_PATH
 from harness.sandbox.services import EngineServices
-from harness.sandbox.sockets import socket_routes
+from harness.sandbox.sockets import Mount, socket_routes
 from harness.sandbox.state import SandboxState
 from harness.sandbox.urls import MEDIA_HOST, mount_path
 from harness.sandbox.wire import (
@@ -75,7 +75,8 @@ class ProviderFace:
     # --- routes -------------------------------------------------------------------------------------
 
     def routes(self) -> list[BaseRoute]:
-        routes: list[BaseRoute] = socket_routes(self)  # the documented WebSocket channels
+        sockets = Mount(self.state, self.provider, self.emulation, self.jobs.urls, self.find_connection, self.hang)
+        routes: list[BaseRoute] = socket_routes(sockets)  # the documented WebSocket channels
         for host in self.provider.hosts:
             by_path: dict[str, dict[str, Endpoint]] = defaultdict(dict)
             for endpoint in self.provider.endpoints:

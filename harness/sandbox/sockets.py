@@ -12,10 +12,10 @@ closed with 1011, as a server error would.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TypeVar
 
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, WebSocketRoute
@@ -24,16 +24,15 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.realtime import Channel
 from harness.core.spec import Provider
-from harness.sandbox.faults import FAULT_HEADER, Fault, UnknownFault, parse_faults, status_faults
+from harness.sandbox.emulation import Emulation, SocketCall, SocketHandler
+from harness.sandbox.faults import FAULT_HEADER, UnknownFault, parse_faults, status_faults
 from harness.sandbox.services import EngineServices
-from harness.sandbox.urls import mount_path
-
-if TYPE_CHECKING:
-    from harness.sandbox.pipeline import ProviderFace
+from harness.sandbox.state import SandboxState
+from harness.sandbox.urls import Urls, mount_path
+from harness.sandbox.wire import ConnectionFinder
 
 log = logging.getLogger("harness.sandbox")
 
-SocketHandler = Callable[["SocketCall"], Awaitable[None]]
 Declared = TypeVar("Declared", bound=ProtocolDeclaration)
 
 
@@ -46,36 +45,18 @@ def declaration_of(provider: Provider, channel_key: str, kind: type[Declared]) -
 
 
 @dataclass(frozen=True, slots=True)
-class SocketCall:
-    """One WebSocket connection as an emulation sees it (not yet accepted)."""
+class Mount:
+    """What the socket routes of one provider need from its face (pipeline.ProviderFace)."""
 
-    websocket: WebSocket
-    channel: Channel
-    provider: str
-    faults: frozenset[Fault]
-    statuses: tuple[int, ...]  # `http-<status>` faults of the handshake, in the order given
-    header_key: str | None  # the key in the provider's auth header (scheme stripped); "" when malformed
-    services: EngineServices
-    known: Callable[[str], bool]  # is this a key of the provider?
-    admit: Callable[[str], int | None]  # count an opening against the key's limit: None, or seconds to wait
-    stall: Callable[[], Awaitable[None]]  # hold until hangs are released (or the hang bounds pass)
-    drop: Callable[[], None]  # cut the connection without a close frame
-
-    @property
-    def path_params(self) -> Mapping[str, str]:
-        return {k: str(v) for k, v in self.websocket.path_params.items()}
-
-    @property
-    def query(self) -> Mapping[str, str]:
-        return dict(self.websocket.query_params)
-
-    async def deny(self, status: int, body: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> None:
-        """Refuse the upgrade with an HTTP answer (the documents' handshake errors)."""
-        await self.websocket.send_denial_response(JSONResponse(dict(body), status_code=status,
-                                                               headers=dict(headers or {})))
+    state: SandboxState
+    provider: Provider
+    emulation: Emulation
+    urls: Callable[[str], Urls]  # origin -> the provider's absolute URLs
+    find_connection: ConnectionFinder | None
+    hang: Callable[[], Awaitable[None]]
 
 
-def socket_routes(face: ProviderFace) -> list[BaseRoute]:
+def socket_routes(face: Mount) -> list[BaseRoute]:
     """A route per channel whose emulation serves it."""
     routes: list[BaseRoute] = []
     for channel in face.provider.channels:
@@ -86,7 +67,7 @@ def socket_routes(face: ProviderFace) -> list[BaseRoute]:
     return routes
 
 
-def _header_key(face: ProviderFace, websocket: WebSocket) -> str | None:
+def _header_key(face: Mount, websocket: WebSocket) -> str | None:
     auth = face.provider.auth
     raw = (websocket.headers.get(auth.header) or "").strip()
     if not raw:
@@ -97,7 +78,7 @@ def _header_key(face: ProviderFace, websocket: WebSocket) -> str | None:
     return rest.strip() if scheme.lower() == auth.scheme.lower() else ""
 
 
-async def _serve(face: ProviderFace, channel: Channel, handler: SocketHandler, websocket: WebSocket) -> None:
+async def _serve(face: Mount, channel: Channel, handler: SocketHandler, websocket: WebSocket) -> None:
     state, name = face.state, face.provider.name
     state.counters.add(f"requests.{name}")
     state.counters.add(f"sockets.{name}")
@@ -109,7 +90,7 @@ async def _serve(face: ProviderFace, channel: Channel, handler: SocketHandler, w
     for fault in faults:
         state.counters.add(f"faults.{fault.value}")
     client = websocket.client.host if websocket.client else ""
-    urls = face.jobs.urls(f"{'https' if websocket.url.scheme == 'wss' else 'http'}://{websocket.url.netloc}")
+    urls = face.urls(f"{'https' if websocket.url.scheme == 'wss' else 'http'}://{websocket.url.netloc}")
 
     def admit(key: str) -> int | None:
         emulation = face.emulation

@@ -30,7 +30,6 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from pydantic import BaseModel, ValidationError
 
-from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.verdict import Drift, Violation, pointer
 
 #: RFC 6455 close codes every protocol may meet (its own table adds what its documents give them).
@@ -244,8 +243,10 @@ class Grammar(ABC):
     preamble: ClassVar[int] = 0  # how many of an opening's messages must come before any other (an init)
     voice_is_model: ClassVar[bool] = False  # the protocol names a voice by its model (Deepgram's aura-*)
 
-    def __init__(self, declaration: ProtocolDeclaration | None = None) -> None:
-        self.declaration = declaration  # the provider's declared voices, models and formats, when declared
+    def __init__(self, declaration: BaseModel | None = None) -> None:
+        # The provider's declaration (harness.core.protocols.declaration), when it was declared in a file:
+        # its voices, models and formats. Typed loosely so the vocabulary needs no declaration module.
+        self.declaration = declaration
 
     @abstractmethod
     def client_model(self, message: Any, position: int) -> type[BaseModel] | None:

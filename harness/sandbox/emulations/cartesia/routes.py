@@ -17,12 +17,11 @@ from starlette.responses import Response
 
 from harness.core.protocols import cartesia as protocol
 from harness.core.spec import Provider
-from harness.sandbox.emulation import Call, Emulation, Reject, StateNames
-from harness.sandbox.emulations.cartesia import responses
-from harness.sandbox.emulations.cartesia.models import TIMING, pitch_of
+from harness.sandbox.emulation import Call, Emulation, Reject, SocketCall, StateNames
+from harness.sandbox.emulations.cartesia import models, responses
+from harness.sandbox.emulations.cartesia.models import TIMING
 from harness.sandbox.emulations.cartesia.socket import TtsSocket
-from harness.sandbox.sockets import SocketCall, declaration_of
-from harness.sandbox.utterances import Speaker
+from harness.sandbox.sockets import declaration_of
 from harness.speech import encode_as
 
 MEDIA_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg", "raw": "application/octet-stream"}
@@ -38,7 +37,6 @@ class CartesiaEmulation(Emulation):
     def __init__(self, provider: Provider) -> None:
         super().__init__(provider)
         self.declaration = declaration_of(provider, protocol.WEBSOCKET, protocol.CartesiaDeclaration)
-        self.models, self.voices = self.declaration.models, self.declaration.voices
         self.handlers[protocol.BYTES] = self.tts_bytes
         self.sockets[protocol.WEBSOCKET] = self.websocket
 
@@ -57,27 +55,13 @@ class CartesiaEmulation(Emulation):
         return Reject(429, "You have exceeded your plan's concurrency limit.",
                       headers={"Retry-After": str(retry_after)})
 
-    # --- shared checks -----------------------------------------------------------------------------
-
-    def refusal(self, model_id: str, voice: str) -> Reject | None:
-        """Why a generation cannot run, in the protocol's words; None when it can."""
-        if model_id not in self.models:
-            return Reject(400, "The model is not valid, make sure it is a valid model ID.",
-                          title="Invalid model", extra={"code": "model_not_found"})
-        if voice not in self.voices:
-            return Reject(404, f"Voice {voice!r} was not found.", extra={"code": "voice_not_found"})
-        return None
-
-    def speaker(self, call_services: Any, voice: str, sample_rate: int, chunk_s: float) -> Speaker:
-        return Speaker(call_services, sample_rate, chunk_s, pitch_of(self.voices, voice))
-
     # --- the endpoints -----------------------------------------------------------------------------
 
     async def tts_bytes(self, call: Call) -> Response:
         params = call.params
         assert isinstance(params, protocol.BytesRequest)
         voice = voice_id(params.voice)
-        refusal = self.refusal(params.model_id, voice)
+        refusal = models.refusal(self.declaration, params.model_id, voice)
         if refusal is not None:
             raise refusal
         cost = self.price(call)
@@ -85,9 +69,10 @@ class CartesiaEmulation(Emulation):
             raise Reject(402, "Your account has run out of credits.")
         await call.services.take_time(TIMING, len(params.transcript))
         spec = protocol.audio_spec_of(params.output_format.model_dump(exclude_none=True))
-        samples = await self.speaker(call.services, voice, spec.sample_rate, 1.0).samples(params.transcript)
+        samples = await models.speaker(call.services, self.declaration, voice, spec.sample_rate, 1.0).samples(
+            params.transcript)
         audio = encode_as(samples, spec.sample_rate, spec.codec, spec.container)
         return Response(audio, media_type=MEDIA_TYPES[spec.container])
 
     async def websocket(self, call: SocketCall) -> None:
-        await TtsSocket(self, call).run()
+        await TtsSocket(self.declaration, call).run()

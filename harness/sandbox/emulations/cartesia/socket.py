@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from starlette.websockets import WebSocketDisconnect
@@ -27,15 +26,12 @@ from starlette.websockets import WebSocketDisconnect
 from harness.core.protocols import cartesia as protocol
 from harness.core.protocols.realtime import Mark
 from harness.core.spec import Cost, CostUnit
-from harness.sandbox.emulations.cartesia import responses
+from harness.sandbox.emulation import Reject, SocketCall
+from harness.sandbox.emulations.cartesia import models, responses
 from harness.sandbox.emulations.cartesia.models import CHUNK_S, SENTENCE_ENDS
 from harness.sandbox.lanes import Lanes, Sender
-from harness.sandbox.sockets import SocketCall
 from harness.sandbox.utterances import Speaker
 from harness.speech import encode_as
-
-if TYPE_CHECKING:
-    from harness.sandbox.emulations.cartesia.routes import CartesiaEmulation
 
 
 @dataclass(slots=True)
@@ -47,8 +43,8 @@ class Context:
 
 
 class TtsSocket:
-    def __init__(self, emulation: CartesiaEmulation, call: SocketCall) -> None:
-        self.emulation = emulation
+    def __init__(self, declaration: protocol.CartesiaDeclaration, call: SocketCall) -> None:
+        self.declaration = declaration
         self.call = call
         self.sender = Sender(call)
         self.lanes = Lanes()
@@ -123,14 +119,14 @@ class TtsSocket:
             return
         if context is None:
             voice = request.voice if isinstance(request.voice, str) else request.voice.id
-            refusal = self.emulation.refusal(request.model_id, voice)
+            refusal = models.refusal(self.declaration, request.model_id, voice)
             if refusal is None and request.output_format.container != "raw":
-                refusal = self.emulation.invalid(None, ["output_format: the WebSocket streams raw audio only"])
+                refusal = Reject(400, "output_format: the WebSocket streams raw audio only")
             if refusal is not None:
                 await self._error(refusal.status, refusal.message, request.context_id, refusal.extra.get("code"))
                 return
             spec = protocol.audio_spec_of(request.output_format.model_dump(exclude_none=True))
-            speaker = self.emulation.speaker(self.call.services, voice, spec.sample_rate, CHUNK_S)
+            speaker = models.speaker(self.call.services, self.declaration, voice, spec.sample_rate, CHUNK_S)
             context = self.contexts[request.context_id] = Context(request, speaker)
         context.buffer += request.transcript
         if request.transcript:
@@ -148,7 +144,7 @@ class TtsSocket:
             self.lanes.submit(request.context_id, lambda: self.sender.json(responses.done(request.context_id)))
 
     def _charged(self, text: str) -> bool:
-        price = self.emulation.declaration.price_per_million_chars
+        price = self.declaration.price_per_million_chars
         if price is None:
             return True
         return self.call.services.charge(self.key, Cost(price * len(text) / 1_000_000, CostUnit.USD))

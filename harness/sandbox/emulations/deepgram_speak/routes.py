@@ -18,12 +18,11 @@ from starlette.responses import Response
 
 from harness.core.protocols import deepgram_speak as protocol
 from harness.core.spec import Provider
-from harness.sandbox.emulation import Call, Emulation, Reject, StateNames
-from harness.sandbox.emulations.deepgram_speak import responses
-from harness.sandbox.emulations.deepgram_speak.models import MEDIA_TYPES, TIMING, pitch_of
+from harness.sandbox.emulation import Call, Emulation, Reject, SocketCall, StateNames
+from harness.sandbox.emulations.deepgram_speak import models, responses
+from harness.sandbox.emulations.deepgram_speak.models import MEDIA_TYPES, TIMING
 from harness.sandbox.emulations.deepgram_speak.socket import SpeakSocket
-from harness.sandbox.sockets import SocketCall, declaration_of
-from harness.sandbox.utterances import Speaker
+from harness.sandbox.sockets import declaration_of
 from harness.speech import encode_as
 
 CONTAINERS = {"linear16": "wav", "mulaw": "wav", "alaw": "wav", "mp3": "mp3", "opus": "ogg", "flac": "flac"}
@@ -35,7 +34,7 @@ class DeepgramSpeakEmulation(Emulation):
     def __init__(self, provider: Provider) -> None:
         super().__init__(provider)
         self.declaration = declaration_of(provider, protocol.STREAMING, protocol.DeepgramDeclaration)
-        self.models = (*self.declaration.models, protocol.DEFAULT_MODEL)
+        self.models = models.models_of(self.declaration)
         self.handlers[protocol.SPEAK] = self.speak
         self.sockets[protocol.STREAMING] = self.streaming
 
@@ -52,9 +51,6 @@ class DeepgramSpeakEmulation(Emulation):
         if name not in self.models:
             raise Reject(400, f"No such model: {name!r}.", extra={"code": "INVALID_QUERY_PARAMETER"})
         return name
-
-    def speaker(self, services: Any, model: str, sample_rate: int, chunk_s: float) -> Speaker:
-        return Speaker(services, sample_rate, chunk_s, pitch_of(self.declaration.models, model))
 
     async def speak(self, call: Call) -> Response:
         params = call.params
@@ -73,10 +69,11 @@ class DeepgramSpeakEmulation(Emulation):
         if cost is not None and not call.services.charge(call.key, cost):
             raise Reject(402, "Insufficient credits.")
         await call.services.take_time(TIMING, len(params.text))
-        samples = await self.speaker(call.services, model, spec.sample_rate, 1.0).samples(params.text)
+        samples = await models.speaker(call.services, self.declaration, model, spec.sample_rate, 1.0).samples(
+            params.text)
         audio = encode_as(samples, spec.sample_rate, spec.codec, spec.container)
         headers = {"dg-request-id": str(uuid.uuid4()), "dg-model-name": model, "dg-char-count": str(len(params.text))}
         return Response(audio, media_type=MEDIA_TYPES.get(spec.container, "application/octet-stream"), headers=headers)
 
     async def streaming(self, call: SocketCall) -> None:
-        await SpeakSocket(self, call).run()
+        await SpeakSocket(self.declaration, call).run()

@@ -26,7 +26,8 @@ from starlette.websockets import WebSocketDisconnect
 from harness.core.protocols import deepgram_speak as protocol
 from harness.core.protocols.realtime import AudioSpec
 from harness.core.spec import Cost, CostUnit
-from harness.sandbox.emulations.deepgram_speak import responses
+from harness.sandbox.emulation import SocketCall
+from harness.sandbox.emulations.deepgram_speak import models, responses
 from harness.sandbox.emulations.deepgram_speak.models import (
     CHUNK_S,
     FLUSH_WARNING,
@@ -34,11 +35,9 @@ from harness.sandbox.emulations.deepgram_speak.models import (
     MAX_SPEAK_CHARS,
 )
 from harness.sandbox.lanes import Lanes, Sender
-from harness.sandbox.sockets import SocketCall
 from harness.speech import encode_as
 
 if TYPE_CHECKING:
-    from harness.sandbox.emulations.deepgram_speak.routes import DeepgramSpeakEmulation
     from harness.sandbox.utterances import Speaker
 
 
@@ -52,8 +51,8 @@ class Closed(Exception):
 
 
 class SpeakSocket:
-    def __init__(self, emulation: DeepgramSpeakEmulation, call: SocketCall) -> None:
-        self.emulation = emulation
+    def __init__(self, declaration: protocol.DeepgramDeclaration, call: SocketCall) -> None:
+        self.declaration = declaration
         self.call = call
         self.sender = Sender(call)
         self.lanes = Lanes()
@@ -70,7 +69,7 @@ class SpeakSocket:
         model, spec = opening
         await self.call.websocket.accept()
         self.spec = spec
-        self.speaker: Speaker = self.emulation.speaker(self.call.services, model, spec.sample_rate, CHUNK_S)
+        self.speaker: Speaker = models.speaker(self.call.services, self.declaration, model, spec.sample_rate, CHUNK_S)
         await self.sender.json(responses.metadata(model, str(uuid.uuid4())))
         try:
             await self._converse()
@@ -97,7 +96,7 @@ class SpeakSocket:
         problem = (f"encoding {encoding!r} cannot be streamed" if encoding not in protocol.STREAM_ENCODINGS
                    else f"sample_rate {rate!r} is not one of {protocol.STREAM_SAMPLE_RATES}"
                    if rate is not None and (not rate.isdigit() or int(rate) not in protocol.STREAM_SAMPLE_RATES)
-                   else f"No such model: {model!r}." if model not in self.emulation.models else None)
+                   else f"No such model: {model!r}." if model not in models.models_of(self.declaration) else None)
         if problem is not None:
             await self._deny(400, problem)
             return None
@@ -157,7 +156,7 @@ class SpeakSocket:
                 return
 
     async def _flush(self) -> None:
-        now = self.call.services.state.clock.now()
+        now = self.call.services.now().timestamp()  # the sandbox clock (a manual clock moves only when told)
         while self.flushes and now - self.flushes[0] >= protocol.FLUSH_WINDOW_S:
             self.flushes.popleft()
         if len(self.flushes) >= protocol.FLUSH_LIMIT:
@@ -168,7 +167,7 @@ class SpeakSocket:
         self.flushes.append(now)
         text, self.buffer = self.buffer.strip(), ""
         sequence, self.sequence = self.sequence, self.sequence + 1
-        price = self.emulation.declaration.price_per_million_chars
+        price = self.declaration.price_per_million_chars
         if text and price is not None and not self.call.services.charge(
                 self.key, Cost(price * len(text) / 1_000_000, CostUnit.USD)):
             raise Closed(1008, "Insufficient credits.")

@@ -17,11 +17,11 @@ from starlette.responses import Response, StreamingResponse
 
 from harness.core.protocols import elevenlabs as protocol
 from harness.core.spec import Provider
-from harness.sandbox.emulation import Call, Emulation, Reject, StateNames
+from harness.sandbox.emulation import Call, Emulation, Reject, SocketCall, StateNames
 from harness.sandbox.emulations.elevenlabs import responses
 from harness.sandbox.emulations.elevenlabs.models import HTTP_CHUNK_BYTES, TIMING, pitch_of
 from harness.sandbox.emulations.elevenlabs.socket import StreamInput
-from harness.sandbox.sockets import SocketCall, declaration_of
+from harness.sandbox.sockets import declaration_of
 from harness.sandbox.utterances import Speaker, spread_marks
 from harness.speech import encode_as
 
@@ -118,5 +118,5 @@ class ElevenLabsEmulation(Emulation):
         return json_reply(responses.with_timestamps(audio, marks))
 
     async def stream_input(self, call: SocketCall) -> None:
-        await StreamInput(self, call).run()
+        await StreamInput(self.declaration, call).run()
 

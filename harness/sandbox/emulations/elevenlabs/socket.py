@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from starlette.websockets import WebSocketDisconnect
 
 from harness.core.protocols import elevenlabs as protocol
 from harness.core.spec import Cost, CostUnit
+from harness.sandbox.emulation import SocketCall
 from harness.sandbox.emulations.elevenlabs import responses
 from harness.sandbox.emulations.elevenlabs.models import (
     CHUNK_S,
@@ -31,12 +32,8 @@ from harness.sandbox.emulations.elevenlabs.models import (
     schedule_threshold,
 )
 from harness.sandbox.lanes import Lanes, Sender
-from harness.sandbox.sockets import SocketCall
 from harness.sandbox.utterances import Speaker
 from harness.speech import encode_as
-
-if TYPE_CHECKING:
-    from harness.sandbox.emulations.elevenlabs.routes import ElevenLabsEmulation
 
 LANE = "stream"
 
@@ -49,10 +46,9 @@ class Refusal(Exception):
 
 
 class StreamInput:
-    def __init__(self, emulation: ElevenLabsEmulation, call: SocketCall) -> None:
-        self.emulation = emulation
+    def __init__(self, declaration: protocol.ElevenLabsDeclaration, call: SocketCall) -> None:
         self.call = call
-        self.declaration = emulation.declaration
+        self.declaration = declaration
         self.format = call.query.get("output_format", protocol.DEFAULT_FORMAT)
         self.sender = Sender(call)
         self.lanes = Lanes()
