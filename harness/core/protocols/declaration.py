@@ -1,24 +1,24 @@
 """What every provider declared with a realtime protocol says in its `[providers.<name>]` table.
 
-The three realtime protocols (`elevenlabs`, `cartesia`, `deepgram-speak`) take the same keys as
-`openai-speech` — `base_url`, `key_env`, `models`, `voices`, `title`, `price_per_million_chars` — plus
-the output formats they serve (each protocol's own names). A protocol's declaration class narrows
-`protocol` and `formats`; the rest is here, validated once when the providers file is read.
+Every declarable protocol (`openai-speech`, `elevenlabs`, `cartesia`, `deepgram-speak`) takes the same keys
+— `base_url`, `key_env`, `models`, `voices`, `title`, `price_per_million_chars` — plus the output formats
+it serves (each protocol's own names). A protocol's declaration class adds `protocol`, `formats` and its
+own keys; the rest is here, validated once when the providers file is read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from harness.core.spec import Cost, CostUnit
 
 
 class ProtocolDeclaration(BaseModel):
-    """The keys every realtime protocol's declaration has (a subclass adds `protocol` and `formats`)."""
+    """The keys every protocol's declaration has (a subclass adds `protocol`, `formats`, its own keys)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -36,6 +36,21 @@ class ProtocolDeclaration(BaseModel):
         if any(not name.strip() for name in names) or len(set(names)) != len(names):
             raise ValueError("must be distinct, non-empty names")
         return names
+
+    @model_validator(mode="after")
+    def _formats_given(self) -> ProtocolDeclaration:
+        if not getattr(self, "formats", True):
+            raise ValueError("formats: give at least one of " + ", ".join(self.format_choices()))
+        return self
+
+    @classmethod
+    def format_choices(cls) -> tuple[str, ...]:
+        """The names a subclass's `formats` (a tuple of a Literal) accepts."""
+        field = cls.model_fields.get("formats")
+        if field is None:
+            return ()
+        (item, *_) = get_args(field.annotation) or (None,)
+        return tuple(str(value) for value in get_args(item))
 
     @property
     def url(self) -> str:
