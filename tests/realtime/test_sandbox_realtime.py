@@ -119,6 +119,11 @@ def test_each_stream_keeps_its_true_timeline_under_sandbox_streams(realtime_sand
     chunks = [f for f in session.received() if f.text and '"chunk"' in f.text]
     assert len(truth["chunk_at"]) == len(chunks) and truth["onset_s"] is not None
     assert truth["chunk_at"] == sorted(truth["chunk_at"]) and truth["received_at"] <= truth["chunk_at"][0]
+    # One clock (time.monotonic) on both sides: the truth sits between what the client saw happen.
+    assert session.started_at is not None
+    sent, first_chunk = session.sent()[0], chunks[0]
+    assert session.started_at + sent.t_s <= truth["received_at"] <= truth["chunk_at"][0]
+    assert truth["chunk_at"][0] <= session.started_at + first_chunk.t_s
     grammar = channel.grammar
     events = [e for f in session.received() for e in grammar.events(f, grammar.validate(f, 0)[0])]
     assert [e.kind for e in events][-1] is Kind.FINAL

@@ -56,7 +56,7 @@ class Frame:
 
     index: int
     direction: Direction
-    t_s: float  # seconds since the session began (the connect call), on the client's monotonic clock
+    t_s: float  # seconds since the session began (the connect call), on the process's monotonic clock
     text: str | None = None
     data: bytes | None = None
 
@@ -106,6 +106,7 @@ class Session:
 
     url: str  # as opened, secrets filtered
     frames: list[Frame] = field(default_factory=list)
+    started_at: float | None = None  # time.monotonic() at the connect call: frames' t_s count from here
     opened_s: float | None = None  # when the handshake completed; None when it never did
     handshake_status: int | None = None  # the HTTP status of a refused upgrade (401, 429, ...)
     handshake_body: str = ""
@@ -128,7 +129,8 @@ class Session:
         return frame
 
     def to_json(self) -> dict[str, Any]:
-        return {"url": self.url, "opened_ms": None if self.opened_s is None else round(self.opened_s * 1000, 3),
+        return {"url": self.url, "started_at": self.started_at,
+                "opened_ms": None if self.opened_s is None else round(self.opened_s * 1000, 3),
                 "handshake_status": self.handshake_status, "handshake_body": self.handshake_body,
                 "frames": [f.to_json() for f in self.frames],
                 "closing": self.closing.to_json() if self.closing else None}
@@ -138,7 +140,8 @@ class Session:
         opened = item.get("opened_ms")
         closing = item.get("closing")
         return cls(str(item["url"]), [Frame.from_json(i, f) for i, f in enumerate(item.get("frames", ()))],
-                   None if opened is None else float(opened) / 1000, item.get("handshake_status"),
+                   item.get("started_at"), None if opened is None else float(opened) / 1000,
+                   item.get("handshake_status"),
                    str(item.get("handshake_body", "")), Closing.from_json(closing) if closing else None)
 
 

@@ -3,7 +3,8 @@
     session = await run_session(url, headers, messages, complete=..., closing=..., ssl=...)
     session = await speak(channel, base_url, headers, utterance)         # the grammar drives it
 
-Time is the client's monotonic clock (`time.perf_counter`), counted from the connect call: a sent frame
+Time is the process's monotonic clock (`time.monotonic`, the sandbox's clock too, so a session lines up
+with the sandbox's truth of the same stream), counted from the connect call (`Session.started_at`): a sent frame
 is stamped when it is handed to the socket, a received one when `recv` returns it. Messages go out at
 their `at_s` after the handshake completed (all at once, or paced like a language model's tokens).
 The session ends when the server closes; when the client closes after the grammar says the utterance is
@@ -42,12 +43,12 @@ async def run_session(url: str, headers: Mapping[str, str], messages: Sequence[O
     from websockets.asyncio.client import connect
     from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
-    start = time.perf_counter()
+    start = time.monotonic()
 
     def now() -> float:
-        return time.perf_counter() - start
+        return time.monotonic() - start
 
-    session = Session(Redactor(secrets).text(url))
+    session = Session(Redactor(secrets).text(url), started_at=start)
     try:
         socket = await asyncio.wait_for(connect(
             url, additional_headers=dict(headers), ssl=ssl if url.startswith("wss:") else None, max_size=None,
