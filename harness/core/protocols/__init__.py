@@ -16,9 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel
-
 from harness.core.protocols import cartesia, deepgram_speak, elevenlabs, openai_speech
+from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.spec import Provider
 
 
@@ -27,7 +26,7 @@ class DeclarableProtocol:
     """A protocol a providers file may name: how its table is validated and turned into a `Provider`."""
 
     name: str
-    declaration: type[BaseModel]
+    declaration: type[ProtocolDeclaration]
     build: Callable[[Any, str], Provider]
 
 

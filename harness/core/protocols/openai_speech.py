@@ -33,7 +33,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, Field, create_model, model_validator
 
 from harness.core.protocols.declaration import ProtocolDeclaration, price_by_characters
 from harness.core.spec import (
@@ -152,9 +152,17 @@ class SpeechDeclaration(ProtocolDeclaration):
     protocol shares are `ProtocolDeclaration`'s."""
 
     protocol: Literal["openai-speech"]
+    auth: Literal["bearer", "none"] = "bearer"  # none: a keyless server (no key required, none sent)
+    key_env: str = Field("", pattern=r"^([A-Za-z_][A-Za-z0-9_]*)?$")  # required with bearer, refused with none
     max_input_chars: int = Field(MAX_INPUT_CHARS, ge=1, le=MAX_INPUT_CHARS)
     formats: tuple[ResponseFormat, ...] = FORMATS  # type: ignore[assignment]  # FORMATS is the Literal's args
     stream: bool = False  # the server answers `stream_format: "sse"`: the benchmark asks for it (TTFA)
+
+    @model_validator(mode="after")
+    def _key_unless_keyless(self) -> SpeechDeclaration:
+        if (self.auth == "none") == bool(self.key_env):
+            raise ValueError('key_env: required unless auth = "none", which sends no key and takes none')
+        return self
 
     @property
     def default_format(self) -> str:
@@ -216,6 +224,7 @@ def speech_endpoint(declaration: SpeechDeclaration) -> Endpoint:
         role=Role.STREAM if declaration.stream else Role.AUDIO,
         request=request_model(declaration),
         body_kind=BodyKind.JSON,
+        auth_required=declaration.auth != "none",
         responses=(Response(200, bodies, "The audio (or its SSE events)"), *_errors()),
         price=partial(price_by_characters, price, "input") if price is not None else None,
         example={"model": declaration.models[0], "input": "Hello from a declared provider.",
