@@ -145,9 +145,9 @@ def run_benchmark(
                 lease = Lease(store, prepared.run_id)
                 lease.acquire()
             prepared.notes += target.notes
+            check_live(prepared, target)  # a refusal is the only output: its message names the plan's cost
             if on_plan is not None:
-                on_plan(prepared, target)  # the plan and its price are shown before any refusal or request
-            check_live(prepared, target)
+                on_plan(prepared, target)  # the plan and its price are shown before any request
             runner = Runner(prepared, store, target, listener=listener, scorer=scorer)
             if not prepared.resumed:
                 runner.record_plan()

@@ -58,6 +58,7 @@ class Summary:
     budget_usd: float | None
     downloads_retried: int = 0  # jobs whose audio came only after a retried download
     results_lost: int = 0  # finished jobs whose audio never came
+    target: str = "sandbox"  # sandbox | live | url: where the money was spent (the sandbox's is play money)
 
 
 def model_quality(store: Store, run_id: str) -> dict[tuple[str, str], Quality]:
@@ -124,7 +125,8 @@ def summarize(store: Store, run_id: str) -> Summary:
         "SELECT COUNT(DISTINCT e.job_key) AS n FROM errors e JOIN jobs j ON j.job_key = e.job_key "
         "WHERE e.run_id = ? AND e.phase = 'download' AND e.fatal = 0 AND j.outcome = 'ok'", (run_id,))[0]["n"]
     return Summary(run_id, run["status"], tuple(lines), outcomes, events, store.spent_usd(run_id),
-                   run["planned_cost_usd"], run["budget_usd"], int(retried or 0), outcomes.get(ErrorClass.LOST, 0))
+                   run["planned_cost_usd"], run["budget_usd"], int(retried or 0), outcomes.get(ErrorClass.LOST, 0),
+                   run["target"] or "sandbox")
 
 
 def _ms(value: float | None) -> str:
@@ -188,7 +190,8 @@ def render(summary: Summary, console: Console, db_path: str) -> None:
     console.print(classes)
     budget = f" of a ${summary.budget_usd:.4f} budget" if summary.budget_usd is not None else ""
     planned = f" (planned ${summary.planned_usd:.4f})" if summary.planned_usd is not None else ""
-    console.print(f"Spent ${summary.spent_usd:.4f}{budget}{planned}.")
+    play = " (sandbox: play money, what these requests would cost live)" if summary.target == "sandbox" else ""
+    console.print(f"Spent ${summary.spent_usd:.4f}{play}{budget}{planned}.")
     if summary.downloads_retried or summary.results_lost:
         console.print(f"Downloads: {summary.downloads_retried} jobs needed retries to get their audio; "
                       f"{summary.results_lost} finished jobs lost their audio for good.")

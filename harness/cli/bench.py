@@ -20,6 +20,16 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from harness.bench.config import (
+    OutputSettings,
+    PollingSettings,
+    RunSettings,
+    SandboxSettings,
+    ScoringSettings,
+    Section,
+    TargetSettings,
+    WorkloadSettings,
+)
 from harness.benchmark import BenchmarkResult, Observer
 from harness.core.errors import UsageError
 
@@ -30,7 +40,8 @@ if TYPE_CHECKING:
     from harness.bench.summary import Summary
     from harness.bench.target import Target
 
-bench_app = typer.Typer(help="Latency and cost benchmarks, stored as raw rows in SQLite.", no_args_is_help=True)
+bench_app = typer.Typer(help="Latency and cost benchmarks, stored as raw rows in SQLite.", no_args_is_help=True,
+                        rich_markup_mode=None)
 # Piped or captured (CI logs), the summary table keeps every column whole instead of cutting to 80.
 _out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 if not _out.is_terminal:  # piped or captured: rich would assume 80 columns and squeeze the tables
@@ -79,8 +90,9 @@ def _show_plan(prepared: PreparedRun, target: Target) -> None:
             warned[key] = warned.get(key, 0) + 1
     for (label, note), count in sorted(warned.items()):
         _err.print(f"[yellow]warning:[/yellow] {label}: {count} job(s): {note}")
-    where = target.url or target.kind
-    _out.print(f"Target: [bold]{target.kind}[/bold] ({where}); corpora: "
+    where = {"sandbox": f"started by this run at {target.url}, profile {target.sandbox_profile}",
+             "live": "each provider's documented hosts"}.get(str(target.kind), str(target.url))
+    _out.print(f"Target: [bold]{target.kind}[/bold] ({escape(where)}); corpora: "
                + ", ".join(f"{c.name} v{c.version} ({len(c.items)} items)" for c in prepared.corpora))
     _out.print(f"Planned cost: [bold]${plan.cost_usd:.4f}[/bold]"
                + (f" + {plan.unpriced} jobs without a USD price" if plan.unpriced else "")
@@ -162,45 +174,85 @@ class _Terminal(Observer):
         _err.print(f"[yellow]warning:[/yellow] {escape(message)}")
 
 
+def _default(section: type[Section], name: str) -> str:
+    """`[default: X]` read from the setting's own field, so help cannot drift from what the run uses."""
+    field = section.model_fields[name]
+    value = field.get_default(call_default_factory=True)
+    shown = ",".join(value) if isinstance(value, tuple) else getattr(value, "value", value)
+    return f"[default: {'true' if shown is True else 'false' if shown is False else shown}]"
+
+
 @bench_app.command("run")
 def run_command(
-    providers: Annotated[list[str] | None, typer.Option("--providers", help="providers (comma list)")] = None,
-    models: Annotated[list[str] | None, typer.Option("--models", help="models or provider/model; default all")] = None,
-    corpus: Annotated[list[str] | None, typer.Option("--corpus", help="NAME[:N] or FILE[:N]; repeatable")] = None,
-    repeats: Annotated[int | None, typer.Option(help="times each text is sent to each model")] = None,
-    concurrency: Annotated[int | None, typer.Option(help="jobs in flight at once")] = None,
+    providers: Annotated[list[str] | None, typer.Option(
+        "--providers", metavar="NAME,…", help="providers to benchmark [default: every registered one]")] = None,
+    models: Annotated[list[str] | None, typer.Option(
+        "--models", metavar="MODEL,…", help="models or provider/model [default: every model]")] = None,
+    corpus: Annotated[list[str] | None, typer.Option(
+        "--corpus", metavar="NAME[:N]", help="a corpus NAME or FILE, its first N items; repeatable "
+        + _default(WorkloadSettings, "corpus"))] = None,
+    repeats: Annotated[int | None, typer.Option(
+        metavar="N", help="times each text is sent to each model " + _default(WorkloadSettings, "repeats"))] = None,
+    concurrency: Annotated[int | None, typer.Option(
+        metavar="N", help="jobs in flight at once " + _default(RunSettings, "concurrency"))] = None,
     ramp_up: Annotated[float | None, typer.Option(
-        help="seconds over which each provider's first jobs start (default 1; 0: all at once)")] = None,
-    target: Annotated[str | None, typer.Option(help="sandbox (default), live, or a base URL")] = None,
-    budget: Annotated[float | None, typer.Option(help="USD cap: no job starts whose worst case would pass it")] = None,
-    out: Annotated[Path | None, typer.Option(help="folder for runs.db and audio (default reports)")] = None,
-    resume: Annotated[str | None, typer.Option(help="finish an interrupted run by its id")] = None,
-    config_file: Annotated[Path | None, typer.Option("--config", help="TOML settings file")] = None,
-    polling: Annotated[str | None, typer.Option(help="adaptive (default), fixed, or webhook")] = None,
-    poll_interval: Annotated[float | None, typer.Option(help="seconds between polls for --polling fixed")] = None,
-    webhook_url: Annotated[str | None, typer.Option(help="public URL forwarding to the local receiver")] = None,
-    sandbox_profile: Annotated[str | None, typer.Option(help="fast, realistic (default) or chaos")] = None,
-    seed: Annotated[int | None, typer.Option(help="sandbox random seed")] = None,
+        metavar="SECONDS", help="seconds over which each provider's first jobs start (0: all at once) "
+        + _default(RunSettings, "ramp_up"))] = None,
+    target: Annotated[str | None, typer.Option(
+        metavar="WHERE", help="sandbox, live, or a base URL " + _default(TargetSettings, "name"))] = None,
+    budget: Annotated[float | None, typer.Option(
+        metavar="USD", help="cap: no job starts whose worst case would pass it [default: none; a live run "
+        "needs it or --yes]")] = None,
+    out: Annotated[Path | None, typer.Option(
+        metavar="DIR", help="folder for runs.db and audio " + _default(OutputSettings, "out"))] = None,
+    resume: Annotated[str | None, typer.Option(metavar="RUN_ID", help="finish an interrupted run by its id")] = None,
+    config_file: Annotated[Path | None, typer.Option(
+        "--config", metavar="FILE", help="TOML settings file [default: [tool.tts-harness] in pyproject.toml]")
+    ] = None,
+    polling: Annotated[str | None, typer.Option(
+        metavar="MODE", help="adaptive, fixed, or webhook " + _default(PollingSettings, "mode"))] = None,
+    poll_interval: Annotated[float | None, typer.Option(
+        metavar="SECONDS", help="seconds between polls for --polling fixed "
+        + _default(PollingSettings, "interval"))] = None,
+    webhook_url: Annotated[str | None, typer.Option(
+        metavar="URL", help="public URL forwarding to the local receiver (--polling webhook, live)")] = None,
+    sandbox_profile: Annotated[str | None, typer.Option(
+        metavar="PROFILE", help="fast, realistic or chaos [default: realistic]")] = None,
+    seed: Annotated[int | None, typer.Option(
+        metavar="N", help="sandbox random seed " + _default(SandboxSettings, "seed"))] = None,
     clock_skew: Annotated[float | None, typer.Option(
-        help="sandbox: its clock's offset from ours, seconds (default: the profile's, 0.3 s when realistic)")] = None,
+        metavar="SECONDS", help="sandbox: its clock's offset from ours [default: the profile's, 0.3 when "
+        "realistic]")] = None,
     precise_stamps: Annotated[bool | None, typer.Option(
-        "--precise-stamps", help="sandbox: millisecond stamps where the documents print whole seconds")] = None,
-    usd_per_character: Annotated[float | None, typer.Option(help="USD per billed character (TTS.ai)")] = None,
-    price: Annotated[list[str] | None, typer.Option(help="provider/model=USD for undocumented prices")] = None,
-    score: Annotated[bool | None, typer.Option("--score/--no-score", help="score clips (WER) while running")] = None,
-    report: Annotated[bool | None, typer.Option("--report/--no-report", help="write the HTML report")] = None,
-    job_timeout: Annotated[float | None, typer.Option(help="seconds before a job is given up")] = None,
+        "--precise-stamps", help="sandbox: millisecond stamps where the documents print whole seconds "
+        + _default(SandboxSettings, "precise_stamps"))] = None,
+    usd_per_character: Annotated[float | None, typer.Option(
+        metavar="USD", help="USD per billed character (TTS.ai) [default: none documented]")] = None,
+    price: Annotated[list[str] | None, typer.Option(
+        metavar="PROVIDER/MODEL=USD", help="a price the documents leave out; repeatable")] = None,
+    score: Annotated[bool | None, typer.Option(
+        "--score/--no-score", help="score clips (WER, similarity) " + _default(ScoringSettings, "enabled"))
+    ] = None,
+    report: Annotated[bool | None, typer.Option(
+        "--report/--no-report", help="write the HTML report " + _default(OutputSettings, "report"))] = None,
+    job_timeout: Annotated[float | None, typer.Option(
+        metavar="SECONDS", help="seconds from submit before a job is given up "
+        + _default(RunSettings, "job_timeout"))] = None,
     yes: Annotated[bool | None, typer.Option("--yes", help="allow a live run without a budget")] = None,
     reference: Annotated[Path | None, typer.Option(
-        "--reference", help="reference voice FILE, uploaded to models that clone an uploaded voice")] = None,
+        "--reference", metavar="FILE", help="reference voice, uploaded to models that clone an uploaded voice "
+        "[default: the packaged joe_reference.wav]")] = None,
     reference_url: Annotated[str | None, typer.Option(
-        "--reference-url", help="public URL of the reference voice, for models that fetch it (Pixazo XTTS)")] = None,
+        "--reference-url", metavar="URL", help="public URL of the reference voice, for models that fetch it "
+        "(Pixazo XTTS) [default: the sandbox's copy; none live]")] = None,
     dry_run: Annotated[bool, typer.Option(
-        "--dry-run", help="print every request the run would send (curl, keys filtered) and its cost; send nothing")
-    ] = False,
-    executor: Annotated[str | None, typer.Option(help="scoring: local (during the run, default) or ray (after it)")
-    ] = None,
-    address: Annotated[str | None, typer.Option(help="Ray cluster address for --executor ray")] = None,
+        "--dry-run", help="print every request the run would send (curl lines, keys as $VARIABLES), its cost "
+        "and its refusals; send nothing")] = False,
+    executor: Annotated[str | None, typer.Option(
+        metavar="WHERE", help="scoring: local (during the run) or ray (after it) "
+        + _default(ScoringSettings, "executor"))] = None,
+    address: Annotated[str | None, typer.Option(
+        metavar="ADDRESS", help="Ray cluster address for --executor ray [default: a local Ray instance]")] = None,
 ) -> None:
     """Benchmark latency and cost of every provider and model (the sandbox unless --target says otherwise)."""
     from harness import benchmark
