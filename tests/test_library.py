@@ -56,7 +56,7 @@ def test_score_file_raises_a_typed_error_for_a_missing_input(tmp_path: Path) -> 
     with pytest.raises(ScoringInputError, match="no such file") as missing:
         harness.score_file(tmp_path / "nowhere.wav", "Some text.")
     assert isinstance(missing.value, ScoringError)
-    with pytest.raises(ScoringInputError, match="reference voice .*speaker.wav: no such file"):
+    with pytest.raises(ScoringInputError, match=r"reference voice .*speaker\.wav: no such file"):
         harness.score_file(VOICES / "joe_short.wav", "Some text.", reference_voice=tmp_path / "speaker.wav")
 
 

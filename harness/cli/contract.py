@@ -77,7 +77,8 @@ def _verdict(endpoint: Endpoint, path: Path, status: int | None, request: bool, 
 
 @contract_app.command("check")
 def check_command(
-    provider: Annotated[str, typer.Argument(help="a provider, built in or declared in a providers file (`tts-harness providers` lists them)")],
+    provider: Annotated[str, typer.Argument(
+        help="a provider, built in or declared in a providers file (`tts-harness providers` lists them)")],
     endpoint: Annotated[str, typer.Argument(help='"METHOD /path/template" as the documents write it, or its key')],
     file: Annotated[Path | None, typer.Argument(help="JSON body to check")] = None,
     status: Annotated[int | None, typer.Option(help="HTTP status the body came with (error bodies)")] = None,

@@ -23,7 +23,8 @@ DEFAULT_DB = Path("reports/runs.db")
 
 DbOption = Annotated[Path, typer.Option("--db", metavar="FILE", help="results database written by `bench run`")]
 AsrOption = Annotated[
-    str | None, typer.Option("--asr-model", metavar="MODEL", help="use scores from this ASR model [default: the one that scored most]")
+    str | None, typer.Option("--asr-model", metavar="MODEL",
+                             help="use scores from this ASR model [default: the one that scored most]")
 ]
 
 
@@ -34,8 +35,10 @@ def _usage(error: Exception) -> typer.Exit:
 
 def report_command(
     run_id: Annotated[str, typer.Argument(metavar="RUN", help="run id (or an export folder)")],
-    baseline: Annotated[str | None, typer.Option(metavar="RUN", help="run id or export folder to compare against")] = None,
-    out: Annotated[Path | None, typer.Option(metavar="FILE", help="HTML file to write [default: <folder of --db>/<run>/index.html]")] = None,
+    baseline: Annotated[str | None, typer.Option(
+        metavar="RUN", help="run id or export folder to compare against")] = None,
+    out: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="HTML file to write [default: <folder of --db>/<run>/index.html]")] = None,
     db: DbOption = DEFAULT_DB,
     asr_model: AsrOption = None,
 ) -> None:
@@ -58,7 +61,8 @@ def compare_command(
     base: Annotated[str, typer.Argument(metavar="BASE", help="BASE run id or export folder")],
     new: Annotated[str, typer.Argument(metavar="NEW", help="NEW run id or export folder")],
     fail_on: Annotated[
-        str, typer.Option("--fail-on", metavar="METRIC,…", help="metrics that fail the gate: latency,wer,cost,success,contract")
+        str, typer.Option("--fail-on", metavar="METRIC,…",
+                          help="metrics that fail the gate: latency,wer,cost,success,contract")
     ] = "latency,wer,cost,success,contract",
     junit: Annotated[Path | None, typer.Option(metavar="FILE", help="also write a JUnit XML file")] = None,
     as_json: Annotated[
@@ -66,7 +70,8 @@ def compare_command(
     ] = False,
     threshold: Annotated[
         list[str] | None,
-        typer.Option("--threshold", metavar="KEY=VALUE", help="override a threshold, KEY=VALUE (latency_p50=0.1, wer=0.02, alpha=0.05)"),
+        typer.Option("--threshold", metavar="KEY=VALUE",
+                     help="override a threshold, KEY=VALUE (latency_p50=0.1, wer=0.02, alpha=0.05)"),
     ] = None,
     db: DbOption = DEFAULT_DB,
     asr_model: AsrOption = None,
@@ -113,7 +118,8 @@ def contract_diff_command(
 def export_command(
     run_id: Annotated[str, typer.Argument(metavar="RUN", help="run id")],
     fmt: Annotated[ExportFormat, typer.Option("--format", help="file format")] = ExportFormat.CSV,
-    out: Annotated[Path | None, typer.Option(metavar="DIR", help="folder to write [default: <folder of --db>/<run>/rows]")] = None,
+    out: Annotated[Path | None, typer.Option(
+        metavar="DIR", help="folder to write [default: <folder of --db>/<run>/rows]")] = None,
     db: DbOption = DEFAULT_DB,
     asr_model: AsrOption = None,
 ) -> None:
