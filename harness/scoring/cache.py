@@ -5,6 +5,9 @@ the backend, the model weights and the decoding settings, and are stored with th
 were scored under. A transcript stored under an older normalizer version is still the same transcript,
 so a lookup falls back to it: a normalizer change re-scores text without re-running ASR. Speaker
 similarities and DNSMOS results use the same table under their own ``kind``.
+
+The table is the run database's by default (`runs.db`, whose every table `harness.results` owns), or a
+cache file of its own; either way its rows are read and written by `harness.results.score_cache`.
 """
 
 from __future__ import annotations
@@ -12,30 +15,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from harness.scoring.store import connect, ensure_schema, now_iso
-
-
-class CacheKind(StrEnum):
-    TRANSCRIPT = "transcript"
-    SIMILARITY = "similarity"
-    DNSMOS = "dnsmos"
-
-
-@dataclass(frozen=True, slots=True)
-class CacheKey:
-    """What determines a cached value; ``normalizer_version`` is empty for values that ignore text."""
-
-    kind: CacheKind
-    audio_sha256: str
-    backend: str
-    model: str
-    settings: str
-    normalizer_version: str = ""
+from harness.results.database import connect
+from harness.results.schema import create_score_cache
+from harness.results.score_cache import CacheKey, cached_value, store_value
+from harness.scoring.score_row import now_iso
 
 
 class ScoreCache:
@@ -46,44 +32,24 @@ class ScoreCache:
             self._conn = target
             self._owned = False
         else:
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
-            self._conn = connect(str(target))
+            self._conn = connect(target)
             self._owned = True
         self._lock = threading.Lock()
         with self._lock:
-            ensure_schema(self._conn)
+            create_score_cache(self._conn)
 
     def get(self, key: CacheKey) -> dict[str, Any] | None:
         """The cached value, falling back to any normalizer version for transcripts."""
-        base = (key.kind.value, key.audio_sha256, key.backend, key.model, key.settings)
         with self._lock:
-            row = self._conn.execute(
-                "SELECT value_json FROM score_cache WHERE kind=? AND audio_sha256=? AND backend=? "
-                "AND model=? AND settings=? ORDER BY normalizer_version = ? DESC, created_at DESC LIMIT 1",
-                (*base, key.normalizer_version),
-            ).fetchone()
-        if row is None:
+            stored = cached_value(self._conn, key)
+        if stored is None:
             return None
-        value: dict[str, Any] = json.loads(row[0])
+        value: dict[str, Any] = json.loads(stored)
         return value
 
     def put(self, key: CacheKey, value: dict[str, Any]) -> None:
-        with self._lock, self._conn:
-            self._conn.execute(
-                "INSERT OR REPLACE INTO score_cache "
-                "(kind, audio_sha256, backend, model, settings, normalizer_version, value_json, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    key.kind.value,
-                    key.audio_sha256,
-                    key.backend,
-                    key.model,
-                    key.settings,
-                    key.normalizer_version,
-                    json.dumps(value, ensure_ascii=False),
-                    now_iso(),
-                ),
-            )
+        with self._lock:
+            store_value(self._conn, key, json.dumps(value, ensure_ascii=False), now_iso())
 
     def close(self) -> None:
         if self._owned:

@@ -21,9 +21,9 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from harness.bench.store import Store
 from harness.cli import app
 from harness.providers.pixazo import PROVIDER as PIXAZO
+from harness.results.store import Store
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 
 KEY = "PLANTED/pixazo+key=7f3a9c2e5b1d"
