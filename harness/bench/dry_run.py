@@ -56,12 +56,12 @@ def dry_run(config: BenchConfig, providers: Mapping[str, Provider], environ: Map
     secrets = tuple(v for p in chosen if len(v := env.get(p.key_env, "")) >= 4)
     if config.target_kind is TargetKind.LIVE:
         result.notes += [f"{p.key_env} is not set: a real run would refuse to start" for p in chosen
-                         if not env.get(p.key_env)]
+                         if not p.keyless and not env.get(p.key_env)]
     for job in plan.jobs:
         if job.invalid:
             continue
         provider, endpoint = job.provider, job.selection.endpoint
-        key = env.get(provider.key_env) or f"${provider.key_env}"
+        key = None if provider.keyless else env.get(provider.key_env) or f"${provider.key_env}"
         request = build_request(provider, endpoint, bases[(provider.name, endpoint.host)], job.payload, key=key)
         price = "no documented price" if job.price.usd is None else f"worst case ${job.price.usd}"
         what = f"{job.selection.label} {job.corpus.name}/{job.item.id} repeat {job.repeat} ({price})"

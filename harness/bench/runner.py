@@ -188,8 +188,9 @@ class Runner:
 
     def record_plan(self) -> None:
         """A new run: its row and every planned job, in one transaction, before anything is sent."""
-        self.store.record_plan(_run_row(self.prepared, self.target),
-                               [_job_row(self.prepared.run_id, job) for job in self.prepared.plan.jobs])
+        # Through the store's writer: the run's settings hold the target URL, redacted like any value.
+        self.store.write([("runs", [_run_row(self.prepared, self.target)]),
+                          ("jobs", [_job_row(self.prepared.run_id, job) for job in self.prepared.plan.jobs])])
 
     def _states(self) -> dict[str, sqlite3.Row]:
         return {row["job_key"]: row for row in self.store.jobs(self.prepared.run_id)}

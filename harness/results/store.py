@@ -87,12 +87,6 @@ class Store:
             with self.transaction():
                 self._insert(table, batch, existing)
 
-    def record_plan(self, run: Row, jobs: Sequence[Row]) -> None:
-        """A new run: its row and every planned job, in one transaction, before anything is sent."""
-        with self.transaction():
-            self._insert("runs", [run], Existing.FAIL)
-            self._insert("jobs", jobs, Existing.FAIL)
-
     def write(self, writes: Sequence[tuple[str, Sequence[Row]]], job_update: tuple[str, Row] | None = None) -> None:
         """Several tables' rows plus one job update, committed together (a job's result is atomic)."""
         with self.transaction():

@@ -125,7 +125,7 @@ def make_mixed_run(db: Path, run_id: str = "mixed") -> dict[str, Expected]:
         for corpus, texts in (("en_read", EN), ("zh_read", ZH)):
             for provider, model, _usd in MODELS:
                 jobs.append(_job(run_id, len(jobs), provider, model, corpus, index, texts[index]))
-    store.record_plan(_run_row(run_id), jobs)
+    store.write([("runs", [_run_row(run_id)]), ("jobs", jobs)])  # the plan, as the runner records it
     prices = {model: usd for _provider, model, usd in MODELS}
     scores = []
     expected: dict[str, Expected] = {}
