@@ -45,7 +45,7 @@ def run_benchmark(config: BenchConfig | None = None, **settings: Any) -> Benchma
     """
     from harness.bench.session import run_benchmark as run_session
     from harness.bench.summary import summarize
-    from harness.results.store import Store
+    from harness.results import Store
 
     if config is None or settings:
         config = BenchConfig.model_validate((config.model_dump() if config else {}) | settings)
@@ -66,7 +66,7 @@ def run_benchmark(config: BenchConfig | None = None, **settings: Any) -> Benchma
 
 
 def _background_scorer(db_path: Path) -> Any:
-    from harness.results.store import Store
+    from harness.results import Store
     from harness.scoring import BackgroundScorer, Scorer
 
     Store(db_path).close()  # the runner's tables (clips) exist before the scorer looks at the database

@@ -45,7 +45,7 @@ from harness.bench.runner import Runner, prepare
 from harness.bench.session import benchmarkable, sandbox_target
 from harness.bench.target import Target
 from harness.core.quantiles import quantile
-from harness.results.store import Store
+from harness.results import Store
 
 #: mode -> (models, polling)
 MODES: dict[str, tuple[tuple[str, ...], PollingMode]] = {

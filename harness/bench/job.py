@@ -32,7 +32,7 @@ from harness.core.errors import ErrorClass, LostResult, ProtocolError, ProviderE
 from harness.core.spec import Endpoint, Provider
 from harness.core.transport import build_request
 from harness.core.validate import check_response, media_type_of
-from harness.results.store import Store
+from harness.results import Store
 
 
 @dataclass(slots=True)

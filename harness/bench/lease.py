@@ -20,9 +20,7 @@ from dataclasses import dataclass, field
 
 from harness.bench.provenance import iso_now
 from harness.core.errors import UsageError
-from harness.results import leases
-from harness.results.leases import LeaseRow
-from harness.results.store import Store
+from harness.results import LeaseRow, Store, lease_holder, release_lease, renew_lease, take_lease
 
 TTL_S = 30.0  # a heartbeat older than this is a dead holder
 RENEW_EVERY_S = 5.0
@@ -60,22 +58,22 @@ class Lease:
         """Take the lease, or raise `LeaseHeld` naming the live holder."""
         now = self.clock()
         with self.store.transaction() as conn:  # BEGIN IMMEDIATE: no other writer between read and write
-            row = leases.holder_of(conn, self.run_id)
+            row = lease_holder(conn, self.run_id)
             if row is not None and row.holder != self.holder and not _stale(row, now, self.ttl_s):
                 raise LeaseHeld(
                     f"run {self.run_id} is being written by process {row.pid} on {row.host} (heartbeat "
                     f"{now - row.heartbeat_at:.0f} s ago); wait for it, or stop it and resume after "
                     f"{self.ttl_s:.0f} s"
                 )
-            leases.take(conn, LeaseRow(self.run_id, self.holder, os.getpid(), socket.gethostname(), iso_now(), now))
+            take_lease(conn, LeaseRow(self.run_id, self.holder, os.getpid(), socket.gethostname(), iso_now(), now))
 
     def renew(self) -> None:
         with self.store.transaction() as conn:
-            leases.renew(conn, self.run_id, self.holder, self.clock())
+            renew_lease(conn, self.run_id, self.holder, self.clock())
 
     def release(self) -> None:
         with self.store.transaction() as conn:
-            leases.release(conn, self.run_id, self.holder)
+            release_lease(conn, self.run_id, self.holder)
 
     async def keep_alive(self, every_s: float = RENEW_EVERY_S) -> None:
         """Renew until cancelled (run beside the jobs on the run's event loop)."""

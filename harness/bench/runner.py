@@ -38,7 +38,7 @@ from harness.bench.webhook import WebhookHub, serve
 from harness.core.errors import ErrorClass, UsageError
 from harness.core.spec import Provider, Upload
 from harness.core.timestamps import parse_timestamp
-from harness.results.store import UNFINISHED_STATES, Existing, Store
+from harness.results import UNFINISHED_STATES, Existing, Store
 
 Listener = Callable[[PlannedJob, str], None]  # (job, outcome) after each job is stored
 

@@ -26,7 +26,7 @@ from harness.core.errors import UsageError
 from harness.core.redact import Redactor
 from harness.core.registry import providers as registered_providers
 from harness.core.spec import Provider
-from harness.results.store import Store
+from harness.results import Store
 
 PlanHook = Callable[[PreparedRun, Target], None]  # shown the plan; may raise UsageError to refuse
 

@@ -14,10 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.core.errors import ErrorClass
-from harness.results.figures import ModelFigures, model_figures, tally
-from harness.results.reading import read_rows
-from harness.results.rows import RunRows
-from harness.results.store import Store
+from harness.results import ModelFigures, RunRows, Store, model_figures, read_rows, tally
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,7 +110,7 @@ def _scorer(enabled: bool, db_path: Path) -> Any:
     except ImportError as error:
         _err.print(f"[yellow]scoring off:[/yellow] the scoring extra is not installed ({error})")
         return None
-    from harness.results.store import Store
+    from harness.results import Store
 
     Store(db_path).close()  # the runner's tables (clips) exist before the scorer looks at the database
     return BackgroundScorer(db_path, Scorer())
@@ -170,7 +170,7 @@ def run_command(
     from harness.bench.config import load_config
     from harness.bench.session import run_benchmark
     from harness.bench.summary import render, summarize
-    from harness.results.store import Store
+    from harness.results import Store
 
     try:
         config = load_config({
@@ -270,7 +270,7 @@ def run_command(
 
 def _stored_settings(config: Any) -> Any:
     from harness.bench.runner import resolve_config
-    from harness.results.store import Store
+    from harness.results import Store
 
     if not config.db_path.is_file():
         raise UsageError(f"no results database at {config.db_path}: nothing to resume (pass the run's --out)")

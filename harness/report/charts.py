@@ -14,8 +14,7 @@ import plotly.colors
 import plotly.graph_objects as go
 
 from harness.report.leaderboard import Leaderboard
-from harness.results.figures import floats, group, polled, timed
-from harness.results.rows import Row
+from harness.results import Row, floats, group, polled, timed
 
 TEMPLATE = "plotly_white"
 HEIGHT = 380

@@ -53,9 +53,7 @@ from harness.report.stats import (
     quantile_difference,
     ratio_difference,
 )
-from harness.results.error_rates import ErrorCounts, Unit, error_rates
-from harness.results.figures import floats, group, scored, sent, timed
-from harness.results.rows import Row, RunRows, json_list
+from harness.results import ErrorCounts, Row, RunRows, Unit, error_rates, floats, group, json_list, scored, sent, timed
 
 
 class Metric(StrEnum):

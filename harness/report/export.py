@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.core.errors import UsageError
-from harness.results.reading import read_run
-from harness.results.rows import ROW_TABLES, Column, Kind, Row, RunRows, coerce
+from harness.results import ROW_TABLES, Column, Kind, Row, RunRows, coerce, read_run
 
 
 class ExportFormat(StrEnum):

@@ -24,9 +24,7 @@ from harness.report.stats import (
     quantile_interval,
     ratio_interval,
 )
-from harness.results.error_rates import ErrorCounts, PooledErrorRate
-from harness.results.figures import QUANTILES, Distribution, ModelFigures, model_figures
-from harness.results.rows import RunRows
+from harness.results import QUANTILES, Distribution, ErrorCounts, ModelFigures, PooledErrorRate, RunRows, model_figures
 
 
 @dataclass(frozen=True, slots=True)

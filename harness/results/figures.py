@@ -15,7 +15,7 @@ The definitions, so a reader can recompute each number from the exported ``reque
   characters) are summed apart;
 * scored = ok clips with a score and no scoring error; WER pooled over the word-unit ones and CER pooled,
   apart, over the character-unit ones (zh/ja), each with its per-utterance mean
-  (`harness.results.error_rates`);
+  (`harness.results.pooling`);
 * similarity and quality (DNSMOS overall) over the scored clips that have them; findings: scored clips
   with at least one flag, and counts per flag; errors: failed sent jobs per class;
 * polls per job: mean of ``polls`` over sent jobs delivered by polling or webhook (its fallback polls).
@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from harness.core.errors import ErrorClass
 from harness.core.quantiles import quantile
-from harness.results.error_rates import ErrorCounts, ErrorRates, error_rates
+from harness.results.pooling import ErrorCounts, ErrorRates, error_rates
 from harness.results.rows import Row, RunRows, json_list
 
 SENT = ("ok", "error")

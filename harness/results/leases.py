@@ -19,7 +19,7 @@ class LeaseRow:
     heartbeat_at: float  # unix seconds
 
 
-def holder_of(conn: sqlite3.Connection, run_id: str) -> LeaseRow | None:
+def lease_holder(conn: sqlite3.Connection, run_id: str) -> LeaseRow | None:
     row = conn.execute("SELECT run_id, holder, pid, host, acquired_at, heartbeat_at FROM leases WHERE run_id = ?",
                        (run_id,)).fetchone()
     if row is None:
@@ -28,7 +28,7 @@ def holder_of(conn: sqlite3.Connection, run_id: str) -> LeaseRow | None:
                     str(row["acquired_at"]), float(row["heartbeat_at"]))
 
 
-def take(conn: sqlite3.Connection, lease: LeaseRow) -> None:
+def take_lease(conn: sqlite3.Connection, lease: LeaseRow) -> None:
     """Hold the run's lease (replacing a stale holder's)."""
     conn.execute(
         "INSERT OR REPLACE INTO leases (run_id, holder, pid, host, acquired_at, heartbeat_at) "
@@ -37,9 +37,9 @@ def take(conn: sqlite3.Connection, lease: LeaseRow) -> None:
     )
 
 
-def renew(conn: sqlite3.Connection, run_id: str, holder: str, heartbeat_at: float) -> None:
+def renew_lease(conn: sqlite3.Connection, run_id: str, holder: str, heartbeat_at: float) -> None:
     conn.execute("UPDATE leases SET heartbeat_at = ? WHERE run_id = ? AND holder = ?", (heartbeat_at, run_id, holder))
 
 
-def release(conn: sqlite3.Connection, run_id: str, holder: str) -> None:
+def release_lease(conn: sqlite3.Connection, run_id: str, holder: str) -> None:
     conn.execute("DELETE FROM leases WHERE run_id = ? AND holder = ?", (run_id, holder))

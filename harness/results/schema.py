@@ -177,7 +177,7 @@ scores — one per clip × scoring setup (`harness.results.scores.ScoreRow`); re
     matched best, 0 = the text as written)
     wer                word error rate (NULL for char-unit clips); cer: character error rate.
     hits, substitutions, deletions, insertions, ref_length (reference tokens in `unit`), ref_words,
-    hyp_length         the alignment's counts: pooled rates are sums of these (`harness.results.error_rates`).
+    hyp_length         the alignment's counts: pooled rates are sums of these (`harness.results.pooling`).
     flags_json, findings_json   transcript and audio findings (hallucination, truncation, silence, ...).
     similarity, similarity_model   speaker similarity to the cloning reference, and the encoder's id.
     media_type, sample_rate, channels, duration_s, speech_s, expected_speech_s, leading_silence_s,
@@ -197,8 +197,9 @@ score_cache — expensive model outputs keyed by what determines them (`harness.
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
-from harness.results.database import Transaction
+from harness.results.database import Transaction, connect
 from harness.results.ddl import RUN_DDL, SCORE_CACHE_DDL, SCORES_DDL, SCORES_INDEX_DDL
 from harness.results.migrations import LATEST, migrate
 
@@ -222,3 +223,10 @@ def create_schema(conn: sqlite3.Connection) -> None:
 def create_score_cache(conn: sqlite3.Connection) -> None:
     """Only the cache table: for a cache file of its own, which holds no run."""
     conn.execute(SCORE_CACHE_DDL)
+
+
+def connect_writer(path: Path | str) -> sqlite3.Connection:
+    """A writer's connection to runs.db with every table in place (created, or an old database migrated)."""
+    conn = connect(path)
+    create_schema(conn)
+    return conn

@@ -1,7 +1,8 @@
 """The `scores` table's rows and their writer (columns documented in `harness.results.schema`).
 
 The scorer turns each `ClipScore` into a `ScoreRow` (`harness.scoring.score_row`); this module is the only
-one that writes them. One row per clip × ASR backend/model × normalizer version: re-scoring replaces it.
+one that writes them, on a connection from `connect_writer`. One row per clip × ASR backend/model ×
+normalizer version: re-scoring replaces it.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
+from datetime import UTC, datetime
 
 from harness.results.database import Transaction
 
@@ -63,6 +65,11 @@ class ScoreRow:
     asr_seconds: float | None
     error: str | None
     scored_at: str
+
+
+def now_iso() -> str:
+    """The wall-clock stamp of the scorer's rows (`scored_at`, `created_at`)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 SCORE_COLUMNS = tuple(field.name for field in fields(ScoreRow))

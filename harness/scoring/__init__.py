@@ -13,14 +13,11 @@ Heavy libraries (faster_whisper, torch, whisper, resemblyzer, speechmos) are imp
 """
 
 # The stored rows' types and the pooling rule belong to the results store; scoring's users meet them here too.
-from harness.results.clips import ClipRow
-from harness.results.error_rates import PooledErrorRate, Unit, pooled_wer
-from harness.results.score_cache import CacheKey, CacheKind
+from harness.results import CacheKey, CacheKind, ClipRow, PooledErrorRate, ScoreCache, Unit, pooled_wer
 from harness.scoring.asr import AsrBackend, AsrBackendName, DecodingSettings, make_backend
 from harness.scoring.asr.base import DEFAULT_MODEL
 from harness.scoring.audio import DecodedAudio, decode_audio
 from harness.scoring.background import BackgroundScorer, BackgroundStats
-from harness.scoring.cache import ScoreCache
 from harness.scoring.conformance import Conformance, DeclaredFormat, check_conformance
 from harness.scoring.dnsmos import Dnsmos
 from harness.scoring.errors import (

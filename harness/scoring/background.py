@@ -20,11 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.results.clips import ClipRow
-from harness.results.database import connect
-from harness.results.schema import create_schema
-from harness.results.scores import ScoreRow, write_scores
-from harness.scoring.cache import ScoreCache
+from harness.results import ClipRow, ScoreCache, ScoreRow, connect_writer, write_scores
 from harness.scoring.run import checked, clip_input
 from harness.scoring.score_row import score_row
 from harness.scoring.scorer import Scorer
@@ -63,11 +59,7 @@ class BackgroundScorer:
         self._failed = 0
         self._last_error: str | None = None
         self._closed = False
-        conn = connect(self._db_path)
-        try:
-            create_schema(conn)
-        finally:
-            conn.close()
+        connect_writer(self._db_path).close()  # every table in place before the worker starts
         self._ready = threading.Event()
         self._startup_error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="tts-harness-scorer", daemon=True)
@@ -128,7 +120,7 @@ class BackgroundScorer:
             return
         finally:
             self._ready.set()
-        conn = connect(self._db_path)
+        conn = connect_writer(self._db_path)
         cache = self._scorer.cache or ScoreCache(conn)
         try:
             stopping = False

@@ -1,7 +1,7 @@
 """Word and character error rates with jiwer, plus transcript-level hallucination and truncation flags.
 
 One clip gives hit/substitution/deletion/insertion counts in the language's unit (words, or characters for
-zh/ja). Pooling them over clips is `harness.results.error_rates.pooled_wer`'s job: the one rule every
+zh/ja). Pooling them over clips is `harness.results.pooling.pooled_wer`'s job: the one rule every
 figure of a run (summary, report, compare) and this package's own summaries use.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import jiwer
 
-from harness.results.error_rates import Unit
+from harness.results import Unit
 from harness.scoring.errors import ScoringInputError
 from harness.scoring.flags import Finding, Flag
 from harness.scoring.normalize import TextNormalizer

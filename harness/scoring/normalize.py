@@ -19,7 +19,7 @@ import whisper_normalizer
 from whisper_normalizer.basic import BasicTextNormalizer
 from whisper_normalizer.english import EnglishTextNormalizer
 
-from harness.results.error_rates import Unit
+from harness.results import Unit
 from harness.scoring.errors import ScoringInputError
 
 # Bump when anything below changes how text is normalized or tokenized.

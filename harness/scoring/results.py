@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.results.error_rates import Unit
+from harness.results import Unit
 from harness.scoring.conformance import Conformance
 from harness.scoring.dnsmos import Dnsmos
 from harness.scoring.errors import ScoringInputError

@@ -13,12 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from harness.results.clips import ClipRow, read_clips
-from harness.results.database import connect
-from harness.results.error_rates import PooledErrorRate, pooled_wer
-from harness.results.schema import create_schema
-from harness.results.scores import write_scores
-from harness.scoring.cache import ScoreCache
+from harness.results import ClipRow, PooledErrorRate, ScoreCache, connect_writer, pooled_wer, read_clips, write_scores
 from harness.scoring.errors import ScoringInputError
 from harness.scoring.references import parse_alternatives_json
 from harness.scoring.results import ClipInput, ClipScore
@@ -99,9 +94,8 @@ def score_run(db_path: str | Path, run_id: str, scorer: Scorer, *, batch_size: i
     db = Path(db_path)
     if not db.is_file():
         raise ScoringInputError(f"expected a run database file, {db} does not exist")
-    conn = connect(db)
+    conn = connect_writer(db)
     try:
-        create_schema(conn)
         clips = read_clips(conn, run_id)
         if not clips:
             raise ScoringInputError(f"run {run_id!r} has no clips in {db}")

@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
-from harness.results.scores import ScoreRow
+from harness.results import ScoreRow, now_iso
 from harness.scoring.results import ClipScore
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def score_row(run_id: str, clip_id: str, score: ClipScore) -> ScoreRow:

@@ -18,11 +18,10 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from harness.results.score_cache import CacheKey, CacheKind
+from harness.results import CacheKey, CacheKind, ScoreCache
 from harness.scoring.asr import AsrBackend, AsrBackendName, DecodingSettings, make_backend
 from harness.scoring.asr.base import DEFAULT_MODEL, SAMPLE_RATE
 from harness.scoring.audio import DecodedAudio, FloatArray, decode_audio
-from harness.scoring.cache import ScoreCache
 from harness.scoring.conformance import DeclaredFormat, check_conformance
 from harness.scoring.distributed import LocalExecutor, TranscriptionExecutor
 from harness.scoring.dnsmos import Dnsmos, dnsmos, dnsmos_available, dnsmos_model_id, load_dnsmos

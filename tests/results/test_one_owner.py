@@ -49,3 +49,15 @@ def test_results_imports_only_the_core() -> None:
         if name.startswith("harness") and not name.startswith(("harness.core", "harness.results"))
     }
     assert imported == set()
+
+
+def test_the_public_surface_is_sorted_and_complete() -> None:
+    """Other packages enter through `harness.results` only (tests/core/test_layers.py): its `__all__` is the API."""
+    import types
+
+    import harness.results as results
+
+    assert results.__all__ == sorted(results.__all__, key=lambda name: (not name.isupper(), name))
+    public = {name for name, value in vars(results).items()
+              if not name.startswith("_") and not isinstance(value, types.ModuleType) and name != "annotations"}
+    assert public == set(results.__all__)

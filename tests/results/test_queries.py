@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from harness.core.errors import UsageError
-from harness.results.error_rates import ErrorCounts, Unit, error_rates, pooled_wer
 from harness.results.errors import MixedUnitsError
 from harness.results.figures import model_figures, tally
+from harness.results.pooling import ErrorCounts, Unit, error_rates, pooled_wer
 from harness.results.reading import read_rows
 from harness.results.rows import REQUEST_COLUMNS, Row, RunRows
 from harness.results.scores import ScoreRow, write_scores
