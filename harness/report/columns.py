@@ -42,11 +42,11 @@ COLUMNS: tuple[Column, ...] = (
            "what live would cost)."),
     Column("usd_min", "$ / audio min", "USD per minute of audio returned.", default=False),
     Column("usd_1k", "$ / 1k chars", "USD per 1,000 characters of input text: the figure the Pareto chart uses."),
-    Column("wer_pooled", "WER pooled", "Word error rate in %, all scored clips pooled (errors / reference words), "
-           "with a bootstrap 95% interval over utterances; lower is better."),
+    Column("wer_pooled", "WER pooled", "Word error rate in %, the scored clips in word languages pooled (errors / "
+           "reference words), with a bootstrap 95% interval over utterances; lower is better."),
     Column("wer_mean", "WER mean", "Mean of the per-clip word error rates, in %.", default=False),
-    Column("cer_pooled", "CER pooled", "Character error rate in %, pooled like WER (the measure for zh and ja).",
-           default=False),
+    Column("cer_pooled", "CER pooled", "Character error rate in %, errors / reference characters over the zh and ja "
+           "clips, pooled apart from WER (a WER and a CER are never mixed).", default=False),
     Column("similarity", "similarity", "Speaker similarity of cloned clips to the reference voice (cosine, "
            "0–1; above about 0.85 is the same voice)."),
     Column("dnsmos", "DNSMOS", "DNSMOS overall quality estimate (1–5, higher is better).", default=False),
