@@ -182,77 +182,109 @@ def _default(section: type[Section], name: str) -> str:
     return f"[default: {'true' if shown is True else 'false' if shown is False else shown}]"
 
 
+# The options of `bench run`, one alias each: the command's signature stays a list of names.
+_ProvidersOption = Annotated[list[str] | None, typer.Option(
+    "--providers", metavar="NAME,…", help="providers to benchmark [default: every registered one]")]
+_ModelsOption = Annotated[list[str] | None, typer.Option(
+    "--models", metavar="MODEL,…", help="models or provider/model [default: every model]")]
+_CorpusOption = Annotated[list[str] | None, typer.Option(
+    "--corpus", metavar="NAME[:N]", help="a corpus NAME or FILE, its first N items; repeatable "
+    + _default(WorkloadSettings, "corpus"))]
+_RepeatsOption = Annotated[int | None, typer.Option(
+    metavar="N", help="times each text is sent to each model " + _default(WorkloadSettings, "repeats"))]
+_ConcurrencyOption = Annotated[int | None, typer.Option(
+    metavar="N", help="jobs in flight at once " + _default(RunSettings, "concurrency"))]
+_RampUpOption = Annotated[float | None, typer.Option(
+    metavar="SECONDS", help="seconds over which each provider's first jobs start (0: all at once) "
+    + _default(RunSettings, "ramp_up"))]
+_TargetOption = Annotated[str | None, typer.Option(
+    metavar="WHERE", help="sandbox, live, or a base URL " + _default(TargetSettings, "name"))]
+_BudgetOption = Annotated[float | None, typer.Option(
+    metavar="USD", help="cap: no job starts whose worst case would pass it [default: none; a live run "
+    "needs it or --yes]")]
+_OutOption = Annotated[Path | None, typer.Option(
+    metavar="DIR", help="folder for runs.db and audio " + _default(OutputSettings, "out"))]
+_ResumeOption = Annotated[str | None, typer.Option(metavar="RUN_ID", help="finish an interrupted run by its id")]
+_ConfigFileOption = Annotated[Path | None, typer.Option(
+    "--config", metavar="FILE", help="TOML settings file [default: [tool.tts-harness] in pyproject.toml]")
+    ]
+_PollingOption = Annotated[str | None, typer.Option(
+    metavar="MODE", help="adaptive, fixed, or webhook " + _default(PollingSettings, "mode"))]
+_PollIntervalOption = Annotated[float | None, typer.Option(
+    metavar="SECONDS", help="seconds between polls for --polling fixed "
+    + _default(PollingSettings, "interval"))]
+_WebhookUrlOption = Annotated[str | None, typer.Option(
+    metavar="URL", help="public URL forwarding to the local receiver (--polling webhook, live)")]
+_SandboxProfileOption = Annotated[str | None, typer.Option(
+    metavar="PROFILE", help="fast, realistic or chaos [default: realistic]")]
+_SeedOption = Annotated[int | None, typer.Option(
+    metavar="N", help="sandbox random seed " + _default(SandboxSettings, "seed"))]
+_ClockSkewOption = Annotated[float | None, typer.Option(
+    metavar="SECONDS", help="sandbox: its clock's offset from ours [default: the profile's, 0.3 when "
+    "realistic]")]
+_PreciseStampsOption = Annotated[bool | None, typer.Option(
+    "--precise-stamps", help="sandbox: millisecond stamps where the documents print whole seconds "
+    + _default(SandboxSettings, "precise_stamps"))]
+_UsdPerCharacterOption = Annotated[float | None, typer.Option(
+    metavar="USD", help="USD per billed character (TTS.ai) [default: none documented]")]
+_PriceOption = Annotated[list[str] | None, typer.Option(
+    metavar="PROVIDER/MODEL=USD", help="a price the documents leave out; repeatable")]
+_ScoreOption = Annotated[bool | None, typer.Option(
+    "--score/--no-score", help="score clips (WER, similarity) " + _default(ScoringSettings, "enabled"))
+    ]
+_ReportOption = Annotated[bool | None, typer.Option(
+    "--report/--no-report", help="write the HTML report " + _default(OutputSettings, "report"))]
+_JobTimeoutOption = Annotated[float | None, typer.Option(
+    metavar="SECONDS", help="seconds from submit before a job is given up "
+    + _default(RunSettings, "job_timeout"))]
+_YesOption = Annotated[bool | None, typer.Option("--yes", help="allow a live run without a budget")]
+_ReferenceOption = Annotated[Path | None, typer.Option(
+    "--reference", metavar="FILE", help="reference voice, uploaded to models that clone an uploaded voice "
+    "[default: the packaged joe_reference.wav]")]
+_ReferenceUrlOption = Annotated[str | None, typer.Option(
+    "--reference-url", metavar="URL", help="public URL of the reference voice, for models that fetch it "
+    "(Pixazo XTTS) [default: the sandbox's copy; none live]")]
+_DryRunOption = Annotated[bool, typer.Option(
+    "--dry-run", help="print every request the run would send (curl lines, keys as $VARIABLES), its cost "
+    "and its refusals; send nothing")]
+_ExecutorOption = Annotated[str | None, typer.Option(
+    metavar="WHERE", help="scoring: local (during the run) or ray (after it) "
+    + _default(ScoringSettings, "executor"))]
+_AddressOption = Annotated[str | None, typer.Option(
+    metavar="ADDRESS", help="Ray cluster address for --executor ray [default: a local Ray instance]")]
+
+
 @bench_app.command("run")
 def run_command(
-    providers: Annotated[list[str] | None, typer.Option(
-        "--providers", metavar="NAME,…", help="providers to benchmark [default: every registered one]")] = None,
-    models: Annotated[list[str] | None, typer.Option(
-        "--models", metavar="MODEL,…", help="models or provider/model [default: every model]")] = None,
-    corpus: Annotated[list[str] | None, typer.Option(
-        "--corpus", metavar="NAME[:N]", help="a corpus NAME or FILE, its first N items; repeatable "
-        + _default(WorkloadSettings, "corpus"))] = None,
-    repeats: Annotated[int | None, typer.Option(
-        metavar="N", help="times each text is sent to each model " + _default(WorkloadSettings, "repeats"))] = None,
-    concurrency: Annotated[int | None, typer.Option(
-        metavar="N", help="jobs in flight at once " + _default(RunSettings, "concurrency"))] = None,
-    ramp_up: Annotated[float | None, typer.Option(
-        metavar="SECONDS", help="seconds over which each provider's first jobs start (0: all at once) "
-        + _default(RunSettings, "ramp_up"))] = None,
-    target: Annotated[str | None, typer.Option(
-        metavar="WHERE", help="sandbox, live, or a base URL " + _default(TargetSettings, "name"))] = None,
-    budget: Annotated[float | None, typer.Option(
-        metavar="USD", help="cap: no job starts whose worst case would pass it [default: none; a live run "
-        "needs it or --yes]")] = None,
-    out: Annotated[Path | None, typer.Option(
-        metavar="DIR", help="folder for runs.db and audio " + _default(OutputSettings, "out"))] = None,
-    resume: Annotated[str | None, typer.Option(metavar="RUN_ID", help="finish an interrupted run by its id")] = None,
-    config_file: Annotated[Path | None, typer.Option(
-        "--config", metavar="FILE", help="TOML settings file [default: [tool.tts-harness] in pyproject.toml]")
-    ] = None,
-    polling: Annotated[str | None, typer.Option(
-        metavar="MODE", help="adaptive, fixed, or webhook " + _default(PollingSettings, "mode"))] = None,
-    poll_interval: Annotated[float | None, typer.Option(
-        metavar="SECONDS", help="seconds between polls for --polling fixed "
-        + _default(PollingSettings, "interval"))] = None,
-    webhook_url: Annotated[str | None, typer.Option(
-        metavar="URL", help="public URL forwarding to the local receiver (--polling webhook, live)")] = None,
-    sandbox_profile: Annotated[str | None, typer.Option(
-        metavar="PROFILE", help="fast, realistic or chaos [default: realistic]")] = None,
-    seed: Annotated[int | None, typer.Option(
-        metavar="N", help="sandbox random seed " + _default(SandboxSettings, "seed"))] = None,
-    clock_skew: Annotated[float | None, typer.Option(
-        metavar="SECONDS", help="sandbox: its clock's offset from ours [default: the profile's, 0.3 when "
-        "realistic]")] = None,
-    precise_stamps: Annotated[bool | None, typer.Option(
-        "--precise-stamps", help="sandbox: millisecond stamps where the documents print whole seconds "
-        + _default(SandboxSettings, "precise_stamps"))] = None,
-    usd_per_character: Annotated[float | None, typer.Option(
-        metavar="USD", help="USD per billed character (TTS.ai) [default: none documented]")] = None,
-    price: Annotated[list[str] | None, typer.Option(
-        metavar="PROVIDER/MODEL=USD", help="a price the documents leave out; repeatable")] = None,
-    score: Annotated[bool | None, typer.Option(
-        "--score/--no-score", help="score clips (WER, similarity) " + _default(ScoringSettings, "enabled"))
-    ] = None,
-    report: Annotated[bool | None, typer.Option(
-        "--report/--no-report", help="write the HTML report " + _default(OutputSettings, "report"))] = None,
-    job_timeout: Annotated[float | None, typer.Option(
-        metavar="SECONDS", help="seconds from submit before a job is given up "
-        + _default(RunSettings, "job_timeout"))] = None,
-    yes: Annotated[bool | None, typer.Option("--yes", help="allow a live run without a budget")] = None,
-    reference: Annotated[Path | None, typer.Option(
-        "--reference", metavar="FILE", help="reference voice, uploaded to models that clone an uploaded voice "
-        "[default: the packaged joe_reference.wav]")] = None,
-    reference_url: Annotated[str | None, typer.Option(
-        "--reference-url", metavar="URL", help="public URL of the reference voice, for models that fetch it "
-        "(Pixazo XTTS) [default: the sandbox's copy; none live]")] = None,
-    dry_run: Annotated[bool, typer.Option(
-        "--dry-run", help="print every request the run would send (curl lines, keys as $VARIABLES), its cost "
-        "and its refusals; send nothing")] = False,
-    executor: Annotated[str | None, typer.Option(
-        metavar="WHERE", help="scoring: local (during the run) or ray (after it) "
-        + _default(ScoringSettings, "executor"))] = None,
-    address: Annotated[str | None, typer.Option(
-        metavar="ADDRESS", help="Ray cluster address for --executor ray [default: a local Ray instance]")] = None,
+    providers: _ProvidersOption = None,
+    models: _ModelsOption = None,
+    corpus: _CorpusOption = None,
+    repeats: _RepeatsOption = None,
+    concurrency: _ConcurrencyOption = None,
+    ramp_up: _RampUpOption = None,
+    target: _TargetOption = None,
+    budget: _BudgetOption = None,
+    out: _OutOption = None,
+    resume: _ResumeOption = None,
+    config_file: _ConfigFileOption = None,
+    polling: _PollingOption = None,
+    poll_interval: _PollIntervalOption = None,
+    webhook_url: _WebhookUrlOption = None,
+    sandbox_profile: _SandboxProfileOption = None,
+    seed: _SeedOption = None,
+    clock_skew: _ClockSkewOption = None,
+    precise_stamps: _PreciseStampsOption = None,
+    usd_per_character: _UsdPerCharacterOption = None,
+    price: _PriceOption = None,
+    score: _ScoreOption = None,
+    report: _ReportOption = None,
+    job_timeout: _JobTimeoutOption = None,
+    yes: _YesOption = None,
+    reference: _ReferenceOption = None,
+    reference_url: _ReferenceUrlOption = None,
+    dry_run: _DryRunOption = False,
+    executor: _ExecutorOption = None,
+    address: _AddressOption = None,
 ) -> None:
     """Benchmark latency and cost of every provider and model (the sandbox unless --target says otherwise)."""
     from harness import benchmark

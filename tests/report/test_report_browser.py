@@ -23,12 +23,17 @@ from tests.helpers import browser
 from tests.helpers.default_run import DefaultRun
 
 
-@pytest.fixture(scope="module")
-def opened(runs_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any, Path]:
+def _need_chromium() -> None:
+    """Skip without Debian's chromium, except under CI, where its absence must fail, not hide the test."""
     if browser.chromium_path() is None:
         if os.environ.get("CI"):
             pytest.fail("chromium is not installed; .ci/run must apt-get install chromium")
         pytest.skip("chromium is not installed (apt-get install -y chromium)")
+
+
+@pytest.fixture(scope="module")
+def opened(runs_db: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any, Path]:
+    _need_chromium()
     folder = tmp_path_factory.mktemp("report")
     rows = read_run(runs_db, "violating")
     page = write_report(rows, folder / "index.html", compare_runs(read_run(runs_db, "base"), rows))
@@ -91,10 +96,7 @@ LAPTOP_WIDTH = 1400
 
 @pytest.fixture(scope="module")
 def default_page(default_run: DefaultRun, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any, Path]:
-    if browser.chromium_path() is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run must apt-get install chromium")
-        pytest.skip("chromium is not installed (apt-get install -y chromium)")
+    _need_chromium()
     page = default_run.report
     screenshot = tmp_path_factory.mktemp("default-report") / "report-1400.png"
     report = browser.inspect_report(page, screenshot, width=LAPTOP_WIDTH, height=900)
