@@ -146,5 +146,8 @@ def test_the_readme_run_is_the_shared_run(default_run: DefaultRun) -> None:
     and it prints where its report is."""
     (first, *_rest) = examples(REPO / "README.md")
     assert first.body.splitlines()[0].endswith("&& tts-harness bench run")
-    assert f"HTML report: {Path('reports') / default_run.run_id / 'index.html'}" in default_run.output
+    output = " ".join(default_run.output.split())
+    assert f"HTML report: {Path('reports') / default_run.run_id / 'index.html'}" in output
+    assert "Target: sandbox (started by this run at http://127.0.0.1:" in output  # said once, and what it is
+    assert "(sandbox: play money, what these requests would cost live)" in output
     assert default_run.report.is_file()
