@@ -21,6 +21,7 @@ from typing import Any
 from starlette.responses import Response
 
 from harness.core.spec import Upload
+from harness.core.target import default_reference_voice
 from harness.core.timestamps import format_iso
 from harness.providers.ttsai.models_voices import SavedVoiceUpload
 from harness.providers.ttsai.uploads import (
@@ -34,7 +35,6 @@ from harness.sandbox.emulations.ttsai import billing
 from harness.sandbox.emulations.ttsai.asr import decode_upload
 from harness.sandbox.emulations.ttsai.catalog import CLONE_BASES, model_not_found
 from harness.sandbox.emulations.ttsai.errors import bad_request, file_too_large
-from harness.sandbox.voices import DEFAULT_VOICES_DIR
 from harness.sandbox.wire import json_reply
 
 EXAMPLE_ID = "uv_a1b2c3d4e5f6"
@@ -69,7 +69,7 @@ class SavedVoice:
 
 
 def _example_audio() -> Upload:
-    clip = DEFAULT_VOICES_DIR / "joe_reference.wav"
+    clip = default_reference_voice()
     content = clip.read_bytes() if clip.is_file() else silent_wav(8.0)
     return Upload(filename="reference.wav", content=content, content_type="audio/wav")
 
