@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationError, field_validator
 
 from harness.core.errors import UsageError
+from harness.core.target import TargetChoice, TargetKind, parse_target
 
 DEFAULT_CORPUS = "en_read:6"  # 6 texts x every model: the default run (scoring included) stays < 5 min
 CONFIG_FILE = "tts-harness.toml"
@@ -25,10 +26,8 @@ CONFIG_FILE = "tts-harness.toml"
 USD = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 
 
-class TargetKind(StrEnum):
-    SANDBOX = "sandbox"  # the local emulator, started by the run
-    LIVE = "live"  # the providers' documented hosts; needs keys, spends money
-    URL = "url"  # one base URL serving every provider (a proxy, a sandbox started elsewhere)
+# Where a run can send its requests (harness.core.target says what each means; a benchmark has no replay).
+BENCH_TARGETS = (TargetKind.SANDBOX, TargetKind.LIVE, TargetKind.URL)
 
 
 class PollingMode(StrEnum):
@@ -44,7 +43,8 @@ SandboxProfileName = Literal["fast", "realistic", "chaos"]
 class BenchConfig(BaseModel):
     """Everything a run needs to know, validated."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Inputs stay out of error texts: a value given by mistake may hold a secret.
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
     providers: tuple[str, ...] = ()  # empty: every registered provider
     models: tuple[str, ...] = ()  # "model" or "provider/model"; empty: every model
@@ -56,7 +56,7 @@ class BenchConfig(BaseModel):
     # ramp, and submits at distinct phases of the server's second, which pin its clock early when it
     # stamps whole seconds (see harness.bench.stampbook).
     ramp_up: float = Field(1.0, ge=0, le=60)
-    target: str = "sandbox"  # sandbox | live | a base URL
+    target: str = "sandbox"  # sandbox | live | a URL (harness.core.target); stored normalised, never with credentials
     budget: USD | None = Field(None, ge=0)  # exact from here on: the cap is compared with Decimal prices
     usd_per_character: float | None = Field(None, ge=0)  # for prices in characters (TTS.ai)
     prices: dict[str, float] = Field(default_factory=dict)  # "provider/model" -> USD per request
@@ -89,6 +89,14 @@ class BenchConfig(BaseModel):
             return tuple(part.strip() for v in value for part in str(v).split(",") if part.strip())
         return value
 
+    @field_validator("target")
+    @classmethod
+    def _one_meaning(cls, value: str) -> str:
+        try:
+            return str(parse_target(value, BENCH_TARGETS))
+        except UsageError as error:  # pydantic reports ValueErrors; the message is already one line
+            raise ValueError(str(error)) from None
+
     @field_validator("reference")
     @classmethod
     def _readable(cls, value: Path | None) -> Path | None:
@@ -111,12 +119,12 @@ class BenchConfig(BaseModel):
         return value
 
     @property
+    def target_choice(self) -> TargetChoice:
+        return parse_target(self.target, BENCH_TARGETS)
+
+    @property
     def target_kind(self) -> TargetKind:
-        if self.target in (TargetKind.SANDBOX, TargetKind.LIVE):
-            return TargetKind(self.target)
-        if self.target.startswith(("http://", "https://")):
-            return TargetKind.URL
-        raise UsageError(f"--target must be sandbox, live or an http(s) URL; got {self.target!r}")
+        return self.target_choice.kind
 
     @property
     def polling_label(self) -> str:

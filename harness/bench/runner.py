@@ -38,6 +38,7 @@ from harness.bench.timing import Mark, Marks, mono_of, now
 from harness.bench.webhook import WebhookHub, serve
 from harness.core.errors import ErrorClass, UsageError
 from harness.core.spec import Provider, Upload
+from harness.core.target import default_reference_voice
 from harness.core.timestamps import parse_timestamp
 
 Listener = Callable[[PlannedJob, str], None]  # (job, outcome) after each job is stored
@@ -77,9 +78,9 @@ def audio_type(path: Path) -> str:
 
 
 def references(config: BenchConfig, target_reference_url: str | None) -> References:
-    """The cloning reference: `--reference FILE` (else the project's own generated voice, fixtures/voices) as
-    upload; `--reference-url` (else the target's copy of that voice) as URL."""
-    path = config.reference or Path(__file__).resolve().parents[2] / "fixtures" / "voices" / "joe_reference.wav"
+    """The cloning reference: `--reference FILE` (else the project's own generated voice) as upload;
+    `--reference-url` (else the target's copy of that voice) as URL."""
+    path = config.reference or default_reference_voice()
     audio = None
     if path.is_file():
         audio = Upload(filename=path.name, content=path.read_bytes(), content_type=audio_type(path))

@@ -21,12 +21,13 @@ from harness.bench.provenance import iso_now
 from harness.bench.recovery import SandboxRecovery
 from harness.bench.runner import Listener, PreparedRun, Runner, RunResult, prepare, resolve_config
 from harness.bench.store import Store
-from harness.bench.target import HeaderHook, Target, live_target, url_target
+from harness.bench.target import HeaderHook, Target, bench_target
 from harness.core.credentials import CredentialGuard, credential_headers
 from harness.core.errors import UsageError
 from harness.core.redact import Redactor
 from harness.core.registry import providers as registered_providers
 from harness.core.spec import Provider
+from harness.core.target import layout
 
 PlanHook = Callable[[PreparedRun, Target], None]  # shown the plan; may raise UsageError to refuse
 
@@ -56,11 +57,8 @@ def sandbox_target(config: BenchConfig, providers: Sequence[Provider], headers: 
     overrides = {"clock_skew_s": config.clock_skew, "precise_stamps": config.precise_stamps, **overrides}
     with running(profile, config.seed, providers=tuple(served), allow_http_webhooks=True, **overrides) as sandbox:
         serving = [p for p in providers if p.name in sandbox.providers]
-        bases = {(p.name, host): sandbox.base_url(p.name, host) for p in serving for host in p.hosts}
-        keys: dict[str, str | None] = {p.name: sandbox.default_key(p.name) for p in serving}
-        target = Target(TargetKind.SANDBOX, bases, keys, url=sandbox.url, sandbox_profile=profile,
-                        sandbox_seed=config.seed, reference_url=sandbox.voice_url("joe_reference.wav"),
-                        headers=headers)
+        target = bench_target(layout(config.target_choice, serving, sandbox_root=sandbox.url), serving)
+        target.sandbox_profile, target.sandbox_seed, target.headers = profile, config.seed, headers
         target.notes += [f"provider {p.name} left out: the sandbox has no emulation of it"
                          for p in providers if p not in serving]
         target.handle = sandbox
@@ -70,13 +68,11 @@ def sandbox_target(config: BenchConfig, providers: Sequence[Provider], headers: 
 @contextlib.contextmanager
 def open_target(config: BenchConfig, providers: Sequence[Provider], headers: HeaderHook | None = None,
                 **sandbox_overrides: Any) -> Iterator[Target]:
-    kind = config.target_kind
-    if kind is TargetKind.SANDBOX:
+    if config.target_kind is TargetKind.SANDBOX:
         with sandbox_target(config, providers, headers, **sandbox_overrides) as target:
             yield target
         return
-    target = live_target(providers, config.reference_url) if kind is TargetKind.LIVE else url_target(
-        config.target, providers, config.reference_url)
+    target = bench_target(layout(config.target_choice, providers), providers, config.reference_url)
     target.headers = headers
     yield target
 

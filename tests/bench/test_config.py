@@ -41,7 +41,14 @@ def test_targets(target: str, kind: TargetKind) -> None:
 
 def test_a_bad_target_names_the_valid_ones() -> None:
     with pytest.raises(UsageError, match="sandbox, live or an http"):
-        _ = BenchConfig(target="staging").target_kind
+        load_config({"target": "staging"}, cwd=Path("/nonexistent"))
+
+
+def test_a_target_is_stored_normalised_and_never_with_credentials() -> None:
+    assert BenchConfig(target="HTTP://Box.LAN:8000/v1/").target == "http://box.lan:8000/v1"
+    with pytest.raises(UsageError, match="credentials") as refused:
+        load_config({"target": "http://user:hunter2@box.lan/v1"}, cwd=Path("/nonexistent"))
+    assert "hunter2" not in str(refused.value)
 
 
 def test_comma_lists_split() -> None:
