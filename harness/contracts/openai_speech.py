@@ -14,7 +14,8 @@ all and still be unusable by an OpenAI client. These checks look where such serv
     speed              speed 2.0 lasts half as long as speed 1.0 (ratio within `SPEED_TOLERANCE`)
 
 Each check returns `Violation`s (empty: it passed); the suite in `contracts/test_openai_speech.py`
-runs them per declared provider and target.
+runs them per declared provider on the session's target (`speech_target`: the same reading of
+`--tts-target` as every other contract check).
 """
 
 from __future__ import annotations
@@ -28,17 +29,21 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
+from harness.contracts.session import Skip
+from harness.contracts.targets import Target
 from harness.core.protocols.openai_speech import (
     CONTENT_TYPES,
     DELTA_EVENT,
     DONE_EVENT,
     ENDPOINT_KEY,
+    HOST,
     PATH,
     PCM_SAMPLE_RATE,
     ErrorBody,
     SpeechEvent,
 )
 from harness.core.spec import Provider
+from harness.core.target import TargetKind
 from harness.core.validate import media_type_of
 from harness.core.verdict import Violation
 
@@ -97,6 +102,18 @@ class SpeechTarget:
 
     def body(self, **overrides: Any) -> dict[str, Any]:
         return {"model": self.model, "input": SAMPLE_TEXT, "voice": self.voice, **overrides}
+
+
+def speech_target(target: Target, provider: Provider) -> SpeechTarget:
+    """`provider` as reached on the contract `target`; `Skip` with the reason where it cannot be checked."""
+    if target.kind is TargetKind.REPLAY:
+        raise Skip("protocol checks need a server: --tts-target sandbox, --tts-target <base_url> or --tts-live")
+    if provider.name in target.left_out:
+        raise Skip(target.left_out[provider.name])
+    key = target.key_for(provider.name)
+    if key is None:
+        raise Skip(f"{provider.key_env} is not set: {provider.name} checks need its key")
+    return SpeechTarget(provider, target.base_url(provider.name, HOST), key)
 
 
 def audio_kind(data: bytes) -> str | None:
