@@ -4,39 +4,24 @@ laid out like the sandbox; the dry run prints exactly where a real run would sen
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from harness.bench.config import BenchConfig
 from harness.bench.dry_run import dry_run
 from harness.bench.target import bench_target
-from harness.core import declared
 from harness.core.errors import UsageError
 from harness.core.registry import providers as registered
 from harness.core.spec import Provider
 from harness.core.target import TargetKind, layout, parse_target
+from tests.helpers.providers_file import declared_providers, speech_table
 
 BOX_URL = "http://127.0.0.1:8000/v1"
 
 
-def _box() -> Provider:
-    text = f"""
-[providers.box]
-protocol = "openai-speech"
-base_url = "{BOX_URL}"
-key_env = "BOX_TTS_KEY"
-models = ["box-tts"]
-voices = ["ember"]
-formats = ["wav"]
-"""
-    (provider,) = declared.parse(text, Path("tts-harness.toml")).providers()
-    return provider
-
-
 @pytest.fixture
 def known() -> dict[str, Provider]:
-    return {"pixazo": registered()["pixazo"], "box": _box()}
+    (box,) = declared_providers(speech_table("box", BOX_URL, "BOX_TTS_KEY", ("box-tts",), ("ember",)))
+    return {"pixazo": registered()["pixazo"], "box": box}
 
 
 def test_a_declared_base_url_is_that_provider_alone_with_its_key(known: dict[str, Provider]) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.loopback import LoopbackServer, QuietHandler
+from tests.helpers.providers_file import speech_table
 
 REPO = Path(__file__).resolve().parents[2]
 KEY = "boxed-test-key-5d1c"
@@ -96,15 +97,8 @@ def box(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 def _declare(folder: Path, *tables: tuple[str, str]) -> Path:
     path = folder / "tts-harness.toml"
-    path.write_text("".join(f"""
-[providers.{name}]
-protocol = "openai-speech"
-base_url = "{url}"
-key_env = "BOX_TTS_KEY"
-models = ["box-tts"]
-voices = ["ember"]
-formats = ["wav"]
-""" for name, url in tables), encoding="utf-8")
+    path.write_text("".join(speech_table(name, url, "BOX_TTS_KEY", ("box-tts",), ("ember",)) for name, url in tables),
+                    encoding="utf-8")
     return path
 
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from harness.core import declared
 from harness.core.errors import UsageError
 from harness.core.spec import Provider
 from harness.core.target import (
@@ -23,20 +22,13 @@ from harness.core.target import (
     sandbox_voice_url,
     target_keys,
 )
+from tests.helpers.providers_file import declared_providers, speech_table
 
 BENCH = (TargetKind.SANDBOX, TargetKind.LIVE, TargetKind.URL)
 
 
 def _declared(**base_urls: str) -> list[Provider]:
-    text = "".join(f"""
-[providers.{name}]
-protocol = "openai-speech"
-base_url = "{url}"
-key_env = "{name.upper()}_KEY"
-models = ["m"]
-voices = ["v"]
-""" for name, url in base_urls.items())
-    return declared.parse(text, Path("tts-harness.toml")).providers()
+    return declared_providers(*(speech_table(name, url, f"{name.upper()}_KEY") for name, url in base_urls.items()))
 
 
 @pytest.mark.parametrize(("value", "expected"), [
