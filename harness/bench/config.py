@@ -56,7 +56,8 @@ class BenchConfig(BaseModel):
     # ramp, and submits at distinct phases of the server's second, which pin its clock early when it
     # stamps whole seconds (see harness.bench.stampbook).
     ramp_up: float = Field(1.0, ge=0, le=60)
-    target: str = "sandbox"  # sandbox | live | a URL (harness.core.target); stored normalised, never with credentials
+    target: str = "sandbox"  # sandbox | live | a URL (harness.core.target), normalised; credentials in it are
+    # used and never written (the store's redacting writer removes them from the stored settings)
     budget: USD | None = Field(None, ge=0)  # exact from here on: the cap is compared with Decimal prices
     usd_per_character: float | None = Field(None, ge=0)  # for prices in characters (TTS.ai)
     prices: dict[str, float] = Field(default_factory=dict)  # "provider/model" -> USD per request
@@ -93,7 +94,7 @@ class BenchConfig(BaseModel):
     @classmethod
     def _one_meaning(cls, value: str) -> str:
         try:
-            return str(parse_target(value, BENCH_TARGETS))
+            return parse_target(value, BENCH_TARGETS).as_option()  # credentials kept: the run uses them
         except UsageError as error:  # pydantic reports ValueErrors; the message is already one line
             raise ValueError(str(error)) from None
 

@@ -51,15 +51,15 @@ def dry_run(config: BenchConfig, providers: Mapping[str, Provider], environ: Map
                       references(config, where.reference_url))
     result = DryRun(plan)
     result.notes += [f"provider {name} left out: {reason}" for name, reason in where.left_out.items()]
-    secrets = tuple(v for p in chosen if len(v := env.get(p.key_env, "")) >= 4)
+    secrets = (*(v for p in chosen if len(v := env.get(p.key_env, "")) >= 4), *where.choice.secrets)
     if where.at_providers:
         result.notes += [f"{p.key_env} is not set: a real run would refuse to start" for p in chosen
-                         if where.serves(p.name) and not env.get(p.key_env)]
+                         if where.serves(p.name) and not p.keyless and not env.get(p.key_env)]
     for job in plan.jobs:
         if job.invalid or not where.serves(job.provider.name):
             continue
         provider, endpoint = job.provider, job.selection.endpoint
-        key = env.get(provider.key_env) or f"${provider.key_env}"
+        key = None if provider.keyless else env.get(provider.key_env) or f"${provider.key_env}"
         request = build_request(provider, endpoint, where.bases[(provider.name, endpoint.host)], job.payload, key=key)
         price = "no documented price" if job.price.usd is None else f"worst case ${job.price.usd}"
         what = f"{job.selection.label} {job.corpus.name}/{job.item.id} repeat {job.repeat} ({price})"

@@ -189,15 +189,9 @@ class Runner:
 
     def record_plan(self) -> None:
         """A new run: its row and every planned job, in one transaction, before anything is sent."""
-        with self.store.transaction() as conn:
-            row = _run_row(self.prepared, self.target)
-            conn.execute(f"INSERT INTO runs ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
-                         tuple(row.values()))
-            rows = [_job_row(self.prepared.run_id, job) for job in self.prepared.plan.jobs]
-            if rows:
-                names = ", ".join(rows[0])
-                conn.executemany(f"INSERT INTO jobs ({names}) VALUES ({', '.join('?' for _ in rows[0])})",
-                                 [tuple(r.values()) for r in rows])
+        # Through the store's writer: the run's settings hold the target URL, redacted like any value.
+        self.store.write([("runs", [_run_row(self.prepared, self.target)]),
+                          ("jobs", [_job_row(self.prepared.run_id, job) for job in self.prepared.plan.jobs])])
 
     def _states(self) -> dict[str, sqlite3.Row]:
         return {row["job_key"]: row for row in self.store.jobs(self.prepared.run_id)}

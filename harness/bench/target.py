@@ -7,10 +7,11 @@ built for the provider's own host (never to media URLs, which may be anywhere).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.core.credentials import origin_text
 from harness.core.errors import UsageError
 from harness.core.redact import Secret
 from harness.core.spec import Provider
@@ -54,19 +55,42 @@ class Target:
 
 def bench_target(where: Layout, providers: Sequence[Provider], reference_url: str | None = None,
                  environ: Mapping[str, str] | None = None) -> Target:
-    """The run's target on `where`. The providers' own servers need every served provider's key (a run
-    without one would fail job by job, after spending on the others); `reference_url` (the user's) wins
-    over the target's own copy of the reference voice."""
+    """The run's target on `where`. The providers' own servers need every served provider's key but a
+    keyless one's (a run without one would fail job by job, after spending on the others); `reference_url`
+    (the user's) wins over the target's own copy of the reference voice."""
     keys = target_keys(where, providers, environ)
     if where.at_providers:
-        missing = [f"{p.name} ({p.key_env})" for p in providers if p.name in keys and keys[p.name] is None]
+        missing = [f"{p.name} ({p.key_env})" for p in providers
+                   if p.name in keys and keys[p.name] is None and not p.keyless]
         if missing:
             raise UsageError(
                 f"--target {where.choice} needs an API key for every provider benchmarked; unset: "
                 + ", ".join(missing) + ". Choose providers with --providers, or run against the sandbox (the default)."
             )
-    target = Target(where.kind, dict(where.bases), keys, url=where.sandbox_root or where.choice.url,
-                    reference_url=reference_url or where.reference_url,
-                    secrets=tuple(key for key in keys.values() if isinstance(key, Secret)))
+    # Credentials in a target URL are sent (the bases carry them) but never stored or printed: `url` is
+    # printable, and they are secrets of the run.
+    secrets = (*(key for key in keys.values() if isinstance(key, Secret)), *where.choice.secrets)
+    target = Target(where.kind, dict(where.bases), keys, url=where.url,
+                    reference_url=reference_url or where.reference_url, secrets=secrets)
     target.notes += [f"provider {name} left out: {reason}" for name, reason in where.left_out.items()]
     return target
+
+
+def key_destinations(target: Target, providers: Iterable[Provider]) -> list[str]:
+    """For each provider benchmarked, the origins that will receive its key, and from which variable: what a
+    user reads before a live run (or a run against a URL) sends anything. Nothing for the sandbox the run
+    starts itself (its keys are its own test keys)."""
+    if target.kind is TargetKind.SANDBOX:
+        return []
+    lines = []
+    for provider in {p.name: p for p in providers}.values():
+        origins = ", ".join(dict.fromkeys(origin_text(target.bases[(provider.name, host)])
+                                          for host in provider.hosts if (provider.name, host) in target.bases))
+        key = target.keys.get(provider.name)
+        if key is None:
+            lines.append(f"{provider.name}: no key sent (auth = \"none\") to {origins}")
+        elif isinstance(key, Secret):
+            lines.append(f"{provider.name}: the key in ${provider.key_env} goes to {origins}")
+        else:
+            lines.append(f"{provider.name}: the sandbox's test key goes to {origins} (${provider.key_env} is unset)")
+    return lines

@@ -40,6 +40,7 @@ def _prices(values: list[str] | None) -> dict[str, float] | None:
 
 def _show_plan(prepared: Any, target: Any) -> None:
     from harness.bench.runner import PreparedRun
+    from harness.bench.target import key_destinations
 
     assert isinstance(prepared, PreparedRun)
     plan = prepared.plan
@@ -77,6 +78,8 @@ def _show_plan(prepared: Any, target: Any) -> None:
         _out.print(f"  left out: {label}: {count} item(s): {reason}", style="dim")
     for note in prepared.notes:
         _err.print(f"[yellow]note:[/yellow] {note}")
+    for line in key_destinations(target, (job.provider for job in plan.jobs)):
+        _out.print(line, markup=False, soft_wrap=True)
 
 
 def _show_dry_run(config: Any) -> None:

@@ -60,7 +60,7 @@ class SpeechTarget:
 
     provider: Provider
     base_url: str  # up to and including /v1
-    key: str
+    key: str  # "" for a keyless provider: no credential header is sent
 
     @property
     def url(self) -> str:
@@ -68,7 +68,7 @@ class SpeechTarget:
 
     @property
     def headers(self) -> dict[str, str]:
-        return {self.provider.auth.header: self.provider.auth.header_value(self.key)}
+        return {self.provider.auth.header: self.provider.auth.header_value(self.key)} if self.key else {}
 
     @property
     def model(self) -> str:
@@ -111,9 +111,9 @@ def speech_target(target: Target, provider: Provider) -> SpeechTarget:
     if provider.name in target.left_out:
         raise Skip(target.left_out[provider.name])
     key = target.key_for(provider.name)
-    if key is None:
+    if key is None and not provider.keyless:
         raise Skip(f"{provider.key_env} is not set: {provider.name} checks need its key")
-    return SpeechTarget(provider, target.base_url(provider.name, HOST), key)
+    return SpeechTarget(provider, target.base_url(provider.name, HOST), key or "")
 
 
 def audio_kind(data: bytes) -> str | None:

@@ -55,7 +55,8 @@ class ContractSession:
         return [plan for provider in self.providers.values() for plan in plans_for(provider)]
 
     def secrets(self) -> tuple[str, ...]:
-        return known_secrets(p.key_env for p in self.providers.values()) + tuple(self.target.keys.values())
+        return (known_secrets(p.key_env for p in self.providers.values()) + tuple(self.target.keys.values())
+                + self.target.secrets)
 
     def _records(self, plan: Plan) -> bool:
         if self.target.kind is TargetKind.REPLAY:
@@ -73,7 +74,7 @@ class ContractSession:
         if self.target.at_providers:
             if plan.live_skip:
                 raise Skip(plan.live_skip)
-            if self.target.key_for(plan.provider) is None:
+            if self.target.key_for(plan.provider) is None and not provider.keyless:
                 raise Skip(f"{provider.key_env} is not set: live {provider.name} checks need a key")
         if plan.fault and not self.target.allows_faults:
             raise Skip(f"this target cannot inject the fault {plan.fault}")

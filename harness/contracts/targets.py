@@ -48,7 +48,8 @@ class Target:
     allows_faults: bool = False
     at_providers: bool = False  # the providers' own servers: keys needed, plans that need a fault skipped
     left_out: Mapping[str, str] = field(default_factory=dict)  # provider -> why this target does not serve it
-    url: str | None = None  # the target's URL (the sandbox's root, or the URL given)
+    url: str | None = None  # the target's URL, printable (the sandbox's root, or the URL given)
+    secrets: tuple[str, ...] = ()  # credentials the target URL carried: sent, never written
 
     def base_url(self, provider: str, host: str) -> str:
         try:
@@ -73,11 +74,11 @@ def contract_target(where: Layout, providers: Mapping[str, Provider],
     `TTS_HARNESS_REFERENCE_URL`."""
     env = os.environ if environ is None else environ
     keys = {name: key for name, key in target_keys(where, providers.values(), env).items() if key is not None}
-    url = where.sandbox_root or where.choice.url
     if where.kind is TargetKind.REPLAY:
         return Target(where.kind, where.bases, keys, keys, REPLAY_REFERENCE_URL, allows_faults=True)
     if where.at_providers:
         return Target(where.kind, where.bases, keys, reference_url=env.get(LIVE_REFERENCE_URL_ENV, ""),
-                      at_providers=True, left_out=where.left_out, url=url)
+                      at_providers=True, left_out=where.left_out, url=where.url, secrets=where.choice.secrets)
     broke = {name: sandbox_empty_key(name) for name in keys}
-    return Target(where.kind, where.bases, keys, broke, where.reference_url or "", allows_faults=True, url=url)
+    return Target(where.kind, where.bases, keys, broke, where.reference_url or "", allows_faults=True,
+                  url=where.url, secrets=where.choice.secrets)

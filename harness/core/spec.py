@@ -269,7 +269,7 @@ class Provider:
     title: str
     hosts: Mapping[str, str]  # host key -> live base URL
     auth: Auth
-    key_env: str  # environment variable that holds the live key
+    key_env: str  # environment variable that holds the live key; "" for a server that takes none (`keyless`)
     endpoints: tuple[Endpoint, ...]
     error_model: type[BaseModel]  # the provider's error body
     docs: tuple[str, ...] = ()
@@ -278,6 +278,11 @@ class Provider:
     usd_per_unit: Mapping[CostUnit, Decimal] = field(default_factory=dict)
     offerings: tuple[Offering, ...] = ()
     protocol: str | None = None  # a published protocol the provider speaks (e.g. "openai-speech"), if any
+
+    @property
+    def keyless(self) -> bool:
+        """A server that takes no key (a providers file's `auth = "none"`): none is required, none is sent."""
+        return not self.key_env
 
     def endpoint(self, signature_or_key: str) -> Endpoint:
         """Find an endpoint by `METHOD /path` or by key; `KeyError` lists what exists."""

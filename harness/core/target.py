@@ -17,8 +17,9 @@ Targets (one `TargetKind` each):
                ambiguous, and guessing would only fail later as a 404 or 405.
 
 The meaning is decided by that rule, never by probing the server, so a dry run, a replay and a real run
-read one URL the same way. A URL with credentials in it (`http://user:pass@host`) is refused: they would
-be written to reports and logs; keys travel only in each provider's key variable.
+read one URL the same way. Credentials in a URL (`http://user:pass@proxy`) are used for its requests and
+never stored or printed: a `TargetChoice` prints without them, holds them apart, and names them as
+secrets of the run (redacted wherever a server echoes them).
 
 The sandbox's address rules (one server mounts provider P's host H at `/P/H`; test keys
 `sandbox-P-key`, `sandbox-P-TIER`, `sandbox-P-empty`; reference clips at `/_sandbox/voices/<file>`) live
@@ -35,8 +36,9 @@ from enum import StrEnum
 from pathlib import Path
 from urllib.parse import SplitResult, urlsplit
 
+from harness.core.credentials import usable_key
 from harness.core.errors import UsageError
-from harness.core.redact import Secret
+from harness.core.redact import Secret, userinfo_secrets
 from harness.core.spec import Provider
 
 # --- the sandbox's address and key rules -------------------------------------------------------------
@@ -104,13 +106,32 @@ class TargetKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class TargetChoice:
-    """A parsed target: its kind and, for a URL, the URL normalised (no credentials, no trailing slash)."""
+    """A parsed target: its kind and, for a URL, the URL normalised (no trailing slash) and printable (no
+    credentials); credentials the URL carried are kept apart (`userinfo`, never in a repr) and sent."""
 
     kind: TargetKind
     url: str | None = None
+    userinfo: str = field(default="", repr=False)  # "user:password" as given, percent-encoding kept
 
     def __str__(self) -> str:
         return self.url or self.kind.value
+
+    @property
+    def request_url(self) -> str | None:
+        """The URL requests go to: with its credentials (httpx sends them as Basic auth)."""
+        if self.url is None or not self.userinfo:
+            return self.url
+        scheme, rest = self.url.split("://", 1)
+        return f"{scheme}://{self.userinfo}@{rest}"
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The URL's credentials, for the run's redactor."""
+        return userinfo_secrets(self.request_url) if self.userinfo and self.request_url else ()
+
+    def as_option(self) -> str:
+        """The value that parses back to this choice (credentials included: keep it out of what is written)."""
+        return self.request_url or self.kind.value
 
 
 def parse_target(value: str, allowed: Collection[TargetKind] = tuple(TargetKind),
@@ -121,7 +142,7 @@ def parse_target(value: str, allowed: Collection[TargetKind] = tuple(TargetKind)
     if word in {kind.value for kind in allowed if kind is not TargetKind.URL}:
         return TargetChoice(TargetKind(word))
     if "://" in text and TargetKind.URL in allowed:
-        return TargetChoice(TargetKind.URL, _normalised_url(text, option, allowed))
+        return _url_choice(text, option, allowed)
     raise UsageError(f"{option} {_masked(text)!r}: expected {_forms(allowed)}")
 
 
@@ -137,7 +158,7 @@ def _masked(text: str) -> str:
     return re.sub(r"//[^/?#]*@", "//***@", text)
 
 
-def _normalised_url(text: str, option: str, allowed: Collection[TargetKind]) -> str:
+def _url_choice(text: str, option: str, allowed: Collection[TargetKind]) -> TargetChoice:
     shown = _masked(text)
     try:
         parts = urlsplit(text)
@@ -146,12 +167,11 @@ def _normalised_url(text: str, option: str, allowed: Collection[TargetKind]) -> 
         raise UsageError(f"{option} {shown!r} is not a valid URL ({error}); expected {_forms(allowed)}") from None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise UsageError(f"{option} {shown!r}: expected {_forms(allowed)}")
-    if "@" in parts.netloc:
-        raise UsageError(f"{option} {shown!r}: credentials in a URL are refused (they would be written to "
-                         "reports and logs); give keys in each provider's key variable instead")
     if parts.query or parts.fragment:
         raise UsageError(f"{option} {shown!r}: a base URL has no query or fragment")
-    return SplitResult(parts.scheme.lower(), parts.netloc.lower(), parts.path.rstrip("/"), "", "").geturl()
+    userinfo, _, host = parts.netloc.rpartition("@")
+    url = SplitResult(parts.scheme.lower(), host.lower(), parts.path.rstrip("/"), "", "").geturl()
+    return TargetChoice(TargetKind.URL, url, userinfo)
 
 
 # --- what a target serves -----------------------------------------------------------------------------
@@ -201,6 +221,11 @@ class Layout:
         """A URL of the default reference voice this target can fetch (the sandbox serves one)."""
         return sandbox_voice_url(self.sandbox_root) if self.sandbox_root else None
 
+    @property
+    def url(self) -> str | None:
+        """Where the target is, printable: the sandbox's root, or the URL given (without credentials)."""
+        return self.sandbox_root or self.choice.url
+
     def serves(self, provider: str) -> bool:
         return any(name == provider for name, _ in self.bases)
 
@@ -222,30 +247,30 @@ def layout(choice: TargetChoice, providers: Iterable[Provider], sandbox_root: st
         if sandbox_root is None:
             raise ValueError("a sandbox target is laid out only once the sandbox listens: give sandbox_root")
         return Layout(choice, sandbox_bases(sandbox_root, chosen), sandbox_root.rstrip("/"))
-    if choice.kind is not TargetKind.URL or choice.url is None:
+    if choice.kind is not TargetKind.URL or choice.url is None or choice.request_url is None:
         return Layout(choice, documented_bases(chosen))
     owner = provider_at(choice.url, chosen)
     if owner is None:
-        return Layout(choice, sandbox_bases(choice.url, chosen), choice.url)
+        return Layout(choice, sandbox_bases(choice.request_url, chosen), choice.url)
     reason = f"{choice.url} is {owner.name}'s base URL: only {owner.name} is there"
-    return Layout(choice, documented_bases([owner]), left_out={p.name: reason for p in chosen if p is not owner})
+    # The host the URL names is reached as given (with its credentials, if any); the others as documented.
+    bases = {key: choice.request_url if _comparable(base) == _comparable(choice.url) else base
+             for key, base in documented_bases([owner]).items()}
+    return Layout(choice, bases, left_out={p.name: reason for p in chosen if p is not owner})
 
 
 # --- keys ---------------------------------------------------------------------------------------------
 
 
 def checked_key(provider: Provider, key: str) -> Secret:
-    """A key as it will travel in a header: printable ASCII, or a one-line usage error naming the variable
-    (never the value). A `Secret`: sent as itself, printed as [Filtered]."""
-    if not (key.isascii() and key.isprintable()):
-        raise UsageError(f"{provider.key_env} holds characters an HTTP header cannot carry (non-ASCII or "
-                         "control characters): check the key was copied whole")
-    return Secret(key)
+    """A key as it will travel in a header (`credentials.usable_key`), or a one-line usage error naming the
+    variable (never the value). A `Secret`: sent as itself, printed as [Filtered]."""
+    return usable_key(provider.key_env, key)
 
 
 def target_keys(where: Layout, providers: Iterable[Provider],
                 environ: Mapping[str, str] | None = None) -> dict[str, str | None]:
-    """The key each served provider's requests carry (None: none is set).
+    """The key each served provider's requests carry (None: none; a keyless provider never gets one).
 
     Replay: a placeholder. A sandbox started by the harness knows only its test keys. A server laid out
     like the sandbox at a URL may have been given the user's keys (a recording proxy): the environment's
@@ -260,6 +285,8 @@ def target_keys(where: Layout, providers: Iterable[Provider],
             keys[provider.name] = REPLAY_KEY
         elif where.kind is TargetKind.SANDBOX:
             keys[provider.name] = sandbox_key(provider.name)
+        elif provider.keyless:
+            keys[provider.name] = None
         elif given:
             keys[provider.name] = checked_key(provider, given)
         else:

@@ -11,24 +11,71 @@
     POST /_sandbox/keys                  {"provider", "key", "tier"?, "balance"?}: add a key
     GET  /_sandbox/voices[/{file}]       the reference clips (loopback reference URLs for cloning)
     POST /_sandbox/sink/{name}?fail=N    a webhook receiver (its first N posts answered 500); GET lists what it received
+
+A sandbox bound beyond loopback answers whoever reaches it, and this API adds keys and balances, moves
+the clock and shows every job: there it needs the control token (`ControlGuard`), generated when the
+sandbox starts, printed once, sent as `X-Sandbox-Token`. Two parts stay open, being what providers and
+the sandbox itself call: the reference clips (GET .../voices) and the webhook receivers (POST .../sink).
+On loopback no token is asked for, so tests and the benchmark's own sandbox work as before.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
+import ipaddress
 import math
+import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from harness.core.timestamps import format_iso
 from harness.sandbox.accounts import default_key, empty_key, tier_key
 from harness.sandbox.clock import ManualClock
 from harness.sandbox.state import SandboxState
 from harness.sandbox.urls import CONTROL_PREFIX, mount_path
+
+CONTROL_TOKEN_HEADER = "X-Sandbox-Token"
+_OPEN = (("GET", "/voices"), ("HEAD", "/voices"), ("POST", "/sink/"))  # (method, path under the prefix)
+
+
+def needs_control_token(bound_host: str) -> bool:
+    """Whether a sandbox listening on this address guards its control API (anything but loopback)."""
+    return not ipaddress.ip_address(bound_host.strip("[]")).is_loopback
+
+
+def new_control_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class ControlGuard:
+    """ASGI middleware: a control request without the token is refused (403) when a token is set."""
+
+    def __init__(self, app: ASGIApp, token: str | None) -> None:
+        self.app = app
+        self.token = token
+
+    def _guarded(self, method: str, path: str) -> bool:
+        if path != CONTROL_PREFIX and not path.startswith(CONTROL_PREFIX + "/"):
+            return False
+        below = path[len(CONTROL_PREFIX):]
+        return not any(method == open_method and below.startswith(start) for open_method, start in _OPEN)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.token is not None and scope["type"] == "http" and self._guarded(scope["method"], scope["path"]):
+            presented = Headers(scope=scope).get(CONTROL_TOKEN_HEADER, "")
+            if not hmac.compare_digest(presented.encode(), self.token.encode()):
+                refusal = _problem(403, f"the control API of a sandbox bound beyond loopback needs its control "
+                                        f"token in the {CONTROL_TOKEN_HEADER} header (printed when it started)")
+                await refusal(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def _problem(status: int, message: str) -> JSONResponse:

@@ -8,6 +8,10 @@ background thread, yields a `Sandbox` handle and stops the server cleanly on exi
         key = sb.default_key("pixazo")              # sandbox-pixazo-key
         sb.advance(2.0)                              # a manual clock moves only when told
         sb.job(request_id)                           # the job's true state-change times
+
+The server does not wait on clients for ever (`connections`: idle, slow and half-sent requests time out; a
+client that leaves is one debug line), and when it listens beyond loopback its control API asks for the
+token generated at start (`control.ControlGuard`; `Sandbox.control_token`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -31,9 +36,18 @@ from harness.sandbox.accounts import default_key
 from harness.sandbox.app import build_app
 from harness.sandbox.clock import Clock, ManualClock
 from harness.sandbox.config import SandboxConfig
-from harness.sandbox.control import describe, snapshot_counters
+from harness.sandbox.connections import ConnectionTimeouts, QuietDisconnects, uvicorn_settings
+from harness.sandbox.control import (
+    ControlGuard,
+    describe,
+    needs_control_token,
+    new_control_token,
+    snapshot_counters,
+)
+from harness.sandbox.job_service import restarter
 from harness.sandbox.profiles import Profile
 from harness.sandbox.sink import WebhookSink
+from harness.sandbox.snapshot import keep
 from harness.sandbox.state import SandboxState
 from harness.sandbox.urls import CONTROL_PREFIX, mount_path
 from harness.sandbox.webhooks import Delivery
@@ -73,12 +87,14 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def make_server(state: SandboxState, *, log_level: str = "warning") -> uvicorn.Server:
+def make_server(state: SandboxState, *, log_level: str = "warning", control_token: str | None = None,
+                timeouts: ConnectionTimeouts | None = None) -> uvicorn.Server:
+    """The uvicorn server of the sandbox; `control_token`: the token its control API asks for (None: none)."""
     index = ConnectionIndex()
-    app = build_app(state, index.find)
+    app = QuietDisconnects(ControlGuard(build_app(state, index.find), control_token))
     config = uvicorn.Config(
-        app, http="h11", loop="asyncio", lifespan="on", log_level=log_level, access_log=state.config.log_requests,
-        timeout_graceful_shutdown=2, backlog=4096, timeout_keep_alive=30,
+        app, loop="asyncio", lifespan="on", log_level=log_level, access_log=state.config.log_requests,
+        timeout_graceful_shutdown=2, backlog=4096, **uvicorn_settings(timeouts or ConnectionTimeouts()),
     )
     server = uvicorn.Server(config)
     index.server = server
@@ -88,10 +104,11 @@ def make_server(state: SandboxState, *, log_level: str = "warning") -> uvicorn.S
 class Sandbox:
     """A running sandbox, seen from the process that started it."""
 
-    def __init__(self, state: SandboxState, host: str, port: int) -> None:
+    def __init__(self, state: SandboxState, host: str, port: int, control_token: str | None = None) -> None:
         self.state = state
         self.host = host
         self.port = port
+        self.control_token = control_token  # what its control API asks for when bound beyond loopback
 
     @property
     def url(self) -> str:
@@ -127,6 +144,11 @@ class Sandbox:
     def sink_url(self, name: str) -> str:
         """A loopback webhook receiver (`sb.sink.received(name)` lists what it got)."""
         return f"{self.url}{CONTROL_PREFIX}/sink/{name}"
+
+    def keep_state(self, path: Path) -> int:
+        """Continue the jobs and wallets an earlier sandbox left in `path` (if any) and keep this one's there
+        from now on (`snapshot`); how many jobs it continues. Call once, before anything is sent to it."""
+        return keep(self.state, path, self.url, restarter(self.state))
 
     # --- clock --------------------------------------------------------------------------------------
 
@@ -230,16 +252,18 @@ def _config(profile: Profile | str, seed: int, clock: Clock | str | None, config
 @contextmanager
 def running(profile: Profile | str = Profile.FAST, seed: int = 0, *, host: str = "127.0.0.1", port: int = 0,
             clock: Clock | str | None = None, config: SandboxConfig | None = None,
-            **overrides: Any) -> Iterator[Sandbox]:
+            timeouts: ConnectionTimeouts | None = None, **overrides: Any) -> Iterator[Sandbox]:
     """Serve the sandbox from a background thread for the duration of the `with` block.
 
-    `clock`: "real" (default), "manual" (a `ManualClock`), or any `Clock`. `overrides` are
-    `SandboxConfig` fields (allow_hosts, allow_http_webhooks, keys, max_jobs, disabled_models, ...).
+    `clock`: "real" (default), "manual" (a `ManualClock`), or any `Clock`. `timeouts`: how long it waits
+    on clients. `overrides` are `SandboxConfig` fields (allow_hosts, allow_http_webhooks, keys, max_jobs,
+    disabled_models, ...). Bound beyond loopback, its control API asks for `Sandbox.control_token`.
     """
     state = SandboxState(_config(profile, seed, clock, config, overrides))
-    server = make_server(state)
     sock = bind(host, port)
-    bound_port = sock.getsockname()[1]
+    bound_host, bound_port = sock.getsockname()[:2]
+    token = new_control_token() if needs_control_token(bound_host) else None
+    server = make_server(state, control_token=token, timeouts=timeouts)
     failure: list[BaseException] = []
 
     def serve() -> None:
@@ -260,7 +284,7 @@ def running(profile: Profile | str = Profile.FAST, seed: int = 0, *, host: str =
             raise RuntimeError(f"the sandbox server did not start within {START_TIMEOUT_S} s")
         time.sleep(0.005)
     try:
-        yield Sandbox(state, host, bound_port)
+        yield Sandbox(state, host, bound_port, token)
     finally:
         state.release_hangs()
         server.should_exit = True

@@ -1,65 +1,104 @@
-"""The runner reads a target as the contract suite does (`harness.core.target`): a URL that is a provider's
-base URL benchmarks that provider alone, at its own server, with its own key; any other URL is a server
-laid out like the sandbox; the dry run prints exactly where a real run would send."""
+"""Where a run's keys go: each key checked before anything is sent, credentials in a `--target` URL used
+but never stored or printed, and the plan's line per provider saying which host receives its key."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from typer.testing import CliRunner
 
-from harness.bench.config import BenchConfig
-from harness.bench.dry_run import dry_run
-from harness.bench.target import bench_target
+from harness.bench.store import Store
+from harness.bench.target import Target, bench_target, key_destinations
+from harness.cli import app
+from harness.core.credentials import origin_text
 from harness.core.errors import UsageError
-from harness.core.registry import providers as registered
 from harness.core.spec import Provider
-from harness.core.target import TargetKind, layout, parse_target
-from tests.helpers.providers_file import declared_providers, speech_table
+from harness.core.target import layout, parse_target
+from harness.providers.pixazo import PROVIDER as PIXAZO
+from harness.providers.ttsai import PROVIDER as TTSAI
 
-BOX_URL = "http://127.0.0.1:8000/v1"
-
-
-@pytest.fixture
-def known() -> dict[str, Provider]:
-    (box,) = declared_providers(speech_table("box", BOX_URL, "BOX_TTS_KEY", ("box-tts",), ("ember",)))
-    return {"pixazo": registered()["pixazo"], "box": box}
+GOOD = "Ab3-live-key-Zx9"
 
 
-def test_a_declared_base_url_is_that_provider_alone_with_its_key(known: dict[str, Provider]) -> None:
-    where = layout(parse_target(BOX_URL + "/"), known.values())
-    target = bench_target(where, list(known.values()), environ={"BOX_TTS_KEY": "box-key-1234"})
-    assert target.kind is TargetKind.URL and target.url == BOX_URL
-    assert dict(target.bases) == {("box", "v1"): BOX_URL}
-    assert target.serves("box") and not target.serves("pixazo")
-    assert target.key(known["box"]) == "box-key-1234" and target.secrets == ("box-key-1234",)
-    assert target.notes == [f"provider pixazo left out: {BOX_URL} is box's base URL: only box is there"]
-    assert target.reference_url is None  # a provider's own server serves no sandbox voice
+def live_target(providers: list[Provider], env: dict[str, str]) -> Target:
+    return bench_target(layout(parse_target("live"), providers), providers, environ=env)
 
 
-def test_the_providers_own_server_needs_the_key_named_by_its_variable(known: dict[str, Provider]) -> None:
-    where = layout(parse_target(BOX_URL), known.values())
-    with pytest.raises(UsageError, match=r"needs an API key for every provider benchmarked; unset: box \(BOX_TTS_KEY"):
-        bench_target(where, list(known.values()), environ={})
+def url_target(url: str, providers: list[Provider], env: dict[str, str]) -> Target:
+    return bench_target(layout(parse_target(url), providers), providers, environ=env)
 
 
-def test_another_url_is_a_sandbox_root_with_its_test_keys(known: dict[str, Provider]) -> None:
-    where = layout(parse_target("http://127.0.0.1:8000"), known.values())
-    target = bench_target(where, list(known.values()), environ={})
-    assert target.bases[("box", "v1")] == "http://127.0.0.1:8000/box/v1"
-    assert target.bases[("pixazo", "gateway")] == "http://127.0.0.1:8000/pixazo/gateway"
-    assert target.key(known["box"]) == "sandbox-box-key" and target.notes == []
-    assert target.reference_url == "http://127.0.0.1:8000/_sandbox/voices/joe_reference.wav"
+@pytest.mark.parametrize(("value", "why"), [
+    (GOOD + " ", "starts or ends with whitespace"),
+    (GOOD + "\n", "starts or ends with whitespace"),
+    ("\t" + GOOD, "starts or ends with whitespace"),
+    ("Ab3-live key-Zx9", "whitespace inside"),
+    ("Ab3-live\u00a0key-Zx9", "whitespace inside"),
+    ("Ab3-live\x00key-Zx9", "non-ASCII or control"),
+    ("Ab3-live\x1bkey-Zx9", "non-ASCII or control"),
+    ("Ab3-lïve-key-Zx9", "non-ASCII or control"),
+])
+def test_a_key_that_cannot_travel_whole_is_refused_before_anything_is_sent(value: str, why: str) -> None:
+    env = {PIXAZO.key_env: value}
+    for make in (lambda: live_target([PIXAZO], env),
+                 lambda: url_target("http://127.0.0.1:9", [PIXAZO], env)):
+        with pytest.raises(UsageError) as raised:
+            make()
+        message = str(raised.value)
+        assert why in message and message.startswith(PIXAZO.key_env) and "\n" not in message
+        assert "Ab3" not in message and "Zx9" not in message  # never any part of the value
 
 
-def test_the_dry_run_sends_where_the_run_would(known: dict[str, Provider]) -> None:
-    config = BenchConfig(target=BOX_URL, models=("box-tts", "chatterbox"), corpus=("en_read:1",))
-    planned = dry_run(config, known, environ={})
-    lines = [line for _, line in planned.requests]
-    assert len(lines) == 1 and lines[0].startswith(f"curl -X POST {BOX_URL}/audio/speech ")
-    assert f"provider pixazo left out: {BOX_URL} is box's base URL: only box is there" in planned.notes
-    assert "BOX_TTS_KEY is not set: a real run would refuse to start" in planned.notes
+def test_a_key_with_a_trailing_space_ends_the_command_in_one_line_and_charges_nothing(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, [
+        "bench", "run", "--target", "live", "--providers", "pixazo", "--corpus", "en_read:1", "--yes",
+        "--out", str(tmp_path), "--no-score", "--no-report"], env={PIXAZO.key_env: GOOD + " "})
+    assert result.exit_code == 2, result.output
+    assert "PIXAZO_API_KEY starts or ends with whitespace" in result.output and GOOD not in result.output
+    assert "Traceback" not in result.output
+    if (tmp_path / "runs.db").exists():
+        store = Store(tmp_path / "runs.db")
+        assert store.query("SELECT COUNT(*) AS n FROM costs")[0]["n"] == 0
+        store.close()
 
-    as_root = dry_run(BenchConfig(target="http://127.0.0.1:8000", models=config.models, corpus=config.corpus),
-                      known, environ={})
-    box, pixazo = sorted(line.split()[3] for _, line in as_root.requests)
-    assert box == "http://127.0.0.1:8000/box/v1/audio/speech"
-    assert pixazo.startswith("http://127.0.0.1:8000/pixazo/gateway/") and as_root.notes == []
+
+def test_credentials_in_a_target_url_are_used_but_never_shown() -> None:
+    target = url_target("http://alice:Pa55-w0rd-Q7@127.0.0.1:9/", [PIXAZO], {})
+    assert target.url == "http://127.0.0.1:9"
+    assert "alice" in target.secrets and "Pa55-w0rd-Q7" in target.secrets
+    assert target.base_url(PIXAZO, "gateway").startswith("http://alice:Pa55-w0rd-Q7@127.0.0.1:9/")  # still sent
+    assert key_destinations(target, [PIXAZO]) == [
+        "pixazo: the sandbox's test key goes to http://127.0.0.1:9 ($PIXAZO_API_KEY is unset)"]
+
+
+def test_the_plan_names_the_host_each_live_key_goes_to() -> None:
+    target = live_target([PIXAZO, TTSAI], {PIXAZO.key_env: GOOD, TTSAI.key_env: GOOD + "2"})
+    lines = key_destinations(target, [PIXAZO, TTSAI, PIXAZO])
+    assert len(lines) == 2
+    assert lines[0].startswith("pixazo: the key in $PIXAZO_API_KEY goes to https://")
+    assert all(origin_text(url) in lines[0] for url in PIXAZO.hosts.values())
+    assert GOOD not in "".join(lines)
+
+
+@pytest.mark.slow
+def test_a_run_against_a_url_with_credentials_stores_and_prints_none_of_them(tmp_path: Path) -> None:
+    from harness.sandbox import running
+
+    with running(profile="fast") as sandbox:
+        target = sandbox.url.replace("http://", "http://alice:Pa55-w0rd-Q7@")
+        result = CliRunner().invoke(app, [
+            "bench", "run", "--target", target, "--providers", "pixazo", "--models", "chatterbox",
+            "--corpus", "en_read:1", "--out", str(tmp_path), "--no-score", "--no-report", "--yes"])
+    assert result.exit_code == 0, result.output[-2000:]
+    assert f"Target: url ({sandbox.url})" in " ".join(result.output.split())
+    store = Store(tmp_path / "runs.db")
+    (run,) = store.query("SELECT target_url, config_json FROM runs")
+    store.close()
+    assert run["target_url"] == sandbox.url
+    assert json.loads(run["config_json"])["target"] == sandbox.url
+    for path in [p for p in tmp_path.rglob("*") if p.is_file()]:
+        data = path.read_bytes()
+        assert b"alice" not in data and b"Pa55-w0rd" not in data, path
+    assert "alice" not in result.output and "Pa55-w0rd" not in result.output

@@ -1,5 +1,5 @@
 """The one reading of a target: its kinds, its parser (bad values are one line that lists the valid forms;
-credentials in a URL are refused and never repeated), what a URL means (a provider's base URL, else a
+credentials in a URL are used but never printed), what a URL means (a provider's base URL, else a
 sandbox-style root, never both), and the sandbox's address and key rules."""
 
 from __future__ import annotations
@@ -65,11 +65,30 @@ def test_the_forms_listed_are_the_ones_allowed_where_the_option_is() -> None:
         parse_target("replay", BENCH)
 
 
-@pytest.mark.parametrize("value", ["http://user:hunter2@box.lan/v1", "https://:hunter2@box.lan", "http://hunter2@box"])
-def test_credentials_in_a_url_are_refused_and_never_repeated(value: str) -> None:
-    with pytest.raises(UsageError, match="credentials in a URL are refused") as refused:
+@pytest.mark.parametrize(("value", "printed", "sent"), [
+    ("http://user:hunter2@Box.lan/v1/", "http://box.lan/v1", "http://user:hunter2@box.lan/v1"),
+    ("https://:hunter2@box.lan", "https://box.lan", "https://:hunter2@box.lan"),
+    ("http://hunter2@box", "http://box", "http://hunter2@box"),
+])
+def test_credentials_in_a_url_are_sent_and_never_printed(value: str, printed: str, sent: str) -> None:
+    choice = parse_target(value)
+    assert (choice.url, str(choice), choice.request_url) == (printed, printed, sent)
+    assert "hunter2" not in repr(choice) and "hunter2" in choice.secrets
+    where = layout(choice, _declared(box="http://127.0.0.1:8000/v1"))
+    assert where.url == printed and where.bases[("box", "v1")] == f"{sent}/box/v1"
+
+
+@pytest.mark.parametrize("value", ["http://u:hunter2@[::1:9", "ftp://u:hunter2@box", "http://u:hunter2@box/?q=1"])
+def test_a_bad_url_never_repeats_its_credentials(value: str) -> None:
+    with pytest.raises(UsageError) as refused:
         parse_target(value)
-    assert "hunter2" not in str(refused.value)
+    assert "hunter2" not in str(refused.value) and "***@" in str(refused.value)
+
+
+def test_credentials_reach_a_declared_providers_own_server_too() -> None:
+    providers = _declared(box="http://127.0.0.1:8000/v1")
+    where = layout(parse_target("http://u:hunter2@127.0.0.1:8000/v1"), providers)
+    assert where.at_providers and where.bases == {("box", "v1"): "http://u:hunter2@127.0.0.1:8000/v1"}
 
 
 def test_a_declared_base_url_means_that_provider_at_its_own_server() -> None:
@@ -135,7 +154,7 @@ def test_keys_follow_the_target() -> None:
 def test_a_key_a_header_cannot_carry_is_named_by_its_variable_only() -> None:
     providers = _declared(box="http://127.0.0.1:8000/v1")
     with pytest.raises(UsageError, match="BOX_KEY holds characters") as refused:
-        target_keys(layout(TargetChoice(TargetKind.LIVE), providers), providers, {"BOX_KEY": "sécret\n"})
+        target_keys(layout(TargetChoice(TargetKind.LIVE), providers), providers, {"BOX_KEY": "sécret-key"})
     assert "sécret" not in str(refused.value)
 
 
