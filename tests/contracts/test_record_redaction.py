@@ -71,8 +71,8 @@ def test_no_piece_of_an_echoed_key_reaches_a_fixture_or_the_summary(
         proxy = EchoingProxy(sandbox.url, KEY, _plant)
         try:
             result = pytester.runpytest(
-                "-p", "no:cacheprovider", f"--target={proxy.url}", "--record-mode=all",
-                f"--fixtures-dir={fixtures}", "-k", "pixazo and (xtts or status)",
+                "-p", "no:cacheprovider", f"--tts-target={proxy.url}", "--tts-record-mode=all",
+                f"--tts-fixtures-dir={fixtures}", "-k", "pixazo and (xtts or status)",
             )
         finally:
             proxy.close()
