@@ -97,13 +97,13 @@ def box(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 def _declare(folder: Path, *tables: tuple[str, str]) -> Path:
     path = folder / "tts-harness.toml"
-    path.write_text("".join(speech_table(name, url, "BOX_TTS_KEY", ("box-tts",), ("ember",)) for name, url in tables),
-                    encoding="utf-8")
+    path.write_text("".join(speech_table(name, url, f"{name.upper()}_TTS_KEY", ("box-tts",), ("ember",))
+                            for name, url in tables), encoding="utf-8")
     return path
 
 
 def _pytest(providers_file: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TTS_HARNESS_PROVIDERS_FILE": str(providers_file), "BOX_TTS_KEY": KEY,
+    env = {**os.environ, "TTS_HARNESS_PROVIDERS_FILE": str(providers_file), "BOXED_TTS_KEY": KEY,
            "PYTHONPATH": str(REPO), "COLUMNS": "200"}
     return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v", "-rs", *args],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False)
