@@ -12,7 +12,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from harness.bench.config import BenchConfig
+from harness.bench.config import BenchConfig, TargetSettings
 from harness.bench.plan import Plan, build_plan, select
 from harness.bench.pricing import PriceBook
 from harness.bench.runner import references
@@ -31,24 +31,24 @@ class DryRun:
     notes: list[str] = field(default_factory=list)
 
 
-def _layout(config: BenchConfig, providers: list[Provider]) -> Layout:
+def _layout(settings: TargetSettings, providers: list[Provider]) -> Layout:
     """Where the real run would send (the sandbox as `tts-harness sandbox serve` would take it)."""
-    choice = config.target_choice
-    return layout(choice, providers, SANDBOX_ORIGIN if choice.kind is TargetKind.SANDBOX else None)
+    return layout(settings.choice, providers, SANDBOX_ORIGIN if settings.kind is TargetKind.SANDBOX else None)
 
 
 def dry_run(config: BenchConfig, providers: Mapping[str, Provider], environ: Mapping[str, str] | None = None) -> DryRun:
     """The plan and the request of each job that would be sent."""
     env = os.environ if environ is None else environ
-    selections = select(providers, config.providers, config.models)
+    workload, cost = config.workload, config.cost
+    selections = select(providers, workload.providers, workload.models)
     chosen = list({s.provider.name: s.provider for s in selections}.values())
-    where = _layout(config, chosen)
+    where = _layout(config.target, chosen)
     from harness.bench.corpus import load_corpus
 
-    corpora = [load_corpus(selector) for selector in config.corpus]
-    prices = PriceBook.from_settings(config.usd_per_character, config.prices)
-    plan = build_plan("dry-run", selections, corpora, config.repeats, prices,
-                      references(config, where.reference_url))
+    corpora = [load_corpus(selector) for selector in workload.corpus]
+    prices = PriceBook.from_settings(cost.usd_per_character, cost.prices)
+    plan = build_plan("dry-run", selections, corpora, workload.repeats, prices,
+                      references(config.references, where.reference_url))
     result = DryRun(plan)
     result.notes += [f"provider {name} left out: {reason}" for name, reason in where.left_out.items()]
     secrets = (*(v for p in chosen if len(v := env.get(p.key_env, "")) >= 4), *where.choice.secrets)
@@ -60,7 +60,8 @@ def dry_run(config: BenchConfig, providers: Mapping[str, Provider], environ: Map
             continue
         provider, endpoint = job.provider, job.selection.endpoint
         key = None if provider.keyless else env.get(provider.key_env) or f"${provider.key_env}"
-        request = build_request(provider, endpoint, where.bases[(provider.name, endpoint.host)], job.payload, key=key)
+        request = build_request(provider, endpoint, where.bases[(provider.name, endpoint.host)], job.payload,
+                                key=key)
         price = "no documented price" if job.price.usd is None else f"worst case ${job.price.usd}"
         what = f"{job.selection.label} {job.corpus.name}/{job.item.id} repeat {job.repeat} ({price})"
         result.requests.append((what, curl_line(request, secrets)))

@@ -53,11 +53,11 @@ class Target:
         return self.headers(label, item_id, phase, attempt) if self.headers else {}
 
 
-def bench_target(where: Layout, providers: Sequence[Provider], reference_url: str | None = None,
-                 environ: Mapping[str, str] | None = None) -> Target:
+def bench_target(where: Layout, providers: Sequence[Provider], environ: Mapping[str, str] | None = None) -> Target:
     """The run's target on `where`. The providers' own servers need every served provider's key but a
-    keyless one's (a run without one would fail job by job, after spending on the others); `reference_url`
-    (the user's) wins over the target's own copy of the reference voice."""
+    keyless one's (a run without one would fail job by job, after spending on the others). Its
+    `reference_url` is the target's own copy of the default voice (a user's --reference-url is read with
+    --reference, in `runner.references`)."""
     keys = target_keys(where, providers, environ)
     if where.at_providers:
         missing = [f"{p.name} ({p.key_env})" for p in providers
@@ -71,7 +71,7 @@ def bench_target(where: Layout, providers: Sequence[Provider], reference_url: st
     # printable, and they are secrets of the run.
     secrets = (*(key for key in keys.values() if isinstance(key, Secret)), *where.choice.secrets)
     target = Target(where.kind, dict(where.bases), keys, url=where.url,
-                    reference_url=reference_url or where.reference_url, secrets=secrets)
+                    reference_url=where.reference_url, secrets=secrets)
     target.notes += [f"provider {name} left out: {reason}" for name, reason in where.left_out.items()]
     return target
 

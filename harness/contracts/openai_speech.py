@@ -43,7 +43,6 @@ from harness.core.protocols.openai_speech import (
     SpeechEvent,
 )
 from harness.core.spec import Provider
-from harness.core.target import TargetKind
 from harness.core.validate import media_type_of
 from harness.core.verdict import Violation
 
@@ -106,14 +105,10 @@ class SpeechTarget:
 
 def speech_target(target: Target, provider: Provider) -> SpeechTarget:
     """`provider` as reached on the contract `target`; `Skip` with the reason where it cannot be checked."""
-    if target.kind is TargetKind.REPLAY:
-        raise Skip("protocol checks need a server: --tts-target sandbox, --tts-target <base_url> or --tts-live")
-    if provider.name in target.left_out:
-        raise Skip(target.left_out[provider.name])
-    key = target.key_for(provider.name)
-    if key is None and not provider.keyless:
-        raise Skip(f"{provider.key_env} is not set: {provider.name} checks need its key")
-    return SpeechTarget(provider, target.base_url(provider.name, HOST), key or "")
+    reason = target.unreachable(provider)
+    if reason is not None:
+        raise Skip(reason)
+    return SpeechTarget(provider, target.base_url(provider.name, HOST), target.key_for(provider.name) or "")
 
 
 def audio_kind(data: bytes) -> str | None:

@@ -60,6 +60,16 @@ class Target:
     def key_for(self, provider: str) -> str | None:
         return self.keys.get(provider)
 
+    def unreachable(self, provider: Provider) -> str | None:
+        """Why checks that talk to a server cannot reach `provider` on this target (None: they can)."""
+        if self.kind is TargetKind.REPLAY:
+            return "these checks need a server: --tts-target sandbox, --tts-target <base_url> or --tts-live"
+        if provider.name in self.left_out:
+            return self.left_out[provider.name]
+        if self.key_for(provider.name) is None and not provider.keyless:
+            return f"{provider.key_env} is not set: {provider.name} checks need its key"
+        return None
+
 
 def reference_upload() -> Upload:
     return Upload(filename="reference.wav", content=default_reference_voice().read_bytes(), content_type="audio/wav")

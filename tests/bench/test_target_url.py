@@ -58,8 +58,7 @@ def test_the_dry_run_sends_where_the_run_would(known: dict[str, Provider]) -> No
     assert f"provider pixazo left out: {BOX_URL} is box's base URL: only box is there" in planned.notes
     assert "BOX_TTS_KEY is not set: a real run would refuse to start" in planned.notes
 
-    as_root = dry_run(BenchConfig(target="http://127.0.0.1:8000", models=config.models, corpus=config.corpus),
-                      known, environ={})
+    as_root = dry_run(config.updated(target="http://127.0.0.1:8000"), known, environ={})
     box, pixazo = sorted(line.split()[3] for _, line in as_root.requests)
     assert box == "http://127.0.0.1:8000/box/v1/audio/speech"
     assert pixazo.startswith("http://127.0.0.1:8000/pixazo/gateway/") and as_root.notes == []

@@ -1,7 +1,12 @@
-"""Providers-file text for tests that declare OpenAI-compatible providers (`harness.core.declared`)."""
+"""Providers files in tests: the text of a table declaring an OpenAI-compatible provider, the providers
+such tables declare, and putting a file in effect for the length of a block (the registry reads it once
+and caches, so its caches are cleared on the way in and out: no other test of the session sees the file)."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from harness.core import declared
@@ -21,3 +26,22 @@ def speech_table(name: str, base_url: str, key_env: str, models: tuple[str, ...]
 def declared_providers(*tables: str) -> list[Provider]:
     """The providers the tables declare, parsed as the harness parses a providers file."""
     return declared.parse("".join(tables), Path("tts-harness.toml")).providers()
+
+
+@contextlib.contextmanager
+def providers_file_in_effect(path: Path) -> Iterator[None]:
+    from harness.core import registry
+
+    saved = os.environ.get(declared.FILE_ENV)
+    os.environ[declared.FILE_ENV] = str(path)
+    registry.providers.cache_clear()
+    registry.declared_providers.cache_clear()
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(declared.FILE_ENV, None)
+        else:
+            os.environ[declared.FILE_ENV] = saved
+        registry.providers.cache_clear()
+        registry.declared_providers.cache_clear()
