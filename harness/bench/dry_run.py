@@ -5,7 +5,7 @@ same budget and refusal checks, and its planned cost; nothing is sent, nothing i
 The plan is the real run's plan (same selection, corpora, references, limits); only the bases differ for
 the sandbox, which is not started: its requests are shown as `tts-harness serve` would take them. The
 checks are the run's own: `consent.live_refusal` (a live run without a budget or with prices a budget
-cannot bound), `target.live_target` (a key missing or unusable), and `Budget.admit` per job in plan
+cannot bound), `target.bench_target` (a key missing or unusable), and `Budget.admit` per job in plan
 order, each assumed to cost its worst case (what the run reserves).
 
 Keys appear as `$PIXAZO_API_KEY` (the variable the run reads), job ids as `$JOB_ID`, reference files by
@@ -21,16 +21,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from harness.bench.budget import Budget
-from harness.bench.config import BenchConfig, PollingMode, TargetKind, TargetSettings
+from harness.bench.config import BenchConfig, PollingMode, TargetSettings
 from harness.bench.consent import live_refusal
 from harness.bench.plan import Plan, PlannedJob, build_plan, select
 from harness.bench.pricing import PriceBook
 from harness.bench.runner import references
-from harness.bench.target import live_target, url_target
+from harness.bench.target import bench_target
 from harness.bench.waiting import status_call
 from harness.core.curl import curl_line
 from harness.core.errors import UsageError
 from harness.core.spec import Provider, Role, Upload
+from harness.core.target import Layout, TargetKind, layout, sandbox_key
 
 SANDBOX_ORIGIN = "http://127.0.0.1:8765"  # where `tts-harness serve` listens by default
 JOB_ID = "JOB_ID"  # the shell variable a poll line reads the submit answer's job id from
@@ -65,17 +66,20 @@ class DryRun:
         return sum(1 for job in self.jobs for step in job.steps if step.kind == "submit")
 
 
-def _bases(settings: TargetSettings, providers: list[Provider], env: Mapping[str, str]
-           ) -> tuple[dict[tuple[str, str], str], str | None, str | None]:
-    """(bases, the target's copy of the reference voice, why the run would refuse its target)."""
-    if settings.kind is TargetKind.LIVE:
-        try:
-            target = live_target(providers, None, environ=env)
-        except UsageError as error:
-            return {(p.name, host): url for p in providers for host, url in p.hosts.items()}, None, str(error)
-    else:
-        target = url_target(settings.url or SANDBOX_ORIGIN, providers, None, environ={})
-    return dict(target.bases), target.reference_url, None
+def _layout(settings: TargetSettings, providers: list[Provider]) -> Layout:
+    """Where the real run would send (the sandbox as `tts-harness serve` would take it)."""
+    return layout(settings.choice, providers, SANDBOX_ORIGIN if settings.kind is TargetKind.SANDBOX else None)
+
+
+def _target_refusal(where: Layout, providers: list[Provider], env: Mapping[str, str]) -> str | None:
+    """Why the run would refuse its target (a key missing or unusable at the providers' own servers)."""
+    if not where.at_providers:
+        return None
+    try:
+        bench_target(where, providers, env)
+    except UsageError as error:
+        return str(error)
+    return None
 
 
 def dry_run(config: BenchConfig, providers: Mapping[str, Provider], environ: Mapping[str, str] | None = None) -> DryRun:
@@ -84,27 +88,29 @@ def dry_run(config: BenchConfig, providers: Mapping[str, Provider], environ: Map
     workload, cost = config.workload, config.cost
     selections = select(providers, workload.providers, workload.models)
     chosen = list({s.provider.name: s.provider for s in selections}.values())
-    bases, target_reference, target_refusal = _bases(config.target, chosen, env)
+    where = _layout(config.target, chosen)
     from harness.bench.corpus import load_corpus
 
     corpora = [load_corpus(selector) for selector in workload.corpus]
     prices = PriceBook.from_settings(cost.usd_per_character, cost.prices)
     plan = build_plan("dry-run", selections, corpora, workload.repeats, prices,
-                      references(config.references, target_reference))
-    result = DryRun(plan, refusal=target_refusal or live_refusal(config, plan, config.target.kind))
-    if config.target.kind is not TargetKind.LIVE:
-        result.notes += [f"keys: export {p.key_env}=sandbox-{p.name}-key (the sandbox's test key; "
+                      references(config.references, where.reference_url))
+    refusal = _target_refusal(where, chosen, env) or live_refusal(config, plan, where.kind)
+    result = DryRun(plan, refusal=refusal)
+    result.notes += [f"provider {name} left out: {reason}" for name, reason in where.left_out.items()]
+    if not where.at_providers:
+        result.notes += [f"keys: export {p.key_env}={sandbox_key(p.name)} (the sandbox's test key; "
                          "`tts-harness serve` lists them)" for p in chosen if not p.keyless]
     budget = Budget(cost.budget)
     for job in plan.jobs:
-        if job.invalid:
+        if job.invalid or not where.serves(job.provider.name):
             continue
         stopped = budget.admit(job)
         if stopped is not None:
             result.not_started.append(stopped)
             continue
         budget.settle(job.job_key, job.price.usd or Decimal(0))  # the worst case: what the run reserves
-        result.jobs.append(_job_steps(config, job, bases))
+        result.jobs.append(_job_steps(config, job, where.bases))
     return result
 
 

@@ -198,7 +198,8 @@ _RampUpOption = Annotated[float | None, typer.Option(
     metavar="SECONDS", help="seconds over which each provider's first jobs start (0: all at once) "
     + _default(RunSettings, "ramp_up"))]
 _TargetOption = Annotated[str | None, typer.Option(
-    metavar="WHERE", help="sandbox, live, or a base URL " + _default(TargetSettings, "name"))]
+    metavar="WHERE", help="sandbox, live, or a URL: a provider's base URL (that provider alone, at its own "
+    "server), else a server laid out like the sandbox (URL/<provider>/<host>) " + _default(TargetSettings, "name"))]
 _BudgetOption = Annotated[float | None, typer.Option(
     metavar="USD", help="cap: no job starts whose worst case would pass it [default: none; a live run "
     "needs it or --yes]")]
