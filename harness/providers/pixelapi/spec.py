@@ -19,6 +19,7 @@ from typing import Any
 
 from harness.core.errors import UsageError
 from harness.core.lifecycle import Lifecycle
+from harness.core.retry import RetryPolicy
 from harness.core.spec import (
     Auth,
     BodyKind,
@@ -59,6 +60,7 @@ RETRY_AFTER = "Retry-After"
 # "exponential backoff starting at 2 seconds, doubling on each retry up to 30 seconds maximum"
 BACKOFF_START_S = 2.0
 BACKOFF_MAX_S = 30.0
+RETRY = RetryPolicy(BACKOFF_START_S, BACKOFF_MAX_S, factor=2.0, source="PixelAPI's recommended backoff")
 POLL_INTERVAL_S = 2.0  # every client example sleeps 2 s between polls
 
 
@@ -228,4 +230,5 @@ PROVIDER = Provider(
     docs=(DOC,),
     doc_drift=DOC_DRIFT,
     offerings=OFFERINGS,
+    retry=RETRY,
 )
