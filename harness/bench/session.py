@@ -15,10 +15,10 @@ from typing import Any
 import httpx
 
 from harness.bench.config import BenchConfig, PollingMode, TargetKind
+from harness.bench.journal import keep_sandbox_state
 from harness.bench.lease import Lease
 from harness.bench.plan import select
 from harness.bench.provenance import iso_now
-from harness.bench.recovery import SandboxRecovery
 from harness.bench.runner import Listener, PreparedRun, Runner, RunResult, prepare, resolve_config
 from harness.bench.store import Store
 from harness.bench.target import HeaderHook, Target, live_target, url_target
@@ -46,7 +46,7 @@ def sandbox_target(config: BenchConfig, providers: Sequence[Provider], headers: 
                    **overrides: Any) -> Iterator[Target]:
     """Start the sandbox in this process for the duration of the block."""
     try:
-        from harness.sandbox.server import running
+        from harness.sandbox import running
     except ImportError as error:
         raise UsageError(f"the sandbox is not installed ({error}); install tts-harness[sandbox]") from None
     profile = config.sandbox_profile or "realistic"
@@ -79,22 +79,6 @@ def open_target(config: BenchConfig, providers: Sequence[Provider], headers: Hea
         config.target, providers, config.reference_url)
     target.headers = headers
     yield target
-
-
-def keep_sandbox_state(target: Target, store: Store, run_id: str) -> list[str]:
-    """The run's own sandbox keeps its jobs and wallets beside the run's database, and a resumed run's
-    sandbox starts from them: jobs in flight at a crash finish with the same ids and the same charges."""
-    if target.kind is not TargetKind.SANDBOX or target.handle is None:
-        return []
-    from harness.sandbox.snapshot import keep, snapshot_path
-
-    path = snapshot_path(store.path, run_id)
-    journalled = path.is_file()  # a run from before the journal existed: its sandbox cannot tell
-    restored = keep(target.handle.state, path, target.handle.url)
-    if journalled:
-        claimed = [row["provider_job_id"] for row in store.jobs(run_id) if row["provider_job_id"]]
-        target.recovery = SandboxRecovery(target.handle.state.jobs, claimed)
-    return [f"the sandbox continues {restored} jobs of the interrupted run"] if restored else []
 
 
 def _client(config: BenchConfig, guard: CredentialGuard) -> httpx.AsyncClient:

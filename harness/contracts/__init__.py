@@ -1,10 +1,15 @@
 """The contract engine: plans derived from the specs, run against replay, the sandbox or live, and
-recorded as fixtures. The pytest plugin and `contracts/` are thin faces over it."""
+recorded as fixtures. The pytest plugin and `contracts/` are thin faces over it.
+
+This module's `__all__` is the engine's public surface: the report reads fixture folders through it
+(`Scenario`, `Exchange`, `load_scenarios`: the recorded format, owned by `scenario`), never through the
+engine's modules (tests/core/test_layers.py).
+"""
 
 from harness.contracts.docs import DocCheck, check_doc_scenario, load_doc_scenarios
 from harness.contracts.execute import Outcome, check_audio, run_plan
 from harness.contracts.plans import Auth, Plan, PlanContext, plans_for
-from harness.contracts.scenario import MediaStore, Scenario, Source, load_scenarios
+from harness.contracts.scenario import Exchange, MediaStore, Scenario, Source, load_scenarios
 from harness.contracts.session import ContractSession, MissingFixture, Skip
 from harness.contracts.targets import Mode, RecordMode, Target, live_target, replay_target, sandbox_target
 
@@ -12,6 +17,7 @@ __all__ = [
     "Auth",
     "ContractSession",
     "DocCheck",
+    "Exchange",
     "MediaStore",
     "MissingFixture",
     "Mode",

@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from harness.contracts.scenario import Exchange, Scenario, load_scenarios
+from harness.contracts import Exchange, Scenario, load_scenarios
 
 ITEM = "*"  # path segment standing for every item of an array
 # Headers that describe the connection or the hosting, not the API: they differ between any two hosts.

@@ -26,7 +26,12 @@ Layout (one job per module)
     published    audio made outside any job, served beneath the media host
     wire         parsing bodies; JSON, SSE and deliberately broken answers
     control      the `/_sandbox` control API;  sink: a built-in webhook receiver
+    snapshot     a state file that outlives the process: jobs journalled before their submit is answered
     app, server  the ASGI app; uvicorn in the foreground or a background thread (`running`)
+    handle       `SandboxHandle`: what a process that started a sandbox (a benchmark run) may ask of it
+
+This module's `__all__` is the sandbox's public surface: other packages of the harness import from
+`harness.sandbox` only (tests/core/test_layers.py), the faces (CLI, pytest plugin) excepted.
 
 Using it
     tts-harness serve --profile fast --port 8765          # prints one base URL per provider host
@@ -125,6 +130,7 @@ from harness.sandbox.emulation import (
     WebhookTarget,
 )
 from harness.sandbox.faults import FAULT_HEADER, Fault
+from harness.sandbox.handle import SandboxHandle
 from harness.sandbox.profiles import Profile, Timing
 from harness.sandbox.server import Sandbox, running
 from harness.sandbox.timeline import Phase
@@ -153,6 +159,7 @@ __all__ = [
     "Reply",
     "Sandbox",
     "SandboxConfig",
+    "SandboxHandle",
     "Services",
     "Speech",
     "StateNames",

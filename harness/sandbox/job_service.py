@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -213,3 +214,16 @@ class JobService:
 
 def is_job_endpoint(endpoint: Endpoint) -> bool:
     return endpoint.role in (Role.SUBMIT, Role.STATUS)
+
+
+def restarter(state: SandboxState) -> Callable[[Job], None]:
+    """Resumes a restored job's production and callbacks with its provider's service (`snapshot.keep`)."""
+    services: dict[str, JobService] = {}
+
+    def start(job: Job) -> None:
+        service = services.get(job.provider)
+        if service is None:
+            service = services[job.provider] = JobService(state, state.served[job.provider])
+        service.start(job)
+
+    return start

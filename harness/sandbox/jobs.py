@@ -94,6 +94,7 @@ class Job:
             "faults": sorted(f.value for f in self.faults),
             "cost": None if self.cost is None else {"amount": str(self.cost.amount), "unit": self.cost.unit.value},
             "characters": self.plan.speech.characters,
+            "lines": [text for _, text in self.plan.speech.lines],  # what it says (a resumed run finds its orphans)
             "now": now,
         }
 

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -31,8 +32,10 @@ from harness.sandbox.app import build_app
 from harness.sandbox.clock import Clock, ManualClock
 from harness.sandbox.config import SandboxConfig
 from harness.sandbox.control import describe, snapshot_counters
+from harness.sandbox.job_service import restarter
 from harness.sandbox.profiles import Profile
 from harness.sandbox.sink import WebhookSink
+from harness.sandbox.snapshot import keep
 from harness.sandbox.state import SandboxState
 from harness.sandbox.urls import CONTROL_PREFIX, mount_path
 from harness.sandbox.webhooks import Delivery
@@ -126,6 +129,11 @@ class Sandbox:
     def sink_url(self, name: str) -> str:
         """A loopback webhook receiver (`sb.sink.received(name)` lists what it got)."""
         return f"{self.url}{CONTROL_PREFIX}/sink/{name}"
+
+    def keep_state(self, path: Path) -> int:
+        """Continue the jobs and wallets an earlier sandbox left in `path` (if any) and keep this one's there
+        from now on (`snapshot`); how many jobs it continues. Call once, before anything is sent to it."""
+        return keep(self.state, path, self.url, restarter(self.state))
 
     # --- clock --------------------------------------------------------------------------------------
 

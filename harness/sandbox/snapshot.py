@@ -1,15 +1,16 @@
 """The sandbox's jobs and wallets, persisted so a later sandbox process continues where this one stopped.
 
-A benchmark run against the built-in sandbox starts the sandbox inside its own process, so a crash (or
-`kill -9`) takes the sandbox with it. Without this module a resumed run meets a fresh sandbox that has
-never heard of the jobs it is waiting for. With it, the run's sandbox keeps a journal beside `runs.db`
-(`sandbox/<run id>.sqlite`): every accepted job (ids, provider, model, drawn timeline and faults, what
-to say in which voice, its price and payer) is written *before* the submit is answered, every produced
-result once it exists, and every wallet after each charge. A resumed run's sandbox restores that journal
-before it answers anything: the jobs keep their ids, their timelines continue on the new clock (mapped
-through the wall time, so a job drawn to finish at 12:00:05 finishes then), results already produced are
-rendered again on demand from their recipe (synthesis is deterministic), results still in production are
-produced again, and each wallet carries the charges and pending refunds it had.
+A sandbox started inside another process (a benchmark run's own sandbox) dies with it: a crash or
+`kill -9` takes both down, and a fresh sandbox has never heard of the jobs its client is waiting for.
+Given a state file (`Sandbox.keep_state(path)`; where it lives is its starter's business — a benchmark
+run keeps it beside `runs.db`, see `harness.bench.journal`), the sandbox journals there every accepted job
+(ids, provider, model, drawn timeline and faults, what to say in which voice, its price and payer)
+*before* the submit is answered, every produced result once it exists, and every wallet after each
+charge. A later sandbox given the same file restores it before it answers anything: the jobs keep their
+ids, their timelines continue on the new clock (mapped through the wall time, so a job drawn to finish at
+12:00:05 finishes then), results already produced are rendered again on demand from their recipe
+(synthesis is deterministic), results still in production are produced again, and each wallet carries the
+charges and pending refunds it had.
 
 Keys are never written: jobs and wallets name a key by its SHA-256 digest, and a restored sandbox matches
 digests against the keys it was started with. A job whose key the new sandbox does not hold stays
@@ -26,7 +27,7 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -53,11 +54,6 @@ CREATE TABLE IF NOT EXISTS wallets (provider TEXT NOT NULL, wallet TEXT NOT NULL
 CREATE TABLE IF NOT EXISTS uploads (sha256 TEXT PRIMARY KEY, content BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS origins (origin TEXT PRIMARY KEY);
 """
-
-
-def snapshot_path(db_path: Path, run_id: str) -> Path:
-    """Where the sandbox of run `run_id` keeps its state: beside the run's database."""
-    return db_path.parent / "sandbox" / f"{run_id}.sqlite"
 
 
 def wallet_name(key: str) -> str:
@@ -132,16 +128,20 @@ class Journal:
 # --- restoring ------------------------------------------------------------------------------------------
 
 
-def keep(state: SandboxState, path: Path, origin: str) -> int:
+def keep(state: SandboxState, path: Path, origin: str, start: Callable[[Job], None]) -> int:
     """Restore the state `path` holds (if any) into a sandbox that has answered nothing yet and serves at
-    `origin`, then journal every later change there. Returns how many jobs were restored. Call from
-    outside the server's loop."""
+    `origin`, then journal every later change there. Returns how many jobs were restored. `start` resumes
+    the production (and callbacks) of a restored job still in production; it is called on the server's
+    loop. Call from outside the server's loop."""
     if state.loop is None:
         raise RuntimeError("the sandbox server is not running")
+    if state.journal is not None:
+        raise RuntimeError("this sandbox already keeps its state in a file")
     journal = Journal(state, path)
     try:
         moved = Moved([row[0] for row in journal.rows("SELECT origin FROM origins")], origin)
-        restored = asyncio.run_coroutine_threadsafe(_restore(state, journal, moved), state.loop).result(timeout=60)
+        restoring = _restore(state, journal, moved, start)
+        restored = asyncio.run_coroutine_threadsafe(restoring, state.loop).result(timeout=60)
         journal.note_origin(origin)
     except BaseException:
         journal.close()
@@ -165,10 +165,8 @@ class Moved:
         return url
 
 
-async def _restore(state: SandboxState, journal: Journal, moved: Moved) -> int:
+async def _restore(state: SandboxState, journal: Journal, moved: Moved, start: Callable[[Job], None]) -> int:
     """Runs on the server's loop: restored jobs start producing there."""
-    from harness.sandbox.job_service import JobService  # the service imports the state this module reads
-
     clock = Clock(state)
     live = {(provider, wallet_name(key)): key for provider, key, _ in state.accounts.export()}
     for provider, wallet, body in journal.rows("SELECT provider, wallet, body FROM wallets"):
@@ -176,7 +174,6 @@ async def _restore(state: SandboxState, journal: Journal, moved: Moved) -> int:
         if key is not None and provider in state.served:
             state.accounts.restore(provider, key, _account_of(json.loads(body), clock))
     uploads = {digest: bytes(content) for digest, content in journal.rows("SELECT sha256, content FROM uploads")}
-    services: dict[str, JobService] = {}
     restored = 0
     for sequence, provider, body in journal.rows("SELECT sequence, provider, body FROM jobs ORDER BY sequence"):
         state.jobs.continue_after(sequence)
@@ -192,8 +189,7 @@ async def _restore(state: SandboxState, journal: Journal, moved: Moved) -> int:
             job.ready.set()
             job.webhooks_done.set()
         else:  # still in production when the last process stopped: produce it again
-            service = services.setdefault(provider, JobService(state, served))
-            service.start(job)
+            start(job)
     return restored
 
 

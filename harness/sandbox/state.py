@@ -13,12 +13,12 @@ import uuid
 from collections import Counter
 from collections.abc import Coroutine
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from harness.sandbox.accounts import Accounts, anonymous_wallet, default_key, empty_key, tier_key
 from harness.sandbox.clock import Clock, RealClock
 from harness.sandbox.config import SandboxConfig
-from harness.sandbox.jobs import JobStore
+from harness.sandbox.jobs import Job, JobStore
 from harness.sandbox.loading import Served, load_served
 from harness.sandbox.netguard import NetPolicy
 from harness.sandbox.production import Producer
@@ -31,8 +31,20 @@ from harness.sandbox.streams import StreamLog
 from harness.sandbox.voices import ReferenceVoices
 from harness.sandbox.webhooks import DeliveryLog, Dispatcher
 
-if TYPE_CHECKING:
-    from harness.sandbox.snapshot import Journal
+
+class JobJournal(Protocol):
+    """Where a sandbox whose jobs and wallets must outlive its process writes them (`snapshot.Journal`)."""
+
+    def accepted(self, job: Job) -> None:
+        """A job was accepted and charged; called before its submitter hears of it."""
+
+    def produced(self, job: Job) -> None:
+        """A job's result (or failure) is known."""
+
+    def wallets(self) -> None:
+        """A wallet changed outside any job."""
+
+    def close(self) -> None: ...
 
 
 class Counters:
@@ -80,8 +92,8 @@ class SandboxState:
         self._hanging = 0
         self._hanging_changed = threading.Condition()
         self.tasks: set[asyncio.Task[None]] = set()
-        # Set when the sandbox's jobs and wallets must outlive its process (a benchmark run's sandbox).
-        self.journal: Journal | None = None
+        # Set when the sandbox's jobs and wallets must outlive its process (`Sandbox.keep_state`).
+        self.journal: JobJournal | None = None
         self._install_keys()
 
     # --- keys ---------------------------------------------------------------------------------------

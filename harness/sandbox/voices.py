@@ -18,10 +18,9 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-import harness
 from harness.speech import Engine, Rendition, decode, unavailable_reason
 
-DEFAULT_VOICES_DIR = Path(harness.__file__).resolve().parent.parent / "fixtures" / "voices"
+DEFAULT_VOICES_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "voices"  # the checkout's clips
 _UNKNOWN_SHIFT_SEMITONES = 4
 
 

@@ -5,19 +5,12 @@ from __future__ import annotations
 import importlib.metadata
 from functools import cache
 
+from harness._version import __version__
 
-@cache
+
 def harness_version() -> str:
-    """The tts-harness version: ``harness.__version__`` when the package sets it, else its metadata."""
-    import harness
-
-    version = getattr(harness, "__version__", None)
-    if isinstance(version, str):
-        return version
-    try:
-        return importlib.metadata.version("tts-harness")
-    except importlib.metadata.PackageNotFoundError:
-        return "0+unknown"
+    """The tts-harness version (`harness._version`, the one the bench and the fixtures stamp too)."""
+    return __version__
 
 
 @cache

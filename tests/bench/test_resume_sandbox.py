@@ -19,11 +19,10 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-import httpx
 import pytest
 
-from harness.sandbox.server import running
-from harness.sandbox.snapshot import keep, snapshot_path
+from harness.bench.journal import sandbox_state_path
+from harness.sandbox import running
 from tests.bench.test_resume import _bench, _states
 
 REPO = Path(__file__).resolve().parents[2]
@@ -100,7 +99,7 @@ def test_sigkill_then_resume_against_the_builtin_sandbox(tmp_path: Path) -> None
 
     # The sandbox's own account of what happened, from the state both sandbox processes left behind.
     with running("realistic", 0, providers=("pixazo",)) as witness:
-        assert keep(witness.state, snapshot_path(db, run_id), witness.url) == 4
+        assert witness.keep_state(sandbox_state_path(db, run_id)) == 4
         seen = [job["id"] for job in witness.jobs()]
         assert sorted(seen) == sorted(j["provider_job_id"] for j in jobs)  # four submits seen: none twice
         charged = Decimal(1000) - witness.balance("pixazo", witness.default_key("pixazo"))
@@ -123,36 +122,3 @@ def test_a_job_the_target_forgot_is_lost_and_the_run_fails(tmp_path: Path) -> No
     assert all("answers 404" in j["error_message"] and "which it accepted" in j["error_message"] for j in jobs)
     others = _rows(db, "SELECT state FROM jobs WHERE run_id = ? AND resumed = 0", run_id)
     assert [j["state"] for j in others] == ["done"] * 2  # the rest of the run still ran
-
-
-def test_a_restored_sandbox_answers_for_the_jobs_and_wallets_of_the_last(tmp_path: Path) -> None:
-    path = tmp_path / "sandbox" / "run.sqlite"
-    submit = "/chatterbox-text-to-speech/v1/chatterbox-text-to-speech-request"
-    with running("realistic", 3, clock="manual", providers=("pixazo",)) as first, httpx.Client() as client:
-        assert keep(first.state, path, first.url) == 0
-        key = first.default_key("pixazo")
-        headers = {"Ocp-Apim-Subscription-Key": key}
-        answer = client.post(first.base_url("pixazo", "gateway") + submit, headers=headers,
-                             json={"text": "A job in flight when its sandbox dies."})
-        assert answer.status_code == 202, answer.text
-        job_id = answer.json()["request_id"]
-        left = first.balance("pixazo", key)
-        truth = first.job(job_id)
-    assert b"sandbox-pixazo-key" not in path.read_bytes()  # keys are written as digests only
-
-    with running("realistic", 3, providers=("pixazo",)) as second, httpx.Client() as client:
-        assert keep(second.state, path, second.url) == 1
-        assert second.balance("pixazo", key) == left < Decimal(1000)  # the charge is still there
-        status = client.get(second.base_url("pixazo", "gateway") + f"/v2/requests/status/{job_id}",
-                            headers={"Ocp-Apim-Subscription-Key": key})
-        assert status.status_code == 200 and status.json()["request_id"] == job_id
-        restored = second.job(job_id)
-        assert restored["transitions"][0]["wall"] == truth["transitions"][0]["wall"]  # same creation time
-        assert restored["planned"]["outcome"] == truth["planned"]["outcome"]
-        again = client.post(second.base_url("pixazo", "gateway") + submit, headers={"Ocp-Apim-Subscription-Key": key},
-                            json={"text": "A new job after the restore."})
-        assert again.status_code == 202 and again.json()["request_id"] != job_id
-        assert second.job(again.json()["request_id"])["id"] != job_id
-    # The second sandbox journalled its own job too: a third one would continue both.
-    with running("realistic", 3, providers=("pixazo",)) as third:
-        assert keep(third.state, path, third.url) == 2

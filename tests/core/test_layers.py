@@ -1,25 +1,60 @@
-"""The architecture holds: the core names no provider and imports no engine; providers are declarations
-that import no engine; the sandbox engine reaches providers and emulations only through the registries.
+"""The architecture holds, for every module of the `harness` package (ARCHITECTURE.md, "Layers").
 
-Imports are read from the source (every `import` and `from` in a module, those inside functions
-included, relative ones resolved, and `importlib.import_module` with a literal name), so a lazy import
-cannot slip past.
+    core < providers < speech < engines {contracts, sandbox, bench, scoring, results} < report
+         < use case < faces {cli, pytest_plugin, library, harness}
+
+- No module imports a layer above its own.
+- Within one layer, a package uses another only along a declared edge (`SIBLING_USES`).
+- Outside the composers (the use case and the faces, which wire engines together and read each option
+  where it is used), a package is entered only through its public surface: its `__init__`, and there
+  only names its `__all__` declares. The core and the providers are open (vocabulary and declarations).
+- The whole package has no import cycle.
+
+Imports are read from the source (every `import` and `from` in a module, those inside functions and under
+`TYPE_CHECKING` included, relative ones resolved, and `importlib.import_module` with a literal name), so
+a lazy import cannot slip past. `from package import submodule` depends on the submodule, as
+`import package.submodule` does; the packages a dotted name passes through are not counted.
 """
 
 from __future__ import annotations
 
 import ast
+import itertools
 import subprocess
 import sys
+from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 
 import pytest
 
 HARNESS = Path(__file__).resolve().parents[2] / "harness"
 CORE = HARNESS / "core"
-PROVIDERS = HARNESS / "providers"
 SANDBOX = HARNESS / "sandbox"
-ENGINES = ("harness.sandbox", "harness.scoring", "harness.bench", "harness.report")
+
+# Bottom to top. A module belongs to the longest entry its name starts with; the top package `harness`
+# (the library's lazy names) only to itself. Entries without a module yet are where they will go.
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("core", ("harness._version", "harness.core")),
+    ("providers", ("harness.providers",)),
+    ("speech", ("harness.speech",)),
+    ("engines", ("harness.contracts", "harness.sandbox", "harness.bench", "harness.scoring", "harness.results")),
+    ("report", ("harness.report",)),
+    ("use case", ("harness.benchmark", "harness.bench.usecase")),
+    ("faces", ("harness.cli", "harness.pytest_plugin", "harness.library", "harness")),
+)
+# Within one layer: which package may use which other one (through its public surface), and why.
+SIBLING_USES: dict[str, frozenset[str]] = {
+    "harness.sandbox": frozenset({"harness.scoring"}),  # TTS.ai's speech-to-text runs scoring's recognizer
+    "harness.bench": frozenset({"harness.sandbox", "harness.results"}),  # a run's own sandbox; runs.db
+    "harness.scoring": frozenset({"harness.results"}),  # score rows are kept with the run's rows
+    "harness": frozenset({"harness.library"}),  # the top package's lazy names
+}
+OPEN = frozenset({"harness._version", "harness.core", "harness.providers"})  # every module public
+COMPOSERS = frozenset({"use case", "faces"})  # may reach any module of a layer below
+
+LAYER_OF = {package: index for index, (_, packages) in enumerate(LAYERS) for package in packages}
+NAME_OF = {index: name for index, (name, _) in enumerate(LAYERS)}
 
 
 def _module_name(path: Path) -> str:
@@ -27,15 +62,19 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+MODULES: dict[str, Path] = {_module_name(path): path for path in sorted(HARNESS.rglob("*.py"))}
+
+
 def _imports(path: Path) -> set[str]:
-    """Every module the file at `path` imports, anywhere in it."""
+    """Every dotted name the file at `path` imports, anywhere in it."""
     module = _module_name(path)
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     return _imports_in(path.read_text(), package)
 
 
 def _imports_in(source: str, package: str) -> set[str]:
-    """Every module `source` imports; relative imports resolved against `package`."""
+    """Every dotted name `source` imports (`from m import a` gives `m.a`); relative ones resolved against
+    `package`."""
     found: set[str] = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
@@ -43,8 +82,7 @@ def _imports_in(source: str, package: str) -> set[str]:
         elif isinstance(node, ast.ImportFrom):
             base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
             module = ".".join(base + ([node.module] if node.module else []))
-            found.add(module)
-            found |= {f"{module}.{alias.name}" for alias in node.names}  # `from harness import sandbox`
+            found |= {f"{module}.{alias.name}" for alias in node.names}
         elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name)
               and getattr(node.func, "attr", getattr(node.func, "id", "")) in ("import_module", "__import__")
               and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
@@ -52,40 +90,172 @@ def _imports_in(source: str, package: str) -> set[str]:
     return found
 
 
-def _within(name: str, packages: tuple[str, ...]) -> bool:
-    return any(name == package or name.startswith(package + ".") for package in packages)
+def _resolve(name: str, modules: set[str] | dict[str, Path] = MODULES) -> tuple[str, str | None] | None:
+    """The module a dotted import name reaches and the attribute taken from it (None: the module itself);
+    None for a name outside the package."""
+    parts = name.split(".")
+    for length in range(len(parts), 0, -1):
+        module = ".".join(parts[:length])
+        if module in modules:
+            return module, parts[length] if length < len(parts) else None
+    return None
+
+
+@cache
+def _edges(module: str) -> frozenset[tuple[str, str | None]]:
+    """(module, attribute) pairs `module` imports from the harness, itself excluded."""
+    resolved = (_resolve(name) for name in _imports(MODULES[module]) if name.split(".")[0] == "harness")
+    return frozenset(edge for edge in resolved if edge is not None and edge[0] != module)
+
+
+def _unit(module: str) -> str | None:
+    """The package of the layer table `module` belongs to."""
+    if module == "harness":
+        return module
+    return max((p for p in LAYER_OF if p != "harness" and (module == p or module.startswith(p + "."))),
+               key=len, default=None)
+
+
+def _public_names(module: str) -> frozenset[str]:
+    """The literal `__all__` of a module (empty when it declares none)."""
+    for node in ast.parse(MODULES[module].read_text()).body:
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets) and node.value is not None:
+                return frozenset(ast.literal_eval(node.value))
+    return frozenset()
+
+
+def _crossings() -> Iterator[tuple[str, str, str, str, str | None]]:
+    """(importer, its package, imported module, its package, attribute) for imports between packages."""
+    for module in MODULES:
+        for target, attribute in _edges(module):
+            source_unit, target_unit = _unit(module), _unit(target)
+            assert source_unit is not None and target_unit is not None
+            if source_unit != target_unit:
+                yield module, source_unit, target, target_unit, attribute
+
+
+def _shown(module: str, target: str, attribute: str | None) -> str:
+    return f"{module} -> {target}" + (f" ({attribute})" if attribute else "")
+
+
+# --- the reader -----------------------------------------------------------------------------------------
 
 
 def test_the_import_reader_sees_lazy_relative_and_dynamic_imports() -> None:
     source = ("def f():\n    from harness.scoring import asr\n    import harness.bench.runner\n"
               "from ...sandbox import emulation\nfrom harness import report\n"
+              "if TYPE_CHECKING:\n    from harness.speech import Clip\n"
               "importlib.import_module('harness.sandbox.server')\n")
     found = _imports_in(source, "harness.providers.example")
-    assert {"harness.scoring", "harness.bench.runner", "harness.sandbox.emulation", "harness.report",
-            "harness.sandbox.server"} <= found
+    assert {"harness.scoring.asr", "harness.bench.runner", "harness.sandbox.emulation", "harness.report",
+            "harness.speech.Clip", "harness.sandbox.server"} <= found
 
 
-def test_core_modules_import_only_the_core() -> None:
-    offenders = {
-        f"{path.name}: {name}"
-        for path in CORE.glob("*.py")
-        for name in _imports(path)
-        if name.startswith("harness.") and not name.startswith(("harness.core", "harness._version"))
-    }
-    assert not offenders, offenders
+def test_an_import_reaches_the_module_it_names_and_no_package_on_the_way() -> None:
+    modules = {"harness", "harness.sandbox", "harness.sandbox.server", "harness.pkg", "harness.pkg.sub"}
+    assert _resolve("harness.sandbox.running", modules) == ("harness.sandbox", "running")  # a name of __init__
+    assert _resolve("harness.sandbox.server.running", modules) == ("harness.sandbox.server", "running")
+    assert _resolve("harness.pkg.sub", modules) == ("harness.pkg.sub", None)  # from harness.pkg import sub
+    assert _resolve("harness.__version__", modules) == ("harness", "__version__")  # the top package itself
+    assert _resolve("httpx.AsyncClient", modules) is None
 
 
-def test_providers_import_no_engine() -> None:
-    """A provider is what its documents say; how the sandbox imitates it lives in harness.sandbox.emulations."""
-    modules = sorted(PROVIDERS.rglob("*.py"))
-    assert len(modules) > 10  # the scan reads the real tree
+def test_every_module_has_a_layer() -> None:
+    for package in ("harness.core.protocols", "harness.providers", "harness.sandbox.emulations", "harness.cli"):
+        assert any(module.startswith(package + ".") for module in MODULES), package  # the scan reads the tree
+    unplaced = sorted(module for module in MODULES if _unit(module) is None)
+    assert not unplaced, f"place these in LAYERS (and ARCHITECTURE.md): {unplaced}"
+
+
+# --- the rules ------------------------------------------------------------------------------------------
+
+
+def test_no_module_imports_a_layer_above_its_own() -> None:
     offenders = sorted(
-        f"{path.relative_to(HARNESS)}: {name}"
-        for path in modules
-        for name in _imports(path)
-        if _within(name, ENGINES)
+        f"{_shown(module, target, attribute)}: {NAME_OF[LAYER_OF[source]]} imports {NAME_OF[LAYER_OF[unit]]}"
+        for module, source, target, unit, attribute in _crossings() if LAYER_OF[unit] > LAYER_OF[source]
     )
     assert not offenders, offenders
+
+
+def test_a_package_uses_a_sibling_only_along_a_declared_edge() -> None:
+    offenders = sorted(
+        _shown(module, target, attribute)
+        for module, source, target, unit, attribute in _crossings()
+        if LAYER_OF[unit] == LAYER_OF[source] and unit not in SIBLING_USES.get(source, frozenset())
+    )
+    assert not offenders, offenders
+
+
+def test_packages_are_entered_through_their_public_surface() -> None:
+    """Below the composers, another package is reached through its `__init__`, for names its `__all__`
+    declares (the core and the providers excepted: every module of theirs is public)."""
+    offenders = sorted(
+        _shown(module, target, attribute)
+        for module, source, target, unit, attribute in _crossings()
+        if NAME_OF[LAYER_OF[source]] not in COMPOSERS and unit not in OPEN
+        and (target != unit or (attribute is not None and attribute not in _public_names(unit)))
+    )
+    assert not offenders, offenders
+
+
+def test_the_sibling_edges_stay_within_a_layer_and_form_no_circle() -> None:
+    for source, targets in SIBLING_USES.items():
+        assert all(LAYER_OF[target] == LAYER_OF[source] for target in targets), (source, targets)
+    assert not _cycles({source: set(targets) for source, targets in SIBLING_USES.items()})
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one node (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    counter = itertools.count()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = next(counter)
+        stack.append(node)
+        on_stack.add(node)
+        for successor in sorted(graph.get(node, ())):
+            if successor not in index:
+                visit(successor)
+                low[node] = min(low[node], low[successor])
+            elif successor in on_stack:
+                low[node] = min(low[node], index[successor])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_cycle_finder_finds_a_circle_and_only_a_circle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set(), "c": {"a", "b"}}) == []
+
+
+def test_the_harness_has_no_import_cycle() -> None:
+    graph = {module: {target for target, _ in _edges(module)} for module in MODULES}
+    assert sum(len(targets) for targets in graph.values()) > 500  # the graph is the real one
+    cycles = _cycles(graph)
+    assert not cycles, cycles
+
+
+# --- the bottom layers, in detail -------------------------------------------------------------------------
 
 
 def test_the_sandbox_engine_reaches_providers_only_through_the_registries() -> None:
@@ -94,7 +264,7 @@ def test_the_sandbox_engine_reaches_providers_only_through_the_registries() -> N
         f"{path.relative_to(HARNESS)}: {name}"
         for path in SANDBOX.glob("*.py")
         for name in _imports(path)
-        if _within(name, ("harness.providers", "harness.sandbox.emulations"))
+        if name.startswith(("harness.providers.", "harness.sandbox.emulations."))
     )
     assert not offenders, offenders
 
@@ -122,24 +292,29 @@ def _harness_modules_loaded_by(statement: str) -> set[str]:
     return set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split())
 
 
+def _below(layer: str, module: str) -> bool:
+    unit = _unit(module)
+    return unit is not None and LAYER_OF[unit] <= next(i for i, n in NAME_OF.items() if n == layer)
+
+
 def test_importing_the_core_loads_no_provider_module() -> None:
-    loaded = _harness_modules_loaded_by(
-        "import harness.core.spec, harness.core.validate, harness.core.transport, harness.core.lifecycle, "
-        "harness.core.registry, harness.core.drift, harness.core.params, harness.core.redact")
-    assert not {m for m in loaded if not m.startswith(("harness.core", "harness._version"))}, loaded
+    core = sorted(module for module in MODULES if _unit(module) in ("harness.core", "harness._version"))
+    assert any(module.startswith("harness.core.protocols.") for module in core)
+    loaded = _harness_modules_loaded_by("import " + ", ".join(core))
+    assert not {m for m in loaded if not _below("core", m)}, loaded
 
 
 def test_importing_every_provider_loads_no_engine() -> None:
     loaded = _harness_modules_loaded_by("from harness.core.registry import providers; providers()")
     assert any(m.startswith("harness.providers.") for m in loaded)
-    assert not {m for m in loaded if _within(m, ENGINES)}, loaded
+    assert not {m for m in loaded if not _below("providers", m)}, loaded
 
 
 def test_core_source_names_no_provider() -> None:
     names = ("pixazo", "pixelapi", "ttsai", "tts.ai", "xtts", "chatterbox", "vibevoice")
     hits = [
-        f"{path.name}:{number}"
-        for path in CORE.glob("*.py")
+        f"{path.relative_to(CORE)}:{number}"
+        for path in sorted(CORE.rglob("*.py"))
         for number, line in enumerate(path.read_text().lower().splitlines(), start=1)
         if any(name in line for name in names) and not line.strip().startswith("#")
     ]

@@ -1,0 +1,39 @@
+"""What a process that started a sandbox for its own use may ask of it: the narrow handle.
+
+A benchmark run starts the sandbox inside itself; it needs the addresses and test keys to send to, a
+reference clip to clone, a state file so a later sandbox continues this one's jobs and wallets, and the
+jobs the sandbox accepted (what `GET /_sandbox/jobs` answers over HTTP). Nothing else: not the
+sandbox's state, jobs or accounts as objects. `running(...)` yields a `Sandbox`, which is one (tests use
+its wider surface: the clock, hangs, webhooks).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Protocol
+
+
+class SandboxHandle(Protocol):
+    @property
+    def url(self) -> str:
+        """The sandbox's origin, `http://127.0.0.1:PORT`."""
+
+    @property
+    def providers(self) -> list[str]:
+        """The providers it serves (those with an emulation)."""
+
+    def base_url(self, provider: str, host: str | None = None) -> str:
+        """The base URL standing for a provider's documented host."""
+
+    def default_key(self, provider: str) -> str:
+        """The provider's test key with a large balance."""
+
+    def voice_url(self, name: str) -> str:
+        """A loopback URL of one of the reference clips it serves."""
+
+    def keep_state(self, path: Path) -> int:
+        """Continue the jobs and wallets an earlier sandbox left in `path` and keep this one's there; how
+        many jobs it continues. Called once, before anything is sent."""
+
+    def jobs(self) -> list[dict[str, Any]]:
+        """Every stored job's true record, oldest first (`GET /_sandbox/jobs`)."""

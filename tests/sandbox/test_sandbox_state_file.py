@@ -1,0 +1,67 @@
+"""A sandbox's state file: a later sandbox given it continues the jobs and wallets of the last.
+
+This is what a benchmark run's own sandbox relies on to survive `kill -9` with its run (the run's side:
+tests/bench/test_resume_sandbox.py). The sandbox is reached through its public handle only.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import httpx
+import pytest
+
+from harness.sandbox import SandboxHandle, running
+
+SUBMIT = "/chatterbox-text-to-speech/v1/chatterbox-text-to-speech-request"
+
+
+def test_a_restored_sandbox_answers_for_the_jobs_and_wallets_of_the_last(tmp_path: Path) -> None:
+    path = tmp_path / "sandbox" / "run.sqlite"
+    with running("realistic", 3, clock="manual", providers=("pixazo",)) as first, httpx.Client() as client:
+        assert first.keep_state(path) == 0
+        key = first.default_key("pixazo")
+        headers = {"Ocp-Apim-Subscription-Key": key}
+        answer = client.post(first.base_url("pixazo", "gateway") + SUBMIT, headers=headers,
+                             json={"text": "A job in flight when its sandbox dies."})
+        assert answer.status_code == 202, answer.text
+        job_id = answer.json()["request_id"]
+        left = first.balance("pixazo", key)
+        truth = first.job(job_id)
+    assert b"sandbox-pixazo-key" not in path.read_bytes()  # keys are written as digests only
+
+    with running("realistic", 3, providers=("pixazo",)) as second, httpx.Client() as client:
+        assert second.keep_state(path) == 1
+        assert second.balance("pixazo", key) == left < Decimal(1000)  # the charge is still there
+        status = client.get(second.base_url("pixazo", "gateway") + f"/v2/requests/status/{job_id}",
+                            headers={"Ocp-Apim-Subscription-Key": key})
+        assert status.status_code == 200 and status.json()["request_id"] == job_id
+        restored = second.job(job_id)
+        assert restored["transitions"][0]["wall"] == truth["transitions"][0]["wall"]  # same creation time
+        assert restored["planned"]["outcome"] == truth["planned"]["outcome"]
+        again = client.post(second.base_url("pixazo", "gateway") + SUBMIT, headers={"Ocp-Apim-Subscription-Key": key},
+                            json={"text": "A new job after the restore."})
+        assert again.status_code == 202 and again.json()["request_id"] != job_id
+        assert second.job(again.json()["request_id"])["id"] != job_id
+    # The second sandbox journalled its own job too: a third one would continue both.
+    with running("realistic", 3, providers=("pixazo",)) as third:
+        assert third.keep_state(path) == 2
+
+
+def test_the_handle_lists_what_each_accepted_job_says_and_keeps_state_once(tmp_path: Path) -> None:
+    with running("realistic", 4, clock="manual", providers=("pixazo",)) as sandbox, httpx.Client() as client:
+        handle: SandboxHandle = sandbox  # the narrow surface a benchmark run uses
+        assert handle.keep_state(tmp_path / "state.sqlite") == 0
+        answer = client.post(handle.base_url("pixazo", "gateway") + SUBMIT,
+                             headers={"Ocp-Apim-Subscription-Key": handle.default_key("pixazo")},
+                             json={"text": "Which job said this?"})
+        assert answer.status_code == 202, answer.text
+        [job] = handle.jobs()
+        assert (job["id"], job["provider"], job["lines"]) == (answer.json()["request_id"], "pixazo",
+                                                                ["Which job said this?"])
+        assert job["endpoint"] == "chatterbox.generate"
+        over_http = client.get(handle.url + "/_sandbox/jobs").json()
+        assert [j["lines"] for j in over_http] == [job["lines"]]  # the handle answers what the control API does
+        with pytest.raises(RuntimeError, match="already keeps its state"):
+            handle.keep_state(tmp_path / "other.sqlite")
