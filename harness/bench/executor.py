@@ -84,7 +84,7 @@ async def _submit(job: Job, phase: str) -> Exchange:
         if error is None:
             return exchange
         record.cost(charged=False, basis=f"rejected:{response.status_code}")
-        if retryable(error, idempotent=False) and retries < job.services.config.max_rate_limit_retries:
+        if retryable(error, idempotent=False) and retries < job.services.config.run.max_rate_limit_retries:
             retries += 1
             record.error(phase, error.error_class, str(error), status=response.status_code)
             job.gate.close_for(job.provider.retry.delay(retries, error.retry_after))

@@ -105,7 +105,7 @@ class Job:
 
     def webhook_headers(self) -> dict[str, str]:
         receiver = self.services.receiver
-        if self.services.config.polling is not PollingMode.WEBHOOK or receiver is None:
+        if self.services.config.polling.mode is not PollingMode.WEBHOOK or receiver is None:
             return {}
         names = {header.name.lower(): header.name for header in self.endpoint.request_headers}
         url_header = next((name for low, name in names.items() if low.endswith("webhook-url")), None)
@@ -162,7 +162,7 @@ class Job:
         extra = services.target.extra_headers(self.label, self.planned.item.id, "download", self.record.attempt)
         outcome = await download(services.client, url, check=lambda body: inspect_audio(body, declared).problem,
                                  refresh=refresh, headers=extra, secrets=services.target.secrets,
-                                 policy=DownloadPolicy(services.config.download_attempts, self.provider.retry))
+                                 policy=DownloadPolicy(services.config.run.download_attempts, self.provider.retry))
         for failure in outcome.failures[:-1] if outcome.exchange is None else outcome.failures:
             self.record.error("download", failure.error_class, f"download retried: {failure}", status=failure.status)
         if outcome.exchange is None:
@@ -183,8 +183,8 @@ class Job:
         facts = inspect_audio(exchange.body, declared)
         if facts.problem is not None:
             self.fail(phase, ProtocolError(f"audio from {exchange.response.request.url.path}: {facts.problem}"))
-        config = self.services.config
-        audio = store_audio(config.audio_dir, exchange.body, media_type_of(declared) or None, facts)
+        folder = self.services.config.output.audio_dir
+        audio = store_audio(folder, exchange.body, media_type_of(declared) or None, facts)
         db_dir = self.services.store.path.parent.resolve()
         if audio.path.resolve().is_relative_to(db_dir):
             audio = replace(audio, path=audio.path.resolve().relative_to(db_dir))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 from decimal import Decimal
 from typing import Annotated
@@ -11,6 +10,7 @@ import typer
 
 from harness.sandbox.accounts import default_key
 from harness.sandbox.config import SandboxConfig
+from harness.sandbox.control import CONTROL_TOKEN_HEADER, needs_control_token, new_control_token
 from harness.sandbox.profiles import Profile
 from harness.sandbox.server import bind, make_server
 from harness.sandbox.state import SandboxState
@@ -34,10 +34,16 @@ def base_url_lines(state: SandboxState, origin: str) -> list[str]:
 def exposure_warning(bound_host: str) -> str | None:
     """A warning when the sandbox listens beyond loopback: its test keys are public, so anyone who can reach
     the address can use it (and make it fetch and call back)."""
-    if ipaddress.ip_address(bound_host).is_loopback:
+    if not needs_control_token(bound_host):
         return None
     return (f"warning: listening on {bound_host}: the sandbox now answers the network, not only this machine "
             "(its test keys are public; keep the default 127.0.0.1 unless you mean it)")
+
+
+def control_token_line(token: str) -> str:
+    """Said once, at start: the only place the token is shown."""
+    return (f"control API token (send it as {CONTROL_TOKEN_HEADER}: TOKEN to {CONTROL_PREFIX}/...; "
+            f"bound beyond loopback, requests without it are refused): {token}")
 
 
 def serve_command(
@@ -83,13 +89,16 @@ def serve_command(
     if (warning := exposure_warning(sock.getsockname()[0])) is not None:
         typer.echo(warning, err=True)
     bound_host, bound_port = sock.getsockname()[:2]
+    token = new_control_token() if needs_control_token(bound_host) else None
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
     origin = f"http://{shown}:{bound_port}"
     typer.echo(f"tts-harness sandbox (profile {profile.value}, seed {seed}) on {origin}")
     for line in base_url_lines(state, origin):
         typer.echo(line)
+    if token is not None:
+        typer.echo(control_token_line(token))
     typer.echo("Press Ctrl+C to stop.")
-    server = make_server(state, log_level="info" if log_requests else "warning")
+    server = make_server(state, log_level="info" if log_requests else "warning", control_token=token)
     try:
         server.run(sockets=[sock])
     finally:

@@ -270,7 +270,7 @@ class Provider:
     title: str
     hosts: Mapping[str, str]  # host key -> live base URL
     auth: Auth
-    key_env: str  # environment variable that holds the live key
+    key_env: str  # environment variable that holds the live key; "" for a server that takes none (`keyless`)
     endpoints: tuple[Endpoint, ...]
     error_model: type[BaseModel]  # the provider's error body
     docs: tuple[str, ...] = ()
@@ -280,6 +280,11 @@ class Provider:
     offerings: tuple[Offering, ...] = ()
     protocol: str | None = None  # a published protocol the provider speaks (e.g. "openai-speech"), if any
     retry: RetryPolicy = DEFAULT_RETRY  # the documents' backoff constants where they give some (core/retry.py)
+
+    @property
+    def keyless(self) -> bool:
+        """A server that takes no key (a providers file's `auth = "none"`): none is required, none is sent."""
+        return not self.key_env
 
     def endpoint(self, signature_or_key: str) -> Endpoint:
         """Find an endpoint by `METHOD /path` or by key; `KeyError` lists what exists."""

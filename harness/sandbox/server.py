@@ -8,6 +8,10 @@ background thread, yields a `Sandbox` handle and stops the server cleanly on exi
         key = sb.default_key("pixazo")              # sandbox-pixazo-key
         sb.advance(2.0)                              # a manual clock moves only when told
         sb.job(request_id)                           # the job's true state-change times
+
+The server does not wait on clients for ever (`connections`: idle, slow and half-sent requests time out; a
+client that leaves is one debug line), and when it listens beyond loopback its control API asks for the
+token generated at start (`control.ControlGuard`; `Sandbox.control_token`).
 """
 
 from __future__ import annotations
@@ -31,7 +35,14 @@ from harness.sandbox.accounts import default_key
 from harness.sandbox.app import build_app
 from harness.sandbox.clock import Clock, ManualClock
 from harness.sandbox.config import SandboxConfig
-from harness.sandbox.control import describe, snapshot_counters
+from harness.sandbox.connections import ConnectionTimeouts, QuietDisconnects, uvicorn_settings
+from harness.sandbox.control import (
+    ControlGuard,
+    describe,
+    needs_control_token,
+    new_control_token,
+    snapshot_counters,
+)
 from harness.sandbox.job_service import restarter
 from harness.sandbox.profiles import Profile
 from harness.sandbox.sink import WebhookSink
@@ -75,12 +86,14 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def make_server(state: SandboxState, *, log_level: str = "warning") -> uvicorn.Server:
+def make_server(state: SandboxState, *, log_level: str = "warning", control_token: str | None = None,
+                timeouts: ConnectionTimeouts | None = None) -> uvicorn.Server:
+    """The uvicorn server of the sandbox; `control_token`: the token its control API asks for (None: none)."""
     index = ConnectionIndex()
-    app = build_app(state, index.find)
+    app = QuietDisconnects(ControlGuard(build_app(state, index.find), control_token))
     config = uvicorn.Config(
-        app, http="h11", loop="asyncio", lifespan="on", log_level=log_level, access_log=state.config.log_requests,
-        timeout_graceful_shutdown=2, backlog=4096, timeout_keep_alive=30,
+        app, loop="asyncio", lifespan="on", log_level=log_level, access_log=state.config.log_requests,
+        timeout_graceful_shutdown=2, backlog=4096, **uvicorn_settings(timeouts or ConnectionTimeouts()),
     )
     server = uvicorn.Server(config)
     index.server = server
@@ -90,10 +103,11 @@ def make_server(state: SandboxState, *, log_level: str = "warning") -> uvicorn.S
 class Sandbox:
     """A running sandbox, seen from the process that started it."""
 
-    def __init__(self, state: SandboxState, host: str, port: int) -> None:
+    def __init__(self, state: SandboxState, host: str, port: int, control_token: str | None = None) -> None:
         self.state = state
         self.host = host
         self.port = port
+        self.control_token = control_token  # what its control API asks for when bound beyond loopback
 
     @property
     def url(self) -> str:
@@ -237,16 +251,18 @@ def _config(profile: Profile | str, seed: int, clock: Clock | str | None, config
 @contextmanager
 def running(profile: Profile | str = Profile.FAST, seed: int = 0, *, host: str = "127.0.0.1", port: int = 0,
             clock: Clock | str | None = None, config: SandboxConfig | None = None,
-            **overrides: Any) -> Iterator[Sandbox]:
+            timeouts: ConnectionTimeouts | None = None, **overrides: Any) -> Iterator[Sandbox]:
     """Serve the sandbox from a background thread for the duration of the `with` block.
 
-    `clock`: "real" (default), "manual" (a `ManualClock`), or any `Clock`. `overrides` are
-    `SandboxConfig` fields (allow_hosts, allow_http_webhooks, keys, max_jobs, disabled_models, ...).
+    `clock`: "real" (default), "manual" (a `ManualClock`), or any `Clock`. `timeouts`: how long it waits
+    on clients. `overrides` are `SandboxConfig` fields (allow_hosts, allow_http_webhooks, keys, max_jobs,
+    disabled_models, ...). Bound beyond loopback, its control API asks for `Sandbox.control_token`.
     """
     state = SandboxState(_config(profile, seed, clock, config, overrides))
-    server = make_server(state)
     sock = bind(host, port)
-    bound_port = sock.getsockname()[1]
+    bound_host, bound_port = sock.getsockname()[:2]
+    token = new_control_token() if needs_control_token(bound_host) else None
+    server = make_server(state, control_token=token, timeouts=timeouts)
     failure: list[BaseException] = []
 
     def serve() -> None:
@@ -267,7 +283,7 @@ def running(profile: Profile | str = Profile.FAST, seed: int = 0, *, host: str =
             raise RuntimeError(f"the sandbox server did not start within {START_TIMEOUT_S} s")
         time.sleep(0.005)
     try:
-        yield Sandbox(state, host, bound_port)
+        yield Sandbox(state, host, bound_port, token)
     finally:
         state.release_hangs()
         server.should_exit = True

@@ -157,7 +157,8 @@ class SpeechDeclaration(BaseModel):
     name: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")
     protocol: Literal["openai-speech"]
     base_url: HttpUrl
-    key_env: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    auth: Literal["bearer", "none"] = "bearer"  # none: a keyless server (no key required, none sent)
+    key_env: str = Field("", pattern=r"^([A-Za-z_][A-Za-z0-9_]*)?$")  # required with bearer, refused with none
     models: tuple[str, ...] = Field(min_length=1)
     voices: tuple[str, ...] = Field(min_length=1)
     title: str = ""
@@ -177,6 +178,8 @@ class SpeechDeclaration(BaseModel):
     def _formats_given(self) -> SpeechDeclaration:
         if not self.formats:
             raise ValueError("formats: give at least one of " + ", ".join(FORMATS))
+        if (self.auth == "none") == bool(self.key_env):
+            raise ValueError('key_env: required unless auth = "none", which sends no key and takes none')
         return self
 
     @property
@@ -247,6 +250,7 @@ def speech_endpoint(declaration: SpeechDeclaration) -> Endpoint:
         role=Role.STREAM if declaration.stream else Role.AUDIO,
         request=request_model(declaration),
         body_kind=BodyKind.JSON,
+        auth_required=declaration.auth != "none",
         responses=(Response(200, bodies, "The audio (or its SSE events)"), *_errors()),
         price=partial(_price, price) if price is not None else None,
         example={"model": declaration.models[0], "input": "Hello from a declared provider.",
