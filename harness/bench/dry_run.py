@@ -122,7 +122,7 @@ def _job_steps(config: BenchConfig, job: PlannedJob, bases: Mapping[tuple[str, s
     files: dict[str, Path] = {}
     for name, value in job.payload.items():
         if isinstance(value, Upload) and job.reference_path is not None:
-            files[value.filename] = job.reference_path.resolve()
+            files[value.filename] = job.reference_path.absolute()  # as the user named it (a link stays a link)
             steps.append(Step("upload", f"{name} = {files[value.filename]} ({len(value.content)} bytes, "
                                         f"{value.content_type}), a part of the submit below"))
     from harness.core.transport import build_request
