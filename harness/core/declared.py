@@ -8,8 +8,9 @@
     models = ["my-tts"]
     voices = ["narrator"]
     price_per_million_chars = 0           # optional: the benchmark's cost column
-    max_input_chars = 4096                # optional (the protocol's limit is the default and the maximum)
-    formats = ["mp3", "wav"]              # optional (default: all six)
+    max_input_chars = 8000                # optional: any positive limit (default 4096, OpenAI's)
+    formats = ["mp3", "wav", "pcm"]       # optional (default: all six)
+    sample_rate = 22050                   # optional: the rate of its pcm (default 24000, OpenAI's)
     stream = true                         # optional: the server streams SSE; TTFA is measured
 
 Which file: the one named by `TTS_HARNESS_PROVIDERS_FILE`, else `tts-harness.toml` in the working
@@ -65,7 +66,7 @@ class Declared:
     table: tuple[str, ...] = ()  # where the declarations are in the file (`tool.tts-harness` in pyproject)
 
     def providers(self) -> list[Provider]:
-        return [openai_speech.build_provider(d, self.path.name) for d in self.declarations]
+        return [openai_speech.build_provider(d, str(self.path), self.table) for d in self.declarations]
 
 
 def find_file(cwd: Path | None = None, environ: Mapping[str, str] | None = None) -> tuple[Path, tuple[str, ...]] | None:
@@ -102,6 +103,10 @@ def _problem(error: ValidationError) -> tuple[tuple[str | int, ...], str]:
         return loc, "unknown key"
     if first["type"] == "missing":
         return loc, "required key is missing"
+    if first["type"] == "value_error" and not loc:
+        # A rule across keys (`_formats_given`) says which key it is about: "sample_rate: why".
+        key, _, why = str(first["msg"]).removeprefix("Value error, ").partition(": ")
+        return (key,), why
     return loc, f"{first['msg']} (got {first.get('input')!r})"
 
 

@@ -84,6 +84,7 @@ class AudioBody:
     """Raw audio bytes."""
 
     content_types: tuple[str, ...] = ("audio/mpeg", "audio/wav", "audio/flac", "audio/ogg")
+    pcm_rate: int | None = None  # headerless 16-bit little-endian mono pcm may come, at this sample rate
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,8 +23,11 @@ openai/openai-python `src/openai/types/audio/speech_create_params.py` and the st
     4xx/5xx: {"error": {"message": "...", "type": "invalid_request_error", "param": "voice"|null,
               "code": "..."|null}}
 
-What a declaration may narrow: its models and voices (the protocol leaves both open), the formats it
-serves, a lower input limit, a price per million characters, and whether it streams SSE.
+What a declaration may say: its models and voices (the protocol leaves both open), the formats it
+serves, its own input limit (any positive number of characters: a server is free to accept more than
+OpenAI's 4096), the sample rate of its pcm, whether it takes a key, a price per million characters, and
+whether it streams SSE. A limit a declaration sets is cited to the providers file (path and key), as a
+built-in provider's limits are cited to its documents.
 """
 
 from __future__ import annotations
@@ -60,10 +63,13 @@ PATH = "/audio/speech"
 HOST = "v1"  # the host key: declared base URLs end in /v1 like OpenAI's, and the sandbox mounts /<name>/v1
 ENDPOINT_KEY = "audio.speech"
 
-MAX_INPUT_CHARS = 4096  # "The maximum length is 4096 characters."
-SPEED_MIN = 0.25  # "Select a value from 0.25 to 4.0. 1.0 is the default."
+MAX_INPUT_CHARS = 4096  # the default of a declaration; a declared server may accept more
+INPUT_WORDS = "The text to generate audio for. The maximum length is 4096 characters."
+SPEED_MIN = 0.25
 SPEED_MAX = 4.0
+SPEED_WORDS = "The speed of the generated audio. Select a value from 0.25 to 4.0. 1.0 is the default."
 PCM_SAMPLE_RATE = 24_000  # pcm: "raw samples in 24kHz (16-bit signed, low-endian), without the header"
+PCM_RATES = (8_000, 384_000)  # what a declared `sample_rate` may be: telephone to studio rates
 
 ResponseFormat = Literal["mp3", "opus", "aac", "flac", "wav", "pcm"]
 StreamFormat = Literal["audio", "sse"]
@@ -101,10 +107,10 @@ class SpeechRequest(RequestModel):
     """The request body with the reference's limits; a declaration may narrow input and formats."""
 
     model: str = Field(min_length=1)
-    input: str = Field(min_length=1, max_length=MAX_INPUT_CHARS)
+    input: str = Field(min_length=1, max_length=MAX_INPUT_CHARS, description=INPUT_WORDS)
     voice: str = Field(min_length=1)
     response_format: ResponseFormat = "mp3"
-    speed: float = Field(1.0, ge=SPEED_MIN, le=SPEED_MAX)
+    speed: float = Field(1.0, ge=SPEED_MIN, le=SPEED_MAX, description=SPEED_WORDS)
     instructions: str | None = None
     stream_format: StreamFormat = "audio"
 
@@ -163,8 +169,9 @@ class SpeechDeclaration(BaseModel):
     voices: tuple[str, ...] = Field(min_length=1)
     title: str = ""
     price_per_million_chars: Decimal | None = Field(None, ge=0)
-    max_input_chars: int = Field(MAX_INPUT_CHARS, ge=1, le=MAX_INPUT_CHARS)
+    max_input_chars: int = Field(MAX_INPUT_CHARS, ge=1)  # any positive limit: the server's, not OpenAI's
     formats: tuple[ResponseFormat, ...] = FORMATS  # type: ignore[assignment]  # FORMATS is the Literal's args
+    sample_rate: int = Field(PCM_SAMPLE_RATE, ge=PCM_RATES[0], le=PCM_RATES[1])  # of its pcm (16-bit LE mono)
     stream: bool = False  # the server answers `stream_format: "sse"`: the benchmark asks for it (TTFA)
 
     @field_validator("models", "voices")
@@ -180,6 +187,8 @@ class SpeechDeclaration(BaseModel):
             raise ValueError("formats: give at least one of " + ", ".join(FORMATS))
         if (self.auth == "none") == bool(self.key_env):
             raise ValueError('key_env: required unless auth = "none", which sends no key and takes none')
+        if self.sample_rate != PCM_SAMPLE_RATE and "pcm" not in self.formats:
+            raise ValueError("sample_rate: the rate of pcm answers, and pcm is not among the formats")
         return self
 
     @property
@@ -195,19 +204,22 @@ class SpeechDeclaration(BaseModel):
         return self.formats[0]
 
 
-def request_model(declaration: SpeechDeclaration) -> type[SpeechRequest]:
+def request_model(declaration: SpeechDeclaration, source: str = "") -> type[SpeechRequest]:
     """The request model narrowed to what the declaration serves: its voices, input length and formats.
 
     A voice the declaration does not list is refused before sending (a saved call); the model stays open,
-    since a server's answer to an unknown model (404) is part of what the contract checks look at.
+    since a server's answer to an unknown model (404) is part of what the contract checks look at. The
+    input limit is the declaration's, so its words cite where it is declared (`source`: "file: key").
     """
     voices = Literal[declaration.voices]  # type: ignore[name-defined]
     formats = Literal[declaration.formats]  # type: ignore[name-defined]
+    where = source or f"providers.{declaration.name}.max_input_chars"
+    words = f"The text to generate audio for: at most {declaration.max_input_chars} characters ({where})."
     return create_model(
         f"SpeechRequest_{declaration.name.replace('-', '_')}",
         __base__=SpeechRequest,
         voice=(voices, ...),
-        input=(str, Field(min_length=1, max_length=declaration.max_input_chars)),
+        input=(str, Field(min_length=1, max_length=declaration.max_input_chars, description=words)),
         response_format=(formats, declaration.default_format),
     )
 
@@ -236,9 +248,10 @@ def _errors() -> tuple[Response, ...]:
     return tuple(Response(status, (JsonBody(ErrorBody),), text) for status, text in described.items())
 
 
-def speech_endpoint(declaration: SpeechDeclaration) -> Endpoint:
+def speech_endpoint(declaration: SpeechDeclaration, source: str = "") -> Endpoint:
     audio_types = tuple(dict.fromkeys(t for fmt in declaration.formats for t in CONTENT_TYPES[fmt]))
-    bodies = (AudioBody(audio_types), EventStreamBody(SpeechEvent)) if declaration.stream else (AudioBody(audio_types),)
+    audio = AudioBody(audio_types, pcm_rate=declaration.sample_rate if "pcm" in declaration.formats else None)
+    bodies = (audio, EventStreamBody(SpeechEvent)) if declaration.stream else (audio,)
     price = declaration.price_per_million_chars
     return Endpoint(
         key=ENDPOINT_KEY,
@@ -248,7 +261,7 @@ def speech_endpoint(declaration: SpeechDeclaration) -> Endpoint:
                 + (" or SSE audio deltas" if declaration.stream else ""),
         host=HOST,
         role=Role.STREAM if declaration.stream else Role.AUDIO,
-        request=request_model(declaration),
+        request=request_model(declaration, source),
         body_kind=BodyKind.JSON,
         auth_required=declaration.auth != "none",
         responses=(Response(200, bodies, "The audio (or its SSE events)"), *_errors()),
@@ -259,15 +272,20 @@ def speech_endpoint(declaration: SpeechDeclaration) -> Endpoint:
     )
 
 
-def build_provider(declaration: SpeechDeclaration, source: str = "") -> Provider:
-    """The `Provider` a declaration describes: one speech endpoint, one offering per declared model."""
-    endpoint = speech_endpoint(declaration)
+def build_provider(declaration: SpeechDeclaration, source: str = "", table: tuple[str, ...] = ()) -> Provider:
+    """The `Provider` a declaration describes: one speech endpoint, one offering per declared model.
+
+    `source` is the providers file and `table` where the declarations are in it: the limits the declaration
+    sets cite both (`tts-harness.toml: providers.mybox.max_input_chars`), as a built-in provider's limits cite
+    its documents."""
+    key = ".".join((*table, "providers", declaration.name, "max_input_chars"))
+    endpoint = speech_endpoint(declaration, f"{source}: {key}" if source else key)
     offerings = tuple(
         Offering(model, endpoint.key, partial(_build, declaration, model), max_chars=declaration.max_input_chars,
                  description=f"{model} over the OpenAI speech protocol (voice {declaration.voices[0]})")
         for model in declaration.models
     )
-    origin = f", declared in {source}" if source else ""
+    origin = f", declared in {source.rsplit('/', 1)[-1]}" if source else ""
     return Provider(
         name=declaration.name,
         title=declaration.title or f"{declaration.name} (OpenAI speech protocol{origin})",
