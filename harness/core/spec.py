@@ -115,6 +115,43 @@ class Response:
     drift_note: str = ""
 
 
+class EvidenceSource(StrEnum):
+    """What a declaration rests on."""
+
+    DOCS = "docs"  # the provider's documents (the default: every declaration quotes them)
+    SDK = "sdk"  # the provider's official client library: the calls it makes and the fields it reads
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where a declaration comes from. The documents, unless an official client library (published on a
+    package index, named with its version) calls an endpoint, or sends a shape, the documents never show:
+    an application built on that library depends on it, so the spec says it, marked `source: sdk`."""
+
+    source: EvidenceSource = EvidenceSource.DOCS
+    library: str = ""  # "acme-speech==1.2.0": the distribution and version read
+    call: str = ""  # the library's function that makes the call: "Client.speak"
+
+    def __str__(self) -> str:
+        where = ", ".join(part for part in (self.library, self.call) if part)
+        return f"{self.source.value} ({where})" if where else self.source.value
+
+
+DOCUMENTS = Evidence()
+
+
+@dataclass(frozen=True, slots=True)
+class RequestVariant:
+    """Another request shape for the same endpoint, shown by other evidence than the documents (a client
+    library sends `{model, voice}` where the documents require `user_voice_id`). Both are accepted: a
+    request valid only as the variant is sent, and reported as drift with `note`."""
+
+    model: type[BaseModel]
+    evidence: Evidence
+    note: str
+    example: Mapping[str, Any] | None = None  # a request of this shape, as the evidence sends it
+
+
 @dataclass(frozen=True, slots=True)
 class Header:
     """A documented request header beyond auth (e.g. `X-Webhook-URL`)."""
@@ -230,6 +267,8 @@ class Endpoint:
     variants: tuple[ValueVariant, ...] = ()
     job: JobBinding | None = None  # for SUBMIT endpoints of asynchronous APIs
     max_upload_bytes: int | None = None  # the documented size limit of an uploaded file, where one is written
+    evidence: Evidence = DOCUMENTS  # `source: sdk` for an endpoint only a client library shows
+    request_variants: tuple[RequestVariant, ...] = ()  # other accepted request shapes (drift when used)
 
     @property
     def signature(self) -> str:

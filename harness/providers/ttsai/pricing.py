@@ -117,6 +117,12 @@ def cloning_price(params: Mapping[str, Any]) -> Cost:
     return text_cost(str(params.get("text", "")), Tier.CLONING)
 
 
+def web_tts_price(params: Mapping[str, Any]) -> Cost:
+    """POST /api/v1/tts/: a saved voice at the cloning rate; the client library's `{model, voice}` form (no
+    `user_voice_id`) at the model's rate, as /v1/tts/."""
+    return cloning_price(params) if params.get("user_voice_id") else tts_price(params)
+
+
 def batch_price(params: Mapping[str, Any]) -> Cost:
     """A batch costs what its items would cost one by one."""
     total = characters(0)
