@@ -215,6 +215,9 @@ class JobBinding:
     created_pointer: str | None = None  # server timestamps in the status body
     started_pointer: str | None = None
     completed_pointer: str | None = None
+    # An endpoint that also serves the finished job's audio by its id (its one path parameter): a client
+    # library's fixed URL beside the documented media URL. Checked in every job scenario, not alone.
+    media_endpoint: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,7 +166,7 @@ BATCH = Endpoint(
     responses=(ok(JsonBody(BatchAccepted), description="The batch, processing"), *error_responses(*MODEL_RUN)),
     price=batch_price,
     lifecycle=BATCH_LIFECYCLE,
-    job=replace(BATCH_JOB, status_endpoint=BATCH_RESULT.key),
+    job=replace(BATCH_JOB, status_endpoint=BATCH_RESULT.key),  # the client polls the web host's result
     example={"texts": [{"text": "Hello from the TTS.ai client.", "model": "kokoro", "voice": "af_bella"}]},
     doc=DOC,
     evidence=sdk("batch_generate"),

@@ -57,6 +57,7 @@ JOB = JobBinding(
     status_param="uuid",
     media_pointer="/result_url",
     error_pointer="/error",
+    media_endpoint="sdk.download",  # the official client's fallback: /static/downloads/{uuid}/tts_output.wav
 )
 
 BATCH_JOB = JobBinding(
