@@ -33,18 +33,16 @@ built-in provider's limits are cited to its documents.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from functools import partial
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, create_model, field_validator, model_validator
+from pydantic import BaseModel, Field, create_model, model_validator
 
+from harness.core.protocols.declaration import ProtocolDeclaration, price_by_characters
 from harness.core.spec import (
     AudioBody,
     Auth,
     BodyKind,
-    Cost,
-    CostUnit,
     Endpoint,
     EventStreamBody,
     JsonBody,
@@ -155,45 +153,25 @@ class SpeechEvent(ResponseModel):
 # --- declarations -----------------------------------------------------------------------------------
 
 
-class SpeechDeclaration(BaseModel):
-    """One provider declared to speak this protocol (one `[providers.<name>]` table)."""
+class SpeechDeclaration(ProtocolDeclaration):
+    """One provider declared to speak this protocol (one `[providers.<name>]` table); the keys every
+    protocol shares are `ProtocolDeclaration`'s."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")
     protocol: Literal["openai-speech"]
-    base_url: HttpUrl
     auth: Literal["bearer", "none"] = "bearer"  # none: a keyless server (no key required, none sent)
     key_env: str = Field("", pattern=r"^([A-Za-z_][A-Za-z0-9_]*)?$")  # required with bearer, refused with none
-    models: tuple[str, ...] = Field(min_length=1)
-    voices: tuple[str, ...] = Field(min_length=1)
-    title: str = ""
-    price_per_million_chars: Decimal | None = Field(None, ge=0)
     max_input_chars: int = Field(MAX_INPUT_CHARS, ge=1)  # any positive limit: the server's, not OpenAI's
     formats: tuple[ResponseFormat, ...] = FORMATS  # type: ignore[assignment]  # FORMATS is the Literal's args
     sample_rate: int = Field(PCM_SAMPLE_RATE, ge=PCM_RATES[0], le=PCM_RATES[1])  # of its pcm (16-bit LE mono)
     stream: bool = False  # the server answers `stream_format: "sse"`: the benchmark asks for it (TTFA)
 
-    @field_validator("models", "voices")
-    @classmethod
-    def _distinct(cls, names: tuple[str, ...]) -> tuple[str, ...]:
-        if any(not name.strip() for name in names) or len(set(names)) != len(names):
-            raise ValueError("must be distinct, non-empty names")
-        return names
-
     @model_validator(mode="after")
-    def _formats_given(self) -> SpeechDeclaration:
-        if not self.formats:
-            raise ValueError("formats: give at least one of " + ", ".join(FORMATS))
+    def _key_unless_keyless(self) -> SpeechDeclaration:
         if (self.auth == "none") == bool(self.key_env):
             raise ValueError('key_env: required unless auth = "none", which sends no key and takes none')
         if self.sample_rate != PCM_SAMPLE_RATE and "pcm" not in self.formats:
             raise ValueError("sample_rate: the rate of pcm answers, and pcm is not among the formats")
         return self
-
-    @property
-    def url(self) -> str:
-        return str(self.base_url).rstrip("/")
 
     @property
     def default_format(self) -> str:
@@ -229,10 +207,6 @@ def declared_voices(model: type[BaseModel]) -> tuple[str, ...]:
     return tuple(str(voice) for voice in get_args(model.model_fields["voice"].annotation))
 
 
-def _price(per_million: Decimal, payload: Mapping[str, Any]) -> Cost:
-    return Cost(Decimal(len(str(payload.get("input", "")))) * per_million / Decimal(1_000_000), CostUnit.USD)
-
-
 def _build(declaration: SpeechDeclaration, model: str, given: SynthesisInput) -> dict[str, Any]:
     wanted = given.audio_format if given.audio_format in declaration.formats else declaration.default_format
     body: dict[str, Any] = {"model": model, "input": given.text, "voice": declaration.voices[0],
@@ -265,30 +239,29 @@ def speech_endpoint(declaration: SpeechDeclaration, source: str = "") -> Endpoin
         body_kind=BodyKind.JSON,
         auth_required=declaration.auth != "none",
         responses=(Response(200, bodies, "The audio (or its SSE events)"), *_errors()),
-        price=partial(_price, price) if price is not None else None,
+        price=partial(price_by_characters, price, "input") if price is not None else None,
         example={"model": declaration.models[0], "input": "Hello from a declared provider.",
                  "voice": declaration.voices[0], "response_format": declaration.default_format},
         doc=REFERENCE,
     )
 
 
-def build_provider(declaration: SpeechDeclaration, source: str = "", table: tuple[str, ...] = ()) -> Provider:
+def build_provider(declaration: SpeechDeclaration, source: str = "") -> Provider:
     """The `Provider` a declaration describes: one speech endpoint, one offering per declared model.
 
-    `source` is the providers file and `table` where the declarations are in it: the limits the declaration
-    sets cite both (`tts-harness.toml: providers.mybox.max_input_chars`), as a built-in provider's limits cite
-    its documents."""
-    key = ".".join((*table, "providers", declaration.name, "max_input_chars"))
+    `source` is the providers file (`/path/pyproject.toml [tool.tts-harness]` for a table in it): the limits
+    the declaration sets cite it and their key (`/path/tts-harness.toml: providers.mybox.max_input_chars`),
+    as a built-in provider's limits cite its documents."""
+    key = f"providers.{declaration.name}.max_input_chars"
     endpoint = speech_endpoint(declaration, f"{source}: {key}" if source else key)
     offerings = tuple(
         Offering(model, endpoint.key, partial(_build, declaration, model), max_chars=declaration.max_input_chars,
                  description=f"{model} over the OpenAI speech protocol (voice {declaration.voices[0]})")
         for model in declaration.models
     )
-    origin = f", declared in {source.rsplit('/', 1)[-1]}" if source else ""
     return Provider(
         name=declaration.name,
-        title=declaration.title or f"{declaration.name} (OpenAI speech protocol{origin})",
+        title=declaration.describe("OpenAI speech protocol", source),
         hosts={HOST: declaration.url},
         auth=Auth("Authorization", "Bearer"),
         key_env=declaration.key_env,
