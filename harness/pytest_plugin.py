@@ -3,7 +3,8 @@
     --target replay|sandbox|URL    where requests go (default: replay of recorded fixtures)
     --live                          real providers, keys from PIXAZO_API_KEY, PIXELAPI_API_KEY, TTSAI_API_KEY
     --record-mode MODE              none|once|new_episodes|all|rewrite (pytest-recording's meanings)
-    --fixtures-dir DIR              where scenarios and media live (default: the repository's fixtures/)
+    --fixtures-dir DIR              where scenarios and media live (default: the harness's fixtures/ for its
+                                    providers, tts-harness-fixtures/ beside the providers file for declared ones)
 
 Heavy imports (the sandbox, its voice) happen inside fixtures, never at plugin import.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -63,14 +63,14 @@ def contract_session(request: pytest.FixtureRequest) -> Iterator[Any]:
 
 
 def _make_session(request: pytest.FixtureRequest) -> Any:
-    from harness.contracts.session import FIXTURES, ContractSession
+    from harness.contracts.session import ContractSession, FixtureRoots
     from harness.contracts.targets import live_target, replay_target
-    from harness.core.registry import providers
+    from harness.core.registry import declared_providers, providers
 
     options = request.config.option
     known = providers()
     record_mode = RecordMode(options.record_mode or "none")
-    fixtures = Path(options.fixtures_dir) if options.fixtures_dir else FIXTURES
+    fixtures = FixtureRoots.resolve(options.fixtures_dir, frozenset(p.name for p in declared_providers()))
     if options.live:
         return ContractSession(known, live_target(known), record_mode, fixtures)
     if options.target == "replay":
@@ -108,7 +108,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         f"{counts['skipped']} skipped"
     )
     if session.recorded:
-        terminalreporter.write_line(f"recorded {len(session.recorded)} fixtures under {session.fixtures}")
+        roots = sorted({str(path.parents[3]) for path in session.recorded})  # <root>/scenarios/<provider>/<key>/
+        terminalreporter.write_line(f"recorded {len(session.recorded)} fixtures under {', '.join(roots)}")
     # One note per place, not per poll: `requests.status[3]` and `[8]` are the same field. A key a server
     # echoed as a field name is in a pointer: redacted before it is cut.
     redactor = Redactor(session.secrets())

@@ -46,6 +46,7 @@ from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.spec import Provider
 
 FILE_ENV = "TTS_HARNESS_PROVIDERS_FILE"
+FIXTURES_FOLDER = "tts-harness-fixtures"  # beside the providers file: declared providers' recordings
 CONFIRM_ENV = "TTS_HARNESS_CONFIRM_KEY_ENV"  # variables the user allows as a declared key_env beyond the rule
 SECRET_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*_(KEY|TOKEN)$", re.IGNORECASE)  # *_KEY, *_API_KEY, *_TOKEN
 FILE_NAME = "tts-harness.toml"
@@ -93,6 +94,14 @@ def find_file(cwd: Path | None = None, environ: Mapping[str, str] | None = None)
         if "tts-harness" in data.get("tool", {}):
             return pyproject, PYPROJECT_TABLE
     return None
+
+
+def fixtures_dir(cwd: Path | None = None, environ: Mapping[str, str] | None = None) -> Path | None:
+    """Where the contract suite records and replays the declared providers' fixtures by default: a folder
+    beside the providers file, which the user owns (never the installed harness or its checkout). None
+    without a providers file."""
+    found = find_file(cwd, environ)
+    return None if found is None else found[0].resolve().parent / FIXTURES_FOLDER
 
 
 def _location(table: tuple[str, ...], loc: tuple[str | int, ...]) -> str:
