@@ -324,6 +324,9 @@ class Provider:
     usd_per_unit: Mapping[CostUnit, Decimal] = field(default_factory=dict)
     offerings: tuple[Offering, ...] = ()
     protocol: str | None = None  # a published protocol the provider speaks (e.g. "openai-speech"), if any
+    # Protocol checks the provider is known to fail, by name, each with the declaration's words: reported
+    # as known deviations (xfail), not failures; one that passes is flagged so the entry can go.
+    known_deviations: Mapping[str, str] = field(default_factory=dict)
     channels: tuple[Channel, ...] = ()  # documented WebSocket endpoints (harness.core.protocols.realtime)
 
     @property

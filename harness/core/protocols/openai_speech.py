@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, Field, create_model, model_validator
+from pydantic import BaseModel, Field, create_model, field_validator, model_validator
 
 from harness.core.protocols.declaration import ProtocolDeclaration, price_by_characters
 from harness.core.spec import (
@@ -81,8 +81,17 @@ CONTENT_TYPES: Mapping[str, tuple[str, ...]] = {
     "aac": ("audio/aac",),
     "flac": ("audio/flac", "audio/x-flac"),
     "wav": ("audio/wav", "audio/x-wav", "audio/wave"),
-    "pcm": ("audio/pcm", "audio/l16"),
+    # The reference names no Content-Type for pcm: the spellings of headerless little-endian samples, and
+    # bytes. `audio/L16` is not among them: it is big-endian by RFC 2586 (a check flags it).
+    "pcm": ("audio/pcm", "audio/pcm_s16le", "audio/s16le", "audio/x-pcm", "audio/raw", "audio/x-raw",
+            "application/octet-stream"),
 }
+BIG_ENDIAN_PCM = "audio/l16"  # RFC 2586: network byte order, the opposite of the protocol's pcm
+
+#: The protocol checks (`harness.contracts.openai_speech`), by name: what a declaration's `deviations` may list.
+CHECKS: tuple[str, ...] = (*(f"format-{fmt}" for fmt in FORMATS),
+                           "error-bad-voice", "error-bad-model", "error-long-input", "stream-audio", "stream-sse",
+                           "speed")
 
 #: The error `type` the reference uses per status (`code` and `param` say more where they apply).
 ERROR_TYPES: Mapping[int, str] = {
@@ -164,6 +173,16 @@ class SpeechDeclaration(ProtocolDeclaration):
     formats: tuple[ResponseFormat, ...] = FORMATS  # type: ignore[assignment]  # FORMATS is the Literal's args
     sample_rate: int = Field(PCM_SAMPLE_RATE, ge=PCM_RATES[0], le=PCM_RATES[1])  # of its pcm (16-bit LE mono)
     stream: bool = False  # the server answers `stream_format: "sse"`: the benchmark asks for it (TTFA)
+    # Protocol checks the server is known to fail, each with why: reported (xfail), not failed.
+    deviations: Mapping[str, str] = Field(default_factory=dict)
+
+    @field_validator("deviations")
+    @classmethod
+    def _known_checks(cls, deviations: Mapping[str, str]) -> Mapping[str, str]:
+        unknown = sorted(set(deviations) - set(CHECKS))
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)}: not a protocol check (one of {', '.join(CHECKS)})")
+        return dict(deviations)
 
     @model_validator(mode="after")
     def _key_unless_keyless(self) -> SpeechDeclaration:
@@ -270,4 +289,6 @@ def build_provider(declaration: SpeechDeclaration, source: str = "") -> Provider
         docs=(REFERENCE,),
         offerings=offerings,
         protocol=PROTOCOL,  # the sandbox imitates it with the emulation registered under this name
+        known_deviations={check: f"{why} ({source or 'providers file'}: providers.{declaration.name}.deviations)"
+                          for check, why in declaration.deviations.items()},
     )
