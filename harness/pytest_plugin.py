@@ -40,6 +40,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "contract: a provider contract check (replay, sandbox or live)")
     config.addinivalue_line("markers", "sandbox: needs the sandbox extra (starlette, uvicorn, piper)")
     config.addinivalue_line("markers", "docs_source: a `source: docs` scenario (a documentation example)")
+    config.addinivalue_line("markers", "sdk_source: a `source: sdk` scenario (a call an official client library makes)")
 
 
 def _start_sandbox() -> Iterator[Any]:
@@ -86,8 +87,9 @@ def _make_session(request: pytest.FixtureRequest) -> Any:
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     """After a contract run: how many scenarios ran where, what was recorded, the drift seen."""
     session = config.stash.get(_SESSION, None)
-    docs = _docs_counts(terminalreporter.stats)
-    if session is None and not sum(docs.values()):
+    docs = _source_counts(terminalreporter.stats, "docs_source")
+    sdk = _source_counts(terminalreporter.stats, "sdk_source")
+    if session is None and not sum(docs.values()) and not sum(sdk.values()):
         return
     terminalreporter.write_sep("-", "tts-harness contracts")
     if sum(docs.values()):
@@ -95,6 +97,12 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.write_line(
             f"source docs: {sum(docs.values())} scenarios from the documents' examples; {docs['passed']} passed, "
             f"{docs['failed']} failed, {docs['skipped']} skipped"
+        )
+    if sum(sdk.values()):
+        # What official client libraries call beyond the documents: evidence of another kind, counted apart.
+        terminalreporter.write_line(
+            f"source sdk: {sum(sdk.values())} scenarios from official client libraries' calls; {sdk['passed']} "
+            f"passed, {sdk['failed']} failed, {sdk['skipped']} skipped"
         )
     if session is None:
         return
@@ -129,8 +137,8 @@ def _is_contract(report: Any) -> bool:
     return _is_test_call(report) and "contract" in report.keywords
 
 
-def _docs_counts(stats: dict[str, list[Any]]) -> dict[str, int]:
-    return {key: len([r for r in stats.get(key, []) if _is_test_call(r) and "docs_source" in r.keywords])
+def _source_counts(stats: dict[str, list[Any]], marker: str) -> dict[str, int]:
+    return {key: len([r for r in stats.get(key, []) if _is_test_call(r) and marker in r.keywords])
             for key in ("passed", "failed", "skipped")}
 
 
