@@ -120,7 +120,8 @@ def cloning_price(params: Mapping[str, Any]) -> Cost:
 def web_tts_price(params: Mapping[str, Any]) -> Cost:
     """POST /api/v1/tts/: a saved voice at the cloning rate; the client library's `{model, voice}` form (no
     `user_voice_id`) at the model's rate, as /v1/tts/."""
-    return cloning_price(params) if params.get("user_voice_id") else tts_price(params)
+    client_form = "voice" in params and "user_voice_id" not in params
+    return tts_price(params) if client_form else cloning_price(params)
 
 
 def batch_price(params: Mapping[str, Any]) -> Cost:

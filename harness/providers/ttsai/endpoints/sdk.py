@@ -71,7 +71,7 @@ DOWNLOAD = Endpoint(
     host="api",
     role=Role.OTHER,
     auth_required=False,  # fetched like result_url, whose example sends no key
-    responses=(ok(AudioBody(), description="The job's audio"), *error_responses(404)),
+    responses=(ok(AudioBody(), description="The job's audio"), *error_responses(404, 429, 500)),
     example={"uuid": "77b71db532874ce98e84a69a2d740d4c"},
     doc=DOC,
     evidence=sdk("poll_result"),
