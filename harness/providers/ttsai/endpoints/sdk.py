@@ -19,8 +19,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from harness.core.spec import AudioBody, BodyKind, Endpoint, JsonBody, Role
-from harness.providers.ttsai.endpoints.shared import KEYED, MODEL_RUN, UPLOAD_RUN, error_responses, ok
-from harness.providers.ttsai.endpoints.speech import BATCH_JOB, JOB
+from harness.providers.ttsai.endpoints.shared import KEYED, UPLOAD_RUN, error_responses, ok
+from harness.providers.ttsai.endpoints.speech import BATCH as DOCUMENTED_BATCH
+from harness.providers.ttsai.endpoints.speech import BATCH_JOB, JOB, OPENAI_SPEECH
+from harness.providers.ttsai.endpoints.speech import BATCH_RESULT as DOCUMENTED_BATCH_RESULT
 from harness.providers.ttsai.models.sdk import (
     SdkCloneRequest,
     SdkCloneResult,
@@ -32,35 +34,19 @@ from harness.providers.ttsai.models.sdk import (
     sdk,
 )
 from harness.providers.ttsai.models.shared import DOC
-from harness.providers.ttsai.models.speech import (
-    BATCH_LIFECYCLE,
-    JOB_LIFECYCLE,
-    BatchAccepted,
-    BatchRequest,
-    BatchResult,
-    BatchResultQuery,
-    OpenAISpeechRequest,
-)
+from harness.providers.ttsai.models.speech import JOB_LIFECYCLE
 from harness.providers.ttsai.models.uploads import UPLOAD_LIMITS, sample_upload
-from harness.providers.ttsai.pricing import batch_price, cloning_price, tts_price
+from harness.providers.ttsai.pricing import cloning_price
 
 SDK_DOWNLOAD_PATH = "/static/downloads/{uuid}/tts_output.wav"
 
-WEB_SPEECH = Endpoint(
-    key="sdk.audio.speech",
-    method="POST",
-    path="/v1/audio/speech",
+# The same routes as the document's, where the client calls them on another host: the document's
+# declarations on the client's host, with the client's evidence.
+WEB_SPEECH = replace(
+    OPENAI_SPEECH, key="sdk.audio.speech", host="web", inferred=False, evidence=sdk("generate"),
     summary="The OpenAI route on the web host, as the client's generate calls it: audio bytes",
-    host="web",
-    role=Role.AUDIO,
-    request=OpenAISpeechRequest,
-    body_kind=BodyKind.JSON,
-    responses=(ok(AudioBody(), description="The audio file"), *error_responses(*MODEL_RUN)),
-    price=tts_price,
     example={"model": "kokoro", "input": "Hello from the TTS.ai client.", "voice": "af_bella",
              "response_format": "wav"},
-    doc=DOC,
-    evidence=sdk("generate"),
 )
 
 DOWNLOAD = Endpoint(
@@ -138,37 +124,16 @@ CLONE = Endpoint(
     evidence=sdk("clone_voice"),
 )
 
-BATCH_RESULT = Endpoint(
-    key="sdk.tts.batch.result",
-    method="GET",
-    path="/api/v1/tts/batch/result/",
-    summary="Batch progress by batch_id, on the web host (the client's batch_result)",
-    host="web",
-    role=Role.STATUS,
-    request=BatchResultQuery,
-    body_kind=BodyKind.QUERY,
-    responses=(ok(JsonBody(BatchResult), description="The batch's progress"), *error_responses(*KEYED, 404)),
-    lifecycle=BATCH_LIFECYCLE,
-    example={"batch_id": "abc123"},
-    doc=DOC,
-    evidence=sdk("batch_result"),
+BATCH_RESULT = replace(
+    DOCUMENTED_BATCH_RESULT, key="sdk.tts.batch.result", path="/api/v1/tts/batch/result/", host="web",
+    summary="Batch progress by batch_id, on the web host (the client's batch_result)", evidence=sdk("batch_result"),
 )
 
-BATCH = Endpoint(
-    key="sdk.tts.batch",
-    method="POST",
-    path="/api/v1/tts/batch/",
+BATCH = replace(
+    DOCUMENTED_BATCH, key="sdk.tts.batch", path="/api/v1/tts/batch/", host="web", inferred=False,
     summary="Batch TTS on the web host (the client's batch_generate): the /v1/tts/batch/ body",
-    host="web",
-    role=Role.SUBMIT,
-    request=BatchRequest,
-    body_kind=BodyKind.JSON,
-    responses=(ok(JsonBody(BatchAccepted), description="The batch, processing"), *error_responses(*MODEL_RUN)),
-    price=batch_price,
-    lifecycle=BATCH_LIFECYCLE,
     job=replace(BATCH_JOB, status_endpoint=BATCH_RESULT.key),  # the client polls the web host's result
     example={"texts": [{"text": "Hello from the TTS.ai client.", "model": "kokoro", "voice": "af_bella"}]},
-    doc=DOC,
     evidence=sdk("batch_generate"),
 )
 
