@@ -2,7 +2,7 @@
 status has a scenario whose exchanges show it, and every fixture belongs to a current plan.
 
 The built-in providers' fixtures are the harness's own (`fixtures/`): one missing is a failure. A provider
-declared in a providers file is recorded by its user into a folder beside that file (or `--fixtures-dir`):
+declared in a providers file is recorded by its user into a folder beside that file (or `--tts-fixtures-dir`):
 before the first recording its coverage is skipped with the command that records it, not failed; once
 recorded, it is held to the same rule."""
 
@@ -32,7 +32,7 @@ REQUIRED = [
 
 @pytest.fixture(scope="module")
 def roots(request: pytest.FixtureRequest) -> FixtureRoots:
-    return FixtureRoots.resolve(request.config.option.fixtures_dir, DECLARED)
+    return FixtureRoots.resolve(request.config.option.tts_fixtures_dir, DECLARED)
 
 
 @pytest.fixture(scope="module")
@@ -47,13 +47,13 @@ def test_documented_status_is_recorded(required: tuple[str, str, int], roots: Fi
     seen = {(s.provider, e.endpoint, e.response.status) for s in scenarios for e in s.exchanges}
     if roots.is_declared(provider) and not any(s.provider == provider for s in scenarios):
         pytest.skip(roots.not_recorded(provider))
-    assert required in seen, f"no fixture shows {required}; record with --target sandbox --record-mode=once"
+    assert required in seen, f"no fixture shows {required}; record with --tts-target sandbox --tts-record-mode=once"
 
 
 def test_every_fixture_belongs_to_a_plan(scenarios: list[Scenario]) -> None:
     names = {plan.name for provider in PROVIDERS.values() for plan in plans_for(provider)}
     orphans = sorted(s.name for s in scenarios if s.name not in names)
-    assert not orphans, f"fixtures no current plan uses (re-record with --record-mode=rewrite): {orphans}"
+    assert not orphans, f"fixtures no current plan uses (re-record with --tts-record-mode=rewrite): {orphans}"
 
 
 def test_fixtures_say_how_they_were_made(scenarios: list[Scenario]) -> None:

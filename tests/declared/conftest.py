@@ -29,7 +29,6 @@ LOOPBACK_MODELS = ("loop-tts",)
 LOOPBACK_MAX_INPUT = 8000
 LOOPBACK_PCM_RATE = 22_050
 CONTENT_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg", "pcm": "audio/pcm"}
-CHUNK = 8192
 
 
 class _SpeechHandler(QuietHandler):
@@ -39,17 +38,6 @@ class _SpeechHandler(QuietHandler):
         body = json.dumps({"error": {"message": message, "type": "invalid_request_error", "param": param,
                                      "code": code}}).encode()
         self.answer(status, body, {"Content-Type": "application/json"})
-
-    def _stream(self, audio: bytes, content_type: str) -> None:
-        """The answer as it is made: chunked transfer encoding, no Content-Length."""
-        self.send_response(200)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Transfer-Encoding", "chunked")
-        self.end_headers()
-        for start in range(0, len(audio), CHUNK):
-            piece = audio[start:start + CHUNK]
-            self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
-        self.wfile.write(b"0\r\n\r\n")
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -77,7 +65,8 @@ class _SpeechHandler(QuietHandler):
         from harness.speech import Rendition, default_engine, encode
 
         clip = default_engine().render(text, Rendition())
-        self._stream(_pcm(clip) if fmt == "pcm" else encode(clip, fmt), CONTENT_TYPES[fmt])
+        audio = _pcm(clip) if fmt == "pcm" else encode(clip, fmt)
+        self.answer_chunked(200, audio, {"Content-Type": CONTENT_TYPES[fmt]})  # streamed as it is made
         return None
 
 
