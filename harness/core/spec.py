@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ConfigDict
 
 from harness.core.lifecycle import Lifecycle
+from harness.core.retry import DEFAULT_RETRY, RetryPolicy
 
 if TYPE_CHECKING:  # a WebSocket endpoint's vocabulary lives with the realtime protocols that use it
     from harness.core.protocols.realtime import Channel
@@ -327,6 +328,7 @@ class Provider:
     # Protocol checks the provider is known to fail, by name, each with the declaration's words: reported
     # as known deviations (xfail), not failures; one that passes is flagged so the entry can go.
     known_deviations: Mapping[str, str] = field(default_factory=dict)
+    retry: RetryPolicy = DEFAULT_RETRY  # the documents' backoff constants where they give some (core/retry.py)
     channels: tuple[Channel, ...] = ()  # documented WebSocket endpoints (harness.core.protocols.realtime)
 
     @property
