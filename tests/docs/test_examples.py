@@ -16,6 +16,7 @@ A marker on the line before a fence, `<!-- example: KIND: reason -->`, says why 
   suite      it runs a test suite of this repository (CI runs it)
   cluster    it starts a Ray instance (tests/scoring exercise that path)
   elsewhere  it needs a server this machine does not have
+  fragment   a few keys to add to a table shown above, not a file of their own
 The folder holds `clip.wav` and `speaker.wav` (the repository's reference voices), the files examples name.
 """
 
@@ -37,7 +38,7 @@ REPO = Path(__file__).resolve().parents[2]
 DOCUMENTS = (REPO / "README.md", *sorted((REPO / "docs").glob("*.md")))
 RUNNABLE = {"sh", "bash", "python", "toml"}
 LANGUAGES = RUNNABLE | {"text"}
-KINDS = {"live-key", "hub", "install", "suite", "cluster", "elsewhere", "providers-file"}
+KINDS = {"live-key", "hub", "install", "suite", "cluster", "elsewhere", "fragment", "providers-file"}
 FENCE = re.compile(r"^(?P<indent> *)```(?P<lang>[\w-]*)\n(?P<body>.*?)^(?P=indent)```", re.S | re.M)
 MARKER = re.compile(r"<!--\s*example:\s*(?P<kind>[\w-]+)\s*(?::\s*(?P<reason>.*?))?\s*-->\s*$")
 VOICES = REPO / "fixtures" / "voices"
@@ -106,6 +107,8 @@ def _as_dry_run(body: str) -> str:
 
 def _run(example: Example, folder: Path, run: DefaultRun | None) -> None:
     body = example.body.replace("RUN_ID", run.run_id) if run is not None else example.body
+    if example.kind == "fragment":
+        return
     if example.language == "toml":
         parse(body, Path("tts-harness.toml"))  # a one-line UsageError if the example is not a valid file
         if example.kind == "providers-file":
