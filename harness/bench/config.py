@@ -161,7 +161,7 @@ class SandboxSettings(Section):
     """The run's own sandbox, when the target is `sandbox`."""
 
     profile: SandboxProfileName | None = Field(None, alias="sandbox_profile")  # None: realistic
-    seed: int = 0
+    seed: int = Field(0, ge=-(2**63), le=2**63 - 1)  # stored in runs.sandbox_seed, a 64-bit SQLite INTEGER
     clock_skew: float | None = None  # server clock − ours, seconds (None: the profile's)
     precise_stamps: bool = False  # millisecond stamps where the documents print whole seconds
 
