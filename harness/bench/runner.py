@@ -40,6 +40,9 @@ from harness.core.errors import ErrorClass, UsageError
 from harness.core.spec import Provider, Upload
 from harness.core.timestamps import parse_timestamp
 
+# What a resume picks up: jobs not started, in flight at a crash, or accepted with their result still to fetch.
+RESUMABLE_STATES = ("planned", "submitting", "submitted", "unfetched")
+
 Listener = Callable[[PlannedJob, str], None]  # (job, outcome) after each job is stored
 
 
@@ -209,7 +212,7 @@ class Runner:
             self.store.update_run(run_id, {"resumes": (run["resumes"] if run else 0) + 1, "status": "running",
                                            "updated_at": iso_now()})
         todo = [job for job in self.prepared.plan.jobs if rows.get(job.job_key) is None
-                or rows[job.job_key]["state"] in ("planned", "submitting", "submitted")]
+                or rows[job.job_key]["state"] in RESUMABLE_STATES]
         async with self._receiver() as (hub, receiver):
             services = Services(config, client, self.target, self.store, self.gates, self.schedules, hub, receiver)
             await asyncio.gather(*(self._one(services, job, rows.get(job.job_key)) for job in todo))
@@ -263,7 +266,8 @@ class Runner:
             return JobRecord(job, self.prepared.run_id, Marks(now()))
         started = parse_timestamp(row["started_at"])
         start = mono_of(started.timestamp()) if started else now()
-        record = JobRecord(job, self.prepared.run_id, Marks(start), attempt=row["attempts"], resumed=True)
+        record = JobRecord(job, self.prepared.run_id, Marks(start), attempt=row["attempts"], resumed=True,
+                           charged_before=row["state"] == "unfetched")
         # Attempts before the last one were refused (only 429/503 are retried): they cost nothing.
         prior = [record_cost(record, attempt, charged=False, basis="rejected:before-crash")
                  for attempt in range(1, row["attempts"])]
@@ -319,7 +323,8 @@ class Runner:
                                     "WHERE run_id = ? GROUP BY k", (run_id,)):
             counts[str(row["k"])] = int(row["n"])
         unfinished = sum(n for k, n in counts.items() if k in ("None", "planned"))
-        status = "stopped_budget" if self.stopped_by_budget else ("finished" if not unfinished else "interrupted")
+        status = "stopped_budget" if self.stopped_by_budget else (
+            "interrupted" if unfinished else "pending" if counts.get("unfetched") else "finished")
         self.store.update_run(run_id, {"status": status, "finished_at": iso_now(), "updated_at": iso_now()})
         return RunResult(run_id, self.store.path, status, len(self.prepared.plan.jobs), counts,
                          Decimal(str(self.store.spent_usd(run_id))), self.prepared.notes)

@@ -58,6 +58,7 @@ class Summary:
     budget_usd: float | None
     downloads_retried: int = 0  # jobs whose audio came only after a retried download
     results_lost: int = 0  # finished jobs whose audio never came
+    pending: int = 0  # accepted (charged) jobs whose result is still to fetch: `bench run --resume` fetches them
 
 
 def model_quality(store: Store, run_id: str) -> dict[tuple[str, str], Quality]:
@@ -124,7 +125,8 @@ def summarize(store: Store, run_id: str) -> Summary:
         "SELECT COUNT(DISTINCT e.job_key) AS n FROM errors e JOIN jobs j ON j.job_key = e.job_key "
         "WHERE e.run_id = ? AND e.phase = 'download' AND e.fatal = 0 AND j.outcome = 'ok'", (run_id,))[0]["n"]
     return Summary(run_id, run["status"], tuple(lines), outcomes, events, store.spent_usd(run_id),
-                   run["planned_cost_usd"], run["budget_usd"], int(retried or 0), outcomes.get(ErrorClass.LOST, 0))
+                   run["planned_cost_usd"], run["budget_usd"], int(retried or 0), outcomes.get(ErrorClass.LOST, 0),
+                   outcomes.get("unfetched", 0))
 
 
 def _ms(value: float | None) -> str:
@@ -180,7 +182,7 @@ def render(summary: Summary, console: Console, db_path: str) -> None:
     classes.add_column("class")
     classes.add_column("jobs ended so", justify="right")
     classes.add_column("errors seen", justify="right")
-    names = ["ok", "skipped", *[c.value for c in ErrorClass]]
+    names = ["ok", "unfetched", "skipped", *[c.value for c in ErrorClass]]
     for name in names:
         ended, seen = summary.outcomes.get(name, 0), summary.events.get(name, 0)
         if ended or seen:
@@ -192,5 +194,8 @@ def render(summary: Summary, console: Console, db_path: str) -> None:
     if summary.downloads_retried or summary.results_lost:
         console.print(f"Downloads: {summary.downloads_retried} jobs needed retries to get their audio; "
                       f"{summary.results_lost} finished jobs lost their audio for good.")
+    if summary.pending:
+        console.print(f"Pending: {summary.pending} paid results not fetched yet (status or media host down until "
+                      f"their deadline); [bold]tts-harness bench run --resume {summary.run_id}[/bold] fetches them.")
     console.print(f"Run id [bold]{summary.run_id}[/bold]; rows in [bold]{db_path}[/bold] "
                   f"(tables runs, jobs, marks, polls, costs, errors, drift, clips).")
