@@ -18,11 +18,13 @@ from typing import Any
 
 import pytest
 
+from harness.core import declared
 from harness.core.protocols.openai_speech import SpeechDeclaration, build_provider
 from harness.core.registry import ENTRY_POINT_GROUP
 from harness.core.spec import EventStreamBody, JsonBody, Provider, Role
 from harness.sandbox.emulation import Emulation
 from harness.sandbox.loading import EMULATION_GROUP
+from tests.helpers.realtime import realtime_toml
 from tests.helpers.repo import REPO_ROOT as ROOT
 
 HARNESS = ROOT / "harness"
@@ -176,6 +178,13 @@ def _declared_openai_provider() -> Provider:
         "models": ["m"], "voices": ["v"]}))
 
 
+def _declared_realtime_provider(package_name: str) -> Provider:
+    """A provider declared with the realtime protocol the emulation package of that name imitates."""
+    names = {"elevenlabs": "eleven", "cartesia": "carte", "deepgram_speak": "dgram"}
+    found = declared.parse(realtime_toml(), Path("tts-harness.toml")).providers()
+    return next(p for p in found if p.name == names[package_name])
+
+
 def _built(package: Package) -> Emulation:
     """The package's emulation, built for the provider it imitates (a declared one for a protocol)."""
     entry = importlib.import_module(package.module).EMULATION
@@ -183,8 +192,12 @@ def _built(package: Package) -> Emulation:
         assert isinstance(entry, Emulation)
         return entry
     name = package.path.name
-    provider = _declared_openai_provider() if name == "openai" else importlib.import_module(
-        f"harness.providers.{name}").PROVIDER
+    if name == "openai":
+        provider = _declared_openai_provider()
+    elif name in ("elevenlabs", "cartesia", "deepgram_speak"):
+        provider = _declared_realtime_provider(name)
+    else:
+        provider = importlib.import_module(f"harness.providers.{name}").PROVIDER
     built = entry(provider)
     assert isinstance(built, Emulation)
     return built

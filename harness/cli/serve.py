@@ -3,28 +3,37 @@
 from __future__ import annotations
 
 import logging
+import socket
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
+from harness.core.protocols.realtime import websocket_url
 from harness.sandbox.accounts import default_key
 from harness.sandbox.config import SandboxConfig
 from harness.sandbox.control import CONTROL_TOKEN_HEADER, needs_control_token, new_control_token
 from harness.sandbox.profiles import Profile
 from harness.sandbox.server import bind, make_server
 from harness.sandbox.state import SandboxState
+from harness.sandbox.tls import local_ca
 from harness.sandbox.urls import CONTROL_PREFIX, mount_path
 
 MAX_PORT = 65_535
 
 
 def base_url_lines(state: SandboxState, origin: str) -> list[str]:
-    """One line per provider host: provider, host key, base URL, default test key."""
+    """One line per provider host (provider, host key, base URL, default test key), and one per WebSocket
+    channel (its ws:// or wss:// URL)."""
     rows = []
     for name, served in state.served.items():
         for host in served.provider.hosts:
             rows.append((name, host, origin + mount_path(name, host), default_key(name)))
+        for channel in served.provider.channels:
+            rows.append((name, "ws", websocket_url(origin + mount_path(name, channel.host)) + channel.path,
+                         default_key(name)))
     width_name = max((len(r[0]) for r in rows), default=0)
     width_host = max((len(r[1]) for r in rows), default=0)
     width_url = max((len(r[2]) for r in rows), default=0)
@@ -77,6 +86,9 @@ def serve_command(
     ] = None,
     precise_stamps: Annotated[bool, typer.Option(
         "--precise-stamps", help="Millisecond stamps where the documents print whole seconds.")] = False,
+    tls: Annotated[bool, typer.Option(
+        "--tls", help="Serve HTTPS and WSS with a certificate from a throwaway local CA (printed: trust it). "
+        "Some official clients (ElevenLabs' WebSocket helpers) always use wss://.")] = False,
 ) -> None:
     """Start the sandbox: one local server that behaves like every provider and speaks real speech."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -103,16 +115,26 @@ def serve_command(
     bound_host, bound_port = sock.getsockname()[:2]
     token = new_control_token() if needs_control_token(bound_host) else None
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-    origin = f"http://{shown}:{bound_port}"
+    origin = f"{'https' if tls else 'http'}://{shown}:{bound_port}"
     typer.echo(f"tts-harness sandbox (profile {profile.value}, seed {seed}) on {origin}")
     for line in base_url_lines(state, origin):
         typer.echo(line)
     if token is not None:
         typer.echo(control_token_line(token))
-    typer.echo("Press Ctrl+C to stop.")
-    server = make_server(state, log_level="info" if log_requests else "warning", control_token=token)
-    try:
-        server.run(sockets=[sock])
-    finally:
-        sock.close()
-        state.producer.close()
+    _serve_forever(state, sock, token, tls, "info" if log_requests else "warning")
+
+
+def _serve_forever(state: SandboxState, sock: socket.socket, token: str | None, tls: bool, log_level: str) -> None:
+    """Run until interrupted; with `tls`, under a throwaway CA whose file is printed (it lasts as long)."""
+    with tempfile.TemporaryDirectory(prefix="tts-harness-ca-") as folder:
+        authority = local_ca(Path(folder)) if tls else None
+        if authority is not None:
+            typer.echo(f"  TLS: trust the CA {authority.ca_pem} (e.g. SSL_CERT_FILE={authority.ca_pem}); "
+                       "it lasts as long as this server")
+        typer.echo("Press Ctrl+C to stop.")
+        server = make_server(state, log_level=log_level, control_token=token, tls=authority)
+        try:
+            server.run(sockets=[sock])
+        finally:
+            sock.close()
+            state.producer.close()

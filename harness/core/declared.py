@@ -2,7 +2,7 @@
 `[tool.tts-harness]` table of `pyproject.toml`.
 
     [providers.mybox]
-    protocol = "openai-speech"            # the only protocol so far (harness.core.protocols.openai_speech)
+    protocol = "openai-speech"            # or elevenlabs | cartesia | deepgram-speak (harness.core.protocols)
     base_url = "http://gpu-box:8000/v1"
     key_env = "MYBOX_API_KEY"            # or auth = "none" for a server that takes no key
     models = ["my-tts"]
@@ -40,7 +40,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from harness.core.errors import UsageError
-from harness.core.protocols import openai_speech
+from harness.core.protocols import DECLARABLE
+from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.spec import Provider
 
 FILE_ENV = "TTS_HARNESS_PROVIDERS_FILE"
@@ -61,11 +62,11 @@ class ProvidersFile(BaseModel):
 @dataclass(frozen=True, slots=True)
 class Declared:
     path: Path
-    declarations: tuple[openai_speech.SpeechDeclaration, ...]
+    declarations: tuple[ProtocolDeclaration, ...]  # each its protocol's declaration (`protocol` names it)
     table: tuple[str, ...] = ()  # where the declarations are in the file (`tool.tts-harness` in pyproject)
 
     def providers(self) -> list[Provider]:
-        return [openai_speech.build_provider(d, self.path.name) for d in self.declarations]
+        return [DECLARABLE[str(getattr(d, "protocol", ""))].build(d, self.path.name) for d in self.declarations]
 
 
 def find_file(cwd: Path | None = None, environ: Mapping[str, str] | None = None) -> tuple[Path, tuple[str, ...]] | None:
@@ -123,17 +124,17 @@ def parse(text: str, path: Path, table: tuple[str, ...] = ()) -> Declared:
         where = (*table, "providers", name)
         if not isinstance(entry, Mapping):
             raise UsageError(f"{path}: {'.'.join(where)}: must be a table")
-        protocol = entry.get("protocol")
-        if protocol != openai_speech.PROTOCOL:
-            raise UsageError(f"{path}: {'.'.join(where)}.protocol: must be {openai_speech.PROTOCOL!r} "
-                             f"(the one protocol known), got {protocol!r}")
+        protocol = DECLARABLE.get(str(entry.get("protocol")))
+        if protocol is None:
+            raise UsageError(f"{path}: {'.'.join(where)}.protocol: must be one of "
+                             f"{', '.join(map(repr, DECLARABLE))}, got {entry.get('protocol')!r}")
         try:
             keyless = entry.get("auth") == "none"
             if keyless == ("key_env" in entry):
                 why = ('auth = "none" sends no key: remove it' if keyless else
                        'required key is missing (auth = "none" declares a server that takes no key)')
                 raise UsageError(f"{path}: {'.'.join(where)}.key_env: {why}")
-            declarations.append(openai_speech.SpeechDeclaration.model_validate({**entry, "name": name}))
+            declarations.append(protocol.declaration.model_validate({**entry, "name": name}))
         except ValidationError as error:
             loc, why = _problem(error)
             key = "name (the table's name: lower-case letters, digits, - and _)" if loc == ("name",) else None

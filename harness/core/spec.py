@@ -13,11 +13,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
 from harness.core.lifecycle import Lifecycle
+
+if TYPE_CHECKING:  # a WebSocket endpoint's vocabulary lives with the realtime protocols that use it
+    from harness.core.protocols.realtime import Channel
 
 
 class BodyKind(StrEnum):
@@ -278,6 +281,7 @@ class Provider:
     usd_per_unit: Mapping[CostUnit, Decimal] = field(default_factory=dict)
     offerings: tuple[Offering, ...] = ()
     protocol: str | None = None  # a published protocol the provider speaks (e.g. "openai-speech"), if any
+    channels: tuple[Channel, ...] = ()  # documented WebSocket endpoints (harness.core.protocols.realtime)
 
     @property
     def keyless(self) -> bool:
@@ -291,6 +295,13 @@ class Provider:
                 return ep
         known = ", ".join(ep.signature for ep in self.endpoints)
         raise KeyError(f"{self.name} has no endpoint {signature_or_key!r}; it has: {known}")
+
+    def channel(self, key: str) -> Channel:
+        for channel in self.channels:
+            if channel.key == key:
+                return channel
+        raise KeyError(f"{self.name} has no WebSocket endpoint {key!r}; it has: "
+                       f"{', '.join(c.key for c in self.channels) or 'none'}")
 
     def offering(self, name: str) -> Offering:
         for offering in self.offerings:

@@ -76,7 +76,7 @@ def test_a_bad_value_is_named_with_its_range(write_providers_file: Any) -> None:
 
 
 def test_an_unknown_protocol_or_top_level_table_is_refused(write_providers_file: Any) -> None:
-    assert "providers.mybox.protocol: must be 'openai-speech'" in _error(
+    assert "providers.mybox.protocol: must be one of 'openai-speech', 'elevenlabs'" in _error(
         write_providers_file, GOOD.replace('"openai-speech"', '"grpc-speech"'))
     typo = GOOD.replace("[providers.mybox]", "[provider.mybox]")
     assert "provider: unknown key" in _error(write_providers_file, typo)
