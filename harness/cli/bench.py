@@ -217,7 +217,8 @@ def run_command(
         _err.print(f"[red]usage error:[/red] {error}")
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
-        interrupts.say("interrupted: finish the run with --resume RUN_ID (the run id is in the plan above)")
+        interrupts.say("interrupted: finish the run with --resume RUN_ID (its id is in the plan above; a run "
+                       "stopped before its first request has nothing to resume)")
         raise typer.Exit(interrupts.EXIT_INTERRUPTED) from None
     _finish(result, config.output.out)
 
