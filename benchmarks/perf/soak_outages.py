@@ -97,9 +97,9 @@ def outages(work: Path, scale: float) -> OutageFigures:
 
     from harness.bench.config import BenchConfig
     from harness.bench.session import run_benchmark
-    from harness.bench.store import Store
     from harness.bench.summary import summarize
     from harness.providers.pixazo import PROVIDER as PIXAZO
+    from harness.results import Store
 
     out = work / "outages"
     out.mkdir(parents=True, exist_ok=True)
