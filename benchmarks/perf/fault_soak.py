@@ -56,8 +56,8 @@ from typing import Any, ClassVar
 
 import httpx
 
+from harness.bench.journal import sandbox_state_path
 from harness.sandbox.server import Sandbox, running
-from harness.sandbox.snapshot import keep, snapshot_path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # the planted key's forms are the tests' own (tests/helpers/planted.py)
@@ -185,7 +185,7 @@ def crashes(work: Path, per_model: int) -> tuple[Figures, list[str]]:
                           timeout=600)
     log.append(f"  final --resume exit code {last.returncode}")
     with running("fast", 0, providers=("pixazo",)) as witness:
-        keep(witness.state, snapshot_path(db, run_id), witness.url)
+        witness.keep_state(sandbox_state_path(db, run_id))  # the run's sandbox, as a resume would restore it
         return figures(db, witness, witness.default_key("pixazo")), log
 
 
