@@ -93,11 +93,10 @@ def _corpus(path: Path, items: list[str]) -> Path:
 
 
 def outages(work: Path, scale: float) -> OutageFigures:
-    from harness.core.retry import RetryPolicy
-
     from harness.bench.config import BenchConfig
     from harness.bench.session import run_benchmark
     from harness.bench.summary import summarize
+    from harness.core.retry import RetryPolicy
     from harness.providers.pixazo import PROVIDER as PIXAZO
     from harness.results import Store
 

@@ -1,9 +1,10 @@
 """Fetching a finished job's audio without losing a result already paid for, and without splicing it.
 
 A COMPLETED job has been charged; its audio is worth more than one HTTP request. The download is retried
-with exponential backoff (honouring Retry-After) on every failure that can pass: 408/429/5xx answers,
-connection resets and time-outs, and a body cut short or not decodable — at least `attempts` times, and
-on for as long as the job's deadline leaves time (an outage of the media host is waited out, not counted).
+as the one retry policy says (`harness.core.retry`: the provider's documented backoff or the default,
+Retry-After honoured) on every failure that can pass: 408/425/429/5xx answers, connection resets and
+time-outs, and a body cut short or not whole — at least `attempts` times, and on for as long as the job's
+deadline leaves time (an outage of the media host is waited out, not counted).
 An answer that says the link itself is no good (403/404/410: a signed URL that expired) asks the provider
 again for the job's status, which hands out a fresh link. When nothing came by the end, the caller keeps
 the job as `unfetched` (a later `--resume` fetches it); nothing here calls it lost.
@@ -33,22 +34,17 @@ import httpx
 from harness.bench.exchange import Exchange, ExchangeFailed, send
 from harness.bench.timing import now
 from harness.core.errors import ProtocolError, ProviderError
+from harness.core.retry import DEFAULT_RETRY, RetryPolicy, retryable_status
 from harness.core.transport import error_of, retry_after_seconds
 
-RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
-LINK_EXPIRED_STATUSES = frozenset({403, 404, 410})
+LINK_EXPIRED_STATUSES = frozenset({403, 404, 410})  # a signed link that expired: ask for a fresh one
 _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
 class DownloadPolicy:
     attempts: int = 6  # at least this many; more while the deadline leaves time
-    base_delay_s: float = 0.5
-    max_delay_s: float = 30.0  # also the most a Retry-After is honoured for
-
-    def delay(self, failures: int, retry_after: float | None) -> float:
-        backoff = min(self.max_delay_s, self.base_delay_s * 2 ** (failures - 1))
-        return min(self.max_delay_s, max(backoff, retry_after or 0.0))
+    retry: RetryPolicy = DEFAULT_RETRY  # the provider's (`Provider.retry`)
 
 
 @dataclass
@@ -230,10 +226,10 @@ async def download(
                     break
                 url = fresh
                 continue
-            if status >= 400 and status not in RETRYABLE_STATUSES:
+            if status >= 400 and not retryable_status(status):
                 break  # a client error no retry changes (401, 400, ...)
             retry_after = retry_after_seconds(response)
-        delay = policy.delay(len(result.failures), retry_after)
+        delay = policy.retry.delay(len(result.failures), retry_after)
         if not _time_left(policy, attempt, delay, deadline, clock):
             break
         await sleep(delay)

@@ -26,13 +26,12 @@ from harness.core.errors import (
     TimeoutError_,
 )
 from harness.core.lifecycle import Lifecycle
+from harness.core.retry import retryable_status
 from harness.core.spec import Endpoint, JobBinding, Role
 from harness.core.transport import error_of, path_fields, retry_after_seconds
 from harness.core.validate import check_request_json
 
 MAX_POLL_FAILURES = 5  # consecutive 404s (the job forgotten) or refusals no retry changes before giving up
-POLL_BACKOFF_S = 0.25  # first retry delay after a failed poll; doubles per failure
-TRANSIENT_POLL_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})  # an outage: waited out to the deadline
 
 
 async def wait_and_fetch(job: Job) -> None:
@@ -121,8 +120,8 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
             delay, reason = max(delay * 4, 2.0), "webhook-fallback"  # webhooks lead; polls are a net
         if record.resumed and not record.polls:
             delay, reason = 0.0, "resume"  # it may have finished while the runner was down
-        if failures:
-            delay, reason = POLL_BACKOFF_S * 2 ** (failures - 1), "backoff"
+        if failures:  # after a failed poll: the provider's backoff (Retry-After has closed its gate)
+            delay, reason = job.provider.retry.backoff(failures), "backoff"
         if now() + delay > deadline:
             delay = max(deadline - now(), 0.0)
         if callback is not None:
@@ -171,7 +170,7 @@ def _after_failed_polls(job: Job, failures: int) -> None:
     provider accepted (it is lost), or refusals such as 401 (kept unfetched: a later resume may pass)."""
     record = job.record
     recent = record.polls[-failures:]
-    if failures < MAX_POLL_FAILURES or any(p.http_status is None or p.http_status in TRANSIENT_POLL_STATUSES
+    if failures < MAX_POLL_FAILURES or any(p.http_status is None or retryable_status(p.http_status)
                                            or p.error_class == ErrorClass.PROTOCOL for p in recent):
         return
     if all(p.http_status == 404 for p in recent):
