@@ -28,7 +28,7 @@ rows against the sandbox's wallet, and (phase 2) credentials that crossed origin
 figures: paid results lost, corrupted clips stored as ok, key fragments found in written files, tracebacks
 in the bad-input sweep, Ctrl-C trials ending cleanly.
 
-    python benchmarks/perf/fault_soak.py [--jobs-per-model 8] [--scale 0.01] [--keep DIR]
+    python benchmarks/perf/fault_soak.py [--jobs-per-model 8] [--scale 0.05] [--keep DIR]
 
 Goal (issues 11 and 20): 0 completed results lost, 0 double submissions, 0 keys found, 0 credentials
 crossing origins, cost rows equal to the sandbox wallet to the cent, 0 corrupted clips, 0 tracebacks,
@@ -312,7 +312,7 @@ def hostile(work: Path, per_model: int) -> tuple[Figures, dict[str, int], list[s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs-per-model", type=int, default=8)
-    parser.add_argument("--scale", type=float, default=0.01, help="seconds of the soak per second of an outage")
+    parser.add_argument("--scale", type=float, default=0.05, help="seconds of the soak per second of an outage")
     parser.add_argument("--keep", type=Path, default=None, help="write here and keep (default: a temporary folder)")
     args = parser.parse_args()
     started = time.monotonic()

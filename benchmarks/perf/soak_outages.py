@@ -8,11 +8,12 @@ sandbox's own fault injection on every request of that phase (502 pages, 500s an
 turn: `X-Sandbox-Fault`), switched by a header hook on the harness's monotonic clock.
 
 Long outages must not take long, so every duration of the phase is multiplied by one `scale` (default
-0.01: a 300 s outage lasts 3 s): the outages, the job deadline (`--job-timeout 900` becomes 9 s) and the
-provider's retry policy (0.5 s doubling to 30 s becomes 5 ms doubling to 0.3 s). The runner's deadline
+0.05: a 300 s outage lasts 15 s): the outages, the job deadline (`--job-timeout 900` becomes 45 s) and the
+provider's retry policy (0.5 s doubling to 30 s becomes 25 ms doubling to 1.5 s). The runner's deadline
 logic then sees each outage at its true proportion of the job's time and of its backoff — what changes is
-only the unit of time. What does not scale: the sandbox's fast-profile job durations (milliseconds, so
-much shorter than the outages either way) and the request timeout (no request hangs in this phase).
+only the unit of time. What does not scale: the time the sandbox takes to speak (real Piper synthesis, a
+few seconds for eleven jobs at once on a loaded two-core machine: at scale 0.01 the 9 s deadline was
+shorter than that, and jobs timed out still PROCESSING) and the request timeout (no request hangs here).
 
 Ranges. A bench run against a URL target whose front forwards to a sandbox, except for audio downloads:
 each clip's first answer is cut at half (with `Accept-Ranges: bytes`), and the ranged request that follows
@@ -27,6 +28,7 @@ import dataclasses
 import hashlib
 import itertools
 import json
+import logging
 import sqlite3
 import subprocess
 import threading
@@ -102,6 +104,7 @@ def outages(work: Path, scale: float) -> OutageFigures:
 
     out = work / "outages"
     out.mkdir(parents=True, exist_ok=True)
+    logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)  # each injected reset is logged there
     cases = _cases()
     hook = Outages(cases, scale)
     provider = dataclasses.replace(PIXAZO, retry=RetryPolicy(first_s=0.5 * scale, cap_s=30.0 * scale,
