@@ -66,6 +66,7 @@ from soak_interrupts import trials  # noqa: E402
 from soak_outages import outages, ranges  # noqa: E402
 
 from tests.helpers import planted  # noqa: E402
+from tests.helpers.loopback import QuietHandler  # noqa: E402
 
 PLANTED = planted.KEY  # every character an encoding rewrites: / ~ + = ' "
 MODELS = ("--providers", "pixazo", "--models", "chatterbox,xtts-v2")
@@ -211,7 +212,7 @@ class Elsewhere(BaseHTTPRequestHandler):
         pass
 
 
-class Front(BaseHTTPRequestHandler):
+class Front(QuietHandler):
     """Forwards to the sandbox, except where it misbehaves on purpose (see the module docstring)."""
 
     sandbox = ""
@@ -228,34 +229,25 @@ class Front(BaseHTTPRequestHandler):
                 self.downloads[self.path] += 1
                 attempt = self.downloads[self.path]
             if attempt == 1:
-                return self._answer(503, b'{"error": "busy"}', {"Retry-After": "1"})
+                return self.answer(503, b'{"error": "busy"}', {"Retry-After": "1"})
             if attempt == 2:
                 return self._truncated()
-            return self._answer(307, b"", {"Location": self.sandbox + self.path})
+            return self.answer(307, b"", {"Location": self.sandbox + self.path})
         if "/requests/status/" in self.path:
             with self.lock:
                 Front.polls += 1
                 self.status_polls[self.path] += 1
                 poll = self.status_polls[self.path]
             if poll == 3:
-                return self._answer(307, b"", {"Location": self.elsewhere + self.path})
+                return self.answer(307, b"", {"Location": self.elsewhere + self.path})
             if poll == 4:
-                return self._answer(500, json.dumps({"error": "upstream", "message": planted.echo(PLANTED),
+                return self.answer(500, json.dumps({"error": "upstream", "message": planted.echo(PLANTED),
                                                      planted.forms(PLANTED)["raw"]: "as a field name"}).encode(),
                                     {"Content-Type": "application/json"})
-        self._forward()
+        self.forward(self.client, self.sandbox)
 
     def do_POST(self) -> None:
-        self._forward()
-
-    def _forward(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("content-length", "connection")}
-        answer = self.client.request(self.command, self.sandbox + self.path, headers=headers, content=body)
-        passed = {k: v for k, v in answer.headers.items()
-                  if k.lower() not in ("content-length", "connection", "transfer-encoding", "content-encoding")}
-        self._answer(answer.status_code, answer.content, passed)
+        self.forward(self.client, self.sandbox)
 
     def _truncated(self) -> None:
         audio = self.client.get(self.sandbox + self.path).content
@@ -265,17 +257,6 @@ class Front(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(audio)))
         self.end_headers()
         self.wfile.write(audio[: len(audio) // 2])
-
-    def _answer(self, status: int, body: bytes, headers: dict[str, str]) -> None:
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
 
 
 def serve(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:

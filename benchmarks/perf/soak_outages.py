@@ -36,11 +36,13 @@ import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
+
+from tests.helpers.loopback import QuietHandler
 
 STATUS_OUTAGES_S = (5, 10, 20, 30, 45, 60)
 MEDIA_OUTAGES_S = (60, 120, 300)
@@ -137,7 +139,7 @@ def outages(work: Path, scale: float) -> OutageFigures:
 # --- ranges ---------------------------------------------------------------------------------------------
 
 
-class RangeFront(BaseHTTPRequestHandler):
+class RangeFront(QuietHandler):
     """Forwards to the sandbox; audio downloads cut, then answered wrongly to the range request."""
 
     protocol_version = "HTTP/1.1"
@@ -151,7 +153,7 @@ class RangeFront(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         if "/cdn/" not in self.path:
-            return self._forward()
+            return self.forward(self.client, self.sandbox)
         with self.lock:
             self.seen[self.path] += 1
             attempt = self.seen[self.path]
@@ -176,7 +178,7 @@ class RangeFront(BaseHTTPRequestHandler):
         return self._send(200, audio, 0, len(audio))
 
     def do_POST(self) -> None:
-        self._forward()
+        self.forward(self.client, self.sandbox)
 
     def _send(self, status: int, audio: bytes, start: int, total: int, cut: bool = False) -> None:
         body = audio[start:]
@@ -191,23 +193,6 @@ class RangeFront(BaseHTTPRequestHandler):
         if cut:
             self.wfile.flush()
             self.close_connection = True
-
-    def _forward(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("content-length", "connection")}
-        answer = self.client.request(self.command, self.sandbox + self.path, headers=headers, content=body)
-        passed = {k: v for k, v in answer.headers.items()
-                  if k.lower() not in ("content-length", "connection", "transfer-encoding", "content-encoding")}
-        self.send_response(answer.status_code)
-        for name, value in passed.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(answer.content)))
-        self.end_headers()
-        self.wfile.write(answer.content)
-
-    def log_message(self, *args: Any) -> None:
-        pass
 
 
 def _stored_forms(audio: bytes) -> set[str]:

@@ -59,19 +59,10 @@ class Front(LoopbackServer):
                 if down:
                     return self.answer(502, b"<html><body>502 Bad Gateway</body></html>",
                                        {"Content-Type": "text/html"})
-                self._forward()
+                self.forward(client, sandbox_url)
 
             def do_POST(self) -> None:
-                self._forward()
-
-            def _forward(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("content-length", "connection")}
-                answer = client.request(self.command, sandbox_url + self.path, headers=headers, content=body)
-                kept = {k: v for k, v in answer.headers.items()
-                        if k.lower() not in ("content-length", "connection", "transfer-encoding", "content-encoding")}
-                self.answer(answer.status_code, answer.content, kept)
+                self.forward(client, sandbox_url)
 
         super().__init__(Handler)
 
