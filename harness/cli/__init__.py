@@ -1,4 +1,4 @@
-"""`tts-harness`: the command-line face. Each command lives in its own module (assembled in `app`); heavy
+"""`tts-harness`: the command-line face. Each command lives in its own module (assembled in `commands`); heavy
 imports (sandbox, ASR, report) happen inside the commands, so `--help` stays instant.
 
 This package's own module imports nothing heavy: `main` arms the Ctrl-C handler (`interrupts`) before
@@ -13,10 +13,10 @@ from harness.cli import interrupts
 
 
 def main() -> None:
-    """The `tts-harness` script: bad input and Ctrl-C end in one line (see `app.run`)."""
+    """The `tts-harness` script: bad input and Ctrl-C end in one line (see `commands.run`)."""
     interrupts.arm()
     try:
-        from harness.cli.app import run
+        from harness.cli.commands import run
 
         run()
     except KeyboardInterrupt:  # while loading, before typer runs
@@ -30,7 +30,7 @@ def main() -> None:
 def __getattr__(name: str) -> Any:
     """`from harness.cli import app` (the typer application) loads it on first use."""
     if name == "app":
-        from harness.cli.app import app
+        from harness.cli.commands import app
 
         return app
     raise AttributeError(f"module 'harness.cli' has no attribute {name!r}")
