@@ -13,11 +13,12 @@ from typing import Any
 import httpx
 
 from harness.contracts.plans import Auth, Plan, PlanContext
-from harness.contracts.targets import FAULT_HEADER, Mode, Target, reference_upload
+from harness.contracts.targets import FAULT_HEADER, Target, reference_upload
 from harness.core.audio import AudioDecodeError, contradicts, inspect
 from harness.core.drift import resolve
 from harness.core.retry import RetryPolicy
 from harness.core.spec import Endpoint, Provider
+from harness.core.target import TargetKind
 from harness.core.transport import build_request
 from harness.core.validate import check_response, media_type_of, soft_limit_warnings
 from harness.core.verdict import Drift, Verdict, Violation
@@ -126,7 +127,7 @@ def _follow(
         bodies.append(body)
         if body.get(lifecycle.status_field) in lifecycle.terminal or time.monotonic() > deadline:
             break
-        if target.mode is not Mode.REPLAY:
+        if target.kind is not TargetKind.REPLAY:
             # conformance polling, not timing: a short backoff bounded by the deadline
             time.sleep(CONFORMANCE_POLLING.backoff(len(bodies)))
     for violation in lifecycle.check_sequence(bodies):

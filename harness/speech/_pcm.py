@@ -126,5 +126,8 @@ def decode_as(data: bytes, codec: str, container: str = "raw", sample_rate: int 
     the declared `sample_rate` on trust (they carry none); a container's own header gives its rate."""
     if container == "raw":
         return decode_raw(data, codec), sample_rate
-    decoded = decode_audio(data)  # the one decoder; its AudioCodecError says what the bytes were
+    try:
+        decoded = decode_audio(data)  # the one decoder
+    except AudioCodecError as error:
+        raise AudioCodecError(f"{len(data)} bytes do not read as {container}: {error}") from error
     return decoded.mono(), decoded.sample_rate
