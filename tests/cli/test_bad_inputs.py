@@ -37,6 +37,7 @@ UNWRITABLE = "/proc/tts-harness-out"  # not even root may create it
     ((*SHORT_RUN, "--out", "out", "--clock-skew", "nan"), "--clock-skew"),
     ((*SHORT_RUN, "--out", "out", "--clock-skew", "1e300"), "--clock-skew"),
     ((*SHORT_RUN, "--out", "out", "--price", "acme/x=1"), "--price names no known model: acme/x"),
+    ((*SHORT_RUN, "--out", "out", "--yes", "--target", "http://[::1:9"), "not a valid URL"),
     ((*SHORT_RUN, "--out", "out", "--price", "pixazo/chatterbox=nan"), "finite amount of USD"),
 ])
 def test_a_bad_input_is_one_line(args: tuple[str, ...], expected: str, tmp_path: Path) -> None:
