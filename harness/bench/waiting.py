@@ -199,15 +199,20 @@ def _on_callback(job: Job, callback: Callback) -> Mapping[str, Any]:
     return callback.body
 
 
+def status_call(endpoint: Endpoint, binding: JobBinding, job_id: str
+                ) -> tuple[dict[str, str] | None, dict[str, str] | None]:
+    """Where a status request carries the job id: (path parameters, payload)."""
+    if binding.status_param in path_fields(endpoint.path):
+        return {binding.status_param: job_id}, None
+    return None, {binding.status_param: job_id}
+
+
 async def _poll_once(job: Job, endpoint: Endpoint, binding: JobBinding, lifecycle: Lifecycle, delay: float,
                      reason: str) -> Mapping[str, Any] | None:
     """One status request; its body when it is a readable answer, None for a failed poll (recorded)."""
     record = job.record
     assert record.provider_job_id is not None
-    if binding.status_param in path_fields(endpoint.path):
-        path_params, payload = {binding.status_param: record.provider_job_id}, None
-    else:
-        path_params, payload = None, {binding.status_param: record.provider_job_id}
+    path_params, payload = status_call(endpoint, binding, record.provider_job_id)
     gate = job.gate
     await gate.ready()
     request = job.request(endpoint, payload, "poll", path_params=path_params)
