@@ -157,6 +157,7 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
             record.marks.set(Mark.TERMINAL, poll.received)
             return body
         poll.pending = True
+        poll.queued = state in lifecycle.initial
         last_pending = poll.sent - sent
         record.marks.set(Mark.LAST_PENDING, poll.sent, overwrite=True)
         if state not in lifecycle.initial:
