@@ -19,6 +19,11 @@ MIGRATIONS: Mapping[str, Sequence[tuple[str, str, str]]] = {
         ("jobs", "underrun_ms", "REAL"),
         ("jobs", "audio_ms", "REAL"),
     ),
+    "3": (  # every latency figure an interval that holds the truth (issue 22)
+        *((("jobs", f"{figure}_{end}_ms", "REAL") for figure in (
+            "queue", "processing", "e2e_server", "ttfa", "perceived_ttfa") for end in ("lo", "hi"))),
+        ("jobs", "stamp_convention", "TEXT"),  # truncate | round, once the run knows; NULL: both covered
+    ),
 }
 LATEST = max(MIGRATIONS, key=int)
 

@@ -190,8 +190,8 @@ class ProviderStamps:
         completion in between: another bound on the server's clock. Submits share one phase when many go
         out at once; completions are spread over the run, so stamps at whole seconds pin the clock sooner.
         A completion one convention cannot place and the other can is evidence against the first.
-        Zone-less stamps are left out: their zone is learned from this very offset."""
-        if not is_zoned(completed):
+        Zone-less stamps are left out until their zone is known: it is learned from this very offset."""
+        if not is_zoned(completed) and not self.zone_known:
             return
         fits: dict[Convention, bool] = {}
         for convention in Convention:
