@@ -174,6 +174,7 @@ def _finish(job: Job) -> None:
         "state": "done" if record.outcome == "ok" else "failed",
         "attempts": record.attempt,
         "provider_job_id": record.provider_job_id,
+        "provider_request_id": record.provider_job_id or record.provider_request_id,
         "status_url": record.status_url,
         "delivery": record.delivery,
         "final_status": record.final_status,

@@ -23,6 +23,7 @@ MIGRATIONS: Mapping[str, Sequence[tuple[str, str, str]]] = {
         *((("jobs", f"{figure}_{end}_ms", "REAL") for figure in (
             "queue", "processing", "e2e_server", "ttfa", "perceived_ttfa") for end in ("lo", "hi"))),
         ("jobs", "stamp_convention", "TEXT"),  # truncate | round, once the run knows; NULL: both covered
+        ("jobs", "provider_request_id", "TEXT"),  # the job id, or a sync answer's request-id header
     ),
 }
 LATEST = max(MIGRATIONS, key=int)

@@ -39,6 +39,7 @@ class JobRecord:
     attempt: int = 0
     resumed: bool = False
     provider_job_id: str | None = None
+    provider_request_id: str | None = None  # what the provider's logs and invoices know the request by
     status_url: str | None = None
     delivery: str | None = None
     final_status: str | None = None
