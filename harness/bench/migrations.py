@@ -20,8 +20,8 @@ MIGRATIONS: Mapping[str, Sequence[tuple[str, str, str]]] = {
         ("jobs", "audio_ms", "REAL"),
     ),
     "3": (  # every latency figure an interval that holds the truth (issue 22)
-        *((("jobs", f"{figure}_{end}_ms", "REAL") for figure in (
-            "queue", "processing", "e2e_server", "ttfa", "perceived_ttfa") for end in ("lo", "hi"))),
+        *(("jobs", f"{figure}_{end}_ms", "REAL") for figure in (
+            "queue", "processing", "e2e_server", "ttfa", "perceived_ttfa") for end in ("lo", "hi")),
         ("jobs", "stamp_convention", "TEXT"),  # truncate | round, once the run knows; NULL: both covered
         ("jobs", "provider_request_id", "TEXT"),  # the job id, or a sync answer's request-id header
     ),

@@ -2,8 +2,8 @@
 
 `StreamWatch` is fed the response body as it comes (bytes and their arrival instant) and keeps every
 audio event with the instant its last byte arrived and the read before its first byte: the event reached
-us between the two, so each time figure is an interval of that width. `stream_figures` then replays a listener who starts
-playing at the first chunk and waits whenever the next one is late:
+us between the two, so each time figure is an interval of that width. `stream_figures` then replays a
+listener who starts playing at the first chunk and waits whenever the next one is late:
 
     ttfa                first audio chunk − request sent (the first *decodable* audio, not the first byte)
     perceived ttfa      when speech is first heard: the leading silence inside the stream is added (to the

@@ -156,7 +156,8 @@ def test_every_figure_holds_the_truth_against_a_server_of_its_own(name: str, tmp
         store, runner = _run(tmp_path, server)
     finally:
         loopback.close()
-    rows = store.query("SELECT * FROM jobs WHERE run_id = ? AND outcome = 'ok' ORDER BY finished_at", (runner.prepared.run_id,))
+    rows = store.query("SELECT * FROM jobs WHERE run_id = ? AND outcome = 'ok' ORDER BY finished_at",
+                       (runner.prepared.run_id,))
     assert len(rows) == 12
     for row in rows:
         sent_ms = store.query("SELECT t_ms FROM marks WHERE job_key = ? AND name = 'request_sent'",
