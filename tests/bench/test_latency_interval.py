@@ -16,7 +16,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harness.bench.stampbook import ProviderStamps
+from harness.bench.stampbook import Convention, ProviderStamps
 from harness.bench.timing import (
     Mark,
     Marks,
@@ -199,3 +199,41 @@ def test_completions_narrow_the_clock_but_never_reset_it() -> None:
     clock.observe_completion(completion(3020.0 + 30.0), wall_of(3020.0), wall_of(3020.3))  # 30 s off
     clock.observe_completion("2026-05-22 13:19:23", wall_of(3021.0), wall_of(3021.3))  # no zone: not evidence
     assert (clock.offset.low, clock.offset.high) == narrowed and clock.offset.resets == 0
+
+
+def _mixed_run(rounds: bool, declared: Convention | None = None) -> ProviderStamps:
+    """A millisecond `created_at` beside a whole-second `completed_at`, completions seen between polls
+    0.3 s apart: what a run learns of the server's convention."""
+    clock = ProviderStamps(declared=declared)
+    server = Server(1.3, "precise", "whole-iso", 0, rounds)
+    for index in range(12):
+        sent = 5000.0 + index * 7.0
+        clock.observe_submit(server.stamp(sent + 0.002, "precise") or "", wall_of(sent), wall_of(sent + 0.004))
+        finished = sent + 3.0 + index * 0.37
+        completed = server.stamp(finished, "whole-iso") or ""
+        clock.observe_completion(completed, wall_of(finished - 0.15), wall_of(finished + 0.15))
+    return clock
+
+
+def test_the_convention_is_learned_from_completions_bracketed_by_polls() -> None:
+    assert _mixed_run(rounds=True).convention is Convention.ROUND
+    assert _mixed_run(rounds=False).convention is Convention.TRUNCATE
+    assert ProviderStamps().conventions == (Convention.TRUNCATE, Convention.ROUND)  # until known: both
+
+
+def test_a_declared_convention_is_not_questioned() -> None:
+    assert _mixed_run(rounds=False, declared=Convention.ROUND).conventions == (Convention.ROUND,)
+
+
+def test_a_zone_less_completion_in_local_time_is_placed_by_the_learned_zone() -> None:
+    """The issue's case: a zoned `created_at` and a zone-less `completed_at` in UTC+1. The server's own
+    view is about five seconds, never an hour."""
+    clock = ProviderStamps()
+    server = Server(0.4, "precise", "whole-space", 1)
+    for index in range(3):
+        sent = 7000.0 + index * 20.0
+        job = TrueJob(sent, sent + 0.01, sent + 0.005, sent + 1.0, sent + 5.2,
+                      [(sent + 3.0, sent + 3.01, sent + 3.005), (sent + 5.5, sent + 5.51, sent + 5.505)])
+        metrics = _measure(server, clock, job)
+        assert metrics["e2e_server_lo_ms"] <= 5195.0 <= metrics["e2e_server_hi_ms"] < 6000.0
+    assert clock.zone_shift_s == 3600.0
