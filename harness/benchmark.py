@@ -102,7 +102,7 @@ def resolved(config: BenchConfig) -> BenchConfig:
     if output.resume is None:
         return config
     from harness.bench.runner import resolve_config
-    from harness.bench.store import Store
+    from harness.results import Store
 
     if not output.db_path.is_file():
         raise UsageError(f"no results database at {output.db_path}: nothing to resume (pass the run's --out)")
@@ -155,7 +155,7 @@ def _background_scorer(config: BenchConfig, told: _Told) -> BackgroundScorer | N
     except ImportError as error:
         told.warning(f"scoring off: the scoring extra is not installed ({error})")
         return None
-    from harness.bench.store import Store
+    from harness.results import Store
 
     Store(config.output.db_path).close()  # the runner's tables (clips) exist before the scorer looks at them
     return BackgroundScorer(config.output.db_path, Scorer())
@@ -196,8 +196,8 @@ def _score_after(settings: ScoringSettings, outcome: RunResult, told: _Told) -> 
 
 
 def _summary(outcome: RunResult) -> Summary:
-    from harness.bench.store import Store
     from harness.bench.summary import summarize
+    from harness.results import Store
 
     store = Store(outcome.db_path)
     try:

@@ -48,9 +48,9 @@ import httpx
 from harness.bench.config import BenchConfig, PollingMode
 from harness.bench.runner import Runner, prepare
 from harness.bench.session import benchmarkable, sandbox_target
-from harness.bench.store import Store
 from harness.bench.target import Target
 from harness.core.quantiles import quantile
+from harness.results import Store
 
 #: mode -> (models, polling)
 MODES: dict[str, tuple[tuple[str, ...], PollingMode]] = {

@@ -27,7 +27,7 @@ import httpx
 from harness.bench.config import BenchConfig
 from harness.bench.runner import Runner, prepare
 from harness.bench.session import benchmarkable, open_target
-from harness.bench.store import Store
+from harness.results import Store
 
 SERVER = """
 import sys, harness

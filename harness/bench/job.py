@@ -25,7 +25,6 @@ from harness.bench.polling import Schedule
 from harness.bench.provenance import iso_from_epoch
 from harness.bench.records import JobRecord
 from harness.bench.stampbook import StampBook
-from harness.bench.store import Store
 from harness.bench.target import Target
 from harness.bench.timing import Mark, wall_of
 from harness.bench.webhook import Receiver, WebhookHub
@@ -33,6 +32,7 @@ from harness.core.errors import ErrorClass, LostResult, ProtocolError, ProviderE
 from harness.core.spec import Endpoint, Provider
 from harness.core.transport import build_request
 from harness.core.validate import check_response, media_type_of
+from harness.results import Store
 
 
 @dataclass(slots=True)

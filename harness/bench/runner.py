@@ -32,13 +32,13 @@ from harness.bench.plan import Plan, PlannedJob, PriceBook, References, build_pl
 from harness.bench.polling import ScheduleBook
 from harness.bench.provenance import HARNESS_VERSION, git_revision, iso_now, machine
 from harness.bench.records import JobRecord
-from harness.bench.store import Store
 from harness.bench.target import Target
 from harness.bench.timing import Mark, Marks, mono_of, now
 from harness.bench.webhook import WebhookHub, serve
 from harness.core.errors import ErrorClass, UsageError
 from harness.core.spec import Provider, Upload
 from harness.core.timestamps import parse_timestamp
+from harness.results import UNFINISHED_STATES, Existing, Store
 
 Listener = Callable[[PlannedJob, str], None]  # (job, outcome) after each job is stored
 
@@ -277,19 +277,19 @@ class Runner:
             charged = self.target.recovery is None
             prior.append(record_cost(record, row["attempts"], charged=charged,
                                      basis="in-flight-at-crash" if charged else "in-flight-at-crash:not-accepted"))
-            self.store.insert("costs", prior, verb="INSERT OR IGNORE")
+            self.store.insert("costs", prior, Existing.KEEP)
             self.budget.spent += Decimal(str(prior[-1]["usd"] or 0)) if charged else Decimal(0)
             record.costs.clear()
             return record
-        self.store.insert("costs", prior, verb="INSERT OR IGNORE")
+        self.store.insert("costs", prior, Existing.KEEP)
         record.costs.clear()
         record.provider_job_id = provider_job_id
         record.status_url = row["status_url"]
         record.http_version = row["http_version"]
         record.connection_reused = None if row["connection_reused"] is None else bool(row["connection_reused"])
         record.connect_ms = row["connect_ms"]
-        for mark in self.store.query("SELECT name, t_ms FROM marks WHERE job_key = ?", (job.job_key,)):
-            record.marks.values[Mark(mark["name"])] = start + mark["t_ms"] / 1000.0
+        for name, t_ms in self.store.marks(job.job_key).items():
+            record.marks.values[Mark(name)] = start + t_ms / 1000.0
         return record
 
     def _reserve(self, job: PlannedJob, record: JobRecord) -> str | None:
@@ -314,11 +314,8 @@ class Runner:
 
     def result(self) -> RunResult:
         run_id = self.prepared.run_id
-        counts: dict[str, int] = {}
-        for row in self.store.query("SELECT COALESCE(error_class, outcome) AS k, COUNT(*) AS n FROM jobs "
-                                    "WHERE run_id = ? GROUP BY k", (run_id,)):
-            counts[str(row["k"])] = int(row["n"])
-        unfinished = sum(n for k, n in counts.items() if k in ("None", "planned"))
+        counts = self.store.outcome_counts(run_id)
+        unfinished = sum(n for k, n in counts.items() if k in UNFINISHED_STATES)
         status = "stopped_budget" if self.stopped_by_budget else ("finished" if not unfinished else "interrupted")
         self.store.update_run(run_id, {"status": status, "finished_at": iso_now(), "updated_at": iso_now()})
         return RunResult(run_id, self.store.path, status, len(self.prepared.plan.jobs), counts,

@@ -90,7 +90,7 @@ def _listen(arrivals: list[float], lengths: list[float], onsets: list[float | No
 
 def stream_figures(watch: StreamWatch, sent: float, finished: float, opened: float | None = None
                    ) -> dict[str, Any]:
-    """The stream columns of `jobs` (see `harness.bench.store`); empty when no audio arrived. `opened`:
+    """The stream columns of `jobs` (see `harness.results.schema`); empty when no audio arrived. `opened`:
     when the answer's headers arrived (the first chunk reached us after them)."""
     if not watch.chunks:
         return {}

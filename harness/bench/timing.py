@@ -356,7 +356,7 @@ def _columns(prefix: str, figure: Figure | None) -> dict[str, float | None]:
 
 def derive(marks: Marks, polls: Sequence[PollRecord], server: ServerTimes, finished: float,
            clock: ProviderStamps | None = None, *, start_observable: bool = True) -> dict[str, Any]:
-    """The derived latency columns of `jobs` (see `harness.bench.store`): every figure an interval
+    """The derived latency columns of `jobs` (see `harness.results.schema`): every figure an interval
     [`*_lo_ms`, `*_hi_ms`] that holds the truth and an estimate inside it, or NULL when nothing bounds it.
     `start_observable`: the provider shows a state between queued and finished, so polls see the start."""
     clock = clock if clock is not None else _clock_of(server)

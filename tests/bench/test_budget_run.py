@@ -10,10 +10,10 @@ import pytest
 
 from harness.bench.config import BenchConfig
 from harness.bench.session import check_live, run_benchmark
-from harness.bench.store import Store
 from harness.bench.summary import summarize
 from harness.core.errors import UsageError
 from harness.providers.pixazo import PROVIDER as PIXAZO
+from harness.results.store import Store
 
 
 def test_run_stops_before_the_cap(tmp_path: Path, sandbox: Any) -> None:

@@ -12,9 +12,9 @@ import respx
 
 from harness.bench.config import BenchConfig, TargetKind
 from harness.bench.runner import Runner, prepare
-from harness.bench.store import Store
 from harness.bench.target import Target
 from harness.providers.pixazo import PROVIDER as PIXAZO
+from harness.results.store import Store
 
 BASE = "https://pixazo.test"
 

@@ -29,10 +29,10 @@ import pytest
 from harness.bench.config import BenchConfig, TargetKind
 from harness.bench.runner import Runner, prepare
 from harness.bench.stampbook import Convention
-from harness.bench.store import Store
 from harness.bench.target import Target
 from harness.bench.timing import wall_of
 from harness.providers.pixazo import PROVIDER as PIXAZO
+from harness.results import Store
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 from tests.helpers.wav import pcm_wav
 
@@ -173,7 +173,8 @@ def test_every_figure_holds_the_truth_against_a_server_of_its_own(name: str, tmp
             assert low <= estimate <= high
         # Whole seconds are worth at most a second of doubt on the server's own view, never an hour.
         assert row["e2e_server_hi_ms"] - row["e2e_server_lo_ms"] <= 1000.0 + 1.0
-    conventions = {row["stamp_convention"] for row in rows[-3:]}
-    if STAMPINGS[name].created_ms:  # mixed resolutions: the completions tell the convention
-        expected = Convention.ROUND if STAMPINGS[name].rounds else Convention.TRUNCATE
-        assert conventions == {str(expected)}, (name, conventions)
+    # A convention the run settles on is the server's (how soon depends on how narrowly the polls bracket
+    # completions, which a loaded machine widens: test_latency_interval pins the learning itself).
+    learned = {row["stamp_convention"] for row in rows} - {None}
+    expected = Convention.ROUND if STAMPINGS[name].rounds else Convention.TRUNCATE
+    assert learned <= {str(expected)}, (name, learned)

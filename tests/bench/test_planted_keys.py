@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from harness.bench.store import Store
 from harness.cli import app
 from harness.providers.pixazo import PROVIDER as PIXAZO
+from harness.results.store import Store
 from tests.helpers.planted import KEY, EchoingProxy, cycling_faults, echo, leaks
 
 ECHO = echo(KEY)

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from harness.bench.store import Store
 from harness.bench.target import key_destinations, live_target, url_target
 from harness.cli import app
 from harness.core.credentials import origin_text
 from harness.core.errors import UsageError
 from harness.providers.pixazo import PROVIDER as PIXAZO
 from harness.providers.ttsai import PROVIDER as TTSAI
+from harness.results import Store
 
 GOOD = "Ab3-live-key-Zx9"
 

@@ -47,7 +47,7 @@ def _imported(path: Path, function: str | None = None) -> set[str]:
 
 # What wiring the benchmark means: the scorer, the summary's computation, the report, the runner's session
 # and the results database. The faces only print what the use case hands them (`summary.render` prints).
-WIRING = ("harness.scoring", "harness.report", "harness.bench.session", "harness.bench.store",
+WIRING = ("harness.scoring", "harness.report", "harness.bench.session", "harness.results",
           "harness.bench.summary.summarize", "harness.bench.runner.resolve_config", "harness.bench.dry_run.dry_run",
           "harness.cli.score")
 

@@ -11,7 +11,7 @@ from harness.report.compare import Verdict, compare_runs
 from harness.report.export import ExportFormat, export_rows, load_export
 from harness.report.leaderboard import build_leaderboard
 from harness.report.render import write_report
-from harness.report.rows import read_run
+from harness.results.reading import read_run
 
 MODELS = ("pixelapi/voice-design", "pixazo/vibevoice")
 

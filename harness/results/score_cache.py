@@ -5,6 +5,9 @@ the backend, the model weights and the decoding settings, and are stored with th
 were scored under. A transcript stored under an older normalizer version is still the same transcript,
 so a lookup falls back to it: a normalizer change re-scores text without re-running ASR. Speaker
 similarities and DNSMOS results use the same table under their own ``kind``.
+
+The table is the run database's by default (`runs.db`), or a cache file of its own (`Scorer(cache=path)`,
+`tts-harness score --cache`), which holds only this table.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from harness.scoring.store import connect, ensure_schema, now_iso
+from harness.results.database import Transaction, connect
+from harness.results.schema import create_score_cache
+from harness.results.scores import now_iso
 
 
 class CacheKind(StrEnum):
@@ -39,28 +44,27 @@ class CacheKey:
 
 
 class ScoreCache:
-    """A thread-safe view of one database's ``score_cache`` table."""
+    """A thread-safe view of one database's ``score_cache`` table (a connection from
+    `harness.results.connect_writer`, or a path: the run database or a cache file of its own)."""
 
     def __init__(self, target: sqlite3.Connection | str | Path) -> None:
         if isinstance(target, sqlite3.Connection):
             self._conn = target
             self._owned = False
         else:
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
-            self._conn = connect(str(target))
+            self._conn = connect(target)
             self._owned = True
         self._lock = threading.Lock()
         with self._lock:
-            ensure_schema(self._conn)
+            create_score_cache(self._conn)
 
     def get(self, key: CacheKey) -> dict[str, Any] | None:
-        """The cached value, falling back to any normalizer version for transcripts."""
-        base = (key.kind.value, key.audio_sha256, key.backend, key.model, key.settings)
+        """The cached value, falling back to the newest row of the same key under another normalizer version."""
         with self._lock:
             row = self._conn.execute(
-                "SELECT value_json FROM score_cache WHERE kind=? AND audio_sha256=? AND backend=? "
-                "AND model=? AND settings=? ORDER BY normalizer_version = ? DESC, created_at DESC LIMIT 1",
-                (*base, key.normalizer_version),
+                "SELECT value_json FROM score_cache WHERE kind=? AND audio_sha256=? AND backend=? AND model=? "
+                "AND settings=? ORDER BY normalizer_version = ? DESC, created_at DESC LIMIT 1",
+                (key.kind.value, key.audio_sha256, key.backend, key.model, key.settings, key.normalizer_version),
             ).fetchone()
         if row is None:
             return None
@@ -68,21 +72,13 @@ class ScoreCache:
         return value
 
     def put(self, key: CacheKey, value: dict[str, Any]) -> None:
-        with self._lock, self._conn:
+        with self._lock, Transaction(self._conn):
             self._conn.execute(
                 "INSERT OR REPLACE INTO score_cache "
                 "(kind, audio_sha256, backend, model, settings, normalizer_version, value_json, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    key.kind.value,
-                    key.audio_sha256,
-                    key.backend,
-                    key.model,
-                    key.settings,
-                    key.normalizer_version,
-                    json.dumps(value, ensure_ascii=False),
-                    now_iso(),
-                ),
+                (key.kind.value, key.audio_sha256, key.backend, key.model, key.settings, key.normalizer_version,
+                 json.dumps(value, ensure_ascii=False), now_iso()),
             )
 
     def close(self) -> None:
