@@ -180,6 +180,9 @@ class JobBinding:
     created_pointer: str | None = None  # server timestamps in the status body
     started_pointer: str | None = None
     completed_pointer: str | None = None
+    # How coarse stamps print an instant, when the documents say: "truncate" | "round". Unset, the runner
+    # learns it from the run (harness.bench.stampbook) and its intervals cover both until it knows.
+    stamp_convention: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
