@@ -171,8 +171,9 @@ def test_every_figure_holds_the_truth_against_a_server_of_its_own(name: str, tmp
             assert low is not None, (name, figure, row)
             assert low - 1e-6 <= seconds * 1000.0 <= high + 1e-6, (name, figure, seconds, low, high)
             assert low <= estimate <= high
-        # Whole seconds are worth at most a second of doubt on the server's own view, never an hour.
-        assert row["e2e_server_hi_ms"] - row["e2e_server_lo_ms"] <= 1000.0 + 1.0
+        # A whole-second stamp is worth a second of doubt, a second and a half while truncation and rounding
+        # are both possible: on the server's own view never more, never an hour.
+        assert row["e2e_server_hi_ms"] - row["e2e_server_lo_ms"] <= 1500.0 + 2.0
     # A convention the run settles on is the server's (how soon depends on how narrowly the polls bracket
     # completions, which a loaded machine widens: test_latency_interval pins the learning itself).
     learned = {row["stamp_convention"] for row in rows} - {None}
