@@ -14,9 +14,10 @@ from typing import Any
 import httpx
 
 from harness.contracts.plans import Auth, Plan, PlanContext
-from harness.contracts.targets import FAULT_HEADER, Mode, Target, reference_upload
+from harness.contracts.targets import FAULT_HEADER, Target, reference_upload
 from harness.core.drift import resolve
 from harness.core.spec import Endpoint, Provider
+from harness.core.target import TargetKind
 from harness.core.transport import build_request
 from harness.core.validate import check_response, media_type_of, sniff_audio, soft_limit_warnings
 from harness.core.verdict import Drift, Verdict, Violation
@@ -125,7 +126,7 @@ def _follow(
         bodies.append(body)
         if body.get(lifecycle.status_field) in lifecycle.terminal or time.monotonic() > deadline:
             break
-        if target.mode is not Mode.REPLAY:
+        if target.kind is not TargetKind.REPLAY:
             time.sleep(pause)  # conformance polling, not timing: a short backoff bounded by the deadline
             pause = min(pause * 2, 0.5)
     for violation in lifecycle.check_sequence(bodies):

@@ -14,7 +14,8 @@ all and still be unusable by an OpenAI client. These checks look where such serv
     speed              speed 2.0 lasts half as long as speed 1.0 (ratio within `SPEED_TOLERANCE`)
 
 Each check returns `Violation`s (empty: it passed); the suite in `contracts/test_openai_speech.py`
-runs them per declared provider and target.
+runs them per declared provider on the session's target (`speech_target`: the same reading of
+`--tts-target` as every other contract check).
 """
 
 from __future__ import annotations
@@ -28,11 +29,14 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
+from harness.contracts.session import Skip
+from harness.contracts.targets import Target
 from harness.core.protocols.openai_speech import (
     CONTENT_TYPES,
     DELTA_EVENT,
     DONE_EVENT,
     ENDPOINT_KEY,
+    HOST,
     PATH,
     PCM_SAMPLE_RATE,
     ErrorBody,
@@ -97,6 +101,14 @@ class SpeechTarget:
 
     def body(self, **overrides: Any) -> dict[str, Any]:
         return {"model": self.model, "input": SAMPLE_TEXT, "voice": self.voice, **overrides}
+
+
+def speech_target(target: Target, provider: Provider) -> SpeechTarget:
+    """`provider` as reached on the contract `target`; `Skip` with the reason where it cannot be checked."""
+    reason = target.unreachable(provider)
+    if reason is not None:
+        raise Skip(reason)
+    return SpeechTarget(provider, target.base_url(provider.name, HOST), target.key_for(provider.name) or "")
 
 
 def audio_kind(data: bytes) -> str | None:
