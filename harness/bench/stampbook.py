@@ -168,14 +168,14 @@ class ProviderStamps:
     @property
     def offset(self) -> ClockOffset:
         """The clock offset as the completion stamps see it (what they print is the truncation of our wall
-        clock plus this), under the first convention not ruled out: truncation until completions say
-        otherwise. Polls are phased by it; either way they help: under the right convention they split the
-        server's seconds, under the wrong one they land on the boundary that tells the two apart. (Every
-        interval still covers both conventions until one is ruled out: see `conventions`.)"""
-        convention = self.conventions[0]
-        offset = self.offsets[convention]
-        shift = self.resolution("completed") / 2 if convention is Convention.ROUND else 0.0
-        return ClockOffset(offset.low + shift, offset.high + shift, offset.jobs, offset.resets)
+        clock plus this): the union over the conventions still possible. Polls are phased by it."""
+        half = self.resolution("completed") / 2
+        shifted = [(o.low + (half if c is Convention.ROUND else 0.0), o.high + (half if c is Convention.ROUND
+                    else 0.0), o) for c in self.conventions if (o := self.offsets[c]).known]
+        if not shifted:
+            return ClockOffset()
+        return ClockOffset(min(s[0] for s in shifted), max(s[1] for s in shifted), min(s[2].jobs for s in shifted),
+                           max(s[2].resets for s in shifted))
 
     def observe_submit(self, created: str, sent_wall: float, received_wall: float) -> None:
         """A job's `created_at` was stamped while our submit was in flight, between sent and received."""
