@@ -6,7 +6,6 @@ Polling here is for conformance, not timing: it stops at a terminal state or a d
 
 from __future__ import annotations
 
-import io
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,14 +14,17 @@ import httpx
 
 from harness.contracts.plans import Auth, Plan, PlanContext
 from harness.contracts.targets import FAULT_HEADER, Target, reference_upload
+from harness.core.audio import AudioDecodeError, contradicts, inspect
 from harness.core.drift import resolve
+from harness.core.retry import RetryPolicy
 from harness.core.spec import Endpoint, Provider
 from harness.core.target import TargetKind
-from harness.core.transport import build_request
-from harness.core.validate import check_response, media_type_of, sniff_audio, soft_limit_warnings
+from harness.core.transport import build_request, path_fields
+from harness.core.validate import check_response, media_type_of, request_drift, soft_limit_warnings
 from harness.core.verdict import Drift, Verdict, Violation
 
 POLL_DEADLINE_S = 60.0
+CONFORMANCE_POLLING = RetryPolicy(first_s=0.005, cap_s=0.5, source="contract suite: status polls")
 WRONG_KEY = "wrong-key-for-contract-test"
 
 
@@ -72,6 +74,7 @@ def run_plan(provider: Provider, plan: Plan, target: Target, client: httpx.Clien
     payload = plan.payload(context)
     if payload is not None and not plan.raw:
         outcome.drift.extend(soft_limit_warnings(endpoint, payload))
+        outcome.drift.extend(request_drift(endpoint, payload))  # a client library's shape of the request
     request = build_request(
         provider,
         endpoint,
@@ -108,7 +111,6 @@ def _follow(
     in_path = "{" + binding.status_param + "}" in status_endpoint.path
     bodies: list[Any] = []
     deadline = time.monotonic() + POLL_DEADLINE_S
-    pause = 0.005
     while True:
         request = build_request(
             provider,
@@ -127,8 +129,8 @@ def _follow(
         if body.get(lifecycle.status_field) in lifecycle.terminal or time.monotonic() > deadline:
             break
         if target.kind is not TargetKind.REPLAY:
-            time.sleep(pause)  # conformance polling, not timing: a short backoff bounded by the deadline
-            pause = min(pause * 2, 0.5)
+            # conformance polling, not timing: a short backoff bounded by the deadline
+            time.sleep(CONFORMANCE_POLLING.backoff(len(bodies)))
     for violation in lifecycle.check_sequence(bodies):
         outcome.violations.append(
             Violation(f"{status_endpoint.key}{violation.pointer}", violation.expected, violation.got, "lifecycle")
@@ -140,6 +142,21 @@ def _follow(
         )
     elif final.get(lifecycle.status_field) in lifecycle.success:
         _fetch_media(binding.media_pointer, binding.media_type_pointer, final, client, outcome)
+        if binding.media_endpoint is not None:
+            _fetch_by_id(provider, provider.endpoint(binding.media_endpoint), str(job_id), target, client, outcome)
+
+
+def _fetch_by_id(provider: Provider, endpoint: Endpoint, job_id: str, target: Target, client: httpx.Client,
+                 outcome: Outcome) -> None:
+    """The finished job's audio where a client library fetches it by id (`JobBinding.media_endpoint`)."""
+    (field_name,) = path_fields(endpoint.path)
+    request = build_request(provider, endpoint, target.base_url(provider.name, endpoint.host),
+                            key=target.key_for(provider.name), path_params={field_name: job_id})
+    response = _send(client, outcome, endpoint.key, request)
+    _check(provider, endpoint, response, outcome, endpoint.key)
+    if response.status_code != endpoint.success_status:
+        outcome.violations.append(Violation(endpoint.key, f"{endpoint.success_status} with the job's audio",
+                                            str(response.status_code), "status"))
 
 
 def _fetch_media(
@@ -159,21 +176,24 @@ def _fetch_media(
 
 
 def check_audio(data: bytes, declared: str | None) -> list[Violation]:
-    """The bytes decode as audio, of the declared type when one is declared."""
-    sniffed = sniff_audio(data)
-    if sniffed is None:
+    """The bytes are whole audio (`harness.core.audio`), of the declared type when one is declared, and
+    decode (the one decoder, where the audio stack is installed)."""
+    info = inspect(data, declared)
+    if info.kind is None:
         return [Violation("media", "decodable audio", f"{len(data)} bytes of no known audio format", "protocol")]
-    declared_type = media_type_of(declared)
-    if declared_type.startswith("audio/") and declared_type not in (sniffed, "audio/x-wav", "audio/mp3"):
-        return [Violation("media", f"{declared_type} audio (declared)", sniffed, "content-type")]
+    if contradicts(declared, info.kind) and media_type_of(declared).startswith("audio/"):
+        return [Violation("media", f"{media_type_of(declared)} audio (declared)", str(info.media_type),
+                          "content-type")]
+    if info.problem is not None:
+        return [Violation("media", "whole audio", info.problem, "protocol")]
     try:
-        import soundfile
-    except ImportError:  # the core install has no audio stack: the magic bytes are all we can check
+        from harness.speech import decode_audio
+    except ImportError:  # the core install has no audio stack: the headers are all we can check
         return []
     try:
-        info = soundfile.info(io.BytesIO(data))
-    except Exception as error:
-        return [Violation("media", "decodable audio", f"{sniffed} that does not decode ({error})", "protocol")]
-    if info.frames <= 0:
+        decoded = decode_audio(data, declared)
+    except AudioDecodeError as error:
+        return [Violation("media", "decodable audio", f"{info.media_type} that does not decode ({error})", "protocol")]
+    if decoded.frames <= 0:
         return [Violation("media", "audio with at least one frame", "0 frames", "protocol")]
     return []

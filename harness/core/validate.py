@@ -16,6 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from harness.core.audio import contradicts, sniff, sniff_media_type
+from harness.core.audio import media_type as audio_media_type
 from harness.core.drift import resolve, timestamp_drift, unknown_fields, variant_drift
 from harness.core.errors import RequestValidationError
 from harness.core.params import ParamSpec, params_of, soft_limit_breaches
@@ -58,14 +60,35 @@ def _strict_for(endpoint: Endpoint, from_wire: bool) -> bool:
 
 
 def check_request(endpoint: Endpoint, payload: Mapping[str, Any], *, from_wire: bool = False) -> BaseModel:
-    """The validated request model, or `RequestValidationError` naming each bad parameter's range."""
+    """The validated request model, or `RequestValidationError` naming each bad parameter's range.
+
+    A payload the documented model refuses but a `RequestVariant` accepts is that variant's model (the
+    caller reports it with `request_drift`); the refusal names the documented model's problems."""
     if endpoint.request is None:
         raise RequestValidationError(endpoint.signature, ["this endpoint takes no parameters"])
+    strict = _strict_for(endpoint, from_wire)
     try:
-        return endpoint.request.model_validate(dict(payload), strict=_strict_for(endpoint, from_wire))
+        return endpoint.request.model_validate(dict(payload), strict=strict)
     except ValidationError as error:
+        for variant in endpoint.request_variants:
+            try:
+                return variant.model.model_validate(dict(payload), strict=strict)
+            except ValidationError:
+                continue
         specs = {spec.name: spec for spec in params_of(endpoint.request)}
         raise RequestValidationError(endpoint.signature, _describe(error, specs)) from None
+
+
+def request_drift(endpoint: Endpoint, payload: Mapping[str, Any]) -> tuple[Drift, ...]:
+    """A payload in a variant's shape (valid only as a `RequestVariant`): accepted, and this says so."""
+    if endpoint.request is None or not endpoint.request_variants:
+        return ()
+    try:
+        parsed = check_request(endpoint, payload)
+    except RequestValidationError:
+        return ()
+    return tuple(Drift("", f"{variant.note} [{variant.evidence}]", "request-variant")
+                 for variant in endpoint.request_variants if type(parsed) is variant.model)
 
 
 def _describe(error: ValidationError, specs: Mapping[str, ParamSpec]) -> list[str]:
@@ -232,22 +255,9 @@ def media_type_of(content_type: str | None) -> str:
     return (content_type or "").split(";")[0].strip().lower()
 
 
-_AUDIO_MAGIC = (
-    (b"RIFF", "audio/wav"),
-    (b"fLaC", "audio/flac"),
-    (b"OggS", "audio/ogg"),
-    (b"ID3", "audio/mpeg"),
-)
-
-
 def sniff_audio(body: bytes) -> str | None:
-    """The audio media type a body's first bytes announce, or None."""
-    for magic, media_type in _AUDIO_MAGIC:
-        if body.startswith(magic):
-            return media_type
-    if len(body) > 1 and body[0] == 0xFF and (body[1] & 0xE0) == 0xE0:
-        return "audio/mpeg"
-    return None
+    """The audio media type a body's bytes announce, or None (`harness.core.audio` reads them)."""
+    return sniff_media_type(body)
 
 
 def check_response(
@@ -311,9 +321,9 @@ def _check_json_bytes(endpoint: Endpoint, status: int, body: bytes) -> Verdict:
 def _check_audio_bytes(media_type: str, body: bytes) -> Verdict:
     if not body:
         return Verdict((Violation("", f"{media_type} audio", "an empty body", "protocol"),))
-    sniffed = sniff_audio(body)
-    if sniffed is None:
+    kind = sniff(body, media_type)
+    if kind is None:
         return Verdict((Violation("", f"{media_type} audio", "bytes that are not a known audio format", "protocol"),))
-    if sniffed != media_type and media_type not in ("application/octet-stream", "audio/x-wav", "audio/mp3"):
-        return Verdict((Violation("", f"{media_type} audio", f"{sniffed} audio", "content-type"),))
+    if contradicts(media_type, kind):
+        return Verdict((Violation("", f"{media_type} audio", f"{audio_media_type(kind)} audio", "content-type"),))
     return Verdict()
