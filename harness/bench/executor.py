@@ -172,7 +172,7 @@ def _finish(job: Job) -> None:
                      start_observable=_start_observable(job))
     created, started, completed = record.server_raw
     update: dict[str, Any] = {
-        "state": "done" if record.outcome == "ok" else "failed",
+        "state": {"ok": "done", "unfetched": "unfetched"}.get(record.outcome or "", "failed"),
         "attempts": record.attempt,
         "provider_job_id": record.provider_job_id,
         "provider_request_id": record.provider_job_id or record.provider_request_id,

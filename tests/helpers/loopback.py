@@ -9,6 +9,11 @@ import threading
 from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import httpx
+
+# Headers that describe one connection's framing, not the answer: never passed on by a forwarding server.
+FRAMING = frozenset({"content-length", "transfer-encoding", "connection", "content-encoding"})
+
 
 class QuietHandler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # the access log would clutter pytest output
@@ -22,6 +27,16 @@ class QuietHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def forward(self, client: httpx.Client, upstream: str) -> None:
+        """Send this request on to `upstream` (same method, path, headers and body; the client keeps the
+        answer's framing to itself) and answer with what came back."""
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in FRAMING}
+        answer = client.request(self.command, upstream + self.path, headers=headers, content=body)
+        self.answer(answer.status_code, answer.content,
+                    {k: v for k, v in answer.headers.items() if k.lower() not in FRAMING})
 
     def answer_chunked(self, status: int, body: bytes, headers: Mapping[str, str] | None = None,
                        chunk: int = 8192) -> None:
