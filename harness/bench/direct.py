@@ -63,7 +63,7 @@ async def fetch_direct(job: Job) -> None:
     if stream:
         if first_audio:
             record.marks.set(Mark.FIRST_AUDIO, first_audio[0])
-        record.stream_figures = stream_figures(listener, exchange.sent, exchange.last_byte)
+        record.stream_figures = stream_figures(listener, exchange.sent, exchange.last_byte, exchange.headers_received)
         audio = sse_audio(exchange.body)
         if audio:
             exchange.body = audio

@@ -27,8 +27,10 @@ from harness.report.compare import Comparison, render_text
 from harness.report.leaderboard import Leaderboard, build_leaderboard
 from harness.results import Row, RunRows, json_list, json_object
 
-TIMINGS = ("submit_ms", "queue_ms", "processing_ms", "e2e_ms", "e2e_bracket_ms", "e2e_server_ms", "download_ms",
-           "ttfa_ms")
+#: Per-request timings: observed directly (no interval), then estimated (shown with their interval's half
+#: width; one from an older database without its interval is not shown, never as if exact).
+OBSERVED_TIMINGS = ("submit_ms", "download_ms")
+INTERVAL_TIMINGS = ("queue", "processing", "e2e", "e2e_server", "ttfa", "perceived_ttfa")
 
 
 def _environment() -> jinja2.Environment:
@@ -123,6 +125,17 @@ def copy_audio(rows: Sequence[Row], out_dir: Path, source: Path | None) -> dict[
     return found
 
 
+def _timings(row: Row) -> list[tuple[str, Any, float | None]]:
+    """(name, estimate, half width) per timing the row holds; the half width is None when observed."""
+    shown: list[tuple[str, Any, float | None]] = [
+        (name.removesuffix("_ms"), row[name], None) for name in OBSERVED_TIMINGS if row[name] is not None]
+    for name in INTERVAL_TIMINGS:
+        value, low, high = row.get(f"{name}_ms"), row.get(f"{name}_lo_ms"), row.get(f"{name}_hi_ms")
+        if value is not None and isinstance(low, int | float) and isinstance(high, int | float):
+            shown.append((name, value, (high - low) / 2))
+    return shown
+
+
 def _utterance(row: Row, audio: dict[str, str]) -> dict[str, Any]:
     tokens: tuple[Token, ...] = ()
     if row["scored"] and row["normalized_reference"] is not None and row["normalized_transcript"] is not None:
@@ -132,7 +145,7 @@ def _utterance(row: Row, audio: dict[str, str]) -> dict[str, Any]:
         "audio": audio.get(str(row["job_key"])),
         "tokens": tokens,
         "findings": json_list(row["findings"]),
-        "timings": [(name.removesuffix("_ms"), row[name]) for name in TIMINGS if row[name] is not None],
+        "timings": _timings(row),
     }
 
 
