@@ -162,7 +162,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         base = BenchConfig(out=args.keep or Path(folder), score=False, report=False, corpus=(f"en_read:{args.items}",),
                            sandbox_profile=args.profile, seed=args.seed, concurrency=args.concurrency,
-                           provider_concurrency=args.concurrency, precise_stamps=args.precise_stamps)
+                           precise_stamps=args.precise_stamps)
         store = Store(base.output.db_path)
         results = []
         # One skew at a time, each with its own sandbox: they would only compete for the two cores, and a

@@ -50,7 +50,7 @@ def dry_run(config: BenchConfig, providers: Mapping[str, Provider], environ: Map
     corpora = [load_corpus(selector) for selector in workload.corpus]
     prices = PriceBook.from_settings(cost.usd_per_character, cost.prices)
     plan = build_plan("dry-run", selections, corpora, workload.repeats, prices,
-                      references(config.references, target_reference))
+                      references(config.references, target_reference), config.run.sweep)
     result = DryRun(plan)
     secrets = tuple(v for p in chosen if len(v := env.get(p.key_env, "")) >= 4)
     if config.target.kind is TargetKind.LIVE:

@@ -155,7 +155,11 @@ def run_command(
     models: Annotated[list[str] | None, typer.Option("--models", help="models or provider/model; default all")] = None,
     corpus: Annotated[list[str] | None, typer.Option("--corpus", help="NAME[:N] or FILE[:N]; repeatable")] = None,
     repeats: Annotated[int | None, typer.Option(help="times each text is sent to each model")] = None,
-    concurrency: Annotated[int | None, typer.Option(help="jobs in flight at once")] = None,
+    concurrency: Annotated[str | None, typer.Option(
+        help="jobs in flight at once per provider (default 8); a comma list (1,4,16) runs the plan at each "
+             "level, a load sweep")] = None,
+    global_concurrency: Annotated[int | None, typer.Option(
+        help="jobs in flight at once across all providers (default: no cap beyond each provider's)")] = None,
     ramp_up: Annotated[float | None, typer.Option(
         help="seconds over which each provider's first jobs start (default 1; 0: all at once)")] = None,
     target: Annotated[str | None, typer.Option(help="sandbox (default), live, or a base URL")] = None,
@@ -204,7 +208,8 @@ def run_command(
                                            precise_stamps=precise_stamps),
             settings.ReferenceSettings.given(file=reference, url=reference_url),
             settings.ScoringSettings.given(enabled=score, executor=executor, address=address),
-            settings.RunSettings.given(concurrency=concurrency, ramp_up=ramp_up, job_timeout=job_timeout),
+            settings.RunSettings.given(concurrency=concurrency, global_concurrency=global_concurrency,
+                                       ramp_up=ramp_up, job_timeout=job_timeout),
             settings.OutputSettings.given(out=out, resume=resume, report=report),
         ], config_file)
         if dry_run:

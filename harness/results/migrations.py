@@ -39,6 +39,14 @@ MIGRATIONS: Mapping[str, Migration] = {
         (("scores", "setup_asr_model", "TEXT"),),
         ("UPDATE scores SET setup_asr_model = asr_model WHERE setup_asr_model IS NULL",),
     ),
+    # Load (issue 22): the sweep level a job ran at and what was really in flight; the run's global cap.
+    # Older rows ran at `runs.concurrency` and recorded no in-flight count: NULL says so.
+    "4": Migration((
+        ("jobs", "load_level", "INTEGER"),
+        ("jobs", "in_flight_at_submit", "INTEGER"),
+        ("runs", "global_concurrency", "INTEGER"),
+        ("runs", "load_levels_json", "TEXT"),
+    )),
 }
 LATEST = max(MIGRATIONS, key=int)
 

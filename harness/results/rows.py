@@ -69,6 +69,8 @@ REQUEST_COLUMNS: tuple[Column, ...] = (
     *_columns(R, "j", "e2e_lo_ms e2e_hi_ms perceived_ttfa_ms max_chunk_gap_ms real_time_factor"),
     *_columns(N, "j", "underruns"),
     *_columns(R, "j", "underrun_ms audio_ms"),
+    # Schema 4: the load the job met.
+    *_columns(N, "j", "load_level in_flight_at_submit"),
     *_columns(T, "j", "started_at finished_at harness_version git_revision params_sha256"),
     *_columns(R, "j", "cost_usd"),
     Column("cost_amount", R, "c", "c.amount"),
@@ -114,6 +116,8 @@ RUN_COLUMNS: tuple[Column, ...] = (
     *_columns(N, "r", "sandbox_seed"),
     *_columns(T, "r", "corpora_json config_json polling"),
     *_columns(N, "r", "repeats concurrency planned_jobs"),
+    *_columns(N, "r", "global_concurrency"),  # schema 4
+    *_columns(T, "r", "load_levels_json"),
     *_columns(R, "r", "budget_usd planned_cost_usd"),
     *_columns(T, "r", "machine_json"),
     # The scoring setup the requests' score columns come from (NULL when nothing was scored); asr_model is
