@@ -17,6 +17,10 @@ error is that of the perceived time to first audio (observed, so no interval: co
 
     python benchmarks/perf/latency_accuracy.py [--items 24] [--skews -5,0,5] [--json]
 
+With `--load-sweep 1,4,16` each mode runs as a load sweep (the same plan at each per-provider level, one
+after another, against the realistic profile's worker pools) and the figures are printed per level: is the
+latency still true, and its interval still honest, when the provider queues?
+
 One skew at a time, each with a sandbox of its own; about six minutes on 2 cores with the defaults.
 
 Goals (issue 13): coverage >= 95% everywhere; Pixazo and PixelAPI p95 <= 250 ms at <= 10 polls/job;
@@ -64,6 +68,7 @@ class Sample:
     high_ms: float
     polls: int
     ttfa_error_ms: float | None = None  # streams: perceived time to first audio, measured − true
+    level: int | None = None  # the load sweep's level the job ran at (None: not a sweep)
 
 
 def _marks(store: Store, job_key: str) -> dict[str, float]:
@@ -84,22 +89,23 @@ def _samples(store: Store, runner: Runner, sandbox: Any, mode: str) -> list[Samp
                 continue
             true_ms = (heard - sent) * 1000.0
             samples.append(Sample(row["provider"], true_ms, row["perceived_ttfa_ms"], row["perceived_ttfa_ms"],
-                                  row["perceived_ttfa_ms"], 0, row["perceived_ttfa_ms"] - true_ms))
+                                  row["perceived_ttfa_ms"], 0, row["perceived_ttfa_ms"] - true_ms, row["load_level"]))
             continue
         if row["delivery"] not in ("poll", "webhook"):
             continue
         finished = sandbox.job(row["provider_job_id"])["transitions"][-1]["at"]
         samples.append(Sample(row["provider"], (finished - sent) * 1000.0, row["e2e_ms"], row["e2e_lo_ms"],
-                              row["e2e_hi_ms"], int(row["polls"])))
+                              row["e2e_hi_ms"], int(row["polls"]), level=row["load_level"]))
     return samples
 
 
-def _figures(skew: float, mode: str, provider: str, samples: list[Sample]) -> dict[str, Any]:
+def _figures(skew: float, mode: str, provider: str, samples: list[Sample], level: int | None = None
+             ) -> dict[str, Any]:
     errors = [abs(s.estimate_ms - s.true_ms) for s in samples]
     # A stream's time to first audio is observed, not estimated: it has no interval to cover the truth.
     covered = [s.low_ms <= s.true_ms <= s.high_ms for s in samples] if mode != "stream" else []
     figures: dict[str, Any] = {
-        "provider": provider, "mode": mode, "skew_s": skew, "jobs": len(samples),
+        "provider": provider, "mode": mode, "skew_s": skew, "level": level, "jobs": len(samples),
         "p50_abs_error_ms": _round(quantile(errors, 0.50)), "p95_abs_error_ms": _round(quantile(errors, 0.95)),
         "max_abs_error_ms": _round(max(errors, default=None)),
         "interval_coverage": round(sum(covered) / len(covered), 3) if covered else None,
@@ -149,7 +155,8 @@ def main() -> int:
     parser.add_argument("--profile", default="realistic")
     parser.add_argument("--skews", default="-5,0,5", help="server clock − ours, seconds, comma-separated")
     parser.add_argument("--modes", default=",".join(MODES))
-    parser.add_argument("--concurrency", type=int, default=6, help="jobs in flight per mode")
+    parser.add_argument("--concurrency", type=int, default=6, help="jobs in flight per provider and mode")
+    parser.add_argument("--load-sweep", help="levels of per-provider concurrency, e.g. 1,4,16: figures per level")
     parser.add_argument("--precise-stamps", action="store_true", help="millisecond stamps (convenient conditions)")
     parser.add_argument("--json", action="store_true", help="one JSON object per line per skew, provider and mode")
     parser.add_argument("--keep", type=Path, help="keep runs.db in this folder (to look at the polls)")
@@ -161,7 +168,8 @@ def main() -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         base = BenchConfig(out=args.keep or Path(folder), score=False, report=False, corpus=(f"en_read:{args.items}",),
-                           sandbox_profile=args.profile, seed=args.seed, concurrency=args.concurrency,
+                           sandbox_profile=args.profile, seed=args.seed,
+                           concurrency=args.load_sweep or args.concurrency,
                            precise_stamps=args.precise_stamps)
         store = Store(base.output.db_path)
         results = []
@@ -175,8 +183,9 @@ def main() -> int:
                 asyncio.run(_run_all([runner for mode, runner in runs if mode == "stream"]))
                 for mode, runner in runs:
                     samples = _samples(store, runner, target.handle, mode)
-                    for provider in sorted({s.provider for s in samples}):
-                        results.append(_figures(skew, mode, provider, [s for s in samples if s.provider == provider]))
+                    for provider, level in sorted({(s.provider, s.level or 0) for s in samples}):
+                        chosen = [s for s in samples if s.provider == provider and (s.level or 0) == level]
+                        results.append(_figures(skew, mode, provider, chosen, level or None))
         store.close()
     elapsed = time.perf_counter() - started
     if args.json:
@@ -186,11 +195,12 @@ def main() -> int:
     stamps = "millisecond" if args.precise_stamps else "documented"
     print(f"latency_accuracy: sandbox {args.profile}, {stamps} stamps, seed {args.seed}, {args.items} texts per "
           f"model, skews {args.skews} s, {elapsed:.0f} s")
-    print(f"{'skew':>5} {'provider':<9} {'mode':<8} {'jobs':>4} {'|err| p50/p95/max ms':>22} {'coverage':>8} "
-          f"{'width ms':>8} {'polls':>5}")
+    print(f"{'skew':>5} {'provider':<9} {'mode':<8} {'level':>5} {'jobs':>4} {'|err| p50/p95/max ms':>22} "
+          f"{'coverage':>8} {'width ms':>8} {'polls':>5}")
     for f in results:
         errors = f"{f['p50_abs_error_ms']}/{f['p95_abs_error_ms']}/{f['max_abs_error_ms']}"
-        print(f"{f['skew_s']:>+5g} {f['provider']:<9} {f['mode']:<8} {f['jobs']:>4} {errors:>22} "
+        level = f["level"] or "-"
+        print(f"{f['skew_s']:>+5g} {f['provider']:<9} {f['mode']:<8} {level!s:>5} {f['jobs']:>4} {errors:>22} "
               f"{f['interval_coverage']!s:>8} {f['median_interval_ms']!s:>8} {f['mean_polls']!s:>5}")
     return 0
 

@@ -1,4 +1,4 @@
-"""The report's charts (four, and the load curves of a sweep), drawn with plotly from the same rows and leaderboard as the tables.
+"""The report's charts (four, and a sweep's load curves), drawn with plotly from the rows and leaderboard.
 
 Each function returns a plotly Figure; ``figure_html`` turns it into a div plus the call that draws it,
 without plotly.js (the template inlines plotly.js once, so the report works offline). Every chart draws
@@ -21,6 +21,7 @@ from harness.results import Row, floats, group, polled, timed
 
 TEMPLATE = "plotly_white"
 HEIGHT = 380
+LOAD_TICKS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)  # in flight, on a log axis: one tick a doubling
 
 
 def _layout(figure: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
@@ -151,7 +152,8 @@ def load_figure(curves: Sequence[Curve]) -> go.Figure:
         x = [p.in_flight for p in points]
         hover = [f"level {p.level}: {p.sent} sent, max {p.max_in_flight} in flight, {p.rate_limited}×429, "
                  f"{p.retries} retries" for p in points]
-        for name, dash, intervals in (("p95", "solid", [p.p95 for p in points]), ("p50", "dot", [p.p50 for p in points])):
+        for name, dash, intervals in (("p95", "solid", [p.p95 for p in points]),
+                                      ("p50", "dot", [p.p50 for p in points])):
             figure.add_trace(go.Scatter(
                 x=x, y=[i.value / 1000.0 for i in intervals], error_y=_error_bars(intervals, 1 / 1000.0),
                 mode="lines+markers", name=curve.label, legendgroup=curve.label, showlegend=name == "p95",
@@ -165,9 +167,11 @@ def load_figure(curves: Sequence[Curve]) -> go.Figure:
     if not curves:
         _empty_note(figure, "one load level: run with --concurrency 1,4,16 for a curve")
     _layout(figure, "Latency under load (p95 solid, p50 dotted; 95% intervals)", "", "seconds")
-    figure.update_layout(height=HEIGHT + 220)
-    figure.update_xaxes(type="log", title_text="jobs in flight per provider (mean at submit)", row=2, col=1)
-    figure.update_xaxes(type="log", row=1, col=1)
+    # The legend beside the panels (below them it would sit under the error-rate axis), one entry a model.
+    figure.update_layout(height=HEIGHT + 220, legend={"orientation": "v", "x": 1.02, "y": 1.0})
+    ticks = {"type": "log", "tickvals": LOAD_TICKS, "ticktext": [str(t) for t in LOAD_TICKS]}
+    figure.update_xaxes(title_text="jobs in flight per provider (mean at submit)", row=2, col=1, **ticks)
+    figure.update_xaxes(row=1, col=1, **ticks)
     figure.update_yaxes(title_text="error rate", tickformat=".0%", rangemode="tozero", row=2, col=1)
     figure.update_yaxes(rangemode="tozero", row=1, col=1)
     return figure

@@ -2,9 +2,10 @@
 
 `fast` keeps every job in milliseconds (tests, contract runs); `realistic` uses seconds that vary by
 model and text length, as the providers' own examples do (the Pixazo status examples show 15-16 s from
-`created_at` to `completed_at`); each model serves its jobs with a fixed pool of workers (`REALISTIC_WORKERS`), so latency
-climbs once more jobs are in flight than it has workers; `chaos` is `realistic` plus faults drawn at documented rates from the
-seeded generator, so a chaos run is reproducible from its seed.
+`created_at` to `completed_at`), and each model serves its jobs with a fixed pool of workers
+(`REALISTIC_WORKERS`), so latency climbs once more jobs are in flight than it has workers; `chaos` is
+`realistic` plus faults drawn at documented rates from the seeded generator, so a chaos run is
+reproducible from its seed.
 
 A model's realistic timing is a `Timing` its emulation declares; durations are log-normal around the
 declared medians (real queues have long right tails, never negative times).
