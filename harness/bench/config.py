@@ -251,7 +251,8 @@ class RunSettings(Section):
             try:
                 levels = {int(str(part).strip()) for part in value if str(part).strip()}
             except ValueError:
-                raise ValueError(f"--concurrency takes N or a comma list of levels (1,4,16); got {value!r}") from None
+                given = ",".join(str(part) for part in value)
+                raise ValueError(f"--concurrency takes N or a comma list of levels (1,4,16); got {given!r}") from None
             return tuple(sorted(levels))
         return value
 
