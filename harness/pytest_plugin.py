@@ -5,7 +5,9 @@
                                            server laid out like the sandbox; see harness.core.target
     --tts-live                             the same as --tts-target live: keys from each provider's variable
     --tts-record-mode MODE                 none|once|new_episodes|all|rewrite (pytest-recording's meanings)
-    --tts-fixtures-dir DIR                 where scenarios and media live (default: the repository's fixtures/)
+    --tts-fixtures-dir DIR                 where scenarios and media live (default: the harness's fixtures/ for
+                                           its providers, tts-harness-fixtures/ beside the providers file for
+                                           declared ones)
 
 Every option is namespaced so the plugin lives beside the ones teams already use. The short names
 (`--target`, `--live`, `--record-mode`, `--fixtures-dir`) stay as aliases only where nothing else owns
@@ -24,7 +26,6 @@ import argparse
 import importlib.util
 import re
 from collections.abc import Generator, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -87,6 +88,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "contract: a provider contract check (replay, sandbox or live)")
     config.addinivalue_line("markers", "sandbox: needs the sandbox extra (starlette, uvicorn, piper)")
     config.addinivalue_line("markers", "docs_source: a `source: docs` scenario (a documentation example)")
+    config.addinivalue_line("markers", "sdk_source: a `source: sdk` scenario (a call an official client library makes)")
     try:
         config.stash[_CHOICE] = _target_choice(config.option)
     except UsageError as error:
@@ -140,11 +142,11 @@ def tts_target(request: pytest.FixtureRequest) -> Any:
 
 @pytest.fixture(scope="session")
 def contract_session(request: pytest.FixtureRequest, tts_target: Any) -> Iterator[Any]:
-    from harness.contracts.session import FIXTURES, ContractSession
-    from harness.core.registry import providers
+    from harness.contracts.session import ContractSession, FixtureRoots
+    from harness.core.registry import declared_providers, providers
 
     options = request.config.option
-    fixtures = Path(options.tts_fixtures_dir) if options.tts_fixtures_dir else FIXTURES
+    fixtures = FixtureRoots.resolve(options.tts_fixtures_dir, frozenset(p.name for p in declared_providers()))
     session = ContractSession(providers(), tts_target, RecordMode(options.tts_record_mode or "none"), fixtures)
     request.config.stash[_SESSION] = session
     yield session
@@ -153,8 +155,9 @@ def contract_session(request: pytest.FixtureRequest, tts_target: Any) -> Iterato
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     """After a contract run: how many scenarios ran where, what was recorded, the drift seen."""
     session = config.stash.get(_SESSION, None)
-    docs = _docs_counts(terminalreporter.stats)
-    if session is None and not sum(docs.values()):
+    docs = _source_counts(terminalreporter.stats, "docs_source")
+    sdk = _source_counts(terminalreporter.stats, "sdk_source")
+    if session is None and not sum(docs.values()) and not sum(sdk.values()):
         return
     terminalreporter.write_sep("-", "tts-harness contracts")
     if sum(docs.values()):
@@ -162,6 +165,12 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.write_line(
             f"source docs: {sum(docs.values())} scenarios from the documents' examples; {docs['passed']} passed, "
             f"{docs['failed']} failed, {docs['skipped']} skipped"
+        )
+    if sum(sdk.values()):
+        # What official client libraries call beyond the documents: evidence of another kind, counted apart.
+        terminalreporter.write_line(
+            f"source sdk: {sum(sdk.values())} scenarios from official client libraries' calls; {sdk['passed']} "
+            f"passed, {sdk['failed']} failed, {sdk['skipped']} skipped"
         )
     if session is None:
         return
@@ -176,7 +185,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         f"{counts['skipped']} skipped"
     )
     if session.recorded:
-        terminalreporter.write_line(f"recorded {len(session.recorded)} fixtures under {session.fixtures}")
+        roots = sorted({str(path.parents[3]) for path in session.recorded})  # <root>/scenarios/<provider>/<key>/
+        terminalreporter.write_line(f"recorded {len(session.recorded)} fixtures under {', '.join(roots)}")
     # One note per place, not per poll: `requests.status[3]` and `[8]` are the same field. A key a server
     # echoed as a field name is in a pointer: redacted before it is cut.
     redactor = Redactor(session.secrets())
@@ -196,6 +206,6 @@ def _is_contract(report: Any) -> bool:
     return _is_test_call(report) and "contract" in report.keywords
 
 
-def _docs_counts(stats: dict[str, list[Any]]) -> dict[str, int]:
-    return {key: len([r for r in stats.get(key, []) if _is_test_call(r) and "docs_source" in r.keywords])
+def _source_counts(stats: dict[str, list[Any]], marker: str) -> dict[str, int]:
+    return {key: len([r for r in stats.get(key, []) if _is_test_call(r) and marker in r.keywords])
             for key in ("passed", "failed", "skipped")}

@@ -46,7 +46,7 @@ def dry_run(config: BenchConfig, providers: Mapping[str, Provider], environ: Map
     from harness.bench.corpus import load_corpus
 
     corpora = [load_corpus(selector) for selector in workload.corpus]
-    prices = PriceBook.from_settings(cost.usd_per_character, cost.prices)
+    prices = PriceBook.from_settings(cost.usd_per_character, cost.prices, providers)
     plan = build_plan("dry-run", selections, corpora, workload.repeats, prices,
                       references(config.references, where.reference_url), config.run.sweep)
     result = DryRun(plan)

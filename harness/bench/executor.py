@@ -160,7 +160,7 @@ def _finish(job: Job) -> None:
     metrics = derive(record.marks, record.polls, record.server, finished, job.services.stamps.of(job.provider.name))
     created, started, completed = record.server_raw
     update: dict[str, Any] = {
-        "state": "done" if record.outcome == "ok" else "failed",
+        "state": {"ok": "done", "unfetched": "unfetched"}.get(record.outcome or "", "failed"),
         "attempts": record.attempt,
         "provider_job_id": record.provider_job_id,
         "status_url": record.status_url,

@@ -47,10 +47,14 @@ def sandbox_target(config: BenchConfig, providers: Sequence[Provider], headers: 
                    **overrides: Any) -> Iterator[Target]:
     """Start the sandbox in this process for the duration of the block."""
     try:
-        from harness.sandbox import running
+        from harness.sandbox import SandboxConfig, running
     except ImportError as error:
         raise UsageError(f"the sandbox is not installed ({error}); install tts-harness[sandbox]") from None
     settings = config.sandbox
+    try:  # the sandbox's own limits, asked before it starts (NaN or 1e300 s of skew: no stamp could be printed)
+        SandboxConfig(clock_skew_s=settings.clock_skew)
+    except ValueError as error:
+        raise UsageError(f"--clock-skew: {error}") from None
     profile = settings.profile or "realistic"
     served = [p.name for p in providers]
     # The documents require https callbacks; the sandbox's client does not trust a throwaway CA, so

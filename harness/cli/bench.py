@@ -5,7 +5,8 @@ The command only turns its flags into the settings' typed sections, calls the us
 
 Exit codes: 0 the run finished (jobs may have failed: they are results); 1 the run does not count as a
 success (interrupted, stopped by its budget, results lost, nothing planned or nothing succeeded:
-`BenchmarkResult.shortfall`); 2 usage error (bad option, unknown provider/model/run, live run refused).
+`BenchmarkResult.shortfall`); 2 usage error (bad option, unknown provider/model/run, live run refused);
+130 Ctrl-C (one line; the run is resumable: `harness.cli.interrupts`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from harness.benchmark import BenchmarkResult, Observer
+from harness.cli import interrupts
 from harness.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -222,8 +224,9 @@ def run_command(
         _err.print(f"[red]usage error:[/red] {error}")
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
-        _err.print("[yellow]interrupted:[/yellow] resume with --resume RUN_ID (the run id is in the plan above)")
-        raise typer.Exit(1) from None
+        interrupts.say("interrupted: finish the run with --resume RUN_ID (its id is in the plan above; a run "
+                       "stopped before its first request has nothing to resume)")
+        raise typer.Exit(interrupts.EXIT_INTERRUPTED) from None
     _finish(result, config.output.out)
 
 

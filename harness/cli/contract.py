@@ -64,6 +64,10 @@ def _verdict(endpoint: Endpoint, path: Path, status: int | None, request: bool, 
             raise _usage(f"{endpoint.signature} has no job lifecycle")
         if not isinstance(data, list):
             return Verdict((Violation("", "a JSON array of status bodies", type(data).__name__, "schema"),))
+        not_bodies = [Violation(f"/{index}", "a status body (a JSON object)", type(body).__name__, "schema")
+                      for index, body in enumerate(data) if not isinstance(body, dict)]
+        if not_bodies:  # the sequence cannot be read as states: say which items are not bodies, nothing more
+            return Verdict(tuple(not_bodies))
         found = list(endpoint.lifecycle.check_sequence(data))
         for index, body in enumerate(data):
             found += [Violation(f"/{index}{v.pointer}", v.expected, v.got, v.rule)

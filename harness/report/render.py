@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 import jinja2
 import plotly.offline
 
+from harness.core.audio import strip_metadata
 from harness.report.alignment import Token, align
 from harness.report.charts import (
     cost_wer_figure,
@@ -125,8 +125,8 @@ def copy_audio(rows: Sequence[Row], out_dir: Path, source: Path | None) -> dict[
             continue
         name = f"{row['audio_sha256'] or row['job_key']}{resolved.suffix}"
         target.mkdir(parents=True, exist_ok=True)
-        if not (target / name).exists():
-            shutil.copyfile(resolved, target / name)
+        if not (target / name).exists():  # embedded without metadata, whenever the clip was stored
+            (target / name).write_bytes(strip_metadata(resolved.read_bytes()))
         found[str(row["job_key"])] = f"audio/{name}"
     return found
 

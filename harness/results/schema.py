@@ -58,7 +58,10 @@ jobs — one per planned job (provider × model × corpus item × repeat), inser
     params_json        the request payload as sent (uploads as {"filename", "sha256", "bytes"}).
     params_sha256      sha256 of params_json.
     corpus, corpus_version, item_id, language, text, chars (len(text)), repeat (0-based)
-    state              planned → submitting → submitted → done | failed; or skipped (never sent).
+    state              planned → submitting → submitted → done | failed | unfetched; or skipped (never
+                       sent). unfetched: accepted (and charged) but its status or audio could not be had
+                       by the job's deadline; `--resume` polls it again (provider_job_id, status_url) and
+                       fetches it.
                        `submitting` is committed before the submit goes out; a job found in it on resume
                        was in flight at the crash (see costs.basis = in-flight-at-crash).
     attempts           submit requests that reached the wire (retries after 429 included).
@@ -66,7 +69,7 @@ jobs — one per planned job (provider × model × corpus item × repeat), inser
     delivery           poll | webhook | sync (audio in the answer) | stream (SSE).
     final_status       the provider's terminal state ("COMPLETED", "ERROR"), or the HTTP status for sync
                        endpoints.
-    outcome            ok | error | skipped.
+    outcome            ok | error | skipped | unfetched (error_class NULL: nothing has failed for good).
     error_class        NULL when ok; else an ErrorClass value: auth, balance, rate_limit, validation,
                        server, transport, protocol, timeout, contract, budget.
     error_message      redacted, first 500 chars.

@@ -79,7 +79,7 @@ class _BoxSpeech(QuietHandler):
             return self._error(400, "input must be 1 to 4096 characters; wav only.", "input")
         self._record(200)
         seconds = min(6.0, 0.05 * len(text) / float(body.get("speed", 1.0)))
-        self.answer(200, _tone_wav(seconds), {"Content-Type": "audio/wav"})
+        self.answer_chunked(200, _tone_wav(seconds), {"Content-Type": "audio/wav"})  # streamed, as the protocol
         return None
 
 
