@@ -135,11 +135,17 @@ def run(config: BenchConfig, observer: Observer | None = None) -> BenchmarkResul
     told = _Told(observer or Observer())
     config = resolved(config)
     scorer = _background_scorer(config, told) if config.scoring.during_run else None
+    refused = False
     try:
         outcome = run_jobs(config, on_plan=told.observer.plan, listener=told.observer.job_done, scorer=scorer)
+    except UsageError:
+        refused = True  # before anything was sent: the refusal is all there is to say
+        raise
     finally:
         told.observer.run_ended()
-        if scorer is not None:
+        if scorer is not None and refused:
+            scorer.close()
+        elif scorer is not None:  # an interrupted run's clips are scored before it stops
             _drain(scorer, told)
     if config.scoring.after_run:
         _score_after(config.scoring, outcome, told)

@@ -50,6 +50,10 @@ class Services:
     stamps: StampBook = field(default_factory=StampBook)  # what each provider's timestamps are worth
 
 
+#: Headers in which HTTP APIs commonly name a request for their logs (OpenAI-compatible hosts send the first).
+REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid")
+
+
 class Failed(Exception):
     """Ends a job: the error is already recorded as fatal."""
 
@@ -135,6 +139,9 @@ class Job:
             record.http_version = exchange.response.http_version
             record.connection_reused = exchange.trace.reused
             record.connect_ms = exchange.trace.connect_ms
+        headers = exchange.response.headers
+        record.provider_request_id = next((headers[name] for name in REQUEST_ID_HEADERS if name in headers),
+                                          record.provider_request_id)
         record.marks.set(Mark.REQUEST_SENT, exchange.sent, overwrite=True)
         record.marks.set(Mark.RESPONSE_HEADERS, exchange.headers_received, overwrite=True)
 

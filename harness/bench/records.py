@@ -40,6 +40,7 @@ class JobRecord:
     resumed: bool = False
     charged_before: bool = False  # kept `unfetched` by an earlier pass: its cost row is already stored
     provider_job_id: str | None = None
+    provider_request_id: str | None = None  # what the provider's logs and invoices know the request by
     status_url: str | None = None
     delivery: str | None = None
     final_status: str | None = None

@@ -323,12 +323,10 @@ class Runner:
         return record
 
     def _reserve(self, job: PlannedJob, record: JobRecord) -> str | None:
-        refusal = self.budget.reserve(job.job_key, job.price.usd)
+        refusal = self.budget.admit(job)
         if refusal is not None:
             self.stopped_by_budget = True
-            label = job.selection.label
-            return f"{label} {job.item.id}: not started: {refusal}" + (f" ({job.price.note})" if job.price.note else "")
-        return None
+        return refusal
 
     def _skip(self, job: PlannedJob, record: JobRecord, error_class: ErrorClass, message: str) -> None:
         record.cost(charged=False, basis=f"not-sent:{error_class}", attempt=0)

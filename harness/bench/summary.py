@@ -60,6 +60,7 @@ class Summary:
     downloads_retried: int = 0  # jobs whose audio came only after a retried download
     results_lost: int = 0  # finished jobs whose audio never came
     pending: int = 0  # accepted (charged) jobs whose result is still to fetch: `bench run --resume` fetches them
+    target: str = "sandbox"  # sandbox | live | url: where the money was spent (the sandbox's is play money)
 
 
 def _quality(figures: ModelFigures, scored_run: bool) -> Quality | None:
@@ -85,7 +86,8 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
     counts = tally(rows)
     return Summary(rows.run_id, str(rows.run["status"]), tuple(_line(f, scored_run) for f in model_figures(rows)),
                    counts.outcomes, counts.events, spent_usd, _number(rows.run["planned_cost_usd"]),
-                   _number(rows.run["budget_usd"]), counts.downloads_retried, counts.results_lost, counts.pending)
+                   _number(rows.run["budget_usd"]), counts.downloads_retried, counts.results_lost, counts.pending,
+                   str(rows.run["target"] or "sandbox"))
 
 
 def _number(value: object) -> float | None:
@@ -167,7 +169,8 @@ def render(summary: Summary, console: Console, db_path: str) -> None:
     console.print(classes)
     budget = f" of a ${summary.budget_usd:.4f} budget" if summary.budget_usd is not None else ""
     planned = f" (planned ${summary.planned_usd:.4f})" if summary.planned_usd is not None else ""
-    console.print(f"Spent ${summary.spent_usd:.4f}{budget}{planned}.")
+    play = " (sandbox: play money, what these requests would cost live)" if summary.target == "sandbox" else ""
+    console.print(f"Spent ${summary.spent_usd:.4f}{play}{budget}{planned}.")
     if summary.downloads_retried or summary.results_lost:
         console.print(f"Downloads: {summary.downloads_retried} jobs needed retries to get their audio; "
                       f"{summary.results_lost} finished jobs lost their audio for good.")

@@ -14,6 +14,7 @@ from harness.bench.config import PollingMode
 from harness.bench.exchange import ExchangeFailed
 from harness.bench.job import Failed, Job
 from harness.bench.polling import PollContext, second_origin, stamp_resolution
+from harness.bench.stampbook import Convention
 from harness.bench.timing import Mark, PollRecord, learn_clock_from_completion, now, read_server_times, wall_of
 from harness.bench.webhook import Callback
 from harness.core.drift import resolve
@@ -148,6 +149,7 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
             record.marks.set(Mark.TERMINAL, poll.received)
             return body
         poll.pending = True
+        poll.queued = state in lifecycle.initial
         last_pending = poll.sent - sent
         record.marks.set(Mark.LAST_PENDING, poll.sent, overwrite=True)
         if state not in lifecycle.initial:
@@ -199,15 +201,20 @@ def _on_callback(job: Job, callback: Callback) -> Mapping[str, Any]:
     return callback.body
 
 
+def status_call(endpoint: Endpoint, binding: JobBinding, job_id: str
+                ) -> tuple[dict[str, str] | None, dict[str, str] | None]:
+    """Where a status request carries the job id: (path parameters, payload)."""
+    if binding.status_param in path_fields(endpoint.path):
+        return {binding.status_param: job_id}, None
+    return None, {binding.status_param: job_id}
+
+
 async def _poll_once(job: Job, endpoint: Endpoint, binding: JobBinding, lifecycle: Lifecycle, delay: float,
                      reason: str) -> Mapping[str, Any] | None:
     """One status request; its body when it is a readable answer, None for a failed poll (recorded)."""
     record = job.record
     assert record.provider_job_id is not None
-    if binding.status_param in path_fields(endpoint.path):
-        path_params, payload = {binding.status_param: record.provider_job_id}, None
-    else:
-        path_params, payload = None, {binding.status_param: record.provider_job_id}
+    path_params, payload = status_call(endpoint, binding, record.provider_job_id)
     gate = job.gate
     await gate.ready()
     request = job.request(endpoint, payload, "poll", path_params=path_params)
@@ -260,9 +267,16 @@ def _server_times(job: Job, binding: JobBinding, body: Mapping[str, Any]) -> Non
 
     created, started, completed = at(binding.created_pointer), at(binding.started_pointer), at(
         binding.completed_pointer)
+    _declare_convention(job, binding)
     _learn_offset(job, created)
     job.record.server = read_server_times(job.services.stamps.of(job.provider.name), created, started, completed)
     job.record.server_raw = (created, started, completed)
+
+
+def _declare_convention(job: Job, binding: JobBinding) -> None:
+    """A provider whose documents say how its stamps round needs no evidence for it."""
+    if binding.stamp_convention is not None:
+        job.services.stamps.of(job.provider.name).declared = Convention(binding.stamp_convention)
 
 
 def _learn_offset(job: Job, created: str | None) -> None:

@@ -22,6 +22,7 @@ app = typer.Typer(
     help="Conformance and benchmarking harness for hosted text-to-speech APIs.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,  # click's plain help: no `<bool>` labels, defaults as [default: …]
 )
 app.command("providers")(providers_command)
 app.add_typer(contract_app, name="contract")

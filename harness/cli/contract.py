@@ -19,7 +19,8 @@ from harness.core.spec import Endpoint, Provider
 from harness.core.validate import check_json, check_request_json
 from harness.core.verdict import Verdict, Violation
 
-contract_app = typer.Typer(help="Check payloads and recordings against the provider specs.", no_args_is_help=True)
+contract_app = typer.Typer(help="Check payloads and recordings against the provider specs.", no_args_is_help=True,
+                           rich_markup_mode=None)
 _out = Console()
 _err = Console(stderr=True, soft_wrap=True)  # one error, one line
 
@@ -80,7 +81,8 @@ def _verdict(endpoint: Endpoint, path: Path, status: int | None, request: bool, 
 
 @contract_app.command("check")
 def check_command(
-    provider: Annotated[str, typer.Argument(help="pixazo, pixelapi or ttsai")],
+    provider: Annotated[str, typer.Argument(
+        help="a provider, built in or declared in a providers file (`tts-harness providers` lists them)")],
     endpoint: Annotated[str, typer.Argument(help='"METHOD /path/template" as the documents write it, or its key')],
     file: Annotated[Path | None, typer.Argument(help="JSON body to check")] = None,
     status: Annotated[int | None, typer.Option(help="HTTP status the body came with (error bodies)")] = None,

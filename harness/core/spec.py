@@ -222,6 +222,9 @@ class JobBinding:
     # An endpoint that also serves the finished job's audio by its id (its one path parameter): a client
     # library's fixed URL beside the documented media URL. Checked in every job scenario, not alone.
     media_endpoint: str | None = None
+    # How coarse stamps print an instant, when the documents say: "truncate" | "round". Unset, the runner
+    # learns it from the run (harness.bench.stampbook) and its intervals cover both until it knows.
+    stamp_convention: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,13 +29,16 @@ from harness.report.charts import (
     load_figure,
     polls_figure,
 )
+from harness.report.columns import shown
 from harness.report.compare import Comparison, render_text
 from harness.report.leaderboard import Leaderboard, build_leaderboard
 from harness.report.load import load_curves
 from harness.results import Row, RunRows, json_list, json_object
 
-TIMINGS = ("submit_ms", "queue_ms", "processing_ms", "e2e_ms", "e2e_bracket_ms", "e2e_server_ms", "download_ms",
-           "ttfa_ms")
+#: Per-request timings: observed directly (no interval), then estimated (shown with their interval's half
+#: width; one from an older database without its interval is not shown, never as if exact).
+OBSERVED_TIMINGS = ("submit_ms", "download_ms")
+INTERVAL_TIMINGS = ("queue", "processing", "e2e", "e2e_server", "ttfa", "perceived_ttfa")
 
 
 def _environment() -> jinja2.Environment:
@@ -55,10 +58,11 @@ def _missing(value: float | None) -> bool:
 
 
 def format_ms(value: float | None) -> str:
+    """A time in seconds, whatever its size: one unit for every time on the page, the charts' unit."""
     if _missing(value):
         return "–"
     assert value is not None
-    return f"{value / 1000:.2f} s" if abs(value) >= 1000 else f"{value:.0f} ms"
+    return f"{value / 1000:.2f} s"
 
 
 def format_usd(value: float | None) -> str:
@@ -95,9 +99,7 @@ def fmt_interval(low: float | None, high: float | None, kind: str) -> str:
         return ""
     assert low is not None and high is not None
     if kind == "ms":
-        if max(abs(low), abs(high)) >= 1000:
-            return f"{low / 1000:.2f}–{high / 1000:.2f} s"
-        return f"{low:.0f}–{high:.0f} ms"
+        return f"{low / 1000:.2f}–{high / 1000:.2f} s"
     if kind == "rate":
         return f"{low * 100:.1f}–{high * 100:.1f}%"
     if kind == "usd":
@@ -131,6 +133,17 @@ def copy_audio(rows: Sequence[Row], out_dir: Path, source: Path | None) -> dict[
     return found
 
 
+def _timings(row: Row) -> list[tuple[str, Any, float | None]]:
+    """(name, estimate, half width) per timing the row holds; the half width is None when observed."""
+    shown: list[tuple[str, Any, float | None]] = [
+        (name.removesuffix("_ms"), row[name], None) for name in OBSERVED_TIMINGS if row[name] is not None]
+    for name in INTERVAL_TIMINGS:
+        value, low, high = row.get(f"{name}_ms"), row.get(f"{name}_lo_ms"), row.get(f"{name}_hi_ms")
+        if value is not None and isinstance(low, int | float) and isinstance(high, int | float):
+            shown.append((name, value, (high - low) / 2))
+    return shown
+
+
 def _utterance(row: Row, audio: dict[str, str]) -> dict[str, Any]:
     tokens: tuple[Token, ...] = ()
     if row["scored"] and row["normalized_reference"] is not None and row["normalized_transcript"] is not None:
@@ -140,19 +153,23 @@ def _utterance(row: Row, audio: dict[str, str]) -> dict[str, Any]:
         "audio": audio.get(str(row["job_key"])),
         "tokens": tokens,
         "findings": json_list(row["findings"]),
-        "timings": [(name.removesuffix("_ms"), row[name]) for name in TIMINGS if row[name] is not None],
+        "timings": _timings(row),
     }
 
 
 def _drift_summary(rows: RunRows) -> list[dict[str, Any]]:
-    counts: Counter[tuple[str, str, str, str, str, str]] = Counter(
-        (str(d["provider"]), str(d["model"]), str(d["endpoint"]), str(d["kind"]), str(d["pointer"]), str(d["note"]))
-        for d in rows.drift
-    )
-    return [
-        {"provider": k[0], "model": k[1], "endpoint": k[2], "kind": k[3], "pointer": k[4], "note": k[5], "count": n}
-        for k, n in sorted(counts.items())
-    ]
+    """Drift grouped by what drifted (provider, endpoint, kind, pointer), not by its value: a server timestamp
+    in an undocumented form drifts once per answer, each with its own value, and is one finding. Each group
+    keeps its count, the models it was seen with, and one example note; sorted by kind, then most seen."""
+    groups: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    for d in rows.drift:
+        key = (str(d["kind"]), str(d["provider"]), str(d["endpoint"]), str(d["pointer"]))
+        group = groups.setdefault(key, {"kind": key[0], "provider": key[1], "endpoint": key[2], "pointer": key[3],
+                                        "example": str(d["note"]), "models": set(), "count": 0})
+        group["count"] += 1
+        group["models"].add(str(d["model"]))
+    ordered = sorted(groups.values(), key=lambda g: (g["kind"], -g["count"], g["provider"], g["endpoint"]))
+    return [{**g, "models": ", ".join(sorted(g["models"]))} for g in ordered]
 
 
 def _contract_violations(rows: RunRows) -> list[dict[str, Any]]:
@@ -218,10 +235,14 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
     if curves:  # a load sweep: the curves come first, they are what the run was for
         charts = {"load": figure_html(load_figure(curves), "chart-load"), **charts}
     template = _environment().get_template("report.html.j2")
+    streaming = any(entry.ttfa for entry in board.entries)
+    columns = shown(streaming)
     return template.render(
         run=rows.run,
         board=board,
-        streaming=any(entry.ttfa for entry in board.entries),
+        streaming=streaming,
+        columns=columns,
+        extra={column.key for column in columns if not column.default},
         board_json=json.dumps(board.to_json()).replace("</", "<\\/"),
         charts=charts,
         curves=curves,

@@ -39,9 +39,15 @@ MIGRATIONS: Mapping[str, Migration] = {
         (("scores", "setup_asr_model", "TEXT"),),
         ("UPDATE scores SET setup_asr_model = asr_model WHERE setup_asr_model IS NULL",),
     ),
+    "4": Migration((  # every latency figure an interval that holds the truth (issue 22)
+        *((("jobs", f"{figure}_{end}_ms", "REAL") for figure in (
+            "queue", "processing", "e2e_server", "ttfa", "perceived_ttfa") for end in ("lo", "hi"))),
+        ("jobs", "stamp_convention", "TEXT"),  # truncate | round, once the run knows; NULL: both covered
+        ("jobs", "provider_request_id", "TEXT"),  # the job id, or a sync answer's request-id header
+    )),
     # Load (issue 22): the sweep level a job ran at and what was really in flight; the run's global cap.
     # Older rows ran at `runs.concurrency` and recorded no in-flight count: NULL says so.
-    "4": Migration((
+    "5": Migration((
         ("jobs", "load_level", "INTEGER"),
         ("jobs", "in_flight_at_submit", "INTEGER"),
         ("runs", "global_concurrency", "INTEGER"),
