@@ -227,7 +227,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         base = BenchConfig(out=args.keep or Path(folder), score=False, report=False, corpus=(f"en_read:{args.items}",),
                            sandbox_profile=args.profile, seed=args.seed, concurrency=args.concurrency,
-                           provider_concurrency=args.concurrency, precise_stamps=args.precise_stamps)
+                           precise_stamps=args.precise_stamps)
         store = Store(base.output.db_path)
         results = [figures for stamping in args.stampings.split(",") for skew in skews
                    for figures in _measure(base, store, stamping, skew, args.modes.split(","))]

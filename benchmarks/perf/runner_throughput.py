@@ -85,7 +85,7 @@ def main() -> int:
             corpus = _corpus(Path(folder), args.texts)
             base = BenchConfig(out=Path(folder), score=False, report=False, providers=("pixazo",),
                                models=(args.model,), corpus=(str(corpus),), target=url, yes=True,
-                               concurrency=args.concurrency, provider_concurrency=args.concurrency)
+                               concurrency=args.concurrency)
             store = Store(base.output.db_path)
             with open_target(base, list(providers.values())) as target:
                 # Not measured: fill the sandbox's render cache, then let the runner learn how long

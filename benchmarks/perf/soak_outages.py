@@ -114,7 +114,7 @@ def outages(work: Path, scale: float) -> OutageFigures:
     config = BenchConfig(out=out, score=False, report=False, models=("chatterbox",), providers=("pixazo",),
                          corpus=(str(_corpus(out / "outages.json", list(cases))),), yes=True,
                          sandbox_profile="fast", job_timeout=JOB_TIMEOUT_S * scale, concurrency=len(cases),
-                         provider_concurrency=len(cases), ramp_up=0)
+                         ramp_up=0)
     started = time.monotonic()
     first = run_benchmark(config, headers=hook, providers={"pixazo": provider})
     store = Store(first.db_path)

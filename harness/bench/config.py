@@ -15,7 +15,7 @@ copied along the way. Secrets never live here: keys come from each provider's en
     sandbox      sandbox_profile seed clock_skew precise_stamps the run's own sandbox (session)
     references   reference reference_url                        runner.references, the one place
     scoring      score executor address                         harness.benchmark
-    run          concurrency provider_concurrency ramp_up       the runner, its gates, its HTTP client,
+    run          concurrency global_concurrency ramp_up         the runner, its gates, its HTTP client,
                  job_timeout request_timeout                    waiting, the executor, downloads
                  max_rate_limit_retries download_attempts
     output       out resume report                              the store, --resume, harness.benchmark
@@ -214,10 +214,15 @@ class ScoringSettings(Section):
 
 
 class RunSettings(Section):
-    """How hard the run pushes, and how long it waits."""
+    """How hard the run pushes, and how long it waits.
 
-    concurrency: int = Field(8, ge=1, le=1024)
-    provider_concurrency: int = Field(8, ge=1, le=1024)  # cap per provider, below the documented limits
+    `concurrency` is the cap on one provider's jobs in flight; several levels (`1,4,16`) make a load sweep:
+    the same plan runs at each level in turn, and the report draws latency and errors against the load.
+    `global_concurrency` caps all providers together (None: no cap beyond each provider's).
+    """
+
+    levels: tuple[int, ...] = Field((8,), alias="concurrency", min_length=1, max_length=16)
+    global_concurrency: int | None = Field(None, ge=1, le=4096)
     # The first wave of a provider's jobs starts spread over this many seconds, not in one burst: a load
     # ramp, and submits at distinct phases of the server's second, which pin its clock early when it
     # stamps whole seconds (see harness.bench.stampbook).
@@ -226,6 +231,60 @@ class RunSettings(Section):
     request_timeout: float = Field(60.0, gt=0)  # seconds without an answer before a request fails
     max_rate_limit_retries: int = Field(5, ge=0)
     download_attempts: int = Field(6, ge=1, le=20)  # a finished job's audio: tries before it counts as lost
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_provider_concurrency(cls, data: Any) -> Any:
+        # Before issue 22 `concurrency` capped the run and `provider_concurrency` (default 8) each provider.
+        # A stored run or an old config file keeps its meaning: the smaller is the per-provider cap, and
+        # `concurrency` becomes the global cap it was.
+        if not isinstance(data, Mapping) or "provider_concurrency" not in data:
+            return data
+        data = dict(data)
+        per_provider = int(data.pop("provider_concurrency"))
+        overall = data.get("concurrency", 8)
+        if isinstance(overall, int):
+            data["concurrency"] = min(overall, per_provider)
+            data.setdefault("global_concurrency", overall if overall > per_provider else None)
+        return data
+
+    @field_validator("levels", mode="before")
+    @classmethod
+    def _split_levels(cls, value: Any) -> Any:
+        # 8, "1,4,16", [1, 4, 16] and "1, 4,16" alike; sorted, each once: a sweep climbs.
+        if isinstance(value, int):
+            return (value,)
+        if isinstance(value, str):
+            value = value.split(",")
+        if isinstance(value, (list, tuple)):
+            try:
+                levels = {int(str(part).strip()) for part in value if str(part).strip()}
+            except ValueError:
+                given = ",".join(str(part) for part in value)
+                raise ValueError(f"--concurrency takes N or a comma list of levels (1,4,16); got {given!r}") from None
+            return tuple(sorted(levels))
+        return value
+
+    @field_validator("levels")
+    @classmethod
+    def _level_range(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if any(not 1 <= level <= 1024 for level in value):
+            raise ValueError("each --concurrency level must be between 1 and 1024")
+        return value
+
+    @property
+    def concurrency(self) -> int:
+        """The per-provider cap of a single-level run; the top level of a sweep."""
+        return self.levels[-1]
+
+    @property
+    def sweep(self) -> tuple[int, ...]:
+        """The levels of a load sweep; empty for a run at one level."""
+        return self.levels if len(self.levels) > 1 else ()
+
+    def wave(self, level: int) -> int:
+        """How many of a provider's jobs may really be in flight at `level` (the global cap may be lower)."""
+        return level if self.global_concurrency is None else min(level, self.global_concurrency)
 
 
 class OutputSettings(Section):
@@ -298,6 +357,8 @@ SECTION_OF: dict[type[Section], str] = {model: name for name, model in SECTIONS.
 OPTIONS: dict[str, str] = {  # option name -> its section
     field.alias or name: section for section, model in SECTIONS.items() for name, field in model.model_fields.items()
 }
+# Options no longer written, still read from old runs and files: their section translates them.
+RETIRED_OPTIONS: dict[str, str] = {"provider_concurrency": "run"}
 
 
 def by_section(settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -310,8 +371,8 @@ def by_section(settings: Mapping[str, Any]) -> dict[str, Any]:
             given = value.options() if isinstance(value, Section) else value
             options = {SECTIONS[key].option_name(name): v for name, v in given.items()}
             result[key] = options | result.get(key, {})
-        elif key in OPTIONS:
-            result.setdefault(OPTIONS[key], {})[key] = value
+        elif key in OPTIONS or key in RETIRED_OPTIONS:
+            result.setdefault(OPTIONS.get(key) or RETIRED_OPTIONS[key], {})[key] = value
         else:
             result[key] = value
     return result

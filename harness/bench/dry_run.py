@@ -94,7 +94,7 @@ def dry_run(config: BenchConfig, providers: Mapping[str, Provider], environ: Map
     corpora = [load_corpus(selector) for selector in workload.corpus]
     prices = PriceBook.from_settings(cost.usd_per_character, cost.prices, providers)
     plan = build_plan("dry-run", selections, corpora, workload.repeats, prices,
-                      references(config.references, where.reference_url))
+                      references(config.references, where.reference_url), config.run.sweep)
     refusal = _target_refusal(where, chosen, env) or live_refusal(config, plan, where.kind)
     result = DryRun(plan, refusal=refusal)
     result.notes += [f"provider {name} left out: {reason}" for name, reason in where.left_out.items()]

@@ -185,6 +185,7 @@ def _finish(job: Job) -> None:
         "finished_at": iso_from_epoch(wall_of(finished)),
         "resumed": int(record.resumed),
         "start_offset_ms": record.start_offset_ms,
+        "in_flight_at_submit": record.in_flight_at_start,
         **_http_facts(record),
         "polls": len(record.polls),
         "poll_errors": sum(1 for p in record.polls if p.error_class),

@@ -1,4 +1,4 @@
-"""Per-provider gates: how many jobs may be in flight, and when the next request may go out.
+"""Per-provider gates: how many jobs may be in flight, how many were, and when the next request may go out.
 
 A provider that answers 429 or 503 with `Retry-After`, or whose rate-limit headers say the window is
 spent (`X-RateLimit-Remaining: 0` with `X-RateLimit-Reset`), closes its gate for every job of that
@@ -14,11 +14,48 @@ from collections.abc import Mapping
 from harness.core.retry import PROVIDER_WIDE_STATUSES, window_reset_seconds
 
 
+class InFlight:
+    """How many of a provider's jobs are in flight, over time: what a run asked for is a cap; this is what
+    the provider really saw (the peak, and the mean over the time any job was in flight)."""
+
+    __slots__ = ("area", "busy", "count", "peak", "since")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.peak = 0
+        self.area = 0.0  # jobs x seconds
+        self.busy = 0.0  # seconds with at least one job in flight
+        self.since: float | None = None
+
+    def _advance(self) -> None:
+        moment = time.perf_counter()
+        if self.since is not None and self.count:
+            self.area += self.count * (moment - self.since)
+            self.busy += moment - self.since
+        self.since = moment
+
+    def enter(self) -> int:
+        """A job starts; returns how many are in flight with it."""
+        self._advance()
+        self.count += 1
+        self.peak = max(self.peak, self.count)
+        return self.count
+
+    def leave(self) -> None:
+        self._advance()
+        self.count -= 1
+
+    @property
+    def mean(self) -> float | None:
+        return self.area / self.busy if self.busy > 0 else None
+
+
 class ProviderGate:
-    __slots__ = ("closed_until", "first_start", "jobs", "starts", "waits")
+    __slots__ = ("closed_until", "first_start", "in_flight", "jobs", "starts", "waits")
 
     def __init__(self, concurrency: int) -> None:
         self.jobs = asyncio.Semaphore(concurrency)
+        self.in_flight = InFlight()
         self.closed_until = 0.0  # monotonic seconds
         self.waits = 0
         self.starts = 0
@@ -61,6 +98,13 @@ class Gates:
     def __init__(self, concurrency: int) -> None:
         self.concurrency = concurrency
         self.gates: dict[str, ProviderGate] = {}
+
+    def resized(self, concurrency: int) -> Gates:
+        """Fresh gates for the next level of a load sweep; a provider's closed gate stays closed."""
+        fresh = Gates(concurrency)
+        for provider, gate in self.gates.items():
+            fresh[provider].closed_until = gate.closed_until
+        return fresh
 
     def __getitem__(self, provider: str) -> ProviderGate:
         gate = self.gates.get(provider)

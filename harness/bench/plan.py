@@ -67,6 +67,7 @@ class PlannedJob:
     invalid: str | None = None  # the request breaks the documented ranges: recorded, never sent
     reference_path: Path | None = None
     warnings: tuple[Drift, ...] = ()  # beyond what the documents only recommend: sent, and flagged
+    level: int | None = None  # the load sweep's in-flight cap this job runs at (None: not a sweep)
 
     @property
     def provider(self) -> Provider:
@@ -91,8 +92,10 @@ class Plan:
         return sum(1 for j in self.jobs if j.price.usd is None and not j.invalid)
 
 
-def job_key(run_id: str, provider: str, model: str, corpus: str, item_id: str, repeat: int) -> str:
-    raw = "\x00".join((run_id, provider, model, corpus, item_id, str(repeat)))
+def job_key(run_id: str, provider: str, model: str, corpus: str, item_id: str, repeat: int,
+            level: int | None = None) -> str:
+    parts = (run_id, provider, model, corpus, item_id, str(repeat))
+    raw = "\x00".join(parts if level is None else (*parts, f"level={level}"))
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
@@ -158,20 +161,24 @@ def build_plan(
     repeats: int,
     prices: PriceBook,
     refs: References,
+    sweep: Sequence[int] = (),
 ) -> Plan:
+    """Every job of the run, in order. A load sweep (`sweep`: its levels) repeats the whole plan at each
+    level, the lowest first; each copy has keys of its own."""
     plan = Plan()
     seq = 0
-    for repeat in range(repeats):
-        for corpus in corpora:
-            for item in corpus.items:
-                for selection in selections:
-                    reason = _fits(selection, item, refs)
-                    if reason is not None:
-                        if repeat == 0:
-                            plan.left_out[(selection.label, reason)] += 1
-                        continue
-                    plan.jobs.append(_job(run_id, seq, selection, corpus, item, repeat, prices, refs))
-                    seq += 1
+    for level in sweep or (None,):
+        for repeat in range(repeats):
+            for corpus in corpora:
+                for item in corpus.items:
+                    for selection in selections:
+                        reason = _fits(selection, item, refs)
+                        if reason is not None:
+                            if repeat == 0 and level == (sweep[0] if sweep else None):
+                                plan.left_out[(selection.label, reason)] += 1
+                            continue
+                        plan.jobs.append(_job(run_id, seq, selection, corpus, item, repeat, prices, refs, level))
+                        seq += 1
     return plan
 
 
@@ -182,7 +189,7 @@ def _reference_path(selection: Selection, refs: References) -> Path | None:
 
 def _job(
     run_id: str, seq: int, selection: Selection, corpus: Corpus, item: CorpusItem, repeat: int,
-    prices: PriceBook, refs: References,
+    prices: PriceBook, refs: References, level: int | None = None,
 ) -> PlannedJob:
     offering = selection.offering
     given = SynthesisInput(
@@ -202,7 +209,7 @@ def _job(
         warnings = soft_limit_warnings(selection.endpoint, payload)
     stored = params_json(payload)
     return PlannedJob(
-        job_key=job_key(run_id, selection.provider.name, offering.name, corpus.name, item.id, repeat),
+        job_key=job_key(run_id, selection.provider.name, offering.name, corpus.name, item.id, repeat, level),
         seq=seq,
         selection=selection,
         corpus=corpus,
@@ -215,4 +222,5 @@ def _job(
         invalid=invalid,
         reference_path=_reference_path(selection, refs) if offering.clones else None,
         warnings=warnings,
+        level=level,
     )

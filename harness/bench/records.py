@@ -62,6 +62,7 @@ class JobRecord:
     status_bodies: list[Mapping[str, Any]] = field(default_factory=list)
     drift_seen: set[tuple[str, str, str]] = field(default_factory=set)
     start_offset_ms: float | None = None  # the job's start, ms after the run's start
+    in_flight_at_start: int | None = None  # its provider's jobs in flight as it started, itself included
 
     # --- context ------------------------------------------------------------------------------------
 

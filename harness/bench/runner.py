@@ -126,7 +126,7 @@ def prepare(config: BenchConfig, providers: Mapping[str, Provider], store: Store
     selections = select(providers, workload.providers, workload.models)
     prices = PriceBook.from_settings(cost.usd_per_character, cost.prices, providers)
     plan = build_plan(run_id, selections, corpora, workload.repeats, prices,
-                      references(config.references, reference_url))
+                      references(config.references, reference_url), config.run.sweep)
     return PreparedRun(run_id, config, dict(providers), corpora, plan, resumed=resume is not None)
 
 
@@ -150,6 +150,8 @@ def _run_row(prepared: PreparedRun, target: Target) -> dict[str, Any]:
         "models_json": json.dumps(list(config.workload.models)),
         "repeats": config.workload.repeats,
         "concurrency": config.run.concurrency,
+        "global_concurrency": config.run.global_concurrency,
+        "load_levels_json": json.dumps(list(config.run.sweep)) if config.run.sweep else None,
         "polling": config.polling.label,
         "budget_usd": None if config.cost.budget is None else float(config.cost.budget),
         "planned_jobs": len(plan.jobs),
@@ -168,7 +170,7 @@ def _job_row(run_id: str, job: PlannedJob) -> dict[str, Any]:
         "provider_model_id": endpoint.model_id, "params_json": job.params_json, "params_sha256": job.params_sha256,
         "corpus": job.corpus.name, "corpus_version": job.corpus.version, "item_id": job.item.id,
         "language": job.item.language, "text": job.item.text, "chars": len(job.item.text), "repeat": job.repeat,
-        "state": "planned",
+        "load_level": job.level, "state": "planned",
     }
 
 
@@ -184,8 +186,8 @@ class Runner:
         self.scorer = scorer
         config = prepared.config
         self.budget = Budget(config.cost.budget)
-        self.gates = Gates(config.run.provider_concurrency)
-        self.slots = asyncio.Semaphore(config.run.concurrency)
+        self.gates = Gates(config.run.levels[0])
+        self.slots = _global_slots(config)
         book = ScheduleBook(config.polling.mode, config.polling.interval)
         self.schedules = {j.selection.label: book.get(j.selection.label) for j in prepared.plan.jobs}
         self.run_start = now()
@@ -216,8 +218,29 @@ class Runner:
                 or rows[job.job_key]["state"] in RESUMABLE_STATES]
         async with self._receiver() as (hub, receiver):
             services = Services(config, client, self.target, self.store, self.gates, self.schedules, hub, receiver)
-            await asyncio.gather(*(self._one(services, job, rows.get(job.job_key)) for job in todo))
+            for level in config.run.sweep or (None,):
+                # A sweep's levels run one after another, each with its own caps, so every job of a level
+                # meets the load of that level only.
+                batch = [job for job in todo if job.level == level]
+                if level is not None:
+                    self.gates = services.gates = self.gates.resized(level)
+                    self.slots = _global_slots(config)
+                started = iso_now()
+                await asyncio.gather(*(self._one(services, job, rows.get(job.job_key)) for job in batch))
+                if batch:
+                    self._record_load(level, started)
         return self.result()
+
+    def _record_load(self, level: int | None, started: str) -> None:
+        """What each provider really had in flight at this level (the row says what was asked, too)."""
+        run = self.prepared.config.run
+        cap = run.concurrency if level is None else level
+        self.store.insert("load_levels", [{
+            "run_id": self.prepared.run_id, "level": cap, "provider": provider, "cap": cap,
+            "global_cap": run.global_concurrency, "max_in_flight": gate.in_flight.peak,
+            "mean_in_flight": gate.in_flight.mean, "gate_waits": gate.waits, "started_at": started,
+            "finished_at": iso_now(),
+        } for provider, gate in self.gates.gates.items()], Existing.REPLACE)
 
     @contextlib.asynccontextmanager
     async def _receiver(self) -> AsyncIterator[tuple[WebhookHub | None, Any]]:
@@ -236,7 +259,7 @@ class Runner:
         gate = self.gates[job.provider.name]
         run = self.prepared.config.run
         async with gate.jobs, self.slots:
-            await gate.ramp(run.ramp_up, min(run.concurrency, run.provider_concurrency))
+            await gate.ramp(run.ramp_up, run.wave(self.gates.concurrency))
             record = self._record(job, row)
             if record is None:
                 return
@@ -245,9 +268,11 @@ class Runner:
             if refusal is not None:
                 self._skip(job, record, ErrorClass.BUDGET, refusal)
                 return
+            record.in_flight_at_start = gate.in_flight.enter()
             try:
                 charged = await run_job(services, record)
             finally:
+                gate.in_flight.leave()
                 self.budget.release(job.job_key)
             self.budget.settle(job.job_key, charged)
             if self.scorer is not None and record.outcome == "ok":
@@ -324,6 +349,12 @@ class Runner:
         self.store.update_run(run_id, {"status": status, "finished_at": iso_now(), "updated_at": iso_now()})
         return RunResult(run_id, self.store.path, status, len(self.prepared.plan.jobs), counts,
                          Decimal(str(self.store.spent_usd(run_id))), self.prepared.notes)
+
+
+def _global_slots(config: BenchConfig) -> asyncio.Semaphore | contextlib.nullcontext[None]:
+    """The cap across providers, when the user set one (`--global-concurrency`)."""
+    cap = config.run.global_concurrency
+    return contextlib.nullcontext() if cap is None else asyncio.Semaphore(cap)
 
 
 def record_cost(record: JobRecord, attempt: int, *, charged: bool, basis: str) -> dict[str, Any]:

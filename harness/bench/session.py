@@ -86,12 +86,15 @@ def open_target(config: BenchConfig, providers: Sequence[Provider], headers: Hea
     yield target
 
 
-def _client(config: BenchConfig, guard: CredentialGuard) -> httpx.AsyncClient:
+def _client(config: BenchConfig, guard: CredentialGuard, providers: int) -> httpx.AsyncClient:
     # One pooled client for the run: connections are kept alive and reused; set-up is timed apart.
     # httpcore scans its whole pool on every request: a pool no larger than the jobs in flight keeps that
-    # cheap, and one connection per job is all a job ever uses at a time.
+    # cheap, and one connection per job is all a job ever uses at a time. Never smaller: a job waiting for
+    # a connection would count the wait as the provider's latency.
     run = config.run
-    limits = httpx.Limits(max_connections=run.concurrency + 4, max_keepalive_connections=run.concurrency + 4)
+    in_flight = run.concurrency * max(1, providers)
+    pool = min(in_flight, run.global_concurrency or in_flight) + 4
+    limits = httpx.Limits(max_connections=pool, max_keepalive_connections=pool)
     timeout = httpx.Timeout(run.request_timeout, connect=min(10.0, run.request_timeout))
     # Redirects are followed (media on storage hosts), but a key never leaves its origin: see CredentialGuard.
     return httpx.AsyncClient(limits=limits, timeout=timeout, trust_env=False, follow_redirects=True,
@@ -169,7 +172,8 @@ def run_benchmark(
 async def _execute(runner: Runner, guard: CredentialGuard, lease: Lease) -> RunResult:
     heartbeat = asyncio.create_task(lease.keep_alive())
     try:
-        async with _client(runner.prepared.config, guard) as client:
+        providers = len({job.provider.name for job in runner.prepared.plan.jobs})
+        async with _client(runner.prepared.config, guard, providers) as client:
             return await runner.execute(client)
     finally:
         heartbeat.cancel()

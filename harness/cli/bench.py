@@ -180,7 +180,7 @@ def _default(section: type[Section], name: str) -> str:
     """`[default: X]` read from the setting's own field, so help cannot drift from what the run uses."""
     field = section.model_fields[name]
     value = field.get_default(call_default_factory=True)
-    shown = ",".join(value) if isinstance(value, tuple) else getattr(value, "value", value)
+    shown = ",".join(map(str, value)) if isinstance(value, tuple) else getattr(value, "value", value)
     return f"[default: {'true' if shown is True else 'false' if shown is False else shown}]"
 
 
@@ -194,8 +194,11 @@ _CorpusOption = Annotated[list[str] | None, typer.Option(
     + _default(WorkloadSettings, "corpus"))]
 _RepeatsOption = Annotated[int | None, typer.Option(
     metavar="N", help="times each text is sent to each model " + _default(WorkloadSettings, "repeats"))]
-_ConcurrencyOption = Annotated[int | None, typer.Option(
-    metavar="N", help="jobs in flight at once " + _default(RunSettings, "concurrency"))]
+_ConcurrencyOption = Annotated[str | None, typer.Option(
+    metavar="N[,N…]", help="jobs in flight at once per provider; a comma list (1,4,16) runs the plan at each "
+    "level, a load sweep " + _default(RunSettings, "levels"))]
+_GlobalConcurrencyOption = Annotated[int | None, typer.Option(
+    metavar="N", help="jobs in flight at once across all providers [default: no cap beyond each provider's]")]
 _RampUpOption = Annotated[float | None, typer.Option(
     metavar="SECONDS", help="seconds over which each provider's first jobs start (0: all at once) "
     + _default(RunSettings, "ramp_up"))]
@@ -264,6 +267,7 @@ def run_command(
     corpus: _CorpusOption = None,
     repeats: _RepeatsOption = None,
     concurrency: _ConcurrencyOption = None,
+    global_concurrency: _GlobalConcurrencyOption = None,
     ramp_up: _RampUpOption = None,
     target: _TargetOption = None,
     budget: _BudgetOption = None,
@@ -304,7 +308,8 @@ def run_command(
                                            precise_stamps=precise_stamps),
             settings.ReferenceSettings.given(file=reference, url=reference_url),
             settings.ScoringSettings.given(enabled=score, executor=executor, address=address),
-            settings.RunSettings.given(concurrency=concurrency, ramp_up=ramp_up, job_timeout=job_timeout),
+            settings.RunSettings.given(concurrency=concurrency, global_concurrency=global_concurrency,
+                                       ramp_up=ramp_up, job_timeout=job_timeout),
             settings.OutputSettings.given(out=out, resume=resume, report=report),
         ], config_file)
         if dry_run:

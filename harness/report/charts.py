@@ -1,4 +1,4 @@
-"""The report's four charts, drawn with plotly from the same rows and leaderboard as the tables.
+"""The report's charts (four, and a sweep's load curves), drawn with plotly from the rows and leaderboard.
 
 Each function returns a plotly Figure; ``figure_html`` turns it into a div plus the call that draws it,
 without plotly.js (the template inlines plotly.js once, so the report works offline). Every chart draws
@@ -12,12 +12,16 @@ from collections.abc import Sequence
 
 import plotly.colors
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from harness.report.leaderboard import Leaderboard
+from harness.report.load import Curve
+from harness.report.stats import Interval
 from harness.results import Row, floats, group, polled, timed
 
 TEMPLATE = "plotly_white"
 HEIGHT = 380
+LOAD_TICKS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)  # in flight, on a log axis: one tick a doubling
 
 
 def _layout(figure: go.Figure, title: str, x_title: str, y_title: str) -> go.Figure:
@@ -129,6 +133,50 @@ def polls_figure(rows: Sequence[Row]) -> go.Figure:
     if not figure.data:
         _empty_note(figure, "no job was delivered by polling or webhook")
     return _layout(figure, "Polls per job", "provider / model", "status requests").update_layout(showlegend=False)
+
+
+def _error_bars(intervals: Sequence[Interval], scale: float = 1.0) -> dict[str, object]:
+    """Asymmetric error bars of intervals (none where a bound is unknown)."""
+    def gap(values: Sequence[float]) -> list[float]:
+        return [v * scale if v == v else 0.0 for v in values]  # NaN (too few values) draws no bar
+    return {"type": "data", "symmetric": False, "thickness": 1,
+            "array": gap([i.high - i.value for i in intervals]),
+            "arrayminus": gap([i.value - i.low for i in intervals])}
+
+
+def load_figure(curves: Sequence[Curve]) -> go.Figure:
+    """p50 and p95 latency (top) and error rate (bottom) against the jobs really in flight, one colour per
+    model (a legend group each), every point with its 95% interval."""
+    figure = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.68, 0.32], vertical_spacing=0.08)
+    palette = plotly.colors.qualitative.Plotly
+    for index, curve in enumerate(curves):
+        color, points = palette[index % len(palette)], curve.points
+        x = [p.in_flight for p in points]
+        hover = [f"level {p.level}: {p.sent} sent, max {p.max_in_flight} in flight, {p.rate_limited}×429, "
+                 f"{p.retries} retries" for p in points]
+        for name, dash, intervals in (("p95", "solid", [p.p95 for p in points]),
+                                      ("p50", "dot", [p.p50 for p in points])):
+            figure.add_trace(go.Scatter(
+                x=x, y=[i.value / 1000.0 for i in intervals], error_y=_error_bars(intervals, 1 / 1000.0),
+                mode="lines+markers", name=curve.label, legendgroup=curve.label, showlegend=name == "p95",
+                line={"color": color, "dash": dash}, text=hover, hovertemplate=f"{curve.label} {name}: %{{y:.2f}} s<br>"
+                "%{x:.1f} in flight<br>%{text}<extra></extra>"), row=1, col=1)
+        errors = [p.errors for p in points]
+        figure.add_trace(go.Scatter(
+            x=x, y=[i.value for i in errors], error_y=_error_bars(errors), mode="lines+markers", name=curve.label,
+            legendgroup=curve.label, showlegend=False, line={"color": color}, text=hover,
+            hovertemplate=f"{curve.label} errors: %{{y:.1%}}<br>%{{text}}<extra></extra>"), row=2, col=1)
+    if not curves:
+        _empty_note(figure, "one load level: run with --concurrency 1,4,16 for a curve")
+    _layout(figure, "Latency under load (p95 solid, p50 dotted; 95% intervals)", "", "seconds")
+    # The legend beside the panels (below them it would sit under the error-rate axis), one entry a model.
+    figure.update_layout(height=HEIGHT + 220, legend={"orientation": "v", "x": 1.02, "y": 1.0})
+    ticks = {"type": "log", "tickvals": LOAD_TICKS, "ticktext": [str(t) for t in LOAD_TICKS]}
+    figure.update_xaxes(title_text="jobs in flight per provider (mean at submit)", row=2, col=1, **ticks)
+    figure.update_xaxes(row=1, col=1, **ticks)
+    figure.update_yaxes(title_text="error rate", tickformat=".0%", rangemode="tozero", row=2, col=1)
+    figure.update_yaxes(rangemode="tozero", row=1, col=1)
+    return figure
 
 
 def figure_html(figure: go.Figure, div_id: str) -> str:

@@ -25,12 +25,16 @@ fewer than ``min_samples`` (5) values on either side is reported as "insufficien
 regression; the p95 check needs ``min_samples_tail`` (20): below that the p95 is nearly the sample
 maximum, whose bootstrap distribution is degenerate and whose p-values are far too small.
 
-One comparison runs many tests (five per provider × model), so the p-values are adjusted together with
-Holm's step-down method, which keeps the chance of any false alarm in the whole comparison at or below
-alpha. Measured on simulated runs of one configuration (three models, 24 jobs each, lognormal latency
-with sigma 0.25): unadjusted, 15% of comparisons raised a false latency alarm at alpha 0.05; with Holm,
-3.7%, while a planted +30% latency shift was still caught in 98% of comparisons. Raw and adjusted
-p-values are both reported.
+Load sweeps (`bench run --concurrency 1,4,16`) compare as curves: when both runs are sweeps, latency and
+success are checked per provider × model × level, at every level both ran, by the same rules (the
+statistic names its level: "latency p95 (ms) at 16 in flight"); WER, cost and contract stay whole-run.
+
+One comparison runs many tests (five per provider × model, three more per level of a sweep), so the
+p-values are adjusted together with Holm's step-down method, which keeps the chance of any false alarm
+in the whole comparison at or below alpha. Measured on simulated runs of one configuration (three
+models, 24 jobs each, lognormal latency with sigma 0.25): unadjusted, 15% of comparisons raised a false
+latency alarm at alpha 0.05; with Holm, 3.7%, while a planted +30% latency shift was still caught in 98%
+of comparisons. Raw and adjusted p-values are both reported.
 """
 
 from __future__ import annotations
@@ -53,7 +57,21 @@ from harness.report.stats import (
     quantile_difference,
     ratio_difference,
 )
-from harness.results import ErrorCounts, Row, RunRows, Unit, error_rates, floats, group, json_list, scored, sent, timed
+from harness.results import (
+    ErrorCounts,
+    Row,
+    RunRows,
+    Unit,
+    at_level,
+    error_rates,
+    floats,
+    group,
+    json_list,
+    scored,
+    sent,
+    sweep_levels,
+    timed,
+)
 
 
 class Metric(StrEnum):
@@ -122,6 +140,7 @@ class Check:
     unit: str = ""  # of the statistic: "ms", "usd", "rate" (how a page prints BASE and NEW)
     beyond: bool = False  # the change passed the practical threshold
     p_adjusted: float | None = None  # Holm-adjusted over every test of the comparison
+    level: int | None = None  # the load sweep's level (per-provider cap) a curve check compares at
 
     @property
     def label(self) -> str:
@@ -144,6 +163,7 @@ class Check:
             "p_adjusted": _finite(self.p_adjusted),
             "test": self.difference.to_json() if self.difference else None,
             "details": list(self.details),
+            "level": self.level,
         }
 
 
@@ -214,6 +234,14 @@ def _latency(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[
         diff = test()
         change = _relative(diff)
         yield Check(*who, Metric.LATENCY, name, Verdict.OK, label, change, diff, unit="ms", beyond=change > threshold)
+
+
+def _curve(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
+    """Latency and success at each level both sweeps ran: a curve is compared point by point."""
+    for level in sorted(set(sweep_levels(base)) & set(sweep_levels(new))):
+        b, n = at_level(base, level), at_level(new, level)
+        for check in (*_latency(b, n, t, who), *_success(b, n, t, who)):
+            yield replace(check, statistic=f"{check.statistic} at {level} in flight", level=level)
 
 
 def _clips(rows: Sequence[Row], unit: Unit) -> tuple[ErrorCounts, ...]:
@@ -305,6 +333,7 @@ def compare_runs(
         checks.extend(_cost(b, n, t, who))
         checks.extend(_success(b, n, t, who))
         checks.extend(_contract(base, new, who))
+        checks.extend(_curve(b, n, t, who))
     notes = [f"{p}/{m} only in BASE: not compared" for p, m in sorted(set(base_groups) - set(new_groups))]
     notes += [f"{p}/{m} only in NEW: not compared" for p, m in sorted(set(new_groups) - set(base_groups))]
     return Comparison(base.run_id, new.run_id, t, frozenset(fail_on), tuple(_adjusted(checks, t.alpha)), tuple(notes))

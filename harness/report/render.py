@@ -21,10 +21,18 @@ import plotly.offline
 
 from harness.core.audio import strip_metadata
 from harness.report.alignment import Token, align
-from harness.report.charts import cost_wer_figure, errors_figure, figure_html, latency_figure, polls_figure
+from harness.report.charts import (
+    cost_wer_figure,
+    errors_figure,
+    figure_html,
+    latency_figure,
+    load_figure,
+    polls_figure,
+)
 from harness.report.columns import shown
 from harness.report.compare import Comparison, render_text
 from harness.report.leaderboard import Leaderboard, build_leaderboard
+from harness.report.load import load_curves
 from harness.results import Row, RunRows, json_list, json_object
 
 #: Per-request timings: observed directly (no interval), then estimated (shown with their interval's half
@@ -199,11 +207,19 @@ def _metadata(run: Row) -> list[tuple[str, str]]:
         ("normalizer", f"{run['normalizer_name']} {run['normalizer_version']}" if run["normalizer_version"] else "—"),
         ("scoring harness version", run["scoring_harness_version"] or "—"),
         ("polling", run["polling"]),
-        ("repeats × concurrency", f"{run['repeats']} × {run['concurrency']}"),
+        ("repeats × concurrency", f"{run['repeats']} × {_concurrency(run)}"),
         ("budget / planned cost (USD)", f"{run['budget_usd'] or '—'} / {run['planned_cost_usd'] or '—'}"),
         ("machine", ", ".join(f"{k} {v}" for k, v in machine.items()) or "—"),
     ]
     return [(label, str(value)) for label, value in items]
+
+
+def _concurrency(run: Row) -> str:
+    """The caps as asked: per provider (each level of a sweep), and across providers when capped."""
+    levels = json_list(run["load_levels_json"])
+    per_provider = ", ".join(str(level) for level in levels) if levels else str(run["concurrency"])
+    overall = f"; {run['global_concurrency']} across providers" if run["global_concurrency"] else ""
+    return f"{per_provider} per provider{overall}"
 
 
 def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | None = None) -> str:
@@ -215,6 +231,9 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         "errors": figure_html(errors_figure(board), "chart-errors"),
         "polls": figure_html(polls_figure(rows.requests), "chart-polls"),
     }
+    curves = load_curves(rows)
+    if curves:  # a load sweep: the curves come first, they are what the run was for
+        charts = {"load": figure_html(load_figure(curves), "chart-load"), **charts}
     template = _environment().get_template("report.html.j2")
     streaming = any(entry.ttfa for entry in board.entries)
     columns = shown(streaming)
@@ -226,6 +245,8 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         extra={column.key for column in columns if not column.default},
         board_json=json.dumps(board.to_json()).replace("</", "<\\/"),
         charts=charts,
+        curves=curves,
+        curves_json=json.dumps([c.to_json() for c in curves]).replace("</", "<\\/"),
         plotly_js=plotly.offline.get_plotlyjs(),
         utterances=[_utterance(r, audio) for r in requests],
         drift=_drift_summary(rows),

@@ -6,7 +6,8 @@ Writers and readers never write SQL of their own, and enter through this module 
   through `connect_writer`, `read_clips` (`ClipRow`) and `write_scores` (`ScoreRow`), and keeps model
   outputs in `ScoreCache`;
 * every reader — the terminal summary, the report, `export`, `compare` — reads a run's raw rows with
-  `read_run` / `read_rows` (`RunRows`) and computes its figures with `model_figures` (`ModelFigures`),
+  `read_run` / `read_rows` (`RunRows`) and computes its figures with `model_figures` (`ModelFigures`)
+  and, for a load sweep, `load_points` (`LoadPoint`: one per model and level),
   whose error rates come from the one pooling rule (`pooled_wer`, `error_rates`: WER over word-unit clips,
   CER over character-unit clips, never mixed) and whose scores come from the one scoring setup
   (`pick_setup`).
@@ -35,6 +36,7 @@ from harness.results.figures import (
     timed,
 )
 from harness.results.leases import LeaseRow, lease_holder, release_lease, renew_lease, take_lease
+from harness.results.load import LoadPoint, at_level, load_points, sweep_levels
 from harness.results.pooling import ErrorCounts, ErrorRates, PooledErrorRate, Unit, error_rates, pooled_wer
 from harness.results.reading import read_rows, read_run
 from harness.results.rows import (
@@ -73,6 +75,7 @@ __all__ = [
     "Existing",
     "Kind",
     "LeaseRow",
+    "LoadPoint",
     "MixedUnitsError",
     "ModelFigures",
     "PooledErrorRate",
@@ -86,6 +89,7 @@ __all__ = [
     "Store",
     "Unit",
     "asr_setups",
+    "at_level",
     "coerce",
     "connect_writer",
     "error_rates",
@@ -94,6 +98,7 @@ __all__ = [
     "json_list",
     "json_object",
     "lease_holder",
+    "load_points",
     "model_figures",
     "now_iso",
     "pick_setup",
@@ -106,6 +111,7 @@ __all__ = [
     "renew_lease",
     "scored",
     "sent",
+    "sweep_levels",
     "take_lease",
     "tally",
     "timed",

@@ -208,6 +208,20 @@ CREATE TABLE IF NOT EXISTS clips (
 );
 CREATE INDEX IF NOT EXISTS clips_run ON clips(run_id);
 
+CREATE TABLE IF NOT EXISTS load_levels (
+    run_id TEXT NOT NULL,
+    level INTEGER NOT NULL,
+    provider TEXT NOT NULL,
+    cap INTEGER NOT NULL,
+    global_cap INTEGER,
+    max_in_flight INTEGER NOT NULL,
+    mean_in_flight REAL,
+    gate_waits INTEGER NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, level, provider)
+);
+
 CREATE TABLE IF NOT EXISTS leases (
     run_id TEXT PRIMARY KEY,
     holder TEXT NOT NULL,

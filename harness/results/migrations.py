@@ -45,6 +45,14 @@ MIGRATIONS: Mapping[str, Migration] = {
         ("jobs", "stamp_convention", "TEXT"),  # truncate | round, once the run knows; NULL: both covered
         ("jobs", "provider_request_id", "TEXT"),  # the job id, or a sync answer's request-id header
     )),
+    # Load (issue 22): the sweep level a job ran at and what was really in flight; the run's global cap.
+    # Older rows ran at `runs.concurrency` and recorded no in-flight count: NULL says so.
+    "5": Migration((
+        ("jobs", "load_level", "INTEGER"),
+        ("jobs", "in_flight_at_submit", "INTEGER"),
+        ("runs", "global_concurrency", "INTEGER"),
+        ("runs", "load_levels_json", "TEXT"),
+    )),
 }
 LATEST = max(MIGRATIONS, key=int)
 

@@ -73,6 +73,8 @@ REQUEST_COLUMNS: tuple[Column, ...] = (
     *_columns(R, "j", " ".join(f"{figure}_{end}_ms" for figure in (
         "queue", "processing", "e2e_server", "ttfa", "perceived_ttfa") for end in ("lo", "hi"))),
     *_columns(T, "j", "stamp_convention provider_job_id provider_request_id"),
+    # Schema 5: the load the job met.
+    *_columns(N, "j", "load_level in_flight_at_submit"),
     *_columns(T, "j", "started_at finished_at harness_version git_revision params_sha256"),
     *_columns(R, "j", "cost_usd"),
     Column("cost_amount", R, "c", "c.amount"),
@@ -118,6 +120,8 @@ RUN_COLUMNS: tuple[Column, ...] = (
     *_columns(N, "r", "sandbox_seed"),
     *_columns(T, "r", "corpora_json config_json polling"),
     *_columns(N, "r", "repeats concurrency planned_jobs"),
+    *_columns(N, "r", "global_concurrency"),  # schema 4
+    *_columns(T, "r", "load_levels_json"),
     *_columns(R, "r", "budget_usd planned_cost_usd"),
     *_columns(T, "r", "machine_json"),
     # The scoring setup the requests' score columns come from (NULL when nothing was scored); asr_model is

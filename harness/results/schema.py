@@ -36,7 +36,10 @@ runs — one per `bench run`
     corpora_json       {"en_read": "1", ...}: every corpus used and its version.
     config_json        the resolved configuration (CLI > config file > defaults), secrets never included.
     providers_json, models_json   JSON arrays: the selection as given (empty array = all).
-    repeats, concurrency
+    repeats
+    concurrency        the cap on one provider's jobs in flight (a load sweep's top level).
+    global_concurrency the cap across providers (schema 5; NULL: none, each provider has its own).
+    load_levels_json   a load sweep's levels, "[1, 4, 16]" (schema 5; NULL: one level); see load_levels.
     polling            adaptive | fixed:<seconds> | webhook.
     budget_usd         NULL when no budget was set.
     planned_jobs       jobs in the plan.
@@ -46,8 +49,8 @@ runs — one per `bench run`
     resumes            how many times `--resume` picked this run up.
 
 jobs — one per planned job (provider × model × corpus item × repeat), inserted when the run is planned
-    job_key            24 hex chars: sha256 of (run_id, provider, model, corpus, item_id, repeat); stable
-                       across resumes, the idempotency key.
+    job_key            24 hex chars: sha256 of (run_id, provider, model, corpus, item_id, repeat[, level]);
+                       stable across resumes, the idempotency key.
     run_id, seq        seq: position in the plan (items interleaved across models: same texts, same time).
     harness_version, git_revision, provider, model
     endpoint           the endpoint key that serves the model ("xtts-v2.generate").
@@ -72,6 +75,8 @@ jobs — one per planned job (provider × model × corpus item × repeat), inser
     error_message      redacted, first 500 chars.
     started_at, finished_at   wall clock.
     start_offset_ms    monotonic ms from the run's (process's) start to the job's start.
+    load_level         the sweep level (per-provider cap) the job ran at (schema 5; NULL: not a sweep).
+    in_flight_at_submit   its provider's jobs in flight when it started, itself included (schema 5).
     resumed            1 when the job was picked up after a crash by --resume: its client latencies span
                        the crash and must be excluded from latency statistics.
     http_version       "HTTP/1.1", "HTTP/2" of the submit answer.
@@ -126,6 +131,14 @@ jobs — one per planned job (provider × model × corpus item × repeat), inser
     audio_sha256, audio_bytes, declared_media_type (from the status body or Content-Type),
     sniffed_media_type (from the bytes).
     cost_usd           sum of this job's costs rows in USD (NULL when any row is unpriced).
+
+load_levels — what each provider really had in flight, per level of a run (one level unless a sweep)
+    run_id, level, provider   level: the per-provider cap asked for at this level (`--concurrency`).
+    cap, global_cap    the caps in force (global_cap NULL: none).
+    max_in_flight      the most of the provider's jobs in flight at once.
+    mean_in_flight     time-weighted mean over the time at least one was in flight.
+    gate_waits         times a request waited for a closed gate (Retry-After, an exhausted rate window).
+    started_at, finished_at   wall clock of the level.
 
 marks — raw timing marks, one row per (job, mark)
     run_id, job_key, provider, model, item_id
@@ -219,8 +232,8 @@ from harness.results.ddl import RUN_DDL, SCORE_CACHE_DDL, SCORES_DDL, SCORES_IND
 from harness.results.migrations import LATEST, migrate
 
 SCHEMA_VERSION = LATEST
-TABLES = ("meta", "runs", "jobs", "marks", "polls", "costs", "errors", "drift", "clips", "leases", "scores",
-          "score_cache")
+TABLES = ("meta", "runs", "jobs", "load_levels", "marks", "polls", "costs", "errors", "drift", "clips", "leases",
+          "scores", "score_cache")
 
 
 def create_schema(conn: sqlite3.Connection) -> None:

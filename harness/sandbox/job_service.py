@@ -25,7 +25,7 @@ from harness.sandbox.loading import Served
 from harness.sandbox.netguard import UrlRefused
 from harness.sandbox.production import ProductionFailed
 from harness.sandbox.state import SandboxState
-from harness.sandbox.timeline import Outcome, Phase, Timeline, transitions
+from harness.sandbox.timeline import Outcome, Phase, Timeline, WorkerPool, transitions
 from harness.sandbox.urls import Urls
 from harness.sandbox.wire import ConnectionFinder, TruncatedResponse
 from harness.speech import EngineUnavailableError
@@ -48,6 +48,7 @@ class JobService:
             ep.job.status_endpoint: ep.job.status_param
             for ep in self.provider.endpoints if ep.role is Role.SUBMIT and ep.job is not None
         }
+        self.pools: dict[str, WorkerPool] = {}  # model id -> its workers, when the profile has a pool
 
     def urls(self, origin: str) -> Urls:
         return Urls(origin, self.provider, self.emulation.media_path, self.emulation.media_host)
@@ -90,7 +91,8 @@ class JobService:
             outcome = Phase.ERROR
         elif Fault.JOB_FAILED in job_faults:
             outcome = Phase.FAILED
-        queue_s, processing_s = plan.timing.draw(plan.speech.characters, rng, state.settings.time_scale)
+        queue_s, processing_s = self._waits(plan.model_id, now, *plan.timing.draw(
+            plan.speech.characters, rng, state.settings.time_scale))
         timeline = Timeline.draw(now, queue_s, processing_s, outcome,
                                  never_finish=Fault.NEVER_FINISH in job_faults,
                                  backwards=Fault.STATUS_BACKWARDS in job_faults)
@@ -115,6 +117,17 @@ class JobService:
             state.counters.add(f"faults.{fault.value}")
         self.start(job)
         return emulation.accepted(self.view(job, now, call.urls), call)
+
+    def _waits(self, model_id: str, now: float, queue_s: float, processing_s: float) -> tuple[float, float]:
+        """(queue, processing) seconds of a job submitted at `now`: its drawn dispatch wait, then, with a
+        worker pool, however long it waits for a free worker."""
+        workers = self.state.settings.workers
+        if workers is None:
+            return queue_s, processing_s
+        pool = self.pools.get(model_id)
+        if pool is None:
+            pool = self.pools[model_id] = WorkerPool(workers)
+        return pool.start(now + queue_s, processing_s) - now, processing_s
 
     def start(self, job: Job) -> None:
         """Produce a job's audio and deliver its callbacks (on submit, or when a snapshot restores it)."""

@@ -2,8 +2,10 @@
 
 `fast` keeps every job in milliseconds (tests, contract runs); `realistic` uses seconds that vary by
 model and text length, as the providers' own examples do (the Pixazo status examples show 15-16 s from
-`created_at` to `completed_at`); `chaos` is `realistic` plus faults drawn at documented rates from the
-seeded generator, so a chaos run is reproducible from its seed.
+`created_at` to `completed_at`), and each model serves its jobs with a fixed pool of workers
+(`REALISTIC_WORKERS`), so latency climbs once more jobs are in flight than it has workers; `chaos` is
+`realistic` plus faults drawn at documented rates from the seeded generator, so a chaos run is
+reproducible from its seed.
 
 A model's realistic timing is a `Timing` its emulation declares; durations are log-normal around the
 declared medians (real queues have long right tails, never negative times).
@@ -72,6 +74,10 @@ CHAOS_RATES: Mapping[Fault, float] = {
 REALISTIC_SKEW_S = 0.3
 
 
+#: Workers per model in the realistic profiles: more jobs in flight than this queue (QUEUED, then PROCESSING).
+REALISTIC_WORKERS = 4
+
+
 @dataclass(frozen=True, slots=True)
 class ProfileSettings:
     """Everything a profile decides, as numbers."""
@@ -84,6 +90,9 @@ class ProfileSettings:
     sync_cycle_s: float = 5.0  # the queue's poll cycle, which sync-mode webhooks follow (documented cap: 15 s)
     webhook_backoff_s: float = 1.0  # first retry delay of a failed webhook; doubles per attempt
     clock_skew_s: float = 0.0  # the server clock's offset from the client's (see harness.sandbox.stamps)
+    # Workers per model (None: every job starts after its own drawn queue time, however many are in flight).
+    # A real service has a fixed pool: past it, jobs queue and latency climbs (harness.sandbox.timeline).
+    workers: int | None = None
 
     @classmethod
     def of(cls, profile: Profile | str) -> ProfileSettings:
@@ -92,5 +101,6 @@ class ProfileSettings:
             return cls(chosen, time_scale=0.001, retry_after_s=1, hang_s=30.0, sync_cycle_s=0.05,
                        webhook_backoff_s=0.05)
         if chosen is Profile.REALISTIC:
-            return cls(chosen, time_scale=1.0, clock_skew_s=REALISTIC_SKEW_S)
-        return cls(chosen, time_scale=1.0, fault_rates=dict(CHAOS_RATES), hang_s=10.0, clock_skew_s=REALISTIC_SKEW_S)
+            return cls(chosen, time_scale=1.0, clock_skew_s=REALISTIC_SKEW_S, workers=REALISTIC_WORKERS)
+        return cls(chosen, time_scale=1.0, fault_rates=dict(CHAOS_RATES), hang_s=10.0, clock_skew_s=REALISTIC_SKEW_S,
+                   workers=REALISTIC_WORKERS)

@@ -12,6 +12,7 @@ is still being synthesised stays PROCESSING, and completes at the moment the aud
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass
 from enum import StrEnum
@@ -63,6 +64,25 @@ class Timeline:
             span = processing_s if math.isfinite(finished) else max(processing_s, 1e-3)
             regress = (started + span / 3, started + span / 2)
         return cls(created, started, finished, outcome, regress)
+
+
+class WorkerPool:
+    """A model's fixed pool of workers, first come first served: a job waits in QUEUED until a worker is
+    free, so latency grows with the jobs in flight once they outnumber the workers — the knee a load sweep
+    looks for. Jobs are placed in submit order; a worker is busy for the job's drawn processing time."""
+
+    __slots__ = ("free_at",)
+
+    def __init__(self, workers: int) -> None:
+        if workers < 1:
+            raise ValueError("a worker pool needs at least one worker")
+        self.free_at = [-math.inf] * workers  # a heap of the readings at which each worker is free
+
+    def start(self, ready: float, processing_s: float) -> float:
+        """The reading at which a job that could start at `ready` gets a worker (taken from then on)."""
+        start = max(ready, heapq.heappop(self.free_at))
+        heapq.heappush(self.free_at, start + processing_s)
+        return start
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,3 +123,26 @@ def test_updated_replaces_options_and_validates_again(tmp_path: Path) -> None:
     assert (moved.workload, moved.cost) == (config.workload, config.cost)
     with pytest.raises(ValueError, match="repeats"):
         config.updated(repeats=0)
+
+
+def test_concurrency_is_per_provider_and_a_list_is_a_load_sweep() -> None:
+    config = load_config([RunSettings.given(concurrency="16, 1,4")], cwd=Path("/nonexistent"))
+    assert (config.run.levels, config.run.sweep, config.run.concurrency, config.run.global_concurrency) == (
+        (1, 4, 16), (1, 4, 16), 16, None)
+    assert BenchConfig(concurrency=5).run.sweep == ()  # type: ignore[call-arg]
+    capped = BenchConfig(concurrency=(4, 16), global_concurrency=6)  # type: ignore[call-arg]
+    assert (capped.run.wave(4), capped.run.wave(16)) == (4, 6)
+    with pytest.raises(UsageError, match="comma list of levels"):
+        RunSettings.given(concurrency="1,four")
+    with pytest.raises(UsageError, match="between 1 and 1024"):
+        RunSettings.given(concurrency="0,4")
+
+
+def test_a_stored_provider_concurrency_keeps_its_meaning() -> None:
+    """Runs stored before issue 22 capped the run with `concurrency` and each provider with
+    `provider_concurrency`: resumed, the smaller is the per-provider cap and the run's cap stays global."""
+    old = BenchConfig.model_validate({"concurrency": 20, "provider_concurrency": 8})
+    assert (old.run.concurrency, old.run.global_concurrency) == (8, 20)
+    narrow = BenchConfig.model_validate({"concurrency": 2, "provider_concurrency": 8})
+    assert (narrow.run.concurrency, narrow.run.global_concurrency) == (2, None)
+    assert "provider_concurrency" not in narrow.public()

@@ -56,8 +56,7 @@ def run(tmp_path_factory: pytest.TempPathFactory, sandbox: Any) -> tuple[Store, 
     config = BenchConfig(out=folder, score=False, report=False, models=("chatterbox",), providers=("pixazo",),
                          corpus=(str(_corpus(folder / "faults.json")),), target=sandbox.url, yes=True,
                          job_timeout=20.0, request_timeout=2.0, max_rate_limit_retries=1, download_attempts=2,
-                         concurrency=16,
-                         provider_concurrency=16)
+                         concurrency=16)
     result = run_benchmark(config, headers=_hook, providers={"pixazo": PIXAZO})
     assert result.status == "pending"  # three results still to fetch
     return Store(result.db_path), result.run_id

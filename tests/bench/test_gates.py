@@ -37,3 +37,24 @@ def test_the_first_wave_starts_at_even_steps_and_later_jobs_at_once(monkeypatch:
 def test_no_ramp_means_no_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _waits(monkeypatch, 0.0, 8, 8) == []
     assert _waits(monkeypatch, 1.0, 1, 3) == []
+
+
+def test_in_flight_counts_the_peak_and_the_time_weighted_mean(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = iter([0.0, 1.0, 3.0, 4.0])  # enter, enter, leave, leave
+    monkeypatch.setattr(gates.time, "perf_counter", lambda: next(clock))
+    count = gates.InFlight()
+    assert (count.enter(), count.enter()) == (1, 2)
+    count.leave()
+    count.leave()
+    # One job for 1 s, two for 2 s, one for 1 s: 6 job-seconds over 4 busy seconds.
+    assert (count.peak, count.count, count.mean) == (2, 0, pytest.approx(1.5))
+    assert gates.InFlight().mean is None
+
+
+def test_a_sweeps_next_level_gets_fresh_caps_but_keeps_a_closed_gate() -> None:
+    earlier = gates.Gates(1)
+    earlier["pixazo"].close_for(30.0)
+    earlier["pixazo"].in_flight.enter()
+    later = earlier.resized(4)
+    assert later.concurrency == 4 and later["pixazo"].closed_until == earlier["pixazo"].closed_until
+    assert later["pixazo"].in_flight.peak == 0  # what was in flight is counted per level

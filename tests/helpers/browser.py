@@ -46,7 +46,8 @@ new Promise((resolve) => {
       error: a.error ? a.error.code : null})),
     charts: [...document.querySelectorAll('.plotly-graph-div')].map(g => ({
       id: g.id, drawn: !!g._fullLayout && !!g.querySelector('svg.main-svg'),
-      traces: g.data ? g.data.length : 0})),
+      traces: g.data ? g.data.length : 0,
+      groups: g.data ? [...new Set(g.data.map(t => t.legendgroup || t.name))] : []})),
   });
   const ready = () => {
     const s = collect();

@@ -71,8 +71,15 @@ def make_run(
     contract_violation: bool = False,
     audio_dir: Path | None = None,
     audio: bool = True,
+    levels: tuple[int, ...] = (),
+    knee: int = 4,
+    slow_level: int | None = None,
 ) -> str:
-    """Write one synthetic run into ``db``; returns its run id. ``seed`` fixes every random draw."""
+    """Write one synthetic run into ``db``; returns its run id. ``seed`` fixes every random draw.
+
+    ``levels`` makes it a load sweep: every item at each level, latency growing in proportion to the level
+    past ``knee`` (a provider with that many workers), and × 1.3 at ``slow_level`` (a planted regression of
+    one point of the curve)."""
     rng = np.random.default_rng(seed)
     store = Store(db)
     audio_root = audio_dir or db.parent / "audio"
@@ -84,14 +91,19 @@ def make_run(
         "config_json": "{}", "providers_json": "[]", "models_json": "[]", "repeats": 1, "concurrency": 4,
         "polling": "adaptive", "budget_usd": None, "planned_jobs": items * len(models), "planned_cost_usd": None,
         "planned_unpriced": 0, "machine_json": json.dumps({"python": "3.11", "cpu_count": 2}), "resumes": 0,
+        "load_levels_json": json.dumps(list(levels)) if levels else None,
     }])
     texts = [_sentence(rng, int(rng.integers(6, 14))) for _ in range(items)]
     seq = 0
-    for item, words in enumerate(texts):
-        for spec in models:
-            seq += 1
-            _write_job(store, rng, run_id, seq, item, words, spec, latency_factor, wer_extra, cost_factor,
-                       contract_violation, audio_root if audio else None)
+    for level in levels or (None,):
+        factor = latency_factor
+        if level is not None:
+            factor *= max(1.0, level / knee) * (1.3 if level == slow_level else 1.0)
+        for item, words in enumerate(texts):
+            for spec in models:
+                seq += 1
+                _write_job(store, rng, run_id, seq, item, words, spec, factor, wer_extra, cost_factor,
+                           contract_violation, audio_root if audio else None, level)
     store.close()
     return run_id
 
@@ -99,9 +111,11 @@ def make_run(
 def _write_job(
     store: Store, rng: np.random.Generator, run_id: str, seq: int, item: int, words: list[str], spec: Model,
     latency_factor: float, wer_extra: float, cost_factor: float, contract_violation: bool, audio_root: Path | None,
+    level: int | None = None,
 ) -> None:
     text = " ".join(words).capitalize() + "."
-    job_key = hashlib.sha256(f"{run_id}/{spec.provider}/{spec.model}/{item}".encode()).hexdigest()[:24]
+    swept = "" if level is None else f"/{level}"
+    job_key = hashlib.sha256(f"{run_id}/{spec.provider}/{spec.model}/{item}{swept}".encode()).hexdigest()[:24]
     failed = rng.random() < spec.failure_rate
     e2e = float(spec.median_ms * latency_factor * rng.lognormal(0.0, 0.25))
     usd = None if spec.usd is None else (0.0 if failed else spec.usd * cost_factor)
@@ -127,6 +141,7 @@ def _write_job(
         "download_ms": float(rng.uniform(5, 20)),
         "total_ms": e2e + 250.0, "audio_path": path, "audio_sha256": sha, "audio_bytes": size,
         "declared_media_type": "audio/wav", "cost_usd": usd,
+        "load_level": level, "in_flight_at_submit": level,
     }
     cost = {k: base[k] for k in ("run_id", "job_key", "harness_version", "git_revision", "provider", "model",
                                    "corpus", "item_id")}

@@ -29,8 +29,8 @@ def test_every_table_and_column_is_documented(tmp_path: Path) -> None:
     doc = schema_module.__doc__ or ""
     tables = [r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
               if not r[0].startswith("sqlite_")]
-    assert set(tables) == {"meta", "runs", "jobs", "marks", "polls", "costs", "errors", "drift", "clips", "leases",
-                           "scores", "score_cache"} == set(schema_module.TABLES)
+    assert set(tables) == {"meta", "runs", "jobs", "load_levels", "marks", "polls", "costs", "errors", "drift", "clips",
+                           "leases", "scores", "score_cache"} == set(schema_module.TABLES)
     words = set(re.findall(r"[a-z0-9_]+", doc))
     missing = [f"{t}.{c}" for t in tables for c in _columns(store.conn, t) if c not in words]
     assert missing == []
