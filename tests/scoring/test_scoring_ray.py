@@ -25,7 +25,8 @@ from tests.helpers.speech import speak
 
 pytest.importorskip("ray", reason="the ray extra is not installed")
 
-pytestmark = pytest.mark.slow
+# Both tests share one local Ray instance (the module's executor): one worker of an xdist run holds it.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("ray")]
 
 TEXTS = [
     "The bus driver waited patiently while the old woman found her seat.",
@@ -76,8 +77,27 @@ def test_ray_scoring_gives_the_rows_local_scoring_gives(
     assert (again.cache_hits, again.cache_misses) == (len(TEXTS), 0)  # the same cache, keyed the same way
 
 
+def _parent(pid: int) -> int:
+    """The parent of `pid` from /proc/PID/stat (0 once it is gone); the name field may hold spaces."""
+    try:
+        stat = (Path("/proc") / str(pid) / "stat").read_text()
+    except OSError:
+        return 0
+    return int(stat.rsplit(")", 1)[1].split()[1])
+
+
+def _ours(pid: int) -> bool:
+    """Started under this test process: Ray's workers are children of its raylet, a child of ours. Another
+    worker of this session, or another checkout's test run on the machine, has its own Ray."""
+    while pid > 1:
+        pid = _parent(pid)
+        if pid == os.getpid():
+            return True
+    return False
+
+
 def _running_task_pids(function: str) -> list[int]:
-    """Worker processes currently running ``function`` (Ray titles them ``ray::<function>``)."""
+    """Worker processes of this test's Ray currently running ``function`` (Ray titles them ``ray::<function>``)."""
     pids = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -86,7 +106,7 @@ def _running_task_pids(function: str) -> list[int]:
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if command.startswith(f"ray::{function}"):
+        if command.startswith(f"ray::{function}") and _ours(int(entry.name)):
             pids.append(int(entry.name))
     return pids
 
