@@ -1,7 +1,8 @@
 """tts-harness: conformance and benchmarking for hosted text-to-speech and voice-cloning APIs.
 
-The library API (docs/library.md): `BenchConfig` and `run_benchmark` run a benchmark and return a
-`BenchmarkResult`; `score_file` scores one audio file; `running_sandbox` serves the local emulator of
+The library API (docs/library.md): `BenchConfig` and `run_benchmark` run a benchmark (the use case
+`harness.benchmark`, which `tts-harness bench run` calls too) and return a `BenchmarkResult`;
+`score_file` scores one audio file; `running_sandbox` serves the local emulator of
 every provider for a `with` block; `registered_providers` lists the installed providers by name. Names
 are imported on first use, so `import harness` stays light and works with any subset of the extras.
 (`harness.sandbox` and `harness.providers` are the subpackages, hence the longer names.)
@@ -16,8 +17,9 @@ from harness._version import __version__
 
 if TYPE_CHECKING:
     from harness.bench.config import BenchConfig
+    from harness.benchmark import BenchmarkResult
     from harness.core.registry import providers as registered_providers
-    from harness.library import BenchmarkResult, run_benchmark, score_file
+    from harness.library import run_benchmark, score_file
     from harness.sandbox import running as running_sandbox
 
 __all__ = [
@@ -33,7 +35,7 @@ __all__ = [
 # name -> (module, attribute)
 _LAZY = {
     "BenchConfig": ("harness.bench.config", "BenchConfig"),
-    "BenchmarkResult": ("harness.library", "BenchmarkResult"),
+    "BenchmarkResult": ("harness.benchmark", "BenchmarkResult"),
     "registered_providers": ("harness.core.registry", "providers"),
     "run_benchmark": ("harness.library", "run_benchmark"),
     "running_sandbox": ("harness.sandbox", "running"),

@@ -1,7 +1,7 @@
 """The library face of the harness: what `import harness` offers a script (see docs/library.md).
 
     import harness
-    result = harness.run_benchmark(harness.BenchConfig(models=("xtts-v2",), corpus=("en_read:3",)))
+    result = harness.run_benchmark(models=("xtts-v2",), corpus=("en_read:3",))
     for line in result.summary.lines:
         print(line.provider, line.model, line.e2e_p50, line.quality)
 
@@ -12,73 +12,33 @@ Each function does what the matching command does (`tts-harness bench run`, `tts
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness.bench.config import BenchConfig
+from harness.benchmark import BenchmarkResult
 
 if TYPE_CHECKING:
-    from harness.bench.summary import Summary
     from harness.scoring import ClipScore, Scorer
 
-
-@dataclass(frozen=True, slots=True)
-class BenchmarkResult:
-    """How a run ended, where its rows are, and its summary (per model: latency, cost, WER, similarity)."""
-
-    run_id: str
-    status: str
-    db_path: Path
-    counts: dict[str, int]  # outcome or error class -> jobs
-    spent_usd: Decimal
-    summary: Summary
-    report_path: Path | None  # the HTML report, when written
-    notes: tuple[str, ...]
+__all__ = ["BenchmarkResult", "run_benchmark", "score_file"]
 
 
-def run_benchmark(config: BenchConfig | None = None, **settings: Any) -> BenchmarkResult:
-    """Run (or resume) a benchmark, score its clips and write its report, as `tts-harness bench run` does.
+def run_benchmark(config: BenchConfig | None = None, **options: Any) -> BenchmarkResult:
+    """Run (or resume) a benchmark, score its clips and write its report, as `tts-harness bench run` does
+    (both call `harness.benchmark.run`).
 
-    Pass a `BenchConfig`, or its fields as keywords (`run_benchmark(models=["xtts-v2"])`).
+    Pass a `BenchConfig`, or options by name as keywords (`run_benchmark(models=["xtts-v2"], budget=1.0)`),
+    or both: the keywords replace those options of the config. Warnings after the run (scoring or report
+    not written) are in `BenchmarkResult.notes`.
     """
-    from harness.bench.session import run_benchmark as run_session
-    from harness.bench.store import Store
-    from harness.bench.summary import summarize
+    from harness import benchmark
 
-    if config is None or settings:
-        config = BenchConfig.model_validate((config.model_dump() if config else {}) | settings)
-    scorer = _background_scorer(config.db_path) if config.score else None
-    try:
-        result = run_session(config, scorer=scorer)
-    finally:
-        if scorer is not None:
-            scorer.close()
-    report = _write_report(result.run_id, result.db_path) if config.report else None
-    store = Store(result.db_path)
-    try:
-        summary = summarize(store, result.run_id)
-    finally:
-        store.close()
-    return BenchmarkResult(result.run_id, result.status, result.db_path, dict(result.counts), result.spent_usd,
-                           summary, report, tuple(result.notes))
-
-
-def _background_scorer(db_path: Path) -> Any:
-    from harness.bench.store import Store
-    from harness.scoring import BackgroundScorer, Scorer
-
-    Store(db_path).close()  # the runner's tables (clips) exist before the scorer looks at the database
-    return BackgroundScorer(db_path, Scorer())
-
-
-def _write_report(run_id: str, db_path: Path) -> Path:
-    from harness.report.export import load_run
-    from harness.report.render import write_report
-
-    written: Path = write_report(load_run(run_id, db_path, None), db_path.parent / run_id / "index.html", None)
-    return written
+    if config is None:
+        config = BenchConfig.model_validate(options)
+    elif options:
+        config = config.updated(**options)
+    return benchmark.run(config)
 
 
 _scorer: Scorer | None = None

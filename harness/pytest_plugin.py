@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from harness.contracts.targets import RecordMode
+from harness.core.redact import Redactor
 
 _SESSION = pytest.StashKey[Any]()
 
@@ -108,8 +109,10 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     )
     if session.recorded:
         terminalreporter.write_line(f"recorded {len(session.recorded)} fixtures under {session.fixtures}")
-    # One note per place, not per poll: `requests.status[3]` and `[8]` are the same field.
-    notes = sorted({re.sub(r"\[\d+\]", "", f"{d.pointer}: {d.note}") for d in session.drift_seen})
+    # One note per place, not per poll: `requests.status[3]` and `[8]` are the same field. A key a server
+    # echoed as a field name is in a pointer: redacted before it is cut.
+    redactor = Redactor(session.secrets())
+    notes = sorted({redactor.text(re.sub(r"\[\d+\]", "", f"{d.pointer}: {d.note}")) for d in session.drift_seen})
     if notes:
         terminalreporter.write_line(f"drift seen ({len(notes)} distinct notes):")
         for note in notes[:12]:

@@ -43,9 +43,9 @@ import httpx
 from harness.bench.config import BenchConfig, PollingMode
 from harness.bench.runner import Runner, prepare
 from harness.bench.session import benchmarkable, sandbox_target
-from harness.bench.store import Store
 from harness.bench.target import Target
 from harness.core.quantiles import quantile
+from harness.results import Store
 
 #: mode -> (models, polling)
 MODES: dict[str, tuple[tuple[str, ...], PollingMode]] = {
@@ -134,7 +134,7 @@ def _runners(base: BenchConfig, store: Store, target: Target, skew: float, modes
         for name in names:
             keys[name] = f"latency-accuracy-{mode}-{skew:+g}-{name}"
             target.handle.add_key(name, keys[name])
-        config = base.model_copy(update={"models": models, "providers": tuple(names), "polling": polling})
+        config = base.updated(models=models, providers=tuple(names), polling=polling)
         prepared = prepare(config, {n: providers[n] for n in names}, store, target.reference_url)
         runner = Runner(prepared, store, dataclasses.replace(target, keys=keys))
         runner.record_plan()
@@ -163,12 +163,12 @@ def main() -> int:
         base = BenchConfig(out=args.keep or Path(folder), score=False, report=False, corpus=(f"en_read:{args.items}",),
                            sandbox_profile=args.profile, seed=args.seed, concurrency=args.concurrency,
                            provider_concurrency=args.concurrency, precise_stamps=args.precise_stamps)
-        store = Store(base.db_path)
+        store = Store(base.output.db_path)
         results = []
         # One skew at a time, each with its own sandbox: they would only compete for the two cores, and a
         # webhook's or a stream's figure is a matter of milliseconds.
         for skew in skews:
-            with sandbox_target(base.model_copy(update={"clock_skew": skew}), list(providers.values())) as target:
+            with sandbox_target(base.updated(clock_skew=skew), list(providers.values())) as target:
                 runs = list(_runners(base, store, target, skew, modes))
                 # Streams after the jobs, for the same reason (the sandbox runs in this process too).
                 asyncio.run(_run_all([runner for mode, runner in runs if mode != "stream"]))

@@ -27,7 +27,7 @@ import httpx
 from harness.bench.config import BenchConfig
 from harness.bench.runner import Runner, prepare
 from harness.bench.session import benchmarkable, open_target
-from harness.bench.store import Store
+from harness.results import Store
 
 SERVER = """
 import sys, harness
@@ -86,17 +86,17 @@ def main() -> int:
             base = BenchConfig(out=Path(folder), score=False, report=False, providers=("pixazo",),
                                models=(args.model,), corpus=(str(corpus),), target=url, yes=True,
                                concurrency=args.concurrency, provider_concurrency=args.concurrency)
-            store = Store(base.db_path)
+            store = Store(base.output.db_path)
             with open_target(base, list(providers.values())) as target:
                 # Not measured: fill the sandbox's render cache, then let the runner learn how long
                 # cached jobs take (its duration model would otherwise remember the cold renders).
                 for repeats in (1, 20):
-                    warm = base.model_copy(update={"repeats": repeats})
+                    warm = base.updated(repeats=repeats)
                     warm_runner = Runner(prepare(warm, providers, store, target.reference_url), store, target)
                     warm_runner.record_plan()
                     asyncio.run(_execute(warm_runner, args.concurrency))
 
-                config = base.model_copy(update={"repeats": max(1, args.jobs // args.texts)})
+                config = base.updated(repeats=max(1, args.jobs // args.texts))
                 prepared = prepare(config, providers, store, target.reference_url)
                 runner = Runner(prepared, store, target)
                 runner.schedules = warm_runner.schedules  # what the warm-up learnt about job durations

@@ -1,20 +1,46 @@
-"""A run's settings, from three places: the command line wins over a TOML file, which wins over
-`[tool.tts-harness.bench]` (or `[tool.tts-harness]`) in `pyproject.toml`, which wins over defaults.
+"""A run's settings, in typed sections, from three places: the command line wins over a TOML file, which
+wins over `[tool.tts-harness.bench]` (or `[tool.tts-harness]`) in `pyproject.toml`, which wins over defaults.
 
-One pydantic model validates every source alike, so a typo in a config file fails with the same clear
-message as a bad flag. Secrets never live here: keys come from each provider's environment variable.
+An option has one name everywhere — the `bench run` flag without its dashes is its TOML key and its key
+in a stored run's `config_json` — and one home: the section of the code that reads it. Each section is a
+frozen pydantic model that validates its own options, so a typo in a config file fails with the same
+one-line message as a bad flag, and a setting is read where it is used (`config.cost.budget`), never
+copied along the way. Secrets never live here: keys come from each provider's environment variable.
+
+    section      options                                        read by
+    workload     providers models corpus repeats                the plan (runner.prepare, dry_run)
+    target       target                                         session.open_target, dry_run
+    cost         budget usd_per_character prices yes            the plan's prices, the budget, check_live
+    polling      polling poll_interval webhook_url              the schedules, waiting, the webhook receiver
+    sandbox      sandbox_profile seed clock_skew precise_stamps the run's own sandbox (session)
+    references   reference reference_url                        runner.references, the one place
+    scoring      score executor address                         harness.benchmark
+    run          concurrency provider_concurrency ramp_up       the runner, its gates, its HTTP client,
+                 job_timeout request_timeout                    waiting, the executor, downloads
+                 max_rate_limit_retries download_attempts
+    output       out resume report                              the store, --resume, harness.benchmark
+
+A section may also be written whole: `[bench.cost]` in TOML, or `BenchConfig(cost=CostSettings(...))`.
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self, cast
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from harness.core.errors import UsageError
 
@@ -41,43 +67,41 @@ class PollingMode(StrEnum):
 # a bad name is a usage error before anything starts.
 SandboxProfileName = Literal["fast", "realistic", "chaos"]
 
-class BenchConfig(BaseModel):
-    """Everything a run needs to know, validated."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Section(BaseModel):
+    """One group of options. A field is named for what it holds; its alias, when it has one, is the
+    option's name (`--sandbox-profile` is `SandboxSettings.profile`): either spelling is accepted."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_by_name=True, validate_by_alias=True)
+
+    @classmethod
+    def given(cls, **options: Any) -> Self:
+        """The options a user gave (None: not given), validated now: a bad flag is a one-line usage error
+        before any file is read. Only these options override the files (see `load_config`)."""
+        try:
+            given = {cls.option_name(key): value for key, value in options.items() if value is not None}
+            return cls.model_validate(given)
+        except ValidationError as error:
+            raise settings_error(error) from None
+
+    @classmethod
+    def option_name(cls, key: str) -> str:
+        """The option's name of a field (its alias), so errors name what the user wrote."""
+        field = cls.model_fields.get(key)
+        return (field.alias or key) if field is not None else key
+
+    def options(self) -> dict[str, Any]:
+        """The options this section was given, by option name."""
+        return self.model_dump(by_alias=True, exclude_unset=True)
+
+
+class WorkloadSettings(Section):
+    """What is measured: which models speak which texts, how many times."""
 
     providers: tuple[str, ...] = ()  # empty: every registered provider
     models: tuple[str, ...] = ()  # "model" or "provider/model"; empty: every model
     corpus: tuple[str, ...] = (DEFAULT_CORPUS,)  # NAME[:N] or FILE[:N]; N keeps the first N items
     repeats: int = Field(1, ge=1, le=1000)
-    concurrency: int = Field(8, ge=1, le=1024)
-    provider_concurrency: int = Field(8, ge=1, le=1024)  # cap per provider, below the documented limits
-    # The first wave of a provider's jobs starts spread over this many seconds, not in one burst: a load
-    # ramp, and submits at distinct phases of the server's second, which pin its clock early when it
-    # stamps whole seconds (see harness.bench.stampbook).
-    ramp_up: float = Field(1.0, ge=0, le=60)
-    target: str = "sandbox"  # sandbox | live | a base URL
-    budget: USD | None = Field(None, ge=0)  # exact from here on: the cap is compared with Decimal prices
-    usd_per_character: float | None = Field(None, ge=0)  # for prices in characters (TTS.ai)
-    prices: dict[str, float] = Field(default_factory=dict)  # "provider/model" -> USD per request
-    out: Path = Path("reports")
-    resume: str | None = None
-    polling: PollingMode = PollingMode.ADAPTIVE
-    poll_interval: float = Field(1.0, gt=0)  # seconds, for polling=fixed
-    webhook_url: str | None = None  # public URL that reaches the local receiver (live webhooks)
-    sandbox_profile: SandboxProfileName | None = None
-    seed: int = 0
-    clock_skew: float | None = None  # sandbox: server clock − ours, seconds (None: the profile's)
-    precise_stamps: bool = False  # sandbox: millisecond stamps where the documents print whole seconds
-    score: bool = True
-    report: bool = True
-    job_timeout: float = Field(900.0, gt=0)  # seconds from submit to giving up on a job
-    request_timeout: float = Field(60.0, gt=0)  # seconds without an answer before a request fails
-    max_rate_limit_retries: int = Field(5, ge=0)
-    download_attempts: int = Field(6, ge=1, le=20)  # a finished job's audio: tries before it counts as lost
-    reference_url: str | None = None  # a public URL of the reference voice, for URL-cloning models live
-    reference: Path | None = None  # a reference voice file, uploaded to file-cloning models
-    yes: bool = False  # live runs without a budget need explicit consent
 
     @field_validator("providers", "models", "corpus", mode="before")
     @classmethod
@@ -89,19 +113,118 @@ class BenchConfig(BaseModel):
             return tuple(part.strip() for v in value for part in str(v).split(",") if part.strip())
         return value
 
-    @field_validator("reference")
+
+class TargetSettings(Section):
+    """Where the requests go: `sandbox` (started by the run), `live` (the documented hosts) or a base URL."""
+
+    name: str = Field("sandbox", alias="target")
+
+    @field_validator("name")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value in (TargetKind.SANDBOX, TargetKind.LIVE) or value.startswith(("http://", "https://")):
+            return value
+        raise ValueError(f"--target must be sandbox, live or an http(s) URL; got {value!r}")
+
+    @property
+    def kind(self) -> TargetKind:
+        return TargetKind(self.name) if self.name in (TargetKind.SANDBOX, TargetKind.LIVE) else TargetKind.URL
+
+    @property
+    def url(self) -> str | None:
+        """The base URL of a `url` target."""
+        return self.name if self.kind is TargetKind.URL else None
+
+
+class CostSettings(Section):
+    """What the run may spend, and the prices the documents leave out."""
+
+    budget: USD | None = Field(None, ge=0)  # exact from here on: the cap is compared with Decimal prices
+    usd_per_character: float | None = Field(None, ge=0)  # for prices in characters (TTS.ai)
+    prices: dict[str, float] = Field(default_factory=dict)  # "provider/model" -> USD per request
+    live_without_budget: bool = Field(False, alias="yes")  # live runs without a budget need explicit consent
+
+
+class PollingSettings(Section):
+    """How a submitted job's end is learned: adaptive polls, a fixed cadence, or a webhook."""
+
+    mode: PollingMode = Field(PollingMode.ADAPTIVE, alias="polling")
+    interval: float = Field(1.0, gt=0, alias="poll_interval")  # seconds, for polling=fixed
+    webhook_url: str | None = None  # public URL that reaches the local receiver (live webhooks)
+
+    @property
+    def label(self) -> str:
+        return f"fixed:{self.interval:g}" if self.mode is PollingMode.FIXED else self.mode.value
+
+
+class SandboxSettings(Section):
+    """The run's own sandbox, when the target is `sandbox`."""
+
+    profile: SandboxProfileName | None = Field(None, alias="sandbox_profile")  # None: realistic
+    seed: int = 0
+    clock_skew: float | None = None  # server clock − ours, seconds (None: the profile's)
+    precise_stamps: bool = False  # millisecond stamps where the documents print whole seconds
+
+
+class ReferenceSettings(Section):
+    """The voice cloning models copy: a file to upload, a URL for models that fetch it. Turned into the
+    plan's references in one place, `harness.bench.runner.references`."""
+
+    file: Path | None = Field(None, alias="reference")  # uploaded to file-cloning models
+    url: str | None = Field(None, alias="reference_url")  # a public URL of it, for URL-cloning models live
+
+    @field_validator("file")
     @classmethod
     def _readable(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():
             raise ValueError(f"--reference {value}: no such file")
         return value
 
-    @field_validator("reference_url")
+    @field_validator("url")
     @classmethod
     def _fetchable(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError(f"--reference-url must be an http(s) URL the provider can fetch; got {value!r}")
         return value
+
+
+class ScoringSettings(Section):
+    """Whether clips are scored, and where: during the run in this process, or after it on Ray."""
+
+    enabled: bool = Field(True, alias="score")
+    executor: Literal["local", "ray"] = "local"
+    address: str | None = None  # the Ray cluster, with executor ray (None: a local Ray instance)
+
+    @property
+    def during_run(self) -> bool:
+        return self.enabled and self.executor == "local"
+
+    @property
+    def after_run(self) -> bool:
+        return self.enabled and self.executor != "local"
+
+
+class RunSettings(Section):
+    """How hard the run pushes, and how long it waits."""
+
+    concurrency: int = Field(8, ge=1, le=1024)
+    provider_concurrency: int = Field(8, ge=1, le=1024)  # cap per provider, below the documented limits
+    # The first wave of a provider's jobs starts spread over this many seconds, not in one burst: a load
+    # ramp, and submits at distinct phases of the server's second, which pin its clock early when it
+    # stamps whole seconds (see harness.bench.stampbook).
+    ramp_up: float = Field(1.0, ge=0, le=60)
+    job_timeout: float = Field(900.0, gt=0)  # seconds from submit to giving up on a job
+    request_timeout: float = Field(60.0, gt=0)  # seconds without an answer before a request fails
+    max_rate_limit_retries: int = Field(5, ge=0)
+    download_attempts: int = Field(6, ge=1, le=20)  # a finished job's audio: tries before it counts as lost
+
+
+class OutputSettings(Section):
+    """Where the rows and audio go, which stored run to finish, and whether the HTML report is written."""
+
+    out: Path = Path("reports")
+    resume: str | None = None  # a run id in `out`
+    report: bool = True
 
     @field_validator("out")
     @classmethod
@@ -111,18 +234,6 @@ class BenchConfig(BaseModel):
         return value
 
     @property
-    def target_kind(self) -> TargetKind:
-        if self.target in (TargetKind.SANDBOX, TargetKind.LIVE):
-            return TargetKind(self.target)
-        if self.target.startswith(("http://", "https://")):
-            return TargetKind.URL
-        raise UsageError(f"--target must be sandbox, live or an http(s) URL; got {self.target!r}")
-
-    @property
-    def polling_label(self) -> str:
-        return f"fixed:{self.poll_interval:g}" if self.polling is PollingMode.FIXED else self.polling.value
-
-    @property
     def db_path(self) -> Path:
         return self.out / "runs.db"
 
@@ -130,12 +241,95 @@ class BenchConfig(BaseModel):
     def audio_dir(self) -> Path:
         return self.out / "audio"
 
+
+class BenchConfig(BaseModel):
+    """Everything a run needs to know, validated, one section per concern.
+
+    Built from sections or from options by name (`BenchConfig(models=("xtts-v2",), budget=1.0)`: each
+    option goes to its section), which is also how TOML files and stored runs are read.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    workload: WorkloadSettings = Field(default_factory=WorkloadSettings)
+    target: TargetSettings = Field(default_factory=TargetSettings)
+    cost: CostSettings = Field(default_factory=CostSettings)
+    polling: PollingSettings = Field(default_factory=PollingSettings)
+    sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
+    references: ReferenceSettings = Field(default_factory=ReferenceSettings)
+    scoring: ScoringSettings = Field(default_factory=ScoringSettings)
+    run: RunSettings = Field(default_factory=RunSettings)
+    output: OutputSettings = Field(default_factory=OutputSettings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _options_to_sections(cls, data: Any) -> Any:
+        return by_section(data) if isinstance(data, Mapping) else data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.scoring.address is not None and self.scoring.executor != "ray":
+            raise ValueError("--address names a Ray cluster: it goes with --executor ray")
+        return self
+
+    def updated(self, **options: Any) -> BenchConfig:
+        """These settings with some options replaced (by option name), validated again."""
+        return BenchConfig.model_validate(merge(self.model_dump(by_alias=True), options))
+
     def public(self) -> dict[str, Any]:
-        """The settings as stored with the run (JSON-safe; nothing secret is ever in here)."""
-        return self.model_dump(mode="json")
+        """The settings as stored with the run: every option by name (JSON-safe; nothing secret is in here)."""
+        return {name: value for section in self.model_dump(mode="json", by_alias=True).values()
+                for name, value in section.items()}
 
 
-def _section(data: Mapping[str, Any], *path: str) -> dict[str, Any]:
+SECTIONS: dict[str, type[Section]] = {  # BenchConfig's field -> its section's model
+    name: cast(type[Section], field.annotation) for name, field in BenchConfig.model_fields.items()
+}
+SECTION_OF: dict[type[Section], str] = {model: name for name, model in SECTIONS.items()}
+OPTIONS: dict[str, str] = {  # option name -> its section
+    field.alias or name: section for section, model in SECTIONS.items() for name, field in model.model_fields.items()
+}
+
+
+def by_section(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Options by name (as flags, TOML keys and stored runs write them) sorted into their sections. A
+    section given whole (a `[bench.cost]` table, a `CostSettings`) is merged with options beside it, which
+    win; an unknown name is left in place for validation to name it."""
+    result: dict[str, Any] = {}
+    for key, value in settings.items():
+        if key in SECTIONS and isinstance(value, Mapping | Section):
+            given = value.options() if isinstance(value, Section) else value
+            options = {SECTIONS[key].option_name(name): v for name, v in given.items()}
+            result[key] = options | result.get(key, {})
+        elif key in OPTIONS:
+            result.setdefault(OPTIONS[key], {})[key] = value
+        else:
+            result[key] = value
+    return result
+
+
+def merge(*sources: Mapping[str, Any]) -> dict[str, Any]:
+    """Settings from several sources, later ones winning option by option."""
+    merged: dict[str, Any] = {}
+    for source in sources:
+        for key, value in by_section(source).items():
+            earlier = merged.get(key)
+            merged[key] = earlier | value if isinstance(earlier, dict) and isinstance(value, dict) else value
+    return merged
+
+
+def settings_error(error: ValidationError) -> UsageError:
+    """One line naming each bad option as the user wrote it (`sandbox_profile: ...`, not its section)."""
+    problems = []
+    for problem in error.errors(include_url=False):
+        where = [str(part) for part in problem["loc"]]
+        if len(where) > 1 and where[0] in SECTIONS:
+            where = where[1:]
+        problems.append(f"{'.'.join(where)}: {problem['msg']}" if where else problem["msg"])
+    return UsageError(f"invalid bench settings: {'; '.join(problems)}")
+
+
+def _table(data: Mapping[str, Any], *path: str) -> dict[str, Any]:
     current: Any = data
     for key in path:
         if not isinstance(current, Mapping) or key not in current:
@@ -155,27 +349,26 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def file_settings(config_file: Path | None = None, cwd: Path | None = None) -> dict[str, Any]:
     """Settings from pyproject.toml and a TOML file, the file winning; only bench keys are taken."""
     base = cwd or Path.cwd()
-    settings: dict[str, Any] = {}
+    sources: list[Mapping[str, Any]] = []
     pyproject = base / "pyproject.toml"
     if pyproject.is_file():
-        tool = _section(_read_toml(pyproject), "tool", "tts-harness")
-        settings |= {k: v for k, v in tool.items() if k in BenchConfig.model_fields}
-        settings |= _section(tool, "bench")
+        tool = _table(_read_toml(pyproject), "tool", "tts-harness")
+        sources += [{k: v for k, v in tool.items() if k in OPTIONS}, _table(tool, "bench")]
     path = config_file or (base / CONFIG_FILE if (base / CONFIG_FILE).is_file() else None)
     if path is not None:
         data = _read_toml(path)
-        settings |= {k: v for k, v in data.items() if not isinstance(v, Mapping) or k == "prices"}
-        settings |= _section(data, "bench")
-    return settings
+        # Top-level keys are options (a misspelt one is refused); tables other than [bench] and [prices]
+        # belong to others (the providers file's [providers.*]).
+        sources += [{k: v for k, v in data.items() if not isinstance(v, Mapping) or k == "prices"},
+                    _table(data, "bench")]
+    return merge(*sources)
 
 
-def load_config(cli: Mapping[str, Any], config_file: Path | None = None, cwd: Path | None = None) -> BenchConfig:
-    """CLI values (None means "not given") over file settings over defaults."""
-    merged = file_settings(config_file, cwd) | {k: v for k, v in cli.items() if v is not None}
+def load_config(given: Iterable[Section] = (), config_file: Path | None = None, cwd: Path | None = None) -> BenchConfig:
+    """The options a user gave (sections from `Section.given`) over file settings over defaults."""
+    cli = {SECTION_OF[type(section)]: section.options() for section in given}
     try:
-        return BenchConfig.model_validate(merged)
+        return BenchConfig.model_validate(merge(file_settings(config_file, cwd), cli))
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'config'}: {e['msg']}" for e in error.errors(include_url=False)
-        )
-        raise UsageError(f"invalid bench settings: {problems}") from None
+        raise settings_error(error) from None
+

@@ -83,7 +83,7 @@ async def _submit(job: Job, phase: str) -> Exchange:
             return exchange
         record.cost(charged=False, basis=f"rejected:{response.status_code}")
         retryable = response.status_code == 429 or (response.status_code == 503 and error.retry_after is not None)
-        if retryable and retries < job.services.config.max_rate_limit_retries:
+        if retryable and retries < job.services.config.run.max_rate_limit_retries:
             retries += 1
             record.error(phase, error.error_class, str(error), status=response.status_code)
             job.gate.close_for(error.retry_after or POLL_BACKOFF_S * 2**retries)

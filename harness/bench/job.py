@@ -25,7 +25,6 @@ from harness.bench.polling import Schedule
 from harness.bench.provenance import iso_from_epoch
 from harness.bench.records import JobRecord
 from harness.bench.stampbook import StampBook
-from harness.bench.store import Store
 from harness.bench.target import Target
 from harness.bench.timing import Mark, wall_of
 from harness.bench.webhook import Receiver, WebhookHub
@@ -33,6 +32,7 @@ from harness.core.errors import ErrorClass, LostResult, ProtocolError, ProviderE
 from harness.core.spec import Endpoint, Provider
 from harness.core.transport import build_request
 from harness.core.validate import check_response, media_type_of
+from harness.results import Store
 
 
 @dataclass(slots=True)
@@ -105,7 +105,7 @@ class Job:
 
     def webhook_headers(self) -> dict[str, str]:
         receiver = self.services.receiver
-        if self.services.config.polling is not PollingMode.WEBHOOK or receiver is None:
+        if self.services.config.polling.mode is not PollingMode.WEBHOOK or receiver is None:
             return {}
         names = {header.name.lower(): header.name for header in self.endpoint.request_headers}
         url_header = next((name for low, name in names.items() if low.endswith("webhook-url")), None)
@@ -162,7 +162,7 @@ class Job:
         extra = services.target.extra_headers(self.label, self.planned.item.id, "download", self.record.attempt)
         outcome = await download(services.client, url, check=lambda body: inspect_audio(body).problem,
                                  refresh=refresh, headers=extra, secrets=services.target.secrets,
-                                 policy=DownloadPolicy(attempts=services.config.download_attempts))
+                                 policy=DownloadPolicy(attempts=services.config.run.download_attempts))
         for failure in outcome.failures[:-1] if outcome.exchange is None else outcome.failures:
             self.record.error("download", failure.error_class, f"download retried: {failure}", status=failure.status)
         if outcome.exchange is None:
@@ -183,8 +183,8 @@ class Job:
         facts = inspect_audio(exchange.body)
         if facts.problem is not None:
             self.fail(phase, ProtocolError(f"audio from {exchange.response.request.url.path}: {facts.problem}"))
-        config = self.services.config
-        audio = store_audio(config.audio_dir, exchange.body, media_type_of(declared) or None, facts)
+        folder = self.services.config.output.audio_dir
+        audio = store_audio(folder, exchange.body, media_type_of(declared) or None, facts)
         db_dir = self.services.store.path.parent.resolve()
         if audio.path.resolve().is_relative_to(db_dir):
             audio = replace(audio, path=audio.path.resolve().relative_to(db_dir))

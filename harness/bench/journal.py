@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 
 from harness.bench.config import TargetKind
 from harness.bench.recovery import SandboxRecovery
-from harness.bench.store import Store
 from harness.bench.target import Target
+from harness.results import Store
 
 if TYPE_CHECKING:
     from harness.sandbox import SandboxHandle

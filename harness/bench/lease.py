@@ -1,4 +1,4 @@
-"""One writer per run: a lease row in `runs.db`.
+"""One writer per run: a lease row in `runs.db` (its SQL in `harness.results.leases`).
 
 Two processes writing one run would submit its jobs twice (each sees them unfinished) and collide on the
 rows' keys. A run's writer holds a lease (process id, host, heartbeat); another `--resume` of that run while
@@ -14,14 +14,13 @@ import asyncio
 import os
 import secrets
 import socket
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from harness.bench.provenance import iso_now
-from harness.bench.store import Store
 from harness.core.errors import UsageError
+from harness.results import LeaseRow, Store, lease_holder, release_lease, renew_lease, take_lease
 
 TTL_S = 30.0  # a heartbeat older than this is a dead holder
 RENEW_EVERY_S = 5.0
@@ -41,10 +40,10 @@ def _process_gone(pid: int) -> bool:
     return False
 
 
-def _stale(row: sqlite3.Row, now: float, ttl_s: float) -> bool:
-    if now - row["heartbeat_at"] >= ttl_s:
+def _stale(row: LeaseRow, now: float, ttl_s: float) -> bool:
+    if now - row.heartbeat_at >= ttl_s:
         return True
-    return bool(row["host"] == socket.gethostname() and _process_gone(int(row["pid"])))
+    return row.host == socket.gethostname() and _process_gone(row.pid)
 
 
 @dataclass
@@ -59,28 +58,22 @@ class Lease:
         """Take the lease, or raise `LeaseHeld` naming the live holder."""
         now = self.clock()
         with self.store.transaction() as conn:  # BEGIN IMMEDIATE: no other writer between read and write
-            row = conn.execute("SELECT holder, pid, host, heartbeat_at FROM leases WHERE run_id = ?",
-                               (self.run_id,)).fetchone()
-            if row is not None and row["holder"] != self.holder and not _stale(row, now, self.ttl_s):
+            row = lease_holder(conn, self.run_id)
+            if row is not None and row.holder != self.holder and not _stale(row, now, self.ttl_s):
                 raise LeaseHeld(
-                    f"run {self.run_id} is being written by process {row['pid']} on {row['host']} (heartbeat "
-                    f"{now - row['heartbeat_at']:.0f} s ago); wait for it, or stop it and resume after "
+                    f"run {self.run_id} is being written by process {row.pid} on {row.host} (heartbeat "
+                    f"{now - row.heartbeat_at:.0f} s ago); wait for it, or stop it and resume after "
                     f"{self.ttl_s:.0f} s"
                 )
-            conn.execute(
-                "INSERT OR REPLACE INTO leases (run_id, holder, pid, host, acquired_at, heartbeat_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (self.run_id, self.holder, os.getpid(), socket.gethostname(), iso_now(), now),
-            )
+            take_lease(conn, LeaseRow(self.run_id, self.holder, os.getpid(), socket.gethostname(), iso_now(), now))
 
     def renew(self) -> None:
         with self.store.transaction() as conn:
-            conn.execute("UPDATE leases SET heartbeat_at = ? WHERE run_id = ? AND holder = ?",
-                         (self.clock(), self.run_id, self.holder))
+            renew_lease(conn, self.run_id, self.holder, self.clock())
 
     def release(self) -> None:
         with self.store.transaction() as conn:
-            conn.execute("DELETE FROM leases WHERE run_id = ? AND holder = ?", (self.run_id, self.holder))
+            release_lease(conn, self.run_id, self.holder)
 
     async def keep_alive(self, every_s: float = RENEW_EVERY_S) -> None:
         """Renew until cancelled (run beside the jobs on the run's event loop)."""

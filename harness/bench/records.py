@@ -1,4 +1,4 @@
-"""One job's accumulating record, and its conversion to the rows `harness.bench.store` documents.
+"""One job's accumulating record, and its conversion to the rows `harness.results.schema` documents.
 
 The executor appends to a `JobRecord` as answers arrive; nothing touches the database until the
 record is written in one transaction, except the two commits a resume needs (`submitting` before the

@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 
 from harness.bench.budget import Budget
-from harness.bench.config import BenchConfig, PollingMode
+from harness.bench.config import BenchConfig, PollingMode, ReferenceSettings
 from harness.bench.corpus import Corpus, load_corpus
 from harness.bench.executor import Services, run_job
 from harness.bench.gates import Gates
@@ -32,13 +32,13 @@ from harness.bench.plan import Plan, PlannedJob, PriceBook, References, build_pl
 from harness.bench.polling import ScheduleBook
 from harness.bench.provenance import HARNESS_VERSION, git_revision, iso_now, machine
 from harness.bench.records import JobRecord
-from harness.bench.store import Store
 from harness.bench.target import Target
 from harness.bench.timing import Mark, Marks, mono_of, now
 from harness.bench.webhook import WebhookHub, serve
 from harness.core.errors import ErrorClass, UsageError
 from harness.core.spec import Provider, Upload
 from harness.core.timestamps import parse_timestamp
+from harness.results import UNFINISHED_STATES, Existing, Store
 
 Listener = Callable[[PlannedJob, str], None]  # (job, outcome) after each job is stored
 
@@ -76,51 +76,54 @@ def audio_type(path: Path) -> str:
             ".m4a": "audio/mp4"}.get(path.suffix.lower(), "application/octet-stream")
 
 
-def references(config: BenchConfig, target_reference_url: str | None) -> References:
-    """The cloning reference: `--reference FILE` (else the project's own generated voice, fixtures/voices) as
-    upload; `--reference-url` (else the target's copy of that voice) as URL."""
-    path = config.reference or Path(__file__).resolve().parents[2] / "fixtures" / "voices" / "joe_reference.wav"
+def references(settings: ReferenceSettings, target_copy_url: str | None) -> References:
+    """The cloning reference, the one place `--reference` and `--reference-url` are read: `--reference FILE`
+    (else the project's own generated voice, fixtures/voices) as upload; `--reference-url` (else the
+    target's copy of that voice, `Target.reference_url`) as URL."""
+    path = settings.file or Path(__file__).resolve().parents[2] / "fixtures" / "voices" / "joe_reference.wav"
     audio = None
     if path.is_file():
         audio = Upload(filename=path.name, content=path.read_bytes(), content_type=audio_type(path))
-    url = config.reference_url or target_reference_url
+    url = settings.url or target_copy_url
     # A user's URL is known to hold the file only when the user gave the file too (for similarity scoring).
-    url_path = path if audio and (config.reference_url is None or config.reference is not None) else None
+    url_path = path if audio and (settings.url is None or settings.file is not None) else None
     return References(url=url, audio=audio, path=path if audio else None, url_path=url_path)
 
 
 def resolve_config(config: BenchConfig, store: Store) -> BenchConfig:
     """For --resume, the settings the run was started with (only where the output lives may differ)."""
-    if config.resume is None:
+    output = config.output
+    if output.resume is None:
         return config
-    row = store.run(config.resume)
+    row = store.run(output.resume)
     if row is None:
-        raise UsageError(f"no run {config.resume!r} in {store.path}")
+        raise UsageError(f"no run {output.resume!r} in {store.path}")
     stored = BenchConfig.model_validate(json.loads(row["config_json"]))
-    return stored.model_copy(update={"resume": config.resume, "out": config.out})
+    return stored.updated(resume=output.resume, out=output.out)
 
 
 def prepare(config: BenchConfig, providers: Mapping[str, Provider], store: Store,
             reference_url: str | None = None) -> PreparedRun:
     """The run id, corpora and plan (a new run, or the stored one for --resume) of settings already
-    resolved by `resolve_config`."""
-    resumed = config.resume is not None
+    resolved by `resolve_config`; `reference_url` is the target's copy of the default reference voice."""
+    resume, workload, cost = config.output.resume, config.workload, config.cost
     row: sqlite3.Row | None = None
-    if config.resume is not None:
-        row = store.run(config.resume)
-        run_id = config.resume
+    if resume is not None:
+        row = store.run(resume)
+        run_id = resume
     else:
         run_id = new_run_id()
-    corpora = [load_corpus(selector) for selector in config.corpus]
+    corpora = [load_corpus(selector) for selector in workload.corpus]
     if row is not None:
         versions = json.loads(row["corpora_json"])
         changed = [c.name for c in corpora if versions.get(c.name) != c.version]
         if changed:
             raise UsageError(f"run {run_id} used other versions of corpus {', '.join(changed)}: cannot resume it")
-    selections = select(providers, config.providers, config.models)
-    prices = PriceBook.from_settings(config.usd_per_character, config.prices)
-    plan = build_plan(run_id, selections, corpora, config.repeats, prices, references(config, reference_url))
-    return PreparedRun(run_id, config, dict(providers), corpora, plan, resumed)
+    selections = select(providers, workload.providers, workload.models)
+    prices = PriceBook.from_settings(cost.usd_per_character, cost.prices)
+    plan = build_plan(run_id, selections, corpora, workload.repeats, prices,
+                      references(config.references, reference_url))
+    return PreparedRun(run_id, config, dict(providers), corpora, plan, resumed=resume is not None)
 
 
 def _run_row(prepared: PreparedRun, target: Target) -> dict[str, Any]:
@@ -139,12 +142,12 @@ def _run_row(prepared: PreparedRun, target: Target) -> dict[str, Any]:
         "sandbox_seed": target.sandbox_seed,
         "corpora_json": json.dumps({c.name: c.version for c in prepared.corpora}),
         "config_json": json.dumps(config.public()),
-        "providers_json": json.dumps(list(config.providers)),
-        "models_json": json.dumps(list(config.models)),
-        "repeats": config.repeats,
-        "concurrency": config.concurrency,
-        "polling": config.polling_label,
-        "budget_usd": None if config.budget is None else float(config.budget),
+        "providers_json": json.dumps(list(config.workload.providers)),
+        "models_json": json.dumps(list(config.workload.models)),
+        "repeats": config.workload.repeats,
+        "concurrency": config.run.concurrency,
+        "polling": config.polling.label,
+        "budget_usd": None if config.cost.budget is None else float(config.cost.budget),
         "planned_jobs": len(plan.jobs),
         "planned_cost_usd": float(plan.cost_usd),
         "planned_unpriced": plan.unpriced,
@@ -176,10 +179,10 @@ class Runner:
         self.listener = listener
         self.scorer = scorer
         config = prepared.config
-        self.budget = Budget(config.budget)
-        self.gates = Gates(config.provider_concurrency)
-        self.slots = asyncio.Semaphore(config.concurrency)
-        book = ScheduleBook(config.polling, config.poll_interval)
+        self.budget = Budget(config.cost.budget)
+        self.gates = Gates(config.run.provider_concurrency)
+        self.slots = asyncio.Semaphore(config.run.concurrency)
+        book = ScheduleBook(config.polling.mode, config.polling.interval)
         self.schedules = {j.selection.label: book.get(j.selection.label) for j in prepared.plan.jobs}
         self.run_start = now()
         self.stopped_by_budget = False
@@ -188,15 +191,9 @@ class Runner:
 
     def record_plan(self) -> None:
         """A new run: its row and every planned job, in one transaction, before anything is sent."""
-        with self.store.transaction() as conn:
-            row = _run_row(self.prepared, self.target)
-            conn.execute(f"INSERT INTO runs ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
-                         tuple(row.values()))
-            rows = [_job_row(self.prepared.run_id, job) for job in self.prepared.plan.jobs]
-            if rows:
-                names = ", ".join(rows[0])
-                conn.executemany(f"INSERT INTO jobs ({names}) VALUES ({', '.join('?' for _ in rows[0])})",
-                                 [tuple(r.values()) for r in rows])
+        # Through the store's writer: the run's settings hold the target URL, redacted like any value.
+        self.store.write([("runs", [_run_row(self.prepared, self.target)]),
+                          ("jobs", [_job_row(self.prepared.run_id, job) for job in self.prepared.plan.jobs])])
 
     def _states(self) -> dict[str, sqlite3.Row]:
         return {row["job_key"]: row for row in self.store.jobs(self.prepared.run_id)}
@@ -220,21 +217,22 @@ class Runner:
 
     @contextlib.asynccontextmanager
     async def _receiver(self) -> AsyncIterator[tuple[WebhookHub | None, Any]]:
-        if self.prepared.config.polling is not PollingMode.WEBHOOK:
+        polling = self.prepared.config.polling
+        if polling.mode is not PollingMode.WEBHOOK:
             yield None, None
             return
         hub = WebhookHub(self.prepared.providers)
         # The sandbox's client verifies certificates against the public roots only, so its callbacks come
         # over plain http (the sandbox allows that on loopback); live callbacks arrive through the user's
         # public URL. HTTPS with a throwaway CA (`serve(tls=True)`) is for callers told to trust it.
-        async with serve(hub, tls=False, public_url=self.prepared.config.webhook_url) as receiver:
+        async with serve(hub, tls=False, public_url=polling.webhook_url) as receiver:
             yield hub, receiver
 
     async def _one(self, services: Services, job: PlannedJob, row: sqlite3.Row | None) -> None:
         gate = self.gates[job.provider.name]
-        config = self.prepared.config
+        run = self.prepared.config.run
         async with gate.jobs, self.slots:
-            await gate.ramp(config.ramp_up, min(config.concurrency, config.provider_concurrency))
+            await gate.ramp(run.ramp_up, min(run.concurrency, run.provider_concurrency))
             record = self._record(job, row)
             if record is None:
                 return
@@ -279,19 +277,19 @@ class Runner:
             charged = self.target.recovery is None
             prior.append(record_cost(record, row["attempts"], charged=charged,
                                      basis="in-flight-at-crash" if charged else "in-flight-at-crash:not-accepted"))
-            self.store.insert("costs", prior, verb="INSERT OR IGNORE")
+            self.store.insert("costs", prior, Existing.KEEP)
             self.budget.spent += Decimal(str(prior[-1]["usd"] or 0)) if charged else Decimal(0)
             record.costs.clear()
             return record
-        self.store.insert("costs", prior, verb="INSERT OR IGNORE")
+        self.store.insert("costs", prior, Existing.KEEP)
         record.costs.clear()
         record.provider_job_id = provider_job_id
         record.status_url = row["status_url"]
         record.http_version = row["http_version"]
         record.connection_reused = None if row["connection_reused"] is None else bool(row["connection_reused"])
         record.connect_ms = row["connect_ms"]
-        for mark in self.store.query("SELECT name, t_ms FROM marks WHERE job_key = ?", (job.job_key,)):
-            record.marks.values[Mark(mark["name"])] = start + mark["t_ms"] / 1000.0
+        for name, t_ms in self.store.marks(job.job_key).items():
+            record.marks.values[Mark(name)] = start + t_ms / 1000.0
         return record
 
     def _reserve(self, job: PlannedJob, record: JobRecord) -> str | None:
@@ -316,11 +314,8 @@ class Runner:
 
     def result(self) -> RunResult:
         run_id = self.prepared.run_id
-        counts: dict[str, int] = {}
-        for row in self.store.query("SELECT COALESCE(error_class, outcome) AS k, COUNT(*) AS n FROM jobs "
-                                    "WHERE run_id = ? GROUP BY k", (run_id,)):
-            counts[str(row["k"])] = int(row["n"])
-        unfinished = sum(n for k, n in counts.items() if k in ("None", "planned"))
+        counts = self.store.outcome_counts(run_id)
+        unfinished = sum(n for k, n in counts.items() if k in UNFINISHED_STATES)
         status = "stopped_budget" if self.stopped_by_budget else ("finished" if not unfinished else "interrupted")
         self.store.update_run(run_id, {"status": status, "finished_at": iso_now(), "updated_at": iso_now()})
         return RunResult(run_id, self.store.path, status, len(self.prepared.plan.jobs), counts,

@@ -20,13 +20,13 @@ from harness.bench.lease import Lease
 from harness.bench.plan import select
 from harness.bench.provenance import iso_now
 from harness.bench.runner import Listener, PreparedRun, Runner, RunResult, prepare, resolve_config
-from harness.bench.store import Store
 from harness.bench.target import HeaderHook, Target, live_target, url_target
 from harness.core.credentials import CredentialGuard, credential_headers
 from harness.core.errors import UsageError
 from harness.core.redact import Redactor
 from harness.core.registry import providers as registered_providers
 from harness.core.spec import Provider
+from harness.results import Store
 
 PlanHook = Callable[[PreparedRun, Target], None]  # shown the plan; may raise UsageError to refuse
 
@@ -49,17 +49,18 @@ def sandbox_target(config: BenchConfig, providers: Sequence[Provider], headers: 
         from harness.sandbox import running
     except ImportError as error:
         raise UsageError(f"the sandbox is not installed ({error}); install tts-harness[sandbox]") from None
-    profile = config.sandbox_profile or "realistic"
+    settings = config.sandbox
+    profile = settings.profile or "realistic"
     served = [p.name for p in providers]
     # The documents require https callbacks; the sandbox's client does not trust a throwaway CA, so
     # callbacks to this loopback receiver go over plain http (only the sandbox allows that).
-    overrides = {"clock_skew_s": config.clock_skew, "precise_stamps": config.precise_stamps, **overrides}
-    with running(profile, config.seed, providers=tuple(served), allow_http_webhooks=True, **overrides) as sandbox:
+    overrides = {"clock_skew_s": settings.clock_skew, "precise_stamps": settings.precise_stamps, **overrides}
+    with running(profile, settings.seed, providers=tuple(served), allow_http_webhooks=True, **overrides) as sandbox:
         serving = [p for p in providers if p.name in sandbox.providers]
         bases = {(p.name, host): sandbox.base_url(p.name, host) for p in serving for host in p.hosts}
         keys: dict[str, str | None] = {p.name: sandbox.default_key(p.name) for p in serving}
         target = Target(TargetKind.SANDBOX, bases, keys, url=sandbox.url, sandbox_profile=profile,
-                        sandbox_seed=config.seed, reference_url=sandbox.voice_url("joe_reference.wav"),
+                        sandbox_seed=settings.seed, reference_url=sandbox.voice_url("joe_reference.wav"),
                         headers=headers)
         target.notes += [f"provider {p.name} left out: the sandbox has no emulation of it"
                          for p in providers if p not in serving]
@@ -70,13 +71,14 @@ def sandbox_target(config: BenchConfig, providers: Sequence[Provider], headers: 
 @contextlib.contextmanager
 def open_target(config: BenchConfig, providers: Sequence[Provider], headers: HeaderHook | None = None,
                 **sandbox_overrides: Any) -> Iterator[Target]:
-    kind = config.target_kind
-    if kind is TargetKind.SANDBOX:
+    # A target's reference_url is its own copy of the default voice; a user's --reference-url is read with
+    # --reference in one place, harness.bench.runner.references.
+    where = config.target
+    if where.kind is TargetKind.SANDBOX:
         with sandbox_target(config, providers, headers, **sandbox_overrides) as target:
             yield target
         return
-    target = live_target(providers, config.reference_url) if kind is TargetKind.LIVE else url_target(
-        config.target, providers, config.reference_url)
+    target = live_target(providers, None) if where.url is None else url_target(where.url, providers, None)
     target.headers = headers
     yield target
 
@@ -85,8 +87,9 @@ def _client(config: BenchConfig, guard: CredentialGuard) -> httpx.AsyncClient:
     # One pooled client for the run: connections are kept alive and reused; set-up is timed apart.
     # httpcore scans its whole pool on every request: a pool no larger than the jobs in flight keeps that
     # cheap, and one connection per job is all a job ever uses at a time.
-    limits = httpx.Limits(max_connections=config.concurrency + 4, max_keepalive_connections=config.concurrency + 4)
-    timeout = httpx.Timeout(config.request_timeout, connect=min(10.0, config.request_timeout))
+    run = config.run
+    limits = httpx.Limits(max_connections=run.concurrency + 4, max_keepalive_connections=run.concurrency + 4)
+    timeout = httpx.Timeout(run.request_timeout, connect=min(10.0, run.request_timeout))
     # Redirects are followed (media on storage hosts), but a key never leaves its origin: see CredentialGuard.
     return httpx.AsyncClient(limits=limits, timeout=timeout, trust_env=False, follow_redirects=True,
                              event_hooks=guard.event_hooks())
@@ -94,20 +97,20 @@ def _client(config: BenchConfig, guard: CredentialGuard) -> httpx.AsyncClient:
 
 def check_live(prepared: PreparedRun, target: Target) -> None:
     """Live runs spend money: refuse without a budget or explicit consent, and say why."""
-    config = prepared.config
-    if target.kind is TargetKind.LIVE and config.polling is PollingMode.WEBHOOK and config.webhook_url is None:
+    polling, cost = prepared.config.polling, prepared.config.cost
+    if target.kind is TargetKind.LIVE and polling.mode is PollingMode.WEBHOOK and polling.webhook_url is None:
         raise UsageError("--polling webhook against live providers needs --webhook-url: a public URL that "
                          "forwards to this machine (providers cannot reach a loopback receiver)")
     if target.kind is TargetKind.SANDBOX or prepared.resumed:
         return
     plan = prepared.plan
-    if config.budget is None and not config.yes:
+    if cost.budget is None and not cost.live_without_budget:
         raise UsageError(
             f"a live run of {len(plan.jobs)} jobs is planned to cost ${plan.cost_usd:.4f}"
             + (f" plus {plan.unpriced} jobs with no USD price" if plan.unpriced else "")
             + ": give --budget USD (enforced) or --yes to proceed"
         )
-    if config.budget is not None and plan.unpriced:
+    if cost.budget is not None and plan.unpriced:
         unpriced = sorted({j.selection.label for j in plan.jobs if j.price.usd is None})
         raise UsageError(
             f"--budget cannot bound {', '.join(unpriced)}: their prices are not in USD or not documented "
@@ -118,7 +121,8 @@ def check_live(prepared: PreparedRun, target: Target) -> None:
 
 def selected_providers(providers: Mapping[str, Provider], config: BenchConfig) -> list[Provider]:
     """The providers of the selected models only: a live run asks for their keys and no others."""
-    picked = {selection.provider.name for selection in select(providers, config.providers, config.models)}
+    workload = config.workload
+    picked = {selection.provider.name for selection in select(providers, workload.providers, workload.models)}
     return [provider for name, provider in providers.items() if name in picked]
 
 
@@ -136,18 +140,18 @@ def run_benchmark(
     known = benchmarkable() if providers is None else dict(providers)
     if not known:
         raise UsageError("no provider with benchmarkable models is registered")
-    store = Store(config.db_path)
+    store = Store(config.output.db_path)
     lease: Lease | None = None
     try:
         config = resolve_config(config, store)  # once: for --resume, the settings the run started with
-        if config.resume is not None:  # refuse before starting anything if another process writes this run
-            lease = Lease(store, config.resume)
+        if config.output.resume is not None:  # refuse before starting anything if another process writes this run
+            lease = Lease(store, config.output.resume)
             lease.acquire()
         wanted = selected_providers(known, config)
         with open_target(config, wanted, headers, **sandbox_overrides) as target:
             store.redactor = Redactor((*target.secrets, *(key for key in target.keys.values() if key)))
             reachable = {name: provider for name, provider in known.items() if target.serves(name)}
-            refused = [name for name in config.providers if name not in reachable]
+            refused = [name for name in config.workload.providers if name not in reachable]
             if refused or not reachable:
                 raise UsageError(f"target {target.kind} cannot serve {', '.join(refused) or 'any provider'}: "
                                  + "; ".join(target.notes))

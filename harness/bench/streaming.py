@@ -60,7 +60,7 @@ def _decode(audio: bytes) -> tuple[Any, int] | None:
 
 
 def stream_figures(watch: StreamWatch, sent: float, finished: float) -> dict[str, Any]:
-    """The stream columns of `jobs` (see `harness.bench.store`); empty when no audio arrived."""
+    """The stream columns of `jobs` (see `harness.results.schema`); empty when no audio arrived."""
     if not watch.chunks:
         return {}
     arrivals = [at for at, _ in watch.chunks]

@@ -1,7 +1,8 @@
 """The end-of-run summary: per model, how many jobs finished, how fast, how often polled, at what cost,
-how intelligibly (pooled WER) and, for cloning models, how close to the reference voice (mean speaker
-similarity); and how many failed in each error class. Computed from the stored rows, so it shows exactly what the
-report and any later analysis will see.
+how intelligibly (pooled WER over word-unit clips, pooled CER over character-unit ones, never mixed) and,
+for cloning models, how close to the reference voice (mean speaker similarity); and how many failed in
+each error class. Every figure comes from `harness.results.figures` over the run's stored rows, so the
+terminal shows exactly what the report, `export` and `compare` show.
 """
 
 from __future__ import annotations
@@ -12,18 +13,18 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from harness.bench.store import Store
 from harness.core.errors import ErrorClass
-from harness.core.quantiles import quantile
+from harness.results import ModelFigures, RunRows, Store, model_figures, read_rows, tally
 
 
 @dataclass(frozen=True, slots=True)
 class Quality:
-    """What the scorer measured for one model: pooled WER over its scored clips, mean similarity."""
+    """What the scorer measured for one model: pooled error rates over its scored clips, mean similarity."""
 
     clips: int
-    pooled_wer: float | None  # errors / reference words, all clips pooled
+    pooled_wer: float | None  # word errors / reference words over its word-unit clips
     similarity: float | None  # mean speaker similarity of the clips cloned from a reference
+    pooled_cer: float | None = None  # character errors / reference characters over its zh/ja clips
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,71 +61,41 @@ class Summary:
     results_lost: int = 0  # finished jobs whose audio never came
 
 
-def model_quality(store: Store, run_id: str) -> dict[tuple[str, str], Quality]:
-    """Pooled WER and mean similarity per (provider, model) from the scorer's rows; empty if never scored.
+def _quality(figures: ModelFigures, scored_run: bool) -> Quality | None:
+    if not scored_run:
+        return None
+    rates = figures.rates
+    return Quality(figures.scored, rates.wer.pooled if rates.wer else None, figures.similarity_mean,
+                   rates.cer.pooled if rates.cer else None)
 
-    A run re-scored with another ASR model has rows for both: the summary reads the ASR setup that
-    scored the most clips, so two models' figures never mix.
-    """
-    if not store.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'scores'"):
-        return {}
-    setups = store.query("SELECT asr_backend, asr_model, normalizer_version, COUNT(*) AS n FROM scores "
-                         "WHERE run_id = ? GROUP BY 1, 2, 3 ORDER BY n DESC LIMIT 1", (run_id,))
-    if not setups:
-        return {}
-    setup = setups[0]
-    rows = store.query(
-        "SELECT c.provider, c.model, COUNT(*) AS clips, "
-        "SUM(s.substitutions + s.deletions + s.insertions) AS errors, SUM(s.ref_length) AS words, "
-        "AVG(s.similarity) AS similarity FROM scores s JOIN clips c ON c.clip_id = s.clip_id "
-        "WHERE s.run_id = ? AND s.asr_backend = ? AND s.asr_model = ? AND s.normalizer_version = ? "
-        "AND s.error IS NULL GROUP BY c.provider, c.model",
-        (run_id, setup["asr_backend"], setup["asr_model"], setup["normalizer_version"]))
-    return {(r["provider"], r["model"]): Quality(
-        int(r["clips"]), r["errors"] / r["words"] if r["words"] else None, r["similarity"]) for r in rows}
+
+def _line(figures: ModelFigures, scored_run: bool) -> ModelLine:
+    return ModelLine(
+        figures.provider, figures.model, figures.jobs, figures.ok, figures.failed, figures.skipped,
+        figures.latency.p50, figures.latency.p95, figures.ttfa.p50, figures.polls_per_job,
+        figures.cost.total_usd, figures.cost.unpriced, figures.cost.amounts, figures.latency_width_p50,
+        figures.perceived_ttfa.p50, _quality(figures, scored_run),
+    )
+
+
+def summary_of(rows: RunRows, spent_usd: float) -> Summary:
+    """The summary of a run's rows (and what it has spent, which only the database knows)."""
+    scored_run = rows.run["asr_model"] is not None
+    counts = tally(rows)
+    return Summary(rows.run_id, str(rows.run["status"]), tuple(_line(f, scored_run) for f in model_figures(rows)),
+                   counts.outcomes, counts.events, spent_usd, _number(rows.run["planned_cost_usd"]),
+                   _number(rows.run["budget_usd"]), counts.downloads_retried, counts.results_lost)
+
+
+def _number(value: object) -> float | None:
+    return None if value is None else float(str(value))
 
 
 def summarize(store: Store, run_id: str) -> Summary:
-    run = store.run(run_id)
-    if run is None:
+    """The summary of a stored run (raises KeyError for an unknown run id)."""
+    if store.run(run_id) is None:
         raise KeyError(run_id)
-    quality = model_quality(store, run_id)
-    lines = []
-    groups = store.query("SELECT DISTINCT provider, model FROM jobs WHERE run_id = ? ORDER BY provider, model",
-                         (run_id,))
-    for group in groups:
-        rows = store.query("SELECT * FROM jobs WHERE run_id = ? AND provider = ? AND model = ?",
-                           (run_id, group["provider"], group["model"]))
-        ok = [r for r in rows if r["outcome"] == "ok"]
-        e2e = [r["e2e_ms"] for r in ok if r["e2e_ms"] is not None and not r["resumed"]]
-        ttfa = [r["ttfa_ms"] for r in ok if r["ttfa_ms"] is not None]
-        widths = [r["e2e_bracket_ms"] for r in ok if r["e2e_bracket_ms"] is not None and not r["resumed"]]
-        perceived = [r["perceived_ttfa_ms"] for r in ok if r["perceived_ttfa_ms"] is not None]
-        polled = [r["polls"] for r in rows if r["delivery"] in ("poll", "webhook")]
-        key = (run_id, group["provider"], group["model"])
-        cost = store.query("SELECT SUM(usd) AS usd, SUM(usd IS NULL AND charged = 1) AS unpriced FROM costs "
-                           "WHERE run_id = ? AND provider = ? AND model = ?", key)[0]
-        units = {r["unit"]: float(r["amount"] or 0) for r in store.query(
-            "SELECT unit, SUM(amount) AS amount FROM costs WHERE run_id = ? AND provider = ? AND model = ? "
-            "AND unit != 'USD' GROUP BY unit", key)}
-        lines.append(ModelLine(
-            group["provider"], group["model"], len(rows), len(ok),
-            sum(1 for r in rows if r["outcome"] == "error"), sum(1 for r in rows if r["outcome"] == "skipped"),
-            quantile(e2e, 0.50), quantile(e2e, 0.95), quantile(ttfa, 0.50),
-            sum(polled) / len(polled) if polled else None,
-            cost["usd"], int(cost["unpriced"] or 0), units,
-            quantile(widths, 0.50), quantile(perceived, 0.50), quality.get((group["provider"], group["model"])),
-        ))
-    outcomes = {str(r["k"]): int(r["n"]) for r in store.query(
-        "SELECT COALESCE(error_class, outcome, state) AS k, COUNT(*) AS n FROM jobs WHERE run_id = ? GROUP BY k",
-        (run_id,))}
-    events = {str(r["error_class"]): int(r["n"]) for r in store.query(
-        "SELECT error_class, COUNT(*) AS n FROM errors WHERE run_id = ? GROUP BY error_class", (run_id,))}
-    retried = store.query(
-        "SELECT COUNT(DISTINCT e.job_key) AS n FROM errors e JOIN jobs j ON j.job_key = e.job_key "
-        "WHERE e.run_id = ? AND e.phase = 'download' AND e.fatal = 0 AND j.outcome = 'ok'", (run_id,))[0]["n"]
-    return Summary(run_id, run["status"], tuple(lines), outcomes, events, store.spent_usd(run_id),
-                   run["planned_cost_usd"], run["budget_usd"], int(retried or 0), outcomes.get(ErrorClass.LOST, 0))
+    return summary_of(read_rows(store.conn, run_id, source=store.path), store.spent_usd(run_id))
 
 
 def _ms(value: float | None) -> str:
@@ -147,24 +118,31 @@ def _cost(line: ModelLine) -> str:
     return "—" if line.cost_usd is None else f"${line.cost_usd:.4f}"
 
 
-def _quality(quality: Quality | None) -> tuple[str, str]:
+def _rate(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _quality_cells(quality: Quality | None, with_cer: bool) -> tuple[str, ...]:
     if quality is None:
-        return "—", "—"
-    wer = "—" if quality.pooled_wer is None else f"{quality.pooled_wer:.1%}"
-    return wer, "—" if quality.similarity is None else f"{quality.similarity:.3f}"
+        return ("—", "—", "—") if with_cer else ("—", "—")
+    similarity = "—" if quality.similarity is None else f"{quality.similarity:.3f}"
+    rates = (_rate(quality.pooled_wer), _rate(quality.pooled_cer)) if with_cer else (_rate(quality.pooled_wer),)
+    return (*rates, similarity)
 
 
 def render(summary: Summary, console: Console, db_path: str) -> None:
     scored = any(line.quality is not None for line in summary.lines)
+    with_cer = any(line.quality is not None and line.quality.pooled_cer is not None for line in summary.lines)
     title = f"Run {summary.run_id} ({summary.status}); end-to-end latency in ms"
     if scored:
-        title += "; WER pooled over each model's clips; similarity to the reference voice (cloning models)"
+        title += ("; WER pooled over each model's word-unit clips" + ("; CER over its zh/ja clips" if with_cer else "")
+                  + "; similarity to the reference voice (cloning models)")
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
     streams = any(line.ttfa_p50 is not None for line in summary.lines)
     skips = any(line.skipped for line in summary.lines)
     names = ["model", "ok/jobs", *(["skipped"] if skips else []), "p50", "p95", "±",
              *(["TTFA p50", "heard p50"] if streams else []), "polls", "cost",
-             *(["WER", "similarity"] if scored else [])]
+             *(["WER", *(["CER"] if with_cer else []), "similarity"] if scored else [])]
     for name in names:
         table.add_column(name, justify="left" if name == "model" else "right", no_wrap=True)
     for line in summary.lines:
@@ -173,7 +151,7 @@ def render(summary: Summary, console: Console, db_path: str) -> None:
                       _width(line.e2e_width_p50),
                       *([_ms(line.ttfa_p50), _ms(line.perceived_ttfa_p50)] if streams else []),
                       "—" if line.polls_per_job is None else f"{line.polls_per_job:.1f}", _cost(line),
-                      *(_quality(line.quality) if scored else ()))
+                      *(_quality_cells(line.quality, with_cer) if scored else ()))
     console.print(table)
     classes = Table(title="Jobs by outcome; errors by class (retried ones included)", title_justify="left",
                     box=box.SIMPLE_HEAD)

@@ -8,13 +8,14 @@ built for the provider's own host (never to media URLs, which may be anywhere).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from harness.bench.config import TargetKind
+from harness.core.credentials import origin_text, usable_key
 from harness.core.errors import UsageError
-from harness.core.redact import Secret
+from harness.core.redact import Secret, userinfo_secrets, without_userinfo
 from harness.core.spec import Provider
 
 HeaderHook = Callable[[str, str, str, int], Mapping[str, str]]
@@ -54,26 +55,23 @@ class Target:
 
 
 def checked_key(provider: Provider, key: str) -> Secret:
-    """A key as it will travel in a header: printable ASCII, or a one-line usage error naming the variable
-    (never the value)."""
-    if not (key.isascii() and key.isprintable()):
-        raise UsageError(f"{provider.key_env} holds characters an HTTP header cannot carry (non-ASCII or "
-                         "control characters): check the key was copied whole")
-    return Secret(key)
+    """A key as it will travel in a header (`credentials.usable_key`), or a one-line usage error naming the
+    variable (never the value)."""
+    return usable_key(provider.key_env, key)
 
 
 def live_target(providers: Sequence[Provider], reference_url: str | None,
                 environ: Mapping[str, str] | None = None) -> Target:
-    """The documented hosts; every provider needs its key (`Provider.key_env`)."""
+    """The documented hosts; every provider needs its key (`Provider.key_env`), but a keyless one."""
     env = os.environ if environ is None else environ
-    missing = [f"{p.name} ({p.key_env})" for p in providers if not env.get(p.key_env)]
+    missing = [f"{p.name} ({p.key_env})" for p in providers if not p.keyless and not env.get(p.key_env)]
     if missing:
         raise UsageError(
             "--target live needs an API key for every provider benchmarked; unset: " + ", ".join(missing)
             + ". Choose providers with --providers, or run against the sandbox (the default)."
         )
     # Secret: sent as itself, printed as [Filtered] (pytest -l, reprs of the target or the config).
-    keys: dict[str, str | None] = {p.name: checked_key(p, env[p.key_env]) for p in providers}
+    keys: dict[str, str | None] = {p.name: None if p.keyless else checked_key(p, env[p.key_env]) for p in providers}
     bases = {(p.name, host): url for p in providers for host, url in p.hosts.items()}
     secrets = tuple(k for k in keys.values() if k)
     return Target(TargetKind.LIVE, bases, keys, reference_url=reference_url, secrets=secrets)
@@ -82,12 +80,43 @@ def live_target(providers: Sequence[Provider], reference_url: str | None,
 def url_target(url: str, providers: Sequence[Provider], reference_url: str | None,
                environ: Mapping[str, str] | None = None) -> Target:
     """One server laid out like the sandbox (`<url>/<provider>/<host>/<documented path>`), e.g. a sandbox
-    started with `tts-harness sandbox serve`; keys from the environment, else the sandbox's test keys."""
+    started with `tts-harness sandbox serve`; keys from the environment, else the sandbox's test keys.
+
+    Credentials in the URL (`http://user:password@host`) are used for its requests, never stored or printed:
+    `Target.url` is the URL without them, and they are secrets of the run (redacted wherever echoed)."""
     env = os.environ if environ is None else environ
     origin = url.rstrip("/")
     bases = {(p.name, host): f"{origin}/{p.name}/{host}" for p in providers for host in (*p.hosts, "cdn")}
-    keys: dict[str, str | None] = {
-        p.name: checked_key(p, env[p.key_env]) if env.get(p.key_env) else f"sandbox-{p.name}-key" for p in providers}
-    secrets = tuple(key for key in keys.values() if isinstance(key, Secret))
+    keys: dict[str, str | None] = {p.name: _url_key(p, env) for p in providers}
+    secrets = (*(key for key in keys.values() if isinstance(key, Secret)), *userinfo_secrets(origin))
     reference = reference_url or f"{origin}/_sandbox/voices/joe_reference.wav"
-    return Target(TargetKind.URL, bases, keys, url=origin, reference_url=reference, secrets=secrets)
+    return Target(TargetKind.URL, bases, keys, url=without_userinfo(origin), reference_url=reference,
+                  secrets=secrets)
+
+
+def _url_key(provider: Provider, env: Mapping[str, str]) -> str | None:
+    if provider.keyless:
+        return None
+    if env.get(provider.key_env):
+        return checked_key(provider, env[provider.key_env])
+    return f"sandbox-{provider.name}-key"
+
+
+def key_destinations(target: Target, providers: Iterable[Provider]) -> list[str]:
+    """For each provider benchmarked, the origins that will receive its key, and from which variable: what a
+    user reads before a live run (or a run against a URL) sends anything. Nothing for the sandbox the run
+    starts itself (its keys are its own test keys)."""
+    if target.kind is TargetKind.SANDBOX:
+        return []
+    lines = []
+    for provider in {p.name: p for p in providers}.values():
+        origins = ", ".join(dict.fromkeys(origin_text(target.bases[(provider.name, host)])
+                                          for host in provider.hosts if (provider.name, host) in target.bases))
+        key = target.keys.get(provider.name)
+        if key is None:
+            lines.append(f"{provider.name}: no key sent (auth = \"none\") to {origins}")
+        elif isinstance(key, Secret):
+            lines.append(f"{provider.name}: the key in ${provider.key_env} goes to {origins}")
+        else:
+            lines.append(f"{provider.name}: the sandbox's test key goes to {origins} (${provider.key_env} is unset)")
+    return lines

@@ -244,7 +244,7 @@ def _server_views(server: ServerTimes, clock: ProviderStamps | None, sent: float
 
 def derive(marks: Marks, polls: Sequence[PollRecord], server: ServerTimes, finished: float,
            clock: ProviderStamps | None = None) -> dict[str, Any]:
-    """The derived latency columns of `jobs` (see `harness.bench.store`)."""
+    """The derived latency columns of `jobs` (see `harness.results.schema`)."""
     sent = marks.values.get(Mark.REQUEST_SENT)
     e2e_client = marks.since(Mark.REQUEST_SENT, Mark.TERMINAL)
     # Sync and stream answers are observed directly: their window is a point.

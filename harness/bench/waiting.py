@@ -90,7 +90,7 @@ async def wait_and_fetch(job: Job) -> None:
 
 def _expect_callback(job: Job) -> asyncio.Future[Callback] | None:
     hub, record = job.services.hub, job.record
-    if hub is None or job.services.config.polling is not PollingMode.WEBHOOK or not job.webhook_headers():
+    if hub is None or job.services.config.polling.mode is not PollingMode.WEBHOOK or not job.webhook_headers():
         record.delivery = "poll"
         return None
     record.delivery = "webhook"
@@ -100,13 +100,13 @@ def _expect_callback(job: Job) -> asyncio.Future[Callback] | None:
 
 async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding,
                                callback: asyncio.Future[Callback] | None) -> Mapping[str, Any]:
-    record, config = job.record, job.services.config
+    record, timeout = job.record, job.services.config.run.job_timeout
     lifecycle = endpoint.lifecycle or job.endpoint.lifecycle
     assert lifecycle is not None and record.provider_job_id is not None
     schedule = job.services.schedules[job.label]
     sent = record.marks.values.get(Mark.REQUEST_SENT, record.marks.start)
     # A job picked up after a crash gets its full timeout from now: the crash was not its fault.
-    deadline = (now() if record.resumed else sent) + config.job_timeout
+    deadline = (now() if record.resumed else sent) + timeout
     failures, last_pending = 0, None
     while True:
         elapsed = now() - sent
@@ -134,7 +134,7 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
             await asyncio.sleep(delay)
         if now() >= deadline:
             seen = next((p.provider_status for p in reversed(record.polls) if p.provider_status), None)
-            job.fail("poll", _timeout(config.job_timeout, seen))
+            job.fail("poll", _timeout(timeout, seen))
         body = await _poll_once(job, endpoint, binding, lifecycle, delay, reason)
         if body is None:
             failures += 1

@@ -115,7 +115,6 @@ class Receiver:
 @contextlib.asynccontextmanager
 async def serve(hub: WebhookHub, *, tls: bool = True, public_url: str | None = None) -> AsyncIterator[Receiver]:
     """Run the receiver on loopback for the duration of the block."""
-    import trustme
     import uvicorn
     from starlette.applications import Starlette
     from starlette.requests import Request
@@ -139,12 +138,10 @@ async def serve(hub: WebhookHub, *, tls: bool = True, public_url: str | None = N
         ca_pem: Path | None = None
         use_tls = tls and public_url is None
         if use_tls:
-            ca = trustme.CA()
-            cert = ca.issue_cert("127.0.0.1", "localhost")
-            key_path, ca_pem = Path(folder) / "receiver.pem", Path(folder) / "ca.pem"
-            cert.private_key_and_cert_chain_pem.write_to_path(str(key_path))
-            ca.cert_pem.write_to_path(str(ca_pem))
-            ssl = {"ssl_certfile": str(key_path), "ssl_keyfile": str(key_path)}
+            from harness.sandbox import local_ca
+
+            authority = local_ca(Path(folder))
+            ca_pem, ssl = authority.ca_pem, dict(authority.uvicorn_options())
         config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", **ssl)
         server = uvicorn.Server(config)
         task = asyncio.create_task(server.serve())

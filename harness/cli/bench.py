@@ -1,21 +1,34 @@
 """`tts-harness bench run`: benchmark every provider and model, against the sandbox by default.
 
-Exit codes: 0 the run finished (jobs may have failed: they are results); 1 the run was interrupted or
-stopped by its budget; 2 usage error (bad option, unknown provider/model/run, live run refused).
+The command only turns its flags into the settings' typed sections, calls the use case
+(`harness.benchmark`) and prints what it is told; the scorer, the summary and the report are wired there.
+
+Exit codes: 0 the run finished (jobs may have failed: they are results); 1 the run does not count as a
+success (interrupted, stopped by its budget, results lost, nothing planned or nothing succeeded:
+`BenchmarkResult.shortfall`); 2 usage error (bad option, unknown provider/model/run, live run refused).
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from harness.benchmark import BenchmarkResult, Observer
 from harness.core.errors import UsageError
+
+if TYPE_CHECKING:
+    from harness.bench.dry_run import DryRun
+    from harness.bench.plan import PlannedJob
+    from harness.bench.runner import PreparedRun
+    from harness.bench.summary import Summary
+    from harness.bench.target import Target
 
 bench_app = typer.Typer(help="Latency and cost benchmarks, stored as raw rows in SQLite.", no_args_is_help=True)
 # Piped or captured (CI logs), the summary table keeps every column whole instead of cutting to 80.
@@ -38,10 +51,9 @@ def _prices(values: list[str] | None) -> dict[str, float] | None:
     return prices
 
 
-def _show_plan(prepared: Any, target: Any) -> None:
-    from harness.bench.runner import PreparedRun
+def _show_plan(prepared: PreparedRun, target: Target) -> None:
+    from harness.bench.target import key_destinations
 
-    assert isinstance(prepared, PreparedRun)
     plan = prepared.plan
     table = Table(title=f"Plan of run {prepared.run_id}" + (" (resumed)" if prepared.resumed else ""),
                   title_justify="left")
@@ -77,13 +89,11 @@ def _show_plan(prepared: Any, target: Any) -> None:
         _out.print(f"  left out: {label}: {count} item(s): {reason}", style="dim")
     for note in prepared.notes:
         _err.print(f"[yellow]note:[/yellow] {note}")
+    for line in key_destinations(target, (job.provider for job in plan.jobs)):
+        _out.print(line, markup=False, soft_wrap=True)
 
 
-def _show_dry_run(config: Any) -> None:
-    from harness.bench.dry_run import dry_run
-    from harness.bench.session import benchmarkable
-
-    result = dry_run(config, benchmarkable())
+def _show_dry_run(result: DryRun) -> None:
     for what, line in result.requests:
         _out.print(f"# {what}", style="dim", soft_wrap=True)
         _out.print(line, soft_wrap=True, markup=False)
@@ -99,29 +109,44 @@ def _show_dry_run(config: Any) -> None:
                + (f" + {plan.unpriced} jobs without a USD price" if plan.unpriced else ""), soft_wrap=True)
 
 
-def _scorer(enabled: bool, db_path: Path) -> Any:
-    if not enabled:
-        return None
-    try:
-        from harness.scoring import BackgroundScorer, Scorer
-    except ImportError as error:
-        _err.print(f"[yellow]scoring off:[/yellow] the scoring extra is not installed ({error})")
-        return None
-    from harness.bench.store import Store
+class _Terminal(Observer):
+    """The run as the terminal shows it: the plan, a progress bar per model, then the summary table."""
 
-    Store(db_path).close()  # the runner's tables (clips) exist before the scorer looks at the database
-    return BackgroundScorer(db_path, Scorer())
+    def __init__(self) -> None:
+        self.progress = Progress(TextColumn("{task.description:<36}"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn(), console=_out)
+        self.tasks: dict[str, TaskID] = {}
 
+    def plan(self, prepared: PreparedRun, target: Target) -> None:
+        _show_plan(prepared, target)
+        counts: dict[str, int] = {}
+        for job in prepared.plan.jobs:
+            counts[job.selection.label] = counts.get(job.selection.label, 0) + 1
+        self.tasks["all"] = self.progress.add_task("all jobs", total=len(prepared.plan.jobs), failed=0)
+        for label, total in counts.items():
+            self.tasks[label] = self.progress.add_task(label, total=total, failed=0)
+        self.progress.start()
 
-def _report(run_id: str, db_path: Path) -> Path | None:
-    try:
-        from harness.report.export import load_run
-        from harness.report.render import write_report
-    except ImportError:
-        return None
-    rows = load_run(run_id, db_path, None)
-    written: Path = write_report(rows, db_path.parent / run_id / "index.html", None)
-    return written
+    def job_done(self, job: PlannedJob, outcome: str) -> None:
+        for key in ("all", job.selection.label):
+            task = self.tasks.get(key)
+            if task is not None:
+                failed = self.progress.tasks[task].fields.get("failed", 0) + (outcome != "ok")
+                self.progress.update(task, advance=1, failed=failed)
+
+    def run_ended(self) -> None:
+        self.progress.stop()
+
+    def summary(self, summary: Summary, db_path: Path) -> None:
+        from harness.bench.summary import render
+
+        render(summary, _out, str(db_path))
+
+    def info(self, message: str) -> None:
+        _out.print(message, markup=False)
+
+    def warning(self, message: str) -> None:
+        _err.print(f"[yellow]warning:[/yellow] {escape(message)}")
 
 
 @bench_app.command("run")
@@ -160,122 +185,54 @@ def run_command(
     dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="print every request the run would send (curl, keys filtered) and its cost; send nothing")
     ] = False,
-    executor: Annotated[str, typer.Option(help="scoring: local (during the run) or ray (after it)")] = "local",
+    executor: Annotated[str | None, typer.Option(help="scoring: local (during the run, default) or ray (after it)")
+    ] = None,
     address: Annotated[str | None, typer.Option(help="Ray cluster address for --executor ray")] = None,
 ) -> None:
     """Benchmark latency and cost of every provider and model (the sandbox unless --target says otherwise)."""
-    from harness.bench.config import load_config
-    from harness.bench.session import run_benchmark
-    from harness.bench.store import Store
-    from harness.bench.summary import render, summarize
+    from harness import benchmark
+    from harness.bench import config as settings
 
     try:
-        config = load_config({
-            "providers": providers, "models": models, "corpus": corpus, "repeats": repeats,
-            "concurrency": concurrency, "ramp_up": ramp_up, "target": target, "budget": budget, "out": out,
-            "resume": resume,
-            "polling": polling, "poll_interval": poll_interval, "webhook_url": webhook_url,
-            "sandbox_profile": sandbox_profile, "seed": seed,
-            "clock_skew": clock_skew, "precise_stamps": precise_stamps, "usd_per_character": usd_per_character,
-            "prices": _prices(price), "score": score, "report": report, "job_timeout": job_timeout, "yes": yes,
-            "reference": reference, "reference_url": reference_url,
-        }, config_file)
-        config.target_kind  # noqa: B018 - validates --target before anything starts
-        if executor not in ("local", "ray") or (address and executor != "ray"):
-            raise UsageError(f"--executor must be local or ray (--address only with ray), got {executor!r}")
-        if config.resume is not None:
-            config = _stored_settings(config)  # --score/--report included: a resume keeps every setting
+        config = settings.load_config([
+            settings.WorkloadSettings.given(providers=providers, models=models, corpus=corpus, repeats=repeats),
+            settings.TargetSettings.given(name=target),
+            settings.CostSettings.given(budget=budget, usd_per_character=usd_per_character, prices=_prices(price),
+                                        live_without_budget=yes),
+            settings.PollingSettings.given(mode=polling, interval=poll_interval, webhook_url=webhook_url),
+            settings.SandboxSettings.given(profile=sandbox_profile, seed=seed, clock_skew=clock_skew,
+                                           precise_stamps=precise_stamps),
+            settings.ReferenceSettings.given(file=reference, url=reference_url),
+            settings.ScoringSettings.given(enabled=score, executor=executor, address=address),
+            settings.RunSettings.given(concurrency=concurrency, ramp_up=ramp_up, job_timeout=job_timeout),
+            settings.OutputSettings.given(out=out, resume=resume, report=report),
+        ], config_file)
         if dry_run:
-            _show_dry_run(config)
+            _show_dry_run(benchmark.dry_run(config))
             return
+        result = benchmark.run(config, _Terminal())
     except UsageError as error:
-        _err.print(f"[red]usage error:[/red] {error}")
-        raise typer.Exit(2) from None
-
-    progress = Progress(TextColumn("{task.description:<36}"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn(), console=_out)
-    tasks: dict[str, TaskID] = {}
-
-    def on_plan(prepared: Any, target_: Any) -> None:
-        _show_plan(prepared, target_)
-        counts: dict[str, int] = {}
-        for job in prepared.plan.jobs:
-            counts[job.selection.label] = counts.get(job.selection.label, 0) + 1
-        tasks["all"] = progress.add_task("all jobs", total=len(prepared.plan.jobs), failed=0)
-        for label, total in counts.items():
-            tasks[label] = progress.add_task(label, total=total, failed=0)
-        progress.start()
-
-    def listener(job: Any, outcome: str) -> None:
-        for key in ("all", job.selection.label):
-            task = tasks.get(key)
-            if task is not None:
-                failed = progress.tasks[task].fields.get("failed", 0) + (outcome != "ok")
-                progress.update(task, advance=1, failed=failed)
-
-    scorer = _scorer(config.score and executor == "local", config.db_path)
-    try:
-        result = run_benchmark(config, on_plan=on_plan, listener=listener, scorer=scorer)
-    except UsageError as error:
-        progress.stop()
         _err.print(f"[red]usage error:[/red] {error}")
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
-        progress.stop()
         _err.print("[yellow]interrupted:[/yellow] resume with --resume RUN_ID (the run id is in the plan above)")
         raise typer.Exit(1) from None
-    finally:
-        progress.stop()
-        if scorer is not None:
-            _out.print("Scoring the remaining clips…")
-            stats = scorer.close()
-            _out.print(f"Scored {stats.scored} clips ({stats.failed} failed"
-                       + (f"; last error: {stats.last_error}" if stats.last_error else "") + ").")
-    if config.score and executor != "local":
-        from harness.cli.score import score_after_run
+    _finish(result, config.output.out)
 
-        score_after_run(result.db_path, result.run_id, executor, address, _out)
-    store = Store(result.db_path)
-    try:
-        render(summarize(store, result.run_id), _out, str(result.db_path))
-    finally:
-        store.close()
-    if config.report:
-        try:
-            written = _report(result.run_id, result.db_path)
-        except Exception as error:  # the run's rows are safe; a report failure must not hide them
-            _err.print(f"[yellow]report not written:[/yellow] {type(error).__name__}: {error}")
-        else:
-            if written is not None:
-                _out.print(f"HTML report: [bold]{written}[/bold]")
+
+def _finish(result: BenchmarkResult, out: Path) -> None:
+    """The report's path, and exit 1 when the run does not count as a success (CI reads the exit code)."""
+    if result.report_path is not None:
+        _out.print(f"HTML report: [bold]{result.report_path}[/bold]")
+    shortfall = result.shortfall()
+    if shortfall is None:
+        return
     if result.status != "finished":
-        _err.print(f"run {result.run_id} {result.status}; finish it with: tts-harness bench run --resume "
-                   f"{result.run_id}" + (f" --out {config.out}" if str(config.out) != "reports" else ""))
-        raise typer.Exit(1)
-    if result.counts.get("lost"):
-        _err.print(f"[red]run {result.run_id}: {result.counts['lost']} jobs lost[/red] (accepted, perhaps charged, "
-                   "and no result will come); see the errors above")
-        raise typer.Exit(1)
-    # A CI job reads the exit code: a run that measured nothing must not pass as a success.
-    if result.planned == 0:
-        _err.print(f"[red]run {result.run_id} planned no job[/red]: check --corpus, --models and --providers")
-        raise typer.Exit(1)
-    if not result.counts.get("ok"):
-        _err.print(f"[red]run {result.run_id}: no job succeeded[/red] ({result.planned} planned); see the errors above")
-        raise typer.Exit(1)
-
-
-def _stored_settings(config: Any) -> Any:
-    from harness.bench.runner import resolve_config
-    from harness.bench.store import Store
-
-    if not config.db_path.is_file():
-        raise UsageError(f"no results database at {config.db_path}: nothing to resume (pass the run's --out)")
-    store = Store(config.db_path)
-    try:
-        return resolve_config(config, store)
-    finally:
-        store.close()
+        _err.print(f"{shortfall}; finish it with: tts-harness bench run --resume {result.run_id}"
+                   + (f" --out {out}" if str(out) != "reports" else ""), markup=False)
+    else:
+        _err.print(f"[red]{escape(shortfall)}[/red]")
+    raise typer.Exit(1)
 
 
 @bench_app.callback()

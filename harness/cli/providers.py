@@ -65,7 +65,8 @@ def providers_command(
         return
     console = Console()
     for item in described:
-        table = Table(title=f"{item['name']} — {item['title']} (key: ${item['key_env']})", title_justify="left")
+        key = f"${item['key_env']}" if item["key_env"] else "none"
+        table = Table(title=f"{item['name']} — {item['title']} (key: {key})", title_justify="left")
         for column in ("endpoint", "role", "statuses", "price"):
             table.add_column(column)
         for ep in item["endpoints"]:

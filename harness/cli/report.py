@@ -119,7 +119,7 @@ def export_command(
 ) -> None:
     """Write the run's raw rows (run, requests, errors, drift): the same rows the report computes from."""
     from harness.report.export import export_rows
-    from harness.report.rows import read_run
+    from harness.results import read_run
 
     try:
         rows = read_run(db, run_id, asr_model)

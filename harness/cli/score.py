@@ -252,28 +252,6 @@ def _score_run(run_id: str, db: Path, scorer: Scorer, as_json: bool) -> None:
         raise _failure(f"none of the {summary.clips} clips of run {run_id} could be scored")
 
 
-def score_after_run(db: Path, run_id: str, executor: str, address: str | None, console: Console) -> None:
-    """Score a finished run on ``executor`` (``bench run --executor ray``); failures are reported, not raised."""
-    from harness.scoring.distributed import make_executor
-    from harness.scoring.errors import ScoringError
-    from harness.scoring.run import score_run
-    from harness.scoring.scorer import Scorer
-
-    console.print(f"Scoring run {run_id} on {executor}…")
-    try:
-        runner = make_executor(executor, address)
-        try:
-            summary = score_run(db, run_id, Scorer(executor=runner))
-        finally:
-            runner.close()
-    except ScoringError as error:
-        _err.print(f"[yellow]scoring failed:[/yellow] {error}")
-        return
-    console.print(f"Scored {summary.scored} clips on {summary.executor} ({summary.failed} failed).")
-    for reason, count in summary.errors:
-        _err.print(f"[yellow]{count} clip(s) not scored:[/yellow] {reason}")
-
-
 @asr_app.command("fetch")
 def fetch_command(
     name: Annotated[str, typer.Argument(help="faster-whisper model name (large-v3, distil-large-v3, small, ...).")],

@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
-import ipaddress
 import logging
+import socket
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from harness.core.protocols.realtime import websocket_url
 from harness.sandbox.accounts import default_key
 from harness.sandbox.config import SandboxConfig
+from harness.sandbox.control import CONTROL_TOKEN_HEADER, needs_control_token, new_control_token
 from harness.sandbox.profiles import Profile
 from harness.sandbox.server import bind, make_server
 from harness.sandbox.state import SandboxState
+from harness.sandbox.tls import local_ca
 from harness.sandbox.urls import CONTROL_PREFIX, mount_path
 
 
 def base_url_lines(state: SandboxState, origin: str) -> list[str]:
-    """One line per provider host: provider, host key, base URL, default test key."""
+    """One line per provider host (provider, host key, base URL, default test key), and one per WebSocket
+    channel (its ws:// or wss:// URL)."""
     rows = []
     for name, served in state.served.items():
         for host in served.provider.hosts:
             rows.append((name, host, origin + mount_path(name, host), default_key(name)))
+        for channel in served.provider.channels:
+            rows.append((name, "ws", websocket_url(origin + mount_path(name, channel.host)) + channel.path,
+                         default_key(name)))
     width_name = max((len(r[0]) for r in rows), default=0)
     width_host = max((len(r[1]) for r in rows), default=0)
     width_url = max((len(r[2]) for r in rows), default=0)
@@ -34,10 +43,16 @@ def base_url_lines(state: SandboxState, origin: str) -> list[str]:
 def exposure_warning(bound_host: str) -> str | None:
     """A warning when the sandbox listens beyond loopback: its test keys are public, so anyone who can reach
     the address can use it (and make it fetch and call back)."""
-    if ipaddress.ip_address(bound_host).is_loopback:
+    if not needs_control_token(bound_host):
         return None
     return (f"warning: listening on {bound_host}: the sandbox now answers the network, not only this machine "
             "(its test keys are public; keep the default 127.0.0.1 unless you mean it)")
+
+
+def control_token_line(token: str) -> str:
+    """Said once, at start: the only place the token is shown."""
+    return (f"control API token (send it as {CONTROL_TOKEN_HEADER}: TOKEN to {CONTROL_PREFIX}/...; "
+            f"bound beyond loopback, requests without it are refused): {token}")
 
 
 def serve_command(
@@ -64,6 +79,9 @@ def serve_command(
     ] = None,
     precise_stamps: Annotated[bool, typer.Option(
         "--precise-stamps", help="Millisecond stamps where the documents print whole seconds.")] = False,
+    tls: Annotated[bool, typer.Option(
+        "--tls", help="Serve HTTPS and WSS with a certificate from a throwaway local CA (printed: trust it). "
+        "Some official clients (ElevenLabs' WebSocket helpers) always use wss://.")] = False,
 ) -> None:
     """Start the sandbox: one local server that behaves like every provider and speaks real speech."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -83,15 +101,28 @@ def serve_command(
     if (warning := exposure_warning(sock.getsockname()[0])) is not None:
         typer.echo(warning, err=True)
     bound_host, bound_port = sock.getsockname()[:2]
+    token = new_control_token() if needs_control_token(bound_host) else None
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-    origin = f"http://{shown}:{bound_port}"
+    origin = f"{'https' if tls else 'http'}://{shown}:{bound_port}"
     typer.echo(f"tts-harness sandbox (profile {profile.value}, seed {seed}) on {origin}")
     for line in base_url_lines(state, origin):
         typer.echo(line)
-    typer.echo("Press Ctrl+C to stop.")
-    server = make_server(state, log_level="info" if log_requests else "warning")
-    try:
-        server.run(sockets=[sock])
-    finally:
-        sock.close()
-        state.producer.close()
+    if token is not None:
+        typer.echo(control_token_line(token))
+    _serve_forever(state, sock, token, tls, "info" if log_requests else "warning")
+
+
+def _serve_forever(state: SandboxState, sock: socket.socket, token: str | None, tls: bool, log_level: str) -> None:
+    """Run until interrupted; with `tls`, under a throwaway CA whose file is printed (it lasts as long)."""
+    with tempfile.TemporaryDirectory(prefix="tts-harness-ca-") as folder:
+        authority = local_ca(Path(folder)) if tls else None
+        if authority is not None:
+            typer.echo(f"  TLS: trust the CA {authority.ca_pem} (e.g. SSL_CERT_FILE={authority.ca_pem}); "
+                       "it lasts as long as this server")
+        typer.echo("Press Ctrl+C to stop.")
+        server = make_server(state, log_level=log_level, control_token=token, tls=authority)
+        try:
+            server.run(sockets=[sock])
+        finally:
+            sock.close()
+            state.producer.close()

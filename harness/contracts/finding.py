@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 
 from harness.core.curl import curl_line
+from harness.core.redact import Redactor
 from harness.core.verdict import Drift, Violation
 
 _EXCHANGE = re.compile(r"^(?P<key>[A-Za-z0-9_.-]+)(?:\[(?P<index>\d+)\])?")
@@ -102,4 +103,5 @@ def format_finding(
     if involved:
         lines.append("  reproduce:")
         lines += [f"    {curl_line(exchanges[i][1], secret_list)}" for i in sorted(involved)[:_MAX_CURLS]]
-    return "\n".join(lines)
+    # Pointers, values and drift notes quote the answer, and a server may echo a key anywhere in it.
+    return Redactor(secret_list).text("\n".join(lines))

@@ -55,7 +55,7 @@ class SpeechTarget:
 
     provider: Provider
     base_url: str  # up to and including /v1
-    key: str
+    key: str  # "" for a keyless provider: no credential header is sent
 
     @property
     def url(self) -> str:
@@ -63,7 +63,7 @@ class SpeechTarget:
 
     @property
     def headers(self) -> dict[str, str]:
-        return {self.provider.auth.header: self.provider.auth.header_value(self.key)}
+        return {self.provider.auth.header: self.provider.auth.header_value(self.key)} if self.key else {}
 
     @property
     def model(self) -> str:

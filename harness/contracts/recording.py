@@ -27,7 +27,7 @@ from harness.contracts.scenario import (
     parse_scenario,
 )
 from harness.contracts.targets import Mode, Target
-from harness.core.redact import FILTERED, SENSITIVE_HEADERS, redact_text
+from harness.core.redact import FILTERED, SENSITIVE_HEADERS, Redactor
 from harness.core.validate import media_type_of, sniff_audio
 
 # Headers that change on every call and say nothing about the contract.
@@ -126,7 +126,7 @@ def to_scenario(outcome: Outcome, target: Target, media: MediaStore, endpoint_si
 
 def write_scenario(root: Path, scenario: Scenario, target: Target, secrets: Iterable[str]) -> Path:
     """Write the fixture with every known secret filtered, and templated base URLs."""
-    text = redact_text(_template(dump_scenario(scenario), _templater(target)), secrets)
+    text = Redactor(tuple(secrets)).text(_template(dump_scenario(scenario), _templater(target)))
     path = root / "scenarios" / scenario.path
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
@@ -173,11 +173,10 @@ def read_scenario(path: Path) -> Scenario:
 
 
 def recorded_secrets_free(paths: Iterable[Path], secrets: Mapping[str, str]) -> list[str]:
-    """The files (and which secret) where a secret survived; empty when redaction held."""
+    """The files (and which secret) where a secret survived in any form the redactor knows, or any piece of
+    8 characters of one; empty when redaction held."""
     leaks = []
     for path in paths:
-        data = path.read_bytes()
-        for name, value in secrets.items():
-            if value.encode() in data:
-                leaks.append(f"{path}: {name}")
+        text = path.read_bytes().decode("utf-8", "replace")
+        leaks += [f"{path}: {name}" for name, value in secrets.items() if Redactor((value,)).text(text) != text]
     return leaks

@@ -1,4 +1,4 @@
-"""Credentials never leave their origin.
+"""Credentials never leave their origin, and a key is checked before it travels at all.
 
 A key is configured for a provider's hosts. httpx, following a redirect to another origin, drops only the
 `Authorization` header; a key in any other header (an API gateway's subscription-key header) would be sent to
@@ -9,6 +9,10 @@ keys were configured for.
 Why strip rather than refuse: a provider may legitimately redirect a media download to a storage host
 (signed URLs); refusing would lose a result already paid for, while following *without* the key loses
 nothing — a host that needed the key answers 401, which is classified as an auth error like any other.
+
+`usable_key` is the one check of a key's characters, made where a key is read from the environment and
+before anything is sent or charged: a key with a trailing space or newline (copied with the line it came
+on) would make every request fail locally — each one counted as an outcome unknown, possibly charged.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from typing import Any
 
 import httpx
 
-from harness.core.redact import SENSITIVE_HEADERS
+from harness.core.errors import UsageError
+from harness.core.redact import SENSITIVE_HEADERS, Secret
 from harness.core.spec import Provider
 
 Origin = tuple[str, str, int]
@@ -29,6 +34,27 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 def origin_of(url: httpx.URL | str) -> Origin:
     url = httpx.URL(url)
     return url.scheme, url.host.lower(), url.port or _DEFAULT_PORTS.get(url.scheme, 0)
+
+
+def origin_text(url: httpx.URL | str) -> str:
+    """`scheme://host:port` of a URL: where a request goes, printable (no userinfo, no path)."""
+    scheme, host, port = origin_of(url)
+    shown = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{shown}" + ("" if _DEFAULT_PORTS.get(scheme) == port else f":{port}")
+
+
+def usable_key(variable: str, value: str) -> Secret:
+    """A key as it will travel in a header, or a one-line `UsageError` naming the variable (never the value):
+    no whitespace at either end or inside, no control or non-ASCII character."""
+    if value != value.strip():
+        raise UsageError(f"{variable} starts or ends with whitespace (a space or newline copied with the key?): "
+                         "remove it")
+    if any(c.isspace() for c in value):
+        raise UsageError(f"{variable} holds whitespace inside the key: check the key was copied whole, and alone")
+    if not (value.isascii() and value.isprintable()):
+        raise UsageError(f"{variable} holds characters an HTTP header cannot carry (non-ASCII or control "
+                         "characters): check the key was copied whole")
+    return Secret(value)
 
 
 def credential_headers(providers: Iterable[Provider]) -> frozenset[str]:

@@ -2,9 +2,9 @@
 `[tool.tts-harness]` table of `pyproject.toml`.
 
     [providers.mybox]
-    protocol = "openai-speech"            # the only protocol so far (harness.core.protocols.openai_speech)
+    protocol = "openai-speech"            # or elevenlabs | cartesia | deepgram-speak (harness.core.protocols)
     base_url = "http://gpu-box:8000/v1"
-    key_env = "MYBOX_API_KEY"
+    key_env = "MYBOX_API_KEY"            # or auth = "none" for a server that takes no key
     models = ["my-tts"]
     voices = ["narrator"]
     price_per_million_chars = 0           # optional: the benchmark's cost column
@@ -16,24 +16,37 @@ Which file: the one named by `TTS_HARNESS_PROVIDERS_FILE`, else `tts-harness.tom
 directory, else `pyproject.toml` there if it has a `[tool.tts-harness]` table; none is fine. The file is
 read once, validated whole by pydantic into frozen declarations, and any unknown key or bad value is a
 `UsageError` of one line naming the file and the key (`tts-harness.toml: providers.mybox.speed: ...`).
+
+A providers file names only its own secret. A file in the working directory may come from anywhere (a
+cloned repository), and a live run sends the value of `key_env` to `base_url`; so `key_env` must be a
+variable no installed provider and no other declared provider reads, and must look like an API key
+(`*_KEY`, `*_TOKEN`, `*_API_KEY`): `HOME`, or an installed provider's key variable, would send something
+else's value to that host. The user, not the file, can allow another name:
+`TTS_HARNESS_CONFIRM_KEY_ENV=NAME[,NAME...]` (a file could confirm itself). `auth = "none"` declares a
+server that takes no key: none is required or sent.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from harness.core.errors import UsageError
-from harness.core.protocols import openai_speech
+from harness.core.protocols import DECLARABLE
+from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.spec import Provider
 
 FILE_ENV = "TTS_HARNESS_PROVIDERS_FILE"
+CONFIRM_ENV = "TTS_HARNESS_CONFIRM_KEY_ENV"  # variables the user allows as a declared key_env beyond the rule
+SECRET_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*_(KEY|TOKEN)$", re.IGNORECASE)  # *_KEY, *_API_KEY, *_TOKEN
 FILE_NAME = "tts-harness.toml"
 PYPROJECT_TABLE = ("tool", "tts-harness")
 
@@ -49,10 +62,11 @@ class ProvidersFile(BaseModel):
 @dataclass(frozen=True, slots=True)
 class Declared:
     path: Path
-    declarations: tuple[openai_speech.SpeechDeclaration, ...]
+    declarations: tuple[ProtocolDeclaration, ...]  # each its protocol's declaration (`protocol` names it)
+    table: tuple[str, ...] = ()  # where the declarations are in the file (`tool.tts-harness` in pyproject)
 
     def providers(self) -> list[Provider]:
-        return [openai_speech.build_provider(d, self.path.name) for d in self.declarations]
+        return [DECLARABLE[str(getattr(d, "protocol", ""))].build(d, self.path.name) for d in self.declarations]
 
 
 def find_file(cwd: Path | None = None, environ: Mapping[str, str] | None = None) -> tuple[Path, tuple[str, ...]] | None:
@@ -110,23 +124,51 @@ def parse(text: str, path: Path, table: tuple[str, ...] = ()) -> Declared:
         where = (*table, "providers", name)
         if not isinstance(entry, Mapping):
             raise UsageError(f"{path}: {'.'.join(where)}: must be a table")
-        protocol = entry.get("protocol")
-        if protocol != openai_speech.PROTOCOL:
-            raise UsageError(f"{path}: {'.'.join(where)}.protocol: must be {openai_speech.PROTOCOL!r} "
-                             f"(the one protocol known), got {protocol!r}")
+        protocol = DECLARABLE.get(str(entry.get("protocol")))
+        if protocol is None:
+            raise UsageError(f"{path}: {'.'.join(where)}.protocol: must be one of "
+                             f"{', '.join(map(repr, DECLARABLE))}, got {entry.get('protocol')!r}")
         try:
-            declarations.append(openai_speech.SpeechDeclaration.model_validate({**entry, "name": name}))
+            keyless = entry.get("auth") == "none"
+            if keyless == ("key_env" in entry):
+                why = ('auth = "none" sends no key: remove it' if keyless else
+                       'required key is missing (auth = "none" declares a server that takes no key)')
+                raise UsageError(f"{path}: {'.'.join(where)}.key_env: {why}")
+            declarations.append(protocol.declaration.model_validate({**entry, "name": name}))
         except ValidationError as error:
             loc, why = _problem(error)
             key = "name (the table's name: lower-case letters, digits, - and _)" if loc == ("name",) else None
             raise UsageError(f"{path}: {_location(where, loc) if key is None else '.'.join(where)}: "
                              f"{key or why}") from None
-    return Declared(path, tuple(declarations))
+    return Declared(path, tuple(declarations), table)
 
 
-def load(cwd: Path | None = None, environ: Mapping[str, str] | None = None) -> Declared | None:
-    """The declarations of the file in effect (see the module docstring), or None when there is none."""
-    found = find_file(cwd, environ)
+def check_key_envs(found: Declared, claimed: Mapping[str, str], environ: Mapping[str, str]) -> None:
+    """The rule of the module docstring: each declared `key_env` is the declaration's own secret, or one
+    the user confirmed in `CONFIRM_ENV`. `claimed`: variable -> the installed provider that reads it."""
+    confirmed = {name.strip() for name in environ.get(CONFIRM_ENV, "").split(",") if name.strip()}
+    readers = dict(claimed)
+    for declaration in found.declarations:
+        variable = declaration.key_env
+        if not variable or variable in confirmed:
+            continue
+        where = f"{found.path}: {'.'.join((*found.table, 'providers', declaration.name))}.key_env"
+        allow = (f"if you mean to send ${variable} to {declaration.url}, confirm it: {CONFIRM_ENV}={variable}")
+        if variable in readers:
+            raise UsageError(f"{where}: {variable} is the key of {readers[variable]}; a providers file names only "
+                             f"its own secret ({allow})")
+        if not SECRET_NAME.match(variable):
+            raise UsageError(f"{where}: {variable} does not look like an API key variable (*_KEY, *_TOKEN, "
+                             f"*_API_KEY) ({allow})")
+        readers[variable] = f"the declared provider {declaration.name}"
+
+
+def load(cwd: Path | None = None, environ: Mapping[str, str] | None = None,
+         claimed: Mapping[str, str] = MappingProxyType({})) -> Declared | None:
+    """The declarations of the file in effect (see the module docstring), or None when there is none;
+    `claimed` maps the installed providers' key variables to their names (`check_key_envs`)."""
+    env = os.environ if environ is None else environ
+    found = find_file(cwd, env)
     if found is None:
         return None
     path, table = found
@@ -134,4 +176,6 @@ def load(cwd: Path | None = None, environ: Mapping[str, str] | None = None) -> D
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"{path}: cannot be read: {error}") from None
-    return parse(text, path, table)
+    declared = parse(text, path, table)
+    check_key_envs(declared, claimed, env)
+    return declared

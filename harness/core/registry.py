@@ -6,7 +6,9 @@ plugin, the report) asks it, so they all see the same providers and fail the sam
 
 * `TTS_HARNESS_PROVIDERS=a,b` loads only the entry points named a and b; the others are never imported.
 * Providers declared in a file (`harness.core.declared`: tts-harness.toml or `[tool.tts-harness]`)
-  join the installed ones; a declared name that an installed provider already has is a `UsageError`.
+  join the installed ones; a declared name that an installed provider already has is a `UsageError`, and
+  so is a declared `key_env` that an installed provider reads (`declared.check_key_envs`: every installed
+  plugin counts there, even one `TTS_HARNESS_PROVIDERS` leaves out).
 * A plugin that does not load, or whose entry point is not a `Provider`, is a `UsageError` on one line
   that names the entry point (`name = module:ATTR`), says why, and says how to leave it out. A broken
   plugin is never skipped silently: a benchmark without it would look complete.
@@ -61,8 +63,25 @@ def providers() -> dict[str, Provider]:
 @cache
 def declared_providers() -> tuple[Provider, ...]:
     """The providers the providers file in effect declares (none without a file)."""
-    file = declared.load()
+    file = declared.load(claimed=_claimed_key_envs())
     return tuple(file.providers()) if file is not None else ()
+
+
+def _claimed_key_envs() -> dict[str, str]:
+    """Each installed provider's key variable -> its name. A plugin left out by `TTS_HARNESS_PROVIDERS` is
+    loaded here too (its key is still in the environment); one that does not load claims nothing."""
+    only = {name.strip() for name in os.environ.get(ONLY_ENV, "").split(",") if name.strip()}
+    claimed: dict[str, str] = {}
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            provider = _load(entry)
+        except UsageError:
+            if not only or entry.name in only:
+                raise  # a plugin in use that does not load: reported as providers() reports it
+            continue
+        if provider.key_env:
+            claimed[provider.key_env] = f"the installed provider {provider.name}"
+    return claimed
 
 
 def get_provider(name: str) -> Provider:

@@ -13,11 +13,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
 from harness.core.lifecycle import Lifecycle
+
+if TYPE_CHECKING:  # a WebSocket endpoint's vocabulary lives with the realtime protocols that use it
+    from harness.core.protocols.realtime import Channel
 
 
 class BodyKind(StrEnum):
@@ -269,7 +272,7 @@ class Provider:
     title: str
     hosts: Mapping[str, str]  # host key -> live base URL
     auth: Auth
-    key_env: str  # environment variable that holds the live key
+    key_env: str  # environment variable that holds the live key; "" for a server that takes none (`keyless`)
     endpoints: tuple[Endpoint, ...]
     error_model: type[BaseModel]  # the provider's error body
     docs: tuple[str, ...] = ()
@@ -278,6 +281,12 @@ class Provider:
     usd_per_unit: Mapping[CostUnit, Decimal] = field(default_factory=dict)
     offerings: tuple[Offering, ...] = ()
     protocol: str | None = None  # a published protocol the provider speaks (e.g. "openai-speech"), if any
+    channels: tuple[Channel, ...] = ()  # documented WebSocket endpoints (harness.core.protocols.realtime)
+
+    @property
+    def keyless(self) -> bool:
+        """A server that takes no key (a providers file's `auth = "none"`): none is required, none is sent."""
+        return not self.key_env
 
     def endpoint(self, signature_or_key: str) -> Endpoint:
         """Find an endpoint by `METHOD /path` or by key; `KeyError` lists what exists."""
@@ -286,6 +295,13 @@ class Provider:
                 return ep
         known = ", ".join(ep.signature for ep in self.endpoints)
         raise KeyError(f"{self.name} has no endpoint {signature_or_key!r}; it has: {known}")
+
+    def channel(self, key: str) -> Channel:
+        for channel in self.channels:
+            if channel.key == key:
+                return channel
+        raise KeyError(f"{self.name} has no WebSocket endpoint {key!r}; it has: "
+                       f"{', '.join(c.key for c in self.channels) or 'none'}")
 
     def offering(self, name: str) -> Offering:
         for offering in self.offerings:

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import plotly.colors
 import plotly.graph_objects as go
 
-from harness.report.leaderboard import Leaderboard, group
-from harness.report.rows import Row
+from harness.report.leaderboard import Leaderboard
+from harness.results import Row, floats, group, polled, timed
 
 TEMPLATE = "plotly_white"
 HEIGHT = 380
@@ -54,8 +54,7 @@ def latency_figure(rows: Sequence[Row]) -> go.Figure:
     figure = go.Figure()
     colors = _colors(rows)
     for (provider, model), members in group(rows).items():
-        seconds = [float(r["e2e_ms"]) / 1000.0 for r in members
-                   if r["outcome"] == "ok" and not r["resumed"] and r["e2e_ms"] is not None]
+        seconds = [ms / 1000.0 for ms in floats(timed(members), "e2e_ms")]
         if seconds:
             figure.add_trace(go.Box(y=seconds, name=_tick(provider, model), boxpoints="all", jitter=0.4,
                                     pointpos=0, marker={"size": 4, "color": colors[(provider, model)]}))
@@ -116,16 +115,17 @@ def errors_figure(board: Leaderboard) -> go.Figure:
 
 
 def polls_figure(rows: Sequence[Row]) -> go.Figure:
-    """Status requests each polled job needed: the price of asynchronous APIs in requests."""
+    """Status requests each polled job needed (webhook deliveries: their fallback polls): the price of
+    asynchronous APIs in requests."""
     figure = go.Figure()
     colors = _colors(rows)
     for (provider, model), members in group(rows).items():
-        polls = [int(r["polls"] or 0) for r in members if r["outcome"] in ("ok", "error") and r["delivery"] == "poll"]
+        polls = [int(r["polls"] or 0) for r in polled(members)]
         if polls:
             figure.add_trace(go.Box(y=polls, name=_tick(provider, model), boxpoints="all", jitter=0.4, pointpos=0,
                                     marker={"size": 4, "color": colors[(provider, model)]}))
     if not figure.data:
-        _empty_note(figure, "no job was delivered by polling")
+        _empty_note(figure, "no job was delivered by polling or webhook")
     return _layout(figure, "Polls per job", "provider / model", "status requests").update_layout(showlegend=False)
 
 

@@ -5,14 +5,15 @@ A change is a regression only when it is BOTH beyond a practical threshold AND s
 over 5 noisy samples is not evidence, and a significant 0.5% shift over 10,000 samples does not matter.
 
 =========  =========================================  ==================  ==================================
-metric     statistic (from ``leaderboard``'s rows)    threshold default   significance test
+metric     statistic (``harness.results.figures``)   threshold default   significance test
 =========  =========================================  ==================  ==================================
 latency    p50 of e2e_ms (ok, not resumed jobs)       +10% relative       one-sided Mann–Whitney U
 latency    p95 of e2e_ms                              +20% relative       two-sample percentile bootstrap
                                                                           of the p95 difference (2,000
                                                                           resamples, fixed seed)
-wer        pooled WER (sum errors / sum ref words)    +0.02 absolute      two-sample bootstrap over
-                                                                          utterances of the pooled ratio
+wer        pooled WER (sum errors / sum ref words     +0.02 absolute      two-sample bootstrap over
+           over word-unit clips); pooled CER apart                        utterances of the pooled ratio
+           when a run has zh/ja clips
 cost       mean cost_usd per sent job                 +5% relative        two-sample bootstrap of the mean
 success    ok / sent                                  −0.05 absolute      one-sided Fisher's exact test
 contract   contract violations (errors of class       any new one         none needed: a violation kind
@@ -43,8 +44,6 @@ from typing import Any
 from xml.etree import ElementTree
 
 from harness.core.errors import UsageError
-from harness.report.leaderboard import SENT, group
-from harness.report.rows import Row, RunRows, json_list
 from harness.report.stats import (
     Difference,
     fisher_drop,
@@ -54,6 +53,7 @@ from harness.report.stats import (
     quantile_difference,
     ratio_difference,
 )
+from harness.results import ErrorCounts, Row, RunRows, Unit, error_rates, floats, group, json_list, scored, sent, timed
 
 
 class Metric(StrEnum):
@@ -99,7 +99,8 @@ METHODS = {
     "multiple_comparisons": "Holm step-down over every tested check of the comparison (family-wise error <= alpha)",
     "latency_p50": "one-sided Mann-Whitney U on e2e_ms (scipy.stats.mannwhitneyu, alternative='greater')",
     "latency_p95": "two-sample percentile bootstrap of p95(NEW) - p95(BASE), 2000 resamples, fixed seed",
-    "wer": "two-sample percentile bootstrap over utterances of pooled WER(NEW) - WER(BASE)",
+    "wer": "two-sample percentile bootstrap over utterances of pooled WER(NEW) - WER(BASE) (word-unit clips; "
+           "CER over character-unit clips, apart)",
     "cost": "two-sample percentile bootstrap of mean cost per request",
     "success": "one-sided Fisher's exact test on ok/failed counts",
     "contract": "contract-violation kinds (phase, rule, pointer) present in NEW and absent from BASE",
@@ -200,10 +201,7 @@ def _relative(diff: Difference) -> float:
 
 
 def _latency(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
-    def times(rows: Sequence[Row]) -> list[float]:
-        return [float(v) for r in rows if r["outcome"] == "ok" and not r["resumed"] and (v := r["e2e_ms"]) is not None]
-
-    b, n = times(base), times(new)
+    b, n = floats(timed(base), "e2e_ms"), floats(timed(new), "e2e_ms")
     for name, threshold, test, needed in (
         ("latency p50 (ms)", t.latency_p50, lambda: mann_whitney_greater(b, n), t.min_samples),
         ("latency p95 (ms)", t.latency_p95, lambda: quantile_difference(b, n, 0.95), t.min_samples_tail),
@@ -218,28 +216,31 @@ def _latency(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[
         yield Check(*who, Metric.LATENCY, name, Verdict.OK, label, change, diff, unit="ms", beyond=change > threshold)
 
 
-def _wer(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
-    def counts(rows: Sequence[Row]) -> tuple[list[float], list[float]]:
-        scored = [r for r in rows if r["outcome"] == "ok" and r["scored"] and not r["score_error"]
-                  and r["unit"] == "word" and r["ref_length"]]
-        errors = [float(int(r["substitutions"] or 0) + int(r["deletions"] or 0) + int(r["insertions"] or 0))
-                  for r in scored]
-        return errors, [float(r["ref_length"] or 0) for r in scored]
+def _clips(rows: Sequence[Row], unit: Unit) -> tuple[ErrorCounts, ...]:
+    return error_rates(ErrorCounts.of(r) for r in scored(rows)).of(unit)[1]
 
-    b, n = counts(base), counts(new)
+
+def _error_rate(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
+    """Pooled WER over word-unit clips; pooled CER, apart, when either run has character-unit (zh/ja) clips."""
     label = f"+{t.wer:.3f} absolute"
-    if min(len(b[0]), len(n[0])) < t.min_samples:
-        yield Check(*who, Metric.WER, "pooled WER", Verdict.INSUFFICIENT, label, None,
-                    details=(f"{len(b[0])} BASE and {len(n[0])} NEW scored clips; need {t.min_samples} each",))
-        return
-    diff = ratio_difference(b, n)
-    yield Check(*who, Metric.WER, "pooled WER", Verdict.OK, label, diff.delta, diff, unit="rate",
-                beyond=diff.delta > t.wer)
+    for unit in Unit:
+        b, n = _clips(base, unit), _clips(new, unit)
+        statistic = f"pooled {unit.rate_name}"
+        if unit is Unit.CHAR and not (b or n):
+            continue
+        if min(len(b), len(n)) < t.min_samples:
+            yield Check(*who, Metric.WER, statistic, Verdict.INSUFFICIENT, label, None,
+                        details=(f"{len(b)} BASE and {len(n)} NEW scored clips; need {t.min_samples} each",))
+            continue
+        diff = ratio_difference(([float(c.errors) for c in b], [float(c.ref_length) for c in b]),
+                                ([float(c.errors) for c in n], [float(c.ref_length) for c in n]))
+        yield Check(*who, Metric.WER, statistic, Verdict.OK, label, diff.delta, diff, unit="rate",
+                    beyond=diff.delta > t.wer)
 
 
 def _cost(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
     label = f"+{t.cost:.0%} relative"
-    b_sent, n_sent = [r for r in base if r["outcome"] in SENT], [r for r in new if r["outcome"] in SENT]
+    b_sent, n_sent = sent(base), sent(new)
     if any(r["cost_usd"] is None for r in (*b_sent, *n_sent)):
         yield Check(*who, Metric.COST, "cost per request (USD)", Verdict.INSUFFICIENT, label, None,
                     details=("some jobs have no USD price",))
@@ -257,7 +258,7 @@ def _cost(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str
 
 def _success(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
     label = f"-{t.success:.2f} absolute"
-    b_sent, n_sent = [r for r in base if r["outcome"] in SENT], [r for r in new if r["outcome"] in SENT]
+    b_sent, n_sent = sent(base), sent(new)
     if min(len(b_sent), len(n_sent)) < t.min_samples:
         yield Check(*who, Metric.SUCCESS, "success rate", Verdict.INSUFFICIENT, label, None,
                     details=(f"{len(b_sent)} BASE and {len(n_sent)} NEW sent jobs; need {t.min_samples} each",))
@@ -300,7 +301,7 @@ def compare_runs(
     for who in sorted(set(base_groups) & set(new_groups)):
         b, n = base_groups[who], new_groups[who]
         checks.extend(_latency(b, n, t, who))
-        checks.extend(_wer(b, n, t, who))
+        checks.extend(_error_rate(b, n, t, who))
         checks.extend(_cost(b, n, t, who))
         checks.extend(_success(b, n, t, who))
         checks.extend(_contract(base, new, who))

@@ -2,8 +2,8 @@
 
 An export folder holds one file per table (``run``, ``requests``, ``errors``, ``drift``) in one format:
 CSV (empty cell = NULL), Parquet (typed columns) or JSON (``run.json`` an object, the others arrays).
-Reading one back gives the same ``RunRows`` as the database did, so a committed export can serve as a
-CI baseline for ``compare`` and a test can recompute every leaderboard figure from it.
+Reading one back gives the same ``RunRows`` as the database did (`harness.results.reading`), so a
+committed export can serve as a CI baseline for ``compare`` and a test can recompute every figure from it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.core.errors import UsageError
-from harness.report.rows import TABLES, Column, Kind, Row, RunRows, coerce, read_run
+from harness.results import ROW_TABLES, Column, Kind, Row, RunRows, coerce, read_run
 
 
 class ExportFormat(StrEnum):
@@ -73,7 +73,7 @@ def export_rows(rows: RunRows, folder: Path, fmt: ExportFormat) -> list[Path]:
     """Write every table of the run into ``folder`` as ``<table>.<fmt>``; returns the files written."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, columns in TABLES.items():
+    for name, columns in ROW_TABLES.items():
         path = folder / f"{name}.{fmt.value}"
         table = rows.table(name)
         if fmt is ExportFormat.CSV:
@@ -97,7 +97,7 @@ def load_export(folder: Path) -> RunRows:
     """Read an export folder back into the rows it was written from."""
     fmt = detect_format(folder)
     tables: dict[str, list[Row]] = {}
-    for name, columns in TABLES.items():
+    for name, columns in ROW_TABLES.items():
         path = folder / f"{name}.{fmt.value}"
         if not path.exists():
             raise UsageError(f"export folder {folder} lacks {path.name}")

@@ -24,7 +24,7 @@ from harness.report.alignment import Token, align
 from harness.report.charts import cost_wer_figure, errors_figure, figure_html, latency_figure, polls_figure
 from harness.report.compare import Comparison, render_text
 from harness.report.leaderboard import Leaderboard, build_leaderboard
-from harness.report.rows import Row, RunRows, json_list, json_object
+from harness.results import Row, RunRows, json_list, json_object
 
 TIMINGS = ("submit_ms", "queue_ms", "processing_ms", "e2e_ms", "e2e_bracket_ms", "e2e_server_ms", "download_ms",
            "ttfa_ms")

@@ -95,6 +95,12 @@ The emulation protocol
     `wire.json_reply`, `wire.sse_reply` (Server-Sent Events) or a starlette `Response`.
     SUBMIT endpoints with a `JobBinding` and their STATUS endpoint need no handler.
 
+    WebSocket channels (`Provider.channels`, the realtime protocols) are served by handlers registered
+    in `self.sockets[channel_key] = async def (call: SocketCall) -> None`: the call carries the socket
+    (not yet accepted), the key found in the auth header, `known`/`admit` (key check, rate limit),
+    `deny` (refuse the upgrade with an HTTP answer), the services, and the stream faults; `lanes` and
+    `utterances` do the shared work of speaking paced audio (see `sockets`).
+
     Key-less calls: where an endpoint has `auth_required=False`, a call without a key gets `call.key`
     None and `call.tier` = the emulation's `anonymous_tier` (limits per client address, and a wallet
     per address opened with that tier's balance); a wrong key is still 401. Where the status endpoint
@@ -104,7 +110,7 @@ Faults (`X-Sandbox-Fault: name[, name...]`, or drawn by the chaos profile; see `
     http-<4xx|5xx> (the provider's error body for that status; 429/503 with Retry-After), malformed-json,
     html-error, connection-reset, hang (released by `release_hangs`, the clock, or a real-time bound),
     truncated-audio, status-backwards, never-finish, job-failed, job-error, duplicate-webhook,
-    model-disabled.
+    model-disabled; on a WebSocket handshake: stall-stream, drop-socket (after the first audio).
 """
 
 from harness.sandbox.accounts import default_key, empty_key, tier_key
@@ -134,6 +140,7 @@ from harness.sandbox.handle import SandboxHandle
 from harness.sandbox.profiles import Profile, Timing
 from harness.sandbox.server import Sandbox, running
 from harness.sandbox.timeline import Phase
+from harness.sandbox.tls import LocalCA, local_ca
 from harness.sandbox.urls import CONTROL_PREFIX, MEDIA_HOST, mount_path
 
 __all__ = [
@@ -148,6 +155,7 @@ __all__ = [
     "JobPlan",
     "JobView",
     "KeySpec",
+    "LocalCA",
     "ManualClock",
     "Phase",
     "Profile",
@@ -171,6 +179,7 @@ __all__ = [
     "WebhookTarget",
     "default_key",
     "empty_key",
+    "local_ca",
     "mount_path",
     "running",
     "tier_key",

@@ -11,24 +11,71 @@
     POST /_sandbox/keys                  {"provider", "key", "tier"?, "balance"?}: add a key
     GET  /_sandbox/voices[/{file}]       the reference clips (loopback reference URLs for cloning)
     POST /_sandbox/sink/{name}?fail=N    a webhook receiver (its first N posts answered 500); GET lists what it received
+
+A sandbox bound beyond loopback answers whoever reaches it, and this API adds keys and balances, moves
+the clock and shows every job: there it needs the control token (`ControlGuard`), generated when the
+sandbox starts, printed once, sent as `X-Sandbox-Token`. Two parts stay open, being what providers and
+the sandbox itself call: the reference clips (GET .../voices) and the webhook receivers (POST .../sink).
+On loopback no token is asked for, so tests and the benchmark's own sandbox work as before.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hmac
+import ipaddress
 import math
+import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from harness.core.timestamps import format_iso
 from harness.sandbox.accounts import default_key, empty_key, tier_key
 from harness.sandbox.clock import ManualClock
 from harness.sandbox.state import SandboxState
 from harness.sandbox.urls import CONTROL_PREFIX, mount_path
+
+CONTROL_TOKEN_HEADER = "X-Sandbox-Token"
+_OPEN = (("GET", "/voices"), ("HEAD", "/voices"), ("POST", "/sink/"))  # (method, path under the prefix)
+
+
+def needs_control_token(bound_host: str) -> bool:
+    """Whether a sandbox listening on this address guards its control API (anything but loopback)."""
+    return not ipaddress.ip_address(bound_host.strip("[]")).is_loopback
+
+
+def new_control_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class ControlGuard:
+    """ASGI middleware: a control request without the token is refused (403) when a token is set."""
+
+    def __init__(self, app: ASGIApp, token: str | None) -> None:
+        self.app = app
+        self.token = token
+
+    def _guarded(self, method: str, path: str) -> bool:
+        if path != CONTROL_PREFIX and not path.startswith(CONTROL_PREFIX + "/"):
+            return False
+        below = path[len(CONTROL_PREFIX):]
+        return not any(method == open_method and below.startswith(start) for open_method, start in _OPEN)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.token is not None and scope["type"] == "http" and self._guarded(scope["method"], scope["path"]):
+            presented = Headers(scope=scope).get(CONTROL_TOKEN_HEADER, "")
+            if not hmac.compare_digest(presented.encode(), self.token.encode()):
+                refusal = _problem(403, f"the control API of a sandbox bound beyond loopback needs its control "
+                                        f"token in the {CONTROL_TOKEN_HEADER} header (printed when it started)")
+                await refusal(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def _problem(status: int, message: str) -> JSONResponse:
@@ -57,17 +104,27 @@ def describe(state: SandboxState, origin: str) -> dict[str, Any]:
 
 
 def control_routes(state: SandboxState) -> list[BaseRoute]:
+    return _Control(state).routes()
+
+
+class _Control:
+    """The handlers of the control API, over one sandbox's state."""
+
+    def __init__(self, state: SandboxState) -> None:
+        self.state = state
+
+    @staticmethod
     def origin(request: Request) -> str:
         return f"{request.url.scheme}://{request.url.netloc}"
 
-    async def overview(request: Request) -> Response:
-        return JSONResponse(describe(state, origin(request)))
+    async def overview(self, request: Request) -> Response:
+        return JSONResponse(describe(self.state, self.origin(request)))
 
-    async def jobs(request: Request) -> Response:
-        return JSONResponse([job.truth(state.clock) for job in state.jobs])
+    async def jobs(self, request: Request) -> Response:
+        return JSONResponse([job.truth(self.state.clock) for job in self.state.jobs])
 
-    async def job(request: Request) -> Response:
-        found = state.jobs.get(request.path_params["job_id"])
+    async def job(self, request: Request) -> Response:
+        found = self.state.jobs.get(request.path_params["job_id"])
         if found is None:
             return _problem(404, f"no job {request.path_params['job_id']!r} in the store")
         try:
@@ -76,39 +133,39 @@ def control_routes(state: SandboxState) -> list[BaseRoute]:
             return _problem(400, str(error))
         if wait > 0:
             await asyncio.to_thread(found.ready.wait, min(wait, 60.0))
-        return JSONResponse(found.truth(state.clock))
+        return JSONResponse(found.truth(self.state.clock))
 
-    async def streams(request: Request) -> Response:
+    async def streams(self, request: Request) -> Response:
         # Each stream's true chunk timeline and when speech is first heard (harness.sandbox.streams).
-        return JSONResponse([truth.to_json() for truth in list(state.streams.streams.values())])
+        return JSONResponse([truth.to_json() for truth in list(self.state.streams.streams.values())])
 
-    async def webhooks(request: Request) -> Response:
-        entries = state.deliveries.entries(request.query_params.get("job_id"))
+    async def webhooks(self, request: Request) -> Response:
+        entries = self.state.deliveries.entries(request.query_params.get("job_id"))
         return JSONResponse([d.as_dict() for d in entries])
 
-    async def clock(request: Request) -> Response:
-        return JSONResponse(describe(state, origin(request))["clock"])
+    async def clock(self, request: Request) -> Response:
+        return JSONResponse(describe(self.state, self.origin(request))["clock"])
 
-    async def advance(request: Request) -> Response:
-        if not isinstance(state.clock, ManualClock):
+    async def advance(self, request: Request) -> Response:
+        if not isinstance(self.state.clock, ManualClock):
             return _problem(409, "the sandbox runs on the real clock; start it with a manual clock to advance it")
         try:
             body = await request.json()
             if not isinstance(body, dict) or "seconds" not in body:
                 raise ValueError("the body is not an object with a seconds field")
-            state.clock.advance(_finite(body["seconds"], "seconds", 0.0, 10.0 ** 9))
+            self.state.clock.advance(_finite(body["seconds"], "seconds", 0.0, 10.0 ** 9))
         except (ValueError, TypeError) as error:  # JSONDecodeError is a ValueError
             return _problem(400, f'expected {{"seconds": S}} with S >= 0: {error}')
-        return JSONResponse(describe(state, origin(request))["clock"])
+        return JSONResponse(describe(self.state, self.origin(request))["clock"])
 
-    async def counters(request: Request) -> Response:
-        return JSONResponse(snapshot_counters(state))
+    async def counters(self, request: Request) -> Response:
+        return JSONResponse(snapshot_counters(self.state))
 
-    async def release(request: Request) -> Response:
-        state.release_hangs()
+    async def release(self, request: Request) -> Response:
+        self.state.release_hangs()
         return JSONResponse({"released": True})
 
-    async def keys(request: Request) -> Response:
+    async def keys(self, request: Request) -> Response:
         try:
             body = await request.json()
             if not isinstance(body, dict):
@@ -116,52 +173,53 @@ def control_routes(state: SandboxState) -> list[BaseRoute]:
             provider, key = body["provider"], body["key"]
             if not isinstance(key, str) or not key.isascii() or not key.isprintable() or not key:
                 raise ValueError("key must be printable ASCII text (it travels in a header)")
-            served = state.served[provider]
+            served = self.state.served[provider]
             tier = served.emulation.tier(body.get("tier") or served.emulation.default_tier)
             balance = None if body.get("balance") is None else Decimal(str(body["balance"]))
             if balance is not None and (not balance.is_finite() or balance < 0):
                 raise ValueError(f"balance must be a finite amount >= 0, got {body['balance']!r}")
         except (KeyError, ValueError, TypeError, InvalidOperation) as error:
             return _problem(400, f'expected {{"provider", "key", "tier"?, "balance"?}}: {error}')
-        state.accounts.add(provider, key, tier=tier.name, balance=balance)
+        self.state.accounts.add(provider, key, tier=tier.name, balance=balance)
         return JSONResponse({"provider": provider, "tier": tier.name}, status_code=201)
 
-    async def voices(request: Request) -> Response:
-        base = origin(request) + CONTROL_PREFIX + "/voices/"
-        return JSONResponse({name: base + name for name in state.voices.names()})
+    async def voices(self, request: Request) -> Response:
+        base = self.origin(request) + CONTROL_PREFIX + "/voices/"
+        return JSONResponse({name: base + name for name in self.state.voices.names()})
 
-    async def voice(request: Request) -> Response:
-        path = state.voices.path(request.path_params["name"])
+    async def voice(self, request: Request) -> Response:
+        path = self.state.voices.path(request.path_params["name"])
         if path is None:
             return _problem(404, f"no reference clip {request.path_params['name']!r}")
         return FileResponse(path)
 
-    async def sink(request: Request) -> Response:
+    async def sink(self, request: Request) -> Response:
         name = request.path_params["name"]
         if request.method == "GET":
-            return JSONResponse(state.sink.received(name))
+            return JSONResponse(self.state.sink.received(name))
         fail = request.query_params.get("fail")
         if fail is not None and not (fail.isdigit() and int(fail) <= 1000):
             return _problem(400, f"fail must be how many posts to answer 500 (0-1000), got {fail!r}")
-        status = state.sink.receive(name, await request.body(), int(fail) if fail else None)
+        status = self.state.sink.receive(name, await request.body(), int(fail) if fail else None)
         return JSONResponse({"received": status == 200}, status_code=status)
 
-    p = CONTROL_PREFIX
-    return [
-        Route(p, overview),
-        Route(p + "/jobs", jobs),
-        Route(p + "/jobs/{job_id}", job),
-        Route(p + "/webhooks", webhooks),
-        Route(p + "/streams", streams),
-        Route(p + "/clock", clock),
-        Route(p + "/clock/advance", advance, methods=["POST"]),
-        Route(p + "/counters", counters),
-        Route(p + "/hangs/release", release, methods=["POST"]),
-        Route(p + "/keys", keys, methods=["POST"]),
-        Route(p + "/voices", voices),
-        Route(p + "/voices/{name}", voice),
-        Route(p + "/sink/{name}", sink, methods=["GET", "POST"]),
-    ]
+    def routes(self) -> list[BaseRoute]:
+        p = CONTROL_PREFIX
+        return [
+            Route(p, self.overview),
+            Route(p + "/jobs", self.jobs),
+            Route(p + "/jobs/{job_id}", self.job),
+            Route(p + "/webhooks", self.webhooks),
+            Route(p + "/streams", self.streams),
+            Route(p + "/clock", self.clock),
+            Route(p + "/clock/advance", self.advance, methods=["POST"]),
+            Route(p + "/counters", self.counters),
+            Route(p + "/hangs/release", self.release, methods=["POST"]),
+            Route(p + "/keys", self.keys, methods=["POST"]),
+            Route(p + "/voices", self.voices),
+            Route(p + "/voices/{name}", self.voice),
+            Route(p + "/sink/{name}", self.sink, methods=["GET", "POST"]),
+        ]
 
 
 def snapshot_counters(state: SandboxState) -> dict[str, Any]:

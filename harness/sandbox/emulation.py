@@ -19,10 +19,13 @@ from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel
 from starlette.datastructures import Headers, QueryParams
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
+from starlette.websockets import WebSocket
 
 from harness.core.lifecycle import Lifecycle
+from harness.core.protocols.realtime import Channel
 from harness.core.spec import Cost, Endpoint, Provider, Upload
+from harness.sandbox.faults import Fault
 from harness.sandbox.profiles import Timing
 from harness.sandbox.stamps import Stamps
 from harness.sandbox.streams import StreamPacer
@@ -273,6 +276,39 @@ class Call:
 Handler = Callable[[Call], Awaitable[Response]]
 
 
+@dataclass(frozen=True, slots=True)
+class SocketCall:
+    """One WebSocket connection as an emulation sees it (not yet accepted)."""
+
+    websocket: WebSocket
+    channel: Channel
+    provider: str
+    faults: frozenset[Fault]
+    statuses: tuple[int, ...]  # `http-<status>` faults of the handshake, in the order given
+    header_key: str | None  # the key in the provider's auth header (scheme stripped); "" when malformed
+    services: Services
+    known: Callable[[str], bool]  # is this a key of the provider?
+    admit: Callable[[str], int | None]  # count an opening against the key's limit: None, or seconds to wait
+    stall: Callable[[], Awaitable[None]]  # hold until hangs are released (or the hang bounds pass)
+    drop: Callable[[], None]  # cut the connection without a close frame
+
+    @property
+    def path_params(self) -> Mapping[str, str]:
+        return {k: str(v) for k, v in self.websocket.path_params.items()}
+
+    @property
+    def query(self) -> Mapping[str, str]:
+        return dict(self.websocket.query_params)
+
+    async def deny(self, status: int, body: Mapping[str, Any], headers: Mapping[str, str] | None = None) -> None:
+        """Refuse the upgrade with an HTTP answer (the documents' handshake errors)."""
+        await self.websocket.send_denial_response(JSONResponse(dict(body), status_code=status,
+                                                               headers=dict(headers or {})))
+
+
+SocketHandler = Callable[[SocketCall], Awaitable[None]]
+
+
 class Emulation:
     """Base class of a provider's emulation. Subclasses set the class attributes and override the hooks."""
 
@@ -288,6 +324,7 @@ class Emulation:
     def __init__(self, provider: Provider) -> None:
         self.provider = provider
         self.handlers: dict[str, Handler] = {}
+        self.sockets: dict[str, SocketHandler] = {}  # channel key -> handler (harness.sandbox.sockets)
         for endpoint in provider.endpoints:
             if endpoint.lifecycle is not None:
                 self.states.check(endpoint.lifecycle)

@@ -34,6 +34,9 @@ class Fault(StrEnum):
     JOB_ERROR = "job-error"  # ends in the provider's system-error state (uncharged where documented)
     DUPLICATE_WEBHOOK = "duplicate-webhook"  # the terminal callback is delivered twice
     MODEL_DISABLED = "model-disabled"  # the submit is refused as if the model were disabled
+    # stream faults (a WebSocket's handshake) — what a realtime client must survive mid-utterance
+    STALL_STREAM = "stall-stream"  # after the first audio, nothing more until released or the hang bound
+    DROP_SOCKET = "drop-socket"  # after the first audio, the connection is cut without a close frame
 
     @property
     def is_request_fault(self) -> bool:
@@ -66,6 +69,7 @@ JOB_FAULTS = frozenset(
         Fault.DUPLICATE_WEBHOOK,
     }
 )
+STREAM_FAULTS = frozenset({Fault.STALL_STREAM, Fault.DROP_SOCKET})
 # At most one of these shapes a job's end.
 ENDINGS = (Fault.NEVER_FINISH, Fault.JOB_ERROR, Fault.JOB_FAILED)
 

@@ -40,6 +40,7 @@ from harness.sandbox.job_service import JobService
 from harness.sandbox.loading import Served
 from harness.sandbox.published import PUBLISHED_PATH
 from harness.sandbox.services import EngineServices
+from harness.sandbox.sockets import Mount, socket_routes
 from harness.sandbox.state import SandboxState
 from harness.sandbox.urls import MEDIA_HOST, mount_path
 from harness.sandbox.wire import (
@@ -74,7 +75,8 @@ class ProviderFace:
     # --- routes -------------------------------------------------------------------------------------
 
     def routes(self) -> list[BaseRoute]:
-        routes: list[BaseRoute] = []
+        sockets = Mount(self.state, self.provider, self.emulation, self.jobs.urls, self.find_connection, self.hang)
+        routes: list[BaseRoute] = socket_routes(sockets)  # the documented WebSocket channels
         for host in self.provider.hosts:
             by_path: dict[str, dict[str, Endpoint]] = defaultdict(dict)
             for endpoint in self.provider.endpoints:
@@ -146,7 +148,7 @@ class ProviderFace:
         for fault in (faults & REQUEST_FAULTS) - _STATUS_OF.keys():  # status faults are counted when raised
             counters.add(f"faults.{fault.value}")
         if Fault.HANG in faults:
-            await self._hang()
+            await self.hang()
         if Fault.CONNECTION_RESET in faults:
             return ResetResponse(self.find_connection)
         if Fault.HTML_ERROR in faults:
@@ -198,7 +200,7 @@ class ProviderFace:
         for name, value in emulation.rate_headers(RateState(requests, requests, limit.window_s)).items():
             response.headers.setdefault(name, value)
 
-    async def _hang(self) -> None:
+    async def hang(self) -> None:
         """Wait until released, until the sandbox clock passes the hang, or the real-time bound."""
         clock = self.state.clock
         release = asyncio.ensure_future(self.state.hang_release().wait())

@@ -37,7 +37,8 @@ class RateLimiter:
                     hits.popleft()
             state = self._state(hits, limit, now)
             if limit.requests is not None and len(hits) >= limit.requests:
-                wait = hits[0] + limit.window_s - now
+                # Rounded before the ceiling: (t + 60.0) - t is 60.000000000000007 at t = 4.01.
+                wait = round(hits[0] + limit.window_s - now, 6)
                 return RateDecision(False, max(1, math.ceil(wait)), state)
             if limit.concurrency is not None and active_jobs is not None and active_jobs >= limit.concurrency:
                 return RateDecision(False, 1, state)

@@ -8,13 +8,19 @@ background thread, yields a `Sandbox` handle and stops the server cleanly on exi
         key = sb.default_key("pixazo")              # sandbox-pixazo-key
         sb.advance(2.0)                              # a manual clock moves only when told
         sb.job(request_id)                           # the job's true state-change times
+
+The server does not wait on clients for ever (`connections`: idle, slow and half-sent requests time out; a
+client that leaves is one debug line), and when it listens beyond loopback its control API asks for the
+token generated at start (`control.ControlGuard`; `Sandbox.control_token`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -31,12 +37,20 @@ from harness.sandbox.accounts import default_key
 from harness.sandbox.app import build_app
 from harness.sandbox.clock import Clock, ManualClock
 from harness.sandbox.config import SandboxConfig
-from harness.sandbox.control import describe, snapshot_counters
+from harness.sandbox.connections import ConnectionTimeouts, QuietDisconnects, uvicorn_settings
+from harness.sandbox.control import (
+    ControlGuard,
+    describe,
+    needs_control_token,
+    new_control_token,
+    snapshot_counters,
+)
 from harness.sandbox.job_service import restarter
 from harness.sandbox.profiles import Profile
 from harness.sandbox.sink import WebhookSink
 from harness.sandbox.snapshot import keep
 from harness.sandbox.state import SandboxState
+from harness.sandbox.tls import LocalCA, local_ca
 from harness.sandbox.urls import CONTROL_PREFIX, mount_path
 from harness.sandbox.webhooks import Delivery
 
@@ -75,30 +89,52 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def make_server(state: SandboxState, *, log_level: str = "warning") -> uvicorn.Server:
+class _DenialIsNotAnError(logging.Filter):
+    """uvicorn logs "ASGI callable returned without completing handshake." after a WebSocket upgrade is
+    refused with an HTTP answer (the ASGI denial-response extension) — which is how the sandbox answers
+    a realtime protocol's documented handshake errors (401, 429 ...). The refusal is sent; the line is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "without completing handshake" not in record.getMessage()
+
+
+def make_server(state: SandboxState, *, log_level: str = "warning", control_token: str | None = None,
+                timeouts: ConnectionTimeouts | None = None, tls: LocalCA | None = None) -> uvicorn.Server:
+    """The uvicorn server of the sandbox; `control_token`: the token its control API asks for (None: none);
+    `tls`: serve HTTPS and WSS with a certificate from a local CA."""
     index = ConnectionIndex()
-    app = build_app(state, index.find)
+    app = QuietDisconnects(ControlGuard(build_app(state, index.find), control_token))
     config = uvicorn.Config(
-        app, http="h11", loop="asyncio", lifespan="on", log_level=log_level, access_log=state.config.log_requests,
-        timeout_graceful_shutdown=2, backlog=4096, timeout_keep_alive=30,
+        app, loop="asyncio", lifespan="on", log_level=log_level, access_log=state.config.log_requests,
+        timeout_graceful_shutdown=2, backlog=4096, **uvicorn_settings(timeouts or ConnectionTimeouts()),
+        ssl_certfile=str(tls.server_pem) if tls else None, ssl_keyfile=str(tls.server_pem) if tls else None,
     )
     server = uvicorn.Server(config)
     index.server = server
+    logging.getLogger("uvicorn.error").addFilter(_DenialIsNotAnError())
     return server
 
 
 class Sandbox:
     """A running sandbox, seen from the process that started it."""
 
-    def __init__(self, state: SandboxState, host: str, port: int) -> None:
+    def __init__(self, state: SandboxState, host: str, port: int, control_token: str | None = None,
+                 tls: LocalCA | None = None) -> None:
         self.state = state
         self.host = host
         self.port = port
+        self.tls = tls
+        self.control_token = control_token  # what its control API asks for when bound beyond loopback
 
     @property
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{host}:{self.port}"
+
+    @property
+    def ca_file(self) -> Path | None:
+        """The CA certificate a client must trust when the sandbox serves TLS (`running(tls=True)`)."""
+        return self.tls.ca_pem if self.tls else None
 
     @property
     def providers(self) -> list[str]:
@@ -237,16 +273,29 @@ def _config(profile: Profile | str, seed: int, clock: Clock | str | None, config
 @contextmanager
 def running(profile: Profile | str = Profile.FAST, seed: int = 0, *, host: str = "127.0.0.1", port: int = 0,
             clock: Clock | str | None = None, config: SandboxConfig | None = None,
-            **overrides: Any) -> Iterator[Sandbox]:
+            timeouts: ConnectionTimeouts | None = None, tls: bool = False, **overrides: Any) -> Iterator[Sandbox]:
     """Serve the sandbox from a background thread for the duration of the `with` block.
 
-    `clock`: "real" (default), "manual" (a `ManualClock`), or any `Clock`. `overrides` are
-    `SandboxConfig` fields (allow_hosts, allow_http_webhooks, keys, max_jobs, disabled_models, ...).
+    `clock`: "real" (default), "manual" (a `ManualClock`), or any `Clock`. `timeouts`: how long it waits
+    on clients. `tls`: serve HTTPS and WSS with a certificate from a throwaway local CA (`Sandbox.ca_file`
+    is the CA to trust). `overrides` are `SandboxConfig` fields (allow_hosts, allow_http_webhooks, keys,
+    max_jobs, disabled_models, ...). Bound beyond loopback, its control API asks for `Sandbox.control_token`.
     """
+    with contextlib.ExitStack() as stack:
+        authority = local_ca(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="tts-harness-ca-")))
+                             ) if tls else None
+        yield stack.enter_context(_serving(profile, seed, host, port, clock, config, timeouts, authority, overrides))
+
+
+@contextmanager
+def _serving(profile: Profile | str, seed: int, host: str, port: int, clock: Clock | str | None,
+             config: SandboxConfig | None, timeouts: ConnectionTimeouts | None, tls: LocalCA | None,
+             overrides: dict[str, Any]) -> Iterator[Sandbox]:
     state = SandboxState(_config(profile, seed, clock, config, overrides))
-    server = make_server(state)
     sock = bind(host, port)
-    bound_port = sock.getsockname()[1]
+    bound_host, bound_port = sock.getsockname()[:2]
+    token = new_control_token() if needs_control_token(bound_host) else None
+    server = make_server(state, control_token=token, timeouts=timeouts, tls=tls)
     failure: list[BaseException] = []
 
     def serve() -> None:
@@ -267,7 +316,7 @@ def running(profile: Profile | str = Profile.FAST, seed: int = 0, *, host: str =
             raise RuntimeError(f"the sandbox server did not start within {START_TIMEOUT_S} s")
         time.sleep(0.005)
     try:
-        yield Sandbox(state, host, bound_port)
+        yield Sandbox(state, host, bound_port, token, tls)
     finally:
         state.release_hangs()
         server.should_exit = True

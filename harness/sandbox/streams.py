@@ -99,19 +99,27 @@ class StreamPacer:
         """One synthesised part cut into chunks of at most CHUNK_S, each a whole file, each yielded at its
         planned moment (the first with its lead-in silence)."""
         if not self.truth.chunk_at:
-            audio = with_lead_silence(audio, self.rng.uniform(*LEAD_SILENCE_S))
+            audio = with_lead_silence(audio, self.lead_silence_s())
         for piece in split(audio, CHUNK_S):
-            length = duration_s(piece)
-            if isinstance(self.clock, RealClock):  # a manual clock moves only when a test says so
-                await self.clock.sleep_until(self.due)
-            if self.truth.onset_s is None:
-                onset = onset_in(piece)
-                self.truth.onset_s = None if onset is None else sum(self.truth.chunk_audio_s) + onset
-            self.truth.chunk_at.append(self.clock.now())
-            self.truth.chunk_audio_s.append(length)
-            self.due = max(self.due, self.clock.now()) + length * RTF_MEDIAN * math.exp(
-                self.rng.gauss(0.0, RTF_SPREAD)) * self.scale
+            await self.release(duration_s(piece), onset_in(piece) if self.truth.onset_s is None else None)
             yield piece
+
+    async def release(self, length_s: float, onset_s: float | None) -> None:
+        """Wait for the planned moment of the next chunk (`length_s` of audio, speech beginning `onset_s`
+        into it, if it does), then write down that it left. Callers with audio of their own (a socket's
+        PCM) pace it with this; `pieces` does for whole files."""
+        if isinstance(self.clock, RealClock):  # a manual clock moves only when a test says so
+            await self.clock.sleep_until(self.due)
+        if self.truth.onset_s is None and onset_s is not None:
+            self.truth.onset_s = sum(self.truth.chunk_audio_s) + onset_s
+        self.truth.chunk_at.append(self.clock.now())
+        self.truth.chunk_audio_s.append(length_s)
+        self.due = max(self.due, self.clock.now()) + length_s * RTF_MEDIAN * math.exp(
+            self.rng.gauss(0.0, RTF_SPREAD)) * self.scale
+
+    def lead_silence_s(self) -> float:
+        """The silence the stream's first chunk starts with (drawn once, before anything is sent)."""
+        return self.rng.uniform(*LEAD_SILENCE_S)
 
 
 def split(audio: bytes, seconds: float) -> list[bytes]:

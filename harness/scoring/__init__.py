@@ -12,11 +12,12 @@ cached by what determines them, so a stored run can be re-scored without another
 Heavy libraries (faster_whisper, torch, whisper, resemblyzer, speechmos) are imported on first use only.
 """
 
+# The stored rows' types and the pooling rule belong to the results store; scoring's users meet them here too.
+from harness.results import CacheKey, CacheKind, ClipRow, PooledErrorRate, ScoreCache, Unit, pooled_wer
 from harness.scoring.asr import AsrBackend, AsrBackendName, DecodingSettings, make_backend
 from harness.scoring.asr.base import DEFAULT_MODEL
 from harness.scoring.audio import DecodedAudio, decode_audio
 from harness.scoring.background import BackgroundScorer, BackgroundStats
-from harness.scoring.cache import CacheKey, CacheKind, ScoreCache
 from harness.scoring.conformance import Conformance, DeclaredFormat, check_conformance
 from harness.scoring.dnsmos import Dnsmos
 from harness.scoring.errors import (
@@ -29,13 +30,12 @@ from harness.scoring.errors import (
     ScoringInputError,
 )
 from harness.scoring.flags import Finding, Flag
-from harness.scoring.intelligibility import PooledErrorRate, TextScore, pooled_wer, score_transcript
-from harness.scoring.normalize import NORMALIZER_VERSION, TextNormalizer, Unit, normalizer_for
+from harness.scoring.intelligibility import TextScore, score_transcript
+from harness.scoring.normalize import NORMALIZER_VERSION, TextNormalizer, normalizer_for
 from harness.scoring.references import Alternatives, candidate_references
 from harness.scoring.results import ClipInput, ClipScore, ScoreVersions
-from harness.scoring.run import ClipRow, RunScoreSummary, SystemSummary, score_run
+from harness.scoring.run import RunScoreSummary, SystemSummary, score_run
 from harness.scoring.scorer import Scorer, ScorerStats
-from harness.scoring.store import ensure_schema
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -77,7 +77,6 @@ __all__ = [
     "candidate_references",
     "check_conformance",
     "decode_audio",
-    "ensure_schema",
     "make_backend",
     "normalizer_for",
     "pooled_wer",

@@ -20,11 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.scoring.cache import ScoreCache
-from harness.scoring.results import ClipScore
-from harness.scoring.run import ClipRow, checked
+from harness.results import ClipRow, ScoreCache, ScoreRow, connect_writer, write_scores
+from harness.scoring.run import checked, clip_input
+from harness.scoring.score_row import score_row
 from harness.scoring.scorer import Scorer
-from harness.scoring.store import connect, ensure_schema, write_scores
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +59,7 @@ class BackgroundScorer:
         self._failed = 0
         self._last_error: str | None = None
         self._closed = False
-        conn = connect(self._db_path)
-        try:
-            ensure_schema(conn)
-        finally:
-            conn.close()
+        connect_writer(self._db_path).close()  # every table in place before the worker starts
         self._ready = threading.Event()
         self._startup_error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="tts-harness-scorer", daemon=True)
@@ -125,7 +120,7 @@ class BackgroundScorer:
             return
         finally:
             self._ready.set()
-        conn = connect(self._db_path)
+        conn = connect_writer(self._db_path)
         cache = self._scorer.cache or ScoreCache(conn)
         try:
             stopping = False
@@ -151,13 +146,11 @@ class BackgroundScorer:
     def _score(self, conn: Any, cache: ScoreCache, batch: list[ClipRow]) -> None:
         base = Path(self._db_path).parent
         try:
-            raw = self._scorer.score_many([row.to_input(base) for row in batch], cache=cache)
+            raw = self._scorer.score_many([clip_input(row, base) for row in batch], cache=cache)
             scores = [checked(row, score) for row, score in zip(batch, raw, strict=True)]
-            by_run: dict[str, list[tuple[str, ClipScore]]] = {}
-            for row, score in zip(batch, scores, strict=True):
-                by_run.setdefault(row.run_id, []).append((row.clip_id, score))
-            for run_id, rows in by_run.items():
-                write_scores(conn, run_id, rows)
+            rows: list[ScoreRow] = [score_row(row.run_id, row.clip_id, score)
+                                    for row, score in zip(batch, scores, strict=True)]
+            write_scores(conn, rows)
         except Exception as exc:  # the worker must outlive any one batch; the error is kept in stats
             log.exception("scoring a batch of %d clips failed", len(batch))
             with self._lock:

@@ -1,23 +1,22 @@
 """Word and character error rates with jiwer, plus transcript-level hallucination and truncation flags.
 
 One clip gives hit/substitution/deletion/insertion counts in the language's unit (words, or characters for
-zh/ja); ``pooled_wer`` sums those counts over clips (corpus WER) *and* averages the per-clip rates, because
-the two differ and published benchmarks confuse them (seed-tts-eval reports the mean of per-utterance
-rates, most papers the pooled rate).
+zh/ja). Pooling them over clips is `harness.results.pooling.pooled_wer`'s job: the one rule every
+figure of a run (summary, report, compare) and this package's own summaries use.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import jiwer
 
+from harness.results import Unit
 from harness.scoring.errors import ScoringInputError
 from harness.scoring.flags import Finding, Flag
-from harness.scoring.normalize import TextNormalizer, Unit
+from harness.scoring.normalize import TextNormalizer
 
 # A transcript this much longer than its reference is not a misreading but invented speech.
 LONG_RATIO = 1.5
@@ -162,65 +161,3 @@ def _repeated_ngram(hyp: list[str], ref: list[str]) -> tuple[tuple[str, ...], in
         if run >= REPEAT_RUNS[len(gram)] and run > ref_runs.get(gram, 1) and (worst is None or run > worst[1]):
             worst = (gram, run)
     return worst
-
-
-class HasErrorCounts(Protocol):
-    """Anything carrying one clip's error counts (a TextScore or a ClipScore)."""
-
-    @property
-    def unit(self) -> Unit: ...
-    @property
-    def hits(self) -> int: ...
-    @property
-    def substitutions(self) -> int: ...
-    @property
-    def deletions(self) -> int: ...
-    @property
-    def insertions(self) -> int: ...
-    @property
-    def ref_length(self) -> int: ...
-
-
-@dataclass(frozen=True, slots=True)
-class PooledErrorRate:
-    """Corpus-level error rate: pooled counts and the mean of per-clip rates, side by side."""
-
-    unit: Unit
-    clips: int
-    hits: int
-    substitutions: int
-    deletions: int
-    insertions: int
-    ref_length: int
-    pooled: float
-    per_utterance_mean: float
-
-
-def pooled_wer(scores: Iterable[HasErrorCounts | None]) -> PooledErrorRate | None:
-    """Pool clips' counts into one rate; clips without counts (``None`` or ``ref_length == 0``) are skipped.
-
-    Returns ``None`` when no clip has counts; raises ``ScoringInputError`` when word and character
-    units are mixed (a WER and a CER cannot be pooled).
-    """
-    counted = [score for score in scores if score is not None and score.ref_length > 0]
-    if not counted:
-        return None
-    units = {score.unit for score in counted}
-    if len(units) > 1:
-        raise ScoringInputError(f"expected clips of one unit to pool, got {sorted(units)}")
-    subs = sum(score.substitutions for score in counted)
-    dels = sum(score.deletions for score in counted)
-    ins = sum(score.insertions for score in counted)
-    ref_length = sum(score.ref_length for score in counted)
-    rates = [(score.substitutions + score.deletions + score.insertions) / score.ref_length for score in counted]
-    return PooledErrorRate(
-        unit=units.pop(),
-        clips=len(counted),
-        hits=sum(score.hits for score in counted),
-        substitutions=subs,
-        deletions=dels,
-        insertions=ins,
-        ref_length=ref_length,
-        pooled=(subs + dels + ins) / ref_length,
-        per_utterance_mean=sum(rates) / len(rates),
-    )

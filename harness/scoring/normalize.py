@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from functools import cache
 
 import whisper_normalizer
 from whisper_normalizer.basic import BasicTextNormalizer
 from whisper_normalizer.english import EnglishTextNormalizer
 
+from harness.results import Unit
 from harness.scoring.errors import ScoringInputError
 
 # Bump when anything below changes how text is normalized or tokenized.
@@ -31,13 +31,6 @@ CER_LANGUAGES = frozenset({"zh", "ja"})
 
 _LANGUAGE_TAG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
 _WHITESPACE = re.compile(r"\s+")
-
-
-class Unit(StrEnum):
-    """The token an error rate counts."""
-
-    WORD = "word"
-    CHAR = "char"
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,11 +7,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.results import Unit
 from harness.scoring.conformance import Conformance
 from harness.scoring.dnsmos import Dnsmos
 from harness.scoring.errors import ScoringInputError
 from harness.scoring.flags import Finding, Flag
-from harness.scoring.normalize import Unit
 from harness.scoring.references import Alternatives
 
 
@@ -61,13 +61,16 @@ class ScoreVersions:
     """Everything that produced a score, so figures from different setups are never mixed unknowingly."""
 
     asr_backend: str
-    asr_model: str
+    asr_model: str  # the model that transcribed the clip
     asr_settings: str
     normalizer_name: str
     normalizer_version: str
     harness_version: str
     similarity_model: str | None = None
     dnsmos_model: str | None = None
+    # The model the scorer was asked for: `asr_model` unless the clip's language sent it to the multilingual
+    # counterpart. Clips scored together share it, so their figures are read together (harness.results.setups).
+    setup_asr_model: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,77 +1,39 @@
 """Score (or re-score) a stored benchmark run from its SQLite database, without regenerating audio.
 
-The runner stores one ``clips`` row per generated clip (contract below); this module reads them, scores
-the audio files they point to, writes ``scores`` rows and summarises per provider and model. Audio paths
-that are relative are resolved against the database's folder, so a run directory can be moved whole.
-
-The ``clips`` contract (owned by the runner)::
-
-    clips(clip_id TEXT PRIMARY KEY, run_id TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL,
-          corpus TEXT, item_id TEXT, language TEXT, text TEXT NOT NULL, alternatives_json TEXT,
-          reference_audio_path TEXT, audio_path TEXT NOT NULL, audio_sha256 TEXT NOT NULL,
-          declared_media_type TEXT, declared_sample_rate INTEGER)
+The runner stores one ``clips`` row per generated clip (`harness.results.clips.ClipRow`); this module
+reads them, scores the audio files they point to, writes ``scores`` rows and summarises per provider and
+model, all through `harness.results`. Audio paths that are relative are resolved against the database's
+folder, so a run directory can be moved whole.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
-from harness.scoring.cache import ScoreCache
+from harness.results import ClipRow, PooledErrorRate, ScoreCache, connect_writer, pooled_wer, read_clips, write_scores
 from harness.scoring.errors import ScoringInputError
-from harness.scoring.intelligibility import PooledErrorRate, pooled_wer
 from harness.scoring.references import parse_alternatives_json
 from harness.scoring.results import ClipInput, ClipScore
+from harness.scoring.score_row import score_row
 from harness.scoring.scorer import Scorer
-from harness.scoring.store import connect, ensure_schema, write_scores
 
 
-@dataclass(frozen=True, slots=True)
-class ClipRow:
-    """One row of the runner's ``clips`` table."""
-
-    clip_id: str
-    run_id: str
-    provider: str
-    model: str
-    text: str
-    audio_path: str
-    audio_sha256: str
-    corpus: str | None = None
-    item_id: str | None = None
-    language: str | None = None
-    alternatives_json: str | None = None
-    reference_audio_path: str | None = None
-    declared_media_type: str | None = None
-    declared_sample_rate: int | None = None
-
-    @classmethod
-    def from_mapping(cls, row: Mapping[str, Any] | sqlite3.Row) -> ClipRow:
-        data = dict(row)
-        names = {field.name for field in fields(cls)}
-        missing = {"clip_id", "run_id", "provider", "model", "text", "audio_path", "audio_sha256"} - set(data)
-        if missing:
-            raise ScoringInputError(f"a clips row needs {sorted(missing)}, got columns {sorted(data)}")
-        return cls(**{key: value for key, value in data.items() if key in names})
-
-    def to_input(self, base_dir: Path) -> ClipInput:
-        """The clip as scorer input, relative paths resolved against ``base_dir``."""
-        reference = _resolve(base_dir, self.reference_audio_path) if self.reference_audio_path else None
-        return ClipInput(
-            text=self.text,
-            path=_resolve(base_dir, self.audio_path),
-            language=self.language,
-            alternatives=parse_alternatives_json(self.alternatives_json),
-            reference_voice=reference,
-            declared_media_type=self.declared_media_type,
-            declared_sample_rate=self.declared_sample_rate,
-            clip_id=self.clip_id,
-        )
+def clip_input(row: ClipRow, base_dir: Path) -> ClipInput:
+    """A stored clip as scorer input, relative paths resolved against ``base_dir`` (the database's folder)."""
+    reference = _resolve(base_dir, row.reference_audio_path) if row.reference_audio_path else None
+    return ClipInput(
+        text=row.text,
+        path=_resolve(base_dir, row.audio_path),
+        language=row.language,
+        alternatives=parse_alternatives_json(row.alternatives_json),
+        reference_voice=reference,
+        declared_media_type=row.declared_media_type,
+        declared_sample_rate=row.declared_sample_rate,
+        clip_id=row.clip_id,
+    )
 
 
 def checked(row: ClipRow, score: ClipScore) -> ClipScore:
@@ -122,15 +84,6 @@ class RunScoreSummary:
     errors: tuple[tuple[str, int], ...] = ()
 
 
-def load_clips(conn: sqlite3.Connection, run_id: str) -> list[ClipRow]:
-    """The run's clips, in a stable order."""
-    try:
-        rows = conn.execute("SELECT * FROM clips WHERE run_id = ? ORDER BY clip_id", (run_id,)).fetchall()
-    except sqlite3.OperationalError as exc:
-        raise ScoringInputError(f"expected a run database with a clips table: {exc}") from exc
-    return [ClipRow.from_mapping(row) for row in rows]
-
-
 def score_run(db_path: str | Path, run_id: str, scorer: Scorer, *, batch_size: int | None = None) -> RunScoreSummary:
     """Score every clip of ``run_id`` and store the rows; the scorer's cache, else the run database's.
 
@@ -141,10 +94,9 @@ def score_run(db_path: str | Path, run_id: str, scorer: Scorer, *, batch_size: i
     db = Path(db_path)
     if not db.is_file():
         raise ScoringInputError(f"expected a run database file, {db} does not exist")
-    conn = connect(str(db))
+    conn = connect_writer(db)
     try:
-        ensure_schema(conn)
-        clips = load_clips(conn, run_id)
+        clips = read_clips(conn, run_id)
         if not clips:
             raise ScoringInputError(f"run {run_id!r} has no clips in {db}")
         cache = scorer.cache or ScoreCache(conn)
@@ -155,10 +107,10 @@ def score_run(db_path: str | Path, run_id: str, scorer: Scorer, *, batch_size: i
             scores = [
                 checked(row, score)
                 for row, score in zip(
-                    batch, scorer.score_many([row.to_input(db.parent) for row in batch], cache=cache), strict=True
+                    batch, scorer.score_many([clip_input(row, db.parent) for row in batch], cache=cache), strict=True
                 )
             ]
-            write_scores(conn, run_id, [(row.clip_id, score) for row, score in zip(batch, scores, strict=True)])
+            write_scores(conn, [score_row(run_id, row.clip_id, s) for row, s in zip(batch, scores, strict=True)])
             scored.extend(zip(batch, scores, strict=True))
         after = scorer.stats
     finally:

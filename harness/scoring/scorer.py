@@ -18,10 +18,10 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from harness.results import CacheKey, CacheKind, ScoreCache
 from harness.scoring.asr import AsrBackend, AsrBackendName, DecodingSettings, make_backend
 from harness.scoring.asr.base import DEFAULT_MODEL, SAMPLE_RATE
 from harness.scoring.audio import DecodedAudio, FloatArray, decode_audio
-from harness.scoring.cache import CacheKey, CacheKind, ScoreCache
 from harness.scoring.conformance import DeclaredFormat, check_conformance
 from harness.scoring.distributed import LocalExecutor, TranscriptionExecutor
 from harness.scoring.dnsmos import Dnsmos, dnsmos, dnsmos_available, dnsmos_model_id, load_dnsmos
@@ -158,6 +158,7 @@ class Scorer:
             harness_version=harness_version(),
             similarity_model=similarity_model_id(self._speakers.backend) if self.similarity_enabled else None,
             dnsmos_model=dnsmos_model_id() if self.dnsmos_enabled else None,
+            setup_asr_model=self.asr.model_id,
         )
 
     def score(self, clip: ClipInput, *, cache: ScoreCache | None = None) -> ClipScore:

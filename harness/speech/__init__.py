@@ -23,6 +23,7 @@ from ._engine import (
 )
 from ._errors import AudioCodecError, EmptyTextError, EngineUnavailableError, SpeechError, SynthesisError
 from ._espeak import ESPEAK_APT_PACKAGE
+from ._pcm import RAW_CODECS, decode_as, decode_raw, encode_as, encode_raw, sample_width
 from ._types import DEFAULT_VOICES, Clip, Engine, Rendition
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "MP3_SAMPLE_RATES",
     "OPTIONAL_ENGINES",
     "PEAK_LEVEL",
+    "RAW_CODECS",
     "AudioCodecError",
     "AudioFormat",
     "CacheInfo",
@@ -45,8 +47,13 @@ __all__ = [
     "SpeechError",
     "SynthesisError",
     "decode",
+    "decode_as",
+    "decode_raw",
     "default_engine",
     "encode",
+    "encode_as",
+    "encode_raw",
+    "sample_width",
     "sniff",
     "unavailable_reason",
 ]

@@ -10,10 +10,10 @@ import pytest
 
 from harness.bench.config import BenchConfig
 from harness.bench.session import check_live, run_benchmark
-from harness.bench.store import Store
 from harness.bench.summary import summarize
 from harness.core.errors import UsageError
 from harness.providers.pixazo import PROVIDER as PIXAZO
+from harness.results.store import Store
 
 
 def test_run_stops_before_the_cap(tmp_path: Path, sandbox: Any) -> None:
@@ -48,7 +48,7 @@ def test_live_runs_need_a_budget_or_consent(tmp_path: Path) -> None:
                          corpus=("en_read:2",))
     with pytest.raises(UsageError, match=r"planned to cost \$0.0200.*--budget"):
         check_live(prepare(config, {"pixazo": PIXAZO}, store), live)
-    unpriced = config.model_copy(update={"models": ("vibevoice",), "budget": 1.0})
+    unpriced = config.updated(models=("vibevoice",), budget=1.0)
     with pytest.raises(UsageError, match="pixazo/vibevoice"):
         check_live(prepare(unpriced, {"pixazo": PIXAZO}, store), live)
-    check_live(prepare(config.model_copy(update={"budget": 1.0}), {"pixazo": PIXAZO}, store), live)
+    check_live(prepare(config.updated(budget=1.0), {"pixazo": PIXAZO}, store), live)

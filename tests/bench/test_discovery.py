@@ -13,10 +13,10 @@ from typer.testing import CliRunner
 
 from harness.bench.config import BenchConfig
 from harness.bench.session import benchmarkable, run_benchmark
-from harness.bench.store import Store
 from harness.cli.bench import bench_app
 from harness.core import registry
 from harness.core.errors import UsageError
+from harness.results.store import Store
 
 
 @pytest.fixture(autouse=True)

@@ -11,9 +11,9 @@ import respx
 
 from harness.bench.config import BenchConfig, TargetKind
 from harness.bench.runner import Runner, prepare
-from harness.bench.store import Store
 from harness.bench.target import Target
 from harness.providers.pixazo import PROVIDER as PIXAZO
+from harness.results.store import Store
 
 BASE = "https://pixazo.test"
 
@@ -24,7 +24,7 @@ def _target() -> Target:
 
 
 def _run(config: BenchConfig, router: respx.MockRouter) -> tuple[Store, str]:
-    store = Store(config.db_path)
+    store = Store(config.output.db_path)
     prepared = prepare(config, {"pixazo": PIXAZO}, store, "https://ref.test/joe.wav")
     runner = Runner(prepared, store, _target())
     runner.record_plan()
@@ -48,7 +48,7 @@ def _status(job_id: str, state: str, wav_url: str = "https://cdn.test/a.wav") ->
 
 
 def test_completed_and_error_jobs_are_stored_with_exact_costs(config: BenchConfig, wav: bytes) -> None:
-    config = config.model_copy(update={"models": ("xtts-v2", "chatterbox"), "corpus": ("en_read:1",)})
+    config = config.updated(models=("xtts-v2", "chatterbox"), corpus=("en_read:1",))
     polls: dict[str, int] = {}
     with respx.mock(assert_all_called=False) as router:
         def submit(request: httpx.Request) -> httpx.Response:
@@ -76,13 +76,13 @@ def test_completed_and_error_jobs_are_stored_with_exact_costs(config: BenchConfi
     assert costs["xtts-v2"]["usd"] == 0.015 and costs["xtts-v2"]["charged"] == 1
     assert costs["chatterbox"]["usd"] == 0 and costs["chatterbox"]["basis"] == "uncharged-state:ERROR"
     clip = store.query("SELECT * FROM clips")[0]
-    assert (config.db_path.parent / clip["audio_path"]).read_bytes() == wav
+    assert (config.output.db_path.parent / clip["audio_path"]).read_bytes() == wav
     assert json.loads(jobs["xtts-v2"]["params_json"])["speaker"] == "https://ref.test/joe.wav"
     assert Path(clip["audio_path"]).parts[0] == "audio"
 
 
 def test_a_status_that_goes_backwards_is_a_contract_violation(config: BenchConfig, wav: bytes) -> None:
-    config = config.model_copy(update={"models": ("chatterbox",), "corpus": ("en_read:1",)})
+    config = config.updated(models=("chatterbox",), corpus=("en_read:1",))
     states = iter(["PROCESSING", "QUEUED", "COMPLETED"])
     with respx.mock(assert_all_called=False) as router:
         router.post(url__startswith=BASE).mock(return_value=httpx.Response(
@@ -100,7 +100,7 @@ def test_a_status_that_goes_backwards_is_a_contract_violation(config: BenchConfi
 
 
 def test_a_job_that_never_finishes_times_out_and_is_charged(config: BenchConfig) -> None:
-    config = config.model_copy(update={"models": ("chatterbox",), "corpus": ("en_read:1",), "job_timeout": 0.6})
+    config = config.updated(models=("chatterbox",), corpus=("en_read:1",), job_timeout=0.6)
     with respx.mock(assert_all_called=False) as router:
         router.post(url__startswith=BASE).mock(return_value=httpx.Response(
             202, json={"request_id": "cb-1", "status": "QUEUED", "polling_url": f"{BASE}/v2/requests/status/cb-1"}))

@@ -12,8 +12,8 @@ import pytest
 
 from harness.bench.config import BenchConfig
 from harness.bench.session import run_benchmark
-from harness.bench.store import Store
 from harness.providers.pixazo import PROVIDER as PIXAZO
+from harness.results.store import Store
 
 AUTH = PIXAZO.auth.header
 # item id -> (phase -> headers), and the class the job must end in (None: ok)

@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from harness.bench.lease import Lease, LeaseHeld
-from harness.bench.store import Store
 from harness.cli import app
+from harness.results.store import Store
 
 
 def _dead_pid() -> int:

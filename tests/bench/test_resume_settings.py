@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from harness.bench.store import Store
 from harness.cli import app
+from harness.results.store import Store
 
 
 @pytest.mark.slow

@@ -11,9 +11,9 @@ import httpx
 
 from harness.bench.config import BenchConfig, PollingMode
 from harness.bench.session import run_benchmark
-from harness.bench.store import Store
 from harness.bench.webhook import WebhookHub, serve
 from harness.providers.pixazo import PROVIDER as PIXAZO
+from harness.results.store import Store
 
 DONE = {"request_id": "j1", "status": "COMPLETED", "output": {"media_url": ["x"], "media_type": "audio/wav"}}
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.bench.store import Store
 from harness.cli.serve import exposure_warning
+from harness.results.store import Existing, Store
 
 STATUS = "GET /v2/requests/status/{request_id}"
 
@@ -40,7 +40,7 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     garbage.write_bytes(os.urandom(4096))
     real = folder / "real" / "runs.db"
     store = Store(real)
-    store.insert("meta", [{"key": f"filler-{i}", "value": "x" * 2000} for i in range(60)], verb="INSERT OR REPLACE")
+    store.insert("meta", [{"key": f"filler-{i}", "value": "x" * 2000} for i in range(60)], Existing.REPLACE)
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     truncated = folder / "truncated" / "runs.db"

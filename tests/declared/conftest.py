@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 from tests.helpers.loopback import LoopbackServer, QuietHandler
+from tests.helpers.providers_file import providers_file_in_effect
 
 REPO = Path(__file__).resolve().parents[2]
 LOOPBACK_KEY = "loopback-test-key"
@@ -134,7 +135,7 @@ def declared_servers(loopback_url: str, tmp_path_factory: pytest.TempPathFactory
     first = folder / "start.toml"
     first.write_text(providers_toml("https://hosted.example/v1", loopback_url), encoding="utf-8")
     with contextlib.ExitStack() as stack:
-        with _providers_file_in_effect(first):
+        with providers_file_in_effect(first):
             sandbox = stack.enter_context(running(profile="fast"))
         hosted_url = f"{sandbox.base_url('hosted', 'v1')}"
         final = folder / "tts-harness.toml"
@@ -143,21 +144,3 @@ def declared_servers(loopback_url: str, tmp_path_factory: pytest.TempPathFactory
                "LOOPY_TTS_KEY": LOOPBACK_KEY, "PYTHONPATH": str(REPO), "COLUMNS": "160"}
         yield DeclaredServers(sandbox, loopback_url, hosted_url, env)
 
-
-@contextlib.contextmanager
-def _providers_file_in_effect(path: Path) -> Iterator[None]:
-    from harness.core import declared, registry
-
-    saved = os.environ.get(declared.FILE_ENV)
-    os.environ[declared.FILE_ENV] = str(path)
-    registry.providers.cache_clear()
-    registry.declared_providers.cache_clear()
-    try:
-        yield
-    finally:
-        if saved is None:
-            os.environ.pop(declared.FILE_ENV, None)
-        else:
-            os.environ[declared.FILE_ENV] = saved
-        registry.providers.cache_clear()
-        registry.declared_providers.cache_clear()

@@ -1,4 +1,4 @@
-"""Synthetic runs written into a real results database (the runner's and the scorer's own schemas).
+"""Synthetic runs written into a real results database (`harness.results`: the runner's and the scorer's tables).
 
 Latencies, transcripts and costs are drawn from a seeded generator, so two runs made with the same
 settings and seed are "two runs of the same configuration", and a run with ``latency_factor=1.3`` or
@@ -16,8 +16,7 @@ from typing import Any
 import numpy as np
 import soundfile
 
-from harness.bench.store import Store
-from harness.scoring.store import ensure_schema
+from harness.results.store import Store
 
 WORDS = ["the", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog", "near", "quiet", "river", "bank", "at",
          "dawn", "while", "birds", "sing", "softly"]
@@ -76,7 +75,6 @@ def make_run(
     """Write one synthetic run into ``db``; returns its run id. ``seed`` fixes every random draw."""
     rng = np.random.default_rng(seed)
     store = Store(db)
-    ensure_schema(store.conn)
     audio_root = audio_dir or db.parent / "audio"
     now = "2026-11-22T08:15:00.000Z"
     store.insert("runs", [{

@@ -17,7 +17,7 @@ import pytest
 
 from harness.report.compare import compare_runs
 from harness.report.render import write_report
-from harness.report.rows import read_run
+from harness.results.reading import read_run
 from tests.helpers import browser
 
 

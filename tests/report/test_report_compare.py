@@ -18,7 +18,7 @@ from harness.report.compare import (
     parse_metrics,
     to_junit,
 )
-from harness.report.rows import read_run
+from harness.results.reading import read_run
 from tests.helpers.report_runs import make_run
 
 MODELS = {("pixazo", "xtts-v2"), ("pixelapi", "voice-design"), ("ttsai", "kokoro")}

@@ -11,7 +11,8 @@ from harness.core.errors import UsageError
 from harness.report.export import ExportFormat, export_rows, load_export, load_run
 from harness.report.leaderboard import build_leaderboard
 from harness.report.render import write_report
-from harness.report.rows import REQUEST_COLUMNS, read_run
+from harness.results.reading import read_run
+from harness.results.rows import REQUEST_COLUMNS
 from tests.helpers.report_runs import make_run
 
 
@@ -31,7 +32,8 @@ def test_rows_carry_joined_scores_and_costs(runs_db: Path) -> None:
     ok = [r for r in rows.requests if r["outcome"] == "ok"]
     failed = [r for r in rows.requests if r["outcome"] == "error"]
     assert ok and failed
-    assert all(r["scored"] == 1 and r["asr_model"] == "tiny.en" and r["ref_chars"] for r in ok)
+    assert all(r["scored"] == 1 and r["asr_model"] == "tiny.en" and r["unit"] == "word" and r["ref_length"]
+               for r in ok)
     assert all(r["scored"] == 0 and r["transcript"] is None for r in failed)
     # Failed jobs keep their cost row (uncharged: 0), so sums are totals, not lower bounds.
     assert all(r["cost_usd"] == 0.0 and r["charged_attempts"] == 0 for r in failed)

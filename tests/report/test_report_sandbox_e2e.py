@@ -11,7 +11,7 @@ from harness.report.compare import Verdict, compare_runs
 from harness.report.export import ExportFormat, export_rows, load_export
 from harness.report.leaderboard import build_leaderboard
 from harness.report.render import write_report
-from harness.report.rows import read_run
+from harness.results.reading import read_run
 
 MODELS = ("pixelapi/voice-design", "pixazo/vibevoice")
 
@@ -24,7 +24,7 @@ def _sandbox_run(out: Path) -> str:
     out.mkdir(parents=True, exist_ok=True)
     config = BenchConfig(models=MODELS, corpus=("en_read:5",), sandbox_profile="fast", seed=11, concurrency=4,
                          out=out, report=False)
-    scorer = BackgroundScorer(config.db_path, Scorer(similarity=False))
+    scorer = BackgroundScorer(config.output.db_path, Scorer(similarity=False))
     try:
         result = run_benchmark(config, scorer=scorer)
     finally:

@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from harness.core.validate import check_response
-from harness.providers.pixazo.spec import LIFECYCLE, PROVIDER
+from harness.providers.pixazo import PROVIDER
+from harness.providers.pixazo.models import LIFECYCLE
 from harness.sandbox import FAULT_HEADER, Fault, Sandbox, running
 from harness.speech import decode
 from tests.helpers.sandbox_http import assert_valid, send, settle

@@ -48,7 +48,7 @@ def test_the_sandbox_leaves_out_a_provider_without_emulation(caplog: pytest.LogC
 
 def test_an_emulation_from_another_package_is_served_by_name() -> None:
     # Any importable "module:ATTR" under the provider's name: here the class, built for the provider.
-    entries = {"pixazo": _entry("pixazo", "harness.sandbox.emulations.pixazo:PixazoEmulation")}
+    entries = {"pixazo": _entry("pixazo", "harness.sandbox.emulations.pixazo.responses:PixazoEmulation")}
     (served,) = load_served(emulations=entries)
     assert served.provider is providers()["pixazo"] and type(served.emulation).__name__ == "PixazoEmulation"
 

@@ -14,7 +14,7 @@ import pytest
 import soundfile
 
 from harness.core.spec import Upload
-from harness.providers.pixelapi import MSG_REF_TOO_LARGE, MSG_TEXT_EMPTY, REF_MAX_BYTES
+from harness.providers.pixelapi.models import MSG_REF_TOO_LARGE, MSG_TEXT_EMPTY, REF_MAX_BYTES
 from harness.sandbox import Sandbox
 from harness.speech import decode
 from tests.helpers.sandbox_http import assert_valid, run_curl, send, settle, voices

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from harness.providers.pixelapi import PLAN_LIMITS
+from harness.providers.pixelapi.pricing import PLAN_LIMITS
 from harness.sandbox import RateLimit, Sandbox
 from harness.sandbox.ratelimit import RateLimiter
 from tests.helpers.sandbox_http import assert_valid, send
@@ -24,6 +24,14 @@ def test_sliding_window_refuses_then_frees() -> None:
     assert refused.state is not None and refused.state.remaining == 0
     assert limiter.check("p", "k", limit, 60.0).allowed
     assert limiter.check("p", "other-key", limit, 30.0).allowed  # limits are per key
+
+
+@pytest.mark.parametrize("start", [0.0, 4.01, 1234.57])
+def test_retry_after_of_a_full_window_is_the_window_at_any_clock_reading(start: float) -> None:
+    limiter = RateLimiter()
+    limit = RateLimit(requests=1, window_s=60.0)
+    assert limiter.check("p", "k", limit, start).allowed
+    assert limiter.check("p", "k", limit, start).retry_after == 60  # not 61 from float rounding
 
 
 def test_refused_requests_do_not_count() -> None:

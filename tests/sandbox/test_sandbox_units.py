@@ -15,7 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from harness.core.spec import Cost
-from harness.providers.pixazo.spec import LIFECYCLE, PROVIDER
+from harness.providers.pixazo import PROVIDER
+from harness.providers.pixazo.models import LIFECYCLE
 from harness.sandbox import Fault, ManualClock, Phase, Profile, RealClock, StateNames, Timing
 from harness.sandbox.accounts import Accounts
 from harness.sandbox.faults import ENDINGS, UnknownFault, draw_faults, parse_faults, status_faults

@@ -12,7 +12,8 @@ import pytest
 
 from harness.core.timestamps import TimestampForm, timestamp_form
 from harness.core.validate import check_request_json
-from harness.providers.pixazo.spec import LIFECYCLE, PROVIDER
+from harness.providers.pixazo import PROVIDER
+from harness.providers.pixazo.models import LIFECYCLE
 from harness.sandbox import FAULT_HEADER, Sandbox, running
 from tests.helpers.sandbox_http import assert_valid, send, settle
 

@@ -14,7 +14,7 @@ import pytest
 
 from harness.core.spec import Upload
 from harness.sandbox import Sandbox, running
-from harness.sandbox.emulations.ttsai import asr as emulation_asr
+from harness.sandbox.emulations.ttsai.responses import asr as emulation_asr
 from harness.scoring import MissingDependencyError
 from harness.speech import AudioFormat, decode, encode, sniff
 from tests.helpers.sandbox_http import assert_valid, run_curl, send, voices

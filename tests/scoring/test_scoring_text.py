@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import whisper_normalizer
 
+from harness.results.errors import MixedUnitsError
 from harness.scoring import (
     NORMALIZER_VERSION,
     Flag,
@@ -121,5 +122,5 @@ def test_pooled_and_per_utterance_mean_differ_as_expected() -> None:
     assert pooled.pooled == pytest.approx(1 / 10)
     assert pooled.per_utterance_mean == pytest.approx(0.25)
     assert pooled_wer([]) is None
-    with pytest.raises(ScoringInputError, match="one unit"):
+    with pytest.raises(MixedUnitsError, match="one unit"):  # a WER and a CER are never pooled together
         pooled_wer([short_bad, _score("你好", "你好", language="zh")])

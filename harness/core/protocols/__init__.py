@@ -1,2 +1,40 @@
 """Wire protocols that many providers speak, in the core vocabulary, so a provider that speaks one is a
-few lines of configuration (see `harness.core.declared`) instead of a provider package."""
+few lines of configuration (see `harness.core.declared`) instead of a provider package.
+
+    openai-speech    openai_speech.py     POST {base_url}/audio/speech (+ SSE)
+    elevenlabs       elevenlabs.py        POST /v1/text-to-speech/{voice_id}[...] + WS stream-input
+    cartesia         cartesia.py          POST /tts/bytes + WS /tts/websocket (contexts)
+    deepgram-speak   deepgram_speak.py    POST /v1/speak + WS /v1/speak (binary audio)
+
+`realtime.py` is the WebSocket vocabulary the last three share (channels, frames, sessions, grammars);
+`realtime_session.py` runs one session with the `websockets` client and records it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from harness.core.protocols import cartesia, deepgram_speak, elevenlabs, openai_speech
+from harness.core.protocols.declaration import ProtocolDeclaration
+from harness.core.spec import Provider
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarableProtocol:
+    """A protocol a providers file may name: how its table is validated and turned into a `Provider`."""
+
+    name: str
+    declaration: type[ProtocolDeclaration]
+    build: Callable[[Any, str], Provider]
+
+
+DECLARABLE: Mapping[str, DeclarableProtocol] = {
+    p.name: p for p in (
+        DeclarableProtocol(openai_speech.PROTOCOL, openai_speech.SpeechDeclaration, openai_speech.build_provider),
+        DeclarableProtocol(elevenlabs.PROTOCOL, elevenlabs.ElevenLabsDeclaration, elevenlabs.build_provider),
+        DeclarableProtocol(cartesia.PROTOCOL, cartesia.CartesiaDeclaration, cartesia.build_provider),
+        DeclarableProtocol(deepgram_speak.PROTOCOL, deepgram_speak.DeepgramDeclaration, deepgram_speak.build_provider),
+    )
+}

@@ -30,18 +30,16 @@ serves, a lower input limit, a price per million characters, and whether it stre
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from functools import partial
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, create_model, field_validator, model_validator
+from pydantic import BaseModel, Field, create_model, model_validator
 
+from harness.core.protocols.declaration import ProtocolDeclaration, price_by_characters
 from harness.core.spec import (
     AudioBody,
     Auth,
     BodyKind,
-    Cost,
-    CostUnit,
     Endpoint,
     EventStreamBody,
     JsonBody,
@@ -149,39 +147,22 @@ class SpeechEvent(ResponseModel):
 # --- declarations -----------------------------------------------------------------------------------
 
 
-class SpeechDeclaration(BaseModel):
-    """One provider declared to speak this protocol (one `[providers.<name>]` table)."""
+class SpeechDeclaration(ProtocolDeclaration):
+    """One provider declared to speak this protocol (one `[providers.<name>]` table); the keys every
+    protocol shares are `ProtocolDeclaration`'s."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")
     protocol: Literal["openai-speech"]
-    base_url: HttpUrl
-    key_env: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
-    models: tuple[str, ...] = Field(min_length=1)
-    voices: tuple[str, ...] = Field(min_length=1)
-    title: str = ""
-    price_per_million_chars: Decimal | None = Field(None, ge=0)
+    auth: Literal["bearer", "none"] = "bearer"  # none: a keyless server (no key required, none sent)
+    key_env: str = Field("", pattern=r"^([A-Za-z_][A-Za-z0-9_]*)?$")  # required with bearer, refused with none
     max_input_chars: int = Field(MAX_INPUT_CHARS, ge=1, le=MAX_INPUT_CHARS)
     formats: tuple[ResponseFormat, ...] = FORMATS  # type: ignore[assignment]  # FORMATS is the Literal's args
     stream: bool = False  # the server answers `stream_format: "sse"`: the benchmark asks for it (TTFA)
 
-    @field_validator("models", "voices")
-    @classmethod
-    def _distinct(cls, names: tuple[str, ...]) -> tuple[str, ...]:
-        if any(not name.strip() for name in names) or len(set(names)) != len(names):
-            raise ValueError("must be distinct, non-empty names")
-        return names
-
     @model_validator(mode="after")
-    def _formats_given(self) -> SpeechDeclaration:
-        if not self.formats:
-            raise ValueError("formats: give at least one of " + ", ".join(FORMATS))
+    def _key_unless_keyless(self) -> SpeechDeclaration:
+        if (self.auth == "none") == bool(self.key_env):
+            raise ValueError('key_env: required unless auth = "none", which sends no key and takes none')
         return self
-
-    @property
-    def url(self) -> str:
-        return str(self.base_url).rstrip("/")
 
     @property
     def default_format(self) -> str:
@@ -214,10 +195,6 @@ def declared_voices(model: type[BaseModel]) -> tuple[str, ...]:
     return tuple(str(voice) for voice in get_args(model.model_fields["voice"].annotation))
 
 
-def _price(per_million: Decimal, payload: Mapping[str, Any]) -> Cost:
-    return Cost(Decimal(len(str(payload.get("input", "")))) * per_million / Decimal(1_000_000), CostUnit.USD)
-
-
 def _build(declaration: SpeechDeclaration, model: str, given: SynthesisInput) -> dict[str, Any]:
     wanted = given.audio_format if given.audio_format in declaration.formats else declaration.default_format
     body: dict[str, Any] = {"model": model, "input": given.text, "voice": declaration.voices[0],
@@ -247,8 +224,9 @@ def speech_endpoint(declaration: SpeechDeclaration) -> Endpoint:
         role=Role.STREAM if declaration.stream else Role.AUDIO,
         request=request_model(declaration),
         body_kind=BodyKind.JSON,
+        auth_required=declaration.auth != "none",
         responses=(Response(200, bodies, "The audio (or its SSE events)"), *_errors()),
-        price=partial(_price, price) if price is not None else None,
+        price=partial(price_by_characters, price, "input") if price is not None else None,
         example={"model": declaration.models[0], "input": "Hello from a declared provider.",
                  "voice": declaration.voices[0], "response_format": declaration.default_format},
         doc=REFERENCE,

@@ -1,7 +1,6 @@
 """PixelAPI's wire payloads and the documented limits they enforce (shared/api-docs 002).
 
-Kept apart from `spec.py` so the sandbox can import the limits and the documented error messages
-(it answers with them) without pulling in the endpoint declarations, and so each module stays small.
+The sandbox imports the limits and the documented error messages from here (it answers with them).
 
 Everything here is read off one marketing-style page: numbers come with the sentence they are quoted
 from; what the page implies without writing it is marked "inferred".
@@ -13,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from harness.core.lifecycle import Lifecycle
 from harness.core.spec import RequestModel, ResponseModel, Upload
 from harness.core.validate import sniff_audio
 
@@ -63,7 +63,7 @@ LANGUAGE_AUTO = "auto"  # "Set language=auto to detect from the text"
 LANGUAGE_PATTERN = r"^(auto|[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*)$"  # "auto" or a language code / tag
 
 # Status vocabulary, lower case as in the examples. "queued" and "completed" are written; a job
-# also has to run and can fail, so "processing" and "failed" are inferred (see spec.LIFECYCLE).
+# also has to run and can fail, so "processing" and "failed" are inferred (see LIFECYCLE).
 JobStatus = Literal["queued", "processing", "completed", "failed"]
 
 
@@ -158,3 +158,21 @@ class PixelApiError(ResponseModel):
         if self.error is None and self.message is None and self.detail is None:
             raise ValueError("an error body with an error, message or detail field")
         return self
+
+
+# --- lifecycle -----------------------------------------------------------------------------------
+
+LIFECYCLE = Lifecycle(
+    states=("queued", "processing", "completed", "failed"),
+    initial=frozenset({"queued"}),
+    transitions={
+        # "queued" -> "completed" is what the examples show; the other steps are inferred.
+        "queued": frozenset({"processing", "completed", "failed"}),
+        "processing": frozenset({"completed", "failed"}),
+    },
+    success=frozenset({"completed"}),
+    failure=frozenset({"failed"}),
+    id_field="id",
+    output_field="output_url",
+    inferred_states=frozenset({"processing", "failed"}),
+)

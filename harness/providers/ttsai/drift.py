@@ -7,8 +7,8 @@ case). The validator reports these; nothing here changes a check.
 from __future__ import annotations
 
 from harness.core.spec import DocDrift
-from harness.providers.ttsai.endpoints_speech import TTS_DRIFT
-from harness.providers.ttsai.wire import DOC
+from harness.providers.ttsai.endpoints.speech import TTS_DRIFT
+from harness.providers.ttsai.models.shared import DOC
 
 _D = (DOC,)
 

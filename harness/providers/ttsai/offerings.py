@@ -12,8 +12,8 @@ from collections.abc import Callable, Mapping
 from typing import Any, get_args
 
 from harness.core.spec import Offering, SynthesisInput
-from harness.providers.ttsai.endpoints_speech import CLONE, STREAM, TTS
-from harness.providers.ttsai.wire import MAX_TEXT_CHARS, CloneFormat, TtsFormat
+from harness.providers.ttsai.endpoints.speech import CLONE, STREAM, TTS
+from harness.providers.ttsai.models.shared import MAX_TEXT_CHARS, CloneFormat, TtsFormat
 
 DEFAULT_VOICES: Mapping[str, str] = {
     "kokoro": "af_bella",  # the document's voice

@@ -11,7 +11,7 @@ Where the document leaves a figure open, the worst case is used and the choice i
 not in the tier table is priced as premium; an omitted model is the auto-pick (kokoro for the listed
 languages, piper otherwise, the dearer kokoro when no language is given); stems are 4,000 a minute;
 an upload whose duration cannot be read without decoding is bounded by its size
-(`uploads.WORST_CASE_BYTES_PER_SECOND`).
+(`models.uploads.WORST_CASE_BYTES_PER_SECOND`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import Any
 
 from harness.core.spec import Cost, CostUnit, PriceFunction
-from harness.providers.ttsai.uploads import UPLOAD_LIMITS, WORST_CASE_BYTES_PER_SECOND, billable_minutes
+from harness.providers.ttsai.models.uploads import UPLOAD_LIMITS, WORST_CASE_BYTES_PER_SECOND, billable_minutes
 
 
 class Tier(StrEnum):

@@ -7,20 +7,19 @@ Two hosts: the API (https://api.tts.ai, paths /v1/…) and the web host (https:/
 status. Prices are in characters of a prepaid allowance (`CostUnit.CHARACTERS`); the document gives
 no dollar rate for them, so `usd_per_unit` is empty.
 
-The endpoints live in `endpoints_speech`, `endpoints_audio` and `endpoints_catalog`; the wire models
-in `models_*`; prices and plan limits in `pricing`; the document's contradictions in `drift`.
+The wire models are in `models/` and the endpoints in `endpoints/`, one module per family (speech,
+audio, catalog) in each; prices and plan limits in `pricing`; the document's contradictions in
+`drift`; the benchmarkable models in `offerings`.
 """
 
 from __future__ import annotations
 
 from harness.core.spec import Auth, Provider
 from harness.providers.ttsai.drift import DOC_DRIFT
-from harness.providers.ttsai.endpoints_audio import AUDIO_ENDPOINTS
-from harness.providers.ttsai.endpoints_catalog import CATALOG_ENDPOINTS
-from harness.providers.ttsai.endpoints_speech import SPEECH_ENDPOINTS
-from harness.providers.ttsai.errors import ErrorBody
+from harness.providers.ttsai.endpoints import ENDPOINTS
+from harness.providers.ttsai.models.errors import ErrorBody
+from harness.providers.ttsai.models.shared import DOC
 from harness.providers.ttsai.offerings import OFFERINGS
-from harness.providers.ttsai.wire import DOC
 
 RATE_LIMIT_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 CREDITS_HEADER = "X-Credits-Used"  # read by one example, promised nowhere: not required of answers
@@ -31,7 +30,7 @@ PROVIDER = Provider(
     hosts={"api": "https://api.tts.ai", "web": "https://tts.ai"},
     auth=Auth("Authorization", "Bearer"),
     key_env="TTSAI_API_KEY",
-    endpoints=(*SPEECH_ENDPOINTS, *AUDIO_ENDPOINTS, *CATALOG_ENDPOINTS),
+    endpoints=ENDPOINTS,
     error_model=ErrorBody,
     docs=(DOC,),
     doc_drift=DOC_DRIFT,

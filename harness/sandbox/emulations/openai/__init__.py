@@ -1,6 +1,10 @@
 """The sandbox's generic OpenAI-compatible host: any provider declared with `protocol = "openai-speech"`
-is served at `/<name>/v1/audio/speech` with real Piper speech (see `emulation` for what it honours)."""
+is served at `/<name>/v1/audio/speech` with real Piper speech (`responses` says what it honours)."""
 
-from harness.sandbox.emulations.openai.emulation import OpenAISpeechEmulation
+from harness.sandbox.emulations.openai.responses import OpenAISpeechEmulation
 
-__all__ = ["OpenAISpeechEmulation"]
+# A class, built by the engine for each declared provider. (`OpenAISpeechEmulation` stays importable
+# here: installs made before the entry point named EMULATION still load.)
+EMULATION = OpenAISpeechEmulation
+
+__all__ = ["EMULATION"]

@@ -1,0 +1,223 @@
+"""The benchmark use case, in one place for every face: plan → run → score → summary → report.
+
+`tts-harness bench run` (harness/cli/bench.py) and `harness.run_benchmark` (harness/library.py) both call
+`run`: a face only turns its input into a `BenchConfig` and shows what it is told through an `Observer`.
+
+This module sits above the engines it drives and below the faces. It cannot live in any one engine:
+the runner (`harness.bench.session`), scoring (`harness.scoring`: a background scorer during the run, or
+Ray after it), the summary (`harness.bench.summary`) and the report (`harness.report`) are siblings, and
+an engine does not import its siblings. No engine imports this module.
+
+What happens after the jobs never hides their rows: a scoring or report failure is a warning (kept in
+`BenchmarkResult.notes`), and the summary is still computed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from harness.bench.config import BenchConfig, ScoringSettings
+from harness.core.errors import UsageError
+
+if TYPE_CHECKING:
+    from harness.bench.dry_run import DryRun
+    from harness.bench.plan import PlannedJob
+    from harness.bench.runner import PreparedRun, RunResult
+    from harness.bench.summary import Summary
+    from harness.bench.target import Target
+    from harness.scoring import BackgroundScorer
+
+
+@dataclass(frozen=True, slots=True)
+class BenchmarkResult:
+    """How a run ended, where its rows are, and its summary (per model: latency, cost, WER, similarity)."""
+
+    run_id: str
+    status: str  # finished | interrupted | stopped_budget
+    db_path: Path
+    planned: int  # jobs in the plan
+    counts: dict[str, int]  # outcome or error class -> jobs
+    spent_usd: Decimal
+    summary: Summary
+    report_path: Path | None  # the HTML report, when written
+    notes: tuple[str, ...]  # what the run said before it started, and every warning after it
+
+    def shortfall(self) -> str | None:
+        """Why the run does not count as a success, or None. A CI job reads the exit code, so a run that
+        stopped early, lost paid results or measured nothing must not pass."""
+        if self.status != "finished":
+            return f"run {self.run_id} {self.status}"
+        if self.counts.get("lost"):
+            return (f"run {self.run_id}: {self.counts['lost']} jobs lost (accepted, perhaps charged, and no "
+                    "result will come); see the errors above")
+        if self.planned == 0:
+            return f"run {self.run_id} planned no job: check --corpus, --models and --providers"
+        if not self.counts.get("ok"):
+            return f"run {self.run_id}: no job succeeded ({self.planned} planned); see the errors above"
+        return None
+
+
+class Observer:
+    """What a face is told while a benchmark runs. Every method does nothing here: a face overrides what
+    it shows (the CLI: the plan, progress bars, the summary table)."""
+
+    def plan(self, prepared: PreparedRun, target: Target) -> None:
+        """The plan and its price, before anything is sent. May raise `UsageError` to refuse it."""
+
+    def job_done(self, job: PlannedJob, outcome: str) -> None:
+        """A job was stored: `ok`, `skipped`, or its error class."""
+
+    def run_ended(self) -> None:
+        """The jobs are over (finished, stopped or interrupted); scoring and the report follow."""
+
+    def summary(self, summary: Summary, db_path: Path) -> None:
+        """The run's summary, before the report is written."""
+
+    def info(self, message: str) -> None:
+        """Progress worth a line (scoring the last clips, how many were scored)."""
+
+    def warning(self, message: str) -> None:
+        """Something went wrong after the jobs; their rows are safe."""
+
+
+@dataclass(slots=True)
+class _Told:
+    """The observer, and every warning it was given (they end in the result's notes)."""
+
+    observer: Observer
+    warnings: list[str] = field(default_factory=list)
+
+    def warning(self, message: str) -> None:
+        self.warnings.append(message)
+        self.observer.warning(message)
+
+
+def resolved(config: BenchConfig) -> BenchConfig:
+    """The settings to run. For `--resume`, those the run was started with (only `--out` may differ): a
+    resumed run keeps its scoring and report settings although the command line does not repeat them."""
+    output = config.output
+    if output.resume is None:
+        return config
+    from harness.bench.runner import resolve_config
+    from harness.results import Store
+
+    if not output.db_path.is_file():
+        raise UsageError(f"no results database at {output.db_path}: nothing to resume (pass the run's --out)")
+    store = Store(output.db_path)
+    try:
+        return resolve_config(config, store)
+    finally:
+        store.close()
+
+
+def dry_run(config: BenchConfig) -> DryRun:
+    """The requests the run would send (curl lines, keys filtered) and its planned cost; nothing is sent."""
+    from harness.bench.dry_run import dry_run as plan_requests
+    from harness.bench.session import benchmarkable
+
+    return plan_requests(resolved(config), benchmarkable())
+
+
+def run(config: BenchConfig, observer: Observer | None = None) -> BenchmarkResult:
+    """Run (or resume) a benchmark, score its clips, summarise it and write its report.
+
+    Raises `UsageError` when the run is refused before anything is sent (bad settings, a live run without
+    a budget, a provider the target cannot serve), and lets `KeyboardInterrupt` through once the clips
+    already produced are scored: the run is resumable.
+    """
+    from harness.bench.session import run_benchmark as run_jobs
+
+    told = _Told(observer or Observer())
+    config = resolved(config)
+    scorer = _background_scorer(config, told) if config.scoring.during_run else None
+    try:
+        outcome = run_jobs(config, on_plan=told.observer.plan, listener=told.observer.job_done, scorer=scorer)
+    finally:
+        told.observer.run_ended()
+        if scorer is not None:
+            _drain(scorer, told)
+    if config.scoring.after_run:
+        _score_after(config.scoring, outcome, told)
+    summary = _summary(outcome)
+    told.observer.summary(summary, outcome.db_path)
+    report = _report(outcome, told) if config.output.report else None
+    return BenchmarkResult(outcome.run_id, outcome.status, outcome.db_path, outcome.planned, dict(outcome.counts),
+                           outcome.spent_usd, summary, report, (*outcome.notes, *told.warnings))
+
+
+def _background_scorer(config: BenchConfig, told: _Told) -> BackgroundScorer | None:
+    """Scores clips as they are stored, in a thread of its own (BackgroundScorer), or None without the extra."""
+    try:
+        from harness.scoring import BackgroundScorer, Scorer
+    except ImportError as error:
+        told.warning(f"scoring off: the scoring extra is not installed ({error})")
+        return None
+    from harness.results import Store
+
+    Store(config.output.db_path).close()  # the runner's tables (clips) exist before the scorer looks at them
+    return BackgroundScorer(config.output.db_path, Scorer())
+
+
+def _drain(scorer: BackgroundScorer, told: _Told) -> None:
+    if scorer.stats.pending:
+        told.observer.info("Scoring the remaining clips…")
+    stats = scorer.close()
+    if stats.submitted:
+        told.observer.info(f"Scored {stats.scored} clips ({stats.failed} failed"
+                           + (f"; last error: {stats.last_error}" if stats.last_error else "") + ").")
+
+
+def _score_after(settings: ScoringSettings, outcome: RunResult, told: _Told) -> None:
+    """Score the finished run's clips on another executor (Ray: docs/scale.md)."""
+    try:
+        from harness.scoring.distributed import make_executor
+        from harness.scoring.errors import ScoringError
+        from harness.scoring.run import score_run
+        from harness.scoring.scorer import Scorer
+    except ImportError as error:
+        told.warning(f"scoring off: the scoring extra is not installed ({error})")
+        return
+    told.observer.info(f"Scoring run {outcome.run_id} on {settings.executor}…")
+    try:
+        executor = make_executor(settings.executor, settings.address)
+        try:
+            scored = score_run(outcome.db_path, outcome.run_id, Scorer(executor=executor))
+        finally:
+            executor.close()
+    except ScoringError as error:
+        told.warning(f"scoring failed: {error}")
+        return
+    told.observer.info(f"Scored {scored.scored} clips on {scored.executor} ({scored.failed} failed).")
+    for reason, count in scored.errors:
+        told.warning(f"{count} clip(s) not scored: {reason}")
+
+
+def _summary(outcome: RunResult) -> Summary:
+    from harness.bench.summary import summarize
+    from harness.results import Store
+
+    store = Store(outcome.db_path)
+    try:
+        return summarize(store, outcome.run_id)
+    finally:
+        store.close()
+
+
+def _report(outcome: RunResult, told: _Told) -> Path | None:
+    """The HTML report beside the database (`<out>/<run>/index.html`), or None with a warning."""
+    try:
+        from harness.report.export import load_run
+        from harness.report.render import write_report
+    except ImportError as error:
+        told.warning(f"report not written: the report extra is not installed ({error})")
+        return None
+    try:
+        rows = load_run(outcome.run_id, outcome.db_path, None)
+        written: Path = write_report(rows, outcome.db_path.parent / outcome.run_id / "index.html", None)
+    except Exception as error:  # the run's rows are safe; a report failure must not hide them
+        told.warning(f"report not written: {type(error).__name__}: {error}")
+        return None
+    return written

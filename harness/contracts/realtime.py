@@ -1,0 +1,219 @@
+"""Frame-level checks of a realtime session: what crossed the socket, judged frame by frame.
+
+`check_session(session, grammar, transcripts)` reads a recorded `Session` (live, sandbox or a fixture: the
+checks are pure functions of the frames) and returns `Violation`s located at `/frames/<index>/...`:
+
+    schema     every message, both directions, validates against its protocol's model; binary frames
+               only where the protocol sends audio that way
+    order      each utterance (context) ends with exactly one final message (isFinal, done, Flushed per
+               Flush); nothing of it comes after its final or its error
+    contexts   every message names a context the client opened; timestamps name only words of their own
+               context's transcript (two contexts' audio never mixed)
+    alignment  marks start in order, end after they start, and lie within the audio (chunk-relative
+               times within their chunk)
+    audio      the bytes decode as the declared encoding: whole samples, finite floats, and a container's
+               own rate equal to the declared one (headerless audio cannot say its rate: a wrong rate
+               shows as alignment beyond the audio)
+    close      the socket ends with a documented close code (a drop without a close frame is a violation)
+
+`Findings.text()` prints each as `frame 12: /frames/12/alignment/charStartTimesMs/3: expected ..., got ...`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from harness.core.protocols.realtime import AudioSpec, Direction, Event, Grammar, Kind, Session
+from harness.core.verdict import Drift, Violation, pointer
+
+TOLERANCE_S = 0.025  # rounding of millisecond times and the last chunk's padding
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+
+
+@dataclass(slots=True)
+class Findings:
+    violations: list[Violation] = field(default_factory=list)
+    drift: list[Drift] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    def add(self, frame: int | None, inner: str, expected: str, got: str, rule: str) -> None:
+        at = pointer("frames", frame) + inner if frame is not None else inner
+        self.violations.append(Violation(at, expected, got, rule))
+
+    def text(self) -> str:
+        return "\n".join(_line(v) for v in self.violations)
+
+
+def _line(violation: Violation) -> str:
+    parts = violation.pointer.split("/")
+    frame = f"frame {parts[2]}: " if len(parts) > 2 and parts[1] == "frames" else ""
+    return f"{frame}{violation}"
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def check_session(session: Session, grammar: Grammar, transcripts: Mapping[str, str] | None = None,
+                  *, expect_audio: bool = True) -> Findings:
+    """Every frame rule on one session. `transcripts`: each context's text as the client sent it
+    (context "" for protocols with one utterance a socket); `expect_audio`: the session should speak."""
+    found = Findings()
+    _schema(session, grammar, found)
+    _order(session, grammar, found)
+    _contexts(grammar, transcripts or {}, found)
+    spec = grammar.audio_spec(session)
+    _alignment_and_audio(spec, found, expect_audio)
+    _close(session, grammar, found)
+    return found
+
+
+def _schema(session: Session, grammar: Grammar, found: Findings) -> None:
+    rank = {Direction.SEND: 0, Direction.RECV: 0}
+    for frame in session.frames:
+        message, problems, drift = grammar.validate(frame, rank[frame.direction])
+        rank[frame.direction] += 1
+        found.violations.extend(problems)
+        found.drift.extend(drift)
+        if frame.direction is Direction.RECV and not problems:
+            found.events.extend(grammar.events(frame, message))
+
+
+def _order(session: Session, grammar: Grammar, found: Findings) -> None:
+    ended: dict[str, int] = {}  # context -> the frame of its final or error
+    finals: dict[str, int] = defaultdict(int)
+    for event in found.events:
+        context = event.context
+        if context in ended and event.kind in (Kind.AUDIO, Kind.MARKS, grammar.final_kind):
+            found.add(event.frame, "", f"nothing more for {_name(context)} after frame {ended[context]}",
+                      f"a {event.kind.value} message", "order")
+            continue
+        if event.kind is grammar.final_kind:
+            finals[context] += 1
+            if grammar.final_kind is Kind.FINAL:
+                ended[context] = event.frame
+        elif event.kind is Kind.ERROR and grammar.contexts:
+            ended[context] = event.frame
+    flushes = _flushes_sent(session) if grammar.final_kind is Kind.FLUSHED else 0
+    answered = finals[""] + sum(1 for e in found.events if e.kind is Kind.WARNING)  # a Warning answers a Flush
+    if grammar.final_kind is Kind.FLUSHED and not _refused(found, session) and answered != flushes:
+        found.add(None, "", f"one Flushed (or Warning) for each of the {flushes} Flush messages sent",
+                  f"{finals['']} Flushed", "order")
+    if grammar.final_kind is Kind.FLUSHED and finals[""]:
+        last = max(e.frame for e in found.events if e.kind is Kind.FLUSHED)
+        late = [e for e in found.events if e.kind is Kind.AUDIO and e.frame > last]
+        if late and flushes == finals[""]:
+            found.add(late[0].frame, "", "no audio after the Flushed that answers the last Flush",
+                      f"{len(late)} audio frames", "order")
+
+
+def _flushes_sent(session: Session) -> int:
+    return sum(1 for f in session.sent() if f.text and '"Flush"' in f.text)
+
+
+def _refused(found: Findings, session: Session) -> bool:
+    return session.handshake_status is not None or any(e.kind is Kind.ERROR for e in found.events)
+
+
+def _name(context: str) -> str:
+    return f"context {context!r}" if context else "the utterance"
+
+
+def _contexts(grammar: Grammar, transcripts: Mapping[str, str], found: Findings) -> None:
+    if not grammar.contexts:
+        return
+    opened = set(transcripts)
+    finals: dict[str, int] = defaultdict(int)
+    for event in found.events:
+        if event.context and opened and event.context not in opened:
+            found.add(event.frame, "/context_id", f"one of the contexts sent ({', '.join(sorted(opened))})",
+                      repr(event.context), "contexts")
+        if event.kind is Kind.FINAL:
+            finals[event.context] += 1
+        if event.kind is Kind.MARKS and event.context in transcripts:
+            allowed = set(words(transcripts[event.context]))
+            for index, mark in enumerate(event.marks):
+                if words(mark.text) and not set(words(mark.text)) <= allowed:
+                    found.add(event.frame, f"{event.pointer}/words/{index}",
+                              f"a word of {_name(event.context)}'s transcript", repr(mark.text), "contexts")
+    errors = {e.context for e in found.events if e.kind is Kind.ERROR}
+    for context in sorted(opened - errors):
+        if finals[context] != 1:
+            found.add(None, "", f"exactly one done for {_name(context)}", str(finals[context]), "order")
+
+
+def _alignment_and_audio(spec: AudioSpec, found: Findings, expect_audio: bool) -> None:
+    from harness.speech import AudioCodecError, decode_as, sample_width
+
+    audio: dict[str, list[tuple[int, bytes]]] = defaultdict(list)
+    for event in found.events:
+        if event.kind is Kind.AUDIO and event.audio:
+            audio[event.context].append((event.frame, event.audio))
+    spoken = bool(audio)
+    if expect_audio and not spoken and not any(e.kind is Kind.ERROR for e in found.events):
+        found.add(None, "", "audio", "no audio frame", "audio")
+    durations: dict[int, float] = {}  # frame -> seconds of audio it carried
+    totals: dict[str, float] = {}
+    for context, chunks in audio.items():
+        joined = b"".join(data for _, data in chunks)
+        try:
+            samples, rate = decode_as(joined, spec.codec, spec.container, spec.sample_rate)
+        except AudioCodecError as error:
+            found.add(chunks[0][0], "", f"audio in {spec}", str(error), "audio")
+            continue
+        if rate != spec.sample_rate:
+            found.add(chunks[0][0], "", f"audio at {spec.sample_rate} Hz (declared)", f"{rate} Hz in its header",
+                      "audio")
+        if spec.codec == "pcm_f32le" and len(samples) and not bool((abs(samples) <= 1.5).all()):
+            found.add(chunks[0][0], "", "float samples within [-1, 1]", f"peak {float(abs(samples).max()):.3g}",
+                      "audio")
+        totals[context] = len(samples) / rate if rate else 0.0
+        if spec.container == "raw":
+            width = sample_width(spec.codec)
+            durations.update({frame: len(data) / width / spec.sample_rate for frame, data in chunks})
+    _alignment(found, durations, totals)
+
+
+def _alignment(found: Findings, durations: Mapping[int, float], totals: Mapping[str, float]) -> None:
+    before: dict[str, float] = defaultdict(float)  # audio of the context before the current frame
+    last_start: dict[str, float] = defaultdict(lambda: -1.0)
+    for event in found.events:
+        context = event.context
+        if event.kind is Kind.AUDIO:
+            before[context] += durations.get(event.frame, 0.0)
+            continue
+        if event.kind is not Kind.MARKS:
+            continue
+        chunk = durations.get(event.frame)
+        base = before[context] - (chunk or 0.0) if event.chunk_relative else 0.0
+        if event.chunk_relative and chunk is None:
+            continue  # a container's chunk has no duration of its own here: only the order can be checked
+        for index, mark in enumerate(event.marks):
+            where = f"{event.pointer}/{index}"
+            start, end = base + mark.start_s, base + mark.end_s
+            if start + TOLERANCE_S / 25 < last_start[context]:
+                found.add(event.frame, where, f"a start at or after {last_start[context]:.3f} s (monotone)",
+                          f"{start:.3f} s", "alignment")
+            if end + 1e-9 < start:
+                found.add(event.frame, where, f"an end at or after its start {start:.3f} s", f"{end:.3f} s",
+                          "alignment")
+            total = totals.get(context)
+            if total is not None and end > total + TOLERANCE_S:
+                found.add(event.frame, where, f"an end within the audio ({total:.3f} s)", f"{end:.3f} s",
+                          "alignment")
+            last_start[context] = max(last_start[context], start)
+
+
+def _close(session: Session, grammar: Grammar, found: Findings) -> None:
+    closing = session.closing
+    if session.handshake_status is not None or closing is None:
+        return
+    if closing.code is None:
+        found.add(None, "/closing", "a close frame with a documented code", closing.reason, "close")
+    elif closing.code not in grammar.close_codes and not 3000 <= closing.code < 5000:
+        found.add(None, "/closing/code", "a documented close code (" + ", ".join(map(str, grammar.close_codes))
+                  + ")", str(closing.code), "close")
+

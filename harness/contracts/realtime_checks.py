@@ -1,0 +1,221 @@
+"""The realtime protocols' own contract checks, run against any provider declared with one of them.
+
+Each check is a plan (what to say, built from the declaration alone, so a recorded session is judged
+again offline by the same plan) and a judgement of the sessions it recorded:
+
+    synthesis        the whole text at once: audio, alignment, one final, a clean close (all frame rules)
+    streamed-input   the text in small pieces, paced at TOKENS_PER_S as a language model writes it
+    two-contexts     (Cartesia) two utterances multiplexed on one socket, never mixed
+    error-bad-key    a wrong key: a refused upgrade (4xx) or an error frame and a documented close; no audio
+    error-malformed  a message that is not JSON: an error frame or a documented close other than 1000
+    error-unknown-voice   a voice the declaration does not list: refused the protocol's way; no audio
+    flush-limit      (Deepgram) one Flush past the documented 20 a minute: a Warning, that Flush unanswered
+
+`run_check` records the sessions (`Session.to_json` makes them fixtures); `judge` returns `Findings`
+(violations located at `/frames/<index>/...`). The suite is `contracts/test_realtime.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import ssl as ssl_module
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import zip_longest
+
+from harness.contracts.realtime import Findings, check_session
+from harness.core.protocols.declaration import ProtocolDeclaration
+from harness.core.protocols.realtime import Channel, Event, Grammar, Kind, Opening, Outgoing, Session, Utterance
+from harness.core.protocols.realtime_session import reader, run_session
+from harness.core.spec import Provider
+
+SAMPLE_TEXT = "The quick brown fox jumps over the lazy dog."
+OTHER_TEXT = "Seven silver swans swam across the quiet lake."
+UNKNOWN_VOICE = "no-such-voice-7f3a"
+MALFORMED = "{this is not json"  # what error-malformed sends on purpose (not a finding about the client)
+TOKENS_PER_S = 40.0
+WRONG_KEY = "wrong-key-for-the-realtime-checks"
+IDLE_TIMEOUT_S = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class RealtimeTarget:
+    """One declared realtime provider as reached in this run."""
+
+    provider: Provider
+    base_url: str  # the API root (the WebSocket origin is its ws/wss twin)
+    key: str
+    ssl: ssl_module.SSLContext | None = None
+
+    @property
+    def channel(self) -> Channel:
+        return self.provider.channels[0]
+
+    @property
+    def grammar(self) -> Grammar:
+        return self.channel.grammar
+
+    @property
+    def declaration(self) -> ProtocolDeclaration:
+        declaration = self.grammar.declaration
+        assert isinstance(declaration, ProtocolDeclaration), f"{self.provider.name} was not declared in a file"
+        return declaration
+
+    def headers(self, key: str | None = None) -> dict[str, str]:
+        return {self.provider.auth.header: self.provider.auth.header_value(key or self.key)}
+
+    def utterance(self, chunks: Sequence[str], context: str = "utterance-1", voice: str | None = None) -> Utterance:
+        formats: tuple[str, ...] = getattr(self.declaration, "formats", ())
+        model = voice if voice and self.grammar.voice_is_model else self.declaration.models[0]
+        return Utterance(tuple(chunks), voice or self.declaration.voices[0], model, str(formats[0]), context=context)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What one check says on one socket: the opening (URL and messages) and the transcripts it sends."""
+
+    name: str
+    opening: Opening
+    transcripts: Mapping[str, str] = field(default_factory=dict)
+    key: str | None = None  # None: the target's key
+    done: Callable[[Sequence[Event]], bool] | None = None  # when the client has seen enough (None: grammar's)
+
+
+def _pieces(text: str, words_each: int = 2) -> list[str]:
+    words = text.split(" ")
+    return [" ".join(words[i:i + words_each]) + (" " if i + words_each < len(words) else "")
+            for i in range(0, len(words), words_each)]
+
+
+def _paced(opening: Opening, per_s: float) -> Opening:
+    messages = tuple(Outgoing(m.message, index / per_s) for index, m in enumerate(opening.messages))
+    return Opening(opening.path_params, opening.query, messages, opening.closing, opening.client_closes)
+
+
+def _context_of(target: RealtimeTarget, context: str) -> str:
+    return context if target.grammar.contexts else ""
+
+
+def _refused_or_done(grammar: Grammar, opening: Opening) -> Callable[[Sequence[Event]], bool]:
+    """A refusal plan waits for an error frame (or the server's close), or for the utterance to end
+    when the server, wrongly, answers it."""
+    return lambda events: any(e.kind is Kind.ERROR for e in events) or grammar.complete(events, opening)
+
+
+def _refusal(name: str, grammar: Grammar, opening: Opening, key: str | None = None) -> Plan:
+    return Plan(name, opening, key=key, done=_refused_or_done(grammar, opening))
+
+
+def plans(target: RealtimeTarget) -> dict[str, Callable[[], Plan]]:
+    """Every check that applies to the target's protocol, by name."""
+    grammar = target.grammar
+    found: dict[str, Callable[[], Plan]] = {
+        "synthesis": lambda: _speak_plan(target, "synthesis", [SAMPLE_TEXT], paced=False),
+        "streamed-input": lambda: _speak_plan(target, "streamed-input", _pieces(SAMPLE_TEXT), paced=True),
+        "error-bad-key": lambda: _refusal("error-bad-key", grammar, grammar.opening(
+            target.utterance([SAMPLE_TEXT])), key=WRONG_KEY),
+        "error-malformed": lambda: _malformed(target),
+        "error-unknown-voice": lambda: _refusal("error-unknown-voice", grammar, grammar.opening(
+            target.utterance([SAMPLE_TEXT], voice=UNKNOWN_VOICE))),
+    }
+    if grammar.contexts:
+        found["two-contexts"] = lambda: _two_contexts(target)
+    if grammar.final_kind is Kind.FLUSHED:
+        found["flush-limit"] = lambda: _flush_limit(target)
+    return found
+
+
+def _speak_plan(target: RealtimeTarget, name: str, chunks: list[str], *, paced: bool) -> Plan:
+    utterance = target.utterance(chunks)
+    opening = target.grammar.opening(utterance)
+    return Plan(name, _paced(opening, TOKENS_PER_S) if paced else opening,
+                {_context_of(target, utterance.context): utterance.text})
+
+
+def _malformed(target: RealtimeTarget) -> Plan:
+    opening = target.grammar.opening(target.utterance([SAMPLE_TEXT]))
+    kept = opening.messages[:target.grammar.preamble]
+    bad = Opening(opening.path_params, opening.query, (*kept, Outgoing(MALFORMED)), opening.closing,
+                  opening.client_closes)
+    # Nothing is said, so nothing completes: the plan waits for the error frame or the server's close.
+    return Plan("error-malformed", bad, done=lambda events: any(e.kind is Kind.ERROR for e in events))
+
+
+def _two_contexts(target: RealtimeTarget) -> Plan:
+    first, second = target.utterance(_pieces(SAMPLE_TEXT, 4), "context-a"), target.utterance(
+        _pieces(OTHER_TEXT, 4), "context-b")
+    a, b = target.grammar.opening(first), target.grammar.opening(second)
+    interleaved = tuple(m for pair in zip_longest(a.messages, b.messages) for m in pair if m is not None)
+    transcripts = {first.context: first.text, second.context: second.text}
+    return Plan("two-contexts", Opening(a.path_params, a.query, interleaved, a.closing, a.client_closes), transcripts,
+                done=lambda events: {e.context for e in events if e.kind in (Kind.FINAL, Kind.ERROR)} >= set(
+                    transcripts))
+
+
+def _flush_limit(target: RealtimeTarget) -> Plan:
+    from harness.core.protocols.deepgram_speak import FLUSH_LIMIT
+
+    opening = target.grammar.opening(target.utterance(["Hi."]))
+    flush = json.dumps({"type": "Flush"})
+    messages = (opening.messages[0], *(Outgoing(flush) for _ in range(FLUSH_LIMIT + 1)))
+
+    def done(events: Sequence[Event]) -> bool:
+        answered = sum(1 for e in events if e.kind in (Kind.FLUSHED, Kind.WARNING))
+        return answered >= FLUSH_LIMIT + 1
+
+    return Plan("flush-limit", Opening(opening.path_params, opening.query, messages, opening.closing,
+                                       opening.client_closes), {"": "Hi."}, done=done)
+
+
+async def run_check(target: RealtimeTarget, plan: Plan) -> Session:
+    """Say the plan over the target's channel, recording the session."""
+    grammar, opening = target.grammar, plan.opening
+    url = target.channel.url(target.base_url, opening.path_params, opening.query)
+    complete = reader(grammar, plan.done or (lambda events: grammar.complete(events, opening)))
+    key = plan.key or target.key
+    return await run_session(url, target.headers(key), opening.messages, complete=complete,
+                             closing=opening.closing, client_closes=opening.client_closes, ssl=target.ssl,
+                             idle_timeout_s=IDLE_TIMEOUT_S, secrets=(key, target.key))
+
+
+def judge(target: RealtimeTarget, plan: Plan, session: Session) -> Findings:
+    """The frame rules, then what the check itself expects of the session."""
+    refusal = plan.name.startswith("error-")
+    found = check_session(session, target.grammar, plan.transcripts, expect_audio=not refusal)
+    deliberate = {f"/frames/{f.index}" for f in session.sent() if f.text == MALFORMED}
+    found.violations = [v for v in found.violations if v.pointer not in deliberate]
+    if refusal:
+        _expect_refusal(target.grammar, session, found)
+    elif plan.name == "flush-limit":
+        _expect_flush_warning(found)
+    elif session.handshake_status is not None:
+        found.add(None, "/handshake", "an accepted upgrade (101)", f"HTTP {session.handshake_status}", "status")
+    return found
+
+
+def _expect_refusal(grammar: Grammar, session: Session, found: Findings) -> None:
+    """Refused the protocol's way: an upgrade answered 4xx, or an error frame, or a documented close
+    other than 1000 — and not a word spoken."""
+    if session.handshake_status is not None:
+        if not 400 <= session.handshake_status < 500:
+            found.add(None, "/handshake", "a 4xx refusal", f"HTTP {session.handshake_status}", "status")
+        return
+    errors = [e for e in found.events if e.kind is Kind.ERROR]
+    closing = session.closing
+    closed_badly = closing is not None and closing.code not in (None, 1000) and closing.by_server
+    if not errors and not closed_badly:
+        found.add(None, "/closing", "an error frame or a documented error close",
+                  f"close {closing.code if closing else None} with no error frame", "protocol")
+    audio = [e for e in found.events if e.kind is Kind.AUDIO and e.audio]
+    if audio:
+        found.add(audio[0].frame, "", "no audio for a refused request", f"{len(audio)} audio frames", "protocol")
+
+
+def _expect_flush_warning(found: Findings) -> None:
+    from harness.core.protocols.deepgram_speak import FLUSH_LIMIT
+
+    flushed = [e for e in found.events if e.kind is Kind.FLUSHED]
+    warnings = [e for e in found.events if e.kind is Kind.WARNING]
+    if len(flushed) != FLUSH_LIMIT or len(warnings) != 1:
+        found.add(None, "", f"{FLUSH_LIMIT} Flushed then one Warning (the documented limit)",
+                  f"{len(flushed)} Flushed, {len(warnings)} Warning", "protocol")

@@ -1,0 +1,66 @@
+"""What every provider declared with a realtime protocol says in its `[providers.<name>]` table.
+
+Every declarable protocol (`openai-speech`, `elevenlabs`, `cartesia`, `deepgram-speak`) takes the same keys
+— `base_url`, `key_env`, `models`, `voices`, `title`, `price_per_million_chars` — plus the output formats
+it serves (each protocol's own names). A protocol's declaration class adds `protocol`, `formats` and its
+own keys; the rest is here, validated once when the providers file is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+
+from harness.core.spec import Cost, CostUnit
+
+
+class ProtocolDeclaration(BaseModel):
+    """The keys every protocol's declaration has (a subclass adds `protocol`, `formats`, its own keys)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_-]{0,39}$")
+    base_url: HttpUrl  # the API's root as the provider's SDKs take it; its WebSocket origin is ws(s)://
+    key_env: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    models: tuple[str, ...] = Field(min_length=1)
+    voices: tuple[str, ...] = Field(min_length=1)
+    title: str = ""
+    price_per_million_chars: Decimal | None = Field(None, ge=0)
+
+    @field_validator("models", "voices")
+    @classmethod
+    def _distinct(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        if any(not name.strip() for name in names) or len(set(names)) != len(names):
+            raise ValueError("must be distinct, non-empty names")
+        return names
+
+    @model_validator(mode="after")
+    def _formats_given(self) -> ProtocolDeclaration:
+        if not getattr(self, "formats", True):
+            raise ValueError("formats: give at least one of " + ", ".join(self.format_choices()))
+        return self
+
+    @classmethod
+    def format_choices(cls) -> tuple[str, ...]:
+        """The names a subclass's `formats` (a tuple of a Literal) accepts."""
+        field = cls.model_fields.get("formats")
+        if field is None:
+            return ()
+        (item, *_) = get_args(field.annotation) or (None,)
+        return tuple(str(value) for value in get_args(item))
+
+    @property
+    def url(self) -> str:
+        return str(self.base_url).rstrip("/")
+
+    def describe(self, protocol_title: str, source: str) -> str:
+        origin = f", declared in {source}" if source else ""
+        return self.title or f"{self.name} ({protocol_title}{origin})"
+
+
+def price_by_characters(per_million: Decimal, field: str, payload: Mapping[str, Any]) -> Cost:
+    """The declared price of a request: its `field`'s characters at `per_million` USD per million."""
+    return Cost(Decimal(len(str(payload.get(field, "")))) * per_million / Decimal(1_000_000), CostUnit.USD)

@@ -1,0 +1,350 @@
+"""The vocabulary of realtime (WebSocket) speech protocols, shared by `elevenlabs`, `cartesia` and
+`deepgram_speak`; it names no provider.
+
+A realtime endpoint is a `Channel`: a path a client opens a socket on, and a `Grammar` that knows the
+protocol's messages in both directions. One conversation over it is a `Session`: every frame as it
+crossed the wire, in order, with its time since the session began, and how the socket closed. A
+grammar reads a session's frames into `Event`s every engine understands:
+
+    Session ── frames: (index, send|recv, t_s, text or bytes) ... ── closing: (code, reason, t_s)
+       │  grammar.read(frame) → Event: AUDIO (bytes, context) · MARKS (text spans with times) · FINAL
+       │                               FLUSHED · CLEARED · METADATA · WARNING · ERROR
+       ▼
+    the frame checks (harness.contracts.realtime) and the realtime measurements read only these
+
+A session is data: `Session.to_json` keeps it as a fixture (`{"frames": [{"dir", "t_ms", "text"|"b64"}]}`)
+and `Session.from_json` gives it back with every frame's offset, so a recorded stream is checked, and
+timed, offline exactly as it was live. `run_session` (harness.core.protocols.realtime_session) records one.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, ClassVar
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+
+from pydantic import BaseModel, ValidationError
+
+from harness.core.verdict import Drift, Violation, pointer
+
+#: RFC 6455 close codes every protocol may meet (its own table adds what its documents give them).
+STANDARD_CLOSE_CODES: Mapping[int, str] = {
+    1000: "normal closure",
+    1001: "going away",
+    1002: "protocol error",
+    1003: "unsupported data",
+    1007: "invalid payload data",
+    1008: "policy violation",
+    1009: "message too big",
+    1011: "internal error",
+}
+
+
+class Direction(StrEnum):
+    SEND = "send"  # client to server
+    RECV = "recv"  # server to client
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One WebSocket message as it crossed the wire: text (JSON for every protocol here) or binary."""
+
+    index: int
+    direction: Direction
+    t_s: float  # seconds since the session began (the connect call), on the process's monotonic clock
+    text: str | None = None
+    data: bytes | None = None
+
+    @property
+    def is_binary(self) -> bool:
+        return self.data is not None
+
+    def json(self) -> Any:
+        """The frame's JSON value; ValueError when it is binary or not JSON."""
+        if self.text is None:
+            raise ValueError("a binary frame carries no JSON")
+        return json.loads(self.text)
+
+    def to_json(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"text": self.text} if self.data is None else {
+            "b64": base64.b64encode(self.data).decode("ascii")}
+        return {"dir": self.direction.value, "t_ms": round(self.t_s * 1000, 3), **body}
+
+    @classmethod
+    def from_json(cls, index: int, item: Mapping[str, Any]) -> Frame:
+        data = base64.b64decode(item["b64"]) if "b64" in item else None
+        return cls(index, Direction(item["dir"]), float(item["t_ms"]) / 1000, item.get("text"), data)
+
+
+@dataclass(frozen=True, slots=True)
+class Closing:
+    """How a session ended. `code` None: the connection dropped (or timed out) without a close frame."""
+
+    code: int | None
+    reason: str
+    t_s: float
+    by_server: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "reason": self.reason, "t_ms": round(self.t_s * 1000, 3),
+                "by_server": self.by_server}
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> Closing:
+        return cls(item.get("code"), str(item.get("reason", "")), float(item["t_ms"]) / 1000,
+                   bool(item.get("by_server", True)))
+
+
+@dataclass(slots=True)
+class Session:
+    """Everything one WebSocket conversation was: where it went, every frame with its time, its end."""
+
+    url: str  # as opened, secrets filtered
+    frames: list[Frame] = field(default_factory=list)
+    started_at: float | None = None  # time.monotonic() at the connect call: frames' t_s count from here
+    opened_s: float | None = None  # when the handshake completed; None when it never did
+    handshake_status: int | None = None  # the HTTP status of a refused upgrade (401, 429, ...)
+    handshake_body: str = ""
+    closing: Closing | None = None
+
+    @property
+    def query(self) -> dict[str, str]:
+        return dict(parse_qsl(urlsplit(self.url).query))
+
+    def sent(self) -> list[Frame]:
+        return [f for f in self.frames if f.direction is Direction.SEND]
+
+    def received(self) -> list[Frame]:
+        return [f for f in self.frames if f.direction is Direction.RECV]
+
+    def add(self, direction: Direction, t_s: float, message: str | bytes) -> Frame:
+        text, data = (message, None) if isinstance(message, str) else (None, bytes(message))
+        frame = Frame(len(self.frames), direction, t_s, text, data)
+        self.frames.append(frame)
+        return frame
+
+    def to_json(self) -> dict[str, Any]:
+        return {"url": self.url, "started_at": self.started_at,
+                "opened_ms": None if self.opened_s is None else round(self.opened_s * 1000, 3),
+                "handshake_status": self.handshake_status, "handshake_body": self.handshake_body,
+                "frames": [f.to_json() for f in self.frames],
+                "closing": self.closing.to_json() if self.closing else None}
+
+    @classmethod
+    def from_json(cls, item: Mapping[str, Any]) -> Session:
+        opened = item.get("opened_ms")
+        closing = item.get("closing")
+        return cls(str(item["url"]), [Frame.from_json(i, f) for i, f in enumerate(item.get("frames", ()))],
+                   item.get("started_at"), None if opened is None else float(opened) / 1000,
+                   item.get("handshake_status"),
+                   str(item.get("handshake_body", "")), Closing.from_json(closing) if closing else None)
+
+
+class Kind(StrEnum):
+    AUDIO = "audio"
+    MARKS = "marks"  # alignment or timestamps: spans of the text with their times in the audio
+    FINAL = "final"  # the utterance (context) is complete: isFinal, done
+    FLUSHED = "flushed"
+    CLEARED = "cleared"
+    METADATA = "metadata"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A span of the text (a character or a word) and where it is spoken, in seconds."""
+
+    text: str
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """What one server frame means, in the vocabulary every engine reads (a frame may carry several)."""
+
+    frame: int  # the index of the frame it came in
+    t_s: float
+    kind: Kind
+    context: str = ""  # the context (utterance) it belongs to; "" where the protocol has one per socket
+    audio: bytes = b""
+    marks: tuple[Mark, ...] = ()
+    chunk_relative: bool = False  # mark times count from this frame's audio, not from the utterance's start
+    code: str = ""  # error or warning code
+    message: str = ""
+    pointer: str = ""  # where in the frame the marks sit (for findings)
+
+
+@dataclass(frozen=True, slots=True)
+class AudioSpec:
+    """What the audio bytes are: a codec, a rate, and the container they travel in."""
+
+    codec: str  # pcm_s16le | pcm_f32le | pcm_mulaw | pcm_alaw | mp3 | opus | flac | aac
+    sample_rate: int
+    container: str = "raw"  # raw | wav | mp3 | ogg | flac | aac
+
+    def __str__(self) -> str:
+        where = "" if self.container == "raw" else f" in {self.container}"
+        return f"{self.codec} at {self.sample_rate} Hz{where}"
+
+
+@dataclass(frozen=True, slots=True)
+class Utterance:
+    """What a client asks a realtime endpoint to say, before the protocol's messages carry it."""
+
+    chunks: tuple[str, ...]  # the text as it is fed (one chunk: all at once; many: as a model streams it)
+    voice: str
+    model: str
+    audio_format: str  # the protocol's own name of the output format ("pcm_24000", "linear16:24000", ...)
+    timestamps: bool = True
+    context: str = "utterance-1"
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chunks)
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One client message (text, or bytes for a binary frame) and when to send it, in seconds after the
+    socket opened."""
+
+    message: str | bytes
+    at_s: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """How a client starts and ends one utterance: the URL's path and query, then its messages."""
+
+    path_params: Mapping[str, str]
+    query: Mapping[str, str]
+    messages: tuple[Outgoing, ...]
+    closing: tuple[str, ...] = ()  # sent once the grammar says the utterance is complete
+    client_closes: bool = True  # after `closing`, the client closes the socket (else it waits for the server)
+
+
+class Grammar(ABC):
+    """A realtime protocol's messages in both directions, and how to read them.
+
+    Subclasses say which model validates each message (`client_model`, `server_model`), what a server
+    message means (`events`), what audio a session asked for (`audio_spec`), and how a client says an
+    utterance (`opening`). Everything else — validating frames, locating problems — is shared here.
+    """
+
+    protocol: ClassVar[str]
+    binary_audio: ClassVar[bool] = False  # audio arrives as binary frames (else base64 inside JSON)
+    close_codes: ClassVar[Mapping[int, str]] = STANDARD_CLOSE_CODES
+    contexts: ClassVar[bool] = False  # several utterances multiplexed on one socket, told apart by id
+    final_kind: ClassVar[Kind] = Kind.FINAL  # the event that ends an utterance (Deepgram: Flushed)
+    preamble: ClassVar[int] = 0  # how many of an opening's messages must come before any other (an init)
+    voice_is_model: ClassVar[bool] = False  # the protocol names a voice by its model (Deepgram's aura-*)
+
+    def __init__(self, declaration: BaseModel | None = None) -> None:
+        # The provider's declaration (harness.core.protocols.declaration), when it was declared in a file:
+        # its voices, models and formats. Typed loosely so the vocabulary needs no declaration module.
+        self.declaration = declaration
+
+    @abstractmethod
+    def client_model(self, message: Any, position: int) -> type[BaseModel] | None:
+        """The model of a client message (`position`: its rank among the client's messages); None: unknown."""
+
+    @abstractmethod
+    def server_model(self, message: Any) -> type[BaseModel] | None:
+        """The model of a server JSON message; None: a message the protocol does not have."""
+
+    @abstractmethod
+    def events(self, frame: Frame, message: BaseModel | None) -> tuple[Event, ...]:
+        """What a (validated) server frame means; `message` is None for a binary frame."""
+
+    @abstractmethod
+    def audio_spec(self, session: Session) -> AudioSpec:
+        """The audio the session asked for, from its URL query and its first messages."""
+
+    @abstractmethod
+    def opening(self, utterance: Utterance) -> Opening:
+        """The URL parameters and messages that say `utterance` (text chunks paced by the caller)."""
+
+    @abstractmethod
+    def complete(self, events: Sequence[Event], opening: Opening) -> bool:
+        """The utterance `opening` started is fully answered: the client may send its closing messages."""
+
+    # --- shared ---------------------------------------------------------------------------------------
+
+    def validate(self, frame: Frame, position: int) -> tuple[BaseModel | None, list[Violation], list[Drift]]:
+        """The frame's message validated by its model; problems located at `/frames/<index>/...`."""
+        at = pointer("frames", frame.index)
+        if frame.is_binary:
+            if frame.direction is Direction.RECV and self.binary_audio:
+                return None, [], []
+            what = "server" if frame.direction is Direction.RECV else "client"
+            return None, [Violation(at, f"a JSON text frame ({self.protocol} {what} messages are JSON)",
+                                    f"a binary frame of {len(frame.data or b'')} bytes", "protocol")], []
+        try:
+            message = frame.json()
+        except ValueError:
+            return None, [Violation(at, "a JSON message", repr((frame.text or "")[:80]), "schema")], []
+        model = (self.server_model(message) if frame.direction is Direction.RECV
+                 else self.client_model(message, position))
+        if model is None:
+            return None, [Violation(at, f"a {self.protocol} {frame.direction.value} message",
+                                    _shape(message), "schema")], []
+        try:
+            parsed = model.model_validate(message)
+        except ValidationError as error:
+            return None, [_violation(at, problem) for problem in error.errors(include_url=False)], []
+        drift = [Drift(at + pointer(name), f"{name} is not in the documents' {model.__name__}", "unknown-field")
+                 for name in (parsed.model_extra or {})]
+        return parsed, [], drift
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """A documented WebSocket endpoint: the path a socket opens on (beneath a host) and its grammar."""
+
+    key: str  # stable within the provider: "tts.stream-input"
+    path: str  # the document's path template: "/v1/text-to-speech/{voice_id}/stream-input"
+    summary: str
+    grammar: Grammar
+    host: str = "api"  # a key of Provider.hosts (the WebSocket origin is that base URL's, ws/wss)
+    auth_query: tuple[str, ...] = ()  # query parameters that may carry the key instead of the auth header
+    doc: str = ""
+
+    @property
+    def signature(self) -> str:
+        return f"WS {self.path}"
+
+    def url(self, base_url: str, path_params: Mapping[str, str], query: Mapping[str, str]) -> str:
+        path = self.path
+        for name, value in path_params.items():
+            path = path.replace("{" + name + "}", quote(value, safe=""))
+        encoded = query_string(query)
+        return websocket_url(base_url.rstrip("/")) + path + ("?" + encoded if encoded else "")
+
+
+def _shape(message: Any) -> str:
+    if isinstance(message, dict):
+        return "an object with keys " + ", ".join(sorted(map(str, message))[:8])
+    return f"a JSON {type(message).__name__}"
+
+
+def _violation(at: str, problem: Mapping[str, Any]) -> Violation:
+    got = problem.get("input")
+    shown = "nothing" if problem["type"] == "missing" else repr(got)[:80]
+    return Violation(at + pointer(*problem["loc"]), str(problem["msg"]), shown, "schema")
+
+
+def query_string(query: Mapping[str, str]) -> str:
+    return urlencode({k: v for k, v in query.items() if v != ""})
+
+
+def websocket_url(base_url: str) -> str:
+    """The WebSocket origin that stands for an HTTP base URL: http → ws, https → wss (path kept)."""
+    scheme, _, rest = base_url.partition("://")
+    return {"http": "ws", "https": "wss"}.get(scheme, scheme) + "://" + rest

@@ -1,0 +1,146 @@
+"""One realtime session run with a maintained WebSocket client (`websockets`), every frame recorded.
+
+    session = await run_session(url, headers, messages, complete=..., closing=..., ssl=...)
+    session = await speak(channel, base_url, headers, utterance)         # the grammar drives it
+
+Time is the process's monotonic clock (`time.monotonic`, the sandbox's clock too, so a session lines up
+with the sandbox's truth of the same stream), counted from the connect call (`Session.started_at`): a sent frame
+is stamped when it is handed to the socket, a received one when `recv` returns it. Messages go out at
+their `at_s` after the handshake completed (all at once, or paced like a language model's tokens).
+The session ends when the server closes; when the client closes after the grammar says the utterance is
+complete; when the connection drops (closing code None); or after `idle_timeout_s` without a frame.
+A refused upgrade is kept as `handshake_status` (and the body's first 500 characters), not raised.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl as ssl_module
+import time
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from harness.core.protocols.realtime import (
+    Channel,
+    Closing,
+    Direction,
+    Event,
+    Grammar,
+    Outgoing,
+    Session,
+    Utterance,
+)
+from harness.core.redact import Redactor
+
+CLOSE_TIMEOUT_S = 2.0
+
+
+async def run_session(url: str, headers: Mapping[str, str], messages: Sequence[Outgoing], *,
+                      complete: Callable[[Session], bool] | None = None, closing: Sequence[str] = (),
+                      client_closes: bool = True, ssl: ssl_module.SSLContext | None = None,
+                      idle_timeout_s: float = 30.0, secrets: tuple[str, ...] = ()) -> Session:
+    """Open `url`, send `messages` on their schedule, record everything until the socket ends."""
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
+
+    start = time.monotonic()
+
+    def now() -> float:
+        return time.monotonic() - start
+
+    session = Session(Redactor(secrets).text(url), started_at=start)
+    try:
+        socket = await asyncio.wait_for(connect(
+            url, additional_headers=dict(headers), ssl=ssl if url.startswith("wss:") else None, max_size=None,
+            ping_interval=None, close_timeout=CLOSE_TIMEOUT_S, compression=None), idle_timeout_s)
+    except InvalidStatus as refused:
+        session.handshake_status = refused.response.status_code
+        session.handshake_body = Redactor(secrets).cut(refused.response.body.decode("utf-8", "replace"), 500)
+        session.closing = Closing(None, f"the upgrade was refused with HTTP {session.handshake_status}", now())
+        return session
+    except (OSError, InvalidHandshake, TimeoutError) as error:
+        session.closing = Closing(None, f"cannot connect: {type(error).__name__}: {error}", now(), by_server=False)
+        return session
+    session.opened_s = now()
+    sender = asyncio.create_task(_send_all(socket, session, messages, now))
+    try:
+        await _receive(socket, session, now, complete, closing, client_closes, idle_timeout_s)
+    except ConnectionClosed as closed:
+        received = closed.rcvd
+        if received is None:
+            session.closing = Closing(None, "the connection dropped without a close frame", now())
+        else:
+            session.closing = Closing(received.code, received.reason, now(), by_server=closed.rcvd_then_sent is True)
+    finally:
+        sender.cancel()
+        await asyncio.gather(sender, return_exceptions=True)
+        await socket.close()
+    return session
+
+
+async def _send_all(socket: Any, session: Session, messages: Sequence[Outgoing], now: Callable[[], float]) -> None:
+    from websockets.exceptions import ConnectionClosed
+
+    opened = session.opened_s or 0.0
+    for outgoing in messages:
+        delay = opened + outgoing.at_s - now()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        session.add(Direction.SEND, now(), outgoing.message)
+        try:
+            await socket.send(outgoing.message)
+        except ConnectionClosed:
+            return  # the server ended the session; what it said is read by the receiver
+
+
+async def _receive(socket: Any, session: Session, now: Callable[[], float], complete: Callable[[Session], bool] | None,
+                   closing: Sequence[str], client_closes: bool, idle_timeout_s: float) -> None:
+    finished = False
+    while True:
+        try:
+            message = await asyncio.wait_for(socket.recv(), idle_timeout_s)
+        except TimeoutError:
+            session.closing = Closing(None, f"no frame for {idle_timeout_s:g} s", now(), by_server=False)
+            return
+        session.add(Direction.RECV, now(), message)
+        if finished or complete is None or not complete(session):
+            continue
+        finished = True
+        for text in closing:
+            session.add(Direction.SEND, now(), text)
+            await socket.send(text)
+        if client_closes:
+            session.closing = Closing(1000, "", now(), by_server=False)
+            await socket.close()
+            return
+
+
+def reader(grammar: Grammar, enough: Callable[[Sequence[Event]], bool]) -> Callable[[Session], bool]:
+    """A `complete` test for `run_session`: reads each new received frame into events (once), then asks
+    `enough` whether the client has seen what it waits for."""
+    events: list[Event] = []
+    read = [0]
+
+    def complete(session: Session) -> bool:
+        for frame in session.frames[read[0]:]:
+            if frame.direction is Direction.RECV:
+                message, problems, _ = grammar.validate(frame, 0)
+                if not problems:
+                    events.extend(grammar.events(frame, message))
+        read[0] = len(session.frames)
+        return enough(events)
+
+    return complete
+
+
+async def speak(channel: Channel, base_url: str, headers: Mapping[str, str], utterance: Utterance, *,
+                ssl: ssl_module.SSLContext | None = None, idle_timeout_s: float = 30.0,
+                secrets: tuple[str, ...] = ()) -> Session:
+    """Say one utterance over `channel` at `base_url` as the grammar's client would, recording the session."""
+    grammar = channel.grammar
+    opening = grammar.opening(utterance)
+    url = channel.url(base_url, opening.path_params, opening.query)
+    complete = reader(grammar, lambda events: grammar.complete(events, opening))
+    return await run_session(url, headers, opening.messages, complete=complete, closing=opening.closing,
+                             client_closes=opening.client_closes, ssl=ssl, idle_timeout_s=idle_timeout_s,
+                             secrets=secrets)

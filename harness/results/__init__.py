@@ -1,0 +1,112 @@
+"""The results store: the one owner of `runs.db` — every table, every migration, every query.
+
+Writers and readers never write SQL of their own, and enter through this module only:
+
+* the runner writes through `Store` (the lease's rows: `lease_holder`, `take_lease`, …), the scorer
+  through `connect_writer`, `read_clips` (`ClipRow`) and `write_scores` (`ScoreRow`), and keeps model
+  outputs in `ScoreCache`;
+* every reader — the terminal summary, the report, `export`, `compare` — reads a run's raw rows with
+  `read_run` / `read_rows` (`RunRows`) and computes its figures with `model_figures` (`ModelFigures`),
+  whose error rates come from the one pooling rule (`pooled_wer`, `error_rates`: WER over word-unit clips,
+  CER over character-unit clips, never mixed) and whose scores come from the one scoring setup
+  (`pick_setup`).
+
+Inside: `schema` documents every table column by column, `ddl` holds the CREATE statements and
+`migrations` the columns added since, applied when a writer opens the database; `database` opens it.
+Standard library only: the summary of a run needs no numpy, and this package imports nothing but
+`harness.core`.
+"""
+
+from harness.results.clips import ClipRow, read_clips
+from harness.results.errors import MixedUnitsError, ResultsError, RowError
+from harness.results.figures import (
+    QUANTILES,
+    Cost,
+    Distribution,
+    ModelFigures,
+    RunTally,
+    floats,
+    group,
+    model_figures,
+    polled,
+    scored,
+    sent,
+    tally,
+    timed,
+)
+from harness.results.leases import LeaseRow, lease_holder, release_lease, renew_lease, take_lease
+from harness.results.pooling import ErrorCounts, ErrorRates, PooledErrorRate, Unit, error_rates, pooled_wer
+from harness.results.reading import read_rows, read_run
+from harness.results.rows import (
+    REQUEST_COLUMNS,
+    ROW_TABLES,
+    Column,
+    Kind,
+    Row,
+    RunRows,
+    coerce,
+    json_list,
+    json_object,
+)
+from harness.results.schema import SCHEMA_VERSION, connect_writer
+from harness.results.score_cache import CacheKey, CacheKind, ScoreCache
+from harness.results.scores import ScoreRow, now_iso, write_scores
+from harness.results.setups import AsrSetup, asr_setups, pick_setup
+from harness.results.store import UNFINISHED_STATES, Existing, Store
+
+__all__ = [
+    "QUANTILES",
+    "REQUEST_COLUMNS",
+    "ROW_TABLES",
+    "SCHEMA_VERSION",
+    "UNFINISHED_STATES",
+    "AsrSetup",
+    "CacheKey",
+    "CacheKind",
+    "ClipRow",
+    "Column",
+    "Cost",
+    "Distribution",
+    "ErrorCounts",
+    "ErrorRates",
+    "Existing",
+    "Kind",
+    "LeaseRow",
+    "MixedUnitsError",
+    "ModelFigures",
+    "PooledErrorRate",
+    "ResultsError",
+    "Row",
+    "RowError",
+    "RunRows",
+    "RunTally",
+    "ScoreCache",
+    "ScoreRow",
+    "Store",
+    "Unit",
+    "asr_setups",
+    "coerce",
+    "connect_writer",
+    "error_rates",
+    "floats",
+    "group",
+    "json_list",
+    "json_object",
+    "lease_holder",
+    "model_figures",
+    "now_iso",
+    "pick_setup",
+    "polled",
+    "pooled_wer",
+    "read_clips",
+    "read_rows",
+    "read_run",
+    "release_lease",
+    "renew_lease",
+    "scored",
+    "sent",
+    "take_lease",
+    "tally",
+    "timed",
+    "write_scores",
+]

@@ -1,0 +1,206 @@
+"""Every figure of a run, per provider × model, computed from its raw rows only — the terminal summary,
+the report's leaderboard and `compare` all take theirs from here, so two faces cannot print two answers.
+
+The definitions, so a reader can recompute each number from the exported ``requests`` rows:
+
+* sent = jobs with outcome ``ok`` or ``error`` (``skipped`` jobs never reached the wire);
+* timed = ok jobs not ``resumed`` after a crash (their client clocks span the crash): every latency —
+  ``e2e_ms``, ``ttfa_ms``, ``perceived_ttfa_ms`` — is taken over them, its quantiles in the harness's one
+  convention (`harness.core.quantiles`), and the median width of the per-job interval that holds each
+  true latency (``e2e_bracket_ms``) beside them;
+* cost: total = sum of ``cost_usd`` over sent jobs (failed jobs keep their cost rows: 0 when not charged);
+  per request = total / sent; per audio minute = total / (sum of ok clips' ``duration_s`` / 60); per
+  1,000 characters = 1000 × total / sum of sent jobs' ``chars``. Unknown (None) when any sent job is
+  unpriced (``cost_usd`` NULL): a partial sum would understate it; the amounts in other units (TTS.ai
+  characters) are summed apart;
+* scored = ok clips with a score and no scoring error; WER pooled over the word-unit ones and CER pooled,
+  apart, over the character-unit ones (zh/ja), each with its per-utterance mean
+  (`harness.results.pooling`);
+* similarity and quality (DNSMOS overall) over the scored clips that have them; findings: scored clips
+  with at least one flag, and counts per flag; errors: failed sent jobs per class;
+* polls per job: mean of ``polls`` over sent jobs delivered by polling or webhook (its fallback polls).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from harness.core.errors import ErrorClass
+from harness.core.quantiles import quantile
+from harness.results.pooling import ErrorCounts, ErrorRates, error_rates
+from harness.results.rows import Row, RunRows, json_list
+
+SENT = ("ok", "error")
+POLLED = ("poll", "webhook")
+QUANTILES = (0.5, 0.95, 0.99)
+
+
+def group(rows: Iterable[Row]) -> dict[tuple[str, str], list[Row]]:
+    """Rows per (provider, model), in name order."""
+    groups: dict[tuple[str, str], list[Row]] = {}
+    for row in rows:
+        groups.setdefault((str(row["provider"]), str(row["model"])), []).append(row)
+    return dict(sorted(groups.items()))
+
+
+def sent(rows: Iterable[Row]) -> list[Row]:
+    return [r for r in rows if r["outcome"] in SENT]
+
+
+def timed(rows: Iterable[Row]) -> list[Row]:
+    return [r for r in rows if r["outcome"] == "ok" and not r["resumed"]]
+
+
+def polled(rows: Iterable[Row]) -> list[Row]:
+    """Sent jobs whose result was waited for by polling (or by a webhook, whose fallback polls count)."""
+    return [r for r in sent(rows) if r["delivery"] in POLLED]
+
+
+def scored(rows: Iterable[Row]) -> list[Row]:
+    return [r for r in rows if r["outcome"] == "ok" and r["scored"] and not r["score_error"]]
+
+
+def floats(rows: Iterable[Row], column: str) -> list[float]:
+    return [float(v) for r in rows if (v := r[column]) is not None]
+
+
+def mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+@dataclass(frozen=True, slots=True)
+class Distribution:
+    """Values (ms) and their p50/p95/p99 and mean; None when there are none."""
+
+    samples: tuple[float, ...]
+    p50: float | None
+    p95: float | None
+    p99: float | None
+    mean: float | None
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Distribution:
+        p50, p95, p99 = (quantile(values, q) for q in QUANTILES)
+        return cls(tuple(values), p50, p95, p99, mean(values))
+
+
+@dataclass(frozen=True, slots=True)
+class Cost:
+    total_usd: float | None
+    per_request_usd: float | None
+    per_audio_minute_usd: float | None
+    per_1k_chars_usd: float | None
+    unpriced: int  # sent jobs with no USD price
+    amounts: dict[str, float]  # unit -> amount, for prices not in USD (TTS.ai characters)
+
+
+def cost_of(sent_rows: Sequence[Row], ok_rows: Sequence[Row]) -> Cost:
+    unpriced = sum(1 for r in sent_rows if r["cost_usd"] is None)
+    amounts: dict[str, float] = {}
+    for r in sent_rows:
+        if r["cost_unit"] not in (None, "USD"):
+            amounts[str(r["cost_unit"])] = amounts.get(str(r["cost_unit"]), 0.0) + float(r["cost_amount"] or 0.0)
+    if not sent_rows or unpriced:
+        return Cost(None, None, None, None, unpriced, amounts)
+    total = sum(float(r["cost_usd"] or 0.0) for r in sent_rows)
+    minutes = sum(floats(ok_rows, "duration_s")) / 60.0
+    chars = sum(int(r["chars"] or 0) for r in sent_rows)
+    return Cost(total, total / len(sent_rows), total / minutes if minutes > 0 else None,
+                1000.0 * total / chars if chars > 0 else None, 0, amounts)
+
+
+@dataclass(frozen=True, slots=True)
+class ModelFigures:
+    """One provider × model line: what every face shows of it."""
+
+    provider: str
+    model: str
+    jobs: int
+    sent: int
+    ok: int
+    failed: int
+    skipped: int  # never sent (budget, invalid request); jobs of an interrupted run may be neither
+    latency: Distribution  # e2e_ms of timed jobs
+    latency_width_p50: float | None  # median width of the interval that holds each job's latency
+    ttfa: Distribution
+    perceived_ttfa: Distribution  # streams: when speech is first heard
+    polls_per_job: float | None
+    cost: Cost
+    audio_minutes: float
+    chars: int
+    scored: int
+    rates: ErrorRates
+    similarity: tuple[float, ...]  # per scored clip that has one
+    quality: tuple[float, ...]  # DNSMOS overall, per scored clip that has one
+    flagged_clips: int
+    findings: dict[str, int]
+    errors: dict[str, int]  # error class -> failed sent jobs
+
+    @property
+    def label(self) -> str:
+        return f"{self.provider}/{self.model}"
+
+    @property
+    def similarity_mean(self) -> float | None:
+        return mean(self.similarity)
+
+    @property
+    def quality_mean(self) -> float | None:
+        return mean(self.quality)
+
+
+def figures_of(provider: str, model: str, rows: Sequence[Row]) -> ModelFigures:
+    went = sent(rows)
+    ok = [r for r in went if r["outcome"] == "ok"]
+    clocked, clips = timed(rows), scored(rows)
+    findings: Counter[str] = Counter(flag for r in clips for flag in json_list(r["flags"]))
+    return ModelFigures(
+        provider=provider,
+        model=model,
+        jobs=len(rows),
+        sent=len(went),
+        ok=len(ok),
+        failed=len(went) - len(ok),
+        skipped=sum(1 for r in rows if r["outcome"] == "skipped"),
+        latency=Distribution.of(floats(clocked, "e2e_ms")),
+        latency_width_p50=quantile(floats(clocked, "e2e_bracket_ms"), 0.5),
+        ttfa=Distribution.of(floats(clocked, "ttfa_ms")),
+        perceived_ttfa=Distribution.of(floats(clocked, "perceived_ttfa_ms")),
+        polls_per_job=mean([float(r["polls"] or 0) for r in polled(rows)]),
+        cost=cost_of(went, ok),
+        audio_minutes=sum(floats(ok, "duration_s")) / 60.0,
+        chars=sum(int(r["chars"] or 0) for r in went),
+        scored=len(clips),
+        rates=error_rates(ErrorCounts.of(r) for r in clips),
+        similarity=tuple(floats(clips, "similarity")),
+        quality=tuple(floats(clips, "dnsmos_overall")),
+        flagged_clips=sum(1 for r in clips if json_list(r["flags"])),
+        findings=dict(sorted(findings.items())),
+        errors=dict(sorted(Counter(str(r["error_class"] or "unclassified") for r in went
+                                   if r["outcome"] == "error").items())),
+    )
+
+
+def model_figures(rows: RunRows) -> tuple[ModelFigures, ...]:
+    """Every provider × model of the run, in name order."""
+    return tuple(figures_of(provider, model, members) for (provider, model), members in group(rows.requests).items())
+
+
+@dataclass(frozen=True, slots=True)
+class RunTally:
+    """How the run's jobs ended and what went wrong on the way."""
+
+    outcomes: dict[str, int]  # error class, else ok/skipped, else the state of an unfinished job -> jobs
+    events: dict[str, int]  # error class -> every error recorded (retried ones included)
+    downloads_retried: int  # ok jobs whose audio came only after a retried download
+    results_lost: int  # finished jobs whose audio never came
+
+
+def tally(rows: RunRows) -> RunTally:
+    outcomes = Counter(str(r["error_class"] or r["outcome"] or r["state"]) for r in rows.requests)
+    events = Counter(str(e["error_class"]) for e in rows.errors)
+    ok = {r["job_key"] for r in rows.requests if r["outcome"] == "ok"}
+    retried = {e["job_key"] for e in rows.errors if e["phase"] == "download" and not e["fatal"] and e["job_key"] in ok}
+    return RunTally(dict(outcomes), dict(events), len(retried), outcomes.get(ErrorClass.LOST, 0))

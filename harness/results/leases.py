@@ -1,0 +1,45 @@
+"""The `leases` table: who writes a run. The rule (when a holder is stale, how often it renews) is
+`harness.bench.lease`'s; this module is only its rows. Each function runs inside the caller's transaction,
+so reading the holder and taking the lease happen with no other writer in between.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class LeaseRow:
+    run_id: str
+    holder: str  # a random token of the writing process
+    pid: int
+    host: str
+    acquired_at: str
+    heartbeat_at: float  # unix seconds
+
+
+def lease_holder(conn: sqlite3.Connection, run_id: str) -> LeaseRow | None:
+    row = conn.execute("SELECT run_id, holder, pid, host, acquired_at, heartbeat_at FROM leases WHERE run_id = ?",
+                       (run_id,)).fetchone()
+    if row is None:
+        return None
+    return LeaseRow(str(row["run_id"]), str(row["holder"]), int(row["pid"]), str(row["host"]),
+                    str(row["acquired_at"]), float(row["heartbeat_at"]))
+
+
+def take_lease(conn: sqlite3.Connection, lease: LeaseRow) -> None:
+    """Hold the run's lease (replacing a stale holder's)."""
+    conn.execute(
+        "INSERT OR REPLACE INTO leases (run_id, holder, pid, host, acquired_at, heartbeat_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (lease.run_id, lease.holder, lease.pid, lease.host, lease.acquired_at, lease.heartbeat_at),
+    )
+
+
+def renew_lease(conn: sqlite3.Connection, run_id: str, holder: str, heartbeat_at: float) -> None:
+    conn.execute("UPDATE leases SET heartbeat_at = ? WHERE run_id = ? AND holder = ?", (heartbeat_at, run_id, holder))
+
+
+def release_lease(conn: sqlite3.Connection, run_id: str, holder: str) -> None:
+    conn.execute("DELETE FROM leases WHERE run_id = ? AND holder = ?", (run_id, holder))

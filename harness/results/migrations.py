@@ -1,0 +1,60 @@
+"""Schema changes of `runs.db`, applied in order when a writer opens it, so a database written by an older
+harness stays readable: columns are only ever added (NULL in old rows, or filled by the migration's
+backfill), never renamed or dropped. The scorer's tables migrate here too.
+
+A reader that opens a database read-only (the report) never migrates it: it reads a column a migration
+would add as NULL (`harness.results.reading`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """The columns one schema version added, and the statements that fill them in rows already there."""
+
+    columns: Sequence[tuple[str, str, str]]  # (table, column, type)
+    backfill: Sequence[str] = ()
+
+
+MIGRATIONS: Mapping[str, Migration] = {
+    "2": Migration((
+        ("jobs", "e2e_lo_ms", "REAL"),  # the interval that must hold the true latency
+        ("jobs", "e2e_hi_ms", "REAL"),
+        ("jobs", "perceived_ttfa_ms", "REAL"),  # streams (see harness.bench.streaming)
+        ("jobs", "max_chunk_gap_ms", "REAL"),
+        ("jobs", "real_time_factor", "REAL"),
+        ("jobs", "underruns", "INTEGER"),
+        ("jobs", "underrun_ms", "REAL"),
+        ("jobs", "audio_ms", "REAL"),
+    )),
+    # The ASR model a scoring pass was asked for: a pass stamps a zh clip with the multilingual model that
+    # read it, and only this column says the clip belongs to the same pass as its English neighbours.
+    # Rows scored before it existed were grouped by the model that read them: the backfill keeps that.
+    "3": Migration(
+        (("scores", "setup_asr_model", "TEXT"),),
+        ("UPDATE scores SET setup_asr_model = asr_model WHERE setup_asr_model IS NULL",),
+    ),
+}
+LATEST = max(MIGRATIONS, key=int)
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring an existing database to the latest version (idempotent; a fresh one is already there)."""
+    row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    current = int(row[0]) if row else 1
+    for version in sorted(MIGRATIONS, key=int):
+        if int(version) <= current:
+            continue
+        migration = MIGRATIONS[version]
+        for table, column, kind in migration.columns:
+            present = {info[1] for info in conn.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+        for statement in migration.backfill:
+            conn.execute(statement)
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (version,))

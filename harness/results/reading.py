@@ -1,0 +1,112 @@
+"""Reading one run's raw rows (`RunRows`) from `runs.db`: the one query every reader goes through.
+
+A database is read as it is: a table not created yet (nothing scored) or a column added by a later
+migration reads as NULL, so an old database stays readable by a read-only reader.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from harness.core.errors import UsageError
+from harness.results.database import columns_of, has_table, open_read_only
+from harness.results.rows import (
+    DRIFT_COLUMNS,
+    ERROR_COLUMNS,
+    REQUEST_COLUMNS,
+    RUN_COLUMNS,
+    Column,
+    Row,
+    RunRows,
+    coerce,
+)
+from harness.results.setups import AsrSetup, pick_setup, setup_model_sql
+
+_TABLE_OF = {"j": "jobs", "s": "scores", "k": "clips", "e": "errors", "d": "drift", "r": "runs"}
+
+
+def _select(columns: Sequence[Column], conn: sqlite3.Connection, absent: frozenset[str] = frozenset()) -> str:
+    """SELECT list; columns of an absent table alias (a table not created yet) read as their `absent`
+    value, and plain columns the database lacks (written before a migration added them) as NULL."""
+    present = {alias: columns_of(conn, _TABLE_OF[alias]) for alias in {c.table for c in columns}
+               if alias in _TABLE_OF and alias not in absent}
+    parts = []
+    for c in columns:
+        if c.table in absent:
+            source = c.absent
+        elif not c.expression and c.table in present and c.name not in present[c.table]:
+            source = "NULL"
+        else:
+            source = c.source
+        parts.append(f"{source} AS {c.name}")
+    return ", ".join(parts)
+
+
+def _typed(row: Mapping[str, Any], columns: Sequence[Column]) -> Row:
+    return {c.name: coerce(row[c.name], c.kind) for c in columns}
+
+
+def _requests(conn: sqlite3.Connection, run_id: str, setup: AsrSetup | None) -> tuple[Row, ...]:
+    absent = frozenset(({"s"} if setup is None else set()) | ({"k"} if not has_table(conn, "clips") else set()))
+    joins = ["LEFT JOIN (SELECT job_key, SUM(amount) AS amount, MAX(unit) AS unit, SUM(charged) AS charged "
+             "FROM costs WHERE run_id = :run GROUP BY job_key) c ON c.job_key = j.job_key"]
+    if "k" not in absent:
+        joins.append("LEFT JOIN clips k ON k.clip_id = j.job_key")
+    params: dict[str, Any] = {"run": run_id}
+    if setup is not None:
+        joins.append(f"LEFT JOIN scores s ON s.clip_id = j.job_key AND s.asr_backend = :backend "
+                     f"AND {setup_model_sql(conn, 's')} = :model AND s.normalizer_version = :normalizer")
+        params.update(backend=setup.asr_backend, model=setup.asr_model, normalizer=setup.normalizer_version)
+    sql = (f"SELECT {_select(REQUEST_COLUMNS, conn, absent)} FROM jobs j {' '.join(joins)} "
+           "WHERE j.run_id = :run ORDER BY j.seq")
+    return tuple(_typed(raw, REQUEST_COLUMNS) for raw in conn.execute(sql, params))
+
+
+def _plain(conn: sqlite3.Connection, table: str, alias: str, columns: Sequence[Column], run_id: str) -> tuple[Row, ...]:
+    if not has_table(conn, table):
+        return ()
+    sql = f"SELECT {_select(columns, conn)} FROM {table} {alias} WHERE {alias}.run_id = ? ORDER BY rowid"
+    return tuple(_typed(raw, columns) for raw in conn.execute(sql, (run_id,)))
+
+
+def _run_row(conn: sqlite3.Connection, run_id: str, setup: AsrSetup | None) -> Row:
+    raw = conn.execute(f"SELECT {_select(RUN_COLUMNS, conn)} FROM runs r WHERE r.run_id = ?", (run_id,)).fetchone()
+    if raw is None:
+        known = [r[0] for r in conn.execute("SELECT run_id FROM runs ORDER BY created_at DESC LIMIT 5")]
+        raise UsageError(f"no run {run_id!r} in the database; latest runs: {', '.join(known) or 'none'}")
+    row = _typed(raw, RUN_COLUMNS)
+    if setup is not None:
+        stamp = conn.execute(
+            "SELECT normalizer_name, asr_settings, harness_version FROM scores WHERE run_id = ? AND asr_backend = ? "
+            f"AND {setup_model_sql(conn)} = ? AND normalizer_version = ? ORDER BY scored_at DESC LIMIT 1",
+            (run_id, setup.asr_backend, setup.asr_model, setup.normalizer_version),
+        ).fetchone()
+        row.update(asr_backend=setup.asr_backend, asr_model=setup.asr_model,
+                   normalizer_version=setup.normalizer_version, normalizer_name=stamp[0], asr_settings=stamp[1],
+                   scoring_harness_version=stamp[2])
+    return row
+
+
+def read_rows(conn: sqlite3.Connection, run_id: str, asr_model: str | None = None, source: Path | None = None
+              ) -> RunRows:
+    """All raw rows of one run, scores from the run's setup (or the one `asr_model` names)."""
+    setup = pick_setup(conn, run_id, asr_model)
+    return RunRows(
+        run=_run_row(conn, run_id, setup),
+        requests=_requests(conn, run_id, setup),
+        errors=_plain(conn, "errors", "e", ERROR_COLUMNS, run_id),
+        drift=_plain(conn, "drift", "d", DRIFT_COLUMNS, run_id),
+        source=source,
+    )
+
+
+def read_run(db: Path, run_id: str, asr_model: str | None = None) -> RunRows:
+    """All raw rows of one run from the results database, opened read-only."""
+    conn = open_read_only(db)
+    try:
+        return read_rows(conn, run_id, asr_model, source=db)
+    finally:
+        conn.close()

@@ -1,0 +1,181 @@
+"""The raw rows of one run: what every reader computes from, what `export` writes, what a test recomputes
+from.
+
+Every figure — the terminal summary's, the report's, `compare`'s — is computed from a `RunRows` and
+nothing else (`harness.results.figures`), so an exported folder is a complete account: anyone can
+recompute every figure from it. The rows come from `runs.db` (`harness.results.reading`):
+
+* ``requests`` — one per job: the ``jobs`` row (timings, outcome, cost) joined with the job's summed
+  ``costs`` and, when the clip was scored, its ``scores`` row for the run's scoring setup
+  (`harness.results.setups`);
+* ``errors`` and ``drift`` — as stored, for errors by class and contract / documentation drift;
+* ``run`` — the run's metadata: versions, git revision, corpora, target, and the scoring setup used.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    INTEGER = "integer"
+    REAL = "real"
+
+
+Value = str | int | float | None
+Row = dict[str, Value]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    kind: Kind
+    table: str  # alias of the table it comes from ("" for columns filled after the query)
+    expression: str = ""  # SQL when it is not simply `table.name`
+    absent: str = "NULL"  # its value when its table does not exist yet (nothing scored)
+
+    @property
+    def source(self) -> str:
+        return self.expression or (f"{self.table}.{self.name}" if self.table else "NULL")
+
+
+def _columns(kind: Kind, table: str, names: str) -> tuple[Column, ...]:
+    return tuple(Column(name, kind, table) for name in names.split())
+
+
+T, N, R = Kind.TEXT, Kind.INTEGER, Kind.REAL  # short names keep the column lists readable
+
+REQUEST_COLUMNS: tuple[Column, ...] = (
+    *_columns(T, "j", "run_id job_key"),
+    *_columns(N, "j", "seq"),
+    *_columns(T, "j", "provider model endpoint provider_model_id corpus corpus_version item_id language text"),
+    *_columns(N, "j", "chars repeat"),
+    *_columns(T, "j", "state outcome error_class error_message final_status delivery"),
+    *_columns(N, "j", "attempts resumed polls poll_errors"),
+    *_columns(T, "j", "http_version"),
+    *_columns(N, "j", "connection_reused"),
+    *_columns(
+        R,
+        "j",
+        "connect_ms submit_ms queue_ms processing_ms e2e_client_ms e2e_ms e2e_bracket_ms e2e_server_ms "
+        "download_ms ttfa_ms total_ms",
+    ),
+    # Schema 2 (harness.results.migrations): NULL when read from an older database.
+    *_columns(R, "j", "e2e_lo_ms e2e_hi_ms perceived_ttfa_ms max_chunk_gap_ms real_time_factor"),
+    *_columns(N, "j", "underruns"),
+    *_columns(R, "j", "underrun_ms audio_ms"),
+    *_columns(T, "j", "started_at finished_at harness_version git_revision params_sha256"),
+    *_columns(R, "j", "cost_usd"),
+    Column("cost_amount", R, "c", "c.amount"),
+    Column("cost_unit", T, "c", "c.unit"),
+    Column("charged_attempts", N, "c", "c.charged"),
+    *_columns(T, "j", "audio_path audio_sha256"),
+    *_columns(N, "j", "audio_bytes"),
+    *_columns(T, "j", "declared_media_type sniffed_media_type"),
+    Column("reference_audio_path", T, "k"),
+    Column("scored", N, "s", "CASE WHEN s.clip_id IS NULL THEN 0 ELSE 1 END", absent="0"),
+    # asr_model: the model that read this clip (the setup's, or its multilingual counterpart for zh/ja).
+    *_columns(T, "s", "asr_backend asr_model normalizer_name normalizer_version unit transcript"),
+    *_columns(T, "s", "normalized_reference normalized_transcript"),
+    *_columns(R, "s", "wer cer"),
+    *_columns(N, "s", "hits substitutions deletions insertions ref_length ref_words hyp_length"),
+    Column("flags", T, "s", "s.flags_json", absent="'[]'"),
+    Column("findings", T, "s", "s.findings_json", absent="'[]'"),
+    *_columns(R, "s", "similarity"),
+    *_columns(T, "s", "similarity_model media_type"),
+    *_columns(N, "s", "sample_rate channels"),
+    *_columns(R, "s", "duration_s speech_s leading_silence_s trailing_silence_s clipping_ratio loudness_lufs"),
+    *_columns(R, "s", "dnsmos_overall dnsmos_signal dnsmos_background dnsmos_p808"),
+    Column("score_error", T, "s", "s.error"),
+)
+
+ERROR_COLUMNS: tuple[Column, ...] = (
+    *_columns(T, "e", "run_id job_key"),
+    *_columns(N, "e", "attempt"),
+    *_columns(T, "e", "provider model corpus item_id phase error_class"),
+    *_columns(N, "e", "http_status fatal"),
+    *_columns(T, "e", "message detail_json"),
+    *_columns(R, "e", "t_ms"),
+    *_columns(T, "e", "recorded_at"),
+)
+
+DRIFT_COLUMNS: tuple[Column, ...] = (
+    *_columns(T, "d", "run_id job_key provider model corpus item_id endpoint phase pointer note kind recorded_at"),
+)
+
+RUN_COLUMNS: tuple[Column, ...] = (
+    *_columns(T, "r", "run_id created_at finished_at status harness_version git_revision target target_url"),
+    *_columns(T, "r", "sandbox_profile"),
+    *_columns(N, "r", "sandbox_seed"),
+    *_columns(T, "r", "corpora_json config_json polling"),
+    *_columns(N, "r", "repeats concurrency planned_jobs"),
+    *_columns(R, "r", "budget_usd planned_cost_usd"),
+    *_columns(T, "r", "machine_json"),
+    # The scoring setup the requests' score columns come from (NULL when nothing was scored); asr_model is
+    # the model the scoring pass was asked for.
+    Column("asr_backend", T, ""),
+    Column("asr_model", T, ""),
+    Column("normalizer_name", T, ""),
+    Column("normalizer_version", T, ""),
+    Column("asr_settings", T, ""),
+    Column("scoring_harness_version", T, ""),
+)
+
+ROW_TABLES: dict[str, tuple[Column, ...]] = {
+    "run": RUN_COLUMNS,
+    "requests": REQUEST_COLUMNS,
+    "errors": ERROR_COLUMNS,
+    "drift": DRIFT_COLUMNS,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RunRows:
+    """One run's raw rows; ``source`` is the database or export folder they came from."""
+
+    run: Row
+    requests: tuple[Row, ...]
+    errors: tuple[Row, ...] = ()
+    drift: tuple[Row, ...] = ()
+    source: Path | None = field(default=None, compare=False)
+
+    @property
+    def run_id(self) -> str:
+        return str(self.run["run_id"])
+
+    def table(self, name: str) -> tuple[Row, ...]:
+        if name == "run":
+            return (self.run,)
+        rows: tuple[Row, ...] = getattr(self, name)
+        return rows
+
+
+def coerce(value: Any, kind: Kind) -> Value:
+    """A value read from any export format, as the column's type (empty CSV cells are NULL)."""
+    if value is None or value == "":
+        return None
+    if kind is Kind.INTEGER:
+        return int(float(value)) if isinstance(value, str) else int(value)
+    if kind is Kind.REAL:
+        return float(value)
+    return str(value)
+
+
+def json_list(value: Value) -> list[Any]:
+    """A JSON-array column (flags, findings) as a list; NULL is empty."""
+    if value is None or value == "":
+        return []
+    loaded = json.loads(str(value))
+    return loaded if isinstance(loaded, list) else []
+
+
+def json_object(value: Value) -> dict[str, Any]:
+    if value is None or value == "":
+        return {}
+    loaded = json.loads(str(value))
+    return loaded if isinstance(loaded, dict) else {}

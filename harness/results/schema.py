@@ -1,0 +1,232 @@
+"""Every table of `runs.db` (`reports/runs.db` by default), documented column by column, and its creation.
+
+The runner writes its tables through `harness.results.store`, the scorer writes `scores` and
+`score_cache` through `harness.results.scores` and `harness.results.score_cache`, and every reader (the
+terminal summary, the report, `export`, `compare`) reads through `harness.results.reading`; the DDL is
+in `harness.results.ddl`, later columns in `harness.results.migrations`. A row is committed before the
+job's next request goes out (`submitting` before the submit, `submitted` with the provider's job id
+before any waiting), so a run killed with SIGKILL resumes from the database without sending a job twice
+or paying twice.
+
+Conventions for every table
+- Times on the client are REAL milliseconds from a monotonic clock (`time.perf_counter`), relative to
+  the job's own start (`jobs.started_at`, the instant before its first request is built); `*_at`
+  columns are wall-clock ISO 8601 UTC with milliseconds (`2026-11-22T08:15:00.123Z`).
+- Server timestamps are stored as the provider sent them (`server_*_at`) and as derived REAL ms.
+- Money: `usd` REAL dollars; `amount` REAL in the price's own `unit` (`USD` or `characters`).
+- Context columns carried by rows that stand alone (jobs, costs, errors, drift): `harness_version`
+  (`harness._version.__version__`), `git_revision` (`git rev-parse HEAD`, or "unknown"), `provider`,
+  `model` (the offering name), `params_json`/`params_sha256` (the request as sent), `corpus`, `item_id`.
+  High-volume measurement rows (marks, polls) carry `run_id, job_key, provider, model, item_id`; join
+  `jobs` on `job_key` for the rest.
+
+Tables
+
+meta(key, value)
+    `schema_version` (SCHEMA_VERSION: the latest of harness.results.migrations).
+
+runs — one per `bench run`
+    run_id             "20261122T081500Z-3f2a1c": UTC start time plus random suffix.
+    created_at, updated_at, finished_at   wall clock; finished_at NULL while running or after a crash.
+    status             running | finished | stopped_budget | interrupted (Ctrl-C) | failed (harness error).
+    harness_version, git_revision
+    target             sandbox | live | url.
+    target_url         base URL for target=url; the sandbox's base URL (informational) for sandbox.
+    sandbox_profile, sandbox_seed   the sandbox's chaos profile and RNG seed (NULL unless target=sandbox).
+    corpora_json       {"en_read": "1", ...}: every corpus used and its version.
+    config_json        the resolved configuration (CLI > config file > defaults), secrets never included.
+    providers_json, models_json   JSON arrays: the selection as given (empty array = all).
+    repeats, concurrency
+    polling            adaptive | fixed:<seconds> | webhook.
+    budget_usd         NULL when no budget was set.
+    planned_jobs       jobs in the plan.
+    planned_cost_usd   sum of the plan's worst-case prices in USD (priced jobs only).
+    planned_unpriced   jobs whose price is unknown in USD (no documented price or no USD rate).
+    machine_json       {"platform", "python", "cpu_count", "hostname_hash"}.
+    resumes            how many times `--resume` picked this run up.
+
+jobs — one per planned job (provider × model × corpus item × repeat), inserted when the run is planned
+    job_key            24 hex chars: sha256 of (run_id, provider, model, corpus, item_id, repeat); stable
+                       across resumes, the idempotency key.
+    run_id, seq        seq: position in the plan (items interleaved across models: same texts, same time).
+    harness_version, git_revision, provider, model
+    endpoint           the endpoint key that serves the model ("xtts-v2.generate").
+    provider_model_id  the provider's own model id when documented ("xtts-v2-api").
+    params_json        the request payload as sent (uploads as {"filename", "sha256", "bytes"}).
+    params_sha256      sha256 of params_json.
+    corpus, corpus_version, item_id, language, text, chars (len(text)), repeat (0-based)
+    state              planned → submitting → submitted → done | failed; or skipped (never sent).
+                       `submitting` is committed before the submit goes out; a job found in it on resume
+                       was in flight at the crash (see costs.basis = in-flight-at-crash).
+    attempts           submit requests that reached the wire (retries after 429 included).
+    provider_job_id    the job id from the submit answer; status_url: the polling URL when given.
+    delivery           poll | webhook | sync (audio in the answer) | stream (SSE).
+    final_status       the provider's terminal state ("COMPLETED", "ERROR"), or the HTTP status for sync
+                       endpoints.
+    outcome            ok | error | skipped.
+    error_class        NULL when ok; else an ErrorClass value: auth, balance, rate_limit, validation,
+                       server, transport, protocol, timeout, contract, budget.
+    error_message      redacted, first 500 chars.
+    started_at, finished_at   wall clock.
+    start_offset_ms    monotonic ms from the run's (process's) start to the job's start.
+    resumed            1 when the job was picked up after a crash by --resume: its client latencies span
+                       the crash and must be excluded from latency statistics.
+    http_version       "HTTP/1.1", "HTTP/2" of the submit answer.
+    connection_reused  1 when the submit went over a kept-alive connection; 0 when one was opened.
+    connect_ms         connection set-up (TCP + TLS) paid by the submit; excluded from every latency.
+    polls              status requests sent; poll_errors: those that failed (retried).
+    Derived latencies, ms (NULL when the marks they need are missing):
+    submit_ms          response_headers − request_sent of the submit (set-up excluded).
+    queue_ms           first_processing − accepted (client view; bracketed by polls).
+    processing_ms      terminal − first_processing (client view).
+    e2e_client_ms      terminal seen − request_sent: what a polling client experiences (quantised by
+                       the polling schedule).
+    e2e_ms             the runner's estimate of request_sent → completion: the middle of the window in
+                       which the job must have finished, narrowed by every view it has: the polls (after
+                       the last poll that saw it pending, before the one that saw it done; a poll's
+                       server-side instant is its send/receive midpoint), a webhook's arrival, and the
+                       server timestamps (completed − created, placed on the client clock by the submit
+                       exchange and widened by the timestamps' resolution). For sync/stream deliveries it
+                       equals e2e_client_ms.
+    e2e_lo_ms, e2e_hi_ms   the window itself (schema 2): the true latency lies inside it; e2e_ms is its
+                       middle, or for a webhook the callback's arrival (e2e_hi_ms).
+    e2e_bracket_ms     width of that window (e2e_hi_ms − e2e_lo_ms).
+    e2e_source         which views made the window: poll-bracket | webhook, each optionally
+                       "+server-timestamps"; direct (sync/stream answers).
+    e2e_server_ms      server_completed − server_created (server view; NULL unless both parse).
+    server_queue_ms, server_processing_ms   from server_started when the provider gives it.
+    download_ms        media_last_byte − media_request_sent.
+    ttfa_ms            streaming: first decodable audio − request_sent (not the first buffer).
+    perceived_ttfa_ms  streaming (schema 2): ttfa_ms plus the leading silence inside the stream (RMS over
+                       10 ms frames below 0.01), when a listener first hears speech.
+    max_chunk_gap_ms   streaming: longest wait between two audio chunks.
+    real_time_factor   streaming: total time / seconds of audio (< 1: faster than real time).
+    underruns, underrun_ms   streaming: times (and total ms) a listener playing from the first chunk
+                       would run out of audio.
+    audio_ms           streaming: seconds of audio received, in ms.
+    total_ms           job start → finished (everything, connection set-up included).
+    server_created_at, server_started_at, server_completed_at   as sent by the provider.
+    audio_path         content-addressed file `audio/<sha256[:2]>/<sha256>.<ext>`, relative to the folder of
+                       the database (absolute if elsewhere); NULL if none.
+    audio_sha256, audio_bytes, declared_media_type (from the status body or Content-Type),
+    sniffed_media_type (from the bytes).
+    cost_usd           sum of this job's costs rows in USD (NULL when any row is unpriced).
+
+marks — raw timing marks, one row per (job, mark)
+    run_id, job_key, provider, model, item_id
+    name               request_sent, response_headers, accepted, first_processing, last_pending,
+                       terminal, webhook_received, media_request_sent, media_first_byte,
+                       media_last_byte, first_audio.
+    t_ms               monotonic ms since the job's start; wall_at: wall clock.
+
+polls — every status request, in order
+    run_id, job_key, provider, model, item_id, seq (0-based)
+    planned_delay_ms   the delay the scheduler chose before this poll.
+    reason             explore | predicted | dense | tail | fixed | backoff | webhook-fallback | resume.
+    sent_ms, received_ms   monotonic ms since the job's start (received NULL on transport failure).
+    http_status, provider_status (the state the body reported), error_class (NULL when fine).
+    connection_reused  1/0.
+
+costs — one row per submit attempt that could be charged, and one per job that never reached the wire;
+        failed jobs keep their row, so sums are exact totals, not lower bounds
+    cost_id, run_id, job_key, attempt (1-based; 0 for jobs never sent)
+    harness_version, git_revision, provider, model, params_sha256, corpus, item_id
+    amount, unit       the documented price of the request in its own unit (0 when not charged; NULL
+                       when the provider documents no price).
+    usd                amount in USD (NULL when unpriced or no USD rate is known).
+    charged            1 when the provider charges this attempt per its documents.
+    basis              documented-price | uncharged-state:<STATE> | rejected:<http status> |
+                       not-sent:<reason> | in-flight-at-crash | no-documented-price.
+    worst_case_usd     what the budget reserved for it before sending.
+    recorded_at
+
+errors — every classified failure, fatal or retried
+    error_id, run_id, job_key, attempt, harness_version, git_revision, provider, model, corpus, item_id
+    phase              plan | submit | poll | webhook | download | stream | validate.
+    error_class        as jobs.error_class.
+    http_status, fatal (1 when it ended the job), message (redacted), detail_json (violations as
+    [{"pointer", "expected", "got", "rule"}] for contract errors), t_ms, recorded_at.
+
+drift — documentation drift seen in answers (unknown fields, alternate forms); never a failure
+    drift_id, run_id, job_key, harness_version, git_revision, provider, model, corpus, item_id,
+    endpoint, phase, pointer, note, kind, recorded_at.
+
+leases — one writer per run (harness.bench.lease; its SQL in harness.results.leases)
+    run_id, holder (a random token of the writing process), pid, host, acquired_at, heartbeat_at (unix
+    seconds, renewed while the run goes on; a lease whose heartbeat is older than its time-to-live is stale
+    and may be taken over).
+
+clips — one per job that produced audio; the scorer's input (`harness.results.clips.ClipRow`)
+    clip_id (= job_key), run_id, provider, model, corpus, item_id, language, text,
+    alternatives_json (accepted alternative readings of the text), reference_audio_path (the cloning
+    reference, when used), audio_path, audio_sha256, declared_media_type, declared_sample_rate.
+
+scores — one per clip × scoring setup (`harness.results.scores.ScoreRow`); re-scoring replaces the row
+    clip_id, run_id
+    asr_backend, asr_model   the backend and model that transcribed this clip (model by name and content id,
+                       "tiny.en#3f2a1c4d"); for a language the asked-for model lacks, its multilingual
+                       counterpart.
+    setup_asr_model    (schema 3) the ASR model the scoring pass was asked for: the clips of one pass share
+                       it, whatever model read each language. A run's scoring setup is (asr_backend,
+                       setup_asr_model, normalizer_version); `harness.results.setups` picks one per run.
+    normalizer_version, normalizer_name   the text normalization (`harness.scoring.normalize`).
+    asr_settings       the decoding settings' key; harness_version: of the scorer.
+    audio_sha256       of the bytes scored (differs from clips.audio_sha256 only for a failed row).
+    language, unit     `word`, or `char` for zh/ja: the unit every count of the row is in.
+    transcript, normalized_reference, normalized_transcript, reference_candidate (which accepted reading
+    matched best, 0 = the text as written)
+    wer                word error rate (NULL for char-unit clips); cer: character error rate.
+    hits, substitutions, deletions, insertions, ref_length (reference tokens in `unit`), ref_words,
+    hyp_length         the alignment's counts: pooled rates are sums of these (`harness.results.pooling`).
+    flags_json, findings_json   transcript and audio findings (hallucination, truncation, silence, ...).
+    similarity, similarity_model   speaker similarity to the cloning reference, and the encoder's id.
+    media_type, sample_rate, channels, duration_s, speech_s, expected_speech_s, leading_silence_s,
+    trailing_silence_s, clipping_ratio, loudness_lufs   audio conformance.
+    dnsmos_overall, dnsmos_signal, dnsmos_background, dnsmos_p808, dnsmos_model   DNSMOS quality.
+    cache_hit          1 when the transcript came from score_cache; asr_seconds: transcription time.
+    error              why the clip could not be scored (one line), NULL when it was.
+    scored_at          wall clock.
+
+score_cache — expensive model outputs keyed by what determines them (`harness.results.score_cache`)
+    kind               transcript | similarity | dnsmos.
+    audio_sha256, backend, model, settings   what the value depends on.
+    normalizer_version the normalization it was scored under (empty for values that ignore text).
+    value_json         the value; created_at: wall clock.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from harness.results.database import Transaction, connect
+from harness.results.ddl import RUN_DDL, SCORE_CACHE_DDL, SCORES_DDL, SCORES_INDEX_DDL
+from harness.results.migrations import LATEST, migrate
+
+SCHEMA_VERSION = LATEST
+TABLES = ("meta", "runs", "jobs", "marks", "polls", "costs", "errors", "drift", "clips", "leases", "scores",
+          "score_cache")
+
+
+def create_schema(conn: sqlite3.Connection) -> None:
+    """Every table, then every migration, in one transaction (two processes opening one new database, the
+    runner and its scorer, must not both add a column)."""
+    conn.executescript(RUN_DDL)  # IF NOT EXISTS throughout: idempotent, and it commits on its own
+    with Transaction(conn):
+        conn.execute(SCORES_DDL)
+        conn.execute(SCORES_INDEX_DDL)
+        conn.execute(SCORE_CACHE_DDL)
+        conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1')")
+        migrate(conn)
+
+
+def create_score_cache(conn: sqlite3.Connection) -> None:
+    """Only the cache table: for a cache file of its own, which holds no run."""
+    conn.execute(SCORE_CACHE_DDL)
+
+
+def connect_writer(path: Path | str) -> sqlite3.Connection:
+    """A writer's connection to runs.db with every table in place (created, or an old database migrated)."""
+    conn = connect(path)
+    create_schema(conn)
+    return conn

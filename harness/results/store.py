@@ -1,0 +1,145 @@
+"""The writer of a run's rows (the runner's side of `runs.db`), and the few reads a running or resumed run
+needs. Every value written passes the run's `Redactor`, then is cut to its column's limit.
+
+A row is committed before the job's next request goes out (`submitting` before the submit, `submitted`
+with the provider's job id before any waiting), so a run killed with SIGKILL resumes from the database
+without sending a job twice or paying twice. The tables are documented in `harness.results.schema`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from harness.core.redact import Redactor
+from harness.results.database import Transaction, connect
+from harness.results.schema import TABLES, create_schema
+
+Row = Mapping[str, Any]
+
+TEXT_LIMITS = {"error_message": 500, "message": 500}  # characters, after redaction
+# Rows a resumed job writes again (its marks, its polls, its clip): the newer one wins.
+REPLACED_ON_REWRITE = frozenset({"marks", "polls", "clips"})
+# A job's state before its result is in: unfinished, so a resume picks it up.
+UNFINISHED_STATES = ("planned", "submitting", "submitted")
+
+
+class Existing(StrEnum):
+    """What an insert does with a row whose key is already stored."""
+
+    FAIL = "INSERT"
+    KEEP = "INSERT OR IGNORE"
+    REPLACE = "INSERT OR REPLACE"
+
+
+def _insert_sql(table: str, columns: Sequence[str], existing: Existing) -> str:
+    if table not in TABLES:
+        raise ValueError(f"expected a table of runs.db ({', '.join(TABLES)}), got {table!r}")
+    return f"{existing.value} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+
+
+class Store:
+    """Writes the benchmark tables and reads what a run in progress needs. Every public write is one
+    transaction.
+
+    Used from one thread (the runner's event loop); sqlite's own locking serialises it with the
+    scorer's connection.
+    """
+
+    def __init__(self, path: Path | str, redactor: Redactor | None = None) -> None:
+        self.path = Path(path)
+        self.conn = connect(path)
+        # Every value written passes through it (keys a server echoed, in any form), then is cut to its
+        # column's limit: redacting after a cut could leave part of a key behind.
+        self.redactor = redactor or Redactor()
+        create_schema(self.conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def transaction(self) -> Transaction:
+        return Transaction(self.conn)
+
+    def _clean(self, row: Row) -> tuple[Any, ...]:
+        return tuple(self._clean_value(name, value) for name, value in row.items())
+
+    def _clean_value(self, column: str, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        limit = TEXT_LIMITS.get(column)
+        return self.redactor.cut(value, limit) if limit else self.redactor.text(value)
+
+    def _insert(self, table: str, rows: Sequence[Row], existing: Existing) -> None:
+        if rows:
+            columns = list(rows[0])
+            self.conn.executemany(_insert_sql(table, columns, existing),
+                                  [self._clean({c: r[c] for c in columns}) for r in rows])
+
+    # --- writes ------------------------------------------------------------------------------------
+
+    def insert(self, table: str, rows: Iterable[Row], existing: Existing = Existing.FAIL) -> None:
+        """Insert rows (dicts with the same keys) into one table, in one transaction."""
+        batch = list(rows)
+        if batch:
+            with self.transaction():
+                self._insert(table, batch, existing)
+
+    def write(self, writes: Sequence[tuple[str, Sequence[Row]]], job_update: tuple[str, Row] | None = None) -> None:
+        """Several tables' rows plus one job update, committed together (a job's result is atomic)."""
+        with self.transaction():
+            for table, rows in writes:
+                self._insert(table, rows, Existing.REPLACE if table in REPLACED_ON_REWRITE else Existing.FAIL)
+            if job_update is not None:
+                self._update("jobs", "job_key", *job_update)
+
+    def update_job(self, job_key: str, values: Row) -> None:
+        with self.transaction():
+            self._update("jobs", "job_key", job_key, values)
+
+    def update_run(self, run_id: str, values: Row) -> None:
+        with self.transaction():
+            self._update("runs", "run_id", run_id, values)
+
+    def _update(self, table: str, key: str, value: str, values: Row) -> None:
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        self.conn.execute(f"UPDATE {table} SET {assignments} WHERE {key} = ?", (*self._clean(values), value))
+
+    # --- reads of a run in progress ------------------------------------------------------------------
+
+    def run(self, run_id: str) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self.conn.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+        return row
+
+    def jobs(self, run_id: str, states: Sequence[str] | None = None) -> list[sqlite3.Row]:
+        if states:
+            marks = ", ".join("?" for _ in states)
+            query = f"SELECT * FROM jobs WHERE run_id = ? AND state IN ({marks}) ORDER BY seq"
+            return list(self.conn.execute(query, (run_id, *states)))
+        return list(self.conn.execute("SELECT * FROM jobs WHERE run_id = ? ORDER BY seq", (run_id,)))
+
+    def marks(self, job_key: str) -> dict[str, float]:
+        """A job's stored timing marks: name -> ms since the job's start (a resumed job continues from them)."""
+        rows = self.conn.execute("SELECT name, t_ms FROM marks WHERE job_key = ?", (job_key,))
+        return {str(row["name"]): float(row["t_ms"]) for row in rows}
+
+    def spent_usd(self, run_id: str) -> float:
+        """Dollars charged (or possibly charged) so far: what the budget has used up."""
+        row = self.conn.execute(
+            "SELECT COALESCE(SUM(usd), 0) FROM costs WHERE run_id = ? AND charged = 1", (run_id,)
+        ).fetchone()
+        return float(row[0])
+
+    def outcome_counts(self, run_id: str) -> dict[str, int]:
+        """Jobs per ending: their error class, else `ok`/`skipped`, else their state while unfinished
+        (`planned`, `submitting`, `submitted`: see UNFINISHED_STATES)."""
+        rows = self.conn.execute(
+            "SELECT COALESCE(error_class, outcome, state) AS k, COUNT(*) AS n FROM jobs WHERE run_id = ? GROUP BY k",
+            (run_id,))
+        return {str(row["k"]): int(row["n"]) for row in rows}
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        """Ad hoc SQL, for tests and analysis scripts; the harness itself reads through typed queries."""
+        return list(self.conn.execute(sql, params))

@@ -1,0 +1,121 @@
+"""Writing to one WebSocket from several utterances at once, and the stream faults, for every realtime
+emulation.
+
+A realtime server keeps reading while it speaks (a client sends text while audio comes back) and may
+speak several contexts at once on one socket. So an emulation's receive loop only reads and decides;
+the speaking runs in `Lanes` — one worker per utterance (context), jobs run in order within a lane and
+lanes run side by side — and every frame goes out through one `Sender`, which serialises writes and
+applies the handshake's stream faults after the first audio frame: `stall-stream` holds everything
+until hangs are released, `drop-socket` cuts the connection without a close frame.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketState
+
+from harness.sandbox.emulation import SocketCall
+from harness.sandbox.faults import Fault
+
+Job = Callable[[], Awaitable[None]]
+
+
+class SocketDropped(Exception):
+    """The drop-socket fault cut the connection: stop speaking."""
+
+
+class Sender:
+    """The one writer of a socket: serialised sends, stream faults after the first audio."""
+
+    def __init__(self, call: SocketCall) -> None:
+        self.call = call
+        self.websocket: WebSocket = call.websocket
+        self.lock = asyncio.Lock()
+        self.audio_sent = 0
+        self.dropped = False
+
+    @property
+    def open(self) -> bool:
+        return not self.dropped and self.websocket.application_state is WebSocketState.CONNECTED
+
+    async def json(self, message: Mapping[str, Any], *, audio: bool = False) -> None:
+        await self._send(json.dumps(message, separators=(",", ":")), audio)
+
+    async def binary(self, data: bytes) -> None:
+        await self._send(data, True)
+
+    async def _send(self, message: str | bytes, audio: bool) -> None:
+        if not self.open:
+            raise SocketDropped()
+        async with self.lock:
+            if isinstance(message, bytes):
+                await self.websocket.send_bytes(message)
+            else:
+                await self.websocket.send_text(message)
+        if audio:
+            self.audio_sent += 1
+            if self.audio_sent == 1:
+                await self._first_audio_faults()
+
+    async def _first_audio_faults(self) -> None:
+        faults = self.call.faults
+        if Fault.DROP_SOCKET in faults:
+            self.dropped = True
+            self.call.drop()
+            raise SocketDropped()
+        if Fault.STALL_STREAM in faults:
+            await self.call.stall()
+
+    async def close(self, code: int = 1000, reason: str = "") -> None:
+        if self.open:
+            async with self.lock:
+                await self.websocket.close(code, reason)
+
+
+class Lanes:
+    """One worker per lane (utterance); jobs of a lane run in order, lanes concurrently."""
+
+    def __init__(self) -> None:
+        self.queues: dict[str, asyncio.Queue[Job | None]] = {}
+        self.tasks: dict[str, asyncio.Task[None]] = {}
+        self.failure: BaseException | None = None
+
+    def submit(self, lane: str, job: Job) -> None:
+        if lane not in self.queues:
+            self.queues[lane] = asyncio.Queue()
+            self.tasks[lane] = asyncio.create_task(self._work(self.queues[lane]))
+        self.queues[lane].put_nowait(job)
+
+    async def _work(self, queue: asyncio.Queue[Job | None]) -> None:
+        while (job := await queue.get()) is not None:
+            try:
+                await job()
+            except SocketDropped:
+                return
+            except Exception as error:  # surfaced by `drain` to the handler, which closes with 1011
+                self.failure = error
+                return
+
+    def cancel(self, lane: str) -> None:
+        task = self.tasks.pop(lane, None)
+        self.queues.pop(lane, None)
+        if task is not None:
+            task.cancel()
+
+    async def drain(self) -> None:
+        """Wait until every lane has run what it was given; re-raise a job's failure."""
+        for queue in self.queues.values():
+            queue.put_nowait(None)
+        await asyncio.gather(*self.tasks.values(), return_exceptions=True)
+        self.queues.clear()
+        self.tasks.clear()
+        if self.failure is not None:
+            raise self.failure
+
+    def stop(self) -> None:
+        for lane in list(self.tasks):
+            self.cancel(lane)

@@ -1,0 +1,116 @@
+"""WebSocket endpoints on the sandbox: each provider's documented channels, handed to its emulation.
+
+The engine does what every channel needs and names no protocol: it mounts `channel.path` beneath the
+host's mount, reads the fault header of the handshake, finds the key in the provider's auth header,
+and offers the emulation a `SocketCall` — the socket, the key checks, the rate limiter, the synthesis
+services and the stream faults (`stall-stream`: hold until released; `drop-socket`: cut the TCP
+connection without a close frame). The emulation (`emulation.sockets[channel.key]`) speaks the protocol:
+when to accept, what to send, which close code to use. A handler that raises is logged and the socket
+closed with 1011, as a server error would.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
+
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+
+from harness.core.protocols.declaration import ProtocolDeclaration
+from harness.core.protocols.realtime import Channel
+from harness.core.spec import Provider
+from harness.sandbox.emulation import Emulation, SocketCall, SocketHandler
+from harness.sandbox.faults import FAULT_HEADER, UnknownFault, parse_faults, status_faults
+from harness.sandbox.services import EngineServices
+from harness.sandbox.state import SandboxState
+from harness.sandbox.urls import Urls, mount_path
+from harness.sandbox.wire import ConnectionFinder
+
+log = logging.getLogger("harness.sandbox")
+
+Declared = TypeVar("Declared", bound=ProtocolDeclaration)
+
+
+def declaration_of(provider: Provider, channel_key: str, kind: type[Declared]) -> Declared:
+    """The declaration a realtime provider was built from (its channel's grammar keeps it)."""
+    declaration = provider.channel(channel_key).grammar.declaration
+    if not isinstance(declaration, kind):
+        raise TypeError(f"{provider.name} was not built from a {kind.__name__}")
+    return declaration
+
+
+@dataclass(frozen=True, slots=True)
+class Mount:
+    """What the socket routes of one provider need from its face (pipeline.ProviderFace)."""
+
+    state: SandboxState
+    provider: Provider
+    emulation: Emulation
+    urls: Callable[[str], Urls]  # origin -> the provider's absolute URLs
+    find_connection: ConnectionFinder | None
+    hang: Callable[[], Awaitable[None]]
+
+
+def socket_routes(face: Mount) -> list[BaseRoute]:
+    """A route per channel whose emulation serves it."""
+    routes: list[BaseRoute] = []
+    for channel in face.provider.channels:
+        handler = face.emulation.sockets.get(channel.key)
+        if handler is not None:
+            path = mount_path(face.provider.name, channel.host) + channel.path
+            routes.append(WebSocketRoute(path, partial(_serve, face, channel, handler)))
+    return routes
+
+
+def _header_key(face: Mount, websocket: WebSocket) -> str | None:
+    auth = face.provider.auth
+    raw = (websocket.headers.get(auth.header) or "").strip()
+    if not raw:
+        return None
+    if not auth.scheme:
+        return raw
+    scheme, _, rest = raw.partition(" ")
+    return rest.strip() if scheme.lower() == auth.scheme.lower() else ""
+
+
+async def _serve(face: Mount, channel: Channel, handler: SocketHandler, websocket: WebSocket) -> None:
+    state, name = face.state, face.provider.name
+    state.counters.add(f"requests.{name}")
+    state.counters.add(f"sockets.{name}")
+    try:
+        faults = parse_faults(websocket.headers.get(FAULT_HEADER))
+    except UnknownFault as error:
+        await websocket.send_denial_response(JSONResponse({"error": str(error)}, status_code=400))
+        return
+    for fault in faults:
+        state.counters.add(f"faults.{fault.value}")
+    client = websocket.client.host if websocket.client else ""
+    urls = face.urls(f"{'https' if websocket.url.scheme == 'wss' else 'http'}://{websocket.url.netloc}")
+
+    def admit(key: str) -> int | None:
+        emulation = face.emulation
+        tier = state.accounts.tier(name, key) or emulation.default_tier
+        decision = state.limiter.check(name, key, emulation.tier(tier).limit, state.clock.now())
+        return None if decision.allowed else decision.retry_after
+
+    def drop() -> None:
+        transport = face.find_connection(websocket.scope) if face.find_connection else None
+        if transport is not None:
+            transport.abort()
+
+    call = SocketCall(websocket, channel, name, faults, status_faults(websocket.headers.get(FAULT_HEADER)),
+                      _header_key(face, websocket), EngineServices(state, name, urls, client),
+                      partial(state.accounts.known, name), admit, face.hang, drop)
+    try:
+        await handler(call)
+    except WebSocketDisconnect:
+        pass
+    except Exception:
+        log.exception("sandbox: WS %s failed", websocket.url.path)
+        if websocket.application_state is WebSocketState.CONNECTED:
+            await websocket.close(1011, "Internal Server Error")

@@ -1,0 +1,37 @@
+"""A throwaway local certificate authority, so loopback servers can speak HTTPS and WSS.
+
+Some official clients insist on `wss://`/`https://` whatever base URL they are given (ElevenLabs' WebSocket
+helpers do), and the Pixazo documents require an https webhook URL. `local_ca(folder)` makes a trustme CA,
+issues a certificate for 127.0.0.1, ::1 and localhost, and writes both beside each other: the server
+loads `server_pem`, a client trusts `ca_pem` (`ssl_context`, httpx's `verify=`, or `SSL_CERT_FILE`).
+"""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class LocalCA:
+    ca_pem: Path  # the certificate a client trusts
+    server_pem: Path  # the server's private key and certificate chain, in one file
+
+    def uvicorn_options(self) -> dict[str, str]:
+        return {"ssl_certfile": str(self.server_pem), "ssl_keyfile": str(self.server_pem)}
+
+    def client_context(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=str(self.ca_pem))
+
+
+def local_ca(folder: Path) -> LocalCA:
+    """A fresh CA and a loopback certificate it signed, written into `folder`."""
+    import trustme
+
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1", "::1", "localhost")
+    found = LocalCA(folder / "ca.pem", folder / "server.pem")
+    ca.cert_pem.write_to_path(str(found.ca_pem))
+    cert.private_key_and_cert_chain_pem.write_to_path(str(found.server_pem))
+    return found

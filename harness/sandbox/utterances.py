@@ -1,0 +1,98 @@
+"""Speech for realtime channels: an utterance's text as paced pieces of audio, with where each character
+is spoken, on a timeline the sandbox keeps (`/_sandbox/streams`).
+
+A realtime emulation asks a `Speaker` for the audio of each stretch of text it decides to generate (a
+flush, a full buffer, the end of input). The speaker synthesises it with the embedded voice at the
+requested sample rate, cuts it into pieces of `chunk_s`, and holds each piece until its moment on the
+stream's timeline (`StreamPacer`: the first after a drawn time to first audio — the profile's scale —
+then near real time, now and then late). The utterance's first piece starts with a drawn stretch of
+silence, as real engines' output does. Character marks are spread evenly over the spoken span of each
+stretch (its first to its last frame above the onset threshold): Piper gives no alignment, so the times
+are an honest approximation whose order and bounds are exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from harness.core.onset import speech_onset_s
+from harness.core.protocols.realtime import Mark
+from harness.sandbox.emulation import Services, Speech, Voice
+from harness.sandbox.streams import StreamPacer
+from harness.speech import AudioFormat, Rendition, decode
+
+Samples = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A stretch of an utterance's audio, ready to send."""
+
+    samples: Samples  # mono float at the speaker's rate
+    offset_s: float  # where it starts in the utterance's audio
+    marks: tuple[Mark, ...]  # the characters whose speech starts in it, times from the utterance's start
+
+
+def spread_marks(text: str, samples: Samples, rate: int, offset_s: float) -> tuple[Mark, ...]:
+    """Every character of `text` with an even share of the spoken span of `samples`."""
+    if not text:
+        return ()
+    start = speech_onset_s(samples, rate)
+    end_reversed = speech_onset_s(samples[::-1].copy(), rate)
+    total = len(samples) / rate
+    if start is None or end_reversed is None:
+        start, stop = 0.0, total
+    else:
+        stop = max(start, total - end_reversed)
+    step = (stop - start) / len(text)
+    return tuple(Mark(char, offset_s + start + i * step, offset_s + start + (i + 1) * step)
+                 for i, char in enumerate(text))
+
+
+class Speaker:
+    """Says one utterance's stretches of text as paced pieces, keeping the stream's truth."""
+
+    def __init__(self, services: Services, sample_rate: int, chunk_s: float, pitch: float = 0.0) -> None:
+        self.services = services
+        self.rate = sample_rate
+        self.chunk_s = chunk_s
+        self.pitch = pitch
+        self.pacer: StreamPacer | None = None
+        self.spoken_s = 0.0  # audio sent so far
+
+    def begin(self, text: str) -> StreamPacer:
+        """Start the stream's timeline when its first text arrives (idempotent)."""
+        if self.pacer is None:
+            self.pacer = self.services.stream(text)
+        else:
+            self.pacer.truth.text += text
+        return self.pacer
+
+    async def samples(self, text: str) -> Samples:
+        rendition = Rendition(sample_rate=min(48000, max(8000, self.rate)), pitch_shift=self.pitch)
+        wav = await self.services.synthesize(Speech.single(text, Voice(rendition), AudioFormat.WAV))
+        clip = decode(wav).resampled(self.rate)
+        return np.asarray(clip.samples, dtype=np.float32)
+
+    async def say(self, text: str) -> AsyncIterator[Piece]:
+        """The pieces of `text`'s audio, each yielded at its moment."""
+        pacer = self.pacer or self.begin(text)
+        samples = await self.samples(text)
+        if not pacer.truth.chunk_at:
+            lead = np.zeros(round(pacer.lead_silence_s() * self.rate), dtype=np.float32)
+            samples = np.concatenate([lead, samples])
+        marks = spread_marks(text, samples, self.rate, self.spoken_s)
+        step = max(1, round(self.chunk_s * self.rate))
+        for begin in range(0, len(samples), step):
+            part = samples[begin:begin + step]
+            offset = self.spoken_s
+            length = len(part) / self.rate
+            onset = speech_onset_s(part, self.rate) if pacer.truth.onset_s is None else None
+            await pacer.release(length, onset)
+            self.spoken_s += length
+            inside = tuple(m for m in marks if offset <= m.start_s < offset + length)
+            yield Piece(part, offset, inside)

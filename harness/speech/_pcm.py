@@ -1,0 +1,136 @@
+"""Headerless PCM, the audio realtime protocols stream: 16-bit and 32-bit-float little-endian samples,
+and G.711 μ-law and A-law (8 bits a sample), to and from float samples in [-1, 1].
+
+Headerless bytes say nothing of their rate or encoding: whoever reads them must be told both (the
+protocol's `output_format`, `encoding`, `sample_rate`). G.711 is done on numpy here because `audioop`
+is deprecated (and gone from Python 3.13).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from ._errors import AudioCodecError
+
+RAW_CODECS = ("pcm_s16le", "pcm_f32le", "pcm_mulaw", "pcm_alaw")
+_WIDTH = {"pcm_s16le": 2, "pcm_f32le": 4, "pcm_mulaw": 1, "pcm_alaw": 1}
+_ULAW_BIAS = 0x84
+_ULAW_CLIP = 32635
+
+Samples = npt.NDArray[np.float32]
+
+
+def sample_width(codec: str) -> int:
+    """Bytes per sample of a headerless codec; `AudioCodecError` names the valid ones."""
+    if codec not in _WIDTH:
+        raise AudioCodecError(f"unknown headerless codec {codec!r}; valid: {', '.join(RAW_CODECS)}")
+    return _WIDTH[codec]
+
+
+def _to_int16(samples: npt.ArrayLike) -> npt.NDArray[np.int32]:
+    return np.round(np.clip(np.asarray(samples, dtype=np.float64), -1.0, 1.0) * 32767).astype(np.int32)
+
+
+def _exponent(magnitude: npt.NDArray[np.int32]) -> npt.NDArray[np.int32]:
+    """The G.711 segment: the position of the highest set bit among bits 7..14, 0 below bit 8."""
+    bits = np.floor(np.log2(np.maximum(magnitude, 1))).astype(np.int32)
+    return np.clip(bits - 7, 0, 7)
+
+
+def _ulaw_encode(values: npt.NDArray[np.int32]) -> bytes:
+    sign = np.where(values < 0, 0x80, 0)
+    magnitude = np.minimum(np.abs(values), _ULAW_CLIP) + _ULAW_BIAS
+    exponent = _exponent(magnitude)
+    mantissa = (magnitude >> (exponent + 3)) & 0x0F
+    return (~(sign | (exponent << 4) | mantissa) & 0xFF).astype(np.uint8).tobytes()
+
+
+def _ulaw_decode(data: bytes) -> npt.NDArray[np.int32]:
+    code = ~np.frombuffer(data, dtype=np.uint8).astype(np.int32) & 0xFF
+    exponent = (code >> 4) & 0x07
+    magnitude = (((code & 0x0F) << 3) + _ULAW_BIAS) << exponent
+    return np.where(code & 0x80, _ULAW_BIAS - magnitude, magnitude - _ULAW_BIAS)
+
+
+def _alaw_encode(values: npt.NDArray[np.int32]) -> bytes:
+    mask = np.where(values >= 0, 0xD5, 0x55)
+    magnitude = np.minimum(np.where(values >= 0, values, -values - 1), 32767)
+    segment = _exponent(magnitude)
+    low = np.where(segment == 0, (magnitude >> 4) & 0x0F, (magnitude >> (segment + 3)) & 0x0F)
+    return (((segment << 4) | low) ^ mask).astype(np.uint8).tobytes()
+
+
+def _alaw_decode(data: bytes) -> npt.NDArray[np.int32]:
+    code = np.frombuffer(data, dtype=np.uint8).astype(np.int32) ^ 0x55
+    segment = (code & 0x70) >> 4
+    base = ((code & 0x0F) << 4) + np.where(segment == 0, 8, 0x108)
+    magnitude = np.where(segment > 1, base << np.maximum(segment - 1, 0), base)
+    return np.where(code & 0x80, magnitude, -magnitude)
+
+
+def encode_raw(samples: npt.ArrayLike, codec: str) -> bytes:
+    """Float samples in [-1, 1] as headerless `codec` bytes."""
+    sample_width(codec)
+    if codec == "pcm_f32le":
+        return np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0).astype("<f4").tobytes()
+    values = _to_int16(samples)
+    if codec == "pcm_s16le":
+        return values.astype("<i2").tobytes()
+    return _ulaw_encode(values) if codec == "pcm_mulaw" else _alaw_encode(values)
+
+
+def decode_raw(data: bytes, codec: str) -> Samples:
+    """Headerless `codec` bytes as float samples; `AudioCodecError` when they are not whole samples."""
+    width = sample_width(codec)
+    if len(data) % width:
+        raise AudioCodecError(f"{len(data)} bytes are not whole {codec} samples of {width} bytes")
+    if codec == "pcm_f32le":
+        return np.frombuffer(data, dtype="<f4").astype(np.float32)
+    if codec == "pcm_s16le":
+        values = np.frombuffer(data, dtype="<i2").astype(np.int32)
+    else:
+        values = _ulaw_decode(data) if codec == "pcm_mulaw" else _alaw_decode(data)
+    return (values / 32768.0).astype(np.float32)
+
+
+_WAV_SUBTYPES = {"pcm_s16le": "PCM_16", "pcm_f32le": "FLOAT", "pcm_mulaw": "ULAW", "pcm_alaw": "ALAW"}
+_CONTAINERS = {"wav": "WAV", "mp3": "MP3", "ogg": "OGG", "flac": "FLAC"}
+
+
+def encode_as(samples: npt.ArrayLike, sample_rate: int, codec: str, container: str = "raw") -> bytes:
+    """Float samples as the bytes a realtime protocol names: headerless `codec`, or a file in `container`
+    (wav with any of the four PCM codecs, mp3, ogg (opus), flac)."""
+    import io
+
+    import soundfile as sf
+
+    if container == "raw":
+        return encode_raw(samples, codec)
+    if container not in _CONTAINERS:
+        raise AudioCodecError(f"cannot write a {container!r} container; valid: raw, {', '.join(_CONTAINERS)}")
+    subtype = {"wav": _WAV_SUBTYPES.get(codec, "PCM_16"), "mp3": "MPEG_LAYER_III", "ogg": "OPUS",
+               "flac": "PCM_16"}[container]
+    buffer = io.BytesIO()
+    try:
+        sf.write(buffer, np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0), sample_rate,
+                 format=_CONTAINERS[container], subtype=subtype)
+    except (sf.LibsndfileError, TypeError, ValueError) as error:
+        raise AudioCodecError(f"cannot write {codec} at {sample_rate} Hz in {container}: {error}") from error
+    return buffer.getvalue()
+
+
+def decode_as(data: bytes, codec: str, container: str = "raw", sample_rate: int = 0) -> tuple[Samples, int]:
+    """Bytes a realtime protocol sent, read as it declared them: `(samples, rate)`. Headerless bytes take
+    the declared `sample_rate` on trust (they carry none); a container's own header gives its rate."""
+    import io
+
+    import soundfile as sf
+
+    if container == "raw":
+        return decode_raw(data, codec), sample_rate
+    try:
+        samples, rate = sf.read(io.BytesIO(data), dtype="float32", always_2d=True)
+    except (sf.LibsndfileError, TypeError, RuntimeError) as error:
+        raise AudioCodecError(f"{len(data)} bytes do not read as {container}: {error}") from error
+    return samples.mean(axis=1).astype(np.float32), int(rate)

@@ -1,0 +1,60 @@
+"""Realtime providers declared in a providers file: each protocol's table becomes a provider with its
+HTTP endpoints and its WebSocket channel; a wrong protocol or value stops with one line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from harness.core import declared
+from harness.core.errors import UsageError
+from harness.core.protocols import cartesia, deepgram_speak, elevenlabs
+from harness.core.protocols.realtime import AudioSpec
+from tests.helpers.realtime import realtime_toml
+
+FILE = Path("tts-harness.toml")
+
+
+def test_each_protocol_declares_its_endpoints_channel_auth_and_price() -> None:
+    found = {p.name: p for p in declared.parse(realtime_toml(), FILE).providers()}
+    eleven, carte, dgram = found["eleven"], found["carte"], found["dgram"]
+    assert [e.signature for e in eleven.endpoints] == [
+        "POST /v1/text-to-speech/{voice_id}", "POST /v1/text-to-speech/{voice_id}/stream",
+        "POST /v1/text-to-speech/{voice_id}/with-timestamps"]
+    assert [c.signature for c in (*eleven.channels, *carte.channels, *dgram.channels)] == [
+        "WS /v1/text-to-speech/{voice_id}/stream-input", "WS /tts/websocket", "WS /v1/speak"]
+    assert (eleven.auth.header, carte.auth.header_value("k"), dgram.auth.header_value("k")) == (
+        "xi-api-key", "Bearer k", "Token k")
+    price = eleven.endpoints[0].price
+    assert price is not None and price({"text": "x" * 10_000}).amount == 1  # 100 USD a million characters
+    assert all(p.protocol for p in found.values()) and eleven.title.endswith("declared in tts-harness.toml)")
+
+
+def test_the_channel_url_is_the_base_urls_websocket_twin() -> None:
+    eleven = next(p for p in declared.parse(realtime_toml(), FILE).providers() if p.name == "eleven")
+    url = eleven.channels[0].url("https://api.elevenlabs.io", {"voice_id": "v 1"}, {"output_format": "pcm_24000"})
+    assert url == "wss://api.elevenlabs.io/v1/text-to-speech/v%201/stream-input?output_format=pcm_24000"
+
+
+def test_an_unknown_protocol_names_the_four_known() -> None:
+    with pytest.raises(UsageError) as refused:
+        declared.parse(realtime_toml().replace('"cartesia"', '"cartesian"', 1), FILE)
+    message = str(refused.value)
+    assert "providers.carte.protocol" in message and "\n" not in message
+    assert all(name in message for name in ("openai-speech", "elevenlabs", "cartesia", "deepgram-speak"))
+
+
+def test_a_format_the_protocol_does_not_have_is_one_line() -> None:
+    text = realtime_toml().replace('formats = ["pcm_24000", "mp3_44100_128"]', 'formats = ["pcm_23000"]')
+    with pytest.raises(UsageError, match=r"^tts-harness.toml: providers\.eleven\.formats\.0: "):
+        declared.parse(text, FILE)
+
+
+def test_each_protocols_format_names_read_as_audio() -> None:
+    assert elevenlabs.audio_spec_of("mp3_44100_128") == AudioSpec("mp3", 44100, "mp3")
+    assert elevenlabs.audio_spec_of("ulaw_8000") == AudioSpec("pcm_mulaw", 8000)
+    assert cartesia.audio_spec_of(cartesia.output_format_of("wav_pcm_f32le_44100")) == AudioSpec(
+        "pcm_f32le", 44100, "wav")
+    assert deepgram_speak.audio_spec_of("mulaw", None) == AudioSpec("pcm_mulaw", 8000)  # "8000 or 24000" defaults
+    assert deepgram_speak.audio_spec_of("linear16", None) == AudioSpec("pcm_s16le", 24000)

@@ -1,0 +1,137 @@
+"""The frame checks fail where a server misbehaves, and say at which frame: each case is a loopback
+WebSocket server written here (not the sandbox) and declared in a providers file, answering one way
+the documents forbid. A well-behaved script passes, so the checks are not simply strict."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from harness.contracts.realtime import Findings
+from harness.contracts.realtime_checks import OTHER_TEXT, Plan, RealtimeTarget, judge, plans, run_check
+from harness.core import declared
+from harness.core.protocols.realtime import Session
+from harness.speech import encode_raw
+from tests.helpers.realtime import Script, ScriptedServer, realtime_toml
+
+KEY = "loopback-key"
+
+
+def _tone(seconds: float, rate: int) -> bytes:
+    t = np.arange(round(seconds * rate)) / rate
+    return encode_raw(0.3 * np.sin(2 * np.pi * 220 * t), "pcm_s16le")
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[..., ScriptedServer]]:
+    servers: list[ScriptedServer] = []
+
+    def start(script: Script, close_code: int = 1000) -> ScriptedServer:
+        servers.append(ScriptedServer(script, close_code))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.close()
+
+
+def _judge(server: ScriptedServer, name: str, check: str = "synthesis") -> tuple[Session, Findings]:
+    """Run `check` against the loopback server as the declared provider `name`, reading until it closes."""
+    urls = {"eleven_url": server.url, "cartesia_url": server.url, "deepgram_url": server.url}
+    file = declared.parse(realtime_toml(**urls), Path("tts-harness.toml"))
+    provider = next(p for p in file.providers() if p.name == name)
+    target = RealtimeTarget(provider, server.url, KEY)
+    plan = plans(target)[check]()
+    patient = Plan(plan.name, plan.opening, plan.transcripts, done=lambda events: False)  # read to the close
+    session = asyncio.run(run_check(target, patient))
+    return session, judge(target, plan, session)
+
+
+def _eleven_audio(audio: bytes, chars: str, starts: Sequence[int], durations: Sequence[int]) -> str:
+    alignment = {"chars": list(chars), "charStartTimesMs": list(starts), "charDurationsMs": list(durations)}
+    return json.dumps({"audio": base64.b64encode(audio).decode(), "isFinal": None, "alignment": alignment})
+
+
+def _after_close_message(answer: Sequence[str | bytes]) -> Script:
+    return lambda received: answer if json.loads(received[-1]).get("text") == "" else ()
+
+
+def test_alignment_going_backwards_fails_at_its_frame(serve: Callable[..., ScriptedServer]) -> None:
+    server = serve(_after_close_message([_eleven_audio(_tone(0.5, 24000), "ab", [200, 100], [50, 50]),
+                                         json.dumps({"isFinal": True})]))
+    session, found = _judge(server, "eleven")
+    frame = next(f.index for f in session.received())
+    assert f"frame {frame}: /frames/{frame}/alignment/1: expected a start at or after 0.200 s" in found.text()
+
+
+def test_audio_at_the_wrong_rate_fails_by_its_alignment(serve: Callable[..., ScriptedServer]) -> None:
+    # One second of speech at 16 kHz, declared (output_format=pcm_24000) as 24 kHz: 0.67 s of audio whose
+    # alignment, timed on the real second, runs past its end.
+    server = serve(_after_close_message([_eleven_audio(_tone(1.0, 16000), "hi", [0, 500], [400, 450]),
+                                         json.dumps({"isFinal": True})]))
+    session, found = _judge(server, "eleven")
+    frame = next(f.index for f in session.received())
+    assert any(v.rule == "alignment" and v.pointer == f"/frames/{frame}/alignment/1"
+               and v.expected.startswith("an end within the audio (0.667 s)") for v in found.violations), found.text()
+
+
+def _cartesia(context: str, kind: str, **extra: object) -> str:
+    return json.dumps({"type": kind, "done": kind == "done", "status_code": 206, "context_id": context, **extra})
+
+
+def _cartesia_chunk(context: str) -> str:
+    return _cartesia(context, "chunk", data=base64.b64encode(_tone(0.8, 24000)).decode(), step_time=1.0)
+
+
+def _after_last_inputs(count: int, answer: Sequence[str]) -> Script:
+    return lambda received: answer if sum('"continue": false' in m for m in received) == count else ()
+
+
+def test_two_done_messages_fail_at_the_second(serve: Callable[..., ScriptedServer]) -> None:
+    context = "utterance-1"
+    server = serve(_after_last_inputs(1, [_cartesia_chunk(context), _cartesia(context, "done"),
+                                          _cartesia(context, "done")]))
+    session, found = _judge(server, "carte")
+    second = [f.index for f in session.received()][-1]
+    assert f"frame {second}: /frames/{second}: expected nothing more for context 'utterance-1'" in found.text()
+
+
+def test_a_word_of_another_context_fails_as_mixed_contexts(serve: Callable[..., ScriptedServer]) -> None:
+    stray = {"words": ["Seven"], "start": [0.1], "end": [0.3]}
+    answer = [_cartesia_chunk("context-a"), _cartesia("context-a", "timestamps", word_timestamps=stray),
+              _cartesia("context-a", "done"), _cartesia_chunk("context-b"), _cartesia("context-b", "done")]
+    server = serve(_after_last_inputs(2, answer))
+    session, found = _judge(server, "carte", "two-contexts")
+    frame = [f.index for f in session.received()][1]
+    assert "Seven" in OTHER_TEXT
+    assert (f"frame {frame}: /frames/{frame}/word_timestamps/words/0: expected a word of context 'context-a'"
+            in found.text())
+
+
+def test_audio_after_the_last_flushed_fails(serve: Callable[..., ScriptedServer]) -> None:
+    flushed = json.dumps({"type": "Flushed", "sequence_id": 0})
+    server = serve(lambda received: [_tone(0.3, 24000), flushed, _tone(0.2, 24000)]
+                   if '"Flush"' in received[-1] else ())
+    session, found = _judge(server, "dgram")
+    late = [f.index for f in session.received()][-1]
+    assert f"frame {late}: /frames/{late}: expected no audio after the Flushed" in found.text()
+
+
+def test_a_well_behaved_script_passes_and_replays_the_same(serve: Callable[..., ScriptedServer]) -> None:
+    context = "utterance-1"
+    words = {"words": ["The", "quick"], "start": [0.1, 0.3], "end": [0.25, 0.5]}
+    server = serve(_after_last_inputs(1, [_cartesia_chunk(context),
+                                          _cartesia(context, "timestamps", word_timestamps=words),
+                                          _cartesia(context, "done")]))
+    session, found = _judge(server, "carte")
+    assert found.violations == [], found.text()
+    again = Session.from_json(json.loads(json.dumps(session.to_json())))
+    assert [(f.direction, f.t_s, f.text, f.data) for f in again.frames] == [
+        (f.direction, round(f.t_s * 1000, 3) / 1000, f.text, f.data) for f in session.frames]
+    assert again.closing is not None and again.closing.code == 1000

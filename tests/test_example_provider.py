@@ -1,0 +1,125 @@
+"""The worked example of ARCHITECTURE.md ("Adding a provider") is real.
+
+`examples/provider/` is a plugin package holding a provider (`acme_tts`) and its emulation
+(`acme_tts_sandbox`), in the shapes tests/test_layout.py pins. Here it is installed as pip installs it
+(its packages importable, its pyproject's entry points in a `.dist-info`), and then: the walk-through
+shows every file as it is; the registry finds the provider and the sandbox its emulation, by entry
+point only; the sandbox serves it (a job submitted, polled to `done`, its audio decoded; a refusal in
+Acme's error shape); and every contract plan derived from its spec passes against that sandbox.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from harness.contracts.execute import run_plan
+from harness.contracts.plans import plans_for
+from harness.contracts.targets import sandbox_target
+from harness.core import registry
+from harness.core.spec import Provider
+from harness.core.validate import check_response
+from harness.sandbox import CONTROL_PREFIX, default_key, empty_key, running
+from harness.sandbox.loading import registered_emulations
+from harness.speech import decode
+from tests.helpers.repo import REPO_ROOT
+
+EXAMPLE = REPO_ROOT / "examples" / "provider"
+BLOCK = re.compile(r"```(?:python|toml)\n# (examples/provider/\S+)\n(.*?)```", re.S)
+
+
+def _walkthrough() -> dict[str, str]:
+    """Each code block of the "Adding a provider" section that opens with its file's path: path -> text."""
+    text = (REPO_ROOT / "ARCHITECTURE.md").read_text()
+    section = text[text.index("### Adding a provider"):]
+    section = section[: section.index("\n## ", 1)]
+    return {path: body for path, body in BLOCK.findall(section)}
+
+
+def test_the_walkthrough_shows_every_file_of_the_example_as_it_is() -> None:
+    shown = _walkthrough()
+    files = {str(path.relative_to(REPO_ROOT)) for path in EXAMPLE.rglob("*.py")}
+    assert {path for path in shown if path.endswith(".py")} == files
+    for path, body in shown.items():
+        content = (REPO_ROOT / path).read_text()
+        if path.endswith(".py"):
+            assert body == content, f"ARCHITECTURE.md shows {path} other than it is"
+        else:  # the pyproject: the walk-through shows its entry points, the file also how to build
+            assert body in content, f"ARCHITECTURE.md shows lines {path} does not have"
+
+
+@pytest.fixture
+def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Provider]:
+    """The example installed as pip would install it; the registry re-read, before and after."""
+    project = tomllib.loads((EXAMPLE / "pyproject.toml").read_text())["project"]
+    dist_info = tmp_path / f"acme_tts-{project['version']}.dist-info"
+    dist_info.mkdir()
+    (dist_info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {project['name']}\nVersion: {project['version']}\n")
+    (dist_info / "entry_points.txt").write_text("".join(
+        f"[{group}]\n" + "".join(f"{name} = {value}\n" for name, value in entries.items()) + "\n"
+        for group, entries in project["entry-points"].items()))
+    monkeypatch.syspath_prepend(str(EXAMPLE))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delenv(registry.ONLY_ENV, raising=False)
+    registry.providers.cache_clear()
+    try:
+        yield registry.providers()["acme"]
+    finally:
+        registry.providers.cache_clear()
+
+
+def test_the_registry_and_the_sandbox_find_the_example_by_its_entry_points(installed: Provider) -> None:
+    import acme_tts
+
+    assert installed is acme_tts.PROVIDER
+    assert registered_emulations()["acme"].value == "acme_tts_sandbox:EMULATION"
+
+
+def _valid(provider: Provider, endpoint_key: str, response: httpx.Response) -> None:
+    verdict = check_response(provider, provider.endpoint(endpoint_key), response.status_code,
+                             dict(response.headers), response.content)
+    assert verdict.ok, "; ".join(str(v) for v in verdict.violations)
+
+
+def test_the_sandbox_serves_the_example(installed: Provider) -> None:
+    with running(profile="fast", seed=0, clock="manual", providers=("acme",)) as sb, \
+            httpx.Client(timeout=30.0, trust_env=False) as client:
+        base = sb.base_url("acme", "api")
+        headers = {"Authorization": f"Bearer {sb.default_key('acme')}"}
+        submitted = client.post(f"{base}/v1/speak", json={"text": "Hello from Acme.", "voice": "bob"},
+                                headers=headers)
+        assert submitted.status_code == 202, submitted.text
+        _valid(installed, "speak", submitted)
+        job_id = submitted.json()["id"]
+        sb.wait_produced(job_id, timeout=60)
+        sb.advance(5.0)
+        status = client.get(f"{base}/v1/speak/{job_id}", headers=headers)
+        _valid(installed, "speak.status", status)
+        assert status.json()["status"] == "done"
+        audio = client.get(status.json()["audio_url"])
+        assert audio.status_code == 200 and decode(audio.content).duration_s > 0.5
+
+        refused = client.post(f"{base}/v1/speak", json={"text": "", "voice": "ada"}, headers=headers)
+        assert refused.status_code == 400 and set(refused.json()) == {"message"}
+        _valid(installed, "speak", refused)
+        unknown = client.post(f"{base}/v1/speak", json={"text": "Hi."}, headers={"Authorization": "Bearer nope"})
+        assert unknown.status_code == 401
+        _valid(installed, "speak", unknown)
+
+
+def test_every_contract_plan_of_the_example_passes_against_the_sandbox(installed: Provider) -> None:
+    with running(profile="fast", seed=0, providers=("acme",)) as sb, \
+            httpx.Client(timeout=30.0, trust_env=False) as client:
+        target = sandbox_target(sb.url, {"acme": installed}, {"acme": default_key("acme")},
+                                {"acme": empty_key("acme")}, f"{sb.url}{CONTROL_PREFIX}/voices/joe_reference.wav")
+        plans = plans_for(installed)
+        assert {plan.label for plan in plans} >= {"202-success", "400-invalid-parameter", "401-invalid-key"}
+        failures = {plan.name: outcome.violations for plan in plans
+                    if (outcome := run_plan(installed, plan, target, client)).violations}
+    assert not failures, failures

@@ -1,0 +1,254 @@
+"""One shape for every provider package and one for every emulation (ARCHITECTURE.md, "Adding a provider").
+
+A newcomer who has read one provider package (botocore's side) or one emulation (moto's side) can read
+them all: the same module names, holding the same things, exporting one name each. The shapes are data
+here (`PROVIDER_SHAPE`, `EMULATION_SHAPE`); the architecture document's shape tree is checked against
+them, and so is the worked example (`examples/provider/`, served in tests/test_example_provider.py).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from harness.core import declared
+from harness.core.protocols.openai_speech import SpeechDeclaration, build_provider
+from harness.core.registry import ENTRY_POINT_GROUP
+from harness.core.spec import EventStreamBody, JsonBody, Provider, Role
+from harness.sandbox.emulation import Emulation
+from harness.sandbox.loading import EMULATION_GROUP
+from tests.helpers.realtime import realtime_toml
+from tests.helpers.repo import REPO_ROOT as ROOT
+
+HARNESS = ROOT / "harness"
+EXAMPLE = ROOT / "examples" / "provider"
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    name: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    folders: tuple[str, ...]  # the modules that may grow into a folder of the same name
+
+    @property
+    def allowed(self) -> set[str]:
+        return {*self.required, *self.optional}
+
+    def __str__(self) -> str:
+        return self.name
+
+
+PROVIDER_SHAPE = Shape("provider", required=("__init__", "models", "endpoints", "spec"),
+                       optional=("pricing", "drift", "offerings"), folders=("models", "endpoints"))
+EMULATION_SHAPE = Shape("emulation", required=("__init__", "models", "responses"), optional=("routes",),
+                        folders=("models", "responses"))
+
+
+@dataclass(frozen=True, slots=True)
+class Package:
+    path: Path
+    module: str  # its import name
+
+    def __str__(self) -> str:
+        return self.module
+
+
+def _packages(folder: Path, prefix: str) -> list[Package]:
+    return [Package(path, f"{prefix}.{path.name}") for path in sorted(folder.iterdir())
+            if (path / "__init__.py").is_file()]
+
+
+PROVIDERS = [*_packages(HARNESS / "providers", "harness.providers"), Package(EXAMPLE / "acme_tts", "acme_tts")]
+EMULATIONS = [*_packages(HARNESS / "sandbox" / "emulations", "harness.sandbox.emulations"),
+              Package(EXAMPLE / "acme_tts_sandbox", "acme_tts_sandbox")]
+
+
+@pytest.fixture(autouse=True)
+def _example_importable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(EXAMPLE))
+
+
+def _entries(path: Path) -> tuple[set[str], set[str], list[str]]:
+    """(module names, folder names, anything else) in a package folder."""
+    modules, folders, strays = set(), set(), []
+    for entry in sorted(path.iterdir()):
+        if entry.name == "__pycache__":
+            continue
+        if entry.is_file() and entry.suffix == ".py":
+            modules.add(entry.stem)
+        elif entry.is_dir() and (entry / "__init__.py").is_file():
+            folders.add(entry.name)
+        else:
+            strays.append(entry.name)
+    return modules, folders, strays
+
+
+def _check_shape(package: Package, shape: Shape) -> None:
+    modules, folders, strays = _entries(package.path)
+    assert not strays, f"{package}: not a module or package: {strays}"
+    assert not modules & folders, f"{package}: both a module and a folder named {modules & folders}"
+    assert not folders - set(shape.folders), f"{package}: only {shape.folders} may be folders, not {folders}"
+    names = modules | folders
+    assert set(shape.required) <= names, f"{package}: missing {sorted(set(shape.required) - names)}"
+    assert names <= shape.allowed, f"{package}: {sorted(names - shape.allowed)} are not in the shape"
+    for folder in folders:  # a folder's modules are its own business, but nothing else lives there
+        _, nested, strays = _entries(package.path / folder)
+        assert not nested and not strays, f"{package}.{folder}: only modules inside, not {nested or strays}"
+
+
+def _in(module: str, package: Package, part: str) -> bool:
+    return module == f"{package.module}.{part}" or module.startswith(f"{package.module}.{part}.")
+
+
+def _has(package: Package, part: str) -> bool:
+    return (package.path / f"{part}.py").is_file() or (package.path / part).is_dir()
+
+
+def _part(package: Package, part: str) -> ModuleType:
+    return importlib.import_module(f"{package.module}.{part}")
+
+
+@pytest.mark.parametrize(("package", "shape"), [*((p, PROVIDER_SHAPE) for p in PROVIDERS),
+                                                *((e, EMULATION_SHAPE) for e in EMULATIONS)], ids=str)
+def test_package_has_the_shape(package: Package, shape: Shape) -> None:
+    _check_shape(package, shape)
+
+
+# --- providers --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("package", PROVIDERS, ids=str)
+def test_provider_package_exports_only_its_provider(package: Package) -> None:
+    module = importlib.import_module(package.module)
+    assert module.__all__ == ["PROVIDER"]
+    assert isinstance(module.PROVIDER, Provider)
+    assert module.PROVIDER is _part(package, "spec").PROVIDER
+
+
+@pytest.mark.parametrize("package", PROVIDERS, ids=str)
+def test_provider_is_assembled_from_its_modules(package: Package) -> None:
+    provider: Provider = importlib.import_module(package.module).PROVIDER
+    assert provider.endpoints == _part(package, "endpoints").ENDPOINTS
+    assert provider.doc_drift == (_part(package, "drift").DOC_DRIFT if _has(package, "drift") else ())
+    assert provider.offerings == (_part(package, "offerings").OFFERINGS if _has(package, "offerings") else ())
+    models = {provider.error_model}
+    for endpoint in provider.endpoints:
+        models |= {endpoint.request} if endpoint.request is not None else set()
+        for response in endpoint.responses:
+            models |= {b.model for b in response.bodies if isinstance(b, JsonBody)}
+            models |= {b.event_model for b in response.bodies if isinstance(b, EventStreamBody) and b.event_model}
+    misplaced = sorted(f"{m.__module__}.{m.__name__}" for m in models if not _in(m.__module__, package, "models"))
+    assert not misplaced, f"wire models outside {package}.models: {misplaced}"
+
+
+def test_every_provider_package_of_the_harness_is_registered_by_its_package_name() -> None:
+    registered = {e.name: e.value for e in entry_points(group=ENTRY_POINT_GROUP) if e.value.startswith("harness.")}
+    assert registered == {p.path.name: f"{p.module}:PROVIDER" for p in PROVIDERS if p.module.startswith("harness.")}
+
+
+# --- emulations -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("package", EMULATIONS, ids=str)
+def test_emulation_exports_only_its_emulation_defined_in_responses(package: Package) -> None:
+    module = importlib.import_module(package.module)
+    assert module.__all__ == ["EMULATION"]
+    emulation = module.EMULATION
+    cls = emulation if isinstance(emulation, type) else type(emulation)
+    assert issubclass(cls, Emulation)
+    assert _in(cls.__module__, package, "responses"), f"{cls.__qualname__} is defined in {cls.__module__}"
+
+
+def test_every_emulation_of_the_harness_is_registered_by_its_package_name() -> None:
+    registered = {e.value for e in entry_points(group=EMULATION_GROUP) if e.value.startswith("harness.")}
+    assert registered == {f"{p.module}:EMULATION" for p in EMULATIONS if p.module.startswith("harness.")}
+
+
+def _declared_openai_provider() -> Provider:
+    return build_provider(SpeechDeclaration.model_validate({
+        "name": "mybox", "protocol": "openai-speech", "base_url": "https://speech.example/v1", "key_env": "MYBOX_KEY",
+        "models": ["m"], "voices": ["v"]}))
+
+
+def _declared_realtime_provider(package_name: str) -> Provider:
+    """A provider declared with the realtime protocol the emulation package of that name imitates."""
+    names = {"elevenlabs": "eleven", "cartesia": "carte", "deepgram_speak": "dgram"}
+    found = declared.parse(realtime_toml(), Path("tts-harness.toml")).providers()
+    return next(p for p in found if p.name == names[package_name])
+
+
+def _built(package: Package) -> Emulation:
+    """The package's emulation, built for the provider it imitates (a declared one for a protocol)."""
+    entry = importlib.import_module(package.module).EMULATION
+    if not isinstance(entry, type):
+        assert isinstance(entry, Emulation)
+        return entry
+    name = package.path.name
+    if name == "openai":
+        provider = _declared_openai_provider()
+    elif name in ("elevenlabs", "cartesia", "deepgram_speak"):
+        provider = _declared_realtime_provider(name)
+    else:
+        provider = importlib.import_module(f"harness.providers.{name}").PROVIDER
+    built = entry(provider)
+    assert isinstance(built, Emulation)
+    return built
+
+
+def _needs_a_handler(provider: Provider) -> set[str]:
+    """Endpoints the engine serves but does not run as a job (its own submit and status handling)."""
+    status_endpoints = {e.job.status_endpoint for e in provider.endpoints if e.role is Role.SUBMIT and e.job}
+    return {e.key for e in provider.endpoints
+            if e.host in provider.hosts and e.path.startswith("/")
+            and not (e.role is Role.SUBMIT and e.job is not None) and e.key not in status_endpoints}
+
+
+@pytest.mark.parametrize("package", EMULATIONS, ids=str)
+def test_every_endpoint_that_is_not_a_job_has_exactly_one_handler(package: Package) -> None:
+    emulation = _built(package)
+    assert set(emulation.handlers) == _needs_a_handler(emulation.provider)
+
+
+def test_routes_name_handlers_of_the_responses_modules_only() -> None:
+    """Where `routes.py` exists, every handler it lists lives in the emulation's `responses`."""
+    routed = [p for p in EMULATIONS if _has(p, "routes")]
+    assert routed, "no emulation has a routes module: the shape's optional module is unexercised"
+    for package in routed:
+        for key, handler in _built(package).handlers.items():
+            owner: Any = getattr(handler, "__self__", None)
+            module = type(owner).__module__ if owner is not None else handler.__module__
+            assert _in(module, package, "responses"), f"{package}: {key} is answered from {module}"
+
+
+# --- the architecture document ------------------------------------------------------------------------
+
+
+def _architecture_shape_tree() -> dict[str, set[str]]:
+    """The module names the shape tree of ARCHITECTURE.md lists, under each of its two roots."""
+    text = (ROOT / "ARCHITECTURE.md").read_text()
+    tree = re.search(r"```text\n(harness/providers/<name>/.*?)```", text, re.S)
+    assert tree, "ARCHITECTURE.md has no shape tree beginning harness/providers/<name>/"
+    found: dict[str, set[str]] = {}
+    root = ""
+    for line in tree.group(1).splitlines():
+        if line.startswith("harness/"):
+            root = line.split()[0]
+            found[root] = set()
+        elif match := re.match(r"\s{4}(\w+)(?:\.py|/)\s", line):
+            found[root].add(match.group(1))
+    return found
+
+
+def test_the_architecture_document_shows_these_shapes() -> None:
+    assert _architecture_shape_tree() == {
+        "harness/providers/<name>/": PROVIDER_SHAPE.allowed,
+        "harness/sandbox/emulations/<name>/": EMULATION_SHAPE.allowed,
+    }
