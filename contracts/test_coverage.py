@@ -25,13 +25,13 @@ REQUIRED = [
 
 @pytest.mark.parametrize("required", REQUIRED, ids=["/".join(map(str, r)) for r in REQUIRED])
 def test_documented_status_is_recorded(required: tuple[str, str, int]) -> None:
-    assert required in SEEN, f"no fixture shows {required}; record with --target sandbox --record-mode=once"
+    assert required in SEEN, f"no fixture shows {required}; record with --tts-target sandbox --tts-record-mode=once"
 
 
 def test_every_fixture_belongs_to_a_plan() -> None:
     names = {plan.name for provider in PROVIDERS.values() for plan in plans_for(provider)}
     orphans = sorted(s.name for s in SCENARIOS if s.name not in names)
-    assert not orphans, f"fixtures no current plan uses (re-record with --record-mode=rewrite): {orphans}"
+    assert not orphans, f"fixtures no current plan uses (re-record with --tts-record-mode=rewrite): {orphans}"
 
 
 def test_fixtures_say_how_they_were_made() -> None:

@@ -1,11 +1,14 @@
 """The realtime protocols' frame-level checks, for every provider declared with `elevenlabs`, `cartesia`
 or `deepgram-speak` in a providers file.
 
-    pytest contracts/test_realtime.py --target sandbox                       # the sandbox's imitations
-    pytest contracts/test_realtime.py --target sandbox --record-mode=once    # ... and keep the sessions
-    pytest contracts/test_realtime.py                                        # replay the kept sessions
-    pytest contracts/test_realtime.py --target BASE_URL                      # the declared provider there
-    pytest contracts/test_realtime.py --live                                 # every declared provider
+    pytest contracts/test_realtime.py --tts-target sandbox                          # the sandbox's imitations
+    pytest contracts/test_realtime.py --tts-target sandbox --tts-record-mode=once   # ... and keep the sessions
+    pytest contracts/test_realtime.py                                               # replay the kept sessions
+    pytest contracts/test_realtime.py --tts-target BASE_URL                         # the declared provider there
+    pytest contracts/test_realtime.py --tts-live                                    # every declared provider
+
+The target is read as by every contract check (`harness.core.target`, the plugin's `tts_target`): a
+declared provider's base URL is that provider (the others skip), any other URL a sandbox-style root.
 
 A session is kept as `fixtures/realtime/<provider>/<check>.json` (every frame with its offset, keys
 filtered), so replay judges exactly what was recorded, timing included. See
@@ -16,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +26,12 @@ import pytest
 
 from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check
 from harness.contracts.session import FIXTURES
+from harness.contracts.targets import Target
 from harness.core.protocols.realtime import Session, websocket_url
 from harness.core.redact import Redactor
 from harness.core.registry import declared_providers
 from harness.core.spec import Provider
+from harness.core.target import TargetKind
 
 RECORDING_MODES = ("once", "new_episodes", "all", "rewrite")
 CASES = [pytest.param(provider, check, id=f"{provider.name}/{check}")
@@ -42,30 +46,19 @@ def _declared_url(provider: Provider) -> str:
     return provider.hosts[provider.channels[0].host].rstrip("/")
 
 
-def _target(provider: Provider, request: pytest.FixtureRequest) -> RealtimeTarget | None:
-    """Where this run says the provider is; None for replay."""
-    option = request.config.option
-    declared_url = _declared_url(provider)
-    if option.live or option.target.rstrip("/") == declared_url:
-        key = os.environ.get(provider.key_env)
-        if not key:
-            pytest.skip(f"{provider.key_env} is not set: {provider.name} checks need its key")
-        return RealtimeTarget(provider, declared_url, key)
-    if option.target == "replay":
+def _target(provider: Provider, tts_target: Target) -> RealtimeTarget | None:
+    """Where this run's target has the provider; None for replay."""
+    if tts_target.kind is TargetKind.REPLAY:
         return None
-    host = provider.channels[0].host
-    if option.target == "sandbox":
-        sandbox = request.getfixturevalue("sandbox")
-        return RealtimeTarget(provider, sandbox.base_url(provider.name, host), sandbox.default_key(provider.name))
-    if any(option.target.rstrip("/") == _declared_url(p) for p in declared_providers() if p.channels):
-        pytest.skip(f"--target names another declared provider, not {provider.name}")
-    root = option.target.rstrip("/")
-    return RealtimeTarget(provider, f"{root}/{provider.name}/{host}",
-                          os.environ.get(provider.key_env) or f"sandbox-{provider.name}-key")
+    reason = tts_target.unreachable(provider)
+    if reason is not None:
+        pytest.skip(reason)
+    base = tts_target.base_url(provider.name, provider.channels[0].host)
+    return RealtimeTarget(provider, base, tts_target.key_for(provider.name) or "")
 
 
 def _fixture(request: pytest.FixtureRequest, provider: Provider, check: str) -> Path:
-    folder = request.config.option.fixtures_dir
+    folder = request.config.option.tts_fixtures_dir
     return (Path(folder) if folder else FIXTURES) / "realtime" / provider.name / f"{check}.json"
 
 
@@ -79,21 +72,21 @@ def _keep(session: Session, target: RealtimeTarget, path: Path) -> None:
 
 
 def _records(request: pytest.FixtureRequest, path: Path) -> bool:
-    mode = getattr(request.config.option, "record_mode", None) or "none"
+    mode = request.config.option.tts_record_mode or "none"
     return mode in ("all", "rewrite") or (mode in RECORDING_MODES and not path.exists())
 
 
 @pytest.mark.contract
 @pytest.mark.parametrize(("provider", "check"), CASES)
-def test_realtime(provider: Provider, check: str, request: Any) -> None:
-    target = _target(provider, request)
+def test_realtime(provider: Provider, check: str, request: Any, tts_target: Target) -> None:
+    target = _target(provider, tts_target)
     fixture = _fixture(request, provider, check)
     judged_by = target or RealtimeTarget(provider, _declared_url(provider), "")
     plan = plans(judged_by)[check]()
     if target is None:
         if not fixture.exists():
             pytest.skip(f"no recorded {check} session for {provider.name}: record one with "
-                        "--target sandbox --record-mode=once")
+                        "--tts-target sandbox --tts-record-mode=once")
         session = Session.from_json(json.loads(fixture.read_text(encoding="utf-8")))
     else:
         session = asyncio.run(run_check(target, plan))

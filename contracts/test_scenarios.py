@@ -1,8 +1,9 @@
 """Every documented endpoint and status of every provider, checked against the current target.
 
-Replay (default) serves recorded fixtures through respx; `--target sandbox` sends real HTTP to the
-local emulator; `--live` to the real providers. The plans come from the specs, so a new endpoint in a
-spec is a new test here without touching this file.
+Replay (default) serves recorded fixtures through respx; `--tts-target sandbox` sends real HTTP to the
+local emulator; `--tts-live` to the real providers; `--tts-target URL` to a provider's own server (URL
+is its base URL) or to a server laid out like the sandbox (any other URL). The plans come from the specs,
+so a new endpoint in a spec is a new test here without touching this file.
 """
 
 from __future__ import annotations

@@ -1,45 +1,112 @@
 """The pytest face of the harness: options, markers and fixtures; the work is in harness.contracts.
 
-    --target replay|sandbox|URL    where requests go (default: replay of recorded fixtures)
-    --live                          real providers, keys from PIXAZO_API_KEY, PIXELAPI_API_KEY, TTSAI_API_KEY
-    --record-mode MODE              none|once|new_episodes|all|rewrite (pytest-recording's meanings)
-    --fixtures-dir DIR              where scenarios and media live (default: the repository's fixtures/)
+    --tts-target replay|sandbox|live|URL   where requests go (default: replay of recorded fixtures). A URL is
+                                           a provider's base URL (that provider, at its own server) or else a
+                                           server laid out like the sandbox; see harness.core.target
+    --tts-live                             the same as --tts-target live: keys from each provider's variable
+    --tts-record-mode MODE                 none|once|new_episodes|all|rewrite (pytest-recording's meanings)
+    --tts-fixtures-dir DIR                 where scenarios and media live (default: the repository's fixtures/)
 
-Heavy imports (the sandbox, its voice) happen inside fixtures, never at plugin import.
+Every option is namespaced so the plugin lives beside the ones teams already use. The short names
+(`--target`, `--live`, `--record-mode`, `--fixtures-dir`) stay as aliases only where nothing else owns
+them: they are added after every plugin and the initial conftests have added their options (a name
+already taken is left to its owner), and `--record-mode` is left to pytest-recording wherever that is
+installed, so the flag means one thing on a machine whether or not that plugin is enabled.
+
+A bad target (an unknown word, a malformed URL, a URL with credentials, a URL two providers share) stops
+pytest with one line before any test runs. Heavy imports (the sandbox, its voice) happen inside fixtures,
+never at plugin import.
 """
 
 from __future__ import annotations
 
+import argparse
+import importlib.util
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from harness.contracts.targets import RecordMode
+from harness.core.errors import UsageError
 from harness.core.redact import Redactor
+from harness.core.target import TargetChoice, TargetKind, layout, parse_target
 
 _SESSION = pytest.StashKey[Any]()
+_CHOICE = pytest.StashKey[TargetChoice]()
+_GROUP = "tts-harness"
+PREFIX = "--tts-"
+
+# name (without prefix) -> argparse attributes; the destination is `tts_<name>`.
+OPTIONS: dict[str, dict[str, Any]] = {
+    "target": {"default": "replay", "metavar": "replay|sandbox|live|URL",
+               "help": "where requests go: replay (default), sandbox, live, a provider's base URL (that provider) "
+                       "or another URL (a server laid out like the sandbox: URL/<provider>/<host>)"},
+    "live": {"action": "store_true", "default": False, "help": "the same as --tts-target live (needs keys)"},
+    "record-mode": {"default": None, "choices": [m.value for m in RecordMode],
+                    "help": "write fixtures from the sandbox or live answers (pytest-recording's meanings)"},
+    "fixtures-dir": {"default": None, "metavar": "DIR", "help": "fixture root (scenarios/ and media/)"},
+}
+# An alias another plugin is known to own, by the module that owns it: left to it wherever it is installed.
+OWNED_ELSEWHERE = {"record-mode": "pytest_recording"}
+
+
+def _dest(name: str) -> str:
+    return "tts_" + name.replace("-", "_")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("tts-harness", "tts-harness contract checks")
-    group.addoption("--target", default="replay", help="replay (default), sandbox, or a sandbox root URL")
-    group.addoption("--live", action="store_true", default=False, help="check the real providers (needs keys)")
-    group.addoption(
-        "--record-mode",
-        default=None,
-        choices=[m.value for m in RecordMode],
-        help="write fixtures from the sandbox or live answers (pytest-recording's meanings)",
-    )
-    group.addoption("--fixtures-dir", default=None, help="fixture root (scenarios/ and media/)")
+    group = parser.getgroup(_GROUP, "tts-harness contract checks")
+    for name, attrs in OPTIONS.items():
+        group.addoption(PREFIX + name, dest=_dest(name), **attrs)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_load_initial_conftests(parser: pytest.Parser) -> Generator[None, None, None]:
+    """The short aliases, added once every plugin (installed, named with -p, or loaded by the initial
+    conftests) and those conftests have added their options, and before the command line is parsed."""
+    yield
+    group = parser.getgroup(_GROUP)
+    for name in alias_names():
+        attrs = {**OPTIONS[name], "help": f"alias of {PREFIX}{name}"}
+        try:
+            group.addoption(f"--{name}", dest=_dest(name), **attrs)
+        except (ValueError, argparse.ArgumentError):
+            continue  # another plugin or a conftest has it: it is theirs
+
+
+def alias_names() -> list[str]:
+    """The un-prefixed names this plugin may offer: those no installed plugin is known to own."""
+    return [name for name in OPTIONS
+            if name not in OWNED_ELSEWHERE or importlib.util.find_spec(OWNED_ELSEWHERE[name]) is None]
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "contract: a provider contract check (replay, sandbox or live)")
     config.addinivalue_line("markers", "sandbox: needs the sandbox extra (starlette, uvicorn, piper)")
     config.addinivalue_line("markers", "docs_source: a `source: docs` scenario (a documentation example)")
+    try:
+        config.stash[_CHOICE] = _target_choice(config.option)
+    except UsageError as error:
+        raise pytest.UsageError(str(error)) from None
+
+
+def _target_choice(option: Any) -> TargetChoice:
+    """The session's target, checked whole before any test runs."""
+    choice = parse_target(option.tts_target, option=f"{PREFIX}target")
+    if option.tts_live:
+        if choice.kind not in (TargetKind.REPLAY, TargetKind.LIVE):
+            raise UsageError(f"{PREFIX}live and {PREFIX}target {choice}: choose one")
+        choice = TargetChoice(TargetKind.LIVE)
+    if option.tts_record_mode not in (None, RecordMode.NONE) and choice.kind is TargetKind.REPLAY:
+        raise UsageError(f"{PREFIX}record-mode needs {PREFIX}target sandbox, a URL, or live")
+    if choice.kind is TargetKind.URL:
+        from harness.core.registry import providers
+
+        layout(choice, providers().values())  # a URL two providers share stops here, not as a 405 later
+    return choice
 
 
 def _start_sandbox() -> Iterator[Any]:
@@ -56,31 +123,31 @@ def sandbox() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def contract_session(request: pytest.FixtureRequest) -> Iterator[Any]:
-    session = _make_session(request)
-    request.config.stash[_SESSION] = session
-    yield session
+def tts_target(request: pytest.FixtureRequest) -> Any:
+    """Where this session's requests go (`harness.contracts.Target`), from `--tts-target` / `--tts-live`;
+    the sandbox is started only when the target is the sandbox."""
+    from harness.contracts.targets import contract_target
+    from harness.core.registry import providers
+
+    choice = request.config.stash[_CHOICE]
+    root = request.getfixturevalue("sandbox").url if choice.kind is TargetKind.SANDBOX else None
+    known = providers()
+    try:
+        return contract_target(layout(choice, known.values(), root), known)
+    except UsageError as error:  # a key a header cannot carry: one line, then stop
+        pytest.exit(str(error), returncode=pytest.ExitCode.USAGE_ERROR)
 
 
-def _make_session(request: pytest.FixtureRequest) -> Any:
+@pytest.fixture(scope="session")
+def contract_session(request: pytest.FixtureRequest, tts_target: Any) -> Iterator[Any]:
     from harness.contracts.session import FIXTURES, ContractSession
-    from harness.contracts.targets import live_target, replay_target
     from harness.core.registry import providers
 
     options = request.config.option
-    known = providers()
-    record_mode = RecordMode(options.record_mode or "none")
-    fixtures = Path(options.fixtures_dir) if options.fixtures_dir else FIXTURES
-    if options.live:
-        return ContractSession(known, live_target(known), record_mode, fixtures)
-    if options.target == "replay":
-        if record_mode is not RecordMode.NONE:
-            raise pytest.UsageError("--record-mode needs --target sandbox, --target URL or --live")
-        return ContractSession(known, replay_target(known), record_mode, fixtures)
-    if options.target == "sandbox":
-        sandbox = request.getfixturevalue("sandbox")
-        return ContractSession(known, _sandbox_contract_target(sandbox.url, known, sandbox), record_mode, fixtures)
-    return ContractSession(known, _sandbox_contract_target(options.target, known, None), record_mode, fixtures)
+    fixtures = Path(options.tts_fixtures_dir) if options.tts_fixtures_dir else FIXTURES
+    session = ContractSession(providers(), tts_target, RecordMode(options.tts_record_mode or "none"), fixtures)
+    request.config.stash[_SESSION] = session
+    yield session
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
@@ -102,8 +169,9 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
               for key in ("passed", "failed", "skipped")}
     plans = session.plans()
     endpoints = {(p.provider, p.endpoint) for p in plans}
+    where = session.target.kind.value + (f" {session.target.url}" if session.target.kind is TargetKind.URL else "")
     terminalreporter.write_line(
-        f"target {session.target.mode.value}: {len(plans)} scenarios over {len(endpoints)} endpoints of "
+        f"target {where}: {len(plans)} scenarios over {len(endpoints)} endpoints of "
         f"{len(session.providers)} providers; {counts['passed']} passed, {counts['failed']} failed, "
         f"{counts['skipped']} skipped"
     )
@@ -131,20 +199,3 @@ def _is_contract(report: Any) -> bool:
 def _docs_counts(stats: dict[str, list[Any]]) -> dict[str, int]:
     return {key: len([r for r in stats.get(key, []) if _is_test_call(r) and "docs_source" in r.keywords])
             for key in ("passed", "failed", "skipped")}
-
-
-def _sandbox_contract_target(root_url: str, known: Any, sandbox: Any) -> Any:
-    from harness.contracts.targets import live_target, sandbox_target
-    from harness.sandbox import CONTROL_PREFIX, default_key, empty_key
-
-    root = root_url.rstrip("/")
-    # A sandbox started here knows only its own test keys; a sandbox (or recording proxy) at a URL may
-    # have been given the user's keys, so the environment's keys win there.
-    env_keys = live_target(known).keys if sandbox is None else {}
-    return sandbox_target(
-        root,
-        known,
-        {name: env_keys.get(name, default_key(name)) for name in known},
-        {name: empty_key(name) for name in known},
-        reference_url=f"{root}{CONTROL_PREFIX}/voices/joe_reference.wav",
-    )

@@ -33,6 +33,7 @@ from typing import Any
 import httpx
 
 import harness
+from harness.core.target import mount_path, sandbox_voice_url
 from harness.sandbox import default_key
 
 TEXTS = (
@@ -104,9 +105,9 @@ async def one_job(client: httpx.AsyncClient, base: str, headers: dict[str, str],
 
 async def drive(origin: str, key: str, jobs: int, clients: int, connections: int, poll_s: float,
                 timeout_s: float) -> None:
-    base = origin + "/pixazo/gateway"
+    base = origin + mount_path("pixazo", "gateway")
     headers = {"Ocp-Apim-Subscription-Key": key}
-    catalogue = requests_for(origin + "/_sandbox/voices/joe_reference.wav")
+    catalogue = requests_for(sandbox_voice_url(origin))
     per_client = max(1, connections // clients)
     limits = httpx.Limits(max_connections=per_client, max_keepalive_connections=per_client)
     timeout = httpx.Timeout(timeout_s, pool=None)

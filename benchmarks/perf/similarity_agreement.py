@@ -23,13 +23,14 @@ from typing import Any
 
 import numpy as np
 
+from harness.core.target import default_reference_voice, reference_voices_dir
 from harness.scoring.audio import decode_audio
 from harness.scoring.speaker_encoder import preprocess, shared_encoder
 from harness.speech import Engine, Rendition, default_engine
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "benchmarks" / "corpora" / "en_read.json"
-REFERENCES = [ROOT / "fixtures" / "voices" / name for name in ("joe_reference.wav", "espeak_reference.wav")]
+REFERENCES = [default_reference_voice(), reference_voices_dir() / "espeak_reference.wav"]
 VOICES = (
     Rendition(),
     Rendition(pitch_shift=3.0),

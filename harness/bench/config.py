@@ -43,6 +43,7 @@ from pydantic import (
 )
 
 from harness.core.errors import UsageError
+from harness.core.target import TargetChoice, TargetKind, parse_target
 
 DEFAULT_CORPUS = "en_read:6"  # 6 texts x every model: the default run (scoring included) stays < 5 min
 CONFIG_FILE = "tts-harness.toml"
@@ -51,10 +52,8 @@ CONFIG_FILE = "tts-harness.toml"
 USD = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 
 
-class TargetKind(StrEnum):
-    SANDBOX = "sandbox"  # the local emulator, started by the run
-    LIVE = "live"  # the providers' documented hosts; needs keys, spends money
-    URL = "url"  # one base URL serving every provider (a proxy, a sandbox started elsewhere)
+# Where a run can send its requests (harness.core.target says what each means; a benchmark has no replay).
+BENCH_TARGETS = (TargetKind.SANDBOX, TargetKind.LIVE, TargetKind.URL)
 
 
 class PollingMode(StrEnum):
@@ -72,7 +71,9 @@ class Section(BaseModel):
     """One group of options. A field is named for what it holds; its alias, when it has one, is the
     option's name (`--sandbox-profile` is `SandboxSettings.profile`): either spelling is accepted."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_by_name=True, validate_by_alias=True)
+    # Inputs stay out of error texts: a value given by mistake may hold a secret.
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_by_name=True, validate_by_alias=True,
+                              hide_input_in_errors=True)
 
     @classmethod
     def given(cls, **options: Any) -> Self:
@@ -115,25 +116,33 @@ class WorkloadSettings(Section):
 
 
 class TargetSettings(Section):
-    """Where the requests go: `sandbox` (started by the run), `live` (the documented hosts) or a base URL."""
+    """Where the requests go: `sandbox` (started by the run), `live` (the documented hosts) or a URL, read
+    as everywhere else by `harness.core.target` (a provider's base URL: that provider at its own server;
+    any other URL: a server laid out like the sandbox). Kept normalised; credentials in a URL are used and
+    never written (the store's redacting writer removes them from the stored settings)."""
 
     name: str = Field("sandbox", alias="target")
 
     @field_validator("name")
     @classmethod
-    def _known(cls, value: str) -> str:
-        if value in (TargetKind.SANDBOX, TargetKind.LIVE) or value.startswith(("http://", "https://")):
-            return value
-        raise ValueError(f"--target must be sandbox, live or an http(s) URL; got {value!r}")
+    def _one_meaning(cls, value: str) -> str:
+        try:
+            return parse_target(value, BENCH_TARGETS).as_option()
+        except UsageError as error:  # pydantic reports ValueErrors; the message is already one line
+            raise ValueError(str(error)) from None
+
+    @property
+    def choice(self) -> TargetChoice:
+        return parse_target(self.name, BENCH_TARGETS)
 
     @property
     def kind(self) -> TargetKind:
-        return TargetKind(self.name) if self.name in (TargetKind.SANDBOX, TargetKind.LIVE) else TargetKind.URL
+        return self.choice.kind
 
     @property
     def url(self) -> str | None:
-        """The base URL of a `url` target."""
-        return self.name if self.kind is TargetKind.URL else None
+        """The URL of a `url` target, printable (without credentials)."""
+        return self.choice.url
 
 
 class CostSettings(Section):

@@ -1,8 +1,9 @@
 """Fetching a finished job's audio without losing a result already paid for.
 
 A COMPLETED job has been charged; its audio is worth more than one HTTP request. The download is retried
-with exponential backoff (honouring Retry-After) on every failure that can pass: 408/429/5xx answers,
-connection resets and time-outs, and a body cut short or not decodable. A body cut short by a reset is
+as the one retry policy says (`harness.core.retry`: the provider's documented backoff or the default,
+Retry-After honoured) on every failure that can pass: 408/425/429/5xx answers, connection resets and
+time-outs, and a body cut short or not whole. A body cut short by a reset is
 resumed with a range request when the server said it accepts ranges. An answer that says the link itself
 is no good (403/404/410: a signed URL that expired) asks the provider again for the job's status, which
 hands out a fresh link. Only when every attempt has failed is the audio given up as lost.
@@ -21,21 +22,16 @@ import httpx
 
 from harness.bench.exchange import Exchange, ExchangeFailed, send
 from harness.core.errors import ProtocolError, ProviderError
+from harness.core.retry import DEFAULT_RETRY, RetryPolicy, retryable_status
 from harness.core.transport import error_of, retry_after_seconds
 
-RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
-LINK_EXPIRED_STATUSES = frozenset({403, 404, 410})
+LINK_EXPIRED_STATUSES = frozenset({403, 404, 410})  # a signed link that expired: ask for a fresh one
 
 
 @dataclass(frozen=True, slots=True)
 class DownloadPolicy:
     attempts: int = 6
-    base_delay_s: float = 0.5
-    max_delay_s: float = 30.0  # also the most a Retry-After is honoured for
-
-    def delay(self, failures: int, retry_after: float | None) -> float:
-        backoff = min(self.max_delay_s, self.base_delay_s * 2 ** (failures - 1))
-        return min(self.max_delay_s, max(backoff, retry_after or 0.0))
+    retry: RetryPolicy = DEFAULT_RETRY  # the provider's (`Provider.retry`)
 
 
 @dataclass
@@ -80,7 +76,7 @@ async def download(
             result.failures.append(failure.error)
             if failure.headers is not None and failure.headers.get("accept-ranges") == "bytes":
                 partial += received  # keep what came; the next attempt asks for the rest
-            await sleep(policy.delay(len(result.failures), None))
+            await sleep(policy.retry.delay(len(result.failures)))
             continue
         response = exchange.response
         if partial and response.status_code == 206:
@@ -106,8 +102,8 @@ async def download(
             if fresh is None:
                 break
             url = fresh
-        elif response.status_code < 400 or response.status_code in RETRYABLE_STATUSES:
-            await sleep(policy.delay(len(result.failures), retry_after_seconds(response)))
+        elif response.status_code < 400 or retryable_status(response.status_code):
+            await sleep(policy.retry.delay(len(result.failures), retry_after_seconds(response)))
         else:
             break  # a client error no retry changes (401, 400, ...)
     return result

@@ -12,13 +12,13 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from harness.bench.config import BenchConfig, TargetKind, TargetSettings
+from harness.bench.config import BenchConfig, TargetSettings
 from harness.bench.plan import Plan, build_plan, select
 from harness.bench.pricing import PriceBook
 from harness.bench.runner import references
-from harness.bench.target import url_target
 from harness.core.curl import curl_line
 from harness.core.spec import Provider
+from harness.core.target import Layout, TargetKind, layout
 from harness.core.transport import build_request
 
 SANDBOX_ORIGIN = "http://127.0.0.1:8765"  # where `tts-harness sandbox serve` listens by default
@@ -31,11 +31,9 @@ class DryRun:
     notes: list[str] = field(default_factory=list)
 
 
-def _bases(settings: TargetSettings, providers: list[Provider]) -> tuple[dict[tuple[str, str], str], str | None]:
-    if settings.kind is TargetKind.LIVE:
-        return {(p.name, host): url for p in providers for host, url in p.hosts.items()}, None
-    target = url_target(settings.url or SANDBOX_ORIGIN, providers, None, environ={})
-    return dict(target.bases), target.reference_url
+def _layout(settings: TargetSettings, providers: list[Provider]) -> Layout:
+    """Where the real run would send (the sandbox as `tts-harness sandbox serve` would take it)."""
+    return layout(settings.choice, providers, SANDBOX_ORIGIN if settings.kind is TargetKind.SANDBOX else None)
 
 
 def dry_run(config: BenchConfig, providers: Mapping[str, Provider], environ: Mapping[str, str] | None = None) -> DryRun:
@@ -44,24 +42,26 @@ def dry_run(config: BenchConfig, providers: Mapping[str, Provider], environ: Map
     workload, cost = config.workload, config.cost
     selections = select(providers, workload.providers, workload.models)
     chosen = list({s.provider.name: s.provider for s in selections}.values())
-    bases, target_reference = _bases(config.target, chosen)
+    where = _layout(config.target, chosen)
     from harness.bench.corpus import load_corpus
 
     corpora = [load_corpus(selector) for selector in workload.corpus]
     prices = PriceBook.from_settings(cost.usd_per_character, cost.prices)
     plan = build_plan("dry-run", selections, corpora, workload.repeats, prices,
-                      references(config.references, target_reference))
+                      references(config.references, where.reference_url))
     result = DryRun(plan)
-    secrets = tuple(v for p in chosen if len(v := env.get(p.key_env, "")) >= 4)
-    if config.target.kind is TargetKind.LIVE:
+    result.notes += [f"provider {name} left out: {reason}" for name, reason in where.left_out.items()]
+    secrets = (*(v for p in chosen if len(v := env.get(p.key_env, "")) >= 4), *where.choice.secrets)
+    if where.at_providers:
         result.notes += [f"{p.key_env} is not set: a real run would refuse to start" for p in chosen
-                         if not p.keyless and not env.get(p.key_env)]
+                         if where.serves(p.name) and not p.keyless and not env.get(p.key_env)]
     for job in plan.jobs:
-        if job.invalid:
+        if job.invalid or not where.serves(job.provider.name):
             continue
         provider, endpoint = job.provider, job.selection.endpoint
         key = None if provider.keyless else env.get(provider.key_env) or f"${provider.key_env}"
-        request = build_request(provider, endpoint, bases[(provider.name, endpoint.host)], job.payload, key=key)
+        request = build_request(provider, endpoint, where.bases[(provider.name, endpoint.host)], job.payload,
+                                key=key)
         price = "no documented price" if job.price.usd is None else f"worst case ${job.price.usd}"
         what = f"{job.selection.label} {job.corpus.name}/{job.item.id} repeat {job.repeat} ({price})"
         result.requests.append((what, curl_line(request, secrets)))

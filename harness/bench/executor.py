@@ -19,9 +19,10 @@ from harness.bench.job import Failed, Job, Services
 from harness.bench.provenance import iso_from_epoch
 from harness.bench.records import JobRecord
 from harness.bench.timing import Mark, derive, now, wall_of
-from harness.bench.waiting import POLL_BACKOFF_S, wait_and_fetch
+from harness.bench.waiting import wait_and_fetch
 from harness.core.drift import resolve
 from harness.core.errors import ContractViolation, ErrorClass, ProtocolError
+from harness.core.retry import retryable
 from harness.core.spec import Role
 from harness.core.transport import error_of, retry_after_seconds
 from harness.core.validate import media_type_of
@@ -71,7 +72,8 @@ async def _send_attempt(job: Job, phase: str) -> Exchange:
 
 
 async def _submit(job: Job, phase: str) -> Exchange:
-    """Submit until accepted or refused; 429 (and 503 with Retry-After) are retried after the delay."""
+    """Submit until accepted or refused; answers that say the submit was refused unread (408, 425, 429, 503
+    with Retry-After: `harness.core.retry`) are retried after the provider's backoff or their Retry-After."""
     record, retries = job.record, 0
     while True:
         exchange = await _send_attempt(job, phase)
@@ -82,11 +84,10 @@ async def _submit(job: Job, phase: str) -> Exchange:
         if error is None:
             return exchange
         record.cost(charged=False, basis=f"rejected:{response.status_code}")
-        retryable = response.status_code == 429 or (response.status_code == 503 and error.retry_after is not None)
-        if retryable and retries < job.services.config.run.max_rate_limit_retries:
+        if retryable(error, idempotent=False) and retries < job.services.config.run.max_rate_limit_retries:
             retries += 1
             record.error(phase, error.error_class, str(error), status=response.status_code)
-            job.gate.close_for(error.retry_after or POLL_BACKOFF_S * 2**retries)
+            job.gate.close_for(job.provider.retry.delay(retries, error.retry_after))
             continue
         job.check_answer(job.endpoint, exchange, phase)
         record.final_status = str(response.status_code)

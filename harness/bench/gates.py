@@ -11,7 +11,7 @@ import asyncio
 import time
 from collections.abc import Mapping
 
-_EPOCH_THRESHOLD = 1e9  # a reset value this large is an epoch timestamp, not a number of seconds
+from harness.core.retry import PROVIDER_WIDE_STATUSES, window_reset_seconds
 
 
 class ProviderGate:
@@ -46,27 +46,13 @@ class ProviderGate:
         self.closed_until = max(self.closed_until, time.perf_counter() + seconds)
 
     def note(self, status: int, headers: Mapping[str, str], retry_after: float | None) -> None:
-        """Learn from an answer: Retry-After on 429/503, and an exhausted rate-limit window."""
-        if status in (429, 503) and retry_after is not None:
+        """Learn from an answer: Retry-After on 429/503, and an exhausted rate-limit window (both read by
+        the one retry policy, `harness.core.retry`)."""
+        if status in PROVIDER_WIDE_STATUSES and retry_after is not None:
             self.close_for(retry_after)
-        remaining = reset = None
-        for name, value in headers.items():
-            lower = name.lower()
-            if lower.endswith("ratelimit-remaining"):
-                remaining = _number(value)
-            elif lower.endswith("ratelimit-reset"):
-                reset = _number(value)
-        if remaining is not None and remaining <= 0 and reset is not None:
-            seconds = reset - time.time() if reset > _EPOCH_THRESHOLD else reset
-            if seconds > 0:
-                self.close_for(seconds)
-
-
-def _number(value: str) -> float | None:
-    try:
-        return float(value)
-    except ValueError:
-        return None
+        reset = window_reset_seconds(headers)
+        if reset is not None:
+            self.close_for(reset)
 
 
 class Gates:

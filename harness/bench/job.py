@@ -160,9 +160,9 @@ class Job:
         """
         services = self.services
         extra = services.target.extra_headers(self.label, self.planned.item.id, "download", self.record.attempt)
-        outcome = await download(services.client, url, check=lambda body: inspect_audio(body).problem,
+        outcome = await download(services.client, url, check=lambda body: inspect_audio(body, declared).problem,
                                  refresh=refresh, headers=extra, secrets=services.target.secrets,
-                                 policy=DownloadPolicy(attempts=services.config.run.download_attempts))
+                                 policy=DownloadPolicy(services.config.run.download_attempts, self.provider.retry))
         for failure in outcome.failures[:-1] if outcome.exchange is None else outcome.failures:
             self.record.error("download", failure.error_class, f"download retried: {failure}", status=failure.status)
         if outcome.exchange is None:
@@ -180,7 +180,7 @@ class Job:
 
     def keep_audio(self, exchange: Exchange, declared: str | None, phase: str) -> None:
         """Check the answer's body is audio and store it beside the database (its path relative to it)."""
-        facts = inspect_audio(exchange.body)
+        facts = inspect_audio(exchange.body, declared)
         if facts.problem is not None:
             self.fail(phase, ProtocolError(f"audio from {exchange.response.request.url.path}: {facts.problem}"))
         folder = self.services.config.output.audio_dir

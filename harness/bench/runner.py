@@ -37,6 +37,7 @@ from harness.bench.timing import Mark, Marks, mono_of, now
 from harness.bench.webhook import WebhookHub, serve
 from harness.core.errors import ErrorClass, UsageError
 from harness.core.spec import Provider, Upload
+from harness.core.target import default_reference_voice
 from harness.core.timestamps import parse_timestamp
 from harness.results import UNFINISHED_STATES, Existing, Store
 
@@ -78,9 +79,9 @@ def audio_type(path: Path) -> str:
 
 def references(settings: ReferenceSettings, target_copy_url: str | None) -> References:
     """The cloning reference, the one place `--reference` and `--reference-url` are read: `--reference FILE`
-    (else the project's own generated voice, fixtures/voices) as upload; `--reference-url` (else the
-    target's copy of that voice, `Target.reference_url`) as URL."""
-    path = settings.file or Path(__file__).resolve().parents[2] / "fixtures" / "voices" / "joe_reference.wav"
+    (else the project's own generated voice, `core.target.default_reference_voice`) as upload;
+    `--reference-url` (else the target's copy of that voice, `Target.reference_url`) as URL."""
+    path = settings.file or default_reference_voice()
     audio = None
     if path.is_file():
         audio = Upload(filename=path.name, content=path.read_bytes(), content_type=audio_type(path))

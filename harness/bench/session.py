@@ -20,12 +20,13 @@ from harness.bench.lease import Lease
 from harness.bench.plan import select
 from harness.bench.provenance import iso_now
 from harness.bench.runner import Listener, PreparedRun, Runner, RunResult, prepare, resolve_config
-from harness.bench.target import HeaderHook, Target, live_target, url_target
+from harness.bench.target import HeaderHook, Target, bench_target
 from harness.core.credentials import CredentialGuard, credential_headers
 from harness.core.errors import UsageError
 from harness.core.redact import Redactor
 from harness.core.registry import providers as registered_providers
 from harness.core.spec import Provider
+from harness.core.target import layout
 from harness.results import Store
 
 PlanHook = Callable[[PreparedRun, Target], None]  # shown the plan; may raise UsageError to refuse
@@ -57,11 +58,8 @@ def sandbox_target(config: BenchConfig, providers: Sequence[Provider], headers: 
     overrides = {"clock_skew_s": settings.clock_skew, "precise_stamps": settings.precise_stamps, **overrides}
     with running(profile, settings.seed, providers=tuple(served), allow_http_webhooks=True, **overrides) as sandbox:
         serving = [p for p in providers if p.name in sandbox.providers]
-        bases = {(p.name, host): sandbox.base_url(p.name, host) for p in serving for host in p.hosts}
-        keys: dict[str, str | None] = {p.name: sandbox.default_key(p.name) for p in serving}
-        target = Target(TargetKind.SANDBOX, bases, keys, url=sandbox.url, sandbox_profile=profile,
-                        sandbox_seed=settings.seed, reference_url=sandbox.voice_url("joe_reference.wav"),
-                        headers=headers)
+        target = bench_target(layout(config.target.choice, serving, sandbox_root=sandbox.url), serving)
+        target.sandbox_profile, target.sandbox_seed, target.headers = profile, settings.seed, headers
         target.notes += [f"provider {p.name} left out: the sandbox has no emulation of it"
                          for p in providers if p not in serving]
         target.handle = sandbox
@@ -78,7 +76,7 @@ def open_target(config: BenchConfig, providers: Sequence[Provider], headers: Hea
         with sandbox_target(config, providers, headers, **sandbox_overrides) as target:
             yield target
         return
-    target = live_target(providers, None) if where.url is None else url_target(where.url, providers, None)
+    target = bench_target(layout(where.choice, providers), providers)
     target.headers = headers
     yield target
 

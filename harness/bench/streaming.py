@@ -17,7 +17,6 @@ Decoding needs soundfile (the score/sandbox extra); without it only the arrival 
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
@@ -48,15 +47,14 @@ class StreamWatch:
 
 def _decode(audio: bytes) -> tuple[Any, int] | None:
     try:
-        import numpy as np
-        import soundfile as sf
+        from harness.speech import AudioCodecError, decode_audio  # the one decoder (score/sandbox extra)
     except ImportError:
         return None
     try:
-        samples, rate = sf.read(io.BytesIO(audio), dtype="float32", always_2d=True)
-    except (RuntimeError, ValueError, TypeError):
+        decoded = decode_audio(audio)
+    except AudioCodecError:
         return None
-    return np.asarray(samples.mean(axis=1)), int(rate)
+    return decoded.mono(), decoded.sample_rate
 
 
 def stream_figures(watch: StreamWatch, sent: float, finished: float) -> dict[str, Any]:

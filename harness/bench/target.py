@@ -1,4 +1,4 @@
-"""Where a run's requests go, and with which key: the sandbox, the providers' live hosts, or one URL.
+"""A run's target: where its requests go (decided by `harness.core.target`), with the run's keys and hooks.
 
 The executor asks a `Target` for a base URL per (provider, host) and for a key; it never reads the
 environment itself. Keys stay inside the target and are handed to the transport only when a request is
@@ -7,16 +7,15 @@ built for the provider's own host (never to media URLs, which may be anywhere).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.bench.config import TargetKind
-from harness.core.credentials import origin_text, usable_key
+from harness.core.credentials import origin_text
 from harness.core.errors import UsageError
-from harness.core.redact import Secret, userinfo_secrets, without_userinfo
+from harness.core.redact import Secret
 from harness.core.spec import Provider
+from harness.core.target import Layout, TargetKind, target_keys
 
 HeaderHook = Callable[[str, str, str, int], Mapping[str, str]]
 """(model label, corpus item id, phase, attempt) -> extra request headers: how tests inject sandbox faults.
@@ -54,52 +53,27 @@ class Target:
         return self.headers(label, item_id, phase, attempt) if self.headers else {}
 
 
-def checked_key(provider: Provider, key: str) -> Secret:
-    """A key as it will travel in a header (`credentials.usable_key`), or a one-line usage error naming the
-    variable (never the value)."""
-    return usable_key(provider.key_env, key)
-
-
-def live_target(providers: Sequence[Provider], reference_url: str | None,
-                environ: Mapping[str, str] | None = None) -> Target:
-    """The documented hosts; every provider needs its key (`Provider.key_env`), but a keyless one."""
-    env = os.environ if environ is None else environ
-    missing = [f"{p.name} ({p.key_env})" for p in providers if not p.keyless and not env.get(p.key_env)]
-    if missing:
-        raise UsageError(
-            "--target live needs an API key for every provider benchmarked; unset: " + ", ".join(missing)
-            + ". Choose providers with --providers, or run against the sandbox (the default)."
-        )
-    # Secret: sent as itself, printed as [Filtered] (pytest -l, reprs of the target or the config).
-    keys: dict[str, str | None] = {p.name: None if p.keyless else checked_key(p, env[p.key_env]) for p in providers}
-    bases = {(p.name, host): url for p in providers for host, url in p.hosts.items()}
-    secrets = tuple(k for k in keys.values() if k)
-    return Target(TargetKind.LIVE, bases, keys, reference_url=reference_url, secrets=secrets)
-
-
-def url_target(url: str, providers: Sequence[Provider], reference_url: str | None,
-               environ: Mapping[str, str] | None = None) -> Target:
-    """One server laid out like the sandbox (`<url>/<provider>/<host>/<documented path>`), e.g. a sandbox
-    started with `tts-harness sandbox serve`; keys from the environment, else the sandbox's test keys.
-
-    Credentials in the URL (`http://user:password@host`) are used for its requests, never stored or printed:
-    `Target.url` is the URL without them, and they are secrets of the run (redacted wherever echoed)."""
-    env = os.environ if environ is None else environ
-    origin = url.rstrip("/")
-    bases = {(p.name, host): f"{origin}/{p.name}/{host}" for p in providers for host in (*p.hosts, "cdn")}
-    keys: dict[str, str | None] = {p.name: _url_key(p, env) for p in providers}
-    secrets = (*(key for key in keys.values() if isinstance(key, Secret)), *userinfo_secrets(origin))
-    reference = reference_url or f"{origin}/_sandbox/voices/joe_reference.wav"
-    return Target(TargetKind.URL, bases, keys, url=without_userinfo(origin), reference_url=reference,
-                  secrets=secrets)
-
-
-def _url_key(provider: Provider, env: Mapping[str, str]) -> str | None:
-    if provider.keyless:
-        return None
-    if env.get(provider.key_env):
-        return checked_key(provider, env[provider.key_env])
-    return f"sandbox-{provider.name}-key"
+def bench_target(where: Layout, providers: Sequence[Provider], environ: Mapping[str, str] | None = None) -> Target:
+    """The run's target on `where`. The providers' own servers need every served provider's key but a
+    keyless one's (a run without one would fail job by job, after spending on the others). Its
+    `reference_url` is the target's own copy of the default voice (a user's --reference-url is read with
+    --reference, in `runner.references`)."""
+    keys = target_keys(where, providers, environ)
+    if where.at_providers:
+        missing = [f"{p.name} ({p.key_env})" for p in providers
+                   if p.name in keys and keys[p.name] is None and not p.keyless]
+        if missing:
+            raise UsageError(
+                f"--target {where.choice} needs an API key for every provider benchmarked; unset: "
+                + ", ".join(missing) + ". Choose providers with --providers, or run against the sandbox (the default)."
+            )
+    # Credentials in a target URL are sent (the bases carry them) but never stored or printed: `url` is
+    # printable, and they are secrets of the run.
+    secrets = (*(key for key in keys.values() if isinstance(key, Secret)), *where.choice.secrets)
+    target = Target(where.kind, dict(where.bases), keys, url=where.url,
+                    reference_url=where.reference_url, secrets=secrets)
+    target.notes += [f"provider {name} left out: {reason}" for name, reason in where.left_out.items()]
+    return target
 
 
 def key_destinations(target: Target, providers: Iterable[Provider]) -> list[str]:

@@ -31,7 +31,6 @@ from harness.core.transport import error_of, path_fields, retry_after_seconds
 from harness.core.validate import check_request_json
 
 MAX_POLL_FAILURES = 5  # consecutive failed polls before a job is given up
-POLL_BACKOFF_S = 0.25  # first retry delay after a failed poll; doubles per failure
 
 
 async def wait_and_fetch(job: Job) -> None:
@@ -119,8 +118,8 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
             delay, reason = max(delay * 4, 2.0), "webhook-fallback"  # webhooks lead; polls are a net
         if record.resumed and not record.polls:
             delay, reason = 0.0, "resume"  # it may have finished while the runner was down
-        if failures:
-            delay, reason = POLL_BACKOFF_S * 2 ** (failures - 1), "backoff"
+        if failures:  # after a failed poll: the provider's backoff (Retry-After has closed its gate)
+            delay, reason = job.provider.retry.backoff(failures), "backoff"
         if now() + delay > deadline:
             delay = max(deadline - now(), 0.0)
         if callback is not None:

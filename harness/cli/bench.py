@@ -158,7 +158,9 @@ def run_command(
     concurrency: Annotated[int | None, typer.Option(help="jobs in flight at once")] = None,
     ramp_up: Annotated[float | None, typer.Option(
         help="seconds over which each provider's first jobs start (default 1; 0: all at once)")] = None,
-    target: Annotated[str | None, typer.Option(help="sandbox (default), live, or a base URL")] = None,
+    target: Annotated[str | None, typer.Option(
+        help="sandbox (default), live, or a URL: a provider's base URL (that provider alone, at its own server), "
+             "else a server laid out like the sandbox (URL/<provider>/<host>)")] = None,
     budget: Annotated[float | None, typer.Option(help="USD cap: no job starts whose worst case would pass it")] = None,
     out: Annotated[Path | None, typer.Option(help="folder for runs.db and audio (default reports)")] = None,
     resume: Annotated[str | None, typer.Option(help="finish an interrupted run by its id")] = None,

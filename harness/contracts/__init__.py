@@ -11,7 +11,7 @@ from harness.contracts.execute import Outcome, check_audio, run_plan
 from harness.contracts.plans import Auth, Plan, PlanContext, plans_for
 from harness.contracts.scenario import Exchange, MediaStore, Scenario, Source, load_scenarios
 from harness.contracts.session import ContractSession, MissingFixture, Skip
-from harness.contracts.targets import Mode, RecordMode, Target, live_target, replay_target, sandbox_target
+from harness.contracts.targets import RecordMode, Target, contract_target
 
 __all__ = [
     "Auth",
@@ -20,7 +20,6 @@ __all__ = [
     "Exchange",
     "MediaStore",
     "MissingFixture",
-    "Mode",
     "Outcome",
     "Plan",
     "PlanContext",
@@ -31,11 +30,9 @@ __all__ = [
     "Target",
     "check_audio",
     "check_doc_scenario",
-    "live_target",
+    "contract_target",
     "load_doc_scenarios",
     "load_scenarios",
     "plans_for",
-    "replay_target",
     "run_plan",
-    "sandbox_target",
 ]

@@ -6,7 +6,6 @@ Polling here is for conformance, not timing: it stops at a terminal state or a d
 
 from __future__ import annotations
 
-import io
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,14 +13,18 @@ from typing import Any
 import httpx
 
 from harness.contracts.plans import Auth, Plan, PlanContext
-from harness.contracts.targets import FAULT_HEADER, Mode, Target, reference_upload
+from harness.contracts.targets import FAULT_HEADER, Target, reference_upload
+from harness.core.audio import AudioDecodeError, contradicts, inspect
 from harness.core.drift import resolve
+from harness.core.retry import RetryPolicy
 from harness.core.spec import Endpoint, Provider
+from harness.core.target import TargetKind
 from harness.core.transport import build_request
-from harness.core.validate import check_response, media_type_of, sniff_audio, soft_limit_warnings
+from harness.core.validate import check_response, media_type_of, soft_limit_warnings
 from harness.core.verdict import Drift, Verdict, Violation
 
 POLL_DEADLINE_S = 60.0
+CONFORMANCE_POLLING = RetryPolicy(first_s=0.005, cap_s=0.5, source="contract suite: status polls")
 WRONG_KEY = "wrong-key-for-contract-test"
 
 
@@ -107,7 +110,6 @@ def _follow(
     in_path = "{" + binding.status_param + "}" in status_endpoint.path
     bodies: list[Any] = []
     deadline = time.monotonic() + POLL_DEADLINE_S
-    pause = 0.005
     while True:
         request = build_request(
             provider,
@@ -125,9 +127,9 @@ def _follow(
         bodies.append(body)
         if body.get(lifecycle.status_field) in lifecycle.terminal or time.monotonic() > deadline:
             break
-        if target.mode is not Mode.REPLAY:
-            time.sleep(pause)  # conformance polling, not timing: a short backoff bounded by the deadline
-            pause = min(pause * 2, 0.5)
+        if target.kind is not TargetKind.REPLAY:
+            # conformance polling, not timing: a short backoff bounded by the deadline
+            time.sleep(CONFORMANCE_POLLING.backoff(len(bodies)))
     for violation in lifecycle.check_sequence(bodies):
         outcome.violations.append(
             Violation(f"{status_endpoint.key}{violation.pointer}", violation.expected, violation.got, "lifecycle")
@@ -158,21 +160,24 @@ def _fetch_media(
 
 
 def check_audio(data: bytes, declared: str | None) -> list[Violation]:
-    """The bytes decode as audio, of the declared type when one is declared."""
-    sniffed = sniff_audio(data)
-    if sniffed is None:
+    """The bytes are whole audio (`harness.core.audio`), of the declared type when one is declared, and
+    decode (the one decoder, where the audio stack is installed)."""
+    info = inspect(data, declared)
+    if info.kind is None:
         return [Violation("media", "decodable audio", f"{len(data)} bytes of no known audio format", "protocol")]
-    declared_type = media_type_of(declared)
-    if declared_type.startswith("audio/") and declared_type not in (sniffed, "audio/x-wav", "audio/mp3"):
-        return [Violation("media", f"{declared_type} audio (declared)", sniffed, "content-type")]
+    if contradicts(declared, info.kind) and media_type_of(declared).startswith("audio/"):
+        return [Violation("media", f"{media_type_of(declared)} audio (declared)", str(info.media_type),
+                          "content-type")]
+    if info.problem is not None:
+        return [Violation("media", "whole audio", info.problem, "protocol")]
     try:
-        import soundfile
-    except ImportError:  # the core install has no audio stack: the magic bytes are all we can check
+        from harness.speech import decode_audio
+    except ImportError:  # the core install has no audio stack: the headers are all we can check
         return []
     try:
-        info = soundfile.info(io.BytesIO(data))
-    except Exception as error:
-        return [Violation("media", "decodable audio", f"{sniffed} that does not decode ({error})", "protocol")]
-    if info.frames <= 0:
+        decoded = decode_audio(data, declared)
+    except AudioDecodeError as error:
+        return [Violation("media", "decodable audio", f"{info.media_type} that does not decode ({error})", "protocol")]
+    if decoded.frames <= 0:
         return [Violation("media", "audio with at least one frame", "0 frames", "protocol")]
     return []

@@ -14,7 +14,8 @@ all and still be unusable by an OpenAI client. These checks look where such serv
     speed              speed 2.0 lasts half as long as speed 1.0 (ratio within `SPEED_TOLERANCE`)
 
 Each check returns `Violation`s (empty: it passed); the suite in `contracts/test_openai_speech.py`
-runs them per declared provider and target.
+runs them per declared provider on the session's target (`speech_target`: the same reading of
+`--tts-target` as every other contract check).
 """
 
 from __future__ import annotations
@@ -28,11 +29,15 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
+from harness.contracts.session import Skip
+from harness.contracts.targets import Target
+from harness.core.audio import AudioKind, inspect
 from harness.core.protocols.openai_speech import (
     CONTENT_TYPES,
     DELTA_EVENT,
     DONE_EVENT,
     ENDPOINT_KEY,
+    HOST,
     PATH,
     PCM_SAMPLE_RATE,
     ErrorBody,
@@ -99,25 +104,36 @@ class SpeechTarget:
         return {"model": self.model, "input": SAMPLE_TEXT, "voice": self.voice, **overrides}
 
 
-def audio_kind(data: bytes) -> str | None:
-    """Which protocol format the bytes are, by their first bytes; pcm is what has no header at all."""
-    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
-        return "wav"
-    if data[:4] == b"fLaC":
-        return "flac"
-    if data[:4] == b"OggS":
-        return "opus" if b"OpusHead" in data[:128] else "ogg-vorbis"
-    if data[4:8] == b"ftyp" or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xF6 == 0xF0):
-        return "aac"
-    if data[:3] == b"ID3" or (len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0):
-        return "mp3"
-    return "pcm" if data and len(data) % 2 == 0 else None
+def speech_target(target: Target, provider: Provider) -> SpeechTarget:
+    """`provider` as reached on the contract `target`; `Skip` with the reason where it cannot be checked."""
+    reason = target.unreachable(provider)
+    if reason is not None:
+        raise Skip(reason)
+    return SpeechTarget(provider, target.base_url(provider.name, HOST), target.key_for(provider.name) or "")
+
+
+# The protocol's response_format names for what the one audio rule finds (AAC may come as ADTS or in MP4).
+_FORMAT_OF_KIND = {AudioKind.WAV: "wav", AudioKind.FLAC: "flac", AudioKind.OPUS: "opus", AudioKind.VORBIS: "ogg-vorbis",
+                   AudioKind.OGG: "ogg", AudioKind.AAC: "aac", AudioKind.MP4: "aac", AudioKind.MP3: "mp3",
+                   AudioKind.PCM: "pcm"}
+
+
+PCM_MEDIA_TYPE = f"audio/pcm;rate={PCM_SAMPLE_RATE}"  # the protocol's pcm: 16-bit little-endian, 24 kHz, mono
+
+
+def audio_kind(data: bytes, fmt: str | None = None) -> str | None:
+    """Which protocol format the bytes are (`harness.core.audio` reads them); headerless bytes are pcm only
+    when pcm was asked for (the protocol's pcm has no header at all) and hold whole 16-bit samples."""
+    info = inspect(data, PCM_MEDIA_TYPE if fmt == "pcm" else None)
+    if info.kind is None or (info.kind is AudioKind.PCM and info.truncated):
+        return None
+    return _FORMAT_OF_KIND[info.kind]
 
 
 def duration_s(data: bytes, fmt: str) -> float:
     if fmt == "pcm":
-        return len(data) / 2 / PCM_SAMPLE_RATE
-    from harness.speech import decode  # the score/sandbox extra: libsndfile reads the rest
+        return inspect(data, PCM_MEDIA_TYPE).duration_s or 0.0
+    from harness.speech import decode  # the score/sandbox extra: the one decoder reads the rest
 
     return decode(data).duration_s
 
@@ -136,7 +152,7 @@ def _audio_answer(response: httpx.Response, fmt: str, where: str, *, labelled: b
     if labelled and media_type not in CONTENT_TYPES[fmt]:
         found.append(Violation(f"{where}/headers/content-type", " or ".join(CONTENT_TYPES[fmt]),
                                media_type or "none", "content-type"))
-    kind = audio_kind(response.content)
+    kind = audio_kind(response.content, fmt)
     if kind != fmt:
         found.append(Violation(where, f"{fmt} audio bytes (the declared response_format)",
                                f"{kind or 'unrecognised'} bytes", "protocol"))
@@ -236,8 +252,9 @@ def check_stream_sse(target: SpeechTarget, client: httpx.Client) -> list[Violati
         found.append(Violation("stream-sse", f"exactly one {DONE_EVENT}, last", ", ".join(kinds[-3:]) or "none",
                                "protocol"))
     audio = b"".join(base64.b64decode(e.get("audio") or "") for e in events if e["type"] == DELTA_EVENT)
-    if audio and audio_kind(audio) != fmt:
-        found.append(Violation("stream-sse", f"deltas joining into {fmt}", f"{audio_kind(audio)} bytes", "protocol"))
+    if audio and (kind := audio_kind(audio, fmt)) != fmt:
+        found.append(Violation("stream-sse", f"deltas joining into {fmt}", f"{kind or 'unrecognised'} bytes",
+                               "protocol"))
     return found
 
 

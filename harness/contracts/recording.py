@@ -26,7 +26,7 @@ from harness.contracts.scenario import (
     dump_scenario,
     parse_scenario,
 )
-from harness.contracts.targets import Mode, Target
+from harness.contracts.targets import Target
 from harness.core.redact import FILTERED, SENSITIVE_HEADERS, Redactor
 from harness.core.validate import media_type_of, sniff_audio
 
@@ -111,7 +111,7 @@ def to_scenario(outcome: Outcome, target: Target, media: MediaStore, endpoint_si
         )
         for key, request, response in outcome.exchanges
     )
-    source = Source.LIVE if target.mode is Mode.LIVE else Source.SANDBOX
+    source = Source.LIVE if target.at_providers else Source.SANDBOX
     return Scenario(
         name=outcome.plan.name,
         provider=outcome.plan.provider,

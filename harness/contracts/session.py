@@ -1,7 +1,7 @@
 """One contract run: which target, which record mode, where fixtures live; runs plans and records.
 
 Replay mounts a plan's fixture on respx (no request can leave the process: respx fails any call it
-has no route for). Sandbox and live send real HTTP; `record_mode` decides what is written back.
+has no route for). The sandbox, a URL and live send real HTTP; `record_mode` decides what is written back.
 """
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from harness.contracts.finding import format_finding
 from harness.contracts.plans import Plan, plans_for
 from harness.contracts.recording import mount, to_scenario, write_scenario
 from harness.contracts.scenario import MediaStore, load_scenario
-from harness.contracts.targets import Mode, RecordMode, Target
+from harness.contracts.targets import RecordMode, Target
 from harness.core.credentials import CredentialGuard, credential_headers
 from harness.core.redact import known_secrets
 from harness.core.spec import Provider
+from harness.core.target import TargetKind
 from harness.core.verdict import Drift
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -54,10 +55,11 @@ class ContractSession:
         return [plan for provider in self.providers.values() for plan in plans_for(provider)]
 
     def secrets(self) -> tuple[str, ...]:
-        return known_secrets(p.key_env for p in self.providers.values()) + tuple(self.target.keys.values())
+        return (known_secrets(p.key_env for p in self.providers.values()) + tuple(self.target.keys.values())
+                + self.target.secrets)
 
     def _records(self, plan: Plan) -> bool:
-        if self.target.mode is Mode.REPLAY:
+        if self.target.kind is TargetKind.REPLAY:
             return False
         if self.record_mode in (RecordMode.ALL, RecordMode.REWRITE):
             return True
@@ -67,14 +69,16 @@ class ContractSession:
 
     def run(self, plan: Plan) -> Outcome:
         provider = self.providers[plan.provider]
-        if self.target.mode is Mode.LIVE:
+        if plan.provider in self.target.left_out:
+            raise Skip(self.target.left_out[plan.provider])
+        if self.target.at_providers:
             if plan.live_skip:
                 raise Skip(plan.live_skip)
             if self.target.key_for(plan.provider) is None and not provider.keyless:
                 raise Skip(f"{provider.key_env} is not set: live {provider.name} checks need a key")
         if plan.fault and not self.target.allows_faults:
             raise Skip(f"this target cannot inject the fault {plan.fault}")
-        if self.target.mode is Mode.REPLAY:
+        if self.target.kind is TargetKind.REPLAY:
             return self._replay(provider, plan)
         guard = CredentialGuard.for_urls(self.target.base_urls.values(), credential_headers([provider]))
         with httpx.Client(timeout=30.0, event_hooks=guard.sync_event_hooks()) as client:
@@ -88,7 +92,7 @@ class ContractSession:
         provider = self.providers[outcome.plan.provider]
         return format_finding(
             provider.name, provider.endpoint(outcome.plan.endpoint).signature, outcome.plan.name,
-            self.target.mode.value, outcome.violations, outcome.drift, outcome.exchanges, self.secrets(),
+            self.target.kind.value, outcome.violations, outcome.drift, outcome.exchanges, self.secrets(),
         )
 
     def _replay(self, provider: Provider, plan: Plan) -> Outcome:
@@ -96,7 +100,7 @@ class ContractSession:
         if scenario is None:
             raise MissingFixture(
                 f"no fixture for {plan.name}; record it with "
-                "`pytest contracts/ --target sandbox --record-mode=once`"
+                "`pytest contracts/ --tts-target sandbox --tts-record-mode=once`"
             )
         with respx.mock(assert_all_called=False) as router, httpx.Client() as client:
             mount(router, scenario, self.media, self.target)

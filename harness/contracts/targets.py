@@ -1,7 +1,8 @@
-"""Where a contract run sends its requests: recorded fixtures (replay), the sandbox, a URL, or live.
+"""A contract run's target: where its requests go (decided by `harness.core.target`: replay, the sandbox,
+a URL, live), with the keys, the key with no balance, and which plans the target can honour (a provider's
+own server cannot be asked for a 503).
 
-The same plans run against every target; a target only decides base URLs, keys, and which plans it
-can honour (a live provider cannot be asked for a 503).
+The same plans run against every target; a target only decides base URLs, keys, and what is skipped.
 """
 
 from __future__ import annotations
@@ -10,20 +11,21 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
 
-from harness.core.redact import Secret
 from harness.core.spec import Provider, Upload
+from harness.core.target import (
+    FAULT_HEADER,
+    Layout,
+    TargetKind,
+    default_reference_voice,
+    sandbox_empty_key,
+    target_keys,
+)
 
-FAULT_HEADER = "X-Sandbox-Fault"
-REFERENCE_VOICE = Path(__file__).resolve().parents[2] / "fixtures" / "voices" / "joe_reference.wav"
+__all__ = ["FAULT_HEADER", "RecordMode", "Target", "contract_target", "reference_upload"]
+
 LIVE_REFERENCE_URL_ENV = "TTS_HARNESS_REFERENCE_URL"
-
-
-class Mode(StrEnum):
-    REPLAY = "replay"
-    SANDBOX = "sandbox"
-    LIVE = "live"
+REPLAY_REFERENCE_URL = "https://replay.invalid/reference.wav"
 
 
 class RecordMode(StrEnum):
@@ -38,12 +40,16 @@ class RecordMode(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    mode: Mode
+    kind: TargetKind
     base_urls: Mapping[tuple[str, str], str]  # (provider, host) -> base URL
     keys: Mapping[str, str] = field(default_factory=dict)  # provider -> key
     broke_keys: Mapping[str, str] = field(default_factory=dict)  # provider -> key with no balance
     reference_url: str = ""
     allows_faults: bool = False
+    at_providers: bool = False  # the providers' own servers: keys needed, plans that need a fault skipped
+    left_out: Mapping[str, str] = field(default_factory=dict)  # provider -> why this target does not serve it
+    url: str | None = None  # the target's URL, printable (the sandbox's root, or the URL given)
+    secrets: tuple[str, ...] = ()  # credentials the target URL carried: sent, never written
 
     def base_url(self, provider: str, host: str) -> str:
         try:
@@ -54,35 +60,35 @@ class Target:
     def key_for(self, provider: str) -> str | None:
         return self.keys.get(provider)
 
+    def unreachable(self, provider: Provider) -> str | None:
+        """Why checks that talk to a server cannot reach `provider` on this target (None: they can)."""
+        if self.kind is TargetKind.REPLAY:
+            return "these checks need a server: --tts-target sandbox, --tts-target <base_url> or --tts-live"
+        if provider.name in self.left_out:
+            return self.left_out[provider.name]
+        if self.key_for(provider.name) is None and not provider.keyless:
+            return f"{provider.key_env} is not set: {provider.name} checks need its key"
+        return None
+
 
 def reference_upload() -> Upload:
-    return Upload(filename="reference.wav", content=REFERENCE_VOICE.read_bytes(), content_type="audio/wav")
+    return Upload(filename="reference.wav", content=default_reference_voice().read_bytes(), content_type="audio/wav")
 
 
-def replay_target(providers: Mapping[str, Provider]) -> Target:
-    """Recorded answers are served at the providers' real hosts; respx intercepts every request."""
-    bases = {(p.name, host): url for p in providers.values() for host, url in p.hosts.items()}
-    keys = {name: "replay-key" for name in providers}
-    return Target(Mode.REPLAY, bases, keys, keys, reference_url="https://replay.invalid/reference.wav",
-                  allows_faults=True)
-
-
-def live_target(providers: Mapping[str, Provider], environ: Mapping[str, str] | None = None) -> Target:
+def contract_target(where: Layout, providers: Mapping[str, Provider],
+                    environ: Mapping[str, str] | None = None) -> Target:
+    """The contract target on `where`. Replay: recorded answers at the providers' hosts (respx intercepts
+    every request). A sandbox, started here or at a URL: its test keys (the environment's where a URL is
+    given), its empty-wallet keys, its reference clip, faults on demand. The providers' own servers: keys
+    from the environment only (a provider without one is skipped), the reference voice at
+    `TTS_HARNESS_REFERENCE_URL`."""
     env = os.environ if environ is None else environ
-    bases = {(p.name, host): url for p in providers.values() for host, url in p.hosts.items()}
-    # Secret: the key is sent as itself but printed as [Filtered] (pytest -l, JUnit XML, reprs).
-    keys = {p.name: Secret(env[p.key_env]) for p in providers.values() if env.get(p.key_env)}
-    return Target(Mode.LIVE, bases, keys, reference_url=env.get(LIVE_REFERENCE_URL_ENV, ""))
-
-
-def sandbox_target(
-    root_url: str,
-    providers: Mapping[str, Provider],
-    keys: Mapping[str, str],
-    broke_keys: Mapping[str, str],
-    reference_url: str,
-) -> Target:
-    """A running sandbox at `root_url`: each provider host is mounted at `/<provider>/<host>`."""
-    root = root_url.rstrip("/")
-    bases = {(p.name, host): f"{root}/{p.name}/{host}" for p in providers.values() for host in p.hosts}
-    return Target(Mode.SANDBOX, bases, keys, broke_keys, reference_url=reference_url, allows_faults=True)
+    keys = {name: key for name, key in target_keys(where, providers.values(), env).items() if key is not None}
+    if where.kind is TargetKind.REPLAY:
+        return Target(where.kind, where.bases, keys, keys, REPLAY_REFERENCE_URL, allows_faults=True)
+    if where.at_providers:
+        return Target(where.kind, where.bases, keys, reference_url=env.get(LIVE_REFERENCE_URL_ENV, ""),
+                      at_providers=True, left_out=where.left_out, url=where.url, secrets=where.choice.secrets)
+    broke = {name: sandbox_empty_key(name) for name in keys}
+    return Target(where.kind, where.bases, keys, broke, where.reference_url or "", allows_faults=True,
+                  url=where.url, secrets=where.choice.secrets)

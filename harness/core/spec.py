@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ConfigDict
 
 from harness.core.lifecycle import Lifecycle
+from harness.core.retry import DEFAULT_RETRY, RetryPolicy
 
 if TYPE_CHECKING:  # a WebSocket endpoint's vocabulary lives with the realtime protocols that use it
     from harness.core.protocols.realtime import Channel
@@ -281,6 +282,7 @@ class Provider:
     usd_per_unit: Mapping[CostUnit, Decimal] = field(default_factory=dict)
     offerings: tuple[Offering, ...] = ()
     protocol: str | None = None  # a published protocol the provider speaks (e.g. "openai-speech"), if any
+    retry: RetryPolicy = DEFAULT_RETRY  # the documents' backoff constants where they give some (core/retry.py)
     channels: tuple[Channel, ...] = ()  # documented WebSocket endpoints (harness.core.protocols.realtime)
 
     @property

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from harness.core.errors import ProtocolError, ProviderError, error_for_status
 from harness.core.redact import Redactor
+from harness.core.retry import parse_retry_after
 from harness.core.spec import BodyKind, Endpoint, Provider, Upload
 from harness.core.validate import check_request
 
@@ -95,13 +96,8 @@ def _multipart(body: Mapping[str, Any]) -> list[tuple[str, tuple[str | None, byt
 
 
 def retry_after_seconds(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None  # an HTTP-date; none of these providers documents that form
+    """The answer's Retry-After in seconds, as the one retry policy reads it (seconds or an HTTP-date)."""
+    return parse_retry_after(response.headers.get("retry-after"))
 
 
 def error_of(response: httpx.Response, secrets: tuple[str, ...] = ()) -> ProviderError | None:

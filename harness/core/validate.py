@@ -16,6 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from harness.core.audio import contradicts, sniff, sniff_media_type
+from harness.core.audio import media_type as audio_media_type
 from harness.core.drift import resolve, timestamp_drift, unknown_fields, variant_drift
 from harness.core.errors import RequestValidationError
 from harness.core.params import ParamSpec, params_of, soft_limit_breaches
@@ -232,22 +234,9 @@ def media_type_of(content_type: str | None) -> str:
     return (content_type or "").split(";")[0].strip().lower()
 
 
-_AUDIO_MAGIC = (
-    (b"RIFF", "audio/wav"),
-    (b"fLaC", "audio/flac"),
-    (b"OggS", "audio/ogg"),
-    (b"ID3", "audio/mpeg"),
-)
-
-
 def sniff_audio(body: bytes) -> str | None:
-    """The audio media type a body's first bytes announce, or None."""
-    for magic, media_type in _AUDIO_MAGIC:
-        if body.startswith(magic):
-            return media_type
-    if len(body) > 1 and body[0] == 0xFF and (body[1] & 0xE0) == 0xE0:
-        return "audio/mpeg"
-    return None
+    """The audio media type a body's bytes announce, or None (`harness.core.audio` reads them)."""
+    return sniff_media_type(body)
 
 
 def check_response(
@@ -311,9 +300,9 @@ def _check_json_bytes(endpoint: Endpoint, status: int, body: bytes) -> Verdict:
 def _check_audio_bytes(media_type: str, body: bytes) -> Verdict:
     if not body:
         return Verdict((Violation("", f"{media_type} audio", "an empty body", "protocol"),))
-    sniffed = sniff_audio(body)
-    if sniffed is None:
+    kind = sniff(body, media_type)
+    if kind is None:
         return Verdict((Violation("", f"{media_type} audio", "bytes that are not a known audio format", "protocol"),))
-    if sniffed != media_type and media_type not in ("application/octet-stream", "audio/x-wav", "audio/mp3"):
-        return Verdict((Violation("", f"{media_type} audio", f"{sniffed} audio", "content-type"),))
+    if contradicts(media_type, kind):
+        return Verdict((Violation("", f"{media_type} audio", f"{audio_media_type(kind)} audio", "content-type"),))
     return Verdict()

@@ -47,7 +47,9 @@ Using it
 Each provider host is mounted at `/{provider}/{host}` (e.g. /pixazo/gateway, /pixelapi/api,
 /ttsai/api, /ttsai/web); generated media is served at `/{provider}/cdn/...`. Every absolute URL in an
 answer points back at the sandbox. Test keys are `sandbox-{provider}-key` (large balance),
-`sandbox-{provider}-{tier}` per documented tier, and `sandbox-{provider}-empty` (zero balance).
+`sandbox-{provider}-{tier}` per documented tier, and `sandbox-{provider}-empty` (zero balance). These
+address and key rules belong to `harness.core.target`, so the runner and the contract suite build the
+same URLs and keys as the sandbox serves.
 
 The emulation protocol
     An emulation is registered under the provider's name in the `tts_harness.emulations` entry-point

@@ -21,19 +21,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from harness.core.spec import Cost
+from harness.core.target import sandbox_empty_key, sandbox_key, sandbox_tier_key
 
-
-def default_key(provider: str) -> str:
-    """The key that works out of the box for `provider`."""
-    return f"sandbox-{provider}-key"
-
-
-def empty_key(provider: str) -> str:
-    return f"sandbox-{provider}-empty"
-
-
-def tier_key(provider: str, tier: str) -> str:
-    return f"sandbox-{provider}-{tier}"
+# The key rules are the core's (harness.core.target): the runner and the contract suite build the same keys.
+default_key = sandbox_key
+empty_key = sandbox_empty_key
+tier_key = sandbox_tier_key
 
 
 def anonymous_wallet(client: str) -> str:

@@ -32,7 +32,7 @@ class SandboxConfig:
     clock: Clock | None = None  # None: the real monotonic clock
     allow_hosts: tuple[str, ...] = ()  # hosts besides loopback the sandbox may fetch from / call back
     allow_http_webhooks: bool = False  # accept http:// webhook URLs (the documents require https)
-    voices_dir: Path | None = None  # reference clips served at /_sandbox/voices (default: fixtures/voices)
+    voices_dir: Path | None = None  # reference clips served at /_sandbox/voices (default: reference_voices_dir())
     max_jobs: int = 10_000  # the bounded job store
     keys: tuple[KeySpec, ...] = ()
     disabled_models: frozenset[str] = frozenset()  # model ids answered with "Model not found"

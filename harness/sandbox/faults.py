@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
-FAULT_HEADER = "X-Sandbox-Fault"
+from harness.core.target import FAULT_HEADER  # the header's name is shared with the clients that send it
 
 
 class Fault(StrEnum):

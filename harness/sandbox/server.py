@@ -33,6 +33,7 @@ from typing import Any
 import uvicorn
 from starlette.types import Scope
 
+from harness.core.target import sandbox_voice_url
 from harness.sandbox.accounts import default_key
 from harness.sandbox.app import build_app
 from harness.sandbox.clock import Clock, ManualClock
@@ -159,8 +160,8 @@ class Sandbox:
         return describe(self.state, self.url)
 
     def voice_url(self, name: str) -> str:
-        """A loopback URL of a reference clip (fixtures/voices), for cloning requests."""
-        return f"{self.url}{CONTROL_PREFIX}/voices/{name}"
+        """A loopback URL of a reference clip (`reference_voices_dir()`), for cloning requests."""
+        return sandbox_voice_url(self.url, name)
 
     def sink_url(self, name: str) -> str:
         """A loopback webhook receiver (`sb.sink.received(name)` lists what it got)."""

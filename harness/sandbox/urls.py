@@ -1,9 +1,10 @@
 """Where each provider host lives on the sandbox, and the absolute URLs the sandbox hands out.
 
 One server serves every provider: host `gateway` of provider `pixazo` is mounted at `/pixazo/gateway`,
-and beneath a mount the documented paths work unchanged. Every absolute URL in an answer (polling URL,
-media URL, webhook payload) is built from the origin the client used plus the mount, so it points back
-at the sandbox however the client reached it.
+and beneath a mount the documented paths work unchanged (the rule itself, shared with the clients, is
+`harness.core.target`). Every absolute URL in an answer (polling URL, media URL, webhook payload) is
+built from the origin the client used plus the mount, so it points back at the sandbox however the
+client reached it.
 """
 
 from __future__ import annotations
@@ -14,16 +15,11 @@ from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 from harness.core.spec import Provider
+from harness.core.target import CONTROL_PREFIX, MEDIA_HOST, mount_path
 
-#: The sandbox-only host that serves generated media (a provider's CDN or signed-URL host).
-MEDIA_HOST = "cdn"
-CONTROL_PREFIX = "/_sandbox"
+__all__ = ["CONTROL_PREFIX", "MEDIA_HOST", "Urls", "fill", "mount_path"]
 
 _PARAM = re.compile(r"{([^}:]+)(?::[^}]+)?}")
-
-
-def mount_path(provider: str, host: str) -> str:
-    return f"/{provider}/{host}"
 
 
 def fill(template: str, params: Mapping[str, object]) -> tuple[str, dict[str, str]]:

@@ -3,7 +3,7 @@
 The sandbox cannot clone a voice, but the harness's similarity scoring must see cloning *work*: a clone
 of the espeak-ng reference should sound like espeak-ng (the degraded Piper voice where espeak-ng is not
 installed), a clone of the Piper reference like Piper. So a
-reference that is one of the project's generated reference clips (fixtures/voices, identified by its
+reference that is one of the project's generated reference clips (`reference_voices_dir()`, identified by its
 sha256 in the manifest) selects that clip's engine and voice. Any other recording gets the model's base
 voice shifted by -4..+4 semitones, derived from its bytes: different references give audibly different,
 deterministic voices.
@@ -18,9 +18,10 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+from harness.core.target import reference_voices_dir
 from harness.speech import Engine, Rendition, decode, unavailable_reason
 
-DEFAULT_VOICES_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "voices"  # the checkout's clips
+DEFAULT_VOICES_DIR = reference_voices_dir()
 _UNKNOWN_SHIFT_SEMITONES = 4
 
 

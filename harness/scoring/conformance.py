@@ -2,7 +2,8 @@
 
 Checks, each a ``Finding`` when it fails:
 
-* container truncation (a WAV shorter than its header promises), declared versus actual media type,
+* container truncation (a WAV shorter than its header promises, an MP3 or ADTS frame, FLAC frames or an
+  Ogg page cut short: `harness.core.audio`), declared versus actual media type,
   sample rate and channel count (a 48 kHz file labelled 22.05 kHz plays at the wrong pitch);
 * speech duration against what the text predicts: far too short means truncated audio, far too long
   means padding, loops or a wrong rate;
@@ -125,13 +126,13 @@ def check_conformance(audio: DecodedAudio, declared: DeclaredFormat, text: str |
 
 def _declaration_findings(audio: DecodedAudio, declared: DeclaredFormat) -> list[Finding]:
     findings = []
-    if audio.missing_share is not None and audio.missing_share > MAX_MISSING_SHARE:
+    missing = audio.missing_share
+    if missing is not None and missing > MAX_MISSING_SHARE:
         findings.append(
-            Finding(
-                Flag.TRUNCATED_FILE,
-                f"the WAV header promises more data than arrived: {audio.missing_share:.1%} missing",
-            )
+            Finding(Flag.TRUNCATED_FILE, f"the WAV header promises more data than arrived: {missing:.1%} missing")
         )
+    elif missing is None and audio.info.truncated:
+        findings.append(Finding(Flag.TRUNCATED_FILE, audio.info.problem or "the file is cut short"))
     if not media_type_matches(declared.media_type, audio):
         findings.append(
             Finding(

@@ -4,16 +4,30 @@ The hierarchy::
 
     ScoringError
     ├── ScoringInputError        the clip or its reference cannot be scored as given
-    ├── AudioDecodeError         the audio bytes do not decode to samples
     ├── MissingDependencyError   an optional extra (torch, openai-whisper, ...) is not installed
     ├── AsrBackendError          the ASR backend failed to load or to transcribe
     │   └── ModelNotFoundError   the requested model is neither shipped, cached nor a valid path
     └── ConversionError          a CTranslate2 model could not be converted to an openai-whisper checkpoint
 
+    AudioDecodeError             the audio bytes do not decode to samples: the one decoder's error
+                                 (harness.core.audio), re-exported here; the scorer turns it into a finding
+
 Messages say what was expected and what came; none carries audio or secrets.
 """
 
 from __future__ import annotations
+
+from harness.core.audio import AudioDecodeError
+
+__all__ = [
+    "AsrBackendError",
+    "AudioDecodeError",
+    "ConversionError",
+    "MissingDependencyError",
+    "ModelNotFoundError",
+    "ScoringError",
+    "ScoringInputError",
+]
 
 
 class ScoringError(Exception):
@@ -22,10 +36,6 @@ class ScoringError(Exception):
 
 class ScoringInputError(ScoringError):
     """The clip, its reference text or its declared properties are unusable."""
-
-
-class AudioDecodeError(ScoringError):
-    """The audio bytes could not be decoded by soundfile."""
 
 
 class MissingDependencyError(ScoringError):

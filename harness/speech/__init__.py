@@ -4,7 +4,8 @@ Engines stand in for a provider's models: Piper (a natural CC0 neural voice ship
 the same voice deliberately degraded (hurried, telephone band, hiss), and, where the system has it,
 espeak-ng (robotic; optional: `unavailable_reason` says what is missing). A `Rendition` says how one
 emulated model sounds; `SpeechEngine.render` turns text into a deterministic `Clip`; `encode`/`decode`
-move clips to and from the file formats providers return.
+move clips to and from the file formats providers return; `decode_audio` is the harness's one decoder
+(samples of any channel count, with what the headers say).
 
     from harness.speech import AudioFormat, Engine, Rendition, default_engine, encode
     clip = default_engine().render("Hello there.", Rendition(Engine.PIPER, length_scale=1.1))
@@ -12,6 +13,7 @@ move clips to and from the file formats providers return.
 """
 
 from ._codec import MEDIA_TYPES, MP3_SAMPLE_RATES, AudioFormat, decode, encode, sniff
+from ._decode import DecodedAudio, FloatArray, decode_audio
 from ._engine import (
     DEFAULT_CACHE_SIZE,
     OPTIONAL_ENGINES,
@@ -39,15 +41,18 @@ __all__ = [
     "AudioFormat",
     "CacheInfo",
     "Clip",
+    "DecodedAudio",
     "EmptyTextError",
     "Engine",
     "EngineUnavailableError",
+    "FloatArray",
     "Rendition",
     "SpeechEngine",
     "SpeechError",
     "SynthesisError",
     "decode",
     "decode_as",
+    "decode_audio",
     "decode_raw",
     "default_engine",
     "encode",

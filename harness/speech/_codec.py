@@ -1,7 +1,8 @@
 """Encoding clips to the file formats providers return, and decoding whatever bytes come back.
 
 All four formats go through libsndfile (bundled by soundfile >= 0.12, which writes MP3 too), so one
-library both produces the sandbox's responses and reads real providers' audio.
+library both produces the sandbox's responses and reads real providers' audio (`_decode`, the one
+decoder). What bytes are is `harness.core.audio`'s to say.
 """
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ from enum import StrEnum
 import numpy as np
 import soundfile as sf
 
+from harness.core import audio as audio_rule
+from harness.core.audio import AudioKind
+
+from ._decode import decode_audio
 from ._errors import AudioCodecError
 from ._types import Clip
 
@@ -32,10 +37,10 @@ class AudioFormat(StrEnum):
 
 
 MEDIA_TYPES: dict[AudioFormat, str] = {
-    AudioFormat.WAV: "audio/wav",
-    AudioFormat.MP3: "audio/mpeg",
-    AudioFormat.FLAC: "audio/flac",
-    AudioFormat.OGG: "audio/ogg",
+    AudioFormat.WAV: audio_rule.media_type(AudioKind.WAV),
+    AudioFormat.MP3: audio_rule.media_type(AudioKind.MP3),
+    AudioFormat.FLAC: audio_rule.media_type(AudioKind.FLAC),
+    AudioFormat.OGG: audio_rule.media_type(AudioKind.VORBIS),
 }
 
 # libsndfile (format, subtype) per format. 16-bit PCM is what providers' WAV and FLAC carry.
@@ -69,27 +74,20 @@ def encode(clip: Clip, fmt: AudioFormat | str) -> bytes:
 
 
 def decode(data: bytes) -> Clip:
-    """Any WAV, FLAC, OGG (Vorbis/Opus) or MP3 file as a mono clip (channels averaged)."""
-    if not data:
-        raise AudioCodecError("cannot decode audio: got 0 bytes")
-    try:
-        samples, rate = sf.read(io.BytesIO(data), dtype="float32", always_2d=True)
-    except (sf.LibsndfileError, TypeError, RuntimeError) as exc:
-        raise AudioCodecError(f"cannot decode {len(data)} bytes as audio (starts with {data[:16]!r}): {exc}") from exc
-    if not len(samples):
-        raise AudioCodecError(f"{len(data)} bytes decode to an audio file with no samples")
-    return Clip(samples.mean(axis=1), int(rate))
+    """Any WAV, FLAC, OGG (Vorbis/Opus) or MP3 file as a mono clip (channels averaged); `decode_audio`
+    is the one decoder underneath."""
+    audio = decode_audio(data)
+    if not audio.frames:
+        raise AudioCodecError(f"cannot decode {len(data)} bytes into a clip: the audio file has no samples")
+    return Clip(audio.mono(), audio.sample_rate)
+
+
+_FORMATS = {AudioKind.WAV: AudioFormat.WAV, AudioKind.MP3: AudioFormat.MP3, AudioKind.FLAC: AudioFormat.FLAC,
+            AudioKind.OPUS: AudioFormat.OGG, AudioKind.VORBIS: AudioFormat.OGG, AudioKind.OGG: AudioFormat.OGG}
 
 
 def sniff(data: bytes) -> AudioFormat | None:
-    """The format the bytes' magic numbers show, or None: lets a check compare it with the claimed type."""
-    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
-        return AudioFormat.WAV
-    if data[:4] == b"fLaC":
-        return AudioFormat.FLAC
-    if data[:4] == b"OggS":
-        return AudioFormat.OGG
-    # An ID3 tag, or an MPEG audio frame sync (11 set bits) with layer III.
-    if data[:3] == b"ID3" or (len(data) > 1 and data[0] == 0xFF and (data[1] & 0xE6) == 0xE2):
-        return AudioFormat.MP3
-    return None
+    """Which of the formats this engine writes the bytes are (`harness.core.audio.sniff` reads them), or
+    None: lets a check compare it with the claimed type."""
+    kind = audio_rule.sniff(data)
+    return None if kind is None else _FORMATS.get(kind)

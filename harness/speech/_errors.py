@@ -5,7 +5,8 @@
         ├── EmptyTextError             nothing to say (also a ValueError)
         ├── EngineUnavailableError     an engine's program or package is missing; names what to install
         ├── SynthesisError             the engine ran but produced an error or no audio
-        └── AudioCodecError            bytes that cannot be encoded or decoded as audio
+        └── AudioCodecError            bytes that cannot be encoded or decoded as audio; also a
+                                       harness.core.audio.AudioDecodeError, what callers outside catch
 
 Invalid settings (an unknown engine, a speaking rate out of range) raise plain `ValueError` with a
 message that lists the valid values, as the rest of the harness does for value types.
@@ -13,6 +14,7 @@ message that lists the valid values, as the rest of the harness does for value t
 
 from __future__ import annotations
 
+from harness.core.audio import AudioDecodeError
 from harness.core.errors import HarnessError
 
 
@@ -37,5 +39,5 @@ class SynthesisError(SpeechError):
     """The engine ran but failed, or produced no audio for the text."""
 
 
-class AudioCodecError(SpeechError):
-    """Audio bytes that cannot be written or read in the requested format."""
+class AudioCodecError(SpeechError, AudioDecodeError):
+    """Audio bytes that cannot be written or read in the requested format (the one decoder's one error)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from ._decode import decode_audio
 from ._errors import AudioCodecError
 
 RAW_CODECS = ("pcm_s16le", "pcm_f32le", "pcm_mulaw", "pcm_alaw")
@@ -123,14 +124,10 @@ def encode_as(samples: npt.ArrayLike, sample_rate: int, codec: str, container: s
 def decode_as(data: bytes, codec: str, container: str = "raw", sample_rate: int = 0) -> tuple[Samples, int]:
     """Bytes a realtime protocol sent, read as it declared them: `(samples, rate)`. Headerless bytes take
     the declared `sample_rate` on trust (they carry none); a container's own header gives its rate."""
-    import io
-
-    import soundfile as sf
-
     if container == "raw":
         return decode_raw(data, codec), sample_rate
     try:
-        samples, rate = sf.read(io.BytesIO(data), dtype="float32", always_2d=True)
-    except (sf.LibsndfileError, TypeError, RuntimeError) as error:
+        decoded = decode_audio(data)  # the one decoder
+    except AudioCodecError as error:
         raise AudioCodecError(f"{len(data)} bytes do not read as {container}: {error}") from error
-    return samples.mean(axis=1).astype(np.float32), int(rate)
+    return decoded.mono(), decoded.sample_rate

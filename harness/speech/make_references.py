@@ -1,7 +1,8 @@
 """Write the reference voice clips the cloning tests upload: `python -m harness.speech.make_references`.
 
 The clips are generated, not recorded, so they carry no one's real voice, can be committed (licence
-notes: fixtures/voices/README.md), and can be re-made bit for bit on any machine with the same packages.
+notes: harness/data/voices/README.md, linked as fixtures/voices), and can be re-made bit for bit on any
+machine with the same packages.
 `--check` re-renders them and fails if the committed files drifted (a changed package, a hand edit).
 
 Written to the output folder: one WAV per `REFERENCES` entry and `manifest.json` (text, settings,
@@ -20,11 +21,13 @@ from pathlib import Path
 
 import numpy as np
 
+from harness.core.target import reference_voices_dir
+
 from ._codec import AudioFormat, decode, encode
 from ._engine import SpeechEngine, unavailable_reason
 from ._types import Engine, Rendition
 
-DEFAULT_OUT = Path("fixtures/voices")
+DEFAULT_OUT = reference_voices_dir()  # package data: an installed harness has the clips too
 MANIFEST = "manifest.json"
 #: Files stay small enough to commit and to upload in every cloning test.
 MAX_BYTES = 400_000

@@ -82,6 +82,15 @@ def test_a_bad_target_names_the_valid_ones() -> None:
         TargetSettings.given(name="staging")
 
 
+def test_a_target_is_kept_normalised_and_a_bad_one_never_repeats_credentials() -> None:
+    assert TargetSettings.given(name="HTTP://Box.LAN:8000/v1/").name == "http://box.lan:8000/v1"
+    used = TargetSettings.given(name="http://u:hunter2@Box.LAN/v1/")
+    assert used.name == "http://u:hunter2@box.lan/v1" and used.url == "http://box.lan/v1"  # sent, not printed
+    with pytest.raises(UsageError, match="is not a valid URL") as refused:
+        TargetSettings.given(name="http://u:hunter2@[::1:9")
+    assert "hunter2" not in str(refused.value)
+
+
 def test_comma_lists_split() -> None:
     assert BenchConfig(providers="pixazo, pixelapi", corpus=["en_read:2,en_numbers"]).workload.corpus == (  # type: ignore[call-arg]
         "en_read:2", "en_numbers")

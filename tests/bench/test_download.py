@@ -12,6 +12,7 @@ import pytest
 
 from harness.bench.download import Download, DownloadPolicy, Refresh, download
 from harness.bench.media import inspect_audio
+from harness.core.retry import RetryPolicy
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 from tests.helpers.wav import pcm_wav
 
@@ -82,10 +83,11 @@ def _check(body: bytes) -> str | None:
     return inspect_audio(body).problem
 
 
-async def _fetch(media: MediaServer, path: str, sleeps: Sleeps, refresh: Refresh | None = None) -> Download:
+async def _fetch(media: MediaServer, path: str, sleeps: Sleeps, refresh: Refresh | None = None,
+                 retry: RetryPolicy = RetryPolicy(first_s=0.5)) -> Download:
     async with httpx.AsyncClient() as client:
         return await download(client, f"{media.url}{path}", check=_check, sleep=sleeps,
-                              policy=DownloadPolicy(attempts=4, base_delay_s=0.5), refresh=refresh)
+                              policy=DownloadPolicy(attempts=4, retry=retry), refresh=refresh)
 
 
 async def test_a_503_is_retried_after_its_retry_after(media: MediaServer) -> None:
@@ -102,6 +104,16 @@ async def test_a_reset_is_retried_with_backoff(media: MediaServer) -> None:
     result = await _fetch(media, "/b.wav", sleeps)
     assert result.exchange is not None and result.exchange.body == AUDIO
     assert sleeps.waits == [0.5, 1.0]
+
+
+async def test_a_provider_s_documented_backoff_paces_the_retries(media: MediaServer) -> None:
+    from harness.providers.pixelapi import PROVIDER
+
+    media.scripts["/p.wav"] = ["reset"] * 3
+    sleeps = Sleeps()
+    result = await _fetch(media, "/p.wav", sleeps, retry=PROVIDER.retry)
+    assert result.exchange is not None
+    assert sleeps.waits == [2.0, 4.0, 8.0]  # "starting at 2 seconds, doubling on each retry"
 
 
 async def test_a_body_cut_short_is_resumed_with_a_range_request(media: MediaServer) -> None:

@@ -9,15 +9,25 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from harness.bench.target import key_destinations, live_target, url_target
+from harness.bench.target import Target, bench_target, key_destinations
 from harness.cli import app
 from harness.core.credentials import origin_text
 from harness.core.errors import UsageError
+from harness.core.spec import Provider
+from harness.core.target import layout, parse_target
 from harness.providers.pixazo import PROVIDER as PIXAZO
 from harness.providers.ttsai import PROVIDER as TTSAI
 from harness.results import Store
 
 GOOD = "Ab3-live-key-Zx9"
+
+
+def live_target(providers: list[Provider], env: dict[str, str]) -> Target:
+    return bench_target(layout(parse_target("live"), providers), providers, environ=env)
+
+
+def url_target(url: str, providers: list[Provider], env: dict[str, str]) -> Target:
+    return bench_target(layout(parse_target(url), providers), providers, environ=env)
 
 
 @pytest.mark.parametrize(("value", "why"), [
@@ -32,8 +42,8 @@ GOOD = "Ab3-live-key-Zx9"
 ])
 def test_a_key_that_cannot_travel_whole_is_refused_before_anything_is_sent(value: str, why: str) -> None:
     env = {PIXAZO.key_env: value}
-    for make in (lambda: live_target([PIXAZO], None, env),
-                 lambda: url_target("http://127.0.0.1:9", [PIXAZO], None, env)):
+    for make in (lambda: live_target([PIXAZO], env),
+                 lambda: url_target("http://127.0.0.1:9", [PIXAZO], env)):
         with pytest.raises(UsageError) as raised:
             make()
         message = str(raised.value)
@@ -55,7 +65,7 @@ def test_a_key_with_a_trailing_space_ends_the_command_in_one_line_and_charges_no
 
 
 def test_credentials_in_a_target_url_are_used_but_never_shown() -> None:
-    target = url_target("http://alice:Pa55-w0rd-Q7@127.0.0.1:9/", [PIXAZO], None, {})
+    target = url_target("http://alice:Pa55-w0rd-Q7@127.0.0.1:9/", [PIXAZO], {})
     assert target.url == "http://127.0.0.1:9"
     assert "alice" in target.secrets and "Pa55-w0rd-Q7" in target.secrets
     assert target.base_url(PIXAZO, "gateway").startswith("http://alice:Pa55-w0rd-Q7@127.0.0.1:9/")  # still sent
@@ -64,7 +74,7 @@ def test_credentials_in_a_target_url_are_used_but_never_shown() -> None:
 
 
 def test_the_plan_names_the_host_each_live_key_goes_to() -> None:
-    target = live_target([PIXAZO, TTSAI], None, {PIXAZO.key_env: GOOD, TTSAI.key_env: GOOD + "2"})
+    target = live_target([PIXAZO, TTSAI], {PIXAZO.key_env: GOOD, TTSAI.key_env: GOOD + "2"})
     lines = key_destinations(target, [PIXAZO, TTSAI, PIXAZO])
     assert len(lines) == 2
     assert lines[0].startswith("pixazo: the key in $PIXAZO_API_KEY goes to https://")

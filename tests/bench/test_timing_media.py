@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import time
 import wave
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from harness.bench.gates import ProviderGate
-from harness.bench.media import FirstAudio, inspect_audio
+from harness.bench.media import FirstAudio, inspect_audio, store_audio
 from harness.bench.timing import Mark, Marks, PollRecord, ServerTimes, derive
 from tests.helpers.wav import pcm_wav
 
@@ -72,6 +74,27 @@ def test_truncated_and_bogus_audio_are_named() -> None:
     assert "truncated WAV" in (inspect_audio(wav[: len(wav) // 2]).problem or "")
     assert "not a known audio format" in (inspect_audio(b"<html>502</html>").problem or "")
     assert inspect_audio(b"").problem == "an empty body"
+
+
+def test_headerless_pcm_is_audio_only_when_declared() -> None:
+    pcm = bytes(4800)
+    assert inspect_audio(pcm, "audio/pcm;rate=24000").problem is None
+    assert inspect_audio(pcm, "audio/pcm;rate=24000").duration_s == pytest.approx(0.1)
+    assert "not a known audio format" in (inspect_audio(pcm).problem or "")
+
+
+def test_stored_audio_keeps_no_metadata(tmp_path: Path) -> None:
+    wav = pcm_wav(frames=1000)
+    planted = b"sk-planted-in-info-0123"
+    name = b"INAM" + (24).to_bytes(4, "little") + planted + b"\0"
+    info = b"LIST" + (4 + len(name)).to_bytes(4, "little") + b"INFO" + name
+    tagged = b"RIFF" + (len(wav) - 8 + len(info)).to_bytes(4, "little") + wav[8:36] + info + wav[36:]
+    facts = inspect_audio(tagged)
+    assert facts.problem is None and planted in tagged
+    stored = store_audio(tmp_path, tagged, "audio/wav", facts)
+    kept = stored.path.read_bytes()
+    assert planted not in kept and kept == wav  # the same samples under the same header, nothing else
+    assert stored.sha256 == hashlib.sha256(kept).hexdigest() and stored.size == len(kept)
 
 
 def test_first_audio_is_the_first_decodable_frame_not_the_first_bytes() -> None:

@@ -35,7 +35,7 @@ def test_a_renamed_field_fails_as_a_readable_finding(pytester: pytest.Pytester, 
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
     shutil.copy(REPO / "contracts" / "test_scenarios.py", pytester.path / "test_scenarios.py")
 
-    result = pytester.runpytest("-p", "no:cacheprovider", f"--fixtures-dir={fixtures}",
+    result = pytester.runpytest("-p", "no:cacheprovider", f"--tts-fixtures-dir={fixtures}",
                                 "-k", "pixazo/xtts-v2.generate/202-success")
 
     result.assert_outcomes(failed=1)

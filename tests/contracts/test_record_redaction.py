@@ -1,5 +1,5 @@
 """Recording never writes a key: plant recognisable keys in the environment, record every scenario of
-a provider through `--record-mode=all` against a loopback sandbox that accepts those keys, and search
+a provider through `--tts-record-mode=all` against a loopback sandbox that accepts those keys, and search
 every written byte for them."""
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ def test_recorded_fixtures_hold_no_planted_key(
         sandbox.add_key("pixazo", PLANTED["PIXAZO_API_KEY"])
         sandbox.add_key("pixelapi", PLANTED["PIXELAPI_API_KEY"])
         result = pytester.runpytest(
-            "-p", "no:cacheprovider", f"--target={sandbox.url}", "--record-mode=all",
-            f"--fixtures-dir={fixtures}", "-k", "pixazo and (xtts or status) or pixelapi and generate",
+            "-p", "no:cacheprovider", f"--tts-target={sandbox.url}", "--tts-record-mode=all",
+            f"--tts-fixtures-dir={fixtures}", "-k", "pixazo and (xtts or status) or pixelapi and generate",
         )
     outcomes = result.parseoutcomes()
     assert outcomes.get("passed", 0) >= 5, result.stdout.str()[-3000:]
@@ -71,8 +71,8 @@ def test_no_piece_of_an_echoed_key_reaches_a_fixture_or_the_summary(
         proxy = EchoingProxy(sandbox.url, KEY, _plant)
         try:
             result = pytester.runpytest(
-                "-p", "no:cacheprovider", f"--target={proxy.url}", "--record-mode=all",
-                f"--fixtures-dir={fixtures}", "-k", "pixazo and (xtts or status)",
+                "-p", "no:cacheprovider", f"--tts-target={proxy.url}", "--tts-record-mode=all",
+                f"--tts-fixtures-dir={fixtures}", "-k", "pixazo and (xtts or status)",
             )
         finally:
             proxy.close()

@@ -18,15 +18,18 @@ def test_targets_holding_live_keys_never_print_them(pytester: pytest.Pytester,
         monkeypatch.setenv(name, value)
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
     pytester.makepyfile(test_leak="""
-        from harness.bench.target import live_target as bench_live_target, url_target
-        from harness.contracts.targets import live_target as contract_live_target
+        from harness.bench.target import bench_target as make_bench_target
+        from harness.contracts.targets import contract_target as make_contract_target
         from harness.core.registry import providers as load_providers
+        from harness.core.target import layout, parse_target
 
         def test_fails_with_keys_in_locals():
             providers = load_providers()
-            contract_target = contract_live_target(providers)
-            bench_target = bench_live_target(list(providers.values()), None)
-            url = url_target("http://127.0.0.1:9", list(providers.values()), None)
+            live = layout(parse_target("live"), providers.values())
+            contract_target = make_contract_target(live, providers)
+            bench_target = make_bench_target(live, list(providers.values()))
+            sandbox_root = layout(parse_target("http://127.0.0.1:9"), providers.values())
+            url = make_bench_target(sandbox_root, list(providers.values()))
             keys = dict(bench_target.keys)
             assert contract_target.keys and keys and url.keys
             assert contract_target is None, (contract_target, bench_target, url, keys)

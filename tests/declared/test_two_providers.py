@@ -36,7 +36,7 @@ def test_providers_lists_both_declared_providers(declared_servers: Any) -> None:
 
 
 def test_contract_checks_run_against_both_and_flag_the_wrong_content_type(declared_servers: Any) -> None:
-    done = _run([sys.executable, "-m", "pytest", "contracts/test_openai_speech.py", "--live", "-q", "-rf",
+    done = _run([sys.executable, "-m", "pytest", "contracts/test_openai_speech.py", "--tts-live", "-q", "-rf",
                  "-p", "no:cacheprovider"], declared_servers.env)
     out = done.stdout
     # hosted: 5 formats + bad voice + long input + audio stream + SSE stream + speed; loopy: 2 + 4.

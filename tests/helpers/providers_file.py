@@ -1,5 +1,6 @@
-"""Putting a providers file in effect for the length of a block: the registry reads it once and caches,
-so its caches are cleared on the way in and out (no other test of the session sees the file)."""
+"""Providers files in tests: the text of a table declaring an OpenAI-compatible provider, the providers
+such tables declare, and putting a file in effect for the length of a block (the registry reads it once
+and caches, so its caches are cleared on the way in and out: no other test of the session sees the file)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,28 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from harness.core import declared
+from harness.core.spec import Provider
+
+
+def speech_table(name: str, base_url: str, key_env: str, models: tuple[str, ...] = ("m",),
+                 voices: tuple[str, ...] = ("v",), formats: tuple[str, ...] = ("wav",)) -> str:
+    """One `[providers.<name>]` table speaking the OpenAI speech protocol."""
+    def listed(values: tuple[str, ...]) -> str:
+        return "[" + ", ".join(f'"{value}"' for value in values) + "]"
+
+    return (f'\n[providers.{name}]\nprotocol = "openai-speech"\nbase_url = "{base_url}"\nkey_env = "{key_env}"\n'
+            f"models = {listed(models)}\nvoices = {listed(voices)}\nformats = {listed(formats)}\n")
+
+
+def declared_providers(*tables: str) -> list[Provider]:
+    """The providers the tables declare, parsed as the harness parses a providers file."""
+    return declared.parse("".join(tables), Path("tts-harness.toml")).providers()
+
 
 @contextlib.contextmanager
 def providers_file_in_effect(path: Path) -> Iterator[None]:
-    from harness.core import declared, registry
+    from harness.core import registry
 
     saved = os.environ.get(declared.FILE_ENV)
     os.environ[declared.FILE_ENV] = str(path)

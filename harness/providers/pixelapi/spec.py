@@ -15,6 +15,7 @@ responses, lifecycle states) and explained in `drift`. The wire models and the l
 
 from __future__ import annotations
 
+from harness.core.retry import RetryPolicy
 from harness.core.spec import Auth, Provider
 from harness.providers.pixelapi.drift import DOC_DRIFT
 from harness.providers.pixelapi.endpoints import ENDPOINTS
@@ -24,6 +25,7 @@ from harness.providers.pixelapi.offerings import OFFERINGS
 # "exponential backoff starting at 2 seconds, doubling on each retry up to 30 seconds maximum"
 BACKOFF_START_S = 2.0
 BACKOFF_MAX_S = 30.0
+RETRY = RetryPolicy(BACKOFF_START_S, BACKOFF_MAX_S, factor=2.0, source="PixelAPI's recommended backoff")
 POLL_INTERVAL_S = 2.0  # every client example sleeps 2 s between polls
 
 PROVIDER = Provider(
@@ -37,4 +39,5 @@ PROVIDER = Provider(
     docs=(DOC,),
     doc_drift=DOC_DRIFT,
     offerings=OFFERINGS,
+    retry=RETRY,
 )

@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from harness.core.spec import Upload
+from harness.core.target import default_reference_voice
 from harness.providers.ttsai.models.uploads import UPLOAD_LIMITS, silent_wav
 from harness.sandbox.emulation import Call, Reject
-from harness.sandbox.voices import DEFAULT_VOICES_DIR
 
 EXAMPLE_ID = "uv_a1b2c3d4e5f6"
 EXAMPLE_CREATED = "2026-04-17T03:45:00+00:00"
@@ -52,7 +52,7 @@ class SavedVoice:
 
 
 def _example_audio() -> Upload:
-    clip = DEFAULT_VOICES_DIR / "joe_reference.wav"
+    clip = default_reference_voice()
     content = clip.read_bytes() if clip.is_file() else silent_wav(8.0)
     return Upload(filename="reference.wav", content=content, content_type="audio/wav")
 

@@ -1,0 +1,83 @@
+"""The one reader of audio bytes: what a body is, whether it is whole, how long it lasts, and the same
+audio without the metadata a person or a server wrote into it.
+
+Pure Python on purpose (no numpy, no libsndfile): the core's validators, the providers, the runner in a
+base install and the contract suite all need to know what bytes are; turning them into samples is the
+one decoder's job (`harness.speech.decode_audio`). Formats are told by their bytes, never by a name:
+
+    wav      RIFF (little-endian), RIFX (big-endian) or RF64 with form type WAVE. The chunk list is walked
+             (fmt, data, LIST, ...); a size of 0 or 0xFFFFFFFF (or 0x7FFFFFFF, 0x7FFFF000) that disagrees
+             with the bytes held is a streaming writer's "unknown", not a promise.
+    mp3      an ID3v2 tag followed by an MPEG audio frame, or a frame header alone: the 11-bit sync 0xFFE,
+             layer bits 01 (layer III), a valid bit rate and sample rate, and the next frame where it
+             should be. Frames are walked; a Xing/Info frame and LAME's encoder delay and padding are
+             honoured, as gapless decoders do.
+    aac      ADTS frames: the 12-bit sync 0xFFF with layer bits 00 (0xFFF1 is AAC where 0xFFFB is MPEG-1
+             layer III); walked like MP3 frames (1,024 samples per raw block).
+    flac     `fLaC` (after an ID3v2 tag, if any); STREAMINFO gives rate, channels and length, and the last
+             frame header says whether frames are missing (a cut inside the last frame needs a decoder).
+    opus, vorbis, ogg   Ogg pages whose first packet is OpusHead, `\\x01vorbis`, or another codec; pages
+             walked, the last granule position gives the length, a missing end-of-stream page a cut.
+    mp4, aiff           identified only (an `ftyp` box; FORM/AIFF or FORM/AIFC).
+    pcm      headerless samples, never sniffed: taken only when declared (`audio/pcm`, `audio/L16` —
+             big-endian, RFC 2586 —, `audio/pcm_s16le`, ...), 16-bit, rate and channels from the
+             media type's parameters where it has them.
+
+`strip_metadata` removes RIFF LIST/INFO (and id3, bext, iXML: every chunk but fmt, fact, data and ds64),
+ID3v2, ID3v1 and APE tags, FLAC's VORBIS_COMMENT, PICTURE, APPLICATION and CUESHEET blocks, and blanks Ogg
+Opus/Vorbis comment packets in place (same length, page checksums recomputed). MP4 and AIFF are returned
+as they came.
+"""
+
+from __future__ import annotations
+
+from ._ogg import OggPage, ogg_pages
+from ._read import holds_a_frame, inspect, sniff, sniff_media_type, strip_metadata
+from ._riff import Riff, RiffChunk, WaveFormat, join_wav, seal_wav, walk_riff, wave_format
+from ._types import (
+    EXTENSIONS,
+    MEDIA_TYPES,
+    AudioDecodeError,
+    AudioInfo,
+    AudioKind,
+    ByteOrder,
+    PcmLayout,
+    canonical_media_type,
+    contradicts,
+    declares,
+    extension,
+    media_type,
+    names_a_format,
+    pcm_layout,
+)
+
+__all__ = [
+    "EXTENSIONS",
+    "MEDIA_TYPES",
+    "AudioDecodeError",
+    "AudioInfo",
+    "AudioKind",
+    "ByteOrder",
+    "OggPage",
+    "PcmLayout",
+    "Riff",
+    "RiffChunk",
+    "WaveFormat",
+    "canonical_media_type",
+    "contradicts",
+    "declares",
+    "extension",
+    "holds_a_frame",
+    "inspect",
+    "join_wav",
+    "media_type",
+    "names_a_format",
+    "ogg_pages",
+    "pcm_layout",
+    "seal_wav",
+    "sniff",
+    "sniff_media_type",
+    "strip_metadata",
+    "walk_riff",
+    "wave_format",
+]

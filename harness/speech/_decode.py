@@ -1,0 +1,116 @@
+"""The one decoder: audio bytes to samples, with what their headers say.
+
+libsndfile (through soundfile) decodes WAV, FLAC, Ogg Vorbis/Opus and MP3 in-process, so no ffmpeg is
+needed. What the bytes are is read first by the one audio rule (`harness.core.audio`): headerless PCM is
+decoded only when it is declared and the bytes carry no header of their own, a WAV whose data chunk
+promises more than arrived (which libsndfile silently accepts) is known to be cut short, and a streamed
+WAV whose data size is a placeholder 0 is read to its end (libsndfile would read no samples). Scoring, the
+runner, the contract checks and the sandbox all decode here, and every failure is one `AudioCodecError`
+(a `harness.core.audio.AudioDecodeError`, so code outside the speech engine need not import it).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import soundfile
+
+from harness.core.audio import AudioInfo, AudioKind, canonical_media_type, inspect, pcm_layout, seal_wav
+
+from ._errors import AudioCodecError
+
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True)
+class DecodedAudio:
+    """Samples (frames x channels, float32 in [-1, 1]), what libsndfile read them as, and the headers."""
+
+    samples: FloatArray
+    sample_rate: int
+    container: str  # libsndfile's format name (WAV, MP3, OGG, FLAC, RAW, ...)
+    subtype: str
+    media_type: str
+    info: AudioInfo
+
+    @property
+    def kind(self) -> AudioKind | None:
+        return self.info.kind
+
+    @property
+    def missing_share(self) -> float | None:
+        """Share of a WAV's promised data that did not arrive (None when no size was promised)."""
+        return self.info.missing_share
+
+    @property
+    def channels(self) -> int:
+        return int(self.samples.shape[1])
+
+    @property
+    def frames(self) -> int:
+        return int(self.samples.shape[0])
+
+    @property
+    def duration_s(self) -> float:
+        return self.frames / self.sample_rate
+
+    def mono(self) -> FloatArray:
+        """Channels averaged, which is what ASR and speaker models expect."""
+        if self.channels == 1:
+            return np.ascontiguousarray(self.samples[:, 0])
+        return np.ascontiguousarray(self.samples.mean(axis=1, dtype=np.float32))
+
+    def mono_at(self, rate: int) -> FloatArray:
+        """Mono samples resampled to `rate` (Whisper and resemblyzer want 16 kHz)."""
+        mono = self.mono()
+        if self.sample_rate == rate or mono.size == 0:
+            return mono
+        import soxr
+
+        return np.asarray(soxr.resample(mono, self.sample_rate, rate), dtype=np.float32)
+
+
+def decode_audio(
+    data: bytes,
+    declared_media_type: str | None = None,
+    declared_sample_rate: int | None = None,
+    declared_channels: int | None = None,
+) -> DecodedAudio:
+    """Decode audio bytes; headerless PCM needs its declared media type and a sample rate (declared, or a
+    `rate=` parameter of the media type)."""
+    if not data:
+        raise AudioCodecError("cannot decode audio: got an empty body")
+    info = inspect(data, declared_media_type)
+    try:
+        if info.kind is AudioKind.PCM:
+            samples, rate = _read_pcm(data, declared_media_type, declared_sample_rate, declared_channels)
+            container, subtype = "RAW", "PCM_16"
+        else:
+            with soundfile.SoundFile(io.BytesIO(seal_wav(data) if info.kind is AudioKind.WAV else data)) as sound:
+                container, subtype, rate = sound.format, sound.subtype, sound.samplerate
+                samples = sound.read(dtype="float32", always_2d=True)
+    except soundfile.LibsndfileError as exc:
+        raise AudioCodecError(
+            f"cannot decode {len(data)} bytes as audio soundfile reads (WAV, FLAC, Ogg, MP3), starting "
+            f"{data[:12]!r}: {exc}"
+        ) from exc
+    except (RuntimeError, TypeError, ValueError) as exc:
+        raise AudioCodecError(f"cannot decode {len(data)} bytes of audio: {exc}") from exc
+    media_type = info.media_type or f"audio/x-{container.lower()}"  # a container the audio rule does not name
+    return DecodedAudio(np.asarray(samples, dtype=np.float32), int(rate), container, subtype, media_type, info)
+
+
+def _read_pcm(data: bytes, declared: str | None, rate: int | None, channels: int | None) -> tuple[FloatArray, int]:
+    layout = pcm_layout(declared)
+    assert layout is not None
+    rate = rate or layout.sample_rate
+    if not rate:
+        raise AudioCodecError(f"cannot decode headerless {canonical_media_type(declared)}: it needs a declared "
+                              "sample rate, none was given")
+    samples, read_rate = soundfile.read(io.BytesIO(data), dtype="float32", always_2d=True, format="RAW",
+                                        subtype="PCM_16", endian=layout.byte_order.upper(), samplerate=rate,
+                                        channels=channels or layout.channels)
+    return samples, int(read_rate)
