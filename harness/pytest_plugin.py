@@ -13,6 +13,9 @@ them: they are added after every plugin and the initial conftests have added the
 already taken is left to its owner), and `--record-mode` is left to pytest-recording wherever that is
 installed, so the flag means one thing on a machine whether or not that plugin is enabled.
 
+Under pytest-xdist (`-n`) each worker holds its own session (and sandbox); the controller prints one
+summary from what the workers hand back.
+
 A bad target (an unknown word, a malformed URL, a URL with credentials, a URL two providers share) stops
 pytest with one line before any test runs. Heavy imports (the sandbox, its voice) happen inside fixtures,
 never at plugin import.
@@ -24,6 +27,7 @@ import argparse
 import importlib.util
 import re
 from collections.abc import Generator, Iterator
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +39,8 @@ from harness.core.redact import Redactor
 from harness.core.target import TargetChoice, TargetKind, layout, parse_target
 
 _SESSION = pytest.StashKey[Any]()
+_WORKER_FACTS = pytest.StashKey[list["_Facts"]]()
+_FACTS_KEY = "tts_harness_contracts"  # this plugin's entry in an xdist worker's output
 _CHOICE = pytest.StashKey[TargetChoice]()
 _GROUP = "tts-harness"
 PREFIX = "--tts-"
@@ -150,11 +156,65 @@ def contract_session(request: pytest.FixtureRequest, tts_target: Any) -> Iterato
     yield session
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What the summary says about one contract session, in plain values: an xdist worker sends them to
+    the controller (`workeroutput`), which prints one summary for the whole run."""
+
+    where: str
+    plans: int
+    endpoints: int
+    providers: int
+    recorded: int
+    fixtures: str
+    notes: tuple[str, ...]
+
+
+def _facts(session: Any) -> _Facts:
+    plans = session.plans()
+    where = session.target.kind.value + (f" {session.target.url}" if session.target.kind is TargetKind.URL else "")
+    # One note per place, not per poll: `requests.status[3]` and `[8]` are the same field. A key a server
+    # echoed as a field name is in a pointer: redacted before it is cut.
+    redactor = Redactor(session.secrets())
+    notes = sorted({redactor.text(re.sub(r"\[\d+\]", "", f"{d.pointer}: {d.note}")) for d in session.drift_seen})
+    return _Facts(where, len(plans), len({(p.provider, p.endpoint) for p in plans}), len(session.providers),
+                  len(session.recorded), str(session.fixtures), tuple(notes))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In an xdist worker: hand this worker's contract facts to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    contract = session.config.stash.get(_SESSION, None)
+    if workeroutput is not None and contract is not None:
+        workeroutput[_FACTS_KEY] = asdict(_facts(contract))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """In the xdist controller: keep each worker's contract facts for the summary."""
+    facts = getattr(node, "workeroutput", {}).get(_FACTS_KEY)
+    if facts is not None:
+        node.config.stash.setdefault(_WORKER_FACTS, []).append(_Facts(**{**facts, "notes": tuple(facts["notes"])}))
+
+
+def _run_facts(config: pytest.Config) -> _Facts | None:
+    """This process's session, or every worker's merged: the same plans and target, each worker's own
+    recordings and drift."""
+    session = config.stash.get(_SESSION, None)
+    if session is not None:
+        return _facts(session)
+    workers = config.stash.get(_WORKER_FACTS, [])
+    if not workers:
+        return None
+    notes = tuple(sorted({note for facts in workers for note in facts.notes}))
+    return replace(workers[0], recorded=sum(facts.recorded for facts in workers), notes=notes)
+
+
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     """After a contract run: how many scenarios ran where, what was recorded, the drift seen."""
-    session = config.stash.get(_SESSION, None)
+    facts = _run_facts(config)
     docs = _docs_counts(terminalreporter.stats)
-    if session is None and not sum(docs.values()):
+    if facts is None and not sum(docs.values()):
         return
     terminalreporter.write_sep("-", "tts-harness contracts")
     if sum(docs.values()):
@@ -163,27 +223,20 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
             f"source docs: {sum(docs.values())} scenarios from the documents' examples; {docs['passed']} passed, "
             f"{docs['failed']} failed, {docs['skipped']} skipped"
         )
-    if session is None:
+    if facts is None:
         return
     counts = {key: len([r for r in terminalreporter.stats.get(key, []) if _is_contract(r)])
               for key in ("passed", "failed", "skipped")}
-    plans = session.plans()
-    endpoints = {(p.provider, p.endpoint) for p in plans}
-    where = session.target.kind.value + (f" {session.target.url}" if session.target.kind is TargetKind.URL else "")
     terminalreporter.write_line(
-        f"target {where}: {len(plans)} scenarios over {len(endpoints)} endpoints of "
-        f"{len(session.providers)} providers; {counts['passed']} passed, {counts['failed']} failed, "
+        f"target {facts.where}: {facts.plans} scenarios over {facts.endpoints} endpoints of "
+        f"{facts.providers} providers; {counts['passed']} passed, {counts['failed']} failed, "
         f"{counts['skipped']} skipped"
     )
-    if session.recorded:
-        terminalreporter.write_line(f"recorded {len(session.recorded)} fixtures under {session.fixtures}")
-    # One note per place, not per poll: `requests.status[3]` and `[8]` are the same field. A key a server
-    # echoed as a field name is in a pointer: redacted before it is cut.
-    redactor = Redactor(session.secrets())
-    notes = sorted({redactor.text(re.sub(r"\[\d+\]", "", f"{d.pointer}: {d.note}")) for d in session.drift_seen})
-    if notes:
-        terminalreporter.write_line(f"drift seen ({len(notes)} distinct notes):")
-        for note in notes[:12]:
+    if facts.recorded:
+        terminalreporter.write_line(f"recorded {facts.recorded} fixtures under {facts.fixtures}")
+    if facts.notes:
+        terminalreporter.write_line(f"drift seen ({len(facts.notes)} distinct notes):")
+        for note in facts.notes[:12]:
             terminalreporter.write_line(f"  {note[:150]}")
 
 
