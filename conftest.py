@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-pytest_plugins = ["pytester"]
+pytest_plugins = ["pytester", "tests.helpers.default_run"]  # default_run: the README's run, once
 
 
 def _xdist_active(config: pytest.Config) -> bool:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from harness.core.registry import providers
+from harness.core.registry import declared_providers, providers
 from harness.core.spec import Upload
 from harness.core.validate import check_json, check_request, check_request_json
 from tests.helpers.doc_catalogue import (
@@ -87,7 +87,8 @@ def _canonical(value: Any) -> str:
 
 
 def test_every_provider_has_a_catalogue_naming_its_documents() -> None:
-    registered = providers()
+    # A provider declared in a providers file has no documents here: its declaration is what it says.
+    registered = {name: p for name, p in providers().items() if p not in declared_providers()}
     assert set(catalogue_names()) >= set(registered)
     for name, provider in registered.items():
         assert documents(name) == list(provider.docs), name

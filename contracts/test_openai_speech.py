@@ -41,4 +41,11 @@ def test_openai_speech(provider: Provider, check: str, tts_target: Any) -> None:
         pytest.skip("the sandbox has no AAC encoder: it refuses aac (400), so it cannot stand in for this check")
     with httpx.Client(trust_env=False) as client:
         violations = checks_for(target)[check](target, client)
-    assert not violations, f"{provider.name} {check}:\n  " + "\n  ".join(str(v) for v in violations)
+    finding = f"{provider.name} {check}:\n  " + "\n  ".join(str(v) for v in violations)
+    known = provider.known_deviations.get(check)
+    if known is not None and tts_target.at_providers:
+        # A deviation the providers file declares, on the provider's own server: reported, not failed;
+        # if it no longer deviates, the declaration is out of date and says so.
+        assert violations, f"{provider.name} {check} passes, but is declared a known deviation ({known}): remove it"
+        pytest.xfail(f"known deviation ({known}): {finding}")
+    assert not violations, finding

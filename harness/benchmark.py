@@ -36,7 +36,7 @@ class BenchmarkResult:
     """How a run ended, where its rows are, and its summary (per model: latency, cost, WER, similarity)."""
 
     run_id: str
-    status: str  # finished | interrupted | stopped_budget
+    status: str  # finished | interrupted | stopped_budget | pending (results still to fetch: --resume)
     db_path: Path
     planned: int  # jobs in the plan
     counts: dict[str, int]  # outcome or error class -> jobs
@@ -48,6 +48,8 @@ class BenchmarkResult:
     def shortfall(self) -> str | None:
         """Why the run does not count as a success, or None. A CI job reads the exit code, so a run that
         stopped early, lost paid results or measured nothing must not pass."""
+        if self.status == "pending":
+            return f"run {self.run_id}: {self.counts.get('unfetched', 0)} paid results not fetched yet (unfetched)"
         if self.status != "finished":
             return f"run {self.run_id} {self.status}"
         if self.counts.get("lost"):
@@ -133,11 +135,17 @@ def run(config: BenchConfig, observer: Observer | None = None) -> BenchmarkResul
     told = _Told(observer or Observer())
     config = resolved(config)
     scorer = _background_scorer(config, told) if config.scoring.during_run else None
+    refused = False
     try:
         outcome = run_jobs(config, on_plan=told.observer.plan, listener=told.observer.job_done, scorer=scorer)
+    except UsageError:
+        refused = True  # before anything was sent: the refusal is all there is to say
+        raise
     finally:
         told.observer.run_ended()
-        if scorer is not None:
+        if scorer is not None and refused:
+            scorer.close()
+        elif scorer is not None:  # an interrupted run's clips are scored before it stops
             _drain(scorer, told)
     if config.scoring.after_run:
         _score_after(config.scoring, outcome, told)

@@ -47,8 +47,17 @@ _scorer_lock = threading.Lock()
 
 def score_file(path: str | Path, text: str, *, reference_voice: str | Path | None = None,
                language: str = "en") -> ClipScore:
-    """WER/CER against `text`, conformance, DNSMOS quality and, given a reference voice, speaker similarity."""
-    from harness.scoring import ClipInput, Scorer
+    """WER/CER against `text`, conformance, DNSMOS quality and, given a reference voice, speaker similarity.
+
+    Raises `harness.scoring.ScoringInputError` (a `ScoringError`) when the file or the reference voice is
+    not there: a missing input is the caller's mistake, not a score. What the audio itself does wrong
+    (it does not decode, it is silent) is a finding of the score, in `ClipScore.error` and `.findings`.
+    """
+    from harness.scoring import ClipInput, Scorer, ScoringInputError
+
+    for what, given in (("audio file", path), ("reference voice", reference_voice)):
+        if given is not None and not Path(given).is_file():
+            raise ScoringInputError(f"{what} {given}: no such file")
 
     global _scorer
     with _scorer_lock:  # one loaded model per process; a scorer serves one thread at a time

@@ -5,7 +5,9 @@
                                            server laid out like the sandbox; see harness.core.target
     --tts-live                             the same as --tts-target live: keys from each provider's variable
     --tts-record-mode MODE                 none|once|new_episodes|all|rewrite (pytest-recording's meanings)
-    --tts-fixtures-dir DIR                 where scenarios and media live (default: the repository's fixtures/)
+    --tts-fixtures-dir DIR                 where scenarios and media live (default: the harness's fixtures/ for
+                                           its providers, tts-harness-fixtures/ beside the providers file for
+                                           declared ones)
 
 Every option is namespaced so the plugin lives beside the ones teams already use. The short names
 (`--target`, `--live`, `--record-mode`, `--fixtures-dir`) stay as aliases only where nothing else owns
@@ -28,7 +30,6 @@ import importlib.util
 import re
 from collections.abc import Generator, Iterator
 from dataclasses import asdict, dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -93,6 +94,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "contract: a provider contract check (replay, sandbox or live)")
     config.addinivalue_line("markers", "sandbox: needs the sandbox extra (starlette, uvicorn, piper)")
     config.addinivalue_line("markers", "docs_source: a `source: docs` scenario (a documentation example)")
+    config.addinivalue_line("markers", "sdk_source: a `source: sdk` scenario (a call an official client library makes)")
     try:
         config.stash[_CHOICE] = _target_choice(config.option)
     except UsageError as error:
@@ -146,11 +148,11 @@ def tts_target(request: pytest.FixtureRequest) -> Any:
 
 @pytest.fixture(scope="session")
 def contract_session(request: pytest.FixtureRequest, tts_target: Any) -> Iterator[Any]:
-    from harness.contracts.session import FIXTURES, ContractSession
-    from harness.core.registry import providers
+    from harness.contracts.session import ContractSession, FixtureRoots
+    from harness.core.registry import declared_providers, providers
 
     options = request.config.option
-    fixtures = Path(options.tts_fixtures_dir) if options.tts_fixtures_dir else FIXTURES
+    fixtures = FixtureRoots.resolve(options.tts_fixtures_dir, frozenset(p.name for p in declared_providers()))
     session = ContractSession(providers(), tts_target, RecordMode(options.tts_record_mode or "none"), fixtures)
     request.config.stash[_SESSION] = session
     yield session
@@ -166,7 +168,7 @@ class _Facts:
     endpoints: int
     providers: int
     recorded: int
-    fixtures: str
+    roots: tuple[str, ...]  # the fixture roots recordings went to
     notes: tuple[str, ...]
 
 
@@ -177,8 +179,9 @@ def _facts(session: Any) -> _Facts:
     # echoed as a field name is in a pointer: redacted before it is cut.
     redactor = Redactor(session.secrets())
     notes = sorted({redactor.text(re.sub(r"\[\d+\]", "", f"{d.pointer}: {d.note}")) for d in session.drift_seen})
+    roots = sorted({str(path.parents[3]) for path in session.recorded})  # <root>/scenarios/<provider>/<key>/
     return _Facts(where, len(plans), len({(p.provider, p.endpoint) for p in plans}), len(session.providers),
-                  len(session.recorded), str(session.fixtures), tuple(notes))
+                  len(session.recorded), tuple(roots), tuple(notes))
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -194,7 +197,8 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
     """In the xdist controller: keep each worker's contract facts for the summary."""
     facts = getattr(node, "workeroutput", {}).get(_FACTS_KEY)
     if facts is not None:
-        node.config.stash.setdefault(_WORKER_FACTS, []).append(_Facts(**{**facts, "notes": tuple(facts["notes"])}))
+        node.config.stash.setdefault(_WORKER_FACTS, []).append(
+            _Facts(**{**facts, "roots": tuple(facts["roots"]), "notes": tuple(facts["notes"])}))
 
 
 def _run_facts(config: pytest.Config) -> _Facts | None:
@@ -206,15 +210,17 @@ def _run_facts(config: pytest.Config) -> _Facts | None:
     workers = config.stash.get(_WORKER_FACTS, [])
     if not workers:
         return None
-    notes = tuple(sorted({note for facts in workers for note in facts.notes}))
-    return replace(workers[0], recorded=sum(facts.recorded for facts in workers), notes=notes)
+    return replace(workers[0], recorded=sum(facts.recorded for facts in workers),
+                   roots=tuple(sorted({root for facts in workers for root in facts.roots})),
+                   notes=tuple(sorted({note for facts in workers for note in facts.notes})))
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     """After a contract run: how many scenarios ran where, what was recorded, the drift seen."""
     facts = _run_facts(config)
-    docs = _docs_counts(terminalreporter.stats)
-    if facts is None and not sum(docs.values()):
+    docs = _source_counts(terminalreporter.stats, "docs_source")
+    sdk = _source_counts(terminalreporter.stats, "sdk_source")
+    if facts is None and not sum(docs.values()) and not sum(sdk.values()):
         return
     terminalreporter.write_sep("-", "tts-harness contracts")
     if sum(docs.values()):
@@ -222,6 +228,12 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.write_line(
             f"source docs: {sum(docs.values())} scenarios from the documents' examples; {docs['passed']} passed, "
             f"{docs['failed']} failed, {docs['skipped']} skipped"
+        )
+    if sum(sdk.values()):
+        # What official client libraries call beyond the documents: evidence of another kind, counted apart.
+        terminalreporter.write_line(
+            f"source sdk: {sum(sdk.values())} scenarios from official client libraries' calls; {sdk['passed']} "
+            f"passed, {sdk['failed']} failed, {sdk['skipped']} skipped"
         )
     if facts is None:
         return
@@ -233,7 +245,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         f"{counts['skipped']} skipped"
     )
     if facts.recorded:
-        terminalreporter.write_line(f"recorded {facts.recorded} fixtures under {facts.fixtures}")
+        terminalreporter.write_line(f"recorded {facts.recorded} fixtures under {', '.join(facts.roots)}")
     if facts.notes:
         terminalreporter.write_line(f"drift seen ({len(facts.notes)} distinct notes):")
         for note in facts.notes[:12]:
@@ -249,6 +261,6 @@ def _is_contract(report: Any) -> bool:
     return _is_test_call(report) and "contract" in report.keywords
 
 
-def _docs_counts(stats: dict[str, list[Any]]) -> dict[str, int]:
-    return {key: len([r for r in stats.get(key, []) if _is_test_call(r) and "docs_source" in r.keywords])
+def _source_counts(stats: dict[str, list[Any]], marker: str) -> dict[str, int]:
+    return {key: len([r for r in stats.get(key, []) if _is_test_call(r) and marker in r.keywords])
             for key in ("passed", "failed", "skipped")}

@@ -20,11 +20,12 @@ import pytest
 
 from harness.contracts.execute import run_plan
 from harness.contracts.plans import plans_for
-from harness.contracts.targets import sandbox_target
+from harness.contracts.targets import contract_target
 from harness.core import registry
 from harness.core.spec import Provider
+from harness.core.target import TargetChoice, TargetKind, layout
 from harness.core.validate import check_response
-from harness.sandbox import CONTROL_PREFIX, default_key, empty_key, running
+from harness.sandbox import running
 from harness.sandbox.loading import registered_emulations
 from harness.speech import decode
 from tests.helpers.repo import REPO_ROOT
@@ -116,8 +117,8 @@ def test_the_sandbox_serves_the_example(installed: Provider) -> None:
 def test_every_contract_plan_of_the_example_passes_against_the_sandbox(installed: Provider) -> None:
     with running(profile="fast", seed=0, providers=("acme",)) as sb, \
             httpx.Client(timeout=30.0, trust_env=False) as client:
-        target = sandbox_target(sb.url, {"acme": installed}, {"acme": default_key("acme")},
-                                {"acme": empty_key("acme")}, f"{sb.url}{CONTROL_PREFIX}/voices/joe_reference.wav")
+        where = layout(TargetChoice(TargetKind.SANDBOX), [installed], sandbox_root=sb.url)
+        target = contract_target(where, {"acme": installed})
         plans = plans_for(installed)
         assert {plan.label for plan in plans} >= {"202-success", "400-invalid-parameter", "401-invalid-key"}
         failures = {plan.name: outcome.violations for plan in plans

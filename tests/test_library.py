@@ -50,6 +50,16 @@ def test_score_file_scores_one_clip_with_similarity(tmp_path: Path) -> None:
     assert score.dnsmos is not None
 
 
+def test_score_file_raises_a_typed_error_for_a_missing_input(tmp_path: Path) -> None:
+    from harness.scoring import ScoringError, ScoringInputError
+
+    with pytest.raises(ScoringInputError, match="no such file") as missing:
+        harness.score_file(tmp_path / "nowhere.wav", "Some text.")
+    assert isinstance(missing.value, ScoringError)
+    with pytest.raises(ScoringInputError, match=r"reference voice .*speaker\.wav: no such file"):
+        harness.score_file(VOICES / "joe_short.wav", "Some text.", reference_voice=tmp_path / "speaker.wav")
+
+
 @pytest.mark.slow
 def test_run_benchmark_scores_and_summarises_a_cloning_model(tmp_path: Path) -> None:
     result = harness.run_benchmark(harness.BenchConfig(

@@ -1,6 +1,7 @@
-"""Fault soak: no paid result lost, nothing bought twice, no key written, against servers that misbehave.
+"""Fault soak: no paid result lost, nothing bought twice, no key written, no audio spliced, no input a
+traceback, every Ctrl-C one line — against servers that misbehave and a user who does.
 
-Two bounded phases on loopback, each a real `tts-harness bench run` subprocess:
+Six bounded phases on loopback; the first two and the fourth are real `tts-harness bench run` subprocesses:
 
 1. Crashes. A run against the built-in sandbox on the chaos profile (request faults, failed and erroring
    jobs, truncated audio, resets, hangs, jobs that never finish) is killed with SIGKILL three times, at a
@@ -9,24 +10,34 @@ Two bounded phases on loopback, each a real `tts-harness bench run` subprocess:
 2. Hostile front. A run against a URL target: a loopback front that forwards to a sandbox, answers each
    audio download first 503 with Retry-After, then a truncated body, then a redirect to the sandbox's
    own origin (another port); redirects each job's third status poll to a third origin that records any
-   credential it receives (and sends it on, keyless, to the sandbox: a 401); and echoes the key (raw,
-   URL-encoded, base64, JSON-escaped) in each job's fourth status answer, a 500. The key is planted
-   through the environment (PIXAZO_API_KEY); this run also writes its HTML report, scanned too.
+   credential it receives (and sends it on, keyless, to the sandbox: a 401); and echoes the key in every
+   form (raw, reversed, URL-, form-, JSON-, JSON-in-JSON-, JSON-Pointer-escaped, Python repr, hex, base64
+   at each alignment, split in two, 20 of its characters: `tests/helpers/planted.echo`) in each job's
+   fourth status answer, a 500. The key is planted through the environment (PIXAZO_API_KEY); this run
+   also writes its HTML report. Its folder is searched for any 8-character piece of any form of the key
+   (12 of hex), in every file, read as bytes and as UTF-16 (`planted.leaks`).
+3. Outages (`soak_outages.outages`): the status endpoint down 5-60 s, the media host down 60-300 s, one
+   of each past the job's deadline then `--resume`; every duration scaled by `--scale` (see there).
+4. Ranges (`soak_outages.ranges`): cut downloads resumed against 200s, wrong-offset and other-total
+   206s and a second cut.
+5. Bad inputs (`soak_inputs`): more than 100 of them, across every command.
+6. Ctrl-C (`soak_interrupts`): `bench run` interrupted once or twice at 14 moments, then resumed.
 
 Printed per phase: jobs planned, completed, charged, lost, completed results lost, submitted twice, cost
-rows against the sandbox's wallet, and (phase 2) credentials that crossed origins; then the keys found in
-every file either phase wrote, in every form.
+rows against the sandbox's wallet, and (phase 2) credentials that crossed origins; then the closing
+figures: paid results lost, corrupted clips stored as ok, key fragments found in written files, tracebacks
+in the bad-input sweep, Ctrl-C trials ending cleanly.
 
-    python benchmarks/perf/fault_soak.py [--jobs-per-model 8] [--keep DIR]
+    python benchmarks/perf/fault_soak.py [--jobs-per-model 8] [--scale 0.05] [--keep DIR]
 
-Goal (issue 11): 0 completed results lost, 0 double submissions, 0 keys found, 0 credentials crossing
-origins, cost rows equal to the sandbox wallet to the cent; the whole soak in under ~5 minutes.
+Goal (issues 11 and 20): 0 completed results lost, 0 double submissions, 0 keys found, 0 credentials
+crossing origins, cost rows equal to the sandbox wallet to the cent, 0 corrupted clips, 0 tracebacks,
+every Ctrl-C trial clean; the whole soak in under ~15 minutes.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import signal
@@ -42,15 +53,22 @@ from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import quote, quote_plus
 
 import httpx
 
+from harness.bench.journal import sandbox_state_path
 from harness.sandbox.server import Sandbox, running
-from harness.sandbox.snapshot import keep, snapshot_path
 
 REPO = Path(__file__).resolve().parents[2]
-PLANTED = 'sk-soak+Pl4nted/Key"q~9'  # characters that URL-encoding, base64 and JSON each change
+sys.path.insert(0, str(REPO))  # the planted key's forms are the tests' own (tests/helpers/planted.py)
+from soak_inputs import sweep  # noqa: E402
+from soak_interrupts import trials  # noqa: E402
+from soak_outages import outages, ranges  # noqa: E402
+
+from tests.helpers import planted  # noqa: E402
+from tests.helpers.loopback import QuietHandler  # noqa: E402
+
+PLANTED = planted.KEY  # every character an encoding rewrites: / ~ + = ' "
 MODELS = ("--providers", "pixazo", "--models", "chatterbox,xtts-v2")
 CENT = Decimal("0.01")
 
@@ -149,7 +167,7 @@ def crashes(work: Path, per_model: int) -> tuple[Figures, list[str]]:
         target = cycle * planned // 4
         while True:
             seen = states(db)
-            ended = seen["done"] + seen["failed"] + seen["skipped"]
+            ended = seen["done"] + seen["failed"] + seen["skipped"] + seen["unfetched"]
             # Killed whatever is on the wire, submits included: the resumed sandbox tells which it accepted.
             if ended >= target:
                 break
@@ -168,7 +186,7 @@ def crashes(work: Path, per_model: int) -> tuple[Figures, list[str]]:
                           timeout=600)
     log.append(f"  final --resume exit code {last.returncode}")
     with running("fast", 0, providers=("pixazo",)) as witness:
-        keep(witness.state, snapshot_path(db, run_id), witness.url)
+        witness.keep_state(sandbox_state_path(db, run_id))  # the run's sandbox, as a resume would restore it
         return figures(db, witness, witness.default_key("pixazo")), log
 
 
@@ -194,7 +212,7 @@ class Elsewhere(BaseHTTPRequestHandler):
         pass
 
 
-class Front(BaseHTTPRequestHandler):
+class Front(QuietHandler):
     """Forwards to the sandbox, except where it misbehaves on purpose (see the module docstring)."""
 
     sandbox = ""
@@ -211,33 +229,25 @@ class Front(BaseHTTPRequestHandler):
                 self.downloads[self.path] += 1
                 attempt = self.downloads[self.path]
             if attempt == 1:
-                return self._answer(503, b'{"error": "busy"}', {"Retry-After": "1"})
+                return self.answer(503, b'{"error": "busy"}', {"Retry-After": "1"})
             if attempt == 2:
                 return self._truncated()
-            return self._answer(307, b"", {"Location": self.sandbox + self.path})
+            return self.answer(307, b"", {"Location": self.sandbox + self.path})
         if "/requests/status/" in self.path:
             with self.lock:
                 Front.polls += 1
                 self.status_polls[self.path] += 1
                 poll = self.status_polls[self.path]
             if poll == 3:
-                return self._answer(307, b"", {"Location": self.elsewhere + self.path})
+                return self.answer(307, b"", {"Location": self.elsewhere + self.path})
             if poll == 4:
-                return self._answer(500, json.dumps({"error": "upstream", "message": echoed(PLANTED)}).encode(),
+                return self.answer(500, json.dumps({"error": "upstream", "message": planted.echo(PLANTED),
+                                                     planted.forms(PLANTED)["raw"]: "as a field name"}).encode(),
                                     {"Content-Type": "application/json"})
-        self._forward()
+        self.forward(self.client, self.sandbox)
 
     def do_POST(self) -> None:
-        self._forward()
-
-    def _forward(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("content-length", "connection")}
-        answer = self.client.request(self.command, self.sandbox + self.path, headers=headers, content=body)
-        passed = {k: v for k, v in answer.headers.items()
-                  if k.lower() not in ("content-length", "connection", "transfer-encoding", "content-encoding")}
-        self._answer(answer.status_code, answer.content, passed)
+        self.forward(self.client, self.sandbox)
 
     def _truncated(self) -> None:
         audio = self.client.get(self.sandbox + self.path).content
@@ -247,22 +257,6 @@ class Front(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(audio)))
         self.end_headers()
         self.wfile.write(audio[: len(audio) // 2])
-
-    def _answer(self, status: int, body: bytes, headers: dict[str, str]) -> None:
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-def echoed(key: str) -> str:
-    return (f"key {key} url {quote(key, safe='')} b64 {base64.b64encode(key.encode()).decode()} "
-            f"json {json.dumps(key)[1:-1]}")
 
 
 def serve(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
@@ -296,31 +290,10 @@ def hostile(work: Path, per_model: int) -> tuple[Figures, dict[str, int], list[s
     return found, dict(Elsewhere.credentials), log
 
 
-# --- keys in written files ------------------------------------------------------------------------------
-
-
-def forms(key: str) -> dict[str, bytes]:
-    raw = key.encode()
-    found = {"raw": raw, "url-encoded": quote(key, safe="").encode(), "url-plus": quote_plus(key).encode(),
-             "json-escaped": json.dumps(key)[1:-1].encode()}
-    for shift in range(3):  # base64 of the key at each alignment inside a longer value
-        encoded = base64.b64encode(b"\0" * shift + raw)[4 if shift else 0:-4]
-        found[f"base64+{shift}"] = encoded
-        found[f"base64url+{shift}"] = encoded.replace(b"+", b"-").replace(b"/", b"_")
-    return found
-
-
-def keys_in(folder: Path) -> list[str]:
-    hits = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        content = path.read_bytes()
-        hits += [f"{path.relative_to(folder)}: {name}" for name, form in forms(PLANTED).items() if form in content]
-    return hits
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs-per-model", type=int, default=8)
+    parser.add_argument("--scale", type=float, default=0.05, help="seconds of the soak per second of an outage")
     parser.add_argument("--keep", type=Path, default=None, help="write here and keep (default: a temporary folder)")
     args = parser.parse_args()
     started = time.monotonic()
@@ -331,17 +304,46 @@ def main() -> None:
         crashed.show("phase 1: chaos profile, three kill -9 + resume cycles, built-in sandbox")
         print("\n".join(crash_log))
         fronted, crossed, front_log = hostile(work, args.jobs_per_model // 2)
-        fronted.show("phase 2: hostile front (503, truncated, cross-origin redirects, echoed key)")
+        fronted.show("phase 2: hostile front (503, truncated, cross-origin redirects, key echoed in every form)")
         print("\n".join(front_log))
         print(f"  credentials received by another origin  {sum(crossed.values())} {crossed or ''}")
-        hits = keys_in(work)
-        files = sum(1 for p in work.rglob("*") if p.is_file())
-        print(f"keys found in written files: {len(hits)} (scanned {files} files, {len(forms(PLANTED))} forms)")
-        for hit in hits:
-            print(f"  {hit}")
-    total = crashed.lost_completed + fronted.lost_completed + crashed.submitted_twice + fronted.submitted_twice
+        hits = planted.leaks(work / "hostile", PLANTED)
+        files = sum(1 for p in (work / "hostile").rglob("*") if p.is_file())
+        print(f"  key fragments in its written files      {len(hits)} (scanned {files} files, "
+              f"{len(planted.forms(PLANTED))} forms, every 8-character piece)")
+        for hit in hits[:20]:
+            print(f"    {hit}")
+        waited = outages(work, args.scale)
+        print(f"phase 3: outages at scale {args.scale:g} (status 5-60 s, media 60-300 s, two past the deadline)")
+        print(f"  jobs {waited.jobs}; charged {waited.charged}; unfetched after the first pass {waited.unfetched_first}"
+              f" (summary said pending {waited.pending_said}); done after --resume {waited.done}; "
+              f"paid results lost {waited.lost}; {waited.real_s:.0f} s real time")
+        stored, corrupted, clips, played = ranges(work, args.jobs_per_model, bench, environment)
+        print(f"phase 4: range answers {dict(played)}: {stored}/{clips} clips stored as ok, {corrupted} corrupted")
+        swept = sweep(work)
+        tracebacks = [o for o in swept if o.traceback]
+        print(f"phase 5: bad inputs {len(swept)}: tracebacks {len(tracebacks)}; killed by a signal "
+              f"{sum(1 for o in swept if o.code < 0)}; refused in more than one line "
+              f"{sum(1 for o in swept if o.code == 2 and o.lines > 1)}")
+        for outcome in [*tracebacks, *(o for o in swept if o.code == 2 and o.lines > 1)][:20]:
+            print(f"    exit {outcome.code}, {outcome.lines} lines: {' '.join(outcome.args)[:150]}")
+        interrupted = trials(work / "interrupts")
+        clean = sum(1 for t in interrupted if t.clean)
+        print(f"phase 6: Ctrl-C trials ending cleanly {clean}/{len(interrupted)}")
+        for t in interrupted:
+            if not t.clean:
+                print(f"    Ctrl-C at {t.first_s} s (again {t.second_s}): exit {t.code}, {t.lines} lines, "
+                      f"{t.aborted or 'no abort'}, resume: {t.resumed}")
+    lost = crashed.lost_completed + fronted.lost_completed + waited.lost
+    total = lost + crashed.submitted_twice + fronted.submitted_twice
     cents = all(f.cost_rows_usd.quantize(CENT) == f.wallet_usd.quantize(CENT) for f in (crashed, fronted))
-    ok = total == 0 and not hits and not crossed and cents
+    print(f"paid results lost                   {lost}")
+    print(f"corrupted clips stored as ok        {corrupted}")
+    print(f"key fragments found in written files {len(hits)} (raw and every encoded form)")
+    print(f"tracebacks in the bad-input sweep   {len(tracebacks)} of {len(swept)} inputs")
+    print(f"Ctrl-C trials ending cleanly        {clean}/{len(interrupted)}")
+    ok = (total == 0 and not hits and not crossed and cents and not corrupted and not tracebacks
+          and clean == len(interrupted))
     print(f"soak {'met' if ok else 'MISSED'} its goal in {time.monotonic() - started:.0f} s")
 
 

@@ -10,18 +10,23 @@ runner measures, side by side and each as a normal run:
     webhook   Pixazo with X-Webhook-URL (polls only as a safety net)   e2e
     stream    TTS.ai's SSE stream (POST /v1/tts/stream/)               time to first audio, perceived
 
+Each under three stamp conventions (`--stampings`): `documented` (whole seconds truncated, zone-less
+stamps in UTC), `rounding` (whole seconds rounded, as a `DATETIME(0)` column stores them) and `mixed-zone`
+(zone-less stamps in the server's local time, UTC+1, beside zoned ones); streams carry no stamps, so they
+run under `documented` only.
+
 The sandbox knows every job's true state-change times and every stream's true chunk timeline; for each
-(skew, provider, mode) this prints |estimate − truth| at p50/p95/max, how often the stored interval
-[e2e_lo_ms, e2e_hi_ms] holds the truth, its median width and the status polls per job. For streams the
-error is that of the perceived time to first audio (observed, so no interval: coverage is null).
+(stamping, skew, provider, mode) and each figure the runner stores — e2e, e2e_server, queue, processing
+for jobs; ttfa and perceived_ttfa (audible TTFA) for streams — this prints |estimate − truth| at
+p50/p95/max, how often the stored interval [<figure>_lo_ms, <figure>_hi_ms] holds the truth (coverage),
+the interval's median width, and the status polls per job.
 
-    python benchmarks/perf/latency_accuracy.py [--items 24] [--skews -5,0,5] [--json]
+    python benchmarks/perf/latency_accuracy.py [--items 24] [--skews -5,0,5] [--stampings ...] [--json]
 
-One skew at a time, each with a sandbox of its own; about six minutes on 2 cores with the defaults.
+One (stamping, skew) at a time, each with a sandbox of its own; about fifteen minutes on 2 cores.
 
-Goals (issue 13): coverage >= 95% everywhere; Pixazo and PixelAPI p95 <= 250 ms at <= 10 polls/job;
-TTS.ai jobs p95 <= 400 ms at <= 10 polls; Pixazo webhooks p95 <= 50 ms; streams' perceived time to first
-audio within 10 ms p95; the same at skew -5 s and +5 s.
+Goals (issue 22): coverage >= 95% for every figure and stamp convention; whole-second e2e p95 <= 250 ms
+with max <= 350 ms; audible TTFA p95 <= 5 ms against the exact onset; the same at skew -5 s and +5 s.
 """
 
 from __future__ import annotations
@@ -55,19 +60,45 @@ MODES: dict[str, tuple[tuple[str, ...], PollingMode]] = {
 }
 
 
+#: stamping -> how the sandbox prints its stamps (harness.sandbox.stamps.Stamps fields) and the modes it runs
+STAMPINGS: dict[str, tuple[dict[str, Any], tuple[str, ...]]] = {
+    "documented": ({}, ("poll", "webhook", "stream")),
+    "rounding": ({"rounds": True}, ("poll", "webhook")),
+    "mixed-zone": ({"local_zone_h": 1.0}, ("poll", "webhook")),
+}
+JOB_FIGURES = ("e2e", "e2e_server", "queue", "processing")
+STREAM_FIGURES = ("ttfa", "perceived_ttfa")
+
+
 @dataclass(frozen=True, slots=True)
 class Sample:
+    """One job: per figure, its truth (ms) and the stored estimate and interval (None when not stored)."""
+
     provider: str
-    true_ms: float
-    estimate_ms: float
-    low_ms: float
-    high_ms: float
     polls: int
-    ttfa_error_ms: float | None = None  # streams: perceived time to first audio, measured − true
+    truth: dict[str, float]
+    stored: dict[str, tuple[float | None, float | None, float | None]]  # figure -> (estimate, low, high)
 
 
 def _marks(store: Store, job_key: str) -> dict[str, float]:
     return {m["name"]: m["t_ms"] for m in store.query("SELECT name, t_ms FROM marks WHERE job_key = ?", (job_key,))}
+
+
+def _job_truth(sandbox: Any, job_id: str, sent: float) -> dict[str, float]:
+    changes = sandbox.job(job_id)["transitions"]
+    created, finished = changes[0]["at"], changes[-1]["at"]
+    started = next((c["at"] for c in changes if c["phase"] == "processing"), finished)
+    return {"e2e": finished - sent, "e2e_server": finished - created, "queue": started - created,
+            "processing": finished - started}
+
+
+def _stream_truth(sandbox: Any, text: str, sent: float) -> dict[str, float]:
+    truth = sandbox.state.streams.find(text)  # one stream per text in a sandbox
+    if truth is None or not truth.chunk_at:
+        return {}
+    heard = truth.heard_at()
+    figures = {"ttfa": truth.chunk_at[0] - sent}
+    return figures | ({} if heard is None else {"perceived_ttfa": heard - sent})
 
 
 def _samples(store: Store, runner: Runner, sandbox: Any, mode: str) -> list[Sample]:
@@ -78,37 +109,39 @@ def _samples(store: Store, runner: Runner, sandbox: Any, mode: str) -> list[Samp
         # The sandbox runs in this process: its clock and ours are the same monotonic clock.
         sent = runner.run_start + (row["start_offset_ms"] + sent_ms) / 1000.0
         if mode == "stream":
-            truth = sandbox.state.streams.find(row["text"])  # one stream per text in a sandbox
-            heard = truth.heard_at() if truth is not None else None
-            if heard is None or row["perceived_ttfa_ms"] is None:
-                continue
-            true_ms = (heard - sent) * 1000.0
-            samples.append(Sample(row["provider"], true_ms, row["perceived_ttfa_ms"], row["perceived_ttfa_ms"],
-                                  row["perceived_ttfa_ms"], 0, row["perceived_ttfa_ms"] - true_ms))
+            truth, names = _stream_truth(sandbox, row["text"], sent), STREAM_FIGURES
+        elif row["delivery"] in ("poll", "webhook"):
+            truth, names = _job_truth(sandbox, row["provider_job_id"], sent), JOB_FIGURES
+        else:
             continue
-        if row["delivery"] not in ("poll", "webhook"):
-            continue
-        finished = sandbox.job(row["provider_job_id"])["transitions"][-1]["at"]
-        samples.append(Sample(row["provider"], (finished - sent) * 1000.0, row["e2e_ms"], row["e2e_lo_ms"],
-                              row["e2e_hi_ms"], int(row["polls"])))
+        stored = {name: (row[f"{name}_ms"], row[f"{name}_lo_ms"], row[f"{name}_hi_ms"]) for name in names}
+        samples.append(Sample(row["provider"], int(row["polls"]), {k: v * 1000.0 for k, v in truth.items()}, stored))
     return samples
 
 
-def _figures(skew: float, mode: str, provider: str, samples: list[Sample]) -> dict[str, Any]:
-    errors = [abs(s.estimate_ms - s.true_ms) for s in samples]
-    # A stream's time to first audio is observed, not estimated: it has no interval to cover the truth.
-    covered = [s.low_ms <= s.true_ms <= s.high_ms for s in samples] if mode != "stream" else []
-    figures: dict[str, Any] = {
-        "provider": provider, "mode": mode, "skew_s": skew, "jobs": len(samples),
-        "p50_abs_error_ms": _round(quantile(errors, 0.50)), "p95_abs_error_ms": _round(quantile(errors, 0.95)),
-        "max_abs_error_ms": _round(max(errors, default=None)),
-        "interval_coverage": round(sum(covered) / len(covered), 3) if covered else None,
-        "median_interval_ms": _round(quantile([s.high_ms - s.low_ms for s in samples], 0.50)) if covered else None,
-        "mean_polls": round(sum(s.polls for s in samples) / len(samples), 2) if samples else None,
+def _figure(samples: list[Sample], name: str) -> dict[str, Any] | None:
+    """Error, coverage and width of one figure over the jobs that stored it."""
+    held = [(s.truth[name], *s.stored[name]) for s in samples if name in s.truth and s.stored[name][0] is not None]
+    if not held:
+        return None
+    errors = [abs(estimate - truth) for truth, estimate, _, _ in held]
+    bounded = [(truth, low, high) for truth, _, low, high in held if low is not None and high is not None]
+    return {
+        "stored": len(held), "p50_abs_error_ms": _round(quantile(errors, 0.50)),
+        "p95_abs_error_ms": _round(quantile(errors, 0.95)), "max_abs_error_ms": _round(max(errors)),
+        "coverage": round(sum(low - 1e-6 <= t <= high + 1e-6 for t, low, high in bounded) / len(bounded), 3)
+        if bounded else None,
+        "median_width_ms": _round(quantile([high - low for _, low, high in bounded], 0.50)) if bounded else None,
     }
-    if mode == "stream":
-        figures["ttfa_p95_abs_error_ms"] = _round(quantile([abs(s.ttfa_error_ms or 0.0) for s in samples], 0.95))
-    return figures
+
+
+def _figures(stamping: str, skew: float, mode: str, provider: str, samples: list[Sample]) -> dict[str, Any]:
+    names = STREAM_FIGURES if mode == "stream" else JOB_FIGURES
+    return {
+        "stamping": stamping, "provider": provider, "mode": mode, "skew_s": skew, "jobs": len(samples),
+        "mean_polls": round(sum(s.polls for s in samples) / len(samples), 2) if samples else None,
+        "figures": {name: figure for name in names if (figure := _figure(samples, name)) is not None},
+    }
 
 
 def _round(value: float | None) -> float | None:
@@ -123,7 +156,7 @@ async def _run_all(runners: list[Runner]) -> None:
     await asyncio.gather(*(one(r) for r in runners))
 
 
-def _runners(base: BenchConfig, store: Store, target: Target, skew: float, modes: list[str]
+def _runners(base: BenchConfig, store: Store, target: Target, label: str, modes: list[str]
              ) -> Iterator[tuple[str, Runner]]:
     providers = benchmarkable()
     for mode in modes:
@@ -132,13 +165,45 @@ def _runners(base: BenchConfig, store: Store, target: Target, skew: float, modes
         # A key per mode: rate limits are per key, and one mode's polls must not slow another's.
         keys = dict(target.keys)
         for name in names:
-            keys[name] = f"latency-accuracy-{mode}-{skew:+g}-{name}"
+            keys[name] = f"latency-accuracy-{mode}-{label}-{name}"
             target.handle.add_key(name, keys[name])
         config = base.updated(models=models, providers=tuple(names), polling=polling)
         prepared = prepare(config, {n: providers[n] for n in names}, store, target.reference_url)
         runner = Runner(prepared, store, dataclasses.replace(target, keys=keys))
         runner.record_plan()
         yield mode, runner
+
+
+def _measure(base: BenchConfig, store: Store, stamping: str, skew: float, modes: list[str]) -> list[dict[str, Any]]:
+    """One sandbox printing stamps as `stamping` says, its clock `skew` s off ours; every mode's figures."""
+    providers = benchmarkable()
+    printing, supported = STAMPINGS[stamping]
+    modes = [m for m in modes if m in supported]
+    results = []
+    with sandbox_target(base.updated(clock_skew=skew), list(providers.values())) as target:
+        state = target.handle.state
+        state.stamps = dataclasses.replace(state.stamps, **printing)
+        runs = list(_runners(base, store, target, f"{stamping}{skew:+g}", modes))
+        # Streams after the jobs: the sandbox runs in this process too, and a stream's figure is a
+        # matter of milliseconds.
+        asyncio.run(_run_all([runner for mode, runner in runs if mode != "stream"]))
+        asyncio.run(_run_all([runner for mode, runner in runs if mode == "stream"]))
+        for mode, runner in runs:
+            samples = _samples(store, runner, target.handle, mode)
+            for provider in sorted({s.provider for s in samples}):
+                results.append(_figures(stamping, skew, mode, provider, [s for s in samples if s.provider == provider]))
+    return results
+
+
+def _print_table(results: list[dict[str, Any]]) -> None:
+    print(f"{'stamping':<10} {'skew':>5} {'provider':<9} {'mode':<8} {'jobs':>4} {'polls':>5}  "
+          f"{'figure':<15} {'|err| p50/p95/max ms':>22} {'coverage':>8} {'width ms':>8}")
+    for f in results:
+        for name, figure in f["figures"].items():
+            errors = f"{figure['p50_abs_error_ms']}/{figure['p95_abs_error_ms']}/{figure['max_abs_error_ms']}"
+            print(f"{f['stamping']:<10} {f['skew_s']:>+5g} {f['provider']:<9} {f['mode']:<8} {f['jobs']:>4} "
+                  f"{f['mean_polls']!s:>5}  {name:<15} {errors:>22} {figure['coverage']!s:>8} "
+                  f"{figure['median_width_ms']!s:>8}")
 
 
 def main() -> int:
@@ -148,50 +213,34 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", default="realistic")
     parser.add_argument("--skews", default="-5,0,5", help="server clock − ours, seconds, comma-separated")
+    parser.add_argument("--stampings", default=",".join(STAMPINGS), help="stamp conventions, comma-separated")
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument("--concurrency", type=int, default=6, help="jobs in flight per mode")
     parser.add_argument("--precise-stamps", action="store_true", help="millisecond stamps (convenient conditions)")
-    parser.add_argument("--json", action="store_true", help="one JSON object per line per skew, provider and mode")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line per stamping, skew, "
+                        "provider and mode")
     parser.add_argument("--keep", type=Path, help="keep runs.db in this folder (to look at the polls)")
     args = parser.parse_args()
 
     skews = [float(s) for s in args.skews.split(",")]
-    modes = args.modes.split(",")
-    providers = benchmarkable()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         base = BenchConfig(out=args.keep or Path(folder), score=False, report=False, corpus=(f"en_read:{args.items}",),
                            sandbox_profile=args.profile, seed=args.seed, concurrency=args.concurrency,
                            provider_concurrency=args.concurrency, precise_stamps=args.precise_stamps)
         store = Store(base.output.db_path)
-        results = []
-        # One skew at a time, each with its own sandbox: they would only compete for the two cores, and a
-        # webhook's or a stream's figure is a matter of milliseconds.
-        for skew in skews:
-            with sandbox_target(base.updated(clock_skew=skew), list(providers.values())) as target:
-                runs = list(_runners(base, store, target, skew, modes))
-                # Streams after the jobs, for the same reason (the sandbox runs in this process too).
-                asyncio.run(_run_all([runner for mode, runner in runs if mode != "stream"]))
-                asyncio.run(_run_all([runner for mode, runner in runs if mode == "stream"]))
-                for mode, runner in runs:
-                    samples = _samples(store, runner, target.handle, mode)
-                    for provider in sorted({s.provider for s in samples}):
-                        results.append(_figures(skew, mode, provider, [s for s in samples if s.provider == provider]))
+        results = [figures for stamping in args.stampings.split(",") for skew in skews
+                   for figures in _measure(base, store, stamping, skew, args.modes.split(","))]
         store.close()
     elapsed = time.perf_counter() - started
     if args.json:
         for figures in results:
             print(json.dumps(figures))
         return 0
-    stamps = "millisecond" if args.precise_stamps else "documented"
+    stamps = "millisecond" if args.precise_stamps else "documented-resolution"
     print(f"latency_accuracy: sandbox {args.profile}, {stamps} stamps, seed {args.seed}, {args.items} texts per "
-          f"model, skews {args.skews} s, {elapsed:.0f} s")
-    print(f"{'skew':>5} {'provider':<9} {'mode':<8} {'jobs':>4} {'|err| p50/p95/max ms':>22} {'coverage':>8} "
-          f"{'width ms':>8} {'polls':>5}")
-    for f in results:
-        errors = f"{f['p50_abs_error_ms']}/{f['p95_abs_error_ms']}/{f['max_abs_error_ms']}"
-        print(f"{f['skew_s']:>+5g} {f['provider']:<9} {f['mode']:<8} {f['jobs']:>4} {errors:>22} "
-              f"{f['interval_coverage']!s:>8} {f['median_interval_ms']!s:>8} {f['mean_polls']!s:>5}")
+          f"model, skews {args.skews} s, stampings {args.stampings}, {elapsed:.0f} s")
+    _print_table(results)
     return 0
 
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from harness.bench.plan import PlannedJob
 
 
 @dataclass(slots=True)
@@ -39,6 +43,15 @@ class Budget:
             return f"its worst-case cost ${worst_usd} exceeds the remaining budget ${remaining}"
         self.reserved[job_key] = worst_usd
         return None
+
+    def admit(self, job: PlannedJob) -> str | None:
+        """Reserve a planned job's worst case; why it is not started when it does not fit, in the words
+        the run stores (and `--dry-run` prints)."""
+        refusal = self.reserve(job.job_key, job.price.usd)
+        if refusal is None:
+            return None
+        return (f"{job.selection.label} {job.item.id}: not started: {refusal}"
+                + (f" ({job.price.note})" if job.price.note else ""))
 
     def settle(self, job_key: str, charged_usd: Decimal) -> None:
         """Replace a job's reservation by what it was charged."""

@@ -170,7 +170,7 @@ class SandboxSettings(Section):
     """The run's own sandbox, when the target is `sandbox`."""
 
     profile: SandboxProfileName | None = Field(None, alias="sandbox_profile")  # None: realistic
-    seed: int = 0
+    seed: int = Field(0, ge=-(2**63), le=2**63 - 1)  # stored in runs.sandbox_seed, a 64-bit SQLite INTEGER
     clock_skew: float | None = None  # server clock − ours, seconds (None: the profile's)
     precise_stamps: bool = False  # millisecond stamps where the documents print whole seconds
 
@@ -222,7 +222,7 @@ class RunSettings(Section):
     # ramp, and submits at distinct phases of the server's second, which pin its clock early when it
     # stamps whole seconds (see harness.bench.stampbook).
     ramp_up: float = Field(1.0, ge=0, le=60)
-    job_timeout: float = Field(900.0, gt=0)  # seconds from submit to giving up on a job
+    job_timeout: float = Field(900.0, gt=0, le=7 * 86_400)  # seconds from submit to giving up on a job (a week at most)
     request_timeout: float = Field(60.0, gt=0)  # seconds without an answer before a request fails
     max_rate_limit_retries: int = Field(5, ge=0)
     download_attempts: int = Field(6, ge=1, le=20)  # a finished job's audio: tries before it counts as lost

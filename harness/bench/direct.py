@@ -63,8 +63,12 @@ async def fetch_direct(job: Job) -> None:
     if stream:
         if first_audio:
             record.marks.set(Mark.FIRST_AUDIO, first_audio[0])
-        record.stream_figures = stream_figures(listener, exchange.sent, exchange.last_byte)
+        record.stream_figures = stream_figures(listener, exchange.sent, exchange.last_byte, exchange.headers_received)
         audio = sse_audio(exchange.body)
         if audio:
             exchange.body = audio
-    job.keep_audio(exchange, response.headers.get("content-type"), "stream" if stream else "submit")
+    # A stream's Content-Type (text/event-stream) names its transport, not the audio its events carry: the
+    # audio is declared by nothing the answer says, so it is stored with no declared type (the contract
+    # checks the transport's type; conformance compares a declared audio type with the decoded bytes).
+    declared = None if stream else response.headers.get("content-type")
+    job.keep_audio(exchange, declared, "stream" if stream else "submit")

@@ -1,43 +1,89 @@
-"""`bench run --dry-run`: every request the run would send, as curl lines, and its planned cost; nothing
-is sent, nothing is stored, and no key is needed (a missing one is reported as what a real run would
-refuse).
+"""`bench run --dry-run`: the run without sending anything. Every request it would send (the upload of
+a reference voice, each submit, the poll plan, each download) as curl lines that run as printed, the
+same budget and refusal checks, and its planned cost; nothing is sent, nothing is stored.
 
 The plan is the real run's plan (same selection, corpora, references, limits); only the bases differ for
-the sandbox, which is not started: its requests are shown as `tts-harness sandbox serve` would take them.
+the sandbox, which is not started: its requests are shown as `tts-harness serve` would take them. The
+checks are the run's own: `consent.live_refusal` (a live run without a budget or with prices a budget
+cannot bound), `target.bench_target` (a key missing or unusable), and `Budget.admit` per job in plan
+order, each assumed to cost its worst case (what the run reserves).
+
+Keys appear as `$PIXAZO_API_KEY` (the variable the run reads), job ids as `$JOB_ID`, reference files by
+absolute path: copy a line into a shell with the variable set and it sends what the run would.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
 
-from harness.bench.config import BenchConfig, TargetSettings
-from harness.bench.plan import Plan, build_plan, select
+from harness.bench.budget import Budget
+from harness.bench.config import BenchConfig, PollingMode, TargetSettings
+from harness.bench.consent import live_refusal
+from harness.bench.plan import Plan, PlannedJob, build_plan, select
 from harness.bench.pricing import PriceBook
 from harness.bench.runner import references
+from harness.bench.target import bench_target
+from harness.bench.waiting import status_call
 from harness.core.curl import curl_line
-from harness.core.spec import Provider
-from harness.core.target import Layout, TargetKind, layout
-from harness.core.transport import build_request
+from harness.core.errors import UsageError
+from harness.core.spec import Provider, Role, Upload
+from harness.core.target import Layout, TargetKind, layout, sandbox_key
 
-SANDBOX_ORIGIN = "http://127.0.0.1:8765"  # where `tts-harness sandbox serve` listens by default
+SANDBOX_ORIGIN = "http://127.0.0.1:8765"  # where `tts-harness serve` listens by default
+JOB_ID = "JOB_ID"  # the shell variable a poll line reads the submit answer's job id from
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One request of a job, or what the run does instead of sending one."""
+
+    kind: str  # upload | submit | poll | download
+    detail: str  # what a person reads
+    curl: str | None = None  # the line that sends it, as printed
+
+
+@dataclass(frozen=True, slots=True)
+class JobSteps:
+    title: str  # "pixazo/xtts-v2 en_read/001 repeat 0 (worst case $0.015)"
+    steps: tuple[Step, ...]
 
 
 @dataclass(slots=True)
 class DryRun:
     plan: Plan
-    requests: list[tuple[str, str]] = field(default_factory=list)  # (what, curl line)
+    jobs: list[JobSteps] = field(default_factory=list)
+    not_started: list[str] = field(default_factory=list)  # jobs the budget stops, in the run's words
+    refusal: str | None = None  # why the run would not start at all
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def requests(self) -> int:
+        """Requests with a curl line: uploads ride in their submit, polls and downloads are per answer."""
+        return sum(1 for job in self.jobs for step in job.steps if step.kind == "submit")
 
 
 def _layout(settings: TargetSettings, providers: list[Provider]) -> Layout:
-    """Where the real run would send (the sandbox as `tts-harness sandbox serve` would take it)."""
+    """Where the real run would send (the sandbox as `tts-harness serve` would take it)."""
     return layout(settings.choice, providers, SANDBOX_ORIGIN if settings.kind is TargetKind.SANDBOX else None)
 
 
+def _target_refusal(where: Layout, providers: list[Provider], env: Mapping[str, str]) -> str | None:
+    """Why the run would refuse its target (a key missing or unusable at the providers' own servers)."""
+    if not where.at_providers:
+        return None
+    try:
+        bench_target(where, providers, env)
+    except UsageError as error:
+        return str(error)
+    return None
+
+
 def dry_run(config: BenchConfig, providers: Mapping[str, Provider], environ: Mapping[str, str] | None = None) -> DryRun:
-    """The plan and the request of each job that would be sent."""
+    """The plan, the requests of each job that would be sent, and the run's refusals."""
     env = os.environ if environ is None else environ
     workload, cost = config.workload, config.cost
     selections = select(providers, workload.providers, workload.models)
@@ -46,23 +92,75 @@ def dry_run(config: BenchConfig, providers: Mapping[str, Provider], environ: Map
     from harness.bench.corpus import load_corpus
 
     corpora = [load_corpus(selector) for selector in workload.corpus]
-    prices = PriceBook.from_settings(cost.usd_per_character, cost.prices)
+    prices = PriceBook.from_settings(cost.usd_per_character, cost.prices, providers)
     plan = build_plan("dry-run", selections, corpora, workload.repeats, prices,
                       references(config.references, where.reference_url))
-    result = DryRun(plan)
+    refusal = _target_refusal(where, chosen, env) or live_refusal(config, plan, where.kind)
+    result = DryRun(plan, refusal=refusal)
     result.notes += [f"provider {name} left out: {reason}" for name, reason in where.left_out.items()]
-    secrets = (*(v for p in chosen if len(v := env.get(p.key_env, "")) >= 4), *where.choice.secrets)
-    if where.at_providers:
-        result.notes += [f"{p.key_env} is not set: a real run would refuse to start" for p in chosen
-                         if where.serves(p.name) and not p.keyless and not env.get(p.key_env)]
+    if not where.at_providers:
+        result.notes += [f"keys: export {p.key_env}={sandbox_key(p.name)} (the sandbox's test key; "
+                         "`tts-harness serve` lists them)" for p in chosen if not p.keyless]
+    budget = Budget(cost.budget)
     for job in plan.jobs:
         if job.invalid or not where.serves(job.provider.name):
             continue
-        provider, endpoint = job.provider, job.selection.endpoint
-        key = None if provider.keyless else env.get(provider.key_env) or f"${provider.key_env}"
-        request = build_request(provider, endpoint, where.bases[(provider.name, endpoint.host)], job.payload,
-                                key=key)
-        price = "no documented price" if job.price.usd is None else f"worst case ${job.price.usd}"
-        what = f"{job.selection.label} {job.corpus.name}/{job.item.id} repeat {job.repeat} ({price})"
-        result.requests.append((what, curl_line(request, secrets)))
+        stopped = budget.admit(job)
+        if stopped is not None:
+            result.not_started.append(stopped)
+            continue
+        budget.settle(job.job_key, job.price.usd or Decimal(0))  # the worst case: what the run reserves
+        result.jobs.append(_job_steps(config, job, where.bases))
     return result
+
+
+def _job_steps(config: BenchConfig, job: PlannedJob, bases: Mapping[tuple[str, str], str]) -> JobSteps:
+    provider, endpoint = job.provider, job.selection.endpoint
+    key = None if provider.keyless else f"${provider.key_env}"
+    variables = (provider.key_env, JOB_ID)
+    steps: list[Step] = []
+    files: dict[str, Path] = {}
+    for name, value in job.payload.items():
+        if isinstance(value, Upload) and job.reference_path is not None:
+            files[value.filename] = job.reference_path.absolute()  # as the user named it (a link stays a link)
+            steps.append(Step("upload", f"{name} = {files[value.filename]} ({len(value.content)} bytes, "
+                                        f"{value.content_type}), a part of the submit below"))
+    from harness.core.transport import build_request
+
+    submit = build_request(provider, endpoint, bases[(provider.name, endpoint.host)], job.payload, key=key)
+    steps.append(Step("submit", f"{endpoint.method} {endpoint.key}", curl_line(submit, variables=variables,
+                                                                             files=files)))
+    steps += _after_submit(config, job, bases, key)
+    price = "no documented price" if job.price.usd is None else f"worst case ${job.price.usd}"
+    return JobSteps(f"{job.selection.label} {job.corpus.name}/{job.item.id} repeat {job.repeat} ({price})",
+                    tuple(steps))
+
+
+def _after_submit(config: BenchConfig, job: PlannedJob, bases: Mapping[tuple[str, str], str],
+                  key: str | None) -> Sequence[Step]:
+    """The poll plan and the download: what the run sends once the submit is answered."""
+    provider, endpoint = job.provider, job.selection.endpoint
+    binding = endpoint.job
+    if endpoint.role in (Role.AUDIO, Role.STREAM) or binding is None:
+        return [Step("download", "none apart: the submit's answer is the audio, read as it arrives")]
+    status = provider.endpoint(binding.status_endpoint)
+    lifecycle = status.lifecycle or endpoint.lifecycle
+    path_params, payload = status_call(status, binding, f"${JOB_ID}")
+    from harness.core.transport import build_request
+
+    poll = build_request(provider, status, bases[(provider.name, status.host)], payload, key=key,
+                         path_params=path_params, validate=False)
+    polling, timeout = config.polling, config.run.job_timeout
+    cadence = {PollingMode.FIXED: f"every {polling.interval:g} s",
+               PollingMode.WEBHOOK: "on the callback to the receiver, with sparse polls as a safety net",
+               PollingMode.ADAPTIVE: "on the adaptive schedule (denser near the expected completion)"}
+    ends = ", ".join(sorted(lifecycle.terminal)) if lifecycle is not None else "a terminal state"
+    where = f"JOB_ID from the submit answer's {binding.id_pointer}"
+    if binding.polling_url_pointer:
+        where += f" (or the status URL at {binding.polling_url_pointer})"
+    return [
+        Step("poll", f"{status.method} {status.key} {cadence[polling.mode]} until {ends}, at most {timeout:g} s "
+                     f"after the submit; {where}", curl_line(poll, variables=(provider.key_env, JOB_ID))),
+        Step("download", f"GET the media URL at {binding.media_pointer} of the final status answer (no key: "
+                         "a key is never sent to another origin); retried on a failed or expired link"),
+    ]

@@ -40,10 +40,12 @@ class Exchange:
 class ExchangeFailed(Exception):
     """A request that got no complete answer; `reached_server` tells whether it may have been acted on."""
 
-    def __init__(self, error: ProviderError, trace: HttpTrace, headers: httpx.Headers | None = None) -> None:
+    def __init__(self, error: ProviderError, trace: HttpTrace, headers: httpx.Headers | None = None,
+                 status: int | None = None) -> None:
         self.error = error
         self.trace = trace
         self.headers = headers  # the answer's headers, when they came before the failure (a body cut short)
+        self.status = status  # and its status
         super().__init__(str(error))
 
     @property
@@ -75,9 +77,10 @@ async def send(
     first: float | None = None
     chunks: list[bytes] = []
     headers: httpx.Headers | None = None
+    status: int | None = None
     try:
         response = await client.send(request, stream=True)
-        headers = response.headers
+        headers, status = response.headers, response.status_code
         try:
             async for chunk in response.aiter_bytes():
                 if not chunk:
@@ -91,7 +94,7 @@ async def send(
         finally:
             await response.aclose()
     except httpx.HTTPError as error:
-        raise ExchangeFailed(classify(error, url, secrets), trace, headers) from None
+        raise ExchangeFailed(classify(error, url, secrets), trace, headers, status) from None
     body = b"".join(chunks)
     # The body was read chunk by chunk (to time it); hand it to the response so .text/.json() work.
     response._content = body

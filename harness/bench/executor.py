@@ -152,17 +152,30 @@ def _commit_submitted(job: Job) -> None:
     )
 
 
+def _start_observable(job: Job) -> bool:
+    """Whether the provider shows a state between queued and finished: only then do polls see a job leave
+    the queue (a batch that reads `processing` from the start has no queue to measure)."""
+    binding = job.endpoint.job
+    if binding is None:
+        return False
+    lifecycle = job.provider.endpoint(binding.status_endpoint).lifecycle or job.endpoint.lifecycle
+    return lifecycle is not None and any(
+        state not in lifecycle.initial and state not in lifecycle.terminal for state in lifecycle.states)
+
+
 def _finish(job: Job) -> None:
     record = job.record
     finished = now()
     if record.outcome == "ok" and record.audio is None:
         record.error("download", ErrorClass.PROTOCOL, "the job produced no audio", fatal=True)
-    metrics = derive(record.marks, record.polls, record.server, finished, job.services.stamps.of(job.provider.name))
+    metrics = derive(record.marks, record.polls, record.server, finished, job.services.stamps.of(job.provider.name),
+                     start_observable=_start_observable(job))
     created, started, completed = record.server_raw
     update: dict[str, Any] = {
-        "state": "done" if record.outcome == "ok" else "failed",
+        "state": {"ok": "done", "unfetched": "unfetched"}.get(record.outcome or "", "failed"),
         "attempts": record.attempt,
         "provider_job_id": record.provider_job_id,
+        "provider_request_id": record.provider_job_id or record.provider_request_id,
         "status_url": record.status_url,
         "delivery": record.delivery,
         "final_status": record.final_status,

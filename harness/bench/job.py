@@ -28,7 +28,7 @@ from harness.bench.stampbook import StampBook
 from harness.bench.target import Target
 from harness.bench.timing import Mark, wall_of
 from harness.bench.webhook import Receiver, WebhookHub
-from harness.core.errors import ErrorClass, LostResult, ProtocolError, ProviderError
+from harness.core.errors import ErrorClass, ProtocolError, ProviderError
 from harness.core.spec import Endpoint, Provider
 from harness.core.transport import build_request
 from harness.core.validate import check_response, media_type_of
@@ -50,6 +50,10 @@ class Services:
     stamps: StampBook = field(default_factory=StampBook)  # what each provider's timestamps are worth
 
 
+#: Headers in which HTTP APIs commonly name a request for their logs (OpenAI-compatible hosts send the first).
+REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid")
+
+
 class Failed(Exception):
     """Ends a job: the error is already recorded as fatal."""
 
@@ -61,6 +65,7 @@ class Job:
     services: Services
     record: JobRecord
     charged: Decimal = field(default=Decimal(0))  # USD this job has been charged (or may have been)
+    deadline: float = float("inf")  # monotonic: when waiting for the job (polls, download) ends; set by waiting
 
     @property
     def planned(self) -> PlannedJob:
@@ -83,7 +88,10 @@ class Job:
         return self.services.gates[self.provider.name]
 
     def charge(self, basis: str) -> None:
-        """A charged attempt at the documented price (or the worst case when the outcome is unknown)."""
+        """A charged attempt at the documented price (or the worst case when the outcome is unknown). A job
+        kept `unfetched` by an earlier pass of the run was charged then: its cost row is already stored."""
+        if self.record.charged_before:
+            return
         self.charged += self.record.cost(charged=True, basis=basis)
 
     def request(self, endpoint: Endpoint, payload: Mapping[str, Any] | None, phase: str,
@@ -131,6 +139,9 @@ class Job:
             record.http_version = exchange.response.http_version
             record.connection_reused = exchange.trace.reused
             record.connect_ms = exchange.trace.connect_ms
+        headers = exchange.response.headers
+        record.provider_request_id = next((headers[name] for name in REQUEST_ID_HEADERS if name in headers),
+                                          record.provider_request_id)
         record.marks.set(Mark.REQUEST_SENT, exchange.sent, overwrite=True)
         record.marks.set(Mark.RESPONSE_HEADERS, exchange.headers_received, overwrite=True)
 
@@ -153,6 +164,12 @@ class Job:
         self.record.error(phase, error.error_class, str(error), status=error.status, fatal=True)
         raise Failed
 
+    def unfetched(self, phase: str, error: ProviderError) -> NoReturn:
+        """End a job the provider accepted whose result could not be fetched in its time: kept, not failed
+        (`bench run --resume` polls it again and fetches the audio; see harness.bench.records)."""
+        self.record.keep_unfetched(phase, error.error_class, str(error), status=error.status)
+        raise Failed
+
     async def download(self, url: str, declared: str | None, refresh: Refresh | None = None) -> None:
         """Fetch the finished job's audio; retried, because the job is already paid for (see bench.download).
 
@@ -162,13 +179,14 @@ class Job:
         extra = services.target.extra_headers(self.label, self.planned.item.id, "download", self.record.attempt)
         outcome = await download(services.client, url, check=lambda body: inspect_audio(body, declared).problem,
                                  refresh=refresh, headers=extra, secrets=services.target.secrets,
-                                 policy=DownloadPolicy(services.config.run.download_attempts, self.provider.retry))
+                                 policy=DownloadPolicy(services.config.run.download_attempts, self.provider.retry),
+                                 deadline=self.deadline)
         for failure in outcome.failures[:-1] if outcome.exchange is None else outcome.failures:
             self.record.error("download", failure.error_class, f"download retried: {failure}", status=failure.status)
         if outcome.exchange is None:
             last = outcome.failures[-1]
-            self.fail("download", LostResult(
-                f"audio lost after {len(outcome.failures)} attempts ({outcome.refreshed} fresh links): {last}",
+            self.unfetched("download", type(last)(
+                f"no whole audio after {len(outcome.failures)} attempts ({outcome.refreshed} fresh links): {last}",
                 status=last.status))
         exchange = outcome.exchange
         marks = self.record.marks

@@ -8,11 +8,13 @@ apply: they are what the run would have cost live.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from harness.core.errors import UsageError
 from harness.core.spec import Cost, CostUnit, Endpoint, Provider
 
 
@@ -39,7 +41,20 @@ class PriceBook:
     overrides: Mapping[str, Decimal] | None = None  # "provider/model" -> USD per request
 
     @classmethod
-    def from_settings(cls, usd_per_character: float | None, prices: Mapping[str, float]) -> PriceBook:
+    def from_settings(cls, usd_per_character: float | None, prices: Mapping[str, float],
+                      providers: Mapping[str, Provider]) -> PriceBook:
+        """The settings' rates; a price for a model none of `providers` offers, or one that is not a finite
+        amount of USD, is refused (a typo would otherwise leave the model it meant unpriced, silently)."""
+        known = {f"{p.name}/{o.name}" for p in providers.values() for o in p.offerings}
+        unknown = sorted(label for label in prices if label not in known)
+        if unknown:
+            raise UsageError(f"--price names no known model: {', '.join(unknown)} (provider/model, one of "
+                             f"{', '.join(sorted(known)) or 'none'})")
+        amounts = {"--usd-per-character": usd_per_character, **{f"--price {k}": v for k, v in prices.items()}}
+        bad = [f"{name}={value}" for name, value in amounts.items()
+               if value is not None and not (math.isfinite(value) and value >= 0)]
+        if bad:
+            raise UsageError(f"a price must be a finite amount of USD, 0 or more: {', '.join(bad)}")
         rate = Decimal(str(usd_per_character)) if usd_per_character is not None else None
         return cls(rate, {k: Decimal(str(v)) for k, v in prices.items()})
 

@@ -38,7 +38,9 @@ class JobRecord:
     marks: Marks
     attempt: int = 0
     resumed: bool = False
+    charged_before: bool = False  # kept `unfetched` by an earlier pass: its cost row is already stored
     provider_job_id: str | None = None
+    provider_request_id: str | None = None  # what the provider's logs and invoices know the request by
     status_url: str | None = None
     delivery: str | None = None
     final_status: str | None = None
@@ -100,6 +102,15 @@ class JobRecord:
         )
         if fatal:
             self.outcome, self.error_class, self.error_message = "error", str(error_class), message
+
+    def keep_unfetched(self, phase: str, error_class: ErrorClass | str, message: str, *,
+                       status: int | None = None) -> None:
+        """The provider accepted the job (and charges it) but its result could not be fetched in the job's
+        time: the outcome is `unfetched`, not an error class. The row keeps the job id and status URL that
+        `--resume` needs to poll it again for a fresh media link."""
+        self.error(phase, error_class, message, status=status)
+        self.outcome, self.error_class = "unfetched", None
+        self.error_message = f"{message} (kept: `bench run --resume` fetches it)"
 
     def add_drift(self, endpoint: str, phase: str, drift: Sequence[Drift]) -> None:
         """Drift once per job and place: the same unknown field on every poll is one finding."""

@@ -39,7 +39,10 @@ from harness.core.errors import ErrorClass, UsageError
 from harness.core.spec import Provider, Upload
 from harness.core.target import default_reference_voice
 from harness.core.timestamps import parse_timestamp
-from harness.results import UNFINISHED_STATES, Existing, Store
+from harness.results import UNFETCHED, UNFINISHED_STATES, Existing, Store
+
+# What a resume picks up: jobs not started, in flight at a crash, or accepted with their result still to fetch.
+RESUMABLE_STATES = (*UNFINISHED_STATES, UNFETCHED)
 
 Listener = Callable[[PlannedJob, str], None]  # (job, outcome) after each job is stored
 
@@ -121,7 +124,7 @@ def prepare(config: BenchConfig, providers: Mapping[str, Provider], store: Store
         if changed:
             raise UsageError(f"run {run_id} used other versions of corpus {', '.join(changed)}: cannot resume it")
     selections = select(providers, workload.providers, workload.models)
-    prices = PriceBook.from_settings(cost.usd_per_character, cost.prices)
+    prices = PriceBook.from_settings(cost.usd_per_character, cost.prices, providers)
     plan = build_plan(run_id, selections, corpora, workload.repeats, prices,
                       references(config.references, reference_url))
     return PreparedRun(run_id, config, dict(providers), corpora, plan, resumed=resume is not None)
@@ -210,7 +213,7 @@ class Runner:
             self.store.update_run(run_id, {"resumes": (run["resumes"] if run else 0) + 1, "status": "running",
                                            "updated_at": iso_now()})
         todo = [job for job in self.prepared.plan.jobs if rows.get(job.job_key) is None
-                or rows[job.job_key]["state"] in ("planned", "submitting", "submitted")]
+                or rows[job.job_key]["state"] in RESUMABLE_STATES]
         async with self._receiver() as (hub, receiver):
             services = Services(config, client, self.target, self.store, self.gates, self.schedules, hub, receiver)
             await asyncio.gather(*(self._one(services, job, rows.get(job.job_key)) for job in todo))
@@ -264,7 +267,8 @@ class Runner:
             return JobRecord(job, self.prepared.run_id, Marks(now()))
         started = parse_timestamp(row["started_at"])
         start = mono_of(started.timestamp()) if started else now()
-        record = JobRecord(job, self.prepared.run_id, Marks(start), attempt=row["attempts"], resumed=True)
+        record = JobRecord(job, self.prepared.run_id, Marks(start), attempt=row["attempts"], resumed=True,
+                           charged_before=row["state"] == UNFETCHED)
         # Attempts before the last one were refused (only 429/503 are retried): they cost nothing.
         prior = [record_cost(record, attempt, charged=False, basis="rejected:before-crash")
                  for attempt in range(1, row["attempts"])]
@@ -294,12 +298,10 @@ class Runner:
         return record
 
     def _reserve(self, job: PlannedJob, record: JobRecord) -> str | None:
-        refusal = self.budget.reserve(job.job_key, job.price.usd)
+        refusal = self.budget.admit(job)
         if refusal is not None:
             self.stopped_by_budget = True
-            label = job.selection.label
-            return f"{label} {job.item.id}: not started: {refusal}" + (f" ({job.price.note})" if job.price.note else "")
-        return None
+        return refusal
 
     def _skip(self, job: PlannedJob, record: JobRecord, error_class: ErrorClass, message: str) -> None:
         record.cost(charged=False, basis=f"not-sent:{error_class}", attempt=0)
@@ -317,7 +319,8 @@ class Runner:
         run_id = self.prepared.run_id
         counts = self.store.outcome_counts(run_id)
         unfinished = sum(n for k, n in counts.items() if k in UNFINISHED_STATES)
-        status = "stopped_budget" if self.stopped_by_budget else ("finished" if not unfinished else "interrupted")
+        status = "stopped_budget" if self.stopped_by_budget else (
+            "interrupted" if unfinished else "pending" if counts.get(UNFETCHED) else "finished")
         self.store.update_run(run_id, {"status": status, "finished_at": iso_now(), "updated_at": iso_now()})
         return RunResult(run_id, self.store.path, status, len(self.prepared.plan.jobs), counts,
                          Decimal(str(self.store.spent_usd(run_id))), self.prepared.notes)

@@ -14,7 +14,8 @@ from typing import Any
 
 import httpx
 
-from harness.bench.config import BenchConfig, PollingMode, TargetKind
+from harness.bench.config import BenchConfig, TargetKind
+from harness.bench.consent import live_refusal
 from harness.bench.journal import keep_sandbox_state
 from harness.bench.lease import Lease
 from harness.bench.plan import select
@@ -47,10 +48,14 @@ def sandbox_target(config: BenchConfig, providers: Sequence[Provider], headers: 
                    **overrides: Any) -> Iterator[Target]:
     """Start the sandbox in this process for the duration of the block."""
     try:
-        from harness.sandbox import running
+        from harness.sandbox import SandboxConfig, running
     except ImportError as error:
         raise UsageError(f"the sandbox is not installed ({error}); install tts-harness[sandbox]") from None
     settings = config.sandbox
+    try:  # the sandbox's own limits, asked before it starts (NaN or 1e300 s of skew: no stamp could be printed)
+        SandboxConfig(clock_skew_s=settings.clock_skew)
+    except ValueError as error:
+        raise UsageError(f"--clock-skew: {error}") from None
     profile = settings.profile or "realistic"
     served = [p.name for p in providers]
     # The documents require https callbacks; the sandbox's client does not trust a throwaway CA, so
@@ -94,27 +99,10 @@ def _client(config: BenchConfig, guard: CredentialGuard) -> httpx.AsyncClient:
 
 
 def check_live(prepared: PreparedRun, target: Target) -> None:
-    """Live runs spend money: refuse without a budget or explicit consent, and say why."""
-    polling, cost = prepared.config.polling, prepared.config.cost
-    if target.kind is TargetKind.LIVE and polling.mode is PollingMode.WEBHOOK and polling.webhook_url is None:
-        raise UsageError("--polling webhook against live providers needs --webhook-url: a public URL that "
-                         "forwards to this machine (providers cannot reach a loopback receiver)")
-    if target.kind is TargetKind.SANDBOX or prepared.resumed:
-        return
-    plan = prepared.plan
-    if cost.budget is None and not cost.live_without_budget:
-        raise UsageError(
-            f"a live run of {len(plan.jobs)} jobs is planned to cost ${plan.cost_usd:.4f}"
-            + (f" plus {plan.unpriced} jobs with no USD price" if plan.unpriced else "")
-            + ": give --budget USD (enforced) or --yes to proceed"
-        )
-    if cost.budget is not None and plan.unpriced:
-        unpriced = sorted({j.selection.label for j in plan.jobs if j.price.usd is None})
-        raise UsageError(
-            f"--budget cannot bound {', '.join(unpriced)}: their prices are not in USD or not documented "
-            "(TTS.ai bills characters with no documented USD rate: give --usd-per-character; models with "
-            "no documented price: --price provider/model=USD), or leave them out with --models"
-        )
+    """Live runs spend money: refuse without a budget or explicit consent, and say why (`consent`)."""
+    refusal = live_refusal(prepared.config, prepared.plan, target.kind, resumed=prepared.resumed)
+    if refusal is not None:
+        raise UsageError(refusal)
 
 
 def selected_providers(providers: Mapping[str, Provider], config: BenchConfig) -> list[Provider]:
@@ -159,9 +147,9 @@ def run_benchmark(
                 lease = Lease(store, prepared.run_id)
                 lease.acquire()
             prepared.notes += target.notes
+            check_live(prepared, target)  # a refusal is the only output: its message names the plan's cost
             if on_plan is not None:
-                on_plan(prepared, target)  # the plan and its price are shown before any refusal or request
-            check_live(prepared, target)
+                on_plan(prepared, target)  # the plan and its price are shown before any request
             runner = Runner(prepared, store, target, listener=listener, scorer=scorer)
             if not prepared.resumed:
                 runner.record_plan()

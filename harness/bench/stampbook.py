@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from harness.core.timestamps import parse_timestamp
 
@@ -48,7 +49,7 @@ class FieldStamps:
 
     @property
     def resolution(self) -> float:
-        """Seconds a value of this field may lie after what it prints (stamps are truncated)."""
+        """Seconds between the values this field can print."""
         return 10.0 ** -self.digits if self.digits else 1.0
 
 
@@ -87,13 +88,47 @@ class ClockOffset:
         return (self.low + self.high) / 2
 
 
+class Convention(StrEnum):
+    """How a clock that stores coarser than it reads prints an instant."""
+
+    TRUNCATE = "truncate"  # 13:19:23.9 -> 13:19:23 (most clocks, `strftime`)
+    ROUND = "round"  # 13:19:23.9 -> 13:19:24 (a `DATETIME(0)` column)
+
+
+REFUTED_AFTER = 2  # completions that only one convention cannot explain before the run believes it
+
+
+def stamp_bounds(printed: float, resolution: float, convention: Convention) -> tuple[float, float]:
+    """The true instants (epoch seconds) a stamp printed as `printed` may stand for."""
+    if convention is Convention.TRUNCATE:
+        return printed, printed + resolution
+    return printed - resolution / 2, printed + resolution / 2
+
+
 @dataclass(slots=True)
 class ProviderStamps:
-    """Everything learned about one provider's stamps."""
+    """Everything learned about one provider's stamps.
+
+    Truncation and rounding are two hypotheses carried side by side, each with the clock offset it
+    implies (`offsets`: server clock − our wall clock). A completion seen between two polls that one
+    convention cannot place there and the other can counts against the first; after `REFUTED_AFTER`
+    such completions (and none against the other) the other is the provider's convention. Until then
+    every figure is the union of what each hypothesis allows, so the interval covers both. A provider
+    may declare its convention (`declared`), which ends the question before it is asked.
+
+    When every field prints at the same resolution the two hypotheses differ only by a constant the
+    offset absorbs, so their figures agree and nothing is lost by not knowing; the question matters when
+    fields mix resolutions (a millisecond `created_at` beside a whole-second `completed_at`), and that
+    is exactly when completions can answer it.
+    """
 
     fields: dict[str, FieldStamps] = field(default_factory=dict)
-    offset: ClockOffset = field(default_factory=ClockOffset)
+    offsets: dict[Convention, ClockOffset] = field(
+        default_factory=lambda: {c: ClockOffset() for c in Convention})
+    refuted: dict[Convention, int] = field(default_factory=lambda: dict.fromkeys(Convention, 0))
+    declared: Convention | None = None
     zone_shift_s: float = 0.0  # zone-less stamps read as UTC are this far ahead of the zoned clock
+    zone_known: bool = False  # a zone-less stamp has been placed against the zoned clock
 
     def observe(self, name: str, raw: str | None) -> None:
         if raw:
@@ -103,34 +138,82 @@ class ProviderStamps:
         history = self.fields.get(name)
         return history.resolution if history is not None else 1.0
 
+    @property
+    def conventions(self) -> tuple[Convention, ...]:
+        """The conventions the run cannot yet rule out (one, once known or declared)."""
+        if self.declared is not None:
+            return (self.declared,)
+        for one, other in ((Convention.TRUNCATE, Convention.ROUND), (Convention.ROUND, Convention.TRUNCATE)):
+            if self.refuted[other] >= REFUTED_AFTER and self.refuted[one] == 0:
+                return (one,)
+        return tuple(Convention)
+
+    @property
+    def convention(self) -> Convention | None:
+        alive = self.conventions
+        return alive[0] if len(alive) == 1 else None
+
+    def epoch(self, raw: str) -> float | None:
+        """A stamp as epoch seconds on the zoned clock (a zone-less one moved by the learned zone)."""
+        stamp = parse_timestamp(raw)
+        if stamp is None:
+            return None
+        return stamp.timestamp() if is_zoned(raw) else stamp.timestamp() - self.zone_shift_s
+
+    def bounds(self, name: str, raw: str, convention: Convention) -> tuple[float, float] | None:
+        """The true server instants (epoch seconds, zoned clock) stamp `raw` of field `name` stands for."""
+        printed = self.epoch(raw)
+        return None if printed is None else stamp_bounds(printed, self.resolution(name), convention)
+
+    @property
+    def offset(self) -> ClockOffset:
+        """The clock offset as the completion stamps see it (what they print is the truncation of our wall
+        clock plus this): the union over the conventions still possible. Polls are phased by it."""
+        half = self.resolution("completed") / 2
+        shifted = [(o.low + (half if c is Convention.ROUND else 0.0), o.high + (half if c is Convention.ROUND
+                    else 0.0), o) for c in self.conventions if (o := self.offsets[c]).known]
+        if not shifted:
+            return ClockOffset()
+        return ClockOffset(min(s[0] for s in shifted), max(s[1] for s in shifted), min(s[2].jobs for s in shifted),
+                           max(s[2].resets for s in shifted))
+
     def observe_submit(self, created: str, sent_wall: float, received_wall: float) -> None:
         """A job's `created_at` was stamped while our submit was in flight, between sent and received."""
-        stamp = parse_timestamp(created)
-        if stamp is None:
-            return
         self.observe("created", created)
-        epoch = stamp.timestamp() if is_zoned(created) else stamp.timestamp() - self.zone_shift_s
-        self.offset.observe(epoch - received_wall, epoch + self.resolution("created") - sent_wall)
+        for convention in Convention:
+            bounds = self.bounds("created", created, convention)
+            if bounds is not None:
+                self.offsets[convention].observe(bounds[0] - received_wall, bounds[1] - sent_wall)
 
     def observe_completion(self, completed: str, after_wall: float, before_wall: float) -> None:
         """The job was seen unfinished at `after_wall` and finished at `before_wall`, and stamped its
         completion in between: another bound on the server's clock. Submits share one phase when many go
         out at once; completions are spread over the run, so stamps at whole seconds pin the clock sooner.
-        Zone-less stamps are left out: their zone is learned from this very offset."""
-        stamp = parse_timestamp(completed)
-        if stamp is None or not is_zoned(completed):
+        A completion one convention cannot place and the other can is evidence against the first.
+        Zone-less stamps are left out until their zone is known: it is learned from this very offset."""
+        if not is_zoned(completed) and not self.zone_known:
             return
-        epoch = stamp.timestamp()
-        self.offset.narrow(epoch - before_wall, epoch + self.resolution("completed") - after_wall)
+        fits: dict[Convention, bool] = {}
+        for convention in Convention:
+            bounds, offset = self.bounds("completed", completed, convention), self.offsets[convention]
+            if bounds is None or not offset.known:
+                return
+            low, high = bounds[0] - before_wall, bounds[1] - after_wall
+            fits[convention] = low <= offset.high and high >= offset.low
+            offset.narrow(low, high)
+        if fits[Convention.TRUNCATE] != fits[Convention.ROUND]:
+            self.refuted[Convention.TRUNCATE if not fits[Convention.TRUNCATE] else Convention.ROUND] += 1
 
     def learn_zone(self, naive_epoch: float, client_low_wall: float, client_high_wall: float) -> bool:
         """A zone-less stamp that the offset puts whole quarter-hours from where the polls saw the event
         teaches the zone; returns whether the shift changed."""
-        if not self.offset.known:
+        offset = self.offsets[self.conventions[0]]
+        if not offset.known:
             return False
-        placed = naive_epoch - self.zone_shift_s - self.offset.middle
+        placed = naive_epoch - self.zone_shift_s - offset.middle
         middle = (client_low_wall + client_high_wall) / 2
         steps = round((placed - middle) / ZONE_STEP_S)
+        self.zone_known = True
         if steps == 0:
             return False
         self.zone_shift_s += steps * ZONE_STEP_S

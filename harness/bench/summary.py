@@ -59,6 +59,8 @@ class Summary:
     budget_usd: float | None
     downloads_retried: int = 0  # jobs whose audio came only after a retried download
     results_lost: int = 0  # finished jobs whose audio never came
+    pending: int = 0  # accepted (charged) jobs whose result is still to fetch: `bench run --resume` fetches them
+    target: str = "sandbox"  # sandbox | live | url: where the money was spent (the sandbox's is play money)
 
 
 def _quality(figures: ModelFigures, scored_run: bool) -> Quality | None:
@@ -84,7 +86,8 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
     counts = tally(rows)
     return Summary(rows.run_id, str(rows.run["status"]), tuple(_line(f, scored_run) for f in model_figures(rows)),
                    counts.outcomes, counts.events, spent_usd, _number(rows.run["planned_cost_usd"]),
-                   _number(rows.run["budget_usd"]), counts.downloads_retried, counts.results_lost)
+                   _number(rows.run["budget_usd"]), counts.downloads_retried, counts.results_lost, counts.pending,
+                   str(rows.run["target"] or "sandbox"))
 
 
 def _number(value: object) -> float | None:
@@ -158,7 +161,7 @@ def render(summary: Summary, console: Console, db_path: str) -> None:
     classes.add_column("class")
     classes.add_column("jobs ended so", justify="right")
     classes.add_column("errors seen", justify="right")
-    names = ["ok", "skipped", *[c.value for c in ErrorClass]]
+    names = ["ok", "unfetched", "skipped", *[c.value for c in ErrorClass]]
     for name in names:
         ended, seen = summary.outcomes.get(name, 0), summary.events.get(name, 0)
         if ended or seen:
@@ -166,9 +169,13 @@ def render(summary: Summary, console: Console, db_path: str) -> None:
     console.print(classes)
     budget = f" of a ${summary.budget_usd:.4f} budget" if summary.budget_usd is not None else ""
     planned = f" (planned ${summary.planned_usd:.4f})" if summary.planned_usd is not None else ""
-    console.print(f"Spent ${summary.spent_usd:.4f}{budget}{planned}.")
+    play = " (sandbox: play money, what these requests would cost live)" if summary.target == "sandbox" else ""
+    console.print(f"Spent ${summary.spent_usd:.4f}{play}{budget}{planned}.")
     if summary.downloads_retried or summary.results_lost:
         console.print(f"Downloads: {summary.downloads_retried} jobs needed retries to get their audio; "
                       f"{summary.results_lost} finished jobs lost their audio for good.")
+    if summary.pending:
+        console.print(f"Pending: {summary.pending} paid results not fetched yet (status or media host down until "
+                      f"their deadline); [bold]tts-harness bench run --resume {summary.run_id}[/bold] fetches them.")
     console.print(f"Run id [bold]{summary.run_id}[/bold]; rows in [bold]{db_path}[/bold] "
                   f"(tables runs, jobs, marks, polls, costs, errors, drift, clips).")

@@ -8,12 +8,13 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NoReturn
 
 from harness.bench.config import PollingMode
 from harness.bench.exchange import ExchangeFailed
 from harness.bench.job import Failed, Job
 from harness.bench.polling import PollContext, second_origin, stamp_resolution
+from harness.bench.stampbook import Convention
 from harness.bench.timing import Mark, PollRecord, learn_clock_from_completion, now, read_server_times, wall_of
 from harness.bench.webhook import Callback
 from harness.core.drift import resolve
@@ -26,11 +27,12 @@ from harness.core.errors import (
     TimeoutError_,
 )
 from harness.core.lifecycle import Lifecycle
+from harness.core.retry import retryable_status
 from harness.core.spec import Endpoint, JobBinding, Role
 from harness.core.transport import error_of, path_fields, retry_after_seconds
 from harness.core.validate import check_request_json
 
-MAX_POLL_FAILURES = 5  # consecutive failed polls before a job is given up
+MAX_POLL_FAILURES = 5  # consecutive 404s (the job forgotten) or refusals no retry changes before giving up
 
 
 async def wait_and_fetch(job: Job) -> None:
@@ -42,6 +44,9 @@ async def wait_and_fetch(job: Job) -> None:
     assert lifecycle is not None
     callback = _expect_callback(job)
     hub = job.services.hub
+    # A job picked up after a crash gets its full timeout from now: the crash was not its fault.
+    started = now() if record.resumed else record.marks.values.get(Mark.REQUEST_SENT, record.marks.start)
+    job.deadline = started + job.services.config.run.job_timeout  # polls and the download share it
     try:
         body = await _poll_until_terminal(job, status_endpoint, binding, callback)
     except Failed:
@@ -99,13 +104,11 @@ def _expect_callback(job: Job) -> asyncio.Future[Callback] | None:
 
 async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding,
                                callback: asyncio.Future[Callback] | None) -> Mapping[str, Any]:
-    record, timeout = job.record, job.services.config.run.job_timeout
+    record, timeout, deadline = job.record, job.services.config.run.job_timeout, job.deadline
     lifecycle = endpoint.lifecycle or job.endpoint.lifecycle
     assert lifecycle is not None and record.provider_job_id is not None
     schedule = job.services.schedules[job.label]
     sent = record.marks.values.get(Mark.REQUEST_SENT, record.marks.start)
-    # A job picked up after a crash gets its full timeout from now: the crash was not its fault.
-    deadline = (now() if record.resumed else sent) + timeout
     failures, last_pending = 0, None
     while True:
         elapsed = now() - sent
@@ -132,21 +135,11 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
         else:
             await asyncio.sleep(delay)
         if now() >= deadline:
-            seen = next((p.provider_status for p in reversed(record.polls) if p.provider_status), None)
-            job.fail("poll", _timeout(timeout, seen))
+            _deadline_passed(job, timeout, failures)
         body = await _poll_once(job, endpoint, binding, lifecycle, delay, reason)
         if body is None:
             failures += 1
-            if failures >= MAX_POLL_FAILURES:
-                if all(p.http_status == 404 for p in record.polls[-failures:]):
-                    # It accepted the job, then no longer knows it: nothing will bring the result back.
-                    job.fail("poll", LostResult(
-                        f"the provider answers 404 for job {record.provider_job_id}, which it accepted: "
-                        f"the job is lost ({failures} status requests)", status=404))
-                # The job ends in the class of the last failure (a 5xx, a reset, a timeout).
-                error_class = record.errors[-1]["error_class"] if record.errors else ErrorClass.TRANSPORT
-                record.error("poll", error_class, f"{failures} consecutive status requests failed", fatal=True)
-                raise Failed
+            _after_failed_polls(job, failures)
             continue
         failures = 0
         state = body.get(lifecycle.status_field)
@@ -156,10 +149,40 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
             record.marks.set(Mark.TERMINAL, poll.received)
             return body
         poll.pending = True
+        poll.queued = state in lifecycle.initial
         last_pending = poll.sent - sent
         record.marks.set(Mark.LAST_PENDING, poll.sent, overwrite=True)
         if state not in lifecycle.initial:
             record.marks.set(Mark.FIRST_PROCESSING, poll.received)
+
+
+def _deadline_passed(job: Job, timeout: float, failures: int) -> NoReturn:
+    """The job's time is up. Still pending by the provider's last word: a time-out. Its state unknown because
+    the last polls failed (an outage of the status endpoint): the job is kept `unfetched`, to fetch later."""
+    if failures:
+        job.unfetched("poll", TimeoutError_(
+            f"the status endpoint failed {failures} times in a row until the job's {timeout:g} s deadline"))
+    seen = next((p.provider_status for p in reversed(job.record.polls) if p.provider_status), None)
+    job.fail("poll", _timeout(timeout, seen))
+
+
+def _after_failed_polls(job: Job, failures: int) -> None:
+    """An outage (5xx, 429, resets, time-outs, unreadable answers) is waited out until the deadline. Only
+    `MAX_POLL_FAILURES` answers in a row that no retry changes end the wait sooner: 404s for a job the
+    provider accepted (it is lost), or refusals such as 401 (kept unfetched: a later resume may pass)."""
+    record = job.record
+    recent = record.polls[-failures:]
+    if failures < MAX_POLL_FAILURES or any(p.http_status is None or retryable_status(p.http_status)
+                                           or p.error_class == ErrorClass.PROTOCOL for p in recent):
+        return
+    if all(p.http_status == 404 for p in recent):
+        # It accepted the job, then no longer knows it: nothing will bring the result back.
+        job.fail("poll", LostResult(
+            f"the provider answers 404 for job {record.provider_job_id}, which it accepted: "
+            f"the job is lost ({failures} status requests)", status=404))
+    last = recent[-1].http_status
+    job.unfetched("poll", ProviderError(f"{failures} status requests in a row were refused (last {last})",
+                                        status=last))
 
 
 def _on_callback(job: Job, callback: Callback) -> Mapping[str, Any]:
@@ -178,15 +201,20 @@ def _on_callback(job: Job, callback: Callback) -> Mapping[str, Any]:
     return callback.body
 
 
+def status_call(endpoint: Endpoint, binding: JobBinding, job_id: str
+                ) -> tuple[dict[str, str] | None, dict[str, str] | None]:
+    """Where a status request carries the job id: (path parameters, payload)."""
+    if binding.status_param in path_fields(endpoint.path):
+        return {binding.status_param: job_id}, None
+    return None, {binding.status_param: job_id}
+
+
 async def _poll_once(job: Job, endpoint: Endpoint, binding: JobBinding, lifecycle: Lifecycle, delay: float,
                      reason: str) -> Mapping[str, Any] | None:
     """One status request; its body when it is a readable answer, None for a failed poll (recorded)."""
     record = job.record
     assert record.provider_job_id is not None
-    if binding.status_param in path_fields(endpoint.path):
-        path_params, payload = {binding.status_param: record.provider_job_id}, None
-    else:
-        path_params, payload = None, {binding.status_param: record.provider_job_id}
+    path_params, payload = status_call(endpoint, binding, record.provider_job_id)
     gate = job.gate
     await gate.ready()
     request = job.request(endpoint, payload, "poll", path_params=path_params)
@@ -239,9 +267,16 @@ def _server_times(job: Job, binding: JobBinding, body: Mapping[str, Any]) -> Non
 
     created, started, completed = at(binding.created_pointer), at(binding.started_pointer), at(
         binding.completed_pointer)
+    _declare_convention(job, binding)
     _learn_offset(job, created)
     job.record.server = read_server_times(job.services.stamps.of(job.provider.name), created, started, completed)
     job.record.server_raw = (created, started, completed)
+
+
+def _declare_convention(job: Job, binding: JobBinding) -> None:
+    """A provider whose documents say how its stamps round needs no evidence for it."""
+    if binding.stamp_convention is not None:
+        job.services.stamps.of(job.provider.name).declared = Convention(binding.stamp_convention)
 
 
 def _learn_offset(job: Job, created: str | None) -> None:

@@ -1,57 +1,36 @@
-"""`tts-harness`: the command-line face. Each command lives in its own module; heavy imports
-(sandbox, ASR, report) happen inside the commands, so `--help` stays instant."""
+"""`tts-harness`: the command-line face. Each command lives in its own module (assembled in `commands`); heavy
+imports (sandbox, ASR, report) happen inside the commands, so `--help` stays instant.
+
+This package's own module imports nothing heavy: `main` arms the Ctrl-C handler (`interrupts`) before
+typer, rich and the commands load, so a Ctrl-C while the CLI starts is one line too.
+"""
 
 from __future__ import annotations
 
-import sqlite3
-import sys
-from typing import NoReturn
+from typing import Any
 
-import typer
-
-from harness.cli.bench import bench_app
-from harness.cli.contract import contract_app
-from harness.cli.providers import providers_command
-from harness.cli.report import compare_command, contract_diff_command, export_command, report_command
-from harness.cli.score import asr_app, score_command
-from harness.cli.serve import serve_command
-from harness.core.errors import UsageError
-
-app = typer.Typer(
-    name="tts-harness",
-    help="Conformance and benchmarking harness for hosted text-to-speech APIs.",
-    no_args_is_help=True,
-    pretty_exceptions_show_locals=False,
-)
-app.command("providers")(providers_command)
-app.add_typer(contract_app, name="contract")
-contract_app.command("diff")(contract_diff_command)
-app.command("serve")(serve_command)
-app.add_typer(bench_app, name="bench")
-app.command("score")(score_command)
-app.add_typer(asr_app, name="asr")
-app.command("report")(report_command)
-app.command("compare")(compare_command)
-app.command("export")(export_command)
+from harness.cli import interrupts
 
 
 def main() -> None:
-    """Run the CLI; input it cannot read ends in one line and exit code 2, never a traceback.
-
-    Each command handles its own usage errors; this is the last line for what reaches every command the
-    same way: a results database that is not one (garbage, truncated) and a path that is not what the
-    option needs (a file where a folder goes).
-    """
+    """The `tts-harness` script: bad input and Ctrl-C end in one line (see `commands.run`)."""
+    interrupts.arm()
     try:
-        app()
-    except sqlite3.DatabaseError as error:
-        _fail(f"the results database cannot be read ({error}): pass a database written by `tts-harness bench run`")
-    except (FileExistsError, NotADirectoryError, IsADirectoryError) as error:
-        _fail(f"{error.strerror}: {error.filename} (a folder option names a file, or the other way round)")
-    except UsageError as error:
-        _fail(str(error))
+        from harness.cli.commands import run
+
+        run()
+    except KeyboardInterrupt:  # while loading, before typer runs
+        interrupts.leave("interrupted")
+    except SystemExit:
+        if interrupts.interrupted():  # typer turned the KeyboardInterrupt into exit 130, silently
+            interrupts.leave("interrupted")
+        raise
 
 
-def _fail(message: str) -> NoReturn:
-    print(f"error: {message}", file=sys.stderr)
-    raise SystemExit(2)
+def __getattr__(name: str) -> Any:
+    """`from harness.cli import app` (the typer application) loads it on first use."""
+    if name == "app":
+        from harness.cli.commands import app
+
+        return app
+    raise AttributeError(f"module 'harness.cli' has no attribute {name!r}")

@@ -5,7 +5,8 @@ The command only turns its flags into the settings' typed sections, calls the us
 
 Exit codes: 0 the run finished (jobs may have failed: they are results); 1 the run does not count as a
 success (interrupted, stopped by its budget, results lost, nothing planned or nothing succeeded:
-`BenchmarkResult.shortfall`); 2 usage error (bad option, unknown provider/model/run, live run refused).
+`BenchmarkResult.shortfall`); 2 usage error (bad option, unknown provider/model/run, live run refused);
+130 Ctrl-C (one line; the run is resumable: `harness.cli.interrupts`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,18 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from harness.bench.config import (
+    OutputSettings,
+    PollingSettings,
+    RunSettings,
+    SandboxSettings,
+    ScoringSettings,
+    Section,
+    TargetSettings,
+    WorkloadSettings,
+)
 from harness.benchmark import BenchmarkResult, Observer
+from harness.cli import interrupts
 from harness.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -30,7 +42,8 @@ if TYPE_CHECKING:
     from harness.bench.summary import Summary
     from harness.bench.target import Target
 
-bench_app = typer.Typer(help="Latency and cost benchmarks, stored as raw rows in SQLite.", no_args_is_help=True)
+bench_app = typer.Typer(help="Latency and cost benchmarks, stored as raw rows in SQLite.", no_args_is_help=True,
+                        rich_markup_mode=None)
 # Piped or captured (CI logs), the summary table keeps every column whole instead of cutting to 80.
 _out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 if not _out.is_terminal:  # piped or captured: rich would assume 80 columns and squeeze the tables
@@ -79,8 +92,9 @@ def _show_plan(prepared: PreparedRun, target: Target) -> None:
             warned[key] = warned.get(key, 0) + 1
     for (label, note), count in sorted(warned.items()):
         _err.print(f"[yellow]warning:[/yellow] {label}: {count} job(s): {note}")
-    where = target.url or target.kind
-    _out.print(f"Target: [bold]{target.kind}[/bold] ({where}); corpora: "
+    where = {"sandbox": f"started by this run at {target.url}, profile {target.sandbox_profile}",
+             "live": "each provider's documented hosts"}.get(str(target.kind), str(target.url))
+    _out.print(f"Target: [bold]{target.kind}[/bold] ({escape(where)}); corpora: "
                + ", ".join(f"{c.name} v{c.version} ({len(c.items)} items)" for c in prepared.corpora))
     _out.print(f"Planned cost: [bold]${plan.cost_usd:.4f}[/bold]"
                + (f" + {plan.unpriced} jobs without a USD price" if plan.unpriced else "")
@@ -93,20 +107,33 @@ def _show_plan(prepared: PreparedRun, target: Target) -> None:
         _out.print(line, markup=False, soft_wrap=True)
 
 
-def _show_dry_run(result: DryRun) -> None:
-    for what, line in result.requests:
-        _out.print(f"# {what}", style="dim", soft_wrap=True)
-        _out.print(line, soft_wrap=True, markup=False)
+def _show_dry_run(result: DryRun) -> int:
+    """Print the dry run; the exit code the real run would end with (2 refused, 1 stopped by its budget)."""
+    for job in result.jobs:
+        _out.print(f"# {job.title}", style="bold", soft_wrap=True, markup=False)
+        for step in job.steps:
+            _out.print(f"#   {step.kind}: {step.detail}", style="dim", soft_wrap=True, markup=False)
+            if step.curl is not None:
+                _out.print(step.curl, soft_wrap=True, markup=False)
     plan = result.plan
     for (label, reason), count in sorted(plan.left_out.items()):
-        _out.print(f"left out: {label}: {count} item(s): {reason}", soft_wrap=True)
-    for job in plan.jobs:
-        if job.invalid:
-            _err.print(f"[yellow]refused before sending:[/yellow] {job.selection.label} {job.item.id}: {job.invalid}")
+        _out.print(f"left out: {label}: {count} item(s): {reason}", soft_wrap=True, markup=False)
+    for planned in plan.jobs:
+        if planned.invalid:
+            _err.print(f"[yellow]refused before sending:[/yellow] {escape(planned.selection.label)} "
+                       f"{planned.item.id}: {escape(planned.invalid)}")
+    for line in result.not_started:
+        _err.print(f"[yellow]budget:[/yellow] {escape(line)}")
     for note in result.notes:
-        _err.print(f"[yellow]note:[/yellow] {note}")
-    _out.print(f"Dry run: {len(result.requests)} requests, nothing sent. Planned cost: ${plan.cost_usd:.4f}"
-               + (f" + {plan.unpriced} jobs without a USD price" if plan.unpriced else ""), soft_wrap=True)
+        _err.print(f"[yellow]note:[/yellow] {escape(note)}")
+    _out.print(f"Dry run: {result.requests} submits, nothing sent. Planned cost: ${plan.cost_usd:.4f}"
+               + (f" + {plan.unpriced} jobs without a USD price" if plan.unpriced else "")
+               + (f"; {len(result.not_started)} jobs the budget would not start" if result.not_started else ""),
+               soft_wrap=True, markup=False)
+    if result.refusal is not None:
+        _err.print(f"[red]a real run would refuse to start:[/red] {escape(result.refusal)}")
+        return 2
+    return 1 if result.not_started else 0
 
 
 class _Terminal(Observer):
@@ -149,47 +176,118 @@ class _Terminal(Observer):
         _err.print(f"[yellow]warning:[/yellow] {escape(message)}")
 
 
+def _default(section: type[Section], name: str) -> str:
+    """`[default: X]` read from the setting's own field, so help cannot drift from what the run uses."""
+    field = section.model_fields[name]
+    value = field.get_default(call_default_factory=True)
+    shown = ",".join(value) if isinstance(value, tuple) else getattr(value, "value", value)
+    return f"[default: {'true' if shown is True else 'false' if shown is False else shown}]"
+
+
+# The options of `bench run`, one alias each: the command's signature stays a list of names.
+_ProvidersOption = Annotated[list[str] | None, typer.Option(
+    "--providers", metavar="NAME,…", help="providers to benchmark [default: every registered one]")]
+_ModelsOption = Annotated[list[str] | None, typer.Option(
+    "--models", metavar="MODEL,…", help="models or provider/model [default: every model]")]
+_CorpusOption = Annotated[list[str] | None, typer.Option(
+    "--corpus", metavar="NAME[:N]", help="a corpus NAME or FILE, its first N items; repeatable "
+    + _default(WorkloadSettings, "corpus"))]
+_RepeatsOption = Annotated[int | None, typer.Option(
+    metavar="N", help="times each text is sent to each model " + _default(WorkloadSettings, "repeats"))]
+_ConcurrencyOption = Annotated[int | None, typer.Option(
+    metavar="N", help="jobs in flight at once " + _default(RunSettings, "concurrency"))]
+_RampUpOption = Annotated[float | None, typer.Option(
+    metavar="SECONDS", help="seconds over which each provider's first jobs start (0: all at once) "
+    + _default(RunSettings, "ramp_up"))]
+_TargetOption = Annotated[str | None, typer.Option(
+    metavar="WHERE", help="sandbox, live, or a URL: a provider's base URL (that provider alone, at its own "
+    "server), else a server laid out like the sandbox (URL/<provider>/<host>) " + _default(TargetSettings, "name"))]
+_BudgetOption = Annotated[float | None, typer.Option(
+    metavar="USD", help="cap: no job starts whose worst case would pass it [default: none; a live run "
+    "needs it or --yes]")]
+_OutOption = Annotated[Path | None, typer.Option(
+    metavar="DIR", help="folder for runs.db and audio " + _default(OutputSettings, "out"))]
+_ResumeOption = Annotated[str | None, typer.Option(metavar="RUN_ID", help="finish an interrupted run by its id")]
+_ConfigFileOption = Annotated[Path | None, typer.Option(
+    "--config", metavar="FILE", help="TOML settings file [default: [tool.tts-harness] in pyproject.toml]")
+    ]
+_PollingOption = Annotated[str | None, typer.Option(
+    metavar="MODE", help="adaptive, fixed, or webhook " + _default(PollingSettings, "mode"))]
+_PollIntervalOption = Annotated[float | None, typer.Option(
+    metavar="SECONDS", help="seconds between polls for --polling fixed "
+    + _default(PollingSettings, "interval"))]
+_WebhookUrlOption = Annotated[str | None, typer.Option(
+    metavar="URL", help="public URL forwarding to the local receiver (--polling webhook, live)")]
+_SandboxProfileOption = Annotated[str | None, typer.Option(
+    metavar="PROFILE", help="fast, realistic or chaos [default: realistic]")]
+_SeedOption = Annotated[int | None, typer.Option(
+    metavar="N", help="sandbox random seed " + _default(SandboxSettings, "seed"))]
+_ClockSkewOption = Annotated[float | None, typer.Option(
+    metavar="SECONDS", help="sandbox: its clock's offset from ours [default: the profile's, 0.3 when "
+    "realistic]")]
+_PreciseStampsOption = Annotated[bool | None, typer.Option(
+    "--precise-stamps", help="sandbox: millisecond stamps where the documents print whole seconds "
+    + _default(SandboxSettings, "precise_stamps"))]
+_UsdPerCharacterOption = Annotated[float | None, typer.Option(
+    metavar="USD", help="USD per billed character (TTS.ai) [default: none documented]")]
+_PriceOption = Annotated[list[str] | None, typer.Option(
+    metavar="PROVIDER/MODEL=USD", help="a price the documents leave out; repeatable")]
+_ScoreOption = Annotated[bool | None, typer.Option(
+    "--score/--no-score", help="score clips (WER, similarity) " + _default(ScoringSettings, "enabled"))
+    ]
+_ReportOption = Annotated[bool | None, typer.Option(
+    "--report/--no-report", help="write the HTML report " + _default(OutputSettings, "report"))]
+_JobTimeoutOption = Annotated[float | None, typer.Option(
+    metavar="SECONDS", help="seconds from submit before a job is given up "
+    + _default(RunSettings, "job_timeout"))]
+_YesOption = Annotated[bool | None, typer.Option("--yes", help="allow a live run without a budget")]
+_ReferenceOption = Annotated[Path | None, typer.Option(
+    "--reference", metavar="FILE", help="reference voice, uploaded to models that clone an uploaded voice "
+    "[default: the packaged joe_reference.wav]")]
+_ReferenceUrlOption = Annotated[str | None, typer.Option(
+    "--reference-url", metavar="URL", help="public URL of the reference voice, for models that fetch it "
+    "(Pixazo XTTS) [default: the sandbox's copy; none live]")]
+_DryRunOption = Annotated[bool, typer.Option(
+    "--dry-run", help="print every request the run would send (curl lines, keys as $VARIABLES), its cost "
+    "and its refusals; send nothing")]
+_ExecutorOption = Annotated[str | None, typer.Option(
+    metavar="WHERE", help="scoring: local (during the run) or ray (after it) "
+    + _default(ScoringSettings, "executor"))]
+_AddressOption = Annotated[str | None, typer.Option(
+    metavar="ADDRESS", help="Ray cluster address for --executor ray [default: a local Ray instance]")]
+
+
 @bench_app.command("run")
 def run_command(
-    providers: Annotated[list[str] | None, typer.Option("--providers", help="providers (comma list)")] = None,
-    models: Annotated[list[str] | None, typer.Option("--models", help="models or provider/model; default all")] = None,
-    corpus: Annotated[list[str] | None, typer.Option("--corpus", help="NAME[:N] or FILE[:N]; repeatable")] = None,
-    repeats: Annotated[int | None, typer.Option(help="times each text is sent to each model")] = None,
-    concurrency: Annotated[int | None, typer.Option(help="jobs in flight at once")] = None,
-    ramp_up: Annotated[float | None, typer.Option(
-        help="seconds over which each provider's first jobs start (default 1; 0: all at once)")] = None,
-    target: Annotated[str | None, typer.Option(
-        help="sandbox (default), live, or a URL: a provider's base URL (that provider alone, at its own server), "
-             "else a server laid out like the sandbox (URL/<provider>/<host>)")] = None,
-    budget: Annotated[float | None, typer.Option(help="USD cap: no job starts whose worst case would pass it")] = None,
-    out: Annotated[Path | None, typer.Option(help="folder for runs.db and audio (default reports)")] = None,
-    resume: Annotated[str | None, typer.Option(help="finish an interrupted run by its id")] = None,
-    config_file: Annotated[Path | None, typer.Option("--config", help="TOML settings file")] = None,
-    polling: Annotated[str | None, typer.Option(help="adaptive (default), fixed, or webhook")] = None,
-    poll_interval: Annotated[float | None, typer.Option(help="seconds between polls for --polling fixed")] = None,
-    webhook_url: Annotated[str | None, typer.Option(help="public URL forwarding to the local receiver")] = None,
-    sandbox_profile: Annotated[str | None, typer.Option(help="fast, realistic (default) or chaos")] = None,
-    seed: Annotated[int | None, typer.Option(help="sandbox random seed")] = None,
-    clock_skew: Annotated[float | None, typer.Option(
-        help="sandbox: its clock's offset from ours, seconds (default: the profile's, 0.3 s when realistic)")] = None,
-    precise_stamps: Annotated[bool | None, typer.Option(
-        "--precise-stamps", help="sandbox: millisecond stamps where the documents print whole seconds")] = None,
-    usd_per_character: Annotated[float | None, typer.Option(help="USD per billed character (TTS.ai)")] = None,
-    price: Annotated[list[str] | None, typer.Option(help="provider/model=USD for undocumented prices")] = None,
-    score: Annotated[bool | None, typer.Option("--score/--no-score", help="score clips (WER) while running")] = None,
-    report: Annotated[bool | None, typer.Option("--report/--no-report", help="write the HTML report")] = None,
-    job_timeout: Annotated[float | None, typer.Option(help="seconds before a job is given up")] = None,
-    yes: Annotated[bool | None, typer.Option("--yes", help="allow a live run without a budget")] = None,
-    reference: Annotated[Path | None, typer.Option(
-        "--reference", help="reference voice FILE, uploaded to models that clone an uploaded voice")] = None,
-    reference_url: Annotated[str | None, typer.Option(
-        "--reference-url", help="public URL of the reference voice, for models that fetch it (Pixazo XTTS)")] = None,
-    dry_run: Annotated[bool, typer.Option(
-        "--dry-run", help="print every request the run would send (curl, keys filtered) and its cost; send nothing")
-    ] = False,
-    executor: Annotated[str | None, typer.Option(help="scoring: local (during the run, default) or ray (after it)")
-    ] = None,
-    address: Annotated[str | None, typer.Option(help="Ray cluster address for --executor ray")] = None,
+    providers: _ProvidersOption = None,
+    models: _ModelsOption = None,
+    corpus: _CorpusOption = None,
+    repeats: _RepeatsOption = None,
+    concurrency: _ConcurrencyOption = None,
+    ramp_up: _RampUpOption = None,
+    target: _TargetOption = None,
+    budget: _BudgetOption = None,
+    out: _OutOption = None,
+    resume: _ResumeOption = None,
+    config_file: _ConfigFileOption = None,
+    polling: _PollingOption = None,
+    poll_interval: _PollIntervalOption = None,
+    webhook_url: _WebhookUrlOption = None,
+    sandbox_profile: _SandboxProfileOption = None,
+    seed: _SeedOption = None,
+    clock_skew: _ClockSkewOption = None,
+    precise_stamps: _PreciseStampsOption = None,
+    usd_per_character: _UsdPerCharacterOption = None,
+    price: _PriceOption = None,
+    score: _ScoreOption = None,
+    report: _ReportOption = None,
+    job_timeout: _JobTimeoutOption = None,
+    yes: _YesOption = None,
+    reference: _ReferenceOption = None,
+    reference_url: _ReferenceUrlOption = None,
+    dry_run: _DryRunOption = False,
+    executor: _ExecutorOption = None,
+    address: _AddressOption = None,
 ) -> None:
     """Benchmark latency and cost of every provider and model (the sandbox unless --target says otherwise)."""
     from harness import benchmark
@@ -210,15 +308,18 @@ def run_command(
             settings.OutputSettings.given(out=out, resume=resume, report=report),
         ], config_file)
         if dry_run:
-            _show_dry_run(benchmark.dry_run(config))
+            code = _show_dry_run(benchmark.dry_run(config))
+            if code:
+                raise typer.Exit(code)
             return
         result = benchmark.run(config, _Terminal())
     except UsageError as error:
         _err.print(f"[red]usage error:[/red] {error}")
         raise typer.Exit(2) from None
     except KeyboardInterrupt:
-        _err.print("[yellow]interrupted:[/yellow] resume with --resume RUN_ID (the run id is in the plan above)")
-        raise typer.Exit(1) from None
+        interrupts.say("interrupted: finish the run with --resume RUN_ID (its id is in the plan above; a run "
+                       "stopped before its first request has nothing to resume)")
+        raise typer.Exit(interrupts.EXIT_INTERRUPTED) from None
     _finish(result, config.output.out)
 
 

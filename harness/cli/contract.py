@@ -19,7 +19,8 @@ from harness.core.spec import Endpoint, Provider
 from harness.core.validate import check_json, check_request_json
 from harness.core.verdict import Verdict, Violation
 
-contract_app = typer.Typer(help="Check payloads and recordings against the provider specs.", no_args_is_help=True)
+contract_app = typer.Typer(help="Check payloads and recordings against the provider specs.", no_args_is_help=True,
+                           rich_markup_mode=None)
 _out = Console()
 _err = Console(stderr=True, soft_wrap=True)  # one error, one line
 
@@ -64,6 +65,10 @@ def _verdict(endpoint: Endpoint, path: Path, status: int | None, request: bool, 
             raise _usage(f"{endpoint.signature} has no job lifecycle")
         if not isinstance(data, list):
             return Verdict((Violation("", "a JSON array of status bodies", type(data).__name__, "schema"),))
+        not_bodies = [Violation(f"/{index}", "a status body (a JSON object)", type(body).__name__, "schema")
+                      for index, body in enumerate(data) if not isinstance(body, dict)]
+        if not_bodies:  # the sequence cannot be read as states: say which items are not bodies, nothing more
+            return Verdict(tuple(not_bodies))
         found = list(endpoint.lifecycle.check_sequence(data))
         for index, body in enumerate(data):
             found += [Violation(f"/{index}{v.pointer}", v.expected, v.got, v.rule)
@@ -76,7 +81,8 @@ def _verdict(endpoint: Endpoint, path: Path, status: int | None, request: bool, 
 
 @contract_app.command("check")
 def check_command(
-    provider: Annotated[str, typer.Argument(help="pixazo, pixelapi or ttsai")],
+    provider: Annotated[str, typer.Argument(
+        help="a provider, built in or declared in a providers file (`tts-harness providers` lists them)")],
     endpoint: Annotated[str, typer.Argument(help='"METHOD /path/template" as the documents write it, or its key')],
     file: Annotated[Path | None, typer.Argument(help="JSON body to check")] = None,
     status: Annotated[int | None, typer.Option(help="HTTP status the body came with (error bodies)")] = None,

@@ -21,9 +21,10 @@ _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, soft_wrap=True)  # one error, one line
 DEFAULT_DB = Path("reports/runs.db")
 
-DbOption = Annotated[Path, typer.Option("--db", help="results database written by `bench run`")]
+DbOption = Annotated[Path, typer.Option("--db", metavar="FILE", help="results database written by `bench run`")]
 AsrOption = Annotated[
-    str | None, typer.Option("--asr-model", help="use scores from this ASR model (default: the one that scored most)")
+    str | None, typer.Option("--asr-model", metavar="MODEL",
+                             help="use scores from this ASR model [default: the one that scored most]")
 ]
 
 
@@ -33,9 +34,11 @@ def _usage(error: Exception) -> typer.Exit:
 
 
 def report_command(
-    run_id: Annotated[str, typer.Argument(help="run id (or an export folder)")],
-    baseline: Annotated[str | None, typer.Option(help="run id or export folder to compare against")] = None,
-    out: Annotated[Path | None, typer.Option(help="HTML file to write (default reports/<run>/index.html)")] = None,
+    run_id: Annotated[str, typer.Argument(metavar="RUN", help="run id (or an export folder)")],
+    baseline: Annotated[str | None, typer.Option(
+        metavar="RUN", help="run id or export folder to compare against")] = None,
+    out: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="HTML file to write [default: <folder of --db>/<run>/index.html]")] = None,
     db: DbOption = DEFAULT_DB,
     asr_model: AsrOption = None,
 ) -> None:
@@ -55,18 +58,20 @@ def report_command(
 
 
 def compare_command(
-    base: Annotated[str, typer.Argument(help="BASE run id or export folder")],
-    new: Annotated[str, typer.Argument(help="NEW run id or export folder")],
+    base: Annotated[str, typer.Argument(metavar="BASE", help="BASE run id or export folder")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="NEW run id or export folder")],
     fail_on: Annotated[
-        str, typer.Option("--fail-on", help="metrics that fail the gate: latency,wer,cost,success,contract")
+        str, typer.Option("--fail-on", metavar="METRIC,…",
+                          help="metrics that fail the gate: latency,wer,cost,success,contract")
     ] = "latency,wer,cost,success,contract",
-    junit: Annotated[Path | None, typer.Option(help="also write a JUnit XML file")] = None,
+    junit: Annotated[Path | None, typer.Option(metavar="FILE", help="also write a JUnit XML file")] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="print JSON (with the statistical method) instead of text")
     ] = False,
     threshold: Annotated[
         list[str] | None,
-        typer.Option("--threshold", help="override a threshold, KEY=VALUE (latency_p50=0.1, wer=0.02, alpha=0.05)"),
+        typer.Option("--threshold", metavar="KEY=VALUE",
+                     help="override a threshold, KEY=VALUE (latency_p50=0.1, wer=0.02, alpha=0.05)"),
     ] = None,
     db: DbOption = DEFAULT_DB,
     asr_model: AsrOption = None,
@@ -95,8 +100,8 @@ def compare_command(
 
 
 def contract_diff_command(
-    old: Annotated[Path, typer.Argument(help="fixture folder recorded first (holds scenarios/)")],
-    new: Annotated[Path, typer.Argument(help="fixture folder recorded later (e.g. a live re-record)")],
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="fixture folder recorded first (holds scenarios/)")],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="fixture folder recorded later (e.g. a live re-record)")],
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of text")] = False,
 ) -> None:
     """Structural diff of two recordings of the same endpoints, graded like oasdiff. Exit 1 on a breaking change."""
@@ -111,9 +116,10 @@ def contract_diff_command(
 
 
 def export_command(
-    run_id: Annotated[str, typer.Argument(help="run id")],
+    run_id: Annotated[str, typer.Argument(metavar="RUN", help="run id")],
     fmt: Annotated[ExportFormat, typer.Option("--format", help="file format")] = ExportFormat.CSV,
-    out: Annotated[Path | None, typer.Option(help="folder to write (default reports/<run>/rows)")] = None,
+    out: Annotated[Path | None, typer.Option(
+        metavar="DIR", help="folder to write [default: <folder of --db>/<run>/rows]")] = None,
     db: DbOption = DEFAULT_DB,
     asr_model: AsrOption = None,
 ) -> None:

@@ -32,7 +32,9 @@ if TYPE_CHECKING:
 # The runner's default database (`bench run --out reports` writes reports/runs.db).
 DEFAULT_DB = Path("reports") / "runs.db"
 
-asr_app = typer.Typer(help="ASR model tools (offline).", no_args_is_help=True)
+asr_app = typer.Typer(
+    help="ASR models: fetch one from the model hub (needs the network), convert one for openai-whisper.",
+    no_args_is_help=True, rich_markup_mode=None)
 _out = Console(soft_wrap=True)
 _err = Console(stderr=True, soft_wrap=True)
 

@@ -7,7 +7,7 @@ import socket
 import tempfile
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -20,6 +20,8 @@ from harness.sandbox.server import bind, make_server
 from harness.sandbox.state import SandboxState
 from harness.sandbox.tls import local_ca
 from harness.sandbox.urls import CONTROL_PREFIX, mount_path
+
+MAX_PORT = 65_535
 
 
 def base_url_lines(state: SandboxState, origin: str) -> list[str]:
@@ -55,6 +57,11 @@ def control_token_line(token: str) -> str:
             f"bound beyond loopback, requests without it are refused): {token}")
 
 
+def _usage(message: str) -> NoReturn:
+    typer.echo(f"usage error: {message}", err=True)
+    raise typer.Exit(2)
+
+
 def serve_command(
     host: Annotated[str, typer.Option(help="Interface to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 8765,
@@ -85,13 +92,18 @@ def serve_command(
 ) -> None:
     """Start the sandbox: one local server that behaves like every provider and speaks real speech."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    config = SandboxConfig(profile=profile, seed=seed, allow_hosts=tuple(allow_host or ()),
-                           allow_http_webhooks=allow_http_webhooks, max_jobs=max_jobs, log_requests=log_requests,
-                           clock_skew_s=clock_skew, precise_stamps=precise_stamps)
-    state = SandboxState(config)
-    if balance is not None:
-        for name in state.served:
-            state.accounts.set_balance(name, default_key(name), Decimal(str(balance)))
+    if not 0 <= port <= MAX_PORT:
+        _usage(f"--port must be 0 (any free port) to {MAX_PORT}, got {port}")
+    try:
+        config = SandboxConfig(profile=profile, seed=seed, allow_hosts=tuple(allow_host or ()),
+                               allow_http_webhooks=allow_http_webhooks, max_jobs=max_jobs, log_requests=log_requests,
+                               clock_skew_s=clock_skew, precise_stamps=precise_stamps)
+        state = SandboxState(config)
+        if balance is not None:
+            for name in state.served:
+                state.accounts.set_balance(name, default_key(name), Decimal(str(balance)))
+    except ValueError as error:  # a setting the sandbox refuses (max_jobs, clock skew, balance)
+        _usage(str(error))
     try:
         sock = bind(host, port)
     except OSError as error:

@@ -19,8 +19,8 @@ from harness.core.drift import resolve
 from harness.core.retry import RetryPolicy
 from harness.core.spec import Endpoint, Provider
 from harness.core.target import TargetKind
-from harness.core.transport import build_request
-from harness.core.validate import check_response, media_type_of, soft_limit_warnings
+from harness.core.transport import build_request, path_fields
+from harness.core.validate import check_response, media_type_of, request_drift, soft_limit_warnings
 from harness.core.verdict import Drift, Verdict, Violation
 
 POLL_DEADLINE_S = 60.0
@@ -74,6 +74,7 @@ def run_plan(provider: Provider, plan: Plan, target: Target, client: httpx.Clien
     payload = plan.payload(context)
     if payload is not None and not plan.raw:
         outcome.drift.extend(soft_limit_warnings(endpoint, payload))
+        outcome.drift.extend(request_drift(endpoint, payload))  # a client library's shape of the request
     request = build_request(
         provider,
         endpoint,
@@ -141,6 +142,21 @@ def _follow(
         )
     elif final.get(lifecycle.status_field) in lifecycle.success:
         _fetch_media(binding.media_pointer, binding.media_type_pointer, final, client, outcome)
+        if binding.media_endpoint is not None:
+            _fetch_by_id(provider, provider.endpoint(binding.media_endpoint), str(job_id), target, client, outcome)
+
+
+def _fetch_by_id(provider: Provider, endpoint: Endpoint, job_id: str, target: Target, client: httpx.Client,
+                 outcome: Outcome) -> None:
+    """The finished job's audio where a client library fetches it by id (`JobBinding.media_endpoint`)."""
+    (field_name,) = path_fields(endpoint.path)
+    request = build_request(provider, endpoint, target.base_url(provider.name, endpoint.host),
+                            key=target.key_for(provider.name), path_params={field_name: job_id})
+    response = _send(client, outcome, endpoint.key, request)
+    _check(provider, endpoint, response, outcome, endpoint.key)
+    if response.status_code != endpoint.success_status:
+        outcome.violations.append(Violation(endpoint.key, f"{endpoint.success_status} with the job's audio",
+                                            str(response.status_code), "status"))
 
 
 def _fetch_media(

@@ -23,6 +23,7 @@ import httpx
 
 from harness.core.curl import curl_line
 from harness.core.redact import Redactor
+from harness.core.validate import media_type_of, sniff_audio
 from harness.core.verdict import Drift, Violation
 
 _EXCHANGE = re.compile(r"^(?P<key>[A-Za-z0-9_.-]+)(?:\[(?P<index>\d+)\])?")
@@ -105,3 +106,24 @@ def format_finding(
         lines += [f"    {curl_line(exchanges[i][1], secret_list)}" for i in sorted(involved)[:_MAX_CURLS]]
     # Pointers, values and drift notes quote the answer, and a server may echo a key anywhere in it.
     return Redactor(secret_list).text("\n".join(lines))
+
+
+_BODY_TEXT = 160  # characters of a text body a message quotes
+_BODY_HEAD = 16  # bytes of a binary body a message shows, in hex
+
+
+def body_summary(data: bytes, content_type: str | None = None) -> str:
+    """A body as a failure message may show it: text as text (cut), anything else — audio above all — as
+    its size, sniffed format and first bytes in hex, never raw (`got RIFF$… WAVEfmt…` says nothing)."""
+    if not data:
+        return "an empty body"
+    sniffed = sniff_audio(data)
+    if sniffed is None:
+        try:
+            text = data[: _BODY_TEXT * 4].decode("utf-8")
+        except UnicodeDecodeError:
+            text = ""
+        if text and all(ch.isprintable() or ch in "\n\r\t" for ch in text):
+            return text[:_BODY_TEXT]
+    kind = sniffed or media_type_of(content_type) or "no known audio format"
+    return f"{len(data):,} bytes ({kind}), starting {data[:_BODY_HEAD].hex(' ')}"

@@ -4,35 +4,46 @@ The generic plans (`plans.py`) check each documented status and schema; a speech
 all and still be unusable by an OpenAI client. These checks look where such servers differ:
 
     format-<fmt>       each declared `response_format` comes back as that format (the bytes), under a
-                       Content-Type that names it (`CONTENT_TYPES`)
+                       Content-Type that names it (`CONTENT_TYPES`, aliases included); pcm, which has no
+                       header, is judged by its bytes: whole 16-bit samples, little-endian (they read as
+                       a smooth waveform that way round, not the other), at the declared `sample_rate` (its
+                       length matches the duration of the same text in a format with a header), and
+                       `audio/L16` is flagged: big-endian by RFC 2586, the opposite of the protocol's pcm
     error-bad-voice    an undeclared voice, sent as a client would (unvalidated), gets a 4xx whose body is
                        `{"error": {"message", "type", "param", "code"}}`
+    error-bad-model    an unknown model, likewise: refused (the reference: 404 `model_not_found`), that body
     error-long-input   input one character over the declared limit: 400 with that body
-    stream-audio       the plain answer arrives in chunks and ends: the body read to its end decodes
+    stream-audio       the plain answer is streamed: no Content-Length (chunked transfer, or HTTP/2 frames),
+                       more than one read, and the body read to its end decodes
     stream-sse         (declared `stream`) `speech.audio.delta` events, then one `speech.audio.done`,
                        nothing after it, and the stream closes; the deltas join into decodable audio
     speed              speed 2.0 lasts half as long as speed 1.0 (ratio within `SPEED_TOLERANCE`)
 
 Each check returns `Violation`s (empty: it passed); the suite in `contracts/test_openai_speech.py`
 runs them per declared provider on the session's target (`speech_target`: the same reading of
-`--tts-target` as every other contract check).
+`--tts-target` as every other contract check). A failing check shows a binary body as its size, sniffed
+format and first bytes (`finding.body_summary`), never raw.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+import struct
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 import httpx
 from pydantic import ValidationError
 
+from harness.contracts.finding import body_summary
 from harness.contracts.session import Skip
 from harness.contracts.targets import Target
 from harness.core.audio import AudioKind, inspect
 from harness.core.protocols.openai_speech import (
+    BIG_ENDIAN_PCM,
     CONTENT_TYPES,
     DELTA_EVENT,
     DONE_EVENT,
@@ -43,12 +54,14 @@ from harness.core.protocols.openai_speech import (
     ErrorBody,
     SpeechEvent,
 )
-from harness.core.spec import Provider
+from harness.core.spec import AudioBody, Provider
 from harness.core.validate import media_type_of
 from harness.core.verdict import Violation
 
 SAMPLE_TEXT = "The quick brown fox jumps over the lazy dog, and then it runs back home."
 UNKNOWN_VOICE = "no-such-voice-7f3a"
+UNKNOWN_MODEL = "no-such-model-7f3a"
+PCM_RATE_TOLERANCE = 0.08  # pcm length vs the same text with a header: resampling, padding, encoder delay
 SPEED_FAST = 2.0
 SPEED_TOLERANCE = (0.35, 0.70)  # duration(speed 2) / duration(speed 1): 0.5 expected; pauses scale less
 TIMEOUT_S = 120.0
@@ -96,6 +109,12 @@ class SpeechTarget:
         return 4096
 
     @property
+    def pcm_rate(self) -> int:
+        """The declared sample rate of pcm answers (the protocol's 24 kHz when none is declared)."""
+        bodies = self.provider.endpoint(ENDPOINT_KEY).responses[0].bodies
+        return next((b.pcm_rate for b in bodies if isinstance(b, AudioBody) and b.pcm_rate), PCM_SAMPLE_RATE)
+
+    @property
     def streams_sse(self) -> bool:
         return any(body.content_types == ("text/event-stream",)
                    for body in self.provider.endpoint(ENDPOINT_KEY).responses[0].bodies)
@@ -130,9 +149,9 @@ def audio_kind(data: bytes, fmt: str | None = None) -> str | None:
     return _FORMAT_OF_KIND[info.kind]
 
 
-def duration_s(data: bytes, fmt: str) -> float:
+def duration_s(data: bytes, fmt: str, pcm_rate: int = PCM_SAMPLE_RATE) -> float:
     if fmt == "pcm":
-        return inspect(data, PCM_MEDIA_TYPE).duration_s or 0.0
+        return inspect(data, f"audio/pcm;rate={pcm_rate}").duration_s or 0.0
     from harness.speech import decode  # the score/sandbox extra: the one decoder reads the rest
 
     return decode(data).duration_s
@@ -146,17 +165,25 @@ def _audio_answer(response: httpx.Response, fmt: str, where: str, *, labelled: b
     """A 200 with `fmt` bytes; `labelled`: under a Content-Type naming `fmt` too (only the format checks
     look at the label, so one mislabelled format is one failure, not one per check that uses it)."""
     if response.status_code != 200:
-        return [Violation(where, f"200 with {fmt} audio", f"{response.status_code} {response.text[:120]}", "status")]
+        return [Violation(where, f"200 with {fmt} audio", f"{response.status_code} {_shown(response)}", "status")]
     found: list[Violation] = []
     media_type = media_type_of(response.headers.get("content-type"))
-    if labelled and media_type not in CONTENT_TYPES[fmt]:
+    if labelled and fmt == "pcm" and media_type == BIG_ENDIAN_PCM:
+        found.append(Violation(f"{where}/headers/content-type", "a little-endian pcm type (" +
+                               " or ".join(CONTENT_TYPES[fmt][:2]) + "): the protocol's pcm is 16-bit little-endian",
+                               "audio/L16, big-endian by RFC 2586", "content-type"))
+    elif labelled and media_type not in CONTENT_TYPES[fmt]:
         found.append(Violation(f"{where}/headers/content-type", " or ".join(CONTENT_TYPES[fmt]),
                                media_type or "none", "content-type"))
     kind = audio_kind(response.content, fmt)
     if kind != fmt:
         found.append(Violation(where, f"{fmt} audio bytes (the declared response_format)",
-                               f"{kind or 'unrecognised'} bytes", "protocol"))
+                               f"{kind or 'unrecognised'} bytes: {body_summary(response.content)}", "protocol"))
     return found
+
+
+def _shown(response: httpx.Response) -> str:
+    return body_summary(response.content, response.headers.get("content-type"))
 
 
 def _error_answer(response: httpx.Response, statuses: tuple[int, ...], where: str) -> list[Violation]:
@@ -168,7 +195,7 @@ def _error_answer(response: httpx.Response, statuses: tuple[int, ...], where: st
         detail = response.json()["error"]
     except (ValueError, ValidationError, KeyError, TypeError):
         return [*found, Violation(f"{where}/body", '{"error": {"message", "type", "param", "code"}}',
-                                  response.text[:160] or "an empty body", "schema")]
+                                  _shown(response), "schema")]
     missing = [key for key in ("message", "type", "param", "code") if key not in detail]
     if missing:
         found.append(Violation(f"{where}/body/error", "the keys message, type, param, code",
@@ -178,14 +205,64 @@ def _error_answer(response: httpx.Response, statuses: tuple[int, ...], where: st
 
 def check_format(fmt: str) -> Callable[[SpeechTarget, httpx.Client], list[Violation]]:
     def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
-        return _audio_answer(_post(client, target, target.body(response_format=fmt)), fmt, f"format-{fmt}")
+        response = _post(client, target, target.body(response_format=fmt))
+        found = _audio_answer(response, fmt, f"format-{fmt}")
+        if fmt == "pcm" and response.status_code == 200 and not any(v.rule == "protocol" for v in found):
+            found += _pcm_samples(response.content, target, client)
+        return found
 
     return check
+
+
+def _pcm_samples(data: bytes, target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+    """Headerless samples judged by their bytes: little-endian, and at the declared rate (the same text in
+    a format with a header tells how long it lasts)."""
+    if len(data) % 2:
+        return [Violation("format-pcm", "whole 16-bit samples", f"{len(data):,} bytes (an odd count)", "protocol")]
+    little, big = _roughness(data, "<"), _roughness(data, ">")
+    if big < little:
+        return [Violation("format-pcm", "16-bit little-endian samples (the protocol's pcm)",
+                          f"samples that read as big-endian (roughness {big:.2f} that way, {little:.2f} little-endian)",
+                          "protocol")]
+    reference = next((f for f in ("wav", "flac", "mp3") if f in target.formats), None)
+    if reference is None:
+        return []
+    answer = _post(client, target, target.body(response_format=reference))
+    if answer.status_code != 200 or audio_kind(answer.content) != reference:
+        return []  # its own format check reports that
+    try:
+        expected = duration_s(answer.content, reference)
+    except Exception:  # no decoder in this install: the rate cannot be judged
+        return []
+    measured = len(data) / 2 / target.pcm_rate
+    if abs(measured - expected) > PCM_RATE_TOLERANCE * expected:
+        implied = len(data) / 2 / expected
+        return [Violation("format-pcm", f"samples at {target.pcm_rate} Hz (the declared sample_rate)",
+                          f"about {implied:,.0f} Hz ({measured:.2f} s at the declared rate; the same text as "
+                          f"{reference} lasts {expected:.2f} s)", "protocol")]
+    return []
+
+
+def _roughness(data: bytes, order: str) -> float:
+    """Mean step between neighbouring samples over mean level, reading the bytes in one byte order: speech
+    read the right way round is smooth (small steps), the wrong way round it is noise (steps ~ level)."""
+    count = min(len(data) // 2, 48_000)
+    samples = struct.unpack(f"{order}{count}h", data[: count * 2])
+    level = sum(abs(v) for v in samples) / max(count, 1)
+    if level < 1:
+        return 0.0  # silence reads the same both ways
+    steps = sum(abs(b - a) for a, b in pairwise(samples)) / max(count - 1, 1)
+    return steps / level
 
 
 def check_bad_voice(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
     response = _post(client, target, target.body(voice=UNKNOWN_VOICE))
     return _error_answer(response, (400, 404, 422), "error-bad-voice")
+
+
+def check_bad_model(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+    response = _post(client, target, target.body(model=UNKNOWN_MODEL))
+    return _error_answer(response, (400, 404, 422), "error-bad-model")
 
 
 def check_long_input(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
@@ -199,19 +276,25 @@ def _plain_format(target: SpeechTarget) -> str:
 
 def check_stream_audio(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
     fmt = _plain_format(target)
-    chunks = 0
+    reads = 0
     body = bytearray()
     with client.stream("POST", target.url, json=target.body(response_format=fmt, stream_format="audio"),
                        headers=target.headers, timeout=TIMEOUT_S) as response:
-        for chunk in response.iter_bytes():
-            chunks += 1
+        for chunk in response.iter_raw():  # as the bytes arrive, before any decoding
+            reads += 1
             body += chunk
-        status, headers = response.status_code, response.headers
+        status, headers, version = response.status_code, response.headers, response.http_version
     answer = httpx.Response(status, headers=headers, content=bytes(body))
     found = _audio_answer(answer, fmt, "stream-audio", labelled=False)
-    if not found and chunks == 0:
-        found.append(Violation("stream-audio", "audio chunks", "no chunk", "protocol"))
-    if not found and fmt != "pcm":
+    if found:
+        return found
+    if "content-length" in headers and version != "HTTP/2":
+        found.append(Violation("stream-audio/headers/content-length",
+                               "no Content-Length: the audio sent as it is made (chunked transfer or HTTP/2 frames)",
+                               f"Content-Length: {headers['content-length']} (a buffered whole)", "protocol"))
+    if reads < 2:
+        found.append(Violation("stream-audio", "the body in more than one read", f"{reads} read", "protocol"))
+    if fmt != "pcm":
         try:
             duration_s(bytes(body), fmt)
         except Exception as error:
@@ -229,7 +312,7 @@ def check_stream_sse(target: SpeechTarget, client: httpx.Client) -> list[Violati
         media_type = media_type_of(response.headers.get("content-type"))
         if response.status_code != 200:
             response.read()
-            return [Violation("stream-sse", "200", f"{response.status_code} {response.text[:120]}", "status")]
+            return [Violation("stream-sse", "200", f"{response.status_code} {_shown(response)}", "status")]
         if media_type != "text/event-stream":
             found.append(Violation("stream-sse/headers/content-type", "text/event-stream", media_type or "none",
                                    "content-type"))
@@ -266,7 +349,7 @@ def check_speed(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
         problems = _audio_answer(response, fmt, f"speed-{speed}", labelled=False)
         if problems:
             return problems
-        durations.append(duration_s(response.content, fmt))
+        durations.append(duration_s(response.content, fmt, target.pcm_rate))
     ratio = durations[1] / durations[0]
     low, high = SPEED_TOLERANCE
     if not low <= ratio <= high:
@@ -280,7 +363,8 @@ def checks_for(target: SpeechTarget) -> dict[str, Callable[[SpeechTarget, httpx.
     checks: dict[str, Callable[[SpeechTarget, httpx.Client], list[Violation]]] = {
         f"format-{fmt}": check_format(fmt) for fmt in target.formats
     }
-    checks |= {"error-bad-voice": check_bad_voice, "error-long-input": check_long_input,
+    checks |= {"error-bad-voice": check_bad_voice, "error-bad-model": check_bad_model,
+               "error-long-input": check_long_input,
                "stream-audio": check_stream_audio, "speed": check_speed}
     if target.streams_sse:
         checks["stream-sse"] = check_stream_sse

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from harness.core.params import ParamKind, ParamSpec, params_of
-from harness.core.spec import Endpoint, Provider, Role, SynthesisInput, Upload
+from harness.core.spec import DOCUMENTS, Endpoint, Evidence, Provider, RequestVariant, Role, SynthesisInput, Upload
 from harness.core.transport import path_fields
 
 SAMPLE_TEXT = "The quick brown fox jumps over the lazy dog."
@@ -51,6 +51,7 @@ class Plan:
     raw: bool = False  # send the payload unvalidated (it is deliberately wrong)
     follow_job: bool = False  # poll the job to its end and download the media
     live_skip: str = ""  # why this plan cannot run against a live provider
+    evidence: Evidence = DOCUMENTS  # what the plan's request rests on: the documents, or a client library
 
     @property
     def label(self) -> str:
@@ -122,6 +123,28 @@ def invalid_payload(provider: Provider, endpoint: Endpoint) -> Callable[[PlanCon
     return build
 
 
+def _variant_payload(endpoint: Endpoint, variant: RequestVariant) -> Callable[[PlanContext], dict[str, Any] | None]:
+    def build(context: PlanContext) -> dict[str, Any] | None:
+        return _uploads_filled(endpoint, dict(variant.example or {}), context)
+
+    return build
+
+
+def _variant_plans(provider: Provider, endpoint: Endpoint, base: str, path: dict[str, str],
+                   query: dict[str, str]) -> list[Plan]:
+    """One success scenario per request shape other evidence shows (`RequestVariant`): the client
+    library's form of the request must work too, and is reported as drift where it does."""
+    return [Plan(f"{base}/{endpoint.success_status}-success-{variant.evidence.source.value}",
+                 provider=provider.name, endpoint=endpoint.key, expect_status=endpoint.success_status,
+                 payload=_variant_payload(endpoint, variant), path_params=path, query=query,
+                 follow_job=endpoint.role is Role.SUBMIT and endpoint.job is not None, evidence=variant.evidence)
+            for variant in endpoint.request_variants if variant.example is not None]
+
+
+def _fetched_in_jobs(provider: Provider, endpoint: Endpoint) -> bool:
+    return any(e.job is not None and e.job.media_endpoint == endpoint.key for e in provider.endpoints)
+
+
 def _status_param(provider: Provider, endpoint: Endpoint) -> str | None:
     for submit in provider.endpoints:
         if submit.job is not None and submit.job.status_endpoint == endpoint.key:
@@ -138,7 +161,7 @@ def _error_plan(provider: Provider, endpoint: Endpoint, status: int, base: str, 
                 valid_query: dict[str, str]) -> Plan:
     payload = success_payload(provider, endpoint)
     common: dict[str, Any] = {"provider": provider.name, "endpoint": endpoint.key, "expect_status": status,
-                              "path_params": valid_path, "query": valid_query}
+                              "path_params": valid_path, "query": valid_query, "evidence": endpoint.evidence}
     if status == 401 and endpoint.auth_required:
         return Plan(f"{base}/401-invalid-key", payload=payload, auth=Auth.INVALID, **common)
     if status == 402:
@@ -169,7 +192,7 @@ def plans_for(provider: Provider) -> list[Plan]:
         path = _path_values(endpoint)
         status_param = _status_param(provider, endpoint)
         query = {status_param: UNKNOWN_ID} if status_param and status_param not in path else {}
-        if endpoint.role is Role.STATUS:
+        if endpoint.role is Role.STATUS or _fetched_in_jobs(provider, endpoint):
             # Its success path is exercised inside every job scenario of the submit endpoints.
             pass
         else:
@@ -183,8 +206,10 @@ def plans_for(provider: Provider) -> list[Plan]:
                     path_params=path,
                     query=query,
                     follow_job=endpoint.role is Role.SUBMIT and endpoint.job is not None,
+                    evidence=endpoint.evidence,
                 )
             )
+            plans += _variant_plans(provider, endpoint, base, path, query)
         for response in endpoint.responses:
             if response.status >= 400:
                 plans.append(_error_plan(provider, endpoint, response.status, base, path, query))

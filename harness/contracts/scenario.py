@@ -29,6 +29,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from harness.core.audio import strip_metadata
+
 FORMAT = 1
 _EXTENSIONS = {
     "audio/wav": "wav",
@@ -92,6 +94,9 @@ class MediaStore:
         self.root = root
 
     def put(self, data: bytes, media_type: str) -> str:
+        """Store recorded audio without the metadata a server wrote into it (RIFF LIST/INFO, ID3, Vorbis
+        comments: a key echoed there would otherwise be kept in the fixtures); its name after that."""
+        data = strip_metadata(data)
         digest = hashlib.sha256(data).hexdigest()
         name = f"{digest}.{_EXTENSIONS.get(media_type.split(';')[0].strip().lower(), 'bin')}"
         target = self.root / name

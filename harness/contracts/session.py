@@ -20,6 +20,7 @@ from harness.contracts.plans import Plan, plans_for
 from harness.contracts.recording import mount, to_scenario, write_scenario
 from harness.contracts.scenario import MediaStore, load_scenario
 from harness.contracts.targets import RecordMode, Target
+from harness.core import declared
 from harness.core.credentials import CredentialGuard, credential_headers
 from harness.core.redact import known_secrets
 from harness.core.spec import Provider
@@ -37,19 +38,58 @@ class MissingFixture(Exception):
     """Replay found no recording for a plan."""
 
 
+RECORD_COMMAND = "pytest contracts/ --tts-target sandbox --tts-record-mode=new_episodes"
+
+
+@dataclass(frozen=True, slots=True)
+class FixtureRoots:
+    """Where fixtures live: the harness's own for its built-in providers, and the user's for the providers
+    a providers file declares (beside that file, `declared.fixtures_dir`), so recording a declared provider
+    never writes into the installed harness or its checkout. A `--tts-fixtures-dir` holds both."""
+
+    builtin: Path = FIXTURES
+    declared: Path | None = None
+    declared_names: frozenset[str] = frozenset()
+
+    @classmethod
+    def resolve(cls, fixtures_dir: str | Path | None, declared_names: frozenset[str] = frozenset()) -> FixtureRoots:
+        if fixtures_dir:
+            chosen = Path(fixtures_dir)
+            return cls(chosen, chosen, declared_names)
+        return cls(FIXTURES, declared.fixtures_dir(), declared_names)
+
+    def is_declared(self, provider: str) -> bool:
+        return provider in self.declared_names
+
+    def root(self, provider: str) -> Path:
+        if self.is_declared(provider):
+            if self.declared is None:
+                raise MissingFixture(f"{provider} is declared but no providers file is in effect")
+            return self.declared
+        return self.builtin
+
+    def all(self) -> tuple[Path, ...]:
+        return tuple(dict.fromkeys(p for p in (self.builtin, self.declared) if p is not None))
+
+    def not_recorded(self, provider: str) -> str:
+        """Why a declared provider's scenario has no fixture yet, and the command that records it."""
+        return (f"{provider} is declared in a providers file and has no recordings in {self.root(provider)} yet; "
+                f"record them (from the sandbox's imitation, or its own server with --tts-target URL): "
+                f"`{RECORD_COMMAND}`")
+
+
 @dataclass
 class ContractSession:
     providers: Mapping[str, Provider]
     target: Target
     record_mode: RecordMode = RecordMode.NONE
-    fixtures: Path = FIXTURES
+    roots: FixtureRoots = field(default_factory=FixtureRoots)
     recorded: list[Path] = field(default_factory=list)
     drift_seen: list[Drift] = field(default_factory=list)
     _rewritten: set[str] = field(default_factory=set)
 
-    @property
-    def media(self) -> MediaStore:
-        return MediaStore(self.fixtures / "media")
+    def media(self, provider: str) -> MediaStore:
+        return MediaStore(self.roots.root(provider) / "media")
 
     def plans(self) -> list[Plan]:
         return [plan for provider in self.providers.values() for plan in plans_for(provider)]
@@ -64,7 +104,7 @@ class ContractSession:
         if self.record_mode in (RecordMode.ALL, RecordMode.REWRITE):
             return True
         if self.record_mode in (RecordMode.ONCE, RecordMode.NEW_EPISODES):
-            return load_scenario(self.fixtures, plan.name) is None
+            return load_scenario(self.roots.root(plan.provider), plan.name) is None
         return False
 
     def run(self, plan: Plan) -> Outcome:
@@ -96,20 +136,22 @@ class ContractSession:
         )
 
     def _replay(self, provider: Provider, plan: Plan) -> Outcome:
-        scenario = load_scenario(self.fixtures, plan.name)
+        scenario = load_scenario(self.roots.root(plan.provider), plan.name)
+        if scenario is None and self.roots.is_declared(plan.provider):
+            raise Skip(self.roots.not_recorded(plan.provider))  # the user records their own: not a failure
         if scenario is None:
             raise MissingFixture(
                 f"no fixture for {plan.name}; record it with "
                 "`pytest contracts/ --tts-target sandbox --tts-record-mode=once`"
             )
         with respx.mock(assert_all_called=False) as router, httpx.Client() as client:
-            mount(router, scenario, self.media, self.target)
+            mount(router, scenario, self.media(provider.name), self.target)
             return run_plan(provider, plan, self.target, client)
 
     def _record(self, provider: Provider, outcome: Outcome) -> None:
         if self.record_mode is RecordMode.REWRITE and provider.name not in self._rewritten:
-            shutil.rmtree(self.fixtures / "scenarios" / provider.name, ignore_errors=True)
+            shutil.rmtree(self.roots.root(provider.name) / "scenarios" / provider.name, ignore_errors=True)
             self._rewritten.add(provider.name)
         signature = provider.endpoint(outcome.plan.endpoint).signature
-        scenario = to_scenario(outcome, self.target, self.media, signature)
-        self.recorded.append(write_scenario(self.fixtures, scenario, self.target, self.secrets()))
+        scenario = to_scenario(outcome, self.target, self.media(provider.name), signature)
+        self.recorded.append(write_scenario(self.roots.root(provider.name), scenario, self.target, self.secrets()))

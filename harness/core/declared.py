@@ -8,8 +8,9 @@
     models = ["my-tts"]
     voices = ["narrator"]
     price_per_million_chars = 0           # optional: the benchmark's cost column
-    max_input_chars = 4096                # optional (the protocol's limit is the default and the maximum)
-    formats = ["mp3", "wav"]              # optional (default: all six)
+    max_input_chars = 8000                # optional: any positive limit (default 4096, OpenAI's)
+    formats = ["mp3", "wav", "pcm"]       # optional (default: all six)
+    sample_rate = 22050                   # optional: the rate of its pcm (default 24000, OpenAI's)
     stream = true                         # optional: the server streams SSE; TTFA is measured
 
 Which file: the one named by `TTS_HARNESS_PROVIDERS_FILE`, else `tts-harness.toml` in the working
@@ -45,6 +46,7 @@ from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.spec import Provider
 
 FILE_ENV = "TTS_HARNESS_PROVIDERS_FILE"
+FIXTURES_FOLDER = "tts-harness-fixtures"  # beside the providers file: declared providers' recordings
 CONFIRM_ENV = "TTS_HARNESS_CONFIRM_KEY_ENV"  # variables the user allows as a declared key_env beyond the rule
 SECRET_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*_(KEY|TOKEN)$", re.IGNORECASE)  # *_KEY, *_API_KEY, *_TOKEN
 FILE_NAME = "tts-harness.toml"
@@ -66,7 +68,9 @@ class Declared:
     table: tuple[str, ...] = ()  # where the declarations are in the file (`tool.tts-harness` in pyproject)
 
     def providers(self) -> list[Provider]:
-        return [DECLARABLE[str(getattr(d, "protocol", ""))].build(d, self.path.name) for d in self.declarations]
+        # The file's path (and table) is each provider's source: titles name the file, limits cite path and key.
+        source = f"{self.path} [{'.'.join(self.table)}]" if self.table else str(self.path)
+        return [DECLARABLE[str(getattr(d, "protocol", ""))].build(d, source) for d in self.declarations]
 
 
 def find_file(cwd: Path | None = None, environ: Mapping[str, str] | None = None) -> tuple[Path, tuple[str, ...]] | None:
@@ -92,6 +96,14 @@ def find_file(cwd: Path | None = None, environ: Mapping[str, str] | None = None)
     return None
 
 
+def fixtures_dir(cwd: Path | None = None, environ: Mapping[str, str] | None = None) -> Path | None:
+    """Where the contract suite records and replays the declared providers' fixtures by default: a folder
+    beside the providers file, which the user owns (never the installed harness or its checkout). None
+    without a providers file."""
+    found = find_file(cwd, environ)
+    return None if found is None else found[0].resolve().parent / FIXTURES_FOLDER
+
+
 def _location(table: tuple[str, ...], loc: tuple[str | int, ...]) -> str:
     return ".".join(str(part) for part in (*table, *loc)) or "(top level)"
 
@@ -103,6 +115,10 @@ def _problem(error: ValidationError) -> tuple[tuple[str | int, ...], str]:
         return loc, "unknown key"
     if first["type"] == "missing":
         return loc, "required key is missing"
+    if first["type"] == "value_error" and not loc:
+        # A rule across keys (`_formats_given`) says which key it is about: "sample_rate: why".
+        key, _, why = str(first["msg"]).removeprefix("Value error, ").partition(": ")
+        return (key,), why
     return loc, f"{first['msg']} (got {first.get('input')!r})"
 
 

@@ -88,6 +88,7 @@ class AudioBody:
     """Raw audio bytes."""
 
     content_types: tuple[str, ...] = ("audio/mpeg", "audio/wav", "audio/flac", "audio/ogg")
+    pcm_rate: int | None = None  # headerless 16-bit little-endian mono pcm may come, at this sample rate
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,43 @@ class Response:
     headers: tuple[str, ...] = ()  # response headers the documents promise for this status
     inferred: bool = False  # the document implies this status rather than listing it
     drift_note: str = ""
+
+
+class EvidenceSource(StrEnum):
+    """What a declaration rests on."""
+
+    DOCS = "docs"  # the provider's documents (the default: every declaration quotes them)
+    SDK = "sdk"  # the provider's official client library: the calls it makes and the fields it reads
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where a declaration comes from. The documents, unless an official client library (published on a
+    package index, named with its version) calls an endpoint, or sends a shape, the documents never show:
+    an application built on that library depends on it, so the spec says it, marked `source: sdk`."""
+
+    source: EvidenceSource = EvidenceSource.DOCS
+    library: str = ""  # "acme-speech==1.2.0": the distribution and version read
+    call: str = ""  # the library's function that makes the call: "Client.speak"
+
+    def __str__(self) -> str:
+        where = ", ".join(part for part in (self.library, self.call) if part)
+        return f"{self.source.value} ({where})" if where else self.source.value
+
+
+DOCUMENTS = Evidence()
+
+
+@dataclass(frozen=True, slots=True)
+class RequestVariant:
+    """Another request shape for the same endpoint, shown by other evidence than the documents (a client
+    library sends `{model, voice}` where the documents require `user_voice_id`). Both are accepted: a
+    request valid only as the variant is sent, and reported as drift with `note`."""
+
+    model: type[BaseModel]
+    evidence: Evidence
+    note: str
+    example: Mapping[str, Any] | None = None  # a request of this shape, as the evidence sends it
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +219,12 @@ class JobBinding:
     created_pointer: str | None = None  # server timestamps in the status body
     started_pointer: str | None = None
     completed_pointer: str | None = None
+    # An endpoint that also serves the finished job's audio by its id (its one path parameter): a client
+    # library's fixed URL beside the documented media URL. Checked in every job scenario, not alone.
+    media_endpoint: str | None = None
+    # How coarse stamps print an instant, when the documents say: "truncate" | "round". Unset, the runner
+    # learns it from the run (harness.bench.stampbook) and its intervals cover both until it knows.
+    stamp_convention: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +277,8 @@ class Endpoint:
     variants: tuple[ValueVariant, ...] = ()
     job: JobBinding | None = None  # for SUBMIT endpoints of asynchronous APIs
     max_upload_bytes: int | None = None  # the documented size limit of an uploaded file, where one is written
+    evidence: Evidence = DOCUMENTS  # `source: sdk` for an endpoint only a client library shows
+    request_variants: tuple[RequestVariant, ...] = ()  # other accepted request shapes (drift when used)
 
     @property
     def signature(self) -> str:
@@ -282,6 +328,9 @@ class Provider:
     usd_per_unit: Mapping[CostUnit, Decimal] = field(default_factory=dict)
     offerings: tuple[Offering, ...] = ()
     protocol: str | None = None  # a published protocol the provider speaks (e.g. "openai-speech"), if any
+    # Protocol checks the provider is known to fail, by name, each with the declaration's words: reported
+    # as known deviations (xfail), not failures; one that passes is flagged so the entry can go.
+    known_deviations: Mapping[str, str] = field(default_factory=dict)
     retry: RetryPolicy = DEFAULT_RETRY  # the documents' backoff constants where they give some (core/retry.py)
     channels: tuple[Channel, ...] = ()  # documented WebSocket endpoints (harness.core.protocols.realtime)
 

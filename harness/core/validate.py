@@ -60,14 +60,35 @@ def _strict_for(endpoint: Endpoint, from_wire: bool) -> bool:
 
 
 def check_request(endpoint: Endpoint, payload: Mapping[str, Any], *, from_wire: bool = False) -> BaseModel:
-    """The validated request model, or `RequestValidationError` naming each bad parameter's range."""
+    """The validated request model, or `RequestValidationError` naming each bad parameter's range.
+
+    A payload the documented model refuses but a `RequestVariant` accepts is that variant's model (the
+    caller reports it with `request_drift`); the refusal names the documented model's problems."""
     if endpoint.request is None:
         raise RequestValidationError(endpoint.signature, ["this endpoint takes no parameters"])
+    strict = _strict_for(endpoint, from_wire)
     try:
-        return endpoint.request.model_validate(dict(payload), strict=_strict_for(endpoint, from_wire))
+        return endpoint.request.model_validate(dict(payload), strict=strict)
     except ValidationError as error:
+        for variant in endpoint.request_variants:
+            try:
+                return variant.model.model_validate(dict(payload), strict=strict)
+            except ValidationError:
+                continue
         specs = {spec.name: spec for spec in params_of(endpoint.request)}
         raise RequestValidationError(endpoint.signature, _describe(error, specs)) from None
+
+
+def request_drift(endpoint: Endpoint, payload: Mapping[str, Any]) -> tuple[Drift, ...]:
+    """A payload in a variant's shape (valid only as a `RequestVariant`): accepted, and this says so."""
+    if endpoint.request is None or not endpoint.request_variants:
+        return ()
+    try:
+        parsed = check_request(endpoint, payload)
+    except RequestValidationError:
+        return ()
+    return tuple(Drift("", f"{variant.note} [{variant.evidence}]", "request-variant")
+                 for variant in endpoint.request_variants if type(parsed) is variant.model)
 
 
 def _describe(error: ValidationError, specs: Mapping[str, ParamSpec]) -> list[str]:

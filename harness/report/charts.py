@@ -76,6 +76,7 @@ def cost_wer_figure(board: Leaderboard) -> go.Figure:
                 x=[e.cost_per_1k_chars_usd for e in members],
                 y=[e.wer_pooled.value for e in members],
                 mode="markers+text",
+                hovertemplate="%{text}<br>$%{x:.4f} per 1,000 characters<br>WER %{y:.1%}<extra></extra>",
                 text=[e.label for e in members],
                 # Alternate label sides so neighbouring points do not print over each other.
                 textposition=["top center" if i % 2 == 0 else "bottom center" for i in range(len(members))],
@@ -94,7 +95,8 @@ def cost_wer_figure(board: Leaderboard) -> go.Figure:
         dearest = max(e.cost_per_1k_chars_usd or 0.0 for e in placed) or 1.0
         figure.update_xaxes(range=[-0.15 * dearest, 1.3 * dearest])
         figure.update_yaxes(rangemode="tozero")
-    return _layout(figure, "Cost against WER (Pareto front starred)", "USD per 1,000 characters", "pooled WER")
+    figure.update_yaxes(tickformat=".0%")  # WER in %, as the leaderboard prints it
+    return _layout(figure, "Cost against WER (Pareto front starred)", "USD per 1,000 characters", "pooled WER (%)")
 
 
 def errors_figure(board: Leaderboard) -> go.Figure:

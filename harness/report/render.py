@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,14 +19,18 @@ from typing import Any
 import jinja2
 import plotly.offline
 
+from harness.core.audio import strip_metadata
 from harness.report.alignment import Token, align
 from harness.report.charts import cost_wer_figure, errors_figure, figure_html, latency_figure, polls_figure
+from harness.report.columns import shown
 from harness.report.compare import Comparison, render_text
 from harness.report.leaderboard import Leaderboard, build_leaderboard
 from harness.results import Row, RunRows, json_list, json_object
 
-TIMINGS = ("submit_ms", "queue_ms", "processing_ms", "e2e_ms", "e2e_bracket_ms", "e2e_server_ms", "download_ms",
-           "ttfa_ms")
+#: Per-request timings: observed directly (no interval), then estimated (shown with their interval's half
+#: width; one from an older database without its interval is not shown, never as if exact).
+OBSERVED_TIMINGS = ("submit_ms", "download_ms")
+INTERVAL_TIMINGS = ("queue", "processing", "e2e", "e2e_server", "ttfa", "perceived_ttfa")
 
 
 def _environment() -> jinja2.Environment:
@@ -47,10 +50,11 @@ def _missing(value: float | None) -> bool:
 
 
 def format_ms(value: float | None) -> str:
+    """A time in seconds, whatever its size: one unit for every time on the page, the charts' unit."""
     if _missing(value):
         return "–"
     assert value is not None
-    return f"{value / 1000:.2f} s" if abs(value) >= 1000 else f"{value:.0f} ms"
+    return f"{value / 1000:.2f} s"
 
 
 def format_usd(value: float | None) -> str:
@@ -87,9 +91,7 @@ def fmt_interval(low: float | None, high: float | None, kind: str) -> str:
         return ""
     assert low is not None and high is not None
     if kind == "ms":
-        if max(abs(low), abs(high)) >= 1000:
-            return f"{low / 1000:.2f}–{high / 1000:.2f} s"
-        return f"{low:.0f}–{high:.0f} ms"
+        return f"{low / 1000:.2f}–{high / 1000:.2f} s"
     if kind == "rate":
         return f"{low * 100:.1f}–{high * 100:.1f}%"
     if kind == "usd":
@@ -117,10 +119,21 @@ def copy_audio(rows: Sequence[Row], out_dir: Path, source: Path | None) -> dict[
             continue
         name = f"{row['audio_sha256'] or row['job_key']}{resolved.suffix}"
         target.mkdir(parents=True, exist_ok=True)
-        if not (target / name).exists():
-            shutil.copyfile(resolved, target / name)
+        if not (target / name).exists():  # embedded without metadata, whenever the clip was stored
+            (target / name).write_bytes(strip_metadata(resolved.read_bytes()))
         found[str(row["job_key"])] = f"audio/{name}"
     return found
+
+
+def _timings(row: Row) -> list[tuple[str, Any, float | None]]:
+    """(name, estimate, half width) per timing the row holds; the half width is None when observed."""
+    shown: list[tuple[str, Any, float | None]] = [
+        (name.removesuffix("_ms"), row[name], None) for name in OBSERVED_TIMINGS if row[name] is not None]
+    for name in INTERVAL_TIMINGS:
+        value, low, high = row.get(f"{name}_ms"), row.get(f"{name}_lo_ms"), row.get(f"{name}_hi_ms")
+        if value is not None and isinstance(low, int | float) and isinstance(high, int | float):
+            shown.append((name, value, (high - low) / 2))
+    return shown
 
 
 def _utterance(row: Row, audio: dict[str, str]) -> dict[str, Any]:
@@ -132,19 +145,23 @@ def _utterance(row: Row, audio: dict[str, str]) -> dict[str, Any]:
         "audio": audio.get(str(row["job_key"])),
         "tokens": tokens,
         "findings": json_list(row["findings"]),
-        "timings": [(name.removesuffix("_ms"), row[name]) for name in TIMINGS if row[name] is not None],
+        "timings": _timings(row),
     }
 
 
 def _drift_summary(rows: RunRows) -> list[dict[str, Any]]:
-    counts: Counter[tuple[str, str, str, str, str, str]] = Counter(
-        (str(d["provider"]), str(d["model"]), str(d["endpoint"]), str(d["kind"]), str(d["pointer"]), str(d["note"]))
-        for d in rows.drift
-    )
-    return [
-        {"provider": k[0], "model": k[1], "endpoint": k[2], "kind": k[3], "pointer": k[4], "note": k[5], "count": n}
-        for k, n in sorted(counts.items())
-    ]
+    """Drift grouped by what drifted (provider, endpoint, kind, pointer), not by its value: a server timestamp
+    in an undocumented form drifts once per answer, each with its own value, and is one finding. Each group
+    keeps its count, the models it was seen with, and one example note; sorted by kind, then most seen."""
+    groups: dict[tuple[str, str, str, str], dict[str, Any]] = {}
+    for d in rows.drift:
+        key = (str(d["kind"]), str(d["provider"]), str(d["endpoint"]), str(d["pointer"]))
+        group = groups.setdefault(key, {"kind": key[0], "provider": key[1], "endpoint": key[2], "pointer": key[3],
+                                        "example": str(d["note"]), "models": set(), "count": 0})
+        group["count"] += 1
+        group["models"].add(str(d["model"]))
+    ordered = sorted(groups.values(), key=lambda g: (g["kind"], -g["count"], g["provider"], g["endpoint"]))
+    return [{**g, "models": ", ".join(sorted(g["models"]))} for g in ordered]
 
 
 def _contract_violations(rows: RunRows) -> list[dict[str, Any]]:
@@ -199,10 +216,14 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         "polls": figure_html(polls_figure(rows.requests), "chart-polls"),
     }
     template = _environment().get_template("report.html.j2")
+    streaming = any(entry.ttfa for entry in board.entries)
+    columns = shown(streaming)
     return template.render(
         run=rows.run,
         board=board,
-        streaming=any(entry.ttfa for entry in board.entries),
+        streaming=streaming,
+        columns=columns,
+        extra={column.key for column in columns if not column.default},
         board_json=json.dumps(board.to_json()).replace("</", "<\\/"),
         charts=charts,
         plotly_js=plotly.offline.get_plotlyjs(),

@@ -52,13 +52,14 @@ from harness.results.schema import SCHEMA_VERSION, connect_writer
 from harness.results.score_cache import CacheKey, CacheKind, ScoreCache
 from harness.results.scores import ScoreRow, now_iso, write_scores
 from harness.results.setups import AsrSetup, asr_setups, pick_setup
-from harness.results.store import UNFINISHED_STATES, Existing, Store
+from harness.results.store import UNFETCHED, UNFINISHED_STATES, Existing, Store
 
 __all__ = [
     "QUANTILES",
     "REQUEST_COLUMNS",
     "ROW_TABLES",
     "SCHEMA_VERSION",
+    "UNFETCHED",
     "UNFINISHED_STATES",
     "AsrSetup",
     "CacheKey",

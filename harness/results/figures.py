@@ -31,6 +31,7 @@ from harness.core.errors import ErrorClass
 from harness.core.quantiles import quantile
 from harness.results.pooling import ErrorCounts, ErrorRates, error_rates
 from harness.results.rows import Row, RunRows, json_list
+from harness.results.store import UNFETCHED
 
 SENT = ("ok", "error")
 POLLED = ("poll", "webhook")
@@ -196,6 +197,7 @@ class RunTally:
     events: dict[str, int]  # error class -> every error recorded (retried ones included)
     downloads_retried: int  # ok jobs whose audio came only after a retried download
     results_lost: int  # finished jobs whose audio never came
+    pending: int  # accepted (charged) jobs whose result is still to fetch (state `unfetched`)
 
 
 def tally(rows: RunRows) -> RunTally:
@@ -203,4 +205,5 @@ def tally(rows: RunRows) -> RunTally:
     events = Counter(str(e["error_class"]) for e in rows.errors)
     ok = {r["job_key"] for r in rows.requests if r["outcome"] == "ok"}
     retried = {e["job_key"] for e in rows.errors if e["phase"] == "download" and not e["fatal"] and e["job_key"] in ok}
-    return RunTally(dict(outcomes), dict(events), len(retried), outcomes.get(ErrorClass.LOST, 0))
+    return RunTally(dict(outcomes), dict(events), len(retried), outcomes.get(ErrorClass.LOST, 0),
+                    outcomes.get(UNFETCHED, 0))

@@ -39,6 +39,12 @@ MIGRATIONS: Mapping[str, Migration] = {
         (("scores", "setup_asr_model", "TEXT"),),
         ("UPDATE scores SET setup_asr_model = asr_model WHERE setup_asr_model IS NULL",),
     ),
+    "4": Migration((  # every latency figure an interval that holds the truth (issue 22)
+        *((("jobs", f"{figure}_{end}_ms", "REAL") for figure in (
+            "queue", "processing", "e2e_server", "ttfa", "perceived_ttfa") for end in ("lo", "hi"))),
+        ("jobs", "stamp_convention", "TEXT"),  # truncate | round, once the run knows; NULL: both covered
+        ("jobs", "provider_request_id", "TEXT"),  # the job id, or a sync answer's request-id header
+    )),
 }
 LATEST = max(MIGRATIONS, key=int)
 

@@ -69,6 +69,10 @@ REQUEST_COLUMNS: tuple[Column, ...] = (
     *_columns(R, "j", "e2e_lo_ms e2e_hi_ms perceived_ttfa_ms max_chunk_gap_ms real_time_factor"),
     *_columns(N, "j", "underruns"),
     *_columns(R, "j", "underrun_ms audio_ms"),
+    # Schema 4: every latency figure's interval, and the ids to join with the provider's own logs.
+    *_columns(R, "j", " ".join(f"{figure}_{end}_ms" for figure in (
+        "queue", "processing", "e2e_server", "ttfa", "perceived_ttfa") for end in ("lo", "hi"))),
+    *_columns(T, "j", "stamp_convention provider_job_id provider_request_id"),
     *_columns(T, "j", "started_at finished_at harness_version git_revision params_sha256"),
     *_columns(R, "j", "cost_usd"),
     Column("cost_amount", R, "c", "c.amount"),

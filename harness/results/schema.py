@@ -55,7 +55,10 @@ jobs — one per planned job (provider × model × corpus item × repeat), inser
     params_json        the request payload as sent (uploads as {"filename", "sha256", "bytes"}).
     params_sha256      sha256 of params_json.
     corpus, corpus_version, item_id, language, text, chars (len(text)), repeat (0-based)
-    state              planned → submitting → submitted → done | failed; or skipped (never sent).
+    state              planned → submitting → submitted → done | failed | unfetched; or skipped (never
+                       sent). unfetched: accepted (and charged) but its status or audio could not be had
+                       by the job's deadline; `--resume` polls it again (provider_job_id, status_url) and
+                       fetches it.
                        `submitting` is committed before the submit goes out; a job found in it on resume
                        was in flight at the crash (see costs.basis = in-flight-at-crash).
     attempts           submit requests that reached the wire (retries after 429 included).
@@ -63,7 +66,7 @@ jobs — one per planned job (provider × model × corpus item × repeat), inser
     delivery           poll | webhook | sync (audio in the answer) | stream (SSE).
     final_status       the provider's terminal state ("COMPLETED", "ERROR"), or the HTTP status for sync
                        endpoints.
-    outcome            ok | error | skipped.
+    outcome            ok | error | skipped | unfetched (error_class NULL: nothing has failed for good).
     error_class        NULL when ok; else an ErrorClass value: auth, balance, rate_limit, validation,
                        server, transport, protocol, timeout, contract, budget.
     error_message      redacted, first 500 chars.
@@ -75,30 +78,42 @@ jobs — one per planned job (provider × model × corpus item × repeat), inser
     connection_reused  1 when the submit went over a kept-alive connection; 0 when one was opened.
     connect_ms         connection set-up (TCP + TLS) paid by the submit; excluded from every latency.
     polls              status requests sent; poll_errors: those that failed (retried).
-    Derived latencies, ms (NULL when the marks they need are missing):
-    submit_ms          response_headers − request_sent of the submit (set-up excluded).
-    queue_ms           first_processing − accepted (client view; bracketed by polls).
-    processing_ms      terminal − first_processing (client view).
+    Derived latencies, ms. Each estimated figure <f> comes with the interval [<f>_lo_ms, <f>_hi_ms] that
+    holds the truth (schema 4; see docs/latency.md) and <f>_ms inside it; NULL when nothing bounds it.
+    submit_ms          response_headers − request_sent of the submit (set-up excluded; observed).
+    queue_ms           created → leaving the queue: after the last poll that saw the job queued was sent,
+                       before the first that saw it further on was answered, narrowed by a started stamp;
+                       queue_lo_ms, queue_hi_ms its interval.
+    processing_ms      leaving the queue → completion; processing_lo_ms, processing_hi_ms.
     e2e_client_ms      terminal seen − request_sent: what a polling client experiences (quantised by
                        the polling schedule).
     e2e_ms             the runner's estimate of request_sent → completion: the middle of the window in
                        which the job must have finished, narrowed by every view it has: the polls (after
-                       the last poll that saw it pending, before the one that saw it done; a poll's
-                       server-side instant is its send/receive midpoint), a webhook's arrival, and the
-                       server timestamps (completed − created, placed on the client clock by the submit
-                       exchange and widened by the timestamps' resolution). For sync/stream deliveries it
-                       equals e2e_client_ms.
+                       the last poll that saw it pending, before the one that saw it done), a webhook's
+                       arrival, and the server timestamps (completed − created placed by the submit
+                       exchange, completed placed by the learned clock offset), each widened by what the
+                       run has learned the stamps are worth. For sync/stream deliveries it equals
+                       e2e_client_ms.
     e2e_lo_ms, e2e_hi_ms   the window itself (schema 2): the true latency lies inside it; e2e_ms is its
                        middle, or for a webhook the callback's arrival (e2e_hi_ms).
     e2e_bracket_ms     width of that window (e2e_hi_ms − e2e_lo_ms).
     e2e_source         which views made the window: poll-bracket | webhook, each optionally
-                       "+server-timestamps"; direct (sync/stream answers).
-    e2e_server_ms      server_completed − server_created (server view; NULL unless both parse).
-    server_queue_ms, server_processing_ms   from server_started when the provider gives it.
+                       "+server-span", "+server-clock"; direct (sync/stream answers).
+    e2e_server_ms      completed − created as the server's clock runs: both stamps placed with the learned
+                       zone and widened by their resolution and convention, narrowed by our own view;
+                       e2e_server_lo_ms, e2e_server_hi_ms. NULL when the stamps contradict the polls.
+    server_queue_ms, server_processing_ms   no longer written (schema 1 point estimates; queue_ms and
+                       processing_ms use a started stamp when the provider gives one).
+    stamp_convention   truncate | round: how the provider's coarse stamps print an instant, once the run
+                       has learned it (or it was declared); NULL while every interval covers both.
+    provider_request_id   what the provider's logs and invoices know the request by: the job id, or a
+                       sync/stream answer's x-request-id header.
     download_ms        media_last_byte − media_request_sent.
-    ttfa_ms            streaming: first decodable audio − request_sent (not the first buffer).
-    perceived_ttfa_ms  streaming (schema 2): ttfa_ms plus the leading silence inside the stream (RMS over
-                       10 ms frames below 0.01), when a listener first hears speech.
+    ttfa_ms            streaming: first decodable audio − request_sent (not the first buffer); observed
+                       when the read that completed it returned: ttfa_hi_ms; ttfa_lo_ms is the read before.
+    perceived_ttfa_ms  streaming (schema 2): ttfa_ms plus the leading silence inside the stream (to the
+                       sample, harness.core.onset), when a listener first hears speech;
+                       perceived_ttfa_lo_ms, perceived_ttfa_hi_ms.
     max_chunk_gap_ms   streaming: longest wait between two audio chunks.
     real_time_factor   streaming: total time / seconds of audio (< 1: faster than real time).
     underruns, underrun_ms   streaming: times (and total ms) a listener playing from the first chunk

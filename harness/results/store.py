@@ -25,6 +25,9 @@ TEXT_LIMITS = {"error_message": 500, "message": 500}  # characters, after redact
 REPLACED_ON_REWRITE = frozenset({"marks", "polls", "clips"})
 # A job's state before its result is in: unfinished, so a resume picks it up.
 UNFINISHED_STATES = ("planned", "submitting", "submitted")
+# The state (and outcome) of a job the provider accepted whose result was not fetched in its time: kept, and
+# fetched by a resume (never `failed` or `lost`: the provider has it, and has charged for it).
+UNFETCHED = "unfetched"
 
 
 class Existing(StrEnum):

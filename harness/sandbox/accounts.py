@@ -85,6 +85,8 @@ class Accounts:
             return self._accounts[(provider, key)].available(now)
 
     def set_balance(self, provider: str, key: str, balance: Decimal | None) -> None:
+        if balance is not None and not (balance.is_finite() and balance >= 0):
+            raise ValueError(f"a balance must be a finite number of USD, 0 or more; got {balance}")
         with self._lock:
             account = self._accounts[(provider, key)]
             account.balance = balance

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -9,6 +10,8 @@ from pathlib import Path
 
 from harness.sandbox.clock import Clock
 from harness.sandbox.profiles import Profile
+
+MAX_CLOCK_SKEW_S = 86_400.0  # a day: past it no provider's clock is merely off, and datetimes overflow sooner
 
 Transcriber = Callable[[bytes], str]
 """Audio file bytes -> transcript; the hook speech-to-text endpoints use (runs in a worker thread)."""
@@ -44,3 +47,16 @@ class SandboxConfig:
     clock_skew_s: float | None = None  # server clock − client clock; None: the profile's (realistic 0.3 s)
     precise_stamps: bool = False  # millisecond stamps where the documents print whole seconds
     extra: dict[str, object] = field(default_factory=dict)  # emulation-specific knobs, by name
+
+    def __post_init__(self) -> None:
+        """Refuse settings no server could honour, with the reason (a face prints it as one line)."""
+        if self.max_jobs < 1:
+            raise ValueError(f"max_jobs must be at least 1 (the store keeps every job in flight), got {self.max_jobs}")
+        if self.synth_workers < 1:
+            raise ValueError(f"synth_workers must be at least 1, got {self.synth_workers}")
+        skew = self.clock_skew_s
+        if skew is not None and not (math.isfinite(skew) and abs(skew) <= MAX_CLOCK_SKEW_S):
+            raise ValueError(f"clock skew must be a number of seconds within ±{MAX_CLOCK_SKEW_S:g}, got {skew!r} "
+                             "(every timestamp the sandbox prints is the true time plus it)")
+        if not (math.isfinite(self.hang_limit_s) and self.hang_limit_s > 0):
+            raise ValueError(f"hang_limit_s must be a positive number of seconds, got {self.hang_limit_s!r}")

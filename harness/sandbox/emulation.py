@@ -255,6 +255,11 @@ class Services(Protocol):
         """Unfinished jobs of this provider (of one key when given)."""
         ...
 
+    async def job_audio(self, job_id: str) -> tuple[bytes, str] | None:
+        """A completed job's audio and media type (None: no such job, or not completed), for a second
+        download path a provider's client uses beside the documented media URL."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Call:

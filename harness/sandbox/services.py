@@ -20,6 +20,7 @@ from harness.sandbox.profiles import Timing
 from harness.sandbox.published import PUBLISHED_PATH
 from harness.sandbox.state import SandboxState
 from harness.sandbox.streams import StreamPacer
+from harness.sandbox.timeline import Phase
 from harness.sandbox.urls import MEDIA_HOST, Urls, fill
 
 
@@ -87,3 +88,10 @@ class EngineServices:
 
     def active_jobs(self, key: str | None = None) -> int:
         return self.state.jobs.active(self.provider, key, self.state.clock.now())
+
+    async def job_audio(self, job_id: str) -> tuple[bytes, str] | None:
+        job = self.state.jobs.get(job_id)
+        if job is None or job.provider != self.provider or job.recipe is None or \
+                job.phase(self.state.clock.now()) is not Phase.COMPLETED:
+            return None
+        return await self.state.producer.audio(job.recipe), job.plan.speech.media_type

@@ -7,6 +7,10 @@ whole seconds. A benchmark measured against millisecond stamps from the truth's 
 under convenient conditions, so whole seconds are the default of every profile and millisecond stamps
 only come when asked for (`precise`). The skew moves every stamp the server prints; the truth API
 (`/_sandbox/...`) keeps the exact instants.
+
+Two more conventions real servers use, for the latency accuracy check (`benchmarks/perf/latency_accuracy.py`):
+whole seconds *rounded* rather than truncated (`rounds`, as a `DATETIME(0)` column stores them), and
+zone-less stamps in the server's local time rather than UTC (`local_zone_h`) beside zoned ones.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ class Stamps:
 
     skew_s: float = 0.0  # server clock − true clock
     precise: bool = False  # millisecond stamps everywhere (never a profile's default)
+    rounds: bool = False  # whole seconds rounded to the nearest, not truncated
+    local_zone_h: float = 0.0  # zone-less stamps print the local time this many hours east of UTC
 
     def server(self, moment: datetime) -> datetime:
         """A true instant as the server's clock reads it."""
@@ -40,11 +46,13 @@ class Stamps:
         return format_iso(self.server(moment))
 
     def whole(self, moment: datetime, form: StampForm = StampForm.ISO) -> str:
-        """A stamp the documents print at whole seconds, truncated as a clock that stores seconds does."""
+        """A stamp the documents print at whole seconds, truncated as a clock that stores seconds does (or
+        rounded, as a `DATETIME(0)` column does)."""
         shown = self.server(moment).astimezone(UTC)
         if not self.precise:
-            shown = shown.replace(microsecond=0)
+            shown = (shown + timedelta(seconds=0.5) if self.rounds else shown).replace(microsecond=0)
         if form is StampForm.SPACE:
+            shown += timedelta(hours=self.local_zone_h)
             fraction = f".{shown.microsecond // 1000:03d}" if self.precise else ""
             return shown.strftime("%Y-%m-%d %H:%M:%S") + fraction
         return format_iso(shown)

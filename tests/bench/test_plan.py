@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -49,9 +50,21 @@ def test_prices_and_overrides() -> None:
     selections = select(PROVIDERS, (), ("xtts-v2", "pixazo/vibevoice"))
     plan = build_plan("r", selections, [load_corpus("en_read:2")], 1, PriceBook(), REFS)
     assert plan.cost_usd == Decimal("0.030") and plan.unpriced == 2
-    priced = PriceBook.from_settings(None, {"pixazo/vibevoice": 0.02})
+    priced = PriceBook.from_settings(None, {"pixazo/vibevoice": 0.02}, PROVIDERS)
     plan = build_plan("r", selections, [load_corpus("en_read:2")], 1, priced, REFS)
     assert plan.cost_usd == Decimal("0.070") and plan.unpriced == 0
+
+
+@pytest.mark.parametrize(("rate", "prices", "said"), [
+    (None, {"acme/x": 1.0}, "--price names no known model: acme/x"),
+    (None, {"pixazo/vibevoice": float("nan")}, "--price pixazo/vibevoice=nan"),
+    (float("inf"), {}, "--usd-per-character=inf"),
+    (None, {"pixazo/vibevoice": -1.0}, "--price pixazo/vibevoice=-1.0"),
+])
+def test_a_price_for_no_model_or_of_no_amount_is_refused(rate: float | None, prices: dict[str, float],
+                                                          said: str) -> None:
+    with pytest.raises(UsageError, match=re.escape(said)):
+        PriceBook.from_settings(rate, prices, PROVIDERS)
 
 
 def test_params_json_hides_upload_bytes() -> None:

@@ -14,7 +14,8 @@ TARGET_COPY = "http://127.0.0.1:8765/_sandbox/voices/joe_reference.wav"
 
 def test_without_options_the_default_voice_is_uploaded_and_the_targets_copy_fetched() -> None:
     refs = references(ReferenceSettings(), TARGET_COPY)
-    assert refs.url == TARGET_COPY and refs.path == VOICES / "joe_reference.wav"
+    assert refs.url == TARGET_COPY and refs.path is not None
+    assert refs.path.resolve() == (VOICES / "joe_reference.wav").resolve()  # fixtures/voices links to package data
     assert refs.audio is not None and refs.audio.content == refs.path.read_bytes()
     assert refs.url_path == refs.path  # the target serves that very file: similarity can be scored
 

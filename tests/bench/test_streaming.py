@@ -77,3 +77,28 @@ def test_a_stream_of_whole_wav_chunks_is_stored_as_one_decodable_file() -> None:
     joined = sse_audio(events)
     assert joined.count(b"RIFF") == 1  # one header, not three files end to end
     assert decode_audio(joined).duration_s == 3600 / 24000
+
+
+def test_speech_onset_is_found_to_the_sample() -> None:
+    """Not to the 10 ms frame: a tone that starts 3 samples into a frame is found there."""
+    from harness.core.onset import speech_onset_s
+
+    start = 1603  # 100.1875 ms at 16 kHz, inside the eleventh 10 ms frame
+    samples = np.zeros(RATE // 2, dtype=np.float32)
+    samples[start:] = 0.3 * np.sin(2 * np.pi * 220 * np.arange(len(samples) - start) / RATE + 0.4)
+    samples[400] = 0.5  # a click: loud, but not sustained
+    assert speech_onset_s(samples, RATE) == pytest.approx(start / RATE, abs=0.5 / RATE)
+    assert speech_onset_s(np.full(RATE, 0.004, dtype=np.float32), RATE) is None  # dither is not speech
+
+
+def test_stream_times_are_intervals_between_reads() -> None:
+    """An event reached us after the read before its first byte and by the read that completed it."""
+    watch = StreamWatch()
+    first = _event(_wav(0.5, silent_s=0.2))
+    watch.feed(first[:40], 10.30)
+    watch.feed(first[40:], 10.35)
+    watch.feed(_event(_wav(0.5)), 10.60)
+    figures = stream_figures(watch, sent=10.0, finished=10.7, opened=10.05)
+    assert (figures["ttfa_lo_ms"], figures["ttfa_ms"], figures["ttfa_hi_ms"]) == pytest.approx((50.0, 350.0, 350.0))
+    assert figures["perceived_ttfa_lo_ms"] == pytest.approx(50.0 + 200.0, abs=0.5)
+    assert figures["perceived_ttfa_hi_ms"] == figures["perceived_ttfa_ms"] == pytest.approx(550.0, abs=0.5)

@@ -15,9 +15,15 @@ import pytest
 from harness.bench.gates import ProviderGate
 from harness.bench.media import FirstAudio, inspect_audio, store_audio
 from harness.bench.timing import Mark, Marks, PollRecord, ServerTimes, derive
+from harness.core.timestamps import format_iso
 from tests.helpers.wav import pcm_wav
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _ms(moment: datetime) -> str:
+    """A millisecond stamp whose fraction is not zeros (so its field reads as millisecond-precise)."""
+    return format_iso(moment + timedelta(milliseconds=1))
 
 
 def _marks() -> Marks:
@@ -45,7 +51,7 @@ def test_poll_bracket_estimate() -> None:
 
 
 def test_server_timestamps_narrow_the_window_when_they_agree() -> None:
-    server = ServerTimes(T0, None, T0 + timedelta(seconds=2.5), 0.001, 0.001)
+    server = ServerTimes(_ms(T0), None, _ms(T0 + timedelta(seconds=2.5)))
     metrics = derive(_marks(), _polls(), server, finished=103.5)
     # completion lies in [sent + 2.5 − 0.001, received + 2.5 + 0.001] = [102.509, 102.531]
     assert metrics["e2e_source"] == "poll-bracket+server-span"
@@ -55,7 +61,7 @@ def test_server_timestamps_narrow_the_window_when_they_agree() -> None:
 
 
 def test_server_timestamps_that_contradict_the_polls_are_ignored() -> None:
-    server = ServerTimes(T0, None, T0 + timedelta(seconds=9), 0.001, 0.001)  # "finished" after it was seen done
+    server = ServerTimes(_ms(T0), None, _ms(T0 + timedelta(seconds=9)))  # "finished" after it was seen done
     assert derive(_marks(), _polls(), server, finished=103.5)["e2e_source"] == "poll-bracket"
 
 

@@ -1,9 +1,11 @@
 """Two OpenAI-compatible servers for the providers-file tests: the sandbox's host, and a small loopback
 server written here, independently of the sandbox, that differs from the protocol in one documented way:
-it labels WAV answers `Content-Type: audio/mpeg`.
+it ignores `speed` (declared in the providers file as a known deviation).
 
-The loopback server speaks real Piper speech (so the benchmark can transcribe it and `speed` changes the
-duration), checks the key, the voice and the input length, and answers errors in the protocol's shape.
+The loopback server takes no key (`auth = "none"`), accepts 8,000 characters (more than OpenAI's 4096)
+and refuses 8,001, speaks real Piper speech (so the benchmark can transcribe it) as wav, mp3 or
+little-endian pcm at 22,050 Hz, streams every answer with chunked transfer encoding, and answers errors
+in the protocol's shape.
 """
 
 from __future__ import annotations
@@ -22,11 +24,11 @@ from tests.helpers.loopback import LoopbackServer, QuietHandler
 from tests.helpers.providers_file import providers_file_in_effect
 
 REPO = Path(__file__).resolve().parents[2]
-LOOPBACK_KEY = "loopback-test-key"
 LOOPBACK_VOICES = ("ember", "slate")
 LOOPBACK_MODELS = ("loop-tts",)
-LOOPBACK_MAX_INPUT = 4096
-WRONG_WAV_CONTENT_TYPE = "audio/mpeg"  # the one documented difference: WAV bytes labelled as MP3
+LOOPBACK_MAX_INPUT = 8000
+LOOPBACK_PCM_RATE = 22_050
+CONTENT_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg", "pcm": "audio/pcm"}
 
 
 class _SpeechHandler(QuietHandler):
@@ -42,12 +44,12 @@ class _SpeechHandler(QuietHandler):
         raw = self.rfile.read(length)
         if self.path.rstrip("/") != "/v1/audio/speech":
             return self._error(404, f"Invalid URL (POST {self.path})", "unknown_url", None)
-        if self.headers.get("Authorization") != f"Bearer {LOOPBACK_KEY}":
-            return self._error(401, "Incorrect API key provided.", "invalid_api_key", None)
         try:
             body = json.loads(raw)
         except ValueError:
             return self._error(400, "We could not parse the JSON body of your request.", None, None)
+        if not body.get("model"):
+            return self._error(400, "you must provide a model parameter", "missing_required_parameter", "model")
         if body.get("model") not in LOOPBACK_MODELS:
             return self._error(404, f"The model '{body.get('model')}' does not exist.", "model_not_found", "model")
         if body.get("voice") not in LOOPBACK_VOICES:
@@ -57,15 +59,23 @@ class _SpeechHandler(QuietHandler):
             return self._error(400, f"input must be 1 to {LOOPBACK_MAX_INPUT} characters.",
                                "string_above_max_length", "input")
         fmt = body.get("response_format", "mp3")
-        if fmt not in ("wav", "mp3"):
+        if fmt not in CONTENT_TYPES:
             return self._error(400, f"response_format '{fmt}' is not supported.", "invalid_value", "response_format")
-        speed = float(body.get("speed", 1.0))
+        # The one deviation: `speed` is read and ignored (every answer at the voice's own rate).
         from harness.speech import Rendition, default_engine, encode
 
-        clip = default_engine().render(text, Rendition(length_scale=min(2.0, max(0.4, 1.0 / speed))))
-        audio = encode(clip, fmt)
-        self.answer(200, audio, {"Content-Type": WRONG_WAV_CONTENT_TYPE if fmt == "wav" else "audio/mpeg"})
+        clip = default_engine().render(text, Rendition())
+        audio = _pcm(clip) if fmt == "pcm" else encode(clip, fmt)
+        self.answer_chunked(200, audio, {"Content-Type": CONTENT_TYPES[fmt]})  # streamed as it is made
         return None
+
+
+def _pcm(clip: Any) -> bytes:
+    import numpy as np
+    import soxr
+
+    samples = soxr.resample(clip.samples, clip.sample_rate, LOOPBACK_PCM_RATE)
+    return (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
 
 
 @pytest.fixture(scope="session")
@@ -94,11 +104,14 @@ stream = true
 [providers.loopy]
 protocol = "openai-speech"
 base_url = "{loopback_url}"
-key_env = "LOOPY_TTS_KEY"
+auth = "none"
 models = ["loop-tts"]
 voices = ["ember", "slate"]
 price_per_million_chars = 0
-formats = ["wav", "mp3"]
+max_input_chars = 8000
+formats = ["wav", "mp3", "pcm"]
+sample_rate = 22050
+deviations = {{ speed = "reads speed and ignores it: every answer at the voice's own rate" }}
 """
 
 
@@ -141,6 +154,6 @@ def declared_servers(loopback_url: str, tmp_path_factory: pytest.TempPathFactory
         final = folder / "tts-harness.toml"
         final.write_text(providers_toml(hosted_url, loopback_url), encoding="utf-8")
         env = {**os.environ, declared.FILE_ENV: str(final), "HOSTED_TTS_KEY": sandbox.default_key("hosted"),
-               "LOOPY_TTS_KEY": LOOPBACK_KEY, "PYTHONPATH": str(REPO), "COLUMNS": "160"}
+               "PYTHONPATH": str(REPO), "COLUMNS": "160"}
         yield DeclaredServers(sandbox, loopback_url, hosted_url, env)
 

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from harness.core import declared, registry
 from harness.core.errors import RequestValidationError, UsageError
+from harness.core.params import params_of
 from harness.core.protocols.openai_speech import ENDPOINT_KEY, HOST, SpeechDeclaration, build_provider
 from harness.core.spec import Role, SynthesisInput
 from harness.core.validate import check_request
@@ -67,8 +68,10 @@ def test_an_unknown_key_is_named(write_providers_file: Any) -> None:
 
 
 def test_a_bad_value_is_named_with_its_range(write_providers_file: Any) -> None:
-    message = _error(write_providers_file, GOOD.replace("max_input_chars = 1000", "max_input_chars = 5000"))
-    assert "providers.mybox.max_input_chars:" in message and "4096" in message
+    message = _error(write_providers_file, GOOD.replace("max_input_chars = 1000", "max_input_chars = 0"))
+    assert "providers.mybox.max_input_chars:" in message and "greater than or equal to 1" in message
+    message = _error(write_providers_file, GOOD.replace("stream = true", "stream = true\nsample_rate = 22050"))
+    assert message.endswith("providers.mybox.sample_rate: the rate of pcm answers, and pcm is not among the formats")
     message = _error(write_providers_file, GOOD.replace('formats = ["mp3", "flac"]', 'formats = ["mp3", "ogg"]'))
     assert "providers.mybox.formats.1:" in message
     message = _error(write_providers_file, GOOD.replace('key_env = "MYBOX_KEY"\n', ""))
@@ -150,3 +153,21 @@ def test_the_providers_command_reports_a_bad_file_in_one_line(
         registry.declared_providers.cache_clear()
     assert result.exit_code == 2
     assert f"usage error: {path}: providers.mybox.speed: unknown key" in " ".join(result.output.split())
+
+
+def test_a_server_may_accept_more_than_openai_and_its_limit_cites_the_file(write_providers_file: Any) -> None:
+    """8,000 characters is a server's own limit, not OpenAI's 4096: declared, sent, cited to the file."""
+    path = write_providers_file(GOOD.replace("max_input_chars = 1000", "max_input_chars = 8000")
+                                .replace('formats = ["mp3", "flac"]', 'formats = ["mp3", "pcm"]\nsample_rate = 22050'))
+    found = declared.load(environ={declared.FILE_ENV: str(path)})
+    assert found is not None
+    (provider,) = found.providers()
+    endpoint = provider.endpoint(ENDPOINT_KEY)
+    body = {"model": "kokoro", "voice": "af_bella", "response_format": "mp3"}
+    check_request(endpoint, {**body, "input": "x" * 8000})
+    with pytest.raises(RequestValidationError, match="max_input_chars"):
+        check_request(endpoint, {**body, "input": "x" * 8001})
+    assert endpoint.request is not None
+    (input_spec,) = [s for s in params_of(endpoint.request) if s.name == "input"]
+    assert f"{path}: providers.mybox.max_input_chars" in input_spec.words and "8000" in input_spec.words
+    assert provider.endpoint(ENDPOINT_KEY).responses[0].bodies[0].pcm_rate == 22050  # type: ignore[union-attr]

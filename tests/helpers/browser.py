@@ -66,6 +66,7 @@ class PageReport:
     charts: list[dict[str, Any]] = field(default_factory=list)
     audio: list[dict[str, Any]] = field(default_factory=list)
     leaderboard_cells: list[dict[str, str]] = field(default_factory=list)
+    layout: dict[str, Any] = field(default_factory=dict)  # LAYOUT_JS: the leaderboard's columns as laid out
 
 
 def _lift(fd: int) -> int:
@@ -187,6 +188,30 @@ def _console_errors(events: list[dict[str, Any]]) -> list[str]:
     return errors
 
 
+# The leaderboard's headings as the window lays them out, before and after ticking "every column": each
+# heading's text, tooltip, whether it is displayed and where its right edge is; the scroll box's widths;
+# whether the first column sticks; the legend's terms. The toggle is put back as it was.
+LAYOUT_JS = """(() => {
+  const table = document.querySelector('table.board');
+  if (!table) { return {}; }
+  const box = table.closest('.scroll');
+  const measure = () => ({
+    columns: [...table.querySelectorAll('thead th')].map(th => ({
+      text: th.innerText.trim(), title: th.getAttribute('title') || '',
+      shown: getComputedStyle(th).display !== 'none', right: th.getBoundingClientRect().right})),
+    scroll_width: box ? box.scrollWidth : table.scrollWidth, client_width: box ? box.clientWidth : table.clientWidth,
+    overflow_x: box ? getComputedStyle(box).overflowX : 'visible'});
+  const toggle = document.getElementById('every-column');
+  const before = measure();
+  if (toggle) { toggle.click(); }
+  const after = measure();
+  if (toggle) { toggle.click(); }
+  const first = table.querySelector('tbody td');
+  return {before, after, toggle: !!toggle, viewport: window.innerWidth,
+          sticky_first: first ? getComputedStyle(first).position === 'sticky' : false,
+          legend: [...document.querySelectorAll('dl.legend dt')].map(dt => dt.innerText.trim())};
+})()"""
+
 CELLS_JS = """[...document.querySelectorAll('[data-key]')].map(c => ({
   key: c.dataset.key, value: c.dataset.value || '', text: c.innerText}))"""
 
@@ -212,8 +237,9 @@ def inspect_report(
                        "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}}
         shot = browser.call("Page.captureScreenshot", params)
         screenshot.write_bytes(base64.b64decode(shot["data"]))
+        layout = browser.call("Runtime.evaluate", {"expression": LAYOUT_JS, "returnByValue": True})["result"]["value"]
         # One more round trip so late console messages and requests are in the event list.
         browser.call("Runtime.evaluate", {"expression": "1"})
         events = browser.events
     requests = [e["params"]["request"]["url"] for e in events if e.get("method") == "Network.requestWillBeSent"]
-    return PageReport(_console_errors(events), requests, state["charts"], state["audio"], cells)
+    return PageReport(_console_errors(events), requests, state["charts"], state["audio"], cells, layout)

@@ -1,13 +1,18 @@
 """Small loopback HTTP servers for tests that need a real socket to misbehave on purpose (a redirect to
 another origin, a reset, a body cut short, a provider written independently of the sandbox): a
 `ThreadingHTTPServer` on an ephemeral 127.0.0.1 port in a daemon thread, and a handler base that keeps
-the access log out of pytest's output and writes a whole answer in one call."""
+the access log out of pytest's output and writes a whole answer in one call (or streams it chunked)."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+
+# Headers that describe one connection's framing, not the answer: never passed on by a forwarding server.
+FRAMING = frozenset({"content-length", "transfer-encoding", "connection", "content-encoding"})
 
 
 class QuietHandler(BaseHTTPRequestHandler):
@@ -22,6 +27,30 @@ class QuietHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def forward(self, client: httpx.Client, upstream: str) -> None:
+        """Send this request on to `upstream` (same method, path, headers and body; the client keeps the
+        answer's framing to itself) and answer with what came back."""
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in FRAMING}
+        answer = client.request(self.command, upstream + self.path, headers=headers, content=body)
+        self.answer(answer.status_code, answer.content,
+                    {k: v for k, v in answer.headers.items() if k.lower() not in FRAMING})
+
+    def answer_chunked(self, status: int, body: bytes, headers: Mapping[str, str] | None = None,
+                       chunk: int = 8192) -> None:
+        """The status line, `headers` and the body in pieces with chunked transfer encoding (no
+        Content-Length), as a server that streams what it makes (HTTP/1.1 handlers only)."""
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        for start in range(0, len(body), chunk):
+            piece = body[start:start + chunk]
+            self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+        self.wfile.write(b"0\r\n\r\n")
 
 
 class LoopbackServer:

@@ -145,16 +145,18 @@ def test_dry_run_prints_every_request_and_the_cost_and_sends_nothing(
         "--reference-url", "https://voices.example.org/me.wav", "--reference", str(VOICE), "--dry-run",
         "--out", str(tmp_path / "reports"),
     ])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 2, result.output  # what the real run would end with: refused
     lines = result.output.splitlines()
     xtts = [line for line in lines if line.startswith(f"curl -X POST {stand_in.url}/voice-clone/v1/xtts-v2/generate")]
     assert len(xtts) == 2
-    assert "-H 'Ocp-Apim-Subscription-Key: [Filtered]'" in xtts[0]
+    assert '-H "Ocp-Apim-Subscription-Key: $PIXAZO_API_KEY"' in xtts[0]  # runs as printed, the key from the shell
     assert '"speaker":"https://voices.example.org/me.wav"' in xtts[0]
     clone = [line for line in lines if line.startswith("curl -X POST https://api.pixelapi.dev/v1/tts/generate")]
-    assert len(clone) == 2 and "-F 'voice_ref=@joe_short.wav;type=audio/wav'" in clone[0]
-    assert "Dry run: 4 requests, nothing sent. Planned cost: $0.2300" in result.output  # 2 × 0.015 + 2 × 0.10
-    assert "PIXELAPI_API_KEY is not set: a real run would refuse to start" in result.output
+    assert len(clone) == 2 and f"-F 'voice_ref=@{VOICE};type=audio/wav'" in clone[0]
+    polls = [line for line in lines if line.startswith(f'curl -X GET "{stand_in.url}/v2/requests/status/$JOB_ID"')]
+    assert len(polls) == 2
+    assert "Dry run: 4 submits, nothing sent. Planned cost: $0.2300" in result.output  # 2 × 0.015 + 2 × 0.10
+    assert "a real run would refuse to start" in result.output and "unset: pixelapi (PIXELAPI_API_KEY)" in result.output
     assert KEY not in result.output
     assert stand_in.seen == []
     assert not (tmp_path / "reports").exists()  # nothing stored either

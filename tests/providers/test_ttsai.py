@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from harness.core.errors import RequestValidationError
 from harness.core.params import ParamKind, params_of
-from harness.core.spec import BodyKind, Cost, CostUnit, Role, SynthesisInput, Upload
+from harness.core.spec import BodyKind, Cost, CostUnit, EvidenceSource, Role, SynthesisInput, Upload
 from harness.core.validate import check_json, check_request, check_request_json, check_response
 from harness.providers.ttsai import PROVIDER
 from harness.providers.ttsai.models.errors import ERROR_CODES
@@ -70,13 +70,16 @@ def test_hosts_auth_and_rate_limit_headers() -> None:
 
 def test_keys_and_signatures_are_unique_and_hosts_known() -> None:
     keys = [ep.key for ep in PROVIDER.endpoints]
-    signatures = [ep.signature for ep in PROVIDER.endpoints]
+    # Per host: the OpenAI route is on the API host by the document and on the web host by the client.
+    signatures = [(ep.host, ep.signature) for ep in PROVIDER.endpoints]
     assert len(set(keys)) == len(keys) and len(set(signatures)) == len(signatures)
+    assert PROVIDER.endpoint("POST /v1/audio/speech").key == "audio.speech"  # a signature names the document's
     for ep in PROVIDER.endpoints:
         assert ep.host in (*PROVIDER.hosts, "user"), ep.key
         assert ep.doc == DOCUMENT
 
 
+DOCUMENTED = [ep for ep in PROVIDER.endpoints if ep.evidence.source is EvidenceSource.DOCS]
 WRITTEN_PATHS = {
     "POST /v1/tts/", "GET /v1/speech/results/", "POST /v1/tts/stream/", "POST /v1/stt/", "POST /v1/tts/clone/",
     "POST /v1/voice-convert/", "POST /v1/audio/enhance/", "GET /v1/tts/batch/result/", "GET /v1/voices/",
@@ -89,7 +92,7 @@ WRITTEN_PATHS = {
 def test_paths_not_written_in_the_document_are_marked_inferred() -> None:
     quoted = {passage["endpoint"]: passage["text"] for passage in passages("ttsai")}
     assert set(quoted) == WRITTEN_PATHS  # the catalogue quotes where the document writes each path
-    for ep in PROVIDER.endpoints:
+    for ep in DOCUMENTED:
         assert ep.inferred == (ep.signature not in WRITTEN_PATHS), ep.signature
         if not ep.inferred:
             # A template's fixed parts as written; the quote shows a value in place of each {name}.
@@ -98,7 +101,7 @@ def test_paths_not_written_in_the_document_are_marked_inferred() -> None:
 
 
 def test_every_documented_service_has_an_endpoint() -> None:
-    keys = {ep.key for ep in PROVIDER.endpoints}
+    keys = {ep.key for ep in DOCUMENTED}
     assert keys == {
         "tts.generate", "speech.results", "tts.stream", "audio.speech", "tts.clone", "tts.batch", "tts.batch.result",
         "saved-voice.tts", "webhook.task", "stt.transcribe", "voice.convert", "speech.translate", "speech.sts",
@@ -109,8 +112,24 @@ def test_every_documented_service_has_an_endpoint() -> None:
 
 
 def test_only_the_documented_open_endpoints_skip_auth() -> None:
-    open_keys = {ep.key for ep in PROVIDER.endpoints if not ep.auth_required}
+    open_keys = {ep.key for ep in DOCUMENTED if not ep.auth_required}
     assert open_keys == {"tts.generate", "speech.results", "health", "webhook.task"}
+
+
+def test_what_the_official_client_calls_is_declared_as_sdk_evidence() -> None:
+    """ttsai 0.1.0's calls the document never shows (`endpoints/sdk.py`), each naming the client method."""
+    sdk = {ep.key: ep for ep in PROVIDER.endpoints if ep.evidence.source is EvidenceSource.SDK}
+    assert {(ep.host, ep.signature) for ep in sdk.values()} == {
+        ("web", "POST /v1/audio/speech"), ("api", "GET /static/downloads/{uuid}/tts_output.wav"),
+        ("web", "GET /api/v1/models/"), ("web", "GET /api/v1/voices/"), ("web", "POST /api/v1/stt/"),
+        ("web", "POST /api/v1/voice-clone/"), ("web", "POST /api/v1/tts/batch/"),
+        ("web", "GET /api/v1/tts/batch/result/"),
+    }
+    assert all(ep.evidence.library == "ttsai==0.1.0" and ep.evidence.call.startswith("TTSClient.")
+               for ep in sdk.values())
+    assert {ep.key for ep in sdk.values() if not ep.auth_required} == {"sdk.download"}  # fetched like result_url
+    (variant,) = PROVIDER.endpoint("saved-voice.tts").request_variants
+    assert variant.evidence.call == "TTSClient.generate_async"
 
 
 def test_upload_endpoints_and_413_go_together() -> None:

@@ -26,6 +26,16 @@ def test_export_round_trips(runs_db: Path, tmp_path: Path, fmt: ExportFormat) ->
     assert back.errors and back.drift  # the tables that feed drift and errors are not empty here
 
 
+@pytest.mark.parametrize("fmt", list(ExportFormat))
+def test_every_format_carries_the_provider_request_id(runs_db: Path, tmp_path: Path, fmt: ExportFormat) -> None:
+    """A user joins exported rows with the provider's own logs and invoices by the provider's request id."""
+    with sqlite3.connect(runs_db) as conn:
+        stored = dict(conn.execute("SELECT job_key, provider_request_id FROM jobs WHERE run_id = 'base'").fetchall())
+    export_rows(read_run(runs_db, "base"), tmp_path, fmt)
+    exported = {r["job_key"]: r["provider_request_id"] for r in load_export(tmp_path).requests}
+    assert exported == stored and all(str(v).startswith("req-") for v in exported.values())
+
+
 def test_rows_carry_joined_scores_and_costs(runs_db: Path) -> None:
     rows = read_run(runs_db, "base")
     assert [c.name for c in REQUEST_COLUMNS] == list(rows.requests[0])

@@ -145,7 +145,8 @@ def test_every_documented_error_status_on_demand(sandbox: Sandbox, client: httpx
     spec = provider("ttsai")
     for endpoint_key, status in _fault_cases():
         endpoint = spec.endpoint(endpoint_key)
-        url = sandbox.base_url("ttsai", endpoint.host) + endpoint.path.format(public_id="uv_a1b2c3d4e5f6")
+        path = endpoint.path.format(public_id="uv_a1b2c3d4e5f6", uuid="0" * 32)
+        url = sandbox.base_url("ttsai", endpoint.host) + path
         answer = client.request(endpoint.method, url, headers={**auth_headers("ttsai", key),
                                                                 "X-Sandbox-Fault": f"http-{status}"})
         assert answer.status_code == status, (endpoint_key, status, answer.text)

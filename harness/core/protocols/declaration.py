@@ -57,7 +57,7 @@ class ProtocolDeclaration(BaseModel):
         return str(self.base_url).rstrip("/")
 
     def describe(self, protocol_title: str, source: str) -> str:
-        origin = f", declared in {source}" if source else ""
+        origin = f", declared in {source.rsplit('/', 1)[-1]}" if source else ""  # the file's name, not its path
         return self.title or f"{self.name} ({protocol_title}{origin})"
 
 

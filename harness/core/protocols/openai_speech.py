@@ -23,8 +23,11 @@ openai/openai-python `src/openai/types/audio/speech_create_params.py` and the st
     4xx/5xx: {"error": {"message": "...", "type": "invalid_request_error", "param": "voice"|null,
               "code": "..."|null}}
 
-What a declaration may narrow: its models and voices (the protocol leaves both open), the formats it
-serves, a lower input limit, a price per million characters, and whether it streams SSE.
+What a declaration may say: its models and voices (the protocol leaves both open), the formats it
+serves, its own input limit (any positive number of characters: a server is free to accept more than
+OpenAI's 4096), the sample rate of its pcm, whether it takes a key, a price per million characters, and
+whether it streams SSE. A limit a declaration sets is cited to the providers file (path and key), as a
+built-in provider's limits are cited to its documents.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, Field, create_model, model_validator
+from pydantic import BaseModel, Field, create_model, field_validator, model_validator
 
 from harness.core.protocols.declaration import ProtocolDeclaration, price_by_characters
 from harness.core.spec import (
@@ -58,10 +61,13 @@ PATH = "/audio/speech"
 HOST = "v1"  # the host key: declared base URLs end in /v1 like OpenAI's, and the sandbox mounts /<name>/v1
 ENDPOINT_KEY = "audio.speech"
 
-MAX_INPUT_CHARS = 4096  # "The maximum length is 4096 characters."
-SPEED_MIN = 0.25  # "Select a value from 0.25 to 4.0. 1.0 is the default."
+MAX_INPUT_CHARS = 4096  # the default of a declaration; a declared server may accept more
+INPUT_WORDS = "The text to generate audio for. The maximum length is 4096 characters."
+SPEED_MIN = 0.25
 SPEED_MAX = 4.0
+SPEED_WORDS = "The speed of the generated audio. Select a value from 0.25 to 4.0. 1.0 is the default."
 PCM_SAMPLE_RATE = 24_000  # pcm: "raw samples in 24kHz (16-bit signed, low-endian), without the header"
+PCM_RATES = (8_000, 384_000)  # what a declared `sample_rate` may be: telephone to studio rates
 
 ResponseFormat = Literal["mp3", "opus", "aac", "flac", "wav", "pcm"]
 StreamFormat = Literal["audio", "sse"]
@@ -75,8 +81,17 @@ CONTENT_TYPES: Mapping[str, tuple[str, ...]] = {
     "aac": ("audio/aac",),
     "flac": ("audio/flac", "audio/x-flac"),
     "wav": ("audio/wav", "audio/x-wav", "audio/wave"),
-    "pcm": ("audio/pcm", "audio/l16"),
+    # The reference names no Content-Type for pcm: the spellings of headerless little-endian samples, and
+    # bytes. `audio/L16` is not among them: it is big-endian by RFC 2586 (a check flags it).
+    "pcm": ("audio/pcm", "audio/pcm_s16le", "audio/s16le", "audio/x-pcm", "audio/raw", "audio/x-raw",
+            "application/octet-stream"),
 }
+BIG_ENDIAN_PCM = "audio/l16"  # RFC 2586: network byte order, the opposite of the protocol's pcm
+
+#: The protocol checks (`harness.contracts.openai_speech`), by name: what a declaration's `deviations` may list.
+CHECKS: tuple[str, ...] = (*(f"format-{fmt}" for fmt in FORMATS),
+                           "error-bad-voice", "error-bad-model", "error-long-input", "stream-audio", "stream-sse",
+                           "speed")
 
 #: The error `type` the reference uses per status (`code` and `param` say more where they apply).
 ERROR_TYPES: Mapping[int, str] = {
@@ -99,10 +114,10 @@ class SpeechRequest(RequestModel):
     """The request body with the reference's limits; a declaration may narrow input and formats."""
 
     model: str = Field(min_length=1)
-    input: str = Field(min_length=1, max_length=MAX_INPUT_CHARS)
+    input: str = Field(min_length=1, max_length=MAX_INPUT_CHARS, description=INPUT_WORDS)
     voice: str = Field(min_length=1)
     response_format: ResponseFormat = "mp3"
-    speed: float = Field(1.0, ge=SPEED_MIN, le=SPEED_MAX)
+    speed: float = Field(1.0, ge=SPEED_MIN, le=SPEED_MAX, description=SPEED_WORDS)
     instructions: str | None = None
     stream_format: StreamFormat = "audio"
 
@@ -154,14 +169,27 @@ class SpeechDeclaration(ProtocolDeclaration):
     protocol: Literal["openai-speech"]
     auth: Literal["bearer", "none"] = "bearer"  # none: a keyless server (no key required, none sent)
     key_env: str = Field("", pattern=r"^([A-Za-z_][A-Za-z0-9_]*)?$")  # required with bearer, refused with none
-    max_input_chars: int = Field(MAX_INPUT_CHARS, ge=1, le=MAX_INPUT_CHARS)
+    max_input_chars: int = Field(MAX_INPUT_CHARS, ge=1)  # any positive limit: the server's, not OpenAI's
     formats: tuple[ResponseFormat, ...] = FORMATS  # type: ignore[assignment]  # FORMATS is the Literal's args
+    sample_rate: int = Field(PCM_SAMPLE_RATE, ge=PCM_RATES[0], le=PCM_RATES[1])  # of its pcm (16-bit LE mono)
     stream: bool = False  # the server answers `stream_format: "sse"`: the benchmark asks for it (TTFA)
+    # Protocol checks the server is known to fail, each with why: reported (xfail), not failed.
+    deviations: Mapping[str, str] = Field(default_factory=dict)
+
+    @field_validator("deviations")
+    @classmethod
+    def _known_checks(cls, deviations: Mapping[str, str]) -> Mapping[str, str]:
+        unknown = sorted(set(deviations) - set(CHECKS))
+        if unknown:
+            raise ValueError(f"{', '.join(unknown)}: not a protocol check (one of {', '.join(CHECKS)})")
+        return dict(deviations)
 
     @model_validator(mode="after")
     def _key_unless_keyless(self) -> SpeechDeclaration:
         if (self.auth == "none") == bool(self.key_env):
             raise ValueError('key_env: required unless auth = "none", which sends no key and takes none')
+        if self.sample_rate != PCM_SAMPLE_RATE and "pcm" not in self.formats:
+            raise ValueError("sample_rate: the rate of pcm answers, and pcm is not among the formats")
         return self
 
     @property
@@ -173,19 +201,22 @@ class SpeechDeclaration(ProtocolDeclaration):
         return self.formats[0]
 
 
-def request_model(declaration: SpeechDeclaration) -> type[SpeechRequest]:
+def request_model(declaration: SpeechDeclaration, source: str = "") -> type[SpeechRequest]:
     """The request model narrowed to what the declaration serves: its voices, input length and formats.
 
     A voice the declaration does not list is refused before sending (a saved call); the model stays open,
-    since a server's answer to an unknown model (404) is part of what the contract checks look at.
+    since a server's answer to an unknown model (404) is part of what the contract checks look at. The
+    input limit is the declaration's, so its words cite where it is declared (`source`: "file: key").
     """
     voices = Literal[declaration.voices]  # type: ignore[name-defined]
     formats = Literal[declaration.formats]  # type: ignore[name-defined]
+    where = source or f"providers.{declaration.name}.max_input_chars"
+    words = f"The text to generate audio for: at most {declaration.max_input_chars} characters ({where})."
     return create_model(
         f"SpeechRequest_{declaration.name.replace('-', '_')}",
         __base__=SpeechRequest,
         voice=(voices, ...),
-        input=(str, Field(min_length=1, max_length=declaration.max_input_chars)),
+        input=(str, Field(min_length=1, max_length=declaration.max_input_chars, description=words)),
         response_format=(formats, declaration.default_format),
     )
 
@@ -210,9 +241,10 @@ def _errors() -> tuple[Response, ...]:
     return tuple(Response(status, (JsonBody(ErrorBody),), text) for status, text in described.items())
 
 
-def speech_endpoint(declaration: SpeechDeclaration) -> Endpoint:
+def speech_endpoint(declaration: SpeechDeclaration, source: str = "") -> Endpoint:
     audio_types = tuple(dict.fromkeys(t for fmt in declaration.formats for t in CONTENT_TYPES[fmt]))
-    bodies = (AudioBody(audio_types), EventStreamBody(SpeechEvent)) if declaration.stream else (AudioBody(audio_types),)
+    audio = AudioBody(audio_types, pcm_rate=declaration.sample_rate if "pcm" in declaration.formats else None)
+    bodies = (audio, EventStreamBody(SpeechEvent)) if declaration.stream else (audio,)
     price = declaration.price_per_million_chars
     return Endpoint(
         key=ENDPOINT_KEY,
@@ -222,7 +254,7 @@ def speech_endpoint(declaration: SpeechDeclaration) -> Endpoint:
                 + (" or SSE audio deltas" if declaration.stream else ""),
         host=HOST,
         role=Role.STREAM if declaration.stream else Role.AUDIO,
-        request=request_model(declaration),
+        request=request_model(declaration, source),
         body_kind=BodyKind.JSON,
         auth_required=declaration.auth != "none",
         responses=(Response(200, bodies, "The audio (or its SSE events)"), *_errors()),
@@ -234,17 +266,21 @@ def speech_endpoint(declaration: SpeechDeclaration) -> Endpoint:
 
 
 def build_provider(declaration: SpeechDeclaration, source: str = "") -> Provider:
-    """The `Provider` a declaration describes: one speech endpoint, one offering per declared model."""
-    endpoint = speech_endpoint(declaration)
+    """The `Provider` a declaration describes: one speech endpoint, one offering per declared model.
+
+    `source` is the providers file (`/path/pyproject.toml [tool.tts-harness]` for a table in it): the limits
+    the declaration sets cite it and their key (`/path/tts-harness.toml: providers.mybox.max_input_chars`),
+    as a built-in provider's limits cite its documents."""
+    key = f"providers.{declaration.name}.max_input_chars"
+    endpoint = speech_endpoint(declaration, f"{source}: {key}" if source else key)
     offerings = tuple(
         Offering(model, endpoint.key, partial(_build, declaration, model), max_chars=declaration.max_input_chars,
                  description=f"{model} over the OpenAI speech protocol (voice {declaration.voices[0]})")
         for model in declaration.models
     )
-    origin = f", declared in {source}" if source else ""
     return Provider(
         name=declaration.name,
-        title=declaration.title or f"{declaration.name} (OpenAI speech protocol{origin})",
+        title=declaration.describe("OpenAI speech protocol", source),
         hosts={HOST: declaration.url},
         auth=Auth("Authorization", "Bearer"),
         key_env=declaration.key_env,
@@ -253,4 +289,6 @@ def build_provider(declaration: SpeechDeclaration, source: str = "") -> Provider
         docs=(REFERENCE,),
         offerings=offerings,
         protocol=PROTOCOL,  # the sandbox imitates it with the emulation registered under this name
+        known_deviations={check: f"{why} ({source or 'providers file'}: providers.{declaration.name}.deviations)"
+                          for check, why in declaration.deviations.items()},
     )

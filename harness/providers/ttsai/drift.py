@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from harness.core.spec import DocDrift
 from harness.providers.ttsai.endpoints.speech import TTS_DRIFT
+from harness.providers.ttsai.models.sdk import SDK_LIBRARY
 from harness.providers.ttsai.models.shared import DOC
 
 _D = (DOC,)
@@ -115,5 +116,32 @@ DOC_DRIFT = (
         "the document advertises an \"OpenAI-compatible format\" but documents no OpenAI-style route; "
         "POST /v1/audio/speech with OpenAI's body is inferred",
         _D,
+    ),
+    # Where the official client library (`models.sdk.SDK_LIBRARY`) and the document disagree: both are in
+    # the spec (`endpoints.sdk`), the library's marked `source: sdk`.
+    DocDrift(
+        "client: openai route host",
+        "the document implies the OpenAI route on the API host (/v1/audio/speech, inferred); the official "
+        "client calls it on the web host (https://tts.ai/v1/audio/speech): both declared",
+        (*_D, SDK_LIBRARY),
+    ),
+    DocDrift(
+        "client: saved-voice tts body",
+        "POST /api/v1/tts/ requires user_voice_id in the document; the official client's generate_async sends "
+        "model, voice, text and format there: both accepted, the client's form reported as drift",
+        (*_D, SDK_LIBRARY),
+    ),
+    DocDrift(
+        "client: result audio",
+        "the document's results give result_url (/static/downloads/{id}/output.{ext}); the client reads cdn_url "
+        "or url and otherwise fetches /static/downloads/{uuid}/tts_output.wav: both served",
+        (*_D, SDK_LIBRARY),
+    ),
+    DocDrift(
+        "client: catalogue names",
+        "the document's /v1/models/ and /v1/voices/ (API host) name id, model and credits_per_1k_chars; the "
+        "client reads /api/v1/models/ and /api/v1/voices/ (web host) as name, voice_id, model_name and "
+        "credits_per_1k: both declared",
+        (*_D, SDK_LIBRARY),
     ),
 )

@@ -117,6 +117,13 @@ def cloning_price(params: Mapping[str, Any]) -> Cost:
     return text_cost(str(params.get("text", "")), Tier.CLONING)
 
 
+def web_tts_price(params: Mapping[str, Any]) -> Cost:
+    """POST /api/v1/tts/: a saved voice at the cloning rate; the client library's `{model, voice}` form (no
+    `user_voice_id`) at the model's rate, as /v1/tts/."""
+    client_form = "voice" in params and "user_voice_id" not in params
+    return tts_price(params) if client_form else cloning_price(params)
+
+
 def batch_price(params: Mapping[str, Any]) -> Cost:
     """A batch costs what its items would cost one by one."""
     total = characters(0)

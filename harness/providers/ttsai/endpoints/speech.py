@@ -18,6 +18,7 @@ from harness.core.spec import (
     Role,
 )
 from harness.providers.ttsai.endpoints.shared import KEYED, MODEL_RUN, UPLOAD_RUN, error_responses, ok
+from harness.providers.ttsai.models.sdk import SDK_TTS_VARIANT
 from harness.providers.ttsai.models.shared import DOC, Acknowledgement
 from harness.providers.ttsai.models.speech import (
     BATCH_LIFECYCLE,
@@ -38,7 +39,7 @@ from harness.providers.ttsai.models.speech import (
     WebhookPayload,
 )
 from harness.providers.ttsai.models.uploads import UPLOAD_LIMITS, sample_upload
-from harness.providers.ttsai.pricing import batch_price, cloning_price, tts_price
+from harness.providers.ttsai.pricing import batch_price, cloning_price, tts_price, web_tts_price
 
 TTS_DRIFT = (
     "the document says /v1/tts/ \"Returns audio file in the requested format\" (and its curl, Python and "
@@ -56,6 +57,7 @@ JOB = JobBinding(
     status_param="uuid",
     media_pointer="/result_url",
     error_pointer="/error",
+    media_endpoint="sdk.download",  # the official client's fallback: /static/downloads/{uuid}/tts_output.wav
 )
 
 BATCH_JOB = JobBinding(
@@ -201,10 +203,11 @@ SAVED_VOICE_TTS = Endpoint(
     request=SavedVoiceTtsRequest,
     body_kind=BodyKind.JSON,
     responses=(ok(JsonBody(TtsQueued), description="A queued job"), *error_responses(*MODEL_RUN)),
-    price=cloning_price,  # "route to the cloning pipeline"
+    price=web_tts_price,  # a saved voice: "route to the cloning pipeline"; the client's form: /v1/tts/'s price
     lifecycle=JOB_LIFECYCLE,
     job=JOB,
     example={"text": "Hello from my saved voice", "user_voice_id": "uv_a1b2c3d4e5f6"},
+    request_variants=(SDK_TTS_VARIANT,),  # the client library's generate_async: {text, model, voice, format}
     doc=DOC,
 )
 

@@ -6,6 +6,7 @@
     speech    the queued TTS job, streaming, the OpenAI route, cloning, batches, saved-voice TTS, webhooks
     audio     speech to text, voice changer, translation, speech to speech, audio tools, chat, embedding
     catalog   health, models, voices, saved voices
+    sdk       what the official client library (`ttsai`) sends and reads beyond the document (`source: sdk`)
 
 A new family is a module here and its endpoints a module of the same name in `endpoints`.
 """

@@ -3,12 +3,13 @@
 
 What it honours: the declared models (another model is the protocol's 404 `model_not_found`) and voices
 (the request model refuses others: 400, `param: "voice"`), the declared input limit (400,
-`string_above_max_length`), `response_format` (mp3, wav, flac from the engine; opus and pcm converted
-here, since the engine does not write them; aac refused: libsndfile has no encoder for it), `speed` as
-the voice's speaking rate (Piper's length scale 1/speed, held within what Piper renders: 0.4–2.0, i.e.
-speeds 0.5–2.5), `stream_format` (`audio`: the file; `sse`: the file's bytes as `speech.audio.delta`
-events, then `speech.audio.done`). Each voice is the embedded voice at its own pitch (`models`). The
-declared price is taken from the key's wallet; an empty wallet is the protocol's 429 `insufficient_quota`.
+`string_above_max_length`), `response_format` (mp3, wav, flac from the engine; opus, and pcm at the
+declared `sample_rate`, converted here, since the engine does not write them; aac refused: libsndfile has
+no encoder for it), `speed` as the voice's speaking rate (Piper's length scale 1/speed, held within what
+Piper renders: 0.4–2.0, i.e. speeds 0.5–2.5), `stream_format` (`audio`: the file, sent chunked without a
+Content-Length as the reference's server does; `sse`: the file's bytes as `speech.audio.delta` events,
+then `speech.audio.done`). Each voice is the embedded voice at its own pitch (`models`). The declared
+price is taken from the key's wallet; an empty wallet is the protocol's 429 `insufficient_quota`.
 
 Errors carry the protocol's four keys: a refusal's `code` and `param` travel in `Reject.extra` (see
 `refuse`); a rejection of the engine's own gets the status's usual code.
@@ -25,7 +26,7 @@ from typing import Any
 import numpy as np
 import soundfile
 import soxr
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from harness.core.protocols.openai_speech import (
     CONTENT_TYPES,
@@ -37,7 +38,7 @@ from harness.core.protocols.openai_speech import (
     SpeechRequest,
     declared_voices,
 )
-from harness.core.spec import Provider
+from harness.core.spec import AudioBody, Provider
 from harness.sandbox.emulation import Call, Emulation, Reject, Speech, StateNames, Voice
 from harness.sandbox.emulations.openai.models import OPUS_SAMPLE_RATE, TIMING, voice_of
 from harness.sandbox.wire import sse_reply
@@ -121,11 +122,17 @@ class OpenAISpeechEmulation(Emulation):
         if fmt == "opus":
             audio = to_opus(audio)
         elif fmt == "pcm":
-            audio = to_pcm(audio)
+            audio = to_pcm(audio, self.pcm_rate)
         media_type = CONTENT_TYPES[fmt][0]
         if params.stream_format == "sse":
             return sse_reply(self._events(audio, len(params.input)))
-        return Response(audio, media_type=media_type)
+        return StreamingResponse(_chunks(audio), media_type=media_type)  # "sent chunked as it is made"
+
+    @property
+    def pcm_rate(self) -> int:
+        """The declared `sample_rate` of pcm answers (the protocol's 24 kHz unless declared otherwise)."""
+        bodies = self.provider.endpoint(ENDPOINT_KEY).responses[0].bodies
+        return next((b.pcm_rate for b in bodies if isinstance(b, AudioBody) and b.pcm_rate), PCM_SAMPLE_RATE)
 
     @staticmethod
     async def _events(audio: bytes, characters: int) -> AsyncIterator[Mapping[str, Any]]:
@@ -144,9 +151,14 @@ def to_opus(wav: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def to_pcm(wav: bytes) -> bytes:
-    """16-bit signed little-endian mono samples at 24 kHz, no header (the protocol's `pcm`)."""
+async def _chunks(audio: bytes) -> AsyncIterator[bytes]:
+    """The plain answer without a Content-Length, in pieces, as a server that streams what it makes."""
+    for start in range(0, len(audio), DELTA_BYTES):
+        yield audio[start:start + DELTA_BYTES]
+
+
+def to_pcm(wav: bytes, rate: int = PCM_SAMPLE_RATE) -> bytes:
+    """16-bit signed little-endian mono samples at `rate` (the protocol's 24 kHz), no header (`pcm`)."""
     clip = decode(wav)
-    samples = clip.samples if clip.sample_rate == PCM_SAMPLE_RATE else soxr.resample(
-        clip.samples, clip.sample_rate, PCM_SAMPLE_RATE)
+    samples = clip.samples if clip.sample_rate == rate else soxr.resample(clip.samples, clip.sample_rate, rate)
     return (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from harness.sandbox.emulation import Handler
 from harness.sandbox.emulations.ttsai.models.saved import SavedVoices
-from harness.sandbox.emulations.ttsai.responses import catalog
+from harness.sandbox.emulations.ttsai.responses import catalog, sdk
 from harness.sandbox.emulations.ttsai.responses.audio import AudioHandlers
 from harness.sandbox.emulations.ttsai.responses.saved import SavedVoiceHandlers
 from harness.sandbox.emulations.ttsai.responses.speech import SpeechHandlers
@@ -32,4 +32,7 @@ def routes(saved: SavedVoices) -> dict[str, Handler]:
         "saved-voices.reactivate": shelves.reactivate,
         # the catalogue (responses/catalog.py)
         "health": catalog.health, "models.list": catalog.models, "voices.list": catalog.voices,
+        # what the official client library calls beyond the document (responses/sdk.py)
+        "sdk.audio.speech": speech.openai_speech, "sdk.download": sdk.download, "sdk.models.list": sdk.models,
+        "sdk.voices.list": sdk.voices, "sdk.stt": sdk.stt,
     }

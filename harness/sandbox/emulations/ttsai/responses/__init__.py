@@ -5,6 +5,7 @@
     audio     speech to text, voice changer, translation, speech to speech, tools, chat, embed
     saved     the saved-voice endpoints of the web host
     catalog   /v1/health/, /v1/models/ and /v1/voices/ bodies
+    sdk       what the official client library calls beyond the document, in the shapes it reads
     asr       real transcripts (the engine's transcriber hook, else Whisper tiny.en)
     tools     the audio tools' answers, from a table
     errors    `{"error": {"code", "message"}}` with the spec's code for each status

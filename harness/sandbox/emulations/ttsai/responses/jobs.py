@@ -1,7 +1,8 @@
 """How the sandbox plays TTS.ai: the `Emulation` subclass. It runs the queued jobs (plans, the submit
 answer, status bodies), builds the direct endpoints' handlers (`routes`), and refuses in TTS.ai's words.
 
-Jobs. `POST /v1/tts/` (api host) and the saved-voice `POST /api/v1/tts/` (web host) queue a job
+Jobs. `POST /v1/tts/` (api host) and `POST /api/v1/tts/` (web host: a saved voice, or the official
+client's `{model, voice}` form, run as /v1/tts/), and the client's voice cloning, queue a job
 answered `{uuid, job_id, status: "queued", credits_used, credits_remaining}` and polled at
 `GET /v1/speech/results/?uuid=` (`{status}`, plus `result_url` once completed, `error` once failed);
 `uuid` is 32 hex digits and `job_id` the same id in dashed form, as in the document's example.
@@ -22,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from harness.core.spec import Cost, Provider, Upload
+from harness.providers.ttsai.models.sdk import SdkCloneRequest
 from harness.providers.ttsai.models.speech import JOB_LIFECYCLE, BatchRequest, SavedVoiceTtsRequest, TtsRequest
 from harness.providers.ttsai.models.uploads import UPLOAD_LIMITS
 from harness.providers.ttsai.spec import CREDITS_HEADER
@@ -55,6 +57,7 @@ from harness.sandbox.emulations.ttsai.models.catalog import (
 from harness.sandbox.emulations.ttsai.models.plans import ANONYMOUS_TIER, TIERS
 from harness.sandbox.emulations.ttsai.models.saved import SavedVoices
 from harness.sandbox.emulations.ttsai.responses import errors
+from harness.sandbox.emulations.ttsai.responses.asr import decode_upload
 from harness.sandbox.emulations.ttsai.responses.speech import check_anonymous, check_text
 from harness.sandbox.emulations.ttsai.routes import routes
 from harness.sandbox.timeline import Phase
@@ -114,11 +117,27 @@ class TtsAiEmulation(Emulation):
             voice = Voice(rendition, Reference("user_voice_id", upload=saved.audio))
             speech = Speech.single(params.text, voice, AudioFormat(params.format))
             return JobPlan(saved.model_name, speech, CLONE_TIMING, extra={"kind": "tts"})
+        if isinstance(params, SdkCloneRequest):
+            return self._clone(call, params)
         if isinstance(params, BatchRequest):
             for item in params.texts:
                 check_text(call, item.text)
             return self._batch(params)
         return super().plan(call)
+
+    @staticmethod
+    def _clone(call: Call, params: SdkCloneRequest) -> JobPlan:
+        """The client's clone_voice: a job speaking `text` in the uploaded voice, as WAV (the client's
+        fallback download is `tts_output.wav`). Without `text` there is nothing to speak: 400."""
+        if params.text is None:
+            raise errors.bad_request("parameter 'text' is required: the text to speak in the cloned voice")
+        if params.model not in CLONE_BASES:
+            raise errors.bad_request(f"Model '{params.model}' does not clone voices; use: {', '.join(CLONE_BASES)}.")
+        decode_upload(params.reference_audio.content, "reference_audio")
+        check_text(call, params.text)
+        voice = Voice(CLONE_BASES[params.model], Reference("reference_audio", upload=params.reference_audio))
+        return JobPlan(params.model, Speech.single(params.text, voice, AudioFormat.WAV), CLONE_TIMING,
+                       extra={"kind": "tts"})
 
     @staticmethod
     def _batch(params: BatchRequest) -> JobPlan:

@@ -1,0 +1,77 @@
+"""`--dry-run` is the run without sending: the same budget stops the same jobs, the same refusals stop the
+run, and its curl lines (key and job id as shell variables, reference files by absolute path) run as
+printed against a running sandbox."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.bench.config import BenchConfig
+from harness.bench.dry_run import dry_run
+from harness.bench.session import run_benchmark
+from harness.bench.summary import summarize
+from harness.providers.pixazo import PROVIDER as PIXAZO
+from harness.providers.pixelapi import PROVIDER as PIXELAPI
+from harness.results.store import Store
+
+
+def test_the_budget_stops_the_jobs_the_run_stops(tmp_path: Path, sandbox: Any) -> None:
+    config = BenchConfig(out=tmp_path, score=False, report=False, providers=("pixazo",),
+                         models=("xtts-v2", "chatterbox"), corpus=("en_read:3",), target=sandbox.url,
+                         budget=0.05, concurrency=1)
+    planned = dry_run(config, {"pixazo": PIXAZO}, environ={})
+    assert planned.plan.cost_usd > 0.05 and planned.refusal is None
+    assert len(planned.jobs) == 4 and len(planned.not_started) == 2  # 0.015 + 0.01 + 0.015 + 0.01 fit
+    assert all("exceeds the remaining budget" in line for line in planned.not_started)
+    result = run_benchmark(config, providers={"pixazo": PIXAZO})
+    store = Store(result.db_path)
+    try:
+        outcomes = summarize(store, result.run_id).outcomes
+        stopped = [row["error_message"] for row in store.jobs(result.run_id) if row["error_class"] == "budget"]
+    finally:
+        store.close()
+    assert result.status == "stopped_budget" and outcomes["ok"] == len(planned.jobs)
+    assert sorted(stopped) == sorted(planned.not_started)  # the same jobs, in the same words
+
+
+def test_a_live_run_without_a_budget_is_refused_as_the_run_refuses(tmp_path: Path) -> None:
+    config = BenchConfig(out=tmp_path, score=False, report=False, models=("xtts-v2",), corpus=("en_read:1",),
+                         target="live", reference_url="https://voices.example.org/me.wav")
+    refused = dry_run(config, {"pixazo": PIXAZO}, environ={"PIXAZO_API_KEY": "a-key-of-the-right-form"})
+    assert refused.refusal is not None and "give --budget USD (enforced) or --yes" in refused.refusal
+    missing = dry_run(config, {"pixazo": PIXAZO}, environ={})
+    assert missing.refusal is not None and "unset: pixazo (PIXAZO_API_KEY)" in missing.refusal
+    line = missing.jobs[0].steps[0].curl
+    assert line is not None and '-H "Ocp-Apim-Subscription-Key: $PIXAZO_API_KEY"' in line
+
+
+def _bash(line: str, env: dict[str, str]) -> str:
+    done = subprocess.run(["bash", "-c", line + " --silent --show-error --fail"], env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
+def test_the_curl_lines_run_as_printed(tmp_path: Path, sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the reference file is named by its absolute path: any folder works
+    config = BenchConfig(out=tmp_path, score=False, report=False, models=("chatterbox", "voice-clone"),
+                         providers=("pixazo", "pixelapi"), corpus=("en_read:1",), target=sandbox.url)
+    planned = dry_run(config, {"pixazo": PIXAZO, "pixelapi": PIXELAPI}, environ={})
+    by_model = {job.title.split()[0]: {step.kind: step for step in job.steps} for job in planned.jobs}
+    upload = by_model["pixelapi/voice-clone"]["upload"].detail
+    assert Path(upload.split(" = ")[1].split(" (")[0]).is_absolute()
+    steps = by_model["pixazo/chatterbox"]
+    env = {"PIXAZO_API_KEY": sandbox.default_key("pixazo")}
+    submit, poll = steps["submit"].curl, steps["poll"].curl
+    assert submit is not None and poll is not None and "$JOB_ID" in poll
+    job_id = json.loads(_bash(submit, env))["request_id"]
+    status = json.loads(_bash(poll, {**env, "JOB_ID": job_id}))
+    assert status["request_id"] == job_id

@@ -1,0 +1,156 @@
+"""Every example in README.md and docs/*.md runs as written, or says in the markdown why it cannot run here.
+
+A fenced block's language says what it is:
+  sh, bash   commands: run with bash (-e, pipefail) in a folder of the document's own, the repository's venv
+             first on PATH; `RUN_ID` names the README's run (tests.helpers.default_run), made once per session
+  python     a script: run with the venv's python in that folder
+  toml       a providers file: validated as `tts-harness.toml` is (harness.core.declared.parse); marked
+             `providers-file`, it is also written to that folder, so the document's later commands see it
+  text       output a command prints: not run
+
+A marker on the line before a fence, `<!-- example: KIND: reason -->`, says why a block cannot run here:
+  live-key   it needs a provider's key and spends money: its `tts-harness bench run` lines run as a dry run
+             (`--dry-run` added, its `export` lines kept), which must succeed; its other lines do not run
+  hub        it downloads from the model hub
+  install    it installs packages from the index (a fresh environment)
+  suite      it runs a test suite of this repository (CI runs it)
+  cluster    it starts a Ray instance (tests/scoring exercise that path)
+  elsewhere  it needs a server this machine does not have
+  fragment   a few keys to add to a table shown above, not a file of their own
+The folder holds `clip.wav` and `speaker.wav` (the repository's reference voices), the files examples name.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from harness.core.declared import parse
+from tests.helpers.default_run import DefaultRun, shell_env
+
+REPO = Path(__file__).resolve().parents[2]
+DOCUMENTS = (REPO / "README.md", *sorted((REPO / "docs").glob("*.md")))
+RUNNABLE = {"sh", "bash", "python", "toml"}
+LANGUAGES = RUNNABLE | {"text"}
+KINDS = {"live-key", "hub", "install", "suite", "cluster", "elsewhere", "fragment", "providers-file"}
+FENCE = re.compile(r"^(?P<indent> *)```(?P<lang>[\w-]*)\n(?P<body>.*?)^(?P=indent)```", re.S | re.M)
+MARKER = re.compile(r"<!--\s*example:\s*(?P<kind>[\w-]+)\s*(?::\s*(?P<reason>.*?))?\s*-->\s*$")
+VOICES = REPO / "fixtures" / "voices"
+STEP_TIMEOUT_S = 600
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    document: Path
+    line: int
+    language: str
+    body: str
+    kind: str | None  # the marker's kind, None when it runs as written
+    reason: str | None
+
+    @property
+    def where(self) -> str:
+        return f"{self.document.relative_to(REPO)}:{self.line}"
+
+
+def examples(document: Path) -> list[Example]:
+    text = document.read_text(encoding="utf-8")
+    found = []
+    for fence in FENCE.finditer(text):
+        before = text[:fence.start()].rstrip("\n").rsplit("\n", 1)[-1]
+        marker = MARKER.search(before)
+        body = "\n".join(line.removeprefix(fence.group("indent")) for line in fence.group("body").splitlines())
+        found.append(Example(document, text[:fence.start()].count("\n") + 1, fence.group("lang"), body + "\n",
+                             marker.group("kind") if marker else None, marker.group("reason") if marker else None))
+    return found
+
+
+ALL = [example for document in DOCUMENTS for example in examples(document)]
+
+
+def test_every_block_says_what_it_is() -> None:
+    """A command block without a language would escape this test: every fence is named, every marker known."""
+    assert len(ALL) > 20
+    unnamed = [e.where for e in ALL if e.language not in LANGUAGES]
+    assert unnamed == [], f"give these fences a language ({', '.join(sorted(LANGUAGES))})"
+    unknown = [e.where for e in ALL if e.kind is not None and e.kind not in KINDS]
+    assert unknown == []
+    unexplained = [e.where for e in ALL if e.kind not in (None, "providers-file") and not e.reason]
+    assert unexplained == [], "a marker says why the block cannot run here"
+
+
+def _bash(script: str, folder: Path, where: str) -> None:
+    done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], cwd=folder, env=shell_env(),
+                          capture_output=True, text=True, timeout=STEP_TIMEOUT_S, check=False)
+    assert done.returncode == 0, f"{where} failed (exit {done.returncode}):\n{script}\n{done.stdout[-3000:]}\n" \
+                                 f"{done.stderr[-3000:]}"
+
+
+def _as_dry_run(body: str) -> str:
+    """The block's `export` lines and its `bench run` lines, each with `--dry-run`: what runs without a key."""
+    logical = re.sub(r"\\\n\s*", " ", body).splitlines()
+    kept = []
+    for line in logical:
+        command = line.split("#", 1)[0].strip()
+        if command.startswith("export "):
+            kept.append(command)
+        elif command.startswith("tts-harness bench run"):
+            kept.append(command if "--dry-run" in command else command + " --dry-run")
+    return "\n".join(kept)
+
+
+def _run(example: Example, folder: Path, run: DefaultRun | None) -> None:
+    body = example.body.replace("RUN_ID", run.run_id) if run is not None else example.body
+    if example.kind == "fragment":
+        return
+    if example.language == "toml":
+        parse(body, Path("tts-harness.toml"))  # a one-line UsageError if the example is not a valid file
+        if example.kind == "providers-file":
+            with (folder / "tts-harness.toml").open("a", encoding="utf-8") as file:
+                file.write(body)
+    elif example.kind == "live-key":
+        script = _as_dry_run(body)
+        if "--dry-run" in script:  # a block with no benchmark in it (recording live fixtures) has no dry run
+            _bash(script, folder, example.where)
+    elif example.kind is not None and example.kind != "providers-file":
+        return  # marked: it cannot run here, and the marker says why
+    elif example.language == "python":
+        done = subprocess.run([sys.executable, "-c", body], cwd=folder, env=shell_env(), capture_output=True,
+                              text=True, timeout=STEP_TIMEOUT_S, check=False)
+        assert done.returncode == 0, f"{example.where} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}"
+    else:
+        _bash(body, folder, example.where)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda path: path.name)
+def test_the_examples_of_a_document_run(document: Path, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    found = [e for e in examples(document) if e.language in RUNNABLE]
+    if not found:
+        pytest.skip(f"{document.name} has no runnable example")
+    needs_run = any("RUN_ID" in e.body and e.kind in (None, "live-key") for e in found)
+    run: DefaultRun | None = request.getfixturevalue("default_run") if needs_run else None
+    if run is not None:
+        shutil.copytree(run.folder / "reports", tmp_path / "reports")
+    for name, source in (("clip.wav", "joe_short.wav"), ("speaker.wav", "joe_reference.wav")):
+        shutil.copyfile(VOICES / source, tmp_path / name)
+    for example in found:
+        _run(example, tmp_path, run)
+
+
+def test_the_readme_run_is_the_shared_run(default_run: DefaultRun) -> None:
+    """The README's first command ends in `tts-harness bench run`; the shared run is that command as typed,
+    and it prints where its report is."""
+    (first, *_rest) = examples(REPO / "README.md")
+    assert first.body.splitlines()[0].endswith("&& tts-harness bench run")
+    output = " ".join(default_run.output.split())
+    assert f"HTML report: {Path('reports') / default_run.run_id / 'index.html'}" in output
+    assert "Target: sandbox (started by this run at http://127.0.0.1:" in output  # said once, and what it is
+    assert "(sandbox: play money, what these requests would cost live)" in output
+    assert default_run.report.is_file()

@@ -1,0 +1,63 @@
+"""The README's run, made once per test session and shared: `tts-harness bench run` with no option, in a
+folder of its own, exactly as a newcomer types it (the sandbox, every provider and model, scoring, the
+report). The docs-examples test runs the examples that name a run (`RUN_ID`) against it, and the report's
+browser test screenshots its report.
+
+A plugin of the root conftest (`pytest_plugins`), so every test module of one session gets the same run.
+`TTS_HARNESS_README_RUN=FOLDER` reuses a folder where that command already ran with this checkout (to
+iterate on a test without waiting for the run again); unset, as in CI, the run is made.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+VENV_BIN = Path(sys.executable).parent  # the repository's venv: its `tts-harness` is this checkout's
+RUN_TIMEOUT_S = 1800  # minutes on an idle 2-core machine; far more when it is shared
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultRun:
+    folder: Path  # where the command ran; its reports/ holds runs.db, audio and the report
+    run_id: str
+    output: str  # what the command printed (stdout, then stderr)
+
+    @property
+    def db(self) -> Path:
+        return self.folder / "reports" / "runs.db"
+
+    @property
+    def report(self) -> Path:
+        return self.folder / "reports" / self.run_id / "index.html"
+
+
+def shell_env(**extra: str) -> dict[str, str]:
+    """The environment an example runs in: the repository's venv first on PATH, no providers file."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TTS_HARNESS_PROVIDERS")}
+    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
+    env["VIRTUAL_ENV"] = str(VENV_BIN.parent)
+    return {**env, **extra}
+
+
+@pytest.fixture(scope="session")
+def default_run(tmp_path_factory: pytest.TempPathFactory) -> DefaultRun:
+    given = os.environ.get("TTS_HARNESS_README_RUN")
+    if given:
+        folder = Path(given)
+        output = (folder / "output.txt").read_text(encoding="utf-8") if (folder / "output.txt").is_file() else ""
+    else:
+        folder = tmp_path_factory.mktemp("readme-run")
+        done = subprocess.run(["tts-harness", "bench", "run"], cwd=folder, env=shell_env(), capture_output=True,
+                              text=True, timeout=RUN_TIMEOUT_S, check=False)
+        output = done.stdout + done.stderr
+        assert done.returncode == 0, output[-4000:]
+    with sqlite3.connect(folder / "reports" / "runs.db") as db:
+        (run_id,) = db.execute("SELECT run_id FROM runs ORDER BY created_at DESC LIMIT 1").fetchone()
+    return DefaultRun(folder, str(run_id), output)
