@@ -1,15 +1,17 @@
 """Repository-wide test configuration: pytester drives the plugin's own tests, and the run is laid out in
 parallel by default while still runnable in one process.
 
-pyproject's `addopts` asks pytest-xdist for `-n auto --dist loadgroup`, so `python -m pytest` is the fast
+pyproject's `addopts` asks pytest-xdist for `--numprocesses=auto --dist=loadgroup`, so `python -m pytest` is the fast
 command. This file keeps the other ways of running working:
   - without pytest-xdist (a clone installed with only `.[bench]`) or with `-p no:xdist` (debugging), the
-    options `-n` and `--dist` are still accepted, and the header says the tests run in one process;
+    options `--numprocesses` and `--dist` are still accepted, and the header says the tests run in one process;
   - a pytest a test starts itself (a subprocess in this checkout) runs in one process: the suite is already
     spread over the cores, and nested workers would only compete for them;
   - `auto` is one worker per usable CPU for the suite or a folder, and one process for named test files;
-  - under xdist, tests marked `slow` are handed out first, so the long runs overlap the many short ones
-    instead of ending the session on one busy worker.
+  - under xdist, the first test that reads the README's run (tests.helpers.default_run) is handed out
+    first, so one worker makes that run while the other takes the tests marked `slow`; then the run's
+    other readers, then the rest: the long runs overlap the many short ones instead of ending the session
+    on one busy worker, and no worker waits for the shared run.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pathlib import Path
 import pytest
 
 pytest_plugins = ["pytester", "tests.helpers.default_run"]  # default_run: the README's run, once
+SHARED_RUN = "default_run"  # the session's one expensive shared fixture (tests.helpers.default_run)
 
 
 def _xdist_active(config: pytest.Config) -> bool:
@@ -66,4 +69,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if not hasattr(config, "workerinput"):
         return  # one process: collection order (fast tests first give the quickest failure)
     # Every worker sorts the same collection the same way (stable), as xdist requires.
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    readers = [item for item in items if SHARED_RUN in getattr(item, "fixturenames", ())]
+    first_reader = readers[0] if readers else None
+
+    def rank(item: pytest.Item) -> int:
+        if item is first_reader:
+            return 0  # makes the README run at once, on one worker, while the other runs the slow tests
+        if SHARED_RUN in getattr(item, "fixturenames", ()):
+            return 2  # after the other slow tests: by then the run is made, and no worker waits for it
+        return 1 if item.get_closest_marker("slow") is not None else 3
+
+    items.sort(key=rank)
