@@ -56,8 +56,11 @@ def default_run(tmp_path_factory: pytest.TempPathFactory) -> DefaultRun:
     folder = Path(given) if given else built_once(tmp_path_factory, "readme-run", _run_the_readme_command)
     output_file = folder / "output.txt"
     output = output_file.read_text(encoding="utf-8") if output_file.is_file() else ""
-    with sqlite3.connect(folder / "reports" / "runs.db") as db:
+    db = sqlite3.connect(f"file:{folder / 'reports' / 'runs.db'}?mode=ro", uri=True)
+    try:
         (run_id,) = db.execute("SELECT run_id FROM runs ORDER BY created_at DESC LIMIT 1").fetchone()
+    finally:
+        db.close()
     return DefaultRun(folder, str(run_id), output)
 
 
@@ -68,3 +71,10 @@ def _run_the_readme_command(folder: Path) -> None:
     output = done.stdout + done.stderr
     assert done.returncode == 0, output[-4000:]
     (folder / "output.txt").write_text(output, encoding="utf-8")  # what the command printed, for every worker
+    # Readers share this folder (and copy it) while others read it: a database in WAL mode grows and drops
+    # -wal and -shm files under every reader, so the published one keeps its rows in the one file.
+    db = sqlite3.connect(folder / "reports" / "runs.db")
+    try:
+        db.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        db.close()
