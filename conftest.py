@@ -1,3 +1,82 @@
-"""Repository-wide test configuration: pytester drives the plugin's own tests."""
+"""Repository-wide test configuration: pytester drives the plugin's own tests, and the run is laid out in
+parallel by default while still runnable in one process.
+
+pyproject's `addopts` asks pytest-xdist for `--numprocesses=auto --dist=loadgroup`, so `python -m pytest` is the fast
+command. This file keeps the other ways of running working:
+  - without pytest-xdist (a clone installed with only `.[bench]`) or with `-p no:xdist` (debugging), the
+    options `--numprocesses` and `--dist` are still accepted, and the header says the tests run in one process;
+  - a pytest a test starts itself (a subprocess in this checkout) runs in one process: the suite is already
+    spread over the cores, and nested workers would only compete for them;
+  - `auto` is one worker per usable CPU for the suite or a folder, and one process for named test files;
+  - under xdist, the first test that reads the README's run (tests.helpers.default_run) is handed out
+    first, so one worker makes that run while the other takes the tests marked `slow`; then the run's
+    other readers, then the rest: the long runs overlap the many short ones instead of ending the session
+    on one busy worker, and no worker waits for the shared run.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
 
 pytest_plugins = ["pytester", "tests.helpers.default_run"]  # default_run: the README's run, once
+SHARED_RUN = "default_run"  # the session's one expensive shared fixture (tests.helpers.default_run)
+
+
+def _xdist_active(config: pytest.Config) -> bool:
+    return config.pluginmanager.has_plugin("xdist")
+
+
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    if pluginmanager.has_plugin("xdist"):
+        return
+    group = parser.getgroup("xdist-absent", "pytest-xdist is not installed or disabled")
+    # Only the long names: pytest reserves one-letter options to itself (pyproject spells them out).
+    group.addoption("--numprocesses", dest="numprocesses", default=None,
+                    help="ignored: pytest-xdist is not installed or disabled (tests run in one process)")
+    group.addoption("--dist", dest="dist", default="no", help="ignored: pytest-xdist is not installed or disabled")
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if not _xdist_active(config) and config.getoption("numprocesses") not in (None, "0", 0):
+        return "pytest-xdist is not installed or disabled: the tests run in one process"
+    return None
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`--numprocesses=auto`: one worker per CPU this process may use (logical ones: much of the suite waits
+    on sockets and subprocesses), and none when the command names only test files or test ids, where
+    starting the workers costs more than they save. PYTEST_XDIST_AUTO_NUM_WORKERS still decides if set."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    if config.args and all(Path(arg.split("::")[0]).is_file() for arg in config.args):
+        return 0
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not _xdist_active(config):
+        config.addinivalue_line("markers", "xdist_group(name): run on one worker under pytest-xdist (ignored here)")
+        return
+    # Read by a pytest started in a subprocess; appended after its own addopts, so it wins.
+    os.environ["PYTEST_ADDOPTS"] = " ".join(filter(None, [os.environ.get("PYTEST_ADDOPTS"), "-n 0"]))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not hasattr(config, "workerinput"):
+        return  # one process: collection order (fast tests first give the quickest failure)
+    # Every worker sorts the same collection the same way (stable), as xdist requires.
+    readers = [item for item in items if SHARED_RUN in getattr(item, "fixturenames", ())]
+    first_reader = readers[0] if readers else None
+
+    def rank(item: pytest.Item) -> int:
+        if item is first_reader:
+            return 0  # makes the README run at once, on one worker, while the other runs the slow tests
+        if SHARED_RUN in getattr(item, "fixturenames", ()):
+            return 2  # after the other slow tests: by then the run is made, and no worker waits for it
+        return 1 if item.get_closest_marker("slow") is not None else 3
+
+    items.sort(key=rank)

@@ -15,6 +15,9 @@ them: they are added after every plugin and the initial conftests have added the
 already taken is left to its owner), and `--record-mode` is left to pytest-recording wherever that is
 installed, so the flag means one thing on a machine whether or not that plugin is enabled.
 
+Under pytest-xdist (`-n`) each worker holds its own session (and sandbox); the controller prints one
+summary from what the workers hand back.
+
 A bad target (an unknown word, a malformed URL, a URL with credentials, a URL two providers share) stops
 pytest with one line before any test runs. Heavy imports (the sandbox, its voice) happen inside fixtures,
 never at plugin import.
@@ -26,6 +29,7 @@ import argparse
 import importlib.util
 import re
 from collections.abc import Generator, Iterator
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import pytest
@@ -36,6 +40,8 @@ from harness.core.redact import Redactor
 from harness.core.target import TargetChoice, TargetKind, layout, parse_target
 
 _SESSION = pytest.StashKey[Any]()
+_WORKER_FACTS = pytest.StashKey[list["_Facts"]]()
+_FACTS_KEY = "tts_harness_contracts"  # this plugin's entry in an xdist worker's output
 _CHOICE = pytest.StashKey[TargetChoice]()
 _GROUP = "tts-harness"
 PREFIX = "--tts-"
@@ -152,12 +158,69 @@ def contract_session(request: pytest.FixtureRequest, tts_target: Any) -> Iterato
     yield session
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What the summary says about one contract session, in plain values: an xdist worker sends them to
+    the controller (`workeroutput`), which prints one summary for the whole run."""
+
+    where: str
+    plans: int
+    endpoints: int
+    providers: int
+    recorded: int
+    roots: tuple[str, ...]  # the fixture roots recordings went to
+    notes: tuple[str, ...]
+
+
+def _facts(session: Any) -> _Facts:
+    plans = session.plans()
+    where = session.target.kind.value + (f" {session.target.url}" if session.target.kind is TargetKind.URL else "")
+    # One note per place, not per poll: `requests.status[3]` and `[8]` are the same field. A key a server
+    # echoed as a field name is in a pointer: redacted before it is cut.
+    redactor = Redactor(session.secrets())
+    notes = sorted({redactor.text(re.sub(r"\[\d+\]", "", f"{d.pointer}: {d.note}")) for d in session.drift_seen})
+    roots = sorted({str(path.parents[3]) for path in session.recorded})  # <root>/scenarios/<provider>/<key>/
+    return _Facts(where, len(plans), len({(p.provider, p.endpoint) for p in plans}), len(session.providers),
+                  len(session.recorded), tuple(roots), tuple(notes))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """In an xdist worker: hand this worker's contract facts to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    contract = session.config.stash.get(_SESSION, None)
+    if workeroutput is not None and contract is not None:
+        workeroutput[_FACTS_KEY] = asdict(_facts(contract))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """In the xdist controller: keep each worker's contract facts for the summary."""
+    facts = getattr(node, "workeroutput", {}).get(_FACTS_KEY)
+    if facts is not None:
+        node.config.stash.setdefault(_WORKER_FACTS, []).append(
+            _Facts(**{**facts, "roots": tuple(facts["roots"]), "notes": tuple(facts["notes"])}))
+
+
+def _run_facts(config: pytest.Config) -> _Facts | None:
+    """This process's session, or every worker's merged: the same plans and target, each worker's own
+    recordings and drift."""
+    session = config.stash.get(_SESSION, None)
+    if session is not None:
+        return _facts(session)
+    workers = config.stash.get(_WORKER_FACTS, [])
+    if not workers:
+        return None
+    return replace(workers[0], recorded=sum(facts.recorded for facts in workers),
+                   roots=tuple(sorted({root for facts in workers for root in facts.roots})),
+                   notes=tuple(sorted({note for facts in workers for note in facts.notes})))
+
+
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     """After a contract run: how many scenarios ran where, what was recorded, the drift seen."""
-    session = config.stash.get(_SESSION, None)
+    facts = _run_facts(config)
     docs = _source_counts(terminalreporter.stats, "docs_source")
     sdk = _source_counts(terminalreporter.stats, "sdk_source")
-    if session is None and not sum(docs.values()) and not sum(sdk.values()):
+    if facts is None and not sum(docs.values()) and not sum(sdk.values()):
         return
     terminalreporter.write_sep("-", "tts-harness contracts")
     if sum(docs.values()):
@@ -172,28 +235,20 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
             f"source sdk: {sum(sdk.values())} scenarios from official client libraries' calls; {sdk['passed']} "
             f"passed, {sdk['failed']} failed, {sdk['skipped']} skipped"
         )
-    if session is None:
+    if facts is None:
         return
     counts = {key: len([r for r in terminalreporter.stats.get(key, []) if _is_contract(r)])
               for key in ("passed", "failed", "skipped")}
-    plans = session.plans()
-    endpoints = {(p.provider, p.endpoint) for p in plans}
-    where = session.target.kind.value + (f" {session.target.url}" if session.target.kind is TargetKind.URL else "")
     terminalreporter.write_line(
-        f"target {where}: {len(plans)} scenarios over {len(endpoints)} endpoints of "
-        f"{len(session.providers)} providers; {counts['passed']} passed, {counts['failed']} failed, "
+        f"target {facts.where}: {facts.plans} scenarios over {facts.endpoints} endpoints of "
+        f"{facts.providers} providers; {counts['passed']} passed, {counts['failed']} failed, "
         f"{counts['skipped']} skipped"
     )
-    if session.recorded:
-        roots = sorted({str(path.parents[3]) for path in session.recorded})  # <root>/scenarios/<provider>/<key>/
-        terminalreporter.write_line(f"recorded {len(session.recorded)} fixtures under {', '.join(roots)}")
-    # One note per place, not per poll: `requests.status[3]` and `[8]` are the same field. A key a server
-    # echoed as a field name is in a pointer: redacted before it is cut.
-    redactor = Redactor(session.secrets())
-    notes = sorted({redactor.text(re.sub(r"\[\d+\]", "", f"{d.pointer}: {d.note}")) for d in session.drift_seen})
-    if notes:
-        terminalreporter.write_line(f"drift seen ({len(notes)} distinct notes):")
-        for note in notes[:12]:
+    if facts.recorded:
+        terminalreporter.write_line(f"recorded {facts.recorded} fixtures under {', '.join(facts.roots)}")
+    if facts.notes:
+        terminalreporter.write_line(f"drift seen ({len(facts.notes)} distinct notes):")
+        for note in facts.notes[:12]:
             terminalreporter.write_line(f"  {note[:150]}")
 
 

@@ -82,3 +82,12 @@ def test_record_mode_is_an_alias_only_where_pytest_recording_is_not_installed(
     result = suite.runpytest("-p", "no:cacheprovider", "-p", "no:recording", "--record-mode=once", "-k", ONE_PLAN)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["ERROR: --tts-record-mode needs --tts-target sandbox, a URL, or live"])
+
+
+def test_under_xdist_the_controller_prints_the_summary_of_its_workers(suite: pytest.Pytester) -> None:
+    pytest.importorskip("xdist")
+    # Two scenarios so both workers run one; each holds its own session, the controller none.
+    result = suite.runpytest("-p", "no:cacheprovider", "-n", "2", "-k", "pixazo/xtts-v2.generate")
+    assert result.ret == pytest.ExitCode.OK
+    result.stdout.fnmatch_lines(["created: 2/2 workers", "*tts-harness contracts*",
+                                 "target replay: * scenarios over * endpoints of 3 providers; * passed, 0 failed*"])

@@ -1,6 +1,7 @@
 """The inputs issue 20 found ending in tracebacks, each now one line and its documented exit code, and
-Ctrl-C: one line, exit 130, never an abort, and a run that `--resume` finishes. Each case runs the real
-CLI in a subprocess, as a user meets it."""
+Ctrl-C: one line, exit 130, never an abort, and a run that `--resume` finishes. Each command meets its bad
+input at least once in a subprocess, as a user meets it; the benchmark's other bad settings call the same
+entry point in this process (tests.helpers.cli_runs), and Ctrl-C is a real signal to a real process."""
 
 from __future__ import annotations
 
@@ -15,51 +16,62 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli_errors import STATUS, _cli, _one_line_error
+from tests.cli.test_cli_errors import STATUS, _one_line_error
+from tests.helpers.cli_runs import in_process, in_subprocess
 
 SHORT_RUN = ("bench", "run", "--providers", "pixazo", "--models", "chatterbox", "--corpus", "en_read:1",
              "--no-score", "--no-report")
 UNWRITABLE = "/proc/tts-harness-out"  # not even root may create it
 
 
+SUBPROCESS, HERE = "subprocess", "in-process"
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize(("args", "expected"), [
-    ((*SHORT_RUN, "--out", UNWRITABLE), "cannot be created or written"),
-    (("report", "RUN", "--db", "runs.db", "--out", f"{UNWRITABLE}/r.html"), "runs.db"),
-    (("export", "RUN", "--db", "runs.db", "--format", "csv", "--out", UNWRITABLE), "runs.db"),
-    ((*SHORT_RUN, "--config", "unwritable.toml"), "cannot be created or written"),
-    (("serve", "--port", "70000"), "--port must be 0"),
-    (("serve", "--port", "-1"), "--port must be 0"),
-    (("serve", "--max-jobs", "0"), "max_jobs must be at least 1"),
-    (("serve", "--port", "0", "--balance", "nan"), "finite number of USD"),
-    (("serve", "--port", "0", "--clock-skew", "nan"), "clock skew"),
-    ((*SHORT_RUN, "--out", "out", "--seed", "99999999999999999999999"), "seed"),
-    ((*SHORT_RUN, "--out", "out", "--clock-skew", "nan"), "--clock-skew"),
-    ((*SHORT_RUN, "--out", "out", "--clock-skew", "1e300"), "--clock-skew"),
-    ((*SHORT_RUN, "--out", "out", "--price", "acme/x=1"), "--price names no known model: acme/x"),
-    ((*SHORT_RUN, "--out", "out", "--yes", "--target", "http://[::1:9"), "not a valid URL"),
-    ((*SHORT_RUN, "--out", "out", "--price", "pixazo/chatterbox=nan"), "finite amount of USD"),
+@pytest.mark.parametrize(("args", "expected", "how"), [
+    ((*SHORT_RUN, "--out", UNWRITABLE), "cannot be created or written", SUBPROCESS),
+    (("report", "RUN", "--db", "runs.db", "--out", f"{UNWRITABLE}/r.html"), "runs.db", SUBPROCESS),
+    (("export", "RUN", "--db", "runs.db", "--format", "csv", "--out", UNWRITABLE), "runs.db", SUBPROCESS),
+    ((*SHORT_RUN, "--config", "unwritable.toml"), "cannot be created or written", HERE),
+    # serve configures logging for its process: every case in a process of its own
+    (("serve", "--port", "70000"), "--port must be 0", SUBPROCESS),
+    (("serve", "--port", "-1"), "--port must be 0", SUBPROCESS),
+    (("serve", "--max-jobs", "0"), "max_jobs must be at least 1", SUBPROCESS),
+    (("serve", "--port", "0", "--balance", "nan"), "finite number of USD", SUBPROCESS),
+    (("serve", "--port", "0", "--clock-skew", "nan"), "clock skew", SUBPROCESS),
+    ((*SHORT_RUN, "--out", "out", "--seed", "99999999999999999999999"), "seed", HERE),
+    ((*SHORT_RUN, "--out", "out", "--clock-skew", "nan"), "--clock-skew", HERE),
+    ((*SHORT_RUN, "--out", "out", "--clock-skew", "1e300"), "--clock-skew", HERE),
+    ((*SHORT_RUN, "--out", "out", "--price", "acme/x=1"), "--price names no known model: acme/x", HERE),
+    ((*SHORT_RUN, "--out", "out", "--yes", "--target", "http://[::1:9"), "not a valid URL", HERE),
+    ((*SHORT_RUN, "--out", "out", "--price", "pixazo/chatterbox=nan"), "finite amount of USD", HERE),
 ])
-def test_a_bad_input_is_one_line(args: tuple[str, ...], expected: str, tmp_path: Path) -> None:
+def test_a_bad_input_is_one_line(args: tuple[str, ...], expected: str, how: str, tmp_path: Path,
+                                 monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "unwritable.toml").write_text(f'[bench]\nout = "{UNWRITABLE}"\n')
-    line = _one_line_error(_cli(*args, cwd=tmp_path), 2)
+    result = (in_subprocess(*args, cwd=tmp_path) if how == SUBPROCESS
+              else in_process(*args, cwd=tmp_path, monkeypatch=monkeypatch, capsys=capsys))
+    line = _one_line_error(result, 2)
     assert expected in line
 
 
 @pytest.mark.slow
-def test_an_unwritable_report_path_is_one_line_for_a_real_run(tmp_path: Path) -> None:
+def test_an_unwritable_report_path_is_one_line_for_a_real_run(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     from tests.helpers.report_runs import make_run  # a stored run to report on
 
     db = tmp_path / "runs.db"
     run_id = make_run(db, "run-a", items=2)
-    line = _one_line_error(_cli("report", run_id, "--db", str(db), "--out", f"{UNWRITABLE}/r.html", cwd=tmp_path), 2)
+    result = in_process("report", run_id, "--db", str(db), "--out", f"{UNWRITABLE}/r.html", cwd=tmp_path,
+                        monkeypatch=monkeypatch, capsys=capsys)
+    line = _one_line_error(result, 2)
     assert "cannot be created or written" in line
 
 
 @pytest.mark.slow
 def test_a_lifecycle_file_whose_items_are_not_objects_is_a_violation_per_item(tmp_path: Path) -> None:
     (tmp_path / "seq.json").write_text(json.dumps([1, "two", {"status": "PENDING"}]))
-    result = _cli("contract", "check", "pixazo", STATUS, "--lifecycle", "seq.json", cwd=tmp_path)
+    result = in_subprocess("contract", "check", "pixazo", STATUS, "--lifecycle", "seq.json", cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
     assert "/0: expected a status body" in result.stdout and "/1: expected a status body" in result.stdout
 
@@ -87,7 +99,7 @@ def test_ctrl_c_mid_run_is_one_line_exit_130_and_resume_finishes_the_run(tmp_pat
     conn = sqlite3.connect(tmp_path / "out" / "runs.db")
     run_id = conn.execute("SELECT run_id FROM runs").fetchone()[0]
     conn.close()
-    resumed = _cli("bench", "run", "--resume", run_id, "--out", "out", cwd=tmp_path)
+    resumed = in_subprocess("bench", "run", "--resume", run_id, "--out", "out", cwd=tmp_path)
     assert resumed.returncode == 0, resumed.stderr[-1500:]
     conn = sqlite3.connect(tmp_path / "out" / "runs.db")
     states = dict(conn.execute("SELECT state, COUNT(*) FROM jobs GROUP BY state").fetchall())

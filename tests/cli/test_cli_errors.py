@@ -1,30 +1,36 @@
 """Bad input to the CLI ends in one line and the right exit code (2: usage or unreadable input; 1: a
-violation or a failed run), never a traceback. Each case runs the real CLI in a subprocess, as a user
-or a CI job meets it."""
+violation or a failed run), never a traceback.
+
+Each command meets its bad input at least once in a subprocess, as a user or a CI job meets it (the
+interpreter's own stderr, encoding and exit status); the other cases call the same entry point,
+`harness.cli.main`, in this process (`tests.helpers.cli_runs`), where an escaping exception fails the test.
+"""
 
 from __future__ import annotations
 
 import json
 import os
 import socket
-import subprocess
-import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
 
 from harness.cli.serve import exposure_warning
 from harness.results.store import Existing, Store
+from tests.helpers.cli_runs import CliRun, in_process, in_subprocess
 
 STATUS = "GET /v2/requests/status/{request_id}"
 
 
-def _cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "harness.cli", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, env={**os.environ, **(env or {})})
+@pytest.fixture
+def here(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Callable[..., CliRun]:
+    """`harness.cli.main` in this process, with its own argv, environment and working folder."""
+    return partial(in_process, monkeypatch=monkeypatch, capsys=capsys)
 
 
-def _one_line_error(result: subprocess.CompletedProcess[str], code: int) -> str:
+def _one_line_error(result: CliRun, code: int) -> str:
     assert result.returncode == code, (result.returncode, result.stdout[-1500:], result.stderr[-1500:])
     assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
     lines = [line for line in result.stderr.splitlines() if line.strip()]
@@ -50,55 +56,59 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kind", ["garbage", "truncated"])
+@pytest.mark.parametrize(("kind", "how"), [("garbage", "subprocess"), ("truncated", "in-process")])
 @pytest.mark.parametrize("command", [("report", "RUN"), ("export", "RUN", "--format", "csv"),
                                      ("compare", "RUN", "RUN"), ("score", "RUN")])
-def test_an_unreadable_results_database_is_one_line(
-        databases: dict[str, Path], kind: str, command: tuple[str, ...], tmp_path: Path) -> None:
-    line = _one_line_error(_cli(*command, "--db", str(databases[kind]), cwd=tmp_path), 2)
+def test_an_unreadable_results_database_is_one_line(databases: dict[str, Path], kind: str, how: str,
+                                                    command: tuple[str, ...], tmp_path: Path,
+                                                    here: Callable[..., CliRun]) -> None:
+    run = in_subprocess if how == "subprocess" else here
+    line = _one_line_error(run(*command, "--db", str(databases[kind]), cwd=tmp_path), 2)
     assert "results database cannot be read" in line
 
 
-@pytest.mark.slow
-def test_bench_on_an_unreadable_database_is_one_line(databases: dict[str, Path], tmp_path: Path) -> None:
-    result = _cli("bench", "run", "--out", str(databases["truncated"].parent), "--corpus", "en_read:1",
+def test_bench_on_an_unreadable_database_is_one_line(databases: dict[str, Path], tmp_path: Path,
+                                                     here: Callable[..., CliRun]) -> None:
+    result = here("bench", "run", "--out", str(databases["truncated"].parent), "--corpus", "en_read:1",
                   "--no-score", "--no-report", cwd=tmp_path)
     assert "results database cannot be read" in _one_line_error(result, 2)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(("args", "expected"), [
     (("--sandbox-profile", "weird"), "sandbox_profile"),
     (("--out", "afile"), "is a file"),
 ])
-def test_bad_bench_settings_are_one_line(args: tuple[str, ...], expected: str, tmp_path: Path) -> None:
+def test_bad_bench_settings_are_one_line(args: tuple[str, ...], expected: str, tmp_path: Path,
+                                         here: Callable[..., CliRun]) -> None:
     (tmp_path / "afile").write_text("not a folder")
-    result = _cli("bench", "run", "--corpus", "en_read:1", "--no-score", "--no-report", *args, cwd=tmp_path)
+    result = here("bench", "run", "--corpus", "en_read:1", "--no-score", "--no-report", *args, cwd=tmp_path)
     assert expected in _one_line_error(result, 2)
 
 
 @pytest.mark.slow
 def test_a_non_ascii_key_is_refused_before_anything_starts(tmp_path: Path) -> None:
-    result = _cli("bench", "run", "--target", "http://127.0.0.1:9", "--providers", "pixazo", "--models",
-                  "chatterbox", "--corpus", "en_read:1", "--out", "out", "--no-score", "--no-report", "--yes",
-                  cwd=tmp_path, env={"PIXAZO_API_KEY": "clé-ünïcode-1234"})
+    # A subprocess: the key reaches the interpreter's own environment and the message its own stderr encoding.
+    result = in_subprocess("bench", "run", "--target", "http://127.0.0.1:9", "--providers", "pixazo", "--models",
+                           "chatterbox", "--corpus", "en_read:1", "--out", "out", "--no-score", "--no-report",
+                           "--yes", cwd=tmp_path, env={"PIXAZO_API_KEY": "clé-ünïcode-1234"})
     line = _one_line_error(result, 2)
     assert "PIXAZO_API_KEY" in line and "clé" not in line
     runs = Store(tmp_path / "out" / "runs.db").query("SELECT status FROM runs") if (tmp_path / "out").exists() else []
     assert runs == []  # no run left `running`, no job left `submitting`
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("content", [os.urandom(2000), ("[" * 100_000 + "]" * 100_000).encode()])
-def test_contract_check_on_unreadable_input_is_a_usage_error(content: bytes, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("content", "how"), [(os.urandom(2000), "subprocess"),
+                                              (("[" * 100_000 + "]" * 100_000).encode(), "in-process")])
+def test_contract_check_on_unreadable_input_is_a_usage_error(content: bytes, how: str, tmp_path: Path,
+                                                             here: Callable[..., CliRun]) -> None:
     (tmp_path / "body.json").write_bytes(b"\xff\xfe" + content if content[:1] != b"[" else content)
-    _one_line_error(_cli("contract", "check", "pixazo", STATUS, "body.json", cwd=tmp_path), 2)
+    run = in_subprocess if how == "subprocess" else here
+    _one_line_error(run("contract", "check", "pixazo", STATUS, "body.json", cwd=tmp_path), 2)
 
 
-@pytest.mark.slow
-def test_contract_check_still_reports_a_violation_with_exit_1(tmp_path: Path) -> None:
+def test_contract_check_still_reports_a_violation_with_exit_1(tmp_path: Path, here: Callable[..., CliRun]) -> None:
     (tmp_path / "body.json").write_text(json.dumps({"request_id": "r1", "status": "COMPLETED"}))
-    result = _cli("contract", "check", "pixazo", STATUS, "body.json", cwd=tmp_path)
+    result = here("contract", "check", "pixazo", STATUS, "body.json", cwd=tmp_path)
     assert result.returncode == 1 and "violation" in result.stdout
 
 
@@ -108,7 +118,7 @@ def test_serve_on_a_busy_port_is_one_line(tmp_path: Path) -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        line = _one_line_error(_cli("serve", "--port", str(port), cwd=tmp_path), 2)
+        line = _one_line_error(in_subprocess("serve", "--port", str(port), cwd=tmp_path), 2)
     assert f"127.0.0.1:{port}" in line
 
 
@@ -118,13 +128,13 @@ def test_serving_beyond_loopback_warns() -> None:
     assert warning is not None and "answers the network" in warning
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize(("args", "expected"), [
     (("--corpus", "en_read:0"), "planned no job"),
     (("--corpus", "en_read:2", "--target", "http://127.0.0.1:9", "--yes", "--job-timeout", "5"), "no job succeeded"),
 ])
-def test_a_run_that_measured_nothing_fails(args: tuple[str, ...], expected: str, tmp_path: Path) -> None:
-    result = _cli("bench", "run", "--providers", "pixazo", "--models", "chatterbox", "--out", "out", "--no-score",
+def test_a_run_that_measured_nothing_fails(args: tuple[str, ...], expected: str, tmp_path: Path,
+                                           here: Callable[..., CliRun]) -> None:
+    result = here("bench", "run", "--providers", "pixazo", "--models", "chatterbox", "--out", "out", "--no-score",
                   "--no-report", *args, cwd=tmp_path)
     assert result.returncode == 1, (result.stdout[-1500:], result.stderr[-1500:])
     assert expected in result.stderr and "Traceback" not in result.stderr

@@ -2,7 +2,8 @@
 
 A fenced block's language says what it is:
   sh, bash   commands: run with bash (-e, pipefail) in a folder of the document's own, the repository's venv
-             first on PATH; `RUN_ID` names the README's run (tests.helpers.default_run), made once per session
+             first on PATH; the folder holds the README's run (tests.helpers.default_run, made once per
+             session), as a newcomer's does after the README's first command, and `RUN_ID` names it
   python     a script: run with the venv's python in that folder
   toml       a providers file: validated as `tts-harness.toml` is (harness.core.declared.parse); marked
              `providers-file`, it is also written to that folder, so the document's later commands see it
@@ -105,8 +106,8 @@ def _as_dry_run(body: str) -> str:
     return "\n".join(kept)
 
 
-def _run(example: Example, folder: Path, run: DefaultRun | None) -> None:
-    body = example.body.replace("RUN_ID", run.run_id) if run is not None else example.body
+def _run(example: Example, folder: Path, run: DefaultRun) -> None:
+    body = example.body.replace("RUN_ID", run.run_id)
     if example.kind == "fragment":
         return
     if example.language == "toml":
@@ -130,18 +131,18 @@ def _run(example: Example, folder: Path, run: DefaultRun | None) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("document", DOCUMENTS, ids=lambda path: path.name)
-def test_the_examples_of_a_document_run(document: Path, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_the_examples_of_a_document_run(document: Path, tmp_path: Path, default_run: DefaultRun) -> None:
     found = [e for e in examples(document) if e.language in RUNNABLE]
     if not found:
         pytest.skip(f"{document.name} has no runnable example")
-    needs_run = any("RUN_ID" in e.body and e.kind in (None, "live-key") for e in found)
-    run: DefaultRun | None = request.getfixturevalue("default_run") if needs_run else None
-    if run is not None:
-        shutil.copytree(run.folder / "reports", tmp_path / "reports")
+    # Each document runs where a newcomer runs it: after the README's first command, whose run (runs.db, its
+    # audio and score cache) is in the folder. `RUN_ID` names that run; a benchmark an example starts adds its
+    # own run beside it, and a clip the README run already scored is read from the cache, as it would be there.
+    shutil.copytree(default_run.folder / "reports", tmp_path / "reports")
     for name, source in (("clip.wav", "joe_short.wav"), ("speaker.wav", "joe_reference.wav")):
         shutil.copyfile(VOICES / source, tmp_path / name)
     for example in found:
-        _run(example, tmp_path, run)
+        _run(example, tmp_path, default_run)
 
 
 def test_the_readme_run_is_the_shared_run(default_run: DefaultRun) -> None:

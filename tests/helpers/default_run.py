@@ -3,7 +3,8 @@ folder of its own, exactly as a newcomer types it (the sandbox, every provider a
 report). The docs-examples test runs the examples that name a run (`RUN_ID`) against it, and the report's
 browser test screenshots its report.
 
-A plugin of the root conftest (`pytest_plugins`), so every test module of one session gets the same run.
+A plugin of the root conftest (`pytest_plugins`), so every test module of one session gets the same run;
+under pytest-xdist every worker reads the one run the first worker to need it made (tests.helpers.shared).
 `TTS_HARNESS_README_RUN=FOLDER` reuses a folder where that command already ran with this checkout (to
 iterate on a test without waiting for the run again); unset, as in CI, the run is made.
 """
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.shared import built_once
 
 VENV_BIN = Path(sys.executable).parent  # the repository's venv: its `tts-harness` is this checkout's
 RUN_TIMEOUT_S = 1800  # minutes on an idle 2-core machine; far more when it is shared
@@ -49,15 +52,29 @@ def shell_env(**extra: str) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def default_run(tmp_path_factory: pytest.TempPathFactory) -> DefaultRun:
     given = os.environ.get("TTS_HARNESS_README_RUN")
-    if given:
-        folder = Path(given)
-        output = (folder / "output.txt").read_text(encoding="utf-8") if (folder / "output.txt").is_file() else ""
-    else:
-        folder = tmp_path_factory.mktemp("readme-run")
-        done = subprocess.run(["tts-harness", "bench", "run"], cwd=folder, env=shell_env(), capture_output=True,
-                              text=True, timeout=RUN_TIMEOUT_S, check=False)
-        output = done.stdout + done.stderr
-        assert done.returncode == 0, output[-4000:]
-    with sqlite3.connect(folder / "reports" / "runs.db") as db:
+    # Made once per session, by whichever xdist worker first needs it; the others wait for it and read it.
+    folder = Path(given) if given else built_once(tmp_path_factory, "readme-run", _run_the_readme_command)
+    output_file = folder / "output.txt"
+    output = output_file.read_text(encoding="utf-8") if output_file.is_file() else ""
+    db = sqlite3.connect(f"file:{folder / 'reports' / 'runs.db'}?mode=ro", uri=True)
+    try:
         (run_id,) = db.execute("SELECT run_id FROM runs ORDER BY created_at DESC LIMIT 1").fetchone()
+    finally:
+        db.close()
     return DefaultRun(folder, str(run_id), output)
+
+
+def _run_the_readme_command(folder: Path) -> None:
+    folder.mkdir()
+    done = subprocess.run(["tts-harness", "bench", "run"], cwd=folder, env=shell_env(), capture_output=True,
+                          text=True, timeout=RUN_TIMEOUT_S, check=False)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output[-4000:]
+    (folder / "output.txt").write_text(output, encoding="utf-8")  # what the command printed, for every worker
+    # Readers share this folder (and copy it) while others read it: a database in WAL mode grows and drops
+    # -wal and -shm files under every reader, so the published one keeps its rows in the one file.
+    db = sqlite3.connect(folder / "reports" / "runs.db")
+    try:
+        db.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        db.close()

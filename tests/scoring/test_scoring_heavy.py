@@ -15,6 +15,7 @@ from harness.scoring.asr.faster import FasterWhisperBackend
 from harness.scoring.asr.models import shipped_tiny_en
 from harness.scoring.asr.openai_whisper import OpenAIWhisperBackend
 from tests.helpers.repo import VOICES
+from tests.helpers.shared import built_once
 from tests.helpers.speech import speak
 
 TEXT = "The chef added salt and pepper and tasted the soup again."
@@ -23,15 +24,17 @@ SECOND = "The museum was full of paintings, statues and strange old machines."
 
 @pytest.fixture(scope="session")
 def converted_tiny_en(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """tiny.en converted once per session with the CLI command under test."""
+    """tiny.en converted with the CLI command under test, once per session (shared by xdist's workers)."""
     pytest.importorskip("torch")
-    destination = tmp_path_factory.mktemp("openai") / "tiny.en.pt"
+    return built_once(tmp_path_factory, "tiny.en.pt", _convert_tiny_en)
+
+
+def _convert_tiny_en(destination: Path) -> None:
     app = typer.Typer()
     app.add_typer(asr_app, name="asr")
     result = CliRunner().invoke(app, ["asr", "convert-ct2", str(shipped_tiny_en()), str(destination)])
     assert result.exit_code == 0, result.output
     assert "167 tensors" in result.output and destination.is_file()
-    return destination
 
 
 @pytest.mark.heavy
