@@ -336,7 +336,7 @@ def main() -> None:
         for t in interrupted:
             if not t.clean:
                 print(f"    Ctrl-C at {t.first_s} s (again {t.second_s}): exit {t.code}, {t.lines} lines, "
-                      f"{t.aborted or 'no abort'}, resume: {t.resumed}")
+                      f"{t.aborted or 'no abort'}, resume: {t.resumed}; stderr began {t.said[:100]!r}")
     lost = crashed.lost_completed + fronted.lost_completed + waited.lost
     total = lost + crashed.submitted_twice + fronted.submitted_twice
     cents = all(f.cost_rows_usd.quantize(CENT) == f.wallet_usd.quantize(CENT) for f in (crashed, fronted))

@@ -36,6 +36,7 @@ class Trial:
     lines: int
     aborted: str | None
     resumed: str  # "nothing to resume", "finished", or what went wrong
+    said: str = ""  # the first line on stderr (what an unclean trial shows the reader)
 
     @property
     def clean(self) -> bool:
@@ -95,7 +96,7 @@ def trial(work: Path, index: int, first_s: float, second_s: float | None) -> Tri
     aborted = next((mark for mark in ABORTS if mark in err), None)
     if process.returncode == 0:  # the run finished before the Ctrl-C: nothing was interrupted
         return Trial(first_s, second_s, 130, 1, aborted, "finished")
-    return Trial(first_s, second_s, process.returncode, len(lines), aborted, _resume(out))
+    return Trial(first_s, second_s, process.returncode, len(lines), aborted, _resume(out), lines[0] if lines else "")
 
 
 def trials(work: Path) -> list[Trial]:
