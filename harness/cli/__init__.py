@@ -7,9 +7,11 @@ before typer, rich and the commands load, so a Ctrl-C while the CLI starts is on
 
 from __future__ import annotations
 
-from typing import Any
-
 from harness.cli.entry import main
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing before the Ctrl-C handler is set
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["app", "main"]
 

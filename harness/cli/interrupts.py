@@ -28,9 +28,9 @@ import contextlib
 import os
 import signal
 import sys
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # annotations only: nothing more to load before the handler is set
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: nothing more to load before the handler
+if TYPE_CHECKING:
     from types import FrameType
     from typing import NoReturn
 
