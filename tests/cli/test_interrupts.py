@@ -79,3 +79,15 @@ def test_ctrl_c_while_a_command_loads_what_it_needs_is_one_line(when: str, tmp_p
 def test_ctrl_c_after_the_command_ended_does_not_interrupt_shutdown(tmp_path: Path) -> None:
     line, out = _interrupted("exit", "serve", "--help", cwd=tmp_path)
     assert line == "interrupted" and "Usage:" in out  # the command's own output is whole
+
+
+def test_the_entry_loads_nothing_before_it_sets_the_handler(tmp_path: Path) -> None:
+    """What runs before `main`'s first line (the `harness` and `harness.cli` packages, the entry module) is
+    the only window where a Ctrl-C is still the interpreter's: it loads no library, not even typing."""
+    probe = ("import sys; before = set(sys.modules); import harness.cli.entry; "
+             "print(' '.join(sorted(set(sys.modules) - before)))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    loaded = set(done.stdout.split())
+    own = {"harness", "harness._version", "harness.cli", "harness.cli.entry", "harness.cli.interrupts"}
+    start_up = {"signal", "__future__", "contextlib", "importlib"}  # loaded by `site` already, in most setups
+    assert loaded <= own | start_up, loaded - own - start_up
