@@ -334,7 +334,8 @@ def main() -> None:
         clean = sum(1 for t in interrupted if t.clean)
         early = sum(1 for t in interrupted if t.in_interpreter_start_up)
         print(f"phase 6: Ctrl-C trials ending cleanly {clean}/{len(interrupted)}"
-              + (f" ({early} landed in the interpreter's own start-up, before the harness's first line)" if early else ""))
+              + (f" ({early} landed in the interpreter's own start-up, before the harness's first line)"
+                 if early else ""))
         for t in interrupted:
             if not t.clean:
                 print(f"    Ctrl-C at {t.first_s} s (again {t.second_s}): exit {t.code}, {t.lines} lines, "
