@@ -9,7 +9,7 @@ from typing import NoReturn
 import typer
 import typer.main
 
-from harness.cli import usage
+from harness.cli import interrupts, usage
 from harness.cli.bench import bench_app
 from harness.cli.contract import contract_app
 from harness.cli.providers import providers_command
@@ -58,7 +58,9 @@ def run() -> None:
         _fail(usage.click_refusal(error), label="usage error")
     except usage.clicks.ClickException as error:  # a file click could not open (exit 1)
         _fail(usage.click_refusal(error), code=error.exit_code)
-    except typer.Abort:  # end of input at a prompt
+    except typer.Abort:  # end of input at a prompt, or (click before 8.2) a Ctrl-C
+        if interrupts.interrupted():
+            raise KeyboardInterrupt from None  # the entry's one line and exit 130
         _fail("no answer on standard input", label="aborted", code=1)
     except sqlite3.DatabaseError as error:
         _fail(f"the results database cannot be read ({error}): pass a database written by `tts-harness bench run`")
