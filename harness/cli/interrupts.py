@@ -16,14 +16,16 @@ The entry (`harness.cli.entry`) sets the handlers in three phases. While the CLI
 typer, rich and the commands take a second or more of imports) nothing has started, so a Ctrl-C stops at
 once, wherever in an import it lands. While the command runs (`arm`), the first Ctrl-C is the
 `KeyboardInterrupt` above. Once the command has ended (`ending`), a Ctrl-C during interpreter shutdown
-stops at once too, instead of raising in an atexit callback. Before the harness's first line runs (the
-interpreter starting and importing `site`, tens of milliseconds), a Ctrl-C is the interpreter's own.
-This module imports only what `import harness` has loaded already (os, sys, contextlib, typing) and
-`signal`: the entry loads it first.
+stops at once too, instead of raising in an atexit callback; after the last atexit callback (`_last`) it is
+ignored, since Python then resets its handlers and a Ctrl-C would kill the process without a word. Before
+the harness's first line runs (the interpreter starting and importing `site`, tens of milliseconds), a
+Ctrl-C is the interpreter's own. This module imports only the built-in `atexit` and `signal` and what
+`import harness` has loaded already (os, sys, contextlib): the entry loads it first.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import signal
@@ -41,8 +43,10 @@ _state = {"interrupted": False, "said": False}
 
 def loading() -> None:
     """While the CLI loads: a Ctrl-C ends the process at once, with one line (main thread only, as every
-    handler here: signal handlers live there)."""
+    handler here: signal handlers live there). Registered before any library registers its own, `_last`
+    is the last atexit callback to run."""
     signal.signal(signal.SIGINT, _at_once)
+    atexit.register(_last)
 
 
 def arm() -> None:
@@ -83,6 +87,13 @@ def _first(signum: int, frame: FrameType | None) -> None:
     _state["interrupted"] = True
     signal.signal(signal.SIGINT, _again)
     raise KeyboardInterrupt
+
+
+def _last() -> None:
+    """After the last atexit callback Python resets every signal handler it set to the default (to
+    SIG_DFL, unless it is SIG_IGN), so a Ctrl-C in what is left — modules torn down, memory freed — would
+    kill the process without a word. The command has ended and everything is written: ignore it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _at_once(signum: int, frame: FrameType | None) -> None:
