@@ -9,6 +9,7 @@ from typing import NoReturn
 
 import typer
 
+from harness.cli.baseline import baseline_app
 from harness.cli.bench import bench_app
 from harness.cli.contract import contract_app
 from harness.cli.contract_suite import record_command as contracts_record_command
@@ -38,6 +39,7 @@ app.command("score")(score_command)
 app.add_typer(asr_app, name="asr")
 app.command("report")(report_command)
 app.command("compare")(compare_command)
+app.add_typer(baseline_app, name="baseline")
 app.command("export")(export_command)
 
 

@@ -1,11 +1,12 @@
 """`tts-harness contracts run` and `tts-harness contracts record`: the packaged contract suite, in any repository.
 
 Both are `python -m pytest --tts-contracts` (the suite shipped in harness/contracts/suite, collected by the
-pytest plugin) run in a child process, so pytest imports and rewrites the suite afresh, with the plugin's options: where requests go, where fixtures live, whether answers
-are recorded. The providers are those of the repository the command runs in: the built-in ones and those its
-providers file declares (`tts-harness.toml` or `[tool.tts-harness]` here, or --providers-file). Fixtures are
-the repository's too: a declared provider's in `tts-harness-fixtures/` beside the providers file, the built-in
-providers' shipped with the package, or all in --fixtures-dir. The project's own pytest configuration is not
+pytest plugin) in a child process, so pytest imports and rewrites the suite afresh, with the plugin's
+options: where requests go, where fixtures live, whether answers are recorded. The providers are those of
+the repository the command runs in: the built-in ones and those its providers file declares
+(`tts-harness.toml` or `[tool.tts-harness]` here, or --providers-file). Fixtures are the repository's too: a
+declared provider's in `tts-harness-fixtures/` beside the providers file, the built-in providers' shipped
+with the package, or all in --fixtures-dir. The project's own pytest configuration is not
 read (`-c /dev/null`): the suite runs alike wherever it is installed, and options for pytest itself follow
 `--` (`tts-harness contracts run -- -k pixazo -x`).
 
