@@ -8,7 +8,7 @@
   workflow (examples/ci/github-actions.yml, read from the file so the example cannot go stale) run as a
   consumer's CI runs them: the packaged contract suite replaying and against the sandbox, and the gate.
 
-The wheel and its environment are built once per session (tests.helpers.shared) and take about a minute
+The wheel and its environment are built once per session and take about a minute
 (the dependencies come from the machine's index and pip cache); the runs take a few more. So these tests
 are opt-in: marked `packaging` and run when TTS_HARNESS_PACKAGING=1, which .ci/run sets for its own step
 after the main test command (the main command stays within its time budget).
@@ -30,7 +30,6 @@ import pytest
 import yaml
 
 from harness.core.registry import providers
-from tests.helpers.shared import built_once
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "ci"
@@ -41,7 +40,7 @@ INSTALL = "pip install 'tts-harness[bench]'"
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.packaging,
-    pytest.mark.xdist_group("packaging"),  # one worker builds the environment the others would wait for
+    pytest.mark.xdist_group("packaging"),  # one worker: it builds the environment once, for all three
     pytest.mark.skipif(os.environ.get(OPT_IN) != "1", reason=f"opt-in: {OPT_IN}=1 (.ci/run sets it for its step)"),
 ]
 
@@ -62,8 +61,12 @@ def _build(folder: Path) -> None:
 
 @pytest.fixture(scope="session")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The folder holding `wheels/` and `venv/`."""
-    return built_once(tmp_path_factory, "installed-wheel", _build)
+    """The folder holding `wheels/` and `venv/`, built where it stays: a venv's scripts name their folder,
+    so it cannot be built aside and moved (tests.helpers.shared's way). The tests share one xdist group,
+    so one worker builds it once."""
+    folder = tmp_path_factory.mktemp("installed-wheel")
+    _build(folder)
+    return folder
 
 
 def _env(installed: Path) -> dict[str, str]:
