@@ -93,8 +93,8 @@ def record_command(
         "--fixtures-dir", metavar="DIR", file_okay=False,
         help="write the recordings here [default: tts-harness-fixtures/ beside the providers file, or here]")] = None,
     mode: Annotated[RecordMode, typer.Option(
-        "--mode", help="new_episodes: what is not recorded yet; all/rewrite: everything again; once: only into "
-                       "an empty folder")] = RecordMode.NEW_EPISODES,
+        "--mode", help="new_episodes or once: what is not recorded yet (the rest replayed); all: everything "
+                       "again; rewrite: the providers' recordings deleted first")] = RecordMode.NEW_EPISODES,
     junit: _JunitOption = None,
     pytest_args: _PytestArgs = None,
 ) -> None:
