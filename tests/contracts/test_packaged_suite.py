@@ -46,6 +46,13 @@ def test_the_packaged_suite_is_what_contracts_runs(tmp_path: Path) -> None:
     assert _collected(isolated, tmp_path) == _collected(["contracts"], REPO) > 1000
 
 
+def test_the_suite_is_collected_beside_the_paths_named(tmp_path: Path) -> None:
+    """`pytest --tts-contracts tests/` is the user's tests and the contract suite, in one run."""
+    (tmp_path / "test_mine.py").write_text("def test_mine() -> None:\n    assert True\n", encoding="utf-8")
+    isolated = suite_arguments(None, False, None, None, None, None)
+    assert _collected([*isolated, str(tmp_path / "test_mine.py")], tmp_path) == _collected(isolated, tmp_path) + 1
+
+
 def test_contracts_run_writes_junit_and_passes_pytest_options_through(tmp_path: Path) -> None:
     junit = tmp_path / "out" / "contracts.xml"
     done = subprocess.run([sys.executable, "-m", "harness.cli", "contracts", "run", "--junit", str(junit), "--",
