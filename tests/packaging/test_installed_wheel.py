@@ -50,7 +50,6 @@ def _build(folder: Path) -> None:
     wheels = folder / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(REPO)],
                    check=True, capture_output=True, timeout=300)
-    shutil.rmtree(REPO / "build", ignore_errors=True)  # setuptools' staging folder, not ours to keep
     subprocess.run([sys.executable, "-m", "venv", str(folder / "venv")], check=True, timeout=300)
     (wheel,) = wheels.glob("tts_harness-*.whl")
     started = time.monotonic()
