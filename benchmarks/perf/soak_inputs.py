@@ -30,7 +30,9 @@ NUMERIC_OPTIONS = ("--repeats", "--concurrency", "--ramp-up", "--budget", "--usd
 UNWRITABLE = ("/proc/harness-out", "/dev/null/x", "afile/x", "/sys/harness-out", "x" * 300)
 COMMANDS = (("providers",), ("serve",), ("score", "x"), ("report", "RUN"), ("compare", "A", "B"), ("export", "RUN"),
             ("contract", "check", "pixazo", "GET /v2/requests/status/{request_id}"), ("contract", "diff", "a", "b"),
-            ("bench", "run"), ("asr", "fetch", "tiny"), ("asr", "convert-ct2", "a", "b.pt"))
+            ("bench", "run"), ("asr", "fetch", "tiny"), ("asr", "convert-ct2", "a", "b.pt"),
+            ("baseline", "check", "DIR"), ("baseline", "refresh", "DIR"))
+ARGUMENTLESS = (("contracts", "run"), ("contracts", "record"))  # no argument to leave out
 BOX_DRAWING = frozenset(chr(c) for c in range(0x2500, 0x2580))  # ─│┌┐└┘├┤╭╮╰╯ and the rest of the block
 
 
@@ -95,14 +97,17 @@ def inputs() -> Iterator[tuple[str, ...]]:
 
 def refused_by_click() -> Iterator[tuple[str, ...]]:
     """What click refuses before a command runs, for every command."""
-    for command in COMMANDS:
+    for command in ARGUMENTLESS:
         yield (*command, "--nope")  # an unknown option
+    for command in COMMANDS:
+        yield (*command, "--nope")
         if len(command) > 1 and command[0] != "bench":
             yield command[:-1]  # its last argument missing
-    yield from (("nocommand",), ("asr", "convert"), ("contract", "nope"), ("bench", "nope"), ("--nope",),
+    yield from (("nocommand",), ("asr", "convert"), ("contracts", "nope"), ("baseline", "nope"), ("bench", "nope"),
+                 ("--nope",),
                  ("export", "RUN", "--format", "xml"), ("score", "x", "--asr", "vosk"),
                  ("score", "x", "--workers", "0"), ("score", "x", "--declared-rate", "abc"),
-                 ("score", "x", "--window", "nan"), ("contract", "check", "pixazo", "GET /x", "--status", "abc"),
+                 ("score", "x", "--window", "nan"), ("contracts", "check", "pixazo", "GET /x", "--status", "abc"),
                  ("compare", "A", "B", "--threshold", "x"), ("compare", "A", "B", "--fail-on", "speed"),
                  ("bench", "run", "--repeats"), ("bench", "run", "--score", "yes"), ("serve", "--port"),
                  ("serve", "--port", "1.5"), ("serve", "--seed", "x"))
