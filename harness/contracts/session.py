@@ -1,23 +1,25 @@
 """One contract run: which target, which record mode, where fixtures live; runs plans and records.
 
-Replay mounts a plan's fixture on respx (no request can leave the process: respx fails any call it
-has no route for). The sandbox, a URL and live send real HTTP; `record_mode` decides what is written back.
+Replay answers a plan from its fixture through `ReplayTransport` (no request can leave the process: a
+request no recording answers fails), streamed bodies at their recorded offsets; a fixture's
+`first_audio_within_ms` is then asserted on the first audio as this client read it.
+The sandbox, a URL and live send real HTTP; `record_mode` decides what is written back.
 """
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
-import respx
 
 from harness.contracts.execute import Outcome, run_plan
 from harness.contracts.finding import format_finding
 from harness.contracts.plans import Plan, plans_for
-from harness.contracts.recording import mount, to_scenario, write_scenario
+from harness.contracts.recording import replay_transport, to_scenario, write_scenario
+from harness.contracts.replay import FIRST_AUDIO_FIELD, TimingTransport, first_audio_ms, late_first_audio
 from harness.contracts.scenario import MediaStore, load_scenario
 from harness.contracts.targets import RecordMode, Target
 from harness.core import declared
@@ -121,7 +123,9 @@ class ContractSession:
         if self.target.kind is TargetKind.REPLAY:
             return self._replay(provider, plan)
         guard = CredentialGuard.for_urls(self.target.base_urls.values(), credential_headers([provider]))
-        with httpx.Client(timeout=30.0, event_hooks=guard.sync_event_hooks()) as client:
+        # Answers are stamped as they are read, so a recorded stream keeps its offsets (harness.contracts.replay).
+        with httpx.Client(timeout=30.0, event_hooks=guard.sync_event_hooks(),
+                          transport=TimingTransport(httpx.HTTPTransport())) as client:
             outcome = run_plan(provider, plan, self.target, client)
         if self._records(plan):
             self._record(provider, outcome)
@@ -144,9 +148,16 @@ class ContractSession:
                 f"no fixture for {plan.name}; record it with "
                 "`pytest contracts/ --tts-target sandbox --tts-record-mode=once`"
             )
-        with respx.mock(assert_all_called=False) as router, httpx.Client() as client:
-            mount(router, scenario, self.media(provider.name), self.target)
-            return run_plan(provider, plan, self.target, client)
+        # Answers come at their recorded offsets and are stamped as read, as when they were recorded.
+        transport = TimingTransport(replay_transport(scenario, self.media(provider.name), self.target))
+        with httpx.Client(transport=transport) as client:
+            outcome = run_plan(provider, plan, self.target, client)
+        within = scenario.extra.get(FIRST_AUDIO_FIELD)
+        for key, _, response in outcome.exchanges:
+            late = late_first_audio(within, first_audio_ms(response), key)
+            if late is not None:
+                outcome.violations.append(late)
+        return outcome
 
     def _record(self, provider: Provider, outcome: Outcome) -> None:
         if self.record_mode is RecordMode.REWRITE and provider.name not in self._rewritten:
@@ -154,4 +165,7 @@ class ContractSession:
             self._rewritten.add(provider.name)
         signature = provider.endpoint(outcome.plan.endpoint).signature
         scenario = to_scenario(outcome, self.target, self.media(provider.name), signature)
+        kept = load_scenario(self.roots.root(provider.name), outcome.plan.name)
+        if kept is not None and FIRST_AUDIO_FIELD in kept.extra:  # a threshold the user set outlives a re-record
+            scenario = replace(scenario, extra={**scenario.extra, FIRST_AUDIO_FIELD: kept.extra[FIRST_AUDIO_FIELD]})
         self.recorded.append(write_scenario(self.roots.root(provider.name), scenario, self.target, self.secrets()))

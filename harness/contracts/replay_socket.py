@@ -1,0 +1,166 @@
+"""Timing-faithful replay of a recorded WebSocket session: a loopback server that plays it back.
+
+A recorded `Session` (harness.core.protocols.realtime) holds every frame with its offset and direction.
+`SessionReplay` serves it on a free loopback port (the `websockets` server, as the client is
+`websockets`): a refused upgrade is refused again with its status; otherwise each server frame is sent
+at its recorded offset from the client message it followed — the k-th client message of the replayed
+client, when it arrives, stands for the k-th of the recording (the handshake for frames before any) — so
+what the client measures from its own messages (time to first audio from the first text) is what it
+measured when the session was recorded, whatever the replayed client's own pace. The session then ends
+as recorded: the server's close frame with its code at its offset, a dropped connection (no close
+frame), or the client's close.
+
+    async with SessionReplay(recorded) as replay:
+        session = await run_check(RealtimeTarget(provider, replay.base_url, "any-key"), plan)
+
+`first_audio_ms(session, grammar)` is the time to first audio of a session (first audio event after the
+first client message), the figure a recording promises with `first_audio_within_ms`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from http import HTTPStatus
+from types import TracebackType
+from typing import Any
+
+from harness.core.protocols.realtime import Direction, Frame, Grammar, Kind, Session
+
+HOST = "127.0.0.1"
+
+
+@dataclass(frozen=True, slots=True)
+class _Scheduled:
+    """A server frame (or the close) due `after_s` after the client's `anchor`-th message (0: the open)."""
+
+    anchor: int
+    after_s: float
+    frame: Frame | None  # None: the recorded close
+
+
+def _schedule(session: Session) -> list[_Scheduled]:
+    sends: list[float] = []
+    opened = session.opened_s or 0.0
+    planned: list[_Scheduled] = []
+    for frame in session.frames:
+        if frame.direction is Direction.SEND:
+            sends.append(frame.t_s)
+            continue
+        base = sends[-1] if sends else opened
+        planned.append(_Scheduled(len(sends), max(0.0, frame.t_s - base), frame))
+    closing = session.closing
+    if closing is not None and closing.by_server:
+        before = [t for t in sends if t <= closing.t_s]
+        base = before[-1] if before else opened
+        planned.append(_Scheduled(len(before), max(0.0, closing.t_s - base), None))
+    return planned
+
+
+class _Connection:
+    """One replayed client: its messages' arrival times, and a way to wait for the k-th."""
+
+    def __init__(self, socket: Any) -> None:
+        self.socket = socket
+        self.opened = time.monotonic()
+        self.arrivals: list[float] = []
+        self.arrived = asyncio.Condition()
+
+    async def read(self) -> None:
+        from websockets.exceptions import ConnectionClosed
+
+        try:
+            async for _ in self.socket:
+                async with self.arrived:
+                    self.arrivals.append(time.monotonic())
+                    self.arrived.notify_all()
+        except ConnectionClosed:
+            pass
+        finally:
+            async with self.arrived:
+                self.arrivals.append(float("inf"))  # no more messages: waiters stop waiting
+                self.arrived.notify_all()
+
+    async def anchor(self, k: int) -> float:
+        if k == 0:
+            return self.opened
+        async with self.arrived:
+            await self.arrived.wait_for(lambda: len(self.arrivals) >= k)
+            return self.arrivals[k - 1]
+
+
+class SessionReplay:
+    """A loopback WebSocket server playing one recorded session back, timing included (one client at a
+    time; each connection replays the whole session)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.planned = _schedule(session)
+        self._server: Any = None
+
+    @property
+    def base_url(self) -> str:
+        """An HTTP base URL whose WebSocket twin is this server (clients derive ws:// from it)."""
+        port = self._server.sockets[0].getsockname()[1]
+        return f"http://{HOST}:{port}"
+
+    async def __aenter__(self) -> SessionReplay:
+        from websockets.asyncio.server import serve
+
+        self._server = await serve(self._play, HOST, 0, process_request=self._refuse, compression=None,
+                                   ping_interval=None, max_size=None)
+        return self
+
+    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                        trace: TracebackType | None) -> None:
+        self._server.close()
+        await self._server.wait_closed()
+
+    def _refuse(self, connection: Any, request: Any) -> Any:
+        status = self.session.handshake_status
+        if status is None:
+            return None
+        return connection.respond(HTTPStatus(status), self.session.handshake_body or HTTPStatus(status).phrase)
+
+    async def _play(self, socket: Any) -> None:
+        from websockets.exceptions import ConnectionClosed
+
+        connection = _Connection(socket)
+        reader = asyncio.create_task(connection.read())
+        try:
+            for item in self.planned:
+                anchor = await connection.anchor(item.anchor)
+                if anchor == float("inf"):
+                    break
+                delay = anchor + item.after_s - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                if item.frame is not None:
+                    await socket.send(item.frame.data if item.frame.data is not None else item.frame.text or "")
+                    continue
+                closing = self.session.closing
+                if closing is not None and closing.code is None:
+                    socket.transport.abort()  # recorded as dropped: no close frame
+                elif closing is not None:
+                    await socket.close(closing.code, closing.reason)
+            await reader  # the client closes (or already has)
+        except ConnectionClosed:
+            pass
+        finally:
+            reader.cancel()
+
+
+def first_audio_ms(session: Session, grammar: Grammar) -> float | None:
+    """Milliseconds from the client's first message to the first frame carrying audio; None without audio
+    (or without a client message)."""
+    sent = session.sent()
+    if not sent:
+        return None
+    for frame in session.received():
+        message, problems, _ = grammar.validate(frame, 0)
+        if problems:
+            continue
+        if any(e.kind is Kind.AUDIO and e.audio for e in grammar.events(frame, message)):
+            return (frame.t_s - sent[0].t_s) * 1000.0
+    return None
