@@ -11,7 +11,9 @@ The target is read as by every contract check (`harness.core.target`, the plugin
 declared provider's base URL is that provider (the others skip), any other URL a sandbox-style root.
 
 A session is kept as `fixtures/realtime/<provider>/<check>.json` (every frame with its offset, keys
-filtered), so replay judges exactly what was recorded, timing included. See
+filtered). Replay plays it back from a loopback server at its recorded offsets
+(`harness.contracts.replay_socket`) and judges what the client saw, timing included: a fixture's
+`first_audio_within_ms` (kept across re-recordings) fails a replay whose first audio comes later. See
 `harness.contracts.realtime_checks` for the checks and `harness.contracts.realtime` for the frame rules.
 """
 
@@ -25,6 +27,8 @@ from typing import Any
 import pytest
 
 from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check
+from harness.contracts.replay import FIRST_AUDIO_FIELD
+from harness.contracts.replay_socket import judge_replayed
 from harness.contracts.session import FIXTURES
 from harness.contracts.targets import Target
 from harness.core.protocols.realtime import Session, websocket_url
@@ -64,7 +68,8 @@ def _fixture(request: pytest.FixtureRequest, provider: Provider, check: str) -> 
 
 def _keep(session: Session, target: RealtimeTarget, path: Path) -> None:
     """Write the session as a fixture: the origin templated, every key filtered."""
-    data = session.to_json()
+    kept = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data = {key: kept[key] for key in (FIRST_AUDIO_FIELD,) if key in kept} | session.to_json()
     data["url"] = data["url"].replace(websocket_url(target.base_url.rstrip("/")), "{base_url}")
     text = Redactor((target.key,)).text(json.dumps(data, indent=1))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -87,10 +92,10 @@ def test_realtime(provider: Provider, check: str, request: Any, tts_target: Targ
         if not fixture.exists():
             pytest.skip(f"no recorded {check} session for {provider.name}: record one with "
                         "--tts-target sandbox --tts-record-mode=once")
-        session = Session.from_json(json.loads(fixture.read_text(encoding="utf-8")))
+        _, findings = judge_replayed(provider, check, json.loads(fixture.read_text(encoding="utf-8")))
     else:
         session = asyncio.run(run_check(target, plan))
         if _records(request, fixture):
             _keep(session, target, fixture)
-    findings = judge(judged_by, plan, session)
+        findings = judge(judged_by, plan, session)
     assert not findings.violations, f"{provider.name} {check}:\n  " + findings.text().replace("\n", "\n  ")

@@ -14,19 +14,25 @@ frame), or the client's close.
         session = await run_check(RealtimeTarget(provider, replay.base_url, "any-key"), plan)
 
 `first_audio_ms(session, grammar)` is the time to first audio of a session (first audio event after the
-first client message), the figure a recording promises with `first_audio_within_ms`.
+first client message), the figure a recording promises with `first_audio_within_ms` (a key of the fixture);
+`judge_replayed` replays a fixture with its check's plan and judges what this client saw.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from types import TracebackType
 from typing import Any
 
+from harness.contracts.realtime import Findings
+from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check
+from harness.contracts.replay import FIRST_AUDIO_FIELD, late_first_audio
 from harness.core.protocols.realtime import Direction, Frame, Grammar, Kind, Session
+from harness.core.spec import Provider
 
 HOST = "127.0.0.1"
 
@@ -164,3 +170,26 @@ def first_audio_ms(session: Session, grammar: Grammar) -> float | None:
         if any(e.kind is Kind.AUDIO and e.audio for e in grammar.events(frame, message)):
             return (frame.t_s - sent[0].t_s) * 1000.0
     return None
+
+
+REPLAY_KEY = "replay-key"  # what the replayed client sends: the server checks nothing, as recorded
+
+
+async def replay_check(provider: Provider, check: str, recorded: Session) -> Session:
+    """Say the check's plan to a server replaying `recorded`: the session as this client measures it."""
+    async with SessionReplay(recorded) as replay:
+        target = RealtimeTarget(provider, replay.base_url, REPLAY_KEY)
+        return await run_check(target, plans(target)[check]())
+
+
+def judge_replayed(provider: Provider, check: str, recorded: Mapping[str, Any]) -> tuple[Session, Findings]:
+    """A recorded session (a fixture's JSON) replayed and judged: the frame rules, the check's own
+    expectations, and the recording's `first_audio_within_ms` on the replayed time to first audio."""
+    session = asyncio.run(replay_check(provider, check, Session.from_json(recorded)))
+    target = RealtimeTarget(provider, "", "")
+    found = judge(target, plans(target)[check](), session)
+    within = recorded.get(FIRST_AUDIO_FIELD)
+    late = late_first_audio(None if within is None else float(within), first_audio_ms(session, target.grammar), "")
+    if late is not None:
+        found.violations.append(late)
+    return session, found

@@ -1,0 +1,145 @@
+"""Streamed HTTP answers replay at their recorded offsets: recorded from a loopback server written here
+(events at known gaps), replayed to the benchmark's own stream client, asserted offline by a fixture's
+`first_audio_within_ms`. No sleep here times anything: the server paces itself, the replay releases."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import logging
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from harness.bench.exchange import send
+from harness.bench.streaming import StreamWatch, stream_figures
+from harness.contracts import replay
+from harness.contracts.recording import read_scenario
+from harness.contracts.replay import Recorded, ReplayTransport, StreamTiming, TimingTransport, first_audio_ms
+from harness.contracts.session import FIXTURES, ContractSession, FixtureRoots
+from harness.core.registry import providers
+from tests.helpers.loopback import LoopbackServer, QuietHandler
+
+GAPS_S = (0.12, 0.05, 0.08)  # before the first audio event, and between the next ones
+TOLERANCE_MS = 5.0
+
+
+def _event(index: int) -> bytes:
+    audio = base64.b64encode(bytes([index]) * 300).decode()
+    return f"data: {json.dumps({'type': 'audio', 'index': index, 'audio': audio})}\n\n".encode()
+
+
+class PacedEvents(QuietHandler):
+    """Server-Sent Events at GAPS_S apart, each its own chunk; then a done event."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.wfile.flush()
+        events = [_event(i) for i in range(len(GAPS_S))] + [b'data: {"type": "done"}\n\n']
+        for gap, event in zip((*GAPS_S, 0.0), events, strict=True):
+            time.sleep(gap)  # the server's pace, recorded and then replayed
+            self.wfile.write(f"{len(event):x}\r\n".encode() + event + b"\r\n")
+            self.wfile.flush()
+        self.wfile.write(b"0\r\n\r\n")
+
+
+@pytest.fixture
+def recorded() -> Iterator[tuple[httpx.Response, StreamTiming]]:
+    server = LoopbackServer(PacedEvents)
+    try:
+        with httpx.Client(transport=TimingTransport(httpx.HTTPTransport())) as client:
+            response = client.post(server.url + "/stream", json={"text": "hi"})
+        timing = replay.timing_of(response)
+        assert timing is not None
+        yield response, timing
+    finally:
+        server.close()
+
+
+def test_recording_keeps_each_chunks_offset(recorded: tuple[httpx.Response, StreamTiming]) -> None:
+    response, timing = recorded
+    assert sum(size for _, size in timing.chunks) == len(response.content)
+    offsets = [at for at, _ in timing.chunks]
+    assert offsets == sorted(offsets)
+    assert first_audio_ms(response) == pytest.approx(offsets[0])
+    assert offsets[0] >= GAPS_S[0] * 1000  # the first event was held back by the server
+
+
+async def _replayed_ttfa(answer: Recorded) -> tuple[float, list[float]]:
+    """The benchmark's stream client (exchange.send + StreamWatch) reading the replayed answer."""
+    url = "https://replayed.invalid/stream"
+    watch = StreamWatch()
+    async with httpx.AsyncClient(transport=ReplayTransport({("POST", url): [answer]})) as client:
+        exchange = await send(client, client.build_request("POST", url, json={"text": "hi"}), on_chunk=watch.feed)
+    figures = stream_figures(watch, exchange.sent, exchange.last_byte, exchange.headers_received)
+    return figures["ttfa_ms"], [(at - exchange.sent) * 1000 for at, _ in watch.chunks]
+
+
+def test_replay_gives_the_bench_client_the_recorded_offsets(recorded: tuple[httpx.Response, StreamTiming]) -> None:
+    response, timing = recorded
+    answer = Recorded(200, {"content-type": "text/event-stream"}, response.content, timing)
+    ttfa, arrivals = asyncio.run(_replayed_ttfa(answer))
+    expected = timing.first_audio_ms(response.content)
+    assert expected is not None
+    assert abs(ttfa - expected) <= TOLERANCE_MS
+    recorded_events = [timing.arrival_of_byte(end) for end, _ in replay.audio_events(response.content)]
+    assert arrivals == pytest.approx(recorded_events, abs=TOLERANCE_MS)
+
+
+def test_a_recording_without_offsets_replays_at_once_and_says_so_once(caplog: pytest.LogCaptureFixture,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(replay, "_said", set())
+    caplog.set_level(logging.WARNING, "tts_harness.replay")
+    replay.say_untimed("a/b/200-success")
+    replay.say_untimed("a/c/200-success")
+    assert [r.getMessage() for r in caplog.records if "no timing" in r.getMessage()] == [
+        "a/b/200-success (and any other recording of a stream made before offsets were kept) has no timing: it "
+        "replays as fast as possible; re-record it to replay its timing"]
+    untimed = Recorded(200, {"content-type": "text/event-stream"}, _event(0) + _event(1), None)
+    ttfa, arrivals = asyncio.run(_replayed_ttfa(untimed))
+    assert ttfa < GAPS_S[0] * 1000 and arrivals[0] == arrivals[1]  # one piece: both events at once
+
+
+def _stream_session(root: Path, tts_target: Any, shift_ms: float = 0.0) -> ContractSession:
+    """A contract session replaying the committed TTS.ai stream, its chunks shifted later by `shift_ms`."""
+    scenario = read_scenario(FIXTURES / "scenarios/ttsai/tts.stream/200-success.json")
+    data = json.loads((FIXTURES / "scenarios/ttsai/tts.stream/200-success.json").read_text(encoding="utf-8"))
+    body = data["exchanges"][0]["response"]["body"]
+    body["timing"]["chunks"] = [[at + shift_ms, size] for at, size in body["timing"]["chunks"]]
+    path = root / "scenarios" / scenario.path
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return ContractSession(providers(), tts_target, roots=FixtureRoots(root, root))
+
+
+def _stream_plan() -> Any:
+    from harness.contracts import plans_for
+
+    return next(p for p in plans_for(providers()["ttsai"]) if p.name == "ttsai/tts.stream/200-success")
+
+
+def test_the_committed_stream_keeps_its_first_audio_promise(tmp_path: Path, tts_target: Any) -> None:
+    outcome = _stream_session(tmp_path, tts_target).run(_stream_plan())
+    assert outcome.violations == []
+    (_, _, response), = outcome.exchanges
+    promised = read_scenario(FIXTURES / "scenarios/ttsai/tts.stream/200-success.json").extra["first_audio_within_ms"]
+    measured = first_audio_ms(response)
+    assert measured is not None and measured <= promised
+
+
+def test_a_slower_first_chunk_fails_the_offline_assertion(tmp_path: Path, tts_target: Any) -> None:
+    outcome = _stream_session(tmp_path, tts_target, shift_ms=400.0).run(_stream_plan())
+    late = [v for v in outcome.violations if v.rule == "timing"]
+    assert len(late) == 1 and late[0].pointer == "tts.stream/timing/first_audio"
+    assert late[0].expected == "first audio within 600 ms (first_audio_within_ms)"
