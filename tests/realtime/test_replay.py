@@ -1,0 +1,95 @@
+"""Recorded WebSocket sessions replay with their timing: every committed recording (fixtures/realtime/,
+one provider per protocol) replays from the loopback replay server and passes its check and its
+first-audio promise; a replayed session reproduces its recorded offsets; a slower first frame or a
+frame-order change is caught offline. Only the replay server waits (to its recorded offsets)."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.contracts.replay_socket import first_audio_ms, judge_replayed, replay_check
+from harness.contracts.session import FIXTURES
+from harness.core import declared
+from harness.core.protocols.realtime import Direction, Session
+from harness.core.spec import Provider
+from tests.helpers.realtime import realtime_toml
+
+RECORDINGS = sorted((FIXTURES / "realtime").glob("*/*.json"))
+TOLERANCE_MS = 15.0  # loopback round trip and event-loop scheduling on a shared CI machine
+
+
+def _provider(name: str) -> Provider:
+    file = declared.parse(realtime_toml(), Path("tts-harness.toml"))
+    return next(p for p in file.providers() if p.name == name)
+
+
+def _recording(provider: str, check: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((FIXTURES / "realtime" / provider / f"{check}.json").read_text("utf-8"))
+    return data
+
+
+def test_every_protocol_has_recordings() -> None:
+    assert {path.parent.name for path in RECORDINGS} == {"eleven", "carte", "dgram"}
+
+
+@pytest.mark.parametrize("path", RECORDINGS, ids=[f"{p.parent.name}/{p.stem}" for p in RECORDINGS])
+def test_a_committed_recording_replays_and_passes(path: Path) -> None:
+    _, found = judge_replayed(_provider(path.parent.name), path.stem, json.loads(path.read_text("utf-8")))
+    assert not found.violations, found.text()
+
+
+def _relative(session: Session) -> list[tuple[str, float]]:
+    """Each received frame (its content's start) with its offset from the client's first message, in ms."""
+    first = session.sent()[0].t_s
+    return [((f.text or "")[:40] if f.data is None else f"{len(f.data)} bytes", (f.t_s - first) * 1000)
+            for f in session.received()]
+
+
+@pytest.mark.parametrize(("provider", "check"), [("eleven", "streamed-input"), ("carte", "synthesis"),
+                                                  ("dgram", "streamed-input")])
+def test_a_replayed_session_reproduces_its_offsets(provider: str, check: str) -> None:
+    recorded = Session.from_json(_recording(provider, check))
+    replayed = asyncio.run(replay_check(_provider(provider), check, recorded))
+    want, got = _relative(recorded), _relative(replayed)
+    assert [what for what, _ in got] == [what for what, _ in want]  # the same frames, in the same order
+    for (what, at), (_, expected) in zip(got, want, strict=True):
+        assert abs(at - expected) <= TOLERANCE_MS, f"{what}: {at:.1f} ms, recorded {expected:.1f} ms"
+    grammar = _provider(provider).channels[0].grammar
+    replayed_ttfa, recorded_ttfa = first_audio_ms(replayed, grammar), first_audio_ms(recorded, grammar)
+    assert replayed_ttfa is not None and recorded_ttfa is not None
+    assert abs(replayed_ttfa - recorded_ttfa) <= TOLERANCE_MS
+
+
+def _delayed(data: dict[str, Any], ms: float) -> dict[str, Any]:
+    """The recording with every server frame from the first one on (and the close) `ms` later."""
+    later = copy.deepcopy(data)
+    first = next(i for i, f in enumerate(later["frames"]) if f["dir"] == Direction.RECV.value)
+    for frame in later["frames"][first:]:
+        frame["t_ms"] += ms if frame["dir"] == Direction.RECV.value else 0
+    later["closing"]["t_ms"] += ms
+    return later
+
+
+def test_a_slower_first_frame_is_caught_offline() -> None:
+    data = _recording("carte", "synthesis")
+    _, found = judge_replayed(_provider("carte"), "synthesis", _delayed(data, 300.0))
+    late = [v for v in found.violations if v.rule == "timing"]
+    assert len(late) == 1, found.text()
+    assert late[0].expected == f"first audio within {data['first_audio_within_ms']} ms (first_audio_within_ms)"
+
+
+def test_a_frame_order_change_is_caught_offline() -> None:
+    data = copy.deepcopy(_recording("eleven", "streamed-input"))
+    frames = data["frames"]
+    final = next(i for i, f in enumerate(frames) if '"isFinal": true' in (f.get("text") or "").replace(
+        '"isFinal":true', '"isFinal": true'))
+    audio = next(i for i, f in enumerate(frames) if f["dir"] == "recv" and '"audio"' in (f.get("text") or ""))
+    frames[audio]["text"], frames[final]["text"] = frames[final]["text"], frames[audio]["text"]  # final first
+    _, found = judge_replayed(_provider("eleven"), "streamed-input", data)
+    assert any(v.rule == "order" for v in found.violations), found.text()
