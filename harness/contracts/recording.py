@@ -48,7 +48,10 @@ def _template(text: str, pairs: list[tuple[str, str]]) -> str:
     return text
 
 
-def _detemplate(text: str, target: Target) -> str:
+def _detemplate(text: str, target: Target | None) -> str:
+    if target is None:
+        return text
+
     def swap(match: re.Match[str]) -> str:
         provider, host = match.group(1), match.group(2)
         return target.base_urls.get((provider, host), match.group(0))
@@ -144,7 +147,8 @@ def write_scenario(root: Path, scenario: Scenario, target: Target, secrets: Iter
     return path
 
 
-def _replay_response(recorded: RecordedResponse, media: MediaStore, target: Target, name: str) -> Recorded:
+def replay_answer(recorded: RecordedResponse, media: MediaStore, target: Target | None, name: str) -> Recorded:
+    """A recorded answer ready to be given again (its URLs pointed at `target`; None: left templated)."""
     headers = dict(recorded.headers)
     body = recorded.body
     if "json" in body:
@@ -167,7 +171,7 @@ def replay_routes(scenario: Scenario, media: MediaStore, target: Target) -> dict
     for exchange in scenario.exchanges:
         url = _detemplate(exchange.request.url, target)
         by_route[(exchange.request.method, url)].append(
-            _replay_response(exchange.response, media, target, scenario.name))
+            replay_answer(exchange.response, media, target, scenario.name))
     return dict(by_route)
 
 

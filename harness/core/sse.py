@@ -45,16 +45,39 @@ def _event_audio(event: bytes) -> list[bytes]:
     return found
 
 
-def audio_events(data: bytes) -> list[tuple[int, bytes]]:
-    """Each event that carries audio: the offset just past its end in `data`, and its audio bytes (an
-    event's several `data:` lines joined). A last event without its blank line ends at the end."""
+def events(data: bytes) -> list[tuple[int, bytes]]:
+    """Each event of the stream: the offset just past its end in `data`, and its bytes. A last event
+    without its blank line ends at the end."""
     found: list[tuple[int, bytes]] = []
     start = 0
     while start < len(data):
         cut = data.find(b"\n\n", start)
         end = len(data) if cut < 0 else cut + 2
-        audio = b"".join(_event_audio(data[start:end]))
-        if audio:
-            found.append((end, audio))
+        found.append((end, data[start:end]))
         start = end
     return found
+
+
+def audio_events(data: bytes) -> list[tuple[int, bytes]]:
+    """Each event that carries audio: the offset just past its end in `data`, and its audio bytes (an
+    event's several `data:` lines joined)."""
+    found = [(end, b"".join(_event_audio(event))) for end, event in events(data)]
+    return [(end, audio) for end, audio in found if audio]
+
+
+def kind_of(event: bytes) -> str:
+    """What an event is, for telling an order apart: `audio` when it carries audio, else its JSON `type`
+    (or `event:` name), else `data`."""
+    if _event_audio(event):
+        return "audio"
+    for line in event.splitlines():
+        if line.startswith(b"event:"):
+            return line[6:].strip().decode("utf-8", "replace")
+        if line.startswith(b"data:") and line[5:].strip().startswith(b"{"):
+            try:
+                message = json.loads(line[5:])
+            except ValueError:
+                continue
+            if isinstance(message, dict) and isinstance(message.get("type"), str):
+                return str(message["type"])
+    return "data"
