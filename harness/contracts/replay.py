@@ -76,6 +76,21 @@ def _pieces(content: bytes, timing: StreamTiming | None) -> list[tuple[float, by
     return [(at, piece) for at, piece in pieces if piece]
 
 
+SPIN_S = 0.002  # the last stretch before a release is spent yielding, not sleeping: a timer overshoots
+
+
+def wait_until(deadline: float) -> None:
+    """Block until time.monotonic() reaches `deadline`: sleep most of the way, then yield until it comes."""
+    while (left := deadline - time.monotonic()) > 0:
+        time.sleep(left - SPIN_S if left > SPIN_S else 0)
+
+
+async def pause_until(deadline: float) -> None:
+    """`wait_until` for an event loop: a timer for most of the way, then yielding to the loop until due."""
+    while (left := deadline - time.monotonic()) > 0:
+        await asyncio.sleep(left - SPIN_S if left > SPIN_S else 0)
+
+
 class TimedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
     """A recorded body released piece by piece, each at `origin` (time.monotonic) + its recorded offset."""
 
@@ -83,21 +98,14 @@ class TimedStream(httpx.SyncByteStream, httpx.AsyncByteStream):
         self.pieces = _pieces(content, timing)
         self.origin = origin
 
-    def _wait(self, at: float) -> float:
-        return self.origin + at - time.monotonic()
-
     def __iter__(self) -> Iterator[bytes]:
         for at, piece in self.pieces:
-            delay = self._wait(at)
-            if delay > 0:
-                time.sleep(delay)
+            wait_until(self.origin + at)
             yield piece
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         for at, piece in self.pieces:
-            delay = self._wait(at)
-            if delay > 0:
-                await asyncio.sleep(delay)
+            await pause_until(self.origin + at)
             yield piece
 
 
@@ -161,7 +169,7 @@ class ReplayTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         recorded = self._answer(request)
         request.read()
         if recorded.timing is not None:
-            time.sleep(max(0.0, origin + recorded.timing.headers_ms / 1000.0 - time.monotonic()))
+            wait_until(origin + recorded.timing.headers_ms / 1000.0)
         return recorded.response(origin)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -172,7 +180,7 @@ class ReplayTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
         recorded = self._answer(request)
         await request.aread()
         if recorded.timing is not None:
-            await asyncio.sleep(max(0.0, origin + recorded.timing.headers_ms / 1000.0 - time.monotonic()))
+            await pause_until(origin + recorded.timing.headers_ms / 1000.0)
         if trace is not None:
             await trace("http11.receive_response_headers.complete", {"request": request})
         return recorded.response(origin)

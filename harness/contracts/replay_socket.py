@@ -3,10 +3,10 @@
 A recorded `Session` (harness.core.protocols.realtime) holds every frame with its offset and direction.
 `SessionReplay` serves it on a free loopback port (the `websockets` server, as the client is
 `websockets`): a refused upgrade is refused again with its status; otherwise each server frame is sent
-at its recorded offset from the client message it followed — the k-th client message of the replayed
-client, when it arrives, stands for the k-th of the recording (the handshake for frames before any) — so
-what the client measures from its own messages (time to first audio from the first text) is what it
-measured when the session was recorded, whatever the replayed client's own pace. The session then ends
+at its recorded offset from the client's first message (from the open for frames before any), so what
+the client measures from its first text (time to first audio) is what it measured when the session was
+recorded — but never before the replayed client's message it followed in the recording has arrived
+(a client slower than the recorded one is answered after it speaks, as a server would). The session then ends
 as recorded: the server's close frame with its code at its offset, a dropped connection (no close
 frame), or the client's close.
 
@@ -30,7 +30,7 @@ from typing import Any
 
 from harness.contracts.realtime import Findings
 from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check
-from harness.contracts.replay import FIRST_AUDIO_FIELD, late_first_audio
+from harness.contracts.replay import FIRST_AUDIO_FIELD, late_first_audio, pause_until
 from harness.core.protocols.realtime import Direction, Frame, Grammar, Kind, Session
 from harness.core.spec import Provider
 
@@ -39,28 +39,27 @@ HOST = "127.0.0.1"
 
 @dataclass(frozen=True, slots=True)
 class _Scheduled:
-    """A server frame (or the close) due `after_s` after the client's `anchor`-th message (0: the open)."""
+    """A server frame (or the recorded close), and how many client messages came before it."""
 
-    anchor: int
-    after_s: float
+    after: int  # client messages recorded before it: it never leaves before the replayed client's `after`-th
+    offset_s: float  # from the first client message (from the open when `after` is 0)
     frame: Frame | None  # None: the recorded close
 
 
 def _schedule(session: Session) -> list[_Scheduled]:
-    sends: list[float] = []
+    sends = [f.t_s for f in session.frames if f.direction is Direction.SEND]
     opened = session.opened_s or 0.0
     planned: list[_Scheduled] = []
+    seen = 0
     for frame in session.frames:
         if frame.direction is Direction.SEND:
-            sends.append(frame.t_s)
+            seen += 1
             continue
-        base = sends[-1] if sends else opened
-        planned.append(_Scheduled(len(sends), max(0.0, frame.t_s - base), frame))
+        planned.append(_Scheduled(seen, max(0.0, frame.t_s - (sends[0] if seen else opened)), frame))
     closing = session.closing
     if closing is not None and closing.by_server:
-        before = [t for t in sends if t <= closing.t_s]
-        base = before[-1] if before else opened
-        planned.append(_Scheduled(len(before), max(0.0, closing.t_s - base), None))
+        before = sum(1 for t in sends if t <= closing.t_s)
+        planned.append(_Scheduled(before, max(0.0, closing.t_s - (sends[0] if before else opened)), None))
     return planned
 
 
@@ -112,6 +111,7 @@ class SessionReplay:
         return f"http://{HOST}:{port}"
 
     async def __aenter__(self) -> SessionReplay:
+        # On the client's own event loop: a server thread would wait on the GIL's 5 ms switch interval.
         from websockets.asyncio.server import serve
 
         self._server = await serve(self._play, HOST, 0, process_request=self._refuse, compression=None,
@@ -136,12 +136,11 @@ class SessionReplay:
         reader = asyncio.create_task(connection.read())
         try:
             for item in self.planned:
-                anchor = await connection.anchor(item.anchor)
-                if anchor == float("inf"):
+                caused_by = await connection.anchor(item.after)  # never before the message it answers
+                if caused_by == float("inf"):
                     break
-                delay = anchor + item.after_s - time.monotonic()
-                if delay > 0:
-                    await asyncio.sleep(delay)
+                start = await connection.anchor(min(item.after, 1))
+                await pause_until(max(start + item.offset_s, caused_by))
                 if item.frame is not None:
                     await socket.send(item.frame.data if item.frame.data is not None else item.frame.text or "")
                     continue
