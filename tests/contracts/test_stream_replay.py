@@ -26,7 +26,7 @@ from harness.core.registry import providers
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 
 GAPS_S = (0.12, 0.05, 0.08)  # before the first audio event, and between the next ones
-TOLERANCE_MS = 15.0  # event-loop scheduling on a shared CI machine; benchmarks/perf/replay_accuracy.py measures the error
+TOLERANCE_MS = 15.0  # scheduling on a shared CI machine; benchmarks/perf/replay_accuracy.py measures the error
 
 
 def _event(index: int) -> bytes:
