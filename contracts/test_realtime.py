@@ -29,7 +29,7 @@ import pytest
 from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check
 from harness.contracts.replay import FIRST_AUDIO_FIELD
 from harness.contracts.replay_socket import judge_replayed
-from harness.contracts.session import FIXTURES
+from harness.contracts.session import FixtureRoots
 from harness.contracts.targets import Target
 from harness.core.protocols.realtime import Session, websocket_url
 from harness.core.redact import Redactor
@@ -62,8 +62,10 @@ def _target(provider: Provider, tts_target: Target) -> RealtimeTarget | None:
 
 
 def _fixture(request: pytest.FixtureRequest, provider: Provider, check: str) -> Path:
-    folder = request.config.option.tts_fixtures_dir
-    return (Path(folder) if folder else FIXTURES) / "realtime" / provider.name / f"{check}.json"
+    """A declared provider's sessions live beside the providers file (or in --tts-fixtures-dir), as its
+    scenarios do: never the harness's own fixtures, whose sessions are of its test declarations."""
+    roots = FixtureRoots.resolve(request.config.option.tts_fixtures_dir, frozenset({provider.name}))
+    return roots.root(provider.name) / "realtime" / provider.name / f"{check}.json"
 
 
 def _keep(session: Session, target: RealtimeTarget, path: Path) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+import harness.speech  # noqa: F401  (loaded here once: pytester's in-process runs would load numpy again)
 from harness.contracts.replay_socket import first_audio_ms, judge_replayed, replay_check
 from harness.contracts.session import FIXTURES
 from harness.core import declared
@@ -93,3 +94,31 @@ def test_a_frame_order_change_is_caught_offline() -> None:
     frames[audio]["text"], frames[final]["text"] = frames[final]["text"], frames[audio]["text"]  # final first
     _, found = judge_replayed(_provider("eleven"), "streamed-input", data)
     assert any(v.rule == "order" for v in found.violations), found.text()
+
+
+@pytest.mark.parametrize("delay_ms", [0.0, 300.0], ids=["as-recorded", "first-frame-later"])
+def test_the_suite_replays_a_kept_session_with_its_promise(pytester: pytest.Pytester, tmp_path: Path,
+                                                           delay_ms: float) -> None:
+    """`pytest contracts/test_realtime.py` (replay, the default) over a providers file's fixtures folder:
+    the session as recorded passes; its first frame later than its promise fails, saying so."""
+    from tests.helpers.providers_file import providers_file_in_effect
+
+    fixtures = tmp_path / "fixtures"
+    kept = fixtures / "realtime" / "carte" / "synthesis.json"
+    kept.parent.mkdir(parents=True)
+    data = _recording("carte", "synthesis")
+    kept.write_text(json.dumps(_delayed(data, delay_ms) if delay_ms else data), encoding="utf-8")
+    providers = tmp_path / "tts-harness.toml"
+    providers.write_text(realtime_toml(), encoding="utf-8")
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
+    suite = FIXTURES.parent / "contracts" / "test_realtime.py"
+    (pytester.path / "test_realtime.py").write_text(suite.read_text(encoding="utf-8"), encoding="utf-8")
+    with providers_file_in_effect(providers):
+        result = pytester.runpytest("-p", "no:cacheprovider", f"--tts-fixtures-dir={fixtures}", "-k",
+                                    "carte/synthesis")
+    if not delay_ms:
+        result.assert_outcomes(passed=1)
+        return
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([f"*/timing/first_audio: expected first audio within "
+                                 f"{data['first_audio_within_ms']} ms (first_audio_within_ms), got * ms*"])
