@@ -14,11 +14,14 @@ from typing import Any
 import pytest
 
 import harness.speech  # noqa: F401  (loaded here once: pytester's in-process runs would load numpy again)
+from harness.contracts.realtime_checks import WRONG_KEY
+from harness.contracts.recording import recorded_secrets_free
 from harness.contracts.replay_socket import first_audio_ms, judge_replayed, replay_check
 from harness.contracts.session import FIXTURES
 from harness.core import declared
 from harness.core.protocols.realtime import Direction, Session
 from harness.core.spec import Provider
+from harness.core.target import sandbox_key
 from tests.helpers.realtime import realtime_toml
 
 RECORDINGS = sorted((FIXTURES / "realtime").glob("*/*.json"))
@@ -37,6 +40,11 @@ def _recording(provider: str, check: str) -> dict[str, Any]:
 
 def test_every_protocol_has_recordings() -> None:
     assert {path.parent.name for path in RECORDINGS} == {"eleven", "carte", "dgram"}
+
+
+def test_no_recording_holds_a_key() -> None:
+    keys = {name: sandbox_key(name) for name in ("eleven", "carte", "dgram")} | {"wrong": WRONG_KEY}
+    assert recorded_secrets_free(RECORDINGS, keys) == []
 
 
 @pytest.mark.parametrize("path", RECORDINGS, ids=[f"{p.parent.name}/{p.stem}" for p in RECORDINGS])
