@@ -11,8 +11,10 @@ code that measures a live or sandbox stream:
                      (harness.contracts.replay_socket) to the realtime client (run_session, via the check's
                      plan); first audio frame − first client message, recorded and replayed
 
-Each recording is replayed --repeats times; a row gives the error's p50 and its maximum (the figure:
-`replay_ttfa_abs_error_ms`). Goal (issue 24): within ±5 ms. The recordings were made against the
+Each recording is replayed --repeats times; a row gives the error's p50, p95 and maximum (the figure:
+`replay_ttfa_abs_error_ms`, the maximum), and the machine's load average: on a shared machine the tail is
+the operating system's scheduling (a process woken after other runnable ones), not the replay.
+Goal (issue 24): within ±5 ms. The recordings were made against the
 sandbox (`pytest contracts/ --tts-target sandbox --tts-record-mode=all`); the WebSocket ones' providers
 are the test declarations of tests/helpers/realtime.py.
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -46,6 +49,7 @@ from harness.contracts.scenario import MediaStore  # noqa: E402
 from harness.contracts.session import FIXTURES  # noqa: E402
 from harness.core import declared  # noqa: E402
 from harness.core.protocols.realtime import Session  # noqa: E402
+from harness.core.quantiles import quantile  # noqa: E402
 from tests.helpers.realtime import realtime_toml  # noqa: E402
 
 SSE_RECORDING = "scenarios/ttsai/tts.stream/200-success.json"
@@ -78,7 +82,9 @@ def _row(provider: str, mode: str, recorded: float, replayed: list[float]) -> di
     return {"provider": provider, "mode": mode, "recorded_ttfa_ms": round(recorded, 3),
             "replayed_ttfa_ms": [round(r, 3) for r in replayed],
             "replay_ttfa_abs_error_p50_ms": round(statistics.median(errors), 3),
-            "replay_ttfa_abs_error_ms": round(max(errors), 3)}
+            "replay_ttfa_abs_error_p95_ms": round(quantile(errors, 0.95) or 0.0, 3),
+            "replay_ttfa_abs_error_ms": round(max(errors), 3),
+            "load_average_1m": round(os.getloadavg()[0], 2)}  # the machine's load: what the tail mostly is
 
 
 def _sse_row(repeats: int) -> dict[str, Any]:
@@ -126,8 +132,9 @@ def main() -> None:
             print(json.dumps(row))
         else:
             print(f"{row['provider']:7} {row['mode']:7} recorded {row['recorded_ttfa_ms']:9.3f} ms  "
-                  f"|error| p50 {row['replay_ttfa_abs_error_p50_ms']:6.3f} ms  max "
-                  f"{row['replay_ttfa_abs_error_ms']:6.3f} ms")
+                  f"|error| p50 {row['replay_ttfa_abs_error_p50_ms']:6.3f} ms  p95 "
+                  f"{row['replay_ttfa_abs_error_p95_ms']:6.3f} ms  max {row['replay_ttfa_abs_error_ms']:6.3f} ms  "
+                  f"(load {row['load_average_1m']})")
 
 
 if __name__ == "__main__":

@@ -76,7 +76,7 @@ def _pieces(content: bytes, timing: StreamTiming | None) -> list[tuple[float, by
     return [(at, piece) for at, piece in pieces if piece]
 
 
-SPIN_S = 0.002  # the last stretch before a release is spent yielding, not sleeping: a timer overshoots
+SPIN_S = 0.005  # the last stretch before a release is spent yielding, not sleeping: a timer overshoots
 
 
 def wait_until(deadline: float) -> None:

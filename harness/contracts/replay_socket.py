@@ -66,9 +66,9 @@ def _schedule(session: Session) -> list[_Scheduled]:
 class _Connection:
     """One replayed client: its messages' arrival times, and a way to wait for the k-th."""
 
-    def __init__(self, socket: Any) -> None:
+    def __init__(self, socket: Any, opened: float) -> None:
         self.socket = socket
-        self.opened = time.monotonic()
+        self.opened = opened  # when the handler started (the handshake done)
         self.arrivals: list[float] = []
         self.arrived = asyncio.Condition()
 
@@ -114,8 +114,9 @@ class SessionReplay:
         # On the client's own event loop: a server thread would wait on the GIL's 5 ms switch interval.
         from websockets.asyncio.server import serve
 
+        # No write limit worth the name: a send never waits for the client to read (its lag is its own).
         self._server = await serve(self._play, HOST, 0, process_request=self._refuse, compression=None,
-                                   ping_interval=None, max_size=None)
+                                   ping_interval=None, max_size=None, write_limit=2**24)
         return self
 
     async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
@@ -132,7 +133,7 @@ class SessionReplay:
     async def _play(self, socket: Any) -> None:
         from websockets.exceptions import ConnectionClosed
 
-        connection = _Connection(socket)
+        connection = _Connection(socket, time.monotonic())
         reader = asyncio.create_task(connection.read())
         try:
             for item in self.planned:

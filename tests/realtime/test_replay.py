@@ -16,16 +16,16 @@ import pytest
 import harness.speech  # noqa: F401  (loaded here once: pytester's in-process runs would load numpy again)
 from harness.contracts.realtime_checks import WRONG_KEY
 from harness.contracts.recording import recorded_secrets_free
-from harness.contracts.replay_socket import first_audio_ms, judge_replayed, replay_check
+from harness.contracts.replay_socket import judge_replayed, replay_check
 from harness.contracts.session import FIXTURES
 from harness.core import declared
-from harness.core.protocols.realtime import Direction, Session
+from harness.core.protocols.realtime import Direction, Frame, Session
 from harness.core.spec import Provider
 from harness.core.target import sandbox_key
+from tests.helpers.loop_timing import tolerance_ms
 from tests.helpers.realtime import realtime_toml
 
 RECORDINGS = sorted((FIXTURES / "realtime").glob("*/*.json"))
-TOLERANCE_MS = 15.0  # loopback round trip and event-loop scheduling on a shared CI machine
 
 
 def _provider(name: str) -> Provider:
@@ -53,26 +53,43 @@ def test_a_committed_recording_replays_and_passes(path: Path) -> None:
     assert not found.violations, found.text()
 
 
-def _relative(session: Session) -> list[tuple[str, float]]:
-    """Each received frame (its content's start) with its offset from the client's first message, in ms."""
-    first = session.sent()[0].t_s
-    return [((f.text or "")[:40] if f.data is None else f"{len(f.data)} bytes", (f.t_s - first) * 1000)
-            for f in session.received()]
+def _expected(recorded: Session, replayed: Session) -> list[tuple[str, float]]:
+    """Each received frame and when the replay promises it, in ms from the client's first message: its
+    recorded offset, or when the replayed client sent the message it followed, whichever is later (every
+    frame of these sessions follows a client message)."""
+    first, replayed_first = recorded.sent()[0].t_s, replayed.sent()[0].t_s
+    sent = [(f.t_s - replayed_first) * 1000 for f in replayed.sent()]
+    expected, seen = [], 0
+    for frame in recorded.frames:
+        if frame.direction is Direction.SEND:
+            seen += 1
+            continue
+        cause = sent[seen - 1] if seen else 0.0
+        expected.append((_what(frame), max((frame.t_s - first) * 1000, cause)))
+    return expected
+
+
+def _what(frame: Frame) -> str:
+    return (frame.text or "")[:40] if frame.data is None else f"{len(frame.data)} bytes"
+
+
+async def _replayed_with_tolerance(provider: str, check: str, recorded: Session) -> tuple[Session, float]:
+    tolerance = await tolerance_ms()  # measured on this loop, now
+    return await replay_check(_provider(provider), check, recorded), tolerance
 
 
 @pytest.mark.parametrize(("provider", "check"), [("eleven", "streamed-input"), ("carte", "synthesis"),
                                                   ("dgram", "streamed-input")])
 def test_a_replayed_session_reproduces_its_offsets(provider: str, check: str) -> None:
     recorded = Session.from_json(_recording(provider, check))
-    replayed = asyncio.run(replay_check(_provider(provider), check, recorded))
-    want, got = _relative(recorded), _relative(replayed)
+    replayed, tolerance = asyncio.run(_replayed_with_tolerance(provider, check, recorded))
+    first = replayed.sent()[0].t_s
+    got = [(_what(f), (f.t_s - first) * 1000) for f in replayed.received()]
+    want = _expected(recorded, replayed)
     assert [what for what, _ in got] == [what for what, _ in want]  # the same frames, in the same order
     for (what, at), (_, expected) in zip(got, want, strict=True):
-        assert abs(at - expected) <= TOLERANCE_MS, f"{what}: {at:.1f} ms, recorded {expected:.1f} ms"
-    grammar = _provider(provider).channels[0].grammar
-    replayed_ttfa, recorded_ttfa = first_audio_ms(replayed, grammar), first_audio_ms(recorded, grammar)
-    assert replayed_ttfa is not None and recorded_ttfa is not None
-    assert abs(replayed_ttfa - recorded_ttfa) <= TOLERANCE_MS
+        # Never early (a replay that ignored the offsets would be), late by at most the loop's tolerance.
+        assert expected - 1.0 <= at <= expected + tolerance, f"{what}: {at:.1f} ms, due {expected:.1f} ms"
 
 
 def _delayed(data: dict[str, Any], ms: float) -> dict[str, Any]:
