@@ -1,12 +1,11 @@
-"""Turning an outcome into a fixture (redacted, base URLs templated) and a fixture back into respx
-routes or a `ReplayTransport` for replay. A streamed answer (no Content-Length) read through a
+"""Turning an outcome into a fixture (redacted, base URLs templated) and a fixture back into a
+`ReplayTransport` for replay. A streamed answer (no Content-Length) read through a
 `TimingTransport` keeps its offsets beside its body (`body.timing`), so replay gives it back in time."""
 
 from __future__ import annotations
 
 import json
 import re
-import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -14,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import respx
 
 from harness._version import __version__
 from harness.contracts.execute import Outcome
-from harness.contracts.replay import InOrder, Recorded, ReplayTransport, StreamTiming, say_untimed, timing_of
+from harness.contracts.replay import Recorded, ReplayTransport, StreamTiming, say_untimed, timing_of
 from harness.contracts.scenario import (
     Exchange,
     MediaStore,
@@ -175,25 +173,9 @@ def replay_routes(scenario: Scenario, media: MediaStore, target: Target) -> dict
     return dict(by_route)
 
 
-def mount(router: respx.MockRouter, scenario: Scenario, media: MediaStore, target: Target) -> None:
-    """Routes answering the scenario's recorded responses, in recorded order per URL (`InOrder`), each
-    body released at its recorded offsets from the request (the headers at once)."""
-    for (method, url), answers in replay_routes(scenario, media, target).items():
-        router.route(method=method, url=url).mock(side_effect=_in_order(answers))
-
-
 def replay_transport(scenario: Scenario, media: MediaStore, target: Target) -> ReplayTransport:
     """An httpx transport answering the scenario as recorded, headers and body at their offsets."""
     return ReplayTransport(replay_routes(scenario, media, target))
-
-
-def _in_order(answers: list[Recorded]) -> Any:
-    order = InOrder(answers)
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        return order.next().response(time.monotonic())
-
-    return answer
 
 
 def read_scenario(path: Path) -> Scenario:

@@ -6,13 +6,14 @@ was handed to the transport). `StreamTiming` is that record; a streamed answer's
 its body (`"body": {"text": ..., "timing": {"headers_ms": ..., "chunks": [[t_ms, bytes], ...]}}`).
 
 Replay: `Recorded.response(origin)` answers with a `TimedStream`, which releases the recorded body in the
-recorded pieces, each no earlier than `origin` + its offset (`time.sleep` for a sync client,
-`asyncio.sleep` for an async one), so a client that times the stream — the benchmark's `StreamWatch`, the
-contract's first-audio check — measures what it measured live. respx answers the contract suite's
-replays (`recording.mount`, headers at once); `ReplayTransport` answers an httpx client directly, holds
-the headers back to their recorded offset and emits the httpcore trace events the benchmark's exchange
-times a request by. A recording without offsets replays as fast as possible, said once (a warning on the
-`tts_harness.replay` logger).
+recorded pieces, each no earlier than `origin` + its offset (`wait_until` for a sync client,
+`pause_until` for an async one), so a client that times the stream — the benchmark's `StreamWatch`, the
+contract's first-audio check — measures what it measured live. `ReplayTransport` answers an httpx client
+(the contract suite's replays, the accuracy script's benchmark client) with the recordings, routes in
+recorded order (`InOrder`); it holds the headers back to their recorded offset and emits the httpcore
+trace events the benchmark's exchange times a request by. A recording without offsets replays as fast as
+possible, said once (a warning on the `tts_harness.replay` logger). The last `SPIN_S` before a release
+yields to the loop instead of sleeping: a timer wakes late, by milliseconds on a busy machine.
 """
 
 from __future__ import annotations
