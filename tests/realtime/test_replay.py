@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 
 import harness.speech  # noqa: F401  (loaded here once: pytester's in-process runs would load numpy again)
-from harness.contracts.realtime_checks import WRONG_KEY
+from harness.contracts.realtime_checks import WRONG_KEY, RealtimeTarget, plans, run_check
 from harness.contracts.recording import recorded_secrets_free
 from harness.contracts.replay_socket import judge_replayed, replay_check
 from harness.contracts.session import FIXTURES
@@ -55,8 +56,8 @@ def test_a_committed_recording_replays_and_passes(path: Path) -> None:
 
 def _expected(recorded: Session, replayed: Session) -> list[tuple[str, float]]:
     """Each received frame and when the replay promises it, in ms from the client's first message: its
-    recorded offset, or when the replayed client sent the message it followed, whichever is later (every
-    frame of these sessions follows a client message)."""
+    recorded offset, or when the replayed client sent the message it followed, whichever is later (a frame
+    before any client message is timed from the open: its offset, give or take the handshake)."""
     first, replayed_first = recorded.sent()[0].t_s, replayed.sent()[0].t_s
     sent = [(f.t_s - replayed_first) * 1000 for f in replayed.sent()]
     expected, seen = [], 0
@@ -64,8 +65,8 @@ def _expected(recorded: Session, replayed: Session) -> list[tuple[str, float]]:
         if frame.direction is Direction.SEND:
             seen += 1
             continue
-        cause = sent[seen - 1] if seen else 0.0
-        expected.append((_what(frame), max((frame.t_s - first) * 1000, cause)))
+        offset = (frame.t_s - first) * 1000
+        expected.append((_what(frame), max(offset, sent[seen - 1]) if seen else offset))
     return expected
 
 
@@ -147,3 +148,51 @@ def test_the_suite_replays_a_kept_session_with_its_promise(pytester: pytest.Pyte
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines([f"*/timing/first_audio: expected first audio within "
                                  f"{data['first_audio_within_ms']} ms (first_audio_within_ms), got * ms*"])
+
+
+PAUSES_S = (0.09, 0.04, 0.06)  # the loopback server's own pace: before its first audio, then between frames
+
+
+async def _paced_speaker(socket: Any) -> None:
+    """A Deepgram-style server written here, paced unlike the sandbox: Metadata at once; after the Flush,
+    audio frames PAUSES_S apart, then Flushed; it closes after the client's Close."""
+    metadata = {"type": "Metadata", "request_id": "r-1", "model_name": "aura", "model_version": "1",
+                "model_uuid": "u-1"}
+    await socket.send(json.dumps(metadata))
+    async for message in socket:
+        kind = json.loads(message)["type"]
+        if kind == "Flush":
+            for pause in PAUSES_S:
+                await asyncio.sleep(pause)  # the server's pace, recorded and then replayed
+                await socket.send(b"\x01\x00" * 2400)
+            await socket.send(json.dumps({"type": "Flushed", "sequence_id": 0}))
+        elif kind == "Close":
+            await socket.close(1000)
+            return
+
+
+async def _record_then_replay() -> tuple[Session, Session, float]:
+    from websockets.asyncio.server import serve
+
+    async with serve(_paced_speaker, "127.0.0.1", 0) as server:
+        url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+        provider = next(p for p in declared.parse(realtime_toml(deepgram_url=url), Path("t.toml")).providers()
+                        if p.name == "dgram")
+        recorded = await run_check(RealtimeTarget(provider, url, "loopback-key"), plans(
+            RealtimeTarget(provider, url, ""))["streamed-input"]())
+    kept = Session.from_json(json.loads(json.dumps(recorded.to_json())))  # as a fixture keeps it
+    tolerance = await tolerance_ms()
+    return kept, await replay_check(provider, "streamed-input", kept), tolerance
+
+
+def test_a_session_recorded_from_a_loopback_server_replays_at_its_pace() -> None:
+    recorded, replayed, tolerance = asyncio.run(_record_then_replay())
+    first = replayed.sent()[0].t_s
+    got = [(f.t_s - first) * 1000 for f in replayed.received()]
+    want = [at for _, at in _expected(recorded, replayed)]
+    assert len(got) == len(want) == 5  # Metadata, three audio frames, Flushed
+    for at, due in zip(got, want, strict=True):
+        assert due - tolerance <= at <= due + tolerance, f"{at:.1f} ms, due {due:.1f} ms"
+    gaps = [b - a for a, b in itertools.pairwise(got[1:4])]
+    assert all(gap >= pause * 1000 - tolerance for gap, pause in zip(gaps, PAUSES_S[1:], strict=True))
+    assert replayed.closing is not None and replayed.closing.code == 1000
