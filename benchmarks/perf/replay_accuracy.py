@@ -6,10 +6,10 @@ code that measures a live or sandbox stream:
                      through harness.contracts.replay.ReplayTransport to the benchmark's own stream client
                      (harness.bench.exchange.send + StreamWatch + stream_figures: ttfa_ms); the recorded
                      figure is the same StreamWatch fed the recorded chunks at their recorded offsets
-    eleven, carte, dgram   whole (the `synthesis` check) and tokens (`streamed-input`, 40 tokens/s): the
+    eleven, carte, dgram   whole (the `synthesis` check) and token-rate (`streamed-input`, 40 a second): the
                      WebSocket sessions of fixtures/realtime/ replayed from the loopback replay server
                      (harness.contracts.replay_socket) to the realtime client (run_session, via the check's
-                     plan); first audio frame − first client message, recorded and replayed
+                     plan); first audio frame − first text token (after the preamble), recorded and replayed
 
 Each recording is replayed --repeats times; a row gives the error's p50, p95 and maximum (the figure:
 `replay_ttfa_abs_error_ms`, the maximum), and the machine's load average: on a shared machine the tail is
@@ -53,7 +53,7 @@ from harness.core.quantiles import quantile  # noqa: E402
 from tests.helpers.realtime import realtime_toml  # noqa: E402
 
 SSE_RECORDING = "scenarios/ttsai/tts.stream/200-success.json"
-MODES = {"synthesis": "whole", "streamed-input": "tokens"}
+MODES = {"synthesis": "whole", "streamed-input": "token-rate"}
 URL = "https://replay.invalid/v1/tts/stream/"
 
 

@@ -13,8 +13,8 @@ frame), or the client's close.
     async with SessionReplay(recorded) as replay:
         session = await run_check(RealtimeTarget(provider, replay.base_url, "any-key"), plan)
 
-`first_audio_ms(session, grammar)` is the time to first audio of a session (first audio event after the
-first client message), the figure a recording promises with `first_audio_within_ms` (a key of the fixture);
+`first_audio_ms(session, grammar)` is the time to first audio of a session (from the first text token,
+as `bench run` counts it), the figure a recording promises with `first_audio_within_ms` (a key of the fixture);
 `judge_replayed` replays a fixture with its check's plan and judges what this client saw.
 """
 
@@ -158,9 +158,9 @@ class SessionReplay:
 
 
 def first_audio_ms(session: Session, grammar: Grammar) -> float | None:
-    """Milliseconds from the client's first message to the first frame carrying audio; None without audio
-    (or without a client message)."""
-    sent = session.sent()
+    """Milliseconds from the first text token (the client's first message after the protocol's preamble,
+    as the benchmark counts) to the first frame carrying audio; None without audio or without a message."""
+    sent = session.sent()[grammar.preamble:] or session.sent()
     if not sent:
         return None
     for frame in session.received():
