@@ -111,12 +111,16 @@ def test_a_recording_without_offsets_replays_at_once_and_says_so_once(caplog: py
     assert ttfa < GAPS_S[0] * 1000 and arrivals[0] == arrivals[1]  # one piece: both events at once
 
 
-def _stream_session(root: Path, tts_target: Any, shift_ms: float = 0.0) -> ContractSession:
-    """A contract session replaying the committed TTS.ai stream, its chunks shifted later by `shift_ms`."""
+def _stream_session(root: Path, tts_target: Any, shift_ms: float | None = 0.0) -> ContractSession:
+    """A contract session replaying the committed TTS.ai stream, its chunks shifted later by `shift_ms`
+    (None: its offsets dropped, as a recording made before they were kept)."""
     scenario = read_scenario(FIXTURES / "scenarios/ttsai/tts.stream/200-success.json")
     data = json.loads((FIXTURES / "scenarios/ttsai/tts.stream/200-success.json").read_text(encoding="utf-8"))
     body = data["exchanges"][0]["response"]["body"]
-    body["timing"]["chunks"] = [[at + shift_ms, size] for at, size in body["timing"]["chunks"]]
+    if shift_ms is None:
+        del body["timing"]
+    else:
+        body["timing"]["chunks"] = [[at + shift_ms, size] for at, size in body["timing"]["chunks"]]
     path = root / "scenarios" / scenario.path
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps(data), encoding="utf-8")
@@ -143,3 +147,15 @@ def test_a_slower_first_chunk_fails_the_offline_assertion(tmp_path: Path, tts_ta
     late = [v for v in outcome.violations if v.rule == "timing"]
     assert len(late) == 1 and late[0].pointer == "tts.stream/timing/first_audio"
     assert late[0].expected == "first audio within 600 ms (first_audio_within_ms)"
+
+
+def test_an_untimed_stream_recording_still_replays_said_once(tmp_path: Path, tts_target: Any,
+                                                             caplog: pytest.LogCaptureFixture,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(replay, "_said", set())
+    caplog.set_level(logging.WARNING, "tts_harness.replay")
+    session = _stream_session(tmp_path, tts_target, shift_ms=None)
+    outcomes = [session.run(_stream_plan()) for _ in range(2)]
+    assert [o.violations for o in outcomes] == [[], []]
+    said = [r.getMessage() for r in caplog.records if "has no timing" in r.getMessage()]
+    assert len(said) == 1 and said[0].startswith("ttsai/tts.stream/200-success")
