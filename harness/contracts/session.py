@@ -12,13 +12,14 @@ import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 
 from harness.contracts.execute import Outcome, run_plan
 from harness.contracts.finding import format_finding
 from harness.contracts.plans import Plan, plans_for
-from harness.contracts.recording import replay_transport, to_scenario, write_scenario
+from harness.contracts.recording import read_scenario, replay_transport, to_scenario, write_scenario
 from harness.contracts.replay import FIRST_AUDIO_FIELD, TimingTransport, first_audio_ms, late_first_audio
 from harness.contracts.scenario import MediaStore, load_scenario
 from harness.contracts.targets import RecordMode, Target
@@ -89,6 +90,7 @@ class ContractSession:
     recorded: list[Path] = field(default_factory=list)
     drift_seen: list[Drift] = field(default_factory=list)
     _rewritten: set[str] = field(default_factory=set)
+    _promises: dict[str, Any] = field(default_factory=dict)  # first_audio_within_ms by scenario, kept for REWRITE
 
     def media(self, provider: str) -> MediaStore:
         return MediaStore(self.roots.root(provider) / "media")
@@ -160,12 +162,25 @@ class ContractSession:
         return outcome
 
     def _record(self, provider: Provider, outcome: Outcome) -> None:
+        root = self.roots.root(provider.name)
         if self.record_mode is RecordMode.REWRITE and provider.name not in self._rewritten:
-            shutil.rmtree(self.roots.root(provider.name) / "scenarios" / provider.name, ignore_errors=True)
+            self._promises.update(_promises_of(root, provider.name))  # they outlive the rewrite
+            shutil.rmtree(root / "scenarios" / provider.name, ignore_errors=True)
             self._rewritten.add(provider.name)
         signature = provider.endpoint(outcome.plan.endpoint).signature
         scenario = to_scenario(outcome, self.target, self.media(provider.name), signature)
-        kept = load_scenario(self.roots.root(provider.name), outcome.plan.name)
-        if kept is not None and FIRST_AUDIO_FIELD in kept.extra:  # a threshold the user set outlives a re-record
-            scenario = replace(scenario, extra={**scenario.extra, FIRST_AUDIO_FIELD: kept.extra[FIRST_AUDIO_FIELD]})
+        kept = load_scenario(root, outcome.plan.name)
+        promise = kept.extra.get(FIRST_AUDIO_FIELD) if kept else self._promises.get(outcome.plan.name)
+        if promise is not None:  # a threshold the user set outlives a re-record
+            scenario = replace(scenario, extra={**scenario.extra, FIRST_AUDIO_FIELD: promise})
         self.recorded.append(write_scenario(self.roots.root(provider.name), scenario, self.target, self.secrets()))
+
+
+def _promises_of(root: Path, provider: str) -> dict[str, Any]:
+    """Each of the provider's recorded scenarios that promises a first audio, and its promise."""
+    found: dict[str, Any] = {}
+    for path in sorted((root / "scenarios" / provider).rglob("*.json")):
+        scenario = read_scenario(path)
+        if FIRST_AUDIO_FIELD in scenario.extra:
+            found[scenario.name] = scenario.extra[FIRST_AUDIO_FIELD]
+    return found

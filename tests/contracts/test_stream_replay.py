@@ -8,6 +8,7 @@ import asyncio
 import base64
 import json
 import logging
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+import harness.speech  # noqa: F401  (loaded here once: pytester's in-process runs would load numpy again)
 from harness.bench.exchange import send
 from harness.bench.streaming import StreamWatch, stream_figures
 from harness.contracts import replay
@@ -25,6 +27,7 @@ from harness.contracts.session import FIXTURES, ContractSession, FixtureRoots
 from harness.core.registry import providers
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 
+STREAM = "scenarios/ttsai/tts.stream/200-success.json"
 GAPS_S = (0.12, 0.05, 0.08)  # before the first audio event, and between the next ones
 TOLERANCE_MS = 15.0  # scheduling on a shared CI machine; benchmarks/perf/replay_accuracy.py measures the error
 
@@ -159,3 +162,24 @@ def test_an_untimed_stream_recording_still_replays_said_once(tmp_path: Path, tts
     assert [o.violations for o in outcomes] == [[], []]
     said = [r.getMessage() for r in caplog.records if "has no timing" in r.getMessage()]
     assert len(said) == 1 and said[0].startswith("ttsai/tts.stream/200-success")
+
+
+@pytest.mark.parametrize("mode", ["all", "rewrite"])
+def test_a_re_record_keeps_the_first_audio_promise(pytester: pytest.Pytester, tmp_path: Path, mode: str) -> None:
+    """Re-recording the stream from the sandbox (`all`, or `rewrite`, which clears the provider's folder
+    first) writes fresh offsets and keeps the promise the fixture made."""
+    fixtures = tmp_path / "fixtures"
+    kept = fixtures / STREAM
+    kept.parent.mkdir(parents=True)
+    data = json.loads((FIXTURES / STREAM).read_text(encoding="utf-8"))
+    data["extra"] = {"first_audio_within_ms": 1234}
+    kept.write_text(json.dumps(data), encoding="utf-8")
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
+    shutil.copy(FIXTURES.parent / "contracts" / "test_scenarios.py", pytester.path / "test_scenarios.py")
+    result = pytester.runpytest("-p", "no:cacheprovider", f"--tts-fixtures-dir={fixtures}", "--tts-target=sandbox",
+                                f"--tts-record-mode={mode}", "-k", "ttsai/tts.stream/200-success")
+    result.assert_outcomes(passed=1)
+    again = json.loads(kept.read_text(encoding="utf-8"))
+    assert again["extra"] == {"first_audio_within_ms": 1234}
+    assert again["recorded_at"] != data["recorded_at"]
+    assert again["exchanges"][0]["response"]["body"]["timing"]["chunks"]
