@@ -112,3 +112,12 @@ def test_a_fixture_folder_against_a_run_is_one_usage_line(tmp_path: Path) -> Non
     assert result.exit_code == 2
     assert "is a fixture folder and the other is not" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_session_of_an_undeclared_provider_is_a_note_not_a_pass(tmp_path: Path) -> None:
+    file = "realtime/carte/synthesis.json"
+    comparison = compare_streams(_folder(tmp_path / "base", file), _folder(tmp_path / "new", file), providers())
+    assert comparison.checks == () and comparison.exit_code == 0
+    assert comparison.notes == (
+        "BASE realtime/carte/synthesis: carte is not a declared realtime provider here; not replayed",
+        "NEW realtime/carte/synthesis: carte is not a declared realtime provider here; not replayed")
