@@ -103,7 +103,7 @@ def _session_rows(repeats: int) -> list[dict[str, Any]]:
     for provider in providers:
         grammar = provider.channels[0].grammar
         for check, mode in MODES.items():
-            file = FIXTURES / "realtime" / provider.name / f"{check}.json"
+            file = REPO / "fixtures" / "realtime" / provider.name / f"{check}.json"
             recorded = Session.from_json(json.loads(file.read_text(encoding="utf-8")))
             recorded_ttfa = first_audio_ms(recorded, grammar)
             assert recorded_ttfa is not None, f"{file} has no audio"

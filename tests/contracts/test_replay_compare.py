@@ -15,13 +15,13 @@ import typer
 from typer.testing import CliRunner
 
 from harness.cli.report import compare_command
-from harness.contracts.session import FIXTURES
 from harness.core.registry import providers
 from harness.report.compare import Metric, Verdict
 from harness.report.stream_compare import compare_streams
 from tests.helpers.providers_file import providers_file_in_effect
 from tests.helpers.realtime import realtime_toml
 
+REPO = Path(__file__).resolve().parents[2]
 STREAM = "scenarios/ttsai/tts.stream/200-success.json"
 
 
@@ -36,7 +36,7 @@ def realtime_declared(tmp_path: Path) -> Iterator[None]:
 def _folder(root: Path, *recordings: str) -> Path:
     for recording in recordings:
         (root / recording).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(FIXTURES / recording, root / recording)
+        shutil.copy(REPO / "fixtures" / recording, root / recording)  # scenarios/ links to package data
     return root
 
 

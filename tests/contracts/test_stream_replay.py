@@ -27,6 +27,7 @@ from harness.contracts.session import FIXTURES, ContractSession, FixtureRoots
 from harness.core.registry import providers
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 
+REPO = Path(__file__).resolve().parents[2]
 STREAM = "scenarios/ttsai/tts.stream/200-success.json"
 GAPS_S = (0.12, 0.05, 0.08)  # before the first audio event, and between the next ones
 TOLERANCE_MS = 15.0  # scheduling on a shared CI machine; benchmarks/perf/replay_accuracy.py measures the error
@@ -175,7 +176,7 @@ def test_a_re_record_keeps_the_first_audio_promise(pytester: pytest.Pytester, tm
     data["extra"] = {"first_audio_within_ms": 1234}
     kept.write_text(json.dumps(data), encoding="utf-8")
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
-    shutil.copy(FIXTURES.parent / "contracts" / "test_scenarios.py", pytester.path / "test_scenarios.py")
+    shutil.copy(REPO / "contracts" / "test_scenarios.py", pytester.path / "test_scenarios.py")
     result = pytester.runpytest("-p", "no:cacheprovider", f"--tts-fixtures-dir={fixtures}", "--tts-target=sandbox",
                                 f"--tts-record-mode={mode}", "-k", "ttsai/tts.stream/200-success")
     result.assert_outcomes(passed=1)

@@ -18,7 +18,6 @@ import harness.speech  # noqa: F401  (loaded here once: pytester's in-process ru
 from harness.contracts.realtime_checks import WRONG_KEY, RealtimeTarget, plans, run_check
 from harness.contracts.recording import recorded_secrets_free
 from harness.contracts.replay_socket import judge_replayed, replay_check
-from harness.contracts.session import FIXTURES
 from harness.core import declared
 from harness.core.protocols.realtime import Direction, Frame, Session
 from harness.core.spec import Provider
@@ -26,7 +25,8 @@ from harness.core.target import sandbox_key
 from tests.helpers.loop_timing import tolerance_ms
 from tests.helpers.realtime import realtime_toml
 
-RECORDINGS = sorted((FIXTURES / "realtime").glob("*/*.json"))
+SESSIONS = Path(__file__).resolve().parents[2] / "fixtures" / "realtime"  # the repository's test data
+RECORDINGS = sorted(SESSIONS.glob("*/*.json"))
 
 
 def _provider(name: str) -> Provider:
@@ -35,7 +35,7 @@ def _provider(name: str) -> Provider:
 
 
 def _recording(provider: str, check: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((FIXTURES / "realtime" / provider / f"{check}.json").read_text("utf-8"))
+    data: dict[str, Any] = json.loads((SESSIONS / provider / f"{check}.json").read_text("utf-8"))
     return data
 
 
@@ -137,7 +137,7 @@ def test_the_suite_replays_a_kept_session_with_its_promise(pytester: pytest.Pyte
     providers = tmp_path / "tts-harness.toml"
     providers.write_text(realtime_toml(), encoding="utf-8")
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
-    suite = FIXTURES.parent / "contracts" / "test_realtime.py"
+    suite = SESSIONS.parents[1] / "contracts" / "test_realtime.py"
     (pytester.path / "test_realtime.py").write_text(suite.read_text(encoding="utf-8"), encoding="utf-8")
     with providers_file_in_effect(providers):
         result = pytester.runpytest("-p", "no:cacheprovider", f"--tts-fixtures-dir={fixtures}", "-k",
