@@ -96,3 +96,4 @@ class Speaker:
             self.spoken_s += length
             inside = tuple(m for m in marks if offset <= m.start_s < offset + length)
             yield Piece(part, offset, inside)
+            pacer.sent()  # the caller resumes us once it has written the piece: that is the chunk's truth

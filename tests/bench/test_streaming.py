@@ -36,7 +36,7 @@ def test_a_stream_with_lead_silence_and_a_late_chunk() -> None:
     watch.feed(first[40:], 10.35)
     watch.feed(_event(_wav(0.5)), 10.60)
     watch.feed(_event(_wav(0.5)) + b'data: {"type": "done"}\n\n', 11.90)  # the listener ran dry at 11.35
-    figures = stream_figures(watch, sent=10.0, finished=11.95)
+    figures = stream_figures(watch.arrivals(10.0), 10.0, finished=11.95)
     assert len(watch.chunks) == 3
     assert figures["perceived_ttfa_ms"] == pytest.approx(350.0 + 200.0, abs=0.5)
     assert figures["max_chunk_gap_ms"] == pytest.approx(1300.0)
@@ -49,7 +49,7 @@ def test_speech_that_starts_after_a_late_chunk_waits_for_it() -> None:
     watch = StreamWatch()
     watch.feed(_event(_wav(0.3, silent_s=0.3)), 1.0)  # all silence
     watch.feed(_event(_wav(0.3, silent_s=0.1)), 2.0)
-    figures = stream_figures(watch, sent=0.5, finished=2.1)
+    figures = stream_figures(watch.arrivals(0.5), 0.5, finished=2.1)
     assert figures["perceived_ttfa_ms"] == pytest.approx((2.0 + 0.1 - 0.5) * 1000.0, abs=0.5)
     assert figures["underruns"] == 1
 
@@ -98,7 +98,7 @@ def test_stream_times_are_intervals_between_reads() -> None:
     watch.feed(first[:40], 10.30)
     watch.feed(first[40:], 10.35)
     watch.feed(_event(_wav(0.5)), 10.60)
-    figures = stream_figures(watch, sent=10.0, finished=10.7, opened=10.05)
+    figures = stream_figures(watch.arrivals(10.0, opened=10.05), 10.0, finished=10.7)
     assert (figures["ttfa_lo_ms"], figures["ttfa_ms"], figures["ttfa_hi_ms"]) == pytest.approx((50.0, 350.0, 350.0))
     assert figures["perceived_ttfa_lo_ms"] == pytest.approx(50.0 + 200.0, abs=0.5)
     assert figures["perceived_ttfa_hi_ms"] == figures["perceived_ttfa_ms"] == pytest.approx(550.0, abs=0.5)
