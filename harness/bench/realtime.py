@@ -190,7 +190,8 @@ def _account(job: Job, channel: Channel, session: Session, utterance: Utterance)
     job.charge("documented-price")
     sent = [f for f in session.sent()][channel.grammar.preamble:]
     first_token = start + (sent[0].t_s if sent else session.opened_s)
-    audio = [Arrival(start + session.arrived_after.get(e.frame, 0.0), start + e.t_s, e.audio) for e in events
+    audio = [Arrival(max(first_token, start + session.arrived_after.get(e.frame, 0.0)), start + e.t_s, e.audio)
+             for e in events
              if e.kind is Kind.AUDIO and e.audio and e.context in ("", utterance.context)]
     record.marks.set(Mark.REQUEST_SENT, first_token, overwrite=True)
     if audio:

@@ -20,6 +20,7 @@ from starlette.websockets import WebSocket, WebSocketState
 
 from harness.sandbox.emulation import SocketCall
 from harness.sandbox.faults import Fault
+from harness.sandbox.streams import written
 
 Job = Callable[[], Awaitable[None]]
 
@@ -56,6 +57,8 @@ class Sender:
             self.stalling = False
             await self.call.stall()
         async with self.lock:
+            if audio:
+                written()  # the stream's truth: this chunk left now
             if isinstance(message, bytes):
                 await self.websocket.send_bytes(message)
             else:

@@ -19,6 +19,7 @@ import random
 import threading
 from collections import OrderedDict
 from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -124,8 +125,8 @@ class StreamPacer:
             self.rng.gauss(0.0, RTF_SPREAD)) * self.scale
 
     def sent(self) -> None:
-        """The last released chunk has now been handed to the server: its truth is this instant (a socket's
-        chunk is encoded and written after its release)."""
+        """The last released chunk is being handed to the server now: its truth is this instant (a socket's
+        chunk is encoded after its release, then written: `written`)."""
         if self.truth.chunk_at:
             self.truth.chunk_at[-1] = self.clock.now()
 
@@ -145,6 +146,24 @@ def split(audio: bytes, seconds: float) -> list[bytes]:
         sf.write(out, samples[start:start + step], rate, format=info.format, subtype=info.subtype)
         pieces.append(out.getvalue())
     return pieces or [audio]
+
+
+# The stream whose released chunk the current task is about to write to a socket (set by the speaker that
+# released it, read by the socket's one writer just before the write: `harness.sandbox.lanes.Sender`).
+_WRITING: ContextVar[StreamPacer | None] = ContextVar("sandbox_stream_writing", default=None)
+
+
+def writing(pacer: StreamPacer | None) -> None:
+    """Say which stream the next audio frame written in this task belongs to (None: none)."""
+    _WRITING.set(pacer)
+
+
+def written() -> None:
+    """An audio frame is about to be written: it is the truth of its stream's last released chunk (once)."""
+    pacer = _WRITING.get()
+    if pacer is not None:
+        pacer.sent()
+        _WRITING.set(None)
 
 
 class StreamLog:

@@ -33,6 +33,7 @@ from harness.core.protocols.realtime import (
 from harness.core.redact import Redactor
 
 CLOSE_TIMEOUT_S = 2.0
+LOOK_S = 0.005  # how often a waiting receiver looks whether a frame has come (the width of its arrival bound)
 
 
 async def run_session(url: str, headers: Mapping[str, str], messages: Sequence[Outgoing], *,
@@ -96,17 +97,22 @@ async def _send_all(socket: Any, session: Session, messages: Sequence[Outgoing],
 async def _receive(socket: Any, session: Session, now: Callable[[], float], complete: Callable[[Session], bool] | None,
                    closing: Sequence[str], client_closes: bool, idle_timeout_s: float) -> None:
     finished = False
-    bound = session.opened_s or 0.0
+    bound = last_frame = session.opened_s or 0.0
     while True:
-        waiting_from = now()
+        looked = now()
         if not _queued(socket):  # nothing has arrived yet: the next frame arrives after this instant
-            bound = waiting_from
+            bound = looked
         try:
-            message = await asyncio.wait_for(socket.recv(), idle_timeout_s)
+            # Wake every LOOK_S to look again (cancelling recv loses nothing): a frame's arrival is then
+            # known to within LOOK_S plus the loop's delay, not to within the whole wait.
+            message = await asyncio.wait_for(socket.recv(), LOOK_S)
         except TimeoutError:
-            session.closing = Closing(None, f"no frame for {idle_timeout_s:g} s", now(), by_server=False)
-            return
-        session.arrived_after[session.add(Direction.RECV, now(), message).index] = bound
+            if looked - last_frame >= idle_timeout_s:
+                session.closing = Closing(None, f"no frame for {idle_timeout_s:g} s", now(), by_server=False)
+                return
+            continue
+        last_frame = now()
+        session.arrived_after[session.add(Direction.RECV, last_frame, message).index] = bound
         if finished or complete is None or not complete(session):
             continue
         finished = True
