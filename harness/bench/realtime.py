@@ -27,8 +27,8 @@ from harness.bench.streaming import Arrival, stream_figures
 from harness.bench.timing import Mark
 from harness.core.errors import (
     AuthError,
-    ErrorClass,
     BalanceError,
+    ErrorClass,
     ProtocolError,
     ProviderError,
     RateLimitError,
@@ -73,6 +73,22 @@ def utterance_of(channel: Channel, model: str, text: str, rate: float | None) ->
     return Utterance(tokens(text) if rate is not None else (text,), voice, model, str(formats[0]))
 
 
+def planned_socket(channel: Channel, model: str, text: str, rate: float | None, base_url: str
+                   ) -> tuple[str, Utterance, Opening]:
+    """Where a job's socket opens, what it says and on what schedule (the run's and the dry run's one view)."""
+    utterance = utterance_of(channel, model, text, rate)
+    grammar = channel.grammar
+    opening = fed(grammar.opening(utterance), grammar.preamble, len(utterance.chunks), rate)
+    return channel.url(base_url, opening.path_params, opening.query), utterance, opening
+
+
+def describe(channel: Channel, model: str, text: str, rate: float | None, base_url: str) -> str:
+    """The dry run's line for a socket job."""
+    url, utterance, opening = planned_socket(channel, model, text, rate, base_url)
+    feeding = "the text at once" if rate is None else f"{len(utterance.chunks)} tokens at {rate:g} a second"
+    return f"{channel.signature} at {url}: {len(opening.messages)} messages, {feeding}"
+
+
 def _frame_error(event: Event) -> ProviderError:
     """An error frame in the harness's classes, by the words the protocols use for the cause."""
     words = f"{event.code} {event.message}".lower()
@@ -108,7 +124,7 @@ def _problem(session: Session, events: Sequence[Event], final: Kind) -> Provider
 
 def _events(job: Job, channel: Channel, session: Session) -> list[Event]:
     """The server's frames as events; a frame the grammar refuses is a (non-fatal) contract error."""
-    grammar, found = channel.grammar, []
+    grammar, found = channel.grammar, list[Event]()
     for frame in session.received():
         message, problems, drift = grammar.validate(frame, 0)
         if drift:
@@ -158,11 +174,9 @@ async def fetch_realtime(job: Job) -> None:
     channel = job.provider.channel(offering.channel or "")
     rate = services.config.workload.text_rate
     record.delivery = "socket"
-    utterance = utterance_of(channel, offering.name, job.planned.item.text, rate)
-    grammar = channel.grammar
-    opening = fed(grammar.opening(utterance), grammar.preamble, len(utterance.chunks), rate)
-    target = services.target
-    url = channel.url(target.base_url(job.provider, channel.host), opening.path_params, opening.query)
+    target, grammar = services.target, channel.grammar
+    url, utterance, opening = planned_socket(channel, offering.name, job.planned.item.text, rate,
+                                             target.base_url(job.provider, channel.host))
     key = target.key(job.provider)
     headers = {**({job.provider.auth.header: job.provider.auth.header_value(key)} if key else {}),
                **target.extra_headers(job.label, job.planned.item.id, "stream", record.attempt + 1)}

@@ -24,8 +24,8 @@ Decoding needs soundfile (the score/sandbox extra); without it only the arrival 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 

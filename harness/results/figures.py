@@ -133,9 +133,10 @@ class StreamFigures:
     @classmethod
     def of(cls, clocked: Sequence[Row]) -> StreamFigures:
         listened = [r for r in clocked if r["underruns"] is not None]
-        counts = [int(r["underruns"]) for r in listened]
-        rates = tuple(sorted({r["text_rate"] for r in clocked if r["delivery"] == "socket"},
-                             key=lambda rate: -1.0 if rate is None else float(rate)))
+        counts = [int(str(r["underruns"])) for r in listened]
+        fed = {None if (rate := r["text_rate"]) is None else float(str(rate)) for r in clocked
+               if r["delivery"] == "socket"}
+        rates = tuple(sorted(fed, key=lambda rate: -1.0 if rate is None else rate))
         widths = [float(r["ttfa_hi_ms"]) - float(r["ttfa_lo_ms"]) for r in clocked
                   if r["ttfa_hi_ms"] is not None and r["ttfa_lo_ms"] is not None]
         return cls(len(listened), quantile(widths, 0.5), Distribution.of(floats(clocked, "last_audio_ms")),

@@ -57,8 +57,8 @@ MIGRATIONS: Mapping[str, Migration] = {
     # the interval the client's clock allows (harness.bench.streaming). Older rows: NULL (not measured).
     "6": Migration((
         ("jobs", "text_rate", "REAL"),
-        *((("jobs", f"{figure}{end}_ms", "REAL") for figure in ("last_audio", "gap_p50", "gap_p95")
-           for end in ("", "_lo", "_hi"))),
+        *(("jobs", f"{figure}{end}_ms", "REAL") for figure in ("last_audio", "gap_p50", "gap_p95")
+           for end in ("", "_lo", "_hi")),
         ("jobs", "real_time_factor_lo", "REAL"),
         ("jobs", "real_time_factor_hi", "REAL"),
         ("jobs", "underruns_lo", "INTEGER"),

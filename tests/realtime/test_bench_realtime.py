@@ -151,3 +151,20 @@ def test_a_server_that_stalls_twice_is_two_underruns_exactly(tmp_path: Path, sta
     spread = stalling.arrivals[-1] - stalling.arrivals[0]
     assert len(stalling.arrivals) > 3 and spread >= (len(stalling.arrivals) - 1) / 40.0 - 0.01
     assert row["cost_usd"] > 0 and result.summary.lines[0].stream is not None
+
+
+def test_the_dry_run_shows_where_each_socket_opens_and_how_the_text_is_fed(tmp_path: Path) -> None:
+    from harness.bench.dry_run import dry_run
+    from harness.core.registry import providers
+
+    path = tmp_path / "tts-harness.toml"
+    path.write_text(realtime_toml(), encoding="utf-8")
+    with providers_file_in_effect(path):
+        config = BenchConfig(providers=("eleven", "dgram"), corpus=("en_read:1",), text_rate=20.0)  # type: ignore[call-arg]
+        planned = dry_run(config, providers(), environ={})
+    lines = {job.title.split()[0]: job.steps[0] for job in planned.jobs}
+    assert lines["eleven/eleven_flash_v2_5"].kind == "socket"
+    assert "/eleven/api/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb/stream-input?model_id=eleven_flash_v2_5" \
+        in lines["eleven/eleven_flash_v2_5"].detail
+    assert "encoding=linear16&sample_rate=24000" in lines[f"dgram/{DEEPGRAM_MODEL}"].detail
+    assert "tokens at 20 a second" in lines[f"dgram/{DEEPGRAM_MODEL}"].detail
