@@ -39,6 +39,7 @@ from harness.core.errors import (
 )
 from harness.core.protocols.realtime import Channel, Event, Kind, Opening, Outgoing, Session, Utterance
 from harness.core.protocols.realtime_session import reader, run_session
+from harness.core.verdict import Drift, Violation
 
 _TOKEN = re.compile(r"\S+\s*")
 IDLE_TIMEOUT_S = 30.0
@@ -122,23 +123,43 @@ def _problem(session: Session, events: Sequence[Event], final: Kind) -> Provider
     return None
 
 
-def _events(job: Job, channel: Channel, session: Session) -> list[Event]:
-    """The server's frames as events; a frame the grammar refuses is a (non-fatal) contract error."""
-    grammar, found = channel.grammar, list[Event]()
+def read_frames(channel: Channel, session: Session) -> tuple[list[Event], list[Violation], list[Drift]]:
+    """The server's frames as events, and what the grammar found wrong (those frames give no events)."""
+    grammar, found, broken, drifted = channel.grammar, list[Event](), list[Violation](), list[Drift]()
     for frame in session.received():
         message, problems, drift = grammar.validate(frame, 0)
-        if drift:
-            job.record.add_drift(channel.key, "stream", drift)
-        if problems:
-            shown = "; ".join(str(p) for p in problems[:3])
-            job.record.error("stream", ErrorClass.CONTRACT, f"{channel.signature} frame breaks the contract: {shown}",
-                             violations=problems)
-            continue
-        found.extend(grammar.events(frame, message))
-    return found
+        drifted += drift
+        broken += problems
+        if not problems:
+            found.extend(grammar.events(frame, message))
+    return found, broken, drifted
 
 
-def _decoder(channel: Channel, session: Session) -> Any:
+def heard(channel: Channel, session: Session, events: Sequence[Event], context: str) -> tuple[float, list[Arrival]]:
+    """When the first token left (monotonic seconds: after the protocol's preamble) and each audio chunk of
+    `context` with the interval it arrived in."""
+    start = session.started_at or 0.0
+    sent = session.sent()[channel.grammar.preamble:]
+    first_token = start + (sent[0].t_s if sent else session.opened_s or 0.0)
+    return first_token, [
+        Arrival(max(first_token, start + session.arrived_after.get(e.frame, 0.0)), start + e.t_s, e.audio)
+        for e in events if e.kind is Kind.AUDIO and e.audio and e.context in ("", context)]
+
+
+def _events(job: Job, channel: Channel, session: Session) -> list[Event]:
+    """The events; a frame the grammar refuses is a (non-fatal) contract error, unknown fields drift."""
+    events, broken, drift = read_frames(channel, session)
+    if drift:
+        job.record.add_drift(channel.key, "stream", drift)
+    if broken:
+        shown = "; ".join(str(p) for p in broken[:3])
+        job.record.error("stream", ErrorClass.CONTRACT, f"{channel.signature} frames break the contract: {shown}",
+                         violations=broken)
+    return events
+
+
+def decoder(channel: Channel, session: Session) -> Any:
+    """Chunks of the session's audio decoded as the format it asked for (None: not decodable)."""
     spec = channel.grammar.audio_spec(session)
 
     def decode(audio: bytes) -> tuple[Any, int] | None:
@@ -192,7 +213,6 @@ async def fetch_realtime(job: Job) -> None:
 
 def _account(job: Job, channel: Channel, session: Session, utterance: Utterance) -> None:
     record = job.record
-    start = session.started_at or 0.0
     events = _events(job, channel, session)
     problem = _problem(session, events, channel.grammar.final_kind)
     if session.handshake_status is not None or session.opened_s is None:
@@ -202,19 +222,15 @@ def _account(job: Job, channel: Channel, session: Session, utterance: Utterance)
         job.fail("stream", problem)
     record.connect_ms = session.opened_s * 1000.0
     job.charge("documented-price")
-    sent = [f for f in session.sent()][channel.grammar.preamble:]
-    first_token = start + (sent[0].t_s if sent else session.opened_s)
-    audio = [Arrival(max(first_token, start + session.arrived_after.get(e.frame, 0.0)), start + e.t_s, e.audio)
-             for e in events
-             if e.kind is Kind.AUDIO and e.audio and e.context in ("", utterance.context)]
+    first_token, audio = heard(channel, session, events, utterance.context)
     record.marks.set(Mark.REQUEST_SENT, first_token, overwrite=True)
+    decode = decoder(channel, session)
     if audio:
         record.marks.set(Mark.FIRST_AUDIO, audio[0].latest)
-        decode = _decoder(channel, session)
         record.stream_figures = stream_figures(audio, first_token, decoder=decode)
     record.stream_figures["text_rate"] = job.services.config.workload.text_rate
     ended = session.closing.t_s if session.closing else (session.frames[-1].t_s if session.frames else 0.0)
-    record.marks.set(Mark.TERMINAL, audio[-1].latest if audio else start + ended)
+    record.marks.set(Mark.TERMINAL, audio[-1].latest if audio else (session.started_at or 0.0) + ended)
     record.final_status = None if session.closing is None or session.closing.code is None \
         else f"ws-{session.closing.code}"
     if problem is not None:

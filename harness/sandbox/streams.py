@@ -114,7 +114,7 @@ class StreamPacer:
         if self.stalls_left and self.truth.chunk_at:
             self.stalls_left -= 1
             self.truth.stalls += 1
-            self.due = max(self.due, self.truth.listening().finished + STALL_S * self.scale)
+            self.due = max(self.due, self.truth.listening().finished + STALL_S)  # a fault asked for: not scaled
         if isinstance(self.clock, RealClock):  # a manual clock moves only when a test says so
             await self.clock.sleep_until(self.due)
         if self.truth.onset_s is None and onset_s is not None:

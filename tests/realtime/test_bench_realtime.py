@@ -168,3 +168,36 @@ def test_the_dry_run_shows_where_each_socket_opens_and_how_the_text_is_fed(tmp_p
         in lines["eleven/eleven_flash_v2_5"].detail
     assert "encoding=linear16&sample_rate=24000" in lines[f"dgram/{DEEPGRAM_MODEL}"].detail
     assert "tokens at 20 a second" in lines[f"dgram/{DEEPGRAM_MODEL}"].detail
+
+
+@pytest.mark.parametrize("name", ["eleven", "carte", "dgram"])
+def test_the_sandbox_stalls_n_times_and_the_listener_counts_what_its_truth_counts(
+        name: str, realtime_sandbox: Any, trust_sandbox_ca: Any) -> None:
+    """`stall-2`: the sandbox holds two chunks until a listener has run dry; the runner's listener, over
+    the frames as they arrived, counts the underruns the sandbox's truth counts over its write instants,
+    and its first audio lies within the interval the client's clock allows."""
+    from harness.bench.realtime import decoder, heard, planned_socket, read_frames
+    from harness.bench.streaming import stream_figures
+    from harness.core.protocols.realtime_session import reader, run_session
+    from harness.core.target import FAULT_HEADER
+
+    provider = realtime_sandbox.state.served[name].provider
+    channel = provider.channels[0]
+    text = "Seven silver swans swam across the quiet lake, and then they flew away over the hills."
+    url, utterance, opening = planned_socket(channel, provider.offerings[0].name, text, 40.0,
+                                             realtime_sandbox.base_url(name, "api"))
+    headers = {provider.auth.header: provider.auth.header_value(realtime_sandbox.default_key(name)),
+               FAULT_HEADER: "stall-2"}
+    complete = reader(channel.grammar, lambda events: channel.grammar.complete(events, opening))
+    session = asyncio.run(run_session(url, headers, opening.messages, complete=complete, closing=opening.closing,
+                                      client_closes=opening.client_closes, ssl=trust_sandbox_ca))
+    events, broken, _ = read_frames(channel, session)
+    assert broken == []
+    first_token, audio = heard(channel, session, events, utterance.context)
+    figures = stream_figures(audio, first_token, decoder=decoder(channel, session))
+    truth = next(t for t in reversed(realtime_sandbox.state.streams.streams.values())
+                 if " ".join(t.text.split()) == text)
+    assert truth.stalls == 2 and len(truth.chunk_at) == len(audio)
+    assert figures["underruns"] == truth.listening().underruns >= 2
+    true_ttfa_ms = (truth.chunk_at[0] - first_token) * 1000.0
+    assert figures["ttfa_lo_ms"] - 1e-6 <= true_ttfa_ms <= figures["ttfa_hi_ms"] + 1e-6
