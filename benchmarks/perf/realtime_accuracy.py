@@ -25,7 +25,6 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -34,60 +33,28 @@ from typing import Any
 
 import httpx
 
-from harness.bench.config import BenchConfig
-from harness.bench.runner import Runner, prepare
-from harness.bench.session import benchmarkable, sandbox_target
-from harness.core import declared, registry
-from harness.core.quantiles import quantile
-from harness.core.target import FAULT_HEADER
-from harness.results import Store
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))  # tests.helpers: the one providers file of the realtime tests, and how one takes effect
+
+from harness.bench.config import BenchConfig  # noqa: E402
+from harness.bench.runner import Runner, prepare  # noqa: E402
+from harness.bench.session import benchmarkable, sandbox_target  # noqa: E402
+from harness.core.quantiles import quantile  # noqa: E402
+from harness.core.target import FAULT_HEADER  # noqa: E402
+from harness.results import Store  # noqa: E402
+from tests.helpers.providers_file import providers_file_in_effect  # noqa: E402
+from tests.helpers.realtime import realtime_toml  # noqa: E402
 
 PROVIDERS = ("eleven", "carte", "dgram")
-PROVIDERS_FILE = """
-[providers.eleven]
-protocol = "elevenlabs"
-base_url = "https://api.elevenlabs.io"
-key_env = "ELEVEN_ACCURACY_KEY"
-models = ["eleven_flash_v2_5"]
-voices = ["JBFqnCBsd6RMkjVDRZzb"]
-price_per_million_chars = 100
-formats = ["pcm_24000"]
-
-[providers.carte]
-protocol = "cartesia"
-base_url = "https://api.cartesia.ai"
-key_env = "CARTE_ACCURACY_KEY"
-models = ["sonic-3"]
-voices = ["a0e99841-438c-4a64-b679-ae501e7d6091"]
-price_per_million_chars = 50
-
-[providers.dgram]
-protocol = "deepgram-speak"
-base_url = "https://api.deepgram.com"
-key_env = "DGRAM_ACCURACY_KEY"
-models = ["aura-2-thalia-en"]
-voices = ["aura-2-thalia-en"]
-price_per_million_chars = 30
-"""
 
 
 @contextlib.contextmanager
 def _declared(folder: Path) -> Iterator[None]:
+    """One provider per realtime protocol (eleven, carte, dgram), declared while the block runs."""
     path = folder / "tts-harness.toml"
-    path.write_text(PROVIDERS_FILE, encoding="utf-8")
-    saved = os.environ.get(declared.FILE_ENV)
-    os.environ[declared.FILE_ENV] = str(path)
-    registry.providers.cache_clear()
-    registry.declared_providers.cache_clear()
-    try:
+    path.write_text(realtime_toml(), encoding="utf-8")
+    with providers_file_in_effect(path):
         yield
-    finally:
-        if saved is None:
-            os.environ.pop(declared.FILE_ENV, None)
-        else:
-            os.environ[declared.FILE_ENV] = saved
-        registry.providers.cache_clear()
-        registry.declared_providers.cache_clear()
 
 
 def _normal(text: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +21,7 @@ from harness.bench.config import BenchConfig
 from harness.bench.realtime import fed, tokens
 from harness.core.protocols.realtime import Opening, Outgoing
 from tests.helpers.providers_file import providers_file_in_effect
-from tests.helpers.realtime import DEEPGRAM_MODEL, realtime_toml
+from tests.helpers.realtime import DEEPGRAM_MODEL, LoopbackSocketServer, realtime_toml
 
 RATE = 24_000
 CHUNK_S = 0.1
@@ -75,25 +74,16 @@ def test_declared_realtime_providers_beside_the_built_in_models(tmp_path: Path) 
     assert rows["ttsai"]["delivery"] == "stream" and rows["ttsai"]["text_rate"] is None
 
 
-class StallingDeepgram:
+class StallingDeepgram(LoopbackSocketServer):
     """A loopback server of Deepgram's speak WebSocket that answers a Flush with three 0.1 s chunks of
     linear16, stalling `STALL_S` before the second and the third, then Flushed. It keeps when each text
     message arrived, so the test can check how the client fed the text."""
 
     def __init__(self) -> None:
         self.arrivals: list[float] = []
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="stalling-deepgram", daemon=True)
-        self.thread.start()
-        self.port = asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(10)
+        super().__init__()
 
-    async def _start(self) -> int:
-        from websockets.asyncio.server import serve
-
-        self.server = await serve(self._handle, "127.0.0.1", 0)
-        return int(self.server.sockets[0].getsockname()[1])
-
-    async def _handle(self, socket: Any) -> None:
+    async def handle(self, socket: Any) -> None:
         tone = (0.3 * np.sin(2 * np.pi * 220 * np.arange(round(CHUNK_S * RATE)) / RATE) * 32767).astype("<i2")
         await socket.send(json.dumps({"type": "Metadata", "request_id": "r-1", "model_name": DEEPGRAM_MODEL,
                                       "model_version": "1", "model_uuid": "u-1"}))
@@ -110,19 +100,6 @@ class StallingDeepgram:
             elif kind == "Close":
                 await socket.close(1000)
                 return
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def close(self) -> None:
-        async def stop() -> None:
-            self.server.close()
-            await self.server.wait_closed()
-
-        asyncio.run_coroutine_threadsafe(stop(), self.loop).result(10)
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(10)
 
 
 @pytest.fixture
