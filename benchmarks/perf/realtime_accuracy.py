@@ -1,7 +1,8 @@
 """How close `bench run`'s realtime figures are to the truth: first token to first audio, and underruns.
 
 One provider per realtime protocol (`elevenlabs`, `cartesia`, `deepgram-speak`), declared in a providers
-file and served by the sandbox (`realistic` profile), is benchmarked as a normal run in two modes:
+file and served by the sandbox (`tts-harness serve`, `realistic` profile, in a process of its own as a
+provider's server is), is benchmarked as a normal run in two modes:
 `whole` (the text in one message) and `token-rate` (token by token at --text-rate tokens a second). The
 sandbox keeps every stream's truth (`/_sandbox/streams`, `harness.sandbox.streams`): when each audio chunk
 was written to the socket. For each job:
@@ -25,6 +26,8 @@ import argparse
 import asyncio
 import contextlib
 import json
+import signal
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -38,14 +41,16 @@ sys.path.insert(0, str(REPO))  # tests.helpers: the one providers file of the re
 
 from harness.bench.config import BenchConfig  # noqa: E402
 from harness.bench.runner import Runner, prepare  # noqa: E402
-from harness.bench.session import benchmarkable, sandbox_target  # noqa: E402
+from harness.bench.session import benchmarkable  # noqa: E402
+from harness.bench.target import bench_target  # noqa: E402
 from harness.core.quantiles import quantile  # noqa: E402
-from harness.core.target import FAULT_HEADER  # noqa: E402
+from harness.core.target import FAULT_HEADER, layout, parse_target  # noqa: E402
 from harness.results import Store  # noqa: E402
 from tests.helpers.providers_file import providers_file_in_effect  # noqa: E402
 from tests.helpers.realtime import realtime_toml  # noqa: E402
 
 PROVIDERS = ("eleven", "carte", "dgram")
+SERVE = "import typer\nfrom harness.cli.serve import serve_command\ntyper.run(serve_command)"
 
 
 @contextlib.contextmanager
@@ -67,39 +72,58 @@ def _first_token(store: Store, runner: Runner, row: Any) -> float:
     return runner.run_start + (row["start_offset_ms"] + marks["request_sent"]) / 1000.0
 
 
-def _samples(store: Store, runner: Runner, truths: list[Any]) -> list[dict[str, Any]]:
-    """Each ok job beside the truth of the stream it caused (the provider's streams, matched by text)."""
+def _samples(store: Store, runner: Runner, truths: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each ok job beside the truth of the stream it caused (this run's streams, matched by text)."""
     found = []
     rows = store.query("SELECT * FROM jobs WHERE run_id = ? AND outcome = 'ok' ORDER BY seq", (runner.prepared.run_id,))
     for row in rows:
-        truth = next((t for t in truths if _normal(t.text) == _normal(row["text"]) and t.chunk_at), None)
+        truth = next((t for t in truths if _normal(t["text"]) == _normal(row["text"]) and t["chunk_at"]), None)
         if truth is None or row["ttfa_ms"] is None:
             continue
-        true_ttfa = (truth.chunk_at[0] - _first_token(store, runner, row)) * 1000.0
+        true_ttfa = (truth["chunk_at"][0] - _first_token(store, runner, row)) * 1000.0
         found.append({"error": abs(row["ttfa_ms"] - true_ttfa), "held": row["ttfa_lo_ms"] - 1e-6 <= true_ttfa
                       <= row["ttfa_hi_ms"] + 1e-6, "width": row["ttfa_hi_ms"] - row["ttfa_lo_ms"],
-                      "underruns": int(row["underruns"] or 0), "true_underruns": truth.listening().underruns,
-                      "stalls": truth.stalls})
+                      "underruns": int(row["underruns"] or 0), "true_underruns": truth["underruns"],
+                      "stalls": truth["stalls"]})
     return found
 
 
-def _run(base: BenchConfig, store: Store, provider: str, rate: float | None, stalls: int) -> list[dict[str, Any]]:
-    """One provider's run in its own sandbox (so every stream there is its own); each job beside its truth."""
+@contextlib.contextmanager
+def _sandbox(profile: str) -> Iterator[str]:
+    """`tts-harness serve` in a process of its own (as a provider is: no interpreter shared with the client),
+    serving the declared providers; its URL."""
+    command = [sys.executable, "-c", SERVE, "--port", "0", "--profile", profile]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert server.stdout is not None
+        header = server.stdout.readline()  # "tts-harness sandbox (...) on http://127.0.0.1:PORT"
+        if " on " not in header:
+            raise RuntimeError(f"the sandbox did not start: {header!r}")
+        yield header.rsplit(" on ", 1)[1].strip()
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+
+
+def _run(base: BenchConfig, store: Store, url: str, provider: str, rate: float | None,
+         stalls: int) -> list[dict[str, Any]]:
+    """One provider's run against the sandbox at `url`; each job beside its truth (the streams it made)."""
     providers = benchmarkable()
-    config = base.updated(providers=(provider,), text_rate=rate)
-    headers = (lambda *_: {FAULT_HEADER: f"stall-{stalls}"}) if stalls else None
-    with sandbox_target(config, [providers[provider]], headers=headers) as target:
-        prepared = prepare(config, {provider: providers[provider]}, store, target.reference_url)
-        runner = Runner(prepared, store, target)
-        runner.record_plan()
+    config = base.updated(providers=(provider,), text_rate=rate, target=url)
+    target = bench_target(layout(parse_target(url), [providers[provider]]), [providers[provider]])
+    if stalls:
+        target.headers = lambda *_: {FAULT_HEADER: f"stall-{stalls}"}
+    before = len(httpx.get(f"{url}/_sandbox/streams").json())
+    prepared = prepare(config, {provider: providers[provider]}, store, target.reference_url)
+    runner = Runner(prepared, store, target)
+    runner.record_plan()
 
-        async def go() -> None:
-            async with httpx.AsyncClient(timeout=60.0) as client:
-                await runner.execute(client)
+    async def go() -> None:
+        async with httpx.AsyncClient(timeout=60.0) as client:
+            await runner.execute(client)
 
-        asyncio.run(go())
-        truths = list(target.handle.state.streams.streams.values())
-        return _samples(store, runner, truths)
+    asyncio.run(go())
+    return _samples(store, runner, httpx.get(f"{url}/_sandbox/streams").json()[before:])
 
 
 def _line(provider: str, mode: str, plain: list[dict[str, Any]], stalled: list[dict[str, Any]],
@@ -127,17 +151,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--items", type=int, default=6, help="texts per provider and mode (en_read)")
     parser.add_argument("--stalls", type=int, default=2, help="stalls per stream in the underrun run")
     parser.add_argument("--text-rate", type=float, default=40.0, help="tokens a second in the token-rate mode")
+    parser.add_argument("--profile", default="realistic", help="the sandbox's timing profile")
     parser.add_argument("--json", action="store_true", help="one JSON line per provider and mode")
     args = parser.parse_args(argv)
     lines = []
-    with tempfile.TemporaryDirectory() as folder, _declared(Path(folder)):
-        base = BenchConfig().updated(corpus=(f"en_read:{args.items}",), out=Path(folder), sandbox_profile="realistic",
-                                     concurrency="4")
+    with tempfile.TemporaryDirectory() as folder, _declared(Path(folder)), _sandbox(args.profile) as url:
+        base = BenchConfig().updated(corpus=(f"en_read:{args.items}",), out=Path(folder), concurrency="4")
         store = Store(Path(folder) / "runs.db")
         for provider in PROVIDERS:
             for mode, rate in (("whole", None), ("token-rate", args.text_rate)):
-                plain = _run(base, store, provider, rate, 0)
-                stalled = _run(base, store, provider, rate, args.stalls)
+                plain = _run(base, store, url, provider, rate, 0)
+                stalled = _run(base, store, url, provider, rate, args.stalls)
                 lines.append(_line(provider, mode, plain, stalled, args.stalls))
                 if not args.json:
                     print(f"{provider:<7} {mode:<10} |err| p95 {lines[-1]['p95_abs_error_ms']} ms, coverage "
