@@ -105,7 +105,8 @@ def _frame_error(event: Event) -> ProviderError:
     return kind(f"error frame {event.frame}: {event.code or 'error'}: {event.message}"[:300])
 
 
-def _problem(session: Session, events: Sequence[Event], final: Kind) -> ProviderError | None:
+def failure_of(session: Session, events: Sequence[Event], final: Kind) -> ProviderError | None:
+    """Why a session did not say its utterance, in the harness's error classes (None: it did)."""
     if session.handshake_status is not None:
         return error_for_status(session.handshake_status, f"{session.url}: the upgrade was refused with HTTP "
                                 f"{session.handshake_status}: {session.handshake_body[:200]}", None)
@@ -214,7 +215,7 @@ async def fetch_realtime(job: Job) -> None:
 def _account(job: Job, channel: Channel, session: Session, utterance: Utterance) -> None:
     record = job.record
     events = _events(job, channel, session)
-    problem = _problem(session, events, channel.grammar.final_kind)
+    problem = failure_of(session, events, channel.grammar.final_kind)
     if session.handshake_status is not None or session.opened_s is None:
         record.final_status = None if session.handshake_status is None else str(session.handshake_status)
         record.cost(charged=False, basis=f"rejected:{session.handshake_status or 'no-connection'}")

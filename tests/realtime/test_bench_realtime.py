@@ -178,3 +178,20 @@ def test_the_sandbox_stalls_n_times_and_the_listener_counts_what_its_truth_count
     assert figures["underruns"] == truth.listening().underruns >= 2
     true_ttfa_ms = (truth.chunk_at[0] - first_token) * 1000.0
     assert figures["ttfa_lo_ms"] - 1e-6 <= true_ttfa_ms <= figures["ttfa_hi_ms"] + 1e-6
+
+
+def test_a_socket_that_fails_is_classified_as_the_harness_classes_it() -> None:
+    from harness.bench.realtime import failure_of
+    from harness.core.errors import ErrorClass
+    from harness.core.protocols.realtime import Closing, Event, Kind, Session
+
+    refused = Session("wss://x/v1/speak", handshake_status=401, handshake_body='{"err_code": "INVALID_AUTH"}')
+    assert failure_of(refused, [], Kind.FLUSHED).error_class is ErrorClass.AUTH  # type: ignore[union-attr]
+    limited = Session("wss://x/v1/speak", handshake_status=429)
+    assert failure_of(limited, [], Kind.FLUSHED).error_class is ErrorClass.RATE_LIMIT  # type: ignore[union-attr]
+    opened = Session("wss://x/v1/speak", opened_s=0.01, closing=Closing(None, "dropped", 0.5))
+    quota = Event(3, 0.4, Kind.ERROR, code="quota_exceeded", message="This request exceeds your quota.")
+    assert failure_of(opened, [quota], Kind.FINAL).error_class is ErrorClass.BALANCE  # type: ignore[union-attr]
+    dropped = failure_of(opened, [Event(2, 0.3, Kind.AUDIO, audio=b"\0\0")], Kind.FINAL)
+    assert dropped is not None and dropped.error_class is ErrorClass.TRANSPORT and "without a close frame" in str(dropped)
+    assert failure_of(opened, [Event(4, 0.6, Kind.FINAL)], Kind.FINAL) is None
