@@ -26,8 +26,6 @@ import argparse
 import asyncio
 import contextlib
 import json
-import signal
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -38,6 +36,8 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # tests.helpers: the one providers file of the realtime tests, and how one takes effect
+
+from served import served_sandbox  # noqa: E402  (beside this script)
 
 from harness.bench.config import BenchConfig  # noqa: E402
 from harness.bench.runner import Runner, prepare  # noqa: E402
@@ -50,7 +50,6 @@ from tests.helpers.providers_file import providers_file_in_effect  # noqa: E402
 from tests.helpers.realtime import realtime_toml  # noqa: E402
 
 PROVIDERS = ("eleven", "carte", "dgram")
-SERVE = "import typer\nfrom harness.cli.serve import serve_command\ntyper.run(serve_command)"
 
 
 @contextlib.contextmanager
@@ -86,23 +85,6 @@ def _samples(store: Store, runner: Runner, truths: list[dict[str, Any]]) -> list
                       "underruns": int(row["underruns"] or 0), "true_underruns": truth["underruns"],
                       "stalls": truth["stalls"]})
     return found
-
-
-@contextlib.contextmanager
-def _sandbox(profile: str) -> Iterator[str]:
-    """`tts-harness serve` in a process of its own (as a provider is: no interpreter shared with the client),
-    serving the declared providers; its URL."""
-    command = [sys.executable, "-c", SERVE, "--port", "0", "--profile", profile]
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        assert server.stdout is not None
-        header = server.stdout.readline()  # "tts-harness sandbox (...) on http://127.0.0.1:PORT"
-        if " on " not in header:
-            raise RuntimeError(f"the sandbox did not start: {header!r}")
-        yield header.rsplit(" on ", 1)[1].strip()
-    finally:
-        server.send_signal(signal.SIGINT)
-        server.wait(timeout=30)
 
 
 def _run(base: BenchConfig, store: Store, url: str, provider: str, rate: float | None,
@@ -155,7 +137,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="one JSON line per provider and mode")
     args = parser.parse_args(argv)
     lines = []
-    with tempfile.TemporaryDirectory() as folder, _declared(Path(folder)), _sandbox(args.profile) as url:
+    with (tempfile.TemporaryDirectory() as folder, _declared(Path(folder)),
+          served_sandbox("--profile", args.profile) as url):
         base = BenchConfig().updated(corpus=(f"en_read:{args.items}",), out=Path(folder), concurrency="4")
         store = Store(Path(folder) / "runs.db")
         for provider in PROVIDERS:
