@@ -9,7 +9,8 @@ code that measures a live or sandbox stream:
     eleven, carte, dgram   whole (the `synthesis` check) and token-rate (`streamed-input`, 40 a second): the
                      WebSocket sessions of fixtures/realtime/ replayed from the loopback replay server
                      (harness.contracts.replay_socket) to the realtime client (run_session, via the check's
-                     plan); first audio frame − first text token (after the preamble), recorded and replayed
+                     plan); first token to first audio as `bench run` reads a socket job's session
+                     (harness.bench.realtime: read_frames, heard, stream_figures), recorded and replayed
 
 Each recording is replayed --repeats times; a row gives the error's p50, p95 and maximum (the figure:
 `replay_ttfa_abs_error_ms`, the maximum), and the machine's load average: on a shared machine the tail is
@@ -41,14 +42,15 @@ sys.path.insert(0, str(REPO))  # the WebSocket recordings' providers are the tes
 import httpx  # noqa: E402
 
 from harness.bench.exchange import send  # noqa: E402
+from harness.bench.realtime import heard, read_frames  # noqa: E402
 from harness.bench.streaming import StreamWatch, stream_figures  # noqa: E402
 from harness.contracts.recording import read_scenario, replay_answer  # noqa: E402
 from harness.contracts.replay import Recorded, ReplayTransport  # noqa: E402
-from harness.contracts.replay_socket import first_audio_ms, replay_check  # noqa: E402
+from harness.contracts.replay_socket import replay_check  # noqa: E402
 from harness.contracts.scenario import MediaStore  # noqa: E402
 from harness.contracts.session import FIXTURES  # noqa: E402
 from harness.core import declared  # noqa: E402
-from harness.core.protocols.realtime import Session  # noqa: E402
+from harness.core.protocols.realtime import Channel, Session  # noqa: E402
 from harness.core.quantiles import quantile  # noqa: E402
 from tests.helpers.realtime import realtime_toml  # noqa: E402
 
@@ -64,8 +66,8 @@ def _recorded_sse_ttfa(answer: Recorded) -> float:
     for at, size in answer.timing.chunks:
         watch.feed(answer.content[start:start + size], at / 1000.0)
         start += size
-    last = answer.timing.chunks[-1][0] / 1000.0
-    return float(stream_figures(watch, 0.0, last, answer.timing.headers_ms / 1000.0)["ttfa_ms"])
+    figures = stream_figures(watch.arrivals(0.0, answer.timing.headers_ms / 1000.0), 0.0)
+    return float(figures["ttfa_ms"])
 
 
 async def _replayed_sse_ttfa(answer: Recorded) -> float:
@@ -73,8 +75,16 @@ async def _replayed_sse_ttfa(answer: Recorded) -> float:
     watch = StreamWatch()
     async with httpx.AsyncClient(transport=ReplayTransport({("POST", URL): [answer]})) as client:
         exchange = await send(client, client.build_request("POST", URL, json={}), on_chunk=watch.feed)
-    figures = stream_figures(watch, exchange.sent, exchange.last_byte, exchange.headers_received)
+    figures = stream_figures(watch.arrivals(exchange.sent, exchange.headers_received), exchange.sent,
+                             exchange.last_byte)
     return float(figures["ttfa_ms"])
+
+
+def _session_ttfa(channel: Channel, session: Session) -> float | None:
+    """First token to first audio as `bench run` measures a socket job (harness.bench.realtime)."""
+    events, _, _ = read_frames(channel, session)
+    first_token, audio = heard(channel, session, events, "utterance-1")
+    return float(stream_figures(audio, first_token)["ttfa_ms"]) if audio else None
 
 
 def _row(provider: str, mode: str, recorded: float, replayed: list[float]) -> dict[str, Any]:
@@ -101,15 +111,15 @@ def _session_rows(repeats: int) -> list[dict[str, Any]]:
         providers = declared.parse(path.read_text(encoding="utf-8"), path).providers()
     rows = []
     for provider in providers:
-        grammar = provider.channels[0].grammar
+        channel = provider.channels[0]
         for check, mode in MODES.items():
             file = REPO / "fixtures" / "realtime" / provider.name / f"{check}.json"
             recorded = Session.from_json(json.loads(file.read_text(encoding="utf-8")))
-            recorded_ttfa = first_audio_ms(recorded, grammar)
+            recorded_ttfa = _session_ttfa(channel, recorded)
             assert recorded_ttfa is not None, f"{file} has no audio"
             replayed = []
             for _ in range(repeats):
-                ttfa = first_audio_ms(asyncio.run(replay_check(provider, check, recorded)), grammar)
+                ttfa = _session_ttfa(channel, asyncio.run(replay_check(provider, check, recorded)))
                 assert ttfa is not None, f"the replay of {file} brought no audio"
                 replayed.append(ttfa)
             rows.append(_row(provider.name, mode, recorded_ttfa, replayed))

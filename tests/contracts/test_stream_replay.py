@@ -86,7 +86,8 @@ async def _replayed_ttfa(answer: Recorded) -> tuple[float, list[float]]:
     watch = StreamWatch()
     async with httpx.AsyncClient(transport=ReplayTransport({("POST", url): [answer]})) as client:
         exchange = await send(client, client.build_request("POST", url, json={"text": "hi"}), on_chunk=watch.feed)
-    figures = stream_figures(watch, exchange.sent, exchange.last_byte, exchange.headers_received)
+    figures = stream_figures(watch.arrivals(exchange.sent, exchange.headers_received), exchange.sent,
+                             exchange.last_byte)
     return figures["ttfa_ms"], [(at - exchange.sent) * 1000 for at, _ in watch.chunks]
 
 
