@@ -9,6 +9,7 @@ import asyncio
 import copy
 import itertools
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -124,10 +125,13 @@ def test_a_frame_order_change_is_caught_offline() -> None:
 
 @pytest.mark.parametrize("delay_ms", [0.0, 300.0], ids=["as-recorded", "first-frame-later"])
 def test_the_suite_replays_a_kept_session_with_its_promise(pytester: pytest.Pytester, tmp_path: Path,
-                                                           delay_ms: float) -> None:
+                                                           delay_ms: float, monkeypatch: pytest.MonkeyPatch) -> None:
     """`pytest contracts/test_realtime.py` (replay, the default) over a providers file's fixtures folder:
     the session as recorded passes; its first frame later than its promise fails, saying so."""
     from tests.helpers.providers_file import providers_file_in_effect
+
+    # The packaged module reads the declared providers when imported: import it afresh under this file.
+    monkeypatch.delitem(sys.modules, "harness.contracts.suite.test_realtime", raising=False)
 
     fixtures = tmp_path / "fixtures"
     kept = fixtures / "realtime" / "carte" / "synthesis.json"
