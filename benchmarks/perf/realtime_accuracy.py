@@ -16,8 +16,13 @@ was written to the socket. For each job:
 
     python benchmarks/perf/realtime_accuracy.py [--items 6] [--stalls 2] [--text-rate 40] [--json]
 
+    replay_ttfa_abs_error_ms     the committed recording of that provider and mode replayed at its offsets
+                                 (benchmarks/perf/replay_accuracy.py): |replayed − recorded| first token to
+                                 first audio, the largest over --replays; TTS.ai's SSE stream on a line of
+                                 its own
+
 One JSON line per provider and mode with --json. Goals (issue 24): p95 error <= 10 ms; underruns counted
-exactly (error 0 on every job).
+exactly (error 0 on every job); replayed TTFA within ±5 ms of the recorded one.
 """
 
 from __future__ import annotations
@@ -134,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stalls", type=int, default=2, help="stalls per stream in the underrun run")
     parser.add_argument("--text-rate", type=float, default=40.0, help="tokens a second in the token-rate mode")
     parser.add_argument("--profile", default="realistic", help="the sandbox's timing profile")
+    parser.add_argument("--replays", type=int, default=5, help="replays of each recording (replay_ttfa_abs_error_ms)")
     parser.add_argument("--json", action="store_true", help="one JSON line per provider and mode")
     args = parser.parse_args(argv)
     lines = []
@@ -150,10 +156,24 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{provider:<7} {mode:<10} |err| p95 {lines[-1]['p95_abs_error_ms']} ms, coverage "
                           f"{lines[-1]['coverage']}, underrun count error {lines[-1]['underrun_count_error']}",
                           file=sys.stderr)
+    lines = _with_replay(lines, args.replays)
     if args.json:
         for line in lines:
             print(json.dumps(line, sort_keys=True))
     return 0
+
+
+def _with_replay(lines: list[dict[str, Any]], repeats: int) -> list[dict[str, Any]]:
+    """Each provider and mode's `replay_ttfa_abs_error_ms` (benchmarks/perf/replay_accuracy.py: its
+    committed recording replayed, first token to first audio as `bench run` reads it, the largest
+    |replayed − recorded| over the replays); TTS.ai's SSE stream gets a line of its own."""
+    from replay_accuracy import replay_ttfa_errors  # beside this script
+
+    replays = {(row["provider"], row["mode"]): row for row in replay_ttfa_errors(repeats)}
+    merged = [line | {"replay_ttfa_abs_error_ms": replays.pop((line["provider"], line["mode"]), {}).get(
+        "replay_ttfa_abs_error_ms")} for line in lines]
+    return merged + [{"provider": provider, "mode": mode, "replay_ttfa_abs_error_ms": row["replay_ttfa_abs_error_ms"]}
+                     for (provider, mode), row in replays.items()]
 
 
 if __name__ == "__main__":
