@@ -155,7 +155,7 @@ def test_the_sandbox_stalls_n_times_and_the_listener_counts_what_its_truth_count
     and its first audio lies within the interval the client's clock allows."""
     from harness.bench.realtime import decoder, heard, planned_socket, read_frames
     from harness.bench.streaming import stream_figures
-    from harness.core.protocols.realtime_session import reader, run_session
+    from harness.core.protocols.realtime_session import LOOK_S, reader, run_session
     from harness.core.target import FAULT_HEADER
 
     provider = realtime_sandbox.state.served[name].provider
@@ -177,7 +177,10 @@ def test_the_sandbox_stalls_n_times_and_the_listener_counts_what_its_truth_count
     assert truth.stalls == 2 and len(truth.chunk_at) == len(audio)
     assert figures["underruns"] == truth.listening().underruns >= 2
     true_ttfa_ms = (truth.chunk_at[0] - first_token) * 1000.0
-    assert figures["ttfa_lo_ms"] - 1e-6 <= true_ttfa_ms <= figures["ttfa_hi_ms"] + 1e-6
+    # The truth is the sandbox's write, the interval bounds the client's arrival: a write never comes after
+    # its arrival (the upper bound is strict), but on a loaded machine the loopback may hand the frame over
+    # a little after the client's last empty look, which no client clock can see; one look's period of it.
+    assert figures["ttfa_lo_ms"] - LOOK_S * 1000.0 <= true_ttfa_ms <= figures["ttfa_hi_ms"] + 1e-6
 
 
 def test_a_socket_that_fails_is_classified_as_the_harness_classes_it() -> None:
