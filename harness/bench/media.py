@@ -10,16 +10,14 @@ buffer of bytes.
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import json
 import os
 from pathlib import Path
-from typing import Any
 
 from harness.bench.records import AudioFile
 from harness.core.audio import AudioInfo, extension, holds_a_frame, join_wav, strip_metadata
 from harness.core.audio import inspect as inspect_audio  # what the bytes are, and whether they are whole
+from harness.core.sse import audio_events, is_sse
 
 __all__ = ["FirstAudio", "inspect_audio", "join_audio_chunks", "sse_audio", "store_audio"]
 
@@ -60,32 +58,11 @@ class FirstAudio:
 
 
 def sse_audio(data: bytes) -> bytes:
-    """Audio bytes carried by Server-Sent Events (`data:` lines, base64 or JSON with a base64 field);
+    """Audio bytes carried by Server-Sent Events (`harness.core.sse`: base64, or JSON with a base64 field);
     bytes that are not SSE are returned unchanged."""
-    if not data.lstrip().startswith((b"data:", b"event:", b"id:", b":")):
+    if not is_sse(data):
         return data
-    chunks: list[bytes] = []
-    for line in data.splitlines():
-        if not line.startswith(b"data:"):
-            continue
-        payload = line[5:].strip()
-        if not payload or payload == b"[DONE]":
-            continue
-        chunk: Any = payload
-        if payload.startswith(b"{"):
-            try:
-                event = json.loads(payload)
-            except ValueError:
-                continue
-            chunk = next((event[k] for k in ("audio", "chunk", "data", "audio_base64") if isinstance(
-                event.get(k), str)), None)
-            if chunk is None:
-                continue
-        try:
-            chunks.append(base64.b64decode(chunk, validate=False))
-        except ValueError:
-            continue
-    return join_audio_chunks(chunks)
+    return join_audio_chunks([audio for _, audio in audio_events(data)])
 
 
 def join_audio_chunks(chunks: list[bytes]) -> bytes:

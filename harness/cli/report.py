@@ -57,12 +57,12 @@ def report_command(
 
 
 def compare_command(
-    base: Annotated[str, typer.Argument(metavar="BASE", help="BASE run id or export folder")],
-    new: Annotated[str, typer.Argument(metavar="NEW", help="NEW run id or export folder")],
+    base: Annotated[str, typer.Argument(metavar="BASE", help="BASE run id, export folder or fixture folder")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="NEW run id, export folder or fixture folder")],
     fail_on: Annotated[
         str, typer.Option("--fail-on", metavar="METRIC,…",
-                          help="metrics that fail the gate: latency,wer,cost,success,contract")
-    ] = "latency,wer,cost,success,contract",
+                          help="metrics that fail the gate: latency,wer,cost,success,contract,stream")
+    ] = "latency,wer,cost,success,contract,stream",
     junit: Annotated[Path | None, typer.Option(metavar="FILE", help="also write a JUnit XML file")] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="print JSON (with the statistical method) instead of text")
@@ -70,25 +70,32 @@ def compare_command(
     threshold: Annotated[
         list[str] | None,
         typer.Option("--threshold", metavar="KEY=VALUE",
-                     help="override a threshold, KEY=VALUE (latency_p50=0.1, wer=0.02, alpha=0.05)"),
+                     help="override a threshold, KEY=VALUE (latency_p50=0.1, wer=0.02, alpha=0.05, "
+                          "first_audio_ms=25)"),
     ] = None,
     db: DbOption = DEFAULT_DB,
     asr_model: AsrOption = None,
 ) -> None:
-    """Flag regressions of NEW against BASE: beyond a threshold AND statistically significant. Exit 1 if any."""
+    """Flag regressions of NEW against BASE: beyond a threshold AND statistically significant. Exit 1 if any.
+    Two fixture folders (recorded by `pytest contracts/`): their recorded streams are replayed and compared
+    (first audio, order, frame rules)."""
     from harness.report.compare import Thresholds, compare_runs, parse_metrics, render_text, to_junit
-    from harness.report.export import load_run
 
     try:
         overrides = dict(item.split("=", 1) for item in threshold or [] if "=" in item)
         if len(overrides) != len(threshold or []):
             raise UsageError(f"--threshold takes KEY=VALUE, got {threshold}")
-        comparison = compare_runs(
-            load_run(base, db, asr_model),
-            load_run(new, db, asr_model),
-            parse_metrics(fail_on),
-            Thresholds().with_overrides(overrides),
-        )
+        thresholds, metrics = Thresholds().with_overrides(overrides), parse_metrics(fail_on)
+        if _fixture_folders(base, new):
+            from harness.core.registry import providers
+            from harness.report.stream_compare import compare_streams
+
+            comparison = compare_streams(Path(base), Path(new), providers(), metrics, thresholds)
+        else:
+            from harness.report.export import load_run
+
+            comparison = compare_runs(load_run(base, db, asr_model), load_run(new, db, asr_model), metrics,
+                                      thresholds)
     except (UsageError, FileNotFoundError) as error:
         raise _usage(error) from None
     if junit is not None:
@@ -96,6 +103,17 @@ def compare_command(
         junit.write_text(to_junit(comparison), encoding="utf-8")
     _out.print(comparison.to_json_text() if as_json else render_text(comparison), markup=False)
     raise typer.Exit(comparison.exit_code)
+
+
+def _fixture_folders(base: str, new: str) -> bool:
+    """Both are fixture folders (compare their streams); one alone is a usage error."""
+    from harness.contracts import is_fixture_folder
+
+    kinds = (is_fixture_folder(Path(base)), is_fixture_folder(Path(new)))
+    if kinds[0] != kinds[1]:
+        raise UsageError(f"{base if kinds[0] else new} is a fixture folder and the other is not: compare two runs "
+                         "(ids or export folders) or two fixture folders")
+    return kinds[0]
 
 
 def contract_diff_command(

@@ -1,5 +1,6 @@
-"""Turning an outcome into a fixture (redacted, base URLs templated) and a fixture back into respx
-routes for replay."""
+"""Turning an outcome into a fixture (redacted, base URLs templated) and a fixture back into a
+`ReplayTransport` for replay. A streamed answer (no Content-Length) read through a
+`TimingTransport` keeps its offsets beside its body (`body.timing`), so replay gives it back in time."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import respx
 
 from harness._version import __version__
 from harness.contracts.execute import Outcome
+from harness.contracts.replay import Recorded, ReplayTransport, StreamTiming, say_untimed, timing_of
 from harness.contracts.scenario import (
     Exchange,
     MediaStore,
@@ -45,7 +46,10 @@ def _template(text: str, pairs: list[tuple[str, str]]) -> str:
     return text
 
 
-def _detemplate(text: str, target: Target) -> str:
+def _detemplate(text: str, target: Target | None) -> str:
+    if target is None:
+        return text
+
     def swap(match: re.Match[str]) -> str:
         provider, host = match.group(1), match.group(2)
         return target.base_urls.get((provider, host), match.group(0))
@@ -78,6 +82,14 @@ def _request_body(request: httpx.Request) -> dict[str, Any]:
 
 
 def _response_body(response: httpx.Response, media: MediaStore) -> dict[str, Any]:
+    body = _body_of(response, media)
+    timing = timing_of(response)
+    if body and timing is not None and "content-length" not in response.headers:
+        body["timing"] = timing.to_json()
+    return body
+
+
+def _body_of(response: httpx.Response, media: MediaStore) -> dict[str, Any]:
     content_type = media_type_of(response.headers.get("content-type"))
     data = response.content
     if not data:
@@ -133,7 +145,8 @@ def write_scenario(root: Path, scenario: Scenario, target: Target, secrets: Iter
     return path
 
 
-def _replay_response(recorded: RecordedResponse, media: MediaStore, target: Target) -> httpx.Response:
+def replay_answer(recorded: RecordedResponse, media: MediaStore, target: Target | None, name: str) -> Recorded:
+    """A recorded answer ready to be given again (its URLs pointed at `target`; None: left templated)."""
     headers = dict(recorded.headers)
     body = recorded.body
     if "json" in body:
@@ -144,28 +157,25 @@ def _replay_response(recorded: RecordedResponse, media: MediaStore, target: Targ
         content = _detemplate(body["text"], target).encode()
     else:
         content = b""
-    return httpx.Response(recorded.status, headers=headers, content=content)
+    timing = StreamTiming.from_json(body["timing"]) if "timing" in body else None
+    if timing is None and media_type_of(headers.get("content-type")) == "text/event-stream":
+        say_untimed(name)
+    return Recorded(recorded.status, headers, content, timing)
 
 
-def mount(router: respx.MockRouter, scenario: Scenario, media: MediaStore, target: Target) -> None:
-    """Routes answering the scenario's recorded responses, in recorded order per URL (the last one
-    repeats, so a poller that asks once more than recorded sees the terminal state again)."""
-    by_route: dict[tuple[str, str], list[httpx.Response]] = defaultdict(list)
+def replay_routes(scenario: Scenario, media: MediaStore, target: Target) -> dict[tuple[str, str], list[Recorded]]:
+    """The scenario's recorded answers per (method, URL), in recorded order."""
+    by_route: dict[tuple[str, str], list[Recorded]] = defaultdict(list)
     for exchange in scenario.exchanges:
         url = _detemplate(exchange.request.url, target)
-        by_route[(exchange.request.method, url)].append(_replay_response(exchange.response, media, target))
-    for (method, url), responses in by_route.items():
-        router.route(method=method, url=url).mock(side_effect=_in_order(responses))
+        by_route[(exchange.request.method, url)].append(
+            replay_answer(exchange.response, media, target, scenario.name))
+    return dict(by_route)
 
 
-def _in_order(responses: list[httpx.Response]) -> Any:
-    remaining = list(responses)
-
-    def answer(request: httpx.Request) -> httpx.Response:
-        recorded = remaining.pop(0) if len(remaining) > 1 else remaining[0]
-        return httpx.Response(recorded.status_code, headers=recorded.headers, content=recorded.content)
-
-    return answer
+def replay_transport(scenario: Scenario, media: MediaStore, target: Target) -> ReplayTransport:
+    """An httpx transport answering the scenario as recorded, headers and body at their offsets."""
+    return ReplayTransport(replay_routes(scenario, media, target))
 
 
 def read_scenario(path: Path) -> Scenario:

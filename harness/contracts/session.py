@@ -1,23 +1,26 @@
 """One contract run: which target, which record mode, where fixtures live; runs plans and records.
 
-Replay mounts a plan's fixture on respx (no request can leave the process: respx fails any call it
-has no route for). The sandbox, a URL and live send real HTTP; `record_mode` decides what is written back.
+Replay answers a plan from its fixture through `ReplayTransport` (no request can leave the process: a
+request no recording answers fails), streamed bodies at their recorded offsets; a fixture's
+`first_audio_within_ms` is then asserted on the first audio as this client read it.
+The sandbox, a URL and live send real HTTP; `record_mode` decides what is written back.
 """
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import httpx
-import respx
 
 from harness.contracts.execute import Outcome, run_plan
 from harness.contracts.finding import format_finding
 from harness.contracts.plans import Plan, plans_for
-from harness.contracts.recording import mount, to_scenario, write_scenario
+from harness.contracts.recording import read_scenario, replay_transport, to_scenario, write_scenario
+from harness.contracts.replay import FIRST_AUDIO_FIELD, TimingTransport, first_audio_ms, late_first_audio
 from harness.contracts.scenario import MediaStore, load_scenario
 from harness.contracts.targets import RecordMode, Target
 from harness.core import declared, packaged
@@ -89,6 +92,7 @@ class ContractSession:
     recorded: list[Path] = field(default_factory=list)
     drift_seen: list[Drift] = field(default_factory=list)
     _rewritten: set[str] = field(default_factory=set)
+    _promises: dict[str, Any] = field(default_factory=dict)  # first_audio_within_ms by scenario, kept for REWRITE
 
     def media(self, provider: str) -> MediaStore:
         return MediaStore(self.roots.root(provider) / "media")
@@ -123,7 +127,9 @@ class ContractSession:
         if self.target.kind is TargetKind.REPLAY:
             return self._replay(provider, plan)
         guard = CredentialGuard.for_urls(self.target.base_urls.values(), credential_headers([provider]))
-        with httpx.Client(timeout=30.0, event_hooks=guard.sync_event_hooks()) as client:
+        # Answers are stamped as they are read, so a recorded stream keeps its offsets (harness.contracts.replay).
+        with httpx.Client(timeout=30.0, event_hooks=guard.sync_event_hooks(),
+                          transport=TimingTransport(httpx.HTTPTransport())) as client:
             outcome = run_plan(provider, plan, self.target, client)
         if self._records(plan):
             self._record(provider, outcome)
@@ -146,14 +152,37 @@ class ContractSession:
                 f"no fixture for {plan.name}; record it with "
                 "`pytest contracts/ --tts-target sandbox --tts-record-mode=once`"
             )
-        with respx.mock(assert_all_called=False) as router, httpx.Client() as client:
-            mount(router, scenario, self.media(provider.name), self.target)
-            return run_plan(provider, plan, self.target, client)
+        # Answers come at their recorded offsets and are stamped as read, as when they were recorded.
+        transport = TimingTransport(replay_transport(scenario, self.media(provider.name), self.target))
+        with httpx.Client(transport=transport) as client:
+            outcome = run_plan(provider, plan, self.target, client)
+        within = scenario.extra.get(FIRST_AUDIO_FIELD)
+        for key, _, response in outcome.exchanges:
+            late = late_first_audio(within, first_audio_ms(response), key)
+            if late is not None:
+                outcome.violations.append(late)
+        return outcome
 
     def _record(self, provider: Provider, outcome: Outcome) -> None:
+        root = self.roots.root(provider.name)
         if self.record_mode is RecordMode.REWRITE and provider.name not in self._rewritten:
-            shutil.rmtree(self.roots.root(provider.name) / "scenarios" / provider.name, ignore_errors=True)
+            self._promises.update(_promises_of(root, provider.name))  # they outlive the rewrite
+            shutil.rmtree(root / "scenarios" / provider.name, ignore_errors=True)
             self._rewritten.add(provider.name)
         signature = provider.endpoint(outcome.plan.endpoint).signature
         scenario = to_scenario(outcome, self.target, self.media(provider.name), signature)
+        kept = load_scenario(root, outcome.plan.name)
+        promise = kept.extra.get(FIRST_AUDIO_FIELD) if kept else self._promises.get(outcome.plan.name)
+        if promise is not None:  # a threshold the user set outlives a re-record
+            scenario = replace(scenario, extra={**scenario.extra, FIRST_AUDIO_FIELD: promise})
         self.recorded.append(write_scenario(self.roots.root(provider.name), scenario, self.target, self.secrets()))
+
+
+def _promises_of(root: Path, provider: str) -> dict[str, Any]:
+    """Each of the provider's recorded scenarios that promises a first audio, and its promise."""
+    found: dict[str, Any] = {}
+    for path in sorted((root / "scenarios" / provider).rglob("*.json")):
+        scenario = read_scenario(path)
+        if FIRST_AUDIO_FIELD in scenario.extra:
+            found[scenario.name] = scenario.extra[FIRST_AUDIO_FIELD]
+    return found

@@ -77,9 +77,9 @@ def reference_upload() -> Upload:
 
 def contract_target(where: Layout, providers: Mapping[str, Provider],
                     environ: Mapping[str, str] | None = None) -> Target:
-    """The contract target on `where`. Replay: recorded answers at the providers' hosts (respx intercepts
-    every request). A sandbox, started here or at a URL: its test keys (the environment's where a URL is
-    given), its empty-wallet keys, its reference clip, faults on demand. The providers' own servers: keys
+    """The contract target on `where`. Replay: recorded answers at the providers' hosts (the replay
+    transport answers every request). A sandbox, started here or at a URL: its test keys (the environment's
+    where a URL is given), its empty-wallet keys, its reference clip, faults on demand. The providers' own servers: keys
     from the environment only (a provider without one is skipped), the reference voice at
     `TTS_HARNESS_REFERENCE_URL`."""
     env = os.environ if environ is None else environ

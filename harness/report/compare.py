@@ -80,6 +80,7 @@ class Metric(StrEnum):
     COST = "cost"
     SUCCESS = "success"
     CONTRACT = "contract"
+    STREAM = "stream"  # replayed recorded streams (two fixture folders: harness.report.stream_compare)
 
 
 class Verdict(StrEnum):
@@ -95,6 +96,8 @@ class Thresholds:
     wer: float = 0.02  # absolute increase of pooled WER
     cost: float = 0.05  # relative increase of mean cost per request
     success: float = 0.05  # absolute drop of success rate
+    first_audio_ms: float = 25.0  # a replayed stream's first audio later by more than this (ms) ...
+    first_audio_rel: float = 0.10  # ... and by more than this share of BASE's
     alpha: float = 0.05
     min_samples: int = 5
     min_samples_tail: int = 20  # p95 of fewer values is nearly the maximum: its bootstrap is not trustworthy
@@ -122,6 +125,9 @@ METHODS = {
     "cost": "two-sample percentile bootstrap of mean cost per request",
     "success": "one-sided Fisher's exact test on ok/failed counts",
     "contract": "contract-violation kinds (phase, rule, pointer) present in NEW and absent from BASE",
+    "stream": "fixture folders: each recorded stream replayed at its offsets once per side; first audio later "
+              "than BASE's by more than max(first_audio_ms, first_audio_rel x BASE), a changed order of what "
+              "came, or a frame-rule finding BASE has not",
     "bootstrap_p_value": "(count of resampled differences <= 0 + 1) / (resamples + 1)",
 }
 

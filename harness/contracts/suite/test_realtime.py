@@ -12,7 +12,9 @@ declared provider's base URL is that provider (the others skip), any other URL a
 
 A session is kept as `<root>/realtime/<provider>/<check>.json`, the root being the user's folder
 (`tts-harness-fixtures/` beside the providers file, or `--tts-fixtures-dir`): every frame with its offset,
-keys filtered, so replay judges exactly what was recorded, timing included. See
+keys filtered. Replay plays it back from a loopback server at its recorded offsets
+(`harness.contracts.replay_socket`) and judges what the client saw, timing included: a fixture's
+`first_audio_within_ms` (kept across re-recordings) fails a replay whose first audio comes later. See
 `harness.contracts.realtime_checks` for the checks and `harness.contracts.realtime` for the frame rules.
 """
 
@@ -26,6 +28,8 @@ from typing import Any
 import pytest
 
 from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check
+from harness.contracts.replay import FIRST_AUDIO_FIELD
+from harness.contracts.replay_socket import judge_replayed
 from harness.contracts.session import FixtureRoots
 from harness.contracts.targets import Target
 from harness.core.protocols.realtime import Session, websocket_url
@@ -68,7 +72,8 @@ def _fixture(request: pytest.FixtureRequest, provider: Provider, check: str) -> 
 
 def _keep(session: Session, target: RealtimeTarget, path: Path) -> None:
     """Write the session as a fixture: the origin templated, every key filtered."""
-    data = session.to_json()
+    kept = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data = {key: kept[key] for key in (FIRST_AUDIO_FIELD,) if key in kept} | session.to_json()
     data["url"] = data["url"].replace(websocket_url(target.base_url.rstrip("/")), "{base_url}")
     text = Redactor((target.key,)).text(json.dumps(data, indent=1))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -91,10 +96,10 @@ def test_realtime(provider: Provider, check: str, request: Any, tts_target: Targ
         if not fixture.exists():
             pytest.skip(f"no recorded {check} session for {provider.name}: record one with "
                         "--tts-target sandbox --tts-record-mode=once")
-        session = Session.from_json(json.loads(fixture.read_text(encoding="utf-8")))
+        _, findings = judge_replayed(provider, check, json.loads(fixture.read_text(encoding="utf-8")))
     else:
         session = asyncio.run(run_check(target, plan))
         if _records(request, fixture):
             _keep(session, target, fixture)
-    findings = judge(judged_by, plan, session)
+        findings = judge(judged_by, plan, session)
     assert not findings.violations, f"{provider.name} {check}:\n  " + findings.text().replace("\n", "\n  ")

@@ -1,9 +1,10 @@
 """Every documented endpoint and status of every provider, checked against the current target.
 
-Replay (default) serves recorded fixtures through respx; `--tts-target sandbox` sends real HTTP to the
-local emulator; `--tts-live` to the real providers; `--tts-target URL` to a provider's own server (URL
-is its base URL) or to a server laid out like the sandbox (any other URL). Scenarios of what an official
-client library calls beyond the documents (`source: sdk`) are marked and counted apart in the summary.
+Replay (default) serves recorded fixtures, streams at their recorded offsets; `--tts-target sandbox`
+sends real HTTP to the local emulator; `--tts-live` to the real providers; `--tts-target URL` to a
+provider's own server (URL is its base URL) or to a server laid out like the sandbox (any other URL).
+Scenarios of what an official client library calls beyond the documents (`source: sdk`) are marked and
+counted apart in the summary.
 The plans come from the specs, so a new endpoint in a spec is a new test here without touching this file.
 """
 
