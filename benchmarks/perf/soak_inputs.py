@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 SHORT_RUN = ("bench", "run", "--corpus", "en_read:1", "--models", "chatterbox", "--no-score", "--no-report")
 BAD_NUMBERS = ("nan", "inf", "-inf", "-1", "0", "1e300", "99999999999999999999999", "abc", "")
 NUMERIC_OPTIONS = ("--repeats", "--concurrency", "--ramp-up", "--budget", "--usd-per-character", "--poll-interval",
-                   "--seed", "--clock-skew", "--job-timeout")
+                   "--seed", "--clock-skew", "--job-timeout", "--text-rate")
 UNWRITABLE = ("/proc/harness-out", "/dev/null/x", "afile/x", "/sys/harness-out", "x" * 300)
 COMMANDS = (("providers",), ("serve",), ("score", "x"), ("report", "RUN"), ("compare", "A", "B"), ("export", "RUN"),
             ("contract", "check", "pixazo", "GET /v2/requests/status/{request_id}"), ("contract", "diff", "a", "b"),
