@@ -20,7 +20,7 @@ from statistics import NormalDist
 from typing import Protocol
 
 from harness.bench.config import PollingMode
-from harness.bench.stampbook import ProviderStamps
+from harness.bench.stampbook import Convention, ProviderStamps
 from harness.core.quantiles import sorted_quantile
 
 _STANDARD_NORMAL = NormalDist()
@@ -37,6 +37,10 @@ SLOPE_PRIOR, SLOPE_WEIGHT = 0.5, 0.5
 SPREAD_PRIOR, SPREAD_WEIGHT = 0.5, 4.0
 APPROACH_CAP_S = 5.0  # before the mass, no gap longer than this or half the time waited, whichever is longer
 ORIGIN_TOLERANCE_S = 0.25  # phase polls only when the server's clock is known at least this well
+# While truncation and rounding are both possible, polls go just after the rounding clock's second begins and
+# just before the truncating clock's next one: the first may not go early (the band between them is what
+# tells the two apart), the second must be answered before that second (its round trip, a late wake-up).
+DISCRIMINATE_AFTER_S, DISCRIMINATE_BEFORE_S = 0.02, 0.06
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +55,11 @@ class PollContext:
     # completion at whole seconds and the run has pinned its clock (see `second_origin`); None otherwise.
     second_origin: float | None = None
     stamp_resolution: float | None = None  # of the completion stamp (None: no stamp; 1.0: whole seconds)
+    # While truncation and rounding are both possible and place the server's seconds apart (a millisecond
+    # `created_at` beside whole-second completions), `second_origin` is the truncating clock's and this the
+    # rounding clock's (half a second away); None once one convention is known, or when they agree.
+    round_origin: float | None = None
+    origin_doubt: float = 0.0  # seconds either side of the origins the clock offset leaves open
 
 
 class Schedule(Protocol):
@@ -150,6 +159,13 @@ class AdaptiveSchedule:
     expected to spend no more than `plan` polls, corrected by what the finished jobs really spent. Without
     stamps only the polls bound the completion, so the cadence is as fine as the remaining budget allows.
 
+    While the stamps' convention is open (`PollContext.round_origin`), a whole-second stamp is worth a
+    second and a half of doubt (the truncating and the rounding readings together), and no cadence of one
+    poll a second bounds it. Polls then come twice a second at the two points that decide the question: just
+    after the rounding clock's second begins, and just before the truncating clock's next second. A
+    completion between them is placed by one convention only (it rules the other out), and every window stays
+    within half a second either way.
+
     Until `warm` jobs have finished the schedule explores: gaps grow geometrically to `explore_cap` (to
     `explore_cap_plain` when no whole-second stamp will split them), then with the time waited once the
     budget is spent, so a long job costs a bounded number of polls.
@@ -169,6 +185,7 @@ class AdaptiveSchedule:
     cadence_whole_s: tuple[float, float] = (1 / 3, 1.0)  # core, rest of the mass against whole seconds
     cadence_plain_s: tuple[float, float] = (0.25, 0.8)  # finest, sparsest without them (only the polls bound it)
     cadence_precise_s: float = 2.0  # millisecond stamps narrow the window themselves: polls only detect
+    cadence_open_s: float = 0.5  # while the stamps' convention is open (see the class docstring)
     total: DurationModel = field(default_factory=DurationModel)
     spent: deque[int] = field(default_factory=lambda: deque(maxlen=50))  # polls of this model's finished jobs
     _cores: dict[tuple[int, int, float], tuple[float, float] | None] = field(default_factory=dict)
@@ -208,6 +225,8 @@ class AdaptiveSchedule:
 
     def _explore(self, ctx: PollContext) -> float:
         cap = self.explore_cap if ctx.second_origin is not None else self.explore_cap_plain
+        if ctx.round_origin is not None:
+            cap = self.cadence_open_s
         if ctx.polls >= self.budget:
             cap = max(cap, TAIL_FRACTION * ctx.elapsed)
         delay = min(self.first * self.growth ** ctx.polls, cap)
@@ -219,6 +238,8 @@ class AdaptiveSchedule:
         return self._phased(ctx.elapsed + max(delay - cadence / 2, self.min_gap), ctx, cadence) - ctx.elapsed
 
     def _mass_cadence(self, ctx: PollContext, low: float, high: float, left: int) -> float:
+        if ctx.round_origin is not None:
+            return self.cadence_open_s
         if ctx.second_origin is not None and (ctx.stamp_resolution or 1.0) >= 1.0:
             finest, sparsest = self.cadence_whole_s
             core = self._core(ctx.chars, low, high)
@@ -269,10 +290,14 @@ class AdaptiveSchedule:
 
     def _phased(self, at: float, ctx: PollContext, cadence: float) -> float:
         """The first instant at or after `at` that splits a server second evenly for this cadence: thirds
-        when polling more than once a second, the middle otherwise. Unphased without a known origin."""
+        when polling more than once a second, the middle otherwise; the two deciding points while the
+        convention is open. Unphased without a known origin."""
         if ctx.second_origin is None:
             return at
         phases = (1 / 3, 2 / 3) if cadence < 0.75 else (0.5,)
+        if ctx.round_origin is not None:
+            after = (ctx.round_origin - ctx.second_origin + DISCRIMINATE_AFTER_S + ctx.origin_doubt) % 1.0
+            phases = tuple(sorted((after, 1.0 - DISCRIMINATE_BEFORE_S - ctx.origin_doubt)))
         base = math.floor(at - ctx.second_origin)
         for second in (base, base + 1):
             for phase in phases:
@@ -290,16 +315,32 @@ def _approach_step(elapsed: float) -> float:
     return max(APPROACH_CAP_S, 0.5 * elapsed)
 
 
-def second_origin(clock: ProviderStamps, sent_wall: float, stamped: bool = True) -> float | None:
-    """Elapsed time since `sent_wall` (mod 1 s) at which the server's whole seconds begin, when the
-    provider stamps completion (`stamped`: its status answers have a completion stamp) at whole seconds —
-    the safe assumption until a stamp shows a finer fraction — and the run knows its clock to within a
-    quarter second."""
+@dataclass(frozen=True, slots=True)
+class SecondOrigins:
+    """Where the server's whole seconds begin, as elapsed time since a job's submit modulo 1 s (see
+    `PollContext`): one origin, or the truncating and the rounding clock's while both are possible."""
+
+    origin: float | None = None
+    round_origin: float | None = None
+    doubt: float = 0.0
+
+
+def second_origins(clock: ProviderStamps, sent_wall: float, stamped: bool = True) -> SecondOrigins:
+    """Where the server's whole seconds begin for a job submitted at `sent_wall`, when the provider stamps
+    completion (`stamped`: its status answers have a completion stamp) at whole seconds — the safe
+    assumption until a stamp shows a finer fraction — and the run knows its clock to within a quarter
+    second under every convention still possible."""
     if not stamped or clock.resolution("completed") < 1.0:
-        return None
-    if not clock.offset.known or clock.offset.width > ORIGIN_TOLERANCE_S:
-        return None
-    return (-clock.offset.middle - sent_wall) % 1.0
+        return SecondOrigins()
+    union = clock.offset
+    if union.known and union.width <= ORIGIN_TOLERANCE_S:
+        return SecondOrigins((-union.middle - sent_wall) % 1.0, doubt=union.width / 2)
+    offsets = clock.completion_offsets()
+    if set(offsets) != set(Convention) or any(o.width > ORIGIN_TOLERANCE_S for o in offsets.values()):
+        return SecondOrigins()
+    truncating, rounding = offsets[Convention.TRUNCATE], offsets[Convention.ROUND]
+    return SecondOrigins((-truncating.middle - sent_wall) % 1.0, (-rounding.middle - sent_wall) % 1.0,
+                         max(truncating.width, rounding.width) / 2)
 
 
 def stamp_resolution(clock: ProviderStamps) -> float | None:

@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 from harness.bench.config import PollingMode
 from harness.bench.exchange import ExchangeFailed
 from harness.bench.job import Failed, Job
-from harness.bench.polling import PollContext, second_origin, stamp_resolution
+from harness.bench.polling import PollContext, second_origins, stamp_resolution
 from harness.bench.stampbook import Convention
 from harness.bench.timing import Mark, PollRecord, learn_clock_from_completion, now, read_server_times, wall_of
 from harness.bench.webhook import Callback
@@ -113,10 +113,10 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
     while True:
         elapsed = now() - sent
         clock = job.services.stamps.of(job.provider.name)
+        origins = second_origins(clock, wall_of(sent), binding.completed_pointer is not None)
         delay, reason = schedule.next_delay(PollContext(
-            elapsed, len(record.polls), last_pending, len(job.planned.item.text),
-            second_origin=second_origin(clock, wall_of(sent), binding.completed_pointer is not None),
-            stamp_resolution=stamp_resolution(clock)))
+            elapsed, len(record.polls), last_pending, len(job.planned.item.text), second_origin=origins.origin,
+            stamp_resolution=stamp_resolution(clock), round_origin=origins.round_origin, origin_doubt=origins.doubt))
         if callback is not None:
             delay, reason = max(delay * 4, 2.0), "webhook-fallback"  # webhooks lead; polls are a net
         if record.resumed and not record.polls:
