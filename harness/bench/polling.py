@@ -40,7 +40,7 @@ ORIGIN_TOLERANCE_S = 0.25  # phase polls only when the server's clock is known a
 # While truncation and rounding are both possible, polls go just after the rounding clock's second begins and
 # just before the truncating clock's next one: the first may not go early (the band between them is what
 # tells the two apart), the second must be answered before that second (its round trip, a late wake-up).
-DISCRIMINATE_AFTER_S, DISCRIMINATE_BEFORE_S = 0.02, 0.06
+DISCRIMINATE_AFTER_S, DISCRIMINATE_BEFORE_S = 0.02, 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,9 @@ class PollContext:
     """What the scheduler knows about one job when it chooses the next poll (seconds since submit)."""
 
     elapsed: float  # now − request sent
-    polls: int  # status requests already sent
+    # Status requests already sent, not counting those that found the job still queued: they only look for
+    # its start, so they neither spend its budget nor end its exploration.
+    polls: int
     last_pending: float | None  # elapsed time of the last poll that saw the job unfinished
     chars: int
     # Where the server's whole seconds begin, as elapsed time modulo 1 s: known when the provider stamps
@@ -60,6 +62,8 @@ class PollContext:
     # rounding clock's (half a second away); None once one convention is known, or when they agree.
     round_origin: float | None = None
     origin_doubt: float = 0.0  # seconds either side of the origins the clock offset leaves open
+    round_trip: float = 0.0  # of the last status request (its answer must come back before a deciding point)
+    queued: bool = False  # the last answer showed the job still queued: it cannot finish before it starts
 
 
 class Schedule(Protocol):
@@ -166,6 +170,10 @@ class AdaptiveSchedule:
     completion between them is placed by one convention only (it rules the other out), and every window stays
     within half a second either way.
 
+    While a job is seen queued (a provider that shows its queue, as Pixazo's QUEUED), it cannot finish before
+    it starts, and a poll only looks for the start: one a second, or more sparsely the longer it waits,
+    outside the budget (a run whose provider queues under load must not spend it before the job begins).
+
     Until `warm` jobs have finished the schedule explores: gaps grow geometrically to `explore_cap` (to
     `explore_cap_plain` when no whole-second stamp will split them), then with the time waited once the
     budget is spent, so a long job costs a bounded number of polls.
@@ -186,6 +194,7 @@ class AdaptiveSchedule:
     cadence_plain_s: tuple[float, float] = (0.25, 0.8)  # finest, sparsest without them (only the polls bound it)
     cadence_precise_s: float = 2.0  # millisecond stamps narrow the window themselves: polls only detect
     cadence_open_s: float = 0.5  # while the stamps' convention is open (see the class docstring)
+    queue_gap_s: float = 1.0  # while the job is seen queued, at least this between polls
     total: DurationModel = field(default_factory=DurationModel)
     spent: deque[int] = field(default_factory=lambda: deque(maxlen=50))  # polls of this model's finished jobs
     _cores: dict[tuple[int, int, float], tuple[float, float] | None] = field(default_factory=dict)
@@ -205,6 +214,9 @@ class AdaptiveSchedule:
         return round(min(max(self.plan - over, self.plan - PLAN_CORRECTION), self.plan + PLAN_CORRECTION), 2)
 
     def next_delay(self, ctx: PollContext) -> tuple[float, str]:
+        if ctx.queued:
+            gap = max(self.queue_gap_s, TAIL_NEAR_FRACTION * ctx.elapsed)
+            return self._gap(self._phased(ctx.elapsed + 0.75 * gap, ctx, gap) - ctx.elapsed, ctx), "queued"
         if len(self.total) < self.warm:
             return self._explore(ctx), "explore"
         low = self.total.quantile(ctx.chars, MASS_LOW) * (1.0 - MASS_MARGIN)
@@ -297,7 +309,8 @@ class AdaptiveSchedule:
         phases = (1 / 3, 2 / 3) if cadence < 0.75 else (0.5,)
         if ctx.round_origin is not None:
             after = (ctx.round_origin - ctx.second_origin + DISCRIMINATE_AFTER_S + ctx.origin_doubt) % 1.0
-            phases = tuple(sorted((after, 1.0 - DISCRIMINATE_BEFORE_S - ctx.origin_doubt)))
+            before = 1.0 - DISCRIMINATE_BEFORE_S - ctx.origin_doubt - 1.5 * ctx.round_trip
+            phases = tuple(sorted((after, before % 1.0)))
         base = math.floor(at - ctx.second_origin)
         for second in (base, base + 1):
             for phase in phases:

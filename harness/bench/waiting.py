@@ -114,9 +114,13 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
         elapsed = now() - sent
         clock = job.services.stamps.of(job.provider.name)
         origins = second_origins(clock, wall_of(sent), binding.completed_pointer is not None)
+        last = record.polls[-1] if record.polls else None
         delay, reason = schedule.next_delay(PollContext(
-            elapsed, len(record.polls), last_pending, len(job.planned.item.text), second_origin=origins.origin,
-            stamp_resolution=stamp_resolution(clock), round_origin=origins.round_origin, origin_doubt=origins.doubt))
+            elapsed, sum(not p.queued for p in record.polls), last_pending, len(job.planned.item.text),
+            second_origin=origins.origin, stamp_resolution=stamp_resolution(clock),
+            round_origin=origins.round_origin, origin_doubt=origins.doubt,
+            round_trip=0.0 if last is None or last.received is None else last.received - last.sent,
+            queued=last is not None and last.queued))
         if callback is not None:
             delay, reason = max(delay * 4, 2.0), "webhook-fallback"  # webhooks lead; polls are a net
         if record.resumed and not record.polls:

@@ -147,3 +147,40 @@ def test_schedule_book_keeps_one_schedule_per_model() -> None:
     book = ScheduleBook(PollingMode.ADAPTIVE)
     assert book.get("p/a") is book.get("p/a") and book.get("p/a") is not book.get("p/b")
     assert isinstance(ScheduleBook(PollingMode.FIXED, 2.0).get("p/a"), FixedSchedule)
+
+
+def test_a_queued_job_is_polled_once_a_second_outside_its_budget() -> None:
+    """A job the provider shows queued cannot finish before it starts: its polls only look for the start,
+    a second or more apart and phased like the rest, and a long queue spends none of the job's budget."""
+    schedule = AdaptiveSchedule()
+    for _ in range(5):
+        schedule.observe(60, 10.0)
+    origin, elapsed, gaps = 0.37, 0.0, []
+    while elapsed < 30.0:
+        delay, reason = schedule.next_delay(PollContext(elapsed, 0, elapsed or None, 60, second_origin=origin,
+                                                        stamp_resolution=1.0, queued=True))
+        assert reason == "queued"
+        elapsed += delay
+        gaps.append(delay)
+        assert abs((elapsed - origin) % 1.0 - 0.5) < 1e-6  # mid-second, as the sparse cadence is
+    assert min(gaps[1:]) >= 0.75 and len(gaps) <= 30
+    # Out of the queue after 30 s and 30 polls: the job still has its whole budget for the mass.
+    _, reason = schedule.next_delay(PollContext(30.0, 1, 30.0, 60, second_origin=origin, stamp_resolution=1.0))
+    assert reason != "queued"
+
+
+def test_while_the_convention_is_open_polls_go_to_the_two_deciding_points() -> None:
+    """Truncating seconds begin at `origin`, rounding ones half a second later: every poll goes just after the
+    rounding second begins or just before the truncating one does (its answer back in time)."""
+    schedule = AdaptiveSchedule()
+    for _ in range(5):
+        schedule.observe(60, 10.0)
+    origin, elapsed, polls, phases = 0.2, 0.0, 0, []
+    while elapsed < 14.0:
+        delay, reason = schedule.next_delay(PollContext(
+            elapsed, polls, elapsed or None, 60, second_origin=origin, stamp_resolution=1.0,
+            round_origin=origin + 0.5, origin_doubt=0.004, round_trip=0.01))
+        elapsed, polls = elapsed + delay, polls + 1
+        if reason == "mass":
+            phases.append(round((elapsed - origin) % 1.0, 3))
+    assert set(phases) == {0.524, 0.931} and len(phases) >= 8
