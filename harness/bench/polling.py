@@ -64,6 +64,9 @@ class PollContext:
     origin_doubt: float = 0.0  # seconds either side of the origins the clock offset leaves open
     round_trip: float = 0.0  # of the last status request (its answer must come back before a deciding point)
     queued: bool = False  # the last answer showed the job still queued: it cannot finish before it starts
+    # When the job left the queue (elapsed, the middle of the polls that bracket it), for a provider that
+    # shows its queue: its duration is predicted from there, as the model learned it (see `observe`).
+    started: float | None = None
 
 
 class Schedule(Protocol):
@@ -73,8 +76,10 @@ class Schedule(Protocol):
         """Seconds to wait before the next poll, and why (stored with the poll)."""
         ...
 
-    def observe(self, chars: int, total_s: float, polls: int | None = None) -> None:
-        """A finished job's duration (submit → completion) and the status polls it took."""
+    def observe(self, chars: int, total_s: float, polls: int | None = None, processing_s: float | None = None
+                ) -> None:
+        """A finished job's duration (submit → completion), the status polls it took, and the part of it
+        after the job left the queue (None when the provider does not show its queue)."""
         ...
 
 
@@ -91,7 +96,8 @@ class FixedSchedule:
     def next_delay(self, ctx: PollContext) -> tuple[float, str]:
         return self.interval, "fixed"
 
-    def observe(self, chars: int, total_s: float, polls: int | None = None) -> None:
+    def observe(self, chars: int, total_s: float, polls: int | None = None, processing_s: float | None = None
+                ) -> None:
         return None
 
 
@@ -182,7 +188,10 @@ class AdaptiveSchedule:
     label: str = "adaptive"
     min_gap: float = 0.05  # seconds: never poll faster than this
     max_gap: float = 30.0
-    budget: int = 20  # status polls one job may spend before the schedule only backs off
+    # Status polls one job may spend before the schedule only backs off: a slow job of the first wave, explored
+    # at a poll a second against whole-second stamps (the cadence that keeps its window within half a second),
+    # spends 20 on its own; past the budget the gaps grow with the time waited and the stamp alone is left.
+    budget: int = 30
     plan: float = 9.0  # status polls a job should spend on average (where the schedule has a choice)
     spread: int = 16  # without whole-second stamps, the polls the cadence spreads over the mass
     first: float = 0.4  # exploration: first poll after this
@@ -199,8 +208,11 @@ class AdaptiveSchedule:
     spent: deque[int] = field(default_factory=lambda: deque(maxlen=50))  # polls of this model's finished jobs
     _cores: dict[tuple[int, int, float], tuple[float, float] | None] = field(default_factory=dict)
 
-    def observe(self, chars: int, total_s: float, polls: int | None = None) -> None:
-        self.total.observe(chars, total_s)
+    def observe(self, chars: int, total_s: float, polls: int | None = None, processing_s: float | None = None
+                ) -> None:
+        # Where the provider shows its queue, the model learns the time after it: how long a job waits
+        # depends on how many are in flight (a load sweep's levels), how long it then takes does not.
+        self.total.observe(chars, total_s if processing_s is None else processing_s)
         if polls is not None:
             self.spent.append(polls)
 
@@ -219,8 +231,9 @@ class AdaptiveSchedule:
             return self._gap(self._phased(ctx.elapsed + 0.75 * gap, ctx, gap) - ctx.elapsed, ctx), "queued"
         if len(self.total) < self.warm:
             return self._explore(ctx), "explore"
-        low = self.total.quantile(ctx.chars, MASS_LOW) * (1.0 - MASS_MARGIN)
-        high = self.total.quantile(ctx.chars, MASS_HIGH) * (1.0 + MASS_MARGIN)
+        since = ctx.started or 0.0
+        low = since + self.total.quantile(ctx.chars, MASS_LOW) * (1.0 - MASS_MARGIN)
+        high = since + self.total.quantile(ctx.chars, MASS_HIGH) * (1.0 + MASS_MARGIN)
         left = self.budget - ctx.polls
         if ctx.elapsed >= high or left <= 0:
             fraction = TAIL_NEAR_FRACTION if left > 0 else TAIL_FRACTION
@@ -254,8 +267,9 @@ class AdaptiveSchedule:
             return self.cadence_open_s
         if ctx.second_origin is not None and (ctx.stamp_resolution or 1.0) >= 1.0:
             finest, sparsest = self.cadence_whole_s
-            core = self._core(ctx.chars, low, high)
-            inside = core is not None and core[0] <= ctx.elapsed + finest < core[1]
+            since = ctx.started or 0.0
+            core = self._core(ctx.chars, low - since, high - since)
+            inside = core is not None and since + core[0] <= ctx.elapsed + finest < since + core[1]
             # Thirds only while the budget still covers the rest of the mass at one poll a second: a job
             # that outlives the core must not meet the tail's long gaps inside the mass.
             affordable = left - 1 >= (high - ctx.elapsed) / sparsest
@@ -306,7 +320,7 @@ class AdaptiveSchedule:
         convention is open. Unphased without a known origin."""
         if ctx.second_origin is None:
             return at
-        phases = (1 / 3, 2 / 3) if cadence < 0.75 else (0.5,)
+        phases: tuple[float, ...] = (1 / 3, 2 / 3) if cadence < 0.75 else (0.5,)
         if ctx.round_origin is not None:
             after = (ctx.round_origin - ctx.second_origin + DISCRIMINATE_AFTER_S + ctx.origin_doubt) % 1.0
             before = 1.0 - DISCRIMINATE_BEFORE_S - ctx.origin_doubt - 1.5 * ctx.round_trip

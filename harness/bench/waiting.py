@@ -120,7 +120,9 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
             second_origin=origins.origin, stamp_resolution=stamp_resolution(clock),
             round_origin=origins.round_origin, origin_doubt=origins.doubt,
             round_trip=0.0 if last is None or last.received is None else last.received - last.sent,
-            queued=last is not None and last.queued))
+            queued=last is not None and last.queued and not lifecycle.transitions.get(
+                last.provider_status or "", frozenset()) & lifecycle.success,
+            started=_left_queue(record.polls, sent)))
         if callback is not None:
             delay, reason = max(delay * 4, 2.0), "webhook-fallback"  # webhooks lead; polls are a net
         if record.resumed and not record.polls:
@@ -158,6 +160,16 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
         record.marks.set(Mark.LAST_PENDING, poll.sent, overwrite=True)
         if state not in lifecycle.initial:
             record.marks.set(Mark.FIRST_PROCESSING, poll.received)
+
+
+def _left_queue(polls: list[PollRecord], sent: float) -> float | None:
+    """When the job left the queue, as elapsed time since `sent`: the middle of the last poll that saw it
+    queued (or the submit) and the first that saw it further on; None until one has."""
+    onward = next((p for p in polls if (p.pending or p.terminal) and not p.queued), None)
+    if onward is None or onward.received is None:
+        return None
+    queued = [p.sent for p in polls if p.queued and p.seq < onward.seq]
+    return ((queued[-1] if queued else sent) + onward.received) / 2 - sent
 
 
 def _deadline_passed(job: Job, timeout: float, failures: int) -> NoReturn:
