@@ -41,6 +41,7 @@ ORIGIN_TOLERANCE_S = 0.25  # phase polls only when the server's clock is known a
 # just before the truncating clock's next one: the first may not go early (the band between them is what
 # tells the two apart), the second must be answered before that second (its round trip, a late wake-up).
 DISCRIMINATE_AFTER_S, DISCRIMINATE_BEFORE_S = 0.02, 0.05
+DECIDING_LEAD_S = 0.15  # from one deciding point on, the next at least this far ahead
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,8 +246,10 @@ class AdaptiveSchedule:
             target = min(low, ctx.elapsed + _approach_step(ctx.elapsed))
             delay = self._phased(target, ctx, cadence) - ctx.elapsed
             return min(max(delay, self.min_gap), self.max_gap), "approach"
-        # From three quarters of a cadence on: a poll that went out a little late must not skip a phase.
-        return self._gap(self._phased(ctx.elapsed + 0.75 * cadence, ctx, cadence) - ctx.elapsed, ctx), "mass"
+        # From three quarters of a cadence on: a poll that went out a little late must not skip a phase. The
+        # deciding points are closer together than their cadence says (the round trip moves one): the next.
+        lead = 0.75 * cadence if ctx.round_origin is None else DECIDING_LEAD_S
+        return self._gap(self._phased(ctx.elapsed + lead, ctx, cadence) - ctx.elapsed, ctx), "mass"
 
     def _explore(self, ctx: PollContext) -> float:
         cap = self.explore_cap if ctx.second_origin is not None else self.explore_cap_plain

@@ -179,8 +179,24 @@ def test_while_the_convention_is_open_polls_go_to_the_two_deciding_points() -> N
     while elapsed < 14.0:
         delay, reason = schedule.next_delay(PollContext(
             elapsed, polls, elapsed or None, 60, second_origin=origin, stamp_resolution=1.0,
-            round_origin=origin + 0.5, origin_doubt=0.004, round_trip=0.01))
+            round_origin=origin + 0.5, origin_doubt=0.004, round_trip=0.06))
         elapsed, polls = elapsed + delay, polls + 1
         if reason == "mass":
             phases.append(round((elapsed - origin) % 1.0, 3))
-    assert set(phases) == {0.524, 0.931} and len(phases) >= 8
+    # A slow answer (60 ms) moves the second point earlier, closer to the first than half a second.
+    assert set(phases) == {0.524, 0.856} and len(phases) >= 8
+
+
+def test_after_a_long_queue_the_mass_is_placed_from_the_start() -> None:
+    """Under load a job waits in the queue longer than any job took at a lower level: where the provider
+    shows its queue the model holds the time after it, so a job that started at 20 s is polled in its mass
+    from there, at the fine cadence, not sent to the tail as if it were late."""
+    schedule = AdaptiveSchedule()
+    for _ in range(10):
+        schedule.observe(60, 12.0, 9, processing_s=10.0)  # each waited 2 s queued
+    delay, reason = schedule.next_delay(PollContext(21.0, 1, 21.0, 60, started=20.0))
+    assert reason == "approach" and 20.0 + 4.0 < 21.0 + delay < 20.0 + 10.0  # the mass's start, from 20 s
+    delay, reason = schedule.next_delay(PollContext(30.0, 3, 30.0, 60, started=20.0))
+    assert reason == "mass" and delay <= 0.8
+    # Without the start (a provider that shows no queue) the same moment is past the mass of 10 s jobs.
+    assert schedule.next_delay(PollContext(30.0, 3, 30.0, 60))[1] == "tail"
