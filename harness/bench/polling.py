@@ -263,7 +263,8 @@ class AdaptiveSchedule:
         # phasing never stretches a gap beyond what the cap allows by more than that.
         if ctx.second_origin is None:
             return max(delay, self.min_gap)
-        return self._phased(ctx.elapsed + max(delay - cadence / 2, self.min_gap), ctx, cadence) - ctx.elapsed
+        lead = max(delay - cadence / 2, self.min_gap) if ctx.round_origin is None else DECIDING_LEAD_S
+        return self._phased(ctx.elapsed + lead, ctx, cadence) - ctx.elapsed
 
     def _mass_cadence(self, ctx: PollContext, low: float, high: float, left: int) -> float:
         if ctx.round_origin is not None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
+
+import pytest
 
 from harness.bench.config import PollingMode
 from harness.bench.polling import AdaptiveSchedule, DurationModel, FixedSchedule, PollContext, ScheduleBook
@@ -169,11 +172,13 @@ def test_a_queued_job_is_polled_once_a_second_outside_its_budget() -> None:
     assert reason != "queued"
 
 
-def test_while_the_convention_is_open_polls_go_to_the_two_deciding_points() -> None:
-    """Truncating seconds begin at `origin`, rounding ones half a second later: every poll goes just after the
-    rounding second begins or just before the truncating one does (its answer back in time)."""
+@pytest.mark.parametrize("learned", [True, False])
+def test_while_the_convention_is_open_polls_go_to_the_two_deciding_points(learned: bool) -> None:
+    """Truncating seconds begin at `origin`, rounding ones half a second later: every poll in the mass (or,
+    before anything is learned, while exploring) goes just after the rounding second begins or just before
+    the truncating one does (its answer back in time), one point after the other."""
     schedule = AdaptiveSchedule()
-    for _ in range(5):
+    for _ in range(5 if learned else 0):
         schedule.observe(60, 10.0)
     origin, elapsed, polls, phases = 0.2, 0.0, 0, []
     while elapsed < 14.0:
@@ -181,10 +186,12 @@ def test_while_the_convention_is_open_polls_go_to_the_two_deciding_points() -> N
             elapsed, polls, elapsed or None, 60, second_origin=origin, stamp_resolution=1.0,
             round_origin=origin + 0.5, origin_doubt=0.004, round_trip=0.06))
         elapsed, polls = elapsed + delay, polls + 1
-        if reason == "mass":
+        if reason in ("mass", "explore") and polls > 1:
             phases.append(round((elapsed - origin) % 1.0, 3))
-    # A slow answer (60 ms) moves the second point earlier, closer to the first than half a second.
+    # A slow answer (60 ms) moves the second point earlier, closer to the first than half a second; neither
+    # is ever skipped.
     assert set(phases) == {0.524, 0.856} and len(phases) >= 8
+    assert all(a != b for a, b in itertools.pairwise(phases))
 
 
 def test_after_a_long_queue_the_mass_is_placed_from_the_start() -> None:
