@@ -55,7 +55,7 @@ class PollContext:
     last_pending: float | None  # elapsed time of the last poll that saw the job unfinished
     chars: int
     # Where the server's whole seconds begin, as elapsed time modulo 1 s: known when the provider stamps
-    # completion at whole seconds and the run has pinned its clock (see `second_origin`); None otherwise.
+    # completion at whole seconds and the run has pinned its clock (see `second_origins`); None otherwise.
     second_origin: float | None = None
     stamp_resolution: float | None = None  # of the completion stamp (None: no stamp; 1.0: whole seconds)
     # While truncation and rounding are both possible and place the server's seconds apart (a millisecond
