@@ -26,6 +26,7 @@ from harness.core.quantiles import sorted_quantile
 _STANDARD_NORMAL = NormalDist()
 TAIL_FRACTION = 0.3  # past the budget, wait this fraction of the time already spent
 TAIL_NEAR_FRACTION = 0.1  # past the mass but within the budget: a rare slow job, still worth measuring
+QUEUE_FRACTION = 0.25  # while a job is seen queued, a poll every second or this fraction of the wait
 MASS_LOW, MASS_HIGH = 0.02, 0.98  # the central mass where polls go at an even cadence
 MASS_MARGIN = 0.05  # and a little beyond it either side: the model is learned from few jobs
 PLAN_CORRECTION = 3.0  # at most this many polls of correction to the plan, either way
@@ -178,8 +179,8 @@ class AdaptiveSchedule:
     within half a second either way.
 
     While a job is seen queued (a provider that shows its queue, as Pixazo's QUEUED), it cannot finish before
-    it starts, and a poll only looks for the start: one a second, or more sparsely the longer it waits,
-    outside the budget (a run whose provider queues under load must not spend it before the job begins).
+    it starts, and a poll only looks for the start: one a second, or a quarter of the wait once that is
+    longer, outside the budget (a run whose provider queues under load must not spend it before the job begins).
 
     Until `warm` jobs have finished the schedule explores: gaps grow geometrically to `explore_cap` (to
     `explore_cap_plain` when no whole-second stamp will split them), then with the time waited once the
@@ -228,7 +229,7 @@ class AdaptiveSchedule:
 
     def next_delay(self, ctx: PollContext) -> tuple[float, str]:
         if ctx.queued:
-            gap = max(self.queue_gap_s, TAIL_NEAR_FRACTION * ctx.elapsed)
+            gap = max(self.queue_gap_s, QUEUE_FRACTION * ctx.elapsed)
             return self._gap(self._phased(ctx.elapsed + 0.75 * gap, ctx, gap) - ctx.elapsed, ctx), "queued"
         if len(self.total) < self.warm:
             return self._explore(ctx), "explore"
