@@ -43,6 +43,7 @@ ORIGIN_TOLERANCE_S = 0.25  # phase polls only when the server's clock is known a
 # tells the two apart), the second must be answered before that second (its round trip, a late wake-up).
 DISCRIMINATE_AFTER_S, DISCRIMINATE_BEFORE_S = 0.02, 0.05
 DECIDING_LEAD_S = 0.15  # from one deciding point on, the next at least this far ahead
+ROUND_TRIP_ALLOWANCE_S = 0.1  # at most this much of the last answer's round trip moves the second point
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,7 +329,9 @@ class AdaptiveSchedule:
         phases: tuple[float, ...] = (1 / 3, 2 / 3) if cadence < 0.75 else (0.5,)
         if ctx.round_origin is not None:
             after = (ctx.round_origin - ctx.second_origin + DISCRIMINATE_AFTER_S + ctx.origin_doubt) % 1.0
-            before = 1.0 - DISCRIMINATE_BEFORE_S - ctx.origin_doubt - 1.5 * ctx.round_trip
+            # Its answer should be back before the truncating second, but a slow one must not eat the band:
+            # a truncating server is told apart by the first point alone, whatever the round trip.
+            before = 1.0 - DISCRIMINATE_BEFORE_S - ctx.origin_doubt - min(ctx.round_trip, ROUND_TRIP_ALLOWANCE_S)
             phases = tuple(sorted((after, before % 1.0)))
         base = math.floor(at - ctx.second_origin)
         for second in (base, base + 1):
