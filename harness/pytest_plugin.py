@@ -5,9 +5,11 @@
                                            server laid out like the sandbox; see harness.core.target
     --tts-live                             the same as --tts-target live: keys from each provider's variable
     --tts-record-mode MODE                 none|once|new_episodes|all|rewrite (pytest-recording's meanings)
-    --tts-fixtures-dir DIR                 where scenarios and media live (default: the harness's fixtures/ for
-                                           its providers, tts-harness-fixtures/ beside the providers file for
-                                           declared ones)
+    --tts-fixtures-dir DIR                 where scenarios and media live (default: the harness's own, package
+                                           data, for its providers; tts-harness-fixtures/ beside the providers
+                                           file for declared ones)
+    --tts-contracts                        collect the packaged contract suite (harness/contracts/suite): in
+                                           place of the default paths, or beside the paths given
 
 Every option is namespaced so the plugin lives beside the ones teams already use. The short names
 (`--target`, `--live`, `--record-mode`, `--fixtures-dir`) stay as aliases only where nothing else owns
@@ -55,7 +57,12 @@ OPTIONS: dict[str, dict[str, Any]] = {
     "record-mode": {"default": None, "choices": [m.value for m in RecordMode],
                     "help": "write fixtures from the sandbox or live answers (pytest-recording's meanings)"},
     "fixtures-dir": {"default": None, "metavar": "DIR", "help": "fixture root (scenarios/ and media/)"},
+    "contracts": {"action": "store_true", "default": False,
+                  "help": "collect the contract suite shipped in the package (instead of the default paths, or "
+                          "beside the paths given)"},
 }
+# Only the namespaced spelling: `--contracts` is too general a word to take from the projects it runs in.
+NO_ALIAS = frozenset({"contracts"})
 # An alias another plugin is known to own, by the module that owns it: left to it wherever it is installed.
 OWNED_ELSEWHERE = {"record-mode": "pytest_recording"}
 
@@ -86,8 +93,8 @@ def pytest_load_initial_conftests(parser: pytest.Parser) -> Generator[None, None
 
 def alias_names() -> list[str]:
     """The un-prefixed names this plugin may offer: those no installed plugin is known to own."""
-    return [name for name in OPTIONS
-            if name not in OWNED_ELSEWHERE or importlib.util.find_spec(OWNED_ELSEWHERE[name]) is None]
+    return [name for name in OPTIONS if name not in NO_ALIAS
+            and (name not in OWNED_ELSEWHERE or importlib.util.find_spec(OWNED_ELSEWHERE[name]) is None)]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -99,6 +106,19 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[_CHOICE] = _target_choice(config.option)
     except UsageError as error:
         raise pytest.UsageError(str(error)) from None
+    if config.option.tts_contracts:
+        _collect_packaged_suite(config)
+
+
+def _collect_packaged_suite(config: pytest.Config) -> None:
+    """`--tts-contracts`: the packaged suite is collected, alone when no path was named (not the project's
+    testpaths or folder: `pytest --tts-contracts` is the contract run), beside the paths named otherwise."""
+    from harness.contracts.suite import SUITE_DIR
+
+    if config.args_source is not pytest.Config.ArgsSource.ARGS:
+        config.args = [str(SUITE_DIR)]
+    elif str(SUITE_DIR) not in config.args:
+        config.args = [*config.args, str(SUITE_DIR)]
 
 
 def _target_choice(option: Any) -> TargetChoice:

@@ -1,4 +1,5 @@
-"""Benchmark texts: versioned corpus files in `benchmarks/corpora/`, loaded by name or path.
+"""Benchmark texts: versioned corpus files shipped in `harness/data/corpora/` (the repository's
+`benchmarks/corpora` links there), loaded by name, or any corpus file by path.
 
 A corpus file is `{"name", "version", "language", "items": [{"id", "text", "alternatives"?,
 "language"?}]}`. The version travels with every job row, so two runs are only compared on the same
@@ -16,14 +17,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from harness.core.errors import UsageError
+from harness.core.packaged import CORPORA, data_path
 
 SPEAKER_LINE = re.compile(r"^\s*Speaker\s+\d+\s*:", re.MULTILINE)
 
 
 def corpora_dir() -> Path:
-    """`benchmarks/corpora` of the checkout this package runs from (or of the working directory)."""
-    here = Path(__file__).resolve().parents[2] / "benchmarks" / "corpora"
-    return here if here.is_dir() else Path.cwd() / "benchmarks" / "corpora"
+    """The shipped corpora: package data, so an installed harness runs its default benchmark anywhere."""
+    return data_path(CORPORA)
 
 
 class _ItemModel(BaseModel):
@@ -85,7 +86,7 @@ def parse_corpus(data: Any, path: Path | None = None) -> Corpus:
 
 
 def available() -> dict[str, Path]:
-    """Corpus names shipped in `benchmarks/corpora`."""
+    """Corpus names shipped with the harness (`corpora_dir`)."""
     return {path.stem: path for path in sorted(corpora_dir().glob("*.json"))}
 
 

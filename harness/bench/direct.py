@@ -16,7 +16,7 @@ from harness.core.transport import error_of, retry_after_seconds
 async def fetch_direct(job: Job) -> None:
     """Send the job's one request and read the audio from its answer."""
     record = job.record
-    stream = job.endpoint.role is Role.STREAM
+    stream = job.endpoint.role is Role.STREAM and job.record.job.selection.offering.streams is not False
     record.delivery = "stream" if stream else "sync"
     detector = FirstAudio()
     first_audio: list[float] = []

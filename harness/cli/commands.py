@@ -9,8 +9,11 @@ from typing import NoReturn
 
 import typer
 
+from harness.cli.baseline import baseline_app
 from harness.cli.bench import bench_app
 from harness.cli.contract import contract_app
+from harness.cli.contract_suite import record_command as contracts_record_command
+from harness.cli.contract_suite import run_command as contracts_run_command
 from harness.cli.providers import providers_command
 from harness.cli.report import compare_command, contract_diff_command, export_command, report_command
 from harness.cli.score import asr_app, score_command
@@ -25,14 +28,18 @@ app = typer.Typer(
     rich_markup_mode=None,  # click's plain help: no `<bool>` labels, defaults as [default: …]
 )
 app.command("providers")(providers_command)
-app.add_typer(contract_app, name="contract")
+app.add_typer(contract_app, name="contracts")
+app.add_typer(contract_app, name="contract", hidden=True)  # the group's first name: every command kept under it
 contract_app.command("diff")(contract_diff_command)
+contract_app.command("run")(contracts_run_command)
+contract_app.command("record")(contracts_record_command)
 app.command("serve")(serve_command)
 app.add_typer(bench_app, name="bench")
 app.command("score")(score_command)
 app.add_typer(asr_app, name="asr")
 app.command("report")(report_command)
 app.command("compare")(compare_command)
+app.add_typer(baseline_app, name="baseline")
 app.command("export")(export_command)
 
 

@@ -19,7 +19,8 @@ from harness.core.spec import Endpoint, Provider
 from harness.core.validate import check_json, check_request_json
 from harness.core.verdict import Verdict, Violation
 
-contract_app = typer.Typer(help="Check payloads and recordings against the provider specs.", no_args_is_help=True,
+contract_app = typer.Typer(help="The contract suite (run, record), recordings compared (diff), saved payloads "
+                                "checked (check).", no_args_is_help=True,
                            rich_markup_mode=None)
 _out = Console()
 _err = Console(stderr=True, soft_wrap=True)  # one error, one line

@@ -119,6 +119,12 @@ class SpeechTarget:
         return any(body.content_types == ("text/event-stream",)
                    for body in self.provider.endpoint(ENDPOINT_KEY).responses[0].bodies)
 
+    @property
+    def streaming_model(self) -> str:
+        """The model the SSE check asks: one the declaration streams (a model declared `stream = false`,
+        such as OpenAI's tts-1, is not asked for what its reference says it does not do)."""
+        return next((o.name for o in self.provider.offerings if o.streams is not False), self.model)
+
     def body(self, **overrides: Any) -> dict[str, Any]:
         return {"model": self.model, "input": SAMPLE_TEXT, "voice": self.voice, **overrides}
 
@@ -307,8 +313,8 @@ def check_stream_sse(target: SpeechTarget, client: httpx.Client) -> list[Violati
     fmt = _plain_format(target)
     events: list[dict[str, Any]] = []
     found: list[Violation] = []
-    with client.stream("POST", target.url, json=target.body(response_format=fmt, stream_format="sse"),
-                       headers=target.headers, timeout=TIMEOUT_S) as response:
+    asked = target.body(response_format=fmt, stream_format="sse", model=target.streaming_model)
+    with client.stream("POST", target.url, json=asked, headers=target.headers, timeout=TIMEOUT_S) as response:
         media_type = media_type_of(response.headers.get("content-type"))
         if response.status_code != 200:
             response.read()

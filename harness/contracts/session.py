@@ -20,14 +20,14 @@ from harness.contracts.plans import Plan, plans_for
 from harness.contracts.recording import mount, to_scenario, write_scenario
 from harness.contracts.scenario import MediaStore, load_scenario
 from harness.contracts.targets import RecordMode, Target
-from harness.core import declared
+from harness.core import declared, packaged
 from harness.core.credentials import CredentialGuard, credential_headers
 from harness.core.redact import known_secrets
 from harness.core.spec import Provider
 from harness.core.target import TargetKind
 from harness.core.verdict import Drift
 
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+FIXTURES = packaged.data_path(packaged.FIXTURES)  # the built-in providers' recordings: package data
 
 
 class Skip(Exception):
@@ -38,7 +38,9 @@ class MissingFixture(Exception):
     """Replay found no recording for a plan."""
 
 
-RECORD_COMMAND = "pytest contracts/ --tts-target sandbox --tts-record-mode=new_episodes"
+# In any repository (the CLI), and its pytest spelling.
+RECORD_COMMAND = ("tts-harness contracts record` (or `pytest --tts-contracts --tts-target sandbox "
+                  "--tts-record-mode=new_episodes")
 
 
 @dataclass(frozen=True, slots=True)

@@ -250,6 +250,9 @@ class Offering:
     max_chars: int | None = None
     multi_speaker: bool = False  # takes "Speaker N:" scripts
     description: str = ""
+    # None: as its endpoint's role says. False: this model is not streamed by an endpoint that can stream
+    # (OpenAI's tts-1 on /audio/speech, which streams SSE for other models): its answer is plain audio.
+    streams: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)

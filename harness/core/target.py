@@ -38,6 +38,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from harness.core.credentials import usable_key
 from harness.core.errors import UsageError
+from harness.core.packaged import VOICES, data_path
 from harness.core.redact import Secret, userinfo_secrets
 from harness.core.spec import Provider
 
@@ -79,7 +80,7 @@ def sandbox_voice_url(root: str, name: str | None = None) -> str:
 
 # --- the reference voice ------------------------------------------------------------------------------
 
-_VOICES_DIR = Path(__file__).resolve().parents[1] / "data" / "voices"
+_VOICES_DIR = data_path(VOICES)
 _DEFAULT_REFERENCE = "joe_reference.wav"
 
 

@@ -95,7 +95,7 @@ def providers_toml(hosted_url: str, loopback_url: str) -> str:
 protocol = "openai-speech"
 base_url = "{hosted_url}"
 key_env = "HOSTED_TTS_KEY"
-models = ["tts-1"]
+models = ["gpt-4o-mini-tts", {{ name = "tts-1", stream = false }}]  # tts-1 takes no stream_format "sse"
 voices = ["alloy", "nova"]
 price_per_million_chars = 15
 formats = ["mp3", "wav", "flac", "opus", "pcm"]

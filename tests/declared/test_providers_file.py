@@ -171,3 +171,36 @@ def test_a_server_may_accept_more_than_openai_and_its_limit_cites_the_file(write
     (input_spec,) = [s for s in params_of(endpoint.request) if s.name == "input"]
     assert f"{path}: providers.mybox.max_input_chars" in input_spec.words and "8000" in input_spec.words
     assert provider.endpoint(ENDPOINT_KEY).responses[0].bodies[0].pcm_rate == 22050  # type: ignore[union-attr]
+
+
+def test_streaming_is_each_models_own(write_providers_file: Any) -> None:
+    """A model written as a table says whether it streams; the declaration's `stream` is the others' default.
+    OpenAI's reference: `stream_format: "sse"` is not supported for tts-1 and tts-1-hd."""
+    text = GOOD.replace('models = ["kokoro", "kokoro-hd"]',
+                        'models = ["kokoro", { name = "kokoro-hd", stream = false }]')
+    found = declared.load(environ={declared.FILE_ENV: str(write_providers_file(text))})
+    assert found is not None
+    (provider,) = found.providers()
+    kokoro, hd = provider.offerings
+    assert (kokoro.name, kokoro.streams, hd.name, hd.streams) == ("kokoro", True, "kokoro-hd", False)
+    assert kokoro.build(SynthesisInput("Hi."))["stream_format"] == "sse"
+    assert "stream_format" not in hd.build(SynthesisInput("Hi."))
+    assert provider.endpoint(ENDPOINT_KEY).role is Role.STREAM  # it streams for the models that do
+
+    # The other way round: no stream by default, one model that streams.
+    text = GOOD.replace("stream = true", "").replace(
+        'models = ["kokoro", "kokoro-hd"]', 'models = ["kokoro", { name = "kokoro-live", stream = true }]')
+    (provider,) = declared.parse(text, Path("tts-harness.toml")).providers()
+    assert [o.streams for o in provider.offerings] == [False, True]
+    assert provider.endpoint(ENDPOINT_KEY).role is Role.STREAM
+
+
+@pytest.mark.parametrize(("entry", "ending"), [
+    ('{ name = "kokoro-hd", speed = 2 }', "providers.mybox.models.1.speed: unknown key"),
+    ('{ stream = false }', "providers.mybox.models.1.name: required key is missing"),
+    ('{ name = "kokoro-hd", stream = 3 }',
+     "providers.mybox.models.1.stream: Input should be a valid boolean, unable to interpret input (got 3)"),
+])
+def test_a_bad_model_table_is_one_line(write_providers_file: Any, entry: str, ending: str) -> None:
+    message = _error(write_providers_file, GOOD.replace('"kokoro-hd"]', f"{entry}]"))
+    assert message.endswith(ending), message

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -78,13 +79,19 @@ def test_the_generic_suite_is_green_for_both_in_replay_sandbox_and_live(declared
 
 def test_bench_reports_both_beside_a_built_in_provider(declared_servers: Any, tmp_path: Path) -> None:
     done = _run(_cli("bench", "run", "--providers", "ttsai,hosted,loopy",
-                     "--models", "ttsai/piper,hosted/tts-1,loopy/loop-tts", "--corpus", "en_read:2",
-                     "--sandbox-profile", "fast", "--out", str(tmp_path), "--no-score", "--report"),
+                     "--models", "ttsai/piper,hosted/tts-1,hosted/gpt-4o-mini-tts,loopy/loop-tts",
+                     "--corpus", "en_read:2", "--sandbox-profile", "fast", "--out", str(tmp_path), "--no-score",
+                     "--report"),
                 declared_servers.env)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     summary = done.stdout
-    for label in ("ttsai/piper", "hosted/tts-1", "loopy/loop-tts"):
+    for label in ("ttsai/piper", "hosted/tts-1", "hosted/gpt-4o-mini-tts", "loopy/loop-tts"):
         assert any(line.split()[:2] == [label, "2/2"] for line in summary.splitlines() if line.strip()), summary
+    # Streaming is each model's: tts-1 is declared `stream = false` beside a provider-wide `stream = true`.
+    with sqlite3.connect(tmp_path / "runs.db") as db:
+        sent = {(model, delivery, json.loads(params).get("stream_format")) for model, delivery, params in
+                db.execute("SELECT model, delivery, params_json FROM jobs WHERE provider = 'hosted'")}
+    assert sent == {("tts-1", "sync", None), ("gpt-4o-mini-tts", "stream", "sse")}, sent
     assert "hosted/tts-1" in summary and "$0.00" in summary
     (report,) = tmp_path.glob("*/index.html")
     html = report.read_text(encoding="utf-8")

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from harness.contracts.suite.catalogue import catalogue, examples
 from harness.core.errors import RequestValidationError, UsageError
 from harness.core.spec import Cost, Role, SynthesisInput, Upload
 from harness.core.validate import check_json, check_request, check_request_json, check_response
@@ -27,7 +28,6 @@ from harness.providers.pixelapi.models import (
     GenerateRequest,
 )
 from harness.providers.pixelapi.pricing import CREDITS_CLONE, CREDITS_DESIGN, PLAN_LIMITS, USD_PER_CREDIT, credits_for
-from tests.helpers.doc_catalogue import catalogue, examples
 from tests.helpers.wav import pcm_wav
 
 GENERATE = PROVIDER.endpoint("tts.generate")

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from harness.contracts.suite.catalogue import documents, examples, passages
 from harness.core.errors import RequestValidationError
 from harness.core.params import ParamKind, params_of
 from harness.core.spec import BodyKind, Cost, CostUnit, EvidenceSource, Role, SynthesisInput, Upload
@@ -23,7 +24,6 @@ from harness.providers.ttsai.models.errors import ERROR_CODES
 from harness.providers.ttsai.models.speech import BATCH_MAX_ITEMS, JOB_LIFECYCLE
 from harness.providers.ttsai.models.uploads import MIB, UPLOAD_LIMITS, silent_wav, wav_seconds
 from harness.providers.ttsai.pricing import MODEL_TIERS, PLAN_LIMITS, Tier
-from tests.helpers.doc_catalogue import documents, examples, passages
 
 (DOCUMENT,) = documents("ttsai")
 SENTENCE = "The quick brown fox jumps over the lazy dog."

@@ -26,8 +26,8 @@ openai/openai-python `src/openai/types/audio/speech_create_params.py` and the st
 What a declaration may say: its models and voices (the protocol leaves both open), the formats it
 serves, its own input limit (any positive number of characters: a server is free to accept more than
 OpenAI's 4096), the sample rate of its pcm, whether it takes a key, a price per million characters, and
-whether it streams SSE. A limit a declaration sets is cited to the providers file (path and key), as a
-built-in provider's limits are cited to its documents.
+whether it streams SSE (each model may say its own). A limit a declaration sets is cited to the providers
+file (path and key), as a built-in provider's limits are cited to its documents.
 """
 
 from __future__ import annotations
@@ -36,7 +36,17 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, Field, create_model, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from harness.core.protocols.declaration import ProtocolDeclaration, price_by_characters
 from harness.core.spec import (
@@ -162,9 +172,24 @@ class SpeechEvent(ResponseModel):
 # --- declarations -----------------------------------------------------------------------------------
 
 
+class DeclaredModel(BaseModel):
+    """A model written as a table in `models` (`{ name = "tts-1", stream = false }`): its name, and what it
+    does otherwise than the declaration says for every model."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    stream: bool | None = None  # None: the declaration's `stream`
+
+
 class SpeechDeclaration(ProtocolDeclaration):
     """One provider declared to speak this protocol (one `[providers.<name>]` table); the keys every
-    protocol shares are `ProtocolDeclaration`'s."""
+    protocol shares are `ProtocolDeclaration`'s.
+
+    Streaming is a fact of each model: `stream` is every model's default, and a model written as a table
+    says its own (`models = ["gpt-4o-mini-tts", { name = "tts-1", stream = false }]`: OpenAI's reference
+    says `stream_format: "sse"` is not supported for tts-1 and tts-1-hd).
+    """
 
     protocol: Literal["openai-speech"]
     auth: Literal["bearer", "none"] = "bearer"  # none: a keyless server (no key required, none sent)
@@ -175,6 +200,42 @@ class SpeechDeclaration(ProtocolDeclaration):
     stream: bool = False  # the server answers `stream_format: "sse"`: the benchmark asks for it (TTFA)
     # Protocol checks the server is known to fail, each with why: reported (xfail), not failed.
     deviations: Mapping[str, str] = Field(default_factory=dict)
+    _model_streams: Mapping[str, bool] = PrivateAttr(default_factory=dict)  # models saying their own `stream`
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _model_tables(cls, data: Any, handler: ModelWrapValidatorHandler[SpeechDeclaration]) -> SpeechDeclaration:
+        """`models` may hold tables: their names are the declaration's models, their own facts kept apart. A
+        bad table is one line naming its place (`models.1.speed: unknown key`)."""
+        entries = data.get("models") if isinstance(data, Mapping) else None
+        tables: dict[str, DeclaredModel] = {}
+        if isinstance(entries, list | tuple):
+            names = []
+            for index, entry in enumerate(entries):
+                if not isinstance(entry, Mapping):
+                    names.append(entry)
+                    continue
+                try:
+                    model = DeclaredModel.model_validate(entry)
+                except ValidationError as error:
+                    first = error.errors(include_url=False)[0]
+                    why = {"extra_forbidden": "unknown key", "missing": "required key is missing"}.get(
+                        first["type"], f"{first['msg']} (got {first.get('input')!r})")
+                    raise ValueError(f"{'.'.join(map(str, ('models', index, *first['loc'])))}: {why}") from None
+                names.append(model.name)
+                tables[model.name] = model
+            data = {**data, "models": names}
+        declaration = handler(data)
+        declaration._model_streams = {name: m.stream for name, m in tables.items() if m.stream is not None}
+        return declaration
+
+    def streams(self, model: str) -> bool:
+        """Whether the benchmark asks this model for `stream_format: "sse"`."""
+        return self._model_streams.get(model, self.stream)
+
+    @property
+    def any_streams(self) -> bool:
+        return any(self.streams(model) for model in self.models)
 
     @field_validator("deviations")
     @classmethod
@@ -230,7 +291,7 @@ def _build(declaration: SpeechDeclaration, model: str, given: SynthesisInput) ->
     wanted = given.audio_format if given.audio_format in declaration.formats else declaration.default_format
     body: dict[str, Any] = {"model": model, "input": given.text, "voice": declaration.voices[0],
                             "response_format": wanted}
-    if declaration.stream:
+    if declaration.streams(model):
         body["stream_format"] = "sse"
     return body
 
@@ -244,16 +305,16 @@ def _errors() -> tuple[Response, ...]:
 def speech_endpoint(declaration: SpeechDeclaration, source: str = "") -> Endpoint:
     audio_types = tuple(dict.fromkeys(t for fmt in declaration.formats for t in CONTENT_TYPES[fmt]))
     audio = AudioBody(audio_types, pcm_rate=declaration.sample_rate if "pcm" in declaration.formats else None)
-    bodies = (audio, EventStreamBody(SpeechEvent)) if declaration.stream else (audio,)
+    bodies = (audio, EventStreamBody(SpeechEvent)) if declaration.any_streams else (audio,)
     price = declaration.price_per_million_chars
     return Endpoint(
         key=ENDPOINT_KEY,
         method="POST",
         path=PATH,
         summary="OpenAI speech: {model, input, voice, response_format, speed} -> audio bytes"
-                + (" or SSE audio deltas" if declaration.stream else ""),
+                + (" or SSE audio deltas" if declaration.any_streams else ""),
         host=HOST,
-        role=Role.STREAM if declaration.stream else Role.AUDIO,
+        role=Role.STREAM if declaration.any_streams else Role.AUDIO,
         request=request_model(declaration, source),
         body_kind=BodyKind.JSON,
         auth_required=declaration.auth != "none",
@@ -275,7 +336,8 @@ def build_provider(declaration: SpeechDeclaration, source: str = "") -> Provider
     endpoint = speech_endpoint(declaration, f"{source}: {key}" if source else key)
     offerings = tuple(
         Offering(model, endpoint.key, partial(_build, declaration, model), max_chars=declaration.max_input_chars,
-                 description=f"{model} over the OpenAI speech protocol (voice {declaration.voices[0]})")
+                 description=f"{model} over the OpenAI speech protocol (voice {declaration.voices[0]})",
+                 streams=declaration.streams(model))
         for model in declaration.models
     )
     return Provider(

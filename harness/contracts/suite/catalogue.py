@@ -1,9 +1,10 @@
-"""The documentation catalogue (fixtures/docs/<provider>.json): the in-repo reference for the provider documents.
+"""The documentation catalogue (`harness/data/fixtures/docs/<provider>.json`, linked as the repository's
+fixtures/docs): the shipped reference for the built-in providers' documents.
 
 A catalogue holds every JSON example of its provider's documents (`examples`: doc, endpoint, kind, body,
 note, and status or parts where they apply), the file names of those documents (`documents`), and the
 passages the tests need quoted verbatim (`passages`: doc, endpoint, text). Tests read only this; the
-documents themselves are read by the opt-in check in contracts/test_doc_examples.py, from the folder that
+documents themselves are read by the opt-in check in test_doc_examples.py here, from the folder that
 `TTS_HARNESS_API_DOCS` names.
 """
 
@@ -16,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from tests.helpers.repo import FIXTURES
+from harness.contracts.session import FIXTURES
 
 CATALOGUE_DIR = FIXTURES / "docs"
 API_DOCS_VARIABLE = "TTS_HARNESS_API_DOCS"

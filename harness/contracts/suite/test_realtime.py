@@ -1,0 +1,100 @@
+"""The realtime protocols' frame-level checks, for every provider declared with `elevenlabs`, `cartesia`
+or `deepgram-speak` in a providers file.
+
+    pytest --tts-contracts -k test_realtime --tts-target sandbox                      # the sandbox's imitations
+    pytest --tts-contracts -k test_realtime --tts-target sandbox --tts-record-mode=once  # ... and keep the sessions
+    pytest --tts-contracts -k test_realtime                                           # replay the kept sessions
+    pytest --tts-contracts -k test_realtime --tts-target BASE_URL                     # the declared provider there
+    pytest --tts-contracts -k test_realtime --tts-live                                # every declared provider
+
+The target is read as by every contract check (`harness.core.target`, the plugin's `tts_target`): a
+declared provider's base URL is that provider (the others skip), any other URL a sandbox-style root.
+
+A session is kept as `<root>/realtime/<provider>/<check>.json`, the root being the user's folder
+(`tts-harness-fixtures/` beside the providers file, or `--tts-fixtures-dir`): every frame with its offset,
+keys filtered, so replay judges exactly what was recorded, timing included. See
+`harness.contracts.realtime_checks` for the checks and `harness.contracts.realtime` for the frame rules.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check
+from harness.contracts.session import FixtureRoots
+from harness.contracts.targets import Target
+from harness.core.protocols.realtime import Session, websocket_url
+from harness.core.redact import Redactor
+from harness.core.registry import declared_providers
+from harness.core.spec import Provider
+from harness.core.target import TargetKind
+
+RECORDING_MODES = ("once", "new_episodes", "all", "rewrite")
+DECLARED = frozenset(p.name for p in declared_providers())
+CASES = [pytest.param(provider, check, id=f"{provider.name}/{check}")
+         for provider in declared_providers() if provider.channels
+         for check in plans(RealtimeTarget(provider, "", ""))] or [
+    pytest.param(None, "", id="no-provider", marks=pytest.mark.skip(
+        reason="no realtime provider is declared: add one with protocol = \"elevenlabs\", \"cartesia\" or "
+               "\"deepgram-speak\" to tts-harness.toml (docs/realtime.md)"))]
+
+
+def _declared_url(provider: Provider) -> str:
+    return provider.hosts[provider.channels[0].host].rstrip("/")
+
+
+def _target(provider: Provider, tts_target: Target) -> RealtimeTarget | None:
+    """Where this run's target has the provider; None for replay."""
+    if tts_target.kind is TargetKind.REPLAY:
+        return None
+    reason = tts_target.unreachable(provider)
+    if reason is not None:
+        pytest.skip(reason)
+    base = tts_target.base_url(provider.name, provider.channels[0].host)
+    return RealtimeTarget(provider, base, tts_target.key_for(provider.name) or "")
+
+
+def _fixture(request: pytest.FixtureRequest, provider: Provider, check: str) -> Path:
+    """Where a session is kept: the provider's fixture root (a declared provider's is the user's folder,
+    beside the providers file; never the installed harness)."""
+    roots = FixtureRoots.resolve(request.config.option.tts_fixtures_dir, DECLARED)
+    return roots.root(provider.name) / "realtime" / provider.name / f"{check}.json"
+
+
+def _keep(session: Session, target: RealtimeTarget, path: Path) -> None:
+    """Write the session as a fixture: the origin templated, every key filtered."""
+    data = session.to_json()
+    data["url"] = data["url"].replace(websocket_url(target.base_url.rstrip("/")), "{base_url}")
+    text = Redactor((target.key,)).text(json.dumps(data, indent=1))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def _records(request: pytest.FixtureRequest, path: Path) -> bool:
+    mode = request.config.option.tts_record_mode or "none"
+    return mode in ("all", "rewrite") or (mode in RECORDING_MODES and not path.exists())
+
+
+@pytest.mark.contract
+@pytest.mark.parametrize(("provider", "check"), CASES)
+def test_realtime(provider: Provider, check: str, request: Any, tts_target: Target) -> None:
+    target = _target(provider, tts_target)
+    fixture = _fixture(request, provider, check)
+    judged_by = target or RealtimeTarget(provider, _declared_url(provider), "")
+    plan = plans(judged_by)[check]()
+    if target is None:
+        if not fixture.exists():
+            pytest.skip(f"no recorded {check} session for {provider.name}: record one with "
+                        "--tts-target sandbox --tts-record-mode=once")
+        session = Session.from_json(json.loads(fixture.read_text(encoding="utf-8")))
+    else:
+        session = asyncio.run(run_check(target, plan))
+        if _records(request, fixture):
+            _keep(session, target, fixture)
+    findings = judge(judged_by, plan, session)
+    assert not findings.violations, f"{provider.name} {check}:\n  " + findings.text().replace("\n", "\n  ")
