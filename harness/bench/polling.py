@@ -181,7 +181,8 @@ class AdaptiveSchedule:
 
     While a job is seen queued (a provider that shows its queue, as Pixazo's QUEUED), it cannot finish before
     it starts, and a poll only looks for the start: one a second, or a quarter of the wait once that is
-    longer, outside the budget (a run whose provider queues under load must not spend it before the job begins).
+    longer (but never longer than the fastest jobs take once started), outside the budget (a run whose
+    provider queues under load must not spend it before the job begins).
 
     Until `warm` jobs have finished the schedule explores: gaps grow geometrically to `explore_cap` (to
     `explore_cap_plain` when no whole-second stamp will split them), then with the time waited once the
@@ -231,7 +232,11 @@ class AdaptiveSchedule:
     def next_delay(self, ctx: PollContext) -> tuple[float, str]:
         if ctx.queued:
             gap = max(self.queue_gap_s, QUEUE_FRACTION * ctx.elapsed)
-            return self._gap(self._phased(ctx.elapsed + 0.75 * gap, ctx, gap) - ctx.elapsed, ctx), "queued"
+            if len(self.total) >= self.warm:
+                # It may start right after this poll: the next should come before it could have finished.
+                gap = min(gap, max(self.queue_gap_s, self.total.quantile(ctx.chars, MASS_LOW)))
+            at = ctx.elapsed + gap if ctx.second_origin is None else self._phased(ctx.elapsed + 0.75 * gap, ctx, gap)
+            return self._gap(at - ctx.elapsed, ctx), "queued"
         if len(self.total) < self.warm:
             return self._explore(ctx), "explore"
         since = ctx.started or 0.0

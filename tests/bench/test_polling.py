@@ -167,6 +167,12 @@ def test_a_queued_job_is_polled_once_a_second_outside_its_budget() -> None:
         gaps.append(delay)
         assert abs((elapsed - origin) % 1.0 - 0.5) < 1e-6  # mid-second, as the sparse cadence is
     assert min(gaps[1:]) >= 0.75 and len(gaps) <= 15  # a second apart, then a quarter of the wait
+    # A model whose jobs take a second once started: a long queue is still polled every second (it may
+    # start and finish between two sparser polls).
+    fast = AdaptiveSchedule()
+    for _ in range(5):
+        fast.observe(60, 1.0)
+    assert fast.next_delay(PollContext(30.0, 0, 30.0, 60, queued=True)) == (1.0, "queued")
     # Out of the queue after 30 s and 30 polls: the job still has its whole budget for the mass.
     _, reason = schedule.next_delay(PollContext(30.0, 1, 30.0, 60, second_origin=origin, stamp_resolution=1.0))
     assert reason != "queued"
