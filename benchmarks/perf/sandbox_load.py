@@ -19,10 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 import statistics
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -31,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from served import served_sandbox
 
 import harness
 from harness.core.target import mount_path, sandbox_voice_url
@@ -139,9 +137,6 @@ async def drive(origin: str, key: str, jobs: int, clients: int, connections: int
     print(f"errors: {errors}" + (f" {dict(tally.errors)}" if errors else ""))
 
 
-SERVE = "import typer\nfrom harness.cli.serve import serve_command\ntyper.run(serve_command)"
-
-
 @contextmanager
 def target(url: str | None, in_process: bool) -> Iterator[tuple[str, str]]:
     if url:
@@ -154,17 +149,8 @@ def target(url: str | None, in_process: bool) -> Iterator[tuple[str, str]]:
             print(f"sandbox: {counters.get('jobs.created', 0)} jobs, {counters.get('synthesis.renders', 0)} renders "
                   "(the rest from cache)")
         return
-    command = [sys.executable, "-c", SERVE, "--port", "0", "--max-jobs", "20000"]
-    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        assert server.stdout is not None
-        header = server.stdout.readline()  # "tts-harness sandbox (...) on http://127.0.0.1:PORT"
-        if " on " not in header:
-            raise RuntimeError(f"the sandbox did not start: {header!r}")
-        yield header.rsplit(" on ", 1)[1].strip(), default_key("pixazo")
-    finally:
-        server.send_signal(signal.SIGINT)
-        server.wait(timeout=30)
+    with served_sandbox("--max-jobs", "20000") as served:
+        yield served, default_key("pixazo")
 
 
 def main() -> None:

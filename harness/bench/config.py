@@ -8,7 +8,7 @@ one-line message as a bad flag, and a setting is read where it is used (`config.
 copied along the way. Secrets never live here: keys come from each provider's environment variable.
 
     section      options                                        read by
-    workload     providers models corpus repeats                the plan (runner.prepare, dry_run)
+    workload     providers models corpus repeats text_rate      the plan (runner.prepare, dry_run), realtime
     target       target                                         session.open_target, dry_run
     cost         budget usd_per_character prices yes            the plan's prices, the budget, check_live
     polling      polling poll_interval webhook_url              the schedules, waiting, the webhook receiver
@@ -103,6 +103,10 @@ class WorkloadSettings(Section):
     models: tuple[str, ...] = ()  # "model" or "provider/model"; empty: every model
     corpus: tuple[str, ...] = (DEFAULT_CORPUS,)  # NAME[:N] or FILE[:N]; N keeps the first N items
     repeats: int = Field(1, ge=1, le=1000)
+    # Realtime sockets: the text fed token by token at this many tokens a second, as a language model writes
+    # it (None: the whole text at once). HTTP and SSE endpoints take the whole text; their first token is
+    # the request's send (harness.bench.realtime).
+    text_rate: float | None = Field(None, gt=0, le=10_000)
 
     @field_validator("providers", "models", "corpus", mode="before")
     @classmethod

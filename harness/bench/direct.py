@@ -63,7 +63,8 @@ async def fetch_direct(job: Job) -> None:
     if stream:
         if first_audio:
             record.marks.set(Mark.FIRST_AUDIO, first_audio[0])
-        record.stream_figures = stream_figures(listener, exchange.sent, exchange.last_byte, exchange.headers_received)
+        record.stream_figures = stream_figures(listener.arrivals(exchange.sent, exchange.headers_received),
+                                              exchange.sent, exchange.last_byte)
         audio = sse_audio(exchange.body)
         if audio:
             exchange.body = audio

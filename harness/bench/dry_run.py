@@ -125,15 +125,26 @@ def _job_steps(config: BenchConfig, job: PlannedJob, bases: Mapping[tuple[str, s
             files[value.filename] = job.reference_path.absolute()  # as the user named it (a link stays a link)
             steps.append(Step("upload", f"{name} = {files[value.filename]} ({len(value.content)} bytes, "
                                         f"{value.content_type}), a part of the submit below"))
+    channel = job.selection.offering.channel
+    if channel is not None:  # a realtime socket: no curl line can say it
+        from harness.bench.realtime import describe
+
+        socket = provider.channel(channel)
+        steps.append(Step("socket", describe(socket, job.model, job.item.text, config.workload.text_rate,
+                                             bases[(provider.name, socket.host)])))
+        return JobSteps(_title(job), tuple(steps))
     from harness.core.transport import build_request
 
     submit = build_request(provider, endpoint, bases[(provider.name, endpoint.host)], job.payload, key=key)
     steps.append(Step("submit", f"{endpoint.method} {endpoint.key}", curl_line(submit, variables=variables,
                                                                              files=files)))
     steps += _after_submit(config, job, bases, key)
+    return JobSteps(_title(job), tuple(steps))
+
+
+def _title(job: PlannedJob) -> str:
     price = "no documented price" if job.price.usd is None else f"worst case ${job.price.usd}"
-    return JobSteps(f"{job.selection.label} {job.corpus.name}/{job.item.id} repeat {job.repeat} ({price})",
-                    tuple(steps))
+    return f"{job.selection.label} {job.corpus.name}/{job.item.id} repeat {job.repeat} ({price})"
 
 
 def _after_submit(config: BenchConfig, job: PlannedJob, bases: Mapping[tuple[str, str], str],

@@ -17,6 +17,7 @@ from harness.bench.direct import fetch_direct
 from harness.bench.exchange import Exchange, ExchangeFailed
 from harness.bench.job import Failed, Job, Services
 from harness.bench.provenance import iso_from_epoch
+from harness.bench.realtime import fetch_realtime
 from harness.bench.records import JobRecord
 from harness.bench.timing import Mark, derive, now, wall_of
 from harness.bench.waiting import wait_and_fetch
@@ -36,6 +37,8 @@ async def run_job(services: Services, record: JobRecord) -> Decimal:
     try:
         if record.provider_job_id is not None:  # resumed: submitted before the crash
             await wait_and_fetch(job)
+        elif record.job.selection.offering.channel is not None:
+            await fetch_realtime(job)
         elif job.endpoint.role is Role.SUBMIT:
             await _submit_job(job)
         elif job.endpoint.role in (Role.AUDIO, Role.STREAM):

@@ -198,11 +198,15 @@ class Job:
 
     def keep_audio(self, exchange: Exchange, declared: str | None, phase: str) -> None:
         """Check the answer's body is audio and store it beside the database (its path relative to it)."""
-        facts = inspect_audio(exchange.body, declared)
+        self.keep_bytes(exchange.body, declared, phase, exchange.response.request.url.path)
+
+    def keep_bytes(self, body: bytes, declared: str | None, phase: str, source: str) -> None:
+        """Check `body` (from `source`) is audio and store it beside the database (its path relative to it)."""
+        facts = inspect_audio(body, declared)
         if facts.problem is not None:
-            self.fail(phase, ProtocolError(f"audio from {exchange.response.request.url.path}: {facts.problem}"))
+            self.fail(phase, ProtocolError(f"audio from {source}: {facts.problem}"))
         folder = self.services.config.output.audio_dir
-        audio = store_audio(folder, exchange.body, media_type_of(declared) or None, facts)
+        audio = store_audio(folder, body, media_type_of(declared) or None, facts)
         db_dir = self.services.store.path.parent.resolve()
         if audio.path.resolve().is_relative_to(db_dir):
             audio = replace(audio, path=audio.path.resolve().relative_to(db_dir))

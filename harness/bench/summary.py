@@ -28,6 +28,28 @@ class Quality:
 
 
 @dataclass(frozen=True, slots=True)
+class Listened:
+    """What a listener met over a model's streams (harness.results.StreamFigures)."""
+
+    ttfa_width_p50: float | None  # median width of the first-token-to-audio interval
+    last_audio_p50: float | None
+    jitter_p95: float | None  # median over streams of each stream's p95 wait between chunks
+    underruns: int
+    underrun_streams: int
+    streams: int
+    rtf_p50: float | None
+    text_rates: tuple[float | None, ...]
+
+
+def _listened(figures: ModelFigures) -> Listened | None:
+    stream = figures.stream
+    if not stream.streams:
+        return None
+    return Listened(stream.ttfa_width_p50, stream.last_audio.p50, stream.jitter.p50, stream.underruns,
+                    stream.underrun_streams, stream.streams, stream.real_time_factor.p50, stream.text_rates)
+
+
+@dataclass(frozen=True, slots=True)
 class ModelLine:
     provider: str
     model: str
@@ -45,6 +67,7 @@ class ModelLine:
     e2e_width_p50: float | None = None  # median width of the interval that holds each job's latency
     perceived_ttfa_p50: float | None = None  # streams: when speech is first heard
     quality: Quality | None = None  # None when the run was not scored
+    stream: Listened | None = None  # None when the model streamed nothing a listener could play
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +99,7 @@ def _line(figures: ModelFigures, scored_run: bool) -> ModelLine:
         figures.provider, figures.model, figures.jobs, figures.ok, figures.failed, figures.skipped,
         figures.latency.p50, figures.latency.p95, figures.ttfa.p50, figures.polls_per_job,
         figures.cost.total_usd, figures.cost.unpriced, figures.cost.amounts, figures.latency_width_p50,
-        figures.perceived_ttfa.p50, _quality(figures, scored_run),
+        figures.perceived_ttfa.p50, _quality(figures, scored_run), _listened(figures),
     )
 
 
@@ -84,7 +107,8 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
     """The summary of a run's rows (and what it has spent, which only the database knows)."""
     scored_run = rows.run["asr_model"] is not None
     counts = tally(rows)
-    return Summary(rows.run_id, str(rows.run["status"]), tuple(_line(f, scored_run) for f in model_figures(rows)),
+    lines = tuple(_line(f, scored_run) for f in model_figures(rows))
+    return Summary(rows.run_id, str(rows.run["status"]), lines,
                    counts.outcomes, counts.events, spent_usd, _number(rows.run["planned_cost_usd"]),
                    _number(rows.run["budget_usd"]), counts.downloads_retried, counts.results_lost, counts.pending,
                    str(rows.run["target"] or "sandbox"))
@@ -133,6 +157,28 @@ def _quality_cells(quality: Quality | None, with_cer: bool) -> tuple[str, ...]:
     return (*rates, similarity)
 
 
+LISTENED = ("TTFA ±", "last p50", "jitter p95", "underruns", "RTF")
+
+
+def _listened_cells(stream: Listened | None) -> tuple[str, ...]:
+    """A listener's figures: TTFA's interval half-width, time to last audio, jitter, stalls, real-time factor."""
+    if stream is None:
+        return ("—",) * len(LISTENED)
+    rtf = "—" if stream.rtf_p50 is None else f"{stream.rtf_p50:.2f}"
+    return (_width(stream.ttfa_width_p50), _ms(stream.last_audio_p50), _ms(stream.jitter_p95),
+            f"{stream.underruns} in {stream.underrun_streams}/{stream.streams}", rtf)
+
+
+def _feeding(summary: Summary) -> str:
+    """How the sockets were fed, for the title: whole texts, or tokens at a rate."""
+    rates = {rate for line in summary.lines if line.stream for rate in line.stream.text_rates}
+    if not rates:
+        return ""
+    shown = ", ".join("whole text" if rate is None else f"{rate:g} tokens/s" for rate in sorted(
+        rates, key=lambda r: -1.0 if r is None else r))
+    return f"; realtime sockets fed {shown}, stream times from the first token"
+
+
 def render(summary: Summary, console: Console, db_path: str) -> None:
     scored = any(line.quality is not None for line in summary.lines)
     with_cer = any(line.quality is not None and line.quality.pooled_cer is not None for line in summary.lines)
@@ -140,11 +186,13 @@ def render(summary: Summary, console: Console, db_path: str) -> None:
     if scored:
         title += ("; WER pooled over each model's word-unit clips" + ("; CER over its zh/ja clips" if with_cer else "")
                   + "; similarity to the reference voice (cloning models)")
+    title += _feeding(summary)
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
     streams = any(line.ttfa_p50 is not None for line in summary.lines)
+    listened = any(line.stream is not None for line in summary.lines)
     skips = any(line.skipped for line in summary.lines)
     names = ["model", "ok/jobs", *(["skipped"] if skips else []), "p50", "p95", "±",
-             *(["TTFA p50", "heard p50"] if streams else []), "polls", "cost",
+             *(["TTFA p50", "heard p50"] if streams else []), *(LISTENED if listened else []), "polls", "cost",
              *(["WER", *(["CER"] if with_cer else []), "similarity"] if scored else [])]
     for name in names:
         table.add_column(name, justify="left" if name == "model" else "right", no_wrap=True)
@@ -153,6 +201,7 @@ def render(summary: Summary, console: Console, db_path: str) -> None:
                       *([str(line.skipped)] if skips else []), _ms(line.e2e_p50), _ms(line.e2e_p95),
                       _width(line.e2e_width_p50),
                       *([_ms(line.ttfa_p50), _ms(line.perceived_ttfa_p50)] if streams else []),
+                      *(_listened_cells(line.stream) if listened else ()),
                       "—" if line.polls_per_job is None else f"{line.polls_per_job:.1f}", _cost(line),
                       *(_quality_cells(line.quality, with_cer) if scored else ()))
     console.print(table)

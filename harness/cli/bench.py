@@ -194,6 +194,9 @@ _CorpusOption = Annotated[list[str] | None, typer.Option(
     + _default(WorkloadSettings, "corpus"))]
 _RepeatsOption = Annotated[int | None, typer.Option(
     metavar="N", help="times each text is sent to each model " + _default(WorkloadSettings, "repeats"))]
+_TextRateOption = Annotated[float | None, typer.Option(
+    metavar="TOKENS_PER_S", help="realtime sockets: feed the text token by token at this rate, as a language "
+    "model writes it [default: the whole text at once]")]
 _ConcurrencyOption = Annotated[str | None, typer.Option(
     metavar="N[,N…]", help="jobs in flight at once per provider; a comma list (1,4,16) runs the plan at each "
     "level, a load sweep " + _default(RunSettings, "levels"))]
@@ -266,6 +269,7 @@ def run_command(
     models: _ModelsOption = None,
     corpus: _CorpusOption = None,
     repeats: _RepeatsOption = None,
+    text_rate: _TextRateOption = None,
     concurrency: _ConcurrencyOption = None,
     global_concurrency: _GlobalConcurrencyOption = None,
     ramp_up: _RampUpOption = None,
@@ -299,7 +303,8 @@ def run_command(
 
     try:
         config = settings.load_config([
-            settings.WorkloadSettings.given(providers=providers, models=models, corpus=corpus, repeats=repeats),
+            settings.WorkloadSettings.given(providers=providers, models=models, corpus=corpus, repeats=repeats,
+                                            text_rate=text_rate),
             settings.TargetSettings.given(name=target),
             settings.CostSettings.given(budget=budget, usd_per_character=usd_per_character, prices=_prices(price),
                                         live_without_budget=yes),

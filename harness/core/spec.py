@@ -250,6 +250,10 @@ class Offering:
     max_chars: int | None = None
     multi_speaker: bool = False  # takes "Speaker N:" scripts
     description: str = ""
+    # Realtime: the key of the `Provider.channels` entry the text is spoken over (a WebSocket). `endpoint` then
+    # names the HTTP endpoint that takes the same text in one request: its request model checks the payload
+    # `build` makes and its price prices it (the providers price a socket's characters as the request's).
+    channel: str | None = None
     # None: as its endpoint's role says. False: this model is not streamed by an endpoint that can stream
     # (OpenAI's tts-1 on /audio/speech, which streams SSE for other models): its answer is plain audio.
     streams: bool | None = None

@@ -34,10 +34,20 @@ COLUMNS: tuple[Column, ...] = (
     Column("width", "± job", "How precisely each job's latency is known: half the median width of the interval "
            "that must hold it (polling and whole-second server clocks blur completion). The column is "
            "e2e_bracket in the rows."),
-    Column("ttfa", "TTFA p50", "Median time to first audio of streamed answers: request sent → first decodable "
-           "audio bytes.", streaming=True),
-    Column("heard", "heard p50", "Median time until speech is first heard: time to first audio plus the silence "
-           "that leads the stream.", streaming=True),
+    Column("ttfa", "TTFA p50", "Median time to first audio of streamed answers, from the first text token sent "
+           "(an HTTP or SSE request: its send; a realtime socket: its first text message, the text fed whole or "
+           "token by token as the run says) to the first decodable audio.", streaming=True),
+    Column("heard", "heard p50", "Median time from the first token until speech is first heard: time to first "
+           "audio plus the silence that leads the stream, plus any wait for a late chunk before it.", streaming=True),
+    Column("last_audio", "last audio p50", "Median time from the first token to the last audio chunk.",
+           default=False, streaming=True),
+    Column("jitter", "jitter p95", "Median over streams of each stream's 95th percentile wait between consecutive "
+           "audio chunks: how unevenly the audio comes.", streaming=True),
+    Column("underruns", "underruns", "Playback stalls: times a player that starts at the first audio ran out "
+           "before the next chunk came, summed over the model's streams, and how many streams stalled.",
+           streaming=True),
+    Column("rtf", "RTF p50", "Median real-time factor: time from the first token to the stream's end / seconds of "
+           "audio (below 1: the audio comes faster than it plays).", default=False, streaming=True),
     Column("usd_req", "$ / req", "Mean charged USD per sent request, from the documented prices (sandbox runs: "
            "what live would cost)."),
     Column("usd_min", "$ / audio min", "USD per minute of audio returned.", default=False),

@@ -60,6 +60,12 @@ class Entry:
     pareto: bool = False
     latency_width_ms: float | None = None  # median width of the per-job interval that holds the true latency
     perceived_ttfa: dict[str, Interval] = field(default_factory=dict)  # streams: when speech is first heard
+    last_audio: dict[str, Interval] = field(default_factory=dict)  # streams: first token -> last audio
+    jitter: dict[str, Interval] = field(default_factory=dict)  # streams: each stream's p95 gap between chunks
+    real_time_factor: dict[str, Interval] = field(default_factory=dict)  # streams
+    underruns: int = 0  # streams: times a listener ran dry, summed
+    underrun_streams: int = 0  # streams that ran dry at least once
+    streams: int = 0  # streams with a listener's figures
 
     @property
     def label(self) -> str:
@@ -98,6 +104,12 @@ class Entry:
             "polls_mean": self.polls_mean,
             "latency_width_ms": self.latency_width_ms,
             "perceived_ttfa_ms": intervals(self.perceived_ttfa),
+            "last_audio_ms": intervals(self.last_audio),
+            "jitter_p95_ms": intervals(self.jitter),
+            "real_time_factor": intervals(self.real_time_factor),
+            "underruns": self.underruns,
+            "underrun_streams": self.underrun_streams,
+            "streams": self.streams,
             "pareto": self.pareto,
         }
 
@@ -162,6 +174,12 @@ def entry_for(figures: ModelFigures) -> Entry:
         findings=figures.findings,
         errors=figures.errors,
         polls_mean=figures.polls_per_job,
+        last_audio=_distribution(figures.stream.last_audio),
+        jitter=_distribution(figures.stream.jitter),
+        real_time_factor=_distribution(figures.stream.real_time_factor),
+        underruns=figures.stream.underruns,
+        underrun_streams=figures.stream.underrun_streams,
+        streams=figures.stream.streams,
     )
 
 

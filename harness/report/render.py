@@ -38,7 +38,7 @@ from harness.results import Row, RunRows, json_list, json_object
 #: Per-request timings: observed directly (no interval), then estimated (shown with their interval's half
 #: width; one from an older database without its interval is not shown, never as if exact).
 OBSERVED_TIMINGS = ("submit_ms", "download_ms")
-INTERVAL_TIMINGS = ("queue", "processing", "e2e", "e2e_server", "ttfa", "perceived_ttfa")
+INTERVAL_TIMINGS = ("queue", "processing", "e2e", "e2e_server", "ttfa", "perceived_ttfa", "last_audio")
 
 
 def _environment() -> jinja2.Environment:

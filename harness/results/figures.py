@@ -18,14 +18,18 @@ The definitions, so a reader can recompute each number from the exported ``reque
   (`harness.results.pooling`);
 * similarity and quality (DNSMOS overall) over the scored clips that have them; findings: scored clips
   with at least one flag, and counts per flag; errors: failed sent jobs per class;
-* polls per job: mean of ``polls`` over sent jobs delivered by polling or webhook (its fallback polls).
+* polls per job: mean of ``polls`` over sent jobs delivered by polling or webhook (its fallback polls);
+* streams (timed jobs with a listener's figures): time to the last audio (``last_audio_ms``), jitter (each
+  stream's ``gap_p95_ms``) and real-time factor as distributions over the streams; underruns summed, the
+  streams that ran dry counted, their silence (``underrun_ms``) summed; the text rates the sockets were
+  fed at (``text_rate``).
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from harness.core.errors import ErrorClass
 from harness.core.quantiles import quantile
@@ -113,6 +117,34 @@ def cost_of(sent_rows: Sequence[Row], ok_rows: Sequence[Row]) -> Cost:
 
 
 @dataclass(frozen=True, slots=True)
+class StreamFigures:
+    """What a listener met over a model's timed streams (schema 6 columns; harness.bench.streaming)."""
+
+    streams: int  # timed jobs that carry a listener's figures (underruns not NULL)
+    ttfa_width_p50: float | None  # median width of the interval that holds each stream's time to first audio
+    last_audio: Distribution  # first token -> last audio chunk, ms
+    jitter: Distribution  # each stream's p95 wait between audio chunks, ms
+    real_time_factor: Distribution  # each stream's time to its end / seconds of audio
+    underruns: int  # summed over the streams
+    underrun_streams: int  # streams that ran dry at least once
+    underrun_ms: float  # total silence waited for late chunks, summed
+    text_rates: tuple[float | None, ...]  # how the text was fed (None: whole), each rate once
+
+    @classmethod
+    def of(cls, clocked: Sequence[Row]) -> StreamFigures:
+        listened = [r for r in clocked if r["underruns"] is not None]
+        counts = [int(str(r["underruns"])) for r in listened]
+        fed = {None if (rate := r["text_rate"]) is None else float(str(rate)) for r in clocked
+               if r["delivery"] == "socket"}
+        rates = tuple(sorted(fed, key=lambda rate: -1.0 if rate is None else rate))
+        widths = [float(r["ttfa_hi_ms"]) - float(r["ttfa_lo_ms"]) for r in clocked
+                  if r["ttfa_hi_ms"] is not None and r["ttfa_lo_ms"] is not None]
+        return cls(len(listened), quantile(widths, 0.5), Distribution.of(floats(clocked, "last_audio_ms")),
+                   Distribution.of(floats(clocked, "gap_p95_ms")), Distribution.of(floats(clocked, "real_time_factor")),
+                   sum(counts), sum(1 for n in counts if n), sum(floats(listened, "underrun_ms")), rates)
+
+
+@dataclass(frozen=True, slots=True)
 class ModelFigures:
     """One provider × model line: what every face shows of it."""
 
@@ -138,6 +170,7 @@ class ModelFigures:
     flagged_clips: int
     findings: dict[str, int]
     errors: dict[str, int]  # error class -> failed sent jobs
+    stream: StreamFigures = field(default_factory=lambda: StreamFigures.of([]))
 
     @property
     def label(self) -> str:
@@ -181,6 +214,7 @@ def figures_of(provider: str, model: str, rows: Sequence[Row]) -> ModelFigures:
         findings=dict(sorted(findings.items())),
         errors=dict(sorted(Counter(str(r["error_class"] or "unclassified") for r in went
                                    if r["outcome"] == "error").items())),
+        stream=StreamFigures.of(clocked),
     )
 
 

@@ -53,6 +53,17 @@ MIGRATIONS: Mapping[str, Migration] = {
         ("runs", "global_concurrency", "INTEGER"),
         ("runs", "load_levels_json", "TEXT"),
     )),
+    # Realtime (issue 24): how the text was fed, and the stream figures a voice agent chooses on, each with
+    # the interval the client's clock allows (harness.bench.streaming). Older rows: NULL (not measured).
+    "6": Migration((
+        ("jobs", "text_rate", "REAL"),
+        *(("jobs", f"{figure}{end}_ms", "REAL") for figure in ("last_audio", "gap_p50", "gap_p95")
+           for end in ("", "_lo", "_hi")),
+        ("jobs", "real_time_factor_lo", "REAL"),
+        ("jobs", "real_time_factor_hi", "REAL"),
+        ("jobs", "underruns_lo", "INTEGER"),
+        ("jobs", "underruns_hi", "INTEGER"),
+    )),
 }
 LATEST = max(MIGRATIONS, key=int)
 

@@ -75,6 +75,11 @@ REQUEST_COLUMNS: tuple[Column, ...] = (
     *_columns(T, "j", "stamp_convention provider_job_id provider_request_id"),
     # Schema 5: the load the job met.
     *_columns(N, "j", "load_level in_flight_at_submit"),
+    # Schema 6: realtime streams (how the text was fed; last audio, jitter, intervals of RTF and underruns).
+    *_columns(R, "j", "text_rate " + " ".join(f"{figure}{end}_ms" for figure in ("last_audio", "gap_p50", "gap_p95")
+                                            for end in ("", "_lo", "_hi"))),
+    *_columns(R, "j", "real_time_factor_lo real_time_factor_hi"),
+    *_columns(N, "j", "underruns_lo underruns_hi"),
     *_columns(T, "j", "started_at finished_at harness_version git_revision params_sha256"),
     *_columns(R, "j", "cost_usd"),
     Column("cost_amount", R, "c", "c.amount"),

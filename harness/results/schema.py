@@ -114,15 +114,25 @@ jobs — one per planned job (provider × model × corpus item × repeat), inser
     provider_request_id   what the provider's logs and invoices know the request by: the job id, or a
                        sync/stream answer's x-request-id header.
     download_ms        media_last_byte − media_request_sent.
-    ttfa_ms            streaming: first decodable audio − request_sent (not the first buffer); observed
-                       when the read that completed it returned: ttfa_hi_ms; ttfa_lo_ms is the read before.
+    ttfa_ms            streaming: first decodable audio − the first text token sent (HTTP/SSE: the
+                       request's send; a realtime socket: its first text message), not the first buffer;
+                       observed when the read (or recv) that completed it returned: ttfa_hi_ms; ttfa_lo_ms
+                       is the read before (a socket: when the client began waiting with nothing queued).
+    text_rate          realtime sockets (schema 6): tokens a second the text was fed at; NULL: all at once.
+    last_audio_ms      streaming (schema 6): the first token → the last audio chunk; last_audio_lo_ms,
+                       last_audio_hi_ms.
+    gap_p50_ms, gap_p95_ms   streaming (schema 6): median and p95 wait between consecutive audio chunks
+                       (jitter); gap_p50_lo_ms, gap_p50_hi_ms, gap_p95_lo_ms, gap_p95_hi_ms from the least
+                       and the most each wait could have been.
     perceived_ttfa_ms  streaming (schema 2): ttfa_ms plus the leading silence inside the stream (to the
                        sample, harness.core.onset), when a listener first hears speech;
                        perceived_ttfa_lo_ms, perceived_ttfa_hi_ms.
     max_chunk_gap_ms   streaming: longest wait between two audio chunks.
-    real_time_factor   streaming: total time / seconds of audio (< 1: faster than real time).
+    real_time_factor   streaming: the first token → the answer's end / seconds of audio (< 1: faster than
+                       real time); real_time_factor_lo, real_time_factor_hi (schema 6).
     underruns, underrun_ms   streaming: times (and total ms) a listener playing from the first chunk
-                       would run out of audio.
+                       would run out of audio (harness.core.playback); underruns_lo, underruns_hi (schema
+                       6): the counts under the earliest and the observed arrivals.
     audio_ms           streaming: seconds of audio received, in ms.
     total_ms           job start → finished (everything, connection set-up included).
     server_created_at, server_started_at, server_completed_at   as sent by the provider.

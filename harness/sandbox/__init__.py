@@ -112,7 +112,8 @@ Faults (`X-Sandbox-Fault: name[, name...]`, or drawn by the chaos profile; see `
     http-<4xx|5xx> (the provider's error body for that status; 429/503 with Retry-After), malformed-json,
     html-error, connection-reset, hang (released by `release_hangs`, the clock, or a real-time bound),
     truncated-audio, status-backwards, never-finish, job-failed, job-error, duplicate-webhook,
-    model-disabled; on a WebSocket handshake: stall-stream, drop-socket (after the first audio).
+    model-disabled; on a WebSocket handshake: stall-stream, drop-socket (after the first audio), stall-<N>
+    (each of the next N chunks held until a listener has run dry: `StreamTruth.stalls`, `underruns`).
 """
 
 from harness.sandbox.accounts import default_key, empty_key, tier_key

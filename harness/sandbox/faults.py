@@ -79,6 +79,7 @@ class UnknownFault(ValueError):
 
 
 _STATUS_FAULT = re.compile(r"^http-([45]\d\d)$")
+_STALLS_FAULT = re.compile(r"^stall-(\d{1,2})$")
 
 
 def _names(header: str | None) -> list[str]:
@@ -95,11 +96,12 @@ def parse_faults(header: str | None) -> frozenset[Fault]:
         try:
             found.add(Fault(name))
         except ValueError:
-            if _STATUS_FAULT.match(name):
+            if _STATUS_FAULT.match(name) or _STALLS_FAULT.match(name):
                 continue
             valid = ", ".join(f.value for f in Fault)
             raise UnknownFault(
-                f"{FAULT_HEADER}: unknown fault {name!r}; valid faults: {valid}, or http-<4xx|5xx status>"
+                f"{FAULT_HEADER}: unknown fault {name!r}; valid faults: {valid}, http-<4xx|5xx status>, "
+                "or stall-<N> (a socket's stream)"
             ) from None
     return frozenset(found)
 
@@ -116,6 +118,13 @@ def status_faults(header: str | None) -> tuple[int, ...]:
         if match:
             statuses.append(int(match.group(1)))
     return tuple(statuses)
+
+
+def stall_count(header: str | None) -> int:
+    """How many times a socket's stream stalls (`stall-<N>`, N up to 99): after the first audio, each of the
+    next N chunks is held until a listener playing from the first chunk has run dry, so the stream has at
+    least N underruns, each one a truth the sandbox keeps (`/_sandbox/streams`: `stalls`, `underruns`)."""
+    return sum(int(match.group(1)) for name in _names(header) if (match := _STALLS_FAULT.match(name)))
 
 
 def draw_faults(rates: Mapping[Fault, float], rng: random.Random, among: Iterable[Fault]) -> frozenset[Fault]:

@@ -20,6 +20,7 @@ from starlette.websockets import WebSocket, WebSocketState
 
 from harness.sandbox.emulation import SocketCall
 from harness.sandbox.faults import Fault
+from harness.sandbox.streams import written
 
 Job = Callable[[], Awaitable[None]]
 
@@ -37,6 +38,7 @@ class Sender:
         self.lock = asyncio.Lock()
         self.audio_sent = 0
         self.dropped = False
+        self.stalling = False  # the stall-stream fault: hold the next frame until hangs are released
 
     @property
     def open(self) -> bool:
@@ -51,7 +53,12 @@ class Sender:
     async def _send(self, message: str | bytes, audio: bool) -> None:
         if not self.open:
             raise SocketDropped()
+        if self.stalling:  # held before the next frame, so the first audio's truth is when it was written
+            self.stalling = False
+            await self.call.stall()
         async with self.lock:
+            if audio:
+                written()  # the stream's truth: this chunk left now
             if isinstance(message, bytes):
                 await self.websocket.send_bytes(message)
             else:
@@ -68,7 +75,7 @@ class Sender:
             self.call.drop()
             raise SocketDropped()
         if Fault.STALL_STREAM in faults:
-            await self.call.stall()
+            self.stalling = True
 
     async def close(self, code: int = 1000, reason: str = "") -> None:
         if self.open:

@@ -27,11 +27,12 @@ from harness.sandbox.urls import MEDIA_HOST, Urls, fill
 class EngineServices:
     """`Services` for one call: what emulation handlers may ask of the engine."""
 
-    def __init__(self, state: SandboxState, provider: str, urls: Urls, client: str) -> None:
+    def __init__(self, state: SandboxState, provider: str, urls: Urls, client: str, stalls: int = 0) -> None:
         self.state = state
         self.provider = provider
         self.urls = urls
         self.client = client
+        self.stalls = stalls  # the `stall-<N>` fault of a socket's handshake: its streams stall N times
 
     async def synthesize(self, speech: Speech) -> bytes:
         try:
@@ -84,7 +85,9 @@ class EngineServices:
         return self.urls.base(MEDIA_HOST) + path
 
     def stream(self, text: str) -> StreamPacer:
-        return self.state.streams.start(text)
+        pacer = self.state.streams.start(text)
+        pacer.stalls_left = self.stalls
+        return pacer
 
     def active_jobs(self, key: str | None = None) -> int:
         return self.state.jobs.active(self.provider, key, self.state.clock.now())

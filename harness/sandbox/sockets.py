@@ -25,7 +25,7 @@ from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.realtime import Channel
 from harness.core.spec import Provider
 from harness.sandbox.emulation import Emulation, SocketCall, SocketHandler
-from harness.sandbox.faults import FAULT_HEADER, UnknownFault, parse_faults, status_faults
+from harness.sandbox.faults import FAULT_HEADER, UnknownFault, parse_faults, stall_count, status_faults
 from harness.sandbox.services import EngineServices
 from harness.sandbox.state import SandboxState
 from harness.sandbox.urls import Urls, mount_path
@@ -104,7 +104,8 @@ async def _serve(face: Mount, channel: Channel, handler: SocketHandler, websocke
             transport.abort()
 
     call = SocketCall(websocket, channel, name, faults, status_faults(websocket.headers.get(FAULT_HEADER)),
-                      _header_key(face, websocket), EngineServices(state, name, urls, client),
+                      _header_key(face, websocket),
+                      EngineServices(state, name, urls, client, stall_count(websocket.headers.get(FAULT_HEADER))),
                       partial(state.accounts.known, name), admit, face.hang, drop)
     try:
         await handler(call)

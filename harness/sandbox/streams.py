@@ -19,6 +19,7 @@ import random
 import threading
 from collections import OrderedDict
 from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,7 @@ import numpy as np
 import soundfile as sf
 
 from harness.core.onset import speech_onset_s
+from harness.core.playback import Listening, listen, onsets_by_chunk
 from harness.sandbox.clock import Clock, RealClock
 
 TTFA_MEDIAN_S = 0.25
@@ -33,6 +35,7 @@ RTF_MEDIAN = 0.45  # seconds of work per second of audio after the first chunk
 RTF_SPREAD = 0.6  # log-normal sigma: about one chunk in ten comes slower than real time
 LEAD_SILENCE_S = (0.05, 0.4)
 CHUNK_S = 0.5  # seconds of audio per event
+STALL_S = 0.12  # how long past the listener's last sample a stalled chunk is held (`stall-<N>`)
 
 
 def onset_in(audio: bytes) -> float | None:
@@ -66,23 +69,22 @@ class StreamTruth:
     chunk_at: list[float] = field(default_factory=list)  # when each chunk's event was handed to the server
     chunk_audio_s: list[float] = field(default_factory=list)
     onset_s: float | None = None  # into the stream's audio (all chunks end to end)
+    stalls: int = 0  # chunks held back on purpose (the `stall-<N>` fault) until the listener ran dry
+
+    def listening(self) -> Listening:
+        """What a listener who starts playing at the first chunk meets (`harness.core.playback`, the same
+        player the runner measures with)."""
+        return listen(self.chunk_at, self.chunk_audio_s, onsets_by_chunk(self.chunk_audio_s, self.onset_s))
 
     def heard_at(self) -> float | None:
         """When a listener who starts playing at the first chunk hears speech (playback waits for late chunks)."""
-        if self.onset_s is None or not self.chunk_at:
-            return None
-        playing_until, into = self.chunk_at[0], 0.0
-        for at, length in zip(self.chunk_at, self.chunk_audio_s, strict=True):
-            start = max(at, playing_until)
-            if into + length > self.onset_s:
-                return start + (self.onset_s - into)
-            playing_until, into = start + length, into + length
-        return None
+        return self.listening().heard if self.chunk_at else None
 
     def to_json(self) -> dict[str, Any]:
         return {"stream_id": self.stream_id, "text": self.text, "received_at": self.received_at,
                 "chunk_at": list(self.chunk_at), "chunk_audio_s": list(self.chunk_audio_s),
-                "onset_s": self.onset_s, "heard_at": self.heard_at()}
+                "onset_s": self.onset_s, "heard_at": self.heard_at(), "underruns": self.listening().underruns,
+                "stalls": self.stalls}
 
 
 class StreamPacer:
@@ -93,6 +95,7 @@ class StreamPacer:
         self.clock = clock
         self.rng = rng
         self.scale = scale
+        self.stalls_left = 0  # the `stall-<N>` fault: hold the next N chunks until the listener has run dry
         self.due = truth.received_at + TTFA_MEDIAN_S * math.exp(rng.gauss(0.0, 0.3)) * scale
 
     async def pieces(self, audio: bytes) -> AsyncIterator[bytes]:
@@ -108,6 +111,10 @@ class StreamPacer:
         """Wait for the planned moment of the next chunk (`length_s` of audio, speech beginning `onset_s`
         into it, if it does), then write down that it left. Callers with audio of their own (a socket's
         PCM) pace it with this; `pieces` does for whole files."""
+        if self.stalls_left and self.truth.chunk_at:
+            self.stalls_left -= 1
+            self.truth.stalls += 1
+            self.due = max(self.due, self.truth.listening().finished + STALL_S)  # a fault asked for: not scaled
         if isinstance(self.clock, RealClock):  # a manual clock moves only when a test says so
             await self.clock.sleep_until(self.due)
         if self.truth.onset_s is None and onset_s is not None:
@@ -116,6 +123,12 @@ class StreamPacer:
         self.truth.chunk_audio_s.append(length_s)
         self.due = max(self.due, self.clock.now()) + length_s * RTF_MEDIAN * math.exp(
             self.rng.gauss(0.0, RTF_SPREAD)) * self.scale
+
+    def sent(self) -> None:
+        """The last released chunk is being handed to the server now: its truth is this instant (a socket's
+        chunk is encoded after its release, then written: `written`)."""
+        if self.truth.chunk_at:
+            self.truth.chunk_at[-1] = self.clock.now()
 
     def lead_silence_s(self) -> float:
         """The silence the stream's first chunk starts with (drawn once, before anything is sent)."""
@@ -133,6 +146,24 @@ def split(audio: bytes, seconds: float) -> list[bytes]:
         sf.write(out, samples[start:start + step], rate, format=info.format, subtype=info.subtype)
         pieces.append(out.getvalue())
     return pieces or [audio]
+
+
+# The stream whose released chunk the current task is about to write to a socket (set by the speaker that
+# released it, read by the socket's one writer just before the write: `harness.sandbox.lanes.Sender`).
+_WRITING: ContextVar[StreamPacer | None] = ContextVar("sandbox_stream_writing", default=None)
+
+
+def writing(pacer: StreamPacer | None) -> None:
+    """Say which stream the next audio frame written in this task belongs to (None: none)."""
+    _WRITING.set(pacer)
+
+
+def written() -> None:
+    """An audio frame is about to be written: it is the truth of its stream's last released chunk (once)."""
+    pacer = _WRITING.get()
+    if pacer is not None:
+        pacer.sent()
+        _WRITING.set(None)
 
 
 class StreamLog:

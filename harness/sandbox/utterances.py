@@ -22,7 +22,7 @@ import numpy.typing as npt
 from harness.core.onset import speech_onset_s
 from harness.core.protocols.realtime import Mark
 from harness.sandbox.emulation import Services, Speech, Voice
-from harness.sandbox.streams import StreamPacer
+from harness.sandbox.streams import StreamPacer, writing
 from harness.speech import AudioFormat, Rendition, decode
 
 Samples = npt.NDArray[np.float32]
@@ -95,4 +95,6 @@ class Speaker:
             await pacer.release(length, onset)
             self.spoken_s += length
             inside = tuple(m for m in marks if offset <= m.start_s < offset + length)
+            writing(pacer)  # the socket's writer stamps the chunk's truth as it writes it
             yield Piece(part, offset, inside)
+            writing(None)

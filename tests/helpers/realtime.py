@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import Any
 
 ELEVEN_VOICE = "JBFqnCBsd6RMkjVDRZzb"
 ELEVEN_MODEL = "eleven_flash_v2_5"
@@ -51,40 +51,24 @@ Script = Callable[[Sequence[str]], Sequence[str | bytes]]
 """The client's text messages so far -> the frames to answer with (empty: wait for more)."""
 
 
-@dataclass
-class ScriptedServer:
-    """A loopback WebSocket server (the `websockets` library's) that reads client messages, asks `script`
-    what to answer after each one, sends it, and closes with `close_code` once it has answered."""
+class LoopbackSocketServer:
+    """A loopback WebSocket server (the `websockets` library's) on a thread of its own; a subclass says how
+    it answers a connection (`handle`)."""
 
-    script: Script
-    close_code: int = 1000
-
-    def __post_init__(self) -> None:
-        self.received: list[str] = []
-        self.ready = threading.Event()
+    def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="scripted-ws", daemon=True)
+        self.thread = threading.Thread(target=self.loop.run_forever, name=type(self).__name__, daemon=True)
         self.thread.start()
         self.port = asyncio.run_coroutine_threadsafe(self._start(), self.loop).result(10)
 
     async def _start(self) -> int:
         from websockets.asyncio.server import serve
 
-        self.server = await serve(self._handle, "127.0.0.1", 0)
+        self.server = await serve(self.handle, "127.0.0.1", 0)
         return int(self.server.sockets[0].getsockname()[1])
 
-    async def _handle(self, socket: object) -> None:
-        from websockets.asyncio.server import ServerConnection
-
-        assert isinstance(socket, ServerConnection)
-        async for message in socket:
-            self.received.append(message if isinstance(message, str) else "<binary>")
-            answer = self.script(self.received)
-            for frame in answer:
-                await socket.send(frame)
-            if answer:
-                await socket.close(self.close_code)
-                return
+    async def handle(self, socket: Any) -> None:
+        raise NotImplementedError
 
     @property
     def url(self) -> str:
@@ -99,3 +83,25 @@ class ScriptedServer:
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(10)
         self.loop.close()
+
+
+class ScriptedServer(LoopbackSocketServer):
+    """Reads client messages, asks `script` what to answer after each one, sends it, and closes with
+    `close_code` once it has answered."""
+
+    def __init__(self, script: Script, close_code: int = 1000) -> None:
+        self.script = script
+        self.close_code = close_code
+        self.received: list[str] = []
+        self.ready = threading.Event()
+        super().__init__()
+
+    async def handle(self, socket: Any) -> None:
+        async for message in socket:
+            self.received.append(message if isinstance(message, str) else "<binary>")
+            answer = self.script(self.received)
+            for frame in answer:
+                await socket.send(frame)
+            if answer:
+                await socket.close(self.close_code)
+                return

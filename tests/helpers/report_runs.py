@@ -143,6 +143,9 @@ def _write_job(
         "declared_media_type": "audio/wav", "cost_usd": usd,
         "load_level": level, "in_flight_at_submit": level,
     }
+    if spec.delivery == "stream":  # what a listener met (schema 6); drawn from nothing, so the rng is not moved
+        job |= {"underruns": seq % 3, "underrun_ms": 40.0 * (seq % 3), "gap_p50_ms": 20.0 + seq % 5,
+                "gap_p95_ms": 60.0 + 7 * (seq % 4), "last_audio_ms": e2e - 50.0, "real_time_factor": 0.4 + seq % 3 / 10}
     cost = {k: base[k] for k in ("run_id", "job_key", "harness_version", "git_revision", "provider", "model",
                                    "corpus", "item_id")}
     cost.update(attempt=1, params_sha256=job["params_sha256"], amount=usd, unit="USD", usd=usd,

@@ -79,6 +79,14 @@ def _expected(rows: list[Row]) -> dict[str, Any]:
     if ttfa.size:
         expected["ttfa_ms.p50"] = (float(np.quantile(ttfa, 0.5)),
                                    *_bootstrap(ttfa, lambda x, axis: np.quantile(x, 0.5, axis=axis)))
+    listened = [r for r in ok if not r["resumed"] and r["underruns"] is not None]
+    if listened:  # the streams' listener figures (schema 6)
+        expected["underruns"] = float(sum(r["underruns"] for r in listened))
+        for key, column in (("last_audio_ms.p50", "last_audio_ms"), ("jitter_p95_ms.p50", "gap_p95_ms"),
+                            ("real_time_factor.p50", "real_time_factor")):
+            values = np.array([r[column] for r in listened], dtype=float)
+            expected[key] = (float(np.quantile(values, 0.5)),
+                             *_bootstrap(values, lambda x, axis: np.quantile(x, 0.5, axis=axis)))
     total = sum(r["cost_usd"] for r in sent)
     expected["cost_per_request_usd"] = total / len(sent)
     expected["cost_per_audio_minute_usd"] = total / (sum(r["duration_s"] for r in ok) / 60)
@@ -143,8 +151,9 @@ def test_every_leaderboard_number_is_recomputed_from_the_export(
     # Every expected figure was compared (polls are absent for the model delivered synchronously, CER for
     # models with no zh/ja clip: their cells were checked empty above).
     assert checked == sum(1 for m in groups.values() for want in _expected(m).values() if want is not None)
-    # Every data cell of the table was recomputed: 17 per line, plus TTFA for the one streaming model.
-    assert len(parser.cells) == 17 * len(groups) + 1
+    # Every data cell of the table was recomputed: 17 per line, plus TTFA, last audio, jitter, underruns and
+    # RTF for the one streaming model.
+    assert len(parser.cells) == 17 * len(groups) + 5
     board = json.loads(parser.leaderboard_json)
     assert [e["sent"] for e in board["entries"]] == [int(_expected(m)["sent"]) for m in groups.values()]
 

@@ -342,8 +342,8 @@ def bytes_endpoint(declaration: CartesiaDeclaration) -> Endpoint:
 
 def build_provider(declaration: CartesiaDeclaration, source: str = "") -> Provider:
     offerings = tuple(
-        Offering(model, BYTES, partial(_build, declaration, model),
-                 description=f"{model} over the Cartesia protocol (voice {declaration.voices[0]})")
+        Offering(model, BYTES, partial(_build, declaration, model), channel=WEBSOCKET,
+                 description=f"{model} over the Cartesia WebSocket (voice {declaration.voices[0]})")
         for model in declaration.models)
     channel = Channel(WEBSOCKET, "/tts/websocket", "Contexts of text in, chunks, timestamps and done out",
                       CartesiaGrammar(declaration), host=HOST, auth_query=("api_key", "access_token"), doc=WS_REFERENCE)

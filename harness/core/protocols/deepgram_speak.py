@@ -240,9 +240,8 @@ def speak_endpoint(declaration: DeepgramDeclaration) -> Endpoint:
 
 def build_provider(declaration: DeepgramDeclaration, source: str = "") -> Provider:
     offerings = tuple(
-        Offering(model, SPEAK, partial(_build, model),
-                 description=f"{model} over the Deepgram speak protocol (the REST default model unless the "
-                             "query names it)")
+        Offering(model, SPEAK, partial(_build, model), channel=STREAMING,
+                 description=f"{model} over the Deepgram speak WebSocket")
         for model in declaration.models)
     channel = Channel(STREAMING, "/v1/speak", "Speak/Flush in, binary audio and Flushed out",
                       DeepgramGrammar(declaration), host=HOST, doc=WS_REFERENCE)

@@ -347,8 +347,8 @@ def endpoints(declaration: ElevenLabsDeclaration) -> tuple[Endpoint, ...]:
 
 def build_provider(declaration: ElevenLabsDeclaration, source: str = "") -> Provider:
     offerings = tuple(
-        Offering(model, CONVERT, partial(_build, declaration, model),
-                 description=f"{model} over the ElevenLabs protocol (voice {declaration.voices[0]})")
+        Offering(model, CONVERT, partial(_build, declaration, model), channel=STREAM_INPUT,
+                 description=f"{model} over the ElevenLabs stream-input WebSocket (voice {declaration.voices[0]})")
         for model in declaration.models)
     channel = Channel(STREAM_INPUT, "/v1/text-to-speech/{voice_id}/stream-input",
                       "Text in as it is written, audio and alignment out", ElevenLabsGrammar(declaration),

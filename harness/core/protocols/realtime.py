@@ -111,6 +111,10 @@ class Session:
     handshake_status: int | None = None  # the HTTP status of a refused upgrade (401, 429, ...)
     handshake_body: str = ""
     closing: Closing | None = None
+    # Per received frame (by index): an instant it surely reached this process after — when the client
+    # began waiting for it with nothing queued, else the bound of the frame queued before it. Live sessions
+    # only (a frame's t_s is the upper end: when `recv` handed it over); not kept in fixtures.
+    arrived_after: dict[int, float] = field(default_factory=dict)
 
     @property
     def query(self) -> dict[str, str]:

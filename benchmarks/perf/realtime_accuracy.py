@@ -1,0 +1,163 @@
+"""How close `bench run`'s realtime figures are to the truth: first token to first audio, and underruns.
+
+One provider per realtime protocol (`elevenlabs`, `cartesia`, `deepgram-speak`), declared in a providers
+file and served by the sandbox (`tts-harness serve`, `realistic` profile, in a process of its own as a
+provider's server is), is benchmarked as a normal run in two modes:
+`whole` (the text in one message) and `token-rate` (token by token at --text-rate tokens a second). The
+sandbox keeps every stream's truth (`/_sandbox/streams`, `harness.sandbox.streams`): when each audio chunk
+was written to the socket. For each job:
+
+    first-token-to-audio error   |ttfa_ms − (the first chunk's write − the first token's send)|
+                                 (the send is the client's own stamp: the figure's origin by definition)
+    coverage                     whether [ttfa_lo_ms, ttfa_hi_ms] holds the truth
+    underrun_count_error         the runner's underruns − the truth's (the same listener,
+                                 `harness.core.playback`, over the sandbox's write instants), in a second
+                                 run whose sockets carry the fault `stall-<N>` (each stream stalls N times)
+
+    python benchmarks/perf/realtime_accuracy.py [--items 6] [--stalls 2] [--text-rate 40] [--json]
+
+One JSON line per provider and mode with --json. Goals (issue 24): p95 error <= 10 ms; underruns counted
+exactly (error 0 on every job).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))  # tests.helpers: the one providers file of the realtime tests, and how one takes effect
+
+from served import served_sandbox  # noqa: E402  (beside this script)
+
+from harness.bench.config import BenchConfig  # noqa: E402
+from harness.bench.runner import Runner, prepare  # noqa: E402
+from harness.bench.session import benchmarkable  # noqa: E402
+from harness.bench.target import bench_target  # noqa: E402
+from harness.core.quantiles import quantile  # noqa: E402
+from harness.core.target import FAULT_HEADER, layout, parse_target  # noqa: E402
+from harness.results import Store  # noqa: E402
+from tests.helpers.providers_file import providers_file_in_effect  # noqa: E402
+from tests.helpers.realtime import realtime_toml  # noqa: E402
+
+PROVIDERS = ("eleven", "carte", "dgram")
+
+
+@contextlib.contextmanager
+def _declared(folder: Path) -> Iterator[None]:
+    """One provider per realtime protocol (eleven, carte, dgram), declared while the block runs."""
+    path = folder / "tts-harness.toml"
+    path.write_text(realtime_toml(), encoding="utf-8")
+    with providers_file_in_effect(path):
+        yield
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _first_token(store: Store, runner: Runner, row: Any) -> float:
+    marks = {m["name"]: m["t_ms"] for m in store.query("SELECT name, t_ms FROM marks WHERE job_key = ?",
+                                                     (row["job_key"],))}
+    return runner.run_start + (row["start_offset_ms"] + marks["request_sent"]) / 1000.0
+
+
+def _samples(store: Store, runner: Runner, truths: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each ok job beside the truth of the stream it caused (this run's streams, matched by text)."""
+    found = []
+    rows = store.query("SELECT * FROM jobs WHERE run_id = ? AND outcome = 'ok' ORDER BY seq", (runner.prepared.run_id,))
+    for row in rows:
+        truth = next((t for t in truths if _normal(t["text"]) == _normal(row["text"]) and t["chunk_at"]), None)
+        if truth is None or row["ttfa_ms"] is None:
+            continue
+        true_ttfa = (truth["chunk_at"][0] - _first_token(store, runner, row)) * 1000.0
+        found.append({"error": abs(row["ttfa_ms"] - true_ttfa), "held": row["ttfa_lo_ms"] - 1e-6 <= true_ttfa
+                      <= row["ttfa_hi_ms"] + 1e-6, "width": row["ttfa_hi_ms"] - row["ttfa_lo_ms"],
+                      "underruns": int(row["underruns"] or 0), "true_underruns": truth["underruns"],
+                      "stalls": truth["stalls"]})
+    return found
+
+
+def _run(base: BenchConfig, store: Store, url: str, provider: str, rate: float | None,
+         stalls: int) -> list[dict[str, Any]]:
+    """One provider's run against the sandbox at `url`; each job beside its truth (the streams it made)."""
+    providers = benchmarkable()
+    config = base.updated(providers=(provider,), text_rate=rate, target=url)
+    target = bench_target(layout(parse_target(url), [providers[provider]]), [providers[provider]])
+    if stalls:
+        target.headers = lambda *_: {FAULT_HEADER: f"stall-{stalls}"}
+    before = len(httpx.get(f"{url}/_sandbox/streams").json())
+    prepared = prepare(config, {provider: providers[provider]}, store, target.reference_url)
+    runner = Runner(prepared, store, target)
+    runner.record_plan()
+
+    async def go() -> None:
+        async with httpx.AsyncClient(timeout=60.0) as client:
+            await runner.execute(client)
+
+    asyncio.run(go())
+    return _samples(store, runner, httpx.get(f"{url}/_sandbox/streams").json()[before:])
+
+
+def _line(provider: str, mode: str, plain: list[dict[str, Any]], stalled: list[dict[str, Any]],
+          stalls: int) -> dict[str, Any]:
+    errors = [s["error"] for s in plain]
+    miscounts = [s["underruns"] - s["true_underruns"] for s in plain + stalled]
+    return {
+        "provider": provider, "mode": mode, "jobs": len(plain), "stalled_jobs": len(stalled),
+        "p50_abs_error_ms": _round(quantile(errors, 0.5)), "p95_abs_error_ms": _round(quantile(errors, 0.95)),
+        "max_abs_error_ms": _round(max(errors, default=None)),
+        "coverage": round(sum(s["held"] for s in plain) / len(plain), 3) if plain else None,
+        "median_width_ms": _round(quantile([s["width"] for s in plain], 0.5)),
+        "underrun_count_error": max(miscounts, key=abs, default=None),
+        "stalls_asked": stalls, "stalls_made": sum(s["stalls"] for s in stalled),
+        "underruns_counted": sum(s["underruns"] for s in stalled),
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=6, help="texts per provider and mode (en_read)")
+    parser.add_argument("--stalls", type=int, default=2, help="stalls per stream in the underrun run")
+    parser.add_argument("--text-rate", type=float, default=40.0, help="tokens a second in the token-rate mode")
+    parser.add_argument("--profile", default="realistic", help="the sandbox's timing profile")
+    parser.add_argument("--json", action="store_true", help="one JSON line per provider and mode")
+    args = parser.parse_args(argv)
+    lines = []
+    with (tempfile.TemporaryDirectory() as folder, _declared(Path(folder)),
+          served_sandbox("--profile", args.profile) as url):
+        base = BenchConfig().updated(corpus=(f"en_read:{args.items}",), out=Path(folder), concurrency="4")
+        store = Store(Path(folder) / "runs.db")
+        for provider in PROVIDERS:
+            for mode, rate in (("whole", None), ("token-rate", args.text_rate)):
+                plain = _run(base, store, url, provider, rate, 0)
+                stalled = _run(base, store, url, provider, rate, args.stalls)
+                lines.append(_line(provider, mode, plain, stalled, args.stalls))
+                if not args.json:
+                    print(f"{provider:<7} {mode:<10} |err| p95 {lines[-1]['p95_abs_error_ms']} ms, coverage "
+                          f"{lines[-1]['coverage']}, underrun count error {lines[-1]['underrun_count_error']}",
+                          file=sys.stderr)
+    if args.json:
+        for line in lines:
+            print(json.dumps(line, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+
+
