@@ -23,6 +23,10 @@ the interval's median width, and the status polls per job.
 
     python benchmarks/perf/latency_accuracy.py [--items 24] [--skews -5,0,5] [--stampings ...] [--json]
 
+With `--load-sweep 1,4,16` each mode runs as a load sweep (the same plan at each per-provider level, one after
+another, against the realistic profile's worker pools) and every figure is printed per level: is each
+latency still true, and its interval still honest, when the provider queues?
+
 One (stamping, skew) at a time, each with a sandbox of its own; about fifteen minutes on 2 cores.
 
 Goals (issue 22): coverage >= 95% for every figure and stamp convention; whole-second e2e p95 <= 250 ms
@@ -76,6 +80,7 @@ class Sample:
 
     provider: str
     polls: int
+    level: int | None  # the load sweep's level the job ran at (None: not a sweep)
     truth: dict[str, float]
     stored: dict[str, tuple[float | None, float | None, float | None]]  # figure -> (estimate, low, high)
 
@@ -115,7 +120,8 @@ def _samples(store: Store, runner: Runner, sandbox: Any, mode: str) -> list[Samp
         else:
             continue
         stored = {name: (row[f"{name}_ms"], row[f"{name}_lo_ms"], row[f"{name}_hi_ms"]) for name in names}
-        samples.append(Sample(row["provider"], int(row["polls"]), {k: v * 1000.0 for k, v in truth.items()}, stored))
+        samples.append(Sample(row["provider"], int(row["polls"]), row["load_level"],
+                              {k: v * 1000.0 for k, v in truth.items()}, stored))
     return samples
 
 
@@ -135,10 +141,12 @@ def _figure(samples: list[Sample], name: str) -> dict[str, Any] | None:
     }
 
 
-def _figures(stamping: str, skew: float, mode: str, provider: str, samples: list[Sample]) -> dict[str, Any]:
+def _figures(stamping: str, skew: float, mode: str, provider: str, samples: list[Sample], level: int | None
+             ) -> dict[str, Any]:
     names = STREAM_FIGURES if mode == "stream" else JOB_FIGURES
     return {
-        "stamping": stamping, "provider": provider, "mode": mode, "skew_s": skew, "jobs": len(samples),
+        "stamping": stamping, "provider": provider, "mode": mode, "skew_s": skew, "level": level,
+        "jobs": len(samples),
         "mean_polls": round(sum(s.polls for s in samples) / len(samples), 2) if samples else None,
         "figures": {name: figure for name in names if (figure := _figure(samples, name)) is not None},
     }
@@ -190,19 +198,21 @@ def _measure(base: BenchConfig, store: Store, stamping: str, skew: float, modes:
         asyncio.run(_run_all([runner for mode, runner in runs if mode == "stream"]))
         for mode, runner in runs:
             samples = _samples(store, runner, target.handle, mode)
-            for provider in sorted({s.provider for s in samples}):
-                results.append(_figures(stamping, skew, mode, provider, [s for s in samples if s.provider == provider]))
+            for provider, level in sorted({(s.provider, s.level or 0) for s in samples}):
+                chosen = [s for s in samples if s.provider == provider and (s.level or 0) == level]
+                results.append(_figures(stamping, skew, mode, provider, chosen, level or None))
     return results
 
 
 def _print_table(results: list[dict[str, Any]]) -> None:
-    print(f"{'stamping':<10} {'skew':>5} {'provider':<9} {'mode':<8} {'jobs':>4} {'polls':>5}  "
+    print(f"{'stamping':<10} {'skew':>5} {'provider':<9} {'mode':<8} {'level':>5} {'jobs':>4} {'polls':>5}  "
           f"{'figure':<15} {'|err| p50/p95/max ms':>22} {'coverage':>8} {'width ms':>8}")
     for f in results:
         for name, figure in f["figures"].items():
             errors = f"{figure['p50_abs_error_ms']}/{figure['p95_abs_error_ms']}/{figure['max_abs_error_ms']}"
-            print(f"{f['stamping']:<10} {f['skew_s']:>+5g} {f['provider']:<9} {f['mode']:<8} {f['jobs']:>4} "
-                  f"{f['mean_polls']!s:>5}  {name:<15} {errors:>22} {figure['coverage']!s:>8} "
+            level = f["level"] or "-"
+            print(f"{f['stamping']:<10} {f['skew_s']:>+5g} {f['provider']:<9} {f['mode']:<8} {level!s:>5} "
+                  f"{f['jobs']:>4} {f['mean_polls']!s:>5}  {name:<15} {errors:>22} {figure['coverage']!s:>8} "
                   f"{figure['median_width_ms']!s:>8}")
 
 
@@ -215,10 +225,11 @@ def main() -> int:
     parser.add_argument("--skews", default="-5,0,5", help="server clock − ours, seconds, comma-separated")
     parser.add_argument("--stampings", default=",".join(STAMPINGS), help="stamp conventions, comma-separated")
     parser.add_argument("--modes", default=",".join(MODES))
-    parser.add_argument("--concurrency", type=int, default=6, help="jobs in flight per mode")
+    parser.add_argument("--concurrency", type=int, default=6, help="jobs in flight per provider and mode")
+    parser.add_argument("--load-sweep", help="levels of per-provider concurrency, e.g. 1,4,16: figures per level")
     parser.add_argument("--precise-stamps", action="store_true", help="millisecond stamps (convenient conditions)")
     parser.add_argument("--json", action="store_true", help="one JSON object per line per stamping, skew, "
-                        "provider and mode")
+                        "provider, mode (and level)")
     parser.add_argument("--keep", type=Path, help="keep runs.db in this folder (to look at the polls)")
     args = parser.parse_args()
 
@@ -226,7 +237,8 @@ def main() -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         base = BenchConfig(out=args.keep or Path(folder), score=False, report=False, corpus=(f"en_read:{args.items}",),
-                           sandbox_profile=args.profile, seed=args.seed, concurrency=args.concurrency,
+                           sandbox_profile=args.profile, seed=args.seed,
+                           concurrency=args.load_sweep or args.concurrency,
                            precise_stamps=args.precise_stamps)
         store = Store(base.output.db_path)
         results = [figures for stamping in args.stampings.split(",") for skew in skews
@@ -238,8 +250,9 @@ def main() -> int:
             print(json.dumps(figures))
         return 0
     stamps = "millisecond" if args.precise_stamps else "documented-resolution"
+    load = f"load sweep {args.load_sweep}" if args.load_sweep else f"concurrency {args.concurrency}"
     print(f"latency_accuracy: sandbox {args.profile}, {stamps} stamps, seed {args.seed}, {args.items} texts per "
-          f"model, skews {args.skews} s, stampings {args.stampings}, {elapsed:.0f} s")
+          f"model, skews {args.skews} s, stampings {args.stampings}, {load}, {elapsed:.0f} s")
     _print_table(results)
     return 0
 

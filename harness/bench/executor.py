@@ -212,5 +212,7 @@ def _finish(job: Job) -> None:
         (job.planned.job_key, update),
     )
     if record.outcome == "ok" and metrics.get("e2e_ms") is not None and job.endpoint.role is Role.SUBMIT:
+        processing = metrics.get("processing_ms")
         job.services.schedules[job.label].observe(
-            len(job.planned.item.text), float(metrics["e2e_ms"] or 0) / 1000.0, len(record.polls))
+            len(job.planned.item.text), float(metrics["e2e_ms"] or 0) / 1000.0, len(record.polls),
+            None if processing is None else float(processing) / 1000.0)

@@ -20,12 +20,13 @@ from statistics import NormalDist
 from typing import Protocol
 
 from harness.bench.config import PollingMode
-from harness.bench.stampbook import ProviderStamps
+from harness.bench.stampbook import Convention, ProviderStamps
 from harness.core.quantiles import sorted_quantile
 
 _STANDARD_NORMAL = NormalDist()
 TAIL_FRACTION = 0.3  # past the budget, wait this fraction of the time already spent
 TAIL_NEAR_FRACTION = 0.1  # past the mass but within the budget: a rare slow job, still worth measuring
+QUEUE_FRACTION = 0.25  # while a job is seen queued, a poll every second or this fraction of the wait
 MASS_LOW, MASS_HIGH = 0.02, 0.98  # the central mass where polls go at an even cadence
 MASS_MARGIN = 0.05  # and a little beyond it either side: the model is learned from few jobs
 PLAN_CORRECTION = 3.0  # at most this many polls of correction to the plan, either way
@@ -37,6 +38,12 @@ SLOPE_PRIOR, SLOPE_WEIGHT = 0.5, 0.5
 SPREAD_PRIOR, SPREAD_WEIGHT = 0.5, 4.0
 APPROACH_CAP_S = 5.0  # before the mass, no gap longer than this or half the time waited, whichever is longer
 ORIGIN_TOLERANCE_S = 0.25  # phase polls only when the server's clock is known at least this well
+# While truncation and rounding are both possible, polls go just after the rounding clock's second begins and
+# just before the truncating clock's next one: the first may not go early (the band between them is what
+# tells the two apart), the second must be answered before that second (its round trip, a late wake-up).
+DISCRIMINATE_AFTER_S, DISCRIMINATE_BEFORE_S = 0.02, 0.05
+DECIDING_LEAD_S = 0.15  # from one deciding point on, the next at least this far ahead
+ROUND_TRIP_ALLOWANCE_S = 0.1  # at most this much of the last answer's round trip moves the second point
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,13 +51,25 @@ class PollContext:
     """What the scheduler knows about one job when it chooses the next poll (seconds since submit)."""
 
     elapsed: float  # now − request sent
-    polls: int  # status requests already sent
+    # Status requests already sent, not counting those that found the job still queued: they only look for
+    # its start, so they neither spend its budget nor end its exploration.
+    polls: int
     last_pending: float | None  # elapsed time of the last poll that saw the job unfinished
     chars: int
     # Where the server's whole seconds begin, as elapsed time modulo 1 s: known when the provider stamps
-    # completion at whole seconds and the run has pinned its clock (see `second_origin`); None otherwise.
+    # completion at whole seconds and the run has pinned its clock (see `second_origins`); None otherwise.
     second_origin: float | None = None
     stamp_resolution: float | None = None  # of the completion stamp (None: no stamp; 1.0: whole seconds)
+    # While truncation and rounding are both possible and place the server's seconds apart (a millisecond
+    # `created_at` beside whole-second completions), `second_origin` is the truncating clock's and this the
+    # rounding clock's (half a second away); None once one convention is known, or when they agree.
+    round_origin: float | None = None
+    origin_doubt: float = 0.0  # seconds either side of the origins the clock offset leaves open
+    round_trip: float = 0.0  # of the last status request (its answer must come back before a deciding point)
+    queued: bool = False  # the last answer showed the job still queued: it cannot finish before it starts
+    # When the job left the queue (elapsed, the middle of the polls that bracket it), for a provider that
+    # shows its queue: its duration is predicted from there, as the model learned it (see `observe`).
+    started: float | None = None
 
 
 class Schedule(Protocol):
@@ -60,8 +79,10 @@ class Schedule(Protocol):
         """Seconds to wait before the next poll, and why (stored with the poll)."""
         ...
 
-    def observe(self, chars: int, total_s: float, polls: int | None = None) -> None:
-        """A finished job's duration (submit → completion) and the status polls it took."""
+    def observe(self, chars: int, total_s: float, polls: int | None = None, processing_s: float | None = None
+                ) -> None:
+        """A finished job's duration (submit → completion), the status polls it took, and the part of it
+        after the job left the queue (None when the provider does not show its queue)."""
         ...
 
 
@@ -78,7 +99,8 @@ class FixedSchedule:
     def next_delay(self, ctx: PollContext) -> tuple[float, str]:
         return self.interval, "fixed"
 
-    def observe(self, chars: int, total_s: float, polls: int | None = None) -> None:
+    def observe(self, chars: int, total_s: float, polls: int | None = None, processing_s: float | None = None
+                ) -> None:
         return None
 
 
@@ -150,6 +172,18 @@ class AdaptiveSchedule:
     expected to spend no more than `plan` polls, corrected by what the finished jobs really spent. Without
     stamps only the polls bound the completion, so the cadence is as fine as the remaining budget allows.
 
+    While the stamps' convention is open (`PollContext.round_origin`), a whole-second stamp is worth a
+    second and a half of doubt (the truncating and the rounding readings together), and no cadence of one
+    poll a second bounds it. Polls then come twice a second at the two points that decide the question: just
+    after the rounding clock's second begins, and just before the truncating clock's next second. A
+    completion between them is placed by one convention only (it rules the other out), and every window stays
+    within half a second either way.
+
+    While a job is seen queued (a provider that shows its queue, as Pixazo's QUEUED), it cannot finish before
+    it starts, and a poll only looks for the start: one a second, or a quarter of the wait once that is
+    longer (but never longer than the fastest jobs take once started), outside the budget (a run whose
+    provider queues under load must not spend it before the job begins).
+
     Until `warm` jobs have finished the schedule explores: gaps grow geometrically to `explore_cap` (to
     `explore_cap_plain` when no whole-second stamp will split them), then with the time waited once the
     budget is spent, so a long job costs a bounded number of polls.
@@ -158,7 +192,10 @@ class AdaptiveSchedule:
     label: str = "adaptive"
     min_gap: float = 0.05  # seconds: never poll faster than this
     max_gap: float = 30.0
-    budget: int = 20  # status polls one job may spend before the schedule only backs off
+    # Status polls one job may spend before the schedule only backs off: a slow job of the first wave, explored
+    # at a poll a second against whole-second stamps (the cadence that keeps its window within half a second),
+    # spends 20 on its own; past the budget the gaps grow with the time waited and the stamp alone is left.
+    budget: int = 30
     plan: float = 9.0  # status polls a job should spend on average (where the schedule has a choice)
     spread: int = 16  # without whole-second stamps, the polls the cadence spreads over the mass
     first: float = 0.4  # exploration: first poll after this
@@ -169,12 +206,17 @@ class AdaptiveSchedule:
     cadence_whole_s: tuple[float, float] = (1 / 3, 1.0)  # core, rest of the mass against whole seconds
     cadence_plain_s: tuple[float, float] = (0.25, 0.8)  # finest, sparsest without them (only the polls bound it)
     cadence_precise_s: float = 2.0  # millisecond stamps narrow the window themselves: polls only detect
+    cadence_open_s: float = 0.5  # while the stamps' convention is open (see the class docstring)
+    queue_gap_s: float = 1.0  # while the job is seen queued, at least this between polls
     total: DurationModel = field(default_factory=DurationModel)
     spent: deque[int] = field(default_factory=lambda: deque(maxlen=50))  # polls of this model's finished jobs
     _cores: dict[tuple[int, int, float], tuple[float, float] | None] = field(default_factory=dict)
 
-    def observe(self, chars: int, total_s: float, polls: int | None = None) -> None:
-        self.total.observe(chars, total_s)
+    def observe(self, chars: int, total_s: float, polls: int | None = None, processing_s: float | None = None
+                ) -> None:
+        # Where the provider shows its queue, the model learns the time after it: how long a job waits
+        # depends on how many are in flight (a load sweep's levels), how long it then takes does not.
+        self.total.observe(chars, total_s if processing_s is None else processing_s)
         if polls is not None:
             self.spent.append(polls)
 
@@ -188,10 +230,18 @@ class AdaptiveSchedule:
         return round(min(max(self.plan - over, self.plan - PLAN_CORRECTION), self.plan + PLAN_CORRECTION), 2)
 
     def next_delay(self, ctx: PollContext) -> tuple[float, str]:
+        if ctx.queued:
+            gap = max(self.queue_gap_s, QUEUE_FRACTION * ctx.elapsed)
+            if len(self.total) >= self.warm:
+                # It may start right after this poll: the next should come before it could have finished.
+                gap = min(gap, max(self.queue_gap_s, self.total.quantile(ctx.chars, MASS_LOW)))
+            at = ctx.elapsed + gap if ctx.second_origin is None else self._phased(ctx.elapsed + 0.75 * gap, ctx, gap)
+            return self._gap(at - ctx.elapsed, ctx), "queued"
         if len(self.total) < self.warm:
             return self._explore(ctx), "explore"
-        low = self.total.quantile(ctx.chars, MASS_LOW) * (1.0 - MASS_MARGIN)
-        high = self.total.quantile(ctx.chars, MASS_HIGH) * (1.0 + MASS_MARGIN)
+        since = ctx.started or 0.0
+        low = since + self.total.quantile(ctx.chars, MASS_LOW) * (1.0 - MASS_MARGIN)
+        high = since + self.total.quantile(ctx.chars, MASS_HIGH) * (1.0 + MASS_MARGIN)
         left = self.budget - ctx.polls
         if ctx.elapsed >= high or left <= 0:
             fraction = TAIL_NEAR_FRACTION if left > 0 else TAIL_FRACTION
@@ -203,11 +253,15 @@ class AdaptiveSchedule:
             target = min(low, ctx.elapsed + _approach_step(ctx.elapsed))
             delay = self._phased(target, ctx, cadence) - ctx.elapsed
             return min(max(delay, self.min_gap), self.max_gap), "approach"
-        # From three quarters of a cadence on: a poll that went out a little late must not skip a phase.
-        return self._gap(self._phased(ctx.elapsed + 0.75 * cadence, ctx, cadence) - ctx.elapsed, ctx), "mass"
+        # From three quarters of a cadence on: a poll that went out a little late must not skip a phase. The
+        # deciding points are closer together than their cadence says (the round trip moves one): the next.
+        lead = 0.75 * cadence if ctx.round_origin is None else DECIDING_LEAD_S
+        return self._gap(self._phased(ctx.elapsed + lead, ctx, cadence) - ctx.elapsed, ctx), "mass"
 
     def _explore(self, ctx: PollContext) -> float:
         cap = self.explore_cap if ctx.second_origin is not None else self.explore_cap_plain
+        if ctx.round_origin is not None:
+            cap = self.cadence_open_s
         if ctx.polls >= self.budget:
             cap = max(cap, TAIL_FRACTION * ctx.elapsed)
         delay = min(self.first * self.growth ** ctx.polls, cap)
@@ -216,13 +270,17 @@ class AdaptiveSchedule:
         # phasing never stretches a gap beyond what the cap allows by more than that.
         if ctx.second_origin is None:
             return max(delay, self.min_gap)
-        return self._phased(ctx.elapsed + max(delay - cadence / 2, self.min_gap), ctx, cadence) - ctx.elapsed
+        lead = max(delay - cadence / 2, self.min_gap) if ctx.round_origin is None else DECIDING_LEAD_S
+        return self._phased(ctx.elapsed + lead, ctx, cadence) - ctx.elapsed
 
     def _mass_cadence(self, ctx: PollContext, low: float, high: float, left: int) -> float:
+        if ctx.round_origin is not None:
+            return self.cadence_open_s
         if ctx.second_origin is not None and (ctx.stamp_resolution or 1.0) >= 1.0:
             finest, sparsest = self.cadence_whole_s
-            core = self._core(ctx.chars, low, high)
-            inside = core is not None and core[0] <= ctx.elapsed + finest < core[1]
+            since = ctx.started or 0.0
+            core = self._core(ctx.chars, low - since, high - since)
+            inside = core is not None and since + core[0] <= ctx.elapsed + finest < since + core[1]
             # Thirds only while the budget still covers the rest of the mass at one poll a second: a job
             # that outlives the core must not meet the tail's long gaps inside the mass.
             affordable = left - 1 >= (high - ctx.elapsed) / sparsest
@@ -269,10 +327,17 @@ class AdaptiveSchedule:
 
     def _phased(self, at: float, ctx: PollContext, cadence: float) -> float:
         """The first instant at or after `at` that splits a server second evenly for this cadence: thirds
-        when polling more than once a second, the middle otherwise. Unphased without a known origin."""
+        when polling more than once a second, the middle otherwise; the two deciding points while the
+        convention is open. Unphased without a known origin."""
         if ctx.second_origin is None:
             return at
-        phases = (1 / 3, 2 / 3) if cadence < 0.75 else (0.5,)
+        phases: tuple[float, ...] = (1 / 3, 2 / 3) if cadence < 0.75 else (0.5,)
+        if ctx.round_origin is not None:
+            after = (ctx.round_origin - ctx.second_origin + DISCRIMINATE_AFTER_S + ctx.origin_doubt) % 1.0
+            # Its answer should be back before the truncating second, but a slow one must not eat the band:
+            # a truncating server is told apart by the first point alone, whatever the round trip.
+            before = 1.0 - DISCRIMINATE_BEFORE_S - ctx.origin_doubt - min(ctx.round_trip, ROUND_TRIP_ALLOWANCE_S)
+            phases = tuple(sorted((after, before % 1.0)))
         base = math.floor(at - ctx.second_origin)
         for second in (base, base + 1):
             for phase in phases:
@@ -290,16 +355,32 @@ def _approach_step(elapsed: float) -> float:
     return max(APPROACH_CAP_S, 0.5 * elapsed)
 
 
-def second_origin(clock: ProviderStamps, sent_wall: float, stamped: bool = True) -> float | None:
-    """Elapsed time since `sent_wall` (mod 1 s) at which the server's whole seconds begin, when the
-    provider stamps completion (`stamped`: its status answers have a completion stamp) at whole seconds —
-    the safe assumption until a stamp shows a finer fraction — and the run knows its clock to within a
-    quarter second."""
+@dataclass(frozen=True, slots=True)
+class SecondOrigins:
+    """Where the server's whole seconds begin, as elapsed time since a job's submit modulo 1 s (see
+    `PollContext`): one origin, or the truncating and the rounding clock's while both are possible."""
+
+    origin: float | None = None
+    round_origin: float | None = None
+    doubt: float = 0.0
+
+
+def second_origins(clock: ProviderStamps, sent_wall: float, stamped: bool = True) -> SecondOrigins:
+    """Where the server's whole seconds begin for a job submitted at `sent_wall`, when the provider stamps
+    completion (`stamped`: its status answers have a completion stamp) at whole seconds — the safe
+    assumption until a stamp shows a finer fraction — and the run knows its clock to within a quarter
+    second under every convention still possible."""
     if not stamped or clock.resolution("completed") < 1.0:
-        return None
-    if not clock.offset.known or clock.offset.width > ORIGIN_TOLERANCE_S:
-        return None
-    return (-clock.offset.middle - sent_wall) % 1.0
+        return SecondOrigins()
+    union = clock.offset
+    if union.known and union.width <= ORIGIN_TOLERANCE_S:
+        return SecondOrigins((-union.middle - sent_wall) % 1.0, doubt=union.width / 2)
+    offsets = clock.completion_offsets()
+    if set(offsets) != set(Convention) or any(o.width > ORIGIN_TOLERANCE_S for o in offsets.values()):
+        return SecondOrigins()
+    truncating, rounding = offsets[Convention.TRUNCATE], offsets[Convention.ROUND]
+    return SecondOrigins((-truncating.middle - sent_wall) % 1.0, (-rounding.middle - sent_wall) % 1.0,
+                         max(truncating.width, rounding.width) / 2)
 
 
 def stamp_resolution(clock: ProviderStamps) -> float | None:

@@ -95,7 +95,11 @@ class Convention(StrEnum):
     ROUND = "round"  # 13:19:23.9 -> 13:19:24 (a `DATETIME(0)` column)
 
 
-REFUTED_AFTER = 2  # completions that only one convention cannot explain before the run believes it
+# Completions that only one convention cannot explain before the run believes the other. One is enough:
+# every bound on the true convention's offset is a bracket that held (a submit, a completion between two
+# polls), so the true convention always fits; only a stepped clock can make it seem not to, and then the
+# evidence against both reopens the question (`conventions`).
+REFUTED_AFTER = 1
 
 
 def stamp_bounds(printed: float, resolution: float, convention: Convention) -> tuple[float, float]:
@@ -112,7 +116,7 @@ class ProviderStamps:
     Truncation and rounding are two hypotheses carried side by side, each with the clock offset it
     implies (`offsets`: server clock − our wall clock). A completion seen between two polls that one
     convention cannot place there and the other can counts against the first; after `REFUTED_AFTER`
-    such completions (and none against the other) the other is the provider's convention. Until then
+    such completion (and none against the other) the other is the provider's convention. Until then
     every figure is the union of what each hypothesis allows, so the interval covers both. A provider
     may declare its convention (`declared`), which ends the question before it is asked.
 
@@ -165,17 +169,25 @@ class ProviderStamps:
         printed = self.epoch(raw)
         return None if printed is None else stamp_bounds(printed, self.resolution(name), convention)
 
+    def completion_offsets(self) -> dict[Convention, ClockOffset]:
+        """Per convention still possible (and learned), the clock offset as the completion stamps see it:
+        what they print is the truncation of our wall clock plus this (a clock that rounds prints the
+        truncation of a clock half a resolution ahead). With a millisecond `created_at` beside whole-second
+        completions the two conventions put the server's seconds half a second apart; with whole seconds
+        everywhere their offsets differ by that half, and the shift makes them agree."""
+        half = self.resolution("completed") / 2
+        return {c: ClockOffset(o.low + shift, o.high + shift, o.jobs, o.resets)
+                for c in self.conventions if (o := self.offsets[c]).known
+                for shift in ((half if c is Convention.ROUND else 0.0),)}
+
     @property
     def offset(self) -> ClockOffset:
-        """The clock offset as the completion stamps see it (what they print is the truncation of our wall
-        clock plus this): the union over the conventions still possible. Polls are phased by it."""
-        half = self.resolution("completed") / 2
-        shifted = [(o.low + (half if c is Convention.ROUND else 0.0), o.high + (half if c is Convention.ROUND
-                    else 0.0), o) for c in self.conventions if (o := self.offsets[c]).known]
+        """`completion_offsets`' union over the conventions still possible."""
+        shifted = list(self.completion_offsets().values())
         if not shifted:
             return ClockOffset()
-        return ClockOffset(min(s[0] for s in shifted), max(s[1] for s in shifted), min(s[2].jobs for s in shifted),
-                           max(s[2].resets for s in shifted))
+        return ClockOffset(min(o.low for o in shifted), max(o.high for o in shifted), min(o.jobs for o in shifted),
+                           max(o.resets for o in shifted))
 
     def observe_submit(self, created: str, sent_wall: float, received_wall: float) -> None:
         """A job's `created_at` was stamped while our submit was in flight, between sent and received."""

@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 from harness.bench.config import PollingMode
 from harness.bench.exchange import ExchangeFailed
 from harness.bench.job import Failed, Job
-from harness.bench.polling import PollContext, second_origin, stamp_resolution
+from harness.bench.polling import PollContext, second_origins, stamp_resolution
 from harness.bench.stampbook import Convention
 from harness.bench.timing import Mark, PollRecord, learn_clock_from_completion, now, read_server_times, wall_of
 from harness.bench.webhook import Callback
@@ -113,10 +113,16 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
     while True:
         elapsed = now() - sent
         clock = job.services.stamps.of(job.provider.name)
+        origins = second_origins(clock, wall_of(sent), binding.completed_pointer is not None)
+        last = record.polls[-1] if record.polls else None
         delay, reason = schedule.next_delay(PollContext(
-            elapsed, len(record.polls), last_pending, len(job.planned.item.text),
-            second_origin=second_origin(clock, wall_of(sent), binding.completed_pointer is not None),
-            stamp_resolution=stamp_resolution(clock)))
+            elapsed, sum(not p.queued for p in record.polls), last_pending, len(job.planned.item.text),
+            second_origin=origins.origin, stamp_resolution=stamp_resolution(clock),
+            round_origin=origins.round_origin, origin_doubt=origins.doubt,
+            round_trip=0.0 if last is None or last.received is None else last.received - last.sent,
+            queued=last is not None and last.queued and not lifecycle.transitions.get(
+                last.provider_status or "", frozenset()) & lifecycle.success,
+            started=_left_queue(record.polls, sent)))
         if callback is not None:
             delay, reason = max(delay * 4, 2.0), "webhook-fallback"  # webhooks lead; polls are a net
         if record.resumed and not record.polls:
@@ -154,6 +160,16 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
         record.marks.set(Mark.LAST_PENDING, poll.sent, overwrite=True)
         if state not in lifecycle.initial:
             record.marks.set(Mark.FIRST_PROCESSING, poll.received)
+
+
+def _left_queue(polls: list[PollRecord], sent: float) -> float | None:
+    """When the job left the queue, as elapsed time since `sent`: the middle of the last poll that saw it
+    queued (or the submit) and the first that saw it further on; None until one has."""
+    onward = next((p for p in polls if (p.pending or p.terminal) and not p.queued), None)
+    if onward is None or onward.received is None:
+        return None
+    queued = [p.sent for p in polls if p.queued and p.seq < onward.seq]
+    return ((queued[-1] if queued else sent) + onward.received) / 2 - sent
 
 
 def _deadline_passed(job: Job, timeout: float, failures: int) -> NoReturn:

@@ -16,6 +16,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from harness.bench.polling import AdaptiveSchedule, PollContext, second_origins
 from harness.bench.stampbook import Convention, ProviderStamps
 from harness.bench.timing import (
     Mark,
@@ -237,3 +238,67 @@ def test_a_zone_less_completion_in_local_time_is_placed_by_the_learned_zone() ->
         metrics = _measure(server, clock, job)
         assert metrics["e2e_server_lo_ms"] <= 5195.0 <= metrics["e2e_server_hi_ms"] < 6000.0
     assert clock.zone_shift_s == 3600.0
+
+
+def _polled_job(server: Server, clock: ProviderStamps, schedule: AdaptiveSchedule, sent: float, duration: float,
+                rtt: float) -> TrueJob:
+    """One job as the runner meets it: submitted at `sent`, polled where the adaptive schedule says (with the
+    origins the run's stamps give), answered `rtt` later, each answer reading the job halfway."""
+    received = sent + rtt
+    created = sent + rtt / 2
+    created_raw = server.stamp(created, server.created_form)
+    if created_raw is not None:
+        clock.observe_submit(created_raw, wall_of(sent), wall_of(received))
+    finished = sent + duration
+    polls: list[tuple[float, float, float]] = []
+    at, last_pending = received, None
+    while True:
+        origins = second_origins(clock, wall_of(sent))
+        delay, _ = schedule.next_delay(PollContext(
+            at - sent, len(polls), last_pending, 60, second_origin=origins.origin, stamp_resolution=1.0,
+            round_origin=origins.round_origin, origin_doubt=origins.doubt))
+        at += delay
+        polls.append((at, at + rtt, at + rtt / 2))
+        if at + rtt / 2 >= finished:
+            return TrueJob(sent, received, created, created, finished, polls)
+        last_pending, at = at - sent, at + rtt
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-5.0, 5.0), st.booleans(), st.sampled_from(((None, "whole-iso"), (0, "whole-space"),
+                                                              (1, "whole-space"))),
+       st.floats(1.5, 8.0), st.lists(st.floats(0.7, 1.4), min_size=4, max_size=10), st.floats(0.0005, 0.01),
+       st.floats(0.0, 1.0))
+def test_polls_tell_the_conventions_apart_and_keep_every_window_within_half_a_second(
+        skew: float, rounds: bool, completed: tuple[int | None, str], median: float, spread: list[float],
+        rtt: float, start: float) -> None:
+    """Pixazo's case: a millisecond `created_at`, `completed_at` at whole seconds, truncated or rounded (which
+    the run does not know), zoned or in local time, the clock up to 5 s off. While the convention is open
+    the adaptive schedule's polls keep every completion window within about half a second (not the second
+    and a half the two readings allow together), and a completion in the band that tells them apart rules
+    the wrong one out at once; every figure still holds the truth. (Jobs of one model, as alike as the
+    sandbox's; a job far shorter than any the model has seen may still end before its first poll, which
+    goes to the start of the learned mass.)"""
+    zone, form = completed
+    server = Server(skew, "precise", form, zone or 0, rounds)
+    clock, schedule = ProviderStamps(), AdaptiveSchedule()
+    sent, decisive = 3000.0 + start, False
+    for duration in (median * factor for factor in spread):
+        open_before, zone_before = clock.convention is None, clock.zone_known or form == "whole-iso"
+        job = _polled_job(server, clock, schedule, sent, duration, rtt)
+        metrics = _measure(server, clock, job)
+        for figure, seconds in job.truth().items():
+            low, high = metrics[f"{figure}_lo_ms"], metrics[f"{figure}_hi_ms"]
+            assert low is None or low - 1e-6 <= seconds * 1000.0 <= high + 1e-6, (figure, metrics, seconds)
+        if open_before and len(job.polls) > 1:  # (a job over before its first poll has only the submit)
+            assert metrics["e2e_hi_ms"] - metrics["e2e_lo_ms"] <= 620.0, (metrics, [p[0] - sent for p in job.polls])
+        schedule.observe(60, duration, len(job.polls))
+        # Where in the server's truncated second it finished: in [0.5, 1) the two conventions print
+        # different seconds, and polls at the deciding points bracket it inside that band.
+        phase = (wall_of(job.finished) + skew) % 1.0
+        # (A zone-less stamp is evidence once its zone is known: from the first job on, which teaches it.)
+        decisive = decisive or (0.6 <= phase <= 0.85 and zone_before)
+        sent = job.polls[-1][1] + 0.3
+    truth = Convention.ROUND if rounds else Convention.TRUNCATE
+    assert clock.conventions in ((truth,), tuple(Convention))
+    assert not decisive or clock.conventions == (truth,)

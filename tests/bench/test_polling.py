@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
+
+import pytest
 
 from harness.bench.config import PollingMode
 from harness.bench.polling import AdaptiveSchedule, DurationModel, FixedSchedule, PollContext, ScheduleBook
@@ -147,3 +150,66 @@ def test_schedule_book_keeps_one_schedule_per_model() -> None:
     book = ScheduleBook(PollingMode.ADAPTIVE)
     assert book.get("p/a") is book.get("p/a") and book.get("p/a") is not book.get("p/b")
     assert isinstance(ScheduleBook(PollingMode.FIXED, 2.0).get("p/a"), FixedSchedule)
+
+
+def test_a_queued_job_is_polled_once_a_second_outside_its_budget() -> None:
+    """A job the provider shows queued cannot finish before it starts: its polls only look for the start,
+    a second or more apart and phased like the rest, and a long queue spends none of the job's budget."""
+    schedule = AdaptiveSchedule()
+    for _ in range(5):
+        schedule.observe(60, 10.0)
+    origin, elapsed, gaps = 0.37, 0.0, []
+    while elapsed < 30.0:
+        delay, reason = schedule.next_delay(PollContext(elapsed, 0, elapsed or None, 60, second_origin=origin,
+                                                        stamp_resolution=1.0, queued=True))
+        assert reason == "queued"
+        elapsed += delay
+        gaps.append(delay)
+        assert abs((elapsed - origin) % 1.0 - 0.5) < 1e-6  # mid-second, as the sparse cadence is
+    assert min(gaps[1:]) >= 0.75 and len(gaps) <= 15  # a second apart, then a quarter of the wait
+    # A model whose jobs take a second once started: a long queue is still polled every second (it may
+    # start and finish between two sparser polls).
+    fast = AdaptiveSchedule()
+    for _ in range(5):
+        fast.observe(60, 1.0)
+    assert fast.next_delay(PollContext(30.0, 0, 30.0, 60, queued=True)) == (1.0, "queued")
+    # Out of the queue after 30 s and 30 polls: the job still has its whole budget for the mass.
+    _, reason = schedule.next_delay(PollContext(30.0, 1, 30.0, 60, second_origin=origin, stamp_resolution=1.0))
+    assert reason != "queued"
+
+
+@pytest.mark.parametrize("learned", [True, False])
+def test_while_the_convention_is_open_polls_go_to_the_two_deciding_points(learned: bool) -> None:
+    """Truncating seconds begin at `origin`, rounding ones half a second later: every poll in the mass (or,
+    before anything is learned, while exploring) goes just after the rounding second begins or just before
+    the truncating one does (its answer back in time), one point after the other."""
+    schedule = AdaptiveSchedule()
+    for _ in range(5 if learned else 0):
+        schedule.observe(60, 10.0)
+    origin, elapsed, polls, phases = 0.2, 0.0, 0, []
+    while elapsed < 14.0:
+        delay, reason = schedule.next_delay(PollContext(
+            elapsed, polls, elapsed or None, 60, second_origin=origin, stamp_resolution=1.0,
+            round_origin=origin + 0.5, origin_doubt=0.004, round_trip=0.06))
+        elapsed, polls = elapsed + delay, polls + 1
+        if reason in ("mass", "explore") and polls > 1:
+            phases.append(round((elapsed - origin) % 1.0, 3))
+    # A slow answer (60 ms) moves the second point earlier, closer to the first than half a second; neither
+    # is ever skipped.
+    assert set(phases) == {0.524, 0.886} and len(phases) >= 8
+    assert all(a != b for a, b in itertools.pairwise(phases))
+
+
+def test_after_a_long_queue_the_mass_is_placed_from_the_start() -> None:
+    """Under load a job waits in the queue longer than any job took at a lower level: where the provider
+    shows its queue the model holds the time after it, so a job that started at 20 s is polled in its mass
+    from there, at the fine cadence, not sent to the tail as if it were late."""
+    schedule = AdaptiveSchedule()
+    for _ in range(10):
+        schedule.observe(60, 12.0, 9, processing_s=10.0)  # each waited 2 s queued
+    delay, reason = schedule.next_delay(PollContext(21.0, 1, 21.0, 60, started=20.0))
+    assert reason == "approach" and 20.0 + 4.0 < 21.0 + delay < 20.0 + 10.0  # the mass's start, from 20 s
+    delay, reason = schedule.next_delay(PollContext(30.0, 3, 30.0, 60, started=20.0))
+    assert reason == "mass" and delay <= 0.8
+    # Without the start (a provider that shows no queue) the same moment is past the mass of 10 s jobs.
+    assert schedule.next_delay(PollContext(30.0, 3, 30.0, 60))[1] == "tail"
