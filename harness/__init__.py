@@ -11,11 +11,15 @@ are imported on first use, so `import harness` stays light and works with any su
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
 from harness._version import __version__
 
+# `typing.TYPE_CHECKING` without importing typing (mypy reads the name): `python -m harness.cli` runs this
+# module before the CLI's Ctrl-C handler is set, so it stays as short as the interpreter's own start-up.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from harness.bench.config import BenchConfig
     from harness.benchmark import BenchmarkResult
     from harness.core.registry import providers as registered_providers

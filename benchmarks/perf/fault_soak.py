@@ -20,7 +20,8 @@ Six bounded phases on loopback; the first two and the fourth are real `tts-harne
    of each past the job's deadline then `--resume`; every duration scaled by `--scale` (see there).
 4. Ranges (`soak_outages.ranges`): cut downloads resumed against 200s, wrong-offset and other-total
    206s and a second cut.
-5. Bad inputs (`soak_inputs`): more than 100 of them, across every command.
+5. Bad inputs (`soak_inputs`): more than 100 of them, across every command; each must be answered in
+   one line, without a traceback or a usage panel.
 6. Ctrl-C (`soak_interrupts`): `bench run` interrupted once or twice at 14 moments, then resumed.
 
 Printed per phase: jobs planned, completed, charged, lost, completed results lost, submitted twice, cost
@@ -322,18 +323,23 @@ def main() -> None:
         print(f"phase 4: range answers {dict(played)}: {stored}/{clips} clips stored as ok, {corrupted} corrupted")
         swept = sweep(work)
         tracebacks = [o for o in swept if o.traceback]
+        unclean = [o for o in swept if not o.clean]
         print(f"phase 5: bad inputs {len(swept)}: tracebacks {len(tracebacks)}; killed by a signal "
-              f"{sum(1 for o in swept if o.code < 0)}; refused in more than one line "
-              f"{sum(1 for o in swept if o.code == 2 and o.lines > 1)}")
-        for outcome in [*tracebacks, *(o for o in swept if o.code == 2 and o.lines > 1)][:20]:
-            print(f"    exit {outcome.code}, {outcome.lines} lines: {' '.join(outcome.args)[:150]}")
+              f"{sum(1 for o in swept if o.code < 0)}; answered in more than one line or a panel "
+              f"{sum(1 for o in swept if not o.one_line)}")
+        for outcome in unclean[:20]:
+            print(f"    exit {outcome.code}, {outcome.lines} lines{', boxed' if outcome.boxed else ''}: "
+                  f"{' '.join(outcome.args)[:150]!r}")
         interrupted = trials(work / "interrupts")
         clean = sum(1 for t in interrupted if t.clean)
-        print(f"phase 6: Ctrl-C trials ending cleanly {clean}/{len(interrupted)}")
+        early = sum(1 for t in interrupted if t.in_interpreter_start_up)
+        print(f"phase 6: Ctrl-C trials ending cleanly {clean}/{len(interrupted)}"
+              + (f" ({early} landed in the interpreter's own start-up, before the harness's first line)"
+                 if early else ""))
         for t in interrupted:
             if not t.clean:
                 print(f"    Ctrl-C at {t.first_s} s (again {t.second_s}): exit {t.code}, {t.lines} lines, "
-                      f"{t.aborted or 'no abort'}, resume: {t.resumed}")
+                      f"{t.aborted or 'no abort'}, resume: {t.resumed}; stderr began {t.said[:100]!r}")
     lost = crashed.lost_completed + fronted.lost_completed + waited.lost
     total = lost + crashed.submitted_twice + fronted.submitted_twice
     cents = all(f.cost_rows_usd.quantize(CENT) == f.wallet_usd.quantize(CENT) for f in (crashed, fronted))
@@ -341,8 +347,10 @@ def main() -> None:
     print(f"corrupted clips stored as ok        {corrupted}")
     print(f"key fragments found in written files {len(hits)} (raw and every encoded form)")
     print(f"tracebacks in the bad-input sweep   {len(tracebacks)} of {len(swept)} inputs")
+    print(f"bad inputs not answered in one line {len(unclean)} of {len(swept)} (tracebacks, signals, panels, "
+          "more lines)")
     print(f"Ctrl-C trials ending cleanly        {clean}/{len(interrupted)}")
-    ok = (total == 0 and not hits and not crossed and cents and not corrupted and not tracebacks
+    ok = (total == 0 and not hits and not crossed and cents and not corrupted and not unclean
           and clean == len(interrupted))
     print(f"soak {'met' if ok else 'MISSED'} its goal in {time.monotonic() - started:.0f} s")
 

@@ -1,10 +1,13 @@
 """The fault soak's bad-input sweep: the CLI run with inputs a careless user (or a hostile file) gives it.
 
 Every input is a real `python -m harness.cli ...` subprocess in its own scratch folder. What is counted is
-what the user sees: a traceback (Python's, or typer's boxed one), a process killed by a signal, or more
-than one line on stderr where the command refused its input. The list holds the 19 inputs issue 20
+what the user sees: a traceback (Python's, or typer's boxed one), a process killed by a signal, and an
+answer that is not one line — more than one non-empty line on stderr from a process that ended, or a
+box-drawing character there (click's and typer's usage panels). The list holds the 19 inputs issue 20
 found ending in tracebacks and their kinds (unwritable paths, out-of-range ports and counts, NaN and
-infinite floats, malformed URLs and files, huge integers), crossed with every command that takes them.
+infinite floats, malformed URLs and files, huge integers), crossed with every command that takes them,
+and what click itself refuses for every command (an unknown option, a missing argument, a bad choice or
+value, an unknown command) and values that rich would read as markup or that hold a newline.
 A bench run that accepts its input runs one short job against its own sandbox (`--models chatterbox`,
 one text), so a wrongly accepted value shows up as what it does to a run.
 """
@@ -23,8 +26,14 @@ REPO = Path(__file__).resolve().parents[2]
 SHORT_RUN = ("bench", "run", "--corpus", "en_read:1", "--models", "chatterbox", "--no-score", "--no-report")
 BAD_NUMBERS = ("nan", "inf", "-inf", "-1", "0", "1e300", "99999999999999999999999", "abc", "")
 NUMERIC_OPTIONS = ("--repeats", "--concurrency", "--ramp-up", "--budget", "--usd-per-character", "--poll-interval",
-                   "--seed", "--clock-skew", "--job-timeout")
+                   "--seed", "--clock-skew", "--job-timeout", "--text-rate")
 UNWRITABLE = ("/proc/harness-out", "/dev/null/x", "afile/x", "/sys/harness-out", "x" * 300)
+COMMANDS = (("providers",), ("serve",), ("score", "x"), ("report", "RUN"), ("compare", "A", "B"), ("export", "RUN"),
+            ("contract", "check", "pixazo", "GET /v2/requests/status/{request_id}"), ("contract", "diff", "a", "b"),
+            ("bench", "run"), ("asr", "fetch", "tiny"), ("asr", "convert-ct2", "a", "b.pt"),
+            ("baseline", "check", "DIR"), ("baseline", "refresh", "DIR"))
+ARGUMENTLESS = (("contracts", "run"), ("contracts", "record"))  # no argument to leave out
+BOX_DRAWING = frozenset(chr(c) for c in range(0x2500, 0x2580))  # ─│┌┐└┘├┤╭╮╰╯ and the rest of the block
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +41,18 @@ class Outcome:
     args: tuple[str, ...]
     code: int
     traceback: bool
-    lines: int  # stderr lines
+    lines: int  # non-empty stderr lines
+    boxed: bool  # a box-drawing character on stderr
+    ended: bool = True  # False: still running at its time limit (a server that accepted its input)
+
+    @property
+    def one_line(self) -> bool:
+        """Answered in one line (or none): a server still serving has said more, and that is no refusal."""
+        return not self.boxed and (self.lines <= 1 or not self.ended)
 
     @property
     def clean(self) -> bool:
-        return not self.traceback and self.code >= 0
+        return not self.traceback and self.code >= 0 and self.one_line
 
 
 def inputs() -> Iterator[tuple[str, ...]]:
@@ -75,6 +91,35 @@ def inputs() -> Iterator[tuple[str, ...]]:
         yield ("score", name)
     for command in (("report", "RUN"), ("export", "RUN", "--format", "csv"), ("compare", "RUN", "RUN")):
         yield (*command, "--db", "garbage.db")
+    yield from refused_by_click()
+    yield from typed_values()
+
+
+def refused_by_click() -> Iterator[tuple[str, ...]]:
+    """What click refuses before a command runs, for every command."""
+    for command in ARGUMENTLESS:
+        yield (*command, "--nope")  # an unknown option
+    for command in COMMANDS:
+        yield (*command, "--nope")
+        if len(command) > 1 and command[0] != "bench":
+            yield command[:-1]  # its last argument missing
+    yield from (("nocommand",), ("asr", "convert"), ("contracts", "nope"), ("baseline", "nope"), ("bench", "nope"),
+                 ("--nope",),
+                 ("export", "RUN", "--format", "xml"), ("score", "x", "--asr", "vosk"),
+                 ("score", "x", "--workers", "0"), ("score", "x", "--declared-rate", "abc"),
+                 ("score", "x", "--window", "nan"), ("contracts", "check", "pixazo", "GET /x", "--status", "abc"),
+                 ("compare", "A", "B", "--threshold", "x"), ("compare", "A", "B", "--fail-on", "speed"),
+                 ("bench", "run", "--repeats"), ("bench", "run", "--score", "yes"), ("serve", "--port"),
+                 ("serve", "--port", "1.5"), ("serve", "--seed", "x"))
+
+
+def typed_values() -> Iterator[tuple[str, ...]]:
+    """Values a refusal repeats: rich markup (a closing tag once raised MarkupError) and a newline."""
+    for value in ("[/x]", "[bold]x", "two\nlines"):
+        yield (*SHORT_RUN[:4], "--models", value, "--out", "out", "--no-score", "--no-report")
+        yield ("contract", "check", value, "GET /x")
+        yield ("report", value, "--db", "runs.db")
+        yield ("score", value)
 
 
 def scratch(folder: Path) -> Path:
@@ -100,10 +145,14 @@ def run_one(args: tuple[str, ...], folder: Path, timeout_s: float = 180.0) -> Ou
                               text=True, timeout=timeout_s, env=env)
     except subprocess.TimeoutExpired as expired:  # a server that accepted its input: still serving
         err = expired.stderr.decode() if isinstance(expired.stderr, bytes) else (expired.stderr or "")
-        return Outcome(args, 0, "Traceback" in err, len([line for line in err.splitlines() if line.strip()]))
+        return Outcome(args, 0, "Traceback" in err, _lines(err), bool(BOX_DRAWING & set(err)), ended=False)
     err = done.stderr
-    boxed = "Traceback" in err or "Traceback" in done.stdout or "╭─ Traceback" in err
-    return Outcome(args, done.returncode, boxed, len([line for line in err.splitlines() if line.strip()]))
+    traceback = "Traceback" in err or "Traceback" in done.stdout
+    return Outcome(args, done.returncode, traceback, _lines(err), bool(BOX_DRAWING & set(err)))
+
+
+def _lines(text: str) -> int:
+    return len([line for line in text.splitlines() if line.strip()])
 
 
 def sweep(work: Path, workers: int = 2) -> list[Outcome]:

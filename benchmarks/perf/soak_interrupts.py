@@ -6,6 +6,9 @@ the trials, a second SIGINT shortly after the first. A trial ends cleanly when t
 writes exactly one line to stderr after the plan, no traceback and no abort ("Fatal Python error",
 "terminate called"), and the run it left (if it got as far as writing one) is consistent: a `--resume`
 finishes it with every job done and none submitted twice (the sandbox's own records are the referee).
+A Ctrl-C that lands before the harness's first line (the interpreter starting and importing `site`: tens
+of milliseconds on a loaded machine) meets Python's own handling, which no program can change; such a
+trial is unclean and said apart (`Trial.in_interpreter_start_up`).
 """
 
 from __future__ import annotations
@@ -36,11 +39,18 @@ class Trial:
     lines: int
     aborted: str | None
     resumed: str  # "nothing to resume", "finished", or what went wrong
+    said: str = ""  # the first line on stderr (what an unclean trial shows the reader)
 
     @property
     def clean(self) -> bool:
         return self.code == 130 and self.lines == 1 and self.aborted is None and self.resumed in (
             "nothing to resume", "finished")
+
+    @property
+    def in_interpreter_start_up(self) -> bool:
+        """The Ctrl-C came before the harness's first line: killed before Python set its own handler (exit
+        -2, nothing said), or raised while Python imported `site` (its "Fatal Python error")."""
+        return (self.code == -signal.SIGINT and not self.said) or "init_import_site" in self.said
 
 
 def _env() -> dict[str, str]:
@@ -95,7 +105,7 @@ def trial(work: Path, index: int, first_s: float, second_s: float | None) -> Tri
     aborted = next((mark for mark in ABORTS if mark in err), None)
     if process.returncode == 0:  # the run finished before the Ctrl-C: nothing was interrupted
         return Trial(first_s, second_s, 130, 1, aborted, "finished")
-    return Trial(first_s, second_s, process.returncode, len(lines), aborted, _resume(out))
+    return Trial(first_s, second_s, process.returncode, len(lines), aborted, _resume(out), lines[0] if lines else "")
 
 
 def trials(work: Path) -> list[Trial]:

@@ -1,30 +1,19 @@
 """`tts-harness`: the command-line face. Each command lives in its own module (assembled in `commands`); heavy
 imports (sandbox, ASR, report) happen inside the commands, so `--help` stays instant.
 
-This package's own module imports nothing heavy: `main` arms the Ctrl-C handler (`interrupts`) before
-typer, rich and the commands load, so a Ctrl-C while the CLI starts is one line too.
+This package's own module imports nothing heavy: `main` (`entry`) sets the Ctrl-C handler (`interrupts`)
+before typer, rich and the commands load, so a Ctrl-C while the CLI starts is one line too.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from harness.cli.entry import main
 
-from harness.cli import interrupts
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing before the Ctrl-C handler is set
+if TYPE_CHECKING:
+    from typing import Any
 
-
-def main() -> None:
-    """The `tts-harness` script: bad input and Ctrl-C end in one line (see `commands.run`)."""
-    interrupts.arm()
-    try:
-        from harness.cli.commands import run
-
-        run()
-    except KeyboardInterrupt:  # while loading, before typer runs
-        interrupts.leave("interrupted")
-    except SystemExit:
-        if interrupts.interrupted():  # typer turned the KeyboardInterrupt into exit 130, silently
-            interrupts.leave("interrupted")
-        raise
+__all__ = ["app", "main"]
 
 
 def __getattr__(name: str) -> Any:

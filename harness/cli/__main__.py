@@ -1,5 +1,5 @@
 """`python -m harness.cli …`: the same CLI as the `tts-harness` script."""
 
-from harness.cli import main
+from harness.cli.entry import main
 
 main()

@@ -32,7 +32,7 @@ from harness.bench.config import (
     WorkloadSettings,
 )
 from harness.benchmark import BenchmarkResult, Observer
-from harness.cli import interrupts
+from harness.cli import interrupts, usage
 from harness.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -324,8 +324,7 @@ def run_command(
             return
         result = benchmark.run(config, _Terminal())
     except UsageError as error:
-        _err.print(f"[red]usage error:[/red] {error}")
-        raise typer.Exit(2) from None
+        raise usage.refuse(error) from None
     except KeyboardInterrupt:
         interrupts.say("interrupted: finish the run with --resume RUN_ID (its id is in the plan above; a run "
                        "stopped before its first request has nothing to resume)")

@@ -4,11 +4,12 @@ command the same way (an unreadable results database, a path that cannot be used
 from __future__ import annotations
 
 import sqlite3
-import sys
 from typing import NoReturn
 
 import typer
+import typer.main
 
+from harness.cli import interrupts, usage
 from harness.cli.baseline import baseline_app
 from harness.cli.bench import bench_app
 from harness.cli.contract import contract_app
@@ -44,15 +45,30 @@ app.command("export")(export_command)
 
 
 def run() -> None:
-    """Run the CLI; input it cannot read ends in one line and exit code 2, never a traceback.
+    """Run the CLI; input it cannot read ends in one line and exit code 2, never a traceback or a panel.
 
-    Each command handles its own usage errors; this is the last line for what reaches every command the
-    same way: a results database that is not one (garbage, truncated), a path that is not what the
-    option needs (a file where a folder goes) and a path that cannot be created or written (read-only,
-    no permission, under /proc, a name too long).
+    The command line itself is click's to parse; it runs outside click's standalone mode, so a refused
+    command line (a bad option value, a missing argument, an unknown option, command or choice) reaches
+    this one place and is said in one line (`usage.click_refusal`), not click's multi-line usage block.
+    Help is click's own, unchanged. Each command handles its own usage errors; this is also the last line
+    for what reaches every command the same way: a results database that is not one (garbage, truncated),
+    a path that is not what the option needs (a file where a folder goes) and a path that cannot be
+    created or written (read-only, no permission, under /proc, a name too long).
     """
     try:
-        app()
+        code = typer.main.get_command(app).main(standalone_mode=False)
+    except usage.NO_ARGS_IS_HELP as error:  # `tts-harness bench`: the help, as click shows it
+        assert isinstance(error, usage.clicks.UsageError)
+        error.show()
+        code = error.exit_code
+    except usage.clicks.UsageError as error:
+        _fail(usage.click_refusal(error), label="usage error")
+    except usage.clicks.ClickException as error:  # a file click could not open (exit 1)
+        _fail(usage.click_refusal(error), code=error.exit_code)
+    except typer.Abort:  # end of input at a prompt, or (click before 8.2) a Ctrl-C
+        if interrupts.interrupted():
+            raise KeyboardInterrupt from None  # the entry's one line and exit 130
+        _fail("no answer on standard input", label="aborted", code=1)
     except sqlite3.DatabaseError as error:
         _fail(f"the results database cannot be read ({error}): pass a database written by `tts-harness bench run`")
     except (FileExistsError, NotADirectoryError, IsADirectoryError) as error:
@@ -61,9 +77,11 @@ def run() -> None:
         where = f": {error.filename}" if error.filename else ""
         _fail(f"{error.strerror or error}{where} (the path cannot be created or written: pick another)")
     except UsageError as error:
-        _fail(str(error))
+        _fail(error, label="usage error")
+    if isinstance(code, int) and code:  # outside standalone mode click returns a command's exit code
+        raise SystemExit(code)
 
 
-def _fail(message: str) -> NoReturn:
-    print(f"error: {message}", file=sys.stderr)
-    raise SystemExit(2)
+def _fail(message: object, label: str = "error", code: int = usage.EXIT_USAGE) -> NoReturn:
+    usage.say(label, message)
+    raise SystemExit(code)

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from harness.cli import usage
 from harness.core.errors import UsageError
 from harness.core.registry import get_provider
 from harness.core.spec import Endpoint, Provider
@@ -26,9 +27,7 @@ _out = Console()
 _err = Console(stderr=True, soft_wrap=True)  # one error, one line
 
 
-def _usage(message: str) -> typer.Exit:
-    _err.print(f"[red]usage error:[/red] {message}")
-    return typer.Exit(2)
+_usage = usage.refuse
 
 
 def _load(path: Path) -> tuple[bool, Any]:

@@ -12,27 +12,52 @@ handler to stop at once: one line and `os._exit(130)`, which runs neither atexit
 destructors. Stopping at once is safe because everything the harness keeps is committed in SQLite
 transactions (the runner survives `kill -9`; `--resume` finishes the run).
 
-Before Python runs the harness's first line (the interpreter importing `site`), a Ctrl-C is the
-interpreter's own; `arm` is the first thing `main` does, before any heavy import.
+The entry (`harness.cli.entry`) sets the handlers in three phases. While the CLI loads (`loading`:
+typer, rich and the commands take a second or more of imports) nothing has started, so a Ctrl-C stops at
+once, wherever in an import it lands. While the command runs (`arm`), the first Ctrl-C is the
+`KeyboardInterrupt` above. Once the command has ended (`ending`), a Ctrl-C during interpreter shutdown
+stops at once too, instead of raising in an atexit callback; after the last atexit callback (`_last`) it is
+ignored, since Python then resets its handlers and a Ctrl-C would kill the process without a word. Before
+the harness's first line runs (the interpreter starting and importing `site`, tens of milliseconds), a
+Ctrl-C is the interpreter's own. This module imports only the built-in `atexit` and `signal` and what
+`import harness` has loaded already (os, sys, contextlib): the entry loads it first.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import signal
 import sys
-from types import FrameType
-from typing import NoReturn
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: nothing more to load before the handler
+if TYPE_CHECKING:
+    from types import FrameType
+    from typing import NoReturn
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a process ended by Ctrl-C
 
 _state = {"interrupted": False, "said": False}
 
 
+def loading() -> None:
+    """While the CLI loads: a Ctrl-C ends the process at once, with one line (main thread only, as every
+    handler here: signal handlers live there). Registered before any library registers its own, `_last`
+    is the last atexit callback to run."""
+    signal.signal(signal.SIGINT, _at_once)
+    atexit.register(_last)
+
+
 def arm() -> None:
-    """Install the handler (main thread only: signal handlers live there)."""
+    """While a command runs: the first Ctrl-C raises `KeyboardInterrupt` where the program is."""
     signal.signal(signal.SIGINT, _first)
+
+
+def ending() -> None:
+    """Once the command has ended: a Ctrl-C during shutdown ends the process at once, with one line."""
+    if not _state["interrupted"]:
+        signal.signal(signal.SIGINT, _at_once)
 
 
 def interrupted() -> bool:
@@ -53,7 +78,7 @@ def leave(line: str) -> NoReturn:
     for worker threads is where a second Ctrl-C used to abort the process."""
     say(line)
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception):  # a closed or broken stream: exiting anyway
             stream.flush()
     os._exit(EXIT_INTERRUPTED)
 
@@ -62,6 +87,17 @@ def _first(signum: int, frame: FrameType | None) -> None:
     _state["interrupted"] = True
     signal.signal(signal.SIGINT, _again)
     raise KeyboardInterrupt
+
+
+def _last() -> None:
+    """After the last atexit callback Python resets every signal handler it set to the default (to
+    SIG_DFL, unless it is SIG_IGN), so a Ctrl-C in what is left — modules torn down, memory freed — would
+    kill the process without a word. The command has ended and everything is written: ignore it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _at_once(signum: int, frame: FrameType | None) -> None:
+    leave("interrupted")
 
 
 def _again(signum: int, frame: FrameType | None) -> None:

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from harness.cli import usage
 from harness.core.errors import UsageError
 from harness.core.registry import providers
 from harness.core.spec import Endpoint, Provider
@@ -58,8 +59,7 @@ def providers_command(
     try:
         described = [describe(p) for p in providers().values()]
     except UsageError as error:  # a broken plugin or providers file: one line, not a traceback
-        Console(stderr=True, highlight=False).print(f"[red]usage error:[/red] {error}", soft_wrap=True)
-        raise typer.Exit(2) from None
+        raise usage.refuse(error) from None
     if as_json:
         typer.echo(json.dumps(described, indent=2))
         return

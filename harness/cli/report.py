@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from harness.cli import usage
 from harness.core.errors import UsageError
 from harness.report.export import ExportFormat  # light: pyarrow loads only when writing parquet
 
@@ -28,9 +29,7 @@ AsrOption = Annotated[
 ]
 
 
-def _usage(error: Exception) -> typer.Exit:
-    _err.print(f"[red]usage error:[/red] {error}")
-    return typer.Exit(2)
+_usage = usage.refuse
 
 
 def report_command(

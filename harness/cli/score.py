@@ -22,6 +22,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from harness.cli import usage
 from harness.scoring.asr.base import DEFAULT_MODEL, AsrBackendName
 
 if TYPE_CHECKING:
@@ -39,14 +40,11 @@ _out = Console(soft_wrap=True)
 _err = Console(stderr=True, soft_wrap=True)
 
 
-def _usage(message: str) -> typer.Exit:
-    _err.print(f"[red]usage error:[/red] {message}")
-    return typer.Exit(2)
+_usage = usage.refuse
 
 
 def _failure(message: str) -> typer.Exit:
-    _err.print(f"[red]scoring failed:[/red] {message}")
-    return typer.Exit(1)
+    return usage.fail("scoring failed", message, 1)
 
 
 def _percent(value: float | None) -> str:

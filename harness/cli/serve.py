@@ -11,6 +11,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from harness.cli import usage
 from harness.core.protocols.realtime import websocket_url
 from harness.sandbox.accounts import default_key
 from harness.sandbox.config import SandboxConfig
@@ -58,8 +59,7 @@ def control_token_line(token: str) -> str:
 
 
 def _usage(message: str) -> NoReturn:
-    typer.echo(f"usage error: {message}", err=True)
-    raise typer.Exit(2)
+    raise usage.refuse(message)
 
 
 def serve_command(
@@ -107,9 +107,8 @@ def serve_command(
     try:
         sock = bind(host, port)
     except OSError as error:
-        typer.echo(f"error: cannot listen on {host}:{port}: {error.strerror} (another server there? try --port 0)",
-                   err=True)
-        raise typer.Exit(2) from None
+        raise usage.fail("error", f"cannot listen on {host}:{port}: {error.strerror} (another server there? try "
+                         "--port 0)", usage.EXIT_USAGE) from None
     if (warning := exposure_warning(sock.getsockname()[0])) is not None:
         typer.echo(warning, err=True)
     bound_host, bound_port = sock.getsockname()[:2]

@@ -10,6 +10,7 @@ traceback a test must look for. A test file keeps at least one subprocess run pe
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ def in_process(*args: str, cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: p
     from harness.cli import main
 
     capsys.readouterr()  # only what this command prints
+    handler = signal.getsignal(signal.SIGINT)  # main sets the CLI's Ctrl-C handling for its process: not pytest's
     with monkeypatch.context() as patch:
         patch.chdir(cwd)
         for name, value in (env or {}).items():
@@ -46,6 +48,8 @@ def in_process(*args: str, cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: p
             code: object = 0
         except SystemExit as exit:
             code = exit.code
+        finally:
+            signal.signal(signal.SIGINT, handler)
     out, err = capsys.readouterr()
     if isinstance(code, str):  # sys.exit("message"): the interpreter prints it and exits 1
         return CliRun(1, out, err + code + "\n")
