@@ -140,8 +140,8 @@ def heard(channel: Channel, session: Session, events: Sequence[Event], context: 
     """When the first token left (monotonic seconds: after the protocol's preamble) and each audio chunk of
     `context` with the interval it arrived in."""
     start = session.started_at or 0.0
-    sent = session.sent()[channel.grammar.preamble:]
-    first_token = start + (sent[0].t_s if sent else session.opened_s or 0.0)
+    first = session.first_token(channel.grammar.preamble)
+    first_token = start + (first.t_s if first else session.opened_s or 0.0)
     return first_token, [
         Arrival(max(first_token, start + session.arrived_after.get(e.frame, 0.0)), start + e.t_s, e.audio)
         for e in events if e.kind is Kind.AUDIO and e.audio and e.context in ("", context)]

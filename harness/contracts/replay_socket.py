@@ -160,15 +160,15 @@ class SessionReplay:
 def first_audio_ms(session: Session, grammar: Grammar) -> float | None:
     """Milliseconds from the first text token (the client's first message after the protocol's preamble,
     as the benchmark counts) to the first frame carrying audio; None without audio or without a message."""
-    sent = session.sent()[grammar.preamble:] or session.sent()
-    if not sent:
+    first = session.first_token(grammar.preamble) or session.first_token(0)
+    if first is None:
         return None
     for frame in session.received():
         message, problems, _ = grammar.validate(frame, 0)
         if problems:
             continue
         if any(e.kind is Kind.AUDIO and e.audio for e in grammar.events(frame, message)):
-            return (frame.t_s - sent[0].t_s) * 1000.0
+            return (frame.t_s - first.t_s) * 1000.0
     return None
 
 

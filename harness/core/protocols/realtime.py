@@ -126,6 +126,13 @@ class Session:
     def received(self) -> list[Frame]:
         return [f for f in self.frames if f.direction is Direction.RECV]
 
+    def first_token(self, preamble: int) -> Frame | None:
+        """The message that carried the first text token: the first sent after the protocol's `preamble`
+        (its opening messages: settings, not text). Time to first audio counts from it, in the benchmark
+        and in a replayed recording alike."""
+        sent = self.sent()[preamble:]
+        return sent[0] if sent else None
+
     def add(self, direction: Direction, t_s: float, message: str | bytes) -> Frame:
         text, data = (message, None) if isinstance(message, str) else (None, bytes(message))
         frame = Frame(len(self.frames), direction, t_s, text, data)
