@@ -26,13 +26,13 @@ def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Calla
     # An xdist worker's folder is `popen-<worker id>` inside the session's; a pytest a test started inherits
     # the variable but not that folder.
     if base.name != f"popen-{os.environ.get('PYTEST_XDIST_WORKER')}":
-        path = base / "shared" / name
+        path = base / "built-once" / name
         if not path.exists():
             _build(path, build)
         return path
     from filelock import FileLock  # the dev extra's, as pytest-xdist is
 
-    path = base.parent / "shared" / name
+    path = base.parent / "built-once" / name
     path.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(f"{path}.lock"):
         if not path.exists():
