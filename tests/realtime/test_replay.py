@@ -23,7 +23,7 @@ from harness.core import declared
 from harness.core.protocols.realtime import Direction, Frame, Session
 from harness.core.spec import Provider
 from harness.core.target import sandbox_key
-from tests.helpers.loop_timing import tolerance_ms
+from tests.helpers.loop_timing import FLOOR_MS, tolerance_ms, watched
 from tests.helpers.realtime import realtime_toml
 
 SESSIONS = Path(__file__).resolve().parents[2] / "fixtures" / "realtime"  # the repository's test data
@@ -76,8 +76,12 @@ def _what(frame: Frame) -> str:
 
 
 async def _replayed_with_tolerance(provider: str, check: str, recorded: Session) -> tuple[Session, float]:
-    tolerance = await tolerance_ms()  # measured on this loop, now
-    return await replay_check(_provider(provider), check, recorded), tolerance
+    """The replayed session, and the lateness it may show: measured on this loop before the replay and
+    while it runs (a frame may be as late as the loop's own timers were, and no later)."""
+    before = await tolerance_ms()
+    async with watched() as watch:
+        replayed = await replay_check(_provider(provider), check, recorded)
+    return replayed, max(before, FLOOR_MS + 3.0 * watch.worst_ms)
 
 
 @pytest.mark.parametrize(("provider", "check"), [("eleven", "streamed-input"), ("carte", "synthesis"),
@@ -189,8 +193,10 @@ async def _record_then_replay() -> tuple[Session, Session, float]:
         recorded = await run_check(RealtimeTarget(provider, url, "loopback-key"), plans(
             RealtimeTarget(provider, url, ""))["streamed-input"]())
     kept = Session.from_json(json.loads(json.dumps(recorded.to_json())))  # as a fixture keeps it
-    tolerance = await tolerance_ms()
-    return kept, await replay_check(provider, "streamed-input", kept), tolerance
+    before = await tolerance_ms()
+    async with watched() as watch:
+        replayed = await replay_check(provider, "streamed-input", kept)
+    return kept, replayed, max(before, FLOOR_MS + 3.0 * watch.worst_ms)
 
 
 def test_a_session_recorded_from_a_loopback_server_replays_at_its_pace() -> None:
