@@ -304,6 +304,9 @@ def _learn_offset(job: Job, created: str | None) -> None:
     received = record.marks.values.get(Mark.RESPONSE_HEADERS, sent)
     job.services.stamps.of(job.provider.name).observe_submit(created, wall_of(sent), wall_of(received))
     record.offset_learned = True
+    if job.probe is not None:  # a held submit's stamp is read: the provider's next submit may be held
+        job.probe.answered(received - sent)
+        job.probe = None
 
 
 def _timeout(seconds: float, state: str | None) -> ProviderError:
