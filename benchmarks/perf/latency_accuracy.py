@@ -23,6 +23,9 @@ the interval's median width, and the status polls per job.
 
     python benchmarks/perf/latency_accuracy.py [--items 24] [--skews -5,0,5] [--stampings ...] [--json]
 
+To look at one case's outliers: `--providers pixelapi --modes poll --stampings rounding --keep DIR` runs
+only those, and keeps runs.db (every poll) with truth.jsonl (each job's truth beside its stored figures).
+
 With `--load-sweep 1,4,16` each mode runs as a load sweep (the same plan at each per-provider level, one after
 another, against the realistic profile's worker pools) and every figure is printed per level: is each
 latency still true, and its interval still honest, when the provider queues?
