@@ -50,6 +50,7 @@ ROUND_TRIP_ALLOWANCE_S = 0.1  # at most this much of the last answer's round tri
 CLOCK_PIN_S = 0.04
 CLOCK_PROBES = 8  # held submits per provider and run, at most (a clock that steps is never pinned)
 PROBE_ANSWER_S = 10.0  # a held submit's created_at is awaited no longer than this before another is held
+PROBE_POLL_S = 0.05  # a held submit's job is polled this soon, for its created_at (the submit's answer may lack it)
 
 
 @dataclass(frozen=True, slots=True)

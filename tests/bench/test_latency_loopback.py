@@ -160,11 +160,9 @@ def test_every_figure_holds_the_truth_against_a_server_of_its_own(name: str, tmp
     rows = store.query("SELECT * FROM jobs WHERE run_id = ? AND outcome = 'ok' ORDER BY finished_at",
                        (runner.prepared.run_id,))
     assert len(rows) == 12
-    held = 0
     for row in rows:
         sent_ms = store.query("SELECT t_ms FROM marks WHERE job_key = ? AND name = 'request_sent'",
                               (row["job_key"],))[0]["t_ms"]
-        held += sent_ms > 20.0  # the submit waited for the instant that halves the clock's offset
         sent = runner.run_start + (row["start_offset_ms"] + sent_ms) / 1000.0
         job = server.jobs[row["provider_job_id"]]
         truth = {"e2e": job.finished - sent, "e2e_server": job.finished - job.created,
@@ -181,8 +179,12 @@ def test_every_figure_holds_the_truth_against_a_server_of_its_own(name: str, tmp
     # settle it (test_latency_interval pins where the polls go to tell the two apart, without a machine's
     # scheduling in the way).
     if not STAMPINGS[name].created_ms:
-        # Whole seconds on `created_at` too: submits are held (one at a time, a few per run) to pin the clock.
-        assert 1 <= held <= CLOCK_PROBES, held
+        # Whole seconds on `created_at` too: submits are held (one at a time, a few per run) to pin the clock,
+        # and each held job's first poll reads its created_at at once.
+        held = store.query("SELECT seq FROM polls WHERE run_id = ? AND reason = 'clock'", (runner.prepared.run_id,))
+        assert 1 <= len(held) <= CLOCK_PROBES and {p["seq"] for p in held} == {0}, len(held)
+    else:
+        assert not store.query("SELECT 1 FROM polls WHERE run_id = ? AND reason = 'clock'", (runner.prepared.run_id,))
     learned = {row["stamp_convention"] for row in rows} - {None}
     expected = Convention.ROUND if STAMPINGS[name].rounds else Convention.TRUNCATE
     assert learned <= {str(expected)}, (name, learned)
