@@ -7,7 +7,9 @@ command. This file keeps the other ways of running working:
     options `--numprocesses` and `--dist` are still accepted, and the header says the tests run in one process;
   - a pytest a test starts itself (a subprocess in this checkout) runs in one process: the suite is already
     spread over the cores, and nested workers would only compete for them;
-  - `auto` is two workers per usable CPU for the suite or a folder, and one process for named test files;
+  - `auto` is three workers per usable CPU for the suite or a folder, and one process for named test files;
+  - a module whose tests share a fixture of the module's own (a benchmark run, a sandbox, a browser) runs
+    on one worker, which builds it once;
   - under xdist, the first test that reads the README's run (tests.helpers.default_run) is handed out
     first, so one worker makes that run while the others take the tests marked `slow`; then the run's
     other readers, then the rest: the long runs overlap the many short ones instead of ending the session
@@ -32,7 +34,7 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 pytest_plugins = ["pytester", "tests.helpers.default_run"]  # default_run: the README's run, once
 SHARED_RUN = "default_run"  # the session's one expensive shared fixture (tests.helpers.default_run)
-WORKERS_PER_CPU = 2  # see pytest_xdist_auto_num_workers
+WORKERS_PER_CPU = 3  # see pytest_xdist_auto_num_workers
 
 
 def _xdist_active(config: pytest.Config) -> bool:
@@ -61,9 +63,10 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     test files or test ids, where starting the workers costs more than they save.
     PYTEST_XDIST_AUTO_NUM_WORKERS still decides if set.
 
-    Two per CPU because about half of the suite's time is waiting, not computing: on an idle 2-core machine
-    two workers kept the cores 48% busy (572 CPU-seconds in 597 s), the rest spent on sockets, subprocesses
-    and the sandbox's emulated job latency; a second worker per core computes while the first waits."""
+    Three per CPU because much of the suite's time is waiting, not computing (sockets, subprocesses, the
+    sandbox's emulated job latency): on a 2-core machine two workers kept the cores 48% busy; with four the
+    suite took 6 min 26 s, with six 5 min 40 s, for the same 600 CPU-seconds (one run each, same load).
+    More workers than that only add collections (3-4 CPU-s each) and memory (about 1 GB each)."""
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None
     if config.args and all(Path(arg.split("::")[0]).is_file() for arg in config.args):
@@ -80,9 +83,25 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["PYTEST_ADDOPTS"] = " ".join(filter(None, [os.environ.get("PYTEST_ADDOPTS"), "-n 0"]))
 
 
+def _shares_a_module_fixture(item: pytest.Item) -> bool:
+    """Whether the test uses a fixture its own module defines for the whole module (or a class of it)."""
+    info = getattr(item, "_fixtureinfo", None)
+    module = getattr(item, "module", None)
+    if info is None or module is None:
+        return False
+    return any(fixture.scope in ("module", "class") and getattr(fixture.func, "__module__", None) == module.__name__
+               for fixtures in info.name2fixturedefs.values() for fixture in fixtures)
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups (its own hook of this name)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if not hasattr(config, "workerinput"):
         return  # one process: collection order (fast tests first give the quickest failure)
+    # A module whose tests share a module fixture (a benchmark run, a sandbox, a browser) goes to one worker,
+    # which builds the fixture once; spread over four, each worker built it again.
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None and _shares_a_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
     # Every worker sorts the same collection the same way (stable), as xdist requires.
     readers = [item for item in items if SHARED_RUN in getattr(item, "fixturenames", ())]
     first_reader = readers[0] if readers else None

@@ -52,7 +52,9 @@ def test_cartesia_client_speaks_over_http_and_a_websocket_context(realtime_sandb
                                    base_url=realtime_sandbox.base_url("carte", "api"), http_client=http)
         wav = client.tts.generate(model_id=CARTESIA_MODEL, transcript=TEXT, voice=CARTESIA_VOICE,
                                   output_format={**raw, "container": "wav"}).read()
-        with client.tts.websocket_connect() as connection:
+        # The client's own handshake timeout (websockets' 10 s) ran out once on a loaded 2-core CI machine;
+        # the option is the client's documented pass-through to websockets' connect.
+        with client.tts.websocket_connect(websocket_connection_options={"open_timeout": 60}) as connection:
             context = connection.context(model_id=CARTESIA_MODEL, voice={"mode": "id", "id": CARTESIA_VOICE},
                                          output_format=raw, add_timestamps=True)
             context.push("Hello from ")

@@ -18,6 +18,9 @@ from tests.helpers.repo import VOICES
 from tests.helpers.shared import built_once
 from tests.helpers.speech import speak
 
+# One worker takes them all under pytest-xdist: each process that imports torch pays seconds of CPU for it.
+pytestmark = pytest.mark.xdist_group("torch")
+
 TEXT = "The chef added salt and pepper and tasted the soup again."
 SECOND = "The museum was full of paintings, statues and strange old machines."
 
