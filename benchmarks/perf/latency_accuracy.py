@@ -23,6 +23,9 @@ the interval's median width, and the status polls per job.
 
     python benchmarks/perf/latency_accuracy.py [--items 24] [--skews -5,0,5] [--stampings ...] [--json]
 
+To look at one case's outliers: `--providers pixelapi --modes poll --stampings rounding --keep DIR` runs
+only those, and keeps runs.db (every poll) with truth.jsonl (each job's truth beside its stored figures).
+
 With `--load-sweep 1,4,16` each mode runs as a load sweep (the same plan at each per-provider level, one after
 another, against the realistic profile's worker pools) and every figure is printed per level: is each
 latency still true, and its interval still honest, when the provider queues?
@@ -78,6 +81,7 @@ STREAM_FIGURES = ("ttfa", "perceived_ttfa")
 class Sample:
     """One job: per figure, its truth (ms) and the stored estimate and interval (None when not stored)."""
 
+    job_key: str
     provider: str
     polls: int
     level: int | None  # the load sweep's level the job ran at (None: not a sweep)
@@ -120,7 +124,7 @@ def _samples(store: Store, runner: Runner, sandbox: Any, mode: str) -> list[Samp
         else:
             continue
         stored = {name: (row[f"{name}_ms"], row[f"{name}_lo_ms"], row[f"{name}_hi_ms"]) for name in names}
-        samples.append(Sample(row["provider"], int(row["polls"]), row["load_level"],
+        samples.append(Sample(row["job_key"], row["provider"], int(row["polls"]), row["load_level"],
                               {k: v * 1000.0 for k, v in truth.items()}, stored))
     return samples
 
@@ -164,11 +168,14 @@ async def _run_all(runners: list[Runner]) -> None:
     await asyncio.gather(*(one(r) for r in runners))
 
 
-def _runners(base: BenchConfig, store: Store, target: Target, label: str, modes: list[str]
-             ) -> Iterator[tuple[str, Runner]]:
+def _runners(base: BenchConfig, store: Store, target: Target, label: str, modes: list[str],
+             only: frozenset[str] | None = None) -> Iterator[tuple[str, Runner]]:
     providers = benchmarkable()
     for mode in modes:
         models, polling = MODES[mode]
+        models = tuple(m for m in models if only is None or m.split("/")[0] in only)
+        if not models:
+            continue
         names = sorted({m.split("/")[0] for m in models})
         # A key per mode: rate limits are per key, and one mode's polls must not slow another's.
         keys = dict(target.keys)
@@ -182,7 +189,8 @@ def _runners(base: BenchConfig, store: Store, target: Target, label: str, modes:
         yield mode, runner
 
 
-def _measure(base: BenchConfig, store: Store, stamping: str, skew: float, modes: list[str]) -> list[dict[str, Any]]:
+def _measure(base: BenchConfig, store: Store, stamping: str, skew: float, modes: list[str],
+             only: frozenset[str] | None = None, keep: Path | None = None) -> list[dict[str, Any]]:
     """One sandbox printing stamps as `stamping` says, its clock `skew` s off ours; every mode's figures."""
     providers = benchmarkable()
     printing, supported = STAMPINGS[stamping]
@@ -191,17 +199,29 @@ def _measure(base: BenchConfig, store: Store, stamping: str, skew: float, modes:
     with sandbox_target(base.updated(clock_skew=skew), list(providers.values())) as target:
         state = target.handle.state
         state.stamps = dataclasses.replace(state.stamps, **printing)
-        runs = list(_runners(base, store, target, f"{stamping}{skew:+g}", modes))
+        runs = list(_runners(base, store, target, f"{stamping}{skew:+g}", modes, only))
         # Streams after the jobs: the sandbox runs in this process too, and a stream's figure is a
         # matter of milliseconds.
         asyncio.run(_run_all([runner for mode, runner in runs if mode != "stream"]))
         asyncio.run(_run_all([runner for mode, runner in runs if mode == "stream"]))
         for mode, runner in runs:
             samples = _samples(store, runner, target.handle, mode)
+            if keep is not None:
+                _keep_truth(keep, stamping, skew, mode, samples)
             for provider, level in sorted({(s.provider, s.level or 0) for s in samples}):
                 chosen = [s for s in samples if s.provider == provider and (s.level or 0) == level]
                 results.append(_figures(stamping, skew, mode, provider, chosen, level or None))
     return results
+
+
+def _keep_truth(folder: Path, stamping: str, skew: float, mode: str, samples: list[Sample]) -> None:
+    """Each job's truth beside what was stored, one JSON line a job (`truth.jsonl` beside the kept runs.db):
+    the sandbox's truth lives in this process only, and an outlier's polls are read with it."""
+    with (folder / "truth.jsonl").open("a", encoding="utf-8") as out:
+        for s in samples:
+            out.write(json.dumps({"job_key": s.job_key, "stamping": stamping, "skew_s": skew, "mode": mode,
+                                  "provider": s.provider, "level": s.level, "truth_ms": s.truth,
+                                  "stored_ms": s.stored}) + "\n")
 
 
 def _print_table(results: list[dict[str, Any]]) -> None:
@@ -225,15 +245,19 @@ def main() -> int:
     parser.add_argument("--skews", default="-5,0,5", help="server clock − ours, seconds, comma-separated")
     parser.add_argument("--stampings", default=",".join(STAMPINGS), help="stamp conventions, comma-separated")
     parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument("--providers", help="only these providers' models, comma-separated (default: all), "
+                        "e.g. pixelapi to look at one provider's outliers")
     parser.add_argument("--concurrency", type=int, default=6, help="jobs in flight per provider and mode")
     parser.add_argument("--load-sweep", help="levels of per-provider concurrency, e.g. 1,4,16: figures per level")
     parser.add_argument("--precise-stamps", action="store_true", help="millisecond stamps (convenient conditions)")
     parser.add_argument("--json", action="store_true", help="one JSON object per line per stamping, skew, "
                         "provider, mode (and level)")
-    parser.add_argument("--keep", type=Path, help="keep runs.db in this folder (to look at the polls)")
+    parser.add_argument("--keep", type=Path, help="keep runs.db in this folder (to look at the polls), and "
+                        "each job's truth beside its stored figures (truth.jsonl)")
     args = parser.parse_args()
 
     skews = [float(s) for s in args.skews.split(",")]
+    only = frozenset(args.providers.split(",")) if args.providers else None
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         base = BenchConfig(out=args.keep or Path(folder), score=False, report=False, corpus=(f"en_read:{args.items}",),
@@ -242,7 +266,7 @@ def main() -> int:
                            precise_stamps=args.precise_stamps)
         store = Store(base.output.db_path)
         results = [figures for stamping in args.stampings.split(",") for skew in skews
-                   for figures in _measure(base, store, stamping, skew, args.modes.split(","))]
+                   for figures in _measure(base, store, stamping, skew, args.modes.split(","), only, args.keep)]
         store.close()
     elapsed = time.perf_counter() - started
     if args.json:

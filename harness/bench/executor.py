@@ -56,6 +56,7 @@ async def run_job(services: Services, record: JobRecord) -> Decimal:
 async def _send_attempt(job: Job, phase: str) -> Exchange:
     """Commit `submitting`, send, and account for an attempt that got no answer."""
     record = job.record
+    await job.hold_submit()
     await job.gate.ready()
     record.attempt += 1
     if record.attempt == 1:

@@ -8,6 +8,7 @@ picks one by the endpoint's role.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -21,12 +22,12 @@ from harness.bench.exchange import Exchange, send
 from harness.bench.gates import Gates, ProviderGate
 from harness.bench.media import inspect_audio, store_audio
 from harness.bench.plan import PlannedJob
-from harness.bench.polling import Schedule
+from harness.bench.polling import ClockProbe, Schedule
 from harness.bench.provenance import iso_from_epoch
 from harness.bench.records import JobRecord
 from harness.bench.stampbook import StampBook
 from harness.bench.target import Target
-from harness.bench.timing import Mark, wall_of
+from harness.bench.timing import Mark, now, wall_of
 from harness.bench.webhook import Receiver, WebhookHub
 from harness.core.errors import ErrorClass, ProtocolError, ProviderError
 from harness.core.spec import Endpoint, Provider
@@ -48,6 +49,7 @@ class Services:
     hub: WebhookHub | None = None
     receiver: Receiver | None = None
     stamps: StampBook = field(default_factory=StampBook)  # what each provider's timestamps are worth
+    probes: dict[str, ClockProbe] = field(default_factory=dict)  # provider -> its held submits
 
 
 #: Headers in which HTTP APIs commonly name a request for their logs (OpenAI-compatible hosts send the first).
@@ -66,6 +68,7 @@ class Job:
     record: JobRecord
     charged: Decimal = field(default=Decimal(0))  # USD this job has been charged (or may have been)
     deadline: float = float("inf")  # monotonic: when waiting for the job (polls, download) ends; set by waiting
+    probe: ClockProbe | None = None  # this job's submit was held to pin its provider's clock (until read)
 
     @property
     def planned(self) -> PlannedJob:
@@ -110,6 +113,20 @@ class Job:
     async def send(self, request: httpx.Request, on_chunk: Callable[[bytes, float], None] | None = None
                    ) -> Exchange:
         return await send(self.services.client, request, secrets=self.services.target.secrets, on_chunk=on_chunk)
+
+    async def hold_submit(self) -> None:
+        """Hold a job's first submit, when its provider stamps `created_at` coarsely and the run does not yet
+        know the server's clock well, to the instant that halves what it knows (`polling.ClockProbe`): a
+        latency counts from the send, so the hold costs the run a fraction of a second, never a figure."""
+        binding = self.endpoint.job
+        if binding is None or binding.created_pointer is None or self.record.attempt or self.record.resumed:
+            return
+        probe = self.services.probes.setdefault(self.provider.name, ClockProbe())
+        moment = now()
+        delay = probe.hold(self.services.stamps.of(self.provider.name), moment, wall_of(moment))
+        if delay is not None:
+            self.probe = probe
+            await asyncio.sleep(delay)
 
     def webhook_headers(self) -> dict[str, str]:
         receiver = self.services.receiver

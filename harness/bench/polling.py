@@ -44,6 +44,13 @@ ORIGIN_TOLERANCE_S = 0.25  # phase polls only when the server's clock is known a
 DISCRIMINATE_AFTER_S, DISCRIMINATE_BEFORE_S = 0.02, 0.05
 DECIDING_LEAD_S = 0.15  # from one deciding point on, the next at least this far ahead
 ROUND_TRIP_ALLOWANCE_S = 0.1  # at most this much of the last answer's round trip moves the second point
+# A whole-second `created_at` pins the server's clock no better than the phases of the submits differ, and
+# submits after the first wave follow completions (polled at mid-second): one phase. Until the clock offset is
+# known this well, one submit at a time is held to the instant that halves what the run knows (`ClockProbe`).
+CLOCK_PIN_S = 0.04
+CLOCK_PROBES = 8  # held submits per provider and run, at most (a clock that steps is never pinned)
+PROBE_ANSWER_S = 10.0  # a held submit's created_at is awaited no longer than this before another is held
+PROBE_POLL_S = 0.05  # a held submit's job is polled this soon, for its created_at (the submit's answer may lack it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,20 +250,32 @@ class AdaptiveSchedule:
         low = since + self.total.quantile(ctx.chars, MASS_LOW) * (1.0 - MASS_MARGIN)
         high = since + self.total.quantile(ctx.chars, MASS_HIGH) * (1.0 + MASS_MARGIN)
         left = self.budget - ctx.polls
-        if ctx.elapsed >= high or left <= 0:
-            fraction = TAIL_NEAR_FRACTION if left > 0 else TAIL_FRACTION
-            return self._gap(fraction * max(ctx.elapsed, self.min_gap), ctx), "tail"
+        if left <= 0:
+            return self._gap(TAIL_FRACTION * max(ctx.elapsed, self.min_gap), ctx), "tail"
+        if ctx.elapsed >= high:
+            # A rare slow job, still within its budget: the mass's sparsest cadence at most, phased as there
+            # (unphased gaps of a tenth of the wait left whole-second stamps a window of the whole second).
+            cadence = self.cadence_open_s if ctx.round_origin is not None else self._cadence(
+                ctx, TAIL_NEAR_FRACTION * ctx.elapsed)
+            return self._gap(self._next_phase(ctx, cadence) - ctx.elapsed, ctx), "tail"
         cadence = self._mass_cadence(ctx, low, high, left)
         if ctx.elapsed < low - cadence:
             # Before the mass nothing is likely to happen: straight to its start, with a safety net of a
             # poll every APPROACH_CAP_S (a job that failed at once, or a model that is wrong).
             target = min(low, ctx.elapsed + _approach_step(ctx.elapsed))
-            delay = self._phased(target, ctx, cadence) - ctx.elapsed
+            delay = self._phased_by(target, ctx, cadence) - ctx.elapsed
             return min(max(delay, self.min_gap), self.max_gap), "approach"
-        # From three quarters of a cadence on: a poll that went out a little late must not skip a phase. The
-        # deciding points are closer together than their cadence says (the round trip moves one): the next.
-        lead = 0.75 * cadence if ctx.round_origin is None else DECIDING_LEAD_S
-        return self._gap(self._phased(ctx.elapsed + lead, ctx, cadence) - ctx.elapsed, ctx), "mass"
+        return self._gap(self._next_phase(ctx, cadence) - ctx.elapsed, ctx), "mass"
+
+    def _next_phase(self, ctx: PollContext, cadence: float) -> float:
+        """The next poll inside the mass (or the near tail): the last phase point within a cadence of now, so
+        no gap is longer than the cadence asks (from the core's thirds to the mid-second of the rest, a
+        lead of three quarters of a second skipped the third at 2/3 and left a window of 2/3 s) and a poll
+        that went out a little late skips no phase. The deciding points are closer together than their
+        cadence says (the round trip moves one): the next one."""
+        if ctx.round_origin is not None:
+            return self._phased(ctx.elapsed + DECIDING_LEAD_S, ctx, cadence)
+        return self._phased_by(ctx.elapsed + cadence, ctx, cadence)
 
     def _explore(self, ctx: PollContext) -> float:
         cap = self.explore_cap if ctx.second_origin is not None else self.explore_cap_plain
@@ -346,6 +365,18 @@ class AdaptiveSchedule:
                     return moment
         return at  # unreachable: the next second always has a phase point
 
+    def _phased_by(self, at: float, ctx: PollContext, cadence: float) -> float:
+        """The last phase point at or before `at` (and after the next possible poll), else the first after it:
+        the approach must not land past the mass's start (phased forwards it did, by up to a second, and a job
+        that beat the model's 2% quantile by a little was left the whole second its stamp names)."""
+        soonest = ctx.elapsed + self.min_gap
+        moment = self._phased(max(at - 1.0, soonest), ctx, cadence)
+        if moment > at:
+            return moment
+        while (following := self._phased(moment + 1e-6, ctx, cadence)) <= at:
+            moment = following
+        return moment
+
     def _gap(self, delay: float, ctx: PollContext) -> float:
         longest = min(max(self.explore_cap, 0.5 * ctx.elapsed), self.max_gap)
         return min(max(delay, self.min_gap), longest)
@@ -381,6 +412,50 @@ def second_origins(clock: ProviderStamps, sent_wall: float, stamped: bool = True
     truncating, rounding = offsets[Convention.TRUNCATE], offsets[Convention.ROUND]
     return SecondOrigins((-truncating.middle - sent_wall) % 1.0, (-rounding.middle - sent_wall) % 1.0,
                          max(truncating.width, rounding.width) / 2)
+
+
+def probe_delay(clock: ProviderStamps, wall: float, round_trip: float) -> float | None:
+    """Seconds to hold a submit sent at epoch `wall` so that the server stamps its `created_at` where the run's
+    middle guess of its clock says the printed value changes (the stamp then says on which side of that guess
+    the clock is: half the offset's interval is ruled out); None when the offset is unknown or known well
+    enough (to `CLOCK_PIN_S`, or to the round trip that bounds what a submit can tell). Under rounding the
+    printed value changes half a resolution earlier than under truncation, and its offset is that much lower:
+    the instant is the same."""
+    alive = [c for c in clock.conventions if clock.offsets[c].known]
+    resolution = clock.resolution("created")
+    if not alive or resolution < CLOCK_PIN_S:  # a fine stamp pins the clock by itself, to the round trip
+        return None
+    convention = alive[0]
+    offset = clock.offsets[convention]
+    if offset.width <= max(CLOCK_PIN_S, 2.0 * round_trip):
+        return None
+    # The server reads its clock about half a round trip after the send.
+    base = offset.middle + (resolution / 2 if convention is Convention.ROUND else 0.0) + round_trip / 2
+    change = (math.floor((wall + base) / resolution) + 1) * resolution
+    return change - base - wall
+
+
+@dataclass(slots=True)
+class ClockProbe:
+    """One provider's held submits (`probe_delay`): one at a time, until its `created_at` is read (the first
+    status answer may be the first to carry it) or `PROBE_ANSWER_S` has passed, at most `CLOCK_PROBES`."""
+
+    held: int = 0
+    busy_until: float = 0.0  # monotonic: a held submit's created_at has not been read yet
+    round_trip: float = 0.0  # of the last held submit
+
+    def hold(self, clock: ProviderStamps, mono: float, wall: float) -> float | None:
+        """Seconds to hold the submit about to go out (and counts it), or None: send it now."""
+        if self.held >= CLOCK_PROBES or mono < self.busy_until:
+            return None
+        delay = probe_delay(clock, wall, self.round_trip)
+        if delay is not None:
+            self.held += 1
+            self.busy_until = mono + delay + PROBE_ANSWER_S
+        return delay
+
+    def answered(self, round_trip: float) -> None:
+        self.busy_until, self.round_trip = 0.0, round_trip
 
 
 def stamp_resolution(clock: ProviderStamps) -> float | None:

@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 from harness.bench.config import PollingMode
 from harness.bench.exchange import ExchangeFailed
 from harness.bench.job import Failed, Job
-from harness.bench.polling import PollContext, second_origins, stamp_resolution
+from harness.bench.polling import PROBE_POLL_S, PollContext, second_origins, stamp_resolution
 from harness.bench.stampbook import Convention
 from harness.bench.timing import Mark, PollRecord, learn_clock_from_completion, now, read_server_times, wall_of
 from harness.bench.webhook import Callback
@@ -125,6 +125,9 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
             started=_left_queue(record.polls, sent)))
         if callback is not None:
             delay, reason = max(delay * 4, 2.0), "webhook-fallback"  # webhooks lead; polls are a net
+        if job.probe is not None and not record.polls:
+            # A held submit's created_at is what the provider's next held submit waits on: read it at once.
+            delay, reason = min(delay, PROBE_POLL_S), "clock"
         if record.resumed and not record.polls:
             delay, reason = 0.0, "resume"  # it may have finished while the runner was down
         if failures:  # after a failed poll: the provider's backoff (Retry-After has closed its gate)
@@ -304,6 +307,9 @@ def _learn_offset(job: Job, created: str | None) -> None:
     received = record.marks.values.get(Mark.RESPONSE_HEADERS, sent)
     job.services.stamps.of(job.provider.name).observe_submit(created, wall_of(sent), wall_of(received))
     record.offset_learned = True
+    if job.probe is not None:  # a held submit's stamp is read: the provider's next submit may be held
+        job.probe.answered(received - sent)
+        job.probe = None
 
 
 def _timeout(seconds: float, state: str | None) -> ProviderError:

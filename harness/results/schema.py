@@ -160,7 +160,9 @@ marks — raw timing marks, one row per (job, mark)
 polls — every status request, in order
     run_id, job_key, provider, model, item_id, seq (0-based)
     planned_delay_ms   the delay the scheduler chose before this poll.
-    reason             explore | predicted | dense | tail | fixed | backoff | webhook-fallback | resume.
+    reason             explore | queued | approach | mass | tail (the adaptive schedule, harness.bench.polling)
+                       | fixed | backoff | webhook-fallback | resume | refresh-media | clock (a held
+                       submit's job polled at once for its created_at: harness.bench.polling.ClockProbe).
     sent_ms, received_ms   monotonic ms since the job's start (received NULL on transport failure).
     http_status, provider_status (the state the body reported), error_class (NULL when fine).
     connection_reused  1/0.

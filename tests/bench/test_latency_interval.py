@@ -13,10 +13,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from harness.bench.polling import AdaptiveSchedule, PollContext, second_origins
+from harness.bench.polling import (
+    CLOCK_PIN_S,
+    CLOCK_PROBES,
+    AdaptiveSchedule,
+    ClockProbe,
+    PollContext,
+    probe_delay,
+    second_origins,
+)
 from harness.bench.stampbook import Convention, ProviderStamps
 from harness.bench.timing import (
     Mark,
@@ -241,14 +250,19 @@ def test_a_zone_less_completion_in_local_time_is_placed_by_the_learned_zone() ->
 
 
 def _polled_job(server: Server, clock: ProviderStamps, schedule: AdaptiveSchedule, sent: float, duration: float,
-                rtt: float) -> TrueJob:
-    """One job as the runner meets it: submitted at `sent`, polled where the adaptive schedule says (with the
-    origins the run's stamps give), answered `rtt` later, each answer reading the job halfway."""
+                rtt: float, probe: ClockProbe | None = None) -> TrueJob:
+    """One job as the runner meets it: submitted at `sent` (or later, when the provider's `probe` holds it),
+    polled where the adaptive schedule says (with the origins the run's stamps give), answered `rtt` later,
+    each answer reading the job halfway."""
+    held = None if probe is None else probe.hold(clock, sent, wall_of(sent))
+    sent += held or 0.0
     received = sent + rtt
     created = sent + rtt / 2
     created_raw = server.stamp(created, server.created_form)
     if created_raw is not None:
         clock.observe_submit(created_raw, wall_of(sent), wall_of(received))
+        if held is not None and probe is not None:
+            probe.answered(rtt)
     finished = sent + duration
     polls: list[tuple[float, float, float]] = []
     at, last_pending = received, None
@@ -302,3 +316,83 @@ def test_polls_tell_the_conventions_apart_and_keep_every_window_within_half_a_se
     truth = Convention.ROUND if rounds else Convention.TRUNCATE
     assert clock.conventions in ((truth,), tuple(Convention))
     assert not decisive or clock.conventions == (truth,)
+
+
+def _whole_second_clock(skew: float, phases: list[float], rounds: bool = False) -> ProviderStamps:
+    """A clock learned from submits whose `created_at` is whole seconds, sent at these phases of our second."""
+    clock, server = ProviderStamps(), Server(skew, "whole-iso", "whole-iso", 0, rounds)
+    for index, phase in enumerate(phases):
+        sent = 8000.0 + index * 3.0 + phase - wall_of(8000.0) % 1.0
+        clock.observe_submit(server.stamp(sent + 0.002, "whole-iso") or "", wall_of(sent), wall_of(sent + 0.004))
+    return clock
+
+
+@pytest.mark.parametrize("rounds", [False, True])
+def test_a_held_submit_halves_what_the_run_knows_of_a_whole_second_clock(rounds: bool) -> None:
+    """Submits that all go out at one phase of the second (after completions polled at mid-second) leave a
+    whole-second clock's offset as wide as the first wave left it; a submit held to where the run's middle
+    guess says the stamp changes is told which side of the guess the clock is."""
+    skew = 1.37
+    clock = _whole_second_clock(skew, [0.1, 0.5, 0.7, 0.5, 0.5, 0.5], rounds)
+    convention = clock.conventions[0]
+    assert clock.offsets[convention].width > 0.15
+    # Read as truncation (the two are not told apart), a rounding clock is half a second ahead of its skew.
+    truth = skew + (0.5 if rounds and convention is Convention.TRUNCATE else 0.0)
+    server = Server(skew, "whole-iso", "whole-iso", 0, rounds)
+    for _ in range(5):
+        sent = 9000.0 + _ * 2.7
+        delay = probe_delay(clock, wall_of(sent), 0.004)
+        assert delay is not None and 0.0 <= delay <= 1.0
+        width = clock.offsets[convention].width
+        sent += delay
+        clock.observe_submit(server.stamp(sent + 0.002, "whole-iso") or "", wall_of(sent), wall_of(sent + 0.004))
+        offset = clock.offsets[convention]
+        assert offset.width <= width / 2 + 0.004 + 1e-9
+        assert offset.low <= truth <= offset.high
+        if offset.width <= CLOCK_PIN_S:
+            break
+    assert probe_delay(clock, wall_of(9100.0), 0.004) is None  # pinned: no more holding
+
+
+def test_a_provider_holds_one_submit_at_a_time_and_never_for_a_fine_stamp() -> None:
+    clock, probe = _whole_second_clock(-3.2, [0.2, 0.7]), ClockProbe()
+    assert probe.hold(clock, 100.0, wall_of(100.0)) is not None
+    assert probe.hold(clock, 100.1, wall_of(100.1)) is None  # the held one's created_at is not read yet
+    probe.answered(0.004)
+    assert probe.hold(clock, 100.2, wall_of(100.2)) is not None
+    probe.answered(0.004)
+    probe.held = CLOCK_PROBES
+    assert probe.hold(clock, 100.3, wall_of(100.3)) is None  # a clock no probe pins is not chased for ever
+    fine = ProviderStamps()
+    fine.observe_submit("2026-03-31T07:32:03.749Z", 1774942322.5, 1774942324.0)  # a wide exchange, a ms stamp
+    assert ClockProbe().hold(fine, 100.0, wall_of(100.0)) is None
+    assert ClockProbe().hold(ProviderStamps(), 100.0, wall_of(100.0)) is None  # nothing known: nothing to halve
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(-5.0, 5.0), st.booleans(), st.floats(1.5, 8.0), st.lists(st.floats(0.7, 1.4), min_size=8, max_size=12),
+       st.floats(0.0005, 0.01), st.floats(0.0, 1.0))
+def test_whole_seconds_on_both_stamps_pin_the_clock_and_keep_every_window_within_half_a_second(
+        skew: float, rounds: bool, median: float, spread: list[float], rtt: float, start: float) -> None:
+    """PixelAPI's case: `created_at` and `completed_at` both whole seconds, truncated or rounded (the run cannot
+    tell and need not: the two readings differ by a constant the offset absorbs), the clock up to 5 s off, and
+    every submit after the first going out at one phase of the second (after the job before it). Held submits
+    pin the clock within a few jobs; from then on every completion window is half a second and what the clock
+    is still unsure of, not the 0.6-0.7 s the first wave's 1/6 s left; every figure holds the truth."""
+    server = Server(skew, "whole-iso", "whole-iso", 0, rounds)
+    clock, schedule, probe = ProviderStamps(), AdaptiveSchedule(), ClockProbe()
+    sent = 3000.0 + start
+    for index, duration in enumerate(median * factor for factor in spread):
+        pinned = clock.offset.known and clock.offset.width <= max(CLOCK_PIN_S, 2.0 * rtt) + 1e-9
+        job = _polled_job(server, clock, schedule, sent, duration, rtt, probe)
+        metrics = _measure(server, clock, job)
+        for figure, seconds in job.truth().items():
+            low, high = metrics[f"{figure}_lo_ms"], metrics[f"{figure}_hi_ms"]
+            assert low is None or low - 1e-6 <= seconds * 1000.0 <= high + 1e-6, (figure, metrics, seconds)
+        if pinned and index >= schedule.warm and len(job.polls) > 1:
+            width = metrics["e2e_hi_ms"] - metrics["e2e_lo_ms"]
+            assert width <= 500.0 + 1000.0 * (clock.offset.width + 2 * rtt) + 1.0, (
+                width, clock.offset.width, [round(p[0] - job.sent, 3) for p in job.polls])
+        schedule.observe(60, duration, len(job.polls))
+        sent = job.polls[-1][1] + 0.3  # the next submit follows this one's last answer: one phase
+    assert clock.offset.width <= max(CLOCK_PIN_S, 2.0 * rtt) + 1e-9, clock.offset

@@ -27,6 +27,7 @@ import httpx
 import pytest
 
 from harness.bench.config import BenchConfig, TargetKind
+from harness.bench.polling import CLOCK_PROBES
 from harness.bench.runner import Runner, prepare
 from harness.bench.stampbook import Convention
 from harness.bench.target import Target
@@ -177,6 +178,13 @@ def test_every_figure_holds_the_truth_against_a_server_of_its_own(name: str, tmp
     # A convention the run settles on is the server's, and beside a millisecond `created_at` twelve jobs
     # settle it (test_latency_interval pins where the polls go to tell the two apart, without a machine's
     # scheduling in the way).
+    if not STAMPINGS[name].created_ms:
+        # Whole seconds on `created_at` too: submits are held (one at a time, a few per run) to pin the clock,
+        # and each held job's first poll reads its created_at at once.
+        held = store.query("SELECT seq FROM polls WHERE run_id = ? AND reason = 'clock'", (runner.prepared.run_id,))
+        assert 1 <= len(held) <= CLOCK_PROBES and {p["seq"] for p in held} == {0}, len(held)
+    else:
+        assert not store.query("SELECT 1 FROM polls WHERE run_id = ? AND reason = 'clock'", (runner.prepared.run_id,))
     learned = {row["stamp_convention"] for row in rows} - {None}
     expected = Convention.ROUND if STAMPINGS[name].rounds else Convention.TRUNCATE
     assert learned <= {str(expected)}, (name, learned)
