@@ -22,6 +22,13 @@ class RateDecision:
     state: RateState | None  # None when the tier has no request limit
 
 
+def _left_in_window(hit: float, limit: RateLimit, now: float) -> float:
+    """Seconds until a request counted at `hit` leaves the window, rounded to the microsecond: the same
+    rule decides when it leaves and what Retry-After says, so a client that waits Retry-After is let in.
+    (Unrounded, (t + 60.0) - t is 60.000000000000007 at t = 4.01, and (3.3 + 60.0) - 60.0 < 3.3.)"""
+    return round(hit + limit.window_s - now, 6)
+
+
 class RateLimiter:
     def __init__(self) -> None:
         self._hits: dict[tuple[str, str], deque[float]] = {}
@@ -33,13 +40,11 @@ class RateLimiter:
         with self._lock:
             hits = self._hits.setdefault((provider, key), deque())
             if limit.requests is not None:
-                while hits and hits[0] <= now - limit.window_s:
+                while hits and _left_in_window(hits[0], limit, now) <= 0:
                     hits.popleft()
             state = self._state(hits, limit, now)
             if limit.requests is not None and len(hits) >= limit.requests:
-                # Rounded before the ceiling: (t + 60.0) - t is 60.000000000000007 at t = 4.01.
-                wait = round(hits[0] + limit.window_s - now, 6)
-                return RateDecision(False, max(1, math.ceil(wait)), state)
+                return RateDecision(False, max(1, math.ceil(_left_in_window(hits[0], limit, now))), state)
             if limit.concurrency is not None and active_jobs is not None and active_jobs >= limit.concurrency:
                 return RateDecision(False, 1, state)
             if limit.requests is not None:

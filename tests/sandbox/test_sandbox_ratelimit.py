@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from harness.providers.pixelapi.pricing import PLAN_LIMITS
 from harness.sandbox import RateLimit, Sandbox
@@ -32,6 +34,18 @@ def test_retry_after_of_a_full_window_is_the_window_at_any_clock_reading(start: 
     limit = RateLimit(requests=1, window_s=60.0)
     assert limiter.check("p", "k", limit, start).allowed
     assert limiter.check("p", "k", limit, start).retry_after == 60  # not 61 from float rounding
+
+
+@given(start=st.floats(min_value=0.0, max_value=1e6, allow_nan=False), window=st.sampled_from([1.0, 60.0, 3600.0]))
+def test_a_client_that_waits_retry_after_is_let_in_at_any_clock_reading(start: float, window: float) -> None:
+    """The sandbox's clock moves by the Retry-After a client waited (`advance`): the window must have let
+    the oldest request go by then. Failed at start 3.3: (3.3 + 60.0) - 60.0 is below 3.3."""
+    limiter = RateLimiter()
+    limit = RateLimit(requests=1, window_s=window)
+    assert limiter.check("p", "k", limit, start).allowed
+    refused = limiter.check("p", "k", limit, start)
+    assert not refused.allowed
+    assert limiter.check("p", "k", limit, start + refused.retry_after).allowed
 
 
 def test_refused_requests_do_not_count() -> None:
