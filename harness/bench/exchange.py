@@ -27,14 +27,19 @@ class Exchange:
     trace: HttpTrace
     first_byte: float | None
     last_byte: float
+    # When the request was handed to the client, and when the client handed back the answer's headers: the
+    # bounds of "sent" and "headers received" where the transport reports no trace (respx, an ASGI or a
+    # user's own transport). The last byte is no bound of the send: a server stamps before it.
+    handed: float = 0.0
+    answered: float = 0.0
 
     @property
     def sent(self) -> float:
-        return self.trace.headers_sent if self.trace.headers_sent is not None else self.last_byte
+        return self.trace.headers_sent if self.trace.headers_sent is not None else self.handed
 
     @property
     def headers_received(self) -> float:
-        return self.trace.headers_received if self.trace.headers_received is not None else self.last_byte
+        return self.trace.headers_received if self.trace.headers_received is not None else self.answered
 
 
 class ExchangeFailed(Exception):
@@ -78,8 +83,10 @@ async def send(
     chunks: list[bytes] = []
     headers: httpx.Headers | None = None
     status: int | None = None
+    handed = now()
     try:
         response = await client.send(request, stream=True)
+        answered = now()
         headers, status = response.headers, response.status_code
         try:
             async for chunk in response.aiter_bytes():
@@ -98,4 +105,4 @@ async def send(
     body = b"".join(chunks)
     # The body was read chunk by chunk (to time it); hand it to the response so .text/.json() work.
     response._content = body
-    return Exchange(response, body, trace, first, now())
+    return Exchange(response, body, trace, first, now(), handed, answered)
