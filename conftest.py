@@ -98,7 +98,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if not hasattr(config, "workerinput"):
         return  # one process: collection order (fast tests first give the quickest failure)
     # A module whose tests share a module fixture (a benchmark run, a sandbox, a browser) goes to one worker,
-    # which builds the fixture once; spread over four, each worker built it again.
+    # which builds the fixture once; spread over the workers, each of them built it again.
     for item in items:
         if item.get_closest_marker("xdist_group") is None and _shares_a_module_fixture(item):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))

@@ -30,8 +30,8 @@ class Exchange:
     # When the request was handed to the client, and when the client handed back the answer's headers: the
     # bounds of "sent" and "headers received" where the transport reports no trace (respx, an ASGI or a
     # user's own transport). The last byte is no bound of the send: a server stamps before it.
-    handed: float = 0.0
-    answered: float = 0.0
+    handed: float
+    answered: float
 
     @property
     def sent(self) -> float:

@@ -55,5 +55,5 @@ class RateLimiter:
     def _state(hits: deque[float], limit: RateLimit, now: float) -> RateState | None:
         if limit.requests is None:
             return None
-        reset = hits[0] + limit.window_s - now if hits else limit.window_s
+        reset = _left_in_window(hits[0], limit, now) if hits else limit.window_s
         return RateState(limit.requests, max(0, limit.requests - len(hits)), max(0.0, reset))
