@@ -214,6 +214,9 @@ def _finish(job: Job) -> None:
     )
     if record.outcome == "ok" and metrics.get("e2e_ms") is not None and job.endpoint.role is Role.SUBMIT:
         processing = metrics.get("processing_ms")
+        # The polls the job's budget counted: those that found it queued spend none of it (see polling's
+        # AdaptiveSchedule), so counting them here would shrink the core of a provider that shows its queue.
+        budgeted = sum(not poll.queued for poll in record.polls)
         job.services.schedules[job.label].observe(
-            len(job.planned.item.text), float(metrics["e2e_ms"] or 0) / 1000.0, len(record.polls),
+            len(job.planned.item.text), float(metrics["e2e_ms"] or 0) / 1000.0, budgeted,
             None if processing is None else float(processing) / 1000.0)

@@ -32,6 +32,10 @@ MASS_MARGIN = 0.05  # and a little beyond it either side: the model is learned f
 PLAN_CORRECTION = 3.0  # at most this many polls of correction to the plan, either way
 CORE_GRID = 40  # quantiles of the duration model over which expected poll counts are averaged
 CORE_CHOICES = (0.96, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2)  # central masses tried for the core, widest first
+# Polls a job may spend on thirds on average even when one a second through the mass already spends the plan: at
+# one a second the window is half a second, so the p95 error sits at 240 ms whatever the model, and only thirds
+# for the central jobs bring it under a quarter second (a slow model's mass outspent the plan, and got none).
+CORE_MIN_EXTRA = 3.0
 # The duration model's priors, worth this many jobs' evidence: a slope of 0.5 in log-log (a fixed part plus
 # a part growing with the text), and a log-normal spread of 0.5 (jobs of one length differ by ±65%).
 SLOPE_PRIOR, SLOPE_WEIGHT = 0.5, 0.5
@@ -88,8 +92,9 @@ class Schedule(Protocol):
 
     def observe(self, chars: int, total_s: float, polls: int | None = None, processing_s: float | None = None
                 ) -> None:
-        """A finished job's duration (submit → completion), the status polls it took, and the part of it
-        after the job left the queue (None when the provider does not show its queue)."""
+        """A finished job's duration (submit → completion), the status polls its budget counted (not those
+        that found it queued), and the part of it after the job left the queue (None when the provider does
+        not show its queue)."""
         ...
 
 
@@ -176,7 +181,8 @@ class AdaptiveSchedule:
     names the second, the polls split it. One poll per second at mid-second leaves half a second of doubt;
     two per second, at its thirds, leave a third. The budget cannot pay for thirds across the whole mass
     of a slow model, so they go to its core: the widest central mass of the model for which a job is
-    expected to spend no more than `plan` polls, corrected by what the finished jobs really spent. Without
+    expected to spend no more than `plan` polls, corrected by what the finished jobs really spent (and at
+    least `CORE_MIN_EXTRA` polls of thirds, where the mass alone spends the plan). Without
     stamps only the polls bound the completion, so the cadence is as fine as the remaining budget allows.
 
     While the stamps' convention is open (`PollContext.round_origin`), a whole-second stamp is worth a
@@ -216,7 +222,7 @@ class AdaptiveSchedule:
     cadence_open_s: float = 0.5  # while the stamps' convention is open (see the class docstring)
     queue_gap_s: float = 1.0  # while the job is seen queued, at least this between polls
     total: DurationModel = field(default_factory=DurationModel)
-    spent: deque[int] = field(default_factory=lambda: deque(maxlen=50))  # polls of this model's finished jobs
+    spent: deque[int] = field(default_factory=lambda: deque(maxlen=50))  # budgeted polls of finished jobs
     _cores: dict[tuple[int, int, float], tuple[float, float] | None] = field(default_factory=dict)
 
     def observe(self, chars: int, total_s: float, polls: int | None = None, processing_s: float | None = None
@@ -308,7 +314,8 @@ class AdaptiveSchedule:
 
     def _core(self, chars: int, low: float, high: float) -> tuple[float, float] | None:
         """The widest central interval of the duration model where polling at thirds (two a second, one
-        more than elsewhere in the mass) keeps a job's expected polls within `plan`; None if none does.
+        more than elsewhere in the mass) keeps a job's expected polls within `plan`, or its thirds within
+        `CORE_MIN_EXTRA` polls where one a second through the mass alone spends the plan; None if none does.
         A job still running at t costs one poll a second from `low` on, one more inside the core: the
         expected count is the time the job is expected to spend in each, from the model's quantiles."""
         target = self._target()
@@ -330,7 +337,7 @@ class AdaptiveSchedule:
             for mass in CORE_CHOICES:
                 start = max(self.total.quantile(chars, 0.5 - mass / 2), low)
                 end = min(self.total.quantile(chars, 0.5 + mass / 2), high)
-                if base + expected_time(start, end) <= target:
+                if expected_time(start, end) <= max(target - base, CORE_MIN_EXTRA):
                     self._cores[key] = (start, end)
                     break
         return self._cores[key]
@@ -369,6 +376,8 @@ class AdaptiveSchedule:
         """The last phase point at or before `at` (and after the next possible poll), else the first after it:
         the approach must not land past the mass's start (phased forwards it did, by up to a second, and a job
         that beat the model's 2% quantile by a little was left the whole second its stamp names)."""
+        if ctx.second_origin is None:
+            return at  # unphased: stepping through "phase points" would crawl a microsecond at a time
         soonest = ctx.elapsed + self.min_gap
         moment = self._phased(max(at - 1.0, soonest), ctx, cadence)
         if moment > at:

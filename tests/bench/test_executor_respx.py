@@ -98,6 +98,34 @@ def test_completed_and_error_jobs_are_stored_with_exact_costs(config: BenchConfi
     assert Path(clip["audio_path"]).parts[0] == "audio"
 
 
+def test_polls_that_found_the_job_queued_are_not_charged_to_the_schedules_plan(config: BenchConfig,
+                                                                               wav: bytes) -> None:
+    """The schedule's budget does not count polls that found a job queued, so what it learns a job spent must
+    not either: counted, a provider that shows its queue looks over plan and loses the thirds of its core."""
+    config = config.updated(models=("xtts-v2",), corpus=("en_read:1",))
+    answers = iter(["QUEUED", "PROCESSING", "COMPLETED"])
+    store = Store(config.output.db_path)
+    prepared = prepare(config, {"pixazo": PIXAZO}, store, "https://ref.test/joe.wav")
+    runner = Runner(prepared, store, _target())
+    runner.record_plan()
+    with respx.mock(assert_all_called=False) as router:
+        router.post(url__startswith=BASE).mock(return_value=httpx.Response(
+            202, json={"request_id": "x-1", "status": "QUEUED", "polling_url": f"{BASE}/v2/requests/status/x-1"}))
+        router.get(f"{BASE}/v2/requests/status/x-1").mock(
+            side_effect=lambda request: httpx.Response(200, json=_status("x-1", next(answers))))
+        router.get("https://cdn.test/a.wav").mock(return_value=httpx.Response(200, content=wav,
+                                                                              headers={"content-type": "audio/wav"}))
+
+        async def go() -> None:
+            async with httpx.AsyncClient() as client:
+                await runner.execute(client)
+
+        asyncio.run(go())
+    (job,) = store.jobs(prepared.run_id)
+    assert job["outcome"] == "ok" and job["polls"] == 3
+    assert list(runner.schedules["pixazo/xtts-v2"].spent) == [2]  # type: ignore[attr-defined]
+
+
 def test_a_status_that_goes_backwards_is_a_contract_violation(config: BenchConfig, wav: bytes) -> None:
     config = config.updated(models=("chatterbox",), corpus=("en_read:1",))
     states = iter(["PROCESSING", "QUEUED", "COMPLETED"])
