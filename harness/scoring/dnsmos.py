@@ -5,7 +5,8 @@ reference. It is a rough, noise-oriented measure (Piper scores 3.1, espeak-ng 2.
 alongside and never a pass/fail gate. speechmos' own runner needs librosa (and numba with it); the same
 computation is done here with onnxruntime (installed with faster-whisper) and harness.scoring.melspec,
 segment for segment as speechmos does: audio repeated to at least 9.01 s, 9.01 s windows one second
-apart, the P.835 model on raw samples with its polynomial calibration, P.808 on a 120-channel log-mel.
+apart (those the reference's slicing keeps), the P.835 model on raw samples with its polynomial calibration
+per window, P.808 on a 120-channel log-mel, each averaged over the windows.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from harness.scoring.versions import package_version
 
 # Shorter clips are repeated up to the model's input; an empty or tiny clip says nothing about quality.
 MIN_SECONDS = 0.5
-INPUT_SAMPLES = int(9.01 * SAMPLE_RATE)
+INPUT_SECONDS = 9.01
+INPUT_SAMPLES = int(INPUT_SECONDS * SAMPLE_RATE)
 # DNSMOS' calibration of the P.835 outputs (the non-personalised model), as speechmos applies it.
 _CALIBRATION = {
     "signal": np.poly1d([-0.08397278, 1.22083953, 0.0052439]),
@@ -45,8 +47,13 @@ class Dnsmos:
     p808: float
 
 
+# This computation's revision: stored with every score (and in the score cache's key), so a score computed
+# before a change is never read as one computed after it. 2: the reference's windows and averaging, exactly.
+COMPUTATION_REVISION = 2
+
+
 def dnsmos_model_id() -> str:
-    return f"dnsmos-onnx-speechmos-{package_version('speechmos')}"
+    return f"dnsmos-onnx-speechmos-{package_version('speechmos')}+harness.{COMPUTATION_REVISION}"
 
 
 def dnsmos_available() -> bool:
@@ -93,21 +100,25 @@ def dnsmos(audio_16k: FloatArray) -> Dnsmos | None:
     audio = np.clip(audio_16k, -1.0, 1.0).astype(np.float32)
     while len(audio) < INPUT_SAMPLES:
         audio = np.concatenate((audio, audio))
-    windows = int(np.floor(len(audio) / SAMPLE_RATE) - 9.01) + 1
+    windows = int(np.floor(len(audio) / SAMPLE_RATE) - INPUT_SECONDS) + 1
     raw: list[Any] = []
     p808: list[float] = []
     for index in range(windows):
-        segment = audio[index * SAMPLE_RATE:index * SAMPLE_RATE + INPUT_SAMPLES]
+        # The reference's own slice, float product and all: int((index + 9.01) * 16000) falls one sample short
+        # for windows 7 to 23, which it then skips. Its scores are those of the windows it keeps.
+        segment = audio[int(index * SAMPLE_RATE):int((index + INPUT_SECONDS) * SAMPLE_RATE)]
         if len(segment) < INPUT_SAMPLES:
             continue
         mel = (power_to_db(mel_power(segment[:-160], n_fft=321, n_mels=120)) + 40) / 40
         with _run_lock:  # one session per process; keep concurrent scorers from sharing a run
             p808.append(float(models.p808.run(None, {"input_1": mel[np.newaxis].astype(np.float32)})[0][0][0]))
             raw.append(models.p835.run(None, {"input_1": segment[np.newaxis]})[0][0])
-    signal, background, overall = np.mean(np.asarray(raw, dtype=np.float64), axis=0)
+    # Each segment is calibrated, then the calibrated scores are averaged, as the reference does (the
+    # calibration is a quadratic: calibrating the mean of the raw outputs is not the same number).
+    signal, background, overall = np.asarray(raw, dtype=np.float64).T
     return Dnsmos(
-        overall=float(_CALIBRATION["overall"](overall)),
-        signal=float(_CALIBRATION["signal"](signal)),
-        background=float(_CALIBRATION["background"](background)),
+        overall=float(np.mean(_CALIBRATION["overall"](overall))),
+        signal=float(np.mean(_CALIBRATION["signal"](signal))),
+        background=float(np.mean(_CALIBRATION["background"](background))),
         p808=float(np.mean(p808)),
     )
