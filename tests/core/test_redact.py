@@ -5,7 +5,6 @@ import hashlib
 import json
 import random
 import string
-import time
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
@@ -129,17 +128,14 @@ def test_ordinary_text_digests_and_one_case_words_are_left_alone() -> None:
     assert redactor.text("pixelapi/kokoro and sandbox-pixazo") == "pixelapi/kokoro and sandbox-pixazo"
 
 
-def test_a_megabyte_is_redacted_in_well_under_a_second() -> None:
+def test_a_fragment_planted_in_a_megabyte_is_redacted() -> None:
+    """How fast is benchmarks/perf/redact_speed.py's business (a performance figure, not a timed test)."""
     rng = random.Random(7)
     text = "".join(rng.choice(string.printable) for _ in range(1_000_000))
     keys = ["".join(rng.choice(string.ascii_letters + string.digits) for _ in range(40)) for _ in range(8)]
     redactor = Redactor((*keys, KEY))
     planted = text[:500_000] + KEY[:10] + text[500_000:]
-    started = time.perf_counter()
-    cleaned = redactor.text(planted)
-    spent = time.perf_counter() - started
-    assert cleaned == text[:500_000] + FILTERED + text[500_000:]
-    assert spent < 2.0  # about 0.06 s on an idle core; a quadratic scan would take minutes
+    assert redactor.text(planted) == text[:500_000] + FILTERED + text[500_000:]
 
 
 @pytest.mark.parametrize(("url", "stored"), [
