@@ -41,7 +41,7 @@ JOB_ID = "JOB_ID"  # the shell variable a poll line reads the submit answer's jo
 class Step:
     """One request of a job, or what the run does instead of sending one."""
 
-    kind: str  # upload | submit | poll | download
+    kind: str  # upload | submit | poll | download | socket
     detail: str  # what a person reads
     curl: str | None = None  # the line that sends it, as printed
 
@@ -64,6 +64,18 @@ class DryRun:
     def requests(self) -> int:
         """Requests with a curl line: uploads ride in their submit, polls and downloads are per answer."""
         return sum(1 for job in self.jobs for step in job.steps if step.kind == "submit")
+
+    @property
+    def sockets(self) -> int:
+        """Realtime sessions: each one socket, opened and fed, with no curl line to show it."""
+        return sum(1 for job in self.jobs for step in job.steps if step.kind == "socket")
+
+    def summary(self) -> str:
+        """What the run would send, counted: "4 submits", "2 submits and 3 socket sessions"."""
+        counts = [f"{self.requests} submit{'s' if self.requests != 1 else ''}"]
+        if self.sockets:
+            counts.append(f"{self.sockets} socket session{'s' if self.sockets != 1 else ''}")
+        return " and ".join(counts)
 
 
 def _layout(settings: TargetSettings, providers: list[Provider]) -> Layout:

@@ -126,7 +126,7 @@ def _show_dry_run(result: DryRun) -> int:
         _err.print(f"[yellow]budget:[/yellow] {escape(line)}")
     for note in result.notes:
         _err.print(f"[yellow]note:[/yellow] {escape(note)}")
-    _out.print(f"Dry run: {result.requests} submits, nothing sent. Planned cost: ${plan.cost_usd:.4f}"
+    _out.print(f"Dry run: {result.summary()}, nothing sent. Planned cost: ${plan.cost_usd:.4f}"
                + (f" + {plan.unpriced} jobs without a USD price" if plan.unpriced else "")
                + (f"; {len(result.not_started)} jobs the budget would not start" if result.not_started else ""),
                soft_wrap=True, markup=False)
