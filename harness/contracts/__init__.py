@@ -12,7 +12,7 @@ from harness.contracts.execute import Outcome, check_audio, run_plan
 from harness.contracts.plans import Auth, Plan, PlanContext, plans_for
 from harness.contracts.replayed import ReplayedStream, is_fixture_folder, replayed_streams
 from harness.contracts.scenario import Exchange, MediaStore, Scenario, Source, load_scenarios
-from harness.contracts.session import ContractSession, MissingFixture, Skip
+from harness.contracts.session import ContractSession, MissingFixture, RecordingRefused, Skip
 from harness.contracts.targets import RecordMode, Target, contract_target
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "Plan",
     "PlanContext",
     "RecordMode",
+    "RecordingRefused",
     "ReplayedStream",
     "Scenario",
     "Skip",

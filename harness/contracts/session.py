@@ -37,6 +37,10 @@ class Skip(Exception):
     """This plan cannot run on this target; the message says why."""
 
 
+class RecordingRefused(Exception):
+    """Recording this plan would write into the installed harness; the message says what to give instead."""
+
+
 class MissingFixture(Exception):
     """Replay found no recording for a plan."""
 
@@ -126,6 +130,8 @@ class ContractSession:
             raise Skip(f"this target cannot inject the fault {plan.fault}")
         if self.target.kind is TargetKind.REPLAY:
             return self._replay(provider, plan)
+        if self._records(plan):
+            self._refuse_installed(plan.provider)  # before anything is sent (a live request may be paid)
         guard = CredentialGuard.for_urls(self.target.base_urls.values(), credential_headers([provider]))
         # Answers are stamped as they are read, so a recorded stream keeps its offsets (harness.contracts.replay).
         with httpx.Client(timeout=30.0, event_hooks=guard.sync_event_hooks(),
@@ -162,6 +168,15 @@ class ContractSession:
             if late is not None:
                 outcome.violations.append(late)
         return outcome
+
+    def _refuse_installed(self, provider: str) -> None:
+        """A built-in provider's recordings are the harness's own files: rewritten in its source tree (that is
+        how they are made), never inside an installed package, where pip owns them and an upgrade loses them."""
+        if self.roots.is_declared(provider) or self.roots.builtin != FIXTURES or packaged.in_source_checkout():
+            return
+        raise RecordingRefused(
+            f"recording {provider} would write into the installed tts-harness ({FIXTURES}); give "
+            "--tts-fixtures-dir DIR (or `tts-harness contracts record --fixtures-dir DIR`) to record it there")
 
     def _record(self, provider: Provider, outcome: Outcome) -> None:
         root = self.roots.root(provider.name)

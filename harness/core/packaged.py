@@ -24,3 +24,14 @@ def data_path(*parts: str) -> Path:
     if not isinstance(resource, Path):
         raise RuntimeError(f"tts-harness must be installed unpacked (pip install), not run from {resource}")
     return resource
+
+
+def in_source_checkout() -> bool:
+    """Whether the harness runs from its own source tree (an editable install of the repository), where the
+    built-in providers' recordings are the repository's files; otherwise they are an installed package's."""
+    root = Path(str(files("harness"))).parent
+    project = root / "pyproject.toml"
+    try:
+        return project.is_file() and 'name = "tts-harness"' in project.read_text(encoding="utf-8")
+    except OSError:
+        return False

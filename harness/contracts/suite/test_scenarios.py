@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from harness.contracts import Plan, Skip, plans_for
+from harness.contracts import Plan, RecordingRefused, Skip, plans_for
 from harness.core.registry import providers
 from harness.core.spec import EvidenceSource
 
@@ -31,6 +31,8 @@ def test_contract(plan: Plan, contract_session: Any) -> None:
         outcome = contract_session.run(plan)
     except Skip as reason:
         pytest.skip(str(reason))
+    except RecordingRefused as refusal:
+        pytest.fail(str(refusal), pytrace=False)
     contract_session.drift_seen.extend(outcome.drift)
     if outcome.violations:
         # A finding, not a traceback: pytest would print the Plan and session reprs around the one useful line.
