@@ -28,6 +28,12 @@ def _target() -> Target:
 
 
 def _run(config: BenchConfig, router: respx.MockRouter) -> tuple[Store, str]:
+    store, runner = _runner_run(config)
+    return store, runner.prepared.run_id
+
+
+def _runner_run(config: BenchConfig) -> tuple[Store, Runner]:
+    """Run the plan against whatever respx mocks; the store and the runner (its schedules, after the run)."""
     store = Store(config.output.db_path)
     prepared = prepare(config, {"pixazo": PIXAZO}, store, "https://ref.test/joe.wav")
     runner = Runner(prepared, store, _target())
@@ -38,7 +44,7 @@ def _run(config: BenchConfig, router: respx.MockRouter) -> tuple[Store, str]:
             await runner.execute(client)
 
     asyncio.run(go())
-    return store, prepared.run_id
+    return store, runner
 
 
 def _status(job_id: str, state: str, wav_url: str = "https://cdn.test/a.wav",
@@ -104,10 +110,6 @@ def test_polls_that_found_the_job_queued_are_not_charged_to_the_schedules_plan(c
     not either: counted, a provider that shows its queue looks over plan and loses the thirds of its core."""
     config = config.updated(models=("xtts-v2",), corpus=("en_read:1",))
     answers = iter(["QUEUED", "PROCESSING", "COMPLETED"])
-    store = Store(config.output.db_path)
-    prepared = prepare(config, {"pixazo": PIXAZO}, store, "https://ref.test/joe.wav")
-    runner = Runner(prepared, store, _target())
-    runner.record_plan()
     with respx.mock(assert_all_called=False) as router:
         router.post(url__startswith=BASE).mock(return_value=httpx.Response(
             202, json={"request_id": "x-1", "status": "QUEUED", "polling_url": f"{BASE}/v2/requests/status/x-1"}))
@@ -115,13 +117,8 @@ def test_polls_that_found_the_job_queued_are_not_charged_to_the_schedules_plan(c
             side_effect=lambda request: httpx.Response(200, json=_status("x-1", next(answers))))
         router.get("https://cdn.test/a.wav").mock(return_value=httpx.Response(200, content=wav,
                                                                               headers={"content-type": "audio/wav"}))
-
-        async def go() -> None:
-            async with httpx.AsyncClient() as client:
-                await runner.execute(client)
-
-        asyncio.run(go())
-    (job,) = store.jobs(prepared.run_id)
+        store, runner = _runner_run(config)
+    (job,) = store.jobs(runner.prepared.run_id)
     assert job["outcome"] == "ok" and job["polls"] == 3
     assert list(runner.schedules["pixazo/xtts-v2"].spent) == [2]  # type: ignore[attr-defined]
 
