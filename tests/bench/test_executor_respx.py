@@ -58,6 +58,17 @@ def _status(job_id: str, state: str, wav_url: str = "https://cdn.test/a.wav",
     return body
 
 
+def _one_job_answering(router: respx.MockRouter, job_id: str, states: list[str], wav: bytes) -> None:
+    """A gateway that queues one job, answers its polls with `states` in turn, and serves its audio."""
+    answers = iter(states)
+    router.post(url__startswith=BASE).mock(return_value=httpx.Response(
+        202, json={"request_id": job_id, "status": "QUEUED", "polling_url": f"{BASE}/v2/requests/status/{job_id}"}))
+    router.get(f"{BASE}/v2/requests/status/{job_id}").mock(
+        side_effect=lambda request: httpx.Response(200, json=_status(job_id, next(answers))))
+    router.get("https://cdn.test/a.wav").mock(return_value=httpx.Response(200, content=wav,
+                                                                          headers={"content-type": "audio/wav"}))
+
+
 def test_completed_and_error_jobs_are_stored_with_exact_costs(config: BenchConfig, wav: bytes) -> None:
     config = config.updated(models=("xtts-v2", "chatterbox"), corpus=("en_read:1",))
     polls: dict[str, int] = {}
@@ -109,14 +120,8 @@ def test_polls_that_found_the_job_queued_are_not_charged_to_the_schedules_plan(c
     """The schedule's budget does not count polls that found a job queued, so what it learns a job spent must
     not either: counted, a provider that shows its queue looks over plan and loses the thirds of its core."""
     config = config.updated(models=("xtts-v2",), corpus=("en_read:1",))
-    answers = iter(["QUEUED", "PROCESSING", "COMPLETED"])
     with respx.mock(assert_all_called=False) as router:
-        router.post(url__startswith=BASE).mock(return_value=httpx.Response(
-            202, json={"request_id": "x-1", "status": "QUEUED", "polling_url": f"{BASE}/v2/requests/status/x-1"}))
-        router.get(f"{BASE}/v2/requests/status/x-1").mock(
-            side_effect=lambda request: httpx.Response(200, json=_status("x-1", next(answers))))
-        router.get("https://cdn.test/a.wav").mock(return_value=httpx.Response(200, content=wav,
-                                                                              headers={"content-type": "audio/wav"}))
+        _one_job_answering(router, "x-1", ["QUEUED", "PROCESSING", "COMPLETED"], wav)
         store, runner = _runner_run(config)
     (job,) = store.jobs(runner.prepared.run_id)
     assert job["outcome"] == "ok" and job["polls"] == 3
@@ -125,14 +130,8 @@ def test_polls_that_found_the_job_queued_are_not_charged_to_the_schedules_plan(c
 
 def test_a_status_that_goes_backwards_is_a_contract_violation(config: BenchConfig, wav: bytes) -> None:
     config = config.updated(models=("chatterbox",), corpus=("en_read:1",))
-    states = iter(["PROCESSING", "QUEUED", "COMPLETED"])
     with respx.mock(assert_all_called=False) as router:
-        router.post(url__startswith=BASE).mock(return_value=httpx.Response(
-            202, json={"request_id": "cb-1", "status": "QUEUED", "polling_url": f"{BASE}/v2/requests/status/cb-1"}))
-        router.get(f"{BASE}/v2/requests/status/cb-1").mock(
-            side_effect=lambda request: httpx.Response(200, json=_status("cb-1", next(states))))
-        router.get("https://cdn.test/a.wav").mock(return_value=httpx.Response(200, content=wav,
-                                                                              headers={"content-type": "audio/wav"}))
+        _one_job_answering(router, "cb-1", ["PROCESSING", "QUEUED", "COMPLETED"], wav)
         store, run_id = _run(config, router)
     job = store.jobs(run_id)[0]
     assert job["outcome"] == "ok"  # the audio came; the broken lifecycle is reported, not fatal
