@@ -165,9 +165,20 @@ class ProviderStamps:
         return stamp.timestamp() if is_zoned(raw) else stamp.timestamp() - self.zone_shift_s
 
     def bounds(self, name: str, raw: str, convention: Convention) -> tuple[float, float] | None:
-        """The true server instants (epoch seconds, zoned clock) stamp `raw` of field `name` stands for."""
+        """The true server instants (epoch seconds, zoned clock) stamp `raw` of field `name` stands for.
+
+        The convention in question is that of the whole-second fields. A finer field covers both: its
+        half resolution is not worth a hypothesis, and it may not share the coarse field's convention (an
+        application clock truncates `created_at` to the millisecond while a `DATETIME(0)` column rounds
+        `completed_at`); read under the wrong one, it would move the clock offset by up to half its
+        resolution, and every completion placed by that offset with it."""
         printed = self.epoch(raw)
-        return None if printed is None else stamp_bounds(printed, self.resolution(name), convention)
+        if printed is None:
+            return None
+        resolution = self.resolution(name)
+        if resolution < 1.0:
+            return printed - resolution / 2, printed + resolution
+        return stamp_bounds(printed, resolution, convention)
 
     def completion_offsets(self) -> dict[Convention, ClockOffset]:
         """Per convention still possible (and learned), the clock offset as the completion stamps see it:

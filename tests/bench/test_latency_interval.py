@@ -49,13 +49,15 @@ class Server:
     zone_hours: int  # zone-less stamps print local time this many hours from UTC
     rounds: bool = False  # a DATETIME(0) column rounds to its resolution; most clocks truncate
     started_form: str = "missing"
+    precise_rounds: bool | None = None  # millisecond stamps' own convention (None: `rounds`)
 
     def stamp(self, mono: float, form: str) -> str | None:
         if form == "missing":
             return None
         exact = wall_of(mono) + self.skew_s
         step = 0.001 if form == "precise" else 1.0
-        printed = round(exact / step) * step if self.rounds else math.floor(exact / step) * step
+        rounds = self.rounds if form != "precise" or self.precise_rounds is None else self.precise_rounds
+        printed = round(exact / step) * step if rounds else math.floor(exact / step) * step
         moment = datetime.fromtimestamp(printed, UTC)
         if form == "precise":
             return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{round(moment.microsecond / 1000) % 1000:03d}Z"
@@ -83,7 +85,8 @@ class TrueJob:
 def runs(draw: st.DrawFn) -> tuple[Server, list[TrueJob]]:
     server = Server(draw(st.floats(-5.0, 5.0)), draw(st.sampled_from(FORMS)), draw(st.sampled_from(FORMS)),
                     draw(st.sampled_from((0, 0, 1, 2, -7))), draw(st.booleans()),
-                    draw(st.sampled_from(("missing", "missing", "whole-iso", "precise"))))
+                    draw(st.sampled_from(("missing", "missing", "whole-iso", "precise"))),
+                    draw(st.sampled_from((None, False, True))))
     jobs = []
     start = 1000.0
     for _ in range(draw(st.integers(1, 8))):
@@ -223,6 +226,32 @@ def _mixed_run(rounds: bool, declared: Convention | None = None) -> ProviderStam
         completed = server.stamp(finished, "whole-iso") or ""
         clock.observe_completion(completed, wall_of(finished - 0.15), wall_of(finished + 0.15))
     return clock
+
+
+@pytest.mark.parametrize("precise_rounds", [False, True])
+def test_a_millisecond_created_at_may_follow_another_convention_than_the_whole_second_completions(
+        precise_rounds: bool) -> None:
+    """An application clock truncating `created_at` to the millisecond beside a `DATETIME(0)` column rounding
+    `completed_at` (the loopback job server's stamping), or the reverse: whichever convention the
+    completions teach, the clock offset the submits give holds the true skew. Read under the completions'
+    convention, these stamps put it up to half a millisecond off (the interval missed the truth by 0.2 ms)."""
+    skew = 1.3
+    for completions_round in (False, True):
+        clock = ProviderStamps()
+        server = Server(skew, "precise", "whole-iso", 0, completions_round, precise_rounds=precise_rounds)
+        for index in range(40):
+            at = 6000.0 + index * 0.00037  # answered at once: the submit's bracket is no wider than the stamp
+            clock.observe_submit(server.stamp(at, "precise") or "", wall_of(at), wall_of(at))
+        for convention in Convention:
+            offset = clock.offsets[convention]
+            assert offset.resets == 0 and offset.low - 1e-9 <= skew <= offset.high + 1e-9, (convention, offset)
+        for index in range(6):
+            finished = 6010.0 + index * 1.37
+            clock.observe_completion(server.stamp(finished, "whole-iso") or "", wall_of(finished - 0.15),
+                                     wall_of(finished + 0.15))
+        assert clock.convention in (None, Convention.ROUND if completions_round else Convention.TRUNCATE)
+        known = clock.offsets[clock.conventions[0]]
+        assert known.low - 1e-9 <= skew <= known.high + 1e-9 and known.width < 0.0016
 
 
 def test_the_convention_is_learned_from_completions_bracketed_by_polls() -> None:
