@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.results import ClipRow, ScoreCache, ScoreRow, connect_writer, write_scores
+from harness.scoring.blas import one_blas_thread
 from harness.scoring.run import checked, clip_input
 from harness.scoring.score_row import score_row
 from harness.scoring.scorer import Scorer
@@ -122,6 +123,11 @@ class BackgroundScorer:
             self._ready.set()
         conn = connect_writer(self._db_path)
         cache = self._scorer.cache or ScoreCache(conn)
+        # Held for the run rather than taken per batch (each take and release inspects the loaded libraries).
+        with one_blas_thread():
+            self._score_until_stopped(conn, cache)
+
+    def _score_until_stopped(self, conn: Any, cache: ScoreCache) -> None:
         try:
             stopping = False
             while not stopping:

@@ -17,7 +17,6 @@ Ray is optional (``pip install 'tts-harness[ray]'``); ``docs/scale.md`` shows ho
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
@@ -119,14 +118,9 @@ class RayExecutor:
                 where = address or "a local instance"
                 raise AsrBackendError(f"could not start or reach Ray at {where}: {exc}") from exc
         self._clips_per_task = clips_per_task
-        # Ray gives one-CPU workers OMP_NUM_THREADS=1, which sends CTranslate2's int8 kernels down another
-        # numeric path (measured: 3 of 8 noisy clips transcribed differently). The driver's setting, or
-        # OpenMP's default of one per core, keeps worker transcripts identical to local ones; the thread
-        # count CTranslate2 really uses is ``cpu_threads`` (1 per task).
-        threads = os.environ.get("OMP_NUM_THREADS") or str(max(2, os.cpu_count() or 2))
-        self._task = ray.remote(
-            num_cpus=1, max_retries=max_retries, runtime_env={"env_vars": {"OMP_NUM_THREADS": threads}}
-        )(transcribe_chunk)
+        # Ray gives one-CPU workers OMP_NUM_THREADS=1, which OpenBLAS obeys; the backend computes its features
+        # on one BLAS thread everywhere (harness.scoring.blas), so a worker's transcripts are the run's own.
+        self._task = ray.remote(num_cpus=1, max_retries=max_retries)(transcribe_chunk)
 
     def transcribe(self, backend: AsrBackend, audio: Sequence[FloatArray], language: str) -> list[str]:
         # One CTranslate2/torch thread per task: Ray gives each task one CPU.

@@ -22,6 +22,7 @@ from harness.results import CacheKey, CacheKind, ScoreCache
 from harness.scoring.asr import AsrBackend, AsrBackendName, DecodingSettings, make_backend
 from harness.scoring.asr.base import DEFAULT_MODEL, SAMPLE_RATE
 from harness.scoring.audio import DecodedAudio, FloatArray, decode_audio
+from harness.scoring.blas import one_blas_thread
 from harness.scoring.conformance import DeclaredFormat, check_conformance
 from harness.scoring.distributed import LocalExecutor, TranscriptionExecutor
 from harness.scoring.dnsmos import Dnsmos, dnsmos, dnsmos_available, dnsmos_model_id, load_dnsmos
@@ -168,9 +169,10 @@ class Scorer:
     def score_many(self, clips: list[ClipInput], *, cache: ScoreCache | None = None) -> list[ClipScore]:
         """Score clips in order, transcribing cache misses in batches per language."""
         cache = cache or self.cache
-        work = [self._prepare(clip) for clip in clips]
-        self._transcribe(work, cache)
-        scores = [self._finish(item, cache) for item in work]
+        with one_blas_thread():  # every model's features the same on every machine, and no spinning threads
+            work = [self._prepare(clip) for clip in clips]
+            self._transcribe(work, cache)
+            scores = [self._finish(item, cache) for item in work]
         self._scored += len(scores)
         return scores
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from harness.scoring.blas import one_blas_thread
 from harness.scoring.errors import MissingDependencyError
 from harness.scoring.lazy import LazyModel
 from harness.scoring.melspec import mel_power
@@ -105,11 +106,9 @@ class VoiceEncoder:
 
     def forward(self, mels: FloatArray) -> FloatArray:
         """Embeddings of a batch of partials (batch x frames x 40) -> batch x 256, L2-normalised."""
-        from threadpoolctl import threadpool_limits
-
         # 480 small sequential products: BLAS threads would only wait on each other (measured 15x slower
         # with them on a busy 2-core machine), and the ASR's own threads are busy meanwhile.
-        with threadpool_limits(limits=1, user_api="blas"):
+        with one_blas_thread():
             return self._forward(mels)
 
     def _forward(self, mels: FloatArray) -> FloatArray:

@@ -88,3 +88,19 @@ def test_settings_that_change_transcripts_are_in_the_key() -> None:
 
 def test_english_only_models_refuse_other_languages(tiny_backend: FasterWhisperBackend) -> None:
     assert tiny_backend.supports_language("en") and not tiny_backend.supports_language("fr")
+
+
+def test_a_transcript_does_not_depend_on_the_machines_blas_threads(tiny_backend: FasterWhisperBackend) -> None:
+    """OpenBLAS splits the features' products by thread count: this clip was 'Astronome wind blew…' with two
+    threads and right with one. The backend pins one, so a 2-core machine (or OMP_NUM_THREADS=1, or a Ray
+    worker) reads what any other machine reads; and the process's own limit is back afterwards."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    clip = decode_audio(speak("A strong wind blew across the field and bent the tall grass.",
+                              length_scale=1.1)).mono_at(16000)
+    heard = {}
+    for threads in (2, 1):
+        with threadpool_limits(limits=threads, user_api="blas"):
+            heard[threads] = tiny_backend.transcribe([clip], "en")
+            assert {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"} == {threads}
+    assert heard[2] == heard[1]

@@ -2,7 +2,8 @@
 
 A transcript is only reusable when the audio, the backend, the model *and* the decoding settings are the
 same, so each backend names its model (``model_id``) and the settings that change its output
-(``settings_key``); batch size and thread count do not change output and are left out of the key.
+(``settings_key``); batch size and thread count do not change output and are left out of the key (the
+features are computed on one BLAS thread wherever they run: harness.scoring.blas).
 """
 
 from __future__ import annotations

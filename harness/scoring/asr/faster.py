@@ -33,6 +33,7 @@ from harness.scoring.asr.base import (
 )
 from harness.scoring.asr.models import resolve_ct2_model
 from harness.scoring.audio import FloatArray
+from harness.scoring.blas import one_blas_thread
 from harness.scoring.errors import AsrBackendError
 from harness.scoring.lazy import LazyModel
 
@@ -100,6 +101,11 @@ class FasterWhisperBackend:
         return _Loaded(model, BatchedInferencePipeline(model))
 
     def transcribe(self, audio: Sequence[FloatArray], language: str) -> list[str]:
+        # The features on one BLAS thread, so the transcript is not the machine's (harness.scoring.blas).
+        with one_blas_thread():
+            return self._transcribe(audio, language)
+
+    def _transcribe(self, audio: Sequence[FloatArray], language: str) -> list[str]:
         self._lazy.get()
         texts = [""] * len(audio)
         by_window: dict[float, list[int]] = defaultdict(list)
