@@ -75,7 +75,7 @@ CENT = Decimal("0.01")
 
 
 def bench(*args: str, report: bool = False) -> list[str]:
-    return [sys.executable, "-m", "harness.cli.bench", "run", "--no-score", "--report" if report else "--no-report",
+    return [sys.executable, "-m", "harness.cli", "bench", "run", "--no-score", "--report" if report else "--no-report",
             "--yes", *args]
 
 

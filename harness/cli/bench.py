@@ -350,7 +350,3 @@ def _finish(result: BenchmarkResult, out: Path) -> None:
 @bench_app.callback()
 def bench_group() -> None:
     """Latency and cost benchmarks, stored as raw rows in SQLite."""
-
-
-if __name__ == "__main__":  # `python -m harness.cli.bench run …` (the crash-and-resume test runs this)
-    bench_app()

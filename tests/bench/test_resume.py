@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _bench(*args: str) -> list[str]:
-    return [sys.executable, "-m", "harness.cli.bench", "run", "--no-score", "--no-report", *args]
+    return [sys.executable, "-m", "harness.cli", "bench", "run", "--no-score", "--no-report", *args]
 
 
 def _states(db: Path) -> dict[str, int]:
