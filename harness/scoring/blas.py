@@ -6,8 +6,8 @@ Two reasons, both measured on the README's run (66 clips, 2 cores):
     OPENBLAS_NUM_THREADS): 3 of the 66 transcripts changed between one BLAS thread and two. Pinned to
     one, a clip's transcript is the same on every machine, in a Ray worker as in the run's own process;
   - the CPU: scoring's products are small (a mel filterbank, an LSTM step, one at a time), and OpenBLAS's
-    idle threads spin between them: the run took 88 CPU-seconds with two threads and 63 with one, in
-    less time.
+    idle threads spin between them: the run took 88 CPU-seconds before this pin and 71 with it, in about
+    the same time (63 with the whole process on one thread, OPENBLAS_NUM_THREADS=1).
 
 OpenBLAS's pool is process-wide, so threadpoolctl lets one thread at a time set it (the first to try, while it
 lives; the others' calls do nothing) and puts back what it found when a limit ends. A scorer runs in a thread
