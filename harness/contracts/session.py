@@ -9,6 +9,7 @@ The sandbox, a URL and live send real HTTP; `record_mode` decides what is writte
 from __future__ import annotations
 
 import shutil
+import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -97,6 +98,7 @@ class ContractSession:
     drift_seen: list[Drift] = field(default_factory=list)
     _rewritten: set[str] = field(default_factory=set)
     _promises: dict[str, Any] = field(default_factory=dict)  # first_audio_within_ms by scenario, kept for REWRITE
+    _tls: ssl.SSLContext | None = None  # made once: loading the CA certificates costs ~20 ms a plan otherwise
 
     def media(self, provider: str) -> MediaStore:
         return MediaStore(self.roots.root(provider) / "media")
@@ -107,6 +109,13 @@ class ContractSession:
     def secrets(self) -> tuple[str, ...]:
         return (known_secrets(p.key_env for p in self.providers.values()) + tuple(self.target.keys.values())
                 + self.target.secrets)
+
+    def _tls_context(self) -> ssl.SSLContext:
+        """The TLS settings every plan's connections use (the environment's certificates, as httpx reads them);
+        each plan still opens connections of its own."""
+        if self._tls is None:
+            self._tls = httpx.create_ssl_context()
+        return self._tls
 
     def _records(self, plan: Plan) -> bool:
         if self.target.kind is TargetKind.REPLAY:
@@ -135,7 +144,7 @@ class ContractSession:
         guard = CredentialGuard.for_urls(self.target.base_urls.values(), credential_headers([provider]))
         # Answers are stamped as they are read, so a recorded stream keeps its offsets (harness.contracts.replay).
         with httpx.Client(timeout=30.0, event_hooks=guard.sync_event_hooks(),
-                          transport=TimingTransport(httpx.HTTPTransport())) as client:
+                          transport=TimingTransport(httpx.HTTPTransport(verify=self._tls_context()))) as client:
             outcome = run_plan(provider, plan, self.target, client)
         if self._records(plan):
             self._record(provider, outcome)

@@ -6,6 +6,7 @@ any request is sent (the mock records zero calls); values beyond a limit the doc
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -25,6 +26,15 @@ from harness.core.validate import soft_limit_warnings
 
 CONTEXT = PlanContext("https://voices.example.invalid/reference.wav", reference_upload())
 FUZZ = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.fixture(scope="module")
+def fuzz_client() -> Iterator[httpx.Client]:
+    """One client for the module's examples: a client loads the system's CA certificates when it is made
+    (~20 ms), which was most of this suite's time when every example made its own. respx mocks the transport
+    every client sends through, so each example's mock still sees every request."""
+    with httpx.Client() as shared:
+        yield shared
 
 
 def _cases() -> list[tuple[Provider, Endpoint, ParamSpec]]:
@@ -169,7 +179,8 @@ SOFT_CASES = [(p, e, s) for p, e, s in CASES if s.soft is not None]
 
 @pytest.mark.parametrize(("provider", "endpoint", "spec"), SOFT_CASES, ids=[f"{p.name}/{e.key}/{s.name}"
                                                                           for p, e, s in SOFT_CASES])
-def test_beyond_a_soft_limit_is_sent_and_flagged(provider: Provider, endpoint: Endpoint, spec: ParamSpec) -> None:
+def test_beyond_a_soft_limit_is_sent_and_flagged(provider: Provider, endpoint: Endpoint, spec: ParamSpec,
+                                                 fuzz_client: httpx.Client) -> None:
     base = _payload(endpoint, provider)
     assert spec.soft is not None
     soft = spec.soft
@@ -178,10 +189,10 @@ def test_beyond_a_soft_limit_is_sent_and_flagged(provider: Provider, endpoint: E
     @given(value=beyond_soft(spec, soft, base.get(spec.name)))
     def check(value: Any) -> None:
         payload = {**base, spec.name: value}
-        with respx.mock(assert_all_called=False) as router, httpx.Client() as client:
+        with respx.mock(assert_all_called=False) as router:
             route = router.route().respond(200)
-            client.send(build_request(provider, endpoint, "https://api.example.invalid", payload,
-                                      path_params={k: "x" for k in _path_keys(endpoint)}))
+            fuzz_client.send(build_request(provider, endpoint, "https://api.example.invalid", payload,
+                                           path_params={k: "x" for k in _path_keys(endpoint)}))
             assert route.call_count == 1
         warnings = soft_limit_warnings(endpoint, payload)
         assert [(w.pointer, w.kind) for w in warnings] == [(f"/{spec.name}", "soft-limit")]
@@ -230,7 +241,7 @@ HARD_CASES = [(p, e, s) for p, e, s in CASES if s.bounded or s.kind is ParamKind
 @pytest.mark.parametrize(("provider", "endpoint", "spec"), HARD_CASES,
                          ids=[f"{p.name}/{e.key}/{s.name}" for p, e, s in HARD_CASES])
 def test_out_of_range_values_are_refused_before_sending(
-    provider: Provider, endpoint: Endpoint, spec: ParamSpec
+    provider: Provider, endpoint: Endpoint, spec: ParamSpec, fuzz_client: httpx.Client
 ) -> None:
     base = _payload(endpoint, provider)
     strategy = out_of_range(spec, base.get(spec.name))
@@ -240,12 +251,12 @@ def test_out_of_range_values_are_refused_before_sending(
     @FUZZ
     @given(value=strategy)
     def check(value: Any) -> None:
-        with respx.mock(assert_all_called=False) as router, httpx.Client() as client:
+        with respx.mock(assert_all_called=False) as router:
             route = router.route().respond(200)
             with pytest.raises(RequestValidationError) as refused:
-                client.send(build_request(provider, endpoint, "https://api.example.invalid",
-                                          {**base, spec.name: value},
-                                          path_params={k: "x" for k in _path_keys(endpoint)}))
+                fuzz_client.send(build_request(provider, endpoint, "https://api.example.invalid",
+                                               {**base, spec.name: value},
+                                               path_params={k: "x" for k in _path_keys(endpoint)}))
             assert route.call_count == 0
         message = str(refused.value)
         assert spec.name in message
