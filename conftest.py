@@ -9,7 +9,7 @@ command. This file keeps the other ways of running working:
     spread over the cores, and nested workers would only compete for them;
   - `auto` is three workers per usable CPU for the suite or a folder, and one process for named test files;
   - a module whose tests share a fixture of the module's own (a benchmark run, a sandbox, a browser) runs
-    on one worker, which builds it once;
+    on one worker, which builds it once (tests.helpers.xdist_groups keeps that true on pytest 9.2);
   - under xdist, the first test that reads the README's run (tests.helpers.default_run) is handed out
     first, so one worker makes that run while the others take the tests marked `slow`; then the run's
     other readers, then the rest: the long runs overlap the many short ones instead of ending the session
@@ -18,6 +18,7 @@ command. This file keeps the other ways of running working:
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -32,7 +33,8 @@ import pytest
 sys.dont_write_bytecode = False
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
-pytest_plugins = ["pytester", "tests.helpers.default_run"]  # default_run: the README's run, once
+# default_run: the README run, once; xdist_groups: loadgroup on pytest 9.2
+pytest_plugins = ["pytester", "tests.helpers.default_run", "tests.helpers.xdist_groups"]
 SHARED_RUN = "default_run"  # the session's one expensive shared fixture (tests.helpers.default_run)
 WORKERS_PER_CPU = 3  # see pytest_xdist_auto_num_workers
 
@@ -114,3 +116,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return 1 if item.get_closest_marker("slow") is not None else 3
 
     items.sort(key=rank)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # What collection built (modules, items, fixture definitions, parametrized ids) lives until the session
+    # ends: frozen, the garbage collector stops walking it at every full collection. Measured with gc's
+    # callbacks on 2 cores: 18 CPU-seconds of collections over the six workers, 14 of them full ones.
+    gc.freeze()

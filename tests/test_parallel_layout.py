@@ -1,6 +1,7 @@
 """How the repository's conftest lays the suite out over pytest-xdist's workers: a module whose tests share
-a fixture of the module's own goes to one worker (built once there, not once per worker); the README's run
-is handed out first. The hook is called as a worker calls it, on items pytester collects."""
+a fixture of the module's own goes to one worker (built once there, not once per worker), also on pytest 9.2
+(tests.helpers.xdist_groups). The hook is called as a worker calls it, on items pytester collects; the
+grouping is also checked end to end, under xdist."""
 
 from __future__ import annotations
 
@@ -67,3 +68,40 @@ def test_in_one_process_nothing_is_grouped(pytester: pytest.Pytester) -> None:
     items = _items(pytester)
     _root_conftest().pytest_collection_modifyitems(SimpleNamespace(), items)  # no workerinput: not a worker
     assert _groups(items)["test_shares[0]"] == []
+
+
+GROUPED = """
+import os
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.xdist_group("together")
+
+@pytest.fixture(scope="module")
+def built():
+    with Path(os.environ["BUILT_LOG"]).open("a") as log:
+        log.write(os.environ["PYTEST_XDIST_WORKER"] + "\\n")
+
+@pytest.mark.parametrize("i", range(6))
+def test_grouped(built, i):
+    pass
+"""
+
+
+def test_a_group_runs_on_one_worker_and_builds_its_fixture_once(pytester: pytest.Pytester,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """End to end under pytest-xdist: with pytest 9.2's structured node ids, xdist 3.8's own grouping is lost
+    (each worker built the module fixture again); tests.helpers.xdist_groups keeps it."""
+    pytest.importorskip("xdist")
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
+    pytester.makepyfile(test_grouped=GROUPED, test_single="def test_a(): pass\ndef test_b(): pass\n")
+    log = pytester.path / "built.log"
+    monkeypatch.setenv("BUILT_LOG", str(log))
+    monkeypatch.setenv("PYTHONPATH", str(REPO_ROOT))
+    result = pytester.runpytest_subprocess("-n", "3", "--dist=loadgroup", "-p", "tests.helpers.xdist_groups", "-v")
+    result.assert_outcomes(passed=8)
+    assert log.read_text().split() == [log.read_text().split()[0]]  # built once, on one worker
+    workers = {line.split()[0] for line in result.outlines
+               if line.startswith("[gw") and "test_grouped.py::test_grouped" in line}
+    assert len(workers) == 1, result.outlines
