@@ -106,7 +106,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
     # Every worker sorts the same collection the same way (stable), as xdist requires.
     readers = [item for item in items if SHARED_RUN in getattr(item, "fixturenames", ())]
-    first_reader = readers[0] if readers else None
+    # xdist hands out groups before single tests (largest first: its --loadscope-reorder default), so a
+    # grouped reader, when there is one, makes the run; a single one ranked first would only wait for it.
+    grouped = [item for item in readers if item.get_closest_marker("xdist_group") is not None]
+    first_reader = (grouped or readers or [None])[0]
 
     def rank(item: pytest.Item) -> int:
         if item is first_reader:
