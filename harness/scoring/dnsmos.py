@@ -6,7 +6,9 @@ alongside and never a pass/fail gate. speechmos' own runner needs librosa (and n
 computation is done here with onnxruntime (installed with faster-whisper) and harness.scoring.melspec,
 segment for segment as speechmos does: audio repeated to at least 9.01 s, 9.01 s windows one second
 apart (those the reference's slicing keeps), the P.835 model on raw samples with its polynomial calibration
-per window, P.808 on a 120-channel log-mel, each averaged over the windows.
+per window, P.808 on a 120-channel log-mel, each averaged over the windows. The P.835 model runs split
+(harness.scoring.dnsmos_windows): its full-resolution convolutions once over a clip's overlapping windows,
+with each window's outputs those of the whole model.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from __future__ import annotations
 import importlib.resources
 import threading
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
 
 import numpy as np
 
 from harness.scoring.asr.base import SAMPLE_RATE
 from harness.scoring.audio import FloatArray
+from harness.scoring.dnsmos_windows import SplitP835
 from harness.scoring.errors import MissingDependencyError
 from harness.scoring.lazy import LazyModel
 from harness.scoring.melspec import mel_power, power_to_db
@@ -57,10 +60,10 @@ def dnsmos_model_id() -> str:
 
 
 def dnsmos_available() -> bool:
-    """Whether the models (speechmos) and their runtime (onnxruntime) are installed."""
+    """Whether the models (speechmos), their runtime (onnxruntime) and onnx (to split P.835) are installed."""
     import importlib.util
 
-    return all(importlib.util.find_spec(name) is not None for name in ("speechmos", "onnxruntime"))
+    return all(importlib.util.find_spec(name) is not None for name in ("speechmos", "onnxruntime", "onnx"))
 
 
 class _Models:
@@ -77,8 +80,7 @@ class _Models:
         # Scoring runs beside the ASR on a small machine: one thread each keeps them from fighting.
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
-        self.p835 = onnxruntime.InferenceSession(
-            str(models / "sig_bak_ovr.onnx"), options, providers=["CPUExecutionProvider"])
+        self.p835 = SplitP835(Path(str(models / "sig_bak_ovr.onnx")), options)
         self.p808 = onnxruntime.InferenceSession(
             str(models / "model_v8.onnx"), options, providers=["CPUExecutionProvider"])
 
@@ -92,6 +94,15 @@ def load_dnsmos() -> None:
     _models.get()
 
 
+def kept_windows(samples: int) -> list[int]:
+    """The windows (k: samples from k seconds on) the reference scores in audio of this length, repeated
+    to at least 9.01 s: one a second while a whole window fits, less those its own slice drops (the float
+    product int((k + 9.01) * 16000) falls one sample short for windows 7 to 23, which it then skips)."""
+    windows = int(np.floor(samples / SAMPLE_RATE) - INPUT_SECONDS) + 1
+    return [k for k in range(windows)
+            if min(int((k + INPUT_SECONDS) * SAMPLE_RATE), samples) - k * SAMPLE_RATE >= INPUT_SAMPLES]
+
+
 def dnsmos(audio_16k: FloatArray) -> Dnsmos | None:
     """DNSMOS of a 16 kHz mono clip; ``None`` for clips too short to rate."""
     if len(audio_16k) < MIN_SECONDS * SAMPLE_RATE:
@@ -100,19 +111,15 @@ def dnsmos(audio_16k: FloatArray) -> Dnsmos | None:
     audio = np.clip(audio_16k, -1.0, 1.0).astype(np.float32)
     while len(audio) < INPUT_SAMPLES:
         audio = np.concatenate((audio, audio))
-    windows = int(np.floor(len(audio) / SAMPLE_RATE) - INPUT_SECONDS) + 1
-    raw: list[Any] = []
+    kept = kept_windows(len(audio))
     p808: list[float] = []
-    for index in range(windows):
-        # The reference's own slice, float product and all: int((index + 9.01) * 16000) falls one sample short
-        # for windows 7 to 23, which it then skips. Its scores are those of the windows it keeps.
-        segment = audio[int(index * SAMPLE_RATE):int((index + INPUT_SECONDS) * SAMPLE_RATE)]
-        if len(segment) < INPUT_SAMPLES:
-            continue
+    for index in kept:
+        segment = audio[index * SAMPLE_RATE:][:INPUT_SAMPLES]
         mel = (power_to_db(mel_power(segment[:-160], n_fft=321, n_mels=120)) + 40) / 40
         with _run_lock:  # one session per process; keep concurrent scorers from sharing a run
             p808.append(float(models.p808.run(None, {"input_1": mel[np.newaxis].astype(np.float32)})[0][0][0]))
-            raw.append(models.p835.run(None, {"input_1": segment[np.newaxis]})[0][0])
+    with _run_lock:
+        raw = models.p835.raw_scores(audio, kept, INPUT_SAMPLES, SAMPLE_RATE)
     # Each segment is calibrated, then the calibrated scores are averaged, as the reference does (the
     # calibration is a quadratic: calibrating the mean of the raw outputs is not the same number).
     signal, background, overall = np.asarray(raw, dtype=np.float64).T

@@ -1,0 +1,74 @@
+"""Print what DNSMOS P.835 costs per clip run whole per window (the reference's way) and split
+(harness.scoring.dnsmos_windows: the full-resolution convolutions once over a clip's overlapping windows).
+
+Clips of the lengths the benchmark produces (the sandbox's sentences, about 3 s) and longer ones, from the
+repository's reference voices repeated. For each length: windows kept, then medians of CPU seconds per clip
+over the rounds for both ways, their ratio and the largest difference between their outputs.
+Run: python benchmarks/perf/dnsmos_windows.py [--rounds N]. Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.resources
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+import onnxruntime
+
+from harness.scoring.audio import decode_audio
+from harness.scoring.dnsmos import INPUT_SAMPLES, SAMPLE_RATE, kept_windows
+from harness.scoring.dnsmos_windows import SplitP835
+
+VOICES = Path(__file__).resolve().parents[2] / "fixtures" / "voices"
+SECONDS = (3.0, 6.0, 12.0, 20.0)
+
+
+def _cpu(run: object) -> tuple[float, object]:
+    start = time.process_time()
+    result = run()  # type: ignore[operator]
+    return time.process_time() - start, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    model = Path(str(importlib.resources.files("speechmos") / "dnsmos_models" / "sig_bak_ovr.onnx"))
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    whole = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+    split = SplitP835(model, options)
+    voice = decode_audio((VOICES / "joe_reference.wav").read_bytes()).mono_at(SAMPLE_RATE).astype(np.float32)
+    print(f"{'clip':>6} {'windows':>8} {'whole s':>8} {'split s':>8} {'ratio':>6} {'max diff':>9}")
+    for seconds in SECONDS:
+        clip = np.resize(voice, int(seconds * SAMPLE_RATE))
+        audio = clip
+        while len(audio) < INPUT_SAMPLES:
+            audio = np.concatenate((audio, audio))
+        kept = kept_windows(len(audio))
+
+        def run_whole(audio: np.ndarray = audio, kept: list[int] = kept) -> list[np.ndarray]:
+            return [whole.run(None, {"input_1": audio[k * SAMPLE_RATE:][:INPUT_SAMPLES][np.newaxis]})[0][0]
+                    for k in kept]
+
+        def run_split(audio: np.ndarray = audio, kept: list[int] = kept) -> list[np.ndarray]:
+            return split.raw_scores(audio, kept, INPUT_SAMPLES, SAMPLE_RATE)
+
+        run_whole(), run_split()  # warm up both
+        whole_s, split_s, difference = [], [], 0.0
+        for _ in range(args.rounds):
+            seconds_whole, theirs = _cpu(run_whole)
+            seconds_split, ours = _cpu(run_split)
+            whole_s.append(seconds_whole)
+            split_s.append(seconds_split)
+            difference = max(difference, float(np.abs(np.asarray(ours) - np.asarray(theirs)).max()))
+        a, b = statistics.median(whole_s), statistics.median(split_s)
+        print(f"{seconds:>5.0f}s {len(kept):>8} {a:>8.2f} {b:>8.2f} {a / b:>6.2f} {difference:>9.1e}")
+
+
+if __name__ == "__main__":
+    main()
