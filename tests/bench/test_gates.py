@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 
 import pytest
 
@@ -11,13 +13,22 @@ from harness.bench.gates import ProviderGate
 
 
 def _waits(monkeypatch: pytest.MonkeyPatch, span: float, wave: int, jobs: int) -> list[float]:
-    """The delays the gate asks for, in start order (the clock is frozen: nothing really sleeps)."""
+    """The delays the gate asks for, in start order (the clock is frozen: nothing really sleeps).
+
+    `gates.time` and `gates.asyncio` are the process's modules: another thread of this worker (a sandbox a
+    module fixture keeps running) keeps the real clock and sleeps, and its sleeps are not the gate's."""
     asked: list[float] = []
+    this_thread = threading.get_ident()
+    real_sleep, real_clock = asyncio.sleep, time.perf_counter
 
     async def sleep(delay: float) -> None:
+        if threading.get_ident() != this_thread:
+            await real_sleep(delay)
+            return
         asked.append(delay)
 
-    monkeypatch.setattr(gates.time, "perf_counter", lambda: 100.0)
+    monkeypatch.setattr(gates.time, "perf_counter",
+                        lambda: 100.0 if threading.get_ident() == this_thread else real_clock())
     monkeypatch.setattr(gates.asyncio, "sleep", sleep)
 
     async def run() -> None:
