@@ -98,9 +98,12 @@ def _split_points(model: Any) -> tuple[str, str, int]:
     from onnx import helper
 
     nodes = list(model.graph.node)
-    first_conv = next(i for i, node in enumerate(nodes) if node.op_type == "Conv" and _attribute(node, "kernel_shape")
-                      and len(_attribute(node, "kernel_shape")) == 2)
-    first_pool = next(i for i, node in enumerate(nodes) if node.op_type == "MaxPool")
+    convolutions = [i for i, node in enumerate(nodes)
+                    if node.op_type == "Conv" and len(_attribute(node, "kernel_shape") or ()) == 2]
+    pools = [i for i, node in enumerate(nodes) if node.op_type == "MaxPool"]
+    if not convolutions or not pools or pools[0] < convolutions[0]:
+        raise ValueError("DNSMOS: the P.835 model has no 2-D convolutions followed by a pooling to split at")
+    first_conv, first_pool = convolutions[0], pools[0]
     radius = 0
     for node in nodes[first_conv:first_pool]:
         if node.op_type == "Conv":
