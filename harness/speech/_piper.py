@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._errors import EngineUnavailableError, SynthesisError
+from ._render_store import RenderKey, RenderStore
 
 if TYPE_CHECKING:
     from piper import PiperVoice
@@ -43,12 +44,20 @@ def _load_voice(model: Path, config: Path) -> PiperVoice:
     return PiperVoice(session=session, config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))))
 
 
-class PiperBackend:
-    """Loads Piper voices lazily and renders text with deterministic settings."""
+_FROM_ENVIRONMENT: Any = object()
 
-    def __init__(self) -> None:
+
+class PiperBackend:
+    """Loads Piper voices lazily and renders text with deterministic settings.
+
+    `store` keeps renders on disk for other processes (`harness.speech._render_store`); by default the
+    folder `TTS_HARNESS_SPEECH_CACHE` names, if any. A render found there loads no voice.
+    """
+
+    def __init__(self, store: RenderStore | None = _FROM_ENVIRONMENT) -> None:
         self._voices: dict[str, PiperVoice] = {}
         self._lock = threading.Lock()
+        self._store = RenderStore.from_environment() if store is _FROM_ENVIRONMENT else store
 
     def voice_paths(self, voice: str) -> tuple[Path, Path]:
         """The ONNX model and JSON config of `voice`, from its package."""
@@ -81,6 +90,16 @@ class PiperBackend:
         Callers serialise calls: Piper's phonemiser wraps the espeak-ng C library, which keeps global
         state and is not safe to enter from two threads at once.
         """
+        key = RenderKey(text, voice, PIPER_VOICE_PACKAGES.get(voice, voice), length_scale)
+        kept = self._store.get(key) if self._store else None
+        if kept is not None:
+            return kept
+        samples, rate = self._render(text, voice, length_scale)
+        if self._store:
+            self._store.put(key, samples, rate)
+        return samples, rate
+
+    def _render(self, text: str, voice: str, length_scale: float) -> tuple[npt.NDArray[np.float32], int]:
         from piper import SynthesisConfig
 
         piper_voice = self.load(voice)

