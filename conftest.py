@@ -79,20 +79,21 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     return WORKERS_PER_CPU * cpus
 
 
-SPEECH_CACHE = "TTS_HARNESS_SPEECH_CACHE"  # harness.speech._render_store
-
-
 def _share_renders(config: pytest.Config) -> None:
     """One folder of Piper renders for the whole session: the workers, the sandboxes and every CLI, benchmark
     and example a test starts speak the same corpus, and a render is identical wherever it is made. Measured
     on 2 cores: 377 Piper passes, 195 of them distinct. Tests of rendering itself pass `store=None`."""
-    if hasattr(config, "workerinput") or os.environ.get(SPEECH_CACHE):
-        return  # a worker inherits the controller's folder; a user's or an outer session's folder is kept
+    if hasattr(config, "workerinput"):
+        return  # a worker inherits the controller's folder
+    from harness.speech._render_store import ENVIRONMENT_VARIABLE
+
+    if os.environ.get(ENVIRONMENT_VARIABLE):
+        return  # a user's or an outer session's folder is kept
     folder = tempfile.mkdtemp(prefix="tts-harness-renders-")
-    os.environ[SPEECH_CACHE] = folder
+    os.environ[ENVIRONMENT_VARIABLE] = folder
 
     def forget() -> None:
-        os.environ.pop(SPEECH_CACHE, None)
+        os.environ.pop(ENVIRONMENT_VARIABLE, None)
         shutil.rmtree(folder, ignore_errors=True)
 
     config.add_cleanup(forget)
