@@ -1,5 +1,6 @@
-"""`tts-harness`: the command-line face. Each command lives in its own module (assembled in `commands`); heavy
-imports (sandbox, ASR, report) happen inside the commands, so `--help` stays instant.
+"""`tts-harness`: the command-line face. Each command lives in its own module (assembled in `commands`), and a
+command line loads only the modules of the command it names, so `report` or `serve --help` does not wait
+for the benchmark's and the sandbox's imports.
 
 This package's own module imports nothing heavy: `main` (`entry`) sets the Ctrl-C handler (`interrupts`)
 before typer, rich and the commands load, so a Ctrl-C while the CLI starts is one line too.

@@ -3,48 +3,99 @@ command the same way (an unreadable results database, a path that cannot be used
 
 from __future__ import annotations
 
+import importlib
 import sqlite3
-from typing import NoReturn
+import sys
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 import typer.main
 
 from harness.cli import interrupts, usage
-from harness.cli.baseline import baseline_app
-from harness.cli.bench import bench_app
-from harness.cli.contract import contract_app
-from harness.cli.contract_suite import record_command as contracts_record_command
-from harness.cli.contract_suite import run_command as contracts_run_command
-from harness.cli.providers import providers_command
-from harness.cli.report import compare_command, contract_diff_command, export_command, report_command
-from harness.cli.score import asr_app, score_command
-from harness.cli.serve import serve_command
 from harness.core.errors import UsageError
 
-app = typer.Typer(
-    name="tts-harness",
-    help="Conformance and benchmarking harness for hosted text-to-speech APIs.",
-    no_args_is_help=True,
-    pretty_exceptions_show_locals=False,
-    rich_markup_mode=None,  # click's plain help: no `<bool>` labels, defaults as [default: …]
+if TYPE_CHECKING:  # the click typer runs on (its own copy in recent typer: see usage)
+    from typer._click.core import Command
+
+# Each top-level name and what it loads: (module, attribute) pairs, the first the command or group itself,
+# the rest commands added to that group. A command line loads only the modules of the command it names
+# (`bench run` never imports the sandbox's server module before it starts one, `report` never imports
+# scoring): a second of imports, for every CLI process, is what the eager table cost.
+_GROUP, _COMMAND = "group", "command"
+_TABLE: tuple[tuple[str, str, tuple[tuple[str, str], ...], bool], ...] = (
+    ("providers", _COMMAND, (("harness.cli.providers", "providers_command"),), False),
+    ("contracts", _GROUP, (("harness.cli.contract", "contract_app"),
+                           ("harness.cli.report", "contract_diff_command"),
+                           ("harness.cli.contract_suite", "run_command"),
+                           ("harness.cli.contract_suite", "record_command")), False),
+    # the group's first name: every command kept under it
+    ("contract", _GROUP, (("harness.cli.contract", "contract_app"),), True),
+    ("serve", _COMMAND, (("harness.cli.serve", "serve_command"),), False),
+    ("bench", _GROUP, (("harness.cli.bench", "bench_app"),), False),
+    ("score", _COMMAND, (("harness.cli.score", "score_command"),), False),
+    ("asr", _GROUP, (("harness.cli.score", "asr_app"),), False),
+    ("report", _COMMAND, (("harness.cli.report", "report_command"),), False),
+    ("compare", _COMMAND, (("harness.cli.report", "compare_command"),), False),
+    ("baseline", _GROUP, (("harness.cli.baseline", "baseline_app"),), False),
+    ("export", _COMMAND, (("harness.cli.report", "export_command"),), False),
 )
-app.command("providers")(providers_command)
-app.add_typer(contract_app, name="contracts")
-app.add_typer(contract_app, name="contract", hidden=True)  # the group's first name: every command kept under it
-contract_app.command("diff")(contract_diff_command)
-contract_app.command("run")(contracts_run_command)
-contract_app.command("record")(contracts_record_command)
-app.command("serve")(serve_command)
-app.add_typer(bench_app, name="bench")
-app.command("score")(score_command)
-app.add_typer(asr_app, name="asr")
-app.command("report")(report_command)
-app.command("compare")(compare_command)
-app.add_typer(baseline_app, name="baseline")
-app.command("export")(export_command)
+_NAMES_OF_ADDED = {"contract_diff_command": "diff", "run_command": "run", "record_command": "record"}
 
 
-def run() -> None:
+def application(names: Iterable[str] | None = None) -> typer.Typer:
+    """The typer application with the named top-level commands (all of them when `names` is None)."""
+    wanted = None if names is None else set(names)
+    app = typer.Typer(
+        name="tts-harness",
+        help="Conformance and benchmarking harness for hosted text-to-speech APIs.",
+        no_args_is_help=True,
+        pretty_exceptions_show_locals=False,
+        rich_markup_mode=None,  # click's plain help: no `<bool>` labels, defaults as [default: …]
+    )
+    # A typer application of one command would be that command itself (no command name to type): the
+    # callback keeps it a group whatever the command line loaded.
+    app.callback()(_no_options)
+    for name, kind, parts, hidden in _TABLE:
+        if wanted is not None and name not in wanted:
+            continue
+        (module, attribute), *added = parts
+        face: Any = getattr(importlib.import_module(module), attribute)
+        if kind == _COMMAND:
+            app.command(name)(face)
+            continue
+        for added_module, added_attribute in added:
+            registered = {info.name for info in face.registered_commands}
+            if _NAMES_OF_ADDED[added_attribute] not in registered:
+                face.command(_NAMES_OF_ADDED[added_attribute])(getattr(importlib.import_module(added_module),
+                                                                        added_attribute))
+        app.add_typer(face, name=name, hidden=hidden)
+    return app
+
+
+def _no_options() -> None:
+    pass
+
+
+def command_for(arguments: Sequence[str]) -> Command:
+    """The click command for this command line: only the top-level command it names is loaded; help, an
+    unknown name or no name at all loads every command (click then lists them, or suggests one)."""
+    name = next((argument for argument in arguments if not argument.startswith("-")), None)
+    known = {entry[0] for entry in _TABLE}
+    # `contract` is the hidden first name of `contracts`: both load the group with every command added
+    names = None if name not in known else {name, "contracts"} if name == "contract" else {name}
+    return typer.main.get_command(application(names))
+
+
+def __getattr__(name: str) -> Any:
+    """`app`: the whole application, built on first use (`harness.cli.app`, the tests' CliRunner)."""
+    if name == "app":
+        globals()["app"] = built = application()
+        return built
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def run(command: Command | None = None) -> None:
     """Run the CLI; input it cannot read ends in one line and exit code 2, never a traceback or a panel.
 
     The command line itself is click's to parse; it runs outside click's standalone mode, so a refused
@@ -56,7 +107,7 @@ def run() -> None:
     created or written (read-only, no permission, under /proc, a name too long).
     """
     try:
-        code = typer.main.get_command(app).main(standalone_mode=False)
+        code = (command or command_for(sys.argv[1:])).main(standalone_mode=False)
     except usage.NO_ARGS_IS_HELP as error:  # `tts-harness bench`: the help, as click shows it
         assert isinstance(error, usage.clicks.UsageError)
         error.show()

@@ -14,10 +14,13 @@ from harness.cli import interrupts
 def main() -> None:
     interrupts.loading()
     try:
-        from harness.cli.commands import run  # the heavy imports: typer, rich, every command module
+        import sys
 
+        from harness.cli.commands import command_for, run
+
+        command = command_for(sys.argv[1:])  # the heavy imports: typer, rich, the named command's modules
         interrupts.arm()
-        run()
+        run(command)
     except KeyboardInterrupt:  # raised by the running command's handler and not caught by it
         interrupts.leave("interrupted")
     except SystemExit:

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote, quote_plus
 
 import httpx
+import numpy as np
 
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 
@@ -91,9 +92,32 @@ def leaks(root: Path, key: str) -> list[str]:
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         for reading, text in _readings(path.read_bytes()):
             for length in lengths:
-                hits = {text[i:i + length] for i in range(len(text) - length + 1) if text[i:i + length] in needles}
+                hits = _occurring(text, {n for n in needles if len(n) == length}, length)
                 found += [f"{path.relative_to(root)} ({reading}): {hit!r}" for hit in sorted(hits)]
     return found
+
+
+def _occurring(text: str, needles: set[str], length: int) -> set[str]:
+    """The needles (all `length` long) that occur in `text`: every window's polynomial hash at once, then
+    each window whose hash is a needle's compared as text. The same set as comparing every window, without
+    a Python string per window (a run's output is megabytes of audio, read five ways)."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(codes) < length:
+        return set()
+    candidates = np.flatnonzero(np.isin(_window_hashes(codes, length),
+                                        [_window_hashes(np.frombuffer(n.encode("utf-32-le"), dtype=np.uint32)
+                                                        .astype(np.uint64), length)[0] for n in needles]))
+    return {text[i:i + length] for i in candidates.tolist() if text[i:i + length] in needles}
+
+
+def _window_hashes(codes: np.ndarray, length: int) -> np.ndarray:
+    """The hash of every `length`-long window of `codes`, modulo 2**64 (array arithmetic wraps silently)."""
+    windows = len(codes) - length + 1
+    hashes = np.zeros(windows, dtype=np.uint64)
+    base = np.full(windows, 1_000_003, dtype=np.uint64)
+    for offset in range(length):
+        hashes = hashes * base + codes[offset:offset + windows]
+    return hashes
 
 
 Plant = Callable[[Any, int], Any]  # (JSON answer, status) -> the answer with the key planted

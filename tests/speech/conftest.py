@@ -8,6 +8,7 @@ import pytest
 
 from harness.speech import SpeechEngine
 from harness.speech._piper import PiperBackend
+from harness.speech._render_store import RenderStore
 from tests.helpers.repo import VOICES
 
 SENTENCE = "The quick brown fox jumps over the lazy dog near the quiet river."
@@ -21,9 +22,23 @@ def piper_backend() -> PiperBackend:
     return backend
 
 
+@pytest.fixture(scope="session")
+def remembering_backend(tmp_path_factory: pytest.TempPathFactory) -> PiperBackend:
+    """Synthesises each text, voice and rate once in this process and keeps the render
+    (harness.speech._render_store): for tests of what the engine does with speech (rates, pitch, the
+    degraded voice, codecs, scripts), which render the same sentence again and again."""
+    return PiperBackend(store=RenderStore(tmp_path_factory.mktemp("renders")))
+
+
 @pytest.fixture
-def engine(piper_backend: PiperBackend) -> SpeechEngine:
-    """A fresh engine (empty cache, zero counters) sharing the session's loaded voice."""
+def engine(remembering_backend: PiperBackend) -> SpeechEngine:
+    """A fresh engine (empty cache, zero counters); Piper's renders are kept across the session's tests."""
+    return SpeechEngine(piper=remembering_backend)
+
+
+@pytest.fixture
+def rendering_engine(piper_backend: PiperBackend) -> SpeechEngine:
+    """A fresh engine whose every cache miss is synthesised by Piper: for tests of rendering itself."""
     return SpeechEngine(piper=piper_backend)
 
 

@@ -19,9 +19,9 @@ for rendition in (Rendition(), Rendition(pitch_shift=3.0, sample_rate=16000), Re
 """
 
 
-def test_renders_identical_across_processes(engine: SpeechEngine, sentence: str) -> None:
+def test_renders_identical_across_processes(rendering_engine: SpeechEngine, sentence: str) -> None:
     renditions = (Rendition(), Rendition(pitch_shift=3.0, sample_rate=16000), Rendition(Engine.PIPER_DEGRADED))
-    here = [hashlib.sha256(engine.render(sentence, r).samples.tobytes()).hexdigest() for r in renditions]
+    here = [hashlib.sha256(rendering_engine.render(sentence, r).samples.tobytes()).hexdigest() for r in renditions]
     # The child renders for real too: not from the session's shared folder of renders.
     env = {name: value for name, value in os.environ.items() if name != RENDER_STORE}
     done = subprocess.run(

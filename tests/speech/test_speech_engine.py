@@ -46,9 +46,7 @@ def test_second_render_is_a_cache_hit(engine: SpeechEngine, sentence: str) -> No
     assert (info.hits, info.misses, info.currsize) == (1, 1, 1)
 
 
-def test_uncached_rerender_is_identical(
-    engine: SpeechEngine, piper_backend: _piper.PiperBackend, sentence: str
-) -> None:
+def test_uncached_rerender_is_identical(piper_backend: _piper.PiperBackend, sentence: str) -> None:
     uncached = SpeechEngine(cache_size=0, piper=piper_backend)
     a = uncached.render(sentence)
     b = uncached.render(sentence)

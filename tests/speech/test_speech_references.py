@@ -28,8 +28,8 @@ def test_committed_references_meet_their_bounds(voices_dir: Path) -> None:
     assert decode((voices_dir / "joe_short.wav").read_bytes()).duration_s < 5.0
 
 
-def test_committed_references_match_fresh_renders(engine: SpeechEngine, voices_dir: Path) -> None:
-    assert refs.check_references(voices_dir, engine) == []
+def test_committed_references_match_fresh_renders(rendering_engine: SpeechEngine, voices_dir: Path) -> None:
+    assert refs.check_references(voices_dir, rendering_engine) == []
 
 
 @pytest.mark.skipif(unavailable_reason(Engine.ESPEAK) is not None, reason="writing every reference needs espeak-ng")
