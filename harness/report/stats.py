@@ -20,14 +20,22 @@ Every figure here comes with a 95% interval, and every regression test with a p-
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from harness.core.quantiles import NUMPY_METHOD
+
+
+def _scipy_stats() -> Any:
+    """scipy.stats, imported when an interval or a test is first computed: the import takes most of a second,
+    and every process that loads the report (each CLI command, each test worker) would pay it up front."""
+    return importlib.import_module("scipy.stats")
+
 
 CONFIDENCE = 0.95
 RESAMPLES = 2000
@@ -100,7 +108,7 @@ def _interval(data: FloatArray, statistic: Statistic, seed: int) -> Interval:
     value = float(statistic(data, -1)) if data.size else float("nan")
     if data.size < 2:
         return Interval(value, float("nan"), float("nan"), int(data.size))
-    result = stats.bootstrap(
+    result = _scipy_stats().bootstrap(
         (data,),
         statistic,
         n_resamples=RESAMPLES,
@@ -149,7 +157,7 @@ def proportion_interval(successes: int, trials: int) -> Interval:
     """Share of successes with the Wilson score interval (sensible at 0% and 100%, unlike the normal one)."""
     if trials <= 0:
         return Interval(float("nan"), float("nan"), float("nan"), 0)
-    ci = stats.binomtest(successes, trials).proportion_ci(confidence_level=CONFIDENCE, method="wilson")
+    ci = _scipy_stats().binomtest(successes, trials).proportion_ci(confidence_level=CONFIDENCE, method="wilson")
     return Interval(successes / trials, float(ci.low), float(ci.high), trials)
 
 
@@ -177,7 +185,7 @@ def _one_sided_bootstrap(
     samples: tuple[FloatArray, FloatArray], difference: Callable[..., FloatArray], seed: int
 ) -> tuple[float, float]:
     """(lower confidence bound, p-value) of NEW − BASE > 0: the one resampling setup every test shares."""
-    result = stats.bootstrap(
+    result = _scipy_stats().bootstrap(
         samples,
         difference,
         n_resamples=RESAMPLES,
@@ -232,7 +240,7 @@ def mann_whitney_greater(base: Sequence[float], new: Sequence[float]) -> Differe
     elif np.ptp(np.concatenate([b, n])) == 0:
         p_value = 1.0  # every value equal: no evidence of a shift (scipy would divide by a zero variance)
     else:
-        p_value = float(stats.mannwhitneyu(n, b, alternative="greater").pvalue)
+        p_value = float(_scipy_stats().mannwhitneyu(n, b, alternative="greater").pvalue)
     return Difference(base_median, new_median, new_median - base_median, float("nan"), p_value, method)
 
 
@@ -245,7 +253,7 @@ def fisher_drop(base_successes: int, base_trials: int, new_successes: int, new_t
         return Difference(base_rate, new_rate, new_rate - base_rate, float("nan"), float("nan"), method)
     table = [[base_successes, base_trials - base_successes], [new_successes, new_trials - new_successes]]
     # Rows BASE, NEW; "greater" asks whether BASE's odds of success exceed NEW's.
-    p_value = float(stats.fisher_exact(table, alternative="greater").pvalue)
+    p_value = float(_scipy_stats().fisher_exact(table, alternative="greater").pvalue)
     return Difference(base_rate, new_rate, new_rate - base_rate, float("nan"), p_value, method)
 
 

@@ -16,7 +16,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from scipy import stats
 
 from harness.report.export import ExportFormat, export_rows, load_export
 from harness.report.render import fmt, write_report
@@ -57,6 +56,8 @@ def _wilson(k: int, n: int) -> tuple[float, float]:
 
 
 def _bootstrap(data: np.ndarray, statistic: Any) -> tuple[float, float]:
+    from scipy import stats  # here, not at collection: every test worker collects this module
+
     result = stats.bootstrap((data,), statistic, n_resamples=RESAMPLES, method="percentile", vectorized=True,
                              axis=-1, rng=np.random.default_rng(SEED))
     return float(result.confidence_interval.low), float(result.confidence_interval.high)
