@@ -26,8 +26,9 @@ def piper_backend() -> PiperBackend:
 def remembering_backend(tmp_path_factory: pytest.TempPathFactory) -> PiperBackend:
     """Synthesises each text, voice and rate once in this process and keeps the render
     (harness.speech._render_store): for tests of what the engine does with speech (rates, pitch, the
-    degraded voice, codecs, scripts), which render the same sentence again and again."""
-    return PiperBackend(store=RenderStore(tmp_path_factory.mktemp("renders")))
+    degraded voice, codecs, scripts), which render the same sentence again and again. The session's folder
+    of renders when there is one (the root conftest's, shared by the xdist workers), else one of its own."""
+    return PiperBackend(store=RenderStore.from_environment() or RenderStore(tmp_path_factory.mktemp("renders")))
 
 
 @pytest.fixture
