@@ -18,29 +18,29 @@ from harness.core.errors import UsageError
 if TYPE_CHECKING:  # the click typer runs on (its own copy in recent typer: see usage)
     from typer._click.core import Command
 
-# Each top-level name and what it loads: (module, attribute) pairs, the first the command or group itself,
-# the rest commands added to that group. A command line loads only the modules of the command it names
-# (`bench run` never imports the sandbox's server module before it starts one, `report` never imports
-# scoring): a second of imports, for every CLI process, is what the eager table cost.
+# Each top-level name, whether it is a command or a group, and where it lives (module, attribute); a group
+# may gain commands that live elsewhere (name, module, attribute). A command line loads only the modules of
+# the command it names (`bench run` imports neither the sandbox's server nor scoring before it starts them,
+# `report` never imports the benchmark): a second of imports, for every CLI process, is what loading every
+# command cost.
 _GROUP, _COMMAND = "group", "command"
-_TABLE: tuple[tuple[str, str, tuple[tuple[str, str], ...], bool], ...] = (
-    ("providers", _COMMAND, (("harness.cli.providers", "providers_command"),), False),
-    ("contracts", _GROUP, (("harness.cli.contract", "contract_app"),
-                           ("harness.cli.report", "contract_diff_command"),
-                           ("harness.cli.contract_suite", "run_command"),
-                           ("harness.cli.contract_suite", "record_command")), False),
-    # the group's first name: every command kept under it
-    ("contract", _GROUP, (("harness.cli.contract", "contract_app"),), True),
-    ("serve", _COMMAND, (("harness.cli.serve", "serve_command"),), False),
-    ("bench", _GROUP, (("harness.cli.bench", "bench_app"),), False),
-    ("score", _COMMAND, (("harness.cli.score", "score_command"),), False),
-    ("asr", _GROUP, (("harness.cli.score", "asr_app"),), False),
-    ("report", _COMMAND, (("harness.cli.report", "report_command"),), False),
-    ("compare", _COMMAND, (("harness.cli.report", "compare_command"),), False),
-    ("baseline", _GROUP, (("harness.cli.baseline", "baseline_app"),), False),
-    ("export", _COMMAND, (("harness.cli.report", "export_command"),), False),
+_Added = tuple[tuple[str, str, str], ...]
+_TABLE: tuple[tuple[str, str, str, str, _Added, bool], ...] = (
+    ("providers", _COMMAND, "harness.cli.providers", "providers_command", (), False),
+    ("contracts", _GROUP, "harness.cli.contract", "contract_app",
+     (("diff", "harness.cli.report", "contract_diff_command"), ("run", "harness.cli.contract_suite", "run_command"),
+      ("record", "harness.cli.contract_suite", "record_command")), False),
+    # the group's first name: every command kept under it (`command_for` loads both names together)
+    ("contract", _GROUP, "harness.cli.contract", "contract_app", (), True),
+    ("serve", _COMMAND, "harness.cli.serve", "serve_command", (), False),
+    ("bench", _GROUP, "harness.cli.bench", "bench_app", (), False),
+    ("score", _COMMAND, "harness.cli.score", "score_command", (), False),
+    ("asr", _GROUP, "harness.cli.score", "asr_app", (), False),
+    ("report", _COMMAND, "harness.cli.report", "report_command", (), False),
+    ("compare", _COMMAND, "harness.cli.report", "compare_command", (), False),
+    ("baseline", _GROUP, "harness.cli.baseline", "baseline_app", (), False),
+    ("export", _COMMAND, "harness.cli.report", "export_command", (), False),
 )
-_NAMES_OF_ADDED = {"contract_diff_command": "diff", "run_command": "run", "record_command": "record"}
 
 
 def application(names: Iterable[str] | None = None) -> typer.Typer:
@@ -56,19 +56,17 @@ def application(names: Iterable[str] | None = None) -> typer.Typer:
     # A typer application of one command would be that command itself (no command name to type): the
     # callback keeps it a group whatever the command line loaded.
     app.callback()(_no_options)
-    for name, kind, parts, hidden in _TABLE:
+    for name, kind, module, attribute, added, hidden in _TABLE:
         if wanted is not None and name not in wanted:
             continue
-        (module, attribute), *added = parts
         face: Any = getattr(importlib.import_module(module), attribute)
         if kind == _COMMAND:
             app.command(name)(face)
             continue
-        for added_module, added_attribute in added:
-            registered = {info.name for info in face.registered_commands}
-            if _NAMES_OF_ADDED[added_attribute] not in registered:
-                face.command(_NAMES_OF_ADDED[added_attribute])(getattr(importlib.import_module(added_module),
-                                                                        added_attribute))
+        registered = {info.name for info in face.registered_commands}  # added once: the group is a module's
+        for command, added_module, added_attribute in added:
+            if command not in registered:
+                face.command(command)(getattr(importlib.import_module(added_module), added_attribute))
         app.add_typer(face, name=name, hidden=hidden)
     return app
 
