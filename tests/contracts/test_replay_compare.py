@@ -66,11 +66,13 @@ def test_the_same_recordings_raise_nothing(tmp_path: Path, realtime_declared: No
 def test_a_slower_first_frame_is_flagged(tmp_path: Path, realtime_declared: None) -> None:
     file = "realtime/dgram/synthesis.json"
     base, new = _folder(tmp_path / "base", file), _folder(tmp_path / "new", file)
-    _edit(new / file, _later(120.0))
+    _edit(new / file, _later(300.0))
     comparison = compare_streams(base, new, providers())
     flagged = [c for c in comparison.regressions if c.statistic == "first audio (ms, replayed)"]
     assert [c.label for c in flagged] == ["dgram/realtime/synthesis"]
-    assert flagged[0].change is not None and flagged[0].change > 100
+    # Both sides are replayed in real time on a loaded machine: either replay may start tens of ms late
+    # (CI saw BASE 20 ms late against a 120 ms shift), so the shift is large and the bound is half of it.
+    assert flagged[0].change is not None and flagged[0].change > 150
 
 
 def test_a_frame_order_change_is_flagged(tmp_path: Path, realtime_declared: None) -> None:
