@@ -11,9 +11,10 @@ command. This file keeps the other ways of running working:
   - a module whose tests share a fixture of the module's own (a benchmark run, a sandbox, a browser) runs
     on one worker, which builds it once (tests.helpers.xdist_groups keeps that true on pytest 9.2);
   - under xdist, the first test that reads the README's run (tests.helpers.default_run) is handed out
-    first, so one worker makes that run while the others take the tests marked `slow`; then the run's
-    other readers, then the rest: the long runs overlap the many short ones instead of ending the session
-    on one busy worker, and no worker waits for the shared run.
+    first, so one worker makes that run while the others take the tests marked `slow`, at a lower priority
+    than the run's (tests.helpers.shared); then the run's other readers, then the rest: the long runs
+    overlap the many short ones instead of ending the session on one busy worker, and no worker waits for
+    the shared run.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.shared import yield_to_a_shared_build
 
 # Bytecode is written for this session even where PYTHONDONTWRITEBYTECODE is set (as on this machine):
 # without it every python the suite starts (the xdist workers, the CLI and pytest runs in subprocesses, the
@@ -106,6 +109,12 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     # Read by a pytest started in a subprocess; appended after its own addopts, so it wins.
     os.environ["PYTEST_ADDOPTS"] = " ".join(filter(None, [os.environ.get("PYTEST_ADDOPTS"), "-n 0"]))
+
+
+@pytest.fixture(autouse=True)
+def _yield_to_a_shared_build(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """While another worker builds the README's run, this one lowers its priority (tests.helpers.shared)."""
+    yield_to_a_shared_build(tmp_path_factory)
 
 
 def _shares_a_module_fixture(item: pytest.Item) -> bool:

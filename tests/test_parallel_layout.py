@@ -6,6 +6,10 @@ grouping is also checked end to end, under xdist."""
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
 from types import ModuleType, SimpleNamespace
 
 import pytest
@@ -105,3 +109,31 @@ def test_a_group_runs_on_one_worker_and_builds_its_fixture_once(pytester: pytest
     workers = {line.split()[0] for line in result.outlines
                if line.startswith("[gw") and "test_grouped.py::test_grouped" in line}
     assert len(workers) == 1, result.outlines
+
+
+YIELDING = """
+import os, sys
+from pathlib import Path
+from types import SimpleNamespace
+from tests.helpers.shared import yield_to_a_shared_build
+
+base = Path(sys.argv[1]) / "popen-gw1"
+base.mkdir(exist_ok=True)
+factory = SimpleNamespace(getbasetemp=lambda: base)
+yield_to_a_shared_build(factory)
+print(os.nice(0))
+"""
+
+
+@pytest.mark.parametrize(("builder", "niceness"), [("gw0", 10), ("gw1", 0), (None, 0)],
+                         ids=["another-worker-builds", "this-worker-builds", "nothing-built"])
+def test_a_worker_yields_to_another_s_shared_build(tmp_path: Path, builder: str | None, niceness: int) -> None:
+    """While a worker builds the README's run, the others lower their priority at their next test, so the
+    run every reader waits for gets the cores first (tests.helpers.shared); the builder itself does not."""
+    if builder is not None:
+        (tmp_path / "built-once").mkdir()
+        (tmp_path / "built-once" / ".readme-run.building").write_text(builder, encoding="utf-8")
+    env = {**os.environ, "PYTEST_XDIST_WORKER": "gw1", "PYTHONPATH": str(REPO_ROOT)}
+    done = subprocess.run([sys.executable, "-c", YIELDING, str(tmp_path)], env=env, capture_output=True,
+                          text=True, check=True)
+    assert int(done.stdout) == min(os.nice(0) + niceness, 19)  # this test may run in a worker that yielded

@@ -53,7 +53,8 @@ def shell_env(**extra: str) -> dict[str, str]:
 def default_run(tmp_path_factory: pytest.TempPathFactory) -> DefaultRun:
     given = os.environ.get("TTS_HARNESS_README_RUN")
     # Made once per session, by whichever xdist worker first needs it; the others wait for it and read it.
-    folder = Path(given) if given else built_once(tmp_path_factory, "readme-run", _run_the_readme_command)
+    folder = Path(given) if given else built_once(tmp_path_factory, "readme-run", _run_the_readme_command,
+                                                       others_yield=True)
     output_file = folder / "output.txt"
     output = output_file.read_text(encoding="utf-8") if output_file.is_file() else ""
     db = sqlite3.connect(f"file:{folder / 'reports' / 'runs.db'}?mode=ro", uri=True)
