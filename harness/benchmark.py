@@ -166,7 +166,12 @@ def _background_scorer(config: BenchConfig, told: _Told) -> BackgroundScorer | N
     from harness.results import Store
 
     Store(config.output.db_path).close()  # the runner's tables (clips) exist before the scorer looks at them
-    return BackgroundScorer(config.output.db_path, Scorer())
+    return BackgroundScorer(config.output.db_path, Scorer(dnsmos=_dnsmos(config.scoring)))
+
+
+def _dnsmos(settings: ScoringSettings) -> bool | None:
+    """The scorer's `dnsmos`: None (estimated when its extra is installed) unless the run turned it off."""
+    return None if settings.dnsmos else False
 
 
 def _drain(scorer: BackgroundScorer, told: _Told) -> None:
@@ -192,7 +197,8 @@ def _score_after(settings: ScoringSettings, outcome: RunResult, told: _Told) -> 
     try:
         executor = make_executor(settings.executor, settings.address)
         try:
-            scored = score_run(outcome.db_path, outcome.run_id, Scorer(executor=executor))
+            scored = score_run(outcome.db_path, outcome.run_id,
+                               Scorer(executor=executor, dnsmos=_dnsmos(settings)))
         finally:
             executor.close()
     except ScoringError as error:

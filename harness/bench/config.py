@@ -205,6 +205,9 @@ class ScoringSettings(Section):
     """Whether clips are scored, and where: during the run in this process, or after it on Ray."""
 
     enabled: bool = Field(True, alias="score")
+    # DNSMOS costs about a CPU-second a clip, more than the ASR; no gate reads it (harness.report.compare),
+    # so a regression gate can leave it out. On: estimated whenever its extra is installed.
+    dnsmos: bool = True
     executor: Literal["local", "ray"] = "local"
     address: str | None = None  # the Ray cluster, with executor ray (None: a local Ray instance)
 

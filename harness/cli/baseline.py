@@ -97,6 +97,9 @@ def refresh_command(
     corpus: Annotated[str | None, typer.Option(
         metavar="NAME:N,…", help="the gate's corpus [default: the baseline's]")] = None,
     seed: Annotated[int | None, typer.Option(help="the sandbox's seed [default: the baseline's]")] = None,
+    dnsmos: Annotated[bool | None, typer.Option(
+        "--dnsmos/--no-dnsmos", help="estimate each clip's DNSMOS quality in the gate's runs [default: the "
+        "baseline's; off in a first baseline: no gate reads it, and it costs about a CPU-second a clip]")] = None,
     out: _OutOption = Path("reports/baseline"),
 ) -> None:
     """Record the baseline afresh: the benchmark with its settings (or those given), exported into DIR."""
@@ -105,11 +108,11 @@ def refresh_command(
     from harness.results import read_run
 
     workload = WorkloadSettings.given(models=models, corpus=corpus).options()
-    given = {**workload, **({} if seed is None else {"seed": seed})}
+    given = {**workload, **({} if seed is None else {"seed": seed}), **({} if dnsmos is None else {"dnsmos": dnsmos})}
     if (baseline / "run.json").is_file():
         settings = _stored_settings(baseline).updated(**given)
-    elif {"models", "corpus", "seed"} <= given.keys():  # a first baseline: the sandbox's fast profile
-        settings = BenchConfig.model_validate({**given, "sandbox_profile": "fast"})
+    elif {"models", "corpus", "seed"} <= given.keys():  # a first baseline: the sandbox's fast profile, no DNSMOS
+        settings = BenchConfig.model_validate({"dnsmos": False, **given, "sandbox_profile": "fast"})
     else:
         raise UsageError(f"{baseline} holds no baseline yet: give its settings, --models, --corpus and --seed")
     run_id, db = _fresh_run(settings, out)

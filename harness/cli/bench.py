@@ -241,6 +241,9 @@ _PriceOption = Annotated[list[str] | None, typer.Option(
 _ScoreOption = Annotated[bool | None, typer.Option(
     "--score/--no-score", help="score clips (WER, similarity) " + _default(ScoringSettings, "enabled"))
     ]
+_DnsmosOption = Annotated[bool | None, typer.Option(
+    "--dnsmos/--no-dnsmos", help="while scoring, estimate each clip's DNSMOS quality (about a CPU-second a "
+    "clip; compare gates no quality) " + _default(ScoringSettings, "dnsmos"))]
 _ReportOption = Annotated[bool | None, typer.Option(
     "--report/--no-report", help="write the HTML report " + _default(OutputSettings, "report"))]
 _JobTimeoutOption = Annotated[float | None, typer.Option(
@@ -288,6 +291,7 @@ def run_command(
     usd_per_character: _UsdPerCharacterOption = None,
     price: _PriceOption = None,
     score: _ScoreOption = None,
+    dnsmos: _DnsmosOption = None,
     report: _ReportOption = None,
     job_timeout: _JobTimeoutOption = None,
     yes: _YesOption = None,
@@ -312,7 +316,7 @@ def run_command(
             settings.SandboxSettings.given(profile=sandbox_profile, seed=seed, clock_skew=clock_skew,
                                            precise_stamps=precise_stamps),
             settings.ReferenceSettings.given(file=reference, url=reference_url),
-            settings.ScoringSettings.given(enabled=score, executor=executor, address=address),
+            settings.ScoringSettings.given(enabled=score, dnsmos=dnsmos, executor=executor, address=address),
             settings.RunSettings.given(concurrency=concurrency, global_concurrency=global_concurrency,
                                        ramp_up=ramp_up, job_timeout=job_timeout),
             settings.OutputSettings.given(out=out, resume=resume, report=report),
