@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -72,6 +73,8 @@ def test_run_benchmark_scores_and_summarises_a_cloning_model(tmp_path: Path) -> 
     assert line.quality.pooled_wer is not None and line.quality.pooled_wer < 0.2
     # The sandbox clones the reference it was given, so output and reference are the same voice.
     assert line.quality.similarity is not None and line.quality.similarity > 0.85
+    with sqlite3.connect(result.db_path) as db:  # DNSMOS too, by default (BenchConfig(dnsmos=False): none)
+        assert db.execute("SELECT count(*), count(dnsmos_overall) FROM scores").fetchone() == (2, 2)
     from harness.bench.summary import render
 
     out = io.StringIO()

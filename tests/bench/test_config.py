@@ -112,8 +112,16 @@ def test_stored_settings_are_every_option_by_name_and_read_back() -> None:
     assert (stored["budget"], stored["polling"], stored["sandbox_profile"], stored["yes"]) == (
         1.5, "fixed", "fast", True)
     assert BenchConfig.model_validate(stored) == config
-    older = {k: v for k, v in stored.items() if k not in ("executor", "address")}  # a run stored before them
+    older = {k: v for k, v in stored.items() if k not in ("executor", "address", "dnsmos")}  # stored before them
     assert BenchConfig.model_validate(older).scoring.executor == "local"
+    assert BenchConfig.model_validate(older).scoring.dnsmos  # a run stored before the switch computed DNSMOS
+
+
+def test_dnsmos_is_on_unless_a_run_turns_it_off(tmp_path: Path) -> None:
+    assert BenchConfig().scoring.dnsmos
+    assert not load_config([ScoringSettings.given(dnsmos=False)], cwd=Path("/nonexistent")).scoring.dnsmos
+    (tmp_path / "tts-harness.toml").write_text("[bench.scoring]\ndnsmos = false\n")
+    assert not load_config([], cwd=tmp_path).scoring.dnsmos
 
 
 def test_updated_replaces_options_and_validates_again(tmp_path: Path) -> None:
