@@ -15,6 +15,7 @@ from types import ModuleType, SimpleNamespace
 import pytest
 
 from tests.helpers.repo import REPO_ROOT
+from tests.helpers.shared import YIELDING_NICENESS
 
 SHARED = """
 import pytest
@@ -125,7 +126,7 @@ print(os.nice(0))
 """
 
 
-@pytest.mark.parametrize(("builder", "niceness"), [("gw0", 10), ("gw1", 0), (None, 0)],
+@pytest.mark.parametrize(("builder", "niceness"), [("gw0", YIELDING_NICENESS), ("gw1", 0), (None, 0)],
                          ids=["another-worker-builds", "this-worker-builds", "nothing-built"])
 def test_a_worker_yields_to_another_s_shared_build(tmp_path: Path, builder: str | None, niceness: int) -> None:
     """While a worker builds the README's run, the others lower their priority at their next test, so the
