@@ -7,7 +7,7 @@ command. This file keeps the other ways of running working:
     options `--numprocesses` and `--dist` are still accepted, and the header says the tests run in one process;
   - a pytest a test starts itself (a subprocess in this checkout) runs in one process: the suite is already
     spread over the cores, and nested workers would only compete for them;
-  - `auto` is three workers per usable CPU for the suite or a folder, and one process for named test files;
+  - `auto` is two workers per usable CPU for the suite or a folder, and one process for named test files;
   - a module whose tests share a fixture of the module's own (a benchmark run, a sandbox, a browser) runs
     on one worker, which builds it once (tests.helpers.xdist_groups keeps that true on pytest 9.2);
   - under xdist, the first test that reads the README's run (tests.helpers.default_run) is handed out
@@ -41,7 +41,7 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 # default_run: the README run, once; xdist_groups: loadgroup on pytest 9.2
 pytest_plugins = ["pytester", "tests.helpers.default_run", "tests.helpers.xdist_groups"]
 SHARED_RUN = "default_run"  # the session's one expensive shared fixture (tests.helpers.default_run)
-WORKERS_PER_CPU = 3  # see pytest_xdist_auto_num_workers
+WORKERS_PER_CPU = 2  # see pytest_xdist_auto_num_workers
 
 
 def _xdist_active(config: pytest.Config) -> bool:
@@ -70,10 +70,13 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     test files or test ids, where starting the workers costs more than they save.
     PYTEST_XDIST_AUTO_NUM_WORKERS still decides if set.
 
-    Three per CPU because much of the suite's time is waiting, not computing (sockets, subprocesses, the
-    sandbox's emulated job latency): on a 2-core machine two workers kept the cores 48% busy; with four the
-    suite took 6 min 26 s, with six 5 min 40 s, for the same 600 CPU-seconds (one run each, same load).
-    More workers than that only add collections (3-4 CPU-s each) and memory (about 1 GB each)."""
+    Two per CPU: one computes while the other waits (sockets, subprocesses, the sandbox's emulated job
+    latency, the README's run its readers need). More workers keep the cores busier but cost more CPU for
+    the same tests: each collects the suite and loads the models again, and their thread pools (Piper's,
+    CTranslate2's) contend. Measured on a 2-core machine: six workers took 6 min 10 s to 6 min 58 s over
+    four runs (669-736 CPU-s); at one commit, four took 5 min 35 s (611 CPU-s, the cores idle for 20
+    core-seconds) and three 5 min 37 s (579 CPU-s, idle for 51).
+    """
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None
     if config.args and all(Path(arg.split("::")[0]).is_file() for arg in config.args):

@@ -18,6 +18,7 @@ from harness.scoring.asr import AsrBackend, AsrBackendName, DecodingSettings, ma
 from harness.scoring.asr.base import DEFAULT_MODEL
 from harness.scoring.audio import DecodedAudio, decode_audio
 from harness.scoring.background import BackgroundScorer, BackgroundStats
+from harness.scoring.blas import passive_openmp as _passive_openmp
 from harness.scoring.conformance import Conformance, DeclaredFormat, check_conformance
 from harness.scoring.dnsmos import Dnsmos
 from harness.scoring.errors import (
@@ -36,6 +37,9 @@ from harness.scoring.references import Alternatives, candidate_references
 from harness.scoring.results import ClipInput, ClipScore, ScoreVersions
 from harness.scoring.run import RunScoreSummary, SystemSummary, score_run
 from harness.scoring.scorer import Scorer, ScorerStats
+
+# Every module here imports faster_whisper on first use only, so this comes before any of them does.
+_passive_openmp()
 
 __all__ = [
     "DEFAULT_MODEL",

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -104,3 +108,13 @@ def test_a_transcript_does_not_depend_on_the_machines_blas_threads(tiny_backend:
             heard[threads] = tiny_backend.transcribe([clip], "en")
             assert {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"} == {threads}
     assert heard[2] == heard[1]
+
+
+@pytest.mark.parametrize(("chosen", "policy"), [(None, "PASSIVE"), ("ACTIVE", "ACTIVE")], ids=["unset", "user's"])
+def test_openmp_threads_wait_without_spinning_unless_the_user_chose(chosen: str | None, policy: str) -> None:
+    """harness.scoring sets libgomp's OMP_WAIT_POLICY before faster_whisper loads it (harness.scoring.blas)."""
+    env = {key: value for key, value in os.environ.items() if key != "OMP_WAIT_POLICY"}
+    env.update({} if chosen is None else {"OMP_WAIT_POLICY": chosen})
+    code = "import os, sys, harness.scoring; print(os.environ['OMP_WAIT_POLICY'], 'ctranslate2' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == [policy, "False"]
