@@ -14,7 +14,9 @@ command. This file keeps the other ways of running working:
     first, so one worker makes that run while the others take the tests marked `slow`, at a lower priority
     than the run's (tests.helpers.shared); then the run's other readers, then the rest: the long runs
     overlap the many short ones instead of ending the session on one busy worker, and no worker waits for
-    the shared run.
+    the shared run;
+  - the controller writes the checkout's bytecode once before the workers start (tests.helpers.bytecode),
+    instead of each worker compiling the same modules in a fresh clone.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.bytecode import write_bytecode_once
 from tests.helpers.shared import yield_to_a_shared_build
 
 # Bytecode is written for this session even where PYTHONDONTWRITEBYTECODE is set (as on this machine):
@@ -112,6 +115,13 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     # Read by a pytest started in a subprocess; appended after its own addopts, so it wins.
     os.environ["PYTEST_ADDOPTS"] = " ".join(filter(None, [os.environ.get("PYTEST_ADDOPTS"), "-n 0"]))
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    # Before pytest-xdist starts the workers (its own sessionstart runs last): each would compile the same
+    # modules at once in a fresh clone (tests.helpers.bytecode).
+    if session.config.pluginmanager.has_plugin("dsession"):
+        write_bytecode_once(session.config)
 
 
 @pytest.fixture(autouse=True)

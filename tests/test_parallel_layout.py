@@ -138,3 +138,23 @@ def test_a_worker_yields_to_another_s_shared_build(tmp_path: Path, builder: str 
     done = subprocess.run([sys.executable, "-c", YIELDING, str(tmp_path)], env=env, capture_output=True,
                           text=True, check=True)
     assert int(done.stdout) == min(os.nice(0) + niceness, 19)  # this test may run in a worker that yielded
+
+
+def test_the_controller_writes_the_rewritten_bytecode_the_workers_read(pytester: pytest.Pytester) -> None:
+    """tests.helpers.bytecode, as the root conftest calls it before the workers start: a test module's
+    assertion-rewritten bytecode is written, pytest reads it back as current, and a second call writes none."""
+    from _pytest.assertion import rewrite
+
+    from tests.helpers.bytecode import write_bytecode_once
+
+    pytester.makepyprojecttoml('[tool.pytest.ini_options]\ntestpaths = ["checks"]\n'
+                               'asyncio_default_fixture_loop_scope = "function"\n')
+    module = pytester.mkpydir("checks") / "test_one.py"
+    module.write_text("def test_one():\n    assert 1 + 1 == 2\n", encoding="utf-8")
+    config = pytester.parseconfigure()
+    pyc = module.parent / "__pycache__" / f"test_one{rewrite.PYC_TAIL}"
+    # In this process, not forked: a worker may run threads (the conftest's call forks in the controller).
+    assert write_bytecode_once(config, processes=1) >= 1 and pyc.is_file()
+    assert rewrite._read_pyc(module, pyc) is not None
+    assert (module.parent / "__pycache__" / f"__init__.{sys.implementation.cache_tag}.pyc").is_file()  # plain
+    assert write_bytecode_once(config, processes=1) == 0

@@ -98,25 +98,29 @@ def leaks(root: Path, key: str) -> list[str]:
 
 
 def _occurring(text: str, needles: set[str], length: int) -> set[str]:
-    """The needles (all `length` long) that occur in `text`: every window's polynomial hash at once, then
-    each window whose hash is a needle's compared as text. The same set as comparing every window, without
-    a Python string per window (a run's output is megabytes of audio, read five ways)."""
+    """The needles (all `length` long) that occur in `text`: every window's polynomial hash at once, looked up
+    among the needles' sorted hashes, then each window whose hash is a needle's compared as text. The same set
+    as comparing every window, without a Python string per window (a run's output is megabytes of audio,
+    read five ways)."""
     codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    if len(codes) < length:
+    if len(codes) < length or not needles:
         return set()
-    candidates = np.flatnonzero(np.isin(_window_hashes(codes, length),
-                                        [_window_hashes(np.frombuffer(n.encode("utf-32-le"), dtype=np.uint32)
-                                                        .astype(np.uint64), length)[0] for n in needles]))
+    wanted = np.unique(np.concatenate([_window_hashes(np.frombuffer(n.encode("utf-32-le"), dtype=np.uint32)
+                                                      .astype(np.uint64), length) for n in needles]))
+    hashes = _window_hashes(codes, length)
+    slots = np.minimum(np.searchsorted(wanted, hashes), len(wanted) - 1)
+    candidates = np.flatnonzero(wanted[slots] == hashes)
     return {text[i:i + length] for i in candidates.tolist() if text[i:i + length] in needles}
 
 
 def _window_hashes(codes: np.ndarray, length: int) -> np.ndarray:
     """The hash of every `length`-long window of `codes`, modulo 2**64 (array arithmetic wraps silently)."""
     windows = len(codes) - length + 1
-    hashes = np.zeros(windows, dtype=np.uint64)
-    base = np.full(windows, 1_000_003, dtype=np.uint64)
-    for offset in range(length):
-        hashes = hashes * base + codes[offset:offset + windows]
+    hashes = codes[:windows].copy()
+    base = np.uint64(1_000_003)
+    for offset in range(1, length):
+        hashes *= base
+        hashes += codes[offset:offset + windows]
     return hashes
 
 
