@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.bytecode import write_bytecode_once
-from tests.helpers.shared import yield_to_a_shared_build
+from tests.helpers.shared import usable_cpus, yield_to_a_shared_build
 
 # Bytecode is written for this session even where PYTHONDONTWRITEBYTECODE is set (as on this machine):
 # without it every python the suite starts (the xdist workers, the CLI and pytest runs in subprocesses, the
@@ -84,8 +84,7 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
         return None
     if config.args and all(Path(arg.split("::")[0]).is_file() for arg in config.args):
         return 0
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return WORKERS_PER_CPU * cpus
+    return WORKERS_PER_CPU * usable_cpus()
 
 
 def _share_renders(config: pytest.Config) -> None:

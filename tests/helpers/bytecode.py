@@ -15,12 +15,13 @@ from __future__ import annotations
 import compileall
 import importlib.util
 import multiprocessing
-import os
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.shared import usable_cpus
 
 _config: pytest.Config | None = None  # the controller's, inherited by the forked processes that rewrite
 
@@ -33,7 +34,7 @@ def write_bytecode_once(config: pytest.Config, processes: int | None = None) -> 
     # Each folder with the folder its module names start from (the harness may be installed elsewhere).
     folders = [*((Path(p), Path(p).parent) for p in ((spec.submodule_search_locations or []) if spec else [])),
                *((config.rootpath / path, config.rootpath) for path in config.getini("testpaths"))]
-    workers = processes or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    workers = processes or usable_cpus()
     for folder, _base in folders:
         compileall.compile_dir(folder, quiet=2, workers=workers)  # what a plain import writes (subprocesses')
     files = [(path, base) for folder, base in folders for path in folder.rglob("*.py")]

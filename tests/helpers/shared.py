@@ -30,6 +30,11 @@ YIELDING_NICENESS = 5
 _yielded = False
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity, where the platform has one): what the workers share."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None], *,
                others_yield: bool = False) -> Path:
     """The path `name` in the session's shared folder, made by `build(path)` if no worker made it yet.
