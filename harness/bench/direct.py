@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from harness.bench.exchange import ExchangeFailed
 from harness.bench.job import Job
-from harness.bench.media import FirstAudio, sse_audio
+from harness.bench.media import FirstAudio, stream_audio
 from harness.bench.streaming import StreamWatch, stream_figures
 from harness.bench.timing import Mark
-from harness.core.spec import Role
+from harness.core.audio_fields import AudioFieldError, carrier, json_audio
+from harness.core.errors import ProtocolError
+from harness.core.spec import JsonBody, NdjsonBody, Role
 from harness.core.transport import error_of, retry_after_seconds
 
 
@@ -22,6 +24,9 @@ async def fetch_direct(job: Job) -> None:
     first_audio: list[float] = []
     pending = bytearray()
     listener = StreamWatch()
+    carried = carrier(job.endpoint.response_for(job.endpoint.success_status))  # audio as text in JSON or events
+    where = carried.audio if carried is not None else None
+    lines = isinstance(carried, NdjsonBody)
 
     def watch(chunk: bytes, at: float) -> None:
         if stream:
@@ -31,7 +36,7 @@ async def fetch_direct(job: Job) -> None:
             return
         pending.extend(chunk)
         cut = pending.rfind(b"\n") + 1
-        if cut and detector.feed(sse_audio(bytes(pending[:cut]))):
+        if cut and detector.feed(stream_audio(bytes(pending[:cut]), where, lines=lines)):
             first_audio.append(at)
         del pending[:cut]
 
@@ -65,11 +70,16 @@ async def fetch_direct(job: Job) -> None:
             record.marks.set(Mark.FIRST_AUDIO, first_audio[0])
         record.stream_figures = stream_figures(listener.arrivals(exchange.sent, exchange.headers_received),
                                               exchange.sent, exchange.last_byte)
-        audio = sse_audio(exchange.body)
+        audio = stream_audio(exchange.body, where, lines=lines)
         if audio:
             exchange.body = audio
+    elif isinstance(carried, JsonBody) and where is not None and response.status_code < 300:
+        try:
+            exchange.body = json_audio(exchange.body, where)
+        except AudioFieldError as error:
+            job.fail("submit", ProtocolError(f"{job.endpoint.signature}: {error}", status=response.status_code))
     # A stream's Content-Type (text/event-stream) names its transport, not the audio its events carry: the
     # audio is declared by nothing the answer says, so it is stored with no declared type (the contract
     # checks the transport's type; conformance compares a declared audio type with the decoded bytes).
-    declared = None if stream else response.headers.get("content-type")
+    declared = None if stream or carried is not None else response.headers.get("content-type")
     job.keep_audio(exchange, declared, "stream" if stream else "submit")

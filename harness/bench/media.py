@@ -17,6 +17,8 @@ from pathlib import Path
 from harness.bench.records import AudioFile
 from harness.core.audio import AudioInfo, extension, holds_a_frame, join_wav, strip_metadata
 from harness.core.audio import inspect as inspect_audio  # what the bytes are, and whether they are whole
+from harness.core.audio_fields import ndjson_audio
+from harness.core.spec import AudioAt
 from harness.core.sse import audio_events, is_sse
 
 __all__ = ["FirstAudio", "inspect_audio", "join_audio_chunks", "sse_audio", "store_audio"]
@@ -57,12 +59,19 @@ class FirstAudio:
         return False
 
 
-def sse_audio(data: bytes) -> bytes:
-    """Audio bytes carried by Server-Sent Events (`harness.core.sse`: base64, or JSON with a base64 field);
-    bytes that are not SSE are returned unchanged."""
+def sse_audio(data: bytes, where: AudioAt | None = None) -> bytes:
+    """Audio bytes carried by Server-Sent Events (`harness.core.sse`: base64, or JSON with a base64 field,
+    at `where` when the endpoint declares it); bytes that are not SSE are returned unchanged."""
     if not is_sse(data):
         return data
-    return join_audio_chunks([audio for _, audio in audio_events(data)])
+    return join_audio_chunks([audio for _, audio in audio_events(data, where)])
+
+
+def stream_audio(data: bytes, where: AudioAt | None = None, *, lines: bool = False) -> bytes:
+    """A streamed answer's audio: SSE events' (`sse_audio`), or newline-delimited JSON lines' (`lines`)."""
+    if lines:
+        return join_audio_chunks([audio for _, audio in ndjson_audio(data, where)])
+    return sse_audio(data, where)
 
 
 def join_audio_chunks(chunks: list[bytes]) -> bytes:

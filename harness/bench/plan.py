@@ -99,14 +99,19 @@ def job_key(run_id: str, provider: str, model: str, corpus: str, item_id: str, r
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
+ALL_PROVIDERS = "all"  # `--providers all`: every registered provider, the market's included
+
+
 def select(providers: Mapping[str, Provider], wanted_providers: Sequence[str], wanted_models: Sequence[str]) -> list[
     Selection
 ]:
     """The (provider, model) pairs to benchmark; unknown names fail with the list of known ones."""
+    if ALL_PROVIDERS in wanted_providers:
+        wanted_providers = [name for name in providers]
     unknown = [p for p in wanted_providers if p not in providers]
     if unknown:
         raise UsageError(f"unknown provider(s) {', '.join(unknown)}; known: {', '.join(providers) or 'none'}")
-    chosen = [providers[p] for p in (wanted_providers or providers)]
+    chosen = [providers[p] for p in wanted_providers] or [p for p in providers.values() if p.default_run]
     everything = [Selection(p, o) for p in chosen for o in p.offerings]
     if not wanted_models:
         return everything

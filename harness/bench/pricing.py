@@ -67,13 +67,13 @@ class PriceBook:
 
     def price(self, provider: Provider, model: str, endpoint: Endpoint, payload: Mapping[str, Any]) -> Price:
         override = (self.overrides or {}).get(f"{provider.name}/{model}")
-        if endpoint.price is None:
+        cost: Cost | None = endpoint.price(payload) if endpoint.price is not None else None
+        if cost is None:  # no price function, or one that prices no request of this model
             if override is not None:
                 return Price(override, CostUnit.USD, override, "configured-price")
             label = f"{provider.name}/{model}"
             return Price(None, CostUnit.USD, None, "no-documented-price",
                          f"{label}: the documents give no price; set a price with --price {label}=USD")
-        cost: Cost = endpoint.price(payload)
         rate = self.usd_rate(provider, cost.unit)
         usd = cost.amount * rate if rate is not None else None
         note = "" if usd is not None else (

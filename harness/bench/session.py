@@ -140,7 +140,7 @@ def run_benchmark(
         with open_target(config, wanted, headers, **sandbox_overrides) as target:
             store.redactor = Redactor((*target.secrets, *(key for key in target.keys.values() if key)))
             reachable = {name: provider for name, provider in known.items() if target.serves(name)}
-            refused = [name for name in config.workload.providers if name not in reachable]
+            refused = [p.name for p in wanted if p.name not in reachable]
             if refused or not reachable:
                 raise UsageError(f"target {target.kind} cannot serve {', '.join(refused) or 'any provider'}: "
                                  + "; ".join(target.notes))

@@ -22,6 +22,8 @@ def _price(endpoint: Endpoint) -> str:
         cost = endpoint.price(endpoint.example or {})
     except Exception:
         return "per request parameters"
+    if cost is None:
+        return "per model"
     unit = "$" if cost.unit.value == "USD" else ""
     suffix = "" if unit else f" {cost.unit.value}"
     return f"{unit}{cost.amount.normalize():f}{suffix} (document's example)"

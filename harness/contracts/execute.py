@@ -14,10 +14,12 @@ import httpx
 
 from harness.contracts.plans import Auth, Plan, PlanContext
 from harness.contracts.targets import FAULT_HEADER, Target, reference_upload
-from harness.core.audio import AudioDecodeError, contradicts, inspect
+from harness.core.audio import AudioDecodeError, AudioKind, contradicts, inspect
+from harness.core.audio_fields import AudioFieldError, carrier, json_audio
 from harness.core.drift import resolve
+from harness.core.protocols.realtime import AudioSpec
 from harness.core.retry import RetryPolicy
-from harness.core.spec import Endpoint, Provider
+from harness.core.spec import Endpoint, JsonBody, Provider
 from harness.core.target import TargetKind
 from harness.core.transport import build_request, path_fields
 from harness.core.validate import check_response, media_type_of, request_drift, soft_limit_warnings
@@ -92,6 +94,8 @@ def run_plan(provider: Provider, plan: Plan, target: Target, client: httpx.Clien
             Violation("", f"status {plan.expect_status} ({plan.label})", str(response.status_code), "status")
         )
     _check(provider, endpoint, response, outcome, f"{endpoint.key}")
+    if plan.audio is not None and response.status_code == plan.expect_status:
+        outcome.violations.extend(check_format(endpoint, response, plan.audio))
     if plan.follow_job and response.status_code == endpoint.success_status and outcome.violations == []:
         _follow(provider, endpoint, response.json(), target, client, outcome)
     return outcome
@@ -173,6 +177,33 @@ def _fetch_media(
         return
     declared = resolve(body, type_pointer)[1] if type_pointer else None
     outcome.violations.extend(check_audio(response.content, declared or response.headers.get("content-type")))
+
+
+def check_format(endpoint: Endpoint, response: httpx.Response, spec: AudioSpec) -> list[Violation]:
+    """The answer's audio is the format asked for: its codec (from its header, where it has one) and its
+    sample rate (a headerless answer is taken at the rate the format names: its length must still be whole
+    samples). Where the audio stack is not installed, only what the bytes' headers say is checked."""
+    carried = carrier(endpoint.response_for(response.status_code))
+    try:
+        audio = json_audio(response.content, carried.audio) if isinstance(carried, JsonBody) and carried.audio \
+            else response.content
+    except AudioFieldError as error:
+        return [Violation("audio", f"{spec}", str(error), "protocol")]
+    if spec.container == "raw":
+        width = {"pcm_s16le": 2, "pcm_f32le": 4}.get(spec.codec, 1)
+        if not audio or len(audio) % width:
+            return [Violation("audio", f"{spec}", f"{len(audio)} bytes: not whole {width}-byte samples", "protocol")]
+        return []
+    info = inspect(audio)
+    expected = {"wav": AudioKind.WAV, "mp3": AudioKind.MP3, "flac": AudioKind.FLAC}.get(spec.container)
+    if spec.container == "ogg":
+        expected = AudioKind.VORBIS if spec.codec == "vorbis" else AudioKind.OPUS
+    if expected is not None and info.kind is not expected:
+        return [Violation("audio", f"{spec}", f"{info.kind or 'bytes of no known audio format'}", "content-type")]
+    if info.sample_rate is not None and spec.container != "ogg" and info.sample_rate != spec.sample_rate:
+        # Opus always runs at 48 kHz inside; its header keeps the input rate only as a hint.
+        return [Violation("audio", f"{spec.sample_rate} Hz", f"{info.sample_rate} Hz", "protocol")]
+    return []
 
 
 def check_audio(data: bytes, declared: str | None) -> list[Violation]:

@@ -9,12 +9,16 @@ cannot run against a live provider and are skipped there with that reason.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from harness.core.audio import writable
 from harness.core.params import ParamKind, ParamSpec, params_of
+from harness.core.protocols.http_speech import Format, SpeechService, Synthesis, in_format
+from harness.core.protocols.realtime import AudioSpec
 from harness.core.spec import DOCUMENTS, Endpoint, Evidence, Provider, RequestVariant, Role, SynthesisInput, Upload
 from harness.core.transport import path_fields
 
@@ -52,6 +56,8 @@ class Plan:
     follow_job: bool = False  # poll the job to its end and download the media
     live_skip: str = ""  # why this plan cannot run against a live provider
     evidence: Evidence = DOCUMENTS  # what the plan's request rests on: the documents, or a client library
+    audio: AudioSpec | None = None  # the audio the answer must carry (a format check): codec, rate, container
+    imitation_gap: str = ""  # why the sandbox cannot stand in for the provider here: checked live only
 
     @property
     def label(self) -> str:
@@ -182,6 +188,45 @@ def _error_plan(provider: Provider, endpoint: Endpoint, status: int, base: str, 
                 live_skip=f"a {status} cannot be provoked on demand against a live provider", **common)
 
 
+def _format_plans(provider: Provider, endpoint: Endpoint, base: str, path: dict[str, str],
+                  query: dict[str, str]) -> list[Plan]:
+    """One success scenario per output format a speech family endpoint documents, each answer's audio
+    checked to be that format (codec, rate, container). A format the harness's own writer cannot produce is
+    checked against the provider only: the sandbox cannot imitate it (`imitation_gap`)."""
+    service = provider.family
+    if not isinstance(service, SpeechService):
+        return []
+    try:
+        synthesis = service.synthesis(endpoint.key)
+    except KeyError:
+        return []
+    offering = next((o for o in provider.offerings if o.endpoint == endpoint.key), None)
+    if offering is None or synthesis.slots.format is None:
+        return []
+    plans = []
+    for fmt in synthesis.formats:
+        gap = "" if writable(fmt.spec.codec, fmt.spec.container) else (
+            f"the sandbox cannot write {fmt.spec}: {fmt.name} is checked against {provider.name} itself only")
+        plans.append(Plan(f"{base}/{endpoint.success_status}-format-{slug(fmt.name)}", provider=provider.name,
+                          endpoint=endpoint.key, expect_status=endpoint.success_status,
+                          payload=_in_format(offering.build, synthesis, fmt), path_params=path, query=query,
+                          audio=fmt.spec, imitation_gap=gap))
+    return plans
+
+
+def _in_format(build: Callable[[SynthesisInput], dict[str, Any]], synthesis: Synthesis, fmt: Format
+               ) -> Callable[[PlanContext], dict[str, Any] | None]:
+    def payload(context: PlanContext) -> dict[str, Any] | None:
+        return in_format(synthesis, build(SynthesisInput(SAMPLE_TEXT, reference_url=context.reference_url)), fmt)
+
+    return payload
+
+
+def slug(name: str) -> str:
+    """A format's name as a fixture file name part: `riff-24khz-16bit-mono-pcm`, `ogg_vorbis`, `LINEAR16`."""
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "format"
+
+
 def plans_for(provider: Provider) -> list[Plan]:
     """Every scenario the documents call for, for one provider."""
     plans: list[Plan] = []
@@ -210,6 +255,7 @@ def plans_for(provider: Provider) -> list[Plan]:
                 )
             )
             plans += _variant_plans(provider, endpoint, base, path, query)
+            plans += _format_plans(provider, endpoint, base, path, query)
         for response in endpoint.responses:
             if response.status >= 400:
                 plans.append(_error_plan(provider, endpoint, response.status, base, path, query))

@@ -135,6 +135,8 @@ class ContractSession:
                 raise Skip(plan.live_skip)
             if self.target.key_for(plan.provider) is None and not provider.keyless:
                 raise Skip(f"{provider.key_env} is not set: live {provider.name} checks need a key")
+        if plan.imitation_gap and not self.target.at_providers:
+            raise Skip(plan.imitation_gap)
         if plan.fault and not self.target.allows_faults:
             raise Skip(f"this target cannot inject the fault {plan.fault}")
         if self.target.kind is TargetKind.REPLAY:

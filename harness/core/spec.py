@@ -13,8 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+import httpx
 from pydantic import BaseModel, ConfigDict
 
 from harness.core.lifecycle import Lifecycle
@@ -30,6 +31,7 @@ class BodyKind(StrEnum):
     JSON = "json"
     MULTIPART = "multipart"
     QUERY = "query"
+    TEXT = "text"  # a text document rendered from the fields (SSML): `Endpoint.text_body` says how
     NONE = "none"
 
 
@@ -60,27 +62,73 @@ class Cost:
         return Cost(self.amount + other.amount, self.unit)
 
 
-PriceFunction = Callable[[Mapping[str, Any]], Cost]
-"""The documented price of one request, as a function of its parameters."""
+PriceFunction = Callable[[Mapping[str, Any]], Cost | None]
+"""The documented price of one request, as a function of its parameters (None: the documents give that
+request no price, e.g. a model of the endpoint with none)."""
+
+
+class RequestSigner(Protocol):
+    """A key that never travels: the request is signed with it (AWS Signature V4). The client side signs a
+    built request; the sandbox side checks a signature against the secret it knows. `harness.core.signing`
+    holds the implementations (botocore's signer, an optional extra)."""
+
+    name: str
+
+    def sign(self, request: httpx.Request, key: str, region: str) -> None:
+        """Add the signature headers to `request` (its body and URL final)."""
+
+    def key_id(self, headers: Mapping[str, str]) -> str | None:
+        """The key the caller claims (its id, from the Authorization header): None when unsigned."""
+
+    def verify(self, method: str, url: str, headers: Mapping[str, str], body: bytes, key: str) -> str | None:
+        """None when the signature is the one `key` makes; else why not, in one line."""
 
 
 @dataclass(frozen=True, slots=True)
 class Auth:
-    """How a key travels: `Ocp-Apim-Subscription-Key: KEY` or `Authorization: Bearer KEY`."""
+    """How a key travels: `Ocp-Apim-Subscription-Key: KEY`, `Authorization: Bearer KEY`, a query parameter
+    (`?key=KEY`), or a signature made with it (`signer`). `others` are further forms the documents say the
+    server takes (Google: `x-goog-api-key`, `?key=`, an OAuth bearer token): the sandbox accepts each, the
+    harness sends the first."""
 
     header: str
     scheme: str = ""
+    query: str = ""  # the key travels as this query parameter instead of a header
+    others: tuple[Auth, ...] = ()
+    signer: RequestSigner | None = None
 
     def header_value(self, key: str) -> str:
         return f"{self.scheme} {key}" if self.scheme else key
 
+    @property
+    def forms(self) -> tuple[Auth, ...]:
+        """Every way the key may travel, the one the harness sends first."""
+        return (self, *self.others)
+
+    def describe(self) -> str:
+        """How a user reads it in `tts-harness providers`: `x-goog-api-key header`, `?key=`, `AWS SigV4`."""
+        if self.signer is not None:
+            return self.signer.name
+        one = f"?{self.query}=" if self.query else f"{self.header}: {self.scheme + ' ' if self.scheme else ''}KEY"
+        return " or ".join([one, *(other.describe() for other in self.others)])
+
+
+@dataclass(frozen=True, slots=True)
+class AudioAt:
+    """Where an answer carries its audio as text: a JSON pointer, and how the bytes are written there
+    (`base64`, or `hex` as MiniMax writes them). `harness.core.audio_fields` reads it for every engine."""
+
+    pointer: str  # "/audioContent", "/data/audio"
+    encoding: str = "base64"  # base64 | hex
+
 
 @dataclass(frozen=True, slots=True)
 class JsonBody:
-    """A JSON body validated by a pydantic model."""
+    """A JSON body validated by a pydantic model; `audio` where the body carries the audio itself."""
 
     model: type[BaseModel]
     content_types: tuple[str, ...] = ("application/json",)
+    audio: AudioAt | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,14 +145,43 @@ class EventStreamBody:
 
     event_model: type[BaseModel] | None = None
     content_types: tuple[str, ...] = ("text/event-stream",)
+    audio: AudioAt | None = None  # where an event's JSON carries audio (unset: the fields sse.py knows)
 
 
-Body = JsonBody | AudioBody | EventStreamBody
+@dataclass(frozen=True, slots=True)
+class NdjsonBody:
+    """Newline-delimited JSON, one object a line (a streamed answer); `audio` where a line carries audio."""
+
+    event_model: type[BaseModel] | None = None
+    content_types: tuple[str, ...] = ("application/x-ndjson", "application/jsonl", "application/json")
+    audio: AudioAt | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlainTextBody:
+    """A text answer that is not JSON (a token Azure's issueToken answers): non-empty text is all it promises."""
+
+    content_types: tuple[str, ...] = ("text/plain",)
+
+
+Body = JsonBody | AudioBody | EventStreamBody | NdjsonBody | PlainTextBody
+
+
+@dataclass(frozen=True, slots=True)
+class TextBody:
+    """A request body that is a text document made from the request's fields (Azure's SSML): `render` makes
+    it, `parse` reads one back into the fields (the sandbox's side); a document `parse` cannot read raises
+    ValueError with the reason."""
+
+    content_type: str
+    render: Callable[[Mapping[str, Any]], str]
+    parse: Callable[[str], dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
 class Response:
-    """One documented answer of an endpoint: a status and the bodies the documents allow for it.
+    """One documented answer of an endpoint: a status and the bodies the documents allow for it (none: the
+    documents show an empty body).
 
     Several `bodies` mean the documents contradict each other (one endpoint described as answering audio
     bytes in one place and a queued job in another): every alternative is accepted, and an answer
@@ -286,6 +363,11 @@ class Endpoint:
     max_upload_bytes: int | None = None  # the documented size limit of an uploaded file, where one is written
     evidence: Evidence = DOCUMENTS  # `source: sdk` for an endpoint only a client library shows
     request_variants: tuple[RequestVariant, ...] = ()  # other accepted request shapes (drift when used)
+    # Where the request model's fields travel besides the body (botocore's `location`): a field named in
+    # the path template fills it; these go in the query string, and these in headers (field -> header).
+    query_fields: tuple[str, ...] = ()
+    header_fields: Mapping[str, str] = field(default_factory=dict)
+    text_body: TextBody | None = None  # BodyKind.TEXT: how the body document is made from the fields
 
     @property
     def signature(self) -> str:
@@ -340,6 +422,17 @@ class Provider:
     known_deviations: Mapping[str, str] = field(default_factory=dict)
     retry: RetryPolicy = DEFAULT_RETRY  # the documents' backoff constants where they give some (core/retry.py)
     channels: tuple[Channel, ...] = ()  # documented WebSocket endpoints (harness.core.protocols.realtime)
+    # Benchmarked when a run names no providers. The seeds' gateways are; the market's built-in providers are
+    # benchmarked when named (`--providers openai,google`, or `--providers all`): a default run over the
+    # whole market would take minutes of synthesis and scoring nobody asked for.
+    default_run: bool = True
+    # A host with `{region}` in it (`https://{region}.tts.speech.microsoft.com`): the region comes from this
+    # variable, else `default_region`; without either a live run leaves the provider out and says why.
+    region_env: str = ""
+    default_region: str = ""
+    # The wire-family declaration this provider was built from (`harness.core.protocols.http_speech`), for
+    # the family's sandbox imitation and checks; None for a provider written as a package.
+    family: Any = None
 
     @property
     def keyless(self) -> bool:

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 from typing import Any
+
+from harness.core.audio_fields import AudioFieldError, audio_at
+from harness.core.spec import AudioAt
 
 AUDIO_FIELDS = ("audio", "chunk", "data", "audio_base64")
 _FIELD_STARTS = (b"data:", b"event:", b"id:", b":")
@@ -21,7 +25,8 @@ def is_sse(data: bytes) -> bool:
     return data.lstrip().startswith(_FIELD_STARTS)
 
 
-def _event_audio(event: bytes) -> list[bytes]:
+def _event_audio(event: bytes, where: AudioAt | None = None) -> list[bytes]:
+    """The audio of one event: at the declared pointer (`where`), else under the first of `AUDIO_FIELDS`."""
     found: list[bytes] = []
     for line in event.splitlines():
         if not line.startswith(b"data:"):
@@ -34,6 +39,12 @@ def _event_audio(event: bytes) -> list[bytes]:
             try:
                 message = json.loads(payload)
             except ValueError:
+                continue
+            if where is not None:
+                with contextlib.suppress(AudioFieldError):  # an event of another kind (done, usage)
+                    found.append(audio_at(message, where))
+                continue
+            if not isinstance(message, dict):
                 continue
             chunk = next((message[k] for k in AUDIO_FIELDS if isinstance(message.get(k), str)), None)
             if chunk is None:
@@ -58,10 +69,10 @@ def events(data: bytes) -> list[tuple[int, bytes]]:
     return found
 
 
-def audio_events(data: bytes) -> list[tuple[int, bytes]]:
+def audio_events(data: bytes, where: AudioAt | None = None) -> list[tuple[int, bytes]]:
     """Each event that carries audio: the offset just past its end in `data`, and its audio bytes (an
-    event's several `data:` lines joined)."""
-    found = [(end, b"".join(_event_audio(event))) for end, event in events(data)]
+    event's several `data:` lines joined); `where`: the declared place of an event's audio."""
+    found = [(end, b"".join(_event_audio(event, where))) for end, event in events(data)]
     return [(end, audio) for end, audio in found if audio]
 
 

@@ -231,8 +231,43 @@ class Layout:
         return any(name == provider for name, _ in self.bases)
 
 
-def documented_bases(providers: Iterable[Provider]) -> dict[tuple[str, str], str]:
-    return {(p.name, host): url.rstrip("/") for p in providers for host, url in p.hosts.items()}
+REGION_WORD = re.compile(r"^[a-z0-9][a-z0-9-]{0,40}$")  # us-east-1, westeurope, eastus2
+
+
+def region_of(provider: Provider, environ: Mapping[str, str] | None = None) -> str:
+    """The region a provider's requests go to: its `region_env`'s value, else its documented default; ""
+    when it has neither. A value that is no region's name is a one-line usage error (it lands in a host)."""
+    env = os.environ if environ is None else environ
+    given = env.get(provider.region_env, "").strip() if provider.region_env else ""
+    if given and not REGION_WORD.match(given):
+        raise UsageError(f"{provider.region_env}={given[:40]!r} is not a region name (lower-case letters, digits, "
+                         "dashes: eastus, us-east-1)")
+    return given or provider.default_region
+
+
+def regional(provider: Provider) -> bool:
+    """Whether a provider's hosts name a region (`https://{region}.tts.speech.microsoft.com`)."""
+    return any("{region}" in url for url in provider.hosts.values())
+
+
+def documented_bases(providers: Iterable[Provider], environ: Mapping[str, str] | None = None
+                     ) -> dict[tuple[str, str], str]:
+    """Each provider host's documented base URL, its region filled in; a provider whose region is unknown
+    has none (`layout` says why it is left out)."""
+    bases: dict[tuple[str, str], str] = {}
+    for provider in providers:
+        region = region_of(provider, environ) if regional(provider) else ""
+        if regional(provider) and not region:
+            continue
+        for host, url in provider.hosts.items():
+            bases[(provider.name, host)] = url.replace("{region}", region).rstrip("/")
+    return bases
+
+
+def _unplaced(providers: Iterable[Provider], bases: Mapping[tuple[str, str], str]) -> dict[str, str]:
+    """Why a provider with regions has no base URL: its region variable is not set."""
+    return {p.name: f"{p.name} needs its region: set {p.region_env or 'its region variable'}"
+            for p in providers if regional(p) and not any(name == p.name for name, _ in bases)}
 
 
 def sandbox_bases(root: str, providers: Iterable[Provider]) -> dict[tuple[str, str], str]:
@@ -249,7 +284,8 @@ def layout(choice: TargetChoice, providers: Iterable[Provider], sandbox_root: st
             raise ValueError("a sandbox target is laid out only once the sandbox listens: give sandbox_root")
         return Layout(choice, sandbox_bases(sandbox_root, chosen), sandbox_root.rstrip("/"))
     if choice.kind is not TargetKind.URL or choice.url is None or choice.request_url is None:
-        return Layout(choice, documented_bases(chosen))
+        bases = documented_bases(chosen)
+        return Layout(choice, bases, left_out=_unplaced(chosen, bases))
     owner = provider_at(choice.url, chosen)
     if owner is None:
         return Layout(choice, sandbox_bases(choice.request_url, chosen), choice.url)

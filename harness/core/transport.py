@@ -21,6 +21,7 @@ from harness.core.errors import ProtocolError, ProviderError, error_for_status
 from harness.core.redact import Redactor
 from harness.core.retry import parse_retry_after
 from harness.core.spec import BodyKind, Endpoint, Provider, Upload
+from harness.core.target import region_of
 from harness.core.validate import check_request
 
 
@@ -59,24 +60,60 @@ def build_request(
     query: Mapping[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
     validate: bool = True,
+    region: str = "",
 ) -> httpx.Request:
-    """An `httpx.Request` for one call; `validate=False` only to send deliberately bad requests."""
+    """An `httpx.Request` for one call; `validate=False` only to send deliberately bad requests.
+
+    The request model's fields travel where the endpoint says (`placed`): the path, the query string,
+    headers, and the rest in the body as JSON, a form, a query string or a text document (SSML). The key
+    travels as its provider's `Auth` says: a header, a query parameter, or a signature over the finished
+    request (`region`: the signer's, for a provider with regions)."""
     body: dict[str, Any] = {}
     if endpoint.request is not None and payload is not None:
         body = wire_payload(check_request(endpoint, payload)) if validate else dict(payload)
-    url = base_url.rstrip("/") + render_path(endpoint, path_params or {})
+    path_values, query_values, header_values, body = placed(endpoint, body)
+    url = base_url.rstrip("/") + render_path(endpoint, {**path_values, **(path_params or {})})
     all_headers: dict[str, str] = {}
-    if key is not None:
-        all_headers[provider.auth.header] = provider.auth.header_value(key)
+    auth = provider.auth
+    params = {k: _form_value(v) for k, v in {**query_values, **(query or {})}.items() if v is not None}
+    if key is not None and auth.signer is None:
+        if auth.query:
+            params[auth.query] = key
+        else:
+            all_headers[auth.header] = auth.header_value(key)
+    all_headers.update(header_values)
     all_headers.update(headers or {})
-    params = {k: _form_value(v) for k, v in (query or {}).items() if v is not None}
+    request = _request(endpoint, url, params, body, all_headers)
+    if key is not None and auth.signer is not None:
+        auth.signer.sign(request, key, region or region_of(provider))
+    return request
+
+
+def placed(endpoint: Endpoint, fields: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, Any], dict[str, str],
+                                                                     dict[str, Any]]:
+    """A request's fields split by where they travel: (path, query, headers, body)."""
+    in_path = set(path_fields(endpoint.path))
+    path = {name: str(value) for name, value in fields.items() if name in in_path}
+    query = {name: value for name, value in fields.items() if name in endpoint.query_fields}
+    headers = {endpoint.header_fields[name]: _form_value(value) for name, value in fields.items()
+               if name in endpoint.header_fields and value is not None}
+    taken = in_path | set(endpoint.query_fields) | set(endpoint.header_fields)
+    return path, query, headers, {name: value for name, value in fields.items() if name not in taken}
+
+
+def _request(endpoint: Endpoint, url: str, params: dict[str, str], body: dict[str, Any],
+             headers: dict[str, str]) -> httpx.Request:
     if endpoint.body_kind is BodyKind.JSON:
-        return httpx.Request(endpoint.method, url, params=params, json=body, headers=all_headers)
+        return httpx.Request(endpoint.method, url, params=params, json=body, headers=headers)
     if endpoint.body_kind is BodyKind.MULTIPART:
-        return httpx.Request(endpoint.method, url, params=params, files=_multipart(body), headers=all_headers)
+        return httpx.Request(endpoint.method, url, params=params, files=_multipart(body), headers=headers)
+    if endpoint.body_kind is BodyKind.TEXT and endpoint.text_body is not None:
+        document = endpoint.text_body.render(body)
+        return httpx.Request(endpoint.method, url, params=params, content=document.encode("utf-8"),
+                             headers={"Content-Type": endpoint.text_body.content_type, **headers})
     if endpoint.body_kind is BodyKind.QUERY:
         params |= {k: _form_value(v) for k, v in body.items() if v is not None}
-    return httpx.Request(endpoint.method, url, params=params, headers=all_headers)
+    return httpx.Request(endpoint.method, url, params=params, headers=headers)
 
 
 def _multipart(body: Mapping[str, Any]) -> list[tuple[str, tuple[str | None, bytes, str | None]]]:

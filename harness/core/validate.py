@@ -18,10 +18,22 @@ from pydantic import BaseModel, ValidationError
 
 from harness.core.audio import contradicts, sniff, sniff_media_type
 from harness.core.audio import media_type as audio_media_type
+from harness.core.audio_fields import AudioFieldError, json_audio
 from harness.core.drift import resolve, timestamp_drift, unknown_fields, variant_drift
 from harness.core.errors import RequestValidationError
 from harness.core.params import ParamSpec, params_of, soft_limit_breaches
-from harness.core.spec import AudioBody, BodyKind, Endpoint, EventStreamBody, JsonBody, Provider, Role
+from harness.core.spec import (
+    AudioAt,
+    AudioBody,
+    BodyKind,
+    Endpoint,
+    EventStreamBody,
+    JsonBody,
+    NdjsonBody,
+    PlainTextBody,
+    Provider,
+    Role,
+)
 from harness.core.timestamps import parse_timestamp
 from harness.core.verdict import Drift, Verdict, Violation, pointer
 
@@ -285,15 +297,26 @@ def check_response(
 def _check_body(endpoint: Endpoint, status: int, media_type: str, body: bytes) -> Verdict:
     response = endpoint.response_for(status)
     assert response is not None
+    if not response.bodies:  # the documents show an empty body
+        if body.strip():
+            return Verdict((Violation("", "an empty body", f"{len(body)} bytes", "protocol"),))
+        return Verdict()
     for index, alternative in enumerate(response.bodies):
         if media_type not in alternative.content_types:
             continue
         drift = (Drift("", response.drift_note),) if index > 0 and response.drift_note else ()
         if isinstance(alternative, JsonBody):
-            return _check_json_bytes(endpoint, status, body)
+            verdict = _check_json_bytes(endpoint, status, body)
+            if alternative.audio is not None and verdict.ok:
+                verdict = verdict + _check_carried_audio(body, alternative.audio)
+            return verdict
         if isinstance(alternative, AudioBody):
             return _check_audio_bytes(media_type, body) + Verdict(drift=drift)
-        if isinstance(alternative, EventStreamBody):
+        if isinstance(alternative, EventStreamBody | NdjsonBody):
+            return Verdict(drift=drift)
+        if isinstance(alternative, PlainTextBody):
+            if not body.strip():
+                return Verdict((Violation("", "non-empty text", "an empty body", "protocol"),))
             return Verdict(drift=drift)
     declared = sorted({ct for alt in response.bodies for ct in alt.content_types})
     content_type_violation = Violation(
@@ -316,6 +339,20 @@ def _check_json_bytes(endpoint: Endpoint, status: int, body: bytes) -> Verdict:
     except ValueError as error:
         return Verdict((Violation("", "a JSON body", f"malformed JSON ({error})", "protocol"),))
     return check_json(endpoint, status, data)
+
+
+def _check_carried_audio(body: bytes, where: AudioAt) -> Verdict:
+    """A JSON answer's audio field: text in its declared encoding that decodes to audio a reader knows."""
+    try:
+        audio = json_audio(body, where)
+    except AudioFieldError as error:
+        return Verdict((Violation(where.pointer, f"{where.encoding} audio", str(error), "protocol"),))
+    if not audio:
+        return Verdict((Violation(where.pointer, f"{where.encoding} audio", "an empty string", "protocol"),))
+    if sniff(audio) is None:
+        return Verdict((Violation(where.pointer, f"{where.encoding} audio",
+                                  "bytes that are not a known audio format", "protocol"),))
+    return Verdict()
 
 
 def _check_audio_bytes(media_type: str, body: bytes) -> Verdict:

@@ -362,9 +362,22 @@ class Emulation:
 
     # --- errors, in the provider's words -----------------------------------------------------------
 
-    def error_body(self, reject: Reject) -> Mapping[str, Any]:
-        """The provider's error body for a rejection (its status, title, message and `extra` fields)."""
+    def error_body(self, reject: Reject) -> Mapping[str, Any] | None:
+        """The provider's error body for a rejection (its status, title, message and `extra` fields);
+        None where the provider answers with an empty body."""
         raise NotImplementedError
+
+    def error_headers(self, reject: Reject) -> Mapping[str, str]:
+        """Headers the provider sends with every error (AWS's `x-amzn-ErrorType`); none by default."""
+        return {}
+
+    def key_of(self, credential: str, now: datetime) -> str:
+        """The key a credential stands for: itself, or the key a token the provider issued was made from."""
+        return credential
+
+    def bad_signature(self, why: str) -> Reject:
+        """A signed request whose signature is not the one its key makes."""
+        return Reject(403, why)
 
     def invalid(self, call: Call | None, problems: list[str]) -> Reject:
         return Reject(400, "; ".join(problems))

@@ -51,6 +51,7 @@ from harness.sandbox.wire import (
     html_error,
     json_reply,
     malformed,
+    raw_body,
     read_payload,
 )
 from harness.speech import EngineUnavailableError
@@ -216,7 +217,10 @@ class ProviderFace:
 
     def _error(self, reject: Reject) -> Response:
         body = self.emulation.error_body(reject)
-        return json_reply(dict(body), reject.status, reject.headers)
+        headers = {**self.emulation.error_headers(reject), **reject.headers}
+        if body is None:  # the provider answers this error with an empty body
+            return Response(b"", status_code=reject.status, headers=headers)
+        return json_reply(dict(body), reject.status, headers)
 
     async def _serve(self, endpoint: Endpoint, request: Request, faults: frozenset[Fault]) -> Response:
         state, emulation = self.state, self.emulation
@@ -248,26 +252,48 @@ class ProviderFace:
         return response
 
     def _key(self, request: Request, *, required: bool) -> str | None:
-        """The caller's key; None for a key-less call where auth is optional. A wrong key is always 401."""
+        """The caller's key; None for a key-less call where auth is optional. A wrong key is always 401.
+
+        The key may travel in any form the provider's `Auth` documents (a header, a query parameter, a
+        token the provider issued for it); a signed request names its key's id here and its signature is
+        checked once the body is read (`_answer`)."""
         auth = self.provider.auth
-        raw = request.headers.get(auth.header)
-        if raw is None or not raw.strip():
-            if not required:
-                return None
-            raise self.emulation.unauthorized(missing=True)
-        key = raw.strip()
-        if auth.scheme:
-            scheme, _, rest = key.partition(" ")
-            if scheme.lower() != auth.scheme.lower() or not rest.strip():
+        if auth.signer is not None:
+            claimed = auth.signer.key_id(request.headers)
+            if claimed is None:
+                if not required:
+                    return None
+                raise self.emulation.unauthorized(missing=True)
+            if not self.state.accounts.known(self.provider.name, claimed):
                 raise self.emulation.unauthorized(missing=False)
-            key = rest.strip()
-        if not self.state.accounts.known(self.provider.name, key):
-            raise self.emulation.unauthorized(missing=False)
-        return key
+            return claimed
+        for form in auth.forms:
+            raw = request.query_params.get(form.query) if form.query else request.headers.get(form.header)
+            if raw is None or not raw.strip():
+                continue
+            key = raw.strip()
+            if form.scheme:
+                scheme, _, rest = key.partition(" ")
+                if scheme.lower() != form.scheme.lower() or not rest.strip():
+                    raise self.emulation.unauthorized(missing=False)
+                key = rest.strip()
+            key = self.emulation.key_of(key, self.state.clock.wall())
+            if not self.state.accounts.known(self.provider.name, key):
+                raise self.emulation.unauthorized(missing=False)
+            return key
+        if not required:
+            return None
+        raise self.emulation.unauthorized(missing=True)
 
     async def _answer(self, endpoint: Endpoint, request: Request, faults: frozenset[Fault], key: str | None,
                       tier: str | None, client: str) -> Response:
         try:
+            signer = self.provider.auth.signer
+            if signer is not None and key is not None:
+                raw, request = await raw_body(request, endpoint)
+                why = signer.verify(request.method, str(request.url), request.headers, raw, key)
+                if why is not None:
+                    raise self.emulation.bad_signature(why)
             payload = await read_payload(request, endpoint)
         except BodyTooLarge as error:  # refused in the provider's words, as its own size check would
             raise self.emulation.too_large(endpoint, str(error)) from None

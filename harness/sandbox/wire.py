@@ -87,9 +87,43 @@ def _depth(value: Any) -> int:
 
 
 async def read_payload(request: Request, endpoint: Endpoint) -> dict[str, Any]:
-    """The request's parameters as a dict (wire names); `Reject(400)` when the body cannot be parsed,
-    `BodyTooLarge` when it is larger than the endpoint takes (the caller answers in the provider's words)."""
-    request = _bounded(request, body_limit(endpoint))
+    """The request's parameters as a dict (wire names): the body's, and the request model's fields that
+    travel in the path, the query string or headers (`Endpoint.query_fields`, `header_fields`);
+    `Reject(400)` when the body cannot be parsed, `BodyTooLarge` when it is larger than the endpoint takes
+    (the caller answers in the provider's words)."""
+    fields = await _body_fields(_bounded(request, body_limit(endpoint)), endpoint)
+    declared = endpoint.request.model_fields if endpoint.request is not None else {}
+    placed = {name: str(value) for name, value in request.path_params.items() if name in declared}
+    placed |= {name: request.query_params[name] for name in endpoint.query_fields if name in request.query_params}
+    placed |= {name: request.headers[header] for name, header in endpoint.header_fields.items()
+               if header in request.headers}
+    return {**fields, **placed}
+
+
+async def raw_body(request: Request, endpoint: Endpoint) -> tuple[bytes, Request]:
+    """The request body's bytes as they came (bounded like `read_payload`: what a signature covers), and
+    the request to read its parameters from afterwards (its body is gone from the connection)."""
+    raw = await _bounded(request, body_limit(endpoint)).body()
+    given = False
+
+    async def receive() -> Message:
+        nonlocal given
+        if given:
+            return {"type": "http.disconnect"}
+        given = True
+        return {"type": "http.request", "body": raw, "more_body": False}
+
+    return raw, Request(request.scope, receive)
+
+
+async def _body_fields(request: Request, endpoint: Endpoint) -> dict[str, Any]:
+    if endpoint.body_kind is BodyKind.TEXT and endpoint.text_body is not None:
+        raw = await request.body()
+        try:
+            return endpoint.text_body.parse(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as error:
+            raise Reject(400, f"Request body is not a valid {endpoint.text_body.content_type} document: "
+                              f"{error}") from None
     if endpoint.body_kind is BodyKind.JSON:
         raw = await request.body()
         if not raw.strip():

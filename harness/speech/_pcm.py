@@ -110,8 +110,8 @@ def encode_as(samples: npt.ArrayLike, sample_rate: int, codec: str, container: s
         return encode_raw(samples, codec)
     if container not in _CONTAINERS:
         raise AudioCodecError(f"cannot write a {container!r} container; valid: raw, {', '.join(_CONTAINERS)}")
-    subtype = {"wav": _WAV_SUBTYPES.get(codec, "PCM_16"), "mp3": "MPEG_LAYER_III", "ogg": "OPUS",
-               "flac": "PCM_16"}[container]
+    subtype = {"wav": _WAV_SUBTYPES.get(codec, "PCM_16"), "mp3": "MPEG_LAYER_III",
+               "ogg": "VORBIS" if codec == "vorbis" else "OPUS", "flac": "PCM_16"}[container]
     buffer = io.BytesIO()
     try:
         sf.write(buffer, np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0), sample_rate,

@@ -37,6 +37,7 @@ from ._riff import Riff, RiffChunk, WaveFormat, join_wav, seal_wav, walk_riff, w
 from ._types import (
     EXTENSIONS,
     MEDIA_TYPES,
+    WRITABLE,
     AudioDecodeError,
     AudioInfo,
     AudioKind,
@@ -49,11 +50,13 @@ from ._types import (
     media_type,
     names_a_format,
     pcm_layout,
+    writable,
 )
 
 __all__ = [
     "EXTENSIONS",
     "MEDIA_TYPES",
+    "WRITABLE",
     "AudioDecodeError",
     "AudioInfo",
     "AudioKind",
@@ -80,4 +83,5 @@ __all__ = [
     "strip_metadata",
     "walk_riff",
     "wave_format",
+    "writable",
 ]

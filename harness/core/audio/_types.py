@@ -43,6 +43,23 @@ MEDIA_TYPES: dict[AudioKind, tuple[str, ...]] = {
     AudioKind.PCM: ("audio/pcm", "audio/l16"),
 }
 EXTENSIONS: dict[AudioKind, str] = {AudioKind.OPUS: "opus", AudioKind.VORBIS: "ogg", AudioKind.MP4: "m4a"}
+#: What the harness's own writer (`harness.speech.encode_as`) writes, by container: the codecs each carries
+#: (libsndfile's encoders and lame's). The sandbox speaks only these; a provider's format outside them (AMR,
+#: G.722, WebM, AAC) is an imitation gap the contract plans name, checked against the provider itself only.
+WRITABLE: dict[str, tuple[str, ...]] = {
+    "raw": ("pcm_s16le", "pcm_f32le", "pcm_mulaw", "pcm_alaw"),
+    "wav": ("pcm_s16le", "pcm_f32le", "pcm_mulaw", "pcm_alaw"),
+    "mp3": ("mp3",),
+    "ogg": ("opus", "vorbis"),
+    "flac": ("flac", "pcm_s16le"),
+}
+
+
+def writable(codec: str, container: str) -> bool:
+    """Whether the harness's writer produces `codec` in `container`."""
+    return codec in WRITABLE.get(container, ())
+
+
 # Names seen in the wild for the same thing, folded to the canonical one.
 _ALIASES = {
     "audio/x-wav": "audio/wav", "audio/wave": "audio/wav", "audio/vnd.wave": "audio/wav",

@@ -1,0 +1,360 @@
+"""The HTTP speech family: one request in, the speech out. It names no provider.
+
+Most hosted text-to-speech APIs answer one HTTP request with the speech, in one of three wire forms:
+
+    the body's bytes         Azure's SSML endpoint, Polly's SynthesizeSpeech, OpenAI's and Deepgram's REST
+    base64/hex at a pointer  Google's `text:synthesize` (`/audioContent`), ElevenLabs' `with-timestamps`
+    a stream of events       chunked bytes, Server-Sent Events or NDJSON lines with audio at a pointer
+
+The family owns, once, what those forms share: building the request from a text, a voice, a model and a
+format (`Synthesis.slots`: JSON pointers over the request's fields, path, query and header fields
+included, botocore's `location`), reading the audio back (`harness.core.audio_fields`), the provider's
+error shape (`ErrorShape`), its refusals in its own words (`Refusals`), the voices it lists (`Listing`)
+and a token exchange where its documents have one (`TokenExchange`). A provider of the family is a
+`SpeechService` — a declaration of what its documents say — and `build_provider` makes the `Provider` the
+contract plans, the benchmark and the report read; the sandbox's `http-speech` emulation imitates any
+`SpeechService` from the declaration alone (`Provider.family`).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from pydantic import BaseModel
+
+from harness.core.drift import resolve
+from harness.core.protocols.realtime import AudioSpec
+from harness.core.spec import (
+    Auth,
+    Cost,
+    CostUnit,
+    DocDrift,
+    Endpoint,
+    Offering,
+    Provider,
+    SynthesisInput,
+)
+from harness.core.verdict import pointer as pointer_of
+
+PROTOCOL = "http-speech"
+
+#: The containers the benchmark prefers when it asks for audio it will score: lossless first.
+PREFERRED_CONTAINERS = ("wav", "flac", "raw", "mp3", "ogg", "webm")
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    """One output format as the provider names it (`LINEAR16`, `riff-24khz-16bit-mono-pcm`, `pcm`), the
+    bytes it stands for, and the Content-Type it is answered with."""
+
+    name: str
+    spec: AudioSpec  # codec, rate, container; the rate is the default where a rate slot may change it
+    media_type: str
+    rates: tuple[int, ...] = ()  # the rates a rate slot may ask for in this format (empty: only spec's)
+
+
+@dataclass(frozen=True, slots=True)
+class Slots:
+    """Where a synthesis' inputs go in the request: JSON pointers over the request model's fields."""
+
+    text: str
+    voice: str | None = None
+    model: str | None = None
+    format: str | None = None
+    rate: str | None = None
+    language: str | None = None
+    text_type: tuple[str, str] | None = None  # (pointer, the value meaning SSML): Polly's TextType
+
+
+@dataclass(frozen=True, slots=True)
+class Synthesis:
+    """One endpoint that speaks: its `Endpoint` (request model with the documented ranges, responses),
+    where the inputs go, the formats it answers in, and the request the benchmark starts from."""
+
+    endpoint: Endpoint
+    slots: Slots
+    formats: tuple[Format, ...]
+    default_format: str  # the format answered when the request names none
+    template: Mapping[str, Any] = field(default_factory=dict)
+    billed_characters_header: str = ""  # an answer header giving the characters billed (Polly)
+    rate_as_text: bool = False  # the rate slot takes a string ("16000", Polly's SampleRate)
+
+    def format(self, name: str | None) -> Format:
+        wanted = name or self.default_format
+        for fmt in self.formats:
+            if fmt.name == wanted:
+                return fmt
+        raise KeyError(wanted)
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """A voice the documents show: its name, language, gender, the models that speak it (empty: all)."""
+
+    name: str
+    language: str = "en-US"
+    gender: str = ""
+    models: tuple[str, ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """One benchmarkable model (a model, a voice type or an engine): what the request sets for it, the voice
+    the benchmark speaks with, and its documented price per million characters."""
+
+    name: str
+    synthesis: str  # the key of the synthesis endpoint that serves it
+    voice: str
+    sets: Mapping[str, Any] = field(default_factory=dict)  # pointer -> value the request carries for it
+    usd_per_million_chars: Decimal | None = None
+    price_note: str = ""  # the documents' words for the price, and the date they were read
+    streams: bool = False
+    languages: tuple[str, ...] = ("en",)
+    max_chars: int | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """One documented refusal: its status, the provider's code for it, and its message (`{detail}` is
+    filled with the particulars: the voice asked for, the validation's problems)."""
+
+    status: int
+    code: str
+    message: str
+
+    def says(self, detail: str = "") -> str:
+        return self.message.replace("{detail}", detail)
+
+
+@dataclass(frozen=True, slots=True)
+class Refusals:
+    """The provider's words for each refusal the family's imitation makes."""
+
+    invalid: Refusal  # a request the documents forbid
+    missing_key: Refusal
+    bad_key: Refusal
+    unknown_voice: Refusal
+    rate_limited: Refusal
+    quota: Refusal
+    unknown_model: Refusal | None = None
+    not_found: Refusal = Refusal(404, "NotFound", "Not found: {detail}")
+    busy: Refusal = Refusal(503, "ServiceUnavailable", "The service is temporarily unavailable.")
+    server_error: Refusal = Refusal(500, "InternalError", "Internal server error.")
+    bad_signature: Refusal | None = None  # a signed request whose signature does not match (SigV4)
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorShape:
+    """How the provider writes an error. `body` is a template: a string that is exactly `{status}` becomes
+    the status as a number; `{status}`, `{code}` and `{message}` inside other strings are filled in. None:
+    the documents show an empty body. `headers` are templates the same way (`x-amzn-ErrorType: {code}`)."""
+
+    body: Mapping[str, Any] | None
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    def render(self, status: int, code: str, message: str) -> tuple[Any, dict[str, str]]:
+        def fill(value: Any) -> Any:
+            if value == "{status}":
+                return status
+            if isinstance(value, str):
+                return value.replace("{status}", str(status)).replace("{code}", code).replace("{message}", message)
+            if isinstance(value, Mapping):
+                return {key: fill(item) for key, item in value.items()}
+            if isinstance(value, list):
+                return [fill(item) for item in value]
+            return value
+
+        body = None if self.body is None else fill(self.body)
+        return body, {name: fill(value) for name, value in self.headers.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """An endpoint that lists the voices: the sandbox answers it from the service's voices, in the
+    documented body `render` makes (a small function of the declaration: the documents' field names)."""
+
+    endpoint: Endpoint
+    render: Callable[[Sequence[Voice]], Any]
+    language_param: str = ""  # a query parameter that filters by language, where documented
+
+
+@dataclass(frozen=True, slots=True)
+class TokenExchange:
+    """A documented endpoint that trades the key for a short-lived token the other endpoints take as
+    `Authorization: Bearer TOKEN` (Azure's issueToken): answered as plain text."""
+
+    endpoint: Endpoint
+    lifetime_s: float
+    scheme: str = "Bearer"
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechService:
+    """A provider of the family, as its documents describe it: every field quotes them (see a built-in
+    provider's `declaration.py`); `build_provider` makes its `Provider`."""
+
+    name: str
+    title: str
+    hosts: Mapping[str, str]
+    auth: Auth
+    key_env: str
+    docs: tuple[str, ...]
+    error_model: type[BaseModel]
+    errors: ErrorShape
+    refusals: Refusals
+    syntheses: tuple[Synthesis, ...]
+    models: tuple[Model, ...]
+    voices: tuple[Voice, ...]
+    prices_read: str  # the date the prices were read (YYYY-MM-DD)
+    listings: tuple[Listing, ...] = ()
+    token: TokenExchange | None = None
+    other_endpoints: tuple[Endpoint, ...] = ()
+    doc_drift: tuple[DocDrift, ...] = ()
+    region_env: str = ""
+    default_region: str = ""
+    rate_limit_headers: tuple[str, ...] = ()
+    default_run: bool = False  # the market's providers run when named
+
+    def synthesis(self, key: str) -> Synthesis:
+        for synthesis in self.syntheses:
+            if synthesis.endpoint.key == key:
+                return synthesis
+        raise KeyError(f"{self.name} has no synthesis endpoint {key!r}")
+
+    def model(self, name: str) -> Model:
+        for model in self.models:
+            if model.name == name:
+                return model
+        raise KeyError(name)
+
+    def voice(self, name: str) -> Voice | None:
+        return next((voice for voice in self.voices if voice.name == name), None)
+
+
+# --- building requests --------------------------------------------------------------------------------
+
+
+def put(data: dict[str, Any], where: str, value: Any) -> None:
+    """Set `value` at JSON pointer `where` in `data`, making the objects on the way."""
+    parts = [part.replace("~1", "/").replace("~0", "~") for part in where.lstrip("/").split("/")]
+    for part in parts[:-1]:
+        data = data.setdefault(part, {})
+    data[parts[-1]] = value
+
+
+def read(data: Any, where: str | None) -> Any:
+    """The value at `where` in `data`, or None when absent (or no pointer)."""
+    if where is None:
+        return None
+    present, value = resolve(data, where)
+    return value if present else None
+
+
+def wanted_format(synthesis: Synthesis, audio_format: str) -> Format:
+    """The declared format that serves a wish for `audio_format` ("wav"): one in that container, else the
+    lossless one first (`PREFERRED_CONTAINERS`), else the default."""
+    by_container = {fmt.spec.container: fmt for fmt in reversed(synthesis.formats)}
+    if audio_format in by_container:
+        return by_container[audio_format]
+    for container in PREFERRED_CONTAINERS:
+        if container in by_container:
+            return by_container[container]
+    return synthesis.format(None)
+
+
+def request_for(service: SpeechService, model: Model, given: SynthesisInput) -> dict[str, Any]:
+    """The request the benchmark sends for `given` to `model`: the synthesis' template with each slot set."""
+    synthesis = service.synthesis(model.synthesis)
+    slots = synthesis.slots
+    body: dict[str, Any] = copy.deepcopy(dict(synthesis.template))
+    put(body, slots.text, given.text)
+    if slots.voice is not None:
+        put(body, slots.voice, model.voice)
+    if slots.model is not None:
+        put(body, slots.model, model.name)
+    for where, value in model.sets.items():
+        put(body, where, value)
+    return in_format(synthesis, body, wanted_format(synthesis, given.audio_format))
+
+
+def in_format(synthesis: Synthesis, body: dict[str, Any], fmt: Format) -> dict[str, Any]:
+    """`body` asking for `fmt`: its format slot, and its rate slot where the format's rate is a choice."""
+    if synthesis.slots.format is not None:
+        put(body, synthesis.slots.format, fmt.name)
+    if synthesis.slots.rate is not None and fmt.rates:
+        rate = fmt.spec.sample_rate
+        put(body, synthesis.slots.rate, str(rate) if synthesis.rate_as_text else rate)
+    return body
+
+
+def price(model: Model, synthesis: Synthesis, payload: Mapping[str, Any]) -> Cost:
+    """The documented price of a request: its text's characters at the model's price per million."""
+    text = read(payload, synthesis.slots.text)
+    per_million = model.usd_per_million_chars or Decimal(0)
+    return Cost(Decimal(len(str(text or ""))) * per_million / Decimal(1_000_000), CostUnit.USD)
+
+
+def model_of(service: SpeechService, synthesis: Synthesis, payload: Mapping[str, Any]) -> Model | None:
+    """Which declared model a request asks for: by its model slot, else by what a model sets, else by its
+    voice (a voice type is the model: Google's Standard, WaveNet, Neural2 voices)."""
+    candidates = [m for m in service.models if m.synthesis == synthesis.endpoint.key]
+    if synthesis.slots.model is not None:
+        named = read(payload, synthesis.slots.model)
+        return next((m for m in candidates if m.name == named), None)
+    matching = [m for m in candidates if m.sets and all(read(payload, k) == v for k, v in m.sets.items())]
+    if matching:
+        return matching[0]
+    voice = service.voice(str(read(payload, synthesis.slots.voice)))
+    if voice is not None and voice.models:
+        return next((m for m in candidates if m.name in voice.models), None)
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _request_price(service: SpeechService, synthesis: Synthesis, payload: Mapping[str, Any]) -> Cost | None:
+    model = model_of(service, synthesis, payload)
+    return None if model is None or model.usd_per_million_chars is None else price(model, synthesis, payload)
+
+
+# --- the provider -----------------------------------------------------------------------------------
+
+
+def build_provider(service: SpeechService) -> Provider:
+    """The `Provider` a `SpeechService` describes: its endpoints priced by model, one offering per model."""
+    endpoints = []
+    for synthesis in service.syntheses:
+        endpoint = replace(synthesis.endpoint, price=partial(_request_price, service, synthesis))
+        endpoints.append(endpoint)
+    endpoints += [listing.endpoint for listing in service.listings]
+    if service.token is not None:
+        endpoints.append(service.token.endpoint)
+    endpoints += list(service.other_endpoints)
+    offerings = tuple(
+        Offering(model.name, model.synthesis, partial(request_for, service, model), languages=model.languages,
+                 max_chars=model.max_chars, streams=model.streams,
+                 description=model.description or f"{model.name} (voice {model.voice})")
+        for model in service.models)
+    return Provider(
+        name=service.name, title=service.title, hosts=dict(service.hosts), auth=service.auth,
+        key_env=service.key_env, endpoints=tuple(endpoints), error_model=service.error_model, docs=service.docs,
+        doc_drift=service.doc_drift, rate_limit_headers=service.rate_limit_headers, offerings=offerings,
+        protocol=PROTOCOL, default_run=service.default_run, region_env=service.region_env,
+        default_region=service.default_region, family=service)
+
+
+def service_of(provider: Provider) -> SpeechService:
+    """The declaration a provider of this family was built from."""
+    if not isinstance(provider.family, SpeechService):
+        raise TypeError(f"{provider.name} was not built from a SpeechService")
+    return provider.family
+
+
+def slot_pointer(name: str) -> str:
+    """The pointer of a top-level request field (`slot_pointer("text")` is `/text`)."""
+    return pointer_of(name)

@@ -1,0 +1,72 @@
+"""SSML, as far as the harness writes and reads it: the one-voice `<speak>` document Azure's REST
+endpoint takes as its body (`ssml_body`, an `Endpoint.text_body`), and the words a document speaks
+(`spoken_text`: what the sandbox says for an SSML request, markup aside).
+
+Documents are parsed with the standard library's expat parser, after refusing a DTD outright: no SSML
+a provider documents declares one, and a DTD is how entity expansion attacks arrive.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Mapping
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from harness.core.spec import TextBody
+
+SSML_TYPE = "application/ssml+xml"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+MAX_DOCUMENT_CHARS = 1_000_000  # far above any documented limit; a bound on what is parsed
+
+
+def _parsed(document: str) -> ElementTree.Element:
+    if len(document) > MAX_DOCUMENT_CHARS:
+        raise ValueError(f"longer than {MAX_DOCUMENT_CHARS:,} characters")
+    if re.search(r"<!(DOCTYPE|ENTITY)", document, re.IGNORECASE):
+        raise ValueError("a DTD or entity declaration is not SSML")
+    try:
+        root = ElementTree.fromstring(document)
+    except ElementTree.ParseError as error:
+        raise ValueError(f"not well-formed XML ({error})") from None
+    if _local(root.tag) != "speak":
+        raise ValueError(f"the root element is <{_local(root.tag)}>, not <speak>")
+    return root
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def spoken_text(document: str) -> str:
+    """The words an SSML document speaks, white space folded; ValueError naming what is wrong."""
+    return " ".join("".join(_parsed(document).itertext()).split())
+
+
+def speak_document(text: str, voice: str, language: str) -> str:
+    """A `<speak>` document saying `text` in one `voice`, as the documents' examples write it."""
+    lang = quoteattr(language)
+    return (f"<speak version='1.0' xml:lang={lang}><voice xml:lang={lang} name={quoteattr(voice)}>"
+            f"{escape(text)}</voice></speak>")
+
+
+def read_speak_document(document: str) -> dict[str, Any]:
+    """The fields a one-voice `<speak>` document carries: text, voice and language (the first voice's)."""
+    root = _parsed(document)
+    voice = next((element for element in root.iter() if _local(element.tag) == "voice"), None)
+    fields: dict[str, Any] = {"text": " ".join("".join(root.itertext()).split())}
+    language = (voice.get(XML_LANG) if voice is not None else None) or root.get(XML_LANG)
+    if language:
+        fields["language"] = language
+    if voice is not None and voice.get("name"):
+        fields["voice"] = voice.get("name")
+    return fields
+
+
+def _render(fields: Mapping[str, Any]) -> str:
+    return speak_document(str(fields.get("text", "")), str(fields.get("voice", "")), str(fields.get("language", "")))
+
+
+#: The body of an endpoint that takes one-voice SSML made from the request's `text`, `voice` and `language`.
+SSML_BODY = TextBody(SSML_TYPE, _render, read_speak_document)

@@ -1,0 +1,16 @@
+"""What the sandbox keeps to play an HTTP speech provider: how long an answer takes, how a streamed answer
+is cut, and how each declared voice sounds (the embedded voice at its own pitch, so voices sound apart)."""
+
+from __future__ import annotations
+
+from harness.sandbox.profiles import Timing
+
+TIMING = Timing(queue_s=0.0, processing_s=0.25, per_char_s=0.002)  # a hosted model answering inline
+CHUNK_BYTES = 16_384  # bytes per write of an answer sent as it is made
+TOKEN_PREFIX = "sandbox-token-"  # tokens the sandbox issues for a key (the key itself never travels back)
+
+
+def pitch_of(voices: tuple[str, ...], voice: str) -> float:
+    """Each declared voice is the embedded voice at one of five pitches, by its place in the declaration."""
+    index = voices.index(voice) if voice in voices else 0
+    return ((index % 5) - 2) * 1.5

@@ -1,0 +1,222 @@
+"""How the sandbox answers as any provider of the HTTP speech family, imitated from its `SpeechService`.
+
+What it honours, from the declaration alone: the request's text, voice, model, format and rate where its
+slots say (a voice the declaration does not list, or one its model does not speak, is the provider's
+`unknown_voice` refusal; a model it does not list is `unknown_model`); SSML text where the request says it
+is SSML (the words are spoken, the markup is not); the documented price, taken from the key's wallet (an
+empty wallet is the `quota` refusal); the answer in the declared form — the audio as the body, written as
+it is made, with the format's Content-Type; base64 or hex at the declared JSON pointer; or events (SSE or
+NDJSON) each carrying a piece of it —, the billed-characters header where documented; the voice listings;
+a token exchange (tokens live for the documented lifetime on the sandbox's clock). Every error is written
+in the provider's `ErrorShape`, with the provider's code for it, and the sandbox's engine refusals (faults,
+rate limits, bodies too large) get the provider's code for their status.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import AsyncIterator, Mapping
+from datetime import datetime, timedelta
+from functools import partial
+from http import HTTPStatus
+from typing import Any
+
+from starlette.responses import Response, StreamingResponse
+
+from harness.core.audio_fields import carrier, encode_text
+from harness.core.protocols.http_speech import (
+    Format,
+    Refusal,
+    SpeechService,
+    Synthesis,
+    model_of,
+    put,
+    read,
+    service_of,
+)
+from harness.core.spec import EventStreamBody, JsonBody, NdjsonBody, Provider
+from harness.core.ssml import spoken_text
+from harness.sandbox.emulation import Call, Emulation, Reject, StateNames
+from harness.sandbox.emulations.http_speech.models import CHUNK_BYTES, TIMING, TOKEN_PREFIX, pitch_of
+from harness.sandbox.utterances import Speaker
+from harness.sandbox.wire import json_reply, sse_reply
+from harness.speech import encode_as
+
+
+def refuse(refusal: Refusal, detail: str = "", headers: Mapping[str, str] | None = None) -> Reject:
+    return Reject(refusal.status, refusal.says(detail), headers=headers, extra={"code": refusal.code})
+
+
+class SpeechServiceEmulation(Emulation):
+    # No job lifecycle in this family; the words are never shown, only required by the base class.
+    states = StateNames("queued", "processing", "completed", "failed", "failed")
+
+    def __init__(self, provider: Provider) -> None:
+        super().__init__(provider)
+        self.service: SpeechService = service_of(provider)
+        self.voice_names = tuple(voice.name for voice in self.service.voices)
+        self.tokens: dict[str, tuple[str, datetime]] = {}  # token -> (key, expiry on the sandbox clock)
+        for synthesis in self.service.syntheses:
+            self.handlers[synthesis.endpoint.key] = partial(self.synthesize, synthesis)
+        for listing in self.service.listings:
+            self.handlers[listing.endpoint.key] = partial(self.list_voices, listing.language_param)
+        if self.service.token is not None:
+            self.handlers[self.service.token.endpoint.key] = self.issue_token
+        refusals = self.service.refusals
+        # The provider's code for an engine refusal that names none, by status (the first refusal wins).
+        self.codes: dict[int, str] = {}
+        for refusal in (refusals.invalid, refusals.bad_key, refusals.unknown_voice, refusals.not_found,
+                        refusals.rate_limited, refusals.quota, refusals.busy, refusals.server_error,
+                        refusals.missing_key, refusals.unknown_model, refusals.bad_signature):
+            if refusal is not None:
+                self.codes.setdefault(refusal.status, refusal.code)
+
+    # --- errors in the provider's shape -------------------------------------------------------------
+
+    def _rendered(self, reject: Reject) -> tuple[Any, dict[str, str]]:
+        code = str(reject.extra.get("code") or self.codes.get(reject.status) or HTTPStatus(reject.status).phrase)
+        return self.service.errors.render(reject.status, code, reject.message)
+
+    def error_body(self, reject: Reject) -> Mapping[str, Any] | None:
+        body, _ = self._rendered(reject)
+        return body
+
+    def error_headers(self, reject: Reject) -> Mapping[str, str]:
+        _, headers = self._rendered(reject)
+        return headers
+
+    def invalid(self, call: Call | None, problems: list[str]) -> Reject:
+        return refuse(self.service.refusals.invalid, "; ".join(problems))
+
+    def too_large(self, endpoint: Any, message: str) -> Reject:
+        return refuse(self.service.refusals.invalid, message)
+
+    def unauthorized(self, missing: bool) -> Reject:
+        refusals = self.service.refusals
+        return refuse(refusals.missing_key if missing else refusals.bad_key)
+
+    def bad_signature(self, why: str) -> Reject:
+        return refuse(self.service.refusals.bad_signature or self.service.refusals.bad_key, why)
+
+    def rate_limited(self, retry_after: int) -> Reject:
+        return refuse(self.service.refusals.rate_limited, headers={"Retry-After": str(retry_after)})
+
+    def busy(self, retry_after: int) -> Reject:
+        return refuse(self.service.refusals.busy, headers={"Retry-After": str(retry_after)})
+
+    def not_found(self, path: str) -> Reject:
+        return refuse(self.service.refusals.not_found, path)
+
+    def key_of(self, credential: str, now: datetime) -> str:
+        issued = self.tokens.get(credential)
+        if issued is None:
+            return credential
+        key, expiry = issued
+        return key if now < expiry else credential  # an expired token is a key nobody has: 401
+
+    # --- synthesis ----------------------------------------------------------------------------------
+
+    def _voice(self, synthesis: Synthesis, payload: Mapping[str, Any], model: str | None) -> str:
+        slot = synthesis.slots.voice
+        if slot is None:
+            return self.voice_names[0] if self.voice_names else ""
+        name = str(read(payload, slot) or "")
+        voice = self.service.voice(name)
+        if voice is None:
+            raise refuse(self.service.refusals.unknown_voice, name)
+        if model is not None and voice.models and model not in voice.models:
+            raise refuse(self.service.refusals.unknown_voice, f"{name} (not a voice of {model})")
+        return name
+
+    def _format(self, synthesis: Synthesis, payload: Mapping[str, Any]) -> tuple[Format, int]:
+        name = read(payload, synthesis.slots.format)
+        try:
+            fmt = synthesis.format(None if name is None else str(name))
+        except KeyError:
+            raise refuse(self.service.refusals.invalid, f"unsupported output format {name!r}") from None
+        asked = read(payload, synthesis.slots.rate)
+        if asked is None or asked == "":
+            return fmt, fmt.spec.sample_rate
+        try:
+            rate = int(asked)
+        except (TypeError, ValueError):
+            raise refuse(self.service.refusals.invalid, f"sample rate {asked!r} is not a number") from None
+        if rate != fmt.spec.sample_rate and rate not in fmt.rates:
+            raise refuse(self.service.refusals.invalid, f"sample rate {rate} is not offered for {fmt.name}")
+        return fmt, rate
+
+    async def synthesize(self, synthesis: Synthesis, call: Call) -> Response:
+        payload = call.payload
+        slots = synthesis.slots
+        text = str(read(payload, slots.text) or "")
+        if slots.text_type is not None and read(payload, slots.text_type[0]) == slots.text_type[1]:
+            try:
+                text = spoken_text(text)
+            except ValueError as error:
+                raise refuse(self.service.refusals.invalid, f"invalid SSML: {error}") from None
+        if not text.strip():
+            raise refuse(self.service.refusals.invalid, "no text to speak")
+        model = model_of(self.service, synthesis, payload)
+        if model is None and self.service.refusals.unknown_model is not None:
+            raise refuse(self.service.refusals.unknown_model, str(read(payload, slots.model) or ""))
+        voice = self._voice(synthesis, payload, model.name if model is not None else None)
+        fmt, rate = self._format(synthesis, payload)
+        cost = self.price(call)
+        if cost is not None and not call.services.charge(call.key, cost):
+            raise refuse(self.service.refusals.quota)
+        await call.services.take_time(TIMING, len(text))
+        speaker = Speaker(call.services, rate, 1.0, pitch_of(self.voice_names, voice))
+        audio = encode_as(await speaker.samples(text), rate, fmt.spec.codec, fmt.spec.container)
+        headers = {synthesis.billed_characters_header: str(len(text))} if synthesis.billed_characters_header else {}
+        return self._answer(synthesis, audio, fmt, headers)
+
+    def _answer(self, synthesis: Synthesis, audio: bytes, fmt: Format, headers: dict[str, str]) -> Response:
+        success = synthesis.endpoint.response_for(synthesis.endpoint.success_status)
+        body = carrier(success)
+        if isinstance(body, JsonBody) and body.audio is not None:
+            document: dict[str, Any] = {}
+            put(document, body.audio.pointer, encode_text(audio, body.audio.encoding))
+            return json_reply(document, headers=headers)
+        if isinstance(body, EventStreamBody) and body.audio is not None:
+            return sse_reply(_events(audio, body.audio.pointer, body.audio.encoding), headers=headers)
+        if isinstance(body, NdjsonBody) and body.audio is not None:
+            lines = _lines(audio, body.audio.pointer, body.audio.encoding)
+            return StreamingResponse(lines, media_type=body.content_types[0], headers=headers)
+        return StreamingResponse(_pieces(audio), media_type=fmt.media_type, headers=headers)
+
+    # --- listings and tokens ------------------------------------------------------------------------
+
+    async def list_voices(self, language_param: str, call: Call) -> Response:
+        listing = next(item for item in self.service.listings if item.endpoint.key == call.endpoint.key)
+        language = call.query.get(language_param, "") if language_param else ""
+        voices = [voice for voice in self.service.voices
+                  if not language or voice.language.lower().startswith(language.lower())]
+        return json_reply(listing.render(voices))
+
+    async def issue_token(self, call: Call) -> Response:
+        exchange = self.service.token
+        assert exchange is not None and call.key is not None
+        token = TOKEN_PREFIX + secrets.token_urlsafe(24)
+        self.tokens[token] = (call.key, call.services.now() + timedelta(seconds=exchange.lifetime_s))
+        return Response(token, media_type="text/plain")
+
+
+async def _pieces(audio: bytes) -> AsyncIterator[bytes]:
+    """The audio written in pieces without a Content-Length, as a server that sends what it makes."""
+    for start in range(0, len(audio), CHUNK_BYTES):
+        yield audio[start:start + CHUNK_BYTES]
+
+
+async def _events(audio: bytes, where: str, encoding: str) -> AsyncIterator[Mapping[str, Any]]:
+    async for piece in _pieces(audio):
+        event: dict[str, Any] = {}
+        put(event, where, encode_text(piece, encoding))
+        yield event
+
+
+async def _lines(audio: bytes, where: str, encoding: str) -> AsyncIterator[bytes]:
+    async for piece in _pieces(audio):
+        line: dict[str, Any] = {}
+        put(line, where, encode_text(piece, encoding))
+        yield (json.dumps(line, separators=(",", ":")) + "\n").encode()
