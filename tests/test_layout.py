@@ -48,6 +48,9 @@ class Shape:
 
 PROVIDER_SHAPE = Shape("provider", required=("__init__", "models", "endpoints", "spec"),
                        optional=("pricing", "drift", "offerings"), folders=("models", "endpoints"))
+# A provider of a wire family (harness.core.protocols): a declaration in the family's terms, its wire models
+# beside it where the family does not own them; no emulation of its own (the family's imitates it).
+FAMILY_SHAPE = Shape("family provider", required=("__init__", "declaration"), optional=("models",), folders=())
 EMULATION_SHAPE = Shape("emulation", required=("__init__", "models", "responses"), optional=("routes",),
                         folders=("models", "responses"))
 
@@ -66,7 +69,9 @@ def _packages(folder: Path, prefix: str) -> list[Package]:
             if (path / "__init__.py").is_file()]
 
 
-PROVIDERS = [*_packages(HARNESS / "providers", "harness.providers"), Package(EXAMPLE / "acme_tts", "acme_tts")]
+ALL_PROVIDERS = [*_packages(HARNESS / "providers", "harness.providers"), Package(EXAMPLE / "acme_tts", "acme_tts")]
+PROVIDERS = [p for p in ALL_PROVIDERS if not (p.path / "declaration.py").is_file()]
+FAMILY_PROVIDERS = [p for p in ALL_PROVIDERS if (p.path / "declaration.py").is_file()]
 EMULATIONS = [*_packages(HARNESS / "sandbox" / "emulations", "harness.sandbox.emulations"),
               Package(EXAMPLE / "acme_tts_sandbox", "acme_tts_sandbox")]
 
@@ -117,6 +122,7 @@ def _part(package: Package, part: str) -> ModuleType:
 
 
 @pytest.mark.parametrize(("package", "shape"), [*((p, PROVIDER_SHAPE) for p in PROVIDERS),
+                                                *((p, FAMILY_SHAPE) for p in FAMILY_PROVIDERS),
                                                 *((e, EMULATION_SHAPE) for e in EMULATIONS)], ids=str)
 def test_package_has_the_shape(package: Package, shape: Shape) -> None:
     _check_shape(package, shape)
@@ -149,9 +155,30 @@ def test_provider_is_assembled_from_its_modules(package: Package) -> None:
     assert not misplaced, f"wire models outside {package}.models: {misplaced}"
 
 
+@pytest.mark.parametrize("package", FAMILY_PROVIDERS, ids=str)
+def test_a_family_provider_is_its_declaration_and_has_no_emulation_of_its_own(package: Package) -> None:
+    module = importlib.import_module(package.module)
+    assert module.__all__ == ["PROVIDER"]
+    provider: Provider = module.PROVIDER
+    assert provider is _part(package, "declaration").PROVIDER
+    assert provider.protocol, f"{package}: a family provider names the family (protocol) that imitates it"
+    assert not (HARNESS / "sandbox" / "emulations" / package.path.name).exists(), (
+        f"{package} has an emulation of its own: the family's should imitate it (fix the family)")
+    own = "models" if _has(package, "models") else "declaration"
+    models = {provider.error_model}
+    for endpoint in provider.endpoints:
+        models |= {endpoint.request} if endpoint.request is not None else set()
+        for response in endpoint.responses:
+            models |= {b.model for b in response.bodies if isinstance(b, JsonBody)}
+    misplaced = sorted(f"{m.__module__}.{m.__name__}" for m in models
+                       if m.__module__.startswith(package.module) and not _in(m.__module__, package, own))
+    assert not misplaced, f"wire models outside {package}.{own}: {misplaced}"
+
+
 def test_every_provider_package_of_the_harness_is_registered_by_its_package_name() -> None:
     registered = {e.name: e.value for e in entry_points(group=ENTRY_POINT_GROUP) if e.value.startswith("harness.")}
-    assert registered == {p.path.name: f"{p.module}:PROVIDER" for p in PROVIDERS if p.module.startswith("harness.")}
+    assert registered == {p.path.name: f"{p.module}:PROVIDER" for p in ALL_PROVIDERS
+                          if p.module.startswith("harness.")}
 
 
 # --- emulations -------------------------------------------------------------------------------------
@@ -196,6 +223,9 @@ def _built(package: Package) -> Emulation:
         provider = _declared_openai_provider()
     elif name in ("elevenlabs", "cartesia", "deepgram_speak"):
         provider = _declared_realtime_provider(name)
+    elif name == "http_speech":  # the family's imitation, built for each of its providers alike
+        provider = next(importlib.import_module(p.module).PROVIDER for p in FAMILY_PROVIDERS
+                        if importlib.import_module(p.module).PROVIDER.protocol == "http-speech")
     else:
         provider = importlib.import_module(f"harness.providers.{name}").PROVIDER
     built = entry(provider)

@@ -11,6 +11,7 @@ from harness.bench.streaming import StreamWatch, stream_figures
 from harness.bench.timing import Mark
 from harness.core.audio_fields import AudioFieldError, carrier, json_audio
 from harness.core.errors import ProtocolError
+from harness.core.protocols.http_speech import asked_media_type
 from harness.core.spec import JsonBody, NdjsonBody, Role
 from harness.core.transport import error_of, retry_after_seconds
 
@@ -82,4 +83,6 @@ async def fetch_direct(job: Job) -> None:
     # audio is declared by nothing the answer says, so it is stored with no declared type (the contract
     # checks the transport's type; conformance compares a declared audio type with the decoded bytes).
     declared = None if stream or carried is not None else response.headers.get("content-type")
+    if not stream:  # headerless samples: the rate the request asked for (the answer cannot say it)
+        declared = asked_media_type(job.provider, job.endpoint, job.planned.payload) or declared
     job.keep_audio(exchange, declared, "stream" if stream else "submit")

@@ -169,7 +169,11 @@ def _error_plan(provider: Provider, endpoint: Endpoint, status: int, base: str, 
     common: dict[str, Any] = {"provider": provider.name, "endpoint": endpoint.key, "expect_status": status,
                               "path_params": valid_path, "query": valid_query, "evidence": endpoint.evidence}
     if status == 401 and endpoint.auth_required:
+        if provider.auth.invalid_status != 401:  # a wrong key is another status there: 401 is a missing one
+            return Plan(f"{base}/401-missing-key", payload=payload, auth=Auth.MISSING, **common)
         return Plan(f"{base}/401-invalid-key", payload=payload, auth=Auth.INVALID, **common)
+    if status == provider.auth.invalid_status and status != 400 and endpoint.auth_required:
+        return Plan(f"{base}/{status}-invalid-key", payload=payload, auth=Auth.INVALID, **common)  # AWS: 403
     if status == 402:
         return Plan(f"{base}/402-balance-spent", payload=payload, auth=Auth.BROKE,
                     live_skip="a spent balance cannot be provoked on a live account", **common)

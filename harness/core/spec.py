@@ -72,7 +72,13 @@ class RequestSigner(Protocol):
     built request; the sandbox side checks a signature against the secret it knows. `harness.core.signing`
     holds the implementations (botocore's signer, an optional extra)."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """How `tts-harness providers` names it: `AWS Signature V4`."""
+
+    def credential_from(self, secret: str, environ: Mapping[str, str]) -> str | None:
+        """The one credential string a run carries, from the secret in `key_env` and the variables beside it
+        (AWS: the key id, a session token); None when a part it needs is not set."""
 
     def sign(self, request: httpx.Request, key: str, region: str) -> None:
         """Add the signature headers to `request` (its body and URL final)."""
@@ -96,6 +102,9 @@ class Auth:
     query: str = ""  # the key travels as this query parameter instead of a header
     others: tuple[Auth, ...] = ()
     signer: RequestSigner | None = None
+    # The status a key the server does not know is answered with: 401 almost everywhere; Google answers an
+    # invalid API key 400 INVALID_ARGUMENT and keeps 401 for a missing credential (the contract plans ask so).
+    invalid_status: int = 401
 
     def header_value(self, key: str) -> str:
         return f"{self.scheme} {key}" if self.scheme else key

@@ -318,6 +318,9 @@ def target_keys(where: Layout, providers: Iterable[Provider],
         if not where.serves(provider.name):
             continue
         given = env.get(provider.key_env)
+        signer = provider.auth.signer
+        if given and signer is not None:  # a signing key travels with its id: one credential string
+            given = signer.credential_from(given, env)
         if where.kind is TargetKind.REPLAY:
             keys[provider.name] = REPLAY_KEY
         elif where.kind is TargetKind.SANDBOX:

@@ -110,7 +110,8 @@ def _read_pcm(data: bytes, declared: str | None, rate: int | None, channels: int
     if not rate:
         raise AudioCodecError(f"cannot decode headerless {canonical_media_type(declared)}: it needs a declared "
                               "sample rate, none was given")
+    subtype = {"s16": "PCM_16", "ulaw": "ULAW", "alaw": "ALAW"}[layout.encoding]
     samples, read_rate = soundfile.read(io.BytesIO(data), dtype="float32", always_2d=True, format="RAW",
-                                        subtype="PCM_16", endian=layout.byte_order.upper(), samplerate=rate,
+                                        subtype=subtype, endian=layout.byte_order.upper(), samplerate=rate,
                                         channels=channels or layout.channels)
     return samples, int(read_rate)

@@ -23,7 +23,7 @@ def test_the_summary_counts_the_docs_scenarios_apart(pytester: pytest.Pytester) 
     result.stdout.fnmatch_lines([
         "*tts-harness contracts*",
         "source docs: * scenarios from the documents' examples; * passed, 0 failed, 0 skipped",
-        "target replay: * scenarios over * endpoints of 3 providers; 7 passed, 0 failed, 0 skipped",
+        "target replay: * scenarios over * endpoints of * providers; 7 passed, 0 failed, 0 skipped",
     ])
     docs = int(result.stdout.str().split("source docs: ")[1].split(" ")[0])
     assert docs >= 57 + 5  # every catalogued example and the prose's counter-examples
@@ -41,5 +41,5 @@ def test_the_summary_counts_the_sdk_scenarios_apart(pytester: pytest.Pytester) -
     result.stdout.fnmatch_lines([
         "*tts-harness contracts*",
         "source sdk: 5 scenarios from official client libraries' calls; 5 passed, 0 failed, 0 skipped",
-        "target replay: * scenarios over * endpoints of 3 providers; 14 passed, 0 failed, 0 skipped",
+        "target replay: * scenarios over * endpoints of * providers; 14 passed, 0 failed, 0 skipped",
     ])

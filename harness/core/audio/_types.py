@@ -40,8 +40,11 @@ MEDIA_TYPES: dict[AudioKind, tuple[str, ...]] = {
     AudioKind.VORBIS: ("audio/ogg", "audio/vorbis"),
     AudioKind.OGG: ("audio/ogg",),
     AudioKind.AIFF: ("audio/aiff",),
-    AudioKind.PCM: ("audio/pcm", "audio/l16"),
+    # Headerless samples: 16-bit (audio/pcm little-endian, audio/L16 big-endian) or G.711 bytes (audio/basic is
+    # 8-bit mu-law at 8 kHz by RFC 2046; audio/PCMU and audio/PCMA are RFC 3551's names).
+    AudioKind.PCM: ("audio/pcm", "audio/l16", "audio/basic", "audio/pcmu", "audio/pcma"),
 }
+_G711 = {"audio/basic": "ulaw", "audio/pcmu": "ulaw", "audio/pcma": "alaw"}
 EXTENSIONS: dict[AudioKind, str] = {AudioKind.OPUS: "opus", AudioKind.VORBIS: "ogg", AudioKind.MP4: "m4a"}
 #: What the harness's own writer (`harness.speech.encode_as`) writes, by container: the codecs each carries
 #: (libsndfile's encoders and lame's). The sandbox speaks only these; a provider's format outside them (AMR,
@@ -69,7 +72,8 @@ _ALIASES = {
     "audio/x-flac": "audio/flac", "application/ogg": "audio/ogg", "audio/x-ogg": "audio/ogg",
     "audio/x-aiff": "audio/aiff",
     "audio/raw": "audio/pcm", "audio/x-raw": "audio/pcm", "audio/pcm_s16le": "audio/pcm", "audio/s16le": "audio/pcm",
-    "audio/x-pcm": "audio/pcm",
+    "audio/x-pcm": "audio/pcm", "audio/x-mulaw": "audio/basic", "audio/mulaw": "audio/basic",
+    "audio/x-alaw-basic": "audio/pcma", "audio/alaw": "audio/pcma",
 }
 _GENERIC = frozenset({"application/octet-stream", "binary/octet-stream"})  # "bytes": names no format
 
@@ -109,15 +113,16 @@ def contradicts(declared: str | None, kind: AudioKind) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class PcmLayout:
-    """How headerless 16-bit samples are laid out, from their declared media type."""
+    """How headerless samples are laid out, from their declared media type: 16-bit, or G.711 bytes."""
 
     byte_order: ByteOrder
     sample_rate: int | None
     channels: int
+    encoding: str = "s16"  # s16 | ulaw | alaw
 
     @property
     def frame_bytes(self) -> int:
-        return 2 * self.channels
+        return (2 if self.encoding == "s16" else 1) * self.channels
 
 
 def pcm_layout(declared: str | None) -> PcmLayout | None:
@@ -136,9 +141,11 @@ def pcm_layout(declared: str | None) -> PcmLayout | None:
         params[name.strip().lower()] = value.strip().strip('"')
     rate = params.get("rate", "")
     channels = params.get("channels", "")
+    encoding = _G711.get(canonical, "s16")
+    default_rate = 8000 if encoding != "s16" else None  # G.711 is 8 kHz unless a rate says otherwise
     return PcmLayout("big" if canonical == "audio/l16" else "little",
-                     int(rate) if rate.isdigit() and int(rate) > 0 else None,
-                     int(channels) if channels.isdigit() and int(channels) > 0 else 1)
+                     int(rate) if rate.isdigit() and int(rate) > 0 else default_rate,
+                     int(channels) if channels.isdigit() and int(channels) > 0 else 1, encoding)
 
 
 @dataclass(frozen=True, slots=True)

@@ -288,10 +288,24 @@ def in_format(synthesis: Synthesis, body: dict[str, Any], fmt: Format) -> dict[s
     """`body` asking for `fmt`: its format slot, and its rate slot where the format's rate is a choice."""
     if synthesis.slots.format is not None:
         put(body, synthesis.slots.format, fmt.name)
-    if synthesis.slots.rate is not None and fmt.rates:
-        rate = fmt.spec.sample_rate
-        put(body, synthesis.slots.rate, str(rate) if synthesis.rate_as_text else rate)
+    if synthesis.slots.rate is not None:
+        if fmt.rates:
+            rate = fmt.spec.sample_rate
+            put(body, synthesis.slots.rate, str(rate) if synthesis.rate_as_text else rate)
+        else:  # the format has one rate: a rate asked for another format must not travel with it
+            drop(body, synthesis.slots.rate)
     return body
+
+
+def drop(data: dict[str, Any], where: str) -> None:
+    """Remove the value at JSON pointer `where` from `data`, if it is there."""
+    parts = [part.replace("~1", "/").replace("~0", "~") for part in where.lstrip("/").split("/")]
+    for part in parts[:-1]:
+        inner = data.get(part)
+        if not isinstance(inner, dict):
+            return
+        data = inner
+    data.pop(parts[-1], None)
 
 
 def price(model: Model, synthesis: Synthesis, payload: Mapping[str, Any]) -> Cost:
@@ -315,6 +329,24 @@ def model_of(service: SpeechService, synthesis: Synthesis, payload: Mapping[str,
     if voice is not None and voice.models:
         return next((m for m in candidates if m.name in voice.models), None)
     return candidates[0] if len(candidates) == 1 else None
+
+
+def asked_media_type(provider: Provider, endpoint: Endpoint, payload: Mapping[str, Any]) -> str | None:
+    """What a request of the family asked for, as a media type that says it whole, where the answer's own
+    Content-Type cannot: headerless 16-bit PCM with its rate (`audio/pcm;rate=16000`, Polly's `pcm`).
+    None for anything else (a container names its own rate) and for providers of other families."""
+    service = provider.family
+    if not isinstance(service, SpeechService):
+        return None
+    try:
+        synthesis = service.synthesis(endpoint.key)
+        fmt = synthesis.format(read(payload, synthesis.slots.format))
+    except KeyError:
+        return None
+    if fmt.spec.container != "raw" or fmt.spec.codec != "pcm_s16le":
+        return None
+    rate = read(payload, synthesis.slots.rate)
+    return f"audio/pcm;rate={int(rate) if str(rate or '').isdigit() else fmt.spec.sample_rate}"
 
 
 def _request_price(service: SpeechService, synthesis: Synthesis, payload: Mapping[str, Any]) -> Cost | None:

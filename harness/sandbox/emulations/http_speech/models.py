@@ -6,6 +6,7 @@ from __future__ import annotations
 from harness.sandbox.profiles import Timing
 
 TIMING = Timing(queue_s=0.0, processing_s=0.25, per_char_s=0.002)  # a hosted model answering inline
+OPUS_RATE = 48_000  # what an Opus stream is coded at, whatever rate the request names
 CHUNK_BYTES = 16_384  # bytes per write of an answer sent as it is made
 TOKEN_PREFIX = "sandbox-token-"  # tokens the sandbox issues for a key (the key itself never travels back)
 

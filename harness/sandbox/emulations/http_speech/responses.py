@@ -38,7 +38,7 @@ from harness.core.protocols.http_speech import (
 from harness.core.spec import EventStreamBody, JsonBody, NdjsonBody, Provider
 from harness.core.ssml import spoken_text
 from harness.sandbox.emulation import Call, Emulation, Reject, StateNames
-from harness.sandbox.emulations.http_speech.models import CHUNK_BYTES, TIMING, TOKEN_PREFIX, pitch_of
+from harness.sandbox.emulations.http_speech.models import CHUNK_BYTES, OPUS_RATE, TIMING, TOKEN_PREFIX, pitch_of
 from harness.sandbox.utterances import Speaker
 from harness.sandbox.wire import json_reply, sse_reply
 from harness.speech import encode_as
@@ -166,6 +166,8 @@ class SpeechServiceEmulation(Emulation):
         if cost is not None and not call.services.charge(call.key, cost):
             raise refuse(self.service.refusals.quota)
         await call.services.take_time(TIMING, len(text))
+        if fmt.spec.codec == "opus":
+            rate = OPUS_RATE  # Opus codes at 48 kHz whatever the input (libsndfile takes no other rate for it)
         speaker = Speaker(call.services, rate, 1.0, pitch_of(self.voice_names, voice))
         audio = encode_as(await speaker.samples(text), rate, fmt.spec.codec, fmt.spec.container)
         headers = {synthesis.billed_characters_header: str(len(text))} if synthesis.billed_characters_header else {}

@@ -1,0 +1,163 @@
+"""Google Cloud Text-to-Speech as its documents describe it, in the HTTP speech family's terms: one
+synthesis endpoint answering base64 audio at `/audioContent`, the voices list, API-key or OAuth auth, the
+google.rpc error shape, and the voice types priced per million characters (each voice type is a model).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Listing,
+    Model,
+    Refusal,
+    Refusals,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
+    build_provider,
+)
+from harness.core.protocols.realtime import AudioSpec
+from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.providers.google.models import (
+    ENCODINGS_REFERENCE,
+    ERRORS_REFERENCE,
+    PRICING,
+    REFERENCE,
+    VOICES_REFERENCE,
+    ErrorBody,
+    ListVoicesRequest,
+    ListVoicesResponse,
+    SynthesizeSpeechRequest,
+    SynthesizeSpeechResponse,
+)
+
+PRICES_READ = "2026-11-24"  # the pricing page as stored; it carries no date of its own
+HOST = "api"
+RATES = (8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000)  # sampleRateHertz: converted on request
+
+# audioEncoding: "LINEAR16: Uncompressed 16-bit signed little-endian samples (Linear PCM). Audio content
+# returned as LINEAR16 also contains a WAV file header." "MP3: MP3 audio at 32kbps." "OGG_OPUS: Opus encoded
+# audio wrapped in an ogg container." "MULAW: 8-bit samples that compand 14-bit audio samples using G.711
+# PCMU/mu-law. Audio content returned as MULAW also contains a WAV file header." "ALAW: ... G.711 PCMU/A-law.
+# Audio content returned as ALAW also contains a WAV file header."
+FORMATS = (
+    Format("LINEAR16", AudioSpec("pcm_s16le", 24000, "wav"), "audio/wav", RATES),
+    Format("MP3", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg", (16000, 22050, 24000, 32000, 44100, 48000)),
+    Format("OGG_OPUS", AudioSpec("opus", 48000, "ogg"), "audio/ogg", (8000, 12000, 16000, 24000, 48000)),
+    Format("MULAW", AudioSpec("pcm_mulaw", 8000, "wav"), "audio/wav", (8000,)),
+    Format("ALAW", AudioSpec("pcm_alaw", 8000, "wav"), "audio/wav", (8000,)),
+)
+
+
+def _error(status: int, words: str) -> Response:
+    return Response(status, (JsonBody(ErrorBody),), words)
+
+
+SYNTHESIZE = Endpoint(
+    key="text.synthesize", method="POST", path="/v1/text:synthesize",
+    summary="Synthesizes speech synchronously: base64 audio in audioContent", host=HOST, role=Role.AUDIO,
+    request=SynthesizeSpeechRequest, body_kind=BodyKind.JSON,
+    responses=(Response(200, (JsonBody(SynthesizeSpeechResponse, audio=AudioAt("/audioContent")),),
+                        "SynthesizeSpeechResponse: audioContent, base64"),
+               _error(400, "INVALID_ARGUMENT: a bad voice, encoding, rate or text"),
+               _error(401, "UNAUTHENTICATED: no valid credential"),
+               _error(403, "PERMISSION_DENIED: the key may not call the API"),
+               _error(429, "RESOURCE_EXHAUSTED: quota"),
+               _error(500, "INTERNAL"), _error(503, "UNAVAILABLE")),
+    example={"input": {"text": "Android is a mobile operating system developed by Google."},
+             "voice": {"languageCode": "en-US", "name": "en-US-Neural2-F"},
+             "audioConfig": {"audioEncoding": "MP3"}},
+    doc=REFERENCE,
+)
+
+VOICES = Endpoint(
+    key="voices.list", method="GET", path="/v1/voices", summary="Returns a list of Voice supported for synthesis",
+    host=HOST, role=Role.OTHER, request=ListVoicesRequest, body_kind=BodyKind.QUERY,
+    responses=(Response(200, (JsonBody(ListVoicesResponse),), "ListVoicesResponse"),
+               _error(401, "UNAUTHENTICATED"), _error(403, "PERMISSION_DENIED"), _error(429, "RESOURCE_EXHAUSTED")),
+    example={"languageCode": "en-US"}, doc=VOICES_REFERENCE,
+)
+
+
+def _voices_body(voices: Sequence[Voice]) -> dict[str, Any]:
+    return {"voices": [{"languageCodes": [v.language], "name": v.name, "ssmlGender": v.gender,
+                        "naturalSampleRateHertz": int(v.extra.get("naturalSampleRateHertz", 24000))}
+                       for v in voices]}
+
+
+def _voice(name: str, gender: str, model: str) -> Voice:
+    return Voice(name, "en-US", gender, (model,), {"naturalSampleRateHertz": 24000})
+
+
+# Voice names carry their type: "en-US-Standard-C", "en-US-Wavenet-D", "en-US-Neural2-F", "en-US-Studio-O",
+# "en-US-Chirp3-HD-Charon" (the voices list and the "Supported voices and languages" page).
+VOICE_LIST = (
+    _voice("en-US-Standard-C", "FEMALE", "standard"), _voice("en-US-Standard-D", "MALE", "standard"),
+    _voice("en-US-Wavenet-D", "MALE", "wavenet"), _voice("en-US-Wavenet-F", "FEMALE", "wavenet"),
+    _voice("en-US-Neural2-F", "FEMALE", "neural2"), _voice("en-US-Neural2-J", "MALE", "neural2"),
+    _voice("en-US-Studio-O", "FEMALE", "studio"), _voice("en-US-Studio-Q", "MALE", "studio"),
+    _voice("en-US-Chirp3-HD-Charon", "MALE", "chirp3-hd"), _voice("en-US-Chirp3-HD-Kore", "FEMALE", "chirp3-hd"),
+)
+
+# Prices per 1 million characters after the monthly free tier (the pricing page, read PRICES_READ).
+MODELS = (
+    Model("standard", SYNTHESIZE.key, "en-US-Standard-C", usd_per_million_chars=Decimal("4"),
+          price_note=f"Standard: $4 per 1M characters ({PRICES_READ})"),
+    Model("wavenet", SYNTHESIZE.key, "en-US-Wavenet-F", usd_per_million_chars=Decimal("4"),
+          price_note=f"WaveNet: $4 per 1M characters ({PRICES_READ})"),
+    Model("neural2", SYNTHESIZE.key, "en-US-Neural2-F", usd_per_million_chars=Decimal("16"),
+          price_note=f"Neural2: $16 per 1M characters ({PRICES_READ})"),
+    Model("studio", SYNTHESIZE.key, "en-US-Studio-O", usd_per_million_chars=Decimal("160"),
+          price_note=f"Studio: $160 per 1M characters ({PRICES_READ})"),
+    Model("chirp3-hd", SYNTHESIZE.key, "en-US-Chirp3-HD-Kore", usd_per_million_chars=Decimal("30"),
+          price_note=f"Chirp 3: HD voices: $30 per 1M characters ({PRICES_READ})"),
+)
+
+REFUSALS = Refusals(
+    invalid=Refusal(400, "INVALID_ARGUMENT", "Invalid value: {detail}"),
+    missing_key=Refusal(401, "UNAUTHENTICATED", "Method doesn't allow unregistered callers (callers without "
+                        "established identity). Please use API Key or other form of API consumer identity to "
+                        "call this API."),
+    bad_key=Refusal(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key."),
+    unknown_voice=Refusal(400, "INVALID_ARGUMENT", "Voice '{detail}' does not exist. Is it misspelled?"),
+    rate_limited=Refusal(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Requests' of service "
+                         "'texttospeech.googleapis.com'."),
+    quota=Refusal(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Characters' of service "
+                  "'texttospeech.googleapis.com'."),
+    not_found=Refusal(404, "NOT_FOUND", "The requested URL {detail} was not found on this server."),
+    busy=Refusal(503, "UNAVAILABLE", "The service is currently unavailable."),
+    server_error=Refusal(500, "INTERNAL", "Internal error encountered."),
+)
+
+SERVICE = SpeechService(
+    name="google",
+    title="Google Cloud Text-to-Speech (v1 REST)",
+    hosts={HOST: "https://texttospeech.googleapis.com"},
+    # "x-goog-api-key" header, or "?key=" — and an OAuth 2.0 access token as "Authorization: Bearer".
+    auth=Auth("x-goog-api-key", others=(Auth("", query="key"), Auth("Authorization", "Bearer")),
+              invalid_status=400),
+    key_env="GOOGLE_API_KEY",
+    docs=(REFERENCE, VOICES_REFERENCE, ENCODINGS_REFERENCE, ERRORS_REFERENCE, PRICING),
+    error_model=ErrorBody,
+    errors=ErrorShape({"error": {"code": "{status}", "message": "{message}", "status": "{code}"}}),
+    refusals=REFUSALS,
+    syntheses=(Synthesis(SYNTHESIZE, Slots(text="/input/text", voice="/voice/name", format="/audioConfig/audioEncoding",
+                                            rate="/audioConfig/sampleRateHertz", language="/voice/languageCode"),
+                         FORMATS, default_format="LINEAR16",
+                         template={"voice": {"languageCode": "en-US"}, "audioConfig": {}}),),
+    listings=(Listing(VOICES, _voices_body, language_param="languageCode"),),
+    models=MODELS,
+    voices=VOICE_LIST,
+    prices_read=PRICES_READ,
+    doc_drift=(DocDrift("bad key status", "An API key that is not valid is answered 400 INVALID_ARGUMENT "
+                        "(reason API_KEY_INVALID), not 401: 401 UNAUTHENTICATED is for a missing credential "
+                        "or a bad OAuth token.", (ERRORS_REFERENCE,)),),
+)
+
+PROVIDER = build_provider(SERVICE)

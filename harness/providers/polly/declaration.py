@@ -1,0 +1,160 @@
+"""Amazon Polly as its documents and AWS's service model describe it, in the HTTP speech family's terms:
+SynthesizeSpeech answering the audio as the body (with `x-amzn-RequestCharacters`, the billed count),
+DescribeVoices, AWS Signature V4 (botocore's signer), rest-json errors, and each engine as a model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Listing,
+    Model,
+    Refusal,
+    Refusals,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
+    build_provider,
+)
+from harness.core.protocols.realtime import AudioSpec
+from harness.core.signing import SigV4
+from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.providers.polly.models import (
+    ERRORS_REFERENCE,
+    LIMITS_REFERENCE,
+    MODEL_SOURCE,
+    PRICING,
+    REFERENCE,
+    VOICES_REFERENCE,
+    DescribeVoicesInput,
+    DescribeVoicesOutput,
+    ErrorBody,
+    SynthesizeSpeechInput,
+)
+
+PRICES_READ = "2026-11-24"  # the pricing page as stored; it carries no date of its own
+HOST = "api"
+BILLED = "x-amzn-RequestCharacters"  # SynthesizeSpeechOutput.RequestCharacters: "Number of characters synthesized."
+COMPRESSED_RATES = (8000, 16000, 22050, 24000, 44100, 48000)
+
+# SampleRate: "The valid values for mp3 and ogg_vorbis are "8000", "16000", "22050", "24000", "44100" and
+# "48000". ... Valid values for pcm are "8000" and "16000" The default value is "16000". Valid value for
+# ogg_opus is "48000". Valid value for mu-law and a-law is "8000"." OutputFormat: "When pcm is used, the
+# content returned is audio/pcm in a signed 16-bit, 1 channel (mono), little-endian format."
+FORMATS = (
+    Format("mp3", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg", COMPRESSED_RATES),
+    Format("ogg_vorbis", AudioSpec("vorbis", 24000, "ogg"), "audio/ogg", COMPRESSED_RATES),
+    Format("ogg_opus", AudioSpec("opus", 48000, "ogg"), "audio/ogg", (48000,)),
+    Format("pcm", AudioSpec("pcm_s16le", 16000, "raw"), "audio/pcm", (8000, 16000)),
+    # The reference names no Content-Type for mu-law and a-law: their RFC names for headerless G.711 bytes.
+    Format("mulaw", AudioSpec("pcm_mulaw", 8000, "raw"), "audio/basic", (8000,)),
+    Format("alaw", AudioSpec("pcm_alaw", 8000, "raw"), "audio/pcma", (8000,)),
+)
+MEDIA_TYPES = tuple(dict.fromkeys(fmt.media_type for fmt in FORMATS))
+
+
+def _error(status: int, words: str) -> Response:
+    return Response(status, (JsonBody(ErrorBody),), words, headers=("x-amzn-ErrorType",))
+
+
+SYNTHESIZE = Endpoint(
+    key="speech.synthesize", method="POST", path="/v1/speech",
+    summary="SynthesizeSpeech: the audio stream as the body", host=HOST, role=Role.AUDIO,
+    request=SynthesizeSpeechInput, body_kind=BodyKind.JSON,
+    responses=(Response(200, (AudioBody(MEDIA_TYPES, pcm_rate=16000),), "AudioStream", headers=(BILLED,)),
+               _error(400, "TextLengthExceeded, InvalidSampleRate, InvalidSsml, MarksNotSupportedForFormat, "
+                           "SsmlMarksNotSupportedForTextType, LanguageNotSupported, EngineNotSupported, Validation"),
+               _error(403, "UnrecognizedClient, InvalidSignature, MissingAuthenticationToken"),
+               _error(404, "LexiconNotFoundException"),
+               _error(500, "ServiceFailureException")),
+    example={"Engine": "neural", "OutputFormat": "mp3", "Text": "Hello from Amazon Polly.", "VoiceId": "Joanna"},
+    doc=REFERENCE,
+)
+
+VOICES = Endpoint(
+    key="voices.describe", method="GET", path="/v1/voices", summary="DescribeVoices: the voices and their engines",
+    host=HOST, role=Role.OTHER, request=DescribeVoicesInput, body_kind=BodyKind.QUERY,
+    query_fields=("Engine", "LanguageCode", "IncludeAdditionalLanguageCodes", "NextToken"),
+    responses=(Response(200, (JsonBody(DescribeVoicesOutput),), "Voices"), _error(400, "InvalidNextToken"),
+               _error(403, "UnrecognizedClient"), _error(500, "ServiceFailureException")),
+    example={"Engine": "neural", "LanguageCode": "en-US"}, doc=VOICES_REFERENCE,
+)
+
+
+def _voices_body(voices: Sequence[Voice]) -> dict[str, Any]:
+    return {"Voices": [{"Gender": v.gender, "Id": v.name, "LanguageCode": v.language, "LanguageName": "US English",
+                        "Name": v.name, "SupportedEngines": list(v.models)} for v in voices]}
+
+
+def _voice(name: str, gender: str, *engines: str) -> Voice:
+    return Voice(name, "en-US", gender, engines)
+
+
+# US English voices and the engines each supports ("Available voices" table in the developer guide).
+VOICE_LIST = (
+    _voice("Joanna", "Female", "standard", "neural"),
+    _voice("Matthew", "Male", "standard", "neural", "generative"),
+    _voice("Ruth", "Female", "neural", "long-form", "generative"),
+    _voice("Danielle", "Female", "neural", "long-form", "generative"),
+    _voice("Gregory", "Male", "neural", "long-form"),
+    _voice("Stephen", "Male", "neural", "generative"),
+    _voice("Salli", "Female", "standard", "neural"),
+    _voice("Joey", "Male", "standard", "neural"),
+)
+
+# Per 1 million characters, pay as you go (the pricing page, read PRICES_READ); each engine is a model.
+MODELS = (
+    Model("standard", SYNTHESIZE.key, "Joanna", {"/Engine": "standard"}, Decimal("4"),
+          f"Standard: $4.00 per 1 million characters ({PRICES_READ})"),
+    Model("neural", SYNTHESIZE.key, "Joanna", {"/Engine": "neural"}, Decimal("16"),
+          f"Neural: $16.00 per 1 million characters ({PRICES_READ})"),
+    Model("long-form", SYNTHESIZE.key, "Ruth", {"/Engine": "long-form"}, Decimal("100"),
+          f"Long-Form: $100.00 per 1 million characters ({PRICES_READ})"),
+    Model("generative", SYNTHESIZE.key, "Ruth", {"/Engine": "generative"}, Decimal("30"),
+          f"Generative: $30.00 per 1 million characters ({PRICES_READ})"),
+)
+
+REFUSALS = Refusals(
+    invalid=Refusal(400, "ValidationException", "1 validation error detected: {detail}"),
+    missing_key=Refusal(403, "MissingAuthenticationTokenException", "Missing Authentication Token"),
+    bad_key=Refusal(403, "UnrecognizedClientException", "The security token included in the request is invalid."),
+    bad_signature=Refusal(403, "InvalidSignatureException", "{detail}"),
+    unknown_voice=Refusal(400, "EngineNotSupportedException", "This voice does not support the selected engine: "
+                          "{detail}"),
+    rate_limited=Refusal(400, "ThrottlingException", "Rate exceeded"),
+    quota=Refusal(400, "ThrottlingException", "Rate exceeded"),
+    not_found=Refusal(404, "UnknownOperationException", "{detail}"),
+    busy=Refusal(500, "ServiceFailureException", "An unknown condition has caused a service failure."),
+    server_error=Refusal(500, "ServiceFailureException", "An unknown condition has caused a service failure."),
+)
+
+SERVICE = SpeechService(
+    name="polly",
+    title="Amazon Polly (SynthesizeSpeech, SigV4)",
+    hosts={HOST: "https://polly.{region}.amazonaws.com"},
+    auth=Auth("Authorization", signer=SigV4("polly"), invalid_status=403),
+    key_env="AWS_SECRET_ACCESS_KEY",  # with AWS_ACCESS_KEY_ID (and AWS_SESSION_TOKEN) beside it
+    docs=(REFERENCE, VOICES_REFERENCE, ERRORS_REFERENCE, LIMITS_REFERENCE, PRICING, MODEL_SOURCE),
+    error_model=ErrorBody,
+    errors=ErrorShape({"message": "{message}"}, headers={"x-amzn-ErrorType": "{code}"}),
+    refusals=REFUSALS,
+    syntheses=(Synthesis(SYNTHESIZE, Slots(text="/Text", voice="/VoiceId", format="/OutputFormat", rate="/SampleRate",
+                                            language="/LanguageCode", text_type=("/TextType", "ssml")),
+                         FORMATS, default_format="mp3", billed_characters_header=BILLED, rate_as_text=True),),
+    listings=(Listing(VOICES, _voices_body, language_param="LanguageCode"),),
+    models=MODELS,
+    voices=VOICE_LIST,
+    prices_read=PRICES_READ,
+    region_env="AWS_REGION",
+    default_region="us-east-1",
+    doc_drift=(DocDrift("throttling status", "AWS's common errors answer ThrottlingException with 400, not 429: a "
+                        "client retrying only 429 never retries Polly's throttling.", (ERRORS_REFERENCE,)),),
+)
+
+PROVIDER = build_provider(SERVICE)

@@ -1,0 +1,71 @@
+"""The sandbox's imitation of the HTTP speech family, from a declaration alone, as a client meets it:
+Google's base64 audio at `/audioContent` in the asked encoding and rate, every documented way its key
+travels, its refusals in google.rpc's shape, its voices list; the engine's own refusals in the same shape."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import httpx
+import numpy as np
+
+from harness.sandbox import Sandbox
+from harness.speech import decode
+
+TEXT = "The quick brown fox jumps over the lazy dog."
+
+
+def _body(**config: Any) -> dict[str, Any]:
+    return {"input": {"text": TEXT}, "voice": {"languageCode": "en-US", "name": "en-US-Neural2-F"},
+            "audioConfig": {"audioEncoding": "LINEAR16", **config}}
+
+
+def _post(sandbox: Sandbox, client: httpx.Client, body: dict[str, Any], *, headers: dict[str, str] | None = None,
+          params: dict[str, str] | None = None, key: bool = True) -> httpx.Response:
+    sent = {"x-goog-api-key": sandbox.default_key("google")} if key else {}
+    return client.post(sandbox.base_url("google", "api") + "/v1/text:synthesize", json=body,
+                       headers={**sent, **(headers or {})}, params=params)
+
+
+def test_linear16_comes_as_base64_wav_at_the_rate_asked(sandbox: Sandbox, client: httpx.Client) -> None:
+    answer = _post(sandbox, client, _body(sampleRateHertz=16000))
+    assert answer.status_code == 200, answer.text
+    clip = decode(base64.b64decode(answer.json()["audioContent"]))
+    assert clip.sample_rate == 16000
+    assert float(np.sum(np.abs(clip.samples) > 0.02)) / 16000 > 0.5  # speech, not silence of the right length
+    mulaw = _post(sandbox, client, {**_body(), "audioConfig": {"audioEncoding": "MULAW"}})
+    assert base64.b64decode(mulaw.json()["audioContent"])[:4] == b"RIFF"  # "also contains a WAV file header"
+
+
+def test_the_key_travels_in_every_documented_form(sandbox: Sandbox, client: httpx.Client) -> None:
+    key = sandbox.default_key("google")
+    assert _post(sandbox, client, _body(), params={"key": key}, key=False).status_code == 200
+    assert _post(sandbox, client, _body(), headers={"Authorization": f"Bearer {key}"}, key=False).status_code == 200
+    missing = _post(sandbox, client, _body(), key=False)
+    assert missing.status_code == 401 and missing.json()["error"]["status"] == "UNAUTHENTICATED"
+    wrong = _post(sandbox, client, _body(), headers={"x-goog-api-key": "not-a-key"}, key=False)
+    assert wrong.status_code == 400
+    assert wrong.json()["error"] == {"code": 400, "message": "API key not valid. Please pass a valid API key.",
+                                     "status": "INVALID_ARGUMENT"}
+
+
+def test_refusals_are_in_google_rpc_shape(sandbox: Sandbox, client: httpx.Client) -> None:
+    unknown = _post(sandbox, client, {**_body(), "voice": {"languageCode": "en-US", "name": "en-US-Nobody-Z"}})
+    assert unknown.status_code == 400 and "en-US-Nobody-Z" in unknown.json()["error"]["message"]
+    out_of_range = _post(sandbox, client, _body(speakingRate=9.0))
+    assert out_of_range.status_code == 400 and out_of_range.json()["error"]["status"] == "INVALID_ARGUMENT"
+    faulted = _post(sandbox, client, _body(), headers={"X-Sandbox-Fault": "http-503"})
+    assert faulted.status_code == 503 and faulted.json()["error"]["status"] == "UNAVAILABLE"
+    assert faulted.json()["error"]["code"] == 503
+
+
+def test_the_voices_list_is_the_declared_voices(sandbox: Sandbox, client: httpx.Client) -> None:
+    answer = client.get(sandbox.base_url("google", "api") + "/v1/voices", params={"languageCode": "en-US"},
+                        headers={"x-goog-api-key": sandbox.default_key("google")})
+    assert answer.status_code == 200
+    names = {voice["name"] for voice in answer.json()["voices"]}
+    assert {"en-US-Neural2-F", "en-US-Chirp3-HD-Kore"} <= names
+    none = client.get(sandbox.base_url("google", "api") + "/v1/voices", params={"languageCode": "fr-FR"},
+                      headers={"x-goog-api-key": sandbox.default_key("google")})
+    assert none.json() == {"voices": []}
