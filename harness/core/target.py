@@ -250,13 +250,16 @@ def regional(provider: Provider) -> bool:
     return any("{region}" in url for url in provider.hosts.values())
 
 
-def documented_bases(providers: Iterable[Provider], environ: Mapping[str, str] | None = None
-                     ) -> dict[tuple[str, str], str]:
-    """Each provider host's documented base URL, its region filled in; a provider whose region is unknown
-    has none (`layout` says why it is left out)."""
+REPLAY_REGION = "region"  # a replayed request goes nowhere: a regional host needs a name, not the user's region
+
+
+def documented_bases(providers: Iterable[Provider], environ: Mapping[str, str] | None = None,
+                     fallback_region: str = "") -> dict[tuple[str, str], str]:
+    """Each provider host's documented base URL, its region filled in (else `fallback_region`); a provider
+    whose region is unknown has none (`layout` says why it is left out)."""
     bases: dict[tuple[str, str], str] = {}
     for provider in providers:
-        region = region_of(provider, environ) if regional(provider) else ""
+        region = (region_of(provider, environ) or fallback_region) if regional(provider) else ""
         if regional(provider) and not region:
             continue
         for host, url in provider.hosts.items():
@@ -284,7 +287,7 @@ def layout(choice: TargetChoice, providers: Iterable[Provider], sandbox_root: st
             raise ValueError("a sandbox target is laid out only once the sandbox listens: give sandbox_root")
         return Layout(choice, sandbox_bases(sandbox_root, chosen), sandbox_root.rstrip("/"))
     if choice.kind is not TargetKind.URL or choice.url is None or choice.request_url is None:
-        bases = documented_bases(chosen)
+        bases = documented_bases(chosen, fallback_region=REPLAY_REGION if choice.kind is TargetKind.REPLAY else "")
         return Layout(choice, bases, left_out=_unplaced(chosen, bases))
     owner = provider_at(choice.url, chosen)
     if owner is None:

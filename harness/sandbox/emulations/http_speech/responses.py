@@ -24,6 +24,7 @@ from typing import Any
 
 from starlette.responses import Response, StreamingResponse
 
+from harness.core.audio import writable
 from harness.core.audio_fields import carrier, encode_text
 from harness.core.protocols.http_speech import (
     Format,
@@ -162,6 +163,8 @@ class SpeechServiceEmulation(Emulation):
             raise refuse(self.service.refusals.unknown_model, str(read(payload, slots.model) or ""))
         voice = self._voice(synthesis, payload, model.name if model is not None else None)
         fmt, rate = self._format(synthesis, payload)
+        if not writable(fmt.spec.codec, fmt.spec.container):  # an imitation gap, said as one (not a crash)
+            raise Reject(501, f"the sandbox cannot write {fmt.name} ({fmt.spec}); ask for another format")
         cost = self.price(call)
         if cost is not None and not call.services.charge(call.key, cost):
             raise refuse(self.service.refusals.quota)

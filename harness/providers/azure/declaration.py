@@ -1,0 +1,183 @@
+"""Azure AI Speech text to speech (REST) as its documents describe it, in the HTTP speech family's terms:
+an SSML body, the format in `X-Microsoft-OutputFormat` (every documented value), the audio as the body,
+errors with no body, a key in `Ocp-Apim-Subscription-Key` or a token from issueToken, a region in the host.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Listing,
+    Model,
+    Refusal,
+    Refusals,
+    Slots,
+    SpeechService,
+    Synthesis,
+    TokenExchange,
+    Voice,
+    build_provider,
+)
+from harness.core.protocols.realtime import AudioSpec
+from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, PlainTextBody, Response, Role
+from harness.core.ssml import SSML_BODY
+from harness.providers.azure.models import (
+    OUTPUT_FORMATS,
+    PRICING,
+    REFERENCE,
+    SSML_REFERENCE,
+    ErrorBody,
+    SynthesizeRequest,
+    VoiceList,
+)
+
+PRICES_READ = "2026-11-24"  # the pricing page as stored; it carries no date of its own
+SPEECH, TOKENS = "tts", "sts"
+TOKEN_LIFETIME_S = 600  # "The access token should be sent to the service as the Authorization: Bearer <TOKEN>
+#                          header. Each access token is valid for 10 minutes."
+_SHAPE = re.compile(r"^(?P<kind>[a-z0-9]+)-(?P<rate>\d+)(?P<unit>khz|hz)-")
+
+
+def _spec(name: str) -> tuple[AudioSpec, str]:
+    """What a documented format name stands for, read from the name itself (`riff-24khz-16bit-mono-pcm`), and
+    the Content-Type it is answered with. Names the reference writes without a rate (amr-wb-16000hz, g722-...)
+    are read the same way."""
+    found = _SHAPE.match(name) or re.match(r"^(?P<kind>[a-z0-9-]+?)-(?P<rate>\d+)(?P<unit>khz|hz)", name)
+    assert found is not None, name
+    rate = int(found["rate"]) * (1000 if found["unit"] == "khz" else 1)
+    kind = found["kind"]
+    if kind == "riff":
+        codec = "pcm_mulaw" if name.endswith("mulaw") else "pcm_alaw" if name.endswith("alaw") else "pcm_s16le"
+        return AudioSpec(codec, rate, "wav"), "audio/x-wav"
+    if kind == "raw":
+        if name.endswith("truesilk"):
+            return AudioSpec("silk", rate, "raw"), "audio/SILK"
+        codec = {"mulaw": "pcm_mulaw", "alaw": "pcm_alaw"}.get(name.rsplit("-", 1)[-1], "pcm_s16le")
+        media = {"pcm_mulaw": "audio/basic", "pcm_alaw": "audio/pcma"}.get(codec, f"audio/pcm;rate={rate}")
+        return AudioSpec(codec, rate, "raw"), media
+    if name.endswith("mp3"):
+        return AudioSpec("mp3", rate, "mp3"), "audio/mpeg"
+    if kind == "ogg":
+        return AudioSpec("opus", rate, "ogg"), "audio/ogg"
+    if kind == "webm":
+        return AudioSpec("opus", rate, "webm"), "audio/webm"
+    if kind == "audio" and name.endswith("opus"):
+        return AudioSpec("opus", rate, "raw"), "audio/opus"  # Opus packets without a container
+    if kind.startswith("amr"):
+        return AudioSpec("amr_wb", rate, "amr"), "audio/amr-wb"
+    return AudioSpec("g722", rate, "raw"), "audio/G722"
+
+
+# The format the benchmark scores comes first among the WAV ones; the others in the reference's order.
+FORMATS = tuple(Format(name, *_spec(name)) for name in
+                ("riff-24khz-16bit-mono-pcm", *(n for n in OUTPUT_FORMATS if n != "riff-24khz-16bit-mono-pcm")))
+MEDIA_TYPES = tuple(dict.fromkeys(fmt.media_type.split(";")[0] for fmt in FORMATS))
+
+# "HTTP status codes": 400 "A required parameter is missing, empty, or null. Or, the value passed to either a
+# required or optional parameter is invalid. A common reason is a header that's too long." 401 "The request
+# isn't authorized. Make sure your resource key or token is valid and in the correct region." 415 "It's
+# possible that the wrong Content-Type value was provided. Content-Type should be set to application/ssml+xml."
+# 429 "You exceeded the quota or rate of requests allowed for your resource." 502 "There's a network or
+# server-side problem. This status might also indicate invalid headers."
+ERRORS = (Response(400, (), "Bad request"), Response(401, (), "Unauthorized"),
+          Response(415, (), "Unsupported media type"), Response(429, (), "Too many requests"),
+          Response(502, (), "Bad gateway"))
+
+SYNTHESIZE = Endpoint(
+    key="tts.synthesize", method="POST", path="/cognitiveservices/v1", host=SPEECH, role=Role.AUDIO,
+    summary="Convert text to speech: SSML in, the audio in X-Microsoft-OutputFormat out",
+    request=SynthesizeRequest, body_kind=BodyKind.TEXT, text_body=SSML_BODY,
+    header_fields={"output_format": "X-Microsoft-OutputFormat"},
+    responses=(Response(200, (AudioBody(MEDIA_TYPES, pcm_rate=24000),), "The audio"), *ERRORS),
+    example={"text": "I'm excited to try text to speech.", "voice": "en-US-AvaMultilingualNeural",
+             "language": "en-US", "output_format": "riff-24khz-16bit-mono-pcm"},
+    doc=REFERENCE,
+)
+
+VOICES = Endpoint(
+    key="voices.list", method="GET", path="/cognitiveservices/voices/list", host=SPEECH, role=Role.OTHER,
+    summary="Get a list of voices for a region", responses=(Response(200, (JsonBody(VoiceList),), "The voices"),
+                                                            Response(401, (), "Unauthorized")),
+    doc=REFERENCE,
+)
+
+ISSUE_TOKEN = Endpoint(
+    key="sts.issue-token", method="POST", path="/sts/v1.0/issueToken", host=TOKENS, role=Role.OTHER,
+    summary="Get an access token (valid 10 minutes) for Authorization: Bearer",
+    responses=(Response(200, (PlainTextBody(("text/plain", "application/jwt")),), "The token"),
+               Response(401, (), "Unauthorized")),
+    doc=REFERENCE,
+)
+
+
+def _voices_body(voices: Sequence[Voice]) -> list[dict[str, Any]]:
+    def entry(voice: Voice) -> dict[str, Any]:
+        short = voice.name.split("-", 2)[-1].removesuffix("Neural").split(":")[0]
+        return {"Name": f"Microsoft Server Speech Text to Speech Voice ({voice.language}, {short}Neural)",
+                "DisplayName": short, "LocalName": short, "ShortName": voice.name, "Gender": voice.gender,
+                "Locale": voice.language, "LocaleName": "English (United States)", "SampleRateHertz": "24000",
+                "VoiceType": "Neural", "Status": "GA", "WordsPerMinute": "150"}
+
+    return [entry(voice) for voice in voices]
+
+
+VOICE_LIST = (
+    Voice("en-US-AvaMultilingualNeural", "en-US", "Female", ("neural",)),
+    Voice("en-US-AndrewMultilingualNeural", "en-US", "Male", ("neural",)),
+    Voice("en-US-JennyNeural", "en-US", "Female", ("neural",)),
+    Voice("en-US-GuyNeural", "en-US", "Male", ("neural",)),
+    Voice("en-US-Ava:DragonHDLatestNeural", "en-US", "Female", ("neural-hd",)),
+    Voice("en-US-Andrew:DragonHDLatestNeural", "en-US", "Male", ("neural-hd",)),
+)
+
+# Pay as you go, per 1M characters (the pricing page, read PRICES_READ).
+MODELS = (
+    Model("neural", SYNTHESIZE.key, "en-US-AvaMultilingualNeural", {}, Decimal("15"),
+          f"Neural, real-time: $15 per 1M characters ({PRICES_READ})"),
+    Model("neural-hd", SYNTHESIZE.key, "en-US-Ava:DragonHDLatestNeural", {}, Decimal("30"),
+          f"Neural HD, real-time: $30 per 1M characters ({PRICES_READ})"),
+)
+
+REFUSALS = Refusals(
+    invalid=Refusal(400, "BadRequest", "{detail}"),
+    missing_key=Refusal(401, "Unauthorized", ""),
+    bad_key=Refusal(401, "Unauthorized", ""),
+    unknown_voice=Refusal(400, "BadRequest", "{detail}"),
+    rate_limited=Refusal(429, "TooManyRequests", ""),
+    quota=Refusal(429, "TooManyRequests", ""),
+    not_found=Refusal(404, "NotFound", ""),
+    busy=Refusal(502, "BadGateway", ""),
+    server_error=Refusal(502, "BadGateway", ""),
+)
+
+SERVICE = SpeechService(
+    name="azure",
+    title="Azure AI Speech text to speech (REST)",
+    hosts={SPEECH: "https://{region}.tts.speech.microsoft.com", TOKENS: "https://{region}.api.cognitive.microsoft.com"},
+    auth=Auth("Ocp-Apim-Subscription-Key", others=(Auth("Authorization", "Bearer"),)),
+    key_env="AZURE_SPEECH_KEY",
+    docs=(REFERENCE, SSML_REFERENCE, PRICING),
+    error_model=ErrorBody,
+    errors=ErrorShape(None),
+    refusals=REFUSALS,
+    syntheses=(Synthesis(SYNTHESIZE, Slots(text="/text", voice="/voice", format="/output_format",
+                                            language="/language"),
+                         FORMATS, default_format="riff-24khz-16bit-mono-pcm"),),
+    listings=(Listing(VOICES, _voices_body),),
+    token=TokenExchange(ISSUE_TOKEN, TOKEN_LIFETIME_S),
+    models=MODELS,
+    voices=VOICE_LIST,
+    prices_read=PRICES_READ,
+    region_env="AZURE_SPEECH_REGION",
+    doc_drift=(DocDrift("raw formats' Content-Type", "The reference names no Content-Type for the raw-* formats; "
+                        "the harness reads them by the format asked for (audio/pcm at its rate, G.711 as "
+                        "audio/basic and audio/PCMA).", (REFERENCE,)),),
+)
+
+PROVIDER = build_provider(SERVICE)
