@@ -129,7 +129,7 @@ def dry_run(config: BenchConfig, providers: Mapping[str, Provider], environ: Map
 def _job_steps(config: BenchConfig, job: PlannedJob, bases: Mapping[tuple[str, str], str]) -> JobSteps:
     provider, endpoint = job.provider, job.selection.endpoint
     key = None if provider.keyless else f"${provider.key_env}"
-    variables = (provider.key_env, JOB_ID)
+    variables: tuple[str, ...] = (provider.key_env, JOB_ID)
     steps: list[Step] = []
     files: dict[str, Path] = {}
     for name, value in job.payload.items():
@@ -147,9 +147,17 @@ def _job_steps(config: BenchConfig, job: PlannedJob, bases: Mapping[tuple[str, s
         return JobSteps(_title(job), tuple(steps))
     from harness.core.transport import build_request
 
-    submit = build_request(provider, endpoint, bases[(provider.name, endpoint.host)], job.payload, key=key)
+    signer = provider.auth.signer
+    options: tuple[str, ...] = ()
+    if signer is not None:  # curl signs it itself, so the line runs as printed
+        from harness.core.target import region_of
+
+        options = signer.curl_options(region_of(provider), provider.key_env)
+        variables = (*variables, *(word[1:].split(":")[0] for word in options if word.startswith("$")))
+    submit = build_request(provider, endpoint, bases[(provider.name, endpoint.host)], job.payload,
+                           key=None if signer is not None else key)
     steps.append(Step("submit", f"{endpoint.method} {endpoint.key}", curl_line(submit, variables=variables,
-                                                                             files=files)))
+                                                                             files=files, options=options)))
     steps += _after_submit(config, job, bases, key)
     return JobSteps(_title(job), tuple(steps))
 

@@ -63,12 +63,13 @@ def _multipart_fields(request: httpx.Request, files: Mapping[str, Path]) -> list
 
 
 def curl_line(request: httpx.Request, secrets: Iterable[str] = (), *, variables: Iterable[str] = (),
-               files: Mapping[str, Path] | None = None) -> str:
+               files: Mapping[str, Path] | None = None, options: Iterable[str] = ()) -> str:
     """`curl -X METHOD 'URL' -H ... -d ...`, secrets filtered, `variables` left to the shell, file parts
-    named by `files[file name]` where given."""
+    named by `files[file name]` where given; `options`: curl's own (`--aws-sigv4 ...`), after the URL."""
     secret_list, names = tuple(secrets), tuple(variables)
     request.read()
     parts = ["curl", "-X", request.method, _quoted(str(request.url), names)]
+    parts += [_quoted(option, names) for option in options]
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     as_sent = {name.decode("latin-1"): value.decode("latin-1") for name, value in request.headers.raw}
     filtered = redact_headers(as_sent, secret_list)

@@ -77,6 +77,10 @@ class SigV4:
             if name in signed.headers:
                 request.headers[name] = signed.headers[name]
 
+    def curl_options(self, region: str, secret_variable: str) -> tuple[str, ...]:
+        """curl signs SigV4 itself (curl 7.75+): `--aws-sigv4 aws:amz:REGION:SERVICE --user ID:SECRET`."""
+        return ("--aws-sigv4", f"aws:amz:{region}:{self.service}", "--user", f"${self.id_env}:${secret_variable}")
+
     def key_id(self, headers: Mapping[str, str]) -> str | None:
         found = _CREDENTIAL.search(headers.get("authorization", ""))
         return found.group(1) if found else None

@@ -86,6 +86,10 @@ class RequestSigner(Protocol):
     def key_id(self, headers: Mapping[str, str]) -> str | None:
         """The key the caller claims (its id, from the Authorization header): None when unsigned."""
 
+    def curl_options(self, region: str, secret_variable: str) -> tuple[str, ...]:
+        """curl's own options that sign the same way (a dry run's line runs as printed), with the secret as
+        the shell variable `secret_variable`."""
+
     def verify(self, method: str, url: str, headers: Mapping[str, str], body: bytes, key: str) -> str | None:
         """None when the signature is the one `key` makes; else why not, in one line."""
 

@@ -71,6 +71,8 @@ def build_request(
     body: dict[str, Any] = {}
     if endpoint.request is not None and payload is not None:
         body = wire_payload(check_request(endpoint, payload)) if validate else dict(payload)
+        if validate and endpoint.body_kind is BodyKind.TEXT:  # a document is made whole: defaults included
+            body = check_request(endpoint, payload).model_dump(by_alias=True, exclude_none=True)
     path_values, query_values, header_values, body = placed(endpoint, body)
     url = base_url.rstrip("/") + render_path(endpoint, {**path_values, **(path_params or {})})
     all_headers: dict[str, str] = {}

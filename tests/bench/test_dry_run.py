@@ -75,3 +75,29 @@ def test_the_curl_lines_run_as_printed(tmp_path: Path, sandbox: Any, monkeypatch
     job_id = json.loads(_bash(submit, env))["request_id"]
     status = json.loads(_bash(poll, {**env, "JOB_ID": job_id}))
     assert status["request_id"] == job_id
+
+
+def test_a_signed_provider_is_signed_by_curl_and_a_regional_one_waits_for_its_region(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.providers.azure import PROVIDER as AZURE
+    from harness.providers.polly import PROVIDER as POLLY
+
+    monkeypatch.delenv("AZURE_SPEECH_REGION", raising=False)
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    secret = "polly-secret-0123456789"
+    env = {"AWS_SECRET_ACCESS_KEY": secret, "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE", "AZURE_SPEECH_KEY": "az-key-0123456789"}
+    config = BenchConfig(out=tmp_path, score=False, report=False, providers=("polly", "azure"), models=("neural",),
+                         corpus=("en_read:1",), target="live", budget=1.0)
+    planned = dry_run(config, {"polly": POLLY, "azure": AZURE}, environ=env)
+    assert planned.refusal is None
+    lines = [step.curl for job in planned.jobs for step in job.steps if step.curl]
+    assert len(lines) == 1 and lines[0] is not None  # polly only: azure has no region
+    assert '--aws-sigv4 aws:amz:us-east-1:polly --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY"' in lines[0]
+    assert "https://polly.us-east-1.amazonaws.com/v1/speech" in lines[0]
+    assert secret not in lines[0] and "Authorization" not in lines[0]  # curl signs; nothing signed here
+    assert any("azure left out" in note and "AZURE_SPEECH_REGION" in note for note in planned.notes)
+    monkeypatch.setenv("AZURE_SPEECH_REGION", "westeurope")
+    regional = dry_run(config, {"polly": POLLY, "azure": AZURE}, environ=env)
+    line = next(step.curl for job in regional.jobs for step in job.steps if step.curl and "azure" in job.title)
+    assert line is not None and "https://westeurope.tts.speech.microsoft.com/cognitiveservices/v1" in line
+    assert 'xml:lang="en-US"' in line and "X-Microsoft-OutputFormat: riff-24khz-16bit-mono-pcm" in line

@@ -277,6 +277,9 @@ def request_for(service: SpeechService, model: Model, given: SynthesisInput) -> 
     put(body, slots.text, given.text)
     if slots.voice is not None:
         put(body, slots.voice, model.voice)
+    voice = service.voice(model.voice)
+    if slots.language is not None and voice is not None:
+        put(body, slots.language, voice.language)
     if slots.model is not None:
         put(body, slots.model, model.name)
     for where, value in model.sets.items():
