@@ -85,7 +85,8 @@ def test_a_signed_provider_is_signed_by_curl_and_a_regional_one_waits_for_its_re
     monkeypatch.delenv("AZURE_SPEECH_REGION", raising=False)
     monkeypatch.delenv("AWS_REGION", raising=False)
     secret = "polly-secret-0123456789"
-    env = {"AWS_SECRET_ACCESS_KEY": secret, "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE", "AZURE_SPEECH_KEY": "az-key-0123456789"}
+    env = {"AWS_SECRET_ACCESS_KEY": secret, "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE",
+           "AZURE_SPEECH_KEY": "az-key-0123456789"}
     config = BenchConfig(out=tmp_path, score=False, report=False, providers=("polly", "azure"), models=("neural",),
                          corpus=("en_read:1",), target="live", budget=1.0)
     planned = dry_run(config, {"polly": POLLY, "azure": AZURE}, environ=env)
