@@ -90,4 +90,4 @@ def test_under_xdist_the_controller_prints_the_summary_of_its_workers(suite: pyt
     result = suite.runpytest("-p", "no:cacheprovider", "-n", "2", "-k", "pixazo/xtts-v2.generate")
     assert result.ret == pytest.ExitCode.OK
     result.stdout.fnmatch_lines(["created: 2/2 workers", "*tts-harness contracts*",
-                                 "target replay: * scenarios over * endpoints of 3 providers; * passed, 0 failed*"])
+                                 "target replay: * scenarios over * endpoints of * providers; * passed, 0 failed*"])

@@ -96,7 +96,9 @@ def test_serve_command_prints_base_urls_and_serves() -> None:
         assert process.stdout is not None
         header = process.stdout.readline()
         assert "profile fast, seed 3" in header
-        lines = [process.stdout.readline() for _ in range(2)]
+        lines: list[str] = []
+        while (line := process.stdout.readline()) and line.split()[:1] != ["control"]:
+            lines.append(line)  # a line per provider host, then the control API's
         gateway = next(line.split()[2] for line in lines if line.split()[0] == "pixazo")
         origin = header.rsplit(" on ", 1)[1].strip()
         assert gateway == origin + "/pixazo/gateway"
