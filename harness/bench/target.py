@@ -89,6 +89,9 @@ def key_destinations(target: Target, providers: Iterable[Provider]) -> list[str]
         key = target.keys.get(provider.name)
         if key is None:
             lines.append(f"{provider.name}: no key sent (auth = \"none\") to {origins}")
+        elif isinstance(key, Secret) and provider.auth.signer is not None:
+            lines.append(f"{provider.name}: requests to {origins} are signed with the key in ${provider.key_env} "
+                         f"({provider.auth.signer.name}); the key itself is not sent")
         elif isinstance(key, Secret):
             lines.append(f"{provider.name}: the key in ${provider.key_env} goes to {origins}")
         else:

@@ -102,3 +102,18 @@ def test_a_run_against_a_url_with_credentials_stores_and_prints_none_of_them(tmp
         data = path.read_bytes()
         assert b"alice" not in data and b"Pa55-w0rd" not in data, path
     assert "alice" not in result.output and "Pa55-w0rd" not in result.output
+
+
+def test_the_plan_says_a_signing_key_is_not_sent_and_names_a_regional_host(monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.providers.azure import PROVIDER as AZURE
+    from harness.providers.polly import PROVIDER as POLLY
+
+    monkeypatch.setenv("AZURE_SPEECH_REGION", "eastus")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAEXAMPLEKEY")
+    target = live_target([POLLY, AZURE], {POLLY.key_env: GOOD, AZURE.key_env: GOOD + "2",
+                                          "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEKEY"})
+    polly, azure = key_destinations(target, [POLLY, AZURE])
+    assert polly == ("polly: requests to https://polly.us-east-1.amazonaws.com are signed with the key in "
+                     "$AWS_SECRET_ACCESS_KEY (AWS Signature V4); the key itself is not sent")
+    assert azure.startswith("azure: the key in $AZURE_SPEECH_KEY goes to https://eastus.tts.speech.microsoft.com")
+    assert GOOD not in polly + azure
