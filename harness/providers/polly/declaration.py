@@ -38,7 +38,9 @@ from harness.providers.polly.models import (
     SynthesizeSpeechInput,
 )
 
-PRICES_READ = "2026-11-24"  # the pricing page as stored; it carries no date of its own
+# AWS's pricing page is not among the stored pages: the prices are its transcription read 2026-10-07 (an API
+# catalogue's plans file citing https://aws.amazon.com/polly/pricing/), matched by two other transcriptions.
+PRICES_READ = "2026-10-07"
 HOST = "api"
 BILLED = "x-amzn-RequestCharacters"  # SynthesizeSpeechOutput.RequestCharacters: "Number of characters synthesized."
 COMPRESSED_RATES = (8000, 16000, 22050, 24000, 44100, 48000)
@@ -52,9 +54,10 @@ FORMATS = (
     Format("ogg_vorbis", AudioSpec("vorbis", 24000, "ogg"), "audio/ogg", COMPRESSED_RATES),
     Format("ogg_opus", AudioSpec("opus", 48000, "ogg"), "audio/ogg", (48000,)),
     Format("pcm", AudioSpec("pcm_s16le", 16000, "raw"), "audio/pcm", (8000, 16000)),
-    # The reference names no Content-Type for mu-law and a-law: their RFC names for headerless G.711 bytes.
-    Format("mulaw", AudioSpec("pcm_mulaw", 8000, "raw"), "audio/basic", (8000,)),
-    Format("alaw", AudioSpec("pcm_alaw", 8000, "raw"), "audio/pcma", (8000,)),
+    # SynthesizeSpeechOutput.ContentType (the service model): "If you request mu-law as the OutputFormat, the
+    # ContentType returned is audio/mulaw" (a-law: "audio/alaw"): headerless G.711 bytes at 8 kHz.
+    Format("mulaw", AudioSpec("pcm_mulaw", 8000, "raw"), "audio/mulaw", (8000,)),
+    Format("alaw", AudioSpec("pcm_alaw", 8000, "raw"), "audio/alaw", (8000,)),
 )
 MEDIA_TYPES = tuple(dict.fromkeys(fmt.media_type for fmt in FORMATS))
 
@@ -96,14 +99,15 @@ def _voice(name: str, gender: str, *engines: str) -> Voice:
     return Voice(name, "en-US", gender, engines)
 
 
-# US English voices and the engines each supports ("Available voices" table in the developer guide).
+# US English voices and the engines each is documented with: standard and neural from the developer guide's
+# voice table (Joanna, Salli, Joey, Matthew); long-form for Danielle, Gregory and Ruth and generative for
+# Ruth and Matthew from AWS's engine pages. A voice asked for with an engine not listed here is refused.
 VOICE_LIST = (
     _voice("Joanna", "Female", "standard", "neural"),
     _voice("Matthew", "Male", "standard", "neural", "generative"),
     _voice("Ruth", "Female", "neural", "long-form", "generative"),
-    _voice("Danielle", "Female", "neural", "long-form", "generative"),
+    _voice("Danielle", "Female", "neural", "long-form"),
     _voice("Gregory", "Male", "neural", "long-form"),
-    _voice("Stephen", "Male", "neural", "generative"),
     _voice("Salli", "Female", "standard", "neural"),
     _voice("Joey", "Male", "standard", "neural"),
 )
@@ -120,6 +124,8 @@ MODELS = (
           f"Generative: $30.00 per 1 million characters ({PRICES_READ})"),
 )
 
+# The error codes are the service model's and AWS's common errors (403 UnrecognizedClientException as real Polly
+# traffic shows it); the messages are the sandbox's own words where no document quotes one.
 REFUSALS = Refusals(
     invalid=Refusal(400, "ValidationException", "1 validation error detected: {detail}"),
     missing_key=Refusal(403, "MissingAuthenticationTokenException", "Missing Authentication Token"),
