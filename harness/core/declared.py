@@ -119,6 +119,8 @@ def _problem(error: ValidationError) -> tuple[tuple[str | int, ...], str]:
         # A rule across keys (`_formats_given`) says which key it is about: "sample_rate: why".
         key, _, why = str(first["msg"]).removeprefix("Value error, ").partition(": ")
         return (key,), why
+    if first["type"] == "value_error":  # a rule of the declaration's own: its words say what is wrong
+        return loc, str(first["msg"]).removeprefix("Value error, ")
     return loc, f"{first['msg']} (got {first.get('input')!r})"
 
 

@@ -1,0 +1,184 @@
+"""The HTTP speech family declared in a providers file (`protocol = "http-speech"`): a server of the family
+that is not built in — a self-hosted model, a gateway, a provider the harness does not ship — in a few lines:
+
+    [providers.acme]
+    protocol = "http-speech"
+    base_url = "https://api.acme.example"
+    key_env = "ACME_API_KEY"
+    auth = "header"                      # bearer (Authorization: Bearer KEY; the default) | header | query | none
+    auth_name = "X-Acme-Key"             # the header (auth = "header") or query parameter (auth = "query")
+    path = "/v2/speak"                   # POSTed a JSON body
+    text = "/text"                       # JSON pointers: where the text goes,
+    voice = "/voice"                     #   the voice,
+    model = "/model"                     #   the model (optional: a server with one model needs none),
+    format = "/format"                   #   the format's name (optional)
+    formats = { wav = "pcm_s16le/24000/wav", mp3 = "mp3/24000/mp3" }   # name -> codec/rate/container; first: default
+    audio = "/audio"                     # optional: the answer is JSON with the audio here (else: the body)
+    audio_encoding = "base64"            # or "hex"
+    models = ["acme-1"]
+    voices = ["ada"]
+    price_per_million_chars = 12         # optional
+    max_input_chars = 2000               # optional
+    error_body = { error = { message = "{message}", code = "{code}" } }   # optional: how it writes errors
+
+It becomes a `SpeechService` like the built-in Google, Polly and Azure declarations, so the sandbox imitates
+it, the contract plans check it (every declared format included) and the benchmark drives it with no code of
+its own. The request is an open JSON object (the server's other parameters travel as given); the text must be
+a non-empty string of at most `max_input_chars` and the voice one of `voices`, checked before anything is sent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from harness.core.protocols import http_speech as family
+from harness.core.protocols.declaration import ProtocolDeclaration
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Model,
+    Refusal,
+    Refusals,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
+    read,
+)
+from harness.core.protocols.realtime import AudioSpec
+from harness.core.spec import AudioAt, AudioBody, Auth, BodyKind, Endpoint, JsonBody, Provider, Response, Role
+
+PROTOCOL = "http-speech"
+HOST = "api"
+POINTER = r"^(/[^/]+)+$"
+FORMAT_SPEC = re.compile(r"^(?P<codec>[a-z0-9_]+)/(?P<rate>\d{4,6})/(?P<container>[a-z0-9]+)$")
+MEDIA_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg", "ogg": "audio/ogg", "flac": "audio/flac"}
+RAW_MEDIA_TYPES = {"pcm_s16le": "audio/pcm", "pcm_mulaw": "audio/basic", "pcm_alaw": "audio/pcma"}
+DEFAULT_ERROR_BODY: Mapping[str, Any] = {"error": {"message": "{message}", "code": "{code}"}}
+PRICES_READ = "declared"  # a providers file's price is the user's, dated by the file
+
+
+class OpenBody(BaseModel):
+    """A declared server's JSON: the fields the declaration names are checked, the others pass as given."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class HttpSpeechDeclaration(ProtocolDeclaration):
+    protocol: Literal["http-speech"]
+    auth: Literal["bearer", "header", "query", "none"] = "bearer"
+    auth_name: str = Field("", pattern=r"^[A-Za-z0-9_-]*$")
+    key_env: str = Field("", pattern=r"^([A-Za-z_][A-Za-z0-9_]*)?$")
+    path: str = Field(pattern=r"^/[^\s?#]*$")
+    text: str = Field(pattern=POINTER)
+    voice: str = Field(pattern=POINTER)
+    model: str | None = Field(None, pattern=POINTER)
+    format: str | None = Field(None, pattern=POINTER)
+    formats: Mapping[str, str] = Field(min_length=1)
+    audio: str | None = Field(None, pattern=POINTER)
+    audio_encoding: Literal["base64", "hex"] = "base64"
+    max_input_chars: int | None = Field(None, ge=1)
+    error_body: Mapping[str, Any] = Field(default_factory=lambda: dict(DEFAULT_ERROR_BODY))
+
+    @field_validator("formats")
+    @classmethod
+    def _specs(cls, formats: Mapping[str, str]) -> Mapping[str, str]:
+        for name, spec in formats.items():
+            if not FORMAT_SPEC.match(spec):
+                raise ValueError(f"{name} = {spec!r}: write codec/rate/container, e.g. pcm_s16le/24000/wav or "
+                                 "mp3/24000/mp3 (container raw for headerless samples)")
+        return dict(formats)
+
+    @model_validator(mode="after")
+    def _auth_named(self) -> HttpSpeechDeclaration:
+        if self.auth in ("header", "query") and not self.auth_name:
+            raise ValueError(f'auth_name: required with auth = "{self.auth}" (the header or query parameter)')
+        if (self.auth == "none") == bool(self.key_env):
+            raise ValueError('key_env: required unless auth = "none", which sends no key and takes none')
+        if len(self.formats) > 1 and self.format is None:
+            raise ValueError("format: several formats are declared; say where the request names one")
+        return self
+
+
+def _format(name: str, spec: str) -> Format:
+    found = FORMAT_SPEC.match(spec)
+    assert found is not None
+    codec, rate, container = found["codec"], int(found["rate"]), found["container"]
+    media = RAW_MEDIA_TYPES.get(codec, "application/octet-stream") if container == "raw" else MEDIA_TYPES.get(
+        container, f"audio/{container}")
+    return Format(name, AudioSpec(codec, rate, container), media)
+
+
+def _request_model(declaration: HttpSpeechDeclaration, where: str) -> type[BaseModel]:
+    limit = declaration.max_input_chars
+    voices = declaration.voices
+
+    class DeclaredRequest(OpenBody):
+        @model_validator(mode="after")
+        def _declared(self) -> DeclaredRequest:
+            data = self.model_dump()
+            text = read(data, declaration.text)
+            if not isinstance(text, str) or not text:
+                raise ValueError(f"{declaration.text}: the text to speak, a non-empty string")
+            if limit is not None and len(text) > limit:
+                raise ValueError(f"{declaration.text}: at most {limit} characters ({where})")
+            if read(data, declaration.voice) not in voices:
+                raise ValueError(f"{declaration.voice}: one of the declared voices {', '.join(voices)}")
+            return self
+
+    DeclaredRequest.__name__ = DeclaredRequest.__qualname__ = f"HttpSpeechRequest_{declaration.name.replace('-', '_')}"
+    return DeclaredRequest
+
+
+def _auth(declaration: HttpSpeechDeclaration) -> Auth:
+    if declaration.auth == "header":
+        return Auth(declaration.auth_name)
+    if declaration.auth == "query":
+        return Auth("", query=declaration.auth_name)
+    return Auth("Authorization", "Bearer")
+
+
+def service_of(declaration: HttpSpeechDeclaration, source: str = "") -> SpeechService:
+    """The family's declaration of a providers-file table."""
+    where = f"{source}: providers.{declaration.name}" if source else f"providers.{declaration.name}"
+    formats = tuple(_format(name, spec) for name, spec in declaration.formats.items())
+    error = JsonBody(OpenBody)
+    success = (JsonBody(OpenBody, audio=AudioAt(declaration.audio, declaration.audio_encoding))
+               if declaration.audio else AudioBody(tuple(dict.fromkeys(f.media_type for f in formats))))
+    endpoint = Endpoint(
+        key="speech", method="POST", path=declaration.path, summary=f"speech, as {where} declares it", host=HOST,
+        role=Role.AUDIO, request=_request_model(declaration, where), body_kind=BodyKind.JSON,
+        auth_required=declaration.auth != "none", doc=where,
+        responses=(Response(200, (success,), "The audio"), *(Response(status, (error,), why) for status, why in (
+            (400, "a bad parameter"), (401, "a missing or wrong key"), (429, "a rate limit"), (500, "an error")))))
+    price = declaration.price_per_million_chars
+    models = tuple(Model(name, endpoint.key, declaration.voices[0], usd_per_million_chars=price,
+                         price_note=f"{price} USD per 1M characters ({where})" if price is not None else "",
+                         max_chars=declaration.max_input_chars,
+                         description=f"{name} over the HTTP speech family (voice {declaration.voices[0]})")
+                   for name in declaration.models)
+    refusals = Refusals(invalid=Refusal(400, "invalid_request", "{detail}"),
+                        missing_key=Refusal(401, "unauthorized", "No key was given."),
+                        bad_key=Refusal(401, "unauthorized", "The key is not valid."),
+                        unknown_voice=Refusal(400, "unknown_voice", "Unknown voice: {detail}"),
+                        rate_limited=Refusal(429, "rate_limited", "Too many requests."),
+                        quota=Refusal(429, "quota_exceeded", "The account's quota is spent."),
+                        unknown_model=Refusal(400, "unknown_model", "Unknown model: {detail}")
+                        if declaration.model else None)
+    return SpeechService(
+        name=declaration.name, title=declaration.describe("HTTP speech family", source), hosts={HOST: declaration.url},
+        auth=_auth(declaration), key_env=declaration.key_env, docs=(where,), error_model=OpenBody,
+        errors=ErrorShape(declaration.error_body), refusals=refusals,
+        syntheses=(Synthesis(endpoint, Slots(text=declaration.text, voice=declaration.voice, model=declaration.model,
+                                             format=declaration.format), formats, default_format=formats[0].name),),
+        models=models, voices=tuple(Voice(name) for name in declaration.voices), prices_read=PRICES_READ,
+        default_run=True)  # what a user declares is what they want measured
+
+
+def build_provider(declaration: HttpSpeechDeclaration, source: str = "") -> Provider:
+    """The `Provider` a providers-file table describes (the family builds it from `service_of`)."""
+    return family.build_provider(service_of(declaration, source))
