@@ -13,6 +13,7 @@ from harness.core.audio_fields import AudioFieldError, carrier, json_audio
 from harness.core.errors import ProtocolError
 from harness.core.protocols.http_speech import asked_media_type
 from harness.core.spec import JsonBody, NdjsonBody, Role
+from harness.core.sse import is_sse
 from harness.core.transport import error_of, retry_after_seconds
 
 
@@ -21,7 +22,8 @@ async def fetch_direct(job: Job) -> None:
     record = job.record
     stream = job.endpoint.role is Role.STREAM and job.record.job.selection.offering.streams is not False
     record.delivery = "stream" if stream else "sync"
-    detector = FirstAudio()
+    asked = asked_media_type(job.provider, job.endpoint, job.planned.payload)  # headerless samples' type and rate
+    detector = FirstAudio(asked)
     first_audio: list[float] = []
     pending = bytearray()
     listener = StreamWatch()
@@ -29,12 +31,20 @@ async def fetch_direct(job: Job) -> None:
     where = carried.audio if carried is not None else None
     lines = isinstance(carried, NdjsonBody)
 
+    events: list[bool] = []  # whether the stream carries events (SSE, NDJSON) or the audio itself: its first bytes
+
     def watch(chunk: bytes, at: float) -> None:
         if stream:
             listener.feed(chunk, at)
-        # Events may span chunks: decode only whole lines, and only until audio is found.
         if not stream or first_audio:
             return
+        if not events:
+            events.append(lines or is_sse(chunk))
+        if not events[0]:  # the audio itself, sent as it is made: every piece counts
+            if detector.feed(chunk):
+                first_audio.append(at)
+            return
+        # Events may span chunks: decode only whole lines, and only until audio is found.
         pending.extend(chunk)
         cut = pending.rfind(b"\n") + 1
         if cut and detector.feed(stream_audio(bytes(pending[:cut]), where, lines=lines)):
@@ -82,7 +92,7 @@ async def fetch_direct(job: Job) -> None:
     # A stream's Content-Type (text/event-stream) names its transport, not the audio its events carry: the
     # audio is declared by nothing the answer says, so it is stored with no declared type (the contract
     # checks the transport's type; conformance compares a declared audio type with the decoded bytes).
-    declared = None if stream or carried is not None else response.headers.get("content-type")
-    if not stream:  # headerless samples: the rate the request asked for (the answer cannot say it)
-        declared = asked_media_type(job.provider, job.endpoint, job.planned.payload) or declared
+    as_events = stream and (not events or events[0])
+    declared = None if as_events or carried is not None else response.headers.get("content-type")
+    declared = asked or declared  # headerless samples: the rate the request asked for (no answer can say it)
     job.keep_audio(exchange, declared, "stream" if stream else "submit")

@@ -41,18 +41,19 @@ def store_audio(directory: Path, body: bytes, declared: str | None, facts: Audio
 class FirstAudio:
     """Watches a stream of audio bytes; `found` turns true once they contain decodable audio."""
 
-    __slots__ = ("buffer", "found")
+    __slots__ = ("buffer", "declared", "found")
 
-    def __init__(self) -> None:
+    def __init__(self, declared: str | None = None) -> None:
         self.buffer = bytearray()
         self.found = False
+        self.declared = declared  # what headerless samples are, where the request asked for them
 
     def feed(self, data: bytes) -> bool:
         """Add bytes; True the first time the accumulated bytes hold decodable audio."""
         if self.found or not data:
             return False
         self.buffer += data
-        if holds_a_frame(bytes(self.buffer)):
+        if holds_a_frame(bytes(self.buffer), self.declared):
             self.found = True
             self.buffer.clear()
             return True

@@ -109,3 +109,27 @@ def test_the_sandbox_imitates_the_declaration(box: tuple[LoopbackServer, Path]) 
         missing = httpx.post(url, json={"input": {"text": "x"}, "voice": {"id": "ember"}}, timeout=60)
         assert missing.status_code == 401 and missing.json() == {"problem": {"says": "No key was given.",
                                                                               "kind": "unauthorized"}}
+
+
+@pytest.mark.parametrize("stream", ["sse", "ndjson", "chunked"])
+def test_a_declared_stream_is_imitated_and_its_first_audio_timed(stream: str, tmp_path: Path) -> None:
+    from harness.bench.config import BenchConfig
+    from harness.bench.session import run_benchmark
+    from harness.results.store import Store
+
+    audio = '"/chunk"' if stream != "chunked" else ""
+    path = tmp_path / "tts-harness.toml"
+    path.write_text(_table("https://box.example", stream=f'"{stream}"', audio=audio, audio_encoding='"base64"',
+                           formats='{ raw = "pcm_s16le/16000/raw" }', format=""), encoding="utf-8")
+    with providers_file_in_effect(path):
+        config = BenchConfig(out=tmp_path, score=False, report=False, providers=("mybox",), corpus=("en_read:1",),
+                             sandbox_profile="fast")
+        result = run_benchmark(config)
+        store = Store(result.db_path)
+        try:
+            (job,) = [dict(row) for row in store.jobs(result.run_id)]
+            marks = store.marks(str(job["job_key"]))
+        finally:
+            store.close()
+    assert (job["outcome"], job["delivery"]) == ("ok", "stream"), job["error_message"]
+    assert "first_audio" in marks

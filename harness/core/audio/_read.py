@@ -81,11 +81,15 @@ def _inspect_pcm(data: bytes, declared: str | None) -> AudioInfo:
     return AudioInfo(AudioKind.PCM, None, rate, layout.channels, duration)
 
 
-def holds_a_frame(data: bytes) -> bool:
+def holds_a_frame(data: bytes, declared: str | None = None) -> bool:
     """Whether a stream's first bytes already hold decodable audio: a whole header and one audio frame
     (a WAV block, an MP3 or ADTS frame past any Xing frame, a FLAC frame, an Ogg audio page); not merely
-    the first buffer of bytes. MP4 is never said to (its index may come last)."""
-    kind = sniff(data)
+    the first buffer of bytes. MP4 is never said to (its index may come last). Headerless samples, only as
+    `declared`: one whole frame of them."""
+    kind = sniff(data, declared)
+    if kind is AudioKind.PCM:
+        layout = pcm_layout(declared)
+        return layout is not None and len(data) >= layout.frame_bytes
     if kind is AudioKind.WAV:
         return wav_holds_a_frame(data)
     if kind in (AudioKind.MP3, AudioKind.AAC):

@@ -15,6 +15,7 @@ that is not built in — a self-hosted model, a gateway, a provider the harness 
     formats = { wav = "pcm_s16le/24000/wav", mp3 = "mp3/24000/mp3" }   # name -> codec/rate/container; first: default
     audio = "/audio"                     # optional: the answer is JSON with the audio here (else: the body)
     audio_encoding = "base64"            # or "hex"
+    stream = "sse"                       # optional: chunked | sse | ndjson (an event carries audio at `audio`)
     models = ["acme-1"]
     voices = ["ada"]
     price_per_million_chars = 12         # optional
@@ -50,7 +51,20 @@ from harness.core.protocols.http_speech import (
     read,
 )
 from harness.core.protocols.realtime import AudioSpec
-from harness.core.spec import AudioAt, AudioBody, Auth, BodyKind, Endpoint, JsonBody, Provider, Response, Role
+from harness.core.spec import (
+    AudioAt,
+    AudioBody,
+    Auth,
+    Body,
+    BodyKind,
+    Endpoint,
+    EventStreamBody,
+    JsonBody,
+    NdjsonBody,
+    Provider,
+    Response,
+    Role,
+)
 
 PROTOCOL = "http-speech"
 HOST = "api"
@@ -81,6 +95,9 @@ class HttpSpeechDeclaration(ProtocolDeclaration):
     formats: Mapping[str, str] = Field(min_length=1)
     audio: str | None = Field(None, pattern=POINTER)
     audio_encoding: Literal["base64", "hex"] = "base64"
+    # The answer is streamed: the audio's bytes as they are made (chunked), or events each carrying a piece of
+    # it at `audio` (sse: Server-Sent Events; ndjson: a JSON object a line). The benchmark times first audio.
+    stream: Literal["chunked", "sse", "ndjson"] | None = None
     max_input_chars: int | None = Field(None, ge=1)
     error_body: Mapping[str, Any] = Field(default_factory=lambda: dict(DEFAULT_ERROR_BODY))
 
@@ -99,6 +116,8 @@ class HttpSpeechDeclaration(ProtocolDeclaration):
             raise ValueError(f'auth_name: required with auth = "{self.auth}" (the header or query parameter)')
         if (self.auth == "none") == bool(self.key_env):
             raise ValueError('key_env: required unless auth = "none", which sends no key and takes none')
+        if self.stream in ("sse", "ndjson") and self.audio is None:
+            raise ValueError(f'audio: required with stream = "{self.stream}" (where an event carries its audio)')
         if len(self.formats) > 1 and self.format is None:
             raise ValueError("format: several formats are declared; say where the request names one")
         return self
@@ -147,18 +166,25 @@ def service_of(declaration: HttpSpeechDeclaration, source: str = "") -> SpeechSe
     where = f"{source}: providers.{declaration.name}" if source else f"providers.{declaration.name}"
     formats = tuple(_format(name, spec) for name, spec in declaration.formats.items())
     error = JsonBody(OpenBody)
-    success = (JsonBody(OpenBody, audio=AudioAt(declaration.audio, declaration.audio_encoding))
-               if declaration.audio else AudioBody(tuple(dict.fromkeys(f.media_type for f in formats))))
+    carried = AudioAt(declaration.audio, declaration.audio_encoding) if declaration.audio else None
+    success: Body = AudioBody(tuple(dict.fromkeys(f.media_type for f in formats)))
+    if declaration.stream == "sse":
+        success = EventStreamBody(audio=carried)
+    elif declaration.stream == "ndjson":
+        success = NdjsonBody(audio=carried)
+    elif carried is not None and declaration.stream is None:
+        success = JsonBody(OpenBody, audio=carried)
     endpoint = Endpoint(
         key="speech", method="POST", path=declaration.path, summary=f"speech, as {where} declares it", host=HOST,
-        role=Role.AUDIO, request=_request_model(declaration, where), body_kind=BodyKind.JSON,
+        role=Role.STREAM if declaration.stream else Role.AUDIO, request=_request_model(declaration, where),
+        body_kind=BodyKind.JSON,
         auth_required=declaration.auth != "none", doc=where,
         responses=(Response(200, (success,), "The audio"), *(Response(status, (error,), why) for status, why in (
             (400, "a bad parameter"), (401, "a missing or wrong key"), (429, "a rate limit"), (500, "an error")))))
     price = declaration.price_per_million_chars
     models = tuple(Model(name, endpoint.key, declaration.voices[0], usd_per_million_chars=price,
                          price_note=f"{price} USD per 1M characters ({where})" if price is not None else "",
-                         max_chars=declaration.max_input_chars,
+                         max_chars=declaration.max_input_chars, streams=declaration.stream is not None,
                          description=f"{name} over the HTTP speech family (voice {declaration.voices[0]})")
                    for name in declaration.models)
     refusals = Refusals(invalid=Refusal(400, "invalid_request", "{detail}"),
