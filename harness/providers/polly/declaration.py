@@ -68,7 +68,7 @@ def _error(status: int, words: str) -> Response:
 
 SYNTHESIZE = Endpoint(
     key="speech.synthesize", method="POST", path="/v1/speech",
-    summary="SynthesizeSpeech: the audio stream as the body", host=HOST, role=Role.AUDIO,
+    summary="SynthesizeSpeech: the audio stream as the body", host=HOST, role=Role.STREAM,  # "AudioStream"
     request=SynthesizeSpeechInput, body_kind=BodyKind.JSON,
     responses=(Response(200, (AudioBody(MEDIA_TYPES, pcm_rate=16000),), "AudioStream", headers=(BILLED,)),
                _error(400, "TextLengthExceeded, InvalidSampleRate, InvalidSsml, MarksNotSupportedForFormat, "
