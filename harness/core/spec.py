@@ -133,6 +133,9 @@ class AudioAt:
 
     pointer: str  # "/audioContent", "/data/audio"
     encoding: str = "base64"  # base64 | hex
+    # What the bytes are when they carry no header of their own (Gemini's `audio/L16;codec=pcm;rate=24000`):
+    # headerless samples are read as this; "" for audio that names itself (WAV, MP3, Ogg, FLAC).
+    media_type: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -349,7 +349,7 @@ def _check_carried_audio(body: bytes, where: AudioAt) -> Verdict:
         return Verdict((Violation(where.pointer, f"{where.encoding} audio", str(error), "protocol"),))
     if not audio:
         return Verdict((Violation(where.pointer, f"{where.encoding} audio", "an empty string", "protocol"),))
-    if sniff(audio) is None:
+    if sniff(audio, where.media_type or None) is None:
         return Verdict((Violation(where.pointer, f"{where.encoding} audio",
                                   "bytes that are not a known audio format", "protocol"),))
     return Verdict()
