@@ -35,7 +35,10 @@ def describe(provider: Provider) -> dict[str, Any]:
         "title": provider.title,
         "hosts": dict(provider.hosts),
         "auth_header": provider.auth.header,
+        "auth": provider.auth.describe(),  # how the key travels: a header, a query parameter, a signature
         "key_env": provider.key_env,
+        "region_env": provider.region_env,
+        "family": provider.protocol or "",
         "endpoints": [
             {
                 "endpoint": ep.signature,
@@ -67,8 +70,9 @@ def providers_command(
         return
     console = Console()
     for item in described:
-        key = f"${item['key_env']}" if item["key_env"] else "none"
-        table = Table(title=f"{item['name']} — {item['title']} (key: {key})", title_justify="left")
+        key = f"${item['key_env']} as {item['auth']}" if item["key_env"] else "none"
+        region = f"; region: ${item['region_env']}" if item["region_env"] else ""
+        table = Table(title=f"{item['name']} — {item['title']} (key: {key}{region})", title_justify="left")
         for column in ("endpoint", "role", "statuses", "price"):
             table.add_column(column)
         for ep in item["endpoints"]:

@@ -10,6 +10,7 @@ only, and Polly's SynthesizeSpeech answers one audio stream (boto3 reads it as `
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -75,3 +76,16 @@ def test_boto3_polly_signs_synthesizes_lists_voices_and_raises_its_own_errors(sa
     with pytest.raises(botocore_exceptions.ClientError) as forged:
         polly(key, "not-the-secret").synthesize_speech(Text=TEXT, OutputFormat="mp3", VoiceId="Joanna")
     assert forged.value.response["Error"]["Code"] == "InvalidSignatureException"
+
+
+def test_providers_says_how_each_key_travels_and_where_a_region_comes_from() -> None:
+    from typer.testing import CliRunner
+
+    from harness.cli import app
+
+    result = CliRunner().invoke(app, ["providers", "--json"])
+    assert result.exit_code == 0, result.output
+    listed = {item["name"]: item for item in json.loads(result.output)}
+    assert listed["polly"]["auth"] == "AWS Signature V4" and listed["polly"]["region_env"] == "AWS_REGION"
+    assert listed["google"]["auth"] == "x-goog-api-key: KEY or ?key= or Authorization: Bearer KEY"
+    assert listed["azure"]["region_env"] == "AZURE_SPEECH_REGION" and listed["azure"]["family"] == "http-speech"
