@@ -12,7 +12,7 @@ import pytest
 from pydantic import Field
 
 from harness.core.audio_fields import AudioFieldError, audio_at, json_audio, ndjson_audio
-from harness.core.protocols.http_speech import ErrorShape, put, read
+from harness.core.protocols.http_speech import ErrorShape, fill, put, read
 from harness.core.spec import (
     AudioAt,
     Auth,
@@ -180,3 +180,19 @@ def test_a_price_function_may_leave_a_request_unpriced() -> None:
     assert price.usd is None and price.basis == "no-documented-price"
     configured = PriceBook(overrides={"acme/m": Decimal("0.5")}).price(provider, "m", endpoint, {"text": "x"})
     assert configured.usd == Decimal("0.5") and configured.basis == "configured-price"
+
+
+def test_a_pointer_through_an_index_makes_an_array() -> None:
+    body: dict[str, object] = {}
+    put(body, "/candidates/0/content/parts/0/inlineData/data", "AAE=")
+    assert body == {"candidates": [{"content": {"parts": [{"inlineData": {"data": "AAE="}}]}}]}
+    put(body, "/candidates/0/content/parts/0/inlineData/mimeType", "audio/pcm")
+    assert read(body, "/candidates/0/content/parts/0/inlineData") == {"data": "AAE=", "mimeType": "audio/pcm"}
+
+
+def test_an_answer_template_is_filled_beside_the_audio() -> None:
+    template = {"audio_format": "{format}", "billable_characters_count": "{billed_characters}",
+                "candidates": [{"content": {"parts": [{"inlineData": {"mimeType": "audio/L16;rate={rate}"}}]}}]}
+    filled = fill(template, {"format": "wav", "billed_characters": 12, "rate": 24000})
+    assert filled["billable_characters_count"] == 12 and filled["audio_format"] == "wav"  # a number stays one
+    assert read(filled, "/candidates/0/content/parts/0/inlineData/mimeType") == "audio/L16;rate=24000"

@@ -83,6 +83,10 @@ class Synthesis:
     template: Mapping[str, Any] = field(default_factory=dict)
     billed_characters_header: str = ""  # an answer header giving the characters billed (Polly)
     rate_as_text: bool = False  # the rate slot takes a string ("16000", Polly's SampleRate)
+    # What a JSON answer (or each event) carries beside the audio, as a template (`fill`): `{format}`,
+    # `{media_type}`, `{rate}` and `{billed_characters}` are filled in (Gemini's inlineData.mimeType,
+    # Speechify's audio_format and billable_characters_count); the audio goes at its pointer.
+    answer: Mapping[str, Any] = field(default_factory=dict)
 
     def format(self, name: str | None) -> Format:
         wanted = name or self.default_format
@@ -160,19 +164,9 @@ class ErrorShape:
     headers: Mapping[str, str] = field(default_factory=dict)
 
     def render(self, status: int, code: str, message: str) -> tuple[Any, dict[str, str]]:
-        def fill(value: Any) -> Any:
-            if value == "{status}":
-                return status
-            if isinstance(value, str):
-                return value.replace("{status}", str(status)).replace("{code}", code).replace("{message}", message)
-            if isinstance(value, Mapping):
-                return {key: fill(item) for key, item in value.items()}
-            if isinstance(value, list):
-                return [fill(item) for item in value]
-            return value
-
-        body = None if self.body is None else fill(self.body)
-        return body, {name: fill(value) for name, value in self.headers.items()}
+        values = {"status": status, "code": code, "message": message}
+        body = None if self.body is None else fill(self.body, values)
+        return body, {name: str(fill(value, values)) for name, value in self.headers.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,11 +236,38 @@ class SpeechService:
 
 
 def put(data: dict[str, Any], where: str, value: Any) -> None:
-    """Set `value` at JSON pointer `where` in `data`, making the objects on the way."""
+    """Set `value` at JSON pointer `where` in `data`, making what is missing on the way: an array where the
+    next part is an index (`/candidates/0/content`), an object otherwise."""
     parts = [part.replace("~1", "/").replace("~0", "~") for part in where.lstrip("/").split("/")]
-    for part in parts[:-1]:
-        data = data.setdefault(part, {})
-    data[parts[-1]] = value
+    node: Any = data
+    for place, part in enumerate(parts):
+        key: Any = int(part) if isinstance(node, list) else part
+        if isinstance(node, list):
+            node.extend([None] * (key + 1 - len(node)))
+        if place == len(parts) - 1:
+            node[key] = value
+            return
+        inner = node[key] if isinstance(node, list) else node.get(key)
+        if not isinstance(inner, dict | list):
+            inner = [] if parts[place + 1].isdigit() else {}
+            node[key] = inner
+        node = inner
+
+
+def fill(template: Any, values: Mapping[str, Any]) -> Any:
+    """A template with its `{name}`s filled: a string that is exactly `{name}` becomes the value itself (a
+    number stays a number); inside other strings each is replaced by the value's text."""
+    if isinstance(template, str):
+        if template.startswith("{") and template.endswith("}") and template[1:-1] in values:
+            return values[template[1:-1]]
+        for name, value in values.items():
+            template = template.replace("{" + name + "}", str(value))
+        return template
+    if isinstance(template, Mapping):
+        return {key: fill(item, values) for key, item in template.items()}
+    if isinstance(template, list):
+        return [fill(item, values) for item in template]
+    return template
 
 
 def read(data: Any, where: str | None) -> Any:

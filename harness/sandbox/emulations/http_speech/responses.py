@@ -14,6 +14,7 @@ rate limits, bodies too large) get the provider's code for their status.
 
 from __future__ import annotations
 
+import copy
 import json
 import secrets
 from collections.abc import AsyncIterator, Mapping
@@ -31,12 +32,13 @@ from harness.core.protocols.http_speech import (
     Refusal,
     SpeechService,
     Synthesis,
+    fill,
     model_of,
     put,
     read,
     service_of,
 )
-from harness.core.spec import EventStreamBody, JsonBody, NdjsonBody, Provider
+from harness.core.spec import AudioAt, EventStreamBody, JsonBody, NdjsonBody, Provider
 from harness.core.ssml import spoken_text
 from harness.sandbox.emulation import Call, Emulation, Reject, StateNames
 from harness.sandbox.emulations.http_speech.models import CHUNK_BYTES, OPUS_RATE, TIMING, TOKEN_PREFIX, pitch_of
@@ -174,19 +176,22 @@ class SpeechServiceEmulation(Emulation):
         speaker = Speaker(call.services, rate, 1.0, pitch_of(self.voice_names, voice))
         audio = encode_as(await speaker.samples(text), rate, fmt.spec.codec, fmt.spec.container)
         headers = {synthesis.billed_characters_header: str(len(text))} if synthesis.billed_characters_header else {}
-        return self._answer(synthesis, audio, fmt, headers)
+        beside = fill(synthesis.answer, {"format": fmt.name, "media_type": fmt.media_type, "rate": rate,
+                                          "billed_characters": len(text)})
+        return self._answer(synthesis, audio, fmt, headers, beside)
 
-    def _answer(self, synthesis: Synthesis, audio: bytes, fmt: Format, headers: dict[str, str]) -> Response:
+    def _answer(self, synthesis: Synthesis, audio: bytes, fmt: Format, headers: dict[str, str],
+                beside: dict[str, Any]) -> Response:
         success = synthesis.endpoint.response_for(synthesis.endpoint.success_status)
         body = carrier(success)
         if isinstance(body, JsonBody) and body.audio is not None:
-            document: dict[str, Any] = {}
+            document = copy.deepcopy(beside)
             put(document, body.audio.pointer, encode_text(audio, body.audio.encoding))
             return json_reply(document, headers=headers)
         if isinstance(body, EventStreamBody) and body.audio is not None:
-            return sse_reply(_events(audio, body.audio.pointer, body.audio.encoding), headers=headers)
+            return sse_reply(_events(audio, body.audio, beside), headers=headers)
         if isinstance(body, NdjsonBody) and body.audio is not None:
-            lines = _lines(audio, body.audio.pointer, body.audio.encoding)
+            lines = _lines(audio, body.audio, beside)
             return StreamingResponse(lines, media_type=body.content_types[0], headers=headers)
         return StreamingResponse(_pieces(audio), media_type=fmt.media_type, headers=headers)
 
@@ -213,15 +218,13 @@ async def _pieces(audio: bytes) -> AsyncIterator[bytes]:
         yield audio[start:start + CHUNK_BYTES]
 
 
-async def _events(audio: bytes, where: str, encoding: str) -> AsyncIterator[Mapping[str, Any]]:
+async def _events(audio: bytes, where: AudioAt, beside: dict[str, Any]) -> AsyncIterator[Mapping[str, Any]]:
     async for piece in _pieces(audio):
-        event: dict[str, Any] = {}
-        put(event, where, encode_text(piece, encoding))
+        event = copy.deepcopy(beside)
+        put(event, where.pointer, encode_text(piece, where.encoding))
         yield event
 
 
-async def _lines(audio: bytes, where: str, encoding: str) -> AsyncIterator[bytes]:
-    async for piece in _pieces(audio):
-        line: dict[str, Any] = {}
-        put(line, where, encode_text(piece, encoding))
-        yield (json.dumps(line, separators=(",", ":")) + "\n").encode()
+async def _lines(audio: bytes, where: AudioAt, beside: dict[str, Any]) -> AsyncIterator[bytes]:
+    async for event in _events(audio, where, beside):
+        yield (json.dumps(event, separators=(",", ":")) + "\n").encode()

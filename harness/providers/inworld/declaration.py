@@ -1,0 +1,121 @@
+"""Inworld TTS as its documents describe it, in the HTTP speech family's terms: the non-streaming synthesis
+(`POST /tts/v1/voice`) answering base64 audio at `/audioContent`, the Portal's Base64 credential as
+`Authorization: Basic`, and its two TTS-1.5 models priced per million characters.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Model,
+    Refusal,
+    Refusals,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
+    build_provider,
+)
+from harness.core.protocols.realtime import AudioSpec
+from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.providers.inworld.models import (
+    PRICING,
+    QUICKSTART,
+    REFERENCE,
+    ErrorBody,
+    SynthesizeSpeechRequest,
+    SynthesizeSpeechResponse,
+)
+
+PRICES_READ = "2026-11-24"  # the transcriptions carry no date of their own (models.PRICING says which)
+HOST = "api"
+DEFAULT_RATE = 48000  # sampleRateHertz: "default 48000" (a transcription of the schema; the page text is cut)
+RATES = (8000, 16000, 22050, 24000, 32000, 44100, 48000)  # within the documented 8000..48000
+
+# The quickstart's non-streaming request sends no audioConfig and saves the answer as an .mp3 file: MP3 is the
+# default. LINEAR16 comes back as a WAV file (the reference's example audioContent begins "UklGR", "RIFF").
+FORMATS = (
+    Format("MP3", AudioSpec("mp3", DEFAULT_RATE, "mp3"), "audio/mpeg", (16000, 22050, 24000, 32000, 44100, 48000)),
+    Format("LINEAR16", AudioSpec("pcm_s16le", DEFAULT_RATE, "wav"), "audio/wav", RATES),
+    Format("OGG_OPUS", AudioSpec("opus", 48000, "ogg"), "audio/ogg", (8000, 12000, 16000, 24000, 48000)),
+    Format("FLAC", AudioSpec("flac", DEFAULT_RATE, "flac"), "audio/flac", RATES),
+)
+
+
+def _error(status: int, words: str) -> Response:
+    return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
+
+
+SYNTHESIZE = Endpoint(
+    key="tts.synthesize", method="POST", path="/tts/v1/voice",
+    summary="Synthesize speech: receive results after all text input has been processed (base64 audioContent)",
+    host=HOST, role=Role.AUDIO, request=SynthesizeSpeechRequest, body_kind=BodyKind.JSON,
+    responses=(Response(200, (JsonBody(SynthesizeSpeechResponse, audio=AudioAt("/audioContent")),),
+                        "A successful response."),
+               # The stored reference lists no error statuses; these are the ones every call can meet (a bad
+               # request, a missing or bad credential, the rate limit, a server fault), marked inferred.
+               _error(400, "INVALID_ARGUMENT: a request the reference forbids (text over 2,000 characters, ...)"),
+               _error(401, "UNAUTHENTICATED: no valid Basic credential"),
+               _error(429, "RESOURCE_EXHAUSTED: rate limited"),
+               _error(500, "INTERNAL")),
+    example={"text": "What a wonderful day to be a text-to-speech model!", "voiceId": "Ashley",
+             "modelId": "inworld-tts-1.5-max"},
+    doc=REFERENCE,
+)
+
+# Voices the documents name: "Ashley" (the quickstart), "Dennis" (the SDK and client examples), "Hades" (a
+# provider page's example). The voices list endpoint is not in the stored reference text: no listing declared.
+VOICE_LIST = (Voice("Ashley", "en-US", "Female"), Voice("Dennis", "en-US", "Male"), Voice("Hades", "en-US", "Male"))
+
+MODELS = (
+    Model("inworld-tts-1.5-max", SYNTHESIZE.key, "Ashley", usd_per_million_chars=Decimal("10"),
+          price_note=f"TTS-1.5 Max: $10 per 1M characters ({PRICES_READ}; a transcription of {PRICING})",
+          max_chars=2000, description="Inworld TTS-1.5 Max (voice Ashley)"),
+    Model("inworld-tts-1.5-mini", SYNTHESIZE.key, "Ashley", usd_per_million_chars=Decimal("5"),
+          price_note=f"TTS-1.5 Mini: $5 per 1M characters ({PRICES_READ}; a transcription of {PRICING})",
+          max_chars=2000, description="Inworld TTS-1.5 Mini (voice Ashley)"),
+)
+
+# gRPC status names as the gateway writes them; the messages are the sandbox's own words (none is quoted).
+REFUSALS = Refusals(
+    invalid=Refusal(400, "3", "{detail}"),
+    missing_key=Refusal(401, "16", "Unauthenticated: no credentials in the Authorization header"),
+    bad_key=Refusal(401, "16", "Unauthenticated: invalid credentials"),
+    unknown_voice=Refusal(400, "3", "Unknown voice: {detail}"),
+    rate_limited=Refusal(429, "8", "Rate limit exceeded"),
+    quota=Refusal(429, "8", "Quota exceeded"),
+    unknown_model=Refusal(400, "3", "Unknown model: {detail}"),
+    not_found=Refusal(404, "5", "Not Found"),
+    busy=Refusal(503, "14", "The service is currently unavailable."),
+    server_error=Refusal(500, "13", "Internal error"),
+)
+
+SERVICE = SpeechService(
+    name="inworld",
+    title="Inworld TTS (REST, non-streaming)",
+    hosts={HOST: "https://api.inworld.ai"},
+    # "Your authentication credentials. For Basic authentication, please populate Basic
+    # $INWORLD_RUNTIME_BASE64_CREDENTIAL" (the key is already the Base64 credential: "do not encode it again").
+    auth=Auth("Authorization", "Basic"),
+    key_env="INWORLD_API_KEY",
+    docs=(REFERENCE, QUICKSTART, PRICING),
+    error_model=ErrorBody,
+    errors=ErrorShape({"code": "{code}", "message": "{message}", "details": []}),
+    refusals=REFUSALS,
+    syntheses=(Synthesis(SYNTHESIZE, Slots(text="/text", voice="/voiceId", model="/modelId",
+                                            format="/audioConfig/audioEncoding", rate="/audioConfig/sampleRateHertz"),
+                         FORMATS, default_format="MP3"),),
+    models=MODELS,
+    voices=VOICE_LIST,
+    prices_read=PRICES_READ,
+    doc_drift=(DocDrift("error body", "The stored reference shows no error body or error statuses: the declared "
+                        "google.rpc.Status shape ({code, message, details}, code the gRPC number) is the gRPC "
+                        "gateway's, not a quoted example; check it against the provider.", (REFERENCE,)),
+               DocDrift("audioConfig required", "A transcription of Inworld's schema marks audioConfig required; "
+                        "the quickstart's non-streaming request sends none (and gets MP3).", (QUICKSTART,))),
+)
+
+PROVIDER = build_provider(SERVICE)

@@ -1,0 +1,120 @@
+"""Speechify's text-to-speech API as its documents describe it, in the HTTP speech family's terms: `POST
+/v1/audio/speech` answering base64 audio at `/audio_data` with the billable characters, a bearer key, and the
+two Simba models priced per million characters.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Model,
+    Refusal,
+    Refusals,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
+    build_provider,
+)
+from harness.core.protocols.realtime import AudioSpec
+from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.providers.speechify.models import (
+    INTRODUCTION,
+    OVERVIEW,
+    PRICING,
+    REFERENCE,
+    ErrorBody,
+    SpeechRequest,
+    SpeechResponse,
+)
+
+PRICES_READ = "2026-06-21"  # the transcription's own date (models.PRICING)
+HOST = "api"
+# The stored documents give no sample rate for wav or mp3; 24 kHz is the rate of the official client's
+# `output_format` values that name mp3 ("mp3_24000_128", ...), the closest the stored material comes.
+RATE = 24000
+
+# "audio_format ... Defaults to wav". Declared: the two the harness can say the bytes of. "ogg" (which codec?),
+# "aac" and "pcm" (which rate, which byte order?) are not described in the stored material: not declared.
+FORMATS = (
+    Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav"),
+    Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg"),
+)
+
+
+def _error(status: int, words: str) -> Response:
+    return Response(status, (JsonBody(ErrorBody),), words)
+
+
+SYNTHESIZE = Endpoint(
+    key="audio.speech", method="POST", path="/v1/audio/speech", host=HOST, role=Role.AUDIO,
+    summary="Gets the speech data for the given input: base64 audio_data and billable_characters_count",
+    request=SpeechRequest, body_kind=BodyKind.JSON,
+    # The Introduction's statuses: "400 Invalid request parameters, 401 Missing or invalid API key, 402
+    # Insufficient account balance, 429 Rate or concurrency limit exceeded, 500 Server error".
+    responses=(Response(200, (JsonBody(SpeechResponse, audio=AudioAt("/audio_data")),), "The speech"),
+               _error(400, "Invalid request parameters"), _error(401, "Missing or invalid API key"),
+               _error(402, "Insufficient account balance"), _error(429, "Rate or concurrency limit exceeded"),
+               _error(500, "Server error")),
+    example={"input": "Hello! This is the Speechify text-to-speech API.", "voice_id": "george",
+             "audio_format": "mp3", "model": "simba-english"},
+    doc=REFERENCE,
+)
+
+# The catalogue voices the overview names ("george, henry, carly, sophia, …"); every one serves both models
+# ("the same voice IDs work across every language"). The voices list (GET /v1/voices) is referred to, not
+# described, in the stored reference text: no listing declared.
+VOICE_LIST = (Voice("george", "en-US", "male"), Voice("henry", "en-US", "male"), Voice("carly", "en-US", "female"),
+              Voice("sophia", "en-US", "female"))
+
+MODELS = (
+    Model("simba-english", SYNTHESIZE.key, "george", usd_per_million_chars=Decimal("10"),
+          price_note=f"Pay-As-You-Go: from $6-$10 per 1M characters, $10 taken ({PRICES_READ}; a transcription "
+                     f"of {PRICING})", max_chars=2000, description="Simba English (voice george)"),
+    Model("simba-multilingual", SYNTHESIZE.key, "george", usd_per_million_chars=Decimal("10"),
+          price_note=f"Pay-As-You-Go: from $6-$10 per 1M characters, $10 taken ({PRICES_READ}; a transcription "
+                     f"of {PRICING})", max_chars=2000, description="Simba Multilingual (voice george)"),
+)
+
+# The codes and messages are the sandbox's own words: the stored pages quote no error body beyond "an error
+# field describing the issue".
+REFUSALS = Refusals(
+    invalid=Refusal(400, "invalid_request", "Invalid request parameters: {detail}"),
+    missing_key=Refusal(401, "unauthorized", "Missing API key"),
+    bad_key=Refusal(401, "unauthorized", "Invalid API key"),
+    unknown_voice=Refusal(400, "invalid_request", "Voice not found: {detail}"),
+    rate_limited=Refusal(429, "rate_limited", "Rate or concurrency limit exceeded"),
+    quota=Refusal(402, "insufficient_balance", "Insufficient account balance"),
+    unknown_model=Refusal(400, "invalid_request", "Unknown model: {detail}"),
+    not_found=Refusal(404, "not_found", "Not found: {detail}"),
+    busy=Refusal(500, "server_error", "Server error"),
+    server_error=Refusal(500, "server_error", "Server error"),
+)
+
+SERVICE = SpeechService(
+    name="speechify",
+    title="Speechify text-to-speech API (v1 REST)",
+    hosts={HOST: "https://api.sws.speechify.com"},
+    auth=Auth("Authorization", "Bearer"),
+    key_env="SPEECHIFY_API_KEY",  # "Set the SPEECHIFY_API_KEY environment variable and the SDKs authenticate"
+    docs=(REFERENCE, INTRODUCTION, OVERVIEW, PRICING),
+    error_model=ErrorBody,
+    errors=ErrorShape({"error": "{message}"}),
+    refusals=REFUSALS,
+    syntheses=(Synthesis(SYNTHESIZE, Slots(text="/input", voice="/voice_id", model="/model", format="/audio_format",
+                                            language="/language"),
+                         FORMATS, default_format="wav"),),
+    models=MODELS,
+    voices=VOICE_LIST,
+    prices_read=PRICES_READ,
+    doc_drift=(DocDrift("host", "The v1 reference names https://api.sws.speechify.com; Speechify's newer pages and "
+                        "its official client (speechify-api 4.0.0) use https://api.speechify.ai.", (INTRODUCTION,)),
+               DocDrift("error body", "Only \"a JSON body with an error field describing the issue\" is documented; "
+                        "the newer reference's envelope puts an object there ({code, message, fields}): the "
+                        "declaration accepts either under `error`.", (INTRODUCTION,))),
+)
+
+PROVIDER = build_provider(SERVICE)

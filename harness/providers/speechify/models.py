@@ -1,0 +1,73 @@
+"""Speechify's wire payloads for `POST /v1/audio/speech`, as its API reference writes them (snake_case JSON).
+
+    POST https://api.sws.speechify.com/v1/audio/speech      Authorization: Bearer KEY
+        {"input", "voice_id", "audio_format", "language", "model", "options": {"loudness_normalization",
+         "text_normalization"}}
+        200 {"audio_data": "<base64>", "audio_format", "billable_characters_count", "speech_marks"}
+    errors: "Error responses include a JSON body with an error field describing the issue."
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from harness.core.spec import RequestModel, ResponseModel
+
+# "Speech": "Gets the speech data for the given input" (the request and response fields below).
+REFERENCE = "https://docs.sws.speechify.com/v1/api-reference/api-reference/tts/audio/speech"
+# "Introduction": "The Speechify API is a RESTful service at https://api.sws.speechify.com. All requests require an
+# API key in the Authorization header. Authorization: Bearer YOUR_API_KEY" and the error statuses 400, 401, 402,
+# 429, 500.
+INTRODUCTION = "https://docs.sws.speechify.com/api-reference"
+# "Convert text into lifelike audio with a single API call. Up to 2,000 characters per request, 20,000 when
+# streaming." and the catalogue voices "george, henry, carly, sophia, …".
+OVERVIEW = "https://docs.sws.speechify.com/overview"
+# Prices: Speechify's API pricing page is not among the stored pages; its Pay-As-You-Go rate is read from a
+# transcription of it (api-evangelist/speechify plans, 2026-06-21, "not reconciled"): "from $6-$10 per 1M
+# characters (confirm current rate)". The declaration takes the upper figure.
+PRICING = "https://speechify.com/pricing-api/"
+
+MAX_INPUT_CHARS = 2000  # "Up to 2,000 characters per request" (the non-streaming endpoint)
+
+# audio_format "Allowed values" are not in the stored page text; the official client (speechify-api 4.0.0,
+# GetSpeechRequestAudioFormat) lists "wav", "mp3", "ogg", "aac", "pcm". The reference: "Defaults to wav".
+AudioFormat = Literal["wav", "mp3", "ogg", "aac", "pcm"]
+# model: "Defaults to simba-english" ... "simba-base and simba-turbo are deprecated. Use simba-english or
+# simba-multilingual instead."
+SpeechModel = Literal["simba-english", "simba-multilingual"]
+
+
+class SpeechOptions(RequestModel):
+    """"GetSpeechOptionsRequest is the wrapper for request parameters to the client" (its two switches)."""
+
+    loudness_normalization: bool | None = None
+    text_normalization: bool | None = None
+
+
+class SpeechRequest(RequestModel):
+    input: str = Field(min_length=1, max_length=MAX_INPUT_CHARS,
+                       description="Plain text or SSML to be synthesized to speech (up to 2,000 characters).")
+    voice_id: str = Field(min_length=1, description="Id of the voice to be used for synthesizing speech.")
+    audio_format: AudioFormat | None = None
+    language: str | None = Field(None, description="Language of the input ... e.g. en-US.")
+    model: SpeechModel | None = None
+    options: SpeechOptions | None = None
+
+
+class SpeechResponse(ResponseModel):
+    """The reference lists the answer's fields without marking any required (the official client requires all
+    but speech_marks). Only the audio is required here: the family's sandbox answer carries the audio alone, and
+    a check that the other fields are present against the provider needs the family to write them."""
+
+    audio_data: str  # "Synthesized speech audio, Base64-encoded"
+    audio_format: str | None = None  # "The format of the audio data"
+    billable_characters_count: int | None = None  # "The number of billable characters processed in the request."
+    speech_marks: dict[str, Any] | None = None
+
+
+class ErrorBody(ResponseModel):
+    """"Error responses include a JSON body with an error field describing the issue.\""""
+
+    error: Any
