@@ -93,7 +93,10 @@ def _share_renders(config: pytest.Config) -> None:
     on 2 cores: 377 Piper passes, 195 of them distinct. Tests of rendering itself pass `store=None`."""
     if hasattr(config, "workerinput"):
         return  # a worker inherits the controller's folder
-    from harness.speech._render_store import ENVIRONMENT_VARIABLE
+    try:  # here, not at the top: harness.speech needs the sandbox extra (numpy, soundfile, soxr)
+        from harness.speech._render_store import ENVIRONMENT_VARIABLE
+    except ModuleNotFoundError:
+        return  # a base install (`pip install -e .`): nothing renders with Piper, so there is nothing to share
 
     if os.environ.get(ENVIRONMENT_VARIABLE):
         return  # a user's or an outer session's folder is kept

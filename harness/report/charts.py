@@ -71,6 +71,14 @@ def cost_wer_figure(board: Leaderboard) -> go.Figure:
     """Cost per 1,000 characters against pooled WER; the Pareto front (nothing both cheaper and better)."""
     figure = go.Figure()
     placed = [e for e in board.entries if e.cost_per_1k_chars_usd is not None and e.wer_pooled.sample_size > 0]
+    dearest = max((e.cost_per_1k_chars_usd or 0.0 for e in placed), default=0.0) or 1.0
+    worst = max((e.wer_pooled.value for e in placed), default=0.0)
+    # Room on the left, right and top for the labels of the cheapest, dearest and worst models.
+    x_range, y_range = (-0.15 * dearest, 1.3 * dearest), (0.0, max(1.25 * worst, 0.01))
+    # Placed across both traces: a starred model and a dominated one can sit side by side.
+    labels = [e.label for e in placed]
+    points = [(e.cost_per_1k_chars_usd or 0.0, e.wer_pooled.value) for e in placed]
+    positions = dict(zip(labels, label_positions(points, labels, x_range, y_range), strict=True))
     for on_front in (True, False):
         members = [e for e in placed if e.pareto is on_front]
         if not members:
@@ -82,8 +90,7 @@ def cost_wer_figure(board: Leaderboard) -> go.Figure:
                 mode="markers+text",
                 hovertemplate="%{text}<br>$%{x:.4f} per 1,000 characters<br>WER %{y:.1%}<extra></extra>",
                 text=[e.label for e in members],
-                # Alternate label sides so neighbouring points do not print over each other.
-                textposition=["top center" if i % 2 == 0 else "bottom center" for i in range(len(members))],
+                textposition=[positions[e.label] for e in members],
                 name="Pareto front" if on_front else "dominated",
                 marker={"size": 12, "symbol": "star" if on_front else "circle"},
             )
@@ -95,12 +102,61 @@ def cost_wer_figure(board: Leaderboard) -> go.Figure:
     if not placed:
         _empty_note(figure, "no model has both a USD price and scored clips")
     else:
-        # Room on the right and top for the labels of the dearest and worst models.
-        dearest = max(e.cost_per_1k_chars_usd or 0.0 for e in placed) or 1.0
-        figure.update_xaxes(range=[-0.15 * dearest, 1.3 * dearest])
-        figure.update_yaxes(rangemode="tozero")
+        figure.update_xaxes(range=list(x_range))
+        figure.update_yaxes(range=list(y_range))
     figure.update_yaxes(tickformat=".0%")  # WER in %, as the leaderboard prints it
     return _layout(figure, "Cost against WER (Pareto front starred)", "USD per 1,000 characters", "pooled WER (%)")
+
+
+# Where a scatter label may go, in the order tried: above or below its point first (a label is wider than
+# it is tall), then beside it, then diagonally.
+LABEL_POSITIONS = ("top center", "bottom center", "middle right", "middle left",
+                   "top right", "top left", "bottom right", "bottom left")
+PLOT_PX = (560.0, 270.0)  # the cost-WER chart's plotting area in a half-width column of the report, nominal
+CHAR_PX, LINE_PX = 7.0, 14.0  # a 12 px label's mean character width and its line height
+MARKER_PX = 7.0  # from a point's centre to its label: the 12 px marker's radius and a pixel
+
+
+def label_box(position: str, x: float, y: float, label: str) -> tuple[float, float, float, float]:
+    """The box (left, bottom, right, top, in px of the plotting area, y upwards) plotly draws `label` in
+    at `position` beside a marker centred at (x, y) px."""
+    vertical, horizontal = position.split()
+    width = CHAR_PX * len(label)
+    left = {"left": x - MARKER_PX - width, "center": x - width / 2, "right": x + MARKER_PX}[horizontal]
+    bottom = {"bottom": y - MARKER_PX - LINE_PX, "middle": y - LINE_PX / 2, "top": y + MARKER_PX}[vertical]
+    return left, bottom, left + width, bottom + LINE_PX
+
+
+def label_positions(points: Sequence[tuple[float, float]], labels: Sequence[str], x_range: tuple[float, float],
+                    y_range: tuple[float, float]) -> list[str]:
+    """A text position per point (data coordinates in axes of these ranges) so that near points' labels do
+    not print over each other. Deterministic: points are taken by x, then y, then label; each gets the first
+    of LABEL_POSITIONS whose box overlaps no label placed before it, no marker and no edge of the plot, or
+    where none is free, the one that overlaps least. Boxes are estimated in pixels of a nominal plot
+    (`label_box`): a wider or narrower window scales the gaps, not the order of the labels."""
+    width, height = PLOT_PX
+    x_span, y_span = (x_range[1] - x_range[0]) or 1.0, (y_range[1] - y_range[0]) or 1.0
+    pixels = [((x - x_range[0]) / x_span * width, (y - y_range[0]) / y_span * height) for x, y in points]
+    markers = [(x - MARKER_PX, y - MARKER_PX, x + MARKER_PX, y + MARKER_PX) for x, y in pixels]
+    taken: list[tuple[float, float, float, float]] = []
+    chosen = [""] * len(points)
+    for index in sorted(range(len(points)), key=lambda i: (points[i][0], points[i][1], labels[i])):
+        def cost(position: str, index: int = index) -> float:
+            box = label_box(position, *pixels[index], labels[index])
+            outside = _area(box) - _overlap(box, (0.0, 0.0, width, height))
+            return outside + sum(_overlap(box, other) for other in (*taken, *markers))
+
+        chosen[index] = min(LABEL_POSITIONS, key=cost)  # the first of the least overlapping: in the order tried
+        taken.append(label_box(chosen[index], *pixels[index], labels[index]))
+    return chosen
+
+
+def _area(box: tuple[float, float, float, float]) -> float:
+    return (box[2] - box[0]) * (box[3] - box[1])
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
 def errors_figure(board: Leaderboard) -> go.Figure:

@@ -19,7 +19,7 @@ from functools import partial
 from http import HTTPStatus
 
 from pydantic import BaseModel
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
@@ -165,9 +165,16 @@ class ProviderFace:
         except EngineUnavailableError as missing:  # an optional engine (espeak-ng): one line, no traceback
             log.warning("sandbox: %s %s cannot be answered: %s", request.method, request.url.path, missing)
             response = self._error(Reject(500, f"This voice is unavailable on this server: {missing}"))
-        except Exception:
-            log.exception("sandbox: %s %s failed", request.method, request.url.path)
-            response = self._error(Reject(500, "Internal Server Error"))
+        except ClientDisconnect:
+            raise  # the client left mid-request (an interrupted run): connections.QuietDisconnects' one debug line
+        except Exception as error:  # a cancelled request (a stopping server's) ends with CancelledError: not here
+            if self.state.stopping:  # what it needed went with the server (the synthesis pool, the loop): no bug
+                log.debug("sandbox: %s %s dropped: the sandbox is stopping (%s: %s)", request.method,
+                          request.url.path, type(error).__name__, error)
+                response = self._error(Reject(503, "The server is shutting down"))
+            else:
+                log.exception("sandbox: %s %s failed", request.method, request.url.path)
+                response = self._error(Reject(500, "Internal Server Error"))
         counters.add(f"status.{response.status_code}")
         if Fault.MALFORMED_JSON in faults and response.media_type == "application/json":
             response = malformed(response)

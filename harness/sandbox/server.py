@@ -319,7 +319,7 @@ def _serving(profile: Profile | str, seed: int, host: str, port: int, clock: Clo
     try:
         yield Sandbox(state, host, bound_port, token, tls)
     finally:
-        state.release_hangs()
+        state.stop()
         server.should_exit = True
         thread.join(STOP_TIMEOUT_S)
         if thread.is_alive():

@@ -92,6 +92,7 @@ class SandboxState:
         self._hanging = 0
         self._hanging_changed = threading.Condition()
         self.tasks: set[asyncio.Task[None]] = set()
+        self._stopping = threading.Event()  # `stop`: the server is going away
         # Set when the sandbox's jobs and wallets must outlive its process (`Sandbox.keep_state`).
         self.journal: JobJournal | None = None
         self._install_keys()
@@ -193,6 +194,17 @@ class SandboxState:
         with self._hanging_changed:
             if not self._hanging_changed.wait_for(lambda: self._hanging >= count, timeout):
                 raise TimeoutError(f"{self._hanging} requests hang; waited for {count}")
+
+    def stop(self) -> None:
+        """The server begins to stop (callable from any thread; `server.running` calls it as its block ends):
+        hangs end, and from now on a request that fails fails because what it needs is going away — the
+        synthesis pool shut down, the loop closing — not through a bug (`pipeline` answers it quietly)."""
+        self._stopping.set()
+        self.release_hangs()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
 
     def release_hangs(self) -> None:
         """End every hang in progress (callable from any thread)."""

@@ -157,3 +157,15 @@ def test_the_readme_run_is_the_shared_run(default_run: DefaultRun) -> None:
     assert "Target: sandbox (started by this run at http://127.0.0.1:" in output  # said once, and what it is
     assert "(sandbox: play money, what these requests would cost live)" in output
     assert default_run.report.is_file()
+
+
+def test_the_readme_test_command_is_the_line_ci_runs() -> None:
+    """The README's second command installs what the suite needs (pytest-xdist is the dev extra's: without it the
+    suite runs in one process) and runs it; .ci/run runs that same line, so a newcomer's run is CI's."""
+    (first, *_rest) = examples(REPO / "README.md")
+    command = first.body.splitlines()[1]
+    extras = re.match(r"pip install -e '\.\[(?P<extras>[\w,-]+)\]' && ", command)
+    assert extras is not None and "dev" in extras.group("extras").split(","), command
+    assert command.endswith(" && python -m pytest"), command
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert any(line == command or line.startswith(f"{command} || ") for line in ci), command
