@@ -1,0 +1,108 @@
+"""LMNT's Speech API as its documents describe it, in the HTTP speech family's terms: `POST /v1/ai/speech/bytes`
+answering the audio as the body, the `X-API-Key` header, and the blizzard model priced per million characters.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Model,
+    Refusal,
+    Refusals,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
+    build_provider,
+)
+from harness.core.protocols.realtime import AudioSpec
+from harness.core.spec import AudioBody, Auth, BodyKind, Endpoint, Header, JsonBody, Response, Role
+from harness.providers.lmnt.models import (
+    MAX_TEXT_CHARS,
+    OVERVIEW,
+    PRICING,
+    REFERENCE,
+    ErrorBody,
+    SpeechRequest,
+)
+
+PRICES_READ = "2026-06-12"  # the transcription's own date (models.PRICING)
+HOST = "api"
+RATE = 24000  # sample_rate: "Defaults to 24000 for all formats except mulaw"
+RATES = (8000, 16000, 24000)
+
+# Declared: the formats whose bytes the reference describes and the harness can say. The reference names no
+# Content-Type for any of them: the media types are the formats' usual ones. Left out: aac, webm (the sandbox cannot
+# write them), pcm_s16le (headerless samples with no Content-Type documented to say so), pcm_f32le (32-bit float
+# samples), ulaw (its default rate differs from the rate slot's).
+FORMATS = (
+    Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
+    Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
+)
+MEDIA_TYPES = tuple(dict.fromkeys(fmt.media_type for fmt in FORMATS))
+
+
+def _error(status: int, words: str) -> Response:
+    return Response(status, (JsonBody(ErrorBody),), words)
+
+
+SYNTHESIZE = Endpoint(
+    key="speech.bytes", method="POST", path="/v1/ai/speech/bytes", host=HOST, role=Role.STREAM,
+    summary="Generate speech stream: the audio as binary data chunks, as they are generated",
+    request=SpeechRequest, body_kind=BodyKind.JSON,
+    request_headers=(Header("lmnt-version", "API version (e.g. 2025-09-25)", required=True),),
+    # The statuses the reference's client maps to its errors; the bodies are its ErrorBody.
+    responses=(Response(200, (AudioBody(MEDIA_TYPES),), "The audio"),
+               _error(400, "invalid_request_error"), _error(401, "authentication_error"),
+               _error(402, "payment_required_error"), _error(404, "not_found_error"),
+               _error(429, "rate_limit_error"), _error(500, "internal_server_error")),
+    example={"text": "hello world.", "voice": "leah"},
+    doc=REFERENCE,
+)
+
+# Voices the documents name: leah (the Speech API guide's examples). The voices list (GET /v1/ai/voice/list) is not
+# described in the stored reference text: no listing declared.
+VOICE_LIST = (Voice("leah", "en-US", "female"),)
+
+MODELS = (
+    Model("blizzard", SYNTHESIZE.key, "leah", usd_per_million_chars=Decimal("50"),
+          price_note=f"Indie plan overage: $0.05 per 1,000 characters ({PRICES_READ}; a transcription of {PRICING}; "
+                     "Pro $0.045, Premium $0.035)", max_chars=MAX_TEXT_CHARS,
+          description="LMNT blizzard (voice leah)"),
+)
+
+# The types are the reference's ErrorBody slugs; the messages are the sandbox's own words.
+REFUSALS = Refusals(
+    invalid=Refusal(400, "invalid_request_error", "{detail}"),
+    missing_key=Refusal(401, "authentication_error", "Missing API key"),
+    bad_key=Refusal(401, "authentication_error", "Invalid API key"),
+    unknown_voice=Refusal(400, "invalid_request_error", "Unknown voice: {detail}"),
+    rate_limited=Refusal(429, "rate_limit_error", "Too many requests"),
+    quota=Refusal(402, "payment_required_error", "Character quota exhausted"),
+    not_found=Refusal(404, "not_found_error", "Not found: {detail}"),
+    busy=Refusal(500, "internal_server_error", "Service unavailable"),
+    server_error=Refusal(500, "internal_server_error", "Internal server error"),
+)
+
+SERVICE = SpeechService(
+    name="lmnt",
+    title="LMNT Speech API (REST, bytes)",
+    hosts={HOST: "https://api.lmnt.com"},
+    auth=Auth("X-API-Key"),
+    key_env="LMNT_API_KEY",
+    docs=(REFERENCE, OVERVIEW, PRICING),
+    error_model=ErrorBody,
+    errors=ErrorShape({"message": "{message}", "type": "{code}"}),
+    refusals=REFUSALS,
+    syntheses=(Synthesis(SYNTHESIZE, Slots(text="/text", voice="/voice", model="/model", format="/format",
+                                            rate="/sample_rate"),
+                         FORMATS, default_format="mp3"),),
+    models=MODELS,
+    voices=VOICE_LIST,
+    prices_read=PRICES_READ,
+)
+
+PROVIDER = build_provider(SERVICE)

@@ -1,0 +1,154 @@
+"""MiniMax's T2A v2 as its documents describe it, in the HTTP speech family's terms: `POST /v1/t2a_v2` (not
+streamed) answering the audio as hex at `/data/audio` beside `extra_info` and `base_resp`, a bearer key, and the
+speech models priced per million characters.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Model,
+    Refusal,
+    Refusals,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
+    build_provider,
+)
+from harness.core.protocols.realtime import AudioSpec
+from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.providers.minimax.models import (
+    ERRORS_REFERENCE,
+    MAX_TEXT_CHARS,
+    PRICING,
+    REFERENCE,
+    ErrorBody,
+    T2aV2Request,
+    T2aV2Response,
+)
+
+PRICES_READ = "2026-11-24"  # the pay-as-you-go page shows no date of its own (models.PRICING)
+HOST = "api"
+# sample_rate: "Supported values: [8000, 16000, 22050, 24000, 32000, 44100]". The reference gives no default; 32000
+# is the rate of its example request and of its example answer (`extra_info.audio_sample_rate: 32000`).
+RATES = (8000, 16000, 22050, 24000, 32000, 44100)
+RATE = 32000
+
+# format: "[mp3, pcm, flac, wav, pcmu_raw, pcmu_wav, opus]", default mp3. Declared: the three that name themselves
+# in their bytes. Left out: `pcm` (headerless samples the hex carries with no media type of its own per format),
+# `pcmu_raw`/`pcmu_wav` (8 kHz only: the rate slot's 32000 default does not hold) and `opus` (Ogg/Opus codes at
+# 48 kHz, a rate `sample_rate` does not list).
+FORMATS = (
+    Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
+    Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
+    Format("flac", AudioSpec("flac", RATE, "flac"), "audio/flac", RATES),
+)
+
+
+def _error(status: int, words: str) -> Response:
+    return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
+
+
+SYNTHESIZE = Endpoint(
+    key="t2a.v2", method="POST", path="/v1/t2a_v2", host=HOST, role=Role.AUDIO,
+    summary="Text to Audio V2 (non-streaming): hex audio at data.audio, extra_info and base_resp",
+    request=T2aV2Request, body_kind=BodyKind.JSON,
+    # The OpenAPI documents the 200 answer only; its errors are `base_resp` codes (the answer's schema), which MiniMax
+    # writes in a 200 answer. The HTTP statuses below are the family's imitation of those codes: marked inferred.
+    responses=(Response(200, (JsonBody(T2aV2Response, audio=AudioAt("/data/audio", encoding="hex")),),
+                        "T2aV2Resp: hex audio, extra_info, trace_id, base_resp"),
+               _error(400, "2013 invalid input parameters; 1042 invisible characters exceed 10%"),
+               _error(401, "1004 authentication failed; 2049 invalid API key"),
+               _error(429, "1002 rate limit exceeded; 1039 TPM rate limit exceeded"),
+               _error(500, "1000 unknown error")),
+    example={"model": "speech-2.8-hd", "text": "Omg(sighs), the real danger is not that computers start thinking like "
+             "people, but that people start thinking like computers. Computers can only help us with simple tasks.",
+             "stream": False, "language_boost": "auto", "output_format": "hex",
+             "voice_setting": {"voice_id": "English_expressive_narrator", "speed": 1, "vol": 1, "pitch": 0},
+             "pronunciation_dict": {"tone": ["Omg/Oh my god"]},
+             "audio_setting": {"sample_rate": 32000, "bitrate": 128000, "format": "mp3", "channel": 1},
+             "voice_modify": {"pitch": 0, "intensity": 0, "timbre": 0, "sound_effects": "spacious_echo"}},
+    doc=REFERENCE,
+)
+
+# English system voices the reference lists under voice_id ("Below is a selection of the latest system voices"),
+# and its example's English_expressive_narrator. The Get Voice API is referred to, not described, in the stored
+# reference: no listing declared. Every system voice serves every model (the reference ties none to a model).
+VOICE_LIST = tuple(Voice(name, "en-US") for name in (
+    "English_expressive_narrator", "English_Graceful_Lady", "English_Insightful_Speaker", "English_radiant_girl",
+    "English_Persuasive_Man", "English_Lucky_Robot"))
+
+
+def _model(name: str, usd: str, words: str) -> Model:
+    return Model(name, SYNTHESIZE.key, "English_expressive_narrator", usd_per_million_chars=Decimal(usd),
+                 price_note=f"{words}: ${usd} per 1M characters, pay as you go ({PRICES_READ}; a transcription of "
+                            f"{PRICING})",
+                 max_chars=MAX_TEXT_CHARS, description=f"MiniMax {name} (voice English_expressive_narrator)")
+
+
+# speech-01-hd and speech-01-turbo are in the reference's model enum, but the transcribed price list has no row for
+# them: requests naming them are valid (and unpriced); they are not benchmarked.
+MODELS = (
+    _model("speech-2.8-hd", "100", "speech-2.8-hd"),
+    _model("speech-2.8-turbo", "60", "speech-2.8-turbo"),
+    _model("speech-2.6-hd", "100", "speech-2.6-hd"),
+    _model("speech-2.6-turbo", "60", "speech-2.6-turbo"),
+    _model("speech-02-hd", "100", "speech-02-hd"),
+    _model("speech-02-turbo", "60", "speech-02-turbo"),
+)
+
+# The codes and their words are the reference's `base_resp.status_code` list and the Error Codes page; the HTTP
+# statuses are the family's (see SYNTHESIZE.responses).
+REFUSALS = Refusals(
+    invalid=Refusal(400, "2013", "invalid params, {detail}"),
+    missing_key=Refusal(401, "1004", "not authorized"),
+    bad_key=Refusal(401, "2049", "invalid api key"),
+    unknown_voice=Refusal(400, "2013", "invalid params, voice id not exist: {detail}"),
+    rate_limited=Refusal(429, "1002", "rate limit"),
+    quota=Refusal(429, "1039", "token limit"),
+    not_found=Refusal(404, "1000", "unknown error: {detail}"),
+    busy=Refusal(500, "1000", "unknown error"),
+    server_error=Refusal(500, "1000", "unknown error"),
+)
+
+SERVICE = SpeechService(
+    name="minimax",
+    title="MiniMax T2A v2 (HTTP, non-streaming)",
+    hosts={HOST: "https://api.minimax.io"},
+    auth=Auth("Authorization", "Bearer"),  # bearerAuth: "HTTP Authorization Scheme: `Bearer API_key`"
+    key_env="MINIMAX_API_KEY",  # the reference names no variable; the one its integrations use
+    docs=(REFERENCE, ERRORS_REFERENCE, PRICING),
+    error_model=ErrorBody,
+    errors=ErrorShape({"base_resp": {"status_code": "{code}", "status_msg": "{message}"}}),
+    refusals=REFUSALS,
+    syntheses=(Synthesis(SYNTHESIZE, Slots(text="/text", voice="/voice_setting/voice_id", model="/model",
+                                            format="/audio_setting/format", rate="/audio_setting/sample_rate"),
+                         FORMATS, default_format="mp3",
+                         template={"stream": False, "output_format": "hex",
+                                   "voice_setting": {"speed": 1, "vol": 1, "pitch": 0},
+                                   "audio_setting": {"channel": 1}},
+                         answer={"data": {"status": 2},
+                                 "extra_info": {"audio_sample_rate": "{rate}", "audio_format": "{format}",
+                                                "audio_channel": 1, "usage_characters": "{billed_characters}"},
+                                 "trace_id": "01b8bf9bb7433cc75c18eee6cfa8fe21",
+                                 "base_resp": {"status_code": 0, "status_msg": "success"}}),),
+    models=MODELS,
+    voices=VOICE_LIST,
+    prices_read=PRICES_READ,
+    doc_drift=(DocDrift("errors in a 200 answer", "The reference documents only a 200 answer and puts every error in "
+                        "its base_resp (status_code non-zero: 1000, 1001, 1002, 1004, 1039, 1042, 2013): a client "
+                        "that trusts the HTTP status reads an error as a success. The declared 400/401/429/500 are "
+                        "the family's imitation of those codes, marked inferred.", (REFERENCE, ERRORS_REFERENCE)),
+               DocDrift("GroupId", "Older MiniMax pages and integrations append ?GroupId=... to the URL; the current "
+                        "reference's OpenAPI has no GroupId parameter (the bearer key alone): not declared.",
+                        (REFERENCE,)),
+               DocDrift("hosts", "The reference's server is https://api.minimax.io, with https://api-uw.minimax.io "
+                        "as an alternative endpoint (\"Reduced Time to First Audio\"); mainland China accounts use "
+                        "another platform (api.minimaxi.com), not declared.", (REFERENCE,))),
+)
+
+PROVIDER = build_provider(SERVICE)

@@ -1,0 +1,138 @@
+"""Sarvam AI's text-to-speech as its documents describe it, in the HTTP speech family's terms: `POST
+/text-to-speech` answering base64 audio at `/audios/0`, the `api-subscription-key` header, and the Bulbul models
+(priced in rupees only: no USD price declared).
+"""
+
+from __future__ import annotations
+
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Model,
+    Refusal,
+    Refusals,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
+    build_provider,
+)
+from harness.core.protocols.realtime import AudioSpec
+from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.providers.sarvam.models import (
+    ERRORS_REFERENCE,
+    LANGUAGE_GUIDE,
+    MAX_TEXT_CHARS,
+    PRICING,
+    REFERENCE,
+    ErrorBody,
+    TextToSpeechRequest,
+    TextToSpeechResponse,
+)
+
+PRICES_READ = "2026-09-20"  # the pricing transcription's own read date (models.PRICING)
+HOST = "api"
+RATE = 22050  # speech_sample_rate "Default: 22050 Hz"
+RATES = (8000, 16000, 22050, 24000)  # every model; 32000, 44100, 48000 only with bulbul:v3 and v4-flash (REST)
+
+# output_audio_codec: "mp3", "linear16", "mulaw", "alaw", "opus", "flac", "aac", "wav"; the answer is "The output
+# audio files in WAV format" when none is named. Declared: the three whose bytes name themselves. Left out: linear16,
+# mulaw, alaw (headerless: the reference says neither rate nor byte order for them), aac, and opus ("currently
+# returns a validation error" with bulbul:v3 and v4-flash).
+FORMATS = (
+    Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
+    Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
+    Format("flac", AudioSpec("flac", RATE, "flac"), "audio/flac", RATES),
+)
+
+
+def _error(status: int, words: str) -> Response:
+    return Response(status, (JsonBody(ErrorBody),), words)
+
+
+SYNTHESIZE = Endpoint(
+    key="text_to_speech.convert", method="POST", path="/text-to-speech", host=HOST, role=Role.AUDIO,
+    summary="Convert text into spoken audio: base64-encoded audio strings in audios",
+    request=TextToSpeechRequest, body_kind=BodyKind.JSON,
+    # The statuses of the errors page ("HTTP status quick reference"), the ones the reference's client maps.
+    responses=(Response(200, (JsonBody(TextToSpeechResponse, audio=AudioAt("/audios/0")),), "Successful Response"),
+               _error(400, "invalid_request_error: invalid body or parameters"),
+               _error(403, "invalid_api_key_error: missing, malformed, or unknown API key"),
+               _error(422, "invalid_request_error / unprocessable_entity_error: validation failed"),
+               _error(429, "insufficient_quota_error (credits exhausted) or rate_limit_exceeded_error"),
+               _error(500, "internal_server_error")),
+    example={"text": "Welcome to Sarvam AI!", "model": "bulbul:v3", "language_code": "en-IN"},
+    doc=REFERENCE,
+)
+
+
+def _voice(name: str, gender: str, *models: str) -> Voice:
+    return Voice(name, "en-IN", gender, models)
+
+
+# speaker: "bulbul:v3: shubh (default), aditya, ritu, priya, neha, rahul, ..."; "bulbul:v2: Female: anushka,
+# manisha, vidya, arya; Male: abhilash, karun, hitesh"; "bulbul:v4-flash: 200+ persona voices named
+# <name>_<language>_<style> (e.g. shubh_hi_devotional, simran_en_customer)" (a few of each, not the catalogue).
+VOICE_LIST = (
+    _voice("shubh", "male", "bulbul:v3"), _voice("aditya", "male", "bulbul:v3"), _voice("ritu", "female", "bulbul:v3"),
+    _voice("priya", "female", "bulbul:v3"),
+    _voice("anushka", "female", "bulbul:v2"), _voice("manisha", "female", "bulbul:v2"),
+    _voice("vidya", "female", "bulbul:v2"), _voice("arya", "female", "bulbul:v2"),
+    _voice("abhilash", "male", "bulbul:v2"), _voice("karun", "male", "bulbul:v2"),
+    _voice("hitesh", "male", "bulbul:v2"),
+    _voice("simran_en_customer", "female", "bulbul:v4-flash"),
+)
+
+_UNPRICED = (f"Bulbul v3: ₹30 per 10K characters ({PRICES_READ}; a transcription of {PRICING}); rupees only, no USD "
+             "basis documented: no USD price")
+MODELS = (
+    Model("bulbul:v3", SYNTHESIZE.key, "shubh", price_note=_UNPRICED, max_chars=MAX_TEXT_CHARS,
+          description="Sarvam Bulbul v3 (voice shubh)"),
+    Model("bulbul:v4-flash", SYNTHESIZE.key, "simran_en_customer", price_note="not on the transcribed price list; "
+          "rupees only there", max_chars=MAX_TEXT_CHARS,
+          description="Sarvam Bulbul v4-flash (voice simran_en_customer)"),
+    Model("bulbul:v2", SYNTHESIZE.key, "anushka", price_note="not on the transcribed price list; rupees only there",
+          max_chars=1500, description="Sarvam Bulbul v2 (voice anushka)"),
+)
+
+# Codes and statuses from the errors page; the messages are the sandbox's own words where none is quoted.
+REFUSALS = Refusals(
+    invalid=Refusal(400, "invalid_request_error", "{detail}"),
+    missing_key=Refusal(403, "invalid_api_key_error", "Missing API key"),
+    bad_key=Refusal(403, "invalid_api_key_error", "Invalid API key"),
+    unknown_voice=Refusal(400, "invalid_request_error", "Speaker not compatible with the model: {detail}"),
+    rate_limited=Refusal(429, "rate_limit_exceeded_error", "Too many requests"),
+    quota=Refusal(429, "insufficient_quota_error", "Credits exhausted"),
+    unknown_model=Refusal(400, "invalid_request_error", "Unknown model: {detail}"),
+    not_found=Refusal(404, "not_found_error", "Not found: {detail}"),
+    busy=Refusal(503, "rate_limit_exceeded_error", "High load, retry later"),
+    server_error=Refusal(500, "internal_server_error", "Internal server error"),
+)
+
+SERVICE = SpeechService(
+    name="sarvam",
+    title="Sarvam AI text-to-speech (Bulbul, REST)",
+    hosts={HOST: "https://api.sarvam.ai"},
+    auth=Auth("api-subscription-key", invalid_status=403),  # "Auth failures use HTTP 403, not 401"
+    key_env="SARVAM_API_KEY",  # the quickstart's `export SARVAM_API_KEY=...`
+    docs=(REFERENCE, LANGUAGE_GUIDE, ERRORS_REFERENCE, PRICING),
+    error_model=ErrorBody,
+    errors=ErrorShape({"error": {"message": "{message}", "code": "{code}"}}),
+    refusals=REFUSALS,
+    syntheses=(Synthesis(SYNTHESIZE, Slots(text="/text", voice="/speaker", model="/model",
+                                            format="/output_audio_codec", rate="/speech_sample_rate",
+                                            language="/language_code"),
+                         FORMATS, default_format="wav"),),
+    models=MODELS,
+    voices=VOICE_LIST,
+    prices_read=PRICES_READ,
+    doc_drift=(DocDrift("language field", "The language guide and older examples name the field target_language_code; "
+                        "the reference and its client (sarvamai 0.1.39) send language_code. Either is accepted; one "
+                        "is required.", (LANGUAGE_GUIDE, REFERENCE)),
+               DocDrift("inputs", "Older integrations send \"inputs\": [text] (a list); the current reference has "
+                        "only \"text\": not declared.", (REFERENCE,)),
+               DocDrift("prices", "The pricing page prices Bulbul in rupees (₹30 per 10K characters for v3) and "
+                        "states no USD basis: the harness reports no USD cost for Sarvam.", (PRICING,))),
+)
+
+PROVIDER = build_provider(SERVICE)
