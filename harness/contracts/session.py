@@ -130,6 +130,8 @@ class ContractSession:
         provider = self.providers[plan.provider]
         if plan.provider in self.target.left_out:
             raise Skip(self.target.left_out[plan.provider])
+        if provider.auth.signer is not None and (cannot := provider.auth.signer.unavailable()):
+            raise Skip(f"{provider.name}: {cannot}")  # a base install: the signing extra is not there
         if self.target.at_providers:
             if plan.live_skip:
                 raise Skip(plan.live_skip)

@@ -67,6 +67,13 @@ class SigV4:
         token = environ.get(self.token_env, "").strip()
         return f"{key_id}:{secret}" + (f":{token}" if token else "")
 
+    def unavailable(self) -> str | None:
+        try:
+            _botocore()
+        except UsageError as missing:
+            return str(missing)
+        return None
+
     def sign(self, request: httpx.Request, key: str, region: str) -> None:
         auth, awsrequest, credentials = _botocore()
         key_id, secret, token = parts(key)

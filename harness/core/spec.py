@@ -93,6 +93,10 @@ class RequestSigner(Protocol):
     def verify(self, method: str, url: str, headers: Mapping[str, str], body: bytes, key: str) -> str | None:
         """None when the signature is the one `key` makes; else why not, in one line."""
 
+    def unavailable(self) -> str | None:
+        """Why this install cannot sign (the library that signs is an extra not installed), in one line; None
+        when it can. A contract plan of such a provider is skipped with this reason, not failed."""
+
 
 @dataclass(frozen=True, slots=True)
 class Auth:
