@@ -46,7 +46,7 @@ def served(request: pytest.FixtureRequest) -> Iterator[LoopbackServer]:
 
 
 def _jobs(tmp_path: Path, url: str) -> list[dict[str, object]]:
-    config = BenchConfig(out=tmp_path, score=False, report=False, providers=("google",), models=("neural2",),
+    config = BenchConfig(out=tmp_path, score=False, report=False, providers=("google",), models=("wavenet",),
                          corpus=("en_read:2",), target=url, concurrency=1, budget=1.0)
     result = run_benchmark(config, providers={"google": GOOGLE})
     store = Store(result.db_path)

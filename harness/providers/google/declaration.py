@@ -37,7 +37,7 @@ from harness.providers.google.models import (
     SynthesizeSpeechResponse,
 )
 
-PRICES_READ = "2026-11-24"  # the pricing page as stored; it carries no date of its own
+PRICES_READ = "2026-11-24"  # when the transcriptions below were read
 HOST = "api"
 RATES = (8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000)  # sampleRateHertz: converted on request
 
@@ -105,18 +105,22 @@ VOICE_LIST = (
     _voice("en-US-Chirp3-HD-Charon", "MALE", "chirp3-hd"), _voice("en-US-Chirp3-HD-Kore", "FEMALE", "chirp3-hd"),
 )
 
-# Prices per 1 million characters after the monthly free tier (the pricing page, read PRICES_READ).
+# Prices per 1 million characters after the monthly free tier. Google's pricing page is not in the stored
+# material; third-party transcriptions of it are (bicov.pro, "as of June 2024", read PRICES_READ) and agree only on
+# Standard $4 and WaveNet $16. Neural2, Studio and Chirp 3 HD have no price a source supports: None (the report
+# says "no price"), never a guess.
+PRICE_SOURCE = "a third-party transcription of Google's pricing page (bicov.pro, June 2024)"
 MODELS = (
     Model("standard", SYNTHESIZE.key, "en-US-Standard-C", usd_per_million_chars=Decimal("4"),
-          price_note=f"Standard: $4 per 1M characters ({PRICES_READ})"),
-    Model("wavenet", SYNTHESIZE.key, "en-US-Wavenet-F", usd_per_million_chars=Decimal("4"),
-          price_note=f"WaveNet: $4 per 1M characters ({PRICES_READ})"),
-    Model("neural2", SYNTHESIZE.key, "en-US-Neural2-F", usd_per_million_chars=Decimal("16"),
-          price_note=f"Neural2: $16 per 1M characters ({PRICES_READ})"),
-    Model("studio", SYNTHESIZE.key, "en-US-Studio-O", usd_per_million_chars=Decimal("160"),
-          price_note=f"Studio: $160 per 1M characters ({PRICES_READ})"),
-    Model("chirp3-hd", SYNTHESIZE.key, "en-US-Chirp3-HD-Kore", usd_per_million_chars=Decimal("30"),
-          price_note=f"Chirp 3: HD voices: $30 per 1M characters ({PRICES_READ})"),
+          price_note=f"Standard: $4 per 1M characters ({PRICE_SOURCE}, read {PRICES_READ})"),
+    Model("wavenet", SYNTHESIZE.key, "en-US-Wavenet-F", usd_per_million_chars=Decimal("16"),
+          price_note=f"WaveNet: $16 per 1M characters ({PRICE_SOURCE}, read {PRICES_READ})"),
+    Model("neural2", SYNTHESIZE.key, "en-US-Neural2-F",
+          price_note="Neural2: no price in the stored material (Google's pricing page is not stored)"),
+    Model("studio", SYNTHESIZE.key, "en-US-Studio-O",
+          price_note="Studio: no price in the stored material (Google's pricing page is not stored)"),
+    Model("chirp3-hd", SYNTHESIZE.key, "en-US-Chirp3-HD-Kore",
+          price_note="Chirp 3: HD: no price in the stored material (Google's pricing page is not stored)"),
 )
 
 REFUSALS = Refusals(

@@ -56,8 +56,9 @@ class VoiceSelectionParams(RequestModel):
 
 class AudioConfig(RequestModel):
     audioEncoding: AudioEncoding  # "Required. The format of the audio byte stream."
-    speakingRate: float | None = Field(None, ge=0.25, le=4.0, description="Optional. Input only. Speaking "
-                                       "rate/speed, in the range [0.25, 4.0]. 1.0 is the normal native speed")
+    # The reference's range is [0.25, 2.0] today (it said 4.0 before; the SDKs' generated docs say 2.0 too).
+    speakingRate: float | None = Field(None, ge=0.25, le=2.0, description="Optional. Input only. Speaking "
+                                       "rate/speed, in the range [0.25, 2.0]. 1.0 is the normal native speed")
     pitch: float | None = Field(None, ge=-20.0, le=20.0, description="Optional. Input only. Speaking pitch, "
                                 "in the range [-20.0, 20.0].")
     volumeGainDb: float | None = Field(None, ge=-96.0, le=16.0, description="Optional. Input only. Volume "
