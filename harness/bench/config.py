@@ -9,7 +9,7 @@ copied along the way. Secrets never live here: keys come from each provider's en
 
     section      options                                        read by
     workload     providers models corpus repeats text_rate      the plan (runner.prepare, dry_run), realtime
-    target       target                                         session.open_target, dry_run
+    target       target region                                  session.open_target, dry_run, the report
     cost         budget usd_per_character prices yes            the plan's prices, the budget, check_live
     polling      polling poll_interval webhook_url              the schedules, waiting, the webhook receiver
     sandbox      sandbox_profile seed clock_skew precise_stamps the run's own sandbox (session)
@@ -126,6 +126,9 @@ class TargetSettings(Section):
     never written (the store's redacting writer removes them from the stored settings)."""
 
     name: str = Field("sandbox", alias="target")
+    # Where this run's requests leave from (a label: `eu-west`, `office-berlin`), so runs made from several
+    # places compare side by side. Not a provider's region, which its own variable names (AWS_REGION, ...).
+    region: str | None = Field(None, alias="region", pattern=r"^[A-Za-z0-9][A-Za-z0-9._:/ -]{0,47}$")
 
     @field_validator("name")
     @classmethod

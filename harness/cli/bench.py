@@ -208,6 +208,9 @@ _RampUpOption = Annotated[float | None, typer.Option(
 _TargetOption = Annotated[str | None, typer.Option(
     metavar="WHERE", help="sandbox, live, or a URL: a provider's base URL (that provider alone, at its own "
     "server), else a server laid out like the sandbox (URL/<provider>/<host>) " + _default(TargetSettings, "name"))]
+_RegionOption = Annotated[str | None, typer.Option(
+    metavar="NAME", help="a label for where this run's requests leave from (eu-west, office-berlin), shown in the "
+    "report and by compare, so runs from several places compare side by side [default: none]")]
 _BudgetOption = Annotated[float | None, typer.Option(
     metavar="USD", help="cap: no job starts whose worst case would pass it [default: none; a live run "
     "needs it or --yes]")]
@@ -277,6 +280,7 @@ def run_command(
     global_concurrency: _GlobalConcurrencyOption = None,
     ramp_up: _RampUpOption = None,
     target: _TargetOption = None,
+    region: _RegionOption = None,
     budget: _BudgetOption = None,
     out: _OutOption = None,
     resume: _ResumeOption = None,
@@ -309,7 +313,7 @@ def run_command(
         config = settings.load_config([
             settings.WorkloadSettings.given(providers=providers, models=models, corpus=corpus, repeats=repeats,
                                             text_rate=text_rate),
-            settings.TargetSettings.given(name=target),
+            settings.TargetSettings.given(name=target, region=region),
             settings.CostSettings.given(budget=budget, usd_per_character=usd_per_character, prices=_prices(price),
                                         live_without_budget=yes),
             settings.PollingSettings.given(mode=polling, interval=poll_interval, webhook_url=webhook_url),

@@ -185,6 +185,8 @@ class Comparison:
     fail_on: frozenset[Metric]
     checks: tuple[Check, ...]
     notes: tuple[str, ...] = field(default=())
+    base_region: str | None = None  # `bench run --region` of each run
+    new_region: str | None = None
 
     @property
     def regressions(self) -> tuple[Check, ...]:
@@ -198,6 +200,8 @@ class Comparison:
         return {
             "base": self.base_run,
             "new": self.new_run,
+            "base_region": self.base_region,
+            "new_region": self.new_region,
             "fail_on": sorted(m.value for m in self.fail_on),
             "thresholds": {f.name: getattr(self.thresholds, f.name) for f in fields(self.thresholds)},
             "method": METHODS,
@@ -342,7 +346,11 @@ def compare_runs(
         checks.extend(_curve(b, n, t, who))
     notes = [f"{p}/{m} only in BASE: not compared" for p, m in sorted(set(base_groups) - set(new_groups))]
     notes += [f"{p}/{m} only in NEW: not compared" for p, m in sorted(set(new_groups) - set(base_groups))]
-    return Comparison(base.run_id, new.run_id, t, frozenset(fail_on), tuple(_adjusted(checks, t.alpha)), tuple(notes))
+    if base.region != new.region:  # measured from different places: a latency change may be the path, not the provider
+        notes.append(f"the runs left from different regions: BASE {base.region or 'unlabelled'}, "
+                     f"NEW {new.region or 'unlabelled'}")
+    return Comparison(base.run_id, new.run_id, t, frozenset(fail_on), tuple(_adjusted(checks, t.alpha)), tuple(notes),
+                      base.region, new.region)
 
 
 def parse_metrics(text: str) -> frozenset[Metric]:
@@ -372,7 +380,11 @@ def _describe(check: Check) -> str:
 
 
 def render_text(comparison: Comparison) -> str:
-    lines = [f"compare {comparison.base_run} (BASE) -> {comparison.new_run} (NEW)"]
+    def at(region: str | None) -> str:
+        return f" from {region}" if region else ""
+
+    lines = [f"compare {comparison.base_run} (BASE{at(comparison.base_region)}) -> {comparison.new_run} "
+             f"(NEW{at(comparison.new_region)})"]
     for check in comparison.checks:
         gated = "" if check.metric in comparison.fail_on else " (not gated)"
         verdict = check.verdict.value.upper()

@@ -33,7 +33,7 @@ from harness.report.columns import shown
 from harness.report.compare import Comparison, render_text
 from harness.report.leaderboard import Leaderboard, build_leaderboard
 from harness.report.load import load_curves
-from harness.results import Row, RunRows, json_list, json_object
+from harness.results import Row, RunRows, json_list, json_object, run_region
 
 #: Per-request timings: observed directly (no interval), then estimated (shown with their interval's half
 #: width; one from an older database without its interval is not shown, never as if exact).
@@ -199,6 +199,7 @@ def _metadata(run: Row) -> list[tuple[str, str]]:
         ("status", run["status"]),
         ("started / finished", f"{run['created_at']} / {run['finished_at'] or '—'}"),
         ("target", target),
+        ("region", run_region(run) or "— (bench run --region NAME labels it)"),
         ("harness version", run["harness_version"]),
         ("git revision", run["git_revision"]),
         ("corpora", ", ".join(f"{name} v{version}" for name, version in sorted(corpora.items())) or "—"),
@@ -239,6 +240,7 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
     columns = shown(streaming)
     return template.render(
         run=rows.run,
+        region=rows.region,
         board=board,
         streaming=streaming,
         columns=columns,

@@ -50,6 +50,7 @@ from harness.results.rows import (
     coerce,
     json_list,
     json_object,
+    run_region,
 )
 from harness.results.schema import SCHEMA_VERSION, connect_writer
 from harness.results.score_cache import CacheKey, CacheKind, ScoreCache
@@ -111,6 +112,7 @@ __all__ = [
     "read_run",
     "release_lease",
     "renew_lease",
+    "run_region",
     "scored",
     "sent",
     "sweep_levels",

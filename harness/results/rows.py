@@ -161,6 +161,11 @@ class RunRows:
     def run_id(self) -> str:
         return str(self.run["run_id"])
 
+    @property
+    def region(self) -> str | None:
+        """Where the run's requests left from, as `bench run --region` labelled it (None: not labelled)."""
+        return run_region(self.run)
+
     def table(self, name: str) -> tuple[Row, ...]:
         if name == "run":
             return (self.run,)
@@ -185,6 +190,12 @@ def json_list(value: Value) -> list[Any]:
         return []
     loaded = json.loads(str(value))
     return loaded if isinstance(loaded, list) else []
+
+
+def run_region(run: Row) -> str | None:
+    """A run row's region label (`bench run --region`), kept in its stored settings; None when not given."""
+    label = json_object(run["config_json"]).get("region")
+    return str(label) if label else None
 
 
 def json_object(value: Value) -> dict[str, Any]:
