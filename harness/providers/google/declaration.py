@@ -109,7 +109,7 @@ VOICE_LIST = (
 # material; third-party transcriptions of it are (bicov.pro, "as of June 2024", read PRICES_READ) and agree only on
 # Standard $4 and WaveNet $16. Neural2, Studio and Chirp 3 HD have no price a source supports: None (the report
 # says "no price"), never a guess.
-PRICE_SOURCE = "a third-party transcription of Google's pricing page (bicov.pro, June 2024)"
+PRICE_SOURCE = f"a third-party transcription of Google's pricing page, as of 2024-06 ({PRICING})"
 MODELS = (
     Model("standard", SYNTHESIZE.key, "en-US-Standard-C", usd_per_million_chars=Decimal("4"),
           price_note=f"Standard: $4 per 1M characters ({PRICE_SOURCE}, read {PRICES_READ})"),

@@ -22,7 +22,9 @@ REFERENCE = "https://cloud.google.com/text-to-speech/docs/reference/rest/v1/text
 VOICES_REFERENCE = "https://cloud.google.com/text-to-speech/docs/reference/rest/v1/voices/list"
 ENCODINGS_REFERENCE = "https://cloud.google.com/text-to-speech/docs/reference/rest/v1/AudioConfig"
 ERRORS_REFERENCE = "https://cloud.google.com/apis/design/errors"
-PRICING = "https://cloud.google.com/text-to-speech/pricing"
+# Google's pricing page (cloud.google.com/text-to-speech/pricing) is not in the stored material; the prices quote
+# a third-party transcription of it, dated by its own words ("as of 2024-06").
+PRICING = "https://bicov.pro/blog/new-google-text-to-speech-cost"
 
 MAX_INPUT_BYTES = 5000  # "The input size is limited to 5000 bytes." (quotas: "Total characters per request")
 
