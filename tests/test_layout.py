@@ -162,8 +162,17 @@ def test_a_family_provider_is_its_declaration_and_has_no_emulation_of_its_own(pa
     provider: Provider = module.PROVIDER
     assert provider is _part(package, "declaration").PROVIDER
     assert provider.protocol, f"{package}: a family provider names the family (protocol) that imitates it"
-    assert not (HARNESS / "sandbox" / "emulations" / package.path.name).exists(), (
-        f"{package} has an emulation of its own: the family's should imitate it (fix the family)")
+    # Its imitation is its family's: the emulation registered under its protocol, which imitates any provider of
+    # that family (a providers file's too) and so never reads this package. (A family may share the provider's
+    # name — the `elevenlabs` protocol and the built-in `elevenlabs` provider — and still be the family's.)
+    imitation = {e.name: e.value for e in entry_points(group=EMULATION_GROUP)}.get(provider.protocol)
+    assert imitation is not None, f"{package}: no emulation is registered for its protocol {provider.protocol!r}"
+    folder = HARNESS / "sandbox" / "emulations" / imitation.split(":")[0].rsplit(".", 1)[-1]
+    readers = sorted(str(path.relative_to(HARNESS)) for path in folder.rglob("*.py")
+                     if package.module in path.read_text(encoding="utf-8"))
+    assert not readers, f"{package} has an emulation of its own ({readers} read it): the family's should imitate it"
+    namesake = HARNESS / "sandbox" / "emulations" / package.path.name
+    assert namesake == folder or not namesake.exists(), f"{package} has an emulation of its own ({namesake.name})"
     own = "models" if _has(package, "models") else "declaration"
     models = {provider.error_model}
     for endpoint in provider.endpoints:

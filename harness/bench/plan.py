@@ -111,7 +111,11 @@ def select(providers: Mapping[str, Provider], wanted_providers: Sequence[str], w
     unknown = [p for p in wanted_providers if p not in providers]
     if unknown:
         raise UsageError(f"unknown provider(s) {', '.join(unknown)}; known: {', '.join(providers) or 'none'}")
-    chosen = [providers[p] for p in wanted_providers] or [p for p in providers.values() if p.default_run]
+    # No providers named: the default run's, and any a `--models provider/model` label names (the market's
+    # built-in providers run when named, by their provider or by one of their models).
+    labelled = {m.split("/", 1)[0] for m in wanted_models if "/" in m}
+    chosen = [providers[p] for p in wanted_providers] or [p for p in providers.values()
+                                                          if p.default_run or p.name in labelled]
     everything = [Selection(p, o) for p in chosen for o in p.offerings]
     if not wanted_models:
         return everything

@@ -1,4 +1,5 @@
-"""The OpenAI speech protocol's own checks, for every provider declared in a providers file.
+"""The OpenAI speech protocol's own checks, for every provider that speaks it: the built-in `openai` and every
+provider declared with it in a providers file.
 
     pytest contracts/test_openai_speech.py --tts-target sandbox        # the sandbox's imitation of each
     pytest contracts/test_openai_speech.py --tts-target BASE_URL       # the declared provider at BASE_URL
@@ -20,11 +21,13 @@ import pytest
 
 from harness.contracts import Skip
 from harness.contracts.openai_speech import SpeechTarget, checks_for, speech_target
-from harness.core.registry import declared_providers
+from harness.core.protocols.openai_speech import PROTOCOL
+from harness.core.registry import providers
 from harness.core.spec import Provider
 
 SANDBOX_CANNOT = "format-aac"  # an imitation gap, not a finding about the provider
-CASES = [pytest.param(provider, name, id=f"{provider.name}/{name}") for provider in declared_providers()
+SPEAKERS = [provider for provider in providers().values() if provider.protocol == PROTOCOL]
+CASES = [pytest.param(provider, name, id=f"{provider.name}/{name}") for provider in SPEAKERS
          for name in checks_for(SpeechTarget(provider, "", ""))] or [
     pytest.param(None, "", id="no-provider", marks=pytest.mark.skip(
         reason="no OpenAI-compatible provider is declared: add one to tts-harness.toml (docs/providers-file.md)"))]

@@ -1,5 +1,6 @@
-"""The realtime protocols' frame-level checks, for every provider declared with `elevenlabs`, `cartesia`
-or `deepgram-speak` in a providers file.
+"""The realtime protocols' frame-level checks, for every provider with a WebSocket endpoint: the built-in
+elevenlabs, cartesia and deepgram, and every provider declared with `elevenlabs`, `cartesia` or `deepgram-speak`
+in a providers file.
 
     pytest --tts-contracts -k test_realtime --tts-target sandbox                      # the sandbox's imitations
     pytest --tts-contracts -k test_realtime --tts-target sandbox --tts-record-mode=once  # ... and keep the sessions
@@ -34,14 +35,14 @@ from harness.contracts.session import FixtureRoots
 from harness.contracts.targets import Target
 from harness.core.protocols.realtime import Session, websocket_url
 from harness.core.redact import Redactor
-from harness.core.registry import declared_providers
+from harness.core.registry import declared_providers, providers
 from harness.core.spec import Provider
 from harness.core.target import TargetKind
 
 RECORDING_MODES = ("once", "new_episodes", "all", "rewrite")
 DECLARED = frozenset(p.name for p in declared_providers())
 CASES = [pytest.param(provider, check, id=f"{provider.name}/{check}")
-         for provider in declared_providers() if provider.channels
+         for provider in providers().values() if provider.channels
          for check in plans(RealtimeTarget(provider, "", ""))] or [
     pytest.param(None, "", id="no-provider", marks=pytest.mark.skip(
         reason="no realtime provider is declared: add one with protocol = \"elevenlabs\", \"cartesia\" or "

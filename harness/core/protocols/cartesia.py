@@ -37,7 +37,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from harness.core.protocols.declaration import ProtocolDeclaration, price_by_characters
+from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.realtime import (
     AudioSpec,
     Channel,
@@ -326,7 +326,6 @@ def _build(declaration: CartesiaDeclaration, model: str, given: SynthesisInput) 
 
 
 def bytes_endpoint(declaration: CartesiaDeclaration) -> Endpoint:
-    price = declaration.price_per_million_chars
     errors = {400: "invalid request", 401: "invalid key", 404: "unknown voice or model",
               429: "concurrency limit"}
     return Endpoint(
@@ -335,7 +334,7 @@ def bytes_endpoint(declaration: CartesiaDeclaration) -> Endpoint:
         responses=(Response(200, (AudioBody(("audio/wav", "audio/mpeg", "application/octet-stream")),), "audio"),
                    *(Response(s, (JsonBody(ErrorBody),), text) for s, text in errors.items())),
         request_headers=(Header(VERSION_HEADER, "the API version date, YYYY-MM-DD", required=True),),
-        price=partial(price_by_characters, price, "transcript") if price is not None else None,
+        price=declaration.price_function("transcript", "model_id"),
         example=_build(declaration, declaration.models[0], SynthesisInput("Hello from a declared provider.")),
         doc=REFERENCE)
 

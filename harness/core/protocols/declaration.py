@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import partial
 from typing import Any, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
-from harness.core.spec import Cost, CostUnit
+from harness.core.spec import Cost, CostUnit, PriceFunction
 
 
 class ProtocolDeclaration(BaseModel):
@@ -29,6 +30,9 @@ class ProtocolDeclaration(BaseModel):
     voices: tuple[str, ...] = Field(min_length=1)
     title: str = ""
     price_per_million_chars: Decimal | None = Field(None, ge=0)
+    # A model's own price where the provider prices its models apart (a built-in provider's declaration
+    # quotes each); a model not named here costs `price_per_million_chars`.
+    model_prices: Mapping[str, Decimal] = Field(default_factory=dict)  # USD per million characters
 
     @field_validator("models", "voices")
     @classmethod
@@ -52,6 +56,28 @@ class ProtocolDeclaration(BaseModel):
         (item, *_) = get_args(field.annotation) or (None,)
         return tuple(str(value) for value in get_args(item))
 
+    @model_validator(mode="after")
+    def _priced_models_declared(self) -> ProtocolDeclaration:
+        unknown = sorted(set(self.model_prices) - set(self.models))
+        if unknown:
+            raise ValueError(f"model_prices: {', '.join(unknown)} not among the models")
+        return self
+
+    def cost_of(self, characters: int, model: str) -> Cost | None:
+        """What `characters` of text cost on `model`: its own price, else the declaration's; None: unpriced.
+        The one rule the benchmark (`price_function`) and the sandbox's wallets (its sockets) both apply."""
+        per_million = self.model_prices.get(model, self.price_per_million_chars)
+        if per_million is None:
+            return None
+        return Cost(Decimal(characters) * per_million / Decimal(1_000_000), CostUnit.USD)
+
+    def price_function(self, text_field: str, model_field: str = "") -> PriceFunction | None:
+        """What a request costs: its `text_field`'s characters at its model's price (the model read from
+        `model_field` of the request, or the only model), else the declaration's; None when nothing is priced."""
+        if not self.model_prices and self.price_per_million_chars is None:
+            return None
+        return partial(_price, self, text_field, model_field)
+
     @property
     def url(self) -> str:
         return str(self.base_url).rstrip("/")
@@ -59,6 +85,14 @@ class ProtocolDeclaration(BaseModel):
     def describe(self, protocol_title: str, source: str) -> str:
         origin = f", declared in {source.rsplit('/', 1)[-1]}" if source else ""  # the file's name, not its path
         return self.title or f"{self.name} ({protocol_title}{origin})"
+
+
+def _price(declaration: ProtocolDeclaration, text_field: str, model_field: str,
+           payload: Mapping[str, Any]) -> Cost | None:
+    model = str(payload.get(model_field, "")) if model_field else ""
+    if not model and len(declaration.models) == 1:
+        model = declaration.models[0]
+    return declaration.cost_of(len(str(payload.get(text_field, ""))), model)
 
 
 def price_by_characters(per_million: Decimal, field: str, payload: Mapping[str, Any]) -> Cost:

@@ -37,7 +37,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from harness.core.protocols.declaration import ProtocolDeclaration, price_by_characters
+from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.realtime import (
     STANDARD_CLOSE_CODES,
     AudioSpec,
@@ -225,7 +225,6 @@ def _build(model: str, given: SynthesisInput) -> dict[str, Any]:
 
 
 def speak_endpoint(declaration: DeepgramDeclaration) -> Endpoint:
-    price = declaration.price_per_million_chars
     errors = {400: "invalid query parameter or body", 401: "invalid credentials", 402: "insufficient credits",
               429: "too many concurrent requests"}
     audio = AudioBody(("audio/mpeg", "audio/wav", "audio/ogg", "audio/flac", "audio/aac", "application/octet-stream"))
@@ -234,7 +233,7 @@ def speak_endpoint(declaration: DeepgramDeclaration) -> Endpoint:
         host=HOST, role=Role.AUDIO, request=SpeakRequest, body_kind=BodyKind.JSON,
         responses=(Response(200, (audio,), "audio"),
                    *(Response(s, (JsonBody(ErrorBody),), text) for s, text in errors.items())),
-        price=partial(price_by_characters, price, "text") if price is not None else None,
+        price=declaration.price_function("text"),
         example={"text": "Hello from a declared provider."}, doc=REFERENCE)
 
 

@@ -42,7 +42,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from harness.core.protocols.declaration import ProtocolDeclaration, price_by_characters
+from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.realtime import (
     STANDARD_CLOSE_CODES,
     AudioSpec,
@@ -324,12 +324,11 @@ def _errors() -> tuple[Response, ...]:
 
 def _endpoint(declaration: ElevenLabsDeclaration, key: str, suffix: str, summary: str, body: Any,
               role: Role) -> Endpoint:
-    price = declaration.price_per_million_chars
     return Endpoint(
         key=key, method="POST", path="/v1/text-to-speech/{voice_id}" + suffix, summary=summary, host=HOST,
         role=role, request=SpeechRequest, body_kind=BodyKind.JSON, responses=(Response(200, (body,), summary),
                                                                                 *_errors()),
-        price=partial(price_by_characters, price, "text") if price is not None else None,
+        price=declaration.price_function("text", "model_id"),
         example={"voice_id": declaration.voices[0], "text": "Hello from a declared provider.",
                  "model_id": declaration.models[0]},
         doc=REFERENCE)

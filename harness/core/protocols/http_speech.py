@@ -118,7 +118,7 @@ class Model:
     sets: Mapping[str, Any] = field(default_factory=dict)  # pointer -> value the request carries for it
     usd_per_million_chars: Decimal | None = None
     price_note: str = ""  # the documents' words for the price, and the date they were read
-    streams: bool = False
+    streams: bool | None = None  # None: as its synthesis endpoint's role says (Polly's STREAM is timed as one)
     languages: tuple[str, ...] = ("en",)
     max_chars: int | None = None
     description: str = ""

@@ -48,7 +48,7 @@ from pydantic import (
     model_validator,
 )
 
-from harness.core.protocols.declaration import ProtocolDeclaration, price_by_characters
+from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.spec import (
     AudioBody,
     Auth,
@@ -306,7 +306,6 @@ def speech_endpoint(declaration: SpeechDeclaration, source: str = "") -> Endpoin
     audio_types = tuple(dict.fromkeys(t for fmt in declaration.formats for t in CONTENT_TYPES[fmt]))
     audio = AudioBody(audio_types, pcm_rate=declaration.sample_rate if "pcm" in declaration.formats else None)
     bodies = (audio, EventStreamBody(SpeechEvent)) if declaration.any_streams else (audio,)
-    price = declaration.price_per_million_chars
     return Endpoint(
         key=ENDPOINT_KEY,
         method="POST",
@@ -319,7 +318,7 @@ def speech_endpoint(declaration: SpeechDeclaration, source: str = "") -> Endpoin
         body_kind=BodyKind.JSON,
         auth_required=declaration.auth != "none",
         responses=(Response(200, bodies, "The audio (or its SSE events)"), *_errors()),
-        price=partial(price_by_characters, price, "input") if price is not None else None,
+        price=declaration.price_function("input", "model"),
         example={"model": declaration.models[0], "input": "Hello from a declared provider.",
                  "voice": declaration.voices[0], "response_format": declaration.default_format},
         doc=REFERENCE,

@@ -25,7 +25,6 @@ from starlette.websockets import WebSocketDisconnect
 
 from harness.core.protocols import cartesia as protocol
 from harness.core.protocols.realtime import Mark
-from harness.core.spec import Cost, CostUnit
 from harness.sandbox.emulation import Reject, SocketCall
 from harness.sandbox.emulations.cartesia import models
 from harness.sandbox.emulations.cartesia.models import CHUNK_S, SENTENCE_ENDS
@@ -137,18 +136,15 @@ class TtsSocket:
         text = context.buffer.strip()
         if text and (last or request.flush or text.endswith(SENTENCE_ENDS)):
             context.buffer = ""
-            if not self._charged(text):
+            if not self._charged(text, request.model_id):
                 await self._error(402, "Your account has run out of credits.", request.context_id)
                 return
             self.lanes.submit(request.context_id, lambda: self._speak(context, text))
         if last:
             self.lanes.submit(request.context_id, lambda: self.sender.json(responses.done(request.context_id)))
 
-    def _charged(self, text: str) -> bool:
-        price = self.declaration.price_per_million_chars
-        if price is None:
-            return True
-        return self.call.services.charge(self.key, Cost(price * len(text) / 1_000_000, CostUnit.USD))
+    def _charged(self, text: str, model: str) -> bool:
+        return self.call.services.charge(self.key, self.declaration.cost_of(len(text), model))
 
     async def _speak(self, context: Context, text: str) -> None:
         request = context.request

@@ -67,7 +67,8 @@ class DeepgramSpeakEmulation(Emulation):
         spec = protocol.audio_spec_of(encoding, int(rate) if rate and rate.isdigit() else None,
                                       "raw" if container == "none" else container)
         cost = self.price(call)
-        if cost is not None and not call.services.charge(call.key, cost):
+        left = call.services.balance(call.key)  # as the socket: an account with nothing left is refused, priced or not
+        if (cost is None and left is not None and left <= 0) or not call.services.charge(call.key, cost):
             raise Reject(402, "Insufficient credits.")
         await call.services.take_time(TIMING, len(params.text))
         samples = await models.speaker(call.services, self.declaration, model, spec.sample_rate, 1.0).samples(

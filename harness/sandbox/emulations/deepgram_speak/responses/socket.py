@@ -25,7 +25,6 @@ from starlette.websockets import WebSocketDisconnect
 
 from harness.core.protocols import deepgram_speak as protocol
 from harness.core.protocols.realtime import AudioSpec
-from harness.core.spec import Cost, CostUnit
 from harness.sandbox.emulation import SocketCall
 from harness.sandbox.emulations.deepgram_speak import models
 from harness.sandbox.emulations.deepgram_speak.models import (
@@ -62,6 +61,7 @@ class SpeakSocket:
         self.sequence = 0
         self.lane = 0
         self.key = ""
+        self.model = ""
 
     async def run(self) -> None:
         opening = await self._opening()
@@ -70,6 +70,7 @@ class SpeakSocket:
         model, spec = opening
         await self.call.websocket.accept()
         self.spec = spec
+        self.model = model
         self.speaker: Speaker = models.speaker(self.call.services, self.declaration, model, spec.sample_rate, CHUNK_S)
         await self.sender.json(responses.metadata(model, str(uuid.uuid4())))
         try:
@@ -168,9 +169,7 @@ class SpeakSocket:
         self.flushes.append(now)
         text, self.buffer = self.buffer.strip(), ""
         sequence, self.sequence = self.sequence, self.sequence + 1
-        price = self.declaration.price_per_million_chars
-        if text and price is not None and not self.call.services.charge(
-                self.key, Cost(price * len(text) / 1_000_000, CostUnit.USD)):
+        if text and not self.call.services.charge(self.key, self.declaration.cost_of(len(text), self.model)):
             raise Closed(1008, "Insufficient credits.")
 
         async def speak() -> None:

@@ -21,7 +21,6 @@ from pydantic import BaseModel, ValidationError
 from starlette.websockets import WebSocketDisconnect
 
 from harness.core.protocols import elevenlabs as protocol
-from harness.core.spec import Cost, CostUnit
 from harness.sandbox.emulation import SocketCall
 from harness.sandbox.emulations.elevenlabs.models import (
     CHUNK_S,
@@ -165,9 +164,8 @@ class StreamInput:
         self.lanes.submit(LANE, lambda: self._speak(text))
 
     def _charge(self, text: str) -> None:
-        price = self.declaration.price_per_million_chars
-        if price is not None and not self.call.services.charge(
-                self.key, Cost(price * len(text) / 1_000_000, CostUnit.USD)):
+        cost = self.declaration.cost_of(len(text), self.call.query.get("model_id", self.declaration.models[0]))
+        if not self.call.services.charge(self.key, cost):
             raise Refusal("quota_exceeded", "This request exceeds your quota.")
 
     async def _speak(self, text: str) -> None:

@@ -1,0 +1,145 @@
+"""The leaders' official Python clients, unchanged, against the sandbox's imitation of the BUILT-IN providers
+(openai, elevenlabs, cartesia, deepgram: no providers file): per client a synthesis, a streamed call, and a bad
+key raising the client's own typed error. (tests/realtime drives the same clients against providers declared in
+a providers file; this is the built-ins' evidence, kept small.)
+
+The sandbox serves TLS, as the ElevenLabs client's WebSocket helper requires; HTTP clients get the sandbox's CA
+through their own httpx client, WebSocket clients (the `websockets` default context) through SSL_CERT_FILE.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import ssl
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import numpy as np
+import pytest
+
+from harness.speech import decode, decode_raw
+
+TEXT = "Hello from the sandbox."
+MISSING = "the official clients are test extras: pip install -e .[test,realtime-clients]"
+BAD_KEY = "not-a-key-the-sandbox-knows"
+
+
+def _speech_seconds(samples: Any, rate: int) -> float:
+    """Seconds of audio above a whisper: real speech, not silence or noise of the right length."""
+    return float(np.sum(np.abs(np.asarray(samples)) > 0.02)) / rate
+
+
+@pytest.fixture(scope="module")
+def leaders() -> Iterator[Any]:
+    from harness.sandbox import running
+    from harness.sandbox.connections import ConnectionTimeouts
+
+    patient = ConnectionTimeouts(keep_alive_s=60.0, head_s=60.0, body_s=60.0)  # the clients' own timeouts rule
+    with running(profile="fast", tls=True, timeouts=patient,
+                 providers=("openai", "elevenlabs", "cartesia", "deepgram")) as sandbox:
+        yield sandbox
+
+
+@pytest.fixture
+def tls(leaders: Any, monkeypatch: pytest.MonkeyPatch) -> ssl.SSLContext:
+    monkeypatch.setenv("SSL_CERT_FILE", str(leaders.ca_file))
+    context: ssl.SSLContext = leaders.tls.client_context()
+    return context
+
+
+def test_openai_client_speaks_streams_sse_and_refuses_a_bad_key(leaders: Any, tls: ssl.SSLContext) -> None:
+    openai = pytest.importorskip("openai", reason=MISSING)
+    base = leaders.base_url("openai", "v1")
+    with httpx.Client(verify=tls, timeout=60) as http:
+        client = openai.OpenAI(api_key=leaders.default_key("openai"), base_url=base, http_client=http)
+        wav = client.audio.speech.create(model="tts-1", voice="alloy", input=TEXT, response_format="wav").read()
+        pcm = bytearray()
+        with client.audio.speech.with_streaming_response.create(
+                model="gpt-4o-mini-tts", voice="coral", input=TEXT, response_format="pcm",
+                stream_format="sse") as streamed:
+            events = [json.loads(line[5:]) for line in streamed.iter_lines() if line.startswith("data:")]
+        for event in events:
+            if event["type"] == "speech.audio.delta":
+                pcm.extend(base64.b64decode(event["audio"]))
+        with pytest.raises(openai.AuthenticationError):
+            openai.OpenAI(api_key=BAD_KEY, base_url=base, http_client=http).audio.speech.create(
+                model="tts-1", voice="alloy", input=TEXT)
+    clip = decode(wav)
+    assert _speech_seconds(clip.samples, clip.sample_rate) > 0.3
+    assert events[-1]["type"] == "speech.audio.done"
+    assert _speech_seconds(decode_raw(bytes(pcm), "pcm_s16le"), 24000) > 0.3  # pcm: 24 kHz, no header
+
+
+def test_elevenlabs_client_speaks_streams_and_refuses_a_bad_key(leaders: Any, tls: ssl.SSLContext) -> None:
+    client_module = pytest.importorskip("elevenlabs.client", reason=MISSING)
+    from elevenlabs.core.api_error import ApiError
+
+    base = leaders.base_url("elevenlabs", "api")
+    voice, model = "JBFqnCBsd6RMkjVDRZzb", "eleven_flash_v2_5"
+    with httpx.Client(verify=tls, timeout=60) as http:
+        client = client_module.ElevenLabs(api_key=leaders.default_key("elevenlabs"), base_url=base, httpx_client=http)
+        mp3 = b"".join(client.text_to_speech.convert(voice, text=TEXT, model_id=model))
+        streamed = b"".join(client.text_to_speech.stream(voice, text=TEXT, model_id=model, output_format="pcm_24000"))
+        with pytest.raises(ApiError) as refused:
+            b"".join(client_module.ElevenLabs(api_key=BAD_KEY, base_url=base, httpx_client=http)
+                     .text_to_speech.convert(voice, text=TEXT, model_id=model))
+    assert refused.value.status_code == 401
+    clip = decode(mp3)
+    assert _speech_seconds(clip.samples, clip.sample_rate) > 0.3
+    assert _speech_seconds(decode_raw(streamed, "pcm_s16le"), 24000) > 0.3
+
+
+def test_cartesia_client_speaks_streams_a_context_and_refuses_a_bad_key(leaders: Any, tls: ssl.SSLContext) -> None:
+    cartesia = pytest.importorskip("cartesia", reason=MISSING)
+    base = leaders.base_url("cartesia", "api")
+    voice, raw = "a0e99841-438c-4a64-b679-ae501e7d6091", {"container": "raw", "encoding": "pcm_s16le",
+                                                           "sample_rate": 24000}
+    with httpx.Client(verify=tls, timeout=60) as http:
+        client = cartesia.Cartesia(api_key=leaders.default_key("cartesia"), base_url=base, http_client=http)
+        wav = client.tts.generate(model_id="sonic-3", transcript=TEXT, voice=voice,
+                                  output_format={**raw, "container": "wav"}).read()
+        with client.tts.websocket_connect(websocket_connection_options={"open_timeout": 60}) as connection:
+            context = connection.context(model_id="sonic-3", voice={"mode": "id", "id": voice}, output_format=raw)
+            context.push(TEXT)
+            context.no_more_inputs()
+            responses = list(context.receive())
+        with pytest.raises(cartesia.AuthenticationError):
+            cartesia.Cartesia(api_key=BAD_KEY, base_url=base, http_client=http).tts.generate(
+                model_id="sonic-3", transcript=TEXT, voice=voice, output_format={**raw, "container": "wav"}).read()
+    assert _speech_seconds(decode(wav).samples, 24000) > 0.3
+    audio = b"".join(r.audio for r in responses if r.type == "chunk" and r.audio)
+    assert _speech_seconds(decode_raw(audio, "pcm_s16le"), 24000) > 0.3 and responses[-1].type == "done"
+
+
+def test_deepgram_client_speaks_streams_the_socket_and_refuses_a_bad_key(leaders: Any, tls: ssl.SSLContext) -> None:
+    pytest.importorskip("deepgram", reason=MISSING)
+    from deepgram import DeepgramClient
+    from deepgram.core.api_error import ApiError
+    from deepgram.environment import DeepgramClientEnvironment
+    from deepgram.speak.v1.types import SpeakV1Flushed, SpeakV1Text
+
+    base = leaders.base_url("deepgram", "api")
+    origin = base.replace("https://", "wss://")
+    environment = DeepgramClientEnvironment(base=base, production=origin, agent=origin, agent_rest=base)
+    model = "aura-2-thalia-en"
+    with httpx.Client(verify=tls, timeout=60) as http:
+        client = DeepgramClient(api_key=leaders.default_key("deepgram"), environment=environment, httpx_client=http)
+        wav = b"".join(client.speak.v1.audio.generate(text=TEXT, model=model, encoding="linear16", sample_rate=16000))
+        audio = bytearray()
+        with client.speak.v1.connect(model=model, encoding="linear16", sample_rate="24000") as socket:
+            socket.send_text(SpeakV1Text(type="Speak", text=TEXT))
+            socket.send_flush()
+            for message in socket:
+                if isinstance(message, bytes):
+                    audio.extend(message)
+                elif isinstance(message, SpeakV1Flushed):
+                    break
+            socket.send_close()
+        with pytest.raises(ApiError) as refused:
+            b"".join(DeepgramClient(api_key=BAD_KEY, environment=environment, httpx_client=http)
+                     .speak.v1.audio.generate(text=TEXT, model=model))
+    assert refused.value.status_code == 401
+    assert _speech_seconds(decode(wav).samples, 16000) > 0.3
+    assert _speech_seconds(decode_raw(bytes(audio), "pcm_s16le"), 24000) > 0.3
