@@ -40,6 +40,8 @@ _TABLE: tuple[tuple[str, str, str, str, _Added, bool], ...] = (
     ("compare", _COMMAND, "harness.cli.report", "compare_command", (), False),
     ("baseline", _GROUP, "harness.cli.baseline", "baseline_app", (), False),
     ("export", _COMMAND, "harness.cli.report", "export_command", (), False),
+    ("runs", _GROUP, "harness.cli.runs", "runs_app", (), False),
+    ("history", _COMMAND, "harness.cli.history", "history_command", (), False),
 )
 
 

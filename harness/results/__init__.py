@@ -12,13 +12,27 @@ Writers and readers never write SQL of their own, and enter through this module 
   CER over character-unit clips, never mixed) and whose scores come from the one scoring setup
   (`pick_setup`).
 
+A store is a SQLite file (the embedded default) or a PostgreSQL database by URL (`resolve_store`: `--db` or
+`TTS_HARNESS_DB`); `merge_stores` unites stores (idempotent by run id, a conflicting run refused).
+
 Inside: `schema` documents every table column by column, `ddl` holds the CREATE statements and
-`migrations` the columns added since, applied when a writer opens the database; `database` opens it.
-Standard library only: the summary of a run needs no numpy, and this package imports nothing but
-`harness.core`.
+`migrations` the columns added since, applied when a writer opens the database; `database` opens it,
+`dialect` holds every difference between SQLite and PostgreSQL, `postgres` the psycopg connection.
+Standard library only (psycopg, the `postgres` extra, only for a PostgreSQL store): the summary of a run needs
+no numpy, and this package imports nothing but `harness.core`.
 """
 
 from harness.results.clips import ClipRow, read_clips
+from harness.results.database import (
+    STORE_ENV,
+    Connection,
+    StoreTarget,
+    as_store,
+    open_read_only,
+    resolve_store,
+    store_name,
+)
+from harness.results.dialect import Existing
 from harness.results.errors import MixedUnitsError, ResultsError, RowError
 from harness.results.figures import (
     QUANTILES,
@@ -38,6 +52,7 @@ from harness.results.figures import (
 )
 from harness.results.leases import LeaseRow, lease_holder, release_lease, renew_lease, take_lease
 from harness.results.load import LoadPoint, at_level, load_points, sweep_levels
+from harness.results.merge import MergeResult, RunConflict, merge_stores, run_ids
 from harness.results.pooling import ErrorCounts, ErrorRates, PooledErrorRate, Unit, error_rates, pooled_wer
 from harness.results.reading import read_rows, read_run
 from harness.results.rows import (
@@ -56,13 +71,14 @@ from harness.results.schema import SCHEMA_VERSION, connect_writer
 from harness.results.score_cache import CacheKey, CacheKind, ScoreCache
 from harness.results.scores import ScoreRow, now_iso, write_scores
 from harness.results.setups import AsrSetup, asr_setups, pick_setup
-from harness.results.store import UNFETCHED, UNFINISHED_STATES, Existing, Store
+from harness.results.store import UNFETCHED, UNFINISHED_STATES, Store
 
 __all__ = [
     "QUANTILES",
     "REQUEST_COLUMNS",
     "ROW_TABLES",
     "SCHEMA_VERSION",
+    "STORE_ENV",
     "UNFETCHED",
     "UNFINISHED_STATES",
     "AsrSetup",
@@ -70,6 +86,7 @@ __all__ = [
     "CacheKind",
     "ClipRow",
     "Column",
+    "Connection",
     "Cost",
     "Distribution",
     "ErrorCounts",
@@ -78,19 +95,23 @@ __all__ = [
     "Kind",
     "LeaseRow",
     "LoadPoint",
+    "MergeResult",
     "MixedUnitsError",
     "ModelFigures",
     "PooledErrorRate",
     "ResultsError",
     "Row",
     "RowError",
+    "RunConflict",
     "RunRows",
     "RunTally",
     "ScoreCache",
     "ScoreRow",
     "Store",
+    "StoreTarget",
     "StreamFigures",
     "Unit",
+    "as_store",
     "asr_setups",
     "at_level",
     "coerce",
@@ -102,8 +123,10 @@ __all__ = [
     "json_object",
     "lease_holder",
     "load_points",
+    "merge_stores",
     "model_figures",
     "now_iso",
+    "open_read_only",
     "pick_setup",
     "polled",
     "pooled_wer",
@@ -112,9 +135,12 @@ __all__ = [
     "read_run",
     "release_lease",
     "renew_lease",
+    "resolve_store",
+    "run_ids",
     "run_region",
     "scored",
     "sent",
+    "store_name",
     "sweep_levels",
     "take_lease",
     "tally",

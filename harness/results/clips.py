@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from harness.results.database import Connection
 from harness.results.errors import RowError
 
 
@@ -30,7 +30,7 @@ class ClipRow:
     declared_sample_rate: int | None = None
 
     @classmethod
-    def from_mapping(cls, row: Mapping[str, Any] | sqlite3.Row) -> ClipRow:
+    def from_mapping(cls, row: Mapping[str, Any] | Any) -> ClipRow:
         data = dict(row)
         names = {field.name for field in fields(cls)}
         missing = {"clip_id", "run_id", "provider", "model", "text", "audio_path", "audio_sha256"} - set(data)
@@ -39,7 +39,7 @@ class ClipRow:
         return cls(**{key: value for key, value in data.items() if key in names})
 
 
-def read_clips(conn: sqlite3.Connection, run_id: str) -> list[ClipRow]:
+def read_clips(conn: Connection, run_id: str) -> list[ClipRow]:
     """The run's clips, in a stable order."""
     rows = conn.execute("SELECT * FROM clips WHERE run_id = ? ORDER BY clip_id", (run_id,))
     return [ClipRow.from_mapping(row) for row in rows]

@@ -1,20 +1,58 @@
-"""Opening `runs.db`: one connection set-up for the writers (the runner, the scorer) and a read-only one
-for the readers (the report, `export`, `compare`), plus the transaction every write runs in.
+"""Opening a results store: one connection set-up for the writers (the runner, the scorer) and a read-only one
+for the readers (the report, `export`, `compare`, `history`), plus the transaction every write runs in.
+
+A store is a SQLite file (`reports/runs.db`, the embedded default) or a PostgreSQL database named by URL
+(`postgresql://…`, `harness.results.postgres`); `resolve_store` reads `--db` or `TTS_HARNESS_DB`. What differs
+between the two is `harness.results.dialect`'s.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
+from typing import TypeAlias
 
 from harness.core.errors import UsageError
+from harness.core.redact import without_userinfo
+from harness.results.dialect import Dialect, begin_statements, columns_sql, table_sql, tables_sql
+from harness.results.postgres import PgConnection, connect_postgres, is_postgres_url
+
+Connection: TypeAlias = sqlite3.Connection | PgConnection
+StoreTarget: TypeAlias = Path | str  # a SQLite file, or a PostgreSQL URL
+STORE_ENV = "TTS_HARNESS_DB"
 
 
-def connect(path: Path | str) -> sqlite3.Connection:
+def as_store(given: StoreTarget) -> StoreTarget:
+    """A store as given on a command line: a PostgreSQL URL as it is, anything else a file's path."""
+    return str(given) if is_postgres_url(str(given)) else Path(given)
+
+
+def resolve_store(given: StoreTarget | None, default: Path) -> StoreTarget:
+    """The store a command uses: `--db` as given, else `TTS_HARNESS_DB`, else the default file."""
+    if given is not None and str(given) != "":
+        return as_store(given)
+    named = os.environ.get(STORE_ENV, "").strip()
+    return as_store(named) if named else default
+
+
+def store_name(target: StoreTarget) -> str:
+    """How a store is named in output: a path, or a URL without its credentials."""
+    return without_userinfo(str(target))
+
+
+def dialect_of(conn: Connection) -> Dialect:
+    return Dialect.POSTGRESQL if isinstance(conn, PgConnection) else Dialect.SQLITE
+
+
+def connect(target: StoreTarget) -> Connection:
     """A connection set up for one writer plus concurrent readers (the scorer, the report).
 
     Autocommit mode: every write goes through `Transaction`, so a job's rows commit together or not at all.
     """
+    if is_postgres_url(target):
+        return connect_postgres(str(target))
+    path = target
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), timeout=30.0, isolation_level=None, check_same_thread=False)
@@ -27,8 +65,11 @@ def connect(path: Path | str) -> sqlite3.Connection:
     return conn
 
 
-def open_read_only(path: Path) -> sqlite3.Connection:
+def open_read_only(target: StoreTarget) -> Connection:
     """Read-only: a report never changes the results it reports (and never migrates an old database)."""
+    if is_postgres_url(target):
+        return connect_postgres(str(target), read_only=True)
+    path = Path(target)
     if not path.exists():
         raise UsageError(f"no results database at {path}; run `tts-harness bench run` first or pass --db")
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
@@ -37,28 +78,36 @@ def open_read_only(path: Path) -> sqlite3.Connection:
 
 
 class Transaction:
-    """`BEGIN IMMEDIATE … COMMIT`, or ROLLBACK on error (the connection runs in autocommit mode).
+    """A write transaction holding the store's write lock from its first statement (SQLite's `BEGIN
+    IMMEDIATE`; PostgreSQL's advisory lock), then COMMIT, or ROLLBACK on error (the connection runs in
+    autocommit mode).
 
-    IMMEDIATE takes the write lock at once, so nothing can change between a read and the write it decides.
+    The lock is taken at once, so nothing can change between a read and the write it decides.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
+    def __enter__(self) -> Connection:
+        for statement in begin_statements(dialect_of(self.conn)):
+            self.conn.execute(statement)
         return self.conn
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         self.conn.execute("ROLLBACK" if exc_type is not None else "COMMIT")
 
 
-def has_table(conn: sqlite3.Connection, name: str) -> bool:
+def has_table(conn: Connection, name: str) -> bool:
     """Whether `name` exists (a database read before the scorer ran has no `scores`)."""
-    found = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
-    return found is not None
+    return conn.execute(table_sql(dialect_of(conn)), (name,)).fetchone() is not None
 
 
-def columns_of(conn: sqlite3.Connection, table: str) -> frozenset[str]:
-    """The columns `table` has in this database (an old one lacks those added since)."""
-    return frozenset(str(info[1]) for info in conn.execute(f"PRAGMA table_info({table})"))
+def columns_of(conn: Connection, table: str) -> tuple[str, ...]:
+    """The columns `table` has in this database, in order (an old one lacks those added since)."""
+    sql, params = columns_sql(dialect_of(conn), table)
+    return tuple(str(row[0]) for row in conn.execute(sql, params))
+
+
+def tables_of(conn: Connection) -> tuple[str, ...]:
+    """Every table of the store, by name."""
+    return tuple(str(row[0]) for row in conn.execute(tables_sql(dialect_of(conn))))

@@ -5,8 +5,10 @@ so reading the holder and taking the lease happen with no other writer in betwee
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
+
+from harness.results.database import Connection, dialect_of
+from harness.results.dialect import Existing, insert_sql
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +21,7 @@ class LeaseRow:
     heartbeat_at: float  # unix seconds
 
 
-def lease_holder(conn: sqlite3.Connection, run_id: str) -> LeaseRow | None:
+def lease_holder(conn: Connection, run_id: str) -> LeaseRow | None:
     row = conn.execute("SELECT run_id, holder, pid, host, acquired_at, heartbeat_at FROM leases WHERE run_id = ?",
                        (run_id,)).fetchone()
     if row is None:
@@ -28,18 +30,18 @@ def lease_holder(conn: sqlite3.Connection, run_id: str) -> LeaseRow | None:
                     str(row["acquired_at"]), float(row["heartbeat_at"]))
 
 
-def take_lease(conn: sqlite3.Connection, lease: LeaseRow) -> None:
+def take_lease(conn: Connection, lease: LeaseRow) -> None:
     """Hold the run's lease (replacing a stale holder's)."""
     conn.execute(
-        "INSERT OR REPLACE INTO leases (run_id, holder, pid, host, acquired_at, heartbeat_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+        insert_sql(dialect_of(conn), "leases", ("run_id", "holder", "pid", "host", "acquired_at", "heartbeat_at"),
+                   Existing.REPLACE),
         (lease.run_id, lease.holder, lease.pid, lease.host, lease.acquired_at, lease.heartbeat_at),
     )
 
 
-def renew_lease(conn: sqlite3.Connection, run_id: str, holder: str, heartbeat_at: float) -> None:
+def renew_lease(conn: Connection, run_id: str, holder: str, heartbeat_at: float) -> None:
     conn.execute("UPDATE leases SET heartbeat_at = ? WHERE run_id = ? AND holder = ?", (heartbeat_at, run_id, holder))
 
 
-def release_lease(conn: sqlite3.Connection, run_id: str, holder: str) -> None:
+def release_lease(conn: Connection, run_id: str, holder: str) -> None:
     conn.execute("DELETE FROM leases WHERE run_id = ? AND holder = ?", (run_id, holder))

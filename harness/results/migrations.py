@@ -8,9 +8,11 @@ would add as NULL (`harness.results.reading`).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+
+from harness.results.database import Connection, columns_of, dialect_of
+from harness.results.dialect import Existing, ddl, insert_sql
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +70,7 @@ MIGRATIONS: Mapping[str, Migration] = {
 LATEST = max(MIGRATIONS, key=int)
 
 
-def migrate(conn: sqlite3.Connection) -> None:
+def migrate(conn: Connection) -> None:
     """Bring an existing database to the latest version (idempotent; a fresh one is already there)."""
     row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     current = int(row[0]) if row else 1
@@ -77,9 +79,9 @@ def migrate(conn: sqlite3.Connection) -> None:
             continue
         migration = MIGRATIONS[version]
         for table, column, kind in migration.columns:
-            present = {info[1] for info in conn.execute(f"PRAGMA table_info({table})")}
-            if column not in present:
-                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+            if column not in columns_of(conn, table):
+                conn.execute(ddl(dialect_of(conn), f"ALTER TABLE {table} ADD COLUMN {column} {kind}"))
         for statement in migration.backfill:
             conn.execute(statement)
-        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (version,))
+        conn.execute(insert_sql(dialect_of(conn), "meta", ("key", "value"), Existing.REPLACE),
+                     ("schema_version", version))

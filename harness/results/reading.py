@@ -6,13 +6,13 @@ migration reads as NULL, so an old database stays readable by a read-only reader
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from harness.core.errors import UsageError
-from harness.results.database import columns_of, has_table, open_read_only
+from harness.results.database import Connection, StoreTarget, columns_of, has_table, open_read_only
+from harness.results.dialect import SURROGATE_IDS
 from harness.results.rows import (
     DRIFT_COLUMNS,
     ERROR_COLUMNS,
@@ -28,7 +28,7 @@ from harness.results.setups import AsrSetup, pick_setup, setup_model_sql
 _TABLE_OF = {"j": "jobs", "s": "scores", "k": "clips", "e": "errors", "d": "drift", "r": "runs"}
 
 
-def _select(columns: Sequence[Column], conn: sqlite3.Connection, absent: frozenset[str] = frozenset()) -> str:
+def _select(columns: Sequence[Column], conn: Connection, absent: frozenset[str] = frozenset()) -> str:
     """SELECT list; columns of an absent table alias (a table not created yet) read as their `absent`
     value, and plain columns the database lacks (written before a migration added them) as NULL."""
     present = {alias: columns_of(conn, _TABLE_OF[alias]) for alias in {c.table for c in columns}
@@ -49,7 +49,7 @@ def _typed(row: Mapping[str, Any], columns: Sequence[Column]) -> Row:
     return {c.name: coerce(row[c.name], c.kind) for c in columns}
 
 
-def _requests(conn: sqlite3.Connection, run_id: str, setup: AsrSetup | None) -> tuple[Row, ...]:
+def _requests(conn: Connection, run_id: str, setup: AsrSetup | None) -> tuple[Row, ...]:
     absent = frozenset(({"s"} if setup is None else set()) | ({"k"} if not has_table(conn, "clips") else set()))
     joins = ["LEFT JOIN (SELECT job_key, SUM(amount) AS amount, MAX(unit) AS unit, SUM(charged) AS charged "
              "FROM costs WHERE run_id = :run GROUP BY job_key) c ON c.job_key = j.job_key"]
@@ -65,14 +65,15 @@ def _requests(conn: sqlite3.Connection, run_id: str, setup: AsrSetup | None) -> 
     return tuple(_typed(raw, REQUEST_COLUMNS) for raw in conn.execute(sql, params))
 
 
-def _plain(conn: sqlite3.Connection, table: str, alias: str, columns: Sequence[Column], run_id: str) -> tuple[Row, ...]:
+def _plain(conn: Connection, table: str, alias: str, columns: Sequence[Column], run_id: str) -> tuple[Row, ...]:
     if not has_table(conn, table):
         return ()
-    sql = f"SELECT {_select(columns, conn)} FROM {table} {alias} WHERE {alias}.run_id = ? ORDER BY rowid"
+    order = SURROGATE_IDS[table]  # in the order they were written
+    sql = f"SELECT {_select(columns, conn)} FROM {table} {alias} WHERE {alias}.run_id = ? ORDER BY {alias}.{order}"
     return tuple(_typed(raw, columns) for raw in conn.execute(sql, (run_id,)))
 
 
-def _run_row(conn: sqlite3.Connection, run_id: str, setup: AsrSetup | None) -> Row:
+def _run_row(conn: Connection, run_id: str, setup: AsrSetup | None) -> Row:
     raw = conn.execute(f"SELECT {_select(RUN_COLUMNS, conn)} FROM runs r WHERE r.run_id = ?", (run_id,)).fetchone()
     if raw is None:
         known = [r[0] for r in conn.execute("SELECT run_id FROM runs ORDER BY created_at DESC LIMIT 5")]
@@ -90,7 +91,7 @@ def _run_row(conn: sqlite3.Connection, run_id: str, setup: AsrSetup | None) -> R
     return row
 
 
-def read_rows(conn: sqlite3.Connection, run_id: str, asr_model: str | None = None, source: Path | None = None
+def read_rows(conn: Connection, run_id: str, asr_model: str | None = None, source: Path | None = None
               ) -> RunRows:
     """All raw rows of one run, scores from the run's setup (or the one `asr_model` names)."""
     setup = pick_setup(conn, run_id, asr_model)
@@ -103,10 +104,10 @@ def read_rows(conn: sqlite3.Connection, run_id: str, asr_model: str | None = Non
     )
 
 
-def read_run(db: Path, run_id: str, asr_model: str | None = None) -> RunRows:
-    """All raw rows of one run from the results database, opened read-only."""
+def read_run(db: StoreTarget, run_id: str, asr_model: str | None = None) -> RunRows:
+    """All raw rows of one run from the results store (a file or a PostgreSQL URL), opened read-only."""
     conn = open_read_only(db)
     try:
-        return read_rows(conn, run_id, asr_model, source=db)
+        return read_rows(conn, run_id, asr_model, source=db if isinstance(db, Path) else None)
     finally:
         conn.close()

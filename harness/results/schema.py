@@ -236,11 +236,9 @@ score_cache — expensive model outputs keyed by what determines them (`harness.
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
-from harness.results.database import Transaction, connect
+from harness.results.database import Connection, StoreTarget, Transaction, connect, dialect_of
 from harness.results.ddl import RUN_DDL, SCORE_CACHE_DDL, SCORES_DDL, SCORES_INDEX_DDL
+from harness.results.dialect import Existing, ddl, insert_sql, statements
 from harness.results.migrations import LATEST, migrate
 
 SCHEMA_VERSION = LATEST
@@ -248,25 +246,24 @@ TABLES = ("meta", "runs", "jobs", "load_levels", "marks", "polls", "costs", "err
           "scores", "score_cache")
 
 
-def create_schema(conn: sqlite3.Connection) -> None:
+def create_schema(conn: Connection) -> None:
     """Every table, then every migration, in one transaction (two processes opening one new database, the
-    runner and its scorer, must not both add a column)."""
-    conn.executescript(RUN_DDL)  # IF NOT EXISTS throughout: idempotent, and it commits on its own
+    runner and its scorer, must not both add a column). IF NOT EXISTS throughout: idempotent."""
+    dialect = dialect_of(conn)
     with Transaction(conn):
-        conn.execute(SCORES_DDL)
-        conn.execute(SCORES_INDEX_DDL)
-        conn.execute(SCORE_CACHE_DDL)
-        conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '1')")
+        for statement in (*statements(RUN_DDL), SCORES_DDL, SCORES_INDEX_DDL, SCORE_CACHE_DDL):
+            conn.execute(ddl(dialect, statement))
+        conn.execute(insert_sql(dialect, "meta", ("key", "value"), Existing.KEEP), ("schema_version", "1"))
         migrate(conn)
 
 
-def create_score_cache(conn: sqlite3.Connection) -> None:
+def create_score_cache(conn: Connection) -> None:
     """Only the cache table: for a cache file of its own, which holds no run."""
-    conn.execute(SCORE_CACHE_DDL)
+    conn.execute(ddl(dialect_of(conn), SCORE_CACHE_DDL))
 
 
-def connect_writer(path: Path | str) -> sqlite3.Connection:
-    """A writer's connection to runs.db with every table in place (created, or an old database migrated)."""
+def connect_writer(path: StoreTarget) -> Connection:
+    """A writer's connection to a store with every table in place (created, or an old database migrated)."""
     conn = connect(path)
     create_schema(conn)
     return conn

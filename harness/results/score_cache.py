@@ -17,10 +17,11 @@ import sqlite3
 import threading
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
-from harness.results.database import Transaction, connect
+from harness.results.database import Connection, StoreTarget, Transaction, connect, dialect_of
+from harness.results.dialect import Existing, insert_sql
+from harness.results.postgres import PgConnection
 from harness.results.schema import create_score_cache
 from harness.results.scores import now_iso
 
@@ -47,8 +48,8 @@ class ScoreCache:
     """A thread-safe view of one database's ``score_cache`` table (a connection from
     `harness.results.connect_writer`, or a path: the run database or a cache file of its own)."""
 
-    def __init__(self, target: sqlite3.Connection | str | Path) -> None:
-        if isinstance(target, sqlite3.Connection):
+    def __init__(self, target: Connection | StoreTarget) -> None:
+        if isinstance(target, sqlite3.Connection | PgConnection):
             self._conn = target
             self._owned = False
         else:
@@ -74,9 +75,8 @@ class ScoreCache:
     def put(self, key: CacheKey, value: dict[str, Any]) -> None:
         with self._lock, Transaction(self._conn):
             self._conn.execute(
-                "INSERT OR REPLACE INTO score_cache "
-                "(kind, audio_sha256, backend, model, settings, normalizer_version, value_json, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                insert_sql(dialect_of(self._conn), "score_cache", ("kind", "audio_sha256", "backend", "model",
+                           "settings", "normalizer_version", "value_json", "created_at"), Existing.REPLACE),
                 (key.kind.value, key.audio_sha256, key.backend, key.model, key.settings, key.normalizer_version,
                  json.dumps(value, ensure_ascii=False), now_iso()),
             )

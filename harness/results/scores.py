@@ -7,12 +7,12 @@ normalizer version: re-scoring replaces it.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import UTC, datetime
 
-from harness.results.database import Transaction
+from harness.results.database import Connection, Transaction, dialect_of
+from harness.results.dialect import Existing, insert_sql
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -73,12 +73,11 @@ def now_iso() -> str:
 
 
 SCORE_COLUMNS = tuple(field.name for field in fields(ScoreRow))
-_INSERT = (f"INSERT OR REPLACE INTO scores ({', '.join(SCORE_COLUMNS)}) "
-           f"VALUES ({', '.join(':' + name for name in SCORE_COLUMNS)})")
 
 
-def write_scores(conn: sqlite3.Connection, rows: Sequence[ScoreRow]) -> None:
+def write_scores(conn: Connection, rows: Sequence[ScoreRow]) -> None:
     """Insert or replace the rows in one transaction (a connection from `harness.results.database.connect`)."""
     if rows:
         with Transaction(conn):
-            conn.executemany(_INSERT, [asdict(row) for row in rows])
+            conn.executemany(insert_sql(dialect_of(conn), "scores", SCORE_COLUMNS, Existing.REPLACE, named=True),
+                             [asdict(row) for row in rows])

@@ -10,11 +10,10 @@ never depends on row order. A reader may ask for another by its model name.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 from harness.core.errors import UsageError
-from harness.results.database import columns_of, has_table
+from harness.results.database import Connection, columns_of, has_table
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +33,7 @@ class AsrSetup:
         return name in (self.asr_model, self.label)
 
 
-def setup_model_sql(conn: sqlite3.Connection, alias: str = "") -> str:
+def setup_model_sql(conn: Connection, alias: str = "") -> str:
     """The SQL expression of a score row's setup model (an old database read as it is has no column)."""
     prefix = f"{alias}." if alias else ""
     if "setup_asr_model" in columns_of(conn, "scores"):
@@ -42,7 +41,7 @@ def setup_model_sql(conn: sqlite3.Connection, alias: str = "") -> str:
     return f"{prefix}asr_model"
 
 
-def asr_setups(conn: sqlite3.Connection, run_id: str) -> list[AsrSetup]:
+def asr_setups(conn: Connection, run_id: str) -> list[AsrSetup]:
     """The run's scoring setups, the one its figures come from first (see the module docstring)."""
     if not has_table(conn, "scores"):
         return []
@@ -55,7 +54,7 @@ def asr_setups(conn: sqlite3.Connection, run_id: str) -> list[AsrSetup]:
     return [AsrSetup(str(r[0]), str(r[1]), str(r[2]), int(r[3]), str(r[4])) for r in rows]
 
 
-def pick_setup(conn: sqlite3.Connection, run_id: str, asr_model: str | None = None) -> AsrSetup | None:
+def pick_setup(conn: Connection, run_id: str, asr_model: str | None = None) -> AsrSetup | None:
     """The setup a run's figures come from, or the one `asr_model` names; None when nothing was scored."""
     setups = asr_setups(conn, run_id)
     if asr_model is None:

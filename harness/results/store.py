@@ -8,14 +8,15 @@ without sending a job twice or paying twice. The tables are documented in `harne
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from harness.core.errors import UsageError
 from harness.core.redact import Redactor
-from harness.results.database import Transaction, connect
+from harness.results.database import StoreTarget, Transaction, connect, dialect_of, store_name
+from harness.results.dialect import Existing, insert_sql
+from harness.results.postgres import is_postgres_url
 from harness.results.schema import TABLES, create_schema
 
 Row = Mapping[str, Any]
@@ -30,35 +31,37 @@ UNFINISHED_STATES = ("planned", "submitting", "submitted")
 UNFETCHED = "unfetched"
 
 
-class Existing(StrEnum):
-    """What an insert does with a row whose key is already stored."""
-
-    FAIL = "INSERT"
-    KEEP = "INSERT OR IGNORE"
-    REPLACE = "INSERT OR REPLACE"
-
-
-def _insert_sql(table: str, columns: Sequence[str], existing: Existing) -> str:
+def _checked(table: str) -> str:
     if table not in TABLES:
         raise ValueError(f"expected a table of runs.db ({', '.join(TABLES)}), got {table!r}")
-    return f"{existing.value} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+    return table
 
 
 class Store:
     """Writes the benchmark tables and reads what a run in progress needs. Every public write is one
     transaction.
 
-    Used from one thread (the runner's event loop); sqlite's own locking serialises it with the
-    scorer's connection.
+    Used from one thread (the runner's event loop); the store's write lock (`Transaction`) serialises it
+    with the scorer's connection. `path` is the SQLite file, None for a PostgreSQL store (`name` says which).
     """
 
-    def __init__(self, path: Path | str, redactor: Redactor | None = None) -> None:
-        self.path = Path(path)
+    def __init__(self, path: StoreTarget, redactor: Redactor | None = None) -> None:
+        self._file = None if is_postgres_url(path) else Path(path)
+        self.name = store_name(path)
         self.conn = connect(path)
+        self.dialect = dialect_of(self.conn)
         # Every value written passes through it (keys a server echoed, in any form), then is cut to its
         # column's limit: redacting after a cut could leave part of a key behind.
         self.redactor = redactor or Redactor()
         create_schema(self.conn)
+
+    @property
+    def path(self) -> Path:
+        """The SQLite file (a run's audio and sandbox state go beside it); a PostgreSQL store has none."""
+        if self._file is None:
+            raise UsageError(f"{self.name} is a PostgreSQL store, which keeps no run folder: run into a SQLite "
+                             "file and `tts-harness runs merge` it into the shared store")
+        return self._file
 
     def close(self) -> None:
         self.conn.close()
@@ -78,7 +81,7 @@ class Store:
     def _insert(self, table: str, rows: Sequence[Row], existing: Existing) -> None:
         if rows:
             columns = list(rows[0])
-            self.conn.executemany(_insert_sql(table, columns, existing),
+            self.conn.executemany(insert_sql(self.dialect, _checked(table), columns, existing),
                                   [self._clean({c: r[c] for c in columns}) for r in rows])
 
     # --- writes ------------------------------------------------------------------------------------
@@ -112,11 +115,11 @@ class Store:
 
     # --- reads of a run in progress ------------------------------------------------------------------
 
-    def run(self, run_id: str) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.conn.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
-        return row
+    def run(self, run_id: str) -> Any:
+        """The run's row (by position and by name), or None."""
+        return self.conn.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
 
-    def jobs(self, run_id: str, states: Sequence[str] | None = None) -> list[sqlite3.Row]:
+    def jobs(self, run_id: str, states: Sequence[str] | None = None) -> list[Any]:
         if states:
             marks = ", ".join("?" for _ in states)
             query = f"SELECT * FROM jobs WHERE run_id = ? AND state IN ({marks}) ORDER BY seq"
@@ -143,6 +146,6 @@ class Store:
             (run_id,))
         return {str(row["k"]): int(row["n"]) for row in rows}
 
-    def query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         """Ad hoc SQL, for tests and analysis scripts; the harness itself reads through typed queries."""
         return list(self.conn.execute(sql, params))

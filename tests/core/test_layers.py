@@ -40,7 +40,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("speech", ("harness.speech",)),
     ("engines", ("harness.contracts", "harness.sandbox", "harness.bench", "harness.scoring", "harness.results")),
     ("report", ("harness.report",)),
-    ("use case", ("harness.benchmark", "harness.bench.usecase")),
+    # history composes the results store, the report's figures and charts, and scoring's speaker encoder
+    ("use case", ("harness.benchmark", "harness.bench.usecase", "harness.history")),
     ("faces", ("harness.cli", "harness.pytest_plugin", "harness.library", "harness")),
 )
 # Within one layer: which package may use which other one (through its public surface), and why.

@@ -6,6 +6,7 @@ Chinese clips by its multilingual counterpart, all under the model the pass was 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -117,8 +118,9 @@ def _finish(store: Store, job: dict[str, object], usd: float) -> None:
                        "final_status": "COMPLETED", "started_at": NOW, "finished_at": NOW}))
 
 
-def make_mixed_run(db: Path, run_id: str = "mixed") -> dict[str, Expected]:
-    """Write the run into ``db``; returns each model's WER and CER as the scorer's counts give them."""
+def make_mixed_run(db: Path | str, run_id: str = "mixed") -> dict[str, Expected]:
+    """Write the run into ``db`` (a SQLite file or a PostgreSQL URL); returns each model's WER and CER as the
+    scorer's counts give them."""
     store = Store(db)
     jobs: list[dict[str, object]] = []
     for index in range(len(EN)):
@@ -135,7 +137,7 @@ def make_mixed_run(db: Path, run_id: str = "mixed") -> dict[str, Expected]:
             _finish(store, job, prices[model])
             language, index = str(job["language"]), int(str(job["item_id"])[3:])
             score = _score(str(job["job_key"]), language, str(job["text"]), HEARD[model][language][index])
-            scores.append(score_row(run_id, str(job["job_key"]), score))
+            scores.append(dataclasses.replace(score_row(run_id, str(job["job_key"]), score), scored_at=NOW))
             counted[language][0] += score.substitutions + score.deletions + score.insertions
             counted[language][1] += score.ref_length
         expected[f"acme/{model}"] = Expected(counted["en"][0] / counted["en"][1], counted["zh"][0] / counted["zh"][1])

@@ -4,24 +4,20 @@ model a scoring pass was asked for, backfilled from the model that read each cli
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
-from harness.results.database import open_read_only
+from harness.results.database import columns_of, open_read_only
 from harness.results.migrations import LATEST, MIGRATIONS
 from harness.results.reading import _requests
 from harness.results.setups import asr_setups
 from harness.results.store import Store
 
 
-def _make_old(path: Path) -> None:
-    Store(path).close()
-    conn = sqlite3.connect(path)
+def _make_old(path: str) -> None:
+    store = Store(path)
+    conn = store.conn
     for _table, column, _kind in MIGRATIONS["2"].columns:
         conn.execute(f"ALTER TABLE jobs DROP COLUMN {column}")
     conn.execute("ALTER TABLE scores DROP COLUMN setup_asr_model")
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    conn.execute("PRAGMA foreign_keys=OFF")
     conn.execute("INSERT INTO jobs (run_id, job_key, seq, harness_version, git_revision, provider, model, endpoint, "
                  "params_json, params_sha256, corpus, corpus_version, item_id, text, chars, repeat, e2e_ms) "
                  "VALUES ('old', 'k1', 1, '0', 'x', 'p', 'm', 'e', '{}', 'h', 'c', '1', 'i', 't', 1, 0, 1234.0)")
@@ -30,12 +26,11 @@ def _make_old(path: Path) -> None:
                  "ref_length, ref_words, hyp_length, flags_json, findings_json, cache_hit, scored_at) VALUES "
                  "('k1', 'old', 'faster-whisper', 'tiny.en#ab', '1', 'n', 's', '0', 'en', 'word', 3, 1, 0, 0, 4, 4, "
                  "4, '[]', '[]', 0, '2026-01-01T00:00:00.000Z')")
-    conn.commit()
-    conn.close()
+    store.close()
 
 
-def test_an_old_database_is_read_and_then_migrated(tmp_path: Path) -> None:
-    path = tmp_path / "runs.db"
+def test_an_old_database_is_read_and_then_migrated(store_target: str) -> None:
+    path = store_target
     _make_old(path)
     conn = open_read_only(path)
     (setup,) = asr_setups(conn, "old")  # no setup_asr_model column yet: the model that read the clip
@@ -44,7 +39,7 @@ def test_an_old_database_is_read_and_then_migrated(tmp_path: Path) -> None:
     assert setup.asr_model == "tiny.en#ab" and row["scored"] == 1 and row["substitutions"] == 1
     assert row["e2e_ms"] == 1234.0 and row["e2e_lo_ms"] is None and row["perceived_ttfa_ms"] is None
     store = Store(path)
-    columns = {info[1] for info in store.query("PRAGMA table_info(jobs)")}
+    columns = set(columns_of(store.conn, "jobs"))
     assert {column for _, column, _ in MIGRATIONS["2"].columns} <= columns
     assert store.query("SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == LATEST
     assert store.query("SELECT e2e_ms FROM jobs WHERE job_key = 'k1'")[0][0] == 1234.0
@@ -53,12 +48,12 @@ def test_an_old_database_is_read_and_then_migrated(tmp_path: Path) -> None:
     store.close()
 
 
-def test_migrating_twice_changes_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "runs.db"
+def test_migrating_twice_changes_nothing(store_target: str) -> None:
+    path = store_target
     _make_old(path)
     Store(path).close()
     store = Store(path)
     assert store.query("SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == LATEST
-    assert [c for c in (info[1] for info in store.query("PRAGMA table_info(scores)")) if c == "setup_asr_model"] == [
+    assert [c for c in columns_of(store.conn, "scores") if c == "setup_asr_model"] == [
         "setup_asr_model"]
     store.close()

@@ -4,7 +4,6 @@ of the per-model figures every face prints."""
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 
@@ -46,13 +45,12 @@ def test_counts_of_a_row() -> None:
 
 
 @pytest.fixture
-def mixed(tmp_path: Path) -> Path:
-    db = tmp_path / "runs.db"
-    make_mixed_run(db)
-    return db
+def mixed(store_target: str) -> str:
+    make_mixed_run(store_target)
+    return store_target
 
 
-def _rescore(db: Path, model: str, clips: int, scored_at: str) -> None:
+def _rescore(db: str, model: str, clips: int, scored_at: str) -> None:
     """A later pass (scored after the first) with another model over the first `clips` clips of the first."""
     store = Store(db)
     rows = [dict(r) for r in store.query("SELECT * FROM scores WHERE setup_asr_model = ? ORDER BY clip_id",
@@ -62,7 +60,7 @@ def _rescore(db: Path, model: str, clips: int, scored_at: str) -> None:
     store.close()
 
 
-def test_a_pass_keeps_its_zh_clips_read_by_another_model(mixed: Path) -> None:
+def test_a_pass_keeps_its_zh_clips_read_by_another_model(mixed: str) -> None:
     store = Store(mixed)
     (setup,) = asr_setups(store.conn, "mixed")
     assert (setup.asr_model, setup.clips) == (ENGLISH_ONLY, 24)  # 12 read by tiny.en, 12 by its multilingual twin
@@ -71,7 +69,7 @@ def test_a_pass_keeps_its_zh_clips_read_by_another_model(mixed: Path) -> None:
     store.close()
 
 
-def test_the_setup_with_most_clips_wins_then_the_latest(mixed: Path) -> None:
+def test_the_setup_with_most_clips_wins_then_the_latest(mixed: str) -> None:
     _rescore(mixed, "base.en#99", 6, "2999-01-01T00:00:00.000+00:00")
     store = Store(mixed)
     setups = asr_setups(store.conn, "mixed")

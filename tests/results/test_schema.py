@@ -1,16 +1,18 @@
-"""The schema: every table of runs.db created by one owner, documented column by column, writes atomic."""
+"""The schema: every table of a store created by one owner, documented column by column, writes atomic — on
+SQLite and on PostgreSQL alike."""
 
 from __future__ import annotations
 
 import dataclasses
 import re
 import sqlite3
-from pathlib import Path
 
 import pytest
 
 from harness.results import schema as schema_module
 from harness.results.clips import ClipRow
+from harness.results.database import Connection, columns_of, tables_of
+from harness.results.dialect import CONFLICT_KEYS, SURROGATE_IDS
 from harness.results.scores import ScoreRow
 from harness.results.store import Existing, Store
 
@@ -20,15 +22,14 @@ CLIPS_DDL = ("clip_id TEXT PRIMARY KEY, run_id TEXT NOT NULL, provider TEXT NOT 
              "declared_media_type TEXT, declared_sample_rate INTEGER")
 
 
-def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
-    return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+def _columns(conn: Connection, table: str) -> list[str]:
+    return list(columns_of(conn, table))
 
 
-def test_every_table_and_column_is_documented(tmp_path: Path) -> None:
-    store = Store(tmp_path / "runs.db")
+def test_every_table_and_column_is_documented(store_target: str) -> None:
+    store = Store(store_target)
     doc = schema_module.__doc__ or ""
-    tables = [r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-              if not r[0].startswith("sqlite_")]
+    tables = tables_of(store.conn)
     assert set(tables) == {"meta", "runs", "jobs", "load_levels", "marks", "polls", "costs", "errors", "drift", "clips",
                            "leases", "scores", "score_cache"} == set(schema_module.TABLES)
     words = set(re.findall(r"[a-z0-9_]+", doc))
@@ -36,8 +37,8 @@ def test_every_table_and_column_is_documented(tmp_path: Path) -> None:
     assert missing == []
 
 
-def test_clips_table_matches_the_ddl_agreed_with_scoring(tmp_path: Path) -> None:
-    store = Store(tmp_path / "runs.db")
+def test_clips_table_matches_the_ddl_agreed_with_scoring(store_target: str) -> None:
+    store = Store(store_target)
     expected = [part.split()[0] for part in CLIPS_DDL.split(", ")]
     assert _columns(store.conn, "clips") == expected
     assert [f.name for f in dataclasses.fields(ClipRow)] == [  # the scorer's row type: the same columns
@@ -46,19 +47,19 @@ def test_clips_table_matches_the_ddl_agreed_with_scoring(tmp_path: Path) -> None
                                              "audio_sha256")]]
 
 
-def test_a_score_row_has_exactly_the_scores_columns(tmp_path: Path) -> None:
-    store = Store(tmp_path / "runs.db")
+def test_a_score_row_has_exactly_the_scores_columns(store_target: str) -> None:
+    store = Store(store_target)
     assert {f.name for f in dataclasses.fields(ScoreRow)} == set(_columns(store.conn, "scores"))
 
 
-def test_schema_is_idempotent_and_versioned(tmp_path: Path) -> None:
-    Store(tmp_path / "runs.db").close()
-    store = Store(tmp_path / "runs.db")
+def test_schema_is_idempotent_and_versioned(store_target: str) -> None:
+    Store(store_target).close()
+    store = Store(store_target)
     assert store.query("SELECT value FROM meta WHERE key = 'schema_version'")[0][0] == schema_module.SCHEMA_VERSION
 
 
-def test_a_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
-    store = Store(tmp_path / "runs.db")
+def test_a_failed_write_leaves_nothing_behind(store_target: str) -> None:
+    store = Store(store_target)
     row = {"run_id": "r", "job_key": "k", "provider": "p", "model": "m", "item_id": "i", "name": "terminal",
            "t_ms": 1.0, "wall_at": "2026-01-01T00:00:00.000Z"}
     with pytest.raises(sqlite3.Error):
@@ -66,14 +67,14 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path: Path) -> None:
     assert store.query("SELECT COUNT(*) FROM marks")[0][0] == 0
 
 
-def test_writes_name_only_tables_of_the_schema(tmp_path: Path) -> None:
-    store = Store(tmp_path / "runs.db")
+def test_writes_name_only_tables_of_the_schema(store_target: str) -> None:
+    store = Store(store_target)
     with pytest.raises(ValueError, match=r"expected a table of runs\.db"):
         store.insert("jobs; DROP TABLE runs", [{"run_id": "r"}])
 
 
-def test_a_kept_row_is_not_overwritten_and_a_marks_rewrite_replaces(tmp_path: Path) -> None:
-    store = Store(tmp_path / "runs.db")
+def test_a_kept_row_is_not_overwritten_and_a_marks_rewrite_replaces(store_target: str) -> None:
+    store = Store(store_target)
     mark = {"run_id": "r", "job_key": "k", "provider": "p", "model": "m", "item_id": "i", "name": "terminal",
             "t_ms": 1.0, "wall_at": "2026-01-01T00:00:00.000Z"}
     store.write([("marks", [mark])])
@@ -83,3 +84,16 @@ def test_a_kept_row_is_not_overwritten_and_a_marks_rewrite_replaces(tmp_path: Pa
     assert store.marks("k") == {"terminal": 3.0}
     with pytest.raises(sqlite3.IntegrityError):
         store.insert("marks", [mark])
+
+
+def test_every_replacing_insert_knows_its_tables_key(store_target: str) -> None:
+    """`dialect.CONFLICT_KEYS` (PostgreSQL's ON CONFLICT target) is each table's primary or unique key: a row
+    inserted twice under it is refused."""
+    store = Store(store_target)
+    assert set(CONFLICT_KEYS) == set(schema_module.TABLES)
+    for table, key in CONFLICT_KEYS.items():
+        if table in SURROGATE_IDS:
+            continue
+        columns = columns_of(store.conn, table)
+        assert set(key) <= set(columns), table
+    store.close()

@@ -1,0 +1,59 @@
+"""The nightly gate: the terminal summary of a history, and JUnit XML with one failing case per change the
+newest run starts (a CI system shows them as test failures)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.etree import ElementTree
+
+from rich.console import Console
+from rich.table import Table
+
+from harness.history.analysis import METHOD, Analysis
+from harness.history.page import KINDS
+from harness.report.render import fmt
+
+
+def print_summary(analysis: Analysis, console: Console) -> None:
+    """Per provider × model: each figure's newest value, its runs and the changes found in it."""
+    history = analysis.history
+    console.print(f"{len(history.runs)} runs, {len(history.models())} models")
+    for provider, model in history.models():
+        table = Table(title=f"{provider}/{model}", title_justify="left")
+        for heading in ("figure", "newest", "runs", "changes"):
+            table.add_column(heading, justify="right" if heading in ("newest", "runs") else "left")
+        for series in history.of(provider, model):
+            found = analysis.of(series)
+            newest = series.points[-1] if series.points else None
+            table.add_row(series.label, fmt(newest.value if newest else None, KINDS[series.unit]),
+                          str(len(series.points)),
+                          "; ".join(f"{f.point.run_id} ({f.change.relative or f.change.size:+.0%}, "
+                                    f"{f.change.confidence:.0%})" for f in found) or "–")
+        console.print(table)
+    if analysis.newest:
+        console.print("[bold red]The newest run starts a change:[/bold red]")
+        for flagged in analysis.newest:
+            console.print(f"  {flagged.describe()}", markup=False)
+    console.print(METHOD, markup=False, style="dim")
+
+
+def write_junit(analysis: Analysis, path: Path) -> Path:
+    """One test case per series of the newest run; a failure for each change it starts."""
+    suite = ElementTree.Element("testsuite", name="tts-harness history")
+    newest_run = analysis.history.runs[-1].run_id if analysis.history.runs else ""
+    failures = 0
+    cases = 0
+    for series in analysis.history.series:
+        if not series.points or series.points[-1].run_id != newest_run:
+            continue
+        cases += 1
+        case = ElementTree.SubElement(suite, "testcase", classname=f"{series.provider}/{series.model}",
+                                      name=series.key)
+        for flagged in (f for f in analysis.newest if f.series is series):
+            failures += 1
+            ElementTree.SubElement(case, "failure", message=flagged.describe()).text = METHOD
+    suite.set("tests", str(cases))
+    suite.set("failures", str(failures))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ElementTree.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+    return path

@@ -1,0 +1,127 @@
+"""A provider's runs over time: every stored figure of every run, per provider × model, as series.
+
+Each run's figures are the report's (`harness.report.leaderboard`: the `harness.results` figures with their
+intervals), computed from that run's stored rows, so a point of a history is the number that run's report
+shows. Findings — contract findings of the scorer, drift, errors by class — are listed by the run they
+first appeared in. The same voice over time (`harness.history.voice`) adds its two series.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from harness.history.values import Finding, History, Point, RunInfo, Scale, Series
+from harness.history.voice import voice_series
+from harness.report.leaderboard import Entry, build_leaderboard
+from harness.report.stats import Interval
+from harness.results import RunRows, StoreTarget, open_read_only, read_rows, run_ids
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    key: str
+    label: str
+    unit: str  # "ms", "usd", "rate", "score", "count", "ratio"
+    scale: Scale
+    read: Callable[[Entry], Interval | float | None] = field(compare=False, repr=False)
+
+
+def _interval(values: dict[str, Interval], key: str) -> Interval | None:
+    return values.get(key)
+
+
+def _error_rate(entry: Entry) -> Interval | None:
+    success = entry.success
+    if entry.sent == 0:
+        return None
+    return Interval(1.0 - success.value, 1.0 - success.high, 1.0 - success.low, success.sample_size)
+
+
+METRICS: tuple[Metric, ...] = (
+    Metric("latency_p50", "Latency p50", "ms", Scale.LOG, lambda e: _interval(e.latency, "p50")),
+    Metric("latency_p95", "Latency p95", "ms", Scale.LOG, lambda e: _interval(e.latency, "p95")),
+    Metric("ttfa_p50", "First audio p50", "ms", Scale.LOG, lambda e: _interval(e.ttfa, "p50")),
+    Metric("wer", "WER (pooled)", "rate", Scale.LINEAR, lambda e: e.wer_pooled if e.wer_pooled.sample_size else None),
+    Metric("similarity", "Speaker similarity", "score", Scale.LINEAR,
+           lambda e: e.similarity if e.similarity.sample_size else None),
+    Metric("dnsmos", "DNSMOS overall", "score", Scale.LINEAR, lambda e: e.quality if e.quality.sample_size else None),
+    Metric("cost_per_1k", "Cost per 1,000 characters", "usd", Scale.LOG, lambda e: e.cost_per_1k_chars_usd),
+    Metric("error_rate", "Error rate", "rate", Scale.LINEAR, _error_rate),
+    Metric("polls_per_job", "Polls per job", "count", Scale.LOG, lambda e: e.polls_mean),
+)
+
+
+def _finite(value: float) -> float | None:
+    return value if value == value and abs(value) != float("inf") else None
+
+
+def _point(run: RunInfo, value: Interval | float | None) -> Point | None:
+    if value is None:
+        return None
+    if isinstance(value, Interval):
+        if _finite(value.value) is None:
+            return None
+        return Point(run.run_id, run.created_at, value.value, _finite(value.low), _finite(value.high),
+                     value.sample_size)
+    return Point(run.run_id, run.created_at, float(value))
+
+
+def _findings_of(rows: RunRows, entries: Iterable[Entry]) -> Iterable[tuple[str, str, str, str]]:
+    for entry in entries:
+        for name in entry.findings:
+            yield entry.provider, entry.model, "contract", name
+        for error_class in entry.errors:
+            yield entry.provider, entry.model, "error", error_class
+    for row in rows.drift:
+        yield (str(row["provider"]), str(row["model"]), "drift",
+               f"{row['kind']} {row['endpoint']} {row['pointer']}")
+
+
+def _wanted(models: Iterable[str] | None) -> Callable[[str, str], bool]:
+    names = set(models or ())
+    return lambda provider, model: not names or f"{provider}/{model}" in names or model in names or (
+        provider in names)
+
+
+def read_history(store: StoreTarget, models: Iterable[str] | None = None, since: str | None = None) -> History:
+    """Every run of the store (from `since`, an ISO date or time, on), its figures per model as series."""
+    wanted = _wanted(models)
+    conn = open_read_only(store)
+    runs: list[RunInfo] = []
+    points: dict[tuple[str, str, str], list[Point]] = {}
+    first: dict[tuple[str, str, str, str], tuple[RunInfo, int]] = {}
+    all_rows: list[RunRows] = []
+    try:
+        for run_id in run_ids(conn):
+            rows = read_rows(conn, run_id)
+            run = RunInfo(run_id, str(rows.run["created_at"]), str(rows.run["status"]), str(rows.run["target"]))
+            if since and run.created_at < since:
+                continue
+            rows = RunRows(rows.run, tuple(r for r in rows.requests if wanted(str(r["provider"]), str(r["model"]))),
+                           rows.errors, tuple(r for r in rows.drift if wanted(str(r["provider"]), str(r["model"]))),
+                           rows.source)
+            if not rows.requests:
+                continue
+            runs.append(run)
+            all_rows.append(rows)
+            entries = build_leaderboard(rows).entries
+            for entry in entries:
+                for metric in METRICS:
+                    point = _point(run, metric.read(entry))
+                    if point is not None:
+                        points.setdefault((entry.provider, entry.model, metric.key), []).append(point)
+            for key in set(_findings_of(rows, entries)):
+                seen = first.get(key)
+                first[key] = (seen[0], seen[1] + 1) if seen else (run, 1)
+    finally:
+        conn.close()
+    by_key = {m.key: m for m in METRICS}
+    series = [Series(provider, model, key, by_key[key].label, by_key[key].unit, by_key[key].scale, tuple(found))
+              for (provider, model, key), found in sorted(points.items(), key=lambda item: (
+                  item[0][0], item[0][1], list(by_key).index(item[0][2])))]
+    series.extend(voice_series(all_rows, store))
+    findings = tuple(sorted((Finding(p, m, kind, what, run.run_id, run.created_at, count)
+                             for (p, m, kind, what), (run, count) in first.items()),
+                            key=lambda f: (f.first_at, f.provider, f.model, f.kind, f.what)))
+    return History(tuple(runs), tuple(series), findings)
