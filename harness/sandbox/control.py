@@ -183,6 +183,21 @@ class _Control:
         self.state.accounts.add(provider, key, tier=tier.name, balance=balance)
         return JSONResponse({"provider": provider, "tier": tier.name}, status_code=201)
 
+    async def drift(self, request: Request) -> Response:
+        """The provider changing under a history (`ProviderDrift`): GET reads it, POST sets what it names."""
+        drift = self.state.drift
+        if request.method == "POST":
+            try:
+                body = await request.json()
+                if not isinstance(body, dict) or not body or set(body) - {"added_latency_s", "pitch_shift"}:
+                    raise ValueError("give added_latency_s and/or pitch_shift, nothing else")
+                latency = _finite(body.get("added_latency_s", drift.added_latency_s), "added_latency_s", 0.0, 600.0)
+                pitch = _finite(body.get("pitch_shift", drift.pitch_shift), "pitch_shift", -12.0, 12.0)
+            except (ValueError, TypeError) as error:  # JSONDecodeError is a ValueError
+                return _problem(400, f'expected {{"added_latency_s": 0-600, "pitch_shift": -12-12}}: {error}')
+            drift.added_latency_s, drift.pitch_shift = latency, pitch
+        return JSONResponse({"added_latency_s": drift.added_latency_s, "pitch_shift": drift.pitch_shift})
+
     async def voices(self, request: Request) -> Response:
         base = self.origin(request) + CONTROL_PREFIX + "/voices/"
         return JSONResponse({name: base + name for name in self.state.voices.names()})
@@ -216,6 +231,7 @@ class _Control:
             Route(p + "/counters", self.counters),
             Route(p + "/hangs/release", self.release, methods=["POST"]),
             Route(p + "/keys", self.keys, methods=["POST"]),
+            Route(p + "/drift", self.drift, methods=["GET", "POST"]),
             Route(p + "/voices", self.voices),
             Route(p + "/voices/{name}", self.voice),
             Route(p + "/sink/{name}", self.sink, methods=["GET", "POST"]),

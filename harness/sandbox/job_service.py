@@ -93,6 +93,7 @@ class JobService:
             outcome = Phase.FAILED
         queue_s, processing_s = self._waits(plan.model_id, now, *plan.timing.draw(
             plan.speech.characters, rng, state.settings.time_scale))
+        processing_s += state.drift.added_latency_s  # a provider that became slower (`ProviderDrift`)
         timeline = Timeline.draw(now, queue_s, processing_s, outcome,
                                  never_finish=Fault.NEVER_FINISH in job_faults,
                                  backwards=Fault.STATUS_BACKWARDS in job_faults)

@@ -8,6 +8,7 @@ is served beneath the provider's media host.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import datetime
 from decimal import Decimal
 
@@ -35,6 +36,11 @@ class EngineServices:
         self.stalls = stalls  # the `stall-<N>` fault of a socket's handshake: its streams stall N times
 
     async def synthesize(self, speech: Speech) -> bytes:
+        shift = self.state.drift.pitch_shift
+        if shift:  # another voice behind the same name (`ProviderDrift`): a silent model swap
+            speech = dataclasses.replace(speech, voices=tuple(
+                dataclasses.replace(v, rendition=dataclasses.replace(
+                    v.rendition, pitch_shift=v.rendition.pitch_shift + shift)) for v in speech.voices))
         try:
             recipe = await self.state.producer.resolve(speech)
         except ProductionFailed as failure:

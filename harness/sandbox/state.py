@@ -12,6 +12,7 @@ import threading
 import uuid
 from collections import Counter
 from collections.abc import Coroutine
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -61,6 +62,16 @@ class Counters:
             return dict(sorted(self._counts.items()))
 
 
+@dataclass
+class ProviderDrift:
+    """A provider that changed, on demand (`POST /_sandbox/drift`): what a nightly history must catch. Every
+    synchronous answer and every job's processing takes `added_latency_s` longer; every voice speaks
+    `pitch_shift` semitones off (the same words and pace, another voice: a silent model swap)."""
+
+    added_latency_s: float = 0.0
+    pitch_shift: float = 0.0
+
+
 class SandboxState:
     def __init__(self, config: SandboxConfig, served: list[Served] | None = None) -> None:
         self.config = config
@@ -93,6 +104,7 @@ class SandboxState:
         self._hanging_changed = threading.Condition()
         self.tasks: set[asyncio.Task[None]] = set()
         self._stopping = threading.Event()  # `stop`: the server is going away
+        self.drift = ProviderDrift()  # none until a test asks (`control.drift`)
         # Set when the sandbox's jobs and wallets must outlive its process (`Sandbox.keep_state`).
         self.journal: JobJournal | None = None
         self._install_keys()
@@ -148,7 +160,7 @@ class SandboxState:
         """Seconds a synchronous answer takes: the model's queue wait plus processing, profile-scaled."""
         with self._work_lock:
             queue, processing = timing.draw(characters, self._work, self.settings.time_scale)
-        return queue + processing
+        return queue + processing + self.drift.added_latency_s
 
     def job_rng(self, sequence: int) -> random.Random:
         """A generator of its own per job: a job's draws do not depend on what other requests did."""
