@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 
+from harness.bench.catalogue import record_catalogues
 from harness.bench.config import BenchConfig, TargetKind
 from harness.bench.consent import live_refusal
 from harness.bench.journal import keep_sandbox_state
@@ -172,8 +173,10 @@ def run_benchmark(
 async def _execute(runner: Runner, guard: CredentialGuard, lease: Lease) -> RunResult:
     heartbeat = asyncio.create_task(lease.keep_alive())
     try:
-        providers = len({job.provider.name for job in runner.prepared.plan.jobs})
-        async with _client(runner.prepared.config, guard, providers) as client:
+        providers = {job.provider.name: job.provider for job in runner.prepared.plan.jobs}
+        async with _client(runner.prepared.config, guard, len(providers)) as client:
+            # Their catalogues first (free GETs): what the run's models and voices were listed as that night.
+            await record_catalogues(runner.prepared.run_id, providers.values(), runner.target, runner.store, client)
             return await runner.execute(client)
     finally:
         heartbeat.cancel()

@@ -450,6 +450,9 @@ class Provider:
     # variable, else `default_region`; without either a live run leaves the provider out and says why.
     region_env: str = ""
     default_region: str = ""
+    # The endpoints that list its catalogue (voices, models), by key, asked with every benchmark run so a history
+    # sees a voice added or a model removed (`harness.bench.catalogue`); empty where the documents list none.
+    catalogue: tuple[str, ...] = ()
     # The wire-family declaration this provider was built from (`harness.core.protocols.http_speech`), for
     # the family's sandbox imitation and checks; None for a provider written as a package.
     family: Any = None

@@ -97,7 +97,7 @@ def _changes_table(analysis: Analysis) -> str:
 def _findings_table(analysis: Analysis) -> str:
     findings = analysis.history.findings
     if not findings:
-        return "<p>No contract, drift or error finding.</p>"
+        return "<p>No contract, drift, error or catalogue finding.</p>"
     rows = "".join(
         f"<tr><td>{html.escape(f.provider)}/{html.escape(f.model)}</td><td>{f.kind}</td><td>{html.escape(f.what)}</td>"
         f"<td><code>{html.escape(f.first_run)}</code></td><td>{html.escape(f.first_at[:19])}</td>"

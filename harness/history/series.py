@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from harness.history.catalogue import catalogue_changes
 from harness.history.values import Finding, History, Point, RunInfo, Scale, Series
 from harness.history.voice import voice_series
 from harness.report.leaderboard import Entry, build_leaderboard
 from harness.report.stats import Interval
-from harness.results import RunRows, StoreTarget, open_read_only, read_rows, run_ids
+from harness.results import Row, RunRows, StoreTarget, open_read_only, read_catalogues, read_rows, run_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,7 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
     points: dict[tuple[str, str, str], list[Point]] = {}
     first: dict[tuple[str, str, str, str], tuple[RunInfo, int]] = {}
     all_rows: list[RunRows] = []
+    listings: list[tuple[str, tuple[Row, ...]]] = []
     try:
         for run_id in run_ids(conn):
             rows = read_rows(conn, run_id)
@@ -105,6 +107,7 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
                 continue
             runs.append(run)
             all_rows.append(rows)
+            listings.append((run_id, read_catalogues(conn, run_id)))
             entries = build_leaderboard(rows).entries
             for entry in entries:
                 for metric in METRICS:
@@ -116,6 +119,10 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
                 first[key] = (seen[0], seen[1] + 1) if seen else (run, 1)
     finally:
         conn.close()
+    by_run = {run.run_id: run for run in runs}
+    for run_id, provider, endpoint, change in catalogue_changes(listings):
+        if wanted(provider, "catalogue"):  # a catalogue is the provider's, whichever of its models was asked
+            first.setdefault((provider, f"catalogue {endpoint}", "catalogue", change), (by_run[run_id], 1))
     by_key = {m.key: m for m in METRICS}
     series = [Series(provider, model, key, by_key[key].label, by_key[key].unit, by_key[key].scale, tuple(found))
               for (provider, model, key), found in sorted(points.items(), key=lambda item: (

@@ -54,7 +54,7 @@ from harness.results.leases import LeaseRow, lease_holder, release_lease, renew_
 from harness.results.load import LoadPoint, at_level, load_points, sweep_levels
 from harness.results.merge import MergeResult, RunConflict, merge_stores, run_ids
 from harness.results.pooling import ErrorCounts, ErrorRates, PooledErrorRate, Unit, error_rates, pooled_wer
-from harness.results.reading import read_rows, read_run
+from harness.results.reading import read_catalogues, read_rows, read_run
 from harness.results.rows import (
     REQUEST_COLUMNS,
     ROW_TABLES,
@@ -130,6 +130,7 @@ __all__ = [
     "pick_setup",
     "polled",
     "pooled_wer",
+    "read_catalogues",
     "read_clips",
     "read_rows",
     "read_run",

@@ -190,6 +190,18 @@ CREATE TABLE IF NOT EXISTS drift (
 );
 CREATE INDEX IF NOT EXISTS drift_run ON drift(run_id);
 
+CREATE TABLE IF NOT EXISTS catalogues (
+    run_id TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    endpoint TEXT NOT NULL,
+    harness_version TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    status INTEGER,
+    body_json TEXT,
+    error TEXT,
+    PRIMARY KEY (run_id, provider, endpoint)
+);
+
 CREATE TABLE IF NOT EXISTS clips (
     clip_id TEXT PRIMARY KEY,
     run_id TEXT NOT NULL,

@@ -48,6 +48,7 @@ CONFLICT_KEYS: dict[str, tuple[str, ...]] = {
     "costs": ("job_key", "attempt"),
     "errors": ("error_id",),
     "drift": ("drift_id",),
+    "catalogues": ("run_id", "provider", "endpoint"),
     "clips": ("clip_id",),
     "load_levels": ("run_id", "level", "provider"),
     "leases": ("run_id",),

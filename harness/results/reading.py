@@ -111,3 +111,14 @@ def read_run(db: StoreTarget, run_id: str, asr_model: str | None = None) -> RunR
         return read_rows(conn, run_id, asr_model, source=db if isinstance(db, Path) else None)
     finally:
         conn.close()
+
+
+def read_catalogues(conn: Connection, run_id: str) -> tuple[Row, ...]:
+    """The catalogue listings a run kept (`catalogues`), by provider and endpoint; none in a store older than
+    the table."""
+    if not has_table(conn, "catalogues"):
+        return ()
+    names = ("provider", "endpoint", "fetched_at", "status", "body_json", "error")
+    rows = conn.execute(f"SELECT {', '.join(names)} FROM catalogues WHERE run_id = ? ORDER BY provider, endpoint",
+                        (run_id,))
+    return tuple({name: raw[name] for name in names} for raw in rows)

@@ -191,6 +191,11 @@ drift — documentation drift seen in answers (unknown fields, alternate forms);
     drift_id, run_id, job_key, harness_version, git_revision, provider, model, corpus, item_id,
     endpoint, phase, pointer, note, kind, recorded_at.
 
+catalogues — each provider's listing answers (voices, models) as the run found them (harness.bench.catalogue)
+    run_id, provider, endpoint (its key), harness_version, fetched_at, status (the HTTP status; NULL when no
+    answer came), body_json (the answer, keys redacted; NULL when not JSON), error (why there is no answer).
+    Diffed run to run by `tts-harness history` (a voice added, a model removed, a field newly shown).
+
 leases — one writer per run (harness.bench.lease; its SQL in harness.results.leases)
     run_id, holder (a random token of the writing process), pid, host, acquired_at, heartbeat_at (unix
     seconds, renewed while the run goes on; a lease whose heartbeat is older than its time-to-live is stale
@@ -242,8 +247,8 @@ from harness.results.dialect import Existing, ddl, insert_sql, statements
 from harness.results.migrations import LATEST, migrate
 
 SCHEMA_VERSION = LATEST
-TABLES = ("meta", "runs", "jobs", "load_levels", "marks", "polls", "costs", "errors", "drift", "clips", "leases",
-          "scores", "score_cache")
+TABLES = ("meta", "runs", "jobs", "load_levels", "marks", "polls", "costs", "errors", "drift", "catalogues", "clips",
+          "leases", "scores", "score_cache")
 
 
 def create_schema(conn: Connection) -> None:

@@ -401,7 +401,8 @@ def build_provider(service: SpeechService) -> Provider:
         key_env=service.key_env, endpoints=tuple(endpoints), error_model=service.error_model, docs=service.docs,
         doc_drift=service.doc_drift, rate_limit_headers=service.rate_limit_headers, offerings=offerings,
         protocol=PROTOCOL, default_run=service.default_run, region_env=service.region_env,
-        default_region=service.default_region, family=service)
+        default_region=service.default_region, family=service,
+        catalogue=tuple(listing.endpoint.key for listing in service.listings))
 
 
 def service_of(provider: Provider) -> SpeechService:

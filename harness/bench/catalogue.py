@@ -1,0 +1,61 @@
+"""The providers' catalogues, kept with each run: every endpoint a provider documents as listing its voices or
+models (`Provider.catalogue`) is asked once as the run starts, through the run's own target and keys, and its
+answer stored as a row (`catalogues`), so `tts-harness history` can diff them run to run — a voice added, a model
+removed, a field the listing newly shows (`harness.history.catalogue`). A listing that fails is kept as its
+one-line error: it never fails the run, whose jobs are what was asked for."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import httpx
+
+from harness._version import __version__
+from harness.bench.exchange import ExchangeFailed, send
+from harness.bench.target import Target
+from harness.core.errors import HarnessError
+from harness.core.redact import Redactor
+from harness.core.spec import Provider
+from harness.core.transport import build_request
+from harness.results import Existing, Store, now_iso
+
+MAX_BODY_BYTES = 4_000_000  # a listing larger than this is kept as its size (Azure's voices list is ~1 MB)
+
+
+async def record_catalogues(run_id: str, providers: Iterable[Provider], target: Target, store: Store,
+                            client: httpx.AsyncClient) -> int:
+    """Ask every catalogue endpoint of `providers` once and keep the answers; how many were asked. A resumed
+    run keeps the answers it had (the listing as the run first found it)."""
+    rows = []
+    for provider in providers:
+        for key in provider.catalogue:
+            rows.append(await _listing(run_id, provider, key, target, client))
+    store.insert("catalogues", rows, Existing.KEEP)
+    return len(rows)
+
+
+async def _listing(run_id: str, provider: Provider, key: str, target: Target, client: httpx.AsyncClient
+                   ) -> dict[str, Any]:
+    row: dict[str, Any] = {"run_id": run_id, "provider": provider.name, "endpoint": key,
+                           "harness_version": __version__, "fetched_at": now_iso(), "status": None,
+                           "body_json": None, "error": None}
+    redactor = Redactor(target.secrets)
+    try:
+        endpoint = provider.endpoint(key)
+        request = build_request(provider, endpoint, target.base_url(provider, endpoint.host), None,
+                                key=target.key(provider))
+        exchange = await send(client, request, secrets=target.secrets)
+    except (ExchangeFailed, HarnessError, httpx.HTTPError, KeyError) as error:
+        row["error"] = redactor.text(str(error).splitlines()[0] if str(error) else type(error).__name__)
+        return row
+    row["status"] = exchange.response.status_code
+    if len(exchange.body) > MAX_BODY_BYTES:
+        row["error"] = f"a listing of {len(exchange.body):,} bytes, beyond the {MAX_BODY_BYTES:,} kept"
+        return row
+    try:
+        row["body_json"] = redactor.text(json.dumps(json.loads(exchange.body), sort_keys=True))
+    except ValueError:
+        row["error"] = f"not JSON ({exchange.response.headers.get('content-type', 'no Content-Type')})"
+    return row
