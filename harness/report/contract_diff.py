@@ -18,8 +18,11 @@ header removed (present in every OLD)     breaking  clients reading it fail (rat
 error body changed (field removed/typed)  breaking  error handling fails (reported as error shape)
 media type / body kind changed            breaking  decoders fail
 first answer of a scenario changed status breaking  the same request now means something else
+a listing no longer lists a voice/model   breaking  requests naming it fail (a provider's catalogue
+                                                    endpoint: voices, models)
 new field                                 info      tolerant readers ignore it
-new header, new scenario                  info
+new header, new scenario, newly listed     info
+voice or model
 anything else (optional field or header   warning   may only be unexercised in one recording
 no longer seen, field became nullable,
 status or state no longer seen, new HTTP
@@ -35,6 +38,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from harness.contracts import Scenario, load_scenarios
+from harness.core.catalogue import listed
+from harness.core.registry import providers
 from harness.report.shapes import EndpointKey, ObservedEndpoint, Recording, Shape, load_recording, parent
 
 
@@ -188,9 +194,39 @@ def diff_recordings(old: Recording, new: Recording) -> ContractDiff:
     return ContractDiff(old.root, new.root, tuple(changes))
 
 
+def _listing(scenario: Scenario, catalogues: set[tuple[str, str]]) -> Any:
+    """The JSON a scenario's catalogue endpoint answered with 200 (None where it is no such scenario)."""
+    for exchange in scenario.exchanges:
+        if (scenario.provider, exchange.endpoint) in catalogues and exchange.response.status == 200:
+            return exchange.response.body.get("json")
+    return None
+
+
+def _diff_catalogues(old_root: Path, new_root: Path) -> Iterator[Change]:
+    """A listing (`Provider.catalogue`) of one scenario in both folders: the names it lists, compared (its
+    fields are the structural diff's)."""
+    catalogues = {(p.name, key) for p in providers().values() for key in p.catalogue}
+    if not catalogues:
+        return
+    old = {s.name: s for s in load_scenarios(old_root)}
+    new = {s.name: s for s in load_scenarios(new_root)}
+    for name in sorted(old.keys() & new.keys()):
+        before, after = _listing(old[name], catalogues), _listing(new[name], catalogues)
+        if before is None or after is None:
+            continue
+        added, removed = listed(before, after)
+        if removed:
+            yield Change(Grade.BREAKING, "catalogue-removed", name, "", removed)
+        if added:
+            yield Change(Grade.INFO, "catalogue-added", name, "", added)
+
+
 def contract_diff(old_root: Path, new_root: Path) -> ContractDiff:
     """Diff two fixture folders; see the module docstring for the grades."""
-    return diff_recordings(load_recording(old_root), load_recording(new_root))
+    found = diff_recordings(load_recording(old_root), load_recording(new_root))
+    changes = sorted([*found.changes, *_diff_catalogues(old_root, new_root)],
+                     key=lambda c: (GRADE_ORDER[c.grade], c.where, c.path, c.kind))
+    return ContractDiff(found.old, found.new, tuple(changes))
 
 
 def render_text(diff: ContractDiff) -> str:

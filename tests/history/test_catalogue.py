@@ -15,8 +15,8 @@ import pytest
 
 from harness.bench.config import BenchConfig
 from harness.bench.session import run_benchmark
+from harness.core.catalogue import diff
 from harness.history import read_history
-from harness.history.catalogue import diff
 from harness.providers.google import PROVIDER as GOOGLE
 from harness.results import open_read_only, read_catalogues
 from tests.helpers.loopback import LoopbackServer, QuietHandler

@@ -165,3 +165,25 @@ def test_committed_fixtures_diff_against_themselves() -> None:
         pytest.skip(f"no recorded scenarios in {FIXTURES} yet")
     diff = contract_diff(FIXTURES, FIXTURES)
     assert diff.changes == ()
+
+
+def test_a_listing_that_no_longer_lists_a_voice_is_breaking_and_a_new_voice_is_info(tmp_path: Path) -> None:
+    """Google's voices list (a catalogue endpoint of the built-in provider), recorded twice: one voice gone, one
+    new. The names are compared, not only the shape (which is the same)."""
+    from harness.core.packaged import data_path
+
+    recorded = json.loads(data_path("fixtures", "scenarios", "google", "voices.list", "200-success.json").read_text())
+    folders = {}
+    for side, rename in (("old", None), ("new", ("en-US-Standard-D", "en-US-Chirp3-HD-Aoede"))):
+        data = copy.deepcopy(recorded)
+        if rename is not None:
+            for voice in data["exchanges"][0]["response"]["body"]["json"]["voices"]:
+                if voice["name"] == rename[0]:
+                    voice["name"] = rename[1]
+        path = tmp_path / side / "scenarios/google/voices.list/200-success.json"
+        path.parent.mkdir(parents=True)
+        path.write_text(json.dumps(data))
+        folders[side] = tmp_path / side
+    changes = {(c.kind, c.grade, c.message) for c in contract_diff(folders["old"], folders["new"]).changes}
+    assert ("catalogue-removed", Grade.BREAKING, "no longer listed: en-US-Standard-D") in changes
+    assert ("catalogue-added", Grade.INFO, "newly listed: en-US-Chirp3-HD-Aoede") in changes
