@@ -84,8 +84,8 @@ def check_command(
 
     run_id, db = _fresh_run(_stored_settings(baseline), out)
     export_rows(read_run(db, run_id), db.parent / run_id / "rows", ExportFormat.JSON)
-    report_command(run_id, baseline=str(baseline), out=None, db=db, asr_model=None)
-    compare_command(str(baseline), run_id, fail_on=fail_on, junit=junit, as_json=False, threshold=None, db=db,
+    report_command(run_id, baseline=str(baseline), out=None, db=str(db), asr_model=None)
+    compare_command(str(baseline), run_id, fail_on=fail_on, junit=junit, as_json=False, threshold=None, db=str(db),
                     asr_model=None)
 
 

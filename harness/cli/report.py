@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -18,11 +18,16 @@ from harness.cli import usage
 from harness.core.errors import UsageError
 from harness.report.export import ExportFormat  # light: pyarrow loads only when writing parquet
 
+if TYPE_CHECKING:
+    from harness.results import StoreTarget
+
 _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, soft_wrap=True)  # one error, one line
 DEFAULT_DB = Path("reports/runs.db")
 
-DbOption = Annotated[Path, typer.Option("--db", metavar="FILE", help="results database written by `bench run`")]
+DbOption = Annotated[str | None, typer.Option(
+    "--db", metavar="FILE|URL", help="results store: the SQLite file `bench run` wrote, or a team's PostgreSQL "
+    "store (postgresql://…) [default: $TTS_HARNESS_DB, else reports/runs.db]")]
 AsrOption = Annotated[
     str | None, typer.Option("--asr-model", metavar="MODEL",
                              help="use scores from this ASR model [default: the one that scored most]")
@@ -32,13 +37,25 @@ AsrOption = Annotated[
 _usage = usage.refuse
 
 
+def _store(db: str | None) -> StoreTarget:
+    """The store a command reads (`harness.results.resolve_store`: --db, else TTS_HARNESS_DB, else the default)."""
+    from harness.results import resolve_store
+
+    return resolve_store(db, DEFAULT_DB)
+
+
+def _beside(store: StoreTarget) -> Path:
+    """Where a command writes by default: beside a SQLite file, or `reports/` for a PostgreSQL store."""
+    return store.parent if isinstance(store, Path) else DEFAULT_DB.parent
+
+
 def report_command(
     run_id: Annotated[str, typer.Argument(metavar="RUN", help="run id (or an export folder)")],
     baseline: Annotated[str | None, typer.Option(
         metavar="RUN", help="run id or export folder to compare against")] = None,
     out: Annotated[Path | None, typer.Option(
         metavar="FILE", help="HTML file to write [default: <folder of --db>/<run>/index.html]")] = None,
-    db: DbOption = DEFAULT_DB,
+    db: DbOption = None,
     asr_model: AsrOption = None,
 ) -> None:
     """Write one self-contained HTML report of a run (audio copied beside it; works offline)."""
@@ -47,11 +64,12 @@ def report_command(
     from harness.report.render import write_report
 
     try:
-        rows = load_run(run_id, db, asr_model)
-        comparison = compare_runs(load_run(baseline, db, asr_model), rows) if baseline else None
+        store = _store(db)
+        rows = load_run(run_id, store, asr_model)
+        comparison = compare_runs(load_run(baseline, store, asr_model), rows) if baseline else None
     except (UsageError, FileNotFoundError) as error:
         raise _usage(error) from None
-    target = out or db.parent / rows.run_id / "index.html"
+    target = out or _beside(store) / rows.run_id / "index.html"
     written = write_report(rows, target, comparison)
     _out.print(f"report written to {written}")
 
@@ -73,7 +91,7 @@ def compare_command(
                      help="override a threshold, KEY=VALUE (latency_p50=0.1, wer=0.02, alpha=0.05, "
                           "first_audio_ms=25)"),
     ] = None,
-    db: DbOption = DEFAULT_DB,
+    db: DbOption = None,
     asr_model: AsrOption = None,
 ) -> None:
     """Flag regressions of NEW against BASE: beyond a threshold AND statistically significant. Exit 1 if any.
@@ -94,7 +112,8 @@ def compare_command(
         else:
             from harness.report.export import load_run
 
-            comparison = compare_runs(load_run(base, db, asr_model), load_run(new, db, asr_model), metrics,
+            store = _store(db)
+            comparison = compare_runs(load_run(base, store, asr_model), load_run(new, store, asr_model), metrics,
                                       thresholds)
     except (UsageError, FileNotFoundError) as error:
         raise _usage(error) from None
@@ -137,7 +156,7 @@ def export_command(
     fmt: Annotated[ExportFormat, typer.Option("--format", help="file format")] = ExportFormat.CSV,
     out: Annotated[Path | None, typer.Option(
         metavar="DIR", help="folder to write [default: <folder of --db>/<run>/rows]")] = None,
-    db: DbOption = DEFAULT_DB,
+    db: DbOption = None,
     asr_model: AsrOption = None,
 ) -> None:
     """Write the run's raw rows (run, requests, errors, drift): the same rows the report computes from."""
@@ -145,8 +164,9 @@ def export_command(
     from harness.results import read_run
 
     try:
-        rows = read_run(db, run_id, asr_model)
+        store = _store(db)
+        rows = read_run(store, run_id, asr_model)
     except UsageError as error:
         raise _usage(error) from None
-    for path in export_rows(rows, out or db.parent / rows.run_id / "rows", fmt):
+    for path in export_rows(rows, out or _beside(store) / rows.run_id / "rows", fmt):
         _out.print(str(path))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.core.errors import UsageError
-from harness.results import ROW_TABLES, Column, Kind, Row, RunRows, coerce, read_run
+from harness.results import ROW_TABLES, Column, Kind, Row, RunRows, StoreTarget, coerce, read_run
 
 
 class ExportFormat(StrEnum):
@@ -118,7 +118,7 @@ def load_export(folder: Path) -> RunRows:
     )
 
 
-def load_run(reference: str, db: Path, asr_model: str | None = None) -> RunRows:
+def load_run(reference: str, db: StoreTarget, asr_model: str | None = None) -> RunRows:
     """A run by id from the database, or an export folder (e.g. a baseline committed to the repository)."""
     folder = Path(reference)
     if folder.is_dir():

@@ -103,3 +103,21 @@ def test_a_store_url_never_prints_its_password(tmp_path: Path) -> None:
     refused = CliRunner().invoke(app, ["runs", "merge", str(tmp_path / "none.db"), "--into",
                                        "postgresql://team:hunter2secret@127.0.0.1:1/runs"])
     assert refused.exit_code == 2 and "hunter2secret" not in refused.output
+
+
+def test_report_compare_and_export_read_the_shared_store_by_url(tmp_path: Path, store_target: str,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The faces that read one run take `--db URL` (or TTS_HARNESS_DB) as they take a file."""
+    from harness.cli import app
+
+    make_mixed_run(store_target)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    same = runner.invoke(app, ["compare", "mixed", "mixed", "--db", store_target])
+    assert same.exit_code == 0 and "0 regressions" in same.output, same.output
+    exported = runner.invoke(app, ["export", "mixed", "--db", store_target, "--out", "rows", "--format", "json"])
+    assert exported.exit_code == 0, exported.output
+    assert "mixed" in (tmp_path / "rows" / "run.json").read_text()
+    monkeypatch.setenv("TTS_HARNESS_DB", store_target)
+    reported = runner.invoke(app, ["report", "mixed", "--out", "mixed.html"])
+    assert reported.exit_code == 0 and (tmp_path / "mixed.html").is_file(), reported.output
