@@ -11,7 +11,7 @@ copied along the way. Secrets never live here: keys come from each provider's en
     workload     providers models corpus repeats text_rate      the plan (runner.prepare, dry_run), realtime
     target       target region                                  session.open_target, dry_run, the report
     cost         budget usd_per_character prices yes            the plan's prices, the budget, check_live
-    polling      polling poll_interval webhook_url              the schedules, waiting, the webhook receiver
+    polling      polling poll_interval webhook_url max_polls    the schedules, waiting, the webhook receiver
     sandbox      sandbox_profile seed clock_skew precise_stamps the run's own sandbox (session)
     references   reference reference_url                        runner.references, the one place
     scoring      score executor address                         harness.benchmark
@@ -167,6 +167,10 @@ class PollingSettings(Section):
     mode: PollingMode = Field(PollingMode.ADAPTIVE, alias="polling")
     interval: float = Field(1.0, gt=0, alias="poll_interval")  # seconds, for polling=fixed
     webhook_url: str | None = None  # public URL that reaches the local receiver (live webhooks)
+    # Status polls one job may spend at the schedule's chosen cadence before its gaps only grow with the time
+    # waited (None: the adaptive schedule's own, 30). Fewer polls widen the intervals a job's polls bound
+    # (the summary's ± and polls columns show the trade); documented rate limits and Retry-After rule above it.
+    max_polls: int | None = Field(None, ge=2, le=1000, alias="max_polls")
 
     @property
     def label(self) -> str:

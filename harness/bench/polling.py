@@ -477,11 +477,19 @@ class ScheduleBook:
 
     mode: PollingMode
     interval: float = 1.0
+    max_polls: int | None = None  # `--max-polls`: each adaptive schedule's per-job budget (None: its own)
     schedules: dict[str, Schedule] = field(default_factory=dict)
 
     def get(self, label: str) -> Schedule:
         schedule = self.schedules.get(label)
         if schedule is None:
-            fixed = self.mode is PollingMode.FIXED
-            schedule = self.schedules[label] = FixedSchedule(self.interval) if fixed else AdaptiveSchedule()
+            schedule = self.schedules[label] = self._new()
         return schedule
+
+    def _new(self) -> Schedule:
+        if self.mode is PollingMode.FIXED:
+            return FixedSchedule(self.interval)
+        adaptive = AdaptiveSchedule()
+        if self.max_polls is not None:  # the plan (what a job should spend) stays within the budget
+            adaptive.budget, adaptive.plan = self.max_polls, min(adaptive.plan, 0.6 * self.max_polls)
+        return adaptive

@@ -188,7 +188,7 @@ class Runner:
         self.budget = Budget(config.cost.budget)
         self.gates = Gates(config.run.levels[0])
         self.slots = _global_slots(config)
-        book = ScheduleBook(config.polling.mode, config.polling.interval)
+        book = ScheduleBook(config.polling.mode, config.polling.interval, config.polling.max_polls)
         self.schedules = {j.selection.label: book.get(j.selection.label) for j in prepared.plan.jobs}
         self.run_start = now()
         self.stopped_by_budget = False

@@ -208,6 +208,9 @@ _RampUpOption = Annotated[float | None, typer.Option(
 _TargetOption = Annotated[str | None, typer.Option(
     metavar="WHERE", help="sandbox, live, or a URL: a provider's base URL (that provider alone, at its own "
     "server), else a server laid out like the sandbox (URL/<provider>/<host>) " + _default(TargetSettings, "name"))]
+_MaxPollsOption = Annotated[int | None, typer.Option(
+    metavar="N", help="status polls one job may spend at the schedule's cadence before its gaps only grow "
+    "(fewer polls, wider intervals: the summary's ± and polls show it) [default: the adaptive schedule's, 30]")]
 _RegionOption = Annotated[str | None, typer.Option(
     metavar="NAME", help="a label for where this run's requests leave from (eu-west, office-berlin), shown in the "
     "report and by compare, so runs from several places compare side by side [default: none]")]
@@ -287,6 +290,7 @@ def run_command(
     config_file: _ConfigFileOption = None,
     polling: _PollingOption = None,
     poll_interval: _PollIntervalOption = None,
+    max_polls: _MaxPollsOption = None,
     webhook_url: _WebhookUrlOption = None,
     sandbox_profile: _SandboxProfileOption = None,
     seed: _SeedOption = None,
@@ -316,7 +320,8 @@ def run_command(
             settings.TargetSettings.given(name=target, region=region),
             settings.CostSettings.given(budget=budget, usd_per_character=usd_per_character, prices=_prices(price),
                                         live_without_budget=yes),
-            settings.PollingSettings.given(mode=polling, interval=poll_interval, webhook_url=webhook_url),
+            settings.PollingSettings.given(mode=polling, interval=poll_interval, webhook_url=webhook_url,
+                                           max_polls=max_polls),
             settings.SandboxSettings.given(profile=sandbox_profile, seed=seed, clock_skew=clock_skew,
                                            precise_stamps=precise_stamps),
             settings.ReferenceSettings.given(file=reference, url=reference_url),

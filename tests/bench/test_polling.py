@@ -243,3 +243,17 @@ def test_an_unphased_approach_is_chosen_in_a_few_steps(monkeypatch: pytest.Monke
     delay, reason = schedule.next_delay(PollContext(0.2, 1, 0.2, 60))
     assert reason == "approach" and delay > 1.0
     assert calls <= 4
+
+
+def test_max_polls_bounds_what_a_long_job_spends_and_costs_detection_delay() -> None:
+    """`--max-polls N`: a job the schedule explores spends about N polls at its cadence, then waits a growing
+    fraction of the time already waited — fewer polls, a later detection (a wider interval)."""
+    default = ScheduleBook(PollingMode.ADAPTIVE).get("m")
+    capped = ScheduleBook(PollingMode.ADAPTIVE, max_polls=6).get("m")
+    assert isinstance(capped, AdaptiveSchedule) and capped.budget == 6 and capped.plan <= 6
+    assert isinstance(default, AdaptiveSchedule) and default.budget == 30
+    spent_default, late_default = _simulate(default, 10.0)  # a job of the first wave, still explored
+    spent_capped, late_capped = _simulate(capped, 10.0)
+    assert spent_capped < spent_default and late_capped > late_default
+    assert ScheduleBook(PollingMode.FIXED, 2.0, max_polls=6).get("m").next_delay(
+        PollContext(3.0, 9, 2.0, 10)) == (2.0, "fixed")  # a fixed cadence is the user's own choice
