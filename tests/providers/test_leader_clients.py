@@ -91,7 +91,8 @@ def test_elevenlabs_client_speaks_streams_and_refuses_a_bad_key(leaders: Any, tl
     assert _speech_seconds(decode_raw(streamed, "pcm_s16le"), 24000) > 0.3
 
 
-def test_cartesia_client_speaks_streams_a_context_and_refuses_a_bad_key(leaders: Any, tls: ssl.SSLContext) -> None:
+def test_cartesia_client_speaks_streams_sse_and_a_context_and_refuses_a_bad_key(leaders: Any,
+                                                                                 tls: ssl.SSLContext) -> None:
     cartesia = pytest.importorskip("cartesia", reason=MISSING)
     base = leaders.base_url("cartesia", "api")
     voice, raw = "a0e99841-438c-4a64-b679-ae501e7d6091", {"container": "raw", "encoding": "pcm_s16le",
@@ -100,6 +101,8 @@ def test_cartesia_client_speaks_streams_a_context_and_refuses_a_bad_key(leaders:
         client = cartesia.Cartesia(api_key=leaders.default_key("cartesia"), base_url=base, http_client=http)
         wav = client.tts.generate(model_id="sonic-3", transcript=TEXT, voice=voice,
                                   output_format={**raw, "container": "wav"}).read()
+        sse = list(client.tts.generate_sse(model_id="sonic-3", transcript=TEXT, voice=voice, output_format=raw,
+                                           add_timestamps=True))
         with client.tts.websocket_connect(websocket_connection_options={"open_timeout": 60}) as connection:
             context = connection.context(model_id="sonic-3", voice={"mode": "id", "id": voice}, output_format=raw)
             context.push(TEXT)
@@ -109,6 +112,9 @@ def test_cartesia_client_speaks_streams_a_context_and_refuses_a_bad_key(leaders:
             cartesia.Cartesia(api_key=BAD_KEY, base_url=base, http_client=http).tts.generate(
                 model_id="sonic-3", transcript=TEXT, voice=voice, output_format={**raw, "container": "wav"}).read()
     assert _speech_seconds(decode(wav).samples, 24000) > 0.3
+    streamed = b"".join(e.audio for e in sse if e.type == "chunk" and e.audio)
+    assert _speech_seconds(decode_raw(streamed, "pcm_s16le"), 24000) > 0.3 and sse[-1].type == "done"
+    assert [w for e in sse if e.type == "timestamps" for w in e.word_timestamps.words] == TEXT.split()
     audio = b"".join(r.audio for r in responses if r.type == "chunk" and r.audio)
     assert _speech_seconds(decode_raw(audio, "pcm_s16le"), 24000) > 0.3 and responses[-1].type == "done"
 

@@ -52,11 +52,13 @@ from harness.core.protocols.realtime import (
     Utterance,
 )
 from harness.core.spec import (
+    AudioAt,
     AudioBody,
     Auth,
     BodyKind,
     DocDrift,
     Endpoint,
+    EventStreamBody,
     Header,
     JsonBody,
     Offering,
@@ -72,11 +74,12 @@ PROTOCOL = "cartesia"
 TITLE = "Cartesia text-to-speech protocol"
 HOST = "api"
 REFERENCE = "https://docs.cartesia.ai/api-reference/tts/bytes"
+SSE_REFERENCE = "https://docs.cartesia.ai/api-reference/tts/sse"
 WS_REFERENCE = "https://docs.cartesia.ai/api-reference/tts/websocket"
 ERRORS_REFERENCE = "https://docs.cartesia.ai/use-the-api/api-errors"
 VERSION = "2026-08-14"  # what the official SDK 4.x sends
 VERSION_HEADER = "Cartesia-Version"
-BYTES, WEBSOCKET = "tts.bytes", "tts.websocket"
+BYTES, SSE, WEBSOCKET = "tts.bytes", "tts.sse", "tts.websocket"
 SAMPLE_RATES = (8000, 16000, 22050, 24000, 44100, 48000)
 ENCODINGS = ("pcm_f32le", "pcm_s16le", "pcm_mulaw", "pcm_alaw")
 BIT_RATES = (32000, 64000, 96000, 128000, 192000)
@@ -123,6 +126,35 @@ class BytesRequest(RequestModel):
     pronunciation_dict_id: str | None = None
     save: bool | None = None
     speed: Literal["slow", "normal", "fast"] | None = None
+
+
+class RawOutputFormat(OutputFormat):
+    """`/tts/sse`'s output format: raw samples only (the SDK's `tts_generate_sse_params.OutputFormat`:
+    `container: Required[Literal["raw"]]`, `source: sdk`), the encoding required."""
+
+    container: Literal["raw"]  # narrowed from the bytes endpoint's three
+    encoding: Literal[ENCODINGS]  # type: ignore[valid-type]
+
+
+class SseRequest(BytesRequest):
+    """Text-to-Speech (SSE): the bytes request, raw audio, with timestamps and a context id where asked."""
+
+    output_format: RawOutputFormat
+    add_timestamps: bool | None = None
+    add_phoneme_timestamps: bool | None = None
+    use_normalized_timestamps: bool | None = None
+    context_id: str | None = None
+
+
+class SseEvent(ResponseModel):
+    """One event of `/tts/sse`: a chunk (base64 `data`), timestamps, done or an error, as the WebSocket's."""
+
+    type: Literal["chunk", "timestamps", "phoneme_timestamps", "done", "error"]
+    done: bool
+    status_code: int
+    data: str | None = None
+    step_time: float | None = None
+    context_id: str | None = None
 
 
 class ErrorBody(ResponseModel):
@@ -339,6 +371,21 @@ def bytes_endpoint(declaration: CartesiaDeclaration) -> Endpoint:
         doc=REFERENCE)
 
 
+def sse_endpoint(declaration: CartesiaDeclaration) -> Endpoint:
+    raw = next((f for f in declaration.formats if not f.startswith(("wav_", "mp3_"))), "pcm_s16le_24000")
+    example = {**_build(declaration, declaration.models[0], SynthesisInput("Hello from a declared provider.")),
+               "output_format": output_format_of(raw)}
+    errors = {400: "invalid request", 401: "invalid key", 404: "unknown voice or model", 429: "concurrency limit"}
+    return Endpoint(
+        key=SSE, method="POST", path="/tts/sse",
+        summary="Text-to-Speech (SSE): chunks of base64 audio, timestamps, done",
+        host=HOST, role=Role.STREAM, request=SseRequest, body_kind=BodyKind.JSON,
+        responses=(Response(200, (EventStreamBody(SseEvent, audio=AudioAt("/data")),), "events"),
+                   *(Response(s, (JsonBody(ErrorBody),), text) for s, text in errors.items())),
+        request_headers=(Header(VERSION_HEADER, "the API version date, YYYY-MM-DD", required=True),),
+        price=declaration.price_function("transcript", "model_id"), example=example, doc=SSE_REFERENCE)
+
+
 def build_provider(declaration: CartesiaDeclaration, source: str = "") -> Provider:
     offerings = tuple(
         Offering(model, BYTES, partial(_build, declaration, model), channel=WEBSOCKET,
@@ -348,6 +395,7 @@ def build_provider(declaration: CartesiaDeclaration, source: str = "") -> Provid
                       CartesiaGrammar(declaration), host=HOST, auth_query=("api_key", "access_token"), doc=WS_REFERENCE)
     return Provider(
         name=declaration.name, title=declaration.describe(TITLE, source), hosts={HOST: declaration.url},
-        auth=Auth("Authorization", "Bearer"), key_env=declaration.key_env, endpoints=(bytes_endpoint(declaration),),
-        error_model=ErrorBody, docs=(REFERENCE, WS_REFERENCE, ERRORS_REFERENCE), doc_drift=DRIFT,
+        auth=Auth("Authorization", "Bearer"), key_env=declaration.key_env,
+        endpoints=(bytes_endpoint(declaration), sse_endpoint(declaration)),
+        error_model=ErrorBody, docs=(REFERENCE, SSE_REFERENCE, WS_REFERENCE, ERRORS_REFERENCE), doc_drift=DRIFT,
         offerings=offerings, protocol=PROTOCOL, channels=(channel,))

@@ -1,6 +1,6 @@
 """Cartesia as its API reference describes it, in the Cartesia protocol's terms
-(`harness.core.protocols.cartesia`, which owns `/tts/bytes`, the `/tts/websocket` contexts, the checks and the
-sandbox's imitation): Sonic 3 and two voices of the reference's examples.
+(`harness.core.protocols.cartesia`, which owns `/tts/bytes`, `/tts/sse`, the `/tts/websocket` contexts, the checks
+and the sandbox's imitation): Sonic 3 and two voices of the reference's examples.
 
 From the reference (https://docs.cartesia.ai/api-reference/tts/bytes and .../tts/websocket, read 2026-11-24).
 Prices (https://docs.cartesia.ai/pricing, read 2026-11-24): "TTS: /tts/bytes, /tts/sse, /tts/websocket ~1 credit
@@ -15,6 +15,7 @@ import dataclasses
 from harness.core.protocols.cartesia import (
     ERRORS_REFERENCE,
     REFERENCE,
+    SSE_REFERENCE,
     WS_REFERENCE,
     CartesiaDeclaration,
     build_provider,
@@ -33,5 +34,5 @@ DECLARATION = CartesiaDeclaration(
     formats=("pcm_s16le_24000", "wav_pcm_s16le_24000"),
 )
 
-PROVIDER = dataclasses.replace(build_provider(DECLARATION),
-                               docs=(REFERENCE, WS_REFERENCE, ERRORS_REFERENCE, PRICING), default_run=False)
+PROVIDER = dataclasses.replace(build_provider(DECLARATION), default_run=False,
+                               docs=(REFERENCE, SSE_REFERENCE, WS_REFERENCE, ERRORS_REFERENCE, PRICING))

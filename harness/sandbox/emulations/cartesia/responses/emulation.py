@@ -10,19 +10,23 @@ docs/sandbox-differences.md). The WebSocket is in `socket`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+import uuid
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from starlette.responses import Response
 
 from harness.core.protocols import cartesia as protocol
+from harness.core.protocols.realtime import Mark
 from harness.core.spec import Provider
 from harness.sandbox.emulation import Call, Emulation, Reject, SocketCall, StateNames
 from harness.sandbox.emulations.cartesia import models
-from harness.sandbox.emulations.cartesia.models import TIMING
+from harness.sandbox.emulations.cartesia.models import CHUNK_S, TIMING
 from harness.sandbox.emulations.cartesia.responses import messages as responses
 from harness.sandbox.emulations.cartesia.responses.socket import TtsSocket
 from harness.sandbox.sockets import declaration_of
+from harness.sandbox.wire import sse_reply
 from harness.speech import encode_as
 
 MEDIA_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg", "raw": "application/octet-stream"}
@@ -39,6 +43,7 @@ class CartesiaEmulation(Emulation):
         super().__init__(provider)
         self.declaration = declaration_of(provider, protocol.WEBSOCKET, protocol.CartesiaDeclaration)
         self.handlers[protocol.BYTES] = self.tts_bytes
+        self.handlers[protocol.SSE] = self.tts_sse
         self.sockets[protocol.WEBSOCKET] = self.websocket
 
     # --- errors in the protocol's shape ------------------------------------------------------------
@@ -74,6 +79,36 @@ class CartesiaEmulation(Emulation):
             params.transcript)
         audio = encode_as(samples, spec.sample_rate, spec.codec, spec.container)
         return Response(audio, media_type=MEDIA_TYPES[spec.container])
+
+    async def tts_sse(self, call: Call) -> Response:
+        """The bytes endpoint's synthesis, told as the WebSocket tells it: chunk events of base64 raw audio as it
+        is made (paced on the sandbox's stream timeline), word timestamps where asked, then done."""
+        params = call.params
+        assert isinstance(params, protocol.SseRequest)
+        voice = voice_id(params.voice)
+        refusal = models.refusal(self.declaration, params.model_id, voice)
+        if refusal is not None:
+            raise refusal
+        cost = self.price(call)
+        if cost is not None and not call.services.charge(call.key, cost):
+            raise Reject(402, "Your account has run out of credits.")
+        await call.services.take_time(TIMING, len(params.transcript))
+        spec = protocol.audio_spec_of(params.output_format.model_dump(exclude_none=True))
+        speaker = models.speaker(call.services, self.declaration, voice, spec.sample_rate, CHUNK_S)
+        context = params.context_id or str(uuid.uuid4())
+
+        async def events() -> AsyncIterator[Mapping[str, Any]]:
+            started, pending = time.perf_counter(), list[Mark]()
+            async for piece in speaker.say(params.transcript + " "):
+                audio = encode_as(piece.samples, spec.sample_rate, spec.codec, spec.container)
+                yield responses.chunk(context, audio, (time.perf_counter() - started) * 1000)
+                words, pending = responses.complete_words([*pending, *piece.marks])
+                if params.add_timestamps and words:
+                    yield responses.timestamps(context, words)
+                started = time.perf_counter()
+            yield responses.done(context)
+
+        return sse_reply(events())
 
     async def websocket(self, call: SocketCall) -> None:
         await TtsSocket(self.declaration, call).run()
