@@ -38,7 +38,7 @@ from harness.core.errors import (
     error_for_status,
 )
 from harness.core.protocols.realtime import Channel, Event, Kind, Opening, Outgoing, Session, Utterance
-from harness.core.protocols.realtime_session import reader, run_session
+from harness.core.protocols.realtime_session import reader, readiness, run_session
 from harness.core.verdict import Drift, Violation
 
 _TOKEN = re.compile(r"\S+\s*")
@@ -59,7 +59,7 @@ def fed(opening: Opening, preamble: int, chunks: int, rate: float | None) -> Ope
     timed: list[Outgoing] = []
     for index, outgoing in enumerate(opening.messages):
         rank = min(max(index - preamble, 0), chunks - 1)
-        timed.append(Outgoing(outgoing.message, 0.0 if index < preamble else rank / rate))
+        timed.append(replace(outgoing, at_s=0.0 if index < preamble else rank / rate))
     return replace(opening, messages=tuple(timed))
 
 
@@ -71,6 +71,7 @@ def utterance_of(channel: Channel, model: str, text: str, rate: float | None) ->
     if not voices or not formats:
         raise ValueError(f"{channel.key}: a realtime offering needs a declared provider (voices and formats)")
     voice = model if channel.grammar.voice_is_model else voices[0]
+    model, voice = channel.grammar.speaker_of(model) or (model, voice)
     return Utterance(tokens(text) if rate is not None else (text,), voice, model, str(formats[0]))
 
 
@@ -200,7 +201,8 @@ async def fetch_realtime(job: Job) -> None:
     url, utterance, opening = planned_socket(channel, offering.name, job.planned.item.text, rate,
                                              target.base_url(job.provider, channel.host))
     key = target.key(job.provider)
-    headers = {**({job.provider.auth.header: job.provider.auth.header_value(key)} if key else {}),
+    in_header = key is not None and not grammar.key_in_message
+    headers = {**({job.provider.auth.header: job.provider.auth.header_value(key)} if key and in_header else {}),
                **target.extra_headers(job.label, job.planned.item.id, "stream", record.attempt + 1)}
     await job.gate.ready()
     record.attempt += 1
@@ -208,7 +210,8 @@ async def fetch_realtime(job: Job) -> None:
     complete = reader(grammar, lambda events: grammar.complete(events, opening))
     session = await run_session(url, headers, opening.messages, complete=complete, closing=opening.closing,
                                 client_closes=opening.client_closes, idle_timeout_s=IDLE_TIMEOUT_S,
-                                secrets=target.secrets)
+                                secrets=target.secrets, ready=readiness(grammar),
+                                key=key if grammar.key_in_message and key else "")
     _account(job, channel, session, utterance)
 
 

@@ -66,7 +66,7 @@ def check_session(session: Session, grammar: Grammar, transcripts: Mapping[str, 
     _order(session, grammar, found)
     _contexts(grammar, transcripts or {}, found)
     spec = grammar.audio_spec(session)
-    _alignment_and_audio(spec, found, expect_audio)
+    _alignment_and_audio(spec, found, expect_audio, grammar.chunk_files)
     _close(session, grammar, found)
     return found
 
@@ -145,7 +145,7 @@ def _contexts(grammar: Grammar, transcripts: Mapping[str, str], found: Findings)
             found.add(None, "", f"exactly one done for {_name(context)}", str(finals[context]), "order")
 
 
-def _alignment_and_audio(spec: AudioSpec, found: Findings, expect_audio: bool) -> None:
+def _alignment_and_audio(spec: AudioSpec, found: Findings, expect_audio: bool, chunk_files: bool = False) -> None:
     from harness.speech import AudioCodecError, decode_as, sample_width
 
     audio: dict[str, list[tuple[int, bytes]]] = defaultdict(list)
@@ -158,9 +158,15 @@ def _alignment_and_audio(spec: AudioSpec, found: Findings, expect_audio: bool) -
     durations: dict[int, float] = {}  # frame -> seconds of audio it carried
     totals: dict[str, float] = {}
     for context, chunks in audio.items():
-        joined = b"".join(data for _, data in chunks)
         try:
-            samples, rate = decode_as(joined, spec.codec, spec.container, spec.sample_rate)
+            if chunk_files:  # each chunk a file of its own: decoded one by one, their samples joined
+                import numpy as np  # there: decode_as is
+
+                pieces = [decode_as(data, spec.codec, spec.container, spec.sample_rate) for _, data in chunks]
+                samples, rate = np.concatenate([p for p, _ in pieces]), pieces[0][1]
+            else:
+                joined = b"".join(data for _, data in chunks)
+                samples, rate = decode_as(joined, spec.codec, spec.container, spec.sample_rate)
         except AudioCodecError as error:
             found.add(chunks[0][0], "", f"audio in {spec}", str(error), "audio")
             continue

@@ -20,13 +20,13 @@ from __future__ import annotations
 import json
 import ssl as ssl_module
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 
 from harness.contracts.realtime import Findings, check_session
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.realtime import Channel, Event, Grammar, Kind, Opening, Outgoing, Session, Utterance
-from harness.core.protocols.realtime_session import reader, run_session
+from harness.core.protocols.realtime_session import reader, readiness, run_session
 from harness.core.spec import Provider
 
 SAMPLE_TEXT = "The quick brown fox jumps over the lazy dog."
@@ -62,12 +62,15 @@ class RealtimeTarget:
         return declaration
 
     def headers(self, key: str | None = None) -> dict[str, str]:
+        if self.grammar.key_in_message:
+            return {}
         return {self.provider.auth.header: self.provider.auth.header_value(key or self.key)}
 
     def utterance(self, chunks: Sequence[str], context: str = "utterance-1", voice: str | None = None) -> Utterance:
         formats: tuple[str, ...] = getattr(self.declaration, "formats", ())
         model = voice if voice and self.grammar.voice_is_model else self.declaration.models[0]
-        return Utterance(tuple(chunks), voice or self.declaration.voices[0], model, str(formats[0]), context=context)
+        model, spoken = self.grammar.speaker_of(model) or (model, self.declaration.voices[0])
+        return Utterance(tuple(chunks), voice or spoken, model, str(formats[0]), context=context)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +91,7 @@ def _pieces(text: str, words_each: int = 2) -> list[str]:
 
 
 def _paced(opening: Opening, per_s: float) -> Opening:
-    messages = tuple(Outgoing(m.message, index / per_s) for index, m in enumerate(opening.messages))
+    messages = tuple(replace(m, at_s=index / per_s) for index, m in enumerate(opening.messages))
     return Opening(opening.path_params, opening.query, messages, opening.closing, opening.client_closes)
 
 
@@ -175,7 +178,8 @@ async def run_check(target: RealtimeTarget, plan: Plan) -> Session:
     key = plan.key or target.key
     return await run_session(url, target.headers(key), opening.messages, complete=complete,
                              closing=opening.closing, client_closes=opening.client_closes, ssl=target.ssl,
-                             idle_timeout_s=IDLE_TIMEOUT_S, secrets=(key, target.key))
+                             idle_timeout_s=IDLE_TIMEOUT_S, secrets=(key, target.key), ready=readiness(grammar),
+                             key=key if grammar.key_in_message else "")
 
 
 def judge(target: RealtimeTarget, plan: Plan, session: Session) -> Findings:

@@ -25,7 +25,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from pydantic import BaseModel, ValidationError
@@ -160,6 +160,7 @@ class Kind(StrEnum):
     AUDIO = "audio"
     MARKS = "marks"  # alignment or timestamps: spans of the text with their times in the audio
     FINAL = "final"  # the utterance (context) is complete: isFinal, done
+    READY = "ready"  # the server accepted the opening (task_started, contextCreated): text may follow
     FLUSHED = "flushed"
     CLEARED = "cleared"
     METADATA = "metadata"
@@ -221,13 +222,21 @@ class Utterance:
         return "".join(self.chunks)
 
 
+#: Where a client message carries the key (a protocol whose first message authenticates, LMNT's `X-API-Key`):
+#: `run_session` puts the key in its place as the message leaves and records the message with this mark,
+#: so a kept session never holds the key.
+KEY_SLOT = "[[api-key]]"
+
+
 @dataclass(frozen=True, slots=True)
 class Outgoing:
     """One client message (text, or bytes for a binary frame) and when to send it, in seconds after the
-    socket opened."""
+    socket opened — or, `gated`, after the server said it is ready (a READY event: MiniMax's task_started,
+    "only after receiving this event can you send task_continue"), its `at_s` then counting from that."""
 
     message: str | bytes
     at_s: float = 0.0
+    gated: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,13 +258,19 @@ class Grammar(ABC):
     utterance (`opening`). Everything else — validating frames, locating problems — is shared here.
     """
 
-    protocol: ClassVar[str]
-    binary_audio: ClassVar[bool] = False  # audio arrives as binary frames (else base64 inside JSON)
-    close_codes: ClassVar[Mapping[int, str]] = STANDARD_CLOSE_CODES
-    contexts: ClassVar[bool] = False  # several utterances multiplexed on one socket, told apart by id
-    final_kind: ClassVar[Kind] = Kind.FINAL  # the event that ends an utterance (Deepgram: Flushed)
-    preamble: ClassVar[int] = 0  # how many of an opening's messages must come before any other (an init)
-    voice_is_model: ClassVar[bool] = False  # the protocol names a voice by its model (Deepgram's aura-*)
+    protocol: str
+    binary_audio: bool = False  # audio arrives as binary frames (else base64 inside JSON)
+    close_codes: Mapping[int, str] = STANDARD_CLOSE_CODES
+    contexts: bool = False  # several utterances multiplexed on one socket, told apart by id
+    final_kind: Kind = Kind.FINAL  # the event that ends an utterance (Deepgram: Flushed)
+    preamble: int = 0  # how many of an opening's messages must come before any other (an init)
+    voice_is_model: bool = False  # the protocol names a voice by its model (Deepgram's aura-*)
+    key_in_message: bool = False  # the key travels in the opening message (`KEY_SLOT`), not the upgrade's header
+    chunk_files: bool = False  # each audio chunk is a whole file of its container (Inworld's WAV chunks), not a
+    # piece of one stream that the chunks make together
+
+    # The attributes above are the protocol's when a subclass writes one protocol (class attributes), or a
+    # declaration's when one grammar reads many (the WebSocket family sets them per instance).
 
     def __init__(self, declaration: BaseModel | None = None) -> None:
         # The provider's declaration (harness.core.protocols.declaration), when it was declared in a file:
@@ -285,6 +300,11 @@ class Grammar(ABC):
     @abstractmethod
     def complete(self, events: Sequence[Event], opening: Opening) -> bool:
         """The utterance `opening` started is fully answered: the client may send its closing messages."""
+
+    def speaker_of(self, offering: str) -> tuple[str, str] | None:
+        """The model and voice an offering of this channel names (None: the offering is the model, spoken in
+        the declaration's first voice)."""
+        return None
 
     # --- shared ---------------------------------------------------------------------------------------
 

@@ -6,7 +6,9 @@
 Time is the process's monotonic clock (`time.monotonic`, the sandbox's clock too, so a session lines up
 with the sandbox's truth of the same stream), counted from the connect call (`Session.started_at`): a sent frame
 is stamped when it is handed to the socket, a received one when `recv` returns it. Messages go out at
-their `at_s` after the handshake completed (all at once, or paced like a language model's tokens).
+their `at_s` after the handshake completed (all at once, or paced like a language model's tokens); a
+`gated` message waits until `ready` says the server accepted the opening, its `at_s` counting from then.
+A key a protocol carries in a message (`KEY_SLOT`) is put in as the message leaves; the session keeps the mark.
 The session ends when the server closes; when the client closes after the grammar says the utterance is
 complete; when the connection drops (closing code None); or after `idle_timeout_s` without a frame.
 A refused upgrade is kept as `handshake_status` (and the body's first 500 characters), not raised.
@@ -21,11 +23,13 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from harness.core.protocols.realtime import (
+    KEY_SLOT,
     Channel,
     Closing,
     Direction,
     Event,
     Grammar,
+    Kind,
     Outgoing,
     Session,
     Utterance,
@@ -39,7 +43,8 @@ LOOK_S = 0.005  # how often a waiting receiver looks whether a frame has come (t
 async def run_session(url: str, headers: Mapping[str, str], messages: Sequence[Outgoing], *,
                       complete: Callable[[Session], bool] | None = None, closing: Sequence[str] = (),
                       client_closes: bool = True, ssl: ssl_module.SSLContext | None = None,
-                      idle_timeout_s: float = 30.0, secrets: tuple[str, ...] = ()) -> Session:
+                      idle_timeout_s: float = 30.0, secrets: tuple[str, ...] = (),
+                      ready: Callable[[Session], bool] | None = None, key: str = "") -> Session:
     """Open `url`, send `messages` on their schedule, record everything until the socket ends."""
     from websockets.asyncio.client import connect
     from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
@@ -63,9 +68,10 @@ async def run_session(url: str, headers: Mapping[str, str], messages: Sequence[O
         session.closing = Closing(None, f"cannot connect: {type(error).__name__}: {error}", now(), by_server=False)
         return session
     session.opened_s = now()
-    sender = asyncio.create_task(_send_all(socket, session, messages, now))
+    gate = _Gate(ready)
+    sender = asyncio.create_task(_send_all(socket, session, messages, now, gate, key))
     try:
-        await _receive(socket, session, now, complete, closing, client_closes, idle_timeout_s)
+        await _receive(socket, session, now, complete, closing, client_closes, idle_timeout_s, gate, key)
     except ConnectionClosed as closed:
         received = closed.rcvd
         if received is None:
@@ -79,23 +85,47 @@ async def run_session(url: str, headers: Mapping[str, str], messages: Sequence[O
     return session
 
 
-async def _send_all(socket: Any, session: Session, messages: Sequence[Outgoing], now: Callable[[], float]) -> None:
+class _Gate:
+    """When the server said it is ready (`ready` of the session): gated messages wait for it."""
+
+    def __init__(self, ready: Callable[[Session], bool] | None) -> None:
+        self.ready = ready
+        self.opened = asyncio.Event()
+        self.at_s = 0.0
+
+    def look(self, session: Session, at_s: float) -> None:
+        if self.ready is not None and not self.opened.is_set() and self.ready(session):
+            self.at_s = at_s
+            self.opened.set()
+
+
+def _wire(message: str | bytes, key: str) -> str | bytes:
+    """The message as it leaves: the key in its slot (the session records the slot)."""
+    return message.replace(KEY_SLOT, key) if key and isinstance(message, str) else message
+
+
+async def _send_all(socket: Any, session: Session, messages: Sequence[Outgoing], now: Callable[[], float],
+                    gate: _Gate, key: str) -> None:
     from websockets.exceptions import ConnectionClosed
 
     opened = session.opened_s or 0.0
     for outgoing in messages:
-        delay = opened + outgoing.at_s - now()
+        base = opened
+        if outgoing.gated and gate.ready is not None:
+            await gate.opened.wait()
+            base = gate.at_s
+        delay = base + outgoing.at_s - now()
         if delay > 0:
             await asyncio.sleep(delay)
         session.add(Direction.SEND, now(), outgoing.message)
         try:
-            await socket.send(outgoing.message)
+            await socket.send(_wire(outgoing.message, key))
         except ConnectionClosed:
             return  # the server ended the session; what it said is read by the receiver
 
 
 async def _receive(socket: Any, session: Session, now: Callable[[], float], complete: Callable[[Session], bool] | None,
-                   closing: Sequence[str], client_closes: bool, idle_timeout_s: float) -> None:
+                   closing: Sequence[str], client_closes: bool, idle_timeout_s: float, gate: _Gate, key: str) -> None:
     finished = False
     bound = last_frame = session.opened_s or 0.0
     while True:
@@ -113,12 +143,13 @@ async def _receive(socket: Any, session: Session, now: Callable[[], float], comp
             continue
         last_frame = now()
         session.arrived_after[session.add(Direction.RECV, last_frame, message).index] = bound
+        gate.look(session, last_frame)
         if finished or complete is None or not complete(session):
             continue
         finished = True
         for text in closing:
             session.add(Direction.SEND, now(), text)
-            await socket.send(text)
+            await socket.send(_wire(text, key))
         if client_closes:
             session.closing = Closing(1000, "", now(), by_server=False)
             await socket.close()
@@ -153,9 +184,14 @@ def reader(grammar: Grammar, enough: Callable[[Sequence[Event]], bool]) -> Calla
     return complete
 
 
+def readiness(grammar: Grammar) -> Callable[[Session], bool]:
+    """A `ready` test for `run_session`: the server has said it accepted the opening (a READY event)."""
+    return reader(grammar, lambda events: any(e.kind is Kind.READY for e in events))
+
+
 async def speak(channel: Channel, base_url: str, headers: Mapping[str, str], utterance: Utterance, *,
                 ssl: ssl_module.SSLContext | None = None, idle_timeout_s: float = 30.0,
-                secrets: tuple[str, ...] = ()) -> Session:
+                secrets: tuple[str, ...] = (), key: str = "") -> Session:
     """Say one utterance over `channel` at `base_url` as the grammar's client would, recording the session."""
     grammar = channel.grammar
     opening = grammar.opening(utterance)
@@ -163,4 +199,4 @@ async def speak(channel: Channel, base_url: str, headers: Mapping[str, str], utt
     complete = reader(grammar, lambda events: grammar.complete(events, opening))
     return await run_session(url, headers, opening.messages, complete=complete, closing=opening.closing,
                              client_closes=opening.client_closes, ssl=ssl, idle_timeout_s=idle_timeout_s,
-                             secrets=secrets)
+                             secrets=(*secrets, key) if key else secrets, ready=readiness(grammar), key=key)

@@ -17,9 +17,9 @@ from harness.core.protocols.http_speech import (
     SpeechService,
     Synthesis,
     Voice,
-    build_provider,
 )
 from harness.core.protocols.realtime import AudioSpec
+from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
 from harness.providers.inworld.models import (
     PRICING,
@@ -29,6 +29,7 @@ from harness.providers.inworld.models import (
     SynthesizeSpeechRequest,
     SynthesizeSpeechResponse,
 )
+from harness.providers.inworld.sockets import SOCKETS
 
 PRICES_READ = "2026-11-24"  # the transcriptions carry no date of their own (models.PRICING says which)
 HOST = "api"
@@ -118,4 +119,4 @@ SERVICE = SpeechService(
                         "the quickstart's non-streaming request sends none (and gets MP3).", (QUICKSTART,))),
 )
 
-PROVIDER = build_provider(SERVICE)
+PROVIDER = with_sockets(SERVICE, SOCKETS)

@@ -16,9 +16,9 @@ from harness.core.protocols.http_speech import (
     SpeechService,
     Synthesis,
     Voice,
-    build_provider,
 )
 from harness.core.protocols.realtime import AudioSpec
+from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import AudioBody, Auth, BodyKind, Endpoint, Header, JsonBody, Response, Role
 from harness.providers.lmnt.models import (
     MAX_TEXT_CHARS,
@@ -28,6 +28,7 @@ from harness.providers.lmnt.models import (
     ErrorBody,
     SpeechRequest,
 )
+from harness.providers.lmnt.sockets import SOCKETS
 
 PRICES_READ = "2026-06-12"  # the transcription's own date (models.PRICING)
 HOST = "api"
@@ -105,4 +106,4 @@ SERVICE = SpeechService(
     prices_read=PRICES_READ,
 )
 
-PROVIDER = build_provider(SERVICE)
+PROVIDER = with_sockets(SERVICE, SOCKETS)

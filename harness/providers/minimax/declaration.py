@@ -17,9 +17,9 @@ from harness.core.protocols.http_speech import (
     SpeechService,
     Synthesis,
     Voice,
-    build_provider,
 )
 from harness.core.protocols.realtime import AudioSpec
+from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
 from harness.providers.minimax.models import (
     ERRORS_REFERENCE,
@@ -30,6 +30,7 @@ from harness.providers.minimax.models import (
     T2aV2Request,
     T2aV2Response,
 )
+from harness.providers.minimax.sockets import SOCKETS
 
 PRICES_READ = "2026-11-24"  # the pay-as-you-go page shows no date of its own (models.PRICING)
 HOST = "api"
@@ -151,4 +152,4 @@ SERVICE = SpeechService(
                         "another platform (api.minimaxi.com), not declared.", (REFERENCE,))),
 )
 
-PROVIDER = build_provider(SERVICE)
+PROVIDER = with_sockets(SERVICE, SOCKETS)

@@ -1,0 +1,319 @@
+"""The WebSocket speech family: a provider's socket grammar as data. It names no provider.
+
+Most realtime text-to-speech sockets differ in their words, not their shape: an opening message (settings,
+sometimes the key), text messages, a message that ends the text (a flush, `finish`, `task_finish`,
+`close_context`), audio back as binary frames or as base64/hex at a JSON pointer, a final marker, error
+frames and close codes. A provider declares its socket as a `Socket` — every message a template (`fill`'s
+`{text}`, `{voice}`, `{model}`, `{format}`, `{rate}`, `{key}`, `{context}`, `{nonce}`, `{id}`, `{code}`,
+`{message}`, `{audio}`, `{last}`) with the pydantic model its documents give it and the `Match` that tells it
+apart — and `with_sockets` adds it to the provider its HTTP declaration (`http_speech.SpeechService`) makes:
+
+    client   [opening] → text × n → end → (final seen) → [after_final]
+    server   [greeting] · [ready] · audio (binary | JSON with audio at `audio_at`) · final · error · others
+
+`SocketGrammar` reads and writes it for every engine (the session runner, the frame checks of
+`harness.contracts.realtime`, the benchmark's socket jobs); the sandbox's `http-speech` emulation imitates it
+from the declaration alone. The model and voice of each offering, the prices, refusals and error codes are
+the `SpeechService`'s: one owner.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from functools import partial
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from harness.core.audio_fields import AudioFieldError, audio_at
+from harness.core.drift import resolve
+from harness.core.protocols.declaration import ProtocolDeclaration
+from harness.core.protocols.http_speech import Format, SpeechService, build_provider, fill, request_for
+from harness.core.protocols.realtime import (
+    KEY_SLOT,
+    STANDARD_CLOSE_CODES,
+    AudioSpec,
+    Channel,
+    Event,
+    Frame,
+    Grammar,
+    Kind,
+    Opening,
+    Outgoing,
+    Session,
+    Utterance,
+)
+from harness.core.spec import AudioAt, DocDrift, Offering, Provider
+
+PROTOCOL = "websocket-speech"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """What tells a message apart: a value at a JSON pointer (`/type` = "flush"), or the pointer's presence."""
+
+    pointer: str
+    value: Any = None  # None: present, whatever its value
+
+    def __call__(self, message: Any) -> bool:
+        present, found = resolve(message, self.pointer)
+        return present and (self.value is None or found == self.value)
+
+
+@dataclass(frozen=True, slots=True)
+class Send:
+    """A client message: its template, its documented model, and how a server tells it apart (None: the
+    client's first message, whatever it holds — LMNT's init carries no type)."""
+
+    name: str
+    template: Mapping[str, Any]
+    model: type[BaseModel]
+    match: Match | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A server message: what it means, how it is told apart, its documented model, and the template the sandbox
+    writes it from. An ERROR answer says where its code and message are."""
+
+    name: str
+    kind: Kind
+    match: Match
+    model: type[BaseModel]
+    template: Mapping[str, Any]
+    code_at: str = ""
+    message_at: str = ""
+
+
+class KeyIn(StrEnum):
+    HEADER = "header"  # the provider's auth header on the upgrade (Authorization: Bearer ..., Basic ...)
+    MESSAGE = "message"  # a field of the opening message (LMNT's `X-API-Key`)
+
+
+@dataclass(frozen=True, slots=True)
+class SocketAuth:
+    """Where the key travels, and how a wrong one is refused: the upgrade answered 401 in the provider's HTTP
+    error shape (`in_handshake`), or an error frame and the socket's error close."""
+
+    where: KeyIn = KeyIn.HEADER
+    field: str = ""  # KeyIn.MESSAGE: the opening's field that holds it
+    in_handshake: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Socket:
+    """One documented WebSocket endpoint of a provider, every field quoting its documents (or its SDK)."""
+
+    key: str
+    path: str
+    summary: str
+    doc: str
+    auth: SocketAuth
+    text: Send
+    end: Send  # what says the text is complete; the server then speaks the rest and sends `final`
+    final: Answer  # kind FINAL: the utterance is complete (it may carry the last audio at `audio_at`)
+    error: Answer  # kind ERROR
+    formats: tuple[Format, ...]  # the first is the benchmark's
+    audio: Answer | None = None  # kind AUDIO: the JSON message carrying audio at `audio_at` (None: binary frames)
+    opening: Send | None = None
+    after_final: Send | None = None  # what the client sends once the final marker came (LMNT's finish)
+    closed: Answer | None = None  # the server's answer to `after_final` (Inworld's contextClosed)
+    greeting: Answer | None = None  # the server speaks first, on accept (MiniMax's connected_success)
+    ready: Answer | None = None  # kind READY: answers the opening
+    others: tuple[Answer, ...] = ()
+    audio_at: AudioAt | None = None  # None: binary frames
+    close_codes: Mapping[int, str] = field(default_factory=lambda: dict(STANDARD_CLOSE_CODES))
+    error_close: int = 1008  # the close that follows an error frame
+    server_closes: bool = True  # after the final marker (and `after_final`) the server closes, not the client
+    waits_for_ready: bool = False  # text waits for `ready` ("only after receiving this event can you send ...")
+    speaks_each_text: bool = False  # each text message is spoken as it comes (else the buffer, at `end`)
+    context_at: str = ""  # where server messages name their context
+    chunk_files: bool = False  # each audio chunk is a whole file of the format's container (a WAV header each)
+    host: str = "api"
+    suffix: str = "-ws"  # the offering of model M over this socket is M + suffix
+    drift: tuple[DocDrift, ...] = ()
+
+    def format(self, name: str | None) -> Format:
+        for fmt in self.formats:
+            if fmt.name == (name or self.formats[0].name):
+                return fmt
+        raise KeyError(name)
+
+    @property
+    def answers(self) -> tuple[Answer, ...]:
+        """Every server message, in the order a message is matched (errors and the final marker first)."""
+        found = (self.error, self.final, self.ready, self.greeting, self.closed, *self.others, self.audio)
+        return tuple(a for a in found if a is not None)
+
+    @property
+    def sends(self) -> tuple[Send, ...]:
+        return tuple(s for s in (self.after_final, self.end, self.text, self.opening) if s is not None)
+
+
+def slots_of(template: Any, at: str = "") -> dict[str, str]:
+    """Where each `{name}` placeholder sits in a template: name -> JSON pointer (strings that are exactly one)."""
+    found: dict[str, str] = {}
+    if isinstance(template, str) and template.startswith("{") and template.endswith("}"):
+        found[template[1:-1]] = at
+    elif isinstance(template, Mapping):
+        for key, value in template.items():
+            found.update(slots_of(value, f"{at}/{str(key).replace('~', '~0').replace('/', '~1')}"))
+    elif isinstance(template, list):
+        for index, value in enumerate(template):
+            found.update(slots_of(value, f"{at}/{index}"))
+    return found
+
+
+def read(message: Any, pointer: str | None) -> Any:
+    if pointer is None:
+        return None
+    present, value = resolve(message, pointer)
+    return value if present else None
+
+
+class SocketDeclaration(ProtocolDeclaration):
+    """What the realtime engines read of a family socket's provider (voices, models, formats, prices)."""
+
+    protocol: Literal["websocket-speech"] = "websocket-speech"
+    formats: tuple[str, ...] = Field(min_length=1)
+
+
+class SocketGrammar(Grammar):
+    """Reads and speaks a declared `Socket`: the family's one grammar."""
+
+    def __init__(self, socket: Socket, declaration: SocketDeclaration,
+                 speakers: Mapping[str, tuple[str, str]]) -> None:
+        super().__init__(declaration)
+        self.socket = socket
+        self.speakers = dict(speakers)  # offering name -> (model, voice)
+        self.protocol = f"{declaration.name} WebSocket"
+        self.binary_audio = socket.audio_at is None
+        self.close_codes = socket.close_codes
+        self.final_kind = Kind.FINAL
+        self.preamble = 1 if socket.opening is not None else 0
+        self.key_in_message = socket.auth.where is KeyIn.MESSAGE
+        self.chunk_files = socket.chunk_files
+
+    def speaker_of(self, offering: str) -> tuple[str, str] | None:
+        return self.speakers.get(offering)
+
+    def client_model(self, message: Any, position: int) -> type[BaseModel] | None:
+        send = self.client_message(message, position)
+        return None if send is None else send.model
+
+    def client_message(self, message: Any, position: int) -> Send | None:
+        if not isinstance(message, dict):
+            return None
+        opening = self.socket.opening
+        if position == 0 and opening is not None and (opening.match is None or opening.match(message)):
+            return opening
+        return next((s for s in self.socket.sends if s.match is not None and s.match(message)), None)
+
+    def server_model(self, message: Any) -> type[BaseModel] | None:
+        answer = self.answer(message)
+        return None if answer is None else answer.model
+
+    def answer(self, message: Any) -> Answer | None:
+        if not isinstance(message, dict):
+            return None
+        return next((a for a in self.socket.answers if a.match(message)), None)
+
+    def events(self, frame: Frame, message: BaseModel | None) -> tuple[Event, ...]:
+        at = (frame.index, frame.t_s)
+        if frame.data is not None:
+            return (Event(*at, Kind.AUDIO, audio=frame.data),)
+        raw = frame.json()
+        answer = self.answer(raw)
+        if answer is None:
+            return ()
+        context = str(read(raw, self.socket.context_at) or "") if self.socket.context_at else ""
+        where = self.socket.audio_at
+        if answer.kind in (Kind.AUDIO, Kind.FINAL) and where is not None and read(raw, where.pointer):
+            try:
+                audio = (Event(*at, Kind.AUDIO, context, audio=audio_at(raw, where)),)
+            except AudioFieldError as error:
+                audio = (Event(*at, Kind.WARNING, context, code="audio", message=str(error)),)
+            return audio if answer.kind is Kind.AUDIO else (*audio, Event(*at, Kind.FINAL, context))
+        if answer.kind is Kind.ERROR:
+            return (Event(*at, Kind.ERROR, context, code=str(read(raw, answer.code_at) or ""),
+                          message=str(read(raw, answer.message_at) or "")),)
+        return (Event(*at, answer.kind, context),)
+
+    def audio_spec(self, session: Session) -> AudioSpec:
+        sent = session.sent()
+        first: Any = {}
+        if sent and sent[0].text is not None:
+            try:
+                first = sent[0].json()
+            except ValueError:
+                first = {}
+        return self.spec_of(first)
+
+    def spec_of(self, opening: Any) -> AudioSpec:
+        """The audio an opening message asks for (its format and rate slots, else the defaults)."""
+        template = self.socket.opening.template if self.socket.opening is not None else {}
+        slots = slots_of(template)
+        try:
+            fmt = self.socket.format(read(opening, slots.get("format")))
+        except KeyError:
+            fmt = self.socket.formats[0]
+        rate = read(opening, slots.get("rate"))
+        return replace(fmt.spec, sample_rate=int(rate)) if isinstance(rate, int | str) and str(rate).isdigit() \
+            else fmt.spec
+
+    def opening(self, utterance: Utterance) -> Opening:
+        socket = self.socket
+        fmt = socket.format(utterance.audio_format)
+        values = {"voice": utterance.voice, "model": utterance.model, "format": fmt.name,
+                  "rate": fmt.spec.sample_rate, "key": KEY_SLOT, "context": utterance.context, "nonce": 1}
+        messages = [] if socket.opening is None else [Outgoing(_dump(socket.opening.template, values))]
+        gated = socket.waits_for_ready and socket.ready is not None
+        messages += [Outgoing(_dump(socket.text.template, {**values, "text": chunk}), gated=gated)
+                     for chunk in utterance.chunks]
+        messages.append(Outgoing(_dump(socket.end.template, values), gated=gated))
+        closing = () if socket.after_final is None else (_dump(socket.after_final.template, values),)
+        return Opening({}, {}, tuple(messages), closing=closing, client_closes=not socket.server_closes)
+
+    def complete(self, events: Sequence[Event], opening: Opening) -> bool:
+        return any(e.kind is Kind.FINAL for e in events)
+
+
+def _dump(template: Mapping[str, Any], values: Mapping[str, Any]) -> str:
+    return json.dumps(fill(template, values), separators=(",", ":"))
+
+
+def with_sockets(service: SpeechService, sockets: Sequence[Socket]) -> Provider:
+    """The provider the `SpeechService` makes, with its documented sockets: a channel each, and an offering of
+    every model over each (named model + suffix, spoken in the model's voice, priced as its HTTP request)."""
+    provider = build_provider(service)
+    channels: list[Channel] = []
+    offerings: list[Offering] = []
+    for socket in sockets:
+        declaration = SocketDeclaration(
+            name=service.name, base_url=service.hosts[socket.host], key_env=service.key_env,
+            models=tuple(m.name for m in service.models), voices=tuple(v.name for v in service.voices),
+            formats=tuple(f.name for f in socket.formats), title=service.title,
+            model_prices={m.name: m.usd_per_million_chars for m in service.models
+                          if m.usd_per_million_chars is not None})
+        speakers = {m.name + socket.suffix: (m.name, m.voice) for m in service.models}
+        channels.append(Channel(socket.key, socket.path, socket.summary, SocketGrammar(socket, declaration, speakers),
+                                host=socket.host, doc=socket.doc))
+        offerings += [Offering(m.name + socket.suffix, m.synthesis, partial(request_for, service, m),
+                               channel=socket.key, languages=m.languages, max_chars=m.max_chars,
+                               description=f"{m.name} over the WebSocket {socket.path} (voice {m.voice})")
+                      for m in service.models]
+    docs = tuple(dict.fromkeys((*provider.docs, *(s.doc for s in sockets if s.doc))))
+    drift = (*provider.doc_drift, *(d for s in sockets for d in s.drift))
+    return replace(provider, channels=(*provider.channels, *channels), offerings=(*provider.offerings, *offerings),
+                   docs=docs, doc_drift=drift)
+
+
+def socket_of(channel: Channel) -> Socket:
+    """The declaration a family channel was built from."""
+    grammar = channel.grammar
+    if not isinstance(grammar, SocketGrammar):
+        raise TypeError(f"{channel.key} is not a channel of the WebSocket speech family")
+    return grammar.socket

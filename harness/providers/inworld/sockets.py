@@ -1,0 +1,139 @@
+"""Inworld's bidirectional TTS WebSocket (`wss://api.inworld.ai/tts/v1/voice:streamBidirectional`) in the WebSocket
+speech family's terms, with the messages its reference shows (SOCKET_REFERENCE, its AsyncAPI examples):
+
+    client  {"create": {voiceId, modelId, audioConfig}, "contextId"} → {"send_text": {"text"}, "contextId"} × n →
+            {"flush_context": {}, "contextId"} → {"close_context": {}, "contextId"}
+    server  {"result": {"contextId", "contextCreated" | "audioChunk" {"audioContent": base64} | "flushCompleted" |
+            "contextClosed", "status": {"code", "message", "details"}}}
+
+"A context is an independent conversation happening over the connection"; the connection stays open after a context
+closes (up to 5 contexts a connection): the client closes it. The key is the upgrade's `Authorization: Basic`
+header, as for the HTTP endpoints.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from harness.core.protocols.http_speech import Format
+from harness.core.protocols.realtime import AudioSpec, Kind
+from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.spec import AudioAt, DocDrift, RequestModel, ResponseModel
+
+SOCKET_REFERENCE = "https://docs.inworld.ai/api-reference/ttsAPI/texttospeech/synthesize-speech-websocket"
+RATES = (8000, 16000, 22050, 24000, 32000, 44100, 48000)
+OK = {"code": 0, "message": "", "details": []}
+
+
+class AudioConfig(RequestModel):
+    audioEncoding: str | None = None
+    sampleRateHertz: int | None = Field(None, ge=8000, le=48000)
+
+
+class CreateSettings(RequestModel):
+    voiceId: str = Field(min_length=1)
+    modelId: str = Field(min_length=1)
+    audioConfig: AudioConfig | None = None
+    bufferCharThreshold: int | None = None
+    maxBufferDelayMs: int | None = None
+    autoMode: bool | None = None
+    timestampType: str | None = None
+    temperature: float | None = None
+
+
+class CreateContext(RequestModel):
+    create: CreateSettings
+    contextId: str | None = None
+
+
+class TextSettings(RequestModel):
+    text: str = Field(max_length=1000)  # "You can only send up to 1000 characters in a single send_text request"
+    flush_context: dict[str, Any] | None = None
+
+
+class SendText(RequestModel):
+    send_text: TextSettings
+    contextId: str | None = None
+
+
+class FlushContext(RequestModel):
+    flush_context: dict[str, Any]
+    contextId: str | None = None
+
+
+class CloseContext(RequestModel):
+    close_context: dict[str, Any]
+    contextId: str | None = None
+
+
+class Status(ResponseModel):
+    code: int
+    message: str = ""
+    details: list[Any] = Field(default_factory=list)
+
+
+class Result(ResponseModel):
+    contextId: str | None = None
+    contextCreated: dict[str, Any] | None = None
+    audioChunk: dict[str, Any] | None = None
+    flushCompleted: dict[str, Any] | None = None
+    contextClosed: dict[str, Any] | None = None
+    contextUpdated: dict[str, Any] | None = None
+    status: Status | None = None
+
+
+class ServerMessage(ResponseModel):
+    result: Result
+
+
+class ErrorMessage(ResponseModel):
+    error: Status
+
+
+def _result(key: str, value: Any) -> dict[str, Any]:
+    return {"result": {"contextId": "{context}", key: value, "status": OK}}
+
+
+FORMATS = (  # LINEAR16 at 16 kHz: what the reference's contextCreated answers a create without audioConfig
+    Format("LINEAR16", AudioSpec("pcm_s16le", 16000, "wav"), "audio/wav", RATES),
+    Format("MP3", AudioSpec("mp3", 48000, "mp3"), "audio/mpeg", (16000, 22050, 24000, 32000, 44100, 48000)),
+)
+
+STREAM = Socket(
+    key="tts.stream-bidirectional", path="/tts/v1/voice:streamBidirectional",
+    summary="Synthesize speech (WebSocket): contexts created, fed text, flushed and closed",
+    doc=SOCKET_REFERENCE,
+    auth=SocketAuth(KeyIn.HEADER, in_handshake=True),
+    opening=Send("create", {"create": {"voiceId": "{voice}", "modelId": "{model}",
+                                       "audioConfig": {"audioEncoding": "{format}", "sampleRateHertz": "{rate}"}},
+                            "contextId": "{context}"}, CreateContext, Match("/create")),
+    ready=Answer("contextCreated", Kind.READY, Match("/result/contextCreated"), ServerMessage,
+                 _result("contextCreated", {"voiceId": "{voice}", "modelId": "{model}", "audioConfig": {
+                     "audioEncoding": "{format}", "sampleRateHertz": "{rate}"}})),
+    text=Send("send_text", {"send_text": {"text": "{text}"}, "contextId": "{context}"}, SendText, Match("/send_text")),
+    end=Send("flush_context", {"flush_context": {}, "contextId": "{context}"}, FlushContext, Match("/flush_context")),
+    final=Answer("flushCompleted", Kind.FINAL, Match("/result/flushCompleted"), ServerMessage,
+                 _result("flushCompleted", {})),
+    after_final=Send("close_context", {"close_context": {}, "contextId": "{context}"}, CloseContext,
+                     Match("/close_context")),
+    closed=Answer("contextClosed", Kind.METADATA, Match("/result/contextClosed"), ServerMessage,
+                  _result("contextClosed", {})),
+    audio=Answer("audioChunk", Kind.AUDIO, Match("/result/audioChunk"), ServerMessage,
+                 _result("audioChunk", {"audioContent": "{audio}"})),
+    audio_at=AudioAt("/result/audioChunk/audioContent"),
+    error=Answer("error", Kind.ERROR, Match("/error"), ErrorMessage, {"error": {"details": []}},
+                 code_at="/error/code", message_at="/error/message"),
+    formats=FORMATS,
+    context_at="/result/contextId",
+    chunk_files=True,  # each audioContent is a file: the reference's example chunk begins "UklGR" (RIFF)
+    server_closes=False,
+    error_close=1011,
+    drift=(DocDrift("socket errors", "The reference's AsyncAPI shows no error message or close code: the declared "
+                    "error frame is the gRPC gateway's streamed error ({\"error\": {code, message, details}}) and a "
+                    "refused key the upgrade's 401, neither quoted; check them against the provider.",
+                    (SOCKET_REFERENCE,)),),
+)
+
+SOCKETS = (STREAM,)

@@ -1,0 +1,60 @@
+"""LMNT's speech session WebSocket in the WebSocket speech family's terms (`harness.core.protocols.websocket_speech`),
+as the official client `lmnt` 2.13.0 speaks it (source: sdk; models.SESSION_SDK): the key in the typed init, answered
+by `ready`; text; a flush answered by `flush_complete` once its audio is out; `finish`, after which the server closes;
+the audio as binary frames."""
+
+from __future__ import annotations
+
+from harness.core.protocols.http_speech import Format
+from harness.core.protocols.realtime import AudioSpec, Kind
+from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.spec import DocDrift
+from harness.providers.lmnt.models import (
+    API_VERSION,
+    SESSION_GUIDE,
+    SESSION_REFERENCE,
+    SESSION_SDK,
+    SessionError,
+    SessionFinish,
+    SessionFlush,
+    SessionFlushComplete,
+    SessionInit,
+    SessionReady,
+    SessionText,
+)
+
+RATES = (8000, 16000, 24000)  # sample_rate: Literal[24000, 16000, 8000]
+
+# pcm_s16le first ("PCM signed 16-bit little-endian audio"): headerless chunks the benchmark decodes one by one;
+# mp3 ("96kbps MP3 audio") is the server's default when the init names none.
+FORMATS = (
+    Format("pcm_s16le", AudioSpec("pcm_s16le", 24000, "raw"), "audio/L16", RATES),
+    Format("mp3", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg", RATES),
+)
+
+SESSION = Socket(
+    key="speech.session", path="/v1/ai/speech/stream",
+    summary="Speech session: text streamed in, speech streamed out as binary frames",
+    doc=SESSION_REFERENCE,
+    auth=SocketAuth(KeyIn.MESSAGE, field="X-API-Key", in_handshake=False),
+    opening=Send("init", {"X-API-Key": "{key}", "type": "init", "lmnt-version": API_VERSION, "voice": "{voice}",
+                          "format": "{format}", "sample_rate": "{rate}"}, SessionInit),
+    ready=Answer("ready", Kind.READY, Match("/type", "ready"), SessionReady, {"type": "ready", "request_id": "{id}"}),
+    text=Send("text", {"type": "text", "text": "{text}"}, SessionText, Match("/type", "text")),
+    end=Send("flush", {"type": "flush", "nonce": "{nonce}"}, SessionFlush, Match("/type", "flush")),
+    final=Answer("flush_complete", Kind.FINAL, Match("/type", "flush_complete"), SessionFlushComplete,
+                 {"type": "flush_complete", "nonce": "{nonce}"}),
+    after_final=Send("finish", {"type": "finish"}, SessionFinish, Match("/type", "finish")),
+    error=Answer("error", Kind.ERROR, Match("/type", "error"), SessionError,
+                 {"type": "error", "error": {"message": "{message}", "type": "{code}"}, "request_id": "{id}"},
+                 code_at="/error/type", message_at="/error/message"),
+    formats=FORMATS,
+    error_close=1008,  # not documented: the socket's policy-violation close
+    drift=(DocDrift("session grammar", "The stored reference page writes untyped messages ({\"text\"}, flush and eof "
+                    "flags); the official client 2.13.0, generated from LMNT's AsyncAPI file, sends typed ones "
+                    "(init, text, flush with a nonce, finish) and reads ready, flush_complete and typed errors: the "
+                    "declaration follows the client.", (SESSION_REFERENCE, SESSION_SDK)),),
+)
+
+SOCKETS = (SESSION,)
+GUIDES = (SESSION_GUIDE,)

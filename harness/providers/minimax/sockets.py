@@ -1,0 +1,127 @@
+"""MiniMax's T2A WebSocket (`wss://api.minimax.io/ws/v1/t2a_v2`) in the WebSocket speech family's terms, with the
+messages its reference shows (SOCKET_REFERENCE: the AsyncAPI page and its examples):
+
+    server  connected_success → (client task_start) → task_started → (task_continue × n) → audio messages,
+            {"data": {"audio": hex}, "is_final", ...} → (task_finish) → task_finished, then the server closes
+    errors  task_failed with base_resp {status_code, status_msg}: "the WebSocket connection must be closed"
+
+"Only after receiving this event [task_started] can you send task_continue or task_finish events"; "When the server
+receives the task_finish event, it waits for all tasks in the current queue to complete, then closes the WebSocket
+connection". The key is the bearer header of the upgrade (the AsyncAPI's server security: http bearer).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from harness.core.protocols.http_speech import Format
+from harness.core.protocols.realtime import AudioSpec, Kind
+from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.spec import AudioAt, DocDrift, RequestModel, ResponseModel
+
+SOCKET_REFERENCE = "https://platform.minimax.io/docs/api-reference/speech-t2a-websocket"
+ASYNCAPI = "https://platform.minimax.io/docs/api-reference/speech/t2a/api/asyncapi.json"
+RATES = (8000, 16000, 22050, 24000, 32000, 44100)
+SESSION = {"session_id": "{id}", "trace_id": "{id}", "base_resp": {"status_code": 0, "status_msg": "success"}}
+
+
+class VoiceSetting(RequestModel):
+    voice_id: str = Field(min_length=1)
+    speed: float | None = Field(None, ge=0.5, le=2)
+    vol: float | None = Field(None, gt=0, le=10)
+    pitch: int | None = Field(None, ge=-12, le=12)
+    emotion: str | None = None
+
+
+class AudioSetting(RequestModel):
+    sample_rate: Literal[8000, 16000, 22050, 24000, 32000, 44100] | None = None
+    bitrate: Literal[32000, 64000, 128000, 256000] | None = None
+    format: Literal["mp3", "pcm", "flac"] | None = None
+    channel: Literal[1, 2] | None = None
+
+
+class TaskStart(RequestModel):
+    event: Literal["task_start"]
+    model: str
+    voice_setting: VoiceSetting
+    audio_setting: AudioSetting | None = None
+    language_boost: str | None = None
+    pronunciation_dict: dict[str, list[str]] | None = None
+
+
+class TaskContinue(RequestModel):
+    event: Literal["task_continue"]
+    text: str = Field(max_length=10000)
+
+
+class TaskFinish(RequestModel):
+    event: Literal["task_finish"]
+
+
+class BaseResp(ResponseModel):
+    status_code: int
+    status_msg: str
+
+
+class Notice(ResponseModel):
+    """connected_success, task_started, task_finished and task_failed: an event, the session and base_resp."""
+
+    event: Literal["connected_success", "task_started", "task_continued", "task_finished", "task_failed"]
+    session_id: str | None = None
+    trace_id: str | None = None
+    base_resp: BaseResp
+
+
+class AudioData(BaseModel):
+    audio: str
+
+
+class AudioMessage(ResponseModel):
+    data: AudioData
+    is_final: bool
+    extra_info: dict[str, object] | None = None
+    session_id: str | None = None
+    trace_id: str | None = None
+    base_resp: BaseResp
+
+
+FORMATS = (  # pcm first: headerless chunks the benchmark decodes one by one; mp3 is the reference's example
+    Format("pcm", AudioSpec("pcm_s16le", 32000, "raw"), "audio/L16", RATES),
+    Format("mp3", AudioSpec("mp3", 32000, "mp3"), "audio/mpeg", RATES),
+)
+
+T2A_SOCKET = Socket(
+    key="t2a.v2.ws", path="/ws/v1/t2a_v2", summary="T2A over WebSocket: task_start, task_continue, task_finish",
+    doc=SOCKET_REFERENCE,
+    auth=SocketAuth(KeyIn.HEADER, in_handshake=False),
+    greeting=Answer("connected_success", Kind.METADATA, Match("/event", "connected_success"), Notice,
+                    {"event": "connected_success", **SESSION}),
+    opening=Send("task_start", {"event": "task_start", "model": "{model}",
+                                "voice_setting": {"voice_id": "{voice}", "speed": 1, "vol": 1, "pitch": 0},
+                                "audio_setting": {"sample_rate": "{rate}", "format": "{format}", "channel": 1}},
+                 TaskStart, Match("/event", "task_start")),
+    ready=Answer("task_started", Kind.READY, Match("/event", "task_started"), Notice,
+                 {"event": "task_started", **SESSION}),
+    text=Send("task_continue", {"event": "task_continue", "text": "{text}"}, TaskContinue,
+              Match("/event", "task_continue")),
+    end=Send("task_finish", {"event": "task_finish"}, TaskFinish, Match("/event", "task_finish")),
+    audio=Answer("audio", Kind.AUDIO, Match("/data/audio"), AudioMessage,
+                 {"data": {"audio": "{audio}"}, "is_final": "{last}", **SESSION}),
+    audio_at=AudioAt("/data/audio", "hex"),
+    final=Answer("task_finished", Kind.FINAL, Match("/event", "task_finished"), Notice,
+                 {"event": "task_finished", **SESSION}),
+    error=Answer("task_failed", Kind.ERROR, Match("/event", "task_failed"), Notice,
+                 {"event": "task_failed", "session_id": "{id}", "trace_id": "{id}", "base_resp": {}},
+                 code_at="/base_resp/status_code", message_at="/base_resp/status_msg"),
+    formats=FORMATS,
+    waits_for_ready=True,
+    speaks_each_text=True,
+    error_close=1000,  # not documented: the client is told to close; the sandbox closes normally after the frame
+    drift=(DocDrift("audio message event", "The reference's example audio message carries no `event` field, though "
+                    "the AsyncAPI names a task_continued event: audio messages are told apart by data.audio.",
+                    (SOCKET_REFERENCE, ASYNCAPI)),),
+)
+
+SOCKETS = (T2A_SOCKET,)

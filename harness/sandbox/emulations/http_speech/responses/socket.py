@@ -1,0 +1,312 @@
+"""The WebSocket speech family's sockets, imitated from their `Socket` declarations alone
+(`harness.core.protocols.websocket_speech`), for any provider of the HTTP speech family that declares them.
+
+    handshake   `http-<status>` faults → that status; where the key travels on the upgrade, a missing or
+                unknown key → the provider's 401 in its HTTP error shape
+    accept      the greeting where declared (MiniMax's connected_success)
+    opening     its slots read (voice, model, format, rate, the key where it travels in the message): an
+                unknown voice or model, a format or rate not declared, a bad key → an error frame; the
+                key's rate limit → an error frame; then the `ready` answer where declared
+    text        validated against its documented model; joins the buffer, or is spoken at once where the
+                provider speaks each text as it comes (`speaks_each_text`)
+    end         the buffer spoken; the final marker after the last audio (filled with the end message's
+                nonce and the context); the server closes 1000 unless the client has more to say
+    after_final its answer where declared (`closed`), once the audio asked for is out; then the server closes
+                1000, or waits for the client to
+    errors      an error frame in the declared template (the provider's own code for the refusal, from the
+                `SpeechService`'s refusals) and the declared error close: a binary or non-JSON frame, a
+                message the socket does not have, one its model refuses, text before the opening, a spent
+                wallet, no message within IDLE_TIMEOUT_S
+
+Audio goes out as the declared format's bytes, chunk by chunk on the stream's timeline (the `Speaker`), as
+binary frames or encoded into the audio answer's template at its pointer; `{last}` is true in the last audio
+answer of each spoken stretch. Each stretch is charged at the model's documented price.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+from starlette.websockets import WebSocketDisconnect
+
+from harness.core.audio_fields import encode_text
+from harness.core.protocols.http_speech import Refusal, SpeechService, fill, put, read
+from harness.core.protocols.realtime import AudioSpec, Channel
+from harness.core.protocols.websocket_speech import Answer, KeyIn, Send, Socket, SocketGrammar, slots_of
+from harness.sandbox.emulation import SocketCall
+from harness.sandbox.emulations.http_speech.models import pitch_of
+from harness.sandbox.lanes import Lanes, Sender, SocketDropped
+from harness.sandbox.utterances import Speaker
+from harness.speech import encode_as
+
+if TYPE_CHECKING:
+    from harness.core.protocols.http_speech import Model
+
+CHUNK_S = 0.2  # seconds of audio per frame: the streaming providers' usual 100-250 ms
+IDLE_TIMEOUT_S = 20.0  # no client message for this long ends the socket with an error (ElevenLabs' default)
+LANE = "speech"
+
+
+class Refused(Exception):
+    """End the socket with an error frame: the provider's refusal and the particulars."""
+
+    def __init__(self, refusal: Refusal, detail: str = "") -> None:
+        super().__init__(refusal.says(detail))
+        self.code = refusal.code
+        self.message = refusal.says(detail)
+
+
+class FamilySocket:
+    """One connection to a declared socket."""
+
+    def __init__(self, service: SpeechService, channel: Channel, call: SocketCall) -> None:
+        grammar = channel.grammar
+        assert isinstance(grammar, SocketGrammar)
+        self.service = service
+        self.grammar = grammar
+        self.socket: Socket = grammar.socket
+        self.call = call
+        self.sender = Sender(call)
+        self.lanes = Lanes()
+        self.key = call.header_key or ""
+        self.opened = self.socket.opening is None
+        self.buffer = ""
+        self.values: dict[str, Any] = {"context": "", "nonce": 0, "id": uuid.uuid4().hex}
+        self.model: Model = service.models[0]
+        self.voice = service.models[0].voice
+        fmt = self.socket.formats[0]
+        self.spec: AudioSpec = fmt.spec
+        self.speaker: Speaker | None = None
+
+    # --- the connection -----------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        call, auth, refusals = self.call, self.socket.auth, self.service.refusals
+        if call.statuses:
+            status = call.statuses[0]
+            known = (refusals.invalid, refusals.bad_key, refusals.quota, refusals.rate_limited, refusals.busy,
+                     refusals.not_found, refusals.server_error)
+            code = next((r.code for r in known if r.status == status), refusals.server_error.code)
+            await self._deny(status, Refusal(status, code, f"Sandbox fault http-{status}"))
+            return
+        if auth.where is KeyIn.HEADER and auth.in_handshake and (not self.key or not call.known(self.key)):
+            await self._deny(401, refusals.missing_key if not self.key else refusals.bad_key)
+            return
+        await call.websocket.accept()
+        try:
+            if self.socket.greeting is not None:
+                await self.sender.json(self._filled(self.socket.greeting))
+            if auth.where is KeyIn.HEADER and not auth.in_handshake:
+                self._check_key(self.key)
+            if self.socket.opening is None:
+                self._start(self.model, self.voice, self.spec)
+            await self._converse()
+        except Refused as refused:
+            self.lanes.stop()
+            await self._error(refused.code, refused.message)
+        except (WebSocketDisconnect, SocketDropped):
+            self.lanes.stop()
+
+    async def _deny(self, status: int, refusal: Refusal) -> None:
+        body, headers = self.service.errors.render(status, refusal.code, refusal.says())
+        await self.call.deny(status, body if isinstance(body, Mapping) else {"error": body}, headers)
+
+    async def _error(self, code: str, message: str) -> None:
+        answer = self.socket.error
+        frame = self._filled(answer, code=code, message=message)
+        number = int(code) if code.isdigit() else code  # a code that is a number is written as one (MiniMax's)
+        for pointer, value in ((answer.code_at, number), (answer.message_at, message)):
+            if pointer:
+                put(frame, pointer, value)
+        if self.sender.open:
+            await self.sender.json(frame)
+            await self.sender.close(self.socket.error_close, message[:120])
+
+    def _filled(self, answer: Answer, **values: Any) -> dict[str, Any]:
+        filled = fill(answer.template, {**self.values, **values})
+        assert isinstance(filled, dict)
+        return filled
+
+    # --- messages -----------------------------------------------------------------------------------
+
+    async def _receive(self) -> Any:
+        invalid = self.service.refusals.invalid
+        try:
+            message = await asyncio.wait_for(self.call.websocket.receive(), IDLE_TIMEOUT_S)
+        except TimeoutError:
+            raise Refused(invalid, f"No message within {IDLE_TIMEOUT_S:g} seconds") from None
+        if message["type"] == "websocket.disconnect":
+            raise WebSocketDisconnect(message.get("code", 1000))
+        text = message.get("text")
+        if text is None:
+            raise Refused(invalid, "Expected a JSON text message, got a binary frame")
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise Refused(invalid, f"Invalid JSON: {text[:60]!r}") from None
+
+    def _validated(self, raw: Any, position: int) -> Send:
+        invalid = self.service.refusals.invalid
+        send = self.grammar.client_message(raw, position)
+        if send is None:
+            raise Refused(invalid, "Unknown message: " + (", ".join(sorted(map(str, raw)))[:80]
+                                                         if isinstance(raw, dict) else type(raw).__name__))
+        try:
+            send.model.model_validate(raw)
+        except ValidationError as error:
+            first = error.errors(include_url=False)[0]
+            where = ".".join(str(part) for part in first["loc"]) or "(message)"
+            raise Refused(invalid, f"{send.name}: {where}: {first['msg']}") from None
+        return send
+
+    async def _converse(self) -> None:
+        socket, position = self.socket, 0
+        while True:
+            raw = await self._receive()
+            send = self._validated(raw, position)
+            position += 1
+            if send is socket.opening:
+                self._open(raw)
+                if socket.ready is not None:
+                    await self.sender.json(self._filled(socket.ready))
+                continue
+            if not self.opened:
+                raise Refused(self.service.refusals.invalid, f"{send.name} before the opening message")
+            if send is socket.text:
+                text = str(read(raw, slots_of(socket.text.template).get("text")) or "")
+                self.buffer += text
+                if text and self.speaker is not None:
+                    self.speaker.begin(text)
+                if socket.speaks_each_text:
+                    self._speak_buffer()
+            elif send is socket.end:
+                nonce = slots_of(socket.end.template).get("nonce")
+                if nonce is not None:
+                    self.values["nonce"] = read(raw, nonce)
+                self._speak_buffer()
+                self.lanes.submit(LANE, self._final)
+                if socket.after_final is None:
+                    await self.lanes.drain()
+                    await self._close_if_server_closes()
+                    return
+            elif send is socket.after_final:
+                await self.lanes.drain()
+                if socket.closed is not None:
+                    await self.sender.json(self._filled(socket.closed))
+                await self._close_if_server_closes()
+                return
+
+    async def _close_if_server_closes(self) -> None:
+        if self.socket.server_closes:
+            await self.sender.close(1000)
+            return
+        while True:  # the client closes: read until it does (a further message is refused as any other)
+            self._validated(await self._receive(), 1)
+
+    # --- the opening --------------------------------------------------------------------------------
+
+    def _open(self, raw: Any) -> None:
+        socket, refusals = self.socket, self.service.refusals
+        assert socket.opening is not None
+        slots = slots_of(socket.opening.template)
+        if socket.auth.where is KeyIn.MESSAGE:
+            self._check_key(str(read(raw, slots.get("key")) or ""))
+        model = self.model
+        if "model" in slots:
+            name = str(read(raw, slots["model"]) or "")
+            found = next((m for m in self.service.models if m.name == name), None)
+            if found is None:
+                raise Refused(refusals.unknown_model or refusals.invalid, name)
+            model = found
+        voice = model.voice
+        if "voice" in slots:
+            voice = str(read(raw, slots["voice"]) or "")
+            declared = self.service.voice(voice)
+            if declared is None or (declared.models and model.name not in declared.models):
+                raise Refused(refusals.unknown_voice, voice)
+        spec = socket.formats[0].spec
+        if "format" in slots:
+            name = read(raw, slots["format"])
+            try:
+                fmt = socket.format(None if name is None else str(name))
+            except KeyError:
+                raise Refused(refusals.invalid, f"format {name!r} is not one of "
+                              + ", ".join(f.name for f in socket.formats)) from None
+            spec = fmt.spec
+            rate = read(raw, slots.get("rate"))
+            if rate is not None:
+                if not str(rate).isdigit() or int(rate) not in (fmt.rates or (fmt.spec.sample_rate,)):
+                    raise Refused(refusals.invalid, f"sample rate {rate!r} is not one of "
+                                  + ", ".join(map(str, fmt.rates or (fmt.spec.sample_rate,))))
+                spec = replace(spec, sample_rate=int(rate))
+        self.values["context"] = read(raw, slots.get("context")) or ""
+        self.opened = True
+        self._start(model, voice, spec)
+        self.values["format"] = read(raw, slots["format"]) if "format" in slots else socket.formats[0].name
+
+    def _check_key(self, key: str) -> None:
+        refusals = self.service.refusals
+        if not key:
+            raise Refused(refusals.missing_key)
+        if not self.call.known(key):
+            raise Refused(refusals.bad_key)
+        retry = self.call.admit(key)
+        if retry is not None:
+            raise Refused(refusals.rate_limited, f"retry in {retry} s")
+        self.key = key
+
+    def _start(self, model: Model, voice: str, spec: AudioSpec) -> None:
+        self.model, self.voice, self.spec = model, voice, spec
+        self.values.update(model=model.name, voice=voice, rate=spec.sample_rate, format=self.socket.formats[0].name)
+        names = tuple(v.name for v in self.service.voices)
+        self.speaker = Speaker(self.call.services, spec.sample_rate, CHUNK_S, pitch_of(names, voice))
+
+    # --- speech -------------------------------------------------------------------------------------
+
+    def _speak_buffer(self) -> None:
+        text, self.buffer = self.buffer.strip(), ""
+        if not text:
+            return
+        cost = self.grammar.declaration.cost_of(len(text), self.model.name)  # type: ignore[union-attr]
+        if not self.call.services.charge(self.key or None, cost):
+            raise Refused(self.service.refusals.quota)
+        self.lanes.submit(LANE, lambda: self._speak(text))
+
+    async def _speak(self, text: str) -> None:
+        assert self.speaker is not None
+        spec, pending = self.spec, None
+        async for piece in self.speaker.say(text + " "):
+            if pending is not None:
+                await self._send_audio(pending, last=False)
+            pending = encode_as(piece.samples, spec.sample_rate, spec.codec, spec.container)
+        if pending is not None:
+            await self._send_audio(pending, last=True)
+
+    async def _send_audio(self, audio: bytes, *, last: bool) -> None:
+        where, answer = self.socket.audio_at, self.socket.audio
+        if where is None or answer is None:
+            await self.sender.binary(audio)
+            return
+        frame = self._filled(answer, last=last, audio="")
+        put(frame, where.pointer, encode_text(audio, where.encoding))
+        await self.sender.json(frame, audio=True)
+
+    async def _final(self) -> None:
+        await self.sender.json(self._filled(self.socket.final))
+
+
+def socket_handlers(service: SpeechService, channels: tuple[Channel, ...]) -> dict[str, Any]:
+    """A handler for every channel of the family among `channels` (channel key -> handler)."""
+
+    def handler(channel: Channel) -> Any:
+        async def serve(call: SocketCall) -> None:
+            await FamilySocket(service, channel, call).run()
+        return serve
+
+    return {c.key: handler(c) for c in channels if isinstance(c.grammar, SocketGrammar)}
