@@ -38,7 +38,7 @@ from harness.core.errors import (
     error_for_status,
 )
 from harness.core.protocols.realtime import Channel, Event, Kind, Opening, Outgoing, Session, Utterance
-from harness.core.protocols.realtime_session import reader, readiness, run_session
+from harness.core.protocols.realtime_session import listener, reader, run_session
 from harness.core.verdict import Drift, Violation
 
 _TOKEN = re.compile(r"\S+\s*")
@@ -210,7 +210,7 @@ async def fetch_realtime(job: Job) -> None:
     complete = reader(grammar, lambda events: grammar.complete(events, opening))
     session = await run_session(url, headers, opening.messages, complete=complete, closing=opening.closing,
                                 client_closes=opening.client_closes, idle_timeout_s=IDLE_TIMEOUT_S,
-                                secrets=target.secrets, ready=readiness(grammar),
+                                secrets=target.secrets, heard=listener(grammar),
                                 key=key if grammar.key_in_message and key else "")
     _account(job, channel, session, utterance)
 

@@ -26,7 +26,7 @@ from itertools import zip_longest
 from harness.contracts.realtime import Findings, check_session
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.realtime import Channel, Event, Grammar, Kind, Opening, Outgoing, Session, Utterance
-from harness.core.protocols.realtime_session import reader, readiness, run_session
+from harness.core.protocols.realtime_session import listener, reader, run_session
 from harness.core.spec import Provider
 
 SAMPLE_TEXT = "The quick brown fox jumps over the lazy dog."
@@ -178,7 +178,7 @@ async def run_check(target: RealtimeTarget, plan: Plan) -> Session:
     key = plan.key or target.key
     return await run_session(url, target.headers(key), opening.messages, complete=complete,
                              closing=opening.closing, client_closes=opening.client_closes, ssl=target.ssl,
-                             idle_timeout_s=IDLE_TIMEOUT_S, secrets=(key, target.key), ready=readiness(grammar),
+                             idle_timeout_s=IDLE_TIMEOUT_S, secrets=(key, target.key), heard=listener(grammar),
                              key=key if grammar.key_in_message else "")
 
 

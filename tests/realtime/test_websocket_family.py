@@ -39,7 +39,8 @@ def _tone(seconds: float) -> bytes:
 
 
 class GatedServer(LoopbackSocketServer):
-    def __init__(self) -> None:
+    def __init__(self, greet_after_s: float = 0.0) -> None:
+        self.greet_after_s = greet_after_s  # a server that greets late refuses an opening sent before it
         self.received: list[str] = []
         self.headers: dict[str, str] = {}
         self.problems: list[str] = []
@@ -47,7 +48,14 @@ class GatedServer(LoopbackSocketServer):
 
     async def handle(self, socket: Any) -> None:
         self.headers = dict(socket.request.headers)
-        await socket.send(json.dumps({"event": "connected_success"}))
+        greeted = asyncio.Event()
+
+        async def greet() -> None:
+            await asyncio.sleep(self.greet_after_s)
+            greeted.set()
+            await socket.send(json.dumps({"event": "connected_success"}))
+
+        greeting = asyncio.create_task(greet())
         started = asyncio.Event()
 
         async def start_later() -> None:  # the server takes its time; the socket keeps reading meanwhile
@@ -60,6 +68,8 @@ class GatedServer(LoopbackSocketServer):
             self.received.append(message)
             data = json.loads(message)
             if data.get("event") == "task_start":
+                if not greeted.is_set():
+                    self.problems.append("task_start before connected_success")
                 if data.get("auth", {}).get("token") != KEY:
                     self.problems.append("the key is not in the opening")
                 starting = asyncio.create_task(start_later())
@@ -74,6 +84,7 @@ class GatedServer(LoopbackSocketServer):
                 await socket.send(json.dumps({"event": "task_finished", "data": {"audio": _tone(0.3).hex()}}))
                 await socket.close(1000)
                 break
+        greeting.cancel()
         if starting is not None:
             starting.cancel()
 
@@ -83,7 +94,7 @@ SOCKET = Socket(
     auth=SocketAuth(KeyIn.MESSAGE, field="/auth/token", in_handshake=False),
     opening=Send("start", {"event": "task_start", "auth": {"token": "{key}"}, "voice": "{voice}", "model": "{model}"},
                  Loose, Match("/event", "task_start")),
-    greeting=Answer("connected", Kind.METADATA, Match("/event", "connected_success"), Loose, {}),
+    greeting=Answer("connected", Kind.OPENED, Match("/event", "connected_success"), Loose, {}),
     ready=Answer("started", Kind.READY, Match("/event", "task_started"), Loose, {}),
     text=Send("continue", {"event": "task_continue", "text": "{text}"}, Loose, Match("/event", "task_continue")),
     end=Send("finish", {"event": "task_finish"}, Loose, Match("/event", "task_finish")),
@@ -197,3 +208,19 @@ def test_the_references_example_messages_are_what_the_declaration_says(provider:
         else grammar.answer(message)
     assert found is not None and found.name == name
     found.model.model_validate(message)
+
+
+def test_an_opening_that_waits_for_the_greeting_is_sent_after_it() -> None:
+    """Mistral's and DashScope's sessions: "wait for [session.created] before you send anything else"."""
+    from dataclasses import replace
+
+    late = GatedServer(greet_after_s=PAUSE_S)
+    try:
+        for waits, problems in ((True, []), (False, ["task_start before connected_success"])):
+            late.problems.clear()
+            provider = with_sockets(SERVICE, [replace(SOCKET, opening_waits_for_greeting=waits)])
+            asyncio.run(speak(provider.channel("gated"), late.url, {},
+                              Utterance(("Hello.",), "leah", "blizzard", "pcm"), key=KEY))
+            assert late.problems == problems
+    finally:
+        late.close()

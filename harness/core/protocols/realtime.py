@@ -160,6 +160,7 @@ class Kind(StrEnum):
     AUDIO = "audio"
     MARKS = "marks"  # alignment or timestamps: spans of the text with their times in the audio
     FINAL = "final"  # the utterance (context) is complete: isFinal, done
+    OPENED = "opened"  # the server greets a new connection (connected_success, session.created): it may be spoken to
     READY = "ready"  # the server accepted the opening (task_started, contextCreated): text may follow
     FLUSHED = "flushed"
     CLEARED = "cleared"
@@ -231,12 +232,13 @@ KEY_SLOT = "[[api-key]]"
 @dataclass(frozen=True, slots=True)
 class Outgoing:
     """One client message (text, or bytes for a binary frame) and when to send it, in seconds after the
-    socket opened — or, `gated`, after the server said it is ready (a READY event: MiniMax's task_started,
-    "only after receiving this event can you send task_continue"), its `at_s` then counting from that."""
+    socket opened — or, `after` an event of that kind, its `at_s` then counting from the event: text after the
+    server said it is ready (READY: MiniMax's task_started, "only after receiving this event can you send
+    task_continue"), an opening after the server's greeting (OPENED: "wait for it before you send anything else")."""
 
     message: str | bytes
     at_s: float = 0.0
-    gated: bool = False
+    after: Kind | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,8 @@ Time is the process's monotonic clock (`time.monotonic`, the sandbox's clock too
 with the sandbox's truth of the same stream), counted from the connect call (`Session.started_at`): a sent frame
 is stamped when it is handed to the socket, a received one when `recv` returns it. Messages go out at
 their `at_s` after the handshake completed (all at once, or paced like a language model's tokens); a
-`gated` message waits until `ready` says the server accepted the opening, its `at_s` counting from then.
+message sent `after` an event waits until the server's frames hold one of that kind (`heard`), its `at_s`
+counting from then.
 A key a protocol carries in a message (`KEY_SLOT`) is put in as the message leaves; the session keeps the mark.
 The session ends when the server closes; when the client closes after the grammar says the utterance is
 complete; when the connection drops (closing code None); or after `idle_timeout_s` without a frame.
@@ -44,7 +45,7 @@ async def run_session(url: str, headers: Mapping[str, str], messages: Sequence[O
                       complete: Callable[[Session], bool] | None = None, closing: Sequence[str] = (),
                       client_closes: bool = True, ssl: ssl_module.SSLContext | None = None,
                       idle_timeout_s: float = 30.0, secrets: tuple[str, ...] = (),
-                      ready: Callable[[Session], bool] | None = None, key: str = "") -> Session:
+                      heard: Callable[[Session], frozenset[Kind]] | None = None, key: str = "") -> Session:
     """Open `url`, send `messages` on their schedule, record everything until the socket ends."""
     from websockets.asyncio.client import connect
     from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
@@ -68,7 +69,7 @@ async def run_session(url: str, headers: Mapping[str, str], messages: Sequence[O
         session.closing = Closing(None, f"cannot connect: {type(error).__name__}: {error}", now(), by_server=False)
         return session
     session.opened_s = now()
-    gate = _Gate(ready)
+    gate = _Gate(heard)
     sender = asyncio.create_task(_send_all(socket, session, messages, now, gate, key))
     try:
         await _receive(socket, session, now, complete, closing, client_closes, idle_timeout_s, gate, key)
@@ -86,17 +87,26 @@ async def run_session(url: str, headers: Mapping[str, str], messages: Sequence[O
 
 
 class _Gate:
-    """When the server said it is ready (`ready` of the session): gated messages wait for it."""
+    """When each kind of event was first heard (`heard` of the session): messages sent `after` one wait for it."""
 
-    def __init__(self, ready: Callable[[Session], bool] | None) -> None:
-        self.ready = ready
-        self.opened = asyncio.Event()
-        self.at_s = 0.0
+    def __init__(self, heard: Callable[[Session], frozenset[Kind]] | None) -> None:
+        self.heard = heard
+        self.first: dict[Kind, float] = {}
+        self.changed = asyncio.Condition()
 
-    def look(self, session: Session, at_s: float) -> None:
-        if self.ready is not None and not self.opened.is_set() and self.ready(session):
-            self.at_s = at_s
-            self.opened.set()
+    async def look(self, session: Session, at_s: float) -> None:
+        if self.heard is None:
+            return
+        new = [kind for kind in self.heard(session) if kind not in self.first]
+        if new:
+            async with self.changed:
+                self.first.update({kind: at_s for kind in new})
+                self.changed.notify_all()
+
+    async def wait(self, kind: Kind) -> float:
+        async with self.changed:
+            await self.changed.wait_for(lambda: kind in self.first)
+        return self.first[kind]
 
 
 def _wire(message: str | bytes, key: str) -> str | bytes:
@@ -111,9 +121,8 @@ async def _send_all(socket: Any, session: Session, messages: Sequence[Outgoing],
     opened = session.opened_s or 0.0
     for outgoing in messages:
         base = opened
-        if outgoing.gated and gate.ready is not None:
-            await gate.opened.wait()
-            base = gate.at_s
+        if outgoing.after is not None and gate.heard is not None:
+            base = await gate.wait(outgoing.after)
         delay = base + outgoing.at_s - now()
         if delay > 0:
             await asyncio.sleep(delay)
@@ -143,7 +152,7 @@ async def _receive(socket: Any, session: Session, now: Callable[[], float], comp
             continue
         last_frame = now()
         session.arrived_after[session.add(Direction.RECV, last_frame, message).index] = bound
-        gate.look(session, last_frame)
+        await gate.look(session, last_frame)
         if finished or complete is None or not complete(session):
             continue
         finished = True
@@ -184,9 +193,21 @@ def reader(grammar: Grammar, enough: Callable[[Sequence[Event]], bool]) -> Calla
     return complete
 
 
-def readiness(grammar: Grammar) -> Callable[[Session], bool]:
-    """A `ready` test for `run_session`: the server has said it accepted the opening (a READY event)."""
-    return reader(grammar, lambda events: any(e.kind is Kind.READY for e in events))
+def listener(grammar: Grammar) -> Callable[[Session], frozenset[Kind]]:
+    """A `heard` for `run_session`: the kinds of event the server's frames have held so far."""
+    kinds: set[Kind] = set()
+
+    def enough(events: Sequence[Event]) -> bool:
+        kinds.update(e.kind for e in events)
+        return False
+
+    read = reader(grammar, enough)
+
+    def heard(session: Session) -> frozenset[Kind]:
+        read(session)
+        return frozenset(kinds)
+
+    return heard
 
 
 async def speak(channel: Channel, base_url: str, headers: Mapping[str, str], utterance: Utterance, *,
@@ -199,4 +220,4 @@ async def speak(channel: Channel, base_url: str, headers: Mapping[str, str], utt
     complete = reader(grammar, lambda events: grammar.complete(events, opening))
     return await run_session(url, headers, opening.messages, complete=complete, closing=opening.closing,
                              client_closes=opening.client_closes, ssl=ssl, idle_timeout_s=idle_timeout_s,
-                             secrets=(*secrets, key) if key else secrets, ready=readiness(grammar), key=key)
+                             secrets=(*secrets, key) if key else secrets, heard=listener(grammar), key=key)

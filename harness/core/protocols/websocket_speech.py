@@ -129,6 +129,7 @@ class Socket:
     error_close: int = 1008  # the close that follows an error frame
     server_closes: bool = True  # after the final marker (and `after_final`) the server closes, not the client
     waits_for_ready: bool = False  # text waits for `ready` ("only after receiving this event can you send ...")
+    opening_waits_for_greeting: bool = False  # the opening waits for `greeting` ("wait for it before you send")
     speaks_each_text: bool = False  # each text message is spoken as it comes (else the buffer, at `end`)
     context_at: str = ""  # where server messages name their context
     chunk_files: bool = False  # each audio chunk is a whole file of the format's container (a WAV header each)
@@ -269,11 +270,12 @@ class SocketGrammar(Grammar):
         fmt = socket.format(utterance.audio_format)
         values = {"voice": utterance.voice, "model": utterance.model, "format": fmt.name,
                   "rate": fmt.spec.sample_rate, "key": KEY_SLOT, "context": utterance.context, "nonce": 1}
-        messages = [] if socket.opening is None else [Outgoing(_dump(socket.opening.template, values))]
-        gated = socket.waits_for_ready and socket.ready is not None
-        messages += [Outgoing(_dump(socket.text.template, {**values, "text": chunk}), gated=gated)
+        greeted = Kind.OPENED if socket.opening_waits_for_greeting and socket.greeting is not None else None
+        messages = [] if socket.opening is None else [Outgoing(_dump(socket.opening.template, values), after=greeted)]
+        after = Kind.READY if socket.waits_for_ready and socket.ready is not None else None
+        messages += [Outgoing(_dump(socket.text.template, {**values, "text": chunk}), after=after)
                      for chunk in utterance.chunks]
-        messages.append(Outgoing(_dump(socket.end.template, values), gated=gated))
+        messages.append(Outgoing(_dump(socket.end.template, values), after=after))
         closing = () if socket.after_final is None else (_dump(socket.after_final.template, values),)
         return Opening({}, {}, tuple(messages), closing=closing, client_closes=not socket.server_closes)
 

@@ -96,7 +96,7 @@ T2A_SOCKET = Socket(
     key="t2a.v2.ws", path="/ws/v1/t2a_v2", summary="T2A over WebSocket: task_start, task_continue, task_finish",
     doc=SOCKET_REFERENCE,
     auth=SocketAuth(KeyIn.HEADER, in_handshake=False),
-    greeting=Answer("connected_success", Kind.METADATA, Match("/event", "connected_success"), Notice,
+    greeting=Answer("connected_success", Kind.OPENED, Match("/event", "connected_success"), Notice,
                     {"event": "connected_success", **SESSION}),
     opening=Send("task_start", {"event": "task_start", "model": "{model}",
                                 "voice_setting": {"voice_id": "{voice}", "speed": 1, "vol": 1, "pitch": 0},
