@@ -23,7 +23,8 @@ from pydantic import BaseModel
 from harness.bench.corpus import Corpus, CorpusItem
 from harness.bench.pricing import Price, PriceBook
 from harness.core.errors import RequestValidationError, UsageError
-from harness.core.spec import BodyKind, Endpoint, Offering, Provider, SynthesisInput, Upload
+from harness.core.protocols.declaration import ProtocolDeclaration
+from harness.core.spec import BodyKind, Cost, Endpoint, Offering, Provider, SynthesisInput, Upload
 from harness.core.validate import check_request, soft_limit_warnings
 from harness.core.verdict import Drift
 
@@ -50,6 +51,19 @@ class Selection:
     @property
     def label(self) -> str:
         return f"{self.provider.name}/{self.offering.name}"
+
+
+def socket_cost(selection: Selection, text: str) -> Cost | None:
+    """What a socket's model charges for `text`, where its declaration prices it (the WebSocket speech family's
+    models, which a socket may price apart from their HTTP twin); None: the HTTP request's price stands."""
+    offering = selection.offering
+    if offering.channel is None:
+        return None
+    grammar = selection.provider.channel(offering.channel).grammar
+    speaker, declaration = grammar.speaker_of(offering.name), grammar.declaration
+    if speaker is None or not isinstance(declaration, ProtocolDeclaration):
+        return None
+    return declaration.cost_of(len(text), speaker[0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +241,8 @@ def _job(
         payload=payload,
         params_json=stored,
         params_sha256=hashlib.sha256(stored.encode()).hexdigest(),
-        price=prices.price(selection.provider, offering.name, selection.endpoint, payload),
+        price=prices.price(selection.provider, offering.name, selection.endpoint, payload,
+                           socket_cost(selection, item.text)),
         invalid=invalid,
         reference_path=_reference_path(selection, refs) if offering.clones else None,
         warnings=warnings,

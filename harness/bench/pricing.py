@@ -65,9 +65,11 @@ class PriceBook:
             return self.usd_per_character
         return provider.usd_per_unit.get(unit)
 
-    def price(self, provider: Provider, model: str, endpoint: Endpoint, payload: Mapping[str, Any]) -> Price:
+    def price(self, provider: Provider, model: str, endpoint: Endpoint, payload: Mapping[str, Any],
+              own: Cost | None = None) -> Price:
+        """The documented price of a request (`own`: the price its model gives apart from the endpoint's)."""
         override = (self.overrides or {}).get(f"{provider.name}/{model}")
-        cost: Cost | None = endpoint.price(payload) if endpoint.price is not None else None
+        cost: Cost | None = own if own is not None else endpoint.price(payload) if endpoint.price is not None else None
         if cost is None:  # no price function, or one that prices no request of this model
             if override is not None:
                 return Price(override, CostUnit.USD, override, "configured-price")

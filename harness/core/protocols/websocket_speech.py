@@ -4,9 +4,10 @@ Most realtime text-to-speech sockets differ in their words, not their shape: an 
 sometimes the key), text messages, a message that ends the text (a flush, `finish`, `task_finish`,
 `close_context`), audio back as binary frames or as base64/hex at a JSON pointer, a final marker, error
 frames and close codes. A provider declares its socket as a `Socket` — every message a template (`fill`'s
-`{text}`, `{voice}`, `{model}`, `{format}`, `{rate}`, `{key}`, `{context}`, `{nonce}`, `{id}`, `{code}`,
-`{message}`, `{audio}`, `{last}`) with the pydantic model its documents give it and the `Match` that tells it
-apart — and `with_sockets` adds it to the provider its HTTP declaration (`http_speech.SpeechService`) makes:
+`{text}`, `{voice}`, `{model}`, `{format}`, `{rate}`, `{key}`, `{context}`, `{nonce}`, `{seq}` (the client
+message's number, for ids that must differ), `{id}` (the server's session), `{code}`, `{message}`, `{audio}`,
+`{last}`) with the pydantic model its documents give it and the `Match` that tells it apart — and
+`with_sockets` adds it to the provider its HTTP declaration (`http_speech.SpeechService`) makes:
 
     client   [opening] → text × n → end → (final seen) → [after_final]
     server   [greeting] · [ready] · audio (binary | JSON with audio at `audio_at`) · final · error · others
@@ -22,6 +23,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from enum import StrEnum
 from functools import partial
 from typing import Any, Literal
@@ -31,7 +33,7 @@ from pydantic import BaseModel, Field
 from harness.core.audio_fields import AudioFieldError, audio_at
 from harness.core.drift import resolve
 from harness.core.protocols.declaration import ProtocolDeclaration
-from harness.core.protocols.http_speech import Format, SpeechService, build_provider, fill, request_for
+from harness.core.protocols.http_speech import Format, Model, SpeechService, build_provider, fill, request_for
 from harness.core.protocols.realtime import (
     KEY_SLOT,
     STANDARD_CLOSE_CODES,
@@ -134,7 +136,13 @@ class Socket:
     context_at: str = ""  # where server messages name their context
     chunk_files: bool = False  # each audio chunk is a whole file of the format's container (a WAV header each)
     host: str = "api"
-    suffix: str = "-ws"  # the offering of model M over this socket is M + suffix
+    suffix: str = "-ws"  # the offering of model M over this socket is M + suffix (when the socket names it M too)
+    # The socket's own names of the models it serves, by their HTTP names (DashScope's qwen3-tts-flash is
+    # qwen3-tts-flash-realtime on its socket); empty: every model, by its HTTP name.
+    models: Mapping[str, str] = field(default_factory=dict)
+    query: Mapping[str, str] = field(default_factory=dict)  # the URL's query, templates as the messages' (`{model}`)
+    prices: Mapping[str, Decimal] = field(default_factory=dict)  # USD per 1M characters by the socket's model name,
+    # where the socket's model is priced apart from its HTTP twin (DashScope's realtime model)
     drift: tuple[DocDrift, ...] = ()
 
     def format(self, name: str | None) -> Format:
@@ -271,13 +279,16 @@ class SocketGrammar(Grammar):
         values = {"voice": utterance.voice, "model": utterance.model, "format": fmt.name,
                   "rate": fmt.spec.sample_rate, "key": KEY_SLOT, "context": utterance.context, "nonce": 1}
         greeted = Kind.OPENED if socket.opening_waits_for_greeting and socket.greeting is not None else None
-        messages = [] if socket.opening is None else [Outgoing(_dump(socket.opening.template, values), after=greeted)]
+        messages = [] if socket.opening is None else [
+            Outgoing(_dump(socket.opening.template, {**values, "seq": 0}), after=greeted)]
         after = Kind.READY if socket.waits_for_ready and socket.ready is not None else None
-        messages += [Outgoing(_dump(socket.text.template, {**values, "text": chunk}), after=after)
-                     for chunk in utterance.chunks]
-        messages.append(Outgoing(_dump(socket.end.template, values), after=after))
-        closing = () if socket.after_final is None else (_dump(socket.after_final.template, values),)
-        return Opening({}, {}, tuple(messages), closing=closing, client_closes=not socket.server_closes)
+        messages += [Outgoing(_dump(socket.text.template, {**values, "text": chunk, "seq": len(messages) + index}),
+                              after=after) for index, chunk in enumerate(utterance.chunks)]
+        messages.append(Outgoing(_dump(socket.end.template, {**values, "seq": len(messages)}), after=after))
+        closing = () if socket.after_final is None else (
+            _dump(socket.after_final.template, {**values, "seq": len(messages)}),)
+        query = {name: str(fill(value, values)) for name, value in socket.query.items()}
+        return Opening({}, query, tuple(messages), closing=closing, client_closes=not socket.server_closes)
 
     def complete(self, events: Sequence[Event], opening: Opening) -> bool:
         return any(e.kind is Kind.FINAL for e in events)
@@ -287,26 +298,38 @@ def _dump(template: Mapping[str, Any], values: Mapping[str, Any]) -> str:
     return json.dumps(fill(template, values), separators=(",", ":"))
 
 
+def served(service: SpeechService, socket: Socket) -> list[tuple[Model, str]]:
+    """The models a socket serves, each with the name the socket knows it by."""
+    return [(m, socket.models.get(m.name, m.name)) for m in service.models
+            if not socket.models or m.name in socket.models]
+
+
+def offering_name(model: Model, wire: str, socket: Socket) -> str:
+    return wire if wire != model.name else model.name + socket.suffix
+
+
 def with_sockets(service: SpeechService, sockets: Sequence[Socket]) -> Provider:
     """The provider the `SpeechService` makes, with its documented sockets: a channel each, and an offering of
-    every model over each (named model + suffix, spoken in the model's voice, priced as its HTTP request)."""
+    every model over each (named model + suffix, or the socket's own name of it; spoken in the model's voice,
+    priced as its HTTP request)."""
     provider = build_provider(service)
     channels: list[Channel] = []
     offerings: list[Offering] = []
     for socket in sockets:
+        models = served(service, socket)
         declaration = SocketDeclaration(
             name=service.name, base_url=service.hosts[socket.host], key_env=service.key_env,
-            models=tuple(m.name for m in service.models), voices=tuple(v.name for v in service.voices),
+            models=tuple(wire for _, wire in models), voices=tuple(v.name for v in service.voices),
             formats=tuple(f.name for f in socket.formats), title=service.title,
-            model_prices={m.name: m.usd_per_million_chars for m in service.models
-                          if m.usd_per_million_chars is not None})
-        speakers = {m.name + socket.suffix: (m.name, m.voice) for m in service.models}
+            model_prices={wire: socket.prices.get(wire, m.usd_per_million_chars) for m, wire in models
+                          if wire in socket.prices or m.usd_per_million_chars is not None})
+        speakers = {offering_name(m, wire, socket): (wire, m.voice) for m, wire in models}
         channels.append(Channel(socket.key, socket.path, socket.summary, SocketGrammar(socket, declaration, speakers),
                                 host=socket.host, doc=socket.doc))
-        offerings += [Offering(m.name + socket.suffix, m.synthesis, partial(request_for, service, m),
+        offerings += [Offering(offering_name(m, wire, socket), m.synthesis, partial(request_for, service, m),
                                channel=socket.key, languages=m.languages, max_chars=m.max_chars,
-                               description=f"{m.name} over the WebSocket {socket.path} (voice {m.voice})")
-                      for m in service.models]
+                               description=f"{wire} over the WebSocket {socket.path} (voice {m.voice})")
+                      for m, wire in models]
     docs = tuple(dict.fromkeys((*provider.docs, *(s.doc for s in sockets if s.doc))))
     drift = (*provider.doc_drift, *(d for s in sockets for d in s.drift))
     return replace(provider, channels=(*provider.channels, *channels), offerings=(*provider.offerings, *offerings),

@@ -28,7 +28,7 @@ RATES = (8000, 16000, 24000)  # sample_rate: Literal[24000, 16000, 8000]
 # pcm_s16le first ("PCM signed 16-bit little-endian audio"): headerless chunks the benchmark decodes one by one;
 # mp3 ("96kbps MP3 audio") is the server's default when the init names none.
 FORMATS = (
-    Format("pcm_s16le", AudioSpec("pcm_s16le", 24000, "raw"), "audio/L16", RATES),
+    Format("pcm_s16le", AudioSpec("pcm_s16le", 24000, "raw"), "audio/pcm", RATES),
     Format("mp3", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg", RATES),
 )
 

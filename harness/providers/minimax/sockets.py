@@ -88,7 +88,7 @@ class AudioMessage(ResponseModel):
 
 
 FORMATS = (  # pcm first: headerless chunks the benchmark decodes one by one; mp3 is the reference's example
-    Format("pcm", AudioSpec("pcm_s16le", 32000, "raw"), "audio/L16", RATES),
+    Format("pcm", AudioSpec("pcm_s16le", 32000, "raw"), "audio/pcm", RATES),
     Format("mp3", AudioSpec("mp3", 32000, "mp3"), "audio/mpeg", RATES),
 )
 

@@ -38,7 +38,7 @@ from starlette.websockets import WebSocketDisconnect
 from harness.core.audio_fields import encode_text
 from harness.core.protocols.http_speech import Refusal, SpeechService, fill, put, read
 from harness.core.protocols.realtime import AudioSpec, Channel
-from harness.core.protocols.websocket_speech import Answer, KeyIn, Send, Socket, SocketGrammar, slots_of
+from harness.core.protocols.websocket_speech import Answer, KeyIn, Send, Socket, SocketGrammar, served, slots_of
 from harness.sandbox.emulation import SocketCall
 from harness.sandbox.emulations.http_speech.models import pitch_of
 from harness.sandbox.lanes import Lanes, Sender, SocketDropped
@@ -46,7 +46,7 @@ from harness.sandbox.utterances import Speaker
 from harness.speech import encode_as
 
 if TYPE_CHECKING:
-    from harness.core.protocols.http_speech import Model
+    pass
 
 CHUNK_S = 0.2  # seconds of audio per frame: the streaming providers' usual 100-250 ms
 IDLE_TIMEOUT_S = 20.0  # no client message for this long ends the socket with an error (ElevenLabs' default)
@@ -78,8 +78,9 @@ class FamilySocket:
         self.opened = self.socket.opening is None
         self.buffer = ""
         self.values: dict[str, Any] = {"context": "", "nonce": 0, "id": uuid.uuid4().hex}
-        self.model: Model = service.models[0]
-        self.voice = service.models[0].voice
+        self.models = {wire: model for model, wire in served(service, self.socket)}  # the socket's names
+        self.wire_model, self.model = next(iter(self.models.items()))
+        self.voice = self.model.voice
         fmt = self.socket.formats[0]
         self.spec: AudioSpec = fmt.spec
         self.speaker: Speaker | None = None
@@ -105,7 +106,7 @@ class FamilySocket:
             if auth.where is KeyIn.HEADER and not auth.in_handshake:
                 self._check_key(self.key)
             if self.socket.opening is None:
-                self._start(self.model, self.voice, self.spec)
+                self._start(self.wire_model, self.voice, self.spec)
             await self._converse()
         except Refused as refused:
             self.lanes.stop()
@@ -217,13 +218,14 @@ class FamilySocket:
         slots = slots_of(socket.opening.template)
         if socket.auth.where is KeyIn.MESSAGE:
             self._check_key(str(read(raw, slots.get("key")) or ""))
-        model = self.model
-        if "model" in slots:
-            name = str(read(raw, slots["model"]) or "")
-            found = next((m for m in self.service.models if m.name == name), None)
-            if found is None:
-                raise Refused(refusals.unknown_model or refusals.invalid, name)
-            model = found
+        in_query = {value[1:-1]: self.call.query.get(name, "") for name, value in socket.query.items()
+                    if value.startswith("{") and value.endswith("}")}
+        wire = self.wire_model
+        if "model" in slots or "model" in in_query:
+            wire = str(read(raw, slots["model"]) or "") if "model" in slots else in_query["model"]
+            if wire not in self.models:
+                raise Refused(refusals.unknown_model or refusals.invalid, wire)
+        model = self.models[wire]
         voice = model.voice
         if "voice" in slots:
             voice = str(read(raw, slots["voice"]) or "")
@@ -247,7 +249,7 @@ class FamilySocket:
                 spec = replace(spec, sample_rate=int(rate))
         self.values["context"] = read(raw, slots.get("context")) or ""
         self.opened = True
-        self._start(model, voice, spec)
+        self._start(wire, voice, spec)
         self.values["format"] = read(raw, slots["format"]) if "format" in slots else socket.formats[0].name
 
     def _check_key(self, key: str) -> None:
@@ -261,9 +263,9 @@ class FamilySocket:
             raise Refused(refusals.rate_limited, f"retry in {retry} s")
         self.key = key
 
-    def _start(self, model: Model, voice: str, spec: AudioSpec) -> None:
-        self.model, self.voice, self.spec = model, voice, spec
-        self.values.update(model=model.name, voice=voice, rate=spec.sample_rate, format=self.socket.formats[0].name)
+    def _start(self, wire: str, voice: str, spec: AudioSpec) -> None:
+        self.wire_model, self.model, self.voice, self.spec = wire, self.models[wire], voice, spec
+        self.values.update(model=wire, voice=voice, rate=spec.sample_rate, format=self.socket.formats[0].name)
         names = tuple(v.name for v in self.service.voices)
         self.speaker = Speaker(self.call.services, spec.sample_rate, CHUNK_S, pitch_of(names, voice))
 
@@ -273,7 +275,7 @@ class FamilySocket:
         text, self.buffer = self.buffer.strip(), ""
         if not text:
             return
-        cost = self.grammar.declaration.cost_of(len(text), self.model.name)  # type: ignore[union-attr]
+        cost = self.grammar.declaration.cost_of(len(text), self.wire_model)  # type: ignore[union-attr]
         if not self.call.services.charge(self.key or None, cost):
             raise Refused(self.service.refusals.quota)
         self.lanes.submit(LANE, lambda: self._speak(text))

@@ -1,0 +1,117 @@
+"""DashScope (Alibaba Cloud Model Studio) Qwen-TTS as its documents describe it, in the HTTP speech family's terms:
+the streaming synthesis (`X-DashScope-SSE: enable`), base64 PCM at `/output/audio/data` in each event, the bearer
+key, and the general error body; its realtime WebSocket in `sockets`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Model,
+    Refusal,
+    Refusals,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
+)
+from harness.core.protocols.realtime import AudioSpec
+from harness.core.protocols.websocket_speech import with_sockets
+from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, EventStreamBody, JsonBody, Response, Role
+from harness.providers.dashscope.models import (
+    MAX_TEXT_CHARS,
+    NON_REALTIME_GUIDE,
+    PRICE_TRANSCRIPTION,
+    REFERENCE,
+    STATUS_CODES,
+    ErrorBody,
+    SynthesisEvent,
+    SynthesisRequest,
+)
+from harness.providers.dashscope.sockets import REALTIME_PRICE, SOCKETS
+
+PRICES_READ = "2026-11-24"
+HOST = "api"
+PCM = "audio/pcm;rate=24000"  # "Streaming returns PCM audio data in chunks": 16-bit mono at 24 kHz, little-endian
+
+FORMATS = (Format("pcm", AudioSpec("pcm_s16le", 24000, "raw"), PCM),)
+
+
+def _error(status: int, words: str) -> Response:
+    return Response(status, (JsonBody(ErrorBody),), words)
+
+
+GENERATE = Endpoint(
+    key="qwen_tts.generation", method="POST", path="/api/v1/services/aigc/multimodal-generation/generation",
+    summary="Speech synthesis (Qwen-TTS), streaming: base64 PCM chunks as Server-Sent Events",
+    host=HOST, role=Role.STREAM, request=SynthesisRequest, body_kind=BodyKind.JSON,
+    header_fields={"sse": "X-DashScope-SSE"},
+    responses=(Response(200, (EventStreamBody(SynthesisEvent, audio=AudioAt("/output/audio/data", media_type=PCM)),),
+                        "The audio, chunk by chunk"),
+               _error(400, "InvalidParameter: Required parameter(s) missing or invalid"),
+               _error(401, "InvalidApiKey: Invalid API-key provided."),
+               _error(429, "Throttling.RateQuota: Requests rate limit exceeded, please try again later."),
+               _error(500, "InternalError: An internal error has occured, please try again later")),
+    example={"model": "qwen3-tts-flash", "sse": "enable",
+             "input": {"text": "Let me recommend a T-shirt to everyone.", "voice": "Cherry"}},
+    doc=REFERENCE,
+)
+
+# "The model supports the voices Chelsie, Serena, Ethan and Cherry" (the realtime guide; the same four head every
+# Qwen-TTS voice list). No voices endpoint is in the stored material: no listing declared.
+VOICE_LIST = (Voice("Cherry", "en-US", "female"), Voice("Ethan", "en-US", "male"), Voice("Serena", "en-US", "female"),
+              Voice("Chelsie", "en-US", "female"))
+
+MODELS = (
+    Model("qwen3-tts-flash", GENERATE.key, "Cherry", usd_per_million_chars=Decimal("10"),
+          price_note=f"$0.1 per 10,000 characters ({PRICES_READ}; a third-party transcription, {PRICE_TRANSCRIPTION}; "
+                     f"the realtime model is ${REALTIME_PRICE} per 1M on Model Studio's own page)",
+          max_chars=MAX_TEXT_CHARS, description="Qwen3-TTS Flash (voice Cherry)"),
+)
+
+# The general status codes and their words (STATUS_CODES).
+REFUSALS = Refusals(
+    invalid=Refusal(400, "InvalidParameter", "Required parameter(s) missing or invalid, please check the request "
+                    "parameters. {detail}"),
+    missing_key=Refusal(401, "InvalidApiKey", "Invalid API-key provided."),
+    bad_key=Refusal(401, "InvalidApiKey", "Invalid API-key provided."),
+    unknown_voice=Refusal(400, "InvalidParameter", "Invalid voice: {detail}"),
+    rate_limited=Refusal(429, "Throttling.RateQuota", "Requests rate limit exceeded, please try again later."),
+    quota=Refusal(400, "Arrearage", "Access denied, plesase make sure your account is in good standing."),
+    unknown_model=Refusal(400, "InvalidParameter", "Model not exist: {detail}"),
+    not_found=Refusal(404, "NotFound", "Not found: {detail}"),
+    busy=Refusal(503, "ServiceUnavailable", "Service unavailable, please try again later."),
+    server_error=Refusal(500, "InternalError", "An internal error has occured, please try again later or contact "
+                         "service support."),
+)
+
+SERVICE = SpeechService(
+    name="dashscope",
+    title="Alibaba Cloud Model Studio Qwen-TTS (SSE; realtime WebSocket)",
+    hosts={HOST: "https://dashscope-intl.aliyuncs.com"},  # the Singapore region; Beijing is dashscope.aliyuncs.com
+    auth=Auth("Authorization", "Bearer"),
+    key_env="DASHSCOPE_API_KEY",
+    docs=(REFERENCE, NON_REALTIME_GUIDE, STATUS_CODES),
+    error_model=ErrorBody,
+    errors=ErrorShape({"code": "{code}", "message": "{message}", "request_id": "3c4b9e5f-0d3a-4a8e-9f52-0c1d7e6b2a41"}),
+    refusals=REFUSALS,
+    syntheses=(Synthesis(GENERATE, Slots(text="/input/text", voice="/input/voice", model="/model"), FORMATS,
+                         default_format="pcm", template={"sse": "enable"},
+                         answer={"output": {"finish_reason": "null",
+                                            "audio": {"id": "audio_3c4b9e5f", "expires_at": 0}},
+                                 "request_id": "3c4b9e5f-0d3a-4a8e-9f52-0c1d7e6b2a41"}),),
+    models=MODELS,
+    voices=VOICE_LIST,
+    prices_read=PRICES_READ,
+    doc_drift=(DocDrift("non-streaming answer", "Without X-DashScope-SSE the answer carries an audio URL that "
+                        "\"expires after 24 hours\", not the audio: the family reads audio it is given, so only the "
+                        "streaming form is declared.", (NON_REALTIME_GUIDE,)),
+               DocDrift("regions", "The Singapore endpoint is declared; Beijing (dashscope.aliyuncs.com) takes "
+                        "different keys (\"The API keys for Singapore and Beijing regions are different\").",
+                        (REFERENCE,))),
+)
+
+PROVIDER = with_sockets(SERVICE, SOCKETS)
