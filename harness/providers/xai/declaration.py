@@ -1,0 +1,108 @@
+"""xAI's Text to Speech API as its documents describe it, in the HTTP speech family's terms: `POST /v1/tts` answering
+the audio as the body, the bearer key, five voices, and one price per million characters.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Model,
+    Refusal,
+    Refusals,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
+    build_provider,
+)
+from harness.core.protocols.realtime import AudioSpec
+from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.providers.xai.models import (
+    GUIDE,
+    INTEGRATION,
+    MAX_TEXT_CHARS,
+    PRICING,
+    REFERENCE,
+    ErrorBody,
+    SpeechRequest,
+)
+
+PRICES_READ = "2026-11-24"
+HOST = "api"
+RATE = 24000  # "Defaults to MP3 at 24 kHz / 128 kbps"
+RATES = (8000, 16000, 22050, 24000, 44100, 48000)
+
+FORMATS = (
+    Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
+    Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
+)
+
+
+def _error(status: int, words: str) -> Response:
+    return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
+
+
+SYNTHESIZE = Endpoint(
+    key="tts", method="POST", path="/v1/tts", host=HOST, role=Role.STREAM,
+    summary="Text to speech: convert text into speech audio (raw audio bytes)",
+    request=SpeechRequest, body_kind=BodyKind.JSON,
+    responses=(Response(200, (AudioBody(tuple(dict.fromkeys(f.media_type for f in FORMATS))),),
+                        "The response body contains raw audio bytes"),
+               # No error status is in the stored pages; these are the ones every call can meet, marked inferred.
+               _error(400, "a request the reference forbids"), _error(401, "no valid bearer key"),
+               _error(429, "rate limited"), _error(500, "a server fault")),
+    example={"text": "Hello! Welcome to the xAI Text to Speech API.", "voice_id": "eve", "language": "en"},
+    doc=REFERENCE,
+)
+
+# "ara Warm and conversational; eve Energetic and upbeat; leo Authoritative and strong; rex Clear and professional;
+# sal Smooth and balanced". A voices listing exists (GET /v1/tts/voices) but its body is not in the stored text.
+VOICE_LIST = tuple(Voice(name, "en-US") for name in ("eve", "ara", "leo", "rex", "sal"))
+
+MODELS = (
+    Model("grok-tts", SYNTHESIZE.key, "eve", usd_per_million_chars=Decimal("4.20"),
+          price_note=f"$0.0042 per 1,000 characters ({PRICES_READ}; {PRICING}; the request names no model)",
+          max_chars=MAX_TEXT_CHARS, description="xAI text to speech (voice eve; the request names no model)"),
+)
+
+REFUSALS = Refusals(
+    invalid=Refusal(400, "Client specified an invalid argument", "{detail}"),
+    missing_key=Refusal(401, "Unauthenticated", "No API key provided."),
+    bad_key=Refusal(401, "Unauthenticated", "Incorrect API key provided."),
+    unknown_voice=Refusal(400, "Client specified an invalid argument", "Unknown voice_id: {detail}"),
+    rate_limited=Refusal(429, "Too many requests", "Rate limit exceeded."),
+    quota=Refusal(429, "Too many requests", "Your team has run out of credits."),
+    server_error=Refusal(500, "Internal error", "Internal server error."),
+)
+
+SERVICE = SpeechService(
+    name="xai",
+    title="xAI Text to Speech (REST)",
+    hosts={HOST: "https://api.x.ai"},
+    auth=Auth("Authorization", "Bearer"),
+    key_env="XAI_API_KEY",
+    docs=(REFERENCE, GUIDE, INTEGRATION, PRICING),
+    error_model=ErrorBody,
+    errors=ErrorShape({"code": "{code}", "error": "{message}"}),
+    refusals=REFUSALS,
+    syntheses=(Synthesis(SYNTHESIZE, Slots(text="/text", voice="/voice_id", format="/output_format/codec",
+                                            rate="/output_format/sample_rate"),
+                         FORMATS, default_format="mp3", template={"language": "en"}),),
+    models=MODELS,
+    voices=VOICE_LIST,
+    prices_read=PRICES_READ,
+    doc_drift=(DocDrift("output_format", "The guide gives output_format as an object (\"Defaults to MP3 at 24 kHz / "
+                        "128 kbps. See Output Formats\") but the stored pages do not hold that table: its codec, "
+                        "sample_rate and bit_rate are declared as integrations pass them.", (GUIDE, INTEGRATION)),
+               DocDrift("errors", "No error body or status is in the stored pages: the declared {code, error} body and "
+                        "400/401/429/500 are inferred; check them against the provider.", (REFERENCE,)),
+               DocDrift("streaming socket", "The reference's \"Streaming text to speech\" WebSocket is shown only as "
+                        "\"Loading WebSocket spec…\" in the stored pages: not declared (third-party clients send "
+                        "text.delta/text.done and read audio.delta/audio.done, which is not the provider's word).",
+                        (REFERENCE,))),
+)
+
+PROVIDER = build_provider(SERVICE)
