@@ -15,11 +15,12 @@ import httpx
 from harness.contracts.plans import Auth, Plan, PlanContext
 from harness.contracts.targets import FAULT_HEADER, Target, reference_upload
 from harness.core.audio import AudioDecodeError, AudioKind, contradicts, inspect
-from harness.core.audio_fields import AudioFieldError, carrier, json_audio
+from harness.core.audio_fields import AudioFieldError, carrier, json_audio, ndjson_audio
 from harness.core.drift import resolve
 from harness.core.protocols.realtime import AudioSpec
 from harness.core.retry import RetryPolicy
-from harness.core.spec import Endpoint, JsonBody, Provider
+from harness.core.spec import Endpoint, EventStreamBody, JsonBody, NdjsonBody, Provider
+from harness.core.sse import audio_events
 from harness.core.target import TargetKind
 from harness.core.transport import build_request, path_fields
 from harness.core.validate import check_response, media_type_of, request_drift, soft_limit_warnings
@@ -179,14 +180,24 @@ def _fetch_media(
     outcome.violations.extend(check_audio(response.content, declared or response.headers.get("content-type")))
 
 
+def carried_audio(content: bytes, carried: JsonBody | EventStreamBody | NdjsonBody | None) -> bytes:
+    """The audio an answer carries: at its JSON pointer, joined from its events or lines, else the body itself."""
+    if isinstance(carried, JsonBody) and carried.audio is not None:
+        return json_audio(content, carried.audio)
+    if isinstance(carried, EventStreamBody) and carried.audio is not None:
+        return b"".join(audio for _, audio in audio_events(content, carried.audio))
+    if isinstance(carried, NdjsonBody) and carried.audio is not None:
+        return b"".join(audio for _, audio in ndjson_audio(content, carried.audio))
+    return content
+
+
 def check_format(endpoint: Endpoint, response: httpx.Response, spec: AudioSpec) -> list[Violation]:
     """The answer's audio is the format asked for: its codec (from its header, where it has one) and its
     sample rate (a headerless answer is taken at the rate the format names: its length must still be whole
     samples). Where the audio stack is not installed, only what the bytes' headers say is checked."""
     carried = carrier(endpoint.response_for(response.status_code))
     try:
-        audio = json_audio(response.content, carried.audio) if isinstance(carried, JsonBody) and carried.audio \
-            else response.content
+        audio = carried_audio(response.content, carried)
     except AudioFieldError as error:
         return [Violation("audio", f"{spec}", str(error), "protocol")]
     if spec.container == "raw":

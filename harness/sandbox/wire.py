@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.types import Message, Receive, Scope, Send
 
+from harness.core.drift import resolve
 from harness.core.spec import BodyKind, Endpoint, Upload
 from harness.sandbox.emulation import Reject
 
@@ -166,13 +167,18 @@ def json_reply(body: Any, status: int = 200, headers: Mapping[str, str] | None =
 
 
 def sse_reply(events: AsyncIterable[Mapping[str, Any] | str], *, event: str | None = None,
-              headers: Mapping[str, str] | None = None) -> Response:
-    """A Server-Sent Events stream: each item becomes one `data:` event (mappings as JSON)."""
+              headers: Mapping[str, str] | None = None, event_at: str = "") -> Response:
+    """A Server-Sent Events stream: each item becomes one `data:` event (mappings as JSON), named `event`, or by
+    the value each mapping holds at the pointer `event_at`."""
 
     async def frames() -> AsyncIterable[bytes]:
         async for item in events:
             data = item if isinstance(item, str) else json.dumps(item, separators=(",", ":"))
-            prefix = f"event: {event}\n" if event else ""
+            name = event
+            if event_at and not isinstance(item, str):
+                present, value = resolve(item, event_at)
+                name = str(value) if present else name
+            prefix = f"event: {name}\n" if name else ""
             yield (prefix + "".join(f"data: {line}\n" for line in data.splitlines() or [""]) + "\n").encode()
 
     return StreamingResponse(frames(), media_type="text/event-stream",

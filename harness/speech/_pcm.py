@@ -99,9 +99,11 @@ _WAV_SUBTYPES = {"pcm_s16le": "PCM_16", "pcm_f32le": "FLOAT", "pcm_mulaw": "ULAW
 _CONTAINERS = {"wav": "WAV", "mp3": "MP3", "ogg": "OGG", "flac": "FLAC"}
 
 
-def encode_as(samples: npt.ArrayLike, sample_rate: int, codec: str, container: str = "raw") -> bytes:
+def encode_as(samples: npt.ArrayLike, sample_rate: int, codec: str, container: str = "raw", *,
+              constant_bitrate: bool = False) -> bytes:
     """Float samples as the bytes a realtime protocol names: headerless `codec`, or a file in `container`
-    (wav with any of the four PCM codecs, mp3, ogg (opus), flac)."""
+    (wav with any of the four PCM codecs, mp3, ogg (opus), flac). `constant_bitrate`: MP3 at one bitrate, as a
+    stream is sent (a reader of frames with no Xing frame reckons a stream's length from its first frame)."""
     import io
 
     import soundfile as sf
@@ -113,9 +115,15 @@ def encode_as(samples: npt.ArrayLike, sample_rate: int, codec: str, container: s
     subtype = {"wav": _WAV_SUBTYPES.get(codec, "PCM_16"), "mp3": "MPEG_LAYER_III",
                "ogg": "VORBIS" if codec == "vorbis" else "OPUS", "flac": "PCM_16"}[container]
     buffer = io.BytesIO()
+    clipped = np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0)
     try:
-        sf.write(buffer, np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0), sample_rate,
-                 format=_CONTAINERS[container], subtype=subtype)
+        if constant_bitrate and container == "mp3":
+            # libsndfile applies a bitrate mode only with a compression level: 0.5 is a middle bitrate
+            with sf.SoundFile(buffer, "w", sample_rate, 1, format=_CONTAINERS[container], subtype=subtype,
+                              bitrate_mode="CONSTANT", compression_level=0.5) as out:
+                out.write(clipped)
+        else:
+            sf.write(buffer, clipped, sample_rate, format=_CONTAINERS[container], subtype=subtype)
     except (sf.LibsndfileError, TypeError, ValueError) as error:
         raise AudioCodecError(f"cannot write {codec} at {sample_rate} Hz in {container}: {error}") from error
     return buffer.getvalue()

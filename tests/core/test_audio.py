@@ -26,6 +26,7 @@ from harness.core.audio import (
     pcm_layout,
     seal_wav,
     sniff,
+    stream_frames,
     strip_metadata,
     walk_riff,
 )
@@ -378,6 +379,20 @@ def test_whole_wav_chunks_join_under_one_header() -> None:
     assert sf.info(io.BytesIO(joined)).frames == 3 * int(22050 * SECONDS)
     assert join_wav([piece, _made("wav float stereo 48k")]) is None  # two formats cannot share a header
     assert join_wav([piece, _made("mp3 lameenc stream")]) is None
+
+
+def test_mp3_files_joined_as_one_stream_read_whole_without_their_xing_frames() -> None:
+    """A socket sends an utterance's stretches as one MP3 stream: files joined as they are read as the first alone
+    (its Xing frame counts its own frames); their frames alone, at one bitrate, read as all of them."""
+    from harness.speech import encode_as
+
+    piece = encode_as(_tone(22050), 22050, "mp3", "mp3", constant_bitrate=True)
+    joined_files = piece * 3
+    assert sf.info(io.BytesIO(joined_files)).frames < 2 * int(22050 * SECONDS)
+    stream = b"".join(stream_frames(piece) for _ in range(3))
+    assert b"Xing" not in stream and b"Info" not in stream[:200]
+    frames, _ = sf.read(io.BytesIO(stream))
+    assert len(frames) >= int(2.8 * 22050 * SECONDS)
 
 
 REAL = ("wav pcm16 mono", "rifx big-endian", "rf64", "mp3 libsndfile (xing, lame)", "mp3 with id3v2 and id3v1",

@@ -31,6 +31,7 @@ as they came.
 
 from __future__ import annotations
 
+from ._mpeg import stream_frames
 from ._ogg import OggPage, ogg_pages
 from ._read import holds_a_frame, inspect, sniff, sniff_media_type, strip_metadata
 from ._riff import Riff, RiffChunk, WaveFormat, join_wav, seal_wav, walk_riff, wave_format
@@ -80,6 +81,7 @@ __all__ = [
     "seal_wav",
     "sniff",
     "sniff_media_type",
+    "stream_frames",
     "strip_metadata",
     "walk_riff",
     "wave_format",

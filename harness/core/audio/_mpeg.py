@@ -143,3 +143,14 @@ def frames_hold_a_frame(data: bytes, kind: AudioKind) -> bool:
         start += frame.length
         frame = frame_at(data, start)
     return frame is not None and start + frame.length <= len(data)
+
+
+def stream_frames(data: bytes) -> bytes:
+    """An MP3 file's audio frames alone, past its tags and its Xing/Info frame: the bytes one stretch adds to a
+    stream an encoder keeps open (a file's Xing frame counts its own frames, so files joined end to end read as the
+    first one alone)."""
+    start, end = audio_start(data), trailing_tags_start(data)
+    frame = frame_at(data, start)
+    if frame is not None and frame.kind is AudioKind.MP3 and xing(data, start, frame):
+        start += frame.length
+    return data[start:end]

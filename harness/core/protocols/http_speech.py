@@ -87,6 +87,11 @@ class Synthesis:
     # `{media_type}`, `{rate}` and `{billed_characters}` are filled in (Gemini's inlineData.mimeType,
     # Speechify's audio_format and billable_characters_count); the audio goes at its pointer.
     answer: Mapping[str, Any] = field(default_factory=dict)
+    # A stream of events: where each event names itself (written as its SSE `event:` line, Mistral's
+    # `speech.audio.delta`), and the event that ends the stream (its `speech.audio.done` with usage), filled as
+    # `answer` is.
+    event_at: str = ""
+    last_event: Mapping[str, Any] = field(default_factory=dict)
 
     def format(self, name: str | None) -> Format:
         wanted = name or self.default_format
@@ -158,14 +163,17 @@ class Refusals:
 class ErrorShape:
     """How the provider writes an error. `body` is a template: a string that is exactly `{status}` becomes
     the status as a number; `{status}`, `{code}` and `{message}` inside other strings are filled in. None:
-    the documents show an empty body. `headers` are templates the same way (`x-amzn-ErrorType: {code}`)."""
+    the documents show an empty body. `headers` are templates the same way (`x-amzn-ErrorType: {code}`).
+    `by_status`: a status whose body has a shape of its own (a validation error's `{"detail": [...]}`)."""
 
     body: Mapping[str, Any] | None
     headers: Mapping[str, str] = field(default_factory=dict)
+    by_status: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
 
     def render(self, status: int, code: str, message: str) -> tuple[Any, dict[str, str]]:
         values = {"status": status, "code": code, "message": message}
-        body = None if self.body is None else fill(self.body, values)
+        template = self.by_status.get(status, self.body)
+        body = None if template is None else fill(template, values)
         return body, {name: str(fill(value, values)) for name, value in self.headers.items()}
 
 

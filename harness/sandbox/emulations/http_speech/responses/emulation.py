@@ -178,12 +178,12 @@ class SpeechServiceEmulation(Emulation):
         speaker = Speaker(call.services, rate, 1.0, pitch_of(self.voice_names, voice))
         audio = encode_as(await speaker.samples(text), rate, fmt.spec.codec, fmt.spec.container)
         headers = {synthesis.billed_characters_header: str(len(text))} if synthesis.billed_characters_header else {}
-        beside = fill(synthesis.answer, {"format": fmt.name, "media_type": fmt.media_type, "rate": rate,
-                                          "billed_characters": len(text)})
-        return self._answer(synthesis, audio, fmt, headers, beside)
+        values = {"format": fmt.name, "media_type": fmt.media_type, "rate": rate, "billed_characters": len(text)}
+        return self._answer(synthesis, audio, fmt, headers, fill(synthesis.answer, values),
+                            fill(synthesis.last_event, values))
 
     def _answer(self, synthesis: Synthesis, audio: bytes, fmt: Format, headers: dict[str, str],
-                beside: dict[str, Any]) -> Response:
+                beside: dict[str, Any], last: dict[str, Any]) -> Response:
         success = synthesis.endpoint.response_for(synthesis.endpoint.success_status)
         body = carrier(success)
         if isinstance(body, JsonBody) and body.audio is not None:
@@ -191,7 +191,7 @@ class SpeechServiceEmulation(Emulation):
             put(document, body.audio.pointer, encode_text(audio, body.audio.encoding))
             return json_reply(document, headers=headers)
         if isinstance(body, EventStreamBody) and body.audio is not None:
-            return sse_reply(_events(audio, body.audio, beside), headers=headers)
+            return sse_reply(_events(audio, body.audio, beside, last), headers=headers, event_at=synthesis.event_at)
         if isinstance(body, NdjsonBody) and body.audio is not None:
             lines = _lines(audio, body.audio, beside)
             return StreamingResponse(lines, media_type=body.content_types[0], headers=headers)
@@ -220,11 +220,14 @@ async def _pieces(audio: bytes) -> AsyncIterator[bytes]:
         yield audio[start:start + CHUNK_BYTES]
 
 
-async def _events(audio: bytes, where: AudioAt, beside: dict[str, Any]) -> AsyncIterator[Mapping[str, Any]]:
+async def _events(audio: bytes, where: AudioAt, beside: dict[str, Any],
+                  last: Mapping[str, Any] | None = None) -> AsyncIterator[Mapping[str, Any]]:
     async for piece in _pieces(audio):
         event = copy.deepcopy(beside)
         put(event, where.pointer, encode_text(piece, where.encoding))
         yield event
+    if last:
+        yield last
 
 
 async def _lines(audio: bytes, where: AudioAt, beside: dict[str, Any]) -> AsyncIterator[bytes]:

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 from starlette.websockets import WebSocketDisconnect
 
+from harness.core.audio import stream_frames
 from harness.core.audio_fields import encode_text
 from harness.core.protocols.http_speech import Refusal, SpeechService, fill, put, read
 from harness.core.protocols.realtime import AudioSpec, Channel
@@ -286,7 +287,10 @@ class FamilySocket:
         async for piece in self.speaker.say(text + " "):
             if pending is not None:
                 await self._send_audio(pending, last=False)
-            pending = encode_as(piece.samples, spec.sample_rate, spec.codec, spec.container)
+            streamed = spec.container == "mp3" and not self.socket.chunk_files
+            pending = encode_as(piece.samples, spec.sample_rate, spec.codec, spec.container, constant_bitrate=streamed)
+            if streamed:  # one stream, as an encoder kept open writes it: its frames, at one bitrate, no Xing frame
+                pending = stream_frames(pending)
         if pending is not None:
             await self._send_audio(pending, last=True)
 

@@ -1,0 +1,118 @@
+"""Mistral's Voxtral text to speech as its documents and official client describe it, in the HTTP speech family's
+terms: `POST /v1/audio/speech` streamed (`stream: true`) as Server-Sent Events with base64 audio at `/audio_data`,
+each event named by its type and the stream ended by `speech.audio.done`; the bearer key; its realtime WebSocket in
+`sockets`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Model,
+    Refusal,
+    Refusals,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
+)
+from harness.core.protocols.realtime import AudioSpec
+from harness.core.protocols.websocket_speech import with_sockets
+from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, EventStreamBody, JsonBody, Response, Role
+from harness.providers.mistral.models import (
+    PLUGIN_GUIDE,
+    PRICING,
+    REALTIME_GUIDE,
+    SDK,
+    VOICES_GUIDE,
+    ErrorBody,
+    SpeechEvent,
+    SpeechRequest,
+    ValidationErrorBody,
+)
+from harness.providers.mistral.sockets import SOCKETS
+
+PRICES_READ = "2026-11-24"
+HOST = "api"
+
+# A stream of events carries pieces of one file: formats that name themselves (the rate of `pcm` is not written
+# anywhere in the stored material, so it is left out; `opus` the sandbox cannot stream at a declared rate).
+FORMATS = (
+    Format("mp3", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg"),
+    Format("wav", AudioSpec("pcm_s16le", 24000, "wav"), "audio/wav"),
+    Format("flac", AudioSpec("flac", 24000, "flac"), "audio/flac"),
+)
+
+
+def _error(status: int, words: str) -> Response:
+    return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
+
+
+SPEECH = Endpoint(
+    key="audio.speech", method="POST", path="/v1/audio/speech", host=HOST, role=Role.STREAM,
+    summary="Speech, streamed: speech.audio.delta events with base64 audio, then speech.audio.done with usage",
+    request=SpeechRequest, body_kind=BodyKind.JSON,
+    responses=(Response(200, (EventStreamBody(SpeechEvent, audio=AudioAt("/audio_data")),),
+                        "text/event-stream: speech.audio.delta, speech.audio.done"),
+               Response(422, (JsonBody(ValidationErrorBody),), "HTTPValidationError (source: sdk)"),
+               _error(401, "no valid bearer key"), _error(429, "rate limited"), _error(500, "a server fault")),
+    example={"input": "Hello world", "model": "voxtral-mini-tts-2603", "voice_id": "en_paul_neutral",
+             "response_format": "mp3", "stream": True},
+    doc=SDK,
+)
+
+# "Voxtral 3 preset voices have ids such as voice_478 (Sheila, US English) ... The Voxtral 2 presets (en_paul_neutral,
+# gb_jane_neutral, …) are still accepted" (VOICES_GUIDE); the realtime and plugin guides default to en_paul_neutral.
+VOICE_LIST = (Voice("en_paul_neutral", "en-US", "male"), Voice("gb_jane_neutral", "en-GB", "female"),
+              Voice("voice_478", "en-US", "female"))
+
+MODELS = (
+    Model("voxtral-mini-tts-3-0", SPEECH.key, "voice_478", usd_per_million_chars=Decimal("13"),
+          price_note=f"Voxtral Speech 3: $13 per million generated characters ({PRICES_READ}; {PRICING})",
+          description="Voxtral Speech 3 (voice voice_478)"),
+    Model("voxtral-mini-tts-2603", SPEECH.key, "en_paul_neutral",
+          price_note="no price for this model in the stored material",
+          description="Voxtral TTS 2603 (en_paul_neutral)"),
+)
+
+REFUSALS = Refusals(
+    invalid=Refusal(422, "422", "{detail}"),
+    missing_key=Refusal(401, "401", "Unauthorized"),
+    bad_key=Refusal(401, "401", "Unauthorized"),
+    unknown_voice=Refusal(422, "422", "Voice not found: {detail}"),
+    unknown_model=Refusal(422, "422", "Invalid model: {detail}"),
+    rate_limited=Refusal(429, "429", "Requests rate limit exceeded"),
+    quota=Refusal(429, "429", "Service tier capacity exceeded"),
+    server_error=Refusal(500, "500", "Internal server error"),
+)
+
+SERVICE = SpeechService(
+    name="mistral",
+    title="Mistral Voxtral speech (SSE; realtime WebSocket)",
+    hosts={HOST: "https://api.mistral.ai"},
+    auth=Auth("Authorization", "Bearer"),
+    key_env="MISTRAL_API_KEY",
+    docs=(SDK, REALTIME_GUIDE, PLUGIN_GUIDE, VOICES_GUIDE, PRICING),
+    error_model=ErrorBody,
+    errors=ErrorShape({"object": "error", "message": "{message}", "type": "invalid_request_error", "code": "{code}"},
+                      by_status={422: {"detail": [{"loc": ["body"], "msg": "{message}", "type": "value_error"}]}}),
+    refusals=REFUSALS,
+    syntheses=(Synthesis(SPEECH, Slots(text="/input", voice="/voice_id", model="/model", format="/response_format"),
+                         FORMATS, default_format="mp3", template={"stream": True},
+                         answer={"type": "speech.audio.delta"}, event_at="/type",
+                         last_event={"type": "speech.audio.done",
+                                     "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}}),),
+    models=MODELS,
+    voices=VOICE_LIST,
+    prices_read=PRICES_READ,
+    doc_drift=(DocDrift("two answers on one path", "POST /v1/audio/speech answers JSON {audio_data} when stream is "
+                        "false and Server-Sent Events when true; the family declares one synthesis per path, so the "
+                        "streamed answer is declared and the JSON one left out.", (SDK,)),
+               DocDrift("errors", "No error body other than 422 is in the stored material: 401/429/500 and their "
+                        "{object, message, type, code} body are inferred.", (SDK,))),
+)
+
+PROVIDER = with_sockets(SERVICE, SOCKETS)

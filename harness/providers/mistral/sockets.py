@@ -1,0 +1,70 @@
+"""Mistral's realtime speech WebSocket (`wss://api.mistral.ai/v1/audio/speech/realtime?model=...`) in the WebSocket
+speech family's terms. REALTIME_GUIDE's lifecycle: "Open ... session.created, with the default settings: Wait for it
+before you send anything else. Configure: session.update ... session.updated ... Send text: input_text.append, one
+text delta at a time → speech.audio.delta, with each chunk of audio. Finish: input_text.flush to end a generation, or
+input_text.end to end the session → speech.audio.done, with usage". The message fields are the official client's
+(source: sdk); the key is the bearer header, the model the URL's `model`.
+"""
+
+from __future__ import annotations
+
+from harness.core.protocols.http_speech import Format
+from harness.core.protocols.realtime import AudioSpec, Kind
+from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.spec import AudioAt, DocDrift
+from harness.providers.mistral.models import (
+    REALTIME_GUIDE,
+    SDK,
+    AudioDelta,
+    AudioDone,
+    ErrorEvent,
+    SessionEvent,
+    SessionUpdate,
+    TextAppend,
+    TextEnd,
+    TextFlush,
+)
+
+SESSION = {"request_id": "{id}", "model": "{model}", "is_ref_audio": False, "streaming_mode": "responsive",
+           "response_format": "{format}", "expressiveness": 1.0, "voice": "{voice}"}
+
+FORMATS = (  # each chunk a piece of one file: mp3 frames join into one stream
+    Format("mp3", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg"),
+)
+
+REALTIME = Socket(
+    key="speech.realtime", path="/v1/audio/speech/realtime",
+    summary="Realtime speech: session.update, input_text.append, input_text.flush, input_text.end",
+    doc=REALTIME_GUIDE,
+    auth=SocketAuth(KeyIn.HEADER, in_handshake=True),
+    query={"model": "{model}"},
+    greeting=Answer("session.created", Kind.OPENED, Match("/type", "session.created"), SessionEvent,
+                    {"type": "session.created", "session": {**SESSION, "response_format": "mp3", "voice": None}}),
+    opening=Send("session.update", {"type": "session.update", "session": {"voice": "{voice}",
+                                                                          "response_format": "{format}"}},
+                 SessionUpdate, Match("/type", "session.update")),
+    opening_waits_for_greeting=True,
+    ready=Answer("session.updated", Kind.READY, Match("/type", "session.updated"), SessionEvent,
+                 {"type": "session.updated", "session": SESSION}),
+    waits_for_ready=True,
+    text=Send("input_text.append", {"type": "input_text.append", "text": "{text}"}, TextAppend,
+              Match("/type", "input_text.append")),
+    end=Send("input_text.flush", {"type": "input_text.flush"}, TextFlush, Match("/type", "input_text.flush")),
+    audio=Answer("speech.audio.delta", Kind.AUDIO, Match("/type", "speech.audio.delta"), AudioDelta,
+                 {"type": "speech.audio.delta", "audio_data": "{audio}"}),
+    audio_at=AudioAt("/audio_data"),
+    final=Answer("speech.audio.done", Kind.FINAL, Match("/type", "speech.audio.done"), AudioDone,
+                 {"type": "speech.audio.done", "usage": {"prompt_tokens": 0, "completion_tokens": 0,
+                                                          "total_tokens": 0}}),
+    after_final=Send("input_text.end", {"type": "input_text.end"}, TextEnd, Match("/type", "input_text.end")),
+    server_closes=False,  # "close the connection after end": the client closes
+    error=Answer("error", Kind.ERROR, Match("/type", "error"), ErrorEvent, {"type": "error", "error": {}},
+                 code_at="/error/code", message_at="/error/message"),
+    formats=FORMATS,
+    error_close=1008,  # not documented
+    drift=(DocDrift("socket errors", "The guide says \"If the API rejects a message, it sends an error event\"; its "
+                    "close code and how a bad key is refused are not in the stored text: the upgrade's 401 and a "
+                    "1008 close after an error event are the sandbox's reading.", (REALTIME_GUIDE, SDK)),),
+)
+
+SOCKETS = (REALTIME,)
