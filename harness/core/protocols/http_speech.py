@@ -91,7 +91,7 @@ class Synthesis:
     # `speech.audio.delta`), and the event that ends the stream (its `speech.audio.done` with usage), filled as
     # `answer` is.
     event_at: str = ""
-    last_event: Mapping[str, Any] = field(default_factory=dict)
+    last_event: Mapping[str, Any] | str = field(default_factory=dict)  # a string: its data as it is (`[DONE]`)
 
     def format(self, name: str | None) -> Format:
         wanted = name or self.default_format

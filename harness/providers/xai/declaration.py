@@ -64,7 +64,8 @@ VOICE_LIST = tuple(Voice(name, "en-US") for name in ("eve", "ara", "leo", "rex",
 
 MODELS = (
     Model("grok-tts", SYNTHESIZE.key, "eve", usd_per_million_chars=Decimal("4.20"),
-          price_note=f"$0.0042 per 1,000 characters ({PRICES_READ}; {PRICING}; the request names no model)",
+          price_note=f"$4.20 / 1M characters (xAI's Models and Pricing page, last updated 2026-04-15, read "
+                     f"{PRICES_READ}; the request names no model)",
           max_chars=MAX_TEXT_CHARS, description="xAI text to speech (voice eve; the request names no model)"),
 )
 

@@ -21,7 +21,8 @@ REFERENCE = "https://docs.x.ai/developers/rest-api-reference/inference/voice"
 GUIDE = "https://docs.x.ai/developers/model-capabilities/audio/text-to-speech"
 # codec, sample_rate and bit_rate as integrations pass them:
 INTEGRATION = "https://visionagents.ai/integrations/tts/xai"
-PRICING = "https://runware.ai/docs/models/xai-tts"  # "$0.0042 per 1,000 characters" (a reseller's page of the model)
+# "Pricing | $4.20 / 1M characters"; "MP3 / WAV / PCM / μ-law / A-law formats"; "Last updated: April 15, 2026"
+PRICING = "https://docs.x.ai/developers/models/text-to-speech"
 
 MAX_TEXT_CHARS = 15_000  # "Maximum 15,000 characters."
 

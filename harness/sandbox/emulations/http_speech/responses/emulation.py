@@ -183,7 +183,7 @@ class SpeechServiceEmulation(Emulation):
                             fill(synthesis.last_event, values))
 
     def _answer(self, synthesis: Synthesis, audio: bytes, fmt: Format, headers: dict[str, str],
-                beside: dict[str, Any], last: dict[str, Any]) -> Response:
+                beside: dict[str, Any], last: dict[str, Any] | str) -> Response:
         success = synthesis.endpoint.response_for(synthesis.endpoint.success_status)
         body = carrier(success)
         if isinstance(body, JsonBody) and body.audio is not None:
@@ -221,7 +221,7 @@ async def _pieces(audio: bytes) -> AsyncIterator[bytes]:
 
 
 async def _events(audio: bytes, where: AudioAt, beside: dict[str, Any],
-                  last: Mapping[str, Any] | None = None) -> AsyncIterator[Mapping[str, Any]]:
+                  last: Mapping[str, Any] | str | None = None) -> AsyncIterator[Mapping[str, Any] | str]:
     async for piece in _pieces(audio):
         event = copy.deepcopy(beside)
         put(event, where.pointer, encode_text(piece, where.encoding))

@@ -1,0 +1,103 @@
+"""Together AI's text to speech as its reference describes it, in the HTTP speech family's terms: `POST
+/v1/audio/speech` streamed (`stream: true`, raw 16-bit PCM) as Server-Sent Events with base64 audio at `/delta`,
+ended by `data: [DONE]`; the bearer key; its serverless streaming models with the voice the reference names for each.
+"""
+
+from __future__ import annotations
+
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Model,
+    Refusal,
+    Refusals,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
+    build_provider,
+)
+from harness.core.protocols.realtime import AudioSpec
+from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, EventStreamBody, JsonBody, Response, Role
+from harness.providers.together.models import OVERVIEW, REFERENCE, SDK, STREAMING, AudioDelta, ErrorBody, SpeechRequest
+
+HOST = "api"
+RATE = 24000  # "The default sampling rate for canopylabs/orpheus-3b-0.1-ft and hexgrad/Kokoro-82M is 24000"
+PCM = f"audio/pcm;rate={RATE}"
+
+FORMATS = (Format("raw", AudioSpec("pcm_s16le", RATE, "raw"), PCM),)
+
+
+def _error(status: int, words: str) -> Response:
+    return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
+
+
+SPEECH = Endpoint(
+    key="audio.speech", method="POST", path="/v1/audio/speech", host=HOST, role=Role.STREAM,
+    summary="Generate audio from input text, streamed: base64 PCM deltas as Server-Sent Events",
+    request=SpeechRequest, body_kind=BodyKind.JSON,
+    responses=(Response(200, (EventStreamBody(AudioDelta, audio=AudioAt("/delta", media_type=PCM)),),
+                        "text/event-stream: conversation.item.audio_output.delta ... data: [DONE]"),
+               _error(400, "a request the reference forbids"), _error(401, "no valid bearer key"),
+               _error(429, "rate limited"), _error(500, "a server fault")),
+    example={"model": "canopylabs/orpheus-3b-0.1-ft", "input": "The quick brown fox jumps over the lazy dog",
+             "voice": "tara", "stream": True, "response_format": "raw", "response_encoding": "pcm_s16le"},
+    doc=REFERENCE,
+)
+
+# "for canopylabs/orpheus-3b-0.1-ft, one of the voices supported is tara, for hexgrad/Kokoro-82M, one of the voices
+# supported is af_alloy" (REFERENCE). The voices listing (GET /v1/voices) is referred to, not described.
+VOICE_LIST = (Voice("tara", "en-US", "female", models=("canopylabs/orpheus-3b-0.1-ft",)),
+              Voice("af_alloy", "en-US", "female", models=("hexgrad/Kokoro-82M",)))
+
+MODELS = (
+    Model("canopylabs/orpheus-3b-0.1-ft", SPEECH.key, "tara",
+          price_note="no per-character price in the stored material", description="Orpheus 3B (voice tara)"),
+    Model("hexgrad/Kokoro-82M", SPEECH.key, "af_alloy",
+          price_note="no per-character price in the stored material", description="Kokoro 82M (voice af_alloy)"),
+)
+
+REFUSALS = Refusals(
+    invalid=Refusal(400, "invalid_request_error", "{detail}"),
+    missing_key=Refusal(401, "invalid_api_key", "No API key provided"),
+    bad_key=Refusal(401, "invalid_api_key", "Invalid API key provided"),
+    unknown_voice=Refusal(400, "invalid_request_error", "Voice not supported by this model: {detail}"),
+    unknown_model=Refusal(404, "model_not_found", "Unable to access model {detail}"),
+    rate_limited=Refusal(429, "rate_limit_exceeded", "Rate limit exceeded"),
+    quota=Refusal(402, "credit_limit", "Credit limit exceeded"),
+    server_error=Refusal(500, "server_error", "Internal server error"),
+)
+
+SERVICE = SpeechService(
+    name="together",
+    title="Together AI text to speech (SSE)",
+    hosts={HOST: "https://api.together.xyz"},
+    auth=Auth("Authorization", "Bearer"),
+    key_env="TOGETHER_API_KEY",
+    docs=(REFERENCE, STREAMING, OVERVIEW, SDK),
+    error_model=ErrorBody,
+    errors=ErrorShape({"error": {"message": "{message}", "type": "{code}", "code": "{code}"}}),
+    refusals=REFUSALS,
+    syntheses=(Synthesis(SPEECH, Slots(text="/input", voice="/voice", model="/model"), FORMATS, default_format="raw",
+                         template={"stream": True, "response_format": "raw", "response_encoding": "pcm_s16le",
+                                   "sample_rate": RATE},
+                         answer={"type": "conversation.item.audio_output.delta", "item_id": "tts_1"},
+                         last_event="[DONE]"),),
+    models=MODELS,
+    voices=VOICE_LIST,
+    prices_read="2026-11-24",
+    doc_drift=(DocDrift("stream chunks", "The streaming guide's events are {type: conversation.item.audio_output.delta,"
+                        " item_id, delta}; the official client 3.1.1 types them as {object: audio.tts.chunk, model, "
+                        "b64}. The declaration follows the guide; the client reads the guide's events unchanged (its "
+                        "models are lenient) but its `b64` attribute stays empty.", (STREAMING, SDK)),
+               DocDrift("errors", "No error body is in the stored reference: 400/401/429/500 and their {error: "
+                        "{message, type, code}} body are inferred.", (REFERENCE,)),
+               DocDrift("non-streamed answer", "With stream false the answer is the encoded audio as an octet "
+                        "stream (mp3, wav, raw); the family declares one synthesis per path, so the streamed one is "
+                        "declared.", (REFERENCE,)),
+               DocDrift("websocket", "The WebSocket API (wss://api.together.xyz/v1/audio/speech/websocket; "
+                        "input_text_buffer.append and commit) is described in the stored pages only for its client "
+                        "messages: its server messages are not, so it is not declared.", (OVERVIEW,))),
+)
+
+PROVIDER = build_provider(SERVICE)
