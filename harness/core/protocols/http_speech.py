@@ -222,6 +222,9 @@ class SpeechService:
     region_env: str = ""
     default_region: str = ""
     rate_limit_headers: tuple[str, ...] = ()
+    # The API reads JSON as proto3 does: each field by its lowerCamelCase name or by its proto (snake_case) name
+    # (Google's generateContent; google-genai 3.6 sends speech_config's inner fields snake_case).
+    proto3_json: bool = False
     default_run: bool = False  # the market's providers run when named
 
     def synthesis(self, key: str) -> Synthesis:

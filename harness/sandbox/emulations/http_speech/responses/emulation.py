@@ -152,7 +152,7 @@ class SpeechServiceEmulation(Emulation):
         return fmt, rate
 
     async def synthesize(self, synthesis: Synthesis, call: Call) -> Response:
-        payload = call.payload
+        payload = camel_case(call.payload) if self.service.proto3_json else call.payload
         slots = synthesis.slots
         text = str(read(payload, slots.text) or "")
         if slots.text_type is not None and read(payload, slots.text_type[0]) == slots.text_type[1]:
@@ -212,6 +212,20 @@ class SpeechServiceEmulation(Emulation):
         token = TOKEN_PREFIX + secrets.token_urlsafe(24)
         self.tokens[token] = (call.key, call.services.now() + timedelta(seconds=exchange.lifetime_s))
         return Response(token, media_type="text/plain")
+
+
+def camel_case(data: Any) -> Any:
+    """A proto3 JSON document with every field by its lowerCamelCase name (`voice_name` → `voiceName`)."""
+    if isinstance(data, Mapping):
+        return {_camel(str(key)): camel_case(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [camel_case(item) for item in data]
+    return data
+
+
+def _camel(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 async def _pieces(audio: bytes) -> AsyncIterator[bytes]:

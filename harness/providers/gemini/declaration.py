@@ -1,0 +1,126 @@
+"""Gemini text to speech as its guide describes it, in the HTTP speech family's terms: generateContent with audio
+output, the model in the path, base64 PCM at `/candidates/0/content/parts/0/inlineData/data` beside its mimeType,
+the `x-goog-api-key` header, Google's error body. Priced per token, which a request alone does not give: unpriced.
+"""
+
+from __future__ import annotations
+
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Model,
+    Refusal,
+    Refusals,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
+    build_provider,
+)
+from harness.core.protocols.realtime import AudioSpec
+from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.providers.gemini.models import (
+    GUIDE,
+    PRICING,
+    RESPONSE_EXAMPLE,
+    SDK,
+    ErrorBody,
+    GenerateSpeechRequest,
+    GenerateSpeechResponse,
+)
+
+HOST = "api"
+RATE = 24000
+LABEL = "audio/L16;codec=pcm;rate=24000"  # what the answer's inlineData.mimeType says
+# The bytes are little-endian 16-bit samples: the guide's own sample writes them straight into a WAV file (a WAV's
+# samples are little-endian), whatever RFC 2586's "L16" (network byte order) would say. Read as such.
+PCM = f"audio/pcm;rate={RATE}"
+
+VOICE_SLOT = "/generationConfig/speechConfig/voiceConfig/prebuiltVoiceConfig/voiceName"
+FORMATS = (Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), PCM),)
+
+
+def _error(status: int, words: str) -> Response:
+    return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
+
+
+GENERATE = Endpoint(
+    key="models.generate_content", method="POST", path="/v1beta/models/{model}:generateContent", host=HOST,
+    role=Role.AUDIO, summary="generateContent with audio output: the speech as base64 PCM in inlineData",
+    request=GenerateSpeechRequest, body_kind=BodyKind.JSON,
+    responses=(Response(200, (JsonBody(GenerateSpeechResponse, audio=AudioAt(
+                   "/candidates/0/content/parts/0/inlineData/data", media_type=PCM)),), "GenerateContentResponse"),
+               _error(400, "INVALID_ARGUMENT (a bad API key included)"), _error(403, "PERMISSION_DENIED"),
+               _error(404, "NOT_FOUND: a model that does not exist"), _error(429, "RESOURCE_EXHAUSTED"),
+               _error(500, "INTERNAL")),
+    example={"model": "gemini-3.8-flash-tts",
+             "contents": [{"parts": [{"text": "Say cheerfully: Have a wonderful day!"}]}],
+             "generationConfig": {"responseModalities": ["AUDIO"],
+                                  "speechConfig": {"voiceConfig": {"prebuiltVoiceConfig": {"voiceName": "Kore"}}}}},
+    doc=GUIDE,
+)
+
+# Prebuilt voices the guide's examples name (Kore, Puck) and others of its voice list.
+VOICE_LIST = tuple(Voice(name, "en-US") for name in ("Kore", "Puck", "Zephyr", "Charon", "Fenrir", "Leda"))
+
+
+def _model(name: str, words: str) -> Model:
+    return Model(name, GENERATE.key, "Kore", description=f"{words} (voice Kore)",
+                 price_note="priced per token (text in, audio out), which the request alone does not give "
+                            f"({PRICING}): unpriced")
+
+
+MODELS = (
+    _model("gemini-3.8-flash-tts", "Gemini 3.8 Flash TTS"),
+    _model("gemini-3.8-flash-lite-tts", "Gemini 3.8 Flash-Lite TTS"),
+    _model("gemini-2.5-flash-preview-tts", "Gemini 2.5 Flash Preview TTS (shut down 2026-12-18)"),
+)
+
+REFUSALS = Refusals(
+    invalid=Refusal(400, "INVALID_ARGUMENT", "Invalid value: {detail}"),
+    missing_key=Refusal(403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers (callers without "
+                        "established identity). Please use API Key or other form of API consumer identity to call "
+                        "this API."),
+    bad_key=Refusal(400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key."),
+    unknown_voice=Refusal(400, "INVALID_ARGUMENT", "Voice name {detail} is not supported."),
+    unknown_model=Refusal(404, "NOT_FOUND", "models/{detail} is not found for API version v1beta, or is not "
+                          "supported for generateContent."),
+    rate_limited=Refusal(429, "RESOURCE_EXHAUSTED", "Resource has been exhausted (e.g. check quota)."),
+    quota=Refusal(429, "RESOURCE_EXHAUSTED", "You exceeded your current quota."),
+    not_found=Refusal(404, "NOT_FOUND", "The requested URL {detail} was not found on this server."),
+    busy=Refusal(503, "UNAVAILABLE", "The model is overloaded. Please try again later."),
+    server_error=Refusal(500, "INTERNAL", "An internal error has occurred."),
+)
+
+SERVICE = SpeechService(
+    name="gemini",
+    title="Gemini API speech generation (generateContent, audio output)",
+    hosts={HOST: "https://generativelanguage.googleapis.com"},
+    auth=Auth("x-goog-api-key", others=(Auth("", query="key"),)),
+    key_env="GEMINI_API_KEY",
+    docs=(GUIDE, PRICING, SDK, RESPONSE_EXAMPLE),
+    error_model=ErrorBody,
+    errors=ErrorShape({"error": {"code": "{status}", "message": "{message}", "status": "{code}"}}),
+    refusals=REFUSALS,
+    syntheses=(Synthesis(GENERATE, Slots(text="/contents/0/parts/0/text", voice=VOICE_SLOT, model="/model"),
+                         FORMATS, default_format="pcm",
+                         template={"generationConfig": {"responseModalities": ["AUDIO"]}},
+                         answer={"candidates": [{"content": {"role": "model",
+                                                             "parts": [{"inlineData": {"mimeType": LABEL}}]},
+                                                 "finishReason": "STOP", "index": 0}]}),),
+    models=MODELS,
+    voices=VOICE_LIST,
+    prices_read="2026-11-24",
+    proto3_json=True,
+    doc_drift=(DocDrift("L16 byte order", "The answer labels its audio audio/L16 (network byte order, RFC 2586), "
+                        "but the guide's sample writes the bytes straight into a WAV file: they are read as "
+                        "little-endian.", (GUIDE, RESPONSE_EXAMPLE)),
+               DocDrift("3.8 answer", "The stored guide text shows the 3.8 models' requests (speech_metadata, "
+                        "voice configs) but no answer example: their inlineData is declared as the 2.5 answer shows "
+                        "it (headerless 24 kHz PCM); an answer in another mimeType is a finding to check.",
+                        (GUIDE, SDK)),
+               DocDrift("streaming", "streamGenerateContent (SSE) also serves these models in the client; its "
+                        "events are not in the stored guide text: not declared.", (SDK,))),
+)
+
+PROVIDER = build_provider(SERVICE)
