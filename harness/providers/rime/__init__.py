@@ -1,0 +1,6 @@
+"""Rime's text to speech API: a provider of the HTTP speech family (`declaration`: what its documents say; `models`:
+its wire payloads). The package exports the provider only."""
+
+from harness.providers.rime.declaration import PROVIDER
+
+__all__ = ["PROVIDER"]
