@@ -84,8 +84,9 @@ class Synthesis:
     billed_characters_header: str = ""  # an answer header giving the characters billed (Polly)
     rate_as_text: bool = False  # the rate slot takes a string ("16000", Polly's SampleRate)
     # What a JSON answer (or each event) carries beside the audio, as a template (`fill`): `{format}`,
-    # `{media_type}`, `{rate}` and `{billed_characters}` are filled in (Gemini's inlineData.mimeType,
-    # Speechify's audio_format and billable_characters_count); the audio goes at its pointer.
+    # `{media_type}`, `{rate}`, `{billed_characters}`, `{text}` (what was spoken) and `{duration_ms}` are filled in
+    # (Gemini's inlineData.mimeType, Speechify's audio_format, billable_characters_count and speech_marks); the audio
+    # goes at its pointer.
     answer: Mapping[str, Any] = field(default_factory=dict)
     # A stream of events: where each event names itself (written as its SSE `event:` line, Mistral's
     # `speech.audio.delta`), and the event that ends the stream (its `speech.audio.done` with usage), filled as
@@ -356,7 +357,9 @@ def model_of(service: SpeechService, synthesis: Synthesis, payload: Mapping[str,
     candidates = [m for m in service.models if m.synthesis == synthesis.endpoint.key]
     if synthesis.slots.model is not None:
         named = read(payload, synthesis.slots.model)
-        return next((m for m in candidates if m.name == named), None)
+        # a model may send another name than it is offered under (`sets` at the model slot: the same model on a
+        # second endpoint, Speechify's simba-english over /v1/audio/stream)
+        return next((m for m in candidates if m.sets.get(synthesis.slots.model, m.name) == named), None)
     matching = [m for m in candidates if m.sets and all(read(payload, k) == v for k, v in m.sets.items())]
     if matching:
         return matching[0]

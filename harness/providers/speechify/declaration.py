@@ -20,15 +20,17 @@ from harness.core.protocols.http_speech import (
     build_provider,
 )
 from harness.core.protocols.realtime import AudioSpec
-from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.core.spec import AudioAt, AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
 from harness.providers.speechify.models import (
     INTRODUCTION,
     OVERVIEW,
     PRICING,
     REFERENCE,
+    STREAMING,
     ErrorBody,
     SpeechRequest,
     SpeechResponse,
+    StreamRequest,
 )
 
 PRICES_READ = "2026-06-21"  # the transcription's own date (models.PRICING)
@@ -64,6 +66,27 @@ SYNTHESIZE = Endpoint(
     doc=REFERENCE,
 )
 
+# The stream's formats, by the Accept header that asks for each: MP3 ("Best compatibility") and PCM ("Raw audio,
+# lowest latency", 16-bit little-endian at the speech endpoint's 24 kHz: the stored pages give its rate nowhere else).
+STREAM_FORMATS = (
+    Format("audio/mpeg", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg"),
+    Format("audio/pcm", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}"),
+)
+
+STREAM = Endpoint(
+    key="audio.stream", method="POST", path="/v1/audio/stream", host=HOST, role=Role.STREAM,
+    summary="Stream audio: raw audio chunks by HTTP chunked transfer encoding, the format by the Accept header",
+    request=StreamRequest, body_kind=BodyKind.JSON, header_fields={"accept": "Accept"},
+    responses=(Response(200, (AudioBody(("audio/mpeg", "audio/pcm", "audio/ogg", "audio/aac"), pcm_rate=RATE),),
+                        "Raw audio chunks"),
+               _error(400, "Invalid request parameters"), _error(401, "Missing or invalid API key"),
+               _error(402, "Insufficient account balance"), _error(429, "Rate or concurrency limit exceeded"),
+               _error(500, "Server error")),
+    example={"input": "Streaming long-form audio with the Speechify API.", "voice_id": "george",
+             "model": "simba-english", "accept": "audio/mpeg"},
+    doc=STREAMING,
+)
+
 # The catalogue voices the overview names ("george, henry, carly, sophia, …"); every one serves both models
 # ("the same voice IDs work across every language"). The voices list (GET /v1/voices) is referred to, not
 # described, in the stored reference text: no listing declared.
@@ -77,6 +100,11 @@ MODELS = (
     Model("simba-multilingual", SYNTHESIZE.key, "george", usd_per_million_chars=Decimal("10"),
           price_note=f"Pay-As-You-Go: from $6-$10 per 1M characters, $10 taken ({PRICES_READ}; a transcription "
                      f"of {PRICING})", max_chars=2000, description="Simba Multilingual (voice george)"),
+    # The same model over the stream endpoint (its own offering; the request names it simba-english).
+    Model("simba-english-stream", STREAM.key, "george", sets={"/model": "simba-english"},
+          usd_per_million_chars=Decimal("10"),
+          price_note=f"as simba-english: $10 per 1M characters ({PRICES_READ}; a transcription of {PRICING})",
+          max_chars=20_000, description="Simba English over /v1/audio/stream (voice george)"),
 )
 
 # The codes and messages are the sandbox's own words: the stored pages quote no error body beyond "an error
@@ -100,13 +128,22 @@ SERVICE = SpeechService(
     hosts={HOST: "https://api.sws.speechify.com"},
     auth=Auth("Authorization", "Bearer"),
     key_env="SPEECHIFY_API_KEY",  # "Set the SPEECHIFY_API_KEY environment variable and the SDKs authenticate"
-    docs=(REFERENCE, INTRODUCTION, OVERVIEW, PRICING),
+    docs=(REFERENCE, INTRODUCTION, OVERVIEW, PRICING, STREAMING),
     error_model=ErrorBody,
     errors=ErrorShape({"error": "{message}"}),
     refusals=REFUSALS,
     syntheses=(Synthesis(SYNTHESIZE, Slots(text="/input", voice="/voice_id", model="/model", format="/audio_format",
                                             language="/language"),
-                         FORMATS, default_format="wav"),),
+                         FORMATS, default_format="wav",
+                         # the answer's other fields ("audio_format", "billable_characters_count", "speech_marks"):
+                         # one sentence mark spanning the text and the audio (the client requires all three)
+                         answer={"audio_format": "{format}", "billable_characters_count": "{billed_characters}",
+                                 "speech_marks": {"type": "sentence", "start": 0, "end": "{billed_characters}",
+                                                  "start_time": 0, "end_time": "{duration_ms}", "value": "{text}",
+                                                  "chunks": []}}),
+               Synthesis(STREAM, Slots(text="/input", voice="/voice_id", model="/model", format="/accept",
+                                       language="/language"),
+                         STREAM_FORMATS, default_format="audio/mpeg")),
     models=MODELS,
     voices=VOICE_LIST,
     prices_read=PRICES_READ,

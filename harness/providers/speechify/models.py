@@ -56,6 +56,23 @@ class SpeechRequest(RequestModel):
     options: SpeechOptions | None = None
 
 
+# The stream endpoint: "Character limit 2,000 | 20,000" (speech | stream), "Raw audio chunks"; the Accept header names
+# the format: "MP3 audio/mpeg, OGG audio/ogg, AAC audio/aac, PCM audio/pcm ... WAV format is not available for
+# streaming" (STREAMING).
+STREAMING = "https://docs.sws.speechify.com/tts/guides/streaming"
+MAX_STREAM_CHARS = 20_000
+
+
+class StreamRequest(RequestModel):
+    input: str = Field(min_length=1, max_length=MAX_STREAM_CHARS,
+                       description="Process larger text inputs (up to 20,000 characters)")
+    voice_id: str = Field(min_length=1, description="Id of the voice to be used for synthesizing speech.")
+    language: str | None = Field(None, description="Language of the input ... e.g. en-US.")
+    model: SpeechModel | None = None
+    options: SpeechOptions | None = None
+    accept: Literal["audio/mpeg", "audio/ogg", "audio/aac", "audio/pcm"] = "audio/mpeg"  # the Accept header
+
+
 class SpeechResponse(ResponseModel):
     """The reference lists the answer's fields without marking any required (the official client requires all
     but speech_marks). Only the audio is required here: the family's sandbox answer carries the audio alone, and

@@ -176,9 +176,11 @@ class SpeechServiceEmulation(Emulation):
         if fmt.spec.codec == "opus":
             rate = OPUS_RATE  # Opus codes at 48 kHz whatever the input (libsndfile takes no other rate for it)
         speaker = Speaker(call.services, rate, 1.0, pitch_of(self.voice_names, voice))
-        audio = encode_as(await speaker.samples(text), rate, fmt.spec.codec, fmt.spec.container)
+        samples = await speaker.samples(text)
+        audio = encode_as(samples, rate, fmt.spec.codec, fmt.spec.container)
         headers = {synthesis.billed_characters_header: str(len(text))} if synthesis.billed_characters_header else {}
-        values = {"format": fmt.name, "media_type": fmt.media_type, "rate": rate, "billed_characters": len(text)}
+        values = {"format": fmt.name, "media_type": fmt.media_type, "rate": rate, "billed_characters": len(text),
+                  "text": text, "duration_ms": round(1000 * len(samples) / rate)}
         return self._answer(synthesis, audio, fmt, headers, fill(synthesis.answer, values),
                             fill(synthesis.last_event, values))
 
