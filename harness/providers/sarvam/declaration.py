@@ -18,14 +18,16 @@ from harness.core.protocols.http_speech import (
     build_provider,
 )
 from harness.core.protocols.realtime import AudioSpec
-from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.core.spec import AudioAt, AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
 from harness.providers.sarvam.models import (
     ERRORS_REFERENCE,
     LANGUAGE_GUIDE,
     MAX_TEXT_CHARS,
     PRICING,
     REFERENCE,
+    STREAM_SDK,
     ErrorBody,
+    StreamRequest,
     TextToSpeechRequest,
     TextToSpeechResponse,
 )
@@ -65,6 +67,26 @@ SYNTHESIZE = Endpoint(
     doc=REFERENCE,
 )
 
+# The streamed synthesis (source: sdk): the audio itself, chunked, in the codec the request names.
+STREAM_FORMATS = (
+    Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
+    Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
+)
+STREAM = Endpoint(
+    key="text_to_speech.convert_stream", method="POST", path="/text-to-speech/stream", host=HOST, role=Role.STREAM,
+    summary="Convert text into a streamed spoken audio response (binary audio, chunked)",
+    request=StreamRequest, body_kind=BodyKind.JSON,
+    responses=(Response(200, (AudioBody(("audio/mpeg", "audio/wav")),), "A streamed audio response"),
+               _error(400, "invalid_request_error: invalid body or parameters"),
+               _error(403, "invalid_api_key_error: missing, malformed, or unknown API key"),
+               _error(422, "invalid_request_error / unprocessable_entity_error: validation failed"),
+               _error(429, "insufficient_quota_error (credits exhausted) or rate_limit_exceeded_error"),
+               _error(500, "internal_server_error")),
+    example={"text": "Welcome to Sarvam AI!", "model": "bulbul:v3", "language_code": "en-IN",
+             "output_audio_codec": "mp3"},
+    doc=STREAM_SDK,
+)
+
 
 def _voice(name: str, gender: str, *models: str) -> Voice:
     return Voice(name, "en-IN", gender, models)
@@ -93,6 +115,8 @@ MODELS = (
           description="Sarvam Bulbul v4-flash (voice simran_en_customer)"),
     Model("bulbul:v2", SYNTHESIZE.key, "anushka", price_note="not on the transcribed price list; rupees only there",
           max_chars=1500, description="Sarvam Bulbul v2 (voice anushka)"),
+    Model("bulbul:v3-stream", STREAM.key, "shubh", sets={"/model": "bulbul:v3"}, price_note=_UNPRICED,
+          max_chars=MAX_TEXT_CHARS, description="Sarvam Bulbul v3 over /text-to-speech/stream (voice shubh)"),
 )
 
 # Codes and statuses from the errors page; the messages are the sandbox's own words where none is quoted.
@@ -115,14 +139,17 @@ SERVICE = SpeechService(
     hosts={HOST: "https://api.sarvam.ai"},
     auth=Auth("api-subscription-key", invalid_status=403),  # "Auth failures use HTTP 403, not 401"
     key_env="SARVAM_API_KEY",  # the quickstart's `export SARVAM_API_KEY=...`
-    docs=(REFERENCE, LANGUAGE_GUIDE, ERRORS_REFERENCE, PRICING),
+    docs=(REFERENCE, LANGUAGE_GUIDE, ERRORS_REFERENCE, PRICING, STREAM_SDK),
     error_model=ErrorBody,
     errors=ErrorShape({"error": {"message": "{message}", "code": "{code}"}}),
     refusals=REFUSALS,
     syntheses=(Synthesis(SYNTHESIZE, Slots(text="/text", voice="/speaker", model="/model",
                                             format="/output_audio_codec", rate="/speech_sample_rate",
                                             language="/language_code"),
-                         FORMATS, default_format="wav"),),
+                         FORMATS, default_format="wav"),
+               Synthesis(STREAM, Slots(text="/text", voice="/speaker", model="/model", format="/output_audio_codec",
+                                       rate="/speech_sample_rate", language="/language_code"),
+                         STREAM_FORMATS, default_format="mp3")),
     models=MODELS,
     voices=VOICE_LIST,
     prices_read=PRICES_READ,

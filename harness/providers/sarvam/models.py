@@ -40,6 +40,13 @@ SampleRate = Literal[8000, 16000, 22050, 24000, 32000, 44100, 48000]
 Codec = Literal["mp3", "linear16", "mulaw", "alaw", "opus", "flac", "aac", "wav"]
 
 
+# The streamed synthesis: "Converts the input text into a streamed spoken audio response ... The response is returned
+# as a binary audio stream" (source: sdk, sarvamai 0.1.39 TextToSpeechClient.convert_stream, POST
+# /text-to-speech/stream: "Returns a streamed audio response in the requested format (e.g., audio/mpeg for MP3,
+# audio/wav for WAV)"). Its body is the convert request's, with output_audio_bitrate.
+STREAM_SDK = "https://pypi.org/project/sarvamai/0.1.39/ (sarvamai/text_to_speech/raw_client.py, convert_stream)"
+
+
 class TextToSpeechRequest(RequestModel):
     text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="The text(s) to be converted into "
                       "speech (bulbul:v3 and v4-flash: max 2500 characters; bulbul:v2: max 1500).")
@@ -63,6 +70,10 @@ class TextToSpeechRequest(RequestModel):
         if self.language_code is None and self.target_language_code is None:
             raise ValueError("language_code is required (\"It is a required parameter\")")
         return self
+
+
+class StreamRequest(TextToSpeechRequest):
+    output_audio_bitrate: str | None = None  # source: sdk (SpeechStreamBitrate)
 
 
 class TextToSpeechResponse(ResponseModel):

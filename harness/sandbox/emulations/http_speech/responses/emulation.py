@@ -165,7 +165,8 @@ class SpeechServiceEmulation(Emulation):
         model = model_of(self.service, synthesis, payload)
         if model is None and self.service.refusals.unknown_model is not None:
             raise refuse(self.service.refusals.unknown_model, str(read(payload, slots.model) or ""))
-        voice = self._voice(synthesis, payload, model.name if model is not None else None)
+        sent = None if model is None else model.sets.get(slots.model or "", model.name)  # the name it sends
+        voice = self._voice(synthesis, payload, sent)
         fmt, rate = self._format(synthesis, payload)
         if not writable(fmt.spec.codec, fmt.spec.container):  # an imitation gap, said as one (not a crash)
             raise Reject(501, f"the sandbox cannot write {fmt.name} ({fmt.spec}); ask for another format")
