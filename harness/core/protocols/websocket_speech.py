@@ -299,9 +299,15 @@ def _dump(template: Mapping[str, Any], values: Mapping[str, Any]) -> str:
 
 
 def served(service: SpeechService, socket: Socket) -> list[tuple[Model, str]]:
-    """The models a socket serves, each with the name the socket knows it by."""
+    """The models a socket serves, each with the name the socket knows it by. A model offered under another name
+    than it sends (the same model on a second HTTP endpoint) is served once, under its own."""
+
+    def renamed(model: Model) -> bool:
+        slot = service.synthesis(model.synthesis).slots.model
+        return slot is not None and slot in model.sets
+
     return [(m, socket.models.get(m.name, m.name)) for m in service.models
-            if not socket.models or m.name in socket.models]
+            if (not socket.models or m.name in socket.models) and not renamed(m)]
 
 
 def offering_name(model: Model, wire: str, socket: Socket) -> str:

@@ -20,12 +20,14 @@ from harness.core.protocols.http_speech import (
 )
 from harness.core.protocols.realtime import AudioSpec
 from harness.core.protocols.websocket_speech import with_sockets
-from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, JsonBody, NdjsonBody, Response, Role
 from harness.providers.inworld.models import (
     PRICING,
     QUICKSTART,
     REFERENCE,
+    STREAM_REFERENCE,
     ErrorBody,
+    StreamChunk,
     SynthesizeSpeechRequest,
     SynthesizeSpeechResponse,
 )
@@ -67,6 +69,24 @@ SYNTHESIZE = Endpoint(
     doc=REFERENCE,
 )
 
+# The stream answers NDJSON-like JSON objects, one per chunk, the audio at /result/audioContent. MP3 only: "If using
+# PCM, every chunk, not just the initial chunk, [carries its own header]" — a LINEAR16 stream is a series of WAV files,
+# which the family's chunked answers do not write (its WebSocket does: sockets.STREAM, chunk_files).
+STREAM_FORMATS = (FORMATS[0],)
+
+STREAM = Endpoint(
+    key="tts.synthesize-stream", method="POST", path="/tts/v1/voice:stream", host=HOST, role=Role.STREAM,
+    summary="Synthesize speech (stream): audio chunks as they are individually processed, one JSON object each",
+    request=SynthesizeSpeechRequest, body_kind=BodyKind.JSON,
+    responses=(Response(200, (NdjsonBody(StreamChunk, audio=AudioAt("/result/audioContent")),),
+                        "A successful response returns a stream of objects."),
+               _error(400, "INVALID_ARGUMENT"), _error(401, "UNAUTHENTICATED: no valid Basic credential"),
+               _error(429, "RESOURCE_EXHAUSTED: rate limited"), _error(500, "INTERNAL")),
+    example={"text": "What a wonderful day to be a text-to-speech model!", "voiceId": "Ashley",
+             "modelId": "inworld-tts-1.5-max", "audioConfig": {"audioEncoding": "MP3"}},
+    doc=STREAM_REFERENCE,
+)
+
 # Voices the documents name: "Ashley" (the quickstart), "Dennis" (the SDK and client examples), "Hades" (a
 # provider page's example). The voices list endpoint is not in the stored reference text: no listing declared.
 VOICE_LIST = (Voice("Ashley", "en-US", "Female"), Voice("Dennis", "en-US", "Male"), Voice("Hades", "en-US", "Male"))
@@ -78,6 +98,10 @@ MODELS = (
     Model("inworld-tts-1.5-mini", SYNTHESIZE.key, "Ashley", usd_per_million_chars=Decimal("5"),
           price_note=f"TTS-1.5 Mini: $5 per 1M characters ({PRICES_READ}; a transcription of {PRICING})",
           max_chars=2000, description="Inworld TTS-1.5 Mini (voice Ashley)"),
+    Model("inworld-tts-1.5-max-stream", STREAM.key, "Ashley", sets={"/modelId": "inworld-tts-1.5-max"},
+          usd_per_million_chars=Decimal("10"),
+          price_note=f"as TTS-1.5 Max: $10 per 1M characters ({PRICES_READ}; a transcription of {PRICING})",
+          max_chars=2000, description="Inworld TTS-1.5 Max over /tts/v1/voice:stream (voice Ashley)"),
 )
 
 # gRPC status names as the gateway writes them; the messages are the sandbox's own words (none is quoted).
@@ -102,13 +126,16 @@ SERVICE = SpeechService(
     # $INWORLD_RUNTIME_BASE64_CREDENTIAL" (the key is already the Base64 credential: "do not encode it again").
     auth=Auth("Authorization", "Basic"),
     key_env="INWORLD_API_KEY",
-    docs=(REFERENCE, QUICKSTART, PRICING),
+    docs=(REFERENCE, QUICKSTART, PRICING, STREAM_REFERENCE),
     error_model=ErrorBody,
     errors=ErrorShape({"code": "{code}", "message": "{message}", "details": []}),
     refusals=REFUSALS,
     syntheses=(Synthesis(SYNTHESIZE, Slots(text="/text", voice="/voiceId", model="/modelId",
                                             format="/audioConfig/audioEncoding", rate="/audioConfig/sampleRateHertz"),
-                         FORMATS, default_format="MP3"),),
+                         FORMATS, default_format="MP3"),
+               Synthesis(STREAM, Slots(text="/text", voice="/voiceId", model="/modelId",
+                                       format="/audioConfig/audioEncoding", rate="/audioConfig/sampleRateHertz"),
+                         STREAM_FORMATS, default_format="MP3")),
     models=MODELS,
     voices=VOICE_LIST,
     prices_read=PRICES_READ,

@@ -72,6 +72,15 @@ class SynthesizeSpeechResponse(ResponseModel):
     timestampInfo: dict[str, Any] | None = None
 
 
+# "Synthesize speech (stream): Receive audio chunks as they are individually processed ... A successful response
+# returns a stream of objects", each {"result": SynthesizeSpeechResponse} (STREAM_REFERENCE, its OpenAPI).
+STREAM_REFERENCE = "https://docs.inworld.ai/api-reference/ttsAPI/texttospeech/synthesize-speech-stream"
+
+
+class StreamChunk(ResponseModel):
+    result: SynthesizeSpeechResponse
+
+
 class ErrorBody(ResponseModel):
     """The stored reference shows no error body. Inworld's REST API is a gRPC transcoding (`/tts/v1/voice:stream`),
     whose gateway writes `{"code", "message", "details"}` (google.rpc.Status): that is the shape declared, marked as
