@@ -84,9 +84,9 @@ class Synthesis:
     billed_characters_header: str = ""  # an answer header giving the characters billed (Polly)
     rate_as_text: bool = False  # the rate slot takes a string ("16000", Polly's SampleRate)
     # What a JSON answer (or each event) carries beside the audio, as a template (`fill`): `{format}`,
-    # `{media_type}`, `{rate}`, `{billed_characters}`, `{text}` (what was spoken) and `{duration_ms}` are filled in
-    # (Gemini's inlineData.mimeType, Speechify's audio_format, billable_characters_count and speech_marks); the audio
-    # goes at its pointer.
+    # `{media_type}`, `{rate}`, `{billed_characters}`, `{text}` (what was spoken), `{duration_ms}` and
+    # `{duration_s}` are filled in (Gemini's inlineData.mimeType, Speechify's audio_format, billable_characters_count
+    # and speech_marks); the audio goes at its pointer.
     answer: Mapping[str, Any] = field(default_factory=dict)
     # A stream of events: where each event names itself (written as its SSE `event:` line, Mistral's
     # `speech.audio.delta`), and the event that ends the stream (its `speech.audio.done` with usage), filled as

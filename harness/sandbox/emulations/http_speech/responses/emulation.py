@@ -173,6 +173,9 @@ class SpeechServiceEmulation(Emulation):
         cost = self.price(call)
         if cost is not None and not call.services.charge(call.key, cost):
             raise refuse(self.service.refusals.quota)
+        balance = call.services.balance(call.key) if cost is None and call.key else None
+        if balance is not None and balance <= 0:  # unpriced here, but an account with nothing left is refused
+            raise refuse(self.service.refusals.quota)
         await call.services.take_time(TIMING, len(text))
         if fmt.spec.codec == "opus":
             rate = OPUS_RATE  # Opus codes at 48 kHz whatever the input (libsndfile takes no other rate for it)
@@ -181,7 +184,8 @@ class SpeechServiceEmulation(Emulation):
         audio = encode_as(samples, rate, fmt.spec.codec, fmt.spec.container)
         headers = {synthesis.billed_characters_header: str(len(text))} if synthesis.billed_characters_header else {}
         values = {"format": fmt.name, "media_type": fmt.media_type, "rate": rate, "billed_characters": len(text),
-                  "text": text, "duration_ms": round(1000 * len(samples) / rate)}
+                  "text": text, "duration_ms": round(1000 * len(samples) / rate),
+                  "duration_s": round(len(samples) / rate, 3)}
         return self._answer(synthesis, audio, fmt, headers, fill(synthesis.answer, values),
                             fill(synthesis.last_event, values))
 

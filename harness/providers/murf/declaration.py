@@ -1,0 +1,116 @@
+"""Murf's text to speech as its official client describes it (source: sdk), in the HTTP speech family's terms:
+`/v1/speech/stream` answering the audio as the body and `/v1/speech/generate` answering base64 audio at
+`/encodedAudio` (with `encodeAsBase64`), the `api-key` header.
+"""
+
+from __future__ import annotations
+
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Model,
+    Refusal,
+    Refusals,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
+    build_provider,
+)
+from harness.core.protocols.realtime import AudioSpec
+from harness.core.spec import AudioAt, AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.providers.murf.models import (
+    INTEGRATION_GUIDE,
+    SDK,
+    SOCKET_GUIDE,
+    ErrorBody,
+    GenerateRequest,
+    GenerateResponse,
+    StreamRequest,
+)
+
+HOST = "api"
+RATE = 24000  # the socket guide's sample_rate=24000; the client's sampleRate takes "8000, 24000, 44100, 48000"
+RATES = (8000, 24000, 44100, 48000)
+FORMATS = (
+    Format("MP3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
+    Format("WAV", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
+)
+
+
+def _error(status: int, words: str) -> Response:
+    return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
+
+
+ERRORS = (_error(400, "BadRequestError"), _error(402, "PaymentRequiredError"), _error(403, "ForbiddenError"),
+          _error(500, "InternalServerError"), _error(503, "ServiceUnavailableError"))
+
+STREAM = Endpoint(
+    key="speech.stream", method="POST", path="/v1/speech/stream", host=HOST, role=Role.STREAM,
+    summary="Returns a streaming output of generated audio", request=StreamRequest, body_kind=BodyKind.JSON,
+    responses=(Response(200, (AudioBody(("audio/mpeg", "audio/wav")),), "The audio, chunked"), *ERRORS),
+    example={"text": "Hello, welcome to Murf AI text to speech.", "voiceId": "en-US-natalie", "model": "FALCON",
+             "format": "MP3"},
+    doc=SDK,
+)
+
+GENERATE = Endpoint(
+    key="speech.generate", method="POST", path="/v1/speech/generate", host=HOST, role=Role.AUDIO,
+    summary="Returns a url to the generated audio file, and the audio itself in base64 with encodeAsBase64",
+    request=GenerateRequest, body_kind=BodyKind.JSON,
+    responses=(Response(200, (JsonBody(GenerateResponse, audio=AudioAt("/encodedAudio")),), "GenerateSpeechResponse"),
+               *ERRORS),
+    example={"text": "Hello, welcome to Murf AI text to speech.", "voiceId": "en-US-natalie", "format": "MP3",
+             "encodeAsBase64": True},
+    doc=SDK,
+)
+
+# "en-US-natalie" (the client's generated examples and integrations), "Natalie" in the client's docstring.
+VOICE_LIST = (Voice("en-US-natalie", "en-US", "female"), Voice("en-US-terrell", "en-US", "male"))
+
+MODELS = (
+    Model("FALCON", STREAM.key, "en-US-natalie", price_note="no price in the stored material",
+          description="Murf Falcon over /v1/speech/stream (voice en-US-natalie)"),
+    Model("GEN2", GENERATE.key, "en-US-natalie", price_note="no price in the stored material",
+          description="Murf Gen2 over /v1/speech/generate (voice en-US-natalie)"),
+)
+
+REFUSALS = Refusals(
+    invalid=Refusal(400, "400", "{detail}"),
+    missing_key=Refusal(403, "403", "api-key is missing"),
+    bad_key=Refusal(403, "403", "Invalid api-key"),
+    unknown_voice=Refusal(400, "400", "Invalid voice id: {detail}"),
+    rate_limited=Refusal(503, "503", "Too many requests"),
+    quota=Refusal(402, "402", "Character limit exhausted"),
+    server_error=Refusal(500, "500", "Internal server error"),
+)
+
+SERVICE = SpeechService(
+    name="murf",
+    title="Murf text to speech (stream and generate)",
+    hosts={HOST: "https://api.murf.ai"},
+    auth=Auth("api-key"),
+    key_env="MURF_API_KEY",
+    docs=(SDK, INTEGRATION_GUIDE, SOCKET_GUIDE),
+    error_model=ErrorBody,
+    errors=ErrorShape({"errorMessage": "{message}", "errorCode": "{status}"}),
+    refusals=REFUSALS,
+    syntheses=(Synthesis(STREAM, Slots(text="/text", voice="/voiceId", model="/model", format="/format",
+                                       rate="/sampleRate"), FORMATS, default_format="MP3"),
+               Synthesis(GENERATE, Slots(text="/text", voice="/voiceId", model="/modelVersion", format="/format",
+                                         rate="/sampleRate"), FORMATS, default_format="MP3",
+                         template={"encodeAsBase64": True},
+                         answer={"audioFile": "", "audioLengthInSeconds": "{duration_s}",
+                                 "consumedCharacterCount": "{billed_characters}", "wordDurations": []})),
+    models=MODELS,
+    voices=VOICE_LIST,
+    prices_read="2026-11-24",
+    doc_drift=(DocDrift("evidence", "Murf's own reference pages are not among the stored material: the endpoints, "
+                        "fields and statuses are the official client's (source: sdk).", (SDK,)),
+               DocDrift("audioFile", "generate always answers a URL to the audio (audioFile); the sandbox answers the "
+                        "audio inline (encodeAsBase64) and leaves audioFile empty.", (SDK,)),
+               DocDrift("websocket", "wss://global.api.murf.ai/v1/speech/stream-input is named by integrations; its "
+                        "messages are not in the stored material: not declared.", (SOCKET_GUIDE,))),
+)
+
+PROVIDER = build_provider(SERVICE)
