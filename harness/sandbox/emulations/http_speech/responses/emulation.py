@@ -127,6 +127,10 @@ class SpeechServiceEmulation(Emulation):
         if slot is None:
             return self.voice_names[0] if self.voice_names else ""
         name = str(read(payload, slot) or "")
+        if not name:  # no voice named (the request model let it be optional): the provider's default, its model's
+            found = next((m for m in self.service.models if m.synthesis == synthesis.endpoint.key
+                          and m.sets.get(synthesis.slots.model or "", m.name) == model), None)
+            return found.voice if found is not None else (self.voice_names[0] if self.voice_names else "")
         voice = self.service.voice(name)
         if voice is None:
             raise refuse(self.service.refusals.unknown_voice, name)

@@ -1,0 +1,87 @@
+"""Neuphonic's text to speech as its official client describes it (source: sdk), in the HTTP speech family's terms:
+`POST /sse/speak/{lang_code}` answering Server-Sent Events (`event: message`) with base64 16-bit PCM at
+`/data/audio`, the `x-api-key` header.
+"""
+
+from __future__ import annotations
+
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Model,
+    Refusal,
+    Refusals,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
+    build_provider,
+)
+from harness.core.protocols.realtime import AudioSpec
+from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, EventStreamBody, JsonBody, Response, Role
+from harness.providers.neuphonic.models import SDK, SDK_WEBSOCKET, ErrorBody, SpeakEvent, SpeakRequest
+
+HOST = "api"
+RATE = 24000  # sampling_rate "default=24000"
+PCM = f"audio/pcm;rate={RATE}"  # "pcm_linear": 16-bit little-endian samples (the client writes them into a WAV)
+FORMATS = (Format("pcm_linear", AudioSpec("pcm_s16le", RATE, "raw"), PCM, (8000, 16000, 22050, 24000)),)
+
+
+def _error(status: int, words: str) -> Response:
+    return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
+
+
+SPEAK = Endpoint(
+    key="sse.speak", method="POST", path="/sse/speak/{lang_code}", host=HOST, role=Role.STREAM,
+    summary="Speak over Server-Sent Events: base64 PCM chunks, one message event each",
+    request=SpeakRequest, body_kind=BodyKind.JSON,
+    responses=(Response(200, (EventStreamBody(SpeakEvent, audio=AudioAt("/data/audio", media_type=PCM)),),
+                        "event: message, data: {status_code, data: {audio, text, sampling_rate}}"),
+               _error(400, "a request the API refuses"), _error(401, "no valid x-api-key"),
+               _error(429, "rate limited"), _error(500, "a server fault")),
+    example={"text": "Hello, world.", "lang_code": "en", "speed": 1.0, "sampling_rate": 24000,
+             "encoding": "pcm_linear"},
+    doc=SDK,
+)
+
+# The client's example voice id; the voices listing (GET /voices) returns ids like it.
+VOICE_LIST = (Voice("8e9c4bc8-3979-48ab-8626-df53befc2090", "en"),)
+
+MODELS = (Model("neuphonic", SPEAK.key, "8e9c4bc8-3979-48ab-8626-df53befc2090",
+                price_note="no price in the stored material", description="Neuphonic SSE speech (the client's voice)"),)
+
+REFUSALS = Refusals(
+    invalid=Refusal(400, "400", "{detail}"),
+    missing_key=Refusal(401, "401", "No API key provided"),
+    bad_key=Refusal(401, "401", "Invalid API key"),
+    unknown_voice=Refusal(400, "400", "Voice not found: {detail}"),
+    rate_limited=Refusal(429, "429", "Too many requests"),
+    quota=Refusal(402, "402", "Insufficient credits"),
+    server_error=Refusal(500, "500", "Internal server error"),
+)
+
+SERVICE = SpeechService(
+    name="neuphonic",
+    title="Neuphonic text to speech (SSE)",
+    hosts={HOST: "https://api.neuphonic.com"},
+    auth=Auth("x-api-key"),
+    key_env="NEUPHONIC_API_KEY",
+    docs=(SDK, SDK_WEBSOCKET),
+    error_model=ErrorBody,
+    errors=ErrorShape({"status_code": "{status}", "errors": [{"message": "{message}"}]}),
+    refusals=REFUSALS,
+    syntheses=(Synthesis(SPEAK, Slots(text="/text", voice="/voice_id", format="/encoding", rate="/sampling_rate"),
+                         FORMATS, default_format="pcm_linear", template={"lang_code": "en", "speed": 1.0},
+                         answer={"status_code": 200, "data": {"text": "{text}", "sampling_rate": "{rate}"}},
+                         ),),
+    models=MODELS,
+    voices=VOICE_LIST,
+    prices_read="2026-11-24",
+    doc_drift=(DocDrift("evidence", "Neuphonic's reference pages are not among the stored material: the endpoint, "
+                        "fields and events are the official client's (source: sdk).", (SDK,)),
+               DocDrift("websocket", "The client's WebSocket (wss://api.neuphonic.com/speak/{lang_code}, text "
+                        "messages, the same response events) is not declared: its closing message is not visible in "
+                        "the client beyond a <STOP> marker in examples.", (SDK_WEBSOCKET,))),
+)
+
+PROVIDER = build_provider(SERVICE)
