@@ -381,6 +381,9 @@ class Endpoint:
     variants: tuple[ValueVariant, ...] = ()
     job: JobBinding | None = None  # for SUBMIT endpoints of asynchronous APIs
     max_upload_bytes: int | None = None  # the documented size limit of an uploaded file, where one is written
+    # A JSON body may come as MessagePack instead (`Content-Type: application/msgpack`, Fish Audio's official client):
+    # the sandbox reads either; the harness sends JSON.
+    accepts_msgpack: bool = False
     evidence: Evidence = DOCUMENTS  # `source: sdk` for an endpoint only a client library shows
     request_variants: tuple[RequestVariant, ...] = ()  # other accepted request shapes (drift when used)
     # Where the request model's fields travel besides the body (botocore's `location`): a field named in

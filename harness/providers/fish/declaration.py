@@ -1,0 +1,92 @@
+"""Fish Audio's text to speech as its guide and official client describe it, in the HTTP speech family's terms:
+`POST /v1/tts` answering the audio as the body, the model in a `model` header, a body that may be JSON or
+MessagePack (what the official client sends), the bearer key.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Model,
+    Refusal,
+    Refusals,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
+    build_provider,
+)
+from harness.core.protocols.realtime import AudioSpec
+from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.providers.fish.models import FORMATS_PAGE, GUIDE, PRICING, SDK, SOCKET, ErrorBody, TTSRequest
+
+HOST = "api"
+RATE = 44100  # "Default Sample Rate: 44.1kHz" (WAV/PCM and MP3)
+FORMATS = (
+    Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", (32000, 44100)),
+    Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", (8000, 16000, 24000, 32000, 44100)),
+)
+
+
+def _error(status: int, words: str) -> Response:
+    return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
+
+
+TTS = Endpoint(
+    key="tts", method="POST", path="/v1/tts", host=HOST, role=Role.STREAM,
+    summary="Text to speech: the audio, streamed", request=TTSRequest, body_kind=BodyKind.JSON,
+    header_fields={"model": "model"}, accepts_msgpack=True,
+    responses=(Response(200, (AudioBody(("audio/mpeg", "audio/wav")),), "The audio"),
+               _error(400, "a request the API refuses"), _error(401, "no valid bearer key"),
+               _error(402, "no credit left"), _error(429, "rate limited"), _error(500, "a server fault")),
+    example={"text": "Hello, world!", "reference_id": "7f92f8afb8ec43bf81429cc1c9199cb1"},
+    doc=GUIDE,
+)
+
+# "Use a voice from the playground: reference_id='7f92f8afb8ec43bf81429cc1c9199cb1'" (GUIDE); 802e3bc2... is the
+# model-URL example of the client guide.
+VOICE_LIST = (Voice("7f92f8afb8ec43bf81429cc1c9199cb1", "en-US"), Voice("802e3bc2b27e49c2995d23ef70e6ac89", "en-US"))
+
+MODELS = tuple(Model(name, TTS.key, "7f92f8afb8ec43bf81429cc1c9199cb1", usd_per_million_chars=Decimal("15"),
+                     price_note=f"$15 per 1M UTF-8 bytes, one byte a character in English (2026-11-24; {PRICING}, a "
+                                "reseller's page)", description=f"Fish Audio {name} (the guide's playground voice)")
+               for name in ("s1", "speech-1.6"))
+
+REFUSALS = Refusals(
+    invalid=Refusal(400, "400", "{detail}"),
+    missing_key=Refusal(401, "401", "Missing API key"),
+    bad_key=Refusal(401, "401", "Invalid API key"),
+    unknown_voice=Refusal(400, "400", "Reference model not found: {detail}"),
+    rate_limited=Refusal(429, "429", "Too many requests"),
+    quota=Refusal(402, "402", "No credit left"),
+    server_error=Refusal(500, "500", "Internal server error"),
+)
+
+SERVICE = SpeechService(
+    name="fish",
+    title="Fish Audio text to speech (HTTP; JSON or MessagePack)",
+    hosts={HOST: "https://api.fish.audio"},
+    auth=Auth("Authorization", "Bearer"),
+    key_env="FISH_API_KEY",
+    docs=(GUIDE, SDK, FORMATS_PAGE, PRICING, SOCKET),
+    error_model=ErrorBody,
+    errors=ErrorShape({"status": "{status}", "message": "{message}"}),
+    refusals=REFUSALS,
+    syntheses=(Synthesis(TTS, Slots(text="/text", voice="/reference_id", model="/model", format="/format",
+                                    rate="/sample_rate"), FORMATS, default_format="mp3"),),
+    models=MODELS,
+    voices=VOICE_LIST,
+    prices_read="2026-11-24",
+    doc_drift=(DocDrift("msgpack", "The guide's requests are JSON; the official client sends the same fields as "
+                        "MessagePack (Content-Type: application/msgpack). The harness sends JSON; the sandbox reads "
+                        "either.", (GUIDE, SDK)),
+               DocDrift("errors", "No error body is in the stored pages: inferred.", (GUIDE,)),
+               DocDrift("websocket", "The live WebSocket (/v1/tts/live: MessagePack start, text, flush, stop "
+                        "events, audio and finish back) frames messages in MessagePack, which the WebSocket speech "
+                        "family does not speak yet: not declared.", (SOCKET,))),
+)
+
+PROVIDER = build_provider(SERVICE)

@@ -1,0 +1,47 @@
+"""Fish Audio's wire payloads for `POST /v1/tts`, as its guide (GUIDE) and official client `fish-audio-sdk` 1.3.0
+(source: sdk: fish_audio_sdk/apis.py and schemas.py TTSRequest) write them.
+
+    POST https://api.fish.audio/v1/tts     Authorization: Bearer KEY    model: s1 | speech-1.5 | speech-1.6
+        {"text", "reference_id", "format", "sample_rate", "mp3_bitrate", "chunk_length", "latency", ...}
+        as JSON, or as MessagePack (`Content-Type: application/msgpack`: what the official client sends)
+        200: the audio, streamed
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from harness.core.spec import RequestModel, ResponseModel
+
+GUIDE = "https://docs.fish.audio/docs/core-features/text-to-speech"
+SDK = "https://pypi.org/project/fish-audio-sdk/1.3.0/ (fish_audio_sdk/apis.py: tts, schemas.py: TTSRequest)"
+FORMATS_PAGE = "https://novita.ai/docs/es/api-reference/model-apis-fish-audio-text-to-speech.md"  # formats and rates
+PRICING = "https://muapi.ai/fish-audio-api"  # "$15 per 1M UTF-8 bytes" (a reseller's page)
+SOCKET = "https://docs.fish.audio/api-reference/endpoint/websocket/tts-live.md"
+
+
+class TTSRequest(RequestModel):
+    text: str = Field(min_length=1)
+    reference_id: str | None = None  # "The reference_id is the model ID from the URL when viewing a model"
+    format: Literal["wav", "pcm", "mp3", "opus"] | None = None  # default "mp3"
+    sample_rate: int | None = Field(None, gt=0, description="WAV / PCM: 8kHz, 16kHz, 24kHz, 32kHz, 44.1kHz; "
+                                    "MP3: 32kHz, 44.1kHz; Opus 48kHz")
+    mp3_bitrate: Literal[64, 128, 192] | None = None
+    opus_bitrate: Literal[-1000, 24, 32, 48, 64] | None = None
+    chunk_length: int | None = Field(None, ge=100, le=300, description="chunk_length: ge=100, le=300 (source: sdk)")
+    references: list[dict[str, Any]] | None = None
+    normalize: bool | None = None
+    latency: Literal["normal", "balanced"] | None = None
+    prosody: dict[str, Any] | None = None
+    top_p: float | None = None
+    temperature: float | None = None
+    model: Literal["s1", "speech-1.5", "speech-1.6"] | None = None  # the `model` header ("default s1")
+
+
+class ErrorBody(ResponseModel):
+    """Not in the stored pages: the {"status", "message"} body an HTTP error carries is inferred."""
+
+    status: int | None = None
+    message: str
