@@ -1,0 +1,93 @@
+"""Groq's text to speech as its official client describes it (source: sdk), in the HTTP speech family's terms: the
+OpenAI-compatible `/openai/v1/audio/speech` answering the audio as the body (with a sample rate the OpenAI request has
+not), the bearer key.
+"""
+
+from __future__ import annotations
+
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Model,
+    Refusal,
+    Refusals,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
+    build_provider,
+)
+from harness.core.protocols.realtime import AudioSpec
+from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.providers.groq.models import INTEGRATIONS, SDK, ErrorBody, SpeechRequest
+
+HOST = "api"
+RATE = 48000  # "Audio sample rate. Must be 48000 Hz for Groq TTS" (INTEGRATIONS)
+RATES = (8000, 16000, 22050, 24000, 32000, 44100, 48000)
+FORMATS = (
+    Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
+    Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", (32000, 44100, 48000)),
+    Format("flac", AudioSpec("flac", RATE, "flac"), "audio/flac", RATES),
+)
+
+
+def _error(status: int, words: str) -> Response:
+    return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
+
+
+SPEECH = Endpoint(
+    key="audio.speech", method="POST", path="/openai/v1/audio/speech", host=HOST, role=Role.STREAM,
+    summary="Generates audio from the input text", request=SpeechRequest, body_kind=BodyKind.JSON,
+    responses=(Response(200, (AudioBody(("audio/wav", "audio/mpeg", "audio/flac")),), "The audio"),
+               _error(400, "BadRequestError"), _error(401, "AuthenticationError"), _error(404, "NotFoundError"),
+               _error(429, "RateLimitError"), _error(500, "InternalServerError")),
+    example={"input": "Hello from Groq text to speech!", "model": "playai-tts", "voice": "Arista-PlayAI",
+             "response_format": "wav"},
+    doc=SDK,
+)
+
+VOICE_LIST = (Voice("Arista-PlayAI", "en-US", "female", models=("playai-tts",)),
+              Voice("Fritz-PlayAI", "en-US", "male", models=("playai-tts",)),
+              Voice("autumn", "en-US", "female", models=("canopylabs/orpheus-v1-english",)))
+
+MODELS = (
+    Model("canopylabs/orpheus-v1-english", SPEECH.key, "autumn", price_note="no price in the stored material",
+          description="Orpheus v1 English on Groq (voice autumn)"),
+    Model("playai-tts", SPEECH.key, "Arista-PlayAI", price_note="no price in the stored material",
+          description="PlayAI TTS on Groq (voice Arista-PlayAI)"),
+)
+
+REFUSALS = Refusals(
+    invalid=Refusal(400, "invalid_request_error", "{detail}"),
+    missing_key=Refusal(401, "invalid_api_key", "Invalid API Key"),
+    bad_key=Refusal(401, "invalid_api_key", "Invalid API Key"),
+    unknown_voice=Refusal(400, "invalid_request_error", "Voice {detail} is not available for this model"),
+    unknown_model=Refusal(404, "model_not_found", "The model `{detail}` does not exist or you do not have access "
+                          "to it."),
+    rate_limited=Refusal(429, "rate_limit_exceeded", "Rate limit reached"),
+    quota=Refusal(429, "rate_limit_exceeded", "Quota exceeded"),
+    server_error=Refusal(500, "internal_server_error", "Internal server error"),
+)
+
+SERVICE = SpeechService(
+    name="groq",
+    title="Groq text to speech (OpenAI-compatible)",
+    hosts={HOST: "https://api.groq.com"},
+    auth=Auth("Authorization", "Bearer"),
+    key_env="GROQ_API_KEY",
+    docs=(SDK, INTEGRATIONS),
+    error_model=ErrorBody,
+    errors=ErrorShape({"error": {"message": "{message}", "type": "{code}", "code": "{code}"}}),
+    refusals=REFUSALS,
+    syntheses=(Synthesis(SPEECH, Slots(text="/input", voice="/voice", model="/model", format="/response_format",
+                                       rate="/sample_rate"), FORMATS, default_format="wav"),),
+    models=MODELS,
+    voices=VOICE_LIST,
+    prices_read="2026-11-24",
+    doc_drift=(DocDrift("evidence", "Groq's reference pages are not among the stored material: the endpoint and "
+                        "fields are the official client's; the Orpheus model and its voice are integrations' "
+                        "(the client's model literals still name only playai-tts and playai-tts-arabic).",
+                        (SDK, INTEGRATIONS)),),
+)
+
+PROVIDER = build_provider(SERVICE)
