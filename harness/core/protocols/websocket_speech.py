@@ -263,7 +263,7 @@ class SocketGrammar(Grammar):
 
     def spec_of(self, opening: Any) -> AudioSpec:
         """The audio an opening message asks for (its format and rate slots, else the defaults)."""
-        template = self.socket.opening.template if self.socket.opening is not None else {}
+        template = (self.socket.opening or self.socket.text).template  # no opening: each text message says it
         slots = slots_of(template)
         try:
             fmt = self.socket.format(read(opening, slots.get("format")))

@@ -85,6 +85,7 @@ class FamilySocket:
         fmt = self.socket.formats[0]
         self.spec: AudioSpec = fmt.spec
         self.speaker: Speaker | None = None
+        self.settled = False  # the settings were read (from the opening, or the first text message)
 
     # --- the connection -----------------------------------------------------------------------------
 
@@ -181,6 +182,8 @@ class FamilySocket:
             if not self.opened:
                 raise Refused(self.service.refusals.invalid, f"{send.name} before the opening message")
             if send is socket.text:
+                if socket.opening is None and not self.settled:  # the settings ride on every text message
+                    self._open(raw, socket.text.template)
                 text = str(read(raw, slots_of(socket.text.template).get("text")) or "")
                 self.buffer += text
                 if text and self.speaker is not None:
@@ -213,10 +216,13 @@ class FamilySocket:
 
     # --- the opening --------------------------------------------------------------------------------
 
-    def _open(self, raw: Any) -> None:
+    def _open(self, raw: Any, template: Mapping[str, Any] | None = None) -> None:
+        """The settings a message carries (the opening's, or the first text message's where the socket has no
+        opening): its key where it travels there, the model, voice, format and rate its slots hold."""
         socket, refusals = self.socket, self.service.refusals
-        assert socket.opening is not None
-        slots = slots_of(socket.opening.template)
+        assert socket.opening is not None or template is not None
+        slots = slots_of(template if template is not None else socket.opening.template)  # type: ignore[union-attr]
+        self.settled = True
         if socket.auth.where is KeyIn.MESSAGE:
             self._check_key(str(read(raw, slots.get("key")) or ""))
         in_query = {value[1:-1]: self.call.query.get(name, "") for name, value in socket.query.items()
