@@ -120,7 +120,7 @@ REFUSALS = Refusals(
 
 SERVICE = SpeechService(
     name="inworld",
-    title="Inworld TTS (REST, non-streaming)",
+    title="Inworld TTS (REST, its stream and the bidirectional WebSocket)",
     hosts={HOST: "https://api.inworld.ai"},
     # "Your authentication credentials. For Basic authentication, please populate Basic
     # $INWORLD_RUNTIME_BASE64_CREDENTIAL" (the key is already the Base64 credential: "do not encode it again").

@@ -90,7 +90,7 @@ REFUSALS = Refusals(
 
 SERVICE = SpeechService(
     name="lmnt",
-    title="LMNT Speech API (REST, bytes)",
+    title="LMNT Speech API (bytes and the speech session WebSocket)",
     hosts={HOST: "https://api.lmnt.com"},
     auth=Auth("X-API-Key"),
     key_env="LMNT_API_KEY",

@@ -118,7 +118,7 @@ REFUSALS = Refusals(
 
 SERVICE = SpeechService(
     name="minimax",
-    title="MiniMax T2A v2 (HTTP, non-streaming)",
+    title="MiniMax T2A v2 (HTTP and the T2A WebSocket)",
     hosts={HOST: "https://api.minimax.io"},
     auth=Auth("Authorization", "Bearer"),  # bearerAuth: "HTTP Authorization Scheme: `Bearer API_key`"
     key_env="MINIMAX_API_KEY",  # the reference names no variable; the one its integrations use

@@ -124,7 +124,7 @@ REFUSALS = Refusals(
 
 SERVICE = SpeechService(
     name="speechify",
-    title="Speechify text-to-speech API (v1 REST)",
+    title="Speechify text-to-speech API (v1 REST: speech and stream)",
     hosts={HOST: "https://api.sws.speechify.com"},
     auth=Auth("Authorization", "Bearer"),
     key_env="SPEECHIFY_API_KEY",  # "Set the SPEECHIFY_API_KEY environment variable and the SDKs authenticate"
