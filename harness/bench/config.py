@@ -239,7 +239,7 @@ class RunSettings(Section):
     global_concurrency: int | None = Field(None, ge=1, le=4096)
     # The first wave of a provider's jobs starts spread over this many seconds, not in one burst: a load
     # ramp, and submits at distinct phases of the server's second, which pin its clock early when it
-    # stamps whole seconds (see harness.bench.stampbook).
+    # stamps whole seconds (see harness.measurement.server_clock).
     ramp_up: float = Field(1.0, ge=0, le=60)
     job_timeout: float = Field(900.0, gt=0, le=7 * 86_400)  # seconds from submit to giving up on a job (a week at most)
     request_timeout: float = Field(60.0, gt=0)  # seconds without an answer before a request fails

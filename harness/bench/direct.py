@@ -7,7 +7,7 @@ from __future__ import annotations
 from harness.bench.exchange import ExchangeFailed
 from harness.bench.job import Job
 from harness.bench.media import FirstAudio, stream_audio
-from harness.bench.streaming import StreamWatch, stream_figures
+from harness.bench.streaming import StreamWatch, chunk_evidence
 from harness.bench.timing import Mark
 from harness.core.audio_fields import AudioFieldError, carrier, json_audio
 from harness.core.errors import ProtocolError
@@ -79,8 +79,7 @@ async def fetch_direct(job: Job) -> None:
     if stream:
         if first_audio:
             record.marks.set(Mark.FIRST_AUDIO, first_audio[0])
-        record.stream_figures = stream_figures(listener.arrivals(exchange.sent, exchange.headers_received),
-                                              exchange.sent, exchange.last_byte)
+        record.chunks = chunk_evidence(listener.arrivals(exchange.sent, exchange.headers_received))
         audio = stream_audio(exchange.body, where, lines=lines)
         if audio:
             exchange.body = audio

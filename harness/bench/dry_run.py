@@ -26,8 +26,8 @@ from harness.bench.consent import live_refusal
 from harness.bench.plan import Plan, PlannedJob, build_plan, select
 from harness.bench.pricing import PriceBook
 from harness.bench.runner import references
+from harness.bench.status_poll import status_call
 from harness.bench.target import bench_target
-from harness.bench.waiting import status_call
 from harness.core.curl import curl_line
 from harness.core.errors import UsageError
 from harness.core.spec import Provider, Role, Upload

@@ -19,7 +19,7 @@ from harness.bench.job import Failed, Job, Services
 from harness.bench.provenance import iso_from_epoch
 from harness.bench.realtime import fetch_realtime
 from harness.bench.records import JobRecord
-from harness.bench.timing import Mark, derive, now, wall_of
+from harness.bench.timing import Mark, wall_of
 from harness.bench.waiting import wait_and_fetch
 from harness.core.drift import resolve
 from harness.core.errors import ContractViolation, ErrorClass, ProtocolError
@@ -27,6 +27,7 @@ from harness.core.retry import retryable
 from harness.core.spec import Role
 from harness.core.transport import error_of, retry_after_seconds
 from harness.core.validate import media_type_of
+from harness.measurement import job_figures
 
 __all__ = ["Failed", "Services", "run_job"]
 
@@ -156,25 +157,15 @@ def _commit_submitted(job: Job) -> None:
     )
 
 
-def _start_observable(job: Job) -> bool:
-    """Whether the provider shows a state between queued and finished: only then do polls see a job leave
-    the queue (a batch that reads `processing` from the start has no queue to measure)."""
-    binding = job.endpoint.job
-    if binding is None:
-        return False
-    lifecycle = job.provider.endpoint(binding.status_endpoint).lifecycle or job.endpoint.lifecycle
-    return lifecycle is not None and any(
-        state not in lifecycle.initial and state not in lifecycle.terminal for state in lifecycle.states)
-
-
 def _finish(job: Job) -> None:
+    """Write down what the job observed, in one transaction. Its figures are not decided here: they are derived
+    from all of the run's evidence when the run ends (`harness.measurement`)."""
     record = job.record
-    finished = now()
+    record.marks.set(Mark.FINISHED, overwrite=True)
     if record.outcome == "ok" and record.audio is None:
         record.error("download", ErrorClass.PROTOCOL, "the job produced no audio", fatal=True)
-    metrics = derive(record.marks, record.polls, record.server, finished, job.services.stamps.of(job.provider.name),
-                     start_observable=_start_observable(job))
-    created, started, completed = record.server_raw
+    finished = record.marks.values[Mark.FINISHED]
+    stamps = record.stamps
     update: dict[str, Any] = {
         "state": {"ok": "done", "unfetched": "unfetched"}.get(record.outcome or "", "failed"),
         "attempts": record.attempt,
@@ -193,12 +184,14 @@ def _finish(job: Job) -> None:
         **_http_facts(record),
         "polls": len(record.polls),
         "poll_errors": sum(1 for p in record.polls if p.error_class),
-        "server_created_at": created,
-        "server_started_at": started,
-        "server_completed_at": completed,
+        "server_created_at": stamps.created,
+        "server_started_at": stamps.started,
+        "server_completed_at": stamps.completed,
+        "clock_origin_s": wall_of(record.marks.start),
+        "start_observable": int(job.start_observable),
+        "declared_convention": job.declared_convention,
+        "text_rate": record.text_rate,
         "cost_usd": record.total_usd(),
-        **metrics,
-        **record.stream_figures,
     }
     audio = record.audio
     if audio is not None:
@@ -208,15 +201,26 @@ def _finish(job: Job) -> None:
         }
     clip = record.clip_row()
     job.services.store.write(
-        [("marks", record.mark_rows()), ("polls", record.poll_rows()), ("costs", record.costs),
-         ("errors", record.errors), ("drift", record.drift), ("clips", [clip] if clip else [])],
+        [("marks", record.mark_rows()), ("polls", record.poll_rows()), ("chunks", record.chunk_rows()),
+         ("costs", record.costs), ("errors", record.errors), ("drift", record.drift),
+         ("clips", [clip] if clip else [])],
         (job.planned.job_key, update),
     )
-    if record.outcome == "ok" and metrics.get("e2e_ms") is not None and job.endpoint.role is Role.SUBMIT:
-        processing = metrics.get("processing_ms")
-        # The polls the job's budget counted: those that found it queued spend none of it (see polling's
-        # AdaptiveSchedule), so counting them here would shrink the core of a provider that shows its queue.
-        budgeted = sum(not poll.queued for poll in record.polls)
-        job.services.schedules[job.label].observe(
-            len(job.planned.item.text), float(metrics["e2e_ms"] or 0) / 1000.0, budgeted,
-            None if processing is None else float(processing) / 1000.0)
+    if record.outcome == "ok" and job.endpoint.role is Role.SUBMIT:
+        _teach_schedule(job)
+
+
+def _teach_schedule(job: Job) -> None:
+    """The model's schedule learns how long its jobs take from this one, as the schedule's own clock places it
+    now: a provisional view that decides when later jobs are asked, never a stored figure."""
+    record = job.record
+    figures = job_figures(job.evidence(), job.schedule_clock)
+    if figures.get("e2e_ms") is None:
+        return
+    processing = figures.get("processing_ms")
+    # The polls the job's budget counted: those that found it queued spend none of it (see polling's
+    # AdaptiveSchedule), so counting them here would shrink the core of a provider that shows its queue.
+    budgeted = sum(not poll.queued for poll in record.polls)
+    job.services.schedules[job.label].observe(
+        len(job.planned.item.text), float(figures["e2e_ms"]) / 1000.0, budgeted,
+        None if processing is None else float(processing) / 1000.0)

@@ -79,6 +79,10 @@ class ProviderGate:
             self.waits += 1
             await asyncio.sleep(delay)
 
+    def closed_for(self) -> float:
+        """Seconds until the gate opens (0: open)."""
+        return max(self.closed_until - time.perf_counter(), 0.0)
+
     def close_for(self, seconds: float) -> None:
         self.closed_until = max(self.closed_until, time.perf_counter() + seconds)
 

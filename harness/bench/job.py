@@ -25,7 +25,6 @@ from harness.bench.plan import PlannedJob
 from harness.bench.polling import ClockProbe, Schedule
 from harness.bench.provenance import iso_from_epoch
 from harness.bench.records import JobRecord
-from harness.bench.stampbook import StampBook
 from harness.bench.target import Target
 from harness.bench.timing import Mark, now, wall_of
 from harness.bench.webhook import Receiver, WebhookHub
@@ -33,6 +32,7 @@ from harness.core.errors import ErrorClass, ProtocolError, ProviderError
 from harness.core.spec import Endpoint, Provider
 from harness.core.transport import build_request
 from harness.core.validate import check_response, media_type_of
+from harness.measurement import JobEvidence, ProviderStamps, StampBook
 from harness.results import Store
 
 
@@ -48,7 +48,9 @@ class Services:
     schedules: dict[str, Schedule]  # model label -> schedule
     hub: WebhookHub | None = None
     receiver: Receiver | None = None
-    stamps: StampBook = field(default_factory=StampBook)  # what each provider's timestamps are worth
+    # What the poll schedule knows of each provider's clock, learnt as the run goes: it decides when to ask,
+    # never what a figure is (the figures' clock is learnt from the whole run's evidence afterwards).
+    schedule_clocks: StampBook = field(default_factory=StampBook)
     probes: dict[str, ClockProbe] = field(default_factory=dict)  # provider -> its held submits
 
 
@@ -90,6 +92,31 @@ class Job:
     def gate(self) -> ProviderGate:
         return self.services.gates[self.provider.name]
 
+    @property
+    def schedule_clock(self) -> ProviderStamps:
+        return self.services.schedule_clocks.of(self.provider.name)
+
+    @property
+    def start_observable(self) -> bool:
+        """Whether the provider shows a state between queued and finished: only then do polls see a job leave
+        the queue (a batch that reads `processing` from the start has no queue to measure)."""
+        binding = self.endpoint.job
+        if binding is None:
+            return False
+        lifecycle = self.provider.endpoint(binding.status_endpoint).lifecycle or self.endpoint.lifecycle
+        return lifecycle is not None and any(
+            state not in lifecycle.initial and state not in lifecycle.terminal for state in lifecycle.states)
+
+    @property
+    def declared_convention(self) -> str | None:
+        """How the provider's documents say its stamps print an instant (None: the run learns it)."""
+        binding = self.endpoint.job
+        return None if binding is None else binding.stamp_convention
+
+    def evidence(self) -> JobEvidence:
+        return self.record.evidence(start_observable=self.start_observable,
+                                    declared_convention=self.declared_convention)
+
     def charge(self, basis: str) -> None:
         """A charged attempt at the documented price (or the worst case when the outcome is unknown). A job
         kept `unfetched` by an earlier pass of the run was charged then: its cost row is already stored."""
@@ -123,7 +150,7 @@ class Job:
             return
         probe = self.services.probes.setdefault(self.provider.name, ClockProbe())
         moment = now()
-        delay = probe.hold(self.services.stamps.of(self.provider.name), moment, wall_of(moment))
+        delay = probe.hold(self.schedule_clock, moment, wall_of(moment))
         if delay is not None:
             self.probe = probe
             await asyncio.sleep(delay)

@@ -23,7 +23,7 @@ from dataclasses import replace
 from typing import Any
 
 from harness.bench.job import Job
-from harness.bench.streaming import Arrival, stream_figures
+from harness.bench.streaming import Arrival, chunk_evidence
 from harness.bench.timing import Mark
 from harness.core.errors import (
     AuthError,
@@ -231,8 +231,8 @@ def _account(job: Job, channel: Channel, session: Session, utterance: Utterance)
     decode = decoder(channel, session)
     if audio:
         record.marks.set(Mark.FIRST_AUDIO, audio[0].latest)
-        record.stream_figures = stream_figures(audio, first_token, decoder=decode)
-    record.stream_figures["text_rate"] = job.services.config.workload.text_rate
+        record.chunks = chunk_evidence(audio, decode)
+    record.text_rate = job.services.config.workload.text_rate
     ended = session.closing.t_s if session.closing else (session.frames[-1].t_s if session.frames else 0.0)
     record.marks.set(Mark.TERMINAL, audio[-1].latest if audio else (session.started_at or 0.0) + ended)
     record.final_status = None if session.closing is None or session.closing.code is None \

@@ -16,9 +16,10 @@ from typing import Any
 
 from harness.bench.plan import PlannedJob
 from harness.bench.provenance import HARNESS_VERSION, git_revision, iso_now
-from harness.bench.timing import Mark, Marks, PollRecord, ServerTimes, now
+from harness.bench.timing import CLOCK_EPOCH, Mark, Marks, PollRecord, now
 from harness.core.errors import ErrorClass
 from harness.core.verdict import Drift, Violation
+from harness.measurement import Chunk, JobEvidence, ServerStamps
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +51,10 @@ class JobRecord:
     http_version: str | None = None
     connection_reused: bool | None = None
     connect_ms: float | None = None
-    server: ServerTimes = field(default_factory=ServerTimes)
-    server_raw: tuple[str | None, str | None, str | None] = (None, None, None)  # as the provider wrote them
-    offset_learned: bool = False  # this job's submit bracket has taught the run the server's clock
-    stream_figures: dict[str, Any] = field(default_factory=dict)  # see harness.bench.streaming
+    stamps: ServerStamps = field(default_factory=ServerStamps)  # the server's, as the provider wrote them
+    offset_learned: bool = False  # this job's submit bracket has taught the schedule the server's clock
+    chunks: list[Chunk] = field(default_factory=list)  # a stream's audio as it arrived (monotonic seconds)
+    text_rate: float | None = None  # a realtime socket's text feed, tokens a second
     audio: AudioFile | None = None
     polls: list[PollRecord] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
@@ -169,9 +170,46 @@ class JobRecord:
                 "provider_status": p.provider_status,
                 "error_class": p.error_class,
                 "connection_reused": None if p.connection_reused is None else int(p.connection_reused),
+                "seen": None if p.seen is None else p.seen.value,
+                "created_at": p.stamps[0],
+                "started_at": p.stamps[1],
+                "completed_at": p.stamps[2],
             }
             for p in self.polls
         ]
+
+    def chunk_rows(self) -> list[dict[str, Any]]:
+        base = {"run_id": self.run_id, "job_key": self.job.job_key, "provider": self.job.provider.name,
+                "model": self.job.model, "item_id": self.job.item.id}
+        start = self.marks.start
+        return [
+            base | {
+                "seq": seq,
+                "earliest_ms": (chunk.earliest - start) * 1000.0,
+                "latest_ms": (chunk.latest - start) * 1000.0,
+                "bytes": chunk.size,
+                "audio_ms": None if chunk.audio_s is None else chunk.audio_s * 1000.0,
+                "onset_ms": None if chunk.onset_s is None else chunk.onset_s * 1000.0,
+            }
+            for seq, chunk in enumerate(self.chunks)
+        ]
+
+    def evidence(self, *, start_observable: bool, declared_convention: str | None) -> JobEvidence:
+        """What this job has observed so far, on the run's clock (`harness.measurement.evidence`): the rows
+        it writes say the same, so the schedule's provisional view and the run's figures read one thing."""
+        return JobEvidence(
+            job_key=self.job.job_key,
+            provider=self.job.provider.name,
+            start=self.marks.start,
+            epoch=CLOCK_EPOCH,
+            marks=dict(self.marks.values),
+            polls=tuple(p.answer for p in self.polls),
+            stamps=self.stamps,
+            resumed=self.resumed,
+            start_observable=start_observable,
+            declared_convention=declared_convention,
+            chunks=tuple(self.chunks),
+        )
 
     def clip_row(self) -> dict[str, Any] | None:
         if self.audio is None or self.outcome != "ok":

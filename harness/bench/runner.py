@@ -39,6 +39,7 @@ from harness.core.errors import ErrorClass, UsageError
 from harness.core.spec import Provider, Upload
 from harness.core.target import default_reference_voice
 from harness.core.timestamps import parse_timestamp
+from harness.measurement import recompute
 from harness.results import UNFETCHED, UNFINISHED_STATES, Existing, Store
 
 # What a resume picks up: jobs not started, in flight at a crash, or accepted with their result still to fetch.
@@ -340,8 +341,14 @@ class Runner:
         if self.listener is not None:
             self.listener(job, str(error_class))
 
+    def derive_figures(self) -> None:
+        """Every figure of the run from all of its evidence at once (`harness.measurement`): a job's interval
+        does not depend on when it finished or on what the run had learnt by then."""
+        recompute(self.store.conn, self.prepared.run_id)
+
     def result(self) -> RunResult:
         run_id = self.prepared.run_id
+        self.derive_figures()
         counts = self.store.outcome_counts(run_id)
         unfinished = sum(n for k, n in counts.items() if k in UNFINISHED_STATES)
         status = "stopped_budget" if self.stopped_by_budget else (

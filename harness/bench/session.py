@@ -161,6 +161,7 @@ def run_benchmark(
                 guard = CredentialGuard.for_urls(target.bases.values(), credential_headers(reachable.values()))
                 result = asyncio.run(_execute(runner, guard, lease))
             except KeyboardInterrupt:
+                runner.derive_figures()  # the jobs that finished keep their figures
                 store.update_run(prepared.run_id, {"status": "interrupted", "updated_at": iso_now()})
                 raise
             return result

@@ -1,21 +1,19 @@
 """Waiting for an asynchronous job: polling on the adaptive (or fixed) schedule, or a webhook with
-sparse polls as a safety net; every status answer validated, the lifecycle checked over the whole
-sequence, server timestamps kept for the latency estimate.
+sparse polls as a safety net; every status answer validated (`status_poll`), the lifecycle checked over the
+whole sequence, the server's stamps kept as evidence for the figures derived after the run.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
 from harness.bench.config import PollingMode
-from harness.bench.exchange import ExchangeFailed
 from harness.bench.job import Failed, Job
-from harness.bench.polling import PROBE_POLL_S, PollContext, second_origins, stamp_resolution
-from harness.bench.stampbook import Convention
-from harness.bench.timing import Mark, PollRecord, learn_clock_from_completion, now, read_server_times, wall_of
+from harness.bench.polling import PollContext, PollStep, next_poll, second_origins, stamp_resolution
+from harness.bench.status_poll import poll_once, stamps_in, teach_schedule_clock
+from harness.bench.timing import Mark, PollRecord, now, wall_of
 from harness.bench.webhook import Callback
 from harness.core.drift import resolve
 from harness.core.errors import (
@@ -29,7 +27,6 @@ from harness.core.errors import (
 from harness.core.lifecycle import Lifecycle
 from harness.core.retry import retryable_status
 from harness.core.spec import Endpoint, JobBinding, Role
-from harness.core.transport import error_of, path_fields, retry_after_seconds
 from harness.core.validate import check_request_json
 
 MAX_POLL_FAILURES = 5  # consecutive 404s (the job forgotten) or refusals no retry changes before giving up
@@ -58,10 +55,7 @@ async def wait_and_fetch(job: Job) -> None:
             hub.forget(job.provider.name, record.provider_job_id)
     state = body.get(lifecycle.status_field)
     record.final_status = str(state)
-    _server_times(job, binding, body)
-    if not record.resumed:  # a resumed job's bracket spans the crash
-        learn_clock_from_completion(job.services.stamps.of(job.provider.name), record.marks, record.polls,
-                                    record.server_raw[2])
+    teach_schedule_clock(job, stamps_in(binding, body), finished=True)
     violations = lifecycle.check_sequence(record.status_bodies)
     if violations:
         record.error("poll", ErrorClass.CONTRACT, "status sequence breaks the lifecycle: "
@@ -85,7 +79,7 @@ async def wait_and_fetch(job: Job) -> None:
 
     async def fresh_link() -> str | None:
         """A signed media URL that expired: the status answer hands out a new one."""
-        again = await _poll_once(job, status_endpoint, binding, lifecycle, 0.0, "refresh-media")
+        again = await poll_once(job, status_endpoint, binding, lifecycle, 0.0, "refresh-media")
         found, url = resolve(again, binding.media_pointer) if again is not None else (False, None)
         return url if found and isinstance(url, str) else None
 
@@ -107,33 +101,15 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
     record, timeout, deadline = job.record, job.services.config.run.job_timeout, job.deadline
     lifecycle = endpoint.lifecycle or job.endpoint.lifecycle
     assert lifecycle is not None and record.provider_job_id is not None
-    schedule = job.services.schedules[job.label]
-    sent = record.marks.values.get(Mark.REQUEST_SENT, record.marks.start)
-    failures, last_pending = 0, None
+    failures = 0
     while True:
-        elapsed = now() - sent
-        clock = job.services.stamps.of(job.provider.name)
-        origins = second_origins(clock, wall_of(sent), binding.completed_pointer is not None)
-        last = record.polls[-1] if record.polls else None
-        delay, reason = schedule.next_delay(PollContext(
-            elapsed, sum(not p.queued for p in record.polls), last_pending, len(job.planned.item.text),
-            second_origin=origins.origin, stamp_resolution=stamp_resolution(clock),
-            round_origin=origins.round_origin, origin_doubt=origins.doubt,
-            round_trip=0.0 if last is None or last.received is None else last.received - last.sent,
-            queued=last is not None and last.queued and not lifecycle.transitions.get(
-                last.provider_status or "", frozenset()) & lifecycle.success,
-            started=_left_queue(record.polls, sent)))
-        if callback is not None:
-            delay, reason = max(delay * 4, 2.0), "webhook-fallback"  # webhooks lead; polls are a net
-        if job.probe is not None and not record.polls:
-            # A held submit's created_at is what the provider's next held submit waits on: read it at once.
-            delay, reason = min(delay, PROBE_POLL_S), "clock"
-        if record.resumed and not record.polls:
-            delay, reason = 0.0, "resume"  # it may have finished while the runner was down
-        if failures:  # after a failed poll: the provider's backoff (Retry-After has closed its gate)
-            delay, reason = job.provider.retry.backoff(failures), "backoff"
-        if now() + delay > deadline:
-            delay = max(deadline - now(), 0.0)
+        delay, reason = next_poll(PollStep(
+            _learnt(job, binding, lifecycle), gate_wait=job.gate.closed_for(),
+            backoff=job.provider.retry.backoff(failures) if failures else None,
+            resumed_first=record.resumed and not record.polls, probing=job.probe is not None and not record.polls,
+            webhook=callback is not None, until_deadline=deadline - now()))
+        if reason == "retry-after":
+            job.gate.waits += 1  # the poll waits for the gate here, not in its `ready`
         if callback is not None:
             try:
                 done = await asyncio.wait_for(asyncio.shield(callback), timeout=delay)
@@ -145,24 +121,37 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
             await asyncio.sleep(delay)
         if now() >= deadline:
             _deadline_passed(job, timeout, failures)
-        body = await _poll_once(job, endpoint, binding, lifecycle, delay, reason)
+        body = await poll_once(job, endpoint, binding, lifecycle, delay, reason)
         if body is None:
             failures += 1
             _after_failed_polls(job, failures)
             continue
         failures = 0
-        state = body.get(lifecycle.status_field)
         poll = record.polls[-1]
-        if state in lifecycle.terminal:
-            poll.terminal = True
+        if poll.terminal:
             record.marks.set(Mark.TERMINAL, poll.received)
             return body
-        poll.pending = True
-        poll.queued = state in lifecycle.initial
-        last_pending = poll.sent - sent
         record.marks.set(Mark.LAST_PENDING, poll.sent, overwrite=True)
-        if state not in lifecycle.initial:
+        if not poll.queued:
             record.marks.set(Mark.FIRST_PROCESSING, poll.received)
+
+
+def _learnt(job: Job, binding: JobBinding, lifecycle: Lifecycle) -> tuple[float, str]:
+    """What the job's schedule says, from what the job has seen so far (seconds since its submit)."""
+    record = job.record
+    sent = record.marks.values.get(Mark.REQUEST_SENT, record.marks.start)
+    clock = job.schedule_clock
+    origins = second_origins(clock, wall_of(sent), binding.completed_pointer is not None)
+    last = record.polls[-1] if record.polls else None
+    pending = [p for p in record.polls if p.pending]
+    return job.services.schedules[job.label].next_delay(PollContext(
+        now() - sent, sum(not p.queued for p in record.polls), pending[-1].sent - sent if pending else None,
+        len(job.planned.item.text), second_origin=origins.origin, stamp_resolution=stamp_resolution(clock),
+        round_origin=origins.round_origin, origin_doubt=origins.doubt,
+        round_trip=0.0 if last is None or last.received is None else last.received - last.sent,
+        queued=last is not None and last.queued and not lifecycle.transitions.get(
+            last.provider_status or "", frozenset()) & lifecycle.success,
+        started=_left_queue(record.polls, sent)))
 
 
 def _left_queue(polls: list[PollRecord], sent: float) -> float | None:
@@ -218,98 +207,6 @@ def _on_callback(job: Job, callback: Callback) -> Mapping[str, Any]:
             record.error("webhook", ErrorClass.CONTRACT, "callback breaks the contract: "
                          + "; ".join(str(v) for v in verdict.violations[:3]), violations=verdict.violations)
     return callback.body
-
-
-def status_call(endpoint: Endpoint, binding: JobBinding, job_id: str
-                ) -> tuple[dict[str, str] | None, dict[str, str] | None]:
-    """Where a status request carries the job id: (path parameters, payload)."""
-    if binding.status_param in path_fields(endpoint.path):
-        return {binding.status_param: job_id}, None
-    return None, {binding.status_param: job_id}
-
-
-async def _poll_once(job: Job, endpoint: Endpoint, binding: JobBinding, lifecycle: Lifecycle, delay: float,
-                     reason: str) -> Mapping[str, Any] | None:
-    """One status request; its body when it is a readable answer, None for a failed poll (recorded)."""
-    record = job.record
-    assert record.provider_job_id is not None
-    path_params, payload = status_call(endpoint, binding, record.provider_job_id)
-    gate = job.gate
-    await gate.ready()
-    request = job.request(endpoint, payload, "poll", path_params=path_params)
-    poll = PollRecord(len(record.polls), reason, delay, now())
-    record.polls.append(poll)
-    try:
-        exchange = await job.send(request)
-    except ExchangeFailed as failure:
-        poll.error_class = str(failure.error.error_class)
-        record.error("poll", failure.error.error_class, str(failure.error))
-        return None
-    response = exchange.response
-    poll.sent, poll.received = exchange.sent, exchange.headers_received
-    poll.http_status, poll.connection_reused = response.status_code, exchange.trace.reused
-    gate.note(response.status_code, response.headers, retry_after_seconds(response))
-    error = error_of(response, job.services.target.secrets)
-    if error is not None:
-        poll.error_class = str(error.error_class)
-        job.check_answer(endpoint, exchange, "poll")
-        record.error("poll", error.error_class, str(error), status=response.status_code)
-        if error.retry_after is not None:
-            gate.close_for(error.retry_after)
-        return None
-    job.check_answer(endpoint, exchange, "poll")
-    try:
-        body = json.loads(exchange.body)
-    except ValueError:
-        poll.error_class = str(ErrorClass.PROTOCOL)
-        record.error("poll", ErrorClass.PROTOCOL, f"status answer is not JSON: {exchange.body[:80]!r}",
-                     status=response.status_code)
-        return None
-    if not isinstance(body, dict):
-        poll.error_class = str(ErrorClass.PROTOCOL)
-        record.error("poll", ErrorClass.PROTOCOL, "status answer is not a JSON object")
-        return None
-    poll.provider_status = str(body.get(lifecycle.status_field))
-    record.status_bodies.append(body)
-    if binding.created_pointer is not None:
-        found, created = resolve(body, binding.created_pointer)
-        _learn_offset(job, created if found and isinstance(created, str) else None)
-    return body
-
-
-def _server_times(job: Job, binding: JobBinding, body: Mapping[str, Any]) -> None:
-    def at(pointer: str | None) -> str | None:
-        if pointer is None:
-            return None
-        found, value = resolve(body, pointer)
-        return value if found and isinstance(value, str) else None
-
-    created, started, completed = at(binding.created_pointer), at(binding.started_pointer), at(
-        binding.completed_pointer)
-    _declare_convention(job, binding)
-    _learn_offset(job, created)
-    job.record.server = read_server_times(job.services.stamps.of(job.provider.name), created, started, completed)
-    job.record.server_raw = (created, started, completed)
-
-
-def _declare_convention(job: Job, binding: JobBinding) -> None:
-    """A provider whose documents say how its stamps round needs no evidence for it."""
-    if binding.stamp_convention is not None:
-        job.services.stamps.of(job.provider.name).declared = Convention(binding.stamp_convention)
-
-
-def _learn_offset(job: Job, created: str | None) -> None:
-    """The submit was in flight when the server stamped `created_at`: one more bound on its clock."""
-    record = job.record
-    sent = record.marks.values.get(Mark.REQUEST_SENT)
-    if created is None or sent is None or record.resumed or record.offset_learned:
-        return
-    received = record.marks.values.get(Mark.RESPONSE_HEADERS, sent)
-    job.services.stamps.of(job.provider.name).observe_submit(created, wall_of(sent), wall_of(received))
-    record.offset_learned = True
-    if job.probe is not None:  # a held submit's stamp is read: the provider's next submit may be held
-        job.probe.answered(received - sent)
-        job.probe = None
 
 
 def _timeout(seconds: float, state: str | None) -> ProviderError:

@@ -42,6 +42,7 @@ _TABLE: tuple[tuple[str, str, str, str, _Added, bool], ...] = (
     ("export", _COMMAND, "harness.cli.report", "export_command", (), False),
     ("runs", _GROUP, "harness.cli.runs", "runs_app", (), False),
     ("history", _COMMAND, "harness.cli.history", "history_command", (), False),
+    ("recompute", _COMMAND, "harness.cli.recompute", "recompute_command", (), False),
 )
 
 

@@ -320,7 +320,7 @@ class JobBinding:
     # library's fixed URL beside the documented media URL. Checked in every job scenario, not alone.
     media_endpoint: str | None = None
     # How coarse stamps print an instant, when the documents say: "truncate" | "round". Unset, the runner
-    # learns it from the run (harness.bench.stampbook) and its intervals cover both until it knows.
+    # learns it from the run (harness.measurement.server_clock) and its intervals cover both until it knows.
     stamp_convention: str | None = None
 
 

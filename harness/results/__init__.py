@@ -34,6 +34,7 @@ from harness.results.database import (
 )
 from harness.results.dialect import Existing
 from harness.results.errors import MixedUnitsError, ResultsError, RowError
+from harness.results.evidence_rows import EvidenceRows, read_evidence, write_figures
 from harness.results.figures import (
     QUANTILES,
     Cost,
@@ -91,6 +92,7 @@ __all__ = [
     "Distribution",
     "ErrorCounts",
     "ErrorRates",
+    "EvidenceRows",
     "Existing",
     "Kind",
     "LeaseRow",
@@ -132,6 +134,7 @@ __all__ = [
     "pooled_wer",
     "read_catalogues",
     "read_clips",
+    "read_evidence",
     "read_rows",
     "read_run",
     "release_lease",
@@ -146,5 +149,6 @@ __all__ = [
     "take_lease",
     "tally",
     "timed",
+    "write_figures",
     "write_scores",
 ]

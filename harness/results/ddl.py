@@ -126,6 +126,21 @@ CREATE TABLE IF NOT EXISTS polls (
     PRIMARY KEY (job_key, seq)
 );
 
+CREATE TABLE IF NOT EXISTS chunks (
+    run_id TEXT NOT NULL,
+    job_key TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    earliest_ms REAL NOT NULL,
+    latest_ms REAL NOT NULL,
+    bytes INTEGER NOT NULL,
+    audio_ms REAL,
+    onset_ms REAL,
+    PRIMARY KEY (job_key, seq)
+);
+
 CREATE TABLE IF NOT EXISTS costs (
     cost_id INTEGER PRIMARY KEY AUTOINCREMENT,
     run_id TEXT NOT NULL,

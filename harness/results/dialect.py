@@ -45,6 +45,7 @@ CONFLICT_KEYS: dict[str, tuple[str, ...]] = {
     "jobs": ("job_key",),
     "marks": ("job_key", "name"),
     "polls": ("job_key", "seq"),
+    "chunks": ("job_key", "seq"),
     "costs": ("job_key", "attempt"),
     "errors": ("error_id",),
     "drift": ("drift_id",),

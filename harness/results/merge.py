@@ -37,8 +37,8 @@ from harness.results.dialect import SURROGATE_IDS, Existing, insert_sql
 from harness.results.schema import create_schema
 
 # Every table whose rows belong to one run, the run's own row first.
-RUN_TABLES = ("runs", "jobs", "load_levels", "marks", "polls", "costs", "errors", "drift", "catalogues", "clips",
-              "scores")
+RUN_TABLES = ("runs", "jobs", "load_levels", "marks", "polls", "chunks", "costs", "errors", "drift", "catalogues",
+              "clips", "scores")
 
 
 class RunConflict(UsageError):

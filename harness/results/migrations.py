@@ -66,6 +66,18 @@ MIGRATIONS: Mapping[str, Migration] = {
         ("jobs", "underruns_lo", "INTEGER"),
         ("jobs", "underruns_hi", "INTEGER"),
     )),
+    # Latency from the evidence (issue 38): what a figure is derived from, kept beside what was derived, so
+    # `tts-harness recompute` re-derives every figure from the rows alone. Older rows: NULL (the derivation
+    # falls back to `started_at` and the provider's lifecycle, and keeps what it cannot re-derive).
+    "7": Migration((
+        ("jobs", "clock_origin_s", "REAL"),
+        ("jobs", "start_observable", "INTEGER"),
+        ("jobs", "declared_convention", "TEXT"),
+        ("polls", "seen", "TEXT"),
+        ("polls", "created_at", "TEXT"),
+        ("polls", "started_at", "TEXT"),
+        ("polls", "completed_at", "TEXT"),
+    )),
 }
 LATEST = max(MIGRATIONS, key=int)
 

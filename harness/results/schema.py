@@ -13,6 +13,9 @@ Conventions for every table
   the job's own start (`jobs.started_at`, the instant before its first request is built); `*_at`
   columns are wall-clock ISO 8601 UTC with milliseconds (`2026-11-22T08:15:00.123Z`).
 - Server timestamps are stored as the provider sent them (`server_*_at`) and as derived REAL ms.
+- Evidence and figures: marks, polls, chunks and the server's stamps are what a run observed; every latency
+  figure of `jobs` (`*_ms` with its `*_lo_ms`/`*_hi_ms` interval, `e2e_source`, `stamp_convention`) is derived
+  from them by `harness.measurement` after the run, and `tts-harness recompute RUN --check` re-derives them.
 - Money: `usd` REAL dollars; `amount` REAL in the price's own `unit` (`USD` or `characters`).
 - Context columns carried by rows that stand alone (jobs, costs, errors, drift): `harness_version`
   (`harness._version.__version__`), `git_revision` (`git rev-parse HEAD`, or "unknown"), `provider`,
@@ -135,6 +138,13 @@ jobs — one per planned job (provider × model × corpus item × repeat), inser
                        6): the counts under the earliest and the observed arrivals.
     audio_ms           streaming: seconds of audio received, in ms.
     total_ms           job start → finished (everything, connection set-up included).
+    clock_origin_s     (schema 7) the job's start on the run's clock, as epoch seconds at full precision: a
+                       mark or poll at t_ms happened at clock_origin_s + t_ms / 1000, so jobs of a run can
+                       be placed against each other and the server's stamps (NULL before schema 7: started_at).
+    start_observable   (schema 7) 1 when the provider shows a state between queued and finished (polls can
+                       see the job leave its queue: queue_ms and processing_ms are derived), 0 otherwise.
+    declared_convention   (schema 7) truncate | round, when the provider's documents say how its stamps
+                       print an instant; NULL: the run learns it.
     server_created_at, server_started_at, server_completed_at   as sent by the provider.
     audio_path         content-addressed file `audio/<sha256[:2]>/<sha256>.<ext>`, relative to the folder of
                        the database (absolute if elsewhere); NULL if none.
@@ -154,7 +164,7 @@ marks — raw timing marks, one row per (job, mark)
     run_id, job_key, provider, model, item_id
     name               request_sent, response_headers, accepted, first_processing, last_pending,
                        terminal, webhook_received, media_request_sent, media_first_byte,
-                       media_last_byte, first_audio.
+                       media_last_byte, first_audio, finished (the runner was done with the job).
     t_ms               monotonic ms since the job's start; wall_at: wall clock.
 
 polls — every status request, in order
@@ -166,6 +176,17 @@ polls — every status request, in order
     sent_ms, received_ms   monotonic ms since the job's start (received NULL on transport failure).
     http_status, provider_status (the state the body reported), error_class (NULL when fine).
     connection_reused  1/0.
+    seen               (schema 7) what the answer said of the job: queued | running | finished (NULL: no
+                       readable answer).
+    created_at, started_at, completed_at   (schema 7) the server's stamps in this answer, as written.
+
+chunks — every chunk of streamed audio, in order (schema 7): the evidence of the stream figures
+    run_id, job_key, provider, model, item_id, seq (0-based)
+    earliest_ms, latest_ms   the chunk reached us after earliest_ms and by latest_ms (ms since the job's
+                       start, on its clock: the read or wait before it, and the read that completed it).
+    bytes              its size as it arrived.
+    audio_ms           seconds of audio it decoded to on its own, in ms (NULL: it did not decode alone).
+    onset_ms           where speech begins inside it (harness.core.onset), in ms; NULL: no speech begins in it.
 
 costs — one row per submit attempt that could be charged, and one per job that never reached the wire;
         failed jobs keep their row, so sums are exact totals, not lower bounds
@@ -247,8 +268,8 @@ from harness.results.dialect import Existing, ddl, insert_sql, statements
 from harness.results.migrations import LATEST, migrate
 
 SCHEMA_VERSION = LATEST
-TABLES = ("meta", "runs", "jobs", "load_levels", "marks", "polls", "costs", "errors", "drift", "catalogues", "clips",
-          "leases", "scores", "score_cache")
+TABLES = ("meta", "runs", "jobs", "load_levels", "marks", "polls", "chunks", "costs", "errors", "drift", "catalogues",
+          "clips", "leases", "scores", "score_cache")
 
 
 def create_schema(conn: Connection) -> None:

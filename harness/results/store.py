@@ -23,7 +23,7 @@ Row = Mapping[str, Any]
 
 TEXT_LIMITS = {"error_message": 500, "message": 500}  # characters, after redaction
 # Rows a resumed job writes again (its marks, its polls, its clip): the newer one wins.
-REPLACED_ON_REWRITE = frozenset({"marks", "polls", "clips"})
+REPLACED_ON_REWRITE = frozenset({"marks", "polls", "chunks", "clips"})
 # A job's state before its result is in: unfinished, so a resume picks it up.
 UNFINISHED_STATES = ("planned", "submitting", "submitted")
 # The state (and outcome) of a job the provider accepted whose result was not fetched in its time: kept, and

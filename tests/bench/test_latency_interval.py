@@ -26,16 +26,18 @@ from harness.bench.polling import (
     probe_delay,
     second_origins,
 )
-from harness.bench.stampbook import Convention, ProviderStamps
-from harness.bench.timing import (
-    Mark,
-    Marks,
-    PollRecord,
-    derive,
-    learn_clock_from_completion,
-    read_server_times,
-    wall_of,
+from harness.bench.timing import Mark, Marks, wall_of
+from harness.measurement import (
+    Convention,
+    JobEvidence,
+    ProviderStamps,
+    ServerStamps,
+    derive_run,
+    job_figures,
+    learn_completion,
+    learn_submit,
 )
+from tests.helpers.evidence import derive, evidence, polled
 
 FORMS = ("precise", "whole-iso", "whole-space", "missing")
 FIGURES = ("e2e", "e2e_server", "queue", "processing")
@@ -112,42 +114,75 @@ def runs(draw: st.DrawFn) -> tuple[Server, list[TrueJob]]:
     return server, jobs
 
 
-def _measure(server: Server, clock: ProviderStamps, job: TrueJob) -> dict[str, Any]:
-    """What the runner stores for one job, fed as the runner feeds it."""
+def _recorded(server: Server, job: TrueJob, key: str = "job") -> JobEvidence:
+    """What the runner records of one job: its marks, its polls and the stamps as the server printed them."""
     marks = Marks(start=job.sent - 0.001)
     marks.set(Mark.REQUEST_SENT, job.sent)
     marks.set(Mark.RESPONSE_HEADERS, job.received)
     last = len(job.polls) - 1
-    polls = [PollRecord(index, "test", 0.0, a, b, 200, pending=index < last, terminal=index == last,
-                        queued=index < last and read < job.started)
+    polls = [polled(index, a, b, pending=index < last, terminal=index == last,
+                    queued=index < last and read < job.started)
              for index, (a, b, read) in enumerate(job.polls)]
     marks.set(Mark.TERMINAL, job.polls[-1][1])
-    created_raw = server.stamp(job.created, server.created_form, "created")
-    if created_raw is not None:
-        clock.observe_submit(created_raw, wall_of(job.sent), wall_of(job.received))
-    completed_raw = server.stamp(job.finished, server.completed_form)
-    started_raw = server.stamp(job.started, server.started_form)
-    times = read_server_times(clock, created_raw, started_raw, completed_raw)
-    learn_clock_from_completion(clock, marks, polls, completed_raw)  # as the runner does, before deriving
-    return derive(marks, polls, times, job.polls[-1][1] + 0.01, clock)
+    stamps = ServerStamps(server.stamp(job.created, server.created_form, "created"),
+                          server.stamp(job.started, server.started_form),
+                          server.stamp(job.finished, server.completed_form))
+    return evidence(marks, polls, stamps, finished=job.polls[-1][1] + 0.01, key=key)
+
+
+def _measure(server: Server, clock: ProviderStamps, job: TrueJob) -> dict[str, Any]:
+    """One job's figures against a clock that has learnt from the jobs before it and this one, as the poll
+    schedule's clock learns during a run."""
+    recorded = _recorded(server, job)
+    learn_submit(clock, recorded)
+    learn_completion(clock, recorded)
+    return job_figures(recorded, clock)
+
+
+def _holds(job: TrueJob, metrics: dict[str, Any]) -> None:
+    for figure, seconds in job.truth().items():
+        low, high, estimate = (metrics[f"{figure}_{end}"] for end in ("lo_ms", "hi_ms", "ms"))
+        if low is None:
+            assert figure == "e2e_server" and estimate is None, (figure, metrics)
+            continue
+        assert low - 1e-6 <= seconds * 1000.0 <= high + 1e-6, (figure, metrics, seconds)
+        assert low <= estimate <= high, (figure, metrics)
 
 
 @settings(max_examples=400, deadline=None)
 @given(runs())
 def test_every_interval_holds_the_truth(run: tuple[Server, list[TrueJob]]) -> None:
     """Under truncation or rounding, millisecond or whole-second stamps in either documented form, mixed
-    zones and a clock ±5 s off: every figure's interval holds the truth, and its estimate lies inside."""
+    zones and a clock ±5 s off: every figure the run's evidence gives (all of it at once, as a finished run
+    is derived) holds the truth in its interval, and its estimate lies inside."""
+    server, jobs = run
+    figures = derive_run([_recorded(server, job, f"job{index}") for index, job in enumerate(jobs)])
+    for index, job in enumerate(jobs):
+        _holds(job, figures[f"job{index}"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(runs())
+def test_a_clock_learnt_job_by_job_holds_the_truth_too(run: tuple[Server, list[TrueJob]]) -> None:
+    """The poll schedule's view during the run — a clock that has seen only the jobs so far — is as honest,
+    only wider."""
     server, jobs = run
     clock = ProviderStamps()
     for job in jobs:
-        metrics = _measure(server, clock, job)
-        for figure, seconds in job.truth().items():
-            low, high, estimate = (metrics[f"{figure}_{end}"] for end in ("lo_ms", "hi_ms", "ms"))
-            if low is None:
-                assert figure == "e2e_server" and estimate is None, (figure, metrics)
-                continue
-            assert low - 1e-6 <= seconds * 1000.0 <= high + 1e-6, (figure, metrics, seconds)
-            assert low <= estimate <= high, (figure, metrics)
+        _holds(job, _measure(server, clock, job))
+
+
+@settings(max_examples=200, deadline=None)
+@given(runs(), st.randoms(use_true_random=False))
+def test_the_same_evidence_in_any_order_of_completion_gives_the_same_figures(
+        run: tuple[Server, list[TrueJob]], order: Any) -> None:
+    """Issue 38: a job's figures do not depend on the order jobs finished in (or were stored in): the same
+    evidence rows, shuffled, derive to identical figures."""
+    server, jobs = run
+    recorded = [_recorded(server, job, f"job{index}") for index, job in enumerate(jobs)]
+    shuffled = list(recorded)
+    order.shuffle(shuffled)
+    assert derive_run(shuffled) == derive_run(recorded)
 
 
 def test_a_field_padded_with_zeros_is_whole_seconds() -> None:
@@ -174,11 +209,11 @@ def test_whole_second_stamps_with_a_learned_offset_narrow_the_window() -> None:
     marks = Marks(start=sent)
     marks.set(Mark.REQUEST_SENT, sent)
     marks.set(Mark.RESPONSE_HEADERS, sent + 0.01)
-    polls = [PollRecord(0, "test", 0.0, 2103.0, 2103.01, 200, pending=True),
-             PollRecord(1, "test", 0.0, 2106.0, 2106.01, 200, terminal=True)]
+    polls = [polled(0, 2103.0, 2103.01, pending=True), polled(1, 2106.0, 2106.01, terminal=True)]
     completed = datetime.fromtimestamp(wall_of(finished) + skew, UTC).replace(microsecond=0)
-    times = read_server_times(clock, None, None, completed.strftime("%Y-%m-%d %H:%M:%S"))
-    metrics = derive(marks, polls, times, 2106.1, clock)
+    stamps = ServerStamps(None, None, completed.strftime("%Y-%m-%d %H:%M:%S"))
+    clock.observe("completed", stamps.completed)
+    metrics = derive(marks, polls, stamps, 2106.1, clock)
     assert metrics["e2e_lo_ms"] <= 5300.0 <= metrics["e2e_hi_ms"]
     assert metrics["e2e_bracket_ms"] < 1100.0 and "server-clock" in metrics["e2e_source"]
 
@@ -186,9 +221,8 @@ def test_whole_second_stamps_with_a_learned_offset_narrow_the_window() -> None:
 def test_no_stamps_leave_the_poll_bracket() -> None:
     marks = Marks(start=0.0)
     marks.set(Mark.REQUEST_SENT, 0.0)
-    polls = [PollRecord(0, "test", 0.0, 1.0, 1.01, 200, pending=True),
-             PollRecord(1, "test", 0.0, 1.5, 1.51, 200, terminal=True)]
-    metrics = derive(marks, polls, read_server_times(ProviderStamps(), None, None, None), 2.0, ProviderStamps())
+    polls = [polled(0, 1.0, 1.01, pending=True), polled(1, 1.5, 1.51, terminal=True)]
+    metrics = derive(marks, polls, ServerStamps(), 2.0, ProviderStamps())
     assert (metrics["e2e_lo_ms"], metrics["e2e_hi_ms"]) == (1000.0, 1510.0)
     assert metrics["e2e_source"] == "poll-bracket"
 

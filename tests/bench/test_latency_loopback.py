@@ -29,7 +29,7 @@ import pytest
 from harness.bench.config import BenchConfig, TargetKind
 from harness.bench.polling import CLOCK_PROBES
 from harness.bench.runner import Runner, prepare
-from harness.bench.stampbook import Convention
+from harness.measurement import Convention, recompute
 from harness.bench.target import Target
 from harness.bench.timing import wall_of
 from harness.providers.pixazo import PROVIDER as PIXAZO
@@ -190,3 +190,5 @@ def test_every_figure_holds_the_truth_against_a_server_of_its_own(name: str, tmp
     assert learned <= {str(expected)}, (name, learned)
     if STAMPINGS[name].created_ms:
         assert rows[-1]["stamp_convention"] == str(expected), (name, [row["stamp_convention"] for row in rows])
+    # What the run stored is exactly what its evidence gives: derived again from the rows alone, nothing moves.
+    assert recompute(store.conn, runner.prepared.run_id, write=False).differences == []

@@ -14,8 +14,10 @@ import pytest
 
 from harness.bench.gates import ProviderGate
 from harness.bench.media import FirstAudio, inspect_audio, store_audio
-from harness.bench.timing import Mark, Marks, PollRecord, ServerTimes, derive
+from harness.bench.timing import Mark, Marks, PollRecord
 from harness.core.timestamps import format_iso
+from harness.measurement import ServerStamps
+from tests.helpers.evidence import derive, polled
 from tests.helpers.wav import pcm_wav
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -36,12 +38,12 @@ def _marks() -> Marks:
 
 
 def _polls() -> list[PollRecord]:
-    return [PollRecord(0, "explore", 1.0, 101.0, 101.002, 200, "PROCESSING", pending=True),
-            PollRecord(1, "explore", 2.0, 102.998, 103.0, 200, "COMPLETED", terminal=True)]
+    return [polled(0, 101.0, 101.002, "PROCESSING", pending=True),
+            polled(1, 102.998, 103.0, "COMPLETED", terminal=True)]
 
 
 def test_poll_bracket_estimate() -> None:
-    metrics = derive(_marks(), _polls(), ServerTimes(), finished=103.5)
+    metrics = derive(_marks(), _polls(), ServerStamps(), finished=103.5)
     assert metrics["e2e_client_ms"] == pytest.approx(2990.0)
     # Bounds, not midpoints: after the pending poll left, before the done answer arrived.
     assert (metrics["e2e_lo_ms"], metrics["e2e_hi_ms"]) == (pytest.approx(990.0), pytest.approx(2990.0))
@@ -51,7 +53,7 @@ def test_poll_bracket_estimate() -> None:
 
 
 def test_server_timestamps_narrow_the_window_when_they_agree() -> None:
-    server = ServerTimes(_ms(T0), None, _ms(T0 + timedelta(seconds=2.5)))
+    server = ServerStamps(_ms(T0), None, _ms(T0 + timedelta(seconds=2.5)))
     metrics = derive(_marks(), _polls(), server, finished=103.5)
     # Each millisecond stamp stands for [printed − 0.5 ms, printed + 1 ms] (truncated or rounded, whichever
     # the server does), so the span is 2.5 s ± 1.5 ms and the completion lies in
@@ -63,7 +65,7 @@ def test_server_timestamps_narrow_the_window_when_they_agree() -> None:
 
 
 def test_server_timestamps_that_contradict_the_polls_are_ignored() -> None:
-    server = ServerTimes(_ms(T0), None, _ms(T0 + timedelta(seconds=9)))  # "finished" after it was seen done
+    server = ServerStamps(_ms(T0), None, _ms(T0 + timedelta(seconds=9)))  # "finished" after it was seen done
     assert derive(_marks(), _polls(), server, finished=103.5)["e2e_source"] == "poll-bracket"
 
 

@@ -38,7 +38,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("core", ("harness._version", "harness.core")),
     ("providers", ("harness.providers",)),
     ("speech", ("harness.speech",)),
-    ("engines", ("harness.contracts", "harness.sandbox", "harness.bench", "harness.scoring", "harness.results")),
+    ("engines", ("harness.contracts", "harness.sandbox", "harness.bench", "harness.measurement", "harness.scoring",
+                 "harness.results")),
     ("report", ("harness.report",)),
     # history composes the results store, the report's figures and charts, and scoring's speaker encoder
     ("use case", ("harness.benchmark", "harness.bench.usecase", "harness.history")),
@@ -47,7 +48,9 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # Within one layer: which package may use which other one (through its public surface), and why.
 SIBLING_USES: dict[str, frozenset[str]] = {
     "harness.sandbox": frozenset({"harness.scoring"}),  # TTS.ai's speech-to-text runs scoring's recognizer
-    "harness.bench": frozenset({"harness.sandbox", "harness.results"}),  # a run's own sandbox; runs.db
+    # a run's own sandbox; runs.db; the figures derived from what the run recorded
+    "harness.bench": frozenset({"harness.sandbox", "harness.results", "harness.measurement"}),
+    "harness.measurement": frozenset({"harness.results"}),  # evidence read from, figures written to runs.db
     "harness.scoring": frozenset({"harness.results"}),  # score rows are kept with the run's rows
     "harness": frozenset({"harness.library"}),  # the top package's lazy names
 }

@@ -1,29 +1,15 @@
-"""When to ask for a job's status: an adaptive schedule that is accurate where it matters and frugal
-elsewhere, and fixed-interval schedules to compare it with.
-
-A fixed interval quantises end-to-end latency by up to one interval and spends most of its polls
-where nothing happens. The adaptive schedule learns, per (provider, model), how long jobs take as a
-function of their text length (a log-linear fit over the run's completed jobs, shrunk towards priors
-while they are few) and spends a per-job budget where completion is likely: one poll to the start of
-the learned mass, an even cadence inside it (phased to split the server's whole seconds, at thirds in
-its core), backing off past it. Before a model has data it explores geometrically. `Retry-After` and
-rate-limit resets always win over the schedule (see `harness.bench.gates`); how sure the resulting
-latency is, is `harness.bench.timing`'s business (docs/latency.md).
-"""
+"""The adaptive schedule: polls where the remaining probability of completion is, at a cadence the per-job
+budget allows (see the class docstring; the package's docstring says why)."""
 
 from __future__ import annotations
 
 import math
 from collections import deque
 from dataclasses import dataclass, field
-from statistics import NormalDist
-from typing import Protocol
 
-from harness.bench.config import PollingMode
-from harness.bench.stampbook import Convention, ProviderStamps
-from harness.core.quantiles import sorted_quantile
+from harness.bench.polling.duration_model import DurationModel
+from harness.bench.polling.schedules import PollContext
 
-_STANDARD_NORMAL = NormalDist()
 TAIL_FRACTION = 0.3  # past the budget, wait this fraction of the time already spent
 TAIL_NEAR_FRACTION = 0.1  # past the mass but within the budget: a rare slow job, still worth measuring
 QUEUE_FRACTION = 0.25  # while a job is seen queued, a poll every second or this fraction of the wait
@@ -36,135 +22,13 @@ CORE_CHOICES = (0.96, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2)  # central masses 
 # one a second the window is half a second, so the p95 error sits at 240 ms whatever the model, and only thirds
 # for the central jobs bring it under a quarter second (a slow model's mass outspent the plan, and got none).
 CORE_MIN_EXTRA = 3.0
-# The duration model's priors, worth this many jobs' evidence: a slope of 0.5 in log-log (a fixed part plus
-# a part growing with the text), and a log-normal spread of 0.5 (jobs of one length differ by ±65%).
-SLOPE_PRIOR, SLOPE_WEIGHT = 0.5, 0.5
-SPREAD_PRIOR, SPREAD_WEIGHT = 0.5, 4.0
 APPROACH_CAP_S = 5.0  # before the mass, no gap longer than this or half the time waited, whichever is longer
-ORIGIN_TOLERANCE_S = 0.25  # phase polls only when the server's clock is known at least this well
 # While truncation and rounding are both possible, polls go just after the rounding clock's second begins and
 # just before the truncating clock's next one: the first may not go early (the band between them is what
 # tells the two apart), the second must be answered before that second (its round trip, a late wake-up).
 DISCRIMINATE_AFTER_S, DISCRIMINATE_BEFORE_S = 0.02, 0.05
 DECIDING_LEAD_S = 0.15  # from one deciding point on, the next at least this far ahead
 ROUND_TRIP_ALLOWANCE_S = 0.1  # at most this much of the last answer's round trip moves the second point
-# A whole-second `created_at` pins the server's clock no better than the phases of the submits differ, and
-# submits after the first wave follow completions (polled at mid-second): one phase. Until the clock offset is
-# known this well, one submit at a time is held to the instant that halves what the run knows (`ClockProbe`).
-CLOCK_PIN_S = 0.04
-CLOCK_PROBES = 8  # held submits per provider and run, at most (a clock that steps is never pinned)
-PROBE_ANSWER_S = 10.0  # a held submit's created_at is awaited no longer than this before another is held
-PROBE_POLL_S = 0.05  # a held submit's job is polled this soon, for its created_at (the submit's answer may lack it)
-
-
-@dataclass(frozen=True, slots=True)
-class PollContext:
-    """What the scheduler knows about one job when it chooses the next poll (seconds since submit)."""
-
-    elapsed: float  # now − request sent
-    # Status requests already sent, not counting those that found the job still queued: they only look for
-    # its start, so they neither spend its budget nor end its exploration.
-    polls: int
-    last_pending: float | None  # elapsed time of the last poll that saw the job unfinished
-    chars: int
-    # Where the server's whole seconds begin, as elapsed time modulo 1 s: known when the provider stamps
-    # completion at whole seconds and the run has pinned its clock (see `second_origins`); None otherwise.
-    second_origin: float | None = None
-    stamp_resolution: float | None = None  # of the completion stamp (None: no stamp; 1.0: whole seconds)
-    # While truncation and rounding are both possible and place the server's seconds apart (a millisecond
-    # `created_at` beside whole-second completions), `second_origin` is the truncating clock's and this the
-    # rounding clock's (half a second away); None once one convention is known, or when they agree.
-    round_origin: float | None = None
-    origin_doubt: float = 0.0  # seconds either side of the origins the clock offset leaves open
-    round_trip: float = 0.0  # of the last status request (its answer must come back before a deciding point)
-    queued: bool = False  # the last answer showed the job still queued: it cannot finish before it starts
-    # When the job left the queue (elapsed, the middle of the polls that bracket it), for a provider that
-    # shows its queue: its duration is predicted from there, as the model learned it (see `observe`).
-    started: float | None = None
-
-
-class Schedule(Protocol):
-    label: str
-
-    def next_delay(self, ctx: PollContext) -> tuple[float, str]:
-        """Seconds to wait before the next poll, and why (stored with the poll)."""
-        ...
-
-    def observe(self, chars: int, total_s: float, polls: int | None = None, processing_s: float | None = None
-                ) -> None:
-        """A finished job's duration (submit → completion), the status polls its budget counted (not those
-        that found it queued), and the part of it after the job left the queue (None when the provider does
-        not show its queue)."""
-        ...
-
-
-@dataclass(slots=True)
-class FixedSchedule:
-    """The documents' way: poll every `interval` seconds."""
-
-    interval: float
-    label: str = ""
-
-    def __post_init__(self) -> None:
-        self.label = self.label or f"fixed:{self.interval:g}"
-
-    def next_delay(self, ctx: PollContext) -> tuple[float, str]:
-        return self.interval, "fixed"
-
-    def observe(self, chars: int, total_s: float, polls: int | None = None, processing_s: float | None = None
-                ) -> None:
-        return None
-
-
-@dataclass(slots=True)
-class DurationModel:
-    """log(duration) = a + b·log(1 + chars) + ε, fitted on recent jobs.
-
-    A run starts with a handful of jobs, often of similar length, so the fit is regularised where the data
-    say little: the slope is shrunk towards `SLOPE_PRIOR` (with texts of nearly one length an unshrunk
-    slope is noise, and extrapolates wildly), and ε's spread towards `SPREAD_PRIOR`. The quantiles are the
-    wider of the empirical ones and a normal ε with that shrunk spread: the three fastest jobs seen say
-    little about the 2% quantile, and a schedule that trusts them polls past the jobs that end sooner.
-    """
-
-    samples: deque[tuple[float, float]] = field(default_factory=lambda: deque(maxlen=200))  # the recent jobs
-    _fit: tuple[float, float, list[float], float] | None = None
-
-    def observe(self, chars: int, seconds: float) -> None:
-        if seconds > 0:
-            self.samples.append((math.log1p(chars), math.log(seconds)))
-            self._fit = None
-
-    def __len__(self) -> int:
-        return len(self.samples)
-
-    def _coefficients(self) -> tuple[float, float, list[float], float]:
-        """Intercept, slope, sorted residuals (widened for few samples), and the shrunk normal spread."""
-        if self._fit is None:
-            xs = [x for x, _ in self.samples]
-            ys = [y for _, y in self.samples]
-            n = len(xs)
-            mx, my = sum(xs) / n, sum(ys) / n
-            sxx = sum((x - mx) ** 2 for x in xs)
-            sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
-            b = (sxy + SLOPE_WEIGHT * SLOPE_PRIOR) / (sxx + SLOPE_WEIGHT)
-            a = my - b * mx
-            residuals = sorted(y - (a + b * x) for x, y in zip(xs, ys, strict=True))
-            squares = sum(r * r for r in residuals) + SPREAD_WEIGHT * SPREAD_PRIOR ** 2
-            spread = math.sqrt(squares / (n + SPREAD_WEIGHT))
-            # The empirical tails are not seen yet with few samples: widen them too.
-            inflate = 1.0 + 1.0 / math.sqrt(n)
-            self._fit = (a, b, [r * inflate for r in residuals], spread)
-        return self._fit
-
-    def quantile(self, chars: int, q: float) -> float:
-        """The q-quantile of the duration (seconds) of a job with `chars` characters."""
-        a, b, residuals, spread = self._coefficients()
-        q = min(max(q, 1e-6), 1.0 - 1e-6)
-        empirical = sorted_quantile(residuals, q)
-        normal = spread * _STANDARD_NORMAL.inv_cdf(q)
-        residual = min(empirical, normal) if q < 0.5 else max(empirical, normal)
-        return math.exp(a + b * math.log1p(chars) + residual)
 
 
 @dataclass(slots=True)
@@ -394,102 +258,3 @@ class AdaptiveSchedule:
 def _approach_step(elapsed: float) -> float:
     return max(APPROACH_CAP_S, 0.5 * elapsed)
 
-
-@dataclass(frozen=True, slots=True)
-class SecondOrigins:
-    """Where the server's whole seconds begin, as elapsed time since a job's submit modulo 1 s (see
-    `PollContext`): one origin, or the truncating and the rounding clock's while both are possible."""
-
-    origin: float | None = None
-    round_origin: float | None = None
-    doubt: float = 0.0
-
-
-def second_origins(clock: ProviderStamps, sent_wall: float, stamped: bool = True) -> SecondOrigins:
-    """Where the server's whole seconds begin for a job submitted at `sent_wall`, when the provider stamps
-    completion (`stamped`: its status answers have a completion stamp) at whole seconds — the safe
-    assumption until a stamp shows a finer fraction — and the run knows its clock to within a quarter
-    second under every convention still possible."""
-    if not stamped or clock.resolution("completed") < 1.0:
-        return SecondOrigins()
-    union = clock.offset
-    if union.known and union.width <= ORIGIN_TOLERANCE_S:
-        return SecondOrigins((-union.middle - sent_wall) % 1.0, doubt=union.width / 2)
-    offsets = clock.completion_offsets()
-    if set(offsets) != set(Convention) or any(o.width > ORIGIN_TOLERANCE_S for o in offsets.values()):
-        return SecondOrigins()
-    truncating, rounding = offsets[Convention.TRUNCATE], offsets[Convention.ROUND]
-    return SecondOrigins((-truncating.middle - sent_wall) % 1.0, (-rounding.middle - sent_wall) % 1.0,
-                         max(truncating.width, rounding.width) / 2)
-
-
-def probe_delay(clock: ProviderStamps, wall: float, round_trip: float) -> float | None:
-    """Seconds to hold a submit sent at epoch `wall` so that the server stamps its `created_at` where the run's
-    middle guess of its clock says the printed value changes (the stamp then says on which side of that guess
-    the clock is: half the offset's interval is ruled out); None when the offset is unknown or known well
-    enough (to `CLOCK_PIN_S`, or to the round trip that bounds what a submit can tell). Under rounding the
-    printed value changes half a resolution earlier than under truncation, and its offset is that much lower:
-    the instant is the same."""
-    alive = [c for c in clock.conventions if clock.offsets[c].known]
-    resolution = clock.resolution("created")
-    if not alive or resolution < CLOCK_PIN_S:  # a fine stamp pins the clock by itself, to the round trip
-        return None
-    convention = alive[0]
-    offset = clock.offsets[convention]
-    if offset.width <= max(CLOCK_PIN_S, 2.0 * round_trip):
-        return None
-    # The server reads its clock about half a round trip after the send.
-    base = offset.middle + (resolution / 2 if convention is Convention.ROUND else 0.0) + round_trip / 2
-    change = (math.floor((wall + base) / resolution) + 1) * resolution
-    return change - base - wall
-
-
-@dataclass(slots=True)
-class ClockProbe:
-    """One provider's held submits (`probe_delay`): one at a time, until its `created_at` is read (the first
-    status answer may be the first to carry it) or `PROBE_ANSWER_S` has passed, at most `CLOCK_PROBES`."""
-
-    held: int = 0
-    busy_until: float = 0.0  # monotonic: a held submit's created_at has not been read yet
-    round_trip: float = 0.0  # of the last held submit
-
-    def hold(self, clock: ProviderStamps, mono: float, wall: float) -> float | None:
-        """Seconds to hold the submit about to go out (and counts it), or None: send it now."""
-        if self.held >= CLOCK_PROBES or mono < self.busy_until:
-            return None
-        delay = probe_delay(clock, wall, self.round_trip)
-        if delay is not None:
-            self.held += 1
-            self.busy_until = mono + delay + PROBE_ANSWER_S
-        return delay
-
-    def answered(self, round_trip: float) -> None:
-        self.busy_until, self.round_trip = 0.0, round_trip
-
-
-def stamp_resolution(clock: ProviderStamps) -> float | None:
-    return clock.resolution("completed") if "completed" in clock.fields else None
-
-
-@dataclass(slots=True)
-class ScheduleBook:
-    """One schedule per model of a run (webhook runs poll adaptively, as a safety net only)."""
-
-    mode: PollingMode
-    interval: float = 1.0
-    max_polls: int | None = None  # `--max-polls`: each adaptive schedule's per-job budget (None: its own)
-    schedules: dict[str, Schedule] = field(default_factory=dict)
-
-    def get(self, label: str) -> Schedule:
-        schedule = self.schedules.get(label)
-        if schedule is None:
-            schedule = self.schedules[label] = self._new()
-        return schedule
-
-    def _new(self) -> Schedule:
-        if self.mode is PollingMode.FIXED:
-            return FixedSchedule(self.interval)
-        adaptive = AdaptiveSchedule()
-        if self.max_polls is not None:  # the plan (what a job should spend) stays within the budget
-            adaptive.budget, adaptive.plan = self.max_polls, min(adaptive.plan, 0.6 * self.max_polls)
-        return adaptive

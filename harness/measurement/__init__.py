@@ -1,0 +1,71 @@
+"""Latency measured from the evidence, after the fact: the runner records, this package derives.
+
+The runner records evidence only (`evidence`: marks, status answers with the stamps they carried, webhook and
+stream arrivals), stored as rows. After the run — and again on demand, `tts-harness recompute` — this package
+derives from all of a run's evidence at once what each provider's clock is worth (`clock_learning` feeding
+`server_clock`: offset, stamp convention, zone), then every figure's interval as a pure function of those
+rows (`intervals` for e2e, e2e_server, queue and processing; `stream_intervals` for first audio and the
+listener's figures). `derivation` is the one path from a store to its figures.
+
+The poll schedule may learn during the run (the same `learn_submit`/`learn_completion` on a clock of its
+own), but it decides only *when* to ask, never what a figure is.
+"""
+
+from harness.measurement.clock_learning import learn_completion, learn_run_clocks, learn_submit
+from harness.measurement.derivation import (
+    TOLERANCE,
+    Mismatch,
+    Recomputation,
+    derive_rows,
+    derive_run,
+    figures_of,
+    mismatches,
+    recompute,
+)
+from harness.measurement.evidence import Chunk, JobEvidence, Mark, Seen, ServerStamps, StatusAnswer
+from harness.measurement.intervals import Figure, Window, client_bracket, completion_window, job_figures
+from harness.measurement.server_clock import (
+    ClockOffset,
+    Convention,
+    FieldStamps,
+    ProviderStamps,
+    StampBook,
+    is_zoned,
+    stamp_bounds,
+)
+from harness.measurement.stored_evidence import run_evidence
+from harness.measurement.stream_intervals import stream_figures
+
+__all__ = [
+    "TOLERANCE",
+    "Chunk",
+    "ClockOffset",
+    "Convention",
+    "FieldStamps",
+    "Figure",
+    "JobEvidence",
+    "Mark",
+    "Mismatch",
+    "ProviderStamps",
+    "Recomputation",
+    "Seen",
+    "ServerStamps",
+    "StampBook",
+    "StatusAnswer",
+    "Window",
+    "client_bracket",
+    "completion_window",
+    "derive_rows",
+    "derive_run",
+    "figures_of",
+    "is_zoned",
+    "job_figures",
+    "learn_completion",
+    "learn_run_clocks",
+    "learn_submit",
+    "mismatches",
+    "recompute",
+    "run_evidence",
+    "stamp_bounds",
+    "stream_figures",
+]
