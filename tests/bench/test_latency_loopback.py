@@ -29,9 +29,9 @@ import pytest
 from harness.bench.config import BenchConfig, TargetKind
 from harness.bench.polling import CLOCK_PROBES
 from harness.bench.runner import Runner, prepare
-from harness.measurement import Convention, recompute
 from harness.bench.target import Target
 from harness.bench.timing import wall_of
+from harness.measurement import Convention, recompute
 from harness.providers.pixazo import PROVIDER as PIXAZO
 from harness.results import Store
 from tests.helpers.loopback import LoopbackServer, QuietHandler
