@@ -1,7 +1,7 @@
 """Mistral's official client `mistralai`, unchanged, against the sandbox's imitation of the built-in `mistral` (the
-HTTP speech family's streamed `/v1/audio/speech`, the WebSocket speech family's realtime speech session): a
-streamed synthesis read as the client's typed events, a realtime session (created, updated, audio, done), and a bad
-key as the client's own `SDKError`."""
+HTTP speech family's `/v1/audio/speech` in both its answer forms, the WebSocket speech family's realtime speech
+session): a streamed synthesis read as the client's typed events, one not streamed read as its SpeechResponse, a
+realtime session (created, updated, audio, done), and a bad key as the client's own `SDKError`."""
 
 from __future__ import annotations
 
@@ -52,6 +52,16 @@ def test_mistral_streams_a_synthesis_and_refuses_a_bad_key(sandbox: Any) -> None
         Mistral(api_key=BAD_KEY, server_url=base).audio.speech.complete(input=TEXT, model="voxtral-mini-tts-3-0",
                                                                         stream=True)
     assert refused.value.status_code == 401
+
+
+def test_mistral_answers_a_synthesis_not_streamed_as_one_document(sandbox: Any) -> None:
+    """`stream` left out (the client's default): the path's other answer form, read as the client's SpeechResponse."""
+    from mistralai.client import Mistral
+
+    client = Mistral(api_key=sandbox.default_key("mistral"), server_url=sandbox.base_url("mistral", "api"))
+    answer = client.audio.speech.complete(input=TEXT, model="voxtral-mini-tts-3-0", voice_id="voice_478",
+                                          response_format="wav")
+    assert _speech_seconds(base64.b64decode(answer.audio_data)) > 0.5
 
 
 async def _realtime(base: str, key: str) -> tuple[bytes, list[str]]:

@@ -5,6 +5,10 @@
          "audio_setting": {"sample_rate", "bitrate", "format", "channel"}, "output_format": "hex"|"url", ...}
         200 {"data": {"audio": "<hex>", "status": 2}, "extra_info": {...}, "trace_id",
              "base_resp": {"status_code": 0, "status_msg": "success"}}
+        {... "stream": true, "stream_options": {"exclude_aggregated_audio": true}}
+        200 text/event-stream: data: {"data": {"audio": "<hex piece>", "status": 1}, "trace_id", "base_resp"} ...
+             data: {"data": {"status": 2}, "extra_info": {...}, "trace_id", "base_resp"}  (the whole audio again
+             at data.audio unless exclude_aggregated_audio is true)
     errors: `base_resp.status_code` non-zero (1000 unknown error, 1001 timeout, 1002 rate limit, 1004 authentication
     failed, 1039 TPM rate limit, 1042 invisible characters over 10%, 2013 invalid input parameters)
 """
@@ -28,6 +32,20 @@ ERRORS_REFERENCE = "https://platform.minimax.io/docs/api-reference/errorcode"
 # speech-2.8-turbo $60 / 1M characters", 2.6 and 02 the same), matched by useapi.net's article ("platform.minimax.io
 # — pay-as-you-go $100" per 1M characters on speech-2.8-hd). The page shows no date: read 2026-11-24.
 PRICING = "https://platform.minimax.io/docs/guides/pricing-paygo"
+
+# The streamed form's words, as reseller copies of the reference transcribe them (STREAM_REFERENCE; the stored
+# reference's OpenAPI is titled "MiniMax Text-to-Audio API with support for streaming and non-streaming output", its
+# streamed answer not in the stored excerpt): `stream` "Controls whether to enable streaming output. Default is
+# false"; `format` "wav is only supported in non-streaming output"; `status` "Current audio stream status: 1 means
+# synthesizing, 2 means synthesis completed"; `exclude_aggregated_audio` "Sets whether the last chunk contains the
+# concatenated audio hex data. Default is false, meaning the last chunk contains the complete concatenated audio hex
+# data". The events' framing (SSE `data:` lines of hex audio at data.audio, ended by status 2) is MiniMax's own
+# command-line client's reading of them (STREAM_CLIENT, `decodeAudioStream`); a gateway's reference of the same call
+# (STREAM_GATEWAY): "Each data: event can be parsed as a MiniMax response chunk containing data.audio, trace_id, and
+# base_resp", the billed characters read from extra_info.usage_characters.
+STREAM_GATEWAY = "https://powower.mintlify.app/en/minimax/audio"
+STREAM_REFERENCE = "https://novita.ai/docs/api-reference/model-apis-minimax-speech-2.8-turbo.md"
+STREAM_CLIENT = "https://github.com/MiniMax-AI/cli (src/utils/audio-stream.ts)"
 
 # text: "Must be less than 10,000 characters."
 MAX_TEXT_CHARS = 9999
@@ -89,13 +107,14 @@ class VoiceModify(RequestModel):
 
 
 class T2aV2Request(RequestModel):
-    """T2aV2Req: `model` and `text` required. `stream` defaults to false (the non-streaming call declared here);
-    `output_format` "hex" (the default) or "url" ("Only effective in non-streaming scenarios")."""
+    """T2aV2Req: `model` and `text` required. `stream` defaults to false (one JSON answer; true: the events, the
+    path's other answer form, one request model for both); `output_format` "hex" (the default) or "url" ("Only
+    effective in non-streaming scenarios")."""
 
     model: ModelName
     text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS,
                       description="The text to be converted into speech. Must be less than 10,000 characters.")
-    stream: Literal[False] | None = None  # the streaming answer (SSE) is another wire form, not declared here
+    stream: bool | None = None  # true: the streamed answer (SSE), the path's second answer form
     stream_options: StreamOptions | None = None
     voice_setting: VoiceSetting | None = None
     audio_setting: AudioSetting | None = None
@@ -137,6 +156,20 @@ class T2aV2Response(ResponseModel):
     reads is required here."""
 
     data: AudioData
+    trace_id: str | None = None
+    extra_info: ExtraInfo | None = None
+    base_resp: BaseResp | None = None
+
+
+class ChunkData(ResponseModel):
+    audio: str | None = None  # a piece of the audio in hex; the last event's is the whole (or none, if excluded)
+    status: int | None = None  # 1: synthesizing, 2: synthesis completed
+
+
+class T2aV2Chunk(ResponseModel):
+    """One event of the streamed answer: a T2aV2Resp whose audio is a piece, or the last (status 2, extra_info)."""
+
+    data: ChunkData
     trace_id: str | None = None
     extra_info: ExtraInfo | None = None
     base_resp: BaseResp | None = None

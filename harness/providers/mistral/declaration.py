@@ -1,7 +1,8 @@
 """Mistral's Voxtral text to speech as its documents and official client describe it, in the HTTP speech family's
-terms: `POST /v1/audio/speech` streamed (`stream: true`) as Server-Sent Events with base64 audio at `/audio_data`,
-each event named by its type and the stream ended by `speech.audio.done`; the bearer key; its realtime WebSocket in
-`sockets`.
+terms: `POST /v1/audio/speech` in its two answer forms, picked by the body's `stream` — streamed (`true`) as
+Server-Sent Events with base64 audio at `/audio_data`, each event named by its type and the stream ended by
+`speech.audio.done`, and not (`false`, the default) as one JSON document with the base64 audio at `/audio_data`; the
+bearer key; its realtime WebSocket in `sockets`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from harness.core.protocols.http_speech import (
     Model,
     Refusal,
     Refusals,
+    Selector,
     Slots,
     SpeechService,
     Synthesis,
@@ -21,8 +23,19 @@ from harness.core.protocols.http_speech import (
 )
 from harness.core.protocols.realtime import AudioSpec
 from harness.core.protocols.websocket_speech import with_sockets
-from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, EventStreamBody, JsonBody, Response, Role
+from harness.core.spec import (
+    AudioAt,
+    Auth,
+    BodyKind,
+    DocDrift,
+    Endpoint,
+    EventStreamBody,
+    JsonBody,
+    Response,
+    Role,
+)
 from harness.providers.mistral.models import (
+    GENERATE_GUIDE,
     PLUGIN_GUIDE,
     PRICING,
     REALTIME_GUIDE,
@@ -31,6 +44,7 @@ from harness.providers.mistral.models import (
     ErrorBody,
     SpeechEvent,
     SpeechRequest,
+    SpeechResponse,
     ValidationErrorBody,
 )
 from harness.providers.mistral.sockets import SOCKETS
@@ -64,6 +78,22 @@ SPEECH = Endpoint(
     doc=SDK,
 )
 
+# The same path with `stream` false (the client's default): one JSON document, "The response carries the audio,
+# base64-encoded, in audio_data" (GENERATE_GUIDE); the client's `complete` sends `Accept: application/json` and reads
+# its `SpeechResponse` for a 200 in that type.
+SPEECH_SYNC = Endpoint(
+    key="audio.speech.sync", method="POST", path="/v1/audio/speech", host=HOST, role=Role.AUDIO,
+    summary="Speech, not streamed: one JSON document with the base64 audio at audio_data",
+    request=SpeechRequest, body_kind=BodyKind.JSON,
+    responses=(Response(200, (JsonBody(SpeechResponse, audio=AudioAt("/audio_data")),),
+                        "the audio, base64-encoded, in audio_data"),
+               Response(422, (JsonBody(ValidationErrorBody),), "HTTPValidationError (source: sdk)"),
+               _error(401, "no valid bearer key"), _error(429, "rate limited"), _error(500, "a server fault")),
+    example={"model": "voxtral-mini-tts-3-0", "input": "Your order shipped this morning and should arrive on Thursday.",
+             "voice_id": "gb_jane_neutral", "response_format": "mp3"},  # the guide's request
+    doc=GENERATE_GUIDE,
+)
+
 # "Voxtral 3 preset voices have ids such as voice_478 (Sheila, US English) ... The Voxtral 2 presets (en_paul_neutral,
 # gb_jane_neutral, …) are still accepted" (VOICES_GUIDE); the realtime and plugin guides default to en_paul_neutral.
 VOICE_LIST = (Voice("en_paul_neutral", "en-US", "male"), Voice("gb_jane_neutral", "en-GB", "female"),
@@ -76,7 +106,18 @@ MODELS = (
     Model("voxtral-mini-tts-2603", SPEECH.key, "en_paul_neutral",
           price_note="no price for this model in the stored material",
           description="Voxtral TTS 2603 (en_paul_neutral)"),
+    # The same models answered as one JSON document (`stream` false): their own offerings, the request naming the
+    # model as it is (`sets` at the model slot).
+    Model("voxtral-mini-tts-3-0-sync", SPEECH_SYNC.key, "voice_478", sets={"/model": "voxtral-mini-tts-3-0"},
+          usd_per_million_chars=Decimal("13"),
+          price_note=f"Voxtral Speech 3: $13 per million generated characters ({PRICES_READ}; {PRICING})",
+          description="Voxtral Speech 3, not streamed (voice voice_478)"),
+    Model("voxtral-mini-tts-2603-sync", SPEECH_SYNC.key, "en_paul_neutral", sets={"/model": "voxtral-mini-tts-2603"},
+          price_note="no price for this model in the stored material",
+          description="Voxtral TTS 2603, not streamed (en_paul_neutral)"),
 )
+
+SLOTS = Slots(text="/input", voice="/voice_id", model="/model", format="/response_format")
 
 REFUSALS = Refusals(
     invalid=Refusal(422, "422", "{detail}"),
@@ -91,26 +132,29 @@ REFUSALS = Refusals(
 
 SERVICE = SpeechService(
     name="mistral",
-    title="Mistral Voxtral speech (SSE; realtime WebSocket)",
+    title="Mistral Voxtral speech (SSE or one JSON document; realtime WebSocket)",
     hosts={HOST: "https://api.mistral.ai"},
     auth=Auth("Authorization", "Bearer"),
     key_env="MISTRAL_API_KEY",
-    docs=(SDK, REALTIME_GUIDE, PLUGIN_GUIDE, VOICES_GUIDE, PRICING),
+    docs=(SDK, GENERATE_GUIDE, REALTIME_GUIDE, PLUGIN_GUIDE, VOICES_GUIDE, PRICING),
     error_model=ErrorBody,
     errors=ErrorShape({"object": "error", "message": "{message}", "type": "invalid_request_error", "code": "{code}"},
                       by_status={422: {"detail": [{"loc": ["body"], "msg": "{message}", "type": "value_error"}]}}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(SPEECH, Slots(text="/input", voice="/voice_id", model="/model", format="/response_format"),
-                         FORMATS, default_format="mp3", template={"stream": True},
+    syntheses=(Synthesis(SPEECH, SLOTS, FORMATS, default_format="mp3", chosen_by=Selector("/stream", (True,)),
                          answer={"type": "speech.audio.delta"}, event_at="/type",
                          last_event={"type": "speech.audio.done",
-                                     "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}}),),
+                                     "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}}),
+               # "stream: Optional[bool] = False" (SpeechRequest): a request without it is answered in JSON
+               Synthesis(SPEECH_SYNC, SLOTS, FORMATS, default_format="mp3",
+                         chosen_by=Selector("/stream", (False,), by_default=True))),
     models=MODELS,
     voices=VOICE_LIST,
     prices_read=PRICES_READ,
     doc_drift=(DocDrift("two answers on one path", "POST /v1/audio/speech answers JSON {audio_data} when stream is "
-                        "false and Server-Sent Events when true; the family declares one synthesis per path, so the "
-                        "streamed answer is declared and the JSON one left out.", (SDK,)),
+                        "false (the default) and Server-Sent Events when true: both are declared, as two answer "
+                        "forms of the one path picked by `stream` (audio.speech and audio.speech.sync).",
+                        (SDK, GENERATE_GUIDE)),
                DocDrift("errors", "No error body other than 422 is in the stored material: 401/429/500 and their "
                         "{object, message, type, code} body are inferred.", (SDK,))),
 )

@@ -5,6 +5,8 @@ its realtime guide gives (REALTIME_GUIDE):
     POST https://api.mistral.ai/v1/audio/speech      Authorization: Bearer KEY
         {"input", "model", "voice_id", "response_format", "stream": true, ...}
         200 text/event-stream: event speech.audio.delta {"type", "audio_data": base64} ... speech.audio.done {"usage"}
+        {... "stream": false (the default)}
+        200 application/json: {"audio_data": base64}   (SpeechResponse: "Speech audio data.")
         422 {"detail": [{"loc", "msg", "type"}]}
     WSS wss://api.mistral.ai/v1/audio/speech/realtime?model=...   (sockets)
 """
@@ -19,6 +21,9 @@ from harness.core.spec import RequestModel, ResponseModel
 
 SDK = "https://pypi.org/project/mistralai/3.7.0/ (mistralai/client/speech.py, models/speechrequest.py)"
 REALTIME_GUIDE = "https://docs.mistral.ai/studio/audio/text-to-speech/speak-in-realtime"
+# "Speech generation": "Send the text and a voice in one POST request. The response carries the audio, base64-encoded,
+# in audio_data: decode it and save it to a file." (the answer with `stream` left out)
+GENERATE_GUIDE = "https://docs.mistral.ai/studio/audio/text-to-speech/generate-speech"
 PLUGIN_GUIDE = "https://docs.livekit.io/agents/models/tts/mistralai"  # default model, voice, "Defaults to mp3"
 VOICES_GUIDE = "https://docs.jambonz.org/guides/features/tts-vendor-settings/mistral"  # voice ids, model names
 PRICING = "https://micdrop.dev/blog/mistral-voice-agent-voxtral-3.md"  # "Voxtral Speech 3 costs $13 per million ..."
@@ -40,6 +45,13 @@ class SpeechRequest(RequestModel):
     prompt_cache_key: str | None = None
     phoneme_hints: dict[str, Any] | None = None
     conversation_history: list[dict[str, Any]] | None = None
+
+
+class SpeechResponse(ResponseModel):
+    """The answer with `stream` false: "The response carries the audio, base64-encoded, in audio_data"
+    (GENERATE_GUIDE); the client's SpeechResponse (models/speech_v1_audio_speech_postop.py): `audio_data: str`."""
+
+    audio_data: str
 
 
 class UsageInfo(BaseModel):

@@ -5,6 +5,8 @@
         stream: true → text/event-stream: data: {"type": "conversation.item.audio_output.delta", "item_id",
                        "delta": base64} ... data: [DONE]  ("When streaming is enabled, only raw (PCM) format is
                        supported")
+        stream: false (the default) → the encoded audio itself ("If false, return the encoded audio as octet stream";
+                       mp3, wav, raw, "default: wav")
 """
 
 from __future__ import annotations

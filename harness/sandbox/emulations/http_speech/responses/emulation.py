@@ -18,6 +18,7 @@ import copy
 import json
 import secrets
 from collections.abc import AsyncIterator, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 from http import HTTPStatus
@@ -33,6 +34,7 @@ from harness.core.protocols.http_speech import (
     SpeechService,
     Synthesis,
     fill,
+    form_for,
     model_of,
     put,
     read,
@@ -60,6 +62,7 @@ class SpeechServiceEmulation(Emulation):
         super().__init__(provider)
         self.service: SpeechService = service_of(provider)
         self.voice_names = tuple(voice.name for voice in self.service.voices)
+        self.endpoints = {endpoint.key: endpoint for endpoint in provider.endpoints}  # priced by the family
         self.tokens: dict[str, tuple[str, datetime]] = {}  # token -> (key, expiry on the sandbox clock)
         for synthesis in self.service.syntheses:
             self.handlers[synthesis.endpoint.key] = partial(self.synthesize, synthesis)
@@ -155,8 +158,23 @@ class SpeechServiceEmulation(Emulation):
             raise refuse(self.service.refusals.invalid, f"sample rate {rate} is not offered for {fmt.name}")
         return fmt, rate
 
+    def _form(self, synthesis: Synthesis, call: Call, payload: Mapping[str, Any]) -> tuple[Synthesis, Call]:
+        """The answer form the request picks on its path, and the call as that form's (its price, its answer):
+        the engine routes by method and path alone, so any form's handler may take the request."""
+        form = form_for(self.service, synthesis, payload)
+        if form is None:
+            selector = synthesis.chosen_by
+            assert selector is not None  # a path of one form is always its own
+            asked = read(payload, selector.pointer)
+            raise refuse(self.service.refusals.invalid,
+                         f"{selector.pointer.lstrip('/')} {asked!r} picks no answer of {synthesis.endpoint.signature}")
+        if form is synthesis:
+            return synthesis, call
+        return form, replace(call, endpoint=self.endpoints[form.endpoint.key])
+
     async def synthesize(self, synthesis: Synthesis, call: Call) -> Response:
         payload = camel_case(call.payload) if self.service.proto3_json else call.payload
+        synthesis, call = self._form(synthesis, call, payload)
         slots = synthesis.slots
         text = str(read(payload, slots.text) or "")
         if slots.text_type is not None and read(payload, slots.text_type[0]) == slots.text_type[1]:
@@ -190,11 +208,14 @@ class SpeechServiceEmulation(Emulation):
         values = {"format": fmt.name, "media_type": fmt.media_type, "rate": rate, "billed_characters": len(text),
                   "text": text, "duration_ms": round(1000 * len(samples) / rate),
                   "duration_s": round(len(samples) / rate, 3)}
+        # The documents' default: the last event repeats the whole audio unless the request's flag says not to.
+        flag = synthesis.whole_audio_last_unless
+        whole_last = bool(flag) and read(payload, flag) is not True
         return self._answer(synthesis, audio, fmt, headers, fill(synthesis.answer, values),
-                            fill(synthesis.last_event, values))
+                            fill(synthesis.last_event, values), whole_last)
 
     def _answer(self, synthesis: Synthesis, audio: bytes, fmt: Format, headers: dict[str, str],
-                beside: dict[str, Any], last: dict[str, Any] | str) -> Response:
+                beside: dict[str, Any], last: dict[str, Any] | str, whole_last: bool = False) -> Response:
         success = synthesis.endpoint.response_for(synthesis.endpoint.success_status)
         body = carrier(success)
         if isinstance(body, JsonBody) and body.audio is not None:
@@ -202,6 +223,9 @@ class SpeechServiceEmulation(Emulation):
             put(document, body.audio.pointer, encode_text(audio, body.audio.encoding))
             return json_reply(document, headers=headers)
         if isinstance(body, EventStreamBody) and body.audio is not None:
+            if whole_last and isinstance(last, dict):
+                last = copy.deepcopy(last)
+                put(last, body.audio.pointer, encode_text(audio, body.audio.encoding))
             return sse_reply(_events(audio, body.audio, beside, last), headers=headers, event_at=synthesis.event_at)
         if isinstance(body, NdjsonBody) and body.audio is not None:
             lines = _lines(audio, body.audio, beside)
