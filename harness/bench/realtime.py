@@ -203,7 +203,8 @@ async def fetch_realtime(job: Job) -> None:
     key = target.key(job.provider)
     in_header = key is not None and not grammar.key_in_message
     headers = {**({job.provider.auth.header: job.provider.auth.header_value(key)} if key and in_header else {}),
-               **target.extra_headers(job.label, job.planned.item.id, "stream", record.attempt + 1)}
+               **target.extra_headers(job.label, job.planned.item.id, "stream", record.attempt + 1),
+               **opening.headers}  # what the protocol asks of the upgrade (Fish Audio's `model`)
     await job.gate.ready()
     record.attempt += 1
     job.commit_submitting()

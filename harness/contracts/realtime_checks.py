@@ -91,8 +91,7 @@ def _pieces(text: str, words_each: int = 2) -> list[str]:
 
 
 def _paced(opening: Opening, per_s: float) -> Opening:
-    messages = tuple(replace(m, at_s=index / per_s) for index, m in enumerate(opening.messages))
-    return Opening(opening.path_params, opening.query, messages, opening.closing, opening.client_closes)
+    return replace(opening, messages=tuple(replace(m, at_s=index / per_s) for index, m in enumerate(opening.messages)))
 
 
 def _context_of(target: RealtimeTarget, context: str) -> str:
@@ -138,8 +137,7 @@ def _speak_plan(target: RealtimeTarget, name: str, chunks: list[str], *, paced: 
 def _malformed(target: RealtimeTarget) -> Plan:
     opening = target.grammar.opening(target.utterance([SAMPLE_TEXT]))
     kept = opening.messages[:target.grammar.preamble]
-    bad = Opening(opening.path_params, opening.query, (*kept, Outgoing(MALFORMED)), opening.closing,
-                  opening.client_closes)
+    bad = replace(opening, messages=(*kept, Outgoing(MALFORMED)))
     # Nothing is said, so nothing completes: the plan waits for the error frame or the server's close.
     return Plan("error-malformed", bad, done=lambda events: any(e.kind is Kind.ERROR for e in events))
 
@@ -150,7 +148,7 @@ def _two_contexts(target: RealtimeTarget) -> Plan:
     a, b = target.grammar.opening(first), target.grammar.opening(second)
     interleaved = tuple(m for pair in zip_longest(a.messages, b.messages) for m in pair if m is not None)
     transcripts = {first.context: first.text, second.context: second.text}
-    return Plan("two-contexts", Opening(a.path_params, a.query, interleaved, a.closing, a.client_closes), transcripts,
+    return Plan("two-contexts", replace(a, messages=interleaved), transcripts,
                 done=lambda events: {e.context for e in events if e.kind in (Kind.FINAL, Kind.ERROR)} >= set(
                     transcripts))
 
@@ -166,8 +164,7 @@ def _flush_limit(target: RealtimeTarget) -> Plan:
         answered = sum(1 for e in events if e.kind in (Kind.FLUSHED, Kind.WARNING))
         return answered >= FLUSH_LIMIT + 1
 
-    return Plan("flush-limit", Opening(opening.path_params, opening.query, messages, opening.closing,
-                                       opening.client_closes), {"": "Hi."}, done=done)
+    return Plan("flush-limit", replace(opening, messages=messages), {"": "Hi."}, done=done)
 
 
 async def run_check(target: RealtimeTarget, plan: Plan) -> Session:
@@ -176,7 +173,7 @@ async def run_check(target: RealtimeTarget, plan: Plan) -> Session:
     url = target.channel.url(target.base_url, opening.path_params, opening.query)
     complete = reader(grammar, plan.done or (lambda events: grammar.complete(events, opening)))
     key = plan.key or target.key
-    return await run_session(url, target.headers(key), opening.messages, complete=complete,
+    return await run_session(url, {**target.headers(key), **opening.headers}, opening.messages, complete=complete,
                              closing=opening.closing, client_closes=opening.client_closes, ssl=target.ssl,
                              idle_timeout_s=IDLE_TIMEOUT_S, secrets=(key, target.key), heard=listener(grammar),
                              key=key if grammar.key_in_message else "")
@@ -194,6 +191,10 @@ def judge(target: RealtimeTarget, plan: Plan, session: Session) -> Findings:
         _expect_flush_warning(found)
     elif session.handshake_status is not None:
         found.add(None, "/handshake", "an accepted upgrade (101)", f"HTTP {session.handshake_status}", "status")
+    else:  # a check that speaks is answered without an error frame (the frame rules let an error excuse no audio)
+        for event in (e for e in found.events if e.kind is Kind.ERROR):
+            found.add(event.frame, "", "no error frame for a request the declaration allows",
+                      f"{event.code or 'error'}: {event.message}"[:120], "protocol")
     return found
 
 

@@ -47,8 +47,9 @@ class Sender:
     async def json(self, message: Mapping[str, Any], *, audio: bool = False) -> None:
         await self._send(json.dumps(message, separators=(",", ":")), audio)
 
-    async def binary(self, data: bytes) -> None:
-        await self._send(data, True)
+    async def binary(self, data: bytes, *, audio: bool = True) -> None:
+        """A binary frame: audio, or (`audio=False`) a message of a socket that frames them in binary (MessagePack)."""
+        await self._send(data, audio)
 
     async def _send(self, message: str | bytes, audio: bool) -> None:
         if not self.open:

@@ -50,3 +50,23 @@ def test_a_body_that_is_not_messagepack_is_refused_in_one_line(sandbox: Any) -> 
                                  "Content-Type": "application/msgpack", "model": "s1"})
     assert answer.status_code == 400
     assert "not valid MessagePack" in answer.json()["message"]
+
+
+def test_fish_live_websocket_speaks_msgpack_events_and_refuses_a_bad_key(sandbox: Any) -> None:
+    """The official client's live socket (`FishAudio.tts.stream_websocket`), unchanged: MessagePack start, text,
+    flush and stop; audio events read until finish. A bad key is refused on the upgrade."""
+    from fishaudio import FishAudio
+    from fishaudio.types import FlushEvent
+    from httpx_ws import WebSocketUpgradeError
+
+    from harness.speech import decode_raw
+
+    base = sandbox.base_url("fish", "api")
+    client = FishAudio(api_key=sandbox.default_key("fish"), base_url=base)
+    chunks = ["Hello from ", "the sandbox.", FlushEvent(), " And goodbye."]
+    pcm = b"".join(client.tts.stream_websocket(iter(chunks), reference_id="7f92f8afb8ec43bf81429cc1c9199cb1",
+                                               format="pcm", model="s1"))
+    assert float(np.sum(np.abs(decode_raw(pcm, "pcm_s16le")) > 0.02)) / 44100 > 0.5
+    with pytest.raises(WebSocketUpgradeError) as refused:
+        b"".join(FishAudio(api_key=BAD_KEY, base_url=base).tts.stream_websocket(iter([TEXT]), model="s1"))
+    assert refused.value.response.status_code == 401

@@ -40,3 +40,36 @@ def test_neuphonic_streams_a_synthesis_and_refuses_a_bad_key(sandbox: Any) -> No
     # The client's SSE path reads no status: a refused key (401, a JSON body with no `data:` line) yields nothing.
     refused = list(_client(sandbox, BAD_KEY).tts.SSEClient().send(TEXT, tts_config={"lang_code": "en"}))
     assert refused == []
+
+
+def test_neuphonic_websocket_client_speaks_until_stop_and_refuses_a_bad_key(sandbox: Any) -> None:
+    """The client's `AsyncTTSWebsocketClient`, unchanged: its URL query from TTSConfig, a {"text"} message (the
+    documents' dict form), `complete()`'s {"text": " <STOP>"}; answers read from its queue until one says stop."""
+    import asyncio
+
+    from pyneuphonic.models import TTSConfig
+
+    config = TTSConfig(voice_id="8e9c4bc8-3979-48ab-8626-df53befc2090", sampling_rate=24000)
+
+    async def speak() -> tuple[bytes, list[bool]]:
+        ws = _client(sandbox, sandbox.default_key("neuphonic")).tts.AsyncWebsocketClient()
+        await ws.open(config)
+        await ws.send({"text": TEXT})
+        await ws.complete()
+        pcm, stops = b"", list[bool]()
+        while not stops or not stops[-1]:
+            message = await asyncio.wait_for(ws.receive(), 10)
+            pcm += message.data.audio or b""
+            stops.append(bool(getattr(message.data, "stop", False)))
+        await ws.close()
+        return pcm, stops
+
+    pcm, stops = asyncio.run(speak())
+    assert stops[-1] and not any(stops[:-1])
+    assert float(np.sum(np.abs(decode_raw(pcm, "pcm_s16le")) > 0.02)) / 24000 > 0.5
+
+    async def refused() -> None:
+        await _client(sandbox, BAD_KEY).tts.AsyncWebsocketClient().open(config)
+
+    with pytest.raises(Exception, match="Connection to Neuphonic server failed"):
+        asyncio.run(refused())

@@ -250,6 +250,7 @@ class Opening:
     messages: tuple[Outgoing, ...]
     closing: tuple[str, ...] = ()  # sent once the grammar says the utterance is complete
     client_closes: bool = True  # after `closing`, the client closes the socket (else it waits for the server)
+    headers: Mapping[str, str] = field(default_factory=dict)  # upgrade headers beyond the key (Fish Audio's `model`)
 
 
 class Grammar(ABC):
@@ -262,6 +263,8 @@ class Grammar(ABC):
 
     protocol: str
     binary_audio: bool = False  # audio arrives as binary frames (else base64 inside JSON)
+    binary_messages: bool = False  # every message is a binary frame (MessagePack), read by `decode`
+    message_words: str = "a JSON message"  # what a frame that `decode` refuses should have been
     close_codes: Mapping[int, str] = STANDARD_CLOSE_CODES
     contexts: bool = False  # several utterances multiplexed on one socket, told apart by id
     final_kind: Kind = Kind.FINAL  # the event that ends an utterance (Deepgram: Flushed)
@@ -308,21 +311,27 @@ class Grammar(ABC):
         the declaration's first voice)."""
         return None
 
+    def decode(self, frame: Frame) -> Any:
+        """The message a (non-audio) frame carries; ValueError when it is not one. JSON text unless the
+        protocol frames its messages otherwise (the WebSocket family's MessagePack sockets)."""
+        return frame.json()
+
     # --- shared ---------------------------------------------------------------------------------------
 
     def validate(self, frame: Frame, position: int) -> tuple[BaseModel | None, list[Violation], list[Drift]]:
         """The frame's message validated by its model; problems located at `/frames/<index>/...`."""
         at = pointer("frames", frame.index)
-        if frame.is_binary:
+        if frame.is_binary and not self.binary_messages:
             if frame.direction is Direction.RECV and self.binary_audio:
                 return None, [], []
             what = "server" if frame.direction is Direction.RECV else "client"
             return None, [Violation(at, f"a JSON text frame ({self.protocol} {what} messages are JSON)",
                                     f"a binary frame of {len(frame.data or b'')} bytes", "protocol")], []
         try:
-            message = frame.json()
-        except ValueError:
-            return None, [Violation(at, "a JSON message", repr((frame.text or "")[:80]), "schema")], []
+            message = self.decode(frame)
+        except ValueError as error:
+            got = repr((frame.text or "")[:80]) if not self.binary_messages else str(error)[:120]
+            return None, [Violation(at, self.message_words, got, "schema")], []
         model = (self.server_model(message) if frame.direction is Direction.RECV
                  else self.client_model(message, position))
         if model is None:

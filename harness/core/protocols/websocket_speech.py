@@ -9,8 +9,11 @@ message's number, for ids that must differ), `{id}` (the server's session), `{co
 `{last}`) with the pydantic model its documents give it and the `Match` that tells it apart — and
 `with_sockets` adds it to the provider its HTTP declaration (`http_speech.SpeechService`) makes:
 
-    client   [opening] → text × n → end → (final seen) → [after_final]
-    server   [greeting] · [ready] · audio (binary | JSON with audio at `audio_at`) · final · error · others
+    client   [opening] → text × n (· [flush]) → end → (final seen) → [after_final]
+    server   [greeting] · [ready] · audio (binary | a message with audio at `audio_at`) · final · error · others
+
+Messages are JSON text frames, or MessagePack maps in binary frames where the socket says so (`framing`; Fish
+Audio's live socket), audio then a `bin` value at `audio_at` (`harness.core.protocols.socket_framing` owns both).
 
 `SocketGrammar` reads and writes it for every engine (the session runner, the frame checks of
 `harness.contracts.realtime`, the benchmark's socket jobs); the sandbox's `http-speech` emulation imitates it
@@ -20,7 +23,6 @@ the `SpeechService`'s: one owner.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -30,7 +32,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from harness.core.audio_fields import AudioFieldError, audio_at
+from harness.core.audio_fields import AudioFieldError
 from harness.core.drift import resolve
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.http_speech import Format, Model, SpeechService, build_provider, fill, request_for
@@ -48,6 +50,7 @@ from harness.core.protocols.realtime import (
     Session,
     Utterance,
 )
+from harness.core.protocols.socket_framing import Framing, audio_in, decode, encode
 from harness.core.spec import AudioAt, DocDrift, Offering, Provider
 
 PROTOCOL = "websocket-speech"
@@ -121,6 +124,7 @@ class Socket:
     formats: tuple[Format, ...]  # the first is the benchmark's
     audio: Answer | None = None  # kind AUDIO: the JSON message carrying audio at `audio_at` (None: binary frames)
     opening: Send | None = None
+    flush: Send | None = None  # speaks what the buffer holds without ending the text (Fish Audio's flush)
     after_final: Send | None = None  # what the client sends once the final marker came (LMNT's finish)
     closed: Answer | None = None  # the server's answer to `after_final` (Inworld's contextClosed)
     greeting: Answer | None = None  # the server speaks first, on accept (MiniMax's connected_success)
@@ -131,7 +135,7 @@ class Socket:
     error_close: int = 1008  # the close that follows an error frame
     server_closes: bool = True  # after the final marker (and `after_final`) the server closes, not the client
     waits_for_ready: bool = False  # text waits for `ready` ("only after receiving this event can you send ...")
-    opening_waits_for_greeting: bool = False  # the opening waits for `greeting` ("wait for it before you send")
+    opening_waits_for_greeting: bool = False  # the opening (no opening: the text) waits for `greeting`
     speaks_each_text: bool = False  # each text message is spoken as it comes (else the buffer, at `end`)
     context_at: str = ""  # where server messages name their context
     chunk_files: bool = False  # each audio chunk is a whole file of the format's container (a WAV header each)
@@ -141,9 +145,21 @@ class Socket:
     # qwen3-tts-flash-realtime on its socket); empty: every model, by its HTTP name.
     models: Mapping[str, str] = field(default_factory=dict)
     query: Mapping[str, str] = field(default_factory=dict)  # the URL's query, templates as the messages' (`{model}`)
+    headers: Mapping[str, str] = field(default_factory=dict)  # upgrade headers beyond the key, templates as `query`'s
+    path_params: Mapping[str, str] = field(default_factory=dict)  # the path template's values (Neuphonic's
+    # `/speak/{lang_code}`: "en"), templates as `query`'s
+    # (Fish Audio's `model: s1`)
+    framing: Framing = Framing.JSON  # how every message travels: JSON text frames, or MessagePack binary frames
     prices: Mapping[str, Decimal] = field(default_factory=dict)  # USD per 1M characters by the socket's model name,
     # where the socket's model is priced apart from its HTTP twin (DashScope's realtime model)
     drift: tuple[DocDrift, ...] = ()
+
+    def __post_init__(self) -> None:
+        # The key and the closing messages are put into text as a session leaves (`KEY_SLOT`, `Opening.closing`):
+        # a MessagePack socket carries neither, so a declaration asking for it is refused here, not on the wire.
+        if self.framing.binary and (self.auth.where is KeyIn.MESSAGE or self.after_final is not None):
+            raise ValueError(f"socket {self.key}: a MessagePack socket takes its key in the upgrade and has no "
+                             "after_final message")
 
     def format(self, name: str | None) -> Format:
         for fmt in self.formats:
@@ -159,7 +175,7 @@ class Socket:
 
     @property
     def sends(self) -> tuple[Send, ...]:
-        return tuple(s for s in (self.after_final, self.end, self.text, self.opening) if s is not None)
+        return tuple(s for s in (self.after_final, self.end, self.flush, self.text, self.opening) if s is not None)
 
 
 def slots_of(template: Any, at: str = "") -> dict[str, str]:
@@ -174,6 +190,13 @@ def slots_of(template: Any, at: str = "") -> dict[str, str]:
         for index, value in enumerate(template):
             found.update(slots_of(value, f"{at}/{index}"))
     return found
+
+
+def upgrade_values(templates: Mapping[str, str], sent: Mapping[str, str]) -> dict[str, str]:
+    """The slots an upgrade's query, headers or path fill (`{"voice_id": "{voice}"}` and `?voice_id=ada` give
+    voice = "ada"); a slot the upgrade leaves out reads "" (the socket's documents require what they template)."""
+    return {value[1:-1]: sent.get(name, "") for name, value in templates.items()
+            if value.startswith("{") and value.endswith("}")}
 
 
 def read(message: Any, pointer: str | None) -> Any:
@@ -205,9 +228,17 @@ class SocketGrammar(Grammar):
         self.preamble = 1 if socket.opening is not None else 0
         self.key_in_message = socket.auth.where is KeyIn.MESSAGE
         self.chunk_files = socket.chunk_files
+        self.binary_messages = socket.framing.binary
+        self.message_words = socket.framing.words + " message"
 
     def speaker_of(self, offering: str) -> tuple[str, str] | None:
-        return self.speakers.get(offering)
+        """An offering's model and voice; a socket's own model name (the frame checks name the model) finds its
+        offering's too, so a model whose voices are its own is never spoken in another model's voice."""
+        found = self.speakers.get(offering)
+        return found or next((speaker for speaker in self.speakers.values() if speaker[0] == offering), None)
+
+    def decode(self, frame: Frame) -> Any:
+        return decode(frame.text, frame.data, self.socket.framing)
 
     def client_model(self, message: Any, position: int) -> type[BaseModel] | None:
         send = self.client_message(message, position)
@@ -232,9 +263,9 @@ class SocketGrammar(Grammar):
 
     def events(self, frame: Frame, message: BaseModel | None) -> tuple[Event, ...]:
         at = (frame.index, frame.t_s)
-        if frame.data is not None:
+        if frame.data is not None and self.binary_audio:
             return (Event(*at, Kind.AUDIO, audio=frame.data),)
-        raw = frame.json()
+        raw = self.decode(frame)
         answer = self.answer(raw)
         if answer is None:
             return ()
@@ -242,7 +273,7 @@ class SocketGrammar(Grammar):
         where = self.socket.audio_at
         if answer.kind in (Kind.AUDIO, Kind.FINAL) and where is not None and read(raw, where.pointer):
             try:
-                audio = (Event(*at, Kind.AUDIO, context, audio=audio_at(raw, where)),)
+                audio = (Event(*at, Kind.AUDIO, context, audio=audio_in(raw, where, self.socket.framing)),)
             except AudioFieldError as error:
                 audio = (Event(*at, Kind.WARNING, context, code="audio", message=str(error)),)
             return audio if answer.kind is Kind.AUDIO else (*audio, Event(*at, Kind.FINAL, context))
@@ -254,22 +285,23 @@ class SocketGrammar(Grammar):
     def audio_spec(self, session: Session) -> AudioSpec:
         sent = session.sent()
         first: Any = {}
-        if sent and sent[0].text is not None:
+        if sent:
             try:
-                first = sent[0].json()
+                first = self.decode(sent[0])
             except ValueError:
                 first = {}
-        return self.spec_of(first)
+        return self.spec_of(first, session.query)
 
-    def spec_of(self, opening: Any) -> AudioSpec:
-        """The audio an opening message asks for (its format and rate slots, else the defaults)."""
+    def spec_of(self, opening: Any, query: Mapping[str, str] | None = None) -> AudioSpec:
+        """The audio an opening message (or the URL's `query`) asks for: its format and rate, else the defaults."""
         template = (self.socket.opening or self.socket.text).template  # no opening: each text message says it
-        slots = slots_of(template)
+        given = upgrade_values(self.socket.query, query or {}) | {
+            name: read(opening, at) for name, at in slots_of(template).items()}
         try:
-            fmt = self.socket.format(read(opening, slots.get("format")))
+            fmt = self.socket.format(given.get("format"))
         except KeyError:
             fmt = self.socket.formats[0]
-        rate = read(opening, slots.get("rate"))
+        rate = given.get("rate")
         return replace(fmt.spec, sample_rate=int(rate)) if isinstance(rate, int | str) and str(rate).isdigit() \
             else fmt.spec
 
@@ -279,23 +311,31 @@ class SocketGrammar(Grammar):
         values = {"voice": utterance.voice, "model": utterance.model, "format": fmt.name,
                   "rate": fmt.spec.sample_rate, "key": KEY_SLOT, "context": utterance.context, "nonce": 1}
         greeted = Kind.OPENED if socket.opening_waits_for_greeting and socket.greeting is not None else None
+        dump = partial(_dump, framing=socket.framing)
         messages = [] if socket.opening is None else [
-            Outgoing(_dump(socket.opening.template, {**values, "seq": 0}), after=greeted)]
-        after = Kind.READY if socket.waits_for_ready and socket.ready is not None else None
-        messages += [Outgoing(_dump(socket.text.template, {**values, "text": chunk, "seq": len(messages) + index}),
+            Outgoing(dump(socket.opening.template, {**values, "seq": 0}), after=greeted)]
+        # Text waits for the answer to the opening where the socket says so; with no opening, for the greeting the
+        # opening would have waited for (Together's session.created: "Wait for session created").
+        after = Kind.READY if socket.waits_for_ready and socket.ready is not None else (
+            greeted if socket.opening is None else None)
+        messages += [Outgoing(dump(socket.text.template, {**values, "text": chunk, "seq": len(messages) + index}),
                               after=after) for index, chunk in enumerate(utterance.chunks)]
-        messages.append(Outgoing(_dump(socket.end.template, {**values, "seq": len(messages)}), after=after))
+        messages.append(Outgoing(dump(socket.end.template, {**values, "seq": len(messages)}), after=after))
         closing = () if socket.after_final is None else (
-            _dump(socket.after_final.template, {**values, "seq": len(messages)}),)
+            _dump(socket.after_final.template, {**values, "seq": len(messages)}),)  # JSON: __post_init__
         query = {name: str(fill(value, values)) for name, value in socket.query.items()}
-        return Opening({}, query, tuple(messages), closing=closing, client_closes=not socket.server_closes)
+        headers = {name: str(fill(value, values)) for name, value in socket.headers.items()}
+        path = {name: str(fill(value, values)) for name, value in socket.path_params.items()}
+        return Opening(path, query, tuple(messages), closing=closing, client_closes=not socket.server_closes,
+                       headers=headers)
 
     def complete(self, events: Sequence[Event], opening: Opening) -> bool:
         return any(e.kind is Kind.FINAL for e in events)
 
 
-def _dump(template: Mapping[str, Any], values: Mapping[str, Any]) -> str:
-    return json.dumps(fill(template, values), separators=(",", ":"))
+def _dump(template: Mapping[str, Any], values: Mapping[str, Any], framing: Framing = Framing.JSON) -> Any:
+    """A client message filled from its template, framed as the socket frames it (text, or bytes)."""
+    return encode(fill(template, values), framing)
 
 
 def served(service: SpeechService, socket: Socket) -> list[tuple[Model, str]]:

@@ -1,6 +1,6 @@
 """Fish Audio's text to speech as its guide and official client describe it, in the HTTP speech family's terms:
 `POST /v1/tts` answering the audio as the body, the model in a `model` header, a body that may be JSON or
-MessagePack (what the official client sends), the bearer key.
+MessagePack (what the official client sends), the bearer key; its live WebSocket (MessagePack frames) in `sockets`.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from harness.core.protocols.http_speech import (
     SpeechService,
     Synthesis,
     Voice,
-    build_provider,
 )
 from harness.core.protocols.realtime import AudioSpec
+from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
 from harness.providers.fish.models import FORMATS_PAGE, GUIDE, PRICING, SDK, SOCKET, ErrorBody, TTSRequest
+from harness.providers.fish.sockets import SOCKETS
 
 HOST = "api"
 RATE = 44100  # "Default Sample Rate: 44.1kHz" (WAV/PCM and MP3)
@@ -67,7 +68,7 @@ REFUSALS = Refusals(
 
 SERVICE = SpeechService(
     name="fish",
-    title="Fish Audio text to speech (HTTP; JSON or MessagePack)",
+    title="Fish Audio text to speech (HTTP, JSON or MessagePack; the live WebSocket, MessagePack)",
     hosts={HOST: "https://api.fish.audio"},
     auth=Auth("Authorization", "Bearer"),
     key_env="FISH_API_KEY",
@@ -83,10 +84,7 @@ SERVICE = SpeechService(
     doc_drift=(DocDrift("msgpack", "The guide's requests are JSON; the official client sends the same fields as "
                         "MessagePack (Content-Type: application/msgpack). The harness sends JSON; the sandbox reads "
                         "either.", (GUIDE, SDK)),
-               DocDrift("errors", "No error body is in the stored pages: inferred.", (GUIDE,)),
-               DocDrift("websocket", "The live WebSocket (/v1/tts/live: MessagePack start, text, flush, stop "
-                        "events, audio and finish back) frames messages in MessagePack, which the WebSocket speech "
-                        "family does not speak yet: not declared.", (SOCKET,))),
+               DocDrift("errors", "No error body is in the stored pages: inferred.", (GUIDE,))),
 )
 
-PROVIDER = build_provider(SERVICE)
+PROVIDER = with_sockets(SERVICE, SOCKETS)  # and its live WebSocket (`sockets`)

@@ -45,3 +45,60 @@ class ErrorBody(ResponseModel):
 
     status: int | None = None
     message: str
+
+
+# The live WebSocket (`wss://api.fish.audio/v1/tts/live`), as its AsyncAPI page (SOCKET) and the official client
+# (fishaudio/resources/tts.py stream_websocket, fishaudio/types/tts.py, realtime.py: source: sdk) write it. Every
+# message is a MessagePack map in a binary frame ("All messages are serialized using MessagePack").
+SOCKET_SPEC = "https://github.com/fishaudio/docs/blob/main/api-reference/asyncapi.yml (channel ttsLive)"
+SOCKET_SDK = ("https://pypi.org/project/fish-audio-sdk/1.3.0/ (fishaudio/resources/tts.py: stream_websocket; "
+              "fishaudio/resources/realtime.py: iter_websocket_audio; fish_audio_sdk/websocket.py)")
+
+
+class LiveRequest(TTSRequest):
+    """StartEvent's `request`: "the same parameters as the HTTP Text to Speech API"; "In WebSocket mode,
+    `request.text` is typically empty". The official client also sends its generation settings (source: sdk)."""
+
+    text: str = ""  # empty: the text follows in TextEvents
+    max_new_tokens: int | None = None
+    repetition_penalty: float | None = None
+    min_chunk_length: int | None = None
+    condition_on_previous_chunks: bool | None = None
+    early_stop_threshold: float | None = None
+
+
+class StartEvent(RequestModel):
+    """ "This must be the first message sent after connecting." """
+
+    event: Literal["start"]
+    request: LiveRequest
+
+
+class TextEvent(RequestModel):
+    event: Literal["text"]
+    text: str  # "Text chunk to synthesize"
+
+
+class FlushEvent(RequestModel):
+    """ "Forces immediate synthesis of all buffered text." """
+
+    event: Literal["flush"]
+
+
+class CloseEvent(RequestModel):
+    """ "Signals the end of the text stream" ("note 'stop', not 'close'"): the server speaks the rest, then finish."""
+
+    event: Literal["stop"]
+
+
+class AudioEvent(ResponseModel):
+    event: Literal["audio"]
+    audio: bytes  # "Audio bytes in the format specified in StartEvent" (a MessagePack bin value)
+
+
+class FinishEvent(ResponseModel):
+    """ "If reason='stop', synthesis completed successfully; if reason='error', an error occurred." The
+    connection closes after it."""
+
+    event: Literal["finish"]
+    reason: Literal["stop", "error"]

@@ -1,6 +1,6 @@
 """Murf's text to speech as its official client describes it (source: sdk), in the HTTP speech family's terms:
 `/v1/speech/stream` answering the audio as the body and `/v1/speech/generate` answering base64 audio at
-`/encodedAudio` (with `encodeAsBase64`), the `api-key` header.
+`/encodedAudio` (with `encodeAsBase64`), the `api-key` header; its stream-input WebSocket in `sockets`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from harness.core.protocols.http_speech import (
     SpeechService,
     Synthesis,
     Voice,
-    build_provider,
 )
 from harness.core.protocols.realtime import AudioSpec
+from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import AudioAt, AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
 from harness.providers.murf.models import (
     INTEGRATION_GUIDE,
@@ -28,6 +28,7 @@ from harness.providers.murf.models import (
     GenerateResponse,
     StreamRequest,
 )
+from harness.providers.murf.sockets import SOCKETS
 
 HOST = "api"
 RATE = 24000  # the socket guide's sample_rate=24000; the client's sampleRate takes "8000, 24000, 44100, 48000"
@@ -87,7 +88,7 @@ REFUSALS = Refusals(
 
 SERVICE = SpeechService(
     name="murf",
-    title="Murf text to speech (stream and generate)",
+    title="Murf text to speech (stream, generate and the stream-input WebSocket)",
     hosts={HOST: "https://api.murf.ai"},
     auth=Auth("api-key"),
     key_env="MURF_API_KEY",
@@ -108,9 +109,7 @@ SERVICE = SpeechService(
     doc_drift=(DocDrift("evidence", "Murf's own reference pages are not among the stored material: the endpoints, "
                         "fields and statuses are the official client's (source: sdk).", (SDK,)),
                DocDrift("audioFile", "generate always answers a URL to the audio (audioFile); the sandbox answers the "
-                        "audio inline (encodeAsBase64) and leaves audioFile empty.", (SDK,)),
-               DocDrift("websocket", "wss://global.api.murf.ai/v1/speech/stream-input is named by integrations; its "
-                        "messages are not in the stored material: not declared.", (SOCKET_GUIDE,))),
+                        "audio inline (encodeAsBase64) and leaves audioFile empty.", (SDK,))),
 )
 
-PROVIDER = build_provider(SERVICE)
+PROVIDER = with_sockets(SERVICE, SOCKETS)  # and its stream-input WebSocket (`sockets`)

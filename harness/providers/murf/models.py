@@ -66,3 +66,50 @@ class ErrorBody(ResponseModel):
 
     errorMessage: str
     errorCode: int | str | None = None
+
+
+# The stream-input WebSocket, as Murf's reference names its messages (SOCKET_REFERENCE: "Send: Set Voice Configuration
+# OR Send Text OR Set Advanced Settings OR Clear Context; Receive: Audio Output OR Final Output") and Murf's own
+# maintained integration writes them (SOCKET_INTEGRATION, source: sdk: "This integration is maintained by Murf AI").
+SOCKET_REFERENCE = "https://murf.ai/api/docs/api-reference/text-to-speech/stream-input"
+SOCKET_CONTEXTS = "https://murf.ai/api/docs/text-to-speech/web-sockets/context-id"
+SOCKET_INTEGRATION = ("https://github.com/murf-ai/pipecat-murf-tts (src/pipecat_murf_tts/tts.py: _connect_websocket, "
+                      "_build_voice_config_message, flush_audio, _process_json_message)")
+
+
+class VoiceConfig(RequestModel):
+    voice_id: str = Field(min_length=1)
+    style: str | None = None
+    rate: int | None = Field(None, ge=-50, le=50)  # "Speed of the voiceover. Range: -50 to 50."
+    pitch: int | None = Field(None, ge=-50, le=50)
+    pronunciation_dictionary: dict[str, dict[str, str]] | None = None
+    variation: int | None = Field(None, ge=0, le=5)
+    multi_native_locale: str | None = None
+
+
+class SocketText(RequestModel):
+    """Send Text, with the voice configuration and the turn's context ("a unique identifier used to track a specific
+    TTS request"); `end` true on a turn's last message."""
+
+    voice_config: VoiceConfig | None = None
+    context_id: str | None = None
+    text: str
+    end: bool | None = None
+    min_buffer_size: int | None = Field(None, ge=40, le=160)
+    max_buffer_delay_in_ms: int | None = Field(None, ge=0, le=1000)
+
+
+class SocketEnd(RequestModel):
+    """ "`end` parameter should be set to true at the end of each turn. This clears the context." """
+
+    context_id: str | None = None
+    end: Literal[True]
+
+
+class SocketAnswer(ResponseModel):
+    """Audio Output ({context_id, audio: base64}), Final Output ({context_id, final: true}), or an error."""
+
+    context_id: str | None = None
+    audio: str | None = None
+    final: bool | None = None
+    error: Any = None

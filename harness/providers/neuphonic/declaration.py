@@ -1,6 +1,6 @@
 """Neuphonic's text to speech as its official client describes it (source: sdk), in the HTTP speech family's terms:
 `POST /sse/speak/{lang_code}` answering Server-Sent Events (`event: message`) with base64 16-bit PCM at
-`/data/audio`, the `x-api-key` header.
+`/data/audio`, the `x-api-key` header; its TTS WebSocket in `sockets`.
 """
 
 from __future__ import annotations
@@ -15,11 +15,20 @@ from harness.core.protocols.http_speech import (
     SpeechService,
     Synthesis,
     Voice,
-    build_provider,
 )
 from harness.core.protocols.realtime import AudioSpec
+from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, EventStreamBody, JsonBody, Response, Role
-from harness.providers.neuphonic.models import SDK, SDK_WEBSOCKET, ErrorBody, SpeakEvent, SpeakRequest
+from harness.providers.neuphonic.models import (
+    SDK,
+    SDK_WEBSOCKET,
+    SDK_WEBSOCKET_JS,
+    WEBSOCKET_DOC,
+    ErrorBody,
+    SpeakEvent,
+    SpeakRequest,
+)
+from harness.providers.neuphonic.sockets import SOCKETS
 
 HOST = "api"
 RATE = 24000  # sampling_rate "default=24000"
@@ -62,11 +71,11 @@ REFUSALS = Refusals(
 
 SERVICE = SpeechService(
     name="neuphonic",
-    title="Neuphonic text to speech (SSE)",
+    title="Neuphonic text to speech (SSE and the WebSocket)",
     hosts={HOST: "https://api.neuphonic.com"},
     auth=Auth("x-api-key"),
     key_env="NEUPHONIC_API_KEY",
-    docs=(SDK, SDK_WEBSOCKET),
+    docs=(SDK, SDK_WEBSOCKET, SDK_WEBSOCKET_JS, WEBSOCKET_DOC),
     error_model=ErrorBody,
     errors=ErrorShape({"status_code": "{status}", "errors": [{"message": "{message}"}]}),
     refusals=REFUSALS,
@@ -78,10 +87,7 @@ SERVICE = SpeechService(
     voices=VOICE_LIST,
     prices_read="2026-11-24",
     doc_drift=(DocDrift("evidence", "Neuphonic's reference pages are not among the stored material: the endpoint, "
-                        "fields and events are the official client's (source: sdk).", (SDK,)),
-               DocDrift("websocket", "The client's WebSocket (wss://api.neuphonic.com/speak/{lang_code}, text "
-                        "messages, the same response events) is not declared: its closing message is not visible in "
-                        "the client beyond a <STOP> marker in examples.", (SDK_WEBSOCKET,))),
+                        "fields and events are the official client's (source: sdk).", (SDK,)),),
 )
 
-PROVIDER = build_provider(SERVICE)
+PROVIDER = with_sockets(SERVICE, SOCKETS)  # and its TTS WebSocket (`sockets`)

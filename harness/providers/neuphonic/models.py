@@ -48,3 +48,36 @@ class ErrorBody(ResponseModel):
 
     status_code: int | None = None
     errors: Any = None
+
+
+# The TTS WebSocket (`wss://api.neuphonic.com/speak/{lang_code}`), as the official clients speak it (source: sdk):
+# pyneuphonic 3.1.2's AsyncTTSWebsocketClient (the URL and its query from TTSConfig, the x-api-key header, JSON
+# {"text"} messages, `complete()` sending {"text": " <STOP>"}, every answer read as APIResponse[TTSResponse]) and
+# the official TypeScript client neuphonic-js (src/tts.ts: the last answer of an utterance carries `data.stop`).
+SDK_WEBSOCKET_JS = "https://github.com/neuphonic/neuphonic-js (src/tts.ts: websocket, data.stop; src/common.ts)"
+WEBSOCKET_DOC = "https://github.com/neuphonic/pyneuphonic/blob/main/docs/source/websocket-api.md"
+
+
+class SocketText(RequestModel):
+    """ "Messages can be sent to the server either word by word, sentence by sentence": {"text": ...}."""
+
+    text: str
+
+
+class SocketChunk(BaseModel):
+    audio: str | None = None  # "base64 encoded audio byte string"
+    text: str | None = None
+    sampling_rate: int | None = None
+    stop: bool | None = None  # the utterance's last answer (neuphonic-js: `if (message.stop) break`)
+
+
+class SocketEvent(ResponseModel):
+    """ "All responses from the server will be JSON and look like this": {version, timestamp, data}; the client reads
+    each as APIResponse (status_code and errors are its error fields)."""
+
+    version: str | None = None
+    timestamp: str | None = None
+    data: SocketChunk | None = None
+    metadata: dict[str, Any] | None = None
+    status_code: int | None = None
+    errors: Any = None

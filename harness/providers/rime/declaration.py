@@ -15,11 +15,11 @@ from harness.core.protocols.http_speech import (
     SpeechService,
     Synthesis,
     Voice,
-    build_provider,
 )
 from harness.core.protocols.realtime import AudioSpec
 from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
 from harness.providers.rime.models import CLI, MCP, QUICKSTART, ErrorBody, SpeechRequest
+from harness.providers.rime.sockets import attach
 
 HOST = "api"
 RATE = 24000
@@ -80,11 +80,13 @@ SERVICE = SpeechService(
     models=MODELS,
     voices=VOICE_LIST,
     prices_read="2026-11-24",
-    doc_drift=(DocDrift("JSON form", "Accept: application/json answers a JSON envelope with the audio in base64; the "
-                        "family declares one synthesis per path, so the audio form is declared.", (QUICKSTART,)),
+    doc_drift=(DocDrift("JSON form", "Third parties' code asks Accept: application/json for a JSON envelope, but the "
+                        "stored pages list only audio Accept values and show no such answer: the family could declare "
+                        "it as a second answer form of the path (Synthesis.chosen_by on /accept), its fields are not "
+                        "written, so it is not declared.", (QUICKSTART, CLI)),
                DocDrift("errors", "No error body or status is in the stored pages: inferred.", (QUICKSTART,)),
                DocDrift("websocket", "Rime's WebSockets (text in, audio out; {\"operation\": \"eos\"}) are named by "
                         "integrations but their messages are not in the stored pages: not declared.", (CLI,))),
 )
 
-PROVIDER = build_provider(SERVICE)
+PROVIDER = attach(SERVICE)  # with its JSON WebSocket (`sockets`)

@@ -1,6 +1,7 @@
 """Together AI's text to speech as its reference describes it, in the HTTP speech family's terms: `POST
-/v1/audio/speech` streamed (`stream: true`, raw 16-bit PCM) as Server-Sent Events with base64 audio at `/delta`,
-ended by `data: [DONE]`; the bearer key; its serverless streaming models with the voice the reference names for each.
+/v1/audio/speech` in its two answer forms, picked by the body's `stream` — streamed (`true`, raw 16-bit PCM) as
+Server-Sent Events with base64 audio at `/delta`, ended by `data: [DONE]`, and not (`false`) as the encoded audio
+itself, an octet stream (wav, mp3); the bearer key; its serverless models with the voice the reference names for each.
 """
 
 from __future__ import annotations
@@ -11,21 +12,40 @@ from harness.core.protocols.http_speech import (
     Model,
     Refusal,
     Refusals,
+    Selector,
     Slots,
     SpeechService,
     Synthesis,
     Voice,
-    build_provider,
 )
 from harness.core.protocols.realtime import AudioSpec
-from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, EventStreamBody, JsonBody, Response, Role
+from harness.core.spec import (
+    AudioAt,
+    AudioBody,
+    Auth,
+    BodyKind,
+    DocDrift,
+    Endpoint,
+    EventStreamBody,
+    JsonBody,
+    Response,
+    Role,
+)
 from harness.providers.together.models import OVERVIEW, REFERENCE, SDK, STREAMING, AudioDelta, ErrorBody, SpeechRequest
+from harness.providers.together.sockets import attach
 
 HOST = "api"
 RATE = 24000  # "The default sampling rate for canopylabs/orpheus-3b-0.1-ft and hexgrad/Kokoro-82M is 24000"
 PCM = f"audio/pcm;rate={RATE}"
 
 FORMATS = (Format("raw", AudioSpec("pcm_s16le", RATE, "raw"), PCM),)
+# Not streamed: "Supported formats are mp3, wav, raw if streaming is false" (response_format, "default: wav"), the
+# answer "the encoded audio as octet stream" (REFERENCE; the official client asks `Accept: application/octet-stream`).
+# Declared: the two that name themselves in their bytes; `raw` is left out here (its default encoding pcm_f32le is not
+# a form the answer names).
+OCTETS = "application/octet-stream"
+FILE_FORMATS = (Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), OCTETS),
+                Format("mp3", AudioSpec("mp3", RATE, "mp3"), OCTETS))
 
 
 def _error(status: int, words: str) -> Response:
@@ -45,6 +65,19 @@ SPEECH = Endpoint(
     doc=REFERENCE,
 )
 
+SPEECH_SYNC = Endpoint(
+    key="audio.speech.sync", method="POST", path="/v1/audio/speech", host=HOST, role=Role.AUDIO,
+    summary="Generate audio from input text, not streamed: the encoded audio as an octet stream",
+    request=SpeechRequest, body_kind=BodyKind.JSON,
+    responses=(Response(200, (AudioBody((OCTETS, "audio/wav", "audio/mpeg")),),
+                        "If false, return the encoded audio as octet stream"),
+               _error(400, "a request the reference forbids"), _error(401, "no valid bearer key"),
+               _error(429, "rate limited"), _error(500, "a server fault")),
+    example={"model": "canopylabs/orpheus-3b-0.1-ft", "input": "Today is a wonderful day to build something people "
+             "love!", "voice": "tara", "response_format": "mp3"},  # the overview's quickstart
+    doc=REFERENCE,
+)
+
 # "for canopylabs/orpheus-3b-0.1-ft, one of the voices supported is tara, for hexgrad/Kokoro-82M, one of the voices
 # supported is af_alloy" (REFERENCE). The voices listing (GET /v1/voices) is referred to, not described.
 VOICE_LIST = (Voice("tara", "en-US", "female", models=("canopylabs/orpheus-3b-0.1-ft",)),
@@ -55,6 +88,12 @@ MODELS = (
           price_note="no per-character price in the stored material", description="Orpheus 3B (voice tara)"),
     Model("hexgrad/Kokoro-82M", SPEECH.key, "af_alloy",
           price_note="no per-character price in the stored material", description="Kokoro 82M (voice af_alloy)"),
+    # The same models answered as one file (`stream` false): their own offerings, the request naming the model.
+    Model("canopylabs/orpheus-3b-0.1-ft-sync", SPEECH_SYNC.key, "tara", sets={"/model": "canopylabs/orpheus-3b-0.1-ft"},
+          price_note="no per-character price in the stored material", description="Orpheus 3B, not streamed (tara)"),
+    Model("hexgrad/Kokoro-82M-sync", SPEECH_SYNC.key, "af_alloy", sets={"/model": "hexgrad/Kokoro-82M"},
+          price_note="no per-character price in the stored material",
+          description="Kokoro 82M, not streamed (voice af_alloy)"),
 )
 
 REFUSALS = Refusals(
@@ -70,7 +109,7 @@ REFUSALS = Refusals(
 
 SERVICE = SpeechService(
     name="together",
-    title="Together AI text to speech (SSE)",
+    title="Together AI text to speech (SSE or the audio itself)",
     hosts={HOST: "https://api.together.xyz"},
     auth=Auth("Authorization", "Bearer"),
     key_env="TOGETHER_API_KEY",
@@ -79,10 +118,11 @@ SERVICE = SpeechService(
     errors=ErrorShape({"error": {"message": "{message}", "type": "{code}", "code": "{code}"}}),
     refusals=REFUSALS,
     syntheses=(Synthesis(SPEECH, Slots(text="/input", voice="/voice", model="/model"), FORMATS, default_format="raw",
-                         template={"stream": True, "response_format": "raw", "response_encoding": "pcm_s16le",
-                                   "sample_rate": RATE},
+                         template={"response_format": "raw", "response_encoding": "pcm_s16le", "sample_rate": RATE},
                          answer={"type": "conversation.item.audio_output.delta", "item_id": "tts_1"},
-                         last_event="[DONE]"),),
+                         last_event="[DONE]", chosen_by=Selector("/stream", (True,))),
+               Synthesis(SPEECH_SYNC, Slots(text="/input", voice="/voice", model="/model", format="/response_format"),
+                         FILE_FORMATS, default_format="wav", chosen_by=Selector("/stream", (False,), by_default=True))),
     models=MODELS,
     voices=VOICE_LIST,
     prices_read="2026-11-24",
@@ -93,11 +133,11 @@ SERVICE = SpeechService(
                DocDrift("errors", "No error body is in the stored reference: 400/401/429/500 and their {error: "
                         "{message, type, code}} body are inferred.", (REFERENCE,)),
                DocDrift("non-streamed answer", "With stream false the answer is the encoded audio as an octet "
-                        "stream (mp3, wav, raw); the family declares one synthesis per path, so the streamed one is "
-                        "declared.", (REFERENCE,)),
+                        "stream (mp3, wav, raw): declared as the path's second answer form (audio.speech.sync), "
+                        "wav and mp3 only; raw's default pcm_f32le encoding is left out.", (REFERENCE, SDK)),
                DocDrift("websocket", "The WebSocket API (wss://api.together.xyz/v1/audio/speech/websocket; "
                         "input_text_buffer.append and commit) is described in the stored pages only for its client "
                         "messages: its server messages are not, so it is not declared.", (OVERVIEW,))),
 )
 
-PROVIDER = build_provider(SERVICE)
+PROVIDER = attach(SERVICE)  # with its WebSocket (`sockets`)

@@ -4,11 +4,15 @@
     handshake   `http-<status>` faults → that status; where the key travels on the upgrade, a missing or
                 unknown key → the provider's 401 in its HTTP error shape
     accept      the greeting where declared (MiniMax's connected_success)
-    opening     its slots read (voice, model, format, rate, the key where it travels in the message): an
+    framing     every message read and written as the socket frames it: JSON text, or MessagePack binary frames
+                (a frame of the other kind is refused with an error frame)
+    opening     its slots (and the upgrade's query and headers) read (voice, model, format, rate, the key where it
+                travels in the message): an
                 unknown voice or model, a format or rate not declared, a bad key → an error frame; the
                 key's rate limit → an error frame; then the `ready` answer where declared
     text        validated against its documented model; joins the buffer, or is spoken at once where the
                 provider speaks each text as it comes (`speaks_each_text`)
+    flush       where declared, the buffer spoken now; the text goes on
     end         the buffer spoken; the final marker after the last audio (filled with the end message's
                 nonce and the context); the server closes 1000 unless the client has more to say
     after_final its answer where declared (`closed`), once the audio asked for is out; then the server closes
@@ -26,7 +30,6 @@ answer of each spoken stretch. Each stretch is charged at the model's documented
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import replace
@@ -36,10 +39,19 @@ from pydantic import ValidationError
 from starlette.websockets import WebSocketDisconnect
 
 from harness.core.audio import stream_frames
-from harness.core.audio_fields import encode_text
 from harness.core.protocols.http_speech import Refusal, SpeechService, fill, put, read
 from harness.core.protocols.realtime import AudioSpec, Channel
-from harness.core.protocols.websocket_speech import Answer, KeyIn, Send, Socket, SocketGrammar, served, slots_of
+from harness.core.protocols.socket_framing import FramingError, audio_value, decode, encode
+from harness.core.protocols.websocket_speech import (
+    Answer,
+    KeyIn,
+    Send,
+    Socket,
+    SocketGrammar,
+    served,
+    slots_of,
+    upgrade_values,
+)
 from harness.sandbox.emulation import SocketCall
 from harness.sandbox.emulations.http_speech.models import pitch_of
 from harness.sandbox.lanes import Lanes, Sender, SocketDropped
@@ -104,7 +116,7 @@ class FamilySocket:
         await call.websocket.accept()
         try:
             if self.socket.greeting is not None:
-                await self.sender.json(self._filled(self.socket.greeting))
+                await self._send(self._filled(self.socket.greeting))
             if auth.where is KeyIn.HEADER and not auth.in_handshake:
                 self._check_key(self.key)
             if self.socket.opening is None:
@@ -128,8 +140,17 @@ class FamilySocket:
             if pointer:
                 put(frame, pointer, value)
         if self.sender.open:
-            await self.sender.json(frame)
+            await self._send(frame)
             await self.sender.close(self.socket.error_close, message[:120])
+
+    async def _send(self, message: dict[str, Any], *, audio: bool = False) -> None:
+        """One server message, framed as the socket frames its messages."""
+        if self.socket.framing.binary:
+            framed = encode(message, self.socket.framing)
+            assert isinstance(framed, bytes)
+            await self.sender.binary(framed, audio=audio)
+        else:
+            await self.sender.json(message, audio=audio)
 
     def _filled(self, answer: Answer, **values: Any) -> dict[str, Any]:
         filled = fill(answer.template, {**self.values, **values})
@@ -146,13 +167,10 @@ class FamilySocket:
             raise Refused(invalid, f"No message within {IDLE_TIMEOUT_S:g} seconds") from None
         if message["type"] == "websocket.disconnect":
             raise WebSocketDisconnect(message.get("code", 1000))
-        text = message.get("text")
-        if text is None:
-            raise Refused(invalid, "Expected a JSON text message, got a binary frame")
         try:
-            return json.loads(text)
-        except ValueError:
-            raise Refused(invalid, f"Invalid JSON: {text[:60]!r}") from None
+            return decode(message.get("text"), message.get("bytes"), self.socket.framing)
+        except FramingError as error:
+            raise Refused(invalid, str(error)[:1].upper() + str(error)[1:]) from None
 
     def _validated(self, raw: Any, position: int) -> Send:
         invalid = self.service.refusals.invalid
@@ -177,7 +195,7 @@ class FamilySocket:
             if send is socket.opening:
                 self._open(raw)
                 if socket.ready is not None:
-                    await self.sender.json(self._filled(socket.ready))
+                    await self._send(self._filled(socket.ready))
                 continue
             if not self.opened:
                 raise Refused(self.service.refusals.invalid, f"{send.name} before the opening message")
@@ -190,6 +208,8 @@ class FamilySocket:
                     self.speaker.begin(text)
                 if socket.speaks_each_text:
                     self._speak_buffer()
+            elif send is socket.flush:
+                self._speak_buffer()
             elif send is socket.end:
                 nonce = slots_of(socket.end.template).get("nonce")
                 if nonce is not None:
@@ -203,7 +223,7 @@ class FamilySocket:
             elif send is socket.after_final:
                 await self.lanes.drain()
                 if socket.closed is not None:
-                    await self.sender.json(self._filled(socket.closed))
+                    await self._send(self._filled(socket.closed))
                 await self._close_if_server_closes()
                 return
 
@@ -225,30 +245,34 @@ class FamilySocket:
         self.settled = True
         if socket.auth.where is KeyIn.MESSAGE:
             self._check_key(str(read(raw, slots.get("key")) or ""))
-        in_query = {value[1:-1]: self.call.query.get(name, "") for name, value in socket.query.items()
-                    if value.startswith("{") and value.endswith("}")}
+        # What the upgrade said (the URL's path and query, its headers), then what the message says.
+        call = self.call
+        given: dict[str, Any] = {**upgrade_values(socket.path_params, call.path_params),
+                                 **upgrade_values(socket.query, call.query),
+                                 **upgrade_values(socket.headers, call.websocket.headers)}
+        given |= {name: read(raw, at) for name, at in slots.items()}
         wire = self.wire_model
-        if "model" in slots or "model" in in_query:
-            wire = str(read(raw, slots["model"]) or "") if "model" in slots else in_query["model"]
+        if "model" in given:
+            wire = str(given["model"] or "")
             if wire not in self.models:
                 raise Refused(refusals.unknown_model or refusals.invalid, wire)
         model = self.models[wire]
         voice = model.voice
-        if "voice" in slots:
-            voice = str(read(raw, slots["voice"]) or "")
+        if "voice" in given:
+            voice = str(given["voice"] or "")
             declared = self.service.voice(voice)
             if declared is None or (declared.models and model.name not in declared.models):
                 raise Refused(refusals.unknown_voice, voice)
         spec = socket.formats[0].spec
-        if "format" in slots:
-            name = read(raw, slots["format"])
+        if "format" in given:
+            name = given["format"]
             try:
                 fmt = socket.format(None if name is None else str(name))
             except KeyError:
                 raise Refused(refusals.invalid, f"format {name!r} is not one of "
                               + ", ".join(f.name for f in socket.formats)) from None
             spec = fmt.spec
-            rate = read(raw, slots.get("rate"))
+            rate = given.get("rate")
             if rate is not None:
                 if not str(rate).isdigit() or int(rate) not in (fmt.rates or (fmt.spec.sample_rate,)):
                     raise Refused(refusals.invalid, f"sample rate {rate!r} is not one of "
@@ -257,7 +281,7 @@ class FamilySocket:
         self.values["context"] = read(raw, slots.get("context")) or ""
         self.opened = True
         self._start(wire, voice, spec)
-        self.values["format"] = read(raw, slots["format"]) if "format" in slots else socket.formats[0].name
+        self.values["format"] = given["format"] if "format" in given else socket.formats[0].name
 
     def _check_key(self, key: str) -> None:
         refusals = self.service.refusals
@@ -306,11 +330,11 @@ class FamilySocket:
             await self.sender.binary(audio)
             return
         frame = self._filled(answer, last=last, audio="")
-        put(frame, where.pointer, encode_text(audio, where.encoding))
-        await self.sender.json(frame, audio=True)
+        put(frame, where.pointer, audio_value(audio, where, self.socket.framing))
+        await self._send(frame, audio=True)
 
     async def _final(self) -> None:
-        await self.sender.json(self._filled(self.socket.final))
+        await self._send(self._filled(self.socket.final))
 
 
 def socket_handlers(service: SpeechService, channels: tuple[Channel, ...]) -> dict[str, Any]:

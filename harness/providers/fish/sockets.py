@@ -1,0 +1,68 @@
+"""Fish Audio's live WebSocket (`wss://api.fish.audio/v1/tts/live`) in the WebSocket speech family's terms, as its
+AsyncAPI page and the official client `fish-audio-sdk` 1.3.0 speak it: every message a MessagePack map in a binary
+frame; the bearer key and the model in the upgrade's headers ("`model: <model_name>` - Required"); `start` with the
+request (voice, format, rate), `text` chunks, an optional `flush`, `stop`; back `audio` events carrying the bytes
+and `finish` (reason stop, or error), after which the server closes.
+"""
+
+from __future__ import annotations
+
+from harness.core.protocols.http_speech import Format
+from harness.core.protocols.realtime import AudioSpec, Kind
+from harness.core.protocols.socket_framing import Framing
+from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.spec import AudioAt, DocDrift
+from harness.providers.fish.models import (
+    SOCKET,
+    SOCKET_SDK,
+    SOCKET_SPEC,
+    AudioEvent,
+    CloseEvent,
+    FinishEvent,
+    FlushEvent,
+    StartEvent,
+    TextEvent,
+)
+
+# pcm first: headerless 16-bit chunks the benchmark decodes one by one ("WAV / PCM: 8kHz, 16kHz, 24kHz, 32kHz,
+# 44.1kHz"); mp3 is the request's default format ("MP3: 32kHz, 44.1kHz").
+FORMATS = (
+    Format("pcm", AudioSpec("pcm_s16le", 44100, "raw"), "audio/pcm", (8000, 16000, 24000, 32000, 44100)),
+    Format("mp3", AudioSpec("mp3", 44100, "mp3"), "audio/mpeg", (32000, 44100)),
+)
+
+LIVE = Socket(
+    key="tts.live", path="/v1/tts/live",
+    summary="Live TTS: MessagePack text events in, MessagePack audio events out",
+    doc=SOCKET,
+    auth=SocketAuth(KeyIn.HEADER, in_handshake=True),  # "Authorization: Bearer <api_key> - Required"
+    framing=Framing.MSGPACK,
+    headers={"model": "{model}"},
+    models={"s1": "s1"},  # the channel binding's `model` enum: s1
+    suffix="-live",
+    opening=Send("start", {"event": "start", "request": {"text": "", "reference_id": "{voice}", "format": "{format}",
+                                                         "sample_rate": "{rate}", "latency": "balanced"}},
+                 StartEvent, Match("/event", "start")),
+    text=Send("text", {"event": "text", "text": "{text}"}, TextEvent, Match("/event", "text")),
+    flush=Send("flush", {"event": "flush"}, FlushEvent, Match("/event", "flush")),
+    end=Send("stop", {"event": "stop"}, CloseEvent, Match("/event", "stop")),
+    audio=Answer("audio", Kind.AUDIO, Match("/event", "audio"), AudioEvent, {"event": "audio", "audio": "{audio}"}),
+    audio_at=AudioAt("/audio"),  # a bin value (the framing's): the bytes themselves
+    final=Answer("finish", Kind.FINAL, Match("/reason", "stop"), FinishEvent, {"event": "finish", "reason": "stop"}),
+    error=Answer("finish (error)", Kind.ERROR, Match("/reason", "error"), FinishEvent,
+                 {"event": "finish", "reason": "error"}),
+    formats=FORMATS,
+    error_close=1008,  # not documented: "The WebSocket connection will close after this event"
+    drift=(DocDrift("error frame", "The documents' only error signal is finish with reason error: no code or message "
+                    "rides on it, and the close code after it is not given (the sandbox closes 1008).",
+                    (SOCKET_SPEC,)),
+           DocDrift("model header", "The AsyncAPI file's model enum is s1 (the page also lists s2-pro, which no "
+                    "HTTP model here is): the socket is declared for s1; the official client's default model s2-pro "
+                    "is refused by the sandbox.", (SOCKET_SPEC, SOCKET_SDK)),
+           DocDrift("start request", "The official client sends its generation settings (max_new_tokens, "
+                    "repetition_penalty, min_chunk_length, condition_on_previous_chunks, early_stop_threshold) "
+                    "inside start's request; the AsyncAPI schema does not list them: accepted (source: sdk).",
+                    (SOCKET_SDK,))),
+)
+
+SOCKETS = (LIVE,)

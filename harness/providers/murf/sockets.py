@@ -1,0 +1,60 @@
+"""Murf's stream-input WebSocket (`wss://api.murf.ai/v1/speech/stream-input`) in the WebSocket speech family's terms,
+as its reference names the messages and Murf's own maintained integration writes them (source: sdk): the `api-key`
+header, the rate, format, channels and model in the URL's query, no opening — each text message carries the voice
+configuration and the turn's `context_id` — an `end: true` message closing the turn, `audio` (base64) answers and a
+`final: true` one for the context; the connection stays open for the next turn (the client closes it).
+"""
+
+from __future__ import annotations
+
+from harness.core.protocols.http_speech import Format
+from harness.core.protocols.realtime import AudioSpec, Kind
+from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.spec import AudioAt, DocDrift
+from harness.providers.murf.models import (
+    SOCKET_CONTEXTS,
+    SOCKET_INTEGRATION,
+    SOCKET_REFERENCE,
+    SocketAnswer,
+    SocketEnd,
+    SocketText,
+)
+
+RATE = 24000  # "Defaults to 24000 for Falcon model"
+RATES = (8000, 16000, 24000, 44100, 48000)  # the integration's "Valid values: 8000, 16000, 24000, 44100, 48000"
+# PCM first (the integration's default: raw 16-bit chunks the benchmark decodes one by one); MP3 as the reference lists.
+FORMATS = (Format("PCM", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}", RATES),
+           Format("MP3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES))
+
+STREAM_INPUT = Socket(
+    key="speech.stream-input", path="/v1/speech/stream-input",
+    summary="Stream-input WebSocket: text turns in, base64 audio out, final per context",
+    doc=SOCKET_REFERENCE,
+    auth=SocketAuth(KeyIn.HEADER, in_handshake=True),  # "Headers: api_key" (the integration: `api-key`)
+    query={"sample_rate": "{rate}", "format": "{format}", "channel_type": "MONO", "model": "{model}"},
+    text=Send("text", {"voice_config": {"voice_id": "{voice}", "style": "Conversational"}, "context_id": "{context}",
+                       "text": "{text}", "end": False}, SocketText, Match("/text")),
+    end=Send("end", {"context_id": "{context}", "end": True}, SocketEnd, Match("/end", True)),
+    audio=Answer("audioOutput", Kind.AUDIO, Match("/audio"), SocketAnswer,
+                 {"context_id": "{context}", "audio": "{audio}"}),
+    audio_at=AudioAt("/audio"),
+    final=Answer("finalOutput", Kind.FINAL, Match("/final", True), SocketAnswer,
+                 {"context_id": "{context}", "final": True}),
+    error=Answer("error", Kind.ERROR, Match("/error"), SocketAnswer, {"context_id": "{context}", "error": "{message}"},
+                 message_at="/error"),
+    context_at="/context_id",
+    formats=FORMATS,
+    server_closes=False,  # "context_ids can run independently over the same connection"
+    error_close=1008,  # not documented
+    drift=(DocDrift("voice_config", "The reference's guide writes voice_config.voiceId; Murf's integration sends "
+                    "voice_id (with style, rate, pitch, variation) on every text message: the declaration follows "
+                    "the integration.", (SOCKET_REFERENCE, SOCKET_INTEGRATION)),
+           DocDrift("other messages", "Set Advanced Settings ({min_buffer_size, max_buffer_delay_in_ms} on its own) "
+                    "and Clear Context ({clear: true, context_id}) are not declared: the sandbox refuses them.",
+                    (SOCKET_REFERENCE, SOCKET_CONTEXTS)),
+           DocDrift("errors", "The integration reads an `error` field beside context_id; its shape and the close "
+                    "that follows are not documented (the sandbox writes the message there and closes 1008).",
+                    (SOCKET_INTEGRATION,))),
+)
+
+SOCKETS = (STREAM_INPUT,)

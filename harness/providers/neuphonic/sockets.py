@@ -1,0 +1,55 @@
+"""Neuphonic's TTS WebSocket (`wss://api.neuphonic.com/speak/{lang_code}`) in the WebSocket speech family's terms, as
+its official clients speak it (source: sdk): no opening message — the voice, rate and encoding ride on the URL's
+query as `TTSConfig.to_query_params` writes them — the `x-api-key` header, {"text"} messages, {"text": " <STOP>"}
+ending the passage ("We require a special end-of-sequence token `<STOP>`"), answers {data: {audio (base64), text,
+sampling_rate}} of which the last carries `stop: true`; the client closes the socket.
+"""
+
+from __future__ import annotations
+
+from harness.core.protocols.http_speech import Format
+from harness.core.protocols.realtime import AudioSpec, Kind
+from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.spec import AudioAt, DocDrift
+from harness.providers.neuphonic.models import SDK_WEBSOCKET, SDK_WEBSOCKET_JS, WEBSOCKET_DOC, SocketEvent, SocketText
+
+RATE = 24000  # TTSConfig.sampling_rate "default=24000"
+FORMATS = (Format("pcm_linear", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}",
+                  (8000, 16000, 22050, 24000)),)
+
+SPEAK = Socket(
+    key="speak.websocket", path="/speak/{lang_code}",
+    summary="TTS WebSocket: text messages in, base64 PCM answers out (the last with stop)",
+    doc=SDK_WEBSOCKET,
+    auth=SocketAuth(KeyIn.HEADER, in_handshake=True),  # "pass your API key in the `x-api-key` header"
+    path_params={"lang_code": "en"},
+    query={"speed": "1.0", "lang_code": "en", "voice_id": "{voice}", "sampling_rate": "{rate}",
+           "encoding": "{format}"},  # TTSConfig's defaults, None values left out, as to_query_params writes them
+    suffix="-ws",
+    text=Send("text", {"text": "{text}"}, SocketText, Match("/text")),
+    end=Send("stop", {"text": " <STOP>"}, SocketText, Match("/text", " <STOP>")),  # complete()
+    audio=Answer("audio", Kind.AUDIO, Match("/data/audio"), SocketEvent,
+                 {"data": {"audio": "{audio}", "sampling_rate": "{rate}"}}),
+    audio_at=AudioAt("/data/audio"),
+    final=Answer("stop", Kind.FINAL, Match("/data/stop", True), SocketEvent,
+                 {"data": {"audio": "", "sampling_rate": "{rate}", "stop": True}}),
+    error=Answer("error", Kind.ERROR, Match("/errors"), SocketEvent,
+                 {"status_code": "{code}", "errors": [{"message": "{message}"}]},
+                 code_at="/status_code", message_at="/errors/0/message"),
+    formats=FORMATS,
+    server_closes=False,  # "If no messages are sent for 90 seconds, then the server will automatically disconnect"
+    error_close=1008,  # not documented
+    drift=(DocDrift("final marker", "The Python client reads no end of an utterance (its example sleeps); the "
+                    "official TypeScript client stops at the answer whose data carries stop: true, which the "
+                    "declaration follows.", (SDK_WEBSOCKET, SDK_WEBSOCKET_JS)),
+           DocDrift("end of text", "The Python client's complete() sends {\"text\": \" <STOP>\"}; the repository's "
+                    "WebSocket page also writes <STOP> at the end of a text message, which the declaration does not "
+                    "read as the end. Both clients also send bare text frames (pyneuphonic's send(str), "
+                    "neuphonic-js's send): only the JSON {\"text\"} form is declared.",
+                    (SDK_WEBSOCKET, SDK_WEBSOCKET_JS, WEBSOCKET_DOC)),
+           DocDrift("errors", "No socket error message is in the stored material: the HTTP endpoint's "
+                    "{status_code, errors} shape (the client's APIResponse fields) is assumed, closed 1008.",
+                    (SDK_WEBSOCKET,))),
+)
+
+SOCKETS = (SPEAK,)

@@ -1,0 +1,118 @@
+"""Together AI's text-to-speech WebSocket (`wss://api.together.xyz/v1/audio/speech/websocket`) in the WebSocket speech
+family's terms, as Together's documentation writes it (WEBSOCKET_GUIDE: its client and its server messages, and the
+example clients): the bearer key on the upgrade, the model and voice in the URL's query, `session.created` first
+("Wait for session created"), then `input_text_buffer.append` messages and `input_text_buffer.commit` ("Use this at the
+end of your input stream"); back `conversation.item.input_text.received`, `conversation.item.audio_output.delta`
+(base64 at `delta`), `conversation.item.audio_output.done` and `conversation.item.tts.failed`. The client closes.
+
+The socket's message models are here, beside the socket (the HTTP declaration's `models` has the HTTP payloads).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Literal
+
+from harness.core.protocols.http_speech import Format, SpeechService
+from harness.core.protocols.realtime import AudioSpec, Kind
+from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth, with_sockets
+from harness.core.spec import AudioAt, DocDrift, Provider, RequestModel, ResponseModel
+
+WEBSOCKET_GUIDE = "https://docs.together.ai/docs/inference/text-to-speech/websocket.md"
+GUIDE_COPY = "Together AI's llms-full.txt (2025-11-08), section WebSocket API: the server messages and examples"
+
+
+class AppendText(RequestModel):
+    type: Literal["input_text_buffer.append"]
+    text: str
+
+
+class CommitBuffer(RequestModel):
+    """ "Forces processing of all buffered text. Use this at the end of your input stream." """
+
+    type: Literal["input_text_buffer.commit"]
+
+
+class SessionInfo(ResponseModel):
+    id: str
+    object: str | None = None  # "realtime.tts.session"
+    modalities: list[str] | None = None
+    model: str | None = None
+    voice: str | None = None
+
+
+class SessionCreated(ResponseModel):
+    event_id: str | None = None
+    type: Literal["session.created"]
+    session: SessionInfo
+
+
+class TextReceived(ResponseModel):
+    type: Literal["conversation.item.input_text.received"]
+    text: str
+
+
+class AudioDelta(ResponseModel):
+    type: Literal["conversation.item.audio_output.delta"]
+    item_id: str
+    delta: str  # "base64-encoded-audio-chunk"
+
+
+class AudioDone(ResponseModel):
+    type: Literal["conversation.item.audio_output.done"]
+    item_id: str
+
+
+class TtsFailed(ResponseModel):
+    type: Literal["conversation.item.tts.failed"]
+    error: dict[str, Any]  # {"message", "type", "code"}
+
+
+RATE = 24000  # the HTTP declaration's: "The default sampling rate ... is 24000"
+FORMATS = (Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}"),)
+
+SPEECH_SOCKET = Socket(
+    key="audio.speech.websocket", path="/v1/audio/speech/websocket",
+    summary="TTS WebSocket: text appended and committed, base64 audio deltas and done out",
+    doc=WEBSOCKET_GUIDE,
+    auth=SocketAuth(KeyIn.HEADER, in_handshake=True),  # "Or use the Authorization header"
+    query={"model": "{model}", "voice": "{voice}", "response_format": "{format}"},
+    greeting=Answer("session.created", Kind.OPENED, Match("/type", "session.created"), SessionCreated,
+                    {"event_id": "{id}", "type": "session.created",
+                     "session": {"id": "{id}", "object": "realtime.tts.session", "modalities": ["text", "audio"],
+                                 "model": "{model}", "voice": "{voice}"}}),
+    opening_waits_for_greeting=True,  # no opening: the text waits ("Wait for session created")
+    text=Send("append", {"type": "input_text_buffer.append", "text": "{text}"}, AppendText,
+              Match("/type", "input_text_buffer.append")),
+    end=Send("commit", {"type": "input_text_buffer.commit"}, CommitBuffer, Match("/type", "input_text_buffer.commit")),
+    audio=Answer("audio_output.delta", Kind.AUDIO, Match("/type", "conversation.item.audio_output.delta"), AudioDelta,
+                 {"type": "conversation.item.audio_output.delta", "item_id": "tts_1", "delta": "{audio}"}),
+    audio_at=AudioAt("/delta"),
+    final=Answer("audio_output.done", Kind.FINAL, Match("/type", "conversation.item.audio_output.done"), AudioDone,
+                 {"type": "conversation.item.audio_output.done", "item_id": "tts_1"}),
+    error=Answer("tts.failed", Kind.ERROR, Match("/type", "conversation.item.tts.failed"), TtsFailed,
+                 {"type": "conversation.item.tts.failed", "error": {"message": "{message}", "type": "{code}",
+                                                                    "code": "{code}"}},
+                 code_at="/error/code", message_at="/error/message"),
+    others=(Answer("input_text.received", Kind.METADATA, Match("/type", "conversation.item.input_text.received"),
+                   TextReceived, {"type": "conversation.item.input_text.received", "text": ""}),),
+    formats=FORMATS,
+    server_closes=False,  # the examples read until they close (or the server does)
+    error_close=1008,  # not documented: the TypeScript example closes on tts.failed itself
+    drift=(DocDrift("query", "The parameters table names the model `model_id`; both examples send `model`, which the "
+                    "declaration follows. response_format pcm is taken to be the HTTP endpoint's raw 16-bit PCM at "
+                    "24 kHz.", (WEBSOCKET_GUIDE,)),
+           DocDrift("other messages", "input_text_buffer.clear and the session update ({type: tts_session.updated}) "
+                    "are not declared: the sandbox refuses them. The sandbox sends no input_text.received.",
+                    (WEBSOCKET_GUIDE, GUIDE_COPY))),
+)
+
+SOCKETS = (SPEECH_SOCKET,)
+
+
+def attach(service: SpeechService) -> Provider:
+    """The HTTP declaration's provider with its WebSocket. The HTTP declaration's "websocket" note (not declared:
+    server messages not stored) is superseded by this declaration and left out."""
+    notes = tuple(d for d in service.doc_drift if d.topic != "websocket")
+    return with_sockets(replace(service, title=f"{service.title} and its WebSocket", doc_drift=notes,
+                                docs=(*service.docs, WEBSOCKET_GUIDE)), SOCKETS)
