@@ -4,6 +4,7 @@ whose time to first audio is taken at the first *decodable* audio, not the first
 
 from __future__ import annotations
 
+from harness.bench.audio_keeping import keep_audio
 from harness.bench.exchange import ExchangeFailed
 from harness.bench.job import Job
 from harness.bench.media import FirstAudio, stream_audio
@@ -94,4 +95,4 @@ async def fetch_direct(job: Job) -> None:
     as_events = stream and (not events or events[0])
     declared = None if as_events or carried is not None else response.headers.get("content-type")
     declared = asked or declared  # headerless samples: the rate the request asked for (no answer can say it)
-    job.keep_audio(exchange, declared, "stream" if stream else "submit")
+    keep_audio(job, exchange, declared, "stream" if stream else "submit")

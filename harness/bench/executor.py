@@ -13,6 +13,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from harness.bench.audio_keeping import keep_audio
 from harness.bench.direct import fetch_direct
 from harness.bench.exchange import Exchange, ExchangeFailed
 from harness.bench.job import Failed, Job, Services
@@ -111,7 +112,7 @@ async def _submit_job(job: Job) -> None:
         record.delivery = "sync"
         job.charge("documented-price")
         record.marks.set(Mark.TERMINAL, exchange.last_byte)
-        job.keep_audio(exchange, response.headers.get("content-type"), "submit")
+        keep_audio(job, exchange, response.headers.get("content-type"), "submit")
         return
     binding = endpoint.job
     if binding is None:

@@ -1,26 +1,26 @@
 """One job as one object: the run's shared `services`, the job's `record`, and the little every way of
-running it needs — building a request, checking an answer, failing, charging, fetching and keeping audio.
+running it needs — building a request, checking an answer, failing, charging, and what it has observed as
+evidence (`evidence`).
 
 The ways a provider delivers audio are plain functions that take a `Job`: `waiting.wait_and_fetch`
-(polling and webhooks) and `direct.fetch_direct` (audio in the answer, streams); `executor.run_job`
-picks one by the endpoint's role.
+(polling and webhooks), `direct.fetch_direct` (audio in the answer, streams) and `realtime.fetch_realtime`
+(sockets); `executor.run_job` picks one by the endpoint's role or the offering's channel, and each keeps what
+it received through `audio_keeping`.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NoReturn
 
 import httpx
 
 from harness.bench.config import BenchConfig, PollingMode
-from harness.bench.download import DownloadPolicy, Refresh, download
 from harness.bench.exchange import Exchange, send
 from harness.bench.gates import Gates, ProviderGate
-from harness.bench.media import inspect_audio, store_audio
 from harness.bench.plan import PlannedJob
 from harness.bench.polling import ClockProbe, Schedule
 from harness.bench.provenance import iso_from_epoch
@@ -28,10 +28,10 @@ from harness.bench.records import JobRecord
 from harness.bench.target import Target
 from harness.bench.timing import Mark, now, wall_of
 from harness.bench.webhook import Receiver, WebhookHub
-from harness.core.errors import ErrorClass, ProtocolError, ProviderError
+from harness.core.errors import ErrorClass, ProviderError
 from harness.core.spec import Endpoint, Provider
 from harness.core.transport import build_request
-from harness.core.validate import check_response, media_type_of
+from harness.core.validate import check_response
 from harness.measurement import JobEvidence, ProviderStamps, StampBook
 from harness.results import Store
 
@@ -213,45 +213,3 @@ class Job:
         (`bench run --resume` polls it again and fetches the audio; see harness.bench.records)."""
         self.record.keep_unfetched(phase, error.error_class, str(error), status=error.status)
         raise Failed
-
-    async def download(self, url: str, declared: str | None, refresh: Refresh | None = None) -> None:
-        """Fetch the finished job's audio; retried, because the job is already paid for (see bench.download).
-
-        No key is sent: media hosts are not the provider's API.
-        """
-        services = self.services
-        extra = services.target.extra_headers(self.label, self.planned.item.id, "download", self.record.attempt)
-        outcome = await download(services.client, url, check=lambda body: inspect_audio(body, declared).problem,
-                                 refresh=refresh, headers=extra, secrets=services.target.secrets,
-                                 policy=DownloadPolicy(services.config.run.download_attempts, self.provider.retry),
-                                 deadline=self.deadline)
-        for failure in outcome.failures[:-1] if outcome.exchange is None else outcome.failures:
-            self.record.error("download", failure.error_class, f"download retried: {failure}", status=failure.status)
-        if outcome.exchange is None:
-            last = outcome.failures[-1]
-            self.unfetched("download", type(last)(
-                f"no whole audio after {len(outcome.failures)} attempts ({outcome.refreshed} fresh links): {last}",
-                status=last.status))
-        exchange = outcome.exchange
-        marks = self.record.marks
-        marks.set(Mark.MEDIA_REQUEST_SENT, exchange.sent)
-        if exchange.first_byte is not None:
-            marks.set(Mark.MEDIA_FIRST_BYTE, exchange.first_byte)
-        marks.set(Mark.MEDIA_LAST_BYTE, exchange.last_byte)
-        self.keep_audio(exchange, declared or exchange.response.headers.get("content-type"), "download")
-
-    def keep_audio(self, exchange: Exchange, declared: str | None, phase: str) -> None:
-        """Check the answer's body is audio and store it beside the database (its path relative to it)."""
-        self.keep_bytes(exchange.body, declared, phase, exchange.response.request.url.path)
-
-    def keep_bytes(self, body: bytes, declared: str | None, phase: str, source: str) -> None:
-        """Check `body` (from `source`) is audio and store it beside the database (its path relative to it)."""
-        facts = inspect_audio(body, declared)
-        if facts.problem is not None:
-            self.fail(phase, ProtocolError(f"audio from {source}: {facts.problem}"))
-        folder = self.services.config.output.audio_dir
-        audio = store_audio(folder, body, media_type_of(declared) or None, facts)
-        db_dir = self.services.store.path.parent.resolve()
-        if audio.path.resolve().is_relative_to(db_dir):
-            audio = replace(audio, path=audio.path.resolve().relative_to(db_dir))
-        self.record.audio = audio

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from harness.bench.audio_keeping import keep_bytes
 from harness.bench.job import Job
 from harness.bench.streaming import Arrival, chunk_evidence
 from harness.bench.timing import Mark
@@ -188,7 +189,7 @@ def _keep(job: Job, decode: Any, audio: Sequence[Arrival]) -> None:
         job.fail("stream", ProtocolError(f"audio from {job.label}: a chunk is not decodable as the declared format"))
     rate = decoded[0][1]
     samples = np.concatenate([np.asarray(d[0], dtype=np.float32) for d in decoded])
-    job.keep_bytes(encode_as(samples, rate, "pcm_s16le", "wav"), None, "stream", job.label)
+    keep_bytes(job, encode_as(samples, rate, "pcm_s16le", "wav"), None, "stream", job.label)
 
 
 async def fetch_realtime(job: Job) -> None:

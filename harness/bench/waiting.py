@@ -9,6 +9,7 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any, NoReturn
 
+from harness.bench.audio_keeping import download_audio
 from harness.bench.config import PollingMode
 from harness.bench.job import Failed, Job
 from harness.bench.polling import PollContext, PollStep, next_poll, second_origins, stamp_resolution
@@ -83,7 +84,7 @@ async def wait_and_fetch(job: Job) -> None:
         found, url = resolve(again, binding.media_pointer) if again is not None else (False, None)
         return url if found and isinstance(url, str) else None
 
-    await job.download(str(media_url), declared if isinstance(declared, str) else None, fresh_link)
+    await download_audio(job, str(media_url), declared if isinstance(declared, str) else None, fresh_link)
 
 
 def _expect_callback(job: Job) -> asyncio.Future[Callback] | None:

@@ -1,0 +1,59 @@
+"""A finished job's audio: downloaded (retried: the job is already paid for), checked to be audio, and kept
+content-addressed beside the results store, its path relative to it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from harness.bench.download import DownloadPolicy, Refresh, download
+from harness.bench.exchange import Exchange
+from harness.bench.job import Job
+from harness.bench.media import inspect_audio, store_audio
+from harness.bench.timing import Mark
+from harness.core.errors import ProtocolError
+from harness.core.validate import media_type_of
+
+
+async def download_audio(job: Job, url: str, declared: str | None, refresh: Refresh | None = None) -> None:
+    """Fetch the finished job's audio; retried, because the job is already paid for (see bench.download).
+
+    No key is sent: media hosts are not the provider's API.
+    """
+    services = job.services
+    extra = services.target.extra_headers(job.label, job.planned.item.id, "download", job.record.attempt)
+    outcome = await download(services.client, url, check=lambda body: inspect_audio(body, declared).problem,
+                             refresh=refresh, headers=extra, secrets=services.target.secrets,
+                             policy=DownloadPolicy(services.config.run.download_attempts, job.provider.retry),
+                             deadline=job.deadline)
+    for failure in outcome.failures[:-1] if outcome.exchange is None else outcome.failures:
+        job.record.error("download", failure.error_class, f"download retried: {failure}", status=failure.status)
+    if outcome.exchange is None:
+        last = outcome.failures[-1]
+        job.unfetched("download", type(last)(
+            f"no whole audio after {len(outcome.failures)} attempts ({outcome.refreshed} fresh links): {last}",
+            status=last.status))
+    exchange = outcome.exchange
+    marks = job.record.marks
+    marks.set(Mark.MEDIA_REQUEST_SENT, exchange.sent)
+    if exchange.first_byte is not None:
+        marks.set(Mark.MEDIA_FIRST_BYTE, exchange.first_byte)
+    marks.set(Mark.MEDIA_LAST_BYTE, exchange.last_byte)
+    keep_audio(job, exchange, declared or exchange.response.headers.get("content-type"), "download")
+
+
+def keep_audio(job: Job, exchange: Exchange, declared: str | None, phase: str) -> None:
+    """Check the answer's body is audio and store it beside the database (its path relative to it)."""
+    keep_bytes(job, exchange.body, declared, phase, exchange.response.request.url.path)
+
+
+def keep_bytes(job: Job, body: bytes, declared: str | None, phase: str, source: str) -> None:
+    """Check `body` (from `source`) is audio and store it beside the database (its path relative to it)."""
+    facts = inspect_audio(body, declared)
+    if facts.problem is not None:
+        job.fail(phase, ProtocolError(f"audio from {source}: {facts.problem}"))
+    folder = job.services.config.output.audio_dir
+    audio = store_audio(folder, body, media_type_of(declared) or None, facts)
+    db_dir = job.services.store.path.parent.resolve()
+    if audio.path.resolve().is_relative_to(db_dir):
+        audio = replace(audio, path=audio.path.resolve().relative_to(db_dir))
+    job.record.audio = audio
