@@ -20,7 +20,8 @@ CORE_GRID = 40  # quantiles of the duration model over which expected poll count
 CORE_CHOICES = (0.96, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2)  # central masses tried for the core, widest first
 # Polls a job may spend on thirds on average even when one a second through the mass already spends the plan: at
 # one a second the window is half a second, so the p95 error sits at 240 ms whatever the model, and only thirds
-# for the central jobs bring it under a quarter second (a slow model's mass outspent the plan, and got none).
+# for the central jobs bring it under a quarter second (without this floor a slow model, whose mass alone spends
+# the plan, would get no thirds at all).
 CORE_MIN_EXTRA = 3.0
 APPROACH_CAP_S = 5.0  # before the mass, no gap longer than this or half the time waited, whichever is longer
 # While truncation and rounding are both possible, polls go just after the rounding clock's second begins and
@@ -124,7 +125,7 @@ class AdaptiveSchedule:
             return self._gap(TAIL_FRACTION * max(ctx.elapsed, self.min_gap), ctx), "tail"
         if ctx.elapsed >= high:
             # A rare slow job, still within its budget: the mass's sparsest cadence at most, phased as there
-            # (unphased gaps of a tenth of the wait left whole-second stamps a window of the whole second).
+            # (a gap that is not phased can straddle a whole second, and leave the stamp's whole second open).
             cadence = self.cadence_open_s if ctx.round_origin is not None else self._cadence(
                 ctx, TAIL_NEAR_FRACTION * ctx.elapsed)
             return self._gap(self._next_phase(ctx, cadence) - ctx.elapsed, ctx), "tail"
@@ -139,9 +140,9 @@ class AdaptiveSchedule:
 
     def _next_phase(self, ctx: PollContext, cadence: float) -> float:
         """The next poll inside the mass (or the near tail): the last phase point within a cadence of now, so
-        no gap is longer than the cadence asks (from the core's thirds to the mid-second of the rest, a
-        lead of three quarters of a second skipped the third at 2/3 and left a window of 2/3 s) and a poll
-        that went out a little late skips no phase. The deciding points are closer together than their
+        no gap is longer than the cadence asks (a fixed lead longer than the cadence would step over a phase
+        point where the core's thirds give way to the rest's mid-second) and a poll that went out a little late
+        skips no phase. The deciding points are closer together than their
         cadence says (the round trip moves one): the next one."""
         if ctx.round_origin is not None:
             return self._phased(ctx.elapsed + DECIDING_LEAD_S, ctx, cadence)
@@ -238,8 +239,8 @@ class AdaptiveSchedule:
 
     def _phased_by(self, at: float, ctx: PollContext, cadence: float) -> float:
         """The last phase point at or before `at` (and after the next possible poll), else the first after it:
-        the approach must not land past the mass's start (phased forwards it did, by up to a second, and a job
-        that beat the model's 2% quantile by a little was left the whole second its stamp names)."""
+        the approach must not land past the mass's start (phasing forwards could move it up to a second late,
+        and a job finishing a little before the model's 2% quantile would keep the whole second its stamp names)."""
         if ctx.second_origin is None:
             return at  # unphased: stepping through "phase points" would crawl a microsecond at a time
         soonest = ctx.elapsed + self.min_gap
