@@ -35,9 +35,9 @@ from tests.helpers.shared import usable_cpus, yield_to_a_shared_build
 
 # Bytecode is written for this session even where PYTHONDONTWRITEBYTECODE is set (as on this machine):
 # without it every python the suite starts (the xdist workers, the CLI and pytest runs in subprocesses, the
-# sandboxes) compiles and assertion-rewrites the same ~600 modules again. Measured on 2 cores: 769 CPU-s
-# for the whole suite without, 626 with. The bytecode goes to the git-ignored `__pycache__` folders,
-# where Python puts it by default.
+# sandboxes) compiles and assertion-rewrites the same ~600 modules again (about a fifth of the suite's CPU:
+# docs/measurements.md). The bytecode goes to the git-ignored `__pycache__` folders, where Python puts it
+# by default.
 sys.dont_write_bytecode = False
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
@@ -76,9 +76,8 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     Two per CPU: one computes while the other waits (sockets, subprocesses, the sandbox's emulated job
     latency, the README's run its readers need). More workers keep the cores busier but cost more CPU for
     the same tests: each collects the suite and loads the models again, and their thread pools (Piper's,
-    CTranslate2's) contend. Measured on a 2-core machine: six workers took 6 min 10 s to 6 min 58 s over
-    four runs (669-736 CPU-s); at one commit, four took 5 min 35 s (611 CPU-s, the cores idle for 20
-    core-seconds) and three 5 min 37 s (579 CPU-s, idle for 51).
+    CTranslate2's) contend; two per CPU is where the suite's wall time stops falling (docs/measurements.md
+    has the timings by worker count).
     """
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None
@@ -89,8 +88,9 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
 
 def _share_renders(config: pytest.Config) -> None:
     """One folder of Piper renders for the whole session: the workers, the sandboxes and every CLI, benchmark
-    and example a test starts speak the same corpus, and a render is identical wherever it is made. Measured
-    on 2 cores: 377 Piper passes, 195 of them distinct. Tests of rendering itself pass `store=None`."""
+    and example a test starts speak the same corpus, and a render is identical wherever it is made, so about
+    half of the suite's Piper passes are repeats a shared folder saves. Tests of rendering itself pass
+    `store=None`."""
     if hasattr(config, "workerinput"):
         return  # a worker inherits the controller's folder
     try:  # here, not at the top: harness.speech needs the sandbox extra (numpy, soundfile, soxr)
@@ -170,6 +170,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     # What collection built (modules, items, fixture definitions, parametrized ids) lives until the session
-    # ends: frozen, the garbage collector stops walking it at every full collection. Measured with gc's
-    # callbacks on 2 cores: 18 CPU-seconds of collections over the six workers, 14 of them full ones.
+    # ends: frozen, the garbage collector stops walking it at every full collection, where most of the
+    # collector's time in a worker goes (docs/measurements.md).
     gc.freeze()

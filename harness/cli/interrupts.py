@@ -74,8 +74,8 @@ def say(line: str) -> None:
 
 def leave(line: str) -> NoReturn:
     """End an interrupted process: its line (unless the command said its own), then exit 130 without the
-    interpreter's shutdown — the command has already committed what it keeps, and the shutdown's wait
-    for worker threads is where a second Ctrl-C used to abort the process."""
+    interpreter's shutdown — the command has already committed what it keeps, and a second Ctrl-C during
+    the shutdown's wait for worker threads would abort the process instead of exiting 130."""
     say(line)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):  # a closed or broken stream: exiting anyway

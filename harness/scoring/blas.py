@@ -1,14 +1,13 @@
 """BLAS on one thread while the harness scores, and OpenMP threads that wait without spinning: the one owner
 of those process-wide settings.
 
-Two reasons, both measured on the README's run (66 clips, 2 cores):
+Two reasons (the figures behind them: docs/measurements.md):
   - the numbers: OpenBLAS splits a product differently by thread count, so Whisper's log-mel features,
-    and for a borderline clip its transcript, depended on the machine's cores (and on OMP_NUM_THREADS or
-    OPENBLAS_NUM_THREADS): 3 of the 66 transcripts changed between one BLAS thread and two. Pinned to
-    one, a clip's transcript is the same on every machine, in a Ray worker as in the run's own process;
+    and for a borderline clip its transcript, depend on the machine's cores (and on OMP_NUM_THREADS or
+    OPENBLAS_NUM_THREADS). Pinned to one thread, a clip's transcript is the same on every machine, in a
+    Ray worker as in the run's own process;
   - the CPU: scoring's products are small (a mel filterbank, an LSTM step, one at a time), and OpenBLAS's
-    idle threads spin between them: the run took 88 CPU-seconds before this pin and 71 with it, in about
-    the same time (63 with the whole process on one thread, OPENBLAS_NUM_THREADS=1).
+    idle threads spin between them, spending CPU for no speed.
 
 OpenBLAS's pool is process-wide, so threadpoolctl lets one thread at a time set it (the first to try, while it
 lives; the others' calls do nothing) and puts back what it found when a limit ends. A scorer runs in a thread
@@ -66,8 +65,8 @@ def _let_go() -> None:
 def passive_openmp() -> None:
     """CTranslate2's OpenMP threads (libgomp) sleep between parallel regions instead of spinning, unless the
     user chose a policy (OMP_WAIT_POLICY). Whisper decodes token by token, a parallel region each, beside the
-    runner, the sandbox and DNSMOS on the same cores: measured on 2 cores, four clips through tiny.en three
-    times took 3.06 CPU-seconds spinning and 2.59 passive, in less time, with the same transcripts.
+    runner, the sandbox and DNSMOS on the same cores, so spinning threads cost CPU the others need and buy
+    no speed; the transcripts are the same either way (docs/measurements.md).
     libgomp reads the variable once, as it loads: `harness.scoring` calls this before anything imports
     faster_whisper (torch's own libgomp reads it too)."""
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")

@@ -106,8 +106,8 @@ class VoiceEncoder:
 
     def forward(self, mels: FloatArray) -> FloatArray:
         """Embeddings of a batch of partials (batch x frames x 40) -> batch x 256, L2-normalised."""
-        # 480 small sequential products: BLAS threads would only wait on each other (measured 15x slower
-        # with them on a busy 2-core machine), and the ASR's own threads are busy meanwhile.
+        # 480 small sequential products: BLAS threads would only wait on each other (docs/measurements.md),
+        # and the ASR's own threads are busy meanwhile.
         with one_blas_thread():
             return self._forward(mels)
 

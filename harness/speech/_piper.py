@@ -2,8 +2,8 @@
 
 Loading the ONNX voice costs ~1.6 s, so it happens once, on first use, and is shared by every thread.
 Its onnxruntime threads sleep between renders instead of spinning (onnxruntime's default): the sandbox shares
-its machine with the benchmark's client and scorer. On 2 cores nine sentences took 1.9 CPU-s against 2.7
-alone, and 1.9 s against 2.9 s of wall time beside two busy processes (benchmarks/perf/piper_spinning.py).
+its machine with the benchmark's client and scorer, and a spinning thread takes cores they need without
+rendering any faster (docs/measurements.md; benchmarks/perf/piper_spinning.py measures it).
 Noise scales are zero because that is the only setting under which Piper gives identical samples on every
 run; a conformance harness must be able to compare audio byte for byte.
 """
@@ -34,8 +34,8 @@ def _load_voice(model: Path, config: Path) -> PiperVoice:
     """`PiperVoice.load` for the CPU, on one thread that sleeps when idle (onnxruntime's default spins).
 
     One thread: the sandbox renders several jobs at once (a thread pool) beside the runner and the scorer,
-    so a second thread per render only contends for the cores. Measured on 2 cores, the README's run took
-    69-71 s and 94-95 CPU-s with one, 79-85 s and 101-107 CPU-s with two; a render's samples are the same.
+    so a second thread per render only contends for the cores, making a run slower and costlier for the
+    same samples (docs/measurements.md).
     """
     try:
         import onnxruntime

@@ -102,7 +102,7 @@ def _charged_rows(db: Path) -> dict[str, int]:
 
 
 def test_a_status_outage_longer_than_any_retry_count_is_waited_out(tmp_path: Path, front: Front) -> None:
-    front.status_failures = 12  # the runner used to give a job up after 5 failed polls in a row
+    front.status_failures = 12  # more failed polls in a row than any retry count: only the deadline ends the wait
     result = run_benchmark(_config(tmp_path, front, 30.0), providers={"pixazo": FAST_RETRY})
     jobs = _jobs(result.db_path)
     assert result.status == "finished" and [job["state"] for job in jobs] == ["done"] * ITEMS

@@ -79,8 +79,8 @@ def test_a_lifecycle_file_whose_items_are_not_objects_is_a_violation_per_item(tm
 @pytest.mark.slow
 @pytest.mark.parametrize("twice", [False, True])
 def test_ctrl_c_mid_run_is_one_line_exit_130_and_resume_finishes_the_run(tmp_path: Path, twice: bool) -> None:
-    """SIGINT once the plan is shown (jobs are on the wire), and a second one at once: the second used to
-    interrupt interpreter shutdown and abort the process (harness.cli.interrupts)."""
+    """SIGINT once the plan is shown (jobs are on the wire), and a second one at once: the second lands in
+    the interpreter's shutdown, which must not abort the process (harness.cli.interrupts)."""
     env = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
     process = subprocess.Popen(
         [sys.executable, "-m", "harness.cli", "bench", "run", "--providers", "pixazo", "--models", "chatterbox",

@@ -7,11 +7,8 @@ parent there holds earlier sessions' folders, whose leftovers must never be mist
 
 An artefact many tests wait for (the README's run) is built with `others_yield=True`: while it is built, every
 other worker lowers its own priority at its next test (`yield_to_a_shared_build`, the root conftest calls it),
-so the build gets the cores first and its readers do not wait behind the whole suite. Measured on 2 cores,
-one run each: with six workers at equal priority the cores stood idle for 30 core-seconds mid-session while
-the workers that needed the run waited for it (one for 100 s), and with the others at niceness 5 never before
-the session's last minute; with four (the root conftest's default) the run was made by 166 s, and its first
-readers, handed out at 150 s, waited 15 s.
+so the build gets the cores first and its readers do not wait behind the whole suite: at equal priority the
+workers that need the artefact sit idle while the others take the cores (docs/measurements.md).
 """
 
 from __future__ import annotations

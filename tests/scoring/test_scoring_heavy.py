@@ -119,8 +119,8 @@ def test_onnxruntime_dnsmos_agrees_with_speechmos(monkeypatch: pytest.MonkeyPatc
     from harness.scoring.audio import decode_audio
     from harness.scoring.dnsmos import dnsmos
 
-    # The reference's own code, on sessions of one thread that does not spin, as ours are: with onnxruntime's
-    # default (a spinning thread per core) the test took a fifth more CPU (20.1 CPU-s against 16.4). Only
+    # The reference's own code, on sessions of one thread that does not spin, as ours are: onnxruntime's
+    # default (a spinning thread per core) costs the suite CPU for the same scores. Only
     # speechmos' name for onnxruntime is replaced; it calls nothing else of it.
     one_thread = onnxruntime.SessionOptions()
     one_thread.intra_op_num_threads = one_thread.inter_op_num_threads = 1
