@@ -130,7 +130,7 @@ def run(config: BenchConfig, observer: Observer | None = None) -> BenchmarkResul
     a budget, a provider the target cannot serve), and lets `KeyboardInterrupt` through once the clips
     already produced are scored: the run is resumable.
     """
-    from harness.bench.session import run_benchmark as run_jobs
+    from harness.bench.session import run_bench_session as run_jobs
 
     told = _Told(observer or Observer())
     config = resolved(config)
@@ -187,9 +187,9 @@ def _score_after(settings: ScoringSettings, outcome: RunResult, told: _Told) -> 
     """Score the finished run's clips on another executor (Ray: docs/scale.md)."""
     try:
         from harness.scoring.distributed import make_executor
-        from harness.scoring.errors import ScoringError
         from harness.scoring.run import score_run
         from harness.scoring.scorer import Scorer
+        from harness.scoring.scoring_errors import ScoringError
     except ImportError as error:
         told.warning(f"scoring off: the scoring extra is not installed ({error})")
         return

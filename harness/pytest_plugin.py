@@ -152,7 +152,7 @@ def sandbox() -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def tts_target(request: pytest.FixtureRequest) -> Any:
-    """Where this session's requests go (`harness.contracts.Target`), from `--tts-target` / `--tts-live`;
+    """Where this session's requests go (`harness.contracts.ContractTarget`), from `--tts-target` / `--tts-live`;
     the sandbox is started only when the target is the sandbox."""
     from harness.contracts.targets import contract_target
     from harness.core.registry import providers

@@ -10,7 +10,7 @@ code that measures a live or sandbox stream:
                      WebSocket sessions of fixtures/realtime/ replayed from the loopback replay server
                      (harness.contracts.replay_socket) to the realtime client (run_session, via the check's
                      plan); first token to first audio as `bench run` reads a socket job's session
-                     (harness.bench.realtime: read_frames, heard, stream_figures), recorded and replayed
+                     (harness.bench.socket_speech: read_frames, heard, stream_figures), recorded and replayed
 
 Each recording is replayed --repeats times; a row gives the error's p50, p95 and maximum (the figure:
 `replay_ttfa_abs_error_ms`, the maximum), and the machine's load average: on a shared machine the tail is
@@ -42,7 +42,7 @@ sys.path.insert(0, str(REPO))  # the WebSocket recordings' providers are the tes
 import httpx  # noqa: E402
 
 from harness.bench.exchange import send  # noqa: E402
-from harness.bench.realtime import heard, read_frames  # noqa: E402
+from harness.bench.socket_speech import heard, read_frames  # noqa: E402
 from harness.bench.streaming import StreamWatch, stream_figures  # noqa: E402
 from harness.contracts.recording import read_scenario, replay_answer  # noqa: E402
 from harness.contracts.replay import Recorded, ReplayTransport  # noqa: E402
@@ -50,7 +50,7 @@ from harness.contracts.replay_socket import replay_check  # noqa: E402
 from harness.contracts.scenario import MediaStore  # noqa: E402
 from harness.contracts.session import FIXTURES  # noqa: E402
 from harness.core import declared  # noqa: E402
-from harness.core.protocols.realtime import Channel, Session  # noqa: E402
+from harness.core.protocols.realtime_grammar import Channel, Session  # noqa: E402
 from harness.core.quantiles import quantile  # noqa: E402
 from tests.helpers.realtime import realtime_toml  # noqa: E402
 
@@ -81,7 +81,7 @@ async def _replayed_sse_ttfa(answer: Recorded) -> float:
 
 
 def _session_ttfa(channel: Channel, session: Session) -> float | None:
-    """First token to first audio as `bench run` measures a socket job (harness.bench.realtime)."""
+    """First token to first audio as `bench run` measures a socket job (harness.bench.socket_speech)."""
     events, _, _ = read_frames(channel, session)
     first_token, audio = heard(channel, session, events, "utterance-1")
     return float(stream_figures(audio, first_token)["ttfa_ms"]) if audio else None

@@ -102,7 +102,7 @@ def _corpus(path: Path, items: list[str]) -> Path:
 
 def outages(work: Path, scale: float) -> OutageFigures:
     from harness.bench.config import BenchConfig
-    from harness.bench.session import run_benchmark
+    from harness.bench.session import run_bench_session
     from harness.bench.summary import summarize
     from harness.core.retry import RetryPolicy
     from harness.providers.pixazo import PROVIDER as PIXAZO
@@ -121,7 +121,7 @@ def outages(work: Path, scale: float) -> OutageFigures:
                          sandbox_profile="fast", job_timeout=JOB_TIMEOUT_S * scale, concurrency=len(cases),
                          ramp_up=0)
     started = time.monotonic()
-    first = run_benchmark(config, headers=hook, providers={"pixazo": provider})
+    first = run_bench_session(config, headers=hook, providers={"pixazo": provider})
     store = Store(first.db_path)
     try:
         pending = summarize(store, first.run_id).pending
@@ -129,7 +129,7 @@ def outages(work: Path, scale: float) -> OutageFigures:
     finally:
         store.close()
     hook.over = True
-    run_benchmark(config.updated(resume=first.run_id), headers=hook, providers={"pixazo": provider})
+    run_bench_session(config.updated(resume=first.run_id), headers=hook, providers={"pixazo": provider})
     conn = sqlite3.connect(first.db_path)
     try:
         states = dict(conn.execute("SELECT item_id, state FROM jobs").fetchall())

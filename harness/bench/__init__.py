@@ -5,7 +5,7 @@ versions), `plan` (jobs and their worst-case prices) and `budget` (what may stil
 (where requests go: sandbox, live, URL), `timing` (monotonic marks and derived latencies), `polling`
 (the adaptive status schedule), `webhook` (the local HTTPS receiver), `job` (one job: its shared
 `services` and its `record`), `executor` (one job end to end, by its endpoint's role: `waiting` polls or
-awaits a webhook, `direct` reads audio from the answer or a stream — plain functions taking the `Job`),
+awaits a webhook, `audio_answer` reads audio from the answer or a stream — plain functions taking the `Job`),
 `runner` (a whole run, resumable), `session` (one run from start to end), `lease` (one writer per run),
 `summary` (the table). Its rows are written and read through `harness.results` (the schema: read
 `harness.results.schema`).

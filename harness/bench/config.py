@@ -105,7 +105,7 @@ class WorkloadSettings(Section):
     repeats: int = Field(1, ge=1, le=1000)
     # Realtime sockets: the text fed token by token at this many tokens a second, as a language model writes
     # it (None: the whole text at once). HTTP and SSE endpoints take the whole text; their first token is
-    # the request's send (harness.bench.realtime).
+    # the request's send (harness.bench.socket_speech).
     text_rate: float | None = Field(None, gt=0, le=10_000)
 
     @field_validator("providers", "models", "corpus", mode="before")

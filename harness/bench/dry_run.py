@@ -139,7 +139,7 @@ def _job_steps(config: BenchConfig, job: PlannedJob, bases: Mapping[tuple[str, s
                                         f"{value.content_type}), a part of the submit below"))
     channel = job.selection.offering.channel
     if channel is not None:  # a realtime socket: no curl line can say it
-        from harness.bench.realtime import describe
+        from harness.bench.socket_speech import describe
 
         socket = provider.channel(channel)
         steps.append(Step("socket", describe(socket, job.model, job.item.text, config.workload.text_rate,

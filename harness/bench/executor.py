@@ -13,13 +13,13 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from harness.bench.audio_answer import fetch_direct
 from harness.bench.audio_keeping import keep_audio
-from harness.bench.direct import fetch_direct
 from harness.bench.exchange import Exchange, ExchangeFailed
 from harness.bench.job import Failed, Job, Services
 from harness.bench.provenance import iso_from_epoch
-from harness.bench.realtime import fetch_realtime
 from harness.bench.records import JobRecord
+from harness.bench.socket_speech import fetch_realtime
 from harness.bench.timing import Mark, wall_of
 from harness.bench.waiting import wait_and_fetch
 from harness.core.drift import resolve

@@ -3,7 +3,7 @@ running it needs — building a request, checking an answer, failing, charging, 
 evidence (`evidence`).
 
 The ways a provider delivers audio are plain functions that take a `Job`: `waiting.wait_and_fetch`
-(polling and webhooks), `direct.fetch_direct` (audio in the answer, streams) and `realtime.fetch_realtime`
+(polling and webhooks), `audio_answer.fetch_direct` (audio in the answer, streams) and `socket_speech.fetch_realtime`
 (sockets); `executor.run_job` picks one by the endpoint's role or the offering's channel, and each keeps what
 it received through `audio_keeping`.
 """
@@ -18,9 +18,9 @@ from typing import Any, NoReturn
 
 import httpx
 
+from harness.bench.admission import Gates, ProviderGate
 from harness.bench.config import BenchConfig, PollingMode
 from harness.bench.exchange import Exchange, send
-from harness.bench.gates import Gates, ProviderGate
 from harness.bench.plan import PlannedJob
 from harness.bench.polling import ClockProbe, Schedule
 from harness.bench.provenance import iso_from_epoch

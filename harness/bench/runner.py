@@ -23,11 +23,11 @@ from typing import Any
 
 import httpx
 
+from harness.bench.admission import Gates
 from harness.bench.budget import Budget
 from harness.bench.config import BenchConfig, PollingMode, ReferenceSettings
 from harness.bench.corpus import Corpus, load_corpus
 from harness.bench.executor import Services, run_job
-from harness.bench.gates import Gates
 from harness.bench.plan import Plan, PlannedJob, PriceBook, References, build_plan, select
 from harness.bench.polling import ScheduleBook
 from harness.bench.provenance import HARNESS_VERSION, git_revision, iso_now, machine

@@ -1,6 +1,6 @@
 """One `bench run` from start to end: providers found, target up, plan shown, jobs run, scores queued.
 
-The CLI and the perf scripts call `run_benchmark`; it owns the order of events that the runner's
+The CLI and the perf scripts call `run_bench_session`; it owns the order of events that the runner's
 promises depend on: the plan (and its price) is reported before anything is sent, the budget and the
 live-consent checks refuse before the first request, and the run row is committed before any job.
 """
@@ -116,7 +116,7 @@ def selected_providers(providers: Mapping[str, Provider], config: BenchConfig) -
     return [provider for name, provider in providers.items() if name in picked]
 
 
-def run_benchmark(
+def run_bench_session(
     config: BenchConfig,
     *,
     on_plan: PlanHook | None = None,

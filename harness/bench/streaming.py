@@ -1,6 +1,6 @@
 """What a listener of a streamed answer meets, recorded as it arrives: each chunk of audio with the interval
 it reached us in, for SSE answers (`StreamWatch`, fed the body as it comes) and realtime sockets
-(`harness.bench.realtime`, fed the frames of a session) alike.
+(`harness.bench.socket_speech`, fed the frames of a session) alike.
 
 Each chunk of audio is known to have reached us inside an interval: after `earliest` (the read, or the
 wait for a frame, that came before it) and by `latest` (when the read or `recv` that completed it

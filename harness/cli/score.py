@@ -94,7 +94,7 @@ def score_command(
     """Score a stored run (RUN_ID) or one audio FILE (--text): transcript, WER/CER, similarity, conformance."""
     from harness.scoring.asr.base import DecodingSettings
     from harness.scoring.distributed import make_executor
-    from harness.scoring.errors import ScoringError
+    from harness.scoring.scoring_errors import ScoringError
 
     if text is None and (reference or declared_type or declared_rate):
         raise _usage("--reference, --declared-type and --declared-rate apply to a single FILE (give --text)")
@@ -129,8 +129,8 @@ def _score_with(
     similarity: bool,
     as_json: bool,
 ) -> None:
-    from harness.scoring.errors import ScoringError, ScoringInputError
     from harness.scoring.scorer import Scorer
+    from harness.scoring.scoring_errors import ScoringError, ScoringInputError
 
     try:
         scorer = Scorer(
@@ -258,7 +258,7 @@ def fetch_command(
 ) -> None:
     """Put a model by name into the harness's cache (needs the Hugging Face hub once; then works offline)."""
     from harness.scoring.asr.models import asr_cache_dir, hub_model, known_model_names
-    from harness.scoring.errors import ScoringError
+    from harness.scoring.scoring_errors import ScoringError
 
     if name not in known_model_names() and name.count("/") != 1:
         raise _usage(f"unknown model name {name!r}; known names: {', '.join(known_model_names())} (or org/repo)")
@@ -276,7 +276,7 @@ def convert_ct2_command(
 ) -> None:
     """Convert a CTranslate2 Whisper model into an openai-whisper checkpoint (works offline)."""
     from harness.scoring.asr.ct2_convert import convert_ct2_to_openai
-    from harness.scoring.errors import ScoringError
+    from harness.scoring.scoring_errors import ScoringError
 
     if not (source / "model.bin").is_file():
         raise _usage(f"expected a CTranslate2 model folder with model.bin, got {source}")

@@ -12,7 +12,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from harness.cli import usage
-from harness.core.protocols.realtime import websocket_url
+from harness.core.protocols.realtime_grammar import websocket_url
 from harness.sandbox.accounts import default_key
 from harness.sandbox.config import SandboxConfig
 from harness.sandbox.control import CONTROL_TOKEN_HEADER, needs_control_token, new_control_token

@@ -2,36 +2,36 @@
 recorded as fixtures. The pytest plugin and `contracts/` are thin faces over it.
 
 This module's `__all__` is the engine's public surface: the report reads fixture folders through it
-(`Scenario`, `Exchange`, `load_scenarios`: the recorded format, owned by `scenario`; `replayed_streams`: the
+(`Scenario`, `RecordedExchange`, `load_scenarios`: the recorded format, owned by `scenario`; `replayed_streams`: the
 recorded streams replayed and timed), never through the
 engine's modules (tests/core/test_layers.py).
 """
 
 from harness.contracts.docs import DocCheck, check_doc_scenario, load_doc_scenarios
-from harness.contracts.execute import Outcome, check_audio, run_plan
-from harness.contracts.plans import Auth, Plan, PlanContext, plans_for
+from harness.contracts.execute import PlanOutcome, check_audio, run_plan
+from harness.contracts.plans import KeyCase, PlanContext, ScenarioPlan, plans_for
 from harness.contracts.replayed import ReplayedStream, is_fixture_folder, replayed_streams
-from harness.contracts.scenario import Exchange, MediaStore, Scenario, Source, load_scenarios
+from harness.contracts.scenario import MediaStore, RecordedExchange, Scenario, Source, load_scenarios
 from harness.contracts.session import ContractSession, MissingFixture, RecordingRefused, Skip
-from harness.contracts.targets import RecordMode, Target, contract_target
+from harness.contracts.targets import ContractTarget, RecordMode, contract_target
 
 __all__ = [
-    "Auth",
     "ContractSession",
+    "ContractTarget",
     "DocCheck",
-    "Exchange",
+    "KeyCase",
     "MediaStore",
     "MissingFixture",
-    "Outcome",
-    "Plan",
     "PlanContext",
+    "PlanOutcome",
     "RecordMode",
+    "RecordedExchange",
     "RecordingRefused",
     "ReplayedStream",
     "Scenario",
+    "ScenarioPlan",
     "Skip",
     "Source",
-    "Target",
     "check_audio",
     "check_doc_scenario",
     "contract_target",

@@ -26,7 +26,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from harness.contracts.scenario import Exchange, RecordedRequest, RecordedResponse, Scenario, Source
+from harness.contracts.scenario import RecordedExchange, RecordedRequest, RecordedResponse, Scenario, Source
 from harness.core.spec import Endpoint, Provider, Upload
 from harness.core.validate import check_json, check_request, check_request_json, timestamp_violations
 from harness.core.verdict import Verdict, Violation, pointer
@@ -88,7 +88,7 @@ def _scenario(provider: Provider, index: int, example: Mapping[str, Any], expect
     label = f"docs-{index:02d}-{kind}" if expect is Expect.ACCEPT else f"docs-counter-{index:02d}-{kind}"
     request_body: dict[str, Any] = {}
     response = RecordedResponse(0, {}, {})  # 0: the document shows no answer for this example
-    exchanges: list[Exchange] = []
+    exchanges: list[RecordedExchange] = []
     url = _url(provider, endpoint)
     if kind in ("request", "callback"):
         request_body = {"json": body}
@@ -98,12 +98,13 @@ def _scenario(provider: Provider, index: int, example: Mapping[str, Any], expect
         request_body = {"headers": body}
     elif kind == "lifecycle":
         for poll in body:
-            exchanges.append(Exchange(endpoint.key, RecordedRequest(endpoint.method, url, {}, {}),
+            exchanges.append(RecordedExchange(endpoint.key, RecordedRequest(endpoint.method, url, {}, {}),
                                       RecordedResponse(200, {"content-type": "application/json"}, {"json": poll})))
     else:
         response = RecordedResponse(int(example["status"]), {"content-type": "application/json"}, {"json": body})
     if not exchanges:
-        exchanges.append(Exchange(endpoint.key, RecordedRequest(endpoint.method, url, {}, request_body), response))
+        request = RecordedRequest(endpoint.method, url, {}, request_body)
+        exchanges.append(RecordedExchange(endpoint.key, request, response))
     extra = {"kind": kind, "expect": expect.value, "doc": example.get("doc", ""), "note": example.get("note", ""),
              "catalogue_index": index}
     if expect is Expect.REFUSE:

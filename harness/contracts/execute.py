@@ -12,12 +12,12 @@ from typing import Any
 
 import httpx
 
-from harness.contracts.plans import Auth, Plan, PlanContext
-from harness.contracts.targets import FAULT_HEADER, Target, reference_upload
+from harness.contracts.plans import KeyCase, PlanContext, ScenarioPlan
+from harness.contracts.targets import FAULT_HEADER, ContractTarget, reference_upload
 from harness.core.audio import AudioDecodeError, AudioKind, contradicts, inspect
 from harness.core.audio_fields import AudioFieldError, carrier, json_audio, ndjson_audio
 from harness.core.drift import resolve
-from harness.core.protocols.realtime import AudioSpec
+from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.retry import RetryPolicy
 from harness.core.spec import Endpoint, EventStreamBody, JsonBody, NdjsonBody, Provider
 from harness.core.sse import audio_events
@@ -32,8 +32,8 @@ WRONG_KEY = "wrong-key-for-contract-test"
 
 
 @dataclass(slots=True)
-class Outcome:
-    plan: Plan
+class PlanOutcome:
+    plan: ScenarioPlan
     exchanges: list[tuple[str, httpx.Request, httpx.Response]] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
     drift: list[Drift] = field(default_factory=list)
@@ -45,17 +45,17 @@ class Outcome:
         self.drift.extend(Drift(f"{where}{d.pointer}", d.note, d.kind) for d in verdict.drift)
 
 
-def _key(plan: Plan, target: Target) -> str | None:
-    if plan.auth is Auth.MISSING:
+def _key(plan: ScenarioPlan, target: ContractTarget) -> str | None:
+    if plan.auth is KeyCase.MISSING:
         return None
-    if plan.auth is Auth.INVALID:
+    if plan.auth is KeyCase.INVALID:
         return WRONG_KEY
-    if plan.auth is Auth.BROKE:
+    if plan.auth is KeyCase.BROKE:
         return target.broke_keys.get(plan.provider)
     return target.key_for(plan.provider)
 
 
-def _send(client: httpx.Client, outcome: Outcome, endpoint_key: str, request: httpx.Request,
+def _send(client: httpx.Client, outcome: PlanOutcome, endpoint_key: str, request: httpx.Request,
           follow_redirects: bool = False) -> httpx.Response:
     request.read()  # multipart bodies are streams; materialise them so the exchange can be recorded
     response = client.send(request, follow_redirects=follow_redirects)
@@ -64,13 +64,13 @@ def _send(client: httpx.Client, outcome: Outcome, endpoint_key: str, request: ht
     return response
 
 
-def _check(provider: Provider, endpoint: Endpoint, response: httpx.Response, outcome: Outcome, where: str) -> None:
+def _check(provider: Provider, endpoint: Endpoint, response: httpx.Response, outcome: PlanOutcome, where: str) -> None:
     verdict = check_response(provider, endpoint, response.status_code, response.headers, response.content)
     outcome.add(verdict, where)
 
 
-def run_plan(provider: Provider, plan: Plan, target: Target, client: httpx.Client) -> Outcome:
-    outcome = Outcome(plan)
+def run_plan(provider: Provider, plan: ScenarioPlan, target: ContractTarget, client: httpx.Client) -> PlanOutcome:
+    outcome = PlanOutcome(plan)
     endpoint = provider.endpoint(plan.endpoint)
     context = PlanContext(target.reference_url, reference_upload())
     headers = {FAULT_HEADER: plan.fault} if plan.fault else {}
@@ -103,7 +103,8 @@ def run_plan(provider: Provider, plan: Plan, target: Target, client: httpx.Clien
 
 
 def _follow(
-    provider: Provider, submit: Endpoint, accepted: Any, target: Target, client: httpx.Client, outcome: Outcome
+    provider: Provider, submit: Endpoint, accepted: Any, target: ContractTarget, client: httpx.Client,
+    outcome: PlanOutcome,
 ) -> None:
     binding = submit.job
     lifecycle = submit.lifecycle
@@ -151,8 +152,8 @@ def _follow(
             _fetch_by_id(provider, provider.endpoint(binding.media_endpoint), str(job_id), target, client, outcome)
 
 
-def _fetch_by_id(provider: Provider, endpoint: Endpoint, job_id: str, target: Target, client: httpx.Client,
-                 outcome: Outcome) -> None:
+def _fetch_by_id(provider: Provider, endpoint: Endpoint, job_id: str, target: ContractTarget, client: httpx.Client,
+                 outcome: PlanOutcome) -> None:
     """The finished job's audio where a client library fetches it by id (`JobBinding.media_endpoint`)."""
     (field_name,) = path_fields(endpoint.path)
     request = build_request(provider, endpoint, target.base_url(provider.name, endpoint.host),
@@ -165,7 +166,7 @@ def _fetch_by_id(provider: Provider, endpoint: Endpoint, job_id: str, target: Ta
 
 
 def _fetch_media(
-    media_pointer: str, type_pointer: str | None, body: Any, client: httpx.Client, outcome: Outcome
+    media_pointer: str, type_pointer: str | None, body: Any, client: httpx.Client, outcome: PlanOutcome
 ) -> None:
     found, url = resolve(body, media_pointer)
     if not found or not isinstance(url, str):

@@ -40,7 +40,7 @@ from pydantic import ValidationError
 
 from harness.contracts.finding import body_summary
 from harness.contracts.session import Skip
-from harness.contracts.targets import Target
+from harness.contracts.targets import ContractTarget
 from harness.core.audio import AudioKind, inspect
 from harness.core.protocols.openai_speech import (
     BIG_ENDIAN_PCM,
@@ -129,7 +129,7 @@ class SpeechTarget:
         return {"model": self.model, "input": SAMPLE_TEXT, "voice": self.voice, **overrides}
 
 
-def speech_target(target: Target, provider: Provider) -> SpeechTarget:
+def speech_target(target: ContractTarget, provider: Provider) -> SpeechTarget:
     """`provider` as reached on the contract `target`; `Skip` with the reason where it cannot be checked."""
     reason = target.unreachable(provider)
     if reason is not None:

@@ -18,7 +18,7 @@ from typing import Any
 from harness.core.audio import writable
 from harness.core.params import ParamKind, ParamSpec, params_of
 from harness.core.protocols.http_speech import Format, SpeechService, Synthesis, in_format
-from harness.core.protocols.realtime import AudioSpec
+from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import DOCUMENTS, Endpoint, Evidence, Provider, RequestVariant, Role, SynthesisInput, Upload
 from harness.core.transport import path_fields
 
@@ -26,7 +26,7 @@ SAMPLE_TEXT = "The quick brown fox jumps over the lazy dog."
 UNKNOWN_ID = "does-not-exist-0000"
 
 
-class Auth(StrEnum):
+class KeyCase(StrEnum):
     VALID = "valid"
     MISSING = "missing"
     INVALID = "invalid"
@@ -42,7 +42,7 @@ class PlanContext:
 
 
 @dataclass(frozen=True, slots=True)
-class Plan:
+class ScenarioPlan:
     name: str  # "pixazo/xtts-v2.generate/202-success"; also the fixture's path
     provider: str
     endpoint: str  # key
@@ -50,7 +50,7 @@ class Plan:
     payload: Callable[[PlanContext], dict[str, Any] | None]
     path_params: Mapping[str, str] = field(default_factory=dict)
     query: Mapping[str, str] = field(default_factory=dict)
-    auth: Auth = Auth.VALID
+    auth: KeyCase = KeyCase.VALID
     fault: str | None = None  # the sandbox fault to request
     raw: bool = False  # send the payload unvalidated (it is deliberately wrong)
     follow_job: bool = False  # poll the job to its end and download the media
@@ -140,10 +140,10 @@ def _variant_payload(endpoint: Endpoint, variant: RequestVariant) -> Callable[[P
 
 
 def _variant_plans(provider: Provider, endpoint: Endpoint, base: str, path: dict[str, str],
-                   query: dict[str, str]) -> list[Plan]:
+                   query: dict[str, str]) -> list[ScenarioPlan]:
     """One success scenario per request shape other evidence shows (`RequestVariant`): the client
     library's form of the request must work too, and is reported as drift where it does."""
-    return [Plan(f"{base}/{endpoint.success_status}-success-{variant.evidence.source.value}",
+    return [ScenarioPlan(f"{base}/{endpoint.success_status}-success-{variant.evidence.source.value}",
                  provider=provider.name, endpoint=endpoint.key, expect_status=endpoint.success_status,
                  payload=_variant_payload(endpoint, variant), path_params=path, query=query,
                  follow_job=endpoint.role is Role.SUBMIT and endpoint.job is not None, evidence=variant.evidence)
@@ -167,36 +167,37 @@ def _path_values(endpoint: Endpoint) -> dict[str, str]:
 
 
 def _error_plan(provider: Provider, endpoint: Endpoint, status: int, base: str, valid_path: dict[str, str],
-                valid_query: dict[str, str]) -> Plan:
+                valid_query: dict[str, str]) -> ScenarioPlan:
     payload = success_payload(provider, endpoint)
     common: dict[str, Any] = {"provider": provider.name, "endpoint": endpoint.key, "expect_status": status,
                               "path_params": valid_path, "query": valid_query, "evidence": endpoint.evidence}
     if status == 401 and endpoint.auth_required:
         if provider.auth.invalid_status != 401:  # a wrong key is another status there: 401 is a missing one
-            return Plan(f"{base}/401-missing-key", payload=payload, auth=Auth.MISSING, **common)
-        return Plan(f"{base}/401-invalid-key", payload=payload, auth=Auth.INVALID, **common)
+            return ScenarioPlan(f"{base}/401-missing-key", payload=payload, auth=KeyCase.MISSING, **common)
+        return ScenarioPlan(f"{base}/401-invalid-key", payload=payload, auth=KeyCase.INVALID, **common)
     if status == provider.auth.invalid_status and status != 400 and endpoint.auth_required:
-        return Plan(f"{base}/{status}-invalid-key", payload=payload, auth=Auth.INVALID, **common)  # AWS: 403
+        return ScenarioPlan(f"{base}/{status}-invalid-key", payload=payload, auth=KeyCase.INVALID, **common)  # AWS: 403
     if status == 402:
-        return Plan(f"{base}/402-balance-spent", payload=payload, auth=Auth.BROKE,
+        return ScenarioPlan(f"{base}/402-balance-spent", payload=payload, auth=KeyCase.BROKE,
                     live_skip="a spent balance cannot be provoked on a live account", **common)
     if status == 400 and endpoint.request is not None:
-        return Plan(f"{base}/400-invalid-parameter", payload=invalid_payload(provider, endpoint), raw=True, **common)
+        return ScenarioPlan(f"{base}/400-invalid-parameter", payload=invalid_payload(provider, endpoint), raw=True,
+                            **common)
     status_param = _status_param(provider, endpoint)
     if status == 404 and status_param is not None:
         in_path = status_param in path_fields(endpoint.path)
-        return Plan(
+        return ScenarioPlan(
             f"{base}/404-unknown-id",
             payload=payload,
             **{**common, "path_params": {status_param: UNKNOWN_ID} if in_path else valid_path,
                "query": valid_query if in_path else {status_param: UNKNOWN_ID}},
         )
-    return Plan(f"{base}/{status}-fault", payload=payload, fault=f"http-{status}",
+    return ScenarioPlan(f"{base}/{status}-fault", payload=payload, fault=f"http-{status}",
                 live_skip=f"a {status} cannot be provoked on demand against a live provider", **common)
 
 
 def _format_plans(provider: Provider, endpoint: Endpoint, base: str, path: dict[str, str],
-                  query: dict[str, str]) -> list[Plan]:
+                  query: dict[str, str]) -> list[ScenarioPlan]:
     """One success scenario per output format a speech family endpoint documents, each answer's audio
     checked to be that format (codec, rate, container). A format the harness's own writer cannot produce is
     checked against the provider only: the sandbox cannot imitate it (`imitation_gap`)."""
@@ -214,7 +215,7 @@ def _format_plans(provider: Provider, endpoint: Endpoint, base: str, path: dict[
     for fmt in synthesis.formats:
         gap = "" if writable(fmt.spec.codec, fmt.spec.container) else (
             f"the sandbox cannot write {fmt.spec}: {fmt.name} is checked against {provider.name} itself only")
-        plans.append(Plan(f"{base}/{endpoint.success_status}-format-{slug(fmt.name)}", provider=provider.name,
+        plans.append(ScenarioPlan(f"{base}/{endpoint.success_status}-format-{slug(fmt.name)}", provider=provider.name,
                           endpoint=endpoint.key, expect_status=endpoint.success_status,
                           payload=_in_format(offering.build, synthesis, fmt), path_params=path, query=query,
                           audio=fmt.spec, imitation_gap=gap))
@@ -234,9 +235,9 @@ def slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "format"
 
 
-def plans_for(provider: Provider) -> list[Plan]:
+def plans_for(provider: Provider) -> list[ScenarioPlan]:
     """Every scenario the documents call for, for one provider."""
-    plans: list[Plan] = []
+    plans: list[ScenarioPlan] = []
     for endpoint in provider.endpoints:
         if endpoint.role is Role.CALLBACK:
             continue  # callbacks are checked from the documents' examples and the sandbox's webhook tests
@@ -249,7 +250,7 @@ def plans_for(provider: Provider) -> list[Plan]:
             pass
         else:
             plans.append(
-                Plan(
+                ScenarioPlan(
                     f"{base}/{endpoint.success_status}-success",
                     provider=provider.name,
                     endpoint=endpoint.key,

@@ -23,9 +23,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 
-from harness.contracts.realtime import Findings, check_session
+from harness.contracts.frame_checks import Findings, check_session
 from harness.core.protocols.declaration import ProtocolDeclaration
-from harness.core.protocols.realtime import Channel, Event, Grammar, Kind, Opening, Outgoing, Session, Utterance
+from harness.core.protocols.realtime_grammar import Channel, Event, Grammar, Kind, Opening, Outgoing, Session, Utterance
 from harness.core.protocols.realtime_session import listener, reader, run_session
 from harness.core.spec import Provider
 
@@ -74,7 +74,7 @@ class RealtimeTarget:
 
 
 @dataclass(frozen=True, slots=True)
-class Plan:
+class SocketPlan:
     """What one check says on one socket: the opening (URL and messages) and the transcripts it sends."""
 
     name: str
@@ -104,14 +104,14 @@ def _refused_or_done(grammar: Grammar, opening: Opening) -> Callable[[Sequence[E
     return lambda events: any(e.kind is Kind.ERROR for e in events) or grammar.complete(events, opening)
 
 
-def _refusal(name: str, grammar: Grammar, opening: Opening, key: str | None = None) -> Plan:
-    return Plan(name, opening, key=key, done=_refused_or_done(grammar, opening))
+def _refusal(name: str, grammar: Grammar, opening: Opening, key: str | None = None) -> SocketPlan:
+    return SocketPlan(name, opening, key=key, done=_refused_or_done(grammar, opening))
 
 
-def plans(target: RealtimeTarget) -> dict[str, Callable[[], Plan]]:
+def plans(target: RealtimeTarget) -> dict[str, Callable[[], SocketPlan]]:
     """Every check that applies to the target's protocol, by name."""
     grammar = target.grammar
-    found: dict[str, Callable[[], Plan]] = {
+    found: dict[str, Callable[[], SocketPlan]] = {
         "synthesis": lambda: _speak_plan(target, "synthesis", [SAMPLE_TEXT], paced=False),
         "streamed-input": lambda: _speak_plan(target, "streamed-input", _pieces(SAMPLE_TEXT), paced=True),
         "error-bad-key": lambda: _refusal("error-bad-key", grammar, grammar.opening(
@@ -127,33 +127,33 @@ def plans(target: RealtimeTarget) -> dict[str, Callable[[], Plan]]:
     return found
 
 
-def _speak_plan(target: RealtimeTarget, name: str, chunks: list[str], *, paced: bool) -> Plan:
+def _speak_plan(target: RealtimeTarget, name: str, chunks: list[str], *, paced: bool) -> SocketPlan:
     utterance = target.utterance(chunks)
     opening = target.grammar.opening(utterance)
-    return Plan(name, _paced(opening, TOKENS_PER_S) if paced else opening,
+    return SocketPlan(name, _paced(opening, TOKENS_PER_S) if paced else opening,
                 {_context_of(target, utterance.context): utterance.text})
 
 
-def _malformed(target: RealtimeTarget) -> Plan:
+def _malformed(target: RealtimeTarget) -> SocketPlan:
     opening = target.grammar.opening(target.utterance([SAMPLE_TEXT]))
     kept = opening.messages[:target.grammar.preamble]
     bad = replace(opening, messages=(*kept, Outgoing(MALFORMED)))
     # Nothing is said, so nothing completes: the plan waits for the error frame or the server's close.
-    return Plan("error-malformed", bad, done=lambda events: any(e.kind is Kind.ERROR for e in events))
+    return SocketPlan("error-malformed", bad, done=lambda events: any(e.kind is Kind.ERROR for e in events))
 
 
-def _two_contexts(target: RealtimeTarget) -> Plan:
+def _two_contexts(target: RealtimeTarget) -> SocketPlan:
     first, second = target.utterance(_pieces(SAMPLE_TEXT, 4), "context-a"), target.utterance(
         _pieces(OTHER_TEXT, 4), "context-b")
     a, b = target.grammar.opening(first), target.grammar.opening(second)
     interleaved = tuple(m for pair in zip_longest(a.messages, b.messages) for m in pair if m is not None)
     transcripts = {first.context: first.text, second.context: second.text}
-    return Plan("two-contexts", replace(a, messages=interleaved), transcripts,
+    return SocketPlan("two-contexts", replace(a, messages=interleaved), transcripts,
                 done=lambda events: {e.context for e in events if e.kind in (Kind.FINAL, Kind.ERROR)} >= set(
                     transcripts))
 
 
-def _flush_limit(target: RealtimeTarget) -> Plan:
+def _flush_limit(target: RealtimeTarget) -> SocketPlan:
     from harness.core.protocols.deepgram_speak import FLUSH_LIMIT
 
     opening = target.grammar.opening(target.utterance(["Hi."]))
@@ -164,10 +164,10 @@ def _flush_limit(target: RealtimeTarget) -> Plan:
         answered = sum(1 for e in events if e.kind in (Kind.FLUSHED, Kind.WARNING))
         return answered >= FLUSH_LIMIT + 1
 
-    return Plan("flush-limit", replace(opening, messages=messages), {"": "Hi."}, done=done)
+    return SocketPlan("flush-limit", replace(opening, messages=messages), {"": "Hi."}, done=done)
 
 
-async def run_check(target: RealtimeTarget, plan: Plan) -> Session:
+async def run_check(target: RealtimeTarget, plan: SocketPlan) -> Session:
     """Say the plan over the target's channel, recording the session."""
     grammar, opening = target.grammar, plan.opening
     url = target.channel.url(target.base_url, opening.path_params, opening.query)
@@ -179,7 +179,7 @@ async def run_check(target: RealtimeTarget, plan: Plan) -> Session:
                              key=key if grammar.key_in_message else "")
 
 
-def judge(target: RealtimeTarget, plan: Plan, session: Session) -> Findings:
+def judge(target: RealtimeTarget, plan: SocketPlan, session: Session) -> Findings:
     """The frame rules, then what the check itself expects of the session."""
     refusal = plan.name.startswith("error-")
     found = check_session(session, target.grammar, plan.transcripts, expect_audio=not refusal)

@@ -15,11 +15,11 @@ from typing import Any
 import httpx
 
 from harness._version import __version__
-from harness.contracts.execute import Outcome
+from harness.contracts.execute import PlanOutcome
 from harness.contracts.replay import Recorded, ReplayTransport, StreamTiming, say_untimed, timing_of
 from harness.contracts.scenario import (
-    Exchange,
     MediaStore,
+    RecordedExchange,
     RecordedRequest,
     RecordedResponse,
     Scenario,
@@ -27,7 +27,7 @@ from harness.contracts.scenario import (
     dump_scenario,
     parse_scenario,
 )
-from harness.contracts.targets import Target
+from harness.contracts.targets import ContractTarget
 from harness.core.redact import FILTERED, SENSITIVE_HEADERS, Redactor
 from harness.core.validate import media_type_of, sniff_audio
 
@@ -35,7 +35,7 @@ from harness.core.validate import media_type_of, sniff_audio
 VOLATILE_HEADERS = frozenset({"date", "server", "content-length", "transfer-encoding", "connection", "keep-alive"})
 
 
-def _templater(target: Target) -> list[tuple[str, str]]:
+def _templater(target: ContractTarget) -> list[tuple[str, str]]:
     pairs = [(url.rstrip("/"), "{" + f"{provider}/{host}" + "}") for (provider, host), url in target.base_urls.items()]
     return sorted(pairs, key=lambda p: len(p[0]), reverse=True)
 
@@ -46,7 +46,7 @@ def _template(text: str, pairs: list[tuple[str, str]]) -> str:
     return text
 
 
-def _detemplate(text: str, target: Target | None) -> str:
+def _detemplate(text: str, target: ContractTarget | None) -> str:
     if target is None:
         return text
 
@@ -104,10 +104,10 @@ def _body_of(response: httpx.Response, media: MediaStore) -> dict[str, Any]:
     return {"text": data.decode("utf-8", "replace")}
 
 
-def to_scenario(outcome: Outcome, target: Target, media: MediaStore, endpoint_signature: str) -> Scenario:
+def to_scenario(outcome: PlanOutcome, target: ContractTarget, media: MediaStore, endpoint_signature: str) -> Scenario:
     pairs = _templater(target)
     exchanges = tuple(
-        Exchange(
+        RecordedExchange(
             endpoint=key,
             request=RecordedRequest(
                 request.method,
@@ -136,7 +136,7 @@ def to_scenario(outcome: Outcome, target: Target, media: MediaStore, endpoint_si
     )
 
 
-def write_scenario(root: Path, scenario: Scenario, target: Target, secrets: Iterable[str]) -> Path:
+def write_scenario(root: Path, scenario: Scenario, target: ContractTarget, secrets: Iterable[str]) -> Path:
     """Write the fixture with every known secret filtered, and templated base URLs."""
     text = Redactor(tuple(secrets)).text(_template(dump_scenario(scenario), _templater(target)))
     path = root / "scenarios" / scenario.path
@@ -145,7 +145,7 @@ def write_scenario(root: Path, scenario: Scenario, target: Target, secrets: Iter
     return path
 
 
-def replay_answer(recorded: RecordedResponse, media: MediaStore, target: Target | None, name: str) -> Recorded:
+def replay_answer(recorded: RecordedResponse, media: MediaStore, target: ContractTarget | None, name: str) -> Recorded:
     """A recorded answer ready to be given again (its URLs pointed at `target`; None: left templated)."""
     headers = dict(recorded.headers)
     body = recorded.body
@@ -163,7 +163,9 @@ def replay_answer(recorded: RecordedResponse, media: MediaStore, target: Target 
     return Recorded(recorded.status, headers, content, timing)
 
 
-def replay_routes(scenario: Scenario, media: MediaStore, target: Target) -> dict[tuple[str, str], list[Recorded]]:
+def replay_routes(
+    scenario: Scenario, media: MediaStore, target: ContractTarget,
+) -> dict[tuple[str, str], list[Recorded]]:
     """The scenario's recorded answers per (method, URL), in recorded order."""
     by_route: dict[tuple[str, str], list[Recorded]] = defaultdict(list)
     for exchange in scenario.exchanges:
@@ -173,7 +175,7 @@ def replay_routes(scenario: Scenario, media: MediaStore, target: Target) -> dict
     return dict(by_route)
 
 
-def replay_transport(scenario: Scenario, media: MediaStore, target: Target) -> ReplayTransport:
+def replay_transport(scenario: Scenario, media: MediaStore, target: ContractTarget) -> ReplayTransport:
     """An httpx transport answering the scenario as recorded, headers and body at their offsets."""
     return ReplayTransport(replay_routes(scenario, media, target))
 

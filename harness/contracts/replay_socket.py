@@ -1,6 +1,6 @@
 """Timing-faithful replay of a recorded WebSocket session: a loopback server that plays it back.
 
-A recorded `Session` (harness.core.protocols.realtime) holds every frame with its offset and direction.
+A recorded `Session` (harness.core.protocols.realtime_grammar) holds every frame with its offset and direction.
 `SessionReplay` serves it on a free loopback port (the `websockets` server, as the client is
 `websockets`): a refused upgrade is refused again with its status; otherwise each server frame is sent
 at its recorded offset from the client's first message (from the open for frames before any), so what
@@ -28,10 +28,10 @@ from http import HTTPStatus
 from types import TracebackType
 from typing import Any
 
-from harness.contracts.realtime import Findings
+from harness.contracts.frame_checks import Findings
 from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check
 from harness.contracts.replay import FIRST_AUDIO_FIELD, late_first_audio, pause_until
-from harness.core.protocols.realtime import Direction, Frame, Grammar, Kind, Session
+from harness.core.protocols.realtime_grammar import Direction, Frame, Grammar, Kind, Session
 from harness.core.spec import Provider
 
 HOST = "127.0.0.1"

@@ -64,7 +64,7 @@ class RecordedResponse:
 
 
 @dataclass(frozen=True, slots=True)
-class Exchange:
+class RecordedExchange:
     endpoint: str  # endpoint key, or "media" for a download of a returned URL
     request: RecordedRequest
     response: RecordedResponse
@@ -76,7 +76,7 @@ class Scenario:
     provider: str
     endpoint: str  # signature of the endpoint under test
     source: Source
-    exchanges: tuple[Exchange, ...]
+    exchanges: tuple[RecordedExchange, ...]
     made: str = ""
     recorded_at: str = ""
     harness_version: str = ""
@@ -113,7 +113,7 @@ class MediaStore:
         return data
 
 
-def _exchange_to_json(exchange: Exchange) -> dict[str, Any]:
+def _exchange_to_json(exchange: RecordedExchange) -> dict[str, Any]:
     return {
         "endpoint": exchange.endpoint,
         "request": {
@@ -130,9 +130,9 @@ def _exchange_to_json(exchange: Exchange) -> dict[str, Any]:
     }
 
 
-def _exchange_from_json(data: Mapping[str, Any]) -> Exchange:
+def _exchange_from_json(data: Mapping[str, Any]) -> RecordedExchange:
     req, resp = data["request"], data["response"]
-    return Exchange(
+    return RecordedExchange(
         endpoint=data["endpoint"],
         request=RecordedRequest(req["method"], req["url"], req.get("headers", {}), req.get("body", {})),
         response=RecordedResponse(resp["status"], resp.get("headers", {}), resp.get("body", {})),

@@ -17,13 +17,13 @@ from typing import Any
 
 import httpx
 
-from harness.contracts.execute import Outcome, run_plan
+from harness.contracts.execute import PlanOutcome, run_plan
 from harness.contracts.finding import format_finding
-from harness.contracts.plans import Plan, plans_for
+from harness.contracts.plans import ScenarioPlan, plans_for
 from harness.contracts.recording import read_scenario, replay_transport, to_scenario, write_scenario
 from harness.contracts.replay import FIRST_AUDIO_FIELD, TimingTransport, first_audio_ms, late_first_audio
 from harness.contracts.scenario import MediaStore, load_scenario
-from harness.contracts.targets import RecordMode, Target
+from harness.contracts.targets import ContractTarget, RecordMode
 from harness.core import declared, packaged
 from harness.core.credentials import CredentialGuard, credential_headers
 from harness.core.redact import known_secrets
@@ -91,7 +91,7 @@ class FixtureRoots:
 @dataclass
 class ContractSession:
     providers: Mapping[str, Provider]
-    target: Target
+    target: ContractTarget
     record_mode: RecordMode = RecordMode.NONE
     roots: FixtureRoots = field(default_factory=FixtureRoots)
     recorded: list[Path] = field(default_factory=list)
@@ -103,7 +103,7 @@ class ContractSession:
     def media(self, provider: str) -> MediaStore:
         return MediaStore(self.roots.root(provider) / "media")
 
-    def plans(self) -> list[Plan]:
+    def plans(self) -> list[ScenarioPlan]:
         return [plan for provider in self.providers.values() for plan in plans_for(provider)]
 
     def secrets(self) -> tuple[str, ...]:
@@ -117,7 +117,7 @@ class ContractSession:
             self._tls = httpx.create_ssl_context()
         return self._tls
 
-    def _records(self, plan: Plan) -> bool:
+    def _records(self, plan: ScenarioPlan) -> bool:
         if self.target.kind is TargetKind.REPLAY:
             return False
         if self.record_mode in (RecordMode.ALL, RecordMode.REWRITE):
@@ -126,7 +126,7 @@ class ContractSession:
             return load_scenario(self.roots.root(plan.provider), plan.name) is None
         return False
 
-    def run(self, plan: Plan) -> Outcome:
+    def run(self, plan: ScenarioPlan) -> PlanOutcome:
         provider = self.providers[plan.provider]
         if plan.provider in self.target.left_out:
             raise Skip(self.target.left_out[plan.provider])
@@ -154,7 +154,7 @@ class ContractSession:
             self._record(provider, outcome)
         return outcome
 
-    def finding(self, outcome: Outcome) -> str:
+    def finding(self, outcome: PlanOutcome) -> str:
         """A failed outcome as a finding: provider, endpoint, statuses, violations, drift, a curl line."""
         provider = self.providers[outcome.plan.provider]
         return format_finding(
@@ -162,7 +162,7 @@ class ContractSession:
             self.target.kind.value, outcome.violations, outcome.drift, outcome.exchanges, self.secrets(),
         )
 
-    def _replay(self, provider: Provider, plan: Plan) -> Outcome:
+    def _replay(self, provider: Provider, plan: ScenarioPlan) -> PlanOutcome:
         scenario = load_scenario(self.roots.root(plan.provider), plan.name)
         if scenario is None and self.roots.is_declared(plan.provider):
             raise Skip(self.roots.not_recorded(plan.provider))  # the user records their own: not a failure
@@ -191,7 +191,7 @@ class ContractSession:
             f"recording {provider} would write into the installed tts-harness ({FIXTURES}); give "
             "--tts-fixtures-dir DIR (or `tts-harness contracts record --fixtures-dir DIR`) to record it there")
 
-    def _record(self, provider: Provider, outcome: Outcome) -> None:
+    def _record(self, provider: Provider, outcome: PlanOutcome) -> None:
         root = self.roots.root(provider.name)
         if self.record_mode is RecordMode.REWRITE and provider.name not in self._rewritten:
             self._promises.update(_promises_of(root, provider.name))  # they outlive the rewrite

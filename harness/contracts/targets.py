@@ -22,7 +22,7 @@ from harness.core.target import (
     target_keys,
 )
 
-__all__ = ["FAULT_HEADER", "RecordMode", "Target", "contract_target", "reference_upload"]
+__all__ = ["FAULT_HEADER", "ContractTarget", "RecordMode", "contract_target", "reference_upload"]
 
 LIVE_REFERENCE_URL_ENV = "TTS_HARNESS_REFERENCE_URL"
 REPLAY_REFERENCE_URL = "https://replay.invalid/reference.wav"
@@ -39,7 +39,7 @@ class RecordMode(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Target:
+class ContractTarget:
     kind: TargetKind
     base_urls: Mapping[tuple[str, str], str]  # (provider, host) -> base URL
     keys: Mapping[str, str] = field(default_factory=dict)  # provider -> key
@@ -76,7 +76,7 @@ def reference_upload() -> Upload:
 
 
 def contract_target(where: Layout, providers: Mapping[str, Provider],
-                    environ: Mapping[str, str] | None = None) -> Target:
+                    environ: Mapping[str, str] | None = None) -> ContractTarget:
     """The contract target on `where`. Replay: recorded answers at the providers' hosts (the replay
     transport answers every request). A sandbox, started here or at a URL: its test keys (the environment's
     where a URL is given), its empty-wallet keys, its reference clip, faults on demand. The providers' own servers: keys
@@ -85,10 +85,10 @@ def contract_target(where: Layout, providers: Mapping[str, Provider],
     env = os.environ if environ is None else environ
     keys = {name: key for name, key in target_keys(where, providers.values(), env).items() if key is not None}
     if where.kind is TargetKind.REPLAY:
-        return Target(where.kind, where.bases, keys, keys, REPLAY_REFERENCE_URL, allows_faults=True)
+        return ContractTarget(where.kind, where.bases, keys, keys, REPLAY_REFERENCE_URL, allows_faults=True)
     if where.at_providers:
-        return Target(where.kind, where.bases, keys, reference_url=env.get(LIVE_REFERENCE_URL_ENV, ""),
+        return ContractTarget(where.kind, where.bases, keys, reference_url=env.get(LIVE_REFERENCE_URL_ENV, ""),
                       at_providers=True, left_out=where.left_out, url=where.url, secrets=where.choice.secrets)
     broke = {name: sandbox_empty_key(name) for name in keys}
-    return Target(where.kind, where.bases, keys, broke, where.reference_url or "", allows_faults=True,
+    return ContractTarget(where.kind, where.bases, keys, broke, where.reference_url or "", allows_faults=True,
                   url=where.url, secrets=where.choice.secrets)

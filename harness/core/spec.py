@@ -22,7 +22,7 @@ from harness.core.lifecycle import Lifecycle
 from harness.core.retry import DEFAULT_RETRY, RetryPolicy
 
 if TYPE_CHECKING:  # a WebSocket endpoint's vocabulary lives with the realtime protocols that use it
-    from harness.core.protocols.realtime import Channel
+    from harness.core.protocols.realtime_grammar import Channel
 
 
 class BodyKind(StrEnum):
@@ -444,7 +444,7 @@ class Provider:
     # as known deviations (xfail), not failures; one that passes is flagged so the entry can go.
     known_deviations: Mapping[str, str] = field(default_factory=dict)
     retry: RetryPolicy = DEFAULT_RETRY  # the documents' backoff constants where they give some (core/retry.py)
-    channels: tuple[Channel, ...] = ()  # documented WebSocket endpoints (harness.core.protocols.realtime)
+    channels: tuple[Channel, ...] = ()  # documented WebSocket endpoints (harness.core.protocols.realtime_grammar)
     # Benchmarked when a run names no providers. The seeds' gateways are; the market's built-in providers are
     # benchmarked when named (`--providers openai,google`, or `--providers all`): a default run over the
     # whole market would take minutes of synthesis and scoring nobody asked for.

@@ -6,21 +6,21 @@ leaderboard, so a point is the number that run's report shows.
 """
 
 from harness.history.analysis import METHOD, Analysis, Flagged, analyse
-from harness.history.changes import ALPHA, Change, find_changes
+from harness.history.changes import ALPHA, ChangePoint, find_changes
 from harness.history.gate import print_summary, write_junit
 from harness.history.page import render_history, write_history
 from harness.history.series import METRICS, read_history
-from harness.history.values import Finding, History, Point, RunInfo, Scale, Series
+from harness.history.values import History, HistoryFinding, Point, RunInfo, Scale, Series
 
 __all__ = [
     "ALPHA",
     "METHOD",
     "METRICS",
     "Analysis",
-    "Change",
-    "Finding",
+    "ChangePoint",
     "Flagged",
     "History",
+    "HistoryFinding",
     "Point",
     "RunInfo",
     "Scale",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from harness.history.changes import ALPHA, Change, find_changes
+from harness.history.changes import ALPHA, ChangePoint, find_changes
 from harness.history.values import History, Point, Scale, Series
 
 METHOD = (f"Change points: binary segmentation by a CUSUM statistic with permutation p-values, and the newest "
@@ -18,7 +18,7 @@ class Flagged:
     """A change found in one series, at the run it starts in."""
 
     series: Series
-    change: Change
+    change: ChangePoint
 
     @property
     def point(self) -> Point:

@@ -36,7 +36,7 @@ SEED = 20261122
 
 
 @dataclass(frozen=True, slots=True)
-class Change:
+class ChangePoint:
     """A change starting at run `index` (0-based in the series): the mean before and after, on the figure's
     own scale, and the test's p-value."""
 
@@ -117,22 +117,22 @@ def newest_p_value(history: Sequence[float] | np.ndarray, newest: float) -> floa
 
 
 def find_changes(values: Sequence[float], log_scale: bool = False, alpha: float = ALPHA,
-                 seed: int = SEED) -> list[Change]:
+                 seed: int = SEED) -> list[ChangePoint]:
     """The changes of a series of per-run figures (oldest first): segmentation's, then the newest run's
     when it starts one. `log_scale`: test the logarithm (positive figures that scale)."""
     raw = np.asarray(values, dtype=float)
     scale = np.log(np.maximum(raw, 1e-12)) if log_scale else raw
-    changes: list[Change] = []
+    changes: list[ChangePoint] = []
     found = segment(scale, alpha / 2, seed)
     bounds = [0, *(index for index, _ in found), len(raw)]
     for position, (index, p_value) in enumerate(found, start=1):
         before, after = raw[bounds[position - 1]:index], raw[index:bounds[position + 1]]
-        changes.append(Change(index, float(np.mean(before)), float(np.mean(after)), p_value, "segmentation"))
+        changes.append(ChangePoint(index, float(np.mean(before)), float(np.mean(after)), p_value, "segmentation"))
     if len(raw) >= 2:
         since = bounds[-2] if len(bounds) > 2 else 0
         history = scale[since:-1]
         newest = newest_p_value(history, float(scale[-1]))
         if newest is not None and newest <= alpha / 2:
-            changes.append(Change(len(raw) - 1, float(np.mean(raw[since:-1])), float(raw[-1]), newest,
+            changes.append(ChangePoint(len(raw) - 1, float(np.mean(raw[since:-1])), float(raw[-1]), newest,
                                   "newest run"))
     return changes

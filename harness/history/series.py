@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from harness.history.catalogue import catalogue_changes
-from harness.history.values import Finding, History, Point, RunInfo, Scale, Series
+from harness.history.values import History, HistoryFinding, Point, RunInfo, Scale, Series
 from harness.history.voice import voice_series
 from harness.report.leaderboard import Entry, build_leaderboard
 from harness.report.stats import Interval
@@ -20,7 +20,7 @@ from harness.results import Row, RunRows, StoreTarget, open_read_only, read_cata
 
 
 @dataclass(frozen=True, slots=True)
-class Metric:
+class SeriesMetric:
     key: str
     label: str
     unit: str  # "ms", "usd", "rate", "score", "count", "ratio"
@@ -39,17 +39,19 @@ def _error_rate(entry: Entry) -> Interval | None:
     return Interval(1.0 - success.value, 1.0 - success.high, 1.0 - success.low, success.sample_size)
 
 
-METRICS: tuple[Metric, ...] = (
-    Metric("latency_p50", "Latency p50", "ms", Scale.LOG, lambda e: _interval(e.latency, "p50")),
-    Metric("latency_p95", "Latency p95", "ms", Scale.LOG, lambda e: _interval(e.latency, "p95")),
-    Metric("ttfa_p50", "First audio p50", "ms", Scale.LOG, lambda e: _interval(e.ttfa, "p50")),
-    Metric("wer", "WER (pooled)", "rate", Scale.LINEAR, lambda e: e.wer_pooled if e.wer_pooled.sample_size else None),
-    Metric("similarity", "Speaker similarity", "score", Scale.LINEAR,
-           lambda e: e.similarity if e.similarity.sample_size else None),
-    Metric("dnsmos", "DNSMOS overall", "score", Scale.LINEAR, lambda e: e.quality if e.quality.sample_size else None),
-    Metric("cost_per_1k", "Cost per 1,000 characters", "usd", Scale.LOG, lambda e: e.cost_per_1k_chars_usd),
-    Metric("error_rate", "Error rate", "rate", Scale.LINEAR, _error_rate),
-    Metric("polls_per_job", "Polls per job", "count", Scale.LOG, lambda e: e.polls_mean),
+METRICS: tuple[SeriesMetric, ...] = (
+    SeriesMetric("latency_p50", "Latency p50", "ms", Scale.LOG, lambda e: _interval(e.latency, "p50")),
+    SeriesMetric("latency_p95", "Latency p95", "ms", Scale.LOG, lambda e: _interval(e.latency, "p95")),
+    SeriesMetric("ttfa_p50", "First audio p50", "ms", Scale.LOG, lambda e: _interval(e.ttfa, "p50")),
+    SeriesMetric("wer", "WER (pooled)", "rate", Scale.LINEAR,
+                 lambda e: e.wer_pooled if e.wer_pooled.sample_size else None),
+    SeriesMetric("similarity", "Speaker similarity", "score", Scale.LINEAR,
+                 lambda e: e.similarity if e.similarity.sample_size else None),
+    SeriesMetric("dnsmos", "DNSMOS overall", "score", Scale.LINEAR,
+                 lambda e: e.quality if e.quality.sample_size else None),
+    SeriesMetric("cost_per_1k", "Cost per 1,000 characters", "usd", Scale.LOG, lambda e: e.cost_per_1k_chars_usd),
+    SeriesMetric("error_rate", "Error rate", "rate", Scale.LINEAR, _error_rate),
+    SeriesMetric("polls_per_job", "Polls per job", "count", Scale.LOG, lambda e: e.polls_mean),
 )
 
 
@@ -128,7 +130,7 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
               for (provider, model, key), found in sorted(points.items(), key=lambda item: (
                   item[0][0], item[0][1], list(by_key).index(item[0][2])))]
     series.extend(voice_series(all_rows, store))
-    findings = tuple(sorted((Finding(p, m, kind, what, run.run_id, run.created_at, count)
+    findings = tuple(sorted((HistoryFinding(p, m, kind, what, run.run_id, run.created_at, count)
                              for (p, m, kind, what), (run, count) in first.items()),
                             key=lambda f: (f.first_at, f.provider, f.model, f.kind, f.what)))
     return History(tuple(runs), tuple(series), findings)

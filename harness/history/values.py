@@ -37,7 +37,7 @@ class Series:
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
+class HistoryFinding:
     """A finding (contract, drift, error class) and the run it first appeared in."""
 
     provider: str
@@ -61,7 +61,7 @@ class RunInfo:
 class History:
     runs: tuple[RunInfo, ...]
     series: tuple[Series, ...]
-    findings: tuple[Finding, ...]
+    findings: tuple[HistoryFinding, ...]
 
     def models(self) -> list[tuple[str, str]]:
         return sorted({(s.provider, s.model) for s in self.series})

@@ -82,7 +82,7 @@ class Metric(StrEnum):
     STREAM = "stream"  # replayed recorded streams (two fixture folders: harness.report.stream_compare)
 
 
-class Verdict(StrEnum):
+class Ruling(StrEnum):
     REGRESSION = "regression"
     OK = "ok"
     INSUFFICIENT = "insufficient data"
@@ -137,7 +137,7 @@ class Check:
     model: str
     metric: Metric
     statistic: str  # "latency p50 (ms)", "pooled WER", ...
-    verdict: Verdict
+    verdict: Ruling
     threshold: str
     change: float | None  # relative or absolute, as the threshold is
     difference: Difference | None = None
@@ -189,7 +189,7 @@ class Comparison:
 
     @property
     def regressions(self) -> tuple[Check, ...]:
-        return tuple(c for c in self.checks if c.verdict is Verdict.REGRESSION and c.metric in self.fail_on)
+        return tuple(c for c in self.checks if c.verdict is Ruling.REGRESSION and c.metric in self.fail_on)
 
     @property
     def exit_code(self) -> int:
@@ -220,7 +220,7 @@ def _adjusted(checks: Sequence[Check], alpha: float) -> list[Check]:
     result = list(checks)
     for index, p_adjusted in zip(tested, adjusted, strict=True):
         check = checks[index]
-        verdict = Verdict.REGRESSION if check.beyond and p_adjusted < alpha else Verdict.OK
+        verdict = Ruling.REGRESSION if check.beyond and p_adjusted < alpha else Ruling.OK
         result[index] = replace(check, verdict=verdict, p_adjusted=p_adjusted)
     return result
 
@@ -237,12 +237,12 @@ def _latency(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[
     ):
         label = f"+{threshold:.0%} relative"
         if min(len(b), len(n)) < needed:
-            yield Check(*who, Metric.LATENCY, name, Verdict.INSUFFICIENT, label, None,
+            yield Check(*who, Metric.LATENCY, name, Ruling.INSUFFICIENT, label, None,
                         details=(f"{len(b)} BASE and {len(n)} NEW timed jobs; need {needed} each",))
             continue
         diff = test()
         change = _relative(diff)
-        yield Check(*who, Metric.LATENCY, name, Verdict.OK, label, change, diff, unit="ms", beyond=change > threshold)
+        yield Check(*who, Metric.LATENCY, name, Ruling.OK, label, change, diff, unit="ms", beyond=change > threshold)
 
 
 def _curve(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
@@ -266,12 +266,12 @@ def _error_rate(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tup
         if unit is Unit.CHAR and not (b or n):
             continue
         if min(len(b), len(n)) < t.min_samples:
-            yield Check(*who, Metric.WER, statistic, Verdict.INSUFFICIENT, label, None,
+            yield Check(*who, Metric.WER, statistic, Ruling.INSUFFICIENT, label, None,
                         details=(f"{len(b)} BASE and {len(n)} NEW scored clips; need {t.min_samples} each",))
             continue
         diff = ratio_difference(([float(c.errors) for c in b], [float(c.ref_length) for c in b]),
                                 ([float(c.errors) for c in n], [float(c.ref_length) for c in n]))
-        yield Check(*who, Metric.WER, statistic, Verdict.OK, label, diff.delta, diff, unit="rate",
+        yield Check(*who, Metric.WER, statistic, Ruling.OK, label, diff.delta, diff, unit="rate",
                     beyond=diff.delta > t.wer)
 
 
@@ -279,17 +279,17 @@ def _cost(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str
     label = f"+{t.cost:.0%} relative"
     b_sent, n_sent = sent(base), sent(new)
     if any(r["cost_usd"] is None for r in (*b_sent, *n_sent)):
-        yield Check(*who, Metric.COST, "cost per request (USD)", Verdict.INSUFFICIENT, label, None,
+        yield Check(*who, Metric.COST, "cost per request (USD)", Ruling.INSUFFICIENT, label, None,
                     details=("some jobs have no USD price",))
         return
     b, n = [float(r["cost_usd"] or 0.0) for r in b_sent], [float(r["cost_usd"] or 0.0) for r in n_sent]
     if min(len(b), len(n)) < t.min_samples:
-        yield Check(*who, Metric.COST, "cost per request (USD)", Verdict.INSUFFICIENT, label, None,
+        yield Check(*who, Metric.COST, "cost per request (USD)", Ruling.INSUFFICIENT, label, None,
                     details=(f"{len(b)} BASE and {len(n)} NEW sent jobs; need {t.min_samples} each",))
         return
     diff = mean_difference(b, n)
     change = _relative(diff)
-    yield Check(*who, Metric.COST, "cost per request (USD)", Verdict.OK, label, change, diff, unit="usd",
+    yield Check(*who, Metric.COST, "cost per request (USD)", Ruling.OK, label, change, diff, unit="usd",
                 beyond=change > t.cost)
 
 
@@ -297,13 +297,13 @@ def _success(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[
     label = f"-{t.success:.2f} absolute"
     b_sent, n_sent = sent(base), sent(new)
     if min(len(b_sent), len(n_sent)) < t.min_samples:
-        yield Check(*who, Metric.SUCCESS, "success rate", Verdict.INSUFFICIENT, label, None,
+        yield Check(*who, Metric.SUCCESS, "success rate", Ruling.INSUFFICIENT, label, None,
                     details=(f"{len(b_sent)} BASE and {len(n_sent)} NEW sent jobs; need {t.min_samples} each",))
         return
     b_ok = sum(1 for r in b_sent if r["outcome"] == "ok")
     n_ok = sum(1 for r in n_sent if r["outcome"] == "ok")
     diff = fisher_drop(b_ok, len(b_sent), n_ok, len(n_sent))
-    yield Check(*who, Metric.SUCCESS, "success rate", Verdict.OK, label, diff.delta, diff, unit="rate",
+    yield Check(*who, Metric.SUCCESS, "success rate", Ruling.OK, label, diff.delta, diff, unit="rate",
                 beyond=-diff.delta > t.success)
 
 
@@ -321,7 +321,7 @@ def violation_kinds(errors: Iterable[Row], provider: str, model: str) -> set[str
 
 def _contract(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Check]:
     fresh = sorted(violation_kinds(new.errors, *who) - violation_kinds(base.errors, *who))
-    verdict = Verdict.REGRESSION if fresh else Verdict.OK
+    verdict = Ruling.REGRESSION if fresh else Ruling.OK
     yield Check(*who, Metric.CONTRACT, "new contract violations", verdict, "any new kind", float(len(fresh)),
                 details=tuple(fresh))
 
@@ -401,16 +401,16 @@ def to_junit(comparison: Comparison) -> str:
         name="tts-harness compare",
         tests=str(len(comparison.checks)),
         failures=str(len(comparison.regressions)),
-        skipped=str(sum(1 for c in comparison.checks if c.verdict is Verdict.INSUFFICIENT)),
+        skipped=str(sum(1 for c in comparison.checks if c.verdict is Ruling.INSUFFICIENT)),
     )
     for check in comparison.checks:
         case = ElementTree.SubElement(
             suite, "testcase", classname=f"compare.{check.provider}.{check.model}", name=check.statistic
         )
-        if check.verdict is Verdict.REGRESSION and check.metric in comparison.fail_on:
+        if check.verdict is Ruling.REGRESSION and check.metric in comparison.fail_on:
             failure = ElementTree.SubElement(case, "failure", message=f"{check.metric.value} regression")
             failure.text = _describe(check)
-        elif check.verdict is Verdict.INSUFFICIENT:
+        elif check.verdict is Ruling.INSUFFICIENT:
             ElementTree.SubElement(case, "skipped", message=_describe(check))
         else:
             ElementTree.SubElement(case, "system-out").text = _describe(check)

@@ -1,7 +1,7 @@
 """A structural diff of two recordings of the same endpoints, graded the way oasdiff grades spec changes.
 
 This is how a team learns that a provider changed its API: diff the committed fixtures against a fresh
-live re-record. Both folders are condensed by ``shapes`` and compared twice:
+live re-record. Both folders are condensed by ``observed_contract`` and compared twice:
 
 * scenario by scenario, matched by name: a scenario whose first answer changed status is breaking;
 * structurally per (provider, endpoint, HTTP status), and per lifecycle state inside it.
@@ -41,7 +41,7 @@ from typing import Any
 from harness.contracts import Scenario, load_scenarios
 from harness.core.catalogue import listed
 from harness.core.registry import providers
-from harness.report.shapes import EndpointKey, ObservedEndpoint, Recording, Shape, load_recording, parent
+from harness.report.observed_contract import EndpointKey, ObservedEndpoint, Recording, Shape, load_recording, parent
 
 
 class Grade(StrEnum):

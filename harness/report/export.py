@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.core.errors import UsageError
-from harness.results import ROW_TABLES, Column, Kind, Row, RunRows, StoreTarget, coerce, read_run
+from harness.results import ROW_TABLES, Row, RowColumn, RowKind, RunRows, StoreTarget, coerce, read_run
 
 
 class ExportFormat(StrEnum):
@@ -24,7 +24,7 @@ class ExportFormat(StrEnum):
     JSON = "json"
 
 
-def _write_csv(path: Path, columns: tuple[Column, ...], rows: tuple[Row, ...]) -> None:
+def _write_csv(path: Path, columns: tuple[RowColumn, ...], rows: tuple[Row, ...]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow([c.name for c in columns])
@@ -32,18 +32,18 @@ def _write_csv(path: Path, columns: tuple[Column, ...], rows: tuple[Row, ...]) -
             writer.writerow(["" if row[c.name] is None else row[c.name] for c in columns])
 
 
-def _read_csv(path: Path, columns: tuple[Column, ...]) -> list[Row]:
+def _read_csv(path: Path, columns: tuple[RowColumn, ...]) -> list[Row]:
     with path.open(encoding="utf-8", newline="") as handle:
         return [{c.name: coerce(raw.get(c.name), c.kind) for c in columns} for raw in csv.DictReader(handle)]
 
 
-def _arrow_type(kind: Kind) -> Any:
+def _arrow_type(kind: RowKind) -> Any:
     import pyarrow as pa
 
-    return {Kind.TEXT: pa.string(), Kind.INTEGER: pa.int64(), Kind.REAL: pa.float64()}[kind]
+    return {RowKind.TEXT: pa.string(), RowKind.INTEGER: pa.int64(), RowKind.REAL: pa.float64()}[kind]
 
 
-def _write_parquet(path: Path, columns: tuple[Column, ...], rows: tuple[Row, ...]) -> None:
+def _write_parquet(path: Path, columns: tuple[RowColumn, ...], rows: tuple[Row, ...]) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -52,7 +52,7 @@ def _write_parquet(path: Path, columns: tuple[Column, ...], rows: tuple[Row, ...
     pq.write_table(table, path)
 
 
-def _read_parquet(path: Path, columns: tuple[Column, ...]) -> list[Row]:
+def _read_parquet(path: Path, columns: tuple[RowColumn, ...]) -> list[Row]:
     import pyarrow.parquet as pq
 
     return [{c.name: coerce(raw.get(c.name), c.kind) for c in columns} for raw in pq.read_table(path).to_pylist()]
@@ -63,7 +63,7 @@ def _write_json(path: Path, name: str, rows: tuple[Row, ...]) -> None:
     path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _read_json(path: Path, columns: tuple[Column, ...]) -> list[Row]:
+def _read_json(path: Path, columns: tuple[RowColumn, ...]) -> list[Row]:
     document = json.loads(path.read_text(encoding="utf-8"))
     items = [document] if isinstance(document, dict) else document
     return [{c.name: coerce(raw.get(c.name), c.kind) for c in columns} for raw in items]

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from harness.contracts import ReplayedStream, replayed_streams
 from harness.core.spec import Provider
-from harness.report.compare import Check, Comparison, Metric, Thresholds, Verdict
+from harness.report.compare import Check, Comparison, Metric, Ruling, Thresholds
 
 
 def _who(name: str) -> tuple[str, str]:
@@ -40,7 +40,7 @@ def _first_audio(base: ReplayedStream, new: ReplayedStream, t: Thresholds) -> Ch
         return None
     allowed = max(t.first_audio_ms, t.first_audio_rel * base.first_audio_ms)
     later = new.first_audio_ms - base.first_audio_ms
-    verdict = Verdict.REGRESSION if later > allowed else Verdict.OK
+    verdict = Ruling.REGRESSION if later > allowed else Ruling.OK
     return Check(*_who(new.name), Metric.STREAM, "first audio (ms, replayed)", verdict,
                  f"+{t.first_audio_ms:g} ms or +{t.first_audio_rel:.0%} of BASE", later,
                  details=(f"{base.first_audio_ms:.1f} ms -> {new.first_audio_ms:.1f} ms "
@@ -49,7 +49,7 @@ def _first_audio(base: ReplayedStream, new: ReplayedStream, t: Thresholds) -> Ch
 
 def _order(base: ReplayedStream, new: ReplayedStream) -> Check:
     changed = base.order != new.order
-    return Check(*_who(new.name), Metric.STREAM, "stream order", Verdict.REGRESSION if changed else Verdict.OK,
+    return Check(*_who(new.name), Metric.STREAM, "stream order", Ruling.REGRESSION if changed else Ruling.OK,
                  "any change", float(changed),
                  details=(f"{', '.join(base.order) or 'nothing'} -> {', '.join(new.order) or 'nothing'}",),
                  beyond=changed)
@@ -58,7 +58,7 @@ def _order(base: ReplayedStream, new: ReplayedStream) -> Check:
 def _findings(base: ReplayedStream, new: ReplayedStream) -> Check:
     fresh = tuple(line for line in new.violations if line not in set(base.violations))
     return Check(*_who(new.name), Metric.STREAM, "frame rules (replayed)",
-                 Verdict.REGRESSION if fresh else Verdict.OK, "any new finding", float(len(fresh)),
+                 Ruling.REGRESSION if fresh else Ruling.OK, "any new finding", float(len(fresh)),
                  details=fresh, beyond=bool(fresh))
 
 

@@ -33,11 +33,10 @@ from harness.results.database import (
     store_name,
 )
 from harness.results.dialect import Existing
-from harness.results.errors import MixedUnitsError, ResultsError, RowError
 from harness.results.evidence_rows import EvidenceRows, read_evidence, write_figures
 from harness.results.figures import (
     QUANTILES,
-    Cost,
+    CostFigures,
     Distribution,
     ModelFigures,
     RunTally,
@@ -56,12 +55,13 @@ from harness.results.load import LoadPoint, at_level, load_points, sweep_levels
 from harness.results.merge import MergeResult, RunConflict, merge_stores, run_ids
 from harness.results.pooling import ErrorCounts, ErrorRates, PooledErrorRate, Unit, error_rates, pooled_wer
 from harness.results.reading import read_catalogues, read_rows, read_run
+from harness.results.row_errors import MixedUnitsError, ResultsError, RowError
 from harness.results.rows import (
     REQUEST_COLUMNS,
     ROW_TABLES,
-    Column,
-    Kind,
     Row,
+    RowColumn,
+    RowKind,
     RunRows,
     coerce,
     json_list,
@@ -86,15 +86,13 @@ __all__ = [
     "CacheKey",
     "CacheKind",
     "ClipRow",
-    "Column",
     "Connection",
-    "Cost",
+    "CostFigures",
     "Distribution",
     "ErrorCounts",
     "ErrorRates",
     "EvidenceRows",
     "Existing",
-    "Kind",
     "LeaseRow",
     "LoadPoint",
     "MergeResult",
@@ -103,7 +101,9 @@ __all__ = [
     "PooledErrorRate",
     "ResultsError",
     "Row",
+    "RowColumn",
     "RowError",
+    "RowKind",
     "RunConflict",
     "RunRows",
     "RunTally",

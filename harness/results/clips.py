@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from harness.results.database import Connection
-from harness.results.errors import RowError
+from harness.results.row_errors import RowError
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,7 +92,7 @@ class Distribution:
 
 
 @dataclass(frozen=True, slots=True)
-class Cost:
+class CostFigures:
     total_usd: float | None
     per_request_usd: float | None
     per_audio_minute_usd: float | None
@@ -101,18 +101,18 @@ class Cost:
     amounts: dict[str, float]  # unit -> amount, for prices not in USD (TTS.ai characters)
 
 
-def cost_of(sent_rows: Sequence[Row], ok_rows: Sequence[Row]) -> Cost:
+def cost_of(sent_rows: Sequence[Row], ok_rows: Sequence[Row]) -> CostFigures:
     unpriced = sum(1 for r in sent_rows if r["cost_usd"] is None)
     amounts: dict[str, float] = {}
     for r in sent_rows:
         if r["cost_unit"] not in (None, "USD"):
             amounts[str(r["cost_unit"])] = amounts.get(str(r["cost_unit"]), 0.0) + float(r["cost_amount"] or 0.0)
     if not sent_rows or unpriced:
-        return Cost(None, None, None, None, unpriced, amounts)
+        return CostFigures(None, None, None, None, unpriced, amounts)
     total = sum(float(r["cost_usd"] or 0.0) for r in sent_rows)
     minutes = sum(floats(ok_rows, "duration_s")) / 60.0
     chars = sum(int(r["chars"] or 0) for r in sent_rows)
-    return Cost(total, total / len(sent_rows), total / minutes if minutes > 0 else None,
+    return CostFigures(total, total / len(sent_rows), total / minutes if minutes > 0 else None,
                 1000.0 * total / chars if chars > 0 else None, 0, amounts)
 
 
@@ -160,7 +160,7 @@ class ModelFigures:
     ttfa: Distribution
     perceived_ttfa: Distribution  # streams: when speech is first heard
     polls_per_job: float | None
-    cost: Cost
+    cost: CostFigures
     audio_minutes: float
     chars: int
     scored: int

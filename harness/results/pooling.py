@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
-from harness.results.errors import MixedUnitsError
+from harness.results.row_errors import MixedUnitsError
 
 
 class Unit(StrEnum):

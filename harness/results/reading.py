@@ -18,8 +18,8 @@ from harness.results.rows import (
     ERROR_COLUMNS,
     REQUEST_COLUMNS,
     RUN_COLUMNS,
-    Column,
     Row,
+    RowColumn,
     RunRows,
     coerce,
 )
@@ -28,7 +28,7 @@ from harness.results.setups import AsrSetup, pick_setup, setup_model_sql
 _TABLE_OF = {"j": "jobs", "s": "scores", "k": "clips", "e": "errors", "d": "drift", "r": "runs"}
 
 
-def _select(columns: Sequence[Column], conn: Connection, absent: frozenset[str] = frozenset()) -> str:
+def _select(columns: Sequence[RowColumn], conn: Connection, absent: frozenset[str] = frozenset()) -> str:
     """SELECT list; columns of an absent table alias (a table not created yet) read as their `absent`
     value, and plain columns the database lacks (written before a migration added them) as NULL."""
     present = {alias: columns_of(conn, _TABLE_OF[alias]) for alias in {c.table for c in columns}
@@ -45,7 +45,7 @@ def _select(columns: Sequence[Column], conn: Connection, absent: frozenset[str] 
     return ", ".join(parts)
 
 
-def _typed(row: Mapping[str, Any], columns: Sequence[Column]) -> Row:
+def _typed(row: Mapping[str, Any], columns: Sequence[RowColumn]) -> Row:
     return {c.name: coerce(row[c.name], c.kind) for c in columns}
 
 
@@ -65,7 +65,7 @@ def _requests(conn: Connection, run_id: str, setup: AsrSetup | None) -> tuple[Ro
     return tuple(_typed(raw, REQUEST_COLUMNS) for raw in conn.execute(sql, params))
 
 
-def _plain(conn: Connection, table: str, alias: str, columns: Sequence[Column], run_id: str) -> tuple[Row, ...]:
+def _plain(conn: Connection, table: str, alias: str, columns: Sequence[RowColumn], run_id: str) -> tuple[Row, ...]:
     if not has_table(conn, table):
         return ()
     order = SURROGATE_IDS[table]  # in the order they were written

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 
-class Kind(StrEnum):
+class RowKind(StrEnum):
     TEXT = "text"
     INTEGER = "integer"
     REAL = "real"
@@ -32,9 +32,9 @@ Row = dict[str, Value]
 
 
 @dataclass(frozen=True, slots=True)
-class Column:
+class RowColumn:
     name: str
-    kind: Kind
+    kind: RowKind
     table: str  # alias of the table it comes from ("" for columns filled after the query)
     expression: str = ""  # SQL when it is not simply `table.name`
     absent: str = "NULL"  # its value when its table does not exist yet (nothing scored)
@@ -44,13 +44,13 @@ class Column:
         return self.expression or (f"{self.table}.{self.name}" if self.table else "NULL")
 
 
-def _columns(kind: Kind, table: str, names: str) -> tuple[Column, ...]:
-    return tuple(Column(name, kind, table) for name in names.split())
+def _columns(kind: RowKind, table: str, names: str) -> tuple[RowColumn, ...]:
+    return tuple(RowColumn(name, kind, table) for name in names.split())
 
 
-T, N, R = Kind.TEXT, Kind.INTEGER, Kind.REAL  # short names keep the column lists readable
+T, N, R = RowKind.TEXT, RowKind.INTEGER, RowKind.REAL  # short names keep the column lists readable
 
-REQUEST_COLUMNS: tuple[Column, ...] = (
+REQUEST_COLUMNS: tuple[RowColumn, ...] = (
     *_columns(T, "j", "run_id job_key"),
     *_columns(N, "j", "seq"),
     *_columns(T, "j", "provider model endpoint provider_model_id corpus corpus_version item_id language text"),
@@ -82,30 +82,30 @@ REQUEST_COLUMNS: tuple[Column, ...] = (
     *_columns(N, "j", "underruns_lo underruns_hi"),
     *_columns(T, "j", "started_at finished_at harness_version git_revision params_sha256"),
     *_columns(R, "j", "cost_usd"),
-    Column("cost_amount", R, "c", "c.amount"),
-    Column("cost_unit", T, "c", "c.unit"),
-    Column("charged_attempts", N, "c", "c.charged"),
+    RowColumn("cost_amount", R, "c", "c.amount"),
+    RowColumn("cost_unit", T, "c", "c.unit"),
+    RowColumn("charged_attempts", N, "c", "c.charged"),
     *_columns(T, "j", "audio_path audio_sha256"),
     *_columns(N, "j", "audio_bytes"),
     *_columns(T, "j", "declared_media_type sniffed_media_type"),
-    Column("reference_audio_path", T, "k"),
-    Column("scored", N, "s", "CASE WHEN s.clip_id IS NULL THEN 0 ELSE 1 END", absent="0"),
+    RowColumn("reference_audio_path", T, "k"),
+    RowColumn("scored", N, "s", "CASE WHEN s.clip_id IS NULL THEN 0 ELSE 1 END", absent="0"),
     # asr_model: the model that read this clip (the setup's, or its multilingual counterpart for zh/ja).
     *_columns(T, "s", "asr_backend asr_model normalizer_name normalizer_version unit transcript"),
     *_columns(T, "s", "normalized_reference normalized_transcript"),
     *_columns(R, "s", "wer cer"),
     *_columns(N, "s", "hits substitutions deletions insertions ref_length ref_words hyp_length"),
-    Column("flags", T, "s", "s.flags_json", absent="'[]'"),
-    Column("findings", T, "s", "s.findings_json", absent="'[]'"),
+    RowColumn("flags", T, "s", "s.flags_json", absent="'[]'"),
+    RowColumn("findings", T, "s", "s.findings_json", absent="'[]'"),
     *_columns(R, "s", "similarity"),
     *_columns(T, "s", "similarity_model media_type"),
     *_columns(N, "s", "sample_rate channels"),
     *_columns(R, "s", "duration_s speech_s leading_silence_s trailing_silence_s clipping_ratio loudness_lufs"),
     *_columns(R, "s", "dnsmos_overall dnsmos_signal dnsmos_background dnsmos_p808"),
-    Column("score_error", T, "s", "s.error"),
+    RowColumn("score_error", T, "s", "s.error"),
 )
 
-ERROR_COLUMNS: tuple[Column, ...] = (
+ERROR_COLUMNS: tuple[RowColumn, ...] = (
     *_columns(T, "e", "run_id job_key"),
     *_columns(N, "e", "attempt"),
     *_columns(T, "e", "provider model corpus item_id phase error_class"),
@@ -115,11 +115,11 @@ ERROR_COLUMNS: tuple[Column, ...] = (
     *_columns(T, "e", "recorded_at"),
 )
 
-DRIFT_COLUMNS: tuple[Column, ...] = (
+DRIFT_COLUMNS: tuple[RowColumn, ...] = (
     *_columns(T, "d", "run_id job_key provider model corpus item_id endpoint phase pointer note kind recorded_at"),
 )
 
-RUN_COLUMNS: tuple[Column, ...] = (
+RUN_COLUMNS: tuple[RowColumn, ...] = (
     *_columns(T, "r", "run_id created_at finished_at status harness_version git_revision target target_url"),
     *_columns(T, "r", "sandbox_profile"),
     *_columns(N, "r", "sandbox_seed"),
@@ -131,15 +131,15 @@ RUN_COLUMNS: tuple[Column, ...] = (
     *_columns(T, "r", "machine_json"),
     # The scoring setup the requests' score columns come from (NULL when nothing was scored); asr_model is
     # the model the scoring pass was asked for.
-    Column("asr_backend", T, ""),
-    Column("asr_model", T, ""),
-    Column("normalizer_name", T, ""),
-    Column("normalizer_version", T, ""),
-    Column("asr_settings", T, ""),
-    Column("scoring_harness_version", T, ""),
+    RowColumn("asr_backend", T, ""),
+    RowColumn("asr_model", T, ""),
+    RowColumn("normalizer_name", T, ""),
+    RowColumn("normalizer_version", T, ""),
+    RowColumn("asr_settings", T, ""),
+    RowColumn("scoring_harness_version", T, ""),
 )
 
-ROW_TABLES: dict[str, tuple[Column, ...]] = {
+ROW_TABLES: dict[str, tuple[RowColumn, ...]] = {
     "run": RUN_COLUMNS,
     "requests": REQUEST_COLUMNS,
     "errors": ERROR_COLUMNS,
@@ -173,13 +173,13 @@ class RunRows:
         return rows
 
 
-def coerce(value: Any, kind: Kind) -> Value:
+def coerce(value: Any, kind: RowKind) -> Value:
     """A value read from any export format, as the column's type (empty CSV cells are NULL)."""
     if value is None or value == "":
         return None
-    if kind is Kind.INTEGER:
+    if kind is RowKind.INTEGER:
         return int(float(value)) if isinstance(value, str) else int(value)
-    if kind is Kind.REAL:
+    if kind is RowKind.REAL:
         return float(value)
     return str(value)
 

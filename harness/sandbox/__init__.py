@@ -94,13 +94,13 @@ The emulation protocol
     `balance(key)` / `charge(key, cost)` (the wallets; the engine itself charges only job submits, with
     `price`), `now()` (the sandbox clock's wall time), `publish(audio, media_type, name) -> url` (serve
     audio made outside a job, beneath the media host) and `active_jobs(key)`; they build answers with
-    `wire.json_reply`, `wire.sse_reply` (Server-Sent Events) or a starlette `Response`.
+    `http_bodies.json_reply`, `http_bodies.sse_reply` (Server-Sent Events) or a starlette `Response`.
     SUBMIT endpoints with a `JobBinding` and their STATUS endpoint need no handler.
 
     WebSocket channels (`Provider.channels`, the realtime protocols) are served by handlers registered
     in `self.sockets[channel_key] = async def (call: SocketCall) -> None`: the call carries the socket
     (not yet accepted), the key found in the auth header, `known`/`admit` (key check, rate limit),
-    `deny` (refuse the upgrade with an HTTP answer), the services, and the stream faults; `lanes` and
+    `deny` (refuse the upgrade with an HTTP answer), the services, and the stream faults; `socket_writer` and
     `utterances` do the shared work of speaking paced audio (see `sockets`).
 
     Key-less calls: where an endpoint has `auth_required=False`, a call without a key gets `call.key`

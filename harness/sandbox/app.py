@@ -16,9 +16,9 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute
 
 from harness.sandbox.control import control_routes
+from harness.sandbox.http_bodies import ConnectionFinder
 from harness.sandbox.pipeline import ProviderFace
 from harness.sandbox.state import SandboxState
-from harness.sandbox.wire import ConnectionFinder
 
 
 def build_app(state: SandboxState, find_connection: ConnectionFinder | None = None) -> Starlette:

@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket
 
 from harness.core.lifecycle import Lifecycle
-from harness.core.protocols.realtime import Channel
+from harness.core.protocols.realtime_grammar import Channel
 from harness.core.spec import Cost, Endpoint, Provider, Upload
 from harness.sandbox.faults import Fault
 from harness.sandbox.profiles import Timing

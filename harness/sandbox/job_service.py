@@ -20,14 +20,14 @@ from harness.core.lifecycle import Lifecycle
 from harness.core.spec import Cost, Endpoint, Role
 from harness.sandbox.emulation import Call, Emulation, JobView, Reject, Reply
 from harness.sandbox.faults import JOB_FAULTS, Fault, draw_faults
-from harness.sandbox.jobs import Job, StoreFull
+from harness.sandbox.http_bodies import ConnectionFinder, TruncatedResponse
+from harness.sandbox.job_audio import ProductionFailed
+from harness.sandbox.jobs import EmulatedJob, StoreFull
 from harness.sandbox.loading import Served
 from harness.sandbox.netguard import UrlRefused
-from harness.sandbox.production import ProductionFailed
 from harness.sandbox.state import SandboxState
 from harness.sandbox.timeline import Outcome, Phase, Timeline, WorkerPool, transitions
 from harness.sandbox.urls import Urls
-from harness.sandbox.wire import ConnectionFinder, TruncatedResponse
 from harness.speech import EngineUnavailableError
 
 log = logging.getLogger("harness.sandbox")
@@ -97,7 +97,7 @@ class JobService:
         timeline = Timeline.draw(now, queue_s, processing_s, outcome,
                                  never_finish=Fault.NEVER_FINISH in job_faults,
                                  backwards=Fault.STATUS_BACKWARDS in job_faults)
-        job = Job(
+        job = EmulatedJob(
             id=emulation.job_id(plan, state.uuid7(rng, now)), sequence=sequence, provider=self.provider.name,
             key=call.key, client=call.client, payer=payer, endpoint_key=call.endpoint.key, plan=plan,
             params=call.params, cost=cost, timeline=timeline, faults=job_faults, origin=call.urls.origin,
@@ -130,18 +130,18 @@ class JobService:
             pool = self.pools[model_id] = WorkerPool(workers)
         return pool.start(now + queue_s, processing_s) - now, processing_s
 
-    def start(self, job: Job) -> None:
+    def start(self, job: EmulatedJob) -> None:
         """Produce a job's audio and deliver its callbacks (on submit, or when a snapshot restores it)."""
         done = asyncio.Event()
         self.state.spawn(self._produce(job, done))
         if job.webhook is not None:
             self.state.spawn(self.state.dispatcher.run(job, job.webhook, done, lambda at: self._callback(job, at)))
 
-    def _refund_if_uncharged(self, job: Job, phase: Phase, at: float) -> None:
+    def _refund_if_uncharged(self, job: EmulatedJob, phase: Phase, at: float) -> None:
         if job.payer is not None and self.lifecycle is not None and job.states.word(phase) in self.lifecycle.uncharged:
             self.state.accounts.refund(job.provider, job.payer, job.cost, at)
 
-    async def _produce(self, job: Job, done: asyncio.Event) -> None:
+    async def _produce(self, job: EmulatedJob, done: asyncio.Event) -> None:
         clock = self.state.clock
         try:
             if job.timeline.outcome is Phase.COMPLETED and math.isfinite(job.timeline.finished):
@@ -166,7 +166,7 @@ class JobService:
 
     # --- status and media ---------------------------------------------------------------------------
 
-    def find(self, call: Call) -> Job:
+    def find(self, call: Call) -> EmulatedJob:
         param = self.id_params.get(call.endpoint.key, "")
         job_id = call.path_params.get(param) or call.query.get(param) or ""
         job = self.state.jobs.get(job_id)
@@ -195,10 +195,10 @@ class JobService:
 
     # --- views --------------------------------------------------------------------------------------
 
-    def _callback(self, job: Job, at: float) -> dict[str, Any]:
+    def _callback(self, job: EmulatedJob, at: float) -> dict[str, Any]:
         return dict(self.emulation.status(self.view(job, at, self.urls(job.origin)), callback=True))
 
-    def view(self, job: Job, now: float, urls: Urls) -> JobView:
+    def view(self, job: EmulatedJob, now: float, urls: Urls) -> JobView:
         wall = self.state.clock.wall
         phase = job.phase(now)
         changes = transitions(job.timeline, job.outcome, now)
@@ -230,11 +230,11 @@ def is_job_endpoint(endpoint: Endpoint) -> bool:
     return endpoint.role in (Role.SUBMIT, Role.STATUS)
 
 
-def restarter(state: SandboxState) -> Callable[[Job], None]:
+def restarter(state: SandboxState) -> Callable[[EmulatedJob], None]:
     """Resumes a restored job's production and callbacks with its provider's service (`snapshot.keep`)."""
     services: dict[str, JobService] = {}
 
-    def start(job: Job) -> None:
+    def start(job: EmulatedJob) -> None:
         service = services.get(job.provider)
         if service is None:
             service = services[job.provider] = JobService(state, state.served[job.provider])

@@ -1,11 +1,11 @@
 """Jobs and the bounded store that keeps them.
 
-A `Job` holds its drawn `Timeline`, what production has learnt (`Outcome`), and everything needed to
+A `EmulatedJob` holds its drawn `Timeline`, what production has learnt (`Outcome`), and everything needed to
 render it later. Its state is never stored: it is read off the timeline at the clock reading asked for.
 The store is bounded: past its capacity it evicts the oldest *finished* jobs; when every job is still
 running it refuses new ones (the engine answers 503 "queue full" with Retry-After).
 
-`Job.truth()` is the record the runner's accuracy check compares its measurements with: every true
+`EmulatedJob.truth()` is the record the runner's accuracy check compares its measurements with: every true
 state change as a clock reading and as the wall time the server reports.
 """
 
@@ -35,11 +35,11 @@ from harness.sandbox.timeline import (
 )
 
 if TYPE_CHECKING:
-    from harness.sandbox.production import Recipe
+    from harness.sandbox.job_audio import Recipe
 
 
 @dataclass(slots=True, eq=False)
-class Job:
+class EmulatedJob:
     id: str
     sequence: int
     provider: str
@@ -114,7 +114,7 @@ class JobStore:
         if capacity < 1:
             raise ValueError(f"job store capacity must be >= 1, got {capacity}")
         self.capacity = capacity
-        self._jobs: OrderedDict[str, Job] = OrderedDict()
+        self._jobs: OrderedDict[str, EmulatedJob] = OrderedDict()
         self._lock = threading.Lock()
         self._sequence = 0
         self.evicted = 0
@@ -129,7 +129,7 @@ class JobStore:
         with self._lock:
             self._sequence = max(self._sequence, sequence)
 
-    def add(self, job: Job, now: float) -> None:
+    def add(self, job: EmulatedJob, now: float) -> None:
         with self._lock:
             if len(self._jobs) >= self.capacity:
                 self._evict_one(now)
@@ -143,13 +143,13 @@ class JobStore:
                 return
         raise StoreFull(f"all {self.capacity} stored jobs are unfinished")
 
-    def get(self, job_id: str) -> Job | None:
+    def get(self, job_id: str) -> EmulatedJob | None:
         with self._lock:
             return self._jobs.get(job_id)
 
     def active(self, provider: str, key: str | None, now: float, client: str | None = None) -> int:
         """Unfinished jobs of a provider: of one key, or of one key-less client, or all."""
-        def mine(job: Job) -> bool:
+        def mine(job: EmulatedJob) -> bool:
             if key is not None:
                 return job.key == key
             if client is not None:
@@ -160,7 +160,7 @@ class JobStore:
             return sum(1 for j in self._jobs.values() if j.provider == provider and mine(j)
                        and not j.phase(now).terminal)
 
-    def __iter__(self) -> Iterator[Job]:
+    def __iter__(self) -> Iterator[EmulatedJob]:
         with self._lock:
             return iter(list(self._jobs.values()))
 

@@ -36,14 +36,7 @@ from harness.sandbox.faults import (
     parse_faults,
     status_faults,
 )
-from harness.sandbox.job_service import JobService
-from harness.sandbox.loading import Served
-from harness.sandbox.published import PUBLISHED_PATH
-from harness.sandbox.services import EngineServices
-from harness.sandbox.sockets import Mount, socket_routes
-from harness.sandbox.state import SandboxState
-from harness.sandbox.urls import MEDIA_HOST, mount_path
-from harness.sandbox.wire import (
+from harness.sandbox.http_bodies import (
     BodyTooLarge,
     ConnectionFinder,
     ResetResponse,
@@ -54,6 +47,13 @@ from harness.sandbox.wire import (
     raw_body,
     read_payload,
 )
+from harness.sandbox.job_service import JobService
+from harness.sandbox.loading import Served
+from harness.sandbox.published_media import PUBLISHED_PATH
+from harness.sandbox.services import EngineServices
+from harness.sandbox.sockets import Mount, socket_routes
+from harness.sandbox.state import SandboxState
+from harness.sandbox.urls import MEDIA_HOST, mount_path
 from harness.speech import EngineUnavailableError
 
 log = logging.getLogger("harness.sandbox")

@@ -48,11 +48,11 @@ from harness.sandbox.control import (
 )
 from harness.sandbox.job_service import restarter
 from harness.sandbox.profiles import Profile
-from harness.sandbox.sink import WebhookSink
 from harness.sandbox.snapshot import keep
 from harness.sandbox.state import SandboxState
 from harness.sandbox.tls import LocalCA, local_ca
 from harness.sandbox.urls import CONTROL_PREFIX, mount_path
+from harness.sandbox.webhook_sink import WebhookSink
 from harness.sandbox.webhooks import Delivery
 
 log = logging.getLogger("harness.sandbox")

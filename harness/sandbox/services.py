@@ -15,10 +15,10 @@ from decimal import Decimal
 from harness.core.spec import Cost
 from harness.sandbox.clock import RealClock
 from harness.sandbox.emulation import Reject, Speech
+from harness.sandbox.job_audio import ProductionFailed
 from harness.sandbox.netguard import FetchFailed, UrlRefused
-from harness.sandbox.production import ProductionFailed
 from harness.sandbox.profiles import Timing
-from harness.sandbox.published import PUBLISHED_PATH
+from harness.sandbox.published_media import PUBLISHED_PATH
 from harness.sandbox.state import SandboxState
 from harness.sandbox.streams import StreamPacer
 from harness.sandbox.timeline import Phase

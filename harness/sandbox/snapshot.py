@@ -36,9 +36,9 @@ from harness.core.spec import Cost, CostUnit, Upload
 from harness.sandbox.accounts import Account
 from harness.sandbox.emulation import JobPlan, Reference, Speech, Voice, WebhookMode, WebhookTarget
 from harness.sandbox.faults import Fault
-from harness.sandbox.jobs import Job
+from harness.sandbox.job_audio import Recipe
+from harness.sandbox.jobs import EmulatedJob
 from harness.sandbox.loading import Served
-from harness.sandbox.production import Recipe
 from harness.sandbox.profiles import Timing
 from harness.sandbox.state import SandboxState
 from harness.sandbox.timeline import NEVER, Outcome, Phase, Timeline
@@ -76,11 +76,11 @@ class Journal:
         self._conn.executescript(SCHEMA)
         self._lock = threading.Lock()
 
-    def accepted(self, job: Job) -> None:
+    def accepted(self, job: EmulatedJob) -> None:
         """A job was accepted (and charged): written before its submitter hears of it."""
         self._save(job, uploads=True)
 
-    def produced(self, job: Job) -> None:
+    def produced(self, job: EmulatedJob) -> None:
         """A job's result (or failure) is known."""
         self._save(job)
 
@@ -100,7 +100,7 @@ class Journal:
         with self._lock:
             self._conn.close()
 
-    def _save(self, job: Job | None, *, uploads: bool = False) -> None:
+    def _save(self, job: EmulatedJob | None, *, uploads: bool = False) -> None:
         reading = self.state.clock.now()
         wallets = [(provider, wallet_name(key), json.dumps(_account(self.state, account, reading)))
                    for provider, key, account in self.state.accounts.export()]
@@ -128,7 +128,7 @@ class Journal:
 # --- restoring ------------------------------------------------------------------------------------------
 
 
-def keep(state: SandboxState, path: Path, origin: str, start: Callable[[Job], None]) -> int:
+def keep(state: SandboxState, path: Path, origin: str, start: Callable[[EmulatedJob], None]) -> int:
     """Restore the state `path` holds (if any) into a sandbox that has answered nothing yet and serves at
     `origin`, then journal every later change there. Returns how many jobs were restored. `start` resumes
     the production (and callbacks) of a restored job still in production; it is called on the server's
@@ -165,9 +165,9 @@ class Moved:
         return url
 
 
-async def _restore(state: SandboxState, journal: Journal, moved: Moved, start: Callable[[Job], None]) -> int:
+async def _restore(state: SandboxState, journal: Journal, moved: Moved, start: Callable[[EmulatedJob], None]) -> int:
     """Runs on the server's loop: restored jobs start producing there."""
-    clock = Clock(state)
+    clock = RestoredClock(state)
     live = {(provider, wallet_name(key)): key for provider, key, _ in state.accounts.export()}
     for provider, wallet, body in journal.rows("SELECT provider, wallet, body FROM wallets"):
         key = wallet if wallet.startswith("anonymous:") else live.get((provider, wallet))
@@ -193,7 +193,7 @@ async def _restore(state: SandboxState, journal: Journal, moved: Moved, start: C
     return restored
 
 
-class Clock:
+class RestoredClock:
     """Maps clock readings to wall time and back: a new process's clock has other readings."""
 
     def __init__(self, state: SandboxState) -> None:
@@ -231,7 +231,7 @@ def _account(state: SandboxState, account: Account, reading: float) -> dict[str,
     }
 
 
-def _account_of(body: Mapping[str, Any], clock: Clock) -> Account:
+def _account_of(body: Mapping[str, Any], clock: RestoredClock) -> Account:
     refunds = [(clock.now if at is None else at + clock.offset, Decimal(amount)) for at, amount in body["refunds"]]
     return Account("", body["tier"], None if body["balance"] is None else Decimal(body["balance"]),
                    Decimal(body["spent"]), refunds)
@@ -283,7 +283,7 @@ def _webhook_of(body: Mapping[str, Any] | None) -> WebhookTarget | None:
     return None if body is None else WebhookTarget(body["url"], WebhookMode(body["mode"]), body["field"])
 
 
-def _params(job: Job) -> str | None:
+def _params(job: EmulatedJob) -> str | None:
     if job.params is None:
         return None
     try:
@@ -292,7 +292,7 @@ def _params(job: Job) -> str | None:
         return None
 
 
-def _job(state: SandboxState, job: Job) -> dict[str, Any]:
+def _job(state: SandboxState, job: EmulatedJob) -> dict[str, Any]:
     timeline, outcome = job.timeline, job.outcome
     recipe = job.recipe
     return {
@@ -330,7 +330,7 @@ def _job(state: SandboxState, job: Job) -> dict[str, Any]:
 
 
 def _job_of(body: Mapping[str, Any], served: Served, live: Mapping[tuple[str, str], str],
-            uploads: Mapping[str, bytes], clock: Clock, moved: Moved) -> Job | None:
+            uploads: Mapping[str, bytes], clock: RestoredClock, moved: Moved) -> EmulatedJob | None:
     provider = body["provider"]
 
     def key_of(name: str | None) -> tuple[bool, str | None]:
@@ -373,7 +373,7 @@ def _job_of(body: Mapping[str, Any], served: Served, live: Mapping[tuple[str, st
         recipe = Recipe(tuple((int(s), str(t)) for s, t in given["lines"]),
                         tuple(Rendition(**r) for r in given["renditions"]), AudioFormat(given["format"]))
     cost = body["cost"]
-    return Job(
+    return EmulatedJob(
         id=body["id"], sequence=body["sequence"], provider=provider, key=key, client=body["client"], payer=payer,
         endpoint_key=body["endpoint"],
         plan=JobPlan(plan["model_id"], _speech_of(plan["speech"], uploads, moved), Timing(**plan["timing"]),

@@ -22,14 +22,14 @@ from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from harness.core.protocols.declaration import ProtocolDeclaration
-from harness.core.protocols.realtime import Channel
+from harness.core.protocols.realtime_grammar import Channel
 from harness.core.spec import Provider
 from harness.sandbox.emulation import Emulation, SocketCall, SocketHandler
 from harness.sandbox.faults import FAULT_HEADER, UnknownFault, parse_faults, stall_count, status_faults
+from harness.sandbox.http_bodies import ConnectionFinder
 from harness.sandbox.services import EngineServices
 from harness.sandbox.state import SandboxState
 from harness.sandbox.urls import Urls, mount_path
-from harness.sandbox.wire import ConnectionFinder
 
 log = logging.getLogger("harness.sandbox")
 

@@ -19,27 +19,27 @@ from typing import Any, Protocol
 from harness.sandbox.accounts import Accounts, anonymous_wallet, default_key, empty_key, tier_key
 from harness.sandbox.clock import Clock, RealClock
 from harness.sandbox.config import SandboxConfig
-from harness.sandbox.jobs import Job, JobStore
+from harness.sandbox.job_audio import Producer
+from harness.sandbox.jobs import EmulatedJob, JobStore
 from harness.sandbox.loading import Served, load_served
 from harness.sandbox.netguard import NetPolicy
-from harness.sandbox.production import Producer
 from harness.sandbox.profiles import ProfileSettings, Timing
-from harness.sandbox.published import PublishedMedia
+from harness.sandbox.published_media import PublishedMedia
 from harness.sandbox.ratelimit import RateLimiter
-from harness.sandbox.sink import WebhookSink
 from harness.sandbox.stamps import Stamps
 from harness.sandbox.streams import StreamLog
 from harness.sandbox.voices import ReferenceVoices
+from harness.sandbox.webhook_sink import WebhookSink
 from harness.sandbox.webhooks import DeliveryLog, Dispatcher
 
 
 class JobJournal(Protocol):
     """Where a sandbox whose jobs and wallets must outlive its process writes them (`snapshot.Journal`)."""
 
-    def accepted(self, job: Job) -> None:
+    def accepted(self, job: EmulatedJob) -> None:
         """A job was accepted and charged; called before its submitter hears of it."""
 
-    def produced(self, job: Job) -> None:
+    def produced(self, job: EmulatedJob) -> None:
         """A job's result (or failure) is known."""
 
     def wallets(self) -> None:

@@ -149,7 +149,7 @@ def split(audio: bytes, seconds: float) -> list[bytes]:
 
 
 # The stream whose released chunk the current task is about to write to a socket (set by the speaker that
-# released it, read by the socket's one writer just before the write: `harness.sandbox.lanes.Sender`).
+# released it, read by the socket's one writer just before the write: `harness.sandbox.socket_writer.Sender`).
 _WRITING: ContextVar[StreamPacer | None] = ContextVar("sandbox_stream_writing", default=None)
 
 

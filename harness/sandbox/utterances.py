@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from harness.core.onset import speech_onset_s
-from harness.core.protocols.realtime import Mark
+from harness.core.protocols.realtime_grammar import SpokenSpan
 from harness.sandbox.emulation import Services, Speech, Voice
 from harness.sandbox.streams import StreamPacer, writing
 from harness.speech import AudioFormat, Rendition, decode
@@ -34,10 +34,10 @@ class Piece:
 
     samples: Samples  # mono float at the speaker's rate
     offset_s: float  # where it starts in the utterance's audio
-    marks: tuple[Mark, ...]  # the characters whose speech starts in it, times from the utterance's start
+    marks: tuple[SpokenSpan, ...]  # the characters whose speech starts in it, times from the utterance's start
 
 
-def spread_marks(text: str, samples: Samples, rate: int, offset_s: float) -> tuple[Mark, ...]:
+def spread_marks(text: str, samples: Samples, rate: int, offset_s: float) -> tuple[SpokenSpan, ...]:
     """Every character of `text` with an even share of the spoken span of `samples`."""
     if not text:
         return ()
@@ -49,7 +49,7 @@ def spread_marks(text: str, samples: Samples, rate: int, offset_s: float) -> tup
     else:
         stop = max(start, total - end_reversed)
     step = (stop - start) / len(text)
-    return tuple(Mark(char, offset_s + start + i * step, offset_s + start + (i + 1) * step)
+    return tuple(SpokenSpan(char, offset_s + start + i * step, offset_s + start + (i + 1) * step)
                  for i, char in enumerate(text))
 
 

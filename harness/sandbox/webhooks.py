@@ -22,7 +22,7 @@ from harness.core.timestamps import format_iso
 from harness.sandbox.clock import Clock
 from harness.sandbox.emulation import WebhookMode, WebhookTarget
 from harness.sandbox.faults import Fault
-from harness.sandbox.jobs import Job
+from harness.sandbox.jobs import EmulatedJob
 from harness.sandbox.netguard import NetPolicy, UrlRefused
 
 MAX_ATTEMPTS = 5
@@ -95,7 +95,7 @@ class Dispatcher:
         if https_only and parsed.scheme != "https" and not self.policy.allow_http_webhooks:
             raise UrlRefused(f"{target.field} must be an https:// URL; plain http:// URLs are rejected")
 
-    async def run(self, job: Job, target: WebhookTarget, done: asyncio.Event, payload_at: PayloadAt) -> None:
+    async def run(self, job: EmulatedJob, target: WebhookTarget, done: asyncio.Event, payload_at: PayloadAt) -> None:
         """Deliver one job's callbacks; returns when the last one is delivered or given up."""
         try:
             if target.mode is WebhookMode.SYNC:
@@ -111,7 +111,9 @@ class Dispatcher:
         finally:
             job.webhooks_done.set()
 
-    async def _sync_posts(self, job: Job, target: WebhookTarget, done: asyncio.Event, payload_at: PayloadAt) -> None:
+    async def _sync_posts(
+        self, job: EmulatedJob, target: WebhookTarget, done: asyncio.Event, payload_at: PayloadAt,
+    ) -> None:
         due = job.timeline.created
         for _ in range(MAX_SYNC_POSTS):
             if due >= job.ends_at():
@@ -123,14 +125,14 @@ class Dispatcher:
             await self._post(job, target, "sync", 1, payload_at(now))
             due = now + self.sync_cycle_s
 
-    async def _deliver(self, job: Job, target: WebhookTarget, event: str, payload_at: PayloadAt) -> None:
+    async def _deliver(self, job: EmulatedJob, target: WebhookTarget, event: str, payload_at: PayloadAt) -> None:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             if await self._post(job, target, event, attempt, payload_at(self.clock.now())):
                 return
             if attempt < MAX_ATTEMPTS:
                 await self.clock.sleep_until(self.clock.now() + self.backoff_s * 2 ** (attempt - 1))
 
-    async def _post(self, job: Job, target: WebhookTarget, event: str, attempt: int,
+    async def _post(self, job: EmulatedJob, target: WebhookTarget, event: str, attempt: int,
                     payload: Mapping[str, Any]) -> bool:
         now = self.clock.now()
         status_code: int | None = None

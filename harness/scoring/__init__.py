@@ -21,7 +21,14 @@ from harness.scoring.background import BackgroundScorer, BackgroundStats
 from harness.scoring.blas import passive_openmp as _passive_openmp
 from harness.scoring.conformance import Conformance, DeclaredFormat, check_conformance
 from harness.scoring.dnsmos import Dnsmos
-from harness.scoring.errors import (
+from harness.scoring.flags import Finding, Flag
+from harness.scoring.intelligibility import TextScore, score_transcript
+from harness.scoring.normalize import NORMALIZER_VERSION, TextNormalizer, normalizer_for
+from harness.scoring.references import Alternatives, candidate_references
+from harness.scoring.results import ClipInput, ClipScore, ScoreVersions
+from harness.scoring.run import RunScoreSummary, SystemSummary, score_run
+from harness.scoring.scorer import Scorer, ScorerStats
+from harness.scoring.scoring_errors import (
     AsrBackendError,
     AudioDecodeError,
     ConversionError,
@@ -30,13 +37,6 @@ from harness.scoring.errors import (
     ScoringError,
     ScoringInputError,
 )
-from harness.scoring.flags import Finding, Flag
-from harness.scoring.intelligibility import TextScore, score_transcript
-from harness.scoring.normalize import NORMALIZER_VERSION, TextNormalizer, normalizer_for
-from harness.scoring.references import Alternatives, candidate_references
-from harness.scoring.results import ClipInput, ClipScore, ScoreVersions
-from harness.scoring.run import RunScoreSummary, SystemSummary, score_run
-from harness.scoring.scorer import Scorer, ScorerStats
 
 # Every module here imports faster_whisper on first use only, so this comes before any of them does.
 _passive_openmp()

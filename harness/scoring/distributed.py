@@ -23,7 +23,7 @@ from typing import Any, Protocol
 
 from harness.scoring.asr import AsrBackend, AsrBackendName, DecodingSettings, make_backend
 from harness.scoring.audio import FloatArray
-from harness.scoring.errors import AsrBackendError, MissingDependencyError
+from harness.scoring.scoring_errors import AsrBackendError, MissingDependencyError
 
 # Clips per Ray task: enough to batch inside a window, small enough to spread over the workers.
 CLIPS_PER_TASK = 8

@@ -23,9 +23,9 @@ import numpy as np
 from harness.scoring.asr.base import SAMPLE_RATE
 from harness.scoring.audio import FloatArray
 from harness.scoring.dnsmos_windows import SplitP835
-from harness.scoring.errors import MissingDependencyError
 from harness.scoring.lazy import LazyModel
 from harness.scoring.melspec import mel_power, power_to_db
+from harness.scoring.scoring_errors import MissingDependencyError
 from harness.scoring.versions import package_version
 
 # Shorter clips are repeated up to the model's input; an empty or tiny clip says nothing about quality.

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import jiwer
 
 from harness.results import Unit
-from harness.scoring.errors import ScoringInputError
 from harness.scoring.flags import Finding, Flag
 from harness.scoring.normalize import TextNormalizer
+from harness.scoring.scoring_errors import ScoringInputError
 
 # A transcript this much longer than its reference is not a misreading but invented speech.
 LONG_RATIO = 1.5

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
-from harness.scoring.errors import MissingDependencyError
+from harness.scoring.scoring_errors import MissingDependencyError
 
 Model = TypeVar("Model")
 

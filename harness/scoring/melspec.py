@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from harness.scoring.errors import MissingDependencyError
+from harness.scoring.scoring_errors import MissingDependencyError
 
 SAMPLE_RATE = 16000
 

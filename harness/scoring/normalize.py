@@ -20,7 +20,7 @@ from whisper_normalizer.basic import BasicTextNormalizer
 from whisper_normalizer.english import EnglishTextNormalizer
 
 from harness.results import Unit
-from harness.scoring.errors import ScoringInputError
+from harness.scoring.scoring_errors import ScoringInputError
 
 # Bump when anything below changes how text is normalized or tokenized.
 HARNESS_RULES_REVISION = 1

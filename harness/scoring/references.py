@@ -16,7 +16,7 @@ import itertools
 import json
 from collections.abc import Mapping, Sequence
 
-from harness.scoring.errors import ScoringInputError
+from harness.scoring.scoring_errors import ScoringInputError
 
 Alternatives = Sequence[str] | Mapping[str, Sequence[str]]
 

@@ -10,9 +10,9 @@ from typing import Any
 from harness.results import Unit
 from harness.scoring.conformance import Conformance
 from harness.scoring.dnsmos import Dnsmos
-from harness.scoring.errors import ScoringInputError
 from harness.scoring.flags import Finding, Flag
 from harness.scoring.references import Alternatives
+from harness.scoring.scoring_errors import ScoringInputError
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,11 +14,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from harness.results import ClipRow, PooledErrorRate, ScoreCache, connect_writer, pooled_wer, read_clips, write_scores
-from harness.scoring.errors import ScoringInputError
 from harness.scoring.references import parse_alternatives_json
 from harness.scoring.results import ClipInput, ClipScore
 from harness.scoring.score_row import score_row
 from harness.scoring.scorer import Scorer
+from harness.scoring.scoring_errors import ScoringInputError
 
 
 def clip_input(row: ClipRow, base_dir: Path) -> ClipInput:

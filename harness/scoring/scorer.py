@@ -26,12 +26,12 @@ from harness.scoring.blas import one_blas_thread
 from harness.scoring.conformance import DeclaredFormat, check_conformance
 from harness.scoring.distributed import LocalExecutor, TranscriptionExecutor
 from harness.scoring.dnsmos import Dnsmos, dnsmos, dnsmos_available, dnsmos_model_id, load_dnsmos
-from harness.scoring.errors import AudioDecodeError, MissingDependencyError, ScoringInputError
 from harness.scoring.flags import Finding, Flag
 from harness.scoring.intelligibility import score_transcript
 from harness.scoring.normalize import NORMALIZER_VERSION, language_code, normalizer_for
 from harness.scoring.references import candidate_references
 from harness.scoring.results import ClipInput, ClipScore, ScoreVersions, sha256_hex
+from harness.scoring.scoring_errors import AudioDecodeError, MissingDependencyError, ScoringInputError
 from harness.scoring.similarity import (
     SimilarityBackend,
     SpeakerEncoder,

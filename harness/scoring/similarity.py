@@ -23,7 +23,7 @@ import numpy as np
 
 from harness.scoring.asr.base import SAMPLE_RATE
 from harness.scoring.audio import FloatArray
-from harness.scoring.errors import MissingDependencyError
+from harness.scoring.scoring_errors import MissingDependencyError
 from harness.scoring.speaker_encoder import WEIGHTS_FILE, preprocess, shared_encoder
 from harness.scoring.versions import package_version
 

@@ -18,9 +18,9 @@ import numpy as np
 import numpy.typing as npt
 
 from harness.scoring.blas import one_blas_thread
-from harness.scoring.errors import MissingDependencyError
 from harness.scoring.lazy import LazyModel
 from harness.scoring.melspec import mel_power
+from harness.scoring.scoring_errors import MissingDependencyError
 
 FloatArray = npt.NDArray[np.float32]
 

@@ -31,7 +31,7 @@ from typing import IO, Any
 import numpy as np
 import numpy.typing as npt
 
-from harness.scoring.errors import ConversionError
+from harness.scoring.scoring_errors import ConversionError
 
 WEIGHTS_FILE = Path(__file__).resolve().parent / "weights" / "voice_encoder.npz"
 WHEEL_MEMBER = "resemblyzer/pretrained.pt"

@@ -42,7 +42,7 @@ _CLONING_TEXT = (
 
 
 @dataclass(frozen=True, slots=True)
-class Reference:
+class ReferenceClip:
     """One reference clip: its file name, what it says, how it sounds, and the duration it must have."""
 
     name: str
@@ -52,17 +52,17 @@ class Reference:
     max_s: float
 
 
-REFERENCES: tuple[Reference, ...] = (
+REFERENCES: tuple[ReferenceClip, ...] = (
     # PixelAPI requires >= 5 s at >= 16 kHz; 6 s is the floor here for margin.
-    Reference("joe_reference.wav", _CLONING_TEXT, Rendition(Engine.PIPER), 6.0, 9.0),
+    ReferenceClip("joe_reference.wav", _CLONING_TEXT, Rendition(Engine.PIPER), 6.0, 9.0),
     # A second, clearly different speaker: similarity between the two must score low.
-    Reference("espeak_reference.wav", _CLONING_TEXT, Rendition(Engine.ESPEAK, voice="en-us+f3"), 6.0, 9.0),
+    ReferenceClip("espeak_reference.wav", _CLONING_TEXT, Rendition(Engine.ESPEAK, voice="en-us+f3"), 6.0, 9.0),
     # Deliberately too short for cloning, for the "reference too short" error tests.
-    Reference("joe_short.wav", "Hello, this clip is far too short.", Rendition(Engine.PIPER), 1.5, 2.5),
+    ReferenceClip("joe_short.wav", "Hello, this clip is far too short.", Rendition(Engine.PIPER), 1.5, 2.5),
 )
 
 
-def render_reference(engine: SpeechEngine, reference: Reference) -> bytes:
+def render_reference(engine: SpeechEngine, reference: ReferenceClip) -> bytes:
     """The WAV bytes of one reference, checked against its duration and size bounds."""
     clip = engine.render(reference.text, reference.rendition)
     if not reference.min_s <= clip.duration_s <= reference.max_s:
@@ -76,7 +76,7 @@ def render_reference(engine: SpeechEngine, reference: Reference) -> bytes:
     return data
 
 
-def manifest_entry(reference: Reference, data: bytes) -> dict[str, object]:
+def manifest_entry(reference: ReferenceClip, data: bytes) -> dict[str, object]:
     clip = decode(data)
     return {
         "file": reference.name,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from harness.bench.config import BenchConfig
-from harness.bench.session import check_live, run_benchmark
+from harness.bench.session import check_live, run_bench_session
 from harness.bench.summary import summarize
 from harness.core.errors import UsageError
 from harness.providers.pixazo import PROVIDER as PIXAZO
@@ -23,7 +23,7 @@ def test_run_stops_before_the_cap(tmp_path: Path, sandbox: Any) -> None:
                          models=("xtts-v2", "chatterbox"), corpus=("en_read:4",), target=sandbox.url,
                          budget=0.05, concurrency=2)
     planned: list[Decimal] = []
-    result = run_benchmark(config, providers={"pixazo": PIXAZO},
+    result = run_bench_session(config, providers={"pixazo": PIXAZO},
                            on_plan=lambda prepared, target: planned.append(prepared.plan.cost_usd))
     assert planned == [Decimal("0.100")]  # the plan costs twice the budget
     store = Store(result.db_path)

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from harness.bench.config import BenchConfig
-from harness.bench.session import benchmarkable, run_benchmark
+from harness.bench.session import benchmarkable, run_bench_session
 from harness.cli.bench import bench_app
 from harness.core import registry
 from harness.core.errors import UsageError
@@ -43,7 +43,7 @@ def test_the_environment_limits_the_benchmark(monkeypatch: pytest.MonkeyPatch, t
     assert list(benchmarkable()) == ["pixelapi"]
     config = BenchConfig(out=tmp_path, score=False, report=False, corpus=("en_read:1",), target=sandbox.url,
                          yes=True)  # every provider: those the environment allows
-    result = run_benchmark(config)
+    result = run_bench_session(config)
     store = Store(result.db_path)
     try:
         providers = {row["provider"] for row in store.query("SELECT provider FROM jobs WHERE run_id = ?",
@@ -56,7 +56,7 @@ def test_the_environment_limits_the_benchmark(monkeypatch: pytest.MonkeyPatch, t
 def test_a_broken_plugin_stops_the_run_before_the_plan(broken_plugin: str, tmp_path: Path) -> None:
     config = BenchConfig(out=tmp_path / "reports", score=False, report=False, corpus=("en_read:1",))
     with pytest.raises(UsageError, match=broken_plugin) as raised:
-        run_benchmark(config)
+        run_bench_session(config)
     assert "\n" not in str(raised.value) and registry.ONLY_ENV in str(raised.value)
     assert not (tmp_path / "reports").exists()  # nothing planned, nothing stored
 

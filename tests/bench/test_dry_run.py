@@ -15,7 +15,7 @@ import pytest
 
 from harness.bench.config import BenchConfig
 from harness.bench.dry_run import dry_run
-from harness.bench.session import run_benchmark
+from harness.bench.session import run_bench_session
 from harness.bench.summary import summarize
 from harness.providers.pixazo import PROVIDER as PIXAZO
 from harness.providers.pixelapi import PROVIDER as PIXELAPI
@@ -30,7 +30,7 @@ def test_the_budget_stops_the_jobs_the_run_stops(tmp_path: Path, sandbox: Any) -
     assert planned.plan.cost_usd > 0.05 and planned.refusal is None
     assert len(planned.jobs) == 4 and len(planned.not_started) == 2  # 0.015 + 0.01 + 0.015 + 0.01 fit
     assert all("exceeds the remaining budget" in line for line in planned.not_started)
-    result = run_benchmark(config, providers={"pixazo": PIXAZO})
+    result = run_bench_session(config, providers={"pixazo": PIXAZO})
     store = Store(result.db_path)
     try:
         outcomes = summarize(store, result.run_id).outcomes

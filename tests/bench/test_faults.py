@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from harness.bench.config import BenchConfig
-from harness.bench.session import run_benchmark
+from harness.bench.session import run_bench_session
 from harness.providers.pixazo import PROVIDER as PIXAZO
 from harness.results.store import Store
 
@@ -57,7 +57,7 @@ def run(tmp_path_factory: pytest.TempPathFactory, sandbox: Any) -> tuple[Store, 
                          corpus=(str(_corpus(folder / "faults.json")),), target=sandbox.url, yes=True,
                          job_timeout=20.0, request_timeout=2.0, max_rate_limit_retries=1, download_attempts=2,
                          concurrency=16)
-    result = run_benchmark(config, headers=_hook, providers={"pixazo": PIXAZO})
+    result = run_bench_session(config, headers=_hook, providers={"pixazo": PIXAZO})
     assert result.status == "pending"  # three results still to fetch
     return Store(result.db_path), result.run_id
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from harness.bench.config import BenchConfig
-from harness.bench.session import run_benchmark
+from harness.bench.session import run_bench_session
 from harness.providers.google import PROVIDER as GOOGLE
 from harness.results.store import Store
 from tests.helpers.loopback import LoopbackServer, QuietHandler
@@ -48,7 +48,7 @@ def served(request: pytest.FixtureRequest) -> Iterator[LoopbackServer]:
 def _jobs(tmp_path: Path, url: str) -> list[dict[str, object]]:
     config = BenchConfig(out=tmp_path, score=False, report=False, providers=("google",), models=("wavenet",),
                          corpus=("en_read:2",), target=url, concurrency=1, budget=1.0)
-    result = run_benchmark(config, providers={"google": GOOGLE})
+    result = run_bench_session(config, providers={"google": GOOGLE})
     store = Store(result.db_path)
     try:
         return [dict(row) for row in store.jobs(result.run_id)]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from harness.bench.config import BenchConfig
-from harness.bench.session import run_benchmark
+from harness.bench.session import run_bench_session
 from harness.core import declared
 from harness.results import Store
 from tests.helpers.loopback import LoopbackServer, QuietHandler
@@ -102,7 +102,7 @@ def _run(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, items: int =
     monkeypatch.setenv("LOADY_TTS_KEY", KEY)
     config = BenchConfig(out=tmp_path, score=False, report=False, corpus=(f"en_read:{items}",), target="live",
                          yes=True, ramp_up=0.0, **options)  # type: ignore[arg-type]
-    result = run_benchmark(config, providers=_provider(url, tmp_path))  # type: ignore[arg-type]
+    result = run_bench_session(config, providers=_provider(url, tmp_path))  # type: ignore[arg-type]
     assert result.status == "finished" and result.counts.get("ok")
     return Store(result.db_path), result.run_id
 

@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from harness.bench.config import BenchConfig
-from harness.bench.session import run_benchmark
+from harness.bench.session import run_bench_session
 from harness.bench.summary import summarize
 from harness.core.retry import RetryPolicy
 from harness.providers.pixazo import PROVIDER as PIXAZO
@@ -103,7 +103,7 @@ def _charged_rows(db: Path) -> dict[str, int]:
 
 def test_a_status_outage_longer_than_any_retry_count_is_waited_out(tmp_path: Path, front: Front) -> None:
     front.status_failures = 12  # more failed polls in a row than any retry count: only the deadline ends the wait
-    result = run_benchmark(_config(tmp_path, front, 30.0), providers={"pixazo": FAST_RETRY})
+    result = run_bench_session(_config(tmp_path, front, 30.0), providers={"pixazo": FAST_RETRY})
     jobs = _jobs(result.db_path)
     assert result.status == "finished" and [job["state"] for job in jobs] == ["done"] * ITEMS
     assert all(job["poll_errors"] >= 12 for job in jobs)
@@ -114,7 +114,7 @@ def test_an_outage_past_the_deadline_keeps_the_job_unfetched_and_resume_fetches_
         tmp_path: Path, front: Front, where: str) -> None:
     (front.status_down if where == "status" else front.media_down).set()
     config = _config(tmp_path, front, 5.0)  # the resume keeps it: time enough for a loaded machine
-    first = run_benchmark(config, providers={"pixazo": FAST_RETRY})
+    first = run_bench_session(config, providers={"pixazo": FAST_RETRY})
     jobs = _jobs(first.db_path)
     assert first.status == "pending"
     assert [job["state"] for job in jobs] == ["unfetched"] * ITEMS and all(job["provider_job_id"] for job in jobs)
@@ -129,7 +129,7 @@ def test_an_outage_past_the_deadline_keeps_the_job_unfetched_and_resume_fetches_
 
     front.status_down.clear()
     front.media_down.clear()
-    resumed = run_benchmark(config.updated(resume=first.run_id), providers={"pixazo": FAST_RETRY})
+    resumed = run_bench_session(config.updated(resume=first.run_id), providers={"pixazo": FAST_RETRY})
     jobs = _jobs(resumed.db_path)
     assert resumed.status == "finished" and [job["state"] for job in jobs] == ["done"] * ITEMS
     assert all(job["audio_sha256"] and job["resumed"] for job in jobs)

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from harness.bench.config import BenchConfig
-from harness.bench.session import run_benchmark
+from harness.bench.session import run_bench_session
 from harness.report.compare import compare_runs, render_text
 from harness.report.render import render_html
 from harness.results import read_run
@@ -20,7 +20,7 @@ from tests.helpers.cli_runs import in_process
 def _run(tmp_path: Path, sandbox: Any, region: str | None) -> str:
     config = BenchConfig(out=tmp_path, score=False, report=False, providers=("pixazo",), models=("chatterbox",),
                          corpus=("en_read:1",), target=sandbox.url, budget=1.0, region=region)
-    return run_benchmark(config).run_id
+    return run_bench_session(config).run_id
 
 
 def test_a_runs_region_is_stored_shown_and_compared(tmp_path: Path, sandbox: Any) -> None:

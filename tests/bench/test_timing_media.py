@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.bench.gates import ProviderGate
+from harness.bench.admission import ProviderGate
 from harness.bench.media import FirstAudio, inspect_audio, store_audio
 from harness.bench.timing import Mark, Marks, PollRecord
 from harness.core.timestamps import format_iso

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from harness.cli.report import compare_command
 from harness.core.registry import providers
-from harness.report.compare import Metric, Verdict
+from harness.report.compare import Metric, Ruling
 from harness.report.stream_compare import compare_streams
 from tests.helpers.providers_file import providers_file_in_effect
 from tests.helpers.realtime import realtime_toml
@@ -60,7 +60,7 @@ def test_the_same_recordings_raise_nothing(tmp_path: Path, realtime_declared: No
     comparison = compare_streams(_folder(tmp_path / "base", *files), _folder(tmp_path / "new", *files), providers())
     assert comparison.exit_code == 0
     assert {c.statistic for c in comparison.checks} == {"first audio (ms, replayed)", "stream order"}
-    assert all(c.metric is Metric.STREAM and c.verdict is Verdict.OK for c in comparison.checks)
+    assert all(c.metric is Metric.STREAM and c.verdict is Ruling.OK for c in comparison.checks)
 
 
 def test_a_slower_first_frame_is_flagged(tmp_path: Path, realtime_declared: None) -> None:

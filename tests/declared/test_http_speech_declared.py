@@ -75,13 +75,13 @@ def box(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Loopb
 def test_a_declared_server_of_the_family_is_benchmarked_at_its_own_url(box: tuple[LoopbackServer, Path],
                                                                         tmp_path: Path) -> None:
     from harness.bench.config import BenchConfig
-    from harness.bench.session import run_benchmark
+    from harness.bench.session import run_bench_session
     from harness.results.store import Store
 
     server, _ = box
     config = BenchConfig(out=tmp_path, score=False, report=False, providers=("mybox",), corpus=("en_read:2",),
                          target=server.url, budget=1.0, concurrency=1)
-    result = run_benchmark(config)
+    result = run_bench_session(config)
     store = Store(result.db_path)
     try:
         outcomes = [(row["outcome"], row["error_class"]) for row in store.jobs(result.run_id)]
@@ -114,7 +114,7 @@ def test_the_sandbox_imitates_the_declaration(box: tuple[LoopbackServer, Path]) 
 @pytest.mark.parametrize("stream", ["sse", "ndjson", "chunked"])
 def test_a_declared_stream_is_imitated_and_its_first_audio_timed(stream: str, tmp_path: Path) -> None:
     from harness.bench.config import BenchConfig
-    from harness.bench.session import run_benchmark
+    from harness.bench.session import run_bench_session
     from harness.results.store import Store
 
     audio = '"/chunk"' if stream != "chunked" else ""
@@ -124,7 +124,7 @@ def test_a_declared_stream_is_imitated_and_its_first_audio_timed(stream: str, tm
     with providers_file_in_effect(path):
         config = BenchConfig(out=tmp_path, score=False, report=False, providers=("mybox",), corpus=("en_read:1",),
                              sandbox_profile="fast")
-        result = run_benchmark(config)
+        result = run_bench_session(config)
         store = Store(result.db_path)
         try:
             (job,) = [dict(row) for row in store.jobs(result.run_id)]

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from harness.bench.config import BenchConfig
-from harness.bench.session import run_benchmark
+from harness.bench.session import run_bench_session
 from harness.core.catalogue import diff
 from harness.history import read_history
 from harness.providers.google import PROVIDER as GOOGLE
@@ -59,9 +59,9 @@ def test_two_nights_listings_are_kept_and_their_changes_are_findings_of_the_seco
         tmp_path: Path, served: LoopbackServer) -> None:
     config = BenchConfig(out=tmp_path, score=False, report=False, providers=("google",), models=("wavenet",),
                          corpus=("en_read:1",), target=served.url, concurrency=1, budget=1.0)
-    first = run_benchmark(config, providers={"google": GOOGLE}).run_id
+    first = run_bench_session(config, providers={"google": GOOGLE}).run_id
     Night.listing = NIGHT_TWO
-    second = run_benchmark(config, providers={"google": GOOGLE}).run_id
+    second = run_bench_session(config, providers={"google": GOOGLE}).run_id
     conn = open_read_only(tmp_path / "runs.db")
     try:
         kept = read_catalogues(conn, first)

@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from harness.bench.config import BenchConfig
-from harness.bench.session import run_benchmark
+from harness.bench.session import run_bench_session
 from harness.history import analyse, read_history
 
 NIGHTS, STEP = 30, 20  # the change arrives with the 20th run (index 19)
@@ -40,7 +40,7 @@ def _nights(sandbox: Any, out: Path, **change: float) -> tuple[Any, list[str]]:
     for night in range(1, NIGHTS + 1):
         if night == STEP:
             _drift(sandbox, **change)
-        run_benchmark(BenchConfig(out=out, providers=("openai",), models=("tts-1",), corpus=("en_read:2",),
+        run_bench_session(BenchConfig(out=out, providers=("openai",), models=("tts-1",), corpus=("en_read:2",),
                                   score=False, report=False, target=sandbox.url, budget=1.0, concurrency=1))
     _drift(sandbox, added_latency_s=0.0, pitch_shift=0.0)
     analysis = analyse(read_history(out / "runs.db"))

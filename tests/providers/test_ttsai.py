@@ -20,7 +20,7 @@ from harness.core.params import ParamKind, params_of
 from harness.core.spec import BodyKind, Cost, CostUnit, EvidenceSource, Role, SynthesisInput, Upload
 from harness.core.validate import check_json, check_request, check_request_json, check_response
 from harness.providers.ttsai import PROVIDER
-from harness.providers.ttsai.models.errors import ERROR_CODES
+from harness.providers.ttsai.models.error_bodies import ERROR_CODES
 from harness.providers.ttsai.models.speech import BATCH_MAX_ITEMS, JOB_LIFECYCLE
 from harness.providers.ttsai.models.uploads import MIB, UPLOAD_LIMITS, silent_wav, wav_seconds
 from harness.providers.ttsai.pricing import MODEL_TIERS, PLAN_LIMITS, Tier

@@ -18,8 +18,8 @@ import pytest
 
 from harness import benchmark
 from harness.bench.config import BenchConfig
-from harness.bench.realtime import fed, tokens
-from harness.core.protocols.realtime import Opening, Outgoing
+from harness.bench.socket_speech import fed, tokens
+from harness.core.protocols.realtime_grammar import Opening, Outgoing
 from tests.helpers.loop_timing import watched
 from tests.helpers.providers_file import providers_file_in_effect
 from tests.helpers.realtime import DEEPGRAM_MODEL, LoopbackSocketServer, realtime_toml
@@ -156,7 +156,7 @@ def test_the_sandbox_stalls_n_times_and_the_listener_counts_what_its_truth_count
     """`stall-2`: the sandbox holds two chunks until a listener has run dry; the runner's listener, over
     the frames as they arrived, counts the underruns the sandbox's truth counts over its write instants,
     and its first audio lies within the interval the client's clock allows."""
-    from harness.bench.realtime import decoder, heard, planned_socket, read_frames
+    from harness.bench.socket_speech import decoder, heard, planned_socket, read_frames
     from harness.bench.streaming import stream_figures
     from harness.core.protocols.realtime_session import LOOK_S, reader, run_session
     from harness.core.target import FAULT_HEADER
@@ -195,9 +195,9 @@ def test_the_sandbox_stalls_n_times_and_the_listener_counts_what_its_truth_count
 
 
 def test_a_socket_that_fails_is_classified_as_the_harness_classes_it() -> None:
-    from harness.bench.realtime import failure_of
+    from harness.bench.socket_speech import failure_of
     from harness.core.errors import ErrorClass
-    from harness.core.protocols.realtime import Closing, Event, Kind, Session
+    from harness.core.protocols.realtime_grammar import Closing, Event, Kind, Session
 
     refused = Session("wss://x/v1/speak", handshake_status=401, handshake_body='{"err_code": "INVALID_AUTH"}')
     assert failure_of(refused, [], Kind.FLUSHED).error_class is ErrorClass.AUTH  # type: ignore[union-attr]

@@ -10,7 +10,7 @@ import pytest
 from harness.core import declared
 from harness.core.errors import UsageError
 from harness.core.protocols import cartesia, deepgram_speak, elevenlabs
-from harness.core.protocols.realtime import AudioSpec
+from harness.core.protocols.realtime_grammar import AudioSpec
 from tests.helpers.realtime import realtime_toml
 
 FILE = Path("tts-harness.toml")

@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from harness.contracts.realtime import Findings
-from harness.contracts.realtime_checks import OTHER_TEXT, Plan, RealtimeTarget, judge, plans, run_check
+from harness.contracts.frame_checks import Findings
+from harness.contracts.realtime_checks import OTHER_TEXT, RealtimeTarget, SocketPlan, judge, plans, run_check
 from harness.core import declared
-from harness.core.protocols.realtime import Session
+from harness.core.protocols.realtime_grammar import Session
 from harness.speech import encode_raw
 from tests.helpers.realtime import Script, ScriptedServer, realtime_toml
 
@@ -48,7 +48,7 @@ def _judge(server: ScriptedServer, name: str, check: str = "synthesis") -> tuple
     provider = next(p for p in file.providers() if p.name == name)
     target = RealtimeTarget(provider, server.url, KEY)
     plan = plans(target)[check]()
-    patient = Plan(plan.name, plan.opening, plan.transcripts, done=lambda events: False)  # read to the close
+    patient = SocketPlan(plan.name, plan.opening, plan.transcripts, done=lambda events: False)  # read to the close
     session = asyncio.run(run_check(target, patient))
     return session, judge(target, plan, session)
 

@@ -20,7 +20,7 @@ from harness.contracts.realtime_checks import WRONG_KEY, RealtimeTarget, plans, 
 from harness.contracts.recording import recorded_secrets_free
 from harness.contracts.replay_socket import judge_replayed, replay_check
 from harness.core import declared
-from harness.core.protocols.realtime import Direction, Frame, Session
+from harness.core.protocols.realtime_grammar import Direction, Frame, Session
 from harness.core.spec import Provider
 from harness.core.target import sandbox_key
 from tests.helpers.loop_timing import FLOOR_MS, tolerance_ms, watched

@@ -12,8 +12,8 @@ from typing import Any
 
 import httpx
 
-from harness.contracts.realtime import check_session
-from harness.core.protocols.realtime import Kind, Outgoing, Session, Utterance
+from harness.contracts.frame_checks import check_session
+from harness.core.protocols.realtime_grammar import Kind, Outgoing, Session, Utterance
 from harness.core.protocols.realtime_session import run_session, speak
 from harness.sandbox import FAULT_HEADER
 from tests.helpers.realtime import CARTESIA_MODEL, CARTESIA_VOICE, DEEPGRAM_MODEL, ELEVEN_MODEL, ELEVEN_VOICE

@@ -17,7 +17,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict
 
 from harness.core.protocols.http_speech import Format
-from harness.core.protocols.realtime import KEY_SLOT, AudioSpec, Kind, Utterance
+from harness.core.protocols.realtime_grammar import KEY_SLOT, AudioSpec, Kind, Utterance
 from harness.core.protocols.realtime_session import speak
 from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth, with_sockets
 from harness.core.spec import AudioAt

@@ -12,7 +12,7 @@ from typing import Any
 import msgpack
 import pytest
 
-from harness.core.protocols.realtime import Direction, Frame, Kind
+from harness.core.protocols.realtime_grammar import Direction, Frame, Kind
 from harness.core.protocols.socket_framing import Framing, FramingError, decode, encode
 from harness.core.protocols.websocket_speech import SocketGrammar
 from harness.core.registry import providers

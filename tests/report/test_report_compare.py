@@ -12,8 +12,8 @@ from harness.core.errors import UsageError
 from harness.report.compare import (
     METHODS,
     Metric,
+    Ruling,
     Thresholds,
-    Verdict,
     compare_runs,
     parse_metrics,
     to_junit,
@@ -34,7 +34,7 @@ def test_rerun_with_the_seed_fixed_is_not_a_regression(runs_db: Path) -> None:
     assert comparison.exit_code == 0
     # Every model got every check: nothing was skipped for lack of data.
     assert {(c.provider, c.model) for c in comparison.checks} == MODELS
-    assert all(c.verdict is not Verdict.INSUFFICIENT for c in comparison.checks)
+    assert all(c.verdict is not Ruling.INSUFFICIENT for c in comparison.checks)
 
 
 def test_false_alarms_stay_rare_across_reruns_with_new_seeds(runs_db: Path, tmp_path: Path) -> None:
@@ -75,7 +75,7 @@ def test_fail_on_limits_the_gate(runs_db: Path) -> None:
     comparison = compare_runs(read_run(runs_db, "base"), read_run(runs_db, "slow"), fail_on=[Metric.WER, Metric.COST])
     assert comparison.exit_code == 0
     # The latency regression is still reported, only not gated.
-    assert any(c.verdict is Verdict.REGRESSION and c.metric is Metric.LATENCY for c in comparison.checks)
+    assert any(c.verdict is Ruling.REGRESSION and c.metric is Metric.LATENCY for c in comparison.checks)
 
 
 def test_threshold_alone_is_not_enough(runs_db: Path) -> None:
@@ -85,11 +85,11 @@ def test_threshold_alone_is_not_enough(runs_db: Path) -> None:
     few = lambda rows: type(rows)(rows.run, rows.requests[:9], rows.errors, rows.drift)  # noqa: E731
     comparison = compare_runs(few(base), few(slow), [Metric.LATENCY], thresholds)
     p50 = [c for c in comparison.checks if c.statistic.startswith("latency p50")]
-    assert p50 and all(c.verdict is Verdict.OK for c in p50)
+    assert p50 and all(c.verdict is Ruling.OK for c in p50)
     assert all(c.change is not None and c.change > 0.1 for c in p50)
     # The p95 of three values is their maximum: not tested at all below min_samples_tail.
     p95 = [c for c in comparison.checks if c.statistic.startswith("latency p95")]
-    assert p95 and all(c.verdict is Verdict.INSUFFICIENT for c in p95)
+    assert p95 and all(c.verdict is Ruling.INSUFFICIENT for c in p95)
 
 
 def test_json_and_junit_document_the_method(runs_db: Path) -> None:

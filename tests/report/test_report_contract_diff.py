@@ -12,7 +12,14 @@ import typer
 from typer.testing import CliRunner
 
 from harness.cli.report import contract_diff_command
-from harness.contracts.scenario import Exchange, RecordedRequest, RecordedResponse, Scenario, Source, save_scenario
+from harness.contracts.scenario import (
+    RecordedExchange,
+    RecordedRequest,
+    RecordedResponse,
+    Scenario,
+    Source,
+    save_scenario,
+)
 from harness.report.contract_diff import Change, Grade, contract_diff
 
 JSON = {"content-type": "application/json"}
@@ -23,15 +30,17 @@ DONE = {"request_id": "abc", "status": "COMPLETED",
 ERROR = {"statusCode": 401, "message": "Access denied due to invalid subscription key."}
 
 
-def _exchange(endpoint: str, status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Exchange:
-    return Exchange(
+def _exchange(
+    endpoint: str, status: int, body: dict[str, Any], headers: dict[str, str] | None = None,
+) -> RecordedExchange:
+    return RecordedExchange(
         endpoint,
         RecordedRequest("POST", "{pixazo/gateway}/x", {}, {}),
         RecordedResponse(status, DEFAULT_HEADERS if headers is None else headers, {"json": body}),
     )
 
 
-def _scenario(name: str, *exchanges: Exchange) -> Scenario:
+def _scenario(name: str, *exchanges: RecordedExchange) -> Scenario:
     return Scenario(f"pixazo/xtts-v2.generate/{name}", "pixazo", "POST /x", Source.SANDBOX, exchanges)
 
 

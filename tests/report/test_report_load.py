@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.report.compare import Metric, Verdict, compare_runs
+from harness.report.compare import Metric, Ruling, compare_runs
 from harness.report.load import load_curves
 from harness.report.render import render_html, write_report
 from harness.results import load_points, read_run
@@ -68,7 +68,7 @@ def test_compare_checks_a_curve_point_by_point(sweeps: Path) -> None:
     assert flagged and {level for level, _ in flagged} == {16}  # only the point that moved
     levels = {c.level for c in slow.checks if c.level is not None}
     assert levels == set(LEVELS)
-    assert all(c.verdict is not Verdict.REGRESSION for c in slow.checks if c.level in (1, 4))
+    assert all(c.verdict is not Ruling.REGRESSION for c in slow.checks if c.level in (1, 4))
 
 
 def test_the_curve_chart_draws_one_legend_group_per_model(sweeps: Path, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.report.compare import Verdict, compare_runs
+from harness.report.compare import Ruling, compare_runs
 from harness.report.export import ExportFormat, export_rows, load_export
 from harness.report.leaderboard import build_leaderboard
 from harness.report.render import write_report
@@ -18,7 +18,7 @@ MODELS = ("pixelapi/voice-design", "pixazo/vibevoice")
 
 def _sandbox_run(out: Path) -> str:
     from harness.bench.config import BenchConfig
-    from harness.bench.session import run_benchmark
+    from harness.bench.session import run_bench_session
     from harness.scoring import BackgroundScorer, Scorer
 
     out.mkdir(parents=True, exist_ok=True)
@@ -28,7 +28,7 @@ def _sandbox_run(out: Path) -> str:
     # (test_report_ci_example) and its report columns by the synthetic runs.
     scorer = BackgroundScorer(config.output.db_path, Scorer(similarity=False, dnsmos=False))
     try:
-        result = run_benchmark(config, scorer=scorer)
+        result = run_bench_session(config, scorer=scorer)
     finally:
         scorer.close()
     assert result.status == "finished"
@@ -47,7 +47,7 @@ def test_two_sandbox_runs_of_one_configuration(tmp_path: Path) -> None:
     comparison = compare_runs(base, new)
     assert comparison.regressions == ()
     latency = [c for c in comparison.checks if c.statistic.startswith("latency p50")]
-    assert len(latency) == 2 and all(c.verdict is Verdict.OK for c in latency)
+    assert len(latency) == 2 and all(c.verdict is Ruling.OK for c in latency)
 
     page = write_report(new, out / second / "index.html", comparison)
     assert len(list((page.parent / "audio").iterdir())) == len(new.requests)

@@ -8,10 +8,10 @@ import dataclasses
 import pytest
 
 from harness.core.errors import UsageError
-from harness.results.errors import MixedUnitsError
 from harness.results.figures import model_figures, tally
 from harness.results.pooling import ErrorCounts, Unit, error_rates, pooled_wer
 from harness.results.reading import read_rows
+from harness.results.row_errors import MixedUnitsError
 from harness.results.rows import REQUEST_COLUMNS, Row, RunRows
 from harness.results.scores import ScoreRow, write_scores
 from harness.results.setups import asr_setups, pick_setup

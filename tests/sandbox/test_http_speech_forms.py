@@ -33,7 +33,7 @@ from harness.core.protocols.http_speech import (
     build_provider,
     form_for,
 )
-from harness.core.protocols.realtime import AudioSpec
+from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import (
     AudioAt,
     Auth,

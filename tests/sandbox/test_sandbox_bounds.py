@@ -15,7 +15,7 @@ import pytest
 from harness.core.registry import providers
 from harness.core.validate import check_response
 from harness.sandbox import Sandbox, running
-from harness.sandbox.wire import MAX_JSON_BYTES, MAX_JSON_DEPTH
+from harness.sandbox.http_bodies import MAX_JSON_BYTES, MAX_JSON_DEPTH
 
 MIB = 1024 * 1024
 PIXELAPI_GENERATE = "/v1/tts/generate"

@@ -12,7 +12,7 @@ import pytest
 import soundfile
 
 from harness.core.spec import Role, Upload
-from harness.providers.ttsai.models.errors import ERROR_CODES
+from harness.providers.ttsai.models.error_bodies import ERROR_CODES
 from harness.providers.ttsai.pricing import MODEL_TIERS
 from harness.sandbox import Sandbox
 from tests.helpers.sandbox_http import assert_valid, auth_headers, provider, run_curl, send, voices

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import whisper_normalizer
 
-from harness.results.errors import MixedUnitsError
+from harness.results.row_errors import MixedUnitsError
 from harness.scoring import (
     NORMALIZER_VERSION,
     Flag,

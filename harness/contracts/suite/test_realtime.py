@@ -16,7 +16,7 @@ A session is kept as `<root>/realtime/<provider>/<check>.json`, the root being t
 keys filtered. Replay plays it back from a loopback server at its recorded offsets
 (`harness.contracts.replay_socket`) and judges what the client saw, timing included: a fixture's
 `first_audio_within_ms` (kept across re-recordings) fails a replay whose first audio comes later. See
-`harness.contracts.realtime_checks` for the checks and `harness.contracts.realtime` for the frame rules.
+`harness.contracts.realtime_checks` for the checks and `harness.contracts.frame_checks` for the frame rules.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_
 from harness.contracts.replay import FIRST_AUDIO_FIELD
 from harness.contracts.replay_socket import judge_replayed
 from harness.contracts.session import FixtureRoots
-from harness.contracts.targets import Target
-from harness.core.protocols.realtime import Session, websocket_url
+from harness.contracts.targets import ContractTarget
+from harness.core.protocols.realtime_grammar import Session, websocket_url
 from harness.core.redact import Redactor
 from harness.core.registry import declared_providers, providers
 from harness.core.spec import Provider
@@ -53,7 +53,7 @@ def _declared_url(provider: Provider) -> str:
     return provider.hosts[provider.channels[0].host].rstrip("/")
 
 
-def _target(provider: Provider, tts_target: Target) -> RealtimeTarget | None:
+def _target(provider: Provider, tts_target: ContractTarget) -> RealtimeTarget | None:
     """Where this run's target has the provider; None for replay."""
     if tts_target.kind is TargetKind.REPLAY:
         return None
@@ -88,7 +88,7 @@ def _records(request: pytest.FixtureRequest, path: Path) -> bool:
 
 @pytest.mark.contract
 @pytest.mark.parametrize(("provider", "check"), CASES)
-def test_realtime(provider: Provider, check: str, request: Any, tts_target: Target) -> None:
+def test_realtime(provider: Provider, check: str, request: Any, tts_target: ContractTarget) -> None:
     target = _target(provider, tts_target)
     fixture = _fixture(request, provider, check)
     judged_by = target or RealtimeTarget(provider, _declared_url(provider), "")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from harness.contracts import Plan, RecordingRefused, Skip, plans_for
+from harness.contracts import RecordingRefused, ScenarioPlan, Skip, plans_for
 from harness.core.registry import providers
 from harness.core.spec import EvidenceSource
 
@@ -26,7 +26,7 @@ CASES = [pytest.param(plan, id=plan.name, marks=[pytest.mark.sdk_source] if plan
 
 @pytest.mark.contract
 @pytest.mark.parametrize("plan", CASES)
-def test_contract(plan: Plan, contract_session: Any) -> None:
+def test_contract(plan: ScenarioPlan, contract_session: Any) -> None:
     try:
         outcome = contract_session.run(plan)
     except Skip as reason:

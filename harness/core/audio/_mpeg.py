@@ -16,7 +16,7 @@ _ADTS_RATES = (96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12
 
 
 @dataclass(frozen=True, slots=True)
-class Frame:
+class MpegFrame:
     kind: AudioKind  # MP3 or AAC
     length: int
     samples: int
@@ -25,7 +25,7 @@ class Frame:
     version: int
 
 
-def _mpeg_frame(data: bytes, at: int) -> Frame | None:
+def _mpeg_frame(data: bytes, at: int) -> MpegFrame | None:
     """An MPEG audio layer III frame header at `at` (free-format bit rates are not accepted)."""
     second, third, fourth = data[at + 1], data[at + 2], data[at + 3]
     version, layer = (second >> 3) & 3, (second >> 1) & 3
@@ -37,10 +37,10 @@ def _mpeg_frame(data: bytes, at: int) -> Frame | None:
     samples = 1152 if mpeg1 else 576
     kbps = (_MPEG1_KBPS if mpeg1 else _MPEG2_KBPS)[bitrate_index]
     length = samples // 8 * kbps * 1000 // rate + ((third >> 1) & 1)
-    return Frame(AudioKind.MP3, length, samples, rate, 1 if fourth >> 6 == 3 else 2, version)
+    return MpegFrame(AudioKind.MP3, length, samples, rate, 1 if fourth >> 6 == 3 else 2, version)
 
 
-def _adts_frame(data: bytes, at: int) -> Frame | None:
+def _adts_frame(data: bytes, at: int) -> MpegFrame | None:
     if at + 7 > len(data):
         return None
     third, fourth, fifth, sixth, seventh = data[at + 2:at + 7]
@@ -50,11 +50,11 @@ def _adts_frame(data: bytes, at: int) -> Frame | None:
     if rate_index >= len(_ADTS_RATES) or length < header:
         return None
     channels = ((third & 1) << 2) | (fourth >> 6)
-    return Frame(AudioKind.AAC, length, 1024 * ((seventh & 3) + 1), _ADTS_RATES[rate_index], channels,
+    return MpegFrame(AudioKind.AAC, length, 1024 * ((seventh & 3) + 1), _ADTS_RATES[rate_index], channels,
                   (data[at + 1] >> 3) & 1)
 
 
-def frame_at(data: bytes, at: int) -> Frame | None:
+def frame_at(data: bytes, at: int) -> MpegFrame | None:
     if at + 4 > len(data) or data[at] != 0xFF:
         return None
     if data[at + 1] & 0xF6 == 0xF0:  # 12-bit sync, layer 00: ADTS
@@ -89,7 +89,7 @@ class _Gapless:
     padding: int
 
 
-def xing(data: bytes, at: int, frame: Frame) -> _Gapless | None:
+def xing(data: bytes, at: int, frame: MpegFrame) -> _Gapless | None:
     stereo = frame.channels == 2
     side_info = (32 if stereo else 17) if frame.version == 3 else (17 if stereo else 9)
     tag = at + 4 + side_info

@@ -38,17 +38,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from harness.core.protocols.declaration import ProtocolDeclaration
-from harness.core.protocols.realtime import (
+from harness.core.protocols.realtime_grammar import (
     AudioSpec,
     Channel,
     Event,
     Frame,
     Grammar,
     Kind,
-    Mark,
     Opening,
     Outgoing,
     Session,
+    SpokenSpan,
     Utterance,
 )
 from harness.core.spec import (
@@ -310,7 +310,7 @@ class CartesiaGrammar(Grammar):
             return (Event(*at, Kind.AUDIO, context=message.context_id, audio=base64.b64decode(message.data)),)
         if isinstance(message, Timestamps) and message.word_timestamps is not None:
             words = message.word_timestamps
-            marks = tuple(Mark(w, s, e) for w, s, e in zip(words.words, words.start, words.end, strict=False))
+            marks = tuple(SpokenSpan(w, s, e) for w, s, e in zip(words.words, words.start, words.end, strict=False))
             return (Event(*at, Kind.MARKS, context=message.context_id, marks=marks, pointer="/word_timestamps"),)
         if isinstance(message, Done):
             return (Event(*at, Kind.FINAL, context=message.context_id),)

@@ -38,7 +38,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from harness.core.protocols.declaration import ProtocolDeclaration
-from harness.core.protocols.realtime import (
+from harness.core.protocols.realtime_grammar import (
     STANDARD_CLOSE_CODES,
     AudioSpec,
     Channel,

@@ -43,7 +43,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from harness.core.protocols.declaration import ProtocolDeclaration
-from harness.core.protocols.realtime import (
+from harness.core.protocols.realtime_grammar import (
     STANDARD_CLOSE_CODES,
     AudioSpec,
     Channel,
@@ -51,10 +51,10 @@ from harness.core.protocols.realtime import (
     Frame,
     Grammar,
     Kind,
-    Mark,
     Opening,
     Outgoing,
     Session,
+    SpokenSpan,
     Utterance,
 )
 from harness.core.spec import (
@@ -282,7 +282,7 @@ class ElevenLabsGrammar(Grammar):
             message.normalizedAlignment, "/normalizedAlignment")
         if alignment is not None:
             durations = alignment.charDurationsMs or (alignment.model_extra or {}).get("charsDurationsMs") or []
-            marks = tuple(Mark(char, start / 1000, (start + length) / 1000)
+            marks = tuple(SpokenSpan(char, start / 1000, (start + length) / 1000)
                           for char, start, length in zip(alignment.chars, alignment.charStartTimesMs, durations,
                                                          strict=False))
             found.append(Event(frame.index, frame.t_s, Kind.MARKS, marks=marks, chunk_relative=True, pointer=where))

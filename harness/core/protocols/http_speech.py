@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from harness.core.drift import resolve
-from harness.core.protocols.realtime import AudioSpec
+from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import (
     Auth,
     Cost,

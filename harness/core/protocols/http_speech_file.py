@@ -50,7 +50,7 @@ from harness.core.protocols.http_speech import (
     Voice,
     read,
 )
-from harness.core.protocols.realtime import AudioSpec
+from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import (
     AudioAt,
     AudioBody,

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from harness.core.protocols.realtime import (
+from harness.core.protocols.realtime_grammar import (
     KEY_SLOT,
     Channel,
     Closing,

@@ -16,7 +16,7 @@ Messages are JSON text frames, or MessagePack maps in binary frames where the so
 Audio's live socket), audio then a `bin` value at `audio_at` (`harness.core.protocols.socket_framing` owns both).
 
 `SocketGrammar` reads and writes it for every engine (the session runner, the frame checks of
-`harness.contracts.realtime`, the benchmark's socket jobs); the sandbox's `http-speech` emulation imitates it
+`harness.contracts.frame_checks`, the benchmark's socket jobs); the sandbox's `http-speech` emulation imitates it
 from the declaration alone. The model and voice of each offering, the prices, refusals and error codes are
 the `SpeechService`'s: one owner.
 """
@@ -36,7 +36,7 @@ from harness.core.audio_fields import AudioFieldError
 from harness.core.drift import resolve
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.http_speech import Format, Model, SpeechService, build_provider, fill, request_for
-from harness.core.protocols.realtime import (
+from harness.core.protocols.realtime_grammar import (
     KEY_SLOT,
     STANDARD_CLOSE_CODES,
     AudioSpec,

@@ -24,7 +24,7 @@ from harness.core.protocols.http_speech import (
     Voice,
     build_provider,
 )
-from harness.core.protocols.realtime import AudioSpec
+from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, PlainTextBody, Response, Role
 from harness.core.ssml import SSML_BODY
 from harness.providers.azure.models import (

@@ -18,7 +18,7 @@ from harness.core.protocols.http_speech import (
     Synthesis,
     Voice,
 )
-from harness.core.protocols.realtime import AudioSpec
+from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
 from harness.providers.fish.models import FORMATS_PAGE, GUIDE, PRICING, SDK, SOCKET, ErrorBody, TTSRequest

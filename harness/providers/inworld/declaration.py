@@ -18,7 +18,7 @@ from harness.core.protocols.http_speech import (
     Synthesis,
     Voice,
 )
-from harness.core.protocols.realtime import AudioSpec
+from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, JsonBody, NdjsonBody, Response, Role
 from harness.providers.inworld.models import (

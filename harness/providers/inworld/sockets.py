@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import Field
 
 from harness.core.protocols.http_speech import Format
-from harness.core.protocols.realtime import AudioSpec, Kind
+from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
 from harness.core.spec import AudioAt, DocDrift, RequestModel, ResponseModel
 

@@ -6,7 +6,7 @@ the audio as binary frames."""
 from __future__ import annotations
 
 from harness.core.protocols.http_speech import Format
-from harness.core.protocols.realtime import AudioSpec, Kind
+from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
 from harness.core.spec import DocDrift
 from harness.providers.lmnt.models import (

@@ -21,7 +21,7 @@ from harness.core.protocols.http_speech import (
     Synthesis,
     Voice,
 )
-from harness.core.protocols.realtime import AudioSpec
+from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import (
     AudioAt,

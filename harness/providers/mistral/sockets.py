@@ -9,7 +9,7 @@ input_text.end to end the session → speech.audio.done, with usage". The messag
 from __future__ import annotations
 
 from harness.core.protocols.http_speech import Format
-from harness.core.protocols.realtime import AudioSpec, Kind
+from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.mistral.models import (

@@ -22,7 +22,7 @@ from harness.core.protocols.http_speech import (
     Voice,
     build_provider,
 )
-from harness.core.protocols.realtime import AudioSpec
+from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.signing import SigV4
 from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
 from harness.providers.polly.models import (

@@ -16,7 +16,7 @@ from harness.core.protocols.http_speech import (
     Synthesis,
     Voice,
 )
-from harness.core.protocols.realtime import AudioSpec
+from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
 from harness.providers.rime.models import CLI, MCP, QUICKSTART, ErrorBody, SpeechRequest
 from harness.providers.rime.sockets import attach

@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import Field
 
 from harness.core.protocols.http_speech import Format, SpeechService
-from harness.core.protocols.realtime import AudioSpec, Kind
+from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth, with_sockets
 from harness.core.spec import AudioAt, DocDrift, Provider, RequestModel, ResponseModel
 

@@ -17,7 +17,7 @@ from harness.core.protocols.http_speech import (
     Voice,
     build_provider,
 )
-from harness.core.protocols.realtime import AudioSpec
+from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import AudioAt, AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
 from harness.providers.sarvam.models import (
     ERRORS_REFERENCE,

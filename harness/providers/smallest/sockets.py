@@ -7,7 +7,7 @@ the rate — text sent with "continue": true, a flush that ends it, chunks back 
 from __future__ import annotations
 
 from harness.core.protocols.http_speech import Format
-from harness.core.protocols.realtime import AudioSpec, Kind
+from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.smallest.models import SDK, TtsRequest, TtsResponse

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import Any, Literal
 
 from harness.core.protocols.http_speech import Format, SpeechService
-from harness.core.protocols.realtime import AudioSpec, Kind
+from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth, with_sockets
 from harness.core.spec import AudioAt, DocDrift, Provider, RequestModel, ResponseModel
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from harness.core.spec import Auth, Provider
 from harness.providers.ttsai.drift import DOC_DRIFT
 from harness.providers.ttsai.endpoints import ENDPOINTS
-from harness.providers.ttsai.models.errors import ErrorBody
+from harness.providers.ttsai.models.error_bodies import ErrorBody
 from harness.providers.ttsai.models.shared import DOC
 from harness.providers.ttsai.offerings import OFFERINGS
 

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from harness.scoring.errors import ConversionError, MissingDependencyError
+from harness.scoring.scoring_errors import ConversionError, MissingDependencyError
 
 _DTYPES: dict[int, Any] = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16, 5: "bfloat16"}
 _SUPPORTED_VERSIONS = frozenset({5, 6})

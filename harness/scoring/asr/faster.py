@@ -34,8 +34,8 @@ from harness.scoring.asr.base import (
 from harness.scoring.asr.models import resolve_ct2_model
 from harness.scoring.audio import FloatArray
 from harness.scoring.blas import one_blas_thread
-from harness.scoring.errors import AsrBackendError
 from harness.scoring.lazy import LazyModel
+from harness.scoring.scoring_errors import AsrBackendError
 
 # Silence between concatenated clips: keeps boundaries apart after the library's float -> sample rounding.
 _GAP = np.zeros(SAMPLE_RATE // 10, dtype=np.float32)

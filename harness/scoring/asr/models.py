@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 
 from harness.scoring.asr.base import DEFAULT_MODEL, cache_root
-from harness.scoring.errors import MissingDependencyError, ModelNotFoundError
+from harness.scoring.scoring_errors import MissingDependencyError, ModelNotFoundError
 
 _PART = re.compile(r"^model\.bin\.part(\d+)$")
 _SIDE_FILES = ("config.json", "tokenizer.json", "vocabulary.txt", "vocabulary.json", "preprocessor_config.json")

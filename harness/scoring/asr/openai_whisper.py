@@ -21,8 +21,8 @@ from harness.scoring.asr.base import (
 )
 from harness.scoring.asr.models import content_id, shipped_tiny_en
 from harness.scoring.audio import FloatArray
-from harness.scoring.errors import AsrBackendError, ModelNotFoundError
 from harness.scoring.lazy import LazyModel
+from harness.scoring.scoring_errors import AsrBackendError, ModelNotFoundError
 
 
 def shipped_tiny_en_checkpoint() -> Path:

@@ -1,7 +1,7 @@
 """What every TTS.ai endpoint declaration shares: the implied success answer, and the documented error
 answers each kind of endpoint can meet.
 
-The error table is global (`models.errors`), so each endpoint picks the statuses that can apply to it:
+The error table is global (`models.error_bodies`), so each endpoint picks the statuses that can apply to it:
 401/403 where a key is needed, 402 where characters are spent, 404 where a model, voice or id is
 looked up, 413 where a file is uploaded, 503 where a model runs.
 """
@@ -9,7 +9,7 @@ looked up, 413 where a file is uploaded, 503 where a model runs.
 from __future__ import annotations
 
 from harness.core.spec import AudioBody, EventStreamBody, JsonBody, Response
-from harness.providers.ttsai.models.errors import ERROR_MODELS, ERROR_TABLE
+from harness.providers.ttsai.models.error_bodies import ERROR_MODELS, ERROR_TABLE
 
 # The statuses each kind of endpoint can meet (the choice is explained in the module docstring).
 KEYED = (400, 401, 403, 429, 500)  # any endpoint that takes a key and parameters

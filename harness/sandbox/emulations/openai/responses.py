@@ -41,7 +41,7 @@ from harness.core.protocols.openai_speech import (
 from harness.core.spec import AudioBody, Provider
 from harness.sandbox.emulation import Call, Emulation, Reject, Speech, StateNames, Voice
 from harness.sandbox.emulations.openai.models import OPUS_SAMPLE_RATE, TIMING, voice_of
-from harness.sandbox.wire import sse_reply
+from harness.sandbox.http_bodies import sse_reply
 from harness.speech import AudioFormat, decode
 
 DELTA_BYTES = 16_384  # bytes of audio per `speech.audio.delta` event

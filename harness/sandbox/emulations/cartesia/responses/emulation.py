@@ -18,15 +18,15 @@ from typing import Any
 from starlette.responses import Response
 
 from harness.core.protocols import cartesia as protocol
-from harness.core.protocols.realtime import Mark
+from harness.core.protocols.realtime_grammar import SpokenSpan
 from harness.core.spec import Provider
 from harness.sandbox.emulation import Call, Emulation, Reject, SocketCall, StateNames
 from harness.sandbox.emulations.cartesia import models
 from harness.sandbox.emulations.cartesia.models import CHUNK_S, TIMING
 from harness.sandbox.emulations.cartesia.responses import messages as responses
 from harness.sandbox.emulations.cartesia.responses.socket import TtsSocket
+from harness.sandbox.http_bodies import sse_reply
 from harness.sandbox.sockets import declaration_of
-from harness.sandbox.wire import sse_reply
 from harness.speech import encode_as
 
 MEDIA_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg", "raw": "application/octet-stream"}
@@ -98,7 +98,7 @@ class CartesiaEmulation(Emulation):
         context = params.context_id or str(uuid.uuid4())
 
         async def events() -> AsyncIterator[Mapping[str, Any]]:
-            started, pending = time.perf_counter(), list[Mark]()
+            started, pending = time.perf_counter(), list[SpokenSpan]()
             async for piece in speaker.say(params.transcript + " "):
                 audio = encode_as(piece.samples, spec.sample_rate, spec.codec, spec.container)
                 yield responses.chunk(context, audio, (time.perf_counter() - started) * 1000)

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from harness.core.protocols.realtime import Mark
+from harness.core.protocols.realtime_grammar import SpokenSpan
 from harness.sandbox.emulations.cartesia.models import STATUS_STREAMING
 
 TITLES = {400: "Invalid request", 401: "Unauthorized", 402: "Payment required", 404: "Not found",
@@ -35,21 +35,21 @@ def chunk(context_id: str, audio: bytes, step_ms: float) -> dict[str, Any]:
             "status_code": STATUS_STREAMING, "step_time": round(step_ms, 3), "context_id": context_id}
 
 
-def complete_words(marks: Sequence[Mark]) -> tuple[list[Mark], list[Mark]]:
+def complete_words(marks: Sequence[SpokenSpan]) -> tuple[list[SpokenSpan], list[SpokenSpan]]:
     """Character marks joined into word marks (a word: a run of characters ended by white space), and
     the characters of the word not yet ended (its end comes with a later chunk)."""
-    words: list[Mark] = []
-    current: list[Mark] = []
+    words: list[SpokenSpan] = []
+    current: list[SpokenSpan] = []
     for mark in marks:
         if not mark.text.isspace():
             current.append(mark)
         elif current:
-            words.append(Mark("".join(m.text for m in current), current[0].start_s, current[-1].end_s))
+            words.append(SpokenSpan("".join(m.text for m in current), current[0].start_s, current[-1].end_s))
             current = []
     return words, current
 
 
-def timestamps(context_id: str, words: Sequence[Mark]) -> dict[str, Any]:
+def timestamps(context_id: str, words: Sequence[SpokenSpan]) -> dict[str, Any]:
     return {"type": "timestamps", "done": False, "status_code": STATUS_STREAMING, "context_id": context_id,
             "word_timestamps": {"words": [w.text for w in words], "start": [round(w.start_s, 3) for w in words],
                                 "end": [round(w.end_s, 3) for w in words]}}

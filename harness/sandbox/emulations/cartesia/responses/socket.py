@@ -24,12 +24,12 @@ from pydantic import ValidationError
 from starlette.websockets import WebSocketDisconnect
 
 from harness.core.protocols import cartesia as protocol
-from harness.core.protocols.realtime import Mark
+from harness.core.protocols.realtime_grammar import SpokenSpan
 from harness.sandbox.emulation import Reject, SocketCall
 from harness.sandbox.emulations.cartesia import models
 from harness.sandbox.emulations.cartesia.models import CHUNK_S, SENTENCE_ENDS
 from harness.sandbox.emulations.cartesia.responses import messages as responses
-from harness.sandbox.lanes import Lanes, Sender
+from harness.sandbox.socket_writer import Lanes, Sender
 from harness.sandbox.utterances import Speaker
 from harness.speech import encode_as
 
@@ -150,7 +150,7 @@ class TtsSocket:
         request = context.request
         spec = protocol.audio_spec_of(request.output_format.model_dump(exclude_none=True))
         started = time.perf_counter()
-        pending: list[Mark] = []
+        pending: list[SpokenSpan] = []
         async for piece in context.speaker.say(text + " "):
             audio = encode_as(piece.samples, spec.sample_rate, spec.codec, spec.container)
             step_ms = (time.perf_counter() - started) * 1000

@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from starlette.websockets import WebSocketDisconnect
 
 from harness.core.protocols import deepgram_speak as protocol
-from harness.core.protocols.realtime import AudioSpec
+from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.sandbox.emulation import SocketCall
 from harness.sandbox.emulations.deepgram_speak import models
 from harness.sandbox.emulations.deepgram_speak.models import (
@@ -34,7 +34,7 @@ from harness.sandbox.emulations.deepgram_speak.models import (
     MAX_SPEAK_CHARS,
 )
 from harness.sandbox.emulations.deepgram_speak.responses import messages as responses
-from harness.sandbox.lanes import Lanes, Sender
+from harness.sandbox.socket_writer import Lanes, Sender
 from harness.speech import encode_as
 
 if TYPE_CHECKING:

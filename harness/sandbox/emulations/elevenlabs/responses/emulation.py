@@ -111,7 +111,7 @@ class ElevenLabsEmulation(Emulation):
         return StreamingResponse(pieces(), media_type=protocol.media_type_of(fmt))
 
     async def with_timestamps(self, call: Call) -> Response:
-        from harness.sandbox.wire import json_reply
+        from harness.sandbox.http_bodies import json_reply
 
         fmt = self.output_format(call, protocol.HTTP_FORMATS)
         audio, marks = await self._audio(call, fmt)

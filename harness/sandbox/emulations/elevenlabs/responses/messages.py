@@ -7,7 +7,7 @@ import base64
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from harness.core.protocols.realtime import Mark
+from harness.core.protocols.realtime_grammar import SpokenSpan
 
 STATUS_WORDS = {401: "invalid_api_key", 404: "voice_not_found", 422: "invalid_request",
                 429: "too_many_concurrent_requests", 500: "internal_server_error", 503: "service_unavailable"}
@@ -28,7 +28,7 @@ def socket_error(error: str, message: str) -> dict[str, Any]:
     return {"message": message, "error": error, "code": 1008}
 
 
-def alignment(marks: Sequence[Mark], offset_s: float) -> dict[str, list[Any]]:
+def alignment(marks: Sequence[SpokenSpan], offset_s: float) -> dict[str, list[Any]]:
     """Marks as `{"charStartTimesMs", "charDurationsMs", "chars"}`, times counted from `offset_s` (the
     chunk's start: "these times are relative to the returned chunk")."""
     return {"charStartTimesMs": [round((m.start_s - offset_s) * 1000) for m in marks],
@@ -36,19 +36,19 @@ def alignment(marks: Sequence[Mark], offset_s: float) -> dict[str, list[Any]]:
             "chars": [m.text for m in marks]}
 
 
-def audio_output(audio: bytes, marks: Sequence[Mark], offset_s: float) -> dict[str, Any]:
+def audio_output(audio: bytes, marks: Sequence[SpokenSpan], offset_s: float) -> dict[str, Any]:
     aligned = alignment(marks, offset_s) if marks else None
     return {"audio": base64.b64encode(audio).decode("ascii"), "isFinal": None,
             "normalizedAlignment": aligned, "alignment": aligned}
 
 
-def character_alignment(marks: Sequence[Mark]) -> Mapping[str, list[Any]]:
+def character_alignment(marks: Sequence[SpokenSpan]) -> Mapping[str, list[Any]]:
     return {"characters": [m.text for m in marks],
             "character_start_times_seconds": [round(m.start_s, 3) for m in marks],
             "character_end_times_seconds": [round(m.end_s, 3) for m in marks]}
 
 
-def with_timestamps(audio: bytes, marks: Sequence[Mark]) -> dict[str, Any]:
+def with_timestamps(audio: bytes, marks: Sequence[SpokenSpan]) -> dict[str, Any]:
     aligned = character_alignment(marks)
     return {"audio_base64": base64.b64encode(audio).decode("ascii"), "alignment": aligned,
             "normalized_alignment": aligned}

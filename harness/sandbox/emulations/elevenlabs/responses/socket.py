@@ -30,7 +30,7 @@ from harness.sandbox.emulations.elevenlabs.models import (
     schedule_threshold,
 )
 from harness.sandbox.emulations.elevenlabs.responses import messages as responses
-from harness.sandbox.lanes import Lanes, Sender
+from harness.sandbox.socket_writer import Lanes, Sender
 from harness.sandbox.utterances import Speaker
 from harness.speech import encode_as
 

@@ -45,8 +45,8 @@ from harness.core.ssml import spoken_text
 from harness.sandbox.emulation import Call, Emulation, Reject, StateNames
 from harness.sandbox.emulations.http_speech.models import CHUNK_BYTES, OPUS_RATE, TIMING, TOKEN_PREFIX, pitch_of
 from harness.sandbox.emulations.http_speech.responses.socket import socket_handlers
+from harness.sandbox.http_bodies import json_reply, sse_reply
 from harness.sandbox.utterances import Speaker
-from harness.sandbox.wire import json_reply, sse_reply
 from harness.speech import encode_as
 
 

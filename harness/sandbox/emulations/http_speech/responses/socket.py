@@ -40,7 +40,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from harness.core.audio import stream_frames
 from harness.core.protocols.http_speech import Refusal, SpeechService, fill, put, read
-from harness.core.protocols.realtime import AudioSpec, Channel
+from harness.core.protocols.realtime_grammar import AudioSpec, Channel
 from harness.core.protocols.socket_framing import FramingError, audio_value, decode, encode
 from harness.core.protocols.websocket_speech import (
     Answer,
@@ -54,7 +54,7 @@ from harness.core.protocols.websocket_speech import (
 )
 from harness.sandbox.emulation import SocketCall
 from harness.sandbox.emulations.http_speech.models import pitch_of
-from harness.sandbox.lanes import Lanes, Sender, SocketDropped
+from harness.sandbox.socket_writer import Lanes, Sender, SocketDropped
 from harness.sandbox.utterances import Speaker
 from harness.speech import encode_as
 

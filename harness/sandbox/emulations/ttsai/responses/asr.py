@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from harness.sandbox.emulation import Call, Reject
-from harness.sandbox.emulations.ttsai.responses.errors import bad_request, model_loading
+from harness.sandbox.emulations.ttsai.responses.refusals import bad_request, model_loading
 from harness.speech import Clip, SpeechError, decode
 
 ASR_RATE = 16_000

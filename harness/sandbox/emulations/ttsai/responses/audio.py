@@ -51,9 +51,9 @@ from harness.sandbox.emulations.ttsai.models.catalog import (
 )
 from harness.sandbox.emulations.ttsai.responses import billing, tools
 from harness.sandbox.emulations.ttsai.responses.asr import Transcript, decode_upload, transcribe
-from harness.sandbox.emulations.ttsai.responses.errors import bad_request
+from harness.sandbox.emulations.ttsai.responses.refusals import bad_request
 from harness.sandbox.emulations.ttsai.responses.speech import speak_cloned
-from harness.sandbox.wire import json_reply
+from harness.sandbox.http_bodies import json_reply
 from harness.speech import MEDIA_TYPES, AudioFormat, Engine, Rendition, SpeechError, sniff
 
 # Conversion model -> (length factor, pitch semitones): each model sounds measurably its own.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from harness.core.spec import Cost
 from harness.sandbox.emulation import Call
-from harness.sandbox.emulations.ttsai.responses.errors import insufficient_credits
+from harness.sandbox.emulations.ttsai.responses.refusals import insufficient_credits
 
 
 def price(call: Call) -> Cost | None:

@@ -11,8 +11,8 @@ from harness.providers.ttsai.models.catalog import VoicesQuery
 from harness.providers.ttsai.pricing import MODEL_TIERS, TIER_RATES
 from harness.sandbox.emulation import Call
 from harness.sandbox.emulations.ttsai.models.catalog import MODELS, VOICES, CatalogVoice, Model, find_model
+from harness.sandbox.http_bodies import json_reply
 from harness.sandbox.urls import Urls
-from harness.sandbox.wire import json_reply
 
 HEALTH_LATENCY_MS = 45  # the example's figure: the sandbox's own latency would say nothing about TTS.ai
 

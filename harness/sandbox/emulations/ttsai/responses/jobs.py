@@ -56,7 +56,7 @@ from harness.sandbox.emulations.ttsai.models.catalog import (
 )
 from harness.sandbox.emulations.ttsai.models.plans import ANONYMOUS_TIER, TIERS
 from harness.sandbox.emulations.ttsai.models.saved import SavedVoices
-from harness.sandbox.emulations.ttsai.responses import errors
+from harness.sandbox.emulations.ttsai.responses import refusals
 from harness.sandbox.emulations.ttsai.responses.asr import decode_upload
 from harness.sandbox.emulations.ttsai.responses.speech import check_anonymous, check_text
 from harness.sandbox.emulations.ttsai.routes import routes
@@ -130,9 +130,9 @@ class TtsAiEmulation(Emulation):
         """The client's clone_voice: a job speaking `text` in the uploaded voice, as WAV (the client's
         fallback download is `tts_output.wav`). Without `text` there is nothing to speak: 400."""
         if params.text is None:
-            raise errors.bad_request("parameter 'text' is required: the text to speak in the cloned voice")
+            raise refusals.bad_request("parameter 'text' is required: the text to speak in the cloned voice")
         if params.model not in CLONE_BASES:
-            raise errors.bad_request(f"Model '{params.model}' does not clone voices; use: {', '.join(CLONE_BASES)}.")
+            raise refusals.bad_request(f"Model '{params.model}' does not clone voices; use: {', '.join(CLONE_BASES)}.")
         decode_upload(params.reference_audio.content, "reference_audio")
         check_text(call, params.text)
         voice = Voice(CLONE_BASES[params.model], Reference("reference_audio", upload=params.reference_audio))
@@ -208,7 +208,7 @@ class TtsAiEmulation(Emulation):
     # --- errors, in TTS.ai's words ------------------------------------------------------------------
 
     def error_body(self, reject: Reject) -> Mapping[str, Any]:
-        return errors.error_body(reject)
+        return refusals.error_body(reject)
 
     def invalid(self, call: Call | None, problems: list[str]) -> Reject:
         if call is not None and call.endpoint.key in UPLOAD_FIELDS:
@@ -216,8 +216,8 @@ class TtsAiEmulation(Emulation):
             upload = call.payload.get(field)
             limit = UPLOAD_LIMITS[limit_key]
             if isinstance(upload, Upload) and len(upload.content) > limit:
-                return errors.file_too_large(field, len(upload.content), limit)
-        return errors.bad_request("Invalid request parameters: " + "; ".join(" ".join(p.split()) for p in problems))
+                return refusals.file_too_large(field, len(upload.content), limit)
+        return refusals.bad_request("Invalid request parameters: " + "; ".join(" ".join(p.split()) for p in problems))
 
     def unauthorized(self, missing: bool) -> Reject:
         if missing:
@@ -225,7 +225,7 @@ class TtsAiEmulation(Emulation):
         return Reject(401, "Invalid API key.")
 
     def insufficient_balance(self, call: Call, required: Cost) -> Reject:
-        return errors.insufficient_credits(required.amount, call.services.balance(call.key))
+        return refusals.insufficient_credits(required.amount, call.services.balance(call.key))
 
     def rate_limited(self, retry_after: int) -> Reject:
         return Reject(429, "Too many requests. Check the rate limit headers.",

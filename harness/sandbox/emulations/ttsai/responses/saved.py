@@ -20,8 +20,8 @@ from harness.sandbox.emulations.ttsai.models.catalog import CLONE_BASES, model_n
 from harness.sandbox.emulations.ttsai.models.saved import QUOTA, SAVED_VOICE_MAX_BYTES, SavedVoices, auto_model
 from harness.sandbox.emulations.ttsai.responses import billing
 from harness.sandbox.emulations.ttsai.responses.asr import decode_upload
-from harness.sandbox.emulations.ttsai.responses.errors import bad_request, file_too_large
-from harness.sandbox.wire import json_reply
+from harness.sandbox.emulations.ttsai.responses.refusals import bad_request, file_too_large
+from harness.sandbox.http_bodies import json_reply
 
 
 class SavedVoiceHandlers:

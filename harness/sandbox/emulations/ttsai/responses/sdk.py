@@ -23,7 +23,7 @@ from harness.sandbox.emulations.ttsai.models.catalog import MODELS, VOICES, find
 from harness.sandbox.emulations.ttsai.responses import billing
 from harness.sandbox.emulations.ttsai.responses.asr import transcribe
 from harness.sandbox.emulations.ttsai.responses.catalog import voice_info
-from harness.sandbox.wire import json_reply
+from harness.sandbox.http_bodies import json_reply
 
 
 async def download(call: Call) -> Response:

@@ -49,8 +49,8 @@ from harness.sandbox.emulations.ttsai.models.catalog import (
 from harness.sandbox.emulations.ttsai.models.plans import ANONYMOUS_TIER, TEXT_LIMITS
 from harness.sandbox.emulations.ttsai.responses import billing
 from harness.sandbox.emulations.ttsai.responses.asr import decode_upload
-from harness.sandbox.emulations.ttsai.responses.errors import bad_request
-from harness.sandbox.wire import sse_reply
+from harness.sandbox.emulations.ttsai.responses.refusals import bad_request
+from harness.sandbox.http_bodies import sse_reply
 from harness.speech import MEDIA_TYPES, AudioFormat, Rendition, decode
 
 CLONE_LANGUAGES: Mapping[str, tuple[str, ...]] = {

@@ -24,7 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from harness.contracts import Exchange, Scenario, load_scenarios
+from harness.contracts import RecordedExchange, Scenario, load_scenarios
 
 ITEM = "*"  # path segment standing for every item of an array
 # Headers that describe the connection or the hosting, not the API: they differ between any two hosts.
@@ -159,7 +159,7 @@ def _state(body: Any, status_field: str) -> str | None:
     return None
 
 
-def _add_exchange(recording: Recording, provider: str, exchange: Exchange) -> None:
+def _add_exchange(recording: Recording, provider: str, exchange: RecordedExchange) -> None:
     response = exchange.response
     key = EndpointKey(provider, exchange.endpoint, int(response.status))
     observed = recording.endpoints.setdefault(key, ObservedEndpoint())

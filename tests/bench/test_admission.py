@@ -8,14 +8,14 @@ import time
 
 import pytest
 
-from harness.bench import gates
-from harness.bench.gates import ProviderGate
+from harness.bench import admission
+from harness.bench.admission import ProviderGate
 
 
 def _waits(monkeypatch: pytest.MonkeyPatch, span: float, wave: int, jobs: int) -> list[float]:
     """The delays the gate asks for, in start order (the clock is frozen: nothing really sleeps).
 
-    `gates.time` and `gates.asyncio` are the process's modules: another thread of this worker (a sandbox a
+    `admission.time` and `admission.asyncio` are the process's modules: another thread of this worker (a sandbox a
     module fixture keeps running) keeps the real clock and sleeps, and its sleeps are not the gate's."""
     asked: list[float] = []
     this_thread = threading.get_ident()
@@ -27,9 +27,9 @@ def _waits(monkeypatch: pytest.MonkeyPatch, span: float, wave: int, jobs: int) -
             return
         asked.append(delay)
 
-    monkeypatch.setattr(gates.time, "perf_counter",
+    monkeypatch.setattr(admission.time, "perf_counter",
                         lambda: 100.0 if threading.get_ident() == this_thread else real_clock())
-    monkeypatch.setattr(gates.asyncio, "sleep", sleep)
+    monkeypatch.setattr(admission.asyncio, "sleep", sleep)
 
     async def run() -> None:
         gate = ProviderGate(wave)
@@ -52,18 +52,18 @@ def test_no_ramp_means_no_wait(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_in_flight_counts_the_peak_and_the_time_weighted_mean(monkeypatch: pytest.MonkeyPatch) -> None:
     clock = iter([0.0, 1.0, 3.0, 4.0])  # enter, enter, leave, leave
-    monkeypatch.setattr(gates.time, "perf_counter", lambda: next(clock))
-    count = gates.InFlight()
+    monkeypatch.setattr(admission.time, "perf_counter", lambda: next(clock))
+    count = admission.InFlight()
     assert (count.enter(), count.enter()) == (1, 2)
     count.leave()
     count.leave()
     # One job for 1 s, two for 2 s, one for 1 s: 6 job-seconds over 4 busy seconds.
     assert (count.peak, count.count, count.mean) == (2, 0, pytest.approx(1.5))
-    assert gates.InFlight().mean is None
+    assert admission.InFlight().mean is None
 
 
 def test_a_sweeps_next_level_gets_fresh_caps_but_keeps_a_closed_gate() -> None:
-    earlier = gates.Gates(1)
+    earlier = admission.Gates(1)
     earlier["pixazo"].close_for(30.0)
     earlier["pixazo"].in_flight.enter()
     later = earlier.resized(4)

@@ -26,7 +26,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from harness.core.protocols.realtime import AudioSpec, Direction, Event, Grammar, Kind, Session
+from harness.core.protocols.realtime_grammar import AudioSpec, Direction, Event, Grammar, Kind, Session
 from harness.core.verdict import Drift, Violation, pointer
 
 TOLERANCE_S = 0.025  # rounding of millisecond times and the last chunk's padding

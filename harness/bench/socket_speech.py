@@ -38,7 +38,7 @@ from harness.core.errors import (
     ValidationRejected,
     error_for_status,
 )
-from harness.core.protocols.realtime import Channel, Event, Kind, Opening, Outgoing, Session, Utterance
+from harness.core.protocols.realtime_grammar import Channel, Event, Kind, Opening, Outgoing, Session, Utterance
 from harness.core.protocols.realtime_session import listener, reader, run_session
 from harness.core.verdict import Drift, Violation
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from harness.providers.ttsai.models.errors import ERROR_CODES
+from harness.providers.ttsai.models.error_bodies import ERROR_CODES
 from harness.sandbox.emulation import Reject
 
 # The error example's message, word for word.

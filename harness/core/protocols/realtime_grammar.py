@@ -10,7 +10,7 @@ grammar reads a session's frames into `Event`s every engine understands:
        │  grammar.read(frame) → Event: AUDIO (bytes, context) · MARKS (text spans with times) · FINAL
        │                               FLUSHED · CLEARED · METADATA · WARNING · ERROR
        ▼
-    the frame checks (harness.contracts.realtime) and the realtime measurements read only these
+    the frame checks (harness.contracts.frame_checks) and the realtime measurements read only these
 
 A session is data: `Session.to_json` keeps it as a fixture (`{"frames": [{"dir", "t_ms", "text"|"b64"}]}`)
 and `Session.from_json` gives it back with every frame's offset, so a recorded stream is checked, and
@@ -170,7 +170,7 @@ class Kind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Mark:
+class SpokenSpan:
     """A span of the text (a character or a word) and where it is spoken, in seconds."""
 
     text: str
@@ -187,7 +187,7 @@ class Event:
     kind: Kind
     context: str = ""  # the context (utterance) it belongs to; "" where the protocol has one per socket
     audio: bytes = b""
-    marks: tuple[Mark, ...] = ()
+    marks: tuple[SpokenSpan, ...] = ()
     chunk_relative: bool = False  # mark times count from this frame's audio, not from the utterance's start
     code: str = ""  # error or warning code
     message: str = ""
