@@ -17,9 +17,10 @@ from harness.core.protocols.http_speech import (
     Voice,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
 from harness.providers.rime.models import CLI, MCP, QUICKSTART, ErrorBody, SpeechRequest
-from harness.providers.rime.sockets import attach
+from harness.providers.rime.sockets import OVERVIEW, SEGMENT, SOCKETS, WS_HOST, WS_JSON
 
 HOST = "api"
 RATE = 24000
@@ -67,11 +68,11 @@ REFUSALS = Refusals(
 
 SERVICE = SpeechService(
     name="rime",
-    title="Rime text to speech (HTTP)",
-    hosts={HOST: "https://users.rime.ai"},
+    title="Rime text to speech (HTTP) and its WebSocket",
+    hosts={HOST: "https://users.rime.ai", WS_HOST: "https://users-ws.rime.ai"},
     auth=Auth("Authorization", "Bearer"),
     key_env="RIME_API_KEY",
-    docs=(QUICKSTART, CLI, MCP),
+    docs=(QUICKSTART, CLI, MCP, WS_JSON, SEGMENT, OVERVIEW),
     error_model=ErrorBody,
     errors=ErrorShape({"message": "{message}"}),
     refusals=REFUSALS,
@@ -84,9 +85,7 @@ SERVICE = SpeechService(
                         "stored pages list only audio Accept values and show no such answer: the family could declare "
                         "it as a second answer form of the path (Synthesis.chosen_by on /accept), its fields are not "
                         "written, so it is not declared.", (QUICKSTART, CLI)),
-               DocDrift("errors", "No error body or status is in the stored pages: inferred.", (QUICKSTART,)),
-               DocDrift("websocket", "Rime's WebSockets (text in, audio out; {\"operation\": \"eos\"}) are named by "
-                        "integrations but their messages are not in the stored pages: not declared.", (CLI,))),
+               DocDrift("errors", "No error body or status is in the stored pages: inferred.", (QUICKSTART,))),
 )
 
-PROVIDER = attach(SERVICE)  # with its JSON WebSocket (`sockets`)
+PROVIDER = with_sockets(SERVICE, SOCKETS)  # with its JSON WebSocket (`sockets`)

@@ -11,15 +11,14 @@ beside the socket (the HTTP declaration's `models` has the HTTP payloads).
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Literal
 
 from pydantic import Field
 
-from harness.core.protocols.http_speech import Format, SpeechService
+from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth, with_sockets
-from harness.core.spec import AudioAt, DocDrift, Provider, RequestModel, ResponseModel
+from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.spec import AudioAt, DocDrift, RequestModel, ResponseModel
 
 WS_JSON = "https://docs.rime.ai/api-reference/mistv3/websockets-json.md"
 SEGMENT = "https://docs.rime.ai/docs/websockets-segment (Segmentation and behavior settings)"
@@ -107,12 +106,3 @@ WS3 = Socket(
 )
 
 SOCKETS = (WS3,)
-
-
-def attach(service: SpeechService) -> Provider:
-    """The HTTP declaration's provider with its JSON WebSocket, on the socket's own host. The HTTP declaration's
-    "websocket" note (not declared: messages not stored) is superseded by this declaration and left out."""
-    hosts = {**service.hosts, WS_HOST: "https://users-ws.rime.ai"}
-    notes = tuple(d for d in service.doc_drift if d.topic != "websocket")
-    return with_sockets(replace(service, title=f"{service.title} and its WebSocket", hosts=hosts, doc_drift=notes,
-                                docs=(*service.docs, WS_JSON, SEGMENT, OVERVIEW)), SOCKETS)

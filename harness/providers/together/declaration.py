@@ -19,6 +19,7 @@ from harness.core.protocols.http_speech import (
     Voice,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import (
     AudioAt,
     AudioBody,
@@ -32,7 +33,7 @@ from harness.core.spec import (
     Role,
 )
 from harness.providers.together.models import OVERVIEW, REFERENCE, SDK, STREAMING, AudioDelta, ErrorBody, SpeechRequest
-from harness.providers.together.sockets import attach
+from harness.providers.together.sockets import SOCKETS, WEBSOCKET_GUIDE
 
 HOST = "api"
 RATE = 24000  # "The default sampling rate for canopylabs/orpheus-3b-0.1-ft and hexgrad/Kokoro-82M is 24000"
@@ -109,11 +110,11 @@ REFUSALS = Refusals(
 
 SERVICE = SpeechService(
     name="together",
-    title="Together AI text to speech (SSE or the audio itself)",
+    title="Together AI text to speech (SSE or the audio itself) and its WebSocket",
     hosts={HOST: "https://api.together.xyz"},
     auth=Auth("Authorization", "Bearer"),
     key_env="TOGETHER_API_KEY",
-    docs=(REFERENCE, STREAMING, OVERVIEW, SDK),
+    docs=(REFERENCE, STREAMING, OVERVIEW, SDK, WEBSOCKET_GUIDE),
     error_model=ErrorBody,
     errors=ErrorShape({"error": {"message": "{message}", "type": "{code}", "code": "{code}"}}),
     refusals=REFUSALS,
@@ -134,10 +135,7 @@ SERVICE = SpeechService(
                         "{message, type, code}} body are inferred.", (REFERENCE,)),
                DocDrift("non-streamed answer", "With stream false the answer is the encoded audio as an octet "
                         "stream (mp3, wav, raw): declared as the path's second answer form (audio.speech.sync), "
-                        "wav and mp3 only; raw's default pcm_f32le encoding is left out.", (REFERENCE, SDK)),
-               DocDrift("websocket", "The WebSocket API (wss://api.together.xyz/v1/audio/speech/websocket; "
-                        "input_text_buffer.append and commit) is described in the stored pages only for its client "
-                        "messages: its server messages are not, so it is not declared.", (OVERVIEW,))),
+                        "wav and mp3 only; raw's default pcm_f32le encoding is left out.", (REFERENCE, SDK))),
 )
 
-PROVIDER = attach(SERVICE)  # with its WebSocket (`sockets`)
+PROVIDER = with_sockets(SERVICE, SOCKETS)  # with its WebSocket (`sockets`)

@@ -10,13 +10,12 @@ The socket's message models are here, beside the socket (the HTTP declaration's 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, Literal
 
-from harness.core.protocols.http_speech import Format, SpeechService
+from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth, with_sockets
-from harness.core.spec import AudioAt, DocDrift, Provider, RequestModel, ResponseModel
+from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.spec import AudioAt, DocDrift, RequestModel, ResponseModel
 
 WEBSOCKET_GUIDE = "https://docs.together.ai/docs/inference/text-to-speech/websocket.md"
 GUIDE_COPY = "Together AI's llms-full.txt (2025-11-08), section WebSocket API: the server messages and examples"
@@ -108,11 +107,3 @@ SPEECH_SOCKET = Socket(
 )
 
 SOCKETS = (SPEECH_SOCKET,)
-
-
-def attach(service: SpeechService) -> Provider:
-    """The HTTP declaration's provider with its WebSocket. The HTTP declaration's "websocket" note (not declared:
-    server messages not stored) is superseded by this declaration and left out."""
-    notes = tuple(d for d in service.doc_drift if d.topic != "websocket")
-    return with_sockets(replace(service, title=f"{service.title} and its WebSocket", doc_drift=notes,
-                                docs=(*service.docs, WEBSOCKET_GUIDE)), SOCKETS)
