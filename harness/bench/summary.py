@@ -227,4 +227,4 @@ def render(summary: Summary, console: Console, db_path: str) -> None:
         console.print(f"Pending: {summary.pending} paid results not fetched yet (status or media host down until "
                       f"their deadline); [bold]tts-harness bench run --resume {summary.run_id}[/bold] fetches them.")
     console.print(f"Run id [bold]{summary.run_id}[/bold]; rows in [bold]{db_path}[/bold] "
-                  f"(tables runs, jobs, marks, polls, costs, errors, drift, clips).")
+                  f"(tables runs, jobs, marks, polls, chunks, costs, errors, drift, clips).")
