@@ -61,18 +61,20 @@ def _error(status: int, words: str) -> Response:
     return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
 
 
+# The OpenAPI documents the 200 answer only; its errors are `base_resp` codes (the answer's schema), which MiniMax
+# writes in a 200 answer. These HTTP statuses are the family's imitation of those codes: marked inferred.
+ERRORS = (_error(400, "2013 invalid input parameters; 1042 invisible characters exceed 10%"),
+          _error(401, "1004 authentication failed; 2049 invalid API key"),
+          _error(429, "1002 rate limit exceeded; 1039 TPM rate limit exceeded"),
+          _error(500, "1000 unknown error"))
+
 SYNTHESIZE = Endpoint(
     key="t2a.v2", method="POST", path="/v1/t2a_v2", host=HOST, role=Role.AUDIO,
     summary="Text to Audio V2 (non-streaming): hex audio at data.audio, extra_info and base_resp",
     request=T2aV2Request, body_kind=BodyKind.JSON,
-    # The OpenAPI documents the 200 answer only; its errors are `base_resp` codes (the answer's schema), which MiniMax
-    # writes in a 200 answer. The HTTP statuses below are the family's imitation of those codes: marked inferred.
     responses=(Response(200, (JsonBody(T2aV2Response, audio=AudioAt("/data/audio", encoding="hex")),),
                         "T2aV2Resp: hex audio, extra_info, trace_id, base_resp"),
-               _error(400, "2013 invalid input parameters; 1042 invisible characters exceed 10%"),
-               _error(401, "1004 authentication failed; 2049 invalid API key"),
-               _error(429, "1002 rate limit exceeded; 1039 TPM rate limit exceeded"),
-               _error(500, "1000 unknown error")),
+               *ERRORS),
     example={"model": "speech-2.8-hd", "text": "Omg(sighs), the real danger is not that computers start thinking like "
              "people, but that people start thinking like computers. Computers can only help us with simple tasks.",
              "stream": False, "language_boost": "auto", "output_format": "hex",
@@ -92,10 +94,7 @@ SYNTHESIZE_STREAM = Endpoint(
     request=T2aV2Request, body_kind=BodyKind.JSON,
     responses=(Response(200, (EventStreamBody(T2aV2Chunk, audio=AudioAt("/data/audio", encoding="hex")),),
                         "text/event-stream: T2aV2Resp pieces (status 1), the last with status 2 and extra_info"),
-               _error(400, "2013 invalid input parameters; 1042 invisible characters exceed 10%"),
-               _error(401, "1004 authentication failed; 2049 invalid API key"),
-               _error(429, "1002 rate limit exceeded; 1039 TPM rate limit exceeded"),
-               _error(500, "1000 unknown error")),
+               *ERRORS),
     example={"model": "speech-2.8-hd", "text": "The real danger is not that computers start thinking like people.",
              "stream": True, "stream_options": {"exclude_aggregated_audio": True},
              "voice_setting": {"voice_id": "English_expressive_narrator", "speed": 1, "vol": 1, "pitch": 0},

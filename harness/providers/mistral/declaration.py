@@ -65,14 +65,16 @@ def _error(status: int, words: str) -> Response:
     return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
 
 
+ERRORS = (Response(422, (JsonBody(ValidationErrorBody),), "HTTPValidationError (source: sdk)"),
+          _error(401, "no valid bearer key"), _error(429, "rate limited"), _error(500, "a server fault"))
+
 SPEECH = Endpoint(
     key="audio.speech", method="POST", path="/v1/audio/speech", host=HOST, role=Role.STREAM,
     summary="Speech, streamed: speech.audio.delta events with base64 audio, then speech.audio.done with usage",
     request=SpeechRequest, body_kind=BodyKind.JSON,
     responses=(Response(200, (EventStreamBody(SpeechEvent, audio=AudioAt("/audio_data")),),
                         "text/event-stream: speech.audio.delta, speech.audio.done"),
-               Response(422, (JsonBody(ValidationErrorBody),), "HTTPValidationError (source: sdk)"),
-               _error(401, "no valid bearer key"), _error(429, "rate limited"), _error(500, "a server fault")),
+               *ERRORS),
     example={"input": "Hello world", "model": "voxtral-mini-tts-2603", "voice_id": "en_paul_neutral",
              "response_format": "mp3", "stream": True},
     doc=SDK,
@@ -87,8 +89,7 @@ SPEECH_SYNC = Endpoint(
     request=SpeechRequest, body_kind=BodyKind.JSON,
     responses=(Response(200, (JsonBody(SpeechResponse, audio=AudioAt("/audio_data")),),
                         "the audio, base64-encoded, in audio_data"),
-               Response(422, (JsonBody(ValidationErrorBody),), "HTTPValidationError (source: sdk)"),
-               _error(401, "no valid bearer key"), _error(429, "rate limited"), _error(500, "a server fault")),
+               *ERRORS),
     example={"model": "voxtral-mini-tts-3-0", "input": "Your order shipped this morning and should arrive on Thursday.",
              "voice_id": "gb_jane_neutral", "response_format": "mp3"},  # the guide's request
     doc=GENERATE_GUIDE,
