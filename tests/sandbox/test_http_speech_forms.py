@@ -19,6 +19,7 @@ import httpx
 import pytest
 from pydantic import Field
 
+from harness.core.protocols.answer_forms import form_for
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -31,7 +32,6 @@ from harness.core.protocols.http_speech import (
     Synthesis,
     Voice,
     build_provider,
-    form_for,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import (
@@ -105,10 +105,10 @@ def test_each_form_is_its_own_endpoint_and_its_request_carries_the_value_that_pi
     streamed = ACME.offering("acme-1-stream").build(SynthesisInput(TEXT))
     assert streamed["stream"] is True and streamed["model"] == "acme-1"
     assert ACME.offering("acme-1").build(SynthesisInput(TEXT))["stream"] is False
-    assert form_for(SERVICE, AS_DOCUMENT, {"stream": True}) is AS_EVENTS
-    assert form_for(SERVICE, AS_EVENTS, {}) is AS_DOCUMENT  # the documents' default
-    assert form_for(SERVICE, AS_EVENTS, {"stream": None}) is AS_DOCUMENT
-    assert form_for(SERVICE, AS_DOCUMENT, {"stream": 1}) is None  # a flag's value is compared with its type
+    assert form_for(SERVICE.syntheses, AS_DOCUMENT, {"stream": True}) is AS_EVENTS
+    assert form_for(SERVICE.syntheses, AS_EVENTS, {}) is AS_DOCUMENT  # the documents' default
+    assert form_for(SERVICE.syntheses, AS_EVENTS, {"stream": None}) is AS_DOCUMENT
+    assert form_for(SERVICE.syntheses, AS_DOCUMENT, {"stream": 1}) is None  # a flag's value is compared with its type
 
 
 class Other(Speak):

@@ -11,7 +11,7 @@ format (`Synthesis.slots`: JSON pointers over the request's fields, path, query 
 included, botocore's `location`), reading the audio back (`harness.core.audio_fields`), the provider's
 error shape (`ErrorShape`), its refusals in its own words (`Refusals`), the voices it lists (`Listing`),
 a token exchange where its documents have one (`TokenExchange`), and a path that answers in two forms by a request
-field's value (`Synthesis.chosen_by`, `form_for`: Mistral's `stream`). A provider of the family is a
+field's value (`Synthesis.chosen_by`, `answer_forms`: Mistral's `stream`). A provider of the family is a
 `SpeechService` — a declaration of what its documents say — and `build_provider` makes the `Provider` the
 contract plans, the benchmark and the report read; the sandbox's `http-speech` emulation imitates any
 `SpeechService` from the declaration alone (`Provider.family`).
@@ -29,6 +29,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from harness.core.drift import resolve
+from harness.core.protocols.answer_forms import Selector, check_forms
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import (
     Auth,
@@ -70,26 +71,6 @@ class Slots:
     rate: str | None = None
     language: str | None = None
     text_type: tuple[str, str] | None = None  # (pointer, the value meaning SSML): Polly's TextType
-
-
-@dataclass(frozen=True, slots=True)
-class Selector:
-    """What picks one answer form among the syntheses that share a method and path (Mistral's `POST
-    /v1/audio/speech` answers events with `stream: true` and a JSON document without): a request field, by its
-    pointer over the request model's fields (a body field, or a header field by its name in the model, Rime's
-    `/accept`), and the values that pick this form. `by_default`: the form answered when the request leaves the
-    field out (or sends it null), as the documents' default says."""
-
-    pointer: str
-    values: tuple[Any, ...]
-    by_default: bool = False
-
-    def picks(self, payload: Mapping[str, Any]) -> bool:
-        present, value = resolve(payload, self.pointer)
-        if not present or value is None:
-            return self.by_default
-        # `True == 1` in Python: a flag's value is compared with its type, so `stream: 1` picks no flag's form
-        return any(type(value) is type(wanted) and value == wanted for wanted in self.values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,51 +382,6 @@ def model_of(service: SpeechService, synthesis: Synthesis, payload: Mapping[str,
     return candidates[0] if len(candidates) == 1 else None
 
 
-def forms_of(service: SpeechService, synthesis: Synthesis) -> tuple[Synthesis, ...]:
-    """The syntheses answering on `synthesis`' method, host and path (itself among them), in declaration order."""
-    def place(of: Synthesis) -> tuple[str, str, str]:
-        return of.endpoint.method.upper(), of.endpoint.host, of.endpoint.path
-
-    return tuple(other for other in service.syntheses if place(other) == place(synthesis))
-
-
-def form_for(service: SpeechService, synthesis: Synthesis, payload: Mapping[str, Any]) -> Synthesis | None:
-    """The answer form a request on `synthesis`' path asks for: the one whose selector picks its payload (the
-    synthesis itself where the path has one form); None when the request picks no declared form."""
-    forms = forms_of(service, synthesis)
-    if len(forms) == 1:
-        return synthesis
-    return next((form for form in forms if form.chosen_by is not None and form.chosen_by.picks(payload)), None)
-
-
-def check_forms(service: SpeechService) -> None:
-    """A path with several answer forms is declared so that a request picks exactly one: every form names its
-    selector, all on one field, with values no two forms share and one default at most; and the forms take one
-    request model (the sandbox checks a request before it knows the form). ValueError names the first mistake."""
-    done: set[tuple[str, ...]] = set()
-    for synthesis in service.syntheses:
-        forms = forms_of(service, synthesis)
-        keys = tuple(form.endpoint.key for form in forms)
-        if len(forms) == 1 or keys in done:
-            continue
-        done.add(keys)
-        where = f"{service.name}: {synthesis.endpoint.signature} answers in {len(forms)} forms ({', '.join(keys)})"
-        selectors = [form.chosen_by for form in forms]
-        if any(selector is None or not selector.values for selector in selectors):
-            raise ValueError(f"{where}; each needs a chosen_by naming the field value that picks it")
-        chosen = [selector for selector in selectors if selector is not None]
-        if len({selector.pointer for selector in chosen}) != 1:
-            raise ValueError(f"{where}; their selectors must read one field, not "
-                             f"{', '.join(sorted({selector.pointer for selector in chosen}))}")
-        values = [(type(value), value) for selector in chosen for value in selector.values]
-        if len(set(values)) != len(values):
-            raise ValueError(f"{where}; two forms are picked by the same value")
-        if sum(selector.by_default for selector in chosen) > 1:
-            raise ValueError(f"{where}; only one form can be the default")
-        if len({form.endpoint.request for form in forms}) != 1:
-            raise ValueError(f"{where}; they must share one request model")
-
-
 def asked_media_type(provider: Provider, endpoint: Endpoint, payload: Mapping[str, Any]) -> str | None:
     """What a request of the family asked for, as a media type that says it whole, where the answer's own
     Content-Type cannot: headerless 16-bit PCM with its rate (`audio/pcm;rate=16000`, Polly's `pcm`).
@@ -474,7 +410,7 @@ def _request_price(service: SpeechService, synthesis: Synthesis, payload: Mappin
 
 def build_provider(service: SpeechService) -> Provider:
     """The `Provider` a `SpeechService` describes: its endpoints priced by model, one offering per model."""
-    check_forms(service)
+    check_forms(service.name, service.syntheses)
     endpoints = []
     for synthesis in service.syntheses:
         endpoint = replace(synthesis.endpoint, price=partial(_request_price, service, synthesis))

@@ -28,13 +28,13 @@ from starlette.responses import Response, StreamingResponse
 
 from harness.core.audio import writable
 from harness.core.audio_fields import carrier, encode_text
+from harness.core.protocols.answer_forms import form_for
 from harness.core.protocols.http_speech import (
     Format,
     Refusal,
     SpeechService,
     Synthesis,
     fill,
-    form_for,
     model_of,
     put,
     read,
@@ -161,7 +161,7 @@ class SpeechServiceEmulation(Emulation):
     def _form(self, synthesis: Synthesis, call: Call, payload: Mapping[str, Any]) -> tuple[Synthesis, Call]:
         """The answer form the request picks on its path, and the call as that form's (its price, its answer):
         the engine routes by method and path alone, so any form's handler may take the request."""
-        form = form_for(self.service, synthesis, payload)
+        form = form_for(self.service.syntheses, synthesis, payload)
         if form is None:
             selector = synthesis.chosen_by
             assert selector is not None  # a path of one form is always its own
