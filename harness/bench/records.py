@@ -16,7 +16,7 @@ from typing import Any
 
 from harness.bench.plan import PlannedJob
 from harness.bench.provenance import HARNESS_VERSION, git_revision, iso_now
-from harness.bench.timing import CLOCK_EPOCH, Mark, Marks, PollRecord, now
+from harness.bench.timing import CLOCK_EPOCH, Marks, PollRecord, now
 from harness.core.errors import ErrorClass
 from harness.core.verdict import Drift, Violation
 from harness.measurement import Chunk, JobEvidence, ServerStamps
@@ -237,6 +237,3 @@ class JobRecord:
         if any(v is None for v in values):
             return None
         return float(sum(values))
-
-    def has_mark(self, mark: Mark) -> bool:
-        return mark in self.marks.values

@@ -86,11 +86,6 @@ class PollRecord:
     queued = property(lambda self: self.answer.queued)
     terminal = property(lambda self: self.answer.terminal)
 
-    @property
-    def server_instant(self) -> float:
-        """When the server most likely read the job's state: halfway between send and receipt."""
-        return self.sent if self.received is None else (self.sent + self.received) / 2
-
 
 class HttpTrace:
     """Collects httpcore trace events of one request: when it was sent, connection set-up, reuse."""
