@@ -23,6 +23,7 @@ from harness.bench.plan import select
 from harness.bench.provenance import iso_now
 from harness.bench.runner import Listener, PreparedRun, Runner, RunResult, prepare, resolve_config
 from harness.bench.target import HeaderHook, Target, bench_target
+from harness.core import event_loop
 from harness.core.credentials import CredentialGuard, credential_headers
 from harness.core.errors import UsageError
 from harness.core.redact import Redactor
@@ -159,7 +160,7 @@ def run_bench_session(
                 runner.record_plan()
             try:
                 guard = CredentialGuard.for_urls(target.bases.values(), credential_headers(reachable.values()))
-                result = asyncio.run(_execute(runner, guard, lease))
+                result = event_loop.run(_execute(runner, guard, lease))
             except KeyboardInterrupt:
                 runner.derive_figures()  # the jobs that finished keep their figures
                 store.update_run(prepared.run_id, {"status": "interrupted", "updated_at": iso_now()})

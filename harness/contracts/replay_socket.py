@@ -31,6 +31,7 @@ from typing import Any
 from harness.contracts.frame_checks import Findings
 from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check
 from harness.contracts.replay import FIRST_AUDIO_FIELD, late_first_audio, pause_until
+from harness.core import event_loop
 from harness.core.protocols.realtime_grammar import Direction, Frame, Grammar, Kind, Session
 from harness.core.spec import Provider
 
@@ -185,7 +186,7 @@ async def replay_check(provider: Provider, check: str, recorded: Session) -> Ses
 def judge_replayed(provider: Provider, check: str, recorded: Mapping[str, Any]) -> tuple[Session, Findings]:
     """A recorded session (a fixture's JSON) replayed and judged: the frame rules, the check's own
     expectations, and the recording's `first_audio_within_ms` on the replayed time to first audio."""
-    session = asyncio.run(replay_check(provider, check, Session.from_json(recorded)))
+    session = event_loop.run(replay_check(provider, check, Session.from_json(recorded)))
     target = RealtimeTarget(provider, "", "")
     found = judge(target, plans(target)[check](), session)
     within = recorded.get(FIRST_AUDIO_FIELD)

@@ -21,7 +21,6 @@ keys filtered. Replay plays it back from a loopback server at its recorded offse
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from harness.contracts.replay import FIRST_AUDIO_FIELD
 from harness.contracts.replay_socket import judge_replayed
 from harness.contracts.session import FixtureRoots
 from harness.contracts.targets import ContractTarget
+from harness.core import event_loop
 from harness.core.protocols.realtime_grammar import Session, websocket_url
 from harness.core.redact import Redactor
 from harness.core.registry import declared_providers, providers
@@ -99,7 +99,7 @@ def test_realtime(provider: Provider, check: str, request: Any, tts_target: Cont
                         "--tts-target sandbox --tts-record-mode=once")
         _, findings = judge_replayed(provider, check, json.loads(fixture.read_text(encoding="utf-8")))
     else:
-        session = asyncio.run(run_check(target, plan))
+        session = event_loop.run(run_check(target, plan))
         if _records(request, fixture):
             _keep(session, target, fixture)
         findings = judge(judged_by, plan, session)
