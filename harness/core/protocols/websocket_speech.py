@@ -118,7 +118,9 @@ class Socket:
     doc: str
     auth: SocketAuth
     text: Send
-    end: Send  # what says the text is complete; the server then speaks the rest and sends `final`
+    # What says the text is complete; the server then speaks the rest and sends `final`. None: the text message is
+    # the whole utterance (Resemble's one request per synthesis), so the text goes as one message, spoken at once.
+    end: Send | None
     final: Answer  # kind FINAL: the utterance is complete (it may carry the last audio at `audio_at`)
     error: Answer  # kind ERROR
     formats: tuple[Format, ...]  # the first is the benchmark's
@@ -318,9 +320,11 @@ class SocketGrammar(Grammar):
         # opening would have waited for (Together's session.created: "Wait for session created").
         after = Kind.READY if socket.waits_for_ready and socket.ready is not None else (
             greeted if socket.opening is None else None)
+        chunks = utterance.chunks if socket.end is not None else (utterance.text,)
         messages += [Outgoing(dump(socket.text.template, {**values, "text": chunk, "seq": len(messages) + index}),
-                              after=after) for index, chunk in enumerate(utterance.chunks)]
-        messages.append(Outgoing(dump(socket.end.template, {**values, "seq": len(messages)}), after=after))
+                              after=after) for index, chunk in enumerate(chunks)]
+        if socket.end is not None:
+            messages.append(Outgoing(dump(socket.end.template, {**values, "seq": len(messages)}), after=after))
         closing = () if socket.after_final is None else (
             _dump(socket.after_final.template, {**values, "seq": len(messages)}),)  # JSON: __post_init__
         query = {name: str(fill(value, values)) for name, value in socket.query.items()}

@@ -1,5 +1,6 @@
-"""Resemble AI's synthesis API: a provider of the HTTP speech family (`declaration`: what its official client and
-integrations say; `models`: its wire payloads). The package exports the provider only."""
+"""Resemble AI's text to speech: a provider of the HTTP speech and WebSocket speech families (`declaration`: what
+its reference says; `models`: its wire payloads; `sockets`: the streaming WebSocket). The package exports the
+provider only."""
 
 from harness.providers.resemble.declaration import PROVIDER
 

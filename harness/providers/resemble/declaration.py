@@ -1,5 +1,6 @@
-"""Resemble's synthesis as its official client describes it (source: sdk), in the HTTP speech family's terms:
-`POST /synthesize` on its synthesis server answering base64 audio at `/audio_content`, the bearer key.
+"""Resemble's text to speech as its reference describes it, in the HTTP speech family's terms: `POST /synthesize`
+on its synthesis server answering base64 audio at `/audio_content`, `POST /stream` answering a chunked WAV stream,
+both with the bearer key; and its streaming WebSocket (`sockets`) in the WebSocket speech family's.
 """
 
 from __future__ import annotations
@@ -14,26 +15,34 @@ from harness.core.protocols.http_speech import (
     SpeechService,
     Synthesis,
     Voice,
-    build_provider,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
-from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.core.protocols.websocket_speech import with_sockets
+from harness.core.spec import AudioAt, AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
 from harness.providers.resemble.models import (
-    CSHARP_EXAMPLE,
     INTEGRATIONS,
+    REFERENCE,
     SDK,
+    STREAM_GUIDE,
+    STREAM_PAGE_V1,
+    STREAM_REFERENCE,
+    SYNCHRONOUS_GUIDE,
     ErrorBody,
+    StreamRequest,
     SynthesizeRequest,
     SynthesizeResponse,
 )
+from harness.providers.resemble.sockets import SOCKETS, WS_HOST
 
 HOST = "synthesis"
-RATE = 22050  # the integrations' default sample_rate
+RATE = 48000  # "sample_rate … Defaults to 48000"
 RATES = (8000, 16000, 22050, 32000, 44100, 48000)
 FORMATS = (
     Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
     Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", (22050, 32000, 44100, 48000)),
 )
+# The stream has no output_format: "a single-channel PCM WAV stream", its header first.
+STREAM_FORMATS = (Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),)
 
 
 def _error(status: int, words: str) -> Response:
@@ -42,19 +51,36 @@ def _error(status: int, words: str) -> Response:
 
 SYNTHESIZE = Endpoint(
     key="synthesize", method="POST", path="/synthesize", host=HOST, role=Role.AUDIO,
-    summary="Synthesize a clip: base64 audio in audio_content", request=SynthesizeRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (JsonBody(SynthesizeResponse, audio=AudioAt("/audio_content")),), "The clip"),
-               _error(400, "a request the API refuses"), _error(401, "no valid bearer key"),
+    summary="Synchronous synthesis: the whole clip as base64 in audio_content", request=SynthesizeRequest,
+    body_kind=BodyKind.JSON,
+    responses=(Response(200, (JsonBody(SynthesizeResponse, audio=AudioAt("/audio_content")),), "Successful synthesis"),
+               _error(400, "Bad Request Error"), _error(401, "no valid bearer key"),
                _error(429, "rate limited"), _error(500, "a server fault")),
-    example={"voice_uuid": "55592656", "data": "Hello from Resemble.", "output_format": "wav", "precision": "PCM_16"},
-    doc=SDK,
+    example={"voice_uuid": "55592656", "data": "Hello from Resemble!", "sample_rate": 48000, "output_format": "wav"},
+    doc=REFERENCE,
 )
 
-# Voices are uuids of the account's library; "55592656" is the sandbox's stand-in, named so in the drift below.
+STREAM = Endpoint(
+    key="stream", method="POST", path="/stream", host=HOST, role=Role.STREAM,
+    summary="Streaming synthesis (HTTP): chunked WAV for progressive playback", request=StreamRequest,
+    body_kind=BodyKind.JSON,
+    responses=(Response(200, (AudioBody(("audio/wav",)),), "Streaming audio response (chunked WAV)"),
+               _error(400, "Bad Request Error"), _error(401, "no valid bearer key"),
+               _error(429, "rate limited"), _error(500, "a server fault")),
+    example={"voice_uuid": "55592656", "data": "Streaming helps deliver synthesized audio before it is finished.",
+             "precision": "PCM_16"},
+    doc=STREAM_REFERENCE,
+)
+
+# Voices are uuids of the account's library; "55592656" is the one the reference's own example sends.
 VOICE_LIST = (Voice("55592656", "en-US"),)
 
-MODELS = (Model("resemble", SYNTHESIZE.key, "55592656", price_note="no price in the stored material",
-                description="Resemble synthesis (a library voice)"),)
+MODELS = (
+    Model("resemble", SYNTHESIZE.key, "55592656", price_note="no price in the stored material",
+          description="Resemble synthesis (voice 55592656)"),
+    Model("resemble-stream", STREAM.key, "55592656", price_note="no price in the stored material",
+          description="Resemble streaming synthesis over HTTP (voice 55592656)"),
+)
 
 REFUSALS = Refusals(
     invalid=Refusal(400, "400", "{detail}"),
@@ -68,11 +94,12 @@ REFUSALS = Refusals(
 
 SERVICE = SpeechService(
     name="resemble",
-    title="Resemble AI synthesis (direct)",
-    hosts={HOST: "https://f.cluster.resemble.ai"},
-    auth=Auth("Authorization", "Bearer"),
+    title="Resemble AI text to speech (synchronous, HTTP stream, WebSocket)",
+    hosts={HOST: "https://f.cluster.resemble.ai", WS_HOST: "https://websocket.cluster.resemble.ai"},
+    # The reference's bearer key; the official client's stream sends x-access-token, as the older stream page does.
+    auth=Auth("Authorization", "Bearer", others=(Auth("x-access-token"),)),
     key_env="RESEMBLE_API_KEY",
-    docs=(SDK, INTEGRATIONS, CSHARP_EXAMPLE),
+    docs=(REFERENCE, STREAM_REFERENCE, SYNCHRONOUS_GUIDE, STREAM_GUIDE, STREAM_PAGE_V1, SDK, INTEGRATIONS),
     error_model=ErrorBody,
     errors=ErrorShape({"success": False, "message": "{message}"}),
     refusals=REFUSALS,
@@ -80,18 +107,23 @@ SERVICE = SpeechService(
                                            rate="/sample_rate"), FORMATS, default_format="wav",
                          template={"precision": "PCM_16"},
                          answer={"success": True, "output_format": "{format}", "sample_rate": "{rate}",
-                                 "duration": "{duration_s}", "issues": []}),),
+                                 "duration": "{duration_s}", "issues": []}),
+               Synthesis(STREAM, Slots(text="/data", voice="/voice_uuid", rate="/sample_rate"), STREAM_FORMATS,
+                         default_format="wav", template={"precision": "PCM_16"})),
     models=MODELS,
     voices=VOICE_LIST,
-    prices_read="2026-11-24",
-    doc_drift=(DocDrift("evidence", "Resemble's reference pages are not among the stored material: the endpoint and "
-                        "fields are the official client's and integrations'.", (SDK, INTEGRATIONS)),
-               DocDrift("voices", "Voices are uuids of each account's library; 55592656 is the sandbox's stand-in, "
-                        "not a voice a live account is known to have.", (SDK,)),
-               DocDrift("streaming", "The client's stream (POST {syn_server}/stream, an x-access-token header, a WAV "
-                        "stream) and the WebSocket (wss://websocket.cluster.resemble.ai/stream) are not declared: "
-                        "the former authenticates apart from the synthesis, the latter's messages are not stored.",
-                        (SDK, INTEGRATIONS))),
+    prices_read="2026-11-25",
+    doc_drift=(DocDrift("limits", "The reference allows 3,000 characters on /synthesize, its guide 2,000; /stream "
+                        "takes 2,000 in both.", (REFERENCE, SYNCHRONOUS_GUIDE)),
+               DocDrift("precision", "PCM_32 is the documented default; the declaration always asks PCM_16, and the "
+                        "imitation answers 16-bit PCM whatever precision a request names.", (REFERENCE,)),
+               DocDrift("stream header", "The stream's WAV header carries Resemble's cue/list/ltxt timing chunks and "
+                        "may give its size as 0xFFFFFFFF; the imitation writes a plain WAV header.", (STREAM_GUIDE,)),
+               DocDrift("auth header", "The reference and its examples send Authorization: Bearer KEY; the "
+                        "synchronous guide's curl sends the bare key.", (REFERENCE, SYNCHRONOUS_GUIDE)),
+               DocDrift("voices", "Voices are uuids of each account's library; 55592656 is the reference's example, "
+                        "not a voice every live account is known to have.", (REFERENCE,)),
+               DocDrift("pricing", "No per-character price is in the stored material.", (REFERENCE,))),
 )
 
-PROVIDER = build_provider(SERVICE)
+PROVIDER = with_sockets(SERVICE, SOCKETS)

@@ -210,8 +210,8 @@ class FamilySocket:
                     self._speak_buffer()
             elif send is socket.flush:
                 self._speak_buffer()
-            elif send is socket.end:
-                nonce = slots_of(socket.end.template).get("nonce")
+            if send is socket.end or (send is socket.text and socket.end is None):  # None: the text was all of it
+                nonce = slots_of(send.template).get("nonce")
                 if nonce is not None:
                     self.values["nonce"] = read(raw, nonce)
                 self._speak_buffer()
