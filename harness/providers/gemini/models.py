@@ -7,6 +7,8 @@
                               "speechConfig": {"voiceConfig": {"prebuiltVoiceConfig": {"voiceName": "Kore"}}}}}
         200 {"candidates": [{"content": {"parts": [{"inlineData": {"mimeType": "audio/L16;codec=pcm;rate=24000",
                                                                       "data": base64}}]}}], "usageMetadata"}
+    POST …/v1beta/models/{model}:streamGenerateContent?alt=sse    the same body; SSE, each `data:` a
+        GenerateContentResponse carrying a piece of the audio (source: sdk)
     errors: {"error": {"code", "message", "status"}} (google.rpc.Status as JSON)
 """
 
@@ -22,6 +24,12 @@ GUIDE = "https://ai.google.dev/gemini-api/docs/speech-generation"
 PRICING = "https://ai.google.dev/gemini-api/docs/pricing"
 SDK = "https://pypi.org/project/google-genai/3.6.1/ (google/genai/types.py)"
 RESPONSE_EXAMPLE = "https://apifox.com/apidoc/docs-site/4012774/309448459e0"  # a relay's page quoting the answer
+# The streamed call as the official client makes it (source: sdk, google/genai/models.py _generate_content_stream:
+# "{model}:streamGenerateContent?alt=sse", each event a GenerateContentResponse read from its `data:` line).
+SDK_STREAM = "https://pypi.org/project/google-genai/3.6.1/ (google/genai/models.py: generate_content_stream)"
+# Google Cloud's page for the same TTS models names "the generateContent and streamGenerateContent methods" and
+# marks them as streaming (on its own host, aiplatform.googleapis.com).
+CLOUD_GUIDE = "https://docs.cloud.google.com/gemini-enterprise-agent-platform/models/speech/text-to-speech"
 
 
 class _Open(BaseModel):
@@ -61,6 +69,10 @@ class GenerateSpeechRequest(RequestModel):
     model: str = Field(min_length=1)  # in the path: /v1beta/models/{model}:generateContent
     contents: list[Content] = Field(min_length=1)
     generationConfig: GenerationConfig
+
+
+class StreamSpeechRequest(GenerateSpeechRequest):
+    alt: Literal["sse"]  # in the query: each answer a Server-Sent Event (without it, one JSON array at the end)
 
 
 class InlineData(BaseModel):
