@@ -1,6 +1,7 @@
-"""Smallest.ai's official client `smallestai`, unchanged, against the sandbox's imitation of the built-in `smallest`
-(the WebSocket speech family's `/waves/v1/tts/live`): a live session (text with continue, a flush, chunks, complete)
-and a bad key refused on the upgrade (401; see the test for how the client reports it)."""
+"""Smallest.ai's official client `smallestai`, unchanged, against the sandbox's imitation of the built-in `smallest`:
+the synchronous synthesis (`synthesize_tts`, POST /waves/v1/tts: a WAV file in pieces) with a bad key as the client's
+`UnauthorizedError`, and the WebSocket speech family's `/waves/v1/tts/live`: a live session (text with continue, a
+flush, chunks, complete) and a bad key refused on the upgrade (401; see the test for how the client reports it)."""
 
 from __future__ import annotations
 
@@ -60,3 +61,18 @@ def test_smallest_live_session_speaks_and_refuses_a_bad_key(sandbox: Any) -> Non
         pass
     error = refused.value
     assert (error.status_code if isinstance(error, ApiError) else error.response.status_code) == 401
+
+
+def test_smallest_synchronous_synthesis_answers_a_wav_file_and_refuses_a_bad_key(sandbox: Any) -> None:
+    from smallestai.waves.errors import UnauthorizedError
+
+    from harness.speech import decode
+
+    pieces = _client(sandbox, sandbox.default_key("smallest")).waves.synthesize_tts(
+        text=TEXT, voice_id="emily", model="lightning_v3.1", sample_rate=24000, output_format="wav")
+    clip = decode(b"".join(pieces))
+    assert clip.sample_rate == 24000
+    assert float(np.sum(np.abs(np.asarray(clip.samples)) > 0.02)) / clip.sample_rate > 0.5
+    with pytest.raises(UnauthorizedError) as refused:
+        list(_client(sandbox, BAD_KEY).waves.synthesize_tts(text=TEXT, voice_id="emily", output_format="wav"))
+    assert refused.value.status_code == 401

@@ -1,6 +1,7 @@
-"""Smallest.ai's Waves live text to speech as its official client describes it (source: sdk), in the HTTP speech
-family's terms: `POST /waves/v1/tts/live` answering Server-Sent Events whose messages carry base64 PCM at
-`/data/audio` and end with "complete"; its WebSocket twin in `sockets`.
+"""Smallest.ai's Waves text to speech in the HTTP speech family's terms: the synchronous `POST /waves/v1/tts`
+answering the audio itself, as its reference describes it; and, as its official client describes it (source: sdk),
+`POST /waves/v1/tts/live` answering Server-Sent Events whose messages carry base64 PCM at `/data/audio` and end with
+"complete", with its WebSocket twin in `sockets`.
 """
 
 from __future__ import annotations
@@ -18,8 +19,27 @@ from harness.core.protocols.http_speech import (
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.websocket_speech import with_sockets
-from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, EventStreamBody, JsonBody, Response, Role
-from harness.providers.smallest.models import SDK, ErrorBody, TtsRequest, TtsResponse
+from harness.core.spec import (
+    AudioAt,
+    AudioBody,
+    Auth,
+    BodyKind,
+    DocDrift,
+    Endpoint,
+    EventStreamBody,
+    JsonBody,
+    Response,
+    Role,
+)
+from harness.providers.smallest.models import (
+    REFERENCE,
+    SDK,
+    SDK_SYNTHESIZE,
+    ErrorBody,
+    SynthesizeRequest,
+    TtsRequest,
+    TtsResponse,
+)
 from harness.providers.smallest.sockets import RATE, SOCKETS
 
 HOST = "api"
@@ -43,12 +63,40 @@ LIVE = Endpoint(
     doc=SDK,
 )
 
+SYNTHESIS_RATE = 44100  # "44 kHz natural, expressive synthesis"; sample_rate's default
+RATES = (8000, 16000, 24000, 44100)
+# wav first (a whole file the benchmark decodes), then mp3 and headerless pcm (the server's default when
+# output_format is left out); ulaw and alaw are not declared.
+SYNTHESIS_FORMATS = (
+    Format("wav", AudioSpec("pcm_s16le", SYNTHESIS_RATE, "wav"), "audio/wav", RATES),
+    Format("mp3", AudioSpec("mp3", SYNTHESIS_RATE, "mp3"), "audio/mpeg", (16000, 24000, 44100)),
+    Format("pcm", AudioSpec("pcm_s16le", SYNTHESIS_RATE, "raw"), f"audio/pcm;rate={SYNTHESIS_RATE}", RATES),
+)
+
+SYNTHESIZE = Endpoint(
+    key="tts", method="POST", path="/waves/v1/tts", host=HOST, role=Role.AUDIO,
+    summary="Synthesize speech in a single request: the binary audio in the format asked for",
+    request=SynthesizeRequest, body_kind=BodyKind.JSON, header_fields={"accept": "Accept"},
+    responses=(Response(200, (AudioBody(("audio/wav", "audio/mpeg", "audio/pcm"), pcm_rate=SYNTHESIS_RATE),),
+                        "Synthesized speech retrieved successfully."),
+               _error(400, "a request the API refuses (Invalid input data)"), _error(401, "invalid credentials"),
+               _error(429, "rate limited"), _error(500, "a server fault")),
+    example={"text": "Hello from Waves TTS.", "voice_id": "magnus", "sample_rate": 24000, "output_format": "wav",
+             "accept": "audio/wav"},
+    doc=REFERENCE,
+)
+
 # "emily" is the voice of the client's examples; catalogs differ per model ("Voice catalogs differ").
 VOICE_LIST = (Voice("emily", "en-US", "female"),)
 
-MODELS = tuple(Model(name, LIVE.key, "emily", price_note="no price in the stored material",
-                     description=f"Smallest.ai {name} (voice emily)")
-               for name in ("lightning_v3.1", "lightning_v3.1_pro"))
+MODELS = (*(Model(name, LIVE.key, "emily", price_note="no price in the stored material",
+                  description=f"Smallest.ai {name} (voice emily)")
+            for name in ("lightning_v3.1", "lightning_v3.1_pro")),
+          # The same models over the synchronous endpoint: their own offerings, the request naming each as it is.
+          *(Model(f"{name}-sync", SYNTHESIZE.key, "emily", sets={"/model": name},
+                  price_note="no price in the stored material",
+                  description=f"Smallest.ai {name} over the synchronous /waves/v1/tts (voice emily)")
+            for name in ("lightning_v3.1", "lightning_v3.1_pro")))
 
 REFUSALS = Refusals(
     invalid=Refusal(400, "error", "{detail}"),
@@ -62,23 +110,27 @@ REFUSALS = Refusals(
 
 SERVICE = SpeechService(
     name="smallest",
-    title="Smallest.ai Waves live TTS (SSE; WebSocket)",
+    title="Smallest.ai Waves TTS (synchronous; live SSE; WebSocket)",
     hosts={HOST: "https://api.smallest.ai"},
     auth=Auth("Authorization", "Bearer"),
     key_env="SMALLEST_API_KEY",
-    docs=(SDK,),
+    docs=(SDK, REFERENCE, SDK_SYNTHESIZE),
     error_model=ErrorBody,
     errors=ErrorShape({"status": "error", "message": "{message}"}),
     refusals=REFUSALS,
     syntheses=(Synthesis(LIVE, Slots(text="/text", voice="/voice_id", model="/model", rate="/sample_rate"), FORMATS,
                          default_format="pcm", answer={"status": "chunk", "data": {}},
-                         last_event={"status": "complete"}),),
+                         last_event={"status": "complete"}),
+               Synthesis(SYNTHESIZE, Slots(text="/text", voice="/voice_id", model="/model", format="/output_format",
+                                           rate="/sample_rate"),
+                         SYNTHESIS_FORMATS, default_format="pcm", template={"accept": "audio/wav"})),
     models=MODELS,
     voices=VOICE_LIST,
     prices_read="2026-11-24",
-    doc_drift=(DocDrift("evidence", "Smallest.ai's reference pages are not among the stored material: the endpoint, "
-                        "messages and statuses are the official client's (source: sdk). The synchronous /waves/v1/tts "
-                        "it names is not described there: not declared.", (SDK,)),),
+    doc_drift=(DocDrift("evidence", "The live endpoint's messages and statuses are the official client's (source: "
+                        "sdk); the synchronous /waves/v1/tts is the reference's.", (SDK, REFERENCE)),
+               DocDrift("formats", "ulaw and alaw are documented output formats the declaration does not ask for.",
+                        (REFERENCE,))),
 )
 
 PROVIDER = with_sockets(SERVICE, SOCKETS)

@@ -1,5 +1,7 @@
-"""Smallest.ai's wire payloads for Waves' live text to speech, as its official client `smallestai` 5.14.0 writes and
-reads them (source: sdk: smallestai/waves/tts/raw_client.py and types/tts_request_message.py, tts_response_message.py):
+"""Smallest.ai's wire payloads for Waves' text to speech: the synchronous `/waves/v1/tts` as its reference writes it
+(REFERENCE; the client calls it `synthesize_tts`), and the live text to speech as its official client `smallestai`
+5.14.0 writes and reads them (source: sdk: smallestai/waves/tts/raw_client.py and types/tts_request_message.py,
+tts_response_message.py):
 
     "# Live TTS WebSocket — `/waves/v1/tts/live` ... POST to `/waves/v1/tts/live` (SSE) when you have the full text up
     front but still want chunked playback. (Same URL, different protocol — HTTP POST gets you SSE; WSS connect gets
@@ -21,7 +23,30 @@ from harness.core.spec import RequestModel, ResponseModel
 
 SDK = "https://pypi.org/project/smallestai/5.14.0/ (smallestai/waves/tts/raw_client.py: /waves/v1/tts/live)"
 
+# The synchronous synthesis' reference page ("Synthesize Speech": "pass text + voice_id, get back binary audio").
+REFERENCE = "https://docs.smallest.ai/waves/api-reference/api-reference/text-to-speech/synthesize-speech"
+SDK_SYNTHESIZE = "https://pypi.org/project/smallestai/5.14.0/ (smallestai/waves/raw_client.py: synthesize_tts)"
+
 Model = Literal["lightning_v3.1", "lightning_v3.1_pro"]
+
+
+class SynthesizeRequest(RequestModel):
+    """POST /waves/v1/tts: the reference's body fields, `Accept` in its header ("Must be audio/wav to receive binary
+    audio")."""
+
+    text: str = Field(min_length=1)
+    voice_id: str = Field(min_length=1)
+    model: Model | None = None  # "default lightning_v3.1, or lightning_v3.1_pro for the Pro pool"
+    sample_rate: Literal[8000, 16000, 24000, 44100] | None = None  # "Sample rates: 8 kHz – 44.1 kHz"
+    speed: float | None = Field(None, ge=0.5, le=2, description="Speed: 0.5× – 2×")
+    language: str | None = None
+    number_pronunciation_language: str | None = None
+    output_format: Literal["pcm", "mp3", "wav", "ulaw", "alaw"] | None = None  # "The server default is pcm"
+    pronunciation_dicts: list[str] | None = None
+    word_timestamps: bool | None = None  # "Accepted on this endpoint but ignored"
+    session_id: str | None = None
+    request_id: str | None = None
+    accept: Literal["audio/wav"] = "audio/wav"
 
 
 class TtsRequest(RequestModel):
