@@ -4,6 +4,7 @@ spec, walk a job to its end on the manual clock, run a documented curl line."""
 from __future__ import annotations
 
 import shlex
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,6 +115,11 @@ def send(sb: Sandbox, client: httpx.Client, provider_name: str, endpoint_key: st
     """Call a documented endpoint on the sandbox as its body kind says (JSON, multipart, query)."""
     spec = provider(provider_name)
     endpoint = spec.endpoint(endpoint_key)
+    # A path slot the caller leaves to the payload travels in the path, as the request builder sends it
+    # (Speechmatics' /generate/{voice}, Gemini's /models/{model}:generateContent).
+    slots = {name for _, name, _, _ in string.Formatter().parse(endpoint.path) if name}
+    params = {**{name: str(payload[name]) for name in slots - params.keys() if name in payload}, **params}
+    payload = {name: value for name, value in payload.items() if name not in slots}
     url = sb.base_url(provider_name, endpoint.host) + endpoint.path.format(**params)
     sent = {**(auth_headers(provider_name, key) if key else {}), **(headers or {})}
     if endpoint.body_kind is BodyKind.JSON:

@@ -1,0 +1,97 @@
+"""Speechmatics' text to speech (preview) as its quickstart and official client describe it, in the HTTP speech
+family's terms: `POST /generate/{voice}` with the text as JSON, the output format in the query, the audio as the body,
+the bearer key. Free while in preview.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Model,
+    Refusal,
+    Refusals,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
+    build_provider,
+)
+from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.providers.speechmatics.models import PIPECAT, QUICKSTART, SDK, ErrorBody, GenerateRequest
+
+HOST = "api"
+RATE = 16000  # "SAMPLE_RATE = 16000" (QUICKSTART); the client's formats are all 16 kHz
+PRICES_READ = "2026-11-25"
+FORMATS = (
+    Format("wav_16000", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav"),
+    Format("pcm_16000", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}"),
+)
+
+
+def _error(status: int, words: str) -> Response:
+    return Response(status, (JsonBody(ErrorBody),), words, inferred=True)
+
+
+GENERATE = Endpoint(
+    key="generate", method="POST", path="/generate/{voice}", host=HOST, role=Role.AUDIO,
+    summary="Generate speech in a voice: the audio as the body, in the format the query names",
+    request=GenerateRequest, body_kind=BodyKind.JSON, query_fields=("output_format",),
+    responses=(Response(200, (AudioBody(("audio/wav", "audio/pcm"), pcm_rate=RATE),), "The audio"),
+               _error(400, "a request the API refuses"),
+               _error(401, "Invalid API key - authentication failed"),
+               _error(403, "Access forbidden - check API key permissions"),
+               _error(429, "rate limited"), _error(500, "a server fault"),
+               _error(503, "Service unavailable (retried with backoff by the integrations)")),
+    example={"voice": "sarah", "text": "Welcome to the future of speech technology!"},
+    doc=QUICKSTART,
+)
+
+# "sarah: English (UK) female voice", "theo: English (UK) male voice", "megan: English (UK) female voice" (SDK)
+VOICE_LIST = (Voice("sarah", "en-GB", "female"), Voice("theo", "en-GB", "male"), Voice("megan", "en-GB", "female"))
+
+MODELS = (Model("speechmatics-tts", GENERATE.key, "sarah", usd_per_million_chars=Decimal("0"),
+                price_note=f"\"Text to speech is currently in preview and free to use\" ({PRICES_READ}; {QUICKSTART})",
+                description="Speechmatics text to speech, preview (voice sarah)"),)
+
+# The client's own words for 401 and 403; the rest are the sandbox's (the stored material quotes no error body).
+REFUSALS = Refusals(
+    invalid=Refusal(400, "bad_request", "{detail}"),
+    missing_key=Refusal(401, "unauthorized", "Invalid API key - authentication failed"),
+    bad_key=Refusal(401, "unauthorized", "Invalid API key - authentication failed"),
+    unknown_voice=Refusal(400, "bad_request", "Unknown voice: {detail}"),
+    rate_limited=Refusal(429, "rate_limited", "Too many requests"),
+    quota=Refusal(429, "rate_limited", "Quota exceeded"),
+    busy=Refusal(503, "service_unavailable", "Service unavailable"),
+    server_error=Refusal(500, "server_error", "Internal server error"),
+)
+
+SERVICE = SpeechService(
+    name="speechmatics",
+    title="Speechmatics text to speech (preview)",
+    hosts={HOST: "https://preview.tts.speechmatics.com"},
+    auth=Auth("Authorization", "Bearer"),
+    key_env="SPEECHMATICS_API_KEY",  # the client's own variable
+    docs=(QUICKSTART, SDK, PIPECAT),
+    error_model=ErrorBody,
+    errors=ErrorShape({"detail": "{message}"}),
+    refusals=REFUSALS,
+    syntheses=(Synthesis(GENERATE, Slots(text="/text", voice="/voice", format="/output_format"), FORMATS,
+                         default_format="wav_16000"),),
+    models=MODELS,
+    voices=VOICE_LIST,
+    prices_read=PRICES_READ,
+    doc_drift=(DocDrift("evidence", "The stored quickstart shows the request (POST /generate/sarah with {\"text\"}, "
+                        "a bearer key) and a 16 kHz rate; the output formats, the other voices and the status words "
+                        "are the official client's (source: sdk).", (QUICKSTART, SDK)),
+               DocDrift("default format", "The quickstart's curl saves a .wav while the client's default asks "
+                        "pcm_16000: the declaration always names the format; the imitation answers WAV when the query "
+                        "leaves it out.", (QUICKSTART, SDK)),
+               DocDrift("preview", "A preview host (preview.tts.speechmatics.com): \"Features and pricing may "
+                        "change\".", (QUICKSTART,))),
+)
+
+PROVIDER = build_provider(SERVICE)
