@@ -50,7 +50,7 @@ from harness.sandbox.job_service import restarter
 from harness.sandbox.profiles import Profile
 from harness.sandbox.snapshot import keep
 from harness.sandbox.state import SandboxState
-from harness.sandbox.tls import LocalCA, local_ca
+from harness.sandbox.tls import LocalCA, issue_no_session_tickets, local_ca
 from harness.sandbox.urls import CONTROL_PREFIX, mount_path
 from harness.sandbox.webhook_sink import WebhookSink
 from harness.sandbox.webhooks import Delivery
@@ -110,6 +110,10 @@ def make_server(state: SandboxState, *, log_level: str = "warning", control_toke
         timeout_graceful_shutdown=2, backlog=4096, **uvicorn_settings(timeouts or ConnectionTimeouts()),
         ssl_certfile=str(tls.server_pem) if tls else None, ssl_keyfile=str(tls.server_pem) if tls else None,
     )
+    if tls is not None:
+        config.load()  # builds its SSLContext now (the server would at startup), so it can be set before any client
+        assert config.ssl is not None
+        issue_no_session_tickets(config.ssl)
     server = uvicorn.Server(config)
     index.server = server
     logging.getLogger("uvicorn.error").addFilter(_DenialIsNotAnError())

@@ -35,3 +35,15 @@ def local_ca(folder: Path) -> LocalCA:
     ca.cert_pem.write_to_path(str(found.ca_pem))
     cert.private_key_and_cert_chain_pem.write_to_path(str(found.server_pem))
     return found
+
+
+def issue_no_session_tickets(server_context: ssl.SSLContext) -> None:
+    """The sandbox's TLS server sends no TLS 1.3 session tickets.
+
+    A thread-based WebSocket client (websockets' sync client, under ElevenLabs' and other official clients) reads
+    the socket in a background thread while its caller writes. A ticket arriving right after the handshake has that
+    thread processing TLS records while the caller writes the upgrade request, and OpenSSL, which forbids concurrent
+    use of one connection, can fail the write with "[SSL] internal error" (seen once on a loaded 2-core CI run).
+    Without tickets nothing arrives before the server answers the upgrade. A server may send none; its clients then
+    make a full handshake per connection, as a loopback sandbox's clients do anyway."""
+    server_context.num_tickets = 0
