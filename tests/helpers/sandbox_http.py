@@ -4,7 +4,6 @@ spec, walk a job to its end on the manual clock, run a documented curl line."""
 from __future__ import annotations
 
 import shlex
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ import httpx
 
 from harness.core.registry import providers
 from harness.core.spec import BodyKind, Provider, Upload
+from harness.core.transport import path_fields
 from harness.core.validate import check_response
 from harness.sandbox import Sandbox
 from tests.helpers.repo import VOICES
@@ -117,7 +117,7 @@ def send(sb: Sandbox, client: httpx.Client, provider_name: str, endpoint_key: st
     endpoint = spec.endpoint(endpoint_key)
     # A path slot the caller leaves to the payload travels in the path, as the request builder sends it
     # (Speechmatics' /generate/{voice}, Gemini's /models/{model}:generateContent).
-    slots = {name for _, name, _, _ in string.Formatter().parse(endpoint.path) if name}
+    slots = set(path_fields(endpoint.path))
     params = {**{name: str(payload[name]) for name in slots - params.keys() if name in payload}, **params}
     payload = {name: value for name, value in payload.items() if name not in slots}
     url = sb.base_url(provider_name, endpoint.host) + endpoint.path.format(**params)
