@@ -5,7 +5,8 @@ Four layers:
 - credentials in a URL's userinfo (`http://user:password@host`) are removed from every URL the harness
   stores or prints (`without_userinfo` for a URL, and in any text by `Redactor.text`);
 - every known secret value (the keys in use) is replaced wherever it appears in text, in each form a
-  server or a serializer may write it in (`secret_forms`): raw, reversed, URL-encoded, JSON-escaped (once
+  server or a serializer may write it in (`secret_forms`): raw, reversed, URL-encoded (the usual way, and
+  every byte, in either case of hex digits), JSON-escaped (once
   and twice), JSON-Pointer-escaped (`~0`, `~1`: a key echoed as a field name becomes a drift pointer),
   Python `repr()`, shell-quoted, HTML-escaped, hex (lower and upper case) and base64 (at any byte alignment,
   so a key inside a longer base64 blob such as `Basic user:key` is found too) — as schemathesis does with
@@ -149,6 +150,10 @@ def secret_forms(secret: str) -> frozenset[str]:
         html.escape(secret).replace("&quot;", "&#34;").replace("&#x27;", "&#39;"),  # as Jinja writes it
         raw.hex(),
         raw.hex().upper(),
+        # Every byte percent-encoded, letters and digits included (a server that escapes the whole value):
+        # either case of hex digits.
+        "".join(f"%{byte:02X}" for byte in raw),
+        "".join(f"%{byte:02x}" for byte in raw),
     }
     forms |= _base64_fragments(raw)
     # A JSON body quoted inside another JSON string (an error body echoed in an error message) escapes

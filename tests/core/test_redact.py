@@ -71,6 +71,17 @@ def test_every_echoed_form_of_a_key_is_redacted() -> None:
         assert base64.b64encode(PLANTED.encode()).decode()[:8] not in cleaned
 
 
+@pytest.mark.parametrize("hex_case", ["upper", "lower"])
+def test_a_key_with_every_byte_percent_encoded_is_redacted(hex_case: str) -> None:
+    """A server that escapes the whole value (letters and digits too) writes `%73%6B...`; `quote` leaves
+    letters alone, so this form is not one of the usual ones."""
+    raw = PLANTED.encode()
+    encoded = "".join(f"%{byte:02X}" if hex_case == "upper" else f"%{byte:02x}" for byte in raw)
+    cleaned = Redactor((PLANTED,)).text(json.dumps({"error": f"bad key: {encoded}", "echo": encoded[6:60]}))
+    assert FILTERED in cleaned
+    assert encoded[:24] not in cleaned and encoded[6:30] not in cleaned and encoded[-24:] not in cleaned
+
+
 @settings(max_examples=60, deadline=None)
 @given(prefix=st.text(max_size=400), limit=st.integers(min_value=0, max_value=500))
 def test_redact_then_cut_never_leaves_a_fragment_of_the_key(prefix: str, limit: int) -> None:
