@@ -8,6 +8,7 @@ provider until then: hammering it would only buy more 429s and distort every lat
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Mapping
 
@@ -73,9 +74,9 @@ class ProviderGate:
         if delay > 0:
             await asyncio.sleep(delay)
 
-    async def ready(self) -> None:
-        """Return once the provider may be sent a request."""
-        while (delay := self.closed_until - time.perf_counter()) > 0:
+    async def ready(self, until: float = math.inf) -> None:
+        """Return once the provider may be sent a request, or at `until` (monotonic: a job's deadline)."""
+        while (delay := min(self.closed_until, until) - time.perf_counter()) > 0:
             self.waits += 1
             await asyncio.sleep(delay)
 

@@ -4,18 +4,27 @@ whose time to first audio is taken at the first *decodable* audio, not the first
 
 from __future__ import annotations
 
+import json
+
+from harness.bench.answer_format import asked_claim, header_words, json_words, synthesis_of
 from harness.bench.audio_keeping import keep_audio
-from harness.bench.exchange import ExchangeFailed
+from harness.bench.exchange import Exchange, ExchangeFailed
 from harness.bench.job import Job
-from harness.bench.media import FirstAudio, stream_audio
+from harness.bench.media import FirstAudio, join_audio_chunks, stream_audio
 from harness.bench.streaming import StreamWatch, chunk_evidence
 from harness.bench.timing import Mark
+from harness.core.answer_errors import error_in
 from harness.core.audio_fields import AudioFieldError, carrier, json_audio
 from harness.core.errors import ProtocolError
 from harness.core.protocols.http_speech import asked_media_type
-from harness.core.spec import JsonBody, NdjsonBody, Role
+from harness.core.redact import Redactor
+from harness.core.spec import STREAM_ERRORS, EventStreamBody, JsonBody, NdjsonBody, Response, Role
 from harness.core.sse import is_sse
+from harness.core.stream_events import read_stream
 from harness.core.transport import error_of, retry_after_seconds
+from harness.core.verdict import Drift
+
+STREAM_FINDING = "stream"  # the drift kind of what a stream did that leaves its audio whole
 
 
 async def fetch_direct(job: Job) -> None:
@@ -72,6 +81,7 @@ async def fetch_direct(job: Job) -> None:
     if error is not None:
         record.cost(charged=False, basis=f"rejected:{response.status_code}")
         job.fail("submit", error)
+    _fail_if_it_says_so(job, exchange.body)
     job.charge("documented-price")
     record.marks.set(Mark.TERMINAL, exchange.last_byte)
     if exchange.first_byte is not None:
@@ -81,18 +91,75 @@ async def fetch_direct(job: Job) -> None:
         if first_audio:
             record.marks.set(Mark.FIRST_AUDIO, first_audio[0])
         record.chunks = chunk_evidence(listener.arrivals(exchange.sent, exchange.headers_received))
-        audio = stream_audio(exchange.body, where, lines=lines)
-        if audio:
-            exchange.body = audio
-    elif isinstance(carried, JsonBody) and where is not None and response.status_code < 300:
+    _keep_answer(job, exchange, stream=stream, as_events=stream and (not events or events[0]))
+
+
+def _keep_answer(job: Job, exchange: Exchange, *, stream: bool, as_events: bool) -> None:
+    """Take the audio out of a 2xx answer — refusing one that says it failed, a stream that is not whole, audio
+    text that is not in its encoding — and keep it with what the answer and the request say it is."""
+    response = exchange.response
+    success = job.endpoint.response_for(job.endpoint.success_status)
+    carried = carrier(success)  # audio as text in JSON or events
+    lines = isinstance(carried, NdjsonBody)
+    raw = exchange.body  # the answer as it came
+    if as_events:
+        exchange.body = _stream_audio(job, raw, _stream_body(success), lines=lines)
+    elif isinstance(carried, JsonBody) and carried.audio is not None:
         try:
-            exchange.body = json_audio(exchange.body, where)
+            exchange.body = json_audio(raw, carried.audio)
         except AudioFieldError as error:
             job.fail("submit", ProtocolError(f"{job.endpoint.signature}: {error}", status=response.status_code))
-    # A stream's Content-Type (text/event-stream) names its transport, not the audio its events carry: the
-    # audio is declared by nothing the answer says, so it is stored with no declared type (the contract
-    # checks the transport's type; conformance compares a declared audio type with the decoded bytes).
-    as_events = stream and (not events or events[0])
-    declared = None if as_events or carried is not None else response.headers.get("content-type")
-    declared = asked or declared  # headerless samples: the rate the request asked for (no answer can say it)
-    keep_audio(job, exchange, declared, "stream" if stream else "submit")
+    # What the answer says its audio is: the Content-Type where the body is the audio; where the audio travels in
+    # JSON or events, the body's transport type says nothing of it, only the fields the synthesis declares do.
+    if as_events or carried is not None:
+        words = json_words(synthesis_of(job.provider, job.endpoint), raw, lines=lines)
+    else:
+        words = header_words(response.headers.get("content-type"))
+    keep_audio(job, exchange, "stream" if stream else "submit",
+               asked=asked_claim(job.provider, job.endpoint, job.planned.payload), words=words)
+
+
+def _stream_body(success: Response | None) -> EventStreamBody | NdjsonBody | None:
+    """The declared stream of events the answer is (its audio, errors and last event), if any."""
+    bodies = success.bodies if success is not None else ()
+    return next((body for body in bodies if isinstance(body, EventStreamBody | NdjsonBody)), None)
+
+
+def _fail_if_it_says_so(job: Job, raw: bytes) -> None:
+    """A 2xx answer that is one JSON document saying it failed (MiniMax's base_resp code, an `error` member) is
+    that error, classified as a non-2xx answer is — audio beside it or not — and, refused, is not charged."""
+    if not raw.lstrip().startswith(b"{"):
+        return
+    try:
+        document = json.loads(raw)
+    except ValueError:
+        return  # not one document: a stream of events, read below
+    success = job.endpoint.response_for(job.endpoint.success_status)
+    bodies = success.bodies if success is not None else ()
+    rules = next((body.errors for body in bodies if isinstance(body, JsonBody | EventStreamBody | NdjsonBody)
+                  and body.errors is not None), None)
+    said = error_in(document, rules)
+    if said is not None:
+        job.record.cost(charged=False, basis="rejected:in-body")
+        job.fail("submit", said.classified(job.endpoint.signature, rules or STREAM_ERRORS, job.services.target.secrets))
+
+
+def _stream_audio(job: Job, raw: bytes, declared: EventStreamBody | NdjsonBody | None, *, lines: bool) -> bytes:
+    """The stream's audio, read whole (`harness.core.stream_events`): an error event is that error; an event that
+    cannot be read, a missing last event or audio after it is a protocol error; no audio at all is never audio.
+    What leaves the audio whole is recorded as drift."""
+    reading = read_stream(raw, declared, lines=lines)
+    signature = job.endpoint.signature
+    if reading.findings:
+        job.record.add_drift(job.endpoint.key, "stream", [Drift("", note, STREAM_FINDING) for note in reading.findings])
+    if reading.error is not None:
+        job.fail("stream", reading.error.classified(signature, declared.errors if declared else STREAM_ERRORS,
+                                                    job.services.target.secrets))
+    if reading.problems:
+        first = reading.problems[0]
+        more = f" (and {len(reading.problems) - 1} more)" if len(reading.problems) > 1 else ""
+        job.fail("stream", ProtocolError(Redactor(job.services.target.secrets).cut(
+            f"{signature}: the stream is not whole: {first.kind}: {first.note}{more}", 300)))
+    if not reading.pieces:
+        job.fail("stream", ProtocolError(f"{signature}: the stream carried no audio"))
+    return join_audio_chunks(reading.audio)

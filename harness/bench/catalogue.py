@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 
 from harness._version import __version__
+from harness.bench.deadline import Deadline
 from harness.bench.exchange import ExchangeFailed, send
 from harness.bench.target import Target
 from harness.core.errors import HarnessError
@@ -25,19 +26,20 @@ MAX_BODY_BYTES = 4_000_000  # a listing larger than this is kept as its size (Az
 
 
 async def record_catalogues(run_id: str, providers: Iterable[Provider], target: Target, store: Store,
-                            client: httpx.AsyncClient) -> int:
+                            client: httpx.AsyncClient, within_s: float = 60.0) -> int:
     """Ask every catalogue endpoint of `providers` once and keep the answers; how many were asked. A resumed
-    run keeps the answers it had (the listing as the run first found it)."""
+    run keeps the answers it had (the listing as the run first found it). Each listing is given `within_s`
+    seconds in all (`--request-timeout`): a listing that drips never holds the run."""
     rows = []
     for provider in providers:
         for key in provider.catalogue:
-            rows.append(await _listing(run_id, provider, key, target, client))
+            rows.append(await _listing(run_id, provider, key, target, client, within_s))
     store.insert("catalogues", rows, Existing.KEEP)
     return len(rows)
 
 
-async def _listing(run_id: str, provider: Provider, key: str, target: Target, client: httpx.AsyncClient
-                   ) -> dict[str, Any]:
+async def _listing(run_id: str, provider: Provider, key: str, target: Target, client: httpx.AsyncClient,
+                   within_s: float) -> dict[str, Any]:
     row: dict[str, Any] = {"run_id": run_id, "provider": provider.name, "endpoint": key,
                            "harness_version": __version__, "fetched_at": now_iso(), "status": None,
                            "body_json": None, "error": None}
@@ -46,7 +48,8 @@ async def _listing(run_id: str, provider: Provider, key: str, target: Target, cl
         endpoint = provider.endpoint(key)
         request = build_request(provider, endpoint, target.base_url(provider, endpoint.host), None,
                                 key=target.key(provider))
-        exchange = await send(client, request, secrets=target.secrets)
+        exchange = await send(client, request, secrets=target.secrets, deadline=Deadline.after(
+            within_s, whose="a listing's", setting="--request-timeout"))
     except (ExchangeFailed, HarnessError, httpx.HTTPError, KeyError) as error:
         row["error"] = redactor.text(str(error).splitlines()[0] if str(error) else type(error).__name__)
         return row

@@ -3,8 +3,9 @@
 A COMPLETED job has been charged; its audio is worth more than one HTTP request. The download is retried
 as the one retry policy says (`harness.core.retry`: the provider's documented backoff or the default,
 Retry-After honoured) on every failure that can pass: 408/425/429/5xx answers, connection resets and
-time-outs, and a body cut short or not whole — at least `attempts` times, and on for as long as the job's
-deadline leaves time (an outage of the media host is waited out, not counted).
+time-outs, and a body cut short or not whole — for as long as the job's deadline leaves time (an outage of the
+media host is waited out, not counted), or `attempts` times where there is no deadline. Nothing here waits
+past the deadline: each attempt is cut at it (`exchange.send`), and no retry is slept towards it.
 An answer that says the link itself is no good (403/404/410: a signed URL that expired) asks the provider
 again for the job's status, which hands out a fresh link. When nothing came by the end, the caller keeps
 the job as `unfetched` (a later `--resume` fetches it); nothing here calls it lost.
@@ -17,9 +18,9 @@ the next attempt starts from byte 0. A body encoded for transfer (gzip) is never
 are not the file's. A finished body must be as long as its `Content-Length` (a `200`) or its
 `Content-Range` total (a `206`), and pass `check` (the audio is parsed) before it is called whole.
 
-The function is plain: the job passes in how to check a body, how to refresh the link, how to sleep and
-what time it is (the tests pass a recording sleep and a clock it advances; nothing here waits on a wall
-clock of its own).
+The function is plain: the job passes in how to check a body, how to refresh the link, how to sleep and its
+deadline (the tests pass a recording sleep and a deadline on a clock that sleep advances; nothing here waits
+on a wall clock of its own).
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from harness.bench.deadline import Deadline
 from harness.bench.exchange import Exchange, ExchangeFailed, send
-from harness.bench.timing import now
 from harness.core.errors import ProtocolError, ProviderError
+from harness.core.redact import redact_text
 from harness.core.retry import DEFAULT_RETRY, RetryPolicy, retryable_status
 from harness.core.transport import error_of, retry_after_seconds
 
@@ -43,7 +45,7 @@ _CONTENT_RANGE = re.compile(r"^\s*bytes\s+(\d+)-(\d+)/(\d+|\*)\s*$", re.IGNORECA
 
 @dataclass(frozen=True, slots=True)
 class DownloadPolicy:
-    attempts: int = 6  # at least this many; more while the deadline leaves time
+    attempts: int = 6  # this many without a deadline; with one, as many as it leaves time for
     retry: RetryPolicy = DEFAULT_RETRY  # the provider's (`Provider.retry`)
 
 
@@ -172,22 +174,25 @@ async def download(
     secrets: tuple[str, ...] = (),
     policy: DownloadPolicy = DownloadPolicy(),
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    deadline: float | None = None,
-    clock: Callable[[], float] = now,
+    deadline: Deadline | None = None,
 ) -> Download:
-    """Fetch `url` whole (see the module docstring); `deadline` is on `clock` (the job's, monotonic)."""
+    """Fetch `url` whole (see the module docstring), by `deadline` (the job's)."""
     result = Download(None)
     held = _Held()
     attempt = 0
     while True:
         attempt += 1
-        request = client.build_request("GET", url, headers=dict(headers or {}))
+        request = _media_request(client, url, headers, secrets)
+        if isinstance(request, ProviderError):
+            result.failures.append(request)
+            break  # a URL no attempt can fetch: the caller keeps the job, its error saying why
         asked_range = bool(held.data)
         if asked_range:
             request.headers["Range"] = f"bytes={len(held.data)}-"
         received = bytearray()
         try:
-            exchange = await send(client, request, secrets=secrets, on_chunk=_collect_into(received))
+            exchange = await send(client, request, secrets=secrets, on_chunk=_collect_into(received),
+                                  deadline=deadline)
         except ExchangeFailed as failure:
             result.failures.append(failure.error)
             if not _keep_cut(held, failure, bytes(received), asked_range) and asked_range:
@@ -218,7 +223,7 @@ async def download(
             result.failures.append(error)
             status = response.status_code
             if status in LINK_EXPIRED_STATUSES:
-                if refresh is None or not _time_left(policy, attempt, 0.0, deadline, clock):
+                if refresh is None or not _time_left(policy, attempt, 0.0, deadline):
                     break  # nothing can give a new link: the caller keeps the job to fetch again later
                 fresh = await refresh()
                 result.refreshed += 1
@@ -230,18 +235,30 @@ async def download(
                 break  # a client error no retry changes (401, 400, ...)
             retry_after = retry_after_seconds(response)
         delay = policy.retry.delay(len(result.failures), retry_after)
-        if not _time_left(policy, attempt, delay, deadline, clock):
+        if not _time_left(policy, attempt, delay, deadline):
             break
         await sleep(delay)
     return result
 
 
-def _time_left(policy: DownloadPolicy, attempt: int, delay: float, deadline: float | None,
-               clock: Callable[[], float]) -> bool:
-    """Another attempt after `delay`: always within the first `policy.attempts`, then while the deadline allows."""
-    if attempt < policy.attempts:
-        return True
-    return deadline is not None and clock() + delay < deadline
+def _media_request(client: httpx.AsyncClient, url: str, headers: Mapping[str, str] | None,
+                   secrets: tuple[str, ...]) -> httpx.Request | ProviderError:
+    """The GET of `url`; or, for a URL a provider's status answer wrote that is no http(s) URL at all, the error
+    saying so (httpx refuses it as it builds the request, outside any exchange)."""
+    try:
+        request = client.build_request("GET", url, headers=dict(headers or {}))
+    except httpx.InvalidURL as error:
+        return ProtocolError(redact_text(f"the media URL is not a URL: {error}", secrets))
+    if request.url.scheme not in ("http", "https"):
+        return ProtocolError(redact_text(f"the media URL is not an http(s) URL but {request.url.scheme}:", secrets))
+    return request
+
+
+def _time_left(policy: DownloadPolicy, attempt: int, delay: float, deadline: Deadline | None) -> bool:
+    """Another attempt after `delay`: while the deadline leaves time after it; without one, `policy.attempts`."""
+    if deadline is None:
+        return attempt < policy.attempts
+    return delay < deadline.left()
 
 
 def _collect_into(buffer: bytearray) -> Callable[[bytes, float], None]:

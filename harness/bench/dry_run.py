@@ -190,8 +190,8 @@ def _after_submit(config: BenchConfig, job: PlannedJob, bases: Mapping[tuple[str
     if binding.polling_url_pointer:
         where += f" (or the status URL at {binding.polling_url_pointer})"
     return [
-        Step("poll", f"{status.method} {status.key} {cadence[polling.mode]} until {ends}, at most {timeout:g} s "
-                     f"after the submit; {where}", curl_line(poll, variables=(provider.key_env, JOB_ID))),
+        Step("poll", f"{status.method} {status.key} {cadence[polling.mode]} until {ends}, the whole job at most "
+                     f"{timeout:g} s; {where}", curl_line(poll, variables=(provider.key_env, JOB_ID))),
         Step("download", f"GET the media URL at {binding.media_pointer} of the final status answer (no key: "
                          "a key is never sent to another origin); retried on a failed or expired link"),
     ]

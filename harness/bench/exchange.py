@@ -2,17 +2,19 @@
 
 `send` attaches an `HttpTrace` (so "sent" means the headers left on an open connection, and set-up is
 measured apart), reads the answer (streamed, so the first body byte is timed when it arrives, not when
-a buffer fills), and turns every httpx failure into the harness's error classes. Nothing here knows a
+a buffer fills) within the job's deadline (`harness.bench.deadline`: the whole exchange, not each read), and
+turns every httpx failure, and the deadline, into the harness's error classes. Nothing here knows a
 provider; `check` validates an answer against its endpoint's declaration as it arrives.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 
+from harness.bench.deadline import Deadline, DeadlineReached, within
 from harness.bench.timing import HttpTrace, now
 from harness.core.errors import ProtocolError, ProviderError, TimeoutError_, TransportError
 from harness.core.redact import redact_text
@@ -74,35 +76,68 @@ async def send(
     *,
     secrets: tuple[str, ...] = (),
     on_chunk: Callable[[bytes, float], None] | None = None,
+    deadline: Deadline | None = None,
 ) -> Exchange:
-    """Send `request` and read its whole body, timing the first and last body bytes."""
+    """Send `request` and read its whole body, timing the first and last body bytes; the whole exchange —
+    connection, request, headers, body — ends by `deadline` (the job's: `harness.bench.deadline`), which no
+    byte of a dripping answer puts off as it does httpx's read timeout."""
     trace = HttpTrace()
     request.extensions["trace"] = trace
-    url = str(request.url.copy_with(query=None))
-    first: float | None = None
-    chunks: list[bytes] = []
-    headers: httpx.Headers | None = None
-    status: int | None = None
+    url = redact_text(str(request.url.copy_with(query=None)), secrets)
+    reading = _Reading(on_chunk)
     handed = now()
     try:
-        response = await client.send(request, stream=True)
-        answered = now()
-        headers, status = response.headers, response.status_code
-        try:
-            async for chunk in response.aiter_bytes():
-                if not chunk:
-                    continue
-                at = now()
-                if first is None:
-                    first = at
-                chunks.append(chunk)
-                if on_chunk is not None:
-                    on_chunk(chunk, at)
-        finally:
-            await response.aclose()
+        response, answered = await within(deadline, _exchange(client, request, reading))
     except httpx.HTTPError as error:
-        raise ExchangeFailed(classify(error, url, secrets), trace, headers, status) from None
-    body = b"".join(chunks)
+        raise ExchangeFailed(classify(error, url, secrets), trace, reading.headers, reading.status) from None
+    except DeadlineReached:
+        assert deadline is not None
+        raise ExchangeFailed(deadline.reached(_doing(trace, reading, url)), trace, reading.headers,
+                             reading.status) from None
+    body = b"".join(reading.chunks)
     # The body was read chunk by chunk (to time it); hand it to the response so .text/.json() work.
     response._content = body
-    return Exchange(response, body, trace, first, now(), handed, answered)
+    return Exchange(response, body, trace, reading.first, now(), handed, answered)
+
+
+@dataclass(slots=True)
+class _Reading:
+    """What an exchange has received so far: kept outside it, so an exchange cut at its deadline says how far
+    it got (and a body cut short keeps its headers)."""
+
+    on_chunk: Callable[[bytes, float], None] | None
+    headers: httpx.Headers | None = None
+    status: int | None = None
+    first: float | None = None
+    chunks: list[bytes] = field(default_factory=list)
+    received: int = 0
+
+
+async def _exchange(client: httpx.AsyncClient, request: httpx.Request, reading: _Reading
+                    ) -> tuple[httpx.Response, float]:
+    response = await client.send(request, stream=True)
+    answered = now()
+    reading.headers, reading.status = response.headers, response.status_code
+    try:
+        async for chunk in response.aiter_bytes():
+            if not chunk:
+                continue
+            at = now()
+            if reading.first is None:
+                reading.first = at
+            reading.chunks.append(chunk)
+            reading.received += len(chunk)
+            if reading.on_chunk is not None:
+                reading.on_chunk(chunk, at)
+    finally:
+        await response.aclose()
+    return response, answered
+
+
+def _doing(trace: HttpTrace, reading: _Reading, url: str) -> str:
+    """Where an exchange was when its deadline came: the words of its time-out."""
+    if reading.headers is not None:
+        return f"while reading the answer from {url} ({reading.received:,} bytes of its body had come)"
+    if trace.headers_sent is not None:
+        return f"while waiting for the answer from {url} (the request was sent)"
+    return f"before the request to {url} was sent"

@@ -13,6 +13,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from harness.bench.answer_format import header_words
 from harness.bench.audio_answer import fetch_direct
 from harness.bench.audio_keeping import keep_audio
 from harness.bench.exchange import Exchange, ExchangeFailed
@@ -59,7 +60,7 @@ async def _send_attempt(job: Job, phase: str) -> Exchange:
     """Commit `submitting`, send, and account for an attempt that got no answer."""
     record = job.record
     await job.hold_submit()
-    await job.gate.ready()
+    await job.ready()
     record.attempt += 1
     if record.attempt == 1:
         record.marks.set(Mark.REQUEST_SENT)  # provisional: replaced by the trace's instant below
@@ -112,7 +113,7 @@ async def _submit_job(job: Job) -> None:
         record.delivery = "sync"
         job.charge("documented-price")
         record.marks.set(Mark.TERMINAL, exchange.last_byte)
-        keep_audio(job, exchange, response.headers.get("content-type"), "submit")
+        keep_audio(job, exchange, "submit", words=header_words(response.headers.get("content-type")))
         return
     binding = endpoint.job
     if binding is None:

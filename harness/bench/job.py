@@ -1,6 +1,6 @@
 """One job as one object: the run's shared `services`, the job's `record`, and the little every way of
-running it needs — building a request, checking an answer, failing, charging, and what it has observed as
-evidence (`evidence`).
+running it needs — its one deadline (`harness.bench.deadline`), building and sending a request under it, checking
+an answer, failing, charging, and what it has observed as evidence (`evidence`).
 
 The ways a provider delivers audio are plain functions that take a `Job`: `waiting.wait_and_fetch`
 (polling and webhooks), `audio_answer.fetch_direct` (audio in the answer, streams) and `socket_speech.fetch_realtime`
@@ -20,6 +20,7 @@ import httpx
 
 from harness.bench.admission import Gates, ProviderGate
 from harness.bench.config import BenchConfig, PollingMode
+from harness.bench.deadline import Deadline
 from harness.bench.exchange import Exchange, send
 from harness.bench.plan import PlannedJob
 from harness.bench.polling import ClockProbe, Schedule
@@ -69,8 +70,16 @@ class Job:
     services: Services
     record: JobRecord
     charged: Decimal = field(default=Decimal(0))  # USD this job has been charged (or may have been)
-    deadline: float = float("inf")  # monotonic: when waiting for the job (polls, download) ends; set by waiting
+    # When the job's time is up, whatever its answer (`harness.bench.deadline`): every wait of the job ends by it.
+    deadline: Deadline = field(init=False)
     probe: ClockProbe | None = None  # this job's submit was held to pin its provider's clock (until read)
+
+    def __post_init__(self) -> None:
+        # From the job's start; a job picked up after a crash gets its full time from now: the crash was not its
+        # fault.
+        record = self.record
+        self.deadline = Deadline.after(self.services.config.run.job_timeout,
+                                       now() if record.resumed else record.marks.start)
 
     @property
     def planned(self) -> PlannedJob:
@@ -139,7 +148,13 @@ class Job:
 
     async def send(self, request: httpx.Request, on_chunk: Callable[[bytes, float], None] | None = None
                    ) -> Exchange:
-        return await send(self.services.client, request, secrets=self.services.target.secrets, on_chunk=on_chunk)
+        return await send(self.services.client, request, secrets=self.services.target.secrets, on_chunk=on_chunk,
+                          deadline=self.deadline)
+
+    async def ready(self) -> None:
+        """Wait until the provider may be sent a request (its gate), never past the job's deadline: a send after
+        it fails at once, unsent."""
+        await self.gate.ready(until=self.deadline.at)
 
     async def hold_submit(self) -> None:
         """Hold a job's first submit, when its provider stamps `created_at` coarsely and the run does not yet

@@ -113,7 +113,7 @@ def job_key(run_id: str, provider: str, model: str, corpus: str, item_id: str, r
     return hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
-ALL_PROVIDERS = "all"  # `--providers all`: every registered provider, the market's included
+ALL_PROVIDERS = "all"  # `--providers all`: every registered provider, as when none is named (scripts name it)
 
 
 def select(providers: Mapping[str, Provider], wanted_providers: Sequence[str], wanted_models: Sequence[str]) -> list[
@@ -125,11 +125,8 @@ def select(providers: Mapping[str, Provider], wanted_providers: Sequence[str], w
     unknown = [p for p in wanted_providers if p not in providers]
     if unknown:
         raise UsageError(f"unknown provider(s) {', '.join(unknown)}; known: {', '.join(providers) or 'none'}")
-    # No providers named: the default run's, and any a `--models provider/model` label names (the market's
-    # built-in providers run when named, by their provider or by one of their models).
-    labelled = {m.split("/", 1)[0] for m in wanted_models if "/" in m}
-    chosen = [providers[p] for p in wanted_providers] or [p for p in providers.values()
-                                                          if p.default_run or p.name in labelled]
+    # No providers named: every one (the seeds' gateways, the market's built-in providers, the user's own).
+    chosen = [providers[p] for p in wanted_providers] or list(providers.values())
     everything = [Selection(p, o) for p in chosen for o in p.offerings]
     if not wanted_models:
         return everything

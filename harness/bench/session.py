@@ -178,7 +178,8 @@ async def _execute(runner: Runner, guard: CredentialGuard, lease: Lease) -> RunR
         providers = {job.provider.name: job.provider for job in runner.prepared.plan.jobs}
         async with _client(runner.prepared.config, guard, len(providers)) as client:
             # Their catalogues first (free GETs): what the run's models and voices were listed as that night.
-            await record_catalogues(runner.prepared.run_id, providers.values(), runner.target, runner.store, client)
+            await record_catalogues(runner.prepared.run_id, providers.values(), runner.target, runner.store, client,
+                                    runner.prepared.config.run.request_timeout)
             return await runner.execute(client)
     finally:
         heartbeat.cancel()

@@ -18,28 +18,37 @@ characters sent are charged at the declared price once the socket was open (the 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import replace
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, NoReturn
 
+from harness.bench.audio_answer import STREAM_FINDING
 from harness.bench.audio_keeping import keep_bytes
+from harness.bench.deadline import DeadlineReached, within
 from harness.bench.job import Job
 from harness.bench.streaming import Arrival, chunk_evidence
 from harness.bench.timing import Mark
+from harness.core.answer_errors import BodyErrors, status_of
 from harness.core.errors import (
-    AuthError,
-    BalanceError,
     ErrorClass,
     ProtocolError,
     ProviderError,
-    RateLimitError,
-    ServerError,
+    TimeoutError_,
     TransportError,
-    ValidationRejected,
     error_for_status,
 )
-from harness.core.protocols.realtime_grammar import Channel, Event, Kind, Opening, Outgoing, Session, Utterance
+from harness.core.protocols.realtime_grammar import (
+    Channel,
+    Event,
+    Grammar,
+    Kind,
+    Opening,
+    Outgoing,
+    Session,
+    Utterance,
+)
 from harness.core.protocols.realtime_session import listener, reader, run_session
+from harness.core.redact import Redactor
 from harness.core.verdict import Drift, Violation
 
 _TOKEN = re.compile(r"\S+\s*")
@@ -92,50 +101,105 @@ def describe(channel: Channel, model: str, text: str, rate: float | None, base_u
     return f"{channel.signature} at {url}: {len(opening.messages)} messages, {feeding}"
 
 
-def _frame_error(event: Event) -> ProviderError:
-    """An error frame in the harness's classes, by the words the protocols use for the cause."""
-    words = f"{event.code} {event.message}".lower()
-    kind: type[ProviderError] = ServerError
-    if any(w in words for w in ("api_key", "unauthor", "credential", "auth")):
-        kind = AuthError
-    elif any(w in words for w in ("quota", "credit", "balance", "payment")):
-        kind = BalanceError
-    elif any(w in words for w in ("too_many", "rate", "concurren")):
-        kind = RateLimitError
-    elif any(w in words for w in ("invalid", "not_found", "not found", "unsupported", "malformed")):
-        kind = ValidationRejected
-    return kind(f"error frame {event.frame}: {event.code or 'error'}: {event.message}"[:300])
+# The cause an error frame (or a close's reason) names in words, where its code names no status: the words the
+# protocols use, in the order that settles a message naming two ("invalid api key" is auth, not invalid input).
+_WORDS: tuple[tuple[int, tuple[str, ...]], ...] = (
+    (401, ("api_key", "api key", "apikey", "unauthor", "unauthent", "credential", "auth", "forbidden")),
+    (402, ("quota", "credit", "balance", "payment", "arrear", "billing")),
+    (429, ("too_many", "too many", "rate limit", "rate_limit", "ratelimit", "throttl", "concurren")),
+    (400, ("invalid", "not_found", "not found", "unsupported", "malformed", "bad request", "unknown voice")),
+)
 
 
-def failure_of(session: Session, events: Sequence[Event], final: Kind) -> ProviderError | None:
-    """Why a session did not say its utterance, in the harness's error classes (None: it did)."""
+def status_in_words(words: str) -> int:
+    """The HTTP status the words of an error name (500: they name none, the provider only said it failed)."""
+    lowered = words.lower()
+    return next((status for status, found in _WORDS if any(w in lowered for w in found)), 500)
+
+
+def frame_error(event: Event, statuses: Mapping[str, int], where: str, secrets: tuple[str, ...] = ()) -> ProviderError:
+    """An error frame in the harness's classes, exactly as a non-2xx answer is classified: by the status the
+    provider's own code means (its declared refusals, else an HTTP or gRPC status it names:
+    `harness.core.answer_errors.status_of`), else by the words of its code and message."""
+    status = status_of(event.code, BodyErrors(statuses=statuses)) if event.code else 500
+    if status == 500:
+        status = status_in_words(f"{event.code} {event.message}")
+    said = Redactor(secrets).cut(f"{event.code or 'error'}: {event.message}", 300)
+    return error_for_status(status, f"{where}: error frame {event.frame}: {said}")
+
+
+@dataclass(frozen=True, slots=True)
+class Frames:
+    """A session's server frames read whole (`Grammar.read`): their events, what breaks the contract, the unknown
+    fields, and the problems of the refused frames that may have taken audio with them (`lost`)."""
+
+    events: list[Event] = field(default_factory=list)
+    broken: list[Violation] = field(default_factory=list)
+    drift: list[Drift] = field(default_factory=list)
+    lost: list[Violation] = field(default_factory=list)
+
+
+def failure_of(session: Session, frames: Frames, grammar: Grammar, context: str = "",
+               secrets: tuple[str, ...] = ()) -> ProviderError | None:
+    """Why a session is no result, in the harness's error classes (None: it said its utterance, whole).
+
+    A refused upgrade is its status; an error frame (of the utterance's context, or of the socket) is the provider's
+    error, audio before it or not; a frame that may have carried audio and could not be read, audio after the final
+    marker and a socket that ended before it are protocol errors — the audio kept would have a gap or an end that is
+    not the utterance's; a connection that dropped is a transport error, one that fell silent a time-out."""
+    redact = Redactor(secrets)
     if session.handshake_status is not None:
-        return error_for_status(session.handshake_status, f"{session.url}: the upgrade was refused with HTTP "
-                                f"{session.handshake_status}: {session.handshake_body[:200]}", None)
+        return error_for_status(session.handshake_status, redact.cut(
+            f"{session.url}: the upgrade was refused with HTTP {session.handshake_status}: {session.handshake_body}",
+            300), None)
     if session.opened_s is None:
         reason = session.closing.reason if session.closing else "no connection"
-        return TransportError(f"{session.url}: {reason}")
-    errors = [e for e in events if e.kind is Kind.ERROR]
+        kind: type[ProviderError] = TimeoutError_ if "TimeoutError" in reason else TransportError
+        return kind(redact.cut(f"{session.url}: {reason}", 300))
+    mine = [e for e in frames.events if e.context in ("", context)]
+    errors = [e for e in mine if e.kind is Kind.ERROR]
     if errors:
-        return _frame_error(errors[0])
-    if not any(e.kind is final for e in events):
-        closing = session.closing
-        how = "the connection dropped without a close frame" if closing is None or closing.code is None \
-            else f"the socket closed ({closing.code} {closing.reason!r})"
-        return TransportError(f"{session.url}: {how} before the utterance was complete")
+        return frame_error(errors[0], grammar.error_statuses, session.url, secrets)
+    if frames.lost:
+        more = f" (and {len(frames.lost) - 1} more)" if len(frames.lost) > 1 else ""
+        return ProtocolError(redact.cut(f"{session.url}: a frame that may carry audio could not be read, so the audio "
+                                        f"has a gap: {frames.lost[0]}{more}", 300))
+    final = next((e for e in mine if e.kind is grammar.final_kind), None)
+    if final is None:
+        return _unfinished(session, grammar, redact)
+    late = [e for e in mine if e.kind is Kind.AUDIO and e.audio and e.frame > final.frame]
+    if late:
+        return ProtocolError(f"{session.url}: {len(late)} audio frames after the final marker (frame {final.frame}), "
+                             f"the first in frame {late[0].frame}: the utterance's end is not where the audio ends")
     return None
 
 
-def read_frames(channel: Channel, session: Session) -> tuple[list[Event], list[Violation], list[Drift]]:
-    """The server's frames as events, and what the grammar found wrong (those frames give no events)."""
-    grammar, found, broken, drifted = channel.grammar, list[Event](), list[Violation](), list[Drift]()
+def _unfinished(session: Session, grammar: Grammar, redact: Redactor) -> ProviderError:
+    """The socket ended before the utterance's final marker: how it ended says in which class."""
+    closing, url = session.closing, session.url
+    if closing is None or (closing.code is None and closing.by_server):
+        return TransportError(f"{url}: the connection dropped without a close frame before the utterance was complete")
+    if closing.code is None:
+        return TimeoutError_(redact.cut(f"{url}: {closing.reason} before the utterance was complete", 300))
+    meaning = grammar.close_codes.get(closing.code, "")
+    how = redact.cut(f"the socket closed ({closing.code}{f' {meaning}' if meaning else ''}, reason "
+                     f"{closing.reason!r})", 200)
+    if closing.code in (1000, 1001) or not closing.by_server:
+        return ProtocolError(f"{url}: {how} before the final marker: the utterance is not complete")
+    return error_for_status(status_in_words(closing.reason), f"{url}: {how} before the utterance was complete")
+
+
+def read_frames(channel: Channel, session: Session) -> Frames:
+    """The server's frames read whole; a refused frame gives no events (see `Frames`)."""
+    found = Frames()
     for frame in session.received():
-        message, problems, drift = grammar.validate(frame, 0)
-        drifted += drift
-        broken += problems
-        if not problems:
-            found.extend(grammar.events(frame, message))
-    return found, broken, drifted
+        reading = channel.grammar.read(frame)
+        found.events.extend(reading.events)
+        found.broken.extend(reading.problems)
+        found.drift.extend(reading.drift)
+        if reading.lost:
+            found.lost.extend(reading.problems)
+    return found
 
 
 def heard(channel: Channel, session: Session, events: Sequence[Event], context: str) -> tuple[float, list[Arrival]]:
@@ -149,16 +213,29 @@ def heard(channel: Channel, session: Session, events: Sequence[Event], context: 
         for e in events if e.kind is Kind.AUDIO and e.audio and e.context in ("", context)]
 
 
-def _events(job: Job, channel: Channel, session: Session) -> list[Event]:
-    """The events; a frame the grammar refuses is a (non-fatal) contract error, unknown fields drift."""
-    events, broken, drift = read_frames(channel, session)
-    if drift:
-        job.record.add_drift(channel.key, "stream", drift)
-    if broken:
-        shown = "; ".join(str(p) for p in broken[:3])
+def _frames(job: Job, channel: Channel, session: Session) -> Frames:
+    """The frames read; a frame the grammar refuses is a contract error (fatal only where it may have taken audio
+    with it: `failure_of`), unknown fields drift."""
+    frames = read_frames(channel, session)
+    if frames.drift:
+        job.record.add_drift(channel.key, "stream", frames.drift)
+    if frames.broken:
+        shown = "; ".join(str(p) for p in frames.broken[:3])
         job.record.error("stream", ErrorClass.CONTRACT, f"{channel.signature} frames break the contract: {shown}",
-                         violations=broken)
-    return events
+                         violations=frames.broken)
+    return frames
+
+
+def _ending_finding(job: Job, channel: Channel, session: Session) -> None:
+    """How a socket ended after its utterance was complete, where that is not a clean close: recorded, the audio is
+    whole (its final marker came)."""
+    closing = session.closing
+    if closing is None or not closing.by_server or closing.code in (1000, 1001):
+        return
+    how = "dropped without a close frame" if closing.code is None else \
+        f"closed with {closing.code} ({channel.grammar.close_codes.get(closing.code, 'undocumented')})"
+    job.record.add_drift(channel.key, "stream", [Drift("/closing", f"the socket {how} after the utterance was "
+                                                                   "complete", STREAM_FINDING)])
 
 
 def decoder(channel: Channel, session: Session) -> Any:
@@ -189,7 +266,7 @@ def _keep(job: Job, decode: Any, audio: Sequence[Arrival]) -> None:
         job.fail("stream", ProtocolError(f"audio from {job.label}: a chunk is not decodable as the declared format"))
     rate = decoded[0][1]
     samples = np.concatenate([np.asarray(d[0], dtype=np.float32) for d in decoded])
-    keep_bytes(job, encode_as(samples, rate, "pcm_s16le", "wav"), None, "stream", job.label)
+    keep_bytes(job, encode_as(samples, rate, "pcm_s16le", "wav"), "stream", job.label)
 
 
 async def fetch_realtime(job: Job) -> None:
@@ -206,21 +283,47 @@ async def fetch_realtime(job: Job) -> None:
     headers = {**({job.provider.auth.header: job.provider.auth.header_value(key)} if key and in_header else {}),
                **target.extra_headers(job.label, job.planned.item.id, "stream", record.attempt + 1),
                **opening.headers}  # what the protocol asks of the upgrade (Fish Audio's `model`)
-    await job.gate.ready()
+    await job.ready()
     record.attempt += 1
     job.commit_submitting()
+    if job.deadline.passed():  # its time went waiting for the provider's gate: nothing was sent
+        record.cost(charged=False, basis="not-sent:timeout")
+        job.fail("stream", job.deadline.reached(f"before the socket to {channel.signature} was opened"))
     complete = reader(grammar, lambda events: grammar.complete(events, opening))
-    session = await run_session(url, headers, opening.messages, complete=complete, closing=opening.closing,
-                                client_closes=opening.client_closes, idle_timeout_s=IDLE_TIMEOUT_S,
-                                secrets=target.secrets, heard=listener(grammar),
-                                key=key if grammar.key_in_message and key else "")
+    seen: list[Session] = []  # the session, once a frame has come (the socket was open)
+
+    def completed(session: Session) -> bool:
+        seen[:] = [session]
+        return complete(session)
+
+    try:
+        session = await within(job.deadline, run_session(
+            url, headers, opening.messages, complete=completed, closing=opening.closing,
+            client_closes=opening.client_closes, idle_timeout_s=IDLE_TIMEOUT_S, secrets=target.secrets,
+            heard=listener(grammar), key=key if grammar.key_in_message and key else ""))
+    except DeadlineReached:
+        _cut(job, channel, seen[0] if seen else None)
     _account(job, channel, session, utterance)
+
+
+def _cut(job: Job, channel: Channel, session: Session | None) -> NoReturn:
+    """The socket was still going at the job's deadline: a time-out. Open (a frame came), the characters sent
+    are charged as for any open socket; not known to be open, charged as the worst case."""
+    if session is not None and session.opened_s is not None:
+        job.record.connect_ms = session.opened_s * 1000.0
+        job.charge("documented-price")
+        doing = f"while the socket to {channel.signature} was open ({len(session.received())} frames received)"
+    else:
+        job.charge(f"unknown-outcome:{ErrorClass.TIMEOUT}")
+        doing = f"while opening the socket to {channel.signature} (no frame had come)"
+    job.fail("stream", job.deadline.reached(doing))
 
 
 def _account(job: Job, channel: Channel, session: Session, utterance: Utterance) -> None:
     record = job.record
-    events = _events(job, channel, session)
-    problem = failure_of(session, events, channel.grammar.final_kind)
+    frames = _frames(job, channel, session)
+    events = frames.events
+    problem = failure_of(session, frames, channel.grammar, utterance.context, job.services.target.secrets)
     if session.handshake_status is not None or session.opened_s is None:
         record.final_status = None if session.handshake_status is None else str(session.handshake_status)
         record.cost(charged=False, basis=f"rejected:{session.handshake_status or 'no-connection'}")
@@ -243,4 +346,5 @@ def _account(job: Job, channel: Channel, session: Session, utterance: Utterance)
         job.fail("stream", problem)
     if not audio:
         job.fail("stream", ProtocolError(f"{channel.signature}: the utterance ended without audio"))
+    _ending_finding(job, channel, session)
     _keep(job, decode, audio)

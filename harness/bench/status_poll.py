@@ -71,7 +71,7 @@ async def poll_once(job: Job, endpoint: Endpoint, binding: JobBinding, lifecycle
     assert record.provider_job_id is not None
     path_params, payload = status_call(endpoint, binding, record.provider_job_id)
     gate = job.gate
-    await gate.ready()
+    await job.ready()  # never past the job's deadline
     request = job.request(endpoint, payload, "poll", path_params=path_params)
     poll = PollRecord(len(record.polls), reason, delay, now())
     record.polls.append(poll)
@@ -106,7 +106,13 @@ async def poll_once(job: Job, endpoint: Endpoint, binding: JobBinding, lifecycle
         record.error("poll", ErrorClass.PROTOCOL, "status answer is not a JSON object")
         return None
     state = body.get(lifecycle.status_field)
-    poll.provider_status, poll.seen = str(state), seen_in(lifecycle, state)
+    if not isinstance(state, str):
+        # No state name, or a list or an object where one goes: nothing to read the job's progress from.
+        poll.error_class = str(ErrorClass.PROTOCOL)
+        record.error("poll", ErrorClass.PROTOCOL, f"status answer has no state at /{lifecycle.status_field}: "
+                     f"{'missing' if state is None else repr(state)[:80]}", status=response.status_code)
+        return None
+    poll.provider_status, poll.seen = state, seen_in(lifecycle, state)
     stamps = stamps_in(binding, body)
     poll.stamps = (stamps.created, stamps.started, stamps.completed)
     record.status_bodies.append(body)

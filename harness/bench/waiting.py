@@ -21,9 +21,9 @@ from harness.core.errors import (
     ContractViolation,
     ErrorClass,
     LostResult,
+    ProtocolError,
     ProviderError,
     ServerError,
-    TimeoutError_,
 )
 from harness.core.lifecycle import Lifecycle
 from harness.core.retry import retryable_status
@@ -42,9 +42,6 @@ async def wait_and_fetch(job: Job) -> None:
     assert lifecycle is not None
     callback = _expect_callback(job)
     hub = job.services.hub
-    # A job picked up after a crash gets its full timeout from now: the crash was not its fault.
-    started = now() if record.resumed else record.marks.values.get(Mark.REQUEST_SENT, record.marks.start)
-    job.deadline = started + job.services.config.run.job_timeout  # polls and the download share it
     try:
         body = await _poll_until_terminal(job, status_endpoint, binding, callback)
     except Failed:
@@ -55,7 +52,11 @@ async def wait_and_fetch(job: Job) -> None:
         if callback is not None and hub is not None:
             hub.forget(job.provider.name, record.provider_job_id)
     state = body.get(lifecycle.status_field)
-    record.final_status = str(state)
+    if not isinstance(state, str):  # a callback's body (a poll's is read in `status_poll`): no state name in it
+        job.charge("documented-price")
+        job.fail("webhook", ProtocolError(f"the job's last word has no state at /{lifecycle.status_field}: "
+                                          f"{'missing' if state is None else repr(state)[:80]}"))
+    record.final_status = state
     teach_schedule_clock(job, stamps_in(binding, body), finished=True)
     violations = lifecycle.check_sequence(record.status_bodies)
     if violations:
@@ -65,12 +66,12 @@ async def wait_and_fetch(job: Job) -> None:
         record.cost(charged=False, basis=f"uncharged-state:{state}")
     else:
         job.charge("documented-price")
+    detail = _error_said(binding, body)
     if state not in lifecycle.success:
-        message = "job ended " + str(state)
-        if binding.error_pointer:
-            _, detail = resolve(body, binding.error_pointer)
-            message += f": {detail}" if detail else ""
-        job.fail("poll", ServerError(message))
+        job.fail("poll", ServerError(f"job ended {state}" + (f": {detail}" if detail else "")))
+    if detail:
+        # An answer that carries an error is an error, even with a media URL beside it.
+        job.fail("poll", ServerError(f"job ended {state} with an error at {binding.error_pointer}: {detail}"))
     found, media_url = resolve(body, binding.media_pointer)
     if not found or not isinstance(media_url, str):
         job.fail("poll", ContractViolation(f"no media URL at {binding.media_pointer} in a {state} status"))
@@ -87,6 +88,14 @@ async def wait_and_fetch(job: Job) -> None:
     await download_audio(job, str(media_url), declared if isinstance(declared, str) else None, fresh_link)
 
 
+def _error_said(binding: JobBinding, body: Mapping[str, Any]) -> Any:
+    """What the status answer says went wrong, where the documents put it (None, "" and an empty value: nothing)."""
+    if not binding.error_pointer:
+        return None
+    _, detail = resolve(body, binding.error_pointer)
+    return detail if detail not in (None, "", {}, []) else None
+
+
 def _expect_callback(job: Job) -> asyncio.Future[Callback] | None:
     hub, record = job.services.hub, job.record
     if hub is None or job.services.config.polling.mode is not PollingMode.WEBHOOK or not job.webhook_headers():
@@ -99,7 +108,7 @@ def _expect_callback(job: Job) -> asyncio.Future[Callback] | None:
 
 async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding,
                                callback: asyncio.Future[Callback] | None) -> Mapping[str, Any]:
-    record, timeout, deadline = job.record, job.services.config.run.job_timeout, job.deadline
+    record, deadline = job.record, job.deadline  # the job's own: the polls and the download share it
     lifecycle = endpoint.lifecycle or job.endpoint.lifecycle
     assert lifecycle is not None and record.provider_job_id is not None
     failures = 0
@@ -108,7 +117,7 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
             _learnt(job, binding, lifecycle), gate_wait=job.gate.closed_for(),
             backoff=job.provider.retry.backoff(failures) if failures else None,
             resumed_first=record.resumed and not record.polls, probing=job.probe is not None and not record.polls,
-            webhook=callback is not None, until_deadline=deadline - now()))
+            webhook=callback is not None, until_deadline=deadline.left()))
         if reason == "retry-after":
             job.gate.waits += 1  # the poll waits for the gate here, not in its `ready`
         if callback is not None:
@@ -120,8 +129,8 @@ async def _poll_until_terminal(job: Job, endpoint: Endpoint, binding: JobBinding
                 return _on_callback(job, done)
         else:
             await asyncio.sleep(delay)
-        if now() >= deadline:
-            _deadline_passed(job, timeout, failures)
+        if deadline.passed():
+            _deadline_passed(job, failures)
         body = await poll_once(job, endpoint, binding, lifecycle, delay, reason)
         if body is None:
             failures += 1
@@ -165,14 +174,15 @@ def _left_queue(polls: list[PollRecord], sent: float) -> float | None:
     return ((queued[-1] if queued else sent) + onward.received) / 2 - sent
 
 
-def _deadline_passed(job: Job, timeout: float, failures: int) -> NoReturn:
+def _deadline_passed(job: Job, failures: int) -> NoReturn:
     """The job's time is up. Still pending by the provider's last word: a time-out. Its state unknown because
-    the last polls failed (an outage of the status endpoint): the job is kept `unfetched`, to fetch later."""
+    the last polls failed (an outage of the status endpoint, or a status answer cut at the deadline): the job is
+    kept `unfetched`, to fetch later."""
     if failures:
-        job.unfetched("poll", TimeoutError_(
-            f"the status endpoint failed {failures} times in a row until the job's {timeout:g} s deadline"))
+        requests = "the last status request" if failures == 1 else f"the last {failures} status requests"
+        job.unfetched("poll", job.deadline.reached(f"after {requests} failed"))
     seen = next((p.provider_status for p in reversed(job.record.polls) if p.provider_status), None)
-    job.fail("poll", _timeout(timeout, seen))
+    job.fail("poll", job.deadline.reached(f"before the job finished (last state {seen or 'unknown'})"))
 
 
 def _after_failed_polls(job: Job, failures: int) -> None:
@@ -209,6 +219,3 @@ def _on_callback(job: Job, callback: Callback) -> Mapping[str, Any]:
                          + "; ".join(str(v) for v in verdict.violations[:3]), violations=verdict.violations)
     return callback.body
 
-
-def _timeout(seconds: float, state: str | None) -> ProviderError:
-    return TimeoutError_(f"the job did not finish within {seconds:g} s (last state {state or 'unknown'})")

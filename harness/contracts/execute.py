@@ -14,7 +14,7 @@ import httpx
 
 from harness.contracts.plans import KeyCase, PlanContext, ScenarioPlan
 from harness.contracts.targets import FAULT_HEADER, ContractTarget, reference_upload
-from harness.core.audio import AudioDecodeError, AudioKind, contradicts, inspect
+from harness.core.audio import RAW_SAMPLE_BYTES, AudioDecodeError, container_kinds, contradicts, inspect
 from harness.core.audio_fields import AudioFieldError, carrier, json_audio, ndjson_audio
 from harness.core.drift import resolve
 from harness.core.protocols.realtime_grammar import AudioSpec
@@ -202,15 +202,13 @@ def check_format(endpoint: Endpoint, response: httpx.Response, spec: AudioSpec) 
     except AudioFieldError as error:
         return [Violation("audio", f"{spec}", str(error), "protocol")]
     if spec.container == "raw":
-        width = {"pcm_s16le": 2, "pcm_f32le": 4}.get(spec.codec, 1)
+        width = RAW_SAMPLE_BYTES.get(spec.codec, 1)
         if not audio or len(audio) % width:
             return [Violation("audio", f"{spec}", f"{len(audio)} bytes: not whole {width}-byte samples", "protocol")]
         return []
     info = inspect(audio)
-    expected = {"wav": AudioKind.WAV, "mp3": AudioKind.MP3, "flac": AudioKind.FLAC}.get(spec.container)
-    if spec.container == "ogg":
-        expected = AudioKind.VORBIS if spec.codec == "vorbis" else AudioKind.OPUS
-    if expected is not None and info.kind is not expected:
+    expected = container_kinds(spec.container, spec.codec)
+    if expected and info.kind not in expected:
         return [Violation("audio", f"{spec}", f"{info.kind or 'bytes of no known audio format'}", "content-type")]
     if info.sample_rate is not None and spec.container != "ogg" and info.sample_rate != spec.sample_rate:
         # Opus always runs at 48 kHz inside; its header keeps the input rate only as a hint.

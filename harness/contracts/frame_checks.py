@@ -3,17 +3,18 @@
 `check_session(session, grammar, transcripts)` reads a recorded `Session` (live, sandbox or a fixture: the
 checks are pure functions of the frames) and returns `Violation`s located at `/frames/<index>/...`:
 
-    schema     every message, both directions, validates against its protocol's model; binary frames
-               only where the protocol sends audio that way
+    schema     every message, both directions, validates against its protocol's model, its audio text in its
+               declared encoding; binary frames only where the protocol sends audio that way
     order      each utterance (context) ends with exactly one final message (isFinal, done, Flushed per
                Flush); nothing of it comes after its final or its error
     contexts   every message names a context the client opened; timestamps name only words of their own
                context's transcript (two contexts' audio never mixed)
     alignment  marks start in order, end after they start, and lie within the audio (chunk-relative
                times within their chunk)
-    audio      the bytes decode as the declared encoding: whole samples, finite floats, and a container's
-               own rate equal to the declared one (headerless audio cannot say its rate: a wrong rate
-               shows as alignment beyond the audio)
+    audio      the bytes read as the declared encoding (`harness.core.audio.read_declared`, from the bytes
+               alone: no decoder, so a base install runs these checks): whole samples, floats within
+               [-1.5, 1.5], a container whole, of the declared kind, and at its declared rate (headerless
+               audio cannot say its rate: a wrong rate shows as alignment beyond the audio)
     close      the socket ends with a documented close code (a drop without a close frame is a violation)
 
 `Findings.text()` prints each as `frame 12: /frames/12/alignment/charStartTimesMs/3: expected ..., got ...`.
@@ -21,15 +22,18 @@ checks are pure functions of the frames) and returns `Violation`s located at `/f
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from harness.core.audio import RAW_SAMPLE_BYTES, AudioDecodeError, AudioKind, float_peak, read_declared
 from harness.core.protocols.realtime_grammar import AudioSpec, Direction, Event, Grammar, Kind, Session
 from harness.core.verdict import Drift, Violation, pointer
 
 TOLERANCE_S = 0.025  # rounding of millisecond times and the last chunk's padding
+_FLOAT_PEAK = 1.5  # float samples a little over full scale are a resampler's overshoot, not a wrong encoding
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 
 
@@ -74,12 +78,11 @@ def check_session(session: Session, grammar: Grammar, transcripts: Mapping[str, 
 def _schema(session: Session, grammar: Grammar, found: Findings) -> None:
     rank = {Direction.SEND: 0, Direction.RECV: 0}
     for frame in session.frames:
-        message, problems, drift = grammar.validate(frame, rank[frame.direction])
+        reading = grammar.read(frame, rank[frame.direction])  # audio text not in its encoding is a violation too
         rank[frame.direction] += 1
-        found.violations.extend(problems)
-        found.drift.extend(drift)
-        if frame.direction is Direction.RECV and not problems:
-            found.events.extend(grammar.events(frame, message))
+        found.violations.extend(reading.problems)
+        found.drift.extend(reading.drift)
+        found.events.extend(reading.events)
 
 
 def _order(session: Session, grammar: Grammar, found: Findings) -> None:
@@ -146,8 +149,6 @@ def _contexts(grammar: Grammar, transcripts: Mapping[str, str], found: Findings)
 
 
 def _alignment_and_audio(spec: AudioSpec, found: Findings, expect_audio: bool, chunk_files: bool = False) -> None:
-    from harness.speech import AudioCodecError, decode_as, sample_width
-
     audio: dict[str, list[tuple[int, bytes]]] = defaultdict(list)
     for event in found.events:
         if event.kind is Kind.AUDIO and event.audio:
@@ -158,29 +159,40 @@ def _alignment_and_audio(spec: AudioSpec, found: Findings, expect_audio: bool, c
     durations: dict[int, float] = {}  # frame -> seconds of audio it carried
     totals: dict[str, float] = {}
     for context, chunks in audio.items():
-        try:
-            if chunk_files:  # each chunk a file of its own: decoded one by one, their samples joined
-                import numpy as np  # there: decode_as is
-
-                pieces = [decode_as(data, spec.codec, spec.container, spec.sample_rate) for _, data in chunks]
-                samples, rate = np.concatenate([p for p, _ in pieces]), pieces[0][1]
-            else:
-                joined = b"".join(data for _, data in chunks)
-                samples, rate = decode_as(joined, spec.codec, spec.container, spec.sample_rate)
-        except AudioCodecError as error:
-            found.add(chunks[0][0], "", f"audio in {spec}", str(error), "audio")
-            continue
-        if rate != spec.sample_rate:
-            found.add(chunks[0][0], "", f"audio at {spec.sample_rate} Hz (declared)", f"{rate} Hz in its header",
-                      "audio")
-        if spec.codec == "pcm_f32le" and len(samples) and not bool((abs(samples) <= 1.5).all()):
-            found.add(chunks[0][0], "", "float samples within [-1, 1]", f"peak {float(abs(samples).max()):.3g}",
-                      "audio")
-        totals[context] = len(samples) / rate if rate else 0.0
-        if spec.container == "raw":
-            width = sample_width(spec.codec)
+        total = _audio(spec, chunks, chunk_files, found)
+        if total is not None:
+            totals[context] = total
+        width = RAW_SAMPLE_BYTES.get(spec.codec)
+        if spec.container == "raw" and width and spec.sample_rate:
             durations.update({frame: len(data) / width / spec.sample_rate for frame, data in chunks})
     _alignment(found, durations, totals)
+
+
+def _audio(spec: AudioSpec, chunks: list[tuple[int, bytes]], chunk_files: bool, found: Findings) -> float | None:
+    """The audio rule on one context's chunks, read from their bytes as `spec` declares them (no decoder: the
+    base install runs these checks); its seconds, or None where they cannot be told."""
+    # Each chunk a file of its own (chunk_files): read one by one, their lengths added; else one stream.
+    pieces = [data for _, data in chunks] if chunk_files else [b"".join(data for _, data in chunks)]
+    first = chunks[0][0]
+    try:
+        infos = [read_declared(piece, spec.codec, spec.container, spec.sample_rate) for piece in pieces]
+    except AudioDecodeError as error:
+        found.add(first, "", f"audio in {spec}", str(error), "audio")
+        return None
+    problem = next((info.problem for info in infos if info.problem is not None), None)
+    if problem is not None:
+        found.add(first, "", f"audio in {spec}", problem, "audio")
+        return None
+    rate = infos[0].sample_rate
+    if rate != spec.sample_rate and infos[0].kind is not AudioKind.OPUS:  # Opus always runs at 48 kHz
+        found.add(first, "", f"audio at {spec.sample_rate} Hz (declared)", f"{rate} Hz in its header", "audio")
+    if spec.codec == "pcm_f32le":
+        peaks = [peak for piece in pieces if (peak := float_peak(piece, spec.container)) is not None]
+        loudest = max(peaks, key=lambda peak: math.inf if math.isnan(peak) else peak, default=0.0)
+        if not loudest <= _FLOAT_PEAK:
+            found.add(first, "", "float samples within [-1, 1]", f"peak {loudest:.3g}", "audio")
+    seconds = [info.duration_s for info in infos]
+    return sum(s for s in seconds if s is not None) if None not in seconds else None
 
 
 def _alignment(found: Findings, durations: Mapping[int, float], totals: Mapping[str, float]) -> None:

@@ -14,7 +14,7 @@ all and still be unusable by an OpenAI client. These checks look where such serv
     error-bad-model    an unknown model, likewise: refused (the reference: 404 `model_not_found`), that body
     error-long-input   input one character over the declared limit: 400 with that body
     stream-audio       the plain answer is streamed: no Content-Length (chunked transfer, or HTTP/2 frames),
-                       more than one read, and the body read to its end decodes
+                       more than one read, and the body read to its end is whole audio (by its headers)
     stream-sse         (declared `stream`) `speech.audio.delta` events, then one `speech.audio.done`,
                        nothing after it, and the stream closes; the deltas join into decodable audio
     speed              speed 2.0 lasts half as long as speed 1.0 (ratio within `SPEED_TOLERANCE`)
@@ -41,7 +41,7 @@ from pydantic import ValidationError
 from harness.contracts.finding import body_summary
 from harness.contracts.session import Skip
 from harness.contracts.targets import ContractTarget
-from harness.core.audio import AudioKind, inspect
+from harness.core.audio import AudioDecodeError, AudioKind, inspect
 from harness.core.protocols.openai_speech import (
     BIG_ENDIAN_PCM,
     CONTENT_TYPES,
@@ -156,11 +156,17 @@ def audio_kind(data: bytes, fmt: str | None = None) -> str | None:
 
 
 def duration_s(data: bytes, fmt: str, pcm_rate: int = PCM_SAMPLE_RATE) -> float:
+    """How long the audio lasts, by its headers (`harness.core.audio`: no decoder, so a base install runs
+    these checks); `AudioDecodeError` where they cannot tell: bytes that are not whole audio, or a stream
+    whose headers leave its length unsaid."""
     if fmt == "pcm":
         return inspect(data, f"audio/pcm;rate={pcm_rate}").duration_s or 0.0
-    from harness.speech import decode  # the score/sandbox extra: the one decoder reads the rest
-
-    return decode(data).duration_s
+    info = inspect(data)
+    if info.problem is not None:
+        raise AudioDecodeError(f"{fmt} audio that is not whole: {info.problem}")
+    if info.duration_s is None:
+        raise AudioDecodeError(f"{fmt} audio whose headers do not say how long it lasts")
+    return info.duration_s
 
 
 def _post(client: httpx.Client, target: SpeechTarget, body: Mapping[str, Any]) -> httpx.Response:
@@ -238,7 +244,7 @@ def _pcm_samples(data: bytes, target: SpeechTarget, client: httpx.Client) -> lis
         return []  # its own format check reports that
     try:
         expected = duration_s(answer.content, reference)
-    except Exception:  # no decoder in this install: the rate cannot be judged
+    except AudioDecodeError:  # its headers do not tell its length: the rate cannot be judged
         return []
     measured = len(data) / 2 / target.pcm_rate
     if abs(measured - expected) > PCM_RATE_TOLERANCE * expected:
@@ -300,12 +306,9 @@ def check_stream_audio(target: SpeechTarget, client: httpx.Client) -> list[Viola
                                f"Content-Length: {headers['content-length']} (a buffered whole)", "protocol"))
     if reads < 2:
         found.append(Violation("stream-audio", "the body in more than one read", f"{reads} read", "protocol"))
-    if fmt != "pcm":
-        try:
-            duration_s(bytes(body), fmt)
-        except Exception as error:
-            found.append(Violation("stream-audio", f"a whole {fmt} file at the end of the stream", str(error),
-                                   "protocol"))
+    problem = inspect(bytes(body)).problem if fmt != "pcm" else None
+    if problem is not None:
+        found.append(Violation("stream-audio", f"a whole {fmt} file at the end of the stream", problem, "protocol"))
     return found
 
 

@@ -165,10 +165,7 @@ def first_audio_ms(session: Session, grammar: Grammar) -> float | None:
     if first is None:
         return None
     for frame in session.received():
-        message, problems, _ = grammar.validate(frame, 0)
-        if problems:
-            continue
-        if any(e.kind is Kind.AUDIO and e.audio for e in grammar.events(frame, message)):
+        if any(e.kind is Kind.AUDIO and e.audio for e in grammar.read(frame).events):
             return (frame.t_s - first.t_s) * 1000.0
     return None
 

@@ -8,11 +8,12 @@ form does: `validate.timestamp_violations`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel
 
+from harness.core.json_pointer import resolve
 from harness.core.spec import ValueVariant
 from harness.core.timestamps import TimestampForm, timestamp_form
 from harness.core.verdict import Drift, pointer
@@ -33,20 +34,6 @@ def unknown_fields(model: BaseModel, prefix: str = "") -> list[Drift]:
                 if isinstance(item, BaseModel):
                     found.extend(unknown_fields(item, prefix + pointer(wire, index)))
     return found
-
-
-def resolve(data: Any, json_pointer: str) -> tuple[bool, Any]:
-    """(found, value) at an RFC 6901 pointer."""
-    current = data
-    for raw in json_pointer.split("/")[1:]:
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(current, Mapping) and part in current:
-            current = current[part]
-        elif isinstance(current, list) and part.isdigit() and int(part) < len(current):
-            current = current[int(part)]
-        else:
-            return False, None
-    return True, current
 
 
 def timestamp_drift(data: Any, pointers: Iterable[str]) -> list[Drift]:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 import httpx
 from pydantic import BaseModel, ConfigDict
 
+from harness.core.answer_errors import STREAM_ERRORS, BodyErrors
 from harness.core.lifecycle import Lifecycle
 from harness.core.retry import DEFAULT_RETRY, RetryPolicy
 
@@ -143,12 +144,26 @@ class AudioAt:
 
 
 @dataclass(frozen=True, slots=True)
+class EventMark:
+    """How one kind of stream event is told apart: its SSE `event:` name, its whole `data` text (`[DONE]`), or
+    the values at JSON pointers it carries (MiniMax's last event: `/data/status` 2). Every part given must hold
+    (`harness.core.stream_events` reads it)."""
+
+    name: str = ""
+    data: str = ""
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+
+
+@dataclass(frozen=True, slots=True)
 class JsonBody:
     """A JSON body validated by a pydantic model; `audio` where the body carries the audio itself."""
 
     model: type[BaseModel]
     content_types: tuple[str, ...] = ("application/json",)
     audio: AudioAt | None = None
+    errors: BodyErrors | None = None  # where a 2xx answer carries an error (None: it never does)
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,6 +181,8 @@ class EventStreamBody:
     event_model: type[BaseModel] | None = None
     content_types: tuple[str, ...] = ("text/event-stream",)
     audio: AudioAt | None = None  # where an event's JSON carries audio (unset: the fields sse.py knows)
+    errors: BodyErrors = STREAM_ERRORS  # how an event says the stream failed
+    last: EventMark | None = None  # the event the documents end the stream with (None: the end of the body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +192,8 @@ class NdjsonBody:
     event_model: type[BaseModel] | None = None
     content_types: tuple[str, ...] = ("application/x-ndjson", "application/jsonl", "application/json")
     audio: AudioAt | None = None
+    errors: BodyErrors = STREAM_ERRORS  # how a line says the stream failed
+    last: EventMark | None = None  # the line the documents end the stream with (None: the end of the body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -445,10 +464,6 @@ class Provider:
     known_deviations: Mapping[str, str] = field(default_factory=dict)
     retry: RetryPolicy = DEFAULT_RETRY  # the documents' backoff constants where they give some (core/retry.py)
     channels: tuple[Channel, ...] = ()  # documented WebSocket endpoints (harness.core.protocols.realtime_grammar)
-    # Benchmarked when a run names no providers. The seeds' gateways are; the market's built-in providers are
-    # benchmarked when named (`--providers openai,google`, or `--providers all`): a default run over the
-    # whole market would take minutes of synthesis and scoring nobody asked for.
-    default_run: bool = True
     # A host with `{region}` in it (`https://{region}.tts.speech.microsoft.com`): the region comes from this
     # variable, else `default_region`; without either a live run leaves the provider out and says why.
     region_env: str = ""

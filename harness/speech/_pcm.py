@@ -11,11 +11,12 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from harness.core.audio import RAW_SAMPLE_BYTES, AudioDecodeError, raw_sample_width
+
 from ._decode import decode_audio
 from ._errors import AudioCodecError
 
-RAW_CODECS = ("pcm_s16le", "pcm_f32le", "pcm_mulaw", "pcm_alaw")
-_WIDTH = {"pcm_s16le": 2, "pcm_f32le": 4, "pcm_mulaw": 1, "pcm_alaw": 1}
+RAW_CODECS = tuple(RAW_SAMPLE_BYTES)  # their widths are the audio rule's (`harness.core.audio`)
 _ULAW_BIAS = 0x84
 _ULAW_CLIP = 32635
 
@@ -24,9 +25,10 @@ Samples = npt.NDArray[np.float32]
 
 def sample_width(codec: str) -> int:
     """Bytes per sample of a headerless codec; `AudioCodecError` names the valid ones."""
-    if codec not in _WIDTH:
-        raise AudioCodecError(f"unknown headerless codec {codec!r}; valid: {', '.join(RAW_CODECS)}")
-    return _WIDTH[codec]
+    try:
+        return raw_sample_width(codec)
+    except AudioDecodeError as error:
+        raise AudioCodecError(str(error)) from None
 
 
 def _to_int16(samples: npt.ArrayLike) -> npt.NDArray[np.int32]:

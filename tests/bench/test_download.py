@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from harness.bench.deadline import Deadline
 from harness.bench.download import Download, DownloadPolicy, Refresh, download
 from harness.bench.media import inspect_audio
 from harness.core.retry import RetryPolicy
@@ -99,7 +100,7 @@ async def _fetch(media: MediaServer, path: str, sleeps: Sleeps, refresh: Refresh
     async with httpx.AsyncClient() as client:
         return await download(client, f"{media.url}{path}", check=_check, sleep=sleeps,
                               policy=DownloadPolicy(attempts=4, retry=retry), refresh=refresh,
-                              deadline=deadline, clock=sleeps.clock)
+                              deadline=None if deadline is None else Deadline(deadline, deadline, sleeps.clock))
 
 
 async def test_a_503_is_retried_after_its_retry_after(media: MediaServer) -> None:

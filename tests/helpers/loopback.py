@@ -5,6 +5,7 @@ the access log out of pytest's output and writes a whole answer in one call (or 
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -51,6 +52,22 @@ class QuietHandler(BaseHTTPRequestHandler):
             piece = body[start:start + chunk]
             self.wfile.write(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
         self.wfile.write(b"0\r\n\r\n")
+
+
+    def drip(self, status: int, headers: Mapping[str, str], until: threading.Event, every_s: float = 1.0) -> None:
+        """The status line and `headers` with a Content-Length of 100,000, then a byte every `every_s` seconds
+        until `until` is set (the test's end) or the client leaves: a server that never finishes its answer
+        and never goes quiet long enough for a read timeout. The connection is closed after it."""
+        self.send_response(status)
+        for name, value in {**headers, "Content-Length": "100000"}.items():
+            self.send_header(name, value)
+        self.end_headers()
+        with contextlib.suppress(OSError):  # the client gave up on us: what such a test is about
+            while not until.is_set():
+                self.wfile.write(b" ")
+                self.wfile.flush()
+                until.wait(every_s)
+        self.close_connection = True
 
 
 class LoopbackServer:

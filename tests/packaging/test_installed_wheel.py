@@ -4,6 +4,8 @@
 - In an empty folder, `tts-harness bench run` benchmarks against the sandbox: every job ok, similarity for
   the cloning models, the report written. The corpora, the reference voices and the built-in providers'
   fixtures are package data.
+- Installed with no extra (`pip install tts-harness`), `python -m pytest --tts-contracts` and
+  `tts-harness contracts run` in an empty folder are green: the replayed contract suite needs no extra.
 - In a folder holding only a providers file and a baseline (examples/ci's), the steps of the example
   workflow (examples/ci/github-actions.yml, read from the file so the example cannot go stale) run as a
   consumer's CI runs them: the packaged contract suite replaying and against the sandbox, and the gate.
@@ -17,6 +19,7 @@ after the main test command (the main command stays within its time budget).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -45,15 +48,15 @@ pytestmark = [
 ]
 
 
-def _build(folder: Path) -> None:
-    """The wheel (`pip wheel --no-deps`), and a fresh venv holding it with its `[bench]` dependencies."""
+def _build(folder: Path, extras: str = "[bench]") -> None:
+    """The wheel (`pip wheel --no-deps`), and a fresh venv holding it with the dependencies of `extras`."""
     wheels = folder / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(REPO)],
                    check=True, capture_output=True, timeout=300)
     subprocess.run([sys.executable, "-m", "venv", str(folder / "venv")], check=True, timeout=300)
     (wheel,) = wheels.glob("tts_harness-*.whl")
     started = time.monotonic()
-    subprocess.run([str(folder / "venv" / "bin" / "pip"), "install", "-q", f"{wheel}[bench]"], check=True,
+    subprocess.run([str(folder / "venv" / "bin" / "pip"), "install", "-q", f"{wheel}{extras}"], check=True,
                    capture_output=True, timeout=900)
     (folder / "install-seconds.txt").write_text(f"{time.monotonic() - started:.0f}\n", encoding="utf-8")
 
@@ -65,6 +68,14 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     so one worker builds it once."""
     folder = tmp_path_factory.mktemp("installed-wheel")
     _build(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def base_installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same, installed as `pip install tts-harness`: no extra (its dependencies take seconds)."""
+    folder = tmp_path_factory.mktemp("base-install")
+    _build(folder, extras="")
     return folder
 
 
@@ -109,6 +120,22 @@ def test_bench_run_in_an_empty_folder(installed: Path, tmp_path: Path) -> None:
     assert len(outcomes) == 2 * len(models) and {outcome for _, outcome in outcomes} == {"ok"}, outcomes
     assert {model: similar.get(model) for model in cloning} == dict.fromkeys(cloning, 1), similar
     assert len(list((tmp_path / "reports").glob("*/index.html"))) == 1
+
+
+@pytest.mark.parametrize("command", ["python -m pytest --tts-contracts -q", "tts-harness contracts run"])
+def test_the_base_install_runs_its_contract_suite(base_installed: Path, tmp_path: Path, command: str) -> None:
+    """`pip install tts-harness`, then the contract suite in an empty folder: every replayed check passes with
+    no extra installed (a check that needs one would skip, naming it)."""
+    env = _env(base_installed)
+    absent = _shell("python -c 'import numpy'", tmp_path, env)
+    assert absent.returncode != 0 and "No module named 'numpy'" in absent.stderr  # the install is a base one
+    done = _shell(command, tmp_path, env)
+    output = done.stdout + done.stderr
+    summary = output.strip().splitlines()[-1]
+    assert done.returncode == 0, output[-6000:]
+    assert " failed" not in summary and " error" not in summary, summary
+    passed = re.search(r"(\d+) passed", summary)
+    assert passed is not None and int(passed[1]) > 1000, summary
 
 
 def _gate_steps() -> list[tuple[str, str]]:

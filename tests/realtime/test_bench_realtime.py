@@ -177,14 +177,25 @@ def test_the_sandbox_stalls_n_times_and_the_listener_counts_what_its_truth_count
         return session, watch.worst_ms
 
     session, stalled_ms = asyncio.run(watched_session())
-    events, broken, _ = read_frames(channel, session)
-    assert broken == []
+    frames = read_frames(channel, session)
+    events = frames.events
+    assert frames.broken == [] and frames.lost == []
     first_token, audio = heard(channel, session, events, utterance.context)
     figures = stream_figures(audio, first_token, decoder=decoder(channel, session))
     truth = next(t for t in reversed(realtime_sandbox.state.streams.streams.values())
                  if " ".join(t.text.split()) == text)
     assert truth.stalls == 2 and len(truth.chunk_at) == len(audio)
-    assert figures["underruns"] == truth.listening().underruns >= 2
+    # A stalled chunk leaves the sandbox `streams.STALL_S` (0.12 s) after the truth's listener ran dry. A client
+    # whose process was descheduled about that long before it received the chunk ahead of it starts playing that
+    # much later, and may rightly hear no gap (its count is over the arrivals it saw): only then may it count fewer.
+    from harness.sandbox.streams import STALL_S as SANDBOX_STALL_S
+
+    truth_underruns = truth.listening().underruns
+    assert truth_underruns >= 2
+    if stalled_ms < SANDBOX_STALL_S * 1000 / 2:
+        assert figures["underruns"] == truth_underruns
+    else:
+        assert 1 <= figures["underruns"] <= truth_underruns
     true_ttfa_ms = (truth.chunk_at[0] - first_token) * 1000.0
     # The truth is the sandbox's write, the interval bounds the client's arrival: a write never comes after
     # its arrival (the upper bound is strict), but on a loaded machine the loopback may hand the frame over
@@ -195,18 +206,21 @@ def test_the_sandbox_stalls_n_times_and_the_listener_counts_what_its_truth_count
 
 
 def test_a_socket_that_fails_is_classified_as_the_harness_classes_it() -> None:
-    from harness.bench.socket_speech import failure_of
+    from harness.bench.socket_speech import Frames, failure_of
     from harness.core.errors import ErrorClass
+    from harness.core.protocols.deepgram_speak import DeepgramDeclaration, DeepgramGrammar
     from harness.core.protocols.realtime_grammar import Closing, Event, Kind, Session
 
+    grammar = DeepgramGrammar(DeepgramDeclaration(protocol="deepgram-speak", name="dgram", base_url="https://x",
+                                                  key_env="K", models=(DEEPGRAM_MODEL,), voices=(DEEPGRAM_MODEL,)))
     refused = Session("wss://x/v1/speak", handshake_status=401, handshake_body='{"err_code": "INVALID_AUTH"}')
-    assert failure_of(refused, [], Kind.FLUSHED).error_class is ErrorClass.AUTH  # type: ignore[union-attr]
+    assert failure_of(refused, Frames(), grammar).error_class is ErrorClass.AUTH  # type: ignore[union-attr]
     limited = Session("wss://x/v1/speak", handshake_status=429)
-    assert failure_of(limited, [], Kind.FLUSHED).error_class is ErrorClass.RATE_LIMIT  # type: ignore[union-attr]
+    assert failure_of(limited, Frames(), grammar).error_class is ErrorClass.RATE_LIMIT  # type: ignore[union-attr]
     opened = Session("wss://x/v1/speak", opened_s=0.01, closing=Closing(None, "dropped", 0.5))
     quota = Event(3, 0.4, Kind.ERROR, code="quota_exceeded", message="This request exceeds your quota.")
-    assert failure_of(opened, [quota], Kind.FINAL).error_class is ErrorClass.BALANCE  # type: ignore[union-attr]
-    dropped = failure_of(opened, [Event(2, 0.3, Kind.AUDIO, audio=b"\0\0")], Kind.FINAL)
+    assert failure_of(opened, Frames([quota]), grammar).error_class is ErrorClass.BALANCE  # type: ignore[union-attr]
+    dropped = failure_of(opened, Frames([Event(2, 0.3, Kind.AUDIO, audio=b"\0\0")]), grammar)
     assert dropped is not None and dropped.error_class is ErrorClass.TRANSPORT
     assert "without a close frame" in str(dropped)
-    assert failure_of(opened, [Event(4, 0.6, Kind.FINAL)], Kind.FINAL) is None
+    assert failure_of(opened, Frames([Event(4, 0.6, Kind.FLUSHED)]), grammar) is None

@@ -7,18 +7,22 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import math
+import struct
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from harness.contracts.frame_checks import Findings
+from harness.contracts.frame_checks import Findings, check_session
 from harness.contracts.realtime_checks import OTHER_TEXT, RealtimeTarget, SocketPlan, judge, plans, run_check
 from harness.core import declared
 from harness.core.protocols.realtime_grammar import Session
-from harness.speech import encode_raw
+from harness.core.registry import providers
+from harness.speech import Clip, encode, encode_raw
 from tests.helpers.realtime import Script, ScriptedServer, realtime_toml
+from tests.helpers.wav import pcm_wav
 
 KEY = "loopback-key"
 
@@ -135,3 +139,60 @@ def test_a_well_behaved_script_passes_and_replays_the_same(serve: Callable[..., 
     assert [(f.direction, f.t_s, f.text, f.data) for f in again.frames] == [
         (f.direction, round(f.t_s * 1000, 3) / 1000, f.text, f.data) for f in session.frames]
     assert again.closing is not None and again.closing.code == 1000
+
+
+# The audio rule reads the bytes as the session declared them (`harness.core.audio.read_declared`), from
+# the bytes alone: each case a recorded session of the built-in protocols, judged as replay judges it.
+ELEVENLABS_PATH = "wss://api.elevenlabs.io/v1/text-to-speech/JBFqnCBsd6RMkjVDRZzb/stream-input"
+
+
+def _eleven_session(output_format: str, audio: bytes) -> Session:
+    sent = [json.dumps({"text": " "}), json.dumps({"text": "Hi. ", "flush": True}), json.dumps({"text": ""})]
+    received = [json.dumps({"audio": base64.b64encode(audio).decode(), "isFinal": None}), json.dumps({"isFinal": True})]
+    frames = [*({"dir": "send", "t_ms": 1.0, "text": text} for text in sent),
+              *({"dir": "recv", "t_ms": 5.0, "text": text} for text in received)]
+    return Session.from_json({"url": f"{ELEVENLABS_PATH}?output_format={output_format}", "frames": frames,
+                              "closing": {"code": 1000, "reason": "", "t_ms": 9.0}})
+
+
+def _audio_findings(session: Session, provider: str) -> list[str]:
+    grammar = RealtimeTarget(providers()[provider], "", "").grammar
+    return [f"{v.expected} | {v.got}" for v in check_session(session, grammar).violations if v.rule == "audio"]
+
+
+def test_a_container_of_another_kind_than_declared_fails_the_audio_rule() -> None:
+    found = _audio_findings(_eleven_session("mp3_16000_32", pcm_wav(rate=16000)), "elevenlabs")
+    assert found == ["audio in mp3 at 16000 Hz in mp3 | wav bytes, not mp3 in mp3"]
+
+
+def test_a_container_at_another_rate_than_declared_fails_by_its_header() -> None:
+    mp3 = encode(Clip(np.zeros(24000, dtype=np.float32), 24000), "mp3")
+    assert _audio_findings(_eleven_session("mp3_24000_48", mp3), "elevenlabs") == []
+    found = _audio_findings(_eleven_session("mp3_44100_128", mp3), "elevenlabs")
+    assert found == ["audio at 44100 Hz (declared) | 24000 Hz in its header"]
+
+
+def test_headerless_bytes_that_are_not_whole_samples_fail() -> None:
+    found = _audio_findings(_eleven_session("pcm_16000", b"\x00\x01\x02"), "elevenlabs")
+    assert found == ["audio in pcm_s16le at 16000 Hz | 3 bytes are not whole pcm_s16le samples of 2 bytes"]
+
+
+def _cartesia_f32(samples: Sequence[float]) -> Session:
+    fmt = {"container": "raw", "encoding": "pcm_f32le", "sample_rate": 44100}
+    opening = {"context_id": "c", "model_id": "sonic-3", "voice": {"mode": "id", "id": "v"}, "output_format": fmt,
+               "transcript": "Hi.", "continue": False}
+    chunk = {"type": "chunk", "data": base64.b64encode(struct.pack(f"<{len(samples)}f", *samples)).decode(),
+             "done": False, "status_code": 206, "context_id": "c", "step_time": 1.0}
+    done = {"type": "done", "done": True, "status_code": 206, "context_id": "c"}
+    frames = [{"dir": "send", "t_ms": 1.0, "text": json.dumps(opening)},
+              {"dir": "recv", "t_ms": 5.0, "text": json.dumps(chunk)},
+              {"dir": "recv", "t_ms": 6.0, "text": json.dumps(done)}]
+    return Session.from_json({"url": "wss://api.cartesia.ai/tts/websocket", "frames": frames,
+                              "closing": {"code": 1000, "reason": "", "t_ms": 9.0}})
+
+
+@pytest.mark.parametrize(("samples", "peak"), [([0.5, -4.0, 1.0], "peak 4"), ([0.1, math.nan], "peak nan"),
+                                                ([0.1, -math.inf], "peak inf")])
+def test_float_samples_far_beyond_full_scale_fail(samples: list[float], peak: str) -> None:
+    assert _audio_findings(_cartesia_f32([0.25, -1.2, 1.5]), "cartesia") == []  # a resampler's overshoot
+    assert _audio_findings(_cartesia_f32(samples), "cartesia") == [f"float samples within [-1, 1] | {peak}"]

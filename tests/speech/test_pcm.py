@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from harness.speech import RAW_CODECS, AudioCodecError, decode_as, decode_raw, encode_as, encode_raw
+from harness.core.audio import read_declared
+from harness.speech import RAW_CODECS, AudioCodecError, decode_as, decode_raw, encode_as, encode_raw, sample_width
 
 
 def test_g711_fixed_points() -> None:
@@ -37,3 +38,21 @@ def test_broken_samples_and_containers_are_named() -> None:
     assert decode_as(wav, "pcm_mulaw", "wav")[1] == 8000  # the container says its own rate
     with pytest.raises(AudioCodecError, match="do not read as wav"):
         decode_as(b"RIFF-not-really", "pcm_s16le", "wav")
+
+
+@pytest.mark.parametrize(("codec", "container"), [("pcm_s16le", "raw"), ("pcm_f32le", "raw"), ("pcm_mulaw", "raw"),
+                                                  ("pcm_s16le", "wav"), ("pcm_f32le", "wav"), ("mp3", "mp3"),
+                                                  ("opus", "ogg"), ("vorbis", "ogg"), ("flac", "flac")])
+def test_the_bytes_alone_tell_the_decoders_length(codec: str, container: str) -> None:
+    """The contract checks time audio by `read_declared` (no decoder, for the base install): the length it
+    reads from the bytes is the decoder's, within one 48 kHz Opus frame's rounding."""
+    rate = 24000
+    tone = 0.3 * np.sin(2 * np.pi * 220 * np.arange(int(1.37 * rate)) / rate)
+    data = encode_as(tone, rate, codec, container)
+    samples, decoded_rate = decode_as(data, codec, container, rate)
+    info = read_declared(data, codec, container, rate)
+    assert info.problem is None and info.duration_s is not None
+    assert abs(info.duration_s - len(samples) / decoded_rate) < 0.001, (info.duration_s, len(samples) / decoded_rate)
+    assert sample_width("pcm_f32le") == 4
+    with pytest.raises(AudioCodecError, match="unknown headerless codec"):
+        sample_width("pcm_s24le")

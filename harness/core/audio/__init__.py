@@ -23,6 +23,14 @@ one decoder's job (`harness.speech.decode_audio`). Formats are told by their byt
              big-endian, RFC 2586 —, `audio/pcm_s16le`, ...), 16-bit, rate and channels from the
              media type's parameters where it has them.
 
+`read_as_claimed` reads bytes by their own header where they have one and holds what was asked, and what the
+answer says in words (a Content-Type, a JSON field), against it: each disagreement a `Mismatch`; headerless samples
+are read at the rate the answer's words say, else the rate asked.
+
+`read_declared` reads bytes as a protocol declared them (a codec, a rate, a container: a realtime grammar's
+`AudioSpec`): headerless samples by their codec's width (`RAW_SAMPLE_BYTES`), a container by its header and of
+the kind it names (`container_kinds`); `float_peak` is the loudest of 32-bit float samples.
+
 `strip_metadata` removes RIFF LIST/INFO (and id3, bext, iXML: every chunk but fmt, fact, data and ds64),
 ID3v2, ID3v1 and APE tags, FLAC's VORBIS_COMMENT, PICTURE, APPLICATION and CUESHEET blocks, and blanks Ogg
 Opus/Vorbis comment packets in place (same length, page checksums recomputed). MP4 and AIFF are returned
@@ -31,6 +39,8 @@ as they came.
 
 from __future__ import annotations
 
+from ._claims import REQUEST, Claim, Mismatch, Reading, read_as_claimed
+from ._declared import RAW_SAMPLE_BYTES, container_kinds, float_peak, raw_sample_width, read_declared
 from ._mpeg import stream_frames
 from ._ogg import OggPage, ogg_pages
 from ._read import holds_a_frame, inspect, sniff, sniff_media_type, strip_metadata
@@ -57,20 +67,27 @@ from ._types import (
 __all__ = [
     "EXTENSIONS",
     "MEDIA_TYPES",
+    "RAW_SAMPLE_BYTES",
+    "REQUEST",
     "WRITABLE",
     "AudioDecodeError",
     "AudioInfo",
     "AudioKind",
     "ByteOrder",
+    "Claim",
+    "Mismatch",
     "OggPage",
     "PcmLayout",
+    "Reading",
     "Riff",
     "RiffChunk",
     "WaveFormat",
     "canonical_media_type",
+    "container_kinds",
     "contradicts",
     "declares",
     "extension",
+    "float_peak",
     "holds_a_frame",
     "inspect",
     "join_wav",
@@ -78,6 +95,9 @@ __all__ = [
     "names_a_format",
     "ogg_pages",
     "pcm_layout",
+    "raw_sample_width",
+    "read_as_claimed",
+    "read_declared",
     "seal_wav",
     "sniff",
     "sniff_media_type",

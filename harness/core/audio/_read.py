@@ -69,11 +69,21 @@ def inspect(data: bytes, declared: str | None = None) -> AudioInfo:
                      found.held_bytes, found.truncated, found.problem)
 
 
+_TEXT_BYTES = frozenset(b"\t\n\r" + bytes(range(0x20, 0x7F)))
+
+
 def _inspect_pcm(data: bytes, declared: str | None) -> AudioInfo:
     layout = pcm_layout(declared)
     assert layout is not None
     rate = layout.sample_rate
     duration = len(data) / (layout.frame_bytes * rate) if rate else None
+    head = data[:4096]
+    if len(head) >= 8 and _TEXT_BYTES.issuperset(head):
+        # Headerless samples have no magic bytes, so any even length would pass; but samples of speech (or of
+        # silence, all zeros) are never a run of printable characters: this is an answer's text (JSON, an
+        # event stream, an HTML page) that was taken for audio.
+        return AudioInfo(AudioKind.PCM, None, rate, layout.channels, duration,
+                         problem=f"text, not samples: starting {head[:40]!r}")
     if len(data) % layout.frame_bytes:
         return AudioInfo(AudioKind.PCM, None, rate, layout.channels, duration, truncated=True,
                          problem=f"truncated PCM: {len(data)} bytes is not a whole number of "

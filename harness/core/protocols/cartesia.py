@@ -29,7 +29,6 @@ A context ends with exactly one `done` (or `error`); a transcript with `"continu
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Mapping, Sequence
 from functools import partial
@@ -37,6 +36,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from harness.core.audio_fields import decode_text
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.realtime_grammar import (
     AudioSpec,
@@ -58,6 +58,7 @@ from harness.core.spec import (
     BodyKind,
     DocDrift,
     Endpoint,
+    EventMark,
     EventStreamBody,
     Header,
     JsonBody,
@@ -295,6 +296,7 @@ class CartesiaGrammar(Grammar):
 
     protocol = PROTOCOL
     contexts = True
+    audio_pointers = ("/data",)
 
     def client_model(self, message: Any, position: int) -> type[BaseModel] | None:
         if not isinstance(message, dict):
@@ -307,7 +309,8 @@ class CartesiaGrammar(Grammar):
     def events(self, frame: Frame, message: BaseModel | None) -> tuple[Event, ...]:
         at = (frame.index, frame.t_s)
         if isinstance(message, Chunk):
-            return (Event(*at, Kind.AUDIO, context=message.context_id, audio=base64.b64decode(message.data)),)
+            # Strict base64: a chunk that is not raises, and `Grammar.read` refuses the frame (lost audio).
+            return (Event(*at, Kind.AUDIO, context=message.context_id, audio=decode_text(message.data, "base64")),)
         if isinstance(message, Timestamps) and message.word_timestamps is not None:
             words = message.word_timestamps
             marks = tuple(SpokenSpan(w, s, e) for w, s, e in zip(words.words, words.start, words.end, strict=False))
@@ -318,8 +321,8 @@ class CartesiaGrammar(Grammar):
             return (Event(*at, Kind.FLUSHED, context=message.context_id),)
         if isinstance(message, ErrorEvent):
             text = message.message or str((message.model_extra or {}).get("error", ""))
-            return (Event(*at, Kind.ERROR, context=message.context_id or "", code=message.error_code or "",
-                          message=text),)
+            code = message.error_code or ("" if message.status_code is None else str(message.status_code))
+            return (Event(*at, Kind.ERROR, context=message.context_id or "", code=code, message=text),)
         return ()
 
     def audio_spec(self, session: Session) -> AudioSpec:
@@ -376,11 +379,12 @@ def sse_endpoint(declaration: CartesiaDeclaration) -> Endpoint:
     example = {**_build(declaration, declaration.models[0], SynthesisInput("Hello from a declared provider.")),
                "output_format": output_format_of(raw)}
     errors = {400: "invalid request", 401: "invalid key", 404: "unknown voice or model", 429: "concurrency limit"}
+    done = EventMark(values={"/type": "done"})  # the SSE page's last event
     return Endpoint(
         key=SSE, method="POST", path="/tts/sse",
         summary="Text-to-Speech (SSE): chunks of base64 audio, timestamps, done",
         host=HOST, role=Role.STREAM, request=SseRequest, body_kind=BodyKind.JSON,
-        responses=(Response(200, (EventStreamBody(SseEvent, audio=AudioAt("/data")),), "events"),
+        responses=(Response(200, (EventStreamBody(SseEvent, audio=AudioAt("/data"), last=done),), "events"),
                    *(Response(s, (JsonBody(ErrorBody),), text) for s, text in errors.items())),
         request_headers=(Header(VERSION_HEADER, "the API version date, YYYY-MM-DD", required=True),),
         price=declaration.price_function("transcript", "model_id"), example=example, doc=SSE_REFERENCE)

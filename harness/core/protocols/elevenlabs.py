@@ -34,7 +34,6 @@ input, the help centre's inactivity limit), so it is declared `inferred`.
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Mapping, Sequence
 from functools import partial
@@ -42,6 +41,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from harness.core.audio_fields import decode_text
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.realtime_grammar import (
     STANDARD_CLOSE_CODES,
@@ -98,6 +98,10 @@ CLOSE_CODES: Mapping[int, str] = {**STANDARD_CLOSE_CODES,
                                   1008: "policy violation: an invalid key, or no input within inactivity_timeout"}
 ERROR_CODES = ("invalid_api_key", "voice_not_found", "input_timeout_exceeded", "invalid_request",
                "too_many_concurrent_requests", "quota_exceeded")
+# The codes the HTTP endpoints' refusals give a status (`_errors`): an error frame with one is classified as that
+# answer is; the others by their words (harness.bench.socket_speech).
+ERROR_STATUSES: Mapping[str, int] = {"invalid_api_key": 401, "voice_not_found": 404,
+                                     "too_many_concurrent_requests": 429}
 
 DRIFT = (
     DocDrift("alignment durations", "The AsyncAPI names the per-character durations `charDurationsMs`; clients in "
@@ -253,6 +257,8 @@ class ElevenLabsGrammar(Grammar):
     protocol = PROTOCOL
     close_codes = CLOSE_CODES
     preamble = 1  # InitializeConnection
+    audio_pointers = ("/audio",)
+    error_statuses = ERROR_STATUSES
 
     def client_model(self, message: Any, position: int) -> type[BaseModel] | None:
         if not isinstance(message, dict):
@@ -277,7 +283,9 @@ class ElevenLabsGrammar(Grammar):
             return (Event(frame.index, frame.t_s, Kind.ERROR, code=message.error, message=message.message),)
         if not isinstance(message, AudioOutput):
             return ()
-        found = [Event(frame.index, frame.t_s, Kind.AUDIO, audio=base64.b64decode(message.audio or ""))]
+        # Strict base64: text that is not (a stray character, a cut padding) raises, and `Grammar.read` refuses the
+        # frame rather than keeping the bytes a lenient decoder would guess.
+        found = [Event(frame.index, frame.t_s, Kind.AUDIO, audio=decode_text(message.audio or "", "base64"))]
         alignment, where = (message.alignment, "/alignment") if message.alignment else (
             message.normalizedAlignment, "/normalizedAlignment")
         if alignment is not None:

@@ -28,15 +28,21 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from harness.core.audio_fields import carrier
 from harness.core.drift import resolve
 from harness.core.protocols.answer_forms import Selector, check_forms
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import (
     Auth,
+    BodyErrors,
     Cost,
     CostUnit,
     DocDrift,
     Endpoint,
+    EventMark,
+    EventStreamBody,
+    JsonBody,
+    NdjsonBody,
     Offering,
     Provider,
     SynthesisInput,
@@ -74,6 +80,18 @@ class Slots:
 
 
 @dataclass(frozen=True, slots=True)
+class FormatWords:
+    """Where a JSON answer (or each of its events) names its own audio beside it: JSON pointers to a media type
+    (Gemini's `inlineData.mimeType`), to one of the synthesis' format names (Speechify's `audio_format`), to a
+    sample rate in Hz (MiniMax's `extra_info.audio_sample_rate`); "" where it says nothing of the kind. The
+    benchmark holds them against what was asked and what the bytes are (`harness.core.audio.read_as_claimed`)."""
+
+    media_type: str = ""
+    format: str = ""
+    rate: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Synthesis:
     """One endpoint that speaks: its `Endpoint` (request model with the documented ranges, responses),
     where the inputs go, the formats it answers in, and the request the benchmark starts from. Two syntheses may
@@ -104,6 +122,8 @@ class Synthesis:
     # A stream whose last event carries the whole audio again beside `last_event` (MiniMax's aggregated audio)
     # unless the request's flag at this pointer is true: the events before it hold the pieces.
     whole_audio_last_unless: str = ""
+    # Where the answer's JSON (each event's, in a stream) says what its audio is; None: it says nothing.
+    format_words: FormatWords | None = None
 
     def format(self, name: str | None) -> Format:
         wanted = name or self.default_format
@@ -237,7 +257,10 @@ class SpeechService:
     # The API reads JSON as proto3 does: each field by its lowerCamelCase name or by its proto (snake_case) name
     # (Google's generateContent; google-genai 3.6 sends speech_config's inner fields snake_case).
     proto3_json: bool = False
-    default_run: bool = False  # the market's providers run when named
+    # Where the documents put an error inside a 2xx answer and in each streamed event (MiniMax's base_resp); its
+    # codes mean the statuses of `refusals` unless `statuses` says otherwise. None: a 2xx answer never carries
+    # one (a stream's error events are still read in the form nearly every stream writes them).
+    answer_errors: BodyErrors | None = None
 
     def synthesis(self, key: str) -> Synthesis:
         for synthesis in self.syntheses:
@@ -408,12 +431,69 @@ def _request_price(service: SpeechService, synthesis: Synthesis, payload: Mappin
 # --- the provider -----------------------------------------------------------------------------------
 
 
+def _completed(service: SpeechService, synthesis: Synthesis) -> Endpoint:
+    """The synthesis' endpoint with its answer's error rule and last event as every engine reads them (from the
+    declaration's `answer_errors` and `refusals`, and its `last_event` against `answer`)."""
+    endpoint = synthesis.endpoint
+    success = endpoint.response_for(endpoint.success_status)
+    body = carrier(success)
+    if success is None or body is None:
+        return endpoint
+    rules = _answer_errors(service)
+    if isinstance(body, JsonBody):
+        completed: JsonBody | EventStreamBody | NdjsonBody = replace(body, errors=rules)
+    else:
+        completed = replace(body, errors=rules or body.errors, last=body.last or last_event_mark(synthesis))
+    bodies = tuple(completed if one is body else one for one in success.bodies)
+    responses = tuple(replace(success, bodies=bodies) if one is success else one for one in endpoint.responses)
+    return replace(endpoint, responses=responses)
+
+
+def _answer_errors(service: SpeechService) -> BodyErrors | None:
+    rules = service.answer_errors
+    if rules is None:
+        return None
+    refusals = service.refusals
+    named = (refusals.invalid, refusals.missing_key, refusals.bad_key, refusals.unknown_voice, refusals.rate_limited,
+             refusals.quota, refusals.unknown_model, refusals.not_found, refusals.busy, refusals.server_error)
+    statuses = {refusal.code: refusal.status for refusal in named if refusal is not None}
+    return replace(rules, statuses={**statuses, **rules.statuses})
+
+
+def last_event_mark(synthesis: Synthesis) -> EventMark | None:
+    """How the declared last event is told from the others: its data (`[DONE]`), else the values it holds where
+    the other events hold other ones (Smallest's `/status` complete, MiniMax's `/data/status` 2, Mistral's
+    `/type`); None where none is declared."""
+    last = synthesis.last_event
+    if isinstance(last, str):
+        return EventMark(data=last) if last else None
+    if not last:
+        return None
+    ours = dict(_leaves(last))
+    theirs = dict(_leaves(synthesis.answer))
+    values = {where: value for where, value in ours.items() if where in theirs and theirs[where] != value}
+    if synthesis.event_at and synthesis.event_at in ours:
+        values[synthesis.event_at] = ours[synthesis.event_at]
+    return EventMark(values=values) if values else None
+
+
+def _leaves(document: Any, at: str = "") -> list[tuple[str, Any]]:
+    """The constant leaves of a template (strings with a `{name}` are filled per answer: not constant)."""
+    if isinstance(document, Mapping):
+        return [leaf for key, value in document.items() for leaf in _leaves(value, f"{at}/{key}")]
+    if isinstance(document, str) and "{" in document:
+        return []
+    if isinstance(document, list):
+        return []
+    return [(at, document)]
+
+
 def build_provider(service: SpeechService) -> Provider:
     """The `Provider` a `SpeechService` describes: its endpoints priced by model, one offering per model."""
     check_forms(service.name, service.syntheses)
     endpoints = []
     for synthesis in service.syntheses:
-        endpoint = replace(synthesis.endpoint, price=partial(_request_price, service, synthesis))
+        endpoint = replace(_completed(service, synthesis), price=partial(_request_price, service, synthesis))
         endpoints.append(endpoint)
     endpoints += [listing.endpoint for listing in service.listings]
     if service.token is not None:
@@ -428,7 +508,7 @@ def build_provider(service: SpeechService) -> Provider:
         name=service.name, title=service.title, hosts=dict(service.hosts), auth=service.auth,
         key_env=service.key_env, endpoints=tuple(endpoints), error_model=service.error_model, docs=service.docs,
         doc_drift=service.doc_drift, rate_limit_headers=service.rate_limit_headers, offerings=offerings,
-        protocol=PROTOCOL, default_run=service.default_run, region_env=service.region_env,
+        protocol=PROTOCOL, region_env=service.region_env,
         default_region=service.default_region, family=service,
         catalogue=tuple(listing.endpoint.key for listing in service.listings))
 

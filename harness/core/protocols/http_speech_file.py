@@ -21,6 +21,11 @@ that is not built in — a self-hosted model, a gateway, a provider the harness 
     price_per_million_chars = 12         # optional
     max_input_chars = 2000               # optional
     error_body = { error = { message = "{message}", code = "{code}" } }   # optional: how it writes errors
+    answer_error_code = "/base_resp/status_code"   # optional: a 2xx answer (or event) with another value here
+    answer_error_success = [0]                     #   than these is an error (its message at
+    answer_error_message = "/base_resp/status_msg" #   answer_error_message)
+    last_event = { "/type" = "done" }    # optional (sse, ndjson): the event that ends the stream, by the values it
+                                         #   holds at pointers, or its data as it is ("[DONE]")
 
 It becomes a `SpeechService` like the built-in Google, Polly and Azure declarations, so the sandbox imitates
 it, the contract plans check it (every declared format included) and the benchmark drives it with no code of
@@ -56,8 +61,10 @@ from harness.core.spec import (
     AudioBody,
     Auth,
     Body,
+    BodyErrors,
     BodyKind,
     Endpoint,
+    EventMark,
     EventStreamBody,
     JsonBody,
     NdjsonBody,
@@ -100,6 +107,10 @@ class HttpSpeechDeclaration(ProtocolDeclaration):
     stream: Literal["chunked", "sse", "ndjson"] | None = None
     max_input_chars: int | None = Field(None, ge=1)
     error_body: Mapping[str, Any] = Field(default_factory=lambda: dict(DEFAULT_ERROR_BODY))
+    answer_error_code: str | None = Field(None, pattern=POINTER)
+    answer_error_success: list[Any] = Field(default_factory=list)
+    answer_error_message: str | None = Field(None, pattern=POINTER)
+    last_event: Mapping[str, Any] | str | None = None
 
     @field_validator("formats")
     @classmethod
@@ -120,6 +131,12 @@ class HttpSpeechDeclaration(ProtocolDeclaration):
             raise ValueError(f'audio: required with stream = "{self.stream}" (where an event carries its audio)')
         if len(self.formats) > 1 and self.format is None:
             raise ValueError("format: several formats are declared; say where the request names one")
+        if self.last_event is not None and self.stream not in ("sse", "ndjson"):
+            raise ValueError('last_event: only with stream = "sse" or "ndjson" (a stream of events)')
+        if isinstance(self.last_event, Mapping) and not all(re.match(POINTER, key) for key in self.last_event):
+            raise ValueError('last_event: JSON pointers to the values the last event holds, e.g. { "/type" = "done" }')
+        if self.answer_error_code is None and (self.answer_error_success or self.answer_error_message):
+            raise ValueError("answer_error_code: required with answer_error_success or answer_error_message")
         return self
 
 
@@ -168,10 +185,11 @@ def service_of(declaration: HttpSpeechDeclaration, source: str = "") -> SpeechSe
     error = JsonBody(OpenBody)
     carried = AudioAt(declaration.audio, declaration.audio_encoding) if declaration.audio else None
     success: Body = AudioBody(tuple(dict.fromkeys(f.media_type for f in formats)))
+    last, last_template = _last_event(declaration.last_event)
     if declaration.stream == "sse":
-        success = EventStreamBody(audio=carried)
+        success = EventStreamBody(audio=carried, last=last)
     elif declaration.stream == "ndjson":
-        success = NdjsonBody(audio=carried)
+        success = NdjsonBody(audio=carried, last=last)
     elif carried is not None and declaration.stream is None:
         success = JsonBody(OpenBody, audio=carried)
     endpoint = Endpoint(
@@ -200,9 +218,23 @@ def service_of(declaration: HttpSpeechDeclaration, source: str = "") -> SpeechSe
         auth=_auth(declaration), key_env=declaration.key_env, docs=(where,), error_model=OpenBody,
         errors=ErrorShape(declaration.error_body), refusals=refusals,
         syntheses=(Synthesis(endpoint, Slots(text=declaration.text, voice=declaration.voice, model=declaration.model,
-                                             format=declaration.format), formats, default_format=formats[0].name),),
-        models=models, voices=tuple(Voice(name) for name in declaration.voices), prices_read=PRICES_READ,
-        default_run=True)  # what a user declares is what they want measured
+                                             format=declaration.format), formats, default_format=formats[0].name,
+                             last_event=last_template),),
+        answer_errors=BodyErrors(declaration.answer_error_code, tuple(declaration.answer_error_success),
+                                 declaration.answer_error_message or "") if declaration.answer_error_code else None,
+        models=models, voices=tuple(Voice(name) for name in declaration.voices), prices_read=PRICES_READ)
+
+
+def _last_event(declared: Mapping[str, Any] | str | None) -> tuple[EventMark | None, dict[str, Any] | str]:
+    """How the declared last event is told apart, and the template the sandbox writes it from."""
+    if declared is None:
+        return None, {}
+    if isinstance(declared, str):
+        return EventMark(data=declared), declared
+    template: dict[str, Any] = {}
+    for where, value in declared.items():
+        family.put(template, where, value)
+    return EventMark(values=dict(declared)), template
 
 
 def build_provider(declaration: HttpSpeechDeclaration, source: str = "") -> Provider:

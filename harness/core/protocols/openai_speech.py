@@ -54,6 +54,7 @@ from harness.core.spec import (
     Auth,
     BodyKind,
     Endpoint,
+    EventMark,
     EventStreamBody,
     JsonBody,
     Offering,
@@ -305,7 +306,8 @@ def _errors() -> tuple[Response, ...]:
 def speech_endpoint(declaration: SpeechDeclaration, source: str = "") -> Endpoint:
     audio_types = tuple(dict.fromkeys(t for fmt in declaration.formats for t in CONTENT_TYPES[fmt]))
     audio = AudioBody(audio_types, pcm_rate=declaration.sample_rate if "pcm" in declaration.formats else None)
-    bodies = (audio, EventStreamBody(SpeechEvent)) if declaration.any_streams else (audio,)
+    streamed = EventStreamBody(SpeechEvent, last=EventMark(values={"/type": DONE_EVENT}))  # the guide's last event
+    bodies = (audio, streamed) if declaration.any_streams else (audio,)
     return Endpoint(
         key=ENDPOINT_KEY,
         method="POST",

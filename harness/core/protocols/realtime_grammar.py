@@ -25,12 +25,19 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from pydantic import BaseModel, ValidationError
 
+from harness.core.answer_errors import BodyErrors, error_in
+from harness.core.json_pointer import resolve
 from harness.core.verdict import Drift, Violation, pointer
+
+#: Where a message that is not the grammar's own may carry audio (the fields event streams and sockets use for it):
+#: a refused message holding text or bytes at one of them may have taken audio with it.
+AUDIO_FIELDS = ("audio", "data", "chunk", "delta", "audio_base64", "audio_content", "audioContent", "audio_data")
 
 #: RFC 6455 close codes every protocol may meet (its own table adds what its documents give them).
 STANDARD_CLOSE_CODES: Mapping[int, str] = {
@@ -195,6 +202,18 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class Reading:
+    """What one frame says, read whole (`Grammar.read`): its message, its events, what in it breaks the contract,
+    its unknown fields — and, for a server frame the grammar refused, whether audio may have gone with it."""
+
+    message: BaseModel | None
+    events: tuple[Event, ...] = ()
+    problems: tuple[Violation, ...] = ()
+    drift: tuple[Drift, ...] = ()
+    lost: bool = False  # a refused server frame that may have carried audio: what is kept of the audio has a gap
+
+
+@dataclass(frozen=True, slots=True)
 class AudioSpec:
     """What the audio bytes are: a codec, a rate, and the container they travel in."""
 
@@ -273,6 +292,13 @@ class Grammar(ABC):
     key_in_message: bool = False  # the key travels in the opening message (`KEY_SLOT`), not the upgrade's header
     chunk_files: bool = False  # each audio chunk is a whole file of its container (Inworld's WAV chunks), not a
     # piece of one stream that the chunks make together
+    audio_pointers: tuple[str, ...] = ()  # where the protocol's JSON messages carry audio ("/audio"); none: binary
+    # The provider's own error codes and the HTTP status each means (its documented refusals): an error frame is
+    # classified by them as a non-2xx answer is (`harness.core.answer_errors.status_of`).
+    error_statuses: Mapping[str, int] = MappingProxyType({})
+    # Where any server message may say it failed (a code at a pointer that is not a success value: MiniMax's
+    # `base_resp`): such a message is that error, audio beside it or not. None: only error frames say so.
+    said_errors: BodyErrors | None = None
 
     # The attributes above are the protocol's when a subclass writes one protocol (class attributes), or a
     # declaration's when one grammar reads many (the WebSocket family sets them per instance).
@@ -317,6 +343,46 @@ class Grammar(ABC):
         return frame.json()
 
     # --- shared ---------------------------------------------------------------------------------------
+
+    def read(self, frame: Frame, position: int = 0) -> Reading:
+        """The frame read whole: validated by its model, then its events (a server frame's). Audio text that is not
+        in its encoding makes the frame a refused one, never a silent gap (see `Reading`)."""
+        message, problems, drift = self.validate(frame, position)
+        if frame.direction is Direction.SEND:
+            return Reading(message, (), tuple(problems), tuple(drift))
+        if problems:
+            lost = self.may_lose_audio(frame)
+            return Reading(None, self._said_error(frame), tuple(problems), tuple(drift), lost=lost)
+        try:
+            events = self.events(frame, message)
+        except ValueError as error:  # AudioFieldError, binascii.Error: audio that cannot be read is lost audio
+            problem = Violation(pointer("frames", frame.index), "audio in its declared encoding", str(error)[:120],
+                                "audio")
+            return Reading(message, (), (problem,), tuple(drift), lost=True)
+        return Reading(message, events, (), tuple(drift))
+
+    def may_lose_audio(self, frame: Frame) -> bool:
+        """Whether a server frame this grammar refused may have carried audio: a binary frame where the protocol's
+        audio is not binary, a frame that cannot be read at all (what it said is unknown), or a message holding text
+        or bytes where this protocol or the usual fields carry audio. False only where it provably carried none."""
+        if frame.is_binary and not self.binary_messages:
+            return not self.binary_audio
+        try:
+            message = self.decode(frame)
+        except ValueError:
+            return True
+        return holds_audio(message, self.audio_pointers)
+
+    def _said_error(self, frame: Frame) -> tuple[Event, ...]:
+        """The error a refused frame says it is, in the form nearly every socket and stream writes one."""
+        try:
+            message = self.decode(frame)
+        except ValueError:
+            return ()
+        said = error_in(message, self.said_errors)
+        if said is None:
+            return ()
+        return (Event(frame.index, frame.t_s, Kind.ERROR, code=said.code, message=said.message),)
 
     def validate(self, frame: Frame, position: int) -> tuple[BaseModel | None, list[Violation], list[Drift]]:
         """The frame's message validated by its model; problems located at `/frames/<index>/...`."""
@@ -368,6 +434,25 @@ class Channel:
             path = path.replace("{" + name + "}", quote(value, safe=""))
         encoded = query_string(query)
         return websocket_url(base_url.rstrip("/")) + path + ("?" + encoded if encoded else "")
+
+
+def holds_audio(message: Any, pointers: Sequence[str] = ()) -> bool:
+    """Whether a message (whatever its model) holds audio, or what should have been: any value at one of the
+    protocol's own audio `pointers`, text or bytes at a usual audio field. A bare string or a list may be anything
+    (audio too); a number, a boolean or null is not audio."""
+    if isinstance(message, str | bytes | list):
+        return bool(message)
+    if not isinstance(message, dict):
+        return False
+    for at in pointers:
+        present, value = resolve(message, at)
+        if present and value not in (None, "", b""):
+            return True
+    for name in AUDIO_FIELDS:
+        value = message.get(name)
+        if isinstance(value, str | bytes) and value:
+            return True
+    return False
 
 
 def _shape(message: Any) -> str:

@@ -11,13 +11,16 @@ message sent `after` an event waits until the server's frames hold one of that k
 counting from then.
 A key a protocol carries in a message (`KEY_SLOT`) is put in as the message leaves; the session keeps the mark.
 The session ends when the server closes; when the client closes after the grammar says the utterance is
-complete; when the connection drops (closing code None); or after `idle_timeout_s` without a frame.
+complete; when the connection drops (closing code None); or after `idle_timeout_s` without a frame. Where the
+server is the one to close, it has `CLOSE_TIMEOUT_S` to do so once the utterance is complete, or once it sent an
+error frame (`heard` holds ERROR); then the client closes: nothing it waits for can come any more.
 A refused upgrade is kept as `handshake_status` (and the body's first 500 characters), not raised.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import ssl as ssl_module
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -110,8 +113,9 @@ class _Gate:
 
 
 def _wire(message: str | bytes, key: str) -> str | bytes:
-    """The message as it leaves: the key in its slot (the session records the slot)."""
-    return message.replace(KEY_SLOT, key) if key and isinstance(message, str) else message
+    """The message as it leaves: the key in its slot (the session records the slot). The slot sits in a JSON
+    string, so the key goes in as JSON writes it there: a quote or a backslash in a key would break the message."""
+    return message.replace(KEY_SLOT, json.dumps(key)[1:-1]) if key and isinstance(message, str) else message
 
 
 async def _send_all(socket: Any, session: Session, messages: Sequence[Outgoing], now: Callable[[], float],
@@ -137,6 +141,7 @@ async def _receive(socket: Any, session: Session, now: Callable[[], float], comp
                    closing: Sequence[str], client_closes: bool, idle_timeout_s: float, gate: _Gate, key: str) -> None:
     finished = False
     bound = last_frame = session.opened_s or 0.0
+    waiting_since: float | None = None  # since when only the server's close is awaited (complete, or an error)
     while True:
         looked = now()
         if not _queued(socket):  # nothing has arrived yet: the next frame arrives after this instant
@@ -146,6 +151,12 @@ async def _receive(socket: Any, session: Session, now: Callable[[], float], comp
             # known to within LOOK_S plus the loop's delay, not to within the whole wait.
             message = await asyncio.wait_for(socket.recv(), LOOK_S)
         except TimeoutError:
+            if waiting_since is not None and looked - waiting_since >= CLOSE_TIMEOUT_S:
+                why = "the utterance was complete" if finished else "an error frame"
+                session.closing = Closing(1000, f"the server did not close {CLOSE_TIMEOUT_S:g} s after {why}", now(),
+                                          by_server=False)
+                await socket.close()
+                return
             if looked - last_frame >= idle_timeout_s:
                 session.closing = Closing(None, f"no frame for {idle_timeout_s:g} s", now(), by_server=False)
                 return
@@ -153,9 +164,12 @@ async def _receive(socket: Any, session: Session, now: Callable[[], float], comp
         last_frame = now()
         session.arrived_after[session.add(Direction.RECV, last_frame, message).index] = bound
         await gate.look(session, last_frame)
+        if waiting_since is None and Kind.ERROR in gate.first:
+            waiting_since = last_frame
         if finished or complete is None or not complete(session):
             continue
         finished = True
+        waiting_since = last_frame if waiting_since is None else waiting_since
         for text in closing:
             session.add(Direction.SEND, now(), text)
             await socket.send(_wire(text, key))
@@ -184,9 +198,7 @@ def reader(grammar: Grammar, enough: Callable[[Sequence[Event]], bool]) -> Calla
     def complete(session: Session) -> bool:
         for frame in session.frames[read[0]:]:
             if frame.direction is Direction.RECV:
-                message, problems, _ = grammar.validate(frame, 0)
-                if not problems:
-                    events.extend(grammar.events(frame, message))
+                events.extend(grammar.read(frame).events)
         read[0] = len(session.frames)
         return enough(events)
 

@@ -24,7 +24,7 @@ the `SpeechService`'s: one owner.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from enum import StrEnum
 from functools import partial
@@ -32,10 +32,19 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from harness.core.audio_fields import AudioFieldError
+from harness.core.answer_errors import BodyErrors, error_in
 from harness.core.drift import resolve
+from harness.core.errors import error_for_status
 from harness.core.protocols.declaration import ProtocolDeclaration
-from harness.core.protocols.http_speech import Format, Model, SpeechService, build_provider, fill, request_for
+from harness.core.protocols.http_speech import (
+    Format,
+    Model,
+    Refusal,
+    SpeechService,
+    build_provider,
+    fill,
+    request_for,
+)
 from harness.core.protocols.realtime_grammar import (
     KEY_SLOT,
     STANDARD_CLOSE_CODES,
@@ -154,6 +163,9 @@ class Socket:
     framing: Framing = Framing.JSON  # how every message travels: JSON text frames, or MessagePack binary frames
     prices: Mapping[str, Decimal] = field(default_factory=dict)  # USD per 1M characters by the socket's model name,
     # where the socket's model is priced apart from its HTTP twin (DashScope's realtime model)
+    # Where any server message says whether it succeeded (a code at a pointer and the values meaning success: MiniMax's
+    # `base_resp`): a message whose code is another is that error, audio beside it or not. None: only `error` says so.
+    errors: BodyErrors | None = None
     drift: tuple[DocDrift, ...] = ()
 
     def __post_init__(self) -> None:
@@ -219,7 +231,7 @@ class SocketGrammar(Grammar):
     """Reads and speaks a declared `Socket`: the family's one grammar."""
 
     def __init__(self, socket: Socket, declaration: SocketDeclaration,
-                 speakers: Mapping[str, tuple[str, str]]) -> None:
+                 speakers: Mapping[str, tuple[str, str]], statuses: Mapping[str, int] | None = None) -> None:
         super().__init__(declaration)
         self.socket = socket
         self.speakers = dict(speakers)  # offering name -> (model, voice)
@@ -232,6 +244,10 @@ class SocketGrammar(Grammar):
         self.chunk_files = socket.chunk_files
         self.binary_messages = socket.framing.binary
         self.message_words = socket.framing.words + " message"
+        self.audio_pointers = () if socket.audio_at is None else (socket.audio_at.pointer,)
+        # The provider's codes (its refusals, `with_sockets`), then what the socket's own error table adds.
+        self.error_statuses = {**(statuses or {}), **(socket.errors.statuses if socket.errors else {})}
+        self.said_errors = socket.errors
 
     def speaker_of(self, offering: str) -> tuple[str, str] | None:
         """An offering's model and voice; a socket's own model name (the frame checks name the model) finds its
@@ -272,16 +288,17 @@ class SocketGrammar(Grammar):
         if answer is None:
             return ()
         context = str(read(raw, self.socket.context_at) or "") if self.socket.context_at else ""
-        where = self.socket.audio_at
-        if answer.kind in (Kind.AUDIO, Kind.FINAL) and where is not None and read(raw, where.pointer):
-            try:
-                audio = (Event(*at, Kind.AUDIO, context, audio=audio_in(raw, where, self.socket.framing)),)
-            except AudioFieldError as error:
-                audio = (Event(*at, Kind.WARNING, context, code="audio", message=str(error)),)
-            return audio if answer.kind is Kind.AUDIO else (*audio, Event(*at, Kind.FINAL, context))
         if answer.kind is Kind.ERROR:
             return (Event(*at, Kind.ERROR, context, code=str(read(raw, answer.code_at) or ""),
                           message=str(read(raw, answer.message_at) or "")),)
+        said = None if self.socket.errors is None else error_in(raw, self.socket.errors)
+        if said is not None:  # a message that says it failed is that error, whatever audio comes with it
+            return (Event(*at, Kind.ERROR, context, code=said.code, message=said.message),)
+        where = self.socket.audio_at
+        if answer.kind in (Kind.AUDIO, Kind.FINAL) and where is not None and read(raw, where.pointer):
+            # Audio text that is not in its encoding raises (AudioFieldError): `Grammar.read` refuses the frame.
+            audio = (Event(*at, Kind.AUDIO, context, audio=audio_in(raw, where, self.socket.framing)),)
+            return audio if answer.kind is Kind.AUDIO else (*audio, Event(*at, Kind.FINAL, context))
         return (Event(*at, answer.kind, context),)
 
     def audio_spec(self, session: Session) -> AudioSpec:
@@ -354,6 +371,21 @@ def served(service: SpeechService, socket: Socket) -> list[tuple[Model, str]]:
             if (not socket.models or m.name in socket.models) and not renamed(m)]
 
 
+def refusal_statuses(service: SpeechService) -> dict[str, int]:
+    """The provider's own error codes and the HTTP status each means, from its documented refusals: the words its
+    error frames speak in. A code the refusals give statuses of different classes (MiniMax's 1000, "unknown error",
+    for a 404 and a 500) says nothing of its class and is left out."""
+    refusals = [value for item in fields(service.refusals)
+                if isinstance(value := getattr(service.refusals, item.name), Refusal)]
+    found: dict[str, int] = {}
+    ambiguous: set[str] = set()
+    for refusal in refusals:
+        known = found.setdefault(refusal.code, refusal.status)
+        if type(error_for_status(known, "")) is not type(error_for_status(refusal.status, "")):
+            ambiguous.add(refusal.code)
+    return {code: status for code, status in found.items() if code not in ambiguous}
+
+
 def offering_name(model: Model, wire: str, socket: Socket) -> str:
     return wire if wire != model.name else model.name + socket.suffix
 
@@ -374,8 +406,8 @@ def with_sockets(service: SpeechService, sockets: Sequence[Socket]) -> Provider:
             model_prices={wire: socket.prices.get(wire, m.usd_per_million_chars) for m, wire in models
                           if wire in socket.prices or m.usd_per_million_chars is not None})
         speakers = {offering_name(m, wire, socket): (wire, m.voice) for m, wire in models}
-        channels.append(Channel(socket.key, socket.path, socket.summary, SocketGrammar(socket, declaration, speakers),
-                                host=socket.host, doc=socket.doc))
+        grammar = SocketGrammar(socket, declaration, speakers, refusal_statuses(service))
+        channels.append(Channel(socket.key, socket.path, socket.summary, grammar, host=socket.host, doc=socket.doc))
         offerings += [Offering(offering_name(m, wire, socket), m.synthesis, partial(request_for, service, m),
                                channel=socket.key, languages=m.languages, max_chars=m.max_chars,
                                description=f"{wire} over the WebSocket {socket.path} (voice {m.voice})")

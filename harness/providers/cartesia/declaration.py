@@ -34,5 +34,5 @@ DECLARATION = CartesiaDeclaration(
     formats=("pcm_s16le_24000", "wav_pcm_s16le_24000"),
 )
 
-PROVIDER = dataclasses.replace(build_provider(DECLARATION), default_run=False,
+PROVIDER = dataclasses.replace(build_provider(DECLARATION),
                                docs=(REFERENCE, SSE_REFERENCE, WS_REFERENCE, ERRORS_REFERENCE, PRICING))

@@ -30,5 +30,4 @@ DECLARATION = ElevenLabsDeclaration(
     formats=("pcm_24000", "mp3_44100_128", "pcm_16000", "ulaw_8000"),
 )
 
-PROVIDER = dataclasses.replace(build_provider(DECLARATION), docs=(REFERENCE, WS_REFERENCE, MODELS_PAGE),
-                               default_run=False)
+PROVIDER = dataclasses.replace(build_provider(DECLARATION), docs=(REFERENCE, WS_REFERENCE, MODELS_PAGE))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
+    FormatWords,
     Model,
     Refusal,
     Refusals,
@@ -66,6 +67,7 @@ GENERATE = Endpoint(
 )
 
 AUDIO_AT = "/candidates/0/content/parts/0/inlineData/data"
+SAYS = FormatWords(media_type="/candidates/0/content/parts/0/inlineData/mimeType")  # the rate of its samples
 ERRORS = GENERATE.responses[1:]
 
 STREAM = Endpoint(
@@ -140,13 +142,15 @@ SERVICE = SpeechService(
                          template={"generationConfig": {"responseModalities": ["AUDIO"]}},
                          answer={"candidates": [{"content": {"role": "model",
                                                              "parts": [{"inlineData": {"mimeType": LABEL}}]},
-                                                 "finishReason": "STOP", "index": 0}]}),
+                                                 "finishReason": "STOP", "index": 0}]},
+                         format_words=SAYS),
                Synthesis(STREAM, Slots(text="/contents/0/parts/0/text", voice=VOICE_SLOT, model="/model"),
                          FORMATS, default_format="pcm",
                          template={"alt": "sse", "generationConfig": {"responseModalities": ["AUDIO"]}},
                          answer={"candidates": [{"content": {"role": "model",
                                                              "parts": [{"inlineData": {"mimeType": LABEL}}]},
-                                                 "index": 0}]})),
+                                                 "index": 0}]},
+                         format_words=SAYS)),
     models=MODELS,
     voices=VOICE_LIST,
     prices_read="2026-11-24",

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import Field
 
+from harness.core.answer_errors import BodyErrors
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
@@ -130,6 +131,9 @@ STREAM = Socket(
     chunk_files=True,  # each audioContent is a file: the reference's example chunk begins "UklGR" (RIFF)
     server_closes=False,
     error_close=1011,
+    # Every result carries a gRPC status ("status": {"code", "message", "details"}, the reference's examples code 0):
+    # another code is that error, whatever the result beside it.
+    errors=BodyErrors("/result/status/code", (0,), "/result/status/message"),
     drift=(DocDrift("socket errors", "The reference's AsyncAPI shows no error message or close code: the declared "
                     "error frame is the gRPC gateway's streamed error ({\"error\": {code, message, details}}) and a "
                     "refused key the upgrade's 401, neither quoted; check them against the provider.",

@@ -12,6 +12,7 @@ from decimal import Decimal
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
+    FormatWords,
     Model,
     Refusal,
     Refusals,
@@ -23,7 +24,18 @@ from harness.core.protocols.http_speech import (
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.websocket_speech import with_sockets
-from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, EventStreamBody, JsonBody, Response, Role
+from harness.core.spec import (
+    AudioAt,
+    Auth,
+    BodyErrors,
+    BodyKind,
+    DocDrift,
+    Endpoint,
+    EventStreamBody,
+    JsonBody,
+    Response,
+    Role,
+)
 from harness.providers.minimax.models import (
     ERRORS_REFERENCE,
     MAX_TEXT_CHARS,
@@ -153,6 +165,7 @@ SLOTS = Slots(text="/text", voice="/voice_setting/voice_id", model="/model", for
               rate="/audio_setting/sample_rate")
 TRACE_ID = "01b8bf9bb7433cc75c18eee6cfa8fe21"  # the reference's example answer's
 SUCCESS = {"status_code": 0, "status_msg": "success"}
+SAYS = FormatWords(format="/extra_info/audio_format", rate="/extra_info/audio_sample_rate")  # its extra_info
 EXTRA_INFO = {"audio_sample_rate": "{rate}", "audio_format": "{format}", "audio_channel": 1,
               "usage_characters": "{billed_characters}"}
 
@@ -166,12 +179,18 @@ SERVICE = SpeechService(
     error_model=ErrorBody,
     errors=ErrorShape({"base_resp": {"status_code": "{code}", "status_msg": "{message}"}}),
     refusals=REFUSALS,
+    # Every answer, and every streamed event, carries base_resp; a non-zero status_code is an error whatever the HTTP
+    # status and whatever audio comes beside it. The codes the refusals do not name: 1001 "request timeout" and 1042
+    # "invisible characters exceed 10%" (the reference's base_resp list).
+    answer_errors=BodyErrors("/base_resp/status_code", success=(0,), message_at="/base_resp/status_msg",
+                             statuses={"1001": 504, "1042": 400}),
     syntheses=(Synthesis(SYNTHESIZE, SLOTS, FORMATS, default_format="mp3",
                          template={"output_format": "hex", "voice_setting": {"speed": 1, "vol": 1, "pitch": 0},
                                    "audio_setting": {"channel": 1}},
                          answer={"data": {"status": 2}, "extra_info": EXTRA_INFO, "trace_id": TRACE_ID,
                                  "base_resp": SUCCESS},
-                         chosen_by=Selector("/stream", (False,), by_default=True)),  # "Default is false"
+                         chosen_by=Selector("/stream", (False,), by_default=True),  # "Default is false"
+                         format_words=SAYS),
                # The benchmark asks the last event not to repeat the whole audio (as MiniMax's own integrations do);
                # a request that does not is answered with it, the documents' default.
                Synthesis(SYNTHESIZE_STREAM, SLOTS, STREAM_FORMATS, default_format="mp3",
@@ -182,7 +201,7 @@ SERVICE = SpeechService(
                          last_event={"data": {"status": 2}, "extra_info": EXTRA_INFO, "trace_id": TRACE_ID,
                                      "base_resp": SUCCESS},
                          whole_audio_last_unless="/stream_options/exclude_aggregated_audio",
-                         chosen_by=Selector("/stream", (True,)))),
+                         chosen_by=Selector("/stream", (True,)), format_words=SAYS)),
     models=MODELS,
     voices=VOICE_LIST,
     prices_read=PRICES_READ,

@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from harness.core.answer_errors import BodyErrors
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
@@ -119,6 +120,10 @@ T2A_SOCKET = Socket(
     waits_for_ready=True,
     speaks_each_text=True,
     error_close=1000,  # not documented: the client is told to close; the sandbox closes normally after the frame
+    # Every server message carries base_resp (the reference's examples: {"status_code": 0, "status_msg": "success"});
+    # a non-zero code is the error the Error Codes page lists (1004 not authorized, 1002 rate limit, ...), audio
+    # beside it or not.
+    errors=BodyErrors("/base_resp/status_code", (0,), "/base_resp/status_msg"),
     drift=(DocDrift("audio message event", "The reference's example audio message carries no `event` field, though "
                     "the AsyncAPI names a task_continued event: audio messages are told apart by data.audio.",
                     (SOCKET_REFERENCE, ASYNCAPI)),),

@@ -38,4 +38,4 @@ DECLARATION = SpeechDeclaration.model_validate({
     "model_prices": {"tts-1": Decimal("15"), "tts-1-hd": Decimal("30")},  # USD per 1M characters, PRICES_READ
 })
 
-PROVIDER = dataclasses.replace(build_provider(DECLARATION), docs=(REFERENCE, MODEL_PRICES_PAGE), default_run=False)
+PROVIDER = dataclasses.replace(build_provider(DECLARATION), docs=(REFERENCE, MODEL_PRICES_PAGE))

@@ -10,6 +10,7 @@ from decimal import Decimal
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
+    FormatWords,
     Model,
     Refusal,
     Refusals,
@@ -140,7 +141,8 @@ SERVICE = SpeechService(
                          answer={"audio_format": "{format}", "billable_characters_count": "{billed_characters}",
                                  "speech_marks": {"type": "sentence", "start": 0, "end": "{billed_characters}",
                                                   "start_time": 0, "end_time": "{duration_ms}", "value": "{text}",
-                                                  "chunks": []}}),
+                                                  "chunks": []}},
+                         format_words=FormatWords(format="/audio_format")),
                Synthesis(STREAM, Slots(text="/input", voice="/voice_id", model="/model", format="/accept",
                                        language="/language"),
                          STREAM_FORMATS, default_format="audio/mpeg")),
