@@ -89,6 +89,11 @@ class Transaction:
         self.conn = conn
 
     def __enter__(self) -> Connection:
+        # The store never nests its transactions: one still open was left by a write that a Ctrl-C (a
+        # `KeyboardInterrupt` raised between two statements) stopped between its BEGIN and its COMMIT. What it
+        # wrote is not kept (`--resume` redoes it); the writes that report the interruption must still go in.
+        if isinstance(self.conn, sqlite3.Connection) and self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
         for statement in begin_statements(dialect_of(self.conn)):
             self.conn.execute(statement)
         return self.conn
