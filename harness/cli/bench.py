@@ -186,7 +186,8 @@ def _default(section: type[Section], name: str) -> str:
 
 # The options of `bench run`, one alias each: the command's signature stays a list of names.
 _ProvidersOption = Annotated[list[str] | None, typer.Option(
-    "--providers", metavar="NAME,…", help="providers to benchmark [default: every registered one]")]
+    "--providers", metavar="NAME,…",
+    help="providers to benchmark [default: every built-in one, and every one a providers file declares]")]
 _ModelsOption = Annotated[list[str] | None, typer.Option(
     "--models", metavar="MODEL,…", help="models or provider/model [default: every model]")]
 _CorpusOption = Annotated[list[str] | None, typer.Option(
@@ -253,7 +254,8 @@ _DnsmosOption = Annotated[bool | None, typer.Option(
 _ReportOption = Annotated[bool | None, typer.Option(
     "--report/--no-report", help="write the HTML report " + _default(OutputSettings, "report"))]
 _JobTimeoutOption = Annotated[float | None, typer.Option(
-    metavar="SECONDS", help="seconds from submit before a job is given up "
+    metavar="SECONDS", help="seconds a job may take in all, whatever its answer (a dripping body, stream or "
+    "socket included), before it ends as a timeout "
     + _default(RunSettings, "job_timeout"))]
 _YesOption = Annotated[bool | None, typer.Option("--yes", help="allow a live run without a budget")]
 _ReferenceOption = Annotated[Path | None, typer.Option(

@@ -91,11 +91,18 @@ class Lanes:
         self.queues: dict[str, asyncio.Queue[Job | None]] = {}
         self.tasks: dict[str, asyncio.Task[None]] = {}
         self.failure: BaseException | None = None
+        self.unfinished = 0  # jobs given and not yet run to their end
+
+    @property
+    def working(self) -> bool:
+        """Whether speech the client asked for is still being made or sent."""
+        return self.unfinished > 0
 
     def submit(self, lane: str, job: Job) -> None:
         if lane not in self.queues:
             self.queues[lane] = asyncio.Queue()
             self.tasks[lane] = asyncio.create_task(self._work(self.queues[lane]))
+        self.unfinished += 1
         self.queues[lane].put_nowait(job)
 
     async def _work(self, queue: asyncio.Queue[Job | None]) -> None:
@@ -107,10 +114,15 @@ class Lanes:
             except Exception as error:  # surfaced by `drain` to the handler, which closes with 1011
                 self.failure = error
                 return
+            finally:
+                self.unfinished -= 1
 
     def cancel(self, lane: str) -> None:
         task = self.tasks.pop(lane, None)
-        self.queues.pop(lane, None)
+        queue = self.queues.pop(lane, None)
+        while queue is not None and not queue.empty():  # what the lane was still given will never run
+            if queue.get_nowait() is not None:
+                self.unfinished -= 1
         if task is not None:
             task.cancel()
 

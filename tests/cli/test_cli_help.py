@@ -18,7 +18,7 @@ def test_bench_run_help_shows_every_default_and_no_type_labels() -> None:
     for option, default in (("--repeats N", WorkloadSettings().repeats), ("--concurrency N", RunSettings().concurrency),
                             ("--seed N", 0), ("--job-timeout SECONDS", RunSettings().job_timeout),
                             ("--score / --no-score", "true"), ("--report / --no-report", "true"),
-                            ("--corpus NAME[:N]", "en_read:6"), ("--target WHERE", "sandbox")):
+                            ("--corpus NAME[:N]", "en_read:2"), ("--target WHERE", "sandbox")):
         assert option in text, option
         after = text.split(option, 1)[1].split(" --", 1)[0]
         assert f"[default: {default}]" in after, (option, after)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -157,6 +158,22 @@ def test_the_readme_run_is_the_shared_run(default_run: DefaultRun) -> None:
     assert "Target: sandbox (started by this run at http://127.0.0.1:" in output  # said once, and what it is
     assert "(sandbox: play money, what these requests would cost live)" in output
     assert default_run.report.is_file()
+
+
+def test_the_readme_run_shows_the_market(default_run: DefaultRun) -> None:
+    """With no option the run benchmarks every offering of every built-in provider — the seeds' gateways and
+    the market —, and every job ends ok."""
+    from importlib.metadata import entry_points
+
+    from harness.core.registry import ENTRY_POINT_GROUP
+
+    built_in = [entry.load() for entry in entry_points(group=ENTRY_POINT_GROUP)]
+    offerings = {f"{provider.name}/{offering.name}" for provider in built_in for offering in provider.offerings}
+    with sqlite3.connect(f"file:{default_run.db}?mode=ro", uri=True) as db:
+        rows = db.execute("SELECT provider || '/' || model, outcome FROM jobs WHERE run_id = ?",
+                          (default_run.run_id,)).fetchall()
+    assert {label for label, _ in rows} == offerings
+    assert len(offerings) > 100 and {outcome for _, outcome in rows} == {"ok"}
 
 
 def test_the_readme_test_command_is_the_line_ci_runs() -> None:

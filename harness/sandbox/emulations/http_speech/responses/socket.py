@@ -161,10 +161,14 @@ class FamilySocket:
 
     async def _receive(self) -> Any:
         invalid = self.service.refusals.invalid
-        try:
-            message = await asyncio.wait_for(self.call.websocket.receive(), IDLE_TIMEOUT_S)
-        except TimeoutError:
-            raise Refused(invalid, f"No message within {IDLE_TIMEOUT_S:g} seconds") from None
+        receiving = asyncio.ensure_future(self.call.websocket.receive())
+        # Idle means neither side has anything to do: while the speech the client asked for is still being made
+        # (a loaded sandbox makes it slowly), the client's waiting for it is not silence.
+        while not (await asyncio.wait({receiving}, timeout=IDLE_TIMEOUT_S))[0]:
+            if not self.lanes.working:
+                receiving.cancel()
+                raise Refused(invalid, f"No message within {IDLE_TIMEOUT_S:g} seconds")
+        message = receiving.result()
         if message["type"] == "websocket.disconnect":
             raise WebSocketDisconnect(message.get("code", 1000))
         try:
