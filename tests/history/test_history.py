@@ -87,6 +87,8 @@ def test_the_page_lists_each_change_with_run_date_size_and_confidence(tmp_path: 
     row = row[:row.index("</tr>")]
     assert ids[STEP] in row or ids[STEP - 1] in row or ids[STEP + 1] in row
     assert "2026-11-2" in row and "+5" in row and "%" in row and "segmentation" in row
+    # The page states the method, its false-alarm rate and its power (docs/history.md has the tables).
+    assert "robust statistics" in page and "at most 1%" in page and "3.5%" in page and "Measured power" in page
 
 
 @pytest.mark.parametrize("nights", [1])
