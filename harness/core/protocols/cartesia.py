@@ -6,7 +6,7 @@ From its public reference (Cartesia API reference, "Text-to-Speech (Bytes)" and 
 (WebSocket)", https://docs.cartesia.ai/api-reference/tts/websocket; "API Conventions" for the version
 header and auth; "API Errors" for the error objects of `Cartesia-Version: 2026-03-01` and later):
 
-    POST /tts/bytes     Authorization: Bearer KEY (or X-API-Key)    Cartesia-Version: 2026-08-14
+    POST /tts/bytes     Authorization: Bearer KEY (or X-API-Key: KEY)    Cartesia-Version: 2026-08-14
         {"model_id", "transcript", "voice": {"mode": "id", "id": "..."} | "...", "output_format":
          {"container": "raw"|"wav"|"mp3", "encoding": "pcm_f32le"|"pcm_s16le"|"pcm_mulaw"|"pcm_alaw",
           "sample_rate": 8000|16000|22050|24000|44100|48000, "bit_rate"}, "language", ...}
@@ -21,6 +21,22 @@ header and auth; "API Errors" for the error objects of `Cartesia-Version: 2026-0
               {"type": "flush_done", "flush_done": true, "flush_id", ...}
               {"type": "done", "done": true, "status_code": 206, "context_id"}
               {"type": "error", "done": true, "status_code", "error_code", "title", "message", "context_id"}
+
+The key travels in either of two headers (`AUTH`), read 2026-11-25:
+- "Authenticate your client applications" (`AUTH_REFERENCE`): "Cartesia accepts both X-Api-Key and
+  Authorization headers for server-side authentication. Header names are case-insensitive, so X-API-KEY and
+  authorization work too." Its WebSocket example sets either header on the `wss://api.cartesia.ai/tts/websocket`
+  handshake (`"X-Api-Key"`, or `"Authorization"` with `Bearer`).
+- "API Conventions" (`CONVENTIONS_REFERENCE`): today "Include `Authorization: Bearer <api_key>` in the headers of
+  your requests", and for a client app's token on a WebSocket "pass the token as the ?access_token=<access_token>
+  query parameter"; its 2024-11-13 version (https://docs.cartesia.ai/2024-11-13/use-the-api/api-conventions):
+  "For HTTP requests, authentication is handled by adding the field X-API-Key: <your_api_key> into the HTTP
+  headers", and "For WebSocket connections, authentication is handled by passing in the field
+  ?api_key=<your_api_key>". The older quickstart's curl line (https://docs.cartesia.ai/getting-started/using-the-api)
+  sends `-H "X-API-Key: YOUR_API_KEY"`.
+- The official SDK (cartesia 4.2.0, `_client.py` `_api_key_auth`) sends `Authorization: Bearer <api_key>` over
+  HTTP and on the WebSocket handshake (`lib/_tts.py`: `additional_headers` with `auth_headers`): the harness
+  sends that form; the sandbox accepts every form above.
 
 Versions before 2026-03-01 sent `"error": "Title: Message"` instead of `title`/`message`/`error_code`
 (the 2024-11-13 reference shows it): both shapes are accepted, the older one is drift (`DRIFT`).
@@ -80,6 +96,15 @@ WS_REFERENCE = "https://docs.cartesia.ai/api-reference/tts/websocket"
 ERRORS_REFERENCE = "https://docs.cartesia.ai/use-the-api/api-errors"
 VERSION = "2026-08-14"  # what the official SDK 4.x sends
 VERSION_HEADER = "Cartesia-Version"
+AUTH_REFERENCE = "https://docs.cartesia.ai/get-started/authenticate-your-client-applications"
+CONVENTIONS_REFERENCE = "https://docs.cartesia.ai/use-the-api/api-conventions"
+KEY_HEADER = "X-API-Key"  # the conventions' spelling; header names are case-insensitive (AUTH_REFERENCE)
+# The bearer form first: what the current conventions and the official SDK send. `X-API-Key` is the older
+# conventions' form, which the client-applications page says is still accepted (module docstring).
+AUTH = Auth("Authorization", "Bearer", others=(Auth(KEY_HEADER),))
+# The WebSocket's query forms: ?api_key= (the 2024 conventions) and ?access_token= (the current ones); the
+# headers of `AUTH` work on its handshake too.
+SOCKET_KEY_QUERY = ("api_key", "access_token")
 BYTES, SSE, WEBSOCKET = "tts.bytes", "tts.sse", "tts.websocket"
 SAMPLE_RATES = (8000, 16000, 22050, 24000, 44100, 48000)
 ENCODINGS = ("pcm_f32le", "pcm_s16le", "pcm_mulaw", "pcm_alaw")
@@ -396,10 +421,10 @@ def build_provider(declaration: CartesiaDeclaration, source: str = "") -> Provid
                  description=f"{model} over the Cartesia WebSocket (voice {declaration.voices[0]})")
         for model in declaration.models)
     channel = Channel(WEBSOCKET, "/tts/websocket", "Contexts of text in, chunks, timestamps and done out",
-                      CartesiaGrammar(declaration), host=HOST, auth_query=("api_key", "access_token"), doc=WS_REFERENCE)
+                      CartesiaGrammar(declaration), host=HOST, auth_query=SOCKET_KEY_QUERY, doc=WS_REFERENCE)
     return Provider(
         name=declaration.name, title=declaration.describe(TITLE, source), hosts={HOST: declaration.url},
-        auth=Auth("Authorization", "Bearer"), key_env=declaration.key_env,
+        auth=AUTH, key_env=declaration.key_env,
         endpoints=(bytes_endpoint(declaration), sse_endpoint(declaration)),
         error_model=ErrorBody, docs=(REFERENCE, SSE_REFERENCE, WS_REFERENCE, ERRORS_REFERENCE), doc_drift=DRIFT,
         offerings=offerings, protocol=PROTOCOL, channels=(channel,))

@@ -53,6 +53,8 @@ PROTOCOL = "http-speech"
 
 #: The containers the benchmark prefers when it asks for audio it will score: lossless first.
 PREFERRED_CONTAINERS = ("wav", "flac", "raw", "mp3", "ogg", "webm")
+#: Media ranges that name no one format (RFC 9110 §12.5.1): a format slot holding one asks for the default.
+MEDIA_RANGES = frozenset({"*/*", "audio/*"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +128,11 @@ class Synthesis:
     format_words: FormatWords | None = None
 
     def format(self, name: str | None) -> Format:
-        wanted = name or self.default_format
+        """The format a request names, the default where it names none: no value, or a media range (`*/*`,
+        `audio/*`: what an HTTP client sends as its `Accept` when it asks for nothing in particular) that no declared
+        format is called."""
+        names = {fmt.name for fmt in self.formats}
+        wanted = self.default_format if not name or (name in MEDIA_RANGES and name not in names) else name
         for fmt in self.formats:
             if fmt.name == wanted:
                 return fmt
@@ -254,6 +260,9 @@ class SpeechService:
     region_env: str = ""
     default_region: str = ""
     rate_limit_headers: tuple[str, ...] = ()
+    # An answer header naming each request for the provider's logs and support (AWS's `x-amzn-RequestId`, which
+    # botocore reads as ResponseMetadata.RequestId): sent with a fresh UUID on every answer, errors included.
+    request_id_header: str = ""
     # The API reads JSON as proto3 does: each field by its lowerCamelCase name or by its proto (snake_case) name
     # (Google's generateContent; google-genai 3.6 sends speech_config's inner fields snake_case).
     proto3_json: bool = False

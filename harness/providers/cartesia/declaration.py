@@ -6,6 +6,11 @@ From the reference (https://docs.cartesia.ai/api-reference/tts/bytes and .../tts
 Prices (https://docs.cartesia.ai/pricing, read 2026-11-24): "TTS: /tts/bytes, /tts/sse, /tts/websocket ~1 credit
 per character"; "Every subscription plan includes a monthly credit allotment. See cartesia.ai/pricing for current
 plans": no USD rate per credit is published there, so the models are unpriced rather than guessed.
+The key (the protocol's `AUTH`, its evidence quoted there, read 2026-11-25): `Authorization: Bearer KEY`, which the
+current API conventions and the official SDK use and the harness sends, or `X-API-Key: KEY` ("Cartesia accepts both
+X-Api-Key and Authorization headers for server-side authentication",
+https://docs.cartesia.ai/get-started/authenticate-your-client-applications); on the WebSocket also `?api_key=` or
+`?access_token=`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Amazon Polly as its documents and AWS's service model describe it, in the HTTP speech family's terms:
 SynthesizeSpeech answering the audio as the body (with `x-amzn-RequestCharacters`, the billed count),
-DescribeVoices, AWS Signature V4 (botocore's signer), rest-json errors, and each engine as a model.
+DescribeVoices, AWS Signature V4 (botocore's signer), rest-json errors, every answer naming its request in
+`x-amzn-RequestId`, and each engine as a model.
 """
 
 from __future__ import annotations
@@ -43,6 +44,12 @@ from harness.providers.polly.models import (
 PRICES_READ = "2026-10-07"
 HOST = "api"
 BILLED = "x-amzn-RequestCharacters"  # SynthesizeSpeechOutput.RequestCharacters: "Number of characters synthesized."
+# Not in SynthesizeSpeech's own reference but on every AWS rest-json answer, errors included (read 2026-11-25):
+# AWS's HTTP-response pages ("x-amzn-RequestId: A value created by [the service] that uniquely identifies your
+# request", shown on a 400 beside x-amzn-ErrorType: docs.aws.amazon.com/waf/latest/developerguide/
+# waf-api-making-requests-response.html) and botocore 1.43's rest-json parser, which reads it as
+# ResponseMetadata.RequestId on success and on errors alike; real Polly answers logged by botocore carry it.
+REQUEST_ID = "x-amzn-RequestId"
 COMPRESSED_RATES = (8000, 16000, 22050, 24000, 44100, 48000)
 
 # SampleRate: "The valid values for mp3 and ogg_vorbis are "8000", "16000", "22050", "24000", "44100" and
@@ -159,6 +166,7 @@ SERVICE = SpeechService(
     prices_read=PRICES_READ,
     region_env="AWS_REGION",
     default_region="us-east-1",
+    request_id_header=REQUEST_ID,
     doc_drift=(DocDrift("throttling status", "AWS's common errors answer ThrottlingException with 400, not 429: a "
                         "client retrying only 429 never retries Polly's throttling.", (ERRORS_REFERENCE,)),),
 )

@@ -19,15 +19,34 @@ from harness.core.protocols.http_speech import (
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
-from harness.providers.rime.models import CLI, MCP, QUICKSTART, ErrorBody, SpeechRequest
+from harness.providers.rime.models import (
+    ARCANA_HTTP,
+    CLI,
+    MCP,
+    MIST_V2_HTTP,
+    QUICKSTART,
+    ErrorBody,
+    SpeechRequest,
+)
 from harness.providers.rime.sockets import OVERVIEW, SEGMENT, SOCKETS, WS_HOST, WS_JSON
 
 HOST = "api"
-RATE = 24000
+RATE = 24000  # samplingRate's "default: 24000" (ARCANA_HTTP)
+# The rates samplingRate may ask for: Arcana's "8000, 16000, 22050, 24000, 44100, 48000, 96000" and Mist's "4000–44100"
+# (any value between: the CLI reference), so that no model's documented rate is refused.
+RATES = (*range(4000, 44101), 48000, 96000)
+# An MP3 stream has only the MPEG sample rates: the documented ones among them.
+MP3_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
 
+# Each Accept value the pages list for a form the sandbox writes; headerless PCM is "16-bit little-endian linear PCM"
+# at the requested samplingRate. The first of each container is the one the benchmark asks for.
 FORMATS = (
-    Format("audio/mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg"),
-    Format("audio/wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav"),
+    Format("audio/mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", MP3_RATES),
+    Format("audio/wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
+    Format("audio/pcm", AudioSpec("pcm_s16le", RATE, "raw"), "audio/pcm", RATES),
+    # Mist v2's RFC names for the same forms, whose deprecated aliases are audio/mp3 and audio/pcm (MIST_V2_HTTP).
+    Format("audio/mpeg", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", MP3_RATES),
+    Format("audio/L16", AudioSpec("pcm_s16le", RATE, "raw"), "audio/pcm", RATES),
 )
 
 
@@ -39,7 +58,8 @@ SYNTHESIZE = Endpoint(
     key="rime-tts", method="POST", path="/v1/rime-tts", host=HOST, role=Role.STREAM,
     summary="Text to speech: the audio as the body, in the form the Accept header names",
     request=SpeechRequest, body_kind=BodyKind.JSON, header_fields={"accept": "Accept"},
-    responses=(Response(200, (AudioBody(("audio/mpeg", "audio/mp3", "audio/wav")),), "The audio"),
+    responses=(Response(200, (AudioBody(("audio/mpeg", "audio/mp3", "audio/wav", "audio/pcm"), pcm_rate=RATE),),
+                        "The audio"),
                _error(400, "a request the documents forbid"), _error(401, "no valid bearer key"),
                _error(429, "rate limited"), _error(500, "a server fault")),
     example={"text": "Hello! This is Rime speaking.", "speaker": "celeste", "modelId": "arcana",
@@ -72,11 +92,12 @@ SERVICE = SpeechService(
     hosts={HOST: "https://users.rime.ai", WS_HOST: "https://users-ws.rime.ai"},
     auth=Auth("Authorization", "Bearer"),
     key_env="RIME_API_KEY",
-    docs=(QUICKSTART, CLI, MCP, WS_JSON, SEGMENT, OVERVIEW),
+    docs=(QUICKSTART, CLI, MCP, WS_JSON, SEGMENT, OVERVIEW, ARCANA_HTTP, MIST_V2_HTTP),
     error_model=ErrorBody,
     errors=ErrorShape({"message": "{message}"}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(SYNTHESIZE, Slots(text="/text", voice="/speaker", model="/modelId", format="/accept"),
+    syntheses=(Synthesis(SYNTHESIZE, Slots(text="/text", voice="/speaker", model="/modelId", format="/accept",
+                                           rate="/samplingRate"),
                          FORMATS, default_format="audio/mp3"),),
     models=MODELS,
     voices=VOICE_LIST,
@@ -85,7 +106,17 @@ SERVICE = SpeechService(
                         "stored pages list only audio Accept values and show no such answer: the family could declare "
                         "it as a second answer form of the path (Synthesis.chosen_by on /accept), its fields are not "
                         "written, so it is not declared.", (QUICKSTART, CLI)),
-               DocDrift("errors", "No error body or status is in the stored pages: inferred.", (QUICKSTART,))),
+               DocDrift("errors", "No error body or status is in the stored pages: inferred.", (QUICKSTART,)),
+               DocDrift("formats", "Opus (audio/webm;codecs=opus, audio/ogg;codecs=opus) and mu-law (audio/x-mulaw, "
+                        "audio/PCMU) are documented Accept values the declaration does not answer; MP3 is answered at "
+                        "the MPEG sample rates only.", (ARCANA_HTTP, MIST_V2_HTTP)),
+               DocDrift("Accept", "The pages list the Accept values and say nothing of a media range (*/*, audio/*: "
+                        "what a client sends when it names no format) or of no Accept at all: the imitation answers "
+                        "both in the default, audio/mp3, rather than refuse. A finding, not documented behaviour.",
+                        (ARCANA_HTTP, QUICKSTART)),
+               DocDrift("rates", "Mist v2's page gives each format its own default rate (audio/mpeg 22050, audio/L16 "
+                        "16000); without samplingRate the declaration answers 24000, Arcana's and Mist v3's default, "
+                        "whatever the model.", (MIST_V2_HTTP, ARCANA_HTTP))),
 )
 
 PROVIDER = with_sockets(SERVICE, SOCKETS)  # with its JSON WebSocket (`sockets`)

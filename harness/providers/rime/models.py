@@ -1,6 +1,6 @@
-"""Rime's wire payloads for `POST /v1/rime-tts`, as its documents write them (QUICKSTART, CLI).
+"""Rime's wire payloads for `POST /v1/rime-tts`, as its documents write them (QUICKSTART, CLI, ARCANA_HTTP).
 
-    POST https://users.rime.ai/v1/rime-tts     Authorization: Bearer KEY    Accept: audio/mp3 | audio/wav | ...
+    POST https://users.rime.ai/v1/rime-tts    Authorization: Bearer KEY    Accept: audio/mp3 | audio/wav | audio/pcm …
         {"text", "speaker", "modelId", "lang", "samplingRate", "speedAlpha"}
         200: the audio, in the form the Accept header asks for, written as it is made
 """
@@ -15,10 +15,24 @@ from harness.core.spec import RequestModel, ResponseModel
 
 QUICKSTART = "https://docs.rime.ai/api-reference/quickstart"
 CLI = "https://docs.rime.ai/cli-reference/rime-tts.md"
+# The model pages' "Audio Formats" tables (read 2026-11-25). Arcana's (as Mist v3's): "Set the Accept header to one of
+# the following values" — audio/webm;codecs=opus, audio/ogg;codecs=opus, audio/mp3, audio/wav, "PCM | audio/pcm |
+# Headerless 16-bit little-endian linear PCM", audio/x-mulaw; samplingRate "default: 24000 ... On-cloud: Accepted
+# values: 8000, 16000, 22050, 24000, 44100, 48000, 96000". Mist v2's gives the RFC types with "Deprecated aliases ...
+# Still accepted for backwards compatibility": audio/mp3 → audio/mpeg, audio/pcm → audio/L16 ("Headerless 16-bit
+# little-endian linear PCM"), audio/x-mulaw → audio/PCMU.
+ARCANA_HTTP = "https://docs.rime.ai/api-reference/arcana/http"
+MIST_V2_HTTP = "https://docs.rime.ai/api-reference/mistv2/http.md"
 MCP = "https://docs.rime.ai/mcp-reference/synthesize-speech.md"  # "lyra on Coda, Rime's flagship model"
 
 # --sampling-rate: "Arcana: 8000, 16000, 22050, 24000, 44100, 48000, 96000. Mist: 4000–44100"
 ModelId = Literal["coda", "arcana", "arcanav2", "mistv3", "mistv2", "mist"]
+# The Accept values of the formats the declaration answers (ARCANA_HTTP, MIST_V2_HTTP); Opus and mu-law are documented
+# too and not declared (the declaration's DocDrift).
+AcceptValue = Literal["audio/mp3", "audio/mpeg", "audio/wav", "audio/pcm", "audio/L16"]
+# Not in the documents: what a client sends when it names no format (aiohttp's and httpx's default `*/*`). The pages are
+# silent on it, so it is taken, not refused, and answered in the default format (the declaration's DocDrift).
+MediaRange = Literal["*/*", "audio/*"]
 
 
 class SpeechRequest(RequestModel):
@@ -29,7 +43,7 @@ class SpeechRequest(RequestModel):
     samplingRate: int | None = Field(None, ge=4000, le=96000, description="Output sampling rate in Hz. Arcana: "
                                      "8000, 16000, 22050, 24000, 44100, 48000, 96000. Mist: 4000–44100")
     speedAlpha: float | None = Field(None, gt=0, description="Speed multiplier — must be greater than 0")
-    accept: Literal["audio/mp3", "audio/wav"] = "audio/mp3"  # the Accept header: the answer's form
+    accept: AcceptValue | MediaRange = "audio/mp3"  # the Accept header: the answer's form
 
 
 class ErrorBody(ResponseModel):

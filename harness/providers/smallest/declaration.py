@@ -130,7 +130,11 @@ SERVICE = SpeechService(
     doc_drift=(DocDrift("evidence", "The live endpoint's messages and statuses are the official client's (source: "
                         "sdk); the synchronous /waves/v1/tts is the reference's.", (SDK, REFERENCE)),
                DocDrift("formats", "ulaw and alaw are documented output formats the declaration does not ask for.",
-                        (REFERENCE,))),
+                        (REFERENCE,)),
+               DocDrift("Accept", "The reference asks for Accept: audio/wav and warns that \"omitting it can return an "
+                        "empty or unplayable response\"; it documents no refusal. The imitation takes any Accept (a "
+                        "client's default */*) or none and answers output_format's audio (pcm by default): what the "
+                        "provider answers then is not documented, a finding.", (REFERENCE, SDK_SYNTHESIZE))),
 )
 
 PROVIDER = with_sockets(SERVICE, SOCKETS)

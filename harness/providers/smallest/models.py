@@ -31,8 +31,10 @@ Model = Literal["lightning_v3.1", "lightning_v3.1_pro"]
 
 
 class SynthesizeRequest(RequestModel):
-    """POST /waves/v1/tts: the reference's body fields, `Accept` in its header ("Must be audio/wav to receive binary
-    audio")."""
+    """POST /waves/v1/tts: the reference's body fields, `Accept` in its header. The reference's (and the client's,
+    SDK_SYNTHESIZE) "Common gotchas": "Set `Accept: audio/wav`. Omitting it can return an empty or unplayable
+    response." — a warning, not a refusal: another Accept (a client's default `*/*`) or none is taken, and the format
+    is output_format's either way."""
 
     text: str = Field(min_length=1)
     voice_id: str = Field(min_length=1)
@@ -46,7 +48,7 @@ class SynthesizeRequest(RequestModel):
     word_timestamps: bool | None = None  # "Accepted on this endpoint but ignored"
     session_id: str | None = None
     request_id: str | None = None
-    accept: Literal["audio/wav"] = "audio/wav"
+    accept: str | None = "audio/wav"  # the documents' value; the harness's requests always send it
 
 
 class TtsRequest(RequestModel):

@@ -3,9 +3,9 @@
 `POST /tts/bytes` answers the transcript's audio in `output_format` (raw, wav or mp3, at any documented
 rate); the declared voices are the voice ids (another is 404), the declared models the `model_id`s
 (another is 400 `model_not_found`, the documents' example); the declared price is charged per character.
-Keys travel as `Authorization: Bearer` or `X-API-Key`. Errors are the error objects of Cartesia-Version
-2026-03-01 and later. A missing `Cartesia-Version` is taken as the SDK's version (see
-docs/sandbox-differences.md). The WebSocket is in `socket`.
+Keys travel as `Authorization: Bearer` or `X-API-Key` (the protocol's `AUTH`: the pipeline tries each).
+Errors are the error objects of Cartesia-Version 2026-03-01 and later. A missing `Cartesia-Version` is taken
+as the SDK's version (see docs/sandbox-differences.md). The WebSocket is in `socket`.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The `/tts/websocket` channel of the Cartesia imitation: contexts multiplexed on one socket.
 
-    handshake: key (Authorization: Bearer, X-API-Key, ?api_key= or ?access_token=) → 401 when missing or
-               unknown; the key's limit → 429 (`concurrency_limited`); `http-<status>` faults → that status
+    handshake: key (Authorization: Bearer, X-API-Key, ?api_key= or ?access_token=: `protocol.AUTH` and the
+               channel's `auth_query`) → 401 when missing or unknown; the key's limit → 429
+               (`concurrency_limited`); `http-<status>` faults → that status
     per message: a generation request opens or continues its `context_id`; its transcript joins the
                context's buffer, spoken once a sentence is complete, on `flush`, or when `continue` is
                false; then `chunk` messages (base64 audio) and, with `add_timestamps`, `timestamps`
@@ -72,8 +73,12 @@ class TtsSocket:
             status = call.statuses[0]
             await call.deny(status, responses.error_object(status, f"Sandbox fault http-{status}"))
             return False
+        # Every form the declaration documents (`protocol.AUTH`'s headers, the channel's query parameters): the
+        # bearer header arrives scheme-stripped as `header_key`; the others are read here.
         headers, query = call.websocket.headers, call.query
-        key = call.header_key or headers.get("x-api-key") or query.get("api_key") or query.get("access_token")
+        alternatives = (*(headers.get(form.header) for form in protocol.AUTH.others),
+                        *(query.get(name) for name in call.channel.auth_query))
+        key = call.header_key or next((value.strip() for value in alternatives if value and value.strip()), None)
         if not key or not call.known(key):
             await call.deny(401, responses.error_object(401, "Invalid API key." if key else "No API key was given."))
             return False

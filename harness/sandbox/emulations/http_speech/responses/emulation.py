@@ -7,7 +7,8 @@ is SSML (the words are spoken, the markup is not); the documented price, taken f
 empty wallet is the `quota` refusal); the answer in the declared form — the audio as the body, written as
 it is made, with the format's Content-Type; base64 or hex at the declared JSON pointer; or events (SSE or
 NDJSON) each carrying a piece of it —, the billed-characters header where documented; the voice listings;
-a token exchange (tokens live for the documented lifetime on the sandbox's clock). Every error is written
+a token exchange (tokens live for the documented lifetime on the sandbox's clock); the declared request-id
+header, a fresh UUID, on every answer, errors included. Every error is written
 in the provider's `ErrorShape`, with the provider's code for it, and the sandbox's engine refusals (faults,
 rate limits, bodies too large) get the provider's code for their status.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 import copy
 import json
 import secrets
+import uuid
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -92,7 +94,12 @@ class SpeechServiceEmulation(Emulation):
 
     def error_headers(self, reject: Reject) -> Mapping[str, str]:
         _, headers = self._rendered(reject)
-        return headers
+        return {**headers, **self.request_id()}
+
+    def request_id(self) -> dict[str, str]:
+        """The declared request-id header with a new id: each answer names its own request, as AWS's do."""
+        name = self.service.request_id_header
+        return {name: str(uuid.uuid4())} if name else {}
 
     def invalid(self, call: Call | None, problems: list[str]) -> Reject:
         return refuse(self.service.refusals.invalid, "; ".join(problems))
@@ -204,7 +211,9 @@ class SpeechServiceEmulation(Emulation):
         speaker = Speaker(call.services, rate, 1.0, pitch_of(self.voice_names, voice))
         samples = await speaker.samples(text)
         audio = encode_as(samples, rate, fmt.spec.codec, fmt.spec.container)
-        headers = {synthesis.billed_characters_header: str(len(text))} if synthesis.billed_characters_header else {}
+        headers = self.request_id()
+        if synthesis.billed_characters_header:
+            headers[synthesis.billed_characters_header] = str(len(text))
         values = {"format": fmt.name, "media_type": fmt.media_type, "rate": rate, "billed_characters": len(text),
                   "text": text, "duration_ms": round(1000 * len(samples) / rate),
                   "duration_s": round(len(samples) / rate, 3)}
@@ -239,14 +248,14 @@ class SpeechServiceEmulation(Emulation):
         language = call.query.get(language_param, "") if language_param else ""
         voices = [voice for voice in self.service.voices
                   if not language or voice.language.lower().startswith(language.lower())]
-        return json_reply(listing.render(voices))
+        return json_reply(listing.render(voices), headers=self.request_id())
 
     async def issue_token(self, call: Call) -> Response:
         exchange = self.service.token
         assert exchange is not None and call.key is not None
         token = TOKEN_PREFIX + secrets.token_urlsafe(24)
         self.tokens[token] = (call.key, call.services.now() + timedelta(seconds=exchange.lifetime_s))
-        return Response(token, media_type="text/plain")
+        return Response(token, media_type="text/plain", headers=self.request_id())
 
 
 def camel_case(data: Any) -> Any:
