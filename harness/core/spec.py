@@ -47,6 +47,17 @@ class Role(StrEnum):
     OTHER = "other"  # informational or management endpoints
 
 
+class UnknownInput(StrEnum):
+    """What a provider does with a request field its documents do not list, as its documents say (the imitation
+    follows it; the harness's own requests never send one: `RequestModel` refuses them before sending)."""
+
+    REFUSED = "refused"  # the documents say such a request is refused: the imitation refuses it in the provider's words
+    IGNORED = "ignored"  # the documents say unknown fields are ignored: accepted, the field left out
+    # The documents do not say: the imitation accepts it (never stricter than the provider) and records a finding
+    # naming the field (`GET /_sandbox/findings`, the sandbox's log), so what real clients send is seen, not refused.
+    UNDOCUMENTED = "undocumented"
+
+
 class CostUnit(StrEnum):
     USD = "USD"
     CHARACTERS = "characters"  # billed against a prepaid allowance of characters
@@ -410,6 +421,7 @@ class Endpoint:
     query_fields: tuple[str, ...] = ()
     header_fields: Mapping[str, str] = field(default_factory=dict)
     text_body: TextBody | None = None  # BodyKind.TEXT: how the body document is made from the fields
+    unknown_input: UnknownInput = UnknownInput.UNDOCUMENTED  # a field the request model does not list, on the wire
 
     @property
     def signature(self) -> str:

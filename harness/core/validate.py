@@ -33,6 +33,7 @@ from harness.core.spec import (
     PlainTextBody,
     Provider,
     Role,
+    UnknownInput,
 )
 from harness.core.timestamps import parse_timestamp
 from harness.core.verdict import Drift, Verdict, Violation, pointer
@@ -89,6 +90,48 @@ def check_request(endpoint: Endpoint, payload: Mapping[str, Any], *, from_wire: 
                 continue
         specs = {spec.name: spec for spec in params_of(endpoint.request)}
         raise RequestValidationError(endpoint.signature, _describe(error, specs)) from None
+
+
+def check_wire_request(endpoint: Endpoint, payload: Mapping[str, Any]) -> tuple[BaseModel, tuple[str, ...]]:
+    """A request as the provider takes it off the wire (the imitation's check): the validated model, and the
+    fields its documents do not list that were set aside — where the declaration says the provider ignores them,
+    or its documents are silent (`UnknownInput`). Where they say it refuses them, or anything else is wrong,
+    `RequestValidationError` as `check_request` raises it."""
+    try:
+        return check_request(endpoint, payload, from_wire=True), ()
+    except RequestValidationError:
+        if endpoint.unknown_input is UnknownInput.REFUSED:
+            raise
+        unknown = _unknown_locations(endpoint, payload)
+        if not unknown:
+            raise
+    return check_request(endpoint, _without(payload, unknown), from_wire=True), tuple(
+        ".".join(str(part) for part in location) for location in unknown)
+
+
+def _unknown_locations(endpoint: Endpoint, payload: Mapping[str, Any]) -> list[tuple[str | int, ...]]:
+    """Where the documented request model finds fields it does not list."""
+    assert endpoint.request is not None
+    try:
+        endpoint.request.model_validate(dict(payload), strict=_strict_for(endpoint, True))
+    except ValidationError as error:
+        return [tuple(item["loc"]) for item in error.errors(include_url=False) if item["type"] == "extra_forbidden"]
+    return []
+
+
+def _without(payload: Any, locations: list[tuple[str | int, ...]]) -> Any:
+    """A copy of `payload` with the fields at `locations` left out (nested objects and lists included)."""
+    here = {location[0] for location in locations if len(location) == 1}
+    deeper: dict[str | int, list[tuple[str | int, ...]]] = {}
+    for location in locations:
+        if len(location) > 1:
+            deeper.setdefault(location[0], []).append(location[1:])
+    if isinstance(payload, Mapping):
+        return {key: _without(value, deeper[key]) if key in deeper else value
+                for key, value in payload.items() if key not in here}
+    if isinstance(payload, list):
+        return [_without(value, deeper[index]) if index in deeper else value for index, value in enumerate(payload)]
+    return payload
 
 
 def request_drift(endpoint: Endpoint, payload: Mapping[str, Any]) -> tuple[Drift, ...]:

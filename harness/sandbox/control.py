@@ -7,6 +7,8 @@
     GET  /_sandbox/clock                 the clock reading and wall time
     POST /_sandbox/clock/advance         {"seconds": S}: move a manual clock forward (409 on a real clock)
     GET  /_sandbox/counters              requests, statuses, faults, jobs, renders, cache
+    GET  /_sandbox/findings              request fields the documents do not list that were accepted (where
+                                         the documents do not say the provider refuses them), per endpoint
     POST /_sandbox/hangs/release         end every hang in progress
     POST /_sandbox/keys                  {"provider", "key", "tier"?, "balance"?}: add a key
     GET  /_sandbox/voices[/{file}]       the reference clips (loopback reference URLs for cloning)
@@ -161,6 +163,9 @@ class _Control:
     async def counters(self, request: Request) -> Response:
         return JSONResponse(snapshot_counters(self.state))
 
+    async def findings(self, request: Request) -> Response:
+        return JSONResponse(self.state.findings.snapshot())
+
     async def release(self, request: Request) -> Response:
         self.state.release_hangs()
         return JSONResponse({"released": True})
@@ -229,6 +234,7 @@ class _Control:
             Route(p + "/clock", self.clock),
             Route(p + "/clock/advance", self.advance, methods=["POST"]),
             Route(p + "/counters", self.counters),
+            Route(p + "/findings", self.findings),
             Route(p + "/hangs/release", self.release, methods=["POST"]),
             Route(p + "/keys", self.keys, methods=["POST"]),
             Route(p + "/drift", self.drift, methods=["GET", "POST"]),

@@ -1,6 +1,6 @@
 """One provider's face on the sandbox: its routes, and the path every request takes through them.
 
-    faults (header or chaos) -> auth -> rate limit -> parse + `check_request` -> by role:
+    faults (header or chaos) -> auth -> rate limit -> parse + `check_wire_request` -> by role:
     SUBMIT -> JobService.submit | STATUS -> JobService.status | else the emulation's handler
 
 A `Reject` anywhere becomes the provider's error body; an unexpected exception becomes its 500.
@@ -24,8 +24,8 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from harness.core.errors import RequestValidationError
-from harness.core.spec import BodyKind, Endpoint, Role
-from harness.core.validate import check_request
+from harness.core.spec import BodyKind, Endpoint, Role, UnknownInput
+from harness.core.validate import check_wire_request
 from harness.sandbox.emulation import Call, RateState, Reject, Reply
 from harness.sandbox.faults import (
     FAULT_HEADER,
@@ -323,9 +323,15 @@ class ProviderFace:
 
     def _validate(self, call: Call) -> BaseModel:
         try:
-            return check_request(call.endpoint, call.payload, from_wire=True)
+            params, unknown = check_wire_request(call.endpoint, call.payload)
         except RequestValidationError as error:
             raise self.emulation.invalid(call, error.problems) from None
+        # Never stricter than the provider: accepted, and seen (a real client's field the declaration lacks).
+        if (unknown and call.endpoint.unknown_input is UnknownInput.UNDOCUMENTED
+                and self.state.findings.record(self.provider.name, call.endpoint.signature, unknown)):
+            log.info("%s %s: accepted field(s) its documents do not list: %s", self.provider.name,
+                     call.endpoint.signature, ", ".join(unknown))
+        return params
 
     @staticmethod
     def _reply(reply: Reply) -> Response:

@@ -62,6 +62,30 @@ class Counters:
             return dict(sorted(self._counts.items()))
 
 
+class Findings:
+    """What the imitation accepted that the documents do not show (`GET /_sandbox/findings`): a request field the
+    declaration does not list, on an endpoint whose documents do not say what the provider does with one. Each
+    distinct (provider, endpoint, field) once, with how many requests sent it."""
+
+    def __init__(self) -> None:
+        self._seen: Counter[tuple[str, str, str]] = Counter()
+        self._lock = threading.Lock()
+
+    def record(self, provider: str, endpoint: str, fields: tuple[str, ...]) -> bool:
+        """Count each field; whether any of them is new (the log says a finding once)."""
+        with self._lock:
+            new = any((provider, endpoint, name) not in self._seen for name in fields)
+            self._seen.update((provider, endpoint, name) for name in fields)
+            return new
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [{"provider": provider, "endpoint": endpoint, "field": name, "requests": count,
+                     "finding": "a field the documents do not list: accepted, as the documents do not say it is "
+                                "refused"}
+                    for (provider, endpoint, name), count in sorted(self._seen.items())]
+
+
 @dataclass
 class ProviderDrift:
     """A provider that changed, on demand (`POST /_sandbox/drift`): what a nightly history must catch. Every
@@ -92,6 +116,7 @@ class SandboxState:
                                      backoff_s=self.settings.webhook_backoff_s,
                                      sync_cycle_s=self.settings.sync_cycle_s)
         self.counters = Counters()
+        self.findings = Findings()
         self.sink = WebhookSink()
         self.published = PublishedMedia()
         self._chaos = random.Random(f"{config.seed}/chaos")

@@ -17,7 +17,6 @@ GATEWAY_CASES = [
     ("chatterbox.generate", {"text": "Hi", "temperature": 0.05}, "0.1–1.0"),
     ("chatterbox.generate", {"text": "Hi", "cfg": 2.5}, "0.0–2.0"),
     ("chatterbox.generate", {"text": "Hi", "exaggeration": "0.5"}, "exaggeration"),  # JSON carries types
-    ("chatterbox.generate", {"text": "Hi", "voice": "x"}, "voice"),  # undocumented parameter
     ("xtts-v2.generate", {"text": "No speaker."}, "'speaker' is required"),
     ("xtts-v2.generate", {"speaker": "http://127.0.0.1/x.wav", "language": "xx"}, "language"),
     ("vibevoice.generate", {"script": "Speaker 2: Hi", "speakers": [{"preset": "Alice [EN]"}]}, "Speaker 2"),
@@ -35,6 +34,18 @@ def test_out_of_range_requests_are_400(sandbox: Sandbox, client: httpx.Client, e
     assert_valid("pixazo", endpoint_key, response)
     assert response.json()["error"] == "Bad Request"
     assert mentions in response.json()["message"]
+
+
+def test_an_undocumented_parameter_is_accepted_and_recorded(sandbox: Sandbox, client: httpx.Client) -> None:
+    """Pixazo's documents list Chatterbox's parameters and say nothing of others: a request with one more is
+    accepted, as the provider may accept it, and the sandbox records the finding (before: a 400 the documents
+    never showed; tests/sandbox/test_unknown_input.py has the rule)."""
+    response = send(sandbox, client, "pixazo", "chatterbox.generate", {"text": "Hi", "voice": "x"},
+                    key=sandbox.default_key("pixazo"))
+    assert response.status_code < 300, response.text
+    assert_valid("pixazo", "chatterbox.generate", response)
+    findings = client.get(sandbox.url + "/_sandbox/findings").json()
+    assert any(f["provider"] == "pixazo" and f["field"] == "voice" for f in findings), findings
 
 
 # What the documents only recommend is no reason for a 400: "max 500 characters recommended",
