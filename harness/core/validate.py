@@ -102,21 +102,25 @@ def check_wire_request(endpoint: Endpoint, payload: Mapping[str, Any]) -> tuple[
     except RequestValidationError:
         if endpoint.unknown_input is UnknownInput.REFUSED:
             raise
-        unknown = _unknown_locations(endpoint, payload)
+        assert endpoint.request is not None
+        trimmed, unknown = set_aside_unknown(endpoint.request, payload, strict=_strict_for(endpoint, True))
         if not unknown:
             raise
-    return check_request(endpoint, _without(payload, unknown), from_wire=True), tuple(
-        ".".join(str(part) for part in location) for location in unknown)
+    return check_request(endpoint, trimmed, from_wire=True), unknown
 
 
-def _unknown_locations(endpoint: Endpoint, payload: Mapping[str, Any]) -> list[tuple[str | int, ...]]:
-    """Where the documented request model finds fields it does not list."""
-    assert endpoint.request is not None
+def set_aside_unknown(model: type[BaseModel], payload: Any, *, strict: bool = True) -> tuple[Any, tuple[str, ...]]:
+    """`payload` without the fields `model` does not list (nested ones included), and their dotted names; the
+    payload itself where there are none. The one reading of "a field the documents do not list", for request
+    bodies and socket messages alike."""
     try:
-        endpoint.request.model_validate(dict(payload), strict=_strict_for(endpoint, True))
+        model.model_validate(payload, strict=strict)
     except ValidationError as error:
-        return [tuple(item["loc"]) for item in error.errors(include_url=False) if item["type"] == "extra_forbidden"]
-    return []
+        unknown = [tuple(item["loc"]) for item in error.errors(include_url=False)
+                   if item["type"] == "extra_forbidden"]
+        if unknown:
+            return _without(payload, unknown), tuple(".".join(str(part) for part in where) for where in unknown)
+    return payload, ()
 
 
 def _without(payload: Any, locations: list[tuple[str | int, ...]]) -> Any:

@@ -231,6 +231,11 @@ class Services(Protocol):
         """Bytes at a loopback or allow-listed URL; anything else is refused before any connection."""
         ...
 
+    def accepted_unknown(self, where: str, fields: tuple[str, ...]) -> None:
+        """Record that `where` (an endpoint's or a socket message's name) accepted `fields` its declaration does
+        not list, its documents not saying the provider refuses them: a finding (`GET /_sandbox/findings`)."""
+        ...
+
     def balance(self, key: str | None) -> Decimal | None:
         """What is left in a key's wallet (key None: the caller's anonymous wallet); None: unlimited."""
         ...

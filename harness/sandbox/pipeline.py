@@ -326,11 +326,8 @@ class ProviderFace:
             params, unknown = check_wire_request(call.endpoint, call.payload)
         except RequestValidationError as error:
             raise self.emulation.invalid(call, error.problems) from None
-        # Never stricter than the provider: accepted, and seen (a real client's field the declaration lacks).
-        if (unknown and call.endpoint.unknown_input is UnknownInput.UNDOCUMENTED
-                and self.state.findings.record(self.provider.name, call.endpoint.signature, unknown)):
-            log.info("%s %s: accepted field(s) its documents do not list: %s", self.provider.name,
-                     call.endpoint.signature, ", ".join(unknown))
+        if call.endpoint.unknown_input is UnknownInput.UNDOCUMENTED:  # `ignored`: documented, no finding
+            call.services.accepted_unknown(call.endpoint.signature, unknown)
         return params
 
     @staticmethod

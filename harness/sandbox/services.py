@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 from datetime import datetime
 from decimal import Decimal
 
@@ -23,6 +24,8 @@ from harness.sandbox.state import SandboxState
 from harness.sandbox.streams import StreamPacer
 from harness.sandbox.timeline import Phase
 from harness.sandbox.urls import MEDIA_HOST, Urls, fill
+
+log = logging.getLogger("harness.sandbox")
 
 
 class EngineServices:
@@ -66,6 +69,11 @@ class EngineServices:
             return await self.state.producer.fetch(url, field)
         except (UrlRefused, FetchFailed) as error:
             raise Reject(400, str(error)) from None
+
+    def accepted_unknown(self, where: str, fields: tuple[str, ...]) -> None:
+        # Never stricter than the provider: accepted, and seen (a real client's field the declaration lacks).
+        if fields and self.state.findings.record(self.provider, where, fields):
+            log.info("%s %s: accepted field(s) its documents do not list: %s", self.provider, where, ", ".join(fields))
 
     def balance(self, key: str | None) -> Decimal | None:
         payer = self.state.payer(self.provider, key, self.client)

@@ -239,9 +239,9 @@ RIME_CLEAR_REFUSED = ("the sandbox's ws3 sends no done after a flush (only after
                       "error 'Unknown message: operation', close 1008")
 MINIMAX_NO_PCM = ("the sandbox's T2A refuses audio_setting.format \"pcm\", the format MiniMaxHttpTTSService asks "
                   "for: 400, base_resp 2013 \"invalid params, unsupported output format 'pcm'\"")
-INWORLD_TIMESTAMP_STRATEGY = ("the sandbox refuses the create message's timestampTransportStrategy, which "
-                              "InworldTTSService always sends: code 3 \"create: create.timestampTransportStrategy: "
-                              "Extra inputs are not permitted\"")
+INWORLD_TIMESTAMP_STRATEGY = ("the sandbox's socket refuses audioConfig.audioEncoding \"PCM\", which InworldTTSService "
+                              "asks for: code 3 \"format 'PCM' is not one of LINEAR16, MP3\" (its create message's "
+                              "undocumented timestampTransportStrategy is accepted, a finding)")
 SPEECHIFY_NO_TIMED_STREAM = ("the sandbox serves no POST /v1/audio/stream/with-timestamps (404 \"Not found\"), "
                              "the one request SpeechifyHttpTTSService sends")
 XAI_NO_PCM = ("the sandbox's /v1/tts refuses output_format.codec \"pcm\", XAIHttpTTSService's default: 400 "
@@ -256,8 +256,9 @@ NEUPHONIC_STOP_IN_TEXT = ("the sandbox reads only {\"text\": \" <STOP>\"} as the
                           "reports 'completed with no audio' after its idle wait")
 SARVAM_NO_SOCKET = ("the sandbox serves no Sarvam TTS socket (wss://api.sarvam.ai/text-to-speech/ws): the upgrade "
                     "SarvamTTSService sends is refused (HTTP 403, no body)")
-SMALLEST_CONTEXT_ID = ("the sandbox refuses the context_id field of the text message SmallestTTSService sends: "
-                       "\"text: context_id: Extra inputs are not permitted\"")
+SMALLEST_CONTEXT_ID = ("the sandbox's socket grammar matches no message of SmallestTTSService's stream with "
+                       "context_id and continue: \"Unknown message: context_id, continue, language, ...\" (the "
+                       "context_id of its first text message is accepted, a finding)")
 
 CASES = (
     Case("openai", "openai", _openai, bad_key=r"401 - Incorrect API key provided"),

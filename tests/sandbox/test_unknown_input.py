@@ -61,3 +61,23 @@ def test_a_wrong_value_beside_an_unknown_field_is_still_refused_for_the_value() 
     with pytest.raises(RequestValidationError, match="audioEncoding") as refused:
         check_wire_request(_synthesize_endpoint(), wrong)
     assert "futureKnob" not in str(refused.value)
+
+
+def test_socket_messages_and_bodies_share_one_reading_of_an_unknown_field() -> None:
+    """`set_aside_unknown` is the one rule for request bodies and socket messages (the socket imitation asks it
+    for each client message: Pipecat's Inworld service sends `create.timestampTransportStrategy`, which the
+    declaration does not list)."""
+    from harness.core.spec import RequestModel
+    from harness.core.validate import set_aside_unknown
+
+    class Config(RequestModel):
+        voiceId: str
+
+    class Create(RequestModel):
+        create: Config
+
+    message = {"create": {"voiceId": "Ashley", "timestampTransportStrategy": "ASYNC"}, "contextId": "c1"}
+    trimmed, unknown = set_aside_unknown(Create, message)
+    assert set(unknown) == {"create.timestampTransportStrategy", "contextId"}
+    assert trimmed == {"create": {"voiceId": "Ashley"}}
+    assert set_aside_unknown(Create, trimmed) == (trimmed, ())

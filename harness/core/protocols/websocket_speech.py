@@ -60,7 +60,7 @@ from harness.core.protocols.realtime_grammar import (
     Utterance,
 )
 from harness.core.protocols.socket_framing import Framing, audio_in, decode, encode
-from harness.core.spec import AudioAt, DocDrift, Offering, Provider
+from harness.core.spec import AudioAt, DocDrift, Offering, Provider, UnknownInput
 
 PROTOCOL = "websocket-speech"
 
@@ -166,6 +166,7 @@ class Socket:
     # Where any server message says whether it succeeded (a code at a pointer and the values meaning success: MiniMax's
     # `base_resp`): a message whose code is another is that error, audio beside it or not. None: only `error` says so.
     errors: BodyErrors | None = None
+    unknown_input: UnknownInput = UnknownInput.UNDOCUMENTED  # a message field the declaration does not list
     drift: tuple[DocDrift, ...] = ()
 
     def __post_init__(self) -> None:

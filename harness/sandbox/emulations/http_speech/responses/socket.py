@@ -52,6 +52,8 @@ from harness.core.protocols.websocket_speech import (
     slots_of,
     upgrade_values,
 )
+from harness.core.spec import UnknownInput
+from harness.core.validate import set_aside_unknown
 from harness.sandbox.emulation import SocketCall
 from harness.sandbox.emulations.http_speech.models import pitch_of
 from harness.sandbox.socket_writer import Lanes, Sender, SocketDropped
@@ -182,12 +184,17 @@ class FamilySocket:
         if send is None:
             raise Refused(invalid, "Unknown message: " + (", ".join(sorted(map(str, raw)))[:80]
                                                          if isinstance(raw, dict) else type(raw).__name__))
+        checked, unknown = raw, ()  # type: tuple[Any, tuple[str, ...]]
+        if self.socket.unknown_input is not UnknownInput.REFUSED:  # as the documents say, else never stricter
+            checked, unknown = set_aside_unknown(send.model, raw)
         try:
-            send.model.model_validate(raw)
+            send.model.model_validate(checked)
         except ValidationError as error:
             first = error.errors(include_url=False)[0]
             where = ".".join(str(part) for part in first["loc"]) or "(message)"
             raise Refused(invalid, f"{send.name}: {where}: {first['msg']}") from None
+        if self.socket.unknown_input is UnknownInput.UNDOCUMENTED:  # `ignored`: documented, no finding
+            self.call.services.accepted_unknown(f"WS {self.socket.path} {send.name}", unknown)
         return send
 
     async def _converse(self) -> None:
