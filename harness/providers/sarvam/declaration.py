@@ -1,6 +1,6 @@
 """Sarvam AI's text-to-speech as its documents describe it, in the HTTP speech family's terms: `POST
 /text-to-speech` answering base64 audio at `/audios/0`, the `api-subscription-key` header, and the Bulbul models
-(priced in rupees only: no USD price declared).
+(priced in rupees only: no USD price declared); its text-to-speech WebSocket in `sockets`.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from harness.core.protocols.http_speech import (
     SpeechService,
     Synthesis,
     Voice,
-    build_provider,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import AudioAt, AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
 from harness.providers.sarvam.models import (
     ERRORS_REFERENCE,
@@ -31,6 +31,7 @@ from harness.providers.sarvam.models import (
     TextToSpeechRequest,
     TextToSpeechResponse,
 )
+from harness.providers.sarvam.sockets import SOCKETS
 
 PRICES_READ = "2026-09-20"  # the pricing transcription's own read date (models.PRICING)
 HOST = "api"
@@ -162,4 +163,4 @@ SERVICE = SpeechService(
                         "states no USD basis: the harness reports no USD cost for Sarvam.", (PRICING,))),
 )
 
-PROVIDER = build_provider(SERVICE)
+PROVIDER = with_sockets(SERVICE, SOCKETS)  # and its text-to-speech WebSocket (`sockets`)

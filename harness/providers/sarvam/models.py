@@ -91,3 +91,113 @@ class ErrorBody(ResponseModel):
     """"Most REST errors return JSON: {"error": {"message": "Human-readable description", "code": ...}}"."""
 
     error: ErrorDetail
+
+
+# --- the text-to-speech WebSocket (`sockets`), every reference text read 2026-11-25 ---------------------------------
+# The API reference's socket page: "WSS wss://api.sarvam.ai/text-to-speech/ws"; "Headers Api-Subscription-Key string
+# Required"; query "model enum Optional Defaults to bulbul:v2", "send_completion_event enum Optional Defaults to true
+# ... When set to true, an event message will be sent when the final audio chunk has been generated". Send: "Configure
+# Connection ... Send initial configuration for text-to-speech streaming", "Send Text ... Send text chunk for speech
+# synthesis", "Flush Signal ... Send signal to end text streaming.", "Ping Signal ... Send ping signal to keep the TTS
+# WebSocket connection alive." Receive: "Audio Output ... Receive audio chunks from the TTS WebSocket.", "Event
+# Notification ... Receive completion event notifications from the TTS WebSocket (if send_completion_event is
+# enabled)", "Error Response ... Receive error messages from the TTS WebSocket".
+SOCKET_REFERENCE = "https://docs.sarvam.ai/api-reference-docs/text-to-speech/stream"
+# The guide: "Always send the config message first"; the config "Sets up voice parameters and must be the first message
+# sent after connection"; "Use flush messages strategically to ensure complete text processing".
+SOCKET_GUIDE = "https://docs.sarvam.ai/api-reference-docs/api-guides-tutorials/text-to-speech/streaming-api/web-socket"
+# "If not specified, the audio is streamed in base64-encoded MPEG format by default"; "linear16 Uncompressed PCM audio –
+# large size, accurate"; "mp3 MPEG Layer-3 – widely supported, good compression".
+SOCKET_CODECS = ("https://docs.sarvam.ai/api-reference-docs/api-guides-tutorials/text-to-speech/how-to/"
+                 "set-audio-format-for-output")
+# The messages' fields and words (source: sdk): sarvamai 0.1.39, text_to_speech_streaming/socket_client.py and the
+# types ConfigureConnection(Data), SendText(Data), FlushSignal, PingSignal, AudioOutput(Data), EventResponse(Data),
+# ErrorResponse(Data), generated from Sarvam's API definition.
+SOCKET_SDK = ("https://pypi.org/project/sarvamai/0.1.39/ (sarvamai/text_to_speech_streaming/socket_client.py, "
+              "sarvamai/types/configure_connection_data.py)")
+
+Bitrate = Literal["32k", "64k", "96k", "128k", "192k"]  # "Audio bitrate (choose from 5 supported bitrate options)"
+
+
+class SocketConfigData(RequestModel):
+    language_code: Language | None = Field(None, description="The language of the text in BCP-47 format.")
+    target_language_code: Language | None = Field(None, description="The guide's and Pipecat's name for it.")
+    speaker: str = Field(min_length=1, description="The speaker voice; must match the model; lowercase.")
+    model: ModelName | None = None  # also in the URL's query
+    pitch: float | None = Field(None, ge=-0.75, le=0.75, description="bulbul:v2 only; -0.75 to 0.75.")
+    pace: float | None = Field(None, ge=0.3, le=3.0, description="v2: 0.3 to 3.0; v3 and v4-flash: 0.5 to 2.0.")
+    loudness: float | None = Field(None, ge=0.3, le=3.0, description="bulbul:v2 only; 0.3 to 3.0.")
+    temperature: float | None = Field(None, ge=0.01, le=1.0, description="v3 and v4-flash; 0.01 to 1.0.")
+    # "Supported values are 8000, 16000, 22050, 24000 Hz" (typed int: the sandbox checks the value per format).
+    speech_sample_rate: int | None = None
+    enable_preprocessing: bool | None = None
+    output_audio_codec: Codec | None = None
+    output_audio_bitrate: Bitrate | None = None
+    dict_id: str | None = None
+    min_buffer_size: int | None = None  # "Minimum character length that triggers buffer flushing"
+    max_chunk_length: int | None = None  # "Maximum length for sentence splitting"
+
+    @model_validator(mode="after")
+    def _one_language(self) -> SocketConfigData:
+        if self.language_code is None and self.target_language_code is None:
+            raise ValueError("language_code is required (\"The language of the text in BCP-47 format\")")
+        return self
+
+
+class SocketConfig(RequestModel):
+    """"Configuration message required as the first message after establishing the WebSocket connection"."""
+
+    type: Literal["config"]
+    data: SocketConfigData
+
+
+class SocketTextData(RequestModel):
+    # "Text length should be 1-2500 characters. Recommended: <500 characters for optimal streaming performance."
+    text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+
+
+class SocketText(RequestModel):
+    type: Literal["text"]
+    data: SocketTextData
+
+
+class SocketFlush(RequestModel):
+    """"Forces the text buffer to process immediately, regardless of the min_buffer_size threshold"."""
+
+    type: Literal["flush"]
+
+
+class SocketAudioData(ResponseModel):
+    content_type: str  # "MIME type of the audio content (e.g., 'audio/mp3', 'audio/wav')"
+    audio: str  # "Base64-encoded audio data ready for playback or download"
+    request_id: str | None = None
+
+
+class SocketAudio(ResponseModel):
+    type: Literal["audio"]
+    data: SocketAudioData
+
+
+class SocketEventData(ResponseModel):
+    event_type: Literal["final"]  # "Type of event that occurred"
+    message: str | None = None
+    timestamp: str | None = None  # "ISO 8601 timestamp when the event occurred"
+
+
+class SocketEvent(ResponseModel):
+    """"Event notification message sent when specific events occur during TTS processing"."""
+
+    type: Literal["event"]
+    data: SocketEventData
+
+
+class SocketErrorData(ResponseModel):
+    message: str
+    code: int | None = None  # "Optional error code for programmatic error handling"
+    details: dict[str, object] | None = None
+    request_id: str | None = None
+
+
+class SocketError(ResponseModel):
+    type: Literal["error"]
+    data: SocketErrorData

@@ -1,0 +1,83 @@
+"""Sarvam AI's text-to-speech WebSocket (`wss://api.sarvam.ai/text-to-speech/ws`) in the WebSocket speech family's
+terms, as its API reference names the messages and the official client `sarvamai` 0.1.39 writes them (source: sdk,
+models.SOCKET_SDK; read 2026-11-25): the `api-subscription-key` header, the model and `send_completion_event` in the
+URL's query, a `config` message first (speaker, language, codec, rate), `text` messages, a `flush` — "Send signal to end
+text streaming" —, `audio` answers with base64 at `/data/audio`, and the completion `event` (`event_type: "final"`)
+once "the final audio chunk has been generated". The connection stays open for further text (the client closes it).
+"""
+
+from __future__ import annotations
+
+from harness.core.protocols.http_speech import Format
+from harness.core.protocols.realtime_grammar import AudioSpec, Kind
+from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.spec import AudioAt, DocDrift
+from harness.providers.sarvam.models import (
+    SOCKET_CODECS,
+    SOCKET_GUIDE,
+    SOCKET_REFERENCE,
+    SOCKET_SDK,
+    SocketAudio,
+    SocketConfig,
+    SocketError,
+    SocketEvent,
+    SocketFlush,
+    SocketText,
+)
+
+RATE = 22050  # speech_sample_rate "Default when omitted: 22050 Hz for all models"
+RATES = (8000, 16000, 22050, 24000)  # "Supported values are 8000, 16000, 22050, 24000 Hz"
+
+# linear16 first ("Uncompressed PCM audio"): headerless chunks the benchmark decodes one by one, and what Pipecat's
+# SarvamTTSService asks for; mp3 is the socket's default ("streamed in base64-encoded MPEG format by default"). Left
+# out: aac, alaw, mulaw, opus, flac and wav (the pages say nothing of how each arrives chunked).
+FORMATS = (
+    Format("linear16", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}", RATES),
+    Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
+)
+
+TEXT_TO_SPEECH_WS = Socket(
+    key="text_to_speech_streaming.connect", path="/text-to-speech/ws",
+    summary="Text to speech WebSocket: config, text and flush in, base64 audio chunks and a final event out",
+    doc=SOCKET_REFERENCE,
+    auth=SocketAuth(KeyIn.HEADER, in_handshake=True),  # "Headers Api-Subscription-Key string Required"
+    query={"model": "{model}", "send_completion_event": "true"},
+    opening=Send("config", {"type": "config", "data": {"language_code": "en-IN", "speaker": "{voice}",
+                                                       "output_audio_codec": "{format}",
+                                                       "speech_sample_rate": "{rate}"}},
+                 SocketConfig, Match("/type", "config")),
+    text=Send("text", {"type": "text", "data": {"text": "{text}"}}, SocketText, Match("/type", "text")),
+    end=Send("flush", {"type": "flush"}, SocketFlush, Match("/type", "flush")),
+    audio=Answer("audio", Kind.AUDIO, Match("/type", "audio"), SocketAudio,
+                 {"type": "audio", "data": {"content_type": "audio/{format}", "audio": "{audio}"}}),
+    audio_at=AudioAt("/data/audio"),
+    final=Answer("event", Kind.FINAL, Match("/data/event_type", "final"), SocketEvent,
+                 {"type": "event", "data": {"event_type": "final"}}),
+    error=Answer("error", Kind.ERROR, Match("/type", "error"), SocketError,
+                 {"type": "error", "data": {"message": "{message}"}}, message_at="/data/message"),
+    formats=FORMATS,
+    server_closes=False,  # "Single WebSocket connection handles multiple text to speech conversions"
+    error_close=1008,  # not documented
+    drift=(DocDrift("language field", "The client's ConfigureConnectionData sends language_code; the guide and "
+                    "Pipecat send target_language_code: either is accepted, one is required.",
+                    (SOCKET_SDK, SOCKET_GUIDE)),
+           DocDrift("ping", "The ping message ({\"type\": \"ping\"}, \"to keep the WebSocket connection alive\") is "
+                    "not declared: the family has no message the server takes and ignores; the sandbox refuses it.",
+                    (SOCKET_REFERENCE, SOCKET_SDK)),
+           DocDrift("several utterances", "\"Send config once, then stream text continuously\": the sandbox speaks the "
+                    "text up to the first flush and its final event, and speaks no text sent after it.",
+                    (SOCKET_GUIDE,)),
+           DocDrift("default model", "The query's model \"Defaults to bulbul:v2\" while the model's own words call "
+                    "bulbul:v3 the \"API default when omitted\": the sandbox requires the model in the query.",
+                    (SOCKET_REFERENCE, SOCKET_SDK)),
+           DocDrift("codecs", "The guide's older copy and the client's configure() say output_audio_codec \"currently "
+                    "supports MP3 only\"; the codec page lists eight. linear16's byte order is not stated (16-bit "
+                    "little-endian assumed, as Pipecat reads it) and content_type's values beyond the examples "
+                    "('audio/mp3', 'audio/wav') are not documented: the sandbox writes audio/<codec>.",
+                    (SOCKET_CODECS, SOCKET_SDK)),
+           DocDrift("errors", "An error frame's data carries message, an optional integer code, details and "
+                    "request_id; no code values and no close code are documented: the sandbox writes the message only "
+                    "and closes 1008.", (SOCKET_SDK,))),
+)
+
+SOCKETS = (TEXT_TO_SPEECH_WS,)
