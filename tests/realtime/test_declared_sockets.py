@@ -16,6 +16,8 @@ EXAMPLES = (
     # pyneuphonic: complete() and the websocket page's response format; neuphonic-js: `stop` on the last answer.
     ("neuphonic", "client", "text", {"text": "Hello, "}),
     ("neuphonic", "client", "stop", {"text": " <STOP>"}),
+    # pyneuphonic's websocket page, example 2: the end token at the end of the text message (`end_token`).
+    ("neuphonic", "client", "text", {"text": "Hello, World! <STOP>"}),
     ("neuphonic", "server", "audio", {"version": "1.X.X", "timestamp": "2024-07-15T11:59:27.619054",
                                       "data": {"audio": "SGVsbG8h", "text": "Hello "}}),
     ("neuphonic", "server", "stop", {"data": {"audio": "", "text": "", "sampling_rate": 22050, "stop": True}}),
@@ -32,6 +34,7 @@ EXAMPLES = (
                                 "contextId": "159495B1-5C81-4C73-A51A-9CE10A08239E"}),
     ("rime", "client", "flush", {"operation": "flush"}),
     ("rime", "client", "eos", {"operation": "eos"}),
+    ("rime", "client", "clear", {"operation": "clear"}),  # "clear out the accumulated buffer"
     ("rime", "server", "chunk", {"type": "chunk", "data": "UklGRg==", "contextId": None}),
     ("rime", "server", "timestamps", {"type": "timestamps", "word_timestamps": {
         "words": ["Testing", "mistv3", "timestamps."], "start": [0, 0.35396, 1.41584],
@@ -41,6 +44,8 @@ EXAMPLES = (
     # Together's WebSocket guide.
     ("together", "client", "append", {"type": "input_text_buffer.append", "text": "Hello, this is a test sentence."}),
     ("together", "client", "commit", {"type": "input_text_buffer.commit"}),
+    ("together", "client", "clear", {"type": "input_text_buffer.clear"}),
+    ("together", "client", "tts_session.updated", {"type": "tts_session.updated", "session": {"voice": "tara"}}),
     ("together", "server", "session.created", {"event_id": "uuid-string", "type": "session.created", "session": {
         "id": "session-uuid", "object": "realtime.tts.session", "modalities": ["text", "audio"],
         "model": "canopylabs/orpheus-3b-0.1-ft", "voice": "tara"}}),

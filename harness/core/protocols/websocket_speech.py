@@ -9,7 +9,7 @@ message's number, for ids that must differ), `{id}` (the server's session), `{co
 `{last}`) with the pydantic model its documents give it and the `Match` that tells it apart — and
 `with_sockets` adds it to the provider its HTTP declaration (`http_speech.SpeechService`) makes:
 
-    client   [opening] → text × n (· [flush]) → end → (final seen) → [after_final]
+    client   [opening] → text × n (· [flush] · [clear] · [update]) → end → (final seen) → [after_final]
     server   [greeting] · [ready] · audio (binary | a message with audio at `audio_at`) · final · error · others
 
 Messages are JSON text frames, or MessagePack maps in binary frames where the socket says so (`framing`; Fish
@@ -136,6 +136,14 @@ class Socket:
     audio: Answer | None = None  # kind AUDIO: the JSON message carrying audio at `audio_at` (None: binary frames)
     opening: Send | None = None
     flush: Send | None = None  # speaks what the buffer holds without ending the text (Fish Audio's flush)
+    final_per_flush: bool = False  # each flush's speech ends with `final` too, the socket going on (Rime's done:
+    # "If the client sends more text and triggers further synthesis, another done will follow")
+    clear: Send | None = None  # drops the text the buffer holds, unspoken (an interruption: Rime's clear,
+    # Together's input_text_buffer.clear); speech already asked for is still sent
+    update: Send | None = None  # changes the settings mid-session: its slots are read as the opening's, a slot it
+    # leaves out keeps its value (Together's tts_session.updated {"session": {"voice"}})
+    end_token: str = ""  # a token closing a text message that ends the text as `end` does, the text before it
+    # spoken (Neuphonic's {"text": "Hello, World! <STOP>"}); "": only `end` ends it
     after_final: Send | None = None  # what the client sends once the final marker came (LMNT's finish)
     closed: Answer | None = None  # the server's answer to `after_final` (Inworld's contextClosed)
     greeting: Answer | None = None  # the server speaks first, on accept (MiniMax's connected_success)
@@ -190,7 +198,8 @@ class Socket:
 
     @property
     def sends(self) -> tuple[Send, ...]:
-        return tuple(s for s in (self.after_final, self.end, self.flush, self.text, self.opening) if s is not None)
+        found = (self.after_final, self.end, self.flush, self.clear, self.update, self.text, self.opening)
+        return tuple(s for s in found if s is not None)
 
 
 def slots_of(template: Any, at: str = "") -> dict[str, str]:

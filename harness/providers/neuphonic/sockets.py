@@ -1,8 +1,11 @@
 """Neuphonic's TTS WebSocket (`wss://api.neuphonic.com/speak/{lang_code}`) in the WebSocket speech family's terms, as
 its official clients speak it (source: sdk): no opening message — the voice, rate and encoding ride on the URL's
 query as `TTSConfig.to_query_params` writes them — the `x-api-key` header, {"text"} messages, {"text": " <STOP>"}
-ending the passage ("We require a special end-of-sequence token `<STOP>`"), answers {data: {audio (base64), text,
-sampling_rate}} of which the last carries `stop: true`; the client closes the socket.
+ending the passage ("We require a special end-of-sequence token `<STOP>` to be sent at the end of every passage of
+text"), or `<STOP>` closing a text message (the repository's WebSocket page, WEBSOCKET_DOC, read 2026-11-25: "Sending
+Messages (Python Example 2)": `await ws.send({'text': 'Hello, World! <STOP>'})`, and Example 1's `{'text': '<STOP>'}`),
+answers {data: {audio (base64), text, sampling_rate}} of which the last carries `stop: true`; the client closes the
+socket.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ SPEAK = Socket(
     suffix="-ws",
     text=Send("text", {"text": "{text}"}, SocketText, Match("/text")),
     end=Send("stop", {"text": " <STOP>"}, SocketText, Match("/text", " <STOP>")),  # complete()
+    end_token="<STOP>",  # {'text': 'Hello, World! <STOP>'}: the passage and its end in one message (WEBSOCKET_DOC)
     audio=Answer("audio", Kind.AUDIO, Match("/data/audio"), SocketEvent,
                  {"data": {"audio": "{audio}", "sampling_rate": "{rate}"}}),
     audio_at=AudioAt("/data/audio"),
@@ -43,9 +47,11 @@ SPEAK = Socket(
                     "official TypeScript client stops at the answer whose data carries stop: true, which the "
                     "declaration follows.", (SDK_WEBSOCKET, SDK_WEBSOCKET_JS)),
            DocDrift("end of text", "The Python client's complete() sends {\"text\": \" <STOP>\"}; the repository's "
-                    "WebSocket page also writes <STOP> at the end of a text message, which the declaration does not "
-                    "read as the end. Both clients also send bare text frames (pyneuphonic's send(str), "
-                    "neuphonic-js's send): only the JSON {\"text\"} form is declared.",
+                    "WebSocket page (marked \"Deprecated\") also ends a passage with <STOP> closing a text message, "
+                    "which the declaration reads as the end too. The page says the server returns \"all the audio "
+                    "chunks up to that point\" at every <STOP>; the sandbox speaks one passage a socket. Both clients "
+                    "also send bare text frames (pyneuphonic's send(str), neuphonic-js's send): only the JSON "
+                    "{\"text\"} form is declared.",
                     (SDK_WEBSOCKET, SDK_WEBSOCKET_JS, WEBSOCKET_DOC)),
            DocDrift("errors", "No socket error message is in the stored material: the HTTP endpoint's "
                     "{status_code, errors} shape (the client's APIResponse fields) is assumed, closed 1008.",

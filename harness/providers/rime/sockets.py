@@ -1,9 +1,12 @@
 """Rime's JSON WebSocket (`wss://users-ws.rime.ai/ws3`, "Rime's flagship WebSocket endpoint") in the WebSocket speech
 family's terms, as Rime's reference writes it (WS_JSON; the segment settings page, SEGMENT): the bearer key on the
 upgrade, every synthesis argument in the URL's query ("all synthesis arguments are provided as query parameters"), no
-opening; {"text", "contextId"} messages, {"operation": "flush"}, {"operation": "eos"} ("generate audio for whatever
+opening; {"text", "contextId"} messages, {"operation": "flush"}, {"operation": "clear"} ("Your client can clear out the
+accumulated buffer, which is useful in the case of interruptions"), {"operation": "eos"} ("generate audio for whatever
 remains in the buffer, and then have the connection immediately closed"); back {"type": "chunk", "data": base64},
-{"type": "timestamps"}, {"type": "done"} after the last chunk, {"type": "error", "message"}.
+{"type": "timestamps"}, {"type": "done"} after the last chunk of each synthesis ("If the client sends more text and
+triggers further synthesis, another done will follow": under segment=never each flush is one), {"type": "error",
+"message"}. References read 2026-11-25.
 
 The socket's own host (users-ws.rime.ai) is added to the HTTP declaration's by `attach`; its message models are here,
 beside the socket (the HTTP declaration's `models` has the HTTP payloads).
@@ -34,7 +37,8 @@ class TextMessage(RequestModel):
 
 
 class Operation(RequestModel):
-    """`{ "operation": "flush" }`, `{ "operation": "eos" }` (and `clear`, which the declaration does not send)."""
+    """`{ "operation": "flush" }`, `{ "operation": "clear" }`, `{ "operation": "eos" }` (the harness's own client sends
+    no clear: it is an interruption's)."""
 
     operation: Literal["flush", "eos", "clear"]
 
@@ -58,7 +62,9 @@ class TimestampsEvent(ResponseModel):
 
 
 class DoneEvent(ResponseModel):
-    """ "After the last audio chunk for a synthesis batch has been sent, the server emits a `done` event." """
+    """ "After the last audio chunk for a synthesis batch has been sent, the server emits a `done` event. This signals
+    that the current synthesis is fully complete. If the client sends more text and triggers further synthesis,
+    another done will follow." (WS_JSON) """
 
     type: Literal["done"]
     contextId: str | None = None
@@ -83,7 +89,12 @@ WS3 = Socket(
     query={"speaker": "{voice}", "modelId": "{model}", "audioFormat": "{format}", "samplingRate": "{rate}",
            "segment": "never"},
     text=Send("text", {"text": "{text}", "contextId": "{context}"}, TextMessage, Match("/text")),
+    # "This forces whatever buffer exists, if any, to be synthesized"; under segment=never "Rime synthesizes the entire
+    # accumulated buffer as a single utterance" at each flush (SEGMENT), each synthesis ending with its done (WS_JSON).
     flush=Send("flush", {"operation": "flush"}, Operation, Match("/operation", "flush")),
+    final_per_flush=True,
+    # "Your client can clear out the accumulated buffer, which is useful in the case of interruptions." (WS_JSON)
+    clear=Send("clear", {"operation": "clear"}, Operation, Match("/operation", "clear")),
     end=Send("eos", {"operation": "eos"}, Operation, Match("/operation", "eos")),
     audio=Answer("chunk", Kind.AUDIO, Match("/type", "chunk"), ChunkEvent,
                  {"type": "chunk", "data": "{audio}", "contextId": "{context}"}),
@@ -100,8 +111,9 @@ WS3 = Socket(
     drift=(DocDrift("errors", "\"The server will not close the connection, and will still accept subsequent "
                     "well-formed messages\" after an error; the family's imitation ends the socket after its error "
                     "frame (close 1008).", (WS_JSON,)),
-           DocDrift("clear and flush", "clear is not declared (the sandbox refuses it); a flush speaks the buffer but "
-                    "the sandbox sends its one done after eos, not one per flush as segment=never does.", (SEGMENT,)),
+           DocDrift("clear", "\"send a clear operation to discard the buffer and stop queued synthesis\" (SEGMENT): "
+                    "the sandbox's clear drops the buffer; speech an earlier flush asked for is still sent.",
+                    (WS_JSON, SEGMENT)),
            DocDrift("timestamps", "Declared as a message the socket may send; the sandbox sends none.", (WS_JSON,))),
 )
 

@@ -2,8 +2,12 @@
 family's terms, as Together's documentation writes it (WEBSOCKET_GUIDE: its client and its server messages, and the
 example clients): the bearer key on the upgrade, the model and voice in the URL's query, `session.created` first
 ("Wait for session created"), then `input_text_buffer.append` messages and `input_text_buffer.commit` ("Use this at the
-end of your input stream"); back `conversation.item.input_text.received`, `conversation.item.audio_output.delta`
-(base64 at `delta`), `conversation.item.audio_output.done` and `conversation.item.tts.failed`. The client closes.
+end of your input stream"), `input_text_buffer.clear` ("Clears all buffered text without processing (except text
+already being processed by the model)") and `tts_session.updated` ("Updates TTS session settings like voice in real
+time"; API_REFERENCE: "Update session parameters like voice", its `session` also taking `extra_params`); back
+`conversation.item.input_text.received`, `conversation.item.audio_output.delta` (base64 at `delta`),
+`conversation.item.audio_output.done` and `conversation.item.tts.failed`. The client closes. References read
+2026-11-25.
 
 The socket's message models are here, beside the socket (the HTTP declaration's `models` has the HTTP payloads).
 """
@@ -19,6 +23,7 @@ from harness.core.spec import AudioAt, DocDrift, RequestModel, ResponseModel
 
 WEBSOCKET_GUIDE = "https://docs.together.ai/docs/inference/text-to-speech/websocket.md"
 GUIDE_COPY = "Together AI's llms-full.txt (2025-11-08), section WebSocket API: the server messages and examples"
+API_REFERENCE = "https://docs.together.ai/reference/audio-speech-websocket.md"
 
 
 class AppendText(RequestModel):
@@ -30,6 +35,28 @@ class CommitBuffer(RequestModel):
     """ "Forces processing of all buffered text. Use this at the end of your input stream." """
 
     type: Literal["input_text_buffer.commit"]
+
+
+class ClearBuffer(RequestModel):
+    """ "Clears all buffered text without processing (except text already being processed by the model)." """
+
+    type: Literal["input_text_buffer.clear"]
+
+
+class SessionSettings(RequestModel):
+    """ "The `session` object also accepts an `extra_params` field for additional model-specific parameters"
+    (API_REFERENCE: `pronunciation_dict`, a list of "<source>/<replacement>" rules)."""
+
+    voice: str | None = None
+    extra_params: dict[str, Any] | None = None
+
+
+class SessionUpdate(RequestModel):
+    """ `{"type": "tts_session.updated", "session": {"voice": "new_voice_id"}}`: "Updates TTS session settings like
+    voice in real time." """
+
+    type: Literal["tts_session.updated"]
+    session: SessionSettings
 
 
 class SessionInfo(ResponseModel):
@@ -84,6 +111,9 @@ SPEECH_SOCKET = Socket(
     text=Send("append", {"type": "input_text_buffer.append", "text": "{text}"}, AppendText,
               Match("/type", "input_text_buffer.append")),
     end=Send("commit", {"type": "input_text_buffer.commit"}, CommitBuffer, Match("/type", "input_text_buffer.commit")),
+    clear=Send("clear", {"type": "input_text_buffer.clear"}, ClearBuffer, Match("/type", "input_text_buffer.clear")),
+    update=Send("tts_session.updated", {"type": "tts_session.updated", "session": {"voice": "{voice}"}}, SessionUpdate,
+                Match("/type", "tts_session.updated")),
     audio=Answer("audio_output.delta", Kind.AUDIO, Match("/type", "conversation.item.audio_output.delta"), AudioDelta,
                  {"type": "conversation.item.audio_output.delta", "item_id": "tts_1", "delta": "{audio}"}),
     audio_at=AudioAt("/delta"),
@@ -101,9 +131,11 @@ SPEECH_SOCKET = Socket(
     drift=(DocDrift("query", "The parameters table names the model `model_id`; both examples send `model`, which the "
                     "declaration follows. response_format pcm is taken to be the HTTP endpoint's raw 16-bit PCM at "
                     "24 kHz.", (WEBSOCKET_GUIDE,)),
-           DocDrift("other messages", "input_text_buffer.clear and the session update ({type: tts_session.updated}) "
-                    "are not declared: the sandbox refuses them. The sandbox sends no input_text.received.",
-                    (WEBSOCKET_GUIDE, GUIDE_COPY))),
+           DocDrift("other messages", "The documents name no answer to tts_session.updated (the guide's "
+                    "server-to-client messages have no session.updated) and the sandbox sends none; its extra_params "
+                    "are taken, not applied. \"If no context_id is specified, all contexts are updated\": no "
+                    "context_id field is documented, so none is declared. The sandbox sends no input_text.received.",
+                    (WEBSOCKET_GUIDE, API_REFERENCE, GUIDE_COPY))),
 )
 
 SOCKETS = (SPEECH_SOCKET,)

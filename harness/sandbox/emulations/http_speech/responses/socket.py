@@ -11,8 +11,12 @@
                 unknown voice or model, a format or rate not declared, a bad key → an error frame; the
                 key's rate limit → an error frame; then the `ready` answer where declared
     text        validated against its documented model; joins the buffer, or is spoken at once where the
-                provider speaks each text as it comes (`speaks_each_text`)
-    flush       where declared, the buffer spoken now; the text goes on
+                provider speaks each text as it comes (`speaks_each_text`); a text closed by the socket's
+                end token (`end_token`) is also the end
+    flush       where declared, the buffer spoken now (then the final marker, where each flush ends with one); the
+                text goes on
+    clear       where declared, the buffer dropped unspoken (speech already asked for is still sent)
+    update      where declared, its settings read as the opening's, a slot it leaves out kept
     end         the buffer spoken; the final marker after the last audio (filled with the end message's
                 nonce and the context); the server closes 1000 unless the client has more to say
     after_final its answer where declared (`closed`), once the audio asked for is out; then the server closes
@@ -210,18 +214,17 @@ class FamilySocket:
                 continue
             if not self.opened:
                 raise Refused(self.service.refusals.invalid, f"{send.name} before the opening message")
+            ended = False  # the text message closed by the socket's end token
             if send is socket.text:
-                if socket.opening is None and not self.settled:  # the settings ride on every text message
-                    self._open(raw, socket.text.template)
-                text = str(read(raw, slots_of(socket.text.template).get("text")) or "")
-                self.buffer += text
-                if text and self.speaker is not None:
-                    self.speaker.begin(text)
-                if socket.speaks_each_text:
-                    self._speak_buffer()
+                ended = self._take_text(raw)
             elif send is socket.flush:
-                self._speak_buffer()
-            if send is socket.end or (send is socket.text and socket.end is None):  # None: the text was all of it
+                if self._speak_buffer() and socket.final_per_flush:
+                    self.lanes.submit(LANE, self._final)
+            elif send is socket.clear:
+                self.buffer = ""  # only the unspoken text: what was asked for before is still sent
+            elif send is socket.update:
+                self._open(raw, send.template, keep=True)
+            if send is socket.end or ended or (send is socket.text and socket.end is None):  # None: the text is all
                 nonce = slots_of(send.template).get("nonce")
                 if nonce is not None:
                     self.values["nonce"] = read(raw, nonce)
@@ -238,6 +241,22 @@ class FamilySocket:
                 await self._close_if_server_closes()
                 return
 
+    def _take_text(self, raw: Any) -> bool:
+        """A text message into the buffer; whether it also ended the text (closed by the socket's `end_token`)."""
+        socket = self.socket
+        if socket.opening is None and not self.settled:  # the settings ride on every text message
+            self._open(raw, socket.text.template)
+        text = str(read(raw, slots_of(socket.text.template).get("text")) or "")
+        ended = bool(socket.end_token) and text.rstrip().endswith(socket.end_token)
+        if ended:
+            text = text.rstrip()[:-len(socket.end_token)]
+        self.buffer += text
+        if text and self.speaker is not None:
+            self.speaker.begin(text)
+        if socket.speaks_each_text:
+            self._speak_buffer()
+        return ended
+
     async def _close_if_server_closes(self) -> None:
         if self.socket.server_closes:
             await self.sender.close(1000)
@@ -247,21 +266,26 @@ class FamilySocket:
 
     # --- the opening --------------------------------------------------------------------------------
 
-    def _open(self, raw: Any, template: Mapping[str, Any] | None = None) -> None:
+    def _open(self, raw: Any, template: Mapping[str, Any] | None = None, *, keep: bool = False) -> None:
         """The settings a message carries (the opening's, or the first text message's where the socket has no
-        opening): its key where it travels there, the model, voice, format and rate its slots hold."""
+        opening): its key where it travels there, the model, voice, format and rate its slots hold. `keep`: an
+        update of settings already made, so a slot the message leaves out keeps its value (and the key is not
+        asked for again)."""
         socket, refusals = self.socket, self.service.refusals
         assert socket.opening is not None or template is not None
         slots = slots_of(template if template is not None else socket.opening.template)  # type: ignore[union-attr]
         self.settled = True
-        if socket.auth.where is KeyIn.MESSAGE:
+        if socket.auth.where is KeyIn.MESSAGE and not keep:
             self._check_key(str(read(raw, slots.get("key")) or ""))
         # What the upgrade said (the URL's path and query, its headers), then what the message says.
         call = self.call
         given: dict[str, Any] = {**upgrade_values(socket.path_params, call.path_params),
                                  **upgrade_values(socket.query, call.query),
                                  **upgrade_values(socket.headers, call.websocket.headers)}
-        given |= {name: read(raw, at) for name, at in slots.items()}
+        if keep:
+            given |= {"model": self.wire_model, "voice": self.voice, "context": self.values["context"]}
+        given |= {name: value for name, at in slots.items()
+                  if (value := read(raw, at)) is not None or not keep}
         wire = self.wire_model
         if "model" in given:
             wire = str(given["model"] or "")
@@ -289,7 +313,7 @@ class FamilySocket:
                     raise Refused(refusals.invalid, f"sample rate {rate!r} is not one of "
                                   + ", ".join(map(str, fmt.rates or (fmt.spec.sample_rate,))))
                 spec = replace(spec, sample_rate=int(rate))
-        self.values["context"] = read(raw, slots.get("context")) or ""
+        self.values["context"] = given.get("context") or ""
         self.opened = True
         self._start(wire, voice, spec)
         self.values["format"] = given["format"] if "format" in given else socket.formats[0].name
@@ -313,14 +337,16 @@ class FamilySocket:
 
     # --- speech -------------------------------------------------------------------------------------
 
-    def _speak_buffer(self) -> None:
+    def _speak_buffer(self) -> bool:
+        """Speak what the buffer holds; whether it held anything to speak."""
         text, self.buffer = self.buffer.strip(), ""
         if not text:
-            return
+            return False
         cost = self.grammar.declaration.cost_of(len(text), self.wire_model)  # type: ignore[union-attr]
         if not self.call.services.charge(self.key or None, cost):
             raise Refused(self.service.refusals.quota)
         self.lanes.submit(LANE, lambda: self._speak(text))
+        return True
 
     async def _speak(self, text: str) -> None:
         assert self.speaker is not None
