@@ -218,8 +218,10 @@ def _declared_openai_provider() -> Provider:
 
 def _declared_realtime_provider(package_name: str) -> Provider:
     """A provider declared with the realtime protocol the emulation package of that name imitates."""
-    names = {"elevenlabs": "eleven", "cartesia": "carte", "deepgram_speak": "dgram"}
-    found = declared.parse(realtime_toml(), Path("tts-harness.toml")).providers()
+    names = {"cartesia": "carte", "deepgram_speak": "dgram"}
+    # Only that provider's table: the others' protocols may be declared in another way (ElevenLabs' is a family now).
+    table = next(part for part in realtime_toml().split("\n[") if part.startswith(f"providers.{names[package_name]}]"))
+    found = declared.parse("[" + table, Path("tts-harness.toml")).providers()
     return next(p for p in found if p.name == names[package_name])
 
 
@@ -232,7 +234,7 @@ def _built(package: Package) -> Emulation:
     name = package.path.name
     if name == "openai":
         provider = _declared_openai_provider()
-    elif name in ("elevenlabs", "cartesia", "deepgram_speak"):
+    elif name in ("cartesia", "deepgram_speak"):
         provider = _declared_realtime_provider(name)
     elif name == "http_speech":  # the family's imitation, built for each of its providers alike
         provider = next(importlib.import_module(p.module).PROVIDER for p in FAMILY_PROVIDERS

@@ -9,8 +9,9 @@ import pytest
 
 from harness.core import declared
 from harness.core.errors import UsageError
-from harness.core.protocols import cartesia, deepgram_speak, elevenlabs
+from harness.core.protocols import cartesia, deepgram_speak
 from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.providers.elevenlabs.sockets import spec_of as eleven_spec_of
 from tests.helpers.realtime import realtime_toml
 
 FILE = Path("tts-harness.toml")
@@ -52,8 +53,8 @@ def test_a_format_the_protocol_does_not_have_is_one_line() -> None:
 
 
 def test_each_protocols_format_names_read_as_audio() -> None:
-    assert elevenlabs.audio_spec_of("mp3_44100_128") == AudioSpec("mp3", 44100, "mp3")
-    assert elevenlabs.audio_spec_of("ulaw_8000") == AudioSpec("pcm_mulaw", 8000)
+    assert eleven_spec_of("mp3_44100_128") == AudioSpec("mp3", 44100, "mp3")
+    assert eleven_spec_of("ulaw_8000") == AudioSpec("pcm_mulaw", 8000)
     assert cartesia.audio_spec_of(cartesia.output_format_of("wav_pcm_f32le_44100")) == AudioSpec(
         "pcm_f32le", 44100, "wav")
     assert deepgram_speak.audio_spec_of("mulaw", None) == AudioSpec("pcm_mulaw", 8000)  # "8000 or 24000" defaults

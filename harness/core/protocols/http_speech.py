@@ -270,6 +270,7 @@ class SpeechService:
     # codes mean the statuses of `refusals` unless `statuses` says otherwise. None: a 2xx answer never carries
     # one (a stream's error events are still read in the form nearly every stream writes them).
     answer_errors: BodyErrors | None = None
+    file_protocols: tuple[str, ...] = ()
 
     def synthesis(self, key: str) -> Synthesis:
         for synthesis in self.syntheses:
@@ -398,8 +399,12 @@ def price(model: Model, synthesis: Synthesis, payload: Mapping[str, Any]) -> Cos
 
 def model_of(service: SpeechService, synthesis: Synthesis, payload: Mapping[str, Any]) -> Model | None:
     """Which declared model a request asks for: by its model slot, else by what a model sets, else by its
-    voice (a voice type is the model: Google's Standard, WaveNet, Neural2 voices)."""
-    candidates = [m for m in service.models if m.synthesis == synthesis.endpoint.key]
+    voice (a voice type is the model: Google's Standard, WaveNet, Neural2 voices). A synthesis no model is offered on
+    speaks the models of the syntheses that name theirs at the same slot (ElevenLabs' `/stream` and
+    `/with-timestamps` take the `model_id`s of Create speech)."""
+    candidates = [m for m in service.models if m.synthesis == synthesis.endpoint.key] or [
+        m for m in service.models
+        if synthesis.slots.model is not None and service.synthesis(m.synthesis).slots.model == synthesis.slots.model]
     if synthesis.slots.model is not None:
         named = read(payload, synthesis.slots.model)
         # a model may send another name than it is offered under (`sets` at the model slot: the same model on a

@@ -57,6 +57,7 @@ from harness.core.protocols.realtime_grammar import (
     Opening,
     Outgoing,
     Session,
+    SpokenSpan,
     Utterance,
 )
 from harness.core.protocols.socket_framing import Framing, audio_in, decode, encode
@@ -115,6 +116,28 @@ class SocketAuth:
     where: KeyIn = KeyIn.HEADER
     field: str = ""  # KeyIn.MESSAGE: the opening's field that holds it
     in_handshake: bool = True
+    # KeyIn.HEADER: pointers into the opening message that may carry the key instead of the header (ElevenLabs'
+    # `/xi_api_key` in its first message); the header wins where one came, else the first of these the opening
+    # holds, checked when it arrives (`in_handshake` is then False). The client sends the header.
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """Timing marks: when each word (or character) of the text is spoken, as the server sends them. Pointers are
+    the message's own; `start_at`/`end_at` hold lists of times in `unit_s` seconds (`end_at` durations where
+    `durations`), counted from the chunk's audio where `chunk_relative` (ElevenLabs' alignment: "these times are
+    relative to the returned chunk"), else from the utterance's start."""
+
+    answer: Answer | None  # the message carrying them (kind MARKS); None: they ride on the audio answer
+    text_at: str  # the list of words (or characters)
+    start_at: str
+    end_at: str
+    unit_s: float = 1.0  # seconds per unit (milliseconds: 0.001)
+    durations: bool = False  # `end_at` holds each one's duration, not its end
+    chars: bool = False  # per character, not per word
+    chunk_relative: bool = False
+    asked_by: str = ""  # the opening's (or text's) slot that asks for them; "": always sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +180,7 @@ class Socket:
     opening_waits_for_greeting: bool = False  # the opening (no opening: the text) waits for `greeting`
     speaks_each_text: bool = False  # each text message is spoken as it comes (else the buffer, at `end`)
     context_at: str = ""  # where server messages name their context
+    marks: Marks | None = None  # timing marks the server sends (word or character alignment)
     chunk_files: bool = False  # each audio chunk is a whole file of the format's container (a WAV header each)
     host: str = "api"
     suffix: str = "-ws"  # the offering of model M over this socket is M + suffix (when the socket names it M too)
@@ -304,12 +328,34 @@ class SocketGrammar(Grammar):
         said = None if self.socket.errors is None else error_in(raw, self.socket.errors)
         if said is not None:  # a message that says it failed is that error, whatever audio comes with it
             return (Event(*at, Kind.ERROR, context, code=said.code, message=said.message),)
+        marks = self._marks(raw, answer, frame, context)
         where = self.socket.audio_at
         if answer.kind in (Kind.AUDIO, Kind.FINAL) and where is not None and read(raw, where.pointer):
             # Audio text that is not in its encoding raises (AudioFieldError): `Grammar.read` refuses the frame.
-            audio = (Event(*at, Kind.AUDIO, context, audio=audio_in(raw, where, self.socket.framing)),)
+            audio = (Event(*at, Kind.AUDIO, context, audio=audio_in(raw, where, self.socket.framing)), *marks)
             return audio if answer.kind is Kind.AUDIO else (*audio, Event(*at, Kind.FINAL, context))
-        return (Event(*at, answer.kind, context),)
+        if marks and (answer.kind is Kind.MARKS or answer.kind is Kind.AUDIO):
+            return marks
+        return (*marks, Event(*at, answer.kind, context))
+
+    def _marks(self, raw: Any, answer: Answer, frame: Frame, context: str) -> tuple[Event, ...]:
+        """The timing marks a message carries, as one MARKS event (none where the socket declares none, or the
+        message is not the one carrying them)."""
+        marks = self.socket.marks
+        carrier = self.socket.audio if marks is None or marks.answer is None else marks.answer
+        if marks is None or answer is not carrier:
+            return ()
+        texts, starts, ends = (read(raw, marks.text_at), read(raw, marks.start_at), read(raw, marks.end_at))
+        if not isinstance(texts, list) or not isinstance(starts, list) or not isinstance(ends, list):
+            return ()
+        spans = tuple(
+            SpokenSpan(str(text), float(start) * marks.unit_s,
+                       (float(start) + float(end) if marks.durations else float(end)) * marks.unit_s)
+            for text, start, end in zip(texts, starts, ends, strict=False)
+            if isinstance(start, int | float) and isinstance(end, int | float))
+        parent = marks.text_at.rsplit("/", 1)[0]
+        return (Event(frame.index, frame.t_s, Kind.MARKS, context, marks=spans, chunk_relative=marks.chunk_relative,
+                      pointer=parent),)
 
     def audio_spec(self, session: Session) -> AudioSpec:
         sent = session.sent()
@@ -371,14 +417,17 @@ def _dump(template: Mapping[str, Any], values: Mapping[str, Any], framing: Frami
 
 def served(service: SpeechService, socket: Socket) -> list[tuple[Model, str]]:
     """The models a socket serves, each with the name the socket knows it by. A model offered under another name
-    than it sends (the same model on a second HTTP endpoint) is served once, under its own."""
+    than it sends is served under the name it sends: once, where that name is another declared model's (the same
+    model on a second HTTP endpoint), else as itself (ElevenLabs' `eleven_flash_v2_5-http` is the socket's
+    `eleven_flash_v2_5`)."""
+    names = {m.name for m in service.models}
 
-    def renamed(model: Model) -> bool:
+    def sent(model: Model) -> str:
         slot = service.synthesis(model.synthesis).slots.model
-        return slot is not None and slot in model.sets
+        return str(model.sets[slot]) if slot is not None and slot in model.sets else model.name
 
-    return [(m, socket.models.get(m.name, m.name)) for m in service.models
-            if (not socket.models or m.name in socket.models) and not renamed(m)]
+    return [(m, socket.models.get(m.name, sent(m))) for m in service.models
+            if (not socket.models or m.name in socket.models) and (sent(m) == m.name or sent(m) not in names)]
 
 
 def refusal_statuses(service: SpeechService) -> dict[str, int]:

@@ -44,11 +44,12 @@ from starlette.websockets import WebSocketDisconnect
 
 from harness.core.audio import stream_frames
 from harness.core.protocols.http_speech import Refusal, SpeechService, fill, put, read
-from harness.core.protocols.realtime_grammar import AudioSpec, Channel
+from harness.core.protocols.realtime_grammar import AudioSpec, Channel, SpokenSpan
 from harness.core.protocols.socket_framing import FramingError, audio_value, decode, encode
 from harness.core.protocols.websocket_speech import (
     Answer,
     KeyIn,
+    Marks,
     Send,
     Socket,
     SocketGrammar,
@@ -123,7 +124,8 @@ class FamilySocket:
         try:
             if self.socket.greeting is not None:
                 await self._send(self._filled(self.socket.greeting))
-            if auth.where is KeyIn.HEADER and not auth.in_handshake:
+            # A key that may also come in the opening (`SocketAuth.fields`) is checked there when no header came.
+            if auth.where is KeyIn.HEADER and not auth.in_handshake and (self.key or not auth.fields):
                 self._check_key(self.key)
             if self.socket.opening is None:
                 self._start(self.wire_model, self.voice, self.spec)
@@ -218,6 +220,8 @@ class FamilySocket:
             if send is socket.text:
                 ended = self._take_text(raw)
             elif send is socket.flush:
+                if "text" in slots_of(send.template):  # a flush that carries text (ElevenLabs' "flush": true)
+                    self._take_text(raw, send.template)
                 if self._speak_buffer() and socket.final_per_flush:
                     self.lanes.submit(LANE, self._final)
             elif send is socket.clear:
@@ -241,12 +245,13 @@ class FamilySocket:
                 await self._close_if_server_closes()
                 return
 
-    def _take_text(self, raw: Any) -> bool:
-        """A text message into the buffer; whether it also ended the text (closed by the socket's `end_token`)."""
+    def _take_text(self, raw: Any, template: Mapping[str, Any] | None = None) -> bool:
+        """A text message (or a flush carrying text: its `template`) into the buffer; whether it also ended the text
+        (closed by the socket's `end_token`)."""
         socket = self.socket
         if socket.opening is None and not self.settled:  # the settings ride on every text message
             self._open(raw, socket.text.template)
-        text = str(read(raw, slots_of(socket.text.template).get("text")) or "")
+        text = str(read(raw, slots_of(template or socket.text.template).get("text")) or "")
         ended = bool(socket.end_token) and text.rstrip().endswith(socket.end_token)
         if ended:
             text = text.rstrip()[:-len(socket.end_token)]
@@ -277,6 +282,8 @@ class FamilySocket:
         self.settled = True
         if socket.auth.where is KeyIn.MESSAGE and not keep:
             self._check_key(str(read(raw, slots.get("key")) or ""))
+        elif socket.auth.fields and not keep and not self.key:  # no header came: the opening's field holds it
+            self._check_key(str(next((found for at in socket.auth.fields if (found := read(raw, at))), "")))
         # What the upgrade said (the URL's path and query, its headers), then what the message says.
         call = self.call
         given: dict[str, Any] = {**upgrade_values(socket.path_params, call.path_params),
@@ -353,25 +360,63 @@ class FamilySocket:
         spec, pending = self.spec, None
         async for piece in self.speaker.say(text + " "):
             if pending is not None:
-                await self._send_audio(pending, last=False)
+                await self._send_audio(*pending, last=False)
             streamed = spec.container == "mp3" and not self.socket.chunk_files
-            pending = encode_as(piece.samples, spec.sample_rate, spec.codec, spec.container, constant_bitrate=streamed)
+            audio = encode_as(piece.samples, spec.sample_rate, spec.codec, spec.container, constant_bitrate=streamed)
             if streamed:  # one stream, as an encoder kept open writes it: its frames, at one bitrate, no Xing frame
-                pending = stream_frames(pending)
+                audio = stream_frames(audio)
+            pending = (audio, piece.marks, piece.offset_s)
         if pending is not None:
-            await self._send_audio(pending, last=True)
+            await self._send_audio(*pending, last=True)
 
-    async def _send_audio(self, audio: bytes, *, last: bool) -> None:
-        where, answer = self.socket.audio_at, self.socket.audio
+    async def _send_audio(self, audio: bytes, marks: tuple[SpokenSpan, ...] = (), offset_s: float = 0.0, *,
+                          last: bool) -> None:
+        where, answer, declared = self.socket.audio_at, self.socket.audio, self.socket.marks
         if where is None or answer is None:
             await self.sender.binary(audio)
-            return
-        frame = self._filled(answer, last=last, audio="")
-        put(frame, where.pointer, audio_value(audio, where, self.socket.framing))
-        await self._send(frame, audio=True)
+        else:
+            frame = self._filled(answer, last=last, audio="")
+            put(frame, where.pointer, audio_value(audio, where, self.socket.framing))
+            if declared is not None and declared.answer is None and marks:  # alignment on the audio message
+                _put_marks(frame, declared, marks, offset_s)
+            await self._send(frame, audio=True)
+        if declared is not None and declared.answer is not None and marks:
+            message = self._filled(declared.answer)
+            _put_marks(message, declared, marks, offset_s)
+            await self._send(message)
 
     async def _final(self) -> None:
         await self._send(self._filled(self.socket.final))
+
+
+def _put_marks(message: dict[str, Any], declared: Marks, marks: tuple[SpokenSpan, ...], offset_s: float) -> None:
+    """A chunk's marks written where the socket declares them: per character or per word, in its unit, counted from
+    the chunk's audio or the utterance's start."""
+    spans = marks if declared.chars else _words(marks)
+    base = offset_s if declared.chunk_relative else 0.0
+
+    def unit(seconds: float) -> float:
+        value = seconds / declared.unit_s
+        return round(value) if declared.unit_s < 1 else round(value, 3)
+
+    put(message, declared.text_at, [span.text for span in spans])
+    put(message, declared.start_at, [unit(span.start_s - base) for span in spans])
+    put(message, declared.end_at, [unit(span.end_s - span.start_s) if declared.durations else unit(span.end_s - base)
+                                   for span in spans])
+
+
+def _words(marks: tuple[SpokenSpan, ...]) -> tuple[SpokenSpan, ...]:
+    """Character marks joined into word marks (a space ends a word)."""
+    found: list[SpokenSpan] = []
+    current: list[SpokenSpan] = []
+    for mark in (*marks, SpokenSpan(" ", 0.0, 0.0)):
+        if mark.text.isspace():
+            if current:
+                found.append(SpokenSpan("".join(m.text for m in current), current[0].start_s, current[-1].end_s))
+            current = []
+        else:
+            current.append(mark)
+    return tuple(found)
 
 
 def socket_handlers(service: SpeechService, channels: tuple[Channel, ...]) -> dict[str, Any]:
