@@ -45,6 +45,7 @@ from harness.core.protocols.http_speech import (
     fill,
     request_for,
 )
+from harness.core.protocols.marks import Answer, Marks, Match, read_marks
 from harness.core.protocols.realtime_grammar import (
     KEY_SLOT,
     STANDARD_CLOSE_CODES,
@@ -57,25 +58,12 @@ from harness.core.protocols.realtime_grammar import (
     Opening,
     Outgoing,
     Session,
-    SpokenSpan,
     Utterance,
 )
 from harness.core.protocols.socket_framing import Framing, audio_in, decode, encode
 from harness.core.spec import AudioAt, DocDrift, Offering, Provider, UnknownInput
 
 PROTOCOL = "websocket-speech"
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """What tells a message apart: a value at a JSON pointer (`/type` = "flush"), or the pointer's presence."""
-
-    pointer: str
-    value: Any = None  # None: present, whatever its value
-
-    def __call__(self, message: Any) -> bool:
-        present, found = resolve(message, self.pointer)
-        return present and (self.value is None or found == self.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,20 +75,6 @@ class Send:
     template: Mapping[str, Any]
     model: type[BaseModel]
     match: Match | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """A server message: what it means, how it is told apart, its documented model, and the template the sandbox
-    writes it from. An ERROR answer says where its code and message are."""
-
-    name: str
-    kind: Kind
-    match: Match
-    model: type[BaseModel]
-    template: Mapping[str, Any]
-    code_at: str = ""
-    message_at: str = ""
 
 
 class KeyIn(StrEnum):
@@ -120,24 +94,6 @@ class SocketAuth:
     # `/xi_api_key` in its first message); the header wins where one came, else the first of these the opening
     # holds, checked when it arrives (`in_handshake` is then False). The client sends the header.
     fields: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Marks:
-    """Timing marks: when each word (or character) of the text is spoken, as the server sends them. Pointers are
-    the message's own; `start_at`/`end_at` hold lists of times in `unit_s` seconds (`end_at` durations where
-    `durations`), counted from the chunk's audio where `chunk_relative` (ElevenLabs' alignment: "these times are
-    relative to the returned chunk"), else from the utterance's start."""
-
-    answer: Answer | None  # the message carrying them (kind MARKS); None: they ride on the audio answer
-    text_at: str  # the list of words (or characters)
-    start_at: str
-    end_at: str
-    unit_s: float = 1.0  # seconds per unit (milliseconds: 0.001)
-    durations: bool = False  # `end_at` holds each one's duration, not its end
-    chars: bool = False  # per character, not per word
-    chunk_relative: bool = False
-    asked_by: str = ""  # the opening's (or text's) slot that asks for them; "": always sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +139,8 @@ class Socket:
     marks: Marks | None = None  # timing marks the server sends (word or character alignment)
     chunk_files: bool = False  # each audio chunk is a whole file of the format's container (a WAV header each)
     host: str = "api"
-    suffix: str = "-ws"  # the offering of model M over this socket is M + suffix (when the socket names it M too)
+    suffix: str = "-ws"  # the offering of model M over this socket is M + suffix (when the socket names it M too);
+    # "": the socket's offering is M itself, in place of M's HTTP offering (Deepgram's aura-* over /v1/speak)
     # The socket's own names of the models it serves, by their HTTP names (DashScope's qwen3-tts-flash is
     # qwen3-tts-flash-realtime on its socket); empty: every model, by its HTTP name.
     models: Mapping[str, str] = field(default_factory=dict)
@@ -343,19 +300,11 @@ class SocketGrammar(Grammar):
         message is not the one carrying them)."""
         marks = self.socket.marks
         carrier = self.socket.audio if marks is None or marks.answer is None else marks.answer
-        if marks is None or answer is not carrier:
+        spans = None if marks is None or answer is not carrier else read_marks(raw, marks)
+        if marks is None or spans is None:
             return ()
-        texts, starts, ends = (read(raw, marks.text_at), read(raw, marks.start_at), read(raw, marks.end_at))
-        if not isinstance(texts, list) or not isinstance(starts, list) or not isinstance(ends, list):
-            return ()
-        spans = tuple(
-            SpokenSpan(str(text), float(start) * marks.unit_s,
-                       (float(start) + float(end) if marks.durations else float(end)) * marks.unit_s)
-            for text, start, end in zip(texts, starts, ends, strict=False)
-            if isinstance(start, int | float) and isinstance(end, int | float))
-        parent = marks.text_at.rsplit("/", 1)[0]
         return (Event(frame.index, frame.t_s, Kind.MARKS, context, marks=spans, chunk_relative=marks.chunk_relative,
-                      pointer=parent),)
+                      pointer=marks.text_at.rsplit("/", 1)[0]),)
 
     def audio_spec(self, session: Session) -> AudioSpec:
         sent = session.sent()
@@ -417,17 +366,14 @@ def _dump(template: Mapping[str, Any], values: Mapping[str, Any], framing: Frami
 
 def served(service: SpeechService, socket: Socket) -> list[tuple[Model, str]]:
     """The models a socket serves, each with the name the socket knows it by. A model offered under another name
-    than it sends is served under the name it sends: once, where that name is another declared model's (the same
-    model on a second HTTP endpoint), else as itself (ElevenLabs' `eleven_flash_v2_5-http` is the socket's
-    `eleven_flash_v2_5`)."""
-    names = {m.name for m in service.models}
+    than it sends (the same model on a second HTTP endpoint) is served once, under its own."""
 
-    def sent(model: Model) -> str:
+    def renamed(model: Model) -> bool:
         slot = service.synthesis(model.synthesis).slots.model
-        return str(model.sets[slot]) if slot is not None and slot in model.sets else model.name
+        return slot is not None and slot in model.sets
 
-    return [(m, socket.models.get(m.name, sent(m))) for m in service.models
-            if (not socket.models or m.name in socket.models) and (sent(m) == m.name or sent(m) not in names)]
+    return [(m, socket.models.get(m.name, m.name)) for m in service.models
+            if (not socket.models or m.name in socket.models) and not renamed(m)]
 
 
 def refusal_statuses(service: SpeechService) -> dict[str, int]:
@@ -471,9 +417,11 @@ def with_sockets(service: SpeechService, sockets: Sequence[Socket]) -> Provider:
                                channel=socket.key, languages=m.languages, max_chars=m.max_chars,
                                description=f"{wire} over the WebSocket {socket.path} (voice {m.voice})")
                       for m, wire in models]
+    taken = {o.name for o in offerings}  # a socket's offering named as an HTTP one replaces it (suffix "")
+    kept = tuple(o for o in provider.offerings if o.name not in taken)
     docs = tuple(dict.fromkeys((*provider.docs, *(s.doc for s in sockets if s.doc))))
     drift = (*provider.doc_drift, *(d for s in sockets for d in s.drift))
-    return replace(provider, channels=(*provider.channels, *channels), offerings=(*provider.offerings, *offerings),
+    return replace(provider, channels=(*provider.channels, *channels), offerings=(*kept, *offerings),
                    docs=docs, doc_drift=drift)
 
 

@@ -9,8 +9,8 @@ SDK examples'. Prices: "The Flash and Turbo models cost 1 credit per 2 character
 per character"; the USD price of a credit depends on the plan and ElevenLabs' API pricing page is not in the stored
 material: unpriced rather than guessed.
 
-Each model is offered twice: over the stream-input socket under its own name (what the benchmark has always run) and
-over Create speech as `<model>-http`.
+Each model is offered over the stream-input socket under its own name (the socket's `suffix` ""), as the benchmark has
+always run it; Create speech, its stream and both with timing serve the same `model_id`s.
 """
 
 from __future__ import annotations
@@ -91,11 +91,11 @@ SYNTHESES = tuple(Synthesis(endpoint, SLOTS, FORMATS, default_format=DEFAULT_FOR
 
 VOICES = (Voice("JBFqnCBsd6RMkjVDRZzb"), Voice("21m00Tcm4TlvDq8ikWAM"))
 
-HTTP_MODELS = tuple(
-    Model(f"{name}-http", CONVERT, VOICES[0].name, sets={"/model_id": name},
+MODELS_DECLARED = tuple(
+    Model(name, CONVERT, VOICES[0].name,
           price_note=f"1 credit per {'2 characters' if 'v2_5' in name else 'character'}; a credit's USD price "
           f"depends on the plan, not in the stored material ({PRICES_READ}; {MODELS_PAGE})",
-          description=f"{name} over Create speech (voice {VOICES[0].name})")
+          description=f"{name} (voice {VOICES[0].name})")
     for name in MODELS)
 
 REFUSALS = Refusals(
@@ -125,7 +125,7 @@ SERVICE = SpeechService(
                       by_status={422: {"detail": [{"loc": ["body"], "msg": "{message}", "type": "value_error"}]}}),
     refusals=REFUSALS,
     syntheses=SYNTHESES,
-    models=HTTP_MODELS,
+    models=MODELS_DECLARED,
     voices=VOICES,
     prices_read=PRICES_READ,
     file_protocols=("elevenlabs",),

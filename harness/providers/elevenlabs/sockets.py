@@ -61,7 +61,7 @@ FIRST = ("pcm_24000", "mp3_44100_128", "pcm_16000", "ulaw_8000")
 FORMATS = tuple(format_of(name) for name in (*FIRST, *(f for f in WS_FORMATS if f not in FIRST))
                 if not name.startswith("opus"))
 
-ALIGNMENT = Marks(None, text_at="/alignment/chars", start_at="/alignment/charStartTimesMs",
+ALIGNMENT = Marks(text_at="/alignment/chars", start_at="/alignment/charStartTimesMs",
                   end_at="/alignment/charDurationsMs", unit_s=0.001, durations=True, chars=True, chunk_relative=True)
 
 STREAM_INPUT = Socket(
@@ -87,7 +87,7 @@ STREAM_INPUT = Socket(
     close_codes={**STANDARD_CLOSE_CODES,
                  1008: "policy violation: an invalid key, or no input within inactivity_timeout"},
     error_close=1008,
-    suffix="",  # the socket's offerings keep the models' own names (the HTTP ones are `-http`)
+    suffix="",  # the socket's offerings keep the models' own names, in place of Create speech's
     drift=(
         DocDrift("alignment durations", "The AsyncAPI names the per-character durations `charDurationsMs`; clients "
                  "in the field (LiveKit's plugin) also read `charsDurationsMs`. The sandbox writes the first.",

@@ -44,12 +44,12 @@ from starlette.websockets import WebSocketDisconnect
 
 from harness.core.audio import stream_frames
 from harness.core.protocols.http_speech import Refusal, SpeechService, fill, put, read
+from harness.core.protocols.marks import Marks, complete_words, marks_values
 from harness.core.protocols.realtime_grammar import AudioSpec, Channel, SpokenSpan
 from harness.core.protocols.socket_framing import FramingError, audio_value, decode, encode
 from harness.core.protocols.websocket_speech import (
     Answer,
     KeyIn,
-    Marks,
     Send,
     Socket,
     SocketGrammar,
@@ -390,33 +390,13 @@ class FamilySocket:
 
 
 def _put_marks(message: dict[str, Any], declared: Marks, marks: tuple[SpokenSpan, ...], offset_s: float) -> None:
-    """A chunk's marks written where the socket declares them: per character or per word, in its unit, counted from
-    the chunk's audio or the utterance's start."""
-    spans = marks if declared.chars else _words(marks)
+    """A chunk's marks written where the socket declares them: per character or per word (the words this chunk's
+    characters complete), counted from the chunk's audio or from the utterance's start."""
+    spans = list(marks) if declared.chars else complete_words((*marks, SpokenSpan(" ", 0.0, 0.0)))[0]
     base = offset_s if declared.chunk_relative else 0.0
-
-    def unit(seconds: float) -> float:
-        value = seconds / declared.unit_s
-        return round(value) if declared.unit_s < 1 else round(value, 3)
-
-    put(message, declared.text_at, [span.text for span in spans])
-    put(message, declared.start_at, [unit(span.start_s - base) for span in spans])
-    put(message, declared.end_at, [unit(span.end_s - span.start_s) if declared.durations else unit(span.end_s - base)
-                                   for span in spans])
-
-
-def _words(marks: tuple[SpokenSpan, ...]) -> tuple[SpokenSpan, ...]:
-    """Character marks joined into word marks (a space ends a word)."""
-    found: list[SpokenSpan] = []
-    current: list[SpokenSpan] = []
-    for mark in (*marks, SpokenSpan(" ", 0.0, 0.0)):
-        if mark.text.isspace():
-            if current:
-                found.append(SpokenSpan("".join(m.text for m in current), current[0].start_s, current[-1].end_s))
-            current = []
-        else:
-            current.append(mark)
-    return tuple(found)
+    shifted = [SpokenSpan(span.text, span.start_s - base, span.end_s - base) for span in spans]
+    for pointer, values in marks_values(declared, shifted).items():
+        put(message, pointer, values)
 
 
 def socket_handlers(service: SpeechService, channels: tuple[Channel, ...]) -> dict[str, Any]:
