@@ -106,3 +106,21 @@ def test_no_key_at_all_is_refused_when_the_first_message_comes_without_one(sandb
     session = _session(sandbox, [{"text": " "}, {"text": "Hi. "}, {"text": ""}])
     assert [a.get("error") for a in _received(session)] == ["invalid_api_key"]
     assert session.closing is not None and session.closing.code == 1008
+
+
+def test_the_chunk_length_schedule_starts_a_generation_before_any_flush_or_end(sandbox: Any) -> None:
+    """No flush and no closing text: the buffer reaching the opening's schedule (50 characters) is spoken."""
+    base = sandbox.base_url("elevenlabs", "api").replace("http://", "ws://", 1)
+    url = f"{base}/v1/text-to-speech/{VOICE}/stream-input?model_id={MODEL}&output_format=pcm_24000"
+    grammar = _grammar()
+    messages = [{"text": " ", "generation_config": {"chunk_length_schedule": [50]}},
+                {"text": "The quick brown fox jumps over the lazy dog, twice over. "}]
+
+    def heard(session: Session) -> bool:
+        return any(e.kind in (Kind.AUDIO, Kind.ERROR) for f in session.received() for e in grammar.read(f).events)
+
+    session = asyncio.run(run_session(url, {"xi-api-key": sandbox.default_key("elevenlabs")},
+                                      [Outgoing(json.dumps(m)) for m in messages], complete=heard, idle_timeout_s=20))
+    events = [e for f in session.received() for e in grammar.read(f).events]
+    assert any(e.kind is Kind.AUDIO for e in events) and not any(e.kind is Kind.ERROR for e in events)
+    assert len(session.sent()) == 2  # the audio came with neither a flush nor the closing {"text": ""}

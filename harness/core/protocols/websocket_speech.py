@@ -97,6 +97,20 @@ class SocketAuth:
 
 
 @dataclass(frozen=True, slots=True)
+class Schedule:
+    """A generation starts as the buffer fills: when it holds the next of these lengths in characters (the last one
+    repeating), its text is spoken without waiting for a flush or the end. The opening's list at `lengths_at`
+    replaces the default (ElevenLabs' generation_config.chunk_length_schedule: "The default value for
+    chunk_length_schedule is: [120, 160, 250, 290]")."""
+
+    lengths_at: str
+    default: tuple[int, ...]
+
+    def threshold(self, lengths: Sequence[float], generations: int) -> float:
+        return lengths[min(generations, len(lengths) - 1)]
+
+
+@dataclass(frozen=True, slots=True)
 class Socket:
     """One documented WebSocket endpoint of a provider, every field quoting its documents (or its SDK)."""
 
@@ -115,6 +129,7 @@ class Socket:
     audio: Answer | None = None  # kind AUDIO: the JSON message carrying audio at `audio_at` (None: binary frames)
     opening: Send | None = None
     flush: Send | None = None  # speaks what the buffer holds without ending the text (Fish Audio's flush)
+    schedule: Schedule | None = None  # the buffer is spoken as it reaches each length (ElevenLabs' chunk schedule)
     final_per_flush: bool = False  # each flush's speech ends with `final` too, the socket going on (Rime's done:
     # "If the client sends more text and triggers further synthesis, another done will follow")
     clear: Send | None = None  # drops the text the buffer holds, unspoken (an interruption: Rime's clear,

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import STANDARD_CLOSE_CODES, AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, KeyIn, Marks, Match, Send, Socket, SocketAuth
+from harness.core.protocols.websocket_speech import Answer, KeyIn, Marks, Match, Schedule, Send, Socket, SocketAuth
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.elevenlabs.models import (
     WS_FORMATS,
@@ -73,6 +73,8 @@ STREAM_INPUT = Socket(
     opening=Send("InitializeConnection", {"text": " ", "generation_config": {"chunk_length_schedule": [50]}},
                  InitializeConnection),
     text=Send("SendText", {"text": "{text}"}, SendText, Match("/text")),
+    # "The default value for chunk_length_schedule is: [120, 160, 250, 290]"; "Each item should be in the range 50-500."
+    schedule=Schedule("/generation_config/chunk_length_schedule", (120, 160, 250, 290)),
     flush=Send("SendText (flush)", {"text": "{text}", "flush": True}, SendText, Match("/flush", True)),
     end=Send("CloseConnection", {"text": ""}, CloseConnection, Match("/text", "")),
     audio=Answer("AudioOutput", Kind.AUDIO, Match("/audio"), AudioOutput,
@@ -97,8 +99,6 @@ STREAM_INPUT = Socket(
         DocDrift("socket errors", "The AsyncAPI shows no error message: {\"message\", \"error\", \"code\"} before a "
                  "1008 close is what clients handle (the SDK reads `message`), not a quoted example.",
                  (WS_REFERENCE,)),
-        DocDrift("generation schedule", "chunk_length_schedule (default [120, 160, 250, 290]) starts a generation as "
-                 "the buffer fills; the sandbox speaks the buffer at a flush or at the end only.", (WS_REFERENCE,)),
     ),
 )
 

@@ -7,14 +7,16 @@
     framing     every message read and written as the socket frames it: JSON text, or MessagePack binary frames
                 (a frame of the other kind is refused with an error frame)
     opening     its slots (and the upgrade's query and headers) read (voice, model, format, rate, the key where it
-                travels in the message): an
+                travels in the message, or in one of `SocketAuth.fields` when no header brought it): an
                 unknown voice or model, a format or rate not declared, a bad key → an error frame; the
                 key's rate limit → an error frame; then the `ready` answer where declared
     text        validated against its documented model; joins the buffer, or is spoken at once where the
                 provider speaks each text as it comes (`speaks_each_text`); a text closed by the socket's
                 end token (`end_token`) is also the end
     flush       where declared, the buffer spoken now (then the final marker, where each flush ends with one); the
-                text goes on
+                text goes on; a flush carrying text (a `{text}` slot) adds it first
+    schedule    where declared, the buffer spoken as soon as it holds the schedule's next length (the opening's list,
+                else the declared default)
     clear       where declared, the buffer dropped unspoken (speech already asked for is still sent)
     update      where declared, its settings read as the opening's, a slot it leaves out kept
     end         the buffer spoken; the final marker after the last audio (filled with the end message's
@@ -105,6 +107,9 @@ class FamilySocket:
         self.spec: AudioSpec = fmt.spec
         self.speaker: Speaker | None = None
         self.settled = False  # the settings were read (from the opening, or the first text message)
+        schedule = self.socket.schedule
+        self.lengths: tuple[float, ...] = () if schedule is None else schedule.default  # the opening may replace them
+        self.generations = 0  # the buffer's generations so far (the schedule's next length is the following one)
 
     # --- the connection -----------------------------------------------------------------------------
 
@@ -258,8 +263,11 @@ class FamilySocket:
         self.buffer += text
         if text and self.speaker is not None:
             self.speaker.begin(text)
-        if socket.speaks_each_text:
-            self._speak_buffer()
+        schedule = socket.schedule
+        filled = schedule is not None and bool(self.lengths) and len(self.buffer) >= schedule.threshold(
+            self.lengths, self.generations)
+        if (socket.speaks_each_text or filled) and self._speak_buffer():
+            self.generations += 1
         return ended
 
     async def _close_if_server_closes(self) -> None:
@@ -280,6 +288,9 @@ class FamilySocket:
         assert socket.opening is not None or template is not None
         slots = slots_of(template if template is not None else socket.opening.template)  # type: ignore[union-attr]
         self.settled = True
+        lengths = None if socket.schedule is None else read(raw, socket.schedule.lengths_at)
+        if isinstance(lengths, list) and lengths and all(isinstance(n, int | float) for n in lengths):
+            self.lengths = tuple(lengths)
         if socket.auth.where is KeyIn.MESSAGE and not keep:
             self._check_key(str(read(raw, slots.get("key")) or ""))
         elif socket.auth.fields and not keep and not self.key:  # no header came: the opening's field holds it
