@@ -124,3 +124,44 @@ def test_the_chunk_length_schedule_starts_a_generation_before_any_flush_or_end(s
     events = [e for f in session.received() for e in grammar.read(f).events]
     assert any(e.kind is Kind.AUDIO for e in events) and not any(e.kind is Kind.ERROR for e in events)
     assert len(session.sent()) == 2  # the audio came with neither a flush nor the closing {"text": ""}
+
+
+def _multi() -> Any:
+    return next(c for c in providers()["elevenlabs"].channels if c.key == "tts.multi-stream-input")
+
+
+@pytest.mark.parametrize(("side", "position", "name", "message"), (
+    # What Pipecat 1.14's ElevenLabsTTSService sends and reads (source: sdk).
+    ("client", 0, "initializeConnectionMulti", {"text": " ", "context_id": "c1", "voice_settings": {"speed": 1.0}}),
+    ("client", 1, "sendTextMulti", {"text": "Hello there. ", "context_id": "c1"}),
+    ("client", 1, "sendTextMulti", {"text": "", "context_id": "c1"}),  # its keepalive
+    ("client", 1, "flushContext", {"context_id": "c1", "flush": True}),
+    ("client", 1, "closeContext", {"context_id": "c1", "close_context": True}),
+    ("client", 1, "closeSocket", {"close_socket": True}),
+    ("server", 0, "audioOutputMulti", {"audio": "AAAA", "contextId": "c1", "alignment": None}),
+    ("server", 0, "finalOutputMulti", {"isFinal": True, "contextId": "c1"}),
+))
+def test_pipecats_multi_context_messages_are_what_the_declaration_says(side: str, position: int, name: str,
+                                                                       message: dict[str, Any]) -> None:
+    grammar = _multi().grammar
+    found = grammar.client_message(message, position) if side == "client" else grammar.answer(message)
+    assert found is not None and found.name == name
+    found.model.model_validate(message)
+
+
+def test_a_context_on_the_multi_stream_socket_is_spoken_named_and_closed(sandbox: Any) -> None:
+    from harness.core.protocols.realtime_grammar import Utterance
+    from harness.core.protocols.realtime_session import speak
+
+    channel = _multi()
+    text = "Seven silver swans swam across the quiet lake."
+    utterance = Utterance(("Seven silver swans ", "swam across the quiet lake."), VOICE, MODEL, "pcm_24000",
+                          context="turn-7")
+    session = asyncio.run(speak(channel, sandbox.base_url("elevenlabs", "api"),
+                                {"xi-api-key": sandbox.default_key("elevenlabs")}, utterance, idle_timeout_s=20))
+    answers = _received(session)
+    assert answers[-1] == {"isFinal": True, "contextId": "turn-7"}
+    assert all(a.get("contextId") == "turn-7" for a in answers) and any(a.get("audio") for a in answers)
+    assert json.loads(session.sent()[-1].text or "{}") == {"close_socket": True}  # then the server closed
+    assert session.closing is not None and session.closing.code == 1000
+    assert check_session(session, channel.grammar, {"": text}).violations == []

@@ -92,7 +92,8 @@ class SocketAuth:
     in_handshake: bool = True
     # KeyIn.HEADER: pointers into the opening message that may carry the key instead of the header (ElevenLabs'
     # `/xi_api_key` in its first message); the header wins where one came, else the first of these the opening
-    # holds, checked when it arrives (`in_handshake` is then False). The client sends the header.
+    # holds, checked when it arrives (a wrong header is still refused at the upgrade where `in_handshake`). The client
+    # sends the header.
     fields: tuple[str, ...] = ()
 
 

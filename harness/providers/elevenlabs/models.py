@@ -36,6 +36,11 @@ STREAM_REFERENCE = "https://elevenlabs.io/docs/api-reference/text-to-speech/stre
 TIMESTAMPS_REFERENCE = "https://elevenlabs.io/docs/api-reference/text-to-speech/convert-with-timestamps"
 STREAM_TIMESTAMPS_REFERENCE = "https://elevenlabs.io/docs/api-reference/text-to-speech/stream-with-timestamps"
 WS_REFERENCE = "https://elevenlabs.io/docs/api-reference/text-to-speech/v-1-text-to-speech-voice-id-stream-input"
+# The multi-context socket: its page is not among the stored documents; the messages are the clients' (source: sdk):
+# Pipecat 1.14's ElevenLabsTTSService and the elevenlabs_client gem ("connect_multi_stream_input ... Documentation:
+# https://elevenlabs.io/docs/api-reference/websockets/multi-context").
+MULTI_REFERENCE = "https://elevenlabs.io/docs/api-reference/websockets/multi-context"
+MULTI_CONTEXT_LIMIT = "https://github.com/livekit/agents-js/issues/1985"  # the server's own refusal, quoted there
 MODELS_PAGE = "https://help.elevenlabs.io/hc/en-us/articles/21811236079505-How-do-I-find-the-model-ID"
 
 DEFAULT_FORMAT = "mp3_44100_128"  # "default: mp3_44100_128"
@@ -169,3 +174,49 @@ class ErrorOutput(ResponseModel):
     message: str
     error: str
     code: int | str | None = None
+
+
+# --- the multi-stream-input socket's messages (source: sdk, MULTI_REFERENCE) -------------------------------------
+
+
+class InitializeContext(RequestModel):
+    """The first message of a context: a blank text, its `context_id`, its settings."""
+
+    text: Literal[" "]
+    context_id: str | None = None
+    voice_settings: VoiceSettings | None = None
+    generation_config: GenerationConfig | None = None
+    pronunciation_dictionary_locators: list[dict[str, Any]] | None = None
+    xi_api_key: str | None = None
+
+
+class SendContextText(RequestModel):
+    """Text for a context ("" keeps it alive)."""
+
+    text: str
+    context_id: str | None = None
+    flush: bool | None = None
+    try_trigger_generation: bool | None = None
+
+
+class FlushContext(RequestModel):
+    context_id: str | None = None
+    flush: Literal[True]
+    text: str | None = None
+
+
+class CloseContext(RequestModel):
+    context_id: str | None = None
+    close_context: Literal[True]
+
+
+class CloseSocket(RequestModel):
+    close_socket: Literal[True]
+
+
+class ContextAudioOutput(AudioOutput):
+    contextId: str | None = None
+
+
+class ContextFinalOutput(FinalOutput):
+    contextId: str | None = None

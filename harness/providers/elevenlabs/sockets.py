@@ -23,13 +23,22 @@ from harness.core.protocols.realtime_grammar import STANDARD_CLOSE_CODES, AudioS
 from harness.core.protocols.websocket_speech import Answer, KeyIn, Marks, Match, Schedule, Send, Socket, SocketAuth
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.elevenlabs.models import (
+    MULTI_CONTEXT_LIMIT,
+    MULTI_REFERENCE,
     WS_FORMATS,
     WS_REFERENCE,
     AudioOutput,
     CloseConnection,
+    CloseContext,
+    CloseSocket,
+    ContextAudioOutput,
+    ContextFinalOutput,
     ErrorOutput,
     FinalOutput,
+    FlushContext,
     InitializeConnection,
+    InitializeContext,
+    SendContextText,
     SendText,
 )
 
@@ -102,4 +111,59 @@ STREAM_INPUT = Socket(
     ),
 )
 
-SOCKETS = (STREAM_INPUT,)
+ERROR = STREAM_INPUT.error
+CLOSE_CODES = STREAM_INPUT.close_codes
+
+# The multi-context socket: every message names its context (`context_id`; the answers `contextId`), a context ends
+# with close_context (its isFinal follows its last audio) and the socket with close_socket. Declared here as one
+# context a connection, the form Pipecat's ElevenLabsTTSService speaks a turn in; several contexts side by side wait
+# for the family's Contexts part (DRIFT).
+MULTI_STREAM_INPUT = Socket(
+    key="tts.multi-stream-input", path="/v1/text-to-speech/{voice_id}/multi-stream-input",
+    summary="Several contexts on one socket: text in per context_id, audio and alignment out per contextId",
+    doc=MULTI_REFERENCE,
+    # The xi-api-key header (Pipecat's); a wrong one refused at the upgrade (not documented: DRIFT), none there waiting
+    # for the first message's xi_api_key as on stream-input.
+    auth=SocketAuth(KeyIn.HEADER, in_handshake=True, fields=("/xi_api_key",)),
+    path_params={"voice_id": "{voice}"},
+    query={"model_id": "{model}", "output_format": "{format}"},
+    opening=Send("initializeConnectionMulti", {"text": " ", "context_id": "{context}",
+                                               "generation_config": {"chunk_length_schedule": [50]}},
+                 InitializeContext),
+    text=Send("sendTextMulti", {"text": "{text}", "context_id": "{context}"}, SendContextText, Match("/text")),
+    schedule=Schedule("/generation_config/chunk_length_schedule", (120, 160, 250, 290)),
+    flush=Send("flushContext", {"context_id": "{context}", "flush": True, "text": "{text}"}, FlushContext,
+               Match("/flush", True)),
+    end=Send("closeContext", {"context_id": "{context}", "close_context": True}, CloseContext,
+             Match("/close_context", True)),
+    after_final=Send("closeSocket", {"close_socket": True}, CloseSocket, Match("/close_socket", True)),
+    audio=Answer("audioOutputMulti", Kind.AUDIO, Match("/audio"), ContextAudioOutput,
+                 {"audio": "{audio}", "isFinal": None, "normalizedAlignment": None, "alignment": None,
+                  "contextId": "{context}"}),
+    audio_at=AudioAt("/audio"),
+    marks=ALIGNMENT,
+    final=Answer("finalOutputMulti", Kind.FINAL, Match("/isFinal", True), ContextFinalOutput,
+                 {"isFinal": True, "contextId": "{context}"}),
+    error=ERROR,
+    context_at="/contextId",
+    formats=FORMATS,
+    close_codes=CLOSE_CODES,
+    error_close=1008,
+    suffix="-multi",
+    drift=(
+        DocDrift("evidence", "source: sdk. The multi-context page is not among the stored documents: the messages "
+                 "are Pipecat 1.14's ElevenLabsTTSService's ({\"text\": \" \", \"context_id\"} opening a context, "
+                 "text, {\"context_id\", \"flush\": true}, {\"context_id\", \"close_context\": true}, "
+                 "{\"close_socket\": true}; answers naming their contextId).", (MULTI_REFERENCE,)),
+        DocDrift("key at the upgrade", "A wrong xi-api-key header is refused at the upgrade (401 in the HTTP error "
+                 "shape); no stored page says whether the server does so or answers an error message and a 1008 close "
+                 "as stream-input does.", (MULTI_REFERENCE,)),
+        DocDrift("contexts", "The server keeps up to 5 contexts a connection (\"Maximum simultaneous contexts per "
+                 "WebSocket connection exceeded (5)\", error max_active_conversations, code 1008, as a client quotes "
+                 "it); the declaration speaks one context a connection: a second context on the same connection is "
+                 "not told apart from the first until the family's Contexts part serves it.",
+                 (MULTI_REFERENCE, MULTI_CONTEXT_LIMIT)),
+    ),
+)
+
+SOCKETS = (STREAM_INPUT, MULTI_STREAM_INPUT)

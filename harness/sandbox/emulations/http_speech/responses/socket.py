@@ -122,7 +122,9 @@ class FamilySocket:
             code = next((r.code for r in known if r.status == status), refusals.server_error.code)
             await self._deny(status, Refusal(status, code, f"Sandbox fault http-{status}"))
             return
-        if auth.where is KeyIn.HEADER and auth.in_handshake and (not self.key or not call.known(self.key)):
+        # A key that may come in the opening instead (`SocketAuth.fields`) is not missed at the upgrade; a wrong one is.
+        if auth.where is KeyIn.HEADER and auth.in_handshake and (self.key or not auth.fields) and (
+                not self.key or not call.known(self.key)):
             await self._deny(401, refusals.missing_key if not self.key else refusals.bad_key)
             return
         await call.websocket.accept()
