@@ -134,6 +134,11 @@ class Origins:
     def of(self, provider: str, host: str) -> OwnOrigin | None:
         return self._by_key.get((provider, host))
 
+    def roots(self, origin: str) -> list[str]:
+        """The own origins of a sandbox whose main origin is `origin` (`http://127.0.0.1:PORT`), without paths."""
+        parts = urlsplit(origin)
+        return [f"{parts.scheme}://{_bracketed(parts.hostname or '')}:{own.port}" for own in self.own]
+
     def base(self, origin: str, provider: str, host: str) -> str:
         """The base URL of `provider`'s `host` for a client that reached the sandbox at `origin`: at the host's
         own origin when the client came by one (a host without one, the media host: the prefixed form on the
