@@ -205,7 +205,7 @@ class Sandbox:
         return host
 
     def describe(self) -> dict[str, Any]:
-        """What `GET /_sandbox` answers: profile, clock, base URLs and test keys per provider."""
+        """What `GET /_sandbox` answers: profile, clock, base URLs (and own origins) and test keys per provider."""
         return describe(self.state, self.url)
 
     def voice_url(self, name: str) -> str:
