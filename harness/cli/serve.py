@@ -98,7 +98,7 @@ def serve_command(
         "--precise-stamps", help="Millisecond stamps where the documents print whole seconds.")] = False,
     tls: Annotated[bool, typer.Option(
         "--tls", help="Serve HTTPS and WSS with a certificate from a throwaway local CA (printed: trust it). "
-        "Some official clients (ElevenLabs' WebSocket helpers) always use wss://.")] = False,
+        "Some official clients (some WebSocket helpers) always use wss://.")] = False,
     origin_port: Annotated[int | None, typer.Option(
         help="The first of the ports that serve each provider host at an origin of its own (its live base URL's "
         "path at the root: for clients that take only a host), the next hosts on the ports after it, in the order "
