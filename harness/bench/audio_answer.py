@@ -126,7 +126,7 @@ def _stream_body(success: Response | None) -> EventStreamBody | NdjsonBody | Non
 
 
 def _fail_if_it_says_so(job: Job, raw: bytes) -> None:
-    """A 2xx answer that is one JSON document saying it failed (MiniMax's base_resp code, an `error` member) is
+    """A 2xx answer that is one JSON document saying it failed (a `base_resp`-style code, an `error` member) is
     that error, classified as a non-2xx answer is — audio beside it or not — and, refused, is not charged."""
     if not raw.lstrip().startswith(b"{"):
         return

@@ -8,7 +8,7 @@ checks are the run's own: `consent.live_refusal` (a live run without a budget or
 cannot bound), `target.bench_target` (a key missing or unusable), and `Budget.admit` per job in plan
 order, each assumed to cost its worst case (what the run reserves).
 
-Keys appear as `$PIXAZO_API_KEY` (the variable the run reads), job ids as `$JOB_ID`, reference files by
+Keys appear as `$<PROVIDER>_API_KEY` (the variable the run reads), job ids as `$JOB_ID`, reference files by
 absolute path: copy a line into a shell with the variable set and it sends what the run would.
 """
 

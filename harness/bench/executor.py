@@ -108,7 +108,7 @@ async def _submit_job(job: Job) -> None:
     response = exchange.response
     media_type = media_type_of(response.headers.get("content-type"))
     if media_type.startswith("audio/") or media_type == "application/octet-stream":
-        # An asynchronous endpoint that answered with the audio itself (documented drift, TTS.ai).
+        # An asynchronous endpoint that answered with the audio itself (documented drift).
         job.check_answer(endpoint, exchange, "submit")
         record.delivery = "sync"
         job.charge("documented-price")

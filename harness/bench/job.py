@@ -55,7 +55,7 @@ class Services:
     probes: dict[str, ClockProbe] = field(default_factory=dict)  # provider -> its held submits
 
 
-#: Headers in which HTTP APIs commonly name a request for their logs (OpenAI-compatible hosts send the first).
+#: Headers in which HTTP APIs commonly name a request for their logs (the first is the commonest).
 REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid")
 
 

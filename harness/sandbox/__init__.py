@@ -34,19 +34,23 @@ This module's `__all__` is the sandbox's public surface: other packages of the h
 `harness.sandbox` only (tests/core/test_layers.py), the faces (CLI, pytest plugin) excepted.
 
 Using it
-    tts-harness serve --profile fast --port 8765          # prints one base URL per provider host
+    tts-harness serve --profile fast --port 8765          # prints each provider host's base URL and own origin
 
     from harness.sandbox import running
     with running(profile="fast", seed=0, clock="manual") as sb:
         base = sb.base_url("pixazo", "gateway")          # http://127.0.0.1:PORT/pixazo/gateway
+        own = sb.origin("pixazo", "gateway")             # http://127.0.0.1:PORT2: the host at its own origin
         headers = {"Ocp-Apim-Subscription-Key": sb.default_key("pixazo")}
         ...                                               # POST base + documented path, poll, download
         sb.wait_produced(request_id); sb.advance(1.0)     # manual clock: walk the job to COMPLETED
         sb.job(request_id)["transitions"]                 # true state-change times
 
 Each provider host is mounted at `/{provider}/{host}` (e.g. /pixazo/gateway, /pixelapi/api,
-/ttsai/api, /ttsai/web); generated media is served at `/{provider}/cdn/...`. Every absolute URL in an
-answer points back at the sandbox. Test keys are `sandbox-{provider}-key` (large balance),
+/ttsai/api, /ttsai/web); generated media is served at `/{provider}/cdn/...`. Every host is also served
+at an origin of its own, a port whose root stands for the live base URL (`Sandbox.origin`; `urls.Origins`),
+for clients that take only a host or join absolute paths onto their base URL: the same routes and pipeline.
+Every absolute URL in an answer points back at the sandbox (at the own origins for a client that came by one).
+Test keys are `sandbox-{provider}-key` (large balance),
 `sandbox-{provider}-{tier}` per documented tier, and `sandbox-{provider}-empty` (zero balance). These
 address and key rules belong to `harness.core.target`, so the runner and the contract suite build the
 same URLs and keys as the sandbox serves.

@@ -23,7 +23,10 @@ class SandboxHandle(Protocol):
         """The providers it serves (those with an emulation)."""
 
     def base_url(self, provider: str, host: str | None = None) -> str:
-        """The base URL standing for a provider's documented host."""
+        """The base URL standing for a provider's documented host, beneath its mount (`/<provider>/<host>`)."""
+
+    def origin(self, provider: str, host: str | None = None) -> str:
+        """The same host at an origin of its own (a port per host): the live base URL's path at its root."""
 
     def default_key(self, provider: str) -> str:
         """The provider's test key with a large balance."""
