@@ -241,8 +241,6 @@ INWORLD_TIMESTAMP_STRATEGY = ("the sandbox's socket refuses audioConfig.audioEnc
                               "undocumented timestampTransportStrategy is accepted, a finding)")
 SPEECHIFY_NO_TIMED_STREAM = ("the sandbox serves no POST /v1/audio/stream/with-timestamps (404 \"Not found\"), "
                              "the one request SpeechifyHttpTTSService sends")
-XAI_NO_PCM = ("the sandbox's /v1/tts refuses output_format.codec \"pcm\", XAIHttpTTSService's default: 400 "
-              "\"unsupported output format 'pcm'\"")
 XAI_NO_SOCKET = ("the sandbox serves no xAI TTS socket (wss://api.x.ai/v1/tts): the upgrade XAITTSService sends is "
                  "refused (HTTP 403, no body)")
 SMALLEST_CONTEXT_ID = ("the sandbox's socket grammar matches no message of SmallestTTSService's stream with "
@@ -269,7 +267,7 @@ CASES = (
          speak_refused=INWORLD_TIMESTAMP_STRATEGY),
     Case("speechify-http", "speechify", _speechify_http, bad_key=r"Speechify API error: .*Invalid API key",
          speak_refused=SPEECHIFY_NO_TIMED_STREAM, key_refused=SPEECHIFY_NO_TIMED_STREAM),
-    Case("xai-http", "xai", _xai_http, bad_key=r"status: 401.*Incorrect API key provided", speak_refused=XAI_NO_PCM),
+    Case("xai-http", "xai", _xai_http, bad_key=r"status: 401.*Incorrect API key provided"),
     Case("xai-socket", "xai", _xai_socket, bad_key=r"HTTP 401", speak_refused=XAI_NO_SOCKET, key_refused=XAI_NO_SOCKET),
     Case("together-socket", "together", _together_socket, bad_key=r"rejected WebSocket connection: HTTP 401"),
     Case("neuphonic-http", "neuphonic", _neuphonic_http, bad_key=r"HTTP 401 .*Invalid API key"),
