@@ -234,8 +234,6 @@ ELEVEN_NO_MULTI_CONTEXT = ("the sandbox serves no /v1/text-to-speech/{voice_id}/
                            "refused: HTTP 403, no body), the one socket ElevenLabsTTSService opens")
 RIME_NO_PLAIN_SOCKET = ("the sandbox serves Rime's JSON socket (ws3) only: the plain-text /ws socket "
                         "RimeNonJsonTTSService opens is refused (HTTP 403, no body)")
-MINIMAX_NO_PCM = ("the sandbox's T2A refuses audio_setting.format \"pcm\", the format MiniMaxHttpTTSService asks "
-                  "for: 400, base_resp 2013 \"invalid params, unsupported output format 'pcm'\"")
 INWORLD_TIMESTAMP_STRATEGY = ("the sandbox's socket refuses audioConfig.audioEncoding \"PCM\", which InworldTTSService "
                               "asks for: code 3 \"format 'PCM' is not one of LINEAR16, MP3\" (its create message's "
                               "undocumented timestampTransportStrategy is accepted, a finding)")
@@ -261,8 +259,7 @@ CASES = (
     Case("rime-socket", "rime", _rime_socket, bad_key=r"rejected WebSocket connection: HTTP 401"),
     Case("rime-plain-socket", "rime", _rime_plain_socket, bad_key=r"rejected WebSocket connection: HTTP 401",
          speak_refused=RIME_NO_PLAIN_SOCKET, key_refused=RIME_NO_PLAIN_SOCKET),
-    Case("minimax-http", "minimax", _minimax_http, bad_key=r"MiniMax TTS error: HTTP 401",
-         speak_refused=MINIMAX_NO_PCM),
+    Case("minimax-http", "minimax", _minimax_http, bad_key=r"MiniMax TTS error: HTTP 401"),
     Case("inworld-socket", "inworld", _inworld_socket, bad_key=r"rejected WebSocket connection: HTTP 401",
          speak_refused=INWORLD_TIMESTAMP_STRATEGY),
     Case("speechify-http", "speechify", _speechify_http, bad_key=r"Speechify API error: .*Invalid API key",
