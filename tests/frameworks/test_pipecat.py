@@ -234,9 +234,6 @@ ELEVEN_NO_MULTI_CONTEXT = ("the sandbox serves no /v1/text-to-speech/{voice_id}/
                            "refused: HTTP 403, no body), the one socket ElevenLabsTTSService opens")
 RIME_NO_PLAIN_SOCKET = ("the sandbox serves Rime's JSON socket (ws3) only: the plain-text /ws socket "
                         "RimeNonJsonTTSService opens is refused (HTTP 403, no body)")
-INWORLD_TIMESTAMP_STRATEGY = ("the sandbox's socket refuses audioConfig.audioEncoding \"PCM\", which InworldTTSService "
-                              "asks for: code 3 \"format 'PCM' is not one of LINEAR16, MP3\" (its create message's "
-                              "undocumented timestampTransportStrategy is accepted, a finding)")
 SPEECHIFY_NO_TIMED_STREAM = ("the sandbox serves no POST /v1/audio/stream/with-timestamps (404 \"Not found\"), "
                              "the one request SpeechifyHttpTTSService sends")
 XAI_NO_SOCKET = ("the sandbox serves no xAI TTS socket (wss://api.x.ai/v1/tts): the upgrade XAITTSService sends is "
@@ -260,8 +257,7 @@ CASES = (
     Case("rime-plain-socket", "rime", _rime_plain_socket, bad_key=r"rejected WebSocket connection: HTTP 401",
          speak_refused=RIME_NO_PLAIN_SOCKET, key_refused=RIME_NO_PLAIN_SOCKET),
     Case("minimax-http", "minimax", _minimax_http, bad_key=r"MiniMax TTS error: HTTP 401"),
-    Case("inworld-socket", "inworld", _inworld_socket, bad_key=r"rejected WebSocket connection: HTTP 401",
-         speak_refused=INWORLD_TIMESTAMP_STRATEGY),
+    Case("inworld-socket", "inworld", _inworld_socket, bad_key=r"rejected WebSocket connection: HTTP 401"),
     Case("speechify-http", "speechify", _speechify_http, bad_key=r"Speechify API error: .*Invalid API key",
          speak_refused=SPEECHIFY_NO_TIMED_STREAM, key_refused=SPEECHIFY_NO_TIMED_STREAM),
     Case("xai-http", "xai", _xai_http, bad_key=r"status: 401.*Incorrect API key provided"),
