@@ -83,3 +83,35 @@ def test_a_messagepack_socket_with_its_key_in_a_message_is_refused_when_declared
     socket = _grammar("fish").socket
     with pytest.raises(ValueError, match=r"^socket tts\.live: a MessagePack socket takes its key in the upgrade"):
         replace(socket, auth=SocketAuth(KeyIn.MESSAGE, field="key", in_handshake=False))
+
+
+@pytest.mark.parametrize(("query", "model", "voice"), [
+    ("?model=canopylabs/orpheus-3b-0.1-ft&voice=tara&response_format=pcm", "canopylabs/orpheus-3b-0.1-ft", "tara"),
+    ("", None, None),  # nothing asked: the socket's defaults
+])
+def test_a_greeting_names_the_settings_the_upgrade_asked_for(query: str, model: str | None,
+                                                             voice: str | None) -> None:
+    """Together's session.created, sent before any message, says the model and voice the URL's query names (the
+    socket's own defaults where it names none): never a template's unfilled `{model}`."""
+    import asyncio
+    import json
+
+    from websockets.asyncio.client import connect
+
+    from harness.sandbox import running
+
+    with running(profile="fast", providers=("together",)) as sandbox:
+        url = sandbox.base_url("together", "api").replace("http://", "ws://") + "/v1/audio/speech/websocket" + query
+        headers = {"Authorization": f"Bearer {sandbox.default_key('together')}"}
+
+        async def greeting() -> Any:
+            async with connect(url, additional_headers=headers) as socket:
+                return json.loads(await socket.recv())
+
+        created = asyncio.run(greeting())
+    session = created["session"]
+    assert created["type"] == "session.created"
+    if model is not None:
+        assert (session["model"], session["voice"]) == (model, voice)
+    else:  # the first model the socket serves, in its own voice
+        assert session["model"] == "canopylabs/orpheus-3b-0.1-ft" and session["voice"] == "tara", session

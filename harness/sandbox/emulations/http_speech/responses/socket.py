@@ -121,8 +121,11 @@ class FamilySocket:
             return
         await call.websocket.accept()
         try:
-            if self.socket.greeting is not None:
-                await self._send(self._filled(self.socket.greeting))
+            if self.socket.greeting is not None:  # it names the settings the upgrade asked for, else the defaults
+                defaults = {"model": self.wire_model, "voice": self.voice, "format": self.socket.formats[0].name,
+                            "rate": self.spec.sample_rate}
+                asked = {name: value for name, value in self._upgrade_given().items() if value not in (None, "")}
+                await self._send(self._filled(self.socket.greeting, **{**defaults, **asked}))
             if auth.where is KeyIn.HEADER and not auth.in_handshake:
                 self._check_key(self.key)
             if self.socket.opening is None:
@@ -278,10 +281,7 @@ class FamilySocket:
         if socket.auth.where is KeyIn.MESSAGE and not keep:
             self._check_key(str(read(raw, slots.get("key")) or ""))
         # What the upgrade said (the URL's path and query, its headers), then what the message says.
-        call = self.call
-        given: dict[str, Any] = {**upgrade_values(socket.path_params, call.path_params),
-                                 **upgrade_values(socket.query, call.query),
-                                 **upgrade_values(socket.headers, call.websocket.headers)}
+        given: dict[str, Any] = self._upgrade_given()
         if keep:
             given |= {"model": self.wire_model, "voice": self.voice, "context": self.values["context"]}
         given |= {name: value for name, at in slots.items()
@@ -317,6 +317,12 @@ class FamilySocket:
         self.opened = True
         self._start(wire, voice, spec)
         self.values["format"] = given["format"] if "format" in given else socket.formats[0].name
+
+    def _upgrade_given(self) -> dict[str, Any]:
+        """The settings the upgrade carries: the URL's path and query, its headers, as the socket declares them."""
+        socket, call = self.socket, self.call
+        return {**upgrade_values(socket.path_params, call.path_params), **upgrade_values(socket.query, call.query),
+                **upgrade_values(socket.headers, call.websocket.headers)}
 
     def _check_key(self, key: str) -> None:
         refusals = self.service.refusals
