@@ -237,10 +237,6 @@ RIME_NO_PLAIN_SOCKET = ("the sandbox serves Rime's JSON socket (ws3) only: the p
                         "RimeNonJsonTTSService opens is refused (HTTP 403, no body)")
 XAI_NO_SOCKET = ("the sandbox serves no xAI TTS socket (wss://api.x.ai/v1/tts): the upgrade XAITTSService sends is "
                  "refused (HTTP 403, no body)")
-SMALLEST_CONTEXT_ID = ("the sandbox's socket grammar matches no message of SmallestTTSService's stream with "
-                       "context_id and continue: \"Unknown message: context_id, continue, language, ...\" (the "
-                       "context_id of its first text message is accepted, a finding)")
-
 CASES = (
     Case("openai", "openai", _openai, bad_key=r"401 - Incorrect API key provided"),
     Case("cartesia-http", "cartesia", _cartesia_http, bad_key=r"status 401.*invalid_api_key"),
@@ -264,8 +260,7 @@ CASES = (
     Case("neuphonic-http", "neuphonic", _neuphonic_http, bad_key=r"HTTP 401 .*Invalid API key"),
     Case("neuphonic-socket", "neuphonic", _neuphonic_socket, bad_key=r"rejected WebSocket connection: HTTP 401"),
     Case("resemble-socket", "resemble", _resemble_socket, bad_key=r"rejected WebSocket connection: HTTP 401"),
-    Case("smallest-socket", "smallest", _smallest_socket, bad_key=r"rejected WebSocket connection: HTTP 401",
-         speak_refused=SMALLEST_CONTEXT_ID),
+    Case("smallest-socket", "smallest", _smallest_socket, bad_key=r"rejected WebSocket connection: HTTP 401"),
     Case("sarvam-http", "sarvam", _sarvam_http, bad_key=r"Sarvam API error: .*invalid_api_key_error"),
     Case("sarvam-socket", "sarvam", _sarvam_socket, bad_key=r"rejected WebSocket connection: HTTP 401"),
     # SpeechmaticsTTSService reads no error body: a refused key is its "Service unavailable [401]".

@@ -115,3 +115,32 @@ def test_a_greeting_names_the_settings_the_upgrade_asked_for(query: str, model: 
         assert (session["model"], session["voice"]) == (model, voice)
     else:  # the first model the socket serves, in its own voice
         assert session["model"] == "canopylabs/orpheus-3b-0.1-ft" and session["voice"] == "tara", session
+
+
+def test_a_text_message_that_does_not_continue_ends_the_text() -> None:
+    """Smallest's `continue`: "If not set, it assumes no more input is coming" (its client's request model). A text
+    sent with continue true waits for more; one with continue false is the last, the whole text spoken to its end
+    (one `complete`) without the reference's flush, as Pipecat's SmallestTTSService ends a turn."""
+    import asyncio
+    import json
+
+    from websockets.asyncio.client import connect
+
+    from harness.sandbox import running
+
+    settings = {"voice_id": "emily", "model": "lightning_v3.1", "sample_rate": 24000}
+
+    async def talk(url: str, headers: dict[str, str]) -> list[str]:
+        statuses: list[str] = []
+        async with connect(url, additional_headers=headers) as socket:
+            # more text may follow the first (had it ended the text, the second would find the session over)
+            await socket.send(json.dumps({**settings, "text": "Hello from the sandbox.", "continue": True}))
+            await socket.send(json.dumps({**settings, "text": " And goodbye.", "continue": False}))
+            while not statuses or statuses[-1] != "complete":
+                statuses.append(json.loads(await asyncio.wait_for(socket.recv(), 10))["status"])
+        return statuses
+
+    with running(profile="fast", providers=("smallest",)) as sandbox:
+        url = sandbox.base_url("smallest", "api").replace("http://", "ws://") + "/waves/v1/tts/live"
+        statuses = asyncio.run(talk(url, {"Authorization": f"Bearer {sandbox.default_key('smallest')}"}))
+    assert statuses[-1] == "complete" and statuses.count("complete") == 1 and "chunk" in statuses, statuses

@@ -12,7 +12,7 @@
                 key's rate limit → an error frame; then the `ready` answer where declared
     text        validated against its documented model; joins the buffer, or is spoken at once where the
                 provider speaks each text as it comes (`speaks_each_text`); a text closed by the socket's
-                end token (`end_token`) is also the end
+                end token (`end_token`), or without what says more follows (`continues`), is also the end
     flush       where declared, the buffer spoken now (then the final marker, where each flush ends with one); the
                 text goes on
     clear       where declared, the buffer dropped unspoken (speech already asked for is still sent)
@@ -245,7 +245,8 @@ class FamilySocket:
                 return
 
     def _take_text(self, raw: Any) -> bool:
-        """A text message into the buffer; whether it also ended the text (closed by the socket's `end_token`)."""
+        """A text message into the buffer; whether it also ended the text (closed by the socket's `end_token`, or
+        without what says more follows: `continues`)."""
         socket = self.socket
         if socket.opening is None and not self.settled:  # the settings ride on every text message
             self._open(raw, socket.text.template)
@@ -253,6 +254,7 @@ class FamilySocket:
         ended = bool(socket.end_token) and text.rstrip().endswith(socket.end_token)
         if ended:
             text = text.rstrip()[:-len(socket.end_token)]
+        ended = ended or (socket.continues is not None and not socket.continues(raw))  # no more text follows
         self.buffer += text
         if text and self.speaker is not None:
             self.speaker.begin(text)
