@@ -122,8 +122,9 @@ def _rime_socket(sandbox: Sandbox, key: str, _session: aiohttp.ClientSession) ->
 def _rime_plain_socket(sandbox: Sandbox, key: str, _session: aiohttp.ClientSession) -> Any:
     from pipecat.services.rime.tts import RimeNonJsonTTSService as Service
 
-    # Its default is wss://users.rime.ai/ws: Rime's HTTP host, which the sandbox's "api" stands for.
-    return Service(api_key=key, url=_socket_url(sandbox, "rime", "api") + "/ws",
+    # Its default is wss://users.rime.ai/ws, Rime's HTTP host; Rime's reference names wss://users-ws.rime.ai/ws, the
+    # host of its JSON socket too (the sandbox's "ws"): pointed there (docs/providers.md, clients that differ).
+    return Service(api_key=key, url=_socket_url(sandbox, "rime", "ws") + "/ws",
                    settings=Service.Settings(model=RIME_MODEL, voice=RIME_VOICE))
 
 
@@ -234,9 +235,14 @@ ELEVEN_NO_TIMED_STREAM = ("the sandbox serves no POST /v1/text-to-speech/{voice_
 ELEVEN_NO_MULTI_CONTEXT = ("the sandbox serves no /v1/text-to-speech/{voice_id}/multi-stream-input socket (upgrade "
                            "refused: HTTP 403, no body), the one socket ElevenLabsTTSService opens")
 RIME_NO_PLAIN_SOCKET = ("the sandbox serves Rime's JSON socket (ws3) only: the plain-text /ws socket "
-                        "RimeNonJsonTTSService opens is refused (HTTP 403, no body)")
+                        "RimeNonJsonTTSService opens is refused (HTTP 403, no body). Rime's reference documents it "
+                        "(docs.rime.ai, Mist v2 Websockets: bare text in, raw audio bytes out, <EOS>/<CLEAR>), but the "
+                        "WebSocket speech family speaks no bare-text frames nor a socket without a final message")
 XAI_NO_SOCKET = ("the sandbox serves no xAI TTS socket (wss://api.x.ai/v1/tts): the upgrade XAITTSService sends is "
-                 "refused (HTTP 403, no body)")
+                 "refused (HTTP 403, no body). xAI's reference shows \"Streaming text to speech — Loading WebSocket "
+                 "spec…\" and no message; its official client says \"The public TTS surface is REST-only\" "
+                 "(xai-sdk tts.py): left out, docs/providers.md")
+
 CASES = (
     Case("openai", "openai", _openai, bad_key=r"401 - Incorrect API key provided"),
     Case("cartesia-http", "cartesia", _cartesia_http, bad_key=r"status 401.*invalid_api_key"),
