@@ -176,6 +176,9 @@ class Socket:
     errors: BodyErrors | None = None
     unknown_input: UnknownInput = UnknownInput.UNDOCUMENTED  # a message field the declaration does not list
     drift: tuple[DocDrift, ...] = ()
+    # What in a text message says more text follows (Smallest's `"continue": true`): a text message it does not match
+    # ends the text as `end` does ("If not set, it assumes no more input is coming"). None: only `end` ends it.
+    continues: Match | None = None
 
     def __post_init__(self) -> None:
         # The key and the closing messages are put into text as a session leaves (`KEY_SLOT`, `Opening.closing`):

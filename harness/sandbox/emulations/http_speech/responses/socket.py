@@ -12,7 +12,7 @@
                 key's rate limit → an error frame; then the `ready` answer where declared
     text        validated against its documented model; joins the buffer, or is spoken at once where the
                 provider speaks each text as it comes (`speaks_each_text`); a text closed by the socket's
-                end token (`end_token`) is also the end
+                end token (`end_token`), or without what says more follows (`continues`), is also the end
     flush       where declared, the buffer spoken now (then the final marker, where each flush ends with one); the
                 text goes on
     clear       where declared, the buffer dropped unspoken (speech already asked for is still sent)
@@ -121,8 +121,11 @@ class FamilySocket:
             return
         await call.websocket.accept()
         try:
-            if self.socket.greeting is not None:
-                await self._send(self._filled(self.socket.greeting))
+            if self.socket.greeting is not None:  # it names the settings the upgrade asked for, else the defaults
+                defaults = {"model": self.wire_model, "voice": self.voice, "format": self.socket.formats[0].name,
+                            "rate": self.spec.sample_rate}
+                asked = {name: value for name, value in self._upgrade_given().items() if value not in (None, "")}
+                await self._send(self._filled(self.socket.greeting, **{**defaults, **asked}))
             if auth.where is KeyIn.HEADER and not auth.in_handshake:
                 self._check_key(self.key)
             if self.socket.opening is None:
@@ -242,7 +245,8 @@ class FamilySocket:
                 return
 
     def _take_text(self, raw: Any) -> bool:
-        """A text message into the buffer; whether it also ended the text (closed by the socket's `end_token`)."""
+        """A text message into the buffer; whether it also ended the text (closed by the socket's `end_token`, or
+        without what says more follows: `continues`)."""
         socket = self.socket
         if socket.opening is None and not self.settled:  # the settings ride on every text message
             self._open(raw, socket.text.template)
@@ -250,6 +254,7 @@ class FamilySocket:
         ended = bool(socket.end_token) and text.rstrip().endswith(socket.end_token)
         if ended:
             text = text.rstrip()[:-len(socket.end_token)]
+        ended = ended or (socket.continues is not None and not socket.continues(raw))  # no more text follows
         self.buffer += text
         if text and self.speaker is not None:
             self.speaker.begin(text)
@@ -278,10 +283,7 @@ class FamilySocket:
         if socket.auth.where is KeyIn.MESSAGE and not keep:
             self._check_key(str(read(raw, slots.get("key")) or ""))
         # What the upgrade said (the URL's path and query, its headers), then what the message says.
-        call = self.call
-        given: dict[str, Any] = {**upgrade_values(socket.path_params, call.path_params),
-                                 **upgrade_values(socket.query, call.query),
-                                 **upgrade_values(socket.headers, call.websocket.headers)}
+        given: dict[str, Any] = self._upgrade_given()
         if keep:
             given |= {"model": self.wire_model, "voice": self.voice, "context": self.values["context"]}
         given |= {name: value for name, at in slots.items()
@@ -317,6 +319,12 @@ class FamilySocket:
         self.opened = True
         self._start(wire, voice, spec)
         self.values["format"] = given["format"] if "format" in given else socket.formats[0].name
+
+    def _upgrade_given(self) -> dict[str, Any]:
+        """The settings the upgrade carries: the URL's path and query, its headers, as the socket declares them."""
+        socket, call = self.socket, self.call
+        return {**upgrade_values(socket.path_params, call.path_params), **upgrade_values(socket.query, call.query),
+                **upgrade_values(socket.headers, call.websocket.headers)}
 
     def _check_key(self, key: str) -> None:
         refusals = self.service.refusals
