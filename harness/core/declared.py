@@ -40,9 +40,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from harness.core import installed
 from harness.core.errors import UsageError
 from harness.core.protocols import DECLARABLE
 from harness.core.protocols.declaration import ProtocolDeclaration
+from harness.core.protocols.like import LikeDeclaration, derive
 from harness.core.spec import Provider
 
 FILE_ENV = "TTS_HARNESS_PROVIDERS_FILE"
@@ -64,13 +66,26 @@ class ProvidersFile(BaseModel):
 @dataclass(frozen=True, slots=True)
 class Declared:
     path: Path
-    declarations: tuple[ProtocolDeclaration, ...]  # each its protocol's declaration (`protocol` names it)
+    # Each table's declaration: a built-in to start from (`like`, or an old `protocol` a built-in claims), or a
+    # declarable protocol's own (`protocol` names it).
+    declarations: tuple[ProtocolDeclaration | LikeDeclaration, ...]
     table: tuple[str, ...] = ()  # where the declarations are in the file (`tool.tts-harness` in pyproject)
 
     def providers(self) -> list[Provider]:
         # The file's path (and table) is each provider's source: titles name the file, limits cite path and key.
         source = f"{self.path} [{'.'.join(self.table)}]" if self.table else str(self.path)
-        return [DECLARABLE[str(getattr(d, "protocol", ""))].build(d, source) for d in self.declarations]
+        return [self._provider(d, source) for d in self.declarations]
+
+    def _provider(self, declaration: ProtocolDeclaration | LikeDeclaration, source: str) -> Provider:
+        if not isinstance(declaration, LikeDeclaration):
+            return DECLARABLE[str(getattr(declaration, "protocol", ""))].build(declaration, source)
+        where = f"{self.path}: {'.'.join((*self.table, 'providers', declaration.name))}"
+        key = "protocol" if declaration.protocol else "like"
+        try:
+            builtin = installed.builtin(declaration.like)
+        except UsageError as error:
+            raise UsageError(f"{where}.{key}: {error}") from None
+        return derive(declaration, builtin, where)
 
 
 def find_file(cwd: Path | None = None, environ: Mapping[str, str] | None = None) -> tuple[Path, tuple[str, ...]] | None:
@@ -142,17 +157,31 @@ def parse(text: str, path: Path, table: tuple[str, ...] = ()) -> Declared:
         where = (*table, "providers", name)
         if not isinstance(entry, Mapping):
             raise UsageError(f"{path}: {'.'.join(where)}: must be a table")
-        protocol = DECLARABLE.get(str(entry.get("protocol")))
-        if protocol is None:
+        spelled = str(entry.get("protocol"))
+        if "like" in entry and "protocol" in entry:
+            raise UsageError(f"{path}: {'.'.join(where)}.protocol: give `like` (the built-in to start from) or the "
+                             "older `protocol`, not both")
+        # An old `protocol = "X"` table means `like = <the built-in claiming X>` (SpeechService.file_protocols).
+        owner = None if "like" in entry or "protocol" not in entry else installed.file_protocols().get(spelled)
+        # FALLBACK (delete once every built-in protocol is a family declaration): a protocol no built-in claims
+        # is served by its own module in DECLARABLE.
+        protocol = None if "like" in entry or owner is not None else DECLARABLE.get(spelled)
+        if protocol is None and owner is None and "like" not in entry:
+            known = dict.fromkeys((*DECLARABLE, *installed.file_protocols()))
             raise UsageError(f"{path}: {'.'.join(where)}.protocol: must be one of "
-                             f"{', '.join(map(repr, DECLARABLE))}, got {entry.get('protocol')!r}")
+                             f"{', '.join(map(repr, known))} (or like = \"<built-in provider>\"), "
+                             f"got {entry.get('protocol')!r}")
         try:
             keyless = entry.get("auth") == "none"
             if keyless == ("key_env" in entry):
                 why = ('auth = "none" sends no key: remove it' if keyless else
                        'required key is missing (auth = "none" declares a server that takes no key)')
                 raise UsageError(f"{path}: {'.'.join(where)}.key_env: {why}")
-            declarations.append(protocol.declaration.model_validate({**entry, "name": name}))
+            if protocol is not None:
+                declarations.append(protocol.declaration.model_validate({**entry, "name": name}))
+            else:
+                like = {**entry, "like": owner, "protocol": spelled} if owner is not None else entry
+                declarations.append(LikeDeclaration.model_validate({**like, "name": name}))
         except ValidationError as error:
             loc, why = _problem(error)
             key = "name (the table's name: lower-case letters, digits, - and _)" if loc == ("name",) else None
