@@ -152,7 +152,7 @@ def parse(text: str, path: Path, table: tuple[str, ...] = ()) -> Declared:
     except ValidationError as error:
         loc, why = _problem(error)
         raise UsageError(f"{path}: {_location(table, loc)}: {why}") from None
-    declarations = []
+    declarations: list[ProtocolDeclaration | LikeDeclaration] = []
     for name, entry in top.providers.items():
         where = (*table, "providers", name)
         if not isinstance(entry, Mapping):

@@ -35,8 +35,16 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, create_model, field_validator, \
-    model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from harness.core.errors import UsageError
 from harness.core.protocols.http_speech import Format, Model, SpeechService, Synthesis, Voice, build_provider
@@ -269,7 +277,7 @@ def _voiced(model: Model, voices: tuple[Voice, ...]) -> Model:
 
 
 def _check_formats(declaration: LikeDeclaration, service: SpeechService, sockets: list[Socket], where: str) -> None:
-    every = [fmt for s in (*service.syntheses, *sockets) for fmt in s.formats]
+    every = [fmt for s in service.syntheses for fmt in s.formats] + [fmt for s in sockets for fmt in s.formats]
     names = dict.fromkeys(fmt.name for fmt in every)
     unknown = [name for name in declaration.formats or () if name not in names]
     if unknown:
@@ -316,10 +324,10 @@ def _synthesis(declaration: LikeDeclaration, synthesis: Synthesis, voices: tuple
             fields[text] = (str, Field(min_length=1, max_length=declaration.max_input_chars, description=words))
         voice = _field(synthesis.slots.voice)
         if declaration.voices is not None and voice in top:
-            fields[voice] = (Literal[tuple(v.name for v in voices)], ...)  # type: ignore[misc]
+            fields[voice] = (Literal[tuple(v.name for v in voices)], ...)
         fmt = _field(synthesis.slots.format)
         if declaration.formats is not None and fmt in top:
-            fields[fmt] = (Literal[tuple(names)] | None, None)  # type: ignore[misc]
+            fields[fmt] = (Literal[tuple(names)] | None, None)
         if fields:
             request = create_model(f"{request.__name__}_{declaration.name.replace('-', '_')}", __base__=request,
                                    **fields)
