@@ -1,10 +1,25 @@
 """Providers declared in a file rather than written as packages: `tts-harness.toml`, or the
-`[tool.tts-harness]` table of `pyproject.toml`.
+`[tool.tts-harness]` table of `pyproject.toml`. One vocabulary: a table says a provider in the terms of a
+built-in declaration, three ways.
+
+A built-in family provider to start from, and what differs (`harness.core.protocols.like` lists every key):
+
+    [providers.gateway]
+    like = "openai"                       # an OpenAI-compatible server; like = "elevenlabs" a self-hosted
+    base_url = "https://speech-gateway.example.com/v1"   #   ElevenLabs-compatible one (its socket included)
+    key_env = "GATEWAY_SPEECH_KEY"        # or auth = "none" for a server that takes no key
+    models = ["kokoro", { name = "tts-1", stream = false }]   # each a copy of the built-in's model of that name
+    voices = ["af_bella"]                 #   (else of its first), renamed; voices, formats, prices, limits likewise
+    price_per_million_chars = 0
+
+An older spelling, which keeps working: `protocol = "openai-speech"` (or "elevenlabs", "cartesia",
+"deepgram-speak") with the same keys means `like = "<the built-in whose SpeechService.file_protocols lists it>"`
+(until that built-in is a family declaration, its protocol module in `harness.core.protocols.DECLARABLE` serves it):
 
     [providers.mybox]
-    protocol = "openai-speech"            # or elevenlabs | cartesia | deepgram-speak (harness.core.protocols)
+    protocol = "openai-speech"
     base_url = "http://gpu-box:8000/v1"
-    key_env = "MYBOX_API_KEY"            # or auth = "none" for a server that takes no key
+    key_env = "MYBOX_API_KEY"
     models = ["my-tts"]
     voices = ["narrator"]
     price_per_million_chars = 0           # optional: the benchmark's cost column
@@ -12,6 +27,11 @@
     formats = ["mp3", "wav", "pcm"]       # optional (default: all six)
     sample_rate = 22050                   # optional: the rate of its pcm (default 24000, OpenAI's)
     stream = true                         # optional: the server streams SSE; TTFA is measured
+
+A server no built-in resembles, in the families' own terms: `protocol = "http-speech"` (the HTTP speech family:
+`harness.core.protocols.http_speech_file`), with WebSocket sockets beside its endpoint in
+`[providers.<name>.sockets.<key>]` tables (the WebSocket speech family's `Socket`:
+`harness.core.protocols.websocket_speech_file`).
 
 Which file: the one named by `TTS_HARNESS_PROVIDERS_FILE`, else `tts-harness.toml` in the working
 directory, else `pyproject.toml` there if it has a `[tool.tts-harness]` table; none is fine. The file is
@@ -24,7 +44,8 @@ variable no installed provider and no other declared provider reads, and must lo
 (`*_KEY`, `*_TOKEN`, `*_API_KEY`): `HOME`, or an installed provider's key variable, would send something
 else's value to that host. The user, not the file, can allow another name:
 `TTS_HARNESS_CONFIRM_KEY_ENV=NAME[,NAME...]` (a file could confirm itself). `auth = "none"` declares a
-server that takes no key: none is required or sent.
+server that takes no key: none is required or sent. A `like` table inherits no key: it names its own (the
+built-in's variable is another provider's, refused as any other).
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ import pytest
 from harness.core import declared, installed
 from harness.core.errors import RequestValidationError, UsageError
 from harness.core.params import params_of
+from harness.core.protocols import DECLARABLE
 from harness.core.protocols.http_speech import SpeechService, service_of
 from harness.core.protocols.websocket_speech import socket_of
 from harness.core.spec import SynthesisInput
@@ -276,3 +277,50 @@ def test_an_old_elevenlabs_table_means_like_elevenlabs() -> None:
 
     eleven = next(p for p in _parse(realtime_toml()) if p.name == "eleven")
     assert isinstance(eleven.family, SpeechService) and eleven.channels
+
+
+# --- an old `protocol = "X"` table: the built-in claiming X wins; none claiming it, its module serves it --------
+
+OLD_TABLE = """
+[providers.mybox]
+protocol = "openai-speech"
+base_url = "http://gpu-box.internal:8000/v1"
+key_env = "MYBOX_KEY"
+models = ["kokoro", { name = "kokoro-hd", stream = false }]
+voices = ["af_bella"]
+formats = ["wav"]
+max_input_chars = 1000
+"""
+
+
+def test_a_protocol_a_family_builtin_claims_means_like_that_builtin(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Here groq stands in for a converted built-in listing "openai-speech" in `SpeechService.file_protocols`: the
+    table's keys mean what they mean under `like` (the protocol module is not asked)."""
+    monkeypatch.setattr(installed, "file_protocols", lambda: {"openai-speech": "groq"})
+    (declaration,) = declared.parse(OLD_TABLE, FILE).declarations
+    assert (getattr(declaration, "like", None), getattr(declaration, "protocol", None)) == ("groq", "openai-speech")
+    (provider,) = declared.parse(OLD_TABLE, FILE).providers()
+    assert isinstance(provider.family, SpeechService) and provider.hosts == {"api": "http://gpu-box.internal:8000/v1"}
+    assert [(o.name, o.streams) for o in provider.offerings] == [("kokoro", None), ("kokoro-hd", False)]
+    assert [f.name for f in service_of(provider).syntheses[0].formats] == ["wav"]
+    assert {m.max_chars for m in service_of(provider).models} == {1000}
+    message = _one_line(OLD_TABLE.replace('formats = ["wav"]', 'formats = ["opus"]'))
+    assert "providers.mybox.formats: opus is not a format of groq" in message
+    message = _one_line(OLD_TABLE.replace('key_env = "MYBOX_KEY"', 'key_env = "MYBOX_KEY"\nspeed = 2'))
+    assert message.endswith("providers.mybox.speed: unknown key")
+
+
+@pytest.mark.skipif("openai-speech" not in DECLARABLE, reason="the openai-speech module is converted: no fallback")
+def test_a_protocol_no_builtin_claims_is_served_by_its_module_until_converted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fallback (delete with the DECLARABLE entries of the converted protocol modules)."""
+    monkeypatch.setattr(installed, "file_protocols", lambda: {})
+    (declaration,) = declared.parse(OLD_TABLE, FILE).declarations
+    assert not hasattr(declaration, "like")
+
+
+def test_a_protocol_nothing_speaks_names_the_known_ones_and_like() -> None:
+    unknown = _one_line(OLD_TABLE.replace('"openai-speech"', '"grpc-speech"'))
+    assert "providers.mybox.protocol: must be one of " in unknown
+    assert all(f"'{name}'" in unknown for name in ("http-speech", "openai-speech", "elevenlabs", "cartesia",
+                                                    "deepgram-speak"))
+    assert 'like = "<built-in provider>"' in unknown

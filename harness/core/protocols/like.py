@@ -5,7 +5,8 @@ ElevenLabs-compatible one `like = "elevenlabs"`).
     [providers.mygateway]
     like = "groq"                        # an installed provider declared in a family (its SpeechService + sockets)
     base_url = "https://tts.example/v1"  # every host of the built-in (its HTTP endpoints and sockets) reaches here
-    hosts = { ws = "wss://..." }         # optional: one host of the built-in set apart (by the built-in's host name)
+    hosts = { ws = "https://..." }       # optional: one host of the built-in set apart (by the built-in's host
+                                         #   name; a socket on it is reached at the URL's ws(s) twin)
     key_env = "MYGATEWAY_KEY"            # the file's own secret (declared.py's rules), or auth = "none"
     auth = "bearer"                      # optional: key (as the built-in sends it; the default) | bearer | none
     models = ["my-tts", { name = "my-tts-live", stream = true }]   # each a copy of the built-in's model of that
