@@ -95,9 +95,9 @@ class Declared:
     def providers(self) -> list[Provider]:
         # The file's path (and table) is each provider's source: titles name the file, limits cite path and key.
         source = f"{self.path} [{'.'.join(self.table)}]" if self.table else str(self.path)
-        return [self._provider(d, source) for d in self.declarations]
+        return [self.provider(d, source) for d in self.declarations]
 
-    def _provider(self, declaration: ProtocolDeclaration | LikeDeclaration, source: str) -> Provider:
+    def provider(self, declaration: ProtocolDeclaration | LikeDeclaration, source: str) -> Provider:
         if not isinstance(declaration, LikeDeclaration):
             return DECLARABLE[str(getattr(declaration, "protocol", ""))].build(declaration, source)
         where = f"{self.path}: {'.'.join((*self.table, 'providers', declaration.name))}"
@@ -208,7 +208,11 @@ def parse(text: str, path: Path, table: tuple[str, ...] = ()) -> Declared:
             key = "name (the table's name: lower-case letters, digits, - and _)" if loc == ("name",) else None
             raise UsageError(f"{path}: {_location(where, loc) if key is None else '.'.join(where)}: "
                              f"{key or why}") from None
-    return Declared(path, tuple(declarations), table)
+    found = Declared(path, tuple(declarations), table)
+    for declaration in declarations:  # a table starting from a built-in is checked against it now, not at first use
+        if isinstance(declaration, LikeDeclaration):
+            found.provider(declaration, "")
+    return found
 
 
 def check_key_envs(found: Declared, claimed: Mapping[str, str], environ: Mapping[str, str]) -> None:

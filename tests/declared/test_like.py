@@ -135,7 +135,7 @@ def test_narrowed_formats_and_the_pcm_rate_reach_the_sockets() -> None:
     ('like = "groq"\nkey_env = "GW_KEY"\nspeed = 2', "providers.gw.speed: unknown key"),
     ('like = "nobody"\nkey_env = "GW_KEY"', "providers.gw.like: no installed provider is called 'nobody'"),
     ('like = "pixazo"\nkey_env = "GW_KEY"', "providers.gw.like: pixazo is not declared in a wire family"),
-    ('like = "groq"\nkey_env = "GW_KEY"\nformats = ["ogg"]', "providers.gw.formats: ogg is not a format of groq (its "
+    ('like = "groq"\nkey_env = "GW_KEY"\nformats = ["ogg"]', "providers.gw.formats.0: ogg is not a format of groq (its "
                                                              "formats: wav, mp3, flac)"),
     ('like = "groq"\nkey_env = "GW_KEY"\nsample_rate = 16000',
      "providers.gw.sample_rate: the rate of pcm answers, and pcm is not among the formats"),
@@ -305,7 +305,7 @@ def test_a_protocol_a_family_builtin_claims_means_like_that_builtin(monkeypatch:
     assert [f.name for f in service_of(provider).syntheses[0].formats] == ["wav"]
     assert {m.max_chars for m in service_of(provider).models} == {1000}
     message = _one_line(OLD_TABLE.replace('formats = ["wav"]', 'formats = ["opus"]'))
-    assert "providers.mybox.formats: opus is not a format of groq" in message
+    assert "providers.mybox.formats.0: opus is not a format of groq" in message
     message = _one_line(OLD_TABLE.replace('key_env = "MYBOX_KEY"', 'key_env = "MYBOX_KEY"\nspeed = 2'))
     assert message.endswith("providers.mybox.speed: unknown key")
 

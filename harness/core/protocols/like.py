@@ -13,7 +13,8 @@ ElevenLabs-compatible one `like = "elevenlabs"`).
                                          #   name, else of its first model, renamed
     voices = ["ada", "ben"]              # the server's voices (a built-in voice of that name keeps its facts)
     formats = ["wav", "mp3"]             # narrows the built-in's formats to these (its own names)
-    sample_rate = 22050                  # the rate of its headerless pcm
+    sample_rate = 22050                  # the rate it answers in (its headerless pcm's, and its files'; pcm among
+                                         #   its formats)
     price_per_million_chars = 3          # USD; model_prices = { my-tts = 2 } for a model's own
     max_input_chars = 8000               # the server's text limit
     stream = true                        # every model's default: an answer of events (SSE, NDJSON), timed
@@ -31,6 +32,7 @@ endpoint at its own path, unless `hosts` sets a host apart. A socket's URL is it
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
@@ -48,7 +50,16 @@ from pydantic import (
 )
 
 from harness.core.errors import UsageError
-from harness.core.protocols.http_speech import Format, Model, SpeechService, Synthesis, Voice, build_provider
+from harness.core.protocols.http_speech import (
+    Format,
+    Model,
+    SpeechService,
+    Synthesis,
+    Voice,
+    build_provider,
+    put,
+    read,
+)
 from harness.core.protocols.websocket_speech import Socket, SocketGrammar, with_sockets
 from harness.core.spec import Auth, EventStreamBody, NdjsonBody, Provider
 
@@ -170,7 +181,14 @@ def derive(declaration: LikeDeclaration, builtin: Provider, where: str) -> Provi
     voices = _voices(declaration, service, models)
     models = tuple(_voiced(model, voices) for model in models)
     _check_formats(declaration, service, sockets, where)
-    syntheses = tuple(_synthesis(declaration, s, voices, where) for s in service.syntheses)
+    narrowed: dict[type[BaseModel], type[BaseModel]] = {}  # one narrowed model per request model: the answer
+    # forms of one path share theirs (answer_forms.check_forms)
+    # A synthesis the built-in's models speak through and none of this server's does is not this server's (OpenAI's
+    # SSE form where every declared model answers plain audio); one the built-in offers no model of is kept.
+    served = {model.synthesis for model in models}
+    offered = {model.synthesis for model in service.models}
+    syntheses = tuple(_examples(_synthesis(declaration, s, voices, where, narrowed), models)
+                      for s in service.syntheses if s.endpoint.key in served or s.endpoint.key not in offered)
     keyless = declaration.auth == "none"
     if keyless:
         syntheses = tuple(replace(s, endpoint=replace(s.endpoint, auth_required=False)) for s in syntheses)
@@ -280,9 +298,10 @@ def _voiced(model: Model, voices: tuple[Voice, ...]) -> Model:
 def _check_formats(declaration: LikeDeclaration, service: SpeechService, sockets: list[Socket], where: str) -> None:
     every = [fmt for s in service.syntheses for fmt in s.formats] + [fmt for s in sockets for fmt in s.formats]
     names = dict.fromkeys(fmt.name for fmt in every)
-    unknown = [name for name in declaration.formats or () if name not in names]
+    unknown = [(index, name) for index, name in enumerate(declaration.formats or ()) if name not in names]
     if unknown:
-        raise UsageError(f"{where}.formats: {', '.join(unknown)} is not a format of {service.name} (its formats: "
+        index, name = unknown[0]
+        raise UsageError(f"{where}.formats.{index}: {name} is not a format of {service.name} (its formats: "
                          f"{', '.join(names)})")
     chosen = [fmt for fmt in every if declaration.formats is None or fmt.name in declaration.formats]
     if declaration.sample_rate is not None and not any(_pcm(fmt) for fmt in chosen):
@@ -294,28 +313,31 @@ def _pcm(fmt: Format) -> bool:
 
 
 def _narrow(formats: tuple[Format, ...], declaration: LikeDeclaration) -> tuple[Format, ...]:
-    """The formats the table names (in its order), each pcm at its `sample_rate`. An endpoint or socket that has
+    """The formats the table names (in its order), each at its `sample_rate`. An endpoint or socket that has
     none of the named formats keeps its own (the names are each endpoint's and socket's: Rime's socket says pcm
     where its HTTP endpoint says audio/pcm)."""
     if declaration.formats is not None:
         by_name = {fmt.name: fmt for fmt in formats}
         formats = tuple(by_name[name] for name in declaration.formats if name in by_name) or formats
-    if declaration.sample_rate is not None:
+    if declaration.sample_rate is not None:  # the server speaks at one rate: its pcm's, and its files'
         formats = tuple(replace(fmt, spec=replace(fmt.spec, sample_rate=declaration.sample_rate), rates=())
-                        if _pcm(fmt) else fmt for fmt in formats)
+                        for fmt in formats)
     return formats
 
 
-def _synthesis(declaration: LikeDeclaration, synthesis: Synthesis, voices: tuple[Voice, ...],
-               where: str) -> Synthesis:
-    """The synthesis narrowed to the table's formats, its request model to the
-    table's voices, formats and text limit where those are top-level fields."""
+def _synthesis(declaration: LikeDeclaration, synthesis: Synthesis, voices: tuple[Voice, ...], where: str,
+               narrowed: dict[type[BaseModel], type[BaseModel]]) -> Synthesis:
+    """The synthesis narrowed to the table's formats, its request model to the table's voices, formats and text
+    limit where those are top-level fields (`narrowed`: the models made so far, each made once)."""
     formats = _narrow(synthesis.formats, declaration)
     names = {fmt.name for fmt in formats}
     default = synthesis.default_format if synthesis.default_format in names else formats[0].name
     endpoint = synthesis.endpoint
     request = endpoint.request
-    if request is not None:
+    if request is not None and request in narrowed:
+        request = narrowed[request]
+    elif request is not None:
+        original = request
         fields: dict[str, Any] = {}
         top = request.model_fields
         text = _field(synthesis.slots.text)
@@ -328,12 +350,39 @@ def _synthesis(declaration: LikeDeclaration, synthesis: Synthesis, voices: tuple
             fields[voice] = (Literal[tuple(v.name for v in voices)], ...)
         fmt = _field(synthesis.slots.format)
         if declaration.formats is not None and fmt in top:
-            fields[fmt] = (Literal[tuple(names)] | None, None)
+            given = top[fmt]
+            keep = ... if given.is_required() else (given.default if given.default in names else None)
+            fields[fmt] = (Literal[tuple(names)] | None, keep)
         if fields:
             request = create_model(f"{request.__name__}_{declaration.name.replace('-', '_')}", __base__=request,
                                    **fields)
+        narrowed[original] = request
     return replace(synthesis, formats=formats, default_format=default,
                    endpoint=replace(endpoint, request=request))
+
+
+def _examples(synthesis: Synthesis, models: tuple[Model, ...]) -> Synthesis:
+    """The endpoint's example requests (the documents', the SDK's variants) speaking this server's model, voice
+    and format: the contract plans start from them."""
+    model = next((m for m in models if m.synthesis == synthesis.endpoint.key), models[0])
+    slots = synthesis.slots
+    names = {fmt.name for fmt in synthesis.formats}
+
+    def mended(example: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+        if example is None:
+            return None
+        body = copy.deepcopy(dict(example))
+        named = model.sets.get(slots.model or "", model.name)
+        for pointer, value in ((slots.voice, model.voice), (slots.model, named)):
+            if pointer is not None and read(body, pointer) is not None:
+                put(body, pointer, value)
+        if slots.format is not None and read(body, slots.format) is not None and read(body, slots.format) not in names:
+            put(body, slots.format, synthesis.default_format)
+        return body
+
+    endpoint = synthesis.endpoint
+    variants = tuple(replace(variant, example=mended(variant.example)) for variant in endpoint.request_variants)
+    return replace(synthesis, endpoint=replace(endpoint, example=mended(endpoint.example), request_variants=variants))
 
 
 def _field(pointer: str | None) -> str:
