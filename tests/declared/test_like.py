@@ -267,8 +267,28 @@ def test_a_self_hosted_elevenlabs_is_like_elevenlabs_with_its_socket() -> None:
     for channel in provider.channels:
         assert channel.url(provider.hosts[channel.host], {"voice_id": "house-voice"}, {}).startswith(
             "ws://tts.lan:8080/")
-    assert {o.build(SynthesisInput("Hi."))["model_id"] for o in provider.offerings if not o.channel} == {
-        "eleven_flash_v2_5"}
+    assert {o.build(SynthesisInput("Hi."))["model_id"] for o in provider.offerings} == {"eleven_flash_v2_5"}
+    assert any(o.channel for o in provider.offerings)
+
+
+@needs_family("elevenlabs")
+def test_a_self_hosted_elevenlabs_is_benchmarked_against_the_sandbox(tmp_path: Path) -> None:
+    from harness.bench.config import BenchConfig
+    from harness.bench.session import run_bench_session
+    from harness.results.store import Store
+
+    path = tmp_path / "tts-harness.toml"
+    path.write_text(ELEVEN_LIKE, encoding="utf-8")
+    with providers_file_in_effect(path):
+        config = BenchConfig(out=tmp_path, score=False, report=False, providers=("selfhosted",),
+                             corpus=("en_read:1",), sandbox_profile="fast")
+        result = run_bench_session(config)
+        store = Store(result.db_path)
+        try:
+            jobs = [dict(row) for row in store.jobs(result.run_id)]
+        finally:
+            store.close()
+    assert jobs and {j["outcome"] for j in jobs} == {"ok"}, [j["error_message"] for j in jobs]
 
 
 @needs_family("elevenlabs")
