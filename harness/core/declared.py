@@ -184,8 +184,8 @@ def parse(text: str, path: Path, table: tuple[str, ...] = ()) -> Declared:
                              "older `protocol`, not both")
         # An old `protocol = "X"` table means `like = <the built-in claiming X>` (SpeechService.file_protocols).
         owner = None if "like" in entry or "protocol" not in entry else installed.file_protocols().get(spelled)
-        # FALLBACK (delete once every built-in protocol is a family declaration): a protocol no built-in claims
-        # is served by its own module in DECLARABLE.
+        # A protocol no built-in claims is served by its module in DECLARABLE: http-speech (the family in a file's own
+        # terms), and until its built-in is converted, an old protocol module (whose entry goes with the module).
         protocol = None if "like" in entry or owner is not None else DECLARABLE.get(spelled)
         if protocol is None and owner is None and "like" not in entry:
             known = dict.fromkeys((*DECLARABLE, *installed.file_protocols()))
