@@ -3,7 +3,8 @@
 imitates it from the declaration alone and the benchmark speaks it there; the contract suite records it from the
 sandbox and replays it green; and the benchmark speaks to a loopback server written here that behaves unlike the
 sandbox (its key in the opening, a ready answer first, hex audio at a nested pointer in several pieces, a message
-the declaration does not name between them)."""
+the declaration does not name between them). A `like = "rime"` table (a built-in with a socket, on another server)
+goes through the contract suite beside it."""
 
 from __future__ import annotations
 
