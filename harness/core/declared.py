@@ -161,7 +161,9 @@ def _problem(error: ValidationError) -> tuple[tuple[str | int, ...], str]:
 
 
 def parse(text: str, path: Path, table: tuple[str, ...] = ()) -> Declared:
-    """Every declaration in the file's text; the first problem is a one-line `UsageError`."""
+    """Every declaration in the file's text; the first problem is a one-line `UsageError`. Its keys and values
+    are checked here; a `like` table against its built-in when it is built (`Declared.providers`, which `load`
+    does at once)."""
     try:
         data: Any = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -208,11 +210,7 @@ def parse(text: str, path: Path, table: tuple[str, ...] = ()) -> Declared:
             key = "name (the table's name: lower-case letters, digits, - and _)" if loc == ("name",) else None
             raise UsageError(f"{path}: {_location(where, loc) if key is None else '.'.join(where)}: "
                              f"{key or why}") from None
-    found = Declared(path, tuple(declarations), table)
-    for declaration in declarations:  # a table starting from a built-in is checked against it now, not at first use
-        if isinstance(declaration, LikeDeclaration):
-            found.provider(declaration, "")
-    return found
+    return Declared(path, tuple(declarations), table)
 
 
 def check_key_envs(found: Declared, claimed: Mapping[str, str], environ: Mapping[str, str]) -> None:
@@ -249,5 +247,8 @@ def load(cwd: Path | None = None, environ: Mapping[str, str] | None = None,
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"{path}: cannot be read: {error}") from None
     declared = parse(text, path, table)
+    for declaration in declared.declarations:  # a table starting from a built-in is checked against it when the
+        if isinstance(declaration, LikeDeclaration):  # file is read, not at first use
+            declared.provider(declaration, "")
     check_key_envs(declared, claimed, env)
     return declared
