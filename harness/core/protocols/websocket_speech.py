@@ -238,6 +238,7 @@ class SocketDeclaration(ProtocolDeclaration):
 
     protocol: Literal["websocket-speech"] = "websocket-speech"
     formats: tuple[str, ...] = Field(min_length=1)
+    key_env: str = Field("", pattern=r"^([A-Za-z_][A-Za-z0-9_]*)?$")  # "": a server that takes no key
 
 
 class SocketGrammar(Grammar):
