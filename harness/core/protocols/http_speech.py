@@ -79,6 +79,7 @@ class Slots:
     rate: str | None = None
     language: str | None = None
     text_type: tuple[str, str] | None = None  # (pointer, the value meaning SSML): Polly's TextType
+    speed: str | None = None  # a speaking-rate multiplier (1.0 the documents' normal pace: OpenAI's `speed`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +271,7 @@ class SpeechService:
     # codes mean the statuses of `refusals` unless `statuses` says otherwise. None: a 2xx answer never carries
     # one (a stream's error events are still read in the form nearly every stream writes them).
     answer_errors: BodyErrors | None = None
+    file_protocols: tuple[str, ...] = ()
 
     def synthesis(self, key: str) -> Synthesis:
         for synthesis in self.syntheses:

@@ -10,7 +10,8 @@ NDJSON) each carrying a piece of it —, the billed-characters header where docu
 a token exchange (tokens live for the documented lifetime on the sandbox's clock); the declared request-id
 header, a fresh UUID, on every answer, errors included. Every error is written
 in the provider's `ErrorShape`, with the provider's code for it, and the sandbox's engine refusals (faults,
-rate limits, bodies too large) get the provider's code for their status.
+rate limits, bodies too large) get the provider's code for their status. A speed slot's multiplier is the
+voice's speaking rate (Piper's length scale 1/speed, held within what Piper renders: speeds 0.5-2.5).
 """
 
 from __future__ import annotations
@@ -45,7 +46,14 @@ from harness.core.protocols.http_speech import (
 from harness.core.spec import AudioAt, EventStreamBody, JsonBody, NdjsonBody, Provider
 from harness.core.ssml import spoken_text
 from harness.sandbox.emulation import Call, Emulation, Reject, StateNames
-from harness.sandbox.emulations.http_speech.models import CHUNK_BYTES, OPUS_RATE, TIMING, TOKEN_PREFIX, pitch_of
+from harness.sandbox.emulations.http_speech.models import (
+    CHUNK_BYTES,
+    OPUS_RATE,
+    TIMING,
+    TOKEN_PREFIX,
+    length_scale,
+    pitch_of,
+)
 from harness.sandbox.emulations.http_speech.responses.socket import socket_handlers
 from harness.sandbox.http_bodies import json_reply, sse_reply
 from harness.sandbox.utterances import Speaker
@@ -208,7 +216,8 @@ class SpeechServiceEmulation(Emulation):
         await call.services.take_time(TIMING, len(text))
         if fmt.spec.codec == "opus":
             rate = OPUS_RATE  # Opus codes at 48 kHz whatever the input (libsndfile takes no other rate for it)
-        speaker = Speaker(call.services, rate, 1.0, pitch_of(self.voice_names, voice))
+        speaker = Speaker(call.services, rate, 1.0, pitch_of(self.voice_names, voice),
+                          length_scale(read(payload, slots.speed)))
         samples = await speaker.samples(text)
         audio = encode_as(samples, rate, fmt.spec.codec, fmt.spec.container)
         headers = self.request_id()
