@@ -271,6 +271,7 @@ class SpeechService:
     # codes mean the statuses of `refusals` unless `statuses` says otherwise. None: a 2xx answer never carries
     # one (a stream's error events are still read in the form nearly every stream writes them).
     answer_errors: BodyErrors | None = None
+    # The `protocol =` names a providers file may use to mean `like = "<this provider>"` (harness.core.declared).
     file_protocols: tuple[str, ...] = ()
 
     def synthesis(self, key: str) -> Synthesis:
