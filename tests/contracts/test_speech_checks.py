@@ -44,10 +44,12 @@ ERRORS = (Response(400, (JsonBody(ErrorBody),)), Response(404, (JsonBody(ErrorBo
 
 def _service(formats: tuple[str, ...] = ("wav", "pcm"), *, sse: bool = False) -> SpeechService:
     """A box of the family laid out like OpenAI's speech endpoint (the audio itself, and SSE where `sse`)."""
-    plain = Endpoint(key="audio.speech", method="POST", path="/audio/speech", host="v1", role=Role.STREAM, summary="speech",
+    plain = Endpoint(key="audio.speech", method="POST", path="/audio/speech", host="v1", role=Role.STREAM,
+                     summary="speech",
                      request=SpeechRequest, body_kind=BodyKind.JSON,
                      responses=(Response(200, (AudioBody(("audio/wav", "audio/pcm")),)), *ERRORS))
-    events = Endpoint(key="audio.speech.sse", method="POST", path="/audio/speech", host="v1", role=Role.STREAM, summary="speech",
+    events = Endpoint(key="audio.speech.sse", method="POST", path="/audio/speech", host="v1", role=Role.STREAM,
+                     summary="speech",
                       request=SpeechRequest, body_kind=BodyKind.JSON,
                       responses=(Response(200, (EventStreamBody(SpeechEvent, audio=AudioAt("/audio")),)), *ERRORS))
     slots = Slots(text="/input", voice="/voice", model="/model", format="/response_format", speed="/speed")
@@ -57,7 +59,8 @@ def _service(formats: tuple[str, ...] = ("wav", "pcm"), *, sse: bool = False) ->
     models = [Model("m", plain.key, "v")]
     if sse:
         syntheses.append(Synthesis(events, slots, tuple(chosen), default_format=formats[0],
-                                   chosen_by=Selector("/stream_format", ("sse",)), answer={"type": "speech.audio.delta"},
+                                   chosen_by=Selector("/stream_format", ("sse",)),
+                                   answer={"type": "speech.audio.delta"},
                                    last_event={"type": "speech.audio.done"}))
         models.append(Model("m-sse", events.key, "v", sets={"/model": "m"}))
     refused = Refusal(400, "invalid_value", "{detail}")

@@ -134,13 +134,14 @@ REFUSALS = Refusals(
     quota=Refusal(429, "insufficient_quota", "You exceeded your current quota, please check your plan and billing "
                   "details."),
     not_found=Refusal(404, "unknown_url", "Invalid URL ({detail})"),
+    too_long=Refusal(400, "string_above_max_length", "{detail}"),
     busy=Refusal(503, "server_error", "The engine is currently overloaded, please try again later."),
     server_error=Refusal(500, "server_error", "The server had an error while processing your request."),
 )
 
 
 def _error_body(kind: str) -> dict[str, object]:
-    return {"error": {"message": "{message}", "type": kind, "param": None, "code": "{code}"}}
+    return {"error": {"message": "{message}", "type": kind, "param": "{param}", "code": "{code}"}}
 
 
 SLOTS = Slots(text="/input", voice="/voice", model="/model", format="/response_format", speed="/speed")
