@@ -12,9 +12,11 @@ from pydantic import ValidationError
 from harness.core import declared, registry
 from harness.core.errors import RequestValidationError, UsageError
 from harness.core.params import params_of
-from harness.core.protocols.openai_speech import ENDPOINT_KEY, HOST, SpeechDeclaration, build_provider
 from harness.core.spec import Role, SynthesisInput
 from harness.core.validate import check_request
+from harness.providers.openai.declaration import HOST, SPEECH
+
+ENDPOINT_KEY = SPEECH.key  # an old protocol = "openai-speech" table is like OpenAI's: its speech endpoint
 
 GOOD = """
 [providers.mybox]
@@ -125,13 +127,21 @@ def test_the_registry_lists_declared_providers_after_installed_ones(
 
 
 def test_declaration_values_have_the_protocol_limits() -> None:
-    base = {"name": "x", "protocol": "openai-speech", "base_url": "https://a.example/v1", "key_env": "K",
-            "models": ["m"], "voices": ["v"]}
-    assert build_provider(SpeechDeclaration.model_validate(base)).offerings[0].max_chars == 4096
-    for bad in ({"voices": []}, {"models": ["m", "m"]}, {"base_url": "ftp://x"}, {"price_per_million_chars": -1},
-                {"name": "Bad Name"}):
-        with pytest.raises(ValidationError):
-            SpeechDeclaration.model_validate({**base, **bad})
+    """(The protocol's own declaration class is gone: an old table is parsed as a providers file parses it.)"""
+    base = {"protocol": '"openai-speech"', "base_url": '"https://a.example/v1"', "key_env": '"K"',
+            "models": '["m"]', "voices": '["v"]'}
+
+    def table(values: dict[str, str], name: str = "x") -> str:
+        return f"[providers.{name}]\n" + "".join(f"{key} = {value}\n" for key, value in values.items())
+
+    (provider,) = declared.parse(table(base), Path("tts-harness.toml")).providers()
+    assert provider.offerings[0].max_chars == 4096
+    for bad in ({"voices": "[]"}, {"models": '["m", "m"]'}, {"base_url": '"ftp://x"'},
+                {"price_per_million_chars": "-1"}):
+        with pytest.raises(UsageError):
+            declared.parse(table({**base, **bad}), Path("tts-harness.toml")).providers()
+    with pytest.raises(UsageError):
+        declared.parse(table(base, '"Bad Name"'), Path("tts-harness.toml")).providers()
 
 
 def test_the_providers_command_reports_a_bad_file_in_one_line(
