@@ -1,7 +1,6 @@
 """Wire protocols that many providers speak, in the core vocabulary, so a provider that speaks one is a
 few lines of configuration (see `harness.core.declared`) instead of a provider package.
 
-    openai-speech    openai_speech.py     POST {base_url}/audio/speech (+ SSE)
     elevenlabs       elevenlabs.py        POST /v1/text-to-speech/{voice_id}[...] + WS stream-input
     cartesia         cartesia.py          POST /tts/bytes + WS /tts/websocket (contexts)
     deepgram-speak   deepgram_speak.py    POST /v1/speak + WS /v1/speak (binary audio)
@@ -22,14 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from harness.core.protocols import (
-    cartesia,
-    deepgram_speak,
-    elevenlabs,
-    http_speech_file,
-    openai_speech,
-    websocket_speech_file,
-)
+from harness.core.protocols import cartesia, deepgram_speak, elevenlabs, http_speech_file, websocket_speech_file
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.spec import Provider
 
@@ -45,7 +37,6 @@ class DeclarableProtocol:
 
 DECLARABLE: Mapping[str, DeclarableProtocol] = {
     p.name: p for p in (
-        DeclarableProtocol(openai_speech.PROTOCOL, openai_speech.SpeechDeclaration, openai_speech.build_provider),
         DeclarableProtocol(elevenlabs.PROTOCOL, elevenlabs.ElevenLabsDeclaration, elevenlabs.build_provider),
         DeclarableProtocol(cartesia.PROTOCOL, cartesia.CartesiaDeclaration, cartesia.build_provider),
         DeclarableProtocol(deepgram_speak.PROTOCOL, deepgram_speak.DeepgramDeclaration, deepgram_speak.build_provider),

@@ -79,6 +79,7 @@ class Slots:
     rate: str | None = None
     language: str | None = None
     text_type: tuple[str, str] | None = None  # (pointer, the value meaning SSML): Polly's TextType
+    speed: str | None = None  # a speaking-rate multiplier (1.0 the documents' normal pace: OpenAI's `speed`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,12 +196,14 @@ class Refusals:
     busy: Refusal = Refusal(503, "ServiceUnavailable", "The service is temporarily unavailable.")
     server_error: Refusal = Refusal(500, "InternalError", "Internal server error.")
     bad_signature: Refusal | None = None  # a signed request whose signature does not match (SigV4)
+    too_long: Refusal | None = None  # a text over the documented limit, where its code is its own (else `invalid`)
 
 
 @dataclass(frozen=True, slots=True)
 class ErrorShape:
     """How the provider writes an error. `body` is a template: a string that is exactly `{status}` becomes
-    the status as a number; `{status}`, `{code}` and `{message}` inside other strings are filled in. None:
+    the status as a number; `{status}`, `{code}` and `{message}` inside other strings are filled in; `{param}` is
+    the request field the refusal is about (OpenAI's `param`: `voice`, `model`, `input`), null where none is. None:
     the documents show an empty body. `headers` are templates the same way (`x-amzn-ErrorType: {code}`).
     `by_status`: a status whose body has a shape of its own (a validation error's `{"detail": [...]}`)."""
 
@@ -208,8 +211,8 @@ class ErrorShape:
     headers: Mapping[str, str] = field(default_factory=dict)
     by_status: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
 
-    def render(self, status: int, code: str, message: str) -> tuple[Any, dict[str, str]]:
-        values = {"status": status, "code": code, "message": message}
+    def render(self, status: int, code: str, message: str, param: str | None = None) -> tuple[Any, dict[str, str]]:
+        values = {"status": status, "code": code, "message": message, "param": param}
         template = self.by_status.get(status, self.body)
         body = None if template is None else fill(template, values)
         return body, {name: str(fill(value, values)) for name, value in self.headers.items()}

@@ -10,13 +10,15 @@ NDJSON) each carrying a piece of it —, the billed-characters header where docu
 a token exchange (tokens live for the documented lifetime on the sandbox's clock); the declared request-id
 header, a fresh UUID, on every answer, errors included. Every error is written
 in the provider's `ErrorShape`, with the provider's code for it, and the sandbox's engine refusals (faults,
-rate limits, bodies too large) get the provider's code for their status.
+rate limits, bodies too large) get the provider's code for their status. A speed slot's multiplier is the
+voice's speaking rate (Piper's length scale 1/speed, held within what Piper renders: speeds 0.5-2.5).
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import re
 import secrets
 import uuid
 from collections.abc import AsyncIterator, Mapping
@@ -45,15 +47,32 @@ from harness.core.protocols.http_speech import (
 from harness.core.spec import AudioAt, EventStreamBody, JsonBody, NdjsonBody, Provider
 from harness.core.ssml import spoken_text
 from harness.sandbox.emulation import Call, Emulation, Reject, StateNames
-from harness.sandbox.emulations.http_speech.models import CHUNK_BYTES, OPUS_RATE, TIMING, TOKEN_PREFIX, pitch_of
+from harness.sandbox.emulations.http_speech.models import (
+    CHUNK_BYTES,
+    OPUS_RATE,
+    TIMING,
+    TOKEN_PREFIX,
+    length_scale,
+    pitch_of,
+)
 from harness.sandbox.emulations.http_speech.responses.socket import socket_handlers
 from harness.sandbox.http_bodies import json_reply, sse_reply
 from harness.sandbox.utterances import Speaker
 from harness.speech import encode_as
 
 
-def refuse(refusal: Refusal, detail: str = "", headers: Mapping[str, str] | None = None) -> Reject:
-    return Reject(refusal.status, refusal.says(detail), headers=headers, extra={"code": refusal.code})
+def refuse(refusal: Refusal, detail: str = "", headers: Mapping[str, str] | None = None,
+           param: str | None = None) -> Reject:
+    """The refusal as the engine raises it; `param`: the request field it is about (an `ErrorShape`'s `{param}`)."""
+    return Reject(refusal.status, refusal.says(detail), headers=headers, extra={"code": refusal.code, "param": param})
+
+
+_PARAM = re.compile(r"parameter '([^'.]+)")  # the field a validation problem names (harness.core.validate's words)
+
+
+def _field(pointer: str | None) -> str | None:
+    """The request field a slot's pointer names (its first part)."""
+    return pointer.lstrip("/").split("/")[0] if pointer else None
 
 
 class SpeechServiceEmulation(Emulation):
@@ -86,7 +105,8 @@ class SpeechServiceEmulation(Emulation):
 
     def _rendered(self, reject: Reject) -> tuple[Any, dict[str, str]]:
         code = str(reject.extra.get("code") or self.codes.get(reject.status) or HTTPStatus(reject.status).phrase)
-        return self.service.errors.render(reject.status, code, reject.message)
+        param = reject.extra.get("param")
+        return self.service.errors.render(reject.status, code, reject.message, str(param) if param else None)
 
     def error_body(self, reject: Reject) -> Mapping[str, Any] | None:
         body, _ = self._rendered(reject)
@@ -102,7 +122,13 @@ class SpeechServiceEmulation(Emulation):
         return {name: str(uuid.uuid4())} if name else {}
 
     def invalid(self, call: Call | None, problems: list[str]) -> Reject:
-        return refuse(self.service.refusals.invalid, "; ".join(problems))
+        found = _PARAM.search(problems[0]) if problems else None
+        param = found.group(1) if found else None
+        refusals = self.service.refusals
+        texts = {_field(s.slots.text) for s in self.service.syntheses}
+        if refusals.too_long is not None and param in texts and "must be length" in problems[0]:
+            return refuse(refusals.too_long, "; ".join(problems), param=param)
+        return refuse(refusals.invalid, "; ".join(problems), param=param)
 
     def too_large(self, endpoint: Any, message: str) -> Reject:
         return refuse(self.service.refusals.invalid, message)
@@ -143,9 +169,9 @@ class SpeechServiceEmulation(Emulation):
             return found.voice if found is not None else (self.voice_names[0] if self.voice_names else "")
         voice = self.service.voice(name)
         if voice is None:
-            raise refuse(self.service.refusals.unknown_voice, name)
+            raise refuse(self.service.refusals.unknown_voice, name, param=_field(slot))
         if model is not None and voice.models and model not in voice.models:
-            raise refuse(self.service.refusals.unknown_voice, f"{name} (not a voice of {model})")
+            raise refuse(self.service.refusals.unknown_voice, f"{name} (not a voice of {model})", param=_field(slot))
         return name
 
     def _format(self, synthesis: Synthesis, payload: Mapping[str, Any]) -> tuple[Format, int]:
@@ -193,7 +219,8 @@ class SpeechServiceEmulation(Emulation):
             raise refuse(self.service.refusals.invalid, "no text to speak")
         model = model_of(self.service, synthesis, payload)
         if model is None and self.service.refusals.unknown_model is not None:
-            raise refuse(self.service.refusals.unknown_model, str(read(payload, slots.model) or ""))
+            raise refuse(self.service.refusals.unknown_model, str(read(payload, slots.model) or ""),
+                         param=_field(slots.model))
         sent = None if model is None else model.sets.get(slots.model or "", model.name)  # the name it sends
         voice = self._voice(synthesis, payload, sent)
         fmt, rate = self._format(synthesis, payload)
@@ -208,7 +235,8 @@ class SpeechServiceEmulation(Emulation):
         await call.services.take_time(TIMING, len(text))
         if fmt.spec.codec == "opus":
             rate = OPUS_RATE  # Opus codes at 48 kHz whatever the input (libsndfile takes no other rate for it)
-        speaker = Speaker(call.services, rate, 1.0, pitch_of(self.voice_names, voice))
+        speaker = Speaker(call.services, rate, 1.0, pitch_of(self.voice_names, voice),
+                          length_scale(read(payload, slots.speed)))
         samples = await speaker.samples(text)
         audio = encode_as(samples, rate, fmt.spec.codec, fmt.spec.container)
         headers = self.request_id()
