@@ -20,6 +20,7 @@ contract plans, the benchmark and the report read; the sandbox's `http-speech` e
 from __future__ import annotations
 
 import copy
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -66,6 +67,10 @@ class Format:
     spec: AudioSpec  # codec, rate, container; the rate is the default where a rate slot may change it
     media_type: str
     rates: tuple[int, ...] = ()  # the rates a rate slot may ask for in this format (empty: only spec's)
+    # The request values (JSON pointer -> value) that ask for this format where one name at one slot does not
+    # (Cartesia's `output_format` object: `{"container": "wav", "encoding": "pcm_s16le"}`); `in_format` puts them and
+    # `Synthesis.format_of` picks the format whose values a request holds.
+    sets: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +143,20 @@ class Synthesis:
                 return fmt
         raise KeyError(wanted)
 
+    def format_of(self, payload: Any) -> Format:
+        """The format a request asks for: the one whose `sets` it holds all of, else the one named at the format
+        slot (the default where it names none). KeyError when it asks for none of them."""
+        keyed = [fmt for fmt in self.formats if fmt.sets]
+        found = next((fmt for fmt in keyed if all(read(payload, at) == value for at, value in fmt.sets.items())),
+                     None)
+        if found is not None:
+            return found
+        asked = {at: read(payload, at) for fmt in keyed for at in fmt.sets}
+        if keyed and self.slots.format is None and any(value is not None for value in asked.values()):
+            raise KeyError(", ".join(f"{at.lstrip('/')}={value!r}" for at, value in asked.items() if value is not None))
+        name = read(payload, self.slots.format)
+        return self.format(None if name is None else str(name))
+
 
 @dataclass(frozen=True, slots=True)
 class Voice:
@@ -200,7 +219,8 @@ class Refusals:
 @dataclass(frozen=True, slots=True)
 class ErrorShape:
     """How the provider writes an error. `body` is a template: a string that is exactly `{status}` becomes
-    the status as a number; `{status}`, `{code}` and `{message}` inside other strings are filled in. None:
+    the status as a number; `{status}`, `{code}`, `{message}` and `{request_id}` (a fresh UUID) inside other strings
+    are filled in. None:
     the documents show an empty body. `headers` are templates the same way (`x-amzn-ErrorType: {code}`).
     `by_status`: a status whose body has a shape of its own (a validation error's `{"detail": [...]}`)."""
 
@@ -209,7 +229,7 @@ class ErrorShape:
     by_status: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
 
     def render(self, status: int, code: str, message: str) -> tuple[Any, dict[str, str]]:
-        values = {"status": status, "code": code, "message": message}
+        values = {"status": status, "code": code, "message": message, "request_id": str(uuid.uuid4())}
         template = self.by_status.get(status, self.body)
         body = None if template is None else fill(template, values)
         return body, {name: str(fill(value, values)) for name, value in self.headers.items()}
@@ -270,6 +290,7 @@ class SpeechService:
     # codes mean the statuses of `refusals` unless `statuses` says otherwise. None: a 2xx answer never carries
     # one (a stream's error events are still read in the form nearly every stream writes them).
     answer_errors: BodyErrors | None = None
+    file_protocols: tuple[str, ...] = ()
 
     def synthesis(self, key: str) -> Synthesis:
         for synthesis in self.syntheses:
@@ -369,6 +390,8 @@ def in_format(synthesis: Synthesis, body: dict[str, Any], fmt: Format) -> dict[s
     """`body` asking for `fmt`: its format slot, and its rate slot where the format's rate is a choice."""
     if synthesis.slots.format is not None:
         put(body, synthesis.slots.format, fmt.name)
+    for where, value in fmt.sets.items():
+        put(body, where, value)
     if synthesis.slots.rate is not None:
         if fmt.rates:
             rate = fmt.spec.sample_rate
@@ -423,7 +446,7 @@ def asked_media_type(provider: Provider, endpoint: Endpoint, payload: Mapping[st
         return None
     try:
         synthesis = service.synthesis(endpoint.key)
-        fmt = synthesis.format(read(payload, synthesis.slots.format))
+        fmt = synthesis.format_of(payload)
     except KeyError:
         return None
     if fmt.spec.container != "raw" or fmt.spec.codec != "pcm_s16le":

@@ -149,11 +149,10 @@ class SpeechServiceEmulation(Emulation):
         return name
 
     def _format(self, synthesis: Synthesis, payload: Mapping[str, Any]) -> tuple[Format, int]:
-        name = read(payload, synthesis.slots.format)
         try:
-            fmt = synthesis.format(None if name is None else str(name))
-        except KeyError:
-            raise refuse(self.service.refusals.invalid, f"unsupported output format {name!r}") from None
+            fmt = synthesis.format_of(payload)
+        except KeyError as error:
+            raise refuse(self.service.refusals.invalid, f"unsupported output format {error.args[0]!r}") from None
         asked = read(payload, synthesis.slots.rate)
         if asked is None or asked == "":
             return fmt, fmt.spec.sample_rate
