@@ -32,6 +32,7 @@ from pydantic import BaseModel
 from harness.core.audio_fields import carrier
 from harness.core.drift import resolve
 from harness.core.protocols.answer_forms import Selector, check_forms
+from harness.core.protocols.marks import Marks
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import (
     Auth,
@@ -131,6 +132,9 @@ class Synthesis:
     whole_audio_last_unless: str = ""
     # Where the answer's JSON (each event's, in a stream) says what its audio is; None: it says nothing.
     format_words: FormatWords | None = None
+    # Timing marks in a stream of events: the marks' event (`Marks.answer`'s template, the lists at the marks'
+    # pointers) after the audio event whose speech ends them, where the request asks (`asked_by`). None: no marks.
+    marks: Marks | None = None
 
     def format(self, name: str | None) -> Format:
         """The format a request names, the default where it names none: no value, or a media range (`*/*`,
@@ -219,8 +223,8 @@ class Refusals:
 @dataclass(frozen=True, slots=True)
 class ErrorShape:
     """How the provider writes an error. `body` is a template: a string that is exactly `{status}` becomes
-    the status as a number; `{status}`, `{code}`, `{message}` and `{request_id}` (a fresh UUID) inside other strings
-    are filled in. None:
+    the status as a number; `{status}`, `{code}`, `{message}` and `{id}` (a fresh UUID: the request's id, Deepgram's
+    `request_id`) inside other strings are filled in. None:
     the documents show an empty body. `headers` are templates the same way (`x-amzn-ErrorType: {code}`).
     `by_status`: a status whose body has a shape of its own (a validation error's `{"detail": [...]}`)."""
 
@@ -229,7 +233,7 @@ class ErrorShape:
     by_status: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
 
     def render(self, status: int, code: str, message: str) -> tuple[Any, dict[str, str]]:
-        values = {"status": status, "code": code, "message": message, "request_id": str(uuid.uuid4())}
+        values = {"status": status, "code": code, "message": message, "id": str(uuid.uuid4())}
         template = self.by_status.get(status, self.body)
         body = None if template is None else fill(template, values)
         return body, {name: str(fill(value, values)) for name, value in self.headers.items()}
@@ -290,6 +294,7 @@ class SpeechService:
     # codes mean the statuses of `refusals` unless `statuses` says otherwise. None: a 2xx answer never carries
     # one (a stream's error events are still read in the form nearly every stream writes them).
     answer_errors: BodyErrors | None = None
+    # The `protocol =` names a providers file may use to mean `like = "<this provider>"` (harness.core.declared).
     file_protocols: tuple[str, ...] = ()
 
     def synthesis(self, key: str) -> Synthesis:

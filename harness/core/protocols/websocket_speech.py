@@ -45,6 +45,7 @@ from harness.core.protocols.http_speech import (
     fill,
     request_for,
 )
+from harness.core.protocols.marks import Answer, Marks, Match, read_marks
 from harness.core.protocols.realtime_grammar import (
     KEY_SLOT,
     STANDARD_CLOSE_CODES,
@@ -57,25 +58,12 @@ from harness.core.protocols.realtime_grammar import (
     Opening,
     Outgoing,
     Session,
-    SpokenSpan,
     Utterance,
 )
 from harness.core.protocols.socket_framing import Framing, audio_in, decode, encode
 from harness.core.spec import AudioAt, DocDrift, Offering, Provider, UnknownInput
 
 PROTOCOL = "websocket-speech"
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """What tells a message apart: a value at a JSON pointer (`/type` = "flush"), or the pointer's presence."""
-
-    pointer: str
-    value: Any = None  # None: present, whatever its value
-
-    def __call__(self, message: Any) -> bool:
-        present, found = resolve(message, self.pointer)
-        return present and (self.value is None or found == self.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,20 +75,6 @@ class Send:
     template: Mapping[str, Any]
     model: type[BaseModel]
     match: Match | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """A server message: what it means, how it is told apart, its documented model, and the template the sandbox
-    writes it from. An ERROR answer says where its code and message are."""
-
-    name: str
-    kind: Kind
-    match: Match
-    model: type[BaseModel]
-    template: Mapping[str, Any]
-    code_at: str = ""
-    message_at: str = ""
 
 
 class KeyIn(StrEnum):
@@ -135,22 +109,6 @@ class Contexts:
     more: str = ""
     cancel: Send | None = None  # drops a context: what it still had to say is never sent (Cartesia's cancel)
     limit: int = 0  # the most contexts open at once on one socket (0: the documents give none)
-
-
-@dataclass(frozen=True, slots=True)
-class Marks:
-    """Timing marks: when each word (or character) of the text is spoken, as lists at JSON pointers of a message
-    (`answer`, kind MARKS; None: they ride on the audio answer, as ElevenLabs' alignment does)."""
-
-    text_at: str  # the words (or characters): "/word_timestamps/words"
-    start_at: str  # when each starts: "/word_timestamps/start"
-    end_at: str  # when each ends (or how long each lasts: `durations`)
-    answer: Answer | None = None
-    unit_s: float = 1.0  # seconds per unit of the times (milliseconds: 0.001)
-    durations: bool = False  # `end_at` holds durations, not ends
-    chars: bool = False  # a mark per character, not per word
-    chunk_relative: bool = False  # times count from the chunk's own audio, not from the utterance's start
-    asked_by: str = ""  # the text (or opening) message's flag that asks for them ("/add_timestamps"); "": always
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +153,8 @@ class Socket:
     context_at: str = ""  # where server messages name their context
     chunk_files: bool = False  # each audio chunk is a whole file of the format's container (a WAV header each)
     host: str = "api"
-    suffix: str = "-ws"  # the offering of model M over this socket is M + suffix (when the socket names it M too)
+    suffix: str = "-ws"  # the offering of model M over this socket is M + suffix (when the socket names it M too);
+    # "": the socket's offering is M itself, in place of M's HTTP offering (Deepgram's aura-* over /v1/speak)
     # The socket's own names of the models it serves, by their HTTP names (DashScope's qwen3-tts-flash is
     # qwen3-tts-flash-realtime on its socket); empty: every model, by its HTTP name.
     models: Mapping[str, str] = field(default_factory=dict)
@@ -304,6 +263,7 @@ class SocketGrammar(Grammar):
         self.error_statuses = {**(statuses or {}), **(socket.errors.statuses if socket.errors else {})}
         self.said_errors = socket.errors
         self.contexts = socket.contexts is not None
+        self.timing_marks = socket.marks is not None
 
     def speaker_of(self, offering: str) -> tuple[str, str] | None:
         """An offering's model and voice; a socket's own model name (the frame checks name the model) finds its
@@ -368,14 +328,9 @@ class SocketGrammar(Grammar):
         """The timing marks a message carries (none where it carries no list at the declared pointers)."""
         marks = self.socket.marks
         assert marks is not None
-        texts, starts, ends = (read(raw, at) for at in (marks.text_at, marks.start_at, marks.end_at))
-        if not (isinstance(texts, list) and isinstance(starts, list) and isinstance(ends, list)):
+        spans = read_marks(raw, marks)
+        if spans is None:
             return ()
-        spans = tuple(
-            SpokenSpan(str(text), float(start) * marks.unit_s,
-                       (float(start) + float(end) if marks.durations else float(end)) * marks.unit_s)
-            for text, start, end in zip(texts, starts, ends, strict=False)
-            if isinstance(start, int | float) and isinstance(end, int | float))
         where = marks.text_at.rsplit("/", 1)[0]
         return (Event(frame.index, frame.t_s, Kind.MARKS, context, marks=spans, chunk_relative=marks.chunk_relative,
                       pointer=where),)
@@ -506,9 +461,11 @@ def with_sockets(service: SpeechService, sockets: Sequence[Socket]) -> Provider:
                                channel=socket.key, languages=m.languages, max_chars=m.max_chars,
                                description=f"{wire} over the WebSocket {socket.path} (voice {m.voice})")
                       for m, wire in models]
+    taken = {o.name for o in offerings}  # a socket's offering named as an HTTP one replaces it (suffix "")
+    kept = tuple(o for o in provider.offerings if o.name not in taken)
     docs = tuple(dict.fromkeys((*provider.docs, *(s.doc for s in sockets if s.doc))))
     drift = (*provider.doc_drift, *(d for s in sockets for d in s.drift))
-    return replace(provider, channels=(*provider.channels, *channels), offerings=(*provider.offerings, *offerings),
+    return replace(provider, channels=(*provider.channels, *channels), offerings=(*kept, *offerings),
                    docs=docs, doc_drift=drift)
 
 

@@ -36,7 +36,8 @@ from harness.core.protocols.http_speech import (
     Synthesis,
     Voice,
 )
-from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.protocols.marks import Answer, Marks, Match
+from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import (
     AudioAt,
@@ -118,6 +119,12 @@ SSE = Endpoint(
     example={**EXAMPLE, "output_format": {"container": "raw", "encoding": "pcm_s16le", "sample_rate": 24000}},
     doc=SSE_REFERENCE)
 
+# "add_timestamps": word timestamps in `timestamps` events beside the chunks, as on the WebSocket (SSE_REFERENCE).
+SSE_MARKS = Marks("/word_timestamps/words", "/word_timestamps/start", "/word_timestamps/end",
+                  answer=Answer("timestamps", Kind.MARKS, Match("/type", "timestamps"), SseEvent,
+                                {"type": "timestamps", "done": False, "status_code": STREAMING}),
+                  asked_by="/add_timestamps")
+
 SLOTS = Slots(text="/transcript", voice="/voice/id", model="/model_id", rate=f"{OUTPUT}/sample_rate",
               language="/language")
 TEMPLATE = {"voice": {"mode": "id"}}
@@ -151,7 +158,7 @@ TITLES = {400: "Invalid request", 401: "Unauthorized", 402: "Payment required", 
 
 
 def _error_body(title: str) -> dict[str, str]:
-    return {"error_code": "{code}", "title": title, "message": "{message}", "request_id": "{request_id}"}
+    return {"error_code": "{code}", "title": title, "message": "{message}", "request_id": "{id}"}
 
 
 SERVICE = SpeechService(
@@ -169,7 +176,7 @@ SERVICE = SpeechService(
     syntheses=(Synthesis(BYTES, SLOTS, (*WAV, *RAW, MP3), default_format=WAV[0].name, template=TEMPLATE),
                Synthesis(SSE, SLOTS, RAW, default_format=RAW[0].name, template=TEMPLATE,
                          answer={"type": "chunk", "done": False, "status_code": STREAMING},
-                         last_event={"type": "done", "done": True, "status_code": STREAMING})),
+                         last_event={"type": "done", "done": True, "status_code": STREAMING}, marks=SSE_MARKS)),
     models=MODELS,
     voices=VOICES,
     prices_read=PRICES_READ,
@@ -177,6 +184,5 @@ SERVICE = SpeechService(
 )
 
 _PROVIDER = with_sockets(SERVICE, SOCKETS)
-# One offering of the model, over its WebSocket (the name `sonic-3` its benchmark rows and fixtures carry).
-PROVIDER = replace(_PROVIDER, offerings=tuple(replace(o, name=o.name.removesuffix("-ws"))
-                                              for o in _PROVIDER.offerings if o.channel))
+# The model's one offering is its WebSocket (`sonic-3`, the socket's suffix ""); /tts/sse's twin is not offered.
+PROVIDER = replace(_PROVIDER, offerings=tuple(o for o in _PROVIDER.offerings if o.channel))

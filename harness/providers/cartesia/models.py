@@ -89,6 +89,12 @@ class SseRequest(BytesRequest):
     context_id: str | None = None
 
 
+class WordTimestamps(BaseModel):
+    words: list[str]
+    start: list[float]
+    end: list[float]
+
+
 class SseEvent(ResponseModel):
     """One event of `/tts/sse`: a chunk (base64 `data`), timestamps, done or an error, as the WebSocket's."""
 
@@ -98,6 +104,7 @@ class SseEvent(ResponseModel):
     data: str | None = None
     step_time: float | None = None
     context_id: str | None = None
+    word_timestamps: WordTimestamps | None = None
 
 
 class ErrorBody(ResponseModel):
@@ -145,12 +152,6 @@ class Chunk(ResponseModel):
     step_time: float
     context_id: str
     flush_id: int | None = None
-
-
-class WordTimestamps(BaseModel):
-    words: list[str]
-    start: list[float]
-    end: list[float]
 
 
 class Timestamps(ResponseModel):

@@ -90,6 +90,7 @@ WEBSOCKET = Socket(
     server_closes=False,  # the socket stays open for further contexts: the client closes it
     error_close=1008,
     query={"cartesia_version": VERSION},
+    suffix="",  # the benchmark's offering of Sonic 3 is its WebSocket, named `sonic-3` as it always was here
     contexts=Contexts(at="/context_id", answer_at="/context_id", more="/continue",
                       cancel=Send("cancel", {"context_id": "{context}", "cancel": True}, CancelContext,
                                   Match("/cancel"))),

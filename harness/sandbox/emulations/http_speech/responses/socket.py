@@ -35,7 +35,8 @@
 The key on the upgrade is the provider's auth header, any of its `Auth.others` headers, or a query parameter of
 `SocketAuth.query`. Audio goes out as the declared format's bytes, chunk by chunk on the stream's timeline (the
 `Speaker`), as binary frames or encoded into the audio answer's template at its pointer; `{last}` is true in the last
-audio answer of each spoken stretch, `{step_ms}` the milliseconds its chunk took to make. Each stretch is charged at the model's documented price.
+audio answer of each spoken stretch, `{step_ms}` the milliseconds its chunk took to make. Each stretch is charged at
+the model's documented price.
 """
 
 from __future__ import annotations
@@ -53,12 +54,12 @@ from starlette.websockets import WebSocketDisconnect
 
 from harness.core.audio import stream_frames
 from harness.core.protocols.http_speech import Model, Refusal, SpeechService, fill, put, read
+from harness.core.protocols.marks import Marks, complete_words, marks_values
 from harness.core.protocols.realtime_grammar import AudioSpec, Channel, SpokenSpan
 from harness.core.protocols.socket_framing import FramingError, audio_value, decode, encode
 from harness.core.protocols.websocket_speech import (
     Answer,
     KeyIn,
-    Marks,
     Send,
     Socket,
     SocketGrammar,
@@ -492,26 +493,9 @@ class FamilySocket:
         await self._send(self._filled(self.socket.final, stream))
 
 
-def complete_words(marks: Sequence[SpokenSpan]) -> tuple[list[SpokenSpan], list[SpokenSpan]]:
-    """Character marks joined into word marks (a word: a run of characters ended by white space), and the characters
-    of the word not yet ended (its end comes with a later piece)."""
-    words: list[SpokenSpan] = []
-    current: list[SpokenSpan] = []
-    for mark in marks:
-        if not mark.text.isspace():
-            current.append(mark)
-        elif current:
-            words.append(SpokenSpan("".join(m.text for m in current), current[0].start_s, current[-1].end_s))
-            current = []
-    return words, current
-
-
 def _put_marks(frame: dict[str, Any], marks: Marks, spans: Sequence[SpokenSpan]) -> None:
-    """The marks as the socket writes them: lists at their pointers, in their unit (ends or durations)."""
-    unit = marks.unit_s
-    put(frame, marks.text_at, [m.text for m in spans])
-    put(frame, marks.start_at, [round(m.start_s / unit, 3) for m in spans])
-    put(frame, marks.end_at, [round((m.end_s - m.start_s if marks.durations else m.end_s) / unit, 3) for m in spans])
+    for where, values in marks_values(marks, spans).items():
+        put(frame, where, values)
 
 
 def socket_handlers(service: SpeechService, channels: tuple[Channel, ...]) -> dict[str, Any]:
