@@ -58,7 +58,7 @@ def _judge(server: ScriptedServer, check: str) -> Findings:
     return judge(target, plan, session)
 
 
-def _marks(words: list[str]) -> dict[str, list[object]]:
+def _marks(words: list[str]) -> dict[str, list[str] | list[float]]:
     return {"words": words, "start": [0.1 + 0.3 * i for i in range(len(words))],
             "end": [0.3 + 0.3 * i for i in range(len(words))]}
 

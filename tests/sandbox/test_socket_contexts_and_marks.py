@@ -79,7 +79,7 @@ def test_cancel_drops_a_context_and_the_socket_goes_on(sandbox: Sandbox) -> None
 
 def test_input_after_a_contexts_last_is_an_error_naming_that_context(sandbox: Sandbox) -> None:
     messages = [_request("a", FIRST), _request("a", SECOND)]
-    _, events, answers = _session(sandbox, messages, lambda events: any(e.kind is Kind.ERROR for e in events))
+    _, _events, answers = _session(sandbox, messages, lambda events: any(e.kind is Kind.ERROR for e in events))
     error = next(a for a in answers if a["type"] == "error")
     assert (error["context_id"], error["error_code"], error["status_code"]) == ("a", "invalid_request", 400)
     assert "last input" in error["message"]
