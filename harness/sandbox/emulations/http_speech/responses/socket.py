@@ -435,12 +435,18 @@ class FamilySocket:
         return True
 
     async def _speak(self, stream: Stream, text: str) -> None:
+        """Each piece sent as it is made; held back one piece only where the last audio answer says it is the last
+        (`{last}`) or carries marks (the last word's end comes with it)."""
         assert stream.speaker is not None
         spec, pending = stream.spec, None  # type: AudioSpec, tuple[bytes, tuple[SpokenSpan, ...], float] | None
+        marks = self.socket.marks
+        holds = self.socket.audio is not None and (
+            "last" in slots_of(self.socket.audio.template) or (marks is not None and marks.answer is None))
         started = time.perf_counter()
         async for piece in stream.speaker.say(text + " "):
             if pending is not None:
                 await self._send_audio(stream, *pending, last=False)
+                pending = None
             streamed = spec.container == "mp3" and not self.socket.chunk_files
             audio = encode_as(piece.samples, spec.sample_rate, spec.codec, spec.container, constant_bitrate=streamed)
             if streamed:  # one stream, as an encoder kept open writes it: its frames, at one bitrate, no Xing frame
@@ -448,9 +454,14 @@ class FamilySocket:
             step_ms = round((time.perf_counter() - started) * 1000, 3)
             pending = (audio, self._marks_of(stream, piece.marks, piece.offset_s), step_ms)
             started = time.perf_counter()
+            if not holds:
+                await self._send_audio(stream, *pending, last=False)
+                pending = None
         if pending is not None:
-            audio, marks, step_ms = pending
-            await self._send_audio(stream, audio, (*marks, *self._last_word(stream)), step_ms, last=True)
+            audio, spans, step_ms = pending
+            await self._send_audio(stream, audio, (*spans, *self._last_word(stream)), step_ms, last=True)
+        elif marks is not None and marks.answer is not None and (last_word := self._last_word(stream)):
+            await self._send_marks(stream, last_word)
 
     def _marks_of(self, stream: Stream, marks: Sequence[SpokenSpan], offset_s: float) -> tuple[SpokenSpan, ...]:
         """The marks a piece's audio carries as the socket tells them: its characters, or the words they end."""
@@ -485,9 +496,14 @@ class FamilySocket:
                 _put_marks(frame, declared, marks)
             await self._send(frame, audio=True)
         if declared is not None and declared.answer is not None and marks:
-            frame = self._filled(declared.answer, stream)
-            _put_marks(frame, declared, marks)
-            await self._send(frame)
+            await self._send_marks(stream, marks)
+
+    async def _send_marks(self, stream: Stream, marks: Sequence[SpokenSpan]) -> None:
+        declared = self.socket.marks
+        assert declared is not None and declared.answer is not None
+        frame = self._filled(declared.answer, stream)
+        _put_marks(frame, declared, marks)
+        await self._send(frame)
 
     async def _final(self, stream: Stream) -> None:
         await self._send(self._filled(self.socket.final, stream))
