@@ -48,7 +48,9 @@ from harness.providers.cartesia.models import (
     Chunk,
     Done,
     ErrorEvent,
+    FlushDone,
     GenerationRequest,
+    PhonemeTimestamps,
     Timestamps,
 )
 
@@ -85,6 +87,12 @@ WEBSOCKET = Socket(
     audio=Answer("chunk", Kind.AUDIO, Match("/type", "chunk"), Chunk,
                  {"type": "chunk", "data": "", "step_time": "{step_ms}", **_ANSWER}),
     audio_at=AudioAt("/data"),
+    # What the socket answers beyond what the harness asks for: a request's `flush` ("flush_done", with its
+    # flush_id) and `add_phoneme_timestamps`; read and checked, never sent by the sandbox.
+    others=(Answer("flush_done", Kind.FLUSHED, Match("/type", "flush_done"), FlushDone,
+                   {"type": "flush_done", "flush_done": True, "flush_id": 0, **_ANSWER}),
+            Answer("phoneme_timestamps", Kind.METADATA, Match("/type", "phoneme_timestamps"), PhonemeTimestamps,
+                   {"type": "phoneme_timestamps", **_ANSWER})),
     formats=FORMATS,
     speaks_each_text=True,  # each input is spoken as it comes, its context keeping the prosody
     server_closes=False,  # the socket stays open for further contexts: the client closes it
