@@ -9,8 +9,9 @@ import pytest
 
 from harness.core import declared
 from harness.core.errors import UsageError
-from harness.core.protocols import cartesia, deepgram_speak, elevenlabs
+from harness.core.protocols import deepgram_speak, elevenlabs
 from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.providers.cartesia.declaration import SERVICE as CARTESIA
 from tests.helpers.realtime import realtime_toml
 
 FILE = Path("tts-harness.toml")
@@ -54,7 +55,8 @@ def test_a_format_the_protocol_does_not_have_is_one_line() -> None:
 def test_each_protocols_format_names_read_as_audio() -> None:
     assert elevenlabs.audio_spec_of("mp3_44100_128") == AudioSpec("mp3", 44100, "mp3")
     assert elevenlabs.audio_spec_of("ulaw_8000") == AudioSpec("pcm_mulaw", 8000)
-    assert cartesia.audio_spec_of(cartesia.output_format_of("wav_pcm_f32le_44100")) == AudioSpec(
-        "pcm_f32le", 44100, "wav")
+    wav = CARTESIA.synthesis("tts.bytes").format_of(
+        {"output_format": {"container": "wav", "encoding": "pcm_f32le", "sample_rate": 44100}})
+    assert (wav.spec.codec, wav.spec.container, 44100 in wav.rates) == ("pcm_f32le", "wav", True)
     assert deepgram_speak.audio_spec_of("mulaw", None) == AudioSpec("pcm_mulaw", 8000)  # "8000 or 24000" defaults
     assert deepgram_speak.audio_spec_of("linear16", None) == AudioSpec("pcm_s16le", 24000)

@@ -2,7 +2,6 @@
 few lines of configuration (see `harness.core.declared`) instead of a provider package.
 
     elevenlabs       elevenlabs.py        POST /v1/text-to-speech/{voice_id}[...] + WS stream-input
-    cartesia         cartesia.py          POST /tts/bytes + WS /tts/websocket (contexts)
     deepgram-speak   deepgram_speak.py    POST /v1/speak + WS /v1/speak (binary audio)
     http-speech      http_speech_file.py  a POST whose answer is the audio, or JSON with it at a pointer
                                           (the HTTP speech family, `http_speech.py`, as a providers file says it),
@@ -21,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from harness.core.protocols import cartesia, deepgram_speak, elevenlabs, http_speech_file, websocket_speech_file
+from harness.core.protocols import deepgram_speak, elevenlabs, http_speech_file, websocket_speech_file
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.spec import Provider
 
@@ -38,7 +37,6 @@ class DeclarableProtocol:
 DECLARABLE: Mapping[str, DeclarableProtocol] = {
     p.name: p for p in (
         DeclarableProtocol(elevenlabs.PROTOCOL, elevenlabs.ElevenLabsDeclaration, elevenlabs.build_provider),
-        DeclarableProtocol(cartesia.PROTOCOL, cartesia.CartesiaDeclaration, cartesia.build_provider),
         DeclarableProtocol(deepgram_speak.PROTOCOL, deepgram_speak.DeepgramDeclaration, deepgram_speak.build_provider),
         # The HTTP speech family, with the sockets a table may declare beside its endpoint (websocket_speech_file).
         DeclarableProtocol(http_speech_file.PROTOCOL, websocket_speech_file.SocketsDeclaration,

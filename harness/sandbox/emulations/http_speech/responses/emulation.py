@@ -22,7 +22,7 @@ import re
 import secrets
 import uuid
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from http import HTTPStatus
@@ -44,6 +44,8 @@ from harness.core.protocols.http_speech import (
     read,
     service_of,
 )
+from harness.core.protocols.marks import Marks, complete_words, marks_values
+from harness.core.protocols.realtime_grammar import SpokenSpan
 from harness.core.spec import AudioAt, EventStreamBody, JsonBody, NdjsonBody, Provider
 from harness.core.ssml import spoken_text
 from harness.sandbox.emulation import Call, Emulation, Reject, StateNames
@@ -57,7 +59,7 @@ from harness.sandbox.emulations.http_speech.models import (
 )
 from harness.sandbox.emulations.http_speech.responses.socket import socket_handlers
 from harness.sandbox.http_bodies import json_reply, sse_reply
-from harness.sandbox.utterances import Speaker
+from harness.sandbox.utterances import Speaker, spread_marks
 from harness.speech import encode_as
 
 
@@ -175,11 +177,10 @@ class SpeechServiceEmulation(Emulation):
         return name
 
     def _format(self, synthesis: Synthesis, payload: Mapping[str, Any]) -> tuple[Format, int]:
-        name = read(payload, synthesis.slots.format)
         try:
-            fmt = synthesis.format(None if name is None else str(name))
-        except KeyError:
-            raise refuse(self.service.refusals.invalid, f"unsupported output format {name!r}") from None
+            fmt = synthesis.format_of(payload)
+        except KeyError as error:
+            raise refuse(self.service.refusals.invalid, f"unsupported output format {error.args[0]!r}") from None
         asked = read(payload, synthesis.slots.rate)
         if asked is None or asked == "":
             return fmt, fmt.spec.sample_rate
@@ -248,11 +249,18 @@ class SpeechServiceEmulation(Emulation):
         # The documents' default: the last event repeats the whole audio unless the request's flag says not to.
         flag = synthesis.whole_audio_last_unless
         whole_last = bool(flag) and read(payload, flag) is not True
+        marks = synthesis.marks
+        spans: tuple[SpokenSpan, ...] = ()
+        if marks is not None and (not marks.asked_by or read(payload, marks.asked_by) is True):
+            chars = spread_marks(text, samples, rate, 0.0)
+            spans = chars if marks.chars else tuple(complete_words([*chars, SpokenSpan(" ", 0.0, 0.0)])[0])
         return self._answer(synthesis, audio, fmt, headers, fill(synthesis.answer, values),
-                            fill(synthesis.last_event, values), whole_last)
+                            fill(synthesis.last_event, values), whole_last,
+                            _Timed(len(samples) / rate, spans, marks, values) if spans else None)
 
     def _answer(self, synthesis: Synthesis, audio: bytes, fmt: Format, headers: dict[str, str],
-                beside: dict[str, Any], last: dict[str, Any] | str, whole_last: bool = False) -> Response:
+                beside: dict[str, Any], last: dict[str, Any] | str, whole_last: bool = False,
+                timed: _Timed | None = None) -> Response:
         success = synthesis.endpoint.response_for(synthesis.endpoint.success_status)
         body = carrier(success)
         if isinstance(body, JsonBody) and body.audio is not None:
@@ -263,7 +271,8 @@ class SpeechServiceEmulation(Emulation):
             if whole_last and isinstance(last, dict):
                 last = copy.deepcopy(last)
                 put(last, body.audio.pointer, encode_text(audio, body.audio.encoding))
-            return sse_reply(_events(audio, body.audio, beside, last), headers=headers, event_at=synthesis.event_at)
+            return sse_reply(_events(audio, body.audio, beside, last, timed), headers=headers,
+                             event_at=synthesis.event_at)
         if isinstance(body, NdjsonBody) and body.audio is not None:
             lines = _lines(audio, body.audio, beside)
             return StreamingResponse(lines, media_type=body.content_types[0], headers=headers)
@@ -306,12 +315,40 @@ async def _pieces(audio: bytes) -> AsyncIterator[bytes]:
         yield audio[start:start + CHUNK_BYTES]
 
 
+@dataclass(frozen=True, slots=True)
+class _Timed:
+    """What a stream's marks events need: the audio's length, the marks, their declaration, the answer's values."""
+
+    duration_s: float
+    spans: tuple[SpokenSpan, ...]
+    marks: Marks | None
+    values: Mapping[str, Any]
+
+    def event(self, spans: tuple[SpokenSpan, ...]) -> dict[str, Any]:
+        assert self.marks is not None and self.marks.answer is not None
+        event = fill(self.marks.answer.template, self.values)
+        for where, listed in marks_values(self.marks, spans).items():
+            put(event, where, listed)
+        return event
+
+
 async def _events(audio: bytes, where: AudioAt, beside: dict[str, Any],
-                  last: Mapping[str, Any] | str | None = None) -> AsyncIterator[Mapping[str, Any] | str]:
+                  last: Mapping[str, Any] | str | None = None,
+                  timed: _Timed | None = None) -> AsyncIterator[Mapping[str, Any] | str]:
+    """The audio in events, each a piece of it; where marks are asked for, after each piece the marks its speech ends
+    (a piece's place in time read from its place in the bytes), the rest after the last."""
+    sent, told = 0, 0
     async for piece in _pieces(audio):
         event = copy.deepcopy(beside)
         put(event, where.pointer, encode_text(piece, where.encoding))
         yield event
+        sent += len(piece)
+        if timed is not None and timed.marks is not None and timed.marks.answer is not None:
+            until = timed.duration_s * sent / len(audio) if sent < len(audio) else float("inf")
+            ended = tuple(s for s in timed.spans[told:] if s.end_s <= until)
+            if ended:
+                told += len(ended)
+                yield timed.event(ended)
     if last:
         yield last
 
