@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 
 from harness.core import declared
-from harness.core.protocols.openai_speech import SpeechDeclaration, build_provider
 from harness.core.registry import ENTRY_POINT_GROUP
 from harness.core.spec import EventStreamBody, JsonBody, Provider, Role
 from harness.sandbox.emulation import Emulation
@@ -210,12 +209,6 @@ def test_every_emulation_of_the_harness_is_registered_by_its_package_name() -> N
     assert registered == {f"{p.module}:EMULATION" for p in EMULATIONS if p.module.startswith("harness.")}
 
 
-def _declared_openai_provider() -> Provider:
-    return build_provider(SpeechDeclaration.model_validate({
-        "name": "mybox", "protocol": "openai-speech", "base_url": "https://speech.example/v1", "key_env": "MYBOX_KEY",
-        "models": ["m"], "voices": ["v"]}))
-
-
 def _declared_realtime_provider(package_name: str) -> Provider:
     """A provider declared with the realtime protocol the emulation package of that name imitates."""
     names = {"cartesia": "carte", "deepgram_speak": "dgram"}
@@ -232,9 +225,7 @@ def _built(package: Package) -> Emulation:
         assert isinstance(entry, Emulation)
         return entry
     name = package.path.name
-    if name == "openai":
-        provider = _declared_openai_provider()
-    elif name in ("cartesia", "deepgram_speak"):
+    if name in ("cartesia", "deepgram_speak"):
         provider = _declared_realtime_provider(name)
     elif name == "http_speech":  # the family's imitation, built for each of its providers alike
         provider = next(importlib.import_module(p.module).PROVIDER for p in FAMILY_PROVIDERS

@@ -75,7 +75,7 @@ async def fetch_direct(job: Job) -> None:
     job.note_http(exchange)
     response = exchange.response
     gate.note(response.status_code, response.headers, retry_after_seconds(response))
-    job.check_answer(job.endpoint, exchange, "submit")
+    job.check_answer(job.endpoint, exchange, "submit", asked)
     error = error_of(response, job.services.target.secrets)
     record.final_status = str(response.status_code)
     if error is not None:

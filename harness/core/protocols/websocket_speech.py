@@ -90,6 +90,9 @@ class SocketAuth:
     where: KeyIn = KeyIn.HEADER
     field: str = ""  # KeyIn.MESSAGE: the opening's field that holds it
     in_handshake: bool = True
+    # Upgrade query parameters that may carry the key instead of the header (Cartesia's `?api_key=`,
+    # `?access_token=`); the headers of the provider's `Auth.others` are taken on the upgrade too.
+    query: tuple[str, ...] = ()
     # KeyIn.HEADER: pointers into the opening message that may carry the key instead of the header (ElevenLabs'
     # `/xi_api_key` in its first message); the header wins where one came, else the first of these the opening
     # holds, checked when it arrives (a wrong header is still refused at the upgrade where `in_handshake`). The client
@@ -109,6 +112,22 @@ class Schedule:
 
     def threshold(self, lengths: Sequence[float], generations: int) -> float:
         return lengths[min(generations, len(lengths) - 1)]
+
+
+@dataclass(frozen=True, slots=True)
+class Contexts:
+    """Several utterances on one socket, side by side: each a context the client names in every message (`at`) and
+    the server names in every answer (`answer_at`); their audio interleaves on the socket, never mixed. Each context
+    takes the text template's settings from its first message (Cartesia's generation requests, ElevenLabs'
+    multi-context socket)."""
+
+    at: str  # where a client message names its context ("/context_id")
+    answer_at: str  # where a server message names it ("/context_id")
+    # A text message's flag that keeps the context open (Cartesia's `continue`): a text message without it true is
+    # the context's last, ending it as `end` does. "": only `end` ends a context.
+    more: str = ""
+    cancel: Send | None = None  # drops a context: what it still had to say is never sent (Cartesia's cancel)
+    limit: int = 0  # the most contexts open at once on one socket (0: the documents give none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +171,6 @@ class Socket:
     opening_waits_for_greeting: bool = False  # the opening (no opening: the text) waits for `greeting`
     speaks_each_text: bool = False  # each text message is spoken as it comes (else the buffer, at `end`)
     context_at: str = ""  # where server messages name their context
-    marks: Marks | None = None  # timing marks the server sends (word or character alignment)
     chunk_files: bool = False  # each audio chunk is a whole file of the format's container (a WAV header each)
     host: str = "api"
     suffix: str = "-ws"  # the offering of model M over this socket is M + suffix (when the socket names it M too);
@@ -173,6 +191,11 @@ class Socket:
     errors: BodyErrors | None = None
     unknown_input: UnknownInput = UnknownInput.UNDOCUMENTED  # a message field the declaration does not list
     drift: tuple[DocDrift, ...] = ()
+    # What in a text message says more text follows (Smallest's `"continue": true`): a text message it does not match
+    # ends the text as `end` does ("If not set, it assumes no more input is coming"). None: only `end` ends it.
+    continues: Match | None = None
+    contexts: Contexts | None = None  # several utterances side by side on one socket
+    marks: Marks | None = None  # when each word (or character) is spoken
 
     def __post_init__(self) -> None:
         # The key and the closing messages are put into text as a session leaves (`KEY_SLOT`, `Opening.closing`):
@@ -190,13 +213,20 @@ class Socket:
     @property
     def answers(self) -> tuple[Answer, ...]:
         """Every server message, in the order a message is matched (errors and the final marker first)."""
-        found = (self.error, self.final, self.ready, self.greeting, self.closed, *self.others, self.audio)
+        marks = None if self.marks is None else self.marks.answer
+        found = (self.error, self.final, self.ready, self.greeting, self.closed, marks, *self.others, self.audio)
         return tuple(a for a in found if a is not None)
 
     @property
     def sends(self) -> tuple[Send, ...]:
-        found = (self.after_final, self.end, self.flush, self.clear, self.update, self.text, self.opening)
+        cancel = None if self.contexts is None else self.contexts.cancel
+        found = (self.after_final, cancel, self.end, self.flush, self.clear, self.update, self.text, self.opening)
         return tuple(s for s in found if s is not None)
+
+    @property
+    def context_pointer(self) -> str:
+        """Where a server message names its context ("" where none does)."""
+        return self.contexts.answer_at if self.contexts is not None else self.context_at
 
 
 def slots_of(template: Any, at: str = "") -> dict[str, str]:
@@ -232,6 +262,7 @@ class SocketDeclaration(ProtocolDeclaration):
 
     protocol: Literal["websocket-speech"] = "websocket-speech"
     formats: tuple[str, ...] = Field(min_length=1)
+    key_env: str = Field("", pattern=r"^([A-Za-z_][A-Za-z0-9_]*)?$")  # "": a server that takes no key
 
 
 class SocketGrammar(Grammar):
@@ -255,6 +286,8 @@ class SocketGrammar(Grammar):
         # The provider's codes (its refusals, `with_sockets`), then what the socket's own error table adds.
         self.error_statuses = {**(statuses or {}), **(socket.errors.statuses if socket.errors else {})}
         self.said_errors = socket.errors
+        self.contexts = socket.contexts is not None
+        self.timing_marks = socket.marks is not None
 
     def speaker_of(self, offering: str) -> tuple[str, str] | None:
         """An offering's model and voice; a socket's own model name (the frame checks name the model) finds its
@@ -294,33 +327,37 @@ class SocketGrammar(Grammar):
         answer = self.answer(raw)
         if answer is None:
             return ()
-        context = str(read(raw, self.socket.context_at) or "") if self.socket.context_at else ""
+        at_context = self.socket.context_pointer
+        context = str(read(raw, at_context) or "") if at_context else ""
         if answer.kind is Kind.ERROR:
             return (Event(*at, Kind.ERROR, context, code=str(read(raw, answer.code_at) or ""),
                           message=str(read(raw, answer.message_at) or "")),)
         said = None if self.socket.errors is None else error_in(raw, self.socket.errors)
         if said is not None:  # a message that says it failed is that error, whatever audio comes with it
             return (Event(*at, Kind.ERROR, context, code=said.code, message=said.message),)
-        marks = self._marks(raw, answer, frame, context)
+        marks = self.socket.marks
+        if marks is not None and marks.answer is not None and answer is marks.answer:
+            return self._marks(frame, raw, context)
         where = self.socket.audio_at
         if answer.kind in (Kind.AUDIO, Kind.FINAL) and where is not None and read(raw, where.pointer):
             # Audio text that is not in its encoding raises (AudioFieldError): `Grammar.read` refuses the frame.
-            audio = (Event(*at, Kind.AUDIO, context, audio=audio_in(raw, where, self.socket.framing)), *marks)
+            sound = audio_in(raw, where, self.socket.framing)
+            audio: tuple[Event, ...] = (Event(*at, Kind.AUDIO, context, audio=sound),)
+            if marks is not None and marks.answer is None:  # the marks ride on the audio answer
+                audio = (*audio, *self._marks(frame, raw, context))
             return audio if answer.kind is Kind.AUDIO else (*audio, Event(*at, Kind.FINAL, context))
-        if marks and (answer.kind is Kind.MARKS or answer.kind is Kind.AUDIO):
-            return marks
-        return (*marks, Event(*at, answer.kind, context))
+        return (Event(*at, answer.kind, context),)
 
-    def _marks(self, raw: Any, answer: Answer, frame: Frame, context: str) -> tuple[Event, ...]:
-        """The timing marks a message carries, as one MARKS event (none where the socket declares none, or the
-        message is not the one carrying them)."""
+    def _marks(self, frame: Frame, raw: Any, context: str) -> tuple[Event, ...]:
+        """The timing marks a message carries (none where it carries no list at the declared pointers)."""
         marks = self.socket.marks
-        carrier = self.socket.audio if marks is None or marks.answer is None else marks.answer
-        spans = None if marks is None or answer is not carrier else read_marks(raw, marks)
-        if marks is None or spans is None:
+        assert marks is not None
+        spans = read_marks(raw, marks)
+        if spans is None:
             return ()
+        where = marks.text_at.rsplit("/", 1)[0]
         return (Event(frame.index, frame.t_s, Kind.MARKS, context, marks=spans, chunk_relative=marks.chunk_relative,
-                      pointer=marks.text_at.rsplit("/", 1)[0]),)
+                      pointer=where),)
 
     def audio_spec(self, session: Session) -> AudioSpec:
         sent = session.sent()
@@ -372,7 +409,21 @@ class SocketGrammar(Grammar):
                        headers=headers)
 
     def complete(self, events: Sequence[Event], opening: Opening) -> bool:
-        return any(e.kind is Kind.FINAL for e in events)
+        if self.socket.contexts is None:
+            return any(e.kind is Kind.FINAL for e in events)
+        # Every context the client named has ended (or an error that names none ended them all).
+        named = {str(read(_message(m, self.socket.framing), self.socket.contexts.at) or "") for m in opening.messages}
+        ended = {e.context for e in events if e.kind in (Kind.FINAL, Kind.ERROR)}
+        return named <= ended or any(e.kind is Kind.ERROR and not e.context for e in events)
+
+
+def _message(outgoing: Outgoing, framing: Framing) -> Any:
+    """A client message as sent, read back (None where it is not one: the malformed check's)."""
+    text, data = (outgoing.message, None) if isinstance(outgoing.message, str) else (None, outgoing.message)
+    try:
+        return decode(text, data, framing)
+    except ValueError:
+        return None
 
 
 def _dump(template: Mapping[str, Any], values: Mapping[str, Any], framing: Framing = Framing.JSON) -> Any:
@@ -428,7 +479,8 @@ def with_sockets(service: SpeechService, sockets: Sequence[Socket]) -> Provider:
                           if wire in socket.prices or m.usd_per_million_chars is not None})
         speakers = {offering_name(m, wire, socket): (wire, m.voice) for m, wire in models}
         grammar = SocketGrammar(socket, declaration, speakers, refusal_statuses(service))
-        channels.append(Channel(socket.key, socket.path, socket.summary, grammar, host=socket.host, doc=socket.doc))
+        channels.append(Channel(socket.key, socket.path, socket.summary, grammar, host=socket.host,
+                                auth_query=socket.auth.query, doc=socket.doc))
         offerings += [Offering(offering_name(m, wire, socket), m.synthesis, partial(request_for, service, m),
                                channel=socket.key, languages=m.languages, max_chars=m.max_chars,
                                description=f"{wire} over the WebSocket {socket.path} (voice {m.voice})")

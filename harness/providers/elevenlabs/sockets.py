@@ -18,6 +18,7 @@ centre's inactivity limit), so it is declared and marked as drift.
 
 from __future__ import annotations
 
+from harness.core.answer_errors import BodyErrors
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import STANDARD_CLOSE_CODES, AudioSpec, Kind
 from harness.core.protocols.websocket_speech import Answer, KeyIn, Marks, Match, Schedule, Send, Socket, SocketAuth
@@ -73,6 +74,8 @@ FORMATS = tuple(format_of(name) for name in (*FIRST, *(f for f in WS_FORMATS if 
 ALIGNMENT = Marks(text_at="/alignment/chars", start_at="/alignment/charStartTimesMs",
                   end_at="/alignment/charDurationsMs", unit_s=0.001, durations=True, chars=True, chunk_relative=True)
 
+SOCKET_ERRORS = BodyErrors("/error", (), "/message", statuses={"quota_exceeded": 402})
+
 STREAM_INPUT = Socket(
     key="tts.stream-input", path="/v1/text-to-speech/{voice_id}/stream-input",
     summary="Text in as it is written, audio and alignment out", doc=WS_REFERENCE,
@@ -98,6 +101,9 @@ STREAM_INPUT = Socket(
     close_codes={**STANDARD_CLOSE_CODES,
                  1008: "policy violation: an invalid key, or no input within inactivity_timeout"},
     error_close=1008,
+    # An error message's `error` word; quota_exceeded ("This request exceeds your quota.") is a spent balance, whatever
+    # status the HTTP endpoints give it (401, inferred), the others as the HTTP refusals of the same word.
+    errors=SOCKET_ERRORS,
     suffix="",  # the socket's offerings keep the models' own names, in place of Create speech's
     drift=(
         DocDrift("alignment durations", "The AsyncAPI names the per-character durations `charDurationsMs`; clients "
@@ -145,6 +151,7 @@ MULTI_STREAM_INPUT = Socket(
     final=Answer("finalOutputMulti", Kind.FINAL, Match("/isFinal", True), ContextFinalOutput,
                  {"isFinal": True, "contextId": "{context}"}),
     error=ERROR,
+    errors=SOCKET_ERRORS,
     context_at="/contextId",
     formats=FORMATS,
     close_codes=CLOSE_CODES,
