@@ -11,6 +11,8 @@ serves TLS); live, to the declared address over TLS.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from harness.bench.audio_keeping import keep_bytes
 from harness.bench.deadline import DeadlineReached, within
 from harness.bench.job import Failed, Job
@@ -32,6 +34,9 @@ from harness.core.protocols.http_speech import SpeechService
 from harness.core.redact import Redactor
 from harness.core.target import TargetKind
 
+if TYPE_CHECKING:
+    from harness.sandbox import SandboxHandle
+
 CALL_TIMEOUT_S = 120.0  # a call still going after this long is cut (the job's own deadline usually comes first)
 
 
@@ -39,10 +44,11 @@ def where(job: Job, rpc: Rpc) -> tuple[str, bool, bytes | None]:
     """The address a job's call goes to, whether it is plain, and the CA to trust (None: the system's)."""
     target = job.services.target
     if target.kind is TargetKind.SANDBOX and target.handle is not None:
-        address = getattr(target.handle, "grpc_target", None)
+        sandbox: SandboxHandle = target.handle
+        address = sandbox.grpc_target
         if address is None:
             raise UsageError(f"the sandbox serves no gRPC method ({rpc.signature})")
-        ca = getattr(target.handle, "ca_file", None)
+        ca = sandbox.ca_file
         return address, ca is None, None if ca is None else ca.read_bytes()
     if target.kind is TargetKind.LIVE:
         return rpc.address, False, None

@@ -75,7 +75,7 @@ def handlers(state: SandboxState, origin: str) -> list[grpc.GenericRpcHandler]:
     by_service: dict[str, dict[str, grpc.RpcMethodHandler]] = {}
     for served in state.served.values():
         for rpc in served.provider.rpcs:
-            handler = served.emulation.rpcs.get(rpc.key) if isinstance(rpc, Rpc) else None
+            handler = _rpcs(served.emulation).get(rpc.key) if isinstance(rpc, Rpc) else None
             if handler is None:
                 continue
             urls = Urls(origin, served.provider, served.emulation.media_path, served.emulation.media_host)
@@ -87,8 +87,14 @@ def handlers(state: SandboxState, origin: str) -> list[grpc.GenericRpcHandler]:
     return [grpc.method_handlers_generic_handler(service, methods) for service, methods in by_service.items()]
 
 
+def _rpcs(emulation: Emulation) -> dict[str, RpcHandler]:
+    """An emulation's gRPC handlers (one whose class sets its own attributes without the base's has none)."""
+    found: dict[str, RpcHandler] = getattr(emulation, "rpcs", {})
+    return found
+
+
 def serves_any(state: SandboxState) -> bool:
-    return any(served.emulation.rpcs for served in state.served.values())
+    return any(_rpcs(served.emulation) for served in state.served.values())
 
 
 async def start(state: SandboxState, host: str, tls: LocalCA | None, origin: str) -> tuple[aio.Server, int]:
