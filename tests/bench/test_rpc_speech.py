@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from collections.abc import Iterator
 from concurrent import futures
 from pathlib import Path
@@ -32,9 +33,15 @@ class Misbehaving:
     def __init__(self, mode: str) -> None:
         self.mode = mode
         self.received: list[Any] = []
+        self.ended = threading.Event()  # the call is over on the server's side (done, cancelled or expired)
         request, response = message_class(RPC, RPC.request), message_class(RPC, RPC.response)
 
         def behaviour(requests: Iterator[Any], context: grpc.ServicerContext) -> Iterator[Any]:
+            context.add_callback(self.ended.set)
+            if self.mode == "stalls":  # reads the config, then says nothing until the client gives up
+                self.received.append(next(requests))
+                self.ended.wait(30)
+                return
             if self.mode == "refuses":
                 context.abort(grpc.StatusCode.PERMISSION_DENIED, "The caller does not have permission")
             self.received.extend(requests)
@@ -101,6 +108,33 @@ def test_a_refusal_is_classified_by_its_status_and_the_key_is_never_said(server:
     error = call_error(call, RPC, ("loopback-key-1234",))
     assert call.code == "PERMISSION_DENIED" and not call.received
     assert error is not None and error.error_class is ErrorClass.AUTH and "loopback-key" not in str(error)
+
+
+@pytest.mark.parametrize("server", ["stalls"], indirect=True)
+def test_a_call_cut_by_its_deadline_is_cancelled_not_left_to_its_timeout(server: Misbehaving) -> None:
+    async def cut() -> None:
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(speak(RPC, f"127.0.0.1:{server.port}", "loopback-key-1234", ("Hello.",),
+                                         "en-US-Chirp3-HD-Kore", "en-US", RPC.formats[0], plaintext=True,
+                                         timeout_s=30), 0.5)
+
+    asyncio.run(cut())
+    assert server.ended.wait(10), "the call went on after the job gave up on it"
+    assert len(server.received) == 1
+
+
+def test_serve_names_each_grpc_method_where_it_listens() -> None:
+    from harness.cli.serve import grpc_lines
+    from harness.sandbox.config import SandboxConfig
+    from harness.sandbox.state import SandboxState
+
+    state = SandboxState(SandboxConfig(providers=("google", "sarvam")))
+    try:
+        (line,) = grpc_lines(state, "127.0.0.1", 50051, tls=True)
+    finally:
+        state.producer.close()
+    assert "google" in line and "127.0.0.1:50051 (TLS)" in line and RPC.signature in line
+    assert "key: sandbox-google-key" in line
 
 
 def test_the_streamed_offering_runs_against_the_sandbox_as_speech(tmp_path: Path) -> None:

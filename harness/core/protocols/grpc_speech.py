@@ -23,6 +23,7 @@ alone (`harness.sandbox.grpc_server`, `harness.sandbox.emulations.http_speech`).
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -217,14 +218,43 @@ async def speak(rpc: Rpc, target: str, key: str | None, chunks: Sequence[str], v
     """Say `chunks` over `rpc` at `target` (host:port) and record the call. TLS unless `plaintext` (a loopback
     imitation); `root_certificates`: the CA to trust (the sandbox's). `at_s`: when each text message leaves,
     seconds after the config (None: all at once). A status that is not OK ends the call and is recorded, never
-    raised. The call runs on grpc's blocking client in a worker thread (grpc.aio's client reports a call the server
-    refused before reading its requests as INTERNAL now and then); `timeout_s` bounds it."""
-    return await asyncio.to_thread(_call, rpc, target, key, requests(rpc, voice, language, fmt, chunks), at_s,
-                                   root_certificates, plaintext, timeout_s, dict(extra_metadata or {}))
+    raised. The call runs on grpc's blocking client in a thread of its own (grpc.aio's client reports a call the
+    server refused before reading its requests as INTERNAL now and then); `timeout_s` bounds it, and cancelling the
+    coroutine cancels the call."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[Call] = loop.create_future()
+    calls: list[Any] = []  # the call in flight, so a cancelled job ends it rather than leaving it to its timeout
+
+    def settle(outcome: Call | BaseException) -> None:
+        if done.done():
+            return
+        if isinstance(outcome, BaseException):
+            done.set_exception(outcome)
+        else:
+            done.set_result(outcome)
+
+    def run() -> None:  # a thread of its own: a call may last the utterance, and many run at once
+        outcome: Call | BaseException
+        try:
+            outcome = _call(rpc, target, key, requests(rpc, voice, language, fmt, chunks), at_s, root_certificates,
+                            plaintext, timeout_s, dict(extra_metadata or {}), calls)
+        except BaseException as error:  # handed to the caller's loop
+            outcome = error
+        if not loop.is_closed():
+            loop.call_soon_threadsafe(settle, outcome)
+
+    threading.Thread(target=run, name=f"grpc-{rpc.method}", daemon=True).start()
+    try:
+        return await done
+    except asyncio.CancelledError:
+        for call in calls:
+            call.cancel()
+        raise
 
 
 def _call(rpc: Rpc, target: str, key: str | None, messages: Sequence[Message], at_s: Sequence[float] | None,
-          root_certificates: bytes | None, plaintext: bool, timeout_s: float, extra: Mapping[str, str]) -> Call:
+          root_certificates: bytes | None, plaintext: bool, timeout_s: float, extra: Mapping[str, str],
+          calls: list[Any]) -> Call:
     import grpc
 
     record = Call(target)
@@ -246,6 +276,7 @@ def _call(rpc: Rpc, target: str, key: str | None, messages: Sequence[Message], a
                                        response_deserializer=message_class(rpc, rpc.response).FromString)
         record.started_at = time.monotonic()
         responses = method(stream(), metadata=metadata or None, timeout=timeout_s)
+        calls.append(responses)
         before = record.started_at
         try:
             for response in responses:
