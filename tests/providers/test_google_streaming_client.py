@@ -106,3 +106,6 @@ def test_the_documented_order_and_encodings_are_enforced(sandbox: Any) -> None:
         voice=texttospeech.VoiceSelectionParams(language_code="en-US", name="en-US-Neural2-F"))
     with pytest.raises(exceptions.InvalidArgument, match="Neural2"):  # "only compatible with Chirp 3: HD voices"
         list(client.streaming_synthesize(iter([texttospeech.StreamingSynthesizeRequest(streaming_config=neural)])))
+    nameless = texttospeech.StreamingSynthesizeConfig(voice=texttospeech.VoiceSelectionParams(name=VOICE))
+    with pytest.raises(exceptions.InvalidArgument, match="language"):  # language_code: "Required."
+        list(client.streaming_synthesize(iter([texttospeech.StreamingSynthesizeRequest(streaming_config=nameless)])))

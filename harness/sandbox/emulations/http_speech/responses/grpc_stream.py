@@ -5,8 +5,9 @@
                 bad-key refusal, the key's rate limit → its rate-limit refusal (each as the gRPC status its code names)
     config      the first message must set the config member ("send exactly one ... with a config" first): its slots
                 read through the declared template (voice, language, format, rate). A voice of a model the method
-                does not serve or no voice at all is refused, so is a format or rate not declared; a config without
-                the audio settings gets the first declared format at its rate
+                does not serve, an unknown voice or no language is refused, so is a format or rate not declared; no
+                voice named is the first served model's; a config without the audio settings gets the first
+                declared format at its rate
     text        every later message must set the text member; text is spoken a sentence at a time (as soon as a
                 message ends one), the rest when the client half-closes
     audio       the declared format's bytes, one response message per piece on the stream's timeline (the
@@ -23,6 +24,7 @@ from typing import Any
 
 from harness.core.protocols.grpc_speech import Rpc, served, settings_of, status_code_of, text_of
 from harness.core.protocols.http_speech import Format, Refusal, SpeechService, request_for
+from harness.core.protocols.websocket_speech import slots_of
 from harness.core.spec import Provider, SynthesisInput
 from harness.sandbox.emulation import RpcCall, RpcHandler, RpcRefused
 from harness.sandbox.emulations.http_speech.models import pitch_of
@@ -83,7 +85,10 @@ class FamilyStream:
                 yield audio
 
     def _speaker(self, settings: dict[str, Any]) -> tuple[Any, str]:
-        """The model and voice the config names: a voice of a served model (none named: the first model's)."""
+        """The model and voice the config names: a voice of a served model (none named: the first model's). Where the
+        template has a language slot, a language is required (VoiceSelectionParams' language_code: "Required")."""
+        if "language" in slots_of(dict(self.rpc.config)) and not settings.get("language"):
+            raise self._invalid("the voice's language is required")
         voice = settings.get("voice")
         if not voice:
             return self.models[0], self.models[0].voice
