@@ -39,6 +39,13 @@ from harness.core.protocols.websocket_speech import slots_of
 from harness.core.spec import DocDrift, Offering, Provider
 
 PROTOCOL = "grpc-speech"
+# A response handed over sooner than this after it was asked for may have been waiting already (grpc's client queues
+# what arrives while the caller is busy): its arrival is then bounded by the last instant the queue was seen empty.
+QUEUED_S = 0.001
+# A reader blocked on the next response is woken when one comes, and looks again at least this often whatever happens
+# (grpc's blocking waits spin in waits of grpc._common.MAXIMUM_WAIT_TIMEOUT): a response it blocked for arrived within
+# this much before the reader had it — the width of its arrival bound, as `realtime_session.LOOK_S` is a socket's.
+LOOK_S = 0.1
 KINDS = {"string": 9, "bytes": 12, "int32": 5, "int64": 3, "double": 1, "float": 2, "bool": 8, "enum": 14,
          "message": 11}  # FieldDescriptorProto.Type
 
@@ -197,7 +204,8 @@ def status_code_of(refusal: Refusal) -> str:
 @dataclass(slots=True)
 class Call:
     """One streaming call as it went: when each request left and each response came (seconds after `started_at`,
-    monotonic), the audio of each, and how it ended (`code`: the gRPC status name; None: it never ended)."""
+    monotonic: the interval it arrived in, as the sockets' sessions bound it), the audio of each, and how it ended
+    (`code`: the gRPC status name; None: it never ended)."""
 
     target: str
     started_at: float = 0.0
@@ -277,13 +285,19 @@ def _call(rpc: Rpc, target: str, key: str | None, messages: Sequence[Message], a
         record.started_at = time.monotonic()
         responses = method(stream(), metadata=metadata or None, timeout=timeout_s)
         calls.append(responses)
-        before = record.started_at
+        bound = record.started_at  # the last instant no response was waiting: the next arrived after it
         try:
-            for response in responses:
+            while True:
+                looked = time.monotonic()
+                try:
+                    response = next(responses)
+                except StopIteration:
+                    break
                 now = time.monotonic()
-                record.received.append((before - record.started_at, now - record.started_at,
+                if now - looked > QUEUED_S:  # it blocked: nothing was waiting, and the reader looked until it came
+                    bound = max(looked, now - LOOK_S)
+                record.received.append((bound - record.started_at, now - record.started_at,
                                         bytes(getattr(response, rpc.audio_at))))
-                before = now
             record.code = "OK"
         except grpc.RpcError as error:
             code = error.code() if callable(getattr(error, "code", None)) else None
