@@ -164,7 +164,7 @@ def _serve_forever(state: SandboxState, sockets: list[socket.socket], token: str
             typer.echo(f"  TLS: trust the CA {authority.ca_pem} (e.g. SSL_CERT_FILE={authority.ca_pem}); "
                        "it lasts as long as this server")
         typer.echo("Press Ctrl+C to stop.")
-        host = str(sock.getsockname()[0])
+        host = str(sockets[0].getsockname()[0])  # the main socket's address: the gRPC methods listen beside it
         server = make_server(state, log_level=log_level, control_token=token, tls=authority, grpc_host=host,
                              announce=lambda port: typer.echo("\n".join(grpc_lines(state, host, port, tls))))
         try:
