@@ -50,8 +50,9 @@ PROVIDER_SHAPE = Shape("provider", required=("__init__", "models", "endpoints", 
 # A provider of a wire family (harness.core.protocols): a declaration in the family's terms, its wire models
 # beside it where the family does not own them; no emulation of its own (the family's imitates it).
 # `sockets`: its WebSocket endpoints in the WebSocket speech family's terms, where it has them.
-FAMILY_SHAPE = Shape("family provider", required=("__init__", "declaration"), optional=("models", "sockets"),
-                     folders=())
+# `streaming`: its gRPC streaming synthesis methods in the gRPC streaming speech family's terms.
+FAMILY_SHAPE = Shape("family provider", required=("__init__", "declaration"),
+                     optional=("models", "sockets", "streaming"), folders=())
 EMULATION_SHAPE = Shape("emulation", required=("__init__", "models", "responses"), optional=("routes",),
                         folders=("models", "responses"))
 

@@ -145,6 +145,14 @@ def _job_steps(config: BenchConfig, job: PlannedJob, bases: Mapping[tuple[str, s
         steps.append(Step("socket", describe(socket, job.model, job.item.text, config.workload.text_rate,
                                              bases[(provider.name, socket.host)])))
         return JobSteps(_title(job), tuple(steps))
+    rpc_key = job.selection.offering.rpc
+    if rpc_key is not None:  # a gRPC streaming call: no curl line can say it either
+        from harness.core.protocols.grpc_speech import rpc_of
+
+        rpc = rpc_of(provider, rpc_key)
+        steps.append(Step("socket", f"{rpc.signature} at {rpc.address} (the sandbox: its gRPC port): a config "
+                                    f"message, then the text, the key in {rpc.key_metadata}"))
+        return JobSteps(_title(job), tuple(steps))
     from harness.core.transport import build_request
 
     signer = provider.auth.signer

@@ -53,6 +53,13 @@ def base_url_lines(state: SandboxState, origin: str) -> list[str]:
     return lines
 
 
+def grpc_lines(state: SandboxState, host: str, port: int, tls: bool) -> list[str]:
+    """One line per gRPC method served (provider, its address, the method, default test key)."""
+    shown = f"[{host}]" if ":" in host else host
+    return [f"  {name}  grpc  {shown}:{port} ({'TLS' if tls else 'plain'})  {rpc.signature}  key: {default_key(name)}"
+            for name, served in state.served.items() for rpc in served.provider.rpcs]
+
+
 def exposure_warning(bound_host: str) -> str | None:
     """A warning when the sandbox listens beyond loopback: its test keys are public, so anyone who can reach
     the address can use it (and make it fetch and call back)."""
@@ -157,7 +164,9 @@ def _serve_forever(state: SandboxState, sockets: list[socket.socket], token: str
             typer.echo(f"  TLS: trust the CA {authority.ca_pem} (e.g. SSL_CERT_FILE={authority.ca_pem}); "
                        "it lasts as long as this server")
         typer.echo("Press Ctrl+C to stop.")
-        server = make_server(state, log_level=log_level, control_token=token, tls=authority)
+        host = str(sockets[0].getsockname()[0])  # the main socket's address: the gRPC methods listen beside it
+        server = make_server(state, log_level=log_level, control_token=token, tls=authority, grpc_host=host,
+                             announce=lambda port: typer.echo("\n".join(grpc_lines(state, host, port, tls))))
         try:
             server.run(sockets=sockets)
         finally:

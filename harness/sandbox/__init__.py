@@ -28,6 +28,7 @@ Layout (one job per module)
     control      the `/_sandbox` control API;  sink: a built-in webhook receiver
     snapshot     a state file that outlives the process: jobs journalled before their submit is answered
     app, server  the ASGI app; uvicorn in the foreground or a background thread (`running`)
+    grpc_server  the gRPC methods' grpc.aio server on the same loop, its own port (`Sandbox.grpc_target`)
     handle       `SandboxHandle`: what a process that started a sandbox (a benchmark run) may ask of it
 
 This module's `__all__` is the sandbox's public surface: other packages of the harness import from
@@ -106,6 +107,11 @@ The emulation protocol
     (not yet accepted), the key found in the auth header, `known`/`admit` (key check, rate limit),
     `deny` (refuse the upgrade with an HTTP answer), the services, and the stream faults; `socket_writer` and
     `utterances` do the shared work of speaking paced audio (see `sockets`).
+
+    gRPC streaming methods (`Provider.rpcs`, the gRPC streaming speech family) are served by handlers registered in
+    `self.rpcs[rpc_key] = def (call: RpcCall) -> AsyncIterator[bytes]`: the call carries the request stream as data,
+    the key from the method's metadata entry, `known`/`admit` and the services; the handler yields each response's
+    audio or raises `RpcRefused(code, details)` (see `grpc_server`, which runs them on a port of its own).
 
     Key-less calls: where an endpoint has `auth_required=False`, a call without a key gets `call.key`
     None and `call.tier` = the emulation's `anonymous_tier` (limits per client address, and a wallet

@@ -22,6 +22,14 @@ class SandboxHandle(Protocol):
     def providers(self) -> list[str]:
         """The providers it serves (those with an emulation)."""
 
+    @property
+    def grpc_target(self) -> str | None:
+        """Where its gRPC methods are served, `127.0.0.1:PORT` (None: no served provider declares one)."""
+
+    @property
+    def ca_file(self) -> Path | None:
+        """The CA a client trusts when it serves TLS (None: plain)."""
+
     def base_url(self, provider: str, host: str | None = None) -> str:
         """The base URL standing for a provider's documented host, beneath its mount (`/<provider>/<host>`)."""
 

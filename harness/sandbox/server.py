@@ -24,7 +24,7 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from decimal import Decimal
@@ -35,6 +35,7 @@ import uvicorn
 from starlette.types import Scope
 
 from harness.core.target import sandbox_voice_url
+from harness.sandbox import grpc_server
 from harness.sandbox.accounts import default_key
 from harness.sandbox.app import build_app
 from harness.sandbox.clock import Clock, ManualClock
@@ -124,11 +125,40 @@ class _DenialIsNotAnError(logging.Filter):
         return "without completing handshake" not in record.getMessage()
 
 
+class SandboxServer(uvicorn.Server):
+    """uvicorn, with the gRPC methods' server (`grpc_server`) started on the same event loop before it reports
+    started (its port in `grpc_port`, told to `announce`) and stopped as it shuts down."""
+
+    def __init__(self, config: uvicorn.Config, state: SandboxState, grpc_host: str, tls: LocalCA | None,
+                 announce: Callable[[int], None] | None = None) -> None:
+        super().__init__(config)
+        self.state, self.grpc_host, self.tls, self.announce = state, grpc_host, tls, announce
+        self.grpc: Any = None
+        self.grpc_port: int | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        if grpc_server.serves_any(self.state):
+            bound = sockets[0].getsockname() if sockets else (self.config.host, self.config.port)
+            shown = f"[{bound[0]}]" if ":" in str(bound[0]) else str(bound[0])
+            origin = f"{'https' if self.tls else 'http'}://{shown}:{bound[1]}"
+            self.grpc, self.grpc_port = await grpc_server.start(self.state, self.grpc_host, self.tls, origin)
+            if self.announce is not None:
+                self.announce(self.grpc_port)
+        await super().startup(sockets)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if self.grpc is not None:
+            await grpc_server.stop(self.grpc)
+        await super().shutdown(sockets)
+
+
 def make_server(state: SandboxState, *, log_level: str = "warning", control_token: str | None = None,
-                timeouts: ConnectionTimeouts | None = None, tls: LocalCA | None = None) -> uvicorn.Server:
+                timeouts: ConnectionTimeouts | None = None, tls: LocalCA | None = None, grpc_host: str = "127.0.0.1",
+                announce: Callable[[int], None] | None = None) -> SandboxServer:
     """The uvicorn server of the sandbox; `control_token`: the token its control API asks for (None: none);
-    `tls`: serve HTTPS and WSS with a certificate from a local CA. Each provider host's own port, if
-    `state.origins` names them, is served by the same app (`OwnOriginRouter`)."""
+    `tls`: serve HTTPS, WSS and gRPC with a certificate from a local CA. Each provider host's own port, if
+    `state.origins` names them, is served by the same app (`OwnOriginRouter`); `grpc_host`: where the gRPC methods
+    listen (a free port; `announce` is told it)."""
     index = ConnectionIndex()
     app = OwnOriginRouter(QuietDisconnects(ControlGuard(build_app(state, index.find), control_token)), state.origins)
     config = uvicorn.Config(
@@ -140,7 +170,7 @@ def make_server(state: SandboxState, *, log_level: str = "warning", control_toke
         config.load()  # builds its SSLContext now (the server would at startup), so it can be set before any client
         assert config.ssl is not None
         issue_no_session_tickets(config.ssl)
-    server = uvicorn.Server(config)
+    server = SandboxServer(config, state, grpc_host, tls, announce)
     index.server = server
     logging.getLogger("uvicorn.error").addFilter(_DenialIsNotAnError())
     return server
@@ -150,17 +180,26 @@ class Sandbox:
     """A running sandbox, seen from the process that started it."""
 
     def __init__(self, state: SandboxState, host: str, port: int, control_token: str | None = None,
-                 tls: LocalCA | None = None) -> None:
+                 tls: LocalCA | None = None, grpc_port: int | None = None) -> None:
         self.state = state
         self.host = host
         self.port = port
         self.tls = tls
+        self.grpc_port = grpc_port
         self.control_token = control_token  # what its control API asks for when bound beyond loopback
 
     @property
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"{'https' if self.tls else 'http'}://{host}:{self.port}"
+
+    @property
+    def grpc_target(self) -> str | None:
+        """Where the gRPC methods are served, `127.0.0.1:PORT` (TLS with `ca_file` when the sandbox serves TLS);
+        None: no served provider declares one."""
+        if self.grpc_port is None:
+            return None
+        return f"[{self.host}]:{self.grpc_port}" if ":" in self.host else f"{self.host}:{self.grpc_port}"
 
     @property
     def ca_file(self) -> Path | None:
@@ -355,7 +394,7 @@ def _serving(profile: Profile | str, seed: int, host: str, port: int, clock: Clo
         state.producer.close()
         raise
     token = new_control_token() if needs_control_token(bound_host) else None
-    server = make_server(state, control_token=token, timeouts=timeouts, tls=tls)
+    server = make_server(state, control_token=token, timeouts=timeouts, tls=tls, grpc_host=bound_host)
     failure: list[BaseException] = []
 
     def serve() -> None:
@@ -377,7 +416,7 @@ def _serving(profile: Profile | str, seed: int, host: str, port: int, clock: Clo
             raise RuntimeError(f"the sandbox server did not start within {START_TIMEOUT_S} s")
         time.sleep(0.005)
     try:
-        yield Sandbox(state, host, bound_port, token, tls)
+        yield Sandbox(state, host, bound_port, token, tls, server.grpc_port)
     finally:
         state.stop()
         server.should_exit = True

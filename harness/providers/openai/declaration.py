@@ -133,7 +133,7 @@ REFUSALS = Refusals(
     rate_limited=Refusal(429, "rate_limit_exceeded", "Rate limit reached for requests."),
     quota=Refusal(429, "insufficient_quota", "You exceeded your current quota, please check your plan and billing "
                   "details."),
-    not_found=Refusal(404, "unknown_url", "Invalid URL ({detail})"),
+    not_found=Refusal(404, "unknown_url", "Invalid URL (POST {detail})"),  # the method of every documented path
     too_long=Refusal(400, "string_above_max_length", "{detail}"),
     busy=Refusal(503, "server_error", "The engine is currently overloaded, please try again later."),
     server_error=Refusal(500, "server_error", "The server had an error while processing your request."),

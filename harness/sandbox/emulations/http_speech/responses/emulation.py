@@ -57,6 +57,7 @@ from harness.sandbox.emulations.http_speech.models import (
     length_scale,
     pitch_of,
 )
+from harness.sandbox.emulations.http_speech.responses.grpc_stream import rpc_handlers
 from harness.sandbox.emulations.http_speech.responses.socket import socket_handlers
 from harness.sandbox.http_bodies import json_reply, sse_reply
 from harness.sandbox.utterances import Speaker, spread_marks
@@ -94,6 +95,7 @@ class SpeechServiceEmulation(Emulation):
         if self.service.token is not None:
             self.handlers[self.service.token.endpoint.key] = self.issue_token
         self.sockets.update(socket_handlers(self.service, provider.channels))
+        self.rpcs.update(rpc_handlers(self.service, provider))
         refusals = self.service.refusals
         # The provider's code for an engine refusal that names none, by status (the first refusal wins).
         self.codes: dict[int, str] = {}
