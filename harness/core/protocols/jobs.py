@@ -39,6 +39,7 @@ from harness.core.answer_errors import BodyErrors
 from harness.core.lifecycle import Lifecycle
 from harness.core.retry import DEFAULT_RETRY, RetryPolicy
 from harness.core.spec import (
+    Auth,
     DocDrift,
     Endpoint,
     JobBinding,
@@ -46,6 +47,7 @@ from harness.core.spec import (
     Offering,
     Provider,
     Role,
+    Upload,
 )
 
 PROTOCOL = "jobs"
@@ -114,7 +116,7 @@ class SpokenVoice:
     sound: Sound
     reference_field: str = ""
     reference_url: str | None = None
-    reference_upload: Any = None  # a `harness.core.spec.Upload`
+    reference_upload: Upload | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,7 +304,7 @@ class JobsService:
     name: str
     title: str
     hosts: Mapping[str, str]
-    auth: Any  # a `harness.core.spec.Auth`
+    auth: Auth
     key_env: str
     docs: tuple[str, ...]
     error_model: type[BaseModel]
