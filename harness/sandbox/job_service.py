@@ -18,7 +18,7 @@ from starlette.responses import Response
 
 from harness.core.lifecycle import Lifecycle
 from harness.core.spec import Cost, Endpoint, Role
-from harness.sandbox.emulation import Call, Emulation, JobView, Reject, Reply
+from harness.sandbox.emulation import Call, Emulation, JobView, Reject, Reply, WebhookTarget
 from harness.sandbox.faults import JOB_FAULTS, Fault, draw_faults
 from harness.sandbox.http_bodies import ConnectionFinder, TruncatedResponse
 from harness.sandbox.job_audio import ProductionFailed
@@ -131,11 +131,21 @@ class JobService:
         return pool.start(now + queue_s, processing_s) - now, processing_s
 
     def start(self, job: EmulatedJob) -> None:
-        """Produce a job's audio and deliver its callbacks (on submit, or when a snapshot restores it)."""
+        """Produce a job's audio and deliver its callbacks (on submit, or when a snapshot restores it: a job
+        restored with its result only has its callbacks left)."""
         done = asyncio.Event()
-        self.state.spawn(self._produce(job, done))
+        if job.ready.is_set():
+            done.set()
+        else:
+            self.state.spawn(self._produce(job, done))
         if job.webhook is not None:
-            self.state.spawn(self.state.dispatcher.run(job, job.webhook, done, lambda at: self._callback(job, at)))
+            self.state.spawn(self._call_back(job, job.webhook, done))
+
+    async def _call_back(self, job: EmulatedJob, target: WebhookTarget, done: asyncio.Event) -> None:
+        await self.state.dispatcher.run(job, target, done, lambda at: self._callback(job, at))
+        job.called_back = True  # not when cancelled (the sandbox stopping): a later sandbox delivers them then
+        if self.state.journal is not None:
+            self.state.journal.called_back(job)
 
     def _refund_if_uncharged(self, job: EmulatedJob, phase: Phase, at: float) -> None:
         if job.payer is not None and self.lifecycle is not None and job.states.word(phase) in self.lifecycle.uncharged:

@@ -59,6 +59,7 @@ class EmulatedJob:
     recipe: Recipe | None = None  # the resolved speech, once references are fetched
     ready: threading.Event = field(default_factory=threading.Event)  # set when production has finished
     webhooks_done: threading.Event = field(default_factory=threading.Event)  # set when no callback is left
+    called_back: bool = False  # every callback delivered (or given up): a restored job does not call again
 
     def phase(self, now: float) -> Phase:
         return phase_at(self.timeline, self.outcome, now)

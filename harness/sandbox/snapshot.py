@@ -5,12 +5,13 @@ A sandbox started inside another process (a benchmark run's own sandbox) dies wi
 Given a state file (`Sandbox.keep_state(path)`; where it lives is its starter's business — a benchmark
 run keeps it beside `runs.db`, see `harness.bench.journal`), the sandbox journals there every accepted job
 (ids, provider, model, drawn timeline and faults, what to say in which voice, its price and payer)
-*before* the submit is answered, every produced result once it exists, and every wallet after each
-charge. A later sandbox given the same file restores it before it answers anything: the jobs keep their
-ids, their timelines continue on the new clock (mapped through the wall time, so a job drawn to finish at
-12:00:05 finishes then), results already produced are rendered again on demand from their recipe
-(synthesis is deterministic), results still in production are produced again, and each wallet carries the
-charges and pending refunds it had.
+*before* the submit is answered, every produced result once it exists, a job's callbacks once they are
+all delivered, and every wallet after each charge. A later sandbox given the same file restores it before it
+answers anything: the jobs keep their ids, their timelines continue on the new clock (mapped through the wall
+time, so a job drawn to finish at 12:00:05 finishes then), results already produced are rendered again on
+demand from their recipe (synthesis is deterministic), results still in production are produced again,
+callbacks not yet delivered are delivered (a produced job's audio may well exist before its terminal moment
+comes), and each wallet carries the charges and pending refunds it had.
 
 Keys are never written: jobs and wallets name a key by its SHA-256 digest, and a restored sandbox matches
 digests against the keys it was started with. A job whose key the new sandbox does not hold stays
@@ -82,6 +83,10 @@ class Journal:
 
     def produced(self, job: EmulatedJob) -> None:
         """A job's result (or failure) is known."""
+        self._save(job)
+
+    def called_back(self, job: EmulatedJob) -> None:
+        """A job's callbacks are all delivered (or given up)."""
         self._save(job)
 
     def wallets(self) -> None:
@@ -189,8 +194,9 @@ async def _restore(state: SandboxState, journal: Journal, moved: Moved, start: C
         restored += 1
         if job.outcome.failure is not None or (job.outcome.ready_at is not None and job.recipe is not None):
             job.ready.set()
+        if job.ready.is_set() and (job.webhook is None or job.called_back):
             job.webhooks_done.set()
-        else:  # still in production when the last process stopped: produce it again
+        else:  # still in production, or its callbacks still due, when the last process stopped: continue it
             start(job)
     return restored
 
@@ -320,6 +326,7 @@ def _job(state: SandboxState, job: EmulatedJob) -> dict[str, Any]:
         "faults": sorted(fault.value for fault in job.faults),
         "origin": job.origin,
         "webhook": _webhook(job.webhook),
+        "called_back": job.called_back,
         "outcome": {
             "ready_at": _wall(state, outcome.ready_at), "failed_at": _wall(state, outcome.failed_at),
             "failure": None if outcome.failure is None else outcome.failure.value, "message": outcome.message,
@@ -383,4 +390,5 @@ def _job_of(body: Mapping[str, Any], served: Served, live: Mapping[tuple[str, st
         params=params, cost=None if cost is None else Cost(Decimal(cost["amount"]), CostUnit(cost["unit"])),
         timeline=timeline, faults=frozenset(Fault(f) for f in body["faults"]), origin=moved(body["origin"]),
         states=served.emulation.states, webhook=_webhook_of(body["webhook"]), outcome=outcome, recipe=recipe,
+        called_back=body.get("called_back", False),  # files written before it was kept: deliver again
     )

@@ -43,6 +43,9 @@ class JobJournal(Protocol):
     def produced(self, job: EmulatedJob) -> None:
         """A job's result (or failure) is known."""
 
+    def called_back(self, job: EmulatedJob) -> None:
+        """A job's callbacks are all delivered (or given up): a later sandbox does not deliver them again."""
+
     def wallets(self) -> None:
         """A wallet changed outside any job."""
 

@@ -88,3 +88,44 @@ def test_a_job_sent_to_an_own_origin_calls_back_with_the_next_sandbox_s_urls(tmp
         assert media_url.startswith(second.url + "/pixazo/cdn/"), media_url
         with httpx.Client() as client:
             assert client.get(media_url).status_code == 200
+
+
+def test_a_produced_job_whose_callback_was_not_due_yet_calls_back_from_the_next_sandbox(tmp_path: Path) -> None:
+    # The first sandbox produces the audio but stops before the job's terminal moment: its callback is
+    # still owed, and the next sandbox (same main port, so the receiver's URL still answers) delivers it.
+    path = tmp_path / "state.sqlite"
+    with running("fast", 6, clock="manual", providers=("pixazo",), allow_http_webhooks=True) as first, \
+            httpx.Client() as client:
+        first.keep_state(path)
+        headers = {"Ocp-Apim-Subscription-Key": first.default_key("pixazo"), "X-Webhook-URL": first.sink_url("owed")}
+        answer = client.post(first.base_url("pixazo", "gateway") + SUBMIT, headers=headers, json={"text": "Owed."})
+        assert answer.status_code == 202, answer.text
+        job_id, port = answer.json()["request_id"], first.port
+        first.wait_produced(job_id)
+        assert first.webhooks(job_id) == []  # the manual clock never reached the job's end
+    with running("fast", 6, clock="manual", providers=("pixazo",), allow_http_webhooks=True, port=port) as second:
+        assert second.keep_state(path) == 1
+        second.advance(5)
+        [delivery] = second.wait_webhooks_done(job_id)
+        assert delivery.ok and delivery.event == "terminal", delivery
+        [payload] = second.sink.received("owed")
+        assert payload["status"] == "COMPLETED" and payload["request_id"] == job_id
+
+
+def test_a_job_that_called_back_does_not_call_again_from_the_next_sandbox(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite"
+    with running("fast", 7, clock="manual", providers=("pixazo",), allow_http_webhooks=True) as first, \
+            httpx.Client() as client:
+        first.keep_state(path)
+        headers = {"Ocp-Apim-Subscription-Key": first.default_key("pixazo"), "X-Webhook-URL": first.sink_url("once")}
+        answer = client.post(first.base_url("pixazo", "gateway") + SUBMIT, headers=headers, json={"text": "Once."})
+        assert answer.status_code == 202, answer.text
+        job_id, port = answer.json()["request_id"], first.port
+        first.wait_produced(job_id)
+        first.advance(5)
+        assert [d.ok for d in first.wait_webhooks_done(job_id)] == [True]
+    with running("fast", 7, clock="manual", providers=("pixazo",), allow_http_webhooks=True, port=port) as second:
+        assert second.keep_state(path) == 1
+        second.advance(5)
+        assert second.wait_webhooks_done(job_id, timeout=0) == []  # nothing left to deliver
+        assert second.sink.received("once") == []
