@@ -218,9 +218,11 @@ def _declared_openai_provider() -> Provider:
 
 def _declared_realtime_provider(package_name: str) -> Provider:
     """A provider declared with the realtime protocol the emulation package of that name imitates."""
-    names = {"elevenlabs": "eleven", "cartesia": "carte", "deepgram_speak": "dgram"}
-    found = declared.parse(realtime_toml(), Path("tts-harness.toml")).providers()
-    return next(p for p in found if p.name == names[package_name])
+    name = {"elevenlabs": "eleven", "cartesia": "carte"}[package_name]
+    tables = realtime_toml().split("\n[providers.")  # its own table alone: the file's others need not parse here
+    table = "[providers." + next(t for t in tables if t.startswith(name + "]"))
+    found = declared.parse(table, Path("tts-harness.toml")).providers()
+    return next(p for p in found if p.name == name)
 
 
 def _built(package: Package) -> Emulation:
@@ -232,7 +234,7 @@ def _built(package: Package) -> Emulation:
     name = package.path.name
     if name == "openai":
         provider = _declared_openai_provider()
-    elif name in ("elevenlabs", "cartesia", "deepgram_speak"):
+    elif name in ("elevenlabs", "cartesia"):
         provider = _declared_realtime_provider(name)
     elif name == "http_speech":  # the family's imitation, built for each of its providers alike
         provider = next(importlib.import_module(p.module).PROVIDER for p in FAMILY_PROVIDERS

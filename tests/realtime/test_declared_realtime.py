@@ -9,8 +9,9 @@ import pytest
 
 from harness.core import declared
 from harness.core.errors import UsageError
-from harness.core.protocols import cartesia, deepgram_speak, elevenlabs
+from harness.core.protocols import cartesia, elevenlabs
 from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.protocols.websocket_speech import socket_of
 from tests.helpers.realtime import realtime_toml
 
 FILE = Path("tts-harness.toml")
@@ -56,5 +57,8 @@ def test_each_protocols_format_names_read_as_audio() -> None:
     assert elevenlabs.audio_spec_of("ulaw_8000") == AudioSpec("pcm_mulaw", 8000)
     assert cartesia.audio_spec_of(cartesia.output_format_of("wav_pcm_f32le_44100")) == AudioSpec(
         "pcm_f32le", 44100, "wav")
-    assert deepgram_speak.audio_spec_of("mulaw", None) == AudioSpec("pcm_mulaw", 8000)  # "8000 or 24000" defaults
-    assert deepgram_speak.audio_spec_of("linear16", None) == AudioSpec("pcm_s16le", 24000)
+    from harness.providers.deepgram import PROVIDER  # Deepgram's speak socket: "8000 or 24000" are the defaults
+
+    speak = socket_of(PROVIDER.channels[0])
+    assert speak.format("mulaw").spec == AudioSpec("pcm_mulaw", 8000)
+    assert speak.format("linear16").spec == AudioSpec("pcm_s16le", 24000)

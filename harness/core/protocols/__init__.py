@@ -4,7 +4,6 @@ few lines of configuration (see `harness.core.declared`) instead of a provider p
     openai-speech    openai_speech.py     POST {base_url}/audio/speech (+ SSE)
     elevenlabs       elevenlabs.py        POST /v1/text-to-speech/{voice_id}[...] + WS stream-input
     cartesia         cartesia.py          POST /tts/bytes + WS /tts/websocket (contexts)
-    deepgram-speak   deepgram_speak.py    POST /v1/speak + WS /v1/speak (binary audio)
     http-speech      http_speech_file.py  a POST whose answer is the audio, or JSON with it at a pointer
                                           (the HTTP speech family, `http_speech.py`, as a providers file says it)
 
@@ -18,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from harness.core.protocols import cartesia, deepgram_speak, elevenlabs, http_speech_file, openai_speech
+from harness.core.protocols import cartesia, elevenlabs, http_speech_file, openai_speech
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.spec import Provider
 
@@ -37,7 +36,6 @@ DECLARABLE: Mapping[str, DeclarableProtocol] = {
         DeclarableProtocol(openai_speech.PROTOCOL, openai_speech.SpeechDeclaration, openai_speech.build_provider),
         DeclarableProtocol(elevenlabs.PROTOCOL, elevenlabs.ElevenLabsDeclaration, elevenlabs.build_provider),
         DeclarableProtocol(cartesia.PROTOCOL, cartesia.CartesiaDeclaration, cartesia.build_provider),
-        DeclarableProtocol(deepgram_speak.PROTOCOL, deepgram_speak.DeepgramDeclaration, deepgram_speak.build_provider),
         DeclarableProtocol(http_speech_file.PROTOCOL, http_speech_file.HttpSpeechDeclaration,
                            http_speech_file.build_provider),
     )

@@ -20,6 +20,7 @@ contract plans, the benchmark and the report read; the sandbox's `http-speech` e
 from __future__ import annotations
 
 import copy
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -200,7 +201,8 @@ class Refusals:
 @dataclass(frozen=True, slots=True)
 class ErrorShape:
     """How the provider writes an error. `body` is a template: a string that is exactly `{status}` becomes
-    the status as a number; `{status}`, `{code}` and `{message}` inside other strings are filled in. None:
+    the status as a number; `{status}`, `{code}`, `{message}` and `{id}` (a fresh UUID: the request's id, Deepgram's
+    `request_id`) inside other strings are filled in. None:
     the documents show an empty body. `headers` are templates the same way (`x-amzn-ErrorType: {code}`).
     `by_status`: a status whose body has a shape of its own (a validation error's `{"detail": [...]}`)."""
 
@@ -209,10 +211,15 @@ class ErrorShape:
     by_status: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
 
     def render(self, status: int, code: str, message: str) -> tuple[Any, dict[str, str]]:
-        values = {"status": status, "code": code, "message": message}
+        values = {"status": status, "code": code, "message": message, "id": str(uuid.uuid4())}
         template = self.by_status.get(status, self.body)
         body = None if template is None else fill(template, values)
-        return body, {name: str(fill(value, values)) for name, value in self.headers.items()}
+        return body, {name: _header_safe(str(fill(value, values))) for name, value in self.headers.items()}
+
+
+def _header_safe(value: str) -> str:
+    """A header value an HTTP answer can carry: one line of ISO-8859-1 (a message's quotes and dashes as `?`)."""
+    return " ".join(value.split()).encode("latin-1", "replace").decode("latin-1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,6 +277,8 @@ class SpeechService:
     # codes mean the statuses of `refusals` unless `statuses` says otherwise. None: a 2xx answer never carries
     # one (a stream's error events are still read in the form nearly every stream writes them).
     answer_errors: BodyErrors | None = None
+    # The `protocol =` names a providers file may use to mean `like = "<this provider>"` (harness.core.declared).
+    file_protocols: tuple[str, ...] = ()
 
     def synthesis(self, key: str) -> Synthesis:
         for synthesis in self.syntheses:

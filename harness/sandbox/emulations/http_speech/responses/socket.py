@@ -2,7 +2,8 @@
 (`harness.core.protocols.websocket_speech`), for any provider of the HTTP speech family that declares them.
 
     handshake   `http-<status>` faults → that status; where the key travels on the upgrade, a missing or
-                unknown key → the provider's 401 in its HTTP error shape
+                unknown key → the provider's 401 in its HTTP error shape; where the upgrade refuses more
+                (`UpgradeRefusals`), the URL's settings (400), a spent wallet (402), the key's rate limit (429)
     accept      the greeting where declared (MiniMax's connected_success)
     framing     every message read and written as the socket frames it: JSON text, or MessagePack binary frames
                 (a frame of the other kind is refused with an error frame)
@@ -15,16 +16,21 @@
                 end token (`end_token`) is also the end
     flush       where declared, the buffer spoken now (then the final marker, where each flush ends with one); the
                 text goes on
-    clear       where declared, the buffer dropped unspoken (speech already asked for is still sent)
+    flushes     where every flush is answered (`Flushes`: Deepgram's), the end is a flush too: the buffer spoken,
+                the final marker after its audio (`{sequence}`: the finals sent before it), the text going on;
+                past the limit within its window, the warning instead, the flush not processed
+    clear       where declared, the buffer dropped unspoken (speech already asked for is still sent); its answer
+                (`cleared`) where declared
     update      where declared, its settings read as the opening's, a slot it leaves out kept
     end         the buffer spoken; the final marker after the last audio (filled with the end message's
                 nonce and the context); the server closes 1000 unless the client has more to say
     after_final its answer where declared (`closed`), once the audio asked for is out; then the server closes
                 1000, or waits for the client to
     errors      an error frame in the declared template (the provider's own code for the refusal, from the
-                `SpeechService`'s refusals) and the declared error close: a binary or non-JSON frame, a
-                message the socket does not have, one its model refuses, text before the opening, a spent
-                wallet, no message within IDLE_TIMEOUT_S
+                `SpeechService`'s refusals) and the declared error close, or, where errors are told by the close
+                frame alone (`close_errors`), that close with its code and the reason naming the fault: a
+                binary or non-JSON frame, a message the socket does not have, one its model refuses, text
+                before the opening, a spent wallet, no message within IDLE_TIMEOUT_S
 
 Audio goes out as the declared format's bytes, chunk by chunk on the stream's timeline (the `Speaker`), as
 binary frames or encoded into the audio answer's template at its pointer; `{last}` is true in the last audio
@@ -35,6 +41,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -48,6 +55,7 @@ from harness.core.protocols.realtime_grammar import AudioSpec, Channel
 from harness.core.protocols.socket_framing import FramingError, audio_value, decode, encode
 from harness.core.protocols.websocket_speech import (
     Answer,
+    CloseError,
     KeyIn,
     Send,
     Socket,
@@ -73,12 +81,16 @@ LANE = "speech"
 
 
 class Refused(Exception):
-    """End the socket with an error frame: the provider's refusal and the particulars."""
+    """End the socket with an error frame: the provider's refusal and the particulars (`fault`: the kind of fault,
+    for a socket that tells errors by its close frame alone: `CloseErrors`' field names)."""
 
-    def __init__(self, refusal: Refusal, detail: str = "") -> None:
+    def __init__(self, refusal: Refusal, detail: str = "", fault: str = "invalid") -> None:
         super().__init__(refusal.says(detail))
+        self.refusal = refusal
+        self.detail = detail
         self.code = refusal.code
         self.message = refusal.says(detail)
+        self.fault = fault
 
 
 class FamilySocket:
@@ -96,7 +108,8 @@ class FamilySocket:
         self.key = call.header_key or ""
         self.opened = self.socket.opening is None
         self.buffer = ""
-        self.values: dict[str, Any] = {"context": "", "nonce": 0, "id": uuid.uuid4().hex}
+        self.values: dict[str, Any] = {"context": "", "nonce": 0, "id": uuid.uuid4().hex, "sequence": 0}
+        self.flushed_at: deque[float] = deque()  # the sandbox clock's readings of the flushes taken (`Flushes`)
         self.models = {wire: model for model, wire in served(service, self.socket)}  # the socket's names
         self.wire_model, self.model = next(iter(self.models.items()))
         self.voice = self.model.voice
@@ -119,27 +132,59 @@ class FamilySocket:
         if auth.where is KeyIn.HEADER and auth.in_handshake and (not self.key or not call.known(self.key)):
             await self._deny(401, refusals.missing_key if not self.key else refusals.bad_key)
             return
+        if not await self._upgrade_admits():
+            return
         await call.websocket.accept()
         try:
             if self.socket.greeting is not None:
                 await self._send(self._filled(self.socket.greeting))
             if auth.where is KeyIn.HEADER and not auth.in_handshake:
                 self._check_key(self.key)
-            if self.socket.opening is None:
+            if self.socket.opening is None and not self.settled:
                 self._start(self.wire_model, self.voice, self.spec)
             await self._converse()
         except Refused as refused:
             self.lanes.stop()
-            await self._error(refused.code, refused.message)
+            await self._error(refused.code, refused.message, refused.fault)
         except (WebSocketDisconnect, SocketDropped):
             self.lanes.stop()
 
-    async def _deny(self, status: int, refusal: Refusal) -> None:
-        body, headers = self.service.errors.render(status, refusal.code, refusal.says())
-        await self.call.deny(status, body if isinstance(body, Mapping) else {"error": body}, headers)
+    async def _deny(self, status: int, refusal: Refusal, detail: str = "",
+                    extra: Mapping[str, str] | None = None) -> None:
+        body, headers = self.service.errors.render(status, refusal.code, refusal.says(detail))
+        await self.call.deny(status, body if isinstance(body, Mapping) else {"error": body},
+                             {**headers, **(extra or {})})
 
-    async def _error(self, code: str, message: str) -> None:
-        answer = self.socket.error
+    async def _upgrade_admits(self) -> bool:
+        """The upgrade's own refusals beyond the key (`UpgradeRefusals`); whether it may be accepted. The URL's
+        settings are read here, so the socket starts with them (and the greeting names them)."""
+        checks, call, refusals = self.socket.upgrade_refusals, self.call, self.service.refusals
+        if checks is None:
+            return True
+        if checks.settings and self.socket.opening is None:
+            try:
+                self._open({}, {})  # the query's and path's settings alone
+            except Refused as refused:
+                await self._deny(refused.refusal.status, refused.refusal, refused.detail)
+                return False
+        balance = call.services.balance(self.key) if self.key else None
+        if checks.wallet and balance is not None and balance <= 0:
+            await self._deny(refusals.quota.status, refusals.quota)
+            return False
+        retry = call.admit(self.key) if checks.rate_limit and self.key else None
+        if retry is not None:
+            await self._deny(refusals.rate_limited.status, refusals.rate_limited, extra={"Retry-After": str(retry)})
+            return False
+        return True
+
+    async def _error(self, code: str, message: str, fault: str = "invalid") -> None:
+        answer, closes = self.socket.error, self.socket.close_errors
+        if answer is None:
+            assert closes is not None  # Socket.__post_init__: one of the two
+            said: CloseError = getattr(closes, fault)
+            if self.sender.open:
+                await self.sender.close(said.code, f"{said.name}: {message}"[:120])
+            return
         frame = self._filled(answer, code=code, message=message)
         number = int(code) if code.isdigit() else code  # a code that is a number is written as one (MiniMax's)
         for pointer, value in ((answer.code_at, number), (answer.message_at, message)):
@@ -173,14 +218,16 @@ class FamilySocket:
         while not (await asyncio.wait({receiving}, timeout=IDLE_TIMEOUT_S))[0]:
             if not self.lanes.working:
                 receiving.cancel()
-                raise Refused(invalid, f"No message within {IDLE_TIMEOUT_S:g} seconds")
+                raise Refused(invalid, f"No message within {IDLE_TIMEOUT_S:g} seconds", "idle")
         message = receiving.result()
         if message["type"] == "websocket.disconnect":
             raise WebSocketDisconnect(message.get("code", 1000))
         try:
             return decode(message.get("text"), message.get("bytes"), self.socket.framing)
         except FramingError as error:
-            raise Refused(invalid, str(error)[:1].upper() + str(error)[1:]) from None
+            wrong = (message.get("text") is None) is not self.socket.framing.binary
+            raise Refused(invalid, str(error)[:1].upper() + str(error)[1:],
+                          "wrong_frame" if wrong else "not_json") from None
 
     def _validated(self, raw: Any, position: int) -> Send:
         invalid = self.service.refusals.invalid
@@ -222,8 +269,12 @@ class FamilySocket:
                     self.lanes.submit(LANE, self._final)
             elif send is socket.clear:
                 self.buffer = ""  # only the unspoken text: what was asked for before is still sent
+                if socket.cleared is not None:
+                    await self._send(self._filled(socket.cleared))
             elif send is socket.update:
                 self._open(raw, send.template, keep=True)
+            if send is socket.end and socket.flushes is not None and not await self._flush_taken():
+                continue
             if send is socket.end or ended or (send is socket.text and socket.end is None):  # None: the text is all
                 nonce = slots_of(send.template).get("nonce")
                 if nonce is not None:
@@ -256,6 +307,25 @@ class FamilySocket:
         if socket.speaks_each_text:
             self._speak_buffer()
         return ended
+
+    async def _flush_taken(self) -> bool:
+        """Whether a flush is within the socket's limit (`Flushes`); past it, its warning is the answer."""
+        flushes = self.socket.flushes
+        assert flushes is not None
+        if not flushes.limit:
+            return True
+        now = self.call.services.now().timestamp()  # the sandbox clock (a manual clock moves only when told)
+        while self.flushed_at and now - self.flushed_at[0] >= flushes.window_s:
+            self.flushed_at.popleft()
+        if len(self.flushed_at) >= flushes.limit:
+            if flushes.warning is not None:
+                await self._send(self._filled(
+                    flushes.warning, code="FLUSH_LIMIT_EXCEEDED",
+                    message=f"Flush limit exceeded: at most {flushes.limit} flushes every {flushes.window_s:g} "
+                            "seconds; this one was not processed."))
+            return False
+        self.flushed_at.append(now)
+        return True
 
     async def _close_if_server_closes(self) -> None:
         if self.socket.server_closes:
@@ -308,7 +378,7 @@ class FamilySocket:
                               + ", ".join(f.name for f in socket.formats)) from None
             spec = fmt.spec
             rate = given.get("rate")
-            if rate is not None:
+            if rate is not None and rate != "":  # "": an upgrade that leaves the rate out asks for the default
                 if not str(rate).isdigit() or int(rate) not in (fmt.rates or (fmt.spec.sample_rate,)):
                     raise Refused(refusals.invalid, f"sample rate {rate!r} is not one of "
                                   + ", ".join(map(str, fmt.rates or (fmt.spec.sample_rate,))))
@@ -351,13 +421,22 @@ class FamilySocket:
     async def _speak(self, text: str) -> None:
         assert self.speaker is not None
         spec, pending = self.spec, None
+        # A chunk is held back until the next is made only where the audio answer says which chunk is the last
+        # (`{last}`); binary frames and answers without it go out as soon as each is made.
+        answer = self.socket.audio
+        holds = self.socket.audio_at is not None and answer is not None and "last" in slots_of(answer.template)
         async for piece in self.speaker.say(text + " "):
             if pending is not None:
                 await self._send_audio(pending, last=False)
+                pending = None
             streamed = spec.container == "mp3" and not self.socket.chunk_files
-            pending = encode_as(piece.samples, spec.sample_rate, spec.codec, spec.container, constant_bitrate=streamed)
+            chunk = encode_as(piece.samples, spec.sample_rate, spec.codec, spec.container, constant_bitrate=streamed)
             if streamed:  # one stream, as an encoder kept open writes it: its frames, at one bitrate, no Xing frame
-                pending = stream_frames(pending)
+                chunk = stream_frames(chunk)
+            if holds:
+                pending = chunk
+            else:
+                await self._send_audio(chunk, last=False)
         if pending is not None:
             await self._send_audio(pending, last=True)
 
@@ -372,6 +451,7 @@ class FamilySocket:
 
     async def _final(self) -> None:
         await self._send(self._filled(self.socket.final))
+        self.values["sequence"] += 1
 
 
 def socket_handlers(service: SpeechService, channels: tuple[Channel, ...]) -> dict[str, Any]:
