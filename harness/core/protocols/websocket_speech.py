@@ -116,6 +116,10 @@ class SocketAuth:
     where: KeyIn = KeyIn.HEADER
     field: str = ""  # KeyIn.MESSAGE: the opening's field that holds it
     in_handshake: bool = True
+    # KeyIn.HEADER: the key may instead travel as the offered subprotocols [subprotocol, KEY], for clients that
+    # cannot set headers (browsers: Deepgram's `Sec-WebSocket-Protocol: token, KEY`); the server accepts naming
+    # `subprotocol`. "": the header only.
+    subprotocol: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +132,16 @@ class Flushes:
     limit: int = 0
     window_s: float = 0.0
     warning: Answer | None = None  # kind WARNING: the answer to a flush past the limit
+
+
+@dataclass(frozen=True, slots=True)
+class Clears:
+    """What a `clear` does beyond dropping the unspoken text: its answer, once done (Deepgram's Cleared), and whether
+    the speech already asked for and not yet sent goes too, with its final markers (Deepgram: "will clear the internal
+    text and audio buffer ... and will stop sending new audio chunks as soon as possible")."""
+
+    answer: Answer | None = None  # kind CLEARED
+    drops_speech: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +199,7 @@ class Socket:
     # "If the client sends more text and triggers further synthesis, another done will follow")
     clear: Send | None = None  # drops the text the buffer holds, unspoken (an interruption: Rime's clear,
     # Together's input_text_buffer.clear); speech already asked for is still sent
-    cleared: Answer | None = None  # the answer to `clear`, once the buffer is dropped (Deepgram's Cleared)
+    clears: Clears | None = None  # what `clear` does beyond dropping the text: its answer, dropping speech too
     flushes: Flushes | None = None  # every flush answered and the text going on (Deepgram's Flush/Flushed)
     close_errors: CloseErrors | None = None  # errors told by the close frame alone (with `error` None)
     upgrade_refusals: UpgradeRefusals | None = None  # what the upgrade refuses as HTTP beyond a wrong key
@@ -247,7 +261,8 @@ class Socket:
     def answers(self) -> tuple[Answer, ...]:
         """Every server message, in the order a message is matched (errors and the final marker first)."""
         warning = None if self.flushes is None else self.flushes.warning
-        found = (self.error, self.final, self.ready, self.greeting, self.closed, self.cleared, warning, *self.others,
+        cleared = None if self.clears is None else self.clears.answer
+        found = (self.error, self.final, self.ready, self.greeting, self.closed, cleared, warning, *self.others,
                  self.audio)
         return tuple(a for a in found if a is not None)
 

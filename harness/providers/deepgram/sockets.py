@@ -28,6 +28,7 @@ from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import STANDARD_CLOSE_CODES, AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
+    Clears,
     CloseError,
     CloseErrors,
     Flushes,
@@ -45,6 +46,7 @@ FLUSH = "https://developers.deepgram.com/docs/tts-ws-flush"
 CLEAR = "https://developers.deepgram.com/docs/tts-ws-clear"
 CLOSE = "https://developers.deepgram.com/docs/tts-ws-close"
 ERRORS = "https://developers.deepgram.com/docs/tts-troubleshooting-websocket-net-and-data-errors"
+SUBPROTOCOL = "https://developers.deepgram.com/docs/using-the-sec-websocket-protocol"
 
 RATES = (8000, 16000, 24000, 32000, 48000)  # the AsyncAPI's sample_rate enum ('8000', ...)
 MODEL_VERSION = "2025-01-01.0"  # the sandbox's Metadata model_version (the documents show the field, not a value)
@@ -92,7 +94,10 @@ FLUSH_MESSAGE = Send("Flush", {"type": "Flush"}, Control, Match("/type", "Flush"
 SPEAK = Socket(
     key="speak.streaming", path="/v1/speak", host="api", suffix="",  # the offerings keep the models' names
     summary="Speak/Flush in, binary audio and Flushed out", doc=WS_REFERENCE,
-    auth=SocketAuth(KeyIn.HEADER, in_handshake=True),  # "Authorization: Token <API_KEY>", refused at the upgrade
+    # "Use your API key or a temporary token for authentication via the Authorization header. In client-side
+    # environments where custom headers are not supported, use the Sec-WebSocket-Protocol header instead."
+    # (WS_REFERENCE; SUBPROTOCOL: the subprotocols `token` and the key). A wrong key is refused at the upgrade.
+    auth=SocketAuth(KeyIn.HEADER, in_handshake=True, subprotocol="token"),
     query={"model": "{model}", "encoding": "{format}", "sample_rate": "{rate}"},
     text=Send("Speak", {"type": "Speak", "text": "{text}"}, SpeakText, Match("/type", "Speak")),
     end=FLUSH_MESSAGE,  # every Flush is answered by Flushed and the text goes on (`flushes`)
@@ -103,8 +108,10 @@ SPEAK = Socket(
     final=Answer("Flushed", Kind.FINAL, Match("/type", "Flushed"), Sequenced,
                  {"type": "Flushed", "sequence_id": "{sequence}"}),
     clear=Send("Clear", {"type": "Clear"}, Control, Match("/type", "Clear")),
-    cleared=Answer("Cleared", Kind.CLEARED, Match("/type", "Cleared"), Sequenced,
-                   {"type": "Cleared", "sequence_id": "{sequence}"}),
+    # "the TTS websocket will clear the internal text and audio buffer ... and will stop sending new audio chunks as
+    # soon as possible", then {"type": "Cleared", "sequence_id": 0} (CLEAR)
+    clears=Clears(Answer("Cleared", Kind.CLEARED, Match("/type", "Cleared"), Sequenced,
+                         {"type": "Cleared", "sequence_id": "{sequence}"}), drops_speech=True),
     after_final=Send("Close", {"type": "Close"}, Control, Match("/type", "Close")),
     greeting=Answer("Metadata", Kind.METADATA, Match("/type", "Metadata"), Metadata,
                     {"type": "Metadata", "request_id": "{id}", "model_name": "{model}",

@@ -1,8 +1,9 @@
 """The WebSocket speech family's sockets, imitated from their `Socket` declarations alone
 (`harness.core.protocols.websocket_speech`), for any provider of the HTTP speech family that declares them.
 
-    handshake   `http-<status>` faults → that status; where the key travels on the upgrade, a missing or
-                unknown key → the provider's 401 in its HTTP error shape; where the upgrade refuses more
+    handshake   `http-<status>` faults → that status; where the key travels on the upgrade (its header, or the
+                offered subprotocols [name, KEY] where declared), a missing or unknown key → the provider's 401
+                in its HTTP error shape; where the upgrade refuses more
                 (`UpgradeRefusals`), the URL's settings (400), a spent wallet (402), the key's rate limit (429)
     accept      the greeting where declared (MiniMax's connected_success)
     framing     every message read and written as the socket frames it: JSON text, or MessagePack binary frames
@@ -19,8 +20,8 @@
     flushes     where every flush is answered (`Flushes`: Deepgram's), the end is a flush too: the buffer spoken,
                 the final marker after its audio (`{sequence}`: the finals sent before it), the text going on;
                 past the limit within its window, the warning instead, the flush not processed
-    clear       where declared, the buffer dropped unspoken (speech already asked for is still sent); its answer
-                (`cleared`) where declared
+    clear       where declared, the buffer dropped unspoken (speech already asked for is still sent, unless the
+                socket's `Clears` drops it too); its answer where declared
     update      where declared, its settings read as the opening's, a slot it leaves out kept
     end         the buffer spoken; the final marker after the last audio (filled with the end message's
                 nonce and the context); the server closes 1000 unless the client has more to say
@@ -106,6 +107,11 @@ class FamilySocket:
         self.sender = Sender(call)
         self.lanes = Lanes()
         self.key = call.header_key or ""
+        self.subprotocol: str | None = None  # the subprotocol the upgrade is accepted with (`SocketAuth.subprotocol`)
+        offered = list(call.websocket.scope.get("subprotocols") or ())
+        named = self.socket.auth.subprotocol
+        if not self.key and named and len(offered) >= 2 and offered[0] == named:
+            self.key, self.subprotocol = str(offered[1]), named
         self.opened = self.socket.opening is None
         self.buffer = ""
         self.values: dict[str, Any] = {"context": "", "nonce": 0, "id": uuid.uuid4().hex, "sequence": 0}
@@ -134,7 +140,7 @@ class FamilySocket:
             return
         if not await self._upgrade_admits():
             return
-        await call.websocket.accept()
+        await call.websocket.accept(subprotocol=self.subprotocol)
         try:
             if self.socket.greeting is not None:
                 await self._send(self._filled(self.socket.greeting))
@@ -268,9 +274,12 @@ class FamilySocket:
                 if self._speak_buffer() and socket.final_per_flush:
                     self.lanes.submit(LANE, self._final)
             elif send is socket.clear:
-                self.buffer = ""  # only the unspoken text: what was asked for before is still sent
-                if socket.cleared is not None:
-                    await self._send(self._filled(socket.cleared))
+                self.buffer = ""  # the unspoken text; what was asked for before is still sent, unless `Clears` says
+                clears = socket.clears
+                if clears is not None and clears.drops_speech:
+                    self.lanes.cancel(LANE)  # the speech not yet sent and its final markers
+                if clears is not None and clears.answer is not None:
+                    await self._send(self._filled(clears.answer))
             elif send is socket.update:
                 self._open(raw, send.template, keep=True)
             if send is socket.end and socket.flushes is not None and not await self._flush_taken():
