@@ -37,6 +37,7 @@ from harness.providers.deepgram.models import (
 from harness.providers.deepgram.sockets import CLEAR, ERRORS, FLUSH, RATES, SOCKETS, WS_REFERENCE
 
 HOST = "api"
+CHANGELOG = "https://developers.deepgram.com/changelog/2022/11/8"
 MODELS = ("aura-2-thalia-en", "aura-2-andromeda-en", "aura-asteria-en")
 
 # The `encoding` values the sandbox answers, each in its default container (MEDIA's table): linear16, mulaw and alaw in
@@ -88,7 +89,7 @@ SERVICE = SpeechService(
     hosts={HOST: "https://api.deepgram.com"},
     auth=Auth("Authorization", "Token"),
     key_env="DEEPGRAM_API_KEY",
-    docs=(REFERENCE, WS_REFERENCE, FLUSH, ERRORS, GETTING_STARTED, CLEAR, MEDIA, SAMPLE_RATE),
+    docs=(REFERENCE, WS_REFERENCE, FLUSH, ERRORS, GETTING_STARTED, CLEAR, MEDIA, SAMPLE_RATE, CHANGELOG),
     error_model=ErrorBody,
     # The reason also in `dg-error`, as a refused WebSocket upgrade carries it (sockets); the sandbox writes it on
     # every error answer (DocDrift).
@@ -101,6 +102,11 @@ SERVICE = SpeechService(
                        description=f"{name} over the Deepgram speak WebSocket") for name in MODELS),
     voices=tuple(Voice(name, "en-US", models=(name,)) for name in MODELS),  # a Deepgram voice is its model
     prices_read="2026-11-25",
+    # "The request ID is stored in the HTTP header named dg-request-id. This header is present in all requests,
+    # regardless of success or failure. In case of request failure, an additional HTTP header named dg-error will be
+    # included with the body of the error." (CHANGELOG, of the streaming APIs' upgrade; Deepgram's REST answers carry
+    # dg-request-id too, as the community Rust SDK reads it from a live /v1/speak answer: source: sdk)
+    request_id_header="dg-request-id",
     file_protocols=("deepgram-speak",),
     doc_drift=(DocDrift("encoding default", "The reference gives encoding's default as mp3; Media Output Settings "
                         "gives \"REST Defaults encoding: Linear16 container: wav\". The sandbox answers mp3.",
@@ -109,9 +115,9 @@ SERVICE = SpeechService(
                         "answers each encoding in its default container whatever container asks.", (MEDIA,)),
                DocDrift("aac", "aac is a documented encoding the sandbox does not answer (no encoder): declared "
                         "formats only.", (REFERENCE, MEDIA)),
-               DocDrift("dg-error", "A refused WebSocket upgrade names its reason in the dg-error header (Pipecat's "
-                        "DeepgramTTSService reads it); the sandbox writes it on its REST error answers too.",
-                        (ERRORS, REFERENCE)),
+               DocDrift("dg-error", "A refused WebSocket upgrade names its reason in the dg-error header (CHANGELOG; "
+                        "Pipecat's DeepgramTTSService reads it); the sandbox writes it on its REST error answers too.",
+                        (CHANGELOG, REFERENCE)),
                DocDrift("bit_rate", "bit_rate is read and not honoured by the sandbox.", (REFERENCE,))),
 )
 

@@ -158,6 +158,8 @@ class FamilySocket:
     async def _deny(self, status: int, refusal: Refusal, detail: str = "",
                     extra: Mapping[str, str] | None = None) -> None:
         body, headers = self.service.errors.render(status, refusal.code, refusal.says(detail))
+        if self.service.request_id_header:  # the upgrade's answer names its request as every answer does
+            headers[self.service.request_id_header] = str(uuid.uuid4())
         await self.call.deny(status, body if isinstance(body, Mapping) else {"error": body},
                              {**headers, **(extra or {})})
 
