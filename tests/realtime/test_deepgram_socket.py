@@ -123,3 +123,17 @@ def test_the_flush_past_twenty_a_minute_is_answered_by_a_warning(sandbox: Any) -
     answers, _ = asyncio.run(_converse(_url(sandbox), [_speak("Hi."), *[FLUSH] * 21], 22, additional_headers=header))
     kinds = [a["type"] for a in answers if isinstance(a, dict)]
     assert kinds.count("Flushed") == 20 and kinds.count("Warning") == 1
+
+
+def test_a_request_that_names_no_model_or_format_gets_the_documented_defaults(sandbox: Any) -> None:
+    import httpx
+
+    key = sandbox.default_key("deepgram")
+    answer = httpx.post(sandbox.base_url("deepgram", "api") + "/v1/speak", json={"text": "Hello there."},
+                        headers={"Authorization": f"Token {key}"})
+    assert answer.status_code == 200 and answer.headers["content-type"] == "audio/mpeg"  # "Default: mp3"
+    assert answer.headers["dg-request-id"]
+    answers, _ = asyncio.run(_converse(_url(sandbox, ""), [_speak("Hi."), FLUSH], 2,
+                                       additional_headers={"Authorization": f"Token {key}"}))
+    # "If you do not specify a model, the default voice model aura-asteria-en will be used."
+    assert answers[0]["model_name"] == "aura-asteria-en" and answers[-1]["type"] == "Flushed"

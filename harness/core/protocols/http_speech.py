@@ -127,6 +127,9 @@ class Synthesis:
     whole_audio_last_unless: str = ""
     # Where the answer's JSON (each event's, in a stream) says what its audio is; None: it says nothing.
     format_words: FormatWords | None = None
+    # The model a request that names none is answered by, where the documents give one (Deepgram's "the default voice
+    # model aura-asteria-en will be used"); "": a request without its model slot names no declared model.
+    default_model: str = ""
 
     def format(self, name: str | None) -> Format:
         """The format a request names, the default where it names none: no value, or a media range (`*/*`,
@@ -411,6 +414,8 @@ def model_of(service: SpeechService, synthesis: Synthesis, payload: Mapping[str,
     candidates = [m for m in service.models if m.synthesis == synthesis.endpoint.key]
     if synthesis.slots.model is not None:
         named = read(payload, synthesis.slots.model)
+        if named is None and synthesis.default_model:
+            named = synthesis.default_model
         # a model may send another name than it is offered under (`sets` at the model slot: the same model on a
         # second endpoint, Speechify's simba-english over /v1/audio/stream)
         return next((m for m in candidates if m.sets.get(synthesis.slots.model, m.name) == named), None)

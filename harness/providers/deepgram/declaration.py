@@ -27,6 +27,7 @@ from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
 from harness.providers.deepgram.models import (
+    DEFAULT_MODEL,
     GETTING_STARTED,
     MEDIA,
     REFERENCE,
@@ -97,7 +98,7 @@ SERVICE = SpeechService(
                       headers={"dg-error": "{message}"}),
     refusals=REFUSALS,
     syntheses=(Synthesis(SPEAK, Slots(text="/text", model="/model", format="/encoding", rate="/sample_rate"),
-                         FORMATS, default_format="mp3", rate_as_text=True),),
+                         FORMATS, default_format="mp3", rate_as_text=True, default_model=DEFAULT_MODEL),),
     models=tuple(Model(name, SPEAK.key, name, price_note="no price in the stored material",
                        description=f"{name} over the Deepgram speak WebSocket") for name in MODELS),
     voices=tuple(Voice(name, "en-US", models=(name,)) for name in MODELS),  # a Deepgram voice is its model

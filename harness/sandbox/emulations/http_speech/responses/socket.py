@@ -369,7 +369,7 @@ class FamilySocket:
                   if (value := read(raw, at)) is not None or not keep}
         wire = self.wire_model
         if "model" in given:
-            wire = str(given["model"] or "")
+            wire = str(given["model"] or "") or self._default_model()
             if wire not in self.models:
                 raise Refused(refusals.unknown_model or refusals.invalid, wire)
         model = self.models[wire]
@@ -398,6 +398,11 @@ class FamilySocket:
         self.opened = True
         self._start(wire, voice, spec)
         self.values["format"] = given["format"] if "format" in given else socket.formats[0].name
+
+    def _default_model(self) -> str:
+        """The socket's name of the model its synthesis answers when none is named (`Synthesis.default_model`)."""
+        named = self.service.synthesis(self.model.synthesis).default_model
+        return next((wire for wire, model in self.models.items() if model.name == named), "")
 
     def _check_key(self, key: str) -> None:
         refusals = self.service.refusals
