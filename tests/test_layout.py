@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 
 from harness.core import declared
-from harness.core.protocols.openai_speech import SpeechDeclaration, build_provider
 from harness.core.registry import ENTRY_POINT_GROUP
 from harness.core.spec import EventStreamBody, JsonBody, Provider, Role
 from harness.sandbox.emulation import Emulation
@@ -51,8 +50,9 @@ PROVIDER_SHAPE = Shape("provider", required=("__init__", "models", "endpoints", 
 # A provider of a wire family (harness.core.protocols): a declaration in the family's terms, its wire models
 # beside it where the family does not own them; no emulation of its own (the family's imitates it).
 # `sockets`: its WebSocket endpoints in the WebSocket speech family's terms, where it has them.
-FAMILY_SHAPE = Shape("family provider", required=("__init__", "declaration"), optional=("models", "sockets"),
-                     folders=())
+# `streaming`: its gRPC streaming synthesis methods in the gRPC streaming speech family's terms.
+FAMILY_SHAPE = Shape("family provider", required=("__init__", "declaration"),
+                     optional=("models", "sockets", "streaming"), folders=())
 EMULATION_SHAPE = Shape("emulation", required=("__init__", "models", "responses"), optional=("routes",),
                         folders=("models", "responses"))
 
@@ -210,19 +210,11 @@ def test_every_emulation_of_the_harness_is_registered_by_its_package_name() -> N
     assert registered == {f"{p.module}:EMULATION" for p in EMULATIONS if p.module.startswith("harness.")}
 
 
-def _declared_openai_provider() -> Provider:
-    return build_provider(SpeechDeclaration.model_validate({
-        "name": "mybox", "protocol": "openai-speech", "base_url": "https://speech.example/v1", "key_env": "MYBOX_KEY",
-        "models": ["m"], "voices": ["v"]}))
-
-
 def _declared_realtime_provider(package_name: str) -> Provider:
     """A provider declared with the realtime protocol the emulation package of that name imitates."""
-    name = {"elevenlabs": "eleven", "cartesia": "carte"}[package_name]
-    tables = realtime_toml().split("\n[providers.")  # its own table alone: the file's others need not parse here
-    table = "[providers." + next(t for t in tables if t.startswith(name + "]"))
-    found = declared.parse(table, Path("tts-harness.toml")).providers()
-    return next(p for p in found if p.name == name)
+    names = {"elevenlabs": "eleven", "cartesia": "carte"}
+    found = declared.parse(realtime_toml(), Path("tts-harness.toml")).providers()
+    return next(p for p in found if p.name == names[package_name])
 
 
 def _built(package: Package) -> Emulation:
@@ -232,9 +224,7 @@ def _built(package: Package) -> Emulation:
         assert isinstance(entry, Emulation)
         return entry
     name = package.path.name
-    if name == "openai":
-        provider = _declared_openai_provider()
-    elif name in ("elevenlabs", "cartesia"):
+    if name in ("elevenlabs", "cartesia"):
         provider = _declared_realtime_provider(name)
     elif name == "http_speech":  # the family's imitation, built for each of its providers alike
         provider = next(importlib.import_module(p.module).PROVIDER for p in FAMILY_PROVIDERS

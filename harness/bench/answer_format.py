@@ -46,7 +46,7 @@ def asked_claim(provider: Provider, endpoint: Endpoint, payload: Mapping[str, An
     if headerless is not None:
         return Claim(REQUEST, headerless)
     try:
-        fmt = synthesis.format(read(payload, synthesis.slots.format))
+        fmt = synthesis.format_of(payload)
     except KeyError:
         return None
     rate = None

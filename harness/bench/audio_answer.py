@@ -75,7 +75,7 @@ async def fetch_direct(job: Job) -> None:
     job.note_http(exchange)
     response = exchange.response
     gate.note(response.status_code, response.headers, retry_after_seconds(response))
-    job.check_answer(job.endpoint, exchange, "submit")
+    job.check_answer(job.endpoint, exchange, "submit", asked)
     error = error_of(response, job.services.target.secrets)
     record.final_status = str(response.status_code)
     if error is not None:
@@ -126,7 +126,7 @@ def _stream_body(success: Response | None) -> EventStreamBody | NdjsonBody | Non
 
 
 def _fail_if_it_says_so(job: Job, raw: bytes) -> None:
-    """A 2xx answer that is one JSON document saying it failed (MiniMax's base_resp code, an `error` member) is
+    """A 2xx answer that is one JSON document saying it failed (a `base_resp`-style code, an `error` member) is
     that error, classified as a non-2xx answer is — audio beside it or not — and, refused, is not charged."""
     if not raw.lstrip().startswith(b"{"):
         return

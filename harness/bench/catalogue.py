@@ -22,7 +22,7 @@ from harness.core.spec import Provider
 from harness.core.transport import build_request
 from harness.results import Existing, Store, now_iso
 
-MAX_BODY_BYTES = 4_000_000  # a listing larger than this is kept as its size (Azure's voices list is ~1 MB)
+MAX_BODY_BYTES = 4_000_000  # a listing larger than this is kept as its size (a voices list can be ~1 MB)
 
 
 async def record_catalogues(run_id: str, providers: Iterable[Provider], target: Target, store: Store,

@@ -156,7 +156,7 @@ class CostSettings(Section):
     """What the run may spend, and the prices the documents leave out."""
 
     budget: USD | None = Field(None, ge=0)  # exact from here on: the cap is compared with Decimal prices
-    usd_per_character: float | None = Field(None, ge=0)  # for prices in characters (TTS.ai)
+    usd_per_character: float | None = Field(None, ge=0)  # for prices in characters (a provider's own unit)
     prices: dict[str, float] = Field(default_factory=dict)  # "provider/model" -> USD per request
     live_without_budget: bool = Field(False, alias="yes")  # live runs without a budget need explicit consent
 

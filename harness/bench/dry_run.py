@@ -8,7 +8,7 @@ checks are the run's own: `consent.live_refusal` (a live run without a budget or
 cannot bound), `target.bench_target` (a key missing or unusable), and `Budget.admit` per job in plan
 order, each assumed to cost its worst case (what the run reserves).
 
-Keys appear as `$PIXAZO_API_KEY` (the variable the run reads), job ids as `$JOB_ID`, reference files by
+Keys appear as `$<PROVIDER>_API_KEY` (the variable the run reads), job ids as `$JOB_ID`, reference files by
 absolute path: copy a line into a shell with the variable set and it sends what the run would.
 """
 
@@ -144,6 +144,14 @@ def _job_steps(config: BenchConfig, job: PlannedJob, bases: Mapping[tuple[str, s
         socket = provider.channel(channel)
         steps.append(Step("socket", describe(socket, job.model, job.item.text, config.workload.text_rate,
                                              bases[(provider.name, socket.host)])))
+        return JobSteps(_title(job), tuple(steps))
+    rpc_key = job.selection.offering.rpc
+    if rpc_key is not None:  # a gRPC streaming call: no curl line can say it either
+        from harness.core.protocols.grpc_speech import rpc_of
+
+        rpc = rpc_of(provider, rpc_key)
+        steps.append(Step("socket", f"{rpc.signature} at {rpc.address} (the sandbox: its gRPC port): a config "
+                                    f"message, then the text, the key in {rpc.key_metadata}"))
         return JobSteps(_title(job), tuple(steps))
     from harness.core.transport import build_request
 

@@ -20,6 +20,7 @@ from harness.bench.exchange import Exchange, ExchangeFailed
 from harness.bench.job import Failed, Job, Services
 from harness.bench.provenance import iso_from_epoch
 from harness.bench.records import JobRecord
+from harness.bench.rpc_speech import fetch_rpc
 from harness.bench.socket_speech import fetch_realtime
 from harness.bench.timing import Mark, wall_of
 from harness.bench.waiting import wait_and_fetch
@@ -42,6 +43,8 @@ async def run_job(services: Services, record: JobRecord) -> Decimal:
             await wait_and_fetch(job)
         elif record.job.selection.offering.channel is not None:
             await fetch_realtime(job)
+        elif record.job.selection.offering.rpc is not None:
+            await fetch_rpc(job)
         elif job.endpoint.role is Role.SUBMIT:
             await _submit_job(job)
         elif job.endpoint.role in (Role.AUDIO, Role.STREAM):
@@ -108,7 +111,7 @@ async def _submit_job(job: Job) -> None:
     response = exchange.response
     media_type = media_type_of(response.headers.get("content-type"))
     if media_type.startswith("audio/") or media_type == "application/octet-stream":
-        # An asynchronous endpoint that answered with the audio itself (documented drift, TTS.ai).
+        # An asynchronous endpoint that answered with the audio itself (documented drift).
         job.check_answer(endpoint, exchange, "submit")
         record.delivery = "sync"
         job.charge("documented-price")

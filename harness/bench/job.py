@@ -55,7 +55,7 @@ class Services:
     probes: dict[str, ClockProbe] = field(default_factory=dict)  # provider -> its held submits
 
 
-#: Headers in which HTTP APIs commonly name a request for their logs (OpenAI-compatible hosts send the first).
+#: Headers in which HTTP APIs commonly name a request for their logs (the first is the commonest).
 REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid")
 
 
@@ -204,11 +204,12 @@ class Job:
         record.marks.set(Mark.REQUEST_SENT, exchange.sent, overwrite=True)
         record.marks.set(Mark.RESPONSE_HEADERS, exchange.headers_received, overwrite=True)
 
-    def check_answer(self, endpoint: Endpoint, exchange: Exchange, phase: str) -> bool:
+    def check_answer(self, endpoint: Endpoint, exchange: Exchange, phase: str, asked: str | None = None) -> bool:
         """Validate an answer against the spec; record drift and (non-fatal) contract violations.
-        True when the answer breaks the contract."""
+        True when the answer breaks the contract. `asked`: the media type of the headerless samples asked for."""
         response = exchange.response
-        verdict = check_response(self.provider, endpoint, response.status_code, response.headers, exchange.body)
+        verdict = check_response(self.provider, endpoint, response.status_code, response.headers, exchange.body,
+                                 asked=asked)
         if verdict.drift:
             self.record.add_drift(endpoint.key, phase, verdict.drift)
         # An unparsable body is a protocol error (recorded where the body is read), not a contract one.

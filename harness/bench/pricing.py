@@ -1,8 +1,8 @@
 """What a request costs, from the provider spec's documented price functions, in its unit and in USD.
 
 Prices come only from the specs (what the documents say the user pays); the settings may add what the
-documents leave out: a USD rate for prices in characters (TTS.ai documents none) and a per-request
-price for models with no documented price (Pixazo VibeVoice). Against the sandbox the same prices
+documents leave out: a USD rate for prices in characters (where the documents give none) and a per-request
+price for models with no documented price (a model its documents leave unpriced). Against the sandbox the same prices
 apply: they are what the run would have cost live.
 """
 

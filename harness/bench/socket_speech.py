@@ -5,7 +5,7 @@ writes it, the audio frames timed as they arrive, and every stream figure taken 
 The text goes in whole (one message) or, with `--text-rate N`, token by token at N tokens a second
 (`tokens`: a word and the space after it, the unit a language model's stream reaches a TTS client in).
 Every time counts from the *first token*: the first message that carries text, after the protocol's
-preamble (ElevenLabs' InitializeConnection). The socket is opened before it, as an agent keeps its socket
+preamble (an opening message). The socket is opened before it, as an agent keeps its socket
 open before the model speaks, so the handshake is not in the figures (`connect_ms` keeps it apart).
 
 The session is `harness.core.protocols.realtime_session`'s, with the `websockets` client; its frames are
@@ -282,7 +282,7 @@ async def fetch_realtime(job: Job) -> None:
     in_header = key is not None and not grammar.key_in_message
     headers = {**({job.provider.auth.header: job.provider.auth.header_value(key)} if key and in_header else {}),
                **target.extra_headers(job.label, job.planned.item.id, "stream", record.attempt + 1),
-               **opening.headers}  # what the protocol asks of the upgrade (Fish Audio's `model`)
+               **opening.headers}  # what the protocol asks of the upgrade (a `model` header)
     await job.ready()
     record.attempt += 1
     job.commit_submitting()

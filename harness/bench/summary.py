@@ -63,7 +63,7 @@ class ModelLine:
     polls_per_job: float | None
     cost_usd: float | None
     unpriced: int
-    cost_units: dict[str, float]  # unit -> amount, for prices not in USD (TTS.ai characters)
+    cost_units: dict[str, float]  # unit -> amount, for prices not in USD (credits or characters)
     e2e_width_p50: float | None = None  # median width of the interval that holds each job's latency
     perceived_ttfa_p50: float | None = None  # streams: when speech is first heard
     quality: Quality | None = None  # None when the run was not scored

@@ -1,7 +1,7 @@
 """The local webhook receiver: jobs can be told of completion by callback instead of being polled.
 
 A starlette app served by uvicorn on loopback, over HTTPS with a certificate from a throwaway trustme
-CA (the Pixazo documents require an https callback URL), runs as a task on the runner's own event loop,
+CA (providers' documents may require an https callback URL), runs as a task on the runner's own event loop,
 so a callback wakes the waiting job without crossing threads. Callbacks may arrive before the submit's
 answer has been read (fast jobs) and may be duplicated (the documents say so): the hub buffers the
 first and ignores the rest. For live providers the user gives a public URL that forwards here

@@ -263,7 +263,7 @@ _ReferenceOption = Annotated[Path | None, typer.Option(
     "[default: the packaged joe_reference.wav]")]
 _ReferenceUrlOption = Annotated[str | None, typer.Option(
     "--reference-url", metavar="URL", help="public URL of the reference voice, for models that fetch it "
-    "(Pixazo XTTS) [default: the sandbox's copy; none live]")]
+    "[default: the sandbox's copy; none live]")]
 _DryRunOption = Annotated[bool, typer.Option(
     "--dry-run", help="print every request the run would send (curl lines, keys as $VARIABLES), its cost "
     "and its refusals; send nothing")]

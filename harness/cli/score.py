@@ -275,7 +275,7 @@ def convert_ct2_command(
     destination: Annotated[Path, typer.Argument(help="openai-whisper checkpoint file to write (.pt).")],
 ) -> None:
     """Convert a CTranslate2 Whisper model into an openai-whisper checkpoint (works offline)."""
-    from harness.scoring.asr.ct2_convert import convert_ct2_to_openai
+    from harness.scoring.asr.ct2_convert import convert_ct2_to_whisper
     from harness.scoring.scoring_errors import ScoringError
 
     if not (source / "model.bin").is_file():
@@ -283,7 +283,7 @@ def convert_ct2_command(
     if destination.is_dir():
         raise _usage(f"destination {destination} is a folder; give a file name such as tiny.en.pt")
     try:
-        checkpoint = convert_ct2_to_openai(source, destination)
+        checkpoint = convert_ct2_to_whisper(source, destination)
     except ScoringError as error:
         raise _failure(str(error)) from None
     dims = checkpoint.dims

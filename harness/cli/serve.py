@@ -8,6 +8,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, NoReturn
+from urllib.parse import urlsplit
 
 import typer
 
@@ -17,30 +18,46 @@ from harness.sandbox.accounts import default_key
 from harness.sandbox.config import SandboxConfig
 from harness.sandbox.control import CONTROL_TOKEN_HEADER, needs_control_token, new_control_token
 from harness.sandbox.profiles import Profile
-from harness.sandbox.server import bind, make_server
+from harness.sandbox.server import PortTaken, bind, bind_origins, make_server
 from harness.sandbox.state import SandboxState
 from harness.sandbox.tls import local_ca
-from harness.sandbox.urls import CONTROL_PREFIX, mount_path
+from harness.sandbox.urls import CONTROL_PREFIX, mount_path, own_hosts
 
 MAX_PORT = 65_535
 
 
 def base_url_lines(state: SandboxState, origin: str) -> list[str]:
-    """One line per provider host (provider, host key, base URL, default test key), and one per WebSocket
-    channel (its ws:// or wss:// URL)."""
-    rows = []
+    """One line per provider host (provider, host key, base URL, the host at its own origin when the sandbox
+    serves one, default test key), and one per WebSocket channel (its ws:// or wss:// URLs)."""
+    parts = urlsplit(origin)
+    origins = state.origins
+
+    def own(name: str, host: str) -> str:
+        at = origins.of(name, host) if origins is not None else None
+        return at.base(parts.scheme, parts.hostname or "") if at is not None else ""
+
+    rows: list[list[str]] = []
     for name, served in state.served.items():
         for host in served.provider.hosts:
-            rows.append((name, host, origin + mount_path(name, host), default_key(name)))
+            rows.append([name, host, origin + mount_path(name, host), own(name, host), default_key(name)])
         for channel in served.provider.channels:
-            rows.append((name, "ws", websocket_url(origin + mount_path(name, channel.host)) + channel.path,
-                         default_key(name)))
-    width_name = max((len(r[0]) for r in rows), default=0)
-    width_host = max((len(r[1]) for r in rows), default=0)
-    width_url = max((len(r[2]) for r in rows), default=0)
-    lines = [f"  {n:<{width_name}}  {h:<{width_host}}  {u:<{width_url}}  key: {k}" for n, h, u, k in rows]
-    lines.append(f"  {'control':<{width_name + width_host + 2}}  {origin}{CONTROL_PREFIX}")
+            mine = own(name, channel.host)
+            rows.append([name, "ws", websocket_url(origin + mount_path(name, channel.host)) + channel.path,
+                         websocket_url(mine) + channel.path if mine else "", default_key(name)])
+    if origins is None:  # no own origins: no column for them
+        rows = [[*row[:3], row[4]] for row in rows]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)] if rows else [0, 0]
+    lines = ["  " + "  ".join(cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=True))
+             + f"  key: {row[-1]}" for row in rows]
+    lines.append(f"  {'control':<{widths[0] + widths[1] + 2}}  {origin}{CONTROL_PREFIX}")
     return lines
+
+
+def grpc_lines(state: SandboxState, host: str, port: int, tls: bool) -> list[str]:
+    """One line per gRPC method served (provider, its address, the method, default test key)."""
+    shown = f"[{host}]" if ":" in host else host
+    return [f"  {name}  grpc  {shown}:{port} ({'TLS' if tls else 'plain'})  {rpc.signature}  key: {default_key(name)}"
+            for name, served in state.served.items() for rpc in served.provider.rpcs]
 
 
 def exposure_warning(bound_host: str) -> str | None:
@@ -88,12 +105,17 @@ def serve_command(
         "--precise-stamps", help="Millisecond stamps where the documents print whole seconds.")] = False,
     tls: Annotated[bool, typer.Option(
         "--tls", help="Serve HTTPS and WSS with a certificate from a throwaway local CA (printed: trust it). "
-        "Some official clients (ElevenLabs' WebSocket helpers) always use wss://.")] = False,
+        "Some official clients (some WebSocket helpers) always use wss://.")] = False,
+    origin_port: Annotated[int | None, typer.Option(
+        help="The first of the ports that serve each provider host at an origin of its own (its live base URL's "
+        "path at the root: for clients that take only a host), the next hosts on the ports after it, in the order "
+        "printed (default: the port after --port; 0: any free ports).")] = None,
 ) -> None:
     """Start the sandbox: one local server that behaves like every provider and speaks real speech."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if not 0 <= port <= MAX_PORT:
         _usage(f"--port must be 0 (any free port) to {MAX_PORT}, got {port}")
+    first = (port + 1 if port else 0) if origin_port is None else origin_port
     try:
         config = SandboxConfig(profile=profile, seed=seed, allow_hosts=tuple(allow_host or ()),
                                allow_http_webhooks=allow_http_webhooks, max_jobs=max_jobs, log_requests=log_requests,
@@ -104,11 +126,21 @@ def serve_command(
                 state.accounts.set_balance(name, default_key(name), Decimal(str(balance)))
     except ValueError as error:  # a setting the sandbox refuses (max_jobs, clock skew, balance)
         _usage(str(error))
+    hosts = len(own_hosts(served.provider for served in state.served.values()))
+    if first and not 0 < first <= MAX_PORT - hosts + 1:
+        _usage(f"--origin-port must be 0 (any free ports) or leave room for {hosts} ports up to {MAX_PORT}, "
+               f"got {first}")
     try:
         sock = bind(host, port)
     except OSError as error:
         raise usage.fail("error", f"cannot listen on {host}:{port}: {error.strerror} (another server there? try "
                          "--port 0)", usage.EXIT_USAGE) from None
+    try:
+        own = bind_origins(state, host, first, sock.getsockname()[1])
+    except PortTaken as error:
+        sock.close()
+        raise usage.fail("error", f"{error.strerror} (another server there? try --origin-port 0, or another first "
+                         f"port for the {hosts} own origins)", usage.EXIT_USAGE) from None
     if (warning := exposure_warning(sock.getsockname()[0])) is not None:
         typer.echo(warning, err=True)
     bound_host, bound_port = sock.getsockname()[:2]
@@ -120,10 +152,11 @@ def serve_command(
         typer.echo(line)
     if token is not None:
         typer.echo(control_token_line(token))
-    _serve_forever(state, sock, token, tls, "info" if log_requests else "warning")
+    _serve_forever(state, [sock, *own], token, tls, "info" if log_requests else "warning")
 
 
-def _serve_forever(state: SandboxState, sock: socket.socket, token: str | None, tls: bool, log_level: str) -> None:
+def _serve_forever(state: SandboxState, sockets: list[socket.socket], token: str | None, tls: bool,
+                   log_level: str) -> None:
     """Run until interrupted; with `tls`, under a throwaway CA whose file is printed (it lasts as long)."""
     with tempfile.TemporaryDirectory(prefix="tts-harness-ca-") as folder:
         authority = local_ca(Path(folder)) if tls else None
@@ -131,9 +164,12 @@ def _serve_forever(state: SandboxState, sock: socket.socket, token: str | None, 
             typer.echo(f"  TLS: trust the CA {authority.ca_pem} (e.g. SSL_CERT_FILE={authority.ca_pem}); "
                        "it lasts as long as this server")
         typer.echo("Press Ctrl+C to stop.")
-        server = make_server(state, log_level=log_level, control_token=token, tls=authority)
+        host = str(sockets[0].getsockname()[0])  # the main socket's address: the gRPC methods listen beside it
+        server = make_server(state, log_level=log_level, control_token=token, tls=authority, grpc_host=host,
+                             announce=lambda port: typer.echo("\n".join(grpc_lines(state, host, port, tls))))
         try:
-            server.run(sockets=[sock])
+            server.run(sockets=sockets)
         finally:
-            sock.close()
+            for sock in sockets:
+                sock.close()
             state.producer.close()

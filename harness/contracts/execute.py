@@ -7,6 +7,7 @@ Polling here is for conformance, not timing: it stops at a terminal state or a d
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from harness.contracts.targets import FAULT_HEADER, ContractTarget, reference_up
 from harness.core.audio import RAW_SAMPLE_BYTES, AudioDecodeError, container_kinds, contradicts, inspect
 from harness.core.audio_fields import AudioFieldError, carrier, json_audio, ndjson_audio
 from harness.core.drift import resolve
+from harness.core.protocols.http_speech import asked_media_type
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.retry import RetryPolicy
 from harness.core.spec import Endpoint, EventStreamBody, JsonBody, NdjsonBody, Provider
@@ -64,8 +66,10 @@ def _send(client: httpx.Client, outcome: PlanOutcome, endpoint_key: str, request
     return response
 
 
-def _check(provider: Provider, endpoint: Endpoint, response: httpx.Response, outcome: PlanOutcome, where: str) -> None:
-    verdict = check_response(provider, endpoint, response.status_code, response.headers, response.content)
+def _check(provider: Provider, endpoint: Endpoint, response: httpx.Response, outcome: PlanOutcome, where: str,
+           payload: Any = None) -> None:
+    asked = asked_media_type(provider, endpoint, payload) if isinstance(payload, Mapping) else None
+    verdict = check_response(provider, endpoint, response.status_code, response.headers, response.content, asked=asked)
     outcome.add(verdict, where)
 
 
@@ -94,7 +98,7 @@ def run_plan(provider: Provider, plan: ScenarioPlan, target: ContractTarget, cli
         outcome.violations.append(
             Violation("", f"status {plan.expect_status} ({plan.label})", str(response.status_code), "status")
         )
-    _check(provider, endpoint, response, outcome, f"{endpoint.key}")
+    _check(provider, endpoint, response, outcome, f"{endpoint.key}", payload)
     if plan.audio is not None and response.status_code == plan.expect_status:
         outcome.violations.extend(check_format(endpoint, response, plan.audio))
     if plan.follow_job and response.status_code == endpoint.success_status and outcome.violations == []:

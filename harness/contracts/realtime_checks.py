@@ -5,7 +5,9 @@ again offline by the same plan) and a judgement of the sessions it recorded:
 
     synthesis        the whole text at once: audio, alignment, one final, a clean close (all frame rules)
     streamed-input   the text in small pieces, paced at TOKENS_PER_S as a language model writes it
-    two-contexts     (Cartesia) two utterances multiplexed on one socket, never mixed
+    two-contexts     (every socket with contexts: Cartesia's) two utterances multiplexed on one socket, never mixed
+    timing-marks     (every socket with timing marks) the marks name the transcript's words (or characters), in
+                     order, each context's its own (the frame rules judge their times)
     error-bad-key    a wrong key: a refused upgrade (4xx) or an error frame and a documented close; no audio
     error-malformed  a message that is not JSON: an error frame or a documented close other than 1000
     error-unknown-voice   a voice the declaration does not list: refused the protocol's way; no audio
@@ -23,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 
-from harness.contracts.frame_checks import Findings, check_session
+from harness.contracts.frame_checks import Findings, check_session, words
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.realtime_grammar import Channel, Event, Grammar, Kind, Opening, Outgoing, Session, Utterance
 from harness.core.protocols.realtime_session import listener, reader, run_session
@@ -123,6 +125,8 @@ def plans(target: RealtimeTarget) -> dict[str, Callable[[], SocketPlan]]:
     }
     if grammar.contexts:
         found["two-contexts"] = lambda: _two_contexts(target)
+    if grammar.timing_marks:
+        found["timing-marks"] = lambda: _speak_plan(target, "timing-marks", [SAMPLE_TEXT], paced=False)
     if _flush_limit_of(grammar) is not None:
         found["flush-limit"] = lambda: _flush_limit(target)
     return found
@@ -198,6 +202,8 @@ def judge(target: RealtimeTarget, plan: SocketPlan, session: Session) -> Finding
         _expect_refusal(target.grammar, session, found)
     elif plan.name == "flush-limit":
         _expect_flush_warning(target.grammar, found)
+    elif plan.name == "timing-marks":
+        _expect_marks(plan, found)
     elif session.handshake_status is not None:
         found.add(None, "/handshake", "an accepted upgrade (101)", f"HTTP {session.handshake_status}", "status")
     else:  # a check that speaks is answered without an error frame (the frame rules let an error excuse no audio)
@@ -223,6 +229,18 @@ def _expect_refusal(grammar: Grammar, session: Session, found: Findings) -> None
     audio = [e for e in found.events if e.kind is Kind.AUDIO and e.audio]
     if audio:
         found.add(audio[0].frame, "", "no audio for a refused request", f"{len(audio)} audio frames", "protocol")
+
+
+def _expect_marks(plan: SocketPlan, found: Findings) -> None:
+    """Each context's marks spell its transcript: its words in order (marks per character joined first)."""
+    for context, transcript in plan.transcripts.items():
+        marks = [m for e in found.events if e.kind is Kind.MARKS and e.context == context for m in e.marks]
+        joined = "".join if marks and all(len(m.text) <= 1 for m in marks) else " ".join
+        said = words(joined(m.text for m in marks))
+        if said != words(transcript):
+            first = next((e.frame for e in found.events if e.kind is Kind.MARKS and e.context == context), None)
+            found.add(first, "", f"timing marks naming the words of {transcript!r}",
+                      " ".join(said)[:120] or "no marks", "alignment")
 
 
 def _expect_flush_warning(grammar: Grammar, found: Findings) -> None:

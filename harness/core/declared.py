@@ -1,10 +1,25 @@
 """Providers declared in a file rather than written as packages: `tts-harness.toml`, or the
-`[tool.tts-harness]` table of `pyproject.toml`.
+`[tool.tts-harness]` table of `pyproject.toml`. One vocabulary: a table says a provider in the terms of a
+built-in declaration, three ways.
+
+A built-in family provider to start from, and what differs (`harness.core.protocols.like` lists every key):
+
+    [providers.gateway]
+    like = "openai"                       # an OpenAI-compatible server; like = "elevenlabs" a self-hosted
+    base_url = "https://speech-gateway.example.com/v1"   #   ElevenLabs-compatible one (its socket included)
+    key_env = "GATEWAY_SPEECH_KEY"        # or auth = "none" for a server that takes no key
+    models = ["kokoro", { name = "tts-1", stream = false }]   # each a copy of the built-in's model of that name
+    voices = ["af_bella"]                 #   (else of its first), renamed; voices, formats, prices, limits likewise
+    price_per_million_chars = 0
+
+An older spelling, which keeps working: `protocol = "openai-speech"` (or "elevenlabs", "cartesia",
+"deepgram-speak") with the same keys means `like = "<the built-in whose SpeechService.file_protocols lists it>"`
+(until that built-in is a family declaration, its protocol module in `harness.core.protocols.DECLARABLE` serves it):
 
     [providers.mybox]
-    protocol = "openai-speech"            # or elevenlabs | cartesia | deepgram-speak (harness.core.protocols)
+    protocol = "openai-speech"
     base_url = "http://gpu-box:8000/v1"
-    key_env = "MYBOX_API_KEY"            # or auth = "none" for a server that takes no key
+    key_env = "MYBOX_API_KEY"
     models = ["my-tts"]
     voices = ["narrator"]
     price_per_million_chars = 0           # optional: the benchmark's cost column
@@ -12,6 +27,11 @@
     formats = ["mp3", "wav", "pcm"]       # optional (default: all six)
     sample_rate = 22050                   # optional: the rate of its pcm (default 24000, OpenAI's)
     stream = true                         # optional: the server streams SSE; TTFA is measured
+
+A server no built-in resembles, in the families' own terms: `protocol = "http-speech"` (the HTTP speech family:
+`harness.core.protocols.http_speech_file`), with WebSocket sockets beside its endpoint in
+`[providers.<name>.sockets.<key>]` tables (the WebSocket speech family's `Socket`:
+`harness.core.protocols.websocket_speech_file`).
 
 Which file: the one named by `TTS_HARNESS_PROVIDERS_FILE`, else `tts-harness.toml` in the working
 directory, else `pyproject.toml` there if it has a `[tool.tts-harness]` table; none is fine. The file is
@@ -24,7 +44,8 @@ variable no installed provider and no other declared provider reads, and must lo
 (`*_KEY`, `*_TOKEN`, `*_API_KEY`): `HOME`, or an installed provider's key variable, would send something
 else's value to that host. The user, not the file, can allow another name:
 `TTS_HARNESS_CONFIRM_KEY_ENV=NAME[,NAME...]` (a file could confirm itself). `auth = "none"` declares a
-server that takes no key: none is required or sent.
+server that takes no key: none is required or sent. A `like` table inherits no key: it names its own (the
+built-in's variable is another provider's, refused as any other).
 """
 
 from __future__ import annotations
@@ -40,9 +61,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from harness.core import installed
 from harness.core.errors import UsageError
 from harness.core.protocols import DECLARABLE
 from harness.core.protocols.declaration import ProtocolDeclaration
+from harness.core.protocols.like import LikeDeclaration, derive
 from harness.core.spec import Provider
 
 FILE_ENV = "TTS_HARNESS_PROVIDERS_FILE"
@@ -64,13 +87,26 @@ class ProvidersFile(BaseModel):
 @dataclass(frozen=True, slots=True)
 class Declared:
     path: Path
-    declarations: tuple[ProtocolDeclaration, ...]  # each its protocol's declaration (`protocol` names it)
+    # Each table's declaration: a built-in to start from (`like`, or an old `protocol` a built-in claims), or a
+    # declarable protocol's own (`protocol` names it).
+    declarations: tuple[ProtocolDeclaration | LikeDeclaration, ...]
     table: tuple[str, ...] = ()  # where the declarations are in the file (`tool.tts-harness` in pyproject)
 
     def providers(self) -> list[Provider]:
         # The file's path (and table) is each provider's source: titles name the file, limits cite path and key.
         source = f"{self.path} [{'.'.join(self.table)}]" if self.table else str(self.path)
-        return [DECLARABLE[str(getattr(d, "protocol", ""))].build(d, source) for d in self.declarations]
+        return [self.provider(d, source) for d in self.declarations]
+
+    def provider(self, declaration: ProtocolDeclaration | LikeDeclaration, source: str) -> Provider:
+        if not isinstance(declaration, LikeDeclaration):
+            return DECLARABLE[str(getattr(declaration, "protocol", ""))].build(declaration, source)
+        where = f"{self.path}: {'.'.join((*self.table, 'providers', declaration.name))}"
+        key = "protocol" if declaration.protocol else "like"
+        try:
+            builtin = installed.builtin(declaration.like)
+        except UsageError as error:
+            raise UsageError(f"{where}.{key}: {error}") from None
+        return derive(declaration, builtin, where)
 
 
 def find_file(cwd: Path | None = None, environ: Mapping[str, str] | None = None) -> tuple[Path, tuple[str, ...]] | None:
@@ -125,7 +161,9 @@ def _problem(error: ValidationError) -> tuple[tuple[str | int, ...], str]:
 
 
 def parse(text: str, path: Path, table: tuple[str, ...] = ()) -> Declared:
-    """Every declaration in the file's text; the first problem is a one-line `UsageError`."""
+    """Every declaration in the file's text; the first problem is a one-line `UsageError`. Its keys and values
+    are checked here; a `like` table against its built-in when it is built (`Declared.providers`, which `load`
+    does at once)."""
     try:
         data: Any = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -137,22 +175,36 @@ def parse(text: str, path: Path, table: tuple[str, ...] = ()) -> Declared:
     except ValidationError as error:
         loc, why = _problem(error)
         raise UsageError(f"{path}: {_location(table, loc)}: {why}") from None
-    declarations = []
+    declarations: list[ProtocolDeclaration | LikeDeclaration] = []
     for name, entry in top.providers.items():
         where = (*table, "providers", name)
         if not isinstance(entry, Mapping):
             raise UsageError(f"{path}: {'.'.join(where)}: must be a table")
-        protocol = DECLARABLE.get(str(entry.get("protocol")))
-        if protocol is None:
+        spelled = str(entry.get("protocol"))
+        if "like" in entry and "protocol" in entry:
+            raise UsageError(f"{path}: {'.'.join(where)}.protocol: give `like` (the built-in to start from) or the "
+                             "older `protocol`, not both")
+        # An old `protocol = "X"` table means `like = <the built-in claiming X>` (SpeechService.file_protocols).
+        owner = None if "like" in entry or "protocol" not in entry else installed.file_protocols().get(spelled)
+        # A protocol no built-in claims is served by its module in DECLARABLE: http-speech (the family in a file's own
+        # terms), and until its built-in is converted, an old protocol module (whose entry goes with the module).
+        protocol = None if "like" in entry or owner is not None else DECLARABLE.get(spelled)
+        if protocol is None and owner is None and "like" not in entry:
+            known = dict.fromkeys((*DECLARABLE, *installed.file_protocols()))
             raise UsageError(f"{path}: {'.'.join(where)}.protocol: must be one of "
-                             f"{', '.join(map(repr, DECLARABLE))}, got {entry.get('protocol')!r}")
+                             f"{', '.join(map(repr, known))} (or like = \"<built-in provider>\"), "
+                             f"got {entry.get('protocol')!r}")
         try:
             keyless = entry.get("auth") == "none"
             if keyless == ("key_env" in entry):
                 why = ('auth = "none" sends no key: remove it' if keyless else
                        'required key is missing (auth = "none" declares a server that takes no key)')
                 raise UsageError(f"{path}: {'.'.join(where)}.key_env: {why}")
-            declarations.append(protocol.declaration.model_validate({**entry, "name": name}))
+            if protocol is not None:
+                declarations.append(protocol.declaration.model_validate({**entry, "name": name}))
+            else:
+                like = {**entry, "like": owner, "protocol": spelled} if owner is not None else entry
+                declarations.append(LikeDeclaration.model_validate({**like, "name": name}))
         except ValidationError as error:
             loc, why = _problem(error)
             key = "name (the table's name: lower-case letters, digits, - and _)" if loc == ("name",) else None
@@ -195,5 +247,8 @@ def load(cwd: Path | None = None, environ: Mapping[str, str] | None = None,
     except (OSError, UnicodeDecodeError) as error:
         raise UsageError(f"{path}: cannot be read: {error}") from None
     declared = parse(text, path, table)
+    for declaration in declared.declarations:  # a table starting from a built-in is checked against it when the
+        if isinstance(declaration, LikeDeclaration):  # file is read, not at first use
+            declared.provider(declaration, "")
     check_key_envs(declared, claimed, env)
     return declared

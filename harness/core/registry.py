@@ -22,9 +22,9 @@ from importlib.metadata import EntryPoint, entry_points
 
 from harness.core import declared
 from harness.core.errors import UsageError
+from harness.core.installed import ENTRY_POINT_GROUP  # one owner: the installed providers' group
 from harness.core.spec import Provider
 
-ENTRY_POINT_GROUP = "tts_harness.providers"
 ONLY_ENV = "TTS_HARNESS_PROVIDERS"  # comma-separated names: load only these (e.g. to skip a broken plugin)
 
 

@@ -381,6 +381,8 @@ class Offering:
     # names the HTTP endpoint that takes the same text in one request: its request model checks the payload
     # `build` makes and its price prices it (the providers price a socket's characters as the request's).
     channel: str | None = None
+    # gRPC: the key of the `Provider.rpcs` method the text is spoken over (`endpoint` as for `channel`).
+    rpc: str | None = None
     # None: as its endpoint's role says. False: this model is not streamed by an endpoint that can stream
     # (OpenAI's tts-1 on /audio/speech, which streams SSE for other models): its answer is plain audio.
     streams: bool | None = None
@@ -476,6 +478,8 @@ class Provider:
     known_deviations: Mapping[str, str] = field(default_factory=dict)
     retry: RetryPolicy = DEFAULT_RETRY  # the documents' backoff constants where they give some (core/retry.py)
     channels: tuple[Channel, ...] = ()  # documented WebSocket endpoints (harness.core.protocols.realtime_grammar)
+    # Documented gRPC streaming synthesis methods (`harness.core.protocols.grpc_speech.Rpc`), by `Rpc.key`.
+    rpcs: tuple[Any, ...] = ()
     # A host with `{region}` in it (`https://{region}.tts.speech.microsoft.com`): the region comes from this
     # variable, else `default_region`; without either a live run leaves the provider out and says why.
     region_env: str = ""

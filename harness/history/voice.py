@@ -67,7 +67,7 @@ class _Embeddings:
             self._encoder = SpeakerEncoder()
         from harness.speech import AudioCodecError
 
-        rate = row["sample_rate"]  # the scorer's reading of it: headerless PCM (Polly's pcm) needs its rate
+        rate = row["sample_rate"]  # the scorer's reading of it: headerless PCM (a raw pcm answer) needs its rate
         try:
             audio = decode_audio(path.read_bytes(), _text(row["declared_media_type"]),
                                  int(rate) if rate is not None else None)

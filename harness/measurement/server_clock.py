@@ -1,7 +1,7 @@
 """What a provider's timestamps are worth, learned across the run rather than read off one value.
 
-A stamp printed `…:20.000Z` is not millisecond-precise because it has three digits: Pixazo's documents
-print `completed_at` that way at whole seconds. So a field's resolution is a property of the field,
+A stamp printed `…:20.000Z` is not millisecond-precise because it has three digits: a provider's documents
+may print `completed_at` that way at whole seconds. So a field's resolution is a property of the field,
 learned from every value the run has seen: until one shows a fraction other than zeros, it is taken as
 whole seconds (the safe side: an interval too wide still holds the truth, one too narrow does not).
 
@@ -33,7 +33,7 @@ def is_zoned(raw: str) -> bool:
 
 @dataclass(slots=True)
 class FieldStamps:
-    """One field of one provider (say Pixazo's `completed_at`): the finest resolution its values show."""
+    """One field of one provider (say a status body's `completed_at`): the finest resolution its values show."""
 
     digits: int = 0  # most fractional digits of any value whose fraction was not all zeros
     values: int = 0

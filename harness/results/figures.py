@@ -11,7 +11,7 @@ The definitions, so a reader can recompute each number from the exported ``reque
 * cost: total = sum of ``cost_usd`` over sent jobs (failed jobs keep their cost rows: 0 when not charged);
   per request = total / sent; per audio minute = total / (sum of ok clips' ``duration_s`` / 60); per
   1,000 characters = 1000 × total / sum of sent jobs' ``chars``. Unknown (None) when any sent job is
-  unpriced (``cost_usd`` NULL): a partial sum would understate it; the amounts in other units (TTS.ai
+  unpriced (``cost_usd`` NULL): a partial sum would understate it; the amounts in other units (credits,
   characters) are summed apart;
 * scored = ok clips with a score and no scoring error; WER pooled over the word-unit ones and CER pooled,
   apart, over the character-unit ones (zh/ja), each with its per-utterance mean
@@ -98,7 +98,7 @@ class CostFigures:
     per_audio_minute_usd: float | None
     per_1k_chars_usd: float | None
     unpriced: int  # sent jobs with no USD price
-    amounts: dict[str, float]  # unit -> amount, for prices not in USD (TTS.ai characters)
+    amounts: dict[str, float]  # unit -> amount, for prices not in USD (credits or characters)
 
 
 def cost_of(sent_rows: Sequence[Row], ok_rows: Sequence[Row]) -> CostFigures:

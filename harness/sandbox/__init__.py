@@ -28,25 +28,30 @@ Layout (one job per module)
     control      the `/_sandbox` control API;  sink: a built-in webhook receiver
     snapshot     a state file that outlives the process: jobs journalled before their submit is answered
     app, server  the ASGI app; uvicorn in the foreground or a background thread (`running`)
+    grpc_server  the gRPC methods' grpc.aio server on the same loop, its own port (`Sandbox.grpc_target`)
     handle       `SandboxHandle`: what a process that started a sandbox (a benchmark run) may ask of it
 
 This module's `__all__` is the sandbox's public surface: other packages of the harness import from
 `harness.sandbox` only (tests/core/test_layers.py), the faces (CLI, pytest plugin) excepted.
 
 Using it
-    tts-harness serve --profile fast --port 8765          # prints one base URL per provider host
+    tts-harness serve --profile fast --port 8765          # prints each provider host's base URL and own origin
 
     from harness.sandbox import running
     with running(profile="fast", seed=0, clock="manual") as sb:
         base = sb.base_url("pixazo", "gateway")          # http://127.0.0.1:PORT/pixazo/gateway
+        own = sb.origin("pixazo", "gateway")             # http://127.0.0.1:PORT2: the host at its own origin
         headers = {"Ocp-Apim-Subscription-Key": sb.default_key("pixazo")}
         ...                                               # POST base + documented path, poll, download
         sb.wait_produced(request_id); sb.advance(1.0)     # manual clock: walk the job to COMPLETED
         sb.job(request_id)["transitions"]                 # true state-change times
 
 Each provider host is mounted at `/{provider}/{host}` (e.g. /pixazo/gateway, /pixelapi/api,
-/ttsai/api, /ttsai/web); generated media is served at `/{provider}/cdn/...`. Every absolute URL in an
-answer points back at the sandbox. Test keys are `sandbox-{provider}-key` (large balance),
+/ttsai/api, /ttsai/web); generated media is served at `/{provider}/cdn/...`. Every host is also served
+at an origin of its own, a port whose root stands for the live base URL (`Sandbox.origin`; `urls.Origins`),
+for clients that take only a host or join absolute paths onto their base URL: the same routes and pipeline.
+Every absolute URL in an answer points back at the sandbox (at the own origins for a client that came by one).
+Test keys are `sandbox-{provider}-key` (large balance),
 `sandbox-{provider}-{tier}` per documented tier, and `sandbox-{provider}-empty` (zero balance). These
 address and key rules belong to `harness.core.target`, so the runner and the contract suite build the
 same URLs and keys as the sandbox serves.
@@ -102,6 +107,11 @@ The emulation protocol
     (not yet accepted), the key found in the auth header, `known`/`admit` (key check, rate limit),
     `deny` (refuse the upgrade with an HTTP answer), the services, and the stream faults; `socket_writer` and
     `utterances` do the shared work of speaking paced audio (see `sockets`).
+
+    gRPC streaming methods (`Provider.rpcs`, the gRPC streaming speech family) are served by handlers registered in
+    `self.rpcs[rpc_key] = def (call: RpcCall) -> AsyncIterator[bytes]`: the call carries the request stream as data,
+    the key from the method's metadata entry, `known`/`admit` and the services; the handler yields each response's
+    audio or raises `RpcRefused(code, details)` (see `grpc_server`, which runs them on a port of its own).
 
     Key-less calls: where an endpoint has `auth_required=False`, a call without a key gets `call.key`
     None and `call.tier` = the emulation's `anonymous_tier` (limits per client address, and a wallet

@@ -30,6 +30,7 @@ import math
 import secrets
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
 from starlette.requests import Request
@@ -85,6 +86,7 @@ def _problem(status: int, message: str) -> JSONResponse:
 
 
 def describe(state: SandboxState, origin: str) -> dict[str, Any]:
+    parts = urlsplit(origin)
     providers = {}
     for name, served in state.served.items():
         providers[name] = {
@@ -96,6 +98,10 @@ def describe(state: SandboxState, origin: str) -> dict[str, Any]:
                 **{f"tier:{t.name}": tier_key(name, t.name) for t in served.emulation.tiers},
             },
         }
+        if state.origins is not None:  # each host at an origin of its own (a port per host)
+            owns = ((host, state.origins.of(name, host)) for host in served.provider.hosts)
+            providers[name]["origins"] = {host: own.base(parts.scheme, parts.hostname or "127.0.0.1")
+                                          for host, own in owns if own is not None}
     clock = state.clock
     return {
         "profile": state.settings.profile.value,

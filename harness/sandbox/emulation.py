@@ -9,7 +9,7 @@ submit bodies, and the provider's words for its errors. See the package docstrin
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -319,6 +319,34 @@ class SocketCall:
 SocketHandler = Callable[[SocketCall], Awaitable[None]]
 
 
+class RpcRefused(Exception):
+    """End a gRPC call with a status that is not OK: its name (`INVALID_ARGUMENT`) and its details."""
+
+    def __init__(self, code: str, details: str) -> None:
+        super().__init__(f"{code}: {details}")
+        self.code = code
+        self.details = details
+
+
+@dataclass(frozen=True, slots=True)
+class RpcCall:
+    """One gRPC streaming call as an emulation sees it (`harness.sandbox.grpc_server`): the request stream (each
+    message as data, with its oneof member set: `(member, fields)`), the key in the method's metadata entry, and what
+    the engine offers every call (the synthesis services, the key checks, the rate limiter)."""
+
+    rpc: Any  # harness.core.protocols.grpc_speech.Rpc
+    provider: str
+    requests: AsyncIterator[tuple[str | None, dict[str, Any]]]
+    key: str | None
+    services: Services
+    known: Callable[[str], bool]
+    admit: Callable[[str], int | None]
+
+
+RpcHandler = Callable[[RpcCall], AsyncIterator[bytes]]  # the audio of each response message, in order; raises
+# `RpcRefused` to end the call with that status
+
+
 class Emulation:
     """Base class of a provider's emulation. Subclasses set the class attributes and override the hooks."""
 
@@ -335,6 +363,7 @@ class Emulation:
         self.provider = provider
         self.handlers: dict[str, Handler] = {}
         self.sockets: dict[str, SocketHandler] = {}  # channel key -> handler (harness.sandbox.sockets)
+        self.rpcs: dict[str, RpcHandler] = {}  # gRPC method key -> handler (harness.sandbox.grpc_server)
         for endpoint in provider.endpoints:
             if endpoint.lifecycle is not None:
                 self.states.check(endpoint.lifecycle)

@@ -22,8 +22,19 @@ class SandboxHandle(Protocol):
     def providers(self) -> list[str]:
         """The providers it serves (those with an emulation)."""
 
+    @property
+    def grpc_target(self) -> str | None:
+        """Where its gRPC methods are served, `127.0.0.1:PORT` (None: no served provider declares one)."""
+
+    @property
+    def ca_file(self) -> Path | None:
+        """The CA a client trusts when it serves TLS (None: plain)."""
+
     def base_url(self, provider: str, host: str | None = None) -> str:
-        """The base URL standing for a provider's documented host."""
+        """The base URL standing for a provider's documented host, beneath its mount (`/<provider>/<host>`)."""
+
+    def origin(self, provider: str, host: str | None = None) -> str:
+        """The same host at an origin of its own (a port per host): the live base URL's path at its root."""
 
     def default_key(self, provider: str) -> str:
         """The provider's test key with a large balance."""

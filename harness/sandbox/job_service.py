@@ -51,7 +51,7 @@ class JobService:
         self.pools: dict[str, WorkerPool] = {}  # model id -> its workers, when the profile has a pool
 
     def urls(self, origin: str) -> Urls:
-        return Urls(origin, self.provider, self.emulation.media_path, self.emulation.media_host)
+        return Urls(origin, self.provider, self.emulation.media_path, self.emulation.media_host, self.state.origins)
 
     # --- submit -------------------------------------------------------------------------------------
 

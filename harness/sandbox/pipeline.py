@@ -53,7 +53,7 @@ from harness.sandbox.published_media import PUBLISHED_PATH
 from harness.sandbox.services import EngineServices
 from harness.sandbox.sockets import Mount, socket_routes
 from harness.sandbox.state import SandboxState
-from harness.sandbox.urls import MEDIA_HOST, mount_path
+from harness.sandbox.urls import MEDIA_HOST, client_url, mount_path, sent_path
 from harness.speech import EngineUnavailableError
 
 log = logging.getLogger("harness.sandbox")
@@ -123,7 +123,7 @@ class ProviderFace:
         return await self._guarded(request, None, serve)
 
     async def _unknown(self, request: Request) -> Response:
-        return await self._guarded(request, None, self._refuse(self.emulation.not_found(request.url.path)))
+        return await self._guarded(request, None, self._refuse(self.emulation.not_found(sent_path(request.scope))))
 
     @staticmethod
     def _refuse(reject: Reject) -> Serve:
@@ -298,7 +298,8 @@ class ProviderFace:
             signer = self.provider.auth.signer
             if signer is not None and key is not None:
                 raw, request = await raw_body(request, endpoint)
-                why = signer.verify(request.method, str(request.url), request.headers, raw, key)
+                why = signer.verify(request.method, client_url(str(request.url), request.scope), request.headers, raw,
+                                    key)
                 if why is not None:
                     raise self.emulation.bad_signature(why)
             payload = await read_payload(request, endpoint)

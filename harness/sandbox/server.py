@@ -5,6 +5,7 @@ background thread, yields a `Sandbox` handle and stops the server cleanly on exi
 
     with running(profile="fast", seed=1, clock="manual") as sb:
         url = sb.base_url("pixazo", "gateway")     # http://127.0.0.1:PORT/pixazo/gateway
+        own = sb.origin("pixazo", "gateway")       # http://127.0.0.1:PORT2: the same host at an origin of its own
         key = sb.default_key("pixazo")              # sandbox-pixazo-key
         sb.advance(2.0)                              # a manual clock moves only when told
         sb.job(request_id)                           # the job's true state-change times
@@ -23,7 +24,7 @@ import socket
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from decimal import Decimal
@@ -34,6 +35,7 @@ import uvicorn
 from starlette.types import Scope
 
 from harness.core.target import sandbox_voice_url
+from harness.sandbox import grpc_server
 from harness.sandbox.accounts import default_key
 from harness.sandbox.app import build_app
 from harness.sandbox.clock import Clock, ManualClock
@@ -51,7 +53,7 @@ from harness.sandbox.profiles import Profile
 from harness.sandbox.snapshot import keep
 from harness.sandbox.state import SandboxState
 from harness.sandbox.tls import LocalCA, issue_no_session_tickets, local_ca
-from harness.sandbox.urls import CONTROL_PREFIX, mount_path
+from harness.sandbox.urls import CONTROL_PREFIX, Origins, OwnOrigin, OwnOriginRouter, mount_path, own_hosts
 from harness.sandbox.webhook_sink import WebhookSink
 from harness.sandbox.webhooks import Delivery
 
@@ -90,6 +92,30 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+class PortTaken(OSError):
+    """A port the sandbox was asked to listen on is not free: what to say, in one line."""
+
+
+def bind_origins(state: SandboxState, host: str, first_port: int, main_port: int) -> list[socket.socket]:
+    """Bind a port of its own for every provider host the sandbox serves (`first_port`, the next one, ... in
+    `own_hosts` order; 0: any free ports) and set `state.origins`; the sockets, for the server to serve."""
+    sockets: list[socket.socket] = []
+    own: list[OwnOrigin] = []
+    for index, (provider, key, path) in enumerate(own_hosts(s.provider for s in state.served.values())):
+        port = first_port + index if first_port else 0
+        try:
+            sock = bind(host, port)
+        except OSError as error:
+            for bound in sockets:
+                bound.close()
+            raise PortTaken(error.errno, f"cannot listen on {host}:{port} ({provider} {key}'s own origin): "
+                            f"{error.strerror}") from None
+        sockets.append(sock)
+        own.append(OwnOrigin(provider, key, path, sock.getsockname()[1]))
+    state.origins = Origins(main_port, own)
+    return sockets
+
+
 class _DenialIsNotAnError(logging.Filter):
     """uvicorn logs "ASGI callable returned without completing handshake." after a WebSocket upgrade is
     refused with an HTTP answer (the ASGI denial-response extension) — which is how the sandbox answers
@@ -99,12 +125,42 @@ class _DenialIsNotAnError(logging.Filter):
         return "without completing handshake" not in record.getMessage()
 
 
+class SandboxServer(uvicorn.Server):
+    """uvicorn, with the gRPC methods' server (`grpc_server`) started on the same event loop before it reports
+    started (its port in `grpc_port`, told to `announce`) and stopped as it shuts down."""
+
+    def __init__(self, config: uvicorn.Config, state: SandboxState, grpc_host: str, tls: LocalCA | None,
+                 announce: Callable[[int], None] | None = None) -> None:
+        super().__init__(config)
+        self.state, self.grpc_host, self.tls, self.announce = state, grpc_host, tls, announce
+        self.grpc: Any = None
+        self.grpc_port: int | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        if grpc_server.serves_any(self.state):
+            bound = sockets[0].getsockname() if sockets else (self.config.host, self.config.port)
+            shown = f"[{bound[0]}]" if ":" in str(bound[0]) else str(bound[0])
+            origin = f"{'https' if self.tls else 'http'}://{shown}:{bound[1]}"
+            self.grpc, self.grpc_port = await grpc_server.start(self.state, self.grpc_host, self.tls, origin)
+            if self.announce is not None:
+                self.announce(self.grpc_port)
+        await super().startup(sockets)
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if self.grpc is not None:
+            await grpc_server.stop(self.grpc)
+        await super().shutdown(sockets)
+
+
 def make_server(state: SandboxState, *, log_level: str = "warning", control_token: str | None = None,
-                timeouts: ConnectionTimeouts | None = None, tls: LocalCA | None = None) -> uvicorn.Server:
+                timeouts: ConnectionTimeouts | None = None, tls: LocalCA | None = None, grpc_host: str = "127.0.0.1",
+                announce: Callable[[int], None] | None = None) -> SandboxServer:
     """The uvicorn server of the sandbox; `control_token`: the token its control API asks for (None: none);
-    `tls`: serve HTTPS and WSS with a certificate from a local CA."""
+    `tls`: serve HTTPS, WSS and gRPC with a certificate from a local CA. Each provider host's own port, if
+    `state.origins` names them, is served by the same app (`OwnOriginRouter`); `grpc_host`: where the gRPC methods
+    listen (a free port; `announce` is told it)."""
     index = ConnectionIndex()
-    app = QuietDisconnects(ControlGuard(build_app(state, index.find), control_token))
+    app = OwnOriginRouter(QuietDisconnects(ControlGuard(build_app(state, index.find), control_token)), state.origins)
     config = uvicorn.Config(
         app, loop="asyncio", lifespan="on", log_level=log_level, access_log=state.config.log_requests,
         timeout_graceful_shutdown=2, backlog=4096, **uvicorn_settings(timeouts or ConnectionTimeouts()),
@@ -114,7 +170,7 @@ def make_server(state: SandboxState, *, log_level: str = "warning", control_toke
         config.load()  # builds its SSLContext now (the server would at startup), so it can be set before any client
         assert config.ssl is not None
         issue_no_session_tickets(config.ssl)
-    server = uvicorn.Server(config)
+    server = SandboxServer(config, state, grpc_host, tls, announce)
     index.server = server
     logging.getLogger("uvicorn.error").addFilter(_DenialIsNotAnError())
     return server
@@ -124,17 +180,26 @@ class Sandbox:
     """A running sandbox, seen from the process that started it."""
 
     def __init__(self, state: SandboxState, host: str, port: int, control_token: str | None = None,
-                 tls: LocalCA | None = None) -> None:
+                 tls: LocalCA | None = None, grpc_port: int | None = None) -> None:
         self.state = state
         self.host = host
         self.port = port
         self.tls = tls
+        self.grpc_port = grpc_port
         self.control_token = control_token  # what its control API asks for when bound beyond loopback
 
     @property
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"{'https' if self.tls else 'http'}://{host}:{self.port}"
+
+    @property
+    def grpc_target(self) -> str | None:
+        """Where the gRPC methods are served, `127.0.0.1:PORT` (TLS with `ca_file` when the sandbox serves TLS);
+        None: no served provider declares one."""
+        if self.grpc_port is None:
+            return None
+        return f"[{self.host}]:{self.grpc_port}" if ":" in self.host else f"{self.host}:{self.grpc_port}"
 
     @property
     def ca_file(self) -> Path | None:
@@ -147,6 +212,25 @@ class Sandbox:
 
     def base_url(self, provider: str, host: str | None = None) -> str:
         """The base URL that stands for `provider`'s `host` (may be omitted when it has one host)."""
+        return self.url + mount_path(provider, self._host(provider, host))
+
+    def origin(self, provider: str, host: str | None = None) -> str:
+        """`provider`'s `host` at an origin of its own: its live base URL on this sandbox's scheme, address and
+        that host's own port (`https://api.inworld.ai` -> `http://127.0.0.1:PORT`, `https://api.openai.com/v1`
+        -> `http://127.0.0.1:PORT/v1`), for a client that takes only a host or joins absolute paths onto its
+        base URL. The documented paths work beneath it as they do beneath `base_url`."""
+        key = self._host(provider, host)
+        own = self.state.origins.of(provider, key) if self.state.origins is not None else None
+        if own is None:
+            raise KeyError("this sandbox serves no origin of a provider's own (started with origin_port=None)")
+        return own.base("https" if self.tls else "http", self.host)
+
+    def origins(self) -> dict[str, dict[str, str]]:
+        """Every provider host's own origin (`origin`), by provider and host key."""
+        return {name: {key: self.origin(name, key) for key in served.provider.hosts}
+                for name, served in self.state.served.items()} if self.state.origins is not None else {}
+
+    def _host(self, provider: str, host: str | None) -> str:
         served = self.state.served.get(provider)
         if served is None:
             raise KeyError(f"the sandbox serves no provider {provider!r}; it serves: {', '.join(self.providers)}")
@@ -157,10 +241,10 @@ class Sandbox:
             host = hosts[0]
         if host not in hosts:
             raise KeyError(f"{provider} has no host {host!r}; it has: {', '.join(hosts)}")
-        return self.url + mount_path(provider, host)
+        return host
 
     def describe(self) -> dict[str, Any]:
-        """What `GET /_sandbox` answers: profile, clock, base URLs and test keys per provider."""
+        """What `GET /_sandbox` answers: profile, clock, base URLs (and own origins) and test keys per provider."""
         return describe(self.state, self.url)
 
     def voice_url(self, name: str) -> str:
@@ -278,34 +362,44 @@ def _config(profile: Profile | str, seed: int, clock: Clock | str | None, config
 @contextmanager
 def running(profile: Profile | str = Profile.FAST, seed: int = 0, *, host: str = "127.0.0.1", port: int = 0,
             clock: Clock | str | None = None, config: SandboxConfig | None = None,
-            timeouts: ConnectionTimeouts | None = None, tls: bool = False, **overrides: Any) -> Iterator[Sandbox]:
+            timeouts: ConnectionTimeouts | None = None, tls: bool = False, origin_port: int | None = 0,
+            **overrides: Any) -> Iterator[Sandbox]:
     """Serve the sandbox from a background thread for the duration of the `with` block.
 
     `clock`: "real" (default), "manual" (a `ManualClock`), or any `Clock`. `timeouts`: how long it waits
     on clients. `tls`: serve HTTPS and WSS with a certificate from a throwaway local CA (`Sandbox.ca_file`
-    is the CA to trust). `overrides` are `SandboxConfig` fields (allow_hosts, allow_http_webhooks, keys,
-    max_jobs, disabled_models, ...). Bound beyond loopback, its control API asks for `Sandbox.control_token`.
+    is the CA to trust). `origin_port`: the first of the ports each provider host is served on as an origin
+    of its own (`Sandbox.origin`; 0: any free ports, None: none). `overrides` are `SandboxConfig` fields
+    (allow_hosts, allow_http_webhooks, keys, max_jobs, disabled_models, ...). Bound beyond loopback, its control
+    API asks for `Sandbox.control_token`.
     """
     with contextlib.ExitStack() as stack:
         authority = local_ca(Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="tts-harness-ca-")))
                              ) if tls else None
-        yield stack.enter_context(_serving(profile, seed, host, port, clock, config, timeouts, authority, overrides))
+        yield stack.enter_context(_serving(profile, seed, host, port, clock, config, timeouts, authority, origin_port,
+                                           overrides))
 
 
 @contextmanager
 def _serving(profile: Profile | str, seed: int, host: str, port: int, clock: Clock | str | None,
              config: SandboxConfig | None, timeouts: ConnectionTimeouts | None, tls: LocalCA | None,
-             overrides: dict[str, Any]) -> Iterator[Sandbox]:
+             origin_port: int | None, overrides: dict[str, Any]) -> Iterator[Sandbox]:
     state = SandboxState(_config(profile, seed, clock, config, overrides))
     sock = bind(host, port)
     bound_host, bound_port = sock.getsockname()[:2]
+    try:
+        own = bind_origins(state, host, origin_port, bound_port) if origin_port is not None else []
+    except OSError:
+        sock.close()
+        state.producer.close()
+        raise
     token = new_control_token() if needs_control_token(bound_host) else None
-    server = make_server(state, control_token=token, timeouts=timeouts, tls=tls)
+    server = make_server(state, control_token=token, timeouts=timeouts, tls=tls, grpc_host=bound_host)
     failure: list[BaseException] = []
 
     def serve() -> None:
         try:
-            server.run(sockets=[sock])
+            server.run(sockets=[sock, *own])
         except BaseException as error:  # surfaced to the starting thread below
             failure.append(error)
 
@@ -314,14 +408,15 @@ def _serving(profile: Profile | str, seed: int, host: str, port: int, clock: Clo
     deadline = time.monotonic() + START_TIMEOUT_S
     while not server.started:
         if failure or not thread.is_alive():
-            sock.close()
+            for bound in (sock, *own):
+                bound.close()
             raise RuntimeError(f"the sandbox server failed to start: {failure[0] if failure else 'thread ended'}")
         if time.monotonic() > deadline:
             server.should_exit = True
             raise RuntimeError(f"the sandbox server did not start within {START_TIMEOUT_S} s")
         time.sleep(0.005)
     try:
-        yield Sandbox(state, host, bound_port, token, tls)
+        yield Sandbox(state, host, bound_port, token, tls, server.grpc_port)
     finally:
         state.stop()
         server.should_exit = True
@@ -329,7 +424,8 @@ def _serving(profile: Profile | str, seed: int, host: str, port: int, clock: Clo
         if thread.is_alive():
             server.force_exit = True
             thread.join(STOP_TIMEOUT_S)
-        sock.close()
+        for bound in (sock, *own):
+            bound.close()
         state.producer.close()
         if state.journal is not None:
             state.journal.close()

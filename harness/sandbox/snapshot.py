@@ -142,7 +142,9 @@ def keep(state: SandboxState, path: Path, origin: str, start: Callable[[Emulated
         moved = Moved([row[0] for row in journal.rows("SELECT origin FROM origins")], origin)
         restoring = _restore(state, journal, moved, start)
         restored = asyncio.run_coroutine_threadsafe(restoring, state.loop).result(timeout=60)
-        journal.note_origin(origin)
+        # A job a client sent to an own origin is built on it: a later sandbox moves it to its main origin.
+        for root in (origin, *(state.origins.roots(origin) if state.origins is not None else ())):
+            journal.note_origin(root)
     except BaseException:
         journal.close()
         raise

@@ -28,6 +28,7 @@ from harness.sandbox.published_media import PublishedMedia
 from harness.sandbox.ratelimit import RateLimiter
 from harness.sandbox.stamps import Stamps
 from harness.sandbox.streams import StreamLog
+from harness.sandbox.urls import Origins
 from harness.sandbox.voices import ReferenceVoices
 from harness.sandbox.webhook_sink import WebhookSink
 from harness.sandbox.webhooks import DeliveryLog, Dispatcher
@@ -132,6 +133,8 @@ class SandboxState:
         self.drift = ProviderDrift()  # none until a test asks (`control.drift`)
         # Set when the sandbox's jobs and wallets must outlive its process (`Sandbox.keep_state`).
         self.journal: JobJournal | None = None
+        # Each provider host's own port, once the server has bound them (`server.bind_origins`).
+        self.origins: Origins | None = None
         self._install_keys()
 
     # --- keys ---------------------------------------------------------------------------------------

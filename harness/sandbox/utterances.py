@@ -56,8 +56,10 @@ def spread_marks(text: str, samples: Samples, rate: int, offset_s: float) -> tup
 class Speaker:
     """Says one utterance's stretches of text as paced pieces, keeping the stream's truth."""
 
-    def __init__(self, services: Services, sample_rate: int, chunk_s: float, pitch: float = 0.0) -> None:
+    def __init__(self, services: Services, sample_rate: int, chunk_s: float, pitch: float = 0.0,
+                 length_scale: float = 1.0) -> None:
         self.services = services
+        self.length_scale = length_scale  # Piper's: 1/speed
         self.rate = sample_rate
         self.chunk_s = chunk_s
         self.pitch = pitch
@@ -73,7 +75,8 @@ class Speaker:
         return self.pacer
 
     async def samples(self, text: str) -> Samples:
-        rendition = Rendition(sample_rate=min(48000, max(8000, self.rate)), pitch_shift=self.pitch)
+        rendition = Rendition(sample_rate=min(48000, max(8000, self.rate)), pitch_shift=self.pitch,
+                              length_scale=self.length_scale)
         wav = await self.services.synthesize(Speech.single(text, Voice(rendition), AudioFormat.WAV))
         clip = decode(wav).resampled(self.rate)
         return np.asarray(clip.samples, dtype=np.float32)

@@ -53,7 +53,7 @@ class ReferenceClip:
 
 
 REFERENCES: tuple[ReferenceClip, ...] = (
-    # PixelAPI requires >= 5 s at >= 16 kHz; 6 s is the floor here for margin.
+    # A cloning provider requires >= 5 s at >= 16 kHz; 6 s is the floor here for margin.
     ReferenceClip("joe_reference.wav", _CLONING_TEXT, Rendition(Engine.PIPER), 6.0, 9.0),
     # A second, clearly different speaker: similarity between the two must score low.
     ReferenceClip("espeak_reference.wav", _CLONING_TEXT, Rendition(Engine.ESPEAK, voice="en-us+f3"), 6.0, 9.0),

@@ -36,6 +36,7 @@ SUBPROCESS, HERE = "subprocess", "in-process"
     # serve configures logging for its process: every case in a process of its own
     (("serve", "--port", "70000"), "--port must be 0", SUBPROCESS),
     (("serve", "--port", "-1"), "--port must be 0", SUBPROCESS),
+    (("serve", "--port", "0", "--origin-port", "65530"), "--origin-port must be 0", SUBPROCESS),
     (("serve", "--max-jobs", "0"), "max_jobs must be at least 1", SUBPROCESS),
     (("serve", "--port", "0", "--balance", "nan"), "finite number of USD", SUBPROCESS),
     (("serve", "--port", "0", "--clock-skew", "nan"), "clock skew", SUBPROCESS),

@@ -122,6 +122,17 @@ def test_serve_on_a_busy_port_is_one_line(tmp_path: Path) -> None:
     assert f"127.0.0.1:{port}" in line
 
 
+@pytest.mark.slow
+def test_serve_on_a_busy_origin_port_is_one_line(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        # The busy port is the first of the providers' own origins: the line names it, the origin and the way out.
+        line = _one_line_error(in_subprocess("serve", "--port", "0", "--origin-port", str(port), cwd=tmp_path), 2)
+    assert f"127.0.0.1:{port}" in line and "own origin" in line and "--origin-port 0" in line
+
+
 def test_serving_beyond_loopback_warns() -> None:
     assert exposure_warning("127.0.0.1") is None and exposure_warning("::1") is None
     warning = exposure_warning("0.0.0.0")

@@ -1,6 +1,7 @@
-"""The OpenAI speech checks judge what matters, each shown on an answer built here (respx, no server):
-pcm by its bytes and rate with Content-Type aliases accepted and `audio/L16` flagged; a streamed body;
-an unknown model refused; and a failure shows a binary body as size, format and hex, never raw."""
+"""The HTTP speech family's own checks (`harness.contracts.speech_checks`) judge what matters, each shown on an answer
+built here (respx, no server): pcm by its bytes and rate with Content-Type aliases accepted and `audio/L16` flagged; a
+streamed body; an unknown model refused in the declared error shape; a stream of events read whole; speed; and a
+failure shows a binary body as size, format and hex, never raw."""
 
 from __future__ import annotations
 
@@ -9,24 +10,89 @@ import math
 import struct
 import wave
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
 import respx
 
 from harness.contracts.finding import body_summary
-from harness.contracts.openai_speech import SpeechTarget, check_bad_model, check_format, check_stream_audio
-from harness.core.protocols.openai_speech import SpeechDeclaration, build_provider
+from harness.contracts.speech_checks import Check, SpeechTarget, checks_for
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Model,
+    Refusal,
+    Refusals,
+    Selector,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
+    build_provider,
+)
+from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.spec import AudioAt, AudioBody, Auth, BodyKind, Endpoint, EventStreamBody, JsonBody, Response, Role
+from harness.providers.openai.models import ErrorBody, SpeechEvent, SpeechRequest
 
 BASE = "http://speech.invalid/v1"
 RATE = 22_050
+FORMATS = {"wav": Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav"),
+           "pcm": Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), "audio/pcm")}
+ERRORS = (Response(400, (JsonBody(ErrorBody),)), Response(404, (JsonBody(ErrorBody),)))
 
 
-def _target(formats: tuple[str, ...] = ("wav", "pcm")) -> SpeechTarget:
-    declaration = SpeechDeclaration.model_validate({
-        "name": "box", "protocol": "openai-speech", "base_url": BASE, "auth": "none", "models": ["m"],
-        "voices": ["v"], "formats": list(formats), **({"sample_rate": RATE} if "pcm" in formats else {})})
-    return SpeechTarget(build_provider(declaration), BASE, "")
+def _service(formats: tuple[str, ...] = ("wav", "pcm"), *, sse: bool = False) -> SpeechService:
+    """A box of the family laid out like OpenAI's speech endpoint (the audio itself, and SSE where `sse`)."""
+    plain = Endpoint(key="audio.speech", method="POST", path="/audio/speech", host="v1", role=Role.STREAM,
+                     summary="speech",
+                     request=SpeechRequest, body_kind=BodyKind.JSON,
+                     responses=(Response(200, (AudioBody(("audio/wav", "audio/pcm")),)), *ERRORS))
+    events = Endpoint(key="audio.speech.sse", method="POST", path="/audio/speech", host="v1", role=Role.STREAM,
+                     summary="speech",
+                      request=SpeechRequest, body_kind=BodyKind.JSON,
+                      responses=(Response(200, (EventStreamBody(SpeechEvent, audio=AudioAt("/audio")),)), *ERRORS))
+    slots = Slots(text="/input", voice="/voice", model="/model", format="/response_format", speed="/speed")
+    chosen = [FORMATS[name] for name in formats]
+    syntheses = [Synthesis(plain, slots, tuple(chosen), default_format=formats[0],
+                           chosen_by=Selector("/stream_format", ("audio",), by_default=True) if sse else None)]
+    models = [Model("m", plain.key, "v")]
+    if sse:
+        syntheses.append(Synthesis(events, slots, tuple(chosen), default_format=formats[0],
+                                   chosen_by=Selector("/stream_format", ("sse",)),
+                                   answer={"type": "speech.audio.delta"},
+                                   last_event={"type": "speech.audio.done"}))
+        models.append(Model("m-sse", events.key, "v", sets={"/model": "m"}))
+    refused = Refusal(400, "invalid_value", "{detail}")
+    return SpeechService(
+        name="box", title="a box", hosts={"v1": BASE}, auth=Auth("Authorization", "Bearer"), key_env="", docs=(),
+        error_model=ErrorBody,
+        errors=ErrorShape({"error": {"message": "{message}", "type": "invalid_request_error", "param": None,
+                                     "code": "{code}"}}),
+        refusals=Refusals(invalid=refused, missing_key=refused, bad_key=refused, unknown_voice=refused,
+                          rate_limited=refused, quota=refused,
+                          unknown_model=Refusal(404, "model_not_found", "no model {detail}")),
+        syntheses=tuple(syntheses), models=tuple(models), voices=(Voice("v"),), prices_read="2026-11-25")
+
+
+def _target(formats: tuple[str, ...] = ("wav", "pcm"), *, sse: bool = False) -> SpeechTarget:
+    return SpeechTarget(build_provider(_service(formats, sse=sse)), {"v1": BASE}, None)
+
+
+def _check(name: str, target: SpeechTarget) -> Check:
+    return checks_for(target.provider)[name].run
+
+
+def check_format(fmt: str) -> Check:
+    return _check(f"format-{fmt}", _target())
+
+
+def check_stream_audio(target: SpeechTarget, client: httpx.Client) -> list[Any]:
+    return _check("stream-audio", target)(target, client)
+
+
+def check_bad_model(target: SpeechTarget, client: httpx.Client) -> list[Any]:
+    return _check("error-bad-model", target)(target, client)
 
 
 def _tone(seconds: float, rate: int) -> list[int]:
@@ -133,3 +199,61 @@ def test_a_binary_body_is_shown_as_size_format_and_hex() -> None:
     assert body_summary(b'{"error": "no"}', "application/json") == '{"error": "no"}'
     assert body_summary(b"\x00\x01\xfe", None).startswith("3 bytes (no known audio format), starting 00 01 fe")
     assert body_summary(b"") == "an empty body"
+
+
+def test_a_refusal_in_another_shape_than_declared_names_the_missing_keys(router: respx.MockRouter) -> None:
+    router.post(f"{BASE}/audio/speech").respond(404, json={"error": {"message": "no", "type": "x", "code": None}})
+    with httpx.Client() as client:
+        found = check_bad_model(_target(("wav",)), client)
+    (shape,) = found
+    assert shape.rule == "schema" and "/error/param" in shape.got
+
+
+def test_the_declared_refusal_in_the_declared_shape_passes(router: respx.MockRouter) -> None:
+    router.post(f"{BASE}/audio/speech").respond(404, json={"error": {"message": "no", "type": "invalid_request_error",
+                                                                     "param": "model", "code": "model_not_found"}})
+    with httpx.Client() as client:
+        assert check_bad_model(_target(("wav",)), client) == []
+
+
+def _sse(*events: str) -> bytes:
+    return "".join(f"data: {event}\n\n" for event in events).encode()
+
+
+def test_a_stream_without_its_declared_last_event_is_caught(router: respx.MockRouter) -> None:
+    import base64
+    import json
+
+    audio = base64.b64encode(_wav(_tone(1.0, RATE), RATE)).decode()
+    delta = json.dumps({"type": "speech.audio.delta", "audio": audio})
+    router.post(f"{BASE}/audio/speech").respond(200, headers={"content-type": "text/event-stream"},
+                                                content=_sse(delta))
+    target = _target(("wav",), sse=True)
+    with httpx.Client() as client:
+        found = _check("stream-sse", target)(target, client)
+    assert any("no-end" in v.got for v in found), found
+    router.post(f"{BASE}/audio/speech").respond(200, headers={"content-type": "text/event-stream"},
+                                                content=_sse(delta, json.dumps({"type": "speech.audio.done"})))
+    with httpx.Client() as client:
+        assert _check("stream-sse", target)(target, client) == []
+
+
+def test_speed_must_shorten_the_audio(router: respx.MockRouter) -> None:
+    import json
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        speed = json.loads(request.content).get("speed", 1.0)
+        seconds = 2.0 if speed == 1.0 else 1.9  # barely faster: the speed was ignored
+        return httpx.Response(200, headers={"content-type": "audio/wav"}, content=_wav(_tone(seconds, RATE), RATE))
+
+    router.post(f"{BASE}/audio/speech").mock(side_effect=answer)
+    target = _target(("wav",))
+    with httpx.Client() as client:
+        (found,) = _check("speed", target)(target, client)
+    assert found.pointer == "speed" and "0.95" in found.got
+
+
+def test_each_check_runs_where_the_declaration_has_its_part() -> None:
+    assert set(checks_for(_target(("wav", "pcm")).provider)) == {
+        "format-wav", "format-pcm", "error-bad-voice", "error-bad-model", "error-long-input", "stream-audio", "speed"}
+    assert "stream-sse" in checks_for(_target(("wav",), sse=True).provider)

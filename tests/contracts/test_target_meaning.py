@@ -1,4 +1,4 @@
-"""One URL, one meaning: `pytest contracts/ --tts-target URL` and `pytest contracts/test_openai_speech.py
+"""One URL, one meaning: `pytest contracts/ --tts-target URL` and `pytest contracts/test_speech_family.py
 --tts-target URL` both read a URL that is a declared provider's `base_url` as that provider at its own
 server, and send to its documented path beneath that URL, never to a sandbox-style `URL/<name>/v1/...`.
 
@@ -122,7 +122,7 @@ def test_the_whole_suite_and_the_protocol_checks_read_one_url_alike(box: tuple[s
                     "-k", "boxed/audio.speech or pixazo/xtts-v2.generate/202-success")
     by_suite = _requests(log)
     log.write_text("", encoding="utf-8")
-    checks = _pytest(providers_file, "contracts/test_openai_speech.py", "--tts-target", url)
+    checks = _pytest(providers_file, "contracts/test_speech_family.py", "--tts-target", url)
     by_checks = _requests(log)
 
     for run, seen in ((suite, by_suite), (checks, by_checks)):
@@ -143,7 +143,7 @@ def test_a_url_two_declared_providers_share_is_one_line_before_anything_is_sent(
         box: tuple[str, Path], tmp_path: Path) -> None:
     url, log = box
     providers_file = _declare(tmp_path, ("boxed", url), ("twin", url + "/"))
-    done = _pytest(providers_file, "contracts/test_openai_speech.py", "--tts-target", url)
+    done = _pytest(providers_file, "contracts/test_speech_family.py", "--tts-target", url)
     assert done.returncode == pytest.ExitCode.USAGE_ERROR
     errors = [line for line in done.stderr.splitlines() if line.strip()]
     assert errors == [f"ERROR: target {url} is the base URL of boxed and twin: it cannot name one provider; "

@@ -17,7 +17,7 @@ import pytest
 tts_ai = pytest.importorskip("tts_ai", reason="the official TTS.ai client is not installed: pip install ttsai==0.1.0")
 pytestmark = pytest.mark.sandbox
 
-LINE = re.compile(r"^\s+ttsai\s+(api|web)\s+(\S+)\s+key: (\S+)$")
+LINE = re.compile(r"^\s+ttsai\s+(api|web)\s+(\S+)\s+(?:\S+\s+)?key: (\S+)$")  # the prefixed URL, then its own origin
 
 
 @dataclass(frozen=True)

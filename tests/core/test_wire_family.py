@@ -12,7 +12,7 @@ import pytest
 from pydantic import Field
 
 from harness.core.audio_fields import AudioFieldError, audio_at, json_audio, ndjson_audio
-from harness.core.protocols.http_speech import ErrorShape, fill, put, read
+from harness.core.protocols.http_speech import ErrorShape, asked_media_type, fill, put, read
 from harness.core.spec import (
     AudioAt,
     Auth,
@@ -128,6 +128,26 @@ def test_a_json_answer_whose_audio_field_is_not_audio_is_a_violation() -> None:
     assert check_response(provider, endpoint, 200, headers, good).ok
     verdict = check_response(provider, endpoint, 200, headers, bad)
     assert not verdict.ok and verdict.violations[0].pointer == "/audioContent"
+
+
+def test_headerless_samples_in_a_json_answer_are_read_as_the_request_asked() -> None:
+    """One JSON answer carries every format (MiniMax's hex at /data/audio): headerless samples say nothing of
+    themselves, so the check reads them as the asked format's media type, and refuses them without it."""
+    from harness.providers.minimax.declaration import PROVIDER as MINIMAX
+
+    endpoint = MINIMAX.endpoint("t2a.v2")
+    payload = {"model": "speech-2.8-hd", "text": "Hi.", "voice_setting": {"voice_id": "English_Graceful_Lady"},
+               "audio_setting": {"format": "pcm", "sample_rate": 24000}}
+    asked = asked_media_type(MINIMAX, endpoint, payload)
+    assert asked == "audio/pcm;rate=24000"
+    assert asked_media_type(MINIMAX, endpoint, {**payload, "audio_setting": {"format": "mp3"}}) is None
+    samples = (b"\x10\x00\xf0\xff" * 400).hex()
+    body = json.dumps({"data": {"audio": samples, "status": 2}, "base_resp": {"status_code": 0, "status_msg": "ok"},
+                       "trace_id": "t"}).encode()
+    headers = {"content-type": "application/json"}
+    assert check_response(MINIMAX, endpoint, 200, headers, body, asked=asked).ok
+    verdict = check_response(MINIMAX, endpoint, 200, headers, body)
+    assert not verdict.ok and verdict.violations[0].pointer == "/data/audio"
 
 
 def test_an_empty_error_body_and_a_text_answer_are_what_the_documents_show() -> None:

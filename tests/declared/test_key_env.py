@@ -15,7 +15,6 @@ from typer.testing import CliRunner
 from harness.cli import app
 from harness.core import declared, registry
 from harness.core.errors import UsageError
-from harness.core.protocols.openai_speech import ENDPOINT_KEY
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 from tests.helpers.wav import pcm_wav
 
@@ -99,7 +98,7 @@ def test_auth_none_declares_a_keyless_server(write_providers_file: Any) -> None:
     found = _load(write_providers_file, _file('auth = "none"'))
     assert found is not None
     (provider,) = found.providers()
-    assert provider.keyless and not provider.endpoint(ENDPOINT_KEY).auth_required
+    assert provider.keyless and not any(endpoint.auth_required for endpoint in provider.endpoints)
     assert "key_env: auth = \"none\" sends no key: remove it" in _refusal(
         write_providers_file, _file('auth = "none"\nkey_env = "MYBOX_KEY"'))
     assert "key_env: required key is missing (auth = \"none\"" in _refusal(write_providers_file, _file(""))

@@ -12,8 +12,7 @@ from pydantic import ValidationError
 from harness.core import declared, registry
 from harness.core.errors import RequestValidationError, UsageError
 from harness.core.params import params_of
-from harness.core.protocols.openai_speech import ENDPOINT_KEY, HOST, SpeechDeclaration, build_provider
-from harness.core.spec import Role, SynthesisInput
+from harness.core.spec import Provider, Role, SynthesisInput
 from harness.core.validate import check_request
 
 GOOD = """
@@ -43,15 +42,15 @@ def test_a_declaration_becomes_a_provider_with_one_offering_per_model(write_prov
     found = declared.load(environ={declared.FILE_ENV: str(write_providers_file(GOOD))})
     assert found is not None
     (provider,) = found.providers()
-    assert provider.name == "mybox" and provider.hosts == {HOST: "http://gpu-box.internal:8000/v1"}
+    assert provider.name == "mybox" and set(provider.hosts.values()) == {"http://gpu-box.internal:8000/v1"}
     assert [o.name for o in provider.offerings] == ["kokoro", "kokoro-hd"]
-    endpoint = provider.endpoint(ENDPOINT_KEY)
+    endpoint = provider.endpoint(provider.offerings[0].endpoint)
     assert endpoint.role is Role.STREAM and endpoint.path == "/audio/speech"
     body = provider.offerings[0].build(SynthesisInput("Hello there."))
     # WAV is not served: the lossless format that is (flac) is asked for instead; SSE because stream = true.
     assert body == {"model": "kokoro", "input": "Hello there.", "voice": "af_bella", "response_format": "flac",
                     "stream_format": "sse"}
-    assert endpoint.price is not None and endpoint.price({"input": "x" * 1000}).amount == Decimal("0.0125")
+    assert endpoint.price is not None and endpoint.price({**body, "input": "x" * 1000}).amount == Decimal("0.0125")
     with pytest.raises(RequestValidationError, match="input"):
         check_request(endpoint, {**body, "input": "x" * 1001})
     with pytest.raises(RequestValidationError, match="voice"):
@@ -79,8 +78,9 @@ def test_a_bad_value_is_named_with_its_range(write_providers_file: Any) -> None:
 
 
 def test_an_unknown_protocol_or_top_level_table_is_refused(write_providers_file: Any) -> None:
-    assert "providers.mybox.protocol: must be one of 'openai-speech', 'elevenlabs'" in _error(
-        write_providers_file, GOOD.replace('"openai-speech"', '"grpc-speech"'))
+    message = _error(write_providers_file, GOOD.replace('"openai-speech"', '"grpc-speech"'))
+    assert "providers.mybox.protocol: must be one of " in message
+    assert all(f"'{name}'" in message for name in ("openai-speech", "elevenlabs", "http-speech"))
     typo = GOOD.replace("[providers.mybox]", "[provider.mybox]")
     assert "provider: unknown key" in _error(write_providers_file, typo)
     assert "not valid TOML" in _error(write_providers_file, "[providers.mybox\n")
@@ -125,13 +125,15 @@ def test_the_registry_lists_declared_providers_after_installed_ones(
 
 
 def test_declaration_values_have_the_protocol_limits() -> None:
-    base = {"name": "x", "protocol": "openai-speech", "base_url": "https://a.example/v1", "key_env": "K",
-            "models": ["m"], "voices": ["v"]}
-    assert build_provider(SpeechDeclaration.model_validate(base)).offerings[0].max_chars == 4096
-    for bad in ({"voices": []}, {"models": ["m", "m"]}, {"base_url": "ftp://x"}, {"price_per_million_chars": -1},
-                {"name": "Bad Name"}):
-        with pytest.raises(ValidationError):
-            SpeechDeclaration.model_validate({**base, **bad})
+    base = ('protocol = "openai-speech"\nbase_url = "https://a.example/v1"\nkey_env = "X_KEY"\nmodels = ["m"]\n'
+            'voices = ["v"]\n')
+    (provider,) = declared.parse(f"[providers.x]\n{base}", Path("tts-harness.toml")).providers()
+    assert provider.offerings[0].max_chars == 4096
+    for name, bad in (("x", 'voices = []'), ("x", 'models = ["m", "m"]'), ("x", 'base_url = "ftp://x"'),
+                      ("x", "price_per_million_chars = -1"), ('"Bad Name"', "")):
+        table = "\n".join(line for line in base.splitlines() if line.split(" = ")[0] != bad.split(" = ")[0])
+        with pytest.raises(UsageError, match=r"^tts-harness.toml: providers\."):
+            declared.parse(f"[providers.{name}]\n{table}\n{bad}\n", Path("tts-harness.toml"))
 
 
 def test_the_providers_command_reports_a_bad_file_in_one_line(
@@ -162,7 +164,7 @@ def test_a_server_may_accept_more_than_openai_and_its_limit_cites_the_file(write
     found = declared.load(environ={declared.FILE_ENV: str(path)})
     assert found is not None
     (provider,) = found.providers()
-    endpoint = provider.endpoint(ENDPOINT_KEY)
+    endpoint = provider.endpoint(provider.offerings[0].endpoint)
     body = {"model": "kokoro", "voice": "af_bella", "response_format": "mp3"}
     check_request(endpoint, {**body, "input": "x" * 8000})
     with pytest.raises(RequestValidationError, match="max_input_chars"):
@@ -170,7 +172,16 @@ def test_a_server_may_accept_more_than_openai_and_its_limit_cites_the_file(write
     assert endpoint.request is not None
     (input_spec,) = [s for s in params_of(endpoint.request) if s.name == "input"]
     assert f"{path}: providers.mybox.max_input_chars" in input_spec.words and "8000" in input_spec.words
-    assert provider.endpoint(ENDPOINT_KEY).responses[0].bodies[0].pcm_rate == 22050  # type: ignore[union-attr]
+    assert _pcm_rate(provider) == 22050
+
+
+def _pcm_rate(provider: Provider) -> int:
+    """The rate the provider's pcm is read at: its family declaration's pcm format, else its answer body's."""
+    if provider.family is not None:
+        (rate,) = {fmt.spec.sample_rate for synthesis in provider.family.syntheses for fmt in synthesis.formats
+                   if fmt.name == "pcm"}
+        return int(rate)
+    return int(provider.endpoints[0].responses[0].bodies[0].pcm_rate)  # type: ignore[union-attr]
 
 
 def test_streaming_is_each_models_own(write_providers_file: Any) -> None:
@@ -184,15 +195,15 @@ def test_streaming_is_each_models_own(write_providers_file: Any) -> None:
     kokoro, hd = provider.offerings
     assert (kokoro.name, kokoro.streams, hd.name, hd.streams) == ("kokoro", True, "kokoro-hd", False)
     assert kokoro.build(SynthesisInput("Hi."))["stream_format"] == "sse"
-    assert "stream_format" not in hd.build(SynthesisInput("Hi."))
-    assert provider.endpoint(ENDPOINT_KEY).role is Role.STREAM  # it streams for the models that do
+    assert hd.build(SynthesisInput("Hi.")).get("stream_format") != "sse"
+    assert provider.endpoint(kokoro.endpoint).role is Role.STREAM  # it streams for the models that do
 
     # The other way round: no stream by default, one model that streams.
     text = GOOD.replace("stream = true", "").replace(
         'models = ["kokoro", "kokoro-hd"]', 'models = ["kokoro", { name = "kokoro-live", stream = true }]')
     (provider,) = declared.parse(text, Path("tts-harness.toml")).providers()
-    assert [o.streams for o in provider.offerings] == [False, True]
-    assert provider.endpoint(ENDPOINT_KEY).role is Role.STREAM
+    assert [bool(o.streams) for o in provider.offerings] == [False, True]
+    assert provider.endpoint(provider.offerings[1].endpoint).role is Role.STREAM
 
 
 @pytest.mark.parametrize(("entry", "ending"), [

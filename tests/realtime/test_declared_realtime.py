@@ -9,9 +9,10 @@ import pytest
 
 from harness.core import declared
 from harness.core.errors import UsageError
-from harness.core.protocols import cartesia, elevenlabs
+from harness.core.protocols import elevenlabs
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.websocket_speech import socket_of
+from harness.providers.cartesia.declaration import SERVICE as CARTESIA
 from tests.helpers.realtime import realtime_toml
 
 FILE = Path("tts-harness.toml")
@@ -55,8 +56,9 @@ def test_a_format_the_protocol_does_not_have_is_one_line() -> None:
 def test_each_protocols_format_names_read_as_audio() -> None:
     assert elevenlabs.audio_spec_of("mp3_44100_128") == AudioSpec("mp3", 44100, "mp3")
     assert elevenlabs.audio_spec_of("ulaw_8000") == AudioSpec("pcm_mulaw", 8000)
-    assert cartesia.audio_spec_of(cartesia.output_format_of("wav_pcm_f32le_44100")) == AudioSpec(
-        "pcm_f32le", 44100, "wav")
+    wav = CARTESIA.synthesis("tts.bytes").format_of(
+        {"output_format": {"container": "wav", "encoding": "pcm_f32le", "sample_rate": 44100}})
+    assert (wav.spec.codec, wav.spec.container, 44100 in wav.rates) == ("pcm_f32le", "wav", True)
     from harness.providers.deepgram import PROVIDER  # Deepgram's speak socket: "8000 or 24000" are the defaults
 
     speak = socket_of(PROVIDER.channels[0])

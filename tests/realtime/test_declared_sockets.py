@@ -83,3 +83,64 @@ def test_a_messagepack_socket_with_its_key_in_a_message_is_refused_when_declared
     socket = _grammar("fish").socket
     with pytest.raises(ValueError, match=r"^socket tts\.live: a MessagePack socket takes its key in the upgrade"):
         replace(socket, auth=SocketAuth(KeyIn.MESSAGE, field="key", in_handshake=False))
+
+
+@pytest.mark.parametrize(("query", "model", "voice"), [
+    ("?model=canopylabs/orpheus-3b-0.1-ft&voice=tara&response_format=pcm", "canopylabs/orpheus-3b-0.1-ft", "tara"),
+    ("", None, None),  # nothing asked: the socket's defaults
+])
+def test_a_greeting_names_the_settings_the_upgrade_asked_for(query: str, model: str | None,
+                                                             voice: str | None) -> None:
+    """Together's session.created, sent before any message, says the model and voice the URL's query names (the
+    socket's own defaults where it names none): never a template's unfilled `{model}`."""
+    import asyncio
+    import json
+
+    from websockets.asyncio.client import connect
+
+    from harness.sandbox import running
+
+    with running(profile="fast", providers=("together",)) as sandbox:
+        url = sandbox.base_url("together", "api").replace("http://", "ws://") + "/v1/audio/speech/websocket" + query
+        headers = {"Authorization": f"Bearer {sandbox.default_key('together')}"}
+
+        async def greeting() -> Any:
+            async with connect(url, additional_headers=headers) as socket:
+                return json.loads(await socket.recv())
+
+        created = asyncio.run(greeting())
+    session = created["session"]
+    assert created["type"] == "session.created"
+    if model is not None:
+        assert (session["model"], session["voice"]) == (model, voice)
+    else:  # the first model the socket serves, in its own voice
+        assert session["model"] == "canopylabs/orpheus-3b-0.1-ft" and session["voice"] == "tara", session
+
+
+def test_a_text_message_that_does_not_continue_ends_the_text() -> None:
+    """Smallest's `continue`: "If not set, it assumes no more input is coming" (its client's request model). A text
+    sent with continue true waits for more; one with continue false is the last, the whole text spoken to its end
+    (one `complete`) without the reference's flush, as Pipecat's SmallestTTSService ends a turn."""
+    import asyncio
+    import json
+
+    from websockets.asyncio.client import connect
+
+    from harness.sandbox import running
+
+    settings = {"voice_id": "emily", "model": "lightning_v3.1", "sample_rate": 24000}
+
+    async def talk(url: str, headers: dict[str, str]) -> list[str]:
+        statuses: list[str] = []
+        async with connect(url, additional_headers=headers) as socket:
+            # more text may follow the first (had it ended the text, the second would find the session over)
+            await socket.send(json.dumps({**settings, "text": "Hello from the sandbox.", "continue": True}))
+            await socket.send(json.dumps({**settings, "text": " And goodbye.", "continue": False}))
+            while not statuses or statuses[-1] != "complete":
+                statuses.append(json.loads(await asyncio.wait_for(socket.recv(), 10))["status"])
+        return statuses
+
+    with running(profile="fast", providers=("smallest",)) as sandbox:
+        url = sandbox.base_url("smallest", "api").replace("http://", "ws://") + "/waves/v1/tts/live"
+        statuses = asyncio.run(talk(url, {"Authorization": f"Bearer {sandbox.default_key('smallest')}"}))
+    assert statuses[-1] == "complete" and statuses.count("complete") == 1 and "chunk" in statuses, statuses

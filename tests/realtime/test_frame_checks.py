@@ -94,7 +94,7 @@ def _cartesia_chunk(context: str) -> str:
 
 
 def _after_last_inputs(count: int, answer: Sequence[str]) -> Script:
-    return lambda received: answer if sum('"continue": false' in m for m in received) == count else ()
+    return lambda received: answer if sum(json.loads(m).get("continue") is False for m in received) == count else ()
 
 
 def test_two_done_messages_fail_at_the_second(serve: Callable[..., ScriptedServer]) -> None:

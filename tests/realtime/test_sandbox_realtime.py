@@ -110,7 +110,7 @@ def test_each_stream_keeps_its_true_timeline_under_sandbox_streams(realtime_sand
                                                                    trust_sandbox_ca: ssl.SSLContext) -> None:
     channel = _provider(realtime_sandbox, "carte").channels[0]
     text = "Timelines are kept for every stream."
-    utterance = Utterance((text,), CARTESIA_VOICE, CARTESIA_MODEL, "pcm_s16le_24000", context="timeline")
+    utterance = Utterance((text,), CARTESIA_VOICE, CARTESIA_MODEL, "pcm_s16le", context="timeline")
     auth = {"Authorization": f"Bearer {realtime_sandbox.default_key('carte')}"}
     session = asyncio.run(speak(channel, realtime_sandbox.base_url("carte", "api"), auth, utterance,
                                 ssl=trust_sandbox_ca))

@@ -1,7 +1,8 @@
 """Every way Cartesia's documents say a key may travel, against the session's sandbox: each form with a good key
 speaks, each with a bad key is the documented 401 error object, over HTTP (`/tts/bytes`) and on the
-`/tts/websocket` handshake. The forms and their quotes are `harness.core.protocols.cartesia`'s (`AUTH`): the
-bearer header, `X-API-Key` (spelled as the pages spell it), and on the socket `?api_key=` and `?access_token=`.
+`/tts/websocket` handshake. The forms and their quotes are the declaration's (`harness.providers.cartesia`: the
+service's `auth`, the socket's `SocketAuth.query`): the bearer header, `X-API-Key` (spelled as the pages spell it),
+and on the socket `?api_key=` and `?access_token=`.
 """
 
 from __future__ import annotations
@@ -14,16 +15,19 @@ import httpx
 import numpy as np
 import pytest
 
-from harness.core.protocols import cartesia as protocol
 from harness.core.protocols.realtime_grammar import Direction, Kind, Session, Utterance
 from harness.core.protocols.realtime_session import reader, run_session
+from harness.providers.cartesia.declaration import BYTES as BYTES_ENDPOINT
+from harness.providers.cartesia.declaration import VERSION_HEADER
+from harness.providers.cartesia.sockets import VERSION, WEBSOCKET
 from harness.sandbox import Sandbox
 from harness.speech import decode, decode_raw
 from tests.helpers.realtime import CARTESIA_MODEL, CARTESIA_VOICE
 from tests.helpers.sandbox_http import assert_valid, provider, send
 
 BAD_KEY = "not-a-cartesia-key"
-VERSION = {protocol.VERSION_HEADER: protocol.VERSION}
+BYTES = BYTES_ENDPOINT.key
+VERSION_HEADERS = {VERSION_HEADER: VERSION}
 TEXT = "Every documented key form speaks."
 
 
@@ -43,23 +47,24 @@ def _speech_seconds(samples: np.ndarray, rate: int) -> float:
 
 
 def _bytes_request(sandbox: Sandbox, client: httpx.Client, headers: Mapping[str, str]) -> httpx.Response:
-    example = provider("cartesia").endpoint(protocol.BYTES).example
+    example = provider("cartesia").endpoint(BYTES).example
     assert example is not None
-    return send(sandbox, client, "cartesia", protocol.BYTES, {**example, "transcript": TEXT},
-                headers={**VERSION, **headers})
+    return send(sandbox, client, "cartesia", BYTES, {**example, "transcript": TEXT},
+                headers={**VERSION_HEADERS, **headers})
 
 
 def test_the_declaration_documents_both_headers_and_sends_the_bearer_form() -> None:
     auth = provider("cartesia").auth
     assert [(form.header, form.scheme) for form in auth.forms] == [("Authorization", "Bearer"), ("X-API-Key", "")]
     assert auth.describe() == "Authorization: Bearer KEY or X-API-Key: KEY"
+    assert provider("cartesia").channel(WEBSOCKET.key).auth_query == ("api_key", "access_token")
 
 
 @pytest.mark.parametrize("form", HEADER_FORMS)
 def test_a_good_key_in_each_header_form_gets_audio(sandbox: Sandbox, client: httpx.Client, form: str) -> None:
     response = _bytes_request(sandbox, client, _header_forms(sandbox.default_key("cartesia"))[form])
     assert response.status_code == 200, response.text
-    assert_valid("cartesia", protocol.BYTES, response)
+    assert_valid("cartesia", BYTES, response)
     clip = decode(response.content)
     assert _speech_seconds(clip.samples, clip.sample_rate) > 0.3
 
@@ -69,7 +74,7 @@ def test_a_bad_key_in_each_header_form_is_the_documented_401(sandbox: Sandbox, c
                                                               form: str) -> None:
     response = _bytes_request(sandbox, client, _header_forms(BAD_KEY)[form])
     assert response.status_code == 401
-    assert_valid("cartesia", protocol.BYTES, response)  # the API Errors page's error object
+    assert_valid("cartesia", BYTES, response)  # the API Errors page's error object
     body = response.json()
     assert (body["error_code"], body["message"]) == ("invalid_api_key", "Invalid API key.")
     assert BAD_KEY not in response.text
@@ -90,8 +95,8 @@ SOCKET_FORMS = tuple(_socket_forms(""))
 
 def _speak(sandbox: Sandbox, headers: Mapping[str, str], query: Mapping[str, str]) -> Session:
     """One context said on `/tts/websocket` as the grammar's client says it, the key where `headers`/`query` put it."""
-    channel = provider("cartesia").channel(protocol.WEBSOCKET)
-    opening = channel.grammar.opening(Utterance((TEXT,), CARTESIA_VOICE, CARTESIA_MODEL, "pcm_s16le_24000",
+    channel = provider("cartesia").channel(WEBSOCKET.key)
+    opening = channel.grammar.opening(Utterance((TEXT,), CARTESIA_VOICE, CARTESIA_MODEL, "pcm_s16le",
                                                 timestamps=False))
     url = channel.url(sandbox.base_url("cartesia", channel.host), {}, {**opening.query, **query})
     complete = reader(channel.grammar, lambda events: channel.grammar.complete(events, opening))
@@ -101,7 +106,7 @@ def _speak(sandbox: Sandbox, headers: Mapping[str, str], query: Mapping[str, str
 @pytest.mark.parametrize("form", SOCKET_FORMS)
 def test_a_good_key_in_each_socket_form_gets_audio(sandbox: Sandbox, form: str) -> None:
     session = _speak(sandbox, *_socket_forms(sandbox.default_key("cartesia"))[form])
-    grammar = provider("cartesia").channel(protocol.WEBSOCKET).grammar
+    grammar = provider("cartesia").channel(WEBSOCKET.key).grammar
     events = [e for f in session.frames if f.direction is Direction.RECV for e in grammar.read(f).events]
     audio = b"".join(e.audio for e in events if e.kind is Kind.AUDIO and e.audio)
     assert session.handshake_status is None and events[-1].kind is Kind.FINAL

@@ -13,6 +13,7 @@ from harness.cli.serve import base_url_lines
 from harness.sandbox import Sandbox, running
 from harness.sandbox.config import SandboxConfig
 from harness.sandbox.state import SandboxState
+from harness.sandbox.urls import Origins, OwnOrigin
 from tests.helpers.sandbox_http import send
 
 
@@ -84,6 +85,12 @@ def test_base_url_lines_name_every_host() -> None:
     assert any("pixazo" in line and "http://127.0.0.1:8765/pixazo/gateway" in line and "sandbox-pixazo-key" in line
                for line in lines)
     assert lines[-1].strip().endswith("http://127.0.0.1:8765/_sandbox")
+    state.origins = Origins(8765, [OwnOrigin("pixazo", "gateway", "", 8790), OwnOrigin("openai", "v1", "/v1", 8791)])
+    lines = base_url_lines(state, "http://127.0.0.1:8765")
+    assert any(line.split()[:4] == ["pixazo", "gateway", "http://127.0.0.1:8765/pixazo/gateway",
+                                    "http://127.0.0.1:8790"] for line in lines)
+    assert any(line.split()[:4] == ["openai", "v1", "http://127.0.0.1:8765/openai/v1", "http://127.0.0.1:8791/v1"]
+               for line in lines)
     state.producer.close()
 
 
@@ -99,10 +106,20 @@ def test_serve_command_prints_base_urls_and_serves() -> None:
         lines: list[str] = []
         while (line := process.stdout.readline()) and line.split()[:1] != ["control"]:
             lines.append(line)  # a line per provider host, then the control API's
-        gateway = next(line.split()[2] for line in lines if line.split()[0] == "pixazo")
+        name, host, gateway, own, *_ = next(line.split() for line in lines if line.split()[0] == "pixazo")
         origin = header.rsplit(" on ", 1)[1].strip()
         assert gateway == origin + "/pixazo/gateway"
-        assert httpx.get(origin + "/_sandbox", trust_env=False).json()["seed"] == 3
+        overview = httpx.get(origin + "/_sandbox", trust_env=False).json()
+        assert overview["seed"] == 3
+        # The host at an origin of its own, printed beside the prefixed form: the documented paths at its root.
+        assert own.startswith("http://127.0.0.1:") and own != origin
+        assert overview["providers"][name]["origins"] == {host: own}
+        job = httpx.post(own + "/chatterbox-text-to-speech/v1/chatterbox-text-to-speech-request",
+                         json={"text": "Hi."}, headers={"Ocp-Apim-Subscription-Key": "sandbox-pixazo-key"},
+                         trust_env=False)
+        assert job.status_code == 202 and job.json()["polling_url"].startswith(own + "/v2/requests/status/")
+        sockets = [line.split() for line in lines if line.split()[2].startswith("ws://")]
+        assert sockets and all(row[3].startswith("ws://127.0.0.1:") for row in sockets)  # a socket's own URL too
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=20)

@@ -65,3 +65,26 @@ def test_the_handle_lists_what_each_accepted_job_says_and_keeps_state_once(tmp_p
         assert [j["lines"] for j in over_http] == [job["lines"]]  # the handle answers what the control API does
         with pytest.raises(RuntimeError, match="already keeps its state"):
             handle.keep_state(tmp_path / "other.sqlite")
+
+
+def test_a_job_sent_to_an_own_origin_calls_back_with_the_next_sandbox_s_urls(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite"
+    with running("fast", 5, clock="manual", providers=("pixazo",), allow_http_webhooks=True) as first, \
+            httpx.Client() as client:
+        first.keep_state(path)
+        headers = {"Ocp-Apim-Subscription-Key": first.default_key("pixazo"), "X-Webhook-URL": first.sink_url("moved")}
+        answer = client.post(first.origin("pixazo", "gateway") + SUBMIT, headers=headers, json={"text": "Moved."})
+        assert answer.status_code == 202, answer.text
+        job_id, port = answer.json()["request_id"], first.port
+    # On the same main port, so the callback finds its receiver; the own origins are new free ports.
+    with running("fast", 5, clock="manual", providers=("pixazo",), allow_http_webhooks=True, port=port) as second:
+        assert second.keep_state(path) == 1
+        second.wait_produced(job_id)
+        second.advance(5)
+        second.wait_webhooks_done(job_id)
+        [payload] = [body for body in second.sink.received("moved") if body.get("status") == "COMPLETED"]
+        # Built on the job's origin: the earlier sandbox's own origin, now this one's main port.
+        [media_url] = payload["output"]["media_url"]
+        assert media_url.startswith(second.url + "/pixazo/cdn/"), media_url
+        with httpx.Client() as client:
+            assert client.get(media_url).status_code == 200

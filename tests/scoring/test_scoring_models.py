@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from harness.scoring import ConversionError, ModelNotFoundError
-from harness.scoring.asr.ct2_convert import read_ct2_model, to_openai_checkpoint
+from harness.scoring.asr.ct2_convert import read_ct2_model, to_whisper_checkpoint
 from harness.scoring.asr.models import resolve_ct2_model, shipped_tiny_en
 
 TINY_EN_DIMS = {
@@ -80,7 +80,7 @@ def test_unusable_model_specs_say_what_was_expected(tmp_path: Path) -> None:
 
 def test_reading_tiny_en_gives_openai_whisper_names_and_dimensions() -> None:
     weights = read_ct2_model(shipped_tiny_en() / "model.bin")
-    checkpoint = to_openai_checkpoint(weights, {"alignment_heads": [[2, 0], [3, 1]]})
+    checkpoint = to_whisper_checkpoint(weights, {"alignment_heads": [[2, 0], [3, 1]]})
     assert checkpoint.dims == TINY_EN_DIMS
     state = checkpoint.state
     assert state["encoder.blocks.0.attn.query.weight"].shape == (384, 384)
@@ -118,10 +118,10 @@ def test_foreign_or_damaged_model_files_are_refused(tmp_path: Path) -> None:
         read_ct2_model(path)
     path.write_bytes(_model_bin([_variable("encoder/x", np.zeros(2, np.float32), 0)], spec="TransformerSpec"))
     with pytest.raises(ConversionError, match="WhisperSpec"):
-        to_openai_checkpoint(read_ct2_model(path))
+        to_whisper_checkpoint(read_ct2_model(path))
     path.write_bytes(_model_bin([_variable("encoder/conv1/weight", np.zeros(4, np.float32), 0)])[:-10])
     with pytest.raises(ConversionError, match="ends early"):
         read_ct2_model(path)
     path.write_bytes(_model_bin([_variable("encoder/mystery/weight", np.zeros(2, np.float32), 0)]))
     with pytest.raises(ConversionError, match="no openai-whisper counterpart"):
-        to_openai_checkpoint(read_ct2_model(path))
+        to_whisper_checkpoint(read_ct2_model(path))

@@ -57,7 +57,7 @@ class AdaptiveSchedule:
     completion between them is placed by one convention only (it rules the other out), and every window stays
     within half a second either way.
 
-    While a job is seen queued (a provider that shows its queue, as Pixazo's QUEUED), it cannot finish before
+    While a job is seen queued (a provider that shows its queue, a QUEUED state), it cannot finish before
     it starts, and a poll only looks for the start: one a second, or a quarter of the wait once that is
     longer (but never longer than the fastest jobs take once started), outside the budget (a run whose
     provider queues under load must not spend it before the job begins).

@@ -1,11 +1,13 @@
 """Wire protocols that many providers speak, in the core vocabulary, so a provider that speaks one is a
 few lines of configuration (see `harness.core.declared`) instead of a provider package.
 
-    openai-speech    openai_speech.py     POST {base_url}/audio/speech (+ SSE)
     elevenlabs       elevenlabs.py        POST /v1/text-to-speech/{voice_id}[...] + WS stream-input
-    cartesia         cartesia.py          POST /tts/bytes + WS /tts/websocket (contexts)
     http-speech      http_speech_file.py  a POST whose answer is the audio, or JSON with it at a pointer
-                                          (the HTTP speech family, `http_speech.py`, as a providers file says it)
+                                          (the HTTP speech family, `http_speech.py`, as a providers file says it),
+                     websocket_speech_file.py  and sockets beside it (`[providers.x.sockets.<key>]`, `Socket`'s terms)
+
+A table may instead start from a built-in family provider, `like = "<name>"` (`like.py`); an old `protocol = "X"`
+means the built-in whose `SpeechService.file_protocols` lists X (`harness.core.declared`).
 
 `realtime.py` is the WebSocket vocabulary the last three share (channels, frames, sessions, grammars);
 `realtime_session.py` runs one session with the `websockets` client and records it.
@@ -17,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from harness.core.protocols import cartesia, elevenlabs, http_speech_file, openai_speech
+from harness.core.protocols import elevenlabs, http_speech_file, websocket_speech_file
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.spec import Provider
 
@@ -33,10 +35,9 @@ class DeclarableProtocol:
 
 DECLARABLE: Mapping[str, DeclarableProtocol] = {
     p.name: p for p in (
-        DeclarableProtocol(openai_speech.PROTOCOL, openai_speech.SpeechDeclaration, openai_speech.build_provider),
         DeclarableProtocol(elevenlabs.PROTOCOL, elevenlabs.ElevenLabsDeclaration, elevenlabs.build_provider),
-        DeclarableProtocol(cartesia.PROTOCOL, cartesia.CartesiaDeclaration, cartesia.build_provider),
-        DeclarableProtocol(http_speech_file.PROTOCOL, http_speech_file.HttpSpeechDeclaration,
-                           http_speech_file.build_provider),
+        # The HTTP speech family, with the sockets a table may declare beside its endpoint (websocket_speech_file).
+        DeclarableProtocol(http_speech_file.PROTOCOL, websocket_speech_file.SocketsDeclaration,
+                           websocket_speech_file.build_provider),
     )
 }

@@ -32,6 +32,7 @@ from pydantic import BaseModel
 from harness.core.audio_fields import carrier
 from harness.core.drift import resolve
 from harness.core.protocols.answer_forms import Selector, check_forms
+from harness.core.protocols.marks import Marks
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import (
     Auth,
@@ -67,6 +68,10 @@ class Format:
     spec: AudioSpec  # codec, rate, container; the rate is the default where a rate slot may change it
     media_type: str
     rates: tuple[int, ...] = ()  # the rates a rate slot may ask for in this format (empty: only spec's)
+    # The request values (JSON pointer -> value) that ask for this format where one name at one slot does not
+    # (Cartesia's `output_format` object: `{"container": "wav", "encoding": "pcm_s16le"}`); `in_format` puts them and
+    # `Synthesis.format_of` picks the format whose values a request holds.
+    sets: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +85,7 @@ class Slots:
     rate: str | None = None
     language: str | None = None
     text_type: tuple[str, str] | None = None  # (pointer, the value meaning SSML): Polly's TextType
+    speed: str | None = None  # a speaking-rate multiplier (1.0 the documents' normal pace: OpenAI's `speed`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +133,9 @@ class Synthesis:
     whole_audio_last_unless: str = ""
     # Where the answer's JSON (each event's, in a stream) says what its audio is; None: it says nothing.
     format_words: FormatWords | None = None
+    # Timing marks in a stream of events: the marks' event (`Marks.answer`'s template, the lists at the marks'
+    # pointers) after the audio event whose speech ends them, where the request asks (`asked_by`). None: no marks.
+    marks: Marks | None = None
     # The model a request that names none is answered by, where the documents give one (Deepgram's "the default voice
     # model aura-asteria-en will be used"); "": a request without its model slot names no declared model.
     default_model: str = ""
@@ -141,6 +150,20 @@ class Synthesis:
             if fmt.name == wanted:
                 return fmt
         raise KeyError(wanted)
+
+    def format_of(self, payload: Any) -> Format:
+        """The format a request asks for: the one whose `sets` it holds all of, else the one named at the format
+        slot (the default where it names none). KeyError when it asks for none of them."""
+        keyed = [fmt for fmt in self.formats if fmt.sets]
+        found = next((fmt for fmt in keyed if all(read(payload, at) == value for at, value in fmt.sets.items())),
+                     None)
+        if found is not None:
+            return found
+        asked = {at: read(payload, at) for fmt in keyed for at in fmt.sets}
+        if keyed and self.slots.format is None and any(value is not None for value in asked.values()):
+            raise KeyError(", ".join(f"{at.lstrip('/')}={value!r}" for at, value in asked.items() if value is not None))
+        name = read(payload, self.slots.format)
+        return self.format(None if name is None else str(name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,13 +222,15 @@ class Refusals:
     busy: Refusal = Refusal(503, "ServiceUnavailable", "The service is temporarily unavailable.")
     server_error: Refusal = Refusal(500, "InternalError", "Internal server error.")
     bad_signature: Refusal | None = None  # a signed request whose signature does not match (SigV4)
+    too_long: Refusal | None = None  # a text over the documented limit, where its code is its own (else `invalid`)
 
 
 @dataclass(frozen=True, slots=True)
 class ErrorShape:
     """How the provider writes an error. `body` is a template: a string that is exactly `{status}` becomes
     the status as a number; `{status}`, `{code}`, `{message}` and `{id}` (a fresh UUID: the request's id, Deepgram's
-    `request_id`) inside other strings are filled in. None:
+    `request_id`) inside other strings are filled in; `{param}` is the request field the refusal is about
+    (OpenAI's `param`: `voice`, `model`, `input`), null where none is. None:
     the documents show an empty body. `headers` are templates the same way (`x-amzn-ErrorType: {code}`).
     `by_status`: a status whose body has a shape of its own (a validation error's `{"detail": [...]}`)."""
 
@@ -213,8 +238,8 @@ class ErrorShape:
     headers: Mapping[str, str] = field(default_factory=dict)
     by_status: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
 
-    def render(self, status: int, code: str, message: str) -> tuple[Any, dict[str, str]]:
-        values = {"status": status, "code": code, "message": message, "id": str(uuid.uuid4())}
+    def render(self, status: int, code: str, message: str, param: str | None = None) -> tuple[Any, dict[str, str]]:
+        values = {"status": status, "code": code, "message": message, "param": param, "id": str(uuid.uuid4())}
         template = self.by_status.get(status, self.body)
         body = None if template is None else fill(template, values)
         return body, {name: _header_safe(str(fill(value, values))) for name, value in self.headers.items()}
@@ -381,6 +406,8 @@ def in_format(synthesis: Synthesis, body: dict[str, Any], fmt: Format) -> dict[s
     """`body` asking for `fmt`: its format slot, and its rate slot where the format's rate is a choice."""
     if synthesis.slots.format is not None:
         put(body, synthesis.slots.format, fmt.name)
+    for where, value in fmt.sets.items():
+        put(body, where, value)
     if synthesis.slots.rate is not None:
         if fmt.rates:
             rate = fmt.spec.sample_rate
@@ -437,7 +464,7 @@ def asked_media_type(provider: Provider, endpoint: Endpoint, payload: Mapping[st
         return None
     try:
         synthesis = service.synthesis(endpoint.key)
-        fmt = synthesis.format(read(payload, synthesis.slots.format))
+        fmt = synthesis.format_of(payload)
     except KeyError:
         return None
     if fmt.spec.container != "raw" or fmt.spec.codec != "pcm_s16le":

@@ -39,7 +39,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
 from harness.core.protocols import http_speech as family
 from harness.core.protocols.declaration import ProtocolDeclaration
@@ -140,7 +140,8 @@ class HttpSpeechDeclaration(ProtocolDeclaration):
         return self
 
 
-def _format(name: str, spec: str) -> Format:
+def format_of(name: str, spec: str) -> Format:
+    """The family's `Format` of a declared `name = "codec/rate/container"`."""
     found = FORMAT_SPEC.match(spec)
     assert found is not None
     codec, rate, container = found["codec"], int(found["rate"]), found["container"]
@@ -166,8 +167,16 @@ def _request_model(declaration: HttpSpeechDeclaration, where: str) -> type[BaseM
                 raise ValueError(f"{declaration.voice}: one of the declared voices {', '.join(voices)}")
             return self
 
-    DeclaredRequest.__name__ = DeclaredRequest.__qualname__ = f"HttpSpeechRequest_{declaration.name.replace('-', '_')}"
-    return DeclaredRequest
+    name = f"HttpSpeechRequest_{declaration.name.replace('-', '_')}"
+    DeclaredRequest.__name__ = DeclaredRequest.__qualname__ = name
+    field = declaration.text[1:]
+    if "/" in field:  # a nested text: checked by the validator above alone
+        return DeclaredRequest
+    # A top-level text is a declared parameter too, so the contract plans know its range (an empty text is refused).
+    words = f"The text to speak{f': at most {limit} characters' if limit else ''} ({where})."
+    model: type[BaseModel] = create_model(name, __base__=DeclaredRequest, **{field: (
+        str, Field(min_length=1, max_length=limit, description=words))})  # type: ignore[call-overload]
+    return model
 
 
 def _auth(declaration: HttpSpeechDeclaration) -> Auth:
@@ -181,7 +190,7 @@ def _auth(declaration: HttpSpeechDeclaration) -> Auth:
 def service_of(declaration: HttpSpeechDeclaration, source: str = "") -> SpeechService:
     """The family's declaration of a providers-file table."""
     where = f"{source}: providers.{declaration.name}" if source else f"providers.{declaration.name}"
-    formats = tuple(_format(name, spec) for name, spec in declaration.formats.items())
+    formats = tuple(format_of(name, spec) for name, spec in declaration.formats.items())
     error = JsonBody(OpenBody)
     carried = AudioAt(declaration.audio, declaration.audio_encoding) if declaration.audio else None
     success: Body = AudioBody(tuple(dict.fromkeys(f.media_type for f in formats)))

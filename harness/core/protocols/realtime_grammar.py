@@ -286,6 +286,7 @@ class Grammar(ABC):
     message_words: str = "a JSON message"  # what a frame that `decode` refuses should have been
     close_codes: Mapping[int, str] = STANDARD_CLOSE_CODES
     contexts: bool = False  # several utterances multiplexed on one socket, told apart by id
+    timing_marks: bool = False  # the protocol says when each word (or character) is spoken: the marks check runs
     final_kind: Kind = Kind.FINAL  # the event that ends an utterance (FLUSHED: each flush's answer, `flushes_in`)
     preamble: int = 0  # how many of an opening's messages must come before any other (an init)
     voice_is_model: bool = False  # the protocol names a voice by its model (Deepgram's aura-*)

@@ -46,6 +46,7 @@ from harness.core.protocols.http_speech import (
     fill,
     request_for,
 )
+from harness.core.protocols.marks import Answer, Marks, Match, read_marks
 from harness.core.protocols.realtime_grammar import (
     KEY_SLOT,
     STANDARD_CLOSE_CODES,
@@ -67,18 +68,6 @@ PROTOCOL = "websocket-speech"
 
 
 @dataclass(frozen=True, slots=True)
-class Match:
-    """What tells a message apart: a value at a JSON pointer (`/type` = "flush"), or the pointer's presence."""
-
-    pointer: str
-    value: Any = None  # None: present, whatever its value
-
-    def __call__(self, message: Any) -> bool:
-        present, found = resolve(message, self.pointer)
-        return present and (self.value is None or found == self.value)
-
-
-@dataclass(frozen=True, slots=True)
 class Send:
     """A client message: its template, its documented model, and how a server tells it apart (None: the
     client's first message, whatever it holds — LMNT's init carries no type)."""
@@ -87,20 +76,6 @@ class Send:
     template: Mapping[str, Any]
     model: type[BaseModel]
     match: Match | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """A server message: what it means, how it is told apart, its documented model, and the template the sandbox
-    writes it from. An ERROR answer says where its code and message are."""
-
-    name: str
-    kind: Kind
-    match: Match
-    model: type[BaseModel]
-    template: Mapping[str, Any]
-    code_at: str = ""
-    message_at: str = ""
 
 
 class KeyIn(StrEnum):
@@ -116,6 +91,9 @@ class SocketAuth:
     where: KeyIn = KeyIn.HEADER
     field: str = ""  # KeyIn.MESSAGE: the opening's field that holds it
     in_handshake: bool = True
+    # Upgrade query parameters that may carry the key instead of the header (Cartesia's `?api_key=`,
+    # `?access_token=`); the headers of the provider's `Auth.others` are taken on the upgrade too.
+    query: tuple[str, ...] = ()
     # KeyIn.HEADER: the key may instead travel as the offered subprotocols [subprotocol, KEY], for clients that
     # cannot set headers (browsers: Deepgram's `Sec-WebSocket-Protocol: token, KEY`); the server accepts naming
     # `subprotocol`. "": the header only.
@@ -174,6 +152,22 @@ class UpgradeRefusals:
     settings: bool = True
     wallet: bool = True
     rate_limit: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Contexts:
+    """Several utterances on one socket, side by side: each a context the client names in every message (`at`) and
+    the server names in every answer (`answer_at`); their audio interleaves on the socket, never mixed. Each context
+    takes the text template's settings from its first message (Cartesia's generation requests, ElevenLabs'
+    multi-context socket)."""
+
+    at: str  # where a client message names its context ("/context_id")
+    answer_at: str  # where a server message names it ("/context_id")
+    # A text message's flag that keeps the context open (Cartesia's `continue`): a text message without it true is
+    # the context's last, ending it as `end` does. "": only `end` ends a context.
+    more: str = ""
+    cancel: Send | None = None  # drops a context: what it still had to say is never sent (Cartesia's cancel)
+    limit: int = 0  # the most contexts open at once on one socket (0: the documents give none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +234,11 @@ class Socket:
     errors: BodyErrors | None = None
     unknown_input: UnknownInput = UnknownInput.UNDOCUMENTED  # a message field the declaration does not list
     drift: tuple[DocDrift, ...] = ()
+    # What in a text message says more text follows (Smallest's `"continue": true`): a text message it does not match
+    # ends the text as `end` does ("If not set, it assumes no more input is coming"). None: only `end` ends it.
+    continues: Match | None = None
+    contexts: Contexts | None = None  # several utterances side by side on one socket
+    marks: Marks | None = None  # when each word (or character) is spoken
 
     def __post_init__(self) -> None:
         # The key and the closing messages are put into text as a session leaves (`KEY_SLOT`, `Opening.closing`):
@@ -260,16 +259,23 @@ class Socket:
     @property
     def answers(self) -> tuple[Answer, ...]:
         """Every server message, in the order a message is matched (errors and the final marker first)."""
+        marks = None if self.marks is None else self.marks.answer
         warning = None if self.flushes is None else self.flushes.warning
         cleared = None if self.clears is None else self.clears.answer
-        found = (self.error, self.final, self.ready, self.greeting, self.closed, cleared, warning, *self.others,
+        found = (self.error, self.final, self.ready, self.greeting, self.closed, marks, cleared, warning, *self.others,
                  self.audio)
         return tuple(a for a in found if a is not None)
 
     @property
     def sends(self) -> tuple[Send, ...]:
-        found = (self.after_final, self.end, self.flush, self.clear, self.update, self.text, self.opening)
+        cancel = None if self.contexts is None else self.contexts.cancel
+        found = (self.after_final, cancel, self.end, self.flush, self.clear, self.update, self.text, self.opening)
         return tuple(s for s in found if s is not None)
+
+    @property
+    def context_pointer(self) -> str:
+        """Where a server message names its context ("" where none does)."""
+        return self.contexts.answer_at if self.contexts is not None else self.context_at
 
 
 def slots_of(template: Any, at: str = "") -> dict[str, str]:
@@ -305,6 +311,7 @@ class SocketDeclaration(ProtocolDeclaration):
 
     protocol: Literal["websocket-speech"] = "websocket-speech"
     formats: tuple[str, ...] = Field(min_length=1)
+    key_env: str = Field("", pattern=r"^([A-Za-z_][A-Za-z0-9_]*)?$")  # "": a server that takes no key
 
 
 class SocketGrammar(Grammar):
@@ -333,6 +340,8 @@ class SocketGrammar(Grammar):
         # The provider's codes (its refusals, `with_sockets`), then what the socket's own error table adds.
         self.error_statuses = {**(statuses or {}), **(socket.errors.statuses if socket.errors else {})}
         self.said_errors = socket.errors
+        self.contexts = socket.contexts is not None
+        self.timing_marks = socket.marks is not None
 
     def speaker_of(self, offering: str) -> tuple[str, str] | None:
         """An offering's model and voice; a socket's own model name (the frame checks name the model) finds its
@@ -372,19 +381,37 @@ class SocketGrammar(Grammar):
         answer = self.answer(raw)
         if answer is None:
             return ()
-        context = str(read(raw, self.socket.context_at) or "") if self.socket.context_at else ""
+        at_context = self.socket.context_pointer
+        context = str(read(raw, at_context) or "") if at_context else ""
         if answer.kind is Kind.ERROR:
             return (Event(*at, Kind.ERROR, context, code=str(read(raw, answer.code_at) or ""),
                           message=str(read(raw, answer.message_at) or "")),)
         said = None if self.socket.errors is None else error_in(raw, self.socket.errors)
         if said is not None:  # a message that says it failed is that error, whatever audio comes with it
             return (Event(*at, Kind.ERROR, context, code=said.code, message=said.message),)
+        marks = self.socket.marks
+        if marks is not None and marks.answer is not None and answer is marks.answer:
+            return self._marks(frame, raw, context)
         where = self.socket.audio_at
         if answer.kind in (Kind.AUDIO, Kind.FINAL) and where is not None and read(raw, where.pointer):
             # Audio text that is not in its encoding raises (AudioFieldError): `Grammar.read` refuses the frame.
-            audio = (Event(*at, Kind.AUDIO, context, audio=audio_in(raw, where, self.socket.framing)),)
+            sound = audio_in(raw, where, self.socket.framing)
+            audio: tuple[Event, ...] = (Event(*at, Kind.AUDIO, context, audio=sound),)
+            if marks is not None and marks.answer is None:  # the marks ride on the audio answer
+                audio = (*audio, *self._marks(frame, raw, context))
             return audio if answer.kind is Kind.AUDIO else (*audio, Event(*at, self.final_kind, context))
         return (Event(*at, self.final_kind if answer.kind is Kind.FINAL else answer.kind, context),)
+
+    def _marks(self, frame: Frame, raw: Any, context: str) -> tuple[Event, ...]:
+        """The timing marks a message carries (none where it carries no list at the declared pointers)."""
+        marks = self.socket.marks
+        assert marks is not None
+        spans = read_marks(raw, marks)
+        if spans is None:
+            return ()
+        where = marks.text_at.rsplit("/", 1)[0]
+        return (Event(frame.index, frame.t_s, Kind.MARKS, context, marks=spans, chunk_relative=marks.chunk_relative,
+                      pointer=where),)
 
     def audio_spec(self, session: Session) -> AudioSpec:
         sent = session.sent()
@@ -436,10 +463,15 @@ class SocketGrammar(Grammar):
                        headers=headers)
 
     def complete(self, events: Sequence[Event], opening: Opening) -> bool:
-        if self.socket.flushes is None:
+        if self.socket.flushes is not None:
+            asked = sum(1 for m in opening.messages if self.flushes_in((m.message,)))
+            return sum(1 for e in events if e.kind is Kind.FLUSHED) >= asked
+        if self.socket.contexts is None:
             return any(e.kind is Kind.FINAL for e in events)
-        asked = sum(1 for m in opening.messages if self.flushes_in((m.message,)))
-        return sum(1 for e in events if e.kind is Kind.FLUSHED) >= asked
+        # Every context the client named has ended (or an error that names none ended them all).
+        named = {str(read(_message(m, self.socket.framing), self.socket.contexts.at) or "") for m in opening.messages}
+        ended = {e.context for e in events if e.kind in (Kind.FINAL, Kind.ERROR)}
+        return named <= ended or any(e.kind is Kind.ERROR and not e.context for e in events)
 
     def flushes_in(self, messages: Sequence[Any]) -> int:
         """How many of the client's `messages` (as sent: text or bytes) are flushes a final answers: the end, the
@@ -454,6 +486,16 @@ class SocketGrammar(Grammar):
                 continue
             found += isinstance(raw, dict) and any(s.match is not None and s.match(raw) for s in answered)
         return found
+
+
+def _message(outgoing: Outgoing, framing: Framing) -> Any:
+    """A client message as sent, read back (None where it is not one: the malformed check's)."""
+    text, data = (outgoing.message, None) if isinstance(outgoing.message, str) else (None, outgoing.message)
+    try:
+        return decode(text, data, framing)
+    except ValueError:
+        return None
+
 
 
 def _dump(template: Mapping[str, Any], values: Mapping[str, Any], framing: Framing = Framing.JSON) -> Any:
@@ -509,7 +551,8 @@ def with_sockets(service: SpeechService, sockets: Sequence[Socket]) -> Provider:
                           if wire in socket.prices or m.usd_per_million_chars is not None})
         speakers = {offering_name(m, wire, socket): (wire, m.voice) for m, wire in models}
         grammar = SocketGrammar(socket, declaration, speakers, refusal_statuses(service))
-        channels.append(Channel(socket.key, socket.path, socket.summary, grammar, host=socket.host, doc=socket.doc))
+        channels.append(Channel(socket.key, socket.path, socket.summary, grammar, host=socket.host,
+                                auth_query=socket.auth.query, doc=socket.doc))
         offerings += [Offering(offering_name(m, wire, socket), m.synthesis, partial(request_for, service, m),
                                channel=socket.key, languages=m.languages, max_chars=m.max_chars,
                                description=f"{wire} over the WebSocket {socket.path} (voice {m.voice})")

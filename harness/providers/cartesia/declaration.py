@@ -1,43 +1,188 @@
-"""Cartesia as its API reference describes it, in the Cartesia protocol's terms
-(`harness.core.protocols.cartesia`, which owns `/tts/bytes`, `/tts/sse`, the `/tts/websocket` contexts, the checks
-and the sandbox's imitation): Sonic 3 and two voices of the reference's examples.
+"""Cartesia as its API reference describes it, in the HTTP speech family's terms (`POST /tts/bytes`, `POST /tts/sse`)
+with its `/tts/websocket` in the WebSocket speech family's (`sockets`): Sonic 3 and two voices of the reference's
+examples.
 
-From the reference (https://docs.cartesia.ai/api-reference/tts/bytes and .../tts/websocket, read 2026-11-24).
-Prices (https://docs.cartesia.ai/pricing, read 2026-11-24): "TTS: /tts/bytes, /tts/sse, /tts/websocket ~1 credit
-per character"; "Every subscription plan includes a monthly credit allotment. See cartesia.ai/pricing for current
-plans": no USD rate per credit is published there, so the models are unpriced rather than guessed.
-The key (the protocol's `AUTH`, its evidence quoted there, read 2026-11-25): `Authorization: Bearer KEY`, which the
-current API conventions and the official SDK use and the harness sends, or `X-API-Key: KEY` ("Cartesia accepts both
-X-Api-Key and Authorization headers for server-side authentication",
-https://docs.cartesia.ai/get-started/authenticate-your-client-applications); on the WebSocket also `?api_key=` or
-`?access_token=`.
+From the reference (https://docs.cartesia.ai/api-reference/tts/bytes, .../tts/sse and .../tts/websocket, read
+2026-11-25; the payloads are `models`). Prices (https://docs.cartesia.ai/pricing, read 2026-11-24): "TTS: /tts/bytes,
+/tts/sse, /tts/websocket ~1 credit per character"; "Every subscription plan includes a monthly credit allotment. See
+cartesia.ai/pricing for current plans": no USD rate per credit is published there, so the model is unpriced rather
+than guessed.
+
+The key travels in either of two headers (read 2026-11-25):
+- "Authenticate your client applications" (AUTH_REFERENCE): "Cartesia accepts both X-Api-Key and Authorization
+  headers for server-side authentication. Header names are case-insensitive, so X-API-KEY and authorization work too."
+- "API Conventions" (CONVENTIONS_REFERENCE): today "Include `Authorization: Bearer <api_key>` in the headers of your
+  requests"; its 2024-11-13 version: "For HTTP requests, authentication is handled by adding the field X-API-Key:
+  <your_api_key> into the HTTP headers". The official SDK (cartesia 4.2.0, `_client.py` `_api_key_auth`) sends
+  `Authorization: Bearer <api_key>`: the harness sends that form; the sandbox accepts both (and, on the socket, the
+  query forms `sockets` quotes).
+Errors: "API Errors" (ERRORS_REFERENCE), for `Cartesia-Version: 2026-03-01` and later, `{"error_code", "title",
+"message", "request_id", "doc_url"?}`; the codes and titles below are the sandbox's words where none is quoted.
+The benchmark's offering of Sonic 3 is its WebSocket (as it always was here): one offering, `sonic-3`.
 """
 
 from __future__ import annotations
 
-import dataclasses
+from dataclasses import replace
 
-from harness.core.protocols.cartesia import (
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Model,
+    Refusal,
+    Refusals,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
+)
+from harness.core.protocols.marks import Answer, Marks, Match
+from harness.core.protocols.realtime_grammar import AudioSpec, Kind
+from harness.core.protocols.websocket_speech import with_sockets
+from harness.core.spec import (
+    AudioAt,
+    AudioBody,
+    Auth,
+    BodyKind,
+    Endpoint,
+    EventMark,
+    EventStreamBody,
+    Header,
+    JsonBody,
+    Response,
+    Role,
+)
+from harness.providers.cartesia.models import (
+    AUTH_REFERENCE,
+    CONVENTIONS_REFERENCE,
+    ENCODINGS,
     ERRORS_REFERENCE,
+    PRICING,
     REFERENCE,
+    SAMPLE_RATES,
     SSE_REFERENCE,
     WS_REFERENCE,
-    CartesiaDeclaration,
-    build_provider,
+    BytesRequest,
+    ErrorBody,
+    SseEvent,
+    SseRequest,
+)
+from harness.providers.cartesia.sockets import CONTEXTS_REFERENCE, SOCKETS
+
+HOST = "api"
+PRICES_READ = "2026-11-24"
+VERSION_HEADER = "Cartesia-Version"
+STREAMING = 206
+OUTPUT = "/output_format"
+MEDIA_TYPES = {"raw": "application/octet-stream", "wav": "audio/wav", "mp3": "audio/mpeg"}
+
+
+def _pcm(container: str, encoding: str) -> Format:
+    """A PCM format: its container and encoding are two fields of `output_format`, its rate a third."""
+    name = encoding if container == "raw" else f"{container}_{encoding}"
+    return Format(name, AudioSpec(encoding, 24000, container), MEDIA_TYPES[container], SAMPLE_RATES,
+                  sets={f"{OUTPUT}/container": container, f"{OUTPUT}/encoding": encoding})
+
+
+RAW = tuple(_pcm("raw", e) for e in ("pcm_s16le", *(e for e in ENCODINGS if e != "pcm_s16le")))
+WAV = tuple(_pcm("wav", e) for e in ("pcm_s16le", *(e for e in ENCODINGS if e != "pcm_s16le")))
+# MP3 carries no encoding ("encoding: required for raw and wav"); its bit rate is optional.
+MP3 = Format("mp3", AudioSpec("mp3", 44100, "mp3"), MEDIA_TYPES["mp3"], SAMPLE_RATES,
+             sets={f"{OUTPUT}/container": "mp3", f"{OUTPUT}/encoding": None})
+
+ERRORS = {400: "invalid request", 401: "invalid key", 404: "unknown voice or model", 429: "concurrency limit"}
+HEADERS = (Header(VERSION_HEADER, "the API version date, YYYY-MM-DD", required=True),)
+EXAMPLE = {"model_id": "sonic-3", "transcript": "Hello from a declared provider.",
+           "voice": {"mode": "id", "id": "a0e99841-438c-4a64-b679-ae501e7d6091"},
+           "output_format": {"container": "wav", "encoding": "pcm_s16le", "sample_rate": 24000}, "language": "en"}
+
+
+def _errors() -> tuple[Response, ...]:
+    return tuple(Response(status, (JsonBody(ErrorBody),), words) for status, words in ERRORS.items())
+
+
+BYTES = Endpoint(
+    key="tts.bytes", method="POST", path="/tts/bytes", summary="Text-to-Speech (Bytes): the audio as one body",
+    host=HOST, role=Role.AUDIO, request=BytesRequest, body_kind=BodyKind.JSON,
+    responses=(Response(200, (AudioBody(("audio/wav", "audio/mpeg", "application/octet-stream")),), "audio"),
+               *_errors()),
+    request_headers=HEADERS, example=EXAMPLE, doc=REFERENCE)
+
+SSE = Endpoint(
+    key="tts.sse", method="POST", path="/tts/sse",
+    summary="Text-to-Speech (SSE): chunks of base64 audio, timestamps, done",
+    host=HOST, role=Role.STREAM, request=SseRequest, body_kind=BodyKind.JSON,
+    responses=(Response(200, (EventStreamBody(SseEvent, audio=AudioAt("/data"),
+                                              last=EventMark(values={"/type": "done"})),), "events"),
+               *_errors()),
+    request_headers=HEADERS,
+    example={**EXAMPLE, "output_format": {"container": "raw", "encoding": "pcm_s16le", "sample_rate": 24000}},
+    doc=SSE_REFERENCE)
+
+# "add_timestamps": word timestamps in `timestamps` events beside the chunks, as on the WebSocket (SSE_REFERENCE).
+SSE_MARKS = Marks("/word_timestamps/words", "/word_timestamps/start", "/word_timestamps/end",
+                  answer=Answer("timestamps", Kind.MARKS, Match("/type", "timestamps"), SseEvent,
+                                {"type": "timestamps", "done": False, "status_code": STREAMING}),
+                  asked_by="/add_timestamps")
+
+SLOTS = Slots(text="/transcript", voice="/voice/id", model="/model_id", rate=f"{OUTPUT}/sample_rate",
+              language="/language")
+TEMPLATE = {"voice": {"mode": "id"}}
+
+VOICES = (Voice("a0e99841-438c-4a64-b679-ae501e7d6091", "en"), Voice("f786b574-daa5-4673-aa0c-cbe3e8534c02", "en"))
+
+MODELS = (Model("sonic-3", BYTES.key, VOICES[0].name,
+                price_note=f"~1 credit per character; no USD rate per credit published ({PRICES_READ}, {PRICING})",
+                description=f"sonic-3 over the Cartesia WebSocket (voice {VOICES[0].name})"),
+          # The same model on /tts/sse (its requests name it `sonic-3`): offered over the socket only (PROVIDER).
+          Model("sonic-3-sse", SSE.key, VOICES[0].name, sets={"/model_id": "sonic-3"},
+                description=f"sonic-3 over /tts/sse (voice {VOICES[0].name})"))
+
+# The error codes are the sandbox's words (the API Errors page's `error_code` values are not listed in full); the
+# unknown model's message is the documents' example.
+REFUSALS = Refusals(
+    invalid=Refusal(400, "invalid_request", "{detail}"),
+    missing_key=Refusal(401, "invalid_api_key", "No API key was given."),
+    bad_key=Refusal(401, "invalid_api_key", "Invalid API key."),
+    unknown_voice=Refusal(404, "voice_not_found", "Voice {detail} was not found."),
+    rate_limited=Refusal(429, "concurrency_limited", "You have exceeded your plan's concurrency limit."),
+    quota=Refusal(402, "insufficient_credits", "Your account has run out of credits."),
+    unknown_model=Refusal(400, "model_not_found", "The model is not valid, make sure it is a valid model ID."),
+    not_found=Refusal(404, "not_found", "Not found: {detail}"),
+    busy=Refusal(503, "service_unavailable", "The service is temporarily unavailable."),
+    server_error=Refusal(500, "internal_error", "Internal server error."),
 )
 
-PRICING = "https://docs.cartesia.ai/pricing"
+TITLES = {400: "Invalid request", 401: "Unauthorized", 402: "Payment required", 404: "Not found",
+          429: "Too many concurrent requests", 500: "Internal server error", 503: "Service unavailable"}
 
-DECLARATION = CartesiaDeclaration(
-    protocol="cartesia",
+
+def _error_body(title: str) -> dict[str, str]:
+    return {"error_code": "{code}", "title": title, "message": "{message}", "request_id": "{id}"}
+
+
+SERVICE = SpeechService(
     name="cartesia",
     title="Cartesia (bytes and the WebSocket)",
-    base_url="https://api.cartesia.ai",  # pydantic reads the string as a URL
+    hosts={HOST: "https://api.cartesia.ai"},
+    # The bearer form first: what the current conventions and the official SDK send.
+    auth=Auth("Authorization", "Bearer", others=(Auth("X-API-Key"),)),
     key_env="CARTESIA_API_KEY",
-    models=("sonic-3",),
-    voices=("a0e99841-438c-4a64-b679-ae501e7d6091", "f786b574-daa5-4673-aa0c-cbe3e8534c02"),
-    formats=("pcm_s16le_24000", "wav_pcm_s16le_24000"),
+    docs=(REFERENCE, SSE_REFERENCE, WS_REFERENCE, ERRORS_REFERENCE, PRICING, CONTEXTS_REFERENCE, AUTH_REFERENCE,
+          CONVENTIONS_REFERENCE),
+    error_model=ErrorBody,
+    errors=ErrorShape(_error_body("Error"), by_status={status: _error_body(t) for status, t in TITLES.items()}),
+    refusals=REFUSALS,
+    syntheses=(Synthesis(BYTES, SLOTS, (*WAV, *RAW, MP3), default_format=WAV[0].name, template=TEMPLATE),
+               Synthesis(SSE, SLOTS, RAW, default_format=RAW[0].name, template=TEMPLATE,
+                         answer={"type": "chunk", "done": False, "status_code": STREAMING},
+                         last_event={"type": "done", "done": True, "status_code": STREAMING}, marks=SSE_MARKS)),
+    models=MODELS,
+    voices=VOICES,
+    prices_read=PRICES_READ,
+    file_protocols=("cartesia",),
 )
 
-PROVIDER = dataclasses.replace(build_provider(DECLARATION),
-                               docs=(REFERENCE, SSE_REFERENCE, WS_REFERENCE, ERRORS_REFERENCE, PRICING))
+_PROVIDER = with_sockets(SERVICE, SOCKETS)
+# The model's one offering is its WebSocket (`sonic-3`, the socket's suffix ""); /tts/sse's twin is not offered.
+PROVIDER = replace(_PROVIDER, offerings=tuple(o for o in _PROVIDER.offerings if o.channel))

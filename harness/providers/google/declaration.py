@@ -1,6 +1,7 @@
 """Google Cloud Text-to-Speech as its documents describe it, in the HTTP speech family's terms: one
 synthesis endpoint answering base64 audio at `/audioContent`, the voices list, API-key or OAuth auth, the
-google.rpc error shape, and the voice types priced per million characters (each voice type is a model).
+google.rpc error shape, and the voice types priced per million characters (each voice type is a model); its
+gRPC bidirectional streaming synthesis in `streaming` (the gRPC streaming speech family).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from harness.core.protocols.grpc_speech import with_rpcs
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -20,7 +22,6 @@ from harness.core.protocols.http_speech import (
     SpeechService,
     Synthesis,
     Voice,
-    build_provider,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
@@ -36,6 +37,7 @@ from harness.providers.google.models import (
     SynthesizeSpeechRequest,
     SynthesizeSpeechResponse,
 )
+from harness.providers.google.streaming import RPCS
 
 PRICES_READ = "2026-11-24"  # when the transcriptions below were read
 HOST = "api"
@@ -164,4 +166,4 @@ SERVICE = SpeechService(
                         "or a bad OAuth token.", (ERRORS_REFERENCE,)),),
 )
 
-PROVIDER = build_provider(SERVICE)
+PROVIDER = with_rpcs(SERVICE, RPCS)

@@ -24,6 +24,8 @@ from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, 
 from harness.core.spec import AudioAt, DocDrift, RequestModel, ResponseModel
 
 SOCKET_REFERENCE = "https://docs.inworld.ai/api-reference/ttsAPI/texttospeech/synthesize-speech-websocket"
+# Inworld's own examples (inworld-ai/inworld-api-examples): the bidirectional socket with PCM audio.
+EXAMPLES = "https://github.com/inworld-ai/inworld-api-examples/blob/main/tts/python/example_tts_low_latency_ws.py"
 RATES = (8000, 16000, 22050, 24000, 32000, 44100, 48000)
 OK = {"code": 0, "message": "", "details": []}
 
@@ -97,9 +99,14 @@ def _result(key: str, value: Any) -> dict[str, Any]:
     return {"result": {"contextId": "{context}", key: value, "status": OK}}
 
 
+# PCM: Inworld's own low-latency WebSocket example creates its context with "audio_encoding": "PCM" at
+# "sample_rate_hertz": 24000 (EXAMPLES, read 2026-11-25; source: sdk). Neither it nor the reference says what PCM's
+# chunks hold; declared as the name says, headerless 16-bit samples (the encoding beside LINEAR16, whose chunks are
+# WAV files), at the asked rate.
 FORMATS = (  # LINEAR16 at 16 kHz: what the reference's contextCreated answers a create without audioConfig
     Format("LINEAR16", AudioSpec("pcm_s16le", 16000, "wav"), "audio/wav", RATES),
     Format("MP3", AudioSpec("mp3", 48000, "mp3"), "audio/mpeg", (16000, 22050, 24000, 32000, 44100, 48000)),
+    Format("PCM", AudioSpec("pcm_s16le", 16000, "raw"), "audio/pcm", RATES),
 )
 
 STREAM = Socket(
@@ -137,7 +144,11 @@ STREAM = Socket(
     drift=(DocDrift("socket errors", "The reference's AsyncAPI shows no error message or close code: the declared "
                     "error frame is the gRPC gateway's streamed error ({\"error\": {code, message, details}}) and a "
                     "refused key the upgrade's 401, neither quoted; check them against the provider.",
-                    (SOCKET_REFERENCE,)),),
+                    (SOCKET_REFERENCE,)),
+           DocDrift("PCM", "The reference's contextCreated shows LINEAR16 only; Inworld's own WebSocket example asks "
+                    "for audio_encoding PCM, and no stored page says whether its chunks carry a header: declared "
+                    "headerless (16-bit little-endian at the asked rate); check it against the provider.",
+                    (SOCKET_REFERENCE, EXAMPLES))),
 )
 
 SOCKETS = (STREAM,)

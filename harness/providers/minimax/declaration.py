@@ -58,14 +58,16 @@ HOST = "api"
 RATES = (8000, 16000, 22050, 24000, 32000, 44100)
 RATE = 32000
 
-# format: "[mp3, pcm, flac, wav, pcmu_raw, pcmu_wav, opus]", default mp3. Declared: the three that name themselves
-# in their bytes. Left out: `pcm` (headerless samples the hex carries with no media type of its own per format),
-# `pcmu_raw`/`pcmu_wav` (8 kHz only: the rate slot's 32000 default does not hold) and `opus` (Ogg/Opus codes at
-# 48 kHz, a rate `sample_rate` does not list).
+# format: "[mp3, pcm, flac, wav, pcmu_raw, pcmu_wav, opus]", default mp3 (REFERENCE, read 2026-11-25). Declared: the
+# three that name themselves in their bytes, and `pcm`: headerless 16-bit samples at the asked `sample_rate`, which
+# the hex carries with no media type of its own (the family reads them as the asked format: `asked_media_type`).
+# Left out: `pcmu_raw`/`pcmu_wav` (8 kHz only: the rate slot's 32000 default does not hold) and `opus` (Ogg/Opus
+# codes at 48 kHz, a rate `sample_rate` does not list).
 FORMATS = (
     Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
     Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
     Format("flac", AudioSpec("flac", RATE, "flac"), "audio/flac", RATES),
+    Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), "audio/pcm", RATES),
 )
 
 

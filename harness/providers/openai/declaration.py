@@ -1,41 +1,182 @@
-"""OpenAI's speech endpoint as its reference describes it, in the OpenAI speech protocol's terms
-(`harness.core.protocols.openai_speech`, which owns the request, the answers, the checks and the sandbox's
-imitation): its three models, its built-in voices, every response format, SSE for gpt-4o-mini-tts only, the
-per-character prices of tts-1 and tts-1-hd.
+"""OpenAI's speech endpoint as its reference describes it, in the HTTP speech family's terms: `POST /v1/audio/speech`
+in its two answer forms, picked by the body's `stream_format` — the audio file itself (`audio`, the default), sent
+chunked as it is made, and Server-Sent Events (`sse`: `speech.audio.delta` with base64 audio at `/audio`, then
+`speech.audio.done` with usage), which only gpt-4o-mini-tts answers; its three models, its thirteen built-in voices,
+six formats (pcm: 16-bit little-endian samples at 24 kHz, no header), speed 0.25-4.0, instructions, the error body
+`{"error": {message, type, param, code}}` and the per-character prices of tts-1 and tts-1-hd.
 
 From the reference (https://platform.openai.com/docs/api-reference/audio/createSpeech, read 2026-11-24):
 "model: One of the available TTS models: `tts-1`, `tts-1-hd` or `gpt-4o-mini-tts`"; "Supported built-in voices
 are `alloy`, `ash`, `ballad`, `coral`, `echo`, `fable`, `onyx`, `nova`, `sage`, `shimmer`, `verse`, `marin`, and
-`cedar`"; "stream_format: The format to stream the audio in. Supported formats are `sse` and `audio`. `sse` is not
-supported for `tts-1` or `tts-1-hd`." Prices from the model pages
-(https://developers.openai.com/api/docs/models/tts-1, read 2026-11-24): "TTS-1 $15.00, TTS-1 HD $30.00" per 1M
-characters; gpt-4o-mini-tts is priced per token ($0.60 per 1M text input tokens, $12.00 per 1M audio output
-tokens), which the request alone does not give: left unpriced rather than estimated.
+`cedar`"; "response_format: The format to audio in. Supported formats are `mp3`, `opus`, `aac`, `flac`, `wav`, and
+`pcm`"; "stream_format: The format to stream the audio in. Supported formats are `sse` and `audio`. `sse` is not
+supported for `tts-1` or `tts-1-hd`." Prices from the model pages (https://developers.openai.com/api/docs/models/tts-1,
+read 2026-11-24): "TTS-1 $15.00, TTS-1 HD $30.00" per 1M characters; gpt-4o-mini-tts is priced per token ($0.60 per
+1M text input tokens, $12.00 per 1M audio output tokens), which the request alone does not give: left unpriced rather
+than estimated.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from decimal import Decimal
 
-from harness.core.protocols.openai_speech import FORMATS, SpeechDeclaration, build_provider
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Model,
+    Refusal,
+    Refusals,
+    Selector,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
+    build_provider,
+)
+from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.spec import (
+    AudioAt,
+    AudioBody,
+    Auth,
+    BodyKind,
+    DocDrift,
+    Endpoint,
+    EventStreamBody,
+    JsonBody,
+    Response,
+    Role,
+)
+from harness.providers.openai.models import (
+    DONE_EVENT,
+    ERROR_CODES,
+    MODEL_PRICES_PAGE,
+    PCM_RATE,
+    REFERENCE,
+    ErrorBody,
+    SpeechEvent,
+    SpeechRequest,
+)
 
-REFERENCE = "https://platform.openai.com/docs/api-reference/audio/createSpeech"
-MODEL_PRICES_PAGE = "https://developers.openai.com/api/docs/models/tts-1"
 PRICES_READ = "2026-11-24"
+HOST = "v1"  # the documented base URL ends in /v1 (the official client's `base_url`); the sandbox mounts /openai/v1
 
-DECLARATION = SpeechDeclaration.model_validate({
-    "protocol": "openai-speech",
-    "name": "openai",
-    "title": "OpenAI speech (/v1/audio/speech)",
-    "base_url": "https://api.openai.com/v1",
-    "key_env": "OPENAI_API_KEY",
-    "models": [{"name": "tts-1", "stream": False}, {"name": "tts-1-hd", "stream": False}, "gpt-4o-mini-tts"],
-    "voices": ["alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer", "verse",
-               "marin", "cedar"],
-    "formats": list(FORMATS),
-    "stream": True,  # gpt-4o-mini-tts: the benchmark asks for SSE and times its first audio
-    "model_prices": {"tts-1": Decimal("15"), "tts-1-hd": Decimal("30")},  # USD per 1M characters, PRICES_READ
-})
+FORMATS = (
+    Format("mp3", AudioSpec("mp3", PCM_RATE, "mp3"), "audio/mpeg"),
+    Format("opus", AudioSpec("opus", 48000, "ogg"), "audio/opus"),  # Opus codes at 48 kHz whatever it is fed
+    Format("aac", AudioSpec("aac", PCM_RATE, "aac"), "audio/aac"),
+    Format("flac", AudioSpec("flac", PCM_RATE, "flac"), "audio/flac"),
+    Format("wav", AudioSpec("pcm_s16le", PCM_RATE, "wav"), "audio/wav"),
+    # "raw samples in 24kHz (16-bit signed, low-endian), without the header"; the reference names no Content-Type
+    Format("pcm", AudioSpec("pcm_s16le", PCM_RATE, "raw"), "audio/pcm"),
+)
+AUDIO_TYPES = tuple(dict.fromkeys(fmt.media_type for fmt in FORMATS))
 
-PROVIDER = dataclasses.replace(build_provider(DECLARATION), docs=(REFERENCE, MODEL_PRICES_PAGE))
+
+def _error(status: int, words: str) -> Response:
+    return Response(status, (JsonBody(ErrorBody),), words)
+
+
+ERRORS = (_error(400, "bad parameter, unknown voice, input too long"), _error(401, "missing or invalid key"),
+          _error(404, "unknown model"), _error(429, "rate limit or quota"), _error(500, "server error"),
+          _error(503, "overloaded"))
+
+SPEECH = Endpoint(
+    key="audio.speech", method="POST", path="/audio/speech", host=HOST, role=Role.STREAM,
+    summary="Generates audio from the input text: the audio file, sent chunked as it is made",
+    request=SpeechRequest, body_kind=BodyKind.JSON,
+    responses=(Response(200, (AudioBody(AUDIO_TYPES, pcm_rate=PCM_RATE),), "The audio file content"), *ERRORS),
+    example={"model": "gpt-4o-mini-tts", "input": "The quick brown fox jumped over the lazy dog.", "voice": "alloy"},
+    doc=REFERENCE,
+)
+
+SPEECH_SSE = Endpoint(
+    key="audio.speech.sse", method="POST", path="/audio/speech", host=HOST, role=Role.STREAM,
+    summary="Generates audio from the input text, as Server-Sent Events: speech.audio.delta, then speech.audio.done",
+    request=SpeechRequest, body_kind=BodyKind.JSON,
+    responses=(Response(200, (EventStreamBody(SpeechEvent, audio=AudioAt("/audio")),),
+                        "text/event-stream: speech.audio.delta ... speech.audio.done"), *ERRORS),
+    example={"model": "gpt-4o-mini-tts", "input": "Today is a wonderful day to build something people love!",
+             "voice": "coral", "instructions": "Speak in a cheerful and positive tone.", "response_format": "wav",
+             "stream_format": "sse"},  # the text-to-speech guide's instructions example, asked as SSE
+    doc=REFERENCE,
+)
+
+VOICE_LIST = tuple(Voice(name) for name in ("alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova", "sage",
+                                            "shimmer", "verse", "marin", "cedar"))
+
+_TTS1 = f"TTS-1: $15.00 per 1M characters ({PRICES_READ}; {MODEL_PRICES_PAGE})"
+_TTS1_HD = f"TTS-1 HD: $30.00 per 1M characters ({PRICES_READ}; {MODEL_PRICES_PAGE})"
+_MINI = (f"per token ($0.60 per 1M text input tokens, $12.00 per 1M audio output tokens): not a price of the request "
+         f"alone ({PRICES_READ}; {MODEL_PRICES_PAGE})")
+
+MODELS = (
+    Model("tts-1", SPEECH.key, "alloy", usd_per_million_chars=Decimal("15"), price_note=_TTS1, max_chars=4096,
+          description="tts-1 (voice alloy)"),
+    Model("tts-1-hd", SPEECH.key, "alloy", usd_per_million_chars=Decimal("30"), price_note=_TTS1_HD, max_chars=4096,
+          description="tts-1-hd (voice alloy)"),
+    # The benchmark asks gpt-4o-mini-tts for SSE and times its first audio, as before.
+    Model("gpt-4o-mini-tts", SPEECH_SSE.key, "alloy", price_note=_MINI, max_chars=4096,
+          description="gpt-4o-mini-tts, streamed as SSE (voice alloy)"),
+    # The same model answered as the audio file (`stream_format` audio): its own offering, the request naming the model
+    # as it is (`sets` at the model slot).
+    Model("gpt-4o-mini-tts-audio", SPEECH.key, "alloy", sets={"/model": "gpt-4o-mini-tts"}, price_note=_MINI,
+          max_chars=4096, description="gpt-4o-mini-tts, the audio file (voice alloy)"),
+)
+
+REFUSALS = Refusals(
+    invalid=Refusal(400, "invalid_value", "{detail}"),
+    missing_key=Refusal(401, "missing_api_key", "You didn't provide an API key. Send it as Authorization: Bearer KEY."),
+    bad_key=Refusal(401, "invalid_api_key", "Incorrect API key provided."),
+    unknown_voice=Refusal(400, "invalid_value", "Invalid value for 'voice': {detail}"),
+    unknown_model=Refusal(404, "model_not_found", "The model '{detail}' does not exist or you do not have access to "
+                          "it."),
+    rate_limited=Refusal(429, "rate_limit_exceeded", "Rate limit reached for requests."),
+    quota=Refusal(429, "insufficient_quota", "You exceeded your current quota, please check your plan and billing "
+                  "details."),
+    not_found=Refusal(404, "unknown_url", "Invalid URL (POST {detail})"),  # the method of every documented path
+    too_long=Refusal(400, "string_above_max_length", "{detail}"),
+    busy=Refusal(503, "server_error", "The engine is currently overloaded, please try again later."),
+    server_error=Refusal(500, "server_error", "The server had an error while processing your request."),
+)
+
+
+def _error_body(kind: str) -> dict[str, object]:
+    return {"error": {"message": "{message}", "type": kind, "param": "{param}", "code": "{code}"}}
+
+
+SLOTS = Slots(text="/input", voice="/voice", model="/model", format="/response_format", speed="/speed")
+
+SERVICE = SpeechService(
+    name="openai",
+    title="OpenAI speech (/v1/audio/speech)",
+    hosts={HOST: "https://api.openai.com/v1"},
+    auth=Auth("Authorization", "Bearer"),
+    key_env="OPENAI_API_KEY",
+    docs=(REFERENCE, MODEL_PRICES_PAGE, ERROR_CODES),
+    error_model=ErrorBody,
+    # The error `type` the reference uses per status; `code` says more ("model_not_found", "invalid_api_key").
+    errors=ErrorShape(_error_body("invalid_request_error"),
+                      by_status={429: _error_body("rate_limit_exceeded"), 500: _error_body("server_error"),
+                                 503: _error_body("server_error")}),
+    refusals=REFUSALS,
+    syntheses=(Synthesis(SPEECH, SLOTS, FORMATS, default_format="mp3",
+                         chosen_by=Selector("/stream_format", ("audio",), by_default=True)),
+               Synthesis(SPEECH_SSE, SLOTS, FORMATS, default_format="mp3",
+                         chosen_by=Selector("/stream_format", ("sse",)),
+                         answer={"type": "speech.audio.delta"},
+                         last_event={"type": DONE_EVENT,
+                                     "usage": {"input_tokens": "{billed_characters}", "output_tokens": 0,
+                                               "total_tokens": "{billed_characters}"}})),
+    models=MODELS,
+    voices=VOICE_LIST,
+    prices_read=PRICES_READ,
+    doc_drift=(DocDrift("two answers on one path", "POST /v1/audio/speech answers the audio file when stream_format is "
+                        "audio (the default) and Server-Sent Events when it is sse: both are declared, as two answer "
+                        "forms of the one path picked by `stream_format` (audio.speech and audio.speech.sse); "
+                        "gpt-4o-mini-tts is offered on both (gpt-4o-mini-tts-audio: the file).", (REFERENCE,)),
+               DocDrift("usage", "speech.audio.done carries usage in tokens, which the reference does not relate to "
+                        "characters: the sandbox writes the characters spoken as input tokens.", (REFERENCE,))),
+    file_protocols=("openai-speech",),
+)
+
+PROVIDER = build_provider(SERVICE)

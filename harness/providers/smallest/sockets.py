@@ -12,6 +12,10 @@ from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, 
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.smallest.models import SDK, TtsRequest, TtsResponse
 
+# "When you're done sending text, push one final message with `flush: true` and an empty `text` — the server finishes
+# the buffer and sends `status: "complete"`" (its v3.1 page: the live socket is "Same protocol, same payload shape").
+LIGHTNING_WS = "https://docs.smallest.ai/waves/api-reference/api-reference/text-to-speech/text-to-speech-v-3-1"
+
 RATE = 24000
 SETTINGS = {"voice_id": "{voice}", "model": "{model}", "sample_rate": "{rate}"}
 
@@ -19,8 +23,13 @@ LIVE = Socket(
     key="tts.live", path="/waves/v1/tts/live", summary="Live TTS WebSocket: text in, PCM chunks out",
     doc=SDK,
     auth=SocketAuth(KeyIn.HEADER, in_handshake=True),
-    text=Send("text", {**SETTINGS, "text": "{text}", "continue": True}, TtsRequest, Match("/continue", True)),
+    # Every message but the flush is a text message; its `continue` says whether more text follows: "This setting
+    # controls whether the system should buffer and wait for more input after receiving the current one. If not set,
+    # it assumes no more input is coming" (the client's TtsRequestMessage, source: sdk; read 2026-11-25). The end the
+    # reference names: "push one final message with `flush: true` and an empty `text`" (LIGHTNING_WS).
+    text=Send("text", {**SETTINGS, "text": "{text}", "continue": True}, TtsRequest, Match("/text")),
     end=Send("flush", {**SETTINGS, "text": "", "flush": True}, TtsRequest, Match("/flush", True)),
+    continues=Match("/continue", True),
     audio=Answer("chunk", Kind.AUDIO, Match("/status", "chunk"), TtsResponse,
                  {"status": "chunk", "data": {"audio": "{audio}"}, "session_id": "{id}"}),
     audio_at=AudioAt("/data/audio"),
@@ -31,9 +40,10 @@ LIVE = Socket(
     formats=(Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}",
                     (8000, 16000, 24000, 44100)),),
     server_closes=False,
-    drift=(DocDrift("end of text", "The client's request carries continue and flush switches; which ends an "
-                    "utterance is not spelt out: the declaration sends the text with continue and ends it with a "
-                    "flush, answered by complete.", (SDK,)),),
+    drift=(DocDrift("end of text", "The reference ends the text with a flush (flush: true, empty text); the client's "
+                    "request model says a message without continue true is the last (\"If not set, it assumes no "
+                    "more input is coming\"): both end it here, the declaration sending the text with continue and "
+                    "ending it with a flush, answered by complete.", (SDK, LIGHTNING_WS)),),
 )
 
 SOCKETS = (LIVE,)

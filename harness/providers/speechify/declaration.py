@@ -21,17 +21,32 @@ from harness.core.protocols.http_speech import (
     build_provider,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
-from harness.core.spec import AudioAt, AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.core.spec import (
+    AudioAt,
+    AudioBody,
+    Auth,
+    BodyKind,
+    DocDrift,
+    Endpoint,
+    EventStreamBody,
+    JsonBody,
+    Response,
+    Role,
+)
 from harness.providers.speechify.models import (
     INTRODUCTION,
     OVERVIEW,
     PRICING,
     REFERENCE,
+    SIMBA_3_CHANGELOG,
     STREAMING,
+    TIMED_STREAM_SDK,
     ErrorBody,
     SpeechRequest,
     SpeechResponse,
+    SpeechStreamEvent,
     StreamRequest,
+    TimedStreamRequest,
 )
 
 PRICES_READ = "2026-06-21"  # the transcription's own date (models.PRICING)
@@ -88,6 +103,33 @@ STREAM = Endpoint(
     doc=STREAMING,
 )
 
+# The stream with timestamps (source: sdk, models.TIMED_STREAM_SDK): Server-Sent Events, each event's `type` its
+# name; base64 audio at /audio of each speech.chunk, the last event speech.done. Its formats are `output_format`'s:
+# declared, the headerless PCM at each of its rates ("pcm_24000": 16-bit little-endian, as the stream's audio/pcm) and
+# MP3 at 24 kHz. Left out: the other MP3 bit rates, ulaw_8000, ogg_24000 and aac_24000 (the sandbox writes one MP3
+# bit rate; the others' codecs are not described). No default is written down for a request that names neither an
+# output_format nor an Accept: the stream endpoint's own MP3 is taken.
+TIMED_RATES = (8000, 16000, 22050, 24000, 44100, 48000)
+TIMED_FORMATS = (
+    Format("mp3_24000_128", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg"),
+    *(Format(f"pcm_{rate}", AudioSpec("pcm_s16le", rate, "raw"), f"audio/pcm;rate={rate}") for rate in TIMED_RATES),
+)
+
+TIMED_STREAM = Endpoint(
+    key="audio.stream.timestamps", method="POST", path="/v1/audio/stream/with-timestamps", host=HOST,
+    role=Role.STREAM,
+    summary="Stream speech with word-level speech marks: speech.chunk events (base64 audio), then speech.done",
+    request=TimedStreamRequest, body_kind=BodyKind.JSON,
+    responses=(Response(200, (EventStreamBody(SpeechStreamEvent, audio=AudioAt("/audio")),),
+                        "A Server-Sent Events stream of speech.chunk events followed by one terminal speech.done"),
+               _error(400, "Invalid request parameters"), _error(401, "Missing or invalid API key"),
+               _error(402, "Insufficient account balance"), _error(429, "Rate or concurrency limit exceeded"),
+               _error(500, "Server error")),
+    example={"input": "Hello from Speechify.", "voice_id": "george", "model": "simba-3.0",
+             "output_format": "pcm_24000"},
+    doc=TIMED_STREAM_SDK,
+)
+
 # The catalogue voices the overview names ("george, henry, carly, sophia, …"); every one serves both models
 # ("the same voice IDs work across every language"). The voices list (GET /v1/voices) is referred to, not
 # described, in the stored reference text: no listing declared.
@@ -106,6 +148,13 @@ MODELS = (
           usd_per_million_chars=Decimal("10"),
           price_note=f"as simba-english: $10 per 1M characters ({PRICES_READ}; a transcription of {PRICING})",
           max_chars=20_000, description="Simba English over /v1/audio/stream (voice george)"),
+    # The stream with timestamps serves the streaming-native models only ("the legacy `simba-english` and
+    # `simba-multilingual` models return 400 `speech_marks_unsupported` here"): simba-3.0, its default, in the
+    # changelog's voice george. No stored price names a model: the pay-as-you-go rate, as for the others.
+    Model("simba-3.0", TIMED_STREAM.key, "george", usd_per_million_chars=Decimal("10"),
+          price_note=f"the pay-as-you-go rate, which names no model: $10 per 1M characters ({PRICES_READ}; a "
+                     f"transcription of {PRICING})",
+          max_chars=20_000, description="Simba 3.0 over /v1/audio/stream/with-timestamps (voice george)"),
 )
 
 # The codes and messages are the sandbox's own words: the stored pages quote no error body beyond "an error
@@ -129,7 +178,7 @@ SERVICE = SpeechService(
     hosts={HOST: "https://api.sws.speechify.com"},
     auth=Auth("Authorization", "Bearer"),
     key_env="SPEECHIFY_API_KEY",  # "Set the SPEECHIFY_API_KEY environment variable and the SDKs authenticate"
-    docs=(REFERENCE, INTRODUCTION, OVERVIEW, PRICING, STREAMING),
+    docs=(REFERENCE, INTRODUCTION, OVERVIEW, PRICING, STREAMING, TIMED_STREAM_SDK, SIMBA_3_CHANGELOG),
     error_model=ErrorBody,
     errors=ErrorShape({"error": "{message}"}),
     refusals=REFUSALS,
@@ -145,7 +194,13 @@ SERVICE = SpeechService(
                          format_words=FormatWords(format="/audio_format")),
                Synthesis(STREAM, Slots(text="/input", voice="/voice_id", model="/model", format="/accept",
                                        language="/language"),
-                         STREAM_FORMATS, default_format="audio/mpeg")),
+                         STREAM_FORMATS, default_format="audio/mpeg"),
+               Synthesis(TIMED_STREAM, Slots(text="/input", voice="/voice_id", model="/model", format="/output_format",
+                                             language="/language"),
+                         TIMED_FORMATS, default_format="mp3_24000_128", answer={"type": "speech.chunk"},
+                         event_at="/type", last_event={"type": "speech.done",
+                                                       "billable_characters_count": "{billed_characters}",
+                                                       "audio_duration_ms": "{duration_ms}"})),
     models=MODELS,
     voices=VOICE_LIST,
     prices_read=PRICES_READ,
@@ -153,7 +208,11 @@ SERVICE = SpeechService(
                         "its official client (speechify-api 4.0.0) use https://api.speechify.ai.", (INTRODUCTION,)),
                DocDrift("error body", "Only \"a JSON body with an error field describing the issue\" is documented; "
                         "the newer reference's envelope puts an object there ({code, message, fields}): the "
-                        "declaration accepts either under `error`.", (INTRODUCTION,))),
+                        "declaration accepts either under `error`.", (INTRODUCTION,)),
+               DocDrift("stream with timestamps", "POST /v1/audio/stream/with-timestamps is not in the stored "
+                        "reference pages: declared from the official client's method, event models and docstring "
+                        "(source: sdk). A legacy model there is \"400 speech_marks_unsupported\" in its words; the "
+                        "sandbox refuses it as an unknown model (400).", (TIMED_STREAM_SDK,))),
 )
 
 PROVIDER = build_provider(SERVICE)

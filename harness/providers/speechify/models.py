@@ -88,3 +88,52 @@ class ErrorBody(ResponseModel):
     """"Error responses include a JSON body with an error field describing the issue.\""""
 
     error: Any
+
+
+# POST /v1/audio/stream/with-timestamps, from the official client (speechify-api 4.0.0, source: sdk; read 2026-11-25):
+# `AudioClient.stream_with_timestamps` and its docstring ("The response is a Server-Sent Events stream. Each
+# `speech.chunk` event carries a Base64-encoded run of audio, the speech marks that became final with it, or both
+# ... A terminal `speech.done` event ends the stream"), `SpeechStreamEvent` (speech.chunk {audio, speech_marks},
+# speech.done {billable_characters_count, audio_duration_ms}, speech.error {error, request_id}; "The payload's `type`
+# field mirrors the `event:` name"), `AudioStreamOutputFormat` and `GetStreamRequestModel`. The stored reference
+# pages do not hold this endpoint.
+TIMED_STREAM_SDK = ("https://pypi.org/project/speechify-api/4.0.0/ "
+                    "(speechify/audio/raw_client.py: stream_with_timestamps)")
+# "simba-3.0 is now available on POST /v1/audio/speech and POST /v1/audio/stream via the model field. It's the new
+# streaming-native voice model" (its example: "voice_id": "george", "model": "simba-3.0"); "Currently English only".
+SIMBA_3_CHANGELOG = "https://docs.sws.speechify.com/tts/changelog/2026/5/9"
+# output_format: "The output audio format as a `codec_sampleRate_bitrate` string. Takes precedence over the `Accept`
+# header when set ... `wav_*` formats are not supported on streaming".
+TimedOutputFormat = Literal[
+    "pcm_8000", "pcm_16000", "pcm_22050", "pcm_24000", "pcm_44100", "pcm_48000",
+    "mp3_22050_32", "mp3_22050_64", "mp3_22050_96", "mp3_22050_128", "mp3_22050_160", "mp3_22050_192",
+    "mp3_24000_32", "mp3_24000_64", "mp3_24000_96", "mp3_24000_128", "mp3_24000_160", "mp3_24000_192",
+    "ulaw_8000", "ogg_24000", "aac_24000"]
+# model: "Defaults to `simba-3.0` ... `simba-3.2` is the streaming-native model with the lowest TTFB ...
+# `simba-english` and `simba-multilingual` are the legacy Simba 1.6 models" (which "return 400
+# `speech_marks_unsupported` here").
+TimedStreamModel = Literal["simba-english", "simba-multilingual", "simba-3.0", "simba-3.2"]
+
+
+class TimedStreamRequest(RequestModel):
+    input: str = Field(min_length=1, max_length=MAX_STREAM_CHARS,
+                       description="Plain text or SSML to be synthesized to speech.")
+    voice_id: str = Field(min_length=1, description="Id of the voice to be used for synthesizing speech.")
+    language: str | None = Field(None, description="Language of the input ... e.g. en-US.")
+    model: TimedStreamModel | None = None
+    options: SpeechOptions | None = None
+    output_format: TimedOutputFormat | None = None
+
+
+class SpeechStreamEvent(ResponseModel):
+    """One event of the stream, its `type` the SSE event's name: speech.chunk (audio, speech marks, or both),
+    speech.done (the billed characters and the audio's length) or speech.error (the error envelope)."""
+
+    type: Literal["speech.chunk", "speech.done", "speech.error"]
+    audio: str | None = None
+    speech_marks: list[Any] | None = None
+    billable_characters_count: int | None = None
+    audio_duration_ms: int | None = None
+    error: Any = None
+    request_id: str | None = None
+

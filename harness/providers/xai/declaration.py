@@ -26,6 +26,7 @@ from harness.providers.xai.models import (
     MAX_TEXT_CHARS,
     PRICING,
     REFERENCE,
+    SDK,
     ErrorBody,
     SpeechRequest,
 )
@@ -35,9 +36,14 @@ HOST = "api"
 RATE = 24000  # "Defaults to MP3 at 24 kHz / 128 kbps"
 RATES = (8000, 16000, 22050, 24000, 44100, 48000)
 
+# pcm: the pricing page's "MP3 / WAV / PCM / μ-law / A-law formats" (read 2026-11-25), and the official client's
+# `_ALLOWED_CODECS = frozenset({"mp3", "wav", "pcm", "mulaw", "alaw"})` (source: sdk, SDK): headerless samples, 16-bit
+# little-endian as the client's callers read them (Pipecat's XAIHttpTTSService asks for it by default). Its answer's
+# Content-Type is in neither: audio/pcm, the name the family reads headerless samples by.
 FORMATS = (
     Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
     Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
+    Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), "audio/pcm", RATES),
 )
 
 
@@ -85,7 +91,7 @@ SERVICE = SpeechService(
     hosts={HOST: "https://api.x.ai"},
     auth=Auth("Authorization", "Bearer"),
     key_env="XAI_API_KEY",
-    docs=(REFERENCE, GUIDE, INTEGRATION, PRICING),
+    docs=(REFERENCE, GUIDE, INTEGRATION, PRICING, SDK),
     error_model=ErrorBody,
     errors=ErrorShape({"code": "{code}", "error": "{message}"}),
     refusals=REFUSALS,

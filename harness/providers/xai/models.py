@@ -23,6 +23,9 @@ GUIDE = "https://docs.x.ai/developers/model-capabilities/audio/text-to-speech"
 INTEGRATION = "https://visionagents.ai/integrations/tts/xai"
 # "Pricing | $4.20 / 1M characters"; "MP3 / WAV / PCM / μ-law / A-law formats"; "Last updated: April 15, 2026"
 PRICING = "https://docs.x.ai/developers/models/text-to-speech"
+# The official client (xai-sdk, src/xai_sdk/tts.py, read 2026-11-25): "The public TTS surface is REST-only (`POST
+# /v1/tts`, `GET /v1/tts/voices`)"; its codecs `{"mp3", "wav", "pcm", "mulaw", "alaw"}` (source: sdk).
+SDK = "https://github.com/xai-org/xai-sdk-python/blob/main/src/xai_sdk/tts.py"
 
 MAX_TEXT_CHARS = 15_000  # "Maximum 15,000 characters."
 

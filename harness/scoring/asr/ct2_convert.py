@@ -168,7 +168,7 @@ def _target(name: str) -> str | list[str] | None:
 
 
 @dataclass(frozen=True, slots=True)
-class OpenAICheckpoint:
+class WhisperCheckpoint:
     """openai-whisper's checkpoint content, as numpy arrays."""
 
     dims: dict[str, int]
@@ -176,7 +176,7 @@ class OpenAICheckpoint:
     alignment_heads: list[list[int]]
 
 
-def to_openai_checkpoint(weights: Ct2Weights, config: dict[str, Any] | None = None) -> OpenAICheckpoint:
+def to_whisper_checkpoint(weights: Ct2Weights, config: dict[str, Any] | None = None) -> WhisperCheckpoint:
     """Rename and split CTranslate2 Whisper weights into openai-whisper's state dict and dimensions."""
     if weights.spec != "WhisperSpec":
         raise ConversionError(f"expected a CTranslate2 WhisperSpec model, got {weights.spec!r}")
@@ -200,7 +200,7 @@ def to_openai_checkpoint(weights: Ct2Weights, config: dict[str, Any] | None = No
             state[piece_name] = piece
     dims = _dimensions(weights.variables)
     heads = [list(map(int, pair)) for pair in (config or {}).get("alignment_heads", [])]
-    return OpenAICheckpoint(dims=dims, state=state, alignment_heads=heads)
+    return WhisperCheckpoint(dims=dims, state=state, alignment_heads=heads)
 
 
 def _dimensions(variables: dict[str, Array]) -> dict[str, int]:
@@ -228,14 +228,14 @@ def _dimensions(variables: dict[str, Array]) -> dict[str, int]:
         raise ConversionError(f"model.bin lacks the Whisper variable {exc.args[0]!r}") from exc
 
 
-def convert_ct2_to_openai(source: Path, destination: Path) -> OpenAICheckpoint:
+def convert_ct2_to_whisper(source: Path, destination: Path) -> WhisperCheckpoint:
     """Convert the CTranslate2 model folder ``source`` into the openai-whisper checkpoint file ``destination``."""
     model_bin = source / "model.bin"
     if not model_bin.is_file():
         raise ConversionError(f"expected a CTranslate2 model folder with model.bin, got {source}")
     config_path = source / "config.json"
     config = json.loads(config_path.read_text()) if config_path.is_file() else {}
-    checkpoint = to_openai_checkpoint(read_ct2_model(model_bin), config)
+    checkpoint = to_whisper_checkpoint(read_ct2_model(model_bin), config)
     try:
         import torch
     except ImportError as exc:

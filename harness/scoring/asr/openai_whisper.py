@@ -27,13 +27,13 @@ from harness.scoring.scoring_errors import AsrBackendError, ModelNotFoundError
 
 def shipped_tiny_en_checkpoint() -> Path:
     """An openai-whisper checkpoint of the shipped tiny.en, converted on first use."""
-    from harness.scoring.asr.ct2_convert import convert_ct2_to_openai
+    from harness.scoring.asr.ct2_convert import convert_ct2_to_whisper
 
     source = shipped_tiny_en()
     digest = content_id(source / "model.bin", DEFAULT_MODEL).split("#", 1)[1]
     target = cache_root() / "openai-whisper" / f"{DEFAULT_MODEL}-ct2-{digest}.pt"
     if not target.is_file():
-        convert_ct2_to_openai(source, target)
+        convert_ct2_to_whisper(source, target)
     return target
 
 

@@ -15,3 +15,11 @@ def pitch_of(voices: tuple[str, ...], voice: str) -> float:
     """Each declared voice is the embedded voice at one of five pitches, by its place in the declaration."""
     index = voices.index(voice) if voice in voices else 0
     return ((index % 5) - 2) * 1.5
+
+
+def length_scale(speed: object) -> float:
+    """Piper's length scale for a requested speed (1/speed), held within what Piper renders (0.4-2.0, i.e. speeds
+    0.5-2.5); no speed, or one that is not a positive number, is the normal pace."""
+    if isinstance(speed, bool) or not isinstance(speed, int | float) or speed <= 0:
+        return 1.0
+    return min(2.0, max(0.4, 1.0 / speed))

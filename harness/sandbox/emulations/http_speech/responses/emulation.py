@@ -10,17 +10,19 @@ NDJSON) each carrying a piece of it —, the billed-characters header where docu
 a token exchange (tokens live for the documented lifetime on the sandbox's clock); the declared request-id
 header, a fresh UUID, on every answer, errors included. Every error is written
 in the provider's `ErrorShape`, with the provider's code for it, and the sandbox's engine refusals (faults,
-rate limits, bodies too large) get the provider's code for their status.
+rate limits, bodies too large) get the provider's code for their status. A speed slot's multiplier is the
+voice's speaking rate (Piper's length scale 1/speed, held within what Piper renders: speeds 0.5-2.5).
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import re
 import secrets
 import uuid
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from http import HTTPStatus
@@ -42,18 +44,38 @@ from harness.core.protocols.http_speech import (
     read,
     service_of,
 )
+from harness.core.protocols.marks import Marks, complete_words, marks_values
+from harness.core.protocols.realtime_grammar import SpokenSpan
 from harness.core.spec import AudioAt, EventStreamBody, JsonBody, NdjsonBody, Provider
 from harness.core.ssml import spoken_text
 from harness.sandbox.emulation import Call, Emulation, Reject, StateNames
-from harness.sandbox.emulations.http_speech.models import CHUNK_BYTES, OPUS_RATE, TIMING, TOKEN_PREFIX, pitch_of
+from harness.sandbox.emulations.http_speech.models import (
+    CHUNK_BYTES,
+    OPUS_RATE,
+    TIMING,
+    TOKEN_PREFIX,
+    length_scale,
+    pitch_of,
+)
+from harness.sandbox.emulations.http_speech.responses.grpc_stream import rpc_handlers
 from harness.sandbox.emulations.http_speech.responses.socket import socket_handlers
 from harness.sandbox.http_bodies import json_reply, sse_reply
-from harness.sandbox.utterances import Speaker
+from harness.sandbox.utterances import Speaker, spread_marks
 from harness.speech import encode_as
 
 
-def refuse(refusal: Refusal, detail: str = "", headers: Mapping[str, str] | None = None) -> Reject:
-    return Reject(refusal.status, refusal.says(detail), headers=headers, extra={"code": refusal.code})
+def refuse(refusal: Refusal, detail: str = "", headers: Mapping[str, str] | None = None,
+           param: str | None = None) -> Reject:
+    """The refusal as the engine raises it; `param`: the request field it is about (an `ErrorShape`'s `{param}`)."""
+    return Reject(refusal.status, refusal.says(detail), headers=headers, extra={"code": refusal.code, "param": param})
+
+
+_PARAM = re.compile(r"parameter '([^'.]+)")  # the field a validation problem names (harness.core.validate's words)
+
+
+def _field(pointer: str | None) -> str | None:
+    """The request field a slot's pointer names (its first part)."""
+    return pointer.lstrip("/").split("/")[0] if pointer else None
 
 
 class SpeechServiceEmulation(Emulation):
@@ -73,6 +95,7 @@ class SpeechServiceEmulation(Emulation):
         if self.service.token is not None:
             self.handlers[self.service.token.endpoint.key] = self.issue_token
         self.sockets.update(socket_handlers(self.service, provider.channels))
+        self.rpcs.update(rpc_handlers(self.service, provider))
         refusals = self.service.refusals
         # The provider's code for an engine refusal that names none, by status (the first refusal wins).
         self.codes: dict[int, str] = {}
@@ -86,7 +109,8 @@ class SpeechServiceEmulation(Emulation):
 
     def _rendered(self, reject: Reject) -> tuple[Any, dict[str, str]]:
         code = str(reject.extra.get("code") or self.codes.get(reject.status) or HTTPStatus(reject.status).phrase)
-        return self.service.errors.render(reject.status, code, reject.message)
+        param = reject.extra.get("param")
+        return self.service.errors.render(reject.status, code, reject.message, str(param) if param else None)
 
     def error_body(self, reject: Reject) -> Mapping[str, Any] | None:
         body, _ = self._rendered(reject)
@@ -102,7 +126,13 @@ class SpeechServiceEmulation(Emulation):
         return {name: str(uuid.uuid4())} if name else {}
 
     def invalid(self, call: Call | None, problems: list[str]) -> Reject:
-        return refuse(self.service.refusals.invalid, "; ".join(problems))
+        found = _PARAM.search(problems[0]) if problems else None
+        param = found.group(1) if found else None
+        refusals = self.service.refusals
+        texts = {_field(s.slots.text) for s in self.service.syntheses}
+        if refusals.too_long is not None and param in texts and "must be length" in problems[0]:
+            return refuse(refusals.too_long, "; ".join(problems), param=param)
+        return refuse(refusals.invalid, "; ".join(problems), param=param)
 
     def too_large(self, endpoint: Any, message: str) -> Reject:
         return refuse(self.service.refusals.invalid, message)
@@ -143,17 +173,16 @@ class SpeechServiceEmulation(Emulation):
             return found.voice if found is not None else (self.voice_names[0] if self.voice_names else "")
         voice = self.service.voice(name)
         if voice is None:
-            raise refuse(self.service.refusals.unknown_voice, name)
+            raise refuse(self.service.refusals.unknown_voice, name, param=_field(slot))
         if model is not None and voice.models and model not in voice.models:
-            raise refuse(self.service.refusals.unknown_voice, f"{name} (not a voice of {model})")
+            raise refuse(self.service.refusals.unknown_voice, f"{name} (not a voice of {model})", param=_field(slot))
         return name
 
     def _format(self, synthesis: Synthesis, payload: Mapping[str, Any]) -> tuple[Format, int]:
-        name = read(payload, synthesis.slots.format)
         try:
-            fmt = synthesis.format(None if name is None else str(name))
-        except KeyError:
-            raise refuse(self.service.refusals.invalid, f"unsupported output format {name!r}") from None
+            fmt = synthesis.format_of(payload)
+        except KeyError as error:
+            raise refuse(self.service.refusals.invalid, f"unsupported output format {error.args[0]!r}") from None
         asked = read(payload, synthesis.slots.rate)
         if asked is None or asked == "":
             return fmt, fmt.spec.sample_rate
@@ -193,7 +222,8 @@ class SpeechServiceEmulation(Emulation):
             raise refuse(self.service.refusals.invalid, "no text to speak")
         model = model_of(self.service, synthesis, payload)
         if model is None and self.service.refusals.unknown_model is not None:
-            raise refuse(self.service.refusals.unknown_model, str(read(payload, slots.model) or ""))
+            raise refuse(self.service.refusals.unknown_model, str(read(payload, slots.model) or ""),
+                         param=_field(slots.model))
         sent = None if model is None else model.sets.get(slots.model or "", model.name)  # the name it sends
         voice = self._voice(synthesis, payload, sent)
         fmt, rate = self._format(synthesis, payload)
@@ -208,7 +238,8 @@ class SpeechServiceEmulation(Emulation):
         await call.services.take_time(TIMING, len(text))
         if fmt.spec.codec == "opus":
             rate = OPUS_RATE  # Opus codes at 48 kHz whatever the input (libsndfile takes no other rate for it)
-        speaker = Speaker(call.services, rate, 1.0, pitch_of(self.voice_names, voice))
+        speaker = Speaker(call.services, rate, 1.0, pitch_of(self.voice_names, voice),
+                          length_scale(read(payload, slots.speed)))
         samples = await speaker.samples(text)
         audio = encode_as(samples, rate, fmt.spec.codec, fmt.spec.container)
         headers = self.request_id()
@@ -220,11 +251,18 @@ class SpeechServiceEmulation(Emulation):
         # The documents' default: the last event repeats the whole audio unless the request's flag says not to.
         flag = synthesis.whole_audio_last_unless
         whole_last = bool(flag) and read(payload, flag) is not True
+        marks = synthesis.marks
+        spans: tuple[SpokenSpan, ...] = ()
+        if marks is not None and (not marks.asked_by or read(payload, marks.asked_by) is True):
+            chars = spread_marks(text, samples, rate, 0.0)
+            spans = chars if marks.chars else tuple(complete_words([*chars, SpokenSpan(" ", 0.0, 0.0)])[0])
         return self._answer(synthesis, audio, fmt, headers, fill(synthesis.answer, values),
-                            fill(synthesis.last_event, values), whole_last)
+                            fill(synthesis.last_event, values), whole_last,
+                            _Timed(len(samples) / rate, spans, marks, values) if spans else None)
 
     def _answer(self, synthesis: Synthesis, audio: bytes, fmt: Format, headers: dict[str, str],
-                beside: dict[str, Any], last: dict[str, Any] | str, whole_last: bool = False) -> Response:
+                beside: dict[str, Any], last: dict[str, Any] | str, whole_last: bool = False,
+                timed: _Timed | None = None) -> Response:
         success = synthesis.endpoint.response_for(synthesis.endpoint.success_status)
         body = carrier(success)
         if isinstance(body, JsonBody) and body.audio is not None:
@@ -235,7 +273,8 @@ class SpeechServiceEmulation(Emulation):
             if whole_last and isinstance(last, dict):
                 last = copy.deepcopy(last)
                 put(last, body.audio.pointer, encode_text(audio, body.audio.encoding))
-            return sse_reply(_events(audio, body.audio, beside, last), headers=headers, event_at=synthesis.event_at)
+            return sse_reply(_events(audio, body.audio, beside, last, timed), headers=headers,
+                             event_at=synthesis.event_at)
         if isinstance(body, NdjsonBody) and body.audio is not None:
             lines = _lines(audio, body.audio, beside)
             return StreamingResponse(lines, media_type=body.content_types[0], headers=headers)
@@ -278,12 +317,40 @@ async def _pieces(audio: bytes) -> AsyncIterator[bytes]:
         yield audio[start:start + CHUNK_BYTES]
 
 
+@dataclass(frozen=True, slots=True)
+class _Timed:
+    """What a stream's marks events need: the audio's length, the marks, their declaration, the answer's values."""
+
+    duration_s: float
+    spans: tuple[SpokenSpan, ...]
+    marks: Marks | None
+    values: Mapping[str, Any]
+
+    def event(self, spans: tuple[SpokenSpan, ...]) -> dict[str, Any]:
+        assert self.marks is not None and self.marks.answer is not None
+        event = fill(self.marks.answer.template, self.values)
+        for where, listed in marks_values(self.marks, spans).items():
+            put(event, where, listed)
+        return event
+
+
 async def _events(audio: bytes, where: AudioAt, beside: dict[str, Any],
-                  last: Mapping[str, Any] | str | None = None) -> AsyncIterator[Mapping[str, Any] | str]:
+                  last: Mapping[str, Any] | str | None = None,
+                  timed: _Timed | None = None) -> AsyncIterator[Mapping[str, Any] | str]:
+    """The audio in events, each a piece of it; where marks are asked for, after each piece the marks its speech ends
+    (a piece's place in time read from its place in the bytes), the rest after the last."""
+    sent, told = 0, 0
     async for piece in _pieces(audio):
         event = copy.deepcopy(beside)
         put(event, where.pointer, encode_text(piece, where.encoding))
         yield event
+        sent += len(piece)
+        if timed is not None and timed.marks is not None and timed.marks.answer is not None:
+            until = timed.duration_s * sent / len(audio) if sent < len(audio) else float("inf")
+            ended = tuple(s for s in timed.spans[told:] if s.end_s <= until)
+            if ended:
+                told += len(ended)
+                yield timed.event(ended)
     if last:
         yield last
 

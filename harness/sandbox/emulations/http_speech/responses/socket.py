@@ -1,9 +1,8 @@
 """The WebSocket speech family's sockets, imitated from their `Socket` declarations alone
 (`harness.core.protocols.websocket_speech`), for any provider of the HTTP speech family that declares them.
 
-    handshake   `http-<status>` faults → that status; where the key travels on the upgrade (its header, or the
-                offered subprotocols [name, KEY] where declared), a missing or unknown key → the provider's 401
-                in its HTTP error shape; where the upgrade refuses more
+    handshake   `http-<status>` faults → that status; where the key travels on the upgrade, a missing or
+                unknown key → the provider's 401 in its HTTP error shape; where the upgrade refuses more
                 (`UpgradeRefusals`), the URL's settings (400), a spent wallet (402), the key's rate limit (429)
     accept      the greeting where declared (MiniMax's connected_success)
     framing     every message read and written as the socket frames it: JSON text, or MessagePack binary frames
@@ -14,7 +13,7 @@
                 key's rate limit → an error frame; then the `ready` answer where declared
     text        validated against its documented model; joins the buffer, or is spoken at once where the
                 provider speaks each text as it comes (`speaks_each_text`); a text closed by the socket's
-                end token (`end_token`) is also the end
+                end token (`end_token`), or without what says more follows (`continues`), is also the end
     flush       where declared, the buffer spoken now (then the final marker, where each flush ends with one); the
                 text goes on
     flushes     where every flush is answered (`Flushes`: Deepgram's), the end is a flush too: the buffer spoken,
@@ -25,34 +24,47 @@
     update      where declared, its settings read as the opening's, a slot it leaves out kept
     end         the buffer spoken; the final marker after the last audio (filled with the end message's
                 nonce and the context); the server closes 1000 unless the client has more to say
+    contexts    where declared, each context its own stream (settings, buffer, speaker, lane), opened by its first
+                message and ended by `end` or a text message without its `more` flag; contexts speak side by
+                side, every answer naming its own; `cancel` drops one (nothing more sent for it); the socket
+                stays open for further contexts
+    marks       where declared (and asked for by `asked_by`), the speaker's timing marks as lists at the marks'
+                pointers: words (characters joined until white space) or characters, in the marks' unit
     after_final its answer where declared (`closed`), once the audio asked for is out; then the server closes
                 1000, or waits for the client to
     errors      an error frame in the declared template (the provider's own code for the refusal, from the
                 `SpeechService`'s refusals) and the declared error close, or, where errors are told by the close
                 frame alone (`close_errors`), that close with its code and the reason naming the fault: a
-                binary or non-JSON frame, a message the socket does not have, one its model refuses, text
-                before the opening, a spent wallet, no message within IDLE_TIMEOUT_S
+                binary or non-JSON frame, a
+                message the socket does not have, one its model refuses, text before the opening, a spent
+                wallet, no message within IDLE_TIMEOUT_S
 
-Audio goes out as the declared format's bytes, chunk by chunk on the stream's timeline (the `Speaker`), as
-binary frames or encoded into the audio answer's template at its pointer; `{last}` is true in the last audio
-answer of each spoken stretch. Each stretch is charged at the model's documented price.
+The key on the upgrade is the provider's auth header, any of its `Auth.others` headers, a query parameter of
+`SocketAuth.query`, or the offered subprotocols [`SocketAuth.subprotocol`, KEY] (accepted naming the first).
+Audio goes out as the declared format's bytes, chunk by chunk on the stream's timeline (the `Speaker`), as binary
+frames or encoded into the audio answer's template at its pointer; `{last}` is true in the last audio answer of each
+spoken stretch, `{step_ms}` the milliseconds its chunk took to make. Each stretch is charged at the model's documented
+price.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections import deque
-from collections.abc import Mapping
-from dataclasses import replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from starlette.websockets import WebSocketDisconnect
 
 from harness.core.audio import stream_frames
-from harness.core.protocols.http_speech import Refusal, SpeechService, fill, put, read
-from harness.core.protocols.realtime_grammar import AudioSpec, Channel
+from harness.core.protocols.http_speech import Model, Refusal, SpeechService, fill, put, read
+from harness.core.protocols.marks import Marks, complete_words, marks_values
+from harness.core.protocols.realtime_grammar import AudioSpec, Channel, SpokenSpan
 from harness.core.protocols.socket_framing import FramingError, audio_value, decode, encode
 from harness.core.protocols.websocket_speech import (
     Answer,
@@ -82,16 +94,35 @@ LANE = "speech"
 
 
 class Refused(Exception):
-    """End the socket with an error frame: the provider's refusal and the particulars (`fault`: the kind of fault,
-    for a socket that tells errors by its close frame alone: `CloseErrors`' field names)."""
+    """End the socket with an error frame: the provider's refusal and the particulars."""
 
     def __init__(self, refusal: Refusal, detail: str = "", fault: str = "invalid") -> None:
         super().__init__(refusal.says(detail))
         self.refusal = refusal
         self.detail = detail
         self.code = refusal.code
+        self.status = refusal.status
         self.message = refusal.says(detail)
-        self.fault = fault
+        self.fault = fault  # the kind of fault, for a socket that tells errors by its close frame (`CloseErrors`)
+
+
+@dataclass(slots=True)
+class Stream:
+    """One utterance on the socket (a context where the socket has them): its settings, its text and its speaker."""
+
+    wire_model: str
+    model: Model
+    voice: str
+    spec: AudioSpec
+    values: dict[str, Any]
+    lane: str = LANE
+    opened: bool = False
+    settled: bool = False  # the settings were read (from the opening, or the first text message)
+    buffer: str = ""
+    speaker: Speaker | None = None
+    ended: bool = False  # its last text came: nothing more is taken for it
+    marked: bool = False  # timing marks were asked for
+    pending: list[SpokenSpan] = field(default_factory=list)  # characters of a word not yet ended
 
 
 class FamilySocket:
@@ -106,23 +137,36 @@ class FamilySocket:
         self.call = call
         self.sender = Sender(call)
         self.lanes = Lanes()
-        self.key = call.header_key or ""
         self.subprotocol: str | None = None  # the subprotocol the upgrade is accepted with (`SocketAuth.subprotocol`)
-        offered = list(call.websocket.scope.get("subprotocols") or ())
-        named = self.socket.auth.subprotocol
-        if not self.key and named and len(offered) >= 2 and offered[0] == named:
-            self.key, self.subprotocol = str(offered[1]), named
-        self.opened = self.socket.opening is None
-        self.buffer = ""
-        self.values: dict[str, Any] = {"context": "", "nonce": 0, "id": uuid.uuid4().hex, "sequence": 0}
+        self.key = self._upgrade_key()
+        self.id = uuid.uuid4().hex
         self.flushed_at: deque[float] = deque()  # the sandbox clock's readings of the flushes taken (`Flushes`)
         self.models = {wire: model for model, wire in served(service, self.socket)}  # the socket's names
-        self.wire_model, self.model = next(iter(self.models.items()))
-        self.voice = self.model.voice
-        fmt = self.socket.formats[0]
-        self.spec: AudioSpec = fmt.spec
-        self.speaker: Speaker | None = None
-        self.settled = False  # the settings were read (from the opening, or the first text message)
+        self.streams: dict[str, Stream] = {}
+        self.stream = self._new_stream("")
+
+    def _new_stream(self, context: str) -> Stream:
+        wire, model = next(iter(self.models.items()))
+        lane = LANE if self.socket.contexts is None else f"context:{context}"
+        marked = self.socket.marks is not None and not self.socket.marks.asked_by
+        return Stream(wire, model, model.voice, self.socket.formats[0].spec,
+                      {"context": context, "nonce": 0, "id": self.id, "sequence": 0}, lane,
+                      opened=self.socket.opening is None, marked=marked)
+
+    def _upgrade_key(self) -> str:
+        """The key as the upgrade carries it: the auth header, another documented header, or a query parameter."""
+        call = self.call
+        if call.header_key:
+            return call.header_key
+        headers = call.websocket.headers
+        others = (*(headers.get(form.header) for form in self.service.auth.others if form.header and not form.query),
+                  *(call.query.get(name) for name in self.socket.auth.query))
+        found = next((value.strip() for value in others if value and value.strip()), "")
+        offered = list(call.websocket.scope.get("subprotocols") or ())
+        named = self.socket.auth.subprotocol  # the subprotocols [name, KEY] (Deepgram's token)
+        if not found and named and len(offered) >= 2 and offered[0] == named:
+            found, self.subprotocol = str(offered[1]), named
+        return found
 
     # --- the connection -----------------------------------------------------------------------------
 
@@ -142,16 +186,20 @@ class FamilySocket:
             return
         await call.websocket.accept(subprotocol=self.subprotocol)
         try:
-            if self.socket.greeting is not None:
-                await self._send(self._filled(self.socket.greeting))
+            if self.socket.greeting is not None:  # it names the settings the upgrade asked for, else the defaults
+                stream = self.stream
+                defaults = {"model": stream.wire_model, "voice": stream.voice, "format": self.socket.formats[0].name,
+                            "rate": stream.spec.sample_rate}
+                asked = {name: value for name, value in self._upgrade_given().items() if value not in (None, "")}
+                await self._send(self._filled(self.socket.greeting, **{**defaults, **asked}))
             if auth.where is KeyIn.HEADER and not auth.in_handshake:
                 self._check_key(self.key)
-            if self.socket.opening is None and not self.settled:
-                self._start(self.wire_model, self.voice, self.spec)
+            if self.socket.opening is None and not self.stream.settled:
+                self._start(self.stream.wire_model, self.stream.voice, self.stream.spec)
             await self._converse()
         except Refused as refused:
             self.lanes.stop()
-            await self._error(refused.code, refused.message, refused.fault)
+            await self._error(refused.code, refused.message, refused.status, refused.fault)
         except (WebSocketDisconnect, SocketDropped):
             self.lanes.stop()
 
@@ -165,11 +213,11 @@ class FamilySocket:
 
     async def _upgrade_admits(self) -> bool:
         """The upgrade's own refusals beyond the key (`UpgradeRefusals`); whether it may be accepted. The URL's
-        settings are read here, so the socket starts with them (and the greeting names them)."""
+        settings are read here, so the socket starts with them."""
         checks, call, refusals = self.socket.upgrade_refusals, self.call, self.service.refusals
         if checks is None:
             return True
-        if checks.settings and self.socket.opening is None:
+        if checks.settings and self.socket.opening is None and self.socket.contexts is None:
             try:
                 self._open({}, {})  # the query's and path's settings alone
             except Refused as refused:
@@ -185,7 +233,7 @@ class FamilySocket:
             return False
         return True
 
-    async def _error(self, code: str, message: str, fault: str = "invalid") -> None:
+    async def _error(self, code: str, message: str, status: int = 400, fault: str = "invalid") -> None:
         answer, closes = self.socket.error, self.socket.close_errors
         if answer is None:
             assert closes is not None  # Socket.__post_init__: one of the two
@@ -193,7 +241,7 @@ class FamilySocket:
             if self.sender.open:
                 await self.sender.close(said.code, f"{said.name}: {message}"[:120])
             return
-        frame = self._filled(answer, code=code, message=message)
+        frame = self._filled(answer, code=code, message=message, status=status)
         number = int(code) if code.isdigit() else code  # a code that is a number is written as one (MiniMax's)
         for pointer, value in ((answer.code_at, number), (answer.message_at, message)):
             if pointer:
@@ -211,8 +259,8 @@ class FamilySocket:
         else:
             await self.sender.json(message, audio=audio)
 
-    def _filled(self, answer: Answer, **values: Any) -> dict[str, Any]:
-        filled = fill(answer.template, {**self.values, **values})
+    def _filled(self, answer: Answer, stream: Stream | None = None, **values: Any) -> dict[str, Any]:
+        filled = fill(answer.template, {**(stream or self.stream).values, **values})
         assert isinstance(filled, dict)
         return filled
 
@@ -256,30 +304,59 @@ class FamilySocket:
             self.call.services.accepted_unknown(f"WS {self.socket.path} {send.name}", unknown)
         return send
 
+    def _context(self, raw: Any, send: Send) -> bool:
+        """Make the stream of the context a message names the current one (a new context opens a stream); whether
+        the message is spent (a cancel)."""
+        contexts = self.socket.contexts
+        if contexts is None:
+            return False
+        context = str(read(raw, contexts.at) or "")
+        if send is contexts.cancel:
+            dropped = self.streams.pop(context, None)
+            if dropped is not None:
+                self.lanes.cancel(dropped.lane)
+            return True
+        stream = self.streams.get(context)
+        if stream is None:
+            live = sum(1 for one in self.streams.values() if not one.ended)
+            if contexts.limit and live >= contexts.limit:
+                raise Refused(self.service.refusals.invalid, f"more than {contexts.limit} contexts at once")
+            stream = self.streams[context] = self._new_stream(context)
+            if self.socket.opening is None:
+                self.stream = stream
+                self._start(stream.wire_model, stream.voice, stream.spec)
+        if stream.ended:
+            raise Refused(self.service.refusals.invalid, f"context {context!r} has already received its last input")
+        self.stream = stream
+        return False
+
     async def _converse(self) -> None:
         socket, position = self.socket, 0
         while True:
             raw = await self._receive()
             send = self._validated(raw, position)
             position += 1
+            if self._context(raw, send):
+                continue
             if send is socket.opening:
                 self._open(raw)
                 if socket.ready is not None:
                     await self._send(self._filled(socket.ready))
                 continue
-            if not self.opened:
+            stream = self.stream
+            if not stream.opened:
                 raise Refused(self.service.refusals.invalid, f"{send.name} before the opening message")
-            ended = False  # the text message closed by the socket's end token
+            ended = False  # the text message closed by the socket's end token (or without its context's `more`)
             if send is socket.text:
                 ended = self._take_text(raw)
             elif send is socket.flush:
                 if self._speak_buffer() and socket.final_per_flush:
-                    self.lanes.submit(LANE, self._final)
+                    self.lanes.submit(stream.lane, partial(self._final, stream))
             elif send is socket.clear:
-                self.buffer = ""  # the unspoken text; what was asked for before is still sent, unless `Clears` says
+                stream.buffer = ""  # the unspoken text; what was asked for before is still sent, unless `Clears` says
                 clears = socket.clears
                 if clears is not None and clears.drops_speech:
-                    self.lanes.cancel(LANE)  # the speech not yet sent and its final markers
+                    self.lanes.cancel(stream.lane)  # the speech not yet sent and its final markers
                 if clears is not None and clears.answer is not None:
                     await self._send(self._filled(clears.answer))
             elif send is socket.update:
@@ -289,9 +366,12 @@ class FamilySocket:
             if send is socket.end or ended or (send is socket.text and socket.end is None):  # None: the text is all
                 nonce = slots_of(send.template).get("nonce")
                 if nonce is not None:
-                    self.values["nonce"] = read(raw, nonce)
+                    stream.values["nonce"] = read(raw, nonce)
                 self._speak_buffer()
-                self.lanes.submit(LANE, self._final)
+                self.lanes.submit(stream.lane, partial(self._final, stream))
+                stream.ended = socket.flushes is None  # where every flush is answered, the text goes on
+                if socket.contexts is not None:
+                    continue  # the socket stays open for the other contexts and new ones
                 if socket.after_final is None:
                     await self.lanes.drain()
                     await self._close_if_server_closes()
@@ -304,17 +384,26 @@ class FamilySocket:
                 return
 
     def _take_text(self, raw: Any) -> bool:
-        """A text message into the buffer; whether it also ended the text (closed by the socket's `end_token`)."""
+        """A text message into the buffer; whether it also ended the text (closed by the socket's `end_token`, or
+        without what says more follows: `continues`)."""
         socket = self.socket
-        if socket.opening is None and not self.settled:  # the settings ride on every text message
+        stream = self.stream
+        if socket.opening is None and not stream.settled:  # the settings ride on every text message
             self._open(raw, socket.text.template)
+        marks = socket.marks
+        if marks is not None and marks.asked_by and read(raw, marks.asked_by) is True:
+            stream.marked = True
         text = str(read(raw, slots_of(socket.text.template).get("text")) or "")
         ended = bool(socket.end_token) and text.rstrip().endswith(socket.end_token)
         if ended:
             text = text.rstrip()[:-len(socket.end_token)]
-        self.buffer += text
-        if text and self.speaker is not None:
-            self.speaker.begin(text)
+        ended = ended or (socket.continues is not None and not socket.continues(raw))  # no more text follows
+        contexts = socket.contexts
+        if contexts is not None and contexts.more and read(raw, contexts.more) is not True:
+            ended = True  # a context's text without its flag to go on is its last
+        stream.buffer += text
+        if text and stream.speaker is not None:
+            stream.speaker.begin(text)
         if socket.speaks_each_text:
             self._speak_buffer()
         return ended
@@ -355,19 +444,17 @@ class FamilySocket:
         socket, refusals = self.socket, self.service.refusals
         assert socket.opening is not None or template is not None
         slots = slots_of(template if template is not None else socket.opening.template)  # type: ignore[union-attr]
-        self.settled = True
+        self.stream.settled = True
         if socket.auth.where is KeyIn.MESSAGE and not keep:
             self._check_key(str(read(raw, slots.get("key")) or ""))
         # What the upgrade said (the URL's path and query, its headers), then what the message says.
-        call = self.call
-        given: dict[str, Any] = {**upgrade_values(socket.path_params, call.path_params),
-                                 **upgrade_values(socket.query, call.query),
-                                 **upgrade_values(socket.headers, call.websocket.headers)}
+        given: dict[str, Any] = self._upgrade_given()
+        stream = self.stream
         if keep:
-            given |= {"model": self.wire_model, "voice": self.voice, "context": self.values["context"]}
+            given |= {"model": stream.wire_model, "voice": stream.voice, "context": stream.values["context"]}
         given |= {name: value for name, at in slots.items()
                   if (value := read(raw, at)) is not None or not keep}
-        wire = self.wire_model
+        wire = stream.wire_model
         if "model" in given:
             wire = str(given["model"] or "") or self._default_model()
             if wire not in self.models:
@@ -394,14 +481,21 @@ class FamilySocket:
                     raise Refused(refusals.invalid, f"sample rate {rate!r} is not one of "
                                   + ", ".join(map(str, fmt.rates or (fmt.spec.sample_rate,))))
                 spec = replace(spec, sample_rate=int(rate))
-        self.values["context"] = given.get("context") or ""
-        self.opened = True
+        if socket.contexts is None:  # a socket of contexts names them in every message: the stream's is its own
+            stream.values["context"] = given.get("context") or ""
+        stream.opened = True
         self._start(wire, voice, spec)
-        self.values["format"] = given["format"] if "format" in given else socket.formats[0].name
+        stream.values["format"] = given["format"] if "format" in given else socket.formats[0].name
+
+    def _upgrade_given(self) -> dict[str, Any]:
+        """The settings the upgrade carries: the URL's path and query, its headers, as the socket declares them."""
+        socket, call = self.socket, self.call
+        return {**upgrade_values(socket.path_params, call.path_params), **upgrade_values(socket.query, call.query),
+                **upgrade_values(socket.headers, call.websocket.headers)}
 
     def _default_model(self) -> str:
         """The socket's name of the model its synthesis answers when none is named (`Synthesis.default_model`)."""
-        named = self.service.synthesis(self.model.synthesis).default_model
+        named = self.service.synthesis(self.stream.model.synthesis).default_model
         return next((wire for wire, model in self.models.items() if model.name == named), "")
 
     def _check_key(self, key: str) -> None:
@@ -416,58 +510,105 @@ class FamilySocket:
         self.key = key
 
     def _start(self, wire: str, voice: str, spec: AudioSpec) -> None:
-        self.wire_model, self.model, self.voice, self.spec = wire, self.models[wire], voice, spec
-        self.values.update(model=wire, voice=voice, rate=spec.sample_rate, format=self.socket.formats[0].name)
+        stream = self.stream
+        stream.wire_model, stream.model, stream.voice, stream.spec = wire, self.models[wire], voice, spec
+        stream.values.update(model=wire, voice=voice, rate=spec.sample_rate, format=self.socket.formats[0].name)
         names = tuple(v.name for v in self.service.voices)
-        self.speaker = Speaker(self.call.services, spec.sample_rate, CHUNK_S, pitch_of(names, voice))
+        stream.speaker = Speaker(self.call.services, spec.sample_rate, CHUNK_S, pitch_of(names, voice))
 
     # --- speech -------------------------------------------------------------------------------------
 
     def _speak_buffer(self) -> bool:
         """Speak what the buffer holds; whether it held anything to speak."""
-        text, self.buffer = self.buffer.strip(), ""
+        stream = self.stream
+        text, stream.buffer = stream.buffer.strip(), ""
         if not text:
             return False
-        cost = self.grammar.declaration.cost_of(len(text), self.wire_model)  # type: ignore[union-attr]
+        cost = self.grammar.declaration.cost_of(len(text), stream.wire_model)  # type: ignore[union-attr]
         if not self.call.services.charge(self.key or None, cost):
             raise Refused(self.service.refusals.quota)
-        self.lanes.submit(LANE, lambda: self._speak(text))
+        self.lanes.submit(stream.lane, partial(self._speak, stream, text))
         return True
 
-    async def _speak(self, text: str) -> None:
-        assert self.speaker is not None
-        spec, pending = self.spec, None
-        # A chunk is held back until the next is made only where the audio answer says which chunk is the last
-        # (`{last}`); binary frames and answers without it go out as soon as each is made.
-        answer = self.socket.audio
-        holds = self.socket.audio_at is not None and answer is not None and "last" in slots_of(answer.template)
-        async for piece in self.speaker.say(text + " "):
+    async def _speak(self, stream: Stream, text: str) -> None:
+        """Each piece sent as it is made; held back one piece only where the last audio answer says it is the last
+        (`{last}`) or carries marks (the last word's end comes with it)."""
+        assert stream.speaker is not None
+        spec, pending = stream.spec, None  # type: AudioSpec, tuple[bytes, tuple[SpokenSpan, ...], float] | None
+        marks = self.socket.marks
+        holds = self.socket.audio is not None and (
+            "last" in slots_of(self.socket.audio.template) or (marks is not None and marks.answer is None))
+        started = time.perf_counter()
+        async for piece in stream.speaker.say(text + " "):
             if pending is not None:
-                await self._send_audio(pending, last=False)
+                await self._send_audio(stream, *pending, last=False)
                 pending = None
             streamed = spec.container == "mp3" and not self.socket.chunk_files
-            chunk = encode_as(piece.samples, spec.sample_rate, spec.codec, spec.container, constant_bitrate=streamed)
+            audio = encode_as(piece.samples, spec.sample_rate, spec.codec, spec.container, constant_bitrate=streamed)
             if streamed:  # one stream, as an encoder kept open writes it: its frames, at one bitrate, no Xing frame
-                chunk = stream_frames(chunk)
-            if holds:
-                pending = chunk
-            else:
-                await self._send_audio(chunk, last=False)
+                audio = stream_frames(audio)
+            step_ms = round((time.perf_counter() - started) * 1000, 3)
+            pending = (audio, self._marks_of(stream, piece.marks, piece.offset_s), step_ms)
+            started = time.perf_counter()
+            if not holds:
+                await self._send_audio(stream, *pending, last=False)
+                pending = None
         if pending is not None:
-            await self._send_audio(pending, last=True)
+            audio, spans, step_ms = pending
+            await self._send_audio(stream, audio, (*spans, *self._last_word(stream)), step_ms, last=True)
+        elif marks is not None and marks.answer is not None and (last_word := self._last_word(stream)):
+            await self._send_marks(stream, last_word)
 
-    async def _send_audio(self, audio: bytes, *, last: bool) -> None:
-        where, answer = self.socket.audio_at, self.socket.audio
+    def _marks_of(self, stream: Stream, marks: Sequence[SpokenSpan], offset_s: float) -> tuple[SpokenSpan, ...]:
+        """The marks a piece's audio carries as the socket tells them: its characters, or the words they end."""
+        declared = self.socket.marks
+        if declared is None or not stream.marked:
+            return ()
+        if declared.chars:
+            spans = tuple(marks)
+        else:
+            words, stream.pending = complete_words([*stream.pending, *marks])
+            spans = tuple(words)
+        if declared.chunk_relative:
+            spans = tuple(SpokenSpan(m.text, m.start_s - offset_s, m.end_s - offset_s) for m in spans)
+        return spans
+
+    def _last_word(self, stream: Stream) -> tuple[SpokenSpan, ...]:
+        declared = self.socket.marks
+        if declared is None or not stream.marked or declared.chars or not stream.pending:
+            return ()
+        word, stream.pending = complete_words([*stream.pending, SpokenSpan(" ", 0.0, 0.0)])[0], []
+        return tuple(word)
+
+    async def _send_audio(self, stream: Stream, audio: bytes, marks: Sequence[SpokenSpan], step_ms: float, *,
+                          last: bool) -> None:
+        where, answer, declared = self.socket.audio_at, self.socket.audio, self.socket.marks
         if where is None or answer is None:
             await self.sender.binary(audio)
-            return
-        frame = self._filled(answer, last=last, audio="")
-        put(frame, where.pointer, audio_value(audio, where, self.socket.framing))
-        await self._send(frame, audio=True)
+        else:
+            frame = self._filled(answer, stream, last=last, audio="", step_ms=step_ms)
+            put(frame, where.pointer, audio_value(audio, where, self.socket.framing))
+            if declared is not None and declared.answer is None and stream.marked:
+                _put_marks(frame, declared, marks)
+            await self._send(frame, audio=True)
+        if declared is not None and declared.answer is not None and marks:
+            await self._send_marks(stream, marks)
 
-    async def _final(self) -> None:
-        await self._send(self._filled(self.socket.final))
-        self.values["sequence"] += 1
+    async def _send_marks(self, stream: Stream, marks: Sequence[SpokenSpan]) -> None:
+        declared = self.socket.marks
+        assert declared is not None and declared.answer is not None
+        frame = self._filled(declared.answer, stream)
+        _put_marks(frame, declared, marks)
+        await self._send(frame)
+
+    async def _final(self, stream: Stream) -> None:
+        await self._send(self._filled(self.socket.final, stream))
+        stream.values["sequence"] += 1
+
+
+def _put_marks(frame: dict[str, Any], marks: Marks, spans: Sequence[SpokenSpan]) -> None:
+    for where, values in marks_values(marks, spans).items():
+        put(frame, where, values)
 
 
 def socket_handlers(service: SpeechService, channels: tuple[Channel, ...]) -> dict[str, Any]:

@@ -1,0 +1,485 @@
+"""The HTTP speech family's own checks, run against any provider of the family at any target but replay: what the
+generic plans (`plans.py`: each documented status and schema, each format's codec and rate) leave unlooked-at and a
+client meets at once. Each runs for every provider that declares the part it needs:
+
+    format-<fmt>       (a format slot) each declared format comes back as that format: its bytes (the plans' own
+                       rule, `execute.check_format`), and, where the answer is the audio itself, a Content-Type
+                       naming it; headerless 16-bit samples are judged by their bytes: little-endian (they read as a
+                       smooth waveform that way round, not the other), at the declared rate (their length matches
+                       the same text in a format with a header), and `audio/L16` is flagged: big-endian by RFC 2586
+    error-bad-voice    (a voice slot) an undeclared voice, sent as a client would (unvalidated), is refused with the
+                       declared status in the declared error shape (`ErrorShape`: every key of its template there)
+    error-bad-model    (a model slot and an `unknown_model` refusal) an unknown model, likewise
+    error-long-input   (a text field with a documented maximum length) one character over it: the `invalid` refusal
+    stream-audio       (a streamed answer that is the audio itself) no Content-Length (chunked transfer, or HTTP/2
+                       frames), more than one read, and the body read to its end is whole audio
+    stream-sse         (an answer of Server-Sent Events) read whole by the one stream reader (`core.stream_events`):
+                       audio events, the declared last event, nothing but findings after it, the stream closed; the
+                       audio joins into the format asked for
+    speed              (a speed slot) speed 2.0 lasts half as long as 1.0 (ratio within `SPEED_TOLERANCE`), inside
+                       the request model's documented range
+
+`checks_for` names the checks that apply to a provider; the suite (`contracts/test_speech_family.py`) runs them on
+the session's target. A failing check shows a binary body as its size, sniffed format and first bytes, never raw.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+import httpx
+from pydantic import ValidationError
+
+from harness.contracts.execute import check_format
+from harness.contracts.finding import body_summary
+from harness.contracts.plans import slug
+from harness.contracts.session import Skip
+from harness.contracts.targets import ContractTarget
+from harness.core.audio import AudioDecodeError, canonical_media_type, inspect, writable
+from harness.core.audio_fields import carrier
+from harness.core.params import params_of
+from harness.core.protocols.http_speech import (
+    Format,
+    Refusal,
+    SpeechService,
+    Synthesis,
+    in_format,
+    put,
+    request_for,
+    wanted_format,
+)
+from harness.core.spec import Endpoint, EventStreamBody, JsonBody, Provider, Role, SynthesisInput
+from harness.core.stream_events import read_stream
+from harness.core.transport import build_request
+from harness.core.validate import media_type_of
+from harness.core.verdict import Violation
+
+SAMPLE_TEXT = "The quick brown fox jumps over the lazy dog, and then it runs back home."
+UNKNOWN_VOICE = "no-such-voice-7f3a"
+UNKNOWN_MODEL = "no-such-model-7f3a"
+PCM_RATE_TOLERANCE = 0.08  # pcm length vs the same text with a header: resampling, padding, encoder delay
+SPEED_FAST = 2.0
+SPEED_TOLERANCE = (0.35, 0.70)  # duration(speed 2) / duration(speed 1): 0.5 expected; pauses scale less
+TIMEOUT_S = 120.0
+BIG_ENDIAN_PCM = "audio/l16"  # RFC 2586: network byte order
+GENERIC_TYPES = frozenset({"application/octet-stream", "binary/octet-stream"})  # bytes: names no format
+
+Check = Callable[["SpeechTarget", httpx.Client], list[Violation]]
+
+
+@dataclass(frozen=True, slots=True)
+class SpeechTarget:
+    """One provider of the family as reached in this run: a base URL per host, and its key (None: none sent)."""
+
+    provider: Provider
+    base_urls: Mapping[str, str]
+    key: str | None
+
+    @property
+    def service(self) -> SpeechService:
+        service = self.provider.family
+        assert isinstance(service, SpeechService)
+        return service
+
+    def request(self, synthesis: Synthesis, fmt: Format | None = None, at: Mapping[str, Any] | None = None
+                ) -> httpx.Request:
+        """The benchmark's request for the synthesis' first model (in `fmt`), with each `at` pointer set, sent
+        unvalidated (a check's request may be deliberately wrong)."""
+        model = next(m for m in self.service.models if m.synthesis == synthesis.endpoint.key)
+        body = request_for(self.service, model, SynthesisInput(SAMPLE_TEXT))
+        if fmt is not None:
+            body = in_format(synthesis, body, fmt)
+        for pointer, value in (at or {}).items():
+            put(body, pointer, value)
+        endpoint = synthesis.endpoint
+        return build_request(self.provider, endpoint, self.base_urls[endpoint.host], body, key=self.key,
+                             validate=False)
+
+    def send(self, client: httpx.Client, request: httpx.Request) -> httpx.Response:
+        response = client.send(request)
+        response.read()
+        return response
+
+
+def speech_target(target: ContractTarget, provider: Provider) -> SpeechTarget:
+    """`provider` as reached on the contract `target`; `Skip` with the reason where it cannot be checked."""
+    reason = target.unreachable(provider)
+    if reason is not None:
+        raise Skip(reason)
+    return SpeechTarget(provider, {host: target.base_url(provider.name, host) for host in provider.hosts},
+                        target.key_for(provider.name))
+
+
+def family_providers(providers: Mapping[str, Provider]) -> list[Provider]:
+    return [provider for provider in providers.values() if isinstance(provider.family, SpeechService)]
+
+
+# --- what the checks read of a declaration ---------------------------------------------------------------------
+
+
+def _spoken(service: SpeechService) -> list[Synthesis]:
+    """The syntheses a check can ask (one with a model the benchmark speaks), the audio-as-body answers first."""
+    keys = {model.synthesis for model in service.models}
+    found = [s for s in service.syntheses if s.endpoint.key in keys]
+    return sorted(found, key=lambda s: _carried(s) is not None)
+
+
+def _carried(synthesis: Synthesis) -> Any:
+    return carrier(synthesis.endpoint.response_for(synthesis.endpoint.success_status))
+
+
+def _is_raw_pcm(fmt: Format) -> bool:
+    return fmt.spec.container == "raw" and fmt.spec.codec == "pcm_s16le"
+
+
+def _text_limit(synthesis: Synthesis) -> int | None:
+    request = synthesis.endpoint.request
+    field = synthesis.slots.text.lstrip("/")
+    if request is None or "/" in field:
+        return None
+    return next((spec.max_length for spec in params_of(request) if spec.name == field and spec.max_length), None)
+
+
+def _speed_range(synthesis: Synthesis) -> tuple[float | None, float | None]:
+    request = synthesis.endpoint.request
+    field = (synthesis.slots.speed or "").lstrip("/")
+    spec = next((s for s in params_of(request) if s.name == field), None) if request is not None else None
+    if spec is None:
+        return None, None
+    low = spec.ge if spec.ge is not None else spec.gt
+    high = spec.le if spec.le is not None else spec.lt
+    return low, high
+
+
+# --- answers -------------------------------------------------------------------------------------------------
+
+
+def _shown(response: httpx.Response) -> str:
+    return body_summary(response.content, response.headers.get("content-type"))
+
+
+def _status(response: httpx.Response, synthesis: Synthesis, where: str) -> list[Violation]:
+    expected = synthesis.endpoint.success_status
+    if response.status_code == expected:
+        return []
+    return [Violation(where, f"{expected} with audio", f"{response.status_code} {_shown(response)}", "status")]
+
+
+def _missing_keys(template: Any, body: Any, at: str = "") -> list[str]:
+    """The places of the error template's keys that the body lacks (a list's first item stands for each)."""
+    if isinstance(template, Mapping):
+        if not isinstance(body, Mapping):
+            return [at or "/"]
+        return [gap for key, inner in template.items()
+                for gap in ([f"{at}/{key}"] if key not in body else _missing_keys(inner, body[key], f"{at}/{key}"))]
+    if isinstance(template, list) and template:
+        if not isinstance(body, list) or not body:
+            return [at]
+        return _missing_keys(template[0], body[0], f"{at}/0")
+    return []
+
+
+def _refused(target: SpeechTarget, synthesis: Synthesis, response: httpx.Response, refusals: tuple[Refusal, ...],
+             where: str) -> list[Violation]:
+    """A refusal with one of the declared statuses, its body in the declared error shape (and the model the
+    endpoint documents for that status, else the provider's error model)."""
+    found: list[Violation] = []
+    statuses = sorted({refusal.status for refusal in refusals})
+    if response.status_code not in statuses:
+        found.append(Violation(where, " or ".join(map(str, statuses)), str(response.status_code), "status"))
+    shape = target.service.errors
+    template = shape.by_status.get(response.status_code, shape.body)
+    if template is None:
+        return found
+    documented = synthesis.endpoint.response_for(response.status_code)
+    model = next((b.model for b in documented.bodies if isinstance(b, JsonBody)), None) if documented else None
+    expected = f"the declared error body ({_keys(template)})"
+    try:
+        body = response.json()
+    except ValueError:
+        return [*found, Violation(f"{where}/body", expected, _shown(response), "schema")]
+    missing = _missing_keys(template, body)
+    if missing:
+        return [*found, Violation(f"{where}/body", expected, "no " + ", ".join(missing), "schema")]
+    try:
+        (model or target.provider.error_model).model_validate(body)
+    except ValidationError:
+        found.append(Violation(f"{where}/body", expected, _shown(response), "schema"))
+    return found
+
+
+def _keys(template: Any) -> str:
+    return ", ".join(_leaf_places(template)) or "a body"
+
+
+def _leaf_places(template: Any, at: str = "") -> list[str]:
+    if isinstance(template, Mapping):
+        return [place for key, inner in template.items() for place in _leaf_places(inner, f"{at}/{key}")]
+    if isinstance(template, list) and template:
+        return _leaf_places(template[0], f"{at}/0")
+    return [at]
+
+
+def _duration_s(data: bytes, fmt: Format) -> float:
+    """How long the audio lasts, by its headers; `AudioDecodeError` where they cannot tell."""
+    if _is_raw_pcm(fmt):
+        return inspect(data, f"audio/pcm;rate={fmt.spec.sample_rate}").duration_s or 0.0
+    info = inspect(data)
+    if info.problem is not None:
+        raise AudioDecodeError(f"{fmt.name} audio that is not whole: {info.problem}")
+    if info.duration_s is None:
+        raise AudioDecodeError(f"{fmt.name} audio whose headers do not say how long it lasts")
+    return info.duration_s
+
+
+# --- the checks ----------------------------------------------------------------------------------------------
+
+
+def _audio_wrong(endpoint: Endpoint, response: httpx.Response, fmt: Format, where: str) -> list[Violation]:
+    """The answer's audio is not `fmt` (the plans' rule, `execute.check_format`): its kind, or whole samples where
+    it has no header. A container's sample rate is left to the plans' format scenarios: a server of the family may
+    answer a container at its own rate where its documents name none (OpenAI's wav, mp3, flac)."""
+    rate = f"{fmt.spec.sample_rate} Hz"
+    return [Violation(where + v.pointer, v.expected, v.got, v.rule) for v in check_format(endpoint, response, fmt.spec)
+            if fmt.spec.container == "raw" or v.expected != rate]
+
+
+def format_check(synthesis: Synthesis, fmt: Format) -> Check:
+    def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+        where = f"format-{slug(fmt.name)}"
+        response = target.send(client, target.request(synthesis, fmt))
+        found = _status(response, synthesis, where)
+        if found:
+            return found
+        if _carried(synthesis) is None:  # the answer is the audio itself: its Content-Type names it
+            found += _labelled(response, fmt, where)
+        bytes_wrong = _audio_wrong(synthesis.endpoint, response, fmt, where)
+        found += bytes_wrong
+        if _is_raw_pcm(fmt) and not bytes_wrong and _carried(synthesis) is None:
+            found += _pcm_samples(response.content, target, synthesis, fmt, client, where)
+        return found
+
+    return check
+
+
+def _labelled(response: httpx.Response, fmt: Format, where: str) -> list[Violation]:
+    declared = canonical_media_type(fmt.media_type)
+    got = canonical_media_type(media_type_of(response.headers.get("content-type")))
+    if _is_raw_pcm(fmt) and got == BIG_ENDIAN_PCM:
+        return [Violation(f"{where}/headers/content-type", f"{fmt.media_type}: 16-bit little-endian samples",
+                          "audio/L16, big-endian by RFC 2586", "content-type")]
+    if declared in GENERIC_TYPES or got == declared or (_is_raw_pcm(fmt) and got in GENERIC_TYPES):
+        return []
+    return [Violation(f"{where}/headers/content-type", fmt.media_type, got or "none", "content-type")]
+
+
+def _pcm_samples(data: bytes, target: SpeechTarget, synthesis: Synthesis, fmt: Format, client: httpx.Client,
+                 where: str) -> list[Violation]:
+    """Headerless samples judged by their bytes: little-endian, and at the declared rate (the same text in a
+    format with a header tells how long it lasts)."""
+    little, big = _roughness(data, "<"), _roughness(data, ">")
+    if big < little:
+        return [Violation(where, "16-bit little-endian samples",
+                          f"samples that read as big-endian (roughness {big:.2f} that way, {little:.2f} little-endian)",
+                          "protocol")]
+    reference = next((f for f in synthesis.formats if f.spec.container in ("wav", "flac", "mp3")), None)
+    if reference is None:
+        return []
+    answer = target.send(client, target.request(synthesis, reference))
+    if answer.status_code != synthesis.endpoint.success_status or _audio_wrong(synthesis.endpoint, answer, reference,
+                                                                                "format"):
+        return []  # its own format check reports that
+    try:
+        expected = _duration_s(answer.content, reference)
+    except AudioDecodeError:  # its headers do not tell its length: the rate cannot be judged
+        return []
+    rate = fmt.spec.sample_rate
+    measured = len(data) / 2 / rate
+    if abs(measured - expected) > PCM_RATE_TOLERANCE * expected:
+        return [Violation(where, f"samples at {rate} Hz (the declared rate)",
+                          f"about {len(data) / 2 / expected:,.0f} Hz ({measured:.2f} s at the declared rate; the same "
+                          f"text as {reference.name} lasts {expected:.2f} s)", "protocol")]
+    return []
+
+
+def _roughness(data: bytes, order: str) -> float:
+    """Mean step between neighbouring samples over mean level, reading the bytes in one byte order: speech
+    read the right way round is smooth (small steps), the wrong way round it is noise (steps ~ level)."""
+    count = min(len(data) // 2, 48_000)
+    samples = struct.unpack(f"{order}{count}h", data[: count * 2])
+    level = sum(abs(v) for v in samples) / max(count, 1)
+    if level < 1:
+        return 0.0  # silence reads the same both ways
+    steps = sum(abs(b - a) for a, b in pairwise(samples)) / max(count - 1, 1)
+    return steps / level
+
+
+def bad_voice_check(synthesis: Synthesis) -> Check:
+    def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+        assert synthesis.slots.voice is not None
+        response = target.send(client, target.request(synthesis, at={synthesis.slots.voice: UNKNOWN_VOICE}))
+        refusals = target.service.refusals
+        return _refused(target, synthesis, response, (refusals.unknown_voice, refusals.invalid), "error-bad-voice")
+
+    return check
+
+
+def bad_model_check(synthesis: Synthesis) -> Check:
+    def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+        refusals = target.service.refusals
+        assert synthesis.slots.model is not None and refusals.unknown_model is not None
+        response = target.send(client, target.request(synthesis, at={synthesis.slots.model: UNKNOWN_MODEL}))
+        return _refused(target, synthesis, response, (refusals.unknown_model, refusals.invalid), "error-bad-model")
+
+    return check
+
+
+def long_input_check(synthesis: Synthesis, limit: int) -> Check:
+    def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+        text = ("word " * (limit // 5 + 2))[: limit + 1]
+        response = target.send(client, target.request(synthesis, at={synthesis.slots.text: text}))
+        return _refused(target, synthesis, response, (target.service.refusals.invalid,), "error-long-input")
+
+    return check
+
+
+def stream_audio_check(synthesis: Synthesis) -> Check:
+    def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+        fmt = wanted_format(synthesis, "wav")
+        reads = 0
+        body = bytearray()
+        request = target.request(synthesis, fmt)
+        response = client.send(request, stream=True)
+        try:
+            for chunk in response.iter_raw():  # as the bytes arrive, before any decoding
+                reads += 1
+                body += chunk
+        finally:
+            response.close()
+        status, headers, version = response.status_code, response.headers, response.http_version
+        answer = httpx.Response(status, headers=headers, content=bytes(body))
+        found = _status(answer, synthesis, "stream-audio")
+        found = found or _audio_wrong(synthesis.endpoint, answer, fmt, "stream-audio")
+        if found:
+            return found
+        if "content-length" in headers and version != "HTTP/2":
+            found.append(Violation("stream-audio/headers/content-length",
+                                   "no Content-Length: the audio sent as it is made (chunked transfer or HTTP/2 "
+                                   "frames)", f"Content-Length: {headers['content-length']} (a buffered whole)",
+                                   "protocol"))
+        if reads < 2:
+            found.append(Violation("stream-audio", "the body in more than one read", f"{reads} read", "protocol"))
+        problem = None if _is_raw_pcm(fmt) else inspect(bytes(body)).problem
+        if problem is not None:
+            found.append(Violation("stream-audio", f"a whole {fmt.name} file at the end of the stream", problem,
+                                   "protocol"))
+        return found
+
+    return check
+
+
+def stream_sse_check(synthesis: Synthesis) -> Check:
+    def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+        fmt = wanted_format(synthesis, "wav")
+        response = target.send(client, target.request(synthesis, fmt))
+        found = _status(response, synthesis, "stream-sse")
+        if found:
+            return found
+        media_type = media_type_of(response.headers.get("content-type"))
+        if media_type != "text/event-stream":
+            found.append(Violation("stream-sse/headers/content-type", "text/event-stream", media_type or "none",
+                                   "content-type"))
+        endpoint = target.provider.endpoint(synthesis.endpoint.key)  # as built: its last event's mark
+        carried = carrier(endpoint.response_for(endpoint.success_status))
+        assert isinstance(carried, EventStreamBody)
+        reading = read_stream(response.content, carried)
+        found += [Violation("stream-sse", "a whole stream of audio events and its declared last event",
+                            f"{problem.kind.value}: {problem.note}", "protocol") for problem in reading.problems]
+        if not reading.pieces:
+            found.append(Violation("stream-sse", "at least one event with audio", "none", "protocol"))
+        elif not reading.problems:
+            found += _audio_wrong(endpoint, response, fmt, "stream-sse")
+        return found
+
+    return check
+
+
+def speed_check(synthesis: Synthesis) -> Check:
+    def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+        assert synthesis.slots.speed is not None
+        fmt = wanted_format(synthesis, "wav")
+        low, high = _speed_range(synthesis)
+        fast = min(SPEED_FAST, high) if high is not None else SPEED_FAST
+        if low is not None and low > 1.0:
+            return [Violation("speed", "a documented range that holds 1.0", f"from {low}", "protocol")]
+        durations = []
+        for speed in (1.0, fast):
+            response = target.send(client, target.request(synthesis, fmt, {synthesis.slots.speed: speed}))
+            problems = _status(response, synthesis, f"speed-{speed}")
+            problems = problems or _audio_wrong(synthesis.endpoint, response, fmt, f"speed-{speed}")
+            if problems:
+                return problems
+            try:
+                durations.append(_duration_s(response.content, fmt))
+            except AudioDecodeError as error:
+                return [Violation(f"speed-{speed}", "audio whose length can be told", str(error), "protocol")]
+        ratio = durations[1] / durations[0]
+        expected = 1.0 / fast
+        lowest, highest = (bound * expected / 0.5 for bound in SPEED_TOLERANCE)
+        if not lowest <= ratio <= highest:
+            return [Violation("speed", f"duration ratio (speed {fast} / 1.0) within [{lowest:.2f}, {highest:.2f}]",
+                              f"{ratio:.2f} ({durations[1]:.2f} s / {durations[0]:.2f} s)", "protocol")]
+        return []
+
+    return check
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyCheck:
+    """One check as the suite runs it: its name, its function, and why the sandbox cannot stand in for the
+    provider here ("" where it can)."""
+
+    name: str
+    run: Check
+    imitation_gap: str = ""
+
+
+def checks_for(provider: Provider) -> dict[str, FamilyCheck]:
+    """The checks that apply to a provider of the family, by name (each on the first synthesis that declares the
+    part it needs, the audio-as-body answers first)."""
+    service = provider.family
+    if not isinstance(service, SpeechService):
+        return {}
+    checks: dict[str, FamilyCheck] = {}
+
+    def add(name: str, run: Check, gap: str = "") -> None:
+        checks.setdefault(name, FamilyCheck(name, run, gap))
+
+    spoken = _spoken(service)
+    for synthesis in spoken:
+        if synthesis.slots.format is None:
+            continue
+        for fmt in synthesis.formats:
+            gap = "" if writable(fmt.spec.codec, fmt.spec.container) else (
+                f"the sandbox cannot write {fmt.spec}: {fmt.name} is checked against {provider.name} itself only")
+            add(f"format-{slug(fmt.name)}", format_check(synthesis, fmt), gap)
+    for synthesis in spoken:
+        if synthesis.slots.voice is not None and service.voices:
+            add("error-bad-voice", bad_voice_check(synthesis))
+        if synthesis.slots.model is not None and service.refusals.unknown_model is not None:
+            add("error-bad-model", bad_model_check(synthesis))
+        limit = _text_limit(synthesis)
+        if limit is not None:
+            add("error-long-input", long_input_check(synthesis, limit))
+        carried = _carried(synthesis)
+        if carried is None and synthesis.endpoint.role is Role.STREAM:
+            add("stream-audio", stream_audio_check(synthesis))
+        if isinstance(carried, EventStreamBody):
+            add("stream-sse", stream_sse_check(synthesis))
+        if synthesis.slots.speed is not None:
+            add("speed", speed_check(synthesis))
+    return checks

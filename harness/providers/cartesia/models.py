@@ -1,0 +1,198 @@
+"""Cartesia's wire payloads as its API reference shows them (read 2026-11-25): the `/tts/bytes` and `/tts/sse`
+requests, the SSE events, the error object, and the `/tts/websocket` messages.
+
+    POST /tts/bytes   {"model_id", "transcript", "voice": {"mode": "id", "id"} | "...", "output_format":
+                       {"container": "raw"|"wav"|"mp3", "encoding": "pcm_f32le"|"pcm_s16le"|"pcm_mulaw"|"pcm_alaw",
+                        "sample_rate": 8000|16000|22050|24000|44100|48000, "bit_rate"}, "language", ...}
+    errors            {"error_code", "title", "message", "request_id", "doc_url"?} (Cartesia-Version 2026-03-01 on)
+    WSS /tts/websocket
+      client  {"model_id", "transcript", "voice", "language", "context_id", "output_format": {"container": "raw", ...},
+               "add_timestamps": true, "continue": false} · {"context_id", "cancel": true}
+      server  {"type": "chunk", "data": "<base64>", "done": false, "status_code": 206, "step_time", "context_id"}
+              {"type": "timestamps", "done": false, "context_id", "word_timestamps": {"words", "start", "end"}}
+              {"type": "flush_done", "flush_done": true, "flush_id", ...}
+              {"type": "done", "done": true, "status_code": 206, "context_id"}
+              {"type": "error", "done": true, "status_code", "error_code", "title", "message", "context_id"}
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from harness.core.spec import RequestModel, ResponseModel
+
+REFERENCE = "https://docs.cartesia.ai/api-reference/tts/bytes"
+SSE_REFERENCE = "https://docs.cartesia.ai/api-reference/tts/sse"
+WS_REFERENCE = "https://docs.cartesia.ai/api-reference/tts/websocket"
+CONTEXTS_REFERENCE = "https://docs.cartesia.ai/use-the-api/tts-websocket/contexts"
+ERRORS_REFERENCE = "https://docs.cartesia.ai/use-the-api/api-errors"
+AUTH_REFERENCE = "https://docs.cartesia.ai/get-started/authenticate-your-client-applications"
+CONVENTIONS_REFERENCE = "https://docs.cartesia.ai/use-the-api/api-conventions"
+PRICING = "https://docs.cartesia.ai/pricing"
+
+SAMPLE_RATES = (8000, 16000, 22050, 24000, 44100, 48000)
+ENCODINGS = ("pcm_f32le", "pcm_s16le", "pcm_mulaw", "pcm_alaw")
+BIT_RATES = (32000, 64000, 96000, 128000, 192000)
+
+
+class OutputFormat(BaseModel):
+    container: Literal["raw", "wav", "mp3"]
+    encoding: Literal[ENCODINGS] | None = None  # type: ignore[valid-type]  # required for raw and wav
+    sample_rate: Literal[SAMPLE_RATES]  # type: ignore[valid-type]
+    bit_rate: Literal[BIT_RATES] | None = None  # type: ignore[valid-type]  # mp3 only
+
+
+class VoiceObject(BaseModel):
+    mode: Literal["id"] | None = None
+    id: str
+
+
+class GenerationConfig(BaseModel):
+    emotion: str | None = None
+    speed: float | None = Field(None, ge=0.6, le=1.5,
+                                description="Valid values are between [0.6, 1.5] inclusive.")
+    volume: float | None = Field(None, ge=0.5, le=2.0,
+                                 description="Valid values are between [0.5, 2.0] inclusive.")
+
+
+class BytesRequest(RequestModel):
+    model_id: str = Field(min_length=1)
+    transcript: str = Field(min_length=1)
+    voice: VoiceObject | str
+    output_format: OutputFormat
+    language: str | None = None
+    locale: str | None = None
+    normalization: str | None = None
+    generation_config: GenerationConfig | None = None
+    pronunciation_dict_id: str | None = None
+    save: bool | None = None
+    speed: Literal["slow", "normal", "fast"] | None = None
+
+
+class RawOutputFormat(OutputFormat):
+    """`/tts/sse`'s output format: raw samples only (the SDK's `tts_generate_sse_params.OutputFormat`:
+    `container: Required[Literal["raw"]]`, `source: sdk`), the encoding required."""
+
+    container: Literal["raw"]  # narrowed from the bytes endpoint's three
+    encoding: Literal[ENCODINGS]  # type: ignore[valid-type]
+
+
+class SseRequest(BytesRequest):
+    """Text-to-Speech (SSE): the bytes request, raw audio, with timestamps and a context id where asked."""
+
+    output_format: RawOutputFormat
+    add_timestamps: bool | None = None
+    add_phoneme_timestamps: bool | None = None
+    use_normalized_timestamps: bool | None = None
+    context_id: str | None = None
+
+
+class WordTimestamps(BaseModel):
+    words: list[str]
+    start: list[float]
+    end: list[float]
+
+
+class SseEvent(ResponseModel):
+    """One event of `/tts/sse`: a chunk (base64 `data`), timestamps, done or an error, as the WebSocket's."""
+
+    type: Literal["chunk", "timestamps", "phoneme_timestamps", "done", "error"]
+    done: bool
+    status_code: int
+    data: str | None = None
+    step_time: float | None = None
+    context_id: str | None = None
+    word_timestamps: WordTimestamps | None = None
+
+
+class ErrorBody(ResponseModel):
+    """`{"error_code", "title", "message", "request_id", "doc_url"?}` (error_code may be null)."""
+
+    error_code: str | None
+    title: str
+    message: str
+    request_id: str
+    doc_url: str | None = None
+
+
+# --- the WebSocket ------------------------------------------------------------------------------------
+
+
+class GenerationRequest(RequestModel):
+    context_id: str = Field(min_length=1)
+    model_id: str
+    transcript: str
+    voice: VoiceObject | str
+    output_format: OutputFormat
+    continue_: bool | None = Field(None, alias="continue")
+    language: str | None = None
+    add_timestamps: bool | None = None
+    add_phoneme_timestamps: bool | None = None
+    use_normalized_timestamps: bool | None = None
+    generation_config: GenerationConfig | None = None
+    max_buffer_delay_ms: int | None = Field(None, ge=0, le=5000,
+                                            description="Values between [0, 5000]ms are supported.")
+    flush: bool | None = None
+    speed: Literal["slow", "normal", "fast"] | None = None
+    pronunciation_dict_id: str | None = None
+
+
+class CancelContext(RequestModel):
+    context_id: str
+    cancel: Literal[True]
+
+
+class Chunk(ResponseModel):
+    type: Literal["chunk"]
+    data: str
+    done: Literal[False]
+    status_code: int
+    step_time: float
+    context_id: str
+    flush_id: int | None = None
+
+
+class Timestamps(ResponseModel):
+    type: Literal["timestamps"]
+    done: bool
+    status_code: int
+    context_id: str
+    word_timestamps: WordTimestamps | None = None
+    flush_id: int | None = None
+
+
+class PhonemeTimestamps(ResponseModel):
+    type: Literal["phoneme_timestamps"]
+    done: bool
+    status_code: int
+    context_id: str
+
+
+class FlushDone(ResponseModel):
+    type: Literal["flush_done"]
+    done: bool
+    flush_done: bool
+    flush_id: int
+    status_code: int
+    context_id: str
+
+
+class Done(ResponseModel):
+    type: Literal["done"]
+    done: Literal[True]
+    status_code: int
+    context_id: str
+
+
+class ErrorEvent(ResponseModel):
+    type: Literal["error"]
+    done: bool
+    status_code: int | None = None
+    error_code: str | None = None
+    title: str | None = None
+    message: str | None = None
+    context_id: str | None = None
+    request_id: str | None = None
+    doc_url: str | None = None
