@@ -230,10 +230,6 @@ def _groq_environ(sandbox: Sandbox) -> dict[str, str]:
     return {"GROQ_BASE_URL": sandbox.base_url("groq")}
 
 
-ELEVEN_NO_TIMED_STREAM = ("the sandbox serves no POST /v1/text-to-speech/{voice_id}/stream/with-timestamps (404 "
-                          "not_found), the one request ElevenLabsHttpTTSService sends")
-ELEVEN_NO_MULTI_CONTEXT = ("the sandbox serves no /v1/text-to-speech/{voice_id}/multi-stream-input socket (upgrade "
-                           "refused: HTTP 403, no body), the one socket ElevenLabsTTSService opens")
 RIME_NO_PLAIN_SOCKET = ("the sandbox serves Rime's JSON socket (ws3) only: the plain-text /ws socket "
                         "RimeNonJsonTTSService opens is refused (HTTP 403, no body). Rime's reference documents it "
                         "(docs.rime.ai, Mist v2 Websockets: bare text in, raw audio bytes out, <EOS>/<CLEAR>), but the "
@@ -247,10 +243,8 @@ CASES = (
     Case("openai", "openai", _openai, bad_key=r"401 - Incorrect API key provided"),
     Case("cartesia-http", "cartesia", _cartesia_http, bad_key=r"status 401.*invalid_api_key"),
     Case("cartesia-socket", "cartesia", _cartesia_socket, bad_key=r"rejected WebSocket connection: HTTP 401"),
-    Case("elevenlabs-http", "elevenlabs", _elevenlabs_http, bad_key=r"invalid_api_key",
-         speak_refused=ELEVEN_NO_TIMED_STREAM, key_refused=ELEVEN_NO_TIMED_STREAM),
-    Case("elevenlabs-socket", "elevenlabs", _elevenlabs_socket, bad_key=r"invalid_api_key|HTTP 401",
-         speak_refused=ELEVEN_NO_MULTI_CONTEXT, key_refused=ELEVEN_NO_MULTI_CONTEXT),
+    Case("elevenlabs-http", "elevenlabs", _elevenlabs_http, bad_key=r"invalid_api_key"),
+    Case("elevenlabs-socket", "elevenlabs", _elevenlabs_socket, bad_key=r"invalid_api_key|HTTP 401"),
     Case("deepgram-http", "deepgram", _deepgram_http, bad_key=r"HTTP 401.*Invalid credentials"),
     Case("deepgram-socket", "deepgram", _deepgram_socket,
          bad_key=r"refused the connection \(HTTP 401\): Invalid credentials"),

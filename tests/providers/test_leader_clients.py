@@ -91,6 +91,20 @@ def test_elevenlabs_client_speaks_streams_and_refuses_a_bad_key(leaders: Any, tl
     assert _speech_seconds(decode_raw(streamed, "pcm_s16le"), 24000) > 0.3
 
 
+def test_elevenlabs_client_streams_text_over_the_built_in_stream_input_socket(leaders: Any,
+                                                                            tls: ssl.SSLContext) -> None:
+    """The client's convert_realtime (the xi-api-key header on the upgrade, a blank first message, text pieces and
+    the empty closing text) against the built-in socket, declared in the WebSocket speech family."""
+    client_module = pytest.importorskip("elevenlabs.client", reason=MISSING)
+    with httpx.Client(verify=tls, timeout=60) as http:
+        client = client_module.ElevenLabs(api_key=leaders.default_key("elevenlabs"),
+                                          base_url=leaders.base_url("elevenlabs", "api"), httpx_client=http)
+        streamed = b"".join(client.text_to_speech.convert_realtime(
+            "JBFqnCBsd6RMkjVDRZzb", text=iter(["Hello from ", "the sandbox."]), model_id="eleven_flash_v2_5",
+            output_format="pcm_24000"))
+    assert len(streamed) % 2 == 0 and _speech_seconds(decode_raw(streamed, "pcm_s16le"), 24000) > 0.3
+
+
 def test_cartesia_client_speaks_streams_sse_and_a_context_and_refuses_a_bad_key(leaders: Any,
                                                                                  tls: ssl.SSLContext) -> None:
     cartesia = pytest.importorskip("cartesia", reason=MISSING)

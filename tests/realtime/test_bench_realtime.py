@@ -147,7 +147,8 @@ def test_the_dry_run_shows_where_each_socket_opens_and_how_the_text_is_fed(tmp_p
     assert "encoding=linear16&sample_rate=24000" in lines[f"dgram/{DEEPGRAM_MODEL}"].detail
     assert "tokens at 20 a second" in lines[f"dgram/{DEEPGRAM_MODEL}"].detail
     # The summary counts the sessions, not only the submits (it said "0 submits" for a socket-only plan).
-    assert planned.requests == 0 and planned.sockets == 2 and planned.summary() == "0 submits and 2 socket sessions"
+    # eleven's model over both ElevenLabs sockets (stream-input, multi-stream-input), dgram's over its one.
+    assert planned.requests == 0 and planned.sockets == 3 and planned.summary() == "0 submits and 3 socket sessions"
 
 
 @pytest.mark.parametrize("name", ["eleven", "carte", "dgram"])

@@ -9,10 +9,10 @@ import pytest
 
 from harness.core import declared
 from harness.core.errors import UsageError
-from harness.core.protocols import elevenlabs
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.websocket_speech import socket_of
 from harness.providers.cartesia.declaration import SERVICE as CARTESIA
+from harness.providers.elevenlabs.sockets import spec_of as eleven_spec_of
 from tests.helpers.realtime import realtime_toml
 
 FILE = Path("tts-harness.toml")
@@ -23,13 +23,16 @@ def test_each_protocol_declares_its_endpoints_channel_auth_and_price() -> None:
     eleven, carte, dgram = found["eleven"], found["carte"], found["dgram"]
     assert [e.signature for e in eleven.endpoints] == [
         "POST /v1/text-to-speech/{voice_id}", "POST /v1/text-to-speech/{voice_id}/stream",
-        "POST /v1/text-to-speech/{voice_id}/with-timestamps"]
+        "POST /v1/text-to-speech/{voice_id}/with-timestamps",
+        "POST /v1/text-to-speech/{voice_id}/stream/with-timestamps"]
     assert [c.signature for c in (*eleven.channels, *carte.channels, *dgram.channels)] == [
-        "WS /v1/text-to-speech/{voice_id}/stream-input", "WS /tts/websocket", "WS /v1/speak"]
+        "WS /v1/text-to-speech/{voice_id}/stream-input", "WS /v1/text-to-speech/{voice_id}/multi-stream-input",
+        "WS /tts/websocket", "WS /v1/speak"]
     assert (eleven.auth.header, carte.auth.header_value("k"), dgram.auth.header_value("k")) == (
         "xi-api-key", "Bearer k", "Token k")
     price = eleven.endpoints[0].price
-    assert price is not None and price({"text": "x" * 10_000}).amount == 1  # 100 USD a million characters
+    # 100 USD a million characters (the file's price, for the model a request names)
+    assert price is not None and price({"text": "x" * 10_000, "model_id": "eleven_flash_v2_5"}).amount == 1
     assert all(p.protocol for p in found.values()) and eleven.title.endswith("declared in tts-harness.toml)")
 
 
@@ -50,12 +53,12 @@ def test_an_unknown_protocol_names_the_four_known() -> None:
 def test_a_format_the_protocol_does_not_have_is_one_line() -> None:
     text = realtime_toml().replace('formats = ["pcm_24000", "mp3_44100_128"]', 'formats = ["pcm_23000"]')
     with pytest.raises(UsageError, match=r"^tts-harness.toml: providers\.eleven\.formats\.0: "):
-        declared.parse(text, FILE)
+        declared.parse(text, FILE).providers()  # a `like` table is checked against its built-in as it is built
 
 
 def test_each_protocols_format_names_read_as_audio() -> None:
-    assert elevenlabs.audio_spec_of("mp3_44100_128") == AudioSpec("mp3", 44100, "mp3")
-    assert elevenlabs.audio_spec_of("ulaw_8000") == AudioSpec("pcm_mulaw", 8000)
+    assert eleven_spec_of("mp3_44100_128") == AudioSpec("mp3", 44100, "mp3")
+    assert eleven_spec_of("ulaw_8000") == AudioSpec("pcm_mulaw", 8000)
     wav = CARTESIA.synthesis("tts.bytes").format_of(
         {"output_format": {"container": "wav", "encoding": "pcm_f32le", "sample_rate": 44100}})
     assert (wav.spec.codec, wav.spec.container, 44100 in wav.rates) == ("pcm_f32le", "wav", True)

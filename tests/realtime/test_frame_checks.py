@@ -161,8 +161,8 @@ def _audio_findings(session: Session, provider: str) -> list[str]:
 
 
 def test_a_container_of_another_kind_than_declared_fails_the_audio_rule() -> None:
-    found = _audio_findings(_eleven_session("mp3_16000_32", pcm_wav(rate=16000)), "elevenlabs")
-    assert found == ["audio in mp3 at 16000 Hz in mp3 | wav bytes, not mp3 in mp3"]
+    found = _audio_findings(_eleven_session("mp3_22050_32", pcm_wav(rate=22050)), "elevenlabs")
+    assert found == ["audio in mp3 at 22050 Hz in mp3 | wav bytes, not mp3 in mp3"]
 
 
 def test_a_container_at_another_rate_than_declared_fails_by_its_header() -> None:

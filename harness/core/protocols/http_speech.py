@@ -437,8 +437,12 @@ def price(model: Model, synthesis: Synthesis, payload: Mapping[str, Any]) -> Cos
 
 def model_of(service: SpeechService, synthesis: Synthesis, payload: Mapping[str, Any]) -> Model | None:
     """Which declared model a request asks for: by its model slot, else by what a model sets, else by its
-    voice (a voice type is the model: Google's Standard, WaveNet, Neural2 voices)."""
-    candidates = [m for m in service.models if m.synthesis == synthesis.endpoint.key]
+    voice (a voice type is the model: Google's Standard, WaveNet, Neural2 voices). A synthesis no model is offered on
+    speaks the models of the syntheses that name theirs at the same slot (ElevenLabs' `/stream` and
+    `/with-timestamps` take the `model_id`s of Create speech)."""
+    candidates = [m for m in service.models if m.synthesis == synthesis.endpoint.key] or [
+        m for m in service.models
+        if synthesis.slots.model is not None and service.synthesis(m.synthesis).slots.model == synthesis.slots.model]
     if synthesis.slots.model is not None:
         named = read(payload, synthesis.slots.model)
         if named is None and synthesis.default_model:

@@ -94,6 +94,11 @@ class SocketAuth:
     # Upgrade query parameters that may carry the key instead of the header (Cartesia's `?api_key=`,
     # `?access_token=`); the headers of the provider's `Auth.others` are taken on the upgrade too.
     query: tuple[str, ...] = ()
+    # KeyIn.HEADER: pointers into the opening message that may carry the key instead of the header (ElevenLabs'
+    # `/xi_api_key` in its first message); the header wins where one came, else the first of these the opening
+    # holds, checked when it arrives (a wrong header is still refused at the upgrade where `in_handshake`). The client
+    # sends the header.
+    fields: tuple[str, ...] = ()
     # KeyIn.HEADER: the key may instead travel as the offered subprotocols [subprotocol, KEY], for clients that
     # cannot set headers (browsers: Deepgram's `Sec-WebSocket-Protocol: token, KEY`); the server accepts naming
     # `subprotocol`. "": the header only.
@@ -155,6 +160,20 @@ class UpgradeRefusals:
 
 
 @dataclass(frozen=True, slots=True)
+class Schedule:
+    """A generation starts as the buffer fills: when it holds the next of these lengths in characters (the last one
+    repeating), its text is spoken without waiting for a flush or the end. The opening's list at `lengths_at`
+    replaces the default (ElevenLabs' generation_config.chunk_length_schedule: "The default value for
+    chunk_length_schedule is: [120, 160, 250, 290]")."""
+
+    lengths_at: str
+    default: tuple[int, ...]
+
+    def threshold(self, lengths: Sequence[float], generations: int) -> float:
+        return lengths[min(generations, len(lengths) - 1)]
+
+
+@dataclass(frozen=True, slots=True)
 class Contexts:
     """Several utterances on one socket, side by side: each a context the client names in every message (`at`) and
     the server names in every answer (`answer_at`); their audio interleaves on the socket, never mixed. Each context
@@ -189,6 +208,7 @@ class Socket:
     audio: Answer | None = None  # kind AUDIO: the JSON message carrying audio at `audio_at` (None: binary frames)
     opening: Send | None = None
     flush: Send | None = None  # speaks what the buffer holds without ending the text (Fish Audio's flush)
+    schedule: Schedule | None = None  # the buffer is spoken as it reaches each length (ElevenLabs' chunk schedule)
     final_per_flush: bool = False  # each flush's speech ends with `final` too, the socket going on (Rime's done:
     # "If the client sends more text and triggers further synthesis, another done will follow")
     clear: Send | None = None  # drops the text the buffer holds, unspoken (an interruption: Rime's clear,

@@ -1,33 +1,134 @@
-"""ElevenLabs as its API reference describes it, in the ElevenLabs protocol's terms
-(`harness.core.protocols.elevenlabs`, which owns Create speech, `/stream`, `/with-timestamps`, the
-stream-input WebSocket, the checks and the sandbox's imitation): its current models and two voices of the
-reference's examples.
+"""ElevenLabs as its API reference describes it, in the HTTP speech family's terms (`SpeechService`) with its
+stream-input WebSocket in the WebSocket speech family's (`sockets.py`): Create speech, Stream speech, and both with
+timing, the voice in the path, `output_format` in the query, the `xi-api-key` header.
 
-From the reference (https://elevenlabs.io/docs/api-reference/text-to-speech/convert, read 2026-11-24) and the
-help centre's model list (https://help.elevenlabs.io/hc/en-us/articles/21811236079505-How-do-I-find-the-model-ID):
-"Multilingual v2 eleven_multilingual_v2 | Flash v2.5 eleven_flash_v2_5 | Turbo v2.5 eleven_turbo_v2_5"; the voice
-`JBFqnCBsd6RMkjVDRZzb` is the reference's example. Prices: "The Flash and Turbo models cost 1 credit per 2
-characters, and all other models cost 1 credit per character"; the USD price of a credit depends on the plan
-and ElevenLabs' API pricing page is not in the stored material: unpriced rather than guessed.
+From the reference (models.REFERENCE and its sibling pages, read 2026-11-25) and the help centre's model list
+(models.MODELS_PAGE): "Multilingual v2 eleven_multilingual_v2 | Flash v2.5 eleven_flash_v2_5 | Turbo v2.5
+eleven_turbo_v2_5"; the voice `JBFqnCBsd6RMkjVDRZzb` is the reference's example, `21m00Tcm4TlvDq8ikWAM` (Rachel) the
+SDK examples'. Prices: "The Flash and Turbo models cost 1 credit per 2 characters, and all other models cost 1 credit
+per character"; the USD price of a credit depends on the plan and ElevenLabs' API pricing page is not in the stored
+material: unpriced rather than guessed.
+
+Each model is offered over the stream-input socket under its own name (the socket's `suffix` ""), as the benchmark has
+always run it; Create speech, its stream and both with timing serve the same `model_id`s.
 """
 
 from __future__ import annotations
 
-import dataclasses
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Model,
+    Refusal,
+    Refusals,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
+)
+from harness.core.protocols.websocket_speech import with_sockets
+from harness.core.spec import AudioAt, AudioBody, Auth, BodyKind, Endpoint, JsonBody, NdjsonBody, Response, Role
+from harness.providers.elevenlabs.models import (
+    DEFAULT_FORMAT,
+    HTTP_FORMATS,
+    MODELS_PAGE,
+    REFERENCE,
+    STREAM_REFERENCE,
+    STREAM_TIMESTAMPS_REFERENCE,
+    TIMESTAMPS_REFERENCE,
+    WS_REFERENCE,
+    AudioWithTimestamps,
+    ErrorBody,
+    SpeechRequest,
+    ValidationErrorBody,
+)
+from harness.providers.elevenlabs.sockets import FIRST, SOCKETS, format_of, media_type_of
 
-from harness.core.protocols.elevenlabs import REFERENCE, WS_REFERENCE, ElevenLabsDeclaration, build_provider
+HOST = "api"
+PRICES_READ = "2026-11-25"
+MODELS = ("eleven_flash_v2_5", "eleven_turbo_v2_5", "eleven_multilingual_v2")
+CONVERT, STREAM, WITH_TIMESTAMPS, STREAM_WITH_TIMESTAMPS = (
+    "tts.convert", "tts.stream", "tts.with-timestamps", "tts.stream-with-timestamps")
 
-MODELS_PAGE = "https://help.elevenlabs.io/hc/en-us/articles/21811236079505-How-do-I-find-the-model-ID"
+# Every output_format of the OpenAPI enum, the benchmark's first (raw PCM at 24 kHz leads the lossless ones).
+FORMATS = tuple(format_of(name) for name in (*FIRST, *(f for f in HTTP_FORMATS if f not in FIRST)))
+AUDIO = AudioBody((*dict.fromkeys(media_type_of(f).split(";")[0] for f in HTTP_FORMATS), "application/octet-stream"))
 
-DECLARATION = ElevenLabsDeclaration(
-    protocol="elevenlabs",
-    name="elevenlabs",
-    title="ElevenLabs (REST and the stream-input WebSocket)",
-    base_url="https://api.elevenlabs.io",  # pydantic reads the string as a URL
-    key_env="ELEVENLABS_API_KEY",
-    models=("eleven_flash_v2_5", "eleven_turbo_v2_5", "eleven_multilingual_v2"),
-    voices=("JBFqnCBsd6RMkjVDRZzb", "21m00Tcm4TlvDq8ikWAM"),
-    formats=("pcm_24000", "mp3_44100_128", "pcm_16000", "ulaw_8000"),
+
+def _errors() -> tuple[Response, ...]:
+    return (
+        Response(422, (JsonBody(ValidationErrorBody),), "Validation Error"),
+        Response(401, (JsonBody(ErrorBody),), "invalid_api_key", inferred=True),
+        Response(404, (JsonBody(ErrorBody),), "voice_not_found", inferred=True),
+        Response(429, (JsonBody(ErrorBody),), "too_many_concurrent_requests", inferred=True),
+    )
+
+
+def _endpoint(key: str, suffix: str, summary: str, body: object, role: Role, doc: str) -> Endpoint:
+    return Endpoint(
+        key=key, method="POST", path="/v1/text-to-speech/{voice_id}" + suffix, summary=summary, host=HOST,
+        role=role, request=SpeechRequest, body_kind=BodyKind.JSON, query_fields=("output_format",),
+        responses=(Response(200, (body,), summary), *_errors()),  # type: ignore[arg-type]
+        example={"voice_id": "JBFqnCBsd6RMkjVDRZzb", "text": "The first move is what sets everything in motion.",
+                 "model_id": "eleven_multilingual_v2"},
+        doc=doc)
+
+
+TIMED = JsonBody(AudioWithTimestamps, audio=AudioAt("/audio_base64"))
+ENDPOINTS = (
+    _endpoint(CONVERT, "", "Create speech: the audio in output_format", AUDIO, Role.AUDIO, REFERENCE),
+    _endpoint(STREAM, "/stream", "Stream speech: the audio, sent as it is made", AUDIO, Role.AUDIO, STREAM_REFERENCE),
+    _endpoint(WITH_TIMESTAMPS, "/with-timestamps", "Create speech with timing: base64 audio and character alignment",
+              TIMED, Role.OTHER, TIMESTAMPS_REFERENCE),
+    # "Stream speech with timing": a stream of StreamingAudioChunkWithTimestampsResponse objects, one JSON object a
+    # line (the SDK reads it with iter_lines and json.loads; Pipecat's ElevenLabsHttpTTSService reads it line by line).
+    _endpoint(STREAM_WITH_TIMESTAMPS, "/stream/with-timestamps", "Stream speech with timing: base64 audio chunks "
+              "with character alignment, one JSON object a line",
+              NdjsonBody(AudioWithTimestamps, audio=AudioAt("/audio_base64")), Role.OTHER,
+              STREAM_TIMESTAMPS_REFERENCE),
+)
+SLOTS = Slots(text="/text", voice="/voice_id", model="/model_id", format="/output_format")
+SYNTHESES = tuple(Synthesis(endpoint, SLOTS, FORMATS, default_format=DEFAULT_FORMAT) for endpoint in ENDPOINTS)
+
+VOICES = (Voice("JBFqnCBsd6RMkjVDRZzb"), Voice("21m00Tcm4TlvDq8ikWAM"))
+
+MODELS_DECLARED = tuple(
+    Model(name, CONVERT, VOICES[0].name,
+          price_note=f"1 credit per {'2 characters' if 'v2_5' in name else 'character'}; a credit's USD price "
+          f"depends on the plan, not in the stored material ({PRICES_READ}; {MODELS_PAGE})",
+          description=f"{name} (voice {VOICES[0].name})")
+    for name in MODELS)
+
+REFUSALS = Refusals(
+    # 422 "Validation Error": the documented {"detail": [{"loc", "msg", "type"}]} (ErrorShape.by_status)
+    invalid=Refusal(422, "invalid_request", "{detail}"),
+    missing_key=Refusal(401, "invalid_api_key", "Missing the xi-api-key header."),
+    bad_key=Refusal(401, "invalid_api_key", "Invalid API key."),
+    unknown_voice=Refusal(404, "voice_not_found", "A voice with the voice_id {detail} was not found."),
+    rate_limited=Refusal(429, "too_many_concurrent_requests", "Too many concurrent requests for your plan; retry "
+                         "shortly."),
+    quota=Refusal(401, "quota_exceeded", "This request exceeds your quota."),
+    unknown_model=Refusal(422, "model_not_found", "model_id {detail} is not a model of this account"),
+    not_found=Refusal(404, "not_found", "Not Found: {detail}"),
+    busy=Refusal(503, "service_unavailable", "The service is temporarily unavailable."),
+    server_error=Refusal(500, "internal_server_error", "Internal server error."),
 )
 
-PROVIDER = dataclasses.replace(build_provider(DECLARATION), docs=(REFERENCE, WS_REFERENCE, MODELS_PAGE))
+SERVICE = SpeechService(
+    name="elevenlabs",
+    title="ElevenLabs (REST and the stream-input WebSocket)",
+    hosts={HOST: "https://api.elevenlabs.io"},
+    auth=Auth("xi-api-key"),
+    key_env="ELEVENLABS_API_KEY",
+    docs=(REFERENCE, WS_REFERENCE, MODELS_PAGE),
+    error_model=ErrorBody,
+    errors=ErrorShape({"detail": {"status": "{code}", "message": "{message}"}},
+                      by_status={422: {"detail": [{"loc": ["body"], "msg": "{message}", "type": "value_error"}]}}),
+    refusals=REFUSALS,
+    syntheses=SYNTHESES,
+    models=MODELS_DECLARED,
+    voices=VOICES,
+    prices_read=PRICES_READ,
+    file_protocols=("elevenlabs",),
+)
+
+PROVIDER = with_sockets(SERVICE, SOCKETS)

@@ -15,7 +15,9 @@
                 provider speaks each text as it comes (`speaks_each_text`); a text closed by the socket's
                 end token (`end_token`), or without what says more follows (`continues`), is also the end
     flush       where declared, the buffer spoken now (then the final marker, where each flush ends with one); the
-                text goes on
+                text goes on; a flush carrying text (a `{text}` slot) adds it first
+    schedule    where declared, the buffer spoken as soon as it holds the schedule's next length (the opening's list,
+                else the declared default)
     flushes     where every flush is answered (`Flushes`: Deepgram's), the end is a flush too: the buffer spoken,
                 the final marker after its audio (`{sequence}`: the finals sent before it), the text going on;
                 past the limit within its window, the warning instead, the flush not processed
@@ -122,6 +124,8 @@ class Stream:
     speaker: Speaker | None = None
     ended: bool = False  # its last text came: nothing more is taken for it
     marked: bool = False  # timing marks were asked for
+    lengths: tuple[float, ...] = ()  # the chunk schedule's lengths (`Socket.schedule`: the opening's, else its default)
+    generations: int = 0  # the buffer's generations so far (the schedule's next length is the following one)
     pending: list[SpokenSpan] = field(default_factory=list)  # characters of a word not yet ended
 
 
@@ -149,9 +153,11 @@ class FamilySocket:
         wire, model = next(iter(self.models.items()))
         lane = LANE if self.socket.contexts is None else f"context:{context}"
         marked = self.socket.marks is not None and not self.socket.marks.asked_by
+        schedule = self.socket.schedule
         return Stream(wire, model, model.voice, self.socket.formats[0].spec,
                       {"context": context, "nonce": 0, "id": self.id, "sequence": 0}, lane,
-                      opened=self.socket.opening is None, marked=marked)
+                      opened=self.socket.opening is None, marked=marked,
+                      lengths=() if schedule is None else schedule.default)
 
     def _upgrade_key(self) -> str:
         """The key as the upgrade carries it: the auth header, another documented header, or a query parameter."""
@@ -179,7 +185,9 @@ class FamilySocket:
             code = next((r.code for r in known if r.status == status), refusals.server_error.code)
             await self._deny(status, Refusal(status, code, f"Sandbox fault http-{status}"))
             return
-        if auth.where is KeyIn.HEADER and auth.in_handshake and (not self.key or not call.known(self.key)):
+        # A key that may come in the opening instead (`SocketAuth.fields`) is not missed at the upgrade; a wrong one is.
+        if auth.where is KeyIn.HEADER and auth.in_handshake and (self.key or not auth.fields) and (
+                not self.key or not call.known(self.key)):
             await self._deny(401, refusals.missing_key if not self.key else refusals.bad_key)
             return
         if not await self._upgrade_admits():
@@ -192,7 +200,8 @@ class FamilySocket:
                             "rate": stream.spec.sample_rate}
                 asked = {name: value for name, value in self._upgrade_given().items() if value not in (None, "")}
                 await self._send(self._filled(self.socket.greeting, **{**defaults, **asked}))
-            if auth.where is KeyIn.HEADER and not auth.in_handshake:
+            # A key that may also come in the opening (`SocketAuth.fields`) is checked there when no header came.
+            if auth.where is KeyIn.HEADER and not auth.in_handshake and (self.key or not auth.fields):
                 self._check_key(self.key)
             if self.socket.opening is None and not self.stream.settled:
                 self._start(self.stream.wire_model, self.stream.voice, self.stream.spec)
@@ -350,6 +359,8 @@ class FamilySocket:
             if send is socket.text:
                 ended = self._take_text(raw)
             elif send is socket.flush:
+                if "text" in slots_of(send.template):  # a flush that carries text (ElevenLabs' "flush": true)
+                    ended = self._take_text(raw, send.template)
                 if self._speak_buffer() and socket.final_per_flush:
                     self.lanes.submit(stream.lane, partial(self._final, stream))
             elif send is socket.clear:
@@ -383,9 +394,9 @@ class FamilySocket:
                 await self._close_if_server_closes()
                 return
 
-    def _take_text(self, raw: Any) -> bool:
-        """A text message into the buffer; whether it also ended the text (closed by the socket's `end_token`, or
-        without what says more follows: `continues`)."""
+    def _take_text(self, raw: Any, template: Mapping[str, Any] | None = None) -> bool:
+        """A text message (or a flush carrying text: its `template`) into the buffer; whether it also ended the text
+        (closed by the socket's `end_token`, or without what says more follows: `continues`)."""
         socket = self.socket
         stream = self.stream
         if socket.opening is None and not stream.settled:  # the settings ride on every text message
@@ -393,7 +404,7 @@ class FamilySocket:
         marks = socket.marks
         if marks is not None and marks.asked_by and read(raw, marks.asked_by) is True:
             stream.marked = True
-        text = str(read(raw, slots_of(socket.text.template).get("text")) or "")
+        text = str(read(raw, slots_of(template or socket.text.template).get("text")) or "")
         ended = bool(socket.end_token) and text.rstrip().endswith(socket.end_token)
         if ended:
             text = text.rstrip()[:-len(socket.end_token)]
@@ -404,8 +415,11 @@ class FamilySocket:
         stream.buffer += text
         if text and stream.speaker is not None:
             stream.speaker.begin(text)
-        if socket.speaks_each_text:
-            self._speak_buffer()
+        schedule = socket.schedule
+        filled = schedule is not None and bool(stream.lengths) and len(stream.buffer) >= schedule.threshold(
+            stream.lengths, stream.generations)
+        if (socket.speaks_each_text or filled) and self._speak_buffer():
+            stream.generations += 1
         return ended
 
     async def _flush_taken(self) -> bool:
@@ -445,8 +459,13 @@ class FamilySocket:
         assert socket.opening is not None or template is not None
         slots = slots_of(template if template is not None else socket.opening.template)  # type: ignore[union-attr]
         self.stream.settled = True
+        lengths = None if socket.schedule is None else read(raw, socket.schedule.lengths_at)
+        if isinstance(lengths, list) and lengths and all(isinstance(n, int | float) for n in lengths):
+            self.stream.lengths = tuple(lengths)
         if socket.auth.where is KeyIn.MESSAGE and not keep:
             self._check_key(str(read(raw, slots.get("key")) or ""))
+        elif socket.auth.fields and not keep and not self.key:  # no header came: the opening's field holds it
+            self._check_key(str(next((found for at in socket.auth.fields if (found := read(raw, at))), "")))
         # What the upgrade said (the URL's path and query, its headers), then what the message says.
         given: dict[str, Any] = self._upgrade_given()
         stream = self.stream
@@ -537,7 +556,8 @@ class FamilySocket:
         spec, pending = stream.spec, None  # type: AudioSpec, tuple[bytes, tuple[SpokenSpan, ...], float] | None
         marks = self.socket.marks
         holds = self.socket.audio is not None and (
-            "last" in slots_of(self.socket.audio.template) or (marks is not None and marks.answer is None))
+            "last" in slots_of(self.socket.audio.template)
+            or (marks is not None and marks.answer is None and not marks.chars))  # characters never wait for a word
         started = time.perf_counter()
         async for piece in stream.speaker.say(text + " "):
             if pending is not None:

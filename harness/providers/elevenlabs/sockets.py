@@ -1,0 +1,176 @@
+"""ElevenLabs' stream-input WebSocket (`wss://api.elevenlabs.io/v1/text-to-speech/{voice_id}/stream-input`) in the
+WebSocket speech family's terms, from its reference ("WebSocket", WS_REFERENCE, its AsyncAPI 2.6.0 file; read
+2026-11-25):
+
+    client  InitializeConnection {"text": " ", "voice_settings", "generation_config", "xi_api_key"?} →
+            SendText {"text", "try_trigger_generation", "flush"} × n → CloseConnection {"text": ""}
+    server  AudioOutput {"audio": base64, "alignment", "normalizedAlignment"} × n → FinalOutput {"isFinal": true}
+
+The model and the output format travel in the URL's query ("model_id", "output_format"), the voice in the path. The
+key is the `xi-api-key` header, or the first message's `xi_api_key` ("The API key can be passed either as a header or
+in the first message": SocketAuth.fields). Alignment rides on every audio message, character by character, in
+milliseconds counted from the chunk ("these times are relative to the returned chunk from the model").
+
+The WebSocket's error message is not in the AsyncAPI: `{"message", "error", "code"}` before a close with code
+1008 is what clients handle (the SDK reads `message`; `input_timeout_exceeded` after 20 s without input, the help
+centre's inactivity limit), so it is declared and marked as drift.
+"""
+
+from __future__ import annotations
+
+from harness.core.answer_errors import BodyErrors
+from harness.core.protocols.http_speech import Format
+from harness.core.protocols.realtime_grammar import STANDARD_CLOSE_CODES, AudioSpec, Kind
+from harness.core.protocols.websocket_speech import Answer, KeyIn, Marks, Match, Schedule, Send, Socket, SocketAuth
+from harness.core.spec import AudioAt, DocDrift
+from harness.providers.elevenlabs.models import (
+    MULTI_CONTEXT_LIMIT,
+    MULTI_REFERENCE,
+    WS_FORMATS,
+    WS_REFERENCE,
+    AudioOutput,
+    CloseConnection,
+    CloseContext,
+    CloseSocket,
+    ContextAudioOutput,
+    ContextFinalOutput,
+    ErrorOutput,
+    FinalOutput,
+    FlushContext,
+    InitializeConnection,
+    InitializeContext,
+    SendContextText,
+    SendText,
+)
+
+
+def spec_of(output_format: str) -> AudioSpec:
+    """`mp3_44100_128` → MP3 at 44.1 kHz; `pcm_24000` → raw 16-bit PCM at 24 kHz; `ulaw_8000` → μ-law."""
+    codec, _, rest = output_format.partition("_")
+    rate = int(rest.split("_")[0])
+    return {"mp3": AudioSpec("mp3", rate, "mp3"), "pcm": AudioSpec("pcm_s16le", rate),
+            "ulaw": AudioSpec("pcm_mulaw", rate), "alaw": AudioSpec("pcm_alaw", rate),
+            "opus": AudioSpec("opus", rate, "ogg")}[codec]
+
+
+def media_type_of(output_format: str) -> str:
+    """The Content-Type the sandbox answers a format with (the reference names none; headerless PCM says its rate,
+    μ-law and A-law their RFC 3551 names, as the family's other declarations do)."""
+    codec, _, rest = output_format.partition("_")
+    return {"mp3": "audio/mpeg", "opus": "audio/ogg", "ulaw": "audio/basic", "alaw": "audio/pcma"}.get(
+        codec, f"audio/pcm;rate={rest.split('_')[0]}")
+
+
+def format_of(name: str) -> Format:
+    return Format(name, spec_of(name), media_type_of(name))
+
+
+# The benchmark's format first (raw 16-bit PCM at 24 kHz, what the declaration has always benchmarked). Streamed Opus
+# would be chained Ogg files: the sandbox does not write it over the socket, so it is left out here.
+FIRST = ("pcm_24000", "mp3_44100_128", "pcm_16000", "ulaw_8000")
+FORMATS = tuple(format_of(name) for name in (*FIRST, *(f for f in WS_FORMATS if f not in FIRST))
+                if not name.startswith("opus"))
+
+ALIGNMENT = Marks(text_at="/alignment/chars", start_at="/alignment/charStartTimesMs",
+                  end_at="/alignment/charDurationsMs", unit_s=0.001, durations=True, chars=True, chunk_relative=True)
+
+SOCKET_ERRORS = BodyErrors("/error", (), "/message", statuses={"quota_exceeded": 402})
+
+STREAM_INPUT = Socket(
+    key="tts.stream-input", path="/v1/text-to-speech/{voice_id}/stream-input",
+    summary="Text in as it is written, audio and alignment out", doc=WS_REFERENCE,
+    auth=SocketAuth(KeyIn.HEADER, in_handshake=False, fields=("/xi_api_key",)),
+    path_params={"voice_id": "{voice}"},
+    query={"model_id": "{model}", "output_format": "{format}"},
+    opening=Send("InitializeConnection", {"text": " ", "generation_config": {"chunk_length_schedule": [50]}},
+                 InitializeConnection),
+    text=Send("SendText", {"text": "{text}"}, SendText, Match("/text")),
+    # "The default value for chunk_length_schedule is: [120, 160, 250, 290]"; "Each item should be in the range 50-500."
+    schedule=Schedule("/generation_config/chunk_length_schedule", (120, 160, 250, 290)),
+    flush=Send("SendText (flush)", {"text": "{text}", "flush": True}, SendText, Match("/flush", True)),
+    end=Send("CloseConnection", {"text": ""}, CloseConnection, Match("/text", "")),
+    audio=Answer("AudioOutput", Kind.AUDIO, Match("/audio"), AudioOutput,
+                 {"audio": "{audio}", "isFinal": None, "normalizedAlignment": None, "alignment": None}),
+    audio_at=AudioAt("/audio"),
+    marks=ALIGNMENT,
+    final=Answer("FinalOutput", Kind.FINAL, Match("/isFinal", True), FinalOutput, {"isFinal": True}),
+    error=Answer("error", Kind.ERROR, Match("/error"), ErrorOutput, {"message": "{message}", "error": "{code}",
+                                                                      "code": 1008},
+                 code_at="/error", message_at="/message"),
+    formats=FORMATS,
+    close_codes={**STANDARD_CLOSE_CODES,
+                 1008: "policy violation: an invalid key, or no input within inactivity_timeout"},
+    error_close=1008,
+    # An error message's `error` word; quota_exceeded ("This request exceeds your quota.") is a spent balance, whatever
+    # status the HTTP endpoints give it (401, inferred), the others as the HTTP refusals of the same word.
+    errors=SOCKET_ERRORS,
+    suffix="",  # the socket's offerings keep the models' own names, in place of Create speech's
+    drift=(
+        DocDrift("alignment durations", "The AsyncAPI names the per-character durations `charDurationsMs`; clients "
+                 "in the field (LiveKit's plugin) also read `charsDurationsMs`. The sandbox writes the first.",
+                 (WS_REFERENCE,)),
+        DocDrift("first message", "The SDK's first WebSocket message carries `try_trigger_generation`, which the "
+                 "AsyncAPI's InitializeConnection does not list: it is set aside as a finding.", (WS_REFERENCE,)),
+        DocDrift("socket errors", "The AsyncAPI shows no error message: {\"message\", \"error\", \"code\"} before a "
+                 "1008 close is what clients handle (the SDK reads `message`), not a quoted example.",
+                 (WS_REFERENCE,)),
+    ),
+)
+
+ERROR = STREAM_INPUT.error
+CLOSE_CODES = STREAM_INPUT.close_codes
+
+# The multi-context socket: every message names its context (`context_id`; the answers `contextId`), a context ends
+# with close_context (its isFinal follows its last audio) and the socket with close_socket. Declared here as one
+# context a connection, the form Pipecat's ElevenLabsTTSService speaks a turn in; several contexts side by side wait
+# for the family's Contexts part (DRIFT).
+MULTI_STREAM_INPUT = Socket(
+    key="tts.multi-stream-input", path="/v1/text-to-speech/{voice_id}/multi-stream-input",
+    summary="Several contexts on one socket: text in per context_id, audio and alignment out per contextId",
+    doc=MULTI_REFERENCE,
+    # The xi-api-key header (Pipecat's); a wrong one refused at the upgrade (not documented: DRIFT), none there waiting
+    # for the first message's xi_api_key as on stream-input.
+    auth=SocketAuth(KeyIn.HEADER, in_handshake=True, fields=("/xi_api_key",)),
+    path_params={"voice_id": "{voice}"},
+    query={"model_id": "{model}", "output_format": "{format}"},
+    opening=Send("initializeConnectionMulti", {"text": " ", "context_id": "{context}",
+                                               "generation_config": {"chunk_length_schedule": [50]}},
+                 InitializeContext),
+    text=Send("sendTextMulti", {"text": "{text}", "context_id": "{context}"}, SendContextText, Match("/text")),
+    schedule=Schedule("/generation_config/chunk_length_schedule", (120, 160, 250, 290)),
+    flush=Send("flushContext", {"context_id": "{context}", "flush": True, "text": "{text}"}, FlushContext,
+               Match("/flush", True)),
+    end=Send("closeContext", {"context_id": "{context}", "close_context": True}, CloseContext,
+             Match("/close_context", True)),
+    after_final=Send("closeSocket", {"close_socket": True}, CloseSocket, Match("/close_socket", True)),
+    audio=Answer("audioOutputMulti", Kind.AUDIO, Match("/audio"), ContextAudioOutput,
+                 {"audio": "{audio}", "isFinal": None, "normalizedAlignment": None, "alignment": None,
+                  "contextId": "{context}"}),
+    audio_at=AudioAt("/audio"),
+    marks=ALIGNMENT,
+    final=Answer("finalOutputMulti", Kind.FINAL, Match("/isFinal", True), ContextFinalOutput,
+                 {"isFinal": True, "contextId": "{context}"}),
+    error=ERROR,
+    errors=SOCKET_ERRORS,
+    context_at="/contextId",
+    formats=FORMATS,
+    close_codes=CLOSE_CODES,
+    error_close=1008,
+    suffix="-multi",
+    drift=(
+        DocDrift("evidence", "source: sdk. The multi-context page is not among the stored documents: the messages "
+                 "are Pipecat 1.14's ElevenLabsTTSService's ({\"text\": \" \", \"context_id\"} opening a context, "
+                 "text, {\"context_id\", \"flush\": true}, {\"context_id\", \"close_context\": true}, "
+                 "{\"close_socket\": true}; answers naming their contextId).", (MULTI_REFERENCE,)),
+        DocDrift("key at the upgrade", "A wrong xi-api-key header is refused at the upgrade (401 in the HTTP error "
+                 "shape); no stored page says whether the server does so or answers an error message and a 1008 close "
+                 "as stream-input does.", (MULTI_REFERENCE,)),
+        DocDrift("contexts", "The server keeps up to 5 contexts a connection (\"Maximum simultaneous contexts per "
+                 "WebSocket connection exceeded (5)\", error max_active_conversations, code 1008, as a client quotes "
+                 "it); the declaration speaks one context a connection: a second context on the same connection is "
+                 "not told apart from the first until the family's Contexts part serves it.",
+                 (MULTI_REFERENCE, MULTI_CONTEXT_LIMIT)),
+    ),
+)
+
+SOCKETS = (STREAM_INPUT, MULTI_STREAM_INPUT)
