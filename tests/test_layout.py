@@ -231,6 +231,9 @@ def _built(package: Package) -> Emulation:
     elif name == "http_speech":  # the family's imitation, built for each of its providers alike
         provider = next(importlib.import_module(p.module).PROVIDER for p in FAMILY_PROVIDERS
                         if importlib.import_module(p.module).PROVIDER.protocol == "http-speech")
+    elif name == "jobs":  # the jobs family's imitation, built for each of its providers alike
+        provider = next(importlib.import_module(p.module).PROVIDER for p in FAMILY_PROVIDERS
+                        if importlib.import_module(p.module).PROVIDER.protocol == "jobs")
     else:
         provider = importlib.import_module(f"harness.providers.{name}").PROVIDER
     built = entry(provider)

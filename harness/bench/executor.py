@@ -24,10 +24,11 @@ from harness.bench.rpc_speech import fetch_rpc
 from harness.bench.socket_speech import fetch_realtime
 from harness.bench.timing import Mark, wall_of
 from harness.bench.waiting import wait_and_fetch
+from harness.core.answer_errors import error_in
 from harness.core.drift import resolve
 from harness.core.errors import ContractViolation, ErrorClass, ProtocolError
 from harness.core.retry import retryable
-from harness.core.spec import Role
+from harness.core.spec import JsonBody, Role
 from harness.core.transport import error_of, retry_after_seconds
 from harness.core.validate import media_type_of
 from harness.measurement import job_figures
@@ -105,6 +106,20 @@ async def _submit(job: Job, phase: str) -> Exchange:
         raise Failed
 
 
+def _fail_if_the_submit_says_so(job: Job, body: Any) -> None:
+    """A 2xx submit answer that says it failed, where the declaration says where its errors are (the jobs
+    family's `Submit.errors`, on the success body): that error, classified as a non-2xx answer is, and not
+    charged. Undeclared, such an answer is one without a job id."""
+    endpoint = job.endpoint
+    success = endpoint.response_for(endpoint.success_status)
+    rules = next((b.errors for b in (success.bodies if success is not None else ())
+                  if isinstance(b, JsonBody) and b.errors is not None), None)
+    said = error_in(body, rules) if rules is not None else None
+    if said is not None and rules is not None:
+        job.record.cost(charged=False, basis="rejected:in-body")
+        job.fail("submit", said.classified(endpoint.signature, rules, job.services.target.secrets))
+
+
 async def _submit_job(job: Job) -> None:
     record, endpoint = job.record, job.endpoint
     exchange = await _submit(job, "submit")
@@ -129,6 +144,7 @@ async def _submit_job(job: Job) -> None:
         job.charge("documented-price")
         job.fail("submit", ProtocolError(f"{endpoint.signature}: 2xx answer is not JSON: {exchange.body[:80]!r}",
                                          status=response.status_code))
+    _fail_if_the_submit_says_so(job, body)
     found, job_id = resolve(body, binding.id_pointer)
     if not found or not isinstance(job_id, str) or not job_id:
         job.charge("documented-price")

@@ -6,6 +6,7 @@ import asyncio
 import json
 import math
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +17,9 @@ import respx
 from harness.bench.config import BenchConfig, TargetKind
 from harness.bench.runner import Runner, prepare
 from harness.bench.target import Target
+from harness.core.answer_errors import BodyErrors
+from harness.core.protocols.jobs import build_provider, service_of
+from harness.core.spec import Provider
 from harness.providers.pixazo import PROVIDER as PIXAZO
 from harness.results.store import Store
 
@@ -32,10 +36,10 @@ def _run(config: BenchConfig, router: respx.MockRouter) -> tuple[Store, str]:
     return store, runner.prepared.run_id
 
 
-def _runner_run(config: BenchConfig) -> tuple[Store, Runner]:
+def _runner_run(config: BenchConfig, provider: Provider = PIXAZO) -> tuple[Store, Runner]:
     """Run the plan against whatever respx mocks; the store and the runner (its schedules, after the run)."""
     store = Store(config.output.db_path)
-    prepared = prepare(config, {"pixazo": PIXAZO}, store, "https://ref.test/joe.wav")
+    prepared = prepare(config, {"pixazo": provider}, store, "https://ref.test/joe.wav")
     runner = Runner(prepared, store, _target())
     runner.record_plan()
 
@@ -153,3 +157,34 @@ def test_a_job_that_never_finishes_times_out_and_is_charged(config: BenchConfig)
     assert "last state PROCESSING" in job["error_message"]
     cost = store.query("SELECT * FROM costs WHERE run_id = ?", (run_id,))
     assert [(c["charged"], c["usd"], c["basis"]) for c in cost] == [(1, 0.01, "documented-price")]
+
+
+# An error body inside a 2xx submit (the jobs family's `Submit.errors`): declared, it is that error, not charged;
+# undeclared, it is an answer without a job id.
+ERROR_IN_SUBMIT = {"code": 429, "message": "too many jobs in flight"}
+
+
+def _submit_answering_an_error(config: BenchConfig, provider: Provider) -> tuple[Store, str]:
+    config = config.updated(models=("chatterbox",), corpus=("en_read:1",))
+    with respx.mock(assert_all_called=False) as router:
+        router.post(url__startswith=BASE).mock(return_value=httpx.Response(202, json=ERROR_IN_SUBMIT))
+        store, runner = _runner_run(config, provider)
+    return store, runner.prepared.run_id
+
+
+def test_an_error_the_declaration_places_inside_a_2xx_submit_is_that_error_and_not_charged(config: BenchConfig) -> None:
+    service = service_of(PIXAZO)
+    rules = BodyErrors(code_at="/code", success=(0,), message_at="/message")
+    declared = build_provider(replace(service, submit=replace(service.submit, errors=rules)))
+    store, run_id = _submit_answering_an_error(config, declared)
+    job = store.jobs(run_id)[0]
+    assert (job["outcome"], job["error_class"]) == ("error", "rate_limit"), dict(job)
+    assert "too many jobs in flight" in job["error_message"]
+    costs = store.query("SELECT * FROM costs WHERE run_id = ?", (run_id,))
+    assert [(c["charged"], c["basis"]) for c in costs] == [(0, "rejected:in-body")]
+
+
+def test_an_undeclared_error_inside_a_2xx_submit_is_an_answer_without_a_job_id(config: BenchConfig) -> None:
+    store, run_id = _submit_answering_an_error(config, PIXAZO)
+    job = store.jobs(run_id)[0]
+    assert job["outcome"] == "error" and "no job id at /request_id" in job["error_message"], dict(job)

@@ -27,7 +27,7 @@ from harness.providers.pixelapi.models import (
     TEXT_MAX_CHARS,
     GenerateRequest,
 )
-from harness.providers.pixelapi.pricing import CREDITS_CLONE, CREDITS_DESIGN, PLAN_LIMITS, USD_PER_CREDIT, credits_for
+from harness.providers.pixelapi.declaration import CREDITS_CLONE, CREDITS_DESIGN, PLAN_LIMITS, USD_PER_CREDIT, credits_for
 from tests.helpers.wav import pcm_wav
 
 GENERATE = PROVIDER.endpoint("tts.generate")

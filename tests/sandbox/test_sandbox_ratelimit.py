@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from harness.providers.pixelapi.pricing import PLAN_LIMITS
+from harness.providers.pixelapi.declaration import PLAN_LIMITS
 from harness.sandbox import RateLimit, Sandbox
 from harness.sandbox.ratelimit import RateLimiter
 from tests.helpers.sandbox_http import assert_valid, send

@@ -1,9 +1,9 @@
-"""PixelAPI: voice design and voice cloning behind one queued-job endpoint.
+"""PixelAPI: voice design and voice cloning behind one queued-job endpoint, a provider of the jobs family.
 
-The package exports the provider declaration; the documented limits the sandbox enforces and answers
-with are in `models` (reference-recording rules, error messages) and `pricing` (plans, credits).
+The package exports the provider declaration (`declaration`); its wire payloads, the documented limits
+and error messages are in `models`.
 """
 
-from harness.providers.pixelapi.spec import PROVIDER
+from harness.providers.pixelapi.declaration import PROVIDER
 
 __all__ = ["PROVIDER"]
