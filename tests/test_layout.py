@@ -212,7 +212,7 @@ def test_every_emulation_of_the_harness_is_registered_by_its_package_name() -> N
 
 def _declared_realtime_provider(package_name: str) -> Provider:
     """A provider declared with the realtime protocol the emulation package of that name imitates."""
-    names = {"cartesia": "carte", "deepgram_speak": "dgram"}
+    names = {"cartesia": "carte"}
     # Only that provider's table: the others' protocols may be declared in another way (ElevenLabs' is a family now).
     table = next(part for part in realtime_toml().split("\n[") if part.startswith(f"providers.{names[package_name]}]"))
     found = declared.parse("[" + table, Path("tts-harness.toml")).providers()
@@ -226,7 +226,7 @@ def _built(package: Package) -> Emulation:
         assert isinstance(entry, Emulation)
         return entry
     name = package.path.name
-    if name in ("cartesia", "deepgram_speak"):
+    if name in ("cartesia",):
         provider = _declared_realtime_provider(name)
     elif name == "http_speech":  # the family's imitation, built for each of its providers alike
         provider = next(importlib.import_module(p.module).PROVIDER for p in FAMILY_PROVIDERS

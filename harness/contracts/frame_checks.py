@@ -100,7 +100,8 @@ def _order(session: Session, grammar: Grammar, found: Findings) -> None:
                 ended[context] = event.frame
         elif event.kind is Kind.ERROR and grammar.contexts:
             ended[context] = event.frame
-    flushes = _flushes_sent(session) if grammar.final_kind is Kind.FLUSHED else 0
+    flushes = grammar.flushes_in([f.text if f.text is not None else f.data for f in session.sent()]) \
+        if grammar.final_kind is Kind.FLUSHED else 0
     answered = finals[""] + sum(1 for e in found.events if e.kind is Kind.WARNING)  # a Warning answers a Flush
     if grammar.final_kind is Kind.FLUSHED and not _refused(found, session) and answered != flushes:
         found.add(None, "", f"one Flushed (or Warning) for each of the {flushes} Flush messages sent",
@@ -113,12 +114,11 @@ def _order(session: Session, grammar: Grammar, found: Findings) -> None:
                       f"{len(late)} audio frames", "order")
 
 
-def _flushes_sent(session: Session) -> int:
-    return sum(1 for f in session.sent() if f.text and '"Flush"' in f.text)
-
-
 def _refused(found: Findings, session: Session) -> bool:
-    return session.handshake_status is not None or any(e.kind is Kind.ERROR for e in found.events)
+    """Refused at the upgrade, by an error frame, or by the server's close naming an error (Deepgram's DATA-0001)."""
+    closing = session.closing
+    closed_badly = closing is not None and closing.by_server and closing.code not in (None, 1000)
+    return session.handshake_status is not None or closed_badly or any(e.kind is Kind.ERROR for e in found.events)
 
 
 def _name(context: str) -> str:

@@ -11,7 +11,8 @@ again offline by the same plan) and a judgement of the sessions it recorded:
     error-bad-key    a wrong key: a refused upgrade (4xx) or an error frame and a documented close; no audio
     error-malformed  a message that is not JSON: an error frame or a documented close other than 1000
     error-unknown-voice   a voice the declaration does not list: refused the protocol's way; no audio
-    flush-limit      (Deepgram) one Flush past the documented 20 a minute: a Warning, that Flush unanswered
+    flush-limit      (a socket with a documented flush limit: Deepgram's 20 a minute) one flush past it: its
+                     warning, that flush unanswered
 
 `run_check` records the sessions (`Session.to_json` makes them fixtures); `judge` returns `Findings`
 (violations located at `/frames/<index>/...`). The suite is `contracts/test_realtime.py`.
@@ -19,7 +20,6 @@ again offline by the same plan) and a judgement of the sessions it recorded:
 
 from __future__ import annotations
 
-import json
 import ssl as ssl_module
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -29,6 +29,7 @@ from harness.contracts.frame_checks import Findings, check_session, words
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.realtime_grammar import Channel, Event, Grammar, Kind, Opening, Outgoing, Session, Utterance
 from harness.core.protocols.realtime_session import listener, reader, run_session
+from harness.core.protocols.websocket_speech import Flushes, SocketGrammar
 from harness.core.spec import Provider
 
 SAMPLE_TEXT = "The quick brown fox jumps over the lazy dog."
@@ -126,7 +127,7 @@ def plans(target: RealtimeTarget) -> dict[str, Callable[[], SocketPlan]]:
         found["two-contexts"] = lambda: _two_contexts(target)
     if grammar.timing_marks:
         found["timing-marks"] = lambda: _speak_plan(target, "timing-marks", [SAMPLE_TEXT], paced=False)
-    if grammar.final_kind is Kind.FLUSHED:
+    if _flush_limit_of(grammar) is not None:
         found["flush-limit"] = lambda: _flush_limit(target)
     return found
 
@@ -157,16 +158,24 @@ def _two_contexts(target: RealtimeTarget) -> SocketPlan:
                     transcripts))
 
 
-def _flush_limit(target: RealtimeTarget) -> SocketPlan:
-    from harness.core.protocols.deepgram_speak import FLUSH_LIMIT
+def _flush_limit_of(grammar: Grammar) -> Flushes | None:
+    """The socket's documented flush limit (Deepgram's 20 every 60 seconds), where it has one."""
+    if not isinstance(grammar, SocketGrammar) or grammar.socket.flushes is None or not grammar.socket.flushes.limit:
+        return None
+    return grammar.socket.flushes
 
+
+def _flush_limit(target: RealtimeTarget) -> SocketPlan:
+    limit = _flush_limit_of(target.grammar)
+    assert limit is not None
     opening = target.grammar.opening(target.utterance(["Hi."]))
-    flush = json.dumps({"type": "Flush"})
-    messages = (opening.messages[0], *(Outgoing(flush) for _ in range(FLUSH_LIMIT + 1)))
+    flush = next(m for m in opening.messages if target.grammar.flushes_in((m.message,)))
+    text = next(m for m in opening.messages if m is not flush)
+    messages = (text, *(Outgoing(flush.message) for _ in range(limit.limit + 1)))
 
     def done(events: Sequence[Event]) -> bool:
         answered = sum(1 for e in events if e.kind in (Kind.FLUSHED, Kind.WARNING))
-        return answered >= FLUSH_LIMIT + 1
+        return answered >= limit.limit + 1
 
     return SocketPlan("flush-limit", replace(opening, messages=messages), {"": "Hi."}, done=done)
 
@@ -192,7 +201,7 @@ def judge(target: RealtimeTarget, plan: SocketPlan, session: Session) -> Finding
     if refusal:
         _expect_refusal(target.grammar, session, found)
     elif plan.name == "flush-limit":
-        _expect_flush_warning(found)
+        _expect_flush_warning(target.grammar, found)
     elif plan.name == "timing-marks":
         _expect_marks(plan, found)
     elif session.handshake_status is not None:
@@ -234,11 +243,11 @@ def _expect_marks(plan: SocketPlan, found: Findings) -> None:
                       " ".join(said)[:120] or "no marks", "alignment")
 
 
-def _expect_flush_warning(found: Findings) -> None:
-    from harness.core.protocols.deepgram_speak import FLUSH_LIMIT
-
+def _expect_flush_warning(grammar: Grammar, found: Findings) -> None:
+    limit = _flush_limit_of(grammar)
+    assert limit is not None
     flushed = [e for e in found.events if e.kind is Kind.FLUSHED]
     warnings = [e for e in found.events if e.kind is Kind.WARNING]
-    if len(flushed) != FLUSH_LIMIT or len(warnings) != 1:
-        found.add(None, "", f"{FLUSH_LIMIT} Flushed then one Warning (the documented limit)",
-                  f"{len(flushed)} Flushed, {len(warnings)} Warning", "protocol")
+    if len(flushed) != limit.limit or len(warnings) != 1:
+        found.add(None, "", f"{limit.limit} flushes answered then one warning (the documented limit)",
+                  f"{len(flushed)} answered, {len(warnings)} warnings", "protocol")

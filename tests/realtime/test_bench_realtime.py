@@ -209,11 +209,10 @@ def test_the_sandbox_stalls_n_times_and_the_listener_counts_what_its_truth_count
 def test_a_socket_that_fails_is_classified_as_the_harness_classes_it() -> None:
     from harness.bench.socket_speech import Frames, failure_of
     from harness.core.errors import ErrorClass
-    from harness.core.protocols.deepgram_speak import DeepgramDeclaration, DeepgramGrammar
     from harness.core.protocols.realtime_grammar import Closing, Event, Kind, Session
+    from harness.providers.deepgram import PROVIDER
 
-    grammar = DeepgramGrammar(DeepgramDeclaration(protocol="deepgram-speak", name="dgram", base_url="https://x",
-                                                  key_env="K", models=(DEEPGRAM_MODEL,), voices=(DEEPGRAM_MODEL,)))
+    grammar = PROVIDER.channels[0].grammar  # Deepgram's speak socket, declared in the WebSocket speech family
     refused = Session("wss://x/v1/speak", handshake_status=401, handshake_body='{"err_code": "INVALID_AUTH"}')
     assert failure_of(refused, Frames(), grammar).error_class is ErrorClass.AUTH  # type: ignore[union-attr]
     limited = Session("wss://x/v1/speak", handshake_status=429)

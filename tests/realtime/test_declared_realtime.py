@@ -9,8 +9,8 @@ import pytest
 
 from harness.core import declared
 from harness.core.errors import UsageError
-from harness.core.protocols import deepgram_speak
 from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.protocols.websocket_speech import socket_of
 from harness.providers.cartesia.declaration import SERVICE as CARTESIA
 from harness.providers.elevenlabs.sockets import spec_of as eleven_spec_of
 from tests.helpers.realtime import realtime_toml
@@ -62,5 +62,8 @@ def test_each_protocols_format_names_read_as_audio() -> None:
     wav = CARTESIA.synthesis("tts.bytes").format_of(
         {"output_format": {"container": "wav", "encoding": "pcm_f32le", "sample_rate": 44100}})
     assert (wav.spec.codec, wav.spec.container, 44100 in wav.rates) == ("pcm_f32le", "wav", True)
-    assert deepgram_speak.audio_spec_of("mulaw", None) == AudioSpec("pcm_mulaw", 8000)  # "8000 or 24000" defaults
-    assert deepgram_speak.audio_spec_of("linear16", None) == AudioSpec("pcm_s16le", 24000)
+    from harness.providers.deepgram import PROVIDER  # Deepgram's speak socket: "8000 or 24000" are the defaults
+
+    speak = socket_of(PROVIDER.channels[0])
+    assert speak.format("mulaw").spec == AudioSpec("pcm_mulaw", 8000)
+    assert speak.format("linear16").spec == AudioSpec("pcm_s16le", 24000)

@@ -1,7 +1,6 @@
 """Wire protocols that many providers speak, in the core vocabulary, so a provider that speaks one is a
 few lines of configuration (see `harness.core.declared`) instead of a provider package.
 
-    deepgram-speak   deepgram_speak.py    POST /v1/speak + WS /v1/speak (binary audio)
     http-speech      http_speech_file.py  a POST whose answer is the audio, or JSON with it at a pointer
                                           (the HTTP speech family, `http_speech.py`, as a providers file says it),
                      websocket_speech_file.py  and sockets beside it (`[providers.x.sockets.<key>]`, `Socket`'s terms)
@@ -19,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from harness.core.protocols import deepgram_speak, http_speech_file, websocket_speech_file
+from harness.core.protocols import http_speech_file, websocket_speech_file
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.spec import Provider
 
@@ -35,7 +34,6 @@ class DeclarableProtocol:
 
 DECLARABLE: Mapping[str, DeclarableProtocol] = {
     p.name: p for p in (
-        DeclarableProtocol(deepgram_speak.PROTOCOL, deepgram_speak.DeepgramDeclaration, deepgram_speak.build_provider),
         # The HTTP speech family, with the sockets a table may declare beside its endpoint (websocket_speech_file).
         DeclarableProtocol(http_speech_file.PROTOCOL, websocket_speech_file.SocketsDeclaration,
                            websocket_speech_file.build_provider),

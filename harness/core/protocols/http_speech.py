@@ -136,6 +136,9 @@ class Synthesis:
     # Timing marks in a stream of events: the marks' event (`Marks.answer`'s template, the lists at the marks'
     # pointers) after the audio event whose speech ends them, where the request asks (`asked_by`). None: no marks.
     marks: Marks | None = None
+    # The model a request that names none is answered by, where the documents give one (Deepgram's "the default voice
+    # model aura-asteria-en will be used"); "": a request without its model slot names no declared model.
+    default_model: str = ""
 
     def format(self, name: str | None) -> Format:
         """The format a request names, the default where it names none: no value, or a media range (`*/*`,
@@ -239,7 +242,12 @@ class ErrorShape:
         values = {"status": status, "code": code, "message": message, "param": param, "id": str(uuid.uuid4())}
         template = self.by_status.get(status, self.body)
         body = None if template is None else fill(template, values)
-        return body, {name: str(fill(value, values)) for name, value in self.headers.items()}
+        return body, {name: _header_safe(str(fill(value, values))) for name, value in self.headers.items()}
+
+
+def _header_safe(value: str) -> str:
+    """A header value an HTTP answer can carry: one line of ISO-8859-1 (a message's quotes and dashes as `?`)."""
+    return " ".join(value.split()).encode("latin-1", "replace").decode("latin-1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -437,6 +445,8 @@ def model_of(service: SpeechService, synthesis: Synthesis, payload: Mapping[str,
         if synthesis.slots.model is not None and service.synthesis(m.synthesis).slots.model == synthesis.slots.model]
     if synthesis.slots.model is not None:
         named = read(payload, synthesis.slots.model)
+        if named is None and synthesis.default_model:
+            named = synthesis.default_model
         # a model may send another name than it is offered under (`sets` at the model slot: the same model on a
         # second endpoint, Speechify's simba-english over /v1/audio/stream)
         return next((m for m in candidates if m.sets.get(synthesis.slots.model, m.name) == named), None)

@@ -1,5 +1,5 @@
-"""The vocabulary of realtime (WebSocket) speech protocols, shared by `elevenlabs`, `cartesia` and
-`deepgram_speak`; it names no provider.
+"""The vocabulary of realtime (WebSocket) speech protocols, shared by `elevenlabs`, `cartesia` and the WebSocket
+speech family (`websocket_speech`); it names no provider.
 
 A realtime endpoint is a `Channel`: a path a client opens a socket on, and a `Grammar` that knows the
 protocol's messages in both directions. One conversation over it is a `Session`: every frame as it
@@ -287,7 +287,7 @@ class Grammar(ABC):
     close_codes: Mapping[int, str] = STANDARD_CLOSE_CODES
     contexts: bool = False  # several utterances multiplexed on one socket, told apart by id
     timing_marks: bool = False  # the protocol says when each word (or character) is spoken: the marks check runs
-    final_kind: Kind = Kind.FINAL  # the event that ends an utterance (Deepgram: Flushed)
+    final_kind: Kind = Kind.FINAL  # the event that ends an utterance (FLUSHED: each flush's answer, `flushes_in`)
     preamble: int = 0  # how many of an opening's messages must come before any other (an init)
     voice_is_model: bool = False  # the protocol names a voice by its model (Deepgram's aura-*)
     key_in_message: bool = False  # the key travels in the opening message (`KEY_SLOT`), not the upgrade's header
@@ -332,6 +332,11 @@ class Grammar(ABC):
     @abstractmethod
     def complete(self, events: Sequence[Event], opening: Opening) -> bool:
         """The utterance `opening` started is fully answered: the client may send its closing messages."""
+
+    def flushes_in(self, messages: Sequence[Any]) -> int:
+        """How many of the client's `messages` (as sent) ask for a Kind.FLUSHED answer each (a grammar whose
+        `final_kind` is FLUSHED says which)."""
+        return 0
 
     def speaker_of(self, offering: str) -> tuple[str, str] | None:
         """The model and voice an offering of this channel names (None: the offering is the model, spoken in

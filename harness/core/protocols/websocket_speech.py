@@ -6,7 +6,8 @@ sometimes the key), text messages, a message that ends the text (a flush, `finis
 frames and close codes. A provider declares its socket as a `Socket` — every message a template (`fill`'s
 `{text}`, `{voice}`, `{model}`, `{format}`, `{rate}`, `{key}`, `{context}`, `{nonce}`, `{seq}` (the client
 message's number, for ids that must differ), `{id}` (the server's session), `{code}`, `{message}`, `{audio}`,
-`{last}`) with the pydantic model its documents give it and the `Match` that tells it apart — and
+`{last}`, `{sequence}` (the final markers the server sent before)) with the pydantic model its documents give
+it and the `Match` that tells it apart — and
 `with_sockets` adds it to the provider its HTTP declaration (`http_speech.SpeechService`) makes:
 
     client   [opening] → text × n (· [flush] · [clear] · [update]) → end → (final seen) → [after_final]
@@ -98,6 +99,64 @@ class SocketAuth:
     # holds, checked when it arrives (a wrong header is still refused at the upgrade where `in_handshake`). The client
     # sends the header.
     fields: tuple[str, ...] = ()
+    # KeyIn.HEADER: the key may instead travel as the offered subprotocols [subprotocol, KEY], for clients that
+    # cannot set headers (browsers: Deepgram's `Sec-WebSocket-Protocol: token, KEY`); the server accepts naming
+    # `subprotocol`. "": the header only.
+    subprotocol: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Flushes:
+    """A socket whose every flush is answered and whose text goes on after it (Deepgram's Flush, answered by Flushed):
+    the `end` message is a flush like any other, each answered in order by `final` (to the engines a Kind.FLUSHED:
+    "this flush's speech is out", not "the utterance is over"), the session ended by `after_final`. Past `limit`
+    flushes within `window_s` seconds a flush is answered by `warning` instead and not processed (0: no limit)."""
+
+    limit: int = 0
+    window_s: float = 0.0
+    warning: Answer | None = None  # kind WARNING: the answer to a flush past the limit
+
+
+@dataclass(frozen=True, slots=True)
+class Clears:
+    """What a `clear` does beyond dropping the unspoken text: its answer, once done (Deepgram's Cleared), and whether
+    the speech already asked for and not yet sent goes too, with its final markers (Deepgram: "will clear the internal
+    text and audio buffer ... and will stop sending new audio chunks as soon as possible")."""
+
+    answer: Answer | None = None  # kind CLEARED
+    drops_speech: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CloseError:
+    """One error told by a close frame: its close code and the code its reason starts with ("1008 DATA-0000")."""
+
+    code: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class CloseErrors:
+    """Errors told by the close frame alone, no error message before it (`Socket.error` None: Deepgram's "1008
+    DATA-0000"): for each kind of fault, the close code and the reason's leading code; the reason goes on with the
+    particulars."""
+
+    wrong_frame: CloseError  # a frame of the other kind (a binary frame where JSON text is read)
+    not_json: CloseError  # a text frame that is not a message of the socket's framing
+    invalid: CloseError  # any other refusal: a message the socket does not have, one its model refuses, a setting
+    idle: CloseError  # no client message within the idle timeout
+
+
+@dataclass(frozen=True, slots=True)
+class UpgradeRefusals:
+    """What the upgrade itself refuses beyond a wrong key, answered as HTTP in the provider's error shape (Deepgram's
+    400 with its `dg-error` header, read by Pipecat's DeepgramTTSService): the URL's settings (a model, voice, format
+    or rate of the query or path the socket does not have), a spent wallet (402), the key's rate limit (429).
+    Without it (or with a part off) these are refused once the socket is open."""
+
+    settings: bool = True
+    wallet: bool = True
+    rate_limit: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +203,7 @@ class Socket:
     # the whole utterance (Resemble's one request per synthesis), so the text goes as one message, spoken at once.
     end: Send | None
     final: Answer  # kind FINAL: the utterance is complete (it may carry the last audio at `audio_at`)
-    error: Answer  # kind ERROR
+    error: Answer | None  # kind ERROR; None: errors are told by the close frame alone (`close_errors`)
     formats: tuple[Format, ...]  # the first is the benchmark's
     audio: Answer | None = None  # kind AUDIO: the JSON message carrying audio at `audio_at` (None: binary frames)
     opening: Send | None = None
@@ -154,6 +213,10 @@ class Socket:
     # "If the client sends more text and triggers further synthesis, another done will follow")
     clear: Send | None = None  # drops the text the buffer holds, unspoken (an interruption: Rime's clear,
     # Together's input_text_buffer.clear); speech already asked for is still sent
+    clears: Clears | None = None  # what `clear` does beyond dropping the text: its answer, dropping speech too
+    flushes: Flushes | None = None  # every flush answered and the text going on (Deepgram's Flush/Flushed)
+    close_errors: CloseErrors | None = None  # errors told by the close frame alone (with `error` None)
+    upgrade_refusals: UpgradeRefusals | None = None  # what the upgrade refuses as HTTP beyond a wrong key
     update: Send | None = None  # changes the settings mid-session: its slots are read as the opening's, a slot it
     # leaves out keeps its value (Together's tts_session.updated {"session": {"voice"}})
     end_token: str = ""  # a token closing a text message that ends the text as `end` does, the text before it
@@ -203,6 +266,9 @@ class Socket:
         if self.framing.binary and (self.auth.where is KeyIn.MESSAGE or self.after_final is not None):
             raise ValueError(f"socket {self.key}: a MessagePack socket takes its key in the upgrade and has no "
                              "after_final message")
+        if (self.error is None) is (self.close_errors is None):
+            raise ValueError(f"socket {self.key}: errors are told by an error message or by the close frame alone "
+                             "(error or close_errors): exactly one")
 
     def format(self, name: str | None) -> Format:
         for fmt in self.formats:
@@ -214,7 +280,10 @@ class Socket:
     def answers(self) -> tuple[Answer, ...]:
         """Every server message, in the order a message is matched (errors and the final marker first)."""
         marks = None if self.marks is None else self.marks.answer
-        found = (self.error, self.final, self.ready, self.greeting, self.closed, marks, *self.others, self.audio)
+        warning = None if self.flushes is None else self.flushes.warning
+        cleared = None if self.clears is None else self.clears.answer
+        found = (self.error, self.final, self.ready, self.greeting, self.closed, marks, cleared, warning, *self.others,
+                 self.audio)
         return tuple(a for a in found if a is not None)
 
     @property
@@ -276,7 +345,12 @@ class SocketGrammar(Grammar):
         self.protocol = f"{declaration.name} WebSocket"
         self.binary_audio = socket.audio_at is None
         self.close_codes = socket.close_codes
-        self.final_kind = Kind.FINAL
+        self.final_kind = Kind.FLUSHED if socket.flushes is not None else Kind.FINAL
+        # A socket that names a model and never a voice speaks each model in its own voice (Deepgram's aura-*).
+        said = {name for send in (socket.opening, socket.text) if send is not None for name in slots_of(send.template)}
+        upgrade = (*socket.query.values(), *socket.headers.values(), *socket.path_params.values())
+        said |= {value[1:-1] for value in upgrade if value.startswith("{") and value.endswith("}")}
+        self.voice_is_model = "model" in said and "voice" not in said
         self.preamble = 1 if socket.opening is not None else 0
         self.key_in_message = socket.auth.where is KeyIn.MESSAGE
         self.chunk_files = socket.chunk_files
@@ -345,8 +419,8 @@ class SocketGrammar(Grammar):
             audio: tuple[Event, ...] = (Event(*at, Kind.AUDIO, context, audio=sound),)
             if marks is not None and marks.answer is None:  # the marks ride on the audio answer
                 audio = (*audio, *self._marks(frame, raw, context))
-            return audio if answer.kind is Kind.AUDIO else (*audio, Event(*at, Kind.FINAL, context))
-        return (Event(*at, answer.kind, context),)
+            return audio if answer.kind is Kind.AUDIO else (*audio, Event(*at, self.final_kind, context))
+        return (Event(*at, self.final_kind if answer.kind is Kind.FINAL else answer.kind, context),)
 
     def _marks(self, frame: Frame, raw: Any, context: str) -> tuple[Event, ...]:
         """The timing marks a message carries (none where it carries no list at the declared pointers)."""
@@ -409,12 +483,29 @@ class SocketGrammar(Grammar):
                        headers=headers)
 
     def complete(self, events: Sequence[Event], opening: Opening) -> bool:
+        if self.socket.flushes is not None:
+            asked = sum(1 for m in opening.messages if self.flushes_in((m.message,)))
+            return sum(1 for e in events if e.kind is Kind.FLUSHED) >= asked
         if self.socket.contexts is None:
             return any(e.kind is Kind.FINAL for e in events)
         # Every context the client named has ended (or an error that names none ended them all).
         named = {str(read(_message(m, self.socket.framing), self.socket.contexts.at) or "") for m in opening.messages}
         ended = {e.context for e in events if e.kind in (Kind.FINAL, Kind.ERROR)}
         return named <= ended or any(e.kind is Kind.ERROR and not e.context for e in events)
+
+    def flushes_in(self, messages: Sequence[Any]) -> int:
+        """How many of the client's `messages` (as sent: text or bytes) are flushes a final answers: the end, the
+        flush where the socket answers each."""
+        answered = tuple(s for s in (self.socket.end, self.socket.flush) if s is not None and s.match is not None)
+        found = 0
+        for message in messages:
+            try:
+                raw = decode(message if isinstance(message, str) else None,
+                             message if isinstance(message, bytes) else None, self.socket.framing)
+            except ValueError:
+                continue
+            found += isinstance(raw, dict) and any(s.match is not None and s.match(raw) for s in answered)
+        return found
 
 
 def _message(outgoing: Outgoing, framing: Framing) -> Any:
@@ -424,6 +515,7 @@ def _message(outgoing: Outgoing, framing: Framing) -> Any:
         return decode(text, data, framing)
     except ValueError:
         return None
+
 
 
 def _dump(template: Mapping[str, Any], values: Mapping[str, Any], framing: Framing = Framing.JSON) -> Any:

@@ -1,39 +1,125 @@
-"""Deepgram's Aura text-to-speech as its reference describes it, in the Deepgram speak protocol's terms
-(`harness.core.protocols.deepgram_speak`, which owns `POST /v1/speak`, the `/v1/speak` WebSocket, the checks
-and the sandbox's imitation): Aura-2 and Aura voices, each a model.
+"""Deepgram's Aura text-to-speech as its reference describes it, in the HTTP speech family's terms: `POST /v1/speak`
+answering the audio as the body, its settings in the query (model, encoding, container, sample_rate), the key as
+`Authorization: Token KEY`; with the `/v1/speak` WebSocket (`sockets`). Aura-2 and Aura voices, each a model: a
+Deepgram voice is its model name.
 
-From the getting-started guide (https://developers.deepgram.com/docs/tts-starter-apps, read 2026-11-24):
-`--url "https://api.deepgram.com/v1/speak?model=aura-2-thalia-en"`, `Authorization: Token DEEPGRAM_API_KEY`,
-"If you do not specify a model, the default voice model aura-asteria-en will be used." Deepgram's pricing page is
-not in the stored material (what is stored are resellers' prices): unpriced rather than guessed.
+From the getting-started guide (GETTING_STARTED, read 2026-11-25): `--url
+"https://api.deepgram.com/v1/speak?model=aura-2-thalia-en"`, `Authorization: Token DEEPGRAM_API_KEY`, "If you do not
+specify a model, the default voice model aura-asteria-en will be used." Deepgram's pricing page is not in the stored
+material (what is stored are resellers' prices): unpriced rather than guessed. The benchmark's offerings are the
+socket's (the models' names over `/v1/speak`'s WebSocket), as they always were.
 """
 
 from __future__ import annotations
 
-import dataclasses
-
-from harness.core.protocols.deepgram_speak import (
-    ERRORS_REFERENCE,
-    FLUSH_REFERENCE,
-    REFERENCE,
-    WS_REFERENCE,
-    DeepgramDeclaration,
-    build_provider,
+from harness.core.protocols.http_speech import (
+    ErrorShape,
+    Format,
+    Model,
+    Refusal,
+    Refusals,
+    Slots,
+    SpeechService,
+    Synthesis,
+    Voice,
 )
+from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.protocols.websocket_speech import with_sockets
+from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.providers.deepgram.models import (
+    DEFAULT_MODEL,
+    GETTING_STARTED,
+    MEDIA,
+    REFERENCE,
+    SAMPLE_RATE,
+    ErrorBody,
+    SpeakRequest,
+)
+from harness.providers.deepgram.sockets import CLEAR, ERRORS, FLUSH, RATES, SOCKETS, WS_REFERENCE
 
-GETTING_STARTED = "https://developers.deepgram.com/docs/tts-starter-apps"
+HOST = "api"
+CHANGELOG = "https://developers.deepgram.com/changelog/2022/11/8"
 MODELS = ("aura-2-thalia-en", "aura-2-andromeda-en", "aura-asteria-en")
 
-DECLARATION = DeepgramDeclaration(
-    protocol="deepgram-speak",
-    name="deepgram",
-    title="Deepgram Aura (speak REST and WebSocket)",
-    base_url="https://api.deepgram.com",  # pydantic reads the string as a URL
-    key_env="DEEPGRAM_API_KEY",
-    models=MODELS,
-    voices=MODELS,  # a Deepgram voice is its model
+# The `encoding` values the sandbox answers, each in its default container (MEDIA's table): linear16, mulaw and alaw in
+# WAV ("REST Defaults ... container: wav"), opus in Ogg, mp3 and flac as themselves; the rate "Based on encoding 8000
+# or 24000" (SAMPLE_RATE). mp3 first: the benchmark's REST wish is lossless (`wanted_format`), the default is mp3.
+FORMATS = (
+    Format("mp3", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg"),
+    Format("linear16", AudioSpec("pcm_s16le", 24000, "wav"), "audio/wav", RATES),
+    Format("mulaw", AudioSpec("pcm_mulaw", 8000, "wav"), "audio/wav", (8000, 16000)),
+    Format("alaw", AudioSpec("pcm_alaw", 8000, "wav"), "audio/wav", (8000, 16000)),
+    Format("opus", AudioSpec("opus", 48000, "ogg"), "audio/ogg"),
+    Format("flac", AudioSpec("flac", 24000, "flac"), "audio/flac", (8000, 16000, 22050, 32000, 48000, 24000)),
 )
 
-PROVIDER = dataclasses.replace(
-    build_provider(DECLARATION),
-    docs=(REFERENCE, WS_REFERENCE, FLUSH_REFERENCE, ERRORS_REFERENCE, GETTING_STARTED))
+
+def _error(status: int, words: str) -> Response:
+    return Response(status, (JsonBody(ErrorBody),), words)
+
+
+SPEAK = Endpoint(
+    key="speak.request", method="POST", path="/v1/speak", host=HOST, role=Role.AUDIO,
+    summary="Single Text Request: the audio of one text",
+    request=SpeakRequest, body_kind=BodyKind.JSON,
+    query_fields=("model", "encoding", "container", "sample_rate", "bit_rate"),
+    responses=(Response(200, (AudioBody(("audio/mpeg", "audio/wav", "audio/ogg", "audio/flac", "audio/aac",
+                                         "application/octet-stream")),), "audio"),
+               _error(400, "invalid query parameter or body"), _error(401, "invalid credentials"),
+               _error(402, "insufficient credits"), _error(429, "too many concurrent requests")),
+    example={"text": "Hello, how can I help you today?", "model": "aura-2-thalia-en"},
+    doc=REFERENCE,
+)
+
+REFUSALS = Refusals(
+    invalid=Refusal(400, "INVALID_QUERY_PARAMETER", "{detail}"),
+    missing_key=Refusal(401, "INVALID_AUTH", "Invalid credentials."),
+    bad_key=Refusal(401, "INVALID_AUTH", "Invalid credentials."),
+    unknown_voice=Refusal(400, "INVALID_QUERY_PARAMETER", "No such model: {detail}."),
+    unknown_model=Refusal(400, "INVALID_QUERY_PARAMETER", "No such model: {detail}."),
+    rate_limited=Refusal(429, "TOO_MANY_REQUESTS", "Too many requests. Please try again later."),
+    quota=Refusal(402, "INSUFFICIENT_CREDITS", "Insufficient credits."),
+    not_found=Refusal(404, "NOT_FOUND", "Not found: {detail}"),
+    busy=Refusal(503, "SERVICE_UNAVAILABLE", "The service is temporarily unavailable."),
+    server_error=Refusal(500, "INTERNAL_SERVER_ERROR", "Internal server error."),
+)
+
+SERVICE = SpeechService(
+    name="deepgram",
+    title="Deepgram Aura (speak REST and WebSocket)",
+    hosts={HOST: "https://api.deepgram.com"},
+    auth=Auth("Authorization", "Token"),
+    key_env="DEEPGRAM_API_KEY",
+    docs=(REFERENCE, WS_REFERENCE, FLUSH, ERRORS, GETTING_STARTED, CLEAR, MEDIA, SAMPLE_RATE, CHANGELOG),
+    error_model=ErrorBody,
+    # The reason also in `dg-error`, as a refused WebSocket upgrade carries it (sockets); the sandbox writes it on
+    # every error answer (DocDrift).
+    errors=ErrorShape({"err_code": "{code}", "err_msg": "{message}", "request_id": "{id}"},
+                      headers={"dg-error": "{message}"}),
+    refusals=REFUSALS,
+    syntheses=(Synthesis(SPEAK, Slots(text="/text", model="/model", format="/encoding", rate="/sample_rate"),
+                         FORMATS, default_format="mp3", rate_as_text=True, default_model=DEFAULT_MODEL),),
+    models=tuple(Model(name, SPEAK.key, name, price_note="no price in the stored material",
+                       description=f"{name} over the Deepgram speak WebSocket") for name in MODELS),
+    voices=tuple(Voice(name, "en-US", models=(name,)) for name in MODELS),  # a Deepgram voice is its model
+    prices_read="2026-11-25",
+    # "The request ID is stored in the HTTP header named dg-request-id. This header is present in all requests,
+    # regardless of success or failure. In case of request failure, an additional HTTP header named dg-error will be
+    # included with the body of the error." (CHANGELOG, of the streaming APIs' upgrade; Deepgram's REST answers carry
+    # dg-request-id too, as the community Rust SDK reads it from a live /v1/speak answer: source: sdk)
+    request_id_header="dg-request-id",
+    file_protocols=("deepgram-speak",),
+    doc_drift=(DocDrift("encoding default", "The reference gives encoding's default as mp3; Media Output Settings "
+                        "gives \"REST Defaults encoding: Linear16 container: wav\". The sandbox answers mp3.",
+                        (REFERENCE, MEDIA)),
+               DocDrift("container", "container=none (raw samples) and container=ogg are documented; the sandbox "
+                        "answers each encoding in its default container whatever container asks.", (MEDIA,)),
+               DocDrift("aac", "aac is a documented encoding the sandbox does not answer (no encoder): declared "
+                        "formats only.", (REFERENCE, MEDIA)),
+               DocDrift("dg-error", "A refused WebSocket upgrade names its reason in the dg-error header (CHANGELOG; "
+                        "Pipecat's DeepgramTTSService reads it); the sandbox writes it on its REST error answers too.",
+                        (CHANGELOG, REFERENCE)),
+               DocDrift("bit_rate", "bit_rate is read and not honoured by the sandbox.", (REFERENCE,))),
+)
+
+PROVIDER = with_sockets(SERVICE, SOCKETS)  # with its speak WebSocket (`sockets`)

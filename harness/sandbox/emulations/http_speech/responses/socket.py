@@ -2,7 +2,8 @@
 (`harness.core.protocols.websocket_speech`), for any provider of the HTTP speech family that declares them.
 
     handshake   `http-<status>` faults → that status; where the key travels on the upgrade, a missing or
-                unknown key → the provider's 401 in its HTTP error shape
+                unknown key → the provider's 401 in its HTTP error shape; where the upgrade refuses more
+                (`UpgradeRefusals`), the URL's settings (400), a spent wallet (402), the key's rate limit (429)
     accept      the greeting where declared (MiniMax's connected_success)
     framing     every message read and written as the socket frames it: JSON text, or MessagePack binary frames
                 (a frame of the other kind is refused with an error frame)
@@ -17,7 +18,11 @@
                 text goes on; a flush carrying text (a `{text}` slot) adds it first
     schedule    where declared, the buffer spoken as soon as it holds the schedule's next length (the opening's list,
                 else the declared default)
-    clear       where declared, the buffer dropped unspoken (speech already asked for is still sent)
+    flushes     where every flush is answered (`Flushes`: Deepgram's), the end is a flush too: the buffer spoken,
+                the final marker after its audio (`{sequence}`: the finals sent before it), the text going on;
+                past the limit within its window, the warning instead, the flush not processed
+    clear       where declared, the buffer dropped unspoken (speech already asked for is still sent, unless the
+                socket's `Clears` drops it too); its answer where declared
     update      where declared, its settings read as the opening's, a slot it leaves out kept
     end         the buffer spoken; the final marker after the last audio (filled with the end message's
                 nonce and the context); the server closes 1000 unless the client has more to say
@@ -30,15 +35,18 @@
     after_final its answer where declared (`closed`), once the audio asked for is out; then the server closes
                 1000, or waits for the client to
     errors      an error frame in the declared template (the provider's own code for the refusal, from the
-                `SpeechService`'s refusals) and the declared error close: a binary or non-JSON frame, a
+                `SpeechService`'s refusals) and the declared error close, or, where errors are told by the close
+                frame alone (`close_errors`), that close with its code and the reason naming the fault: a
+                binary or non-JSON frame, a
                 message the socket does not have, one its model refuses, text before the opening, a spent
                 wallet, no message within IDLE_TIMEOUT_S
 
-The key on the upgrade is the provider's auth header, any of its `Auth.others` headers, or a query parameter of
-`SocketAuth.query`. Audio goes out as the declared format's bytes, chunk by chunk on the stream's timeline (the
-`Speaker`), as binary frames or encoded into the audio answer's template at its pointer; `{last}` is true in the last
-audio answer of each spoken stretch, `{step_ms}` the milliseconds its chunk took to make. Each stretch is charged at
-the model's documented price.
+The key on the upgrade is the provider's auth header, any of its `Auth.others` headers, a query parameter of
+`SocketAuth.query`, or the offered subprotocols [`SocketAuth.subprotocol`, KEY] (accepted naming the first).
+Audio goes out as the declared format's bytes, chunk by chunk on the stream's timeline (the `Speaker`), as binary
+frames or encoded into the audio answer's template at its pointer; `{last}` is true in the last audio answer of each
+spoken stretch, `{step_ms}` the milliseconds its chunk took to make. Each stretch is charged at the model's documented
+price.
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -61,6 +70,7 @@ from harness.core.protocols.realtime_grammar import AudioSpec, Channel, SpokenSp
 from harness.core.protocols.socket_framing import FramingError, audio_value, decode, encode
 from harness.core.protocols.websocket_speech import (
     Answer,
+    CloseError,
     KeyIn,
     Send,
     Socket,
@@ -88,11 +98,14 @@ LANE = "speech"
 class Refused(Exception):
     """End the socket with an error frame: the provider's refusal and the particulars."""
 
-    def __init__(self, refusal: Refusal, detail: str = "") -> None:
+    def __init__(self, refusal: Refusal, detail: str = "", fault: str = "invalid") -> None:
         super().__init__(refusal.says(detail))
+        self.refusal = refusal
+        self.detail = detail
         self.code = refusal.code
         self.status = refusal.status
         self.message = refusal.says(detail)
+        self.fault = fault  # the kind of fault, for a socket that tells errors by its close frame (`CloseErrors`)
 
 
 @dataclass(slots=True)
@@ -128,8 +141,10 @@ class FamilySocket:
         self.call = call
         self.sender = Sender(call)
         self.lanes = Lanes()
+        self.subprotocol: str | None = None  # the subprotocol the upgrade is accepted with (`SocketAuth.subprotocol`)
         self.key = self._upgrade_key()
         self.id = uuid.uuid4().hex
+        self.flushed_at: deque[float] = deque()  # the sandbox clock's readings of the flushes taken (`Flushes`)
         self.models = {wire: model for model, wire in served(service, self.socket)}  # the socket's names
         self.streams: dict[str, Stream] = {}
         self.stream = self._new_stream("")
@@ -140,8 +155,9 @@ class FamilySocket:
         marked = self.socket.marks is not None and not self.socket.marks.asked_by
         schedule = self.socket.schedule
         return Stream(wire, model, model.voice, self.socket.formats[0].spec,
-                      {"context": context, "nonce": 0, "id": self.id}, lane, opened=self.socket.opening is None,
-                      marked=marked, lengths=() if schedule is None else schedule.default)
+                      {"context": context, "nonce": 0, "id": self.id, "sequence": 0}, lane,
+                      opened=self.socket.opening is None, marked=marked,
+                      lengths=() if schedule is None else schedule.default)
 
     def _upgrade_key(self) -> str:
         """The key as the upgrade carries it: the auth header, another documented header, or a query parameter."""
@@ -151,7 +167,12 @@ class FamilySocket:
         headers = call.websocket.headers
         others = (*(headers.get(form.header) for form in self.service.auth.others if form.header and not form.query),
                   *(call.query.get(name) for name in self.socket.auth.query))
-        return next((value.strip() for value in others if value and value.strip()), "")
+        found = next((value.strip() for value in others if value and value.strip()), "")
+        offered = list(call.websocket.scope.get("subprotocols") or ())
+        named = self.socket.auth.subprotocol  # the subprotocols [name, KEY] (Deepgram's token)
+        if not found and named and len(offered) >= 2 and offered[0] == named:
+            found, self.subprotocol = str(offered[1]), named
+        return found
 
     # --- the connection -----------------------------------------------------------------------------
 
@@ -169,7 +190,9 @@ class FamilySocket:
                 not self.key or not call.known(self.key)):
             await self._deny(401, refusals.missing_key if not self.key else refusals.bad_key)
             return
-        await call.websocket.accept()
+        if not await self._upgrade_admits():
+            return
+        await call.websocket.accept(subprotocol=self.subprotocol)
         try:
             if self.socket.greeting is not None:  # it names the settings the upgrade asked for, else the defaults
                 stream = self.stream
@@ -180,21 +203,53 @@ class FamilySocket:
             # A key that may also come in the opening (`SocketAuth.fields`) is checked there when no header came.
             if auth.where is KeyIn.HEADER and not auth.in_handshake and (self.key or not auth.fields):
                 self._check_key(self.key)
-            if self.socket.opening is None:
+            if self.socket.opening is None and not self.stream.settled:
                 self._start(self.stream.wire_model, self.stream.voice, self.stream.spec)
             await self._converse()
         except Refused as refused:
             self.lanes.stop()
-            await self._error(refused.code, refused.message, refused.status)
+            await self._error(refused.code, refused.message, refused.status, refused.fault)
         except (WebSocketDisconnect, SocketDropped):
             self.lanes.stop()
 
-    async def _deny(self, status: int, refusal: Refusal) -> None:
-        body, headers = self.service.errors.render(status, refusal.code, refusal.says())
-        await self.call.deny(status, body if isinstance(body, Mapping) else {"error": body}, headers)
+    async def _deny(self, status: int, refusal: Refusal, detail: str = "",
+                    extra: Mapping[str, str] | None = None) -> None:
+        body, headers = self.service.errors.render(status, refusal.code, refusal.says(detail))
+        if self.service.request_id_header:  # the upgrade's answer names its request as every answer does
+            headers[self.service.request_id_header] = str(uuid.uuid4())
+        await self.call.deny(status, body if isinstance(body, Mapping) else {"error": body},
+                             {**headers, **(extra or {})})
 
-    async def _error(self, code: str, message: str, status: int = 400) -> None:
-        answer = self.socket.error
+    async def _upgrade_admits(self) -> bool:
+        """The upgrade's own refusals beyond the key (`UpgradeRefusals`); whether it may be accepted. The URL's
+        settings are read here, so the socket starts with them."""
+        checks, call, refusals = self.socket.upgrade_refusals, self.call, self.service.refusals
+        if checks is None:
+            return True
+        if checks.settings and self.socket.opening is None and self.socket.contexts is None:
+            try:
+                self._open({}, {})  # the query's and path's settings alone
+            except Refused as refused:
+                await self._deny(refused.refusal.status, refused.refusal, refused.detail)
+                return False
+        balance = call.services.balance(self.key) if self.key else None
+        if checks.wallet and balance is not None and balance <= 0:
+            await self._deny(refusals.quota.status, refusals.quota)
+            return False
+        retry = call.admit(self.key) if checks.rate_limit and self.key else None
+        if retry is not None:
+            await self._deny(refusals.rate_limited.status, refusals.rate_limited, extra={"Retry-After": str(retry)})
+            return False
+        return True
+
+    async def _error(self, code: str, message: str, status: int = 400, fault: str = "invalid") -> None:
+        answer, closes = self.socket.error, self.socket.close_errors
+        if answer is None:
+            assert closes is not None  # Socket.__post_init__: one of the two
+            said: CloseError = getattr(closes, fault)
+            if self.sender.open:
+                await self.sender.close(said.code, f"{said.name}: {message}"[:120])
+            return
         frame = self._filled(answer, code=code, message=message, status=status)
         number = int(code) if code.isdigit() else code  # a code that is a number is written as one (MiniMax's)
         for pointer, value in ((answer.code_at, number), (answer.message_at, message)):
@@ -228,14 +283,16 @@ class FamilySocket:
         while not (await asyncio.wait({receiving}, timeout=IDLE_TIMEOUT_S))[0]:
             if not self.lanes.working:
                 receiving.cancel()
-                raise Refused(invalid, f"No message within {IDLE_TIMEOUT_S:g} seconds")
+                raise Refused(invalid, f"No message within {IDLE_TIMEOUT_S:g} seconds", "idle")
         message = receiving.result()
         if message["type"] == "websocket.disconnect":
             raise WebSocketDisconnect(message.get("code", 1000))
         try:
             return decode(message.get("text"), message.get("bytes"), self.socket.framing)
         except FramingError as error:
-            raise Refused(invalid, str(error)[:1].upper() + str(error)[1:]) from None
+            wrong = (message.get("text") is None) is not self.socket.framing.binary
+            raise Refused(invalid, str(error)[:1].upper() + str(error)[1:],
+                          "wrong_frame" if wrong else "not_json") from None
 
     def _validated(self, raw: Any, position: int) -> Send:
         invalid = self.service.refusals.invalid
@@ -307,16 +364,23 @@ class FamilySocket:
                 if self._speak_buffer() and socket.final_per_flush:
                     self.lanes.submit(stream.lane, partial(self._final, stream))
             elif send is socket.clear:
-                stream.buffer = ""  # only the unspoken text: what was asked for before is still sent
+                stream.buffer = ""  # the unspoken text; what was asked for before is still sent, unless `Clears` says
+                clears = socket.clears
+                if clears is not None and clears.drops_speech:
+                    self.lanes.cancel(stream.lane)  # the speech not yet sent and its final markers
+                if clears is not None and clears.answer is not None:
+                    await self._send(self._filled(clears.answer))
             elif send is socket.update:
                 self._open(raw, send.template, keep=True)
+            if send is socket.end and socket.flushes is not None and not await self._flush_taken():
+                continue
             if send is socket.end or ended or (send is socket.text and socket.end is None):  # None: the text is all
                 nonce = slots_of(send.template).get("nonce")
                 if nonce is not None:
                     stream.values["nonce"] = read(raw, nonce)
                 self._speak_buffer()
                 self.lanes.submit(stream.lane, partial(self._final, stream))
-                stream.ended = True
+                stream.ended = socket.flushes is None  # where every flush is answered, the text goes on
                 if socket.contexts is not None:
                     continue  # the socket stays open for the other contexts and new ones
                 if socket.after_final is None:
@@ -358,6 +422,25 @@ class FamilySocket:
             stream.generations += 1
         return ended
 
+    async def _flush_taken(self) -> bool:
+        """Whether a flush is within the socket's limit (`Flushes`); past it, its warning is the answer."""
+        flushes = self.socket.flushes
+        assert flushes is not None
+        if not flushes.limit:
+            return True
+        now = self.call.services.now().timestamp()  # the sandbox clock (a manual clock moves only when told)
+        while self.flushed_at and now - self.flushed_at[0] >= flushes.window_s:
+            self.flushed_at.popleft()
+        if len(self.flushed_at) >= flushes.limit:
+            if flushes.warning is not None:
+                await self._send(self._filled(
+                    flushes.warning, code="FLUSH_LIMIT_EXCEEDED",
+                    message=f"Flush limit exceeded: at most {flushes.limit} flushes every {flushes.window_s:g} "
+                            "seconds; this one was not processed."))
+            return False
+        self.flushed_at.append(now)
+        return True
+
     async def _close_if_server_closes(self) -> None:
         if self.socket.server_closes:
             await self.sender.close(1000)
@@ -392,7 +475,7 @@ class FamilySocket:
                   if (value := read(raw, at)) is not None or not keep}
         wire = stream.wire_model
         if "model" in given:
-            wire = str(given["model"] or "")
+            wire = str(given["model"] or "") or self._default_model()
             if wire not in self.models:
                 raise Refused(refusals.unknown_model or refusals.invalid, wire)
         model = self.models[wire]
@@ -412,7 +495,7 @@ class FamilySocket:
                               + ", ".join(f.name for f in socket.formats)) from None
             spec = fmt.spec
             rate = given.get("rate")
-            if rate is not None:
+            if rate is not None and rate != "":  # "": an upgrade that leaves the rate out asks for the default
                 if not str(rate).isdigit() or int(rate) not in (fmt.rates or (fmt.spec.sample_rate,)):
                     raise Refused(refusals.invalid, f"sample rate {rate!r} is not one of "
                                   + ", ".join(map(str, fmt.rates or (fmt.spec.sample_rate,))))
@@ -428,6 +511,11 @@ class FamilySocket:
         socket, call = self.socket, self.call
         return {**upgrade_values(socket.path_params, call.path_params), **upgrade_values(socket.query, call.query),
                 **upgrade_values(socket.headers, call.websocket.headers)}
+
+    def _default_model(self) -> str:
+        """The socket's name of the model its synthesis answers when none is named (`Synthesis.default_model`)."""
+        named = self.service.synthesis(self.stream.model.synthesis).default_model
+        return next((wire for wire, model in self.models.items() if model.name == named), "")
 
     def _check_key(self, key: str) -> None:
         refusals = self.service.refusals
@@ -535,6 +623,7 @@ class FamilySocket:
 
     async def _final(self, stream: Stream) -> None:
         await self._send(self._filled(self.socket.final, stream))
+        stream.values["sequence"] += 1
 
 
 def _put_marks(frame: dict[str, Any], marks: Marks, spans: Sequence[SpokenSpan]) -> None:
