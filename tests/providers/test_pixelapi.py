@@ -18,6 +18,13 @@ from harness.core.errors import RequestValidationError, UsageError
 from harness.core.spec import Cost, Role, SynthesisInput, Upload
 from harness.core.validate import check_json, check_request, check_request_json, check_response
 from harness.providers.pixelapi import PROVIDER
+from harness.providers.pixelapi.declaration import (
+    CREDITS_CLONE,
+    CREDITS_DESIGN,
+    PLAN_LIMITS,
+    USD_PER_CREDIT,
+    credits_for,
+)
 from harness.providers.pixelapi.models import (
     ERROR_MESSAGES,
     LIFECYCLE,
@@ -27,7 +34,6 @@ from harness.providers.pixelapi.models import (
     TEXT_MAX_CHARS,
     GenerateRequest,
 )
-from harness.providers.pixelapi.declaration import CREDITS_CLONE, CREDITS_DESIGN, PLAN_LIMITS, USD_PER_CREDIT, credits_for
 from tests.helpers.wav import pcm_wav
 
 GENERATE = PROVIDER.endpoint("tts.generate")
