@@ -17,7 +17,6 @@ import pytest
 from harness.core import declared, installed
 from harness.core.errors import RequestValidationError, UsageError
 from harness.core.params import params_of
-from harness.core.protocols import DECLARABLE
 from harness.core.protocols.http_speech import SpeechService, service_of
 from harness.core.protocols.websocket_speech import socket_of
 from harness.core.spec import SynthesisInput
@@ -330,12 +329,15 @@ def test_a_protocol_a_family_builtin_claims_means_like_that_builtin(monkeypatch:
     assert message.endswith("providers.mybox.speed: unknown key")
 
 
-@pytest.mark.skipif("openai-speech" not in DECLARABLE, reason="the openai-speech module is converted: no fallback")
-def test_a_protocol_no_builtin_claims_is_served_by_its_module_until_converted(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The fallback (delete with the DECLARABLE entries of the converted protocol modules)."""
-    monkeypatch.setattr(installed, "file_protocols", lambda: {})
-    (declaration,) = declared.parse(OLD_TABLE, FILE).declarations
-    assert not hasattr(declaration, "like")
+def test_a_format_named_with_its_rate_is_that_format_at_that_rate() -> None:
+    """Earlier providers files wrote Deepgram's encodings with their rate (`linear16_16000`)."""
+    text = ('\n[providers.dg]\nlike = "deepgram"\nbase_url = "http://gpu.lan:9000"\nkey_env = "DG_TTS_KEY"\n'
+            'formats = ["linear16_16000"]\n')
+    (provider,) = _parse(text)
+    formats = [f for s in service_of(provider).syntheses for f in s.formats]
+    assert {(f.name, f.spec.sample_rate) for f in formats} == {("linear16", 16000)}
+    two = _one_line(text.replace('"linear16_16000"', '"linear16_16000", "mulaw_8000"'))
+    assert two.endswith("providers.dg.formats: a server speaks at one rate; the names give [8000, 16000]")
 
 
 def test_a_protocol_nothing_speaks_names_the_known_ones_and_like() -> None:

@@ -180,6 +180,7 @@ def derive(declaration: LikeDeclaration, builtin: Provider, where: str) -> Provi
     models = _models(declaration, service, elsewhere, where)
     voices = _voices(declaration, service, models)
     models = tuple(_voiced(model, voices) for model in models)
+    declaration = _rates_in_names(declaration, service, sockets, where)
     _check_formats(declaration, service, sockets, where)
     narrowed: dict[type[BaseModel], type[BaseModel]] = {}  # one narrowed model per request model: the answer
     # forms of one path share theirs (answer_forms.check_forms)
@@ -293,6 +294,27 @@ def _voiced(model: Model, voices: tuple[Voice, ...]) -> Model:
         return model
     own = [voice.name for voice in voices if model.name in voice.models]  # a voice of this model's own first
     return replace(model, voice=(own or [voice.name for voice in voices if speaks(voice)] or [voices[0].name])[0])
+
+
+def _rates_in_names(declaration: LikeDeclaration, service: SpeechService, sockets: list[Socket],
+                    where: str) -> LikeDeclaration:
+    """A format named with its rate (`linear16_16000`: the built-in's `linear16` at 16 kHz, as the protocol tables of
+    earlier providers files wrote Deepgram's encodings) is that format at that `sample_rate`, where the built-in has no
+    format of the whole name. One rate for the server: two different rates are one line."""
+    every = {fmt.name for s in (*service.syntheses, *sockets) for fmt in s.formats}
+    names, rates = [], set()
+    for name in declaration.formats or ():
+        base, _, rate = name.rpartition("_")
+        if name not in every and base in every and rate.isdigit():
+            names.append(base)
+            rates.add(int(rate))
+        else:
+            names.append(name)
+    if not rates:
+        return declaration
+    if len(rates | ({declaration.sample_rate} if declaration.sample_rate else set())) > 1:
+        raise UsageError(f"{where}.formats: a server speaks at one rate; the names give {sorted(rates)}")
+    return declaration.model_copy(update={"formats": tuple(dict.fromkeys(names)), "sample_rate": rates.pop()})
 
 
 def _check_formats(declaration: LikeDeclaration, service: SpeechService, sockets: list[Socket], where: str) -> None:
