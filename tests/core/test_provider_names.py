@@ -36,18 +36,8 @@ NOT_THE_PROVIDER = r"(?![-_ ]?whisper)(?!\.protobuf)"  # openai-whisper: the rec
 
 # Modules outside harness/providers/ that still name a provider, by the lines that do (issue 45: to be none).
 STILL_NAMED: dict[str, int] = {
-    "harness/contracts/frame_checks.py": 1,
-    "harness/contracts/plans.py": 1,
-    "harness/contracts/realtime_checks.py": 3,
-    "harness/contracts/speech_checks.py": 1,
     "harness/contracts/suite/test_doc_scenarios.py": 6,
-    "harness/contracts/suite/test_grpc_speech.py": 1,
     "harness/contracts/suite/test_mutations.py": 3,
-    "harness/contracts/suite/test_realtime.py": 2,
-    "harness/sandbox/accounts.py": 1,
-    "harness/sandbox/emulation.py": 1,
-    "harness/sandbox/emulations/__init__.py": 1,
-    "harness/sandbox/emulations/http_speech/responses/socket.py": 6,
     "harness/sandbox/emulations/ttsai/__init__.py": 3,
     "harness/sandbox/emulations/ttsai/models/__init__.py": 1,
     "harness/sandbox/emulations/ttsai/models/catalog.py": 10,
@@ -65,13 +55,6 @@ STILL_NAMED: dict[str, int] = {
     "harness/sandbox/emulations/ttsai/responses/speech.py": 12,
     "harness/sandbox/emulations/ttsai/responses/tools.py": 1,
     "harness/sandbox/emulations/ttsai/routes.py": 8,
-    "harness/sandbox/http_bodies.py": 1,
-    "harness/sandbox/job_service.py": 1,
-    "harness/sandbox/profiles.py": 1,
-    "harness/sandbox/ratelimit.py": 1,
-    "harness/sandbox/stamps.py": 3,
-    "harness/sandbox/tls.py": 3,
-    "harness/sandbox/webhooks.py": 1,
 }
 
 
