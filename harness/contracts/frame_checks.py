@@ -115,7 +115,7 @@ def _order(session: Session, grammar: Grammar, found: Findings) -> None:
 
 
 def _refused(found: Findings, session: Session) -> bool:
-    """Refused at the upgrade, by an error frame, or by the server's close naming an error (Deepgram's DATA-0001)."""
+    """Refused at the upgrade, by an error frame, or by the server's close naming an error (a `DATA-0001` reason)."""
     closing = session.closing
     closed_badly = closing is not None and closing.by_server and closing.code not in (None, 1000)
     return session.handshake_status is not None or closed_badly or any(e.kind is Kind.ERROR for e in found.events)

@@ -115,7 +115,7 @@ def invalid_payload(provider: Provider, endpoint: Endpoint) -> Callable[[PlanCon
         payload = dict(valid(context) or {})
         if endpoint.request is None:
             return payload
-        # A field that travels in the path is filled from the valid path (the model of Gemini's
+        # A field that travels in the path is filled from the valid path (the model of a
         # /models/{model}:generateContent): breaking it in the payload would break nothing that is sent.
         in_path = set(path_fields(endpoint.path))
         specs = [s for s in params_of(endpoint.request) if s.name not in in_path]

@@ -5,13 +5,13 @@ again offline by the same plan) and a judgement of the sessions it recorded:
 
     synthesis        the whole text at once: audio, alignment, one final, a clean close (all frame rules)
     streamed-input   the text in small pieces, paced at TOKENS_PER_S as a language model writes it
-    two-contexts     (every socket with contexts: Cartesia's) two utterances multiplexed on one socket, never mixed
+    two-contexts     (every socket with contexts) two utterances multiplexed on one socket, never mixed
     timing-marks     (every socket with timing marks) the marks name the transcript's words (or characters), in
                      order, each context's its own (the frame rules judge their times)
     error-bad-key    a wrong key: a refused upgrade (4xx) or an error frame and a documented close; no audio
     error-malformed  a message that is not JSON: an error frame or a documented close other than 1000
     error-unknown-voice   a voice the declaration does not list: refused the protocol's way; no audio
-    flush-limit      (a socket with a documented flush limit: Deepgram's 20 a minute) one flush past it: its
+    flush-limit      (a socket with a documented flush limit, such as 20 a minute) one flush past it: its
                      warning, that flush unanswered
 
 `run_check` records the sessions (`Session.to_json` makes them fixtures); `judge` returns `Findings`
@@ -159,7 +159,7 @@ def _two_contexts(target: RealtimeTarget) -> SocketPlan:
 
 
 def _flush_limit_of(grammar: Grammar) -> Flushes | None:
-    """The socket's documented flush limit (Deepgram's 20 every 60 seconds), where it has one."""
+    """The socket's documented flush limit (20 every 60 seconds, say), where it has one."""
     if not isinstance(grammar, SocketGrammar) or grammar.socket.flushes is None or not grammar.socket.flushes.limit:
         return None
     return grammar.socket.flushes

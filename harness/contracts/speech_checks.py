@@ -242,7 +242,7 @@ def _duration_s(data: bytes, fmt: Format) -> float:
 def _audio_wrong(endpoint: Endpoint, response: httpx.Response, fmt: Format, where: str) -> list[Violation]:
     """The answer's audio is not `fmt` (the plans' rule, `execute.check_format`): its kind, or whole samples where
     it has no header. A container's sample rate is left to the plans' format scenarios: a server of the family may
-    answer a container at its own rate where its documents name none (OpenAI's wav, mp3, flac)."""
+    answer a container at its own rate where its documents name none (a wav, mp3 or flac of no stated rate)."""
     rate = f"{fmt.spec.sample_rate} Hz"
     return [Violation(where + v.pointer, v.expected, v.got, v.rule) for v in check_format(endpoint, response, fmt.spec)
             if fmt.spec.container == "raw" or v.expected != rate]

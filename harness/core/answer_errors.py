@@ -1,5 +1,5 @@
-"""Errors a provider writes inside a successful answer: a 2xx JSON body whose code says it failed (MiniMax's
-`base_resp`), or an error event in a stream. One reading for every engine, classified exactly as a non-2xx
+"""Errors a provider writes inside a successful answer: a 2xx JSON body whose code says it failed (a
+`base_resp`-style status), or an error event in a stream. One reading for every engine, classified exactly as a non-2xx
 answer is (`harness.core.errors.error_for_status`): the provider's own code and message decide auth, rate limit,
 invalid input or server — an answer that carries an error code is an error even when audio comes with it.
 """
@@ -14,8 +14,8 @@ from harness.core.errors import ProviderError, error_for_status
 from harness.core.json_pointer import resolve
 from harness.core.redact import Redactor
 
-# gRPC's canonical codes as the HTTP statuses Google's own mapping gives them (google.rpc.Code): the names Google
-# and gRPC-gateway streams (Inworld's NDJSON) put in an error's `status` or `code`.
+# gRPC's canonical codes as the HTTP statuses their own mapping gives them (the google.rpc package's
+# codes): the names gRPC APIs and gRPC-gateway streams (their NDJSON lines) put in an error's `status` or `code`.
 GRPC_STATUSES: Mapping[str, int] = {
     "INVALID_ARGUMENT": 400, "FAILED_PRECONDITION": 400, "OUT_OF_RANGE": 400, "UNAUTHENTICATED": 401,
     "PERMISSION_DENIED": 403, "NOT_FOUND": 404, "ALREADY_EXISTS": 409, "ABORTED": 409, "RESOURCE_EXHAUSTED": 429,
@@ -30,7 +30,7 @@ _GRPC_NUMBERS = {1: "CANCELLED", 2: "UNKNOWN", 3: "INVALID_ARGUMENT", 4: "DEADLI
 class BodyErrors:
     """Where the documents put an error inside a 2xx answer or in a stream's events, and how to read it.
 
-    An answer (or event) is an error when its value at `code_at` is present and not one of `success` (MiniMax's
+    An answer (or event) is an error when its value at `code_at` is present and not one of `success` (a
     `/base_resp/status_code`, 0 meaning success), or — in a stream — when the event is named `error`, or carries an
     `error` member, or says `"type": "error"` (the form nearly every event stream writes its errors in).
     The provider's code is classified through `statuses` (its code → the HTTP status it means, read from the

@@ -1,6 +1,6 @@
 """Audio carried as text inside a provider's answer: at a JSON pointer, as base64 or hex (`AudioAt`).
 
-One reading for every engine: the benchmark takes a JSON answer's audio (Google's `audioContent`), the
+One reading for every engine: the benchmark takes a JSON answer's audio (an `audioContent` field), the
 contract checks decode it to check it is audio, the sandbox writes it. A stream's events carry it the same
 way (`harness.core.sse` for Server-Sent Events, `ndjson_audio` here for newline-delimited JSON).
 """

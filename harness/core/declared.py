@@ -5,8 +5,8 @@ built-in declaration, three ways.
 A built-in family provider to start from, and what differs (`harness.core.protocols.like` lists every key):
 
     [providers.gateway]
-    like = "openai"                       # an OpenAI-compatible server; like = "elevenlabs" a self-hosted
-    base_url = "https://speech-gateway.example.com/v1"   #   ElevenLabs-compatible one (its socket included)
+    like = "openai"                       # a server of the `openai` built-in's API; like =
+    base_url = "https://speech-gateway.example.com/v1"   #   "elevenlabs" a self-hosted one of its (socket too)
     key_env = "GATEWAY_SPEECH_KEY"        # or auth = "none" for a server that takes no key
     models = ["kokoro", { name = "tts-1", stream = false }]   # each a copy of the built-in's model of that name
     voices = ["af_bella"]                 #   (else of its first), renamed; voices, formats, prices, limits likewise
@@ -23,9 +23,9 @@ An older spelling, which keeps working: `protocol = "openai-speech"` (or "eleven
     models = ["my-tts"]
     voices = ["narrator"]
     price_per_million_chars = 0           # optional: the benchmark's cost column
-    max_input_chars = 8000                # optional: any positive limit (default 4096, OpenAI's)
+    max_input_chars = 8000                # optional: any positive limit (default 4096, the `openai` built-in's)
     formats = ["mp3", "wav", "pcm"]       # optional (default: all six)
-    sample_rate = 22050                   # optional: the rate of its pcm (default 24000, OpenAI's)
+    sample_rate = 22050                   # optional: the rate of its pcm (default 24000, the `openai` built-in's)
     stream = true                         # optional: the server streams SSE; TTFA is measured
 
 A server no built-in resembles, in the families' own terms: `protocol = "http-speech"` (the HTTP speech family:

@@ -114,7 +114,7 @@ class RequestSigner(Protocol):
 class Auth:
     """How a key travels: `Ocp-Apim-Subscription-Key: KEY`, `Authorization: Bearer KEY`, a query parameter
     (`?key=KEY`), or a signature made with it (`signer`). `others` are further forms the documents say the
-    server takes (Google: `x-goog-api-key`, `?key=`, an OAuth bearer token): the sandbox accepts each, the
+    server takes (`x-goog-api-key`, `?key=`, an OAuth bearer token): the sandbox accepts each, the
     harness sends the first."""
 
     header: str
@@ -122,7 +122,7 @@ class Auth:
     query: str = ""  # the key travels as this query parameter instead of a header
     others: tuple[Auth, ...] = ()
     signer: RequestSigner | None = None
-    # The status a key the server does not know is answered with: 401 almost everywhere; Google answers an
+    # The status a key the server does not know is answered with: 401 almost everywhere; some documents answer an
     # invalid API key 400 INVALID_ARGUMENT and keeps 401 for a missing credential (the contract plans ask so).
     invalid_status: int = 401
 
@@ -145,11 +145,11 @@ class Auth:
 @dataclass(frozen=True, slots=True)
 class AudioAt:
     """Where an answer carries its audio as text: a JSON pointer, and how the bytes are written there
-    (`base64`, or `hex` as MiniMax writes them). `harness.core.audio_fields` reads it for every engine."""
+    (`base64`, or `hex` as some documents write them). `harness.core.audio_fields` reads it for every engine."""
 
     pointer: str  # "/audioContent", "/data/audio"
     encoding: str = "base64"  # base64 | hex
-    # What the bytes are when they carry no header of their own (Gemini's `audio/L16;codec=pcm;rate=24000`):
+    # What the bytes are when they carry no header of their own (`audio/L16;codec=pcm;rate=24000`):
     # headerless samples are read as this; "" for audio that names itself (WAV, MP3, Ogg, FLAC).
     media_type: str = ""
 
@@ -157,7 +157,7 @@ class AudioAt:
 @dataclass(frozen=True, slots=True)
 class EventMark:
     """How one kind of stream event is told apart: its SSE `event:` name, its whole `data` text (`[DONE]`), or
-    the values at JSON pointers it carries (MiniMax's last event: `/data/status` 2). Every part given must hold
+    the values at JSON pointers it carries (a last event holding `/data/status` 2). Every part given must hold
     (`harness.core.stream_events` reads it)."""
 
     name: str = ""
@@ -209,7 +209,7 @@ class NdjsonBody:
 
 @dataclass(frozen=True, slots=True)
 class PlainTextBody:
-    """A text answer that is not JSON (a token Azure's issueToken answers): non-empty text is all it promises."""
+    """A text answer that is not JSON (a token an `issueToken` endpoint answers): non-empty text is all it promises."""
 
     content_types: tuple[str, ...] = ("text/plain",)
 
@@ -219,7 +219,7 @@ Body = JsonBody | AudioBody | EventStreamBody | NdjsonBody | PlainTextBody
 
 @dataclass(frozen=True, slots=True)
 class TextBody:
-    """A request body that is a text document made from the request's fields (Azure's SSML): `render` makes
+    """A request body that is a text document made from the request's fields (an SSML document): `render` makes
     it, `parse` reads one back into the fields (the sandbox's side); a document `parse` cannot read raises
     ValueError with the reason."""
 
@@ -384,7 +384,7 @@ class Offering:
     # gRPC: the key of the `Provider.rpcs` method the text is spoken over (`endpoint` as for `channel`).
     rpc: str | None = None
     # None: as its endpoint's role says. False: this model is not streamed by an endpoint that can stream
-    # (OpenAI's tts-1 on /audio/speech, which streams SSE for other models): its answer is plain audio.
+    # (a `tts-1` on /audio/speech, which streams SSE for other models): its answer is plain audio.
     streams: bool | None = None
 
 
@@ -413,8 +413,8 @@ class Endpoint:
     variants: tuple[ValueVariant, ...] = ()
     job: JobBinding | None = None  # for SUBMIT endpoints of asynchronous APIs
     max_upload_bytes: int | None = None  # the documented size limit of an uploaded file, where one is written
-    # A JSON body may come as MessagePack instead (`Content-Type: application/msgpack`, Fish Audio's official client):
-    # the sandbox reads either; the harness sends JSON.
+    # A JSON body may come as MessagePack instead (`Content-Type: application/msgpack`, as an official
+    # client may send it): the sandbox reads either; the harness sends JSON.
     accepts_msgpack: bool = False
     evidence: Evidence = DOCUMENTS  # `source: sdk` for an endpoint only a client library shows
     request_variants: tuple[RequestVariant, ...] = ()  # other accepted request shapes (drift when used)

@@ -1,4 +1,4 @@
-"""SSML, as far as the harness writes and reads it: the one-voice `<speak>` document Azure's REST
+"""SSML, as far as the harness writes and reads it: the one-voice `<speak>` document an SSML REST
 endpoint takes as its body (`ssml_body`, an `Endpoint.text_body`), and the words a document speaks
 (`spoken_text`: what the sandbox says for an SSML request, markup aside).
 

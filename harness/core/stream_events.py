@@ -27,7 +27,7 @@ from harness.core.audio_fields import AudioFieldError, audio_at
 from harness.core.drift import resolve
 from harness.core.spec import AudioAt, EventMark, EventStreamBody, NdjsonBody
 
-DONE = b"[DONE]"  # the sentinel OpenAI-style streams end with
+DONE = b"[DONE]"  # the sentinel `data: [DONE]`-style streams end with
 AUDIO_FIELDS = ("audio", "chunk", "data", "audio_base64")  # where an undeclared event's JSON carries base64 audio
 
 

@@ -2,7 +2,7 @@
 
 Every provider gets documented test keys (below) so the sandbox works with no configuration; more can be
 added at start-up or at run time. A submit is charged its documented price when accepted (402 when the
-wallet cannot cover it); a job that ends in a state the documents call uncharged (Pixazo's ERROR) is
+wallet cannot cover it); a job that ends in a state the documents call uncharged (an ERROR state, say) is
 refunded at the moment it ends on the sandbox clock.
 
 Test keys for provider P (e.g. "pixazo"):

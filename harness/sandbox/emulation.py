@@ -189,8 +189,8 @@ class JobView:
 class Reject(Exception):
     """Refuse a request: the engine answers `status` with the provider's error body for this rejection.
 
-    `extra` holds the fields a provider's error body carries beyond its title and message (TTS.ai's
-    402 names the characters required and available), as data the emulation's `error_body` reads.
+    `extra` holds the fields a provider's error body carries beyond its title and message (a
+    402 that names the characters required and available), as data the emulation's `error_body` reads.
     """
 
     def __init__(self, status: int, message: str, *, title: str | None = None,

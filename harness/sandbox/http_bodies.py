@@ -28,7 +28,7 @@ log = logging.getLogger("harness.sandbox")
 
 MIB = 1024 * 1024
 MAX_FORM_PART_BYTES = 32 * MIB  # a form field (not a file): far above any documented text
-MAX_JSON_BYTES = 2 * MIB  # the longest documented text (TTS.ai: 100,000 characters) fits many times over
+MAX_JSON_BYTES = 2 * MIB  # the longest documented text (100,000 characters) fits many times over
 MAX_JSON_DEPTH = 64  # no documented body nests deeper than 4
 UNDOCUMENTED_UPLOAD_BYTES = 16 * MIB  # the ceiling of an upload whose limit no document writes
 FORM_OVERHEAD_BYTES = 256 * 1024  # multipart boundaries and text fields beside the file

@@ -181,7 +181,7 @@ class JobService:
         job_id = call.path_params.get(param) or call.query.get(param) or ""
         job = self.state.jobs.get(job_id)
         # Where the status endpoint needs auth, a job is visible to its own key only; where it does not
-        # (TTS.ai polls without a key), the id alone finds it.
+        # (a status poll without a key), the id alone finds it.
         owner_mismatch = call.endpoint.auth_required and job is not None and job.key != call.key
         if job is None or job.provider != self.provider.name or owner_mismatch:
             raise self.emulation.unknown_job(job_id)

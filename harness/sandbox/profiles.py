@@ -1,7 +1,7 @@
 """Profiles: how long jobs take and how often things go wrong, so one sandbox serves tests and demos.
 
 `fast` keeps every job in milliseconds (tests, contract runs); `realistic` uses seconds that vary by
-model and text length, as the providers' own examples do (the Pixazo status examples show 15-16 s from
+model and text length, as the providers' own examples do (a status example showing 15-16 s from
 `created_at` to `completed_at`), and each model serves its jobs with a fixed pool of workers
 (`REALISTIC_WORKERS`), so latency climbs once more jobs are in flight than it has workers; `chaos` is
 `realistic` plus faults drawn at documented rates from the seeded generator, so a chaos run is

@@ -1,7 +1,7 @@
 """Rate limits driven by the documents' numbers, on the sandbox clock so tests need not wait.
 
-A sliding window per (provider, key): PixelAPI's 60 requests/minute (free) and 600 (paid), TTS.ai's
-per-plan requests/minute and concurrent jobs. A refused request answers 429 with `Retry-After` (whole
+A sliding window per (provider, key): requests/minute by plan
+(60 free and 600 paid, say), and concurrent jobs. A refused request answers 429 with `Retry-After` (whole
 seconds until the oldest counted request leaves the window), and refused requests do not count.
 """
 

@@ -1,8 +1,8 @@
 """The server's clock as a client meets it: off the client's by a few hundred milliseconds, and printing
 its stamps as coarsely as the providers' documents show.
 
-Pixazo's documents print `created_at` to the millisecond but `updated_at`/`completed_at` at whole
-seconds, as `2026-03-31T07:32:20.000Z` or as `2026-05-22 13:19:23` without a zone; PixelAPI's stamps are
+Some documents print `created_at` to the millisecond but `updated_at`/`completed_at` at whole
+seconds, as `2026-03-31T07:32:20.000Z` or as `2026-05-22 13:19:23` without a zone; others' stamps are all
 whole seconds. A benchmark measured against millisecond stamps from the truth's own timeline is measured
 under convenient conditions, so whole seconds are the default of every profile and millisecond stamps
 only come when asked for (`precise`). The skew moves every stamp the server prints; the truth API
@@ -42,7 +42,7 @@ class Stamps:
         return moment + timedelta(seconds=self.skew_s)
 
     def fine(self, moment: datetime) -> str:
-        """A stamp the documents print to the millisecond (Pixazo's `created_at`)."""
+        """A stamp the documents print to the millisecond (a `created_at`)."""
         return format_iso(self.server(moment))
 
     def whole(self, moment: datetime, form: StampForm = StampForm.ISO) -> str:

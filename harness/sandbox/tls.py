@@ -1,7 +1,7 @@
 """A throwaway local certificate authority, so loopback servers can speak HTTPS and WSS.
 
-Some official clients insist on `wss://`/`https://` whatever base URL they are given (ElevenLabs' WebSocket
-helpers do), and the Pixazo documents require an https webhook URL. `local_ca(folder)` makes a trustme CA,
+Some official clients insist on `wss://`/`https://` whatever base URL they are given (some
+WebSocket helpers do), and some documents require an https webhook URL. `local_ca(folder)` makes a trustme CA,
 issues a certificate for 127.0.0.1, ::1 and localhost, and writes both beside each other: the server
 loads `server_pem`, a client trusts `ca_pem` (`ssl_context`, httpx's `verify=`, or `SSL_CERT_FILE`).
 """
@@ -40,7 +40,7 @@ def local_ca(folder: Path) -> LocalCA:
 def issue_no_session_tickets(server_context: ssl.SSLContext) -> None:
     """The sandbox's TLS server sends no TLS 1.3 session tickets.
 
-    A thread-based WebSocket client (websockets' sync client, under ElevenLabs' and other official clients) reads
+    A thread-based WebSocket client (websockets' sync client, under official clients) reads
     the socket in a background thread while its caller writes. A ticket arriving right after the handshake has that
     thread processing TLS records while the caller writes the upgrade request, and OpenSSL, which forbids concurrent
     use of one connection, can fail the write with "[SSL] internal error" (seen once on a loaded 2-core CI run).

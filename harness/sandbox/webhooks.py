@@ -1,4 +1,4 @@
-"""Webhook delivery as the Pixazo documents describe it, with a log tests and the runner can read.
+"""Webhook delivery as the jobs providers' documents describe it, with a log tests and the runner can read.
 
 `terminal` mode: exactly one POST when the job reaches its terminal state (two with the
 duplicate-webhook fault, as "network retries can deliver the same callback more than once").

@@ -1,5 +1,5 @@
 """The gRPC streaming speech family's checks, for every provider declaring a streaming synthesis method
-(`harness.core.protocols.grpc_speech`; Google's StreamingSynthesize): against a server only — the sandbox's gRPC port,
+(`harness.core.protocols.grpc_speech`; a StreamingSynthesize): against a server only — the sandbox's gRPC port,
 or the provider's own address with `--tts-live`. A replayed session skips them (no gRPC call is recorded).
 
     pytest --tts-contracts -k test_grpc_speech --tts-target sandbox

@@ -45,8 +45,8 @@ CASES = [pytest.param(provider, check, id=f"{provider.name}/{check}")
          for provider in providers().values() if provider.channels
          for check in plans(RealtimeTarget(provider, "", ""))] or [
     pytest.param(None, "", id="no-provider", marks=pytest.mark.skip(
-        reason="no realtime provider is declared: add one with protocol = \"elevenlabs\", \"cartesia\" or "
-               "\"deepgram-speak\" to tts-harness.toml (docs/realtime.md)"))]
+        reason="no realtime provider is declared: add one to tts-harness.toml with a "
+               "realtime `protocol` (docs/realtime.md names each)"))]
 
 
 def _declared_url(provider: Provider) -> str:

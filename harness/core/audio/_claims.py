@@ -2,7 +2,7 @@
 
 A container's own header (a WAV's fmt chunk, an MP3 or ADTS frame, FLAC's STREAMINFO, an Ogg Vorbis head) is the
 truth the audio is read and timed by. What the request asked for and what the answer says in words (a
-Content-Type, a JSON field such as Gemini's `inlineData.mimeType`) are compared with it, and each disagreement is a
+Content-Type, a JSON field such as `inlineData.mimeType`) are compared with it, and each disagreement is a
 `Mismatch`: recorded, never believed over the bytes. Headerless samples have no header to believe: what the answer
 says of their rate (or channels) beats what was asked — the server knows what it sent — and a disagreement is still
 a mismatch. Opus is not compared by rate: it always decodes at 48 kHz, whatever rate was asked of the encoder.

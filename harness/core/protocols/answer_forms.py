@@ -1,6 +1,6 @@
 """A path that answers in more than one form, picked by a request field's value: the HTTP speech family's rule
-for telling them apart (Mistral's `POST /v1/audio/speech` answers events with `stream: true` and one JSON
-document without; Rime's form follows its `Accept` header).
+for telling them apart (a `POST /v1/audio/speech` that answers events with `stream: true` and one JSON
+document without; a form that follows the `Accept` header).
 
 Each form is a synthesis of its own — its own endpoint key to the plans, fixtures and benchmark — that names the
 value picking it (`Selector`); `check_forms` refuses a declaration a request could not be read against, and
@@ -19,9 +19,9 @@ from harness.core.spec import Endpoint
 
 @dataclass(frozen=True, slots=True)
 class Selector:
-    """What picks one answer form among the syntheses that share a method and path (Mistral's `POST
-    /v1/audio/speech` answers events with `stream: true` and a JSON document without): a request field, by its
-    pointer over the request model's fields (a body field, or a header field by its name in the model, Rime's
+    """What picks one answer form among the syntheses that share a method and path (a `POST
+    /v1/audio/speech` that answers events with `stream: true` and a JSON document without): a request field, by its
+    pointer over the request model's fields (a body field, or a header field by its name in the model, such as
     `/accept`), and the values that pick this form. `by_default`: the form answered when the request leaves the
     field out (or sends it null), as the documents' default says."""
 

@@ -191,7 +191,7 @@ def requests(rpc: Rpc, voice: str, language: str, fmt: Format, chunks: Sequence[
 
 
 def status_code_of(refusal: Refusal) -> str:
-    """The gRPC status a refusal is answered with: its code where the provider writes gRPC's names (Google's
+    """The gRPC status a refusal is answered with: its code where the provider writes gRPC's names (the
     canonical codes), else the one whose HTTP status is the refusal's."""
     if refusal.code in GRPC_STATUSES:
         return refusal.code

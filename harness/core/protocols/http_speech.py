@@ -2,8 +2,8 @@
 
 Most hosted text-to-speech APIs answer one HTTP request with the speech, in one of three wire forms:
 
-    the body's bytes         Azure's SSML endpoint, Polly's SynthesizeSpeech, OpenAI's and Deepgram's REST
-    base64/hex at a pointer  Google's `text:synthesize` (`/audioContent`), ElevenLabs' `with-timestamps`
+    the body's bytes         an SSML endpoint, a SynthesizeSpeech action, most REST speech endpoints
+    base64/hex at a pointer  a `text:synthesize` (`/audioContent`), a `with-timestamps` endpoint
     a stream of events       chunked bytes, Server-Sent Events or NDJSON lines with audio at a pointer
 
 The family owns, once, what those forms share: building the request from a text, a voice, a model and a
@@ -11,7 +11,7 @@ format (`Synthesis.slots`: JSON pointers over the request's fields, path, query 
 included, botocore's `location`), reading the audio back (`harness.core.audio_fields`), the provider's
 error shape (`ErrorShape`), its refusals in its own words (`Refusals`), the voices it lists (`Listing`),
 a token exchange where its documents have one (`TokenExchange`), and a path that answers in two forms by a request
-field's value (`Synthesis.chosen_by`, `answer_forms`: Mistral's `stream`). A provider of the family is a
+field's value (`Synthesis.chosen_by`, `answer_forms`: a `stream` flag). A provider of the family is a
 `SpeechService` — a declaration of what its documents say — and `build_provider` makes the `Provider` the
 contract plans, the benchmark and the report read; the sandbox's `http-speech` emulation imitates any
 `SpeechService` from the declaration alone (`Provider.family`).
@@ -69,7 +69,7 @@ class Format:
     media_type: str
     rates: tuple[int, ...] = ()  # the rates a rate slot may ask for in this format (empty: only spec's)
     # The request values (JSON pointer -> value) that ask for this format where one name at one slot does not
-    # (Cartesia's `output_format` object: `{"container": "wav", "encoding": "pcm_s16le"}`); `in_format` puts them and
+    # (an `output_format` object: `{"container": "wav", "encoding": "pcm_s16le"}`); `in_format` puts them and
     # `Synthesis.format_of` picks the format whose values a request holds.
     sets: Mapping[str, Any] = field(default_factory=dict)
 
@@ -84,15 +84,15 @@ class Slots:
     format: str | None = None
     rate: str | None = None
     language: str | None = None
-    text_type: tuple[str, str] | None = None  # (pointer, the value meaning SSML): Polly's TextType
-    speed: str | None = None  # a speaking-rate multiplier (1.0 the documents' normal pace: OpenAI's `speed`)
+    text_type: tuple[str, str] | None = None  # (pointer, the value meaning SSML): a TextType
+    speed: str | None = None  # a speaking-rate multiplier (1.0 the documents' normal pace: a `speed` field)
 
 
 @dataclass(frozen=True, slots=True)
 class FormatWords:
     """Where a JSON answer (or each of its events) names its own audio beside it: JSON pointers to a media type
-    (Gemini's `inlineData.mimeType`), to one of the synthesis' format names (Speechify's `audio_format`), to a
-    sample rate in Hz (MiniMax's `extra_info.audio_sample_rate`); "" where it says nothing of the kind. The
+    (`inlineData.mimeType`), to one of the synthesis' format names (`audio_format`), to a
+    sample rate in Hz (`extra_info.audio_sample_rate`); "" where it says nothing of the kind. The
     benchmark holds them against what was asked and what the bytes are (`harness.core.audio.read_as_claimed`)."""
 
     media_type: str = ""
@@ -113,14 +113,14 @@ class Synthesis:
     formats: tuple[Format, ...]
     default_format: str  # the format answered when the request names none
     template: Mapping[str, Any] = field(default_factory=dict)
-    billed_characters_header: str = ""  # an answer header giving the characters billed (Polly)
-    rate_as_text: bool = False  # the rate slot takes a string ("16000", Polly's SampleRate)
+    billed_characters_header: str = ""  # an answer header giving the characters billed
+    rate_as_text: bool = False  # the rate slot takes a string ("16000", a SampleRate)
     # What a JSON answer (or each event) carries beside the audio, as a template (`fill`): `{format}`,
     # `{media_type}`, `{rate}`, `{billed_characters}`, `{text}` (what was spoken), `{duration_ms}` and
-    # `{duration_s}` are filled in (Gemini's inlineData.mimeType, Speechify's audio_format, billable_characters_count
+    # `{duration_s}` are filled in (inlineData.mimeType, audio_format, billable_characters_count
     # and speech_marks); the audio goes at its pointer.
     answer: Mapping[str, Any] = field(default_factory=dict)
-    # A stream of events: where each event names itself (written as its SSE `event:` line, Mistral's
+    # A stream of events: where each event names itself (written as its SSE `event:` line, a
     # `speech.audio.delta`), and the event that ends the stream (its `speech.audio.done` with usage), filled as
     # `answer` is.
     event_at: str = ""
@@ -128,7 +128,7 @@ class Synthesis:
     # The request field value that picks this answer form among the syntheses sharing its method and path; the
     # benchmark's request carries the first value. None: the path has one answer form.
     chosen_by: Selector | None = None
-    # A stream whose last event carries the whole audio again beside `last_event` (MiniMax's aggregated audio)
+    # A stream whose last event carries the whole audio again beside `last_event` (an aggregated audio)
     # unless the request's flag at this pointer is true: the events before it hold the pieces.
     whole_audio_last_unless: str = ""
     # Where the answer's JSON (each event's, in a stream) says what its audio is; None: it says nothing.
@@ -136,7 +136,7 @@ class Synthesis:
     # Timing marks in a stream of events: the marks' event (`Marks.answer`'s template, the lists at the marks'
     # pointers) after the audio event whose speech ends them, where the request asks (`asked_by`). None: no marks.
     marks: Marks | None = None
-    # The model a request that names none is answered by, where the documents give one (Deepgram's "the default voice
+    # The model a request that names none is answered by, where the documents give one ("the default voice
     # model aura-asteria-en will be used"); "": a request without its model slot names no declared model.
     default_model: str = ""
 
@@ -188,7 +188,7 @@ class Model:
     sets: Mapping[str, Any] = field(default_factory=dict)  # pointer -> value the request carries for it
     usd_per_million_chars: Decimal | None = None
     price_note: str = ""  # the documents' words for the price, and the date they were read
-    streams: bool | None = None  # None: as its synthesis endpoint's role says (Polly's STREAM is timed as one)
+    streams: bool | None = None  # None: as its synthesis endpoint's role says (a STREAM role is timed as one)
     languages: tuple[str, ...] = ("en",)
     max_chars: int | None = None
     description: str = ""
@@ -228,9 +228,9 @@ class Refusals:
 @dataclass(frozen=True, slots=True)
 class ErrorShape:
     """How the provider writes an error. `body` is a template: a string that is exactly `{status}` becomes
-    the status as a number; `{status}`, `{code}`, `{message}` and `{id}` (a fresh UUID: the request's id, Deepgram's
+    the status as a number; `{status}`, `{code}`, `{message}` and `{id}` (a fresh UUID: the request's id, a
     `request_id`) inside other strings are filled in; `{param}` is the request field the refusal is about
-    (OpenAI's `param`: `voice`, `model`, `input`), null where none is. None:
+    (a `param`: `voice`, `model`, `input`), null where none is. None:
     the documents show an empty body. `headers` are templates the same way (`x-amzn-ErrorType: {code}`).
     `by_status`: a status whose body has a shape of its own (a validation error's `{"detail": [...]}`)."""
 
@@ -263,7 +263,7 @@ class Listing:
 @dataclass(frozen=True, slots=True)
 class TokenExchange:
     """A documented endpoint that trades the key for a short-lived token the other endpoints take as
-    `Authorization: Bearer TOKEN` (Azure's issueToken): answered as plain text."""
+    `Authorization: Bearer TOKEN` (an `issueToken` endpoint): answered as plain text."""
 
     endpoint: Endpoint
     lifetime_s: float
@@ -299,9 +299,9 @@ class SpeechService:
     # botocore reads as ResponseMetadata.RequestId): sent with a fresh UUID on every answer, errors included.
     request_id_header: str = ""
     # The API reads JSON as proto3 does: each field by its lowerCamelCase name or by its proto (snake_case) name
-    # (Google's generateContent; google-genai 3.6 sends speech_config's inner fields snake_case).
+    # (a generateContent; its official client 3.6 sends speech_config's inner fields snake_case).
     proto3_json: bool = False
-    # Where the documents put an error inside a 2xx answer and in each streamed event (MiniMax's base_resp); its
+    # Where the documents put an error inside a 2xx answer and in each streamed event (a `base_resp`-style status); its
     # codes mean the statuses of `refusals` unless `statuses` says otherwise. None: a 2xx answer never carries
     # one (a stream's error events are still read in the form nearly every stream writes them).
     answer_errors: BodyErrors | None = None
@@ -437,8 +437,8 @@ def price(model: Model, synthesis: Synthesis, payload: Mapping[str, Any]) -> Cos
 
 def model_of(service: SpeechService, synthesis: Synthesis, payload: Mapping[str, Any]) -> Model | None:
     """Which declared model a request asks for: by its model slot, else by what a model sets, else by its
-    voice (a voice type is the model: Google's Standard, WaveNet, Neural2 voices). A synthesis no model is offered on
-    speaks the models of the syntheses that name theirs at the same slot (ElevenLabs' `/stream` and
+    voice (a voice type is the model: Standard, WaveNet, Neural2 voices). A synthesis no model is offered on
+    speaks the models of the syntheses that name theirs at the same slot (a `/stream` and
     `/with-timestamps` take the `model_id`s of Create speech)."""
     candidates = [m for m in service.models if m.synthesis == synthesis.endpoint.key] or [
         m for m in service.models
@@ -448,7 +448,7 @@ def model_of(service: SpeechService, synthesis: Synthesis, payload: Mapping[str,
         if named is None and synthesis.default_model:
             named = synthesis.default_model
         # a model may send another name than it is offered under (`sets` at the model slot: the same model on a
-        # second endpoint, Speechify's simba-english over /v1/audio/stream)
+        # second endpoint, simba-english over /v1/audio/stream)
         return next((m for m in candidates if m.sets.get(synthesis.slots.model, m.name) == named), None)
     matching = [m for m in candidates if m.sets and all(read(payload, k) == v for k, v in m.sets.items())]
     if matching:
@@ -461,7 +461,7 @@ def model_of(service: SpeechService, synthesis: Synthesis, payload: Mapping[str,
 
 def asked_media_type(provider: Provider, endpoint: Endpoint, payload: Mapping[str, Any]) -> str | None:
     """What a request of the family asked for, as a media type that says it whole, where the answer's own
-    Content-Type cannot: headerless 16-bit PCM with its rate (`audio/pcm;rate=16000`, Polly's `pcm`).
+    Content-Type cannot: headerless 16-bit PCM with its rate (`audio/pcm;rate=16000`, a `pcm` format).
     None for anything else (a container names its own rate) and for providers of other families."""
     service = provider.family
     if not isinstance(service, SpeechService):
@@ -516,7 +516,7 @@ def _answer_errors(service: SpeechService) -> BodyErrors | None:
 
 def last_event_mark(synthesis: Synthesis) -> EventMark | None:
     """How the declared last event is told from the others: its data (`[DONE]`), else the values it holds where
-    the other events hold other ones (Smallest's `/status` complete, MiniMax's `/data/status` 2, Mistral's
+    the other events hold other ones (a `/status` complete, a `/data/status` 2, a
     `/type`); None where none is declared."""
     last = synthesis.last_event
     if isinstance(last, str):

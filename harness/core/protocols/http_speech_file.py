@@ -27,7 +27,7 @@ that is not built in — a self-hosted model, a gateway, a provider the harness 
     last_event = { "/type" = "done" }    # optional (sse, ndjson): the event that ends the stream, by the values it
                                          #   holds at pointers, or its data as it is ("[DONE]")
 
-It becomes a `SpeechService` like the built-in Google, Polly and Azure declarations, so the sandbox imitates
+It becomes a `SpeechService` like the built-in declarations of the family, so the sandbox imitates
 it, the contract plans check it (every declared format included) and the benchmark drives it with no code of
 its own. The request is an open JSON object (the server's other parameters travel as given); the text must be
 a non-empty string of at most `max_input_chars` and the voice one of `voices`, checked before anything is sent.

@@ -1,6 +1,6 @@
 """`like = "<built-in name>"`: a providers-file table that starts from a built-in provider of a wire family and says
-what differs — another server of the same API (an OpenAI-compatible gateway is `like = "openai"`, a self-hosted
-ElevenLabs-compatible one `like = "elevenlabs"`).
+what differs — another server of the same API (a gateway speaking the `openai` built-in's API is
+`like = "openai"`, a self-hosted server of the `elevenlabs` built-in's `like = "elevenlabs"`).
 
     [providers.mygateway]
     like = "groq"                        # an installed provider declared in a family (its SpeechService + sockets)
@@ -25,8 +25,8 @@ What is not named is the built-in's: its paths, request and answer models, error
 table with another `base_url` is another server, so its price is the file's (none when the file names none); a
 table that keeps the built-in's servers (no `base_url`, no `hosts`) keeps the built-in's prices too.
 
-A built-in host's URL may carry a path (OpenAI's `https://api.openai.com/v1`); `base_url` replaces the whole URL of
-each host, so a multi-host built-in (an HTTP host and a socket host apart, Rime's) is served from one origin, each
+A built-in host's URL may carry a path (`https://api.example.com/v1`); `base_url` replaces the whole URL of
+each host, so a multi-host built-in (an HTTP host and a socket host apart) is served from one origin, each
 endpoint at its own path, unless `hosts` sets a host apart. A socket's URL is its host's WebSocket twin (ws, wss).
 """
 
@@ -184,7 +184,7 @@ def derive(declaration: LikeDeclaration, builtin: Provider, where: str) -> Provi
     _check_formats(declaration, service, sockets, where)
     narrowed: dict[type[BaseModel], type[BaseModel]] = {}  # one narrowed model per request model: the answer
     # forms of one path share theirs (answer_forms.check_forms)
-    # A synthesis the built-in's models speak through and none of this server's does is not this server's (OpenAI's
+    # A synthesis the built-in's models speak through and none of this server's does is not this server's (an
     # SSE form where every declared model answers plain audio); one the built-in offers no model of is kept.
     served = {model.synthesis for model in models}
     offered = {model.synthesis for model in service.models}
@@ -299,8 +299,8 @@ def _voiced(model: Model, voices: tuple[Voice, ...]) -> Model:
 def _rates_in_names(declaration: LikeDeclaration, service: SpeechService, sockets: list[Socket],
                     where: str) -> LikeDeclaration:
     """A format named with its rate (`linear16_16000`: the built-in's `linear16` at 16 kHz, as the protocol tables of
-    earlier providers files wrote Deepgram's encodings) is that format at that `sample_rate`, where the built-in has no
-    format of the whole name. One rate for the server: two different rates are one line."""
+    earlier providers files wrote a built-in's encodings) is that format at that `sample_rate`, where the built-in has
+    no format of the whole name. One rate for the server: two different rates are one line."""
     every = {fmt.name for s in (*service.syntheses, *sockets) for fmt in s.formats}
     names, rates = [], set()
     for name in declaration.formats or ():
@@ -336,7 +336,7 @@ def _pcm(fmt: Format) -> bool:
 
 def _narrow(formats: tuple[Format, ...], declaration: LikeDeclaration) -> tuple[Format, ...]:
     """The formats the table names (in its order), each at its `sample_rate`. An endpoint or socket that has
-    none of the named formats keeps its own (the names are each endpoint's and socket's: Rime's socket says pcm
+    none of the named formats keeps its own (the names are each endpoint's and socket's: a socket may say pcm
     where its HTTP endpoint says audio/pcm)."""
     if declaration.formats is not None:
         by_name = {fmt.name: fmt for fmt in formats}

@@ -48,7 +48,7 @@ class Answer:
 @dataclass(frozen=True, slots=True)
 class Marks:
     """Timing marks: when each word (or character) of the text is spoken, as lists at JSON pointers of a message
-    (`answer`, kind MARKS; None: they ride on the audio message, as ElevenLabs' alignment does)."""
+    (`answer`, kind MARKS; None: they ride on the audio message, as an `alignment` field does)."""
 
     text_at: str  # the words (or characters): "/word_timestamps/words"
     start_at: str  # when each starts: "/word_timestamps/start"

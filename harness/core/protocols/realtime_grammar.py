@@ -242,7 +242,7 @@ class Utterance:
         return "".join(self.chunks)
 
 
-#: Where a client message carries the key (a protocol whose first message authenticates, LMNT's `X-API-Key`):
+#: Where a client message carries the key (a protocol whose first message authenticates, an `X-API-Key` field):
 #: `run_session` puts the key in its place as the message leaves and records the message with this mark,
 #: so a kept session never holds the key.
 KEY_SLOT = "[[api-key]]"
@@ -252,7 +252,7 @@ KEY_SLOT = "[[api-key]]"
 class Outgoing:
     """One client message (text, or bytes for a binary frame) and when to send it, in seconds after the
     socket opened — or, `after` an event of that kind, its `at_s` then counting from the event: text after the
-    server said it is ready (READY: MiniMax's task_started, "only after receiving this event can you send
+    server said it is ready (READY: a `task_started` event, "only after receiving this event can you send
     task_continue"), an opening after the server's greeting (OPENED: "wait for it before you send anything else")."""
 
     message: str | bytes
@@ -269,7 +269,7 @@ class Opening:
     messages: tuple[Outgoing, ...]
     closing: tuple[str, ...] = ()  # sent once the grammar says the utterance is complete
     client_closes: bool = True  # after `closing`, the client closes the socket (else it waits for the server)
-    headers: Mapping[str, str] = field(default_factory=dict)  # upgrade headers beyond the key (Fish Audio's `model`)
+    headers: Mapping[str, str] = field(default_factory=dict)  # upgrade headers beyond the key (a `model` header)
 
 
 class Grammar(ABC):
@@ -289,16 +289,16 @@ class Grammar(ABC):
     timing_marks: bool = False  # the protocol says when each word (or character) is spoken: the marks check runs
     final_kind: Kind = Kind.FINAL  # the event that ends an utterance (FLUSHED: each flush's answer, `flushes_in`)
     preamble: int = 0  # how many of an opening's messages must come before any other (an init)
-    voice_is_model: bool = False  # the protocol names a voice by its model (Deepgram's aura-*)
+    voice_is_model: bool = False  # the protocol names a voice by its model (aura-* names)
     key_in_message: bool = False  # the key travels in the opening message (`KEY_SLOT`), not the upgrade's header
-    chunk_files: bool = False  # each audio chunk is a whole file of its container (Inworld's WAV chunks), not a
+    chunk_files: bool = False  # each audio chunk is a whole file of its container (WAV chunks), not a
     # piece of one stream that the chunks make together
     audio_pointers: tuple[str, ...] = ()  # where the protocol's JSON messages carry audio ("/audio"); none: binary
     # The provider's own error codes and the HTTP status each means (its documented refusals): an error frame is
     # classified by them as a non-2xx answer is (`harness.core.answer_errors.status_of`).
     error_statuses: Mapping[str, int] = MappingProxyType({})
-    # Where any server message may say it failed (a code at a pointer that is not a success value: MiniMax's
-    # `base_resp`): such a message is that error, audio beside it or not. None: only error frames say so.
+    # Where any server message may say it failed (a code at a pointer that is not a success value: a
+    # `base_resp`-style status): such a message is that error, audio beside it or not. None: only error frames say so.
     said_errors: BodyErrors | None = None
 
     # The attributes above are the protocol's when a subclass writes one protocol (class attributes), or a

@@ -1,5 +1,5 @@
 """How a WebSocket speech family socket frames its messages: JSON text frames, or MessagePack binary frames
-(Fish Audio's live socket: "All messages are serialized using MessagePack (binary format)").
+(a live socket's documents: "All messages are serialized using MessagePack (binary format)").
 
 One owner for both directions and every engine: the grammar encodes the client's messages and decodes the
 server's (the frame checks, the session runner's reader, the benchmark), the sandbox decodes the client's and

@@ -13,8 +13,8 @@ it and the `Match` that tells it apart — and
     client   [opening] → text × n (· [flush] · [clear] · [update]) → end → (final seen) → [after_final]
     server   [greeting] · [ready] · audio (binary | a message with audio at `audio_at`) · final · error · others
 
-Messages are JSON text frames, or MessagePack maps in binary frames where the socket says so (`framing`; Fish
-Audio's live socket), audio then a `bin` value at `audio_at` (`harness.core.protocols.socket_framing` owns both).
+Messages are JSON text frames, or MessagePack maps in binary frames where the socket says so (`framing`; see the
+declarations that set it), audio then a `bin` value at `audio_at` (`harness.core.protocols.socket_framing` owns both).
 
 `SocketGrammar` reads and writes it for every engine (the session runner, the frame checks of
 `harness.contracts.frame_checks`, the benchmark's socket jobs); the sandbox's `http-speech` emulation imitates it
@@ -70,7 +70,7 @@ PROTOCOL = "websocket-speech"
 @dataclass(frozen=True, slots=True)
 class Send:
     """A client message: its template, its documented model, and how a server tells it apart (None: the
-    client's first message, whatever it holds — LMNT's init carries no type)."""
+    client's first message, whatever it holds — an init that carries no type)."""
 
     name: str
     template: Mapping[str, Any]
@@ -80,7 +80,7 @@ class Send:
 
 class KeyIn(StrEnum):
     HEADER = "header"  # the provider's auth header on the upgrade (Authorization: Bearer ..., Basic ...)
-    MESSAGE = "message"  # a field of the opening message (LMNT's `X-API-Key`)
+    MESSAGE = "message"  # a field of the opening message (an `X-API-Key` field)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,23 +91,23 @@ class SocketAuth:
     where: KeyIn = KeyIn.HEADER
     field: str = ""  # KeyIn.MESSAGE: the opening's field that holds it
     in_handshake: bool = True
-    # Upgrade query parameters that may carry the key instead of the header (Cartesia's `?api_key=`,
+    # Upgrade query parameters that may carry the key instead of the header (`?api_key=`,
     # `?access_token=`); the headers of the provider's `Auth.others` are taken on the upgrade too.
     query: tuple[str, ...] = ()
-    # KeyIn.HEADER: pointers into the opening message that may carry the key instead of the header (ElevenLabs'
+    # KeyIn.HEADER: pointers into the opening message that may carry the key instead of the header (an
     # `/xi_api_key` in its first message); the header wins where one came, else the first of these the opening
     # holds, checked when it arrives (a wrong header is still refused at the upgrade where `in_handshake`). The client
     # sends the header.
     fields: tuple[str, ...] = ()
     # KeyIn.HEADER: the key may instead travel as the offered subprotocols [subprotocol, KEY], for clients that
-    # cannot set headers (browsers: Deepgram's `Sec-WebSocket-Protocol: token, KEY`); the server accepts naming
+    # cannot set headers (browsers: `Sec-WebSocket-Protocol: token, KEY`); the server accepts naming
     # `subprotocol`. "": the header only.
     subprotocol: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Flushes:
-    """A socket whose every flush is answered and whose text goes on after it (Deepgram's Flush, answered by Flushed):
+    """A socket whose every flush is answered and whose text goes on after it (a Flush, answered by Flushed):
     the `end` message is a flush like any other, each answered in order by `final` (to the engines a Kind.FLUSHED:
     "this flush's speech is out", not "the utterance is over"), the session ended by `after_final`. Past `limit`
     flushes within `window_s` seconds a flush is answered by `warning` instead and not processed (0: no limit)."""
@@ -119,8 +119,8 @@ class Flushes:
 
 @dataclass(frozen=True, slots=True)
 class Clears:
-    """What a `clear` does beyond dropping the unspoken text: its answer, once done (Deepgram's Cleared), and whether
-    the speech already asked for and not yet sent goes too, with its final markers (Deepgram: "will clear the internal
+    """What a `clear` does beyond dropping the unspoken text: its answer, once done (a Cleared), and whether
+    the speech already asked for and not yet sent goes too, with its final markers ("will clear the internal
     text and audio buffer ... and will stop sending new audio chunks as soon as possible")."""
 
     answer: Answer | None = None  # kind CLEARED
@@ -137,7 +137,7 @@ class CloseError:
 
 @dataclass(frozen=True, slots=True)
 class CloseErrors:
-    """Errors told by the close frame alone, no error message before it (`Socket.error` None: Deepgram's "1008
+    """Errors told by the close frame alone, no error message before it (`Socket.error` None: a "1008
     DATA-0000"): for each kind of fault, the close code and the reason's leading code; the reason goes on with the
     particulars."""
 
@@ -149,10 +149,10 @@ class CloseErrors:
 
 @dataclass(frozen=True, slots=True)
 class UpgradeRefusals:
-    """What the upgrade itself refuses beyond a wrong key, answered as HTTP in the provider's error shape (Deepgram's
-    400 with its `dg-error` header, read by Pipecat's DeepgramTTSService): the URL's settings (a model, voice, format
-    or rate of the query or path the socket does not have), a spent wallet (402), the key's rate limit (429).
-    Without it (or with a part off) these are refused once the socket is open."""
+    """What the upgrade itself refuses beyond a wrong key, answered as HTTP in the provider's error shape (a
+    400 with an error header, as a framework's client reads it; see the declarations that set it): the URL's
+    settings (a model, voice, format or rate of the query or path the socket does not have), a spent wallet (402),
+    the key's rate limit (429). Without it (or with a part off) these are refused once the socket is open."""
 
     settings: bool = True
     wallet: bool = True
@@ -163,7 +163,7 @@ class UpgradeRefusals:
 class Schedule:
     """A generation starts as the buffer fills: when it holds the next of these lengths in characters (the last one
     repeating), its text is spoken without waiting for a flush or the end. The opening's list at `lengths_at`
-    replaces the default (ElevenLabs' generation_config.chunk_length_schedule: "The default value for
+    replaces the default (a generation_config.chunk_length_schedule: "The default value for
     chunk_length_schedule is: [120, 160, 250, 290]")."""
 
     lengths_at: str
@@ -177,15 +177,15 @@ class Schedule:
 class Contexts:
     """Several utterances on one socket, side by side: each a context the client names in every message (`at`) and
     the server names in every answer (`answer_at`); their audio interleaves on the socket, never mixed. Each context
-    takes the text template's settings from its first message (Cartesia's generation requests, ElevenLabs'
-    multi-context socket)."""
+    takes the text template's settings from its first message (generation requests each naming a
+    context, or a multi-context socket)."""
 
     at: str  # where a client message names its context ("/context_id")
     answer_at: str  # where a server message names it ("/context_id")
-    # A text message's flag that keeps the context open (Cartesia's `continue`): a text message without it true is
+    # A text message's flag that keeps the context open (a `continue` flag): a text message without it true is
     # the context's last, ending it as `end` does. "": only `end` ends a context.
     more: str = ""
-    cancel: Send | None = None  # drops a context: what it still had to say is never sent (Cartesia's cancel)
+    cancel: Send | None = None  # drops a context: what it still had to say is never sent (a cancel message)
     limit: int = 0  # the most contexts open at once on one socket (0: the documents give none)
 
 
@@ -200,30 +200,30 @@ class Socket:
     auth: SocketAuth
     text: Send
     # What says the text is complete; the server then speaks the rest and sends `final`. None: the text message is
-    # the whole utterance (Resemble's one request per synthesis), so the text goes as one message, spoken at once.
+    # the whole utterance (one request per synthesis), so the text goes as one message, spoken at once.
     end: Send | None
     final: Answer  # kind FINAL: the utterance is complete (it may carry the last audio at `audio_at`)
     error: Answer | None  # kind ERROR; None: errors are told by the close frame alone (`close_errors`)
     formats: tuple[Format, ...]  # the first is the benchmark's
     audio: Answer | None = None  # kind AUDIO: the JSON message carrying audio at `audio_at` (None: binary frames)
     opening: Send | None = None
-    flush: Send | None = None  # speaks what the buffer holds without ending the text (Fish Audio's flush)
-    schedule: Schedule | None = None  # the buffer is spoken as it reaches each length (ElevenLabs' chunk schedule)
-    final_per_flush: bool = False  # each flush's speech ends with `final` too, the socket going on (Rime's done:
+    flush: Send | None = None  # speaks what the buffer holds without ending the text (a flush message)
+    schedule: Schedule | None = None  # the buffer is spoken as it reaches each length (a chunk schedule)
+    final_per_flush: bool = False  # each flush's speech ends with `final` too, the socket going on (a `done`:
     # "If the client sends more text and triggers further synthesis, another done will follow")
-    clear: Send | None = None  # drops the text the buffer holds, unspoken (an interruption: Rime's clear,
-    # Together's input_text_buffer.clear); speech already asked for is still sent
+    clear: Send | None = None  # drops the text the buffer holds, unspoken (an interruption: a `clear`,
+    # an input_text_buffer.clear); speech already asked for is still sent
     clears: Clears | None = None  # what `clear` does beyond dropping the text: its answer, dropping speech too
-    flushes: Flushes | None = None  # every flush answered and the text going on (Deepgram's Flush/Flushed)
+    flushes: Flushes | None = None  # every flush answered and the text going on (Flush/Flushed)
     close_errors: CloseErrors | None = None  # errors told by the close frame alone (with `error` None)
     upgrade_refusals: UpgradeRefusals | None = None  # what the upgrade refuses as HTTP beyond a wrong key
     update: Send | None = None  # changes the settings mid-session: its slots are read as the opening's, a slot it
-    # leaves out keeps its value (Together's tts_session.updated {"session": {"voice"}})
+    # leaves out keeps its value (a tts_session.updated {"session": {"voice"}})
     end_token: str = ""  # a token closing a text message that ends the text as `end` does, the text before it
-    # spoken (Neuphonic's {"text": "Hello, World! <STOP>"}); "": only `end` ends it
-    after_final: Send | None = None  # what the client sends once the final marker came (LMNT's finish)
-    closed: Answer | None = None  # the server's answer to `after_final` (Inworld's contextClosed)
-    greeting: Answer | None = None  # the server speaks first, on accept (MiniMax's connected_success)
+    # spoken (a {"text": "Hello, World! <STOP>"}); "": only `end` ends it
+    after_final: Send | None = None  # what the client sends once the final marker came (a finish message)
+    closed: Answer | None = None  # the server's answer to `after_final` (a contextClosed)
+    greeting: Answer | None = None  # the server speaks first, on accept (a connected_success)
     ready: Answer | None = None  # kind READY: answers the opening
     others: tuple[Answer, ...] = ()
     audio_at: AudioAt | None = None  # None: binary frames
@@ -237,24 +237,25 @@ class Socket:
     chunk_files: bool = False  # each audio chunk is a whole file of the format's container (a WAV header each)
     host: str = "api"
     suffix: str = "-ws"  # the offering of model M over this socket is M + suffix (when the socket names it M too);
-    # "": the socket's offering is M itself, in place of M's HTTP offering (Deepgram's aura-* over /v1/speak)
-    # The socket's own names of the models it serves, by their HTTP names (DashScope's qwen3-tts-flash is
+    # "": the socket's offering is M itself, in place of M's HTTP offering (aura-* names over /v1/speak)
+    # The socket's own names of the models it serves, by their HTTP names (qwen3-tts-flash as
     # qwen3-tts-flash-realtime on its socket); empty: every model, by its HTTP name.
     models: Mapping[str, str] = field(default_factory=dict)
     query: Mapping[str, str] = field(default_factory=dict)  # the URL's query, templates as the messages' (`{model}`)
     headers: Mapping[str, str] = field(default_factory=dict)  # upgrade headers beyond the key, templates as `query`'s
-    path_params: Mapping[str, str] = field(default_factory=dict)  # the path template's values (Neuphonic's
+    path_params: Mapping[str, str] = field(default_factory=dict)  # the path template's values (a
     # `/speak/{lang_code}`: "en"), templates as `query`'s
-    # (Fish Audio's `model: s1`)
+    # (a `model: s1` header)
     framing: Framing = Framing.JSON  # how every message travels: JSON text frames, or MessagePack binary frames
     prices: Mapping[str, Decimal] = field(default_factory=dict)  # USD per 1M characters by the socket's model name,
-    # where the socket's model is priced apart from its HTTP twin (DashScope's realtime model)
-    # Where any server message says whether it succeeded (a code at a pointer and the values meaning success: MiniMax's
-    # `base_resp`): a message whose code is another is that error, audio beside it or not. None: only `error` says so.
+    # where the socket's model is priced apart from its HTTP twin (a realtime model)
+    # Where any server message says whether it succeeded (a code at a pointer and the values meaning success: a
+    # `base_resp`-style status): a message whose code is another is that error, audio beside it or not. None: only
+    # `error` says so.
     errors: BodyErrors | None = None
     unknown_input: UnknownInput = UnknownInput.UNDOCUMENTED  # a message field the declaration does not list
     drift: tuple[DocDrift, ...] = ()
-    # What in a text message says more text follows (Smallest's `"continue": true`): a text message it does not match
+    # What in a text message says more text follows (a `"continue": true`): a text message it does not match
     # ends the text as `end` does ("If not set, it assumes no more input is coming"). None: only `end` ends it.
     continues: Match | None = None
     contexts: Contexts | None = None  # several utterances side by side on one socket
@@ -346,7 +347,7 @@ class SocketGrammar(Grammar):
         self.binary_audio = socket.audio_at is None
         self.close_codes = socket.close_codes
         self.final_kind = Kind.FLUSHED if socket.flushes is not None else Kind.FINAL
-        # A socket that names a model and never a voice speaks each model in its own voice (Deepgram's aura-*).
+        # A socket that names a model and never a voice speaks each model in its own voice (aura-* names).
         said = {name for send in (socket.opening, socket.text) if send is not None for name in slots_of(send.template)}
         upgrade = (*socket.query.values(), *socket.headers.values(), *socket.path_params.values())
         said |= {value[1:-1] for value in upgrade if value.startswith("{") and value.endswith("}")}
@@ -466,7 +467,7 @@ class SocketGrammar(Grammar):
         messages = [] if socket.opening is None else [
             Outgoing(dump(socket.opening.template, {**values, "seq": 0}), after=greeted)]
         # Text waits for the answer to the opening where the socket says so; with no opening, for the greeting the
-        # opening would have waited for (Together's session.created: "Wait for session created").
+        # opening would have waited for (a session.created: "Wait for session created").
         after = Kind.READY if socket.waits_for_ready and socket.ready is not None else (
             greeted if socket.opening is None else None)
         chunks = utterance.chunks if socket.end is not None else (utterance.text,)
@@ -537,7 +538,7 @@ def served(service: SpeechService, socket: Socket) -> list[tuple[Model, str]]:
 
 def refusal_statuses(service: SpeechService) -> dict[str, int]:
     """The provider's own error codes and the HTTP status each means, from its documented refusals: the words its
-    error frames speak in. A code the refusals give statuses of different classes (MiniMax's 1000, "unknown error",
+    error frames speak in. A code the refusals give statuses of different classes (a 1000, "unknown error",
     for a 404 and a 500) says nothing of its class and is left out."""
     refusals = [value for item in fields(service.refusals)
                 if isinstance(value := getattr(service.refusals, item.name), Refusal)]

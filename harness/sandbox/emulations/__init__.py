@@ -1,5 +1,5 @@
 """How the sandbox imitates each provider, one package per provider or protocol (`openai` serves every
-provider declared with the OpenAI speech protocol): the moto side of botocore/moto.
+provider declared with the `openai-speech` protocol): the moto side of botocore/moto.
 
 A provider package (`harness.providers.<name>`) declares what its documents say; the package here with
 the same name reads those declarations and adds how the sandbox behaves, in one shape (ARCHITECTURE.md,

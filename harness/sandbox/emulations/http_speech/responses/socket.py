@@ -4,7 +4,7 @@
     handshake   `http-<status>` faults → that status; where the key travels on the upgrade, a missing or
                 unknown key → the provider's 401 in its HTTP error shape; where the upgrade refuses more
                 (`UpgradeRefusals`), the URL's settings (400), a spent wallet (402), the key's rate limit (429)
-    accept      the greeting where declared (MiniMax's connected_success)
+    accept      the greeting where declared (a connected_success)
     framing     every message read and written as the socket frames it: JSON text, or MessagePack binary frames
                 (a frame of the other kind is refused with an error frame)
     opening     its slots (and the upgrade's query and headers) read (voice, model, format, rate, the key where it
@@ -18,7 +18,7 @@
                 text goes on; a flush carrying text (a `{text}` slot) adds it first
     schedule    where declared, the buffer spoken as soon as it holds the schedule's next length (the opening's list,
                 else the declared default)
-    flushes     where every flush is answered (`Flushes`: Deepgram's), the end is a flush too: the buffer spoken,
+    flushes     where every flush is answered (`Flushes`), the end is a flush too: the buffer spoken,
                 the final marker after its audio (`{sequence}`: the finals sent before it), the text going on;
                 past the limit within its window, the warning instead, the flush not processed
     clear       where declared, the buffer dropped unspoken (speech already asked for is still sent, unless the
@@ -91,7 +91,7 @@ if TYPE_CHECKING:
     pass
 
 CHUNK_S = 0.2  # seconds of audio per frame: the streaming providers' usual 100-250 ms
-IDLE_TIMEOUT_S = 20.0  # no client message for this long ends the socket with an error (ElevenLabs' default)
+IDLE_TIMEOUT_S = 20.0  # no client message for this long ends the socket with an error (a documented default)
 LANE = "speech"
 
 
@@ -169,7 +169,7 @@ class FamilySocket:
                   *(call.query.get(name) for name in self.socket.auth.query))
         found = next((value.strip() for value in others if value and value.strip()), "")
         offered = list(call.websocket.scope.get("subprotocols") or ())
-        named = self.socket.auth.subprotocol  # the subprotocols [name, KEY] (Deepgram's token)
+        named = self.socket.auth.subprotocol  # the subprotocols [name, KEY] (a `token` subprotocol)
         if not found and named and len(offered) >= 2 and offered[0] == named:
             found, self.subprotocol = str(offered[1]), named
         return found
@@ -251,7 +251,7 @@ class FamilySocket:
                 await self.sender.close(said.code, f"{said.name}: {message}"[:120])
             return
         frame = self._filled(answer, code=code, message=message, status=status)
-        number = int(code) if code.isdigit() else code  # a code that is a number is written as one (MiniMax's)
+        number = int(code) if code.isdigit() else code  # a code that is a number is written as one
         for pointer, value in ((answer.code_at, number), (answer.message_at, message)):
             if pointer:
                 put(frame, pointer, value)
@@ -359,7 +359,7 @@ class FamilySocket:
             if send is socket.text:
                 ended = self._take_text(raw)
             elif send is socket.flush:
-                if "text" in slots_of(send.template):  # a flush that carries text (ElevenLabs' "flush": true)
+                if "text" in slots_of(send.template):  # a flush that carries text (a "flush": true)
                     ended = self._take_text(raw, send.template)
                 if self._speak_buffer() and socket.final_per_flush:
                     self.lanes.submit(stream.lane, partial(self._final, stream))
