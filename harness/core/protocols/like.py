@@ -301,7 +301,8 @@ def _rates_in_names(declaration: LikeDeclaration, service: SpeechService, socket
     """A format named with its rate (`linear16_16000`: the built-in's `linear16` at 16 kHz, as the protocol tables of
     earlier providers files wrote a built-in's encodings) is that format at that `sample_rate`, where the built-in has
     no format of the whole name. One rate for the server: two different rates are one line."""
-    every = {fmt.name for s in (*service.syntheses, *sockets) for fmt in s.formats}
+    every = {fmt.name for s in service.syntheses for fmt in s.formats}
+    every |= {fmt.name for s in sockets for fmt in s.formats}
     names, rates = [], set()
     for name in declaration.formats or ():
         base, _, rate = name.rpartition("_")
