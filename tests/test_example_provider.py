@@ -1,11 +1,12 @@
 """The worked example of ARCHITECTURE.md ("Adding a provider") is real.
 
-`examples/provider/` is a plugin package holding a provider (`acme_tts`) and its emulation
-(`acme_tts_sandbox`), in the shapes tests/test_layout.py pins. Here it is installed as pip installs it
-(its packages importable, its pyproject's entry points in a `.dist-info`), and then: the walk-through
-shows every file as it is; the registry finds the provider and the sandbox its emulation, by entry
-point only; the sandbox serves it (a job submitted, polled to `done`, its audio decoded; a refusal in
-Acme's error shape); and every contract plan derived from its spec passes against that sandbox.
+`examples/provider/` is a plugin package holding a provider of the asynchronous jobs family (`acme_tts`,
+a declaration in the family shape tests/test_layout.py pins) and no emulation. Here it is installed as pip
+installs it (its package importable, its pyproject's entry point in a `.dist-info`), and then: the
+walk-through shows every file as it is; the registry finds the provider by its entry point only, and the
+sandbox serves it with its family's imitation (the `jobs` emulation, chosen by `Provider.protocol`; the
+package registers none of its own): a job submitted, polled to `done`, its audio decoded; a refusal in
+Acme's error shape; and every contract plan derived from its spec passes against that sandbox.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from harness.core.spec import Provider
 from harness.core.target import TargetChoice, TargetKind, layout
 from harness.core.validate import check_response
 from harness.sandbox import running
-from harness.sandbox.loading import registered_emulations
+from harness.sandbox.emulations.jobs import JobsEmulation
+from harness.sandbox.loading import load_served, registered_emulations
 from harness.speech import decode
 from tests.helpers.repo import REPO_ROOT
 
@@ -75,11 +77,22 @@ def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Provi
         registry.providers.cache_clear()
 
 
-def test_the_registry_and_the_sandbox_find_the_example_by_its_entry_points(installed: Provider) -> None:
+def test_the_registry_finds_the_example_by_its_entry_point_and_the_sandbox_serves_it_as_its_family(
+        installed: Provider) -> None:
     import acme_tts
+    from acme_tts import declaration
 
     assert installed is acme_tts.PROVIDER
-    assert registered_emulations()["acme"].value == "acme_tts_sandbox:EMULATION"
+    assert installed.protocol == "jobs" and installed.family is declaration.SERVICE
+    # No emulation of its own: the example registers only its provider, and the sandbox imitates it with the
+    # emulation registered under its protocol, built from the declaration alone.
+    project = tomllib.loads((EXAMPLE / "pyproject.toml").read_text())["project"]
+    assert set(project["entry-points"]) == {registry.ENTRY_POINT_GROUP}
+    assert "acme" not in registered_emulations()
+    assert not (EXAMPLE / "acme_tts_sandbox").exists()
+    [served] = load_served(only=("acme",))
+    assert served.provider is installed
+    assert isinstance(served.emulation, JobsEmulation)
 
 
 def _valid(provider: Provider, endpoint_key: str, response: httpx.Response) -> None:

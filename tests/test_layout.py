@@ -2,8 +2,10 @@
 
 A newcomer who has read one provider package (botocore's side) or one emulation (moto's side) can read
 them all: the same module names, holding the same things, exporting one name each. The shapes are data
-here (`PROVIDER_SHAPE`, `EMULATION_SHAPE`); the architecture document's shape tree is checked against
-them, and so is the worked example (`examples/provider/`, served in tests/test_example_provider.py).
+here (`FAMILY_SHAPE` for a provider that is a declaration in a wire family; `PROVIDER_SHAPE` and
+`EMULATION_SHAPE` for a provider with an emulation of its own, TTS.ai); the architecture document's shape trees
+are checked against them, and so is the worked example (`examples/provider/`, a jobs-family declaration with no
+emulation, served in tests/test_example_provider.py).
 """
 
 from __future__ import annotations
@@ -74,8 +76,7 @@ def _packages(folder: Path, prefix: str) -> list[Package]:
 ALL_PROVIDERS = [*_packages(HARNESS / "providers", "harness.providers"), Package(EXAMPLE / "acme_tts", "acme_tts")]
 PROVIDERS = [p for p in ALL_PROVIDERS if not (p.path / "declaration.py").is_file()]
 FAMILY_PROVIDERS = [p for p in ALL_PROVIDERS if (p.path / "declaration.py").is_file()]
-EMULATIONS = [*_packages(HARNESS / "sandbox" / "emulations", "harness.sandbox.emulations"),
-              Package(EXAMPLE / "acme_tts_sandbox", "acme_tts_sandbox")]
+EMULATIONS = _packages(HARNESS / "sandbox" / "emulations", "harness.sandbox.emulations")
 
 
 @pytest.fixture(autouse=True)
@@ -269,24 +270,35 @@ def test_routes_name_handlers_of_the_responses_modules_only() -> None:
 # --- the architecture document ------------------------------------------------------------------------
 
 
-def _architecture_shape_tree() -> dict[str, set[str]]:
-    """The module names the shape tree of ARCHITECTURE.md lists, under each of its two roots."""
+def _architecture_shape_trees() -> list[dict[str, set[str]]]:
+    """The module names each shape tree of ARCHITECTURE.md lists, under each of its roots, in order."""
     text = (ROOT / "ARCHITECTURE.md").read_text()
-    tree = re.search(r"```text\n(harness/providers/<name>/.*?)```", text, re.S)
-    assert tree, "ARCHITECTURE.md has no shape tree beginning harness/providers/<name>/"
-    found: dict[str, set[str]] = {}
-    root = ""
-    for line in tree.group(1).splitlines():
-        if line.startswith("harness/"):
-            root = line.split()[0]
-            found[root] = set()
-        elif match := re.match(r"\s{4}(\w+)(?:\.py|/)\s", line):
-            found[root].add(match.group(1))
+    trees = re.findall(r"```text\n(harness/providers/<name>/.*?)```", text, re.S)
+    assert trees, "ARCHITECTURE.md has no shape tree beginning harness/providers/<name>/"
+    found: list[dict[str, set[str]]] = []
+    for tree in trees:
+        roots: dict[str, set[str]] = {}
+        root = ""
+        for line in tree.splitlines():
+            if line.startswith("harness/"):
+                root = line.split()[0]
+                roots[root] = set()
+            elif match := re.match(r"\s{4}(\w+)(?:\.py|/)\s", line):
+                roots[root].add(match.group(1))
+        found.append(roots)
     return found
 
 
 def test_the_architecture_document_shows_these_shapes() -> None:
-    assert _architecture_shape_tree() == {
-        "harness/providers/<name>/": PROVIDER_SHAPE.allowed,
-        "harness/sandbox/emulations/<name>/": EMULATION_SHAPE.allowed,
-    }
+    # The family provider first (the recipe it teaches), then a package with an emulation of its own.
+    assert _architecture_shape_trees() == [
+        {"harness/providers/<name>/": FAMILY_SHAPE.allowed},
+        {"harness/providers/<name>/": PROVIDER_SHAPE.allowed,
+         "harness/sandbox/emulations/<name>/": EMULATION_SHAPE.allowed},
+    ]
+
+
+def test_the_worked_example_is_a_family_provider_with_no_emulation() -> None:
+    example = Package(EXAMPLE / "acme_tts", "acme_tts")
+    assert example in FAMILY_PROVIDERS and example not in PROVIDERS
+    assert not [p for p in EXAMPLE.iterdir() if p.is_dir() and (p / "__init__.py").is_file() and p != example.path]

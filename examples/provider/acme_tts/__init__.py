@@ -1,5 +1,7 @@
-"""Acme Speech: text to speech behind one queued-job endpoint (the worked example of ARCHITECTURE.md)."""
+"""Acme Speech: text to speech behind one queued-job endpoint, a provider of the jobs family (the worked
+example of ARCHITECTURE.md). Its wire payloads are in `models`, the rest of what its page says in
+`declaration`."""
 
-from acme_tts.spec import PROVIDER
+from acme_tts.declaration import PROVIDER
 
 __all__ = ["PROVIDER"]
