@@ -37,6 +37,7 @@ from pydantic import BaseModel
 
 from harness.core.answer_errors import BodyErrors
 from harness.core.lifecycle import Lifecycle
+from harness.core.protocols.http_speech import fill
 from harness.core.retry import DEFAULT_RETRY, RetryPolicy
 from harness.core.spec import (
     Auth,
@@ -71,11 +72,7 @@ def render(template: Any, values: Mapping[str, Any]) -> Any:
     if isinstance(template, Only):
         return render(template.template, values) if values.get(template.slot) is not None else None
     if isinstance(template, str):
-        if template.startswith("{") and template.endswith("}") and template[1:-1] in values:
-            return values[template[1:-1]]
-        for name, value in values.items():
-            template = template.replace("{" + name + "}", str(value))
-        return template
+        return fill(template, values)  # the families' one rule for a slot in a string
     if isinstance(template, Mapping):
         return {key: render(item, values) for key, item in template.items()
                 if not (isinstance(item, Only) and item.omit and values.get(item.slot) is None)}
