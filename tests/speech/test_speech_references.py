@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
 
 import pytest
 
-from harness.speech import Engine, SpeechEngine, decode, unavailable_reason
+from harness.speech import Engine, SpeechEngine, decode, encode, unavailable_reason
 from harness.speech import make_references as refs
 
 
@@ -43,3 +44,24 @@ def test_main_writes_then_checks(
     (tmp_path / "joe_short.wav").unlink()
     assert refs.main(["--check", "--out", str(tmp_path)]) == 1
     assert "joe_short.wav: missing" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("short_by", "drifted"), [(0, False), (refs.PIPER_FRAME, False), (3 * refs.PIPER_FRAME, True),
+                                                   (100, True)])
+def test_a_render_a_frame_apart_is_the_same_clip_but_more_is_drift(
+    rendering_engine: SpeechEngine, voices_dir: Path, tmp_path: Path, short_by: int, drifted: bool
+) -> None:
+    """Another CPU may round a phoneme to its neighbouring 256-sample frame (one frame longer was seen on an EPYC
+    without AVX-512): a whole frame or two apart is the same clip; more frames, or a cut not on a frame, is drift."""
+    piper_clips = [r for r in refs.REFERENCES if r.rendition.engine is Engine.PIPER]
+    for reference in refs.REFERENCES:
+        if reference not in piper_clips:
+            (tmp_path / reference.name).write_bytes((voices_dir / reference.name).read_bytes())
+    subject = min(piper_clips, key=lambda r: len(r.text))
+    for reference in piper_clips:
+        fresh = decode(refs.render_reference(rendering_engine, reference))
+        if reference is subject and short_by:
+            fresh = dataclasses.replace(fresh, samples=fresh.samples[:-short_by])
+        (tmp_path / reference.name).write_bytes(encode(fresh, "wav"))
+    problems = refs.check_references(tmp_path, rendering_engine)
+    assert [p for p in problems if subject.name in p] != [] if drifted else problems == []
