@@ -36,8 +36,6 @@ NOT_THE_PROVIDER = r"(?![-_ ]?whisper)(?!\.protobuf)"  # openai-whisper: the rec
 
 # Modules outside harness/providers/ that still name a provider, by the lines that do (issue 45: to be none).
 STILL_NAMED: dict[str, int] = {
-    "harness/contracts/suite/test_doc_scenarios.py": 6,
-    "harness/contracts/suite/test_mutations.py": 3,
     "harness/sandbox/emulations/ttsai/__init__.py": 3,
     "harness/sandbox/emulations/ttsai/models/__init__.py": 1,
     "harness/sandbox/emulations/ttsai/models/catalog.py": 10,
