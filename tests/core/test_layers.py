@@ -195,6 +195,8 @@ def test_a_providers_own_emulation_is_placed_with_the_sandbox() -> None:
         assert _unit(module) == "harness.providers", module
     for pattern, package in PART_OF:
         assert package in LAYER_OF and _unit(pattern.replace("*", "x")) == package, pattern
+    own = [m for m in MODULES if m.startswith("harness.providers.") and _unit(m) == "harness.sandbox"]
+    assert own, "no provider has an emulation of its own: the placement is unexercised"
 
 
 def test_every_module_has_a_layer() -> None:
@@ -294,12 +296,14 @@ def test_the_harness_has_no_import_cycle() -> None:
 
 
 def test_the_sandbox_engine_reaches_providers_only_through_the_registries() -> None:
-    """Only the emulations name providers; the engine finds both through entry points."""
+    """The engine finds providers and emulations through their entry points; nothing under harness/sandbox/ (the
+    families' imitations included) imports a provider: only a provider's own emulation, in its package, does."""
     offenders = sorted(
         f"{path.relative_to(HARNESS)}: {name}"
-        for path in SANDBOX.glob("*.py")
+        for path in SANDBOX.rglob("*.py")
         for name in _imports(path)
-        if name.startswith(("harness.providers.", "harness.sandbox.emulations."))
+        if name.startswith("harness.providers.")
+        or (path.parent == SANDBOX and name.startswith("harness.sandbox.emulations."))
     )
     assert not offenders, offenders
 

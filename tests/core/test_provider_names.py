@@ -35,25 +35,7 @@ PROVIDERS = HARNESS / "providers"
 NOT_THE_PROVIDER = r"(?![-_ ]?whisper)(?!\.protobuf)"  # openai-whisper: the recognizer; google.protobuf: libraries
 
 # Modules outside harness/providers/ that still name a provider, by the lines that do (issue 45: to be none).
-STILL_NAMED: dict[str, int] = {
-    "harness/sandbox/emulations/ttsai/__init__.py": 3,
-    "harness/sandbox/emulations/ttsai/models/__init__.py": 1,
-    "harness/sandbox/emulations/ttsai/models/catalog.py": 10,
-    "harness/sandbox/emulations/ttsai/models/plans.py": 2,
-    "harness/sandbox/emulations/ttsai/models/saved.py": 1,
-    "harness/sandbox/emulations/ttsai/responses/__init__.py": 3,
-    "harness/sandbox/emulations/ttsai/responses/asr.py": 2,
-    "harness/sandbox/emulations/ttsai/responses/audio.py": 7,
-    "harness/sandbox/emulations/ttsai/responses/billing.py": 4,
-    "harness/sandbox/emulations/ttsai/responses/catalog.py": 5,
-    "harness/sandbox/emulations/ttsai/responses/jobs.py": 15,
-    "harness/sandbox/emulations/ttsai/responses/refusals.py": 2,
-    "harness/sandbox/emulations/ttsai/responses/saved.py": 8,
-    "harness/sandbox/emulations/ttsai/responses/sdk.py": 8,
-    "harness/sandbox/emulations/ttsai/responses/speech.py": 12,
-    "harness/sandbox/emulations/ttsai/responses/tools.py": 1,
-    "harness/sandbox/emulations/ttsai/routes.py": 8,
-}
+STILL_NAMED: dict[str, int] = {}
 
 
 @cache
