@@ -2,10 +2,11 @@
 
 A newcomer who has read one provider package (botocore's side) or one emulation (moto's side) can read
 them all: the same module names, holding the same things, exporting one name each. The shapes are data
-here (`FAMILY_SHAPE` for a provider that is a declaration in a wire family; `PROVIDER_SHAPE` and
-`EMULATION_SHAPE` for a provider with an emulation of its own, TTS.ai); the architecture document's shape trees
-are checked against them, and so is the worked example (`examples/provider/`, a jobs-family declaration with no
-emulation, served in tests/test_example_provider.py).
+here (`FAMILY_SHAPE` for a provider that is a declaration in a wire family, with no emulation of its own;
+`PROVIDER_SHAPE` for a provider with an emulation of its own, TTS.ai, whose `emulation/` package has
+`EMULATION_SHAPE`, as every family's imitation in harness/sandbox/emulations/ has); the architecture document's
+shape trees are checked against them, and so is the worked example (`examples/provider/`, a jobs-family
+declaration with no emulation, served in tests/test_example_provider.py).
 """
 
 from __future__ import annotations
@@ -38,25 +39,30 @@ class Shape:
     required: tuple[str, ...]
     optional: tuple[str, ...]
     folders: tuple[str, ...]  # the modules that may grow into a folder of the same name
+    packages: tuple[tuple[str, Shape], ...] = ()  # optional parts that are packages of a shape of their own
 
     @property
     def allowed(self) -> set[str]:
-        return {*self.required, *self.optional}
+        return {*self.required, *self.optional, *dict(self.packages)}
 
     def __str__(self) -> str:
         return self.name
 
 
+EMULATION_SHAPE = Shape("emulation", required=("__init__", "models", "responses"), optional=("routes",),
+                        folders=("models", "responses"))
+# A provider its documents make truly its own: its declaration in modules of its own, and beside them the
+# sandbox's imitation of it, `emulation/` (the moto shape: a service's models, responses and routes in the
+# service's own folder; sandbox code by the layers, tests/core/test_layers.py `PART_OF`).
 PROVIDER_SHAPE = Shape("provider", required=("__init__", "models", "endpoints", "spec"),
-                       optional=("pricing", "drift", "offerings"), folders=("models", "endpoints"))
+                       optional=("pricing", "drift", "offerings"), folders=("models", "endpoints"),
+                       packages=(("emulation", EMULATION_SHAPE),))
 # A provider of a wire family (harness.core.protocols): a declaration in the family's terms, its wire models
 # beside it where the family does not own them; no emulation of its own (the family's imitates it).
 # `sockets`: its WebSocket endpoints in the WebSocket speech family's terms, where it has them.
 # `streaming`: its gRPC streaming synthesis methods in the gRPC streaming speech family's terms.
 FAMILY_SHAPE = Shape("family provider", required=("__init__", "declaration"),
                      optional=("models", "sockets", "streaming"), folders=())
-EMULATION_SHAPE = Shape("emulation", required=("__init__", "models", "responses"), optional=("routes",),
-                        folders=("models", "responses"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +82,11 @@ def _packages(folder: Path, prefix: str) -> list[Package]:
 ALL_PROVIDERS = [*_packages(HARNESS / "providers", "harness.providers"), Package(EXAMPLE / "acme_tts", "acme_tts")]
 PROVIDERS = [p for p in ALL_PROVIDERS if not (p.path / "declaration.py").is_file()]
 FAMILY_PROVIDERS = [p for p in ALL_PROVIDERS if (p.path / "declaration.py").is_file()]
-EMULATIONS = _packages(HARNESS / "sandbox" / "emulations", "harness.sandbox.emulations")
+# The families' imitations, in the sandbox; the emulations of providers with one of their own, in their packages.
+FAMILY_EMULATIONS = _packages(HARNESS / "sandbox" / "emulations", "harness.sandbox.emulations")
+OWN_EMULATIONS = [Package(p.path / "emulation", f"{p.module}.emulation") for p in PROVIDERS
+                  if (p.path / "emulation" / "__init__.py").is_file()]
+EMULATIONS = [*FAMILY_EMULATIONS, *OWN_EMULATIONS]
 
 
 @pytest.fixture(autouse=True)
@@ -103,11 +113,18 @@ def _check_shape(package: Package, shape: Shape) -> None:
     modules, folders, strays = _entries(package.path)
     assert not strays, f"{package}: not a module or package: {strays}"
     assert not modules & folders, f"{package}: both a module and a folder named {modules & folders}"
-    assert not folders - set(shape.folders), f"{package}: only {shape.folders} may be folders, not {folders}"
+    packages = dict(shape.packages)
+    assert not modules & set(packages), f"{package}: {sorted(modules & set(packages))} must be packages"
+    assert not folders - set(shape.folders) - set(packages), \
+        f"{package}: only {[*shape.folders, *packages]} may be folders, not {folders}"
     names = modules | folders
     assert set(shape.required) <= names, f"{package}: missing {sorted(set(shape.required) - names)}"
     assert names <= shape.allowed, f"{package}: {sorted(names - shape.allowed)} are not in the shape"
-    for folder in folders:  # a folder's modules are its own business, but nothing else lives there
+    for folder in folders:
+        if folder in packages:  # a package of its own shape (a provider's emulation)
+            _check_shape(Package(package.path / folder, f"{package.module}.{folder}"), packages[folder])
+            continue
+        # a folder's modules are its own business, but nothing else lives there
         _, nested, strays = _entries(package.path / folder)
         assert not nested and not strays, f"{package}.{folder}: only modules inside, not {nested or strays}"
 
@@ -211,6 +228,18 @@ def test_every_emulation_of_the_harness_is_registered_by_its_package_name() -> N
     assert registered == {f"{p.module}:EMULATION" for p in EMULATIONS if p.module.startswith("harness.")}
 
 
+def test_the_sandbox_holds_the_families_imitations_and_a_provider_its_own() -> None:
+    """harness/sandbox/emulations/ imitates families: each package is registered under a protocol the built-in
+    providers speak. A provider's own emulation is in its package, registered under the provider's name."""
+    name_of = {e.value: e.name for e in entry_points(group=EMULATION_GROUP)}
+    protocols = {e.load().protocol for e in entry_points(group=ENTRY_POINT_GROUP) if e.value.startswith("harness.")}
+    assert FAMILY_EMULATIONS and OWN_EMULATIONS
+    for package in FAMILY_EMULATIONS:
+        assert name_of[f"{package.module}:EMULATION"] in protocols, f"{package} imitates no family"
+    for package in OWN_EMULATIONS:
+        assert name_of[f"{package.module}:EMULATION"] == package.path.parent.name, package
+
+
 def _declared_realtime_provider(package_name: str) -> Provider:
     """A provider declared with the realtime protocol the emulation package of that name imitates."""
     names = {"cartesia": "carte"}
@@ -227,7 +256,9 @@ def _built(package: Package) -> Emulation:
         assert isinstance(entry, Emulation)
         return entry
     name = package.path.name
-    if name in ("cartesia",):
+    if package in OWN_EMULATIONS:  # a provider's own, in its package
+        provider = importlib.import_module(package.module.rpartition(".")[0]).PROVIDER
+    elif name in ("cartesia",):
         provider = _declared_realtime_provider(name)
     elif name == "http_speech":  # the family's imitation, built for each of its providers alike
         provider = next(importlib.import_module(p.module).PROVIDER for p in FAMILY_PROVIDERS
@@ -294,7 +325,7 @@ def test_the_architecture_document_shows_these_shapes() -> None:
     assert _architecture_shape_trees() == [
         {"harness/providers/<name>/": FAMILY_SHAPE.allowed},
         {"harness/providers/<name>/": PROVIDER_SHAPE.allowed,
-         "harness/sandbox/emulations/<name>/": EMULATION_SHAPE.allowed},
+         "harness/providers/<name>/emulation/": EMULATION_SHAPE.allowed},
     ]
 
 

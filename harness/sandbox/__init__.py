@@ -11,8 +11,10 @@ Layout (one job per module)
     timeline     a job's drawn life and its state at any clock reading
     faults       faults by name (`X-Sandbox-Fault` header) and chaos draws
     emulation    the protocol a provider implements (below)
-    emulations   one package per provider implementing it
-    loading      registered providers, each with the emulation registered under its name
+    emulations   the wire families' imitations (`http_speech`, `jobs`), each serving any provider of its family
+                 from the declaration alone; a provider with an emulation of its own keeps it in its package
+                 (`harness.providers.<name>.emulation`), so the sandbox names no provider
+    loading      registered providers, each with the emulation registered under its name, else its protocol's
     accounts     test keys, tiers, wallets (402), refunds of uncharged states
     ratelimit    sliding-window limits and concurrency on the sandbox clock (429 + Retry-After)
     netguard     the sandbox contacts only loopback or allow-listed hosts, checked before connecting
@@ -57,8 +59,10 @@ address and key rules belong to `harness.core.target`, so the runner and the con
 same URLs and keys as the sandbox serves.
 
 The emulation protocol
-    An emulation is registered under the provider's name in the `tts_harness.emulations` entry-point
-    group (`X = "harness.sandbox.emulations.X:EMULATION"`; the provider never names it, see `loading`).
+    An emulation is registered in the `tts_harness.emulations` entry-point group under the name of the
+    protocol a family speaks (`jobs = "harness.sandbox.emulations.jobs:EMULATION"`) or of the one provider it
+    imitates (`X = "harness.providers.X.emulation:EMULATION"`: a provider's own emulation, in its package but
+    never imported by its declaration; sandbox code by the layers). The provider never names it (see `loading`).
     EMULATION is an instance of an `Emulation` subclass (or the subclass itself, taking the provider).
     The engine serves every endpoint of the spec beneath its host's mount and does all generic work; the
     subclass declares:

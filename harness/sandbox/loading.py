@@ -1,9 +1,13 @@
-"""Finding what to serve: every registered provider that has an emulation registered under its name.
+"""Finding what to serve: every registered provider with the emulation registered under its name, else under
+the name of the protocol it speaks.
 
 Emulations are plugins, as providers are: the `tts_harness.emulations` entry-point group maps a
-provider's name to an `Emulation` instance, or to a subclass the engine builds with the provider
-(`ttsai = "harness.sandbox.emulations.ttsai:EMULATION"`). A provider never names its emulation, so a
-third-party package can bring a provider, an emulation of someone else's, or both. Providers come
+provider's or a protocol's name to an `Emulation` instance, or to a subclass the engine builds with the
+provider: a wire family's imitation serves every provider of the family (`jobs =
+"harness.sandbox.emulations.jobs:EMULATION"`), and a provider with an emulation of its own registers it
+under its name from its own package (`X = "harness.providers.X.emulation:EMULATION"`). The engine names
+neither; a provider's declaration never names its emulation, so a third-party package can bring a
+provider, an emulation of someone else's, or both. Providers come
 from the one registry (`harness.core.registry`). A provider without a usable emulation is left out
 with a one-line reason rather than taking the whole sandbox down.
 """

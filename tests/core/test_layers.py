@@ -3,6 +3,10 @@
     core < providers < speech < engines {contracts, sandbox, bench, scoring, results} < report
          < use case < faces {cli, pytest_plugin, library, harness}
 
+A provider's own emulation, `harness.providers.<name>.emulation` (the moto shape: a service's imitation in the
+service's own folder), is part of the sandbox wherever it lives (`PART_OF`): in the engines layer, with the
+sandbox's sibling edges and its internals, so a declaration cannot import it and it imports what the sandbox may.
+
 - No module imports a layer above its own.
 - Within one layer, a package uses another only along a declared edge (`SIBLING_USES`).
 - Outside the composers (the use case and the faces, which wire engines together and read each option
@@ -45,9 +49,14 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("use case", ("harness.benchmark", "harness.bench.usecase", "harness.history")),
     ("faces", ("harness.cli", "harness.pytest_plugin", "harness.library", "harness")),
 )
+# Modules that belong to a package of the table though they live elsewhere: (dotted pattern, `*` one name, the
+# package). A provider's own emulation lives in its provider's folder but is sandbox code: it imitates the
+# provider on the sandbox's engine, so it is placed with the sandbox, above every declaration.
+PART_OF: tuple[tuple[str, str], ...] = (("harness.providers.*.emulation", "harness.sandbox"),)
 # Within one layer: which package may use which other one (through its public surface), and why.
 SIBLING_USES: dict[str, frozenset[str]] = {
-    "harness.sandbox": frozenset({"harness.scoring"}),  # TTS.ai's speech-to-text runs scoring's recognizer
+    # an emulation's speech to text (a provider's own emulation, part of the sandbox) runs scoring's recognizer
+    "harness.sandbox": frozenset({"harness.scoring"}),
     # a run's own sandbox; runs.db; the figures derived from what the run recorded
     "harness.bench": frozenset({"harness.sandbox", "harness.results", "harness.measurement"}),
     "harness.measurement": frozenset({"harness.results"}),  # evidence read from, figures written to runs.db
@@ -112,10 +121,19 @@ def _edges(module: str) -> frozenset[tuple[str, str | None]]:
     return frozenset(edge for edge in resolved if edge is not None and edge[0] != module)
 
 
+def _part_of(module: str, pattern: str) -> bool:
+    """Whether `module` is the package `pattern` names (`*`: any one name) or a module inside it."""
+    parts, wanted = module.split("."), pattern.split(".")
+    return len(parts) >= len(wanted) and all(w in ("*", p) for p, w in zip(parts, wanted, strict=False))
+
+
 def _unit(module: str) -> str | None:
     """The package of the layer table `module` belongs to."""
     if module == "harness":
         return module
+    placed = next((package for pattern, package in PART_OF if _part_of(module, pattern)), None)
+    if placed is not None:
+        return placed
     return max((p for p in LAYER_OF if p != "harness" and (module == p or module.startswith(p + "."))),
                key=len, default=None)
 
@@ -164,6 +182,21 @@ def test_an_import_reaches_the_module_it_names_and_no_package_on_the_way() -> No
     assert _resolve("harness.pkg.sub", modules) == ("harness.pkg.sub", None)  # from harness.pkg import sub
     assert _resolve("harness.__version__", modules) == ("harness", "__version__")  # the top package itself
     assert _resolve("httpx.AsyncClient", modules) is None
+
+
+def test_a_providers_own_emulation_is_placed_with_the_sandbox() -> None:
+    """Any provider's, by the pattern: above every declaration (a provider importing it imports upward), beside
+    the sandbox's engine (whose internals and sibling edges it shares)."""
+    for module in ("harness.providers.acme.emulation", "harness.providers.acme.emulation.responses.jobs"):
+        assert _unit(module) == "harness.sandbox", module
+        assert LAYER_OF[_unit(module) or ""] > LAYER_OF["harness.providers"]
+    for module in ("harness.providers.acme", "harness.providers.acme.declaration", "harness.providers.acme.emulations",
+                   "harness.providers.acme.models.emulation", "harness.providers.emulation"):
+        assert _unit(module) == "harness.providers", module
+    for pattern, package in PART_OF:
+        assert package in LAYER_OF and _unit(pattern.replace("*", "x")) == package, pattern
+    own = [m for m in MODULES if m.startswith("harness.providers.") and _unit(m) == "harness.sandbox"]
+    assert own, "no provider has an emulation of its own: the placement is unexercised"
 
 
 def test_every_module_has_a_layer() -> None:
@@ -263,12 +296,14 @@ def test_the_harness_has_no_import_cycle() -> None:
 
 
 def test_the_sandbox_engine_reaches_providers_only_through_the_registries() -> None:
-    """Only the emulations name providers; the engine finds both through entry points."""
+    """The engine finds providers and emulations through their entry points; nothing under harness/sandbox/ (the
+    families' imitations included) imports a provider: only a provider's own emulation, in its package, does."""
     offenders = sorted(
         f"{path.relative_to(HARNESS)}: {name}"
-        for path in SANDBOX.glob("*.py")
+        for path in SANDBOX.rglob("*.py")
         for name in _imports(path)
-        if name.startswith(("harness.providers.", "harness.sandbox.emulations."))
+        if name.startswith("harness.providers.")
+        or (path.parent == SANDBOX and name.startswith("harness.sandbox.emulations."))
     )
     assert not offenders, offenders
 

@@ -13,9 +13,8 @@ names a provider when
 A library named after a provider is not the provider (`openai-whisper`, the speech recognizer;
 `google.protobuf`, Protocol Buffers): `whisper` or `.protobuf` right after the name excludes it.
 
-The core names none. Elsewhere the names still written are a ratchet (`STILL_NAMED`, module -> lines): a module
-not listed may name none, a listed one no more lines than it says, and a listed module that no longer names one
-must leave the list, so the count only falls toward the goal of none.
+No module outside `harness/providers/` names one: not the core, the engines (a provider's own emulation is
+in its package, `harness/providers/<name>/emulation/`), the use case or the faces, the contract suite included.
 """
 
 from __future__ import annotations
@@ -33,29 +32,6 @@ from harness.core.registry import ENTRY_POINT_GROUP
 HARNESS = Path(__file__).resolve().parents[2] / "harness"
 PROVIDERS = HARNESS / "providers"
 NOT_THE_PROVIDER = r"(?![-_ ]?whisper)(?!\.protobuf)"  # openai-whisper: the recognizer; google.protobuf: libraries
-
-# Modules outside harness/providers/ that still name a provider, by the lines that do (issue 45: to be none).
-STILL_NAMED: dict[str, int] = {
-    "harness/contracts/suite/test_doc_scenarios.py": 6,
-    "harness/contracts/suite/test_mutations.py": 3,
-    "harness/sandbox/emulations/ttsai/__init__.py": 3,
-    "harness/sandbox/emulations/ttsai/models/__init__.py": 1,
-    "harness/sandbox/emulations/ttsai/models/catalog.py": 10,
-    "harness/sandbox/emulations/ttsai/models/plans.py": 2,
-    "harness/sandbox/emulations/ttsai/models/saved.py": 1,
-    "harness/sandbox/emulations/ttsai/responses/__init__.py": 3,
-    "harness/sandbox/emulations/ttsai/responses/asr.py": 2,
-    "harness/sandbox/emulations/ttsai/responses/audio.py": 7,
-    "harness/sandbox/emulations/ttsai/responses/billing.py": 4,
-    "harness/sandbox/emulations/ttsai/responses/catalog.py": 5,
-    "harness/sandbox/emulations/ttsai/responses/jobs.py": 15,
-    "harness/sandbox/emulations/ttsai/responses/refusals.py": 2,
-    "harness/sandbox/emulations/ttsai/responses/saved.py": 8,
-    "harness/sandbox/emulations/ttsai/responses/sdk.py": 8,
-    "harness/sandbox/emulations/ttsai/responses/speech.py": 12,
-    "harness/sandbox/emulations/ttsai/responses/tools.py": 1,
-    "harness/sandbox/emulations/ttsai/routes.py": 8,
-}
 
 
 @cache
@@ -110,10 +86,12 @@ def naming_lines(source: str) -> set[int]:
     return lines
 
 
-def _outside_providers() -> dict[str, int]:
+def _naming(inside_providers: bool) -> dict[str, int]:
+    """Modules of the harness (inside `harness/providers/` or outside it) that name a provider, by the number
+    of lines that do."""
     found = {}
     for path in sorted(HARNESS.rglob("*.py")):
-        if PROVIDERS in path.parents:
+        if (PROVIDERS in path.parents) != inside_providers:
             continue
         count = len(naming_lines(path.read_text(encoding="utf-8")))
         if count:
@@ -131,14 +109,13 @@ from google.protobuf import message
     assert naming_lines(source) == {1, 3}
 
 
-def test_the_core_names_no_provider() -> None:
-    found = {module: count for module, count in _outside_providers().items() if module.startswith("harness/core/")}
-    assert not found, found
+def test_the_scan_finds_every_provider_named_in_its_own_package() -> None:
+    """The rule reads the real tree: each provider's package names it (its `name=`, its title)."""
+    named = _naming(inside_providers=True)
+    unnamed = sorted(name for name in _built_in() if not any(m.startswith(f"harness/providers/{name}/") for m in named))
+    assert not unnamed, unnamed
 
 
-def test_modules_outside_the_providers_name_none_beyond_the_ratchet() -> None:
-    found = _outside_providers()
-    grown = {m: (n, STILL_NAMED.get(m, 0)) for m, n in found.items() if n > STILL_NAMED.get(m, 0)}
-    assert not grown, f"module: (lines naming a provider, allowed): {grown}"
-    cleaned = sorted(set(STILL_NAMED) - set(found))
-    assert not cleaned, f"these no longer name a provider: take them out of STILL_NAMED: {cleaned}"
+def test_no_module_outside_the_providers_names_one() -> None:
+    found = _naming(inside_providers=False)
+    assert not found, f"module: lines naming a provider (move the provider's own code into its package): {found}"

@@ -3,8 +3,8 @@ the realistic profile, milliseconds in the fast one, and nothing on a manual clo
 
 from __future__ import annotations
 
+from harness.providers.ttsai.emulation.models.catalog import CLONE_TIMING
 from harness.sandbox import running
-from harness.sandbox.emulations.ttsai.models.catalog import CLONE_TIMING
 
 
 def test_realistic_work_takes_seconds_and_fast_work_milliseconds() -> None:

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 from harness.core.spec import Upload
+from harness.providers.ttsai.emulation.responses import asr as emulation_asr
 from harness.sandbox import Sandbox, running
-from harness.sandbox.emulations.ttsai.responses import asr as emulation_asr
 from harness.scoring import MissingDependencyError
 from harness.speech import AudioFormat, decode, encode, sniff
 from tests.helpers.sandbox_http import assert_valid, run_curl, send, voices

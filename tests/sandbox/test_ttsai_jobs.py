@@ -266,5 +266,5 @@ def test_failed_job_reports_its_error(sandbox: Sandbox, client: httpx.Client, ke
 
 
 def test_emulation_is_registered_under_the_provider_name() -> None:
-    assert registered_emulations()["ttsai"].value == "harness.sandbox.emulations.ttsai:EMULATION"
+    assert registered_emulations()["ttsai"].value == "harness.providers.ttsai.emulation:EMULATION"
     assert "emulation" not in {field.name for field in fields(providers()["ttsai"])}

@@ -9,7 +9,8 @@ no dollar rate for them, so `usd_per_unit` is empty.
 
 The wire models are in `models/` and the endpoints in `endpoints/`, one module per family (speech,
 audio, catalog) in each; prices and plan limits in `pricing`; the document's contradictions in
-`drift`; the benchmarkable models in `offerings`.
+`drift`; the benchmarkable models in `offerings`. How the sandbox plays TTS.ai is `emulation/` beside them
+(sandbox code by the layers: it reads this declaration, which never imports it).
 """
 
 from __future__ import annotations

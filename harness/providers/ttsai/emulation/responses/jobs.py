@@ -23,6 +23,25 @@ from decimal import Decimal
 from typing import Any
 
 from harness.core.spec import Cost, Provider, Upload
+from harness.providers.ttsai.emulation.models.catalog import (
+    BATCH_SAMPLE_RATE,
+    BATCH_TIMING,
+    CLONE_BASES,
+    CLONE_TIMING,
+    MODELS,
+    PIPER_LENGTH_RANGE,
+    auto_model,
+    clamp,
+    default_voice,
+    find_model,
+    resolve,
+)
+from harness.providers.ttsai.emulation.models.plans import ANONYMOUS_TIER, TIERS
+from harness.providers.ttsai.emulation.models.saved import SavedVoices
+from harness.providers.ttsai.emulation.responses import refusals
+from harness.providers.ttsai.emulation.responses.asr import decode_upload
+from harness.providers.ttsai.emulation.responses.speech import check_anonymous, check_text
+from harness.providers.ttsai.emulation.routes import routes
 from harness.providers.ttsai.models.sdk import SdkCloneRequest
 from harness.providers.ttsai.models.speech import JOB_LIFECYCLE, BatchRequest, SavedVoiceTtsRequest, TtsRequest
 from harness.providers.ttsai.models.uploads import UPLOAD_LIMITS
@@ -41,25 +60,6 @@ from harness.sandbox.emulation import (
     WebhookMode,
     WebhookTarget,
 )
-from harness.sandbox.emulations.ttsai.models.catalog import (
-    BATCH_SAMPLE_RATE,
-    BATCH_TIMING,
-    CLONE_BASES,
-    CLONE_TIMING,
-    MODELS,
-    PIPER_LENGTH_RANGE,
-    auto_model,
-    clamp,
-    default_voice,
-    find_model,
-    resolve,
-)
-from harness.sandbox.emulations.ttsai.models.plans import ANONYMOUS_TIER, TIERS
-from harness.sandbox.emulations.ttsai.models.saved import SavedVoices
-from harness.sandbox.emulations.ttsai.responses import refusals
-from harness.sandbox.emulations.ttsai.responses.asr import decode_upload
-from harness.sandbox.emulations.ttsai.responses.speech import check_anonymous, check_text
-from harness.sandbox.emulations.ttsai.routes import routes
 from harness.sandbox.timeline import Phase
 from harness.speech import AudioFormat
 

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from harness.providers.ttsai.emulation.models.catalog import MODELS, VOICES, find_model
+from harness.providers.ttsai.emulation.responses import billing
+from harness.providers.ttsai.emulation.responses.asr import transcribe
+from harness.providers.ttsai.emulation.responses.catalog import voice_info
 from harness.providers.ttsai.models.sdk import SdkSttRequest, SdkVoicesQuery
 from harness.providers.ttsai.pricing import MODEL_TIERS, TIER_RATES, Tier
 from harness.sandbox.emulation import Call, Reject
-from harness.sandbox.emulations.ttsai.models.catalog import MODELS, VOICES, find_model
-from harness.sandbox.emulations.ttsai.responses import billing
-from harness.sandbox.emulations.ttsai.responses.asr import transcribe
-from harness.sandbox.emulations.ttsai.responses.catalog import voice_info
 from harness.sandbox.http_bodies import json_reply
 
 

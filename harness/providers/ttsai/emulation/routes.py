@@ -7,12 +7,12 @@ is a handler in a `responses` module and one line in this table.
 
 from __future__ import annotations
 
+from harness.providers.ttsai.emulation.models.saved import SavedVoices
+from harness.providers.ttsai.emulation.responses import catalog, sdk
+from harness.providers.ttsai.emulation.responses.audio import AudioHandlers
+from harness.providers.ttsai.emulation.responses.saved import SavedVoiceHandlers
+from harness.providers.ttsai.emulation.responses.speech import SpeechHandlers
 from harness.sandbox.emulation import Handler
-from harness.sandbox.emulations.ttsai.models.saved import SavedVoices
-from harness.sandbox.emulations.ttsai.responses import catalog, sdk
-from harness.sandbox.emulations.ttsai.responses.audio import AudioHandlers
-from harness.sandbox.emulations.ttsai.responses.saved import SavedVoiceHandlers
-from harness.sandbox.emulations.ttsai.responses.speech import SpeechHandlers
 
 
 def routes(saved: SavedVoices) -> dict[str, Handler]:

@@ -33,11 +33,7 @@ import soundfile
 from starlette.responses import Response
 
 from harness.core.spec import Cost, Upload
-from harness.providers.ttsai.models.speech import CloneRequest, OpenAISpeechRequest, TtsStreamRequest
-from harness.providers.ttsai.pricing import ANONYMOUS_MODELS
-from harness.providers.ttsai.spec import CREDITS_HEADER
-from harness.sandbox.emulation import Call, Reference, Reject, Speech, Voice
-from harness.sandbox.emulations.ttsai.models.catalog import (
+from harness.providers.ttsai.emulation.models.catalog import (
     CLONE_BASES,
     CLONE_TIMING,
     MODELS,
@@ -46,10 +42,14 @@ from harness.sandbox.emulations.ttsai.models.catalog import (
     resolve,
     voice_rendition,
 )
-from harness.sandbox.emulations.ttsai.models.plans import ANONYMOUS_TIER, TEXT_LIMITS
-from harness.sandbox.emulations.ttsai.responses import billing
-from harness.sandbox.emulations.ttsai.responses.asr import decode_upload
-from harness.sandbox.emulations.ttsai.responses.refusals import bad_request
+from harness.providers.ttsai.emulation.models.plans import ANONYMOUS_TIER, TEXT_LIMITS
+from harness.providers.ttsai.emulation.responses import billing
+from harness.providers.ttsai.emulation.responses.asr import decode_upload
+from harness.providers.ttsai.emulation.responses.refusals import bad_request
+from harness.providers.ttsai.models.speech import CloneRequest, OpenAISpeechRequest, TtsStreamRequest
+from harness.providers.ttsai.pricing import ANONYMOUS_MODELS
+from harness.providers.ttsai.spec import CREDITS_HEADER
+from harness.sandbox.emulation import Call, Reference, Reject, Speech, Voice
 from harness.sandbox.http_bodies import sse_reply
 from harness.speech import MEDIA_TYPES, AudioFormat, Rendition, decode
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from starlette.responses import Response
 
+from harness.providers.ttsai.emulation.models.catalog import MODELS, VOICES, CatalogVoice, Model, find_model
 from harness.providers.ttsai.models.catalog import VoicesQuery
 from harness.providers.ttsai.pricing import MODEL_TIERS, TIER_RATES
 from harness.sandbox.emulation import Call
-from harness.sandbox.emulations.ttsai.models.catalog import MODELS, VOICES, CatalogVoice, Model, find_model
 from harness.sandbox.http_bodies import json_reply
 from harness.sandbox.urls import Urls
 

@@ -10,8 +10,8 @@ fails (unreadable upload, no ASR) costs nothing.
 from __future__ import annotations
 
 from harness.core.spec import Cost
+from harness.providers.ttsai.emulation.responses.refusals import insufficient_credits
 from harness.sandbox.emulation import Call
-from harness.sandbox.emulations.ttsai.responses.refusals import insufficient_credits
 
 
 def price(call: Call) -> Cost | None:

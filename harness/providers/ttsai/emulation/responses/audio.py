@@ -28,6 +28,17 @@ from typing import Any
 
 from starlette.responses import Response
 
+from harness.providers.ttsai.emulation.models.catalog import (
+    VOICES,
+    CatalogVoice,
+    find_voice,
+    resolve,
+    voice_rendition,
+)
+from harness.providers.ttsai.emulation.responses import billing, tools
+from harness.providers.ttsai.emulation.responses.asr import Transcript, decode_upload, transcribe
+from harness.providers.ttsai.emulation.responses.refusals import bad_request
+from harness.providers.ttsai.emulation.responses.speech import speak_cloned
 from harness.providers.ttsai.models.audio import (
     AnalyzeRequest,
     ConvertRequest,
@@ -42,17 +53,6 @@ from harness.providers.ttsai.models.audio import (
     VoiceConvertRequest,
 )
 from harness.sandbox.emulation import Call, Reject, Speech, Voice
-from harness.sandbox.emulations.ttsai.models.catalog import (
-    VOICES,
-    CatalogVoice,
-    find_voice,
-    resolve,
-    voice_rendition,
-)
-from harness.sandbox.emulations.ttsai.responses import billing, tools
-from harness.sandbox.emulations.ttsai.responses.asr import Transcript, decode_upload, transcribe
-from harness.sandbox.emulations.ttsai.responses.refusals import bad_request
-from harness.sandbox.emulations.ttsai.responses.speech import speak_cloned
 from harness.sandbox.http_bodies import json_reply
 from harness.speech import MEDIA_TYPES, AudioFormat, Engine, Rendition, SpeechError, sniff
 

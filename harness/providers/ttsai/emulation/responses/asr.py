@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from harness.providers.ttsai.emulation.responses.refusals import bad_request, model_loading
 from harness.sandbox.emulation import Call, Reject
-from harness.sandbox.emulations.ttsai.responses.refusals import bad_request, model_loading
 from harness.speech import Clip, SpeechError, decode
 
 ASR_RATE = 16_000

@@ -8,6 +8,6 @@
     sdk       what the official client library calls beyond the document, in the shapes it reads
     asr       real transcripts (the engine's transcriber hook, else Whisper tiny.en)
     tools     the audio tools' answers, from a table
-    errors    `{"error": {"code", "message"}}` with the spec's code for each status
+    refusals  `{"error": {"code", "message"}}` with the spec's code for each status
     billing   charging the direct answers (the engine charges job submits itself)
 """

@@ -13,14 +13,14 @@ from collections.abc import Mapping
 from starlette.responses import Response
 
 from harness.core.timestamps import format_iso
+from harness.providers.ttsai.emulation.models.catalog import CLONE_BASES, model_not_found
+from harness.providers.ttsai.emulation.models.saved import QUOTA, SAVED_VOICE_MAX_BYTES, SavedVoices, auto_model
+from harness.providers.ttsai.emulation.responses import billing
+from harness.providers.ttsai.emulation.responses.asr import decode_upload
+from harness.providers.ttsai.emulation.responses.refusals import bad_request, file_too_large
 from harness.providers.ttsai.models.catalog import SavedVoiceUpload
 from harness.providers.ttsai.models.uploads import SAVED_VOICE_MAX_SECONDS, SAVED_VOICE_MIN_SECONDS
 from harness.sandbox.emulation import Call
-from harness.sandbox.emulations.ttsai.models.catalog import CLONE_BASES, model_not_found
-from harness.sandbox.emulations.ttsai.models.saved import QUOTA, SAVED_VOICE_MAX_BYTES, SavedVoices, auto_model
-from harness.sandbox.emulations.ttsai.responses import billing
-from harness.sandbox.emulations.ttsai.responses.asr import decode_upload
-from harness.sandbox.emulations.ttsai.responses.refusals import bad_request, file_too_large
 from harness.sandbox.http_bodies import json_reply
 
 

@@ -3,7 +3,7 @@ to text and the audio tools, answering in TTS.ai's words. Endpoints, validation,
 come from the provider's spec; `models` holds what the emulation keeps (voices, plans, saved voices),
 `responses` how it answers, `routes` which handler answers each direct endpoint."""
 
-from harness.sandbox.emulations.ttsai.responses.jobs import TtsAiEmulation
+from harness.providers.ttsai.emulation.responses.jobs import TtsAiEmulation
 
 # A class, not an instance: the engine builds one per sandbox, so saved voices and conversations
 # never leak from one sandbox (or test) into another.
