@@ -1,4 +1,5 @@
-"""`tts-harness providers`: what the harness knows — endpoints (inferred ones marked), prices, models."""
+"""`tts-harness providers`: what the harness knows — endpoints (inferred ones marked), prices, models, and the voices
+a wire-family declaration lists."""
 
 from __future__ import annotations
 
@@ -29,6 +30,15 @@ def _price(endpoint: Endpoint) -> str:
     return f"{unit}{cost.amount.normalize():f}{suffix} (document's example)"
 
 
+def _voices(provider: Provider) -> list[dict[str, Any]]:
+    """The voices the provider's family declaration lists (none for a provider written as a package): the name a
+    request sends, its language and gender, and the declaration's words for it (`extra`: a `label` the documents
+    call it by, a category)."""
+    return [{**{key: value for key, value in v.extra.items() if isinstance(value, str)},
+             "name": v.name, "language": v.language, "gender": v.gender}
+            for v in getattr(provider.family, "voices", None) or ()]
+
+
 def describe(provider: Provider) -> dict[str, Any]:
     return {
         "name": provider.name,
@@ -53,6 +63,7 @@ def describe(provider: Provider) -> dict[str, Any]:
             for ep in provider.endpoints
         ],
         "models": [{"name": o.name, "endpoint": o.endpoint, "clones": o.clones} for o in provider.offerings],
+        "voices": _voices(provider),
         "documentation_drift": [{"topic": d.topic, "note": d.note} for d in provider.doc_drift],
     }
 
@@ -60,7 +71,7 @@ def describe(provider: Provider) -> dict[str, Any]:
 def providers_command(
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
-    """List providers, their endpoints as "METHOD /path/template", prices and models."""
+    """List providers, their endpoints as "METHOD /path/template", prices, models and declared voices."""
     try:
         described = [describe(p) for p in providers().values()]
     except UsageError as error:  # a broken plugin or providers file: one line, not a traceback
@@ -80,4 +91,7 @@ def providers_command(
             table.add_row(ep["endpoint"] + mark, ep["role"], " ".join(map(str, ep["statuses"])), ep["price"])
         console.print(table)
         console.print("models: " + ", ".join(m["name"] for m in item["models"]), highlight=False)
+        if item["voices"]:
+            console.print("voices: " + ", ".join(v["name"] + (f" ({v['label']})" if v.get("label") else "")
+                                                   for v in item["voices"]), highlight=False)
         console.print("hosts: " + ", ".join(f"{k} {v}" for k, v in item["hosts"].items()), highlight=False)

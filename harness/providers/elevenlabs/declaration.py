@@ -26,9 +26,22 @@ from harness.core.protocols.http_speech import (
     Voice,
 )
 from harness.core.protocols.websocket_speech import with_sockets
-from harness.core.spec import AudioAt, AudioBody, Auth, BodyKind, Endpoint, JsonBody, NdjsonBody, Response, Role
+from harness.core.spec import (
+    AudioAt,
+    AudioBody,
+    Auth,
+    BodyKind,
+    DocDrift,
+    Endpoint,
+    JsonBody,
+    NdjsonBody,
+    Response,
+    Role,
+)
 from harness.providers.elevenlabs.models import (
     DEFAULT_FORMAT,
+    DEFAULT_MODEL,
+    DEFAULT_VOICES_PAGE,
     HTTP_FORMATS,
     MODELS_PAGE,
     REFERENCE,
@@ -87,9 +100,38 @@ ENDPOINTS = (
               STREAM_TIMESTAMPS_REFERENCE),
 )
 SLOTS = Slots(text="/text", voice="/voice_id", model="/model_id", format="/output_format")
-SYNTHESES = tuple(Synthesis(endpoint, SLOTS, FORMATS, default_format=DEFAULT_FORMAT) for endpoint in ENDPOINTS)
+# "model_id ... Defaults to eleven_multilingual_v2": a request without it (the official client's, unless given one) is
+# spoken by that model.
+SYNTHESES = tuple(Synthesis(endpoint, SLOTS, FORMATS, default_format=DEFAULT_FORMAT, default_model=DEFAULT_MODEL)
+                  for endpoint in ENDPOINTS)
 
-VOICES = (Voice("JBFqnCBsd6RMkjVDRZzb"), Voice("21m00Tcm4TlvDq8ikWAM"))
+# The default ("premade") voices of DEFAULT_VOICES_PAGE's "Current Default Voices" table (read 2026-11-25): name,
+# voice_id, gender, accent. George (JBFqnCBsd6RMkjVDRZzb) is also the reference's example and leads: the benchmark's
+# voice. Rachel (21m00Tcm4TlvDq8ikWAM), the SDK examples' voice, is in the page's "Legacy Voices" table.
+DEFAULT_VOICES = (
+    ("George", "JBFqnCBsd6RMkjVDRZzb", "male", "British"), ("Alice", "Xb7hH8MSUJpSbSDYk0k2", "female", "British"),
+    ("Aria", "9BWtsMINqrJLrRacOk9x", "female", "American"), ("Bill", "pqHfZKP75CvOlQylNhV4", "male", "American"),
+    ("Brian", "nPczCjzI2devNBz1zQrb", "male", "American"), ("Callum", "N2lVS1w4EtoT3dr4eOWO", "male", "Transatlantic"),
+    ("Charlie", "IKne3meq5aSn9XLyUdCD", "male", "Australian"),
+    ("Charlotte", "XB0fDUnXU5powFXDhCwa", "female", "Swedish"),
+    ("Chris", "iP95p4xoKVk53GoZ742B", "male", "American"), ("Daniel", "onwK4e9ZLuTAKqWW03F9", "male", "British"),
+    ("Eric", "cjVigY5qzO86Huf0OWal", "male", "American"), ("Jessica", "cgSgspJ2msm6clMCkdW9", "female", "American"),
+    ("Laura", "FGY2WhTYpPnrIDTdsKH5", "female", "American"), ("Liam", "TX3LPaxmHKxFdv7VOQHJ", "male", "American"),
+    ("Lily", "pFZP5JQG7iQjIQuC4Bku", "female", "British"), ("Matilda", "XrExE9yKIg1WjnnlVkGX", "female", "American"),
+    ("River", "SAz9YHcvj6GT2YYXdXww", "non-binary", "American"), ("Roger", "CwhRBWXzGAHq8TQ4Fs17", "male", "American"),
+    ("Sarah", "EXAVITQu4vr4xnSDxMaL", "female", "American"), ("Will", "bIHbv24MWmeRgasZH58o", "male", "American"),
+)
+LEGACY_VOICES = (("Rachel", "21m00Tcm4TlvDq8ikWAM", "female", "American"),)
+_LANGUAGE = {"American": "en-US", "British": "en-GB", "Australian": "en-AU"}  # else "en": the accent names no region
+
+
+def _voice(name: str, voice_id: str, gender: str, accent: str, category: str) -> Voice:
+    return Voice(voice_id, _LANGUAGE.get(accent, "en"), gender,
+                 extra={"label": name, "category": category, "accent": accent, "source": DEFAULT_VOICES_PAGE})
+
+
+VOICES = (*(_voice(*row, category="premade") for row in DEFAULT_VOICES),
+          *(_voice(*row, category="premade (legacy)") for row in LEGACY_VOICES))
 
 MODELS_DECLARED = tuple(
     Model(name, CONVERT, VOICES[0].name,
@@ -119,7 +161,7 @@ SERVICE = SpeechService(
     hosts={HOST: "https://api.elevenlabs.io"},
     auth=Auth("xi-api-key"),
     key_env="ELEVENLABS_API_KEY",
-    docs=(REFERENCE, WS_REFERENCE, MODELS_PAGE),
+    docs=(REFERENCE, WS_REFERENCE, MODELS_PAGE, DEFAULT_VOICES_PAGE),
     error_model=ErrorBody,
     errors=ErrorShape({"detail": {"status": "{code}", "message": "{message}"}},
                       by_status={422: {"detail": [{"loc": ["body"], "msg": "{message}", "type": "value_error"}]}}),
@@ -129,6 +171,10 @@ SERVICE = SpeechService(
     voices=VOICES,
     prices_read=PRICES_READ,
     file_protocols=("elevenlabs",),
+    doc_drift=(DocDrift("default voices", "The stored list of default (\"premade\") voices is the documentation "
+                        "repository's page \"Default Voices (to delete)\", which the site redirects to its voices "
+                        "page; that page names no voice ids. Its voices are declared as the page lists them (read "
+                        "2026-11-25); an account's own voices are not known to the sandbox.", (DEFAULT_VOICES_PAGE,)),),
 )
 
 PROVIDER = with_sockets(SERVICE, SOCKETS)

@@ -42,6 +42,13 @@ WS_REFERENCE = "https://elevenlabs.io/docs/api-reference/text-to-speech/v-1-text
 MULTI_REFERENCE = "https://elevenlabs.io/docs/api-reference/websockets/multi-context"
 MULTI_CONTEXT_LIMIT = "https://github.com/livekit/agents-js/issues/1985"  # the server's own refusal, quoted there
 MODELS_PAGE = "https://help.elevenlabs.io/hc/en-us/articles/21811236079505-How-do-I-find-the-model-ID"
+# ElevenLabs' own documentation repository (elevenlabs/elevenlabs-docs at 3557f0b1, 2025-08-25; read 2026-11-25),
+# fern/docs/pages/product-guides/voices/default-voices.mdx, titled "Default Voices (to delete)" and redirected to
+# /docs/capabilities/voices on the site: "Default voices were previously referred to as "premade" voices. The latter
+# term is still used when accessing default voices via the API", its "Current Default Voices" table (name, voice_id,
+# gender, age, accent, ...) and its "Legacy Voices" ("Legacy voices will remain available for the foreseeable future").
+DEFAULT_VOICES_PAGE = ("https://github.com/elevenlabs/elevenlabs-docs/blob/main/fern/docs/pages/product-guides/voices/"
+                       "default-voices.mdx")
 
 DEFAULT_FORMAT = "mp3_44100_128"  # "default: mp3_44100_128"
 DEFAULT_MODEL = "eleven_multilingual_v2"  # "Defaults to eleven_multilingual_v2"

@@ -21,7 +21,19 @@ from harness.core.protocols.http_speech import (
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
-from harness.providers.fish.models import FORMATS_PAGE, GUIDE, PRICING, SDK, SOCKET, ErrorBody, TTSRequest
+from harness.providers.fish.models import (
+    DEPRECATIONS,
+    FORMATS_PAGE,
+    GUIDE,
+    MODELS_PAGE,
+    OPENAPI,
+    PRICING,
+    PRICING_PAGE,
+    SDK,
+    SOCKET,
+    ErrorBody,
+    TTSRequest,
+)
 from harness.providers.fish.sockets import SOCKETS
 
 HOST = "api"
@@ -56,6 +68,22 @@ MODELS = tuple(Model(name, TTS.key, "7f92f8afb8ec43bf81429cc1c9199cb1", usd_per_
                                 "reseller's page)", description=f"Fish Audio {name} (the guide's playground voice)")
                for name in ("s1", "speech-1.6"))
 
+# The models Fish Audio's own pages list today (read 2026-11-25), each priced as its pricing page's table says: "TTS
+# pricing is based on the size of input text, measured in millions of UTF-8 bytes. | `s2.1-pro` | $15.00 / M UTF-8
+# bytes | `s2.1-pro-free` | $0.00 / M UTF-8 bytes | `s2-pro` | $15.00 / M UTF-8 bytes |" (PRICING_PAGE). s2.1-pro is
+# the API's default ("default": "s2.1-pro", OPENAPI) and Pipecat's FishAudioTTSService's; s2-pro the official
+# client's (fish-audio-sdk 1.3.0, fishaudio/resources/tts.py: `model: Model = "s2-pro"`, source: sdk).
+CATALOGUE_READ = "2026-11-25"
+CURRENT = (("s2.1-pro", Decimal("15"), "the API's default model, \"Our recommended production TTS model\""),
+           ("s2.1-pro-free", Decimal("0"), "\"The same model as S2.1-Pro, available at $0 for development and "
+            "testing\", \"Free to use under fair-use limits\""),
+           ("s2-pro", Decimal("15"), "\"Previous-generation S2 TTS model\""))
+MODELS += tuple(Model(name, TTS.key, "7f92f8afb8ec43bf81429cc1c9199cb1", usd_per_million_chars=price,
+                      price_note=f"${price:.2f} / M UTF-8 bytes, one byte a character in English ({CATALOGUE_READ}; "
+                                 f"{PRICING_PAGE})",
+                      description=f"Fish Audio {name}: {words} ({MODELS_PAGE}, read {CATALOGUE_READ})")
+                for name, price, words in CURRENT)
+
 REFUSALS = Refusals(
     invalid=Refusal(400, "400", "{detail}"),
     missing_key=Refusal(401, "401", "Missing API key"),
@@ -72,19 +100,28 @@ SERVICE = SpeechService(
     hosts={HOST: "https://api.fish.audio"},
     auth=Auth("Authorization", "Bearer"),
     key_env="FISH_API_KEY",
-    docs=(GUIDE, SDK, FORMATS_PAGE, PRICING, SOCKET),
+    docs=(GUIDE, SDK, FORMATS_PAGE, PRICING, SOCKET, OPENAPI, MODELS_PAGE, PRICING_PAGE, DEPRECATIONS),
     error_model=ErrorBody,
     errors=ErrorShape({"status": "{status}", "message": "{message}"}),
     refusals=REFUSALS,
     syntheses=(Synthesis(TTS, Slots(text="/text", voice="/reference_id", model="/model", format="/format",
-                                    rate="/sample_rate"), FORMATS, default_format="mp3"),),
+                                    rate="/sample_rate"), FORMATS, default_format="mp3",
+                         # "If omitted or set to an unrecognized value, the request falls back to `s2.1-pro`" (OPENAPI)
+                         default_model="s2.1-pro"),),
     models=MODELS,
     voices=VOICE_LIST,
     prices_read="2026-11-24",
     doc_drift=(DocDrift("msgpack", "The guide's requests are JSON; the official client sends the same fields as "
                         "MessagePack (Content-Type: application/msgpack). The harness sends JSON; the sandbox reads "
                         "either.", (GUIDE, SDK)),
-               DocDrift("errors", "No error body is in the stored pages: inferred.", (GUIDE,))),
+               DocDrift("errors", "No error body is in the stored pages: inferred.", (GUIDE,)),
+               DocDrift("model fallback", "The `model` header \"falls back to `s2.1-pro`\" when omitted or "
+                        "unrecognized: the sandbox speaks a request without it as s2.1-pro, but refuses a name outside "
+                        "the declared enum (the request model's), where the service would speak it as s2.1-pro.",
+                        (OPENAPI,)),
+               DocDrift("deprecated models", "speech-1.5 and speech-1.6 were \"deprecated on February, 28th, 2026\"; "
+                        "speech-1.6 is still declared (as the reseller's price page lists it), the current models "
+                        "beside it.", (DEPRECATIONS, PRICING))),
 )
 
 PROVIDER = with_sockets(SERVICE, SOCKETS)  # and its live WebSocket (`sockets`)

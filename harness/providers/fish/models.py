@@ -1,7 +1,8 @@
 """Fish Audio's wire payloads for `POST /v1/tts`, as its guide (GUIDE) and official client `fish-audio-sdk` 1.3.0
 (source: sdk: fish_audio_sdk/apis.py and schemas.py TTSRequest) write them.
 
-    POST https://api.fish.audio/v1/tts     Authorization: Bearer KEY    model: s1 | speech-1.5 | speech-1.6
+    POST https://api.fish.audio/v1/tts     Authorization: Bearer KEY
+        model: s2.1-pro (the default) | s2.1-pro-free | s2-pro | s1 (| speech-1.5 | speech-1.6, deprecated)
         {"text", "reference_id", "format", "sample_rate", "mp3_bitrate", "chunk_length", "latency", ...}
         as JSON, or as MessagePack (`Content-Type: application/msgpack`: what the official client sends)
         200: the audio, streamed
@@ -20,6 +21,15 @@ SDK = "https://pypi.org/project/fish-audio-sdk/1.3.0/ (fish_audio_sdk/apis.py: t
 FORMATS_PAGE = "https://novita.ai/docs/es/api-reference/model-apis-fish-audio-text-to-speech.md"  # formats and rates
 PRICING = "https://muapi.ai/fish-audio-api"  # "$15 per 1M UTF-8 bytes" (a reseller's page)
 SOCKET = "https://docs.fish.audio/api-reference/endpoint/websocket/tts-live.md"
+# Fish Audio's own documentation repository (fishaudio/docs at 5783e097, 2026-08-21; read 2026-11-25): the `model`
+# header of POST /v1/tts (api-reference/openapi.json: "enum": ["s1", "s2-pro", "s2.1-pro", "s2.1-pro-free"],
+# "default": "s2.1-pro", "If omitted or set to an unrecognized value, the request falls back to `s2.1-pro`."), the
+# models page ("We recommend using s2.1-pro for production projects. Use s2.1-pro-free when you want the same model
+# for evaluation ...") and the pricing page's table.
+OPENAPI = "https://github.com/fishaudio/docs/blob/main/api-reference/openapi.json (POST /v1/tts, header model)"
+MODELS_PAGE = "https://docs.fish.audio/developer-guide/models-pricing/models-overview"
+PRICING_PAGE = "https://docs.fish.audio/developer-guide/models-pricing/pricing-and-rate-limits"
+DEPRECATIONS = "https://docs.fish.audio/developer-guide/models-pricing/deprecations"  # speech-1.5/1.6: 2026-02-28
 
 
 class TTSRequest(RequestModel):
@@ -37,7 +47,9 @@ class TTSRequest(RequestModel):
     prosody: dict[str, Any] | None = None
     top_p: float | None = None
     temperature: float | None = None
-    model: Literal["s1", "speech-1.5", "speech-1.6"] | None = None  # the `model` header ("default s1")
+    # the `model` header (OPENAPI: "default": "s2.1-pro"); speech-1.5 and speech-1.6 "deprecated on February, 28th,
+    # 2026" (DEPRECATIONS), still declared
+    model: Literal["s2.1-pro", "s2.1-pro-free", "s2-pro", "s1", "speech-1.5", "speech-1.6"] | None = None
 
 
 class ErrorBody(ResponseModel):

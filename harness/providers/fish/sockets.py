@@ -38,7 +38,9 @@ LIVE = Socket(
     auth=SocketAuth(KeyIn.HEADER, in_handshake=True),  # "Authorization: Bearer <api_key> - Required"
     framing=Framing.MSGPACK,
     headers={"model": "{model}"},
-    models={"s1": "s1"},  # the channel binding's `model` enum: s1
+    # the channel binding's `model` enum (SOCKET_SPEC at fishaudio/docs 5783e097, read 2026-11-25): "enum: - s1 -
+    # s2-pro - s2.1-pro - s2.1-pro-free"; "Falls back to `s2.1-pro` when omitted or unrecognized"
+    models={name: name for name in ("s1", "s2-pro", "s2.1-pro", "s2.1-pro-free")},
     suffix="-live",
     opening=Send("start", {"event": "start", "request": {"text": "", "reference_id": "{voice}", "format": "{format}",
                                                          "sample_rate": "{rate}", "latency": "balanced"}},
@@ -56,9 +58,11 @@ LIVE = Socket(
     drift=(DocDrift("error frame", "The documents' only error signal is finish with reason error: no code or message "
                     "rides on it, and the close code after it is not given (the sandbox closes 1008).",
                     (SOCKET_SPEC,)),
-           DocDrift("model header", "The AsyncAPI file's model enum is s1 (the page also lists s2-pro, which no "
-                    "HTTP model here is): the socket is declared for s1; the official client's default model s2-pro "
-                    "is refused by the sandbox.", (SOCKET_SPEC, SOCKET_SDK)),
+           DocDrift("model header", "The AsyncAPI file's model enum is s1, s2-pro, s2.1-pro, s2.1-pro-free (the "
+                    "stored page of the socket, older, lists s1 and s2-pro); \"Falls back to `s2.1-pro` when omitted "
+                    "or unrecognized\": the sandbox serves the four, speaks a session without the header as "
+                    "s2.1-pro (the synthesis' default model) and refuses another name with the start message.",
+                    (SOCKET_SPEC, SOCKET)),
            DocDrift("start request", "The official client sends its generation settings (max_new_tokens, "
                     "repetition_penalty, min_chunk_length, condition_on_previous_chunks, early_stop_threshold) "
                     "inside start's request; the AsyncAPI schema does not list them: accepted (source: sdk).",

@@ -36,6 +36,7 @@ from harness.core.spec import (
 )
 from harness.providers.mistral.models import (
     GENERATE_GUIDE,
+    MODEL_CARD,
     PLUGIN_GUIDE,
     PRICING,
     REALTIME_GUIDE,
@@ -100,13 +101,22 @@ SPEECH_SYNC = Endpoint(
 VOICE_LIST = (Voice("en_paul_neutral", "en-US", "male"), Voice("gb_jane_neutral", "en-GB", "female"),
               Voice("voice_478", "en-US", "female"))
 
+# The model card's API names of Voxtral TTS 26.03 (MODEL_CARD, read 2026-11-25): `voxtral-mini-tts-2603` and the alias
+# `voxtral-mini-tts-latest` — one model, one price ("price: 16.0, ... denominator: '/M Chars'" for the output; the input
+# text is "price: 0.0").
+CARD_READ = "2026-11-25"
+CARD_PRICE = Decimal("16")
+CARD_NOTE = f"Voxtral TTS (26.03): $16 per million characters ({CARD_READ}; {MODEL_CARD})"
+LATEST = "voxtral-mini-tts-latest"  # an API name of voxtral-mini-tts-2603 (MODEL_CARD)
+
 MODELS = (
     Model("voxtral-mini-tts-3-0", SPEECH.key, "voice_478", usd_per_million_chars=Decimal("13"),
           price_note=f"Voxtral Speech 3: $13 per million generated characters ({PRICES_READ}; {PRICING})",
           description="Voxtral Speech 3 (voice voice_478)"),
-    Model("voxtral-mini-tts-2603", SPEECH.key, "en_paul_neutral",
-          price_note="no price for this model in the stored material",
-          description="Voxtral TTS 2603 (en_paul_neutral)"),
+    Model("voxtral-mini-tts-2603", SPEECH.key, "en_paul_neutral", usd_per_million_chars=CARD_PRICE,
+          price_note=CARD_NOTE, description="Voxtral TTS 2603 (en_paul_neutral)"),
+    Model(LATEST, SPEECH.key, "en_paul_neutral", usd_per_million_chars=CARD_PRICE, price_note=CARD_NOTE,
+          description="voxtral-mini-tts-latest, the model card's alias of voxtral-mini-tts-2603 (en_paul_neutral)"),
     # The same models answered as one JSON document (`stream` false): their own offerings, the request naming the
     # model as it is (`sets` at the model slot).
     Model("voxtral-mini-tts-3-0-sync", SPEECH_SYNC.key, "voice_478", sets={"/model": "voxtral-mini-tts-3-0"},
@@ -114,8 +124,11 @@ MODELS = (
           price_note=f"Voxtral Speech 3: $13 per million generated characters ({PRICES_READ}; {PRICING})",
           description="Voxtral Speech 3, not streamed (voice voice_478)"),
     Model("voxtral-mini-tts-2603-sync", SPEECH_SYNC.key, "en_paul_neutral", sets={"/model": "voxtral-mini-tts-2603"},
-          price_note="no price for this model in the stored material",
+          usd_per_million_chars=CARD_PRICE, price_note=CARD_NOTE,
           description="Voxtral TTS 2603, not streamed (en_paul_neutral)"),
+    Model(f"{LATEST}-sync", SPEECH_SYNC.key, "en_paul_neutral", sets={"/model": LATEST},
+          usd_per_million_chars=CARD_PRICE, price_note=CARD_NOTE,
+          description="voxtral-mini-tts-latest (voxtral-mini-tts-2603), not streamed (en_paul_neutral)"),
 )
 
 SLOTS = Slots(text="/input", voice="/voice_id", model="/model", format="/response_format")
@@ -137,7 +150,7 @@ SERVICE = SpeechService(
     hosts={HOST: "https://api.mistral.ai"},
     auth=Auth("Authorization", "Bearer"),
     key_env="MISTRAL_API_KEY",
-    docs=(SDK, GENERATE_GUIDE, REALTIME_GUIDE, PLUGIN_GUIDE, VOICES_GUIDE, PRICING),
+    docs=(SDK, GENERATE_GUIDE, REALTIME_GUIDE, PLUGIN_GUIDE, VOICES_GUIDE, PRICING, MODEL_CARD),
     error_model=ErrorBody,
     errors=ErrorShape({"object": "error", "message": "{message}", "type": "invalid_request_error", "code": "{code}"},
                       by_status={422: {"detail": [{"loc": ["body"], "msg": "{message}", "type": "value_error"}]}}),
@@ -157,7 +170,12 @@ SERVICE = SpeechService(
                         "forms of the one path picked by `stream` (audio.speech and audio.speech.sync).",
                         (SDK, GENERATE_GUIDE)),
                DocDrift("errors", "No error body other than 422 is in the stored material: 401/429/500 and their "
-                        "{object, message, type, code} body are inferred.", (SDK,))),
+                        "{object, message, type, code} body are inferred.", (SDK,)),
+               DocDrift("latest alias", "The model card names voxtral-mini-tts-latest an API name of Voxtral TTS 26.03 "
+                        "(voxtral-mini-tts-2603), priced as it. No stored page of Mistral's names Voxtral Speech 3 "
+                        "(voxtral-mini-tts-3-0, third parties' pages) or says the alias moved to it: declared as "
+                        "26.03's, and no stored answer names the model an alias resolved to (the sandbox echoes the "
+                        "name asked).", (MODEL_CARD, PRICING))),
 )
 
 PROVIDER = with_sockets(SERVICE, SOCKETS)

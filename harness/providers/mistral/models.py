@@ -27,6 +27,11 @@ GENERATE_GUIDE = "https://docs.mistral.ai/studio/audio/text-to-speech/generate-s
 PLUGIN_GUIDE = "https://docs.livekit.io/agents/models/tts/mistralai"  # default model, voice, "Defaults to mp3"
 VOICES_GUIDE = "https://docs.jambonz.org/guides/features/tts-vendor-settings/mistral"  # voice ids, model names
 PRICING = "https://micdrop.dev/blog/mistral-voice-agent-voxtral-3.md"  # "Voxtral Speech 3 costs $13 per million ..."
+# Mistral's own model card of Voxtral TTS (its documentation repository, mistralai/platform-docs-public at 222f4ba9,
+# 2026-08-21, src/schema/models/models/voxtral-tts-26-03.ts; read 2026-11-25): "slug: 'voxtral-tts-26-03'",
+# "identifiers: { apiNames: ['voxtral-mini-tts-2603', 'voxtral-mini-tts-latest'] }", and its price "output: [{ type:
+# 'range', price: 16.0, ..., denominator: '/M Chars' }]" (input: 0.0).
+MODEL_CARD = "https://docs.mistral.ai/models/voxtral-tts-26-03"
 
 OutputFormat = Literal["pcm", "wav", "mp3", "flac", "opus"]  # SpeechOutputFormat (source: sdk)
 
