@@ -11,7 +11,8 @@ open before the model speaks, so the handshake is not in the figures (`connect_m
 The session is `harness.core.protocols.realtime_session`'s, with the `websockets` client; its frames are
 read into events by the protocol's grammar. Each audio frame reached us after `Session.arrived_after` and by
 its `t_s`: that interval is the one every figure carries. A refused upgrade, an error frame, a dropped
-connection or an utterance the server never finished fail the job in the harness's error classes; the
+connection or an utterance the server never finished (no final marker; on a socket without one, no close with its
+code) fail the job in the harness's error classes; the
 characters sent are charged at the declared price once the socket was open (the providers bill them).
 """
 
@@ -165,6 +166,8 @@ def failure_of(session: Session, frames: Frames, grammar: Grammar, context: str 
         return ProtocolError(redact.cut(f"{session.url}: a frame that may carry audio could not be read, so the audio "
                                         f"has a gap: {frames.lost[0]}{more}", 300))
     final = next((e for e in mine if e.kind is grammar.final_kind), None)
+    if final is None and ended_by_close(session, grammar):
+        return None  # no final message: the server's close after the end is the utterance's end
     if final is None:
         return _unfinished(session, grammar, redact)
     late = [e for e in mine if e.kind is Kind.AUDIO and e.audio and e.frame > final.frame]
@@ -172,6 +175,14 @@ def failure_of(session: Session, frames: Frames, grammar: Grammar, context: str 
         return ProtocolError(f"{session.url}: {len(late)} audio frames after the final marker (frame {final.frame}), "
                              f"the first in frame {late[0].frame}: the utterance's end is not where the audio ends")
     return None
+
+
+def ended_by_close(session: Session, grammar: Grammar) -> bool:
+    """Whether a socket without a final message (`Grammar.ending_close`) ended its utterance as it says: the server's
+    close with that code."""
+    closing = session.closing
+    return grammar.ending_close is not None and closing is not None and closing.by_server and \
+        closing.code == grammar.ending_close
 
 
 def _unfinished(session: Session, grammar: Grammar, redact: Redactor) -> ProviderError:

@@ -6,7 +6,8 @@ checks are pure functions of the frames) and returns `Violation`s located at `/f
     schema     every message, both directions, validates against its protocol's model, its audio text in its
                declared encoding; binary frames only where the protocol sends audio that way
     order      each utterance (context) ends with exactly one final message (isFinal, done, Flushed per
-               Flush); nothing of it comes after its final or its error
+               Flush); nothing of it comes after its final or its error; a socket without a final message
+               (`Grammar.ending_close`) is ended by the server's close with its code, after the client's last frame
     contexts   every message names a context the client opened; timestamps name only words of their own
                context's transcript (two contexts' audio never mixed)
     alignment  marks start in order, end after they start, and lie within the audio (chunk-relative
@@ -100,6 +101,8 @@ def _order(session: Session, grammar: Grammar, found: Findings) -> None:
                 ended[context] = event.frame
         elif event.kind is Kind.ERROR and grammar.contexts:
             ended[context] = event.frame
+    if grammar.ending_close is not None and not _refused(found, session):
+        _ended_by_close(session, grammar.ending_close, found)
     flushes = grammar.flushes_in([f.text if f.text is not None else f.data for f in session.sent()]) \
         if grammar.final_kind is Kind.FLUSHED else 0
     answered = finals[""] + sum(1 for e in found.events if e.kind is Kind.WARNING)  # a Warning answers a Flush
@@ -112,6 +115,20 @@ def _order(session: Session, grammar: Grammar, found: Findings) -> None:
         if late and flushes == finals[""]:
             found.add(late[0].frame, "", "no audio after the Flushed that answers the last Flush",
                       f"{len(late)} audio frames", "order")
+
+
+def _ended_by_close(session: Session, code: int, found: Findings) -> None:
+    """No final message: the utterance ends when the server closes with `code`, once the client has said all."""
+    closing = session.closing
+    if closing is None or not closing.by_server or closing.code != code:
+        by = "server" if closing is not None and closing.by_server else "client"
+        how = "no close" if closing is None else f"close {closing.code} by the {by}"
+        found.add(None, "/closing", f"the server's close {code}, which ends the utterance", how, "order")
+        return
+    sent = session.sent()
+    if sent and sent[-1].t_s > closing.t_s:
+        found.add(sent[-1].index, "", f"the server's close {code} after the client's last frame",
+                  f"a frame sent {sent[-1].t_s - closing.t_s:.3f} s after it", "order")
 
 
 def _refused(found: Findings, session: Session) -> bool:

@@ -9,7 +9,8 @@ again offline by the same plan) and a judgement of the sessions it recorded:
     timing-marks     (every socket with timing marks) the marks name the transcript's words (or characters), in
                      order, each context's its own (the frame rules judge their times)
     error-bad-key    a wrong key: a refused upgrade (4xx) or an error frame and a documented close; no audio
-    error-malformed  a message that is not JSON: an error frame or a documented close other than 1000
+    error-malformed  a message that is not JSON (on a bare-text socket, a binary frame): an error frame or a
+                     documented close other than 1000
     error-unknown-voice   a voice the declaration does not list: refused the protocol's way; no audio
     flush-limit      (a socket with a documented flush limit, such as 20 a minute) one flush past it: its
                      warning, that flush unanswered
@@ -142,9 +143,15 @@ def _speak_plan(target: RealtimeTarget, name: str, chunks: list[str], *, paced: 
 def _malformed(target: RealtimeTarget) -> SocketPlan:
     opening = target.grammar.opening(target.utterance([SAMPLE_TEXT]))
     kept = opening.messages[:target.grammar.preamble]
-    bad = replace(opening, messages=(*kept, Outgoing(MALFORMED)))
+    bad = replace(opening, messages=(*kept, Outgoing(malformed(target.grammar))))
     # Nothing is said, so nothing completes: the plan waits for the error frame or the server's close.
     return SocketPlan("error-malformed", bad, done=lambda events: any(e.kind is Kind.ERROR for e in events))
+
+
+def malformed(grammar: Grammar) -> str | bytes:
+    """A frame that is no message of the grammar's: text that is not JSON, or, where every text frame is the text
+    itself (a bare-text socket), a binary frame."""
+    return MALFORMED.encode() if grammar.bare_text else MALFORMED
 
 
 def _two_contexts(target: RealtimeTarget) -> SocketPlan:
@@ -196,7 +203,7 @@ def judge(target: RealtimeTarget, plan: SocketPlan, session: Session) -> Finding
     """The frame rules, then what the check itself expects of the session."""
     refusal = plan.name.startswith("error-")
     found = check_session(session, target.grammar, plan.transcripts, expect_audio=not refusal)
-    deliberate = {f"/frames/{f.index}" for f in session.sent() if f.text == MALFORMED}
+    deliberate = {f"/frames/{f.index}" for f in session.sent() if (f.text or f.data) == malformed(target.grammar)}
     found.violations = [v for v in found.violations if v.pointer not in deliberate]
     if refusal:
         _expect_refusal(target.grammar, session, found)

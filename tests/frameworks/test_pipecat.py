@@ -230,10 +230,6 @@ def _groq_environ(sandbox: Sandbox) -> dict[str, str]:
     return {"GROQ_BASE_URL": sandbox.base_url("groq")}
 
 
-RIME_NO_PLAIN_SOCKET = ("the sandbox serves Rime's JSON socket (ws3) only: the plain-text /ws socket "
-                        "RimeNonJsonTTSService opens is refused (HTTP 403, no body). Rime's reference documents it "
-                        "(docs.rime.ai, Mist v2 Websockets: bare text in, raw audio bytes out, <EOS>/<CLEAR>), but the "
-                        "WebSocket speech family speaks no bare-text frames nor a socket without a final message")
 XAI_NO_SOCKET = ("the sandbox serves no xAI TTS socket (wss://api.x.ai/v1/tts): the upgrade XAITTSService sends is "
                  "refused (HTTP 403, no body). xAI's reference shows \"Streaming text to speech — Loading WebSocket "
                  "spec…\" and no message; its official client says \"The public TTS surface is REST-only\" "
@@ -249,8 +245,7 @@ CASES = (
     Case("deepgram-socket", "deepgram", _deepgram_socket,
          bad_key=r"refused the connection \(HTTP 401\): Invalid credentials"),
     Case("rime-socket", "rime", _rime_socket, bad_key=r"rejected WebSocket connection: HTTP 401"),
-    Case("rime-plain-socket", "rime", _rime_plain_socket, bad_key=r"rejected WebSocket connection: HTTP 401",
-         speak_refused=RIME_NO_PLAIN_SOCKET, key_refused=RIME_NO_PLAIN_SOCKET),
+    Case("rime-plain-socket", "rime", _rime_plain_socket, bad_key=r"rejected WebSocket connection: HTTP 401"),
     Case("minimax-http", "minimax", _minimax_http, bad_key=r"MiniMax TTS error: HTTP 401"),
     Case("inworld-socket", "inworld", _inworld_socket, bad_key=r"rejected WebSocket connection: HTTP 401"),
     Case("speechify-http", "speechify", _speechify_http, bad_key=r"Speechify API error: .*Invalid API key"),

@@ -288,6 +288,10 @@ class Grammar(ABC):
     contexts: bool = False  # several utterances multiplexed on one socket, told apart by id
     timing_marks: bool = False  # the protocol says when each word (or character) is spoken: the marks check runs
     final_kind: Kind = Kind.FINAL  # the event that ends an utterance (FLUSHED: each flush's answer, `flushes_in`)
+    # No final message: the server's close with this code, after the client's end, ends the utterance (a socket that
+    # closes "after sending the generated audio"); None: a `final_kind` event ends it.
+    ending_close: int | None = None
+    bare_text: bool = False  # each client text frame is the text itself: any text is well formed, a binary frame not
     preamble: int = 0  # how many of an opening's messages must come before any other (an init)
     voice_is_model: bool = False  # the protocol names a voice by its model (aura-* names)
     key_in_message: bool = False  # the key travels in the opening message (`KEY_SLOT`), not the upgrade's header

@@ -15,6 +15,8 @@ it and the `Match` that tells it apart — and
 
 Messages are JSON text frames, or MessagePack maps in binary frames where the socket says so (`framing`; see the
 declarations that set it), audio then a `bin` value at `audio_at` (`harness.core.protocols.socket_framing` owns both).
+A socket of no messages at all (`BareText`) takes the text itself as each text frame, control words as frames of their
+own, answers with the audio's bytes alone and ends the utterance by closing the socket, not with a final message.
 
 `SocketGrammar` reads and writes it for every engine (the session runner, the frame checks of
 `harness.contracts.frame_checks`, the benchmark's socket jobs); the sandbox's `http-speech` emulation imitates it
@@ -61,8 +63,8 @@ from harness.core.protocols.realtime_grammar import (
     Session,
     Utterance,
 )
-from harness.core.protocols.socket_framing import Framing, audio_in, decode, encode
-from harness.core.spec import AudioAt, DocDrift, Offering, Provider, UnknownInput
+from harness.core.protocols.socket_framing import BARE_TEXT_AT, Framing, audio_in, decode, encode
+from harness.core.spec import AudioAt, DocDrift, Offering, Provider, RequestModel, UnknownInput
 
 PROTOCOL = "websocket-speech"
 
@@ -189,6 +191,39 @@ class Contexts:
     limit: int = 0  # the most contexts open at once on one socket (0: the documents give none)
 
 
+class BareTextFrame(RequestModel):
+    """A bare-text socket's client frame, as `Framing.TEXT` reads it: `{"text": <the frame>}`."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class BareText:
+    """A socket of bare frames, not messages: each client text frame is the text itself ("bare (non-serialized)
+    text"), and a frame that is exactly one of the control words is that command — the end, a flush, a clear; each
+    server frame is the audio's bytes; and no final message comes: the server ends the utterance by closing the
+    socket (`close`) once it has sent the audio the end asked for ("for the server to close the connection after
+    sending the generated audio").
+
+    Declared, it makes the socket's `text`, `end`, `flush` and `clear` (bare-text frames read through
+    `Framing.TEXT` as `{"text": <the frame>}`, each word told by its `Match` on "/text") and its framing; `final` and
+    `error` stay None, a refusal being told by the close frame alone (`close_errors`). Every engine reads the ending
+    from the grammar (`Grammar.ending_close`): the server's close with `close` after the end is the utterance's end."""
+
+    end: str  # the control word that ends the text: the buffer spoken, then the close
+    flush: str = ""  # the control word that speaks the buffer, the text going on ("": none)
+    clear: str = ""  # the control word that drops the buffer unspoken ("": none)
+    close: int = 1000  # the close code that ends the utterance
+
+    def send(self, name: str, word: str = "") -> Send:
+        """The bare-text frame `word` (the text itself where no word is given) as the family's client message."""
+        at = BARE_TEXT_AT
+        return Send(name, {at[1:]: word or "{text}"}, BareTextFrame, Match(at, word or None))
+
+
+_UNSAID = Send("", {}, BareTextFrame)  # `Socket.text` left to a part that makes it (`BareText`)
+
+
 @dataclass(frozen=True, slots=True)
 class Socket:
     """One documented WebSocket endpoint of a provider, every field quoting its documents (or its SDK)."""
@@ -198,13 +233,15 @@ class Socket:
     summary: str
     doc: str
     auth: SocketAuth
-    text: Send
+    text: Send = _UNSAID  # required, unless `bare` makes it
     # What says the text is complete; the server then speaks the rest and sends `final`. None: the text message is
     # the whole utterance (one request per synthesis), so the text goes as one message, spoken at once.
-    end: Send | None
-    final: Answer  # kind FINAL: the utterance is complete (it may carry the last audio at `audio_at`)
-    error: Answer | None  # kind ERROR; None: errors are told by the close frame alone (`close_errors`)
-    formats: tuple[Format, ...]  # the first is the benchmark's
+    end: Send | None = None
+    # Kind FINAL: the utterance is complete (it may carry the last audio at `audio_at`). None only with `bare`: the
+    # server's close ends the utterance.
+    final: Answer | None = None
+    error: Answer | None = None  # kind ERROR; None: errors are told by the close frame alone (`close_errors`)
+    formats: tuple[Format, ...] = ()  # the first is the benchmark's (at least one)
     audio: Answer | None = None  # kind AUDIO: the JSON message carrying audio at `audio_at` (None: binary frames)
     opening: Send | None = None
     flush: Send | None = None  # speaks what the buffer holds without ending the text (a flush message)
@@ -260,8 +297,36 @@ class Socket:
     continues: Match | None = None
     contexts: Contexts | None = None  # several utterances side by side on one socket
     marks: Marks | None = None  # when each word (or character) is spoken
+    bare: BareText | None = None  # no messages: the text itself in, the audio's bytes out, the close as the end
 
     def __post_init__(self) -> None:
+        if self.bare is not None:
+            bare = self.bare
+            made: dict[str, Any] = {
+                "framing": Framing.TEXT, "text": bare.send("text"), "end": bare.send("end", bare.end),
+                "flush": bare.send("flush", bare.flush) if bare.flush else None,
+                "clear": bare.send("clear", bare.clear) if bare.clear else None, "final": None, "error": None}
+            unset: dict[str, Any] = {"framing": Framing.JSON, "text": _UNSAID}
+            # Given apart, a message must be the part's own (a copy of the socket, `dataclasses.replace`, gives them).
+            given = [name for name, value in made.items() if getattr(self, name) not in (unset.get(name), value)]
+            if given:
+                raise ValueError(f"socket {self.key}: a bare-text socket's messages and framing are its `bare` part's, "
+                                 f"not declared apart ({', '.join(given)})")
+            for name, value in made.items():
+                object.__setattr__(self, name, value)
+        if self.text is _UNSAID:
+            raise ValueError(f"socket {self.key}: its text message is required")
+        if not self.formats:
+            raise ValueError(f"socket {self.key}: at least one format is required")
+        if (self.final is None) is (self.bare is None):
+            raise ValueError(f"socket {self.key}: the utterance ends with a final message or, on a bare-text socket, "
+                             "with the server's close: exactly one")
+        if self.framing is Framing.TEXT and self.bare is None:
+            raise ValueError(f"socket {self.key}: bare-text framing is declared by the `bare` part")
+        if self.bare is not None and (self.audio is not None or self.opening is not None or self.after_final
+                                      is not None or self.contexts is not None):
+            raise ValueError(f"socket {self.key}: a bare-text socket has no messages beyond its text and words: "
+                             "no opening, audio message, after_final or contexts")
         # The key and the closing messages are put into text as a session leaves (`KEY_SLOT`, `Opening.closing`):
         # a MessagePack socket carries neither, so a declaration asking for it is refused here, not on the wire.
         if self.framing.binary and (self.auth.where is KeyIn.MESSAGE or self.after_final is not None):
@@ -347,6 +412,8 @@ class SocketGrammar(Grammar):
         self.binary_audio = socket.audio_at is None
         self.close_codes = socket.close_codes
         self.final_kind = Kind.FLUSHED if socket.flushes is not None else Kind.FINAL
+        self.ending_close = None if socket.bare is None else socket.bare.close
+        self.bare_text = socket.bare is not None
         # A socket that names a model and never a voice speaks each model in its own voice (aura-* names).
         said = {name for send in (socket.opening, socket.text) if send is not None for name in slots_of(send.template)}
         upgrade = (*socket.query.values(), *socket.headers.values(), *socket.path_params.values())

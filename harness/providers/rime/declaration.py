@@ -28,7 +28,7 @@ from harness.providers.rime.models import (
     ErrorBody,
     SpeechRequest,
 )
-from harness.providers.rime.sockets import OVERVIEW, SEGMENT, SOCKETS, WS_HOST, WS_JSON
+from harness.providers.rime.sockets import OVERVIEW, SEGMENT, SOCKETS, WS_HOST, WS_JSON, WS_PLAIN, WS_PLAIN_ARCANA
 
 HOST = "api"
 RATE = 24000  # samplingRate's "default: 24000" (ARCANA_HTTP)
@@ -88,11 +88,11 @@ REFUSALS = Refusals(
 
 SERVICE = SpeechService(
     name="rime",
-    title="Rime text to speech (HTTP) and its WebSocket",
+    title="Rime text to speech (HTTP) and its WebSockets",
     hosts={HOST: "https://users.rime.ai", WS_HOST: "https://users-ws.rime.ai"},
     auth=Auth("Authorization", "Bearer"),
     key_env="RIME_API_KEY",
-    docs=(QUICKSTART, CLI, MCP, WS_JSON, SEGMENT, OVERVIEW, ARCANA_HTTP, MIST_V2_HTTP),
+    docs=(QUICKSTART, CLI, MCP, WS_JSON, SEGMENT, OVERVIEW, WS_PLAIN, WS_PLAIN_ARCANA, ARCANA_HTTP, MIST_V2_HTTP),
     error_model=ErrorBody,
     errors=ErrorShape({"message": "{message}"}),
     refusals=REFUSALS,
@@ -119,4 +119,4 @@ SERVICE = SpeechService(
                         "whatever the model.", (MIST_V2_HTTP, ARCANA_HTTP))),
 )
 
-PROVIDER = with_sockets(SERVICE, SOCKETS)  # with its JSON WebSocket (`sockets`)
+PROVIDER = with_sockets(SERVICE, SOCKETS)  # with its JSON and plain-text WebSockets (`sockets`)

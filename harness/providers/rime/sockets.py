@@ -8,8 +8,19 @@ remains in the buffer, and then have the connection immediately closed"); back {
 triggers further synthesis, another done will follow": under segment=never each flush is one), {"type": "error",
 "message"}. References read 2026-11-25.
 
-The socket's own host (users-ws.rime.ai) is added to the HTTP declaration's by `attach`; its message models are here,
-beside the socket (the HTTP declaration's `models` has the HTTP payloads).
+Rime's plain-text WebSocket (`wss://users-ws.rime.ai/ws`, "Raw binary audio" in the overview's table of endpoints,
+serving Coda, Arcana, Mist v1 and Mist v2) as the Mist v2 "Websockets" page writes it (WS_PLAIN; Arcana's and Coda's
+pages say the same): "Rime's websocket implementation accepts bare text, and responds with audio bytes of the selected
+format. All synthesis arguments are provided as query parameters when establishing the connection." The client sends
+"bare (non-serialized) text" and receives "raw audio bytes in the audio format specified at connection time"; its
+commands are `<CLEAR>` ("This clears the current buffer. Used in the event of interruptions."), `<FLUSH>` ("This forces
+whatever buffer exists, if any, to be synthesized, and the generated audio to be sent over.") and `<EOS>` ("This forces
+whatever buffer exists, if any, to be synthesized, and for the server to close the connection after sending the
+generated audio."): the family's `BareText` part. The key is the same bearer header ("All requests require
+authentication with a bearer token in the `Authorization` header"). References read 2026-11-25.
+
+The sockets' own host (users-ws.rime.ai) is added to the HTTP declaration's by `attach`; their message models are here,
+beside the sockets (the HTTP declaration's `models` has the HTTP payloads).
 """
 
 from __future__ import annotations
@@ -20,12 +31,24 @@ from pydantic import Field
 
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.protocols.websocket_speech import (
+    Answer,
+    BareText,
+    CloseError,
+    CloseErrors,
+    KeyIn,
+    Match,
+    Send,
+    Socket,
+    SocketAuth,
+)
 from harness.core.spec import AudioAt, DocDrift, RequestModel, ResponseModel
 
 WS_JSON = "https://docs.rime.ai/api-reference/mistv3/websockets-json.md"
 SEGMENT = "https://docs.rime.ai/docs/websockets-segment (Segmentation and behavior settings)"
 OVERVIEW = "https://docs.rime.ai/docs/websockets.md"
+WS_PLAIN = "https://docs.rime.ai/api-reference/mistv2/websockets.md"
+WS_PLAIN_ARCANA = "https://docs.rime.ai/api-reference/arcana/websockets.md"
 WS_HOST = "ws"
 
 
@@ -117,4 +140,33 @@ WS3 = Socket(
            DocDrift("timestamps", "Declared as a message the socket may send; the sandbox sends none.", (WS_JSON,))),
 )
 
-SOCKETS = (WS3,)
+# "One of mp3, mulaw, or pcm" (audioFormat, WS_PLAIN): the two the sandbox writes, at the rate Rime's other socket and
+# its HTTP API default to (the plain page names no rate).
+PLAIN_FORMATS = (Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}"),
+                 Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg"))
+# The page shows no error: a refusal once the socket is open is told by the close frame, in Rime's code for it.
+_REFUSED = CloseError(1008, "invalid_request")
+
+WS = Socket(
+    key="ws", path="/ws", host=WS_HOST, suffix="-ws-plain",
+    summary="Plain-text WebSocket: bare text in, raw audio bytes out, closed after <EOS>",
+    doc=WS_PLAIN,
+    auth=SocketAuth(KeyIn.HEADER, in_handshake=True),  # "Authorization: Bearer YOUR_API_KEY"
+    # "All synthesis arguments are provided as query parameters": the page's example asks
+    # ?speaker={speaker}&modelId=mistv2&audioFormat=mp3.
+    query={"speaker": "{voice}", "modelId": "{model}", "audioFormat": "{format}"},
+    bare=BareText(end="<EOS>", flush="<FLUSH>", clear="<CLEAR>"),
+    close_errors=CloseErrors(wrong_frame=_REFUSED, not_json=_REFUSED, invalid=_REFUSED, idle=_REFUSED),
+    formats=PLAIN_FORMATS,
+    drift=(DocDrift("errors", "The plain-text pages show no error message or close code: a bad key is refused at the "
+                    "upgrade (401) as on /ws3, anything refused once the socket is open is a close 1008 whose reason "
+                    "starts with invalid_request. Inferred.", (WS_PLAIN,)),
+           DocDrift("buffering", "\"The websocket API buffers inputs up to one of the following punctuation "
+                    "characters: `.`, `,`, `?`, `!`\": the sandbox speaks the buffer at <FLUSH> and <EOS> only.",
+                    (WS_PLAIN,)),
+           DocDrift("formats", "mulaw (audioFormat, WS_PLAIN) and wav (the Arcana page's example asks audioFormat=wav) "
+                    "are not answered; the page names no sample rate: the sandbox answers 24000 Hz, Rime's default "
+                    "elsewhere, and takes no samplingRate (a client's is set aside).", (WS_PLAIN, WS_PLAIN_ARCANA))),
+)
+
+SOCKETS = (WS3, WS)

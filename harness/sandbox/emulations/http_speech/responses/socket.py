@@ -6,7 +6,8 @@
                 (`UpgradeRefusals`), the URL's settings (400), a spent wallet (402), the key's rate limit (429)
     accept      the greeting where declared (a connected_success)
     framing     every message read and written as the socket frames it: JSON text, or MessagePack binary frames
-                (a frame of the other kind is refused with an error frame)
+                (a frame of the other kind is refused with an error frame); on a bare-text socket (`BareText`)
+                each text frame is the text itself or one of its control words, a binary frame refused
     opening     its slots (and the upgrade's query and headers) read (voice, model, format, rate, the key where it
                 travels in the message): an
                 unknown voice or model, a format or rate not declared, a bad key → an error frame; the
@@ -25,7 +26,8 @@
                 socket's `Clears` drops it too); its answer where declared
     update      where declared, its settings read as the opening's, a slot it leaves out kept
     end         the buffer spoken; the final marker after the last audio (filled with the end message's
-                nonce and the context); the server closes 1000 unless the client has more to say
+                nonce and the context); the server closes 1000 unless the client has more to say; a bare-text
+                socket sends no final marker: its close (`BareText.close`) after the last audio is the end
     contexts    where declared, each context its own stream (settings, buffer, speaker, lane), opened by its first
                 message and ended by `end` or a text message without its `more` flag; contexts speak side by
                 side, every answer naming its own; `cancel` drops one (nothing more sent for it); the socket
@@ -443,7 +445,7 @@ class FamilySocket:
 
     async def _close_if_server_closes(self) -> None:
         if self.socket.server_closes:
-            await self.sender.close(1000)
+            await self.sender.close(1000 if self.socket.bare is None else self.socket.bare.close)
             return
         while True:  # the client closes: read until it does (a further message is refused as any other)
             self._validated(await self._receive(), 1)
@@ -622,6 +624,8 @@ class FamilySocket:
         await self._send(frame)
 
     async def _final(self, stream: Stream) -> None:
+        if self.socket.final is None:  # a bare-text socket: its close, once the audio is out, is the end
+            return
         await self._send(self._filled(self.socket.final, stream))
         stream.values["sequence"] += 1
 
