@@ -10,6 +10,9 @@ client meets at once. Each runs for every provider that declares the part it nee
     error-bad-voice    (a voice slot) an undeclared voice, sent as a client would (unvalidated), is refused with the
                        declared status in the declared error shape (`ErrorShape`: every key of its template there)
     error-bad-model    (a model slot and an `unknown_model` refusal) an unknown model, likewise
+    model-fallback     (a model slot whose documents say an unknown model falls back: `UnknownModel.DEFAULT`) an
+                       unknown model is spoken, not refused: the success status and audio in the format asked for
+                       (in place of error-bad-model)
     error-long-input   (a text field with a documented maximum length) one character over it: the `invalid` refusal
     stream-audio       (a streamed answer that is the audio itself) no Content-Length (chunked transfer, or HTTP/2
                        frames), more than one read, and the body read to its end is whole audio
@@ -47,6 +50,7 @@ from harness.core.protocols.http_speech import (
     Refusal,
     SpeechService,
     Synthesis,
+    UnknownModel,
     in_format,
     put,
     request_for,
@@ -338,6 +342,21 @@ def bad_model_check(synthesis: Synthesis) -> Check:
     return check
 
 
+def model_fallback_check(synthesis: Synthesis) -> Check:
+    def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+        assert synthesis.slots.model is not None
+        fmt = wanted_format(synthesis, "wav")
+        response = target.send(client, target.request(synthesis, fmt, at={synthesis.slots.model: UNKNOWN_MODEL}))
+        found = _status(response, synthesis, "model-fallback")
+        if found:
+            return found
+        if _carried(synthesis) is None:  # the answer is the audio itself: its Content-Type names it
+            found += _labelled(response, fmt, "model-fallback")
+        return found + _audio_wrong(synthesis.endpoint, response, fmt, "model-fallback")
+
+    return check
+
+
 def long_input_check(synthesis: Synthesis, limit: int) -> Check:
     def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
         text = ("word " * (limit // 5 + 2))[: limit + 1]
@@ -470,7 +489,9 @@ def checks_for(provider: Provider) -> dict[str, FamilyCheck]:
     for synthesis in spoken:
         if synthesis.slots.voice is not None and service.voices:
             add("error-bad-voice", bad_voice_check(synthesis))
-        if synthesis.slots.model is not None and service.refusals.unknown_model is not None:
+        if synthesis.slots.model is not None and synthesis.unknown_model is UnknownModel.DEFAULT:
+            add("model-fallback", model_fallback_check(synthesis))
+        elif synthesis.slots.model is not None and service.refusals.unknown_model is not None:
             add("error-bad-model", bad_model_check(synthesis))
         limit = _text_limit(synthesis)
         if limit is not None:

@@ -8,7 +8,8 @@
     POST /_sandbox/clock/advance         {"seconds": S}: move a manual clock forward (409 on a real clock)
     GET  /_sandbox/counters              requests, statuses, faults, jobs, renders, cache
     GET  /_sandbox/findings              request fields the documents do not list that were accepted (where
-                                         the documents do not say the provider refuses them), per endpoint
+                                         the documents do not say the provider refuses them), and unrecognised
+                                         models spoken as the default (where they say it falls back), per endpoint
     POST /_sandbox/hangs/release         end every hang in progress
     POST /_sandbox/keys                  {"provider", "key", "tier"?, "balance"?}: add a key
     GET  /_sandbox/voices[/{file}]       the reference clips (loopback reference URLs for cloning)

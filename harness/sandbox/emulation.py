@@ -236,6 +236,11 @@ class Services(Protocol):
         not list, its documents not saying the provider refuses them: a finding (`GET /_sandbox/findings`)."""
         ...
 
+    def spoke_as_default(self, where: str, field: str, value: str, model: str) -> None:
+        """Record that `where` spoke a `value` at `field` no declared model answers to as the default `model`, its
+        documents saying the provider falls back: a finding naming the value (`GET /_sandbox/findings`)."""
+        ...
+
     def balance(self, key: str | None) -> Decimal | None:
         """What is left in a key's wallet (key None: the caller's anonymous wallet); None: unlimited."""
         ...

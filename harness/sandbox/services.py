@@ -75,6 +75,13 @@ class EngineServices:
         if fields and self.state.findings.record(self.provider, where, fields):
             log.info("%s %s: accepted field(s) its documents do not list: %s", self.provider, where, ", ".join(fields))
 
+    def spoke_as_default(self, where: str, field: str, value: str, model: str) -> None:
+        # The documents say the provider falls back: spoken, never refused, and seen (the value a client sent).
+        finding = f"an unrecognised model {value!r}: spoken as {model}, as the documents say the provider falls back"
+        if self.state.findings.record(self.provider, where, (field,), finding):
+            log.info("%s %s: %s %r is no declared model: spoken as %s, as its documents say", self.provider, where,
+                     field, value, model)
+
     def balance(self, key: str | None) -> Decimal | None:
         payer = self.state.payer(self.provider, key, self.client)
         if payer is None or not self.state.accounts.known(self.provider, payer):

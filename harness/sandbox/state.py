@@ -66,28 +66,30 @@ class Counters:
             return dict(sorted(self._counts.items()))
 
 
+UNLISTED_FIELD = "a field the documents do not list: accepted, as the documents do not say it is refused"
+
+
 class Findings:
-    """What the imitation accepted that the documents do not show (`GET /_sandbox/findings`): a request field the
-    declaration does not list, on an endpoint whose documents do not say what the provider does with one. Each
-    distinct (provider, endpoint, field) once, with how many requests sent it."""
+    """What the imitation accepted that the documents do not show as such (`GET /_sandbox/findings`): a request field
+    the declaration does not list, on an endpoint whose documents do not say what the provider does with one; a value
+    the documents say the provider answers in its own way (an unrecognised model spoken as the default). Each
+    distinct (provider, endpoint, field, finding) once, with how many requests sent it."""
 
     def __init__(self) -> None:
-        self._seen: Counter[tuple[str, str, str]] = Counter()
+        self._seen: Counter[tuple[str, str, str, str]] = Counter()
         self._lock = threading.Lock()
 
-    def record(self, provider: str, endpoint: str, fields: tuple[str, ...]) -> bool:
+    def record(self, provider: str, endpoint: str, fields: tuple[str, ...], finding: str = UNLISTED_FIELD) -> bool:
         """Count each field; whether any of them is new (the log says a finding once)."""
         with self._lock:
-            new = any((provider, endpoint, name) not in self._seen for name in fields)
-            self._seen.update((provider, endpoint, name) for name in fields)
+            new = any((provider, endpoint, name, finding) not in self._seen for name in fields)
+            self._seen.update((provider, endpoint, name, finding) for name in fields)
             return new
 
     def snapshot(self) -> list[dict[str, Any]]:
         with self._lock:
-            return [{"provider": provider, "endpoint": endpoint, "field": name, "requests": count,
-                     "finding": "a field the documents do not list: accepted, as the documents do not say it is "
-                                "refused"}
-                    for (provider, endpoint, name), count in sorted(self._seen.items())]
+            return [{"provider": provider, "endpoint": endpoint, "field": name, "requests": count, "finding": finding}
+                    for (provider, endpoint, name, finding), count in sorted(self._seen.items())]
 
 
 @dataclass

@@ -28,6 +28,7 @@ from harness.core.protocols.http_speech import (
     Slots,
     SpeechService,
     Synthesis,
+    UnknownModel,
     Voice,
     build_provider,
 )
@@ -42,8 +43,9 @@ FORMATS = {"wav": Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav"
 ERRORS = (Response(400, (JsonBody(ErrorBody),)), Response(404, (JsonBody(ErrorBody),)))
 
 
-def _service(formats: tuple[str, ...] = ("wav", "pcm"), *, sse: bool = False) -> SpeechService:
-    """A box of the family laid out like OpenAI's speech endpoint (the audio itself, and SSE where `sse`)."""
+def _service(formats: tuple[str, ...] = ("wav", "pcm"), *, sse: bool = False, fallback: bool = False) -> SpeechService:
+    """A box of the family laid out like OpenAI's speech endpoint (the audio itself, and SSE where `sse`; an unknown
+    model spoken as `m` where `fallback`)."""
     plain = Endpoint(key="audio.speech", method="POST", path="/audio/speech", host="v1", role=Role.STREAM,
                      summary="speech",
                      request=SpeechRequest, body_kind=BodyKind.JSON,
@@ -55,7 +57,9 @@ def _service(formats: tuple[str, ...] = ("wav", "pcm"), *, sse: bool = False) ->
     slots = Slots(text="/input", voice="/voice", model="/model", format="/response_format", speed="/speed")
     chosen = [FORMATS[name] for name in formats]
     syntheses = [Synthesis(plain, slots, tuple(chosen), default_format=formats[0],
-                           chosen_by=Selector("/stream_format", ("audio",), by_default=True) if sse else None)]
+                           chosen_by=Selector("/stream_format", ("audio",), by_default=True) if sse else None,
+                           default_model="m" if fallback else "",
+                           unknown_model=UnknownModel.DEFAULT if fallback else UnknownModel.REFUSED)]
     models = [Model("m", plain.key, "v")]
     if sse:
         syntheses.append(Synthesis(events, slots, tuple(chosen), default_format=formats[0],
@@ -75,8 +79,8 @@ def _service(formats: tuple[str, ...] = ("wav", "pcm"), *, sse: bool = False) ->
         syntheses=tuple(syntheses), models=tuple(models), voices=(Voice("v"),), prices_read="2026-11-25")
 
 
-def _target(formats: tuple[str, ...] = ("wav", "pcm"), *, sse: bool = False) -> SpeechTarget:
-    return SpeechTarget(build_provider(_service(formats, sse=sse)), {"v1": BASE}, None)
+def _target(formats: tuple[str, ...] = ("wav", "pcm"), *, sse: bool = False, fallback: bool = False) -> SpeechTarget:
+    return SpeechTarget(build_provider(_service(formats, sse=sse, fallback=fallback)), {"v1": BASE}, None)
 
 
 def _check(name: str, target: SpeechTarget) -> Check:
@@ -190,6 +194,29 @@ def test_an_unknown_model_must_be_refused(router: respx.MockRouter) -> None:
         found = check_bad_model(_target(("wav",)), client)
     assert found and found[0].pointer == "error-bad-model" and found[0].got == "200"
     assert all("RIFF" not in v.got for v in found)  # the audio body is summarised, never shown raw
+
+
+def test_where_an_unknown_model_falls_back_it_must_be_spoken_not_refused(router: respx.MockRouter) -> None:
+    """A synthesis whose documents say an unknown model falls back (`UnknownModel.DEFAULT`) is checked for the
+    fallback in place of error-bad-model: the success status and audio in the format asked for."""
+    import json
+
+    target = _target(("wav",), fallback=True)
+    assert "model-fallback" in checks_for(target.provider) and "error-bad-model" not in checks_for(target.provider)
+    route = router.post(f"{BASE}/audio/speech")
+    route.respond(404, json={"error": {"message": "no", "type": "invalid_request_error", "param": "model",
+                                       "code": "model_not_found"}})
+    with httpx.Client() as client:
+        (refused,) = _check("model-fallback", target)(target, client)
+    assert refused.pointer == "model-fallback" and refused.got.startswith("404")
+    assert json.loads(route.calls.last.request.content)["model"] == "no-such-model-7f3a"
+    route.respond(200, headers={"content-type": "audio/mpeg"}, content=b"ID3\x04\x00\x00\x00\x00\x00\x00")
+    with httpx.Client() as client:
+        wrong = _check("model-fallback", target)(target, client)
+    assert wrong and all(v.pointer.startswith("model-fallback") for v in wrong)
+    route.respond(200, headers={"content-type": "audio/wav"}, content=_wav(_tone(1.0, RATE), RATE))
+    with httpx.Client() as client:
+        assert _check("model-fallback", target)(target, client) == []
 
 
 def test_a_binary_body_is_shown_as_size_format_and_hex() -> None:

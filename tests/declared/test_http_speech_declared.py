@@ -133,3 +133,51 @@ def test_a_declared_stream_is_imitated_and_its_first_audio_timed(stream: str, tm
             store.close()
     assert (job["outcome"], job["delivery"]) == ("ok", "stream"), job["error_message"]
     assert "first_audio" in marks
+
+
+FALLBACK = {"model": '"/model"', "models": '["box-1", "box-2"]', "default_model": '"box-2"',
+            "unknown_model": '"default"'}
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    ({"model": '"/model"', "unknown_model": '"default"'}, 'providers.mybox.unknown_model: "default" speaks an unknown '
+     "model as default_model: declare model (where the request names it) and default_model"),
+    ({**FALLBACK, "model": ""}, 'providers.mybox.unknown_model: "default"'),
+    ({**FALLBACK, "default_model": '"box-9"'}, "providers.mybox.default_model: 'box-9' is not among the models"),
+    ({**FALLBACK, "unknown_model": '"maybe"'}, "providers.mybox.unknown_model: Input should be 'refused' or 'default'"),
+])
+def test_a_mistaken_model_fallback_is_one_line_naming_its_key(change: dict[str, str], words: str) -> None:
+    with pytest.raises(UsageError) as error:
+        declared_providers(_table("https://box.example", **change))
+    assert words in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_declared_model_fallback_is_the_familys_part_and_imitated(tmp_path: Path) -> None:
+    """`unknown_model = "default"` in a file says what a built-in's `Synthesis.unknown_model` says: the sandbox speaks
+    an unknown model as `default_model` with a finding naming it, and the family checks it as `model-fallback`; a
+    table without it still refuses one."""
+    from harness.contracts.speech_checks import checks_for
+    from harness.core.protocols.http_speech import UnknownModel, service_of
+    from harness.sandbox import running
+
+    (provider,) = declared_providers(_table("https://box.example", **FALLBACK))
+    (synthesis,) = service_of(provider).syntheses
+    assert (synthesis.unknown_model, synthesis.default_model) == (UnknownModel.DEFAULT, "box-2")
+    assert "model-fallback" in checks_for(provider) and "error-bad-model" not in checks_for(provider)
+    (plain,) = declared_providers(_table("https://box.example", model='"/model"'))
+    (refusing,) = service_of(plain).syntheses
+    assert (refusing.unknown_model, refusing.default_model) == (UnknownModel.REFUSED, "")
+    assert "error-bad-model" in checks_for(plain) and "model-fallback" not in checks_for(plain)
+
+    path = tmp_path / "tts-harness.toml"
+    path.write_text(_table("https://box.example", **FALLBACK), encoding="utf-8")
+    with providers_file_in_effect(path), running(profile="fast", providers=("mybox",)) as sandbox:
+        url = sandbox.base_url("mybox", "api") + "/speak"
+        key = {"X-Box-Key": sandbox.default_key("mybox")}
+        spoken = httpx.post(url, json={"input": {"text": "Spoken as the default model."}, "voice": {"id": "slate"},
+                                       "output": "wav", "model": "box-7"}, headers=key, timeout=60)
+        assert spoken.status_code == 200, spoken.text
+        assert decode(bytes.fromhex(spoken.json()["result"]["audio"])).duration_s > 0.5
+        (finding,) = httpx.get(sandbox.url + "/_sandbox/findings").json()
+        assert (finding["provider"], finding["field"]) == ("mybox", "model")
+        assert "'box-7'" in finding["finding"] and "box-2" in finding["finding"]

@@ -349,3 +349,19 @@ def test_a_protocol_nothing_speaks_names_the_known_ones_and_like() -> None:
     assert all(f"'{name}'" in unknown for name in ("http-speech", "openai-speech", "elevenlabs", "cartesia",
                                                     "deepgram-speak"))
     assert 'like = "<built-in provider>"' in unknown
+
+
+def test_a_table_like_a_builtin_whose_unknown_models_fall_back_serves_its_own_names() -> None:
+    """A built-in whose documents say an unknown model falls back (`UnknownModel.DEFAULT`) takes any model name, so a
+    server like it with models of its own is sent them (the built-in's request model named only its own), and the
+    table loads though its socket does not serve the built-in's default model."""
+    from harness.core.protocols.http_speech import UnknownModel
+    from harness.core.validate import check_wire_request
+
+    (provider,) = _parse('[providers.myfish]\nlike = "fish"\nbase_url = "https://fish.example"\n'
+                         'key_env = "MYFISH_KEY"\nmodels = ["my-tts"]\n')
+    (synthesis,) = service_of(provider).syntheses
+    assert synthesis.unknown_model is UnknownModel.DEFAULT
+    params, _ = check_wire_request(provider.endpoint("tts"), {"text": "Hi", "model": "my-tts"})
+    assert params.model_dump()["model"] == "my-tts"
+    assert [o.name for o in provider.offerings] == ["my-tts", "my-tts-live"]

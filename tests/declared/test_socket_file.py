@@ -228,3 +228,16 @@ def test_the_benchmark_speaks_to_a_server_unlike_the_sandbox(box: _Box, tmp_path
     opening, *texts = box.seen
     assert opening == {"type": "start", "key": KEY, "voice": "ember", "format": "raw"}
     assert texts[-1] == {"type": "end"} and all(t["type"] == "text" for t in texts[:-1])
+
+
+def test_a_socket_says_an_unknown_model_falls_back_as_a_builtin_does() -> None:
+    from harness.core.protocols.http_speech import UnknownModel
+
+    with pytest.raises(UsageError, match=r'sockets\.live\.unknown_model: "default" speaks an unknown model as the '
+                                         r"table's default_model: declare it"):
+        declared_providers(_file("https://box.example", socket_extra='unknown_model = "default"\n'))
+    (provider,) = declared_providers(_file("https://box.example", extra='model = "/model"\ndefault_model = "box-1"\n',
+                                           socket_extra='unknown_model = "default"\n'))
+    assert socket_of(provider.channels[0]).unknown_model is UnknownModel.DEFAULT
+    (plain,) = declared_providers(_file("https://box.example"))
+    assert socket_of(plain.channels[0]).unknown_model is UnknownModel.REFUSED

@@ -10,11 +10,12 @@ The family owns, once, what those forms share: building the request from a text,
 format (`Synthesis.slots`: JSON pointers over the request's fields, path, query and header fields
 included, botocore's `location`), reading the audio back (`harness.core.audio_fields`), the provider's
 error shape (`ErrorShape`), its refusals in its own words (`Refusals`), the voices it lists (`Listing`),
-a token exchange where its documents have one (`TokenExchange`), and a path that answers in two forms by a request
-field's value (`Synthesis.chosen_by`, `answer_forms`: a `stream` flag). A provider of the family is a
-`SpeechService` — a declaration of what its documents say — and `build_provider` makes the `Provider` the
-contract plans, the benchmark and the report read; the sandbox's `http-speech` emulation imitates any
-`SpeechService` from the declaration alone (`Provider.family`).
+a token exchange where its documents have one (`TokenExchange`), a path that answers in two forms by a request
+field's value (`Synthesis.chosen_by`, `answer_forms`: a `stream` flag), and what a model name no declared model
+answers to does (`Synthesis.unknown_model`: refused, or spoken as the default model where the documents say
+so). A provider of the family is a `SpeechService` — a declaration of what its documents say — and
+`build_provider` makes the `Provider` the contract plans, the benchmark and the report read; the sandbox's
+`http-speech` emulation imitates any `SpeechService` from the declaration alone (`Provider.family`).
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from enum import StrEnum
 from functools import partial
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field, create_model
 
 from harness.core.audio_fields import carrier
 from harness.core.drift import resolve
@@ -88,6 +90,17 @@ class Slots:
     speed: str | None = None  # a speaking-rate multiplier (1.0 the documents' normal pace: a `speed` field)
 
 
+class UnknownModel(StrEnum):
+    """What a synthesis does with a model name at its model slot that no declared model answers to, as its documents
+    say (every engine follows it: the sandbox's imitation, the harness's check before sending, the family checks)."""
+
+    # Refused: the `unknown_model` refusal where one is declared, else the request model's own validation.
+    REFUSED = "refused"
+    # Spoken as `Synthesis.default_model`, as a request that names none ("If omitted or set to an unrecognized value,
+    # the request falls back to ..."); the sandbox records a finding naming the value.
+    DEFAULT = "default"
+
+
 @dataclass(frozen=True, slots=True)
 class FormatWords:
     """Where a JSON answer (or each of its events) names its own audio beside it: JSON pointers to a media type
@@ -139,6 +152,14 @@ class Synthesis:
     # The model a request that names none is answered by, where the documents give one ("the default voice
     # model aura-asteria-en will be used"); "": a request without its model slot names no declared model.
     default_model: str = ""
+    # A model name no declared model answers to: refused, or spoken as `default_model` where the documents say the
+    # request falls back to it (the request model then takes any name at the model slot: `build_provider`).
+    unknown_model: UnknownModel = UnknownModel.REFUSED
+
+    def __post_init__(self) -> None:
+        if self.unknown_model is UnknownModel.DEFAULT and (self.slots.model is None or not self.default_model):
+            raise ValueError(f"synthesis {self.endpoint.key}: an unknown model spoken as the default needs a model "
+                             "slot and a default_model")
 
     def format(self, name: str | None) -> Format:
         """The format a request names, the default where it names none: no value, or a media range (`*/*`,
@@ -447,9 +468,10 @@ def model_of(service: SpeechService, synthesis: Synthesis, payload: Mapping[str,
         named = read(payload, synthesis.slots.model)
         if named is None and synthesis.default_model:
             named = synthesis.default_model
-        # a model may send another name than it is offered under (`sets` at the model slot: the same model on a
-        # second endpoint, simba-english over /v1/audio/stream)
-        return next((m for m in candidates if m.sets.get(synthesis.slots.model, m.name) == named), None)
+        found = _named(candidates, synthesis.slots.model, named)
+        if found is None and synthesis.unknown_model is UnknownModel.DEFAULT:  # the documents' fallback
+            found = _named(candidates, synthesis.slots.model, synthesis.default_model)
+        return found
     matching = [m for m in candidates if m.sets and all(read(payload, k) == v for k, v in m.sets.items())]
     if matching:
         return matching[0]
@@ -457,6 +479,25 @@ def model_of(service: SpeechService, synthesis: Synthesis, payload: Mapping[str,
     if voice is not None and voice.models:
         return next((m for m in candidates if m.name in voice.models), None)
     return candidates[0] if len(candidates) == 1 else None
+
+
+def _named(candidates: Sequence[Model], slot: str, named: Any) -> Model | None:
+    # a model may send another name than it is offered under (`sets` at the model slot: the same model on a second
+    # endpoint, simba-english over /v1/audio/stream)
+    return next((m for m in candidates if m.sets.get(slot, m.name) == named), None)
+
+
+def unrecognised_model(service: SpeechService, synthesis: Synthesis, payload: Mapping[str, Any]) -> str | None:
+    """The model name a request names that no declared model answers to, where the synthesis speaks such a request
+    as its default model (`UnknownModel.DEFAULT`); None where it names a declared one, names none, or is refused."""
+    slot = synthesis.slots.model
+    if slot is None or synthesis.unknown_model is not UnknownModel.DEFAULT:
+        return None
+    named = read(payload, slot)
+    if named is None:
+        return None
+    plain = replace(synthesis, unknown_model=UnknownModel.REFUSED)
+    return None if model_of(service, plain, payload) is not None else str(named)
 
 
 def asked_media_type(provider: Provider, endpoint: Endpoint, payload: Mapping[str, Any]) -> str | None:
@@ -485,10 +526,37 @@ def _request_price(service: SpeechService, synthesis: Synthesis, payload: Mappin
 # --- the provider -----------------------------------------------------------------------------------
 
 
+def _any_model(synthesis: Synthesis) -> Endpoint:
+    """The synthesis' endpoint whose request model takes any name at the model slot where an unknown model is spoken
+    as the default (`UnknownModel.DEFAULT`): the provider does not refuse one, so neither the harness's check before
+    sending nor the sandbox may. The field keeps its default and its words; every other field is the declaration's."""
+    endpoint, slot = synthesis.endpoint, synthesis.slots.model
+    request = endpoint.request
+    if synthesis.unknown_model is not UnknownModel.DEFAULT or slot is None or request is None:
+        return endpoint
+    wire = slot.lstrip("/").split("/")[0]
+    name = next((n for n, info in request.model_fields.items() if (info.alias or n) == wire), None)
+    if name is None:  # not a declared field: an open body takes it as given
+        return endpoint
+    if "/" in slot.lstrip("/"):
+        raise ValueError(f"synthesis {endpoint.key}: an unknown model spoken as the default needs a top-level model "
+                         f"slot, not {slot}")
+    info = request.model_fields[name]
+    if info.annotation is str or set(get_args(info.annotation)) == {str, type(None)}:
+        return endpoint  # any name already, its own constraints kept
+    words = f"{info.description or 'The model'} (an unrecognised name is spoken as {synthesis.default_model})"
+    kept = Field(alias=info.alias, description=words) if info.is_required() else Field(
+        info.default, alias=info.alias, description=words)
+    widened: type[BaseModel] = create_model(request.__name__, __base__=request, __module__=request.__module__,
+                                            **{name: (str if info.is_required() else str | None, kept)})  # type: ignore[call-overload]
+    return replace(endpoint, request=widened)
+
+
 def _completed(service: SpeechService, synthesis: Synthesis) -> Endpoint:
     """The synthesis' endpoint with its answer's error rule and last event as every engine reads them (from the
-    declaration's `answer_errors` and `refusals`, and its `last_event` against `answer`)."""
-    endpoint = synthesis.endpoint
+    declaration's `answer_errors` and `refusals`, and its `last_event` against `answer`), its request model taking
+    any model name where an unknown one is spoken as the default (`_any_model`)."""
+    endpoint = _any_model(synthesis)
     success = endpoint.response_for(endpoint.success_status)
     body = carrier(success)
     if success is None or body is None:

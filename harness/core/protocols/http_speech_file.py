@@ -11,6 +11,9 @@ that is not built in — a self-hosted model, a gateway, a provider the harness 
     text = "/text"                       # JSON pointers: where the text goes,
     voice = "/voice"                     #   the voice,
     model = "/model"                     #   the model (optional: a server with one model needs none),
+    default_model = "acme-1"             #   optional: the model a request naming none is spoken by,
+    unknown_model = "default"            #   optional: refused (the default) | default: a model no declared model
+                                         #   answers to is spoken as default_model (the documents' fallback)
     format = "/format"                   #   the format's name (optional)
     formats = { wav = "pcm_s16le/24000/wav", mp3 = "mp3/24000/mp3" }   # name -> codec/rate/container; first: default
     audio = "/audio"                     # optional: the answer is JSON with the audio here (else: the body)
@@ -52,6 +55,7 @@ from harness.core.protocols.http_speech import (
     Slots,
     SpeechService,
     Synthesis,
+    UnknownModel,
     Voice,
     read,
 )
@@ -98,6 +102,9 @@ class HttpSpeechDeclaration(ProtocolDeclaration):
     text: str = Field(pattern=POINTER)
     voice: str = Field(pattern=POINTER)
     model: str | None = Field(None, pattern=POINTER)
+    default_model: str | None = None  # the model a request that names none is spoken by (one of `models`)
+    # A model no declared model answers to: refused (`unknown_model` refusal, 400) or spoken as `default_model`.
+    unknown_model: UnknownModel = UnknownModel.REFUSED
     format: str | None = Field(None, pattern=POINTER)
     formats: Mapping[str, str] = Field(min_length=1)
     audio: str | None = Field(None, pattern=POINTER)
@@ -135,6 +142,12 @@ class HttpSpeechDeclaration(ProtocolDeclaration):
             raise ValueError('last_event: only with stream = "sse" or "ndjson" (a stream of events)')
         if isinstance(self.last_event, Mapping) and not all(re.match(POINTER, key) for key in self.last_event):
             raise ValueError('last_event: JSON pointers to the values the last event holds, e.g. { "/type" = "done" }')
+        if self.default_model is not None and self.default_model not in self.models:
+            raise ValueError(f"default_model: {self.default_model!r} is not among the models "
+                             f"({', '.join(self.models)})")
+        if self.unknown_model is UnknownModel.DEFAULT and (self.model is None or self.default_model is None):
+            raise ValueError('unknown_model: "default" speaks an unknown model as default_model: declare model '
+                             "(where the request names it) and default_model")
         if self.answer_error_code is None and (self.answer_error_success or self.answer_error_message):
             raise ValueError("answer_error_code: required with answer_error_success or answer_error_message")
         return self
@@ -228,7 +241,8 @@ def service_of(declaration: HttpSpeechDeclaration, source: str = "") -> SpeechSe
         errors=ErrorShape(declaration.error_body), refusals=refusals,
         syntheses=(Synthesis(endpoint, Slots(text=declaration.text, voice=declaration.voice, model=declaration.model,
                                              format=declaration.format), formats, default_format=formats[0].name,
-                             last_event=last_template),),
+                             last_event=last_template, default_model=declaration.default_model or "",
+                             unknown_model=declaration.unknown_model),),
         answer_errors=BodyErrors(declaration.answer_error_code, tuple(declaration.answer_error_success),
                                  declaration.answer_error_message or "") if declaration.answer_error_code else None,
         models=models, voices=tuple(Voice(name) for name in declaration.voices), prices_read=PRICES_READ)

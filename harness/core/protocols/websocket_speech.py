@@ -44,6 +44,7 @@ from harness.core.protocols.http_speech import (
     Model,
     Refusal,
     SpeechService,
+    UnknownModel,
     build_provider,
     fill,
     request_for,
@@ -291,6 +292,10 @@ class Socket:
     # `error` says so.
     errors: BodyErrors | None = None
     unknown_input: UnknownInput = UnknownInput.UNDOCUMENTED  # a message field the declaration does not list
+    # A model name the socket does not serve: refused (an error frame), or spoken as its synthesis' default model
+    # where the socket's documents say it falls back and the socket serves that model (the sandbox records a finding
+    # naming the value; a server `like` this one that serves other models refuses it).
+    unknown_model: UnknownModel = UnknownModel.REFUSED
     drift: tuple[DocDrift, ...] = ()
     # What in a text message says more text follows (a `"continue": true`): a text message it does not match
     # ends the text as `end` does ("If not set, it assumes no more input is coming"). None: only `end` ends it.

@@ -16,6 +16,8 @@ sockets beside its HTTP endpoint, each in the terms of `websocket_speech.Socket`
     final = { message = { type = "done" } }
     error = { message = { type = "error", code = "{code}", message = "{message}" } }
     formats = { pcm = "pcm_s16le/24000/raw" }        # optional: the socket's own (default: the table's formats)
+    unknown_model = "default"                        # optional: refused (the default) | default: a model the
+                                                     #   socket does not serve is spoken as the table's default_model
 
 Every message is a template (`{text}`, `{voice}`, `{model}`, `{format}`, `{rate}`, `{key}`, `{context}`, `{seq}`;
 answers `{audio}`, `{code}`, `{message}`), and each is told apart by `match`: `{ "/type" = "done" }` (a value at a
@@ -33,7 +35,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from harness.core.protocols import http_speech as family
-from harness.core.protocols.http_speech import Format
+from harness.core.protocols.http_speech import Format, UnknownModel
 from harness.core.protocols.http_speech_file import HttpSpeechDeclaration, OpenBody, format_of, service_of
 from harness.core.protocols.realtime_grammar import Kind
 from harness.core.protocols.websocket_speech import (
@@ -119,6 +121,7 @@ class SocketTable(BaseModel):
     formats: Mapping[str, str] | None = Field(None, min_length=1)
     speaks_each_text: bool = False  # each text message is spoken as it comes (else the buffer, at `end`)
     server_closes: bool = True  # after the final answer the server closes the socket (else the client)
+    unknown_model: UnknownModel = UnknownModel.REFUSED  # a model it does not serve: refused, or the default's speech
 
     @model_validator(mode="after")
     def _slots(self) -> SocketTable:
@@ -165,7 +168,8 @@ class SocketTable(BaseModel):
             audio=audio, audio_at=audio_at, opening=send("opening", self.opening), flush=send("flush", self.flush),
             ready=None if self.ready is None else _answer("ready", Kind.READY, self.ready),
             waits_for_ready=self.ready is not None, query=dict(self.query), headers=dict(self.headers),
-            speaks_each_text=self.speaks_each_text, server_closes=self.server_closes, host="api")
+            speaks_each_text=self.speaks_each_text, server_closes=self.server_closes, host="api",
+            unknown_model=self.unknown_model)
 
 
 def _answer(name: str, kind: Kind, message: Message, fallback: str = "", code_at: str = "",
@@ -187,6 +191,10 @@ class SocketsDeclaration(HttpSpeechDeclaration):
         bad = [key for key in self.sockets if not re.match(r"^[a-z][a-z0-9_.-]{0,39}$", key)]
         if bad:
             raise ValueError(f"sockets: {', '.join(bad)}: a socket's name is lower-case letters, digits, ., - and _")
+        falling = [key for key, table in self.sockets.items() if table.unknown_model is UnknownModel.DEFAULT]
+        if falling and self.default_model is None:
+            raise ValueError(f'sockets.{falling[0]}.unknown_model: "default" speaks an unknown model as the '
+                             "table's default_model: declare it")
         return self
 
 

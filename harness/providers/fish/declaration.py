@@ -16,6 +16,7 @@ from harness.core.protocols.http_speech import (
     Slots,
     SpeechService,
     Synthesis,
+    UnknownModel,
     Voice,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
@@ -107,7 +108,7 @@ SERVICE = SpeechService(
     syntheses=(Synthesis(TTS, Slots(text="/text", voice="/reference_id", model="/model", format="/format",
                                     rate="/sample_rate"), FORMATS, default_format="mp3",
                          # "If omitted or set to an unrecognized value, the request falls back to `s2.1-pro`" (OPENAPI)
-                         default_model="s2.1-pro"),),
+                         default_model="s2.1-pro", unknown_model=UnknownModel.DEFAULT),),
     models=MODELS,
     voices=VOICE_LIST,
     prices_read="2026-11-24",
@@ -115,10 +116,6 @@ SERVICE = SpeechService(
                         "MessagePack (Content-Type: application/msgpack). The harness sends JSON; the sandbox reads "
                         "either.", (GUIDE, SDK)),
                DocDrift("errors", "No error body is in the stored pages: inferred.", (GUIDE,)),
-               DocDrift("model fallback", "The `model` header \"falls back to `s2.1-pro`\" when omitted or "
-                        "unrecognized: the sandbox speaks a request without it as s2.1-pro, but refuses a name outside "
-                        "the declared enum (the request model's), where the service would speak it as s2.1-pro.",
-                        (OPENAPI,)),
                DocDrift("deprecated models", "speech-1.5 and speech-1.6 were \"deprecated on February, 28th, 2026\"; "
                         "speech-1.6 is still declared (as the reseller's price page lists it), the current models "
                         "beside it.", (DEPRECATIONS, PRICING))),

@@ -48,7 +48,8 @@ class TTSRequest(RequestModel):
     top_p: float | None = None
     temperature: float | None = None
     # the `model` header (OPENAPI: "default": "s2.1-pro"); speech-1.5 and speech-1.6 "deprecated on February, 28th,
-    # 2026" (DEPRECATIONS), still declared
+    # 2026" (DEPRECATIONS), still declared. The documented names: an unrecognised one falls back to s2.1-pro (the
+    # synthesis' `UnknownModel.DEFAULT`), so the provider's endpoint takes any name here (`build_provider`)
     model: Literal["s2.1-pro", "s2.1-pro-free", "s2-pro", "s1", "speech-1.5", "speech-1.6"] | None = None
 
 

@@ -7,7 +7,7 @@ and `finish` (reason stop, or error), after which the server closes.
 
 from __future__ import annotations
 
-from harness.core.protocols.http_speech import Format
+from harness.core.protocols.http_speech import Format, UnknownModel
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.socket_framing import Framing
 from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
@@ -41,6 +41,7 @@ LIVE = Socket(
     # the channel binding's `model` enum (SOCKET_SPEC at fishaudio/docs 5783e097, read 2026-11-25): "enum: - s1 -
     # s2-pro - s2.1-pro - s2.1-pro-free"; "Falls back to `s2.1-pro` when omitted or unrecognized"
     models={name: name for name in ("s1", "s2-pro", "s2.1-pro", "s2.1-pro-free")},
+    unknown_model=UnknownModel.DEFAULT,  # "Falls back to `s2.1-pro` when omitted or unrecognized" (SOCKET_SPEC)
     suffix="-live",
     opening=Send("start", {"event": "start", "request": {"text": "", "reference_id": "{voice}", "format": "{format}",
                                                          "sample_rate": "{rate}", "latency": "balanced"}},
@@ -60,8 +61,8 @@ LIVE = Socket(
                     (SOCKET_SPEC,)),
            DocDrift("model header", "The AsyncAPI file's model enum is s1, s2-pro, s2.1-pro, s2.1-pro-free (the "
                     "stored page of the socket, older, lists s1 and s2-pro); \"Falls back to `s2.1-pro` when omitted "
-                    "or unrecognized\": the sandbox serves the four, speaks a session without the header as "
-                    "s2.1-pro (the synthesis' default model) and refuses another name with the start message.",
+                    "or unrecognized\": the sandbox serves the four and speaks a session without the header, or with "
+                    "another name (a finding naming it), as s2.1-pro.",
                     (SOCKET_SPEC, SOCKET)),
            DocDrift("start request", "The official client sends its generation settings (max_new_tokens, "
                     "repetition_penalty, min_chunk_length, condition_on_previous_chunks, early_stop_threshold) "

@@ -2,16 +2,17 @@
 
 What it honours, from the declaration alone: the request's text, voice, model, format and rate where its
 slots say (a voice the declaration does not list, or one its model does not speak, is the provider's
-`unknown_voice` refusal; a model it does not list is `unknown_model`); SSML text where the request says it
-is SSML (the words are spoken, the markup is not); the documented price, taken from the key's wallet (an
-empty wallet is the `quota` refusal); the answer in the declared form — the audio as the body, written as
-it is made, with the format's Content-Type; base64 or hex at the declared JSON pointer; or events (SSE or
-NDJSON) each carrying a piece of it —, the billed-characters header where documented; the voice listings;
-a token exchange (tokens live for the documented lifetime on the sandbox's clock); the declared request-id
-header, a fresh UUID, on every answer, errors included. Every error is written
-in the provider's `ErrorShape`, with the provider's code for it, and the sandbox's engine refusals (faults,
-rate limits, bodies too large) get the provider's code for their status. A speed slot's multiplier is the
-voice's speaking rate (Piper's length scale 1/speed, held within what Piper renders: speeds 0.5-2.5).
+`unknown_voice` refusal; a model it does not list is `unknown_model`, or is spoken as the default model where the
+synthesis says an unknown model falls back, `Synthesis.unknown_model`, with a finding naming the value); SSML
+text where the request says it is SSML (the words are spoken, the markup is not); the documented price, taken
+from the key's wallet (an empty wallet is the `quota` refusal); the answer in the declared form — the audio as
+the body, written as it is made, with the format's Content-Type; base64 or hex at the declared JSON pointer; or
+events (SSE or NDJSON) each carrying a piece of it —, the billed-characters header where documented; the voice
+listings; a token exchange (tokens live for the documented lifetime on the sandbox's clock); the declared
+request-id header, a fresh UUID, on every answer, errors included. Every error is written in the provider's
+`ErrorShape`, with the provider's code for it, and the sandbox's engine refusals (faults, rate limits, bodies
+too large) get the provider's code for their status. A speed slot's multiplier is the voice's speaking rate
+(Piper's length scale 1/speed, held within what Piper renders: speeds 0.5-2.5).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from harness.core.protocols.http_speech import (
     put,
     read,
     service_of,
+    unrecognised_model,
 )
 from harness.core.protocols.marks import Marks, complete_words, marks_values
 from harness.core.protocols.realtime_grammar import SpokenSpan
@@ -224,6 +226,10 @@ class SpeechServiceEmulation(Emulation):
         if model is None and self.service.refusals.unknown_model is not None:
             raise refuse(self.service.refusals.unknown_model, str(read(payload, slots.model) or ""),
                          param=_field(slots.model))
+        unknown = unrecognised_model(self.service, synthesis, payload)
+        if unknown is not None and model is not None:  # the documents' fallback: spoken, and seen
+            call.services.spoke_as_default(call.endpoint.signature, _field(slots.model) or "model", unknown,
+                                           model.name)
         sent = None if model is None else model.sets.get(slots.model or "", model.name)  # the name it sends
         voice = self._voice(synthesis, payload, sent)
         fmt, rate = self._format(synthesis, payload)

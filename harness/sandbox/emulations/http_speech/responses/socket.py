@@ -10,7 +10,8 @@
                 each text frame is the text itself or one of its control words, a binary frame refused
     opening     its slots (and the upgrade's query and headers) read (voice, model, format, rate, the key where it
                 travels in the message): an
-                unknown voice or model, a format or rate not declared, a bad key → an error frame; the
+                unknown voice or model, a format or rate not declared, a bad key → an error frame (an unknown model
+                is spoken as the default, with a finding, where the socket says it falls back); the
                 key's rate limit → an error frame; then the `ready` answer where declared
     text        validated against its documented model; joins the buffer, or is spoken at once where the
                 provider speaks each text as it comes (`speaks_each_text`); a text closed by the socket's
@@ -66,7 +67,7 @@ from pydantic import ValidationError
 from starlette.websockets import WebSocketDisconnect
 
 from harness.core.audio import stream_frames
-from harness.core.protocols.http_speech import Model, Refusal, SpeechService, fill, put, read
+from harness.core.protocols.http_speech import Model, Refusal, SpeechService, UnknownModel, fill, put, read
 from harness.core.protocols.marks import Marks, complete_words, marks_values
 from harness.core.protocols.realtime_grammar import AudioSpec, Channel, SpokenSpan
 from harness.core.protocols.socket_framing import FramingError, audio_value, decode, encode
@@ -478,6 +479,10 @@ class FamilySocket:
         wire = stream.wire_model
         if "model" in given:
             wire = str(given["model"] or "") or self._default_model()
+            default = self._default_model()
+            if wire not in self.models and default and socket.unknown_model is UnknownModel.DEFAULT:
+                self.call.services.spoke_as_default(f"WS {socket.path}", "model", wire, default)  # the fallback
+                wire = default
             if wire not in self.models:
                 raise Refused(refusals.unknown_model or refusals.invalid, wire)
         model = self.models[wire]
