@@ -153,16 +153,29 @@ def _contexts(grammar: Grammar, transcripts: Mapping[str, str], found: Findings)
                       repr(event.context), "contexts")
         if event.kind is Kind.FINAL:
             finals[event.context] += 1
-        if event.kind is Kind.MARKS and event.context in transcripts:
+        if event.kind is Kind.MARKS and event.context in transcripts and not grammar.character_marks:
             allowed = set(words(transcripts[event.context]))
             for index, mark in enumerate(event.marks):
                 if words(mark.text) and not set(words(mark.text)) <= allowed:
                     found.add(event.frame, f"{event.pointer}/words/{index}",
                               f"a word of {_name(event.context)}'s transcript", repr(mark.text), "contexts")
+    if grammar.character_marks:  # a character names no word: each context's characters, joined, spell its words
+        _context_characters(transcripts, found)
     errors = {e.context for e in found.events if e.kind is Kind.ERROR}
     for context in sorted(opened - errors):
         if finals[context] != 1:
             found.add(None, "", f"exactly one done for {_name(context)}", str(finals[context]), "order")
+
+
+def _context_characters(transcripts: Mapping[str, str], found: Findings) -> None:
+    """Character marks, each context's joined in order: the words they spell are its transcript's."""
+    for context, transcript in transcripts.items():
+        marked = [e for e in found.events if e.kind is Kind.MARKS and e.context == context]
+        allowed = set(words(transcript))
+        stray = [word for word in words("".join(m.text for e in marked for m in e.marks)) if word not in allowed]
+        if stray:
+            found.add(marked[0].frame, marked[0].pointer, f"the characters of {_name(context)}'s transcript",
+                      " ".join(stray)[:120], "contexts")
 
 
 def _alignment_and_audio(spec: AudioSpec, found: Findings, expect_audio: bool, chunk_files: bool = False) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 from harness.sandbox import Sandbox, running
-from tests.helpers.pipecat import ServiceReportedError, speak
+from tests.helpers.pipecat import ServiceReportedError, speak, speak_turns
 from tests.helpers.realtime import CARTESIA_MODEL, CARTESIA_VOICE, DEEPGRAM_MODEL, ELEVEN_MODEL, ELEVEN_VOICE
 
 pytest.importorskip("pipecat", reason="Pipecat's services are a test extra: pip install -e .[test]")
@@ -307,3 +307,18 @@ async def test_a_bad_key_gives_the_services_own_error(case: Case, pipecat_sandbo
     assert not spoken.audio
     assert spoken.errors and re.search(case.bad_key, spoken.errors[0]), spoken.errors
     assert not any(BAD_KEY in error for error in spoken.errors)  # the key is never repeated back
+
+
+async def test_elevenlabs_socket_speaks_two_turns_on_one_connection(pipecat_sandbox: Sandbox,
+                                                                     session: aiohttp.ClientSession) -> None:
+    """An agent keeps ElevenLabsTTSService's multi-context socket across turns: each turn a context of its own
+    ({"text": " ", "context_id"} opening it, close_context ending it), the second opened on the same connection."""
+    service = _elevenlabs_socket(pipecat_sandbox, pipecat_sandbox.default_key("elevenlabs"), session)
+    sockets: list[int] = []
+    turns = await speak_turns(service, [TEXT, "And a second turn, on the same socket."], timeout_s=15,
+                              after_turn=lambda _index: sockets.append(id(service._websocket)))
+    for spoken in turns:
+        spoken.raise_for_errors()
+        assert spoken.sample_rates == {service.sample_rate} and spoken.audio_frames >= 1
+        assert spoken.speech_seconds() > 0.5, f"{spoken.speech_seconds():.2f} s of speech in {len(spoken.audio)} bytes"
+    assert len(sockets) == 2 and sockets[0] == sockets[1], "the second turn came on another connection"

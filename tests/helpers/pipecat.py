@@ -12,6 +12,7 @@ Imports of Pipecat stay inside the functions: a venv without the test extra stil
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,24 +52,32 @@ class Spoken:
         return float(np.sum(np.abs(samples) > SPEECH_LEVEL)) / next(iter(self.sample_rates))
 
 
-def _collector(spoken: Spoken, done: asyncio.Event) -> Any:
+def _collector(spoken: Spoken | Callable[[], tuple[Spoken, asyncio.Event]], done: asyncio.Event | None = None) -> Any:
+    """A collector of one `Spoken` and its `done`, or of the current turn's (`spoken` a callable giving both)."""
     from pipecat.frames.frames import ErrorFrame, Frame, TTSAudioRawFrame, TTSStoppedFrame
     from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
+
+    def current() -> tuple[Spoken, asyncio.Event]:
+        if callable(spoken):
+            return spoken()
+        assert done is not None
+        return spoken, done
 
     class Collector(FrameProcessor):
         """Records what passes and lets it on; `done` once the speech ended or failed."""
 
         async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
             await super().process_frame(frame, direction)
-            spoken.frame_names.append(type(frame).__name__)
+            turn, ended = current()
+            turn.frame_names.append(type(frame).__name__)
             if isinstance(frame, TTSAudioRawFrame):
-                spoken.audio.extend(frame.audio)
-                spoken.sample_rates.add(frame.sample_rate)
+                turn.audio.extend(frame.audio)
+                turn.sample_rates.add(frame.sample_rate)
             elif isinstance(frame, ErrorFrame):
-                spoken.errors.append(str(frame.error))
-                done.set()
+                turn.errors.append(str(frame.error))
+                ended.set()
             elif isinstance(frame, TTSStoppedFrame):
-                done.set()
+                ended.set()
             await self.push_frame(frame, direction)
 
     return Collector()
@@ -109,3 +118,50 @@ async def speak(service: Any, text: str, *, timeout_s: float = 20.0) -> Spoken:
             await worker.cancel(reason="the speech test ended")
             await running
     return spoken
+
+
+async def speak_turns(service: Any, texts: Sequence[str], *, timeout_s: float = 20.0,
+                      after_turn: Callable[[int], None] | None = None) -> list[Spoken]:
+    """Have `service` speak each of `texts` in turn in one pipeline, as an agent's turns: the next `TTSSpeakFrame`
+    only once the last one's speech ended (`TTSStoppedFrame`); what it pushed for each. `after_turn(index)` is called
+    as each turn ends (to look at the service between turns). Stops at the first turn that reports an error."""
+    from pipecat.frames.frames import EndFrame, TTSSpeakFrame
+    from pipecat.pipeline.pipeline import Pipeline
+    from pipecat.pipeline.worker import PipelineWorker
+    from pipecat.workers.runner import WorkerRunner
+
+    turns: list[tuple[Spoken, asyncio.Event]] = [(Spoken(), asyncio.Event())]
+    started = asyncio.Event()
+    pipeline = Pipeline([_collector(lambda: turns[-1]), service, _collector(lambda: turns[-1])])
+    worker = PipelineWorker(pipeline, cancel_on_idle_timeout=False, enable_rtvi=False)
+
+    @worker.event_handler("on_pipeline_started")
+    async def _started(_worker: Any, _frame: Any) -> None:
+        started.set()
+
+    runner = WorkerRunner(handle_sigint=False)
+    await runner.add_workers(worker)
+    running = asyncio.create_task(runner.run())
+    try:
+        async with asyncio.timeout(timeout_s * len(texts)):
+            await started.wait()
+            for index, text in enumerate(texts):
+                if index:
+                    turns.append((Spoken(), asyncio.Event()))
+                spoken, done = turns[-1]
+                await worker.queue_frame(TTSSpeakFrame(text))
+                await done.wait()
+                if after_turn is not None:
+                    after_turn(index)
+                if spoken.errors:
+                    break
+            if turns[-1][0].errors:
+                await worker.cancel(reason="the service reported an error")
+            else:
+                await worker.queue_frame(EndFrame())
+            await running
+    finally:
+        if not running.done():
+            await worker.cancel(reason="the speech test ended")
+            await running
+    return [spoken for spoken, _ in turns]

@@ -287,6 +287,7 @@ class Grammar(ABC):
     close_codes: Mapping[int, str] = STANDARD_CLOSE_CODES
     contexts: bool = False  # several utterances multiplexed on one socket, told apart by id
     timing_marks: bool = False  # the protocol says when each word (or character) is spoken: the marks check runs
+    character_marks: bool = False  # its marks name characters, not words (joined into words before they are judged)
     final_kind: Kind = Kind.FINAL  # the event that ends an utterance (FLUSHED: each flush's answer, `flushes_in`)
     # No final message: the server's close with this code, after the client's end, ends the utterance (a socket that
     # closes "after sending the generated audio"); None: a `final_kind` event ends it.

@@ -190,6 +190,11 @@ class Contexts:
     more: str = ""
     cancel: Send | None = None  # drops a context: what it still had to say is never sent (a cancel message)
     limit: int = 0  # the most contexts open at once on one socket (0: the documents give none)
+    beyond: Refusal | None = None  # how a context past `limit` is refused (None: the provider's `invalid`)
+    # Each context opens with the socket's `opening`, carrying that context's settings (an initialiseContext), told
+    # apart by its `Match` wherever it comes, not once as the socket's first message; `after_final` names no context
+    # and ends the socket (a close_socket). False: the opening, where there is one, is the socket's alone.
+    opens_each: bool = False
 
 
 class BareTextFrame(RequestModel):
@@ -337,6 +342,9 @@ class Socket:
         if self.framing.binary and (self.auth.where is KeyIn.MESSAGE or self.after_final is not None):
             raise ValueError(f"socket {self.key}: a MessagePack socket takes its key in the upgrade and has no "
                              "after_final message")
+        if self.opens_each and (self.opening is None or self.opening.match is None):
+            raise ValueError(f"socket {self.key}: where each context opens with the opening, the opening needs a "
+                             "match that tells it apart from the text")
         if (self.error is None) is (self.close_errors is None):
             raise ValueError(f"socket {self.key}: errors are told by an error message or by the close frame alone "
                              "(error or close_errors): exactly one")
@@ -359,9 +367,17 @@ class Socket:
 
     @property
     def sends(self) -> tuple[Send, ...]:
+        """Every client message, in the order a message is matched: where each context opens with the opening, it is
+        told apart before the text message its match would otherwise be read as."""
         cancel = None if self.contexts is None else self.contexts.cancel
-        found = (self.after_final, cancel, self.end, self.flush, self.clear, self.update, self.text, self.opening)
+        found = (self.after_final, cancel, self.end, self.flush, self.clear, self.update,
+                 *((self.opening, self.text) if self.opens_each else (self.text, self.opening)))
         return tuple(s for s in found if s is not None)
+
+    @property
+    def opens_each(self) -> bool:
+        """Each context opens with the opening (`Contexts.opens_each`)."""
+        return self.contexts is not None and self.contexts.opens_each
 
     @property
     def context_pointer(self) -> str:
@@ -435,6 +451,7 @@ class SocketGrammar(Grammar):
         self.said_errors = socket.errors
         self.contexts = socket.contexts is not None
         self.timing_marks = socket.marks is not None
+        self.character_marks = socket.marks is not None and socket.marks.chars
 
     def speaker_of(self, offering: str) -> tuple[str, str] | None:
         """An offering's model and voice; a socket's own model name (the frame checks name the model) finds its

@@ -36,10 +36,10 @@ STREAM_REFERENCE = "https://elevenlabs.io/docs/api-reference/text-to-speech/stre
 TIMESTAMPS_REFERENCE = "https://elevenlabs.io/docs/api-reference/text-to-speech/convert-with-timestamps"
 STREAM_TIMESTAMPS_REFERENCE = "https://elevenlabs.io/docs/api-reference/text-to-speech/stream-with-timestamps"
 WS_REFERENCE = "https://elevenlabs.io/docs/api-reference/text-to-speech/v-1-text-to-speech-voice-id-stream-input"
-# The multi-context socket: its page is not among the stored documents; the messages are the clients' (source: sdk):
-# Pipecat 1.14's ElevenLabsTTSService and the elevenlabs_client gem ("connect_multi_stream_input ... Documentation:
-# https://elevenlabs.io/docs/api-reference/websockets/multi-context").
-MULTI_REFERENCE = "https://elevenlabs.io/docs/api-reference/websockets/multi-context"
+# The multi-context socket: its reference (an AsyncAPI 2.6.0 file) and its guide, read 2026-11-25, and the official
+# SDK's types (elevenlabs 2.78.0: InitialiseContext, SendTextMulti, CloseContext, CloseSocket, ...).
+MULTI_REFERENCE = "https://elevenlabs.io/docs/api-reference/text-to-speech/v-1-text-to-speech-voice-id-multi-stream-input"
+MULTI_GUIDE = "https://elevenlabs.io/docs/eleven-api/guides/how-to/websockets/multi-context-web-socket"
 MULTI_CONTEXT_LIMIT = "https://github.com/livekit/agents-js/issues/1985"  # the server's own refusal, quoted there
 MODELS_PAGE = "https://help.elevenlabs.io/hc/en-us/articles/21811236079505-How-do-I-find-the-model-ID"
 # ElevenLabs' own documentation repository (elevenlabs/elevenlabs-docs at 3557f0b1, 2025-08-25; read 2026-11-25),

@@ -19,12 +19,23 @@ centre's inactivity limit), so it is declared and marked as drift.
 from __future__ import annotations
 
 from harness.core.answer_errors import BodyErrors
-from harness.core.protocols.http_speech import Format
+from harness.core.protocols.http_speech import Format, Refusal
 from harness.core.protocols.realtime_grammar import STANDARD_CLOSE_CODES, AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, KeyIn, Marks, Match, Schedule, Send, Socket, SocketAuth
+from harness.core.protocols.websocket_speech import (
+    Answer,
+    Contexts,
+    KeyIn,
+    Marks,
+    Match,
+    Schedule,
+    Send,
+    Socket,
+    SocketAuth,
+)
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.elevenlabs.models import (
     MULTI_CONTEXT_LIMIT,
+    MULTI_GUIDE,
     MULTI_REFERENCE,
     WS_FORMATS,
     WS_REFERENCE,
@@ -120,10 +131,19 @@ STREAM_INPUT = Socket(
 ERROR = STREAM_INPUT.error
 CLOSE_CODES = STREAM_INPUT.close_codes
 
-# The multi-context socket: every message names its context (`context_id`; the answers `contextId`), a context ends
-# with close_context (its isFinal follows its last audio) and the socket with close_socket. Declared here as one
-# context a connection, the form Pipecat's ElevenLabsTTSService speaks a turn in; several contexts side by side wait
-# for the family's Contexts part (DRIFT).
+# The multi-context socket (MULTI_REFERENCE's AsyncAPI, MULTI_GUIDE; the official SDK's types, elevenlabs 2.78.0):
+# every message names its context (`context_id`; the answers `contextId`). Each context opens with its own
+# initialisation, carrying its settings ("InitialiseContext: Payload to initialize or re-initialize a TTS context
+# with specific settings and initial text for multi-stream connections"; its context_id: "If provided, this message
+# will create a new context with this ID or re-initialize an existing one with the new settings and text"), a
+# context ends with close_context (its isFinal follows its last audio: "This is sent when a context is closed") and
+# the socket with close_socket ("closes all contexts and closes the entire WebSocket connection"). "Each connection
+# is limited to 5 concurrent contexts" (MULTI_GUIDE); a sixth is refused with max_active_conversations and a 1008
+# close, in the server's words as a client quotes them (MULTI_CONTEXT_LIMIT).
+MAX_CONTEXTS = 5
+TOO_MANY_CONTEXTS = Refusal(400, "max_active_conversations", "Maximum simultaneous contexts per WebSocket connection "
+                            "exceeded (5). Please close an existing context before opening a new one.")
+
 MULTI_STREAM_INPUT = Socket(
     key="tts.multi-stream-input", path="/v1/text-to-speech/{voice_id}/multi-stream-input",
     summary="Several contexts on one socket: text in per context_id, audio and alignment out per contextId",
@@ -133,9 +153,10 @@ MULTI_STREAM_INPUT = Socket(
     auth=SocketAuth(KeyIn.HEADER, in_handshake=True, fields=("/xi_api_key",)),
     path_params={"voice_id": "{voice}"},
     query={"model_id": "{model}", "output_format": "{format}"},
+    # Each context's first message: "Must be a single space character to initiate the context".
     opening=Send("initializeConnectionMulti", {"text": " ", "context_id": "{context}",
                                                "generation_config": {"chunk_length_schedule": [50]}},
-                 InitializeContext),
+                 InitializeContext, Match("/text", " ")),
     text=Send("sendTextMulti", {"text": "{text}", "context_id": "{context}"}, SendContextText, Match("/text")),
     schedule=Schedule("/generation_config/chunk_length_schedule", (120, 160, 250, 290)),
     flush=Send("flushContext", {"context_id": "{context}", "flush": True, "text": "{text}"}, FlushContext,
@@ -152,24 +173,28 @@ MULTI_STREAM_INPUT = Socket(
                  {"isFinal": True, "contextId": "{context}"}),
     error=ERROR,
     errors=SOCKET_ERRORS,
-    context_at="/contextId",
+    contexts=Contexts(at="/context_id", answer_at="/contextId", limit=MAX_CONTEXTS, beyond=TOO_MANY_CONTEXTS,
+                      opens_each=True),
     formats=FORMATS,
     close_codes=CLOSE_CODES,
     error_close=1008,
     suffix="-multi",
     drift=(
-        DocDrift("evidence", "source: sdk. The multi-context page is not among the stored documents: the messages "
-                 "are Pipecat 1.14's ElevenLabsTTSService's ({\"text\": \" \", \"context_id\"} opening a context, "
-                 "text, {\"context_id\", \"flush\": true}, {\"context_id\", \"close_context\": true}, "
-                 "{\"close_socket\": true}; answers naming their contextId).", (MULTI_REFERENCE,)),
+        DocDrift("evidence", "source: sdk and the reference. The messages are the AsyncAPI's and the official SDK's "
+                 "(elevenlabs 2.78.0: InitialiseContext, SendTextMulti, FlushContext, CloseContext, CloseSocket, "
+                 "KeepContextAlive; AudioOutputMulti, FinalOutputMulti), as Pipecat 1.14's ElevenLabsTTSService "
+                 "sends them ({\"text\": \" \", \"context_id\"} opening a context, text, {\"context_id\", "
+                 "\"flush\": true}, {\"context_id\", \"close_context\": true}, {\"close_socket\": true}).",
+                 (MULTI_REFERENCE, MULTI_GUIDE)),
         DocDrift("key at the upgrade", "A wrong xi-api-key header is refused at the upgrade (401 in the HTTP error "
                  "shape); no stored page says whether the server does so or answers an error message and a 1008 close "
                  "as stream-input does.", (MULTI_REFERENCE,)),
-        DocDrift("contexts", "The server keeps up to 5 contexts a connection (\"Maximum simultaneous contexts per "
-                 "WebSocket connection exceeded (5)\", error max_active_conversations, code 1008, as a client quotes "
-                 "it); the declaration speaks one context a connection: a second context on the same connection is "
-                 "not told apart from the first until the family's Contexts part serves it.",
-                 (MULTI_REFERENCE, MULTI_CONTEXT_LIMIT)),
+        DocDrift("contexts", "The limit is documented (\"Each connection is limited to 5 concurrent contexts\"), "
+                 "the refusal past it is not: its words (\"Maximum simultaneous contexts per WebSocket connection "
+                 "exceeded (5)\", error max_active_conversations, code 1008) are as a client quotes them. A context "
+                 "counts until its close_context; a context-less message (\"If omitted, a default context is "
+                 "used\") is read as the context named \"\", which must be opened as any other.",
+                 (MULTI_GUIDE, MULTI_CONTEXT_LIMIT)),
     ),
 )
 

@@ -32,7 +32,9 @@
     contexts    where declared, each context its own stream (settings, buffer, speaker, lane), opened by its first
                 message and ended by `end` or a text message without its `more` flag; contexts speak side by
                 side, every answer naming its own; `cancel` drops one (nothing more sent for it); the socket
-                stays open for further contexts
+                stays open for further contexts; past `limit` open at once, its `beyond` refusal; where each
+                context opens with the opening (`opens_each`), its settings are that context's, an ended
+                context's name may open a new one, and `after_final` names none
     marks       where declared (and asked for by `asked_by`), the speaker's timing marks as lists at the marks'
                 pointers: words (characters joined until white space) or characters, in the marks' unit
     after_final its answer where declared (`closed`), once the audio asked for is out; then the server closes
@@ -322,6 +324,8 @@ class FamilySocket:
         contexts = self.socket.contexts
         if contexts is None:
             return False
+        if send is self.socket.after_final:
+            return False  # the socket's own message (a close_socket): it names no context, and ends them all
         context = str(read(raw, contexts.at) or "")
         if send is contexts.cancel:
             dropped = self.streams.pop(context, None)
@@ -329,10 +333,13 @@ class FamilySocket:
                 self.lanes.cancel(dropped.lane)
             return True
         stream = self.streams.get(context)
+        if stream is not None and stream.ended and contexts.opens_each and send is self.socket.opening:
+            stream = None  # an ended context's name opens a new one, "not linked to the previous context"
         if stream is None:
             live = sum(1 for one in self.streams.values() if not one.ended)
             if contexts.limit and live >= contexts.limit:
-                raise Refused(self.service.refusals.invalid, f"more than {contexts.limit} contexts at once")
+                raise Refused(contexts.beyond or self.service.refusals.invalid,
+                              f"more than {contexts.limit} contexts at once")
             stream = self.streams[context] = self._new_stream(context)
             if self.socket.opening is None:
                 self.stream = stream
