@@ -135,6 +135,14 @@ base_url = "http://rime.lan:9000"
 key_env = "MYRIME_TTS_KEY"
 """
 
+LIKE_ELEVENLABS = """
+[providers.myeleven]
+like = "elevenlabs"
+base_url = "http://eleven.lan:8080"
+key_env = "MYELEVEN_KEY"
+models = ["eleven_flash_v2_5"]
+"""
+
 
 def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, env=env, cwd=REPO, capture_output=True, text=True, timeout=900, check=False)
@@ -145,18 +153,19 @@ def test_providers_lists_it_and_the_contract_suite_records_and_replays_it(tmp_pa
     from harness.core import declared
 
     path = tmp_path / "tts-harness.toml"
-    path.write_text(_file("https://box.example") + LIKE_RIME, encoding="utf-8")
+    path.write_text(_file("https://box.example") + LIKE_RIME + LIKE_ELEVENLABS, encoding="utf-8")
     env = {**os.environ, declared.FILE_ENV: str(path), "PYTHONPATH": str(REPO), "COLUMNS": "160"}
     listed = _run([sys.executable, "-c", "from harness.cli import main; main()", "providers", "--json"], env)
     assert listed.returncode == 0, listed.stderr
     found = {item["name"]: item for item in json.loads(listed.stdout)}
     assert [m["name"] for m in found["sockbox"]["models"]] == ["box-1", "box-1-ws"]
     assert set(found["myrime"]["hosts"].values()) == {"http://rime.lan:9000"}
-    select = ["-k", "sockbox or myrime", "-p", "no:cacheprovider", "-q", "-rA"]
+    assert set(found["myeleven"]["hosts"].values()) == {"http://eleven.lan:8080"}
+    select = ["-k", "sockbox or myrime or myeleven", "-p", "no:cacheprovider", "-q", "-rA"]
     recorded = _run([sys.executable, "-m", "pytest", "contracts/", "--tts-target", "sandbox",
                      "--tts-record-mode=new_episodes", *select], env)
     assert recorded.returncode == 0, recorded.stdout[-3000:]
-    for name in ("sockbox", "myrime"):  # the socket's own checks and the HTTP scenarios ran, for both
+    for name in ("sockbox", "myrime", "myeleven"):  # the socket's own checks and the HTTP scenarios ran, for each
         assert f"PASSED contracts/test_realtime.py::test_realtime[{name}/synthesis]" in recorded.stdout
         assert f"PASSED contracts/test_scenarios.py::test_contract[{name}/" in recorded.stdout
     folder = tmp_path / "tts-harness-fixtures"
