@@ -54,7 +54,9 @@ def test_openai_client_speaks_streams_sse_and_refuses_a_bad_key(leaders: Any, tl
     base = leaders.base_url("openai", "v1")
     with httpx.Client(verify=tls, timeout=60) as http:
         client = openai.OpenAI(api_key=leaders.default_key("openai"), base_url=base, http_client=http)
-        wav = client.audio.speech.create(model="tts-1", voice="alloy", input=TEXT, response_format="wav").read()
+        raw = client.audio.speech.with_raw_response.create(model="tts-1", voice="alloy", input=TEXT,
+                                                           response_format="wav")
+        wav = raw.parse().read()
         pcm = bytearray()
         with client.audio.speech.with_streaming_response.create(
                 model="gpt-4o-mini-tts", voice="coral", input=TEXT, response_format="pcm",
@@ -63,9 +65,11 @@ def test_openai_client_speaks_streams_sse_and_refuses_a_bad_key(leaders: Any, tl
         for event in events:
             if event["type"] == "speech.audio.delta":
                 pcm.extend(base64.b64decode(event["audio"]))
-        with pytest.raises(openai.AuthenticationError):
+        with pytest.raises(openai.AuthenticationError) as refused:
             openai.OpenAI(api_key=BAD_KEY, base_url=base, http_client=http).audio.speech.create(
                 model="tts-1", voice="alloy", input=TEXT)
+    # x-request-id on every answer, as the API overview says; the client hands it out on a result and an error.
+    assert raw.request_id and refused.value.request_id and raw.request_id != refused.value.request_id
     clip = decode(wav)
     assert _speech_seconds(clip.samples, clip.sample_rate) > 0.3
     assert events[-1]["type"] == "speech.audio.done"

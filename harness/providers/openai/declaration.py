@@ -50,6 +50,7 @@ from harness.providers.openai.models import (
     DONE_EVENT,
     ERROR_CODES,
     MODEL_PRICES_PAGE,
+    OVERVIEW,
     PCM_RATE,
     REFERENCE,
     ErrorBody,
@@ -152,7 +153,8 @@ SERVICE = SpeechService(
     hosts={HOST: "https://api.openai.com/v1"},
     auth=Auth("Authorization", "Bearer"),
     key_env="OPENAI_API_KEY",
-    docs=(REFERENCE, MODEL_PRICES_PAGE, ERROR_CODES),
+    docs=(REFERENCE, MODEL_PRICES_PAGE, ERROR_CODES, OVERVIEW),
+    request_id_header="x-request-id",  # OVERVIEW: every answer names its request; the official client reads it
     error_model=ErrorBody,
     # The error `type` the reference uses per status; `code` says more ("model_not_found", "invalid_api_key").
     errors=ErrorShape(_error_body("invalid_request_error"),

@@ -27,6 +27,10 @@ from harness.core.spec import RequestModel, ResponseModel
 REFERENCE = "https://platform.openai.com/docs/api-reference/audio/createSpeech"
 MODEL_PRICES_PAGE = "https://developers.openai.com/api/docs/models/tts-1"
 ERROR_CODES = "https://platform.openai.com/docs/guides/error-codes"
+# The API overview's "Debugging requests" (read 2026-11-25): "x-request-id: Unique identifier for this API request
+# (used in troubleshooting)"; "Our official SDKs provide a property on top level response objects containing the
+# value of the x-request-id header".
+OVERVIEW = "https://developers.openai.com/api/reference/overview"
 
 MAX_INPUT_CHARS = 4096
 INPUT_WORDS = "The text to generate audio for. The maximum length is 4096 characters."
