@@ -70,7 +70,7 @@ def test_the_socket_table_becomes_a_family_socket() -> None:
     assert socket.final.match({"type": "done"}) and not socket.final.match({"type": "audio"})
     assert (socket.error.code_at, socket.error.message_at) == ("/problem/code", "/problem/says")
     assert socket.text.match is not None and socket.text.match({"type": "text", "text": "x"})
-    assert socket.waits_for_ready and [f.name for f in socket.formats] == ["raw"]
+    assert socket.start.waits_for_ready and [f.name for f in socket.formats] == ["raw"]
     assert channel.url("https://box.example", {}, {}) == "wss://box.example/live"
     assert [o.name for o in provider.offerings] == ["box-1", "box-1-ws"]
 

@@ -19,7 +19,16 @@ from pydantic import BaseModel, ConfigDict
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import KEY_SLOT, AudioSpec, Kind, Utterance
 from harness.core.protocols.realtime_session import speak
-from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth, with_sockets
+from harness.core.protocols.websocket_speech import (
+    Answer,
+    KeyIn,
+    Match,
+    Send,
+    Socket,
+    SocketAuth,
+    Start,
+    with_sockets,
+)
 from harness.core.spec import AudioAt
 from harness.providers.lmnt.declaration import SERVICE
 from harness.speech import decode_raw, encode_raw
@@ -92,10 +101,13 @@ class GatedServer(LoopbackSocketServer):
 SOCKET = Socket(
     key="gated", path="/ws/speech", summary="a gated socket", doc="",
     auth=SocketAuth(KeyIn.MESSAGE, field="/auth/token", in_handshake=False),
-    opening=Send("start", {"event": "task_start", "auth": {"token": "{key}"}, "voice": "{voice}", "model": "{model}"},
-                 Loose, Match("/event", "task_start")),
-    greeting=Answer("connected", Kind.OPENED, Match("/event", "connected_success"), Loose, {}),
-    ready=Answer("started", Kind.READY, Match("/event", "task_started"), Loose, {}),
+    start=Start(
+        opening=Send("start", {"event": "task_start", "auth": {"token": "{key}"}, "voice": "{voice}",
+                               "model": "{model}"}, Loose, Match("/event", "task_start")),
+        greeting=Answer("connected", Kind.OPENED, Match("/event", "connected_success"), Loose, {}),
+        ready=Answer("started", Kind.READY, Match("/event", "task_started"), Loose, {}),
+        waits_for_ready=True,
+    ),
     text=Send("continue", {"event": "task_continue", "text": "{text}"}, Loose, Match("/event", "task_continue")),
     end=Send("finish", {"event": "task_finish"}, Loose, Match("/event", "task_finish")),
     audio=Answer("continued", Kind.AUDIO, Match("/event", "task_continued"), Loose, {}),
@@ -103,7 +115,7 @@ SOCKET = Socket(
     error=Answer("failed", Kind.ERROR, Match("/event", "task_failed"), Loose, {}, message_at="/base_resp/status_msg"),
     audio_at=AudioAt("/data/audio", "hex"),
     formats=(Format("pcm", AudioSpec("pcm_s16le", 16000, "raw"), "audio/L16"),),
-    waits_for_ready=True, speaks_each_text=True,
+    speaks_each_text=True,
 )
 
 
@@ -142,7 +154,7 @@ def test_without_the_gate_the_same_server_refuses_the_text(server: GatedServer) 
     """The pause is real: a socket that does not wait for ready gets the server's refusal, read as an error."""
     from dataclasses import replace
 
-    provider = with_sockets(SERVICE, [replace(SOCKET, waits_for_ready=False)])
+    provider = with_sockets(SERVICE, [replace(SOCKET, start=replace(SOCKET.start, waits_for_ready=False))])
     channel = provider.channel("gated")
     session = asyncio.run(speak(channel, server.url, {}, Utterance(("Hello.",), "leah", "blizzard", "pcm"), key=KEY))
     assert server.problems == ["task_continue before task_started"]
@@ -218,7 +230,7 @@ def test_an_opening_that_waits_for_the_greeting_is_sent_after_it() -> None:
     try:
         for waits, problems in ((True, []), (False, ["task_start before connected_success"])):
             late.problems.clear()
-            provider = with_sockets(SERVICE, [replace(SOCKET, opening_waits_for_greeting=waits)])
+            provider = with_sockets(SERVICE, [replace(SOCKET, start=replace(SOCKET.start, waits_for_greeting=waits))])
             asyncio.run(speak(provider.channel("gated"), late.url, {},
                               Utterance(("Hello.",), "leah", "blizzard", "pcm"), key=KEY))
             assert late.problems == problems

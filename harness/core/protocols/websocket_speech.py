@@ -13,6 +13,12 @@ it and the `Match` that tells it apart — and
     client   [opening] → text × n (· [flush] · [clear] · [update]) → end → (final seen) → [after_final]
     server   [greeting] · [ready] · audio (binary | a message with audio at `audio_at`) · final · error · others
 
+What its upgrade request carries is its `Upgrade` (the host, the path's values, the query, the headers), how it starts
+its `Start` (the opening, the greeting, the answer to the opening, what the text waits for), how it ends beyond `end`
+and `final` its `Ending` (an end token, a text message that says no more follows, a final per flush, `after_final` and
+its answer, which side closes): parts with defaults that fit most sockets, so a declaration sets only what its socket
+does differently, and each engine reads the part.
+
 Messages are JSON text frames, or MessagePack maps in binary frames where the socket says so (`framing`; see the
 declarations that set it), audio then a `bin` value at `audio_at` (`harness.core.protocols.socket_framing` owns both).
 A socket of no messages at all (`BareText`) takes the text itself as each text frame, control words as frames of their
@@ -109,10 +115,84 @@ class SocketAuth:
 
 
 @dataclass(frozen=True, slots=True)
+class Upgrade:
+    """What the client's upgrade request carries beyond the key: the host it goes to, the path template's values, the
+    URL's query and headers, each value a template as the messages' are (`{model}`). The default: the provider's
+    `api` host and nothing more, the messages carrying the settings."""
+
+    host: str = "api"  # a name of the provider's `SpeechService.hosts`
+    path_params: Mapping[str, str] = field(default_factory=dict)  # the path template's values (a
+    # `/speak/{lang_code}`: "en"), templates as `query`'s
+    query: Mapping[str, str] = field(default_factory=dict)  # the URL's query, templates as the messages' (`{model}`)
+    # Upgrade headers beyond the key, templates as `query`'s (a `model: s1` header)
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def slots(self) -> set[str]:
+        """The names of the slots the upgrade fills (`{"model_id": "{model}"}`: "model")."""
+        values = (*self.path_params.values(), *self.query.values(), *self.headers.values())
+        return {slot for value in values if (slot := _slot(value))}
+
+    def filled(self, values: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+        """The path's values, the query and the headers of an upgrade that asks for `values`."""
+        path, query, headers = ({name: str(fill(value, values)) for name, value in templates.items()}
+                                for templates in (self.path_params, self.query, self.headers))
+        return path, query, headers
+
+    def given(self, *, path: Mapping[str, str] | None = None, query: Mapping[str, str] | None = None,
+              headers: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The slots an upgrade's path, query and headers fill (`{"voice_id": "{voice}"}` and `?voice_id=ada` give
+        voice = "ada"), of those given, the later winning; a slot the upgrade leaves out reads "" (the socket's
+        documents require what they template)."""
+        found: dict[str, str] = {}
+        for templates, sent in ((self.path_params, path), (self.query, query), (self.headers, headers)):
+            if sent is not None:
+                found |= {slot: sent.get(name, "") for name, value in templates.items() if (slot := _slot(value))}
+        return found
+
+
+def _slot(template: str) -> str:
+    """The slot a template that is exactly one names (`"{model}"`: "model"); "" for any other."""
+    return template[1:-1] if template.startswith("{") and template.endswith("}") else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Start:
+    """How a session starts, before the text: the client's opening message (settings, sometimes the key), what the
+    server says first and how it answers the opening, and which of them the client waits for. The default: no
+    opening, no greeting, nothing awaited — the text goes first (its messages carry the settings, or the URL does)."""
+
+    opening: Send | None = None
+    greeting: Answer | None = None  # the server speaks first, on accept (a connected_success)
+    ready: Answer | None = None  # kind READY: answers the opening
+    waits_for_ready: bool = False  # text waits for `ready` ("only after receiving this event can you send ...")
+    waits_for_greeting: bool = False  # the opening (no opening: the text) waits for `greeting`
+
+
+@dataclass(frozen=True, slots=True)
+class Ending:
+    """How the utterance and the session end beyond the socket's `end` and `final`: what else in a text message ends
+    the text, whether each flush's speech is final too, what the client sends once the final marker came and what the
+    server answers to it, and which side closes. The default: only `end` ends the text, `final` answers it alone,
+    nothing follows it, and the server closes."""
+
+    end_token: str = ""  # a token closing a text message that ends the text as `end` does, the text before it
+    # spoken (a {"text": "Hello, World! <STOP>"}); "": only `end` ends it
+    # What in a text message says more text follows (a `"continue": true`): a text message it does not match
+    # ends the text as `end` does ("If not set, it assumes no more input is coming"). None: only `end` ends it.
+    continues: Match | None = None
+    final_per_flush: bool = False  # each flush's speech ends with `final` too, the socket going on (a `done`:
+    # "If the client sends more text and triggers further synthesis, another done will follow")
+    after_final: Send | None = None  # what the client sends once the final marker came (a finish message)
+    closed: Answer | None = None  # the server's answer to `after_final` (a contextClosed)
+    server_closes: bool = True  # after the final marker (and `after_final`) the server closes, not the client
+
+
+@dataclass(frozen=True, slots=True)
 class Flushes:
     """A socket whose every flush is answered and whose text goes on after it (a Flush, answered by Flushed):
     the `end` message is a flush like any other, each answered in order by `final` (to the engines a Kind.FLUSHED:
-    "this flush's speech is out", not "the utterance is over"), the session ended by `after_final`. Past `limit`
+    "this flush's speech is out", not "the utterance is over"), the session ended by `Ending.after_final`. Past `limit`
     flushes within `window_s` seconds a flush is answered by `warning` instead and not processed (0: no limit)."""
 
     limit: int = 0
@@ -191,9 +271,10 @@ class Contexts:
     cancel: Send | None = None  # drops a context: what it still had to say is never sent (a cancel message)
     limit: int = 0  # the most contexts open at once on one socket (0: the documents give none)
     beyond: Refusal | None = None  # how a context past `limit` is refused (None: the provider's `invalid`)
-    # Each context opens with the socket's `opening`, carrying that context's settings (an initialiseContext), told
-    # apart by its `Match` wherever it comes, not once as the socket's first message; `after_final` names no context
-    # and ends the socket (a close_socket). False: the opening, where there is one, is the socket's alone.
+    # Each context opens with the socket's opening (`Start.opening`), carrying that context's settings (an
+    # initialiseContext), told apart by its `Match` wherever it comes, not once as the socket's first message;
+    # `Ending.after_final` names no context and ends the socket (a close_socket). False: the opening, where there is
+    # one, is the socket's alone.
     opens_each: bool = False
 
 
@@ -239,6 +320,8 @@ class Socket:
     summary: str
     doc: str
     auth: SocketAuth
+    upgrade: Upgrade = field(default_factory=Upgrade)  # the host, path values, query and headers of the upgrade
+    start: Start = Start()  # the opening, the greeting, the answer to the opening and what the text waits for
     text: Send = _UNSAID  # required, unless `bare` makes it
     # What says the text is complete; the server then speaks the rest and sends `final`. None: the text message is
     # the whole utterance (one request per synthesis), so the text goes as one message, spoken at once.
@@ -246,14 +329,14 @@ class Socket:
     # Kind FINAL: the utterance is complete (it may carry the last audio at `audio_at`). None only with `bare`: the
     # server's close ends the utterance.
     final: Answer | None = None
+    # What else ends the text (an end token, a text message without its flag to go on), a final after every flush,
+    # the closing message and its answer, and which side closes
+    ending: Ending = Ending()
     error: Answer | None = None  # kind ERROR; None: errors are told by the close frame alone (`close_errors`)
     formats: tuple[Format, ...] = ()  # the first is the benchmark's (at least one)
     audio: Answer | None = None  # kind AUDIO: the JSON message carrying audio at `audio_at` (None: binary frames)
-    opening: Send | None = None
     flush: Send | None = None  # speaks what the buffer holds without ending the text (a flush message)
     schedule: Schedule | None = None  # the buffer is spoken as it reaches each length (a chunk schedule)
-    final_per_flush: bool = False  # each flush's speech ends with `final` too, the socket going on (a `done`:
-    # "If the client sends more text and triggers further synthesis, another done will follow")
     clear: Send | None = None  # drops the text the buffer holds, unspoken (an interruption: a `clear`,
     # an input_text_buffer.clear); speech already asked for is still sent
     clears: Clears | None = None  # what `clear` does beyond dropping the text: its answer, dropping speech too
@@ -262,33 +345,18 @@ class Socket:
     upgrade_refusals: UpgradeRefusals | None = None  # what the upgrade refuses as HTTP beyond a wrong key
     update: Send | None = None  # changes the settings mid-session: its slots are read as the opening's, a slot it
     # leaves out keeps its value (a tts_session.updated {"session": {"voice"}})
-    end_token: str = ""  # a token closing a text message that ends the text as `end` does, the text before it
-    # spoken (a {"text": "Hello, World! <STOP>"}); "": only `end` ends it
-    after_final: Send | None = None  # what the client sends once the final marker came (a finish message)
-    closed: Answer | None = None  # the server's answer to `after_final` (a contextClosed)
-    greeting: Answer | None = None  # the server speaks first, on accept (a connected_success)
-    ready: Answer | None = None  # kind READY: answers the opening
     others: tuple[Answer, ...] = ()
     audio_at: AudioAt | None = None  # None: binary frames
     close_codes: Mapping[int, str] = field(default_factory=lambda: dict(STANDARD_CLOSE_CODES))
     error_close: int = 1008  # the close that follows an error frame
-    server_closes: bool = True  # after the final marker (and `after_final`) the server closes, not the client
-    waits_for_ready: bool = False  # text waits for `ready` ("only after receiving this event can you send ...")
-    opening_waits_for_greeting: bool = False  # the opening (no opening: the text) waits for `greeting`
     speaks_each_text: bool = False  # each text message is spoken as it comes (else the buffer, at `end`)
     context_at: str = ""  # where server messages name their context
     chunk_files: bool = False  # each audio chunk is a whole file of the format's container (a WAV header each)
-    host: str = "api"
     suffix: str = "-ws"  # the offering of model M over this socket is M + suffix (when the socket names it M too);
     # "": the socket's offering is M itself, in place of M's HTTP offering (aura-* names over /v1/speak)
     # The socket's own names of the models it serves, by their HTTP names (qwen3-tts-flash as
     # qwen3-tts-flash-realtime on its socket); empty: every model, by its HTTP name.
     models: Mapping[str, str] = field(default_factory=dict)
-    query: Mapping[str, str] = field(default_factory=dict)  # the URL's query, templates as the messages' (`{model}`)
-    headers: Mapping[str, str] = field(default_factory=dict)  # upgrade headers beyond the key, templates as `query`'s
-    path_params: Mapping[str, str] = field(default_factory=dict)  # the path template's values (a
-    # `/speak/{lang_code}`: "en"), templates as `query`'s
-    # (a `model: s1` header)
     framing: Framing = Framing.JSON  # how every message travels: JSON text frames, or MessagePack binary frames
     prices: Mapping[str, Decimal] = field(default_factory=dict)  # USD per 1M characters by the socket's model name,
     # where the socket's model is priced apart from its HTTP twin (a realtime model)
@@ -302,9 +370,6 @@ class Socket:
     # naming the value; a server `like` this one that serves other models refuses it).
     unknown_model: UnknownModel = UnknownModel.REFUSED
     drift: tuple[DocDrift, ...] = ()
-    # What in a text message says more text follows (a `"continue": true`): a text message it does not match
-    # ends the text as `end` does ("If not set, it assumes no more input is coming"). None: only `end` ends it.
-    continues: Match | None = None
     contexts: Contexts | None = None  # several utterances side by side on one socket
     marks: Marks | None = None  # when each word (or character) is spoken
     bare: BareText | None = None  # no messages: the text itself in, the audio's bytes out, the close as the end
@@ -333,16 +398,16 @@ class Socket:
                              "with the server's close: exactly one")
         if self.framing is Framing.TEXT and self.bare is None:
             raise ValueError(f"socket {self.key}: bare-text framing is declared by the `bare` part")
-        if self.bare is not None and (self.audio is not None or self.opening is not None or self.after_final
-                                      is not None or self.contexts is not None):
+        if self.bare is not None and (self.audio is not None or self.start.opening is not None
+                                      or self.ending.after_final is not None or self.contexts is not None):
             raise ValueError(f"socket {self.key}: a bare-text socket has no messages beyond its text and words: "
                              "no opening, audio message, after_final or contexts")
         # The key and the closing messages are put into text as a session leaves (`KEY_SLOT`, `Opening.closing`):
         # a MessagePack socket carries neither, so a declaration asking for it is refused here, not on the wire.
-        if self.framing.binary and (self.auth.where is KeyIn.MESSAGE or self.after_final is not None):
+        if self.framing.binary and (self.auth.where is KeyIn.MESSAGE or self.ending.after_final is not None):
             raise ValueError(f"socket {self.key}: a MessagePack socket takes its key in the upgrade and has no "
                              "after_final message")
-        if self.opens_each and (self.opening is None or self.opening.match is None):
+        if self.opens_each and (self.start.opening is None or self.start.opening.match is None):
             raise ValueError(f"socket {self.key}: where each context opens with the opening, the opening needs a "
                              "match that tells it apart from the text")
         if (self.error is None) is (self.close_errors is None):
@@ -361,8 +426,8 @@ class Socket:
         marks = None if self.marks is None else self.marks.answer
         warning = None if self.flushes is None else self.flushes.warning
         cleared = None if self.clears is None else self.clears.answer
-        found = (self.error, self.final, self.ready, self.greeting, self.closed, marks, cleared, warning, *self.others,
-                 self.audio)
+        found = (self.error, self.final, self.start.ready, self.start.greeting, self.ending.closed, marks, cleared,
+                 warning, *self.others, self.audio)
         return tuple(a for a in found if a is not None)
 
     @property
@@ -370,8 +435,9 @@ class Socket:
         """Every client message, in the order a message is matched: where each context opens with the opening, it is
         told apart before the text message its match would otherwise be read as."""
         cancel = None if self.contexts is None else self.contexts.cancel
-        found = (self.after_final, cancel, self.end, self.flush, self.clear, self.update,
-                 *((self.opening, self.text) if self.opens_each else (self.text, self.opening)))
+        opening = self.start.opening
+        found = (self.ending.after_final, cancel, self.end, self.flush, self.clear, self.update,
+                 *((opening, self.text) if self.opens_each else (self.text, opening)))
         return tuple(s for s in found if s is not None)
 
     @property
@@ -397,13 +463,6 @@ def slots_of(template: Any, at: str = "") -> dict[str, str]:
         for index, value in enumerate(template):
             found.update(slots_of(value, f"{at}/{index}"))
     return found
-
-
-def upgrade_values(templates: Mapping[str, str], sent: Mapping[str, str]) -> dict[str, str]:
-    """The slots an upgrade's query, headers or path fill (`{"voice_id": "{voice}"}` and `?voice_id=ada` give
-    voice = "ada"); a slot the upgrade leaves out reads "" (the socket's documents require what they template)."""
-    return {value[1:-1]: sent.get(name, "") for name, value in templates.items()
-            if value.startswith("{") and value.endswith("}")}
 
 
 def read(message: Any, pointer: str | None) -> Any:
@@ -436,11 +495,10 @@ class SocketGrammar(Grammar):
         self.ending_close = None if socket.bare is None else socket.bare.close
         self.bare_text = socket.bare is not None
         # A socket that names a model and never a voice speaks each model in its own voice (aura-* names).
-        said = {name for send in (socket.opening, socket.text) if send is not None for name in slots_of(send.template)}
-        upgrade = (*socket.query.values(), *socket.headers.values(), *socket.path_params.values())
-        said |= {value[1:-1] for value in upgrade if value.startswith("{") and value.endswith("}")}
+        said = {name for send in (socket.start.opening, socket.text) if send is not None
+                for name in slots_of(send.template)} | socket.upgrade.slots
         self.voice_is_model = "model" in said and "voice" not in said
-        self.preamble = 1 if socket.opening is not None else 0
+        self.preamble = 1 if socket.start.opening is not None else 0
         self.key_in_message = socket.auth.where is KeyIn.MESSAGE
         self.chunk_files = socket.chunk_files
         self.binary_messages = socket.framing.binary
@@ -469,7 +527,7 @@ class SocketGrammar(Grammar):
     def client_message(self, message: Any, position: int) -> Send | None:
         if not isinstance(message, dict):
             return None
-        opening = self.socket.opening
+        opening = self.socket.start.opening
         if position == 0 and opening is not None and (opening.match is None or opening.match(message)):
             return opening
         return next((s for s in self.socket.sends if s.match is not None and s.match(message)), None)
@@ -535,8 +593,8 @@ class SocketGrammar(Grammar):
 
     def spec_of(self, opening: Any, query: Mapping[str, str] | None = None) -> AudioSpec:
         """The audio an opening message (or the URL's `query`) asks for: its format and rate, else the defaults."""
-        template = (self.socket.opening or self.socket.text).template  # no opening: each text message says it
-        given = upgrade_values(self.socket.query, query or {}) | {
+        template = (self.socket.start.opening or self.socket.text).template  # no opening: each text message says it
+        given = self.socket.upgrade.given(query=query or {}) | {
             name: read(opening, at) for name, at in slots_of(template).items()}
         try:
             fmt = self.socket.format(given.get("format"))
@@ -547,29 +605,27 @@ class SocketGrammar(Grammar):
             else fmt.spec
 
     def opening(self, utterance: Utterance) -> Opening:
-        socket = self.socket
+        socket, start, ending = self.socket, self.socket.start, self.socket.ending
         fmt = socket.format(utterance.audio_format)
         values = {"voice": utterance.voice, "model": utterance.model, "format": fmt.name,
                   "rate": fmt.spec.sample_rate, "key": KEY_SLOT, "context": utterance.context, "nonce": 1}
-        greeted = Kind.OPENED if socket.opening_waits_for_greeting and socket.greeting is not None else None
+        greeted = Kind.OPENED if start.waits_for_greeting and start.greeting is not None else None
         dump = partial(_dump, framing=socket.framing)
-        messages = [] if socket.opening is None else [
-            Outgoing(dump(socket.opening.template, {**values, "seq": 0}), after=greeted)]
+        messages = [] if start.opening is None else [
+            Outgoing(dump(start.opening.template, {**values, "seq": 0}), after=greeted)]
         # Text waits for the answer to the opening where the socket says so; with no opening, for the greeting the
         # opening would have waited for (a session.created: "Wait for session created").
-        after = Kind.READY if socket.waits_for_ready and socket.ready is not None else (
-            greeted if socket.opening is None else None)
+        after = Kind.READY if start.waits_for_ready and start.ready is not None else (
+            greeted if start.opening is None else None)
         chunks = utterance.chunks if socket.end is not None else (utterance.text,)
         messages += [Outgoing(dump(socket.text.template, {**values, "text": chunk, "seq": len(messages) + index}),
                               after=after) for index, chunk in enumerate(chunks)]
         if socket.end is not None:
             messages.append(Outgoing(dump(socket.end.template, {**values, "seq": len(messages)}), after=after))
-        closing = () if socket.after_final is None else (
-            _dump(socket.after_final.template, {**values, "seq": len(messages)}),)  # JSON: __post_init__
-        query = {name: str(fill(value, values)) for name, value in socket.query.items()}
-        headers = {name: str(fill(value, values)) for name, value in socket.headers.items()}
-        path = {name: str(fill(value, values)) for name, value in socket.path_params.items()}
-        return Opening(path, query, tuple(messages), closing=closing, client_closes=not socket.server_closes,
+        closing = () if ending.after_final is None else (
+            _dump(ending.after_final.template, {**values, "seq": len(messages)}),)  # JSON: __post_init__
+        path, query, headers = socket.upgrade.filled(values)
+        return Opening(path, query, tuple(messages), closing=closing, client_closes=not ending.server_closes,
                        headers=headers)
 
     def complete(self, events: Sequence[Event], opening: Opening) -> bool:
@@ -654,14 +710,14 @@ def with_sockets(service: SpeechService, sockets: Sequence[Socket]) -> Provider:
     for socket in sockets:
         models = served(service, socket)
         declaration = SocketDeclaration(
-            name=service.name, base_url=service.hosts[socket.host], key_env=service.key_env,
+            name=service.name, base_url=service.hosts[socket.upgrade.host], key_env=service.key_env,
             models=tuple(wire for _, wire in models), voices=tuple(v.name for v in service.voices),
             formats=tuple(f.name for f in socket.formats), title=service.title,
             model_prices={wire: socket.prices.get(wire, m.usd_per_million_chars) for m, wire in models
                           if wire in socket.prices or m.usd_per_million_chars is not None})
         speakers = {offering_name(m, wire, socket): (wire, m.voice) for m, wire in models}
         grammar = SocketGrammar(socket, declaration, speakers, refusal_statuses(service))
-        channels.append(Channel(socket.key, socket.path, socket.summary, grammar, host=socket.host,
+        channels.append(Channel(socket.key, socket.path, socket.summary, grammar, host=socket.upgrade.host,
                                 auth_query=socket.auth.query, doc=socket.doc))
         offerings += [Offering(offering_name(m, wire, socket), m.synthesis, partial(request_for, service, m),
                                channel=socket.key, languages=m.languages, max_chars=m.max_chars,

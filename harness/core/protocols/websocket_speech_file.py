@@ -40,11 +40,14 @@ from harness.core.protocols.http_speech_file import HttpSpeechDeclaration, OpenB
 from harness.core.protocols.realtime_grammar import Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
+    Ending,
     KeyIn,
     Match,
     Send,
     Socket,
     SocketAuth,
+    Start,
+    Upgrade,
     slots_of,
     with_sockets,
 )
@@ -159,16 +162,17 @@ class SocketTable(BaseModel):
         assert text is not None
         auth = SocketAuth(KeyIn.MESSAGE, field=slots_of(self.opening.message)["key"].lstrip("/"),
                           in_handshake=False) if self.key == "message" and self.opening is not None else SocketAuth()
+        ready = None if self.ready is None else _answer("ready", Kind.READY, self.ready)
         return Socket(
             key=key, path=self.path, summary=self.summary or f"speech over the WebSocket {self.path}",
-            doc=f"{where}.sockets.{key}", auth=auth, text=text, end=send("end", self.end),
-            final=_answer("final", Kind.FINAL, self.final), formats=own,
+            doc=f"{where}.sockets.{key}", auth=auth,
+            start=Start(opening=send("opening", self.opening), ready=ready, waits_for_ready=ready is not None),
+            text=text, end=send("end", self.end), final=_answer("final", Kind.FINAL, self.final),
+            ending=Ending(server_closes=self.server_closes), formats=own,
             error=_answer("error", Kind.ERROR, self.error, code_at=error_slots.get("code", ""),
                           message_at=error_slots.get("message", "")),
-            audio=audio, audio_at=audio_at, opening=send("opening", self.opening), flush=send("flush", self.flush),
-            ready=None if self.ready is None else _answer("ready", Kind.READY, self.ready),
-            waits_for_ready=self.ready is not None, query=dict(self.query), headers=dict(self.headers),
-            speaks_each_text=self.speaks_each_text, server_closes=self.server_closes, host="api",
+            audio=audio, audio_at=audio_at, flush=send("flush", self.flush),
+            upgrade=Upgrade(query=dict(self.query), headers=dict(self.headers)), speaks_each_text=self.speaks_each_text,
             unknown_model=self.unknown_model)
 
 

@@ -30,12 +30,14 @@ from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
     Contexts,
+    Ending,
     KeyIn,
     Marks,
     Match,
     Send,
     Socket,
     SocketAuth,
+    Upgrade,
 )
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.cartesia.models import (
@@ -95,9 +97,9 @@ WEBSOCKET = Socket(
                    {"type": "phoneme_timestamps", **_ANSWER})),
     formats=FORMATS,
     speaks_each_text=True,  # each input is spoken as it comes, its context keeping the prosody
-    server_closes=False,  # the socket stays open for further contexts: the client closes it
+    ending=Ending(server_closes=False),  # the socket stays open for further contexts: the client closes it
     error_close=1008,
-    query={"cartesia_version": VERSION},
+    upgrade=Upgrade(query={"cartesia_version": VERSION}),
     suffix="",  # the benchmark's offering of Sonic 3 is its WebSocket, named `sonic-3` as it always was here
     contexts=Contexts(at="/context_id", answer_at="/context_id", more="/continue",
                       cancel=Send("cancel", {"context_id": "{context}", "cancel": True}, CancelContext,

@@ -17,7 +17,17 @@ from decimal import Decimal
 
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.protocols.websocket_speech import (
+    Answer,
+    Ending,
+    KeyIn,
+    Match,
+    Send,
+    Socket,
+    SocketAuth,
+    Start,
+    Upgrade,
+)
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.dashscope.models import (
     CLIENT_EVENTS,
@@ -53,17 +63,19 @@ REALTIME = Socket(
     summary="Qwen-TTS realtime: session.update, input_text_buffer.append and commit, session.finish",
     doc=CLIENT_EVENTS,
     auth=SocketAuth(KeyIn.HEADER, in_handshake=True),
-    query={"model": "{model}"},
+    upgrade=Upgrade(query={"model": "{model}"}),
     models={"qwen3-tts-flash": "qwen3-tts-flash-realtime"},
     prices={"qwen3-tts-flash-realtime": REALTIME_PRICE},
-    greeting=Answer("session.created", Kind.OPENED, Match("/type", "session.created"), ServerEvent,
-                    _event("session.created", session={**SESSION, "mode": "server_commit"})),
-    opening=Send("session.update", {"event_id": "event_{seq}", "type": "session.update",
-                                    "session": {"voice": "{voice}", "mode": "commit", "response_format": "{format}",
-                                                "sample_rate": "{rate}"}},
-                 SessionUpdate, Match("/type", "session.update")),
-    ready=Answer("session.updated", Kind.READY, Match("/type", "session.updated"), ServerEvent,
-                 _event("session.updated", session=SESSION)),
+    start=Start(
+        greeting=Answer("session.created", Kind.OPENED, Match("/type", "session.created"), ServerEvent,
+                        _event("session.created", session={**SESSION, "mode": "server_commit"})),
+        opening=Send("session.update", {"event_id": "event_{seq}", "type": "session.update",
+                                        "session": {"voice": "{voice}", "mode": "commit", "response_format": "{format}",
+                                                    "sample_rate": "{rate}"}},
+                     SessionUpdate, Match("/type", "session.update")),
+        ready=Answer("session.updated", Kind.READY, Match("/type", "session.updated"), ServerEvent,
+                     _event("session.updated", session=SESSION)),
+    ),
     text=Send("input_text_buffer.append", {"event_id": "event_{seq}", "type": "input_text_buffer.append",
                                            "text": "{text}"}, TextAppend, Match("/type", "input_text_buffer.append")),
     end=Send("input_text_buffer.commit", {"event_id": "event_{seq}", "type": "input_text_buffer.commit"}, TextCommit,
@@ -74,10 +86,12 @@ REALTIME = Socket(
     audio_at=AudioAt("/delta"),
     final=Answer("response.done", Kind.FINAL, Match("/type", "response.done"), ServerEvent,
                  _event("response.done", response={"id": "resp_{id}", "status": "completed"})),
-    after_final=Send("session.finish", {"event_id": "event_{seq}", "type": "session.finish"}, SessionFinish,
-                     Match("/type", "session.finish")),
-    closed=Answer("session.finished", Kind.METADATA, Match("/type", "session.finished"), ServerEvent,
-                  _event("session.finished")),
+    ending=Ending(
+        after_final=Send("session.finish", {"event_id": "event_{seq}", "type": "session.finish"}, SessionFinish,
+                         Match("/type", "session.finish")),
+        closed=Answer("session.finished", Kind.METADATA, Match("/type", "session.finished"), ServerEvent,
+                      _event("session.finished")),
+    ),
     others=(Answer("input_text_buffer.committed", Kind.METADATA, Match("/type", "input_text_buffer.committed"),
                    ServerEvent, _event("input_text_buffer.committed", item_id="")),),
     error=Answer("error", Kind.ERROR, Match("/type", "error"), ErrorEvent, _event("error", error={}),

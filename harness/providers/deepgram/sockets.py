@@ -31,12 +31,15 @@ from harness.core.protocols.websocket_speech import (
     Clears,
     CloseError,
     CloseErrors,
+    Ending,
     Flushes,
     KeyIn,
     Match,
     Send,
     Socket,
     SocketAuth,
+    Start,
+    Upgrade,
     UpgradeRefusals,
 )
 from harness.core.spec import DocDrift, RequestModel, ResponseModel
@@ -92,13 +95,13 @@ CLOSE_CODES = {**STANDARD_CLOSE_CODES, 1003: "MESSAGE-0000", 1008: "DATA-0000 or
 FLUSH_MESSAGE = Send("Flush", {"type": "Flush"}, Control, Match("/type", "Flush"))
 
 SPEAK = Socket(
-    key="speak.streaming", path="/v1/speak", host="api", suffix="",  # the offerings keep the models' names
+    key="speak.streaming", path="/v1/speak", suffix="",  # the offerings keep the models' names
     summary="Speak/Flush in, binary audio and Flushed out", doc=WS_REFERENCE,
     # "Use your API key or a temporary token for authentication via the Authorization header. In client-side
     # environments where custom headers are not supported, use the Sec-WebSocket-Protocol header instead."
     # (WS_REFERENCE; SUBPROTOCOL: the subprotocols `token` and the key). A wrong key is refused at the upgrade.
     auth=SocketAuth(KeyIn.HEADER, in_handshake=True, subprotocol="token"),
-    query={"model": "{model}", "encoding": "{format}", "sample_rate": "{rate}"},
+    upgrade=Upgrade(host="api", query={"model": "{model}", "encoding": "{format}", "sample_rate": "{rate}"}),
     text=Send("Speak", {"type": "Speak", "text": "{text}"}, SpeakText, Match("/type", "Speak")),
     end=FLUSH_MESSAGE,  # every Flush is answered by Flushed and the text goes on (`flushes`)
     flushes=Flushes(limit=20, window_s=60.0, warning=Answer(
@@ -112,10 +115,10 @@ SPEAK = Socket(
     # soon as possible", then {"type": "Cleared", "sequence_id": 0} (CLEAR)
     clears=Clears(Answer("Cleared", Kind.CLEARED, Match("/type", "Cleared"), Sequenced,
                          {"type": "Cleared", "sequence_id": "{sequence}"}), drops_speech=True),
-    after_final=Send("Close", {"type": "Close"}, Control, Match("/type", "Close")),
-    greeting=Answer("Metadata", Kind.METADATA, Match("/type", "Metadata"), Metadata,
-                    {"type": "Metadata", "request_id": "{id}", "model_name": "{model}",
-                     "model_version": MODEL_VERSION, "model_uuid": "{id}"}),
+    start=Start(greeting=Answer("Metadata", Kind.METADATA, Match("/type", "Metadata"), Metadata,
+                                {"type": "Metadata", "request_id": "{id}", "model_name": "{model}",
+                                 "model_version": MODEL_VERSION, "model_uuid": "{id}"})),
+    ending=Ending(after_final=Send("Close", {"type": "Close"}, Control, Match("/type", "Close"))),
     error=None,  # no error message: the close frame's reason names the error (ERRORS)
     close_errors=CloseErrors(wrong_frame=CloseError(1003, "MESSAGE-0000"), not_json=CloseError(1008, "DATA-0000"),
                              invalid=CloseError(1008, "DATA-0001"), idle=CloseError(1011, "NET-0001")),

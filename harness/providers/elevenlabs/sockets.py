@@ -24,6 +24,7 @@ from harness.core.protocols.realtime_grammar import STANDARD_CLOSE_CODES, AudioS
 from harness.core.protocols.websocket_speech import (
     Answer,
     Contexts,
+    Ending,
     KeyIn,
     Marks,
     Match,
@@ -31,6 +32,8 @@ from harness.core.protocols.websocket_speech import (
     Send,
     Socket,
     SocketAuth,
+    Start,
+    Upgrade,
 )
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.elevenlabs.models import (
@@ -91,10 +94,11 @@ STREAM_INPUT = Socket(
     key="tts.stream-input", path="/v1/text-to-speech/{voice_id}/stream-input",
     summary="Text in as it is written, audio and alignment out", doc=WS_REFERENCE,
     auth=SocketAuth(KeyIn.HEADER, in_handshake=False, fields=("/xi_api_key",)),
-    path_params={"voice_id": "{voice}"},
-    query={"model_id": "{model}", "output_format": "{format}"},
-    opening=Send("InitializeConnection", {"text": " ", "generation_config": {"chunk_length_schedule": [50]}},
-                 InitializeConnection),
+    upgrade=Upgrade(path_params={"voice_id": "{voice}"}, query={"model_id": "{model}", "output_format": "{format}"}),
+    start=Start(
+        opening=Send("InitializeConnection", {"text": " ", "generation_config": {"chunk_length_schedule": [50]}},
+                     InitializeConnection),
+    ),
     text=Send("SendText", {"text": "{text}"}, SendText, Match("/text")),
     # "The default value for chunk_length_schedule is: [120, 160, 250, 290]"; "Each item should be in the range 50-500."
     schedule=Schedule("/generation_config/chunk_length_schedule", (120, 160, 250, 290)),
@@ -151,19 +155,20 @@ MULTI_STREAM_INPUT = Socket(
     # The xi-api-key header (Pipecat's); a wrong one refused at the upgrade (not documented: DRIFT), none there waiting
     # for the first message's xi_api_key as on stream-input.
     auth=SocketAuth(KeyIn.HEADER, in_handshake=True, fields=("/xi_api_key",)),
-    path_params={"voice_id": "{voice}"},
-    query={"model_id": "{model}", "output_format": "{format}"},
-    # Each context's first message: "Must be a single space character to initiate the context".
-    opening=Send("initializeConnectionMulti", {"text": " ", "context_id": "{context}",
-                                               "generation_config": {"chunk_length_schedule": [50]}},
-                 InitializeContext, Match("/text", " ")),
+    upgrade=Upgrade(path_params={"voice_id": "{voice}"}, query={"model_id": "{model}", "output_format": "{format}"}),
+    start=Start(
+        # Each context's first message: "Must be a single space character to initiate the context".
+        opening=Send("initializeConnectionMulti", {"text": " ", "context_id": "{context}",
+                                                   "generation_config": {"chunk_length_schedule": [50]}},
+                     InitializeContext, Match("/text", " ")),
+    ),
     text=Send("sendTextMulti", {"text": "{text}", "context_id": "{context}"}, SendContextText, Match("/text")),
     schedule=Schedule("/generation_config/chunk_length_schedule", (120, 160, 250, 290)),
     flush=Send("flushContext", {"context_id": "{context}", "flush": True, "text": "{text}"}, FlushContext,
                Match("/flush", True)),
     end=Send("closeContext", {"context_id": "{context}", "close_context": True}, CloseContext,
              Match("/close_context", True)),
-    after_final=Send("closeSocket", {"close_socket": True}, CloseSocket, Match("/close_socket", True)),
+    ending=Ending(after_final=Send("closeSocket", {"close_socket": True}, CloseSocket, Match("/close_socket", True))),
     audio=Answer("audioOutputMulti", Kind.AUDIO, Match("/audio"), ContextAudioOutput,
                  {"audio": "{audio}", "isFinal": None, "normalizedAlignment": None, "alignment": None,
                   "contextId": "{context}"}),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from harness.core.protocols.http_speech import Format, UnknownModel
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.socket_framing import Framing
-from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth, Start, Upgrade
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.fish.models import (
     SOCKET,
@@ -37,15 +37,16 @@ LIVE = Socket(
     doc=SOCKET,
     auth=SocketAuth(KeyIn.HEADER, in_handshake=True),  # "Authorization: Bearer <api_key> - Required"
     framing=Framing.MSGPACK,
-    headers={"model": "{model}"},
+    upgrade=Upgrade(headers={"model": "{model}"}),
     # the channel binding's `model` enum (SOCKET_SPEC at fishaudio/docs 5783e097, read 2026-11-25): "enum: - s1 -
     # s2-pro - s2.1-pro - s2.1-pro-free"; "Falls back to `s2.1-pro` when omitted or unrecognized"
     models={name: name for name in ("s1", "s2-pro", "s2.1-pro", "s2.1-pro-free")},
     unknown_model=UnknownModel.DEFAULT,  # "Falls back to `s2.1-pro` when omitted or unrecognized" (SOCKET_SPEC)
     suffix="-live",
-    opening=Send("start", {"event": "start", "request": {"text": "", "reference_id": "{voice}", "format": "{format}",
-                                                         "sample_rate": "{rate}", "latency": "balanced"}},
-                 StartEvent, Match("/event", "start")),
+    start=Start(opening=Send("start", {"event": "start",
+                                       "request": {"text": "", "reference_id": "{voice}", "format": "{format}",
+                                                   "sample_rate": "{rate}", "latency": "balanced"}},
+                             StartEvent, Match("/event", "start"))),
     text=Send("text", {"event": "text", "text": "{text}"}, TextEvent, Match("/event", "text")),
     flush=Send("flush", {"event": "flush"}, FlushEvent, Match("/event", "flush")),
     end=Send("stop", {"event": "stop"}, CloseEvent, Match("/event", "stop")),

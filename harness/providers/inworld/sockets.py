@@ -20,7 +20,7 @@ from pydantic import Field
 from harness.core.answer_errors import BodyErrors
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.protocols.websocket_speech import Answer, Ending, KeyIn, Match, Send, Socket, SocketAuth, Start
 from harness.core.spec import AudioAt, DocDrift, RequestModel, ResponseModel
 
 SOCKET_REFERENCE = "https://docs.inworld.ai/api-reference/ttsAPI/texttospeech/synthesize-speech-websocket"
@@ -114,20 +114,25 @@ STREAM = Socket(
     summary="Synthesize speech (WebSocket): contexts created, fed text, flushed and closed",
     doc=SOCKET_REFERENCE,
     auth=SocketAuth(KeyIn.HEADER, in_handshake=True),
-    opening=Send("create", {"create": {"voiceId": "{voice}", "modelId": "{model}",
-                                       "audioConfig": {"audioEncoding": "{format}", "sampleRateHertz": "{rate}"}},
-                            "contextId": "{context}"}, CreateContext, Match("/create")),
-    ready=Answer("contextCreated", Kind.READY, Match("/result/contextCreated"), ServerMessage,
-                 _result("contextCreated", {"voiceId": "{voice}", "modelId": "{model}", "audioConfig": {
-                     "audioEncoding": "{format}", "sampleRateHertz": "{rate}"}})),
+    start=Start(
+        opening=Send("create", {"create": {"voiceId": "{voice}", "modelId": "{model}",
+                                           "audioConfig": {"audioEncoding": "{format}", "sampleRateHertz": "{rate}"}},
+                                "contextId": "{context}"}, CreateContext, Match("/create")),
+        ready=Answer("contextCreated", Kind.READY, Match("/result/contextCreated"), ServerMessage,
+                     _result("contextCreated", {"voiceId": "{voice}", "modelId": "{model}", "audioConfig": {
+                         "audioEncoding": "{format}", "sampleRateHertz": "{rate}"}})),
+    ),
     text=Send("send_text", {"send_text": {"text": "{text}"}, "contextId": "{context}"}, SendText, Match("/send_text")),
     end=Send("flush_context", {"flush_context": {}, "contextId": "{context}"}, FlushContext, Match("/flush_context")),
     final=Answer("flushCompleted", Kind.FINAL, Match("/result/flushCompleted"), ServerMessage,
                  _result("flushCompleted", {})),
-    after_final=Send("close_context", {"close_context": {}, "contextId": "{context}"}, CloseContext,
-                     Match("/close_context")),
-    closed=Answer("contextClosed", Kind.METADATA, Match("/result/contextClosed"), ServerMessage,
-                  _result("contextClosed", {})),
+    ending=Ending(
+        after_final=Send("close_context", {"close_context": {}, "contextId": "{context}"}, CloseContext,
+                         Match("/close_context")),
+        closed=Answer("contextClosed", Kind.METADATA, Match("/result/contextClosed"), ServerMessage,
+                      _result("contextClosed", {})),
+        server_closes=False,
+    ),
     audio=Answer("audioChunk", Kind.AUDIO, Match("/result/audioChunk"), ServerMessage,
                  _result("audioChunk", {"audioContent": "{audio}"})),
     audio_at=AudioAt("/result/audioChunk/audioContent"),
@@ -136,7 +141,6 @@ STREAM = Socket(
     formats=FORMATS,
     context_at="/result/contextId",
     chunk_files=True,  # each audioContent is a file: the reference's example chunk begins "UklGR" (RIFF)
-    server_closes=False,
     error_close=1011,
     # Every result carries a gRPC status ("status": {"code", "message", "details"}, the reference's examples code 0):
     # another code is that error, whatever the result beside it.

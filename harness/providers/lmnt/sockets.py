@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.protocols.websocket_speech import Answer, Ending, KeyIn, Match, Send, Socket, SocketAuth, Start
 from harness.core.spec import DocDrift
 from harness.providers.lmnt.models import (
     API_VERSION,
@@ -37,14 +37,17 @@ SESSION = Socket(
     summary="Speech session: text streamed in, speech streamed out as binary frames",
     doc=SESSION_REFERENCE,
     auth=SocketAuth(KeyIn.MESSAGE, field="X-API-Key", in_handshake=False),
-    opening=Send("init", {"X-API-Key": "{key}", "type": "init", "lmnt-version": API_VERSION, "voice": "{voice}",
-                          "format": "{format}", "sample_rate": "{rate}"}, SessionInit),
-    ready=Answer("ready", Kind.READY, Match("/type", "ready"), SessionReady, {"type": "ready", "request_id": "{id}"}),
+    start=Start(
+        opening=Send("init", {"X-API-Key": "{key}", "type": "init", "lmnt-version": API_VERSION, "voice": "{voice}",
+                              "format": "{format}", "sample_rate": "{rate}"}, SessionInit),
+        ready=Answer("ready", Kind.READY, Match("/type", "ready"), SessionReady,
+                     {"type": "ready", "request_id": "{id}"}),
+    ),
     text=Send("text", {"type": "text", "text": "{text}"}, SessionText, Match("/type", "text")),
     end=Send("flush", {"type": "flush", "nonce": "{nonce}"}, SessionFlush, Match("/type", "flush")),
     final=Answer("flush_complete", Kind.FINAL, Match("/type", "flush_complete"), SessionFlushComplete,
                  {"type": "flush_complete", "nonce": "{nonce}"}),
-    after_final=Send("finish", {"type": "finish"}, SessionFinish, Match("/type", "finish")),
+    ending=Ending(after_final=Send("finish", {"type": "finish"}, SessionFinish, Match("/type", "finish"))),
     error=Answer("error", Kind.ERROR, Match("/type", "error"), SessionError,
                  {"type": "error", "error": {"message": "{message}", "type": "{code}"}, "request_id": "{id}"},
                  code_at="/error/type", message_at="/error/message"),

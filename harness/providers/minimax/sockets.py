@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from harness.core.answer_errors import BodyErrors
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth, Start
 from harness.core.spec import AudioAt, DocDrift, RequestModel, ResponseModel
 
 SOCKET_REFERENCE = "https://platform.minimax.io/docs/api-reference/speech-t2a-websocket"
@@ -97,14 +97,17 @@ T2A_SOCKET = Socket(
     key="t2a.v2.ws", path="/ws/v1/t2a_v2", summary="T2A over WebSocket: task_start, task_continue, task_finish",
     doc=SOCKET_REFERENCE,
     auth=SocketAuth(KeyIn.HEADER, in_handshake=False),
-    greeting=Answer("connected_success", Kind.OPENED, Match("/event", "connected_success"), Notice,
-                    {"event": "connected_success", **SESSION}),
-    opening=Send("task_start", {"event": "task_start", "model": "{model}",
-                                "voice_setting": {"voice_id": "{voice}", "speed": 1, "vol": 1, "pitch": 0},
-                                "audio_setting": {"sample_rate": "{rate}", "format": "{format}", "channel": 1}},
-                 TaskStart, Match("/event", "task_start")),
-    ready=Answer("task_started", Kind.READY, Match("/event", "task_started"), Notice,
-                 {"event": "task_started", **SESSION}),
+    start=Start(
+        greeting=Answer("connected_success", Kind.OPENED, Match("/event", "connected_success"), Notice,
+                        {"event": "connected_success", **SESSION}),
+        opening=Send("task_start", {"event": "task_start", "model": "{model}",
+                                    "voice_setting": {"voice_id": "{voice}", "speed": 1, "vol": 1, "pitch": 0},
+                                    "audio_setting": {"sample_rate": "{rate}", "format": "{format}", "channel": 1}},
+                     TaskStart, Match("/event", "task_start")),
+        ready=Answer("task_started", Kind.READY, Match("/event", "task_started"), Notice,
+                     {"event": "task_started", **SESSION}),
+        waits_for_ready=True,
+    ),
     text=Send("task_continue", {"event": "task_continue", "text": "{text}"}, TaskContinue,
               Match("/event", "task_continue")),
     end=Send("task_finish", {"event": "task_finish"}, TaskFinish, Match("/event", "task_finish")),
@@ -117,7 +120,6 @@ T2A_SOCKET = Socket(
                  {"event": "task_failed", "session_id": "{id}", "trace_id": "{id}", "base_resp": {}},
                  code_at="/base_resp/status_code", message_at="/base_resp/status_msg"),
     formats=FORMATS,
-    waits_for_ready=True,
     speaks_each_text=True,
     error_close=1000,  # not documented: the client is told to close; the sandbox closes normally after the frame
     # Every server message carries base_resp (the reference's examples: {"status_code": 0, "status_msg": "success"});

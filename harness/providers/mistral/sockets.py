@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.protocols.websocket_speech import (
+    Answer,
+    Ending,
+    KeyIn,
+    Match,
+    Send,
+    Socket,
+    SocketAuth,
+    Start,
+    Upgrade,
+)
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.mistral.models import (
     REALTIME_GUIDE,
@@ -37,16 +47,18 @@ REALTIME = Socket(
     summary="Realtime speech: session.update, input_text.append, input_text.flush, input_text.end",
     doc=REALTIME_GUIDE,
     auth=SocketAuth(KeyIn.HEADER, in_handshake=True),
-    query={"model": "{model}"},
-    greeting=Answer("session.created", Kind.OPENED, Match("/type", "session.created"), SessionEvent,
-                    {"type": "session.created", "session": {**SESSION, "response_format": "mp3", "voice": None}}),
-    opening=Send("session.update", {"type": "session.update", "session": {"voice": "{voice}",
-                                                                          "response_format": "{format}"}},
-                 SessionUpdate, Match("/type", "session.update")),
-    opening_waits_for_greeting=True,
-    ready=Answer("session.updated", Kind.READY, Match("/type", "session.updated"), SessionEvent,
-                 {"type": "session.updated", "session": SESSION}),
-    waits_for_ready=True,
+    upgrade=Upgrade(query={"model": "{model}"}),
+    start=Start(
+        greeting=Answer("session.created", Kind.OPENED, Match("/type", "session.created"), SessionEvent,
+                        {"type": "session.created", "session": {**SESSION, "response_format": "mp3", "voice": None}}),
+        opening=Send("session.update", {"type": "session.update", "session": {"voice": "{voice}",
+                                                                              "response_format": "{format}"}},
+                     SessionUpdate, Match("/type", "session.update")),
+        waits_for_greeting=True,
+        ready=Answer("session.updated", Kind.READY, Match("/type", "session.updated"), SessionEvent,
+                     {"type": "session.updated", "session": SESSION}),
+        waits_for_ready=True,
+    ),
     text=Send("input_text.append", {"type": "input_text.append", "text": "{text}"}, TextAppend,
               Match("/type", "input_text.append")),
     end=Send("input_text.flush", {"type": "input_text.flush"}, TextFlush, Match("/type", "input_text.flush")),
@@ -56,8 +68,10 @@ REALTIME = Socket(
     final=Answer("speech.audio.done", Kind.FINAL, Match("/type", "speech.audio.done"), AudioDone,
                  {"type": "speech.audio.done", "usage": {"prompt_tokens": 0, "completion_tokens": 0,
                                                           "total_tokens": 0}}),
-    after_final=Send("input_text.end", {"type": "input_text.end"}, TextEnd, Match("/type", "input_text.end")),
-    server_closes=False,  # "close the connection after end": the client closes
+    ending=Ending(
+        after_final=Send("input_text.end", {"type": "input_text.end"}, TextEnd, Match("/type", "input_text.end")),
+        server_closes=False,  # "close the connection after end": the client closes
+    ),
     error=Answer("error", Kind.ERROR, Match("/type", "error"), ErrorEvent, {"type": "error", "error": {}},
                  code_at="/error/code", message_at="/error/message"),
     formats=FORMATS,

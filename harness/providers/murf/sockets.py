@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.protocols.websocket_speech import Answer, Ending, KeyIn, Match, Send, Socket, SocketAuth, Upgrade
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.murf.models import (
     SOCKET_CONTEXTS,
@@ -31,7 +31,7 @@ STREAM_INPUT = Socket(
     summary="Stream-input WebSocket: text turns in, base64 audio out, final per context",
     doc=SOCKET_REFERENCE,
     auth=SocketAuth(KeyIn.HEADER, in_handshake=True),  # "Headers: api_key" (the integration: `api-key`)
-    query={"sample_rate": "{rate}", "format": "{format}", "channel_type": "MONO", "model": "{model}"},
+    upgrade=Upgrade(query={"sample_rate": "{rate}", "format": "{format}", "channel_type": "MONO", "model": "{model}"}),
     text=Send("text", {"voice_config": {"voice_id": "{voice}", "style": "Conversational"}, "context_id": "{context}",
                        "text": "{text}", "end": False}, SocketText, Match("/text")),
     end=Send("end", {"context_id": "{context}", "end": True}, SocketEnd, Match("/end", True)),
@@ -44,7 +44,7 @@ STREAM_INPUT = Socket(
                  message_at="/error"),
     context_at="/context_id",
     formats=FORMATS,
-    server_closes=False,  # "context_ids can run independently over the same connection"
+    ending=Ending(server_closes=False),  # "context_ids can run independently over the same connection"
     error_close=1008,  # not documented
     drift=(DocDrift("voice_config", "The reference's guide writes voice_config.voiceId; Murf's integration sends "
                     "voice_id (with style, rate, pitch, variation) on every text message: the declaration follows "

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.protocols.websocket_speech import Answer, Ending, KeyIn, Match, Send, Socket, SocketAuth, Upgrade
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.neuphonic.models import SDK_WEBSOCKET, SDK_WEBSOCKET_JS, WEBSOCKET_DOC, SocketEvent, SocketText
 
@@ -25,13 +25,18 @@ SPEAK = Socket(
     summary="TTS WebSocket: text messages in, base64 PCM answers out (the last with stop)",
     doc=SDK_WEBSOCKET,
     auth=SocketAuth(KeyIn.HEADER, in_handshake=True),  # "pass your API key in the `x-api-key` header"
-    path_params={"lang_code": "en"},
-    query={"speed": "1.0", "lang_code": "en", "voice_id": "{voice}", "sampling_rate": "{rate}",
-           "encoding": "{format}"},  # TTSConfig's defaults, None values left out, as to_query_params writes them
+    upgrade=Upgrade(
+        path_params={"lang_code": "en"},
+        query={"speed": "1.0", "lang_code": "en", "voice_id": "{voice}", "sampling_rate": "{rate}",
+               "encoding": "{format}"},  # TTSConfig's defaults, None values left out, as to_query_params writes them
+    ),
     suffix="-ws",
     text=Send("text", {"text": "{text}"}, SocketText, Match("/text")),
     end=Send("stop", {"text": " <STOP>"}, SocketText, Match("/text", " <STOP>")),  # complete()
-    end_token="<STOP>",  # {'text': 'Hello, World! <STOP>'}: the passage and its end in one message (WEBSOCKET_DOC)
+    ending=Ending(
+        end_token="<STOP>",  # {'text': 'Hello, World! <STOP>'}: the passage and its end in one message (WEBSOCKET_DOC)
+        server_closes=False,  # "If no messages are sent for 90 seconds, then the server will automatically disconnect"
+    ),
     audio=Answer("audio", Kind.AUDIO, Match("/data/audio"), SocketEvent,
                  {"data": {"audio": "{audio}", "sampling_rate": "{rate}"}}),
     audio_at=AudioAt("/data/audio"),
@@ -41,7 +46,6 @@ SPEAK = Socket(
                  {"status_code": "{code}", "errors": [{"message": "{message}"}]},
                  code_at="/status_code", message_at="/errors/0/message"),
     formats=FORMATS,
-    server_closes=False,  # "If no messages are sent for 90 seconds, then the server will automatically disconnect"
     error_close=1008,  # not documented
     drift=(DocDrift("final marker", "The Python client reads no end of an utterance (its example sleeps); the "
                     "official TypeScript client stops at the answer whose data carries stop: true, which the "

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.protocols.websocket_speech import Answer, Ending, KeyIn, Match, Send, Socket, SocketAuth, Upgrade
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.resemble.models import PIPECAT, SOCKET_GUIDE, SocketFrame, SocketRequest
 
@@ -20,7 +20,7 @@ FORMATS = (Format("wav", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={
                   (8000, 16000, 22050, 32000, 44100)),)
 
 STREAM = Socket(
-    key="stream.ws", path="/stream", host=WS_HOST,
+    key="stream.ws", path="/stream", upgrade=Upgrade(host=WS_HOST),
     summary="Streaming WebSocket: one JSON request per synthesis, base64 audio frames, then audio_end",
     doc=SOCKET_GUIDE,
     auth=SocketAuth(KeyIn.HEADER, in_handshake=True),
@@ -39,7 +39,7 @@ STREAM = Socket(
                  message_at="/message", code_at="/status_code"),  # error_name's values are not in the material
     formats=FORMATS,
     models={"resemble": "resemble"},  # the one synthesis, not again as the HTTP stream's offering
-    server_closes=False,  # the integrations close it ("doesn't send disconnect acknowledgement")
+    ending=Ending(server_closes=False),  # the integrations close it ("doesn't send disconnect acknowledgement")
     drift=(DocDrift("errors", "\"Recoverable errors: the connection remains open\"; the family's imitation ends the "
                     "socket after its error frame (close 1008).", (SOCKET_GUIDE,)),
            DocDrift("frames", "The guide names audio_end and error_name without showing either frame: their bodies "

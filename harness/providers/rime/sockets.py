@@ -36,11 +36,13 @@ from harness.core.protocols.websocket_speech import (
     BareText,
     CloseError,
     CloseErrors,
+    Ending,
     KeyIn,
     Match,
     Send,
     Socket,
     SocketAuth,
+    Upgrade,
 )
 from harness.core.spec import AudioAt, DocDrift, RequestModel, ResponseModel
 
@@ -104,18 +106,21 @@ FORMATS = (Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={
            Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg"))
 
 WS3 = Socket(
-    key="ws3", path="/ws3", host=WS_HOST,
+    key="ws3", path="/ws3",
     summary="JSON WebSocket: text in, base64 audio chunks, timestamps and done out",
     doc=WS_JSON,
     auth=SocketAuth(KeyIn.HEADER, in_handshake=True),  # "Authorization: Bearer YOUR_API_KEY"
-    # segment=never: "Rime never synthesizes audio automatically" — the client's flush or eos decides.
-    query={"speaker": "{voice}", "modelId": "{model}", "audioFormat": "{format}", "samplingRate": "{rate}",
-           "segment": "never"},
+    upgrade=Upgrade(
+        host=WS_HOST,
+        # segment=never: "Rime never synthesizes audio automatically" — the client's flush or eos decides.
+        query={"speaker": "{voice}", "modelId": "{model}", "audioFormat": "{format}", "samplingRate": "{rate}",
+               "segment": "never"},
+    ),
     text=Send("text", {"text": "{text}", "contextId": "{context}"}, TextMessage, Match("/text")),
     # "This forces whatever buffer exists, if any, to be synthesized"; under segment=never "Rime synthesizes the entire
     # accumulated buffer as a single utterance" at each flush (SEGMENT), each synthesis ending with its done (WS_JSON).
     flush=Send("flush", {"operation": "flush"}, Operation, Match("/operation", "flush")),
-    final_per_flush=True,
+    ending=Ending(final_per_flush=True),
     # "Your client can clear out the accumulated buffer, which is useful in the case of interruptions." (WS_JSON)
     clear=Send("clear", {"operation": "clear"}, Operation, Match("/operation", "clear")),
     end=Send("eos", {"operation": "eos"}, Operation, Match("/operation", "eos")),
@@ -148,13 +153,13 @@ PLAIN_FORMATS = (Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;
 _REFUSED = CloseError(1008, "invalid_request")
 
 WS = Socket(
-    key="ws", path="/ws", host=WS_HOST, suffix="-ws-plain",
+    key="ws", path="/ws", suffix="-ws-plain",
     summary="Plain-text WebSocket: bare text in, raw audio bytes out, closed after <EOS>",
     doc=WS_PLAIN,
     auth=SocketAuth(KeyIn.HEADER, in_handshake=True),  # "Authorization: Bearer YOUR_API_KEY"
     # "All synthesis arguments are provided as query parameters": the page's example asks
     # ?speaker={speaker}&modelId=mistv2&audioFormat=mp3.
-    query={"speaker": "{voice}", "modelId": "{model}", "audioFormat": "{format}"},
+    upgrade=Upgrade(host=WS_HOST, query={"speaker": "{voice}", "modelId": "{model}", "audioFormat": "{format}"}),
     bare=BareText(end="<EOS>", flush="<FLUSH>", clear="<CLEAR>"),
     close_errors=CloseErrors(wrong_frame=_REFUSED, not_json=_REFUSED, invalid=_REFUSED, idle=_REFUSED),
     formats=PLAIN_FORMATS,

@@ -10,7 +10,17 @@ from __future__ import annotations
 
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.protocols.websocket_speech import (
+    Answer,
+    Ending,
+    KeyIn,
+    Match,
+    Send,
+    Socket,
+    SocketAuth,
+    Start,
+    Upgrade,
+)
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.sarvam.models import (
     SOCKET_CODECS,
@@ -41,11 +51,13 @@ TEXT_TO_SPEECH_WS = Socket(
     summary="Text to speech WebSocket: config, text and flush in, base64 audio chunks and a final event out",
     doc=SOCKET_REFERENCE,
     auth=SocketAuth(KeyIn.HEADER, in_handshake=True),  # "Headers Api-Subscription-Key string Required"
-    query={"model": "{model}", "send_completion_event": "true"},
-    opening=Send("config", {"type": "config", "data": {"language_code": "en-IN", "speaker": "{voice}",
-                                                       "output_audio_codec": "{format}",
-                                                       "speech_sample_rate": "{rate}"}},
-                 SocketConfig, Match("/type", "config")),
+    upgrade=Upgrade(query={"model": "{model}", "send_completion_event": "true"}),
+    start=Start(
+        opening=Send("config", {"type": "config", "data": {"language_code": "en-IN", "speaker": "{voice}",
+                                                           "output_audio_codec": "{format}",
+                                                           "speech_sample_rate": "{rate}"}},
+                     SocketConfig, Match("/type", "config")),
+    ),
     text=Send("text", {"type": "text", "data": {"text": "{text}"}}, SocketText, Match("/type", "text")),
     end=Send("flush", {"type": "flush"}, SocketFlush, Match("/type", "flush")),
     audio=Answer("audio", Kind.AUDIO, Match("/type", "audio"), SocketAudio,
@@ -56,7 +68,7 @@ TEXT_TO_SPEECH_WS = Socket(
     error=Answer("error", Kind.ERROR, Match("/type", "error"), SocketError,
                  {"type": "error", "data": {"message": "{message}"}}, message_at="/data/message"),
     formats=FORMATS,
-    server_closes=False,  # "Single WebSocket connection handles multiple text to speech conversions"
+    ending=Ending(server_closes=False),  # "Single WebSocket connection handles multiple text to speech conversions"
     error_close=1008,  # not documented
     drift=(DocDrift("language field", "The client's ConfigureConnectionData sends language_code; the guide and "
                     "Pipecat send target_language_code: either is accepted, one is required.",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.protocols.websocket_speech import Answer, Ending, KeyIn, Match, Send, Socket, SocketAuth
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.smallest.models import SDK, TtsRequest, TtsResponse
 
@@ -29,7 +29,10 @@ LIVE = Socket(
     # reference names: "push one final message with `flush: true` and an empty `text`" (LIGHTNING_WS).
     text=Send("text", {**SETTINGS, "text": "{text}", "continue": True}, TtsRequest, Match("/text")),
     end=Send("flush", {**SETTINGS, "text": "", "flush": True}, TtsRequest, Match("/flush", True)),
-    continues=Match("/continue", True),
+    ending=Ending(
+        continues=Match("/continue", True),
+        server_closes=False,
+    ),
     audio=Answer("chunk", Kind.AUDIO, Match("/status", "chunk"), TtsResponse,
                  {"status": "chunk", "data": {"audio": "{audio}"}, "session_id": "{id}"}),
     audio_at=AudioAt("/data/audio"),
@@ -39,7 +42,6 @@ LIVE = Socket(
                  message_at="/message"),
     formats=(Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}",
                     (8000, 16000, 24000, 44100)),),
-    server_closes=False,
     drift=(DocDrift("end of text", "The reference ends the text with a flush (flush: true, empty text); the client's "
                     "request model says a message without continue true is the last (\"If not set, it assumes no "
                     "more input is coming\"): both end it here, the declaration sending the text with continue and "

@@ -18,7 +18,17 @@ from typing import Any, Literal
 
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.protocols.websocket_speech import (
+    Answer,
+    Ending,
+    KeyIn,
+    Match,
+    Send,
+    Socket,
+    SocketAuth,
+    Start,
+    Upgrade,
+)
 from harness.core.spec import AudioAt, DocDrift, RequestModel, ResponseModel
 
 WEBSOCKET_GUIDE = "https://docs.together.ai/docs/inference/text-to-speech/websocket.md"
@@ -102,12 +112,14 @@ SPEECH_SOCKET = Socket(
     summary="TTS WebSocket: text appended and committed, base64 audio deltas and done out",
     doc=WEBSOCKET_GUIDE,
     auth=SocketAuth(KeyIn.HEADER, in_handshake=True),  # "Or use the Authorization header"
-    query={"model": "{model}", "voice": "{voice}", "response_format": "{format}"},
-    greeting=Answer("session.created", Kind.OPENED, Match("/type", "session.created"), SessionCreated,
-                    {"event_id": "{id}", "type": "session.created",
-                     "session": {"id": "{id}", "object": "realtime.tts.session", "modalities": ["text", "audio"],
-                                 "model": "{model}", "voice": "{voice}"}}),
-    opening_waits_for_greeting=True,  # no opening: the text waits ("Wait for session created")
+    upgrade=Upgrade(query={"model": "{model}", "voice": "{voice}", "response_format": "{format}"}),
+    start=Start(
+        greeting=Answer("session.created", Kind.OPENED, Match("/type", "session.created"), SessionCreated,
+                        {"event_id": "{id}", "type": "session.created",
+                         "session": {"id": "{id}", "object": "realtime.tts.session", "modalities": ["text", "audio"],
+                                     "model": "{model}", "voice": "{voice}"}}),
+        waits_for_greeting=True,  # no opening: the text waits ("Wait for session created")
+    ),
     text=Send("append", {"type": "input_text_buffer.append", "text": "{text}"}, AppendText,
               Match("/type", "input_text_buffer.append")),
     end=Send("commit", {"type": "input_text_buffer.commit"}, CommitBuffer, Match("/type", "input_text_buffer.commit")),
@@ -126,7 +138,7 @@ SPEECH_SOCKET = Socket(
     others=(Answer("input_text.received", Kind.METADATA, Match("/type", "conversation.item.input_text.received"),
                    TextReceived, {"type": "conversation.item.input_text.received", "text": ""}),),
     formats=FORMATS,
-    server_closes=False,  # the examples read until they close (or the server does)
+    ending=Ending(server_closes=False),  # the examples read until they close (or the server does)
     error_close=1008,  # not documented: the TypeScript example closes on tts.failed itself
     drift=(DocDrift("query", "The parameters table names the model `model_id`; both examples send `model`, which the "
                     "declaration follows. response_format pcm is taken to be the HTTP endpoint's raw 16-bit PCM at "

@@ -4,7 +4,7 @@
     handshake   `http-<status>` faults → that status; where the key travels on the upgrade, a missing or
                 unknown key → the provider's 401 in its HTTP error shape; where the upgrade refuses more
                 (`UpgradeRefusals`), the URL's settings (400), a spent wallet (402), the key's rate limit (429)
-    accept      the greeting where declared (a connected_success)
+    accept      the greeting where declared (`Start.greeting`: a connected_success)
     framing     every message read and written as the socket frames it: JSON text, or MessagePack binary frames
                 (a frame of the other kind is refused with an error frame); on a bare-text socket (`BareText`)
                 each text frame is the text itself or one of its control words, a binary frame refused
@@ -12,10 +12,10 @@
                 travels in the message): an
                 unknown voice or model, a format or rate not declared, a bad key → an error frame (an unknown model
                 is spoken as the default, with a finding, where the socket says it falls back); the
-                key's rate limit → an error frame; then the `ready` answer where declared
+                key's rate limit → an error frame; then the answer to it where declared (`Start.ready`)
     text        validated against its documented model; joins the buffer, or is spoken at once where the
                 provider speaks each text as it comes (`speaks_each_text`); a text closed by the socket's
-                end token (`end_token`), or without what says more follows (`continues`), is also the end
+                end token (`Ending.end_token`), or without what says more follows (`Ending.continues`), is also the end
     flush       where declared, the buffer spoken now (then the final marker, where each flush ends with one); the
                 text goes on; a flush carrying text (a `{text}` slot) adds it first
     schedule    where declared, the buffer spoken as soon as it holds the schedule's next length (the opening's list,
@@ -34,11 +34,11 @@
                 side, every answer naming its own; `cancel` drops one (nothing more sent for it); the socket
                 stays open for further contexts; past `limit` open at once, its `beyond` refusal; where each
                 context opens with the opening (`opens_each`), its settings are that context's, an ended
-                context's name may open a new one, and `after_final` names none
+                context's name may open a new one, and `Ending.after_final` names none
     marks       where declared (and asked for by `asked_by`), the speaker's timing marks as lists at the marks'
                 pointers: words (characters joined until white space) or characters, in the marks' unit
-    after_final its answer where declared (`closed`), once the audio asked for is out; then the server closes
-                1000, or waits for the client to
+    after_final its answer where declared (`Ending.closed`), once the audio asked for is out; then the server closes
+                1000, or waits for the client to close (`Ending.server_closes` false)
     errors      an error frame in the declared template (the provider's own code for the refusal, from the
                 `SpeechService`'s refusals) and the declared error close, or, where errors are told by the close
                 frame alone (`close_errors`), that close with its code and the reason naming the fault: a
@@ -82,7 +82,6 @@ from harness.core.protocols.websocket_speech import (
     SocketGrammar,
     served,
     slots_of,
-    upgrade_values,
 )
 from harness.core.spec import UnknownInput
 from harness.core.validate import set_aside_unknown
@@ -161,7 +160,7 @@ class FamilySocket:
         schedule = self.socket.schedule
         return Stream(wire, model, model.voice, self.socket.formats[0].spec,
                       {"context": context, "nonce": 0, "id": self.id, "sequence": 0}, lane,
-                      opened=self.socket.opening is None, marked=marked,
+                      opened=self.socket.start.opening is None, marked=marked,
                       lengths=() if schedule is None else schedule.default)
 
     def _upgrade_key(self) -> str:
@@ -199,16 +198,17 @@ class FamilySocket:
             return
         await call.websocket.accept(subprotocol=self.subprotocol)
         try:
-            if self.socket.greeting is not None:  # it names the settings the upgrade asked for, else the defaults
+            greeting = self.socket.start.greeting
+            if greeting is not None:  # it names the settings the upgrade asked for, else the defaults
                 stream = self.stream
                 defaults = {"model": stream.wire_model, "voice": stream.voice, "format": self.socket.formats[0].name,
                             "rate": stream.spec.sample_rate}
                 asked = {name: value for name, value in self._upgrade_given().items() if value not in (None, "")}
-                await self._send(self._filled(self.socket.greeting, **{**defaults, **asked}))
+                await self._send(self._filled(greeting, **{**defaults, **asked}))
             # A key that may also come in the opening (`SocketAuth.fields`) is checked there when no header came.
             if auth.where is KeyIn.HEADER and not auth.in_handshake and (self.key or not auth.fields):
                 self._check_key(self.key)
-            if self.socket.opening is None and not self.stream.settled:
+            if self.socket.start.opening is None and not self.stream.settled:
                 self._start(self.stream.wire_model, self.stream.voice, self.stream.spec)
             await self._converse()
         except Refused as refused:
@@ -231,7 +231,7 @@ class FamilySocket:
         checks, call, refusals = self.socket.upgrade_refusals, self.call, self.service.refusals
         if checks is None:
             return True
-        if checks.settings and self.socket.opening is None and self.socket.contexts is None:
+        if checks.settings and self.socket.start.opening is None and self.socket.contexts is None:
             try:
                 self._open({}, {})  # the query's and path's settings alone
             except Refused as refused:
@@ -324,7 +324,7 @@ class FamilySocket:
         contexts = self.socket.contexts
         if contexts is None:
             return False
-        if send is self.socket.after_final:
+        if send is self.socket.ending.after_final:
             return False  # the socket's own message (a close_socket): it names no context, and ends them all
         context = str(read(raw, contexts.at) or "")
         if send is contexts.cancel:
@@ -333,7 +333,7 @@ class FamilySocket:
                 self.lanes.cancel(dropped.lane)
             return True
         stream = self.streams.get(context)
-        if stream is not None and stream.ended and contexts.opens_each and send is self.socket.opening:
+        if stream is not None and stream.ended and contexts.opens_each and send is self.socket.start.opening:
             stream = None  # an ended context's name opens a new one, "not linked to the previous context"
         if stream is None:
             live = sum(1 for one in self.streams.values() if not one.ended)
@@ -341,7 +341,7 @@ class FamilySocket:
                 raise Refused(contexts.beyond or self.service.refusals.invalid,
                               f"more than {contexts.limit} contexts at once")
             stream = self.streams[context] = self._new_stream(context)
-            if self.socket.opening is None:
+            if self.socket.start.opening is None:
                 self.stream = stream
                 self._start(stream.wire_model, stream.voice, stream.spec)
         if stream.ended:
@@ -350,17 +350,17 @@ class FamilySocket:
         return False
 
     async def _converse(self) -> None:
-        socket, position = self.socket, 0
+        socket, start, ending, position = self.socket, self.socket.start, self.socket.ending, 0
         while True:
             raw = await self._receive()
             send = self._validated(raw, position)
             position += 1
             if self._context(raw, send):
                 continue
-            if send is socket.opening:
+            if send is start.opening:
                 self._open(raw)
-                if socket.ready is not None:
-                    await self._send(self._filled(socket.ready))
+                if start.ready is not None:
+                    await self._send(self._filled(start.ready))
                 continue
             stream = self.stream
             if not stream.opened:
@@ -371,7 +371,7 @@ class FamilySocket:
             elif send is socket.flush:
                 if "text" in slots_of(send.template):  # a flush that carries text (a "flush": true)
                     ended = self._take_text(raw, send.template)
-                if self._speak_buffer() and socket.final_per_flush:
+                if self._speak_buffer() and ending.final_per_flush:
                     self.lanes.submit(stream.lane, partial(self._final, stream))
             elif send is socket.clear:
                 stream.buffer = ""  # the unspoken text; what was asked for before is still sent, unless `Clears` says
@@ -393,32 +393,32 @@ class FamilySocket:
                 stream.ended = socket.flushes is None  # where every flush is answered, the text goes on
                 if socket.contexts is not None:
                     continue  # the socket stays open for the other contexts and new ones
-                if socket.after_final is None:
+                if ending.after_final is None:
                     await self.lanes.drain()
                     await self._close_if_server_closes()
                     return
-            elif send is socket.after_final:
+            elif send is ending.after_final:
                 await self.lanes.drain()
-                if socket.closed is not None:
-                    await self._send(self._filled(socket.closed))
+                if ending.closed is not None:
+                    await self._send(self._filled(ending.closed))
                 await self._close_if_server_closes()
                 return
 
     def _take_text(self, raw: Any, template: Mapping[str, Any] | None = None) -> bool:
         """A text message (or a flush carrying text: its `template`) into the buffer; whether it also ended the text
-        (closed by the socket's `end_token`, or without what says more follows: `continues`)."""
-        socket = self.socket
+        (closed by the socket's `Ending.end_token`, or without what says more follows: `Ending.continues`)."""
+        socket, ending = self.socket, self.socket.ending
         stream = self.stream
-        if socket.opening is None and not stream.settled:  # the settings ride on every text message
+        if socket.start.opening is None and not stream.settled:  # the settings ride on every text message
             self._open(raw, socket.text.template)
         marks = socket.marks
         if marks is not None and marks.asked_by and read(raw, marks.asked_by) is True:
             stream.marked = True
         text = str(read(raw, slots_of(template or socket.text.template).get("text")) or "")
-        ended = bool(socket.end_token) and text.rstrip().endswith(socket.end_token)
+        ended = bool(ending.end_token) and text.rstrip().endswith(ending.end_token)
         if ended:
-            text = text.rstrip()[:-len(socket.end_token)]
-        ended = ended or (socket.continues is not None and not socket.continues(raw))  # no more text follows
+            text = text.rstrip()[:-len(ending.end_token)]
+        ended = ended or (ending.continues is not None and not ending.continues(raw))  # no more text follows
         contexts = socket.contexts
         if contexts is not None and contexts.more and read(raw, contexts.more) is not True:
             ended = True  # a context's text without its flag to go on is its last
@@ -452,7 +452,7 @@ class FamilySocket:
         return True
 
     async def _close_if_server_closes(self) -> None:
-        if self.socket.server_closes:
+        if self.socket.ending.server_closes:
             await self.sender.close(1000 if self.socket.bare is None else self.socket.bare.close)
             return
         while True:  # the client closes: read until it does (a further message is refused as any other)
@@ -466,8 +466,9 @@ class FamilySocket:
         update of settings already made, so a slot the message leaves out keeps its value (and the key is not
         asked for again)."""
         socket, refusals = self.socket, self.service.refusals
-        assert socket.opening is not None or template is not None
-        slots = slots_of(template if template is not None else socket.opening.template)  # type: ignore[union-attr]
+        opening = socket.start.opening
+        assert opening is not None or template is not None
+        slots = slots_of(template if template is not None else opening.template)  # type: ignore[union-attr]
         self.stream.settled = True
         lengths = None if socket.schedule is None else read(raw, socket.schedule.lengths_at)
         if isinstance(lengths, list) and lengths and all(isinstance(n, int | float) for n in lengths):
@@ -522,9 +523,8 @@ class FamilySocket:
 
     def _upgrade_given(self) -> dict[str, Any]:
         """The settings the upgrade carries: the URL's path and query, its headers, as the socket declares them."""
-        socket, call = self.socket, self.call
-        return {**upgrade_values(socket.path_params, call.path_params), **upgrade_values(socket.query, call.query),
-                **upgrade_values(socket.headers, call.websocket.headers)}
+        call = self.call
+        return self.socket.upgrade.given(path=call.path_params, query=call.query, headers=call.websocket.headers)
 
     def _default_model(self) -> str:
         """The socket's name of the model its synthesis answers when none is named (`Synthesis.default_model`)."""
