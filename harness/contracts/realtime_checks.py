@@ -130,6 +130,8 @@ def plans(target: RealtimeTarget) -> dict[str, Callable[[], SocketPlan]]:
         found["timing-marks"] = lambda: _speak_plan(target, "timing-marks", [SAMPLE_TEXT], paced=False)
     if _flush_limit_of(grammar) is not None:
         found["flush-limit"] = lambda: _flush_limit(target)
+    if isinstance(grammar, SocketGrammar) and grammar.socket.keepalive is not None:
+        found["keepalive"] = lambda: _keepalive(target)
     return found
 
 
@@ -163,6 +165,21 @@ def _two_contexts(target: RealtimeTarget) -> SocketPlan:
     return SocketPlan("two-contexts", replace(a, messages=interleaved), transcripts,
                 done=lambda events: {e.context for e in events if e.kind in (Kind.FINAL, Kind.ERROR)} >= set(
                     transcripts))
+
+
+def _keepalive(target: RealtimeTarget) -> SocketPlan:
+    """The synthesis with the socket's keepalive between its first and second text message (before the end, where
+    the text is one message): taken without an answer, the speech unchanged."""
+    assert isinstance(target.grammar, SocketGrammar)
+    utterance = target.utterance(_pieces(SAMPLE_TEXT, 4))
+    opening = target.grammar.opening(utterance)
+    keepalive = target.grammar.keepalive(utterance)
+    assert keepalive is not None
+    first_text = opening.messages[target.grammar.preamble]
+    at = target.grammar.preamble + 1
+    messages = (*opening.messages[:at], replace(keepalive, after=first_text.after), *opening.messages[at:])
+    return SocketPlan("keepalive", replace(opening, messages=messages),
+                      {_context_of(target, utterance.context): utterance.text})
 
 
 def _flush_limit_of(grammar: Grammar) -> Flushes | None:

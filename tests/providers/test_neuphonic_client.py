@@ -44,29 +44,34 @@ def test_neuphonic_streams_a_synthesis_and_refuses_a_bad_key(sandbox: Any) -> No
 
 def test_neuphonic_websocket_client_speaks_until_stop_and_refuses_a_bad_key(sandbox: Any) -> None:
     """The client's `AsyncTTSWebsocketClient`, unchanged: its URL query from TTSConfig, a {"text"} message (the
-    documents' dict form), `complete()`'s {"text": " <STOP>"}; answers read from its queue until one says stop."""
+    documents' dict form), `complete()`'s {"text": " <STOP>"}; answers read from its queue until one says stop — twice
+on one socket, a passage each."""
     import asyncio
 
     from pyneuphonic.models import TTSConfig
 
     config = TTSConfig(voice_id="8e9c4bc8-3979-48ab-8626-df53befc2090", sampling_rate=24000)
 
-    async def speak() -> tuple[bytes, list[bool]]:
+    async def speak() -> list[tuple[bytes, list[bool]]]:
+        """Two passages on one socket, each ended by complete() ("all the audio chunks up to that point")."""
         ws = _client(sandbox, sandbox.default_key("neuphonic")).tts.AsyncWebsocketClient()
         await ws.open(config)
-        await ws.send({"text": TEXT})
-        await ws.complete()
-        pcm, stops = b"", list[bool]()
-        while not stops or not stops[-1]:
-            message = await asyncio.wait_for(ws.receive(), 10)
-            pcm += message.data.audio or b""
-            stops.append(bool(getattr(message.data, "stop", False)))
+        passages = []
+        for _ in range(2):
+            await ws.send({"text": TEXT})
+            await ws.complete()
+            pcm, stops = b"", list[bool]()
+            while not stops or not stops[-1]:
+                message = await asyncio.wait_for(ws.receive(), 10)
+                pcm += message.data.audio or b""
+                stops.append(bool(getattr(message.data, "stop", False)))
+            passages.append((pcm, stops))
         await ws.close()
-        return pcm, stops
+        return passages
 
-    pcm, stops = asyncio.run(speak())
-    assert stops[-1] and not any(stops[:-1])
-    assert float(np.sum(np.abs(decode_raw(pcm, "pcm_s16le")) > 0.02)) / 24000 > 0.5
+    for pcm, stops in asyncio.run(speak()):
+        assert stops[-1] and not any(stops[:-1])
+        assert float(np.sum(np.abs(decode_raw(pcm, "pcm_s16le")) > 0.02)) / 24000 > 0.5
 
     async def refused() -> None:
         await _client(sandbox, BAD_KEY).tts.AsyncWebsocketClient().open(config)

@@ -53,18 +53,34 @@ def _converse(socket: Any) -> tuple[list[Any], list[Any]]:
     return chunks, []
 
 
-def test_the_client_hears_mp3_chunks_then_the_final_event(sandbox: Any) -> None:
+def test_the_client_pings_then_hears_mp3_chunks_then_the_final_event(sandbox: Any) -> None:
     from sarvamai import EventResponse
 
     with _client(sandbox, sandbox.default_key("sarvam")).text_to_speech_streaming.connect(
             model="bulbul:v3", send_completion_event="true") as socket:
         socket.configure(target_language_code="en-IN", speaker="shubh", output_audio_codec="mp3")
+        socket.ping()  # "to keep the WebSocket connection alive": taken, answered by nothing
         chunks, ends = _converse(socket)
     assert chunks and {chunk.data.content_type for chunk in chunks} == {"audio/mp3"}
     assert len(ends) == 1 and isinstance(ends[0], EventResponse) and ends[0].data.event_type == "final"
     clip = decode(b"".join(base64.b64decode(chunk.data.audio) for chunk in chunks))
     assert clip.sample_rate == 22050  # the configure() default, 22050 Hz
     assert float(np.sum(np.abs(np.asarray(clip.samples)) > 0.02)) / clip.sample_rate > 0.5
+
+
+def test_one_connection_speaks_one_conversion_after_another(sandbox: Any) -> None:
+    """"Single WebSocket connection handles multiple text to speech conversions": a second text and flush after the
+    first final event is spoken too, with its own final event."""
+    from sarvamai import EventResponse
+
+    with _client(sandbox, sandbox.default_key("sarvam")).text_to_speech_streaming.connect(
+            model="bulbul:v3", send_completion_event="true") as socket:
+        socket.configure(target_language_code="en-IN", speaker="shubh", output_audio_codec="mp3")
+        turns = [_converse(socket), _converse(socket)]
+    for chunks, ends in turns:
+        assert chunks and len(ends) == 1 and isinstance(ends[0], EventResponse), ends
+        clip = decode(b"".join(base64.b64decode(chunk.data.audio) for chunk in chunks))
+        assert float(np.sum(np.abs(np.asarray(clip.samples)) > 0.02)) / clip.sample_rate > 0.5
 
 
 def test_linear16_arrives_as_16_bit_samples_at_the_asked_rate(sandbox: Any) -> None:

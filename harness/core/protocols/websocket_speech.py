@@ -343,6 +343,9 @@ class Socket:
     flushes: Flushes | None = None  # every flush answered and the text going on (Flush/Flushed)
     close_errors: CloseErrors | None = None  # errors told by the close frame alone (with `error` None)
     upgrade_refusals: UpgradeRefusals | None = None  # what the upgrade refuses as HTTP beyond a wrong key
+    # A message the server takes and does nothing with, sent to keep an idle connection open (a ping: "to keep the
+    # WebSocket connection alive"): accepted anywhere in the session, answered by nothing.
+    keepalive: Send | None = None
     update: Send | None = None  # changes the settings mid-session: its slots are read as the opening's, a slot it
     # leaves out keeps its value (a tts_session.updated {"session": {"voice"}})
     others: tuple[Answer, ...] = ()
@@ -436,7 +439,7 @@ class Socket:
         told apart before the text message its match would otherwise be read as."""
         cancel = None if self.contexts is None else self.contexts.cancel
         opening = self.start.opening
-        found = (self.ending.after_final, cancel, self.end, self.flush, self.clear, self.update,
+        found = (self.ending.after_final, cancel, self.keepalive, self.end, self.flush, self.clear, self.update,
                  *((opening, self.text) if self.opens_each else (self.text, opening)))
         return tuple(s for s in found if s is not None)
 
@@ -627,6 +630,14 @@ class SocketGrammar(Grammar):
         path, query, headers = socket.upgrade.filled(values)
         return Opening(path, query, tuple(messages), closing=closing, client_closes=not ending.server_closes,
                        headers=headers)
+
+    def keepalive(self, utterance: Utterance) -> Outgoing | None:
+        """The socket's keepalive message as the utterance's session sends it (None where the socket has none)."""
+        keepalive = self.socket.keepalive
+        if keepalive is None:
+            return None
+        values = {"voice": utterance.voice, "model": utterance.model, "context": utterance.context}
+        return Outgoing(_dump(keepalive.template, values, framing=self.socket.framing))
 
     def complete(self, events: Sequence[Event], opening: Opening) -> bool:
         if self.socket.flushes is not None:

@@ -53,7 +53,7 @@ SPEAK = Socket(
            DocDrift("end of text", "The Python client's complete() sends {\"text\": \" <STOP>\"}; the repository's "
                     "WebSocket page (marked \"Deprecated\") also ends a passage with <STOP> closing a text message, "
                     "which the declaration reads as the end too. The page says the server returns \"all the audio "
-                    "chunks up to that point\" at every <STOP>; the sandbox speaks one passage a socket. Both clients "
+                    "chunks up to that point\" at every <STOP>, each passage's own. Both clients "
                     "also send bare text frames (pyneuphonic's send(str), neuphonic-js's send): only the JSON "
                     "{\"text\"} form is declared.",
                     (SDK_WEBSOCKET, SDK_WEBSOCKET_JS, WEBSOCKET_DOC)),

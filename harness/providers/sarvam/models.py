@@ -167,6 +167,13 @@ class SocketFlush(RequestModel):
     type: Literal["flush"]
 
 
+class SocketPing(RequestModel):
+    """"Send ping signal to keep the WebSocket connection alive. The connection automatically closes after one minute
+    of inactivity." (the official client's PingSignal, source: sdk)"""
+
+    type: Literal["ping"]
+
+
 class SocketAudioData(ResponseModel):
     content_type: str  # "MIME type of the audio content (e.g., 'audio/mp3', 'audio/wav')"
     audio: str  # "Base64-encoded audio data ready for playback or download"

@@ -355,6 +355,8 @@ class FamilySocket:
             raw = await self._receive()
             send = self._validated(raw, position)
             position += 1
+            if send is socket.keepalive:
+                continue  # taken, and answered by nothing
             if self._context(raw, send):
                 continue
             if send is start.opening:
@@ -394,6 +396,12 @@ class FamilySocket:
                 if socket.contexts is not None:
                     continue  # the socket stays open for the other contexts and new ones
                 if ending.after_final is None:
+                    if not ending.server_closes:
+                        # The client closes, so until it does the connection is still the session's: further text
+                        # is another utterance ("Single WebSocket connection handles multiple text to speech
+                        # conversions"), never a message read and dropped.
+                        stream.ended = False
+                        continue
                     await self.lanes.drain()
                     await self._close_if_server_closes()
                     return
