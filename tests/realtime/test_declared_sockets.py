@@ -27,6 +27,7 @@ EXAMPLES = (
                                 "context_id": "ctx-1", "text": "Hello.", "end": False, "min_buffer_size": 40,
                                 "max_buffer_delay_in_ms": 300}),
     ("murf", "client", "end", {"context_id": "ctx-1", "end": True}),
+    ("murf", "client", "clear", {"context_id": "ctx-1", "clear": True}),  # the reference's Clear Context
     ("murf", "server", "audioOutput", {"context_id": "ctx-1", "audio": "UklGRg=="}),
     ("murf", "server", "finalOutput", {"context_id": "ctx-1", "final": True}),
     # Rime's Websockets JSON reference.

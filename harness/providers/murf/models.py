@@ -106,6 +106,13 @@ class SocketEnd(RequestModel):
     end: Literal[True]
 
 
+class SocketClear(RequestModel):
+    """Clear Context ({clear: true, context_id}): the context's text not yet spoken is dropped."""
+
+    context_id: str | None = None
+    clear: Literal[True]
+
+
 class SocketAnswer(ResponseModel):
     """Audio Output ({context_id, audio: base64}), Final Output ({context_id, final: true}), or an error."""
 

@@ -16,6 +16,7 @@ from harness.providers.murf.models import (
     SOCKET_INTEGRATION,
     SOCKET_REFERENCE,
     SocketAnswer,
+    SocketClear,
     SocketEnd,
     SocketText,
 )
@@ -35,6 +36,8 @@ STREAM_INPUT = Socket(
     text=Send("text", {"voice_config": {"voice_id": "{voice}", "style": "Conversational"}, "context_id": "{context}",
                        "text": "{text}", "end": False}, SocketText, Match("/text")),
     end=Send("end", {"context_id": "{context}", "end": True}, SocketEnd, Match("/end", True)),
+    # Clear Context: the turn's text not yet spoken is dropped (SOCKET_REFERENCE, SOCKET_CONTEXTS)
+    clear=Send("clear", {"context_id": "{context}", "clear": True}, SocketClear, Match("/clear", True)),
     audio=Answer("audioOutput", Kind.AUDIO, Match("/audio"), SocketAnswer,
                  {"context_id": "{context}", "audio": "{audio}"}),
     audio_at=AudioAt("/audio"),
@@ -49,8 +52,10 @@ STREAM_INPUT = Socket(
     drift=(DocDrift("voice_config", "The reference's guide writes voice_config.voiceId; Murf's integration sends "
                     "voice_id (with style, rate, pitch, variation) on every text message: the declaration follows "
                     "the integration.", (SOCKET_REFERENCE, SOCKET_INTEGRATION)),
-           DocDrift("other messages", "Set Advanced Settings ({min_buffer_size, max_buffer_delay_in_ms} on its own) "
-                    "and Clear Context ({clear: true, context_id}) are not declared: the sandbox refuses them.",
+           DocDrift("other messages", "Set Advanced Settings ({min_buffer_size, max_buffer_delay_in_ms} on its own, "
+                    "without text) is not declared: the family has no message of settings that name no slot, so the "
+                    "sandbox refuses it; both settings are taken on a text message. Clear Context drops the text "
+                    "not yet spoken; whether speech already asked for still comes is not said (it does here).",
                     (SOCKET_REFERENCE, SOCKET_CONTEXTS)),
            DocDrift("errors", "The integration reads an `error` field beside context_id; its shape and the close "
                     "that follows are not documented (the sandbox writes the message there and closes 1008).",
