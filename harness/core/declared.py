@@ -12,9 +12,13 @@ A built-in family provider to start from, and what differs (`harness.core.protoc
     voices = ["af_bella"]                 #   (else of its first), renamed; voices, formats, prices, limits likewise
     price_per_million_chars = 0
 
+Any built-in declared in a wire family can be started from: the HTTP and WebSocket speech families' (`like.py`)
+and the asynchronous jobs family's (`like_jobs.py`: another server of a queued-job API takes base_url, hosts,
+key_env, auth, title, a subset of its models, `price_per_request` and deviations; a speech-only key is one line).
+A built-in with code of its own (no family declaration) cannot be, and says so.
+
 An older spelling, which keeps working: `protocol = "openai-speech"` (or "elevenlabs", "cartesia",
-"deepgram-speak") with the same keys means `like = "<the built-in whose SpeechService.file_protocols lists it>"`
-(until that built-in is a family declaration, its protocol module in `harness.core.protocols.DECLARABLE` serves it):
+"deepgram-speak") with the same keys means `like = "<the built-in whose SpeechService.file_protocols lists it>"`:
 
     [providers.mybox]
     protocol = "openai-speech"
@@ -65,7 +69,8 @@ from harness.core import installed
 from harness.core.errors import UsageError
 from harness.core.protocols import DECLARABLE
 from harness.core.protocols.declaration import ProtocolDeclaration
-from harness.core.protocols.like import LikeDeclaration, derive
+from harness.core.protocols.like import derive
+from harness.core.protocols.like_declaration import LikeDeclaration
 from harness.core.spec import Provider
 
 FILE_ENV = "TTS_HARNESS_PROVIDERS_FILE"
@@ -186,8 +191,8 @@ def parse(text: str, path: Path, table: tuple[str, ...] = ()) -> Declared:
                              "older `protocol`, not both")
         # An old `protocol = "X"` table means `like = <the built-in claiming X>` (SpeechService.file_protocols).
         owner = None if "like" in entry or "protocol" not in entry else installed.file_protocols().get(spelled)
-        # A protocol no built-in claims is served by its module in DECLARABLE: http-speech (the family in a file's own
-        # terms), and until its built-in is converted, an old protocol module (whose entry goes with the module).
+        # A protocol no built-in claims is served by its module in DECLARABLE: http-speech, the family in a file's own
+        # terms (its sockets beside it).
         protocol = None if "like" in entry or owner is not None else DECLARABLE.get(spelled)
         if protocol is None and owner is None and "like" not in entry:
             known = dict.fromkeys((*DECLARABLE, *installed.file_protocols()))

@@ -136,7 +136,7 @@ def test_narrowed_formats_and_the_pcm_rate_reach_the_sockets() -> None:
 @pytest.mark.parametrize(("text", "ending"), [
     ('like = "groq"\nkey_env = "GW_KEY"\nspeed = 2', "providers.gw.speed: unknown key"),
     ('like = "nobody"\nkey_env = "GW_KEY"', "providers.gw.like: no installed provider is called 'nobody'"),
-    ('like = "pixazo"\nkey_env = "GW_KEY"', "providers.gw.like: pixazo is not declared in a wire family"),
+    ('like = "ttsai"\nkey_env = "GW_KEY"', "providers.gw.like: ttsai is not declared in a wire family"),
     ('like = "groq"\nkey_env = "GW_KEY"\nformats = ["ogg"]', "providers.gw.formats.0: ogg is not a format of groq (its "
                                                              "formats: wav, mp3, flac)"),
     ('like = "groq"\nkey_env = "GW_KEY"\nsample_rate = 16000',

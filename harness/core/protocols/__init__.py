@@ -5,11 +5,13 @@ few lines of configuration (see `harness.core.declared`) instead of a provider p
                                           (the HTTP speech family, `http_speech.py`, as a providers file says it),
                      websocket_speech_file.py  and sockets beside it (`[providers.x.sockets.<key>]`, `Socket`'s terms)
 
-A table may instead start from a built-in family provider, `like = "<name>"` (`like.py`); an old `protocol = "X"`
-means the built-in whose `SpeechService.file_protocols` lists X (`harness.core.declared`).
+A table may instead start from a built-in family provider, `like = "<name>"`: one of the HTTP or WebSocket speech
+families (`like.py`) or of the asynchronous jobs family (`like_jobs.py`); an old `protocol = "X"` means the built-in
+whose `SpeechService.file_protocols` lists X (`harness.core.declared`).
 
-`realtime.py` is the WebSocket vocabulary the last three share (channels, frames, sessions, grammars);
-`realtime_session.py` runs one session with the `websockets` client and records it.
+`realtime_grammar.py` is the WebSocket vocabulary (channels, frames, sessions, the `Grammar` a socket is read with)
+that the WebSocket speech family (`websocket_speech.py`: its `SocketGrammar`) speaks for every socket, a built-in's
+or a file's; `realtime_session.py` runs one session with the `websockets` client and records it.
 """
 
 from __future__ import annotations

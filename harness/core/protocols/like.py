@@ -1,6 +1,8 @@
 """`like = "<built-in name>"`: a providers-file table that starts from a built-in provider of a wire family and says
 what differs — another server of the same API (a gateway speaking the `openai` built-in's API is
-`like = "openai"`, a self-hosted server of the `elevenlabs` built-in's `like = "elevenlabs"`).
+`like = "openai"`, a self-hosted server of the `elevenlabs` built-in's `like = "elevenlabs"`). `derive` dispatches on
+the built-in's family: a `SpeechService` (the HTTP and WebSocket speech families) here, a `JobsService` (the
+asynchronous jobs family) in `like_jobs`, which takes the keys a queued-job API has (see there).
 
     [providers.mygateway]
     like = "groq"                        # an installed provider declared in a family (its SpeechService + sockets)
@@ -15,7 +17,8 @@ what differs — another server of the same API (a gateway speaking the `openai`
     formats = ["wav", "mp3"]             # narrows the built-in's formats to these (its own names)
     sample_rate = 22050                  # the rate it answers in (its headerless pcm's, and its files'; pcm among
                                          #   its formats)
-    price_per_million_chars = 3          # USD; model_prices = { my-tts = 2 } for a model's own
+    price_per_million_chars = 3          # USD; model_prices = { my-tts = 2 } for a model's own (a jobs-family
+                                         #   built-in prices a job whole: price_per_request, its model_prices too)
     max_input_chars = 8000               # the server's text limit
     stream = true                        # every model's default: an answer of events (SSE, NDJSON), timed
     title = "..."
@@ -23,7 +26,9 @@ what differs — another server of the same API (a gateway speaking the `openai`
 
 What is not named is the built-in's: its paths, request and answer models, error shape, refusals, sockets. Prices: a
 table with another `base_url` is another server, so its price is the file's (none when the file names none); a
-table that keeps the built-in's servers (no `base_url`, no `hosts`) keeps the built-in's prices too.
+table that keeps the built-in's servers (no `base_url`, no `hosts`) keeps the built-in's prices too. What every
+family shares has one owner: the table and where its hosts go and how its key travels (`like_declaration`), the
+title and the deviations (`derive`, here).
 
 A built-in host's URL may carry a path (`https://api.example.com/v1`); `base_url` replaces the whole URL of
 each host, so a multi-host built-in (an HTTP host and a socket host apart) is served from one origin, each
@@ -35,21 +40,12 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from dataclasses import replace
-from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    HttpUrl,
-    ValidationError,
-    create_model,
-    field_validator,
-    model_validator,
-)
+from pydantic import BaseModel, Field, create_model
 
 from harness.core.errors import UsageError
+from harness.core.protocols import like_jobs
 from harness.core.protocols.http_speech import (
     Format,
     Model,
@@ -60,122 +56,47 @@ from harness.core.protocols.http_speech import (
     put,
     read,
 )
+from harness.core.protocols.jobs import JobsService
+from harness.core.protocols.like_declaration import DeclaredModel, LikeDeclaration
 from harness.core.protocols.websocket_speech import Socket, SocketGrammar, with_sockets
-from harness.core.spec import Auth, EventStreamBody, NdjsonBody, Provider
+from harness.core.spec import EventStreamBody, NdjsonBody, Provider
 
-NAME = r"^[a-z][a-z0-9_-]{0,39}$"
 PCM_CODECS = ("pcm_s16le",)
-
-
-class DeclaredModel(BaseModel):
-    """A model written as a table: its name and whether it streams (None: the table's `stream`)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str = Field(min_length=1)
-    stream: bool | None = None
-
-
-class LikeDeclaration(BaseModel):
-    """One `[providers.<name>]` table starting from a built-in (`like`), or an old `protocol = "X"` table that a
-    built-in claims (`SpeechService.file_protocols`; `protocol` then keeps the name the file used)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str = Field(pattern=NAME)
-    like: str = Field(pattern=NAME)
-    protocol: str = ""
-    base_url: HttpUrl | None = None
-    hosts: Mapping[str, HttpUrl] = Field(default_factory=dict)
-    auth: Literal["key", "bearer", "none"] = "key"
-    key_env: str = Field("", pattern=r"^([A-Za-z_][A-Za-z0-9_]*)?$")
-    models: tuple[DeclaredModel, ...] | None = Field(None, min_length=1)
-    voices: tuple[str, ...] | None = Field(None, min_length=1)
-    formats: tuple[str, ...] | None = Field(None, min_length=1)
-    sample_rate: int | None = Field(None, ge=8000, le=192_000)
-    price_per_million_chars: Decimal | None = Field(None, ge=0)
-    model_prices: Mapping[str, Decimal] = Field(default_factory=dict)
-    max_input_chars: int | None = Field(None, ge=1)
-    stream: bool | None = None
-    title: str = ""
-    deviations: Mapping[str, str] = Field(default_factory=dict)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _model_tables(cls, data: Any) -> Any:
-        """`models` holds names or tables; a bad table is one line naming its place (`models.1.speed: unknown key`)."""
-        entries = data.get("models") if isinstance(data, Mapping) else None
-        if not isinstance(entries, list | tuple):
-            return data
-        models: list[Any] = []
-        for index, entry in enumerate(entries):
-            if isinstance(entry, str):
-                models.append({"name": entry})
-                continue
-            if not isinstance(entry, Mapping):
-                models.append(entry)
-                continue
-            try:
-                models.append(DeclaredModel.model_validate(entry))
-            except ValidationError as error:
-                first = error.errors(include_url=False)[0]
-                why = {"extra_forbidden": "unknown key", "missing": "required key is missing"}.get(
-                    first["type"], f"{first['msg']} (got {first.get('input')!r})")
-                raise ValueError(f"{'.'.join(map(str, ('models', index, *first['loc'])))}: {why}") from None
-        return {**data, "models": models}
-
-    @field_validator("voices", "formats")
-    @classmethod
-    def _distinct(cls, names: tuple[str, ...] | None) -> tuple[str, ...] | None:
-        if names is not None and (any(not name.strip() for name in names) or len(set(names)) != len(names)):
-            raise ValueError("must be distinct, non-empty names")
-        return names
-
-    @field_validator("deviations")
-    @classmethod
-    def _check_names(cls, deviations: Mapping[str, str]) -> Mapping[str, str]:
-        import re
-
-        bad = sorted(name for name, why in deviations.items() if not re.match(r"^[a-z0-9][a-z0-9_-]*$", name)
-                     or not str(why).strip())
-        if bad:
-            raise ValueError(f"{', '.join(bad)}: a check's name (lower-case words joined by -), with why")
-        return dict(deviations)
-
-    @model_validator(mode="after")
-    def _consistent(self) -> LikeDeclaration:
-        if (self.auth == "none") == bool(self.key_env):
-            raise ValueError('key_env: required unless auth = "none", which sends no key and takes none')
-        if self.models is not None:
-            names = [model.name for model in self.models]
-            if len(set(names)) != len(names):
-                raise ValueError("models: must be distinct, non-empty names")
-        return self
-
-    @property
-    def url(self) -> str:
-        """Where the key goes (for the key rules' message)."""
-        if self.base_url is not None:
-            return str(self.base_url).rstrip("/")
-        if self.hosts:
-            return ", ".join(str(url).rstrip("/") for url in self.hosts.values())
-        return f"the hosts of {self.like}"
 
 
 def derive(declaration: LikeDeclaration, builtin: Provider, where: str) -> Provider:
     """The provider `declaration` describes: `builtin`'s family declaration with the table's overrides. `where` is
     the table's place (`tts-harness.toml: providers.mybox`), which every problem names with its key."""
-    service = builtin.family
-    if not isinstance(service, SpeechService):
+    family = builtin.family
+    title = declaration.title or f"{declaration.name} (like {builtin.name}, declared in {where.split(':')[0]})"
+    if isinstance(family, JobsService):
+        provider = like_jobs.derive(declaration, family, title, where)
+    elif isinstance(family, SpeechService):
+        provider = _speech(declaration, builtin, family, title, where)
+    elif family is None:
         raise UsageError(f"{where}.like: {builtin.name} is not declared in a wire family (it has code of its own), "
                          "so a providers file cannot start from it")
+    else:  # a family this module has no path for: say which, not that there is none
+        raise UsageError(f"{where}.like: {builtin.name} is declared in a family `like` cannot start from "
+                         f"({type(family).__name__}; it starts from the HTTP speech, WebSocket speech and jobs "
+                         "families)")
+    deviations = {check: f"{why} ({where}.deviations)" for check, why in declaration.deviations.items()}
+    return replace(provider, known_deviations={**provider.known_deviations, **deviations})
+
+
+def _speech(declaration: LikeDeclaration, builtin: Provider, service: SpeechService, title: str,
+            where: str) -> Provider:
+    """A built-in of the HTTP (and WebSocket) speech family with the table's overrides."""
+    if declaration.price_per_request is not None:
+        raise UsageError(f"{where}.price_per_request: {service.name} prices the characters it speaks: give "
+                         "price_per_million_chars")
     sockets: list[Socket] = []
     for channel in builtin.channels:
         if not isinstance(channel.grammar, SocketGrammar):
             raise UsageError(f"{where}.like: {builtin.name}'s socket {channel.key} is not declared in the WebSocket "
                              "speech family, so a providers file cannot start from it")
         sockets.append(channel.grammar.socket)
-    hosts = _hosts(declaration, service, where)
+    hosts = declaration.placed(service.name, service.hosts, where)
     elsewhere = hosts != dict(service.hosts)
     models = _models(declaration, service, elsewhere, where)
     voices = _voices(declaration, service, models)
@@ -193,29 +114,15 @@ def derive(declaration: LikeDeclaration, builtin: Provider, where: str) -> Provi
     keyless = declaration.auth == "none"
     if keyless:
         syntheses = tuple(replace(s, endpoint=replace(s.endpoint, auth_required=False)) for s in syntheses)
-    auth = Auth("Authorization", "Bearer") if declaration.auth == "bearer" else service.auth
-    title = declaration.title or f"{declaration.name} (like {builtin.name}, declared in {where.split(':')[0]})"
     derived = replace(
-        service, name=declaration.name, title=title, hosts=hosts, auth=auth, key_env=declaration.key_env,
-        docs=(*service.docs, where), syntheses=syntheses, models=models, voices=voices, file_protocols=(),
+        service, name=declaration.name, title=title, hosts=hosts, auth=declaration.sends_key(service.auth),
+        key_env=declaration.key_env, docs=(*service.docs, where), syntheses=syntheses, models=models, voices=voices,
+        file_protocols=(),
         listings=tuple(replace(listing, endpoint=replace(listing.endpoint, auth_required=False)) for listing in
                        service.listings) if keyless else service.listings,
         token=None if keyless else service.token)
     kept = tuple(filter(None, (_socket(declaration, socket, service, models, elsewhere, where) for socket in sockets)))
-    provider = with_sockets(derived, kept) if kept else build_provider(derived)
-    deviations = {check: f"{why} ({where}.deviations)" for check, why in declaration.deviations.items()}
-    return replace(provider, known_deviations={**provider.known_deviations, **deviations})
-
-
-def _hosts(declaration: LikeDeclaration, service: SpeechService, where: str) -> dict[str, str]:
-    hosts = dict(service.hosts)
-    if declaration.base_url is not None:
-        hosts = dict.fromkeys(hosts, str(declaration.base_url).rstrip("/"))
-    for name, url in declaration.hosts.items():
-        if name not in hosts:
-            raise UsageError(f"{where}.hosts.{name}: not a host of {service.name} (its hosts: {', '.join(hosts)})")
-        hosts[name] = str(url).rstrip("/")
-    return hosts
+    return with_sockets(derived, kept) if kept else build_provider(derived)
 
 
 def _events(synthesis: Synthesis) -> bool:
