@@ -66,9 +66,10 @@ def test_the_socket_table_becomes_a_family_socket() -> None:
     (channel,) = provider.channels
     socket = socket_of(channel)
     assert channel.signature == "WS /live" and socket.auth.where is KeyIn.MESSAGE
-    assert socket.audio_at is not None and (socket.audio_at.pointer, socket.audio_at.encoding) == ("/chunk/hex", "hex")
+    audio_at, error = socket.audio_answer.at, socket.failures.error
+    assert audio_at is not None and (audio_at.pointer, audio_at.encoding) == ("/chunk/hex", "hex")
     assert socket.final.match({"type": "done"}) and not socket.final.match({"type": "audio"})
-    assert (socket.error.code_at, socket.error.message_at) == ("/problem/code", "/problem/says")
+    assert (error.code_at, error.message_at) == ("/problem/code", "/problem/says")
     assert socket.text.match is not None and socket.text.match({"type": "text", "text": "x"})
     assert socket.start.waits_for_ready and [f.name for f in socket.formats] == ["raw"]
     assert channel.url("https://box.example", {}, {}) == "wss://box.example/live"

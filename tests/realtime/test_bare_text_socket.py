@@ -33,6 +33,7 @@ from harness.core.protocols.websocket_speech import (
     Answer,
     BareText,
     BareTextFrame,
+    Failures,
     Match,
     Socket,
     SocketAuth,
@@ -73,7 +74,7 @@ def test_a_bare_text_frame_is_the_text_itself_both_ways() -> None:
 
 def test_the_part_makes_the_text_and_the_words_and_no_final_message() -> None:
     socket = _grammar().socket
-    assert socket.framing is Framing.TEXT and socket.final is None and socket.error is None
+    assert socket.framing is Framing.TEXT and socket.final is None and socket.failures.error is None
     assert socket.end is not None and socket.flush is not None and socket.clear is not None
     grammar = _grammar()
     for frame, name in (("Hello, ", "text"), ("<EOS>", "end"), ("<FLUSH>", "flush"), ("<CLEAR>", "clear"),
@@ -90,10 +91,10 @@ def test_a_declaration_gives_the_messages_once() -> None:
         Socket(key="s", path="/s", summary="", doc="", auth=SocketAuth(), bare=bare, final=done, formats=PCM)
     with pytest.raises(ValueError, match="bare-text framing is declared by the `bare` part"):
         Socket(key="s", path="/s", summary="", doc="", auth=SocketAuth(), text=bare.send("text"), final=done,
-               formats=PCM, framing=Framing.TEXT, error=done)
+               formats=PCM, framing=Framing.TEXT, failures=Failures(error=done))
     with pytest.raises(ValueError, match="a final message or, on a bare-text socket"):
         Socket(key="s", path="/s", summary="", doc="", auth=SocketAuth(), text=bare.send("text"), formats=PCM,
-               error=done)
+               failures=Failures(error=done))
 
 
 def test_the_grammar_says_an_utterance_as_bare_frames_ending_with_the_word() -> None:

@@ -21,6 +21,8 @@ from harness.core.protocols.realtime_grammar import KEY_SLOT, AudioSpec, Kind, U
 from harness.core.protocols.realtime_session import speak
 from harness.core.protocols.websocket_speech import (
     Answer,
+    AudioAnswer,
+    Failures,
     KeyIn,
     Match,
     Send,
@@ -110,10 +112,13 @@ SOCKET = Socket(
     ),
     text=Send("continue", {"event": "task_continue", "text": "{text}"}, Loose, Match("/event", "task_continue")),
     end=Send("finish", {"event": "task_finish"}, Loose, Match("/event", "task_finish")),
-    audio=Answer("continued", Kind.AUDIO, Match("/event", "task_continued"), Loose, {}),
+    audio_answer=AudioAnswer(
+        message=Answer("continued", Kind.AUDIO, Match("/event", "task_continued"), Loose, {}),
+        at=AudioAt("/data/audio", "hex"),
+    ),
     final=Answer("finished", Kind.FINAL, Match("/event", "task_finished"), Loose, {}),
-    error=Answer("failed", Kind.ERROR, Match("/event", "task_failed"), Loose, {}, message_at="/base_resp/status_msg"),
-    audio_at=AudioAt("/data/audio", "hex"),
+    failures=Failures(error=Answer("failed", Kind.ERROR, Match("/event", "task_failed"), Loose, {},
+                                   message_at="/base_resp/status_msg")),
     formats=(Format("pcm", AudioSpec("pcm_s16le", 16000, "raw"), "audio/L16"),),
     speaks_each_text=True,
 )

@@ -11,18 +11,22 @@ it and the `Match` that tells it apart — and
 `with_sockets` adds it to the provider its HTTP declaration (`http_speech.SpeechService`) makes:
 
     client   [opening] → text × n (· [flush] · [clear] · [update]) → end → (final seen) → [after_final]
-    server   [greeting] · [ready] · audio (binary | a message with audio at `audio_at`) · final · error · others
+    server   [greeting] · [ready] · audio (binary | a message with audio at a pointer) · final · error · others
 
 What its upgrade request carries is its `Upgrade` (the host, the path's values, the query, the headers), how it starts
 its `Start` (the opening, the greeting, the answer to the opening, what the text waits for), how it ends beyond `end`
 and `final` its `Ending` (an end token, a text message that says no more follows, a final per flush, `after_final` and
-its answer, which side closes): parts with defaults that fit most sockets, so a declaration sets only what its socket
-does differently, and each engine reads the part.
+its answer, which side closes), how it tells an error its `Failures` (an error message or the close frame alone, the
+close after an error message, the close codes, a status in every message) and how its audio comes back its
+`AudioAnswer` (binary frames, or a message and the pointer to its audio; whether each chunk is a whole file): parts
+with defaults that fit most sockets, so a declaration sets only what its socket does differently, and each engine reads
+the part.
 
 Messages are JSON text frames, or MessagePack maps in binary frames where the socket says so (`framing`; see the
-declarations that set it), audio then a `bin` value at `audio_at` (`harness.core.protocols.socket_framing` owns both).
-A socket of no messages at all (`BareText`) takes the text itself as each text frame, control words as frames of their
-own, answers with the audio's bytes alone and ends the utterance by closing the socket, not with a final message.
+declarations that set it), audio then a `bin` value at `AudioAnswer.at` (`harness.core.protocols.socket_framing`
+owns both). A socket of no messages at all (`BareText`) takes the text itself as each text frame, control words as
+frames of their own, answers with the audio's bytes alone and ends the utterance by closing the socket, not with a
+final message.
 
 `SocketGrammar` reads and writes it for every engine (the session runner, the frame checks of
 `harness.contracts.frame_checks`, the benchmark's socket jobs); the sandbox's `http-speech` emulation imitates it
@@ -220,7 +224,7 @@ class CloseError:
 
 @dataclass(frozen=True, slots=True)
 class CloseErrors:
-    """Errors told by the close frame alone, no error message before it (`Socket.error` None: a "1008
+    """Errors told by the close frame alone, no error message before it (`Failures.error` None: a "1008
     DATA-0000"): for each kind of fault, the close code and the reason's leading code; the reason goes on with the
     particulars."""
 
@@ -228,6 +232,33 @@ class CloseErrors:
     not_json: CloseError  # a text frame that is not a message of the socket's framing
     invalid: CloseError  # any other refusal: a message the socket does not have, one its model refuses, a setting
     idle: CloseError  # no client message within the idle timeout
+
+
+@dataclass(frozen=True, slots=True)
+class Failures:
+    """How the socket tells an error: an error message (kind ERROR) or the close frame alone (`close_errors`), exactly
+    one; the close that follows an error message, the close codes its documents give, and where any server message
+    says whether it succeeded. The default: the standard close codes, a policy-violation close after an error message,
+    no status in the other messages; `error` or `close_errors` is the socket's own (none fits most sockets)."""
+
+    error: Answer | None = None  # kind ERROR; None: errors are told by the close frame alone (`close_errors`)
+    close_errors: CloseErrors | None = None  # errors told by the close frame alone (with `error` None)
+    error_close: int = 1008  # the close that follows an error frame
+    close_codes: Mapping[int, str] = field(default_factory=lambda: dict(STANDARD_CLOSE_CODES))
+    # Where any server message says whether it succeeded (a code at a pointer and the values meaning success: a
+    # `base_resp`-style status): a message whose code is another is that error, audio beside it or not. None: only
+    # `error` says so.
+    errors: BodyErrors | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AudioAnswer:
+    """How the audio comes back: binary frames, or a JSON message (kind AUDIO) carrying it at a pointer, and whether
+    each chunk is a whole file of the format's container. The default: binary frames, one stream."""
+
+    message: Answer | None = None  # kind AUDIO: the JSON message carrying audio at `at` (None: binary frames)
+    at: AudioAt | None = None  # None: binary frames
+    chunk_files: bool = False  # each audio chunk is a whole file of the format's container (a WAV header each)
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,8 +325,9 @@ class BareText:
 
     Declared, it makes the socket's `text`, `end`, `flush` and `clear` (bare-text frames read through
     `Framing.TEXT` as `{"text": <the frame>}`, each word told by its `Match` on "/text") and its framing; `final` and
-    `error` stay None, a refusal being told by the close frame alone (`close_errors`). Every engine reads the ending
-    from the grammar (`Grammar.ending_close`): the server's close with `close` after the end is the utterance's end."""
+    `Failures.error` stay None, a refusal being told by the close frame alone (`Failures.close_errors`). Every engine
+    reads the ending from the grammar (`Grammar.ending_close`): the server's close with `close` after the end is the
+    utterance's end."""
 
     end: str  # the control word that ends the text: the buffer spoken, then the close
     flush: str = ""  # the control word that speaks the buffer, the text going on ("": none)
@@ -326,22 +358,24 @@ class Socket:
     # What says the text is complete; the server then speaks the rest and sends `final`. None: the text message is
     # the whole utterance (one request per synthesis), so the text goes as one message, spoken at once.
     end: Send | None = None
-    # Kind FINAL: the utterance is complete (it may carry the last audio at `audio_at`). None only with `bare`: the
-    # server's close ends the utterance.
+    # Kind FINAL: the utterance is complete (it may carry the last audio at `AudioAnswer.at`). None only with `bare`:
+    # the server's close ends the utterance.
     final: Answer | None = None
     # What else ends the text (an end token, a text message without its flag to go on), a final after every flush,
     # the closing message and its answer, and which side closes
     ending: Ending = Ending()
-    error: Answer | None = None  # kind ERROR; None: errors are told by the close frame alone (`close_errors`)
+    # An error message or the close frame alone, the close after an error message, the close codes, a status in
+    # every message
+    failures: Failures = Failures()
     formats: tuple[Format, ...] = ()  # the first is the benchmark's (at least one)
-    audio: Answer | None = None  # kind AUDIO: the JSON message carrying audio at `audio_at` (None: binary frames)
+    # The audio's binary frames, or its JSON message and pointer; whether each chunk is a whole file
+    audio_answer: AudioAnswer = AudioAnswer()
     flush: Send | None = None  # speaks what the buffer holds without ending the text (a flush message)
     schedule: Schedule | None = None  # the buffer is spoken as it reaches each length (a chunk schedule)
     clear: Send | None = None  # drops the text the buffer holds, unspoken (an interruption: a `clear`,
     # an input_text_buffer.clear); speech already asked for is still sent
     clears: Clears | None = None  # what `clear` does beyond dropping the text: its answer, dropping speech too
     flushes: Flushes | None = None  # every flush answered and the text going on (Flush/Flushed)
-    close_errors: CloseErrors | None = None  # errors told by the close frame alone (with `error` None)
     upgrade_refusals: UpgradeRefusals | None = None  # what the upgrade refuses as HTTP beyond a wrong key
     # A message the server takes and does nothing with, sent to keep an idle connection open (a ping: "to keep the
     # WebSocket connection alive"): accepted anywhere in the session, answered by nothing.
@@ -349,12 +383,8 @@ class Socket:
     update: Send | None = None  # changes the settings mid-session: its slots are read as the opening's, a slot it
     # leaves out keeps its value (a tts_session.updated {"session": {"voice"}})
     others: tuple[Answer, ...] = ()
-    audio_at: AudioAt | None = None  # None: binary frames
-    close_codes: Mapping[int, str] = field(default_factory=lambda: dict(STANDARD_CLOSE_CODES))
-    error_close: int = 1008  # the close that follows an error frame
     speaks_each_text: bool = False  # each text message is spoken as it comes (else the buffer, at `end`)
     context_at: str = ""  # where server messages name their context
-    chunk_files: bool = False  # each audio chunk is a whole file of the format's container (a WAV header each)
     suffix: str = "-ws"  # the offering of model M over this socket is M + suffix (when the socket names it M too);
     # "": the socket's offering is M itself, in place of M's HTTP offering (aura-* names over /v1/speak)
     # The socket's own names of the models it serves, by their HTTP names (qwen3-tts-flash as
@@ -363,10 +393,6 @@ class Socket:
     framing: Framing = Framing.JSON  # how every message travels: JSON text frames, or MessagePack binary frames
     prices: Mapping[str, Decimal] = field(default_factory=dict)  # USD per 1M characters by the socket's model name,
     # where the socket's model is priced apart from its HTTP twin (a realtime model)
-    # Where any server message says whether it succeeded (a code at a pointer and the values meaning success: a
-    # `base_resp`-style status): a message whose code is another is that error, audio beside it or not. None: only
-    # `error` says so.
-    errors: BodyErrors | None = None
     unknown_input: UnknownInput = UnknownInput.UNDOCUMENTED  # a message field the declaration does not list
     # A model name the socket does not serve: refused (an error frame), or spoken as its synthesis' default model
     # where the socket's documents say it falls back and the socket serves that model (the sandbox records a finding
@@ -383,10 +409,11 @@ class Socket:
             made: dict[str, Any] = {
                 "framing": Framing.TEXT, "text": bare.send("text"), "end": bare.send("end", bare.end),
                 "flush": bare.send("flush", bare.flush) if bare.flush else None,
-                "clear": bare.send("clear", bare.clear) if bare.clear else None, "final": None, "error": None}
+                "clear": bare.send("clear", bare.clear) if bare.clear else None, "final": None}
             unset: dict[str, Any] = {"framing": Framing.JSON, "text": _UNSAID}
             # Given apart, a message must be the part's own (a copy of the socket, `dataclasses.replace`, gives them).
             given = [name for name, value in made.items() if getattr(self, name) not in (unset.get(name), value)]
+            given += ["failures.error"] if self.failures.error is not None else []
             if given:
                 raise ValueError(f"socket {self.key}: a bare-text socket's messages and framing are its `bare` part's, "
                                  f"not declared apart ({', '.join(given)})")
@@ -401,7 +428,7 @@ class Socket:
                              "with the server's close: exactly one")
         if self.framing is Framing.TEXT and self.bare is None:
             raise ValueError(f"socket {self.key}: bare-text framing is declared by the `bare` part")
-        if self.bare is not None and (self.audio is not None or self.start.opening is not None
+        if self.bare is not None and (self.audio_answer.message is not None or self.start.opening is not None
                                       or self.ending.after_final is not None or self.contexts is not None):
             raise ValueError(f"socket {self.key}: a bare-text socket has no messages beyond its text and words: "
                              "no opening, audio message, after_final or contexts")
@@ -413,7 +440,7 @@ class Socket:
         if self.opens_each and (self.start.opening is None or self.start.opening.match is None):
             raise ValueError(f"socket {self.key}: where each context opens with the opening, the opening needs a "
                              "match that tells it apart from the text")
-        if (self.error is None) is (self.close_errors is None):
+        if (self.failures.error is None) is (self.failures.close_errors is None):
             raise ValueError(f"socket {self.key}: errors are told by an error message or by the close frame alone "
                              "(error or close_errors): exactly one")
 
@@ -429,8 +456,8 @@ class Socket:
         marks = None if self.marks is None else self.marks.answer
         warning = None if self.flushes is None else self.flushes.warning
         cleared = None if self.clears is None else self.clears.answer
-        found = (self.error, self.final, self.start.ready, self.start.greeting, self.ending.closed, marks, cleared,
-                 warning, *self.others, self.audio)
+        found = (self.failures.error, self.final, self.start.ready, self.start.greeting, self.ending.closed, marks,
+                 cleared, warning, *self.others, self.audio_answer.message)
         return tuple(a for a in found if a is not None)
 
     @property
@@ -492,8 +519,8 @@ class SocketGrammar(Grammar):
         self.socket = socket
         self.speakers = dict(speakers)  # offering name -> (model, voice)
         self.protocol = f"{declaration.name} WebSocket"
-        self.binary_audio = socket.audio_at is None
-        self.close_codes = socket.close_codes
+        self.binary_audio = socket.audio_answer.at is None
+        self.close_codes = socket.failures.close_codes
         self.final_kind = Kind.FLUSHED if socket.flushes is not None else Kind.FINAL
         self.ending_close = None if socket.bare is None else socket.bare.close
         self.bare_text = socket.bare is not None
@@ -503,13 +530,15 @@ class SocketGrammar(Grammar):
         self.voice_is_model = "model" in said and "voice" not in said
         self.preamble = 1 if socket.start.opening is not None else 0
         self.key_in_message = socket.auth.where is KeyIn.MESSAGE
-        self.chunk_files = socket.chunk_files
+        self.chunk_files = socket.audio_answer.chunk_files
         self.binary_messages = socket.framing.binary
         self.message_words = socket.framing.words + " message"
-        self.audio_pointers = () if socket.audio_at is None else (socket.audio_at.pointer,)
+        audio_at = socket.audio_answer.at
+        self.audio_pointers = () if audio_at is None else (audio_at.pointer,)
         # The provider's codes (its refusals, `with_sockets`), then what the socket's own error table adds.
-        self.error_statuses = {**(statuses or {}), **(socket.errors.statuses if socket.errors else {})}
-        self.said_errors = socket.errors
+        said_errors = socket.failures.errors
+        self.error_statuses = {**(statuses or {}), **(said_errors.statuses if said_errors else {})}
+        self.said_errors = said_errors
         self.contexts = socket.contexts is not None
         self.timing_marks = socket.marks is not None
         self.character_marks = socket.marks is not None and socket.marks.chars
@@ -557,13 +586,14 @@ class SocketGrammar(Grammar):
         if answer.kind is Kind.ERROR:
             return (Event(*at, Kind.ERROR, context, code=str(read(raw, answer.code_at) or ""),
                           message=str(read(raw, answer.message_at) or "")),)
-        said = None if self.socket.errors is None else error_in(raw, self.socket.errors)
+        said_errors = self.socket.failures.errors
+        said = None if said_errors is None else error_in(raw, said_errors)
         if said is not None:  # a message that says it failed is that error, whatever audio comes with it
             return (Event(*at, Kind.ERROR, context, code=said.code, message=said.message),)
         marks = self.socket.marks
         if marks is not None and marks.answer is not None and answer is marks.answer:
             return self._marks(frame, raw, context)
-        where = self.socket.audio_at
+        where = self.socket.audio_answer.at
         if answer.kind in (Kind.AUDIO, Kind.FINAL) and where is not None and read(raw, where.pointer):
             # Audio text that is not in its encoding raises (AudioFieldError): `Grammar.read` refuses the frame.
             sound = audio_in(raw, where, self.socket.framing)

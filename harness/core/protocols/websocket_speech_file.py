@@ -40,7 +40,9 @@ from harness.core.protocols.http_speech_file import HttpSpeechDeclaration, OpenB
 from harness.core.protocols.realtime_grammar import Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
+    AudioAnswer,
     Ending,
+    Failures,
     KeyIn,
     Match,
     Send,
@@ -169,9 +171,9 @@ class SocketTable(BaseModel):
             start=Start(opening=send("opening", self.opening), ready=ready, waits_for_ready=ready is not None),
             text=text, end=send("end", self.end), final=_answer("final", Kind.FINAL, self.final),
             ending=Ending(server_closes=self.server_closes), formats=own,
-            error=_answer("error", Kind.ERROR, self.error, code_at=error_slots.get("code", ""),
-                          message_at=error_slots.get("message", "")),
-            audio=audio, audio_at=audio_at, flush=send("flush", self.flush),
+            failures=Failures(error=_answer("error", Kind.ERROR, self.error, code_at=error_slots.get("code", ""),
+                                            message_at=error_slots.get("message", ""))),
+            audio_answer=AudioAnswer(audio, audio_at), flush=send("flush", self.flush),
             upgrade=Upgrade(query=dict(self.query), headers=dict(self.headers)), speaks_each_text=self.speaks_each_text,
             unknown_model=self.unknown_model)
 

@@ -29,8 +29,10 @@ from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
+    AudioAnswer,
     Contexts,
     Ending,
+    Failures,
     KeyIn,
     Marks,
     Match,
@@ -82,13 +84,18 @@ WEBSOCKET = Socket(
              Match("/continue", False)),
     final=Answer("done", Kind.FINAL, Match("/type", "done"), Done,
                  {"type": "done", "done": True, "status_code": STREAMING, "context_id": "{context}"}),
-    error=Answer("error", Kind.ERROR, Match("/type", "error"), ErrorEvent,
-                 {"type": "error", "done": True, "status_code": "{status}", "error_code": "", "message": "",
-                  "context_id": "{context}", "request_id": "{id}"},
-                 code_at="/error_code", message_at="/message"),
-    audio=Answer("chunk", Kind.AUDIO, Match("/type", "chunk"), Chunk,
-                 {"type": "chunk", "data": "", "step_time": "{step_ms}", **_ANSWER}),
-    audio_at=AudioAt("/data"),
+    failures=Failures(
+        error=Answer("error", Kind.ERROR, Match("/type", "error"), ErrorEvent,
+                     {"type": "error", "done": True, "status_code": "{status}", "error_code": "", "message": "",
+                      "context_id": "{context}", "request_id": "{id}"},
+                     code_at="/error_code", message_at="/message"),
+        error_close=1008,
+    ),
+    audio_answer=AudioAnswer(
+        message=Answer("chunk", Kind.AUDIO, Match("/type", "chunk"), Chunk,
+                       {"type": "chunk", "data": "", "step_time": "{step_ms}", **_ANSWER}),
+        at=AudioAt("/data"),
+    ),
     # What the socket answers beyond what the harness asks for: a request's `flush` ("flush_done", with its
     # flush_id) and `add_phoneme_timestamps`; read and checked, never sent by the sandbox.
     others=(Answer("flush_done", Kind.FLUSHED, Match("/type", "flush_done"), FlushDone,
@@ -98,7 +105,6 @@ WEBSOCKET = Socket(
     formats=FORMATS,
     speaks_each_text=True,  # each input is spoken as it comes, its context keeping the prosody
     ending=Ending(server_closes=False),  # the socket stays open for further contexts: the client closes it
-    error_close=1008,
     upgrade=Upgrade(query={"cartesia_version": VERSION}),
     suffix="",  # the benchmark's offering of Sonic 3 is its WebSocket, named `sonic-3` as it always was here
     contexts=Contexts(at="/context_id", answer_at="/context_id", more="/continue",

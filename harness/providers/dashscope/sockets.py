@@ -19,7 +19,9 @@ from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
+    AudioAnswer,
     Ending,
+    Failures,
     KeyIn,
     Match,
     Send,
@@ -80,10 +82,12 @@ REALTIME = Socket(
                                            "text": "{text}"}, TextAppend, Match("/type", "input_text_buffer.append")),
     end=Send("input_text_buffer.commit", {"event_id": "event_{seq}", "type": "input_text_buffer.commit"}, TextCommit,
              Match("/type", "input_text_buffer.commit")),
-    audio=Answer("response.audio.delta", Kind.AUDIO, Match("/type", "response.audio.delta"), ServerEvent,
-                 _event("response.audio.delta", response_id="resp_{id}", item_id="item_{id}", output_index=0,
-                        content_index=0, delta="{audio}")),
-    audio_at=AudioAt("/delta"),
+    audio_answer=AudioAnswer(
+        message=Answer("response.audio.delta", Kind.AUDIO, Match("/type", "response.audio.delta"), ServerEvent,
+                       _event("response.audio.delta", response_id="resp_{id}", item_id="item_{id}", output_index=0,
+                              content_index=0, delta="{audio}")),
+        at=AudioAt("/delta"),
+    ),
     final=Answer("response.done", Kind.FINAL, Match("/type", "response.done"), ServerEvent,
                  _event("response.done", response={"id": "resp_{id}", "status": "completed"})),
     ending=Ending(
@@ -94,10 +98,12 @@ REALTIME = Socket(
     ),
     others=(Answer("input_text_buffer.committed", Kind.METADATA, Match("/type", "input_text_buffer.committed"),
                    ServerEvent, _event("input_text_buffer.committed", item_id="")),),
-    error=Answer("error", Kind.ERROR, Match("/type", "error"), ErrorEvent, _event("error", error={}),
-                 code_at="/error/code", message_at="/error/message"),
+    failures=Failures(
+        error=Answer("error", Kind.ERROR, Match("/type", "error"), ErrorEvent, _event("error", error={}),
+                     code_at="/error/code", message_at="/error/message"),
+        error_close=1011,  # not documented
+    ),
     formats=FORMATS,
-    error_close=1011,  # not documented
     drift=(DocDrift("audio events", "The server-events page lists response.audio.delta with response_id, item_id, "
                     "output_index and content_index but its stored text shows no example: the audio is read at "
                     "/delta, as every realtime API of this shape writes it.", (SERVER_EVENTS,)),

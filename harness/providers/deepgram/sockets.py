@@ -32,6 +32,7 @@ from harness.core.protocols.websocket_speech import (
     CloseError,
     CloseErrors,
     Ending,
+    Failures,
     Flushes,
     KeyIn,
     Match,
@@ -119,14 +120,16 @@ SPEAK = Socket(
                                 {"type": "Metadata", "request_id": "{id}", "model_name": "{model}",
                                  "model_version": MODEL_VERSION, "model_uuid": "{id}"})),
     ending=Ending(after_final=Send("Close", {"type": "Close"}, Control, Match("/type", "Close"))),
-    error=None,  # no error message: the close frame's reason names the error (ERRORS)
-    close_errors=CloseErrors(wrong_frame=CloseError(1003, "MESSAGE-0000"), not_json=CloseError(1008, "DATA-0000"),
-                             invalid=CloseError(1008, "DATA-0001"), idle=CloseError(1011, "NET-0001")),
+    failures=Failures(
+        error=None,  # no error message: the close frame's reason names the error (ERRORS)
+        close_errors=CloseErrors(wrong_frame=CloseError(1003, "MESSAGE-0000"), not_json=CloseError(1008, "DATA-0000"),
+                                 invalid=CloseError(1008, "DATA-0001"), idle=CloseError(1011, "NET-0001")),
+        close_codes=CLOSE_CODES,
+    ),
     # A bad setting, a spent wallet, a rate limit refused at the upgrade, the reason in `dg-error` (ERRORS: "a
     # failed upgrade is an HTTP 4xx/5xx"; Pipecat's DeepgramTTSService: "Deepgram explains a refusal (an invalid
     # setting, a bad API key, a model the project can't use) in the dg-error response header", source: sdk).
     upgrade_refusals=UpgradeRefusals(),
-    close_codes=CLOSE_CODES,
     formats=FORMATS,
     drift=(DocDrift("Close", "The Close guide says Close closes the connection immediately; the AsyncAPI says it "
                     "flushes the buffer and closes after all audio is generated. Both are accepted; the sandbox lets "

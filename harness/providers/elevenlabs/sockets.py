@@ -23,8 +23,10 @@ from harness.core.protocols.http_speech import Format, Refusal
 from harness.core.protocols.realtime_grammar import STANDARD_CLOSE_CODES, AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
+    AudioAnswer,
     Contexts,
     Ending,
+    Failures,
     KeyIn,
     Marks,
     Match,
@@ -104,21 +106,25 @@ STREAM_INPUT = Socket(
     schedule=Schedule("/generation_config/chunk_length_schedule", (120, 160, 250, 290)),
     flush=Send("SendText (flush)", {"text": "{text}", "flush": True}, SendText, Match("/flush", True)),
     end=Send("CloseConnection", {"text": ""}, CloseConnection, Match("/text", "")),
-    audio=Answer("AudioOutput", Kind.AUDIO, Match("/audio"), AudioOutput,
-                 {"audio": "{audio}", "isFinal": None, "normalizedAlignment": None, "alignment": None}),
-    audio_at=AudioAt("/audio"),
+    audio_answer=AudioAnswer(
+        message=Answer("AudioOutput", Kind.AUDIO, Match("/audio"), AudioOutput,
+                       {"audio": "{audio}", "isFinal": None, "normalizedAlignment": None, "alignment": None}),
+        at=AudioAt("/audio"),
+    ),
     marks=ALIGNMENT,
     final=Answer("FinalOutput", Kind.FINAL, Match("/isFinal", True), FinalOutput, {"isFinal": True}),
-    error=Answer("error", Kind.ERROR, Match("/error"), ErrorOutput, {"message": "{message}", "error": "{code}",
-                                                                      "code": 1008},
-                 code_at="/error", message_at="/message"),
+    failures=Failures(
+        error=Answer("error", Kind.ERROR, Match("/error"), ErrorOutput, {"message": "{message}", "error": "{code}",
+                                                                          "code": 1008},
+                     code_at="/error", message_at="/message"),
+        close_codes={**STANDARD_CLOSE_CODES,
+                     1008: "policy violation: an invalid key, or no input within inactivity_timeout"},
+        error_close=1008,
+        # An error message's `error` word; quota_exceeded ("This request exceeds your quota.") is a spent balance,
+        # whatever status the HTTP endpoints give it (401, inferred), the others as the HTTP refusals of the same word.
+        errors=SOCKET_ERRORS,
+    ),
     formats=FORMATS,
-    close_codes={**STANDARD_CLOSE_CODES,
-                 1008: "policy violation: an invalid key, or no input within inactivity_timeout"},
-    error_close=1008,
-    # An error message's `error` word; quota_exceeded ("This request exceeds your quota.") is a spent balance, whatever
-    # status the HTTP endpoints give it (401, inferred), the others as the HTTP refusals of the same word.
-    errors=SOCKET_ERRORS,
     suffix="",  # the socket's offerings keep the models' own names, in place of Create speech's
     drift=(
         DocDrift("alignment durations", "The AsyncAPI names the per-character durations `charDurationsMs`; clients "
@@ -132,8 +138,8 @@ STREAM_INPUT = Socket(
     ),
 )
 
-ERROR = STREAM_INPUT.error
-CLOSE_CODES = STREAM_INPUT.close_codes
+ERROR = STREAM_INPUT.failures.error
+CLOSE_CODES = STREAM_INPUT.failures.close_codes
 
 # The multi-context socket (MULTI_REFERENCE's AsyncAPI, MULTI_GUIDE; the official SDK's types, elevenlabs 2.78.0):
 # every message names its context (`context_id`; the answers `contextId`). Each context opens with its own
@@ -169,20 +175,24 @@ MULTI_STREAM_INPUT = Socket(
     end=Send("closeContext", {"context_id": "{context}", "close_context": True}, CloseContext,
              Match("/close_context", True)),
     ending=Ending(after_final=Send("closeSocket", {"close_socket": True}, CloseSocket, Match("/close_socket", True))),
-    audio=Answer("audioOutputMulti", Kind.AUDIO, Match("/audio"), ContextAudioOutput,
-                 {"audio": "{audio}", "isFinal": None, "normalizedAlignment": None, "alignment": None,
-                  "contextId": "{context}"}),
-    audio_at=AudioAt("/audio"),
+    audio_answer=AudioAnswer(
+        message=Answer("audioOutputMulti", Kind.AUDIO, Match("/audio"), ContextAudioOutput,
+                       {"audio": "{audio}", "isFinal": None, "normalizedAlignment": None, "alignment": None,
+                        "contextId": "{context}"}),
+        at=AudioAt("/audio"),
+    ),
     marks=ALIGNMENT,
     final=Answer("finalOutputMulti", Kind.FINAL, Match("/isFinal", True), ContextFinalOutput,
                  {"isFinal": True, "contextId": "{context}"}),
-    error=ERROR,
-    errors=SOCKET_ERRORS,
+    failures=Failures(
+        error=ERROR,
+        errors=SOCKET_ERRORS,
+        close_codes=CLOSE_CODES,
+        error_close=1008,
+    ),
     contexts=Contexts(at="/context_id", answer_at="/contextId", limit=MAX_CONTEXTS, beyond=TOO_MANY_CONTEXTS,
                       opens_each=True),
     formats=FORMATS,
-    close_codes=CLOSE_CODES,
-    error_close=1008,
     suffix="-multi",
     drift=(
         DocDrift("evidence", "source: sdk and the reference. The messages are the AsyncAPI's and the official SDK's "

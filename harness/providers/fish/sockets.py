@@ -10,7 +10,18 @@ from __future__ import annotations
 from harness.core.protocols.http_speech import Format, UnknownModel
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.socket_framing import Framing
-from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth, Start, Upgrade
+from harness.core.protocols.websocket_speech import (
+    Answer,
+    AudioAnswer,
+    Failures,
+    KeyIn,
+    Match,
+    Send,
+    Socket,
+    SocketAuth,
+    Start,
+    Upgrade,
+)
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.fish.models import (
     SOCKET,
@@ -50,13 +61,18 @@ LIVE = Socket(
     text=Send("text", {"event": "text", "text": "{text}"}, TextEvent, Match("/event", "text")),
     flush=Send("flush", {"event": "flush"}, FlushEvent, Match("/event", "flush")),
     end=Send("stop", {"event": "stop"}, CloseEvent, Match("/event", "stop")),
-    audio=Answer("audio", Kind.AUDIO, Match("/event", "audio"), AudioEvent, {"event": "audio", "audio": "{audio}"}),
-    audio_at=AudioAt("/audio"),  # a bin value (the framing's): the bytes themselves
+    audio_answer=AudioAnswer(
+        message=Answer("audio", Kind.AUDIO, Match("/event", "audio"), AudioEvent,
+                       {"event": "audio", "audio": "{audio}"}),
+        at=AudioAt("/audio"),  # a bin value (the framing's): the bytes themselves
+    ),
     final=Answer("finish", Kind.FINAL, Match("/reason", "stop"), FinishEvent, {"event": "finish", "reason": "stop"}),
-    error=Answer("finish (error)", Kind.ERROR, Match("/reason", "error"), FinishEvent,
-                 {"event": "finish", "reason": "error"}),
+    failures=Failures(
+        error=Answer("finish (error)", Kind.ERROR, Match("/reason", "error"), FinishEvent,
+                     {"event": "finish", "reason": "error"}),
+        error_close=1008,  # not documented: "The WebSocket connection will close after this event"
+    ),
     formats=FORMATS,
-    error_close=1008,  # not documented: "The WebSocket connection will close after this event"
     drift=(DocDrift("error frame", "The documents' only error signal is finish with reason error: no code or message "
                     "rides on it, and the close code after it is not given (the sandbox closes 1008).",
                     (SOCKET_SPEC,)),

@@ -20,7 +20,18 @@ from pydantic import Field
 from harness.core.answer_errors import BodyErrors
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, Ending, KeyIn, Match, Send, Socket, SocketAuth, Start
+from harness.core.protocols.websocket_speech import (
+    Answer,
+    AudioAnswer,
+    Ending,
+    Failures,
+    KeyIn,
+    Match,
+    Send,
+    Socket,
+    SocketAuth,
+    Start,
+)
 from harness.core.spec import AudioAt, DocDrift, RequestModel, ResponseModel
 
 SOCKET_REFERENCE = "https://docs.inworld.ai/api-reference/ttsAPI/texttospeech/synthesize-speech-websocket"
@@ -133,18 +144,22 @@ STREAM = Socket(
                       _result("contextClosed", {})),
         server_closes=False,
     ),
-    audio=Answer("audioChunk", Kind.AUDIO, Match("/result/audioChunk"), ServerMessage,
-                 _result("audioChunk", {"audioContent": "{audio}"})),
-    audio_at=AudioAt("/result/audioChunk/audioContent"),
-    error=Answer("error", Kind.ERROR, Match("/error"), ErrorMessage, {"error": {"details": []}},
-                 code_at="/error/code", message_at="/error/message"),
+    audio_answer=AudioAnswer(
+        message=Answer("audioChunk", Kind.AUDIO, Match("/result/audioChunk"), ServerMessage,
+                       _result("audioChunk", {"audioContent": "{audio}"})),
+        at=AudioAt("/result/audioChunk/audioContent"),
+        chunk_files=True,  # each audioContent is a file: the reference's example chunk begins "UklGR" (RIFF)
+    ),
+    failures=Failures(
+        error=Answer("error", Kind.ERROR, Match("/error"), ErrorMessage, {"error": {"details": []}},
+                     code_at="/error/code", message_at="/error/message"),
+        error_close=1011,
+        # Every result carries a gRPC status ("status": {"code", "message", "details"}, the reference's examples
+        # code 0): another code is that error, whatever the result beside it.
+        errors=BodyErrors("/result/status/code", (0,), "/result/status/message"),
+    ),
     formats=FORMATS,
     context_at="/result/contextId",
-    chunk_files=True,  # each audioContent is a file: the reference's example chunk begins "UklGR" (RIFF)
-    error_close=1011,
-    # Every result carries a gRPC status ("status": {"code", "message", "details"}, the reference's examples code 0):
-    # another code is that error, whatever the result beside it.
-    errors=BodyErrors("/result/status/code", (0,), "/result/status/message"),
     drift=(DocDrift("socket errors", "The reference's AsyncAPI shows no error message or close code: the declared "
                     "error frame is the gRPC gateway's streamed error ({\"error\": {code, message, details}}) and a "
                     "refused key the upgrade's 401, neither quoted; check them against the provider.",

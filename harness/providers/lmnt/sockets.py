@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, Ending, KeyIn, Match, Send, Socket, SocketAuth, Start
+from harness.core.protocols.websocket_speech import (
+    Answer,
+    Ending,
+    Failures,
+    KeyIn,
+    Match,
+    Send,
+    Socket,
+    SocketAuth,
+    Start,
+)
 from harness.core.spec import DocDrift
 from harness.providers.lmnt.models import (
     API_VERSION,
@@ -48,11 +58,13 @@ SESSION = Socket(
     final=Answer("flush_complete", Kind.FINAL, Match("/type", "flush_complete"), SessionFlushComplete,
                  {"type": "flush_complete", "nonce": "{nonce}"}),
     ending=Ending(after_final=Send("finish", {"type": "finish"}, SessionFinish, Match("/type", "finish"))),
-    error=Answer("error", Kind.ERROR, Match("/type", "error"), SessionError,
-                 {"type": "error", "error": {"message": "{message}", "type": "{code}"}, "request_id": "{id}"},
-                 code_at="/error/type", message_at="/error/message"),
+    failures=Failures(
+        error=Answer("error", Kind.ERROR, Match("/type", "error"), SessionError,
+                     {"type": "error", "error": {"message": "{message}", "type": "{code}"}, "request_id": "{id}"},
+                     code_at="/error/type", message_at="/error/message"),
+        error_close=1008,  # not documented: the socket's policy-violation close
+    ),
     formats=FORMATS,
-    error_close=1008,  # not documented: the socket's policy-violation close
     drift=(DocDrift("session grammar", "The stored reference page writes untyped messages ({\"text\"}, flush and eof "
                     "flags); the official client 2.13.0, generated from LMNT's AsyncAPI file, sends typed ones "
                     "(init, text, flush with a nonce, finish) and reads ready, flush_complete and typed errors: the "

@@ -19,7 +19,17 @@ from pydantic import BaseModel, Field
 from harness.core.answer_errors import BodyErrors
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, KeyIn, Match, Send, Socket, SocketAuth, Start
+from harness.core.protocols.websocket_speech import (
+    Answer,
+    AudioAnswer,
+    Failures,
+    KeyIn,
+    Match,
+    Send,
+    Socket,
+    SocketAuth,
+    Start,
+)
 from harness.core.spec import AudioAt, DocDrift, RequestModel, ResponseModel
 
 SOCKET_REFERENCE = "https://platform.minimax.io/docs/api-reference/speech-t2a-websocket"
@@ -111,21 +121,25 @@ T2A_SOCKET = Socket(
     text=Send("task_continue", {"event": "task_continue", "text": "{text}"}, TaskContinue,
               Match("/event", "task_continue")),
     end=Send("task_finish", {"event": "task_finish"}, TaskFinish, Match("/event", "task_finish")),
-    audio=Answer("audio", Kind.AUDIO, Match("/data/audio"), AudioMessage,
-                 {"data": {"audio": "{audio}"}, "is_final": "{last}", **SESSION}),
-    audio_at=AudioAt("/data/audio", "hex"),
+    audio_answer=AudioAnswer(
+        message=Answer("audio", Kind.AUDIO, Match("/data/audio"), AudioMessage,
+                       {"data": {"audio": "{audio}"}, "is_final": "{last}", **SESSION}),
+        at=AudioAt("/data/audio", "hex"),
+    ),
     final=Answer("task_finished", Kind.FINAL, Match("/event", "task_finished"), Notice,
                  {"event": "task_finished", **SESSION}),
-    error=Answer("task_failed", Kind.ERROR, Match("/event", "task_failed"), Notice,
-                 {"event": "task_failed", "session_id": "{id}", "trace_id": "{id}", "base_resp": {}},
-                 code_at="/base_resp/status_code", message_at="/base_resp/status_msg"),
+    failures=Failures(
+        error=Answer("task_failed", Kind.ERROR, Match("/event", "task_failed"), Notice,
+                     {"event": "task_failed", "session_id": "{id}", "trace_id": "{id}", "base_resp": {}},
+                     code_at="/base_resp/status_code", message_at="/base_resp/status_msg"),
+        error_close=1000,  # not documented: the client is told to close; the sandbox closes normally after the frame
+        # Every server message carries base_resp (the reference's examples: {"status_code": 0, "status_msg":
+        # "success"}); a non-zero code is the error the Error Codes page lists (1004 not authorized, 1002 rate limit,
+        # ...), audio beside it or not.
+        errors=BodyErrors("/base_resp/status_code", (0,), "/base_resp/status_msg"),
+    ),
     formats=FORMATS,
     speaks_each_text=True,
-    error_close=1000,  # not documented: the client is told to close; the sandbox closes normally after the frame
-    # Every server message carries base_resp (the reference's examples: {"status_code": 0, "status_msg": "success"});
-    # a non-zero code is the error the Error Codes page lists (1004 not authorized, 1002 rate limit, ...), audio
-    # beside it or not.
-    errors=BodyErrors("/base_resp/status_code", (0,), "/base_resp/status_msg"),
     drift=(DocDrift("audio message event", "The reference's example audio message carries no `event` field, though "
                     "the AsyncAPI names a task_continued event: audio messages are told apart by data.audio.",
                     (SOCKET_REFERENCE, ASYNCAPI)),),

@@ -12,7 +12,9 @@ from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
+    AudioAnswer,
     Ending,
+    Failures,
     KeyIn,
     Match,
     Send,
@@ -62,9 +64,11 @@ REALTIME = Socket(
     text=Send("input_text.append", {"type": "input_text.append", "text": "{text}"}, TextAppend,
               Match("/type", "input_text.append")),
     end=Send("input_text.flush", {"type": "input_text.flush"}, TextFlush, Match("/type", "input_text.flush")),
-    audio=Answer("speech.audio.delta", Kind.AUDIO, Match("/type", "speech.audio.delta"), AudioDelta,
-                 {"type": "speech.audio.delta", "audio_data": "{audio}"}),
-    audio_at=AudioAt("/audio_data"),
+    audio_answer=AudioAnswer(
+        message=Answer("speech.audio.delta", Kind.AUDIO, Match("/type", "speech.audio.delta"), AudioDelta,
+                       {"type": "speech.audio.delta", "audio_data": "{audio}"}),
+        at=AudioAt("/audio_data"),
+    ),
     final=Answer("speech.audio.done", Kind.FINAL, Match("/type", "speech.audio.done"), AudioDone,
                  {"type": "speech.audio.done", "usage": {"prompt_tokens": 0, "completion_tokens": 0,
                                                           "total_tokens": 0}}),
@@ -72,10 +76,12 @@ REALTIME = Socket(
         after_final=Send("input_text.end", {"type": "input_text.end"}, TextEnd, Match("/type", "input_text.end")),
         server_closes=False,  # "close the connection after end": the client closes
     ),
-    error=Answer("error", Kind.ERROR, Match("/type", "error"), ErrorEvent, {"type": "error", "error": {}},
-                 code_at="/error/code", message_at="/error/message"),
+    failures=Failures(
+        error=Answer("error", Kind.ERROR, Match("/type", "error"), ErrorEvent, {"type": "error", "error": {}},
+                     code_at="/error/code", message_at="/error/message"),
+        error_close=1008,  # not documented
+    ),
     formats=FORMATS,
-    error_close=1008,  # not documented
     drift=(DocDrift("socket errors", "The guide says \"If the API rejects a message, it sends an error event\"; its "
                     "close code and how a bad key is refused are not in the stored text: the upgrade's 401 and a "
                     "1008 close after an error event are the sandbox's reading.", (REALTIME_GUIDE, SDK)),),

@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, Ending, KeyIn, Match, Send, Socket, SocketAuth, Upgrade
+from harness.core.protocols.websocket_speech import (
+    Answer,
+    AudioAnswer,
+    Ending,
+    Failures,
+    KeyIn,
+    Match,
+    Send,
+    Socket,
+    SocketAuth,
+    Upgrade,
+)
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.murf.models import (
     SOCKET_CONTEXTS,
@@ -38,17 +49,21 @@ STREAM_INPUT = Socket(
     end=Send("end", {"context_id": "{context}", "end": True}, SocketEnd, Match("/end", True)),
     # Clear Context: the turn's text not yet spoken is dropped (SOCKET_REFERENCE, SOCKET_CONTEXTS)
     clear=Send("clear", {"context_id": "{context}", "clear": True}, SocketClear, Match("/clear", True)),
-    audio=Answer("audioOutput", Kind.AUDIO, Match("/audio"), SocketAnswer,
-                 {"context_id": "{context}", "audio": "{audio}"}),
-    audio_at=AudioAt("/audio"),
+    audio_answer=AudioAnswer(
+        message=Answer("audioOutput", Kind.AUDIO, Match("/audio"), SocketAnswer,
+                       {"context_id": "{context}", "audio": "{audio}"}),
+        at=AudioAt("/audio"),
+    ),
     final=Answer("finalOutput", Kind.FINAL, Match("/final", True), SocketAnswer,
                  {"context_id": "{context}", "final": True}),
-    error=Answer("error", Kind.ERROR, Match("/error"), SocketAnswer, {"context_id": "{context}", "error": "{message}"},
-                 message_at="/error"),
+    failures=Failures(
+        error=Answer("error", Kind.ERROR, Match("/error"), SocketAnswer,
+                     {"context_id": "{context}", "error": "{message}"}, message_at="/error"),
+        error_close=1008,  # not documented
+    ),
     context_at="/context_id",
     formats=FORMATS,
     ending=Ending(server_closes=False),  # "context_ids can run independently over the same connection"
-    error_close=1008,  # not documented
     drift=(DocDrift("voice_config", "The reference's guide writes voice_config.voiceId; Murf's integration sends "
                     "voice_id (with style, rate, pitch, variation) on every text message: the declaration follows "
                     "the integration.", (SOCKET_REFERENCE, SOCKET_INTEGRATION)),

@@ -12,7 +12,18 @@ from __future__ import annotations
 
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, Ending, KeyIn, Match, Send, Socket, SocketAuth, Upgrade
+from harness.core.protocols.websocket_speech import (
+                  Answer,
+                  AudioAnswer,
+                  Ending,
+                  Failures,
+                  KeyIn,
+                  Match,
+                  Send,
+                  Socket,
+                  SocketAuth,
+                  Upgrade,
+)
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.neuphonic.models import SDK_WEBSOCKET, SDK_WEBSOCKET_JS, WEBSOCKET_DOC, SocketEvent, SocketText
 
@@ -37,16 +48,20 @@ SPEAK = Socket(
         end_token="<STOP>",  # {'text': 'Hello, World! <STOP>'}: the passage and its end in one message (WEBSOCKET_DOC)
         server_closes=False,  # "If no messages are sent for 90 seconds, then the server will automatically disconnect"
     ),
-    audio=Answer("audio", Kind.AUDIO, Match("/data/audio"), SocketEvent,
-                 {"data": {"audio": "{audio}", "sampling_rate": "{rate}"}}),
-    audio_at=AudioAt("/data/audio"),
+    audio_answer=AudioAnswer(
+        message=Answer("audio", Kind.AUDIO, Match("/data/audio"), SocketEvent,
+                       {"data": {"audio": "{audio}", "sampling_rate": "{rate}"}}),
+        at=AudioAt("/data/audio"),
+    ),
     final=Answer("stop", Kind.FINAL, Match("/data/stop", True), SocketEvent,
                  {"data": {"audio": "", "sampling_rate": "{rate}", "stop": True}}),
-    error=Answer("error", Kind.ERROR, Match("/errors"), SocketEvent,
-                 {"status_code": "{code}", "errors": [{"message": "{message}"}]},
-                 code_at="/status_code", message_at="/errors/0/message"),
+    failures=Failures(
+        error=Answer("error", Kind.ERROR, Match("/errors"), SocketEvent,
+                     {"status_code": "{code}", "errors": [{"message": "{message}"}]},
+                     code_at="/status_code", message_at="/errors/0/message"),
+        error_close=1008,  # not documented
+    ),
     formats=FORMATS,
-    error_close=1008,  # not documented
     drift=(DocDrift("final marker", "The Python client reads no end of an utterance (its example sleeps); the "
                     "official TypeScript client stops at the answer whose data carries stop: true, which the "
                     "declaration follows.", (SDK_WEBSOCKET, SDK_WEBSOCKET_JS)),

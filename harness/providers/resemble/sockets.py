@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, Ending, KeyIn, Match, Send, Socket, SocketAuth, Upgrade
+from harness.core.protocols.websocket_speech import (
+                  Answer,
+                  AudioAnswer,
+                  Ending,
+                  Failures,
+                  KeyIn,
+                  Match,
+                  Send,
+                  Socket,
+                  SocketAuth,
+                  Upgrade,
+)
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.resemble.models import PIPECAT, SOCKET_GUIDE, SocketFrame, SocketRequest
 
@@ -29,14 +40,18 @@ STREAM = Socket(
                           "no_audio_header": True},
               SocketRequest, Match("/data")),
     end=None,
-    audio=Answer("audio", Kind.AUDIO, Match("/type", "audio"), SocketFrame,
-                 {"type": "audio", "audio_content": "{audio}", "sample_rate": "{rate}", "request_id": 0}),
-    audio_at=AudioAt("/audio_content"),
+    audio_answer=AudioAnswer(
+        message=Answer("audio", Kind.AUDIO, Match("/type", "audio"), SocketFrame,
+                       {"type": "audio", "audio_content": "{audio}", "sample_rate": "{rate}", "request_id": 0}),
+        at=AudioAt("/audio_content"),
+    ),
     final=Answer("audio_end", Kind.FINAL, Match("/type", "audio_end"), SocketFrame,
                  {"type": "audio_end", "request_id": 0}),
-    error=Answer("error", Kind.ERROR, Match("/type", "error"), SocketFrame,
-                 {"type": "error", "message": "{message}", "status_code": "{code}", "request_id": 0},
-                 message_at="/message", code_at="/status_code"),  # error_name's values are not in the material
+    failures=Failures(
+        error=Answer("error", Kind.ERROR, Match("/type", "error"), SocketFrame,
+                     {"type": "error", "message": "{message}", "status_code": "{code}", "request_id": 0},
+                     message_at="/message", code_at="/status_code"),  # error_name's values are not in the material
+    ),
     formats=FORMATS,
     models={"resemble": "resemble"},  # the one synthesis, not again as the HTTP stream's offering
     ending=Ending(server_closes=False),  # the integrations close it ("doesn't send disconnect acknowledgement")

@@ -33,10 +33,12 @@ from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
+    AudioAnswer,
     BareText,
     CloseError,
     CloseErrors,
     Ending,
+    Failures,
     KeyIn,
     Match,
     Send,
@@ -124,18 +126,22 @@ WS3 = Socket(
     # "Your client can clear out the accumulated buffer, which is useful in the case of interruptions." (WS_JSON)
     clear=Send("clear", {"operation": "clear"}, Operation, Match("/operation", "clear")),
     end=Send("eos", {"operation": "eos"}, Operation, Match("/operation", "eos")),
-    audio=Answer("chunk", Kind.AUDIO, Match("/type", "chunk"), ChunkEvent,
-                 {"type": "chunk", "data": "{audio}", "contextId": "{context}"}),
-    audio_at=AudioAt("/data"),
+    audio_answer=AudioAnswer(
+        message=Answer("chunk", Kind.AUDIO, Match("/type", "chunk"), ChunkEvent,
+                       {"type": "chunk", "data": "{audio}", "contextId": "{context}"}),
+        at=AudioAt("/data"),
+    ),
     final=Answer("done", Kind.FINAL, Match("/type", "done"), DoneEvent, {"type": "done", "contextId": "{context}"}),
-    error=Answer("error", Kind.ERROR, Match("/type", "error"), ErrorEvent, {"type": "error", "message": "{message}"},
-                 message_at="/message"),
+    failures=Failures(
+        error=Answer("error", Kind.ERROR, Match("/type", "error"), ErrorEvent,
+                     {"type": "error", "message": "{message}"}, message_at="/message"),
+        error_close=1008,
+    ),
     others=(Answer("timestamps", Kind.METADATA, Match("/type", "timestamps"), TimestampsEvent,
                    {"type": "timestamps", "word_timestamps": {"words": [], "start": [], "end": []},
                     "contextId": "{context}"}),),
     context_at="/contextId",
     formats=FORMATS,
-    error_close=1008,
     drift=(DocDrift("errors", "\"The server will not close the connection, and will still accept subsequent "
                     "well-formed messages\" after an error; the family's imitation ends the socket after its error "
                     "frame (close 1008).", (WS_JSON,)),
@@ -161,7 +167,9 @@ WS = Socket(
     # ?speaker={speaker}&modelId=mistv2&audioFormat=mp3.
     upgrade=Upgrade(host=WS_HOST, query={"speaker": "{voice}", "modelId": "{model}", "audioFormat": "{format}"}),
     bare=BareText(end="<EOS>", flush="<FLUSH>", clear="<CLEAR>"),
-    close_errors=CloseErrors(wrong_frame=_REFUSED, not_json=_REFUSED, invalid=_REFUSED, idle=_REFUSED),
+    failures=Failures(
+        close_errors=CloseErrors(wrong_frame=_REFUSED, not_json=_REFUSED, invalid=_REFUSED, idle=_REFUSED),
+    ),
     formats=PLAIN_FORMATS,
     drift=(DocDrift("errors", "The plain-text pages show no error message or close code: a bad key is refused at the "
                     "upgrade (401) as on /ws3, anything refused once the socket is open is a close 1008 whose reason "

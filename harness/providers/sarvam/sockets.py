@@ -13,7 +13,9 @@ from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
+    AudioAnswer,
     Ending,
+    Failures,
     KeyIn,
     Match,
     Send,
@@ -64,16 +66,20 @@ TEXT_TO_SPEECH_WS = Socket(
     end=Send("flush", {"type": "flush"}, SocketFlush, Match("/type", "flush")),
     # "Send ping signal to keep the WebSocket connection alive" (the reference's ping message; the client's ping())
     keepalive=Send("ping", {"type": "ping"}, SocketPing, Match("/type", "ping")),
-    audio=Answer("audio", Kind.AUDIO, Match("/type", "audio"), SocketAudio,
-                 {"type": "audio", "data": {"content_type": "audio/{format}", "audio": "{audio}"}}),
-    audio_at=AudioAt("/data/audio"),
+    audio_answer=AudioAnswer(
+        message=Answer("audio", Kind.AUDIO, Match("/type", "audio"), SocketAudio,
+                       {"type": "audio", "data": {"content_type": "audio/{format}", "audio": "{audio}"}}),
+        at=AudioAt("/data/audio"),
+    ),
     final=Answer("event", Kind.FINAL, Match("/data/event_type", "final"), SocketEvent,
                  {"type": "event", "data": {"event_type": "final"}}),
-    error=Answer("error", Kind.ERROR, Match("/type", "error"), SocketError,
-                 {"type": "error", "data": {"message": "{message}"}}, message_at="/data/message"),
+    failures=Failures(
+        error=Answer("error", Kind.ERROR, Match("/type", "error"), SocketError,
+                     {"type": "error", "data": {"message": "{message}"}}, message_at="/data/message"),
+        error_close=1008,  # not documented
+    ),
     formats=FORMATS,
     ending=Ending(server_closes=False),  # "Single WebSocket connection handles multiple text to speech conversions"
-    error_close=1008,  # not documented
     drift=(DocDrift("language field", "The client's ConfigureConnectionData sends language_code; the guide and "
                     "Pipecat send target_language_code: either is accepted, one is required.",
                     (SOCKET_SDK, SOCKET_GUIDE)),

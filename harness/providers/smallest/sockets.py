@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
-from harness.core.protocols.websocket_speech import Answer, Ending, KeyIn, Match, Send, Socket, SocketAuth
+from harness.core.protocols.websocket_speech import (
+    Answer,
+    AudioAnswer,
+    Ending,
+    Failures,
+    KeyIn,
+    Match,
+    Send,
+    Socket,
+    SocketAuth,
+)
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.smallest.models import SDK, TtsRequest, TtsResponse
 
@@ -33,13 +43,17 @@ LIVE = Socket(
         continues=Match("/continue", True),
         server_closes=False,
     ),
-    audio=Answer("chunk", Kind.AUDIO, Match("/status", "chunk"), TtsResponse,
-                 {"status": "chunk", "data": {"audio": "{audio}"}, "session_id": "{id}"}),
-    audio_at=AudioAt("/data/audio"),
+    audio_answer=AudioAnswer(
+        message=Answer("chunk", Kind.AUDIO, Match("/status", "chunk"), TtsResponse,
+                       {"status": "chunk", "data": {"audio": "{audio}"}, "session_id": "{id}"}),
+        at=AudioAt("/data/audio"),
+    ),
     final=Answer("complete", Kind.FINAL, Match("/status", "complete"), TtsResponse,
                  {"status": "complete", "session_id": "{id}"}),
-    error=Answer("error", Kind.ERROR, Match("/status", "error"), TtsResponse, {"status": "error"},
-                 message_at="/message"),
+    failures=Failures(
+        error=Answer("error", Kind.ERROR, Match("/status", "error"), TtsResponse, {"status": "error"},
+                     message_at="/message"),
+    ),
     formats=(Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}",
                     (8000, 16000, 24000, 44100)),),
     drift=(DocDrift("end of text", "The reference ends the text with a flush (flush: true, empty text); the client's "

@@ -20,7 +20,9 @@ from harness.core.protocols.http_speech import Format
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
+    AudioAnswer,
     Ending,
+    Failures,
     KeyIn,
     Match,
     Send,
@@ -126,20 +128,25 @@ SPEECH_SOCKET = Socket(
     clear=Send("clear", {"type": "input_text_buffer.clear"}, ClearBuffer, Match("/type", "input_text_buffer.clear")),
     update=Send("tts_session.updated", {"type": "tts_session.updated", "session": {"voice": "{voice}"}}, SessionUpdate,
                 Match("/type", "tts_session.updated")),
-    audio=Answer("audio_output.delta", Kind.AUDIO, Match("/type", "conversation.item.audio_output.delta"), AudioDelta,
-                 {"type": "conversation.item.audio_output.delta", "item_id": "tts_1", "delta": "{audio}"}),
-    audio_at=AudioAt("/delta"),
+    audio_answer=AudioAnswer(
+        message=Answer("audio_output.delta", Kind.AUDIO, Match("/type", "conversation.item.audio_output.delta"),
+                       AudioDelta,
+                       {"type": "conversation.item.audio_output.delta", "item_id": "tts_1", "delta": "{audio}"}),
+        at=AudioAt("/delta"),
+    ),
     final=Answer("audio_output.done", Kind.FINAL, Match("/type", "conversation.item.audio_output.done"), AudioDone,
                  {"type": "conversation.item.audio_output.done", "item_id": "tts_1"}),
-    error=Answer("tts.failed", Kind.ERROR, Match("/type", "conversation.item.tts.failed"), TtsFailed,
-                 {"type": "conversation.item.tts.failed", "error": {"message": "{message}", "type": "{code}",
-                                                                    "code": "{code}"}},
-                 code_at="/error/code", message_at="/error/message"),
+    failures=Failures(
+        error=Answer("tts.failed", Kind.ERROR, Match("/type", "conversation.item.tts.failed"), TtsFailed,
+                     {"type": "conversation.item.tts.failed", "error": {"message": "{message}", "type": "{code}",
+                                                                        "code": "{code}"}},
+                     code_at="/error/code", message_at="/error/message"),
+        error_close=1008,  # not documented: the TypeScript example closes on tts.failed itself
+    ),
     others=(Answer("input_text.received", Kind.METADATA, Match("/type", "conversation.item.input_text.received"),
                    TextReceived, {"type": "conversation.item.input_text.received", "text": ""}),),
     formats=FORMATS,
     ending=Ending(server_closes=False),  # the examples read until they close (or the server does)
-    error_close=1008,  # not documented: the TypeScript example closes on tts.failed itself
     drift=(DocDrift("query", "The parameters table names the model `model_id`; both examples send `model`, which the "
                     "declaration follows. response_format pcm is taken to be the HTTP endpoint's raw 16-bit PCM at "
                     "24 kHz.", (WEBSOCKET_GUIDE,)),

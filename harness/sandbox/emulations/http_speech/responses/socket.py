@@ -248,7 +248,7 @@ class FamilySocket:
         return True
 
     async def _error(self, code: str, message: str, status: int = 400, fault: str = "invalid") -> None:
-        answer, closes = self.socket.error, self.socket.close_errors
+        answer, closes = self.socket.failures.error, self.socket.failures.close_errors
         if answer is None:
             assert closes is not None  # Socket.__post_init__: one of the two
             said: CloseError = getattr(closes, fault)
@@ -262,7 +262,7 @@ class FamilySocket:
                 put(frame, pointer, value)
         if self.sender.open:
             await self._send(frame)
-            await self.sender.close(self.socket.error_close, message[:120])
+            await self.sender.close(self.socket.failures.error_close, message[:120])
 
     async def _send(self, message: dict[str, Any], *, audio: bool = False) -> None:
         """One server message, framed as the socket frames its messages."""
@@ -577,15 +577,16 @@ class FamilySocket:
         assert stream.speaker is not None
         spec, pending = stream.spec, None  # type: AudioSpec, tuple[bytes, tuple[SpokenSpan, ...], float] | None
         marks = self.socket.marks
-        holds = self.socket.audio is not None and (
-            "last" in slots_of(self.socket.audio.template)
+        answer = self.socket.audio_answer.message
+        holds = answer is not None and (
+            "last" in slots_of(answer.template)
             or (marks is not None and marks.answer is None and not marks.chars))  # characters never wait for a word
         started = time.perf_counter()
         async for piece in stream.speaker.say(text + " "):
             if pending is not None:
                 await self._send_audio(stream, *pending, last=False)
                 pending = None
-            streamed = spec.container == "mp3" and not self.socket.chunk_files
+            streamed = spec.container == "mp3" and not self.socket.audio_answer.chunk_files
             audio = encode_as(piece.samples, spec.sample_rate, spec.codec, spec.container, constant_bitrate=streamed)
             if streamed:  # one stream, as an encoder kept open writes it: its frames, at one bitrate, no Xing frame
                 audio = stream_frames(audio)
@@ -624,7 +625,7 @@ class FamilySocket:
 
     async def _send_audio(self, stream: Stream, audio: bytes, marks: Sequence[SpokenSpan], step_ms: float, *,
                           last: bool) -> None:
-        where, answer, declared = self.socket.audio_at, self.socket.audio, self.socket.marks
+        where, answer, declared = self.socket.audio_answer.at, self.socket.audio_answer.message, self.socket.marks
         if where is None or answer is None:
             await self.sender.binary(audio)
         else:
