@@ -1,16 +1,12 @@
 """`like = "<built-in>"`: a providers-file table that starts from a built-in family provider and names what differs
 (base_url, key, models, voices, formats, prices, limits). The built-in's declaration is copied, so the sandbox
 imitates the new provider, the contract plans check it and the benchmark drives it with no code of its own; a
-mistake is one line naming the file and the key.
-
-Tests marked `needs_family("openai")` (and "elevenlabs") start running once that built-in is a family declaration
-(its protocol module converted): until then they skip saying so."""
+mistake is one line naming the file and the key."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -21,28 +17,13 @@ from harness.core.protocols.http_speech import SpeechService, service_of
 from harness.core.protocols.websocket_speech import socket_of
 from harness.core.spec import SynthesisInput
 from harness.core.validate import check_request
+from tests.helpers.providers_file import one_line_refusal as _one_line
+from tests.helpers.providers_file import parse_tables as _parse
 from tests.helpers.providers_file import providers_file_in_effect
 
 FILE = Path("tts-harness.toml")
 
 
-def needs_family(name: str) -> pytest.MarkDecorator:
-    """Skip until the built-in `name` is declared in a wire family (a converted protocol module)."""
-    family = isinstance(installed.builtin(name).family, SpeechService)
-    return pytest.mark.skipif(not family, reason=f"{name} is not yet a family declaration (its protocol module "
-                                                 "is converted on another branch): `like` cannot start from it")
-
-
-def _parse(text: str) -> list[Any]:
-    return declared.parse(text, FILE).providers()
-
-
-def _one_line(text: str) -> str:
-    with pytest.raises(UsageError) as raised:
-        _parse(text)
-    message = str(raised.value)
-    assert "\n" not in message and message.startswith("tts-harness.toml: providers."), message
-    return message
 
 
 GROQ_LIKE = """
@@ -218,7 +199,7 @@ def test_like_providers_are_benchmarked_against_the_sandbox_over_http_and_socket
         ("gateway", "house-tts", "ok"), ("sockbox", sockets[0], "ok")}, [j["error_message"] for j in jobs]
 
 
-# --- the converted built-ins: these run once openai and elevenlabs are family declarations ------------------
+# --- the converted built-ins, openai and elevenlabs, started from ---------------------------------------------------
 
 OPENAI_LIKE = """
 [providers.gateway]
@@ -242,7 +223,6 @@ price_per_million_chars = 0
 """
 
 
-@needs_family("openai")
 def test_an_openai_compatible_gateway_is_like_openai() -> None:
     (provider,) = _parse(OPENAI_LIKE)
     assert set(provider.hosts.values()) == {"https://speech-gateway.example.com/v1"}
@@ -253,7 +233,6 @@ def test_an_openai_compatible_gateway_is_like_openai() -> None:
     assert {kokoro.build(SynthesisInput("Hi."))["voice"], hd.build(SynthesisInput("Hi."))["voice"]} == {"af_bella"}
 
 
-@needs_family("openai")
 def test_an_old_openai_speech_table_means_like_openai() -> None:
     old = OPENAI_LIKE.replace('like = "openai"', 'protocol = "openai-speech"')
     (provider,) = _parse(old)
@@ -262,7 +241,6 @@ def test_an_old_openai_speech_table_means_like_openai() -> None:
     assert provider.hosts == again.hosts
 
 
-@needs_family("elevenlabs")
 def test_a_self_hosted_elevenlabs_is_like_elevenlabs_with_its_socket() -> None:
     (provider,) = _parse(ELEVEN_LIKE)
     assert provider.keyless and provider.channels
@@ -273,7 +251,6 @@ def test_a_self_hosted_elevenlabs_is_like_elevenlabs_with_its_socket() -> None:
     assert any(o.channel for o in provider.offerings)
 
 
-@needs_family("elevenlabs")
 def test_a_self_hosted_elevenlabs_is_benchmarked_against_the_sandbox(tmp_path: Path) -> None:
     from harness.bench.config import BenchConfig
     from harness.bench.session import run_bench_session
@@ -293,7 +270,6 @@ def test_a_self_hosted_elevenlabs_is_benchmarked_against_the_sandbox(tmp_path: P
     assert jobs and {j["outcome"] for j in jobs} == {"ok"}, [j["error_message"] for j in jobs]
 
 
-@needs_family("elevenlabs")
 def test_an_old_elevenlabs_table_means_like_elevenlabs() -> None:
     from tests.helpers.realtime import realtime_toml
 

@@ -18,10 +18,12 @@ from typing import Any
 import pytest
 
 from harness.core import declared, installed
-from harness.core.errors import RequestValidationError, UsageError
+from harness.core.errors import RequestValidationError
 from harness.core.protocols.jobs import JobsService, service_of
 from harness.core.spec import Auth, PriceFunction, Upload
 from harness.core.validate import check_request
+from tests.helpers.providers_file import one_line_refusal as _one_line
+from tests.helpers.providers_file import parse_tables as _parse
 from tests.helpers.providers_file import providers_file_in_effect
 
 FILE = Path("tts-harness.toml")
@@ -39,17 +41,6 @@ model_prices = { vibevoice = 0.05 }
 deviations = { webhook-sync = "calls back only at the terminal state" }
 """
 
-
-def _parse(text: str) -> list[Any]:
-    return declared.parse(text, FILE).providers()
-
-
-def _one_line(text: str) -> str:
-    with pytest.raises(UsageError) as raised:
-        _parse(text)
-    message = str(raised.value)
-    assert "\n" not in message and message.startswith("tts-harness.toml: providers."), message
-    return message
 
 
 def _usd(price: PriceFunction | None, payload: dict[str, Any]) -> Decimal | None:

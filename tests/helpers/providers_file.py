@@ -8,8 +8,12 @@ import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from harness.core import declared
+from harness.core.errors import UsageError
 from harness.core.spec import Provider
 
 
@@ -45,3 +49,17 @@ def providers_file_in_effect(path: Path) -> Iterator[None]:
             os.environ[declared.FILE_ENV] = saved
         registry.providers.cache_clear()
         registry.declared_providers.cache_clear()
+
+
+def parse_tables(text: str, file: Path = Path("tts-harness.toml")) -> list[Any]:
+    """The providers a providers file's text declares, built (a `like` table is checked against its built-in)."""
+    return declared.parse(text, file).providers()
+
+
+def one_line_refusal(text: str) -> str:
+    """The one-line usage error a providers file's text gets (a mistake names the file and the table's key)."""
+    with pytest.raises(UsageError) as raised:
+        parse_tables(text)
+    message = str(raised.value)
+    assert "\n" not in message and message.startswith("tts-harness.toml: providers."), message
+    return message
