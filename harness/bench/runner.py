@@ -157,6 +157,7 @@ def _run_row(prepared: PreparedRun, target: Target) -> dict[str, Any]:
         "budget_usd": None if config.cost.budget is None else float(config.cost.budget),
         "planned_jobs": len(plan.jobs),
         "planned_cost_usd": float(plan.cost_usd),
+        "plans_json": json.dumps(dict(config.cost.plans), sort_keys=True) if config.cost.plans else None,
         "planned_unpriced": plan.unpriced,
         "machine_json": json.dumps(machine()),
         "resumes": 0,
