@@ -4,7 +4,8 @@ one place for the run itself (`session.check_live`) and for `--dry-run`, which m
 Live runs spend money: without a budget or explicit consent (`--yes`) they do not start. A budget refuses only
 an offering with no price at all, job by job (`Budget.admit`, "not started"): the rest of the run goes on, and
 estimated prices (tokens, seconds of audio) are reserved at their stated upper bound. Webhook polling against
-live providers needs a public URL. The sandbox spends play money and is never refused here (its budget still stops jobs: `Budget`).
+live providers needs a public URL. The sandbox spends play money and is never refused here (its budget still stops
+jobs: `Budget`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ def live_refusal(config: BenchConfig, plan: Plan, kind: TargetKind, *, resumed: 
     if cost.budget is not None and sent and all(job.price.worst_usd is None for job in sent):
         unpriced = sorted({job.selection.label for job in sent})
         return (f"--budget cannot bound {', '.join(unpriced)}: no public price in USD, so none of the run's jobs "
-                "could start (give one: --price provider/model=AMOUNT/UNIT, e.g. 20/1M-chars; prices in a provider's own characters: "
+                "could start (give one: --price provider/model=AMOUNT/UNIT, e.g. 20/1M-chars; prices in a provider's "
+                "own characters: "
                 "--usd-per-character)")
     return None

@@ -3,9 +3,9 @@
 Where a price comes from, in order: the team's own rate (`--price`, a providers file's `[prices]`), which replaces
 the published one with a note saying so; the provider's published price sheet (`harness/data/prices/`), on the
 plan the run chose (`--plan provider=PLAN`, else the sheet's default); the price a declaration states itself (a
-providers file's `price_per_million_chars`, a jobs API's per-request price, a provider's own characters). The arithmetic is
-`harness.core.prices.charge`'s; this module only chooses the rates. Against the sandbox the same prices apply: they
-are what the run would have cost live.
+providers file's `price_per_million_chars`, a jobs API's per-request price, a provider's own characters). The
+arithmetic is `harness.core.prices.charge`'s; this module only chooses the rates. Against the sandbox the same
+prices apply: they are what the run would have cost live.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from harness.core.errors import UsageError
 from harness.core.prices import (
     STALE_AFTER_DAYS,
     Charge,
+    Counting,
     PriceSheet,
     Rate,
     SheetLibrary,
@@ -35,8 +36,9 @@ from harness.core.prices import (
     text_quantities,
 )
 from harness.core.prices.units import Unit
-from harness.core.spec import Cost, CostUnit, Endpoint, Provider
+from harness.core.spec import Cost, CostUnit, Endpoint, Provider, SynthesisInput
 
+SAMPLE_TEXT = "The quick brown fox jumps over the lazy dog."  # what `describe` prices a declared function on
 DOCUMENTED, CONFIGURED, NONE = "documented-price", "configured-price", "no-documented-price"
 
 
@@ -170,10 +172,51 @@ class PriceBook:
             return self._published(provider, model, spoken, sheet)
         return self._declared(provider, model, endpoint, payload, own)
 
+    def describe(self, provider: Provider, model: str) -> dict[str, Any]:
+        """An offering's price as every face shows it: the rates in the provider's words, the plan, where and when
+        they were read, whether that is stale, and the sheet's other plans; or why there is none."""
+        label = f"{provider.name}/{model}"
+        sheet = self.sheet_of(provider)
+        mine = self.overrides.get(label)
+        plan = self.plans.get(provider.name) or (sheet.default_plan if sheet is not None else "")
+        rates = mine or (sheet.rates_for(model, plan, self.today) if sheet is not None else ())
+        if not rates:
+            offering = provider.offering(model)
+            try:
+                payload = offering.build(SynthesisInput(text=SAMPLE_TEXT, language="en"))
+            except Exception:  # an offering that needs a reference voice to build: its price does not depend on it
+                payload = {}
+            found = self._declared(provider, model, provider.endpoint(offering.endpoint), payload, None)
+            declared = found.basis != NONE
+            each = "" if found.amount is None else f"{found.amount.normalize():f} {found.unit} a request of " \
+                f"{len(SAMPLE_TEXT)} characters"
+            return {"priced": declared, "price": each or "no public price", "unit": str(found.unit) if declared
+                    else "", "plan": "", "plans": [], "source": "the declaration" if declared else "", "read": "",
+                    "stale": False, "counting": "", "currency": "", "note": found.note}
+        currency = "USD" if mine else sheet.currency if sheet is not None else "USD"
+        read = min((r.read for r in rates if r.read), default=None)
+        return {
+            "priced": True,
+            "price": " + ".join(rate.words(currency) for rate in rates),
+            "unit": " + ".join(rate.unit.value for rate in rates),
+            "plan": "your price" if mine else plan,
+            "plans": list(sheet.plans) if sheet is not None else [],
+            "source": rates[0].source, "quote": rates[0].quote, "note": rates[0].note, "free": rates[0].free,
+            "read": str(read or ""),
+            "stale": any(stale(rate, self.today, self.max_age_days) for rate in rates),
+            "counting": sheet.counting.value if sheet is not None else "",
+            "currency": currency,
+            "conversion": None if sheet is None or sheet.conversion is None or mine else {
+                "usd": str(sheet.conversion.usd), "source": sheet.conversion.source,
+                "read": str(sheet.conversion.read or "")},
+            "replaces": replaced_note(label, mine, sheet.rates_for(model, plan, self.today) if sheet else (),
+                                      sheet.currency if sheet else "USD") if mine else "",
+        }
+
     def _configured(self, label: str, model: str, rates: tuple[Rate, ...], text: str, sheet: PriceSheet | None,
                     published: tuple[Rate, ...]) -> Price:
         mine = PriceSheet(provider=label.partition("/")[0], rates=rates,
-                          counting=sheet.counting if sheet is not None else PriceSheet.counting)
+                          counting=sheet.counting if sheet is not None else Counting.CODE_POINTS)
         found = charge(mine, rates, text_quantities(text, mine.counting, rates))
         note = replaced_note(label, rates, published, sheet.currency if sheet is not None else "USD")
         if found is None:

@@ -22,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from harness.bench.config import (
+    CostSettings,
     OutputSettings,
     PollingSettings,
     RunSettings,
@@ -33,6 +34,7 @@ from harness.bench.config import (
 )
 from harness.benchmark import BenchmarkResult, Observer
 from harness.cli import interrupts, usage
+from harness.cli.prices import plan_choices, price_choices
 from harness.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -49,19 +51,6 @@ _out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 if not _out.is_terminal:  # piped or captured: rich would assume 80 columns and squeeze the tables
     _out.width = max(_out.width, 120)
 _err = Console(stderr=True, soft_wrap=True)  # one error, one line
-
-
-def _prices(values: list[str] | None) -> dict[str, float] | None:
-    if not values:
-        return None
-    prices: dict[str, float] = {}
-    for value in values:
-        label, _, amount = value.partition("=")
-        try:
-            prices[label.strip()] = float(amount)
-        except ValueError:
-            raise UsageError(f"--price takes provider/model=USD, got {value!r}") from None
-    return prices
 
 
 def _show_plan(prepared: PreparedRun, target: Target) -> None:
@@ -244,7 +233,14 @@ _PreciseStampsOption = Annotated[bool | None, typer.Option(
 _UsdPerCharacterOption = Annotated[float | None, typer.Option(
     metavar="USD", help="USD per billed character (TTS.ai) [default: none documented]")]
 _PriceOption = Annotated[list[str] | None, typer.Option(
-    metavar="PROVIDER/MODEL=USD", help="a price the documents leave out; repeatable")]
+    metavar="PROVIDER/MODEL=AMOUNT/UNIT", help="your own price in USD, replacing the published one (said in a note): "
+    "20/1M-chars, 0.03/min, 0.002/request, 12/1M-audio-tokens; repeatable")]
+_PlanOption = Annotated[list[str] | None, typer.Option(
+    metavar="PROVIDER=PLAN", help="price a provider on a named plan of its price sheet (`tts-harness providers` lists "
+    "them) [default: each sheet's own, pay-as-you-go where offered]; repeatable")]
+_PriceMaxAgeOption = Annotated[int | None, typer.Option(
+    metavar="DAYS", help="mark a published price read longer ago than this stale "
+    + _default(CostSettings, "price_max_age"))]
 _ScoreOption = Annotated[bool | None, typer.Option(
     "--score/--no-score", help="score clips (WER, similarity) " + _default(ScoringSettings, "enabled"))
     ]
@@ -300,6 +296,8 @@ def run_command(
     precise_stamps: _PreciseStampsOption = None,
     usd_per_character: _UsdPerCharacterOption = None,
     price: _PriceOption = None,
+    plan: _PlanOption = None,
+    price_max_age: _PriceMaxAgeOption = None,
     score: _ScoreOption = None,
     dnsmos: _DnsmosOption = None,
     report: _ReportOption = None,
@@ -320,7 +318,8 @@ def run_command(
             settings.WorkloadSettings.given(providers=providers, models=models, corpus=corpus, repeats=repeats,
                                             text_rate=text_rate),
             settings.TargetSettings.given(name=target, region=region),
-            settings.CostSettings.given(budget=budget, usd_per_character=usd_per_character, prices=_prices(price),
+            settings.CostSettings.given(budget=budget, usd_per_character=usd_per_character, prices=price_choices(price),
+                                        plans=plan_choices(plan) or None, price_max_age=price_max_age,
                                         live_without_budget=yes),
             settings.PollingSettings.given(mode=polling, interval=poll_interval, webhook_url=webhook_url,
                                            max_polls=max_polls),

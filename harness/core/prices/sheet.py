@@ -67,14 +67,25 @@ class Rate:
         return self.credits_per if self.unit is Unit.CREDITS and self.credits_per is not None else self.unit
 
     def words(self, currency: str = "USD") -> str:
-        """The rate as a person reads it: `15 USD per 1M characters`."""
+        """The rate as a person reads it: `15 USD per 1M characters`, `0.03 USD per minute of audio`."""
         per = _per_words(self.per)
-        unit = self.unit.value.replace("_", " ")
-        text = f"{_number(self.amount)} {currency} per {per}{unit}"
+        text = f"{_number(self.amount)} {currency} per {per}{unit_words(self.unit, plural=bool(per))}"
         if self.unit is Unit.CREDITS and self.credits_per is not None:
             spent = _number(self.credits_per_unit if self.credits_per_unit is not None else Decimal(1))
-            text += f", {spent} a {self.credits_per.value.replace('_', ' ').rstrip('s')}"
+            text += f", {spent} a {unit_words(self.credits_per, plural=False)}"
         return text
+
+
+_UNIT_WORDS = {Unit.CHARACTERS: "character", Unit.BYTES: "byte", Unit.TEXT_TOKENS: "text token",
+               Unit.AUDIO_TOKENS: "audio token", Unit.AUDIO_SECONDS: "second{s} of audio",
+               Unit.AUDIO_MINUTES: "minute{s} of audio", Unit.REQUESTS: "request", Unit.CREDITS: "credit"}
+
+
+def unit_words(unit: Unit, *, plural: bool) -> str:
+    words = _UNIT_WORDS[unit]
+    if "{s}" in words:
+        return words.replace("{s}", "s" if plural else "")
+    return words + "s" if plural else words
 
 
 def _number(value: Decimal) -> str:
