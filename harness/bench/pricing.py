@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -215,6 +215,10 @@ class PriceBook:
 
     def _configured(self, label: str, model: str, rates: tuple[Rate, ...], text: str, sheet: PriceSheet | None,
                     published: tuple[Rate, ...]) -> Price:
+        # a team's token or audio rate is estimated as the published one of the same unit is
+        by_unit = {rate.unit: rate for rate in published}
+        rates = tuple(replace(rate, tokens_per_second=rate.tokens_per_second or (
+            by_unit[rate.unit].tokens_per_second if rate.unit in by_unit else None)) for rate in rates)
         mine = PriceSheet(provider=label.partition("/")[0], rates=rates,
                           counting=sheet.counting if sheet is not None else Counting.CODE_POINTS)
         found = charge(mine, rates, text_quantities(text, mine.counting, rates))

@@ -59,19 +59,32 @@ def _show_plan(prepared: PreparedRun, target: Target) -> None:
     plan = prepared.plan
     table = Table(title=f"Plan of run {prepared.run_id}" + (" (resumed)" if prepared.resumed else ""),
                   title_justify="left")
-    for name in ("model", "jobs", "price each", "worst case USD"):
-        table.add_column(name, justify="left" if name == "model" else "right")
+    for name in ("model", "jobs", "planned USD", "at most USD", "price", "read"):
+        table.add_column(name, justify="right" if name in ("jobs", "planned USD", "at most USD") else "left")
     by_label: dict[str, list[Any]] = {}
     refused: dict[str, list[Any]] = {}
     for job in plan.jobs:
         # A job the documents' hard limits refuse is never sent: it costs nothing and is not in the plan's cost.
         (refused if job.invalid else by_label).setdefault(job.selection.label, []).append(job)
+    notes: dict[str, str] = {}
     for label, jobs in by_label.items():
         price = jobs[0].price
-        each = "undocumented" if price.amount is None else f"{price.amount} {price.unit}"
         usd = [j.price.usd for j in jobs if j.price.usd is not None]
-        table.add_row(label, str(len(jobs)), each, f"{sum(usd):.4f}" if len(usd) == len(jobs) else "unknown")
+        worst = [j.price.worst_usd for j in jobs if j.price.worst_usd is not None]
+        what = "no public price" if price.basis == "no-documented-price" else (
+            f"{price.plan}: " + " + ".join(rate.words(str(price.charge.currency)) for rate in price.charge.rates)
+            if price.charge is not None
+            else f"{price.amount} {price.unit} a request")
+        read = price.read + (" stale" if price.stale else "")
+        table.add_row(escape(label), str(len(jobs)), f"{sum(usd):.4f}" if len(usd) == len(jobs) else "unknown",
+                      f"{sum(worst):.4f}" if len(worst) == len(jobs) else "unknown", escape(what), read)
+        if price.basis == "configured-price" or price.estimated or price.stale:
+            notes[label] = price.note if not price.stale else (
+                f"{label}: its price was read {price.read}, longer ago than --price-max-age: check {price.source}")
     _out.print(table)
+    for note in notes.values():
+        if note:
+            _err.print(f"[yellow]note:[/yellow] {escape(note)}")
     for label, jobs in refused.items():
         _err.print(f"[yellow]refused before sending:[/yellow] {label}: {len(jobs)} job(s): {jobs[0].invalid}")
     warned: dict[tuple[str, str], int] = {}
@@ -85,7 +98,7 @@ def _show_plan(prepared: PreparedRun, target: Target) -> None:
              "live": "each provider's documented hosts"}.get(str(target.kind), str(target.url))
     _out.print(f"Target: [bold]{target.kind}[/bold] ({escape(where)}); corpora: "
                + ", ".join(f"{c.name} v{c.version} ({len(c.items)} items)" for c in prepared.corpora))
-    _out.print(f"Planned cost: [bold]${plan.cost_usd:.4f}[/bold]"
+    _out.print(f"Planned cost: [bold]${plan.cost_usd:.4f}[/bold] (at most ${plan.worst_usd:.4f})"
                + (f" + {plan.unpriced} jobs without a USD price" if plan.unpriced else "")
                + (" — what these requests would cost live" if target.kind == "sandbox" else ""))
     for (label, reason), count in sorted(plan.left_out.items()):
