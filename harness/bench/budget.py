@@ -47,7 +47,7 @@ class Budget:
     def admit(self, job: PlannedJob) -> str | None:
         """Reserve a planned job's worst case; why it is not started when it does not fit, in the words
         the run stores (and `--dry-run` prints)."""
-        refusal = self.reserve(job.job_key, job.price.usd)
+        refusal = self.reserve(job.job_key, job.price.worst_usd)
         if refusal is None:
             return None
         return (f"{job.selection.label} {job.item.id}: not started: {refusal}"

@@ -157,7 +157,10 @@ class CostSettings(Section):
 
     budget: USD | None = Field(None, ge=0)  # exact from here on: the cap is compared with Decimal prices
     usd_per_character: float | None = Field(None, ge=0)  # for prices in characters (a provider's own unit)
-    prices: dict[str, float] = Field(default_factory=dict)  # "provider/model" -> USD per request
+    # "provider/model" -> the team's price: AMOUNT/UNIT in USD (`20/1M-chars`, `0.03/min`), a bare amount per request
+    prices: dict[str, float | str] = Field(default_factory=dict)
+    plans: dict[str, str] = Field(default_factory=dict)  # provider -> the plan its price sheet names (`--plan`)
+    price_max_age: int = Field(180, ge=1)  # days after which a published price read is marked stale
     live_without_budget: bool = Field(False, alias="yes")  # live runs without a budget need explicit consent
 
 

@@ -1,9 +1,11 @@
 """When a run refuses to start: the checks `bench run` applies to a plan before its first request, in
 one place for the run itself (`session.check_live`) and for `--dry-run`, which must refuse alike.
 
-Live runs spend money: without a budget or explicit consent (`--yes`) they do not start, and a budget
-cannot bound a job whose price has no USD figure. Webhook polling against live providers needs a public
-URL. The sandbox spends play money and is never refused here (its budget still stops jobs: `Budget`).
+Live runs spend money: without a budget or explicit consent (`--yes`) they do not start. A budget refuses only
+an offering with no price at all, job by job (`Budget.admit`, "not started"): the rest of the run goes on, and
+estimated prices (tokens, seconds of audio) are reserved at their stated upper bound. Webhook polling against
+live providers needs a public URL. The sandbox spends play money and is never refused here (its budget still stops
+jobs: `Budget`).
 """
 
 from __future__ import annotations
@@ -21,12 +23,15 @@ def live_refusal(config: BenchConfig, plan: Plan, kind: TargetKind, *, resumed: 
     if kind is TargetKind.SANDBOX or resumed:
         return None
     if cost.budget is None and not cost.live_without_budget:
-        return (f"a live run of {len(plan.jobs)} jobs is planned to cost ${plan.cost_usd:.4f}"
+        return (f"a live run of {len(plan.jobs)} jobs is planned to cost ${plan.cost_usd:.4f} (at most "
+                f"${plan.worst_usd:.4f})"
                 + (f" plus {plan.unpriced} jobs with no USD price" if plan.unpriced else "")
                 + ": give --budget USD (enforced) or --yes to proceed")
-    if cost.budget is not None and plan.unpriced:
-        unpriced = sorted({j.selection.label for j in plan.jobs if j.price.usd is None})
-        return (f"--budget cannot bound {', '.join(unpriced)}: their prices are not in USD or not documented "
-                "(TTS.ai bills characters with no documented USD rate: give --usd-per-character; models with "
-                "no documented price: --price provider/model=USD), or leave them out with --models")
+    sent = [job for job in plan.jobs if not job.invalid]
+    if cost.budget is not None and sent and all(job.price.worst_usd is None for job in sent):
+        unpriced = sorted({job.selection.label for job in sent})
+        return (f"--budget cannot bound {', '.join(unpriced)}: no public price in USD, so none of the run's jobs "
+                "could start (give one: --price provider/model=AMOUNT/UNIT, e.g. 20/1M-chars; prices in a provider's "
+                "own characters: "
+                "--usd-per-character)")
     return None

@@ -104,7 +104,7 @@ def dry_run(config: BenchConfig, providers: Mapping[str, Provider], environ: Map
     from harness.bench.corpus import load_corpus
 
     corpora = [load_corpus(selector) for selector in workload.corpus]
-    prices = PriceBook.from_settings(cost.usd_per_character, cost.prices, providers)
+    prices = PriceBook.for_run(cost, providers)
     plan = build_plan("dry-run", selections, corpora, workload.repeats, prices,
                       references(config.references, where.reference_url), config.run.sweep)
     refusal = _target_refusal(where, chosen, env) or live_refusal(config, plan, where.kind)
@@ -121,7 +121,7 @@ def dry_run(config: BenchConfig, providers: Mapping[str, Provider], environ: Map
         if stopped is not None:
             result.not_started.append(stopped)
             continue
-        budget.settle(job.job_key, job.price.usd or Decimal(0))  # the worst case: what the run reserves
+        budget.settle(job.job_key, job.price.worst_usd or Decimal(0))  # the worst case: what the run reserves
         result.jobs.append(_job_steps(config, job, where.bases))
     return result
 
@@ -171,7 +171,7 @@ def _job_steps(config: BenchConfig, job: PlannedJob, bases: Mapping[tuple[str, s
 
 
 def _title(job: PlannedJob) -> str:
-    price = "no documented price" if job.price.usd is None else f"worst case ${job.price.usd}"
+    price = "no public price" if job.price.worst_usd is None else f"worst case ${job.price.worst_usd}"
     return f"{job.selection.label} {job.corpus.name}/{job.item.id} repeat {job.repeat} ({price})"
 
 

@@ -213,6 +213,7 @@ def _finish(job: Job) -> None:
         "declared_convention": job.declared_convention,
         "text_rate": record.text_rate,
         "cost_usd": record.total_usd(),
+        "cost_source": record.cost_source(),
     }
     audio = record.audio
     if audio is not None:

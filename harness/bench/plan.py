@@ -99,7 +99,14 @@ class Plan:
 
     @property
     def cost_usd(self) -> Decimal:
+        """The planned cost: counted prices, and the estimate of what is billed by the audio or its tokens."""
         return sum((j.price.usd for j in self.jobs if j.price.usd is not None and not j.invalid), Decimal(0))
+
+    @property
+    def worst_usd(self) -> Decimal:
+        """The most the planned jobs can cost: estimates at their stated upper bounds (what a budget reserves)."""
+        return sum((j.price.worst_usd for j in self.jobs if j.price.worst_usd is not None and not j.invalid),
+                   Decimal(0))
 
     @property
     def unpriced(self) -> int:
@@ -239,7 +246,7 @@ def _job(
         params_json=stored,
         params_sha256=hashlib.sha256(stored.encode()).hexdigest(),
         price=prices.price(selection.provider, offering.name, selection.endpoint, payload,
-                           socket_cost(selection, item.text)),
+                           socket_cost(selection, item.text), text=item.text),
         invalid=invalid,
         reference_path=_reference_path(selection, refs) if offering.clones else None,
         warnings=warnings,

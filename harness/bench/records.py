@@ -142,7 +142,14 @@ class JobRecord:
                 "usd": None if usd is None else float(usd),
                 "charged": int(charged),
                 "basis": basis,
-                "worst_case_usd": None if price.usd is None else float(price.usd),
+                "worst_case_usd": None if price.worst_usd is None else float(price.worst_usd),
+                "planned_usd": None if usd is None else float(usd),
+                "price_how": price.how or None,
+                "price_plan": price.plan or None,
+                "price_source": price.source or None,
+                "price_read": price.read or None,
+                "price_stale": int(price.stale),
+                "cost_source": "none" if usd is None else "planned",
                 "recorded_at": iso_now(),
             }
         )
@@ -237,3 +244,8 @@ class JobRecord:
         if any(v is None for v in values):
             return None
         return float(sum(values))
+
+    def cost_source(self) -> str:
+        """What `total_usd` sums: billed | planned | mixed (some attempts of each) | none."""
+        sources = {row.get("cost_source") or "planned" for row in self.costs if row.get("charged")}
+        return "none" if not sources else sources.pop() if len(sources) == 1 else "mixed"

@@ -125,7 +125,7 @@ def prepare(config: BenchConfig, providers: Mapping[str, Provider], store: Store
         if changed:
             raise UsageError(f"run {run_id} used other versions of corpus {', '.join(changed)}: cannot resume it")
     selections = select(providers, workload.providers, workload.models)
-    prices = PriceBook.from_settings(cost.usd_per_character, cost.prices, providers)
+    prices = PriceBook.for_run(cost, providers)
     plan = build_plan(run_id, selections, corpora, workload.repeats, prices,
                       references(config.references, reference_url), config.run.sweep)
     return PreparedRun(run_id, config, dict(providers), corpora, plan, resumed=resume is not None)
@@ -157,6 +157,7 @@ def _run_row(prepared: PreparedRun, target: Target) -> dict[str, Any]:
         "budget_usd": None if config.cost.budget is None else float(config.cost.budget),
         "planned_jobs": len(plan.jobs),
         "planned_cost_usd": float(plan.cost_usd),
+        "plans_json": json.dumps(dict(config.cost.plans), sort_keys=True) if config.cost.plans else None,
         "planned_unpriced": plan.unpriced,
         "machine_json": json.dumps(machine()),
         "resumes": 0,

@@ -22,6 +22,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from harness.bench.config import (
+    CostSettings,
     OutputSettings,
     PollingSettings,
     RunSettings,
@@ -33,6 +34,7 @@ from harness.bench.config import (
 )
 from harness.benchmark import BenchmarkResult, Observer
 from harness.cli import interrupts, usage
+from harness.cli.prices import plan_choices, price_choices
 from harness.core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -51,38 +53,38 @@ if not _out.is_terminal:  # piped or captured: rich would assume 80 columns and 
 _err = Console(stderr=True, soft_wrap=True)  # one error, one line
 
 
-def _prices(values: list[str] | None) -> dict[str, float] | None:
-    if not values:
-        return None
-    prices: dict[str, float] = {}
-    for value in values:
-        label, _, amount = value.partition("=")
-        try:
-            prices[label.strip()] = float(amount)
-        except ValueError:
-            raise UsageError(f"--price takes provider/model=USD, got {value!r}") from None
-    return prices
-
-
 def _show_plan(prepared: PreparedRun, target: Target) -> None:
     from harness.bench.target import key_destinations
 
     plan = prepared.plan
     table = Table(title=f"Plan of run {prepared.run_id}" + (" (resumed)" if prepared.resumed else ""),
                   title_justify="left")
-    for name in ("model", "jobs", "price each", "worst case USD"):
-        table.add_column(name, justify="left" if name == "model" else "right")
+    for name in ("model", "jobs", "planned USD", "at most USD", "price", "read"):
+        table.add_column(name, justify="right" if name in ("jobs", "planned USD", "at most USD") else "left")
     by_label: dict[str, list[Any]] = {}
     refused: dict[str, list[Any]] = {}
     for job in plan.jobs:
         # A job the documents' hard limits refuse is never sent: it costs nothing and is not in the plan's cost.
         (refused if job.invalid else by_label).setdefault(job.selection.label, []).append(job)
+    notes: dict[str, str] = {}
     for label, jobs in by_label.items():
         price = jobs[0].price
-        each = "undocumented" if price.amount is None else f"{price.amount} {price.unit}"
         usd = [j.price.usd for j in jobs if j.price.usd is not None]
-        table.add_row(label, str(len(jobs)), each, f"{sum(usd):.4f}" if len(usd) == len(jobs) else "unknown")
+        worst = [j.price.worst_usd for j in jobs if j.price.worst_usd is not None]
+        what = "no public price" if price.basis == "no-documented-price" else (
+            f"{price.plan}: " + " + ".join(rate.words(str(price.charge.currency)) for rate in price.charge.rates)
+            if price.charge is not None
+            else f"{price.amount} {price.unit} a request")
+        read = price.read + (" stale" if price.stale else "")
+        table.add_row(escape(label), str(len(jobs)), f"{sum(usd):.4f}" if len(usd) == len(jobs) else "unknown",
+                      f"{sum(worst):.4f}" if len(worst) == len(jobs) else "unknown", escape(what), read)
+        if price.basis == "configured-price" or price.estimated or price.stale:
+            notes[label] = price.note if not price.stale else (
+                f"{label}: its price was read {price.read}, longer ago than --price-max-age: check {price.source}")
     _out.print(table)
+    for note in notes.values():
+        if note:
+            _err.print(f"[yellow]note:[/yellow] {escape(note)}")
     for label, jobs in refused.items():
         _err.print(f"[yellow]refused before sending:[/yellow] {label}: {len(jobs)} job(s): {jobs[0].invalid}")
     warned: dict[tuple[str, str], int] = {}
@@ -96,7 +98,7 @@ def _show_plan(prepared: PreparedRun, target: Target) -> None:
              "live": "each provider's documented hosts"}.get(str(target.kind), str(target.url))
     _out.print(f"Target: [bold]{target.kind}[/bold] ({escape(where)}); corpora: "
                + ", ".join(f"{c.name} v{c.version} ({len(c.items)} items)" for c in prepared.corpora))
-    _out.print(f"Planned cost: [bold]${plan.cost_usd:.4f}[/bold]"
+    _out.print(f"Planned cost: [bold]${plan.cost_usd:.4f}[/bold] (at most ${plan.worst_usd:.4f})"
                + (f" + {plan.unpriced} jobs without a USD price" if plan.unpriced else "")
                + (" — what these requests would cost live" if target.kind == "sandbox" else ""))
     for (label, reason), count in sorted(plan.left_out.items()):
@@ -244,7 +246,14 @@ _PreciseStampsOption = Annotated[bool | None, typer.Option(
 _UsdPerCharacterOption = Annotated[float | None, typer.Option(
     metavar="USD", help="USD per billed character (TTS.ai) [default: none documented]")]
 _PriceOption = Annotated[list[str] | None, typer.Option(
-    metavar="PROVIDER/MODEL=USD", help="a price the documents leave out; repeatable")]
+    metavar="PROVIDER/MODEL=AMOUNT/UNIT", help="your own price in USD, replacing the published one (said in a note): "
+    "20/1M-chars, 0.03/min, 0.002/request, 12/1M-audio-tokens; repeatable")]
+_PlanOption = Annotated[list[str] | None, typer.Option(
+    metavar="PROVIDER=PLAN", help="price a provider on a named plan of its price sheet (`tts-harness providers` lists "
+    "them) [default: each sheet's own, pay-as-you-go where offered]; repeatable")]
+_PriceMaxAgeOption = Annotated[int | None, typer.Option(
+    metavar="DAYS", help="mark a published price read longer ago than this stale "
+    + _default(CostSettings, "price_max_age"))]
 _ScoreOption = Annotated[bool | None, typer.Option(
     "--score/--no-score", help="score clips (WER, similarity) " + _default(ScoringSettings, "enabled"))
     ]
@@ -300,6 +309,8 @@ def run_command(
     precise_stamps: _PreciseStampsOption = None,
     usd_per_character: _UsdPerCharacterOption = None,
     price: _PriceOption = None,
+    plan: _PlanOption = None,
+    price_max_age: _PriceMaxAgeOption = None,
     score: _ScoreOption = None,
     dnsmos: _DnsmosOption = None,
     report: _ReportOption = None,
@@ -320,7 +331,8 @@ def run_command(
             settings.WorkloadSettings.given(providers=providers, models=models, corpus=corpus, repeats=repeats,
                                             text_rate=text_rate),
             settings.TargetSettings.given(name=target, region=region),
-            settings.CostSettings.given(budget=budget, usd_per_character=usd_per_character, prices=_prices(price),
+            settings.CostSettings.given(budget=budget, usd_per_character=usd_per_character, prices=price_choices(price),
+                                        plans=plan_choices(plan) or None, price_max_age=price_max_age,
                                         live_without_budget=yes),
             settings.PollingSettings.given(mode=polling, interval=poll_interval, webhook_url=webhook_url,
                                            max_polls=max_polls),

@@ -8,11 +8,15 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from harness.bench.pricing import PriceBook
 from harness.cli import usage
+from harness.cli.prices import plan_choices
 from harness.core.errors import UsageError
-from harness.core.registry import providers
+from harness.core.prices import STALE_AFTER_DAYS
+from harness.core.registry import declared_prices, providers
 from harness.core.spec import Endpoint, Provider
 
 
@@ -39,7 +43,8 @@ def _voices(provider: Provider) -> list[dict[str, Any]]:
             for v in getattr(provider.family, "voices", None) or ()]
 
 
-def describe(provider: Provider) -> dict[str, Any]:
+def describe(provider: Provider, prices: PriceBook | None = None) -> dict[str, Any]:
+    book = prices or PriceBook()
     return {
         "name": provider.name,
         "title": provider.title,
@@ -62,7 +67,8 @@ def describe(provider: Provider) -> dict[str, Any]:
             }
             for ep in provider.endpoints
         ],
-        "models": [{"name": o.name, "endpoint": o.endpoint, "clones": o.clones} for o in provider.offerings],
+        "models": [{"name": o.name, "endpoint": o.endpoint, "clones": o.clones,
+                    "price": book.describe(provider, o.name)} for o in provider.offerings],
         "voices": _voices(provider),
         "documentation_drift": [{"topic": d.topic, "note": d.note} for d in provider.doc_drift],
     }
@@ -70,10 +76,18 @@ def describe(provider: Provider) -> dict[str, Any]:
 
 def providers_command(
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+    plan: Annotated[list[str] | None, typer.Option(
+        metavar="PROVIDER=PLAN", help="price a provider on a named plan of its price sheet; repeatable")] = None,
+    price_max_age: Annotated[int, typer.Option(
+        metavar="DAYS", help="mark a price read longer ago than this stale")] = STALE_AFTER_DAYS,
 ) -> None:
-    """List providers, their endpoints as "METHOD /path/template", prices, models and declared voices."""
+    """List providers, their endpoints as "METHOD /path/template", models with their prices (unit, plan, source, read
+    date; stale ones marked) and declared voices."""
     try:
-        described = [describe(p) for p in providers().values()]
+        known = providers()
+        book = PriceBook.from_settings(None, {}, known, plans=plan_choices(plan), table=declared_prices(),
+                                       max_age_days=price_max_age)
+        described = [describe(p, book) for p in known.values()]
     except UsageError as error:  # a broken plugin or providers file: one line, not a traceback
         raise usage.refuse(error) from None
     if as_json:
@@ -90,7 +104,15 @@ def providers_command(
             mark = " [italic](inferred)[/italic]" if ep["inferred"] else ""
             table.add_row(ep["endpoint"] + mark, ep["role"], " ".join(map(str, ep["statuses"])), ep["price"])
         console.print(table)
-        console.print("models: " + ", ".join(m["name"] for m in item["models"]), highlight=False)
+        models = Table(title=f"{item['name']} models and prices", title_justify="left")
+        for column in ("model", "price", "plan", "source", "read"):
+            models.add_column(column, overflow="fold")
+        for model in item["models"]:
+            price = model["price"]
+            read = price["read"] + (" [bold red]stale[/bold red]" if price["stale"] else "")
+            models.add_row(escape(model["name"]), escape(price["price"]), escape(price["plan"]),
+                           escape(price["source"]), read)
+        console.print(models)
         if item["voices"]:
             console.print("voices: " + ", ".join(v["name"] + (f" ({v['label']})" if v.get("label") else "")
                                                    for v in item["voices"]), highlight=False)

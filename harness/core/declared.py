@@ -58,7 +58,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -67,6 +67,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from harness.core import installed
 from harness.core.errors import UsageError
+from harness.core.prices import Rate, parse_prices_table
 from harness.core.protocols import DECLARABLE
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.like import derive
@@ -82,11 +83,13 @@ PYPROJECT_TABLE = ("tool", "tts-harness")
 
 
 class ProvidersFile(BaseModel):
-    """The file's top level: only `providers` so far, so a typo (`[provider.x]`) is refused, not ignored."""
+    """The file's top level: `providers`, and `prices` (a team's own rates, `harness.core.prices.user`), so a typo
+    (`[provider.x]`) is refused, not ignored."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     providers: Mapping[str, Mapping[str, Any]] = {}
+    prices: Mapping[str, Any] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +99,8 @@ class Declared:
     # declarable protocol's own (`protocol` names it).
     declarations: tuple[ProtocolDeclaration | LikeDeclaration, ...]
     table: tuple[str, ...] = ()  # where the declarations are in the file (`tool.tts-harness` in pyproject)
+    # The team's own rates by "provider/model" (`[prices]`): they replace the published ones, said in one line.
+    prices: Mapping[str, tuple[Rate, ...]] = field(default_factory=dict)
 
     def providers(self) -> list[Provider]:
         # The file's path (and table) is each provider's source: titles name the file, limits cite path and key.
@@ -215,7 +220,8 @@ def parse(text: str, path: Path, table: tuple[str, ...] = ()) -> Declared:
             key = "name (the table's name: lower-case letters, digits, - and _)" if loc == ("name",) else None
             raise UsageError(f"{path}: {_location(where, loc) if key is None else '.'.join(where)}: "
                              f"{key or why}") from None
-    return Declared(path, tuple(declarations), table)
+    prices = parse_prices_table(top.prices, f"{path}: {_location(table, ('prices',))}")
+    return Declared(path, tuple(declarations), table, prices)
 
 
 def check_key_envs(found: Declared, claimed: Mapping[str, str], environ: Mapping[str, str]) -> None:

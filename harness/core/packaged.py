@@ -14,6 +14,7 @@ from pathlib import Path
 CORPORA = "corpora"
 VOICES = "voices"
 FIXTURES = "fixtures"
+PRICES = "prices"  # the built-in providers' price sheets (harness.core.prices)
 
 
 def data_path(*parts: str) -> Path:

@@ -17,12 +17,14 @@ plugin, the report) asks it, so they all see the same providers and fail the sam
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 
 from harness.core import declared
 from harness.core.errors import UsageError
 from harness.core.installed import ENTRY_POINT_GROUP  # one owner: the installed providers' group
+from harness.core.prices import Rate
 from harness.core.spec import Provider
 
 ONLY_ENV = "TTS_HARNESS_PROVIDERS"  # comma-separated names: load only these (e.g. to skip a broken plugin)
@@ -65,6 +67,13 @@ def declared_providers() -> tuple[Provider, ...]:
     """The providers the providers file in effect declares (none without a file)."""
     file = declared.load(claimed=_claimed_key_envs())
     return tuple(file.providers()) if file is not None else ()
+
+
+@cache
+def declared_prices() -> Mapping[str, tuple[Rate, ...]]:
+    """The team's own rates the providers file in effect gives (`[prices]`), by "provider/model"."""
+    file = declared.load(claimed=_claimed_key_envs())
+    return file.prices if file is not None else {}
 
 
 def _claimed_key_envs() -> dict[str, str]:

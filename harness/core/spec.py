@@ -490,6 +490,9 @@ class Provider:
     # The wire-family declaration this provider was built from (`harness.core.protocols.http_speech`), for
     # the family's sandbox imitation and checks; None for a provider written as a package.
     family: Any = None
+    # The price sheet (`harness/data/prices/<name>.toml`, harness.core.prices) that prices its offerings: None, its
+    # own name's; "" none (a providers file's table on another server, or one naming prices of its own).
+    price_sheet: str | None = None
 
     @property
     def keyless(self) -> bool:

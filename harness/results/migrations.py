@@ -78,6 +78,21 @@ MIGRATIONS: Mapping[str, Migration] = {
         ("polls", "started_at", "TEXT"),
         ("polls", "completed_at", "TEXT"),
     )),
+    # Cost as billed (issue 51): where the planned price was read, what the answer said it billed, and which of the
+    # two a figure uses. Older rows: NULL (planned only, provenance unknown).
+    "8": Migration((
+        ("costs", "planned_usd", "REAL"),  # the plan's estimate (counted units exact, estimated ones at their estimate)
+        ("costs", "price_how", "TEXT"),  # the rates times the quantities, and which are estimates
+        ("costs", "price_plan", "TEXT"),  # the price sheet's plan (pay-as-you-go, a named plan, "your price")
+        ("costs", "price_source", "TEXT"),  # where the price was read (a URL, a stored document, --price)
+        ("costs", "price_read", "TEXT"),  # YYYY-MM-DD
+        ("costs", "price_stale", "INTEGER"),  # 1: read longer ago than the run's --price-max-age
+        ("costs", "billed_units_json", "TEXT"),  # {"characters": 42, "audio_tokens": 310}: what the answer said
+        ("costs", "billed_usd", "REAL"),  # those units at the same rates (NULL: the answer said nothing)
+        ("costs", "cost_source", "TEXT"),  # billed | planned | none: what `usd` is
+        ("jobs", "cost_source", "TEXT"),  # billed | planned | mixed | none: what jobs.cost_usd sums
+        ("runs", "plans_json", "TEXT"),  # {"provider": "plan"} chosen with --plan
+    )),
 }
 LATEST = max(MIGRATIONS, key=int)
 

@@ -46,7 +46,8 @@ runs — one per `bench run`
     polling            adaptive | fixed:<seconds> | webhook.
     budget_usd         NULL when no budget was set.
     planned_jobs       jobs in the plan.
-    planned_cost_usd   sum of the plan's worst-case prices in USD (priced jobs only).
+    planned_cost_usd   sum of the plan's prices in USD (priced jobs only; estimated units at their estimate).
+    plans_json         {"provider": "plan"}: the price-sheet plans chosen with --plan (NULL: every default).
     planned_unpriced   jobs whose price is unknown in USD (no documented price or no USD rate).
     machine_json       {"platform", "python", "cpu_count", "hostname_hash"}.
     resumes            how many times `--resume` picked this run up.
@@ -151,6 +152,7 @@ jobs — one per planned job (provider × model × corpus item × repeat), inser
     audio_sha256, audio_bytes, declared_media_type (from the status body or Content-Type),
     sniffed_media_type (from the bytes).
     cost_usd           sum of this job's costs rows in USD (NULL when any row is unpriced).
+    cost_source        billed | planned | mixed | none: whether cost_usd is what the answers said they billed.
 
 load_levels — what each provider really had in flight, per level of a run (one level unless a sweep)
     run_id, level, provider   level: the per-provider cap asked for at this level (`--concurrency`).
@@ -198,7 +200,15 @@ costs — one row per submit attempt that could be charged, and one per job that
     charged            1 when the provider charges this attempt per its documents.
     basis              documented-price | uncharged-state:<STATE> | rejected:<http status> |
                        not-sent:<reason> | in-flight-at-crash | no-documented-price.
-    worst_case_usd     what the budget reserved for it before sending.
+    worst_case_usd     what the budget reserved for it before sending (estimated units at their upper bound).
+    planned_usd        the plan's price in USD (counted units exact, estimated ones at their estimate).
+    price_how          the rates times the quantities, and which are estimates (harness.core.prices.charge).
+    price_plan, price_source, price_read, price_stale
+                       the price sheet's plan, where the price was read, when, and whether that was longer
+                       ago than the run's --price-max-age.
+    billed_units_json  what the provider's answer said it billed ({"characters": 42}), NULL when it said nothing.
+    billed_usd         those units at the same rates.
+    cost_source        billed | planned | none: what `usd` is (the billed cost where the answer gave one).
     recorded_at
 
 errors — every classified failure, fatal or retried

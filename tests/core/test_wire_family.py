@@ -198,7 +198,10 @@ def test_a_price_function_may_leave_a_request_unpriced() -> None:
     provider = _provider(endpoint)
     price = PriceBook().price(provider, "m", endpoint, {"text": "x"})
     assert price.usd is None and price.basis == "no-documented-price"
-    configured = PriceBook(overrides={"acme/m": Decimal("0.5")}).price(provider, "m", endpoint, {"text": "x"})
+    from harness.core.prices import parse_price
+
+    mine = {"acme/m": (parse_price("acme/m", "0.5/request"),)}
+    configured = PriceBook(overrides=mine).price(provider, "m", endpoint, {"text": "x"})
     assert configured.usd == Decimal("0.5") and configured.basis == "configured-price"
 
 

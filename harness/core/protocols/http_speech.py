@@ -33,6 +33,7 @@ from pydantic import BaseModel, Field, create_model
 
 from harness.core.audio_fields import carrier
 from harness.core.drift import resolve
+from harness.core.prices import builtin_sheets, planned
 from harness.core.protocols.answer_forms import Selector, check_forms
 from harness.core.protocols.marks import Marks
 from harness.core.protocols.realtime_grammar import AudioSpec
@@ -328,6 +329,8 @@ class SpeechService:
     answer_errors: BodyErrors | None = None
     # The `protocol =` names a providers file may use to mean `like = "<this provider>"` (harness.core.declared).
     file_protocols: tuple[str, ...] = ()
+    # The price sheet its offerings are priced by (`Provider.price_sheet`): None, its own name's; "" none.
+    prices_from: str | None = None
 
     def synthesis(self, key: str) -> Synthesis:
         for synthesis in self.syntheses:
@@ -519,8 +522,17 @@ def asked_media_type(provider: Provider, endpoint: Endpoint, payload: Mapping[st
 
 
 def _request_price(service: SpeechService, synthesis: Synthesis, payload: Mapping[str, Any]) -> Cost | None:
+    """A request's price in USD: the model's own declared price (a providers file's), else its provider's published
+    price sheet (harness.core.prices), where that prices it before sending."""
     model = model_of(service, synthesis, payload)
-    return None if model is None or model.usd_per_million_chars is None else price(model, synthesis, payload)
+    if model is None:
+        return None
+    if model.usd_per_million_chars is not None:
+        return price(model, synthesis, payload)
+    sheet_name = service.prices_from if service.prices_from is not None else service.name
+    sheet = builtin_sheets().sheet(sheet_name) if sheet_name else None
+    found = None if sheet is None else planned(sheet, model.name, str(read(payload, synthesis.slots.text) or ""))
+    return None if found is None or found.usd is None else Cost(found.usd, CostUnit.USD)
 
 
 # --- the provider -----------------------------------------------------------------------------------
@@ -632,7 +644,7 @@ def build_provider(service: SpeechService) -> Provider:
         doc_drift=service.doc_drift, rate_limit_headers=service.rate_limit_headers, offerings=offerings,
         protocol=PROTOCOL, region_env=service.region_env,
         default_region=service.default_region, family=service,
-        catalogue=tuple(listing.endpoint.key for listing in service.listings))
+        catalogue=tuple(listing.endpoint.key for listing in service.listings), price_sheet=service.prices_from)
 
 
 def service_of(provider: Provider) -> SpeechService:

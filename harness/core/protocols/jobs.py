@@ -321,6 +321,7 @@ class JobsService:
     reference_rules: ReferenceRules | None = None
     retry: RetryPolicy = DEFAULT_RETRY
     other_endpoints: tuple[Endpoint, ...] = ()
+    prices_from: str | None = None  # the price sheet its offerings are priced by: None, its own name's; "" none
 
     def model(self, endpoint_key: str) -> JobModel | None:
         return next((m for m in self.submit.models if m.endpoint.key == endpoint_key), None)
@@ -360,7 +361,7 @@ def build_provider(service: JobsService) -> Provider:
         name=service.name, title=service.title, hosts=dict(service.hosts), auth=service.auth,
         key_env=service.key_env, endpoints=tuple(endpoints), error_model=service.error_model, docs=service.docs,
         doc_drift=service.doc_drift, offerings=service.offerings, retry=service.retry, protocol=PROTOCOL,
-        family=service)
+        family=service, price_sheet=service.prices_from)
 
 
 def service_of(provider: Provider) -> JobsService:

@@ -118,6 +118,10 @@ def _speech(declaration: LikeDeclaration, builtin: Provider, service: SpeechServ
         service, name=declaration.name, title=title, hosts=hosts, auth=declaration.sends_key(service.auth),
         key_env=declaration.key_env, docs=(*service.docs, where), syntheses=syntheses, models=models, voices=voices,
         file_protocols=(),
+        # the built-in's published prices stay where its servers and models do; a table elsewhere, or naming
+        # prices of its own, is priced by the table alone
+        prices_from="" if elsewhere or declaration.price_per_million_chars is not None or declaration.model_prices
+        else (service.prices_from if service.prices_from is not None else service.name),
         listings=tuple(replace(listing, endpoint=replace(listing.endpoint, auth_required=False)) for listing in
                        service.listings) if keyless else service.listings,
         token=None if keyless else service.token)

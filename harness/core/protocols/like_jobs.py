@@ -70,6 +70,8 @@ def derive(declaration: LikeDeclaration, service: JobsService, title: str, where
         service, name=declaration.name, title=title, hosts=hosts, auth=declaration.sends_key(service.auth),
         key_env=declaration.key_env, docs=(*service.docs, where), offerings=offerings,
         submit=replace(service.submit, models=models),
+        prices_from="" if elsewhere or prices else (service.prices_from if service.prices_from is not None
+                                                     else service.name),
         status=replace(service.status, endpoint=_endpoint(service.status.endpoint, {}, keyless)),
         other_endpoints=tuple(_endpoint(endpoint, {}, keyless) for endpoint in service.other_endpoints))
     return build_provider(derived)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from harness.core.protocols.http_speech import (
@@ -136,12 +135,10 @@ VOICE_LIST = (
     Voice("en-US-Andrew:DragonHDLatestNeural", "en-US", "Male", ("neural-hd",)),
 )
 
-# Pay as you go, per 1M characters (the pricing page, read PRICES_READ).
+# Their prices: harness/data/prices/azure.toml.
 MODELS = (
-    Model("neural", SYNTHESIZE.key, "en-US-AvaMultilingualNeural", {}, Decimal("15"),
-          f"Neural, real-time: $15 per 1M characters ({PRICES_READ})"),
-    Model("neural-hd", SYNTHESIZE.key, "en-US-Ava:DragonHDLatestNeural", {}, Decimal("30"),
-          f"Neural HD, real-time: $30 per 1M characters ({PRICES_READ})"),
+    Model("neural", SYNTHESIZE.key, "en-US-AvaMultilingualNeural"),
+    Model("neural-hd", SYNTHESIZE.key, "en-US-Ava:DragonHDLatestNeural"),
 )
 
 REFUSALS = Refusals(

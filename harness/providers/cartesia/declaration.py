@@ -132,7 +132,6 @@ TEMPLATE = {"voice": {"mode": "id"}}
 VOICES = (Voice("a0e99841-438c-4a64-b679-ae501e7d6091", "en"), Voice("f786b574-daa5-4673-aa0c-cbe3e8534c02", "en"))
 
 MODELS = (Model("sonic-3", BYTES.key, VOICES[0].name,
-                price_note=f"~1 credit per character; no USD rate per credit published ({PRICES_READ}, {PRICING})",
                 description=f"sonic-3 over the Cartesia WebSocket (voice {VOICES[0].name})"),
           # The same model on /tts/sse (its requests name it `sonic-3`): offered over the socket only (PROVIDER).
           Model("sonic-3-sse", SSE.key, VOICES[0].name, sets={"/model_id": "sonic-3"},

@@ -5,8 +5,6 @@ key, and the general error body; its realtime WebSocket in `sockets`.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -24,14 +22,13 @@ from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, Event
 from harness.providers.dashscope.models import (
     MAX_TEXT_CHARS,
     NON_REALTIME_GUIDE,
-    PRICE_TRANSCRIPTION,
     REFERENCE,
     STATUS_CODES,
     ErrorBody,
     SynthesisEvent,
     SynthesisRequest,
 )
-from harness.providers.dashscope.sockets import REALTIME_PRICE, SOCKETS
+from harness.providers.dashscope.sockets import SOCKETS
 
 PRICES_READ = "2026-11-24"
 HOST = "api"
@@ -66,10 +63,8 @@ VOICE_LIST = (Voice("Cherry", "en-US", "female"), Voice("Ethan", "en-US", "male"
               Voice("Chelsie", "en-US", "female"))
 
 MODELS = (
-    Model("qwen3-tts-flash", GENERATE.key, "Cherry", usd_per_million_chars=Decimal("10"),
-          price_note=f"$0.1 per 10,000 characters ({PRICES_READ}; a third-party transcription, {PRICE_TRANSCRIPTION}; "
-                     f"the realtime model is ${REALTIME_PRICE} per 1M on Model Studio's own page)",
-          max_chars=MAX_TEXT_CHARS, description="Qwen3-TTS Flash (voice Cherry)"),
+    Model("qwen3-tts-flash", GENERATE.key, "Cherry", max_chars=MAX_TEXT_CHARS,
+          description="Qwen3-TTS Flash (voice Cherry)"),
 )
 
 # The general status codes and their words (STATUS_CODES).

@@ -99,7 +99,7 @@ SERVICE = SpeechService(
     refusals=REFUSALS,
     syntheses=(Synthesis(SPEAK, Slots(text="/text", model="/model", format="/encoding", rate="/sample_rate"),
                          FORMATS, default_format="mp3", rate_as_text=True, default_model=DEFAULT_MODEL),),
-    models=tuple(Model(name, SPEAK.key, name, price_note="no price in the stored material",
+    models=tuple(Model(name, SPEAK.key, name,
                        description=f"{name} over the Deepgram speak WebSocket") for name in MODELS),
     voices=tuple(Voice(name, "en-US", models=(name,)) for name in MODELS),  # a Deepgram voice is its model
     prices_read="2026-11-25",

@@ -137,8 +137,6 @@ VOICES = (*(_voice(*row, category="premade") for row in DEFAULT_VOICES),
 
 MODELS_DECLARED = tuple(
     Model(name, CONVERT, VOICES[0].name,
-          price_note=f"1 credit per {'2 characters' if 'v2_5' in name else 'character'}; a credit's USD price "
-          f"depends on the plan, not in the stored material ({PRICES_READ}; {MODELS_PAGE})",
           description=f"{name} (voice {VOICES[0].name})")
     for name in MODELS)
 

@@ -64,9 +64,8 @@ TTS = Endpoint(
 # model-URL example of the client guide.
 VOICE_LIST = (Voice("7f92f8afb8ec43bf81429cc1c9199cb1", "en-US"), Voice("802e3bc2b27e49c2995d23ef70e6ac89", "en-US"))
 
-MODELS = tuple(Model(name, TTS.key, "7f92f8afb8ec43bf81429cc1c9199cb1", usd_per_million_chars=Decimal("15"),
-                     price_note=f"$15 per 1M UTF-8 bytes, one byte a character in English (2026-11-24; {PRICING}, a "
-                                "reseller's page)", description=f"Fish Audio {name} (the guide's playground voice)")
+MODELS = tuple(Model(name, TTS.key, "7f92f8afb8ec43bf81429cc1c9199cb1",
+                     description=f"Fish Audio {name} (the guide's playground voice)")
                for name in ("s1", "speech-1.6"))
 
 # The models Fish Audio's own pages list today (read 2026-11-25), each priced as its pricing page's table says: "TTS
@@ -79,9 +78,7 @@ CURRENT = (("s2.1-pro", Decimal("15"), "the API's default model, \"Our recommend
            ("s2.1-pro-free", Decimal("0"), "\"The same model as S2.1-Pro, available at $0 for development and "
             "testing\", \"Free to use under fair-use limits\""),
            ("s2-pro", Decimal("15"), "\"Previous-generation S2 TTS model\""))
-MODELS += tuple(Model(name, TTS.key, "7f92f8afb8ec43bf81429cc1c9199cb1", usd_per_million_chars=price,
-                      price_note=f"${price:.2f} / M UTF-8 bytes, one byte a character in English ({CATALOGUE_READ}; "
-                                 f"{PRICING_PAGE})",
+MODELS += tuple(Model(name, TTS.key, "7f92f8afb8ec43bf81429cc1c9199cb1",
                       description=f"Fish Audio {name}: {words} ({MODELS_PAGE}, read {CATALOGUE_READ})")
                 for name, price, words in CURRENT)
 

@@ -90,16 +90,13 @@ VOICE_LIST = tuple(Voice(name, "en-US") for name in ("Kore", "Puck", "Zephyr", "
 
 
 def _model(name: str, words: str) -> Model:
-    return Model(name, GENERATE.key, "Kore", description=f"{words} (voice Kore)",
-                 price_note="priced per token (text in, audio out), which the request alone does not give "
-                            f"({PRICING}): unpriced")
+    return Model(name, GENERATE.key, "Kore", description=f"{words} (voice Kore)")
 
 
 def _streamed(name: str, words: str) -> Model:
     """The same model over streamGenerateContent: its own offering, the request naming the model as it is."""
     return Model(f"{name}-stream", STREAM.key, "Kore", sets={"/model": name},
-                 description=f"{words} over streamGenerateContent (voice Kore)",
-                 price_note=f"priced per token, as {name} ({PRICING}): unpriced")
+                 description=f"{words} over streamGenerateContent (voice Kore)")
 
 
 MODELS = (

@@ -7,7 +7,6 @@ gRPC bidirectional streaming synthesis in `streaming` (the gRPC streaming speech
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from harness.core.protocols.grpc_speech import with_rpcs
@@ -113,16 +112,11 @@ VOICE_LIST = (
 # says "no price"), never a guess.
 PRICE_SOURCE = f"a third-party transcription of Google's pricing page, as of 2024-06 ({PRICING})"
 MODELS = (
-    Model("standard", SYNTHESIZE.key, "en-US-Standard-C", usd_per_million_chars=Decimal("4"),
-          price_note=f"Standard: $4 per 1M characters ({PRICE_SOURCE}, read {PRICES_READ})"),
-    Model("wavenet", SYNTHESIZE.key, "en-US-Wavenet-F", usd_per_million_chars=Decimal("16"),
-          price_note=f"WaveNet: $16 per 1M characters ({PRICE_SOURCE}, read {PRICES_READ})"),
-    Model("neural2", SYNTHESIZE.key, "en-US-Neural2-F",
-          price_note="Neural2: no price in the stored material (Google's pricing page is not stored)"),
-    Model("studio", SYNTHESIZE.key, "en-US-Studio-O",
-          price_note="Studio: no price in the stored material (Google's pricing page is not stored)"),
-    Model("chirp3-hd", SYNTHESIZE.key, "en-US-Chirp3-HD-Kore",
-          price_note="Chirp 3: HD: no price in the stored material (Google's pricing page is not stored)"),
+    Model("standard", SYNTHESIZE.key, "en-US-Standard-C", ),
+    Model("wavenet", SYNTHESIZE.key, "en-US-Wavenet-F", ),
+    Model("neural2", SYNTHESIZE.key, "en-US-Neural2-F"),
+    Model("studio", SYNTHESIZE.key, "en-US-Studio-O"),
+    Model("chirp3-hd", SYNTHESIZE.key, "en-US-Chirp3-HD-Kore"),
 )
 
 REFUSALS = Refusals(

@@ -51,10 +51,9 @@ VOICE_LIST = (Voice("Arista-PlayAI", "en-US", "female", models=("playai-tts",)),
               Voice("autumn", "en-US", "female", models=("canopylabs/orpheus-v1-english",)))
 
 MODELS = (
-    Model("canopylabs/orpheus-v1-english", SPEECH.key, "autumn", price_note="no price in the stored material",
+    Model("canopylabs/orpheus-v1-english", SPEECH.key, "autumn",
           description="Orpheus v1 English on Groq (voice autumn)"),
-    Model("playai-tts", SPEECH.key, "Arista-PlayAI", price_note="no price in the stored material",
-          description="PlayAI TTS on Groq (voice Arista-PlayAI)"),
+    Model("playai-tts", SPEECH.key, "Arista-PlayAI", description="PlayAI TTS on Groq (voice Arista-PlayAI)"),
 )
 
 REFUSALS = Refusals(

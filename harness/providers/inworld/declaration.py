@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -92,15 +90,11 @@ STREAM = Endpoint(
 VOICE_LIST = (Voice("Ashley", "en-US", "Female"), Voice("Dennis", "en-US", "Male"), Voice("Hades", "en-US", "Male"))
 
 MODELS = (
-    Model("inworld-tts-1.5-max", SYNTHESIZE.key, "Ashley", usd_per_million_chars=Decimal("10"),
-          price_note=f"TTS-1.5 Max: $10 per 1M characters ({PRICES_READ}; a transcription of {PRICING})",
-          max_chars=2000, description="Inworld TTS-1.5 Max (voice Ashley)"),
-    Model("inworld-tts-1.5-mini", SYNTHESIZE.key, "Ashley", usd_per_million_chars=Decimal("5"),
-          price_note=f"TTS-1.5 Mini: $5 per 1M characters ({PRICES_READ}; a transcription of {PRICING})",
-          max_chars=2000, description="Inworld TTS-1.5 Mini (voice Ashley)"),
+    Model("inworld-tts-1.5-max", SYNTHESIZE.key, "Ashley", max_chars=2000,
+          description="Inworld TTS-1.5 Max (voice Ashley)"),
+    Model("inworld-tts-1.5-mini", SYNTHESIZE.key, "Ashley", max_chars=2000,
+          description="Inworld TTS-1.5 Mini (voice Ashley)"),
     Model("inworld-tts-1.5-max-stream", STREAM.key, "Ashley", sets={"/modelId": "inworld-tts-1.5-max"},
-          usd_per_million_chars=Decimal("10"),
-          price_note=f"as TTS-1.5 Max: $10 per 1M characters ({PRICES_READ}; a transcription of {PRICING})",
           max_chars=2000, description="Inworld TTS-1.5 Max over /tts/v1/voice:stream (voice Ashley)"),
 )
 

@@ -4,8 +4,6 @@ answering the audio as the body, the `X-API-Key` header, and the blizzard model 
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -69,9 +67,7 @@ SYNTHESIZE = Endpoint(
 VOICE_LIST = (Voice("leah", "en-US", "female"),)
 
 MODELS = (
-    Model("blizzard", SYNTHESIZE.key, "leah", usd_per_million_chars=Decimal("50"),
-          price_note=f"Indie plan overage: $0.05 per 1,000 characters ({PRICES_READ}; a transcription of {PRICING}; "
-                     "Pro $0.045, Premium $0.035)", max_chars=MAX_TEXT_CHARS,
+    Model("blizzard", SYNTHESIZE.key, "leah", max_chars=MAX_TEXT_CHARS,
           description="LMNT blizzard (voice leah)"),
 )
 

@@ -7,8 +7,6 @@ characters.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -128,9 +126,6 @@ def _model(name: str, usd: str, words: str, *, streamed: bool = False) -> Model:
     # A streamed model is its own offering (`-stream`), the request naming the model as it is (`sets`).
     return Model(f"{name}-stream" if streamed else name, (SYNTHESIZE_STREAM if streamed else SYNTHESIZE).key,
                  "English_expressive_narrator", sets={"/model": name} if streamed else {},
-                 usd_per_million_chars=Decimal(usd),
-                 price_note=f"{words}: ${usd} per 1M characters, pay as you go ({PRICES_READ}; a transcription of "
-                            f"{PRICING})",
                  max_chars=MAX_TEXT_CHARS,
                  description=f"MiniMax {name}{', streamed' if streamed else ''} (voice English_expressive_narrator)")
 

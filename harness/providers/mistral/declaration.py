@@ -110,24 +110,17 @@ CARD_NOTE = f"Voxtral TTS (26.03): $16 per million characters ({CARD_READ}; {MOD
 LATEST = "voxtral-mini-tts-latest"  # an API name of voxtral-mini-tts-2603 (MODEL_CARD)
 
 MODELS = (
-    Model("voxtral-mini-tts-3-0", SPEECH.key, "voice_478", usd_per_million_chars=Decimal("13"),
-          price_note=f"Voxtral Speech 3: $13 per million generated characters ({PRICES_READ}; {PRICING})",
-          description="Voxtral Speech 3 (voice voice_478)"),
-    Model("voxtral-mini-tts-2603", SPEECH.key, "en_paul_neutral", usd_per_million_chars=CARD_PRICE,
-          price_note=CARD_NOTE, description="Voxtral TTS 2603 (en_paul_neutral)"),
-    Model(LATEST, SPEECH.key, "en_paul_neutral", usd_per_million_chars=CARD_PRICE, price_note=CARD_NOTE,
+    Model("voxtral-mini-tts-3-0", SPEECH.key, "voice_478", description="Voxtral Speech 3 (voice voice_478)"),
+    Model("voxtral-mini-tts-2603", SPEECH.key, "en_paul_neutral", description="Voxtral TTS 2603 (en_paul_neutral)"),
+    Model(LATEST, SPEECH.key, "en_paul_neutral",
           description="voxtral-mini-tts-latest, the model card's alias of voxtral-mini-tts-2603 (en_paul_neutral)"),
     # The same models answered as one JSON document (`stream` false): their own offerings, the request naming the
     # model as it is (`sets` at the model slot).
     Model("voxtral-mini-tts-3-0-sync", SPEECH_SYNC.key, "voice_478", sets={"/model": "voxtral-mini-tts-3-0"},
-          usd_per_million_chars=Decimal("13"),
-          price_note=f"Voxtral Speech 3: $13 per million generated characters ({PRICES_READ}; {PRICING})",
           description="Voxtral Speech 3, not streamed (voice voice_478)"),
     Model("voxtral-mini-tts-2603-sync", SPEECH_SYNC.key, "en_paul_neutral", sets={"/model": "voxtral-mini-tts-2603"},
-          usd_per_million_chars=CARD_PRICE, price_note=CARD_NOTE,
           description="Voxtral TTS 2603, not streamed (en_paul_neutral)"),
     Model(f"{LATEST}-sync", SPEECH_SYNC.key, "en_paul_neutral", sets={"/model": LATEST},
-          usd_per_million_chars=CARD_PRICE, price_note=CARD_NOTE,
           description="voxtral-mini-tts-latest (voxtral-mini-tts-2603), not streamed (en_paul_neutral)"),
 )
 

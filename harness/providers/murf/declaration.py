@@ -70,9 +70,9 @@ GENERATE = Endpoint(
 VOICE_LIST = (Voice("en-US-natalie", "en-US", "female"), Voice("en-US-terrell", "en-US", "male"))
 
 MODELS = (
-    Model("FALCON", STREAM.key, "en-US-natalie", price_note="no price in the stored material",
+    Model("FALCON", STREAM.key, "en-US-natalie",
           description="Murf Falcon over /v1/speech/stream (voice en-US-natalie)"),
-    Model("GEN2", GENERATE.key, "en-US-natalie", price_note="no price in the stored material",
+    Model("GEN2", GENERATE.key, "en-US-natalie",
           description="Murf Gen2 over /v1/speech/generate (voice en-US-natalie)"),
 )
 

@@ -57,7 +57,7 @@ SPEAK = Endpoint(
 VOICE_LIST = (Voice("8e9c4bc8-3979-48ab-8626-df53befc2090", "en"),)
 
 MODELS = (Model("neuphonic", SPEAK.key, "8e9c4bc8-3979-48ab-8626-df53befc2090",
-                price_note="no price in the stored material", description="Neuphonic SSE speech (the client's voice)"),)
+                description="Neuphonic SSE speech (the client's voice)"),)
 
 REFUSALS = Refusals(
     invalid=Refusal(400, "400", "{detail}"),

@@ -18,8 +18,6 @@ than estimated.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -111,17 +109,17 @@ _MINI = (f"per token ($0.60 per 1M text input tokens, $12.00 per 1M audio output
          f"alone ({PRICES_READ}; {MODEL_PRICES_PAGE})")
 
 MODELS = (
-    Model("tts-1", SPEECH.key, "alloy", usd_per_million_chars=Decimal("15"), price_note=_TTS1, max_chars=4096,
+    Model("tts-1", SPEECH.key, "alloy", max_chars=4096,
           description="tts-1 (voice alloy)"),
-    Model("tts-1-hd", SPEECH.key, "alloy", usd_per_million_chars=Decimal("30"), price_note=_TTS1_HD, max_chars=4096,
+    Model("tts-1-hd", SPEECH.key, "alloy", max_chars=4096,
           description="tts-1-hd (voice alloy)"),
     # The benchmark asks gpt-4o-mini-tts for SSE and times its first audio, as before.
-    Model("gpt-4o-mini-tts", SPEECH_SSE.key, "alloy", price_note=_MINI, max_chars=4096,
+    Model("gpt-4o-mini-tts", SPEECH_SSE.key, "alloy", max_chars=4096,
           description="gpt-4o-mini-tts, streamed as SSE (voice alloy)"),
     # The same model answered as the audio file (`stream_format` audio): its own offering, the request naming the model
     # as it is (`sets` at the model slot).
-    Model("gpt-4o-mini-tts-audio", SPEECH.key, "alloy", sets={"/model": "gpt-4o-mini-tts"}, price_note=_MINI,
-          max_chars=4096, description="gpt-4o-mini-tts, the audio file (voice alloy)"),
+    Model("gpt-4o-mini-tts-audio", SPEECH.key, "alloy", sets={"/model": "gpt-4o-mini-tts"}, max_chars=4096,
+          description="gpt-4o-mini-tts, the audio file (voice alloy)"),
 )
 
 REFUSALS = Refusals(

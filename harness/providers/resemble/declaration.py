@@ -76,9 +76,8 @@ STREAM = Endpoint(
 VOICE_LIST = (Voice("55592656", "en-US"),)
 
 MODELS = (
-    Model("resemble", SYNTHESIZE.key, "55592656", price_note="no price in the stored material",
-          description="Resemble synthesis (voice 55592656)"),
-    Model("resemble-stream", STREAM.key, "55592656", price_note="no price in the stored material",
+    Model("resemble", SYNTHESIZE.key, "55592656", description="Resemble synthesis (voice 55592656)"),
+    Model("resemble-stream", STREAM.key, "55592656",
           description="Resemble streaming synthesis over HTTP (voice 55592656)"),
 )
 

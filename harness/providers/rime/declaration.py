@@ -72,8 +72,7 @@ SYNTHESIZE = Endpoint(
 VOICE_LIST = (Voice("celeste", "en-US", models=("arcana", "arcanav2")), Voice("lyra", "en-US", models=("coda",)),
               Voice("cove", "en-US", models=("mistv2", "mist")))
 
-MODELS = tuple(Model(name, SYNTHESIZE.key, voice, price_note="no price in the stored material",
-                     description=f"Rime {name} (voice {voice})")
+MODELS = tuple(Model(name, SYNTHESIZE.key, voice, description=f"Rime {name} (voice {voice})")
                for name, voice in (("coda", "lyra"), ("arcana", "celeste"), ("mistv2", "cove")))
 
 REFUSALS = Refusals(

@@ -109,15 +109,13 @@ VOICE_LIST = (
 _UNPRICED = (f"Bulbul v3: ₹30 per 10K characters ({PRICES_READ}; a transcription of {PRICING}); rupees only, no USD "
              "basis documented: no USD price")
 MODELS = (
-    Model("bulbul:v3", SYNTHESIZE.key, "shubh", price_note=_UNPRICED, max_chars=MAX_TEXT_CHARS,
+    Model("bulbul:v3", SYNTHESIZE.key, "shubh", max_chars=MAX_TEXT_CHARS,
           description="Sarvam Bulbul v3 (voice shubh)"),
-    Model("bulbul:v4-flash", SYNTHESIZE.key, "simran_en_customer", price_note="not on the transcribed price list; "
-          "rupees only there", max_chars=MAX_TEXT_CHARS,
+    Model("bulbul:v4-flash", SYNTHESIZE.key, "simran_en_customer", max_chars=MAX_TEXT_CHARS,
           description="Sarvam Bulbul v4-flash (voice simran_en_customer)"),
-    Model("bulbul:v2", SYNTHESIZE.key, "anushka", price_note="not on the transcribed price list; rupees only there",
-          max_chars=1500, description="Sarvam Bulbul v2 (voice anushka)"),
-    Model("bulbul:v3-stream", STREAM.key, "shubh", sets={"/model": "bulbul:v3"}, price_note=_UNPRICED,
-          max_chars=MAX_TEXT_CHARS, description="Sarvam Bulbul v3 over /text-to-speech/stream (voice shubh)"),
+    Model("bulbul:v2", SYNTHESIZE.key, "anushka", max_chars=1500, description="Sarvam Bulbul v2 (voice anushka)"),
+    Model("bulbul:v3-stream", STREAM.key, "shubh", sets={"/model": "bulbul:v3"}, max_chars=MAX_TEXT_CHARS,
+          description="Sarvam Bulbul v3 over /text-to-speech/stream (voice shubh)"),
 )
 
 # Codes and statuses from the errors page; the messages are the sandbox's own words where none is quoted.

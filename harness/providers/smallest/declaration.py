@@ -89,12 +89,10 @@ SYNTHESIZE = Endpoint(
 # "emily" is the voice of the client's examples; catalogs differ per model ("Voice catalogs differ").
 VOICE_LIST = (Voice("emily", "en-US", "female"),)
 
-MODELS = (*(Model(name, LIVE.key, "emily", price_note="no price in the stored material",
-                  description=f"Smallest.ai {name} (voice emily)")
+MODELS = (*(Model(name, LIVE.key, "emily", description=f"Smallest.ai {name} (voice emily)")
             for name in ("lightning_v3.1", "lightning_v3.1_pro")),
           # The same models over the synchronous endpoint: their own offerings, the request naming each as it is.
           *(Model(f"{name}-sync", SYNTHESIZE.key, "emily", sets={"/model": name},
-                  price_note="no price in the stored material",
                   description=f"Smallest.ai {name} over the synchronous /waves/v1/tts (voice emily)")
             for name in ("lightning_v3.1", "lightning_v3.1_pro")))
 

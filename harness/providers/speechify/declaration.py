@@ -5,8 +5,6 @@ two Simba models priced per million characters.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -137,24 +135,17 @@ VOICE_LIST = (Voice("george", "en-US", "male"), Voice("henry", "en-US", "male"),
               Voice("sophia", "en-US", "female"))
 
 MODELS = (
-    Model("simba-english", SYNTHESIZE.key, "george", usd_per_million_chars=Decimal("10"),
-          price_note=f"Pay-As-You-Go: from $6-$10 per 1M characters, $10 taken ({PRICES_READ}; a transcription "
-                     f"of {PRICING})", max_chars=2000, description="Simba English (voice george)"),
-    Model("simba-multilingual", SYNTHESIZE.key, "george", usd_per_million_chars=Decimal("10"),
-          price_note=f"Pay-As-You-Go: from $6-$10 per 1M characters, $10 taken ({PRICES_READ}; a transcription "
-                     f"of {PRICING})", max_chars=2000, description="Simba Multilingual (voice george)"),
+    Model("simba-english", SYNTHESIZE.key, "george", max_chars=2000, description="Simba English (voice george)"),
+    Model("simba-multilingual", SYNTHESIZE.key, "george", max_chars=2000,
+          description="Simba Multilingual (voice george)"),
     # The same model over the stream endpoint (its own offering; the request names it simba-english).
     Model("simba-english-stream", STREAM.key, "george", sets={"/model": "simba-english"},
-          usd_per_million_chars=Decimal("10"),
-          price_note=f"as simba-english: $10 per 1M characters ({PRICES_READ}; a transcription of {PRICING})",
           max_chars=20_000, description="Simba English over /v1/audio/stream (voice george)"),
     # The stream with timestamps serves the streaming-native models only ("the legacy `simba-english` and
     # `simba-multilingual` models return 400 `speech_marks_unsupported` here"): simba-3.0, its default, in the
     # changelog's voice george. No stored price names a model: the pay-as-you-go rate, as for the others.
-    Model("simba-3.0", TIMED_STREAM.key, "george", usd_per_million_chars=Decimal("10"),
-          price_note=f"the pay-as-you-go rate, which names no model: $10 per 1M characters ({PRICES_READ}; a "
-                     f"transcription of {PRICING})",
-          max_chars=20_000, description="Simba 3.0 over /v1/audio/stream/with-timestamps (voice george)"),
+    Model("simba-3.0", TIMED_STREAM.key, "george", max_chars=20_000,
+          description="Simba 3.0 over /v1/audio/stream/with-timestamps (voice george)"),
 )
 
 # The codes and messages are the sandbox's own words: the stored pages quote no error body beyond "an error

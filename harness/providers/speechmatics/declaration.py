@@ -5,8 +5,6 @@ the bearer key. Free while in preview.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -53,8 +51,7 @@ GENERATE = Endpoint(
 # "sarah: English (UK) female voice", "theo: English (UK) male voice", "megan: English (UK) female voice" (SDK)
 VOICE_LIST = (Voice("sarah", "en-GB", "female"), Voice("theo", "en-GB", "male"), Voice("megan", "en-GB", "female"))
 
-MODELS = (Model("speechmatics-tts", GENERATE.key, "sarah", usd_per_million_chars=Decimal("0"),
-                price_note=f"\"Text to speech is currently in preview and free to use\" ({PRICES_READ}; {QUICKSTART})",
+MODELS = (Model("speechmatics-tts", GENERATE.key, "sarah",
                 description="Speechmatics text to speech, preview (voice sarah)"),)
 
 # The client's own words for 401 and 403; the rest are the sandbox's (the stored material quotes no error body).

@@ -86,14 +86,13 @@ VOICE_LIST = (Voice("tara", "en-US", "female", models=("canopylabs/orpheus-3b-0.
 
 MODELS = (
     Model("canopylabs/orpheus-3b-0.1-ft", SPEECH.key, "tara",
-          price_note="no per-character price in the stored material", description="Orpheus 3B (voice tara)"),
+          description="Orpheus 3B (voice tara)"),
     Model("hexgrad/Kokoro-82M", SPEECH.key, "af_alloy",
-          price_note="no per-character price in the stored material", description="Kokoro 82M (voice af_alloy)"),
+          description="Kokoro 82M (voice af_alloy)"),
     # The same models answered as one file (`stream` false): their own offerings, the request naming the model.
     Model("canopylabs/orpheus-3b-0.1-ft-sync", SPEECH_SYNC.key, "tara", sets={"/model": "canopylabs/orpheus-3b-0.1-ft"},
-          price_note="no per-character price in the stored material", description="Orpheus 3B, not streamed (tara)"),
+          description="Orpheus 3B, not streamed (tara)"),
     Model("hexgrad/Kokoro-82M-sync", SPEECH_SYNC.key, "af_alloy", sets={"/model": "hexgrad/Kokoro-82M"},
-          price_note="no per-character price in the stored material",
           description="Kokoro 82M, not streamed (voice af_alloy)"),
 )
 

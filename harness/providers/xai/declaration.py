@@ -4,8 +4,6 @@ the audio as the body, the bearer key, five voices, and one price per million ch
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -69,10 +67,8 @@ SYNTHESIZE = Endpoint(
 VOICE_LIST = tuple(Voice(name, "en-US") for name in ("eve", "ara", "leo", "rex", "sal"))
 
 MODELS = (
-    Model("grok-tts", SYNTHESIZE.key, "eve", usd_per_million_chars=Decimal("4.20"),
-          price_note=f"$4.20 / 1M characters (xAI's Models and Pricing page, last updated 2026-04-15, read "
-                     f"{PRICES_READ}; the request names no model)",
-          max_chars=MAX_TEXT_CHARS, description="xAI text to speech (voice eve; the request names no model)"),
+    Model("grok-tts", SYNTHESIZE.key, "eve", max_chars=MAX_TEXT_CHARS,
+          description="xAI text to speech (voice eve; the request names no model)"),
 )
 
 REFUSALS = Refusals(

@@ -1,0 +1,44 @@
+"""Prices as providers bill them: price sheets (data), counting rules, and the one module of arithmetic.
+
+`sheet` reads a provider's price sheet (`harness/data/prices/<provider>.toml`, or a team's `[prices]`);
+`charge` plans a request's cost from its text and prices what an answer says it billed; `user` reads a team's
+own rates. Every face asks here; see docs/costs.md.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from harness.core.packaged import PRICES, data_path
+from harness.core.prices.charge import (
+    STALE_AFTER_DAYS,
+    Charge,
+    Quantity,
+    billed,
+    billed_quantities,
+    billing_gap,
+    charge,
+    per_hour_usd,
+    per_million_characters_usd,
+    planned,
+    stale,
+    text_quantities,
+)
+from harness.core.prices.sheet import PAY_AS_YOU_GO, Conversion, PriceSheet, Rate, SheetLibrary, load_sheet, parse_sheet
+from harness.core.prices.units import Counting, Unit, count, unit_named
+from harness.core.prices.user import parse_price, parse_prices_table, replaced_note
+
+
+@cache
+def builtin_sheets() -> SheetLibrary:
+    """The built-in providers' published prices, shipped with the package."""
+    return SheetLibrary(data_path(PRICES))
+
+
+__all__ = [
+    "PAY_AS_YOU_GO", "STALE_AFTER_DAYS", "Charge", "Conversion", "Counting", "PriceSheet", "Quantity", "Rate",
+    "SheetLibrary", "Unit", "billed", "billed_quantities", "billing_gap", "builtin_sheets", "charge", "count",
+    "load_sheet",
+    "parse_price", "parse_prices_table", "parse_sheet", "per_hour_usd", "per_million_characters_usd", "planned",
+    "replaced_note", "stale", "text_quantities", "unit_named",
+]

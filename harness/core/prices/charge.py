@@ -1,0 +1,188 @@
+"""The arithmetic of a price: what a request is planned to cost before it is sent, and what the provider's
+answer says it billed. Every face (the plan, the budget, the dry run, `providers`, the report, `history`)
+asks here; nothing else multiplies a rate.
+
+Before sending, a unit counted from the text (characters under the provider's rule, bytes, a request) is exact;
+a unit of the answer is estimated, and stated as such with an upper bound the budget reserves:
+
+- text tokens: the rate's documented characters a token (else 4, the usual rule of thumb for English BPE
+  tokenisers), at most one token a UTF-8 byte (a token is at least one byte);
+- seconds of audio: 15 characters a second of speech (English read aloud at about 150 words a minute), at most
+  `SLOWEST_CHARS_PER_SECOND` (a slow, careful reading);
+- audio tokens: those seconds at the rate's documented tokens a second (none documented: no estimate).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, Decimal
+
+from harness.core.prices.sheet import PriceSheet, Rate
+from harness.core.prices.units import Counting, Unit, count
+
+CHARS_PER_TOKEN = Decimal(4)
+CHARS_PER_SECOND = Decimal(15)
+SLOWEST_CHARS_PER_SECOND = Decimal(5)
+STALE_AFTER_DAYS = 180  # a price read longer ago is marked stale on every face (`--price-max-age`)
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    unit: Unit
+    count: Decimal
+    upper: Decimal  # the most it can be (== count where it is counted or billed)
+    how: str  # counted | estimated | billed
+
+    @property
+    def exact(self) -> bool:
+        return self.how != "estimated"
+
+
+@dataclass(frozen=True, slots=True)
+class Charge:
+    """A request's cost under a sheet's rates: in the sheet's currency and in USD, with its upper bound."""
+
+    amount: Decimal
+    upper: Decimal
+    currency: str
+    usd: Decimal | None  # None: the sheet's currency has no dated conversion
+    upper_usd: Decimal | None
+    quantities: tuple[Quantity, ...]
+    rates: tuple[Rate, ...]
+    how: str  # one line: the rates times the quantities, and how each was had
+
+    @property
+    def estimated(self) -> bool:
+        return any(not q.exact for q in self.quantities)
+
+
+def text_quantities(text: str, counting: Counting, rates: Sequence[Rate]) -> dict[Unit, Quantity]:
+    """What `rates` meter, counted or estimated from the text alone."""
+    chars = Decimal(count(text, counting))
+    plain = Decimal(len(text))
+    utf8 = Decimal(len(text.encode("utf-8")))
+    seconds = plain / CHARS_PER_SECOND
+    slowest = plain / SLOWEST_CHARS_PER_SECOND
+    found: dict[Unit, Quantity] = {}
+    for rate in rates:
+        unit = rate.metered
+        if unit is Unit.CHARACTERS:
+            found[unit] = Quantity(unit, chars, chars, "counted")
+        elif unit is Unit.BYTES:
+            found[unit] = Quantity(unit, utf8, utf8, "counted")
+        elif unit is Unit.REQUESTS:
+            found[unit] = Quantity(unit, Decimal(1), Decimal(1), "counted")
+        elif unit is Unit.TEXT_TOKENS:
+            per = rate.chars_per_token or CHARS_PER_TOKEN
+            found[unit] = Quantity(unit, _ceil(plain / per), max(utf8, Decimal(1)), "estimated")
+        elif unit is Unit.AUDIO_SECONDS:
+            found[unit] = Quantity(unit, seconds, slowest, "estimated")
+        elif unit is Unit.AUDIO_MINUTES:
+            found[unit] = Quantity(unit, seconds / 60, slowest / 60, "estimated")
+        elif unit is Unit.AUDIO_TOKENS and rate.tokens_per_second is not None:
+            found[unit] = Quantity(unit, _ceil(seconds * rate.tokens_per_second),
+                                   _ceil(slowest * rate.tokens_per_second), "estimated")
+    return found
+
+
+def _ceil(value: Decimal) -> Decimal:
+    return value.to_integral_value(rounding=ROUND_CEILING)
+
+
+def _metered(rate: Rate, units: Decimal) -> Decimal:
+    if rate.minimum_units is not None:
+        units = max(units, rate.minimum_units)
+    if rate.increment:
+        units = _ceil(units / rate.increment) * rate.increment
+    return units
+
+
+def _cost(rate: Rate, units: Decimal) -> Decimal:
+    amount = _metered(rate, units) * rate.per_unit
+    return max(amount, rate.minimum) if rate.minimum is not None else amount
+
+
+def charge(sheet: PriceSheet, rates: Sequence[Rate], quantities: Mapping[Unit, Quantity]) -> Charge | None:
+    """The cost of `quantities` at `rates`; None where a rate meters a unit not among them."""
+    if not rates or any(rate.metered not in quantities for rate in rates):
+        return None
+    amount = sum((_cost(rate, quantities[rate.metered].count) for rate in rates), Decimal(0))
+    upper = sum((_cost(rate, quantities[rate.metered].upper) for rate in rates), Decimal(0))
+    parts = []
+    for rate in rates:
+        quantity = quantities[rate.metered]
+        parts.append(f"{rate.words(sheet.currency)} × {_amount(quantity.count)} {quantity.unit.value.replace('_', ' ')}"
+                     f" ({quantity.how}{'' if quantity.exact else f', at most {_amount(quantity.upper)}'})")
+    used = tuple(quantities[rate.metered] for rate in rates)
+    return Charge(amount, upper, sheet.currency, sheet.usd(amount), sheet.usd(upper), used, tuple(rates),
+                  " + ".join(parts))
+
+
+def _amount(value: Decimal) -> str:
+    return format(value.normalize(), "f") if value == value.to_integral_value() else f"{value:.2f}"
+
+
+def planned(sheet: PriceSheet, offering: str, text: str, *, plan: str | None = None,
+            on: dt.date | None = None) -> Charge | None:
+    """What a request for `offering` speaking `text` is planned to cost; None where the sheet prices it not, or
+    meters something that cannot be estimated from the text (audio tokens with no documented rate a second)."""
+    rates = sheet.rates_for(offering, plan, on)
+    return charge(sheet, rates, text_quantities(text, sheet.counting, rates))
+
+
+def billed(sheet: PriceSheet, offering: str, units: Mapping[Unit, Decimal], *, plan: str | None = None,
+           on: dt.date | None = None) -> Charge | None:
+    """What the provider billed, from the units its answer says it billed (a request is one request); None where
+    the answer says nothing of a unit the offering is priced in."""
+    return charge(sheet, sheet.rates_for(offering, plan, on), billed_quantities(units))
+
+
+def billed_quantities(units: Mapping[Unit, Decimal]) -> dict[Unit, Quantity]:
+    """An answer's billed units as quantities (a request is one request; seconds are minutes too)."""
+    quantities = {unit: Quantity(unit, value, value, "billed") for unit, value in units.items()}
+    quantities.setdefault(Unit.REQUESTS, Quantity(Unit.REQUESTS, Decimal(1), Decimal(1), "billed"))
+    if Unit.AUDIO_SECONDS in quantities and Unit.AUDIO_MINUTES not in quantities:
+        seconds = quantities[Unit.AUDIO_SECONDS].count
+        quantities[Unit.AUDIO_MINUTES] = Quantity(Unit.AUDIO_MINUTES, seconds / 60, seconds / 60, "billed")
+    return quantities
+
+
+def billing_gap(plan: Charge, units: Mapping[Unit, Decimal]) -> str | None:
+    """Where what the answer billed differs from the plan beyond the provider's counting rule: a count from the
+    text (characters, bytes) that is not what the rule counts, or an estimated unit past its upper bound."""
+    for quantity in plan.quantities:
+        got = units.get(quantity.unit)
+        if got is None:
+            continue
+        name = quantity.unit.value.replace("_", " ")
+        if quantity.exact and got != quantity.count:
+            return f"billed {_amount(got)} {name} where its counting rule gives {_amount(quantity.count)}"
+        if not quantity.exact and got > quantity.upper:
+            return f"billed {_amount(got)} {name}, more than the plan's upper bound {_amount(quantity.upper)}"
+    return None
+
+
+def stale(rate: Rate, today: dt.date | None = None, max_age_days: int = STALE_AFTER_DAYS) -> bool:
+    """A published price read longer ago than `max_age_days` (or never dated) may no longer be the provider's."""
+    if rate.configured:
+        return False
+    if rate.read is None:
+        return True
+    return ((today or dt.date.today()) - rate.read).days > max_age_days
+
+
+def per_million_characters_usd(usd: Decimal | None, characters: int) -> float | None:
+    """A cost as USD per 1M characters, the figure every provider's price can be compared on."""
+    if usd is None or characters <= 0:
+        return None
+    return float(usd) * 1_000_000 / characters
+
+
+def per_hour_usd(usd: Decimal | None, audio_seconds: float | None) -> float | None:
+    """A cost as USD per hour of audio produced."""
+    if usd is None or not audio_seconds or not math.isfinite(audio_seconds) or audio_seconds <= 0:
+        return None
+    return float(usd) * 3600 / audio_seconds
