@@ -15,7 +15,7 @@ command runs (`harness.history.changes.find_changes`, latency's log scale):
 
 Every table is printed as Markdown (docs/history.md quotes them). Runs in about two minutes on 2 cores:
 
-    python benchmarks/perf/history_detection.py [--runs 20] [--repeats 2000] [--workers 2]
+    python benchmarks/perf/history_detection.py [--runs 20] [--repeats 2000] [--workers 2] [--smoke]
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
+import smoke_mode  # beside this script
 
 from harness.history.changes import ALPHA, _prediction_statistic, find_changes
 
@@ -181,14 +182,14 @@ def calibration_table(runs: int, repeats: int) -> list[str]:
     return rows
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=20, help="runs in each series (the newest included)")
     parser.add_argument("--repeats", type=int, default=2000, help="series per false-alarm cell")
     parser.add_argument("--detection-repeats", type=int, default=400, help="series per detection cell")
     parser.add_argument("--first-night-repeats", type=int, default=300, help="series per bisection step")
     parser.add_argument("--workers", type=int, default=2)
-    options = parser.parse_args()
+    options = smoke_mode.parse(parser, argv, runs=8, repeats=2, detection_repeats=1, first_night_repeats=1, workers=1)
     started = time.perf_counter()
     with ProcessPoolExecutor(options.workers) as pool:
         print(f"False alarms: {options.repeats} series of {options.runs} runs per row, no change\n")
