@@ -165,7 +165,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--url", help="origin of a running sandbox (default: start one)")
     parser.add_argument("--in-process", action="store_true", help="run the sandbox in a thread of this process")
     parser.add_argument("--texts", type=int, default=len(TEXTS), help="texts rotated over the jobs")
-    args = smoke_mode.parse(parser, argv, jobs=4, clients=1, connections=4, poll=0.02, timeout=60.0, texts=1)
+    args = smoke_mode.parse(parser, argv, jobs=4, clients=1, connections=4, poll=0.02, timeout=60.0, texts=1,
+                            in_process=True)
     with target(args.url, args.in_process) as (origin, key):
         asyncio.run(drive(origin, key, args.jobs, args.clients, args.connections, args.poll, args.timeout,
                           args.texts))
