@@ -14,7 +14,9 @@ Goals (issue 14): ``default`` >= 4x openai-whisper's clips/s with pooled WER wit
 Model loading is excluded from the timings (warm-up first); wall-clock time on a shared 2-core machine
 varies, so quote ``uptime`` beside the figures.
 
-    python benchmarks/perf/asr_throughput.py [--sentences 20] [--seed 14] [--modes default,ray-2] [--json]
+    python benchmarks/perf/asr_throughput.py [--sentences 20] [--seed 14] [--modes default,ray-2] [--json] [--smoke]
+
+``--smoke`` transcribes one sentence's clips on the default path only (openai-whisper and Ray are extras).
 
 ``--json`` prints one object per mode and line on stdout: {"mode", "clips", "clips_per_s", "pooled_wer",
 "ratio_vs_openai_whisper"}; the readable summary then goes to stderr.
@@ -30,6 +32,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
+
+import smoke_mode  # beside this script
 
 from harness.scoring import DecodingSettings, normalizer_for, pooled_wer, score_transcript
 from harness.scoring.asr.faster import FasterWhisperBackend
@@ -101,14 +105,14 @@ def run_mode(mode: str, clips: list[HardClip], batch_size: int) -> ModeResult:
         executor.close()
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sentences", type=int, default=20, help="en_read items (clips = items x voices x 4)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--batch-size", type=int, default=8, help="clips per batch, and per Ray task")
     parser.add_argument("--modes", default=",".join(MODES), help=f"comma list of {', '.join(MODES)}")
     parser.add_argument("--json", action="store_true", help="one JSON object per mode and line")
-    args = parser.parse_args()
+    args = smoke_mode.parse(parser, argv, sentences=1, modes="default")
     chosen = {mode.strip() for mode in args.modes.split(",") if mode.strip()}
     modes = [mode for mode in MODES if mode in chosen]
     unknown = sorted(chosen - set(MODES))

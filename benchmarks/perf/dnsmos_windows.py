@@ -4,7 +4,7 @@
 Clips of the lengths the benchmark produces (the sandbox's sentences, about 3 s) and longer ones, from the
 repository's reference voices repeated. For each length: windows kept, then medians of CPU seconds per clip
 over the rounds for both ways, their ratio and the largest difference between their outputs.
-Run: python benchmarks/perf/dnsmos_windows.py [--rounds N]. Nothing is asserted.
+Run: python benchmarks/perf/dnsmos_windows.py [--rounds N] [--seconds 3,6,12,20] [--smoke]. Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import onnxruntime
+import smoke_mode  # beside this script
 
 from harness.scoring.audio import decode_audio
 from harness.scoring.dnsmos import INPUT_SAMPLES, SAMPLE_RATE, kept_windows
@@ -32,10 +33,11 @@ def _cpu(run: object) -> tuple[float, object]:
     return time.process_time() - start, result
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
+    parser.add_argument("--seconds", default=",".join(f"{s:g}" for s in SECONDS), help="clip lengths, comma-separated")
+    args = smoke_mode.parse(parser, argv, rounds=1, seconds="3")
 
     model = Path(str(importlib.resources.files("speechmos") / "dnsmos_models" / "sig_bak_ovr.onnx"))
     options = onnxruntime.SessionOptions()
@@ -44,7 +46,7 @@ def main() -> None:
     split = SplitP835(model, options)
     voice = decode_audio((VOICES / "joe_reference.wav").read_bytes()).mono_at(SAMPLE_RATE).astype(np.float32)
     print(f"{'clip':>6} {'windows':>8} {'whole s':>8} {'split s':>8} {'ratio':>6} {'max diff':>9}")
-    for seconds in SECONDS:
+    for seconds in (float(s) for s in args.seconds.split(",")):
         clip = np.resize(voice, int(seconds * SAMPLE_RATE))
         audio = clip
         while len(audio) < INPUT_SAMPLES:

@@ -29,7 +29,10 @@ rows against the sandbox's wallet, and (phase 2) credentials that crossed origin
 figures: paid results lost, corrupted clips stored as ok, key fragments found in written files, tracebacks
 in the bad-input sweep, Ctrl-C trials ending cleanly.
 
-    python benchmarks/perf/fault_soak.py [--jobs-per-model 8] [--scale 0.05] [--keep DIR]
+    python benchmarks/perf/fault_soak.py [--jobs-per-model 8] [--scale 0.05] [--keep DIR] [--smoke]
+
+`--smoke` runs every phase at its smallest: one job a model, one kill on the fast profile, no HTML report, two
+outage cases at scale 0.001, two bad inputs, one Ctrl-C trial; seconds, and its figures are no soak.
 
 Goal (issues 11 and 20): 0 completed results lost, 0 double submissions, 0 keys found, 0 credentials
 crossing origins, cost rows equal to the sandbox wallet to the cent, 0 corrupted clips, 0 tracebacks,
@@ -62,8 +65,9 @@ from harness.sandbox.server import Sandbox, running
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # the planted key's forms are the tests' own (tests/helpers/planted.py)
+import smoke_mode  # noqa: E402  (beside this script)
 from soak_inputs import sweep  # noqa: E402
-from soak_interrupts import trials  # noqa: E402
+from soak_interrupts import TRIALS, trials  # noqa: E402
 from soak_outages import outages, ranges  # noqa: E402
 
 from tests.helpers import planted  # noqa: E402
@@ -153,19 +157,19 @@ def figures(db: Path, sandbox: Sandbox, key: str) -> Figures:
 # --- phase 1: kill -9 and resume against the built-in sandbox -------------------------------------------
 
 
-def crashes(work: Path, per_model: int) -> tuple[Figures, list[str]]:
+def crashes(work: Path, per_model: int, cycles: int = 3, profile: str = "chaos") -> tuple[Figures, list[str]]:
     out = work / "crashes"
     db = out / "runs.db"
-    first = bench("--out", str(out), "--sandbox-profile", "chaos", "--seed", "11", *MODELS,
+    first = bench("--out", str(out), "--sandbox-profile", profile, "--seed", "11", *MODELS,
                   "--corpus", f"en_read:{per_model}", "--concurrency", "6", "--job-timeout", "120",
                   "--polling", "fixed", "--poll-interval", "0.2")
     log: list[str] = []
     run_id = None
     planned = 2 * per_model
-    for cycle in (1, 2, 3):
+    for cycle in range(1, cycles + 1):
         command = first if run_id is None else bench("--resume", run_id, "--out", str(out))
         process = subprocess.Popen(command, env=environment(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        target = cycle * planned // 4
+        target = cycle * planned // (cycles + 1)
         while True:
             seen = states(db)
             ended = seen["done"] + seen["failed"] + seen["skipped"] + seen["unfetched"]
@@ -266,7 +270,7 @@ def serve(handler: type[BaseHTTPRequestHandler]) -> ThreadingHTTPServer:
     return server
 
 
-def hostile(work: Path, per_model: int) -> tuple[Figures, dict[str, int], list[str]]:
+def hostile(work: Path, per_model: int, report: bool = True) -> tuple[Figures, dict[str, int], list[str]]:
     out = work / "hostile"
     with running("fast", 12, providers=("pixazo",)) as sb, httpx.Client(trust_env=False, timeout=30) as client:
         sb.add_key("pixazo", PLANTED)
@@ -279,7 +283,7 @@ def hostile(work: Path, per_model: int) -> tuple[Figures, dict[str, int], list[s
             url = f"http://127.0.0.1:{front.server_address[1]}"
             run = subprocess.run(
                 bench("--target", url, "--out", str(out), *MODELS, "--corpus", f"en_read:{per_model}",
-                      "--concurrency", "6", "--polling", "fixed", "--poll-interval", "0.05", report=True),
+                      "--concurrency", "6", "--polling", "fixed", "--poll-interval", "0.05", report=report),
                 env=environment(PIXAZO_API_KEY=PLANTED), capture_output=True, timeout=600)
         finally:
             front.shutdown()
@@ -291,20 +295,29 @@ def hostile(work: Path, per_model: int) -> tuple[Figures, dict[str, int], list[s
     return found, dict(Elsewhere.credentials), log
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs-per-model", type=int, default=8)
     parser.add_argument("--scale", type=float, default=0.05, help="seconds of the soak per second of an outage")
     parser.add_argument("--keep", type=Path, default=None, help="write here and keep (default: a temporary folder)")
-    args = parser.parse_args()
+    parser.add_argument("--no-report", dest="report", action="store_false",
+                        help="phase 2 writes no HTML report (its key scan then covers the rest of the folder)")
+    parser.add_argument("--kills", type=int, default=3, help="kill -9 and resume cycles of phase 1")
+    parser.add_argument("--crash-profile", default="chaos", help="the sandbox profile of phase 1")
+    parser.add_argument("--outages", default="", help="phase 3's cases, comma-separated (default: all)")
+    parser.add_argument("--inputs", type=int, default=None, help="phase 5's first N bad inputs (default: all)")
+    parser.add_argument("--trials", default="", help="phase 6's trials, their indices in soak_interrupts.TRIALS, "
+                        "comma-separated (default: all)")
+    args = smoke_mode.parse(parser, argv, jobs_per_model=1, scale=0.001, kills=1, crash_profile="fast",
+                            outages="status-5s,status-past-deadline", inputs=2, trials="4", report=False)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="fault-soak-") as temporary:
         work = args.keep or Path(temporary)
         work.mkdir(parents=True, exist_ok=True)
-        crashed, crash_log = crashes(work, args.jobs_per_model)
-        crashed.show("phase 1: chaos profile, three kill -9 + resume cycles, built-in sandbox")
+        crashed, crash_log = crashes(work, args.jobs_per_model, args.kills, args.crash_profile)
+        crashed.show(f"phase 1: {args.crash_profile} profile, {args.kills} kill -9 + resume cycles, built-in sandbox")
         print("\n".join(crash_log))
-        fronted, crossed, front_log = hostile(work, args.jobs_per_model // 2)
+        fronted, crossed, front_log = hostile(work, max(1, args.jobs_per_model // 2), args.report)
         fronted.show("phase 2: hostile front (503, truncated, cross-origin redirects, key echoed in every form)")
         print("\n".join(front_log))
         print(f"  credentials received by another origin  {sum(crossed.values())} {crossed or ''}")
@@ -314,14 +327,14 @@ def main() -> None:
               f"{len(planted.forms(PLANTED))} forms, every 8-character piece)")
         for hit in hits[:20]:
             print(f"    {hit}")
-        waited = outages(work, args.scale)
+        waited = outages(work, args.scale, tuple(filter(None, args.outages.split(","))))
         print(f"phase 3: outages at scale {args.scale:g} (status 5-60 s, media 60-300 s, two past the deadline)")
         print(f"  jobs {waited.jobs}; charged {waited.charged}; unfetched after the first pass {waited.unfetched_first}"
               f" (summary said pending {waited.pending_said}); done after --resume {waited.done}; "
               f"paid results lost {waited.lost}; {waited.real_s:.0f} s real time")
         stored, corrupted, clips, played = ranges(work, args.jobs_per_model, bench, environment)
         print(f"phase 4: range answers {dict(played)}: {stored}/{clips} clips stored as ok, {corrupted} corrupted")
-        swept = sweep(work)
+        swept = sweep(work, limit=args.inputs)
         tracebacks = [o for o in swept if o.traceback]
         unclean = [o for o in swept if not o.clean]
         print(f"phase 5: bad inputs {len(swept)}: tracebacks {len(tracebacks)}; killed by a signal "
@@ -330,7 +343,8 @@ def main() -> None:
         for outcome in unclean[:20]:
             print(f"    exit {outcome.code}, {outcome.lines} lines{', boxed' if outcome.boxed else ''}: "
                   f"{' '.join(outcome.args)[:150]!r}")
-        interrupted = trials(work / "interrupts")
+        chosen = tuple(TRIALS[int(i)] for i in args.trials.split(",")) if args.trials else TRIALS
+        interrupted = trials(work / "interrupts", chosen)
         clean = sum(1 for t in interrupted if t.clean)
         early = sum(1 for t in interrupted if t.in_interpreter_start_up)
         print(f"phase 6: Ctrl-C trials ending cleanly {clean}/{len(interrupted)}"

@@ -15,7 +15,7 @@ command runs (`harness.history.changes.find_changes`, latency's log scale):
 
 Every table is printed as Markdown (docs/history.md quotes them). Runs in about two minutes on 2 cores:
 
-    python benchmarks/perf/history_detection.py [--runs 20] [--repeats 2000] [--workers 2]
+    python benchmarks/perf/history_detection.py [--runs 20] [--repeats 2000] [--workers 2] [--smoke]
 """
 
 from __future__ import annotations
@@ -24,10 +24,11 @@ import argparse
 import time
 import zlib
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
+import smoke_mode  # beside this script
 
 from harness.history.changes import ALPHA, _prediction_statistic, find_changes
 
@@ -111,7 +112,7 @@ def _percent(share: float) -> str:
     return f"{share:.1%}"
 
 
-def false_alarm_table(runs: int, repeats: int, pool: ProcessPoolExecutor) -> list[str]:
+def false_alarm_table(runs: int, repeats: int, pool: Executor) -> list[str]:
     cells = [Cell(noise, count, runs, repeats) for noise in NOISES for count in TRANSIENT_COUNTS]
     rows = [f"| noise (5% scale) | transients | flagged (stated: at most {ALPHA:.0%}) | by segmentation | "
             "by the newest-run gate |", "| --- | --- | --- | --- | --- |"]
@@ -121,7 +122,7 @@ def false_alarm_table(runs: int, repeats: int, pool: ProcessPoolExecutor) -> lis
     return rows
 
 
-def detection_table(runs: int, repeats: int, pool: ProcessPoolExecutor) -> list[str]:
+def detection_table(runs: int, repeats: int, pool: Executor) -> list[str]:
     where = {"newest run (first night: flagged)": runs - 1, "3 runs back (dated at its run +-1)": runs - 3}
     cells = [Cell(noise, count, runs, repeats, SIGMA, factor, at) for noise in NOISES for count in TRANSIENT_COUNTS
              for at in where.values() for factor in STEPS.values()]
@@ -143,7 +144,7 @@ def _step(factor: float) -> str:
     return f"above x{LARGEST_STEP:.0f}" if factor >= LARGEST_STEP * 0.999 else f"+{factor - 1:.0%}"
 
 
-def first_night_table(repeats: int, pool: ProcessPoolExecutor) -> list[str]:
+def first_night_table(repeats: int, pool: Executor) -> list[str]:
     pairs = [(sigma, history) for sigma in FIRST_NIGHT_SIGMAS for history in FIRST_NIGHT_HISTORIES]
     found = dict(zip(pairs, pool.map(smallest_first_night_step, *zip(*pairs, strict=True),
                                      [repeats] * len(pairs)), strict=True))
@@ -181,16 +182,18 @@ def calibration_table(runs: int, repeats: int) -> list[str]:
     return rows
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=20, help="runs in each series (the newest included)")
     parser.add_argument("--repeats", type=int, default=2000, help="series per false-alarm cell")
     parser.add_argument("--detection-repeats", type=int, default=400, help="series per detection cell")
     parser.add_argument("--first-night-repeats", type=int, default=300, help="series per bisection step")
     parser.add_argument("--workers", type=int, default=2)
-    options = parser.parse_args()
+    options = smoke_mode.parse(parser, argv, runs=8, repeats=2, detection_repeats=1, first_night_repeats=1, workers=1)
     started = time.perf_counter()
-    with ProcessPoolExecutor(options.workers) as pool:
+    # One worker: this process's own thread, no fork (a smoke run inside the test suite's threaded workers).
+    pool: Executor = ProcessPoolExecutor(options.workers) if options.workers > 1 else ThreadPoolExecutor(1)
+    with pool:
         print(f"False alarms: {options.repeats} series of {options.runs} runs per row, no change\n")
         print("\n".join(false_alarm_table(options.runs, options.repeats, pool)))
         print(f"\nDetection: {options.detection_repeats} series of {options.runs} runs per cell, the step found\n")

@@ -23,6 +23,8 @@ the interval's median width, and the status polls per job.
 
     python benchmarks/perf/latency_accuracy.py [--items 24] [--skews -5,0,5] [--stampings ...] [--json]
 
+`--smoke`: one text per model, skew 0, the documented stamps, every mode, on the fast profile (seconds).
+
 To look at one case's outliers: `--providers pixelapi --modes poll --stampings rounding --keep DIR` runs
 only those, and keeps runs.db (every poll) with truth.jsonl (each job's truth beside its stored figures).
 
@@ -51,6 +53,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import smoke_mode  # beside this script
 
 from harness.bench.config import BenchConfig, PollingMode
 from harness.bench.runner import Runner, prepare
@@ -236,7 +239,7 @@ def _print_table(results: list[dict[str, Any]]) -> None:
                   f"{figure['median_width_ms']!s:>8}")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     # 24: a p95 over fewer jobs is little more than their maximum.
     parser.add_argument("--items", type=int, default=24, help="en_read items per model")
@@ -254,7 +257,7 @@ def main() -> int:
                         "provider, mode (and level)")
     parser.add_argument("--keep", type=Path, help="keep runs.db in this folder (to look at the polls), and "
                         "each job's truth beside its stored figures (truth.jsonl)")
-    args = parser.parse_args()
+    args = smoke_mode.parse(parser, argv, items=1, skews="0", stampings="documented", profile="fast")
 
     skews = [float(s) for s in args.skews.split(",")]
     only = frozenset(args.providers.split(",")) if args.providers else None

@@ -3,7 +3,7 @@
 The sandbox loads its voice with sleeping threads (harness.speech._piper); `PiperVoice.load` keeps
 onnxruntime's default, which spins. Each setting renders the same sentences alone and beside busy processes
 (the benchmark's client, its scorer, other CI jobs): medians of wall and CPU seconds per round.
-Run: python benchmarks/perf/piper_spinning.py [--rounds N] [--busy K]. Nothing is asserted.
+Run: python benchmarks/perf/piper_spinning.py [--rounds N] [--busy K] [--sentences N] [--smoke]. Nothing is asserted.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import multiprocessing
 import statistics
 import time
 from collections.abc import Callable
+
+import smoke_mode  # beside this script
 
 from harness.speech._piper import PiperBackend
 
@@ -28,18 +30,19 @@ def _spin(stop: multiprocessing.synchronize.Event) -> None:
         pass
 
 
-def _round(render: Callable[[str], object]) -> tuple[float, float]:
+def _round(render: Callable[[str], object], sentences: int) -> tuple[float, float]:
     wall, cpu = time.perf_counter(), time.process_time()
-    for sentence in SENTENCES * 3:
+    for sentence in (SENTENCES * 3)[:sentences]:
         render(sentence)
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--busy", type=int, default=2, help="busy processes beside the renders")
-    args = parser.parse_args()
+    parser.add_argument("--sentences", type=int, default=3 * len(SENTENCES), help="renders per round")
+    args = smoke_mode.parse(parser, argv, rounds=1, busy=0, sentences=1)
 
     from piper import PiperVoice, SynthesisConfig
 
@@ -48,7 +51,7 @@ def main() -> None:
     voices = {"spinning (onnxruntime's default)": PiperVoice.load(model, config_path=config),
               "sleeping (the sandbox's)": backend.load("joe")}
     settings = SynthesisConfig(length_scale=1.0, noise_scale=0.0, noise_w_scale=0.0)
-    for busy in (0, args.busy):
+    for busy in sorted({0, args.busy}):
         stop = multiprocessing.Event()
         spinners = [multiprocessing.Process(target=_spin, args=(stop,)) for _ in range(busy)]
         for process in spinners:
@@ -58,7 +61,7 @@ def main() -> None:
                 def render(text: str, voice: PiperVoice = voice) -> object:
                     return [chunk.audio_float_array for chunk in voice.synthesize(text, settings)]
                 render("warm up")
-                rounds = [_round(render) for _ in range(args.rounds)]
+                rounds = [_round(render, args.sentences) for _ in range(args.rounds)]
                 wall = statistics.median(r[0] for r in rounds)
                 cpu = statistics.median(r[1] for r in rounds)
                 print(f"{busy} busy  {label:<34} wall {wall:6.2f} s  cpu {cpu:6.2f} s  (median of {args.rounds})")

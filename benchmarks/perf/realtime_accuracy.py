@@ -14,7 +14,7 @@ was written to the socket. For each job:
                                  `harness.core.playback`, over the sandbox's write instants), in a second
                                  run whose sockets carry the fault `stall-<N>` (each stream stalls N times)
 
-    python benchmarks/perf/realtime_accuracy.py [--items 6] [--stalls 2] [--text-rate 40] [--json]
+    python benchmarks/perf/realtime_accuracy.py [--items 6] [--stalls 2] [--text-rate 40] [--json] [--smoke]
 
     replay_ttfa_abs_error_ms     the committed recording of that provider and mode replayed at its offsets
                                  (benchmarks/perf/replay_accuracy.py): |replayed − recorded| first token to
@@ -42,6 +42,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # tests.helpers: the one providers file of the realtime tests, and how one takes effect
 
+import smoke_mode  # noqa: E402  (beside this script)
 from served import served_sandbox  # noqa: E402  (beside this script)
 
 from harness.bench.config import BenchConfig  # noqa: E402
@@ -141,13 +142,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", default="realistic", help="the sandbox's timing profile")
     parser.add_argument("--replays", type=int, default=5, help="replays of each recording (replay_ttfa_abs_error_ms)")
     parser.add_argument("--json", action="store_true", help="one JSON line per provider and mode")
-    args = parser.parse_args(argv)
+    parser.add_argument("--providers", default=",".join(PROVIDERS), help="of eleven, carte, dgram: comma-separated")
+    args = smoke_mode.parse(parser, argv, items=1, stalls=1, profile="fast", replays=1, providers="dgram",
+                            text_rate=200.0)
     lines = []
     with (tempfile.TemporaryDirectory() as folder, _declared(Path(folder)),
           served_sandbox("--profile", args.profile) as url):
         base = BenchConfig().updated(corpus=(f"en_read:{args.items}",), out=Path(folder), concurrency="4")
         store = Store(Path(folder) / "runs.db")
-        for provider in PROVIDERS:
+        for provider in args.providers.split(","):
             for mode, rate in (("whole", None), ("token-rate", args.text_rate)):
                 plain = _run(base, store, url, provider, rate, 0)
                 stalled = _run(base, store, url, provider, rate, args.stalls)
@@ -156,20 +159,21 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{provider:<7} {mode:<10} |err| p95 {lines[-1]['p95_abs_error_ms']} ms, coverage "
                           f"{lines[-1]['coverage']}, underrun count error {lines[-1]['underrun_count_error']}",
                           file=sys.stderr)
-    lines = _with_replay(lines, args.replays)
+    lines = _with_replay(lines, args.replays, tuple(args.providers.split(",")))
     if args.json:
         for line in lines:
             print(json.dumps(line, sort_keys=True))
     return 0
 
 
-def _with_replay(lines: list[dict[str, Any]], repeats: int) -> list[dict[str, Any]]:
+def _with_replay(lines: list[dict[str, Any]], repeats: int, providers: tuple[str, ...] = PROVIDERS
+                 ) -> list[dict[str, Any]]:
     """Each provider and mode's `replay_ttfa_abs_error_ms` (benchmarks/perf/replay_accuracy.py: its
     committed recording replayed, first token to first audio as `bench run` reads it, the largest
     |replayed − recorded| over the replays); TTS.ai's SSE stream gets a line of its own."""
     from replay_accuracy import replay_ttfa_errors  # beside this script
 
-    replays = {(row["provider"], row["mode"]): row for row in replay_ttfa_errors(repeats)}
+    replays = {(row["provider"], row["mode"]): row for row in replay_ttfa_errors(repeats, providers)}
     merged = [line | {"replay_ttfa_abs_error_ms": replays.pop((line["provider"], line["mode"]), {}).get(
         "replay_ttfa_abs_error_ms")} for line in lines]
     return merged + [{"provider": provider, "mode": mode, "replay_ttfa_abs_error_ms": row["replay_ttfa_abs_error_ms"]}

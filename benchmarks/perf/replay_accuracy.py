@@ -19,7 +19,7 @@ Goal (issue 24): within ±5 ms. The recordings were made against the
 sandbox (`pytest contracts/ --tts-target sandbox --tts-record-mode=all`); the WebSocket ones' providers
 are the test declarations of tests/helpers/realtime.py.
 
-    python benchmarks/perf/replay_accuracy.py [--repeats 5] [--json]
+    python benchmarks/perf/replay_accuracy.py [--repeats 5] [--json] [--smoke]
 
 `replay_ttfa_errors(repeats)` is the function another script (benchmarks/perf/realtime_accuracy.py) calls.
 """
@@ -40,6 +40,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # the WebSocket recordings' providers are the tests' declarations
 
 import httpx  # noqa: E402
+import smoke_mode  # noqa: E402  (beside this script)
 
 from harness.bench.exchange import send  # noqa: E402
 from harness.bench.socket_speech import heard, read_frames  # noqa: E402
@@ -82,8 +83,7 @@ async def _replayed_sse_ttfa(answer: Recorded) -> float:
 
 def _session_ttfa(channel: Channel, session: Session) -> float | None:
     """First token to first audio as `bench run` measures a socket job (harness.bench.socket_speech)."""
-    events, _, _ = read_frames(channel, session)
-    first_token, audio = heard(channel, session, events, "utterance-1")
+    first_token, audio = heard(channel, session, read_frames(channel, session).events, "utterance-1")
     return float(stream_figures(audio, first_token)["ttfa_ms"]) if audio else None
 
 
@@ -104,13 +104,13 @@ def _sse_row(repeats: int) -> dict[str, Any]:
     return _row(scenario.provider, "whole", _recorded_sse_ttfa(answer), replayed)
 
 
-def _session_rows(repeats: int) -> list[dict[str, Any]]:
+def _session_rows(repeats: int, only: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "tts-harness.toml"
         path.write_text(realtime_toml(), encoding="utf-8")
         providers = declared.parse(path.read_text(encoding="utf-8"), path).providers()
     rows = []
-    for provider in providers:
+    for provider in (p for p in providers if not only or p.name in only):
         channel = provider.channels[0]
         for check, mode in MODES.items():
             file = REPO / "fixtures" / "realtime" / provider.name / f"{check}.json"
@@ -126,16 +126,17 @@ def _session_rows(repeats: int) -> list[dict[str, Any]]:
     return rows
 
 
-def replay_ttfa_errors(repeats: int = 5) -> list[dict[str, Any]]:
-    """One row per provider and mode: the recorded TTFA, the replayed ones, and the error's p50 and max."""
-    return [_sse_row(repeats), *_session_rows(repeats)]
+def replay_ttfa_errors(repeats: int = 5, only: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """One row per provider and mode (of the WebSocket providers in `only` where given): the recorded TTFA, the
+    replayed ones, and the error's p50 and max."""
+    return [_sse_row(repeats), *_session_rows(repeats, only)]
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=5, help="replays of each recording (default 5)")
     parser.add_argument("--json", action="store_true", help="one JSON line per provider and mode")
-    options = parser.parse_args()
+    options = smoke_mode.parse(parser, argv, repeats=1)
     rows = replay_ttfa_errors(options.repeats)
     for row in rows:
         if options.json:

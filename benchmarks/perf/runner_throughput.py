@@ -5,7 +5,7 @@ comes from its cache): what is measured is the harness — request building and 
 trace, response validation, polling, audio checks and hashing, and one SQLite transaction per job — not
 the voice. Client CPU is this process's CPU time (user + system) during the run, divided by the jobs.
 
-    python benchmarks/perf/runner_throughput.py [--jobs 600] [--concurrency 64]
+    python benchmarks/perf/runner_throughput.py [--jobs 600] [--concurrency 64] [--smoke]
 
 Goal (issue 4): >= 300 jobs/s and <= 1 ms client CPU per job on this machine.
 """
@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import httpx
+import smoke_mode  # beside this script
 
 from harness.bench.config import BenchConfig
 from harness.bench.runner import Runner, prepare
@@ -64,14 +65,16 @@ async def _execute(runner: Runner, concurrency: int) -> None:
         await runner.execute(client)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jobs", type=int, default=600)
     parser.add_argument("--texts", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=8, help="8 measured best here: httpcore's pool "
                         "scan grows with the pool (3.9 ms CPU per request at 64 in flight, 0.97 ms at 8)")
     parser.add_argument("--model", default="chatterbox")
-    args = parser.parse_args()
+    parser.add_argument("--floor-requests", type=int, default=1024, help="bare httpx requests for the floor")
+    parser.add_argument("--warm-repeats", type=int, default=20, help="jobs per text the runner learns from")
+    args = smoke_mode.parse(parser, argv, jobs=4, texts=1, concurrency=2, floor_requests=8, warm_repeats=2)
 
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     server = subprocess.Popen([sys.executable, "-c", SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -79,7 +82,7 @@ def main() -> int:
     try:
         assert server.stdout is not None
         url = server.stdout.readline().strip()
-        floor_rate, floor_cpu = asyncio.run(_floor(url, args.concurrency))
+        floor_rate, floor_cpu = asyncio.run(_floor(url, args.concurrency, args.floor_requests))
         providers = {k: v for k, v in benchmarkable().items() if k == "pixazo"}
         with tempfile.TemporaryDirectory() as folder:
             corpus = _corpus(Path(folder), args.texts)
@@ -90,7 +93,7 @@ def main() -> int:
             with open_target(base, list(providers.values())) as target:
                 # Not measured: fill the sandbox's render cache, then let the runner learn how long
                 # cached jobs take (its duration model would otherwise remember the cold renders).
-                for repeats in (1, 20):
+                for repeats in (1, args.warm_repeats):
                     warm = base.updated(repeats=repeats)
                     warm_runner = Runner(prepare(warm, providers, store, target.reference_url), store, target)
                     warm_runner.record_plan()

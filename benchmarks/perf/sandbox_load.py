@@ -13,6 +13,7 @@ concurrency 1, ~100 at 50, against a server that answers ~1,300/s to a raw async
     python benchmarks/perf/sandbox_load.py --jobs 200 --clients 10
     python benchmarks/perf/sandbox_load.py --url http://127.0.0.1:8765   # a running `tts-harness serve`
     python benchmarks/perf/sandbox_load.py --in-process                  # sandbox in a thread of this process
+    python benchmarks/perf/sandbox_load.py --smoke                       # a few jobs, one text: seconds
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import smoke_mode  # beside this script
 from served import served_sandbox
 
 import harness
@@ -43,10 +45,10 @@ TEXTS = (
 TERMINAL = {"COMPLETED", "FAILED", "ERROR"}
 
 
-def requests_for(voice_url: str) -> list[tuple[str, dict[str, Any]]]:
-    """(path, body) of every model x text combination."""
+def requests_for(voice_url: str, texts: int = len(TEXTS)) -> list[tuple[str, dict[str, Any]]]:
+    """(path, body) of every model x text combination (the first `texts` texts)."""
     jobs: list[tuple[str, dict[str, Any]]] = []
-    for text in TEXTS:
+    for text in TEXTS[:texts]:
         jobs.append(("/voice-clone/v1/xtts-v2/generate", {"speaker": voice_url, "text": text}))
         jobs.append(("/chatterbox-text-to-speech/v1/chatterbox-text-to-speech-request", {"text": text}))
         jobs.append(("/vibevoice/v1/vibevoice/generateRequest",
@@ -102,10 +104,10 @@ async def one_job(client: httpx.AsyncClient, base: str, headers: dict[str, str],
 
 
 async def drive(origin: str, key: str, jobs: int, clients: int, connections: int, poll_s: float,
-                timeout_s: float) -> None:
+                timeout_s: float, texts: int = len(TEXTS)) -> None:
     base = origin + mount_path("pixazo", "gateway")
     headers = {"Ocp-Apim-Subscription-Key": key}
-    catalogue = requests_for(sandbox_voice_url(origin))
+    catalogue = requests_for(sandbox_voice_url(origin), texts)
     per_client = max(1, connections // clients)
     limits = httpx.Limits(max_connections=per_client, max_keepalive_connections=per_client)
     timeout = httpx.Timeout(timeout_s, pool=None)
@@ -153,7 +155,7 @@ def target(url: str | None, in_process: bool) -> Iterator[tuple[str, str]]:
         yield served, default_key("pixazo")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jobs", type=int, default=1000, help="concurrent jobs (default 1000)")
     parser.add_argument("--clients", type=int, default=20, help="httpx clients the jobs are spread over")
@@ -162,9 +164,12 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=300.0, help="give a job up after this many seconds")
     parser.add_argument("--url", help="origin of a running sandbox (default: start one)")
     parser.add_argument("--in-process", action="store_true", help="run the sandbox in a thread of this process")
-    args = parser.parse_args()
+    parser.add_argument("--texts", type=int, default=len(TEXTS), help="texts rotated over the jobs")
+    args = smoke_mode.parse(parser, argv, jobs=4, clients=1, connections=4, poll=0.02, timeout=60.0, texts=1,
+                            in_process=True)
     with target(args.url, args.in_process) as (origin, key):
-        asyncio.run(drive(origin, key, args.jobs, args.clients, args.connections, args.poll, args.timeout))
+        asyncio.run(drive(origin, key, args.jobs, args.clients, args.connections, args.poll, args.timeout,
+                          args.texts))
 
 
 if __name__ == "__main__":

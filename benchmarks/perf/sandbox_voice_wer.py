@@ -6,7 +6,7 @@ as badly. Renders every item of ``benchmarks/corpora/en_read.json`` with each en
 needed; espeak-ng too where it is installed), scores them with the default ``Scorer`` and prints pooled
 WER, the per-utterance mean, error counts, flags and the worst items of each voice.
 
-    python benchmarks/perf/sandbox_voice_wer.py [--corpus PATH] [--limit N] [--worst 5] [--json]
+    python benchmarks/perf/sandbox_voice_wer.py [--corpus PATH] [--limit N] [--worst 5] [--json] [--smoke]
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import smoke_mode  # beside this script
 import soundfile
 
 from harness.scoring import ClipInput, ClipScore, Scorer, pooled_wer
@@ -58,13 +59,13 @@ def summarise(label: str, items: list[dict[str, str]], scores: list[ClipScore], 
     }
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--limit", type=int, default=None, help="score only the first N items")
     parser.add_argument("--worst", type=int, default=5, help="show this many worst items per voice")
     parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
+    args = smoke_mode.parse(parser, argv, limit=1, worst=1)
 
     corpus = json.loads(args.corpus.read_text())
     items = corpus["items"][: args.limit]

@@ -9,7 +9,7 @@ The pairs span the range similarity takes in a benchmark: corpus sentences spoke
 voices (Piper at several pitches and rates, the degraded Piper voice) against the committed reference
 clips (the Piper voice, espeak-ng's) and against other renditions.
 
-    python benchmarks/perf/similarity_agreement.py [--pairs 50] [--json]
+    python benchmarks/perf/similarity_agreement.py [--pairs 50] [--json] [--smoke]
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import smoke_mode  # beside this script
 
 from harness.core.target import default_reference_voice, reference_voices_dir
 from harness.scoring.audio import decode_audio
@@ -78,11 +79,11 @@ def cosines_resemblyzer(items: list[tuple[str, np.ndarray, np.ndarray]]) -> list
             for _, clip, reference in items]
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pairs", type=int, default=50)
     parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
+    args = smoke_mode.parse(parser, argv, pairs=2)  # a Pearson r needs two
     items = pairs(args.pairs)
     started = time.perf_counter()
     ours = cosines_numpy(items)

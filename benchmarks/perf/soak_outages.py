@@ -100,7 +100,8 @@ def _corpus(path: Path, items: list[str]) -> Path:
     return path
 
 
-def outages(work: Path, scale: float) -> OutageFigures:
+def outages(work: Path, scale: float, only: tuple[str, ...] = ()) -> OutageFigures:
+    """Every outage case (those named in `only` where given: a smoke run), the run resumed after them."""
     from harness.bench.config import BenchConfig
     from harness.bench.session import run_bench_session
     from harness.bench.summary import summarize
@@ -112,7 +113,7 @@ def outages(work: Path, scale: float) -> OutageFigures:
     out.mkdir(parents=True, exist_ok=True)
     # Each injected reset is logged there; a filter, since the sandbox's uvicorn resets the logger's level.
     logging.getLogger("uvicorn.error").addFilter(_not_an_injected_reset)
-    cases = _cases()
+    cases = {item: case for item, case in _cases().items() if not only or item in only}
     hook = Outages(cases, scale)
     provider = dataclasses.replace(PIXAZO, retry=RetryPolicy(first_s=0.5 * scale, cap_s=30.0 * scale,
                                                              source=f"harness default x {scale:g} (soak)"))

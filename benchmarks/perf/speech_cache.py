@@ -1,7 +1,7 @@
 """Print the speech engine's costs: Piper load, first render, cache hit, espeak-ng, pitch shift, encoding.
 
 Figures for the sandbox's latency budget (its emulated jobs must not be dominated by our own synthesis).
-Run: python benchmarks/perf/speech_cache.py [--repeat N]. Prints medians of N runs; nothing is asserted.
+Run: python benchmarks/perf/speech_cache.py [--repeat N] [--smoke]. Prints medians of N runs; nothing is asserted.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import statistics
 import time
 from collections.abc import Callable
 from functools import partial
+
+import smoke_mode  # beside this script
 
 from harness.speech import AudioFormat, Engine, Rendition, SpeechEngine, encode
 
@@ -26,10 +28,10 @@ def _median_s(action: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
-    repeat = parser.parse_args().repeat
+    repeat = smoke_mode.parse(parser, argv, repeat=1).repeat
 
     uncached = SpeechEngine(cache_size=0)
     start = time.perf_counter()

@@ -7,7 +7,9 @@ slot (the name fixes it: `riff-24khz-16bit-mono-pcm`, a providers file's `pcm_s1
 empty asks for nothing: the server answers at the voice's own rate. The answer's words are its Content-Type where
 the body is the audio (a chunked stream of audio bytes included), and the JSON fields its synthesis declares
 (`Synthesis.format_words`) where the audio travels in JSON: the answer's, or the first event's that says anything,
-in a stream of events — whose own Content-Type names the transport, never the audio.
+in a stream of events — whose own Content-Type names the transport, never the audio. A later event that says its
+audio is in another form than the first one did (another rate, channel count or format: `stream_disagreement`)
+makes the stream no one clip.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from harness.core.audio import REQUEST, Claim
+from harness.core.audio import REQUEST, Claim, canonical_media_type
 from harness.core.drift import resolve
 from harness.core.protocols.http_speech import FormatWords, SpeechService, Synthesis, asked_media_type, read
 from harness.core.spec import Endpoint, Provider
@@ -65,13 +67,46 @@ def header_words(content_type: str | None) -> list[Claim]:
 def json_words(synthesis: Synthesis | None, body: bytes, *, lines: bool = False) -> list[Claim]:
     """What a JSON answer, or the first event of a stream (SSE, or NDJSON `lines`) that says anything, says of
     its audio at the places its synthesis declares; nothing where it declares none."""
+    said = _every_saying(synthesis, body, lines=lines)
+    return said[0][1] if said else []
+
+
+def stream_disagreement(synthesis: Synthesis | None, body: bytes, *, lines: bool = False) -> str | None:
+    """Where a later event of a stream says its audio is in another form than the first event that said anything
+    (another rate, channel count or format at the same place): each event's audio is a piece of one clip, and
+    pieces of two forms joined are no clip of either. None where they agree, or say nothing."""
+    said = _every_saying(synthesis, body, lines=lines)
+    if len(said) < 2:
+        return None
+    number, first = said[0]
+    before = {claim.place: claim for claim in first}
+    for later, claims in said[1:]:
+        for claim in claims:
+            earlier = before.get(claim.place)
+            if earlier is not None and _form(claim) != _form(earlier):
+                return (f"event {later} says {_described(claim)} at {claim.place}, event {number} said "
+                        f"{_described(earlier)}")
+    return None
+
+
+def _every_saying(synthesis: Synthesis | None, body: bytes, *, lines: bool) -> list[tuple[int, list[Claim]]]:
+    """Each document (an event, counted from 1) that says anything of its audio, with what it says."""
     if synthesis is None or synthesis.format_words is None:
         return []
-    for document in _documents(body, lines=lines):
-        found = _said(synthesis, synthesis.format_words, document)
-        if found:
-            return found
-    return []
+    found = []
+    for number, document in enumerate(_documents(body, lines=lines), 1):
+        claims = _said(synthesis, synthesis.format_words, document)
+        if claims:
+            found.append((number, claims))
+    return found
+
+
+def _form(claim: Claim) -> tuple[str | None, int | None, int | None]:
+    return canonical_media_type(claim.media_type), claim.rate, claim.channel_count
+
+
+def _described(claim: Claim) -> str:
+    return claim.media_type if claim.media_type else f"{claim.rate} Hz"
 
 
 def _documents(body: bytes, *, lines: bool) -> list[Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from harness.bench.answer_format import asked_claim, header_words, json_words, synthesis_of
+from harness.bench.answer_format import asked_claim, header_words, json_words, stream_disagreement, synthesis_of
 from harness.bench.audio_keeping import keep_audio
 from harness.bench.exchange import Exchange, ExchangeFailed
 from harness.bench.job import Job
@@ -112,7 +112,12 @@ def _keep_answer(job: Job, exchange: Exchange, *, stream: bool, as_events: bool)
     # What the answer says its audio is: the Content-Type where the body is the audio; where the audio travels in
     # JSON or events, the body's transport type says nothing of it, only the fields the synthesis declares do.
     if as_events or carried is not None:
-        words = json_words(synthesis_of(job.provider, job.endpoint), raw, lines=lines)
+        synthesis = synthesis_of(job.provider, job.endpoint)
+        changed = stream_disagreement(synthesis, raw, lines=lines) if as_events else None
+        if changed is not None:  # the pieces are of two forms: no one clip
+            job.fail("stream", ProtocolError(Redactor(job.services.target.secrets).cut(
+                f"{job.endpoint.signature}: the stream's events disagree on their audio: {changed}", 300)))
+        words = json_words(synthesis, raw, lines=lines)
     else:
         words = header_words(response.headers.get("content-type"))
     keep_audio(job, exchange, "stream" if stream else "submit",

@@ -17,7 +17,15 @@ typer, rich and the commands take a second or more of imports) nothing has start
 once, wherever in an import it lands. While the command runs (`arm`), the first Ctrl-C is the
 `KeyboardInterrupt` above. Once the command has ended (`ending`), a Ctrl-C during interpreter shutdown
 stops at once too, instead of raising in an atexit callback; after the last atexit callback (`_last`) it is
-ignored, since Python then resets its handlers and a Ctrl-C would kill the process without a word. Before
+ignored, since Python then resets its handlers and a Ctrl-C would kill the process without a word.
+
+One place the first Ctrl-C's `KeyboardInterrupt` cannot travel from: a finalizer (an object's `__del__`, a
+generator closed as it is collected, a weakref callback), run wherever the garbage collector happens to run — in
+the middle of any import or allocation, the first request's import of anyio's asyncio backend among them. Python
+prints an exception raised there as "Exception ignored in ..." with its traceback and carries on: the Ctrl-C was
+lost, and a second one then stopped a process that had already printed a traceback. While a command runs
+(`arm`), the unraisable hook (`_swallowed`) treats the interruption a finalizer swallowed as a second Ctrl-C: it
+stops at once, with one line. Before
 the harness's first line runs (the interpreter starting and importing `site`, tens of milliseconds), a
 Ctrl-C is the interpreter's own. This module imports only the built-in `atexit` and `signal` and what
 `import harness` has loaded already (os, sys, contextlib): the entry loads it first.
@@ -39,6 +47,7 @@ if TYPE_CHECKING:
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a process ended by Ctrl-C
 
 _state = {"interrupted": False, "said": False}
+_hooks = {"unraisable": sys.unraisablehook}  # the hook `arm` replaces, for every other unraisable exception
 
 
 def loading() -> None:
@@ -50,8 +59,12 @@ def loading() -> None:
 
 
 def arm() -> None:
-    """While a command runs: the first Ctrl-C raises `KeyboardInterrupt` where the program is."""
+    """While a command runs: the first Ctrl-C raises `KeyboardInterrupt` where the program is; where that is a
+    finalizer, which cannot raise it further, it stops the process at once (`_swallowed`)."""
     signal.signal(signal.SIGINT, _first)
+    if sys.unraisablehook is not _swallowed:
+        _hooks["unraisable"] = sys.unraisablehook
+        sys.unraisablehook = _swallowed
 
 
 def ending() -> None:
@@ -87,6 +100,15 @@ def _first(signum: int, frame: FrameType | None) -> None:
     _state["interrupted"] = True
     signal.signal(signal.SIGINT, _again)
     raise KeyboardInterrupt
+
+
+def _swallowed(unraisable: sys.UnraisableHookArgs) -> None:
+    """An exception a finalizer raised, which Python can only report: the first Ctrl-C's `KeyboardInterrupt`
+    stops the process at once (the command will never see it, and its traceback is no answer to a Ctrl-C);
+    anything else goes to the hook this one replaced."""
+    if _state["interrupted"] and isinstance(unraisable.exc_value, KeyboardInterrupt):
+        _again(signal.SIGINT, None)
+    _hooks["unraisable"](unraisable)
 
 
 def _last() -> None:

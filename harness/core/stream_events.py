@@ -4,9 +4,10 @@ message — or a named problem. One reading for every engine that keeps a stream
 `harness.core.sse` finds where events end (to time them) and passes over what it cannot read; a result cannot:
 an event that is not JSON, audio text that is not base64 or hex, a last line cut mid-way, an error event, a
 declared last event that never came, audio after it — each is a `StreamProblem`, and a stream with one is not
-a result. Where the audio provably stays whole (a message after the end that carries no audio, a last event that
-repeats the whole audio the pieces already gave, a last line that parses though its newline never came) it is a
-finding instead: recorded, never a gap.
+a result (a last event the stream may end without says only the last: no audio after it). Where the audio provably
+stays whole (a message after the end that carries no audio, a last event that repeats the whole audio the pieces
+already gave, a last line that parses though its newline never came) it is a finding instead: recorded, never a
+gap.
 
     sse     events end at a blank line (`\\n`, `\\r\\n` or `\\r` line ends); `data:` lines joined by `\\n`;
             comments, `id:`, `retry:` and events without data carry nothing
@@ -158,7 +159,7 @@ def read_stream(body: bytes, carried: EventStreamBody | NdjsonBody | None, *, li
             pieces.append((event.end, audio))
         if last or (declared.last is None and data.strip() == DONE):
             ended_at = event.end
-    if declared.last is not None and ended_at is None and error is None:
+    if declared.last is not None and declared.last.required and ended_at is None and error is None:
         problems.append(StreamProblem(Problem.NO_END, len(body), "the stream ended before its declared last event"))
     return StreamReading(tuple(pieces), tuple(problems), error, tuple(findings))
 
@@ -198,7 +199,9 @@ def _audio(data: bytes, document: Any, where: AudioAt | None) -> bytes:
 
 
 def _is_last(mark: EventMark | None, name: str, data: bytes, document: Any) -> bool:
-    if mark is None or not (mark.name or mark.data or mark.values):
+    if mark is None or not (mark.name or mark.data or mark.values or mark.present):
+        return False
+    if any(resolve(document, pointer)[1] is None for pointer in mark.present):
         return False
     if mark.name and name != mark.name:
         return False

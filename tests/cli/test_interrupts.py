@@ -11,14 +11,18 @@ the process as a terminal's Ctrl-C is; Python runs the handler at the next instr
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.helpers.cli_runs import in_subprocess
+
 # The child's bootstrap: argv[1] is when to signal (`import:MODULE`, `import-twice:MODULE`, `exit:` from the
-# atexit callback run last, `exit:MODULE` from one registered when MODULE is imported), the rest is the
+# atexit callback run last, `exit:MODULE` from one registered when MODULE is imported, `finalizer:MODULE` from an
+# object's `__del__` as MODULE is imported, `finalizer-twice:MODULE` and a second Ctrl-C after it), the rest is the
 # command line.
 BOOTSTRAP = """
 import atexit, importlib.abc, os, runpy, signal, sys
@@ -36,6 +40,11 @@ class Hook(importlib.abc.MetaPathFinder):
         if when == "exit":
             atexit.register(ctrl_c)  # registered after the CLI's own: runs before its last
             return None
+        if when.startswith("finalizer"):
+            Teardown()  # collected at once: the Ctrl-C lands in its finalizer, as the garbage collector may run one
+            if when == "finalizer-twice":
+                ctrl_c()
+            return None
         if when == "import-twice":
             try:
                 ctrl_c()  # the first Ctrl-C raises here...
@@ -47,6 +56,7 @@ class Hook(importlib.abc.MetaPathFinder):
 class Teardown:
     def __del__(self):
         ctrl_c()
+        sum(range(10))  # Python code after the signal: the handler runs here, inside the finalizer
 
 if when == "teardown":
     keep = Teardown()  # a global of __main__: deleted as Python tears the modules down, after its signal handling
@@ -114,3 +124,20 @@ def test_the_entry_loads_nothing_before_it_sets_the_handler(tmp_path: Path) -> N
     own = {"harness", "harness._version", "harness.cli", "harness.cli.entry", "harness.cli.interrupts"}
     start_up = {"signal", "atexit", "__future__", "contextlib", "importlib"}  # loaded by `site` already, in most setups
     assert loaded <= own | start_up, loaded - own - start_up
+
+
+@pytest.mark.parametrize("when", ["finalizer:anyio._backends._asyncio", "finalizer-twice:anyio._backends._asyncio"])
+def test_ctrl_c_in_a_finalizer_mid_run_stops_at_once_and_the_run_resumes(when: str, tmp_path: Path) -> None:
+    """The first request imports anyio's asyncio backend while the jobs run; a Ctrl-C landing in a finalizer the
+    garbage collector runs there raises where Python can only print it ("Exception ignored" and a traceback) and
+    carry on: the run went on (one Ctrl-C: exit 0), or a second Ctrl-C stopped it after the traceback. It stops at
+    once, with one line, and `--resume` finishes the run."""
+    run = ("bench", "run", "--providers", "pixazo", "--models", "chatterbox", "--corpus", "en_read:2",
+           "--sandbox-profile", "fast", "--no-score", "--no-report", "--out", "out")
+    line, _ = _interrupted(when, *run, cwd=tmp_path)
+    assert line.startswith("interrupted: stopped at once"), line
+    run_id = sqlite3.connect(tmp_path / "out" / "runs.db").execute("SELECT run_id FROM runs").fetchone()[0]
+    resumed = in_subprocess("bench", "run", "--resume", run_id, "--out", "out", cwd=tmp_path)
+    assert resumed.returncode == 0, resumed.stderr[-1500:]
+    states = sqlite3.connect(tmp_path / "out" / "runs.db").execute("SELECT state, COUNT(*) FROM jobs GROUP BY state")
+    assert dict(states.fetchall()) == {"done": 2}

@@ -98,3 +98,17 @@ def test_a_stream_cut_anywhere_is_never_a_clean_result(pieces: list[bytes], wher
     assert read_stream(body, SSE).audio == pieces
     cut = read_stream(body[: int(where * len(body))], SSE)
     assert cut.problems or (cut.audio == pieces and cut.findings)
+
+
+def test_an_end_told_by_a_value_present_ends_the_stream_and_may_never_come() -> None:
+    """Gemini's `finishReason`, set (whatever its value) on the chunk that ends the stream: audio after that event
+    is a problem; a stream that never says it is not one, where the end is not required."""
+    finished = EventStreamBody(audio=AudioAt("/audio"), last=EventMark(present=("/finishReason",), required=False))
+    whole = read_stream(_sse(_delta(b"ab"), {**_delta(b"cd"), "finishReason": "MAX_TOKENS"}), finished)
+    assert whole.audio == [b"ab", b"cd"] and not whole.problems
+    after = read_stream(_sse({**_delta(b"ab"), "finishReason": "STOP"}, _delta(b"cd")), finished)
+    assert [p.kind for p in after.problems] == [Problem.AFTER_END] and after.audio == [b"ab"]
+    unsaid = read_stream(_sse(_delta(b"ab"), {**_delta(b"cd"), "finishReason": None}), finished)
+    assert unsaid.audio == [b"ab", b"cd"] and not unsaid.problems  # null is not said: no end, and none required
+    required = EventStreamBody(audio=AudioAt("/audio"), last=EventMark(present=("/finishReason",)))
+    assert [p.kind for p in read_stream(_sse(_delta(b"ab")), required).problems] == [Problem.NO_END]

@@ -1,4 +1,5 @@
-"""A base install (`pip install tts-harness`, no extras) inside this test environment, for a child process.
+"""A base install (`pip install tts-harness`, no extras) inside this test environment, for a child process; or an
+install with some extras only (`pip install -e .[bench]`, the README's first command).
 
 What the extras bring is read from the project's requirements (pyproject.toml) and the installed
 distributions' metadata, never listed by hand: every distribution the extras require (their dependencies'
@@ -102,19 +103,21 @@ def _closure(name: str, extras: Iterable[str]) -> set[str]:
     return {dist for dist, _ in seen}
 
 
-def extras_only() -> tuple[set[str], set[str]]:
-    """The distributions only the extras bring, and the top-level modules only they provide."""
+def extras_only(kept: Iterable[str] = ()) -> tuple[set[str], set[str]]:
+    """The distributions only the extras bring (beyond those of the `kept` extras), and the top-level modules only
+    they provide."""
     every_extra = list(_project().get("optional-dependencies", {}))
-    hidden = _closure(PROJECT, every_extra) - _closure(PROJECT, ())
+    hidden = _closure(PROJECT, every_extra) - _closure(PROJECT, kept)
     modules = {module for module, dists in metadata.packages_distributions().items()
                if dists and all(canonicalize_name(dist) in hidden for dist in dists)}
     return hidden, modules
 
 
-def base_install_env(folder: Path) -> dict[str, str]:
-    """This environment as a base install: the child's PYTHONPATH starts with a `sitecustomize` (written to
-    `folder`) hiding what only the extras bring; this session's own settings are left out."""
-    distributions, modules = extras_only()
+def base_install_env(folder: Path, extras: Iterable[str] = ()) -> dict[str, str]:
+    """This environment as a base install (with `extras`, where given): the child's PYTHONPATH starts with a
+    `sitecustomize` (written to `folder`) hiding what only the other extras bring; this session's own settings are
+    left out."""
+    distributions, modules = extras_only(extras)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "hidden.json").write_text(json.dumps({"distributions": sorted(distributions),
                                                     "modules": sorted(modules)}), encoding="utf-8")

@@ -43,6 +43,7 @@ def in_process(*args: str, cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: p
         for name, value in (env or {}).items():
             patch.setenv(name, value)
         patch.setattr(sys, "argv", ["tts-harness", *args])
+        patch.setattr(sys, "unraisablehook", sys.unraisablehook)  # main's hook for Ctrl-C in a finalizer: not pytest's
         try:
             main()
             code: object = 0

@@ -159,3 +159,28 @@ def test_deepgram_client_speaks_streams_and_refuses_a_bad_key(leaders: Any, tls:
     assert refused.value.status_code == 401
     assert len(pieces) > 1  # the client yields the body piece by piece as it reads it
     assert _speech_seconds(decode(b"".join(pieces)).samples, 16000) > 0.3
+
+
+def test_deepgram_client_gets_raw_pcm_at_the_asked_rate_for_container_none(leaders: Any, tls: ssl.SSLContext) -> None:
+    """`container=none` asks for the samples alone ("The Container feature allows users to specify the desired file
+    format wrapper for the output audio", Deepgram's Container page; the reference's `container` enum: none, wav,
+    ogg): no RIFF header, 16-bit samples at the asked rate, as many as the WAV answer of the same request holds."""
+    pytest.importorskip("deepgram", reason=MISSING)
+    from deepgram import DeepgramClient
+    from deepgram.environment import DeepgramClientEnvironment
+
+    base = leaders.base_url("deepgram", "api")
+    origin = base.replace("https://", "wss://")
+    environment = DeepgramClientEnvironment(base=base, production=origin, agent=origin, agent_rest=base)
+    model = "aura-2-thalia-en"
+    with httpx.Client(verify=tls, timeout=60) as http:
+        client = DeepgramClient(api_key=leaders.default_key("deepgram"), environment=environment, httpx_client=http)
+        raw = b"".join(client.speak.v1.audio.generate(text=TEXT, model=model, encoding="linear16", container="none",
+                                                      sample_rate=16000))
+        wav = b"".join(client.speak.v1.audio.generate(text=TEXT, model=model, encoding="linear16", container="wav",
+                                                      sample_rate=16000))
+    assert not raw.startswith(b"RIFF") and len(raw) % 2 == 0
+    clip = decode(wav)
+    assert clip.sample_rate == 16000
+    assert len(raw) // 2 == len(clip.samples)  # the same samples at the same rate, only the header gone
+    assert _speech_seconds(decode_raw(raw, "pcm_s16le"), 16000) > 0.3

@@ -21,7 +21,18 @@ from harness.core.protocols.http_speech import (
     build_provider,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
-from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, EventStreamBody, JsonBody, Response, Role
+from harness.core.spec import (
+    AudioAt,
+    Auth,
+    BodyKind,
+    DocDrift,
+    Endpoint,
+    EventMark,
+    EventStreamBody,
+    JsonBody,
+    Response,
+    Role,
+)
 from harness.providers.gemini.models import (
     CLOUD_GUIDE,
     GUIDE,
@@ -67,6 +78,13 @@ GENERATE = Endpoint(
 )
 
 AUDIO_AT = "/candidates/0/content/parts/0/inlineData/data"
+# "It is null while a streamed response is still in progress, and set on the chunk that ends it." (Google's Kotlin
+# client, GenerateContentResponse.finishReason: source: sdk). The event carrying it ends the stream, whatever the
+# reason: audio after it is no part of the answer. No stored page shows a streamed speech answer, so a stream that
+# never says it is not refused for that.
+FINISH_REFERENCE = ("https://googleapis.github.io/kotlin-genai/google-genai-kotlin/com.google.genai.kotlin.types/"
+                    "-generate-content-response/finish-reason.html")
+FINISHED = EventMark(present=("/candidates/0/finishReason",), required=False)
 SAYS = FormatWords(media_type="/candidates/0/content/parts/0/inlineData/mimeType")  # the rate of its samples
 ERRORS = GENERATE.responses[1:]
 
@@ -76,7 +94,8 @@ STREAM = Endpoint(
     summary="streamGenerateContent with audio output (alt=sse): each event a GenerateContentResponse with a piece of "
             "the speech as base64 PCM",
     request=StreamSpeechRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (EventStreamBody(GenerateSpeechResponse, audio=AudioAt(AUDIO_AT, media_type=PCM)),),
+    responses=(Response(200, (EventStreamBody(GenerateSpeechResponse, audio=AudioAt(AUDIO_AT, media_type=PCM),
+                                              last=FINISHED),),
                         "A stream of GenerateContentResponse"), *ERRORS),
     example={"model": "gemini-3.8-flash-tts", "alt": "sse",
              "contents": [{"parts": [{"text": "Say cheerfully: Have a wonderful day!"}]}],
@@ -130,7 +149,7 @@ SERVICE = SpeechService(
     hosts={HOST: "https://generativelanguage.googleapis.com"},
     auth=Auth("x-goog-api-key", others=(Auth("", query="key"),)),
     key_env="GEMINI_API_KEY",
-    docs=(GUIDE, PRICING, SDK, RESPONSE_EXAMPLE, SDK_STREAM, CLOUD_GUIDE),
+    docs=(GUIDE, PRICING, SDK, RESPONSE_EXAMPLE, SDK_STREAM, CLOUD_GUIDE, FINISH_REFERENCE),
     error_model=ErrorBody,
     errors=ErrorShape({"error": {"code": "{status}", "message": "{message}", "status": "{code}"}}),
     refusals=REFUSALS,

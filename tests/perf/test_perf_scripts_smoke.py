@@ -1,0 +1,53 @@
+"""Every script in benchmarks/perf/ runs in the suite in its smoke mode (`--smoke`, benchmarks/perf/smoke_mode.py:
+the whole measurement path at its smallest size, in seconds): a script whose import, or whose use of the harness's
+interfaces, a change breaks fails here, not on the next person who measures with it. The figures are not judged:
+the full runs are the measurements.
+
+Each script is imported from its folder (its siblings, `served`, `replay_accuracy`, `soak_*`, by their bare names, as
+`python benchmarks/perf/<script>.py` finds them) and its `main(["--smoke"])` called in this process. The modules that
+are no script (no `__main__`) are imported: the scripts' runs exercise them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+PERF = Path(__file__).resolve().parents[2] / "benchmarks" / "perf"
+SCRIPTS = sorted(p.stem for p in PERF.glob("*.py") if 'if __name__ == "__main__":' in p.read_text(encoding="utf-8"))
+MODULES = sorted(p.stem for p in PERF.glob("*.py") if p.stem not in SCRIPTS)
+# What a script needs beyond the bench extra: (a module, the extra that installs it).
+NEEDS = {"similarity_agreement": ("resemblyzer", "score-heavy")}
+
+
+def _imported(name: str, monkeypatch: pytest.MonkeyPatch) -> object:
+    monkeypatch.syspath_prepend(str(PERF))
+    return importlib.import_module(name)
+
+
+def test_the_folder_holds_scripts_and_their_modules() -> None:
+    """The parametrisation below is the folder's contents: a new script is smoke-run without being listed."""
+    assert "realtime_accuracy" in SCRIPTS and "replay_accuracy" in SCRIPTS and "fault_soak" in SCRIPTS
+    assert "smoke_mode" in MODULES and "served" in MODULES
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_a_perf_module_imports(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _imported(name, monkeypatch) is not None
+
+
+@pytest.mark.parametrize("name", SCRIPTS)
+def test_a_perf_script_runs_its_smoke_mode(name: str, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    if name in NEEDS:
+        module, extra = NEEDS[name]
+        pytest.importorskip(module, reason=f"{name} needs the {extra} extra: pip install -e .[{extra}]")
+    monkeypatch.setattr(sys, "argv", [str(PERF / f"{name}.py"), "--smoke"])
+    script = _imported(name, monkeypatch)
+    assert script.main(["--smoke"]) in (None, 0)  # type: ignore[attr-defined]
+    said = capsys.readouterr()
+    assert (said.out + said.err).strip(), f"{name} --smoke printed nothing"
