@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.results import dearer, model_figures, read_run
+from harness.results import ModelFigures, dearer, model_figures, read_run
 from harness.results.cost_figures import cost_of
 from harness.results.rows import Row
 from tests.helpers.report_runs import Model, make_run
@@ -18,7 +18,7 @@ BILLED = Model("acme", "metered", 900.0, 0.01, billed=1.0, stale=True)
 NO_PRICE = Model("nopay", "mystery", 900.0, None)
 
 
-def _figures(db: Path, run_id: str) -> dict[str, object]:
+def _figures(db: Path, run_id: str) -> dict[str, ModelFigures]:
     return {f.label: f for f in model_figures(read_run(db, run_id))}
 
 
@@ -40,18 +40,18 @@ def test_figures_say_which_cost_they_use_and_give_both_rates(tmp_path: Path) -> 
     db = tmp_path / "runs.db"
     make_run(db, "r", items=6, models=(PLANNED, BILLED, NO_PRICE), audio=False)
     found = _figures(db, "r")
-    metered = found["acme/metered"].cost  # type: ignore[attr-defined]
-    plain = found["acme/plain"].cost  # type: ignore[attr-defined]
-    mystery = found["nopay/mystery"].cost  # type: ignore[attr-defined]
+    metered = found["acme/metered"].cost
+    plain = found["acme/plain"].cost
+    mystery = found["nopay/mystery"].cost
     assert (metered.source, metered.billed_jobs, metered.gap) == ("billed", 6, None)
     assert metered.billed_usd == pytest.approx(0.06) and metered.planned_of_billed_usd == pytest.approx(0.06)
     assert metered.provenance.stale and "read 2026-01-05 (stale)" in metered.provenance.words()
     assert (plain.source, plain.billed_jobs, plain.billed_usd, plain.planned_usd) == ("planned", 0, None,
                                                                                      pytest.approx(0.06))
-    chars = found["acme/plain"].chars  # type: ignore[attr-defined]
+    chars = found["acme/plain"].chars
     assert plain.per_million_chars_usd == pytest.approx(0.06 * 1e6 / chars)
     assert plain.per_1k_chars_usd == pytest.approx(0.06 * 1e3 / chars)
-    seconds = sum(float(r["duration_s"]) for r in read_run(db, "r").requests if r["model"] == "plain")
+    seconds = sum(float(str(r["duration_s"])) for r in read_run(db, "r").requests if r["model"] == "plain")
     assert plain.per_hour_usd == pytest.approx(0.06 * 3600 / seconds)
     assert (mystery.gap, mystery.no_public_price, mystery.per_1k_chars_usd) == ("no public price", 6, None)
 
