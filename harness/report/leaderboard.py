@@ -77,6 +77,7 @@ class Entry:
     billed_usd: float | None = None  # what the answers said they billed, over `billed_jobs`
     billed_jobs: int = 0
     planned_of_billed_usd: float | None = None  # the plan of those same jobs
+    billed_per_million_chars_usd: float | None = None  # billed USD over the billed jobs' characters
     cost_gap: str | None = None  # why there is no USD figure: no data | no public price | priced in <unit> | ...
     price_plan: str | None = None
     price_source: str | None = None
@@ -133,6 +134,7 @@ class Entry:
             "billed_usd": self.billed_usd,
             "billed_jobs": self.billed_jobs,
             "planned_of_billed_usd": self.planned_of_billed_usd,
+            "billed_per_million_chars_usd": self.billed_per_million_chars_usd,
             "cost_gap": self.cost_gap,
             "price": {"plan": self.price_plan, "source": self.price_source, "read": self.price_read,
                       "stale": self.price_stale},
@@ -213,6 +215,7 @@ def entry_for(figures: ModelFigures) -> Entry:
         billed_usd=cost.billed_usd,
         billed_jobs=cost.billed_jobs,
         planned_of_billed_usd=cost.planned_of_billed_usd,
+        billed_per_million_chars_usd=cost.billed_per_million_chars_usd,
         cost_gap=cost.gap,
         price_plan=cost.provenance.plan,
         price_source=cost.provenance.source,

@@ -33,7 +33,7 @@ from harness.results.database import (
     resolve_store,
     store_name,
 )
-from harness.results.dearer import Dearer, billed_models, dearer
+from harness.results.dearer import Dearer, billed_models, dearer, newest_dearer
 from harness.results.dialect import Existing
 from harness.results.evidence_rows import EvidenceRows, read_evidence, write_figures
 from harness.results.figures import (
@@ -137,6 +137,7 @@ __all__ = [
     "load_points",
     "merge_stores",
     "model_figures",
+    "newest_dearer",
     "now_iso",
     "open_read_only",
     "pick_setup",

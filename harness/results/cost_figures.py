@@ -14,7 +14,7 @@ The rules, so a reader can recompute each number from the exported ``requests`` 
 * the source a figure uses: ``billed`` when every charged priced job's cost is what its answer billed,
   ``planned`` when none is, ``mixed`` otherwise (``none``: nothing charged);
 * planned vs billed: the plan's total over the sent jobs, and the billed total over the jobs whose answers said
-  what they billed beside the plan of those same jobs;
+  what they billed beside the plan of those same jobs (and the billed USD per 1M of their characters);
 * why a model has no price: ``no data`` (nothing was sent), ``no public price`` (its cost rows say no price was
   documented and none was read anywhere), ``priced in <unit>`` (a provider's own unit with no USD rate), else
   ``no USD price`` (a price in a unit the plan could not estimate and no answer billed).
@@ -127,6 +127,7 @@ class CostFigures:
     billed_usd: float | None = None  # what the answers said they billed, over `billed_jobs`
     billed_jobs: int = 0
     planned_of_billed_usd: float | None = None  # the plan of those same jobs
+    billed_per_million_chars_usd: float | None = None  # billed USD over the billed jobs' characters
     no_public_price: int = 0  # sent jobs whose offering has no documented price
     sent: int = 0
     provenance: Provenance = Provenance(None, None, None, False)
@@ -159,6 +160,12 @@ def _sum(values: Iterable[float | None]) -> float | None:
     return None if any(v is None for v in found) else float(sum(v for v in found if v is not None))
 
 
+def _billed_rate(billed: Sequence[Row]) -> float | None:
+    total = _sum(_real(r, "billed_usd") for r in billed) if billed else None
+    return per_million_characters_usd(None if total is None else Decimal(repr(total)),
+                                      sum(int(r["chars"] or 0) for r in billed))
+
+
 def cost_of(sent_rows: Sequence[Row], ok_rows: Sequence[Row]) -> CostFigures:
     """A model's cost figures over its sent jobs (`ok_rows`: those of them that returned audio)."""
     amounts: dict[str, float] = {}
@@ -174,6 +181,7 @@ def cost_of(sent_rows: Sequence[Row], ok_rows: Sequence[Row]) -> CostFigures:
         "billed_usd": _sum(_real(r, "billed_usd") for r in billed) if billed else None,
         "billed_jobs": len(billed),
         "planned_of_billed_usd": _sum(_real(r, "planned_usd") for r in billed) if billed else None,
+        "billed_per_million_chars_usd": _billed_rate(billed),
         "no_public_price": sum(1 for r in sent_rows if r.get("no_public_price")),
         "sent": len(sent_rows),
         "provenance": provenance_of(sent_rows),

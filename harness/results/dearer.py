@@ -27,6 +27,9 @@ from harness.results.rows import Row
 TEXT_TOLERANCE = 0.01
 AUDIO_TOLERANCE = 0.25
 USD = "usd"  # the billed cost, where the answers named no units
+RULE = (f"The same requests (corpus item and parameters) billed in both runs, each billed unit summed: dearer when "
+        f"it rose by more than {TEXT_TOLERANCE:.0%} for a unit counted from the text, {AUDIO_TOLERANCE:.0%} for one "
+        f"of the audio or credits (harness.results.dearer).")
 
 
 def tolerance(unit: str) -> float:
@@ -96,3 +99,23 @@ def dearer(base_run: str, base: Sequence[Row], new_run: str, new: Sequence[Row])
 def billed_models(rows: Iterable[Row]) -> set[tuple[str, str]]:
     """The models some of whose answers said what they billed."""
     return set(_bills(rows))
+
+
+def newest_dearer(runs: Sequence[tuple[str, Sequence[Row]]]) -> list[Dearer]:
+    """What the newest of `runs` (oldest first: run id and rows) was billed more for than before: each model
+    against the latest earlier run whose answers billed it for some of the same requests."""
+    if len(runs) < 2:
+        return []
+    new_run, new_rows = runs[-1]
+    newest = _bills(new_rows)
+    found: list[Dearer] = []
+    for model in sorted(newest):
+        mine = [r for r in new_rows if (str(r["provider"]), str(r["model"])) == model]
+        for base_run, base_rows in reversed(runs[:-1]):
+            earlier = _bills(base_rows).get(model, {})
+            if not set(earlier) & set(newest[model]):
+                continue  # this run billed none of the same requests: look further back
+            theirs = [r for r in base_rows if (str(r["provider"]), str(r["model"])) == model]
+            found.extend(dearer(base_run, theirs, new_run, mine))
+            break
+    return found
