@@ -128,3 +128,20 @@ def test_each_price_says_where_and_when_it_was_read(report: tuple[Path, str, _Ce
     assert entry["price"] == {"plan": "pay-as-you-go", "source": "https://acme.example/pricing", "read": "2026-01-05",
                               "stale": True}
     assert entry["cost_source"] == "billed"
+
+
+def test_compare_uses_the_bill_and_says_which_cost_each_side_used(tmp_path: Path) -> None:
+    from harness.report.compare import Metric, Ruling, compare_runs, render_text
+
+    db = tmp_path / "runs.db"
+    make_run(db, "base", items=12, models=(Model("acme", "metered", 900.0, 0.01),), audio=False)
+    make_run(db, "new", items=12, models=(Model("acme", "metered", 900.0, 0.01, billed=2.0),), audio=False)
+    comparison = compare_runs(read_run(db, "base"), read_run(db, "new"))
+    (cost,) = [c for c in comparison.checks if c.metric is Metric.COST]
+    # the plan is the same; what the answers billed doubled: the bill is what is compared
+    assert cost.verdict is Ruling.REGRESSION and cost.change == pytest.approx(1.0)
+    assert cost.details == ("cost used: BASE planned, NEW billed (a change may be the bill read, not the price)",)
+    assert "cost used: BASE planned, NEW billed" in render_text(comparison)
+    same = compare_runs(read_run(db, "new"), read_run(db, "new"))
+    (steady,) = [c for c in same.checks if c.metric is Metric.COST]
+    assert steady.verdict is Ruling.OK and steady.details == ("cost used: BASE billed, NEW billed",)
