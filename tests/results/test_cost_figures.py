@@ -22,10 +22,11 @@ def _figures(db: Path, run_id: str) -> dict[str, ModelFigures]:
     return {f.label: f for f in model_figures(read_run(db, run_id))}
 
 
-def test_rows_carry_the_plan_the_bill_and_where_the_price_was_read(tmp_path: Path) -> None:
-    db = tmp_path / "runs.db"
-    make_run(db, "r", items=6, models=(PLANNED, BILLED, NO_PRICE), audio=False)
-    rows = {str(r["model"]): r for r in read_run(db, "r").requests}
+def test_rows_carry_the_plan_the_bill_and_where_the_price_was_read(store_target: str, tmp_path: Path) -> None:
+    # on both dialects: the one query that sums a job's costs rows
+    make_run(store_target, "r", items=6, models=(PLANNED, BILLED, NO_PRICE), audio=False,  # type: ignore[arg-type]
+             audio_dir=tmp_path)
+    rows = {str(r["model"]): r for r in read_run(store_target, "r").requests}
     billed, planned, unpriced = rows["metered"], rows["plain"], rows["mystery"]
     assert (billed["cost_source"], billed["billed_usd"], billed["planned_usd"]) == ("billed", 0.01, 0.01)
     assert billed["billed_units"] == f'{{"characters": {billed["chars"]}}}'
