@@ -158,10 +158,14 @@ def cost_notes(lines: tuple[ModelLine, ...]) -> list[str]:
     """Planned against billed over the run, and the stale prices, in words."""
     costs = [line.cost for line in lines if line.cost is not None]
     planned = [c.planned_usd for c in costs if c.planned_usd is not None]
-    unplanned = sum(1 for c in costs if c.planned_usd is None and c.sent)
+    gaps: dict[str, int] = {}
+    for cost in costs:
+        if cost.planned_usd is None and cost.sent:
+            gaps[cost.gap or "not planned"] = gaps.get(cost.gap or "not planned", 0) + 1
     notes = []
     billed = [c for c in costs if c.billed_jobs]
-    said = f"planned ${sum(planned):.4f} from the prices" + (f" ({unplanned} models not planned)" if unplanned else "")
+    apart = "; ".join(f"{reason}: {count} model{'s' if count != 1 else ''}" for reason, count in sorted(gaps.items()))
+    said = f"planned ${sum(planned):.4f} from the prices" + (f" ({apart})" if apart else "")
     if billed:
         jobs = sum(c.billed_jobs for c in billed)
         total = sum(c.billed_usd or 0.0 for c in billed)
