@@ -285,8 +285,10 @@ def _cost(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str
     (`harness.results.job_usd`); the check says which each side used."""
     label = f"+{t.cost:.0%} relative"
     b_sent, n_sent = sent(base), sent(new)
-    used = (f"cost used: BASE {source_of(b_sent)}, NEW {source_of(n_sent)}"
-            + ("" if source_of(b_sent) == source_of(n_sent) else " (a change may be the bill read, not the price)"),)
+    sources = source_of(b_sent), source_of(n_sent)
+    used = () if sources == ("none", "none") else (
+        f"cost used: BASE {sources[0]}, NEW {sources[1]}"
+        + ("" if sources[0] == sources[1] else " (a change may be the bill read, not the price)"),)
     b_cost, n_cost = [job_usd(r) for r in b_sent], [job_usd(r) for r in n_sent]
     if any(v is None for v in (*b_cost, *n_cost)):
         yield Check(*who, Metric.COST, "cost per request (USD)", Ruling.INSUFFICIENT, label, None,
