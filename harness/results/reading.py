@@ -7,6 +7,7 @@ migration reads as NULL, so an old database stays readable by a read-only reader
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -94,10 +95,26 @@ def _billed_units(conn: Connection, run_id: str) -> dict[str, str]:
             continue
         into = summed.setdefault(str(job_key), {})
         for unit, value in units.items():
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                into[str(unit)] = into.get(str(unit), 0.0) + float(value)
+            amount = _amount(value)
+            if amount is not None:
+                into[str(unit)] = into.get(str(unit), 0.0) + amount
     return {job_key: json.dumps({unit: int(v) if v.is_integer() else v for unit, v in units.items()}, sort_keys=True)
             for job_key, units in summed.items() if units}
+
+
+def _amount(value: Any) -> float | None:
+    """A billed amount as a number: a JSON number, or a decimal written as a string ("42", "0.5")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        try:
+            amount = float(value)
+        except ValueError:
+            return None
+        return amount if math.isfinite(amount) else None
+    return None
 
 
 def _requests(conn: Connection, run_id: str, setup: AsrSetup | None) -> tuple[Row, ...]:

@@ -93,3 +93,19 @@ def test_a_provider_billing_twice_as_much_for_the_same_texts_is_dearer(tmp_path:
     assert "acme/metered is dearer: billed characters for the same 6 requests" in found.describe()
     assert dearer("after", after, "again", again) == []  # the same bill twice: not dearer
     assert dearer("after", after, "before", before) == []  # cheaper is not dearer
+
+
+def test_billed_units_written_as_decimal_strings_count_and_a_malformed_bill_is_no_bill(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "runs.db"
+    make_run(db, "r", items=3, models=(BILLED,), audio=False)
+    with sqlite3.connect(db) as conn:
+        first, second, third = (key for (key,) in conn.execute("SELECT job_key FROM costs ORDER BY job_key"))
+        conn.execute("UPDATE costs SET billed_units_json = ? WHERE job_key = ?",
+                     ('{"characters": "40", "audio_tokens": "x", "seconds": null}', first))
+        conn.execute("UPDATE costs SET billed_units_json = 'not json' WHERE job_key = ?", (second,))
+        conn.execute("UPDATE costs SET billed_units_json = '[1, 2]' WHERE job_key = ?", (third,))
+    rows = {str(r["job_key"]): r for r in read_run(db, "r").requests}
+    assert rows[first]["billed_units"] == '{"characters": 40}'
+    assert rows[second]["billed_units"] is None and rows[third]["billed_units"] is None
