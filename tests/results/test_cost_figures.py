@@ -109,3 +109,22 @@ def test_billed_units_written_as_decimal_strings_count_and_a_malformed_bill_is_n
     rows = {str(r["job_key"]): r for r in read_run(db, "r").requests}
     assert rows[first]["billed_units"] == '{"characters": 40}'
     assert rows[second]["billed_units"] is None and rows[third]["billed_units"] is None
+
+
+def test_a_store_older_than_the_bill_reads_its_cost_as_planned(tmp_path: Path) -> None:
+    """Read-only readers never migrate: a store written before schema 8 has no plan or bill columns, and its
+    `usd` was the plan."""
+    import sqlite3
+
+    db = tmp_path / "runs.db"
+    make_run(db, "r", items=3, models=(PLANNED, NO_PRICE), audio=False)
+    with sqlite3.connect(db) as conn:
+        for column in ("planned_usd", "price_how", "price_plan", "price_source", "price_read", "price_stale",
+                       "billed_units_json", "billed_usd", "cost_source"):
+            conn.execute(f"ALTER TABLE costs DROP COLUMN {column}")
+        conn.execute("ALTER TABLE jobs DROP COLUMN cost_source")
+    found = _figures(db, "r")
+    plain, mystery = found["acme/plain"].cost, found["nopay/mystery"].cost
+    assert (plain.planned_usd, plain.source, plain.billed_usd, plain.gap) == (pytest.approx(0.03), "planned", None,
+                                                                             None)
+    assert (mystery.gap, mystery.source) == ("no public price", "none")
