@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from harness.core.prices import per_hour_usd, per_million_characters_usd
@@ -175,26 +175,26 @@ def cost_of(sent_rows: Sequence[Row], ok_rows: Sequence[Row]) -> CostFigures:
     priced = [r for r in sent_rows if job_usd(r) is not None]
     unpriced = len(sent_rows) - len(priced)
     billed = [r for r in sent_rows if r.get("billed_usd") is not None]
-    common = {
-        "source": source_of(sent_rows),
-        "planned_usd": _sum(_real(r, "planned_usd") for r in sent_rows) if sent_rows else None,
-        "billed_usd": _sum(_real(r, "billed_usd") for r in billed) if billed else None,
-        "billed_jobs": len(billed),
-        "planned_of_billed_usd": _sum(_real(r, "planned_usd") for r in billed) if billed else None,
-        "billed_per_million_chars_usd": _billed_rate(billed),
-        "no_public_price": sum(1 for r in sent_rows if r.get("no_public_price")),
-        "sent": len(sent_rows),
-        "provenance": provenance_of(sent_rows),
-    }
+    base = CostFigures(
+        None, None, None, None, unpriced, amounts, source=source_of(sent_rows),
+        planned_usd=_sum(_real(r, "planned_usd") for r in sent_rows) if sent_rows else None,
+        billed_usd=_sum(_real(r, "billed_usd") for r in billed) if billed else None,
+        billed_jobs=len(billed),
+        planned_of_billed_usd=_sum(_real(r, "planned_usd") for r in billed) if billed else None,
+        billed_per_million_chars_usd=_billed_rate(billed),
+        no_public_price=sum(1 for r in sent_rows if r.get("no_public_price")),
+        sent=len(sent_rows),
+        provenance=provenance_of(sent_rows),
+    )
     if not priced:
-        return CostFigures(None, None, None, None, unpriced, amounts, **common)  # type: ignore[arg-type]
+        return base
     total = sum(float(job_usd(r) or 0.0) for r in priced)
     keys = {r["job_key"] for r in priced}
     seconds = sum(s for r in ok_rows if r["job_key"] in keys and (s := audio_seconds(r)) is not None)
     chars = sum(int(r["chars"] or 0) for r in priced)
     per_million = per_million_characters_usd(Decimal(repr(total)), chars)
     per_hour = per_hour_usd(Decimal(repr(total)), seconds)
-    return CostFigures(
-        None if unpriced else total, total / len(priced), None if per_hour is None else per_hour / 60.0,
-        None if per_million is None else per_million / 1000.0, unpriced, amounts,
-        per_million_chars_usd=per_million, per_hour_usd=per_hour, **common)  # type: ignore[arg-type]
+    return replace(base, total_usd=None if unpriced else total, per_request_usd=total / len(priced),
+                   per_audio_minute_usd=None if per_hour is None else per_hour / 60.0,
+                   per_1k_chars_usd=None if per_million is None else per_million / 1000.0,
+                   per_million_chars_usd=per_million, per_hour_usd=per_hour)
