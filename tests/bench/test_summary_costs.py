@@ -28,8 +28,8 @@ def test_planned_against_billed_and_the_stale_prices(tmp_path: Path) -> None:
     assert "$0.0800 billed (stale price)" in lines["acme/metered"]
     assert "no public price" in lines["nopay/mystery"]
     # the plan: 4 jobs × $0.01 for each priced model; the answers billed twice the plan for acme/metered's 4
-    assert ("Cost: planned $0.0800 from the prices (no public price: 1 model); billed $0.0800 by the answers of 4 jobs; "
-            "their plan $0.0400: the cost above is the billed one there.") in " ".join(text.split())
+    assert ("Cost: planned $0.0800 from the prices (no public price: 1 model); billed $0.0800 by the answers of 4 "
+            "jobs; their plan $0.0400: the cost above is the billed one there.") in " ".join(text.split())
     assert ("Stale prices (read longer ago than --price-max-age; check their sources): acme/metered (read "
             "2026-01-05).") in " ".join(text.split())
 
