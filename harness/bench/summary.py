@@ -1,8 +1,9 @@
 """The end-of-run summary: per model, how many jobs finished, how fast, how often polled, at what cost,
 how intelligibly (pooled WER over word-unit clips, pooled CER over character-unit ones, never mixed) and,
 for cloning models, how close to the reference voice (mean speaker similarity); and how many failed in
-each error class. Every figure comes from `harness.results.figures` over the run's stored rows, so the
-terminal shows exactly what the report, `export` and `compare` show.
+each error class; the cost planned against the cost billed, which one each model's cost is, and the prices read
+too long ago. Every figure comes from `harness.results.figures` over the run's stored rows, so the terminal shows
+exactly what the report, `export` and `compare` show.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.core.errors import ErrorClass
-from harness.results import ModelFigures, RunRows, Store, model_figures, read_rows, tally
+from harness.results import CostFigures, ModelFigures, RunRows, Store, model_figures, read_rows, tally
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,7 @@ class ModelLine:
     perceived_ttfa_p50: float | None = None  # streams: when speech is first heard
     quality: Quality | None = None  # None when the run was not scored
     stream: Listened | None = None  # None when the model streamed nothing a listener could play
+    cost: CostFigures | None = None  # planned and billed, which the cost is, the price's provenance
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +101,7 @@ def _line(figures: ModelFigures, scored_run: bool) -> ModelLine:
         figures.provider, figures.model, figures.jobs, figures.ok, figures.failed, figures.skipped,
         figures.latency.p50, figures.latency.p95, figures.ttfa.p50, figures.polls_per_job,
         figures.cost.total_usd, figures.cost.unpriced, figures.cost.amounts, figures.latency_width_p50,
-        figures.perceived_ttfa.p50, _quality(figures, scored_run), _listened(figures),
+        figures.perceived_ttfa.p50, _quality(figures, scored_run), _listened(figures), figures.cost,
     )
 
 
@@ -138,11 +140,47 @@ _UNITS = {"characters": "chars"}
 
 
 def _cost(line: ModelLine) -> str:
+    """The model's cost and which it is (billed, planned), or why there is none: no public price is not no data."""
+    cost = line.cost
     if line.unpriced and line.cost_units:
         return ", ".join(f"{amount:,.0f} {_UNITS.get(unit, unit)}" for unit, amount in line.cost_units.items())
+    if cost is not None and cost.gap:
+        return cost.gap
     if line.unpriced:
-        return "no price"
-    return "—" if line.cost_usd is None else f"${line.cost_usd:.4f}"
+        return f"{line.unpriced} jobs unpriced"
+    if line.cost_usd is None:
+        return "—"
+    source = f" {cost.source}" if cost is not None and cost.source != "none" else ""
+    return f"${line.cost_usd:.4f}{source}" + (" (stale price)" if cost is not None and cost.provenance.stale else "")
+
+
+def cost_notes(lines: tuple[ModelLine, ...]) -> list[str]:
+    """Planned against billed over the run, and the stale prices, in words."""
+    costs = [line.cost for line in lines if line.cost is not None]
+    planned = [c.planned_usd for c in costs if c.planned_usd is not None]
+    gaps: dict[str, int] = {}
+    for cost in costs:
+        if cost.planned_usd is None and cost.sent:
+            gaps[cost.gap or "not planned"] = gaps.get(cost.gap or "not planned", 0) + 1
+    notes = []
+    billed = [c for c in costs if c.billed_jobs]
+    apart = "; ".join(f"{reason}: {count} model{'s' if count != 1 else ''}" for reason, count in sorted(gaps.items()))
+    said = f"planned ${sum(planned):.4f} from the prices" + (f" ({apart})" if apart else "")
+    if billed:
+        jobs = sum(c.billed_jobs for c in billed)
+        total = sum(c.billed_usd or 0.0 for c in billed)
+        their_plan = [c.planned_of_billed_usd for c in billed]
+        plan = ("" if any(v is None for v in their_plan)
+                else f"; their plan ${sum(v or 0.0 for v in their_plan):.4f}")
+        said += f"; billed ${total:.4f} by the answers of {jobs} jobs{plan}: the cost above is the billed one there"
+    else:
+        said += "; no answer said what it billed: the cost above is the plan"
+    notes.append(f"Cost: {said}.")
+    stale = [f"{line.provider}/{line.model} (read {line.cost.provenance.read or 'undated'})" for line in lines
+             if line.cost is not None and line.cost.provenance.stale]
+    if stale:
+        notes.append(f"Stale prices (read longer ago than --price-max-age; check their sources): {', '.join(stale)}.")
+    return notes
 
 
 def _rate(value: float | None) -> str:
@@ -220,6 +258,8 @@ def render(summary: Summary, console: Console, db_path: str) -> None:
     planned = f" (planned ${summary.planned_usd:.4f})" if summary.planned_usd is not None else ""
     play = " (sandbox: play money, what these requests would cost live)" if summary.target == "sandbox" else ""
     console.print(f"Spent ${summary.spent_usd:.4f}{play}{budget}{planned}.")
+    for note in cost_notes(summary.lines):
+        console.print(note, markup=False)
     if summary.downloads_retried or summary.results_lost:
         console.print(f"Downloads: {summary.downloads_retried} jobs needed retries to get their audio; "
                       f"{summary.results_lost} finished jobs lost their audio for good.")

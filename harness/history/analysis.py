@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from harness.history.changes import ALPHA, ChangePoint, find_changes
 from harness.history.values import History, Point, Scale, Series
+from harness.results import Dearer
 
 # Measured by benchmarks/perf/history_detection.py (docs/history.md has the tables): false alarms per series
 # under heavy-tailed noise, where the newest-run gate's normal calibration does not hold.
@@ -62,6 +63,16 @@ class Analysis:
             return ()
         newest = self.history.runs[-1].run_id
         return tuple(f for f in self.flagged if f.point.run_id == newest)
+
+    @property
+    def dearer(self) -> tuple[Dearer, ...]:
+        """What the newest run was billed more for, for the same text, than before (the gate fails on it too)."""
+        return self.history.dearer
+
+    @property
+    def fails(self) -> bool:
+        """The nightly gate: the newest run starts a change, or a provider billed it more for the same text."""
+        return bool(self.newest or self.dearer)
 
 
 def analyse(history: History, alpha: float = ALPHA) -> Analysis:

@@ -1,5 +1,6 @@
 """The nightly gate: the terminal summary of a history, and JUnit XML with one failing case per change the
-newest run starts (a CI system shows them as test failures)."""
+newest run starts and per provider that billed it more for the same text (a CI system shows them as test
+failures)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from rich.table import Table
 from harness.history.analysis import METHOD, Analysis
 from harness.history.page import KINDS
 from harness.report.render import fmt
+from harness.results.dearer import RULE as DEARER_RULE
 
 
 def print_summary(analysis: Analysis, console: Console) -> None:
@@ -34,6 +36,10 @@ def print_summary(analysis: Analysis, console: Console) -> None:
         console.print("[bold red]The newest run starts a change:[/bold red]")
         for flagged in analysis.newest:
             console.print(f"  {flagged.describe()}", markup=False)
+    if analysis.dearer:
+        console.print("[bold red]The newest run was billed more for the same text:[/bold red]")
+        for dearer in analysis.dearer:
+            console.print(f"  {dearer.describe()}", markup=False)
     console.print(METHOD, markup=False, style="dim")
 
 
@@ -52,6 +58,12 @@ def write_junit(analysis: Analysis, path: Path) -> Path:
         for flagged in (f for f in analysis.newest if f.series is series):
             failures += 1
             ElementTree.SubElement(case, "failure", message=flagged.describe()).text = METHOD
+    for found in analysis.dearer:  # the bill is its own check, whatever series the run has
+        cases += 1
+        failures += 1
+        case = ElementTree.SubElement(suite, "testcase", classname=f"{found.provider}/{found.model}",
+                                      name=f"billed {found.unit} for the same text")
+        ElementTree.SubElement(case, "failure", message=found.describe()).text = DEARER_RULE
     suite.set("tests", str(cases))
     suite.set("failures", str(failures))
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -22,6 +22,7 @@ from harness.history.values import Series
 from harness.report.charts import TEMPLATE, _error_bars, figure_html
 from harness.report.render import fmt, fmt_interval
 from harness.report.stats import Interval
+from harness.results.dearer import RULE as DEARER_RULE
 
 KINDS = {"ms": "ms", "usd": "usd", "rate": "rate", "score": "num", "count": "num", "ratio": "num"}
 SCALE = {"ms": 1 / 1000.0}  # drawn in seconds, as the report draws latency
@@ -94,6 +95,20 @@ def _changes_table(analysis: Analysis) -> str:
             + "".join(rows) + "</tbody></table>")
 
 
+def _dearer_table(analysis: Analysis) -> str:
+    if not analysis.dearer:
+        return "<p>No provider billed the newest run more for the same text.</p>"
+    rows = "".join(
+        f"<tr class=\"newest\" data-dearer=\"{html.escape(d.provider)}/{html.escape(d.model)}:{html.escape(d.unit)}\">"
+        f"<td>{html.escape(d.provider)}/{html.escape(d.model)}</td><td>{html.escape(d.unit.replace('_', ' '))}</td>"
+        f"<td class=\"n\">{d.requests}</td><td><code>{html.escape(d.base_run)}</code> → "
+        f"<code>{html.escape(d.new_run)}</code></td><td class=\"n\">{d.before:,.4g} → {d.after:,.4g}</td>"
+        f"<td class=\"n\">×{d.ratio:.2f}</td></tr>" for d in analysis.dearer)
+    return ("<table id=\"dearer\"><thead><tr><th>provider / model</th><th>billed</th><th>same requests</th>"
+            "<th>runs</th><th>before → after</th><th>ratio</th></tr></thead><tbody>" + rows + "</tbody></table>"
+            f"<p class=\"method\">{html.escape(DEARER_RULE)}</p>")
+
+
 def _findings_table(analysis: Analysis) -> str:
     findings = analysis.history.findings
     if not findings:
@@ -127,7 +142,9 @@ def render_history(analysis: Analysis, store: str) -> str:
         f"<script>{plotly.offline.get_plotlyjs()}</script></head><body>"
         f"<header><h1>tts-harness history</h1><div class=\"sub\">{html.escape(store)} · {len(runs)} runs · {span} · "
         f"{len(history.models())} models</div><p class=\"method\">{html.escape(METHOD)}</p></header>"
-        f"<main><h2>Changes found</h2>{_changes_table(analysis)}<h2>Findings by the run they first appeared in</h2>"
+        f"<main><h2>Changes found</h2>{_changes_table(analysis)}"
+        f"<h2>Billed more for the same text</h2>{_dearer_table(analysis)}"
+        "<h2>Findings by the run they first appeared in</h2>"
         f"{_findings_table(analysis)}{''.join(sections)}</main></body></html>")
 
 

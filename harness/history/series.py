@@ -3,7 +3,10 @@
 Each run's figures are the report's (`harness.report.leaderboard`: the `harness.results` figures with their
 intervals), computed from that run's stored rows, so a point of a history is the number that run's report
 shows. Findings — contract findings of the scorer, drift, errors by class — are listed by the run they
-first appeared in. The same voice over time (`harness.history.voice`) adds its two series.
+first appeared in. The same voice over time (`harness.history.voice`) adds its two series. Cost: the billed cost
+where the answers said what they billed, else the planned one (the series' label says which), the billed cost
+per 1,000 characters apart, and what the newest run was billed more for, for the same requests, than the run
+before it (`harness.results.dearer`: deterministic, so two runs are enough).
 """
 
 from __future__ import annotations
@@ -16,7 +19,16 @@ from harness.history.values import History, HistoryFinding, Point, RunInfo, Scal
 from harness.history.voice import voice_series
 from harness.report.leaderboard import Entry, build_leaderboard
 from harness.report.stats import Interval
-from harness.results import Row, RunRows, StoreTarget, open_read_only, read_catalogues, read_rows, run_ids
+from harness.results import (
+    Row,
+    RunRows,
+    StoreTarget,
+    newest_dearer,
+    open_read_only,
+    read_catalogues,
+    read_rows,
+    run_ids,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +62,8 @@ METRICS: tuple[SeriesMetric, ...] = (
     SeriesMetric("dnsmos", "DNSMOS overall", "score", Scale.LINEAR,
                  lambda e: e.quality if e.quality.sample_size else None),
     SeriesMetric("cost_per_1k", "Cost per 1,000 characters", "usd", Scale.LOG, lambda e: e.cost_per_1k_chars_usd),
+    SeriesMetric("billed_per_1k", "Billed per 1,000 characters", "usd", Scale.LOG,
+                 lambda e: None if e.billed_per_million_chars_usd is None else e.billed_per_million_chars_usd / 1000),
     SeriesMetric("error_rate", "Error rate", "rate", Scale.LINEAR, _error_rate),
     SeriesMetric("polls_per_job", "Polls per job", "count", Scale.LOG, lambda e: e.polls_mean),
 )
@@ -95,6 +109,7 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
     points: dict[tuple[str, str, str], list[Point]] = {}
     first: dict[tuple[str, str, str, str], tuple[RunInfo, int]] = {}
     all_rows: list[RunRows] = []
+    sources: dict[tuple[str, str], set[str]] = {}  # which cost each model's cost series used, over its runs
     listings: list[tuple[str, tuple[Row, ...]]] = []
     try:
         for run_id in run_ids(conn):
@@ -112,6 +127,8 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
             listings.append((run_id, read_catalogues(conn, run_id)))
             entries = build_leaderboard(rows).entries
             for entry in entries:
+                if entry.cost_source != "none":
+                    sources.setdefault((entry.provider, entry.model), set()).add(entry.cost_source)
                 for metric in METRICS:
                     point = _point(run, metric.read(entry))
                     if point is not None:
@@ -126,11 +143,20 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
         if wanted(provider, "catalogue"):  # a catalogue is the provider's, whichever of its models was asked
             first.setdefault((provider, f"catalogue {endpoint}", "catalogue", change), (by_run[run_id], 1))
     by_key = {m.key: m for m in METRICS}
-    series = [Series(provider, model, key, by_key[key].label, by_key[key].unit, by_key[key].scale, tuple(found))
+    series = [Series(provider, model, key, _label(by_key[key], sources.get((provider, model), set())),
+                     by_key[key].unit, by_key[key].scale, tuple(found))
               for (provider, model, key), found in sorted(points.items(), key=lambda item: (
                   item[0][0], item[0][1], list(by_key).index(item[0][2])))]
     series.extend(voice_series(all_rows, store))
     findings = tuple(sorted((HistoryFinding(p, m, kind, what, run.run_id, run.created_at, count)
                              for (p, m, kind, what), (run, count) in first.items()),
                             key=lambda f: (f.first_at, f.provider, f.model, f.kind, f.what)))
-    return History(tuple(runs), tuple(series), findings)
+    dearer = newest_dearer([(rows.run_id, rows.requests) for rows in all_rows])
+    return History(tuple(runs), tuple(series), findings, tuple(dearer))
+
+
+def _label(metric: SeriesMetric, sources: set[str]) -> str:
+    """A cost series says which cost its points are: billed where the answers said, else planned."""
+    if metric.key != "cost_per_1k" or not sources:
+        return metric.label
+    return f"{metric.label} ({' and '.join(sorted(sources))})"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from harness.results import Dearer
+
 
 class Scale(StrEnum):
     LOG = "log"  # positive figures that scale (latency, cost): a change is a ratio
@@ -62,6 +64,7 @@ class History:
     runs: tuple[RunInfo, ...]
     series: tuple[Series, ...]
     findings: tuple[HistoryFinding, ...]
+    dearer: tuple[Dearer, ...] = ()  # what the newest run was billed more for, for the same text
 
     def models(self) -> list[tuple[str, str]]:
         return sorted({(s.provider, s.model) for s in self.series})

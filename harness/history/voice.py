@@ -21,15 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.history.values import Point, Scale, Series
-from harness.results import Row, RunRows, StoreTarget
-
-
-def _duration(row: Row) -> float | None:
-    if row["duration_s"] is not None:
-        return float(row["duration_s"])
-    if row["audio_ms"] is not None:
-        return float(row["audio_ms"]) / 1000.0
-    return None
+from harness.results import Row, RunRows, StoreTarget, audio_seconds
 
 
 def _audio_file(row: Row, store: StoreTarget) -> Path | None:
@@ -102,7 +94,7 @@ def voice_series(runs: Sequence[RunRows], store: StoreTarget) -> list[Series]:
             if reference is row:
                 continue  # the model's first output of this request: what later ones are compared with
             durations, similarities = per_model.setdefault(model, ([], []))
-            now, then = _duration(row), _duration(reference)
+            now, then = audio_seconds(row), audio_seconds(reference)
             if now is not None and then:
                 durations.append(now / then)
             mine, theirs = embeddings.of(row, store), embeddings.of(reference, store)

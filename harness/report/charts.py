@@ -14,7 +14,7 @@ import plotly.colors
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from harness.report.leaderboard import Leaderboard
+from harness.report.leaderboard import Entry, Leaderboard
 from harness.report.load import Curve
 from harness.report.stats import Interval
 from harness.results import Row, floats, group, polled, timed
@@ -68,16 +68,17 @@ def latency_figure(rows: Sequence[Row]) -> go.Figure:
 
 
 def cost_wer_figure(board: Leaderboard) -> go.Figure:
-    """Cost per 1,000 characters against pooled WER; the Pareto front (nothing both cheaper and better)."""
+    """Cost per 1M characters against pooled WER; the Pareto front (nothing both cheaper and better). Every
+    priced model is placed: the billed cost where its answers said, else the planned one (the hover says which)."""
     figure = go.Figure()
-    placed = [e for e in board.entries if e.cost_per_1k_chars_usd is not None and e.wer_pooled.sample_size > 0]
-    dearest = max((e.cost_per_1k_chars_usd or 0.0 for e in placed), default=0.0) or 1.0
+    placed = [e for e in board.entries if e.cost_per_million_chars_usd is not None and e.wer_pooled.sample_size > 0]
+    dearest = max((e.cost_per_million_chars_usd or 0.0 for e in placed), default=0.0) or 1.0
     worst = max((e.wer_pooled.value for e in placed), default=0.0)
     # Room on the left, right and top for the labels of the cheapest, dearest and worst models.
     x_range, y_range = (-0.15 * dearest, 1.3 * dearest), (0.0, max(1.25 * worst, 0.01))
     # Placed across both traces: a starred model and a dominated one can sit side by side.
     labels = [e.label for e in placed]
-    points = [(e.cost_per_1k_chars_usd or 0.0, e.wer_pooled.value) for e in placed]
+    points = [(e.cost_per_million_chars_usd or 0.0, e.wer_pooled.value) for e in placed]
     positions = dict(zip(labels, label_positions(points, labels, x_range, y_range), strict=True))
     for on_front in (True, False):
         members = [e for e in placed if e.pareto is on_front]
@@ -85,19 +86,21 @@ def cost_wer_figure(board: Leaderboard) -> go.Figure:
             continue
         figure.add_trace(
             go.Scatter(
-                x=[e.cost_per_1k_chars_usd for e in members],
+                x=[e.cost_per_million_chars_usd for e in members],
                 y=[e.wer_pooled.value for e in members],
                 mode="markers+text",
-                hovertemplate="%{text}<br>$%{x:.4f} per 1,000 characters<br>WER %{y:.1%}<extra></extra>",
+                hovertemplate="%{text}<br>$%{x:,.2f} per 1M characters (%{customdata})<br>WER %{y:.1%}<extra></extra>",
                 text=[e.label for e in members],
+                customdata=[_cost_words(e) for e in members],
                 textposition=[positions[e.label] for e in members],
                 name="Pareto front" if on_front else "dominated",
                 marker={"size": 12, "symbol": "star" if on_front else "circle"},
             )
         )
-    front = sorted((e for e in placed if e.pareto), key=lambda e: e.cost_per_1k_chars_usd or 0.0)
+    front = sorted((e for e in placed if e.pareto), key=lambda e: e.cost_per_million_chars_usd or 0.0)
     if len(front) > 1:
-        figure.add_trace(go.Scatter(x=[e.cost_per_1k_chars_usd for e in front], y=[e.wer_pooled.value for e in front],
+        figure.add_trace(go.Scatter(x=[e.cost_per_million_chars_usd for e in front],
+                                    y=[e.wer_pooled.value for e in front],
                                     mode="lines", name="front", line={"dash": "dot"}, hoverinfo="skip"))
     if not placed:
         _empty_note(figure, "no model has both a USD price and scored clips")
@@ -105,7 +108,12 @@ def cost_wer_figure(board: Leaderboard) -> go.Figure:
         figure.update_xaxes(range=list(x_range))
         figure.update_yaxes(range=list(y_range))
     figure.update_yaxes(tickformat=".0%")  # WER in %, as the leaderboard prints it
-    return _layout(figure, "Cost against WER (Pareto front starred)", "USD per 1,000 characters", "pooled WER (%)")
+    return _layout(figure, "Cost against WER (Pareto front starred)", "USD per 1M characters", "pooled WER (%)")
+
+
+def _cost_words(entry: Entry) -> str:
+    """Which cost a point is: billed, planned or mixed, and a stale price said."""
+    return entry.cost_source + (", stale price" if entry.price_stale else "")
 
 
 # Where a scatter label may go, in the order tried: above or below its point first (a label is wider than

@@ -48,10 +48,19 @@ COLUMNS: tuple[Column, ...] = (
            streaming=True),
     Column("rtf", "RTF p50", "Median real-time factor: time from the first token to the stream's end / seconds of "
            "audio (below 1: the audio comes faster than it plays).", default=False, streaming=True),
-    Column("usd_req", "$ / req", "Mean charged USD per sent request, from the documented prices (sandbox runs: "
-           "what live would cost)."),
+    Column("usd_1m", "$ / 1M chars", "USD per million characters of input text, the figure every provider's price "
+           "compares on and the one the Pareto chart uses: the billed cost where the provider's answers said what "
+           "they billed, else the planned one from the published price (the small word under it says which; "
+           "sandbox runs: what live would cost), over the priced jobs. Where there is none, the words say why: "
+           "no public price (the provider publishes none), no data (nothing was sent), or the unit it is priced in."),
+    Column("usd_hour", "$ / audio hour", "USD per hour of audio returned, from the same cost: the other figure a "
+           "price compares on."),
+    Column("usd_req", "$ / req", "Mean USD per sent request, from the same cost.", default=False),
     Column("usd_min", "$ / audio min", "USD per minute of audio returned.", default=False),
-    Column("usd_1k", "$ / 1k chars", "USD per 1,000 characters of input text: the figure the Pareto chart uses."),
+    Column("usd_1k", "$ / 1k chars", "USD per 1,000 characters of input text.", default=False),
+    Column("planned_billed", "planned / billed", "The run's cost as planned from the published price before "
+           "sending, and as the provider's answers said they billed (over the jobs whose answers said so; the "
+           "prices section lists both per model).", default=False),
     Column("wer_pooled", "WER pooled", "Word error rate in %, the scored clips in word languages pooled (errors / "
            "reference words), with a bootstrap 95% interval over utterances; lower is better."),
     Column("wer_mean", "WER mean", "Mean of the per-clip word error rates, in %.", default=False),

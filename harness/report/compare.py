@@ -14,7 +14,9 @@ latency    p95 of e2e_ms                              +20% relative       two-sa
 wer        pooled WER (sum errors / sum ref words     +0.02 absolute      two-sample bootstrap over
            over word-unit clips); pooled CER apart                        utterances of the pooled ratio
            when a run has zh/ja clips
-cost       mean cost_usd per sent job                 +5% relative        two-sample bootstrap of the mean
+cost       mean cost per sent job (billed where the   +5% relative        two-sample bootstrap of the mean
+           answers said, else planned; each side
+           says which it used)
 success    ok / sent                                  −0.05 absolute      one-sided Fisher's exact test
 contract   contract violations (errors of class       any new one         none needed: a violation kind
            ``contract``) by (phase, rule, pointer)                        NEW shows and BASE never did
@@ -65,9 +67,11 @@ from harness.results import (
     error_rates,
     floats,
     group,
+    job_usd,
     json_list,
     scored,
     sent,
+    source_of,
     sweep_levels,
     timed,
 )
@@ -121,7 +125,8 @@ METHODS = {
     "latency_p95": "two-sample percentile bootstrap of p95(NEW) - p95(BASE), 2000 resamples, fixed seed",
     "wer": "two-sample percentile bootstrap over utterances of pooled WER(NEW) - WER(BASE) (word-unit clips; "
            "CER over character-unit clips, apart)",
-    "cost": "two-sample percentile bootstrap of mean cost per request",
+    "cost": "two-sample percentile bootstrap of mean cost per request (the billed cost where the answers said what "
+            "they billed, else the planned one; each check says which each side used)",
     "success": "one-sided Fisher's exact test on ok/failed counts",
     "contract": "contract-violation kinds (phase, rule, pointer) present in NEW and absent from BASE",
     "stream": "fixture folders: each recorded stream replayed at its offsets once per side; first audio later "
@@ -276,21 +281,28 @@ def _error_rate(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tup
 
 
 def _cost(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
+    """Mean cost per sent job: the billed cost where the answers said what they billed, else the planned one
+    (`harness.results.job_usd`); the check says which each side used."""
     label = f"+{t.cost:.0%} relative"
     b_sent, n_sent = sent(base), sent(new)
-    if any(r["cost_usd"] is None for r in (*b_sent, *n_sent)):
+    sources = source_of(b_sent), source_of(n_sent)
+    used = () if sources == ("none", "none") else (
+        f"cost used: BASE {sources[0]}, NEW {sources[1]}"
+        + ("" if sources[0] == sources[1] else " (a change may be the bill read, not the price)"),)
+    b_cost, n_cost = [job_usd(r) for r in b_sent], [job_usd(r) for r in n_sent]
+    if any(v is None for v in (*b_cost, *n_cost)):
         yield Check(*who, Metric.COST, "cost per request (USD)", Ruling.INSUFFICIENT, label, None,
-                    details=("some jobs have no USD price",))
+                    details=("some jobs have no USD price", *used))
         return
-    b, n = [float(r["cost_usd"] or 0.0) for r in b_sent], [float(r["cost_usd"] or 0.0) for r in n_sent]
+    b, n = [v or 0.0 for v in b_cost], [v or 0.0 for v in n_cost]
     if min(len(b), len(n)) < t.min_samples:
         yield Check(*who, Metric.COST, "cost per request (USD)", Ruling.INSUFFICIENT, label, None,
-                    details=(f"{len(b)} BASE and {len(n)} NEW sent jobs; need {t.min_samples} each",))
+                    details=(f"{len(b)} BASE and {len(n)} NEW sent jobs; need {t.min_samples} each", *used))
         return
     diff = mean_difference(b, n)
     change = _relative(diff)
     yield Check(*who, Metric.COST, "cost per request (USD)", Ruling.OK, label, change, diff, unit="usd",
-                beyond=change > t.cost)
+                beyond=change > t.cost, details=used)
 
 
 def _success(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
@@ -375,7 +387,8 @@ def _describe(check: Check) -> str:
     )
     shift = f"{_number(d.base)} -> {_number(d.new)} ({change}; threshold {check.threshold})"
     adjusted = f", Holm {check.p_adjusted:.3g}" if check.p_adjusted is not None else ""
-    return f"{shift}, p = {d.p_value:.3g}{adjusted} [{d.method}]"
+    said = "".join(f"; {detail}" for detail in check.details)
+    return f"{shift}, p = {d.p_value:.3g}{adjusted} [{d.method}]{said}"
 
 
 def render_text(comparison: Comparison) -> str:

@@ -8,7 +8,10 @@ The figures and their definitions are `harness.results.figures`' (the same the t
 * pooled WER (word-unit clips) with a bootstrap interval over utterances, CER (character-unit clips)
   pooled apart; the per-utterance means beside them;
 * similarity and quality (DNSMOS overall): means with bootstrap intervals;
-* Pareto: not dominated in (cost per 1,000 characters, pooled WER), both lower-is-better.
+* Pareto: not dominated in (cost per 1M characters, pooled WER), both lower-is-better; the cost is the
+  billed one where the answers said, else the planned one, over the priced jobs (every priced model is placed);
+* cost beside it: planned and billed totals, $ per 1M characters and per hour of audio, where the price was
+  read, and why a model has none (no data is not no public price).
 """
 
 from __future__ import annotations
@@ -66,6 +69,20 @@ class Entry:
     underruns: int = 0  # streams: times a listener ran dry, summed
     underrun_streams: int = 0  # streams that ran dry at least once
     streams: int = 0  # streams with a listener's figures
+    # cost as planned and as billed (harness.results.cost_figures)
+    cost_source: str = "none"  # billed | planned | mixed | none: what the cost figures above use
+    cost_per_million_chars_usd: float | None = None
+    cost_per_hour_usd: float | None = None  # per hour of audio returned
+    planned_usd: float | None = None  # the plan's total over the sent jobs
+    billed_usd: float | None = None  # what the answers said they billed, over `billed_jobs`
+    billed_jobs: int = 0
+    planned_of_billed_usd: float | None = None  # the plan of those same jobs
+    billed_per_million_chars_usd: float | None = None  # billed USD over the billed jobs' characters
+    cost_gap: str | None = None  # why there is no USD figure: no data | no public price | priced in <unit> | ...
+    price_plan: str | None = None
+    price_source: str | None = None
+    price_read: str | None = None
+    price_stale: bool = False
 
     @property
     def label(self) -> str:
@@ -110,6 +127,17 @@ class Entry:
             "underruns": self.underruns,
             "underrun_streams": self.underrun_streams,
             "streams": self.streams,
+            "cost_source": self.cost_source,
+            "cost_per_million_chars_usd": self.cost_per_million_chars_usd,
+            "cost_per_hour_usd": self.cost_per_hour_usd,
+            "planned_usd": self.planned_usd,
+            "billed_usd": self.billed_usd,
+            "billed_jobs": self.billed_jobs,
+            "planned_of_billed_usd": self.planned_of_billed_usd,
+            "billed_per_million_chars_usd": self.billed_per_million_chars_usd,
+            "cost_gap": self.cost_gap,
+            "price": {"plan": self.price_plan, "source": self.price_source, "read": self.price_read,
+                      "stale": self.price_stale},
             "pareto": self.pareto,
         }
 
@@ -180,6 +208,19 @@ def entry_for(figures: ModelFigures) -> Entry:
         underruns=figures.stream.underruns,
         underrun_streams=figures.stream.underrun_streams,
         streams=figures.stream.streams,
+        cost_source=cost.source,
+        cost_per_million_chars_usd=cost.per_million_chars_usd,
+        cost_per_hour_usd=cost.per_hour_usd,
+        planned_usd=cost.planned_usd,
+        billed_usd=cost.billed_usd,
+        billed_jobs=cost.billed_jobs,
+        planned_of_billed_usd=cost.planned_of_billed_usd,
+        billed_per_million_chars_usd=cost.billed_per_million_chars_usd,
+        cost_gap=cost.gap,
+        price_plan=cost.provenance.plan,
+        price_source=cost.provenance.source,
+        price_read=cost.provenance.read,
+        price_stale=cost.provenance.stale,
     )
 
 
@@ -197,16 +238,30 @@ def pareto_front(points: Sequence[tuple[float, float]]) -> list[bool]:
 def build_leaderboard(rows: RunRows) -> Leaderboard:
     entries = [entry_for(figures) for figures in model_figures(rows)]
     placed = [
-        (i, (e.cost_per_1k_chars_usd, e.wer_pooled.value))
+        (i, (e.cost_per_million_chars_usd, e.wer_pooled.value))
         for i, e in enumerate(entries)
-        if e.cost_per_1k_chars_usd is not None and e.wer_pooled.sample_size > 0
+        if e.cost_per_million_chars_usd is not None and e.wer_pooled.sample_size > 0
     ]
     notes = []
     if placed:
         flags = pareto_front([(float(c), float(w)) for _, (c, w) in placed if c is not None])
         for (index, _point), on_front in zip(placed, flags, strict=True):
             entries[index] = replace(entries[index], pareto=on_front)
-    unplaced = [e.label for e in entries if e.cost_per_1k_chars_usd is None or e.wer_pooled.sample_size == 0]
-    if unplaced:
-        notes.append(f"Not on the cost/WER chart (no USD price or no clip scored in words): {', '.join(unplaced)}")
+    notes.extend(_unplaced(entries))
+    stale = [e.label for e in entries if e.price_stale]
+    if stale:
+        notes.append(f"Stale prices (read longer ago than the run's --price-max-age; check the source): "
+                     f"{', '.join(stale)}")
     return Leaderboard(tuple(entries), tuple(notes))
+
+
+def _unplaced(entries: Sequence[Entry]) -> list[str]:
+    """Why each model is not on the cost/WER chart, one note per reason: a model with no public price is not
+    one with no data."""
+    reasons: dict[str, list[str]] = {}
+    for e in entries:
+        if e.cost_per_million_chars_usd is None:
+            reasons.setdefault(e.cost_gap or "no USD price", []).append(e.label)
+        elif e.wer_pooled.sample_size == 0:
+            reasons.setdefault("no clip scored in words", []).append(e.label)
+    return [f"Not on the cost/WER chart ({reason}): {', '.join(labels)}" for reason, labels in reasons.items()]

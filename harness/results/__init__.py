@@ -23,6 +23,7 @@ no numpy, and this package imports nothing but `harness.core`.
 """
 
 from harness.results.clips import ClipRow, read_clips
+from harness.results.cost_figures import Provenance, audio_seconds, billed_units, job_source, job_usd, source_of
 from harness.results.database import (
     STORE_ENV,
     Connection,
@@ -32,6 +33,7 @@ from harness.results.database import (
     resolve_store,
     store_name,
 )
+from harness.results.dearer import Dearer, billed_models, dearer, newest_dearer
 from harness.results.dialect import Existing
 from harness.results.evidence_rows import EvidenceRows, read_evidence, write_figures
 from harness.results.figures import (
@@ -88,6 +90,7 @@ __all__ = [
     "ClipRow",
     "Connection",
     "CostFigures",
+    "Dearer",
     "Distribution",
     "ErrorCounts",
     "ErrorRates",
@@ -99,6 +102,7 @@ __all__ = [
     "MixedUnitsError",
     "ModelFigures",
     "PooledErrorRate",
+    "Provenance",
     "ResultsError",
     "Row",
     "RowColumn",
@@ -116,17 +120,24 @@ __all__ = [
     "as_store",
     "asr_setups",
     "at_level",
+    "audio_seconds",
+    "billed_models",
+    "billed_units",
     "coerce",
     "connect_writer",
+    "dearer",
     "error_rates",
     "floats",
     "group",
+    "job_source",
+    "job_usd",
     "json_list",
     "json_object",
     "lease_holder",
     "load_points",
     "merge_stores",
     "model_figures",
+    "newest_dearer",
     "now_iso",
     "open_read_only",
     "pick_setup",
@@ -144,6 +155,7 @@ __all__ = [
     "run_region",
     "scored",
     "sent",
+    "source_of",
     "store_name",
     "sweep_levels",
     "take_lease",

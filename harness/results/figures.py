@@ -8,11 +8,12 @@ The definitions, so a reader can recompute each number from the exported ``reque
   ``e2e_ms``, ``ttfa_ms``, ``perceived_ttfa_ms`` — is taken over them, its quantiles in the harness's one
   convention (`harness.core.quantiles`), and the median width of the per-job interval that holds each
   true latency (``e2e_bracket_ms``) beside them;
-* cost: total = sum of ``cost_usd`` over sent jobs (failed jobs keep their cost rows: 0 when not charged);
-  per request = total / sent; per audio minute = total / (sum of ok clips' ``duration_s`` / 60); per
-  1,000 characters = 1000 × total / sum of sent jobs' ``chars``. Unknown (None) when any sent job is
-  unpriced (``cost_usd`` NULL): a partial sum would understate it; the amounts in other units (credits,
-  characters) are summed apart;
+* cost (`harness.results.cost_figures`): a job's cost is the billed one where its answer said, else the
+  planned one (failed jobs keep their cost rows: 0 when not charged); per request = total / sent, per 1M
+  characters (and per 1,000) = total / sum of ``chars``, per hour of audio (and per minute) = total / seconds
+  of the ok jobs' audio, each over the priced sent jobs; the total is unknown (None) when any sent job is
+  unpriced: a partial sum would understate it; the amounts in other units (credits, characters) are summed
+  apart; planned and billed totals beside them, which of the two the figures use, and the price's provenance;
 * scored = ok clips with a score and no scoring error; WER pooled over the word-unit ones and CER pooled,
   apart, over the character-unit ones (zh/ja), each with its per-utterance mean
   (`harness.results.pooling`);
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 
 from harness.core.errors import ErrorClass
 from harness.core.quantiles import quantile
+from harness.results.cost_figures import CostFigures, cost_of
 from harness.results.pooling import ErrorCounts, ErrorRates, error_rates
 from harness.results.rows import Row, RunRows, json_list
 from harness.results.store import UNFETCHED
@@ -89,31 +91,6 @@ class Distribution:
     def of(cls, values: Sequence[float]) -> Distribution:
         p50, p95, p99 = (quantile(values, q) for q in QUANTILES)
         return cls(tuple(values), p50, p95, p99, mean(values))
-
-
-@dataclass(frozen=True, slots=True)
-class CostFigures:
-    total_usd: float | None
-    per_request_usd: float | None
-    per_audio_minute_usd: float | None
-    per_1k_chars_usd: float | None
-    unpriced: int  # sent jobs with no USD price
-    amounts: dict[str, float]  # unit -> amount, for prices not in USD (credits or characters)
-
-
-def cost_of(sent_rows: Sequence[Row], ok_rows: Sequence[Row]) -> CostFigures:
-    unpriced = sum(1 for r in sent_rows if r["cost_usd"] is None)
-    amounts: dict[str, float] = {}
-    for r in sent_rows:
-        if r["cost_unit"] not in (None, "USD"):
-            amounts[str(r["cost_unit"])] = amounts.get(str(r["cost_unit"]), 0.0) + float(r["cost_amount"] or 0.0)
-    if not sent_rows or unpriced:
-        return CostFigures(None, None, None, None, unpriced, amounts)
-    total = sum(float(r["cost_usd"] or 0.0) for r in sent_rows)
-    minutes = sum(floats(ok_rows, "duration_s")) / 60.0
-    chars = sum(int(r["chars"] or 0) for r in sent_rows)
-    return CostFigures(total, total / len(sent_rows), total / minutes if minutes > 0 else None,
-                1000.0 * total / chars if chars > 0 else None, 0, amounts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,8 @@ migration reads as NULL, so an old database stays readable by a read-only reader
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -49,10 +51,75 @@ def _typed(row: Mapping[str, Any], columns: Sequence[RowColumn]) -> Row:
     return {c.name: coerce(row[c.name], c.kind) for c in columns}
 
 
+NO_PUBLIC_PRICE = "no-documented-price"
+
+
+def _costs_summed(conn: Connection) -> str:
+    """Each job's costs rows as one: amounts summed; the planned cost (NULL when any row has none: a partial sum
+    would understate it); the billed cost (NULL unless every charged row says what it billed); whether the
+    offering has no public price (a row so based, with no source a price was read from: an offering priced in a
+    unit that cannot be planned keeps its source); where the price was read. A store older than schema 8 has no
+    plan columns: its `usd` was the plan."""
+    present = set(columns_of(conn, "costs"))
+    if "planned_usd" in present:
+        # rows migrated from before schema 8 have neither planned_usd nor cost_source: their usd was the plan
+        planned = "COALESCE(planned_usd, CASE WHEN cost_source IS NULL THEN usd END)"
+        billed = ("CASE WHEN COUNT(billed_usd) > 0 AND COUNT(CASE WHEN charged = 1 AND billed_usd IS NULL THEN 1 END)"
+                  " = 0 THEN SUM(billed_usd) END")
+        unpublished = f"CASE WHEN basis = '{NO_PUBLIC_PRICE}' AND price_source IS NULL THEN 1 ELSE 0 END"
+        provenance = ("MAX(price_plan) AS price_plan, MAX(price_source) AS price_source, "
+                      "MIN(price_read) AS price_read, MAX(price_stale) AS price_stale")
+    else:
+        planned, billed = "usd", "NULL"
+        unpublished = f"CASE WHEN basis = '{NO_PUBLIC_PRICE}' THEN 1 ELSE 0 END"
+        provenance = ("NULL AS price_plan, NULL AS price_source, NULL AS price_read, NULL AS price_stale")
+    return ("SELECT job_key, SUM(amount) AS amount, MAX(unit) AS unit, SUM(charged) AS charged, "
+            f"CASE WHEN COUNT(*) = COUNT({planned}) THEN SUM({planned}) END AS planned_usd, {billed} AS billed_usd, "
+            f"MAX({unpublished}) AS no_public_price, {provenance} "
+            "FROM costs WHERE run_id = :run GROUP BY job_key")
+
+
+def _billed_units(conn: Connection, run_id: str) -> dict[str, str]:
+    """Per job, the units its charged attempts' answers said they billed, summed ({"characters": 42}, as JSON)."""
+    if "billed_units_json" not in columns_of(conn, "costs"):
+        return {}
+    summed: dict[str, dict[str, float]] = {}
+    sql = ("SELECT job_key, billed_units_json FROM costs WHERE run_id = ? AND charged = 1 "
+           "AND billed_units_json IS NOT NULL")
+    for job_key, text in conn.execute(sql, (run_id,)):
+        try:
+            units = json.loads(str(text))
+        except ValueError:
+            continue  # a row the bench could not fill sensibly is no bill
+        if not isinstance(units, dict):
+            continue
+        into = summed.setdefault(str(job_key), {})
+        for unit, value in units.items():
+            amount = _amount(value)
+            if amount is not None:
+                into[str(unit)] = into.get(str(unit), 0.0) + amount
+    return {job_key: json.dumps({unit: int(v) if v.is_integer() else v for unit, v in units.items()}, sort_keys=True)
+            for job_key, units in summed.items() if units}
+
+
+def _amount(value: Any) -> float | None:
+    """A billed amount as a number: a JSON number, or a decimal written as a string ("42", "0.5")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        try:
+            amount = float(value)
+        except ValueError:
+            return None
+        return amount if math.isfinite(amount) else None
+    return None
+
+
 def _requests(conn: Connection, run_id: str, setup: AsrSetup | None) -> tuple[Row, ...]:
     absent = frozenset(({"s"} if setup is None else set()) | ({"k"} if not has_table(conn, "clips") else set()))
-    joins = ["LEFT JOIN (SELECT job_key, SUM(amount) AS amount, MAX(unit) AS unit, SUM(charged) AS charged "
-             "FROM costs WHERE run_id = :run GROUP BY job_key) c ON c.job_key = j.job_key"]
+    joins = [f"LEFT JOIN ({_costs_summed(conn)}) c ON c.job_key = j.job_key"]
     if "k" not in absent:
         joins.append("LEFT JOIN clips k ON k.clip_id = j.job_key")
     params: dict[str, Any] = {"run": run_id}
@@ -62,7 +129,11 @@ def _requests(conn: Connection, run_id: str, setup: AsrSetup | None) -> tuple[Ro
         params.update(backend=setup.asr_backend, model=setup.asr_model, normalizer=setup.normalizer_version)
     sql = (f"SELECT {_select(REQUEST_COLUMNS, conn, absent)} FROM jobs j {' '.join(joins)} "
            "WHERE j.run_id = :run ORDER BY j.seq")
-    return tuple(_typed(raw, REQUEST_COLUMNS) for raw in conn.execute(sql, params))
+    billed_units = _billed_units(conn, run_id)
+    rows = tuple(_typed(raw, REQUEST_COLUMNS) for raw in conn.execute(sql, params))
+    for row in rows:
+        row["billed_units"] = billed_units.get(str(row["job_key"]))
+    return rows
 
 
 def _plain(conn: Connection, table: str, alias: str, columns: Sequence[RowColumn], run_id: str) -> tuple[Row, ...]:

@@ -6,8 +6,8 @@ nothing else (`harness.results.figures`), so an exported folder is a complete ac
 recompute every figure from it. The rows come from `runs.db` (`harness.results.reading`):
 
 * ``requests`` — one per job: the ``jobs`` row (timings, outcome, cost) joined with the job's summed
-  ``costs`` and, when the clip was scored, its ``scores`` row for the run's scoring setup
-  (`harness.results.setups`);
+  ``costs`` (planned and billed, the price's provenance) and, when the clip was scored, its ``scores`` row
+  for the run's scoring setup (`harness.results.setups`);
 * ``errors`` and ``drift`` — as stored, for errors by class and contract / documentation drift;
 * ``run`` — the run's metadata: versions, git revision, corpora, target, and the scoring setup used.
 """
@@ -85,6 +85,17 @@ REQUEST_COLUMNS: tuple[RowColumn, ...] = (
     RowColumn("cost_amount", R, "c", "c.amount"),
     RowColumn("cost_unit", T, "c", "c.unit"),
     RowColumn("charged_attempts", N, "c", "c.charged"),
+    # Schema 8 (issue 51): cost as planned and as billed, and where the price was read (the job's costs rows,
+    # summed: `harness.results.reading`). cost_source says which of the two cost_usd is.
+    *_columns(T, "j", "cost_source"),
+    RowColumn("planned_usd", R, "c", "c.planned_usd"),
+    RowColumn("billed_usd", R, "c", "c.billed_usd"),
+    RowColumn("billed_units", T, ""),  # {"characters": 42}: what the answers said they billed, summed
+    RowColumn("no_public_price", N, "c", "c.no_public_price"),
+    RowColumn("price_plan", T, "c", "c.price_plan"),
+    RowColumn("price_source", T, "c", "c.price_source"),
+    RowColumn("price_read", T, "c", "c.price_read"),
+    RowColumn("price_stale", N, "c", "c.price_stale"),
     *_columns(T, "j", "audio_path audio_sha256"),
     *_columns(N, "j", "audio_bytes"),
     *_columns(T, "j", "declared_media_type sniffed_media_type"),

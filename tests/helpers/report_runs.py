@@ -30,6 +30,8 @@ class Model:
     usd: float | None
     failure_rate: float = 0.0
     delivery: str = "poll"
+    billed: float | None = None  # the answer billed this many times the planned characters (None: said nothing)
+    stale: bool = False  # the price was read longer ago than the run's --price-max-age
 
 
 DEFAULT_MODELS = (
@@ -119,6 +121,10 @@ def _write_job(
     failed = rng.random() < spec.failure_rate
     e2e = float(spec.median_ms * latency_factor * rng.lognormal(0.0, 0.25))
     usd = None if spec.usd is None else (0.0 if failed else spec.usd * cost_factor)
+    planned = usd
+    bills = spec.billed is not None and usd is not None and not failed
+    billed_usd = usd * spec.billed if bills and usd is not None and spec.billed is not None else None
+    usd = billed_usd if billed_usd is not None else usd
     polls = int(rng.integers(2, 6)) if spec.delivery == "poll" else 0
     base = {"run_id": run_id, "job_key": job_key, "provider": spec.provider, "model": spec.model,
             "harness_version": "0.1.0", "git_revision": "abc123def456", "corpus": "en_read",
@@ -141,6 +147,7 @@ def _write_job(
         "download_ms": float(rng.uniform(5, 20)),
         "total_ms": e2e + 250.0, "audio_path": path, "audio_sha256": sha, "audio_bytes": size,
         "declared_media_type": "audio/wav", "cost_usd": usd,
+        "cost_source": "none" if usd is None or failed else "billed" if bills else "planned",
         "load_level": level, "in_flight_at_submit": level,
     }
     if spec.delivery == "stream":  # what a listener met (schema 6); drawn from nothing, so the rng is not moved
@@ -149,8 +156,18 @@ def _write_job(
     cost = {k: base[k] for k in ("run_id", "job_key", "harness_version", "git_revision", "provider", "model",
                                    "corpus", "item_id")}
     cost.update(attempt=1, params_sha256=job["params_sha256"], amount=usd, unit="USD", usd=usd,
-                charged=0 if failed else 1, basis="uncharged-state:ERROR" if failed else "documented-price",
-                worst_case_usd=spec.usd, recorded_at="2026-11-22T08:15:01.000Z")
+                charged=0 if failed else 1,
+                basis="uncharged-state:ERROR" if failed else "documented-price" if spec.usd is not None
+                else "no-documented-price",
+                worst_case_usd=spec.usd, recorded_at="2026-11-22T08:15:01.000Z", planned_usd=planned,
+                cost_source="none" if usd is None else "billed" if bills else "planned")
+    if spec.usd is not None:  # where the price was read (a model with no public price has none)
+        cost.update(price_plan="pay-as-you-go", price_source=f"https://{spec.provider}.example/pricing",
+                    price_read="2026-01-05" if spec.stale else "2026-11-01", price_stale=int(spec.stale),
+                    price_how=f"${spec.usd} × 1 request (counted)")
+    if bills and spec.billed is not None:
+        cost.update(billed_units_json=json.dumps({"characters": round(len(text) * spec.billed)}),
+                    billed_usd=billed_usd)
     writes: list[tuple[str, list[dict[str, Any]]]] = [("costs", [cost])]
     if failed:
         writes.append(("errors", [{**base, "attempt": 1, "phase": "poll", "error_class": "server", "http_status": 200,

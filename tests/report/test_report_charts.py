@@ -15,7 +15,8 @@ NOTHING = Interval(float("nan"), float("nan"), float("nan"), 0)
 def _entry(model: str, cost: float, wer: float, *, pareto: bool) -> Entry:
     return Entry(provider="p", model=model, sent=8, ok=8, skipped=0, success=Interval(1.0, 0.7, 1.0, 8), latency={},
                  ttfa={}, cost_total_usd=None, cost_per_request_usd=None, cost_per_audio_minute_usd=None,
-                 cost_per_1k_chars_usd=cost, unpriced=0, audio_minutes=1.0, chars=800, scored=8,
+                 cost_per_1k_chars_usd=cost, cost_per_million_chars_usd=cost * 1000, unpriced=0, audio_minutes=1.0,
+                 chars=800, scored=8,
                  wer_pooled=Interval(wer, wer, wer, 8), wer_mean=wer, cer_pooled=None, cer_mean=None,
                  similarity=NOTHING, quality=NOTHING, flagged_clips=0, findings={}, errors={}, polls_mean=None,
                  pareto=pareto)

@@ -92,6 +92,13 @@ def _expected(rows: list[Row]) -> dict[str, Any]:
     expected["cost_per_request_usd"] = total / len(sent)
     expected["cost_per_audio_minute_usd"] = total / (sum(r["duration_s"] for r in ok) / 60)
     expected["cost_per_1k_chars_usd"] = 1000 * total / sum(r["chars"] for r in sent)
+    # $ per 1M characters and per hour of audio side by side, in the leaderboard and the prices section
+    expected["cost_per_million_chars_usd"] = expected["price.per_million_chars_usd"] = (
+        1e6 * total / sum(r["chars"] for r in sent))
+    expected["cost_per_hour_usd"] = expected["price.per_hour_usd"] = total * 3600 / sum(r["duration_s"] for r in ok)
+    planned = sum(r["planned_usd"] for r in sent)  # nothing billed in these runs: the plan is the cost
+    expected["planned_billed"] = expected["price.planned_usd"] = planned
+    expected["price.billed_usd"] = None
     scored = [r for r in ok if r["scored"]]
     in_words = [r for r in scored if r["unit"] == "word"]
     errors = np.array([r["substitutions"] + r["deletions"] + r["insertions"] for r in in_words], dtype=float)
@@ -152,9 +159,9 @@ def test_every_leaderboard_number_is_recomputed_from_the_export(
     # Every expected figure was compared (polls are absent for the model delivered synchronously, CER for
     # models with no zh/ja clip: their cells were checked empty above).
     assert checked == sum(1 for m in groups.values() for want in _expected(m).values() if want is not None)
-    # Every data cell of the table was recomputed: 17 per line, plus TTFA, last audio, jitter, underruns and
-    # RTF for the one streaming model.
-    assert len(parser.cells) == 17 * len(groups) + 5
+    # Every data cell of the tables was recomputed: 20 per line of the leaderboard and 4 of the prices, plus
+    # TTFA, last audio, jitter, underruns and RTF for the one streaming model.
+    assert len(parser.cells) == 24 * len(groups) + 5
     board = json.loads(parser.leaderboard_json)
     assert [e["sent"] for e in board["entries"]] == [int(_expected(m)["sent"]) for m in groups.values()]
 

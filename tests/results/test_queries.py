@@ -125,9 +125,11 @@ def test_latency_cost_and_counts_follow_one_rule_each() -> None:
     assert (counts.events, counts.downloads_retried, counts.results_lost) == ({"transport": 1, "server": 1}, 1, 0)
 
 
-def test_cost_is_unknown_when_a_sent_job_has_no_usd_price() -> None:
-    requests = (_row(outcome="ok", cost_usd=None, cost_unit="characters", cost_amount=1200.0),
-                _row(outcome="ok", cost_usd=0.02, cost_unit="characters", cost_amount=800.0))
+def test_the_total_is_unknown_when_a_sent_job_has_no_usd_price_and_the_rates_are_the_priced_jobs() -> None:
+    requests = (_row(job_key="a", outcome="ok", cost_usd=None, cost_unit="characters", cost_amount=1200.0),
+                _row(job_key="b", outcome="ok", cost_usd=0.02, cost_unit="characters", cost_amount=800.0))
     (figures,) = model_figures(RunRows(run={"run_id": "r"}, requests=requests))
-    assert (figures.cost.total_usd, figures.cost.per_1k_chars_usd, figures.cost.unpriced) == (None, None, 1)
+    # a partial sum would understate the total; a rate over the priced job (its 10 characters) does not
+    assert (figures.cost.total_usd, figures.cost.unpriced) == (None, 1)
+    assert figures.cost.per_1k_chars_usd == pytest.approx(2.0)
     assert figures.cost.amounts == {"characters": 2000.0}  # summed in their own unit instead

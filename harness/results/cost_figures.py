@@ -1,0 +1,200 @@
+"""A model's cost over a run's rows: what it was planned to cost, what the answers said was billed, which of the
+two every figure uses, and where the price was read. The terminal summary, the report, `compare` and `history`
+take theirs from here (through `harness.results.figures`); the arithmetic of a rate is `harness.core.prices`'.
+
+The rules, so a reader can recompute each number from the exported ``requests`` rows:
+
+* a job's cost is ``cost_usd`` (the bench stores the billed cost there where the answer said what it billed,
+  the planned one otherwise: ``cost_source``), else ``billed_usd``, else ``planned_usd``; a job with none of them
+  is unpriced;
+* the rates — per request, per 1M characters (and per 1,000), per hour of audio (and per minute) — are taken
+  over the priced sent jobs: their cost over their requests, their ``chars``, and the seconds of audio of their
+  ok jobs (``duration_s`` of the score, else the stream's ``audio_ms``). The total is unknown (None) when any
+  sent job is unpriced: a partial sum would understate it; a rate over the priced jobs does not;
+* the source a figure uses: ``billed`` when every charged priced job's cost is what its answer billed,
+  ``planned`` when none is, ``mixed`` otherwise (``none``: nothing charged);
+* planned vs billed: the plan's total over the sent jobs, and the billed total over the jobs whose answers said
+  what they billed beside the plan of those same jobs (and the billed USD per 1M of their characters);
+* why a model has no price: ``no data`` (nothing was sent), ``no public price`` (its cost rows say no price was
+  documented and none was read anywhere), ``priced in <unit>`` (a provider's own unit with no USD rate), else
+  ``no USD price`` (a price in a unit the plan could not estimate and no answer billed).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from harness.core.prices import per_hour_usd, per_million_characters_usd
+from harness.results.rows import Row
+
+BILLED, PLANNED, MIXED, NONE = "billed", "planned", "mixed", "none"
+
+
+def audio_seconds(row: Row) -> float | None:
+    """Seconds of audio a job returned: its score's duration, else what its stream decoded to."""
+    if row["duration_s"] is not None:
+        return float(row["duration_s"])
+    if row.get("audio_ms") is not None:
+        return float(str(row["audio_ms"])) / 1000.0
+    return None
+
+
+def job_usd(row: Row) -> float | None:
+    """The job's cost in USD: as stored (billed where the answer said), else billed, else planned."""
+    for column in ("cost_usd", "billed_usd", "planned_usd"):
+        value = row.get(column)
+        if value is not None:
+            return float(value)
+    return None
+
+
+def job_source(row: Row) -> str:
+    """What `job_usd` is: billed | planned | mixed (attempts of each) | none (unpriced, or nothing charged)."""
+    stored = row.get("cost_source")
+    if stored in (BILLED, PLANNED, MIXED):
+        return str(stored)
+    if row["cost_usd"] is None and row.get("billed_usd") is not None:
+        return BILLED
+    return PLANNED if job_usd(row) is not None else NONE
+
+
+def _charged(row: Row) -> bool:
+    return bool(row.get("charged_attempts"))
+
+
+def source_of(rows: Iterable[Row]) -> str:
+    """billed | planned | mixed | none over the charged, priced jobs."""
+    sources = {job_source(r) for r in rows if _charged(r) and job_usd(r) is not None}
+    sources.discard(NONE)
+    if not sources:
+        return NONE
+    return sources.pop() if len(sources) == 1 else MIXED
+
+
+def billed_units(row: Row) -> dict[str, float]:
+    """The units the job's answers said they billed ({} when they said nothing)."""
+    text = row.get("billed_units")
+    if not text:
+        return {}
+    loaded = json.loads(str(text))
+    return {str(k): float(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a model's price was read, as its cost rows say (several values joined by "; ")."""
+
+    plan: str | None
+    source: str | None
+    read: str | None  # the oldest read date
+    stale: bool  # some price was read longer ago than the run's --price-max-age
+
+    def words(self) -> str:
+        parts = [p for p in (self.plan, self.source) if p]
+        if self.read:
+            parts.append(f"read {self.read}" + (" (stale)" if self.stale else ""))
+        elif self.stale:
+            parts.append("stale")
+        return ", ".join(parts)
+
+
+def _joined(rows: Sequence[Row], column: str) -> str | None:
+    values = sorted({str(v) for r in rows if (v := r.get(column)) not in (None, "")})
+    return "; ".join(values) or None
+
+
+def provenance_of(rows: Sequence[Row]) -> Provenance:
+    reads = sorted(str(v) for r in rows if (v := r.get("price_read")))
+    return Provenance(_joined(rows, "price_plan"), _joined(rows, "price_source"), reads[0] if reads else None,
+                      any(bool(r.get("price_stale")) for r in rows))
+
+
+@dataclass(frozen=True, slots=True)
+class CostFigures:
+    total_usd: float | None
+    per_request_usd: float | None
+    per_audio_minute_usd: float | None
+    per_1k_chars_usd: float | None
+    unpriced: int  # sent jobs with no USD price
+    amounts: dict[str, float]  # unit -> amount, for prices not in USD (credits or characters)
+    source: str = NONE  # billed | planned | mixed | none: what the figures above sum
+    per_million_chars_usd: float | None = None
+    per_hour_usd: float | None = None
+    planned_usd: float | None = None  # the plan's total over the sent jobs (None: some job had no plan)
+    billed_usd: float | None = None  # what the answers said they billed, over `billed_jobs`
+    billed_jobs: int = 0
+    planned_of_billed_usd: float | None = None  # the plan of those same jobs
+    billed_per_million_chars_usd: float | None = None  # billed USD over the billed jobs' characters
+    no_public_price: int = 0  # sent jobs whose offering has no documented price
+    sent: int = 0
+    provenance: Provenance = Provenance(None, None, None, False)
+
+    @property
+    def priced(self) -> bool:
+        return self.per_1k_chars_usd is not None or self.per_request_usd is not None
+
+    @property
+    def gap(self) -> str | None:
+        """Why there is no USD figure, in the words every face prints (None: there is one)."""
+        if self.priced:
+            return None
+        if not self.sent:
+            return "no data"
+        if self.no_public_price:
+            return "no public price"
+        if self.amounts:
+            return "priced in " + ", ".join(sorted(self.amounts))
+        return "no USD price"
+
+
+def _real(row: Row, column: str) -> float | None:
+    value = row.get(column)
+    return None if value is None else float(value)
+
+
+def _sum(values: Iterable[float | None]) -> float | None:
+    found = list(values)
+    return None if any(v is None for v in found) else float(sum(v for v in found if v is not None))
+
+
+def _billed_rate(billed: Sequence[Row]) -> float | None:
+    total = _sum(_real(r, "billed_usd") for r in billed) if billed else None
+    return per_million_characters_usd(None if total is None else Decimal(repr(total)),
+                                      sum(int(r["chars"] or 0) for r in billed))
+
+
+def cost_of(sent_rows: Sequence[Row], ok_rows: Sequence[Row]) -> CostFigures:
+    """A model's cost figures over its sent jobs (`ok_rows`: those of them that returned audio)."""
+    amounts: dict[str, float] = {}
+    for r in sent_rows:
+        if r["cost_unit"] not in (None, "USD"):
+            amounts[str(r["cost_unit"])] = amounts.get(str(r["cost_unit"]), 0.0) + float(r["cost_amount"] or 0.0)
+    priced = [r for r in sent_rows if job_usd(r) is not None]
+    unpriced = len(sent_rows) - len(priced)
+    billed = [r for r in sent_rows if r.get("billed_usd") is not None]
+    base = CostFigures(
+        None, None, None, None, unpriced, amounts, source=source_of(sent_rows),
+        planned_usd=_sum(_real(r, "planned_usd") for r in sent_rows) if sent_rows else None,
+        billed_usd=_sum(_real(r, "billed_usd") for r in billed) if billed else None,
+        billed_jobs=len(billed),
+        planned_of_billed_usd=_sum(_real(r, "planned_usd") for r in billed) if billed else None,
+        billed_per_million_chars_usd=_billed_rate(billed),
+        no_public_price=sum(1 for r in sent_rows if r.get("no_public_price")),
+        sent=len(sent_rows),
+        provenance=provenance_of(sent_rows),
+    )
+    if not priced:
+        return base
+    total = sum(float(job_usd(r) or 0.0) for r in priced)
+    keys = {r["job_key"] for r in priced}
+    seconds = sum(s for r in ok_rows if r["job_key"] in keys and (s := audio_seconds(r)) is not None)
+    chars = sum(int(r["chars"] or 0) for r in priced)
+    per_million = per_million_characters_usd(Decimal(repr(total)), chars)
+    per_hour = per_hour_usd(Decimal(repr(total)), seconds)
+    return replace(base, total_usd=None if unpriced else total, per_request_usd=total / len(priced),
+                   per_audio_minute_usd=None if per_hour is None else per_hour / 60.0,
+                   per_1k_chars_usd=None if per_million is None else per_million / 1000.0,
+                   per_million_chars_usd=per_million, per_hour_usd=per_hour)
