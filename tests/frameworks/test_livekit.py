@@ -176,8 +176,9 @@ SMALLEST_VOICE = "the plugin's default voice meher (lightning_v3.1_pro): 400 \"V
 SMALLEST_VOICE_SOCKET = "the plugin's default voice meher: the live socket answers \"Voice not found: meher\""
 FISH_BITRATE = ("opus_bitrate 64000 (bits per second; the reference lists 24, 32, 48, 64 kbps): 400 \"parameter "
                 "'opus_bitrate' must be one of -1000, 24, 32, 48, 64 (documented); got 64000\"")
-FISH_BITRATE_SOCKET = ("the live socket's start request carries opus_bitrate 64000 (and format wav): answered "
-                       '{"event": "finish", "reason": "error"} with no message')
+FISH_BITRATE_SOCKET = ('the live socket answers {"event": "finish", "reason": "error"} (no message) to the start '
+                       "request's voice 933563129e564b19a115bedd57b7406a (outside the declared sample), opus_bitrate "
+                       "64000 and format wav (the socket declares pcm, mp3): each alone refused")
 NEUPHONIC_CONTEXT = ("the socket's audio answers carry no data.context_id: the plugin keeps only audio whose "
                      'context_id is the one it sent, so it gets "no audio frames were pushed"')
 SPEECHIFY_MODEL = "the plugin's default model simba-3.2: 400 \"Unknown model: simba-3.2\""
