@@ -166,10 +166,12 @@ ELEVEN_VOICE_SOCKET = ("the plugin's default voice hpp4J3VqNfWAUOO0d1Us: multi-s
 INWORLD_PCM = ('POST /tts/v1/voice:stream refuses audioConfig.audioEncoding "PCM" (400: "Input should be '
                "'LINEAR16', 'MP3', 'OGG_OPUS' or 'FLAC'\"), the value the socket takes")
 MURF_HTTP = ("POST /v1/speech/stream: 400 \"parameter 'voiceId' is required; parameter 'format' must be one of "
-             "'MP3', 'WAV', … 'PCM', 'OGG' (documented); got 'pcm'\" — the plugin sends voice_id, sample_rate and a "
-             "lower-case format")
+             "'MP3', 'WAV', … 'PCM', 'OGG' (documented); got 'pcm'\" — the plugin sends voice_id (snake case) and a "
+             "lower-case format —, and past those \"Invalid voice id: en-US-matthew\" (its default voice, outside the "
+             "declared sample)")
 MURF_SOCKET = ('stream-input: {"error": "text: min_buffer_size: Input should be greater than or equal to 40"} and '
-               "a 1008 close: the plugin's default min_buffer_size is 3")
+               "a 1008 close (the plugin's default min_buffer_size is 3), and past that \"Invalid voice id: "
+               "en-US-matthew\"")
 MINIMAX_VOICE = ("the plugin's default voice socialmedia_female_2_v1 (speech-02-turbo): base_resp 2013 "
                  '"invalid params, voice id not exist"')
 SMALLEST_VOICE = "the plugin's default voice meher (lightning_v3.1_pro): 400 \"Voice not found: meher\""
