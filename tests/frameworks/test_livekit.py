@@ -183,7 +183,8 @@ FISH_BITRATE_SOCKET = ('the live socket answers {"event": "finish", "reason": "e
                        "64000 and format wav (the socket declares pcm, mp3): each alone refused")
 NEUPHONIC_CONTEXT = ("the socket's audio answers carry no data.context_id: the plugin keeps only audio whose "
                      'context_id is the one it sent, so it gets "no audio frames were pushed"')
-SPEECHIFY_MODEL = "the plugin's default model simba-3.2: 400 \"Unknown model: simba-3.2\""
+SPEECHIFY_MODEL = ('the plugin\'s default model simba-3.2: 400 "Unknown model: simba-3.2", and past it its default '
+                   'voice: "Voice not found: dominic_32"')
 
 CASES = (
     Case("openai", "openai", _openai, streams=False),
