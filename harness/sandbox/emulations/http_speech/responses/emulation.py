@@ -249,8 +249,9 @@ class SpeechServiceEmulation(Emulation):
         samples = await speaker.samples(text)
         audio = encode_as(samples, rate, fmt.spec.codec, fmt.spec.container)
         headers = self.request_id()
-        if synthesis.billed_characters_header:
-            headers[synthesis.billed_characters_header] = str(len(text))
+        for signal in synthesis.billing:
+            if signal.header:
+                headers[signal.header] = str(len(text))
         values = {"format": fmt.name, "media_type": fmt.media_type, "rate": rate, "billed_characters": len(text),
                   "text": text, "duration_ms": round(1000 * len(samples) / rate),
                   "duration_s": round(len(samples) / rate, 3)}
