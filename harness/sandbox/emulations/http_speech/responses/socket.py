@@ -87,6 +87,7 @@ from harness.core.spec import UnknownInput
 from harness.core.validate import set_aside_unknown
 from harness.sandbox.emulation import SocketCall
 from harness.sandbox.emulations.http_speech.models import pitch_of
+from harness.sandbox.emulations.http_speech.responses.billing import billed_values
 from harness.sandbox.socket_writer import Lanes, Sender, SocketDropped
 from harness.sandbox.utterances import Speaker
 from harness.speech import encode_as
@@ -131,6 +132,8 @@ class Stream:
     lengths: tuple[float, ...] = ()  # the chunk schedule's lengths (`Socket.schedule`: the opening's, else its default)
     generations: int = 0  # the buffer's generations so far (the schedule's next length is the following one)
     pending: list[SpokenSpan] = field(default_factory=list)  # characters of a word not yet ended
+    spoken: str = ""  # the text spoken since the last final message, and its audio's seconds: what the final bills
+    spoken_s: float = 0.0
 
 
 class FamilySocket:
@@ -582,7 +585,9 @@ class FamilySocket:
             "last" in slots_of(answer.template)
             or (marks is not None and marks.answer is None and not marks.chars))  # characters never wait for a word
         started = time.perf_counter()
+        stream.spoken += text
         async for piece in stream.speaker.say(text + " "):
+            stream.spoken_s += len(piece.samples) / spec.sample_rate
             if pending is not None:
                 await self._send_audio(stream, *pending, last=False)
                 pending = None
@@ -647,7 +652,12 @@ class FamilySocket:
     async def _final(self, stream: Stream) -> None:
         if self.socket.final is None:  # a bare-text socket: its close, once the audio is out, is the end
             return
-        await self._send(self._filled(self.socket.final, stream))
+        final = self._filled(self.socket.final, stream)
+        for signal, value in billed_values(self.service, self.socket.billing, stream.model.name, stream.spoken,
+                                           stream.spoken_s, self.call.services.billed_factor()):
+            put(final, signal.at, value)  # what this utterance (since the last final) billed
+        stream.spoken, stream.spoken_s = "", 0.0
+        await self._send(final)
         stream.values["sequence"] += 1
 
 
