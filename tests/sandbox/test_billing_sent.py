@@ -89,3 +89,19 @@ def test_a_billing_drift_out_of_range_is_one_line(sandbox: Sandbox, client: http
                          headers={"Content-Type": "application/json"})
     assert answer.status_code == 400 and "billing" in answer.json()["error"]
     assert "billing" not in client.get(sandbox.url + "/_sandbox/drift").json()
+
+
+@pytest.mark.parametrize(("provider", "model", "header", "billed"), [
+    ("elevenlabs", "eleven_flash_v2_5", "character-cost", (len(TEXT) + 1) // 2),  # Flash: a credit per 2 characters
+    ("elevenlabs", "eleven_multilingual_v2", "character-cost", len(TEXT)),
+    ("deepgram", "aura-2-thalia-en", "dg-char-count", len(TEXT)),
+])
+def test_a_billing_header_says_what_the_sheet_bills(sandbox: Sandbox, client: httpx.Client, provider: str, model: str,
+                                                    header: str, billed: int) -> None:
+    assert _speak(sandbox, client, provider, model).headers[header] == str(billed)
+
+
+def test_resemble_says_the_seconds_of_audio_it_made(sandbox: Sandbox, client: httpx.Client) -> None:
+    answer = _speak(sandbox, client, "resemble", "resemble").json()
+    assert 1.0 < answer["duration"] < 8.0  # the rendered audio's seconds, to the millisecond
+    assert answer["duration"] == round(answer["duration"], 3)
