@@ -51,7 +51,7 @@ per = "1000000"
 
 def test_the_tables_declare_a_header_and_a_final_message_field() -> None:
     (provider,) = declared_providers(FILE.format(extra=""))
-    (synthesis,) = provider.family.syntheses  # type: ignore[union-attr]
+    (synthesis,) = provider.family.syntheses
     assert [(s.unit, s.header) for s in synthesis.billing] == [(Unit.CHARACTERS, "x-billed-characters")]
     (channel,) = provider.channels
     assert [(s.unit, s.at) for s in socket_of(channel).billing] == [(Unit.CHARACTERS, "/usage/characters")]
