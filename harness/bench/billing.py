@@ -17,6 +17,7 @@ from harness.bench.answer_format import synthesis_of
 from harness.bench.exchange import Exchange
 from harness.bench.job import Job
 from harness.core.audio_fields import carrier
+from harness.core.json_pointer import resolve
 from harness.core.prices import billing_gap
 from harness.core.protocols.billing import BilledSignal, Document, documents_of, named, read_billed
 from harness.core.protocols.realtime_grammar import Channel, Session
@@ -42,19 +43,25 @@ def read_http_billing(job: Job, exchange: Exchange) -> None:
             exchange.response.headers, documents)
 
 
-def read_socket_billing(job: Job, channel: Channel, session: Session) -> None:
-    """The billing signals of the job's socket, read from the server's messages."""
+def read_socket_billing(job: Job, channel: Channel, session: Session, context: str = "") -> None:
+    """The billing signals of the job's socket, read from the server's messages (of its utterance's `context`, where
+    the socket names contexts)."""
     grammar = channel.grammar
     if not isinstance(grammar, SocketGrammar) or not grammar.socket.billing:
         return
+    socket = grammar.socket
     documents = []
     for frame in session.received():
         try:
-            message = decode(frame.text, frame.data, grammar.socket.framing)
+            message = decode(frame.text, frame.data, socket.framing)
         except FramingError:
             continue  # not a message (an audio frame): the frame rules judge it
-        if isinstance(message, dict):
-            documents.append(Document(message, named(message)))
+        if not isinstance(message, dict):
+            continue
+        named_context = resolve(message, socket.context_at) if socket.context_at and context else (False, None)
+        if named_context[0] and named_context[1] not in (None, "", context):
+            continue  # another utterance's
+        documents.append(Document(message, named(message)))
     _record(job, channel.key, "stream", grammar.socket.billing, {}, documents)
 
 

@@ -342,7 +342,7 @@ def _account(job: Job, channel: Channel, session: Session, utterance: Utterance)
         assert problem is not None
         job.fail("stream", problem)
     record.connect_ms = session.opened_s * 1000.0
-    read_socket_billing(job, channel, session)
+    read_socket_billing(job, channel, session, utterance.context)
     job.charge("documented-price")
     first_token, audio = heard(channel, session, events, utterance.context)
     record.marks.set(Mark.REQUEST_SENT, first_token, overwrite=True)

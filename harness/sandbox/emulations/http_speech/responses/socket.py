@@ -565,16 +565,17 @@ class FamilySocket:
     def _speak_buffer(self) -> bool:
         """Speak what the buffer holds; whether it held anything to speak."""
         stream = self.stream
-        text, stream.buffer = stream.buffer.strip(), ""
+        sent, stream.buffer = stream.buffer, ""
+        text = sent.strip()
         if not text:
             return False
         cost = self.grammar.declaration.cost_of(len(text), stream.wire_model)  # type: ignore[union-attr]
         if not self.call.services.charge(self.key or None, cost):
             raise Refused(self.service.refusals.quota)
-        self.lanes.submit(stream.lane, partial(self._speak, stream, text))
+        self.lanes.submit(stream.lane, partial(self._speak, stream, text, sent))
         return True
 
-    async def _speak(self, stream: Stream, text: str) -> None:
+    async def _speak(self, stream: Stream, text: str, sent: str = "") -> None:
         """Each piece sent as it is made; held back one piece only where the last audio answer says it is the last
         (`{last}`) or carries marks (the last word's end comes with it)."""
         assert stream.speaker is not None
@@ -585,7 +586,7 @@ class FamilySocket:
             "last" in slots_of(answer.template)
             or (marks is not None and marks.answer is None and not marks.chars))  # characters never wait for a word
         started = time.perf_counter()
-        stream.spoken += text
+        stream.spoken += sent or text  # billed as sent, its spaces included
         async for piece in stream.speaker.say(text + " "):
             stream.spoken_s += len(piece.samples) / spec.sample_rate
             if pending is not None:
