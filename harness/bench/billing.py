@@ -68,6 +68,7 @@ def read_socket_billing(job: Job, channel: Channel, session: Session, context: s
 def _record(job: Job, where: str, phase: str, signals: Sequence[BilledSignal], headers: Mapping[str, str],
             documents: Sequence[Document]) -> None:
     record = job.record
+    record.billed = None
     billed = read_billed(signals, headers, documents)
     if billed.problems:
         record.add_drift(where, phase, [Drift(signal.at, f"{job.label}: {line}; the planned cost is kept",

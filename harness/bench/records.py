@@ -65,7 +65,7 @@ class JobRecord:
     drift_seen: set[tuple[str, str, str]] = field(default_factory=set)
     start_offset_ms: float | None = None  # the job's start, ms after the run's start
     in_flight_at_start: int | None = None  # its provider's jobs in flight as it started, itself included
-    billed: Billed | None = None  # what the answer said was billed (`harness.bench.billing`), for the cost row
+    billed: Billed | None = None  # what the answer said was billed (`harness.bench.billing`), for its cost row
 
     # --- context ------------------------------------------------------------------------------------
 
@@ -137,7 +137,7 @@ class JobRecord:
         usd = planned_usd = price.usd if charged else Decimal(0)
         if charged and price.amount is None:
             basis = "no-documented-price"
-        said = self.billed if charged else None
+        said, self.billed = (self.billed if charged else None), None  # an answer's bill is its own attempt's
         bill = price.billed(said.units) if said is not None else None
         billed_usd = None if bill is None else bill.usd
         source = "none" if usd is None else "planned"
