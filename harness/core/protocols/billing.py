@@ -1,8 +1,8 @@
 """What an answer says the provider billed: billing signals declared as data, and the one reader of them.
 
-A provider that tells what it billed says so in its answer: a response header (Polly's `x-amzn-RequestCharacters`),
-a field of the JSON answer (MiniMax's `/extra_info/usage_characters`), a field of one event of a stream (the `usage` of
-OpenAI's `speech.audio.done`) or of one message of a socket. A family declaration lists them (`Synthesis.billing`,
+A provider that tells what it billed says so in its answer: a response header (the characters a request billed), a
+field of the JSON answer (`/usage/characters`), a field of one event of a stream (the `usage` of its last event, in
+text and audio tokens) or of one message of a socket. A family declaration lists them (`Synthesis.billing`,
 `Socket.billing`), each with its unit, where it is, its scale to that unit and the evidence for it; the sandbox sends
 them (`harness.sandbox.emulations.http_speech`) and the benchmark reads them with `read_billed` (through
 `harness.bench.billing`), beside the plan's price (`harness.core.prices.charge.billed`, `billing_gap`).

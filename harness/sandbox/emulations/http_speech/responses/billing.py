@@ -2,7 +2,7 @@
 with the meaning its documents give it.
 
 Characters and bytes are counted from the text as the request sent it, under the provider's price-sheet counting rule
-(`harness.core.prices.count`: Polly's SSML tags not billed, DashScope's CJK counted twice), so a run against the
+(`harness.core.prices.count`: SSML tags not billed, CJK counted twice, as each sheet says), so a run against the
 sandbox bills exactly what it planned; text tokens are the sheet's estimate from the text (its characters a token);
 seconds and minutes of audio, and audio tokens at the sheet's tokens a second, are the rendered audio's; credits are
 the characters at the sheet's credits a character. A provider whose billing a test changed
@@ -19,8 +19,8 @@ from harness.core.prices.charge import CHARS_PER_TOKEN
 from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.http_speech import SpeechService
 
-# Audio tokens a second where no sheet documents them: the figure a third party quotes from Google's page for its
-# speech models ("25 tokens per second of generated audio", gemini.toml) — only what the imitation writes.
+# Audio tokens a second where no sheet documents them: the figure a third party quotes from a provider's pricing page
+# ("25 tokens per second of generated audio": harness/data/prices/) — only what the imitation writes.
 AUDIO_TOKENS_PER_SECOND = Decimal(25)
 _COUNTS = (Unit.CHARACTERS, Unit.BYTES, Unit.TEXT_TOKENS, Unit.AUDIO_TOKENS, Unit.CREDITS, Unit.REQUESTS)
 
