@@ -3,9 +3,9 @@
 Where a price comes from, in order: the team's own rate (`--price`, a providers file's `[prices]`), which replaces
 the published one with a note saying so; the provider's published price sheet (`harness/data/prices/`), on the
 plan the run chose (`--plan provider=PLAN`, else the sheet's default); the price a declaration states itself (a
-providers file's `price_per_million_chars`, a jobs API's per-request price, a provider's own characters). The
-arithmetic is `harness.core.prices.charge`'s; this module only chooses the rates. Against the sandbox the same prices
-apply: they are what the run would have cost live.
+providers file's `price_per_million_chars`, a jobs API's per-request price, a provider's own characters). The arithmetic is
+`harness.core.prices.charge`'s; this module only chooses the rates. Against the sandbox the same prices apply: they
+are what the run would have cost live.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from harness.core.prices import (
     stale,
     text_quantities,
 )
-from harness.core.prices.units import Counting, Unit
+from harness.core.prices.units import Unit
 from harness.core.spec import Cost, CostUnit, Endpoint, Provider
 
 DOCUMENTED, CONFIGURED, NONE = "documented-price", "configured-price", "no-documented-price"
@@ -173,7 +173,7 @@ class PriceBook:
     def _configured(self, label: str, model: str, rates: tuple[Rate, ...], text: str, sheet: PriceSheet | None,
                     published: tuple[Rate, ...]) -> Price:
         mine = PriceSheet(provider=label.partition("/")[0], rates=rates,
-                          counting=sheet.counting if sheet is not None else Counting.CODE_POINTS)
+                          counting=sheet.counting if sheet is not None else PriceSheet.counting)
         found = charge(mine, rates, text_quantities(text, mine.counting, rates))
         note = replaced_note(label, rates, published, sheet.currency if sheet is not None else "USD")
         if found is None:
