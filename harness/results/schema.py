@@ -221,6 +221,9 @@ errors — every classified failure, fatal or retried
 drift — documentation drift seen in answers (unknown fields, alternate forms); never a failure
     drift_id, run_id, job_key, harness_version, git_revision, provider, model, corpus, item_id,
     endpoint, phase, pointer, note, kind, recorded_at.
+    kind               among others: billing-gap (the answer billed beyond the plan's counting rule: a provider
+                       billing more for the same text), billing-signal (a declared billing signal that is not a
+                       number, negative or missing: the job keeps its planned cost; harness.bench.billing).
 
 catalogues — each provider's listing answers (voices, models) as the run found them (harness.bench.catalogue)
     run_id, provider, endpoint (its key), harness_version, fetched_at, status (the HTTP status; NULL when no

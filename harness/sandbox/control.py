@@ -10,6 +10,9 @@
     GET  /_sandbox/findings              request fields the documents do not list that were accepted (where
                                          the documents do not say the provider refuses them), and unrecognised
                                          models spoken as the default (where they say it falls back), per endpoint
+    GET  /_sandbox/drift                 how the providers changed (`ProviderDrift`)
+    POST /_sandbox/drift                 {"added_latency_s"?, "pitch_shift"?, "billing"?: {"provider": factor}}: change
+                                         them (a provider whose answers say it billed `factor` times the documents')
     POST /_sandbox/hangs/release         end every hang in progress
     POST /_sandbox/keys                  {"provider", "key", "tier"?, "balance"?}: add a key
     GET  /_sandbox/voices[/{file}]       the reference clips (loopback reference URLs for cloning)
@@ -196,19 +199,36 @@ class _Control:
         return JSONResponse({"provider": provider, "tier": tier.name}, status_code=201)
 
     async def drift(self, request: Request) -> Response:
-        """The provider changing under a history (`ProviderDrift`): GET reads it, POST sets what it names."""
+        """The provider changing under a history (`ProviderDrift`): GET reads it, POST sets what it names. `billing`
+        ({"provider": factor}, 1 as documented; {} every provider as documented) appears once a provider's is set."""
         drift = self.state.drift
         if request.method == "POST":
             try:
                 body = await request.json()
-                if not isinstance(body, dict) or not body or set(body) - {"added_latency_s", "pitch_shift"}:
-                    raise ValueError("give added_latency_s and/or pitch_shift, nothing else")
+                if not isinstance(body, dict) or not body or set(body) - {"added_latency_s", "pitch_shift", "billing"}:
+                    raise ValueError("give added_latency_s, pitch_shift and/or billing, nothing else")
                 latency = _finite(body.get("added_latency_s", drift.added_latency_s), "added_latency_s", 0.0, 600.0)
                 pitch = _finite(body.get("pitch_shift", drift.pitch_shift), "pitch_shift", -12.0, 12.0)
+                billing = self._billing(body["billing"]) if "billing" in body else drift.billing
             except (ValueError, TypeError) as error:  # JSONDecodeError is a ValueError
-                return _problem(400, f'expected {{"added_latency_s": 0-600, "pitch_shift": -12-12}}: {error}')
-            drift.added_latency_s, drift.pitch_shift = latency, pitch
-        return JSONResponse({"added_latency_s": drift.added_latency_s, "pitch_shift": drift.pitch_shift})
+                return _problem(400, f'expected {{"added_latency_s": 0-600, "pitch_shift": -12-12, "billing": '
+                                     f'{{"provider": 0.01-100}}}}: {error}')
+            drift.added_latency_s, drift.pitch_shift, drift.billing = latency, pitch, billing
+        shown: dict[str, Any] = {"added_latency_s": drift.added_latency_s, "pitch_shift": drift.pitch_shift}
+        if drift.billing:
+            shown["billing"] = dict(drift.billing)
+        return JSONResponse(shown)
+
+    def _billing(self, given: object) -> dict[str, float]:
+        """The billing drift asked for: each served provider's factor (1: as documented, dropped); {} clears all."""
+        if not isinstance(given, dict):
+            raise ValueError("billing must be an object of provider: factor")
+        changed = dict(self.state.drift.billing) if given else {}
+        for provider, factor in given.items():
+            if provider not in self.state.served:
+                raise ValueError(f"billing names {provider!r}, which this sandbox does not serve")
+            changed[provider] = _finite(factor, f"billing.{provider}", 0.01, 100.0)
+        return {provider: factor for provider, factor in changed.items() if factor != 1.0}
 
     async def voices(self, request: Request) -> Response:
         base = self.origin(request) + CONTROL_PREFIX + "/voices/"

@@ -241,6 +241,11 @@ class Services(Protocol):
         documents saying the provider falls back: a finding naming the value (`GET /_sandbox/findings`)."""
         ...
 
+    def billed_factor(self) -> float:
+        """How many times what the documents say this provider bills its answers say it billed (1: as documented;
+        another only where a test changed it, `ProviderDrift.billing`)."""
+        ...
+
     def balance(self, key: str | None) -> Decimal | None:
         """What is left in a key's wallet (key None: the caller's anonymous wallet); None: unlimited."""
         ...

@@ -82,6 +82,9 @@ class EngineServices:
             log.info("%s %s: %s %r is no declared model: spoken as %s, as its documents say", self.provider, where,
                      field, value, model)
 
+    def billed_factor(self) -> float:
+        return self.state.drift.billing.get(self.provider, 1.0)  # a provider that bills more (`ProviderDrift`)
+
     def balance(self, key: str | None) -> Decimal | None:
         payer = self.state.payer(self.provider, key, self.client)
         if payer is None or not self.state.accounts.known(self.provider, payer):

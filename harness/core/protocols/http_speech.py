@@ -35,6 +35,7 @@ from harness.core.audio_fields import carrier
 from harness.core.drift import resolve
 from harness.core.prices import builtin_sheets, planned
 from harness.core.protocols.answer_forms import Selector, check_forms
+from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.marks import Marks
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import (
@@ -127,7 +128,6 @@ class Synthesis:
     formats: tuple[Format, ...]
     default_format: str  # the format answered when the request names none
     template: Mapping[str, Any] = field(default_factory=dict)
-    billed_characters_header: str = ""  # an answer header giving the characters billed
     rate_as_text: bool = False  # the rate slot takes a string ("16000", a SampleRate)
     # What a JSON answer (or each event) carries beside the audio, as a template (`fill`): `{format}`,
     # `{media_type}`, `{rate}`, `{billed_characters}`, `{text}` (what was spoken), `{duration_ms}` and
@@ -156,6 +156,9 @@ class Synthesis:
     # A model name no declared model answers to: refused, or spoken as `default_model` where the documents say the
     # request falls back to it (the request model then takes any name at the model slot: `build_provider`).
     unknown_model: UnknownModel = UnknownModel.REFUSED
+    # What the answer says was billed (a header, a field of the answer or of an event), as its documents say:
+    # sent by the sandbox, read by the benchmark beside the planned price (`harness.core.protocols.billing`).
+    billing: tuple[BilledSignal, ...] = ()
 
     def __post_init__(self) -> None:
         if self.unknown_model is UnknownModel.DEFAULT and (self.slots.model is None or not self.default_model):

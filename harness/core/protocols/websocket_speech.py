@@ -48,6 +48,7 @@ from pydantic import BaseModel, Field
 from harness.core.answer_errors import BodyErrors, error_in
 from harness.core.drift import resolve
 from harness.core.errors import error_for_status
+from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.http_speech import (
     Format,
@@ -399,6 +400,9 @@ class Socket:
     # naming the value; a server `like` this one that serves other models refuses it).
     unknown_model: UnknownModel = UnknownModel.REFUSED
     drift: tuple[DocDrift, ...] = ()
+    # What a server message says was billed (a field of the final message, named by `event` where several carry it):
+    # sent by the sandbox with the final marker, read by the benchmark (`harness.core.protocols.billing`).
+    billing: tuple[BilledSignal, ...] = ()
     contexts: Contexts | None = None  # several utterances side by side on one socket
     marks: Marks | None = None  # when each word (or character) is spoken
     bare: BareText | None = None  # no messages: the text itself in, the audio's bytes out, the close as the end
@@ -428,6 +432,9 @@ class Socket:
                              "with the server's close: exactly one")
         if self.framing is Framing.TEXT and self.bare is None:
             raise ValueError(f"socket {self.key}: bare-text framing is declared by the `bare` part")
+        if any(signal.header for signal in self.billing) or (self.billing and self.final is None):
+            raise ValueError(f"socket {self.key}: a socket's billing signals are fields of its messages (no headers), "
+                             "sent with its final message")
         if self.bare is not None and (self.audio_answer.message is not None or self.start.opening is not None
                                       or self.ending.after_final is not None or self.contexts is not None):
             raise ValueError(f"socket {self.key}: a bare-text socket has no messages beyond its text and words: "

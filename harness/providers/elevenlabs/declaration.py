@@ -15,6 +15,8 @@ always run it; Create speech, its stream and both with timing serve the same `mo
 
 from __future__ import annotations
 
+from harness.core.prices.units import Unit
+from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Model,
@@ -104,7 +106,15 @@ ENDPOINTS = (
 SLOTS = Slots(text="/text", voice="/voice_id", model="/model_id", format="/output_format")
 # "model_id ... Defaults to eleven_multilingual_v2": a request without it (the official client's, unless given one) is
 # spoken by that model.
-SYNTHESES = tuple(Synthesis(endpoint, SLOTS, FORMATS, default_format=DEFAULT_FORMAT, default_model=DEFAULT_MODEL)
+# The credits a synthesis was charged (Flash and Turbo: one a 2 characters; voice multipliers included), a header no
+# stored ElevenLabs page names.
+BILLING = (BilledSignal(Unit.CREDITS, header="character-cost", source="client", evidence=(
+    "\"ElevenLabs ... YES - character-cost header on TTS response (also request-id, x-trace-id)\" "
+    "(receptron/mulmocast-cli issue #1420, 2026-06-18); clients read it: "
+    "cost = int(response.headers[\"character-cost\"]); "
+    "\"Billed credits from the character-cost header (v4 Turbo: 0.5/char)\"")),)
+SYNTHESES = tuple(Synthesis(endpoint, SLOTS, FORMATS, default_format=DEFAULT_FORMAT, default_model=DEFAULT_MODEL,
+                            billing=BILLING)
                   for endpoint in ENDPOINTS)
 
 # The default ("premade") voices of DEFAULT_VOICES_PAGE's "Current Default Voices" table (read 2026-11-25): name,

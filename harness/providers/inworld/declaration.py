@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from harness.core.prices.units import Unit
+from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -112,6 +114,13 @@ REFUSALS = Refusals(
     server_error=Refusal(500, "13", "Internal error"),
 )
 
+# The characters a synthesis processed (the answer's usage).
+BILLING = (BilledSignal(Unit.CHARACTERS, at="/usage/processedCharactersCount", evidence=(
+    "Inworld's REST reference \"Synthesize speech\" (docs.inworld.ai/api-reference/ttsAPI/texttospeech/"
+    "synthesize-speech): the answer {\"audioContent\", \"usage\": {\"processedCharactersCount\", \"modelId\"}, "
+    "\"timestampInfo\"}")),)
+
+
 SERVICE = SpeechService(
     name="inworld",
     title="Inworld TTS (REST, its stream and the bidirectional WebSocket)",
@@ -126,7 +135,7 @@ SERVICE = SpeechService(
     refusals=REFUSALS,
     syntheses=(Synthesis(SYNTHESIZE, Slots(text="/text", voice="/voiceId", model="/modelId",
                                             format="/audioConfig/audioEncoding", rate="/audioConfig/sampleRateHertz"),
-                         FORMATS, default_format="MP3"),
+                         FORMATS, default_format="MP3", billing=BILLING),
                Synthesis(STREAM, Slots(text="/text", voice="/voiceId", model="/modelId",
                                        format="/audioConfig/audioEncoding", rate="/audioConfig/sampleRateHertz"),
                          STREAM_FORMATS, default_format="MP3")),

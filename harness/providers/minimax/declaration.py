@@ -7,6 +7,8 @@ characters.
 
 from __future__ import annotations
 
+from harness.core.prices.units import Unit
+from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -166,6 +168,17 @@ SAYS = FormatWords(format="/extra_info/audio_format", rate="/extra_info/audio_sa
 EXTRA_INFO = {"audio_sample_rate": "{rate}", "audio_format": "{format}", "audio_channel": 1,
               "usage_characters": "{billed_characters}"}
 
+# The billable characters of a synthesis: in the JSON answer (the reference), in the stream's last event (status 2:
+# a gateway reads it there; the reference's streamed example is the same extra_info).
+_USAGE = ("extra_info.usage_characters: \"Number of billable characters used in this synthesis.\" "
+          "(platform.minimax.io/docs/api-reference/speech-t2a-http; the mainland reference's example "
+          "\"usage_characters\": 26, platform.minimaxi.com/document/t2a_http)")
+BILLED = BilledSignal(Unit.CHARACTERS, at="/extra_info/usage_characters", evidence=_USAGE)
+BILLED_STREAM = BilledSignal(Unit.CHARACTERS, at="/extra_info/usage_characters", source="client", evidence=(
+    _USAGE + "; of the stream's last event: \"For internal settlement, the gateway reads extra_info.usage_characters "
+    "as the unified input audio character count.\" (powower.mintlify.app/en/minimax/audio, a third party)"))
+
+
 SERVICE = SpeechService(
     name="minimax",
     title="MiniMax T2A v2 (HTTP and the T2A WebSocket)",
@@ -187,7 +200,7 @@ SERVICE = SpeechService(
                          answer={"data": {"status": 2}, "extra_info": EXTRA_INFO, "trace_id": TRACE_ID,
                                  "base_resp": SUCCESS},
                          chosen_by=Selector("/stream", (False,), by_default=True),  # "Default is false"
-                         format_words=SAYS),
+                         format_words=SAYS, billing=(BILLED,)),
                # The benchmark asks the last event not to repeat the whole audio (as MiniMax's own integrations do);
                # a request that does not is answered with it, the documents' default.
                Synthesis(SYNTHESIZE_STREAM, SLOTS, STREAM_FORMATS, default_format="mp3",
@@ -198,7 +211,7 @@ SERVICE = SpeechService(
                          last_event={"data": {"status": 2}, "extra_info": EXTRA_INFO, "trace_id": TRACE_ID,
                                      "base_resp": SUCCESS},
                          whole_audio_last_unless="/stream_options/exclude_aggregated_audio",
-                         chosen_by=Selector("/stream", (True,)), format_words=SAYS)),
+                         chosen_by=Selector("/stream", (True,)), format_words=SAYS, billing=(BILLED_STREAM,))),
     models=MODELS,
     voices=VOICE_LIST,
     prices_read=PRICES_READ,

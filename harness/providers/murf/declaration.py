@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from harness.core.prices.units import Unit
+from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -86,6 +88,13 @@ REFUSALS = Refusals(
     server_error=Refusal(500, "500", "Internal server error"),
 )
 
+# The characters a Gen2 synthesis consumed (its answer's consumedCharacterCount).
+BILLING = (BilledSignal(Unit.CHARACTERS, at="/consumedCharacterCount", source="sdk", evidence=(
+    "Murf's official client murf 2.3.0, generated from Murf's API definition: the /v1/speech/generate answer "
+    "{\"audioFile\", \"encodedAudio\", \"audioLengthInSeconds\", \"consumedCharacterCount\", "
+    "\"remainingCharacterCount\", \"wordDurations\", ...}: the characters the request consumed")),)
+
+
 SERVICE = SpeechService(
     name="murf",
     title="Murf text to speech (stream, generate and the stream-input WebSocket)",
@@ -102,7 +111,8 @@ SERVICE = SpeechService(
                                          rate="/sampleRate"), FORMATS, default_format="MP3",
                          template={"encodeAsBase64": True},
                          answer={"audioFile": "", "audioLengthInSeconds": "{duration_s}",
-                                 "consumedCharacterCount": "{billed_characters}", "wordDurations": []})),
+                                 "consumedCharacterCount": "{billed_characters}", "wordDurations": []},
+                         billing=BILLING)),
     models=MODELS,
     voices=VOICE_LIST,
     prices_read="2026-11-24",

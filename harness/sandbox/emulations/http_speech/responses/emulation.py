@@ -7,7 +7,8 @@ synthesis says an unknown model falls back, `Synthesis.unknown_model`, with a fi
 text where the request says it is SSML (the words are spoken, the markup is not); the documented price, taken
 from the key's wallet (an empty wallet is the `quota` refusal); the answer in the declared form — the audio as
 the body, written as it is made, with the format's Content-Type; base64 or hex at the declared JSON pointer; or
-events (SSE or NDJSON) each carrying a piece of it —, the billed-characters header where documented; the voice
+events (SSE or NDJSON) each carrying a piece of it —, every billing signal declared (`Synthesis.billing`: headers,
+fields of the answer or of the stream's last event; `responses.billing`); the voice
 listings; a token exchange (tokens live for the documented lifetime on the sandbox's clock); the declared
 request-id header, a fresh UUID, on every answer, errors included. Every error is written in the provider's
 `ErrorShape`, with the provider's code for it, and the sandbox's engine refusals (faults, rate limits, bodies
@@ -59,6 +60,7 @@ from harness.sandbox.emulations.http_speech.models import (
     length_scale,
     pitch_of,
 )
+from harness.sandbox.emulations.http_speech.responses.billing import billed_values
 from harness.sandbox.emulations.http_speech.responses.grpc_stream import rpc_handlers
 from harness.sandbox.emulations.http_speech.responses.socket import socket_handlers
 from harness.sandbox.http_bodies import json_reply, sse_reply
@@ -214,7 +216,7 @@ class SpeechServiceEmulation(Emulation):
         payload = camel_case(call.payload) if self.service.proto3_json else call.payload
         synthesis, call = self._form(synthesis, call, payload)
         slots = synthesis.slots
-        text = str(read(payload, slots.text) or "")
+        text = sent_text = str(read(payload, slots.text) or "")
         if slots.text_type is not None and read(payload, slots.text_type[0]) == slots.text_type[1]:
             try:
                 text = spoken_text(text)
@@ -249,8 +251,9 @@ class SpeechServiceEmulation(Emulation):
         samples = await speaker.samples(text)
         audio = encode_as(samples, rate, fmt.spec.codec, fmt.spec.container)
         headers = self.request_id()
-        if synthesis.billed_characters_header:
-            headers[synthesis.billed_characters_header] = str(len(text))
+        billed = billed_values(self.service, synthesis.billing, model.name if model is not None else "", sent_text,
+                               len(samples) / rate, call.services.billed_factor())
+        headers.update({signal.header: str(value) for signal, value in billed if signal.header})
         values = {"format": fmt.name, "media_type": fmt.media_type, "rate": rate, "billed_characters": len(text),
                   "text": text, "duration_ms": round(1000 * len(samples) / rate),
                   "duration_s": round(len(samples) / rate, 3)}
@@ -262,8 +265,11 @@ class SpeechServiceEmulation(Emulation):
         if marks is not None and (not marks.asked_by or read(payload, marks.asked_by) is True):
             chars = spread_marks(text, samples, rate, 0.0)
             spans = chars if marks.chars else tuple(complete_words([*chars, SpokenSpan(" ", 0.0, 0.0)])[0])
-        return self._answer(synthesis, audio, fmt, headers, fill(synthesis.answer, values),
-                            fill(synthesis.last_event, values), whole_last,
+        beside, last = fill(synthesis.answer, values), fill(synthesis.last_event, values)
+        for signal, value in billed:  # in the stream's last event where it has one, else in the answer (every event)
+            if signal.at:
+                put(last if isinstance(last, dict) and last else beside, signal.at, value)
+        return self._answer(synthesis, audio, fmt, headers, beside, last, whole_last,
                             _Timed(len(samples) / rate, spans, marks, values) if spans else None)
 
     def _answer(self, synthesis: Synthesis, audio: bytes, fmt: Format, headers: dict[str, str],

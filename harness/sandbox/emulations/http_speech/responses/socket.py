@@ -87,6 +87,7 @@ from harness.core.spec import UnknownInput
 from harness.core.validate import set_aside_unknown
 from harness.sandbox.emulation import SocketCall
 from harness.sandbox.emulations.http_speech.models import pitch_of
+from harness.sandbox.emulations.http_speech.responses.billing import billed_values
 from harness.sandbox.socket_writer import Lanes, Sender, SocketDropped
 from harness.sandbox.utterances import Speaker
 from harness.speech import encode_as
@@ -131,6 +132,8 @@ class Stream:
     lengths: tuple[float, ...] = ()  # the chunk schedule's lengths (`Socket.schedule`: the opening's, else its default)
     generations: int = 0  # the buffer's generations so far (the schedule's next length is the following one)
     pending: list[SpokenSpan] = field(default_factory=list)  # characters of a word not yet ended
+    spoken: str = ""  # the text spoken since the last final message, and its audio's seconds: what the final bills
+    spoken_s: float = 0.0
 
 
 class FamilySocket:
@@ -562,16 +565,17 @@ class FamilySocket:
     def _speak_buffer(self) -> bool:
         """Speak what the buffer holds; whether it held anything to speak."""
         stream = self.stream
-        text, stream.buffer = stream.buffer.strip(), ""
+        sent, stream.buffer = stream.buffer, ""
+        text = sent.strip()
         if not text:
             return False
         cost = self.grammar.declaration.cost_of(len(text), stream.wire_model)  # type: ignore[union-attr]
         if not self.call.services.charge(self.key or None, cost):
             raise Refused(self.service.refusals.quota)
-        self.lanes.submit(stream.lane, partial(self._speak, stream, text))
+        self.lanes.submit(stream.lane, partial(self._speak, stream, text, sent))
         return True
 
-    async def _speak(self, stream: Stream, text: str) -> None:
+    async def _speak(self, stream: Stream, text: str, sent: str = "") -> None:
         """Each piece sent as it is made; held back one piece only where the last audio answer says it is the last
         (`{last}`) or carries marks (the last word's end comes with it)."""
         assert stream.speaker is not None
@@ -582,7 +586,9 @@ class FamilySocket:
             "last" in slots_of(answer.template)
             or (marks is not None and marks.answer is None and not marks.chars))  # characters never wait for a word
         started = time.perf_counter()
+        stream.spoken += sent or text  # billed as sent, its spaces included
         async for piece in stream.speaker.say(text + " "):
+            stream.spoken_s += len(piece.samples) / spec.sample_rate
             if pending is not None:
                 await self._send_audio(stream, *pending, last=False)
                 pending = None
@@ -647,7 +653,12 @@ class FamilySocket:
     async def _final(self, stream: Stream) -> None:
         if self.socket.final is None:  # a bare-text socket: its close, once the audio is out, is the end
             return
-        await self._send(self._filled(self.socket.final, stream))
+        final = self._filled(self.socket.final, stream)
+        for signal, value in billed_values(self.service, self.socket.billing, stream.model.name, stream.spoken,
+                                           stream.spoken_s, self.call.services.billed_factor()):
+            put(final, signal.at, value)  # what this utterance (since the last final) billed
+        stream.spoken, stream.spoken_s = "", 0.0
+        await self._send(final)
         stream.values["sequence"] += 1
 
 
