@@ -158,7 +158,7 @@ class AudioAt:
 class EventMark:
     """How one kind of stream event is told apart: its SSE `event:` name, its whole `data` text (`[DONE]`), the
     values at JSON pointers it carries (a last event holding `/data/status` 2), or pointers where it holds any
-    value at all (`present`: Gemini's `finishReason`, set on the chunk that ends the stream, whatever the reason).
+    value at all (`present`: a finish reason set on the chunk that ends the stream, whatever the reason).
     Every part given must hold (`harness.core.stream_events` reads it). A last event a stream may also end without
     (`required` False) says only that no audio may follow it."""
 
