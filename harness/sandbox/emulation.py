@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket
 
 from harness.core.lifecycle import Lifecycle
+from harness.core.protocols.catalogues import AccountCatalogue
 from harness.core.protocols.realtime_grammar import Channel
 from harness.core.spec import Cost, Endpoint, Provider, Upload
 from harness.sandbox.faults import Fault
@@ -239,6 +240,16 @@ class Services(Protocol):
     def spoke_as_default(self, where: str, field: str, value: str, model: str) -> None:
         """Record that `where` spoke a `value` at `field` no declared model answers to as the default `model`, its
         documents saying the provider falls back: a finding naming the value (`GET /_sandbox/findings`)."""
+        ...
+
+    def account_catalogue(self) -> AccountCatalogue:
+        """The team's own catalogue for this provider (`tts-harness serve --catalogue FILE`, `POST
+        /_sandbox/catalogue`): its voices and models, and the ids it marked missing."""
+        ...
+
+    def spoke_unlisted(self, where: str, field: str, kind: str, value: str) -> None:
+        """Record that `where` spoke a `value` at `field` that an open catalogue does not list but whose form it
+        documents: a finding naming the value (`GET /_sandbox/findings`)."""
         ...
 
     def balance(self, key: str | None) -> Decimal | None:

@@ -13,6 +13,7 @@ import logging
 from datetime import datetime
 from decimal import Decimal
 
+from harness.core.protocols.catalogues import NO_ACCOUNT, AccountCatalogue, unlisted_finding
 from harness.core.spec import Cost
 from harness.sandbox.clock import RealClock
 from harness.sandbox.emulation import Reject, Speech
@@ -81,6 +82,15 @@ class EngineServices:
         if self.state.findings.record(self.provider, where, (field,), finding):
             log.info("%s %s: %s %r is no declared model: spoken as %s, as its documents say", self.provider, where,
                      field, value, model)
+
+    def account_catalogue(self) -> AccountCatalogue:
+        return self.state.catalogues.get(self.provider, NO_ACCOUNT)
+
+    def spoke_unlisted(self, where: str, field: str, kind: str, value: str) -> None:
+        # An open catalogue: the provider speaks any id of the documented form its account holds; spoken, and seen.
+        if self.state.findings.record(self.provider, where, (field,), unlisted_finding(kind, value)):
+            log.info("%s %s: %s %r is not in the documents' sample: spoken, as its catalogue is open", self.provider,
+                     where, kind, value)
 
     def balance(self, key: str | None) -> Decimal | None:
         payer = self.state.payer(self.provider, key, self.client)

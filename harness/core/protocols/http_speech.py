@@ -34,6 +34,7 @@ from pydantic import BaseModel, Field, create_model
 from harness.core.audio_fields import carrier
 from harness.core.drift import resolve
 from harness.core.protocols.answer_forms import Selector, check_forms
+from harness.core.protocols.catalogues import CLOSED, Catalogue
 from harness.core.protocols.marks import Marks
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import (
@@ -328,6 +329,10 @@ class SpeechService:
     answer_errors: BodyErrors | None = None
     # The `protocol =` names a providers file may use to mean `like = "<this provider>"` (harness.core.declared).
     file_protocols: tuple[str, ...] = ()
+    # Whether `voices` is the whole set the reference offers (closed, the default: an id it does not list is the
+    # `unknown_voice` refusal) or a sample of a larger one (open: a voice library, the account's own voices; any id of
+    # the documented form is spoken with a finding). Read by every imitation of the family: HTTP, socket, gRPC.
+    voice_catalogue: Catalogue = CLOSED
 
     def synthesis(self, key: str) -> Synthesis:
         for synthesis in self.syntheses:

@@ -61,6 +61,7 @@ from harness.sandbox.emulations.http_speech.models import (
 )
 from harness.sandbox.emulations.http_speech.responses.grpc_stream import rpc_handlers
 from harness.sandbox.emulations.http_speech.responses.socket import socket_handlers
+from harness.sandbox.emulations.http_speech.responses.voices import voice_spoken
 from harness.sandbox.http_bodies import json_reply, sse_reply
 from harness.sandbox.utterances import Speaker, spread_marks
 from harness.speech import encode_as
@@ -164,7 +165,7 @@ class SpeechServiceEmulation(Emulation):
 
     # --- synthesis ----------------------------------------------------------------------------------
 
-    def _voice(self, synthesis: Synthesis, payload: Mapping[str, Any], model: str | None) -> str:
+    def _voice(self, synthesis: Synthesis, call: Call, payload: Mapping[str, Any], model: str | None) -> str:
         slot = synthesis.slots.voice
         if slot is None:
             return self.voice_names[0] if self.voice_names else ""
@@ -173,10 +174,10 @@ class SpeechServiceEmulation(Emulation):
             found = next((m for m in self.service.models if m.synthesis == synthesis.endpoint.key
                           and m.sets.get(synthesis.slots.model or "", m.name) == model), None)
             return found.voice if found is not None else (self.voice_names[0] if self.voice_names else "")
-        voice = self.service.voice(name)
-        if voice is None:
+        if not voice_spoken(self.service, name, call.services, call.endpoint.signature, _field(slot) or "voice"):
             raise refuse(self.service.refusals.unknown_voice, name, param=_field(slot))
-        if model is not None and voice.models and model not in voice.models:
+        voice = self.service.voice(name)
+        if voice is not None and model is not None and voice.models and model not in voice.models:
             raise refuse(self.service.refusals.unknown_voice, f"{name} (not a voice of {model})", param=_field(slot))
         return name
 
@@ -231,7 +232,7 @@ class SpeechServiceEmulation(Emulation):
             call.services.spoke_as_default(call.endpoint.signature, _field(slots.model) or "model", unknown,
                                            model.name)
         sent = None if model is None else model.sets.get(slots.model or "", model.name)  # the name it sends
-        voice = self._voice(synthesis, payload, sent)
+        voice = self._voice(synthesis, call, payload, sent)
         fmt, rate = self._format(synthesis, payload)
         if not writable(fmt.spec.codec, fmt.spec.container):  # an imitation gap, said as one (not a crash)
             raise Reject(501, f"the sandbox cannot write {fmt.name} ({fmt.spec}); ask for another format")

@@ -87,6 +87,7 @@ from harness.core.spec import UnknownInput
 from harness.core.validate import set_aside_unknown
 from harness.sandbox.emulation import SocketCall
 from harness.sandbox.emulations.http_speech.models import pitch_of
+from harness.sandbox.emulations.http_speech.responses.voices import voice_spoken
 from harness.sandbox.socket_writer import Lanes, Sender, SocketDropped
 from harness.sandbox.utterances import Speaker
 from harness.speech import encode_as
@@ -505,8 +506,10 @@ class FamilySocket:
         voice = model.voice
         if "voice" in given:
             voice = str(given["voice"] or "")
+            if not voice_spoken(self.service, voice, self.call.services, f"WS {socket.path}", "voice"):
+                raise Refused(refusals.unknown_voice, voice)
             declared = self.service.voice(voice)
-            if declared is None or (declared.models and model.name not in declared.models):
+            if declared is not None and declared.models and model.name not in declared.models:
                 raise Refused(refusals.unknown_voice, voice)
         spec = socket.formats[0].spec
         if "format" in given:
