@@ -1,9 +1,10 @@
 """Open and closed voice catalogues (`harness.core.protocols.catalogues`, `SpeechService.voice_catalogue`): a reference
-that shows a sample of a voice library (ElevenLabs, MiniMax, Smallest) makes an open catalogue — a voice id of the
-documented form it does not list is spoken, with a finding naming it, as the provider would speak the account's voice
-(issue 53: a framework's default voice id got "voice not found"); an id not of the form, or one a team marked missing
-(`POST /_sandbox/catalogue`), still gets the provider's documented not-found refusal. A closed catalogue (OpenAI's
-listed voices) refuses any id it does not list. The HTTP, socket and gRPC imitations ask the same rule."""
+that shows a sample of a voice library (ElevenLabs, MiniMax, Smallest, Fish Audio, Cartesia) makes an open catalogue —
+a voice id of the documented form it does not list is spoken, with a finding naming it, as the provider would speak
+the account's voice (issue 53: a framework's default voice id got "voice not found"); an id not of the form, or one a
+team marked missing (`POST /_sandbox/catalogue`), still gets the provider's documented not-found refusal. A closed
+catalogue (OpenAI's listed voices) refuses any id it does not list. The HTTP, socket and gRPC imitations ask the same
+rule."""
 
 from __future__ import annotations
 
@@ -23,13 +24,15 @@ from harness.sandbox import Sandbox, running
 from harness.speech import decode_raw
 
 # Ids of each provider's documented form that its declaration does not list (a library voice, a clone).
-UNLISTED = {"elevenlabs": "pNInz6obpgDQGcFmaJgB", "minimax": "moss_audio_7c1e2f", "smallest": "voice_dLP5T67Qw7"}
-NOT_OF_FORM = {"elevenlabs": "no-such-voice-7f3a", "minimax": "7 starts with a digit", "smallest": "no-such-voice-7f3a"}
+UNLISTED = {"elevenlabs": "pNInz6obpgDQGcFmaJgB", "minimax": "moss_audio_7c1e2f", "smallest": "voice_dLP5T67Qw7",
+            "fish": "e58b0d7efca34eb38d5c4985e378abcb", "cartesia": "694f9389-aac1-45b6-b726-9d9369183238"}
+NOT_OF_FORM = {"elevenlabs": "no-such-voice-7f3a", "minimax": "7 starts with a digit", "smallest": "no-such-voice-7f3a",
+               "fish": "no-such-voice-7f3a", "cartesia": "no-such-voice-7f3a"}
 
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
-    with running(profile="fast", providers=("elevenlabs", "minimax", "smallest", "openai")) as running_sandbox:
+    with running(profile="fast", providers=(*UNLISTED, "openai")) as running_sandbox:
         yield running_sandbox
 
 

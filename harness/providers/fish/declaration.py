@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from harness.core.protocols.catalogues import Catalogue
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -63,6 +64,12 @@ TTS = Endpoint(
 # "Use a voice from the playground: reference_id='7f92f8afb8ec43bf81429cc1c9199cb1'" (GUIDE); 802e3bc2... is the
 # model-URL example of the client guide.
 VOICE_LIST = (Voice("7f92f8afb8ec43bf81429cc1c9199cb1", "en-US"), Voice("802e3bc2b27e49c2995d23ef70e6ac89", "en-US"))
+# Open: the guide's voice is "a voice from the playground" — one voice model of Fish Audio's library, beside the
+# account's own cloned models; a reference_id is a voice model's id, and every id shown (7f92f8af..., 802e3bc2...) is 32
+# lowercase hex digits: the form.
+VOICE_CATALOGUE = Catalogue(open=True, form=r"[0-9a-f]{32}",
+                            why="reference_id: \"Use a voice from the playground\" (the library's voice models, and "
+                                "the account's clones); every id shown is 32 hex digits")
 
 MODELS = tuple(Model(name, TTS.key, "7f92f8afb8ec43bf81429cc1c9199cb1", usd_per_million_chars=Decimal("15"),
                      price_note=f"$15 per 1M UTF-8 bytes, one byte a character in English (2026-11-24; {PRICING}, a "
@@ -111,6 +118,7 @@ SERVICE = SpeechService(
                          default_model="s2.1-pro", unknown_model=UnknownModel.DEFAULT),),
     models=MODELS,
     voices=VOICE_LIST,
+    voice_catalogue=VOICE_CATALOGUE,
     prices_read="2026-11-24",
     doc_drift=(DocDrift("msgpack", "The guide's requests are JSON; the official client sends the same fields as "
                         "MessagePack (Content-Type: application/msgpack). The harness sends JSON; the sandbox reads "
