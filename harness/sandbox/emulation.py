@@ -432,6 +432,11 @@ class Emulation:
     def invalid(self, call: Call | None, problems: list[str]) -> Reject:
         return Reject(400, "; ".join(problems))
 
+    def request_endpoint(self, call: Call) -> Endpoint:
+        """The endpoint whose request model validates `call`: its own, unless the emulation widens a field for what
+        the team's catalogue names (a model newer than the declaration)."""
+        return call.endpoint
+
     def too_large(self, endpoint: Endpoint, message: str) -> Reject:
         """A body past the endpoint's limit (refused before or while it arrives): the documents' 400."""
         return Reject(400, message)

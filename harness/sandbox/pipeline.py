@@ -324,7 +324,7 @@ class ProviderFace:
 
     def _validate(self, call: Call) -> BaseModel:
         try:
-            params, unknown = check_wire_request(call.endpoint, call.payload)
+            params, unknown = check_wire_request(self.emulation.request_endpoint(call), call.payload)
         except RequestValidationError as error:
             raise self.emulation.invalid(call, error.problems) from None
         if call.endpoint.unknown_input is UnknownInput.UNDOCUMENTED:  # `ignored`: documented, no finding

@@ -89,7 +89,8 @@ def test_an_id_marked_missing_gets_the_refusal_even_of_the_form(sandbox: Sandbox
 
 
 def test_the_control_refuses_what_it_cannot_read_in_one_line(sandbox: Sandbox, client: httpx.Client) -> None:
-    for body in ({"provider": "nobody"}, {"missing": "one"}, {"voices": [""]}, {"extra": []}, []):
+    bodies: list[Any] = [{"provider": "nobody"}, {"missing": "one"}, {"voices": [""]}, {"extra": []}, []]
+    for body in bodies:
         answer = client.post(sandbox.url + "/_sandbox/catalogue", json=body)
         assert answer.status_code == 400 and "\n" not in answer.json()["error"]
 

@@ -466,9 +466,7 @@ def model_of(service: SpeechService, synthesis: Synthesis, payload: Mapping[str,
     voice (a voice type is the model: Standard, WaveNet, Neural2 voices). A synthesis no model is offered on
     speaks the models of the syntheses that name theirs at the same slot (a `/stream` and
     `/with-timestamps` take the `model_id`s of Create speech)."""
-    candidates = [m for m in service.models if m.synthesis == synthesis.endpoint.key] or [
-        m for m in service.models
-        if synthesis.slots.model is not None and service.synthesis(m.synthesis).slots.model == synthesis.slots.model]
+    candidates = served_models(service, synthesis)
     if synthesis.slots.model is not None:
         named = read(payload, synthesis.slots.model)
         if named is None and synthesis.default_model:
@@ -484,6 +482,13 @@ def model_of(service: SpeechService, synthesis: Synthesis, payload: Mapping[str,
     if voice is not None and voice.models:
         return next((m for m in candidates if m.name in voice.models), None)
     return candidates[0] if len(candidates) == 1 else None
+
+
+def served_models(service: SpeechService, synthesis: Synthesis) -> list[Model]:
+    """The declared models a synthesis speaks: its own, else those of the syntheses naming theirs at the same slot."""
+    return [m for m in service.models if m.synthesis == synthesis.endpoint.key] or [
+        m for m in service.models
+        if synthesis.slots.model is not None and service.synthesis(m.synthesis).slots.model == synthesis.slots.model]
 
 
 def _named(candidates: Sequence[Model], slot: str, named: Any) -> Model | None:
@@ -535,9 +540,18 @@ def _any_model(synthesis: Synthesis) -> Endpoint:
     """The synthesis' endpoint whose request model takes any name at the model slot where an unknown model is spoken
     as the default (`UnknownModel.DEFAULT`): the provider does not refuse one, so neither the harness's check before
     sending nor the sandbox may. The field keeps its default and its words; every other field is the declaration's."""
+    if synthesis.unknown_model is not UnknownModel.DEFAULT:
+        return synthesis.endpoint
+    return open_model_slot(synthesis, f"an unrecognised name is spoken as {synthesis.default_model}")
+
+
+def open_model_slot(synthesis: Synthesis, why: str) -> Endpoint:
+    """The synthesis' endpoint with a request model that takes any name at a top-level model slot (the field keeps its
+    default and words, `why` added; every other field is the declaration's): where the documents say an unknown model
+    falls back, and where a team's own catalogue names a model newer than the declaration (the sandbox's)."""
     endpoint, slot = synthesis.endpoint, synthesis.slots.model
     request = endpoint.request
-    if synthesis.unknown_model is not UnknownModel.DEFAULT or slot is None or request is None:
+    if slot is None or request is None:
         return endpoint
     wire = slot.lstrip("/").split("/")[0]
     name = next((n for n, info in request.model_fields.items() if (info.alias or n) == wire), None)
@@ -549,7 +563,7 @@ def _any_model(synthesis: Synthesis) -> Endpoint:
     info = request.model_fields[name]
     if info.annotation is str or set(get_args(info.annotation)) == {str, type(None)}:
         return endpoint  # any name already, its own constraints kept
-    words = f"{info.description or 'The model'} (an unrecognised name is spoken as {synthesis.default_model})"
+    words = f"{info.description or 'The model'} ({why})"
     kept = Field(alias=info.alias, description=words) if info.is_required() else Field(
         info.default, alias=info.alias, description=words)
     widened: type[BaseModel] = create_model(request.__name__, __base__=request, __module__=request.__module__,

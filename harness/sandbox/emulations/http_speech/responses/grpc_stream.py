@@ -28,7 +28,7 @@ from harness.core.protocols.websocket_speech import slots_of
 from harness.core.spec import Provider, SynthesisInput
 from harness.sandbox.emulation import RpcCall, RpcHandler, RpcRefused
 from harness.sandbox.emulations.http_speech.models import pitch_of
-from harness.sandbox.emulations.http_speech.responses.voices import voice_spoken
+from harness.sandbox.emulations.http_speech.responses.catalogue import voice_spoken
 from harness.sandbox.utterances import Speaker
 from harness.speech import encode_as
 

@@ -87,7 +87,7 @@ from harness.core.spec import UnknownInput
 from harness.core.validate import set_aside_unknown
 from harness.sandbox.emulation import SocketCall
 from harness.sandbox.emulations.http_speech.models import pitch_of
-from harness.sandbox.emulations.http_speech.responses.voices import voice_spoken
+from harness.sandbox.emulations.http_speech.responses.catalogue import voice_spoken
 from harness.sandbox.socket_writer import Lanes, Sender, SocketDropped
 from harness.sandbox.utterances import Speaker
 from harness.speech import encode_as
