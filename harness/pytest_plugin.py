@@ -169,15 +169,15 @@ def tts_target(request: pytest.FixtureRequest) -> Any:
 
 
 def _mark_missing(root: str) -> None:
-    """The negative checks' voice and model ids marked missing in the session's sandbox: an open catalogue (a voice
+    """The negative checks' voice id marked missing in the session's sandbox: an open catalogue (a voice
     library) speaks any id of its documented form, as the provider speaks the account's voices; the provider refuses
     an id its account lacks, and so the sandbox does once told (`POST /_sandbox/catalogue`)."""
     import httpx
 
-    from harness.contracts.speech_checks import UNKNOWN_MODEL, UNKNOWN_VOICE
+    from harness.contracts.speech_checks import UNKNOWN_VOICE
 
     with httpx.Client(trust_env=False, timeout=30.0) as client:
-        client.post(root + "/_sandbox/catalogue", json={"missing": [UNKNOWN_VOICE, UNKNOWN_MODEL]}).raise_for_status()
+        client.post(root + "/_sandbox/catalogue", json={"missing": [UNKNOWN_VOICE]}).raise_for_status()
 
 
 @pytest.fixture(scope="session")

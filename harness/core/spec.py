@@ -251,13 +251,18 @@ class EvidenceSource(StrEnum):
 
     DOCS = "docs"  # the provider's documents (the default: every declaration quotes them)
     SDK = "sdk"  # the provider's official client library: the calls it makes and the fields it reads
+    # An independent client in wide use (a voice-agent framework's integration), named with its version: what it
+    # sends where no stored page documents it (an endpoint, a value); counted apart from the documents and the SDK.
+    CLIENT = "client"
 
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """Where a declaration comes from. The documents, unless an official client library (published on a
     package index, named with its version) calls an endpoint, or sends a shape, the documents never show:
-    an application built on that library depends on it, so the spec says it, marked `source: sdk`."""
+    an application built on that library depends on it, so the spec says it, marked `source: sdk`; or unless
+    independent clients in wide use (each named with its version) speak what no stored page shows, marked
+    `source: client`."""
 
     source: EvidenceSource = EvidenceSource.DOCS
     library: str = ""  # "acme-speech==1.2.0": the distribution and version read

@@ -86,6 +86,11 @@ class EngineServices:
     def account_catalogue(self) -> AccountCatalogue:
         return self.state.catalogues.get(self.provider, NO_ACCOUNT)
 
+    def accepted_variant(self, where: str, field: str, finding: str) -> None:
+        # A value another case or unit spells: taken as the listed one where the evidence is silent, and seen.
+        if self.state.findings.record(self.provider, where, (field,), finding):
+            log.info("%s %s: %s: %s", self.provider, where, field, finding)
+
     def spoke_unlisted(self, where: str, field: str, kind: str, value: str) -> None:
         # An open catalogue: the provider speaks any id of the documented form its account holds; spoken, and seen.
         if self.state.findings.record(self.provider, where, (field,), unlisted_finding(kind, value)):

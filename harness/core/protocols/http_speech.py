@@ -37,6 +37,7 @@ from harness.core.protocols.answer_forms import Selector, check_forms
 from harness.core.protocols.catalogues import CLOSED, Catalogue
 from harness.core.protocols.marks import Marks
 from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.protocols.value_variants import Resolved, ValueVariant, case_variant, declared_variant
 from harness.core.spec import (
     Auth,
     BodyErrors,
@@ -333,6 +334,9 @@ class SpeechService:
     # `unknown_voice` refusal) or a sample of a larger one (open: a voice library, the account's own voices; any id of
     # the documented form is spoken with a finding). Read by every imitation of the family: HTTP, socket, gRPC.
     voice_catalogue: Catalogue = CLOSED
+    # Values clients send outside a listed set (another case, another unit), each decided from evidence: taken as the
+    # listed value with a finding, or refused as the reference shows (`harness.core.protocols.value_variants`).
+    value_variants: tuple[ValueVariant, ...] = ()
 
     def synthesis(self, key: str) -> Synthesis:
         for synthesis in self.syntheses:
@@ -452,6 +456,27 @@ def drop(data: dict[str, Any], where: str) -> None:
             return
         data = inner
     data.pop(parts[-1], None)
+
+
+def resolve_values(variants: Sequence[ValueVariant], synthesis: Synthesis, payload: Mapping[str, Any]
+                   ) -> list[Resolved]:
+    """The values of a request outside their listed sets that the evidence decides (`value_variants`): each declared
+    variant at its pointer, and at the format slot a declared format's name in another case (the family's rule)."""
+    key = synthesis.endpoint.key
+    pointers = [variant.at for variant in variants if variant.applies(key)]
+    if synthesis.slots.format is not None:
+        pointers.append(synthesis.slots.format)
+    found = []
+    for at in dict.fromkeys(pointers):
+        value = read(payload, at)
+        if value is None:
+            continue
+        variant = declared_variant(variants, key, at, value)
+        if variant is not None:
+            found.append(Resolved(at, value, variant.means, variant.words, variant.evidence))
+        elif at == synthesis.slots.format and (name := case_variant(value, [f.name for f in synthesis.formats])):
+            found.append(Resolved(at, value, name, "the reference lists the name in another case"))
+    return found
 
 
 def price(model: Model, synthesis: Synthesis, payload: Mapping[str, Any]) -> Cost:

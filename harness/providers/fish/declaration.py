@@ -21,14 +21,27 @@ from harness.core.protocols.http_speech import (
     Voice,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.protocols.value_variants import ValueVariant
 from harness.core.protocols.websocket_speech import with_sockets
-from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.core.spec import (
+    AudioBody,
+    Auth,
+    BodyKind,
+    DocDrift,
+    Endpoint,
+    Evidence,
+    EvidenceSource,
+    JsonBody,
+    Response,
+    Role,
+)
 from harness.providers.fish.models import (
     DEPRECATIONS,
     FORMATS_PAGE,
     GUIDE,
     MODELS_PAGE,
     OPENAPI,
+    OPUS_REFERENCE,
     PRICING,
     PRICING_PAGE,
     SDK,
@@ -92,6 +105,19 @@ MODELS += tuple(Model(name, TTS.key, "7f92f8afb8ec43bf81429cc1c9199cb1", usd_per
                       description=f"Fish Audio {name}: {words} ({MODELS_PAGE}, read {CATALOGUE_READ})")
                 for name, price, words in CURRENT)
 
+# opus_bitrate: the reference says "Opus bitrate in bps. -1000 for automatic" beside the values "-1000, 24, 32, 48,
+# 64" (kilobits, as mp3_bitrate's "64, 128, 192" are "in kbps"): a client reading "in bps" sends 24000-64000, and
+# one does (Pixelle-Video's Fish Audio settings, `opus_bitrate: Literal[-1000, 24000, 32000, 48000, 64000]`, "Opus
+# bitrate in bps"). No stored page shows the API refusing those: each is taken as the kilobit value it spells, with
+# a finding.
+OPUS_BPS = Evidence(EvidenceSource.DOCS, OPUS_REFERENCE, 'opus_bitrate: "Opus bitrate in bps" (values -1000, 24-64)')
+OPUS_CLIENT = Evidence(EvidenceSource.CLIENT, "Pixelle-Video (AIDC-AI), its Fish Audio settings",
+                       "TTSFishAudioConfig.opus_bitrate")
+VALUE_VARIANTS = tuple(ValueVariant("/opus_bitrate", kbps * 1000, kbps, (OPUS_BPS, OPUS_CLIENT),
+                                    "the reference lists kilobits and calls them bps; it shows no refusal",
+                                    endpoints=("tts",))
+                       for kbps in (24, 32, 48, 64))
+
 REFUSALS = Refusals(
     invalid=Refusal(400, "400", "{detail}"),
     missing_key=Refusal(401, "401", "Missing API key"),
@@ -119,6 +145,7 @@ SERVICE = SpeechService(
     models=MODELS,
     voices=VOICE_LIST,
     voice_catalogue=VOICE_CATALOGUE,
+    value_variants=VALUE_VARIANTS,
     prices_read="2026-11-24",
     doc_drift=(DocDrift("msgpack", "The guide's requests are JSON; the official client sends the same fields as "
                         "MessagePack (Content-Type: application/msgpack). The harness sends JSON; the sandbox reads "

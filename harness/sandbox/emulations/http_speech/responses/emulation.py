@@ -45,12 +45,14 @@ from harness.core.protocols.http_speech import (
     open_model_slot,
     put,
     read,
+    resolve_values,
     served_models,
     service_of,
     unrecognised_model,
 )
 from harness.core.protocols.marks import Marks, complete_words, marks_values
 from harness.core.protocols.realtime_grammar import SpokenSpan
+from harness.core.protocols.value_variants import finding_words
 from harness.core.spec import AudioAt, Endpoint, EventStreamBody, JsonBody, NdjsonBody, Provider
 from harness.core.ssml import spoken_text
 from harness.sandbox.emulation import Call, Emulation, Reject, StateNames
@@ -139,6 +141,23 @@ class SpeechServiceEmulation(Emulation):
         if refusals.too_long is not None and param in texts and "must be length" in problems[0]:
             return refuse(refusals.too_long, "; ".join(problems), param=param)
         return refuse(refusals.invalid, "; ".join(problems), param=param)
+
+    def admitted(self, call: Call) -> Call:
+        """Each declared value variant at its pointer, and a format name in another case at the format slot, taken as
+        the listed value with a finding (or refused where the variant says the provider refuses it)."""
+        synthesis = next((s for s in self.service.syntheses if s.endpoint.key == call.endpoint.key), None)
+        if synthesis is None or not isinstance(call.payload, dict) or self.service.proto3_json:
+            return call
+        payload = call.payload
+        for found in resolve_values(self.service.value_variants, synthesis, payload):
+            field = found.at.lstrip("/")
+            if found.means is None:
+                raise refuse(self.service.refusals.invalid, f"{field}: {found.sent!r}: {found.why}", param=field)
+            if payload is call.payload:
+                payload = copy.deepcopy(call.payload)
+            put(payload, found.at, found.means)
+            call.services.accepted_variant(call.endpoint.signature, field, finding_words(found))
+        return call if payload is call.payload else replace(call, payload=payload)
 
     def request_endpoint(self, call: Call) -> Endpoint:
         """A request naming a model of the team's catalogue is validated by a request model that takes it (the

@@ -73,6 +73,7 @@ from harness.core.protocols.http_speech import Model, Refusal, SpeechService, Un
 from harness.core.protocols.marks import Marks, complete_words, marks_values
 from harness.core.protocols.realtime_grammar import AudioSpec, Channel, SpokenSpan
 from harness.core.protocols.socket_framing import FramingError, audio_value, decode, encode
+from harness.core.protocols.value_variants import Resolved, case_variant, finding_words
 from harness.core.protocols.websocket_speech import (
     Answer,
     CloseError,
@@ -514,6 +515,11 @@ class FamilySocket:
         spec = socket.formats[0].spec
         if "format" in given:
             name = given["format"]
+            listed = case_variant(name, [f.name for f in socket.formats])
+            if listed is not None:  # a declared name in another case: the family's rule, taken with a finding
+                self.call.services.accepted_variant(f"WS {socket.path}", "format", finding_words(
+                    Resolved("format", name, listed, "the reference lists the name in another case")))
+                name = given["format"] = listed
             try:
                 fmt = socket.format(None if name is None else str(name))
             except KeyError:
