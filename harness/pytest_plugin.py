@@ -102,6 +102,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sandbox: needs the sandbox extra (starlette, uvicorn, piper)")
     config.addinivalue_line("markers", "docs_source: a `source: docs` scenario (a documentation example)")
     config.addinivalue_line("markers", "sdk_source: a `source: sdk` scenario (a call an official client library makes)")
+    config.addinivalue_line("markers", "client_source: a `source: client` check (what independent clients speak that "
+                                       "no stored page documents)")
     try:
         config.stash[_CHOICE] = _target_choice(config.option)
     except UsageError as error:
@@ -254,7 +256,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     facts = _run_facts(config)
     docs = _source_counts(terminalreporter.stats, "docs_source")
     sdk = _source_counts(terminalreporter.stats, "sdk_source")
-    if facts is None and not sum(docs.values()) and not sum(sdk.values()):
+    client = _source_counts(terminalreporter.stats, "client_source")
+    if facts is None and not sum(docs.values()) and not sum(sdk.values()) and not sum(client.values()):
         return
     terminalreporter.write_sep("-", "tts-harness contracts")
     if sum(docs.values()):
@@ -268,6 +271,12 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.write_line(
             f"source sdk: {sum(sdk.values())} scenarios from official client libraries' calls; {sdk['passed']} "
             f"passed, {sdk['failed']} failed, {sdk['skipped']} skipped"
+        )
+    if sum(client.values()):
+        # What independent clients speak that no stored page documents: evidence of a third kind, counted apart.
+        terminalreporter.write_line(
+            f"source client: {sum(client.values())} checks from independent clients' evidence; {client['passed']} "
+            f"passed, {client['failed']} failed, {client['skipped']} skipped"
         )
     if facts is None:
         return

@@ -76,6 +76,9 @@ class Format:
     # (an `output_format` object: `{"container": "wav", "encoding": "pcm_s16le"}`); `in_format` puts them and
     # `Synthesis.format_of` picks the format whose values a request holds.
     sets: Mapping[str, Any] = field(default_factory=dict)
+    # The provider documents `media_type` as the exact Content-Type of the answer: another name of the same bytes is
+    # then a violation, not a finding (the family checks; by default the bytes decide).
+    media_type_documented: bool = False
 
 
 @dataclass(frozen=True, slots=True)
