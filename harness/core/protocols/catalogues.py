@@ -2,7 +2,7 @@
 what an id no declared entry names gets. It names no provider; every imitation of a family (HTTP, socket, gRPC) asks
 `judge` and nothing else.
 
-A reference that lists every voice (OpenAI's eleven, Google's table) makes a closed catalogue: an id it does not list
+A reference that lists every voice (a table of a dozen named voices) makes a closed catalogue: an id it does not list
 is the provider's not-found refusal. A reference that shows a sample of a larger set — a voice library of thousands,
 the account's own cloned and designed voices — makes an open one: the provider would speak any id of the documented
 form its account holds, so the imitation, never stricter than the provider, speaks it too and records a finding
