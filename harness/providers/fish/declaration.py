@@ -80,9 +80,10 @@ VOICE_LIST = (Voice("7f92f8afb8ec43bf81429cc1c9199cb1", "en-US"), Voice("802e3bc
 # Open: the guide's voice is "a voice from the playground" — one voice model of Fish Audio's library, beside the
 # account's own cloned models; a reference_id is a voice model's id, and every id shown (7f92f8af..., 802e3bc2...) is 32
 # lowercase hex digits: the form.
+# The API reference's reference_id: "Voice model ID from the Fish Audio library or your custom models".
 VOICE_CATALOGUE = Catalogue(open=True, form=r"[0-9a-f]{32}",
-                            why="reference_id: \"Use a voice from the playground\" (the library's voice models, and "
-                                "the account's clones); every id shown is 32 hex digits")
+                            why="reference_id: \"Voice model ID from the Fish Audio library or your custom models\"; "
+                                "every id shown is 32 hex digits")
 
 MODELS = tuple(Model(name, TTS.key, "7f92f8afb8ec43bf81429cc1c9199cb1", usd_per_million_chars=Decimal("15"),
                      price_note=f"$15 per 1M UTF-8 bytes, one byte a character in English (2026-11-24; {PRICING}, a "
