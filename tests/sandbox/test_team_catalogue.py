@@ -6,6 +6,7 @@ catalogue refuses them, in the provider's words."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -133,3 +134,40 @@ def test_bench_runs_own_sandbox_takes_the_catalogue(team_file: Path) -> None:
     with sandbox_target(config, [providers()["speechify"]]) as target:
         assert target.handle is not None
         assert target.handle.state.catalogues["speechify"].voices == frozenset({CLONE})
+
+
+def test_a_socket_speaks_a_model_of_the_team_s_catalogue(client: httpx.Client) -> None:
+    from websockets.asyncio.client import connect
+
+    newer = "speech-9.0-preview"  # a MiniMax model newer than the stored reference
+
+    async def session(sandbox: Sandbox) -> list[str]:
+        events: list[str] = []
+        url = sandbox.base_url("minimax", "api").replace("http://", "ws://") + "/ws/v1/t2a_v2"
+        headers = {"Authorization": f"Bearer {sandbox.default_key('minimax')}"}
+        async with connect(url, additional_headers=headers) as socket:
+            events.append(json.loads(await socket.recv())["event"])  # connected_success
+            await socket.send(json.dumps({"event": "task_start", "model": newer,
+                                          "voice_setting": {"voice_id": "English_expressive_narrator"},
+                                          "audio_setting": {"format": "pcm", "sample_rate": 32000}}))
+            answer = json.loads(await socket.recv())
+            events.append(answer.get("event") or "audio")
+            if answer.get("event") == "task_started":
+                await socket.send(json.dumps({"event": "task_continue", "text": TEXT}))
+                await socket.send(json.dumps({"event": "task_finish"}))
+                async for frame in socket:
+                    message = json.loads(frame)
+                    if message.get("data", {}).get("audio"):
+                        events.append("audio")
+                    if message.get("event") in ("task_finished", "task_failed"):
+                        events.append(message["event"])
+                        break
+        return events
+
+    with running(profile="fast", providers=("minimax",)) as sandbox:
+        refused = asyncio.run(session(sandbox))
+    assert refused[-1] == "task_failed"
+    account = {"minimax": AccountCatalogue(models=frozenset({newer}))}
+    with running(profile="fast", providers=("minimax",), catalogues=account) as sandbox:
+        spoken = asyncio.run(session(sandbox))
+    assert spoken[:2] == ["connected_success", "task_started"] and "audio" in spoken and spoken[-1] == "task_finished"

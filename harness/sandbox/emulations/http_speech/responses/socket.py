@@ -88,7 +88,7 @@ from harness.core.spec import UnknownInput
 from harness.core.validate import set_aside_unknown
 from harness.sandbox.emulation import SocketCall
 from harness.sandbox.emulations.http_speech.models import pitch_of
-from harness.sandbox.emulations.http_speech.responses.catalogue import voice_spoken
+from harness.sandbox.emulations.http_speech.responses.catalogue import model_verdict, voice_spoken
 from harness.sandbox.socket_writer import Lanes, Sender, SocketDropped
 from harness.sandbox.utterances import Speaker
 from harness.speech import encode_as
@@ -501,9 +501,12 @@ class FamilySocket:
             if wire not in self.models and default and socket.unknown_model is UnknownModel.DEFAULT:
                 self.call.services.spoke_as_default(f"WS {socket.path}", "model", wire, default)  # the fallback
                 wire = default
-            if wire not in self.models:
+            # The team's catalogue: a model of the account is spoken (by the first served model), one marked missing
+            # refused whatever serves it.
+            verdict = model_verdict(wire, wire in self.models, self.call.services)
+            if not verdict.spoken:
                 raise Refused(refusals.unknown_model or refusals.invalid, wire)
-        model = self.models[wire]
+        model = self._served(wire)
         voice = model.voice
         if "voice" in given:
             voice = str(given["voice"] or "")
@@ -559,9 +562,14 @@ class FamilySocket:
             raise Refused(refusals.rate_limited, f"retry in {retry} s")
         self.key = key
 
+    def _served(self, wire: str) -> Model:
+        """The declared model a socket model name is spoken by: its own, or (a model of the team's catalogue the
+        declaration does not list) the socket's first."""
+        return self.models.get(wire) or next(iter(self.models.values()))
+
     def _start(self, wire: str, voice: str, spec: AudioSpec) -> None:
         stream = self.stream
-        stream.wire_model, stream.model, stream.voice, stream.spec = wire, self.models[wire], voice, spec
+        stream.wire_model, stream.model, stream.voice, stream.spec = wire, self._served(wire), voice, spec
         stream.values.update(model=wire, voice=voice, rate=spec.sample_rate, format=self.socket.formats[0].name)
         names = tuple(v.name for v in self.service.voices)
         stream.speaker = Speaker(self.call.services, spec.sample_rate, CHUNK_S, pitch_of(names, voice))
