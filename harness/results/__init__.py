@@ -56,7 +56,7 @@ from harness.results.leases import LeaseRow, lease_holder, release_lease, renew_
 from harness.results.load import LoadPoint, at_level, load_points, sweep_levels
 from harness.results.merge import MergeResult, RunConflict, merge_stores, run_ids
 from harness.results.pooling import ErrorCounts, ErrorRates, PooledErrorRate, Unit, error_rates, pooled_wer
-from harness.results.reading import read_catalogues, read_rows, read_run
+from harness.results.reading import read_catalogues, read_latest_catalogues, read_rows, read_run
 from harness.results.row_errors import MixedUnitsError, ResultsError, RowError
 from harness.results.rows import (
     REQUEST_COLUMNS,
@@ -146,6 +146,7 @@ __all__ = [
     "read_catalogues",
     "read_clips",
     "read_evidence",
+    "read_latest_catalogues",
     "read_rows",
     "read_run",
     "release_lease",

@@ -193,3 +193,16 @@ def read_catalogues(conn: Connection, run_id: str) -> tuple[Row, ...]:
     rows = conn.execute(f"SELECT {', '.join(names)} FROM catalogues WHERE run_id = ? ORDER BY provider, endpoint",
                         (run_id,))
     return tuple({name: raw[name] for name in names} for raw in rows)
+
+
+def read_latest_catalogues(db: StoreTarget) -> tuple[Row, ...]:
+    """The catalogue listings of the latest run that kept any (a store's `catalogues`), opened read-only; none where
+    no run kept one (or the store is older than the table)."""
+    conn = open_read_only(db)
+    try:
+        if not has_table(conn, "catalogues"):
+            return ()
+        latest = conn.execute("SELECT run_id FROM catalogues ORDER BY fetched_at DESC LIMIT 1").fetchone()
+        return () if latest is None else read_catalogues(conn, str(latest["run_id"]))
+    finally:
+        conn.close()

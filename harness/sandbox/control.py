@@ -13,6 +13,10 @@
     GET  /_sandbox/drift                 how the providers changed (`ProviderDrift`)
     POST /_sandbox/drift                 {"added_latency_s"?, "pitch_shift"?, "billing"?: {"provider": factor}}: change
                                          them (a provider whose answers say it billed `factor` times the documents')
+    GET  /_sandbox/catalogue             the team's own catalogue per provider (voices, models, ids marked missing)
+    POST /_sandbox/catalogue             {"provider"?, "voices"?, "models"?, "missing"?}: add to it (no provider:
+                                         every provider); a voice or model marked missing gets the provider's
+                                         not-found refusal, whatever lists it (an open catalogue's negative check)
     POST /_sandbox/hangs/release         end every hang in progress
     POST /_sandbox/keys                  {"provider", "key", "tier"?, "balance"?}: add a key
     GET  /_sandbox/voices[/{file}]       the reference clips (loopback reference URLs for cloning)
@@ -42,6 +46,7 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from harness.core.protocols.catalogues import NO_ACCOUNT, AccountCatalogue
 from harness.core.timestamps import format_iso
 from harness.sandbox.accounts import default_key, empty_key, tier_key
 from harness.sandbox.clock import ManualClock
@@ -176,6 +181,30 @@ class _Control:
     async def findings(self, request: Request) -> Response:
         return JSONResponse(self.state.findings.snapshot())
 
+    async def catalogue(self, request: Request) -> Response:
+        if request.method == "POST":
+            try:
+                body = await request.json()
+                if not isinstance(body, dict) or set(body) - {"provider", "voices", "models", "missing"}:
+                    raise ValueError("give provider, voices, models and/or missing, nothing else")
+                lists = {}
+                for name in ("voices", "models", "missing"):
+                    ids = body.get(name, [])
+                    if not isinstance(ids, list) or not all(isinstance(i, str) and i for i in ids):
+                        raise ValueError(f"{name} must be a list of ids (non-empty strings)")
+                    lists[name] = frozenset(ids)
+                provider = body.get("provider")
+                if provider is not None and provider not in self.state.served:
+                    raise ValueError(f"no provider {provider!r} is served here")
+            except (ValueError, TypeError) as error:  # JSONDecodeError is a ValueError
+                return _problem(400, f'expected {{"provider"?, "voices"?, "models"?, "missing"?}}: {error}')
+            added = AccountCatalogue(lists["voices"], lists["models"], lists["missing"])
+            for name in [provider] if provider is not None else list(self.state.served):
+                self.state.catalogues[name] = self.state.catalogues.get(name, NO_ACCOUNT).merged(added)
+        return JSONResponse({name: {"voices": sorted(c.voices), "models": sorted(c.models),
+                                    "missing": sorted(c.missing)}
+                             for name, c in sorted(self.state.catalogues.items())})
+
     async def release(self, request: Request) -> Response:
         self.state.release_hangs()
         return JSONResponse({"released": True})
@@ -262,6 +291,7 @@ class _Control:
             Route(p + "/clock/advance", self.advance, methods=["POST"]),
             Route(p + "/counters", self.counters),
             Route(p + "/findings", self.findings),
+            Route(p + "/catalogue", self.catalogue, methods=["GET", "POST"]),
             Route(p + "/hangs/release", self.release, methods=["POST"]),
             Route(p + "/keys", self.keys, methods=["POST"]),
             Route(p + "/drift", self.drift, methods=["GET", "POST"]),

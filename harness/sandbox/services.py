@@ -13,6 +13,7 @@ import logging
 from datetime import datetime
 from decimal import Decimal
 
+from harness.core.protocols.catalogues import NO_ACCOUNT, AccountCatalogue, unlisted_finding
 from harness.core.spec import Cost
 from harness.sandbox.clock import RealClock
 from harness.sandbox.emulation import Reject, Speech
@@ -84,6 +85,20 @@ class EngineServices:
 
     def billed_factor(self) -> float:
         return self.state.drift.billing.get(self.provider, 1.0)  # a provider that bills more (`ProviderDrift`)
+
+    def account_catalogue(self) -> AccountCatalogue:
+        return self.state.catalogues.get(self.provider, NO_ACCOUNT)
+
+    def accepted_variant(self, where: str, field: str, finding: str) -> None:
+        # A value another case or unit spells: taken as the listed one where the evidence is silent, and seen.
+        if self.state.findings.record(self.provider, where, (field,), finding):
+            log.info("%s %s: %s: %s", self.provider, where, field, finding)
+
+    def spoke_unlisted(self, where: str, field: str, kind: str, value: str) -> None:
+        # An open catalogue: the provider speaks any id of the documented form its account holds; spoken, and seen.
+        if self.state.findings.record(self.provider, where, (field,), unlisted_finding(kind, value)):
+            log.info("%s %s: %s %r is not in the documents' sample: spoken, as its catalogue is open", self.provider,
+                     where, kind, value)
 
     def balance(self, key: str | None) -> Decimal | None:
         payer = self.state.payer(self.provider, key, self.client)

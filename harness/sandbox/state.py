@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
+from harness.core.protocols.catalogues import AccountCatalogue
 from harness.sandbox.accounts import Accounts, anonymous_wallet, default_key, empty_key, tier_key
 from harness.sandbox.clock import Clock, RealClock
 from harness.sandbox.config import SandboxConfig
@@ -126,6 +127,8 @@ class SandboxState:
                                      sync_cycle_s=self.settings.sync_cycle_s)
         self.counters = Counters()
         self.findings = Findings()
+        # The team's own catalogues, by provider (`SandboxConfig.catalogues`, `POST /_sandbox/catalogue`).
+        self.catalogues: dict[str, AccountCatalogue] = dict(config.catalogues)
         self.sink = WebhookSink()
         self.published = PublishedMedia()
         self._chaos = random.Random(f"{config.seed}/chaos")

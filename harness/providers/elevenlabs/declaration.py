@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
+from harness.core.protocols.catalogues import Catalogue
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Model,
@@ -150,6 +151,14 @@ MODELS_DECLARED = tuple(
           description=f"{name} (voice {VOICES[0].name})")
     for name in MODELS)
 
+# Open: the default voices are a sample. The reference's voice_id is "ID of the voice to be used. Use the Get voices
+# endpoint to list all the available voices" — the account's own (cloned, designed) voices and the voice library's
+# voices added to it, thousands beyond the default table. Every voice id the references and the default-voices table
+# show (JBFqnCBsd6RMkjVDRZzb, 21m00Tcm4TlvDq8ikWAM, the 20 above) is 20 ASCII letters and digits: the form.
+VOICE_CATALOGUE = Catalogue(open=True, form=r"[A-Za-z0-9]{20}",
+                            why="voice_id: \"Use the Get voices endpoint to list all the available voices\" (the "
+                                "account's voices and the voice library's); every id shown is 20 letters and digits")
+
 REFUSALS = Refusals(
     # 422 "Validation Error": the documented {"detail": [{"loc", "msg", "type"}]} (ErrorShape.by_status)
     invalid=Refusal(422, "invalid_request", "{detail}"),
@@ -181,6 +190,7 @@ SERVICE = SpeechService(
     voices=VOICES,
     prices_read=PRICES_READ,
     file_protocols=("elevenlabs",),
+    voice_catalogue=VOICE_CATALOGUE,
     doc_drift=(DocDrift("default voices", "The stored list of default (\"premade\") voices is the documentation "
                         "repository's page \"Default Voices (to delete)\", which the site redirects to its voices "
                         "page; that page names no voice ids. Its voices are declared as the page lists them (read "

@@ -45,6 +45,10 @@ FORMATS = (
     Format("LINEAR16", AudioSpec("pcm_s16le", DEFAULT_RATE, "wav"), "audio/wav", RATES),
     Format("OGG_OPUS", AudioSpec("opus", 48000, "ogg"), "audio/ogg", (8000, 12000, 16000, 24000, 48000)),
     Format("FLAC", AudioSpec("flac", DEFAULT_RATE, "flac"), "audio/flac", RATES),
+    # PCM, as the socket declares it (sockets.FORMATS): the schema lists it for audioEncoding, the socket and the
+    # stream reference name it, and no stored page shows the HTTP endpoints refusing it (issue 53: the sandbox's
+    # stream refused the PCM its socket takes). Headerless 16-bit samples at the asked rate.
+    Format("PCM", AudioSpec("pcm_s16le", DEFAULT_RATE, "raw"), "audio/pcm", RATES),
 )
 
 
@@ -72,7 +76,7 @@ SYNTHESIZE = Endpoint(
 # The stream answers NDJSON-like JSON objects, one per chunk, the audio at /result/audioContent. MP3 only: "If using
 # PCM, every chunk, not just the initial chunk, [carries its own header]" — a LINEAR16 stream is a series of WAV files,
 # which the family's chunked answers do not write (its WebSocket does: sockets.STREAM, chunk_files).
-STREAM_FORMATS = (FORMATS[0],)
+STREAM_FORMATS = (FORMATS[0], FORMATS[4])  # MP3, and PCM's headerless pieces (each a whole number of samples)
 
 STREAM = Endpoint(
     key="tts.synthesize-stream", method="POST", path="/tts/v1/voice:stream", host=HOST, role=Role.STREAM,

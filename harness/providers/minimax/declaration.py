@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
+from harness.core.protocols.catalogues import Catalogue
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -148,6 +149,16 @@ MODELS = (
 
 # The codes and their words are the reference's `base_resp.status_code` list and the Error Codes page; the HTTP
 # statuses are the family's (see SYNTHESIZE.responses).
+# Open: the reference lists "a selection of the latest system voices"; its voice_id takes system voices and the
+# account's cloned and designed ones. The form: the voice-cloning reference's custom voice_id ("length 8-256, must
+# start with a letter; letters, digits, -, _"), and the system voices' ids, which also hold spaces and parentheses
+# (English_expressive_narrator, male-qn-qingse, "Chinese (Mandarin)_Warm_Girl"): a letter, then up to 255 of those.
+# An id of that form the account lacks ("no-such-voice-7f3a") is refused only where marked missing
+# (`POST /_sandbox/catalogue`: the contract suite's negative check does so).
+VOICE_CATALOGUE = Catalogue(open=True, form=r"[A-Za-z][A-Za-z0-9_() -]{0,255}",
+                            why="voice_id: \"Below is a selection of the latest system voices\"; cloned and designed "
+                                "voices' ids are the account's (8-256, a letter first; letters, digits, -, _)")
+
 REFUSALS = Refusals(
     invalid=Refusal(400, "2013", "invalid params, {detail}"),
     missing_key=Refusal(401, "1004", "not authorized"),
@@ -214,6 +225,7 @@ SERVICE = SpeechService(
                          chosen_by=Selector("/stream", (True,)), format_words=SAYS, billing=(BILLED_STREAM,))),
     models=MODELS,
     voices=VOICE_LIST,
+    voice_catalogue=VOICE_CATALOGUE,
     prices_read=PRICES_READ,
     doc_drift=(DocDrift("errors in a 200 answer", "The reference documents only a 200 answer and puts every error in "
                         "its base_resp (status_code non-zero: 1000, 1001, 1002, 1004, 1039, 1042, 2013): a client "

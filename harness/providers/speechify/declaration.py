@@ -188,10 +188,11 @@ SERVICE = SpeechService(
                              "Speechify API reference \"Speech\" (docs.sws.speechify.com/v1/api-reference/"
                              "api-reference/tts/audio/speech): billable_characters_count \"The number of billable "
                              "characters processed in the request.\"")),),
-                         format_words=FormatWords(format="/audio_format")),
+                         format_words=FormatWords(format="/audio_format"),
+                         default_model="simba-english"),  # model: "Defaults to simba-english"
                Synthesis(STREAM, Slots(text="/input", voice="/voice_id", model="/model", format="/accept",
                                        language="/language"),
-                         STREAM_FORMATS, default_format="audio/mpeg"),
+                         STREAM_FORMATS, default_format="audio/mpeg", default_model="simba-english"),
                Synthesis(TIMED_STREAM, Slots(text="/input", voice="/voice_id", model="/model", format="/output_format",
                                              language="/language"),
                          TIMED_FORMATS, default_format="mp3_24000_128", answer={"type": "speech.chunk"},
@@ -201,7 +202,8 @@ SERVICE = SpeechService(
                          billing=(BilledSignal(Unit.CHARACTERS, at="/billable_characters_count", event="speech.done",
                                                source="sdk", evidence=(
                              "Speechify's official SDK speechify-api 4.0.0: the stream's terminal event \"speech.done "
-                             "{billable_characters_count, audio_duration_ms}\"")),))),
+                             "{billable_characters_count, audio_duration_ms}\"")),),
+                         default_model="simba-3.0")),  # model: "Defaults to `simba-3.0`"
     models=MODELS,
     voices=VOICE_LIST,
     prices_read=PRICES_READ,

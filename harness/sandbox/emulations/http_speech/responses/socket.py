@@ -73,6 +73,7 @@ from harness.core.protocols.http_speech import Model, Refusal, SpeechService, Un
 from harness.core.protocols.marks import Marks, complete_words, marks_values
 from harness.core.protocols.realtime_grammar import AudioSpec, Channel, SpokenSpan
 from harness.core.protocols.socket_framing import FramingError, audio_value, decode, encode
+from harness.core.protocols.value_variants import Resolved, case_variant, finding_words
 from harness.core.protocols.websocket_speech import (
     Answer,
     CloseError,
@@ -88,6 +89,7 @@ from harness.core.validate import set_aside_unknown
 from harness.sandbox.emulation import SocketCall
 from harness.sandbox.emulations.http_speech.models import pitch_of
 from harness.sandbox.emulations.http_speech.responses.billing import billed_values
+from harness.sandbox.emulations.http_speech.responses.catalogue import model_verdict, voice_spoken
 from harness.sandbox.socket_writer import Lanes, Sender, SocketDropped
 from harness.sandbox.utterances import Speaker
 from harness.speech import encode_as
@@ -502,18 +504,28 @@ class FamilySocket:
             if wire not in self.models and default and socket.unknown_model is UnknownModel.DEFAULT:
                 self.call.services.spoke_as_default(f"WS {socket.path}", "model", wire, default)  # the fallback
                 wire = default
-            if wire not in self.models:
+            # The team's catalogue: a model of the account is spoken (by the first served model), one marked missing
+            # refused whatever serves it.
+            verdict = model_verdict(wire, wire in self.models, self.call.services)
+            if not verdict.spoken:
                 raise Refused(refusals.unknown_model or refusals.invalid, wire)
-        model = self.models[wire]
+        model = self._served(wire)
         voice = model.voice
         if "voice" in given:
             voice = str(given["voice"] or "")
+            if not voice_spoken(self.service, voice, self.call.services, f"WS {socket.path}", "voice"):
+                raise Refused(refusals.unknown_voice, voice)
             declared = self.service.voice(voice)
-            if declared is None or (declared.models and model.name not in declared.models):
+            if declared is not None and declared.models and model.name not in declared.models:
                 raise Refused(refusals.unknown_voice, voice)
         spec = socket.formats[0].spec
         if "format" in given:
             name = given["format"]
+            listed = case_variant(name, [f.name for f in socket.formats])
+            if listed is not None:  # a declared name in another case: the family's rule, taken with a finding
+                self.call.services.accepted_variant(f"WS {socket.path}", "format", finding_words(
+                    Resolved("format", name, listed, "the reference lists the name in another case")))
+                name = given["format"] = listed
             try:
                 fmt = socket.format(None if name is None else str(name))
             except KeyError:
@@ -553,9 +565,14 @@ class FamilySocket:
             raise Refused(refusals.rate_limited, f"retry in {retry} s")
         self.key = key
 
+    def _served(self, wire: str) -> Model:
+        """The declared model a socket model name is spoken by: its own, or (a model of the team's catalogue the
+        declaration does not list) the socket's first."""
+        return self.models.get(wire) or next(iter(self.models.values()))
+
     def _start(self, wire: str, voice: str, spec: AudioSpec) -> None:
         stream = self.stream
-        stream.wire_model, stream.model, stream.voice, stream.spec = wire, self.models[wire], voice, spec
+        stream.wire_model, stream.model, stream.voice, stream.spec = wire, self._served(wire), voice, spec
         stream.values.update(model=wire, voice=voice, rate=spec.sample_rate, format=self.socket.formats[0].name)
         names = tuple(v.name for v in self.service.voices)
         stream.speaker = Speaker(self.call.services, spec.sample_rate, CHUNK_S, pitch_of(names, voice))
