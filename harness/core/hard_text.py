@@ -1,0 +1,131 @@
+"""A hard-text item: a carrier sentence, the one span in it that is hard to read, and how to judge a reading.
+
+An item of a hard-text corpus (``"kind": "hard-text"``, see docs/hard-text.md) carries, beside its ``id`` and
+``text``: its ``category``, the ``span`` (occurring exactly once in the text), the ``accepted`` spoken forms
+and the known ``misreadings`` (each a spoken form and an ``error`` type) in the grammar of
+`harness.core.spoken_grammar`, a ``control`` (the same sentence with the span already written in words) and
+``meaning_changes``. The corpus loader reads items with `read_hard_text`, which names every problem in one
+line; the span scorer reads the same value. Both live in engines that may not import each other, so the
+vocabulary is here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from harness.core.spoken_grammar import GrammarError, Reading, expand, joined
+
+_ERROR_TYPE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# The words a transcript is aligned by: the carrier needs this many on at least one side of the span.
+MIN_CARRIER_WORDS = 3
+_CARRIER_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Misreading:
+    """A known wrong reading of a span and the kind of error it is (``year-digit-by-digit``)."""
+
+    say: str
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class HardText:
+    """What judges one hard span (the item's ``text`` is the carrier it is spoken in)."""
+
+    category: str
+    span: str
+    accepted: tuple[str, ...]
+    misreadings: tuple[Misreading, ...]
+    control: str
+    meaning_changes: bool
+
+    def accepted_readings(self) -> frozenset[Reading]:
+        return frozenset(reading for form in self.accepted for reading in expand(form))
+
+    def misread_readings(self) -> dict[Reading, str]:
+        """Each wrong reading and its error type."""
+        return {reading: wrong.error for wrong in self.misreadings for reading in expand(wrong.say)}
+
+    def carrier(self, text: str) -> tuple[str, str]:
+        """The text before and after the span."""
+        before, _, after = text.partition(self.span)
+        return before, after
+
+
+def carrier_words(text: str) -> list[str]:
+    """The words of a stretch of carrier text, as the aligner compares them (lowercase, no punctuation)."""
+    return [word.lower() for word in _CARRIER_WORD.findall(text.replace("-", " "))]
+
+
+def read_hard_text(item: Mapping[str, Any], categories: Mapping[str, Any] | None = None) -> HardText | list[str]:
+    """The item's hard-text part, or its problems (one line each, without the item's id)."""
+    problems: list[str] = []
+    text = item.get("text")
+    category = item.get("category")
+    span = item.get("span")
+    control = item.get("control")
+    if not isinstance(category, str) or not category:
+        problems.append("needs a `category` (a name)")
+    elif categories is not None and category not in categories:
+        problems.append(f"category {category!r} is not one of the corpus' `categories` ({', '.join(categories)})")
+    if not isinstance(span, str) or not span.strip():
+        problems.append("needs a `span` (the hard part of `text`, written as in `text`)")
+    elif isinstance(text, str):
+        count = text.count(span)
+        if count != 1:
+            problems.append(f"span {span!r} occurs {count} times in the text; it must occur exactly once")
+        else:
+            before, _, after = text.partition(span)
+            sides = (len(carrier_words(before)), len(carrier_words(after)))
+            if max(sides) < MIN_CARRIER_WORDS:
+                problems.append(
+                    f"the carrier has {sides[0]} word(s) before the span and {sides[1]} after; a transcript is "
+                    f"aligned by at least {MIN_CARRIER_WORDS} on one side"
+                )
+    if not isinstance(control, str) or not control.strip():
+        problems.append("needs a `control` (the sentence with the span written in words)")
+    meaning = item.get("meaning_changes", True)
+    if not isinstance(meaning, bool):
+        problems.append(f"`meaning_changes` must be true or false, got {meaning!r}")
+    accepted = item.get("accepted")
+    accepted_forms: list[str] = []
+    if not isinstance(accepted, list) or not accepted or not all(isinstance(form, str) for form in accepted):
+        problems.append("needs `accepted`: a non-empty list of spoken forms")
+    else:
+        accepted_forms = accepted
+    raw_misreadings = item.get("misreadings", [])
+    misreadings: list[Misreading] = []
+    if not isinstance(raw_misreadings, list):
+        problems.append("`misreadings` must be a list of {\"say\", \"error\"} objects")
+        raw_misreadings = []
+    for index, wrong in enumerate(raw_misreadings):
+        if not isinstance(wrong, Mapping) or not isinstance(wrong.get("say"), str) or not isinstance(
+            wrong.get("error"), str
+        ):
+            problems.append(f"misreadings[{index}] must be an object with `say` and `error` strings")
+            continue
+        if not _ERROR_TYPE.fullmatch(wrong["error"]):
+            problems.append(f"misreadings[{index}]: error type {wrong['error']!r} must be kebab-case")
+        misreadings.append(Misreading(wrong["say"], wrong["error"]))
+    right: dict[str, str] = {}
+    for form in accepted_forms:
+        try:
+            right.update({joined(reading): form for reading in expand(form)})
+        except GrammarError as error:
+            problems.append(f"accepted form: {error}")
+    for index, wrong in enumerate(misreadings):
+        try:
+            clashes = sorted({right[joined(r)] for r in expand(wrong.say) if joined(r) in right})
+        except GrammarError as error:
+            problems.append(f"misreadings[{index}]: {error}")
+            continue
+        if clashes:
+            problems.append(f"misreadings[{index}] {wrong.say!r} can be heard as the accepted {clashes[0]!r}")
+    if problems:
+        return problems
+    assert isinstance(category, str) and isinstance(span, str) and isinstance(control, str)
+    return HardText(category, span, tuple(accepted_forms), tuple(misreadings), control, bool(meaning))
