@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from harness.core.spoken_grammar import GrammarError, Reading, expand, joined
+from harness.core.spoken_grammar import GrammarError, Reading, expand
 
 _ERROR_TYPE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # The words a transcript is aligned by: the carrier needs this many on at least one side of the span.
@@ -34,8 +34,9 @@ class Misreading:
 
 @dataclass(frozen=True, slots=True)
 class HardText:
-    """What judges one hard span (the item's ``text`` is the carrier it is spoken in)."""
+    """What judges one hard span: the sentence it is written in (``text``), the span, the readings."""
 
+    text: str
     category: str
     span: str
     accepted: tuple[str, ...]
@@ -50,9 +51,9 @@ class HardText:
         """Each wrong reading and its error type."""
         return {reading: wrong.error for wrong in self.misreadings for reading in expand(wrong.say)}
 
-    def carrier(self, text: str) -> tuple[str, str]:
-        """The text before and after the span."""
-        before, _, after = text.partition(self.span)
+    def carrier(self) -> tuple[str, str]:
+        """The written sentence before and after the span (the control has the same carrier words)."""
+        before, _, after = self.text.partition(self.span)
         return before, after
 
 
@@ -111,15 +112,15 @@ def read_hard_text(item: Mapping[str, Any], categories: Mapping[str, Any] | None
         if not _ERROR_TYPE.fullmatch(wrong["error"]):
             problems.append(f"misreadings[{index}]: error type {wrong['error']!r} must be kebab-case")
         misreadings.append(Misreading(wrong["say"], wrong["error"]))
-    right: dict[str, str] = {}
+    right: dict[Reading, str] = {}
     for form in accepted_forms:
         try:
-            right.update({joined(reading): form for reading in expand(form)})
+            right.update({reading: form for reading in expand(form)})
         except GrammarError as error:
             problems.append(f"accepted form: {error}")
     for index, wrong in enumerate(misreadings):
         try:
-            clashes = sorted({right[joined(r)] for r in expand(wrong.say) if joined(r) in right})
+            clashes = sorted({right[r] for r in expand(wrong.say) if r in right})
         except GrammarError as error:
             problems.append(f"misreadings[{index}]: {error}")
             continue
@@ -127,5 +128,6 @@ def read_hard_text(item: Mapping[str, Any], categories: Mapping[str, Any] | None
             problems.append(f"misreadings[{index}] {wrong.say!r} can be heard as the accepted {clashes[0]!r}")
     if problems:
         return problems
-    assert isinstance(category, str) and isinstance(span, str) and isinstance(control, str)
-    return HardText(category, span, tuple(accepted_forms), tuple(misreadings), control, bool(meaning))
+    assert isinstance(text, str) and isinstance(category, str) and isinstance(span, str)
+    assert isinstance(control, str)
+    return HardText(text, category, span, tuple(accepted_forms), tuple(misreadings), control, bool(meaning))
