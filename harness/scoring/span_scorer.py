@@ -85,8 +85,8 @@ class SpanScorer:
                 missing.append(index)
         if missing:
             with one_blas_thread():
-                heard = self.asr.transcribe([heard_audio for index in missing if (heard_audio := audio[index]) is not None],
-                                            "en")
+                pending = [clip_audio for index in missing if (clip_audio := audio[index]) is not None]
+                heard = self.asr.transcribe(pending, "en")
             for index, text in zip(missing, heard, strict=True):
                 transcripts[index] = text
                 key = keys[index]
