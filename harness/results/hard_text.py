@@ -1,0 +1,153 @@
+"""Hard-text figures from judged spans: calibrated per category and model, and two models compared.
+
+Each hard-text item is read twice, as written and as its control (the span already in words). A control
+that does not pass says the voice or the ASR cannot get this sentence right whatever the provider's
+normaliser does, so the item does not count for that model (*calibration by control*). Per provider, model
+and category:
+
+* ``accuracy``: passes over judged items (calibrated items whose written reading passed or failed; an unsure
+  reading is neither), with its Wilson score 95% interval;
+* ``judged_rate``: judged items over all the model's items of the category (what calibration and unsure
+  readings leave);
+* ``gap``: the share of controls that pass minus the share of written readings that pass, over the items
+  with both clips: what reading the written form costs against reading it pre-spelled.
+
+Two models are compared on the items judged for both by the exact McNemar test (a two-sided binomial test
+of the discordant pairs at one half). Standard library only, as the rest of the store: the Wilson interval
+and the binomial tail are closed forms (the tests check them against scipy.stats.binomtest).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+PASS, FAIL, UNSURE = "pass", "fail", "unsure"
+Z95 = 1.959963984540054  # the two-sided 95% normal quantile
+
+
+@dataclass(frozen=True, slots=True)
+class SpanVerdict:
+    """One judged clip of a hard-text item, as stored."""
+
+    provider: str
+    model: str
+    item_id: str  # the item's own id (a control carries its item's id and ``control``)
+    category: str
+    control: bool
+    verdict: str  # pass | fail | unsure
+    heard: str = ""
+    error: str | None = None
+    transcript: str = ""
+    clip_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Proportion:
+    """successes / trials with its Wilson score 95% interval (NaN bounds for no trial)."""
+
+    successes: int
+    trials: int
+    low: float
+    high: float
+
+    @property
+    def value(self) -> float:
+        return self.successes / self.trials if self.trials else math.nan
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryFigures:
+    provider: str
+    model: str
+    category: str
+    items: int  # items with a written reading
+    calibrated: int  # of them, whose control passed
+    accuracy: Proportion  # passes over judged (calibrated, not unsure) items
+    judged_rate: float  # judged / items
+    gap: float | None  # control pass share − written pass share, over items with both clips
+    failures: tuple[SpanVerdict, ...]  # judged written readings that failed
+    unsure: tuple[SpanVerdict, ...]  # calibrated written readings neither right nor a known wrong
+
+    @property
+    def judged(self) -> int:
+        return self.accuracy.trials
+
+
+@dataclass(frozen=True, slots=True)
+class McNemar:
+    """Two models on the same judged items: pairs where only one passed, and the exact two-sided p-value."""
+
+    items: int  # judged for both
+    only_first: int  # first passed, second failed
+    only_second: int
+    p_value: float
+
+
+def wilson(successes: int, trials: int) -> Proportion:
+    """The Wilson score interval at 95% (as ``binomtest(k, n).proportion_ci(method="wilson")``)."""
+    if trials == 0:
+        return Proportion(0, 0, math.nan, math.nan)
+    share = successes / trials
+    denominator = 1 + Z95**2 / trials
+    centre = (share + Z95**2 / (2 * trials)) / denominator
+    half = Z95 * math.sqrt(share * (1 - share) / trials + Z95**2 / (4 * trials**2)) / denominator
+    return Proportion(successes, trials, max(0.0, centre - half), min(1.0, centre + half))
+
+
+def mcnemar_exact(only_first: int, only_second: int) -> float:
+    """The exact McNemar p-value: two-sided binomial test of the discordant pairs at one half."""
+    pairs = only_first + only_second
+    if pairs == 0:
+        return 1.0
+    tail = sum(math.comb(pairs, k) for k in range(min(only_first, only_second) + 1)) / 2**pairs
+    return min(1.0, 2 * tail)
+
+
+def category_figures(verdicts: Iterable[SpanVerdict]) -> list[CategoryFigures]:
+    """Per provider, model and category, in that order."""
+    groups: dict[tuple[str, str, str], list[SpanVerdict]] = defaultdict(list)
+    for verdict in verdicts:
+        groups[(verdict.provider, verdict.model, verdict.category)].append(verdict)
+    return [_figures(key, rows) for key, rows in sorted(groups.items())]
+
+
+def _figures(key: tuple[str, str, str], rows: list[SpanVerdict]) -> CategoryFigures:
+    written = {row.item_id: row for row in rows if not row.control}
+    controls = {row.item_id: row for row in rows if row.control}
+    calibrated = [row for item, row in written.items() if item in controls and controls[item].verdict == PASS]
+    judged = [row for row in calibrated if row.verdict in (PASS, FAIL)]
+    paired = [item for item in written if item in controls]
+    gap = None
+    if paired:
+        control_share = sum(controls[item].verdict == PASS for item in paired) / len(paired)
+        gap = control_share - sum(written[item].verdict == PASS for item in paired) / len(paired)
+    return CategoryFigures(
+        *key,
+        items=len(written),
+        calibrated=len(calibrated),
+        accuracy=wilson(sum(row.verdict == PASS for row in judged), len(judged)),
+        judged_rate=len(judged) / len(written) if written else math.nan,
+        gap=gap,
+        failures=tuple(row for row in judged if row.verdict == FAIL),
+        unsure=tuple(row for row in calibrated if row.verdict == UNSURE),
+    )
+
+
+def compare_models(verdicts: Iterable[SpanVerdict], first: tuple[str, str], second: tuple[str, str],
+                   category: str | None = None) -> McNemar:
+    """``first`` and ``second`` (provider, model) on the items judged for both, in one category or all."""
+    judged: dict[tuple[str, str], dict[str, bool]] = {first: {}, second: {}}
+    rows = [row for row in verdicts if category is None or row.category == category]
+    passed_controls = {(row.provider, row.model, row.item_id) for row in rows if row.control and row.verdict == PASS}
+    for row in rows:
+        system = (row.provider, row.model)
+        if (system in judged and not row.control and row.verdict in (PASS, FAIL)
+                and (*system, row.item_id) in passed_controls):
+            judged[system][row.item_id] = row.verdict == PASS
+    common = judged[first].keys() & judged[second].keys()
+    only_first = sum(judged[first][item] and not judged[second][item] for item in common)
+    only_second = sum(judged[second][item] and not judged[first][item] for item in common)
+    return McNemar(len(common), only_first, only_second, mcnemar_exact(only_first, only_second))

@@ -1,0 +1,69 @@
+"""Hard-text figures: calibration by control, Wilson intervals, the control-vs-written gap, exact McNemar."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from scipy.stats import binomtest
+
+from harness.results.hard_text import (
+    FAIL,
+    PASS,
+    UNSURE,
+    SpanVerdict,
+    category_figures,
+    compare_models,
+    mcnemar_exact,
+    wilson,
+)
+
+
+@pytest.mark.parametrize(("successes", "trials"), [(0, 1), (1, 1), (7, 10), (0, 30), (29, 30), (50, 97)])
+def test_the_wilson_interval_is_scipys(successes: int, trials: int) -> None:
+    expected = binomtest(successes, trials).proportion_ci(method="wilson")
+    got = wilson(successes, trials)
+    assert got.low == pytest.approx(expected.low, abs=1e-12) and got.high == pytest.approx(expected.high, abs=1e-12)
+    assert got.value == successes / trials
+    assert math.isnan(wilson(0, 0).low) and math.isnan(wilson(0, 0).value)
+
+
+@pytest.mark.parametrize(("first", "second"), [(0, 0), (3, 0), (5, 1), (2, 9), (10, 10), (1, 20)])
+def test_the_exact_mcnemar_test_is_a_binomial_test_of_the_discordant_pairs(first: int, second: int) -> None:
+    expected = 1.0 if first + second == 0 else binomtest(first, first + second, 0.5).pvalue
+    assert mcnemar_exact(first, second) == pytest.approx(expected, rel=1e-12)
+
+
+def _rows(provider: str, category: str, readings: list[tuple[str, str]]) -> list[SpanVerdict]:
+    """(written verdict, control verdict) per item."""
+    rows = []
+    for index, (written, control) in enumerate(readings):
+        item = f"{category}-{index:03}"
+        rows.append(SpanVerdict(provider, "m", item, category, False, written,
+                                error="year-digit-by-digit" if written == FAIL else None))
+        rows.append(SpanVerdict(provider, "m", item, category, True, control))
+    return rows
+
+
+def test_an_item_counts_only_where_its_control_passes() -> None:
+    rows = _rows("a", "year", [(PASS, PASS), (PASS, PASS), (FAIL, PASS), (UNSURE, PASS), (FAIL, FAIL),
+                               (PASS, UNSURE)])
+    [year] = category_figures(rows)
+    assert (year.provider, year.model, year.category) == ("a", "m", "year")
+    assert (year.items, year.calibrated, year.judged) == (6, 4, 3)
+    assert year.accuracy.successes == 2 and year.accuracy.value == pytest.approx(2 / 3)
+    assert year.accuracy.low == pytest.approx(binomtest(2, 3).proportion_ci(method="wilson").low)
+    assert year.judged_rate == pytest.approx(3 / 6)
+    assert year.gap == pytest.approx(4 / 6 - 3 / 6)  # controls passing minus written passing
+    assert [row.item_id for row in year.failures] == ["year-002"]  # year-004 failed, but so did its control
+    assert [row.item_id for row in year.unsure] == ["year-003"]
+
+
+def test_two_models_are_compared_on_the_items_judged_for_both() -> None:
+    first = _rows("a", "year", [(PASS, PASS)] * 8 + [(FAIL, PASS), (PASS, FAIL)])
+    second = _rows("b", "year", [(FAIL, PASS)] * 7 + [(PASS, PASS), (PASS, PASS), (UNSURE, PASS)])
+    result = compare_models(first + second, ("a", "m"), ("b", "m"))
+    # items 0-8 judged for both (item 9: a's control failed, b unsure): a alone passed 0-6, b alone item 8
+    assert (result.items, result.only_first, result.only_second) == (9, 7, 1)
+    assert result.p_value == pytest.approx(binomtest(7, 8, 0.5).pvalue)
+    assert compare_models(first + second, ("a", "m"), ("b", "m"), category="money").items == 0
