@@ -41,6 +41,27 @@ def expand(form: str) -> frozenset[Reading]:
     return frozenset(readings)
 
 
+def fullest(form: str) -> Reading:
+    """The one reading to say aloud for ``form``: every optional word, the first of each choice."""
+    expand(form)  # refuses a form the grammar cannot read
+    words: list[str] = []
+    skipping: list[bool] = []  # per open choice: past its first alternative
+    depth_skipped = 0
+    for token in (match.group(1) for match in _TOKEN.finditer(form)):
+        if token == "{":
+            skipping.append(False)
+        elif token == "|" and skipping:
+            if not skipping[-1]:
+                depth_skipped += 1
+            skipping[-1] = True
+        elif token == "}":
+            if skipping.pop():
+                depth_skipped -= 1
+        elif token not in ("[", "]") and depth_skipped == 0:
+            words.append(token)
+    return tuple(words)
+
+
 def joined(reading: Reading) -> str:
     """A reading without its word breaks: "o clock" and "oclock", "dot com" and "dotcom" are one sound."""
     return "".join(word.replace("'", "") for word in reading)
