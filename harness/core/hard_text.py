@@ -11,16 +11,19 @@ vocabulary is here.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from harness.core.spoken_grammar import GrammarError, Reading, expand
+from harness.core.spoken_grammar import GrammarError, Reading, matches, matches_joined, parse, readings
 
 _ERROR_TYPE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # The words a transcript is aligned by: the carrier needs this many on at least one side of the span.
 MIN_CARRIER_WORDS = 3
+# The readings of a misreading checked against the accepted forms (a form may allow very many).
+CLASH_CHECKS = 2000
 _CARRIER_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 
@@ -44,12 +47,15 @@ class HardText:
     control: str
     meaning_changes: bool
 
-    def accepted_readings(self) -> frozenset[Reading]:
-        return frozenset(reading for form in self.accepted for reading in expand(form))
+    def accepts(self, reading: Reading, *, joined: bool = False) -> bool:
+        """Whether ``reading`` is an accepted one (``joined``: compared without word breaks)."""
+        match = matches_joined if joined else matches
+        return any(match(form, reading) for form in self.accepted)
 
-    def misread_readings(self) -> dict[Reading, str]:
-        """Each wrong reading and its error type."""
-        return {reading: wrong.error for wrong in self.misreadings for reading in expand(wrong.say)}
+    def misread_as(self, reading: Reading, *, joined: bool = False) -> tuple[str, ...]:
+        """The error types of the known misreadings ``reading`` is (none: it is not a known misreading)."""
+        match = matches_joined if joined else matches
+        return tuple(dict.fromkeys(wrong.error for wrong in self.misreadings if match(wrong.say, reading)))
 
     def carrier(self) -> tuple[str, str]:
         """The written sentence before and after the span (the control has the same carrier words)."""
@@ -112,20 +118,23 @@ def read_hard_text(item: Mapping[str, Any], categories: Mapping[str, Any] | None
         if not _ERROR_TYPE.fullmatch(wrong["error"]):
             problems.append(f"misreadings[{index}]: error type {wrong['error']!r} must be kebab-case")
         misreadings.append(Misreading(wrong["say"], wrong["error"]))
-    right: dict[Reading, str] = {}
+    right: list[str] = []
     for form in accepted_forms:
         try:
-            right.update({reading: form for reading in expand(form)})
+            parse(form)
+            right.append(form)
         except GrammarError as error:
             problems.append(f"accepted form: {error}")
     for index, wrong in enumerate(misreadings):
         try:
-            clashes = sorted({right[r] for r in expand(wrong.say) if r in right})
+            said = list(itertools.islice(readings(wrong.say), CLASH_CHECKS))
         except GrammarError as error:
             problems.append(f"misreadings[{index}]: {error}")
             continue
-        if clashes:
-            problems.append(f"misreadings[{index}] {wrong.say!r} can be heard as the accepted {clashes[0]!r}")
+        clash = next(((reading, form) for reading in said for form in right if matches(form, reading)), None)
+        if clash:
+            problems.append(f"misreadings[{index}] {wrong.say!r} can be said {' '.join(clash[0])!r}, "
+                            f"which the accepted {clash[1]!r} allows")
     if problems:
         return problems
     assert isinstance(text, str) and isinstance(category, str) and isinstance(span, str)

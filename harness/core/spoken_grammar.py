@@ -1,20 +1,22 @@
-"""The small grammar a hard-text item writes its spoken forms in, expanded to every word sequence it allows.
+"""The small grammar a hard-text item writes its spoken forms in, and whether a heard reading is one of them.
 
     twelve dollars [and] fifty [cents]        optional words in brackets
     {nineteen eighty four|one nine eight four} one of the alternatives (they may hold spaces, nest [..] and {..})
 
 Words are lowercase letters (an apostrophe inside a word is allowed: "o'clock"); no digits, no punctuation:
-a form says what is heard, not what is written. Both the corpus loader (to refuse a bad form with one line)
-and the span scorer (to match a transcript) expand forms here, so the two can never read a form differently.
+a form says what is heard, not what is written. A form can allow very many readings (a phone number with
+"oh" or "zero" for each 0), so a form is never expanded to match: it is compiled once to a regular
+expression over the reading's words. Both the corpus loader (to refuse a bad form with one line) and the
+span scorer (to match a transcript) read forms here, so the two can never read a form differently.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
-
-# Past this many readings a form is a puzzle, not a reading; it is refused rather than silently cut.
-MAX_READINGS = 512
 
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _TOKEN = re.compile(r"\s*([\[\]{}|]|[^\s\[\]{}|]+)")
@@ -26,45 +28,105 @@ class GrammarError(ValueError):
     """A spoken form the grammar cannot read; the message is one line naming the problem."""
 
 
-@lru_cache(maxsize=4096)
-def expand(form: str) -> frozenset[Reading]:
-    """Every word sequence ``form`` allows (``GrammarError`` when it is not a form of the grammar)."""
+@dataclass(frozen=True, slots=True)
+class Word:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class OptionalWords:
+    part: Sequence
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    alternatives: tuple[Sequence, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    parts: tuple[Word | OptionalWords | Choice, ...]
+
+
+@lru_cache(maxsize=8192)
+def parse(form: str) -> Sequence:
+    """The form's tree (``GrammarError`` when it is not a form of the grammar, or allows saying nothing)."""
     tokens = [match.group(1) for match in _TOKEN.finditer(form)]
     if not tokens:
         raise GrammarError("an empty spoken form")
     parser = _Parser(form, tokens)
-    readings = parser.sequence(closing=())
+    tree = parser.sequence(closing=())
     if parser.position < len(tokens):
         raise GrammarError(f"unexpected {tokens[parser.position]!r} in {form!r}")
-    if () in readings:
+    if _pattern(form, spaced=True).fullmatch(""):
         raise GrammarError(f"{form!r} allows saying nothing")
-    return frozenset(readings)
+    return tree
+
+
+def matches(form: str, reading: Reading) -> bool:
+    """Whether ``reading`` is one of the form's readings."""
+    return _pattern(form, spaced=True).fullmatch("".join(word + " " for word in reading)) is not None
+
+
+def matches_joined(form: str, reading: Reading) -> bool:
+    """Whether ``reading`` sounds like one of the form's without its word breaks ("o clock", "oclock")."""
+    return _pattern(form, spaced=False).fullmatch(joined(reading)) is not None
+
+
+def joined(reading: Reading) -> str:
+    """A reading without its word breaks and apostrophes: "o clock" and "o'clock" are one sound."""
+    return "".join(word.replace("'", "") for word in reading)
+
+
+def readings(form: str) -> Iterator[Reading]:
+    """The form's readings, lazily (there may be very many; take what you need)."""
+    return _readings(parse(form))
 
 
 def fullest(form: str) -> Reading:
     """The one reading to say aloud for ``form``: every optional word, the first of each choice."""
-    expand(form)  # refuses a form the grammar cannot read
-    words: list[str] = []
-    skipping: list[bool] = []  # per open choice: past its first alternative
-    depth_skipped = 0
-    for token in (match.group(1) for match in _TOKEN.finditer(form)):
-        if token == "{":
-            skipping.append(False)
-        elif token == "|" and skipping:
-            if not skipping[-1]:
-                depth_skipped += 1
-            skipping[-1] = True
-        elif token == "}":
-            if skipping.pop():
-                depth_skipped -= 1
-        elif token not in ("[", "]") and depth_skipped == 0:
-            words.append(token)
-    return tuple(words)
+    return _fullest(parse(form))
 
 
-def joined(reading: Reading) -> str:
-    """A reading without its word breaks: "o clock" and "oclock", "dot com" and "dotcom" are one sound."""
-    return "".join(word.replace("'", "") for word in reading)
+@lru_cache(maxsize=8192)
+def _pattern(form: str, *, spaced: bool) -> re.Pattern[str]:
+    tokens = [match.group(1) for match in _TOKEN.finditer(form)]
+    parser = _Parser(form, tokens)
+    return re.compile(_regex(parser.sequence(closing=()), spaced))
+
+
+def _regex(node: Sequence | Word | OptionalWords | Choice, spaced: bool) -> str:
+    if isinstance(node, Word):
+        return re.escape(node.text + " " if spaced else node.text.replace("'", ""))
+    if isinstance(node, OptionalWords):
+        return f"(?:{_regex(node.part, spaced)})?"
+    if isinstance(node, Choice):
+        return "(?:" + "|".join(_regex(alternative, spaced) for alternative in node.alternatives) + ")"
+    return "".join(_regex(part, spaced) for part in node.parts)
+
+
+def _readings(node: Sequence | Word | OptionalWords | Choice) -> Iterator[Reading]:
+    if isinstance(node, Word):
+        yield (node.text,)
+    elif isinstance(node, OptionalWords):
+        yield from _readings(node.part)
+        yield ()
+    elif isinstance(node, Choice):
+        for alternative in node.alternatives:
+            yield from _readings(alternative)
+    else:
+        for combination in itertools.product(*(list(_readings(part)) for part in node.parts)):
+            yield tuple(word for piece in combination for word in piece)
+
+
+def _fullest(node: Sequence | Word | OptionalWords | Choice) -> Reading:
+    if isinstance(node, Word):
+        return (node.text,)
+    if isinstance(node, OptionalWords):
+        return _fullest(node.part)
+    if isinstance(node, Choice):
+        return _fullest(node.alternatives[0])
+    return tuple(word for part in node.parts for word in _fullest(part))
 
 
 class _Parser:
@@ -75,32 +137,30 @@ class _Parser:
         self.tokens = tokens
         self.position = 0
 
-    def sequence(self, closing: tuple[str, ...]) -> set[Reading]:
-        readings: set[Reading] = {()}
+    def sequence(self, closing: tuple[str, ...]) -> Sequence:
+        parts: list[Word | OptionalWords | Choice] = []
         while self.position < len(self.tokens) and self.tokens[self.position] not in closing:
             token = self.tokens[self.position]
             self.position += 1
             if token == "[":
-                part = self.sequence(closing=("]",)) | {()}
+                parts.append(OptionalWords(self.sequence(closing=("]",))))
                 self._expect("]")
             elif token == "{":
-                part = self.sequence(closing=("|", "}"))
+                alternatives = [self.sequence(closing=("|", "}"))]
                 while self._peek() == "|":
                     self.position += 1
-                    part |= self.sequence(closing=("|", "}"))
+                    alternatives.append(self.sequence(closing=("|", "}")))
                 self._expect("}")
+                parts.append(Choice(tuple(alternatives)))
             elif token in ("]", "}", "|"):
                 raise GrammarError(f"unexpected {token!r} in {self.form!r}")
             elif _WORD.fullmatch(token):
-                part = {(token,)}
+                parts.append(Word(token))
             else:
                 raise GrammarError(
                     f"{token!r} in {self.form!r} is not a lowercase word (no digits or punctuation: write it as heard)"
                 )
-            readings = {left + right for left in readings for right in part}
-            if len(readings) > MAX_READINGS:
-                raise GrammarError(f"{self.form!r} allows more than {MAX_READINGS} readings")
-        return readings
+        return Sequence(tuple(parts))
 
     def _peek(self) -> str | None:
         return self.tokens[self.position] if self.position < len(self.tokens) else None

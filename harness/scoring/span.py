@@ -26,7 +26,6 @@ from difflib import SequenceMatcher
 from enum import StrEnum
 
 from harness.core.hard_text import HardText, carrier_words
-from harness.core.spoken_grammar import Reading, joined
 
 # A carrier this far from the transcript (edits per carrier word, past one edit) anchors nothing.
 MAX_CARRIER_EDITS = 0.4
@@ -65,30 +64,21 @@ def judge_span(hard: HardText, transcript: str) -> SpanJudgement:
     if cost > 1 + MAX_CARRIER_EDITS * (len(before) + len(after)):
         return SpanJudgement(Verdict.UNSURE, "", reason="the carrier words were not found in the transcript")
     candidates = [tuple(words[a:b]) for a, b in splits]
-    accepted = hard.accepted_readings()
-    wrong = hard.misread_readings()
     for heard in candidates:
-        if heard in accepted:
+        if hard.accepts(heard):
             return SpanJudgement(Verdict.PASS, " ".join(heard))
     for heard in candidates:
-        if heard in wrong:
-            return SpanJudgement(Verdict.FAIL, " ".join(heard), error=wrong[heard])
-    return _judge_joined(candidates, accepted, wrong)
-
-
-def _judge_joined(candidates: list[Reading], accepted: frozenset[Reading], wrong: dict[Reading, str]) -> SpanJudgement:
-    """Readings compared without word breaks, where that cannot confuse a right one with a wrong one."""
-    right = {joined(reading) for reading in accepted}
-    errors: dict[str, set[str]] = {}
-    for reading, error in wrong.items():
-        errors.setdefault(joined(reading), set()).add(error)
+        if errors := hard.misread_as(heard):
+            return SpanJudgement(Verdict.FAIL, " ".join(heard), error=errors[0])
+    # Without word breaks ("o clock", "oclock"), where that cannot confuse a right reading with a wrong one.
     for heard in candidates:
-        sound = joined(heard)
-        if sound in right and sound not in errors:
+        right, errors = hard.accepts(heard, joined=True), hard.misread_as(heard, joined=True)
+        if right and not errors:
             return SpanJudgement(Verdict.PASS, " ".join(heard))
-        if sound in errors and sound not in right and len(errors[sound]) == 1:
-            return SpanJudgement(Verdict.FAIL, " ".join(heard), error=next(iter(errors[sound])))
-    return SpanJudgement(Verdict.UNSURE, " ".join(candidates[0]), reason="neither an accepted reading nor a known misreading")
+        if len(errors) == 1 and not right:
+            return SpanJudgement(Verdict.FAIL, " ".join(heard), error=errors[0])
+    return SpanJudgement(Verdict.UNSURE, " ".join(candidates[0]),
+                         reason="neither an accepted reading nor a known misreading")
 
 
 def _anchor(before: list[str], after: list[str], words: list[str]) -> tuple[float, list[tuple[int, int]]]:
