@@ -50,6 +50,16 @@ from harness.results.figures import (
     tally,
     timed,
 )
+from harness.results.hard_text import (
+    CategoryFigures,
+    McNemar,
+    Proportion,
+    SpanVerdict,
+    category_figures,
+    compare_models,
+    read_span_verdicts,
+    write_span_verdicts,
+)
 from harness.results.leases import LeaseRow, lease_holder, release_lease, renew_lease, take_lease
 from harness.results.load import LoadPoint, at_level, load_points, sweep_levels
 from harness.results.merge import MergeResult, RunConflict, merge_stores, run_ids
@@ -85,6 +95,7 @@ __all__ = [
     "AsrSetup",
     "CacheKey",
     "CacheKind",
+    "CategoryFigures",
     "ClipRow",
     "Connection",
     "CostFigures",
@@ -95,10 +106,12 @@ __all__ = [
     "Existing",
     "LeaseRow",
     "LoadPoint",
+    "McNemar",
     "MergeResult",
     "MixedUnitsError",
     "ModelFigures",
     "PooledErrorRate",
+    "Proportion",
     "ResultsError",
     "Row",
     "RowColumn",
@@ -109,6 +122,7 @@ __all__ = [
     "RunTally",
     "ScoreCache",
     "ScoreRow",
+    "SpanVerdict",
     "Store",
     "StoreTarget",
     "StreamFigures",
@@ -116,7 +130,9 @@ __all__ = [
     "as_store",
     "asr_setups",
     "at_level",
+    "category_figures",
     "coerce",
+    "compare_models",
     "connect_writer",
     "error_rates",
     "floats",
@@ -137,6 +153,7 @@ __all__ = [
     "read_evidence",
     "read_rows",
     "read_run",
+    "read_span_verdicts",
     "release_lease",
     "renew_lease",
     "resolve_store",
@@ -151,4 +168,5 @@ __all__ = [
     "timed",
     "write_figures",
     "write_scores",
+    "write_span_verdicts",
 ]

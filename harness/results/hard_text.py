@@ -12,6 +12,8 @@ and category:
 * ``gap``: the share of controls that pass minus the share of written readings that pass, over the items
   with both clips: what reading the written form costs against reading it pre-spelled.
 
+The judgements are kept in `span_scores` (columns in `harness.results.schema`), written and read here only.
+
 Two models are compared on the items judged for both by the exact McNemar test (a two-sided binomial test
 of the discordant pairs at one half). Standard library only, as the rest of the store: the Wilson interval
 and the binomial tail are closed forms (the tests check them against scipy.stats.binomtest).
@@ -21,8 +23,12 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+from harness.results.database import Connection, Transaction, dialect_of, has_table
+from harness.results.dialect import Existing, insert_sql
+from harness.results.scores import now_iso
 
 PASS, FAIL, UNSURE = "pass", "fail", "unsure"
 Z95 = 1.959963984540054  # the two-sided 95% normal quantile
@@ -41,7 +47,10 @@ class SpanVerdict:
     heard: str = ""
     error: str | None = None
     transcript: str = ""
-    clip_id: str | None = None
+    clip_id: str = ""
+    run_id: str = ""
+    reason: str | None = None
+    asr_model: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,3 +160,34 @@ def compare_models(verdicts: Iterable[SpanVerdict], first: tuple[str, str], seco
     only_first = sum(judged[first][item] and not judged[second][item] for item in common)
     only_second = sum(judged[second][item] and not judged[first][item] for item in common)
     return McNemar(len(common), only_first, only_second, mcnemar_exact(only_first, only_second))
+
+
+_COLUMNS = ("clip_id", "run_id", "provider", "model", "item_id", "category", "control", "verdict", "heard", "error",
+            "reason", "transcript", "asr_model", "scored_at")
+
+
+def write_span_verdicts(conn: Connection, verdicts: Sequence[SpanVerdict]) -> None:
+    """Insert or replace the judgements in one transaction (a connection from `connect_writer`)."""
+    if not verdicts:
+        return
+    stamp = now_iso()
+    rows = [{"clip_id": v.clip_id, "run_id": v.run_id, "provider": v.provider, "model": v.model,
+             "item_id": v.item_id, "category": v.category, "control": int(v.control), "verdict": v.verdict,
+             "heard": v.heard, "error": v.error, "reason": v.reason, "transcript": v.transcript,
+             "asr_model": v.asr_model, "scored_at": stamp} for v in verdicts]
+    with Transaction(conn):
+        conn.executemany(insert_sql(dialect_of(conn), "span_scores", _COLUMNS, Existing.REPLACE, named=True), rows)
+
+
+def read_span_verdicts(conn: Connection, run_id: str) -> tuple[SpanVerdict, ...]:
+    """The run's judgements (none in a store older than the table, or for a run without hard text)."""
+    if not has_table(conn, "span_scores"):
+        return ()
+    names = [name for name in _COLUMNS if name != "scored_at"]
+    rows = conn.execute(f"SELECT {', '.join(names)} FROM span_scores WHERE run_id = ? "
+                        "ORDER BY provider, model, category, item_id, control", (run_id,))
+    return tuple(SpanVerdict(provider=row["provider"], model=row["model"], item_id=row["item_id"],
+                             category=row["category"], control=bool(row["control"]), verdict=row["verdict"],
+                             heard=row["heard"], error=row["error"], transcript=row["transcript"],
+                             clip_id=row["clip_id"], run_id=row["run_id"], reason=row["reason"],
+                             asr_model=row["asr_model"]) for row in rows)

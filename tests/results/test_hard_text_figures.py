@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from scipy.stats import binomtest
 
+from harness.results import connect_writer
 from harness.results.hard_text import (
     FAIL,
     PASS,
@@ -15,7 +18,9 @@ from harness.results.hard_text import (
     category_figures,
     compare_models,
     mcnemar_exact,
+    read_span_verdicts,
     wilson,
+    write_span_verdicts,
 )
 
 
@@ -67,3 +72,19 @@ def test_two_models_are_compared_on_the_items_judged_for_both() -> None:
     assert (result.items, result.only_first, result.only_second) == (9, 7, 1)
     assert result.p_value == pytest.approx(binomtest(7, 8, 0.5).pvalue)
     assert compare_models(first + second, ("a", "m"), ("b", "m"), category="money").items == 0
+
+
+def test_judgements_are_kept_per_clip_and_asr_model_and_read_with_the_run(tmp_path: Path) -> None:
+    conn = connect_writer(tmp_path / "runs.db")
+    try:
+        assert read_span_verdicts(conn, "r1") == ()
+        first = SpanVerdict("a", "m", "year-001", "year", False, FAIL, heard="one nine eight four",
+                            error="year-digit-by-digit", transcript="born in one nine eight four", clip_id="c1",
+                            run_id="r1", asr_model="tiny.en#x")
+        control = replace(first, control=True, verdict=UNSURE, error=None, reason="neither", clip_id="c2")
+        write_span_verdicts(conn, [first, control])
+        write_span_verdicts(conn, [replace(first, verdict=PASS, error=None)])  # judged again: replaced
+        assert read_span_verdicts(conn, "r1") == (replace(first, verdict=PASS, error=None), control)
+        assert read_span_verdicts(conn, "r2") == ()
+    finally:
+        conn.close()
