@@ -52,12 +52,14 @@ from harness.results.figures import (
 )
 from harness.results.hard_text import (
     CategoryFigures,
+    Judgeability,
     McNemar,
     Proportion,
     SpanVerdict,
     category_figures,
     compare_models,
     read_span_verdicts,
+    shipped_judgeability,
     write_span_verdicts,
 )
 from harness.results.leases import LeaseRow, lease_holder, release_lease, renew_lease, take_lease
@@ -104,6 +106,7 @@ __all__ = [
     "ErrorRates",
     "EvidenceRows",
     "Existing",
+    "Judgeability",
     "LeaseRow",
     "LoadPoint",
     "McNemar",
@@ -161,6 +164,7 @@ __all__ = [
     "run_region",
     "scored",
     "sent",
+    "shipped_judgeability",
     "store_name",
     "sweep_levels",
     "take_lease",

@@ -21,11 +21,13 @@ and the binomial tail are closed forms (the tests check them against scipy.stats
 
 from __future__ import annotations
 
+import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from harness.core.packaged import data_path
 from harness.results.database import Connection, Transaction, dialect_of, has_table
 from harness.results.dialect import Existing, insert_sql
 from harness.results.scores import now_iso
@@ -79,6 +81,7 @@ class CategoryFigures:
     gap: float | None  # control pass share − written pass share, over items with both clips
     failures: tuple[SpanVerdict, ...]  # judged written readings that failed
     unsure: tuple[SpanVerdict, ...]  # calibrated written readings neither right nor a known wrong
+    not_judgeable_by: str | None = None  # the ASR model whose self-test says it cannot judge the category
 
     @property
     def judged(self) -> int:
@@ -115,12 +118,41 @@ def mcnemar_exact(only_first: int, only_second: int) -> float:
     return min(1.0, 2 * tail)
 
 
-def category_figures(verdicts: Iterable[SpanVerdict]) -> list[CategoryFigures]:
-    """Per provider, model and category, in that order."""
+@dataclass(frozen=True, slots=True)
+class Judgeability:
+    """What the span scorer's self-test found (benchmarks/perf/hard_text_selftest.py): the categories an ASR
+    model cannot judge (a right reading passed or a wrong one failed less often than the threshold)."""
+
+    asr_model: str  # by name: tiny.en
+    threshold: float
+    not_judgeable: frozenset[str]
+
+
+def shipped_judgeability() -> Judgeability | None:
+    """The self-test's verdicts shipped with the harness (`harness/data/hard_text/judgeable.json`), if any."""
+    path = data_path("hard_text", "judgeable.json")
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Judgeability(str(data["asr_model"]), float(data["threshold"]), frozenset(
+        name for name, category in data["categories"].items() if not category["judgeable"]))
+
+
+def category_figures(verdicts: Iterable[SpanVerdict], judgeability: Judgeability | None = None
+                     ) -> list[CategoryFigures]:
+    """Per provider, model and category, in that order; a category the ASR model that judged it cannot judge
+    (``judgeability``) is marked, so a face shows it unscored."""
     groups: dict[tuple[str, str, str], list[SpanVerdict]] = defaultdict(list)
     for verdict in verdicts:
         groups[(verdict.provider, verdict.model, verdict.category)].append(verdict)
-    return [_figures(key, rows) for key, rows in sorted(groups.items())]
+    figures = []
+    for key, rows in sorted(groups.items()):
+        figure = _figures(key, rows)
+        heard_by = {row.asr_model.split("#")[0] for row in rows}
+        if judgeability and key[2] in judgeability.not_judgeable and judgeability.asr_model in heard_by:
+            figure = replace(figure, not_judgeable_by=judgeability.asr_model)
+        figures.append(figure)
+    return figures
 
 
 def _figures(key: tuple[str, str, str], rows: list[SpanVerdict]) -> CategoryFigures:
