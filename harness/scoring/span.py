@@ -4,9 +4,14 @@ Word error rate over a normalised sentence cannot tell a provider's misreading f
 normaliser's (a year read digit by digit comes back as the year and scores 0). So a hard-text clip is judged
 on its span alone, as heard:
 
-1. The transcript (from spoken-form decoding, `harness.scoring.asr.spoken`) is split into words the way the
-   carrier is: lowercase, punctuation and hyphens dropped, and a dot Whisper writes between two words
-   ("example.com") read back as "dot". Nothing else is normalised: the span is compared as heard.
+1. The transcript (from spoken-form decoding, `harness.scoring.asr.spoken`: no digits, symbols or Roman
+   numerals) is split into words the way the carrier is: lowercase, punctuation and hyphens dropped. What
+   Whisper still writes rather than spells is read back as it was heard, and nothing else is normalised:
+   a dot between two words ("example.com", "j.smith") is "dot", "@" is "at"; letters with dots ("a.m.",
+   "U.S.") are letters; a title it abbreviates ("Dr. Patel", "St. Louis", `WRITTEN_TITLES`) is the word;
+   a capital "O" ("two O O five", "OOO") is "oh"; "o'clock" is "o clock".
+   A word in capitals ("PM", "NASA", "WWW") may be letters or a word: both readings are judged, and where
+   they disagree (one right, one a known misreading) the judgement is unsure.
 2. The carrier words before and after the span are aligned to the transcript: every split (a, b) of the
    transcript costs the edit distance of the words before the span to ``words[:a]`` plus that of the words
    after it to ``words[b:]`` (a similar word, "cost" for "costs", counts half). The splits of least cost are
@@ -29,8 +34,20 @@ from harness.core.hard_text import HardText, carrier_words
 
 # A carrier this far from the transcript (edits per carrier word, past one edit) anchors nothing.
 MAX_CARRIER_EDITS = 0.4
+# A word the ASR adds inside the carrier costs half: it often splits one ("ticket" heard "take it").
+_INSERTION = 0.5
 _SIMILAR = 0.6  # SequenceMatcher ratio above which a substitution is a mishearing of the same word
-_WRITTEN_DOT = re.compile(r"(?<=[^\W\d_]{2})\.(?=[^\W\d_]{2})")
+# Whisper writes these titles abbreviated where it hears them in full (before a name): the word heard.
+WRITTEN_TITLES = {"Dr": "doctor", "Mr": "mister", "Mrs": "missus", "Ms": "miz", "St": "saint", "Jr": "junior",
+                  "Sr": "senior", "Prof": "professor", "Gen": "general", "Lt": "lieutenant", "Sgt": "sergeant",
+                  "Capt": "captain", "Gov": "governor", "Sen": "senator", "Rev": "reverend", "Mt": "mount",
+                  "Ft": "fort", "vs": "versus", "etc": "et cetera"}
+_TITLE = re.compile(r"\b(" + "|".join(WRITTEN_TITLES) + r")\.")
+_LETTERS_WITH_DOTS = re.compile(r"\b[A-Za-z](?:\.[A-Za-z])+\.?(?!\w)")  # a.m., U.S., p.m
+_WRITTEN_DOT = re.compile(r"(?<=\w)\.(?=\w)")
+_OCLOCK = re.compile(r"\b[oO]'\s*clock\b")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_CAPITALS = re.compile(r"[A-Z]{2,}")
 
 
 class Verdict(StrEnum):
@@ -50,16 +67,49 @@ class SpanJudgement:
     reason: str | None = None
 
 
+def transcript_readings(transcript: str) -> list[list[str]]:
+    """The transcript's words, split as the carrier's are (`harness.core.hard_text.carrier_words`), with
+    Whisper's written forms read back (see the module's docstring): one reading, or two where a word in
+    capitals may be letters or a word (as a word first)."""
+    text = _TITLE.sub(lambda match: WRITTEN_TITLES[match.group(1)] + " ", transcript.replace("\u2019", "'"))
+    text = _OCLOCK.sub("o clock", text.replace("@", " at "))
+    text = _LETTERS_WITH_DOTS.sub(lambda match: " ".join(match.group(0).replace(".", "").upper()), text)
+    tokens = _WORD.findall(_WRITTEN_DOT.sub(" dot ", text).replace("-", " "))
+    as_words: list[str] = []
+    as_letters: list[str] = []
+    for token in tokens:
+        if set(token) == {"O"}:  # "O", "OOO": zero said "oh"
+            as_words += ["oh"] * len(token)
+            as_letters += ["oh"] * len(token)
+        elif _CAPITALS.fullmatch(token):
+            as_words.append(token.lower())
+            as_letters += list(token.lower())
+        else:
+            as_words.append(token.lower())
+            as_letters.append(token.lower())
+    return [as_words] if as_words == as_letters else [as_words, as_letters]
+
+
 def transcript_words(transcript: str) -> list[str]:
-    """The transcript's words as the carrier's are split (`harness.core.hard_text.carrier_words`)."""
-    text = transcript.replace("\u2019", "'")
-    return carrier_words(_WRITTEN_DOT.sub(" dot ", text))
+    """The transcript's first reading (words in capitals as words)."""
+    return transcript_readings(transcript)[0]
 
 
 def judge_span(hard: HardText, transcript: str) -> SpanJudgement:
     """Judge the span of ``hard`` in a transcript of its sentence (as written or as its control)."""
+    judgements = [_judge_words(hard, words) for words in transcript_readings(transcript)]
+    decided = [judgement for judgement in judgements if judgement.verdict is not Verdict.UNSURE]
+    if not decided:
+        return judgements[0]
+    if len({judgement.verdict for judgement in decided}) > 1:
+        return SpanJudgement(Verdict.UNSURE, decided[0].heard,
+                             reason=f"read as a word it is {decided[0].verdict.value}, as letters "
+                                    f"{decided[1].verdict.value}: the transcript cannot tell")
+    return decided[0]
+
+
+def _judge_words(hard: HardText, words: list[str]) -> SpanJudgement:
     before, after = (carrier_words(side) for side in hard.carrier())
-    words = transcript_words(transcript)
     cost, splits = _anchor(before, after, words)
     if cost > 1 + MAX_CARRIER_EDITS * (len(before) + len(after)):
         return SpanJudgement(Verdict.UNSURE, "", reason="the carrier words were not found in the transcript")
@@ -99,11 +149,12 @@ def _anchor(before: list[str], after: list[str], words: list[str]) -> tuple[floa
 
 def _prefix_costs(carrier: list[str], words: list[str]) -> list[float]:
     """costs[a]: the edit distance between ``carrier`` and ``words[:a]``, for every a."""
-    previous = [float(a) for a in range(len(words) + 1)]  # no carrier word: every word inserted
+    previous = [a * _INSERTION for a in range(len(words) + 1)]  # no carrier word: every word inserted
     for word in carrier:
         current = [previous[0] + 1.0]
         for a, heard in enumerate(words, start=1):
-            current.append(min(previous[a] + 1.0, current[a - 1] + 1.0, previous[a - 1] + _substitution(word, heard)))
+            current.append(min(previous[a] + 1.0, current[a - 1] + _INSERTION,
+                               previous[a - 1] + _substitution(word, heard)))
         previous = current
     return previous
 

@@ -7,11 +7,11 @@ import pytest
 import soxr
 
 from harness.bench.corpus import parse_corpus
-from harness.core.hard_text import HardText
+from harness.core.hard_text import HardText, Misreading
 from harness.scoring.asr.base import DecodingSettings
 from harness.scoring.asr.faster import FasterWhisperBackend
 from harness.scoring.asr.spoken import writes_a_symbol
-from harness.scoring.span import Verdict, judge_span, transcript_words
+from harness.scoring.span import Verdict, judge_span, transcript_readings, transcript_words
 from harness.scoring.span_scorer import SpanClip, SpanScorer
 from harness.speech import Engine, Rendition, default_engine
 from tests.helpers.hard_text import hard_corpus
@@ -55,14 +55,32 @@ def test_readings_are_compared_without_word_breaks_only_where_unambiguous() -> N
     hard = _hard("year-001")
     heard = "My grandmother was born in nineteen eightyfour in a small village."
     assert judge_span(hard, heard).verdict is Verdict.PASS
-    assert transcript_words("Write to help@example.com, or see file.txt at 10 a.m. o’clock") == [
-        "write", "to", "help", "example", "dot", "com", "or", "see", "file", "dot", "txt", "at", "10", "a", "m",
-        "o'clock"]
+
+
+
+def test_what_whisper_still_writes_is_read_back_as_heard() -> None:
+    assert transcript_words("Write to j.smith@example.com, or see file.txt at ten a.m. o’clock") == [
+        "write", "to", "j", "dot", "smith", "at", "example", "dot", "com", "or", "see", "file", "dot", "txt", "at",
+        "ten", "a", "m", "o", "clock"]
+    assert transcript_words("Dr. Patel moved to St. Louis in two O O five, vs. OOO") == [
+        "doctor", "patel", "moved", "to", "saint", "louis", "in", "two", "oh", "oh", "five", "versus", "oh", "oh",
+        "oh"]
+    # Capitals may be letters or a word: both readings are judged
+    assert transcript_readings("The US team") == [["the", "us", "team"], ["the", "u", "s", "team"]]
+
+
+def test_a_transcript_read_two_ways_that_disagree_is_unsure() -> None:
+    hard = HardText("The agency NASA built it last year.", "acronym", "NASA", ("nasa",),
+                    (Misreading("n a s a", "acronym-spelled-out"),), "The agency nasa built it last year.", False)
+    judgement = judge_span(hard, "The agency NASA built it last year.")
+    assert judgement.verdict is Verdict.UNSURE and "cannot tell" in str(judgement.reason)
+    assert judge_span(hard, "The agency nasa built it last year.").verdict is Verdict.PASS
+    assert judge_span(hard, "The agency N.A.S.A. built it last year.").error == "acronym-spelled-out"
 
 
 def test_written_form_tokens_are_digits_and_symbols() -> None:
-    assert all(writes_a_symbol(text) for text in ("1984", " $", "%", "@", "/usr", "12:30", "°C"))
-    assert not any(writes_a_symbol(text) for text in (" dollars", "example", ".", " o'clock", "-"))
+    assert all(writes_a_symbol(text) for text in ("1984", " $", "%", "/usr", "12:30", "°C", " II", "VIII", " XIV"))
+    assert not any(writes_a_symbol(text) for text in (" dollars", "example", ".", " o'clock", "-", " I", "@", " Ivy"))
 
 
 @pytest.fixture(scope="module")
