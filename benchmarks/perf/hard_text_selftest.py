@@ -11,6 +11,8 @@ its own error type), and labels a category below ``--threshold`` on either "not 
 
 ``--smoke`` judges the first two items only (seconds; the test suite runs it). ``--write`` keeps the
 per-category verdicts where the report reads them (categories not judgeable are shown, not scored).
+``--save FILE`` keeps every render's transcript; ``--from FILE`` judges those transcripts again without
+rendering or transcribing (minutes become a second, to try a change to the judge).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from harness.bench.corpus import load_corpus
 from harness.core.hard_text import HardText
 from harness.core.spoken_grammar import fullest
 from harness.scoring.asr.base import SAMPLE_RATE
-from harness.scoring.span import Verdict
+from harness.scoring.span import Verdict, judge_span
 from harness.scoring.span_scorer import SpanClip, SpanScorer
 from harness.speech import Engine, Rendition, default_engine
 
@@ -87,37 +89,58 @@ def say(render: Render) -> np.ndarray:
     return soxr.resample(clip.samples, clip.sample_rate, SAMPLE_RATE).astype(np.float32)
 
 
-def run(corpus: str, limit: int | None, examples: int) -> tuple[dict[str, Tally], str, int, float]:
+def hard_items(corpus: str, limit: int | None) -> list[tuple[str, HardText]]:
     loaded = load_corpus(corpus)
     if not loaded.is_hard_text:
         raise SystemExit(f"{corpus} is not a hard-text corpus")
     items = [(item.id, item.hard) for item in loaded.items if item.hard is not None and not item.control]
-    if limit is not None:
-        items = items[:limit]
+    return items if limit is None else items[:limit]
+
+
+def transcribe(items: list[tuple[str, HardText]]) -> tuple[list[tuple[Render, str]], str]:
+    """Each render and its spoken-form transcript."""
     scorer = SpanScorer()
-    tallies: dict[str, Tally] = defaultdict(Tally)
-    started = time.perf_counter()
+    heard: list[tuple[Render, str]] = []
     todo = renders(items)
-    for start in range(0, len(todo), 32):  # render and judge in batches: memory stays small
+    for start in range(0, len(todo), 32):  # render and transcribe in batches: memory stays small
         batch = todo[start : start + 32]
         scores = scorer.score_many([SpanClip(render.hard, samples=say(render)) for render in batch])
-        for render, score in zip(batch, scores, strict=True):
-            tally = tallies[render.hard.category]
-            verdict = score.judgement.verdict
-            tally.unsure += verdict is Verdict.UNSURE
-            if render.error is None:
-                tally.right += 1
-                tally.right_passed += verdict is Verdict.PASS
-                wrong_verdict = verdict is not Verdict.PASS
-            else:
-                tally.wrong += 1
-                tally.wrong_failed += verdict is Verdict.FAIL
-                tally.wrong_failed_as_itself += score.judgement.error == render.error
-                wrong_verdict = verdict is not Verdict.FAIL
-            if wrong_verdict and len(tally.examples) < examples:
-                tally.examples.append({"item": render.item_id, "said": render.reading, "heard": score.transcript,
-                                       "verdict": verdict.value, "span_heard": score.judgement.heard})
-    return dict(sorted(tallies.items())), scorer.model_name, len(todo), time.perf_counter() - started
+        heard.extend((render, score.transcript) for render, score in zip(batch, scores, strict=True))
+    return heard, scorer.model_name
+
+
+def count(heard: list[tuple[Render, str]], examples: int) -> dict[str, Tally]:
+    tallies: dict[str, Tally] = defaultdict(Tally)
+    for render, transcript in heard:
+        judgement = judge_span(render.hard, transcript)
+        tally = tallies[render.hard.category]
+        verdict = judgement.verdict
+        tally.unsure += verdict is Verdict.UNSURE
+        if render.error is None:
+            tally.right += 1
+            tally.right_passed += verdict is Verdict.PASS
+            misjudged = verdict is not Verdict.PASS
+        else:
+            tally.wrong += 1
+            tally.wrong_failed += verdict is Verdict.FAIL
+            tally.wrong_failed_as_itself += judgement.error == render.error
+            misjudged = verdict is not Verdict.FAIL
+        if misjudged and len(tally.examples) < examples:
+            tally.examples.append({"item": render.item_id, "said": render.reading, "heard": transcript,
+                                   "verdict": verdict.value, "span_heard": judgement.heard})
+    return dict(sorted(tallies.items()))
+
+
+def saved(heard: list[tuple[Render, str]], model: str) -> dict[str, Any]:
+    return {"asr_model": model, "renders": [{"item": r.item_id, "reading": r.reading, "error": r.error,
+                                             "transcript": t} for r, t in heard]}
+
+
+def from_saved(data: dict[str, Any], items: list[tuple[str, HardText]]) -> tuple[list[tuple[Render, str]], str]:
+    by_id = dict(items)
+    heard = [(Render(r["item"], by_id[r["item"]], r["reading"], r["error"]), r["transcript"])
+             for r in data["renders"] if r["item"] in by_id]
+    return heard, str(data["asr_model"])
 
 
 def judgeable(tally: Tally, threshold: float) -> bool:
@@ -163,8 +186,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--examples", type=int, default=3, help="misjudged renders listed per category")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--write", type=Path, help="write the per-category verdicts (JSON) here")
+    parser.add_argument("--save", type=Path, help="keep every render's transcript here (JSON)")
+    parser.add_argument("--from", dest="source", type=Path, help="judge the transcripts --save kept")
     args = parser.parse_args(argv)
-    tallies, model, clips, seconds = run(args.corpus, SMOKE_ITEMS if args.smoke else None, args.examples)
+    items = hard_items(args.corpus, SMOKE_ITEMS if args.smoke else None)
+    started = time.perf_counter()
+    if args.source:
+        heard, model = from_saved(json.loads(args.source.read_text(encoding="utf-8")), items)
+    else:
+        heard, model = transcribe(items)
+    if args.save:
+        args.save.write_text(json.dumps(saved(heard, model), indent=1) + "\n", encoding="utf-8")
+    tallies = count(heard, args.examples)
+    clips, seconds = len(heard), time.perf_counter() - started
     result = verdicts(tallies, model, args.threshold, args.corpus)
     if args.write:
         args.write.parent.mkdir(parents=True, exist_ok=True)
@@ -175,8 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"{clips} renders of {args.corpus} judged by spoken-form {model} in {seconds:.0f} s\n")
     print(table(tallies, model, args.threshold))
-    for category, tally in tallies.items():
-        for example in tally.examples:
+    for category, counted in tallies.items():
+        for example in counted.examples:
             print(f"  {category} {example['item']}: said {example['said']!r}, heard {example['heard']!r} "
                   f"-> {example['verdict']} ({example['span_heard']!r})")
     return 0

@@ -7,11 +7,11 @@ on its span alone, as heard:
 1. The transcript (from spoken-form decoding, `harness.scoring.asr.spoken`: no digits, symbols or Roman
    numerals) is split into words the way the carrier is: lowercase, punctuation and hyphens dropped. What
    Whisper still writes rather than spells is read back as it was heard, and nothing else is normalised:
-   a dot between two words ("example.com", "j.smith") is "dot", "@" is "at"; letters with dots ("a.m.",
-   "U.S.") are letters; a title it abbreviates ("Dr. Patel", "St. Louis", `WRITTEN_TITLES`) is the word;
-   a capital "O" ("two O O five", "OOO") is "oh"; "o'clock" is "o clock".
-   A word in capitals ("PM", "NASA", "WWW") may be letters or a word: both readings are judged, and where
-   they disagree (one right, one a known misreading) the judgement is unsure.
+   "@" is "at"; letters with dots ("a.m.", "U.S.") are letters; a title it abbreviates ("Dr. Patel",
+   "St. Louis", `WRITTEN_TITLES`) is the word; a capital "O" ("two O O five", "OOO") is "oh"; "o'clock" is
+   "o clock". Some writing can be read two ways: a dot between two words ("example.com") is written whether
+   or not "dot" was said, and a word in capitals ("PM", "NASA", "WWW") may be letters or a word. Every
+   reading is judged, and where they disagree (one right, one a known misreading) the judgement is unsure.
 2. The carrier words before and after the span are aligned to the transcript: every split (a, b) of the
    transcript costs the edit distance of the words before the span to ``words[:a]`` plus that of the words
    after it to ``words[b:]`` (a similar word, "cost" for "costs", counts half). The splits of least cost are
@@ -69,25 +69,26 @@ class SpanJudgement:
 
 def transcript_readings(transcript: str) -> list[list[str]]:
     """The transcript's words, split as the carrier's are (`harness.core.hard_text.carrier_words`), with
-    Whisper's written forms read back (see the module's docstring): one reading, or two where a word in
-    capitals may be letters or a word (as a word first)."""
+    Whisper's written forms read back (see the module's docstring): one reading, or several where its
+    writing can be read several ways (dots as "dot", then as nothing; capitals as a word, then as letters)."""
     text = _TITLE.sub(lambda match: WRITTEN_TITLES[match.group(1)] + " ", transcript.replace("\u2019", "'"))
     text = _OCLOCK.sub("o clock", text.replace("@", " at "))
     text = _LETTERS_WITH_DOTS.sub(lambda match: " ".join(match.group(0).replace(".", "").upper()), text)
-    tokens = _WORD.findall(_WRITTEN_DOT.sub(" dot ", text).replace("-", " "))
-    as_words: list[str] = []
-    as_letters: list[str] = []
-    for token in tokens:
-        if set(token) == {"O"}:  # "O", "OOO": zero said "oh"
-            as_words += ["oh"] * len(token)
-            as_letters += ["oh"] * len(token)
-        elif _CAPITALS.fullmatch(token):
-            as_words.append(token.lower())
-            as_letters += list(token.lower())
-        else:
-            as_words.append(token.lower())
-            as_letters.append(token.lower())
-    return [as_words] if as_words == as_letters else [as_words, as_letters]
+    readings: list[list[str]] = []
+    for dot in (" dot ", " "):
+        tokens = _WORD.findall(_WRITTEN_DOT.sub(dot, text).replace("-", " "))
+        for letters in (False, True):
+            words: list[str] = []
+            for token in tokens:
+                if set(token) == {"O"}:  # "O", "OOO": zero said "oh"
+                    words += ["oh"] * len(token)
+                elif letters and _CAPITALS.fullmatch(token):
+                    words += list(token.lower())
+                else:
+                    words.append(token.lower())
+            if words not in readings:
+                readings.append(words)
+    return readings
 
 
 def transcript_words(transcript: str) -> list[str]:
@@ -101,10 +102,12 @@ def judge_span(hard: HardText, transcript: str) -> SpanJudgement:
     decided = [judgement for judgement in judgements if judgement.verdict is not Verdict.UNSURE]
     if not decided:
         return judgements[0]
-    if len({judgement.verdict for judgement in decided}) > 1:
+    verdicts = {(judgement.verdict, judgement.error) for judgement in decided}
+    if len(verdicts) > 1:
+        ways = " or ".join(sorted(f"{judgement.heard!r} ({judgement.error or judgement.verdict.value})"
+                                  for judgement in decided))
         return SpanJudgement(Verdict.UNSURE, decided[0].heard,
-                             reason=f"read as a word it is {decided[0].verdict.value}, as letters "
-                                    f"{decided[1].verdict.value}: the transcript cannot tell")
+                             reason=f"the transcript can be read {ways}: it cannot tell")
     return decided[0]
 
 

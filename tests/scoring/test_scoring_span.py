@@ -59,7 +59,7 @@ def test_readings_are_compared_without_word_breaks_only_where_unambiguous() -> N
 
 
 def test_what_whisper_still_writes_is_read_back_as_heard() -> None:
-    assert transcript_words("Write to j.smith@example.com, or see file.txt at ten a.m. o’clock") == [
+    assert transcript_words("Write to j.smith@example.com, or see file.txt at ten a.m. o’clock") == [  # dots "dot"
         "write", "to", "j", "dot", "smith", "at", "example", "dot", "com", "or", "see", "file", "dot", "txt", "at",
         "ten", "a", "m", "o", "clock"]
     assert transcript_words("Dr. Patel moved to St. Louis in two O O five, vs. OOO") == [
@@ -67,6 +67,7 @@ def test_what_whisper_still_writes_is_read_back_as_heard() -> None:
         "oh"]
     # Capitals may be letters or a word: both readings are judged
     assert transcript_readings("The US team") == [["the", "us", "team"], ["the", "u", "s", "team"]]
+    assert transcript_readings("see example.com") == [["see", "example", "dot", "com"], ["see", "example", "com"]]
 
 
 def test_a_transcript_read_two_ways_that_disagree_is_unsure() -> None:
