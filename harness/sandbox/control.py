@@ -42,6 +42,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from harness.core.timestamps import format_iso
 from harness.sandbox.accounts import default_key, empty_key, tier_key
 from harness.sandbox.clock import ManualClock
+from harness.sandbox.misreadings import MISREADINGS
 from harness.sandbox.state import SandboxState
 from harness.sandbox.urls import CONTROL_PREFIX, mount_path
 
@@ -201,14 +202,19 @@ class _Control:
         if request.method == "POST":
             try:
                 body = await request.json()
-                if not isinstance(body, dict) or not body or set(body) - {"added_latency_s", "pitch_shift"}:
-                    raise ValueError("give added_latency_s and/or pitch_shift, nothing else")
+                if not isinstance(body, dict) or not body or set(body) - {"added_latency_s", "pitch_shift", "misread"}:
+                    raise ValueError("give added_latency_s, pitch_shift and/or misread, nothing else")
                 latency = _finite(body.get("added_latency_s", drift.added_latency_s), "added_latency_s", 0.0, 600.0)
                 pitch = _finite(body.get("pitch_shift", drift.pitch_shift), "pitch_shift", -12.0, 12.0)
+                misread = body.get("misread", list(drift.misread))
+                if not isinstance(misread, list) or not set(misread) <= set(MISREADINGS):
+                    raise ValueError(f"misread names misreadings among {', '.join(MISREADINGS)}, got {misread!r}")
             except (ValueError, TypeError) as error:  # JSONDecodeError is a ValueError
-                return _problem(400, f'expected {{"added_latency_s": 0-600, "pitch_shift": -12-12}}: {error}')
-            drift.added_latency_s, drift.pitch_shift = latency, pitch
-        return JSONResponse({"added_latency_s": drift.added_latency_s, "pitch_shift": drift.pitch_shift})
+                return _problem(400, f'expected {{"added_latency_s": 0-600, "pitch_shift": -12-12, '
+                                     f'"misread": [names]}}: {error}')
+            drift.added_latency_s, drift.pitch_shift, drift.misread = latency, pitch, tuple(misread)
+        return JSONResponse({"added_latency_s": drift.added_latency_s, "pitch_shift": drift.pitch_shift,
+                             "misread": list(drift.misread)})
 
     async def voices(self, request: Request) -> Response:
         base = self.origin(request) + CONTROL_PREFIX + "/voices/"

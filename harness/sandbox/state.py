@@ -96,10 +96,12 @@ class Findings:
 class ProviderDrift:
     """A provider that changed, on demand (`POST /_sandbox/drift`): what a nightly history must catch. Every
     synchronous answer and every job's processing takes `added_latency_s` longer; every voice speaks
-    `pitch_shift` semitones off (the same words and pace, another voice: a silent model swap)."""
+    `pitch_shift` semitones off (the same words and pace, another voice: a silent model swap); every voice
+    makes the `misread` misreadings of hard text (`harness.sandbox.misreadings`: years digit by digit...)."""
 
     added_latency_s: float = 0.0
     pitch_shift: float = 0.0
+    misread: tuple[str, ...] = ()
 
 
 class SandboxState:
