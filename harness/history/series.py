@@ -3,7 +3,10 @@
 Each run's figures are the report's (`harness.report.leaderboard`: the `harness.results` figures with their
 intervals), computed from that run's stored rows, so a point of a history is the number that run's report
 shows. Findings — contract findings of the scorer, drift, errors by class — are listed by the run they
-first appeared in. The same voice over time (`harness.history.voice`) adds its two series.
+first appeared in. The same voice over time (`harness.history.voice`) adds its two series. A run over a
+hard-text corpus adds one series per category (accuracy on judged items, `harness.results.category_figures`;
+a category its ASR cannot judge is left out), and each failing reading is a finding by the run it first
+appeared in: a provider whose reading of a category changed is flagged, with an example.
 """
 
 from __future__ import annotations
@@ -16,7 +19,17 @@ from harness.history.values import History, HistoryFinding, Point, RunInfo, Scal
 from harness.history.voice import voice_series
 from harness.report.leaderboard import Entry, build_leaderboard
 from harness.report.stats import Interval
-from harness.results import Row, RunRows, StoreTarget, open_read_only, read_catalogues, read_rows, run_ids
+from harness.results import (
+    Row,
+    RunRows,
+    StoreTarget,
+    category_figures,
+    open_read_only,
+    read_catalogues,
+    read_rows,
+    run_ids,
+    shipped_judgeability,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +94,35 @@ def _findings_of(rows: RunRows, entries: Iterable[Entry]) -> Iterable[tuple[str,
                f"{row['kind']} {row['endpoint']} {row['pointer']}")
 
 
+HARD_TEXT_PREFIX = "hard-text:"
+
+
+def _hard_text(rows: RunRows, run: RunInfo) -> Iterable[tuple[tuple[str, str, str], Point]]:
+    """Each judgeable category's accuracy, with its Wilson interval, as a point of the run."""
+    for figure in category_figures(rows.spans, shipped_judgeability()):
+        accuracy = figure.accuracy
+        if figure.not_judgeable_by is None and accuracy.trials:
+            yield ((figure.provider, figure.model, HARD_TEXT_PREFIX + figure.category),
+                   Point(run.run_id, run.created_at, accuracy.value, accuracy.low, accuracy.high, accuracy.trials))
+
+
+def _misreadings(rows: RunRows) -> Iterable[tuple[str, str, str, str]]:
+    """Each failing reading of a calibrated item, named by its category, item and error."""
+    for figure in category_figures(rows.spans, shipped_judgeability()):
+        if figure.not_judgeable_by is None:
+            for row in figure.failures:
+                yield (figure.provider, figure.model, "hard-text",
+                       f"{figure.category}: {row.item_id} read {row.heard!r} ({row.error})")
+
+
+def _metric(key: str) -> tuple[str, str, Scale, int]:
+    """A series' label, unit, scale and rank among a model's series."""
+    for rank, metric in enumerate(METRICS):
+        if metric.key == key:
+            return metric.label, metric.unit, metric.scale, rank
+    return f"Hard text: {key.removeprefix(HARD_TEXT_PREFIX)} accuracy", "rate", Scale.LINEAR, len(METRICS)
+
+
 def _wanted(models: Iterable[str] | None) -> Callable[[str, str], bool]:
     names = set(models or ())
     return lambda provider, model: not names or f"{provider}/{model}" in names or model in names or (
@@ -104,7 +146,7 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
                 continue
             rows = RunRows(rows.run, tuple(r for r in rows.requests if wanted(str(r["provider"]), str(r["model"]))),
                            rows.errors, tuple(r for r in rows.drift if wanted(str(r["provider"]), str(r["model"]))),
-                           rows.source)
+                           rows.source, tuple(s for s in rows.spans if wanted(s.provider, s.model)))
             if not rows.requests:
                 continue
             runs.append(run)
@@ -116,7 +158,9 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
                     point = _point(run, metric.read(entry))
                     if point is not None:
                         points.setdefault((entry.provider, entry.model, metric.key), []).append(point)
-            for key in set(_findings_of(rows, entries)):
+            for series_key, point in _hard_text(rows, run):
+                points.setdefault(series_key, []).append(point)
+            for key in {*_findings_of(rows, entries), *_misreadings(rows)}:
                 seen = first.get(key)
                 first[key] = (seen[0], seen[1] + 1) if seen else (run, 1)
     finally:
@@ -125,10 +169,9 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
     for run_id, provider, endpoint, change in catalogue_changes(listings):
         if wanted(provider, "catalogue"):  # a catalogue is the provider's, whichever of its models was asked
             first.setdefault((provider, f"catalogue {endpoint}", "catalogue", change), (by_run[run_id], 1))
-    by_key = {m.key: m for m in METRICS}
-    series = [Series(provider, model, key, by_key[key].label, by_key[key].unit, by_key[key].scale, tuple(found))
+    series = [Series(provider, model, key, *_metric(key)[:3], tuple(found))
               for (provider, model, key), found in sorted(points.items(), key=lambda item: (
-                  item[0][0], item[0][1], list(by_key).index(item[0][2])))]
+                  item[0][0], item[0][1], _metric(item[0][2])[3], item[0][2]))]
     series.extend(voice_series(all_rows, store))
     findings = tuple(sorted((HistoryFinding(p, m, kind, what, run.run_id, run.created_at, count)
                              for (p, m, kind, what), (run, count) in first.items()),
