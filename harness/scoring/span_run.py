@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.core.hard_text import HardText
-from harness.results import SpanVerdict, connect_writer, read_clips, write_span_verdicts
+from harness.results import ScoreCache, SpanVerdict, connect_writer, read_clips, write_span_verdicts
 from harness.scoring.scoring_errors import ScoringInputError
 from harness.scoring.span_scorer import SpanClip, SpanScorer
 
@@ -38,11 +38,13 @@ class SpanRunSummary:
 
 def judge_run(db_path: Path, run_id: str, items: Mapping[tuple[str, str], HardClip], scorer: SpanScorer,
               *, batch_size: int = 16) -> SpanRunSummary:
-    """Judge every clip of ``run_id`` whose (corpus, item id) ``items`` names, and store the judgements."""
+    """Judge every clip of ``run_id`` whose (corpus, item id) ``items`` names, and store the judgements; the
+    transcripts are cached in the scorer's cache, else the run database's (judging again costs no ASR)."""
     if not db_path.is_file():
         raise ScoringInputError(f"expected a run database file, {db_path} does not exist")
     conn = connect_writer(db_path)
     counts: Counter[str] = Counter()
+    cache = scorer.cache or ScoreCache(conn)
     try:
         clips = [(row, items[(row.corpus or "", row.item_id or "")]) for row in read_clips(conn, run_id)
                  if (row.corpus or "", row.item_id or "") in items]
@@ -51,7 +53,7 @@ def judge_run(db_path: Path, run_id: str, items: Mapping[tuple[str, str], HardCl
             paths = [Path(row.audio_path) if Path(row.audio_path).is_absolute() else db_path.parent / row.audio_path
                      for row, _ in batch]
             scores = scorer.score_many([SpanClip(item.hard, path=path, control=item.control)
-                                        for (_, item), path in zip(batch, paths, strict=True)])
+                                        for (_, item), path in zip(batch, paths, strict=True)], cache=cache)
             verdicts = [
                 SpanVerdict(row.provider, row.model, item.item_id, item.hard.category, item.control,
                             score.judgement.verdict.value, score.judgement.heard, score.judgement.error,

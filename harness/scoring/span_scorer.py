@@ -59,8 +59,9 @@ class SpanScorer:
         """The ASR model as a reader knows it (``tiny.en``), for "not judgeable by <model>"."""
         return self.asr.model_id.split("#")[0]
 
-    def score_many(self, clips: list[SpanClip]) -> list[SpanScore]:
-        """Judge every clip, transcribing the cache's misses in one batch."""
+    def score_many(self, clips: list[SpanClip], *, cache: ScoreCache | None = None) -> list[SpanScore]:
+        """Judge every clip, transcribing the misses of the cache (``cache``, else the scorer's) in one batch."""
+        cache = cache or self.cache
         audio: list[FloatArray | None] = []
         keys: list[CacheKey | None] = []
         problems: list[str | None] = []
@@ -78,7 +79,7 @@ class SpanScorer:
         transcripts: list[str | None] = [None] * len(clips)
         missing: list[int] = []
         for index, key in enumerate(keys):
-            cached = self.cache.get(key) if self.cache and key else None
+            cached = cache.get(key) if cache and key else None
             if cached is not None:
                 transcripts[index] = str(cached["transcript"])
             elif audio[index] is not None:
@@ -90,8 +91,8 @@ class SpanScorer:
             for index, text in zip(missing, heard, strict=True):
                 transcripts[index] = text
                 key = keys[index]
-                if self.cache and key:
-                    self.cache.put(key, {"transcript": text})
+                if cache and key:
+                    cache.put(key, {"transcript": text})
         scores = []
         for clip, transcript, problem in zip(clips, transcripts, problems, strict=True):
             if transcript is None:
