@@ -14,6 +14,7 @@ from harness.results.hard_text import (
     FAIL,
     PASS,
     UNSURE,
+    Judgeability,
     SpanVerdict,
     category_figures,
     compare_models,
@@ -88,3 +89,14 @@ def test_judgements_are_kept_per_clip_and_asr_model_and_read_with_the_run(tmp_pa
         assert read_span_verdicts(conn, "r2") == ()
     finally:
         conn.close()
+
+
+def test_a_category_the_asr_model_cannot_judge_is_marked_not_scored_away() -> None:
+    rows = [replace(row, asr_model="tiny.en#abc") for row in _rows("a", "acronym", [(PASS, PASS)])
+            + _rows("a", "year", [(PASS, PASS)])]
+    judge = Judgeability("tiny.en", 0.8, frozenset({"acronym"}))
+    acronym, year = category_figures(rows, judge)
+    assert (acronym.not_judgeable_by, year.not_judgeable_by) == ("tiny.en", None)
+    assert acronym.accuracy.trials == 1  # still computed; the faces show it as not judgeable
+    other = Judgeability("base.en", 0.8, frozenset({"acronym"}))  # another model's self-test says nothing here
+    assert [figure.not_judgeable_by for figure in category_figures(rows, other)] == [None, None]
