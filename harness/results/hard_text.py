@@ -96,6 +96,7 @@ class McNemar:
     only_first: int  # first passed, second failed
     only_second: int
     p_value: float
+    both: int = 0  # passed for both
 
 
 def wilson(successes: int, trials: int) -> Proportion:
@@ -177,21 +178,42 @@ def _figures(key: tuple[str, str, str], rows: list[SpanVerdict]) -> CategoryFigu
     )
 
 
+def _judged(rows: Iterable[SpanVerdict], system: tuple[str, str], category: str | None) -> dict[str, bool]:
+    """The system's judged items (control passed, written reading passed or failed): item -> passed."""
+    mine = [row for row in rows if (row.provider, row.model) == system and category in (None, row.category)]
+    passed_controls = {row.item_id for row in mine if row.control and row.verdict == PASS}
+    return {row.item_id: row.verdict == PASS for row in mine
+            if not row.control and row.verdict in (PASS, FAIL) and row.item_id in passed_controls}
+
+
+def _paired(first: dict[str, bool], second: dict[str, bool]) -> McNemar:
+    common = first.keys() & second.keys()
+    only_first = sum(first[item] and not second[item] for item in common)
+    only_second = sum(second[item] and not first[item] for item in common)
+    both = sum(first[item] and second[item] for item in common)
+    return McNemar(len(common), only_first, only_second, mcnemar_exact(only_first, only_second), both)
+
+
 def compare_models(verdicts: Iterable[SpanVerdict], first: tuple[str, str], second: tuple[str, str],
                    category: str | None = None) -> McNemar:
     """``first`` and ``second`` (provider, model) on the items judged for both, in one category or all."""
-    judged: dict[tuple[str, str], dict[str, bool]] = {first: {}, second: {}}
-    rows = [row for row in verdicts if category is None or row.category == category]
-    passed_controls = {(row.provider, row.model, row.item_id) for row in rows if row.control and row.verdict == PASS}
-    for row in rows:
-        system = (row.provider, row.model)
-        if (system in judged and not row.control and row.verdict in (PASS, FAIL)
-                and (*system, row.item_id) in passed_controls):
-            judged[system][row.item_id] = row.verdict == PASS
-    common = judged[first].keys() & judged[second].keys()
-    only_first = sum(judged[first][item] and not judged[second][item] for item in common)
-    only_second = sum(judged[second][item] and not judged[first][item] for item in common)
-    return McNemar(len(common), only_first, only_second, mcnemar_exact(only_first, only_second))
+    rows = list(verdicts)
+    return _paired(_judged(rows, first, category), _judged(rows, second, category))
+
+
+def compare_runs(base: Iterable[SpanVerdict], new: Iterable[SpanVerdict], system: tuple[str, str],
+                 category: str) -> McNemar:
+    """One model's reading of a category in two runs, on the items judged in both (``only_first``: passed in
+    BASE only, i.e. read worse in NEW)."""
+    return _paired(_judged(base, system, category), _judged(new, system, category))
+
+
+def mcnemar_worse(only_base: int, only_new: int) -> float:
+    """One-sided exact McNemar p-value that NEW reads worse: P(X >= only_base), X ~ Binomial(pairs, 1/2)."""
+    pairs = only_base + only_new
+    if pairs == 0:
+        return 1.0
+    return sum(math.comb(pairs, k) for k in range(only_base, pairs + 1)) / 2**pairs
 
 
 _COLUMNS = ("clip_id", "run_id", "provider", "model", "item_id", "category", "control", "verdict", "heard", "error",
