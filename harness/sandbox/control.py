@@ -10,6 +10,8 @@
     GET  /_sandbox/findings              request fields the documents do not list that were accepted (where
                                          the documents do not say the provider refuses them), and unrecognised
                                          models spoken as the default (where they say it falls back), per endpoint
+    GET|POST /_sandbox/drift             the provider changing under a history: {"added_latency_s", "pitch_shift",
+                                         "misread": ["year-digit-by-digit", "street-as-saint"]} (ProviderDrift)
     POST /_sandbox/hangs/release         end every hang in progress
     POST /_sandbox/keys                  {"provider", "key", "tier"?, "balance"?}: add a key
     GET  /_sandbox/voices[/{file}]       the reference clips (loopback reference URLs for cloning)
