@@ -131,7 +131,8 @@ def read_hard_text(item: Mapping[str, Any], categories: Mapping[str, Any] | None
         except GrammarError as error:
             problems.append(f"misreadings[{index}]: {error}")
             continue
-        clash = next(((reading, form) for reading in said for form in right if matches(form, reading)), None)
+        clash = next(((reading, form) for reading in said for form in right
+                      if matches(form, reading, as_spelled=True)), None)
         if clash:
             problems.append(f"misreadings[{index}] {wrong.say!r} can be said {' '.join(clash[0])!r}, "
                             f"which the accepted {clash[1]!r} allows")

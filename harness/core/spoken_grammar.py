@@ -23,6 +23,15 @@ _TOKEN = re.compile(r"\s*([\[\]{}|]|[^\s\[\]{}|]+)")
 
 Reading = tuple[str, ...]
 
+# Spellings of one sound: a transcript spells a homophone as it likes ("two oh to eight", "three are d"), so a
+# form's word is matched by any spelling of its sound. Only digit words and letter names, whose sound is the
+# whole point of a hard span; a form whose right and wrong readings differ only so is judged unsure.
+SAME_SOUND: tuple[frozenset[str], ...] = tuple(frozenset(group.split()) for group in (
+    "o oh", "two to too", "four for", "one won", "eight ate", "b be bee", "c see sea", "i eye", "j jay", "k kay",
+    "p pee", "q queue cue", "r are", "t tea", "u you", "x ex", "y why",
+))
+_SOUNDS = {word: group for group in SAME_SOUND for word in group}
+
 
 class GrammarError(ValueError):
     """A spoken form the grammar cannot read; the message is one line naming the problem."""
@@ -63,9 +72,11 @@ def parse(form: str) -> Sequence:
     return tree
 
 
-def matches(form: str, reading: Reading) -> bool:
-    """Whether ``reading`` is one of the form's readings."""
-    return _pattern(form, spaced=True).fullmatch("".join(word + " " for word in reading)) is not None
+def matches(form: str, reading: Reading, *, as_spelled: bool = False) -> bool:
+    """Whether ``reading`` is one of the form's readings, any spelling of a word's sound (`SAME_SOUND`) taken
+    unless ``as_spelled``."""
+    pattern = _pattern(form, spaced=True, as_spelled=as_spelled)
+    return pattern.fullmatch("".join(word + " " for word in reading)) is not None
 
 
 def matches_joined(form: str, reading: Reading) -> bool:
@@ -89,20 +100,22 @@ def fullest(form: str) -> Reading:
 
 
 @lru_cache(maxsize=8192)
-def _pattern(form: str, *, spaced: bool) -> re.Pattern[str]:
+def _pattern(form: str, *, spaced: bool, as_spelled: bool = False) -> re.Pattern[str]:
     tokens = [match.group(1) for match in _TOKEN.finditer(form)]
     parser = _Parser(form, tokens)
-    return re.compile(_regex(parser.sequence(closing=()), spaced))
+    return re.compile(_regex(parser.sequence(closing=()), spaced, as_spelled))
 
 
-def _regex(node: Sequence | Word | OptionalWords | Choice, spaced: bool) -> str:
+def _regex(node: Sequence | Word | OptionalWords | Choice, spaced: bool, as_spelled: bool) -> str:
     if isinstance(node, Word):
-        return re.escape(node.text + " " if spaced else node.text.replace("'", ""))
+        sounds = {node.text} if as_spelled else _SOUNDS.get(node.text, {node.text})
+        spellings = sorted(sounds, key=lambda word: (-len(word), word))
+        return "(?:" + "|".join(re.escape(word + " " if spaced else word.replace("'", "")) for word in spellings) + ")"
     if isinstance(node, OptionalWords):
-        return f"(?:{_regex(node.part, spaced)})?"
+        return f"(?:{_regex(node.part, spaced, as_spelled)})?"
     if isinstance(node, Choice):
-        return "(?:" + "|".join(_regex(alternative, spaced) for alternative in node.alternatives) + ")"
-    return "".join(_regex(part, spaced) for part in node.parts)
+        return "(?:" + "|".join(_regex(alternative, spaced, as_spelled) for alternative in node.alternatives) + ")"
+    return "".join(_regex(part, spaced, as_spelled) for part in node.parts)
 
 
 def _readings(node: Sequence | Word | OptionalWords | Choice) -> Iterator[Reading]:

@@ -4,9 +4,11 @@ Each run's figures are the report's (`harness.report.leaderboard`: the `harness.
 intervals), computed from that run's stored rows, so a point of a history is the number that run's report
 shows. Findings — contract findings of the scorer, drift, errors by class — are listed by the run they
 first appeared in. The same voice over time (`harness.history.voice`) adds its two series. A run over a
-hard-text corpus adds one series per category (accuracy on judged items, `harness.results.category_figures`;
-a category its ASR cannot judge is left out), and each failing reading is a finding by the run it first
-appeared in: a provider whose reading of a category changed is flagged, with an example.
+hard-text corpus adds one series per category (accuracy on judged items, `harness.results.category_figures`),
+and each failing reading is a finding by the run it first appeared in: a provider whose reading of a category
+changed is flagged, with an example. A category the report leaves unscored (its ASR model cannot judge it
+in absolute terms, docs/hard-text.md) is followed too: the same ASR over the same items, a change in what it
+hears is still a change in what was said.
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ from harness.results import (
     read_catalogues,
     read_rows,
     run_ids,
-    shipped_judgeability,
 )
 
 
@@ -98,20 +99,19 @@ HARD_TEXT_PREFIX = "hard-text:"
 
 
 def _hard_text(rows: RunRows, run: RunInfo) -> Iterable[tuple[tuple[str, str, str], Point]]:
-    """Each judgeable category's accuracy, with its Wilson interval, as a point of the run."""
-    for figure in category_figures(rows.spans, shipped_judgeability()):
+    """Each category's accuracy, with its Wilson interval, as a point of the run."""
+    for figure in category_figures(rows.spans):
         accuracy = figure.accuracy
-        if figure.not_judgeable_by is None and accuracy.trials:
+        if accuracy.trials:
             yield ((figure.provider, figure.model, HARD_TEXT_PREFIX + figure.category),
                    Point(run.run_id, run.created_at, accuracy.value, accuracy.low, accuracy.high, accuracy.trials))
 
 
 def _misreadings(rows: RunRows) -> Iterable[tuple[str, str, str, str]]:
     """Each failing reading of a calibrated item, named by its category, item and error."""
-    for figure in category_figures(rows.spans, shipped_judgeability()):
-        if figure.not_judgeable_by is None:
-            for row in figure.failures:
-                yield (figure.provider, figure.model, "hard-text",
+    for figure in category_figures(rows.spans):
+        for row in figure.failures:
+            yield (figure.provider, figure.model, "hard-text",
                        f"{figure.category}: {row.item_id} read {row.heard!r} ({row.error})")
 
 

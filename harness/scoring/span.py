@@ -117,19 +117,21 @@ def _judge_words(hard: HardText, words: list[str]) -> SpanJudgement:
     if cost > 1 + MAX_CARRIER_EDITS * (len(before) + len(after)):
         return SpanJudgement(Verdict.UNSURE, "", reason="the carrier words were not found in the transcript")
     candidates = [tuple(words[a:b]) for a, b in splits]
-    for heard in candidates:
-        if hard.accepts(heard):
-            return SpanJudgement(Verdict.PASS, " ".join(heard))
-    for heard in candidates:
-        if errors := hard.misread_as(heard):
-            return SpanJudgement(Verdict.FAIL, " ".join(heard), error=errors[0])
-    # Without word breaks ("o clock", "oclock"), where that cannot confuse a right reading with a wrong one.
-    for heard in candidates:
-        right, errors = hard.accepts(heard, joined=True), hard.misread_as(heard, joined=True)
-        if right and not errors:
-            return SpanJudgement(Verdict.PASS, " ".join(heard))
-        if len(errors) == 1 and not right:
-            return SpanJudgement(Verdict.FAIL, " ".join(heard), error=errors[0])
+    for joined in (False, True):  # as heard, then without word breaks ("o clock", "oclock")
+        ambiguous = None
+        for heard in candidates:
+            right, errors = hard.accepts(heard, joined=joined), hard.misread_as(heard, joined=joined)
+            if right and not errors:
+                return SpanJudgement(Verdict.PASS, " ".join(heard))
+            if right or len(errors) > 1:
+                ambiguous = ambiguous or heard
+        for heard in candidates:
+            right, errors = hard.accepts(heard, joined=joined), hard.misread_as(heard, joined=joined)
+            if len(errors) == 1 and not right:
+                return SpanJudgement(Verdict.FAIL, " ".join(heard), error=errors[0])
+        if ambiguous is not None:
+            return SpanJudgement(Verdict.UNSURE, " ".join(ambiguous),
+                                 reason="heard as both an accepted reading and a known misreading")
     return SpanJudgement(Verdict.UNSURE, " ".join(candidates[0]),
                          reason="neither an accepted reading nor a known misreading")
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from harness.bench.corpus import load_corpus, parse_corpus
 from harness.core.errors import UsageError
+from harness.core.packaged import data_path
 from harness.core.spoken_grammar import GrammarError, fullest, joined, matches, matches_joined, parse, readings
 from tests.helpers.hard_text import hard_corpus
 
@@ -36,6 +38,12 @@ def test_the_grammar_allows_optional_words_and_alternatives() -> None:
     assert not matches("twelve [and] fifty", ("twelve", "and")) and not matches("a b", ("a", "b", "c"))
     assert joined(("o", "clock")) == joined(("o'clock",)) == "oclock"
     assert matches_joined("ten o clock", ("ten", "o'clock")) and not matches("ten o clock", ("ten", "o'clock"))
+
+
+def test_a_word_is_matched_by_any_spelling_of_its_sound() -> None:
+    assert matches("two oh two eight", ("two", "o", "to", "eight"))  # a transcript spells homophones as it likes
+    assert matches("three r d", ("three", "are", "d")) and not matches("three r d", ("three", "our", "d"))
+    assert not matches("twelve", ("twelfth",))
 
 
 def test_a_form_of_very_many_readings_is_matched_without_expanding_it() -> None:
@@ -102,3 +110,24 @@ def test_a_span_needs_carrier_words_to_align_by() -> None:
     data["items"][0]["text"] = "It is $12.50 now."
     with pytest.raises(UsageError, match=r"money-001: the carrier has 2 word\(s\) before the span and 1 after"):
         parse_corpus(data)
+
+
+def test_the_shipped_hard_text_corpus_and_its_smoke_subset() -> None:
+    full, smoke = load_corpus("en_hard"), load_corpus("en_hard_smoke")
+    assert full.is_hard_text and smoke.is_hard_text
+    written = [item for item in full.items if not item.control]
+    counts = Counter(item.hard.category for item in written if item.hard is not None)
+    assert len(counts) >= 20 and min(counts.values()) >= 30, counts
+    assert len(full.items) == 2 * len(written)  # each item and its control
+    first_three = [item.id for category in counts for item in [i for i in written if i.hard and
+                                                                 i.hard.category == category][:3]]
+    assert [item.id for item in smoke.items if not item.control] == first_three
+
+
+def test_the_self_test_verdicts_shipped_cover_the_corpus_categories() -> None:
+    verdicts = json.loads(data_path("hard_text", "judgeable.json").read_text(encoding="utf-8"))
+    categories = {item.hard.category for item in load_corpus("en_hard").items if item.hard is not None}
+    assert verdicts["asr_model"] == "tiny.en" and verdicts["threshold"] == 0.8
+    assert set(verdicts["categories"]) == categories
+    for name, verdict in verdicts["categories"].items():  # judgeable exactly where both rates reach the threshold
+        assert verdict["judgeable"] == (verdict["right_pass"] >= 0.8 and verdict["wrong_fail"] >= 0.8), name

@@ -118,3 +118,11 @@ def test_spoken_form_decoding_writes_no_digit_and_the_judge_hears_the_misreading
 def test_an_undecodable_clip_is_unsure_with_the_reason() -> None:
     score = SpanScorer().score_many([SpanClip(_hard("year-001"), audio=b"not audio")])[0]
     assert score.judgement.verdict is Verdict.UNSURE and "could not be read" in str(score.judgement.reason)
+
+
+def test_a_reading_both_right_and_a_known_wrong_is_unsure() -> None:
+    hard = HardText("The score was 2-4 at half time today.", "fraction-range", "2-4", ("two to four",),
+                    (Misreading("two two four", "range-read-as-digits"),), "The score was two to four at half time "
+                    "today.", True)
+    judgement = judge_span(hard, "The score was two to four at half time today.")  # "to" may be "two"
+    assert judgement.verdict is Verdict.UNSURE and "both" in str(judgement.reason)
