@@ -15,6 +15,7 @@ from typing import Any
 from harness.core.errors import UsageError
 from harness.results.database import Connection, StoreTarget, columns_of, has_table, open_read_only
 from harness.results.dialect import SURROGATE_IDS
+from harness.results.hard_text import read_span_verdicts
 from harness.results.rows import (
     DRIFT_COLUMNS,
     ERROR_COLUMNS,
@@ -172,6 +173,7 @@ def read_rows(conn: Connection, run_id: str, asr_model: str | None = None, sourc
         errors=_plain(conn, "errors", "e", ERROR_COLUMNS, run_id),
         drift=_plain(conn, "drift", "d", DRIFT_COLUMNS, run_id),
         source=source,
+        spans=read_span_verdicts(conn, run_id),
     )
 
 

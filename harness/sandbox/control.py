@@ -10,9 +10,10 @@
     GET  /_sandbox/findings              request fields the documents do not list that were accepted (where
                                          the documents do not say the provider refuses them), and unrecognised
                                          models spoken as the default (where they say it falls back), per endpoint
-    GET  /_sandbox/drift                 how the providers changed (`ProviderDrift`)
-    POST /_sandbox/drift                 {"added_latency_s"?, "pitch_shift"?, "billing"?: {"provider": factor}}: change
-                                         them (a provider whose answers say it billed `factor` times the documents')
+    GET|POST /_sandbox/drift             the provider changing under a history: {"added_latency_s", "pitch_shift",
+                                         "misread": ["year-digit-by-digit", "street-as-saint"], "billing": {"provider":
+                                         factor}} (ProviderDrift; a billing factor: answers saying they billed
+                                         `factor` times what the documents bill)
     GET  /_sandbox/catalogue             the team's own catalogue per provider (voices, models, ids marked missing)
     POST /_sandbox/catalogue             {"provider"?, "voices"?, "models"?, "missing"?}: add to it (no provider:
                                          every provider); a voice or model marked missing gets the provider's
@@ -50,6 +51,7 @@ from harness.core.protocols.catalogues import NO_ACCOUNT, AccountCatalogue
 from harness.core.timestamps import format_iso
 from harness.sandbox.accounts import default_key, empty_key, tier_key
 from harness.sandbox.clock import ManualClock
+from harness.sandbox.misreadings import MISREADINGS
 from harness.sandbox.state import SandboxState
 from harness.sandbox.urls import CONTROL_PREFIX, mount_path
 
@@ -234,16 +236,22 @@ class _Control:
         if request.method == "POST":
             try:
                 body = await request.json()
-                if not isinstance(body, dict) or not body or set(body) - {"added_latency_s", "pitch_shift", "billing"}:
-                    raise ValueError("give added_latency_s, pitch_shift and/or billing, nothing else")
+                keys = {"added_latency_s", "pitch_shift", "misread", "billing"}
+                if not isinstance(body, dict) or not body or set(body) - keys:
+                    raise ValueError("give added_latency_s, pitch_shift, misread and/or billing, nothing else")
                 latency = _finite(body.get("added_latency_s", drift.added_latency_s), "added_latency_s", 0.0, 600.0)
                 pitch = _finite(body.get("pitch_shift", drift.pitch_shift), "pitch_shift", -12.0, 12.0)
+                misread = body.get("misread", list(drift.misread))
+                if not isinstance(misread, list) or not set(misread) <= set(MISREADINGS):
+                    raise ValueError(f"misread names misreadings among {', '.join(MISREADINGS)}, got {misread!r}")
                 billing = self._billing(body["billing"]) if "billing" in body else drift.billing
             except (ValueError, TypeError) as error:  # JSONDecodeError is a ValueError
-                return _problem(400, f'expected {{"added_latency_s": 0-600, "pitch_shift": -12-12, "billing": '
-                                     f'{{"provider": 0.01-100}}}}: {error}')
-            drift.added_latency_s, drift.pitch_shift, drift.billing = latency, pitch, billing
-        shown: dict[str, Any] = {"added_latency_s": drift.added_latency_s, "pitch_shift": drift.pitch_shift}
+                return _problem(400, f'expected {{"added_latency_s": 0-600, "pitch_shift": -12-12, '
+                                     f'"misread": [names], "billing": {{"provider": 0.01-100}}}}: {error}')
+            drift.added_latency_s, drift.pitch_shift, drift.misread = latency, pitch, tuple(misread)
+            drift.billing = billing
+        shown: dict[str, Any] = {"added_latency_s": drift.added_latency_s, "pitch_shift": drift.pitch_shift,
+                                 "misread": list(drift.misread)}
         if drift.billing:
             shown["billing"] = dict(drift.billing)
         return JSONResponse(shown)

@@ -18,6 +18,7 @@ from harness.core.spec import Cost
 from harness.sandbox.clock import RealClock
 from harness.sandbox.emulation import Reject, Speech
 from harness.sandbox.job_audio import ProductionFailed
+from harness.sandbox.misreadings import misread_speech
 from harness.sandbox.netguard import FetchFailed, UrlRefused
 from harness.sandbox.profiles import Timing
 from harness.sandbox.published_media import PUBLISHED_PATH
@@ -40,6 +41,7 @@ class EngineServices:
         self.stalls = stalls  # the `stall-<N>` fault of a socket's handshake: its streams stall N times
 
     async def synthesize(self, speech: Speech) -> bytes:
+        speech = misread_speech(speech, self.state.drift.misread)  # a changed reading of hard text (`ProviderDrift`)
         shift = self.state.drift.pitch_shift
         if shift:  # another voice behind the same name (`ProviderDrift`): a silent model swap
             speech = dataclasses.replace(speech, voices=tuple(

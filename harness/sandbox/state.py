@@ -97,12 +97,14 @@ class Findings:
 class ProviderDrift:
     """A provider that changed, on demand (`POST /_sandbox/drift`): what a nightly history must catch. Every
     synchronous answer and every job's processing takes `added_latency_s` longer; every voice speaks
-    `pitch_shift` semitones off (the same words and pace, another voice: a silent model swap); a provider named in
-    `billing` says its answers billed that many times what its documents say it bills for the same text (a provider
-    that starts billing more)."""
+    `pitch_shift` semitones off (the same words and pace, another voice: a silent model swap); every voice
+    makes the `misread` misreadings of hard text (`harness.sandbox.misreadings`: years digit by digit...); a provider
+    named in `billing` says its answers billed that many times what its documents say it bills for the same text (a
+    provider that starts billing more)."""
 
     added_latency_s: float = 0.0
     pitch_shift: float = 0.0
+    misread: tuple[str, ...] = ()
     billing: dict[str, float] = field(default_factory=dict)  # provider -> factor of its billing signals
 
 
