@@ -3,7 +3,8 @@
 The library API (docs/library.md): `BenchConfig` and `run_benchmark` run a benchmark (the use case
 `harness.benchmark`, which `tts-harness bench run` calls too) and return a `BenchmarkResult`;
 `score_file` scores one audio file; `running_sandbox` serves the local emulator of
-every provider for a `with` block; `registered_providers` lists the installed providers by name. Names
+every provider for a `with` block (`load_catalogue` reads a team's own catalogue for its `catalogues=`);
+`registered_providers` lists the installed providers by name. Names
 are imported on first use, so `import harness` stays light and works with any subset of the extras.
 (`harness.sandbox` and `harness.providers` are the subpackages, hence the longer names.)
 """
@@ -20,6 +21,7 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from harness.bench.catalogue import account_catalogues as load_catalogue
     from harness.bench.config import BenchConfig
     from harness.benchmark import BenchmarkResult
     from harness.core.registry import providers as registered_providers
@@ -30,6 +32,7 @@ __all__ = [
     "BenchConfig",
     "BenchmarkResult",
     "__version__",
+    "load_catalogue",
     "registered_providers",
     "run_benchmark",
     "running_sandbox",
@@ -40,6 +43,7 @@ __all__ = [
 _LAZY = {
     "BenchConfig": ("harness.bench.config", "BenchConfig"),
     "BenchmarkResult": ("harness.benchmark", "BenchmarkResult"),
+    "load_catalogue": ("harness.bench.catalogue", "account_catalogues"),
     "registered_providers": ("harness.core.registry", "providers"),
     "run_benchmark": ("harness.library", "run_benchmark"),
     "running_sandbox": ("harness.sandbox", "running"),

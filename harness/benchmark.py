@@ -149,6 +149,8 @@ def run(config: BenchConfig, observer: Observer | None = None) -> BenchmarkResul
             _drain(scorer, told)
     if config.scoring.after_run:
         _score_after(config.scoring, outcome, told)
+    if config.scoring.enabled:
+        _judge_spans(config, outcome, told)
     summary = _summary(outcome)
     told.observer.summary(summary, outcome.db_path)
     report = _report(outcome, told) if config.output.report else None
@@ -207,6 +209,30 @@ def _score_after(settings: ScoringSettings, outcome: RunResult, told: _Told) -> 
     told.observer.info(f"Scored {scored.scored} clips on {scored.executor} ({scored.failed} failed).")
     for reason, count in scored.errors:
         told.warning(f"{count} clip(s) not scored: {reason}")
+
+
+def _judge_spans(config: BenchConfig, outcome: RunResult, told: _Told) -> None:
+    """The hard spans of a hard-text corpus' clips, judged by the span scorer (docs/hard-text.md)."""
+    from harness.bench.corpus import load_corpus
+
+    corpora = [corpus for corpus in map(load_corpus, config.workload.corpus) if corpus.is_hard_text]
+    if not corpora:
+        return
+    try:
+        from harness.scoring import HardClip, ScoringError, SpanScorer, judge_run
+    except ImportError as error:
+        told.warning(f"hard text not judged: the scoring extra is not installed ({error})")
+        return
+    items = {(corpus.name, item.id): HardClip(item.hard_id, item.hard, item.control)
+             for corpus in corpora for item in corpus.items if item.hard is not None}
+    told.observer.info("Judging the hard-text spans…")
+    try:
+        judged = judge_run(outcome.db_path, outcome.run_id, items, SpanScorer())
+    except ScoringError as error:
+        told.warning(f"hard text not judged: {error}")
+        return
+    verdicts = ", ".join(f"{count} {verdict}" for verdict, count in sorted(judged.verdicts.items()))
+    told.observer.info(f"Judged {judged.judged} hard-text clips with spoken-form {judged.asr_model} ({verdicts}).")
 
 
 def _summary(outcome: RunResult) -> Summary:

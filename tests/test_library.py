@@ -21,6 +21,7 @@ def test_the_exported_names_are_pinned_and_sorted() -> None:
         "BenchConfig",
         "BenchmarkResult",
         "__version__",
+        "load_catalogue",
         "registered_providers",
         "run_benchmark",
         "running_sandbox",

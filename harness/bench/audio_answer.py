@@ -8,6 +8,7 @@ import json
 
 from harness.bench.answer_format import asked_claim, header_words, json_words, stream_disagreement, synthesis_of
 from harness.bench.audio_keeping import keep_audio
+from harness.bench.billing import read_http_billing
 from harness.bench.exchange import Exchange, ExchangeFailed
 from harness.bench.job import Job
 from harness.bench.media import FirstAudio, join_audio_chunks, stream_audio
@@ -82,6 +83,7 @@ async def fetch_direct(job: Job) -> None:
         record.cost(charged=False, basis=f"rejected:{response.status_code}")
         job.fail("submit", error)
     _fail_if_it_says_so(job, exchange.body)
+    read_http_billing(job, exchange)  # what the answer says was billed, before its audio is taken out of it
     job.charge("documented-price")
     record.marks.set(Mark.TERMINAL, exchange.last_byte)
     if exchange.first_byte is not None:

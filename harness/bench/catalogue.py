@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,13 +17,37 @@ from harness._version import __version__
 from harness.bench.deadline import Deadline
 from harness.bench.exchange import ExchangeFailed, send
 from harness.bench.target import Target
-from harness.core.errors import HarnessError
+from harness.core.account_catalogue import CatalogueError, from_listings, load_catalogue_file
+from harness.core.errors import HarnessError, UsageError
+from harness.core.protocols.catalogues import AccountCatalogue
 from harness.core.redact import Redactor
 from harness.core.spec import Provider
 from harness.core.transport import build_request
-from harness.results import Existing, Store, now_iso
+from harness.results import Existing, Store, now_iso, read_latest_catalogues
 
 MAX_BODY_BYTES = 4_000_000  # a listing larger than this is kept as its size (a voices list can be ~1 MB)
+SQLITE_MAGIC = b"SQLite format 3\x00"  # the first bytes of every SQLite database file (a runs.db)
+
+
+def account_catalogues(path: Path) -> dict[str, AccountCatalogue]:
+    """The team's own catalogue from `path` (`--catalogue FILE`): a TOML or JSON file of voices and models per
+    provider (`harness.core.account_catalogue`), or a results store whose latest run recorded the providers'
+    listings live (this module's rows): their names, as the account had them. UsageError, one line, otherwise."""
+    try:
+        with path.open("rb") as opened:
+            head = opened.read(len(SQLITE_MAGIC))
+    except OSError as error:
+        raise UsageError(f"--catalogue {path}: cannot read it ({error.strerror or error})") from None
+    if head != SQLITE_MAGIC:
+        try:
+            return load_catalogue_file(path)
+        except CatalogueError as error:
+            raise UsageError(str(error)) from None
+    rows = read_latest_catalogues(path)
+    if not rows:
+        raise UsageError(f"--catalogue {path}: a results store in which no run recorded a catalogue (a live "
+                         "`bench run` records each provider's listings)")
+    return from_listings(rows)
 
 
 async def record_catalogues(run_id: str, providers: Iterable[Provider], target: Target, store: Store,

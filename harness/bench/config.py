@@ -187,6 +187,16 @@ class SandboxSettings(Section):
     seed: int = Field(0, ge=-(2**63), le=2**63 - 1)  # stored in runs.sandbox_seed, a 64-bit SQLite INTEGER
     clock_skew: float | None = None  # server clock − ours, seconds (None: the profile's)
     precise_stamps: bool = False  # millisecond stamps where the documents print whole seconds
+    # The team's own catalogue (voices, models per provider: a TOML or JSON file, or a runs.db whose latest run
+    # recorded the listings live): the sandbox speaks the account's voices as the provider does.
+    catalogue: Path | None = None
+
+    @field_validator("catalogue")
+    @classmethod
+    def _catalogue_readable(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"--catalogue {value}: no such file")
+        return value
 
 
 class ReferenceSettings(Section):

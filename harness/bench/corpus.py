@@ -4,6 +4,10 @@
 A corpus file is `{"name", "version", "language", "items": [{"id", "text", "alternatives"?,
 "language"?}]}`. The version travels with every job row, so two runs are only compared on the same
 texts. A selector `NAME:N` keeps the first N items: the default run uses a short slice.
+
+A hard-text corpus (`"kind": "hard-text"`, docs/hard-text.md) adds to each item the span to judge and how
+(`harness.core.hard_text`); each of its items is run twice, as written and as its control (`<id>.control`,
+the span already in words), so a reading is only judged where the voice and the ASR get the control right.
 """
 
 from __future__ import annotations
@@ -17,9 +21,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from harness.core.errors import UsageError
+from harness.core.hard_text import HardText, read_hard_text
 from harness.core.packaged import CORPORA, data_path
 
 SPEAKER_LINE = re.compile(r"^\s*Speaker\s+\d+\s*:", re.MULTILINE)
+HARD_TEXT = "hard-text"
+CONTROL_SUFFIX = ".control"
+# A file with many bad items names this many problems, then how many more there are.
+MAX_PROBLEM_LINES = 25
 
 
 def corpora_dir() -> Path:
@@ -51,6 +60,13 @@ class CorpusItem:
     text: str
     language: str
     alternatives: tuple[str, ...] = ()
+    hard: HardText | None = None  # a hard-text item: the span to judge and how
+    control: bool = False  # this is the item's control (its span already written in words)
+
+    @property
+    def hard_id(self) -> str:
+        """The hard-text item this clip reads (its own id, or the id its control was made from)."""
+        return self.id.removesuffix(CONTROL_SUFFIX) if self.control else self.id
 
     @property
     def is_script(self) -> bool:
@@ -65,9 +81,15 @@ class Corpus:
     language: str
     items: tuple[CorpusItem, ...]
     path: Path | None = None
+    kind: str | None = None
+
+    @property
+    def is_hard_text(self) -> bool:
+        return self.kind == HARD_TEXT
 
 
-def parse_corpus(data: Any, path: Path | None = None) -> Corpus:
+def parse_corpus(data: Any, path: Path | None = None, limit: int | None = None) -> Corpus:
+    """The corpus in ``data``; ``limit`` keeps its first items (a hard-text item with its control)."""
     where = str(path) if path else "corpus"
     try:
         model = _CorpusModel.model_validate(data)
@@ -78,11 +100,39 @@ def parse_corpus(data: Any, path: Path | None = None) -> Corpus:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise UsageError(f"{where}: item ids must be unique; repeated: {', '.join(duplicates)}")
+    chosen = model.items[:limit] if limit is not None else model.items
+    kind = getattr(model, "kind", None)
+    if kind == HARD_TEXT:
+        return Corpus(model.name, model.version, model.language, _hard_items(model, chosen, where), path, kind)
     items = tuple(
         CorpusItem(item.id, item.text, item.language or model.language, tuple(item.alternatives))
-        for item in model.items
+        for item in chosen
     )
-    return Corpus(model.name, model.version, model.language, items, path)
+    return Corpus(model.name, model.version, model.language, items, path, kind if isinstance(kind, str) else None)
+
+
+def _hard_items(model: _CorpusModel, chosen: list[_ItemModel], where: str) -> tuple[CorpusItem, ...]:
+    """Each hard-text item as written and as its control; every problem of the file in one line each."""
+    categories = getattr(model, "categories", None)
+    if categories is not None and not isinstance(categories, dict):
+        raise UsageError(f"{where}: `categories` must be an object of name -> description")
+    items: list[CorpusItem] = []
+    problems: list[str] = []
+    chosen_ids = {item.id for item in chosen}
+    for item in model.items:  # every item is checked, also those a `:N` selector leaves out
+        hard = read_hard_text(item.model_dump(), categories)
+        if isinstance(hard, list):
+            problems.extend(f"item {item.id}: {problem}" for problem in hard)
+        elif item.id in chosen_ids:
+            language = item.language or model.language
+            items.append(CorpusItem(item.id, item.text, language, (), hard))
+            items.append(CorpusItem(item.id + CONTROL_SUFFIX, hard.control, language, (), hard, control=True))
+    if problems:
+        shown = problems[:MAX_PROBLEM_LINES]
+        more = len(problems) - len(shown)
+        raise UsageError(f"{where} is not a valid hard-text corpus ({len(problems)} problems):\n  "
+                         + "\n  ".join(shown) + (f"\n  … and {more} more" if more else ""))
+    return tuple(items)
 
 
 def available() -> dict[str, Path]:
@@ -105,7 +155,4 @@ def load_corpus(selector: str) -> Corpus:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise UsageError(f"cannot read corpus {path}: {error}") from None
-    corpus = parse_corpus(data, path)
-    if count:
-        corpus = Corpus(corpus.name, corpus.version, corpus.language, corpus.items[: int(count)], path)
-    return corpus
+    return parse_corpus(data, path, int(count) if count else None)

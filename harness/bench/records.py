@@ -18,6 +18,7 @@ from harness.bench.plan import PlannedJob
 from harness.bench.provenance import HARNESS_VERSION, git_revision, iso_now
 from harness.bench.timing import CLOCK_EPOCH, Marks, PollRecord, now
 from harness.core.errors import ErrorClass
+from harness.core.protocols.billing import Billed
 from harness.core.verdict import Drift, Violation
 from harness.measurement import Chunk, JobEvidence, ServerStamps
 
@@ -64,6 +65,7 @@ class JobRecord:
     drift_seen: set[tuple[str, str, str]] = field(default_factory=set)
     start_offset_ms: float | None = None  # the job's start, ms after the run's start
     in_flight_at_start: int | None = None  # its provider's jobs in flight as it started, itself included
+    billed: Billed | None = None  # what the answer said was billed (`harness.bench.billing`), for its cost row
 
     # --- context ------------------------------------------------------------------------------------
 
@@ -127,12 +129,20 @@ class JobRecord:
             )
 
     def cost(self, *, charged: bool, basis: str, attempt: int | None = None) -> Decimal:
-        """A cost row for an attempt: the documented price when charged, zero otherwise. Returns USD."""
+        """A cost row for an attempt: zero when not charged; else the billed cost where the answer said what was
+        billed in every unit the price's rates need (`billed`, at the plan's rates), the planned price otherwise.
+        Returns USD."""
         price = self.job.price
         amount = price.amount if charged else Decimal(0)
-        usd = price.usd if charged else Decimal(0)
+        usd = planned_usd = price.usd if charged else Decimal(0)
         if charged and price.amount is None:
             basis = "no-documented-price"
+        said, self.billed = (self.billed if charged else None), None  # an answer's bill is its own attempt's
+        bill = price.billed(said.units) if said is not None else None
+        billed_usd = None if bill is None else bill.usd
+        source = "none" if usd is None else "planned"
+        if bill is not None and billed_usd is not None:
+            amount, usd, source = bill.amount, billed_usd, "billed"
         self.costs.append(
             self._context() | {
                 "attempt": self.attempt if attempt is None else attempt,
@@ -143,13 +153,15 @@ class JobRecord:
                 "charged": int(charged),
                 "basis": basis,
                 "worst_case_usd": None if price.worst_usd is None else float(price.worst_usd),
-                "planned_usd": None if usd is None else float(usd),
+                "planned_usd": None if planned_usd is None else float(planned_usd),
                 "price_how": price.how or None,
                 "price_plan": price.plan or None,
                 "price_source": price.source or None,
                 "price_read": price.read or None,
                 "price_stale": int(price.stale),
-                "cost_source": "none" if usd is None else "planned",
+                "billed_units_json": None if said is None else said.as_json(),
+                "billed_usd": None if billed_usd is None else float(billed_usd),
+                "cost_source": source,
                 "recorded_at": iso_now(),
             }
         )

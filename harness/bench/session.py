@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from harness.bench.catalogue import record_catalogues
+from harness.bench.catalogue import account_catalogues, record_catalogues
 from harness.bench.config import BenchConfig, TargetKind
 from harness.bench.consent import live_refusal
 from harness.bench.journal import keep_sandbox_state
@@ -63,6 +63,8 @@ def sandbox_target(config: BenchConfig, providers: Sequence[Provider], headers: 
     # The documents require https callbacks; the sandbox's client does not trust a throwaway CA, so
     # callbacks to this loopback receiver go over plain http (only the sandbox allows that).
     overrides = {"clock_skew_s": settings.clock_skew, "precise_stamps": settings.precise_stamps, **overrides}
+    if settings.catalogue is not None:  # the account's voices and models, spoken as the provider speaks them
+        overrides.setdefault("catalogues", account_catalogues(settings.catalogue))
     with running(profile, settings.seed, providers=tuple(served), allow_http_webhooks=True, **overrides) as sandbox:
         serving = [p for p in providers if p.name in sandbox.providers]
         target = bench_target(layout(config.target.choice, serving, sandbox_root=sandbox.url), serving)

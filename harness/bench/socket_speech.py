@@ -25,6 +25,7 @@ from typing import Any, NoReturn
 
 from harness.bench.audio_answer import STREAM_FINDING
 from harness.bench.audio_keeping import keep_bytes
+from harness.bench.billing import read_socket_billing
 from harness.bench.deadline import DeadlineReached, within
 from harness.bench.job import Job
 from harness.bench.streaming import Arrival, chunk_evidence
@@ -341,6 +342,7 @@ def _account(job: Job, channel: Channel, session: Session, utterance: Utterance)
         assert problem is not None
         job.fail("stream", problem)
     record.connect_ms = session.opened_s * 1000.0
+    read_socket_billing(job, channel, session, utterance.context)
     job.charge("documented-price")
     first_token, audio = heard(channel, session, events, utterance.context)
     record.marks.set(Mark.REQUEST_SENT, first_token, overwrite=True)

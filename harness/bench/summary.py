@@ -15,7 +15,18 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.core.errors import ErrorClass
-from harness.results import CostFigures, ModelFigures, RunRows, Store, model_figures, read_rows, tally
+from harness.results import (
+    CategoryFigures,
+    CostFigures,
+    ModelFigures,
+    RunRows,
+    Store,
+    category_figures,
+    model_figures,
+    read_rows,
+    shipped_judgeability,
+    tally,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +97,7 @@ class Summary:
     results_lost: int = 0  # finished jobs whose audio never came
     pending: int = 0  # accepted (charged) jobs whose result is still to fetch: `bench run --resume` fetches them
     target: str = "sandbox"  # sandbox | live | url: where the money was spent (the sandbox's is play money)
+    hard_text: tuple[CategoryFigures, ...] = ()  # per model and category, where the run read a hard-text corpus
 
 
 def _quality(figures: ModelFigures, scored_run: bool) -> Quality | None:
@@ -113,7 +125,8 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
     return Summary(rows.run_id, str(rows.run["status"]), lines,
                    counts.outcomes, counts.events, spent_usd, _number(rows.run["planned_cost_usd"]),
                    _number(rows.run["budget_usd"]), counts.downloads_retried, counts.results_lost, counts.pending,
-                   str(rows.run["target"] or "sandbox"))
+                   str(rows.run["target"] or "sandbox"),
+                   tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else ())
 
 
 def _number(value: object) -> float | None:
@@ -266,5 +279,34 @@ def render(summary: Summary, console: Console, db_path: str) -> None:
     if summary.pending:
         console.print(f"Pending: {summary.pending} paid results not fetched yet (status or media host down until "
                       f"their deadline); [bold]tts-harness bench run --resume {summary.run_id}[/bold] fetches them.")
+    if summary.hard_text:
+        render_hard_text(summary.hard_text, console)
     console.print(f"Run id [bold]{summary.run_id}[/bold]; rows in [bold]{db_path}[/bold] "
                   f"(tables runs, jobs, marks, polls, chunks, costs, errors, drift, clips).")
+
+
+def render_hard_text(figures: tuple[CategoryFigures, ...], console: Console, examples: int = 2) -> None:
+    """Per model, a line per category: accuracy on judged items with its 95% interval, how many were judged,
+    the control-vs-written gap and the failing readings (docs/hard-text.md)."""
+    models = sorted({(figure.provider, figure.model) for figure in figures})
+    for provider, model in models:
+        table = Table(title=f"Hard text, {provider}/{model}: accuracy on items whose control passed (Wilson 95%); "
+                            "judged = neither unsure nor uncalibrated; gap = control minus written pass rate",
+                      title_justify="left", box=box.SIMPLE_HEAD)
+        for name in ("category", "accuracy", "95% interval", "judged", "unsure", "gap", "failing readings"):
+            table.add_column(name, justify="left" if name in ("category", "failing readings") else "right")
+        for figure in figures:
+            if (figure.provider, figure.model) != (provider, model):
+                continue
+            if figure.not_judgeable_by:
+                table.add_row(figure.category, f"not judgeable by {figure.not_judgeable_by}", "", "", "", "", "")
+                continue
+            accuracy = figure.accuracy
+            shown = "—" if not accuracy.trials else f"{accuracy.value:.0%}"
+            interval = "—" if not accuracy.trials else f"{accuracy.low:.0%}–{accuracy.high:.0%}"
+            gap = "—" if figure.gap is None else f"{figure.gap:+.0%}"
+            failing = "; ".join(f"{row.item_id}: {row.heard!r} ({row.error})" for row in figure.failures[:examples])
+            more = len(figure.failures) - examples
+            table.add_row(figure.category, shown, interval, f"{accuracy.trials}/{figure.items}",
+                          str(len(figure.unsure)), gap, failing + (f"; +{more} more" if more > 0 else ""))
+        console.print(table)

@@ -243,6 +243,9 @@ _ClockSkewOption = Annotated[float | None, typer.Option(
 _PreciseStampsOption = Annotated[bool | None, typer.Option(
     "--precise-stamps", help="sandbox: millisecond stamps where the documents print whole seconds "
     + _default(SandboxSettings, "precise_stamps"))]
+_CatalogueOption = Annotated[Path | None, typer.Option(
+    "--catalogue", metavar="FILE", help="sandbox: the account's own voices and models per provider (TOML or JSON, "
+    "or a runs.db whose latest live run recorded the catalogues), spoken as the provider speaks them")]
 _UsdPerCharacterOption = Annotated[float | None, typer.Option(
     metavar="USD", help="USD per billed character (TTS.ai) [default: none documented]")]
 _PriceOption = Annotated[list[str] | None, typer.Option(
@@ -307,6 +310,7 @@ def run_command(
     seed: _SeedOption = None,
     clock_skew: _ClockSkewOption = None,
     precise_stamps: _PreciseStampsOption = None,
+    catalogue: _CatalogueOption = None,
     usd_per_character: _UsdPerCharacterOption = None,
     price: _PriceOption = None,
     plan: _PlanOption = None,
@@ -337,7 +341,7 @@ def run_command(
             settings.PollingSettings.given(mode=polling, interval=poll_interval, webhook_url=webhook_url,
                                            max_polls=max_polls),
             settings.SandboxSettings.given(profile=sandbox_profile, seed=seed, clock_skew=clock_skew,
-                                           precise_stamps=precise_stamps),
+                                           precise_stamps=precise_stamps, catalogue=catalogue),
             settings.ReferenceSettings.given(file=reference, url=reference_url),
             settings.ScoringSettings.given(enabled=score, dnsmos=dnsmos, executor=executor, address=address),
             settings.RunSettings.given(concurrency=concurrency, global_concurrency=global_concurrency,

@@ -14,7 +14,7 @@ def price_choices(values: list[str] | None) -> dict[str, str] | None:
     for value in values:
         label, sign, amount = value.partition("=")
         if not sign or "/" not in label or not amount.strip():
-            raise UsageError(f"--price takes provider/model=AMOUNT/UNIT (e.g. openai/tts-1=20/1M-chars), got {value!r}")
+            raise UsageError(f"--price takes provider/model=AMOUNT/UNIT (e.g. acme/tts-1=20/1M-chars), got {value!r}")
         prices[label.strip()] = amount.strip()
     return prices
 

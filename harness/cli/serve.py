@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 import typer
 
 from harness.cli import usage
+from harness.core.errors import UsageError
+from harness.core.protocols.catalogues import AccountCatalogue
 from harness.core.protocols.realtime_grammar import websocket_url
 from harness.sandbox.accounts import default_key
 from harness.sandbox.config import SandboxConfig
@@ -79,6 +81,15 @@ def _usage(message: str) -> NoReturn:
     raise usage.refuse(message)
 
 
+def _account_catalogues(path: Path) -> dict[str, AccountCatalogue]:
+    from harness.bench.catalogue import account_catalogues  # the runs.db reader: loaded only when a file is given
+
+    try:
+        return account_catalogues(path)
+    except UsageError as error:
+        _usage(str(error))
+
+
 def serve_command(
     host: Annotated[str, typer.Option(help="Interface to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = 8765,
@@ -106,6 +117,10 @@ def serve_command(
     tls: Annotated[bool, typer.Option(
         "--tls", help="Serve HTTPS and WSS with a certificate from a throwaway local CA (printed: trust it). "
         "Some official clients (some WebSocket helpers) always use wss://.")] = False,
+    catalogue: Annotated[Path | None, typer.Option(
+        "--catalogue", metavar="FILE", help="The account's own voices and models per provider (TOML or JSON: "
+        "[provider] voices = [...], models = [...], missing = [...]; or a runs.db whose latest live run recorded "
+        "the catalogues): spoken as the provider speaks them, where the documents list only a sample.")] = None,
     origin_port: Annotated[int | None, typer.Option(
         help="The first of the ports that serve each provider host at an origin of its own (its live base URL's "
         "path at the root: for clients that take only a host), the next hosts on the ports after it, in the order "
@@ -116,10 +131,11 @@ def serve_command(
     if not 0 <= port <= MAX_PORT:
         _usage(f"--port must be 0 (any free port) to {MAX_PORT}, got {port}")
     first = (port + 1 if port else 0) if origin_port is None else origin_port
+    accounts = {} if catalogue is None else _account_catalogues(catalogue)
     try:
         config = SandboxConfig(profile=profile, seed=seed, allow_hosts=tuple(allow_host or ()),
                                allow_http_webhooks=allow_http_webhooks, max_jobs=max_jobs, log_requests=log_requests,
-                               clock_skew_s=clock_skew, precise_stamps=precise_stamps)
+                               clock_skew_s=clock_skew, precise_stamps=precise_stamps, catalogues=accounts)
         state = SandboxState(config)
         if balance is not None:
             for name in state.served:

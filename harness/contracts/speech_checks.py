@@ -4,7 +4,8 @@ client meets at once. Each runs for every provider that declares the part it nee
 
     format-<fmt>       (a format slot) each declared format comes back as that format: its bytes (the plans' own
                        rule, `execute.check_format`), and, where the answer is the audio itself, a Content-Type
-                       naming it; headerless 16-bit samples are judged by their bytes: little-endian (they read as a
+                       naming it (another name of the same bytes, `audio/ogg` for Ogg Opus, is a finding: the bytes
+                       decide); headerless 16-bit samples are judged by their bytes: little-endian (they read as a
                        smooth waveform that way round, not the other), at the declared rate (their length matches
                        the same text in a format with a header), and `audio/L16` is flagged: big-endian by RFC 2586
     error-bad-voice    (a voice slot) an undeclared voice, sent as a client would (unvalidated), is refused with the
@@ -42,7 +43,7 @@ from harness.contracts.finding import body_summary
 from harness.contracts.plans import slug
 from harness.contracts.session import Skip
 from harness.contracts.targets import ContractTarget
-from harness.core.audio import AudioDecodeError, canonical_media_type, inspect, writable
+from harness.core.audio import AudioDecodeError, AudioKind, canonical_media_type, declares, inspect, writable
 from harness.core.audio_fields import carrier
 from harness.core.params import params_of
 from harness.core.protocols.http_speech import (
@@ -71,6 +72,9 @@ SPEED_TOLERANCE = (0.35, 0.70)  # duration(speed 2) / duration(speed 1): 0.5 exp
 TIMEOUT_S = 120.0
 BIG_ENDIAN_PCM = "audio/l16"  # RFC 2586: network byte order
 GENERIC_TYPES = frozenset({"application/octet-stream", "binary/octet-stream"})  # bytes: names no format
+# A check's note that is no broken contract (a Content-Type naming the right bytes by another name): reported by the
+# suite as a finding, never failed (`contracts/test_speech_family.py`).
+FINDING = "finding"
 
 Check = Callable[["SpeechTarget", httpx.Client], list[Violation]]
 
@@ -259,9 +263,9 @@ def format_check(synthesis: Synthesis, fmt: Format) -> Check:
         found = _status(response, synthesis, where)
         if found:
             return found
-        if _carried(synthesis) is None:  # the answer is the audio itself: its Content-Type names it
-            found += _labelled(response, fmt, where)
         bytes_wrong = _audio_wrong(synthesis.endpoint, response, fmt, where)
+        if _carried(synthesis) is None:  # the answer is the audio itself: its Content-Type names it
+            found += _labelled(response, fmt, where, not bytes_wrong)
         found += bytes_wrong
         if _is_raw_pcm(fmt) and not bytes_wrong and _carried(synthesis) is None:
             found += _pcm_samples(response.content, target, synthesis, fmt, client, where)
@@ -270,15 +274,26 @@ def format_check(synthesis: Synthesis, fmt: Format) -> Check:
     return check
 
 
-def _labelled(response: httpx.Response, fmt: Format, where: str) -> list[Violation]:
+def _labelled(response: httpx.Response, fmt: Format, where: str, bytes_right: bool) -> list[Violation]:
+    """The answer's Content-Type against the format's. A name that truly names the same bytes under another name
+    (Ogg Opus as `audio/ogg` where `audio/opus` is declared) is a finding, not a violation, once the bytes are right:
+    the bytes decide, unless the provider documents the exact value (`Format.media_type_documented`)."""
     declared = canonical_media_type(fmt.media_type)
     got = canonical_media_type(media_type_of(response.headers.get("content-type")))
-    if _is_raw_pcm(fmt) and got == BIG_ENDIAN_PCM:
+    if _is_raw_pcm(fmt) and got == BIG_ENDIAN_PCM:  # names big-endian samples: other bytes than asked for
         return [Violation(f"{where}/headers/content-type", f"{fmt.media_type}: 16-bit little-endian samples",
                           "audio/L16, big-endian by RFC 2586", "content-type")]
     if declared in GENERIC_TYPES or got == declared or (_is_raw_pcm(fmt) and got in GENERIC_TYPES):
         return []
+    if bytes_right and not fmt.media_type_documented and _same_bytes(declared, got):
+        return [Violation(f"{where}/headers/content-type", fmt.media_type,
+                          f"{got}, another name of the same bytes (the bytes are {fmt.name})", FINDING)]
     return [Violation(f"{where}/headers/content-type", fmt.media_type, got or "none", "content-type")]
+
+
+def _same_bytes(declared: str | None, got: str | None) -> bool:
+    """Whether two media types both name one kind of bytes (`audio/opus` and `audio/ogg`: Ogg Opus)."""
+    return any(declares(declared, kind) and declares(got, kind) for kind in AudioKind)
 
 
 def _pcm_samples(data: bytes, target: SpeechTarget, synthesis: Synthesis, fmt: Format, client: httpx.Client,
@@ -350,9 +365,10 @@ def model_fallback_check(synthesis: Synthesis) -> Check:
         found = _status(response, synthesis, "model-fallback")
         if found:
             return found
+        bytes_wrong = _audio_wrong(synthesis.endpoint, response, fmt, "model-fallback")
         if _carried(synthesis) is None:  # the answer is the audio itself: its Content-Type names it
-            found += _labelled(response, fmt, "model-fallback")
-        return found + _audio_wrong(synthesis.endpoint, response, fmt, "model-fallback")
+            found += _labelled(response, fmt, "model-fallback", not bytes_wrong)
+        return found + bytes_wrong
 
     return check
 

@@ -15,7 +15,8 @@ NAME_KEYS = ("ShortName", "voice_id", "model_id", "voiceId", "modelId", "Id", "i
 SHOWN = 12  # names listed in one finding before "and N more"
 
 
-def _names(document: Any) -> set[str]:
+def names(document: Any) -> set[str]:
+    """The names a listing lists: each identifying key's value (`NAME_KEYS`) of an object inside a list."""
     found: set[str] = set()
 
     def walk(node: Any, in_list: bool) -> None:
@@ -53,7 +54,7 @@ def _few(names: Iterable[str]) -> str:
 
 def listed(before: Any, after: Any) -> tuple[str, str]:
     """The names newly listed and those no longer listed, each as one phrase ("" where none)."""
-    old_names, new_names = _names(before), _names(after)
+    old_names, new_names = names(before), names(after)
     added = f"newly listed: {_few(new_names - old_names)}" if new_names - old_names else ""
     removed = f"no longer listed: {_few(old_names - new_names)}" if old_names - new_names else ""
     return added, removed

@@ -19,6 +19,8 @@ import httpx
 from pydantic import BaseModel, ConfigDict
 
 from harness.core.answer_errors import STREAM_ERRORS, BodyErrors
+from harness.core.evidence import DOCUMENTS, Evidence
+from harness.core.evidence import EvidenceSource as EvidenceSource  # the vocabulary says it too (re-exported)
 from harness.core.lifecycle import Lifecycle
 from harness.core.retry import DEFAULT_RETRY, RetryPolicy
 
@@ -158,7 +160,7 @@ class AudioAt:
 class EventMark:
     """How one kind of stream event is told apart: its SSE `event:` name, its whole `data` text (`[DONE]`), the
     values at JSON pointers it carries (a last event holding `/data/status` 2), or pointers where it holds any
-    value at all (`present`: Gemini's `finishReason`, set on the chunk that ends the stream, whatever the reason).
+    value at all (`present`: a finish reason set on the chunk that ends the stream, whatever the reason).
     Every part given must hold (`harness.core.stream_events` reads it). A last event a stream may also end without
     (`required` False) says only that no audio may follow it."""
 
@@ -248,31 +250,6 @@ class Response:
     headers: tuple[str, ...] = ()  # response headers the documents promise for this status
     inferred: bool = False  # the document implies this status rather than listing it
     drift_note: str = ""
-
-
-class EvidenceSource(StrEnum):
-    """What a declaration rests on."""
-
-    DOCS = "docs"  # the provider's documents (the default: every declaration quotes them)
-    SDK = "sdk"  # the provider's official client library: the calls it makes and the fields it reads
-
-
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """Where a declaration comes from. The documents, unless an official client library (published on a
-    package index, named with its version) calls an endpoint, or sends a shape, the documents never show:
-    an application built on that library depends on it, so the spec says it, marked `source: sdk`."""
-
-    source: EvidenceSource = EvidenceSource.DOCS
-    library: str = ""  # "acme-speech==1.2.0": the distribution and version read
-    call: str = ""  # the library's function that makes the call: "Client.speak"
-
-    def __str__(self) -> str:
-        where = ", ".join(part for part in (self.library, self.call) if part)
-        return f"{self.source.value} ({where})" if where else self.source.value
-
-
-DOCUMENTS = Evidence()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,8 +10,9 @@ from xml.etree import ElementTree
 from rich.console import Console
 from rich.table import Table
 
-from harness.history.analysis import METHOD, Analysis
+from harness.history.analysis import METHOD, Analysis, Flagged
 from harness.history.page import KINDS
+from harness.history.series import HARD_TEXT_PREFIX
 from harness.report.render import fmt
 from harness.results.dearer import RULE as DEARER_RULE
 
@@ -36,11 +37,24 @@ def print_summary(analysis: Analysis, console: Console) -> None:
         console.print("[bold red]The newest run starts a change:[/bold red]")
         for flagged in analysis.newest:
             console.print(f"  {flagged.describe()}", markup=False)
+            for example in _examples(analysis, flagged)[:2]:
+                console.print(f"    e.g. {example}", markup=False)
     if analysis.dearer:
         console.print("[bold red]The newest run was billed more for the same text:[/bold red]")
         for dearer in analysis.dearer:
             console.print(f"  {dearer.describe()}", markup=False)
     console.print(METHOD, markup=False, style="dim")
+
+
+def _examples(analysis: Analysis, flagged: Flagged) -> list[str]:
+    """For a hard-text category that changed, the failing readings the newest run first showed."""
+    series = flagged.series
+    if not series.key.startswith(HARD_TEXT_PREFIX):
+        return []
+    category = series.key.removeprefix(HARD_TEXT_PREFIX)
+    return [finding.what for finding in analysis.history.findings
+            if finding.kind == "hard-text" and (finding.provider, finding.model) == (series.provider, series.model)
+            and finding.first_run == flagged.point.run_id and finding.what.startswith(f"{category}: ")]
 
 
 def write_junit(analysis: Analysis, path: Path) -> Path:

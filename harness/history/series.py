@@ -6,7 +6,12 @@ shows. Findings — contract findings of the scorer, drift, errors by class — 
 first appeared in. The same voice over time (`harness.history.voice`) adds its two series. Cost: the billed cost
 where the answers said what they billed, else the planned one (the series' label says which), the billed cost
 per 1,000 characters apart, and what the newest run was billed more for, for the same requests, than the run
-before it (`harness.results.dearer`: deterministic, so two runs are enough).
+before it (`harness.results.dearer`: deterministic, so two runs are enough). A run over a
+hard-text corpus adds one series per category (accuracy on judged items, `harness.results.category_figures`),
+and each failing reading is a finding by the run it first appeared in: a provider whose reading of a category
+changed is flagged, with an example. A category the report leaves unscored (its ASR model cannot judge it
+in absolute terms, docs/hard-text.md) is followed too: the same ASR over the same items, a change in what it
+hears is still a change in what was said.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from harness.results import (
     Row,
     RunRows,
     StoreTarget,
+    category_figures,
     newest_dearer,
     open_read_only,
     read_catalogues,
@@ -95,6 +101,34 @@ def _findings_of(rows: RunRows, entries: Iterable[Entry]) -> Iterable[tuple[str,
                f"{row['kind']} {row['endpoint']} {row['pointer']}")
 
 
+HARD_TEXT_PREFIX = "hard-text:"
+
+
+def _hard_text(rows: RunRows, run: RunInfo) -> Iterable[tuple[tuple[str, str, str], Point]]:
+    """Each category's accuracy, with its Wilson interval, as a point of the run."""
+    for figure in category_figures(rows.spans):
+        accuracy = figure.accuracy
+        if accuracy.trials:
+            yield ((figure.provider, figure.model, HARD_TEXT_PREFIX + figure.category),
+                   Point(run.run_id, run.created_at, accuracy.value, accuracy.low, accuracy.high, accuracy.trials))
+
+
+def _misreadings(rows: RunRows) -> Iterable[tuple[str, str, str, str]]:
+    """Each failing reading of a calibrated item, named by its category, item and error."""
+    for figure in category_figures(rows.spans):
+        for row in figure.failures:
+            yield (figure.provider, figure.model, "hard-text",
+                       f"{figure.category}: {row.item_id} read {row.heard!r} ({row.error})")
+
+
+def _metric(key: str) -> tuple[str, str, Scale, int]:
+    """A series' label, unit, scale and rank among a model's series."""
+    for rank, metric in enumerate(METRICS):
+        if metric.key == key:
+            return metric.label, metric.unit, metric.scale, rank
+    return f"Hard text: {key.removeprefix(HARD_TEXT_PREFIX)} accuracy", "rate", Scale.LINEAR, len(METRICS)
+
+
 def _wanted(models: Iterable[str] | None) -> Callable[[str, str], bool]:
     names = set(models or ())
     return lambda provider, model: not names or f"{provider}/{model}" in names or model in names or (
@@ -119,7 +153,7 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
                 continue
             rows = RunRows(rows.run, tuple(r for r in rows.requests if wanted(str(r["provider"]), str(r["model"]))),
                            rows.errors, tuple(r for r in rows.drift if wanted(str(r["provider"]), str(r["model"]))),
-                           rows.source)
+                           rows.source, tuple(s for s in rows.spans if wanted(s.provider, s.model)))
             if not rows.requests:
                 continue
             runs.append(run)
@@ -133,7 +167,9 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
                     point = _point(run, metric.read(entry))
                     if point is not None:
                         points.setdefault((entry.provider, entry.model, metric.key), []).append(point)
-            for key in set(_findings_of(rows, entries)):
+            for series_key, point in _hard_text(rows, run):
+                points.setdefault(series_key, []).append(point)
+            for key in {*_findings_of(rows, entries), *_misreadings(rows)}:
                 seen = first.get(key)
                 first[key] = (seen[0], seen[1] + 1) if seen else (run, 1)
     finally:
@@ -142,11 +178,10 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
     for run_id, provider, endpoint, change in catalogue_changes(listings):
         if wanted(provider, "catalogue"):  # a catalogue is the provider's, whichever of its models was asked
             first.setdefault((provider, f"catalogue {endpoint}", "catalogue", change), (by_run[run_id], 1))
-    by_key = {m.key: m for m in METRICS}
-    series = [Series(provider, model, key, _label(by_key[key], sources.get((provider, model), set())),
-                     by_key[key].unit, by_key[key].scale, tuple(found))
+    series = [Series(provider, model, key, _label(key, sources.get((provider, model), set())), *_metric(key)[1:3],
+                     tuple(found))
               for (provider, model, key), found in sorted(points.items(), key=lambda item: (
-                  item[0][0], item[0][1], list(by_key).index(item[0][2])))]
+                  item[0][0], item[0][1], _metric(item[0][2])[3], item[0][2]))]
     series.extend(voice_series(all_rows, store))
     findings = tuple(sorted((HistoryFinding(p, m, kind, what, run.run_id, run.created_at, count)
                              for (p, m, kind, what), (run, count) in first.items()),
@@ -155,8 +190,9 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
     return History(tuple(runs), tuple(series), findings, tuple(dearer))
 
 
-def _label(metric: SeriesMetric, sources: set[str]) -> str:
-    """A cost series says which cost its points are: billed where the answers said, else planned."""
-    if metric.key != "cost_per_1k" or not sources:
-        return metric.label
-    return f"{metric.label} ({' and '.join(sorted(sources))})"
+def _label(key: str, sources: set[str]) -> str:
+    """A series' label; a cost series says which cost its points are: billed where the answers said, else planned."""
+    label = _metric(key)[0]
+    if key != "cost_per_1k" or not sources:
+        return label
+    return f"{label} ({' and '.join(sorted(sources))})"

@@ -20,6 +20,9 @@ cost       mean cost per sent job (billed where the   +5% relative        two-sa
 success    ok / sent                                  −0.05 absolute      one-sided Fisher's exact test
 contract   contract violations (errors of class       any new one         none needed: a violation kind
            ``contract``) by (phase, rule, pointer)                        NEW shows and BASE never did
+hard-text  per category, accuracy on the items        −0.05 absolute      one-sided exact McNemar test on
+           judged in both runs (control passed)                           the items read right in one run
+           (``harness.results.hard_text``)                                only
 =========  =========================================  ==================  ==================================
 
 Bootstrap p-values are the share of resampled differences ≤ 0, with the +1 correction. A check with
@@ -69,11 +72,15 @@ from harness.results import (
     group,
     job_usd,
     json_list,
+    mcnemar_worse,
     scored,
     sent,
     source_of,
     sweep_levels,
     timed,
+)
+from harness.results import (
+    compare_runs as compare_hard_text,
 )
 
 
@@ -84,6 +91,7 @@ class Metric(StrEnum):
     SUCCESS = "success"
     CONTRACT = "contract"
     STREAM = "stream"  # replayed recorded streams (two fixture folders: harness.report.stream_compare)
+    HARD_TEXT = "hard-text"  # per category, the reading of hard text (docs/hard-text.md)
 
 
 class Ruling(StrEnum):
@@ -99,6 +107,7 @@ class Thresholds:
     wer: float = 0.02  # absolute increase of pooled WER
     cost: float = 0.05  # relative increase of mean cost per request
     success: float = 0.05  # absolute drop of success rate
+    hard_text: float = 0.05  # absolute drop of a hard-text category's accuracy on the items judged in both runs
     first_audio_ms: float = 25.0  # a replayed stream's first audio later by more than this (ms) ...
     first_audio_rel: float = 0.10  # ... and by more than this share of BASE's
     alpha: float = 0.05
@@ -129,6 +138,9 @@ METHODS = {
             "they billed, else the planned one; each check says which each side used)",
     "success": "one-sided Fisher's exact test on ok/failed counts",
     "contract": "contract-violation kinds (phase, rule, pointer) present in NEW and absent from BASE",
+    "hard-text": "per category, the items judged in both runs (control passed, read right or as a known "
+                 "misreading): one-sided exact McNemar test (binomial at 1/2) of those read right in BASE only "
+                 "against those read right in NEW only",
     "stream": "fixture folders: each recorded stream replayed at its offsets once per side; first audio later "
               "than BASE's by more than max(first_audio_ms, first_audio_rel x BASE), a changed order of what "
               "came, or a frame-rule finding BASE has not",
@@ -338,6 +350,29 @@ def _contract(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Che
                 details=tuple(fresh))
 
 
+def _hard_text(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
+    """Each hard-text category both runs judged: did NEW read it worse, on the same items?"""
+    label = f"-{t.hard_text:.2f} absolute"
+    categories = sorted({row.category for row in base.spans if (row.provider, row.model) == who}
+                        & {row.category for row in new.spans if (row.provider, row.model) == who})
+    for category in categories:
+        paired = compare_hard_text(base.spans, new.spans, who, category)
+        statistic = f"hard text: {category} accuracy"
+        if paired.items < t.min_samples:
+            yield Check(*who, Metric.HARD_TEXT, statistic, Ruling.INSUFFICIENT, label, None,
+                        details=(f"{paired.items} items judged in both runs; need {t.min_samples}",))
+            continue
+        base_right, new_right = paired.both + paired.only_first, paired.both + paired.only_second
+        delta = (new_right - base_right) / paired.items
+        diff = Difference(base_right / paired.items, new_right / paired.items, delta, math.nan,
+                          mcnemar_worse(paired.only_first, paired.only_second), "one-sided exact McNemar")
+        worse = [f"{row.item_id} read {row.heard!r} ({row.error})" for row in new.spans
+                 if (row.provider, row.model) == who and row.category == category and not row.control
+                 and row.verdict == "fail"][:2]
+        yield Check(*who, Metric.HARD_TEXT, statistic, Ruling.OK, label, delta, diff, tuple(worse), unit="rate",
+                    beyond=-delta > t.hard_text)
+
+
 def compare_runs(
     base: RunRows,
     new: RunRows,
@@ -355,6 +390,7 @@ def compare_runs(
         checks.extend(_success(b, n, t, who))
         checks.extend(_contract(base, new, who))
         checks.extend(_curve(b, n, t, who))
+        checks.extend(_hard_text(base, new, t, who))
     notes = [f"{p}/{m} only in BASE: not compared" for p, m in sorted(set(base_groups) - set(new_groups))]
     notes += [f"{p}/{m} only in NEW: not compared" for p, m in sorted(set(new_groups) - set(base_groups))]
     if base.region != new.region:  # measured from different places: a latency change may be the path, not the provider

@@ -33,7 +33,15 @@ from harness.report.columns import shown
 from harness.report.compare import Comparison, render_text
 from harness.report.leaderboard import Leaderboard, build_leaderboard
 from harness.report.load import load_curves
-from harness.results import Row, RunRows, json_list, json_object, run_region
+from harness.results import (
+    Row,
+    RunRows,
+    category_figures,
+    json_list,
+    json_object,
+    run_region,
+    shipped_judgeability,
+)
 
 #: Per-request timings: observed directly (no interval), then estimated (shown with their interval's half
 #: width; one from an older database without its interval is not shown, never as if exact).
@@ -157,6 +165,21 @@ def _utterance(row: Row, audio: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def _hard_text(rows: RunRows, audio: dict[str, str], examples: int = 5) -> list[dict[str, Any]]:
+    """Per model, the hard-text categories (harness.results.category_figures), each failing and unsure reading
+    with its transcript and clip."""
+    if not rows.spans:
+        return []
+    models: dict[str, list[dict[str, Any]]] = {}
+    for figure in category_figures(rows.spans, shipped_judgeability()):
+        models.setdefault(f"{figure.provider}/{figure.model}", []).append({
+            "figure": figure,
+            "failures": [{"row": row, "audio": audio.get(row.clip_id)} for row in figure.failures[:examples]],
+            "unsure": [{"row": row, "audio": audio.get(row.clip_id)} for row in figure.unsure[:examples]],
+        })
+    return [{"label": label, "categories": categories} for label, categories in models.items()]
+
+
 def _drift_summary(rows: RunRows) -> list[dict[str, Any]]:
     """Drift grouped by what drifted (provider, endpoint, kind, pointer), not by its value: a server timestamp
     in an undocumented form drifts once per answer, each with its own value, and is one finding. Each group
@@ -251,6 +274,7 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         curves_json=json.dumps([c.to_json() for c in curves]).replace("</", "<\\/"),
         plotly_js=plotly.offline.get_plotlyjs(),
         utterances=[_utterance(r, audio) for r in requests],
+        hard_text=_hard_text(rows, audio),
         drift=_drift_summary(rows),
         violations=_contract_violations(rows),
         metadata=_metadata(rows.run),

@@ -52,11 +52,25 @@ from harness.results.figures import (
     tally,
     timed,
 )
+from harness.results.hard_text import (
+    CategoryFigures,
+    Judgeability,
+    McNemar,
+    Proportion,
+    SpanVerdict,
+    category_figures,
+    compare_models,
+    compare_runs,
+    mcnemar_worse,
+    read_span_verdicts,
+    shipped_judgeability,
+    write_span_verdicts,
+)
 from harness.results.leases import LeaseRow, lease_holder, release_lease, renew_lease, take_lease
 from harness.results.load import LoadPoint, at_level, load_points, sweep_levels
 from harness.results.merge import MergeResult, RunConflict, merge_stores, run_ids
 from harness.results.pooling import ErrorCounts, ErrorRates, PooledErrorRate, Unit, error_rates, pooled_wer
-from harness.results.reading import read_catalogues, read_rows, read_run
+from harness.results.reading import read_catalogues, read_latest_catalogues, read_rows, read_run
 from harness.results.row_errors import MixedUnitsError, ResultsError, RowError
 from harness.results.rows import (
     REQUEST_COLUMNS,
@@ -87,6 +101,7 @@ __all__ = [
     "AsrSetup",
     "CacheKey",
     "CacheKind",
+    "CategoryFigures",
     "ClipRow",
     "Connection",
     "CostFigures",
@@ -96,12 +111,15 @@ __all__ = [
     "ErrorRates",
     "EvidenceRows",
     "Existing",
+    "Judgeability",
     "LeaseRow",
     "LoadPoint",
+    "McNemar",
     "MergeResult",
     "MixedUnitsError",
     "ModelFigures",
     "PooledErrorRate",
+    "Proportion",
     "Provenance",
     "ResultsError",
     "Row",
@@ -113,6 +131,7 @@ __all__ = [
     "RunTally",
     "ScoreCache",
     "ScoreRow",
+    "SpanVerdict",
     "Store",
     "StoreTarget",
     "StreamFigures",
@@ -123,7 +142,10 @@ __all__ = [
     "audio_seconds",
     "billed_models",
     "billed_units",
+    "category_figures",
     "coerce",
+    "compare_models",
+    "compare_runs",
     "connect_writer",
     "dearer",
     "error_rates",
@@ -135,6 +157,7 @@ __all__ = [
     "json_object",
     "lease_holder",
     "load_points",
+    "mcnemar_worse",
     "merge_stores",
     "model_figures",
     "newest_dearer",
@@ -146,8 +169,10 @@ __all__ = [
     "read_catalogues",
     "read_clips",
     "read_evidence",
+    "read_latest_catalogues",
     "read_rows",
     "read_run",
+    "read_span_verdicts",
     "release_lease",
     "renew_lease",
     "resolve_store",
@@ -155,6 +180,7 @@ __all__ = [
     "run_region",
     "scored",
     "sent",
+    "shipped_judgeability",
     "source_of",
     "store_name",
     "sweep_levels",
@@ -163,4 +189,5 @@ __all__ = [
     "timed",
     "write_figures",
     "write_scores",
+    "write_span_verdicts",
 ]

@@ -313,6 +313,27 @@ CREATE TABLE IF NOT EXISTS scores (
 )
 """
 SCORES_INDEX_DDL = "CREATE INDEX IF NOT EXISTS scores_run ON scores (run_id)"
+# The hard-text span scorer's judgements (harness.results.hard_text): one per clip and ASR model.
+SPAN_SCORES_DDL = """
+CREATE TABLE IF NOT EXISTS span_scores (
+    clip_id TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    provider TEXT NOT NULL,
+    model TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    category TEXT NOT NULL,
+    control INTEGER NOT NULL,
+    verdict TEXT NOT NULL,
+    heard TEXT NOT NULL,
+    error TEXT,
+    reason TEXT,
+    transcript TEXT NOT NULL,
+    asr_model TEXT NOT NULL,
+    scored_at TEXT NOT NULL,
+    PRIMARY KEY (clip_id, asr_model)
+)
+"""
+SPAN_SCORES_INDEX_DDL = "CREATE INDEX IF NOT EXISTS span_scores_run ON span_scores (run_id)"
 SCORE_CACHE_DDL = """
 CREATE TABLE IF NOT EXISTS score_cache (
     kind TEXT NOT NULL,

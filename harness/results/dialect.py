@@ -51,6 +51,7 @@ CONFLICT_KEYS: dict[str, tuple[str, ...]] = {
     "drift": ("drift_id",),
     "catalogues": ("run_id", "provider", "endpoint"),
     "clips": ("clip_id",),
+    "span_scores": ("clip_id", "asr_model"),
     "load_levels": ("run_id", "level", "provider"),
     "leases": ("run_id",),
     "scores": ("clip_id", "asr_backend", "asr_model", "normalizer_version"),

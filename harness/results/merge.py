@@ -38,7 +38,7 @@ from harness.results.schema import create_schema
 
 # Every table whose rows belong to one run, the run's own row first.
 RUN_TABLES = ("runs", "jobs", "load_levels", "marks", "polls", "chunks", "costs", "errors", "drift", "catalogues",
-              "clips", "scores")
+              "clips", "scores", "span_scores")
 
 
 class RunConflict(UsageError):

@@ -15,6 +15,7 @@ from typing import Any
 from harness.core.errors import UsageError
 from harness.results.database import Connection, StoreTarget, columns_of, has_table, open_read_only
 from harness.results.dialect import SURROGATE_IDS
+from harness.results.hard_text import read_span_verdicts
 from harness.results.rows import (
     DRIFT_COLUMNS,
     ERROR_COLUMNS,
@@ -172,6 +173,7 @@ def read_rows(conn: Connection, run_id: str, asr_model: str | None = None, sourc
         errors=_plain(conn, "errors", "e", ERROR_COLUMNS, run_id),
         drift=_plain(conn, "drift", "d", DRIFT_COLUMNS, run_id),
         source=source,
+        spans=read_span_verdicts(conn, run_id),
     )
 
 
@@ -193,3 +195,16 @@ def read_catalogues(conn: Connection, run_id: str) -> tuple[Row, ...]:
     rows = conn.execute(f"SELECT {', '.join(names)} FROM catalogues WHERE run_id = ? ORDER BY provider, endpoint",
                         (run_id,))
     return tuple({name: raw[name] for name in names} for raw in rows)
+
+
+def read_latest_catalogues(db: StoreTarget) -> tuple[Row, ...]:
+    """The catalogue listings of the latest run that kept any (a store's `catalogues`), opened read-only; none where
+    no run kept one (or the store is older than the table)."""
+    conn = open_read_only(db)
+    try:
+        if not has_table(conn, "catalogues"):
+            return ()
+        latest = conn.execute("SELECT run_id FROM catalogues ORDER BY fetched_at DESC LIMIT 1").fetchone()
+        return () if latest is None else read_catalogues(conn, str(latest["run_id"]))
+    finally:
+        conn.close()

@@ -20,6 +20,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from harness.results.hard_text import SpanVerdict
+
 
 class RowKind(StrEnum):
     TEXT = "text"
@@ -167,6 +169,8 @@ class RunRows:
     errors: tuple[Row, ...] = ()
     drift: tuple[Row, ...] = ()
     source: Path | None = field(default=None, compare=False)
+    # The hard-text judgements (`span_scores`), for the summary's and the report's per-category tables.
+    spans: tuple[SpanVerdict, ...] = ()
 
     @property
     def run_id(self) -> str:

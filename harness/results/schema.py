@@ -221,6 +221,9 @@ errors — every classified failure, fatal or retried
 drift — documentation drift seen in answers (unknown fields, alternate forms); never a failure
     drift_id, run_id, job_key, harness_version, git_revision, provider, model, corpus, item_id,
     endpoint, phase, pointer, note, kind, recorded_at.
+    kind               among others: billing-gap (the answer billed beyond the plan's counting rule: a provider
+                       billing more for the same text), billing-signal (a declared billing signal that is not a
+                       number, negative or missing: the job keeps its planned cost; harness.bench.billing).
 
 catalogues — each provider's listing answers (voices, models) as the run found them (harness.bench.catalogue)
     run_id, provider, endpoint (its key), harness_version, fetched_at, status (the HTTP status; NULL when no
@@ -263,6 +266,17 @@ scores — one per clip × scoring setup (`harness.results.scores.ScoreRow`); re
     error              why the clip could not be scored (one line), NULL when it was.
     scored_at          wall clock.
 
+span_scores — one per hard-text clip × ASR model (`harness.results.hard_text.SpanVerdict`); re-judging replaces it
+    clip_id, run_id, provider, model   the clip (`clips`) and who spoke it.
+    item_id            the hard-text item it reads (its control carries the item's id too).
+    category           the item's category (money, year, ...).
+    control            1 for the item's control (the span already in words), 0 as written.
+    verdict            pass | fail | unsure: the span as heard against the accepted readings and the known
+                       misreadings (`harness.scoring.span`).
+    heard              the span's words as heard; transcript: the whole spoken-form transcript.
+    error              the misreading's error type on a fail; reason: why a judgement is unsure.
+    asr_model          the spoken-form ASR model that heard it; scored_at: wall clock.
+
 score_cache — expensive model outputs keyed by what determines them (`harness.results.score_cache`)
     kind               transcript | similarity | dnsmos.
     audio_sha256, backend, model, settings   what the value depends on.
@@ -273,13 +287,20 @@ score_cache — expensive model outputs keyed by what determines them (`harness.
 from __future__ import annotations
 
 from harness.results.database import Connection, StoreTarget, Transaction, connect, dialect_of
-from harness.results.ddl import RUN_DDL, SCORE_CACHE_DDL, SCORES_DDL, SCORES_INDEX_DDL
+from harness.results.ddl import (
+    RUN_DDL,
+    SCORE_CACHE_DDL,
+    SCORES_DDL,
+    SCORES_INDEX_DDL,
+    SPAN_SCORES_DDL,
+    SPAN_SCORES_INDEX_DDL,
+)
 from harness.results.dialect import Existing, ddl, insert_sql, statements
 from harness.results.migrations import LATEST, migrate
 
 SCHEMA_VERSION = LATEST
 TABLES = ("meta", "runs", "jobs", "load_levels", "marks", "polls", "chunks", "costs", "errors", "drift", "catalogues",
-          "clips", "leases", "scores", "score_cache")
+          "clips", "leases", "scores", "span_scores", "score_cache")
 
 
 def create_schema(conn: Connection) -> None:
@@ -287,7 +308,8 @@ def create_schema(conn: Connection) -> None:
     runner and its scorer, must not both add a column). IF NOT EXISTS throughout: idempotent."""
     dialect = dialect_of(conn)
     with Transaction(conn):
-        for statement in (*statements(RUN_DDL), SCORES_DDL, SCORES_INDEX_DDL, SCORE_CACHE_DDL):
+        for statement in (*statements(RUN_DDL), SCORES_DDL, SCORES_INDEX_DDL, SPAN_SCORES_DDL, SPAN_SCORES_INDEX_DDL,
+                          SCORE_CACHE_DDL):
             conn.execute(ddl(dialect, statement))
         conn.execute(insert_sql(dialect, "meta", ("key", "value"), Existing.KEEP), ("schema_version", "1"))
         migrate(conn)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from harness.core.protocols.catalogues import AccountCatalogue
 from harness.sandbox.clock import Clock
 from harness.sandbox.profiles import Profile
 
@@ -46,6 +47,9 @@ class SandboxConfig:
     log_requests: bool = False
     clock_skew_s: float | None = None  # server clock − client clock; None: the profile's (realistic 0.3 s)
     precise_stamps: bool = False  # millisecond stamps where the documents print whole seconds
+    # The team's own catalogue per provider: voices and models its account holds, ids to refuse as missing
+    # (`harness.core.protocols.catalogues`; read from a file by `harness.core.account_catalogue`).
+    catalogues: Mapping[str, AccountCatalogue] = field(default_factory=dict)
     extra: dict[str, object] = field(default_factory=dict)  # emulation-specific knobs, by name
 
     def __post_init__(self) -> None:

@@ -10,6 +10,14 @@
     GET  /_sandbox/findings              request fields the documents do not list that were accepted (where
                                          the documents do not say the provider refuses them), and unrecognised
                                          models spoken as the default (where they say it falls back), per endpoint
+    GET|POST /_sandbox/drift             the provider changing under a history: {"added_latency_s", "pitch_shift",
+                                         "misread": ["year-digit-by-digit", "street-as-saint"], "billing": {"provider":
+                                         factor}} (ProviderDrift; a billing factor: answers saying they billed
+                                         `factor` times what the documents bill)
+    GET  /_sandbox/catalogue             the team's own catalogue per provider (voices, models, ids marked missing)
+    POST /_sandbox/catalogue             {"provider"?, "voices"?, "models"?, "missing"?}: add to it (no provider:
+                                         every provider); a voice or model marked missing gets the provider's
+                                         not-found refusal, whatever lists it (an open catalogue's negative check)
     POST /_sandbox/hangs/release         end every hang in progress
     POST /_sandbox/keys                  {"provider", "key", "tier"?, "balance"?}: add a key
     GET  /_sandbox/voices[/{file}]       the reference clips (loopback reference URLs for cloning)
@@ -39,9 +47,11 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from harness.core.protocols.catalogues import NO_ACCOUNT, AccountCatalogue
 from harness.core.timestamps import format_iso
 from harness.sandbox.accounts import default_key, empty_key, tier_key
 from harness.sandbox.clock import ManualClock
+from harness.sandbox.misreadings import MISREADINGS
 from harness.sandbox.state import SandboxState
 from harness.sandbox.urls import CONTROL_PREFIX, mount_path
 
@@ -173,6 +183,30 @@ class _Control:
     async def findings(self, request: Request) -> Response:
         return JSONResponse(self.state.findings.snapshot())
 
+    async def catalogue(self, request: Request) -> Response:
+        if request.method == "POST":
+            try:
+                body = await request.json()
+                if not isinstance(body, dict) or set(body) - {"provider", "voices", "models", "missing"}:
+                    raise ValueError("give provider, voices, models and/or missing, nothing else")
+                lists = {}
+                for name in ("voices", "models", "missing"):
+                    ids = body.get(name, [])
+                    if not isinstance(ids, list) or not all(isinstance(i, str) and i for i in ids):
+                        raise ValueError(f"{name} must be a list of ids (non-empty strings)")
+                    lists[name] = frozenset(ids)
+                provider = body.get("provider")
+                if provider is not None and provider not in self.state.served:
+                    raise ValueError(f"no provider {provider!r} is served here")
+            except (ValueError, TypeError) as error:  # JSONDecodeError is a ValueError
+                return _problem(400, f'expected {{"provider"?, "voices"?, "models"?, "missing"?}}: {error}')
+            added = AccountCatalogue(lists["voices"], lists["models"], lists["missing"])
+            for name in [provider] if provider is not None else list(self.state.served):
+                self.state.catalogues[name] = self.state.catalogues.get(name, NO_ACCOUNT).merged(added)
+        return JSONResponse({name: {"voices": sorted(c.voices), "models": sorted(c.models),
+                                    "missing": sorted(c.missing)}
+                             for name, c in sorted(self.state.catalogues.items())})
+
     async def release(self, request: Request) -> Response:
         self.state.release_hangs()
         return JSONResponse({"released": True})
@@ -196,19 +230,42 @@ class _Control:
         return JSONResponse({"provider": provider, "tier": tier.name}, status_code=201)
 
     async def drift(self, request: Request) -> Response:
-        """The provider changing under a history (`ProviderDrift`): GET reads it, POST sets what it names."""
+        """The provider changing under a history (`ProviderDrift`): GET reads it, POST sets what it names. `billing`
+        ({"provider": factor}, 1 as documented; {} every provider as documented) appears once a provider's is set."""
         drift = self.state.drift
         if request.method == "POST":
             try:
                 body = await request.json()
-                if not isinstance(body, dict) or not body or set(body) - {"added_latency_s", "pitch_shift"}:
-                    raise ValueError("give added_latency_s and/or pitch_shift, nothing else")
+                keys = {"added_latency_s", "pitch_shift", "misread", "billing"}
+                if not isinstance(body, dict) or not body or set(body) - keys:
+                    raise ValueError("give added_latency_s, pitch_shift, misread and/or billing, nothing else")
                 latency = _finite(body.get("added_latency_s", drift.added_latency_s), "added_latency_s", 0.0, 600.0)
                 pitch = _finite(body.get("pitch_shift", drift.pitch_shift), "pitch_shift", -12.0, 12.0)
+                misread = body.get("misread", list(drift.misread))
+                if not isinstance(misread, list) or not set(misread) <= set(MISREADINGS):
+                    raise ValueError(f"misread names misreadings among {', '.join(MISREADINGS)}, got {misread!r}")
+                billing = self._billing(body["billing"]) if "billing" in body else drift.billing
             except (ValueError, TypeError) as error:  # JSONDecodeError is a ValueError
-                return _problem(400, f'expected {{"added_latency_s": 0-600, "pitch_shift": -12-12}}: {error}')
-            drift.added_latency_s, drift.pitch_shift = latency, pitch
-        return JSONResponse({"added_latency_s": drift.added_latency_s, "pitch_shift": drift.pitch_shift})
+                return _problem(400, f'expected {{"added_latency_s": 0-600, "pitch_shift": -12-12, '
+                                     f'"misread": [names], "billing": {{"provider": 0.01-100}}}}: {error}')
+            drift.added_latency_s, drift.pitch_shift, drift.misread = latency, pitch, tuple(misread)
+            drift.billing = billing
+        shown: dict[str, Any] = {"added_latency_s": drift.added_latency_s, "pitch_shift": drift.pitch_shift,
+                                 "misread": list(drift.misread)}
+        if drift.billing:
+            shown["billing"] = dict(drift.billing)
+        return JSONResponse(shown)
+
+    def _billing(self, given: object) -> dict[str, float]:
+        """The billing drift asked for: each served provider's factor (1: as documented, dropped); {} clears all."""
+        if not isinstance(given, dict):
+            raise ValueError("billing must be an object of provider: factor")
+        changed = dict(self.state.drift.billing) if given else {}
+        for provider, factor in given.items():
+            if provider not in self.state.served:
+                raise ValueError(f"billing names {provider!r}, which this sandbox does not serve")
+            changed[provider] = _finite(factor, f"billing.{provider}", 0.01, 100.0)
+        return {provider: factor for provider, factor in changed.items() if factor != 1.0}
 
     async def voices(self, request: Request) -> Response:
         base = self.origin(request) + CONTROL_PREFIX + "/voices/"
@@ -242,6 +299,7 @@ class _Control:
             Route(p + "/clock/advance", self.advance, methods=["POST"]),
             Route(p + "/counters", self.counters),
             Route(p + "/findings", self.findings),
+            Route(p + "/catalogue", self.catalogue, methods=["GET", "POST"]),
             Route(p + "/hangs/release", self.release, methods=["POST"]),
             Route(p + "/keys", self.keys, methods=["POST"]),
             Route(p + "/drift", self.drift, methods=["GET", "POST"]),

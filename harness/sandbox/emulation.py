@@ -23,6 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket
 
 from harness.core.lifecycle import Lifecycle
+from harness.core.protocols.catalogues import AccountCatalogue
 from harness.core.protocols.realtime_grammar import Channel
 from harness.core.spec import Cost, Endpoint, Provider, Upload
 from harness.sandbox.faults import Fault
@@ -241,6 +242,26 @@ class Services(Protocol):
         documents saying the provider falls back: a finding naming the value (`GET /_sandbox/findings`)."""
         ...
 
+    def billed_factor(self) -> float:
+        """How many times what the documents say this provider bills its answers say it billed (1: as documented;
+        another only where a test changed it, `ProviderDrift.billing`)."""
+        ...
+
+    def account_catalogue(self) -> AccountCatalogue:
+        """The team's own catalogue for this provider (`tts-harness serve --catalogue FILE`, `POST
+        /_sandbox/catalogue`): its voices and models, and the ids it marked missing."""
+        ...
+
+    def accepted_variant(self, where: str, field: str, finding: str) -> None:
+        """Record that `where` took a value at `field` outside its listed set as the listed value it stands for, the
+        evidence silent on what the provider does with it: a finding (`GET /_sandbox/findings`)."""
+        ...
+
+    def spoke_unlisted(self, where: str, field: str, kind: str, value: str) -> None:
+        """Record that `where` spoke a `value` at `field` that an open catalogue does not list but whose form it
+        documents: a finding naming the value (`GET /_sandbox/findings`)."""
+        ...
+
     def balance(self, key: str | None) -> Decimal | None:
         """What is left in a key's wallet (key None: the caller's anonymous wallet); None: unlimited."""
         ...
@@ -420,6 +441,17 @@ class Emulation:
 
     def invalid(self, call: Call | None, problems: list[str]) -> Reject:
         return Reject(400, "; ".join(problems))
+
+    def admitted(self, call: Call) -> Call:
+        """The call with each value outside a listed set that the evidence says the provider takes replaced by the
+        listed value it stands for (`harness.core.protocols.value_variants`), before the request is validated; a
+        `Reject` where the evidence shows the provider refusing it. Most emulations take the call as it is."""
+        return call
+
+    def request_endpoint(self, call: Call) -> Endpoint:
+        """The endpoint whose request model validates `call`: its own, unless the emulation widens a field for what
+        the team's catalogue names (a model newer than the declaration)."""
+        return call.endpoint
 
     def too_large(self, endpoint: Endpoint, message: str) -> Reject:
         """A body past the endpoint's limit (refused before or while it arrives): the documents' 400."""

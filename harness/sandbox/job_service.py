@@ -24,6 +24,7 @@ from harness.sandbox.http_bodies import ConnectionFinder, TruncatedResponse
 from harness.sandbox.job_audio import ProductionFailed
 from harness.sandbox.jobs import EmulatedJob, StoreFull
 from harness.sandbox.loading import Served
+from harness.sandbox.misreadings import misread_speech
 from harness.sandbox.netguard import UrlRefused
 from harness.sandbox.state import SandboxState
 from harness.sandbox.timeline import Outcome, Phase, Timeline, WorkerPool, transitions
@@ -155,7 +156,8 @@ class JobService:
         clock = self.state.clock
         try:
             if job.timeline.outcome is Phase.COMPLETED and math.isfinite(job.timeline.finished):
-                job.recipe = await self.state.producer.resolve(job.plan.speech)
+                speech = misread_speech(job.plan.speech, self.state.drift.misread)
+                job.recipe = await self.state.producer.resolve(speech)
                 await self.state.producer.audio(job.recipe)
                 job.outcome = Outcome(ready_at=clock.now())
         except ProductionFailed as failure:

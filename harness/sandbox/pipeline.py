@@ -311,6 +311,7 @@ class ProviderFace:
             path_params={k: str(v) for k, v in request.path_params.items()}, key=key, tier=tier, urls=urls,
             services=EngineServices(self.state, self.provider.name, urls, client), client=client,
         )
+        call = self.emulation.admitted(call)  # values by evidence: a case or unit variant the provider takes
         if endpoint.request is not None and endpoint.body_kind is not BodyKind.NONE:
             call = replace(call, params=self._validate(call))
         if endpoint.role is Role.SUBMIT and endpoint.job is not None:
@@ -324,7 +325,7 @@ class ProviderFace:
 
     def _validate(self, call: Call) -> BaseModel:
         try:
-            params, unknown = check_wire_request(call.endpoint, call.payload)
+            params, unknown = check_wire_request(self.emulation.request_endpoint(call), call.payload)
         except RequestValidationError as error:
             raise self.emulation.invalid(call, error.problems) from None
         if call.endpoint.unknown_input is UnknownInput.UNDOCUMENTED:  # `ignored`: documented, no finding

@@ -13,10 +13,12 @@ import logging
 from datetime import datetime
 from decimal import Decimal
 
+from harness.core.protocols.catalogues import NO_ACCOUNT, AccountCatalogue, unlisted_finding
 from harness.core.spec import Cost
 from harness.sandbox.clock import RealClock
 from harness.sandbox.emulation import Reject, Speech
 from harness.sandbox.job_audio import ProductionFailed
+from harness.sandbox.misreadings import misread_speech
 from harness.sandbox.netguard import FetchFailed, UrlRefused
 from harness.sandbox.profiles import Timing
 from harness.sandbox.published_media import PUBLISHED_PATH
@@ -39,6 +41,7 @@ class EngineServices:
         self.stalls = stalls  # the `stall-<N>` fault of a socket's handshake: its streams stall N times
 
     async def synthesize(self, speech: Speech) -> bytes:
+        speech = misread_speech(speech, self.state.drift.misread)  # a changed reading of hard text (`ProviderDrift`)
         shift = self.state.drift.pitch_shift
         if shift:  # another voice behind the same name (`ProviderDrift`): a silent model swap
             speech = dataclasses.replace(speech, voices=tuple(
@@ -81,6 +84,23 @@ class EngineServices:
         if self.state.findings.record(self.provider, where, (field,), finding):
             log.info("%s %s: %s %r is no declared model: spoken as %s, as its documents say", self.provider, where,
                      field, value, model)
+
+    def billed_factor(self) -> float:
+        return self.state.drift.billing.get(self.provider, 1.0)  # a provider that bills more (`ProviderDrift`)
+
+    def account_catalogue(self) -> AccountCatalogue:
+        return self.state.catalogues.get(self.provider, NO_ACCOUNT)
+
+    def accepted_variant(self, where: str, field: str, finding: str) -> None:
+        # A value another case or unit spells: taken as the listed one where the evidence is silent, and seen.
+        if self.state.findings.record(self.provider, where, (field,), finding):
+            log.info("%s %s: %s: %s", self.provider, where, field, finding)
+
+    def spoke_unlisted(self, where: str, field: str, kind: str, value: str) -> None:
+        # An open catalogue: the provider speaks any id of the documented form its account holds; spoken, and seen.
+        if self.state.findings.record(self.provider, where, (field,), unlisted_finding(kind, value)):
+            log.info("%s %s: %s %r is not in the documents' sample: spoken, as its catalogue is open", self.provider,
+                     where, kind, value)
 
     def balance(self, key: str | None) -> Decimal | None:
         payer = self.state.payer(self.provider, key, self.client)

@@ -12,10 +12,11 @@ import threading
 import uuid
 from collections import Counter
 from collections.abc import Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
+from harness.core.protocols.catalogues import AccountCatalogue
 from harness.sandbox.accounts import Accounts, anonymous_wallet, default_key, empty_key, tier_key
 from harness.sandbox.clock import Clock, RealClock
 from harness.sandbox.config import SandboxConfig
@@ -96,10 +97,15 @@ class Findings:
 class ProviderDrift:
     """A provider that changed, on demand (`POST /_sandbox/drift`): what a nightly history must catch. Every
     synchronous answer and every job's processing takes `added_latency_s` longer; every voice speaks
-    `pitch_shift` semitones off (the same words and pace, another voice: a silent model swap)."""
+    `pitch_shift` semitones off (the same words and pace, another voice: a silent model swap); every voice
+    makes the `misread` misreadings of hard text (`harness.sandbox.misreadings`: years digit by digit...); a provider
+    named in `billing` says its answers billed that many times what its documents say it bills for the same text (a
+    provider that starts billing more)."""
 
     added_latency_s: float = 0.0
     pitch_shift: float = 0.0
+    misread: tuple[str, ...] = ()
+    billing: dict[str, float] = field(default_factory=dict)  # provider -> factor of its billing signals
 
 
 class SandboxState:
@@ -123,6 +129,8 @@ class SandboxState:
                                      sync_cycle_s=self.settings.sync_cycle_s)
         self.counters = Counters()
         self.findings = Findings()
+        # The team's own catalogues, by provider (`SandboxConfig.catalogues`, `POST /_sandbox/catalogue`).
+        self.catalogues: dict[str, AccountCatalogue] = dict(config.catalogues)
         self.sink = WebhookSink()
         self.published = PublishedMedia()
         self._chaos = random.Random(f"{config.seed}/chaos")

@@ -37,6 +37,9 @@ from harness.scoring.scoring_errors import (
     ScoringError,
     ScoringInputError,
 )
+from harness.scoring.span import SpanJudgement, Verdict, judge_span
+from harness.scoring.span_run import HardClip, SpanRunSummary, judge_run
+from harness.scoring.span_scorer import SpanClip, SpanScore, SpanScorer
 
 # Every module here imports faster_whisper on first use only, so this comes before any of them does.
 _passive_openmp()
@@ -64,6 +67,7 @@ __all__ = [
     "Dnsmos",
     "Finding",
     "Flag",
+    "HardClip",
     "MissingDependencyError",
     "ModelNotFoundError",
     "PooledErrorRate",
@@ -74,13 +78,21 @@ __all__ = [
     "ScorerStats",
     "ScoringError",
     "ScoringInputError",
+    "SpanClip",
+    "SpanJudgement",
+    "SpanRunSummary",
+    "SpanScore",
+    "SpanScorer",
     "SystemSummary",
     "TextNormalizer",
     "TextScore",
     "Unit",
+    "Verdict",
     "candidate_references",
     "check_conformance",
     "decode_audio",
+    "judge_run",
+    "judge_span",
     "make_backend",
     "normalizer_for",
     "pooled_wer",

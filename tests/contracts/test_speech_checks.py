@@ -284,3 +284,41 @@ def test_each_check_runs_where_the_declaration_has_its_part() -> None:
     assert set(checks_for(_target(("wav", "pcm")).provider)) == {
         "format-wav", "format-pcm", "error-bad-voice", "error-bad-model", "error-long-input", "stream-audio", "speed"}
     assert "stream-sse" in checks_for(_target(("wav",), sse=True).provider)
+
+
+OPUS = Format("opus", AudioSpec("opus", 48000, "ogg"), "audio/opus")
+
+
+def _opus_target(documented: bool = False) -> SpeechTarget:
+    from dataclasses import replace
+
+    service = _service(("wav",))
+    fmt = replace(OPUS, media_type_documented=documented)
+    synthesis = replace(service.syntheses[0], formats=(*service.syntheses[0].formats, fmt))
+    return SpeechTarget(build_provider(replace(service, syntheses=(synthesis,))), {"v1": BASE}, None)
+
+
+def _ogg_opus() -> bytes:
+    from harness.speech import encode_as
+
+    return encode_as([s / 32768 for s in _tone(1.5, 48_000)], 48_000, "opus", "ogg")
+
+
+@pytest.mark.parametrize(("documented", "rule"), [(False, "finding"), (True, "content-type")])
+def test_ogg_opus_named_audio_ogg_is_a_finding_unless_the_exact_value_is_documented(
+        router: respx.MockRouter, documented: bool, rule: str) -> None:
+    # An OpenAI-compatible server answers Ogg Opus as audio/ogg where audio/opus is declared: the bytes are what was
+    # asked, only the name differs (RFC 7845 registers both for Ogg Opus).
+    router.post(f"{BASE}/audio/speech").respond(200, headers={"content-type": "audio/ogg"}, content=_ogg_opus())
+    target = _opus_target(documented)
+    with httpx.Client() as client:
+        (found,) = _check("format-opus", target)(target, client)
+    assert found.rule == rule and "audio/ogg" in found.got
+
+
+def test_a_name_of_other_bytes_stays_a_violation(router: respx.MockRouter) -> None:
+    router.post(f"{BASE}/audio/speech").respond(200, headers={"content-type": "audio/mpeg"}, content=_ogg_opus())
+    target = _opus_target()
+    with httpx.Client() as client:
+        (found,) = _check("format-opus", target)(target, client)
+    assert found.rule == "content-type" and found.got == "audio/mpeg"

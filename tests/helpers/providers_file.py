@@ -40,6 +40,7 @@ def providers_file_in_effect(path: Path) -> Iterator[None]:
     os.environ[declared.FILE_ENV] = str(path)
     registry.providers.cache_clear()
     registry.declared_providers.cache_clear()
+    registry.declared_prices.cache_clear()  # the file's [prices] table
     try:
         yield
     finally:
@@ -49,6 +50,7 @@ def providers_file_in_effect(path: Path) -> Iterator[None]:
             os.environ[declared.FILE_ENV] = saved
         registry.providers.cache_clear()
         registry.declared_providers.cache_clear()
+        registry.declared_prices.cache_clear()
 
 
 def parse_tables(text: str, file: Path = Path("tts-harness.toml")) -> list[Any]:

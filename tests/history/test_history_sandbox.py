@@ -139,8 +139,10 @@ def test_a_transient_run_neither_hides_a_step_at_the_newest_run_nor_reads_as_a_c
     assert analyse(read_history(tmp_path / "calm" / "runs.db")).flagged == (), calm.output
 
 
-@pytest.mark.parametrize("body", [{"pitch_shift": 99}, {"added_latency_s": -1}, {"speed": 2}, {}])
-def test_a_drift_out_of_range_is_one_line(sandbox: Any, body: dict[str, float]) -> None:
+@pytest.mark.parametrize("body", [{"pitch_shift": 99}, {"added_latency_s": -1}, {"speed": 2}, {},
+                                  {"misread": ["year-as-roman"]}, {"misread": "year-digit-by-digit"}])
+def test_a_drift_out_of_range_is_one_line(sandbox: Any, body: dict[str, Any]) -> None:
     answer = httpx.post(sandbox.url + "/_sandbox/drift", json=body)
     assert answer.status_code == 400 and "expected" in answer.json()["error"], answer.text
-    assert httpx.get(sandbox.url + "/_sandbox/drift").json() == {"added_latency_s": 0.0, "pitch_shift": 0.0}
+    assert httpx.get(sandbox.url + "/_sandbox/drift").json() == {"added_latency_s": 0.0, "pitch_shift": 0.0,
+                                                                 "misread": []}

@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 from harness.contracts.suite.catalogue import passages
+from harness.core.prices import Counting, Unit, builtin_sheets
 from harness.core.registry import providers
 from harness.core.spec import SynthesisInput
 from harness.speech import decode, decode_raw
@@ -58,8 +59,12 @@ def test_fish_declares_each_model_of_its_pricing_table_at_the_quoted_price() -> 
     table = {m.group(1): Decimal(m.group(2)) for text in _quoted("fish")
              if (m := re.fullmatch(r"\| `([^`]+)`\s*\| \$([\d.]+) / M UTF-8 bytes\s*\|", text))}
     assert set(FISH_CURRENT) <= set(table)
-    declared = {m.name: m.usd_per_million_chars for m in family.models}
+    sheet = builtin_sheets().sheet("fish")  # the prices' owner (harness/data/prices/fish.toml): bytes, per million
+    assert sheet is not None and sheet.counting is Counting.UTF8_BYTES
+    declared = {name: rate.amount * Decimal(1_000_000) / rate.per for name in table
+                for rate in sheet.rates_for(name) if rate.unit is Unit.BYTES}
     assert {name: declared.get(name) for name in table} == table
+    assert {m.name for m in family.models} >= set(table)
     assert family.syntheses[0].default_model == "s2.1-pro"  # "falls back to `s2.1-pro`"
     assert any("falls back to `s2.1-pro`" in text for text in _quoted("fish"))
 
@@ -75,8 +80,10 @@ def test_mistral_alias_is_the_model_cards_api_name_and_costs_what_its_model_cost
         alias_cost = provider.endpoint(alias.endpoint).price(alias.build(text))  # type: ignore[misc]
         model_cost = provider.endpoint(model.endpoint).price(model.build(text))  # type: ignore[misc]
         assert alias_cost is not None and alias_cost == model_cost, suffix
-    assert {m.usd_per_million_chars for m in provider.family.models
-            if m.name.startswith((MISTRAL_ALIAS, MISTRAL_MODEL))} == {Decimal("16")}
+    sheet = builtin_sheets().sheet("mistral")
+    assert sheet is not None
+    assert {rate.amount * Decimal(1_000_000) / rate.per for m in provider.family.models
+            if m.name.startswith((MISTRAL_ALIAS, MISTRAL_MODEL)) for rate in sheet.rates_for(m.name)} == {Decimal("16")}
 
 
 def _elevenlabs_quoted_voices() -> dict[str, str]:
@@ -188,7 +195,9 @@ def test_elevenlabs_speaks_every_quoted_default_voice_and_refuses_an_undeclared_
             answer = http.post(f"/v1/text-to-speech/{voice_id}", params={"output_format": "pcm_16000"},
                                json={"text": "Hi.", "model_id": "eleven_flash_v2_5"})
             assert answer.status_code == 200, (name, answer.text)
-        refused = http.post("/v1/text-to-speech/NotADeclaredVoiceId0",  # the control: a voice not declared
+        # The control: an id not of the voice library's form (20 letters and digits; an open catalogue speaks any id
+        # of the form, tests/sandbox/test_open_catalogues.py) gets the documented not-found answer.
+        refused = http.post("/v1/text-to-speech/Not-A-Declared-Voice",
                             json={"text": TEXT, "model_id": "eleven_flash_v2_5"})
         assert refused.status_code == 404 and refused.json()["detail"]["status"] == "voice_not_found"
 

@@ -31,7 +31,7 @@ def test_every_table_and_column_is_documented(store_target: str) -> None:
     doc = schema_module.__doc__ or ""
     tables = tables_of(store.conn)
     assert set(tables) == {"meta", "runs", "jobs", "load_levels", "marks", "polls", "chunks", "costs", "errors",
-                           "drift", "catalogues", "clips", "leases", "scores",
+                           "drift", "catalogues", "clips", "leases", "scores", "span_scores",
                            "score_cache"} == set(schema_module.TABLES)
     words = set(re.findall(r"[a-z0-9_]+", doc))
     missing = [f"{t}.{c}" for t in tables for c in _columns(store.conn, t) if c not in words]

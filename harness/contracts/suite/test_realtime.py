@@ -36,12 +36,15 @@ from harness.core import event_loop
 from harness.core.protocols.realtime_grammar import Session, websocket_url
 from harness.core.redact import Redactor
 from harness.core.registry import declared_providers, providers
-from harness.core.spec import Provider
+from harness.core.spec import EvidenceSource, Provider
 from harness.core.target import TargetKind
 
 RECORDING_MODES = ("once", "new_episodes", "all", "rewrite")
 DECLARED = frozenset(p.name for p in declared_providers())
-CASES = [pytest.param(provider, check, id=f"{provider.name}/{check}")
+# A socket no stored page documents, declared from independent clients (`source: client`): its checks counted apart.
+CASES = [pytest.param(provider, check, id=f"{provider.name}/{check}",
+                      marks=[pytest.mark.client_source] if provider.channels[0].evidence.source is
+                      EvidenceSource.CLIENT else [])
          for provider in providers().values() if provider.channels
          for check in plans(RealtimeTarget(provider, "", ""))] or [
     pytest.param(None, "", id="no-provider", marks=pytest.mark.skip(

@@ -19,9 +19,10 @@ from harness.core.registry import providers
 from harness.core.spec import EvidenceSource
 
 PLANS = [plan for provider in providers().values() for plan in plans_for(provider)]
-# What an official client library calls beyond the documents (`source: sdk`): counted apart in the summary.
-CASES = [pytest.param(plan, id=plan.name, marks=[pytest.mark.sdk_source] if plan.evidence.source is
-                      EvidenceSource.SDK else []) for plan in PLANS]
+# What an official client library calls beyond the documents (`source: sdk`), and what independent clients speak that
+# no stored page shows (`source: client`): each counted apart in the summary.
+SOURCE_MARKS = {EvidenceSource.SDK: [pytest.mark.sdk_source], EvidenceSource.CLIENT: [pytest.mark.client_source]}
+CASES = [pytest.param(plan, id=plan.name, marks=SOURCE_MARKS.get(plan.evidence.source, [])) for plan in PLANS]
 
 
 @pytest.mark.contract

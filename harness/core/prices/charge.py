@@ -105,19 +105,38 @@ def _cost(rate: Rate, units: Decimal) -> Decimal:
     return max(amount, rate.minimum) if rate.minimum is not None else amount
 
 
+def _spent_credits(rate: Rate, quantities: Mapping[Unit, Quantity]) -> bool:
+    """A credits rate metered by another unit, where the answer said the credits it spent: those are billed."""
+    found = quantities.get(Unit.CREDITS)
+    return rate.unit is Unit.CREDITS and rate.credits_per is not None and found is not None and found.how == "billed"
+
+
+def _credit_price(rate: Rate) -> Decimal:
+    return rate.credit_price if rate.credit_price is not None else rate.amount / rate.per
+
+
 def charge(sheet: PriceSheet, rates: Sequence[Rate], quantities: Mapping[Unit, Quantity]) -> Charge | None:
-    """The cost of `quantities` at `rates`; None where a rate meters a unit not among them."""
-    if not rates or any(rate.metered not in quantities for rate in rates):
+    """The cost of `quantities` at `rates`; None where a rate meters a unit not among them. A credits rate metered by
+    characters (or seconds) prices the credits an answer says it spent, where it says so, at one credit's price."""
+    if not rates or any(rate.metered not in quantities and not _spent_credits(rate, quantities) for rate in rates):
         return None
-    amount = sum((_cost(rate, quantities[rate.metered].count) for rate in rates), Decimal(0))
-    upper = sum((_cost(rate, quantities[rate.metered].upper) for rate in rates), Decimal(0))
-    parts = []
+    amount = upper = Decimal(0)
+    parts, used = [], []
     for rate in rates:
-        quantity = quantities[rate.metered]
-        parts.append(f"{rate.words(sheet.currency)} × {_amount(quantity.count)} {quantity.unit.value.replace('_', ' ')}"
+        credits = _spent_credits(rate, quantities)
+        quantity = quantities[Unit.CREDITS if credits else rate.metered]
+        if credits:
+            amount += quantity.count * _credit_price(rate)
+            upper += quantity.upper * _credit_price(rate)
+            words = f"{_amount(_credit_price(rate) * 1000)} {sheet.currency} per 1K credits"
+        else:
+            amount += _cost(rate, quantity.count)
+            upper += _cost(rate, quantity.upper)
+            words = rate.words(sheet.currency)
+        used.append(quantity)
+        parts.append(f"{words} × {_amount(quantity.count)} {quantity.unit.value.replace('_', ' ')}"
                      f" ({quantity.how}{'' if quantity.exact else f', at most {_amount(quantity.upper)}'})")
-    used = tuple(quantities[rate.metered] for rate in rates)
-    return Charge(amount, upper, sheet.currency, sheet.usd(amount), sheet.usd(upper), used, tuple(rates),
+    return Charge(amount, upper, sheet.currency, sheet.usd(amount), sheet.usd(upper), tuple(used), tuple(rates),
                   " + ".join(parts))
 
 
@@ -153,7 +172,13 @@ def billed_quantities(units: Mapping[Unit, Decimal]) -> dict[Unit, Quantity]:
 def billing_gap(plan: Charge, units: Mapping[Unit, Decimal]) -> str | None:
     """Where what the answer billed differs from the plan beyond the provider's counting rule: a count from the
     text (characters, bytes) that is not what the rule counts, or an estimated unit past its upper bound."""
-    for quantity in plan.quantities:
+    for rate, quantity in zip(plan.rates, plan.quantities, strict=True):
+        spent = units.get(Unit.CREDITS)
+        if rate.unit is Unit.CREDITS and rate.credits_per is quantity.unit and spent is not None and quantity.exact:
+            expected = quantity.count * (rate.credits_per_unit if rate.credits_per_unit is not None else Decimal(1))
+            if abs(spent - expected) >= 1:  # a provider's rounding of a part credit is not a gap
+                return (f"billed {_amount(spent)} credits where its counting rule gives {_amount(expected)} "
+                        f"({_amount(quantity.count)} {quantity.unit.value.replace('_', ' ')})")
         got = units.get(quantity.unit)
         if got is None:
             continue

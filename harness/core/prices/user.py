@@ -35,8 +35,8 @@ def parse_price(label: str, spelling: str, *, where: str = "--price") -> Rate:
     """`AMOUNT[/[N]UNIT]` (USD) as the user's rate for `label` (provider/model)."""
     match = _SPELLING.match(spelling)
     if match is None:
-        raise UsageError(f"{where} {label}={spelling}: not a price; write AMOUNT/UNIT in USD, e.g. 20/1M-chars, "
-                         f"0.03/min, 0.002/request, 12/1M-audio-tokens")
+        raise UsageError(f"{where} {label}={spelling}: not a price: a finite amount of USD, 0 or more, per a unit "
+                         f"(AMOUNT/UNIT, e.g. 20/1M-chars, 0.03/min, 0.002/request, 12/1M-audio-tokens)")
     per = Decimal(1)
     if match["per"]:
         digits = match["per"].strip()

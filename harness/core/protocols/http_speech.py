@@ -35,8 +35,11 @@ from harness.core.audio_fields import carrier
 from harness.core.drift import resolve
 from harness.core.prices import builtin_sheets, planned
 from harness.core.protocols.answer_forms import Selector, check_forms
+from harness.core.protocols.billing import BilledSignal
+from harness.core.protocols.catalogues import CLOSED, Catalogue
 from harness.core.protocols.marks import Marks
 from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.protocols.value_variants import Resolved, ValueVariant, case_variant, declared_variant
 from harness.core.spec import (
     Auth,
     BodyErrors,
@@ -75,6 +78,9 @@ class Format:
     # (an `output_format` object: `{"container": "wav", "encoding": "pcm_s16le"}`); `in_format` puts them and
     # `Synthesis.format_of` picks the format whose values a request holds.
     sets: Mapping[str, Any] = field(default_factory=dict)
+    # The provider documents `media_type` as the exact Content-Type of the answer: another name of the same bytes is
+    # then a violation, not a finding (the family checks; by default the bytes decide).
+    media_type_documented: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +133,6 @@ class Synthesis:
     formats: tuple[Format, ...]
     default_format: str  # the format answered when the request names none
     template: Mapping[str, Any] = field(default_factory=dict)
-    billed_characters_header: str = ""  # an answer header giving the characters billed
     rate_as_text: bool = False  # the rate slot takes a string ("16000", a SampleRate)
     # What a JSON answer (or each event) carries beside the audio, as a template (`fill`): `{format}`,
     # `{media_type}`, `{rate}`, `{billed_characters}`, `{text}` (what was spoken), `{duration_ms}` and
@@ -156,6 +161,9 @@ class Synthesis:
     # A model name no declared model answers to: refused, or spoken as `default_model` where the documents say the
     # request falls back to it (the request model then takes any name at the model slot: `build_provider`).
     unknown_model: UnknownModel = UnknownModel.REFUSED
+    # What the answer says was billed (a header, a field of the answer or of an event), as its documents say:
+    # sent by the sandbox, read by the benchmark beside the planned price (`harness.core.protocols.billing`).
+    billing: tuple[BilledSignal, ...] = ()
 
     def __post_init__(self) -> None:
         if self.unknown_model is UnknownModel.DEFAULT and (self.slots.model is None or not self.default_model):
@@ -331,6 +339,13 @@ class SpeechService:
     file_protocols: tuple[str, ...] = ()
     # The price sheet its offerings are priced by (`Provider.price_sheet`): None, its own name's; "" none.
     prices_from: str | None = None
+    # Whether `voices` is the whole set the reference offers (closed, the default: an id it does not list is the
+    # `unknown_voice` refusal) or a sample of a larger one (open: a voice library, the account's own voices; any id of
+    # the documented form is spoken with a finding). Read by every imitation of the family: HTTP, socket, gRPC.
+    voice_catalogue: Catalogue = CLOSED
+    # Values clients send outside a listed set (another case, another unit), each decided from evidence: taken as the
+    # listed value with a finding, or refused as the reference shows (`harness.core.protocols.value_variants`).
+    value_variants: tuple[ValueVariant, ...] = ()
 
     def synthesis(self, key: str) -> Synthesis:
         for synthesis in self.syntheses:
@@ -452,6 +467,27 @@ def drop(data: dict[str, Any], where: str) -> None:
     data.pop(parts[-1], None)
 
 
+def resolve_values(variants: Sequence[ValueVariant], synthesis: Synthesis, payload: Mapping[str, Any]
+                   ) -> list[Resolved]:
+    """The values of a request outside their listed sets that the evidence decides (`value_variants`): each declared
+    variant at its pointer, and at the format slot a declared format's name in another case (the family's rule)."""
+    key = synthesis.endpoint.key
+    pointers = [variant.at for variant in variants if variant.applies(key)]
+    if synthesis.slots.format is not None:
+        pointers.append(synthesis.slots.format)
+    found = []
+    for at in dict.fromkeys(pointers):
+        value = read(payload, at)
+        if value is None:
+            continue
+        variant = declared_variant(variants, key, at, value)
+        if variant is not None:
+            found.append(Resolved(at, value, variant.means, variant.words, variant.evidence))
+        elif at == synthesis.slots.format and (name := case_variant(value, [f.name for f in synthesis.formats])):
+            found.append(Resolved(at, value, name, "the reference lists the name in another case"))
+    return found
+
+
 def price(model: Model, synthesis: Synthesis, payload: Mapping[str, Any]) -> Cost:
     """The documented price of a request: its text's characters at the model's price per million."""
     text = read(payload, synthesis.slots.text)
@@ -464,9 +500,7 @@ def model_of(service: SpeechService, synthesis: Synthesis, payload: Mapping[str,
     voice (a voice type is the model: Standard, WaveNet, Neural2 voices). A synthesis no model is offered on
     speaks the models of the syntheses that name theirs at the same slot (a `/stream` and
     `/with-timestamps` take the `model_id`s of Create speech)."""
-    candidates = [m for m in service.models if m.synthesis == synthesis.endpoint.key] or [
-        m for m in service.models
-        if synthesis.slots.model is not None and service.synthesis(m.synthesis).slots.model == synthesis.slots.model]
+    candidates = served_models(service, synthesis)
     if synthesis.slots.model is not None:
         named = read(payload, synthesis.slots.model)
         if named is None and synthesis.default_model:
@@ -482,6 +516,13 @@ def model_of(service: SpeechService, synthesis: Synthesis, payload: Mapping[str,
     if voice is not None and voice.models:
         return next((m for m in candidates if m.name in voice.models), None)
     return candidates[0] if len(candidates) == 1 else None
+
+
+def served_models(service: SpeechService, synthesis: Synthesis) -> list[Model]:
+    """The declared models a synthesis speaks: its own, else those of the syntheses naming theirs at the same slot."""
+    return [m for m in service.models if m.synthesis == synthesis.endpoint.key] or [
+        m for m in service.models
+        if synthesis.slots.model is not None and service.synthesis(m.synthesis).slots.model == synthesis.slots.model]
 
 
 def _named(candidates: Sequence[Model], slot: str, named: Any) -> Model | None:
@@ -542,9 +583,18 @@ def _any_model(synthesis: Synthesis) -> Endpoint:
     """The synthesis' endpoint whose request model takes any name at the model slot where an unknown model is spoken
     as the default (`UnknownModel.DEFAULT`): the provider does not refuse one, so neither the harness's check before
     sending nor the sandbox may. The field keeps its default and its words; every other field is the declaration's."""
+    if synthesis.unknown_model is not UnknownModel.DEFAULT:
+        return synthesis.endpoint
+    return open_model_slot(synthesis, f"an unrecognised name is spoken as {synthesis.default_model}")
+
+
+def open_model_slot(synthesis: Synthesis, why: str) -> Endpoint:
+    """The synthesis' endpoint with a request model that takes any name at a top-level model slot (the field keeps its
+    default and words, `why` added; every other field is the declaration's): where the documents say an unknown model
+    falls back, and where a team's own catalogue names a model newer than the declaration (the sandbox's)."""
     endpoint, slot = synthesis.endpoint, synthesis.slots.model
     request = endpoint.request
-    if synthesis.unknown_model is not UnknownModel.DEFAULT or slot is None or request is None:
+    if slot is None or request is None:
         return endpoint
     wire = slot.lstrip("/").split("/")[0]
     name = next((n for n, info in request.model_fields.items() if (info.alias or n) == wire), None)
@@ -556,7 +606,7 @@ def _any_model(synthesis: Synthesis) -> Endpoint:
     info = request.model_fields[name]
     if info.annotation is str or set(get_args(info.annotation)) == {str, type(None)}:
         return endpoint  # any name already, its own constraints kept
-    words = f"{info.description or 'The model'} (an unrecognised name is spoken as {synthesis.default_model})"
+    words = f"{info.description or 'The model'} ({why})"
     kept = Field(alias=info.alias, description=words) if info.is_required() else Field(
         info.default, alias=info.alias, description=words)
     widened: type[BaseModel] = create_model(request.__name__, __base__=request, __module__=request.__module__,

@@ -29,6 +29,10 @@ that is not built in — a self-hosted model, a gateway, a provider the harness 
     answer_error_message = "/base_resp/status_msg" #   answer_error_message)
     last_event = { "/type" = "done" }    # optional (sse, ndjson): the event that ends the stream, by the values it
                                          #   holds at pointers, or its data as it is ("[DONE]")
+    billing = [{ unit = "characters", at = "/usage/characters", evidence = "our gateway's reference: ..." }]
+                                         # optional: what the answer says was billed (harness.core.protocols.billing):
+                                         #   unit, header or at (a JSON pointer; of the event named `event` in a
+                                         #   stream), scale, source (docs | sdk | client), evidence
 
 It becomes a `SpeechService` like the built-in declarations of the family, so the sandbox imitates
 it, the contract plans check it (every declared format included) and the benchmark drives it with no code of
@@ -40,11 +44,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_validator
 
+from harness.core.prices.units import Unit
 from harness.core.protocols import http_speech as family
+from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.http_speech import (
     ErrorShape,
@@ -93,6 +100,30 @@ class OpenBody(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+class BillingTable(BaseModel):
+    """One billing signal of a providers-file table (`billing = [{ unit, header | at, event, scale, source,
+    evidence }]`), in `BilledSignal`'s terms."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    unit: Unit
+    header: str = Field("", pattern=r"^[A-Za-z0-9_-]*$")
+    at: str = Field("", pattern=r"^((/[^/]+)+)?$")
+    event: str = ""
+    scale: Decimal = Decimal(1)
+    source: Literal["docs", "sdk", "client"] = "docs"
+    evidence: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _whole(self) -> BillingTable:
+        self.signal()  # its rules (a header or a pointer, exactly one; a positive scale) as one line
+        return self
+
+    def signal(self) -> BilledSignal:
+        return BilledSignal(self.unit, header=self.header, at=self.at, event=self.event, scale=self.scale,
+                            source=self.source, evidence=self.evidence)
+
+
 class HttpSpeechDeclaration(ProtocolDeclaration):
     protocol: Literal["http-speech"]
     auth: Literal["bearer", "header", "query", "none"] = "bearer"
@@ -118,6 +149,7 @@ class HttpSpeechDeclaration(ProtocolDeclaration):
     answer_error_success: list[Any] = Field(default_factory=list)
     answer_error_message: str | None = Field(None, pattern=POINTER)
     last_event: Mapping[str, Any] | str | None = None
+    billing: list[BillingTable] = Field(default_factory=list)  # what the answer says was billed
 
     @field_validator("formats")
     @classmethod
@@ -242,7 +274,8 @@ def service_of(declaration: HttpSpeechDeclaration, source: str = "") -> SpeechSe
         syntheses=(Synthesis(endpoint, Slots(text=declaration.text, voice=declaration.voice, model=declaration.model,
                                              format=declaration.format), formats, default_format=formats[0].name,
                              last_event=last_template, default_model=declaration.default_model or "",
-                             unknown_model=declaration.unknown_model),),
+                             unknown_model=declaration.unknown_model,
+                             billing=tuple(table.signal() for table in declaration.billing)),),
         answer_errors=BodyErrors(declaration.answer_error_code, tuple(declaration.answer_error_success),
                                  declaration.answer_error_message or "") if declaration.answer_error_code else None,
         models=models, voices=tuple(Voice(name) for name in declaration.voices), prices_read=PRICES_READ)

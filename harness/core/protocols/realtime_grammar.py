@@ -32,6 +32,7 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 from pydantic import BaseModel, ValidationError
 
 from harness.core.answer_errors import BodyErrors, error_in
+from harness.core.evidence import DOCUMENTS, Evidence
 from harness.core.json_pointer import resolve
 from harness.core.verdict import Drift, Violation, pointer
 
@@ -434,6 +435,9 @@ class Channel:
     host: str = "api"  # a key of Provider.hosts (the WebSocket origin is that base URL's, ws/wss)
     auth_query: tuple[str, ...] = ()  # query parameters that may carry the key instead of the auth header
     doc: str = ""
+    # What the endpoint's declaration rests on: the documents, or (`source: client`) independent clients that speak it
+    # where no stored page documents it (the contract suite counts its checks apart).
+    evidence: Evidence = DOCUMENTS
 
     @property
     def signature(self) -> str:

@@ -48,6 +48,7 @@ from pydantic import BaseModel, Field
 from harness.core.answer_errors import BodyErrors, error_in
 from harness.core.drift import resolve
 from harness.core.errors import error_for_status
+from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.http_speech import (
     Format,
@@ -75,7 +76,7 @@ from harness.core.protocols.realtime_grammar import (
     Utterance,
 )
 from harness.core.protocols.socket_framing import BARE_TEXT_AT, Framing, audio_in, decode, encode
-from harness.core.spec import AudioAt, DocDrift, Offering, Provider, RequestModel, UnknownInput
+from harness.core.spec import DOCUMENTS, AudioAt, DocDrift, Evidence, Offering, Provider, RequestModel, UnknownInput
 
 PROTOCOL = "websocket-speech"
 
@@ -399,6 +400,12 @@ class Socket:
     # naming the value; a server `like` this one that serves other models refuses it).
     unknown_model: UnknownModel = UnknownModel.REFUSED
     drift: tuple[DocDrift, ...] = ()
+    # What a server message says was billed (a field of the final message, named by `event` where several carry it):
+    # sent by the sandbox with the final marker, read by the benchmark (`harness.core.protocols.billing`).
+    billing: tuple[BilledSignal, ...] = ()
+    # What the socket's declaration rests on: the documents, or independent clients (`source: client`, each named with
+    # its version) where no stored page documents the socket.
+    evidence: Evidence = DOCUMENTS
     contexts: Contexts | None = None  # several utterances side by side on one socket
     marks: Marks | None = None  # when each word (or character) is spoken
     bare: BareText | None = None  # no messages: the text itself in, the audio's bytes out, the close as the end
@@ -428,6 +435,9 @@ class Socket:
                              "with the server's close: exactly one")
         if self.framing is Framing.TEXT and self.bare is None:
             raise ValueError(f"socket {self.key}: bare-text framing is declared by the `bare` part")
+        if any(signal.header for signal in self.billing) or (self.billing and self.final is None):
+            raise ValueError(f"socket {self.key}: a socket's billing signals are fields of its messages (no headers), "
+                             "sent with its final message")
         if self.bare is not None and (self.audio_answer.message is not None or self.start.opening is not None
                                       or self.ending.after_final is not None or self.contexts is not None):
             raise ValueError(f"socket {self.key}: a bare-text socket has no messages beyond its text and words: "
@@ -759,7 +769,7 @@ def with_sockets(service: SpeechService, sockets: Sequence[Socket]) -> Provider:
         speakers = {offering_name(m, wire, socket): (wire, m.voice) for m, wire in models}
         grammar = SocketGrammar(socket, declaration, speakers, refusal_statuses(service))
         channels.append(Channel(socket.key, socket.path, socket.summary, grammar, host=socket.upgrade.host,
-                                auth_query=socket.auth.query, doc=socket.doc))
+                                auth_query=socket.auth.query, doc=socket.doc, evidence=socket.evidence))
         offerings += [Offering(offering_name(m, wire, socket), m.synthesis, partial(request_for, service, m),
                                channel=socket.key, languages=m.languages, max_chars=m.max_chars,
                                description=f"{wire} over the WebSocket {socket.path} (voice {m.voice})")

@@ -18,6 +18,8 @@ sockets beside its HTTP endpoint, each in the terms of `websocket_speech.Socket`
     formats = { pcm = "pcm_s16le/24000/raw" }        # optional: the socket's own (default: the table's formats)
     unknown_model = "default"                        # optional: refused (the default) | default: a model the
                                                      #   socket does not serve is spoken as the table's default_model
+    billing = [{ unit = "characters", at = "/billed", evidence = "..." }]   # optional: what the final message says
+                                                     #   was billed (as the table's `billing`, fields only)
 
 Every message is a template (`{text}`, `{voice}`, `{model}`, `{format}`, `{rate}`, `{key}`, `{context}`, `{seq}`;
 answers `{audio}`, `{code}`, `{message}`), and each is told apart by `match`: `{ "/type" = "done" }` (a value at a
@@ -36,7 +38,13 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from harness.core.protocols import http_speech as family
 from harness.core.protocols.http_speech import Format, UnknownModel
-from harness.core.protocols.http_speech_file import HttpSpeechDeclaration, OpenBody, format_of, service_of
+from harness.core.protocols.http_speech_file import (
+    BillingTable,
+    HttpSpeechDeclaration,
+    OpenBody,
+    format_of,
+    service_of,
+)
 from harness.core.protocols.realtime_grammar import Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
@@ -127,9 +135,12 @@ class SocketTable(BaseModel):
     speaks_each_text: bool = False  # each text message is spoken as it comes (else the buffer, at `end`)
     server_closes: bool = True  # after the final answer the server closes the socket (else the client)
     unknown_model: UnknownModel = UnknownModel.REFUSED  # a model it does not serve: refused, or the default's speech
+    billing: list[BillingTable] = Field(default_factory=list)  # what its final message says was billed
 
     @model_validator(mode="after")
     def _slots(self) -> SocketTable:
+        if any(table.header for table in self.billing):
+            raise ValueError("billing: a socket's billing signals are fields of its final message (at), not headers")
         if "text" not in slots_of(self.text.message):
             raise ValueError('text.message: must hold "{text}" where the text goes')
         if self.key == "message" and (self.opening is None or "key" not in slots_of(self.opening.message)):
@@ -175,7 +186,7 @@ class SocketTable(BaseModel):
                                             message_at=error_slots.get("message", ""))),
             audio_answer=AudioAnswer(audio, audio_at), flush=send("flush", self.flush),
             upgrade=Upgrade(query=dict(self.query), headers=dict(self.headers)), speaks_each_text=self.speaks_each_text,
-            unknown_model=self.unknown_model)
+            unknown_model=self.unknown_model, billing=tuple(table.signal() for table in self.billing))
 
 
 def _answer(name: str, kind: Kind, message: Message, fallback: str = "", code_at: str = "",

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from harness.core.protocols.catalogues import Catalogue
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -130,6 +131,11 @@ SLOTS = Slots(text="/transcript", voice="/voice/id", model="/model_id", rate=f"{
 TEMPLATE = {"voice": {"mode": "id"}}
 
 VOICES = (Voice("a0e99841-438c-4a64-b679-ae501e7d6091", "en"), Voice("f786b574-daa5-4673-aa0c-cbe3e8534c02", "en"))
+# Open: the two voices are the references' examples; voice.id takes any voice of Cartesia's voice library or the
+# account's clones (the reference's `voice: {"mode": "id", "id": ...}`). Every id shown is a UUID: the form.
+VOICE_CATALOGUE = Catalogue(open=True, form=r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+                            why="voice.id: the references' two example ids stand for the library's and the "
+                                "account's voices; every id shown is a UUID")
 
 MODELS = (Model("sonic-3", BYTES.key, VOICES[0].name,
                 description=f"sonic-3 over the Cartesia WebSocket (voice {VOICES[0].name})"),
@@ -178,6 +184,7 @@ SERVICE = SpeechService(
                          last_event={"type": "done", "done": True, "status_code": STREAMING}, marks=SSE_MARKS)),
     models=MODELS,
     voices=VOICES,
+    voice_catalogue=VOICE_CATALOGUE,
     prices_read=PRICES_READ,
     file_protocols=("cartesia",),
 )

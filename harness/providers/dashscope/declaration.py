@@ -5,6 +5,8 @@ key, and the general error body; its realtime WebSocket in `sockets`.
 
 from __future__ import annotations
 
+from harness.core.prices.units import Unit
+from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -83,6 +85,15 @@ REFUSALS = Refusals(
                          "service support."),
 )
 
+# The characters a synthesis was billed (usage.characters, counted as dashscope.toml's rule counts them), read from the
+# last event carrying it.
+BILLING = (BilledSignal(Unit.CHARACTERS, at="/usage/characters", source="client", evidence=(
+    "independent clients' tests of qwen3-tts-flash build the answer as {\"output\": {\"audio\": {...}}, \"usage\": "
+    "{\"characters\": 8}, \"request_id\"} (public code index ids 66374086488, 70601461911, 63295183247); Alibaba's own "
+    "reference for MiniMax on Model Studio shows \"usage\":{\"characters\":34} (help.aliyun.com "
+    "minimax-synchronous-speech-synthesis-api)")),)
+
+
 SERVICE = SpeechService(
     name="dashscope",
     title="Alibaba Cloud Model Studio Qwen-TTS (SSE; realtime WebSocket)",
@@ -97,7 +108,8 @@ SERVICE = SpeechService(
                          default_format="pcm", template={"sse": "enable"},
                          answer={"output": {"finish_reason": "null",
                                             "audio": {"id": "audio_3c4b9e5f", "expires_at": 0}},
-                                 "request_id": "3c4b9e5f-0d3a-4a8e-9f52-0c1d7e6b2a41"}),),
+                                 "request_id": "3c4b9e5f-0d3a-4a8e-9f52-0c1d7e6b2a41"},
+                         billing=BILLING),),
     models=MODELS,
     voices=VOICE_LIST,
     prices_read=PRICES_READ,

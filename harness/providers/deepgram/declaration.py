@@ -12,6 +12,8 @@ socket's (the models' names over `/v1/speak`'s WebSocket), as they always were.
 
 from __future__ import annotations
 
+from harness.core.prices.units import Unit
+from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -94,6 +96,14 @@ REFUSALS = Refusals(
     server_error=Refusal(500, "INTERNAL_SERVER_ERROR", "Internal server error."),
 )
 
+# The characters Deepgram counted for a /v1/speak request: a header its documents do not enumerate.
+BILLING = (BilledSignal(Unit.CHARACTERS, header="dg-char-count", source="client", evidence=(
+    "\"The field list was taken from a live /v1/speak response rather than from the documentation, which does not "
+    "enumerate these headers\" (the community Rust SDK, docs.rs/crate/deepgram/0.14.0 src/speak/response.rs); "
+    "clients: \"Useful response headers: dg-model-name, dg-char-count, dg-request-id\", "
+    "preg_match('/^dg-char-count:\\s*(\\d+)/mi', ...) as the billed character count")),)
+
+
 SERVICE = SpeechService(
     name="deepgram",
     title="Deepgram Aura (speak REST and WebSocket)",
@@ -109,7 +119,8 @@ SERVICE = SpeechService(
                       headers={"dg-error": "{message}"}),
     refusals=REFUSALS,
     syntheses=(Synthesis(SPEAK, Slots(text="/text", model="/model", format="/encoding", rate="/sample_rate"),
-                         FORMATS, default_format="mp3", rate_as_text=True, default_model=DEFAULT_MODEL),),
+                         FORMATS, default_format="mp3", rate_as_text=True, default_model=DEFAULT_MODEL,
+                         billing=BILLING),),
     models=tuple(Model(name, SPEAK.key, name,
                        description=f"{name} over the Deepgram speak WebSocket") for name in MODELS),
     voices=tuple(Voice(name, "en-US", models=(name,)) for name in MODELS),  # a Deepgram voice is its model

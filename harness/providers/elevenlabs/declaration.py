@@ -15,6 +15,9 @@ always run it; Create speech, its stream and both with timing serve the same `mo
 
 from __future__ import annotations
 
+from harness.core.prices.units import Unit
+from harness.core.protocols.billing import BilledSignal
+from harness.core.protocols.catalogues import Catalogue
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Model,
@@ -104,7 +107,15 @@ ENDPOINTS = (
 SLOTS = Slots(text="/text", voice="/voice_id", model="/model_id", format="/output_format")
 # "model_id ... Defaults to eleven_multilingual_v2": a request without it (the official client's, unless given one) is
 # spoken by that model.
-SYNTHESES = tuple(Synthesis(endpoint, SLOTS, FORMATS, default_format=DEFAULT_FORMAT, default_model=DEFAULT_MODEL)
+# The credits a synthesis was charged (Flash and Turbo: one a 2 characters; voice multipliers included), a header no
+# stored ElevenLabs page names.
+BILLING = (BilledSignal(Unit.CREDITS, header="character-cost", source="client", evidence=(
+    "\"ElevenLabs ... YES - character-cost header on TTS response (also request-id, x-trace-id)\" "
+    "(receptron/mulmocast-cli issue #1420, 2026-06-18); clients read it: "
+    "cost = int(response.headers[\"character-cost\"]); "
+    "\"Billed credits from the character-cost header (v4 Turbo: 0.5/char)\"")),)
+SYNTHESES = tuple(Synthesis(endpoint, SLOTS, FORMATS, default_format=DEFAULT_FORMAT, default_model=DEFAULT_MODEL,
+                            billing=BILLING)
                   for endpoint in ENDPOINTS)
 
 # The default ("premade") voices of DEFAULT_VOICES_PAGE's "Current Default Voices" table (read 2026-11-25): name,
@@ -140,6 +151,14 @@ MODELS_DECLARED = tuple(
           description=f"{name} (voice {VOICES[0].name})")
     for name in MODELS)
 
+# Open: the default voices are a sample. The reference's voice_id is "ID of the voice to be used. Use the Get voices
+# endpoint to list all the available voices" — the account's own (cloned, designed) voices and the voice library's
+# voices added to it, thousands beyond the default table. Every voice id the references and the default-voices table
+# show (JBFqnCBsd6RMkjVDRZzb, 21m00Tcm4TlvDq8ikWAM, the 20 above) is 20 ASCII letters and digits: the form.
+VOICE_CATALOGUE = Catalogue(open=True, form=r"[A-Za-z0-9]{20}",
+                            why="voice_id: \"Use the Get voices endpoint to list all the available voices\" (the "
+                                "account's voices and the voice library's); every id shown is 20 letters and digits")
+
 REFUSALS = Refusals(
     # 422 "Validation Error": the documented {"detail": [{"loc", "msg", "type"}]} (ErrorShape.by_status)
     invalid=Refusal(422, "invalid_request", "{detail}"),
@@ -171,6 +190,7 @@ SERVICE = SpeechService(
     voices=VOICES,
     prices_read=PRICES_READ,
     file_protocols=("elevenlabs",),
+    voice_catalogue=VOICE_CATALOGUE,
     doc_drift=(DocDrift("default voices", "The stored list of default (\"premade\") voices is the documentation "
                         "repository's page \"Default Voices (to delete)\", which the site redirects to its voices "
                         "page; that page names no voice ids. Its voices are declared as the page lists them (read "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from harness.core.protocols.catalogues import Catalogue
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -20,14 +21,27 @@ from harness.core.protocols.http_speech import (
     Voice,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.protocols.value_variants import ValueVariant
 from harness.core.protocols.websocket_speech import with_sockets
-from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.core.spec import (
+    AudioBody,
+    Auth,
+    BodyKind,
+    DocDrift,
+    Endpoint,
+    Evidence,
+    EvidenceSource,
+    JsonBody,
+    Response,
+    Role,
+)
 from harness.providers.fish.models import (
     DEPRECATIONS,
     FORMATS_PAGE,
     GUIDE,
     MODELS_PAGE,
     OPENAPI,
+    OPUS_REFERENCE,
     PRICING,
     PRICING_PAGE,
     SDK,
@@ -63,6 +77,13 @@ TTS = Endpoint(
 # "Use a voice from the playground: reference_id='7f92f8afb8ec43bf81429cc1c9199cb1'" (GUIDE); 802e3bc2... is the
 # model-URL example of the client guide.
 VOICE_LIST = (Voice("7f92f8afb8ec43bf81429cc1c9199cb1", "en-US"), Voice("802e3bc2b27e49c2995d23ef70e6ac89", "en-US"))
+# Open: the guide's voice is "a voice from the playground" — one voice model of Fish Audio's library, beside the
+# account's own cloned models; a reference_id is a voice model's id, and every id shown (7f92f8af..., 802e3bc2...) is 32
+# lowercase hex digits: the form.
+# The API reference's reference_id: "Voice model ID from the Fish Audio library or your custom models".
+VOICE_CATALOGUE = Catalogue(open=True, form=r"[0-9a-f]{32}",
+                            why="reference_id: \"Voice model ID from the Fish Audio library or your custom models\"; "
+                                "every id shown is 32 hex digits")
 
 MODELS = tuple(Model(name, TTS.key, "7f92f8afb8ec43bf81429cc1c9199cb1",
                      description=f"Fish Audio {name} (the guide's playground voice)")
@@ -81,6 +102,19 @@ CURRENT = (("s2.1-pro", Decimal("15"), "the API's default model, \"Our recommend
 MODELS += tuple(Model(name, TTS.key, "7f92f8afb8ec43bf81429cc1c9199cb1",
                       description=f"Fish Audio {name}: {words} ({MODELS_PAGE}, read {CATALOGUE_READ})")
                 for name, price, words in CURRENT)
+
+# opus_bitrate: the reference says "Opus bitrate in bps. -1000 for automatic" beside the values "-1000, 24, 32, 48,
+# 64" (kilobits, as mp3_bitrate's "64, 128, 192" are "in kbps"): a client reading "in bps" sends 24000-64000, and
+# one does (Pixelle-Video's Fish Audio settings, `opus_bitrate: Literal[-1000, 24000, 32000, 48000, 64000]`, "Opus
+# bitrate in bps"). No stored page shows the API refusing those: each is taken as the kilobit value it spells, with
+# a finding.
+OPUS_BPS = Evidence(EvidenceSource.DOCS, OPUS_REFERENCE, 'opus_bitrate: "Opus bitrate in bps" (values -1000, 24-64)')
+OPUS_CLIENT = Evidence(EvidenceSource.CLIENT, "Pixelle-Video (AIDC-AI), its Fish Audio settings",
+                       "TTSFishAudioConfig.opus_bitrate")
+VALUE_VARIANTS = tuple(ValueVariant("/opus_bitrate", kbps * 1000, kbps, (OPUS_BPS, OPUS_CLIENT),
+                                    "the reference lists kilobits and calls them bps; it shows no refusal",
+                                    endpoints=("tts",))
+                       for kbps in (24, 32, 48, 64))
 
 REFUSALS = Refusals(
     invalid=Refusal(400, "400", "{detail}"),
@@ -108,6 +142,8 @@ SERVICE = SpeechService(
                          default_model="s2.1-pro", unknown_model=UnknownModel.DEFAULT),),
     models=MODELS,
     voices=VOICE_LIST,
+    voice_catalogue=VOICE_CATALOGUE,
+    value_variants=VALUE_VARIANTS,
     prices_read="2026-11-24",
     doc_drift=(DocDrift("msgpack", "The guide's requests are JSON; the official client sends the same fields as "
                         "MessagePack (Content-Type: application/msgpack). The harness sends JSON; the sandbox reads "

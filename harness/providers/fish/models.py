@@ -21,6 +21,8 @@ SDK = "https://pypi.org/project/fish-audio-sdk/1.3.0/ (fish_audio_sdk/apis.py: t
 FORMATS_PAGE = "https://novita.ai/docs/es/api-reference/model-apis-fish-audio-text-to-speech.md"  # formats and rates
 PRICING = "https://muapi.ai/fish-audio-api"  # "$15 per 1M UTF-8 bytes" (a reseller's page)
 SOCKET = "https://docs.fish.audio/api-reference/endpoint/websocket/tts-live.md"
+# The reference's request fields, as its mirror of docs.fish.audio's OpenAPI page reads (opus_bitrate "in bps").
+OPUS_REFERENCE = "https://docs.fish.audio/api-reference/endpoint/openapi-v1/text-to-speech (opus_bitrate)"
 # Fish Audio's own documentation repository (fishaudio/docs at 5783e097, 2026-08-21; read 2026-11-25): the `model`
 # header of POST /v1/tts (api-reference/openapi.json: "enum": ["s1", "s2-pro", "s2.1-pro", "s2.1-pro-free"],
 # "default": "s2.1-pro", "If omitted or set to an unrecognized value, the request falls back to `s2.1-pro`."), the

@@ -7,6 +7,8 @@ unpriced.
 
 from __future__ import annotations
 
+from harness.core.prices.units import Unit
+from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -143,6 +145,16 @@ REFUSALS = Refusals(
     server_error=Refusal(500, "INTERNAL", "An internal error has occurred."),
 )
 
+# The tokens a generation was billed (usageMetadata: the text read, the audio written; gemini.toml prices both). A
+# stream's counts are read from its last chunk carrying them (which chunk carries the final counts is not stated).
+_TOKENS = ("\"Use the usageMetadata attribute on the response object after calling generate_content. This returns the "
+           "total number of tokens in both the input and the output: totalTokenCount. It also returns the token counts "
+           "of the input and output separately: promptTokenCount (input tokens) and candidatesTokenCount (output "
+           "tokens).\" (ai.google.dev/gemini-api/docs/tokens)")
+BILLING = (BilledSignal(Unit.TEXT_TOKENS, at="/usageMetadata/promptTokenCount", evidence=_TOKENS),
+           BilledSignal(Unit.AUDIO_TOKENS, at="/usageMetadata/candidatesTokenCount", evidence=_TOKENS))
+
+
 SERVICE = SpeechService(
     name="gemini",
     title="Gemini API speech generation (generateContent and streamGenerateContent, audio output)",
@@ -159,14 +171,14 @@ SERVICE = SpeechService(
                          answer={"candidates": [{"content": {"role": "model",
                                                              "parts": [{"inlineData": {"mimeType": LABEL}}]},
                                                  "finishReason": "STOP", "index": 0}]},
-                         format_words=SAYS),
+                         format_words=SAYS, billing=BILLING),
                Synthesis(STREAM, Slots(text="/contents/0/parts/0/text", voice=VOICE_SLOT, model="/model"),
                          FORMATS, default_format="pcm",
                          template={"alt": "sse", "generationConfig": {"responseModalities": ["AUDIO"]}},
                          answer={"candidates": [{"content": {"role": "model",
                                                              "parts": [{"inlineData": {"mimeType": LABEL}}]},
                                                  "index": 0}]},
-                         format_words=SAYS)),
+                         format_words=SAYS, billing=BILLING)),
     models=MODELS,
     voices=VOICE_LIST,
     prices_read="2026-11-24",

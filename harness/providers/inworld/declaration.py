@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from harness.core.prices.units import Unit
+from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -43,6 +45,10 @@ FORMATS = (
     Format("LINEAR16", AudioSpec("pcm_s16le", DEFAULT_RATE, "wav"), "audio/wav", RATES),
     Format("OGG_OPUS", AudioSpec("opus", 48000, "ogg"), "audio/ogg", (8000, 12000, 16000, 24000, 48000)),
     Format("FLAC", AudioSpec("flac", DEFAULT_RATE, "flac"), "audio/flac", RATES),
+    # PCM, as the socket declares it (sockets.FORMATS): the schema lists it for audioEncoding, the socket and the
+    # stream reference name it, and no stored page shows the HTTP endpoints refusing it (issue 53: the sandbox's
+    # stream refused the PCM its socket takes). Headerless 16-bit samples at the asked rate.
+    Format("PCM", AudioSpec("pcm_s16le", DEFAULT_RATE, "raw"), "audio/pcm", RATES),
 )
 
 
@@ -70,7 +76,7 @@ SYNTHESIZE = Endpoint(
 # The stream answers NDJSON-like JSON objects, one per chunk, the audio at /result/audioContent. MP3 only: "If using
 # PCM, every chunk, not just the initial chunk, [carries its own header]" — a LINEAR16 stream is a series of WAV files,
 # which the family's chunked answers do not write (its WebSocket does: sockets.STREAM, chunk_files).
-STREAM_FORMATS = (FORMATS[0],)
+STREAM_FORMATS = (FORMATS[0], FORMATS[4])  # MP3, and PCM's headerless pieces (each a whole number of samples)
 
 STREAM = Endpoint(
     key="tts.synthesize-stream", method="POST", path="/tts/v1/voice:stream", host=HOST, role=Role.STREAM,
@@ -112,6 +118,13 @@ REFUSALS = Refusals(
     server_error=Refusal(500, "13", "Internal error"),
 )
 
+# The characters a synthesis processed (the answer's usage).
+BILLING = (BilledSignal(Unit.CHARACTERS, at="/usage/processedCharactersCount", evidence=(
+    "Inworld's REST reference \"Synthesize speech\" (docs.inworld.ai/api-reference/ttsAPI/texttospeech/"
+    "synthesize-speech): the answer {\"audioContent\", \"usage\": {\"processedCharactersCount\", \"modelId\"}, "
+    "\"timestampInfo\"}")),)
+
+
 SERVICE = SpeechService(
     name="inworld",
     title="Inworld TTS (REST, its stream and the bidirectional WebSocket)",
@@ -126,7 +139,7 @@ SERVICE = SpeechService(
     refusals=REFUSALS,
     syntheses=(Synthesis(SYNTHESIZE, Slots(text="/text", voice="/voiceId", model="/modelId",
                                             format="/audioConfig/audioEncoding", rate="/audioConfig/sampleRateHertz"),
-                         FORMATS, default_format="MP3"),
+                         FORMATS, default_format="MP3", billing=BILLING),
                Synthesis(STREAM, Slots(text="/text", voice="/voiceId", model="/modelId",
                                        format="/audioConfig/audioEncoding", rate="/audioConfig/sampleRateHertz"),
                          STREAM_FORMATS, default_format="MP3")),

@@ -7,6 +7,9 @@ characters.
 
 from __future__ import annotations
 
+from harness.core.prices.units import Unit
+from harness.core.protocols.billing import BilledSignal
+from harness.core.protocols.catalogues import Catalogue
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -146,6 +149,16 @@ MODELS = (
 
 # The codes and their words are the reference's `base_resp.status_code` list and the Error Codes page; the HTTP
 # statuses are the family's (see SYNTHESIZE.responses).
+# Open: the reference lists "a selection of the latest system voices"; its voice_id takes system voices and the
+# account's cloned and designed ones. The form: the voice-cloning reference's custom voice_id ("length 8-256, must
+# start with a letter; letters, digits, -, _"), and the system voices' ids, which also hold spaces and parentheses
+# (English_expressive_narrator, male-qn-qingse, "Chinese (Mandarin)_Warm_Girl"): a letter, then up to 255 of those.
+# An id of that form the account lacks ("no-such-voice-7f3a") is refused only where marked missing
+# (`POST /_sandbox/catalogue`: the contract suite's negative check does so).
+VOICE_CATALOGUE = Catalogue(open=True, form=r"[A-Za-z][A-Za-z0-9_() -]{0,255}",
+                            why="voice_id: \"Below is a selection of the latest system voices\"; cloned and designed "
+                                "voices' ids are the account's (8-256, a letter first; letters, digits, -, _)")
+
 REFUSALS = Refusals(
     invalid=Refusal(400, "2013", "invalid params, {detail}"),
     missing_key=Refusal(401, "1004", "not authorized"),
@@ -165,6 +178,17 @@ SUCCESS = {"status_code": 0, "status_msg": "success"}
 SAYS = FormatWords(format="/extra_info/audio_format", rate="/extra_info/audio_sample_rate")  # its extra_info
 EXTRA_INFO = {"audio_sample_rate": "{rate}", "audio_format": "{format}", "audio_channel": 1,
               "usage_characters": "{billed_characters}"}
+
+# The billable characters of a synthesis: in the JSON answer (the reference), in the stream's last event (status 2:
+# a gateway reads it there; the reference's streamed example is the same extra_info).
+_USAGE = ("extra_info.usage_characters: \"Number of billable characters used in this synthesis.\" "
+          "(platform.minimax.io/docs/api-reference/speech-t2a-http; the mainland reference's example "
+          "\"usage_characters\": 26, platform.minimaxi.com/document/t2a_http)")
+BILLED = BilledSignal(Unit.CHARACTERS, at="/extra_info/usage_characters", evidence=_USAGE)
+BILLED_STREAM = BilledSignal(Unit.CHARACTERS, at="/extra_info/usage_characters", source="client", evidence=(
+    _USAGE + "; of the stream's last event: \"For internal settlement, the gateway reads extra_info.usage_characters "
+    "as the unified input audio character count.\" (powower.mintlify.app/en/minimax/audio, a third party)"))
+
 
 SERVICE = SpeechService(
     name="minimax",
@@ -187,7 +211,7 @@ SERVICE = SpeechService(
                          answer={"data": {"status": 2}, "extra_info": EXTRA_INFO, "trace_id": TRACE_ID,
                                  "base_resp": SUCCESS},
                          chosen_by=Selector("/stream", (False,), by_default=True),  # "Default is false"
-                         format_words=SAYS),
+                         format_words=SAYS, billing=(BILLED,)),
                # The benchmark asks the last event not to repeat the whole audio (as MiniMax's own integrations do);
                # a request that does not is answered with it, the documents' default.
                Synthesis(SYNTHESIZE_STREAM, SLOTS, STREAM_FORMATS, default_format="mp3",
@@ -198,9 +222,10 @@ SERVICE = SpeechService(
                          last_event={"data": {"status": 2}, "extra_info": EXTRA_INFO, "trace_id": TRACE_ID,
                                      "base_resp": SUCCESS},
                          whole_audio_last_unless="/stream_options/exclude_aggregated_audio",
-                         chosen_by=Selector("/stream", (True,)), format_words=SAYS)),
+                         chosen_by=Selector("/stream", (True,)), format_words=SAYS, billing=(BILLED_STREAM,))),
     models=MODELS,
     voices=VOICE_LIST,
+    voice_catalogue=VOICE_CATALOGUE,
     prices_read=PRICES_READ,
     doc_drift=(DocDrift("errors in a 200 answer", "The reference documents only a 200 answer and puts every error in "
                         "its base_resp (status_code non-zero: 1000, 1001, 1002, 1004, 1039, 1042, 2013): a client "

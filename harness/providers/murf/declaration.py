@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from harness.core.prices.units import Unit
+from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -17,8 +19,21 @@ from harness.core.protocols.http_speech import (
     Voice,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.protocols.value_variants import ValueVariant
 from harness.core.protocols.websocket_speech import with_sockets
-from harness.core.spec import AudioAt, AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.core.spec import (
+    AudioAt,
+    AudioBody,
+    Auth,
+    BodyKind,
+    DocDrift,
+    Endpoint,
+    Evidence,
+    EvidenceSource,
+    JsonBody,
+    Response,
+    Role,
+)
 from harness.providers.murf.models import (
     INTEGRATION_GUIDE,
     SDK,
@@ -36,6 +51,9 @@ RATES = (8000, 24000, 44100, 48000)
 FORMATS = (
     Format("MP3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
     Format("WAV", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
+    # PCM: a value the reference lists for format ("MP3, WAV, FLAC, ALAW, ULAW, PCM, OGG"), headerless 16-bit samples
+    # as on the socket (sockets.FORMATS); the stream's integrations ask for it (LIVEKIT below).
+    Format("PCM", AudioSpec("pcm_s16le", RATE, "raw"), "audio/pcm", RATES),
 )
 
 
@@ -49,7 +67,7 @@ ERRORS = (_error(400, "BadRequestError"), _error(402, "PaymentRequiredError"), _
 STREAM = Endpoint(
     key="speech.stream", method="POST", path="/v1/speech/stream", host=HOST, role=Role.STREAM,
     summary="Returns a streaming output of generated audio", request=StreamRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (AudioBody(("audio/mpeg", "audio/wav")),), "The audio, chunked"), *ERRORS),
+    responses=(Response(200, (AudioBody(("audio/mpeg", "audio/wav", "audio/pcm")),), "The audio, chunked"), *ERRORS),
     example={"text": "Hello, welcome to Murf AI text to speech.", "voiceId": "en-US-natalie", "model": "FALCON",
              "format": "MP3"},
     doc=SDK,
@@ -86,6 +104,22 @@ REFUSALS = Refusals(
     server_error=Refusal(500, "500", "Internal server error"),
 )
 
+# The characters a Gen2 synthesis consumed (its answer's consumedCharacterCount).
+BILLING = (BilledSignal(Unit.CHARACTERS, at="/consumedCharacterCount", source="sdk", evidence=(
+    "Murf's official client murf 2.3.0, generated from Murf's API definition: the /v1/speech/generate answer "
+    "{\"audioFile\", \"encodedAudio\", \"audioLengthInSeconds\", \"consumedCharacterCount\", "
+    "\"remainingCharacterCount\", \"wordDurations\", ...}: the characters the request consumed")),)
+
+# format: the reference lists "MP3, WAV, FLAC, ALAW, ULAW, PCM, OGG" and says nothing of another case; LiveKit Agents'
+# Murf plugin (livekit-plugins-murfai, livekit/agents at 1ff531d) sends "format": "pcm" to /v1/speech/stream and
+# format=pcm on the socket. A list of values is no statement about case: each lower-case name is taken as the
+# listed one, with a finding (the family's case rule takes any other spelling the same way, naming no client).
+LIVEKIT = Evidence(EvidenceSource.CLIENT, "livekit-plugins-murfai (livekit/agents 1ff531d)",
+                   'ChunkedStream._run: "format": "pcm"')
+VALUE_VARIANTS = tuple(ValueVariant("/format", fmt.name.lower(), fmt.name, (LIVEKIT,),
+                                    "the reference lists the name in capitals and shows no refusal of another case")
+                       for fmt in FORMATS)
+
 SERVICE = SpeechService(
     name="murf",
     title="Murf text to speech (stream, generate and the stream-input WebSocket)",
@@ -102,9 +136,11 @@ SERVICE = SpeechService(
                                          rate="/sampleRate"), FORMATS, default_format="MP3",
                          template={"encodeAsBase64": True},
                          answer={"audioFile": "", "audioLengthInSeconds": "{duration_s}",
-                                 "consumedCharacterCount": "{billed_characters}", "wordDurations": []})),
+                                 "consumedCharacterCount": "{billed_characters}", "wordDurations": []},
+                         billing=BILLING)),
     models=MODELS,
     voices=VOICE_LIST,
+    value_variants=VALUE_VARIANTS,
     prices_read="2026-11-24",
     doc_drift=(DocDrift("evidence", "Murf's own reference pages are not among the stored material: the endpoints, "
                         "fields and statuses are the official client's (source: sdk).", (SDK,)),

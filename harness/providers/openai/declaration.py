@@ -18,6 +18,8 @@ than estimated.
 
 from __future__ import annotations
 
+from harness.core.prices.units import Unit
+from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -145,6 +147,19 @@ def _error_body(kind: str) -> dict[str, object]:
 
 SLOTS = Slots(text="/input", voice="/voice", model="/model", format="/response_format", speed="/speed")
 
+# What speech.audio.done's usage says was billed (gpt-4o-mini-tts: text tokens in, audio tokens out; openai.toml).
+_USAGE = ("OpenAI's OpenAPI spec as generated into SDK types: SpeechAudioDoneEvent \"Emitted when the speech "
+          "synthesis is complete and all audio has been streamed.\", "
+          "usage \"Token usage statistics for the request.\": ")
+SSE_BILLING = (
+    BilledSignal(Unit.TEXT_TOKENS, at="/usage/input_tokens", event=DONE_EVENT, source="sdk", evidence=_USAGE + (
+        "input_tokens \"Number of input tokens in the prompt\" (docs.rs/openai-openapi-types "
+        "SpeechAudioDoneEventUsage; hexdocs.pm/ex_openai ExOpenAI.Components.SpeechAudioDoneEvent)")),
+    BilledSignal(Unit.AUDIO_TOKENS, at="/usage/output_tokens", event=DONE_EVENT, source="sdk", evidence=_USAGE + (
+        "output_tokens \"Number of output tokens generated\" (the same types)")),
+)
+
+
 SERVICE = SpeechService(
     name="openai",
     title="OpenAI speech (/v1/audio/speech)",
@@ -165,8 +180,8 @@ SERVICE = SpeechService(
                          chosen_by=Selector("/stream_format", ("sse",)),
                          answer={"type": "speech.audio.delta"},
                          last_event={"type": DONE_EVENT,
-                                     "usage": {"input_tokens": "{billed_characters}", "output_tokens": 0,
-                                               "total_tokens": "{billed_characters}"}})),
+                                     "usage": {"input_tokens": 0, "output_tokens": 0, "total_tokens": 0}},
+                         billing=SSE_BILLING)),
     models=MODELS,
     voices=VOICE_LIST,
     prices_read=PRICES_READ,
@@ -175,7 +190,8 @@ SERVICE = SpeechService(
                         "forms of the one path picked by `stream_format` (audio.speech and audio.speech.sse); "
                         "gpt-4o-mini-tts is offered on both (gpt-4o-mini-tts-audio: the file).", (REFERENCE,)),
                DocDrift("usage", "speech.audio.done carries usage in tokens, which the reference does not relate to "
-                        "characters: the sandbox writes the characters spoken as input tokens.", (REFERENCE,))),
+                        "characters: the sandbox writes the input's tokens at the price sheet's characters a token and "
+                        "the audio's tokens at its tokens a second (both estimates, openai.toml).", (REFERENCE,))),
     file_protocols=("openai-speech",),
 )
 

@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from harness.core.prices.units import Unit
+from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -147,6 +149,13 @@ REFUSALS = Refusals(
     server_error=Refusal(500, "ServiceFailureException", "An unknown condition has caused a service failure."),
 )
 
+# The billed characters of each SynthesizeSpeech (SSML tags not counted: polly.toml's counting rule).
+BILLING = (BilledSignal(Unit.CHARACTERS, header=BILLED, evidence=(
+    "SynthesizeSpeech response element RequestCharacters, header x-amzn-RequestCharacters: \"Number of characters "
+    "synthesized.\" (docs.aws.amazon.com/polly/latest/dg/API_SynthesizeSpeech.html; botocore's polly service model); "
+    "\"SSML tags are not counted as billed characters.\" (docs.aws.amazon.com/polly/latest/dg/limits.html)")),)
+
+
 SERVICE = SpeechService(
     name="polly",
     title="Amazon Polly (SynthesizeSpeech, SigV4)",
@@ -159,7 +168,7 @@ SERVICE = SpeechService(
     refusals=REFUSALS,
     syntheses=(Synthesis(SYNTHESIZE, Slots(text="/Text", voice="/VoiceId", format="/OutputFormat", rate="/SampleRate",
                                             language="/LanguageCode", text_type=("/TextType", "ssml")),
-                         FORMATS, default_format="mp3", billed_characters_header=BILLED, rate_as_text=True),),
+                         FORMATS, default_format="mp3", billing=BILLING, rate_as_text=True),),
     listings=(Listing(VOICES, _voices_body, language_param="LanguageCode"),),
     models=MODELS,
     voices=VOICE_LIST,

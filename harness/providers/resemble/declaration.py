@@ -5,6 +5,8 @@ both with the bearer key; and its streaming WebSocket (`sockets`) in the WebSock
 
 from __future__ import annotations
 
+from harness.core.prices.units import Unit
+from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -91,6 +93,14 @@ REFUSALS = Refusals(
     server_error=Refusal(500, "500", "Internal server error"),
 )
 
+# The seconds of audio a synthesis made: the quantity resemble.toml's per-second price multiplies (the reference does
+# not call it the billed amount; no billing field is documented).
+BILLING = (BilledSignal(Unit.AUDIO_SECONDS, at="/duration", evidence=(
+    "Resemble's reference (docs.resemble.ai/api-reference/text-to-speech/synthesize): 200 {\"success\": true, "
+    "\"audio_content\", \"audio_timestamps\", \"duration\", \"synth_duration\", ...}: duration, the audio's seconds; "
+    "billed per second of audio by resemble.toml's (third-party) price")),)
+
+
 SERVICE = SpeechService(
     name="resemble",
     title="Resemble AI text to speech (synchronous, HTTP stream, WebSocket)",
@@ -106,7 +116,7 @@ SERVICE = SpeechService(
                                            rate="/sample_rate"), FORMATS, default_format="wav",
                          template={"precision": "PCM_16"},
                          answer={"success": True, "output_format": "{format}", "sample_rate": "{rate}",
-                                 "duration": "{duration_s}", "issues": []}),
+                                 "duration": "{duration_s}", "issues": []}, billing=BILLING),
                Synthesis(STREAM, Slots(text="/data", voice="/voice_uuid", rate="/sample_rate"), STREAM_FORMATS,
                          default_format="wav", template={"precision": "PCM_16"})),
     models=MODELS,

@@ -27,8 +27,11 @@ from harness.providers.resemble.models import PIPECAT, SOCKET_GUIDE, SocketFrame
 WS_HOST = "websocket"
 RATE = 22050  # the integrations' rate; the guide's sample_rate takes 8000, 16000, 22050, 32000 or 44100
 # JSON frames of raw PCM: "no_audio_header: When true, omits WAV headers" (each frame then decodes on its own).
+# output_format: "wav (default) or mp3" (SOCKET_GUIDE's request table): mp3 is documented, so the socket takes it
+# (issue 53: the imitation refused it). Its frames are pieces of one MP3 stream.
 FORMATS = (Format("wav", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}",
-                  (8000, 16000, 22050, 32000, 44100)),)
+                  (8000, 16000, 22050, 32000, 44100)),
+           Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", (8000, 16000, 22050, 32000, 44100)))
 
 STREAM = Socket(
     key="stream.ws", path="/stream", upgrade=Upgrade(host=WS_HOST),

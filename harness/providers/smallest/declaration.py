@@ -6,6 +6,7 @@ answering the audio itself, as its reference describes it; and, as its official 
 
 from __future__ import annotations
 
+from harness.core.protocols.catalogues import Catalogue
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -96,6 +97,13 @@ MODELS = (*(Model(name, LIVE.key, "emily", description=f"Smallest.ai {name} (voi
                   description=f"Smallest.ai {name} over the synchronous /waves/v1/tts (voice emily)")
             for name in ("lightning_v3.1", "lightning_v3.1_pro")))
 
+# Open: "Voice catalogs differ" per model and the Get Voices endpoint lists them; the account's clones come from
+# POST /waves/v1/voice-cloning, whose answer's example voiceId is "voice_dLP5T67Qw7" ("Use data.voiceId directly in
+# any TTS call"). The ids shown (emily, magnus, irisha, voice_dLP5T67Qw7) are letters, digits and underscores.
+VOICE_CATALOGUE = Catalogue(open=True, form=r"[A-Za-z0-9_]{1,64}",
+                            why="catalogs differ per model (Get Voices lists them); a clone's voiceId "
+                                "(voice_dLP5T67Qw7) is used \"directly in any TTS call\"")
+
 REFUSALS = Refusals(
     invalid=Refusal(400, "error", "{detail}"),
     missing_key=Refusal(401, "error", "Websocket initialized with invalid credentials."),
@@ -124,6 +132,7 @@ SERVICE = SpeechService(
                          SYNTHESIS_FORMATS, default_format="pcm", template={"accept": "audio/wav"})),
     models=MODELS,
     voices=VOICE_LIST,
+    voice_catalogue=VOICE_CATALOGUE,
     prices_read="2026-11-24",
     doc_drift=(DocDrift("evidence", "The live endpoint's messages and statuses are the official client's (source: "
                         "sdk); the synchronous /waves/v1/tts is the reference's.", (SDK, REFERENCE)),

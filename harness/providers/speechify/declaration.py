@@ -5,6 +5,8 @@ two Simba models priced per million characters.
 
 from __future__ import annotations
 
+from harness.core.prices.units import Unit
+from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -182,16 +184,26 @@ SERVICE = SpeechService(
                                  "speech_marks": {"type": "sentence", "start": 0, "end": "{billed_characters}",
                                                   "start_time": 0, "end_time": "{duration_ms}", "value": "{text}",
                                                   "chunks": []}},
-                         format_words=FormatWords(format="/audio_format")),
+                         billing=(BilledSignal(Unit.CHARACTERS, at="/billable_characters_count", evidence=(
+                             "Speechify API reference \"Speech\" (docs.sws.speechify.com/v1/api-reference/"
+                             "api-reference/tts/audio/speech): billable_characters_count \"The number of billable "
+                             "characters processed in the request.\"")),),
+                         format_words=FormatWords(format="/audio_format"),
+                         default_model="simba-english"),  # model: "Defaults to simba-english"
                Synthesis(STREAM, Slots(text="/input", voice="/voice_id", model="/model", format="/accept",
                                        language="/language"),
-                         STREAM_FORMATS, default_format="audio/mpeg"),
+                         STREAM_FORMATS, default_format="audio/mpeg", default_model="simba-english"),
                Synthesis(TIMED_STREAM, Slots(text="/input", voice="/voice_id", model="/model", format="/output_format",
                                              language="/language"),
                          TIMED_FORMATS, default_format="mp3_24000_128", answer={"type": "speech.chunk"},
                          event_at="/type", last_event={"type": "speech.done",
                                                        "billable_characters_count": "{billed_characters}",
-                                                       "audio_duration_ms": "{duration_ms}"})),
+                                                       "audio_duration_ms": "{duration_ms}"},
+                         billing=(BilledSignal(Unit.CHARACTERS, at="/billable_characters_count", event="speech.done",
+                                               source="sdk", evidence=(
+                             "Speechify's official SDK speechify-api 4.0.0: the stream's terminal event \"speech.done "
+                             "{billable_characters_count, audio_duration_ms}\"")),),
+                         default_model="simba-3.0")),  # model: "Defaults to `simba-3.0`"
     models=MODELS,
     voices=VOICE_LIST,
     prices_read=PRICES_READ,

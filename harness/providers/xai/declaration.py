@@ -14,9 +14,9 @@ from harness.core.protocols.http_speech import (
     SpeechService,
     Synthesis,
     Voice,
-    build_provider,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
 from harness.providers.xai.models import (
     GUIDE,
@@ -28,6 +28,7 @@ from harness.providers.xai.models import (
     ErrorBody,
     SpeechRequest,
 )
+from harness.providers.xai.sockets import SOCKETS
 
 PRICES_READ = "2026-11-24"
 HOST = "api"
@@ -83,7 +84,7 @@ REFUSALS = Refusals(
 
 SERVICE = SpeechService(
     name="xai",
-    title="xAI Text to Speech (REST)",
+    title="xAI Text to Speech (REST; the streaming WebSocket, from its clients)",
     hosts={HOST: "https://api.x.ai"},
     auth=Auth("Authorization", "Bearer"),
     key_env="XAI_API_KEY",
@@ -103,9 +104,8 @@ SERVICE = SpeechService(
                DocDrift("errors", "No error body or status is in the stored pages: the declared {code, error} body and "
                         "400/401/429/500 are inferred; check them against the provider.", (REFERENCE,)),
                DocDrift("streaming socket", "The reference's \"Streaming text to speech\" WebSocket is shown only as "
-                        "\"Loading WebSocket spec…\" in the stored pages: not declared (third-party clients send "
-                        "text.delta/text.done and read audio.delta/audio.done, which is not the provider's word).",
-                        (REFERENCE,))),
+                        "\"Loading WebSocket spec…\" in the stored pages: declared from independent clients "
+                        "(sockets.STREAM, source: client), not from the provider's word.", (REFERENCE,))),
 )
 
-PROVIDER = build_provider(SERVICE)
+PROVIDER = with_sockets(SERVICE, SOCKETS)

@@ -66,6 +66,9 @@ class DecodingSettings:
     windows: tuple[float, ...] = ADAPTIVE_WINDOWS
     batch_size: int = 8
     cpu_threads: int = 2
+    # Spoken-form decoding: no token holding a digit or a symbol ($ % @ / : ...), so "1984" read digit by
+    # digit comes back "one nine eight four", not "1984" (harness.scoring.asr.spoken; the hard-text scorer).
+    spoken_form: bool = False
 
     def __post_init__(self) -> None:
         windows = tuple(sorted({float(window) for window in self.windows} | {WINDOW_S}))
@@ -94,6 +97,8 @@ class DecodingSettings:
             fields["compute_type"] = self.compute_type
             fields["windows"] = list(self.windows)
             fields["window_fill"] = WINDOW_FILL
+        if self.spoken_form:  # only when set, so every written-form transcript keeps its cache key
+            fields["spoken_form"] = True
         return json.dumps(fields, sort_keys=True)
 
 

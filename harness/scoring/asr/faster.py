@@ -32,6 +32,7 @@ from harness.scoring.asr.base import (
     english_only,
 )
 from harness.scoring.asr.models import resolve_ct2_model
+from harness.scoring.asr.spoken import written_form_tokens
 from harness.scoring.audio import FloatArray
 from harness.scoring.blas import one_blas_thread
 from harness.scoring.lazy import LazyModel
@@ -121,6 +122,17 @@ class FasterWhisperBackend:
                 texts[index] = text
         return texts
 
+    def _suppressed(self, tokenizer: Any = None) -> list[int]:
+        """Whisper's own suppressed tokens (-1), and in spoken-form decoding every written-form token."""
+        if not self._settings.spoken_form:
+            return [-1]
+        if tokenizer is None:
+            from faster_whisper.tokenizer import Tokenizer
+
+            model = self._load()
+            tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en")
+        return [-1, *written_form_tokens(tokenizer, self.model_id)]
+
     def _windowed(self, clips: list[FloatArray], language: str, window_s: float) -> list[str]:
         """Encode clips in a ``window_s`` window instead of Whisper's 30 s, then decode as the pipeline does."""
         from faster_whisper.audio import pad_or_trim
@@ -142,7 +154,7 @@ class FasterWhisperBackend:
                     beam_size=self._settings.beam_size,
                     max_length=model.max_length,
                     suppress_blank=True,
-                    suppress_tokens=get_suppressed_tokens(tokenizer, [-1]),
+                    suppress_tokens=get_suppressed_tokens(tokenizer, self._suppressed(tokenizer)),
                     sampling_temperature=self._settings.temperature,
                 )
                 texts.extend(tokenizer.decode(result.sequences_ids[0]).strip() for result in results)
@@ -169,6 +181,7 @@ class FasterWhisperBackend:
                 without_timestamps=True,
                 vad_filter=False,
                 clip_timestamps=stamps,
+                suppress_tokens=self._suppressed(),
                 batch_size=self._settings.batch_size,
             )
             texts: list[list[str]] = [[] for _ in clips]
@@ -189,6 +202,7 @@ class FasterWhisperBackend:
                 temperature=self._settings.temperature,
                 condition_on_previous_text=False,
                 vad_filter=False,
+                suppress_tokens=self._suppressed(),
             )
             return "".join(segment.text for segment in segments).strip()
         except (RuntimeError, ValueError) as exc:

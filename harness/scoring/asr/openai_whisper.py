@@ -20,6 +20,7 @@ from harness.scoring.asr.base import (
     english_only,
 )
 from harness.scoring.asr.models import content_id, shipped_tiny_en
+from harness.scoring.asr.spoken import written_form_tokens
 from harness.scoring.audio import FloatArray
 from harness.scoring.lazy import LazyModel
 from harness.scoring.scoring_errors import AsrBackendError, ModelNotFoundError
@@ -105,6 +106,15 @@ class OpenAIWhisperBackend:
         except (RuntimeError, OSError, KeyError, ValueError) as exc:
             raise AsrBackendError(f"openai-whisper could not load {checkpoint}: {exc}") from exc
 
+    def _suppressed(self, model: Any) -> str:
+        """Whisper's own suppressed tokens ("-1"), and in spoken-form decoding every written-form token."""
+        if not self._settings.spoken_form:
+            return "-1"
+        from whisper.tokenizer import get_tokenizer
+
+        tokenizer = get_tokenizer(model.is_multilingual, num_languages=model.num_languages)
+        return ",".join(map(str, (-1, *written_form_tokens(tokenizer, self.model_id))))
+
     def transcribe(self, audio: Sequence[FloatArray], language: str) -> list[str]:
         model = self._lazy.get()
         texts = []
@@ -123,6 +133,7 @@ class OpenAIWhisperBackend:
                     condition_on_previous_text=False,
                     fp16=False,
                     verbose=None,
+                    suppress_tokens=self._suppressed(model),
                 )
             except (RuntimeError, ValueError) as exc:
                 raise AsrBackendError(f"openai-whisper failed on a clip: {exc}") from exc

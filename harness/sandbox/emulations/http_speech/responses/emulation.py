@@ -7,7 +7,8 @@ synthesis says an unknown model falls back, `Synthesis.unknown_model`, with a fi
 text where the request says it is SSML (the words are spoken, the markup is not); the documented price, taken
 from the key's wallet (an empty wallet is the `quota` refusal); the answer in the declared form — the audio as
 the body, written as it is made, with the format's Content-Type; base64 or hex at the declared JSON pointer; or
-events (SSE or NDJSON) each carrying a piece of it —, the billed-characters header where documented; the voice
+events (SSE or NDJSON) each carrying a piece of it —, every billing signal declared (`Synthesis.billing`: headers,
+fields of the answer or of the stream's last event; `responses.billing`); the voice
 listings; a token exchange (tokens live for the documented lifetime on the sandbox's clock); the declared
 request-id header, a fresh UUID, on every answer, errors included. Every error is written in the provider's
 `ErrorShape`, with the provider's code for it, and the sandbox's engine refusals (faults, rate limits, bodies
@@ -34,6 +35,7 @@ from starlette.responses import Response, StreamingResponse
 from harness.core.audio import writable
 from harness.core.audio_fields import carrier, encode_text
 from harness.core.protocols.answer_forms import form_for
+from harness.core.protocols.catalogues import Verdict
 from harness.core.protocols.http_speech import (
     Format,
     Refusal,
@@ -41,14 +43,18 @@ from harness.core.protocols.http_speech import (
     Synthesis,
     fill,
     model_of,
+    open_model_slot,
     put,
     read,
+    resolve_values,
+    served_models,
     service_of,
     unrecognised_model,
 )
 from harness.core.protocols.marks import Marks, complete_words, marks_values
 from harness.core.protocols.realtime_grammar import SpokenSpan
-from harness.core.spec import AudioAt, EventStreamBody, JsonBody, NdjsonBody, Provider
+from harness.core.protocols.value_variants import finding_words
+from harness.core.spec import AudioAt, Endpoint, EventStreamBody, JsonBody, NdjsonBody, Provider
 from harness.core.ssml import spoken_text
 from harness.sandbox.emulation import Call, Emulation, Reject, StateNames
 from harness.sandbox.emulations.http_speech.models import (
@@ -59,6 +65,8 @@ from harness.sandbox.emulations.http_speech.models import (
     length_scale,
     pitch_of,
 )
+from harness.sandbox.emulations.http_speech.responses.billing import billed_values
+from harness.sandbox.emulations.http_speech.responses.catalogue import model_verdict, voice_spoken
 from harness.sandbox.emulations.http_speech.responses.grpc_stream import rpc_handlers
 from harness.sandbox.emulations.http_speech.responses.socket import socket_handlers
 from harness.sandbox.http_bodies import json_reply, sse_reply
@@ -136,6 +144,38 @@ class SpeechServiceEmulation(Emulation):
             return refuse(refusals.too_long, "; ".join(problems), param=param)
         return refuse(refusals.invalid, "; ".join(problems), param=param)
 
+    def admitted(self, call: Call) -> Call:
+        """Each declared value variant at its pointer, and a format name in another case at the format slot, taken as
+        the listed value with a finding (or refused where the variant says the provider refuses it)."""
+        synthesis = next((s for s in self.service.syntheses if s.endpoint.key == call.endpoint.key), None)
+        if synthesis is None or not isinstance(call.payload, dict) or self.service.proto3_json:
+            return call
+        payload = call.payload
+        for found in resolve_values(self.service.value_variants, synthesis, payload):
+            field = found.at.lstrip("/")
+            if found.means is None:
+                raise refuse(self.service.refusals.invalid, f"{field}: {found.sent!r}: {found.why}", param=field)
+            if payload is call.payload:
+                payload = copy.deepcopy(call.payload)
+            put(payload, found.at, found.means)
+            call.services.accepted_variant(call.endpoint.signature, field, finding_words(found))
+        return call if payload is call.payload else replace(call, payload=payload)
+
+    def request_endpoint(self, call: Call) -> Endpoint:
+        """A request naming a model of the team's catalogue is validated by a request model that takes it (the
+        declaration's may list the documents' models only); every other request by the endpoint's own."""
+        synthesis = next((s for s in self.service.syntheses if s.endpoint.key == call.endpoint.key), None)
+        if synthesis is None or synthesis.slots.model is None:
+            return call.endpoint
+        payload = camel_case(call.payload) if self.service.proto3_json else call.payload
+        named = read(payload, synthesis.slots.model)
+        if named is None or model_verdict(str(named), False, call.services) is not Verdict.ACCOUNT:
+            return call.endpoint
+        try:
+            return open_model_slot(replace(synthesis, endpoint=call.endpoint), "a model of the team's catalogue")
+        except ValueError:  # a nested model slot: the declaration's request model decides
+            return call.endpoint
+
     def too_large(self, endpoint: Any, message: str) -> Reject:
         return refuse(self.service.refusals.invalid, message)
 
@@ -164,7 +204,7 @@ class SpeechServiceEmulation(Emulation):
 
     # --- synthesis ----------------------------------------------------------------------------------
 
-    def _voice(self, synthesis: Synthesis, payload: Mapping[str, Any], model: str | None) -> str:
+    def _voice(self, synthesis: Synthesis, call: Call, payload: Mapping[str, Any], model: str | None) -> str:
         slot = synthesis.slots.voice
         if slot is None:
             return self.voice_names[0] if self.voice_names else ""
@@ -173,10 +213,10 @@ class SpeechServiceEmulation(Emulation):
             found = next((m for m in self.service.models if m.synthesis == synthesis.endpoint.key
                           and m.sets.get(synthesis.slots.model or "", m.name) == model), None)
             return found.voice if found is not None else (self.voice_names[0] if self.voice_names else "")
-        voice = self.service.voice(name)
-        if voice is None:
+        if not voice_spoken(self.service, name, call.services, call.endpoint.signature, _field(slot) or "voice"):
             raise refuse(self.service.refusals.unknown_voice, name, param=_field(slot))
-        if model is not None and voice.models and model not in voice.models:
+        voice = self.service.voice(name)
+        if voice is not None and model is not None and voice.models and model not in voice.models:
             raise refuse(self.service.refusals.unknown_voice, f"{name} (not a voice of {model})", param=_field(slot))
         return name
 
@@ -214,7 +254,7 @@ class SpeechServiceEmulation(Emulation):
         payload = camel_case(call.payload) if self.service.proto3_json else call.payload
         synthesis, call = self._form(synthesis, call, payload)
         slots = synthesis.slots
-        text = str(read(payload, slots.text) or "")
+        text = sent_text = str(read(payload, slots.text) or "")
         if slots.text_type is not None and read(payload, slots.text_type[0]) == slots.text_type[1]:
             try:
                 text = spoken_text(text)
@@ -223,6 +263,15 @@ class SpeechServiceEmulation(Emulation):
         if not text.strip():
             raise refuse(self.service.refusals.invalid, "no text to speak")
         model = model_of(self.service, synthesis, payload)
+        named, stand_in = read(payload, slots.model), False
+        if named is not None:  # the team's catalogue: its models spoken, the ids it marked missing refused
+            verdict = model_verdict(str(named), model is not None, call.services)
+            if verdict is Verdict.ACCOUNT and model is None:
+                candidates = served_models(self.service, synthesis)
+                model, stand_in = (candidates[0] if candidates else None), bool(candidates)
+            elif verdict is Verdict.MISSING and model is not None:
+                raise refuse(self.service.refusals.unknown_model or self.service.refusals.invalid, str(named),
+                             param=_field(slots.model))
         if model is None and self.service.refusals.unknown_model is not None:
             raise refuse(self.service.refusals.unknown_model, str(read(payload, slots.model) or ""),
                          param=_field(slots.model))
@@ -230,8 +279,9 @@ class SpeechServiceEmulation(Emulation):
         if unknown is not None and model is not None:  # the documents' fallback: spoken, and seen
             call.services.spoke_as_default(call.endpoint.signature, _field(slots.model) or "model", unknown,
                                            model.name)
-        sent = None if model is None else model.sets.get(slots.model or "", model.name)  # the name it sends
-        voice = self._voice(synthesis, payload, sent)
+        # the name it sends (an account's model, spoken by a stand-in, is tied to no declared voice)
+        sent = None if model is None or stand_in else model.sets.get(slots.model or "", model.name)
+        voice = self._voice(synthesis, call, payload, sent)
         fmt, rate = self._format(synthesis, payload)
         if not writable(fmt.spec.codec, fmt.spec.container):  # an imitation gap, said as one (not a crash)
             raise Reject(501, f"the sandbox cannot write {fmt.name} ({fmt.spec}); ask for another format")
@@ -249,8 +299,9 @@ class SpeechServiceEmulation(Emulation):
         samples = await speaker.samples(text)
         audio = encode_as(samples, rate, fmt.spec.codec, fmt.spec.container)
         headers = self.request_id()
-        if synthesis.billed_characters_header:
-            headers[synthesis.billed_characters_header] = str(len(text))
+        billed = billed_values(self.service, synthesis.billing, model.name if model is not None else "", sent_text,
+                               len(samples) / rate, call.services.billed_factor())
+        headers.update({signal.header: str(value) for signal, value in billed if signal.header})
         values = {"format": fmt.name, "media_type": fmt.media_type, "rate": rate, "billed_characters": len(text),
                   "text": text, "duration_ms": round(1000 * len(samples) / rate),
                   "duration_s": round(len(samples) / rate, 3)}
@@ -262,8 +313,11 @@ class SpeechServiceEmulation(Emulation):
         if marks is not None and (not marks.asked_by or read(payload, marks.asked_by) is True):
             chars = spread_marks(text, samples, rate, 0.0)
             spans = chars if marks.chars else tuple(complete_words([*chars, SpokenSpan(" ", 0.0, 0.0)])[0])
-        return self._answer(synthesis, audio, fmt, headers, fill(synthesis.answer, values),
-                            fill(synthesis.last_event, values), whole_last,
+        beside, last = fill(synthesis.answer, values), fill(synthesis.last_event, values)
+        for signal, value in billed:  # in the stream's last event where it has one, else in the answer (every event)
+            if signal.at:
+                put(last if isinstance(last, dict) and last else beside, signal.at, value)
+        return self._answer(synthesis, audio, fmt, headers, beside, last, whole_last,
                             _Timed(len(samples) / rate, spans, marks, values) if spans else None)
 
     def _answer(self, synthesis: Synthesis, audio: bytes, fmt: Format, headers: dict[str, str],

@@ -28,6 +28,7 @@ from harness.core.protocols.websocket_speech import slots_of
 from harness.core.spec import Provider, SynthesisInput
 from harness.sandbox.emulation import RpcCall, RpcHandler, RpcRefused
 from harness.sandbox.emulations.http_speech.models import pitch_of
+from harness.sandbox.emulations.http_speech.responses.catalogue import voice_spoken
 from harness.sandbox.utterances import Speaker
 from harness.speech import encode_as
 
@@ -92,12 +93,14 @@ class FamilyStream:
         voice = settings.get("voice")
         if not voice:
             return self.models[0], self.models[0].voice
-        for model in self.models:
-            declared = self.service.voice(voice)
-            if declared is not None and (not declared.models or model.name in declared.models):
-                return model, voice
-        if self.service.voice(voice) is None:
+        if not voice_spoken(self.service, voice, self.call.services, self.rpc.method, "voice"):
             raise _refused(self.service.refusals.unknown_voice, voice)
+        declared = self.service.voice(voice)
+        if declared is None:
+            return self.models[0], voice  # an open catalogue's id, or the team's: the first served model speaks it
+        for model in self.models:
+            if not declared.models or model.name in declared.models:
+                return model, voice
         raise self._invalid(f"voice {voice} is not served by {self.rpc.method} (models: "
                             f"{', '.join(m.name for m in self.models)})")
 

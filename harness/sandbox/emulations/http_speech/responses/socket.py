@@ -73,6 +73,7 @@ from harness.core.protocols.http_speech import Model, Refusal, SpeechService, Un
 from harness.core.protocols.marks import Marks, complete_words, marks_values
 from harness.core.protocols.realtime_grammar import AudioSpec, Channel, SpokenSpan
 from harness.core.protocols.socket_framing import FramingError, audio_value, decode, encode
+from harness.core.protocols.value_variants import Resolved, case_variant, finding_words
 from harness.core.protocols.websocket_speech import (
     Answer,
     CloseError,
@@ -87,6 +88,8 @@ from harness.core.spec import UnknownInput
 from harness.core.validate import set_aside_unknown
 from harness.sandbox.emulation import SocketCall
 from harness.sandbox.emulations.http_speech.models import pitch_of
+from harness.sandbox.emulations.http_speech.responses.billing import billed_values
+from harness.sandbox.emulations.http_speech.responses.catalogue import model_verdict, voice_spoken
 from harness.sandbox.socket_writer import Lanes, Sender, SocketDropped
 from harness.sandbox.utterances import Speaker
 from harness.speech import encode_as
@@ -131,6 +134,8 @@ class Stream:
     lengths: tuple[float, ...] = ()  # the chunk schedule's lengths (`Socket.schedule`: the opening's, else its default)
     generations: int = 0  # the buffer's generations so far (the schedule's next length is the following one)
     pending: list[SpokenSpan] = field(default_factory=list)  # characters of a word not yet ended
+    spoken: str = ""  # the text spoken since the last final message, and its audio's seconds: what the final bills
+    spoken_s: float = 0.0
 
 
 class FamilySocket:
@@ -499,18 +504,28 @@ class FamilySocket:
             if wire not in self.models and default and socket.unknown_model is UnknownModel.DEFAULT:
                 self.call.services.spoke_as_default(f"WS {socket.path}", "model", wire, default)  # the fallback
                 wire = default
-            if wire not in self.models:
+            # The team's catalogue: a model of the account is spoken (by the first served model), one marked missing
+            # refused whatever serves it.
+            verdict = model_verdict(wire, wire in self.models, self.call.services)
+            if not verdict.spoken:
                 raise Refused(refusals.unknown_model or refusals.invalid, wire)
-        model = self.models[wire]
+        model = self._served(wire)
         voice = model.voice
         if "voice" in given:
             voice = str(given["voice"] or "")
+            if not voice_spoken(self.service, voice, self.call.services, f"WS {socket.path}", "voice"):
+                raise Refused(refusals.unknown_voice, voice)
             declared = self.service.voice(voice)
-            if declared is None or (declared.models and model.name not in declared.models):
+            if declared is not None and declared.models and model.name not in declared.models:
                 raise Refused(refusals.unknown_voice, voice)
         spec = socket.formats[0].spec
         if "format" in given:
             name = given["format"]
+            listed = case_variant(name, [f.name for f in socket.formats])
+            if listed is not None:  # a declared name in another case: the family's rule, taken with a finding
+                self.call.services.accepted_variant(f"WS {socket.path}", "format", finding_words(
+                    Resolved("format", name, listed, "the reference lists the name in another case")))
+                name = given["format"] = listed
             try:
                 fmt = socket.format(None if name is None else str(name))
             except KeyError:
@@ -550,9 +565,14 @@ class FamilySocket:
             raise Refused(refusals.rate_limited, f"retry in {retry} s")
         self.key = key
 
+    def _served(self, wire: str) -> Model:
+        """The declared model a socket model name is spoken by: its own, or (a model of the team's catalogue the
+        declaration does not list) the socket's first."""
+        return self.models.get(wire) or next(iter(self.models.values()))
+
     def _start(self, wire: str, voice: str, spec: AudioSpec) -> None:
         stream = self.stream
-        stream.wire_model, stream.model, stream.voice, stream.spec = wire, self.models[wire], voice, spec
+        stream.wire_model, stream.model, stream.voice, stream.spec = wire, self._served(wire), voice, spec
         stream.values.update(model=wire, voice=voice, rate=spec.sample_rate, format=self.socket.formats[0].name)
         names = tuple(v.name for v in self.service.voices)
         stream.speaker = Speaker(self.call.services, spec.sample_rate, CHUNK_S, pitch_of(names, voice))
@@ -562,16 +582,17 @@ class FamilySocket:
     def _speak_buffer(self) -> bool:
         """Speak what the buffer holds; whether it held anything to speak."""
         stream = self.stream
-        text, stream.buffer = stream.buffer.strip(), ""
+        sent, stream.buffer = stream.buffer, ""
+        text = sent.strip()
         if not text:
             return False
         cost = self.grammar.declaration.cost_of(len(text), stream.wire_model)  # type: ignore[union-attr]
         if not self.call.services.charge(self.key or None, cost):
             raise Refused(self.service.refusals.quota)
-        self.lanes.submit(stream.lane, partial(self._speak, stream, text))
+        self.lanes.submit(stream.lane, partial(self._speak, stream, text, sent))
         return True
 
-    async def _speak(self, stream: Stream, text: str) -> None:
+    async def _speak(self, stream: Stream, text: str, sent: str = "") -> None:
         """Each piece sent as it is made; held back one piece only where the last audio answer says it is the last
         (`{last}`) or carries marks (the last word's end comes with it)."""
         assert stream.speaker is not None
@@ -582,7 +603,9 @@ class FamilySocket:
             "last" in slots_of(answer.template)
             or (marks is not None and marks.answer is None and not marks.chars))  # characters never wait for a word
         started = time.perf_counter()
+        stream.spoken += sent or text  # billed as sent, its spaces included
         async for piece in stream.speaker.say(text + " "):
+            stream.spoken_s += len(piece.samples) / spec.sample_rate
             if pending is not None:
                 await self._send_audio(stream, *pending, last=False)
                 pending = None
@@ -647,7 +670,12 @@ class FamilySocket:
     async def _final(self, stream: Stream) -> None:
         if self.socket.final is None:  # a bare-text socket: its close, once the audio is out, is the end
             return
-        await self._send(self._filled(self.socket.final, stream))
+        final = self._filled(self.socket.final, stream)
+        for signal, value in billed_values(self.service, self.socket.billing, stream.model.name, stream.spoken,
+                                           stream.spoken_s, self.call.services.billed_factor()):
+            put(final, signal.at, value)  # what this utterance (since the last final) billed
+        stream.spoken, stream.spoken_s = "", 0.0
+        await self._send(final)
         stream.values["sequence"] += 1
 
 

@@ -1,0 +1,59 @@
+"""A changed reading, caught: the sandbox read the year items of en_hard, then told (drift control) to read
+years digit by digit, read them again; prints the year category's figures of both runs and `compare`'s verdict.
+
+    python benchmarks/perf/hard_text_drift.py [--corpus en_hard] [--items 12] [--out /tmp/hard-text-drift]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from pathlib import Path
+
+import httpx
+
+from harness import benchmark
+from harness.bench.config import BenchConfig
+from harness.bench.corpus import available
+from harness.report.compare import Metric, compare_runs, render_text
+from harness.results import read_run
+from harness.sandbox import running
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", default="en_hard", help="a hard-text corpus name or file")
+    parser.add_argument("--category", default="year")
+    parser.add_argument("--items", type=int, default=12)
+    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "hard-text-drift")
+    args = parser.parse_args(argv)
+    source = available().get(args.corpus) or Path(args.corpus)
+    corpus = json.loads(source.read_text(encoding="utf-8"))
+    corpus["items"] = [item for item in corpus["items"] if item["category"] == args.category][: args.items]
+    corpus["name"] = f"{corpus['name']}_{args.category}"
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"{corpus['name']}.json"
+    path.write_text(json.dumps(corpus), encoding="utf-8")
+    runs = []
+    with running("fast", 7, providers=("openai",)) as served:
+        for misread in ([], ["year-digit-by-digit"]):
+            httpx.post(served.url + "/_sandbox/drift", json={"misread": misread}).raise_for_status()
+            result = benchmark.run(BenchConfig(out=args.out, providers=("openai",), models=("tts-1",),  # type: ignore[call-arg]
+                                               corpus=(str(path),), target=served.url, budget=1.0, dnsmos=False,
+                                               report=False))
+            runs.append(result.run_id)
+            for figure in result.summary.hard_text:
+                accuracy = figure.accuracy
+                print(f"misread={misread or 'none'}: {figure.category} {accuracy.successes}/{accuracy.trials} "
+                      f"judged of {figure.items} ({accuracy.low:.2f}-{accuracy.high:.2f}); failing: "
+                      + "; ".join(f"{r.item_id} {r.heard!r} ({r.error})" for r in figure.failures[:3]))
+    db = args.out / "runs.db"
+    comparison = compare_runs(read_run(db, runs[0]), read_run(db, runs[1]), fail_on=(Metric.HARD_TEXT,))
+    lines = render_text(comparison).splitlines()
+    print("\n".join(line for line in lines if "hard text" in line or "regression" in line))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,82 @@
+"""What each job's answer says the provider billed: its declared billing signals read from the answer the engine got
+(the headers and JSON of an HTTP answer, every event of a stream, a socket's messages), kept on the job's record for
+its cost row (`JobRecord.cost`: the billed units, their cost at the plan's rates, and that cost as the job's where
+the answer gave every unit the rates need).
+
+Two findings, each a drift row of one line, never a failure (the job keeps its planned cost): a signal that could not
+be read (not a number, negative, missing where declared: `billing-signal`), and a bill that differs from the plan
+beyond the provider's counting rule (`billing-gap`, `harness.core.prices.billing_gap`: a counted unit that is not what
+the rule counts, an estimated one past the plan's upper bound).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from harness.bench.answer_format import synthesis_of
+from harness.bench.exchange import Exchange
+from harness.bench.job import Job
+from harness.core.audio_fields import carrier
+from harness.core.json_pointer import resolve
+from harness.core.prices import billing_gap
+from harness.core.protocols.billing import BilledSignal, Document, documents_of, named, read_billed
+from harness.core.protocols.realtime_grammar import Channel, Session
+from harness.core.protocols.socket_framing import FramingError, decode
+from harness.core.protocols.websocket_speech import SocketGrammar
+from harness.core.spec import EventStreamBody, NdjsonBody
+from harness.core.verdict import Drift
+
+SIGNAL_FINDING = "billing-signal"  # the drift kind of a billing signal that could not be read
+GAP_FINDING = "billing-gap"  # the drift kind of a bill beyond the plan's counting rule
+
+
+def read_http_billing(job: Job, exchange: Exchange) -> None:
+    """The billing signals of the job's synthesis, read from its 2xx answer (before its audio is taken out)."""
+    synthesis = synthesis_of(job.provider, job.endpoint)
+    if synthesis is None or not synthesis.billing:
+        return
+    carried = carrier(job.endpoint.response_for(job.endpoint.success_status))
+    stream = isinstance(carried, EventStreamBody | NdjsonBody)
+    documents = documents_of(exchange.body, stream=stream, lines=isinstance(carried, NdjsonBody),
+                             event_at=synthesis.event_at)
+    _record(job, job.endpoint.key, "stream" if stream else "submit", synthesis.billing,
+            exchange.response.headers, documents)
+
+
+def read_socket_billing(job: Job, channel: Channel, session: Session, context: str = "") -> None:
+    """The billing signals of the job's socket, read from the server's messages (of its utterance's `context`, where
+    the socket names contexts)."""
+    grammar = channel.grammar
+    if not isinstance(grammar, SocketGrammar) or not grammar.socket.billing:
+        return
+    socket = grammar.socket
+    documents = []
+    for frame in session.received():
+        try:
+            message = decode(frame.text, frame.data, socket.framing)
+        except FramingError:
+            continue  # not a message (an audio frame): the frame rules judge it
+        if not isinstance(message, dict):
+            continue
+        named_context = resolve(message, socket.context_at) if socket.context_at and context else (False, None)
+        if named_context[0] and named_context[1] not in (None, "", context):
+            continue  # another utterance's
+        documents.append(Document(message, named(message)))
+    _record(job, channel.key, "stream", grammar.socket.billing, {}, documents)
+
+
+def _record(job: Job, where: str, phase: str, signals: Sequence[BilledSignal], headers: Mapping[str, str],
+            documents: Sequence[Document]) -> None:
+    record = job.record
+    record.billed = None
+    billed = read_billed(signals, headers, documents)
+    if billed.problems:
+        record.add_drift(where, phase, [Drift(signal.at, f"{job.label}: {line}; the planned cost is kept",
+                                              SIGNAL_FINDING) for signal, line in billed.problems])
+    if not billed.units:
+        return
+    record.billed = billed
+    plan = record.job.price.charge
+    gap = billing_gap(plan, billed.units) if plan is not None else None
+    if plan is not None and gap is not None:
+        record.add_drift(where, phase, [Drift("", f"{job.label}: {gap} (planned: {plan.how})", GAP_FINDING)])

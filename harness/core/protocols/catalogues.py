@@ -1,0 +1,93 @@
+"""Open and closed catalogues: whether a declared list of voices (or models) is the whole set its reference offers, and
+what an id no declared entry names gets. It names no provider; every imitation of a family (HTTP, socket, gRPC) asks
+`judge` and nothing else.
+
+A reference that lists every voice (a table of a dozen named voices) makes a closed catalogue: an id it does not list
+is the provider's not-found refusal. A reference that shows a sample of a larger set — a voice library of thousands,
+the account's own cloned and designed voices — makes an open one: the provider would speak any id of the documented
+form its account holds, so the imitation, never stricter than the provider, speaks it too and records a finding
+naming it. What stays refused: an id not of the documented form, and an id a team marked missing
+(`AccountCatalogue.missing`: the sandbox's `POST /_sandbox/catalogue`), so the documented not-found answer stays
+reachable for the contract suite's negative checks. A team's own catalogue (`AccountCatalogue.voices`, `.models`:
+`tts-harness serve --catalogue FILE`) names the ids its account holds: spoken as listed, no finding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    """One declared list's extent, as its reference says. `open`: the list samples a larger set (a voice library,
+    the account's voices); `form`: a regular expression every id of the set fully matches, as the reference shows or
+    states it (an open catalogue accepts any id of it); `why`: the reference's words, quoted, and where."""
+
+    open: bool = False
+    form: str = ""
+    why: str = ""
+
+    def __post_init__(self) -> None:
+        if self.open and not self.form:
+            raise ValueError("an open catalogue needs the documented form of its ids (form=...)")
+        if self.form:
+            re.compile(self.form)  # a declaration's typo stops at import, not at the first request
+
+    def of_form(self, name: str) -> bool:
+        return bool(self.form) and re.fullmatch(self.form, name) is not None
+
+
+CLOSED = Catalogue()
+
+
+@dataclass(frozen=True, slots=True)
+class AccountCatalogue:
+    """A team's own catalogue for one provider: the voices and models its account holds beyond the documents' (cloned
+    voices, library voices added, models newer than the stored reference), and the ids it wants refused as missing."""
+
+    voices: frozenset[str] = frozenset()
+    models: frozenset[str] = frozenset()
+    missing: frozenset[str] = frozenset()
+
+    def merged(self, other: AccountCatalogue) -> AccountCatalogue:
+        return AccountCatalogue(self.voices | other.voices, self.models | other.models, self.missing | other.missing)
+
+
+NO_ACCOUNT = AccountCatalogue()
+
+
+class Verdict(StrEnum):
+    """What an imitation does with an id at a voice (or model) slot."""
+
+    LISTED = "listed"  # the declaration lists it: spoken
+    ACCOUNT = "account"  # the team's own catalogue lists it: spoken, no finding
+    UNLISTED = "unlisted"  # an open catalogue, an id of its form: spoken, and a finding names it
+    MISSING = "missing"  # the provider's not-found refusal
+
+    @property
+    def spoken(self) -> bool:
+        return self is not Verdict.MISSING
+
+
+def judge(catalogue: Catalogue, name: str, *, listed: bool, account: AccountCatalogue = NO_ACCOUNT,
+          kind: str = "voice") -> Verdict:
+    """The one rule: an id marked missing is refused whatever lists it; a declared id is spoken; an id the team's
+    catalogue lists is spoken; an id of an open catalogue's form is spoken with a finding; anything else is refused.
+    `kind`: which of the account's lists to read (`voice` or `model`)."""
+    if name in account.missing:
+        return Verdict.MISSING
+    if listed:
+        return Verdict.LISTED
+    if name in (account.voices if kind == "voice" else account.models):
+        return Verdict.ACCOUNT
+    if catalogue.open and catalogue.of_form(name):
+        return Verdict.UNLISTED
+    return Verdict.MISSING
+
+
+def unlisted_finding(kind: str, name: str) -> str:
+    """The finding's words for an id an open catalogue accepted."""
+    return (f"a {kind} id the documents do not list, {name!r}: spoken, as the reference's {kind}s are a sample of a "
+            f"larger set and the id has the documented form")

@@ -1,0 +1,170 @@
+"""Judge one hard span in a spoken-form transcript: pass, fail with its error type, or unsure.
+
+Word error rate over a normalised sentence cannot tell a provider's misreading from the ASR's or the
+normaliser's (a year read digit by digit comes back as the year and scores 0). So a hard-text clip is judged
+on its span alone, as heard:
+
+1. The transcript (from spoken-form decoding, `harness.scoring.asr.spoken`: no digits, symbols or Roman
+   numerals) is split into words the way the carrier is: lowercase, punctuation and hyphens dropped. What
+   Whisper still writes rather than spells is read back as it was heard, and nothing else is normalised:
+   "@" is "at"; letters with dots ("a.m.", "U.S.") are letters; a title it abbreviates ("Dr. Patel",
+   "St. Louis", `WRITTEN_TITLES`) is the word; a capital "O" ("two O O five", "OOO") is "oh"; "o'clock" is
+   "o clock". Some writing can be read two ways: a dot between two words ("example.com") is written whether
+   or not "dot" was said, and a word in capitals ("PM", "NASA", "WWW") may be letters or a word. Every
+   reading is judged, and where they disagree (one right, one a known misreading) the judgement is unsure.
+2. The carrier words before and after the span are aligned to the transcript: every split (a, b) of the
+   transcript costs the edit distance of the words before the span to ``words[:a]`` plus that of the words
+   after it to ``words[b:]`` (a similar word, "cost" for "costs", counts half). The splits of least cost are
+   the candidates for the span, ``words[a:b]``: a misheard or dropped carrier word next to the span leaves
+   several, and each is judged.
+3. A candidate that is an accepted reading passes; one that is a known misreading fails with its error
+   type. Failing that, the readings are compared without word breaks ("o clock" and "oclock") where that is
+   not ambiguous. Anything else is unsure: neither right nor a known wrong, kept apart with its transcript
+   and never counted as a failure. So is a transcript whose carrier is too far from the sentence to anchor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from enum import StrEnum
+
+from harness.core.hard_text import HardText, carrier_words
+
+# A carrier this far from the transcript (edits per carrier word, past one edit) anchors nothing.
+MAX_CARRIER_EDITS = 0.4
+# A word the ASR adds inside the carrier costs half: it often splits one ("ticket" heard "take it").
+_INSERTION = 0.5
+_SIMILAR = 0.6  # SequenceMatcher ratio above which a substitution is a mishearing of the same word
+# Whisper writes these titles abbreviated where it hears them in full (before a name): the word heard.
+WRITTEN_TITLES = {"Dr": "doctor", "Mr": "mister", "Mrs": "missus", "Ms": "miz", "St": "saint", "Jr": "junior",
+                  "Sr": "senior", "Prof": "professor", "Gen": "general", "Lt": "lieutenant", "Sgt": "sergeant",
+                  "Capt": "captain", "Gov": "governor", "Sen": "senator", "Rev": "reverend", "Mt": "mount",
+                  "Ft": "fort", "vs": "versus", "etc": "et cetera"}
+_TITLE = re.compile(r"\b(" + "|".join(WRITTEN_TITLES) + r")\.")
+_LETTERS_WITH_DOTS = re.compile(r"\b[A-Za-z](?:\.[A-Za-z])+\.?(?!\w)")  # a.m., U.S., p.m
+_WRITTEN_DOT = re.compile(r"(?<=\w)\.(?=\w)")
+_OCLOCK = re.compile(r"\b[oO]'\s*clock\b")
+_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+_CAPITALS = re.compile(r"[A-Z]{2,}")
+
+
+class Verdict(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    UNSURE = "unsure"
+
+
+@dataclass(frozen=True, slots=True)
+class SpanJudgement:
+    """What was heard for the span, and what it means. ``error`` names the misreading on a fail; ``reason``
+    says why a judgement is unsure."""
+
+    verdict: Verdict
+    heard: str
+    error: str | None = None
+    reason: str | None = None
+
+
+def transcript_readings(transcript: str) -> list[list[str]]:
+    """The transcript's words, split as the carrier's are (`harness.core.hard_text.carrier_words`), with
+    Whisper's written forms read back (see the module's docstring): one reading, or several where its
+    writing can be read several ways (dots as "dot", then as nothing; capitals as a word, then as letters)."""
+    text = _TITLE.sub(lambda match: WRITTEN_TITLES[match.group(1)] + " ", transcript.replace("\u2019", "'"))
+    text = _OCLOCK.sub("o clock", text.replace("@", " at "))
+    text = _LETTERS_WITH_DOTS.sub(lambda match: " ".join(match.group(0).replace(".", "").upper()), text)
+    readings: list[list[str]] = []
+    for dot in (" dot ", " "):
+        tokens = _WORD.findall(_WRITTEN_DOT.sub(dot, text).replace("-", " "))
+        for letters in (False, True):
+            words: list[str] = []
+            for token in tokens:
+                if set(token) == {"O"}:  # "O", "OOO": zero said "oh"
+                    words += ["oh"] * len(token)
+                elif letters and _CAPITALS.fullmatch(token):
+                    words += list(token.lower())
+                else:
+                    words.append(token.lower())
+            if words not in readings:
+                readings.append(words)
+    return readings
+
+
+def transcript_words(transcript: str) -> list[str]:
+    """The transcript's first reading (words in capitals as words)."""
+    return transcript_readings(transcript)[0]
+
+
+def judge_span(hard: HardText, transcript: str) -> SpanJudgement:
+    """Judge the span of ``hard`` in a transcript of its sentence (as written or as its control)."""
+    judgements = [_judge_words(hard, words) for words in transcript_readings(transcript)]
+    decided = [judgement for judgement in judgements if judgement.verdict is not Verdict.UNSURE]
+    if not decided:
+        return judgements[0]
+    verdicts = {(judgement.verdict, judgement.error) for judgement in decided}
+    if len(verdicts) > 1:
+        ways = " or ".join(sorted(f"{judgement.heard!r} ({judgement.error or judgement.verdict.value})"
+                                  for judgement in decided))
+        return SpanJudgement(Verdict.UNSURE, decided[0].heard,
+                             reason=f"the transcript can be read {ways}: it cannot tell")
+    return decided[0]
+
+
+def _judge_words(hard: HardText, words: list[str]) -> SpanJudgement:
+    before, after = (carrier_words(side) for side in hard.carrier())
+    cost, splits = _anchor(before, after, words)
+    if cost > 1 + MAX_CARRIER_EDITS * (len(before) + len(after)):
+        return SpanJudgement(Verdict.UNSURE, "", reason="the carrier words were not found in the transcript")
+    candidates = [tuple(words[a:b]) for a, b in splits]
+    for joined in (False, True):  # as heard, then without word breaks ("o clock", "oclock")
+        ambiguous = None
+        for heard in candidates:
+            right, errors = hard.accepts(heard, joined=joined), hard.misread_as(heard, joined=joined)
+            if right and not errors:
+                return SpanJudgement(Verdict.PASS, " ".join(heard))
+            if right or len(errors) > 1:
+                ambiguous = ambiguous or heard
+        for heard in candidates:
+            right, errors = hard.accepts(heard, joined=joined), hard.misread_as(heard, joined=joined)
+            if len(errors) == 1 and not right:
+                return SpanJudgement(Verdict.FAIL, " ".join(heard), error=errors[0])
+        if ambiguous is not None:
+            return SpanJudgement(Verdict.UNSURE, " ".join(ambiguous),
+                                 reason="heard as both an accepted reading and a known misreading")
+    return SpanJudgement(Verdict.UNSURE, " ".join(candidates[0]),
+                         reason="neither an accepted reading nor a known misreading")
+
+
+def _anchor(before: list[str], after: list[str], words: list[str]) -> tuple[float, list[tuple[int, int]]]:
+    """The least alignment cost of the carrier and every split (a, b) of ``words`` that reaches it, the
+    splits whose carrier takes the most words first (a misheard neighbour is more often a substitution)."""
+    left = _prefix_costs(before, words)
+    right = _prefix_costs(after[::-1], words[::-1])[::-1]  # right[b]: `after` against words[b:]
+    best = min(left[a] + right[b] for a in range(len(words) + 1) for b in range(a, len(words) + 1))
+    splits = [
+        (a, b)
+        for a in range(len(words) + 1)
+        for b in range(a, len(words) + 1)
+        if left[a] + right[b] <= best + 1e-9
+    ]
+    splits.sort(key=lambda split: split[1] - split[0])
+    return best, splits
+
+
+def _prefix_costs(carrier: list[str], words: list[str]) -> list[float]:
+    """costs[a]: the edit distance between ``carrier`` and ``words[:a]``, for every a."""
+    previous = [a * _INSERTION for a in range(len(words) + 1)]  # no carrier word: every word inserted
+    for word in carrier:
+        current = [previous[0] + 1.0]
+        for a, heard in enumerate(words, start=1):
+            current.append(min(previous[a] + 1.0, current[a - 1] + _INSERTION,
+                               previous[a - 1] + _substitution(word, heard)))
+        previous = current
+    return previous
+
+
+def _substitution(said: str, heard: str) -> float:
+    if said == heard:
+        return 0.0
+    return 0.5 if SequenceMatcher(None, said, heard).ratio() >= _SIMILAR else 1.0

@@ -1,0 +1,133 @@
+"""Hard-text corpora: the grammar of spoken forms, items with their controls, one line per problem."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from harness.bench.corpus import load_corpus, parse_corpus
+from harness.core.errors import UsageError
+from harness.core.packaged import data_path
+from harness.core.spoken_grammar import GrammarError, fullest, joined, matches, matches_joined, parse, readings
+from tests.helpers.hard_text import hard_corpus
+
+
+def _words(*said: str) -> set[tuple[str, ...]]:
+    return {tuple(reading.split()) for reading in said}
+
+
+def expand(form: str) -> set[tuple[str, ...]]:
+    every = list(readings(form))
+    assert all(matches(form, reading) for reading in every)
+    return set(every)
+
+
+def test_the_grammar_allows_optional_words_and_alternatives() -> None:
+    assert expand("twelve dollars [and] fifty [cents]") == _words(
+        "twelve dollars fifty", "twelve dollars and fifty", "twelve dollars fifty cents",
+        "twelve dollars and fifty cents")
+    assert expand("{nineteen eighty four|one nine [eight] four} ad") == _words(
+        "nineteen eighty four ad", "one nine eight four ad", "one nine four ad")
+    assert expand("{a|{b|c d}} [e [f]]") == _words("a", "b", "c d", "a e", "b e", "c d e", "a e f", "b e f",
+                                                   "c d e f")
+    assert expand("ten o'clock") == _words("ten o'clock")
+    assert fullest("{a|b {c|d} e} f [g {h|i}]") == ("a", "f", "g", "h")
+    assert not matches("twelve [and] fifty", ("twelve", "and")) and not matches("a b", ("a", "b", "c"))
+    assert joined(("o", "clock")) == joined(("o'clock",)) == "oclock"
+    assert matches_joined("ten o clock", ("ten", "o'clock")) and not matches("ten o clock", ("ten", "o'clock"))
+
+
+def test_a_word_is_matched_by_any_spelling_of_its_sound() -> None:
+    assert matches("two oh two eight", ("two", "o", "to", "eight"))  # a transcript spells homophones as it likes
+    assert matches("three r d", ("three", "are", "d")) and not matches("three r d", ("three", "our", "d"))
+    assert not matches("twelve", ("twelfth",))
+
+
+def test_a_form_of_very_many_readings_is_matched_without_expanding_it() -> None:
+    phone = " ".join(["{oh|zero}"] * 30)  # 2**30 readings
+    parse(phone)
+    assert matches(phone, ("oh", "zero") * 15) and not matches(phone, ("oh",) * 29)
+
+
+@pytest.mark.parametrize(("form", "says"), [
+    ("twelve 50", "'50'"), ("Twelve", "'Twelve'"), ("forty-two", "'forty-two'"), ("[a", "expected ']'"),
+    ("a]", "unexpected ']'"), ("{a|b", "expected '}'"), ("", "empty"), ("[a]", "saying nothing"),
+])
+def test_a_bad_form_is_one_line_naming_it(form: str, says: str) -> None:
+    with pytest.raises(GrammarError, match=r"^[^\n]*$") as error:
+        parse(form)
+    assert says in str(error.value)
+
+
+def test_each_item_is_run_as_written_and_as_its_control(tmp_path: Path) -> None:
+    corpus = parse_corpus(hard_corpus())
+    assert corpus.is_hard_text
+    assert [item.id for item in corpus.items] == [
+        "money-001", "money-001.control", "year-001", "year-001.control", "address-001", "address-001.control"]
+    written, control = corpus.items[:2]
+    assert written.text == "The ticket costs $12.50 at the door tonight." and not written.control
+    assert control.text == "The ticket costs twelve dollars and fifty cents at the door tonight." and control.control
+    assert written.hard is control.hard and control.hard_id == written.hard_id == "money-001"
+    assert written.hard is not None and written.hard.category == "money"
+    assert written.hard.accepts(("twelve", "fifty")) and not written.hard.accepts(("twelve",))
+    assert written.hard.misread_as(("dollar", "twelve", "fifty")) == ("symbol-order",)
+    # A user's own file, by path, with a slice: the first item and its control.
+    path = tmp_path / "mine.json"
+    path.write_text(json.dumps(hard_corpus()))
+    assert [item.id for item in load_corpus(f"{path}:1").items] == ["money-001", "money-001.control"]
+
+
+def test_every_problem_is_one_line_naming_the_item() -> None:
+    data = hard_corpus()
+    money, year, address = data["items"]
+    money["span"] = "$13"  # not in the text
+    del year["control"]
+    year["misreadings"].append({"say": "nineteen eighty four", "error": "same"})  # is the accepted reading
+    year["misreadings"].append({"say": "one nine", "error": "Not Kebab"})
+    address["accepted"] = ["nine oak drive 2"]
+    address["category"] = "street"
+    with pytest.raises(UsageError) as error:
+        parse_corpus(data)
+    lines = str(error.value).splitlines()
+    assert lines[0] == "corpus is not a valid hard-text corpus (6 problems):"
+    assert lines[1:] == [
+        "  item money-001: span '$13' occurs 0 times in the text; it must occur exactly once",
+        "  item year-001: needs a `control` (the sentence with the span written in words)",
+        "  item year-001: misreadings[3]: error type 'Not Kebab' must be kebab-case",
+        "  item year-001: misreadings[2] 'nineteen eighty four' can be said 'nineteen eighty four', which the "
+        "accepted 'nineteen eighty four' allows",
+        "  item address-001: category 'street' is not one of the corpus' `categories` (money, year, address)",
+        "  item address-001: accepted form: '2' in 'nine oak drive 2' is not a lowercase word (no digits or "
+        "punctuation: write it as heard)",
+    ]
+
+
+def test_a_span_needs_carrier_words_to_align_by() -> None:
+    data = hard_corpus()
+    data["items"][0]["text"] = "It is $12.50 now."
+    with pytest.raises(UsageError, match=r"money-001: the carrier has 2 word\(s\) before the span and 1 after"):
+        parse_corpus(data)
+
+
+def test_the_shipped_hard_text_corpus_and_its_smoke_subset() -> None:
+    full, smoke = load_corpus("en_hard"), load_corpus("en_hard_smoke")
+    assert full.is_hard_text and smoke.is_hard_text
+    written = [item for item in full.items if not item.control]
+    counts = Counter(item.hard.category for item in written if item.hard is not None)
+    assert len(counts) >= 20 and min(counts.values()) >= 30, counts
+    assert len(full.items) == 2 * len(written)  # each item and its control
+    first_three = [item.id for category in counts for item in [i for i in written if i.hard and
+                                                                 i.hard.category == category][:3]]
+    assert [item.id for item in smoke.items if not item.control] == first_three
+
+
+def test_the_self_test_verdicts_shipped_cover_the_corpus_categories() -> None:
+    verdicts = json.loads(data_path("hard_text", "judgeable.json").read_text(encoding="utf-8"))
+    categories = {item.hard.category for item in load_corpus("en_hard").items if item.hard is not None}
+    assert verdicts["asr_model"] == "tiny.en" and verdicts["threshold"] == 0.8
+    assert set(verdicts["categories"]) == categories
+    for name, verdict in verdicts["categories"].items():  # judgeable exactly where both rates reach the threshold
+        assert verdict["judgeable"] == (verdict["right_pass"] >= 0.8 and verdict["wrong_fail"] >= 0.8), name

@@ -1,0 +1,48 @@
+"""`bench run --corpus <a hard-text file>`: the spans judged, the per-category table in the summary and the
+report, a user's own file scored as a shipped corpus is."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from harness import benchmark
+from harness.bench.config import BenchConfig
+from harness.bench.summary import render_hard_text
+from harness.results import connect_writer, read_span_verdicts
+from tests.helpers.hard_text import hard_corpus
+
+
+@pytest.mark.slow
+def test_a_hard_text_run_judges_each_span_and_shows_a_table_per_category(tmp_path: Path) -> None:
+    corpus = tmp_path / "repo" / "my_hard.json"  # a user's own file, in their repository
+    corpus.parent.mkdir()
+    corpus.write_text(json.dumps(hard_corpus()))
+    config = BenchConfig(out=tmp_path / "out", providers=("openai",), models=("tts-1",),  # type: ignore[call-arg]
+                         corpus=(f"{corpus}:2",), sandbox_profile="fast", dnsmos=False)
+    result = benchmark.run(config)
+    assert result.counts == {"ok": 4}  # two items, each as written and as its control
+    conn = connect_writer(result.db_path)
+    try:
+        verdicts = read_span_verdicts(conn, result.run_id)
+    finally:
+        conn.close()
+    assert sorted((v.item_id, v.control) for v in verdicts) == [
+        ("money-001", False), ("money-001", True), ("year-001", False), ("year-001", True)]
+    assert all(v.transcript and v.asr_model.startswith("tiny.en#") for v in verdicts)
+    # The sandbox's voice reads the controls right; what it makes of "$12.50" and "1984" is its own.
+    assert {v.verdict for v in verdicts if v.control} == {"pass"}
+    assert all(v.verdict in ("pass", "fail", "unsure") for v in verdicts)
+    figures = result.summary.hard_text
+    assert [(f.provider, f.model, f.category, f.items, f.calibrated) for f in figures] == [
+        ("openai", "tts-1", "money", 1, 1), ("openai", "tts-1", "year", 1, 1)]
+    out = io.StringIO()
+    render_hard_text(figures, Console(file=out, width=200))
+    assert "Hard text, openai/tts-1" in out.getvalue() and "money" in out.getvalue()
+    assert result.report_path is not None
+    html = result.report_path.read_text()
+    assert '<section id="hard-text">' in html and "<h3>openai/tts-1</h3>" in html

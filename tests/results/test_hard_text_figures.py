@@ -1,0 +1,102 @@
+"""Hard-text figures: calibration by control, Wilson intervals, the control-vs-written gap, exact McNemar."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from scipy.stats import binomtest
+
+from harness.results import connect_writer
+from harness.results.hard_text import (
+    FAIL,
+    PASS,
+    UNSURE,
+    Judgeability,
+    SpanVerdict,
+    category_figures,
+    compare_models,
+    mcnemar_exact,
+    read_span_verdicts,
+    wilson,
+    write_span_verdicts,
+)
+
+
+@pytest.mark.parametrize(("successes", "trials"), [(0, 1), (1, 1), (7, 10), (0, 30), (29, 30), (50, 97)])
+def test_the_wilson_interval_is_scipys(successes: int, trials: int) -> None:
+    expected = binomtest(successes, trials).proportion_ci(method="wilson")
+    got = wilson(successes, trials)
+    assert got.low == pytest.approx(expected.low, abs=1e-12) and got.high == pytest.approx(expected.high, abs=1e-12)
+    assert got.value == successes / trials
+    assert math.isnan(wilson(0, 0).low) and math.isnan(wilson(0, 0).value)
+
+
+@pytest.mark.parametrize(("first", "second"), [(0, 0), (3, 0), (5, 1), (2, 9), (10, 10), (1, 20)])
+def test_the_exact_mcnemar_test_is_a_binomial_test_of_the_discordant_pairs(first: int, second: int) -> None:
+    expected = 1.0 if first + second == 0 else binomtest(first, first + second, 0.5).pvalue
+    assert mcnemar_exact(first, second) == pytest.approx(expected, rel=1e-12)
+
+
+def _rows(provider: str, category: str, readings: list[tuple[str, str]]) -> list[SpanVerdict]:
+    """(written verdict, control verdict) per item."""
+    rows = []
+    for index, (written, control) in enumerate(readings):
+        item = f"{category}-{index:03}"
+        rows.append(SpanVerdict(provider, "m", item, category, False, written,
+                                error="year-digit-by-digit" if written == FAIL else None))
+        rows.append(SpanVerdict(provider, "m", item, category, True, control))
+    return rows
+
+
+def test_an_item_counts_only_where_its_control_passes() -> None:
+    rows = _rows("a", "year", [(PASS, PASS), (PASS, PASS), (FAIL, PASS), (UNSURE, PASS), (FAIL, FAIL),
+                               (PASS, UNSURE)])
+    [year] = category_figures(rows)
+    assert (year.provider, year.model, year.category) == ("a", "m", "year")
+    assert (year.items, year.calibrated, year.judged) == (6, 4, 3)
+    assert year.accuracy.successes == 2 and year.accuracy.value == pytest.approx(2 / 3)
+    assert year.accuracy.low == pytest.approx(binomtest(2, 3).proportion_ci(method="wilson").low)
+    assert year.judged_rate == pytest.approx(3 / 6)
+    assert year.gap == pytest.approx(4 / 6 - 3 / 6)  # controls passing minus written passing
+    assert [row.item_id for row in year.failures] == ["year-002"]  # year-004 failed, but so did its control
+    assert [row.item_id for row in year.unsure] == ["year-003"]
+
+
+def test_two_models_are_compared_on_the_items_judged_for_both() -> None:
+    first = _rows("a", "year", [(PASS, PASS)] * 8 + [(FAIL, PASS), (PASS, FAIL)])
+    second = _rows("b", "year", [(FAIL, PASS)] * 7 + [(PASS, PASS), (PASS, PASS), (UNSURE, PASS)])
+    result = compare_models(first + second, ("a", "m"), ("b", "m"))
+    # items 0-8 judged for both (item 9: a's control failed, b unsure): a alone passed 0-6, b alone item 8
+    assert (result.items, result.only_first, result.only_second) == (9, 7, 1)
+    assert result.p_value == pytest.approx(binomtest(7, 8, 0.5).pvalue)
+    assert compare_models(first + second, ("a", "m"), ("b", "m"), category="money").items == 0
+
+
+def test_judgements_are_kept_per_clip_and_asr_model_and_read_with_the_run(tmp_path: Path) -> None:
+    conn = connect_writer(tmp_path / "runs.db")
+    try:
+        assert read_span_verdicts(conn, "r1") == ()
+        first = SpanVerdict("a", "m", "year-001", "year", False, FAIL, heard="one nine eight four",
+                            error="year-digit-by-digit", transcript="born in one nine eight four", clip_id="c1",
+                            run_id="r1", asr_model="tiny.en#x")
+        control = replace(first, control=True, verdict=UNSURE, error=None, reason="neither", clip_id="c2")
+        write_span_verdicts(conn, [first, control])
+        write_span_verdicts(conn, [replace(first, verdict=PASS, error=None)])  # judged again: replaced
+        assert read_span_verdicts(conn, "r1") == (replace(first, verdict=PASS, error=None), control)
+        assert read_span_verdicts(conn, "r2") == ()
+    finally:
+        conn.close()
+
+
+def test_a_category_the_asr_model_cannot_judge_is_marked_not_scored_away() -> None:
+    rows = [replace(row, asr_model="tiny.en#abc") for row in _rows("a", "acronym", [(PASS, PASS)])
+            + _rows("a", "year", [(PASS, PASS)])]
+    judge = Judgeability("tiny.en", 0.8, frozenset({"acronym"}))
+    acronym, year = category_figures(rows, judge)
+    assert (acronym.not_judgeable_by, year.not_judgeable_by) == ("tiny.en", None)
+    assert acronym.accuracy.trials == 1  # still computed; the faces show it as not judgeable
+    other = Judgeability("base.en", 0.8, frozenset({"acronym"}))  # another model's self-test says nothing here
+    assert [figure.not_judgeable_by for figure in category_figures(rows, other)] == [None, None]

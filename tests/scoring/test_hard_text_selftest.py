@@ -1,0 +1,44 @@
+"""benchmarks/perf/hard_text_selftest.py --smoke: Piper reads right and wrong readings, the span scorer judges."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.helpers.hard_text import hard_corpus
+from tests.helpers.repo import REPO_ROOT
+
+SCRIPT = REPO_ROOT / "benchmarks" / "perf" / "hard_text_selftest.py"
+
+
+def _script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("hard_text_selftest", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_smoke_self_test_passes_right_readings_and_fails_wrong_ones(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "mini.json"
+    corpus.write_text(json.dumps(hard_corpus()))
+    verdicts = tmp_path / "judgeable.json"
+    assert _script().main(["--smoke", "--corpus", str(corpus), "--write", str(verdicts)]) == 0
+    out = capsys.readouterr().out
+    assert "7 renders of" in out and "| money | 2 | 1.00 | 2 | 1.00 (2) | 0 | yes |" in out
+    written = json.loads(verdicts.read_text())
+    assert written["asr_model"] == "tiny.en" and written["threshold"] == 0.8
+    assert set(written["categories"]) == {"money", "year"}  # the first two items
+    assert written["categories"]["money"]["judgeable"] is True
+
+
+def test_a_reading_is_said_with_its_letters_named() -> None:
+    assert _script().spoken_text(("v", "two", "a", "m")) == "V two a M"

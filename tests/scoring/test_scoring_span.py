@@ -1,0 +1,128 @@
+"""The span judge: the span found between the carrier words, judged as heard; spoken-form decoding on Piper."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import soxr
+
+from harness.bench.corpus import parse_corpus
+from harness.core.hard_text import HardText, Misreading
+from harness.scoring.asr.base import DecodingSettings
+from harness.scoring.asr.faster import FasterWhisperBackend
+from harness.scoring.asr.spoken import writes_a_symbol
+from harness.scoring.span import Verdict, judge_span, transcript_readings, transcript_words
+from harness.scoring.span_scorer import SpanClip, SpanScorer
+from harness.speech import Engine, Rendition, default_engine
+from tests.helpers.hard_text import hard_corpus
+
+ITEMS = {item.id: item.hard for item in parse_corpus(hard_corpus()).items if not item.control}
+
+
+def _hard(item_id: str) -> HardText:
+    hard = ITEMS[item_id]
+    assert hard is not None
+    return hard
+
+
+@pytest.mark.parametrize(("item_id", "transcript", "verdict", "heard", "error"), [
+    ("money-001", "The ticket costs twelve dollars and fifty cents at the door tonight.", Verdict.PASS,
+     "twelve dollars and fifty cents", None),
+    # a misheard carrier word next to the span ("cost" for "costs"), and a dropped one
+    ("money-001", "the ticket cost twelve point five zero dollars at the door tonight", Verdict.FAIL,
+     "twelve point five zero dollars", "decimal-read-as-point"),
+    ("money-001", "the ticket twelve fifty at the door tonight", Verdict.PASS, "twelve fifty", None),
+    ("year-001", "My grandmother was born in one nine eight four and a small village.", Verdict.FAIL,
+     "one nine eight four", "year-digit-by-digit"),
+    ("year-001", "My grandmother was born one thousand nine hundred eighty four in a small village.", Verdict.FAIL,
+     "one thousand nine hundred eighty four", "year-read-as-cardinal"),
+    ("address-001", "Please send the letter to nine Oak Doctor before the weekend.", Verdict.FAIL,
+     "nine oak doctor", "abbreviation-expanded-wrong"),
+    # neither right nor a known wrong reading: unsure, never a failure
+    ("money-001", "the ticket costs twelve fifty dollars at the door tonight", Verdict.UNSURE,
+     "twelve fifty dollars", None),
+    ("address-001", "Something else entirely was said.", Verdict.UNSURE, "", None),
+])
+def test_the_span_is_judged_between_its_carrier_words(
+    item_id: str, transcript: str, verdict: Verdict, heard: str, error: str | None
+) -> None:
+    judgement = judge_span(_hard(item_id), transcript)
+    assert (judgement.verdict, judgement.heard, judgement.error) == (verdict, heard, error)
+    assert (judgement.reason is None) == (verdict is not Verdict.UNSURE)
+
+
+def test_readings_are_compared_without_word_breaks_only_where_unambiguous() -> None:
+    hard = _hard("year-001")
+    heard = "My grandmother was born in nineteen eightyfour in a small village."
+    assert judge_span(hard, heard).verdict is Verdict.PASS
+
+
+
+def test_what_whisper_still_writes_is_read_back_as_heard() -> None:
+    assert transcript_words("Write to j.smith@example.com, or see file.txt at ten a.m. o’clock") == [  # dots "dot"
+        "write", "to", "j", "dot", "smith", "at", "example", "dot", "com", "or", "see", "file", "dot", "txt", "at",
+        "ten", "a", "m", "o", "clock"]
+    assert transcript_words("Dr. Patel moved to St. Louis in two O O five, vs. OOO") == [
+        "doctor", "patel", "moved", "to", "saint", "louis", "in", "two", "oh", "oh", "five", "versus", "oh", "oh",
+        "oh"]
+    # Capitals may be letters or a word: both readings are judged
+    assert transcript_readings("The US team") == [["the", "us", "team"], ["the", "u", "s", "team"]]
+    assert transcript_readings("see example.com") == [["see", "example", "dot", "com"], ["see", "example", "com"]]
+
+
+def test_a_transcript_read_two_ways_that_disagree_is_unsure() -> None:
+    hard = HardText("The agency NASA built it last year.", "acronym", "NASA", ("nasa",),
+                    (Misreading("n a s a", "acronym-spelled-out"),), "The agency nasa built it last year.", False)
+    judgement = judge_span(hard, "The agency NASA built it last year.")
+    assert judgement.verdict is Verdict.UNSURE and "cannot tell" in str(judgement.reason)
+    assert judge_span(hard, "The agency nasa built it last year.").verdict is Verdict.PASS
+    assert judge_span(hard, "The agency N.A.S.A. built it last year.").error == "acronym-spelled-out"
+
+
+def test_written_form_tokens_are_digits_and_symbols() -> None:
+    assert all(writes_a_symbol(text) for text in ("1984", " $", "%", "/usr", "12:30", "°C", " II", "VIII", " XIV"))
+    assert not any(writes_a_symbol(text) for text in (" dollars", "example", ".", " o'clock", "-", " I", "@", " Ivy"))
+
+
+@pytest.fixture(scope="module")
+def renders() -> dict[str, np.ndarray]:
+    texts = {
+        "right": "My grandmother was born in nineteen eighty four in a small village.",
+        "digits": "My grandmother was born in one nine eight four in a small village.",
+        "doctor": "Please send the letter to nine oak doctor before the weekend.",
+    }
+    engine = default_engine()
+    out = {}
+    for name, text in texts.items():
+        clip = engine.render(text, Rendition(Engine.PIPER))
+        out[name] = soxr.resample(clip.samples, clip.sample_rate, 16_000).astype(np.float32)
+    return out
+
+
+def test_spoken_form_decoding_writes_no_digit_and_the_judge_hears_the_misreading(
+    renders: dict[str, np.ndarray], tiny_backend: FasterWhisperBackend
+) -> None:
+    written = tiny_backend.transcribe([renders["digits"]], "en")[0]
+    assert "1" in written or "9" in written  # Whisper writes the year back: WER cannot see the misreading
+    scorer = SpanScorer()
+    assert scorer.asr.settings == DecodingSettings(spoken_form=True)
+    scores = scorer.score_many([SpanClip(_hard("year-001"), samples=renders["right"]),
+                                SpanClip(_hard("year-001"), samples=renders["digits"]),
+                                SpanClip(_hard("address-001"), samples=renders["doctor"])])
+    assert not any(writes_a_symbol(score.transcript) for score in scores)
+    assert [score.judgement.verdict for score in scores] == [Verdict.PASS, Verdict.FAIL, Verdict.FAIL]
+    assert [score.judgement.error for score in scores[1:]] == ["year-digit-by-digit", "abbreviation-expanded-wrong"]
+    assert scorer.model_name == "tiny.en"
+
+
+def test_an_undecodable_clip_is_unsure_with_the_reason() -> None:
+    score = SpanScorer().score_many([SpanClip(_hard("year-001"), audio=b"not audio")])[0]
+    assert score.judgement.verdict is Verdict.UNSURE and "could not be read" in str(score.judgement.reason)
+
+
+def test_a_reading_both_right_and_a_known_wrong_is_unsure() -> None:
+    hard = HardText("The score was 2-4 at half time today.", "fraction-range", "2-4", ("two to four",),
+                    (Misreading("two two four", "range-read-as-digits"),), "The score was two to four at half time "
+                    "today.", True)
+    judgement = judge_span(hard, "The score was two to four at half time today.")  # "to" may be "two"
+    assert judgement.verdict is Verdict.UNSURE and "both" in str(judgement.reason)
