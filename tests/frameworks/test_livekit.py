@@ -157,30 +157,20 @@ def _azure(sandbox: Sandbox, key: str) -> Any:
     return azure.TTS(speech_key=key, speech_endpoint=sandbox.base_url("azure", "tts") + "/cognitiveservices/v1")
 
 
-# What the sandbox answers to each plugin's defaults (2026-11-25, before the open catalogues of issue 53): each
-# names the refused value and the answer, and flips (strict) once the sandbox takes it.
-ELEVEN_VOICE = ("the plugin's default voice hpp4J3VqNfWAUOO0d1Us (a voice-library id of the documented form) is "
-                "not in the declared sample: 404 voice_not_found on /v1/text-to-speech/{voice}/stream")
-ELEVEN_VOICE_SOCKET = ("the plugin's default voice hpp4J3VqNfWAUOO0d1Us: multi-stream-input answers "
-                       '{"error": "voice_not_found"} and closes 1008')
-INWORLD_PCM = ('POST /tts/v1/voice:stream refuses audioConfig.audioEncoding "PCM" (400: "Input should be '
-               "'LINEAR16', 'MP3', 'OGG_OPUS' or 'FLAC'\"), the value the socket takes")
-MURF_HTTP = ("POST /v1/speech/stream: 400 \"parameter 'voiceId' is required; parameter 'format' must be one of "
-             "'MP3', 'WAV', … 'PCM', 'OGG' (documented); got 'pcm'\" — the plugin sends voice_id (snake case) and a "
-             "lower-case format —, and past those \"Invalid voice id: en-US-matthew\" (its default voice, outside the "
-             "declared sample)")
+# What the sandbox still refuses of each plugin's defaults (2026-11-25, after issue 53's open catalogues and values by
+# evidence): each names the refused value and the answer, and flips (strict) once the sandbox takes it.
+MURF_HTTP = ("POST /v1/speech/stream: 400 \"parameter 'voiceId' is required\" (the plugin sends voice_id, snake "
+             "case, with sample_rate), and past it \"Invalid voice id: en-US-matthew\" (its default voice, outside the "
+             "declared sample); its lower-case format pcm is taken")
 MURF_SOCKET = ('stream-input: {"error": "text: min_buffer_size: Input should be greater than or equal to 40"} and '
                "a 1008 close (the plugin's default min_buffer_size is 3), and past that \"Invalid voice id: "
                "en-US-matthew\"")
-MINIMAX_VOICE = ("the plugin's default voice socialmedia_female_2_v1 (speech-02-turbo): base_resp 2013 "
-                 '"invalid params, voice id not exist"')
-SMALLEST_VOICE = "the plugin's default voice meher (lightning_v3.1_pro): 400 \"Voice not found: meher\""
-SMALLEST_VOICE_SOCKET = "the plugin's default voice meher: the live socket answers \"Voice not found: meher\""
-FISH_BITRATE = ("opus_bitrate 64000 (bits per second; the reference lists 24, 32, 48, 64 kbps): 400 \"parameter "
-                "'opus_bitrate' must be one of -1000, 24, 32, 48, 64 (documented); got 64000\"")
-FISH_BITRATE_SOCKET = ('the live socket answers {"event": "finish", "reason": "error"} (no message) to the start '
-                       "request's voice 933563129e564b19a115bedd57b7406a (outside the declared sample), opus_bitrate "
-                       "64000 and format wav (the socket declares pcm, mp3): each alone refused")
+MINIMAX_AUDIO_EVENT = ("the socket's audio messages carry no \"event\": the plugin reads audio only from "
+                       "\"task_continued\" messages (the AsyncAPI names that event; the reference's example omits it), "
+                       "so it gets \"no audio frames were pushed\"")
+FISH_SOCKET = ('the live socket answers {"event": "finish", "reason": "error"} (no message) to the start request\'s '
+               "opus_bitrate 64000 (bits per second: taken on HTTP, not here) and its format wav (the socket declares "
+               "pcm, mp3), each alone")
 NEUPHONIC_CONTEXT = ("the socket's audio answers carry no data.context_id: the plugin keeps only audio whose "
                      'context_id is the one it sent, so it gets "no audio frames were pushed"')
 SPEECHIFY_MODEL = ('the plugin\'s default model simba-3.2: 400 "Unknown model: simba-3.2", and past it its default '
@@ -189,18 +179,16 @@ SPEECHIFY_MODEL = ('the plugin\'s default model simba-3.2: 400 "Unknown model: s
 CASES = (
     Case("openai", "openai", _openai, streams=False),
     Case("cartesia", "cartesia", _cartesia, streams=True),
-    Case("elevenlabs", "elevenlabs", _elevenlabs, streams=True, synthesize_refused=ELEVEN_VOICE,
-         stream_refused=ELEVEN_VOICE_SOCKET),
+    Case("elevenlabs", "elevenlabs", _elevenlabs, streams=True),
     Case("deepgram", "deepgram", _deepgram, streams=True),
     Case("rime-http", "rime", _rime_http, streams=False),
     Case("rime-socket", "rime", _rime_socket, streams=True, synthesizes=False),
-    Case("inworld", "inworld", _inworld, streams=True, synthesize_refused=INWORLD_PCM),
+    Case("inworld", "inworld", _inworld, streams=True),
     Case("murf", "murf", _murf, streams=True, synthesize_refused=MURF_HTTP, stream_refused=MURF_SOCKET),
-    Case("minimax", "minimax", _minimax, streams=True, synthesize_refused=MINIMAX_VOICE, stream_refused=MINIMAX_VOICE),
-    Case("smallest", "smallest", _smallest, streams=True, synthesize_refused=SMALLEST_VOICE,
-         stream_refused=SMALLEST_VOICE_SOCKET),
+    Case("minimax", "minimax", _minimax, streams=True, stream_refused=MINIMAX_AUDIO_EVENT),
+    Case("smallest", "smallest", _smallest, streams=True),
     Case("sarvam", "sarvam", _sarvam, streams=True),
-    Case("fish", "fish", _fish, streams=True, synthesize_refused=FISH_BITRATE, stream_refused=FISH_BITRATE_SOCKET),
+    Case("fish", "fish", _fish, streams=True, stream_refused=FISH_SOCKET),
     Case("neuphonic", "neuphonic", _neuphonic, streams=True, stream_refused=NEUPHONIC_CONTEXT),
     Case("speechify", "speechify", _speechify, streams=True, synthesize_refused=SPEECHIFY_MODEL,
          stream_refused=SPEECHIFY_MODEL),
