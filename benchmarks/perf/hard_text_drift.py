@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import httpx
+import smoke_mode  # beside this script
 
 from harness import benchmark
 from harness.bench.config import BenchConfig
@@ -27,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--category", default="year")
     parser.add_argument("--items", type=int, default=12)
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "hard-text-drift")
-    args = parser.parse_args(argv)
+    args = smoke_mode.parse(parser, argv, items=2)
     source = available().get(args.corpus) or Path(args.corpus)
     corpus = json.loads(source.read_text(encoding="utf-8"))
     corpus["items"] = [item for item in corpus["items"] if item["category"] == args.category][: args.items]
