@@ -15,13 +15,12 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.core.errors import ErrorClass
+from harness.measurement import CategoryFigures, category_figures
 from harness.results import (
-    CategoryFigures,
     CostFigures,
     ModelFigures,
     RunRows,
     Store,
-    category_figures,
     model_figures,
     read_rows,
     shipped_judgeability,

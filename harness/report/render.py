@@ -20,6 +20,7 @@ import jinja2
 import plotly.offline
 
 from harness.core.audio import strip_metadata
+from harness.measurement import category_figures
 from harness.report.alignment import Token, align
 from harness.report.charts import (
     cost_wer_figure,
@@ -36,7 +37,6 @@ from harness.report.load import load_curves
 from harness.results import (
     Row,
     RunRows,
-    category_figures,
     json_list,
     json_object,
     run_region,
@@ -166,7 +166,7 @@ def _utterance(row: Row, audio: dict[str, str]) -> dict[str, Any]:
 
 
 def _hard_text(rows: RunRows, audio: dict[str, str], examples: int = 5) -> list[dict[str, Any]]:
-    """Per model, the hard-text categories (harness.results.category_figures), each failing and unsure reading
+    """Per model, the hard-text categories (harness.measurement.category_figures), each failing and unsure reading
     with its transcript and clip."""
     if not rows.spans:
         return []
