@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from harness.core.spec import normalisation_setting
 from harness.results import FAIL, PASS, UNSURE, Judgeability, SpanVerdict
 
 
@@ -172,3 +173,33 @@ def compare_runs(base: Iterable[SpanVerdict], new: Iterable[SpanVerdict], system
     """One model's reading of a category in two runs, on the items judged in both (``only_first``: passed in
     BASE only, i.e. read worse in NEW)."""
     return _paired(_judged(base, system, category), _judged(new, system, category))
+
+
+@dataclass(frozen=True, slots=True)
+class SettingDifference:
+    """One model's reading of a category with its provider's own text normalisation off and on (a run with
+    `--normalisation off,on`): each setting's accuracy, and on − off."""
+
+    provider: str
+    model: str  # the offering, without its setting
+    category: str
+    off: Proportion
+    on: Proportion
+    not_judgeable_by: str | None = None  # as `CategoryFigures.not_judgeable_by`: shown so, not scored
+
+    @property
+    def difference(self) -> float:
+        """Accuracy with normalisation on minus off (NaN where either judged nothing)."""
+        return self.on.value - self.off.value
+
+
+def normalisation_differences(figures: Iterable[CategoryFigures]) -> list[SettingDifference]:
+    """Per provider, model and category read both with normalisation off and on, the two accuracies."""
+    by_setting: dict[tuple[str, str, str], dict[str, CategoryFigures]] = defaultdict(dict)
+    for figure in figures:
+        model, setting = normalisation_setting(figure.model)
+        if setting is not None:
+            by_setting[(figure.provider, model, figure.category)][setting] = figure
+    return [SettingDifference(*key, off=settings["off"].accuracy, on=settings["on"].accuracy,
+                              not_judgeable_by=settings["off"].not_judgeable_by or settings["on"].not_judgeable_by)
+            for key, settings in sorted(by_setting.items()) if {"off", "on"} <= settings.keys()]
