@@ -174,18 +174,24 @@ def with_normalisation(selections: Sequence[Selection], settings: Sequence[str])
     per setting (`off`, `on`), its request carrying the setting's value and its name the setting; the others as
     they are. No settings: the selections unchanged. The switch is a field of the HTTP request (`Offering.endpoint`):
     an offering spoken over a socket or an RPC is run over that request for each setting, so both settings are read
-    the same way."""
+    the same way, and once only where another chosen offering already sends that request (Sarvam's `bulbul:v2-ws`
+    is `bulbul:v2`'s request)."""
     unknown = [setting for setting in settings if setting not in Normalisation.SETTINGS]
     if unknown:
         raise UsageError(f"--normalisation takes {' and '.join(Normalisation.SETTINGS)}, not {', '.join(unknown)}")
     if not settings:
         return list(selections)
     chosen: list[Selection] = []
+    sent: set[tuple[str, str, str]] = set()  # (provider, endpoint, the request of a sample text) varied already
     for selection in selections:
         offering, switch = selection.offering, selection.offering.normalisation
         if switch is None:
             chosen.append(selection)
             continue
+        request = (selection.provider.name, offering.endpoint, params_json(offering.build(SynthesisInput(text="."))))
+        if request in sent:
+            continue
+        sent.add(request)
         chosen += [Selection(selection.provider, replace(
             offering, name=normalisation_variant(offering.name, setting), channel=None, rpc=None,
             build=partial(_with_value, offering.build, switch.pointer, switch.value(setting)),

@@ -357,8 +357,13 @@ class Normalisation:
     on: Any
     evidence: str  # the documents' words for the switch
     source: str = "docs"  # docs | sdk | client
+    models: tuple[str, ...] = ()  # the models the documents give the switch to (empty: every model of the request)
 
     SETTINGS: ClassVar[tuple[str, ...]] = ("off", "on")
+
+    def of(self, model: str) -> Normalisation | None:
+        """The switch where `model`'s request has it (None where the documents give it to other models only)."""
+        return self if not self.models or model in self.models else None
 
     def value(self, setting: str) -> Any:
         """The request value of a setting ("off" or "on")."""

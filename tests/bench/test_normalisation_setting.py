@@ -36,6 +36,10 @@ def test_a_declared_switch_makes_one_offering_per_setting_with_the_value_in_its_
     payloads = [s.offering.build(SynthesisInput(text="It was 1984.")) for s in chosen[:2]]
     assert [p["apply_text_normalization"] for p in payloads] == ["off", "on"]
     assert {s.priced_as for s in chosen[:2]} == {MODEL}
+    # Sarvam's enable_preprocessing is bulbul:v2's only; its socket offering sends that same request: varied once
+    sarvam = [s.label for s in with_normalisation(select(providers, ["sarvam"], ["bulbul:v2", "bulbul:v2-ws",
+                                                                                  "bulbul:v3"]), ["off", "on"])]
+    assert sarvam == ["sarvam/bulbul:v3", "sarvam/bulbul:v2 normalisation=off", "sarvam/bulbul:v2 normalisation=on"]
     with pytest.raises(UsageError, match="--normalisation takes off and on, not auto"):
         with_normalisation(chosen, ["auto"])
 

@@ -425,6 +425,12 @@ def wanted_format(synthesis: Synthesis, audio_format: str) -> Format:
     return synthesis.format(None)
 
 
+def model_normalisation(service: SpeechService, model: Model) -> Normalisation | None:
+    """The text-normalisation switch `model`'s request has, where its synthesis declares one for it."""
+    switch = service.synthesis(model.synthesis).normalisation
+    return None if switch is None else switch.of(model.name)
+
+
 def request_for(service: SpeechService, model: Model, given: SynthesisInput) -> dict[str, Any]:
     """The request the benchmark sends for `given` to `model`: the synthesis' template with each slot set."""
     synthesis = service.synthesis(model.synthesis)
@@ -691,7 +697,7 @@ def build_provider(service: SpeechService) -> Provider:
         Offering(model.name, model.synthesis, partial(request_for, service, model), languages=model.languages,
                  max_chars=model.max_chars, streams=model.streams,
                  description=model.description or f"{model.name} (voice {model.voice})",
-                 normalisation=service.synthesis(model.synthesis).normalisation)
+                 normalisation=model_normalisation(service, model))
         for model in service.models)
     return Provider(
         name=service.name, title=service.title, hosts=dict(service.hosts), auth=service.auth,
