@@ -73,3 +73,7 @@ def test_a_sandbox_run_off_and_on_shows_the_difference_per_category(tmp_path: Pa
     shown = out.getvalue()
     assert "the provider's own normalisation" in shown
     assert f"elevenlabs/{MODEL}" in shown and "0% (0/1)" in shown and "100% (2/2)" in shown and "+100%" in shown
+    assert result.report_path is not None
+    html = result.report_path.read_text()
+    assert '<h3 id="normalisation">' in html and f"<td>elevenlabs/{MODEL}</td><td>cardinal</td>" in html
+    assert "+100%" in html
