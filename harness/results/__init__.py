@@ -60,6 +60,7 @@ from harness.results.hard_text import (
     SpanVerdict,
     read_span_verdicts,
     shipped_judgeability,
+    span_of_row,
     write_span_verdicts,
 )
 from harness.results.leases import LeaseRow, lease_holder, release_lease, renew_lease, take_lease
@@ -69,6 +70,7 @@ from harness.results.pooling import ErrorCounts, ErrorRates, PooledErrorRate, Un
 from harness.results.reading import read_catalogues, read_latest_catalogues, read_rows, read_run
 from harness.results.row_errors import MixedUnitsError, ResultsError, RowError
 from harness.results.rows import (
+    OPTIONAL_TABLES,
     REQUEST_COLUMNS,
     ROW_TABLES,
     Row,
@@ -88,6 +90,7 @@ from harness.results.store import UNFETCHED, UNFINISHED_STATES, Store
 
 __all__ = [
     "FAIL",
+    "OPTIONAL_TABLES",
     "PASS",
     "QUANTILES",
     "REQUEST_COLUMNS",
@@ -174,6 +177,7 @@ __all__ = [
     "sent",
     "shipped_judgeability",
     "source_of",
+    "span_of_row",
     "store_name",
     "sweep_levels",
     "take_lease",

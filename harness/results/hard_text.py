@@ -9,7 +9,7 @@ computed from them (calibration by control, Wilson intervals, the control-vs-wri
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from harness.core.packaged import data_path
@@ -88,3 +88,28 @@ def read_span_verdicts(conn: Connection, run_id: str) -> tuple[SpanVerdict, ...]
                              heard=row["heard"], error=row["error"], transcript=row["transcript"],
                              clip_id=row["clip_id"], run_id=row["run_id"], reason=row["reason"],
                              asr_model=row["asr_model"]) for row in rows)
+
+
+def span_row(verdict: SpanVerdict) -> dict[str, str | int | float | None]:
+    """A judgement as an exported row (`span_scores`' columns but the time it was judged)."""
+    return {"clip_id": verdict.clip_id, "run_id": verdict.run_id, "provider": verdict.provider, "model": verdict.model,
+            "item_id": verdict.item_id, "category": verdict.category, "control": int(verdict.control),
+            "verdict": verdict.verdict, "heard": verdict.heard, "error": verdict.error, "reason": verdict.reason,
+            "transcript": verdict.transcript, "asr_model": verdict.asr_model}
+
+
+def span_of_row(row: Mapping[str, object]) -> SpanVerdict:
+    """An exported row read back as the judgement it was written from."""
+    def text(name: str) -> str:
+        value = row.get(name)
+        return "" if value is None else str(value)
+
+    def optional(name: str) -> str | None:
+        value = row.get(name)
+        return None if value is None or value == "" else str(value)
+
+    return SpanVerdict(text("provider"), text("model"), text("item_id"), text("category"),
+                       bool(int(str(row.get("control") or 0))), text("verdict"), heard=text("heard"),
+                       error=optional("error"), transcript=text("transcript"), clip_id=text("clip_id"),
+                       run_id=text("run_id"), reason=optional("reason"), asr_model=text("asr_model"))
+
