@@ -14,6 +14,7 @@ What happens after the jobs never hides their rows: a scoring or report failure 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from harness.bench.runner import PreparedRun, RunResult
     from harness.bench.summary import Summary
     from harness.bench.target import Target
-    from harness.scoring import BackgroundScorer
+    from harness.scoring import BackgroundScorer, SpanRunSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,28 +212,63 @@ def _score_after(settings: ScoringSettings, outcome: RunResult, told: _Told) -> 
         told.warning(f"{count} clip(s) not scored: {reason}")
 
 
+def judge_hard_text(db_path: Path, run_id: str, selectors: Sequence[str]) -> SpanRunSummary | None:
+    """The hard spans of the run's clips of every hard-text corpus among `selectors` (the run's `--corpus`), judged
+    by the span scorer and stored (docs/hard-text.md); None where none is a hard-text corpus. The one path for a run
+    that ends and for `tts-harness score RUN_ID`. Raises ImportError without the scoring extra, ScoringError."""
+    from harness.bench.corpus import load_corpus
+
+    corpora = [corpus for corpus in map(load_corpus, selectors) if corpus.is_hard_text]
+    if not corpora:
+        return None
+    from harness.scoring import HardClip, SpanScorer, judge_run
+
+    items = {(corpus.name, item.id): HardClip(item.hard_id, item.hard, item.control)
+             for corpus in corpora for item in corpus.items if item.hard is not None}
+    return judge_run(db_path, run_id, items, SpanScorer())
+
+
+def stored_corpora(db_path: Path, run_id: str) -> tuple[str, ...]:
+    """The corpora a stored run was asked for (its `--corpus` selectors, as its settings were stored; none where the
+    database has clips but no row for the run)."""
+    from harness.results import json_object, open_read_only
+
+    conn = open_read_only(db_path)
+    try:
+        row = conn.execute("SELECT config_json FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+    finally:
+        conn.close()
+    if row is None:  # clips stored without a run row (a scorer's own database): no corpus to judge by
+        return ()
+    corpus = json_object(row["config_json"]).get("corpus") or ()
+    return tuple(str(selector) for selector in corpus)
+
+
+def judged_line(judged: SpanRunSummary) -> str:
+    """What a judging pass did, in one line."""
+    verdicts = ", ".join(f"{count} {verdict}" for verdict, count in sorted(judged.verdicts.items()))
+    return f"Judged {judged.judged} hard-text clips with spoken-form {judged.asr_model} ({verdicts})."
+
+
 def _judge_spans(config: BenchConfig, outcome: RunResult, told: _Told) -> None:
     """The hard spans of a hard-text corpus' clips, judged by the span scorer (docs/hard-text.md)."""
     from harness.bench.corpus import load_corpus
 
-    corpora = [corpus for corpus in map(load_corpus, config.workload.corpus) if corpus.is_hard_text]
-    if not corpora:
+    if not any(load_corpus(selector).is_hard_text for selector in config.workload.corpus):
         return
     try:
-        from harness.scoring import HardClip, ScoringError, SpanScorer, judge_run
+        from harness.scoring import ScoringError
     except ImportError as error:
         told.warning(f"hard text not judged: the scoring extra is not installed ({error})")
         return
-    items = {(corpus.name, item.id): HardClip(item.hard_id, item.hard, item.control)
-             for corpus in corpora for item in corpus.items if item.hard is not None}
     told.observer.info("Judging the hard-text spans…")
     try:
-        judged = judge_run(outcome.db_path, outcome.run_id, items, SpanScorer())
+        judged = judge_hard_text(outcome.db_path, outcome.run_id, config.workload.corpus)
     except ScoringError as error:
         told.warning(f"hard text not judged: {error}")
         return
-    verdicts = ", ".join(f"{count} {verdict}" for verdict, count in sorted(judged.verdicts.items()))
-    told.observer.info(f"Judged {judged.judged} hard-text clips with spoken-form {judged.asr_model} ({verdicts}).")
+    if judged is not None:
+        told.observer.info(judged_line(judged))
 
 
 def _summary(outcome: RunResult) -> Summary:

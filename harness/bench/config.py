@@ -107,8 +107,11 @@ class WorkloadSettings(Section):
     # it (None: the whole text at once). HTTP and SSE endpoints take the whole text; their first token is
     # the request's send (harness.bench.socket_speech).
     text_rate: float | None = Field(None, gt=0, le=10_000)
+    # The providers' own text normalisation: each model whose request has a documented switch is run once per
+    # setting ("off", "on"), named for it (harness.bench.plan.with_normalisation). Empty: as the provider does it.
+    normalisation: tuple[Literal["off", "on"], ...] = ()
 
-    @field_validator("providers", "models", "corpus", mode="before")
+    @field_validator("providers", "models", "corpus", "normalisation", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
         # "a,b" and ["a", "b"] alike: the CLI and TOML files both read naturally.

@@ -23,7 +23,7 @@ from pathlib import Path
 from harness.bench.budget import Budget
 from harness.bench.config import BenchConfig, PollingMode, TargetSettings
 from harness.bench.consent import live_refusal
-from harness.bench.plan import Plan, PlannedJob, build_plan, select
+from harness.bench.plan import Plan, PlannedJob, build_plan, select, with_normalisation
 from harness.bench.pricing import PriceBook
 from harness.bench.runner import references
 from harness.bench.status_poll import status_call
@@ -98,7 +98,8 @@ def dry_run(config: BenchConfig, providers: Mapping[str, Provider], environ: Map
     """The plan, the requests of each job that would be sent, and the run's refusals."""
     env = os.environ if environ is None else environ
     workload, cost = config.workload, config.cost
-    selections = select(providers, workload.providers, workload.models)
+    selections = with_normalisation(select(providers, workload.providers, workload.models),
+                                    workload.normalisation)
     chosen = list({s.provider.name: s.provider for s in selections}.values())
     where = _layout(config.target, chosen)
     from harness.bench.corpus import load_corpus

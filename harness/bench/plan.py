@@ -9,12 +9,14 @@ counted, not sent to fail.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,18 @@ from harness.bench.corpus import Corpus, CorpusItem
 from harness.bench.pricing import Price, PriceBook
 from harness.core.errors import RequestValidationError, UsageError
 from harness.core.protocols.declaration import ProtocolDeclaration
-from harness.core.spec import BodyKind, Cost, Endpoint, Offering, Provider, SynthesisInput, Upload
+from harness.core.protocols.http_speech import put
+from harness.core.spec import (
+    BodyKind,
+    Cost,
+    Endpoint,
+    Normalisation,
+    Offering,
+    Provider,
+    SynthesisInput,
+    Upload,
+    normalisation_variant,
+)
 from harness.core.validate import check_request, soft_limit_warnings
 from harness.core.verdict import Drift
 
@@ -43,6 +56,9 @@ class References:
 class Selection:
     provider: Provider
     offering: Offering
+    # A request variant's offering (`with_normalisation`) is named for its setting ("eleven_multilingual_v2
+    # normalisation=off"): every face groups by that name. Its price is the offering's own, by this name.
+    priced_as: str | None = None
 
     @property
     def endpoint(self) -> Endpoint:
@@ -146,6 +162,45 @@ def select(providers: Mapping[str, Provider], wanted_providers: Sequence[str], w
     return picked
 
 
+def _with_value(build: Callable[[SynthesisInput], dict[str, Any]], pointer: str, value: Any,
+                given: SynthesisInput) -> dict[str, Any]:
+    payload = copy.deepcopy(build(given))
+    put(payload, pointer, value)
+    return payload
+
+
+def with_normalisation(selections: Sequence[Selection], settings: Sequence[str]) -> list[Selection]:
+    """Each offering that declares the provider's own text-normalisation switch (`Offering.normalisation`), once
+    per setting (`off`, `on`), its request carrying the setting's value and its name the setting; the others as
+    they are. No settings: the selections unchanged. The switch is a field of the HTTP request (`Offering.endpoint`):
+    an offering spoken over a socket or an RPC is run over that request for each setting, so both settings are read
+    the same way, and once only where another chosen offering already sends that request (Sarvam's `bulbul:v2-ws`
+    is `bulbul:v2`'s request)."""
+    unknown = [setting for setting in settings if setting not in Normalisation.SETTINGS]
+    if unknown:
+        raise UsageError(f"--normalisation takes {' and '.join(Normalisation.SETTINGS)}, not {', '.join(unknown)}")
+    if not settings:
+        return list(selections)
+    chosen: list[Selection] = []
+    sent: set[tuple[str, str, str]] = set()  # (provider, endpoint, the request of a sample text) varied already
+    for selection in selections:
+        offering, switch = selection.offering, selection.offering.normalisation
+        if switch is None:
+            chosen.append(selection)
+            continue
+        request = (selection.provider.name, offering.endpoint, params_json(offering.build(SynthesisInput(text="."))))
+        if request in sent:
+            continue
+        sent.add(request)
+        chosen += [Selection(selection.provider, replace(
+            offering, name=normalisation_variant(offering.name, setting), channel=None, rpc=None,
+            build=partial(_with_value, offering.build, switch.pointer, switch.value(setting)),
+            description=f"{offering.name} over {offering.endpoint}, the provider's text normalisation {setting}"),
+            offering.name)
+            for setting in dict.fromkeys(settings)]
+    return chosen
+
+
 def _fits(selection: Selection, item: CorpusItem, refs: References) -> str | None:
     offering = selection.offering
     if item.language not in offering.languages:
@@ -245,7 +300,7 @@ def _job(
         payload=payload,
         params_json=stored,
         params_sha256=hashlib.sha256(stored.encode()).hexdigest(),
-        price=prices.price(selection.provider, offering.name, selection.endpoint, payload,
+        price=prices.price(selection.provider, selection.priced_as or offering.name, selection.endpoint, payload,
                            socket_cost(selection, item.text), text=item.text),
         invalid=invalid,
         reference_path=_reference_path(selection, refs) if offering.clones else None,

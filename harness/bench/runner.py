@@ -28,7 +28,7 @@ from harness.bench.budget import Budget
 from harness.bench.config import BenchConfig, PollingMode, ReferenceSettings
 from harness.bench.corpus import Corpus, load_corpus
 from harness.bench.executor import Services, run_job
-from harness.bench.plan import Plan, PlannedJob, PriceBook, References, build_plan, select
+from harness.bench.plan import Plan, PlannedJob, PriceBook, References, build_plan, select, with_normalisation
 from harness.bench.polling import ScheduleBook
 from harness.bench.provenance import HARNESS_VERSION, git_revision, iso_now, machine
 from harness.bench.records import JobRecord
@@ -124,7 +124,8 @@ def prepare(config: BenchConfig, providers: Mapping[str, Provider], store: Store
         changed = [c.name for c in corpora if versions.get(c.name) != c.version]
         if changed:
             raise UsageError(f"run {run_id} used other versions of corpus {', '.join(changed)}: cannot resume it")
-    selections = select(providers, workload.providers, workload.models)
+    selections = with_normalisation(select(providers, workload.providers, workload.models),
+                                    workload.normalisation)
     prices = PriceBook.for_run(cost, providers)
     plan = build_plan(run_id, selections, corpora, workload.repeats, prices,
                       references(config.references, reference_url), config.run.sweep)

@@ -15,13 +15,12 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.core.errors import ErrorClass
+from harness.measurement import CategoryFigures, category_figures, normalisation_differences
 from harness.results import (
-    CategoryFigures,
     CostFigures,
     ModelFigures,
     RunRows,
     Store,
-    category_figures,
     model_figures,
     read_rows,
     shipped_judgeability,
@@ -310,3 +309,25 @@ def render_hard_text(figures: tuple[CategoryFigures, ...], console: Console, exa
             table.add_row(figure.category, shown, interval, f"{accuracy.trials}/{figure.items}",
                           str(len(figure.unsure)), gap, failing + (f"; +{more} more" if more > 0 else ""))
         console.print(table)
+    render_normalisation(figures, console)
+
+
+def render_normalisation(figures: tuple[CategoryFigures, ...], console: Console) -> None:
+    """Where the run read models with their provider's own text normalisation off and on (`bench run
+    --normalisation off,on`): per model and category, each setting's accuracy and the difference on − off."""
+    differences = normalisation_differences(figures)
+    if not differences:
+        return
+    table = Table(title="Hard text, the provider's own normalisation: accuracy off and on (judged items), on − off",
+                  title_justify="left", box=box.SIMPLE_HEAD)
+    for name in ("model", "category", "off", "on", "on − off"):
+        table.add_column(name, justify="left" if name in ("model", "category") else "right")
+    for row in differences:
+        label = f"{row.provider}/{row.model}"
+        if row.not_judgeable_by:
+            table.add_row(label, row.category, f"not judgeable by {row.not_judgeable_by}", "", "")
+            continue
+        off, on = (("—" if not p.trials else f"{p.value:.0%} ({p.successes}/{p.trials})") for p in (row.off, row.on))
+        difference = "—" if not (row.off.trials and row.on.trials) else f"{row.difference:+.0%}"
+        table.add_row(label, row.category, off, on, difference)
+    console.print(table)

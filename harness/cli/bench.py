@@ -200,6 +200,10 @@ _RepeatsOption = Annotated[int | None, typer.Option(
 _TextRateOption = Annotated[float | None, typer.Option(
     metavar="TOKENS_PER_S", help="realtime sockets: feed the text token by token at this rate, as a language "
     "model writes it [default: the whole text at once]")]
+_NormalisationOption = Annotated[list[str] | None, typer.Option(
+    "--normalisation", metavar="off,on", help="run each model whose request has a documented text-normalisation "
+    "switch (ElevenLabs' apply_text_normalization) once per setting, each named for it [default: as the provider "
+    "does it]")]
 _ConcurrencyOption = Annotated[str | None, typer.Option(
     metavar="N[,N…]", help="jobs in flight at once per provider; a comma list (1,4,16) runs the plan at each "
     "level, a load sweep " + _default(RunSettings, "levels"))]
@@ -293,6 +297,7 @@ def run_command(
     corpus: _CorpusOption = None,
     repeats: _RepeatsOption = None,
     text_rate: _TextRateOption = None,
+    normalisation: _NormalisationOption = None,
     concurrency: _ConcurrencyOption = None,
     global_concurrency: _GlobalConcurrencyOption = None,
     ramp_up: _RampUpOption = None,
@@ -333,7 +338,7 @@ def run_command(
     try:
         config = settings.load_config([
             settings.WorkloadSettings.given(providers=providers, models=models, corpus=corpus, repeats=repeats,
-                                            text_rate=text_rate),
+                                            text_rate=text_rate, normalisation=normalisation),
             settings.TargetSettings.given(name=target, region=region),
             settings.CostSettings.given(budget=budget, usd_per_character=usd_per_character, prices=price_choices(price),
                                         plans=plan_choices(plan) or None, price_max_age=price_max_age,

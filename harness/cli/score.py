@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.cli import usage
+from harness.core.errors import UsageError
 from harness.scoring.asr.base import DEFAULT_MODEL, AsrBackendName
 
 if TYPE_CHECKING:
@@ -248,8 +249,22 @@ def _score_run(run_id: str, db: Path, scorer: Scorer, as_json: bool) -> None:
         )
         for reason, count in summary.errors:
             _err.print(f"[yellow]{count} clip(s) not scored:[/yellow] {reason}")
+    _judge_hard_text(run_id, db, as_json)
     if summary.scored == 0:
         raise _failure(f"none of the {summary.clips} clips of run {run_id} could be scored")
+
+
+def _judge_hard_text(run_id: str, db: Path, as_json: bool) -> None:
+    """The run's hard-text spans judged again, as the run judged them (`harness.benchmark.judge_hard_text`)."""
+    from harness.benchmark import judge_hard_text, judged_line, stored_corpora
+
+    try:
+        judged = judge_hard_text(db, run_id, stored_corpora(db, run_id))
+    except UsageError as error:  # a corpus file the run read is gone: the WER scores stand
+        _err.print(f"[yellow]hard text not judged:[/yellow] {error}")
+        return
+    if judged is not None and not as_json:
+        _out.print(judged_line(judged))
 
 
 @asr_app.command("fetch")

@@ -347,6 +347,44 @@ class SynthesisInput:
 
 
 @dataclass(frozen=True, slots=True)
+class Normalisation:
+    """A provider's own text-normalisation switch, as its documents name it: the request field (a JSON pointer)
+    and the values that turn it off and on ("apply_text_normalization": "off" | "on"). A run may benchmark each
+    setting (`bench run --normalisation off,on`); the sandbox reads the text without normalising where it is off."""
+
+    pointer: str
+    off: Any
+    on: Any
+    evidence: str  # the documents' words for the switch
+    source: str = "docs"  # docs | sdk | client
+    models: tuple[str, ...] = ()  # the models the documents give the switch to (empty: every model of the request)
+
+    SETTINGS: ClassVar[tuple[str, ...]] = ("off", "on")
+
+    def of(self, model: str) -> Normalisation | None:
+        """The switch where `model`'s request has it (None where the documents give it to other models only)."""
+        return self if not self.models or model in self.models else None
+
+    def value(self, setting: str) -> Any:
+        """The request value of a setting ("off" or "on")."""
+        return {"off": self.off, "on": self.on}[setting]
+
+
+NORMALISATION_LABEL = " normalisation="  # between an offering's name and its setting, in a variant's name
+
+
+def normalisation_variant(model: str, setting: str) -> str:
+    """The name a model run with its provider's normalisation set so is stored and shown under."""
+    return f"{model}{NORMALISATION_LABEL}{setting}"
+
+
+def normalisation_setting(model: str) -> tuple[str, str | None]:
+    """A stored model name's offering and normalisation setting (None: the run did not vary it)."""
+    name, found, setting = model.partition(NORMALISATION_LABEL)
+    return (name, setting) if found else (model, None)
+
+
+@dataclass(frozen=True, slots=True)
 class Offering:
     """One benchmarkable model (or mode) of a provider, and how a text becomes its request."""
 
@@ -367,6 +405,8 @@ class Offering:
     # None: as its endpoint's role says. False: this model is not streamed by an endpoint that can stream
     # (a `tts-1` on /audio/speech, which streams SSE for other models): its answer is plain audio.
     streams: bool | None = None
+    # The provider's own text normalisation, where its request has a documented switch (None: none declared).
+    normalisation: Normalisation | None = None
 
 
 @dataclass(frozen=True, slots=True)

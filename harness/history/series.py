@@ -7,7 +7,7 @@ first appeared in. The same voice over time (`harness.history.voice`) adds its t
 where the answers said what they billed, else the planned one (the series' label says which), the billed cost
 per 1,000 characters apart, and what the newest run was billed more for, for the same requests, than the run
 before it (`harness.results.dearer`: deterministic, so two runs are enough). A run over a
-hard-text corpus adds one series per category (accuracy on judged items, `harness.results.category_figures`),
+hard-text corpus adds one series per category (accuracy on judged items, `harness.measurement.category_figures`),
 and each failing reading is a finding by the run it first appeared in: a provider whose reading of a category
 changed is flagged, with an example. A category the report leaves unscored (its ASR model cannot judge it
 in absolute terms, docs/hard-text.md) is followed too: the same ASR over the same items, a change in what it
@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from harness.history.catalogue import catalogue_changes
 from harness.history.values import History, HistoryFinding, Point, RunInfo, Scale, Series
 from harness.history.voice import voice_series
+from harness.measurement import category_figures
 from harness.report.leaderboard import Entry, build_leaderboard
 from harness.report.stats import Interval
 from harness.results import (
     Row,
     RunRows,
     StoreTarget,
-    category_figures,
     newest_dearer,
     open_read_only,
     read_catalogues,

@@ -9,6 +9,9 @@ listener's figures). `derivation` is the one path from a store to its figures.
 
 The poll schedule may learn during the run (the same `learn_submit`/`learn_completion` on a clock of its
 own), but it decides only *when* to ask, never what a figure is.
+
+`hard_text` derives the hard-text figures from a run's judged spans (per category and model, with Wilson
+intervals; exact McNemar tests between models and between runs): scipy's statistics, imported lazily.
 """
 
 from harness.measurement.clock_learning import learn_completion, learn_run_clocks, learn_submit
@@ -23,6 +26,19 @@ from harness.measurement.derivation import (
     recompute,
 )
 from harness.measurement.evidence import Chunk, JobEvidence, Mark, Seen, ServerStamps, StatusAnswer
+from harness.measurement.hard_text import (
+    CategoryFigures,
+    McNemar,
+    Proportion,
+    SettingDifference,
+    category_figures,
+    compare_models,
+    compare_runs,
+    mcnemar_exact,
+    mcnemar_worse,
+    normalisation_differences,
+    wilson,
+)
 from harness.measurement.intervals import Figure, Window, client_bracket, completion_window, job_figures
 from harness.measurement.server_clock import (
     ClockOffset,
@@ -38,6 +54,7 @@ from harness.measurement.stream_intervals import stream_figures
 
 __all__ = [
     "TOLERANCE",
+    "CategoryFigures",
     "Chunk",
     "ClockOffset",
     "Convention",
@@ -45,15 +62,21 @@ __all__ = [
     "Figure",
     "JobEvidence",
     "Mark",
+    "McNemar",
     "Mismatch",
+    "Proportion",
     "ProviderStamps",
     "Recomputation",
     "Seen",
     "ServerStamps",
+    "SettingDifference",
     "StampBook",
     "StatusAnswer",
     "Window",
+    "category_figures",
     "client_bracket",
+    "compare_models",
+    "compare_runs",
     "completion_window",
     "derive_rows",
     "derive_run",
@@ -63,9 +86,13 @@ __all__ = [
     "learn_completion",
     "learn_run_clocks",
     "learn_submit",
+    "mcnemar_exact",
+    "mcnemar_worse",
     "mismatches",
+    "normalisation_differences",
     "recompute",
     "run_evidence",
     "stamp_bounds",
     "stream_figures",
+    "wilson",
 ]

@@ -22,7 +22,7 @@ contract   contract violations (errors of class       any new one         none n
            ``contract``) by (phase, rule, pointer)                        NEW shows and BASE never did
 hard-text  per category, accuracy on the items        −0.05 absolute      one-sided exact McNemar test on
            judged in both runs (control passed)                           the items read right in one run
-           (``harness.results.hard_text``)                                only
+           (``harness.measurement.hard_text``)                            only
 =========  =========================================  ==================  ==================================
 
 Bootstrap p-values are the share of resampled differences ≤ 0, with the +1 correction. A check with
@@ -52,6 +52,8 @@ from typing import Any
 from xml.etree import ElementTree
 
 from harness.core.errors import UsageError
+from harness.measurement import compare_runs as compare_hard_text
+from harness.measurement import mcnemar_worse
 from harness.report.stats import (
     Difference,
     fisher_drop,
@@ -72,15 +74,11 @@ from harness.results import (
     group,
     job_usd,
     json_list,
-    mcnemar_worse,
     scored,
     sent,
     source_of,
     sweep_levels,
     timed,
-)
-from harness.results import (
-    compare_runs as compare_hard_text,
 )
 
 

@@ -15,7 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from harness.core.errors import UsageError
-from harness.results import ROW_TABLES, Row, RowColumn, RowKind, RunRows, StoreTarget, coerce, read_run
+from harness.results import (
+    OPTIONAL_TABLES,
+    ROW_TABLES,
+    Row,
+    RowColumn,
+    RowKind,
+    RunRows,
+    StoreTarget,
+    coerce,
+    read_run,
+    span_of_row,
+)
 
 
 class ExportFormat(StrEnum):
@@ -100,6 +111,8 @@ def load_export(folder: Path) -> RunRows:
     for name, columns in ROW_TABLES.items():
         path = folder / f"{name}.{fmt.value}"
         if not path.exists():
+            if name in OPTIONAL_TABLES:
+                continue
             raise UsageError(f"export folder {folder} lacks {path.name}")
         if fmt is ExportFormat.CSV:
             tables[name] = _read_csv(path, columns)
@@ -115,6 +128,7 @@ def load_export(folder: Path) -> RunRows:
         errors=tuple(tables["errors"]),
         drift=tuple(tables["drift"]),
         source=folder,
+        spans=tuple(span_of_row(row) for row in tables.get("span_scores", ())),
     )
 
 

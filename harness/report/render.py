@@ -20,6 +20,7 @@ import jinja2
 import plotly.offline
 
 from harness.core.audio import strip_metadata
+from harness.measurement import category_figures, normalisation_differences
 from harness.report.alignment import Token, align
 from harness.report.charts import (
     cost_wer_figure,
@@ -36,7 +37,6 @@ from harness.report.load import load_curves
 from harness.results import (
     Row,
     RunRows,
-    category_figures,
     json_list,
     json_object,
     run_region,
@@ -166,7 +166,7 @@ def _utterance(row: Row, audio: dict[str, str]) -> dict[str, Any]:
 
 
 def _hard_text(rows: RunRows, audio: dict[str, str], examples: int = 5) -> list[dict[str, Any]]:
-    """Per model, the hard-text categories (harness.results.category_figures), each failing and unsure reading
+    """Per model, the hard-text categories (harness.measurement.category_figures), each failing and unsure reading
     with its transcript and clip."""
     if not rows.spans:
         return []
@@ -275,6 +275,7 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         plotly_js=plotly.offline.get_plotlyjs(),
         utterances=[_utterance(r, audio) for r in requests],
         hard_text=_hard_text(rows, audio),
+        normalisation=normalisation_differences(category_figures(rows.spans, shipped_judgeability())),
         drift=_drift_summary(rows),
         violations=_contract_violations(rows),
         metadata=_metadata(rows.run),

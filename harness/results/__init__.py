@@ -53,17 +53,14 @@ from harness.results.figures import (
     timed,
 )
 from harness.results.hard_text import (
-    CategoryFigures,
+    FAIL,
+    PASS,
+    UNSURE,
     Judgeability,
-    McNemar,
-    Proportion,
     SpanVerdict,
-    category_figures,
-    compare_models,
-    compare_runs,
-    mcnemar_worse,
     read_span_verdicts,
     shipped_judgeability,
+    span_of_row,
     write_span_verdicts,
 )
 from harness.results.leases import LeaseRow, lease_holder, release_lease, renew_lease, take_lease
@@ -73,6 +70,7 @@ from harness.results.pooling import ErrorCounts, ErrorRates, PooledErrorRate, Un
 from harness.results.reading import read_catalogues, read_latest_catalogues, read_rows, read_run
 from harness.results.row_errors import MixedUnitsError, ResultsError, RowError
 from harness.results.rows import (
+    OPTIONAL_TABLES,
     REQUEST_COLUMNS,
     ROW_TABLES,
     Row,
@@ -91,6 +89,9 @@ from harness.results.setups import AsrSetup, asr_setups, pick_setup
 from harness.results.store import UNFETCHED, UNFINISHED_STATES, Store
 
 __all__ = [
+    "FAIL",
+    "OPTIONAL_TABLES",
+    "PASS",
     "QUANTILES",
     "REQUEST_COLUMNS",
     "ROW_TABLES",
@@ -98,10 +99,10 @@ __all__ = [
     "STORE_ENV",
     "UNFETCHED",
     "UNFINISHED_STATES",
+    "UNSURE",
     "AsrSetup",
     "CacheKey",
     "CacheKind",
-    "CategoryFigures",
     "ClipRow",
     "Connection",
     "CostFigures",
@@ -114,12 +115,10 @@ __all__ = [
     "Judgeability",
     "LeaseRow",
     "LoadPoint",
-    "McNemar",
     "MergeResult",
     "MixedUnitsError",
     "ModelFigures",
     "PooledErrorRate",
-    "Proportion",
     "Provenance",
     "ResultsError",
     "Row",
@@ -142,10 +141,7 @@ __all__ = [
     "audio_seconds",
     "billed_models",
     "billed_units",
-    "category_figures",
     "coerce",
-    "compare_models",
-    "compare_runs",
     "connect_writer",
     "dearer",
     "error_rates",
@@ -157,7 +153,6 @@ __all__ = [
     "json_object",
     "lease_holder",
     "load_points",
-    "mcnemar_worse",
     "merge_stores",
     "model_figures",
     "newest_dearer",
@@ -182,6 +177,7 @@ __all__ = [
     "sent",
     "shipped_judgeability",
     "source_of",
+    "span_of_row",
     "store_name",
     "sweep_levels",
     "take_lease",

@@ -1,31 +1,16 @@
-"""Hard-text figures from judged spans: calibrated per category and model, and two models compared.
+"""Hard-text judgements as stored: one row per judged clip (as written or as its control) and ASR model.
 
-Each hard-text item is read twice, as written and as its control (the span already in words). A control
-that does not pass says the voice or the ASR cannot get this sentence right whatever the provider's
-normaliser does, so the item does not count for that model (*calibration by control*). Per provider, model
-and category:
-
-* ``accuracy``: passes over judged items (calibrated items whose written reading passed or failed; an unsure
-  reading is neither), with its Wilson score 95% interval;
-* ``judged_rate``: judged items over all the model's items of the category (what calibration and unsure
-  readings leave);
-* ``gap``: the share of controls that pass minus the share of written readings that pass, over the items
-  with both clips: what reading the written form costs against reading it pre-spelled.
-
-The judgements are kept in `span_scores` (columns in `harness.results.schema`), written and read here only.
-
-Two models are compared on the items judged for both by the exact McNemar test (a two-sided binomial test
-of the discordant pairs at one half). Standard library only, as the rest of the store: the Wilson interval
-and the binomial tail are closed forms (the tests check them against scipy.stats.binomtest).
+The judgements are kept in `span_scores` (columns in `harness.results.schema`), written and read here only;
+what the self-test found an ASR model cannot judge (`Judgeability`) is shipped data read here. The figures
+computed from them (calibration by control, Wilson intervals, the control-vs-written gap, McNemar tests) are
+`harness.measurement.hard_text`'s: they need scipy, and the store is standard library only.
 """
 
 from __future__ import annotations
 
 import json
-import math
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from harness.core.packaged import data_path
 from harness.results.database import Connection, Transaction, dialect_of, has_table
@@ -33,7 +18,6 @@ from harness.results.dialect import Existing, insert_sql
 from harness.results.scores import now_iso
 
 PASS, FAIL, UNSURE = "pass", "fail", "unsure"
-Z95 = 1.959963984540054  # the two-sided 95% normal quantile
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,70 +40,6 @@ class SpanVerdict:
 
 
 @dataclass(frozen=True, slots=True)
-class Proportion:
-    """successes / trials with its Wilson score 95% interval (NaN bounds for no trial)."""
-
-    successes: int
-    trials: int
-    low: float
-    high: float
-
-    @property
-    def value(self) -> float:
-        return self.successes / self.trials if self.trials else math.nan
-
-
-@dataclass(frozen=True, slots=True)
-class CategoryFigures:
-    provider: str
-    model: str
-    category: str
-    items: int  # items with a written reading
-    calibrated: int  # of them, whose control passed
-    accuracy: Proportion  # passes over judged (calibrated, not unsure) items
-    judged_rate: float  # judged / items
-    gap: float | None  # control pass share − written pass share, over items with both clips
-    failures: tuple[SpanVerdict, ...]  # judged written readings that failed
-    unsure: tuple[SpanVerdict, ...]  # calibrated written readings neither right nor a known wrong
-    not_judgeable_by: str | None = None  # the ASR model whose self-test says it cannot judge the category
-
-    @property
-    def judged(self) -> int:
-        return self.accuracy.trials
-
-
-@dataclass(frozen=True, slots=True)
-class McNemar:
-    """Two models on the same judged items: pairs where only one passed, and the exact two-sided p-value."""
-
-    items: int  # judged for both
-    only_first: int  # first passed, second failed
-    only_second: int
-    p_value: float
-    both: int = 0  # passed for both
-
-
-def wilson(successes: int, trials: int) -> Proportion:
-    """The Wilson score interval at 95% (as ``binomtest(k, n).proportion_ci(method="wilson")``)."""
-    if trials == 0:
-        return Proportion(0, 0, math.nan, math.nan)
-    share = successes / trials
-    denominator = 1 + Z95**2 / trials
-    centre = (share + Z95**2 / (2 * trials)) / denominator
-    half = Z95 * math.sqrt(share * (1 - share) / trials + Z95**2 / (4 * trials**2)) / denominator
-    return Proportion(successes, trials, max(0.0, centre - half), min(1.0, centre + half))
-
-
-def mcnemar_exact(only_first: int, only_second: int) -> float:
-    """The exact McNemar p-value: two-sided binomial test of the discordant pairs at one half."""
-    pairs = only_first + only_second
-    if pairs == 0:
-        return 1.0
-    tail = sum(math.comb(pairs, k) for k in range(min(only_first, only_second) + 1)) / 2**pairs
-    return min(1.0, 2 * tail)
-
-
-@dataclass(frozen=True, slots=True)
 class Judgeability:
     """What the span scorer's self-test found (benchmarks/perf/hard_text_selftest.py): the categories an ASR
     model cannot judge (a right reading passed or a wrong one failed less often than the threshold)."""
@@ -137,83 +57,6 @@ def shipped_judgeability() -> Judgeability | None:
     data = json.loads(path.read_text(encoding="utf-8"))
     return Judgeability(str(data["asr_model"]), float(data["threshold"]), frozenset(
         name for name, category in data["categories"].items() if not category["judgeable"]))
-
-
-def category_figures(verdicts: Iterable[SpanVerdict], judgeability: Judgeability | None = None
-                     ) -> list[CategoryFigures]:
-    """Per provider, model and category, in that order; a category the ASR model that judged it cannot judge
-    (``judgeability``) is marked, so a face shows it unscored."""
-    groups: dict[tuple[str, str, str], list[SpanVerdict]] = defaultdict(list)
-    for verdict in verdicts:
-        groups[(verdict.provider, verdict.model, verdict.category)].append(verdict)
-    figures = []
-    for key, rows in sorted(groups.items()):
-        figure = _figures(key, rows)
-        heard_by = {row.asr_model.split("#")[0] for row in rows}
-        if judgeability and key[2] in judgeability.not_judgeable and judgeability.asr_model in heard_by:
-            figure = replace(figure, not_judgeable_by=judgeability.asr_model)
-        figures.append(figure)
-    return figures
-
-
-def _figures(key: tuple[str, str, str], rows: list[SpanVerdict]) -> CategoryFigures:
-    written = {row.item_id: row for row in rows if not row.control}
-    controls = {row.item_id: row for row in rows if row.control}
-    calibrated = [row for item, row in written.items() if item in controls and controls[item].verdict == PASS]
-    judged = [row for row in calibrated if row.verdict in (PASS, FAIL)]
-    paired = [item for item in written if item in controls]
-    gap = None
-    if paired:
-        control_share = sum(controls[item].verdict == PASS for item in paired) / len(paired)
-        gap = control_share - sum(written[item].verdict == PASS for item in paired) / len(paired)
-    return CategoryFigures(
-        *key,
-        items=len(written),
-        calibrated=len(calibrated),
-        accuracy=wilson(sum(row.verdict == PASS for row in judged), len(judged)),
-        judged_rate=len(judged) / len(written) if written else math.nan,
-        gap=gap,
-        failures=tuple(row for row in judged if row.verdict == FAIL),
-        unsure=tuple(row for row in calibrated if row.verdict == UNSURE),
-    )
-
-
-def _judged(rows: Iterable[SpanVerdict], system: tuple[str, str], category: str | None) -> dict[str, bool]:
-    """The system's judged items (control passed, written reading passed or failed): item -> passed."""
-    mine = [row for row in rows if (row.provider, row.model) == system and category in (None, row.category)]
-    passed_controls = {row.item_id for row in mine if row.control and row.verdict == PASS}
-    return {row.item_id: row.verdict == PASS for row in mine
-            if not row.control and row.verdict in (PASS, FAIL) and row.item_id in passed_controls}
-
-
-def _paired(first: dict[str, bool], second: dict[str, bool]) -> McNemar:
-    common = first.keys() & second.keys()
-    only_first = sum(first[item] and not second[item] for item in common)
-    only_second = sum(second[item] and not first[item] for item in common)
-    both = sum(first[item] and second[item] for item in common)
-    return McNemar(len(common), only_first, only_second, mcnemar_exact(only_first, only_second), both)
-
-
-def compare_models(verdicts: Iterable[SpanVerdict], first: tuple[str, str], second: tuple[str, str],
-                   category: str | None = None) -> McNemar:
-    """``first`` and ``second`` (provider, model) on the items judged for both, in one category or all."""
-    rows = list(verdicts)
-    return _paired(_judged(rows, first, category), _judged(rows, second, category))
-
-
-def compare_runs(base: Iterable[SpanVerdict], new: Iterable[SpanVerdict], system: tuple[str, str],
-                 category: str) -> McNemar:
-    """One model's reading of a category in two runs, on the items judged in both (``only_first``: passed in
-    BASE only, i.e. read worse in NEW)."""
-    return _paired(_judged(base, system, category), _judged(new, system, category))
-
-
-def mcnemar_worse(only_base: int, only_new: int) -> float:
-    """One-sided exact McNemar p-value that NEW reads worse: P(X >= only_base), X ~ Binomial(pairs, 1/2)."""
-    pairs = only_base + only_new
-    if pairs == 0:
-        return 1.0
-    return sum(math.comb(pairs, k) for k in range(only_base, pairs + 1)) / 2**pairs
 
 
 _COLUMNS = ("clip_id", "run_id", "provider", "model", "item_id", "category", "control", "verdict", "heard", "error",
@@ -245,3 +88,28 @@ def read_span_verdicts(conn: Connection, run_id: str) -> tuple[SpanVerdict, ...]
                              heard=row["heard"], error=row["error"], transcript=row["transcript"],
                              clip_id=row["clip_id"], run_id=row["run_id"], reason=row["reason"],
                              asr_model=row["asr_model"]) for row in rows)
+
+
+def span_row(verdict: SpanVerdict) -> dict[str, str | int | float | None]:
+    """A judgement as an exported row (`span_scores`' columns but the time it was judged)."""
+    return {"clip_id": verdict.clip_id, "run_id": verdict.run_id, "provider": verdict.provider, "model": verdict.model,
+            "item_id": verdict.item_id, "category": verdict.category, "control": int(verdict.control),
+            "verdict": verdict.verdict, "heard": verdict.heard, "error": verdict.error, "reason": verdict.reason,
+            "transcript": verdict.transcript, "asr_model": verdict.asr_model}
+
+
+def span_of_row(row: Mapping[str, object]) -> SpanVerdict:
+    """An exported row read back as the judgement it was written from."""
+    def text(name: str) -> str:
+        value = row.get(name)
+        return "" if value is None else str(value)
+
+    def optional(name: str) -> str | None:
+        value = row.get(name)
+        return None if value is None or value == "" else str(value)
+
+    return SpanVerdict(text("provider"), text("model"), text("item_id"), text("category"),
+                       bool(int(str(row.get("control") or 0))), text("verdict"), heard=text("heard"),
+                       error=optional("error"), transcript=text("transcript"), clip_id=text("clip_id"),
+                       run_id=text("run_id"), reason=optional("reason"), asr_model=text("asr_model"))
+

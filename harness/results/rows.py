@@ -20,7 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from harness.results.hard_text import SpanVerdict
+from harness.results.hard_text import SpanVerdict, span_row
 
 
 class RowKind(StrEnum):
@@ -152,12 +152,21 @@ RUN_COLUMNS: tuple[RowColumn, ...] = (
     RowColumn("scoring_harness_version", T, ""),
 )
 
+# The hard-text judgements (`span_scores`, `harness.results.hard_text`), exported beside the rows; an export
+# written before them has none.
+SPAN_COLUMNS: tuple[RowColumn, ...] = (
+    *_columns(T, "s", "clip_id run_id provider model item_id category"),
+    *_columns(N, "s", "control"),
+    *_columns(T, "s", "verdict heard error reason transcript asr_model"),
+)
 ROW_TABLES: dict[str, tuple[RowColumn, ...]] = {
     "run": RUN_COLUMNS,
     "requests": REQUEST_COLUMNS,
     "errors": ERROR_COLUMNS,
     "drift": DRIFT_COLUMNS,
+    "span_scores": SPAN_COLUMNS,
 }
+OPTIONAL_TABLES = frozenset({"span_scores"})  # an older export lacks them
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +193,8 @@ class RunRows:
     def table(self, name: str) -> tuple[Row, ...]:
         if name == "run":
             return (self.run,)
+        if name == "span_scores":
+            return tuple(span_row(verdict) for verdict in self.spans)
         rows: tuple[Row, ...] = getattr(self, name)
         return rows
 

@@ -34,6 +34,16 @@ MISREADINGS: dict[str, Callable[[str], str]] = {
 }
 
 
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def unnormalised(text: str) -> str:
+    """``text`` as a voice reads it with the provider's text normalisation off (`Normalisation`): digits are read
+    as the characters they are written with, one at a time ("1984" -> "one nine eight four", "$12.50" -> "$one two.
+    five zero"), what the documents warn of ("can mispronounce eg numbers and dates")."""
+    return _DIGIT_RUN.sub(lambda match: " ".join(_DIGITS[int(digit)] for digit in match.group()), text)
+
+
 def misread(text: str, names: Iterable[str]) -> str:
     """``text`` as a voice making the named misreadings reads it."""
     for name in names:

@@ -52,8 +52,10 @@ def judge_run(db_path: Path, run_id: str, items: Mapping[tuple[str, str], HardCl
             batch = clips[start : start + batch_size]
             paths = [Path(row.audio_path) if Path(row.audio_path).is_absolute() else db_path.parent / row.audio_path
                      for row, _ in batch]
-            scores = scorer.score_many([SpanClip(item.hard, path=path, control=item.control)
-                                        for (_, item), path in zip(batch, paths, strict=True)], cache=cache)
+            scores = scorer.score_many([SpanClip(item.hard, path=path, control=item.control,
+                                                 declared_media_type=row.declared_media_type,
+                                                 declared_sample_rate=row.declared_sample_rate)
+                                        for (row, item), path in zip(batch, paths, strict=True)], cache=cache)
             verdicts = [
                 SpanVerdict(row.provider, row.model, item.item_id, item.hard.category, item.control,
                             score.judgement.verdict.value, score.judgement.heard, score.judgement.error,

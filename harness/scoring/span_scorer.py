@@ -34,6 +34,9 @@ class SpanClip:
     path: Path | None = None
     samples: FloatArray | None = None
     control: bool = False
+    # What the run asked for and the answer declared, where the bytes carry no header of their own (raw PCM)
+    declared_media_type: str | None = None
+    declared_sample_rate: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +109,7 @@ class SpanScorer:
         if clip.samples is not None:
             return clip.samples, None
         data = clip.audio if clip.audio is not None else Path(str(clip.path)).read_bytes()
-        samples = decode_audio(data).mono_at(SAMPLE_RATE)
+        samples = decode_audio(data, clip.declared_media_type, clip.declared_sample_rate).mono_at(SAMPLE_RATE)
         key = CacheKey(CacheKind.TRANSCRIPT, sha256_hex(data), self.asr.name.value, self.asr.model_id,
                        f"{self.asr.settings.key(self.asr.name)}|language=en", NORMALIZER_VERSION)
         return samples, key

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from scipy.stats import binomtest
 
+from harness.measurement import category_figures, compare_models, mcnemar_exact, wilson
 from harness.results import connect_writer
 from harness.results.hard_text import (
     FAIL,
@@ -16,11 +17,7 @@ from harness.results.hard_text import (
     UNSURE,
     Judgeability,
     SpanVerdict,
-    category_figures,
-    compare_models,
-    mcnemar_exact,
     read_span_verdicts,
-    wilson,
     write_span_verdicts,
 )
 

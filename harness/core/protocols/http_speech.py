@@ -51,6 +51,7 @@ from harness.core.spec import (
     EventStreamBody,
     JsonBody,
     NdjsonBody,
+    Normalisation,
     Offering,
     Provider,
     SynthesisInput,
@@ -164,6 +165,9 @@ class Synthesis:
     # What the answer says was billed (a header, a field of the answer or of an event), as its documents say:
     # sent by the sandbox, read by the benchmark beside the planned price (`harness.core.protocols.billing`).
     billing: tuple[BilledSignal, ...] = ()
+    # The provider's own text-normalisation switch on this request, where documented: a run may benchmark it off
+    # and on (`bench run --normalisation off,on`); the imitation reads digits as written where it is off.
+    normalisation: Normalisation | None = None
 
     def __post_init__(self) -> None:
         if self.unknown_model is UnknownModel.DEFAULT and (self.slots.model is None or not self.default_model):
@@ -419,6 +423,12 @@ def wanted_format(synthesis: Synthesis, audio_format: str) -> Format:
         if container in by_container:
             return by_container[container]
     return synthesis.format(None)
+
+
+def model_normalisation(service: SpeechService, model: Model) -> Normalisation | None:
+    """The text-normalisation switch `model`'s request has, where its synthesis declares one for it."""
+    switch = service.synthesis(model.synthesis).normalisation
+    return None if switch is None else switch.of(model.name)
 
 
 def request_for(service: SpeechService, model: Model, given: SynthesisInput) -> dict[str, Any]:
@@ -686,7 +696,8 @@ def build_provider(service: SpeechService) -> Provider:
     offerings = tuple(
         Offering(model.name, model.synthesis, partial(request_for, service, model), languages=model.languages,
                  max_chars=model.max_chars, streams=model.streams,
-                 description=model.description or f"{model.name} (voice {model.voice})")
+                 description=model.description or f"{model.name} (voice {model.voice})",
+                 normalisation=model_normalisation(service, model))
         for model in service.models)
     return Provider(
         name=service.name, title=service.title, hosts=dict(service.hosts), auth=service.auth,

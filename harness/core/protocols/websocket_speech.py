@@ -58,6 +58,7 @@ from harness.core.protocols.http_speech import (
     UnknownModel,
     build_provider,
     fill,
+    model_normalisation,
     request_for,
 )
 from harness.core.protocols.marks import Answer, Marks, Match, read_marks
@@ -772,7 +773,9 @@ def with_sockets(service: SpeechService, sockets: Sequence[Socket]) -> Provider:
                                 auth_query=socket.auth.query, doc=socket.doc, evidence=socket.evidence))
         offerings += [Offering(offering_name(m, wire, socket), m.synthesis, partial(request_for, service, m),
                                channel=socket.key, languages=m.languages, max_chars=m.max_chars,
-                               description=f"{wire} over the WebSocket {socket.path} (voice {m.voice})")
+                               description=f"{wire} over the WebSocket {socket.path} (voice {m.voice})",
+                               # the HTTP twin's switch: a run varying it sends that request (with_normalisation)
+                               normalisation=model_normalisation(service, m))
                       for m, wire in models]
     taken = {o.name for o in offerings}  # a socket's offering named as an HTTP one replaces it (suffix "")
     kept = tuple(o for o in provider.offerings if o.name not in taken)

@@ -21,6 +21,7 @@ from harness.core.protocols.catalogues import Catalogue
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Model,
+    Normalisation,
     Refusal,
     Refusals,
     Slots,
@@ -49,6 +50,7 @@ from harness.providers.elevenlabs.models import (
     MODELS_PAGE,
     MULTI_GUIDE,
     MULTI_REFERENCE,
+    NORMALISATION_PAGE,
     REFERENCE,
     STREAM_REFERENCE,
     STREAM_TIMESTAMPS_REFERENCE,
@@ -114,8 +116,15 @@ BILLING = (BilledSignal(Unit.CREDITS, header="character-cost", source="client", 
     "(receptron/mulmocast-cli issue #1420, 2026-06-18); clients read it: "
     "cost = int(response.headers[\"character-cost\"]); "
     "\"Billed credits from the character-cost header (v4 Turbo: 0.5/char)\"")),)
+# The text-normalisation switch of every synthesis (the request model's `apply_text_normalization`: "auto" | "on" |
+# "off", by default "auto").
+NORMALISATION = Normalisation("/apply_text_normalization", off="off", on="on", evidence=(
+    "\"The apply_text_normalization parameter has three modes: on, which means it is always applied; off, which "
+    "means it is never applied; auto, which means that the AI will automatically decide when to apply text "
+    "normalization\"; \"Text normalization spells out numbers and dates to ensure better pronunciation\" "
+    "(" + NORMALISATION_PAGE + ")"))
 SYNTHESES = tuple(Synthesis(endpoint, SLOTS, FORMATS, default_format=DEFAULT_FORMAT, default_model=DEFAULT_MODEL,
-                            billing=BILLING)
+                            billing=BILLING, normalisation=NORMALISATION)
                   for endpoint in ENDPOINTS)
 
 # The default ("premade") voices of DEFAULT_VOICES_PAGE's "Current Default Voices" table (read 2026-11-25): name,

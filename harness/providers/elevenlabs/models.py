@@ -32,6 +32,9 @@ from pydantic import BaseModel, Field
 from harness.core.spec import RequestModel, ResponseModel
 
 REFERENCE = "https://elevenlabs.io/docs/api-reference/text-to-speech/convert"
+# The help centre on numbers, dates and symbols: the apply_text_normalization modes.
+NORMALISATION_PAGE = ("https://help.elevenlabs.io/hc/en-us/articles/14888917355409-Why-are-numbers-dates-symbols-"
+                      "and-acronyms-not-properly-pronounced-or-spoken-in-the-correct-language")
 STREAM_REFERENCE = "https://elevenlabs.io/docs/api-reference/text-to-speech/stream"
 TIMESTAMPS_REFERENCE = "https://elevenlabs.io/docs/api-reference/text-to-speech/convert-with-timestamps"
 STREAM_TIMESTAMPS_REFERENCE = "https://elevenlabs.io/docs/api-reference/text-to-speech/stream-with-timestamps"

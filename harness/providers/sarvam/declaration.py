@@ -18,11 +18,23 @@ from harness.core.protocols.http_speech import (
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.websocket_speech import with_sockets
-from harness.core.spec import AudioAt, AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.core.spec import (
+    AudioAt,
+    AudioBody,
+    Auth,
+    BodyKind,
+    DocDrift,
+    Endpoint,
+    JsonBody,
+    Normalisation,
+    Response,
+    Role,
+)
 from harness.providers.sarvam.models import (
     ERRORS_REFERENCE,
     LANGUAGE_GUIDE,
     MAX_TEXT_CHARS,
+    PREPROCESSING_GUIDE,
     PRICING,
     REFERENCE,
     STREAM_SDK,
@@ -108,6 +120,12 @@ VOICE_LIST = (
 
 _UNPRICED = (f"Bulbul v3: ₹30 per 10K characters ({PRICES_READ}; a transcription of {PRICING}); rupees only, no USD "
              "basis documented: no USD price")
+# The text normalisation of Create speech ("enable_preprocessing", false unless asked), bulbul:v2's only.
+NORMALISATION = Normalisation("/enable_preprocessing", off=False, on=True, models=("bulbul:v2",), evidence=(
+    "\"The enable_preprocessing parameter is only supported for bulbul:v2. It is not available for bulbul:v3.\"; "
+    "\"The enable_preprocessing parameter improves pronunciation of numbers, dates, currencies, and mixed-language "
+    "text. It is optional \u2014 if omitted, default is False (no preprocessing).\" (" + PREPROCESSING_GUIDE + ")"))
+
 MODELS = (
     Model("bulbul:v3", SYNTHESIZE.key, "shubh", max_chars=MAX_TEXT_CHARS,
           description="Sarvam Bulbul v3 (voice shubh)"),
@@ -145,7 +163,7 @@ SERVICE = SpeechService(
     syntheses=(Synthesis(SYNTHESIZE, Slots(text="/text", voice="/speaker", model="/model",
                                             format="/output_audio_codec", rate="/speech_sample_rate",
                                             language="/language_code"),
-                         FORMATS, default_format="wav"),
+                         FORMATS, default_format="wav", normalisation=NORMALISATION),
                Synthesis(STREAM, Slots(text="/text", voice="/speaker", model="/model", format="/output_audio_codec",
                                        rate="/speech_sample_rate", language="/language_code"),
                          STREAM_FORMATS, default_format="mp3")),

@@ -20,6 +20,8 @@ from harness.core.spec import RequestModel, ResponseModel
 
 # "Text to Speech" (REST): the request fields and limits below.
 REFERENCE = "https://docs.sarvam.ai/api-reference-docs/text-to-speech/convert"
+PREPROCESSING_GUIDE = ("https://docs.sarvam.ai/api-reference-docs/api-guides-tutorials/text-to-speech/how-to/"
+                       "enable-text-preprocessing")
 # "How to Set the Language": the eleven codes; "The target_language_code parameter is required for every TTS
 # request" (the newer copy of the page says language_code).
 LANGUAGE_GUIDE = "https://docs.sarvam.ai/api-reference-docs/api-guides-tutorials/text-to-speech/how-to/set-the-language"

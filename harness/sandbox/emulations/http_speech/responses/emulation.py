@@ -70,6 +70,7 @@ from harness.sandbox.emulations.http_speech.responses.catalogue import model_ver
 from harness.sandbox.emulations.http_speech.responses.grpc_stream import rpc_handlers
 from harness.sandbox.emulations.http_speech.responses.socket import socket_handlers
 from harness.sandbox.http_bodies import json_reply, sse_reply
+from harness.sandbox.misreadings import unnormalised
 from harness.sandbox.utterances import Speaker, spread_marks
 from harness.speech import encode_as
 
@@ -260,6 +261,9 @@ class SpeechServiceEmulation(Emulation):
                 text = spoken_text(text)
             except ValueError as error:
                 raise refuse(self.service.refusals.invalid, f"invalid SSML: {error}") from None
+        switch = synthesis.normalisation
+        if switch is not None and read(payload, switch.pointer) == switch.off:
+            text = unnormalised(text)  # the provider's own normaliser turned off: digits read as they are written
         if not text.strip():
             raise refuse(self.service.refusals.invalid, "no text to speak")
         model = model_of(self.service, synthesis, payload)

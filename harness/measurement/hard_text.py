@@ -1,0 +1,205 @@
+"""Hard-text figures from judged spans: calibrated per category and model, and two models (or runs) compared.
+
+Each hard-text item is read twice, as written and as its control (the span already in words). A control
+that does not pass says the voice or the ASR cannot get this sentence right whatever the provider's
+normaliser does, so the item does not count for that model (*calibration by control*). Per provider, model
+and category:
+
+* ``accuracy``: passes over judged items (calibrated items whose written reading passed or failed; an unsure
+  reading is neither), with its Wilson score 95% interval (``scipy.stats.binomtest(k, n).proportion_ci``);
+* ``judged_rate``: judged items over all the model's items of the category (what calibration and unsure
+  readings leave);
+* ``gap``: the share of controls that pass minus the share of written readings that pass, over the items
+  with both clips: what reading the written form costs against reading it pre-spelled.
+
+Two models are compared on the items judged for both, and one model's two runs likewise, by the exact McNemar
+test: a binomial test at one half of the discordant pairs (``scipy.stats.binomtest``; two-sided between
+models, one-sided "NEW reads worse" between runs). The one owner of these figures: the terminal summary, the
+report, `history` and `compare` all ask this module. The judgements themselves are the results store's
+(`harness.results.hard_text`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from harness.core.spec import normalisation_setting
+from harness.results import FAIL, PASS, UNSURE, Judgeability, SpanVerdict
+
+
+def _stats() -> Any:
+    """scipy.stats, imported when a figure is first computed: the import takes most of a second, and a command
+    that shows no hard text should not pay it."""
+    return importlib.import_module("scipy.stats")
+
+
+@dataclass(frozen=True, slots=True)
+class Proportion:
+    """successes / trials with its Wilson score 95% interval (NaN bounds for no trial)."""
+
+    successes: int
+    trials: int
+    low: float
+    high: float
+
+    @property
+    def value(self) -> float:
+        return self.successes / self.trials if self.trials else math.nan
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryFigures:
+    provider: str
+    model: str
+    category: str
+    items: int  # items with a written reading
+    calibrated: int  # of them, whose control passed
+    accuracy: Proportion  # passes over judged (calibrated, not unsure) items
+    judged_rate: float  # judged / items
+    gap: float | None  # control pass share − written pass share, over items with both clips
+    failures: tuple[SpanVerdict, ...]  # judged written readings that failed
+    unsure: tuple[SpanVerdict, ...]  # calibrated written readings neither right nor a known wrong
+    not_judgeable_by: str | None = None  # the ASR model whose self-test says it cannot judge the category
+
+    @property
+    def judged(self) -> int:
+        return self.accuracy.trials
+
+
+@dataclass(frozen=True, slots=True)
+class McNemar:
+    """Two models on the same judged items: pairs where only one passed, and the exact two-sided p-value."""
+
+    items: int  # judged for both
+    only_first: int  # first passed, second failed
+    only_second: int
+    p_value: float
+    both: int = 0  # passed for both
+
+
+def wilson(successes: int, trials: int) -> Proportion:
+    """The Wilson score interval at 95% (NaN bounds for no trial)."""
+    if trials == 0:
+        return Proportion(0, 0, math.nan, math.nan)
+    interval = _stats().binomtest(successes, trials).proportion_ci(confidence_level=0.95, method="wilson")
+    return Proportion(successes, trials, float(interval.low), float(interval.high))
+
+
+def mcnemar_exact(only_first: int, only_second: int) -> float:
+    """The exact McNemar p-value: two-sided binomial test of the discordant pairs at one half."""
+    pairs = only_first + only_second
+    if pairs == 0:
+        return 1.0
+    return float(_stats().binomtest(only_first, pairs, 0.5).pvalue)
+
+
+def mcnemar_worse(only_base: int, only_new: int) -> float:
+    """One-sided exact McNemar p-value that NEW reads worse: P(X >= only_base), X ~ Binomial(pairs, 1/2)."""
+    pairs = only_base + only_new
+    if pairs == 0:
+        return 1.0
+    return float(_stats().binomtest(only_base, pairs, 0.5, alternative="greater").pvalue)
+
+
+def category_figures(verdicts: Iterable[SpanVerdict], judgeability: Judgeability | None = None
+                     ) -> list[CategoryFigures]:
+    """Per provider, model and category, in that order; a category the ASR model that judged it cannot judge
+    (``judgeability``) is marked, so a face shows it unscored."""
+    groups: dict[tuple[str, str, str], list[SpanVerdict]] = defaultdict(list)
+    for verdict in verdicts:
+        groups[(verdict.provider, verdict.model, verdict.category)].append(verdict)
+    figures = []
+    for key, rows in sorted(groups.items()):
+        figure = _figures(key, rows)
+        heard_by = {row.asr_model.split("#")[0] for row in rows}
+        if judgeability and key[2] in judgeability.not_judgeable and judgeability.asr_model in heard_by:
+            figure = replace(figure, not_judgeable_by=judgeability.asr_model)
+        figures.append(figure)
+    return figures
+
+
+def _figures(key: tuple[str, str, str], rows: list[SpanVerdict]) -> CategoryFigures:
+    written = {row.item_id: row for row in rows if not row.control}
+    controls = {row.item_id: row for row in rows if row.control}
+    calibrated = [row for item, row in written.items() if item in controls and controls[item].verdict == PASS]
+    judged = [row for row in calibrated if row.verdict in (PASS, FAIL)]
+    paired = [item for item in written if item in controls]
+    gap = None
+    if paired:
+        control_share = sum(controls[item].verdict == PASS for item in paired) / len(paired)
+        gap = control_share - sum(written[item].verdict == PASS for item in paired) / len(paired)
+    return CategoryFigures(
+        *key,
+        items=len(written),
+        calibrated=len(calibrated),
+        accuracy=wilson(sum(row.verdict == PASS for row in judged), len(judged)),
+        judged_rate=len(judged) / len(written) if written else math.nan,
+        gap=gap,
+        failures=tuple(row for row in judged if row.verdict == FAIL),
+        unsure=tuple(row for row in calibrated if row.verdict == UNSURE),
+    )
+
+
+def _judged(rows: Iterable[SpanVerdict], system: tuple[str, str], category: str | None) -> dict[str, bool]:
+    """The system's judged items (control passed, written reading passed or failed): item -> passed."""
+    mine = [row for row in rows if (row.provider, row.model) == system and category in (None, row.category)]
+    passed_controls = {row.item_id for row in mine if row.control and row.verdict == PASS}
+    return {row.item_id: row.verdict == PASS for row in mine
+            if not row.control and row.verdict in (PASS, FAIL) and row.item_id in passed_controls}
+
+
+def _paired(first: dict[str, bool], second: dict[str, bool]) -> McNemar:
+    common = first.keys() & second.keys()
+    only_first = sum(first[item] and not second[item] for item in common)
+    only_second = sum(second[item] and not first[item] for item in common)
+    both = sum(first[item] and second[item] for item in common)
+    return McNemar(len(common), only_first, only_second, mcnemar_exact(only_first, only_second), both)
+
+
+def compare_models(verdicts: Iterable[SpanVerdict], first: tuple[str, str], second: tuple[str, str],
+                   category: str | None = None) -> McNemar:
+    """``first`` and ``second`` (provider, model) on the items judged for both, in one category or all."""
+    rows = list(verdicts)
+    return _paired(_judged(rows, first, category), _judged(rows, second, category))
+
+
+def compare_runs(base: Iterable[SpanVerdict], new: Iterable[SpanVerdict], system: tuple[str, str],
+                 category: str) -> McNemar:
+    """One model's reading of a category in two runs, on the items judged in both (``only_first``: passed in
+    BASE only, i.e. read worse in NEW)."""
+    return _paired(_judged(base, system, category), _judged(new, system, category))
+
+
+@dataclass(frozen=True, slots=True)
+class SettingDifference:
+    """One model's reading of a category with its provider's own text normalisation off and on (a run with
+    `--normalisation off,on`): each setting's accuracy, and on − off."""
+
+    provider: str
+    model: str  # the offering, without its setting
+    category: str
+    off: Proportion
+    on: Proportion
+    not_judgeable_by: str | None = None  # as `CategoryFigures.not_judgeable_by`: shown so, not scored
+
+    @property
+    def difference(self) -> float:
+        """Accuracy with normalisation on minus off (NaN where either judged nothing)."""
+        return self.on.value - self.off.value
+
+
+def normalisation_differences(figures: Iterable[CategoryFigures]) -> list[SettingDifference]:
+    """Per provider, model and category read both with normalisation off and on, the two accuracies."""
+    by_setting: dict[tuple[str, str, str], dict[str, CategoryFigures]] = defaultdict(dict)
+    for figure in figures:
+        model, setting = normalisation_setting(figure.model)
+        if setting is not None:
+            by_setting[(figure.provider, model, figure.category)][setting] = figure
+    return [SettingDifference(*key, off=settings["off"].accuracy, on=settings["on"].accuracy,
+                              not_judgeable_by=settings["off"].not_judgeable_by or settings["on"].not_judgeable_by)
+            for key, settings in sorted(by_setting.items()) if {"off", "on"} <= settings.keys()]
