@@ -228,22 +228,6 @@ def judge_hard_text(db_path: Path, run_id: str, selectors: Sequence[str]) -> Spa
     return judge_run(db_path, run_id, items, SpanScorer())
 
 
-def stored_corpora(db_path: Path, run_id: str) -> tuple[str, ...]:
-    """The corpora a stored run was asked for (its `--corpus` selectors, as its settings were stored; none where the
-    database has clips but no row for the run)."""
-    from harness.results import json_object, open_read_only
-
-    conn = open_read_only(db_path)
-    try:
-        row = conn.execute("SELECT config_json FROM runs WHERE run_id = ?", (run_id,)).fetchone()
-    finally:
-        conn.close()
-    if row is None:  # clips stored without a run row (a scorer's own database): no corpus to judge by
-        return ()
-    corpus = json_object(row["config_json"]).get("corpus") or ()
-    return tuple(str(selector) for selector in corpus)
-
-
 def judged_line(judged: SpanRunSummary) -> str:
     """What a judging pass did, in one line."""
     verdicts = ", ".join(f"{count} {verdict}" for verdict, count in sorted(judged.verdicts.items()))

@@ -174,8 +174,8 @@ def with_normalisation(selections: Sequence[Selection], settings: Sequence[str])
     per setting (`off`, `on`), its request carrying the setting's value and its name the setting; the others as
     they are. No settings: the selections unchanged. The switch is a field of the HTTP request (`Offering.endpoint`):
     an offering spoken over a socket or an RPC is run over that request for each setting, so both settings are read
-    the same way, and once only where another chosen offering already sends that request (Sarvam's `bulbul:v2-ws`
-    is `bulbul:v2`'s request)."""
+    the same way, and once only where another chosen offering already sends that request (a socket twin of an HTTP
+    model sends its twin's request)."""
     unknown = [setting for setting in settings if setting not in Normalisation.SETTINGS]
     if unknown:
         raise UsageError(f"--normalisation takes {' and '.join(Normalisation.SETTINGS)}, not {', '.join(unknown)}")

@@ -202,7 +202,7 @@ _TextRateOption = Annotated[float | None, typer.Option(
     "model writes it [default: the whole text at once]")]
 _NormalisationOption = Annotated[list[str] | None, typer.Option(
     "--normalisation", metavar="off,on", help="run each model whose request has a documented text-normalisation "
-    "switch (ElevenLabs' apply_text_normalization) once per setting, each named for it [default: as the provider "
+    "switch (an apply_text_normalization) once per setting, each named for it [default: as the provider "
     "does it]")]
 _ConcurrencyOption = Annotated[str | None, typer.Option(
     metavar="N[,N…]", help="jobs in flight at once per provider; a comma list (1,4,16) runs the plan at each "

@@ -256,7 +256,8 @@ def _score_run(run_id: str, db: Path, scorer: Scorer, as_json: bool) -> None:
 
 def _judge_hard_text(run_id: str, db: Path, as_json: bool) -> None:
     """The run's hard-text spans judged again, as the run judged them (`harness.benchmark.judge_hard_text`)."""
-    from harness.benchmark import judge_hard_text, judged_line, stored_corpora
+    from harness.benchmark import judge_hard_text, judged_line
+    from harness.results import stored_corpora
 
     try:
         judged = judge_hard_text(db, run_id, stored_corpora(db, run_id))

@@ -81,6 +81,7 @@ from harness.results.rows import (
     json_list,
     json_object,
     run_region,
+    stored_corpora,
 )
 from harness.results.schema import SCHEMA_VERSION, connect_writer
 from harness.results.score_cache import CacheKey, CacheKind, ScoreCache
@@ -179,6 +180,7 @@ __all__ = [
     "source_of",
     "span_of_row",
     "store_name",
+    "stored_corpora",
     "sweep_levels",
     "take_lease",
     "tally",

@@ -218,6 +218,22 @@ def json_list(value: Value) -> list[Any]:
     return loaded if isinstance(loaded, list) else []
 
 
+def stored_corpora(store: Path, run_id: str) -> tuple[str, ...]:
+    """The corpora a stored run was asked for (its `--corpus` selectors, as its settings were stored; none where the
+    database has clips but no row for the run)."""
+    from harness.results.database import open_read_only
+
+    conn = open_read_only(store)
+    try:
+        row = conn.execute("SELECT config_json FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+    finally:
+        conn.close()
+    if row is None:  # clips stored without a run row (a scorer's own database): no corpus to judge by
+        return ()
+    corpus = json_object(row["config_json"]).get("corpus") or ()
+    return tuple(str(selector) for selector in corpus)
+
+
 def run_region(run: Row) -> str | None:
     """A run row's region label (`bench run --region`), kept in its stored settings; None when not given."""
     label = json_object(run["config_json"]).get("region")

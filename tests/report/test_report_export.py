@@ -20,7 +20,8 @@ from tests.helpers.report_runs import make_run
 def test_export_round_trips(runs_db: Path, tmp_path: Path, fmt: ExportFormat) -> None:
     rows = read_run(runs_db, "violating")
     written = export_rows(rows, tmp_path, fmt)
-    assert sorted(p.name for p in written) == sorted(f"{t}.{fmt.value}" for t in ("run", "requests", "errors", "drift"))
+    tables = ("run", "requests", "errors", "drift", "span_scores")
+    assert sorted(p.name for p in written) == sorted(f"{t}.{fmt.value}" for t in tables)
     back = load_export(tmp_path)
     assert back == rows  # every table, every column, every value (types included)
     assert back.errors and back.drift  # the tables that feed drift and errors are not empty here
