@@ -112,8 +112,8 @@ VOICE_LIST = (
 # says "no price"), never a guess.
 PRICE_SOURCE = f"a third-party transcription of Google's pricing page, as of 2024-06 ({PRICING})"
 MODELS = (
-    Model("standard", SYNTHESIZE.key, "en-US-Standard-C", ),
-    Model("wavenet", SYNTHESIZE.key, "en-US-Wavenet-F", ),
+    Model("standard", SYNTHESIZE.key, "en-US-Standard-C"),
+    Model("wavenet", SYNTHESIZE.key, "en-US-Wavenet-F"),
     Model("neural2", SYNTHESIZE.key, "en-US-Neural2-F"),
     Model("studio", SYNTHESIZE.key, "en-US-Studio-O"),
     Model("chirp3-hd", SYNTHESIZE.key, "en-US-Chirp3-HD-Kore"),
