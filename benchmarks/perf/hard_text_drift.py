@@ -1,7 +1,7 @@
 """A changed reading, caught: the sandbox read the year items of en_hard, then told (drift control) to read
 years digit by digit, read them again; prints the year category's figures of both runs and `compare`'s verdict.
 
-    python benchmarks/perf/hard_text_drift.py [--corpus en_hard] [--items 12] [--out /tmp/hard-text-drift]
+    python benchmarks/perf/hard_text_drift.py [--corpus en_hard] [--items 12] [--out DIR]
 """
 
 from __future__ import annotations
