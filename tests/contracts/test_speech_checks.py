@@ -76,7 +76,7 @@ def _service(formats: tuple[str, ...] = ("wav", "pcm"), *, sse: bool = False, fa
         refusals=Refusals(invalid=refused, missing_key=refused, bad_key=refused, unknown_voice=refused,
                           rate_limited=refused, quota=refused,
                           unknown_model=Refusal(404, "model_not_found", "no model {detail}")),
-        syntheses=tuple(syntheses), models=tuple(models), voices=(Voice("v"),), prices_read="2026-11-25")
+        syntheses=tuple(syntheses), models=tuple(models), voices=(Voice("v"),))
 
 
 def _target(formats: tuple[str, ...] = ("wav", "pcm"), *, sse: bool = False, fallback: bool = False) -> SpeechTarget:

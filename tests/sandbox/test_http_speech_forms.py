@@ -95,7 +95,7 @@ SERVICE = SpeechService(
     models=(Model("acme-1", DOCUMENT.key, "ada", usd_per_million_chars=Decimal("1")),
             Model("acme-1-stream", EVENTS.key, "ada", sets={"/model": "acme-1"},
                   usd_per_million_chars=Decimal("2"))),
-    voices=(Voice("ada"),), prices_read="2026-11-25")
+    voices=(Voice("ada"),))
 ACME = build_provider(SERVICE)
 
 

@@ -321,7 +321,6 @@ class SpeechService:
     syntheses: tuple[Synthesis, ...]
     models: tuple[Model, ...]
     voices: tuple[Voice, ...]
-    prices_read: str  # the date the prices were read (YYYY-MM-DD)
     listings: tuple[Listing, ...] = ()
     token: TokenExchange | None = None
     other_endpoints: tuple[Endpoint, ...] = ()

@@ -91,7 +91,6 @@ FORMAT_SPEC = re.compile(r"^(?P<codec>[a-z0-9_]+)/(?P<rate>\d{4,6})/(?P<containe
 MEDIA_TYPES = {"wav": "audio/wav", "mp3": "audio/mpeg", "ogg": "audio/ogg", "flac": "audio/flac"}
 RAW_MEDIA_TYPES = {"pcm_s16le": "audio/pcm", "pcm_mulaw": "audio/basic", "pcm_alaw": "audio/pcma"}
 DEFAULT_ERROR_BODY: Mapping[str, Any] = {"error": {"message": "{message}", "code": "{code}"}}
-PRICES_READ = "declared"  # a providers file's price is the user's, dated by the file
 
 
 class OpenBody(BaseModel):
@@ -278,7 +277,7 @@ def service_of(declaration: HttpSpeechDeclaration, source: str = "") -> SpeechSe
                              billing=tuple(table.signal() for table in declaration.billing)),),
         answer_errors=BodyErrors(declaration.answer_error_code, tuple(declaration.answer_error_success),
                                  declaration.answer_error_message or "") if declaration.answer_error_code else None,
-        models=models, voices=tuple(Voice(name) for name in declaration.voices), prices_read=PRICES_READ)
+        models=models, voices=tuple(Voice(name) for name in declaration.voices))
 
 
 def _last_event(declared: Mapping[str, Any] | str | None) -> tuple[EventMark | None, dict[str, Any] | str]:

@@ -36,7 +36,6 @@ from harness.providers.azure.models import (
     VoiceList,
 )
 
-PRICES_READ = "2026-11-24"  # the pricing page as stored; it carries no date of its own
 SPEECH, TOKENS = "tts", "sts"
 TOKEN_LIFETIME_S = 600  # "The access token should be sent to the service as the Authorization: Bearer <TOKEN>
 #                          header. Each access token is valid for 10 minutes."
@@ -170,7 +169,6 @@ SERVICE = SpeechService(
     token=TokenExchange(ISSUE_TOKEN, TOKEN_LIFETIME_S),
     models=MODELS,
     voices=VOICE_LIST,
-    prices_read=PRICES_READ,
     region_env="AZURE_SPEECH_REGION",
     doc_drift=(DocDrift("raw formats' Content-Type", "The reference names no Content-Type for the raw-* formats; "
                         "the harness reads them by the format asked for (audio/pcm at its rate, G.711 as "

@@ -71,7 +71,6 @@ from harness.providers.cartesia.models import (
 from harness.providers.cartesia.sockets import CONTEXTS_REFERENCE, SOCKETS
 
 HOST = "api"
-PRICES_READ = "2026-11-24"
 VERSION_HEADER = "Cartesia-Version"
 STREAMING = 206
 OUTPUT = "/output_format"
@@ -185,7 +184,6 @@ SERVICE = SpeechService(
     models=MODELS,
     voices=VOICES,
     voice_catalogue=VOICE_CATALOGUE,
-    prices_read=PRICES_READ,
     file_protocols=("cartesia",),
 )
 

@@ -32,7 +32,6 @@ from harness.providers.dashscope.models import (
 )
 from harness.providers.dashscope.sockets import SOCKETS
 
-PRICES_READ = "2026-11-24"
 HOST = "api"
 PCM = "audio/pcm;rate=24000"  # "Streaming returns PCM audio data in chunks": 16-bit mono at 24 kHz, little-endian
 
@@ -112,7 +111,6 @@ SERVICE = SpeechService(
                          billing=BILLING),),
     models=MODELS,
     voices=VOICE_LIST,
-    prices_read=PRICES_READ,
     doc_drift=(DocDrift("non-streaming answer", "Without X-DashScope-SSE the answer carries an audio URL that "
                         "\"expires after 24 hours\", not the audio: the family reads audio it is given, so only the "
                         "streaming form is declared.", (NON_REALTIME_GUIDE,)),

@@ -124,7 +124,6 @@ SERVICE = SpeechService(
     models=tuple(Model(name, SPEAK.key, name,
                        description=f"{name} over the Deepgram speak WebSocket") for name in MODELS),
     voices=tuple(Voice(name, "en-US", models=(name,)) for name in MODELS),  # a Deepgram voice is its model
-    prices_read="2026-11-25",
     # "The request ID is stored in the HTTP header named dg-request-id. This header is present in all requests,
     # regardless of success or failure. In case of request failure, an additional HTTP header named dg-error will be
     # included with the body of the error." (CHANGELOG, of the streaming APIs' upgrade; Deepgram's REST answers carry

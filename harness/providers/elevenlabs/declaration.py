@@ -64,7 +64,6 @@ from harness.providers.elevenlabs.models import (
 from harness.providers.elevenlabs.sockets import FIRST, SOCKETS, format_of, media_type_of
 
 HOST = "api"
-PRICES_READ = "2026-11-25"
 MODELS = ("eleven_flash_v2_5", "eleven_turbo_v2_5", "eleven_multilingual_v2")
 CONVERT, STREAM, WITH_TIMESTAMPS, STREAM_WITH_TIMESTAMPS = (
     "tts.convert", "tts.stream", "tts.with-timestamps", "tts.stream-with-timestamps")
@@ -197,7 +196,6 @@ SERVICE = SpeechService(
     syntheses=SYNTHESES,
     models=MODELS_DECLARED,
     voices=VOICES,
-    prices_read=PRICES_READ,
     file_protocols=("elevenlabs",),
     voice_catalogue=VOICE_CATALOGUE,
     doc_drift=(DocDrift("default voices", "The stored list of default (\"premade\") voices is the documentation "

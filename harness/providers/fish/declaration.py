@@ -144,7 +144,6 @@ SERVICE = SpeechService(
     voices=VOICE_LIST,
     voice_catalogue=VOICE_CATALOGUE,
     value_variants=VALUE_VARIANTS,
-    prices_read="2026-11-24",
     doc_drift=(DocDrift("msgpack", "The guide's requests are JSON; the official client sends the same fields as "
                         "MessagePack (Content-Type: application/msgpack). The harness sends JSON; the sandbox reads "
                         "either.", (GUIDE, SDK)),

@@ -181,7 +181,6 @@ SERVICE = SpeechService(
                          format_words=SAYS, billing=BILLING)),
     models=MODELS,
     voices=VOICE_LIST,
-    prices_read="2026-11-24",
     proto3_json=True,
     doc_drift=(DocDrift("L16 byte order", "The answer labels its audio audio/L16 (network byte order, RFC 2586), "
                         "but the guide's sample writes the bytes straight into a WAV file: they are read as "

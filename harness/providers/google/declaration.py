@@ -38,7 +38,6 @@ from harness.providers.google.models import (
 )
 from harness.providers.google.streaming import RPCS
 
-PRICES_READ = "2026-11-24"  # when the transcriptions below were read
 HOST = "api"
 RATES = (8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000)  # sampleRateHertz: converted on request
 
@@ -106,11 +105,7 @@ VOICE_LIST = (
     _voice("en-US-Chirp3-HD-Charon", "MALE", "chirp3-hd"), _voice("en-US-Chirp3-HD-Kore", "FEMALE", "chirp3-hd"),
 )
 
-# Prices per 1 million characters after the monthly free tier. Google's pricing page is not in the stored
-# material; third-party transcriptions of it are (bicov.pro, "as of June 2024", read PRICES_READ) and agree only on
-# Standard $4 and WaveNet $16. Neural2, Studio and Chirp 3 HD have no price a source supports: None (the report
-# says "no price"), never a guess.
-PRICE_SOURCE = f"a third-party transcription of Google's pricing page, as of 2024-06 ({PRICING})"
+# Their prices: harness/data/prices/google.toml (third-party transcriptions, each said so).
 MODELS = (
     Model("standard", SYNTHESIZE.key, "en-US-Standard-C"),
     Model("wavenet", SYNTHESIZE.key, "en-US-Wavenet-F"),
@@ -154,7 +149,6 @@ SERVICE = SpeechService(
     listings=(Listing(VOICES, _voices_body, language_param="languageCode"),),
     models=MODELS,
     voices=VOICE_LIST,
-    prices_read=PRICES_READ,
     doc_drift=(DocDrift("bad key status", "An API key that is not valid is answered 400 INVALID_ARGUMENT "
                         "(reason API_KEY_INVALID), not 401: 401 UNAUTHENTICATED is for a missing credential "
                         "or a bad OAuth token.", (ERRORS_REFERENCE,)),),

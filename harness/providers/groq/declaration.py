@@ -82,7 +82,6 @@ SERVICE = SpeechService(
                                        rate="/sample_rate"), FORMATS, default_format="wav"),),
     models=MODELS,
     voices=VOICE_LIST,
-    prices_read="2026-11-24",
     doc_drift=(DocDrift("evidence", "Groq's reference pages are not among the stored material: the endpoint and "
                         "fields are the official client's; the Orpheus model and its voice are integrations' "
                         "(the client's model literals still name only playai-tts and playai-tts-arabic).",

@@ -33,7 +33,6 @@ from harness.providers.inworld.models import (
 )
 from harness.providers.inworld.sockets import SOCKETS
 
-PRICES_READ = "2026-11-24"  # the transcriptions carry no date of their own (models.PRICING says which)
 HOST = "api"
 DEFAULT_RATE = 48000  # sampleRateHertz: "default 48000" (a transcription of the schema; the page text is cut)
 RATES = (8000, 16000, 22050, 24000, 32000, 44100, 48000)  # within the documented 8000..48000
@@ -145,7 +144,6 @@ SERVICE = SpeechService(
                          STREAM_FORMATS, default_format="MP3")),
     models=MODELS,
     voices=VOICE_LIST,
-    prices_read=PRICES_READ,
     doc_drift=(DocDrift("error body", "The stored reference shows no error body or error statuses: the declared "
                         "google.rpc.Status shape ({code, message, details}, code the gRPC number) is the gRPC "
                         "gateway's, not a quoted example; check it against the provider.", (REFERENCE,)),

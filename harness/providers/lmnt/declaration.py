@@ -28,7 +28,6 @@ from harness.providers.lmnt.models import (
 )
 from harness.providers.lmnt.sockets import SOCKETS
 
-PRICES_READ = "2026-06-12"  # the transcription's own date (models.PRICING)
 HOST = "api"
 RATE = 24000  # sample_rate: "Defaults to 24000 for all formats except mulaw"
 RATES = (8000, 16000, 24000)
@@ -99,7 +98,6 @@ SERVICE = SpeechService(
                          FORMATS, default_format="mp3"),),
     models=MODELS,
     voices=VOICE_LIST,
-    prices_read=PRICES_READ,
 )
 
 PROVIDER = with_sockets(SERVICE, SOCKETS)

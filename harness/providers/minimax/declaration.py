@@ -52,7 +52,6 @@ from harness.providers.minimax.models import (
 )
 from harness.providers.minimax.sockets import SOCKETS
 
-PRICES_READ = "2026-11-24"  # the pay-as-you-go page shows no date of its own (models.PRICING)
 HOST = "api"
 # sample_rate: "Supported values: [8000, 16000, 22050, 24000, 32000, 44100]". The reference gives no default; 32000
 # is the rate of its example request and of its example answer (`extra_info.audio_sample_rate: 32000`).
@@ -226,7 +225,6 @@ SERVICE = SpeechService(
     models=MODELS,
     voices=VOICE_LIST,
     voice_catalogue=VOICE_CATALOGUE,
-    prices_read=PRICES_READ,
     doc_drift=(DocDrift("errors in a 200 answer", "The reference documents only a 200 answer and puts every error in "
                         "its base_resp (status_code non-zero: 1000, 1001, 1002, 1004, 1039, 1042, 2013): a client "
                         "that trusts the HTTP status reads an error as a success. The declared 400/401/429/500 are "

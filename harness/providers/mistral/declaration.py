@@ -7,8 +7,6 @@ bearer key; its realtime WebSocket in `sockets`.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -50,7 +48,6 @@ from harness.providers.mistral.models import (
 )
 from harness.providers.mistral.sockets import SOCKETS
 
-PRICES_READ = "2026-11-24"
 HOST = "api"
 
 # A stream of events carries pieces of one file: formats that name themselves (the rate of `pcm` is not written
@@ -104,9 +101,6 @@ VOICE_LIST = (Voice("en_paul_neutral", "en-US", "male"), Voice("gb_jane_neutral"
 # The model card's API names of Voxtral TTS 26.03 (MODEL_CARD, read 2026-11-25): `voxtral-mini-tts-2603` and the alias
 # `voxtral-mini-tts-latest` — one model, one price ("price: 16.0, ... denominator: '/M Chars'" for the output; the input
 # text is "price: 0.0").
-CARD_READ = "2026-11-25"
-CARD_PRICE = Decimal("16")
-CARD_NOTE = f"Voxtral TTS (26.03): $16 per million characters ({CARD_READ}; {MODEL_CARD})"
 LATEST = "voxtral-mini-tts-latest"  # an API name of voxtral-mini-tts-2603 (MODEL_CARD)
 
 MODELS = (
@@ -157,7 +151,6 @@ SERVICE = SpeechService(
                          chosen_by=Selector("/stream", (False,), by_default=True))),
     models=MODELS,
     voices=VOICE_LIST,
-    prices_read=PRICES_READ,
     doc_drift=(DocDrift("two answers on one path", "POST /v1/audio/speech answers JSON {audio_data} when stream is "
                         "false (the default) and Server-Sent Events when true: both are declared, as two answer "
                         "forms of the one path picked by `stream` (audio.speech and audio.speech.sync).",

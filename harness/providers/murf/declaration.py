@@ -141,7 +141,6 @@ SERVICE = SpeechService(
     models=MODELS,
     voices=VOICE_LIST,
     value_variants=VALUE_VARIANTS,
-    prices_read="2026-11-24",
     doc_drift=(DocDrift("evidence", "Murf's own reference pages are not among the stored material: the endpoints, "
                         "fields and statuses are the official client's (source: sdk).", (SDK,)),
                DocDrift("audioFile", "generate always answers a URL to the audio (audioFile); the sandbox answers the "

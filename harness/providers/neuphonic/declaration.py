@@ -85,7 +85,6 @@ SERVICE = SpeechService(
                          ),),
     models=MODELS,
     voices=VOICE_LIST,
-    prices_read="2026-11-24",
     doc_drift=(DocDrift("evidence", "Neuphonic's reference pages are not among the stored material: the endpoint, "
                         "fields and events are the official client's (source: sdk).", (SDK,)),),
 )

@@ -10,10 +10,8 @@ From the reference (https://platform.openai.com/docs/api-reference/audio/createS
 are `alloy`, `ash`, `ballad`, `coral`, `echo`, `fable`, `onyx`, `nova`, `sage`, `shimmer`, `verse`, `marin`, and
 `cedar`"; "response_format: The format to audio in. Supported formats are `mp3`, `opus`, `aac`, `flac`, `wav`, and
 `pcm`"; "stream_format: The format to stream the audio in. Supported formats are `sse` and `audio`. `sse` is not
-supported for `tts-1` or `tts-1-hd`." Prices from the model pages (https://developers.openai.com/api/docs/models/tts-1,
-read 2026-11-24): "TTS-1 $15.00, TTS-1 HD $30.00" per 1M characters; gpt-4o-mini-tts is priced per token ($0.60 per
-1M text input tokens, $12.00 per 1M audio output tokens), which the request alone does not give: left unpriced rather
-than estimated.
+supported for `tts-1` or `tts-1-hd`." The prices (per character for tts-1 and tts-1-hd, per token for gpt-4o-mini-tts,
+estimated before sending and billed from the SSE usage) are in harness/data/prices/openai.toml.
 """
 
 from __future__ import annotations
@@ -58,7 +56,6 @@ from harness.providers.openai.models import (
     SpeechRequest,
 )
 
-PRICES_READ = "2026-11-24"
 HOST = "v1"  # the documented base URL ends in /v1 (the official client's `base_url`); the sandbox mounts /openai/v1
 
 FORMATS = (
@@ -105,10 +102,6 @@ SPEECH_SSE = Endpoint(
 VOICE_LIST = tuple(Voice(name) for name in ("alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova", "sage",
                                             "shimmer", "verse", "marin", "cedar"))
 
-_TTS1 = f"TTS-1: $15.00 per 1M characters ({PRICES_READ}; {MODEL_PRICES_PAGE})"
-_TTS1_HD = f"TTS-1 HD: $30.00 per 1M characters ({PRICES_READ}; {MODEL_PRICES_PAGE})"
-_MINI = (f"per token ($0.60 per 1M text input tokens, $12.00 per 1M audio output tokens): not a price of the request "
-         f"alone ({PRICES_READ}; {MODEL_PRICES_PAGE})")
 
 MODELS = (
     Model("tts-1", SPEECH.key, "alloy", max_chars=4096,
@@ -184,7 +177,6 @@ SERVICE = SpeechService(
                          billing=SSE_BILLING)),
     models=MODELS,
     voices=VOICE_LIST,
-    prices_read=PRICES_READ,
     doc_drift=(DocDrift("two answers on one path", "POST /v1/audio/speech answers the audio file when stream_format is "
                         "audio (the default) and Server-Sent Events when it is sse: both are declared, as two answer "
                         "forms of the one path picked by `stream_format` (audio.speech and audio.speech.sse); "

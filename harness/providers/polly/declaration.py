@@ -7,7 +7,6 @@ DescribeVoices, AWS Signature V4 (botocore's signer), rest-json errors, every an
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from harness.core.prices.units import Unit
@@ -43,7 +42,6 @@ from harness.providers.polly.models import (
 
 # AWS's pricing page is not among the stored pages: the prices are its transcription read 2026-10-07 (an API
 # catalogue's plans file citing https://aws.amazon.com/polly/pricing/), matched by two other transcriptions.
-PRICES_READ = "2026-10-07"
 HOST = "api"
 BILLED = "x-amzn-RequestCharacters"  # SynthesizeSpeechOutput.RequestCharacters: "Number of characters synthesized."
 # Not in SynthesizeSpeech's own reference but on every AWS rest-json answer, errors included (read 2026-11-25):
@@ -121,16 +119,12 @@ VOICE_LIST = (
     _voice("Joey", "Male", "standard", "neural"),
 )
 
-# Per 1 million characters, pay as you go (the pricing page, read PRICES_READ); each engine is a model.
+# Each engine is a model; their prices: harness/data/prices/polly.toml.
 MODELS = (
-    Model("standard", SYNTHESIZE.key, "Joanna", {"/Engine": "standard"}, Decimal("4"),
-          f"Standard: $4.00 per 1 million characters ({PRICES_READ})"),
-    Model("neural", SYNTHESIZE.key, "Joanna", {"/Engine": "neural"}, Decimal("16"),
-          f"Neural: $16.00 per 1 million characters ({PRICES_READ})"),
-    Model("long-form", SYNTHESIZE.key, "Ruth", {"/Engine": "long-form"}, Decimal("100"),
-          f"Long-Form: $100.00 per 1 million characters ({PRICES_READ})"),
-    Model("generative", SYNTHESIZE.key, "Ruth", {"/Engine": "generative"}, Decimal("30"),
-          f"Generative: $30.00 per 1 million characters ({PRICES_READ})"),
+    Model("standard", SYNTHESIZE.key, "Joanna", {"/Engine": "standard"}),
+    Model("neural", SYNTHESIZE.key, "Joanna", {"/Engine": "neural"}),
+    Model("long-form", SYNTHESIZE.key, "Ruth", {"/Engine": "long-form"}),
+    Model("generative", SYNTHESIZE.key, "Ruth", {"/Engine": "generative"}),
 )
 
 # The error codes are the service model's and AWS's common errors (403 UnrecognizedClientException as real Polly
@@ -172,7 +166,6 @@ SERVICE = SpeechService(
     listings=(Listing(VOICES, _voices_body, language_param="LanguageCode"),),
     models=MODELS,
     voices=VOICE_LIST,
-    prices_read=PRICES_READ,
     region_env="AWS_REGION",
     default_region="us-east-1",
     request_id_header=REQUEST_ID,

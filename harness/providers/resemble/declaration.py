@@ -121,7 +121,6 @@ SERVICE = SpeechService(
                          default_format="wav", template={"precision": "PCM_16"})),
     models=MODELS,
     voices=VOICE_LIST,
-    prices_read="2026-11-25",
     doc_drift=(DocDrift("limits", "The reference allows 3,000 characters on /synthesize, its guide 2,000; /stream "
                         "takes 2,000 in both.", (REFERENCE, SYNCHRONOUS_GUIDE)),
                DocDrift("precision", "PCM_32 is the documented default; the declaration always asks PCM_16, and the "

@@ -100,7 +100,6 @@ SERVICE = SpeechService(
                          FORMATS, default_format="audio/mp3"),),
     models=MODELS,
     voices=VOICE_LIST,
-    prices_read="2026-11-24",
     doc_drift=(DocDrift("JSON form", "Third parties' code asks Accept: application/json for a JSON envelope, but the "
                         "stored pages list only audio Accept values and show no such answer: the family could declare "
                         "it as a second answer form of the path (Synthesis.chosen_by on /accept), its fields are not "

@@ -45,7 +45,6 @@ from harness.providers.sarvam.models import (
 )
 from harness.providers.sarvam.sockets import SOCKETS
 
-PRICES_READ = "2026-09-20"  # the pricing transcription's own read date (models.PRICING)
 HOST = "api"
 RATE = 22050  # speech_sample_rate "Default: 22050 Hz"
 RATES = (8000, 16000, 22050, 24000)  # every model; 32000, 44100, 48000 only with bulbul:v3 and v4-flash (REST)
@@ -118,8 +117,6 @@ VOICE_LIST = (
     _voice("simran_en_customer", "female", "bulbul:v4-flash"),
 )
 
-_UNPRICED = (f"Bulbul v3: ₹30 per 10K characters ({PRICES_READ}; a transcription of {PRICING}); rupees only, no USD "
-             "basis documented: no USD price")
 # The text normalisation of Create speech ("enable_preprocessing", false unless asked), bulbul:v2's only.
 NORMALISATION = Normalisation("/enable_preprocessing", off=False, on=True, models=("bulbul:v2",), evidence=(
     "\"The enable_preprocessing parameter is only supported for bulbul:v2. It is not available for bulbul:v3.\"; "
@@ -169,7 +166,6 @@ SERVICE = SpeechService(
                          STREAM_FORMATS, default_format="mp3")),
     models=MODELS,
     voices=VOICE_LIST,
-    prices_read=PRICES_READ,
     doc_drift=(DocDrift("language field", "The language guide and older examples name the field target_language_code; "
                         "the reference and its client (sarvamai 0.1.39) send language_code. Either is accepted; one "
                         "is required.", (LANGUAGE_GUIDE, REFERENCE)),

@@ -133,7 +133,6 @@ SERVICE = SpeechService(
     models=MODELS,
     voices=VOICE_LIST,
     voice_catalogue=VOICE_CATALOGUE,
-    prices_read="2026-11-24",
     doc_drift=(DocDrift("evidence", "The live endpoint's messages and statuses are the official client's (source: "
                         "sdk); the synchronous /waves/v1/tts is the reference's.", (SDK, REFERENCE)),
                DocDrift("formats", "ulaw and alaw are documented output formats the declaration does not ask for.",

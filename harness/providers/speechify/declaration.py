@@ -49,7 +49,6 @@ from harness.providers.speechify.models import (
     TimedStreamRequest,
 )
 
-PRICES_READ = "2026-06-21"  # the transcription's own date (models.PRICING)
 HOST = "api"
 # The stored documents give no sample rate for wav or mp3; 24 kHz is the rate of the official client's
 # `output_format` values that name mp3 ("mp3_24000_128", ...), the closest the stored material comes.
@@ -206,7 +205,6 @@ SERVICE = SpeechService(
                          default_model="simba-3.0")),  # model: "Defaults to `simba-3.0`"
     models=MODELS,
     voices=VOICE_LIST,
-    prices_read=PRICES_READ,
     doc_drift=(DocDrift("host", "The v1 reference names https://api.sws.speechify.com; Speechify's newer pages and "
                         "its official client (speechify-api 4.0.0) use https://api.speechify.ai.", (INTRODUCTION,)),
                DocDrift("error body", "Only \"a JSON body with an error field describing the issue\" is documented; "

@@ -23,7 +23,6 @@ from harness.providers.speechmatics.models import PIPECAT, QUICKSTART, SDK, Erro
 
 HOST = "api"
 RATE = 16000  # "SAMPLE_RATE = 16000" (QUICKSTART); the client's formats are all 16 kHz
-PRICES_READ = "2026-11-25"
 FORMATS = (
     Format("wav_16000", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav"),
     Format("pcm_16000", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}"),
@@ -80,7 +79,6 @@ SERVICE = SpeechService(
                          default_format="wav_16000"),),
     models=MODELS,
     voices=VOICE_LIST,
-    prices_read=PRICES_READ,
     doc_drift=(DocDrift("evidence", "The stored quickstart shows the request (POST /generate/sarah with {\"text\"}, "
                         "a bearer key) and a 16 kHz rate; the output formats, the other voices and the status words "
                         "are the official client's (source: sdk).", (QUICKSTART, SDK)),

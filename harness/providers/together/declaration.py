@@ -125,7 +125,6 @@ SERVICE = SpeechService(
                          FILE_FORMATS, default_format="wav", chosen_by=Selector("/stream", (False,), by_default=True))),
     models=MODELS,
     voices=VOICE_LIST,
-    prices_read="2026-11-24",
     doc_drift=(DocDrift("stream chunks", "The streaming guide's events are {type: conversation.item.audio_output.delta,"
                         " item_id, delta}; the official client 3.1.1 types them as {object: audio.tts.chunk, model, "
                         "b64}. The declaration follows the guide; the client reads the guide's events unchanged (its "

@@ -30,7 +30,6 @@ from harness.providers.xai.models import (
 )
 from harness.providers.xai.sockets import SOCKETS
 
-PRICES_READ = "2026-11-24"
 HOST = "api"
 RATE = 24000  # "Defaults to MP3 at 24 kHz / 128 kbps"
 RATES = (8000, 16000, 22050, 24000, 44100, 48000)
@@ -97,7 +96,6 @@ SERVICE = SpeechService(
                          FORMATS, default_format="mp3", template={"language": "en"}),),
     models=MODELS,
     voices=VOICE_LIST,
-    prices_read=PRICES_READ,
     doc_drift=(DocDrift("output_format", "The guide gives output_format as an object (\"Defaults to MP3 at 24 kHz / "
                         "128 kbps. See Output Formats\") but the stored pages do not hold that table: its codec, "
                         "sample_rate and bit_rate are declared as integrations pass them.", (GUIDE, INTEGRATION)),
