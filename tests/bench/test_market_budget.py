@@ -22,20 +22,32 @@ def test_a_budgeted_live_plan_of_the_market_leaders_is_admitted(tmp_path: Path) 
     known = providers()
     selections = select(known, LEADERS, ())
     plan = build_plan("r", selections, [load_corpus("en_read:2")], 1, PriceBook(), References())
-    priced = [job for job in plan.jobs if job.price.worst_usd is not None]
     unpriced = sorted({job.selection.label for job in plan.jobs if job.price.worst_usd is None})
-    assert {job.provider.name for job in priced} == set(LEADERS)
-    assert unpriced == ["gemini/gemini-2.5-flash-preview-tts"]  # no public price: docs/costs.md names its searches
+    assert unpriced == []  # every leader's offering carries a public price (docs/costs.md)
+    assert {job.provider.name for job in plan.jobs} == set(LEADERS)
     # token-priced Gemini is planned with an estimate and reserved at its upper bound
-    gemini = next(job for job in priced if job.provider.name == "gemini")
+    gemini = next(job for job in plan.jobs if job.provider.name == "gemini")
     assert gemini.price.estimated and gemini.price.worst_usd > gemini.price.usd  # type: ignore[operator]
     config = BenchConfig(out=tmp_path, target="live", providers=LEADERS, corpus=("en_read:2",), budget=1.0)
-    assert live_refusal(config, plan, TargetKind.LIVE) is None  # one unpriced offering does not refuse the run
+    assert live_refusal(config, plan, TargetKind.LIVE) is None
     budget = Budget(Decimal(1))
-    refused = [reason for job in plan.jobs if (reason := budget.admit(job)) is not None]
-    assert len(refused) == 2 and all("gemini-2.5-flash-preview-tts" in r and "price in USD is unknown" in r
-                                      for r in refused)
+    assert [reason for job in plan.jobs if (reason := budget.admit(job)) is not None] == []
     assert budget.remaining is not None and budget.remaining == Decimal(1) - plan.worst_usd
+
+
+def test_only_an_offering_with_no_price_is_refused_job_by_job(tmp_path: Path) -> None:
+    # Neuphonic publishes no per-unit price (docs/prices/neuphonic.md): its jobs alone are refused, in one line each
+    chosen = (*LEADERS, "neuphonic")
+    plan = build_plan("r", select(providers(), chosen, ()), [load_corpus("en_read:2")], 1, PriceBook(), References())
+    unpriced = {job.selection.label for job in plan.jobs if job.price.worst_usd is None}
+    assert unpriced and all(label.startswith("neuphonic/") for label in unpriced)
+    config = BenchConfig(out=tmp_path, target="live", providers=chosen, corpus=("en_read:2",), budget=1.0)
+    assert live_refusal(config, plan, TargetKind.LIVE) is None  # unpriced offerings do not refuse the run
+    budget = Budget(Decimal(1))
+    refused = [(job.selection.label, reason) for job in plan.jobs if (reason := budget.admit(job)) is not None]
+    assert refused and all(label in unpriced and label in reason and "price in USD is unknown" in reason
+                           for label, reason in refused)
+    assert len(refused) == sum(1 for job in plan.jobs if job.price.worst_usd is None)
 
 
 def test_a_budget_smaller_than_the_upper_bound_stops_before_it() -> None:
