@@ -7,8 +7,10 @@ unpriced.
 
 from __future__ import annotations
 
+from harness.core.evidence import DOCUMENTS, Evidence, EvidenceSource
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
+from harness.core.protocols.catalogues import KnownModel
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -129,6 +131,24 @@ MODELS = (
     _streamed("gemini-3.8-flash-lite-tts", "Gemini 3.8 Flash-Lite TTS"),
 )
 
+# Model codes the references list beyond the offerings (read 2026-11-25), taken and spoken like the offering of their
+# generation, unpriced. The 3.1 preview's page (FLASH_3_1_PAGE): "`gemini-3.1-flash-tts-preview` is a legacy preview
+# model. For new and production workloads, migrate to Gemini 3.8 Flash TTS"; "Model code gemini-3.1-flash-tts-preview";
+# it is Pipecat's default (pipecat-ai 1.14.0, GeminiTTSService: model="gemini-3.1-flash-tts-preview"). The models
+# page (MODELS_PAGE, its Spanish edition the stored one): "TTS de la versión preliminar de Gemini 2.5 Pro
+# gemini-2.5-pro-preview-tts".
+FLASH_3_1_PAGE = "https://ai.google.dev/gemini-api/docs/models/gemini-3.1-flash-tts-preview"
+MODELS_PAGE = "https://ai.google.dev/gemini-api/docs/models/gemini-v2?hl=nl"
+KNOWN_MODELS = (
+    KnownModel("gemini-3.1-flash-tts-preview", "gemini-3.8-flash-tts",
+               "\"Model code gemini-3.1-flash-tts-preview\"; \"a legacy preview model\" (" + FLASH_3_1_PAGE + ", read "
+               "2026-11-25); GeminiTTSService(model=\"gemini-3.1-flash-tts-preview\") (pipecat-ai 1.14.0)",
+               evidence=(DOCUMENTS, Evidence(EvidenceSource.CLIENT, "pipecat-ai==1.14.0", "GeminiTTSService"))),
+    KnownModel("gemini-2.5-pro-preview-tts", "gemini-2.5-flash-preview-tts",
+               "\"TTS de la versión preliminar de Gemini 2.5 Pro gemini-2.5-pro-preview-tts\" (" + MODELS_PAGE
+               + ", read 2026-11-25)"),
+)
+
 REFUSALS = Refusals(
     invalid=Refusal(400, "INVALID_ARGUMENT", "Invalid value: {detail}"),
     missing_key=Refusal(403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers (callers without "
@@ -181,6 +201,7 @@ SERVICE = SpeechService(
                          format_words=SAYS, billing=BILLING)),
     models=MODELS,
     voices=VOICE_LIST,
+    known_models=KNOWN_MODELS,
     proto3_json=True,
     doc_drift=(DocDrift("L16 byte order", "The answer labels its audio audio/L16 (network byte order, RFC 2586), "
                         "but the guide's sample writes the bytes straight into a WAV file: they are read as "
