@@ -379,6 +379,12 @@ class SpeechService:
     def voice(self, name: str) -> Voice | None:
         return next((voice for voice in self.voices if voice.name == name), None)
 
+    def speaks(self, voice: Voice, model: str) -> bool:
+        """Whether `voice` speaks the model named `model`: a voice tied to no model speaks all; a known model speaks
+        the voices of the model it is spoken like besides its own (the references tie none to it otherwise)."""
+        like = next((known.like for known in self.known_models if known.name == model), None)
+        return not voice.models or model in voice.models or like in voice.models
+
 
 # --- building requests --------------------------------------------------------------------------------
 

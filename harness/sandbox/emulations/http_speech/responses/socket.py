@@ -529,7 +529,7 @@ class FamilySocket:
             if not voice_spoken(self.service, voice, self.call.services, f"WS {socket.path}", "voice"):
                 raise Refused(refusals.unknown_voice, voice)
             declared = self.service.voice(voice)
-            if declared is not None and declared.models and model.name not in declared.models:
+            if declared is not None and not self.service.speaks(declared, model.name):
                 raise Refused(refusals.unknown_voice, voice)
         spec = socket.formats[0].spec
         if "format" in given:
