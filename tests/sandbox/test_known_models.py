@@ -139,7 +139,8 @@ def test_an_alias_is_priced_as_its_model_and_another_model_is_unpriced() -> None
     openai, cartesia = _service("openai"), _service("cartesia")
     sse = openai.synthesis("audio.speech.sse")
     alias = model_of(openai, sse, {"model": "gpt-4o-mini-tts-2025-12-15"})
-    assert alias is not None and alias.name == "gpt-4o-mini-tts" and alias.sets["/model"] == "gpt-4o-mini-tts-2025-12-15"
+    assert alias is not None and alias.name == "gpt-4o-mini-tts"
+    assert alias.sets["/model"] == "gpt-4o-mini-tts-2025-12-15"
     newer = model_of(cartesia, cartesia.syntheses[0], {"model_id": "sonic-3.5"})
     assert newer is not None and newer.name == "sonic-3.5" and newer.usd_per_million_chars is None
 
@@ -154,7 +155,7 @@ def test_every_known_model_quotes_its_source_with_the_read_date_and_names_its_ev
 
 
 def test_a_socket_speaks_a_known_model(client: httpx.Client) -> None:
-    """MiniMax's socket served only the offerings' names: speech-01-hd, in the reference's model enum, got task_failed."""
+    """MiniMax's socket served the offerings' names only: speech-01-hd, in the reference's enum, got task_failed."""
     from websockets.asyncio.client import connect
 
     async def session(sandbox: Sandbox, model: str) -> list[str]:
