@@ -38,13 +38,14 @@ NEW_MODELS = {
     "minimax": ("speech-2.5-hd-preview", "speech-01-hd"),
 }
 NEW_VOICES = {"azure": ("en-US-SaraNeural", "en-GB-SoniaNeural"),  # Sara: Pipecat's default
-              "groq": ("diana", "troy")}
+              "groq": ("diana", "troy"),
+              "mistral": ("voice_592", "voice_3143")}  # voice_592: micdrop's default
 NO_SUCH_MODEL = "no-such-model-2099"
 
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
-    with running(profile="fast", providers=tuple(sorted({*NEW_MODELS, *NEW_VOICES}))) as running_sandbox:
+    with running(profile="fast", providers=tuple(sorted({*NEW_MODELS, *NEW_VOICES, "polly"}))) as running_sandbox:
         yield running_sandbox
 
 
@@ -118,6 +119,23 @@ def test_a_voice_the_references_or_clients_name_is_spoken(sandbox: Sandbox, clie
         at[synthesis.slots.model] = model.sets.get(synthesis.slots.model, model.name)
     target = _target(sandbox, name)
     _audio_ok(target.send(client, target.request(synthesis, at=at)))
+
+
+def test_every_voice_of_polly_s_service_model_is_spoken_and_a_name_outside_it_refused(sandbox: Sandbox,
+                                                                                     client: httpx.Client) -> None:
+    """Polly's VoiceId enum (the service model botocore ships) lists 116 voices; the declaration details seven and
+    refused the rest ("Amy"), though its own request model took them."""
+    service = _service("polly")
+    model = service.models[0]
+    synthesis = service.synthesis(model.synthesis)
+    assert synthesis.slots.voice is not None
+    target = _target(sandbox, "polly")
+    assert service.voice("Amy") is None
+    _audio_ok(target.send(client, target.request(synthesis, at={synthesis.slots.voice: "Amy", **model.sets})))
+    findings = [f for f in client.get(sandbox.url + "/_sandbox/findings").json() if f["provider"] == "polly"]
+    assert any("'Amy'" in f["finding"] for f in findings)
+    refused = target.send(client, target.request(synthesis, at={synthesis.slots.voice: "Amyx", **model.sets}))
+    assert refused.status_code >= 400
 
 
 def test_a_known_model_speaks_the_voices_of_the_model_it_is_spoken_like(sandbox: Sandbox,
