@@ -3,7 +3,8 @@
 the evidence rather than refusing it silently"). Each default below was refused before the declarations were made
 current: Cartesia's `sonic-3.6` (no stored page lists it: `source: client`), Deepgram's `aura-2-helena-en` (the official
 client's list), Inworld's `inworld-tts-2` (clients' default); all three failed on the declarations before (Inworld's
-"Unknown model: inworld-tts-2"). Only what the service cannot do without is given: its key, its URL, a voice where it has no default."""
+"Unknown model: inworld-tts-2"). Only what the service cannot do without is given: its key, its URL, a voice where
+it has no default."""
 
 from __future__ import annotations
 
