@@ -39,7 +39,9 @@ NEW_MODELS = {
 }
 NEW_VOICES = {"azure": ("en-US-SaraNeural", "en-GB-SoniaNeural"),  # Sara: Pipecat's default
               "groq": ("diana", "troy"),
-              "mistral": ("voice_592", "voice_3143")}  # voice_592: micdrop's default
+              "mistral": ("voice_592", "voice_3143"),  # voice_592: micdrop's default
+              "gemini": ("Achernar", "Zubenelgenubi"),
+              "google": ("en-US-Chirp3-HD-Puck", "en-US-Chirp3-HD-Aoede")}
 NO_SUCH_MODEL = "no-such-model-2099"
 
 

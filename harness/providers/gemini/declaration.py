@@ -109,7 +109,15 @@ STREAM = Endpoint(
 )
 
 # Prebuilt voices the guide's examples name (Kore, Puck) and others of its voice list.
-VOICE_LIST = tuple(Voice(name, "en-US") for name in ("Kore", "Puck", "Zephyr", "Charon", "Fenrir", "Leda"))
+VOICE_LIST = tuple(Voice(name, "en-US") for name in (
+    "Kore", "Puck", "Zephyr", "Charon", "Fenrir", "Leda",
+    # The rest of the 30 prebuilt voices, as clients list them (read 2026-11-25; no stored Google page shows the whole
+    # list): LiveKit Agents' Google plugin (agents-js reference, google.beta.realtime.Voice: "Achernar" | "Achird" |
+    # ... | "Zubenelgenubi", "Available voice options"), the same 30 as WaveSpeed's Gemini 3.8 Flash-Lite TTS page
+    # ("voice ... Prebuilt voice for single-speaker speech ... Options: \"Achernar\", \"Achird\", ...").
+    "Achernar", "Achird", "Algenib", "Algieba", "Alnilam", "Aoede", "Autonoe", "Callirrhoe", "Despina", "Enceladus",
+    "Erinome", "Gacrux", "Iapetus", "Laomedeia", "Orus", "Pulcherrima", "Rasalgethi", "Sadachbia", "Sadaltager",
+    "Schedar", "Sulafat", "Umbriel", "Vindemiatrix", "Zubenelgenubi"))
 
 
 def _model(name: str, words: str) -> Model:

@@ -103,7 +103,14 @@ VOICE_LIST = (
     _voice("en-US-Neural2-F", "FEMALE", "neural2"), _voice("en-US-Neural2-J", "MALE", "neural2"),
     _voice("en-US-Studio-O", "FEMALE", "studio"), _voice("en-US-Studio-Q", "MALE", "studio"),
     _voice("en-US-Chirp3-HD-Charon", "MALE", "chirp3-hd"), _voice("en-US-Chirp3-HD-Kore", "FEMALE", "chirp3-hd"),
+    # The Chirp 3: HD page's other voices in en-US (CHIRP3_HD_PAGE, read 2026-11-25): "Voice Options Name | Gender ...
+    # Aoede | Female, Puck | Male, Charon | Male, Kore | Female, Fenrir | Male, Leda | Female, Orus | Male, Zephyr |
+    # Female"; "The format follows <locale>-<model>-<voice> ... en-US-Chirp3-HD-Kore".
+    *(_voice(f"en-US-Chirp3-HD-{name}", gender, "chirp3-hd") for name, gender in (
+        ("Aoede", "FEMALE"), ("Puck", "MALE"), ("Fenrir", "MALE"), ("Leda", "FEMALE"), ("Orus", "MALE"),
+        ("Zephyr", "FEMALE"))),
 )
+CHIRP3_HD_PAGE = "https://cloud.google.com/text-to-speech/docs/chirp3-hd"
 
 # Their prices: harness/data/prices/google.toml (third-party transcriptions, each said so).
 MODELS = (
