@@ -355,14 +355,18 @@ class SpeechService:
     known_models: tuple[KnownModel, ...] = ()
 
     def __post_init__(self) -> None:
-        sent = {m.sets.get(s.slots.model or "", m.name) for s in self.syntheses for m in self.models
-                if m.synthesis == s.endpoint.key} | {m.name for m in self.models}
+        sent = self.sent_models()
         for known in self.known_models:
             if known.like not in sent:
                 raise ValueError(f"{self.name}: known model {known.name} is spoken like {known.like!r}, which no "
                                  "declared model sends")
             if known.name in sent:
                 raise ValueError(f"{self.name}: known model {known.name} is a declared model already")
+
+    def sent_models(self) -> set[str]:
+        """The model names the declared models send (their own, or another at the model slot: `Model.sets`)."""
+        return {m.sets.get(s.slots.model or "", m.name) for s in self.syntheses for m in self.models
+                if m.synthesis == s.endpoint.key} | {m.name for m in self.models}
 
     def synthesis(self, key: str) -> Synthesis:
         for synthesis in self.syntheses:
