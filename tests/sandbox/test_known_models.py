@@ -206,3 +206,17 @@ def test_a_socket_speaks_a_known_model(client: httpx.Client) -> None:
         refused = asyncio.run(session(sandbox, NO_SUCH_MODEL))
     assert spoken[:2] == ["connected_success", "task_started"] and "audio" in spoken and spoken[-1] == "task_finished"
     assert refused[-1] == "task_failed"
+
+
+def test_a_like_table_keeps_the_known_models_of_the_models_it_declares() -> None:
+    """A providers file's `like = "elevenlabs"` of one model keeps the known names spoken like that model and drops
+    the rest (they would be spoken like a model the server does not have)."""
+    from pathlib import Path
+
+    from harness.core import declared
+    from harness.core.protocols.http_speech import service_of
+
+    table = ('[providers.eleven]\nlike = "elevenlabs"\nbase_url = "https://api.elevenlabs.io"\n'
+             'key_env = "ELEVEN_PROXY_KEY"\nmodels = ["eleven_flash_v2_5"]\n')
+    (provider,) = declared.parse(table, Path("tts-harness.toml")).providers()
+    assert [k.name for k in service_of(provider).known_models] == ["eleven_flash_v2"]
