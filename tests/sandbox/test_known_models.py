@@ -47,7 +47,8 @@ NO_SUCH_MODEL = "no-such-model-2099"
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
-    with running(profile="fast", providers=tuple(sorted({*NEW_MODELS, *NEW_VOICES, "polly"}))) as running_sandbox:
+    served = tuple(sorted({*NEW_MODELS, *NEW_VOICES, "polly", "google"}))
+    with running(profile="fast", providers=served) as running_sandbox:
         yield running_sandbox
 
 
@@ -220,3 +221,34 @@ def test_a_like_table_keeps_the_known_models_of_the_models_it_declares() -> None
              'key_env = "ELEVEN_PROXY_KEY"\nmodels = ["eleven_flash_v2_5"]\n')
     (provider,) = declared.parse(table, Path("tts-harness.toml")).providers()
     assert [k.name for k in service_of(provider).known_models] == ["eleven_flash_v2"]
+
+
+def test_google_speaks_gemini_tts_voices_by_model_name(sandbox: Sandbox, client: httpx.Client) -> None:
+    """Gemini-TTS on Cloud Text-to-Speech: `voice.modelName` and a speaker without a locale ("Kore"), over REST and
+    over StreamingSynthesize, as Pipecat's GeminiTTSService sends it through the official client."""
+    service = _service("google")
+    synthesis = service.syntheses[0]
+    target = _target(sandbox, "google")
+    request = target.request(synthesis, at={"/voice/name": "Kore", "/voice/languageCode": "en-US",
+                                            "/voice/modelName": "gemini-2.5-flash-tts"})
+    _audio_ok(target.send(client, request))
+    texttospeech = pytest.importorskip("google.cloud.texttospeech", reason="the official client is a test extra")
+    grpc = pytest.importorskip("grpc", reason="the official client is a test extra")
+    from google.cloud.texttospeech_v1.services.text_to_speech.transports.grpc import TextToSpeechGrpcTransport
+
+    with running(profile="fast", providers=("google",)) as plain:
+        tts = texttospeech.TextToSpeechClient(transport=TextToSpeechGrpcTransport(
+            channel=grpc.insecure_channel(plain.grpc_target)))
+        voice = texttospeech.VoiceSelectionParams(language_code="en-US", name="Kore",
+                                                  model_name="gemini-3.1-flash-tts-preview")
+        config = texttospeech.StreamingSynthesizeConfig(
+            voice=voice, streaming_audio_config=texttospeech.StreamingAudioConfig(
+                audio_encoding=texttospeech.AudioEncoding.PCM, sample_rate_hertz=24000))
+
+        def requests() -> Iterator[object]:
+            yield texttospeech.StreamingSynthesizeRequest(streaming_config=config)
+            yield texttospeech.StreamingSynthesizeRequest(input=texttospeech.StreamingSynthesisInput(text=TEXT))
+
+        answers = list(tts.streaming_synthesize(requests(), metadata=[("x-goog-api-key",
+                                                                        plain.default_key("google"))]))
+    assert sum(len(answer.audio_content) for answer in answers) > 1000
