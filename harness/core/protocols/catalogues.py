@@ -10,6 +10,10 @@ naming it. What stays refused: an id not of the documented form, and an id a tea
 (`AccountCatalogue.missing`: the sandbox's `POST /_sandbox/catalogue`), so the documented not-found answer stays
 reachable for the contract suite's negative checks. A team's own catalogue (`AccountCatalogue.voices`, `.models`:
 `tts-harness serve --catalogue FILE`) names the ids its account holds: spoken as listed, no finding.
+
+A model name the provider takes that is no benchmark offering (`KnownModel`: a newer model, a dated snapshot, an alias
+such as `-latest`, a client's default that no stored page lists) is declared with its evidence and spoken like a
+declared model of the same synthesis; it adds no offering to the market and no price of its own.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+
+from harness.core.evidence import DOCUMENTS, Evidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +62,26 @@ class AccountCatalogue:
 
 
 NO_ACCOUNT = AccountCatalogue()
+
+
+@dataclass(frozen=True, slots=True)
+class KnownModel:
+    """A model name the provider takes beyond the declared offerings, kept current from its references: spoken as
+    `like` (the name a declared model sends at the same model slot: its voice, its formats) — and priced as it where
+    the name is an `alias` of that same model (a dated snapshot, a `-latest`), unpriced otherwise (another model,
+    no offering, no price of its own). `words`: the source's words, quoted, with the read date; `evidence`: the
+    documents by default, or the official client (`source: sdk`) or independent clients (`source: client`) that send
+    the name where no stored page lists it, each named with its version."""
+
+    name: str
+    like: str
+    words: str
+    evidence: tuple[Evidence, ...] = (DOCUMENTS,)
+    alias: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.words or not self.evidence:
+            raise ValueError(f"a known model ({self.name}) quotes its source and names its evidence")
 
 
 class Verdict(StrEnum):

@@ -36,7 +36,7 @@ from harness.core.drift import resolve
 from harness.core.prices import builtin_sheets, planned
 from harness.core.protocols.answer_forms import Selector, check_forms
 from harness.core.protocols.billing import BilledSignal
-from harness.core.protocols.catalogues import CLOSED, Catalogue
+from harness.core.protocols.catalogues import CLOSED, Catalogue, KnownModel
 from harness.core.protocols.marks import Marks
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.value_variants import Resolved, ValueVariant, case_variant, declared_variant
@@ -349,6 +349,24 @@ class SpeechService:
     # Values clients send outside a listed set (another case, another unit), each decided from evidence: taken as the
     # listed value with a finding, or refused as the reference shows (`harness.core.protocols.value_variants`).
     value_variants: tuple[ValueVariant, ...] = ()
+    # Model names the provider takes beyond `models` (newer models, snapshots, aliases, clients' defaults), each with
+    # its evidence: spoken like a declared model of the same synthesis, no offering of the market
+    # (`harness.core.protocols.catalogues.KnownModel`).
+    known_models: tuple[KnownModel, ...] = ()
+
+    def __post_init__(self) -> None:
+        sent = self.sent_models()
+        for known in self.known_models:
+            if known.like not in sent:
+                raise ValueError(f"{self.name}: known model {known.name} is spoken like {known.like!r}, which no "
+                                 "declared model sends")
+            if known.name in sent:
+                raise ValueError(f"{self.name}: known model {known.name} is a declared model already")
+
+    def sent_models(self) -> set[str]:
+        """The model names the declared models send (their own, or another at the model slot: `Model.sets`)."""
+        return {m.sets.get(s.slots.model or "", m.name) for s in self.syntheses for m in self.models
+                if m.synthesis == s.endpoint.key} | {m.name for m in self.models}
 
     def synthesis(self, key: str) -> Synthesis:
         for synthesis in self.syntheses:
@@ -364,6 +382,12 @@ class SpeechService:
 
     def voice(self, name: str) -> Voice | None:
         return next((voice for voice in self.voices if voice.name == name), None)
+
+    def speaks(self, voice: Voice, model: str) -> bool:
+        """Whether `voice` speaks the model named `model`: a voice tied to no model speaks all; a known model speaks
+        the voices of the model it is spoken like besides its own (the references tie none to it otherwise)."""
+        like = next((known.like for known in self.known_models if known.name == model), None)
+        return not voice.models or model in voice.models or like in voice.models
 
 
 # --- building requests --------------------------------------------------------------------------------
@@ -515,6 +539,8 @@ def model_of(service: SpeechService, synthesis: Synthesis, payload: Mapping[str,
         if named is None and synthesis.default_model:
             named = synthesis.default_model
         found = _named(candidates, synthesis.slots.model, named)
+        if found is None:
+            found = known_model(service, candidates, synthesis.slots.model, named)
         if found is None and synthesis.unknown_model is UnknownModel.DEFAULT:  # the documents' fallback
             found = _named(candidates, synthesis.slots.model, synthesis.default_model)
         return found
@@ -532,6 +558,24 @@ def served_models(service: SpeechService, synthesis: Synthesis) -> list[Model]:
     return [m for m in service.models if m.synthesis == synthesis.endpoint.key] or [
         m for m in service.models
         if synthesis.slots.model is not None and service.synthesis(m.synthesis).slots.model == synthesis.slots.model]
+
+
+def known_model(service: SpeechService, candidates: Sequence[Model], slot: str, named: Any) -> Model | None:
+    """The declared model a known model name (`SpeechService.known_models`) is spoken as, under that name; None where
+    the name is no known model, or the model it is spoken like is not among `candidates`."""
+    known = next((k for k in service.known_models if k.name == named), None)
+    base = None if known is None else _named(candidates, slot, known.like)
+    return None if known is None or base is None else spoken_like(known, base, slot)
+
+
+def spoken_like(known: KnownModel, base: Model, slot: str | None) -> Model:
+    """`base` answering to a known model's name: an alias keeps the model's own name (its price) and sends the alias
+    at the model slot; another model is a model of its own name, unpriced (no offering, no price of its own)."""
+    others = {at: value for at, value in base.sets.items() if at != slot}
+    if known.alias:
+        return replace(base, sets={**others, slot: known.name}) if slot else base
+    return replace(base, name=known.name, sets=others, usd_per_million_chars=None, price_note="",
+                   description=f"{known.name}, spoken like {base.name}")
 
 
 def _named(candidates: Sequence[Model], slot: str, named: Any) -> Model | None:

@@ -124,7 +124,11 @@ def _speech(declaration: LikeDeclaration, builtin: Provider, service: SpeechServ
         else (service.prices_from if service.prices_from is not None else service.name),
         listings=tuple(replace(listing, endpoint=replace(listing.endpoint, auth_required=False)) for listing in
                        service.listings) if keyless else service.listings,
-        token=None if keyless else service.token)
+        token=None if keyless else service.token, known_models=())
+    # The built-in's known model names stay where a model they are spoken like does (a server of the same models).
+    sent = derived.sent_models()
+    derived = replace(derived, known_models=tuple(known for known in service.known_models
+                                                  if known.like in sent and known.name not in sent))
     kept = tuple(filter(None, (_socket(declaration, socket, service, models, elsewhere, where) for socket in sockets)))
     return with_sockets(derived, kept) if kept else build_provider(derived)
 

@@ -132,7 +132,23 @@ VOICE_LIST = (
     Voice("en-US-GuyNeural", "en-US", "Male", ("neural",)),
     Voice("en-US-Ava:DragonHDLatestNeural", "en-US", "Female", ("neural-hd",)),
     Voice("en-US-Andrew:DragonHDLatestNeural", "en-US", "Male", ("neural-hd",)),
+    # The prebuilt neural voices of the language-support page's table for en-US and en-GB (LANGUAGE_SUPPORT, read
+    # 2026-11-25): "| English (United States) | `en-US` | Female | `en-US-SaraNeural` | General, multiple voice styles
+    # available [using SSML] |" — Pipecat's default voice (pipecat-ai 1.14.0, AzureTTSService:
+    # voice="en-US-SaraNeural"), refused while the declaration listed four; LiveKit's (livekit-plugins-azure 1.8.9:
+    # "en-US-JennyNeural") was listed.
+    # The table's Kid voice (en-US-AnaNeural) is left out: the voices list's Gender for it is not stored.
+    *(Voice(name, name[:5], gender, ("neural",)) for name, gender in (
+        ("en-US-AmberNeural", "Female"), ("en-US-AriaNeural", "Female"), ("en-US-AshleyNeural", "Female"),
+        ("en-US-CoraNeural", "Female"), ("en-US-ElizabethNeural", "Female"), ("en-US-MichelleNeural", "Female"),
+        ("en-US-MonicaNeural", "Female"), ("en-US-SaraNeural", "Female"), ("en-US-BrandonNeural", "Male"),
+        ("en-US-ChristopherNeural", "Male"), ("en-US-EricNeural", "Male"), ("en-US-JacobNeural", "Male"),
+        ("en-GB-LibbyNeural", "Female"), ("en-GB-SoniaNeural", "Female"), ("en-GB-RyanNeural", "Male"))),
 )
+# MicrosoftDocs/azure-docs, articles/cognitive-services/Speech-Service/language-support.md (ms.date 01/07/2022): "Both
+# the Microsoft Speech SDK and REST APIs support these neural voices"; its "Prebuilt neural voices" table.
+LANGUAGE_SUPPORT = ("https://github.com/MicrosoftDocs/azure-docs/blob/main/articles/cognitive-services/Speech-Service/"
+                    "language-support.md")
 
 # Their prices: harness/data/prices/azure.toml.
 MODELS = (

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from harness.core.protocols.catalogues import Catalogue
+from harness.core.evidence import DOCUMENTS, Evidence, EvidenceSource
+from harness.core.protocols.catalogues import Catalogue, KnownModel
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -142,6 +143,34 @@ MODELS = (Model("sonic-3", BYTES.key, VOICES[0].name,
           Model("sonic-3-sse", SSE.key, VOICES[0].name, sets={"/model_id": "sonic-3"},
                 description=f"sonic-3 over /tts/sse (voice {VOICES[0].name})"))
 
+# Model ids beyond the offering (read 2026-11-25), taken at every synthesis and the socket, spoken like sonic-3: its
+# dated snapshots as aliases (priced as it), the newer models unpriced. The Sonic 3 page (SONIC_3_PAGE): "Snapshot
+# Release Date ... sonic-3-2025-10-27 October 27, 2025 ... Stable"; "// Use the base model (automatically routes to the
+# latest snapshot) const modelId = \"sonic-3\"". The Sonic 3.5 migration page (SONIC_3_5_PAGE): "Sonic 3.5 is a
+# drop-in replacement for Sonic 3 for most customers. Your existing voice IDs, request shape, and prompts work as-is";
+# "# Current model_id = \"sonic-3.5\"". The official client (cartesia 4.2.0, types/tts_model.py): `_TTSModel =
+# Literal["sonic-3.5", "sonic-3", "sonic-3.5-2026-05-04", "sonic-3-2026-01-12", "sonic-3-2025-10-27",
+# "sonic-latest"]`, and its WebSocket helper (lib/_tts.py) sends `model_id = "sonic-latest"` when given none.
+# Pipecat (pipecat-ai 1.14.0, services/cartesia/tts.py) defaults to `model="sonic-3.6"`, which no stored page lists.
+SONIC_3_PAGE = "https://docs.cartesia.ai/build-with-cartesia/tts-models/latest"
+SONIC_3_5_PAGE = "https://docs.cartesia.ai/build-with-cartesia/tts-models/sonic-3-to-sonic-3-5"
+_SDK = Evidence(EvidenceSource.SDK, "cartesia==4.2.0", "tts.generate / tts.websocket (TTSModel)")
+_SDK_WORDS = ("_TTSModel = Literal[\"sonic-3.5\", \"sonic-3\", \"sonic-3.5-2026-05-04\", \"sonic-3-2026-01-12\", "
+              "\"sonic-3-2025-10-27\", \"sonic-latest\"] (cartesia 4.2.0, read 2026-11-25)")
+KNOWN_MODELS = (
+    KnownModel("sonic-3-2025-10-27", "sonic-3", "\"sonic-3-2025-10-27 October 27, 2025 ... Stable\" (" + SONIC_3_PAGE
+               + ", read 2026-11-25); " + _SDK_WORDS, evidence=(DOCUMENTS, _SDK), alias=True),
+    KnownModel("sonic-3-2026-01-12", "sonic-3", _SDK_WORDS, evidence=(_SDK,), alias=True),
+    KnownModel("sonic-3.5", "sonic-3", "\"# Current model_id = \\\"sonic-3.5\\\"\" (" + SONIC_3_5_PAGE + ", read "
+               "2026-11-25); " + _SDK_WORDS, evidence=(DOCUMENTS, _SDK)),
+    KnownModel("sonic-3.5-2026-05-04", "sonic-3", _SDK_WORDS, evidence=(_SDK,)),
+    KnownModel("sonic-latest", "sonic-3", _SDK_WORDS + "; its WebSocket's default: model_id = \"sonic-latest\"",
+               evidence=(_SDK,)),
+    KnownModel("sonic-3.6", "sonic-3", "default_settings = self.Settings(model=\"sonic-3.6\", ...) (pipecat-ai "
+               "1.14.0, CartesiaTTSService and CartesiaHttpTTSService, read 2026-11-25)",
+               evidence=(Evidence(EvidenceSource.CLIENT, "pipecat-ai==1.14.0", "CartesiaTTSService"),)),
+)
+
 # The error codes are the sandbox's words (the API Errors page's `error_code` values are not listed in full); the
 # unknown model's message is the documents' example.
 REFUSALS = Refusals(
@@ -184,6 +213,7 @@ SERVICE = SpeechService(
     models=MODELS,
     voices=VOICES,
     voice_catalogue=VOICE_CATALOGUE,
+    known_models=KNOWN_MODELS,
     file_protocols=("cartesia",),
 )
 

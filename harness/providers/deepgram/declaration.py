@@ -12,8 +12,10 @@ socket's (the models' names over `/v1/speak`'s WebSocket), as they always were.
 
 from __future__ import annotations
 
+from harness.core.evidence import DOCUMENTS, Evidence, EvidenceSource
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
+from harness.core.protocols.catalogues import KnownModel
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -83,6 +85,58 @@ SPEAK = Endpoint(
     doc=REFERENCE,
 )
 
+# Every voice model the official client lists beyond the three offerings (deepgram-sdk 7.17.0,
+# types/speak_v1model.py: `SpeakV1Model = typing.Union[typing.Literal["aura-angus-en", ..., "aura-2-uzume-ja"],
+# typing.Any]`, read 2026-11-25), each named as the Voices and Languages page (VOICES_PAGE) says a model is named:
+# "each identified by a unique model name following the format [modelname]-[voicename]-[language]"; the page's
+# featured voices include aura-2-helena-en, Pipecat's default (pipecat-ai 1.14.0 DeepgramTTSService:
+# voice="aura-2-helena-en"). Spoken like the offering of their generation (Aura-2 like aura-2-thalia-en, Aura like
+# aura-asteria-en), unpriced, no offerings of the market.
+VOICES_PAGE = "https://developers.deepgram.com/docs/tts-models"
+SDK_MODELS = (
+    "aura-angus-en", "aura-arcas-en", "aura-athena-en", "aura-helios-en", "aura-hera-en", "aura-luna-en",
+    "aura-orion-en", "aura-orpheus-en", "aura-perseus-en", "aura-stella-en", "aura-zeus-en", "aura-2-amalthea-en",
+    "aura-2-apollo-en", "aura-2-arcas-en", "aura-2-aries-en", "aura-2-asteria-en", "aura-2-athena-en",
+    "aura-2-atlas-en", "aura-2-aurora-en", "aura-2-callista-en", "aura-2-cora-en", "aura-2-cordelia-en",
+    "aura-2-delia-en", "aura-2-draco-en", "aura-2-electra-en", "aura-2-harmonia-en", "aura-2-helena-en",
+    "aura-2-hera-en", "aura-2-hermes-en", "aura-2-hyperion-en", "aura-2-iris-en", "aura-2-janus-en",
+    "aura-2-juno-en", "aura-2-jupiter-en", "aura-2-luna-en", "aura-2-mars-en", "aura-2-minerva-en",
+    "aura-2-neptune-en", "aura-2-odysseus-en", "aura-2-ophelia-en", "aura-2-orion-en", "aura-2-orpheus-en",
+    "aura-2-pandora-en", "aura-2-phoebe-en", "aura-2-pluto-en", "aura-2-saturn-en", "aura-2-selene-en",
+    "aura-2-theia-en", "aura-2-vesta-en", "aura-2-zeus-en", "aura-2-agustina-es", "aura-2-alvaro-es",
+    "aura-2-antonia-es", "aura-2-aquila-es", "aura-2-carina-es", "aura-2-celeste-es", "aura-2-diana-es",
+    "aura-2-estrella-es", "aura-2-gloria-es", "aura-2-javier-es", "aura-2-luciano-es", "aura-2-nestor-es",
+    "aura-2-olivia-es", "aura-2-selena-es", "aura-2-silvia-es", "aura-2-sirio-es", "aura-2-valerio-es",
+    "aura-2-aurelia-de", "aura-2-elara-de", "aura-2-fabian-de", "aura-2-julius-de", "aura-2-kara-de",
+    "aura-2-lara-de", "aura-2-viktoria-de", "aura-2-beatrix-nl", "aura-2-cornelia-nl", "aura-2-daphne-nl",
+    "aura-2-hestia-nl", "aura-2-lars-nl", "aura-2-leda-nl", "aura-2-rhea-nl", "aura-2-roman-nl", "aura-2-sander-nl",
+    "aura-2-agathe-fr", "aura-2-hector-fr", "aura-2-cesare-it", "aura-2-cinzia-it", "aura-2-demetra-it",
+    "aura-2-dionisio-it", "aura-2-elio-it", "aura-2-flavio-it", "aura-2-livia-it", "aura-2-maia-it",
+    "aura-2-melia-it", "aura-2-ama-ja", "aura-2-ebisu-ja", "aura-2-fujin-ja", "aura-2-izanami-ja", "aura-2-uzume-ja",
+)
+# Names LiveKit Agents' plugin offers its users (livekit-plugins-deepgram 1.8.9, models.TTSModels, "# Aura-2 English")
+# that neither the official client nor a stored page lists: a client's values, taken (source: client).
+CLIENT_MODELS = (
+    "aura-2-artemis-en", "aura-2-callisto-en", "aura-2-cetus-en", "aura-2-chiron-en", "aura-2-columbia-en",
+    "aura-2-crina-en", "aura-2-eos-en", "aura-2-helios-en", "aura-2-io-en", "aura-2-mira-en", "aura-2-ophiuchus-en",
+    "aura-2-titan-en", "aura-2-triton-en", "aura-2-vega-en", "aura-2-venus-en",
+)
+_SDK = Evidence(EvidenceSource.SDK, "deepgram-sdk==7.17.0", "speak.v1.audio.generate (SpeakV1Model)")
+_LIVEKIT = Evidence(EvidenceSource.CLIENT, "livekit-plugins-deepgram==1.8.9", "TTS(model=...): TTSModels")
+
+
+def _known(name: str, evidence: tuple[Evidence, ...], words: str) -> KnownModel:
+    return KnownModel(name, "aura-2-thalia-en" if name.startswith("aura-2-") else "aura-asteria-en", words,
+                      evidence=evidence)
+
+
+KNOWN_MODELS = (
+    *(_known(name, (DOCUMENTS, _SDK), f"SpeakV1Model = Literal[..., \"{name}\", ...] (deepgram-sdk 7.17.0); "
+             "\"[modelname]-[voicename]-[language]\" (" + VOICES_PAGE + "), read 2026-11-25") for name in SDK_MODELS),
+    *(_known(name, (_LIVEKIT,), f"TTSModels = Literal[..., \"{name}\", ...] (livekit-plugins-deepgram 1.8.9, "
+             "read 2026-11-25)") for name in CLIENT_MODELS),
+)
+
 REFUSALS = Refusals(
     invalid=Refusal(400, "INVALID_QUERY_PARAMETER", "{detail}"),
     missing_key=Refusal(401, "INVALID_AUTH", "Invalid credentials."),
@@ -124,6 +178,7 @@ SERVICE = SpeechService(
     models=tuple(Model(name, SPEAK.key, name,
                        description=f"{name} over the Deepgram speak WebSocket") for name in MODELS),
     voices=tuple(Voice(name, "en-US", models=(name,)) for name in MODELS),  # a Deepgram voice is its model
+    known_models=KNOWN_MODELS,
     # "The request ID is stored in the HTTP header named dg-request-id. This header is present in all requests,
     # regardless of success or failure. In case of request failure, an additional HTTP header named dg-error will be
     # included with the body of the error." (CHANGELOG, of the streaming APIs' upgrade; Deepgram's REST answers carry

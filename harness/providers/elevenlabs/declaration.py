@@ -15,9 +15,10 @@ always run it; Create speech, its stream and both with timing serve the same `mo
 
 from __future__ import annotations
 
+from harness.core.evidence import DOCUMENTS, Evidence, EvidenceSource
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
-from harness.core.protocols.catalogues import Catalogue
+from harness.core.protocols.catalogues import Catalogue, KnownModel
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Model,
@@ -167,6 +168,37 @@ VOICE_CATALOGUE = Catalogue(open=True, form=r"[A-Za-z0-9]{20}",
                             why="voice_id: \"Use the Get voices endpoint to list all the available voices\" (the "
                                 "account's voices and the voice library's); every id shown is 20 letters and digits")
 
+# The models the references list beyond the three offerings, and those clients send that no stored ElevenLabs page
+# lists (read 2026-11-25): taken at every synthesis and socket, spoken like the offering of their kind, unpriced (the
+# credit's USD price is not in the stored material for any model). Models overview (MODELS_OVERVIEW): "eleven_v3
+# Human-like and expressive speech generation 70+ languages"; "eleven_flash_v2 Ultra-fast model optimized for
+# real-time use (~75ms†) en". LiveKit Agents' plugin (livekit-plugins-elevenlabs 1.8.9, models.TTSModels) lists
+# "eleven_monolingual_v1", "eleven_multilingual_v1", "eleven_turbo_v2", "eleven_v3_conversational", "eleven_v4",
+# "eleven_v4_turbo" besides; Pipecat (pipecat-ai 1.14.0, services/elevenlabs/tts.py) names eleven_v3_conversational
+# among "Models that reject the previous_text/next_text context parameters".
+MODELS_OVERVIEW = "https://elevenlabs.io/docs/overview/models"
+_LIVEKIT = Evidence(EvidenceSource.CLIENT, "livekit-plugins-elevenlabs==1.8.9", "TTS(model=...): TTSModels")
+_PIPECAT = Evidence(EvidenceSource.CLIENT, "pipecat-ai==1.14.0", "ElevenLabsTTSService (settings.model)")
+_LIVEKIT_WORDS = "TTSModels = Literal[..., \"{name}\", ...] (livekit-plugins-elevenlabs 1.8.9, read 2026-11-25)"
+KNOWN_MODELS = (
+    KnownModel("eleven_v3", "eleven_multilingual_v2", "\"eleven_v3 Human-like and expressive speech generation 70+ "
+               "languages\" (" + MODELS_OVERVIEW + ", read 2026-11-25)", evidence=(DOCUMENTS, _LIVEKIT)),
+    KnownModel("eleven_flash_v2", "eleven_flash_v2_5", "\"eleven_flash_v2 Ultra-fast model optimized for real-time "
+               "use (~75ms†) en\" (" + MODELS_OVERVIEW + ", read 2026-11-25)", evidence=(DOCUMENTS, _LIVEKIT)),
+    KnownModel("eleven_turbo_v2", "eleven_turbo_v2_5", _LIVEKIT_WORDS.format(name="eleven_turbo_v2"),
+               evidence=(_LIVEKIT,)),
+    KnownModel("eleven_multilingual_v1", "eleven_multilingual_v2",
+               _LIVEKIT_WORDS.format(name="eleven_multilingual_v1"), evidence=(_LIVEKIT,)),
+    KnownModel("eleven_monolingual_v1", "eleven_multilingual_v2",
+               _LIVEKIT_WORDS.format(name="eleven_monolingual_v1"), evidence=(_LIVEKIT,)),
+    KnownModel("eleven_v3_conversational", "eleven_multilingual_v2",
+               _LIVEKIT_WORDS.format(name="eleven_v3_conversational") + "; ELEVENLABS_CONTEXT_UNSUPPORTED_MODELS = "
+               "{\"eleven_v3\", \"eleven_v3_conversational\"} (pipecat-ai 1.14.0)", evidence=(_LIVEKIT, _PIPECAT)),
+    KnownModel("eleven_v4", "eleven_multilingual_v2", _LIVEKIT_WORDS.format(name="eleven_v4"), evidence=(_LIVEKIT,)),
+    KnownModel("eleven_v4_turbo", "eleven_turbo_v2_5", _LIVEKIT_WORDS.format(name="eleven_v4_turbo"),
+               evidence=(_LIVEKIT,)),
+)
+
 REFUSALS = Refusals(
     # 422 "Validation Error": the documented {"detail": [{"loc", "msg", "type"}]} (ErrorShape.by_status)
     invalid=Refusal(422, "invalid_request", "{detail}"),
@@ -196,6 +228,7 @@ SERVICE = SpeechService(
     syntheses=SYNTHESES,
     models=MODELS_DECLARED,
     voices=VOICES,
+    known_models=KNOWN_MODELS,
     file_protocols=("elevenlabs",),
     voice_catalogue=VOICE_CATALOGUE,
     doc_drift=(DocDrift("default voices", "The stored list of default (\"premade\") voices is the documentation "

@@ -7,8 +7,10 @@ unpriced.
 
 from __future__ import annotations
 
+from harness.core.evidence import DOCUMENTS, Evidence, EvidenceSource
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
+from harness.core.protocols.catalogues import KnownModel
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -107,7 +109,15 @@ STREAM = Endpoint(
 )
 
 # Prebuilt voices the guide's examples name (Kore, Puck) and others of its voice list.
-VOICE_LIST = tuple(Voice(name, "en-US") for name in ("Kore", "Puck", "Zephyr", "Charon", "Fenrir", "Leda"))
+VOICE_LIST = tuple(Voice(name, "en-US") for name in (
+    "Kore", "Puck", "Zephyr", "Charon", "Fenrir", "Leda",
+    # The rest of the 30 prebuilt voices, as clients list them (read 2026-11-25; no stored Google page shows the whole
+    # list): LiveKit Agents' Google plugin (agents-js reference, google.beta.realtime.Voice: "Achernar" | "Achird" |
+    # ... | "Zubenelgenubi", "Available voice options"), the same 30 as WaveSpeed's Gemini 3.8 Flash-Lite TTS page
+    # ("voice ... Prebuilt voice for single-speaker speech ... Options: \"Achernar\", \"Achird\", ...").
+    "Achernar", "Achird", "Algenib", "Algieba", "Alnilam", "Aoede", "Autonoe", "Callirrhoe", "Despina", "Enceladus",
+    "Erinome", "Gacrux", "Iapetus", "Laomedeia", "Orus", "Pulcherrima", "Rasalgethi", "Sadachbia", "Sadaltager",
+    "Schedar", "Sulafat", "Umbriel", "Vindemiatrix", "Zubenelgenubi"))
 
 
 def _model(name: str, words: str) -> Model:
@@ -127,6 +137,24 @@ MODELS = (
     # Google Cloud's page marks both 3.8 models as streaming; the 2.5 preview's streaming is not stated.
     _streamed("gemini-3.8-flash-tts", "Gemini 3.8 Flash TTS"),
     _streamed("gemini-3.8-flash-lite-tts", "Gemini 3.8 Flash-Lite TTS"),
+)
+
+# Model codes the references list beyond the offerings (read 2026-11-25), taken and spoken like the offering of their
+# generation, unpriced. The 3.1 preview's page (FLASH_3_1_PAGE): "`gemini-3.1-flash-tts-preview` is a legacy preview
+# model. For new and production workloads, migrate to Gemini 3.8 Flash TTS"; "Model code gemini-3.1-flash-tts-preview";
+# it is Pipecat's default (pipecat-ai 1.14.0, GeminiTTSService: model="gemini-3.1-flash-tts-preview"). The models
+# page (MODELS_PAGE, its Spanish edition the stored one): "TTS de la versión preliminar de Gemini 2.5 Pro
+# gemini-2.5-pro-preview-tts".
+FLASH_3_1_PAGE = "https://ai.google.dev/gemini-api/docs/models/gemini-3.1-flash-tts-preview"
+MODELS_PAGE = "https://ai.google.dev/gemini-api/docs/models/gemini-v2?hl=nl"
+KNOWN_MODELS = (
+    KnownModel("gemini-3.1-flash-tts-preview", "gemini-3.8-flash-tts",
+               "\"Model code gemini-3.1-flash-tts-preview\"; \"a legacy preview model\" (" + FLASH_3_1_PAGE + ", read "
+               "2026-11-25); GeminiTTSService(model=\"gemini-3.1-flash-tts-preview\") (pipecat-ai 1.14.0)",
+               evidence=(DOCUMENTS, Evidence(EvidenceSource.CLIENT, "pipecat-ai==1.14.0", "GeminiTTSService"))),
+    KnownModel("gemini-2.5-pro-preview-tts", "gemini-2.5-flash-preview-tts",
+               "\"TTS de la versión preliminar de Gemini 2.5 Pro gemini-2.5-pro-preview-tts\" (" + MODELS_PAGE
+               + ", read 2026-11-25)"),
 )
 
 REFUSALS = Refusals(
@@ -181,6 +209,7 @@ SERVICE = SpeechService(
                          format_words=SAYS, billing=BILLING)),
     models=MODELS,
     voices=VOICE_LIST,
+    known_models=KNOWN_MODELS,
     proto3_json=True,
     doc_drift=(DocDrift("L16 byte order", "The answer labels its audio audio/L16 (network byte order, RFC 2586), "
                         "but the guide's sample writes the bytes straight into a WAV file: they are read as "

@@ -103,7 +103,22 @@ VOICE_LIST = (
     _voice("en-US-Neural2-F", "FEMALE", "neural2"), _voice("en-US-Neural2-J", "MALE", "neural2"),
     _voice("en-US-Studio-O", "FEMALE", "studio"), _voice("en-US-Studio-Q", "MALE", "studio"),
     _voice("en-US-Chirp3-HD-Charon", "MALE", "chirp3-hd"), _voice("en-US-Chirp3-HD-Kore", "FEMALE", "chirp3-hd"),
+    # The Chirp 3: HD page's other voices in en-US (CHIRP3_HD_PAGE, read 2026-11-25): "Voice Options Name | Gender ...
+    # Aoede | Female, Puck | Male, Charon | Male, Kore | Female, Fenrir | Male, Leda | Female, Orus | Male, Zephyr |
+    # Female"; "The format follows <locale>-<model>-<voice> ... en-US-Chirp3-HD-Kore".
+    *(_voice(f"en-US-Chirp3-HD-{name}", gender, "chirp3-hd") for name, gender in (
+        ("Aoede", "FEMALE"), ("Puck", "MALE"), ("Fenrir", "MALE"), ("Leda", "FEMALE"), ("Orus", "MALE"),
+        ("Zephyr", "FEMALE"))),
 )
+CHIRP3_HD_PAGE = "https://cloud.google.com/text-to-speech/docs/chirp3-hd"
+# Gemini-TTS' speakers, named without a locale and spoken by the Gemini-TTS model the request's voice.modelName names
+# (GEMINI_TTS_PAGE's examples: 'speaker: "Kore"', 'speaker: "Aoede"'; its voice options the same prebuilt voices as
+# Chirp 3: HD's, whose page gives these eight with their genders). Pipecat's GeminiTTSService (pipecat-ai 1.14.0)
+# sends name "Kore" with model_name "gemini-3.1-flash-tts-preview" over StreamingSynthesize: refused before. Tied to
+# no declared model (no Gemini-TTS offering: the REST answer names no price), so any synthesis speaks them.
+GEMINI_TTS_VOICES = tuple(Voice(name, "en-US", gender, (), {"naturalSampleRateHertz": 24000}) for name, gender in (
+    ("Kore", "FEMALE"), ("Aoede", "FEMALE"), ("Puck", "MALE"), ("Charon", "MALE"), ("Fenrir", "MALE"),
+    ("Leda", "FEMALE"), ("Orus", "MALE"), ("Zephyr", "FEMALE")))
 
 # Their prices: harness/data/prices/google.toml (third-party transcriptions, each said so).
 MODELS = (
@@ -148,7 +163,7 @@ SERVICE = SpeechService(
                          template={"voice": {"languageCode": "en-US"}, "audioConfig": {}}),),
     listings=(Listing(VOICES, _voices_body, language_param="languageCode"),),
     models=MODELS,
-    voices=VOICE_LIST,
+    voices=(*VOICE_LIST, *GEMINI_TTS_VOICES),
     doc_drift=(DocDrift("bad key status", "An API key that is not valid is answered 400 INVALID_ARGUMENT "
                         "(reason API_KEY_INVALID), not 401: 401 UNAUTHENTICATED is for a missing credential "
                         "or a bad OAuth token.", (ERRORS_REFERENCE,)),),

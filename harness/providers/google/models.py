@@ -20,6 +20,7 @@ from harness.core.spec import RequestModel, ResponseModel
 
 REFERENCE = "https://cloud.google.com/text-to-speech/docs/reference/rest/v1/text/synthesize"
 VOICES_REFERENCE = "https://cloud.google.com/text-to-speech/docs/reference/rest/v1/voices/list"
+GEMINI_TTS_PAGE = "https://docs.cloud.google.com/text-to-speech/docs/gemini-tts"
 ENCODINGS_REFERENCE = "https://cloud.google.com/text-to-speech/docs/reference/rest/v1/AudioConfig"
 ERRORS_REFERENCE = "https://cloud.google.com/apis/design/errors"
 # Google's pricing page (cloud.google.com/text-to-speech/pricing) is not in the stored material; the prices quote
@@ -54,6 +55,11 @@ class VoiceSelectionParams(RequestModel):
                               "region) of the voice expressed as a BCP-47 language tag, e.g. \"en-US\".")
     name: str | None = None  # "The name of the voice. If both the name and the gender are not set, ..."
     ssmlGender: SsmlGender | None = None
+    # Gemini-TTS (GEMINI_TTS_PAGE, read 2026-11-25): "模型 ID gemini-2.5-flash-tts" ... "model: \"gemini-2.5-flash-tts\"
+    # ... speaker: \"Kore\""; the official client's VoiceSelectionParams.model_name (google-cloud-texttospeech 2.38.0,
+    # field 6, source: sdk), which Pipecat's GeminiTTSService sets (pipecat-ai 1.14.0: model_name=
+    # "gemini-3.1-flash-tts-preview", name "Kore"). Any name: no stored page shows one refused.
+    modelName: str | None = None
 
 
 class AudioConfig(RequestModel):

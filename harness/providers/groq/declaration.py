@@ -5,6 +5,8 @@ not), the bearer key.
 
 from __future__ import annotations
 
+from harness.core.evidence import DOCUMENTS, Evidence, EvidenceSource
+from harness.core.protocols.catalogues import KnownModel
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -46,12 +48,36 @@ SPEECH = Endpoint(
     doc=SDK,
 )
 
+ORPHEUS, ORPHEUS_ARABIC = "canopylabs/orpheus-v1-english", "canopylabs/orpheus-arabic-saudi"
+# Orpheus' voices beyond autumn (read 2026-11-25), as clients list them — no stored Groq page shows the voice table:
+# LiveKit Agents (livekit-plugins-groq 1.8.9, models.TTSVoices: "# english voices" "autumn", "diana", "hannah",
+# "austin", "daniel", "troy"; "# arabic voices" "fahad", "sultan", "lulwa", "noura"), matched by Home Assistant's Groq
+# integration's wiki ("English Orpheus voices: autumn diana hannah austin daniel troy"; "Arabic Saudi Orpheus voices:
+# abdullah fahad sultan lulwa noura aisha") and jambonz's Groq page ("A credential whose model is
+# canopylabs/orpheus-arabic-saudi is checked in ar-SA with the fahad voice").
 VOICE_LIST = (Voice("Arista-PlayAI", "en-US", "female", models=("playai-tts",)),
               Voice("Fritz-PlayAI", "en-US", "male", models=("playai-tts",)),
-              Voice("autumn", "en-US", "female", models=("canopylabs/orpheus-v1-english",)))
+              Voice("autumn", "en-US", "female", models=(ORPHEUS,)),
+              *(Voice(name, "en-US", models=(ORPHEUS,)) for name in ("diana", "hannah", "austin", "daniel", "troy")),
+              *(Voice(name, "ar-SA", models=(ORPHEUS_ARABIC,))
+                for name in ("abdullah", "fahad", "sultan", "lulwa", "noura", "aisha")))
+
+# Models beyond the offerings (read 2026-11-25), spoken like the offering of their family, unpriced. The Orpheus page
+# (ORPHEUS_PAGE): "Groq hosts two specialized Orpheus models ... canopylabs/orpheus-arabic-saudi". The official client
+# (groq 1.7.0, speech_create_params.py): `model: Required[Union[str, Literal["playai-tts", "playai-tts-arabic"]]]`.
+ORPHEUS_PAGE = "https://console.groq.com/docs/text-to-speech/orpheus.md"
+KNOWN_MODELS = (
+    KnownModel(ORPHEUS_ARABIC, ORPHEUS, "\"Groq hosts two specialized Orpheus models for different language needs\": "
+               "\"canopylabs/orpheus-arabic-saudi\" (" + ORPHEUS_PAGE + ", read 2026-11-25); TTSModels = Literal["
+               "\"canopylabs/orpheus-v1-english\", \"canopylabs/orpheus-arabic-saudi\"] (livekit-plugins-groq 1.8.9)",
+               evidence=(DOCUMENTS, Evidence(EvidenceSource.CLIENT, "livekit-plugins-groq==1.8.9", "TTS(model=...)"))),
+    KnownModel("playai-tts-arabic", "playai-tts", "model: Required[Union[str, Literal[\"playai-tts\", "
+               "\"playai-tts-arabic\"]]] (groq 1.7.0, read 2026-11-25)",
+               evidence=(Evidence(EvidenceSource.SDK, "groq==1.7.0", "audio.speech.create"),)),
+)
 
 MODELS = (
-    Model("canopylabs/orpheus-v1-english", SPEECH.key, "autumn",
+    Model(ORPHEUS, SPEECH.key, "autumn",
           description="Orpheus v1 English on Groq (voice autumn)"),
     Model("playai-tts", SPEECH.key, "Arista-PlayAI", description="PlayAI TTS on Groq (voice Arista-PlayAI)"),
 )
@@ -82,6 +108,7 @@ SERVICE = SpeechService(
                                        rate="/sample_rate"), FORMATS, default_format="wav"),),
     models=MODELS,
     voices=VOICE_LIST,
+    known_models=KNOWN_MODELS,
     doc_drift=(DocDrift("evidence", "Groq's reference pages are not among the stored material: the endpoint and "
                         "fields are the official client's; the Orpheus model and its voice are integrations' "
                         "(the client's model literals still name only playai-tts and playai-tts-arabic).",

@@ -5,8 +5,10 @@
 
 from __future__ import annotations
 
+from harness.core.evidence import Evidence, EvidenceSource
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
+from harness.core.protocols.catalogues import KnownModel
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -104,6 +106,30 @@ MODELS = (
 )
 
 # gRPC status names as the gateway writes them; the messages are the sandbox's own words (none is quoted).
+# Model ids beyond the two offerings (read 2026-11-25), taken at every synthesis and the socket, spoken like
+# inworld-tts-1.5-max, unpriced. The TTS models page (TTS_MODELS_PAGE): "Llama Inworld TTS Max inworld-tts-1-max Our
+# most powerful previous generation model"; "Llama Inworld TTS inworld-tts-1 Our fastest previous generation mo[del]".
+# inworld-tts-2 is on no stored Inworld page by its id (the models overview names "Realtime TTS-2 ... available in
+# Research Preview"); clients send it by default: Pipecat (pipecat-ai 1.14.0, InworldTTSService and
+# InworldHttpTTSService: model="inworld-tts-2"), LiveKit Agents (livekit-plugins-inworld 1.8.9: `TTSModels =
+# Literal["inworld-tts-2", "inworld-tts-1.5-max"]`), Mastra's voice-inworld ("= { name: 'inworld-tts-2' }").
+TTS_MODELS_PAGE = "https://docs.inworld.ai/docs/tts/tts-models"
+_PREVIOUS = "\"{words}\" (" + TTS_MODELS_PAGE + ", read 2026-11-25)"
+KNOWN_MODELS = (
+    KnownModel("inworld-tts-1-max", "inworld-tts-1.5-max",
+               _PREVIOUS.format(words="Llama Inworld TTS Maxinworld-tts-1-max Our most powerful previous generation "
+                                      "model")),
+    KnownModel("inworld-tts-1", "inworld-tts-1.5-max",
+               _PREVIOUS.format(words="Llama Inworld TTSinworld-tts-1 Our fastest previous generation mo")),
+    KnownModel("inworld-tts-2", "inworld-tts-1.5-max",
+               "default_settings = self.Settings(model=\"inworld-tts-2\", voice=\"Ashley\", ...) (pipecat-ai 1.14.0); "
+               "TTSModels = Literal[\"inworld-tts-2\", \"inworld-tts-1.5-max\"] (livekit-plugins-inworld 1.8.9); "
+               "\"Realtime TTS-2 Our most powerful and expressive model, available in Research Preview\" "
+               "(https://docs.inworld.ai/runtime/models), read 2026-11-25",
+               evidence=(Evidence(EvidenceSource.CLIENT, "pipecat-ai==1.14.0", "InworldTTSService"),
+                         Evidence(EvidenceSource.CLIENT, "livekit-plugins-inworld==1.8.9", "TTS(model=...)"))),
+)
+
 REFUSALS = Refusals(
     invalid=Refusal(400, "3", "{detail}"),
     missing_key=Refusal(401, "16", "Unauthenticated: no credentials in the Authorization header"),
@@ -144,6 +170,7 @@ SERVICE = SpeechService(
                          STREAM_FORMATS, default_format="MP3")),
     models=MODELS,
     voices=VOICE_LIST,
+    known_models=KNOWN_MODELS,
     doc_drift=(DocDrift("error body", "The stored reference shows no error body or error statuses: the declared "
                         "google.rpc.Status shape ({code, message, details}, code the gRPC number) is the gRPC "
                         "gateway's, not a quoted example; check it against the provider.", (REFERENCE,)),

@@ -28,7 +28,9 @@ PRICING = "https://inworld.ai/pricing"
 
 MAX_TEXT_CHARS = 2000  # text: "The text to be synthesized into speech. Maximum input of 2,000 characters."
 
-ModelId = Literal["inworld-tts-1.5-max", "inworld-tts-1.5-mini"]
+# The offerings' two, and the known models the declaration takes beyond them (declaration.KNOWN_MODELS: the TTS models
+# page's previous generation, and inworld-tts-2, which clients send by default).
+ModelId = Literal["inworld-tts-1.5-max", "inworld-tts-1.5-mini", "inworld-tts-1-max", "inworld-tts-1", "inworld-tts-2"]
 # audioEncoding: the values the declaration can say the bytes of. LINEAR16 answers a WAV file (the reference's
 # example audioContent starts "UklGR", i.e. "RIFF"); MP3, OGG_OPUS (Opus in Ogg) and FLAC name themselves.
 # A transcription of Inworld's schema also lists ALAW, MULAW, PCM and WAV; the stored reference text does not

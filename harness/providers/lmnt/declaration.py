@@ -4,6 +4,7 @@ answering the audio as the body, the `X-API-Key` header, and the blizzard model 
 
 from __future__ import annotations
 
+from harness.core.protocols.catalogues import KnownModel
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -70,6 +71,12 @@ MODELS = (
           description="LMNT blizzard (voice leah)"),
 )
 
+# The models guide (MODELS_GUIDE, read 2026-11-25): "Note: The Aurora model ID (aurora) is now an alias that routes all
+# requests to Blizzard." Taken and spoken (and priced) as blizzard.
+MODELS_GUIDE = "https://docs.lmnt.com/guides/models"
+KNOWN_MODELS = (KnownModel("aurora", "blizzard", "\"The Aurora model ID (aurora) is now an alias that routes all "
+                           "requests to Blizzard\" (" + MODELS_GUIDE + ", read 2026-11-25)", alias=True),)
+
 # The types are the reference's ErrorBody slugs; the messages are the sandbox's own words.
 REFUSALS = Refusals(
     invalid=Refusal(400, "invalid_request_error", "{detail}"),
@@ -98,6 +105,7 @@ SERVICE = SpeechService(
                          FORMATS, default_format="mp3"),),
     models=MODELS,
     voices=VOICE_LIST,
+    known_models=KNOWN_MODELS,
 )
 
 PROVIDER = with_sockets(SERVICE, SOCKETS)

@@ -38,7 +38,7 @@ class SpeechRequest(RequestModel):
     text: str = Field(min_length=1, max_length=MAX_TEXT_CHARS, description="The text to generate speech from; max "
                       "5000 characters per request (including spaces).")
     voice: str = Field(min_length=1, description="The voice id of the voice to use.")
-    model: Literal["blizzard"] | None = None
+    model: Literal["blizzard", "aurora"] | None = None  # aurora: an alias of blizzard (declaration.KNOWN_MODELS)
     format: AudioFormat | None = None
     language: Language | None = None  # "Defaults to auto language detection"
     # "Defaults to 24000 for all formats except mulaw which defaults to 8000."

@@ -7,9 +7,10 @@ characters.
 
 from __future__ import annotations
 
+from harness.core.evidence import DOCUMENTS, Evidence, EvidenceSource
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
-from harness.core.protocols.catalogues import Catalogue
+from harness.core.protocols.catalogues import Catalogue, KnownModel
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -146,6 +147,22 @@ MODELS = (
     _model("speech-2.8-turbo", "60", "speech-2.8-turbo", streamed=True),
 )
 
+# Model names taken beyond the offerings (read 2026-11-25), spoken like the offering of their kind, unpriced: on the
+# socket too, which served only the offerings' names. speech-01-hd and speech-01-turbo are in the reference's `model`
+# enum (REFERENCE); the 2.5 previews are on no stored MiniMax page, but LiveKit Agents offers them
+# (livekit-plugins-minimax-ai 1.8.9, tts.TTSModel: "speech-2.5-hd-preview", "speech-2.5-turbo-preview").
+_LIVEKIT = Evidence(EvidenceSource.CLIENT, "livekit-plugins-minimax-ai==1.8.9", "TTS(model=...): TTSModel")
+_ENUM_WORDS = "model: enum [..., \"{name}\"] (" + REFERENCE + ", read 2026-11-25)"
+_LIVEKIT_WORDS = "TTSModel = Literal[..., \"{name}\", ...] (livekit-plugins-minimax-ai 1.8.9, read 2026-11-25)"
+KNOWN_MODELS = (
+    KnownModel("speech-01-hd", "speech-02-hd", _ENUM_WORDS.format(name="speech-01-hd"), evidence=(DOCUMENTS,)),
+    KnownModel("speech-01-turbo", "speech-02-turbo", _ENUM_WORDS.format(name="speech-01-turbo"), evidence=(DOCUMENTS,)),
+    KnownModel("speech-2.5-hd-preview", "speech-2.6-hd", _LIVEKIT_WORDS.format(name="speech-2.5-hd-preview"),
+               evidence=(_LIVEKIT,)),
+    KnownModel("speech-2.5-turbo-preview", "speech-2.6-turbo", _LIVEKIT_WORDS.format(name="speech-2.5-turbo-preview"),
+               evidence=(_LIVEKIT,)),
+)
+
 # The codes and their words are the reference's `base_resp.status_code` list and the Error Codes page; the HTTP
 # statuses are the family's (see SYNTHESIZE.responses).
 # Open: the reference lists "a selection of the latest system voices"; its voice_id takes system voices and the
@@ -224,6 +241,7 @@ SERVICE = SpeechService(
                          chosen_by=Selector("/stream", (True,)), format_words=SAYS, billing=(BILLED_STREAM,))),
     models=MODELS,
     voices=VOICE_LIST,
+    known_models=KNOWN_MODELS,
     voice_catalogue=VOICE_CATALOGUE,
     doc_drift=(DocDrift("errors in a 200 answer", "The reference documents only a 200 answer and puts every error in "
                         "its base_resp (status_code non-zero: 1000, 1001, 1002, 1004, 1039, 1042, 2013): a client "

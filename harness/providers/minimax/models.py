@@ -50,8 +50,10 @@ STREAM_CLIENT = "https://github.com/MiniMax-AI/cli (src/utils/audio-stream.ts)"
 # text: "Must be less than 10,000 characters."
 MAX_TEXT_CHARS = 9999
 
+# The reference's enum, and the 2.5 previews a client offers (declaration.KNOWN_MODELS: source client).
 ModelName = Literal["speech-2.8-hd", "speech-2.8-turbo", "speech-2.6-hd", "speech-2.6-turbo", "speech-02-hd",
-                    "speech-02-turbo", "speech-01-hd", "speech-01-turbo"]
+                    "speech-02-turbo", "speech-01-hd", "speech-01-turbo", "speech-2.5-hd-preview",
+                    "speech-2.5-turbo-preview"]
 AudioFormat = Literal["mp3", "pcm", "flac", "wav", "pcmu_raw", "pcmu_wav", "opus"]
 SampleRate = Literal[8000, 16000, 22050, 24000, 32000, 44100]
 Bitrate = Literal[32000, 64000, 128000, 256000]

@@ -96,7 +96,16 @@ SPEECH_SYNC = Endpoint(
 # "Voxtral 3 preset voices have ids such as voice_478 (Sheila, US English) ... The Voxtral 2 presets (en_paul_neutral,
 # gb_jane_neutral, …) are still accepted" (VOICES_GUIDE); the realtime and plugin guides default to en_paul_neutral.
 VOICE_LIST = (Voice("en_paul_neutral", "en-US", "male"), Voice("gb_jane_neutral", "en-GB", "female"),
-              Voice("voice_478", "en-US", "female"))
+              Voice("voice_478", "en-US", "female"),
+              # The other Voxtral 3 presets as LiveKit Agents types them (source: client; its agents-js reference,
+              # plugins/agents-plugin-mistralai MistralTTSVoxtral3Voices, read 2026-11-25: "voice_479" | "voice_3143"
+              # | ... "Voices introduced with Voxtral 3. Voxtral 3 also accepts the Voxtral 2 voices."); micdrop's
+              # Mistral TTS defaults to one of them ("voiceId: 'voice_592', // Marie, French"). No stored page gives
+              # their languages: none is said.
+              *(Voice(f"voice_{number}", "") for number in (
+                  479, 3143, 481, 1788, 591, 590, 3147, 3149, 1787, 1786, 3150, 447, 485, 483, 3141, 589, 3137, 592,
+                  3139, 3153, 3146, 482, 3133, 3135, 3136, 3145, 3134, 3154, 480, 3155, 3132, 3138, 3140, 3144,
+                  3142)))
 
 # The model card's API names of Voxtral TTS 26.03 (MODEL_CARD, read 2026-11-25): `voxtral-mini-tts-2603` and the alias
 # `voxtral-mini-tts-latest` — one model, one price ("price: 16.0, ... denominator: '/M Chars'" for the output; the input

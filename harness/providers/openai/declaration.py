@@ -16,8 +16,10 @@ estimated before sending and billed from the SSE usage) are in harness/data/pric
 
 from __future__ import annotations
 
+from harness.core.evidence import DOCUMENTS, Evidence, EvidenceSource
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
+from harness.core.protocols.catalogues import KnownModel
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -51,6 +53,7 @@ from harness.providers.openai.models import (
     OVERVIEW,
     PCM_RATE,
     REFERENCE,
+    SNAPSHOTS_PAGE,
     ErrorBody,
     SpeechEvent,
     SpeechRequest,
@@ -117,6 +120,18 @@ MODELS = (
           description="gpt-4o-mini-tts, the audio file (voice alloy)"),
 )
 
+# gpt-4o-mini-tts's dated snapshots (SNAPSHOTS_PAGE, read 2026-11-25): the same model pinned, spoken and priced as it;
+# the newer one is also the official client's (openai 3.57.0 SpeechModel: "tts-1", "tts-1-hd", "gpt-4o-mini-tts",
+# "gpt-4o-mini-tts-2025-12-15"). Not offerings of their own: the benchmark runs the alias.
+_SNAPSHOTS_WORDS = ("\"以下は、GPT-4o Mini TTS で利用可能なすべてのスナップショットとエイリアスの一覧です\" "
+                    "(" + SNAPSHOTS_PAGE + ", read 2026-11-25)")
+KNOWN_MODELS = (
+    KnownModel("gpt-4o-mini-tts-2025-12-15", "gpt-4o-mini-tts", _SNAPSHOTS_WORDS + "; SpeechModel = Literal[..., "
+               "\"gpt-4o-mini-tts-2025-12-15\"] (openai 3.57.0)", alias=True,
+               evidence=(DOCUMENTS, Evidence(EvidenceSource.SDK, "openai==3.57.0", "audio.speech.create"))),
+    KnownModel("gpt-4o-mini-tts-2025-03-20", "gpt-4o-mini-tts", _SNAPSHOTS_WORDS, alias=True),
+)
+
 REFUSALS = Refusals(
     invalid=Refusal(400, "invalid_value", "{detail}"),
     missing_key=Refusal(401, "missing_api_key", "You didn't provide an API key. Send it as Authorization: Bearer KEY."),
@@ -177,6 +192,7 @@ SERVICE = SpeechService(
                          billing=SSE_BILLING)),
     models=MODELS,
     voices=VOICE_LIST,
+    known_models=KNOWN_MODELS,
     doc_drift=(DocDrift("two answers on one path", "POST /v1/audio/speech answers the audio file when stream_format is "
                         "audio (the default) and Server-Sent Events when it is sse: both are declared, as two answer "
                         "forms of the one path picked by `stream_format` (audio.speech and audio.speech.sse); "

@@ -31,6 +31,10 @@ ERROR_CODES = "https://platform.openai.com/docs/guides/error-codes"
 # (used in troubleshooting)"; "Our official SDKs provide a property on top level response objects containing the
 # value of the x-request-id header".
 OVERVIEW = "https://developers.openai.com/api/reference/overview"
+# The model's page (read 2026-11-25, its Japanese edition the stored one): "以下は、GPT-4o Mini TTS で利用可能なすべての
+# スナップショットとエイリアスの一覧です。gpt-4o-mini-tts / gpt-4o-mini-tts-2025-12-15 / gpt-4o-mini-tts-2025-03-20"
+# ("below, every snapshot and alias of GPT-4o Mini TTS"): the alias and its two dated snapshots.
+SNAPSHOTS_PAGE = "https://developers.openai.com/ja-JP/api/docs/models/gpt-4o-mini-tts"
 
 MAX_INPUT_CHARS = 4096
 INPUT_WORDS = "The text to generate audio for. The maximum length is 4096 characters."

@@ -7,10 +7,11 @@ DescribeVoices, AWS Signature V4 (botocore's signer), rest-json errors, every an
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, get_args
 
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
+from harness.core.protocols.catalogues import Catalogue
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -38,6 +39,7 @@ from harness.providers.polly.models import (
     DescribeVoicesOutput,
     ErrorBody,
     SynthesizeSpeechInput,
+    VoiceName,
 )
 
 # AWS's pricing page is not among the stored pages: the prices are its transcription read 2026-10-07 (an API
@@ -119,6 +121,15 @@ VOICE_LIST = (
     _voice("Joey", "Male", "standard", "neural"),
 )
 
+# Open over the service model's own list: VoiceId's enum (MODEL_SOURCE, botocore 1.44.8, read 2026-11-25: 116 voices,
+# the request model's `VoiceName`) names every voice SynthesizeSpeech takes; VOICE_LIST details seven of them (their
+# engines, gender and language, as DescribeVoices answers). Any other voice of the enum ("Amy", "Brian", the
+# languages' voices a Pipecat or boto3 user names) is spoken with a finding, by whatever engine is asked (which engines
+# each speaks is DescribeVoices' to say, not stored); a name outside the enum is refused, as the request model does.
+VOICE_CATALOGUE = Catalogue(open=True, form="|".join(get_args(VoiceName)),
+                            why="VoiceId: the service model's enum lists every voice (116 in botocore 1.44.8); the "
+                                "declaration details seven")
+
 # Each engine is a model; their prices: harness/data/prices/polly.toml.
 MODELS = (
     Model("standard", SYNTHESIZE.key, "Joanna", {"/Engine": "standard"}),
@@ -166,6 +177,7 @@ SERVICE = SpeechService(
     listings=(Listing(VOICES, _voices_body, language_param="LanguageCode"),),
     models=MODELS,
     voices=VOICE_LIST,
+    voice_catalogue=VOICE_CATALOGUE,
     region_env="AWS_REGION",
     default_region="us-east-1",
     request_id_header=REQUEST_ID,

@@ -217,7 +217,7 @@ class SpeechServiceEmulation(Emulation):
         if not voice_spoken(self.service, name, call.services, call.endpoint.signature, _field(slot) or "voice"):
             raise refuse(self.service.refusals.unknown_voice, name, param=_field(slot))
         voice = self.service.voice(name)
-        if voice is not None and model is not None and voice.models and model not in voice.models:
+        if voice is not None and model is not None and not self.service.speaks(voice, model):
             raise refuse(self.service.refusals.unknown_voice, f"{name} (not a voice of {model})", param=_field(slot))
         return name
 

@@ -69,7 +69,16 @@ from pydantic import ValidationError
 from starlette.websockets import WebSocketDisconnect
 
 from harness.core.audio import stream_frames
-from harness.core.protocols.http_speech import Model, Refusal, SpeechService, UnknownModel, fill, put, read
+from harness.core.protocols.http_speech import (
+    Model,
+    Refusal,
+    SpeechService,
+    UnknownModel,
+    fill,
+    put,
+    read,
+    spoken_like,
+)
 from harness.core.protocols.marks import Marks, complete_words, marks_values
 from harness.core.protocols.realtime_grammar import AudioSpec, Channel, SpokenSpan
 from harness.core.protocols.socket_framing import FramingError, audio_value, decode, encode
@@ -155,6 +164,10 @@ class FamilySocket:
         self.id = uuid.uuid4().hex
         self.flushed_at: deque[float] = deque()  # the sandbox clock's readings of the flushes taken (`Flushes`)
         self.models = {wire: model for model, wire in served(service, self.socket)}  # the socket's names
+        for known in service.known_models:  # names the provider takes beyond the offerings, spoken like a served one
+            base = next((model for model in self.models.values() if model.name == known.like), None)
+            if base is not None:
+                self.models.setdefault(known.name, spoken_like(known, base, None))
         self.streams: dict[str, Stream] = {}
         self.stream = self._new_stream("")
 
@@ -516,7 +529,7 @@ class FamilySocket:
             if not voice_spoken(self.service, voice, self.call.services, f"WS {socket.path}", "voice"):
                 raise Refused(refusals.unknown_voice, voice)
             declared = self.service.voice(voice)
-            if declared is not None and declared.models and model.name not in declared.models:
+            if declared is not None and not self.service.speaks(declared, model.name):
                 raise Refused(refusals.unknown_voice, voice)
         spec = socket.formats[0].spec
         if "format" in given:

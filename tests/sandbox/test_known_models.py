@@ -1,0 +1,254 @@
+"""Catalogues current (issue 53 item 3): the models, aliases and voices the stored references list, and the defaults the
+official clients and the frameworks' integrations send, beyond what a declaration offers the benchmark
+(`SpeechService.known_models`, `harness.core.protocols.catalogues.KnownModel`; new `Voice`s). Each name here was
+refused by the sandbox before (a false verdict: the provider takes it); now it is spoken, by the HTTP synthesis and by
+the socket alike, while a model no reference or client names still gets the provider's documented refusal. Every
+known model quotes its source with the read date and names its evidence (`source: sdk`, `source: client` with the
+package and version)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from harness.contracts.speech_checks import SpeechTarget
+from harness.core.evidence import EvidenceSource
+from harness.core.protocols.http_speech import Model, SpeechService, Synthesis, model_of, served_models
+from harness.core.registry import providers
+from harness.sandbox import Sandbox, running
+
+TEXT = "Hello from the sandbox."
+# The built-ins this pass covered (issue 53 item 3, catalogues-a).
+COVERED = ("openai", "elevenlabs", "cartesia", "deepgram", "google", "azure", "polly", "gemini", "groq", "inworld",
+           "lmnt", "minimax", "mistral")
+# Names each a reference lists, or a client sends by default, that the sandbox refused before this pass.
+NEW_MODELS = {
+    "openai": ("gpt-4o-mini-tts-2025-12-15", "gpt-4o-mini-tts-2025-03-20"),
+    "elevenlabs": ("eleven_v3", "eleven_flash_v2", "eleven_turbo_v2", "eleven_v3_conversational", "eleven_v4"),
+    "cartesia": ("sonic-3.5", "sonic-3-2025-10-27", "sonic-latest", "sonic-3.6"),  # sonic-3.6: Pipecat's default
+    "deepgram": ("aura-2-helena-en", "aura-2-celeste-es", "aura-2-titan-en"),  # helena: Pipecat's default
+    "gemini": ("gemini-3.1-flash-tts-preview", "gemini-2.5-pro-preview-tts"),  # 3.1: Pipecat's default
+    "groq": ("canopylabs/orpheus-arabic-saudi", "playai-tts-arabic"),
+    "inworld": ("inworld-tts-2", "inworld-tts-1-max", "inworld-tts-1"),  # inworld-tts-2: Pipecat's default
+    "lmnt": ("aurora",),
+    "minimax": ("speech-2.5-hd-preview", "speech-01-hd"),
+}
+NEW_VOICES = {"azure": ("en-US-SaraNeural", "en-GB-SoniaNeural"),  # Sara: Pipecat's default
+              "groq": ("diana", "troy"),
+              "mistral": ("voice_592", "voice_3143"),  # voice_592: micdrop's default
+              "gemini": ("Achernar", "Zubenelgenubi"),
+              "google": ("en-US-Chirp3-HD-Puck", "en-US-Chirp3-HD-Aoede")}
+NO_SUCH_MODEL = "no-such-model-2099"
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[Sandbox]:
+    served = tuple(sorted({*NEW_MODELS, *NEW_VOICES, "polly", "google"}))
+    with running(profile="fast", providers=served) as running_sandbox:
+        yield running_sandbox
+
+
+def _target(sandbox: Sandbox, name: str) -> SpeechTarget:
+    provider = providers()[name]
+    return SpeechTarget(provider, {host: sandbox.base_url(name, host) for host in provider.hosts},
+                        sandbox.default_key(name))
+
+
+def _service(name: str) -> SpeechService:
+    family = providers()[name].family
+    assert isinstance(family, SpeechService)
+    return family
+
+
+def _synthesis_speaking(service: SpeechService, like: str) -> tuple[Synthesis, Model]:
+    """A synthesis whose declared models include the one `like` names (by the name it sends), and that model."""
+    for synthesis in service.syntheses:
+        slot = synthesis.slots.model
+        found = next((m for m in served_models(service, synthesis) if slot is not None
+                      and m.sets.get(slot, m.name) == like), None)
+        if found is not None:
+            return synthesis, found
+    raise AssertionError(f"no synthesis of {service.name} speaks {like}")
+
+
+def _audio_ok(answer: httpx.Response) -> None:
+    assert answer.status_code == 200, answer.text[:300]
+    assert len(answer.content) > 1000
+
+
+@pytest.mark.parametrize(("name", "model"), [(n, m) for n, ms in NEW_MODELS.items() for m in ms])
+def test_a_model_the_references_or_clients_name_is_spoken(sandbox: Sandbox, client: httpx.Client, name: str,
+                                                          model: str) -> None:
+    service = _service(name)
+    known = next(k for k in service.known_models if k.name == model)
+    assert all(m.name != model for m in service.models)  # no new offering: the market is unchanged
+    synthesis, like = _synthesis_speaking(service, known.like)
+    assert synthesis.slots.model is not None
+    at = {synthesis.slots.model: model}
+    if synthesis.slots.voice is not None:  # a voice of the model it is spoken like, as a client of that model sends
+        at[synthesis.slots.voice] = like.voice
+    target = _target(sandbox, name)
+    _audio_ok(target.send(client, target.request(synthesis, at=at)))
+
+
+@pytest.mark.parametrize("name", sorted(NEW_MODELS))
+def test_a_model_nobody_names_is_still_refused(sandbox: Sandbox, client: httpx.Client, name: str) -> None:
+    service = _service(name)
+    synthesis, _ = _synthesis_speaking(service, service.known_models[0].like)
+    assert synthesis.slots.model is not None
+    target = _target(sandbox, name)
+    answer = target.send(client, target.request(synthesis, at={synthesis.slots.model: NO_SUCH_MODEL}))
+    refusal = service.refusals.unknown_model
+    # the documented not-found answer where one is declared, else the request's own validation (an enumerated model)
+    assert answer.status_code == (refusal.status if refusal is not None else service.refusals.invalid.status)
+    assert answer.status_code >= 400
+
+
+@pytest.mark.parametrize(("name", "voice"), [(n, v) for n, vs in NEW_VOICES.items() for v in vs])
+def test_a_voice_the_references_or_clients_name_is_spoken(sandbox: Sandbox, client: httpx.Client, name: str,
+                                                          voice: str) -> None:
+    service = _service(name)
+    declared = service.voice(voice)
+    assert declared is not None
+    model = next(m for m in service.models if not declared.models or m.name in declared.models)
+    synthesis = service.synthesis(model.synthesis)
+    assert synthesis.slots.voice is not None
+    at = {synthesis.slots.voice: voice, **model.sets}
+    if synthesis.slots.model is not None:
+        at[synthesis.slots.model] = model.sets.get(synthesis.slots.model, model.name)
+    target = _target(sandbox, name)
+    _audio_ok(target.send(client, target.request(synthesis, at=at)))
+
+
+def test_every_voice_of_polly_s_service_model_is_spoken_and_a_name_outside_it_refused(sandbox: Sandbox,
+                                                                                     client: httpx.Client) -> None:
+    """Polly's VoiceId enum (the service model botocore ships) lists 116 voices; the declaration details seven and
+    refused the rest ("Amy"), though its own request model took them."""
+    service = _service("polly")
+    model = service.models[0]
+    synthesis = service.synthesis(model.synthesis)
+    assert synthesis.slots.voice is not None
+    target = _target(sandbox, "polly")
+    assert service.voice("Amy") is None
+    _audio_ok(target.send(client, target.request(synthesis, at={synthesis.slots.voice: "Amy", **model.sets})))
+    findings = [f for f in client.get(sandbox.url + "/_sandbox/findings").json() if f["provider"] == "polly"]
+    assert any("'Amy'" in f["finding"] for f in findings)
+    refused = target.send(client, target.request(synthesis, at={synthesis.slots.voice: "Amyx", **model.sets}))
+    assert refused.status_code >= 400
+
+
+def test_a_known_model_speaks_the_voices_of_the_model_it_is_spoken_like(sandbox: Sandbox,
+                                                                        client: httpx.Client) -> None:
+    service = _service("groq")
+    synthesis = service.syntheses[0]
+    assert synthesis.slots.model is not None and synthesis.slots.voice is not None
+    target = _target(sandbox, "groq")
+    for model, voice in (("canopylabs/orpheus-arabic-saudi", "fahad"), ("playai-tts-arabic", "Arista-PlayAI")):
+        _audio_ok(target.send(client, target.request(synthesis, at={synthesis.slots.model: model,
+                                                                    synthesis.slots.voice: voice})))
+    # a voice of another model stays refused, as before
+    refused = target.send(client, target.request(synthesis, at={synthesis.slots.model: "playai-tts",
+                                                                 synthesis.slots.voice: "fahad"}))
+    assert refused.status_code == service.refusals.unknown_voice.status
+
+
+def test_an_alias_is_priced_as_its_model_and_another_model_is_unpriced() -> None:
+    openai, cartesia = _service("openai"), _service("cartesia")
+    sse = openai.synthesis("audio.speech.sse")
+    alias = model_of(openai, sse, {"model": "gpt-4o-mini-tts-2025-12-15"})
+    assert alias is not None and alias.name == "gpt-4o-mini-tts"
+    assert alias.sets["/model"] == "gpt-4o-mini-tts-2025-12-15"
+    newer = model_of(cartesia, cartesia.syntheses[0], {"model_id": "sonic-3.5"})
+    assert newer is not None and newer.name == "sonic-3.5" and newer.usd_per_million_chars is None
+
+
+def test_every_known_model_quotes_its_source_with_the_read_date_and_names_its_evidence() -> None:
+    for name in COVERED:
+        for known in _service(name).known_models:
+            assert "2026-11-25" in known.words, (name, known.name)
+            for evidence in known.evidence:
+                if evidence.source is not EvidenceSource.DOCS:
+                    assert "==" in evidence.library, (name, known.name, evidence)
+
+
+def test_a_socket_speaks_a_known_model(client: httpx.Client) -> None:
+    """MiniMax's socket served the offerings' names only: speech-01-hd, in the reference's enum, got task_failed."""
+    from websockets.asyncio.client import connect
+
+    async def session(sandbox: Sandbox, model: str) -> list[str]:
+        events: list[str] = []
+        url = sandbox.base_url("minimax", "api").replace("http://", "ws://") + "/ws/v1/t2a_v2"
+        headers = {"Authorization": f"Bearer {sandbox.default_key('minimax')}"}
+        async with connect(url, additional_headers=headers) as socket:
+            events.append(json.loads(await socket.recv())["event"])  # connected_success
+            await socket.send(json.dumps({"event": "task_start", "model": model,
+                                          "voice_setting": {"voice_id": "English_expressive_narrator"},
+                                          "audio_setting": {"format": "pcm", "sample_rate": 32000}}))
+            answer = json.loads(await socket.recv())
+            events.append(answer.get("event") or "audio")
+            if answer.get("event") == "task_started":
+                await socket.send(json.dumps({"event": "task_continue", "text": TEXT}))
+                await socket.send(json.dumps({"event": "task_finish"}))
+                async for frame in socket:
+                    message = json.loads(frame)
+                    if message.get("data", {}).get("audio"):
+                        events.append("audio")
+                    if message.get("event") in ("task_finished", "task_failed"):
+                        events.append(message["event"])
+                        break
+        return events
+
+    with running(profile="fast", providers=("minimax",)) as sandbox:
+        spoken = asyncio.run(session(sandbox, "speech-01-hd"))
+        refused = asyncio.run(session(sandbox, NO_SUCH_MODEL))
+    assert spoken[:2] == ["connected_success", "task_started"] and "audio" in spoken and spoken[-1] == "task_finished"
+    assert refused[-1] == "task_failed"
+
+
+def test_a_like_table_keeps_the_known_models_of_the_models_it_declares() -> None:
+    """A providers file's `like = "elevenlabs"` of one model keeps the known names spoken like that model and drops
+    the rest (they would be spoken like a model the server does not have)."""
+    from pathlib import Path
+
+    from harness.core import declared
+    from harness.core.protocols.http_speech import service_of
+
+    table = ('[providers.eleven]\nlike = "elevenlabs"\nbase_url = "https://api.elevenlabs.io"\n'
+             'key_env = "ELEVEN_PROXY_KEY"\nmodels = ["eleven_flash_v2_5"]\n')
+    (provider,) = declared.parse(table, Path("tts-harness.toml")).providers()
+    assert [k.name for k in service_of(provider).known_models] == ["eleven_flash_v2"]
+
+
+def test_google_speaks_gemini_tts_voices_by_model_name(sandbox: Sandbox, client: httpx.Client) -> None:
+    """Gemini-TTS on Cloud Text-to-Speech: `voice.modelName` and a speaker without a locale ("Kore"), over REST and
+    over StreamingSynthesize, as Pipecat's GeminiTTSService sends it through the official client."""
+    service = _service("google")
+    synthesis = service.syntheses[0]
+    target = _target(sandbox, "google")
+    request = target.request(synthesis, at={"/voice/name": "Kore", "/voice/languageCode": "en-US",
+                                            "/voice/modelName": "gemini-2.5-flash-tts"})
+    _audio_ok(target.send(client, request))
+    texttospeech = pytest.importorskip("google.cloud.texttospeech", reason="the official client is a test extra")
+    grpc = pytest.importorskip("grpc", reason="the official client is a test extra")
+    from google.cloud.texttospeech_v1.services.text_to_speech.transports.grpc import TextToSpeechGrpcTransport
+
+    with running(profile="fast", providers=("google",)) as plain:
+        tts = texttospeech.TextToSpeechClient(transport=TextToSpeechGrpcTransport(
+            channel=grpc.insecure_channel(plain.grpc_target)))
+        voice = texttospeech.VoiceSelectionParams(language_code="en-US", name="Kore",
+                                                  model_name="gemini-3.1-flash-tts-preview")
+        config = texttospeech.StreamingSynthesizeConfig(
+            voice=voice, streaming_audio_config=texttospeech.StreamingAudioConfig(
+                audio_encoding=texttospeech.AudioEncoding.PCM, sample_rate_hertz=24000))
+
+        def requests() -> Iterator[object]:
+            yield texttospeech.StreamingSynthesizeRequest(streaming_config=config)
+            yield texttospeech.StreamingSynthesizeRequest(input=texttospeech.StreamingSynthesisInput(text=TEXT))
+
+        answers = list(tts.streaming_synthesize(requests(), metadata=[("x-goog-api-key",
+                                                                        plain.default_key("google"))]))
+    assert sum(len(answer.audio_content) for answer in answers) > 1000
