@@ -19,8 +19,20 @@ from harness.core.protocols.http_speech import (
     Voice,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.protocols.value_variants import ValueVariant
 from harness.core.protocols.websocket_speech import with_sockets
-from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, EventStreamBody, JsonBody, Response, Role
+from harness.core.spec import (
+    AudioAt,
+    Auth,
+    BodyKind,
+    DocDrift,
+    Endpoint,
+    EventStreamBody,
+    Evidence,
+    JsonBody,
+    Response,
+    Role,
+)
 from harness.providers.dashscope.models import (
     MAX_TEXT_CHARS,
     NON_REALTIME_GUIDE,
@@ -68,6 +80,19 @@ MODELS = (
           description="Qwen3-TTS Flash (voice Cherry)"),
 )
 
+# The model page's dated snapshots of Qwen3-TTS-Flash (read 2026-11-25): "Qwen3-TTS-Flash: qwen3-tts-flash (stable
+# version, currently equivalent to qwen3-tts-flash-2025-11-27), qwen3-tts-flash-2025-11-27 ...,
+# qwen3-tts-flash-2025-09-18" (MODEL_PAGE; its Chinese copy: "qwen3-tts-flash-2025-11-27 快照版",
+# "qwen3-tts-flash-2025-09-18 快照版", the same price and 600-character limit). Each is spoken as the declared model,
+# with a finding naming it. Not added: Qwen-TTS (qwen-tts, qwen-tts-latest, qwen-tts-2025-05-22, qwen-tts-2025-04-10:
+# "up to 7 voices, Chinese and English only", priced per token) and Qwen3-TTS-Instruct-Flash, other models with their
+# own voices and prices.
+MODEL_PAGE = "https://www.alibabacloud.com/help/en/model-studio/qwen-tts (Supported models)"
+SNAPSHOTS = ("qwen3-tts-flash-2025-11-27", "qwen3-tts-flash-2025-09-18")
+VALUE_VARIANTS = tuple(ValueVariant("/model", name, "qwen3-tts-flash", (Evidence(library=MODEL_PAGE, call=name),),
+                                    "a dated snapshot of qwen3-tts-flash, its stable name currently equivalent to one")
+                       for name in SNAPSHOTS)
+
 # The general status codes and their words (STATUS_CODES).
 REFUSALS = Refusals(
     invalid=Refusal(400, "InvalidParameter", "Required parameter(s) missing or invalid, please check the request "
@@ -111,6 +136,7 @@ SERVICE = SpeechService(
                          billing=BILLING),),
     models=MODELS,
     voices=VOICE_LIST,
+    value_variants=VALUE_VARIANTS,
     doc_drift=(DocDrift("non-streaming answer", "Without X-DashScope-SSE the answer carries an audio URL that "
                         "\"expires after 24 hours\", not the audio: the family reads audio it is given, so only the "
                         "streaming form is declared.", (NON_REALTIME_GUIDE,)),
