@@ -72,8 +72,17 @@ GENERATE = Endpoint(
 
 # "The model supports the voices Chelsie, Serena, Ethan and Cherry" (the realtime guide; the same four head every
 # Qwen-TTS voice list). No voices endpoint is in the stored material: no listing declared.
+# Read again 2026-11-25: "Qwen3-TTS-Flash offers 49 voices" (MODEL_PAGE's Japanese and Chinese copies); the voice list
+# page itself is not among the stored pages. The Qwen team's own demo of qwen3-tts-flash (`QWEN_DEMO`, its
+# VOICE_OPTIONS: "Cherry / 芊悦", "Serena / 苏瑶", "Ethan / 晨煦", "Chelsie / 千雪", "Momo / 茉兔", "Vivian / 十三",
+# "Moon / 月白", "Maia / 四月", "Kai / 凯", "Nofish / 不吃鱼", "Bella / 萌宝", "Jennifer / 詹妮弗", "Ryan / 甜茶",
+# "Katerina / 卡捷琳娜", "Elias / 墨讲师", "Rocky / 粤语-阿强", "Kiki / 粤语-阿清", "Sunny / 四川-晴儿", source: client)
+# names the ones below beyond the four; the rest of the 49 are not in the stored material.
+QWEN_DEMO = "https://huggingface.co/spaces/Qwen/Qwen3-TTS-Demo (app.py, commit 29e22da: VOICE_OPTIONS)"
+DEMO_VOICES = ("Momo", "Vivian", "Moon", "Maia", "Kai", "Nofish", "Bella", "Jennifer", "Ryan", "Katerina", "Elias",
+               "Rocky", "Kiki", "Sunny")
 VOICE_LIST = (Voice("Cherry", "en-US", "female"), Voice("Ethan", "en-US", "male"), Voice("Serena", "en-US", "female"),
-              Voice("Chelsie", "en-US", "female"))
+              Voice("Chelsie", "en-US", "female"), *(Voice(name, "en-US") for name in DEMO_VOICES))
 
 MODELS = (
     Model("qwen3-tts-flash", GENERATE.key, "Cherry", max_chars=MAX_TEXT_CHARS,
