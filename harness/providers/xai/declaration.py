@@ -77,8 +77,9 @@ CLIENT_VOICES = ("carina", "zagan", "helix", "orion", "luna", "iris", "altair", 
 VOICE_LIST = tuple(Voice(name, "en-US") for name in (*DOCUMENTED_VOICES, *CLIENT_VOICES))
 
 # voice_id: "Case-insensitive" (REFERENCE); "Non viene fatta distinzione tra maiuscole e minuscole nei nomi voce. Ad
-# esempio, ara, Ara e ARA sono accettati" (Oracle's page for the same model, xai.grok-tts, `OCI_XAI`). A name in title or upper case is the voice it spells, with a
-# finding (the spellings clients write; any other mix of cases is left to the imitation's exact match).
+# esempio, ara, Ara e ARA sono accettati" (Oracle's page for the same model, xai.grok-tts, `OCI_XAI`). A name in title
+# or upper case is the voice it spells, with a finding (the spellings clients write; any other mix of cases is left to
+# the imitation's exact match).
 OCI_XAI = "https://docs.oracle.com/it-it/iaas/Content/generative-ai/xai-grok-tts.htm (Voci)"
 VALUE_VARIANTS = tuple(
     ValueVariant("/voice_id", spelled, voice.name, (Evidence(library=REFERENCE, call='voice_id: "Case-insensitive"'),
