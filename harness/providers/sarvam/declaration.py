@@ -37,24 +37,22 @@ from harness.providers.sarvam.models import (
     ERRORS_REFERENCE,
     LANGUAGE_GUIDE,
     MAX_TEXT_CHARS,
+    PERSONA_SPEAKERS,
     PREPROCESSING_GUIDE,
     PRICING,
     REFERENCE,
     STREAM_SDK,
-    ErrorBody,
-    StreamRequest,
-    TextToSpeechRequest,
-    TextToSpeechResponse,
-)
-from harness.providers.sarvam.sockets import SOCKETS
-from harness.providers.sarvam.voices import (
-    PERSONA_SPEAKERS,
     V2_FEMALE,
     V2_MALE,
     V3_CLIENT_SPEAKERS,
     V3_SPEAKERS,
+    ErrorBody,
+    StreamRequest,
+    TextToSpeechRequest,
+    TextToSpeechResponse,
     persona_language,
 )
+from harness.providers.sarvam.sockets import SOCKETS
 
 HOST = "api"
 RATE = 22050  # speech_sample_rate "Default: 22050 Hz"
@@ -118,7 +116,7 @@ def _voice(name: str, gender: str, *models: str, language: str = "en-IN") -> Voi
 # speaker: "bulbul:v3: shubh (default), aditya, ritu, priya, neha, rahul, ..."; "bulbul:v2: Female: anushka,
 # manisha, vidya, arya; Male: abhilash, karun, hitesh"; "bulbul:v4-flash: 200+ persona voices named
 # <name>_<language>_<style> (e.g. shubh_hi_devotional, simran_en_customer)". The whole lists, each with its source, in
-# `voices` (read 2026-11-25): v3's from the Bulbul model page, v4-flash's persona names from the official client.
+# `models` (read 2026-11-25): v3's from the Bulbul model page, v4-flash's persona names from the official client.
 VOICE_LIST = (
     *(_voice(name, "female", "bulbul:v2") for name in V2_FEMALE),
     *(_voice(name, "male", "bulbul:v2") for name in V2_MALE),
