@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.core.spec import Evidence
+from harness.core.spec import Evidence, EvidenceSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,11 @@ def declared_variant(variants: Sequence[ValueVariant], endpoint: str, at: str, v
 
 
 def finding_words(resolved: Resolved) -> str:
-    """The finding's words for a variant the imitation accepted."""
+    """The finding's words for a variant the imitation accepted: the reference silent on it, or (every piece of its
+    evidence the provider's documents: a dated snapshot of a model, "currently equivalent to" it) saying what it is."""
     who = "; ".join(str(e) for e in resolved.evidence) or "the family's case rule"
+    if resolved.evidence and all(e.source is EvidenceSource.DOCS for e in resolved.evidence):
+        return (f"a value outside the listed set, {resolved.sent!r}: taken as {resolved.means!r}, as the reference "
+                f"says ({who})")
     return (f"a value outside the listed set, {resolved.sent!r}: taken as {resolved.means!r}, the reference being "
             f"silent on it ({who})")

@@ -19,8 +19,20 @@ from harness.core.protocols.http_speech import (
     Voice,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.protocols.value_variants import ValueVariant
 from harness.core.protocols.websocket_speech import with_sockets
-from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, EventStreamBody, JsonBody, Response, Role
+from harness.core.spec import (
+    AudioAt,
+    Auth,
+    BodyKind,
+    DocDrift,
+    Endpoint,
+    EventStreamBody,
+    Evidence,
+    JsonBody,
+    Response,
+    Role,
+)
 from harness.providers.dashscope.models import (
     MAX_TEXT_CHARS,
     NON_REALTIME_GUIDE,
@@ -60,13 +72,35 @@ GENERATE = Endpoint(
 
 # "The model supports the voices Chelsie, Serena, Ethan and Cherry" (the realtime guide; the same four head every
 # Qwen-TTS voice list). No voices endpoint is in the stored material: no listing declared.
+# Read again 2026-11-25: "Qwen3-TTS-Flash offers 49 voices" (MODEL_PAGE's Japanese and Chinese copies); the voice list
+# page itself is not among the stored pages. The Qwen team's own demo of qwen3-tts-flash (`QWEN_DEMO`, its
+# VOICE_OPTIONS: "Cherry / 芊悦", "Serena / 苏瑶", "Ethan / 晨煦", "Chelsie / 千雪", "Momo / 茉兔", "Vivian / 十三",
+# "Moon / 月白", "Maia / 四月", "Kai / 凯", "Nofish / 不吃鱼", "Bella / 萌宝", "Jennifer / 詹妮弗", "Ryan / 甜茶",
+# "Katerina / 卡捷琳娜", "Elias / 墨讲师", "Rocky / 粤语-阿强", "Kiki / 粤语-阿清", "Sunny / 四川-晴儿", source: client)
+# names the ones below beyond the four; the rest of the 49 are not in the stored material.
+QWEN_DEMO = "https://huggingface.co/spaces/Qwen/Qwen3-TTS-Demo (app.py, commit 29e22da: VOICE_OPTIONS)"
+DEMO_VOICES = ("Momo", "Vivian", "Moon", "Maia", "Kai", "Nofish", "Bella", "Jennifer", "Ryan", "Katerina", "Elias",
+               "Rocky", "Kiki", "Sunny")
 VOICE_LIST = (Voice("Cherry", "en-US", "female"), Voice("Ethan", "en-US", "male"), Voice("Serena", "en-US", "female"),
-              Voice("Chelsie", "en-US", "female"))
+              Voice("Chelsie", "en-US", "female"), *(Voice(name, "en-US") for name in DEMO_VOICES))
 
 MODELS = (
     Model("qwen3-tts-flash", GENERATE.key, "Cherry", max_chars=MAX_TEXT_CHARS,
           description="Qwen3-TTS Flash (voice Cherry)"),
 )
+
+# The model page's dated snapshots of Qwen3-TTS-Flash (read 2026-11-25): "Qwen3-TTS-Flash: qwen3-tts-flash (stable
+# version, currently equivalent to qwen3-tts-flash-2025-11-27), qwen3-tts-flash-2025-11-27 ...,
+# qwen3-tts-flash-2025-09-18" (MODEL_PAGE; its Chinese copy: "qwen3-tts-flash-2025-11-27 快照版",
+# "qwen3-tts-flash-2025-09-18 快照版", the same price and 600-character limit). Each is spoken as the declared model,
+# with a finding naming it. Not added: Qwen-TTS (qwen-tts, qwen-tts-latest, qwen-tts-2025-05-22, qwen-tts-2025-04-10:
+# "up to 7 voices, Chinese and English only", priced per token) and Qwen3-TTS-Instruct-Flash, other models with their
+# own voices and prices.
+MODEL_PAGE = "https://www.alibabacloud.com/help/en/model-studio/qwen-tts (Supported models)"
+SNAPSHOTS = ("qwen3-tts-flash-2025-11-27", "qwen3-tts-flash-2025-09-18")
+VALUE_VARIANTS = tuple(ValueVariant("/model", name, "qwen3-tts-flash", (Evidence(library=MODEL_PAGE, call=name),),
+                                    "a dated snapshot of qwen3-tts-flash, its stable name currently equivalent to one")
+                       for name in SNAPSHOTS)
 
 # The general status codes and their words (STATUS_CODES).
 REFUSALS = Refusals(
@@ -111,6 +145,7 @@ SERVICE = SpeechService(
                          billing=BILLING),),
     models=MODELS,
     voices=VOICE_LIST,
+    value_variants=VALUE_VARIANTS,
     doc_drift=(DocDrift("non-streaming answer", "Without X-DashScope-SSE the answer carries an audio URL that "
                         "\"expires after 24 hours\", not the audio: the family reads audio it is given, so only the "
                         "streaming form is declared.", (NON_REALTIME_GUIDE,)),

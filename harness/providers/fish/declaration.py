@@ -103,6 +103,14 @@ MODELS += tuple(Model(name, TTS.key, "7f92f8afb8ec43bf81429cc1c9199cb1",
                       description=f"Fish Audio {name}: {words} ({MODELS_PAGE}, read {CATALOGUE_READ})")
                 for name, price, words in CURRENT)
 
+# Searched again 2026-11-25 for names clients send that no stored Fish page lists: drama-3 (livekit-plugins-fishaudio
+# 1.8.9, models.py: `TTSModels = Literal["s1", "s2-pro", "s2.1-pro", "drama-3"]`, source: client; third parties'
+# pages call it "Fish Audio's newest text-to-speech model"), s1-mini and agent-x0 (fish-audio-sdk 1.3.0,
+# fish_audio_sdk/schemas.py: `Backends = Literal["speech-1.5", "speech-1.6", "agent-x0", "s1", "s1-mini", "s2-pro"]`,
+# source: sdk). None is refused: the documented fallback speaks each as s2.1-pro, and its finding names it. Not
+# declared as offerings: no stored Fish page gives their price or voice.
+CLIENT_MODELS = ("drama-3", "s1-mini", "agent-x0")
+
 # opus_bitrate: the reference says "Opus bitrate in bps. -1000 for automatic" beside the values "-1000, 24, 32, 48,
 # 64" (kilobits, as mp3_bitrate's "64, 128, 192" are "in kbps"): a client reading "in bps" sends 24000-64000, and
 # one does (Pixelle-Video's Fish Audio settings, `opus_bitrate: Literal[-1000, 24000, 32000, 48000, 64000]`, "Opus

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from harness.core.protocols.catalogues import Catalogue
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -53,8 +54,21 @@ SPEAK = Endpoint(
     doc=SDK,
 )
 
-# The client's example voice id; the voices listing (GET /voices) returns ids like it.
-VOICE_LIST = (Voice("8e9c4bc8-3979-48ab-8626-df53befc2090", "en"),)
+# The client's example voice id; the voices listing (GET /voices) returns ids like it. Read again 2026-11-25: jambonz's
+# Neuphonic guide (`JAMBONZ`, source: client): "A voice is a Neuphonic voice id (a UUID). The portal lists Neuphonic's
+# stock voices by language; Hannah (eeb488b8-d532-4235-aa57-f070cfc44750) is the English default. Voices you have
+# cloned or created in your Neuphonic account are not listed, but work when you enter their id as a custom voice";
+# "Neuphonic has no model setting: the voice selects the model." LiveKit's plugin defaults to the first
+# (livekit-plugins-neuphonic 1.8.9: `voice_id: str = "8e9c4bc8-3979-48ab-8626-df53befc2090"`).
+JAMBONZ = "https://docs.jambonz.org/guides/features/tts-vendor-settings/neuphonic (Models; Voices and languages)"
+VOICE_LIST = (Voice("8e9c4bc8-3979-48ab-8626-df53befc2090", "en"),
+              Voice("eeb488b8-d532-4235-aa57-f070cfc44750", "en", "female", extra={"label": "Hannah"}))
+
+# Open: the stock voices are a library listed per language, and the account's cloned and created voices "work when you
+# enter their id" (JAMBONZ); every id shown is a UUID. An id of another form gets the not-found refusal.
+VOICE_CATALOGUE = Catalogue(open=True, form=r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+                            why="a voice is \"a Neuphonic voice id (a UUID)\"; cloned and created voices \"work when "
+                                "you enter their id\" (jambonz's guide, source: client)")
 
 MODELS = (Model("neuphonic", SPEAK.key, "8e9c4bc8-3979-48ab-8626-df53befc2090",
                 description="Neuphonic SSE speech (the client's voice)"),)
@@ -85,6 +99,7 @@ SERVICE = SpeechService(
                          ),),
     models=MODELS,
     voices=VOICE_LIST,
+    voice_catalogue=VOICE_CATALOGUE,
     doc_drift=(DocDrift("evidence", "Neuphonic's reference pages are not among the stored material: the endpoint, "
                         "fields and events are the official client's (source: sdk).", (SDK,)),),
 )

@@ -68,9 +68,13 @@ SYNTHESIZE = Endpoint(
 )
 
 # Voices the documents pair with models: celeste (Arcana, the quickstart), lyra (Coda, the MCP reference's demo), cove
-# (Mist v2, integrations' examples).
-VOICE_LIST = (Voice("celeste", "en-US", models=("arcana", "arcanav2")), Voice("lyra", "en-US", models=("coda",)),
-              Voice("cove", "en-US", models=("mistv2", "mist")))
+# (Mist v2, integrations' examples). Read again 2026-11-25: the CLI reference's "--speaker ... (e.g., astra, celeste,
+# orion)" (orion's model unsaid: every model), astra the MCP quickstart's voice and LiveKit's default for Arcana models,
+# cove LiveKit's default for every Mist model (mistv3 too; source: client, `LIVEKIT`); arcanav3 the models page's.
+ARCANA = ("arcana", "arcanav2", "arcanav3")
+VOICE_LIST = (Voice("celeste", "en-US", models=ARCANA), Voice("lyra", "en-US", models=("coda",)),
+              Voice("cove", "en-US", models=("mistv2", "mist", "mistv3")), Voice("astra", "en-US", models=ARCANA),
+              Voice("orion", "en-US"))
 
 MODELS = tuple(Model(name, SYNTHESIZE.key, voice, description=f"Rime {name} (voice {voice})")
                for name, voice in (("coda", "lyra"), ("arcana", "celeste"), ("mistv2", "cove")))

@@ -24,9 +24,17 @@ CLI = "https://docs.rime.ai/cli-reference/rime-tts.md"
 ARCANA_HTTP = "https://docs.rime.ai/api-reference/arcana/http"
 MIST_V2_HTTP = "https://docs.rime.ai/api-reference/mistv2/http.md"
 MCP = "https://docs.rime.ai/mcp-reference/synthesize-speech.md"  # "lyra on Coda, Rime's flagship model"
+MODELS_PAGE = "https://docs.rime.ai/docs/models.md"
+# The MCP quickstart: "Generate Pipecat starter code for a voice agent using the astra voice" (read 2026-11-25).
+MCP_QUICKSTART = "https://docs.rime.ai/docs/mcp"
+# LiveKit's Rime plugin: `DefaultMistVoice = "cove"` for every Mist model (mistv2, mistv3), `DefaultCodaVoice = "lyra"`,
+# and "astra" for any other (Arcana) model when no speaker is given (source: client).
+LIVEKIT = "livekit-plugins-rime==1.8.9 (livekit/plugins/rime/models.py, tts.py: TTS.__init__ speaker defaults)"
 
 # --sampling-rate: "Arcana: 8000, 16000, 22050, 24000, 44100, 48000, 96000. Mist: 4000–44100"
-ModelId = Literal["coda", "arcana", "arcanav2", "mistv3", "mistv2", "mist"]
+# The models page (MODELS_PAGE, read 2026-11-25): "Rime currently has five models in production: `coda`, `arcanav3`,
+# `arcanav2`, `mistv3`, and `mistv2`"; arcana and mist are the older names the CLI reference still lists.
+ModelId = Literal["coda", "arcana", "arcanav3", "arcanav2", "mistv3", "mistv2", "mist"]
 # The Accept values of the formats the declaration answers (ARCANA_HTTP, MIST_V2_HTTP); Opus and mu-law are documented
 # too and not declared (the declaration's DocDrift).
 AcceptValue = Literal["audio/mp3", "audio/mpeg", "audio/wav", "audio/pcm", "audio/L16"]

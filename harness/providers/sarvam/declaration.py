@@ -17,6 +17,7 @@ from harness.core.protocols.http_speech import (
     Voice,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.protocols.value_variants import ValueVariant
 from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import (
     AudioAt,
@@ -25,6 +26,8 @@ from harness.core.spec import (
     BodyKind,
     DocDrift,
     Endpoint,
+    Evidence,
+    EvidenceSource,
     JsonBody,
     Normalisation,
     Response,
@@ -34,14 +37,20 @@ from harness.providers.sarvam.models import (
     ERRORS_REFERENCE,
     LANGUAGE_GUIDE,
     MAX_TEXT_CHARS,
+    PERSONA_SPEAKERS,
     PREPROCESSING_GUIDE,
     PRICING,
     REFERENCE,
     STREAM_SDK,
+    V2_FEMALE,
+    V2_MALE,
+    V3_CLIENT_SPEAKERS,
+    V3_SPEAKERS,
     ErrorBody,
     StreamRequest,
     TextToSpeechRequest,
     TextToSpeechResponse,
+    persona_language,
 )
 from harness.providers.sarvam.sockets import SOCKETS
 
@@ -100,22 +109,30 @@ STREAM = Endpoint(
 )
 
 
-def _voice(name: str, gender: str, *models: str) -> Voice:
-    return Voice(name, "en-IN", gender, models)
+def _voice(name: str, gender: str, *models: str, language: str = "en-IN") -> Voice:
+    return Voice(name, language, gender, models)
 
 
 # speaker: "bulbul:v3: shubh (default), aditya, ritu, priya, neha, rahul, ..."; "bulbul:v2: Female: anushka,
 # manisha, vidya, arya; Male: abhilash, karun, hitesh"; "bulbul:v4-flash: 200+ persona voices named
-# <name>_<language>_<style> (e.g. shubh_hi_devotional, simran_en_customer)" (a few of each, not the catalogue).
+# <name>_<language>_<style> (e.g. shubh_hi_devotional, simran_en_customer)". The whole lists, each with its source, in
+# `models` (read 2026-11-25): v3's from the Bulbul model page, v4-flash's persona names from the official client.
 VOICE_LIST = (
-    _voice("shubh", "male", "bulbul:v3"), _voice("aditya", "male", "bulbul:v3"), _voice("ritu", "female", "bulbul:v3"),
-    _voice("priya", "female", "bulbul:v3"),
-    _voice("anushka", "female", "bulbul:v2"), _voice("manisha", "female", "bulbul:v2"),
-    _voice("vidya", "female", "bulbul:v2"), _voice("arya", "female", "bulbul:v2"),
-    _voice("abhilash", "male", "bulbul:v2"), _voice("karun", "male", "bulbul:v2"),
-    _voice("hitesh", "male", "bulbul:v2"),
-    _voice("simran_en_customer", "female", "bulbul:v4-flash"),
+    *(_voice(name, "female", "bulbul:v2") for name in V2_FEMALE),
+    *(_voice(name, "male", "bulbul:v2") for name in V2_MALE),
+    *(_voice(name, "", "bulbul:v3") for name in (*V3_SPEAKERS, *V3_CLIENT_SPEAKERS)),
+    *(_voice(name, "", "bulbul:v4-flash", language=persona_language(name)) for name in PERSONA_SPEAKERS),
 )
+
+# bulbul:v3-beta: the name LiveKit's and Pipecat's integrations send for the v3 pipeline (LiveKit: `SarvamTTSModels =
+# Literal["bulbul:v2", "bulbul:v3-beta", "bulbul:v3", "bulbul:v4-flash"]`, `_V3_PIPELINE_MODELS = ("bulbul:v3",
+# "bulbul:v3-beta", "bulbul:v4-flash")`; Pipecat: `BULBUL_V3_BETA = "bulbul:v3-beta"` with v3's speakers, rates and
+# ranges). No stored Sarvam page names it, nor refuses it (searched 2026-11-25): taken as bulbul:v3, with a finding.
+V3_BETA_CLIENTS = (Evidence(EvidenceSource.CLIENT, "livekit-plugins-sarvam==1.8.9", "models.SarvamTTSModels"),
+                   Evidence(EvidenceSource.CLIENT, "pipecat-ai==1.14.0", "SarvamTTSModel.BULBUL_V3_BETA"))
+VALUE_VARIANTS = (ValueVariant("/model", "bulbul:v3-beta", "bulbul:v3", V3_BETA_CLIENTS,
+                               "the earlier name of bulbul:v3 its clients still send; the reference lists neither it "
+                               "nor a refusal of it"),)
 
 # The text normalisation of Create speech ("enable_preprocessing", false unless asked), bulbul:v2's only.
 NORMALISATION = Normalisation("/enable_preprocessing", off=False, on=True, models=("bulbul:v2",), evidence=(
@@ -166,6 +183,7 @@ SERVICE = SpeechService(
                          STREAM_FORMATS, default_format="mp3")),
     models=MODELS,
     voices=VOICE_LIST,
+    value_variants=VALUE_VARIANTS,
     doc_drift=(DocDrift("language field", "The language guide and older examples name the field target_language_code; "
                         "the reference and its client (sarvamai 0.1.39) send language_code. Either is accepted; one "
                         "is required.", (LANGUAGE_GUIDE, REFERENCE)),

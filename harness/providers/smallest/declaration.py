@@ -19,6 +19,7 @@ from harness.core.protocols.http_speech import (
     Voice,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.protocols.value_variants import ValueVariant
 from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import (
     AudioAt,
@@ -28,6 +29,8 @@ from harness.core.spec import (
     DocDrift,
     Endpoint,
     EventStreamBody,
+    Evidence,
+    EvidenceSource,
     JsonBody,
     Response,
     Role,
@@ -87,8 +90,21 @@ SYNTHESIZE = Endpoint(
     doc=REFERENCE,
 )
 
-# "emily" is the voice of the client's examples; catalogs differ per model ("Voice catalogs differ").
-VOICE_LIST = (Voice("emily", "en-US", "female"),)
+# "emily" is the voice of the client's examples; catalogs differ per model ("Voice catalogs differ"). Read again
+# 2026-11-25, the voices clients send by default, declared so they are spoken as listed (the open catalogue would take
+# them with a finding): Pipecat's `_MODEL_DEFAULT_VOICES` (pipecat-ai==1.14.0, pipecat/services/smallest/tts.py:
+# lightning_v3.1 "sophia", lightning_v3.1_pro "meher", the service's default model), and jambonz's Smallest AI guide's
+# "A voice is a lowercase id such as kaitlyn, meher or rhea" (`JAMBONZ`); source: client.
+JAMBONZ = "https://docs.jambonz.org/guides/features/tts-vendor-settings/smallest-ai (Models; Voices and languages)"
+# Each tied to no model: the open catalogue would speak them on any, and no page says which model refuses which.
+VOICE_LIST = (Voice("emily", "en-US", "female"),
+              *(Voice(name, "en-US") for name in ("sophia", "meher", "kaitlyn", "rhea")))
+
+# lightning_v3.1_pro_10_26: jambonz's guide lists it as "Preview of the next Pro checkpoint" beside "lightning_v3.1_pro
+# Default." (source: client); no stored Smallest page names or refuses it. Taken as lightning_v3.1_pro, with a finding.
+VALUE_VARIANTS = (ValueVariant("/model", "lightning_v3.1_pro_10_26", "lightning_v3.1_pro",
+                               (Evidence(EvidenceSource.CLIENT, JAMBONZ, "Models: lightning_v3.1_pro_10_26"),),
+                               "a preview checkpoint of lightning_v3.1_pro a client offers; the reference is silent"),)
 
 MODELS = (*(Model(name, LIVE.key, "emily", description=f"Smallest.ai {name} (voice emily)")
             for name in ("lightning_v3.1", "lightning_v3.1_pro")),
@@ -133,6 +149,7 @@ SERVICE = SpeechService(
     models=MODELS,
     voices=VOICE_LIST,
     voice_catalogue=VOICE_CATALOGUE,
+    value_variants=VALUE_VARIANTS,
     doc_drift=(DocDrift("evidence", "The live endpoint's messages and statuses are the official client's (source: "
                         "sdk); the synchronous /waves/v1/tts is the reference's.", (SDK, REFERENCE)),
                DocDrift("formats", "ulaw and alaw are documented output formats the declaration does not ask for.",

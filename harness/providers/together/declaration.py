@@ -80,9 +80,15 @@ SPEECH_SYNC = Endpoint(
 )
 
 # "for canopylabs/orpheus-3b-0.1-ft, one of the voices supported is tara, for hexgrad/Kokoro-82M, one of the voices
-# supported is af_alloy" (REFERENCE). The voices listing (GET /v1/voices) is referred to, not described.
+# supported is af_alloy" (REFERENCE). The voices listing (GET /v1/voices) is referred to, not described. Read again
+# 2026-11-25: "hexgrad/Kokoro-82M additionally supports voice mixing, where two or more voices are combined into a
+# single blended voice by joining their names with + (e.g. af_bella+af_heart)" (REFERENCE, and together 3.1.1's
+# speech_create_params.py): af_bella and af_heart are Kokoro voices; af_heart is also Pipecat's default
+# (pipecat-ai==1.14.0, TogetherTTSService: `model="hexgrad/Kokoro-82M", voice="af_heart"`, source: client).
+KOKORO = ("hexgrad/Kokoro-82M",)
 VOICE_LIST = (Voice("tara", "en-US", "female", models=("canopylabs/orpheus-3b-0.1-ft",)),
-              Voice("af_alloy", "en-US", "female", models=("hexgrad/Kokoro-82M",)))
+              Voice("af_alloy", "en-US", "female", models=KOKORO), Voice("af_heart", "en-US", "female", models=KOKORO),
+              Voice("af_bella", "en-US", "female", models=KOKORO))
 
 MODELS = (
     Model("canopylabs/orpheus-3b-0.1-ft", SPEECH.key, "tara",

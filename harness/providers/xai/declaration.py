@@ -16,8 +16,9 @@ from harness.core.protocols.http_speech import (
     Voice,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
+from harness.core.protocols.value_variants import ValueVariant
 from harness.core.protocols.websocket_speech import with_sockets
-from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
+from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, Evidence, JsonBody, Response, Role
 from harness.providers.xai.models import (
     GUIDE,
     INTEGRATION,
@@ -64,7 +65,27 @@ SYNTHESIZE = Endpoint(
 
 # "ara Warm and conversational; eve Energetic and upbeat; leo Authoritative and strong; rex Clear and professional;
 # sal Smooth and balanced". A voices listing exists (GET /v1/tts/voices) but its body is not in the stored text.
-VOICE_LIST = tuple(Voice(name, "en-US") for name in ("eve", "ara", "leo", "rex", "sal"))
+DOCUMENTED_VOICES = ("eve", "ara", "leo", "rex", "sal")
+# Read again 2026-11-25. The guide still says "The API supports 5 expressive voices"; fal.ai's xAI endpoint, a client
+# of the API, offers 23 more as "Built-in xAI voice to use for synthesis" (`FAL_XAI`: "Options: carina, zagan, helix,
+# orion, luna, iris, altair, zenith, perseus, helios, lux, kepler, rigel, cosmo, celeste, ursa, sirius, lumen, castor,
+# naksh, atlas, aurora, liora, ara, eve, leo, rex, sal"; source: client): declared, as the sandbox is never stricter.
+FAL_XAI = "https://fal.ai/models/xai/tts/v1/llms.txt (voice: VoiceEnum)"
+CLIENT_VOICES = ("carina", "zagan", "helix", "orion", "luna", "iris", "altair", "zenith", "perseus", "helios", "lux",
+                 "kepler", "rigel", "cosmo", "celeste", "ursa", "sirius", "lumen", "castor", "naksh", "atlas", "aurora",
+                 "liora")
+VOICE_LIST = tuple(Voice(name, "en-US") for name in (*DOCUMENTED_VOICES, *CLIENT_VOICES))
+
+# voice_id: "Case-insensitive" (REFERENCE); "Non viene fatta distinzione tra maiuscole e minuscole nei nomi voce. Ad
+# esempio, ara, Ara e ARA sono accettati" (Oracle's page for the same model, xai.grok-tts, `OCI_XAI`). A name in title
+# or upper case is the voice it spells, with a finding (the spellings clients write; any other mix of cases is left to
+# the imitation's exact match).
+OCI_XAI = "https://docs.oracle.com/it-it/iaas/Content/generative-ai/xai-grok-tts.htm (Voci)"
+VALUE_VARIANTS = tuple(
+    ValueVariant("/voice_id", spelled, voice.name, (Evidence(library=REFERENCE, call='voice_id: "Case-insensitive"'),
+                                                    Evidence(library=OCI_XAI, call="ara, Ara e ARA sono accettati")),
+                 "the reference says voice ids are case-insensitive")
+    for voice in VOICE_LIST for spelled in (voice.name.title(), voice.name.upper()))
 
 MODELS = (
     Model("grok-tts", SYNTHESIZE.key, "eve", max_chars=MAX_TEXT_CHARS,
@@ -96,6 +117,7 @@ SERVICE = SpeechService(
                          FORMATS, default_format="mp3", template={"language": "en"}),),
     models=MODELS,
     voices=VOICE_LIST,
+    value_variants=VALUE_VARIANTS,
     doc_drift=(DocDrift("output_format", "The guide gives output_format as an object (\"Defaults to MP3 at 24 kHz / "
                         "128 kbps. See Output Formats\") but the stored pages do not hold that table: its codec, "
                         "sample_rate and bit_rate are declared as integrations pass them.", (GUIDE, INTEGRATION)),
