@@ -165,8 +165,6 @@ MURF_HTTP = ("POST /v1/speech/stream: 400 \"parameter 'voiceId' is required\" (t
 MURF_SOCKET = ('stream-input: {"error": "text: min_buffer_size: Input should be greater than or equal to 40"} and '
                "a 1008 close (the plugin's default min_buffer_size is 3), and past that \"Invalid voice id: "
                "en-US-matthew\"")
-SPEECHIFY_MODEL = ('the plugin\'s default model simba-3.2: 400 "Unknown model: simba-3.2", and past it its default '
-                   'voice: "Voice not found: dominic_32"')
 
 CASES = (
     Case("openai", "openai", _openai, streams=False),
@@ -182,8 +180,7 @@ CASES = (
     Case("sarvam", "sarvam", _sarvam, streams=True),
     Case("fish", "fish", _fish, streams=True),
     Case("neuphonic", "neuphonic", _neuphonic, streams=True),
-    Case("speechify", "speechify", _speechify, streams=True, synthesize_refused=SPEECHIFY_MODEL,
-         stream_refused=SPEECHIFY_MODEL),
+    Case("speechify", "speechify", _speechify, streams=True),
     Case("groq", "groq", _groq, streams=False),
     Case("azure", "azure", _azure, streams=False),
 )
