@@ -132,8 +132,8 @@ TIMED_STREAM = Endpoint(
 # The catalogue voices the overview names ("george, henry, carly, sophia, …"); every one serves both models
 # ("the same voice IDs work across every language"). The voices list (GET /v1/voices) is referred to, not
 # described, in the stored reference text: no listing declared.
-VOICE_LIST = (Voice("george", "en-US", "male"), Voice("henry", "en-US", "male"), Voice("carly", "en-US", "female"),
-              Voice("sophia", "en-US", "female"))
+VOICE_LIST: tuple[Voice, ...] = (Voice("george", "en-US", "male"), Voice("henry", "en-US", "male"),
+                                 Voice("carly", "en-US", "female"), Voice("sophia", "en-US", "female"))
 # The curated Simba 3 roster, its ids ending `_32` (read 2026-11-25): the official client speechify-api 4.0.0 names
 # geffen_32 in its simba-3.2 examples (source: sdk); Mastra's Speechify voice lists the eight ("Speechify's `simba-3.2`
 # and `simba-3.0` serve a curated voice set only (`beatrice_32`, `dominic_32`, `edmund_32`, `geffen_32`,
