@@ -130,7 +130,7 @@ VALUE_VARIANTS = tuple(ValueVariant("/format", fmt.name.lower(), fmt.name, (LIVE
 # voice_id snake case. No stored page or client shows the HTTP endpoint refusing the other spelling, nor taking it:
 # the evidence is this one client in wide use (LiveKit lists Murf among its TTS plugins; Murf's docs list LiveKit
 # among its integrations). Decided as a value variant is: taken as the field it spells, with a finding.
-LIVEKIT_FIELDS = Evidence(EvidenceSource.CLIENT, "livekit-plugins-murf 1.8.9 (livekit/agents)",
+LIVEKIT_FIELDS = Evidence(EvidenceSource.CLIENT, "livekit-plugins-murf==1.8.9 (livekit/agents)",
                           'ChunkedStream._run: json={..., "voice_id": ..., "sample_rate": ...}')
 FIELD_SPELLINGS = tuple(FieldSpelling(sent, means, (LIVEKIT_FIELDS,),
                                       "the reference spells the field in camel case and shows no refusal of another "
