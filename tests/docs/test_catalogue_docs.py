@@ -1,6 +1,6 @@
 """docs/providers.md says, per built-in provider, whether its voice catalogue is open or closed, and lists every
-`source: client` endpoint and value with its clients (issue 53 item 5): checked against the declarations, so the page
-cannot drift from them."""
+`source: client` endpoint, value and field spelling with its clients (issue 53 item 5): checked against the
+declarations, so the page cannot drift from them."""
 
 from __future__ import annotations
 
@@ -57,4 +57,9 @@ def test_every_source_client_endpoint_and_value_is_listed_with_its_clients() -> 
                 if evidence.source is EvidenceSource.CLIENT:
                     field = variant.at.lstrip("/")
                     assert field in listed, (name, field)
+                    assert _client(evidence.library) in listed, (name, evidence.library)
+        for spelling in service.field_spellings:  # a field sent under another spelling: the same rule
+            for evidence in spelling.evidence:
+                if evidence.source is EvidenceSource.CLIENT:
+                    assert spelling.sent.lstrip("/") in listed, (name, spelling.sent)
                     assert _client(evidence.library) in listed, (name, evidence.library)

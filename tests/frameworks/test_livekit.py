@@ -157,24 +157,12 @@ def _azure(sandbox: Sandbox, key: str) -> Any:
     return azure.TTS(speech_key=key, speech_endpoint=sandbox.base_url("azure", "tts") + "/cognitiveservices/v1")
 
 
-# What the sandbox still refuses of each plugin's defaults (2026-11-25, after issue 53's open catalogues and values by
-# evidence): each names the refused value and the answer, and flips (strict) once the sandbox takes it.
-MURF_HTTP = ("POST /v1/speech/stream: 400 \"parameter 'voiceId' is required\" (the plugin sends voice_id, snake "
-             "case, with sample_rate), and past it \"Invalid voice id: en-US-matthew\" (its default voice, outside the "
-             "declared sample); its lower-case format pcm is taken")
+# What the sandbox still refuses of each plugin's defaults (2026-11-25, after issue 53's open catalogues, values by
+# evidence and the plugins' own evidence): each names the refused value, the answer and the reference that refuses it.
 MURF_SOCKET = ('stream-input: {"error": "text: min_buffer_size: Input should be greater than or equal to 40"} and '
-               "a 1008 close (the plugin's default min_buffer_size is 3), and past that \"Invalid voice id: "
-               "en-US-matthew\"")
-MINIMAX_AUDIO_EVENT = ("the socket's audio messages carry no \"event\": the plugin reads audio only from "
-                       "\"task_continued\" messages (the AsyncAPI names that event; the reference's example omits it), "
-                       "so it gets \"no audio frames were pushed\"")
-FISH_SOCKET = ('the live socket answers {"event": "finish", "reason": "error"} (no message) to the start request\'s '
-               "opus_bitrate 64000 (bits per second: taken on HTTP, not here) and its format wav (the socket declares "
-               "pcm, mp3), each alone")
-NEUPHONIC_CONTEXT = ("the socket's audio answers carry no data.context_id: the plugin keeps only audio whose "
-                     'context_id is the one it sent, so it gets "no audio frames were pushed"')
-SPEECHIFY_MODEL = ('the plugin\'s default model simba-3.2: 400 "Unknown model: simba-3.2", and past it its default '
-                   'voice: "Voice not found: dominic_32"')
+               "a 1008 close: the plugin's default min_buffer_size is 3, and Murf's reference states \"Range: 40 to "
+               "160 characters\" (murf.ai/api/docs/text-to-speech/web-sockets/advanced-settings), as Murf's own "
+               "Pipecat integration checks")
 
 CASES = (
     Case("openai", "openai", _openai, streams=False),
@@ -184,14 +172,13 @@ CASES = (
     Case("rime-http", "rime", _rime_http, streams=False),
     Case("rime-socket", "rime", _rime_socket, streams=True, synthesizes=False),
     Case("inworld", "inworld", _inworld, streams=True),
-    Case("murf", "murf", _murf, streams=True, synthesize_refused=MURF_HTTP, stream_refused=MURF_SOCKET),
-    Case("minimax", "minimax", _minimax, streams=True, stream_refused=MINIMAX_AUDIO_EVENT),
+    Case("murf", "murf", _murf, streams=True, stream_refused=MURF_SOCKET),
+    Case("minimax", "minimax", _minimax, streams=True),
     Case("smallest", "smallest", _smallest, streams=True),
     Case("sarvam", "sarvam", _sarvam, streams=True),
-    Case("fish", "fish", _fish, streams=True, stream_refused=FISH_SOCKET),
-    Case("neuphonic", "neuphonic", _neuphonic, streams=True, stream_refused=NEUPHONIC_CONTEXT),
-    Case("speechify", "speechify", _speechify, streams=True, synthesize_refused=SPEECHIFY_MODEL,
-         stream_refused=SPEECHIFY_MODEL),
+    Case("fish", "fish", _fish, streams=True),
+    Case("neuphonic", "neuphonic", _neuphonic, streams=True),
+    Case("speechify", "speechify", _speechify, streams=True),
     Case("groq", "groq", _groq, streams=False),
     Case("azure", "azure", _azure, streams=False),
 )

@@ -39,7 +39,7 @@ from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.catalogues import CLOSED, Catalogue, KnownModel
 from harness.core.protocols.marks import Marks
 from harness.core.protocols.realtime_grammar import AudioSpec
-from harness.core.protocols.value_variants import Resolved, ValueVariant, case_variant, declared_variant
+from harness.core.protocols.value_variants import FieldSpelling, Resolved, ValueVariant, case_variant, declared_variant
 from harness.core.spec import (
     Auth,
     BodyErrors,
@@ -353,6 +353,8 @@ class SpeechService:
     # its evidence: spoken like a declared model of the same synthesis, no offering of the market
     # (`harness.core.protocols.catalogues.KnownModel`).
     known_models: tuple[KnownModel, ...] = ()
+    # Fields clients send under another spelling (`voice_id` for `voiceId`), decided as the values are.
+    field_spellings: tuple[FieldSpelling, ...] = ()
 
     def __post_init__(self) -> None:
         sent = self.sent_models()
@@ -498,6 +500,24 @@ def drop(data: dict[str, Any], where: str) -> None:
             return
         data = inner
     data.pop(parts[-1], None)
+
+
+def respelled(spellings: Sequence[FieldSpelling], synthesis: Synthesis, payload: dict[str, Any]
+              ) -> list[FieldSpelling]:
+    """The fields of `payload` sent under a declared other spelling, moved (in place) to the reference's spelling;
+    a field the request also names as the reference spells it keeps that value, the other spelling dropped."""
+    moved = []
+    for spelling in spellings:
+        if not spelling.applies(synthesis.endpoint.key):
+            continue
+        present, value = resolve(payload, spelling.sent)
+        if not present:
+            continue
+        drop(payload, spelling.sent)
+        if not resolve(payload, spelling.means)[0]:
+            put(payload, spelling.means, value)
+            moved.append(spelling)
+    return moved
 
 
 def resolve_values(variants: Sequence[ValueVariant], synthesis: Synthesis, payload: Mapping[str, Any]

@@ -77,6 +77,34 @@ def declared_variant(variants: Sequence[ValueVariant], endpoint: str, at: str, v
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class FieldSpelling:
+    """A request field clients send under another spelling than the reference's (`voice_id` where it names
+    `voiceId`), decided as a value variant is: where the evidence is silent on other spellings, taken as the field
+    it spells, with a finding naming the evidence. `sent`, `means`: JSON pointers, as sent and as the reference
+    spells the field; `endpoints`: the endpoint keys it applies to (empty: every one)."""
+
+    sent: str
+    means: str
+    evidence: tuple[Evidence, ...]
+    words: str
+    endpoints: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.evidence:
+            raise ValueError(f"a field spelling ({self.sent} for {self.means}) names its evidence")
+
+    def applies(self, endpoint: str) -> bool:
+        return not self.endpoints or endpoint in self.endpoints
+
+
+def spelling_finding(spelling: FieldSpelling) -> str:
+    """The finding's words for a field taken under another spelling."""
+    who = "; ".join(str(e) for e in spelling.evidence)
+    return (f"a field the reference spells {spelling.means.lstrip('/')!r}, sent as {spelling.sent.lstrip('/')!r}: "
+            f"taken as it, the reference being silent on other spellings ({who})")
+
+
 def finding_words(resolved: Resolved) -> str:
     """The finding's words for a variant the imitation accepted: the reference silent on it, or (every piece of its
     evidence the provider's documents: a dated snapshot of a model, "currently equivalent to" it) saying what it is."""

@@ -387,6 +387,10 @@ class Socket:
     others: tuple[Answer, ...] = ()
     speaks_each_text: bool = False  # each text message is spoken as it comes (else the buffer, at `end`)
     context_at: str = ""  # where server messages name their context
+    # Where a client's text message may name its context though the declared templates do not, known from clients
+    # (`source: client`, named in the socket's drift): the imitation then names that context at `context_at` in
+    # every answer after it, as those clients read them ("": no such echo).
+    context_echoed_from: str = ""
     suffix: str = "-ws"  # the offering of model M over this socket is M + suffix (when the socket names it M too);
     # "": the socket's offering is M itself, in place of M's HTTP offering (aura-* names over /v1/speak)
     # The socket's own names of the models it serves, by their HTTP names (qwen3-tts-flash as

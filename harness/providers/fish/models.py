@@ -75,6 +75,11 @@ class LiveRequest(TTSRequest):
     `request.text` is typically empty". The official client also sends its generation settings (source: sdk)."""
 
     text: str = ""  # empty: the text follows in TextEvents
+    # The AsyncAPI's WebSocketTTSRequest (SOCKET_SPEC): "opus_bitrate: enum: -1000, 24000, 32000, 48000, 64000",
+    # "Opus bitrate in bps"; and, "the same parameters as the HTTP Text to Speech API", the HTTP page's kilobit values.
+    opus_bitrate: Literal[-1000, 24000, 32000, 48000, 64000, 24, 32, 48, 64] | None = None  # type: ignore[assignment]
+    # "latency: enum: low, normal, balanced" ("low: lowest latency"), SOCKET_SPEC
+    latency: Literal["low", "normal", "balanced"] | None = None  # type: ignore[assignment]
     max_new_tokens: int | None = None
     repetition_penalty: float | None = None
     min_chunk_length: int | None = None

@@ -36,10 +36,15 @@ from harness.providers.fish.models import (
 )
 
 # pcm first: headerless 16-bit chunks the benchmark decodes one by one ("WAV / PCM: 8kHz, 16kHz, 24kHz, 32kHz,
-# 44.1kHz"); mp3 is the request's default format ("MP3: 32kHz, 44.1kHz").
+# 44.1kHz"); mp3 is the request's default format ("MP3: 32kHz, 44.1kHz"); wav as the AsyncAPI's request lists it
+# ("format: enum: wav, pcm, mp3, opus"; "Audio bytes in the format specified in StartEvent (mp3, wav, pcm, or opus)",
+# SOCKET_SPEC), each audio event a whole file (how a chunk of a WAV stream arrives is not said; LiveKit Agents' Fish
+# plugin, whose default format is wav, reads either). opus is not imitated here, as on HTTP.
+WAV_RATES = (8000, 16000, 24000, 32000, 44100)
 FORMATS = (
-    Format("pcm", AudioSpec("pcm_s16le", 44100, "raw"), "audio/pcm", (8000, 16000, 24000, 32000, 44100)),
+    Format("pcm", AudioSpec("pcm_s16le", 44100, "raw"), "audio/pcm", WAV_RATES),
     Format("mp3", AudioSpec("mp3", 44100, "mp3"), "audio/mpeg", (32000, 44100)),
+    Format("wav", AudioSpec("pcm_s16le", 44100, "wav"), "audio/wav", WAV_RATES),
 )
 
 LIVE = Socket(

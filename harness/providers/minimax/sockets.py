@@ -2,7 +2,8 @@
 messages its reference shows (SOCKET_REFERENCE: the AsyncAPI page and its examples):
 
     server  connected_success → (client task_start) → task_started → (task_continue × n) → audio messages,
-            {"data": {"audio": hex}, "is_final", ...} → (task_finish) → task_finished, then the server closes
+            {"data": {"audio": hex}, "event": "task_continued", "is_final", ...} → (task_finish) → task_finished,
+            then the server closes
     errors  task_failed with base_resp {status_code, status_msg}: "the WebSocket connection must be closed"
 
 "Only after receiving this event [task_started] can you send task_continue or task_finish events"; "When the server
@@ -90,7 +91,11 @@ class AudioData(BaseModel):
 
 
 class AudioMessage(ResponseModel):
+    """The AsyncAPI's Task Continued Event: "event: Session event type. On success, returns `"task_continued"`"
+    (its jsonPayloadSchema); the example beside it leaves the event out."""
+
     data: AudioData
+    event: Literal["task_continued"] | None = None
     is_final: bool
     extra_info: dict[str, object] | None = None
     session_id: str | None = None
@@ -123,7 +128,8 @@ T2A_SOCKET = Socket(
     end=Send("task_finish", {"event": "task_finish"}, TaskFinish, Match("/event", "task_finish")),
     audio_answer=AudioAnswer(
         message=Answer("audio", Kind.AUDIO, Match("/data/audio"), AudioMessage,
-                       {"data": {"audio": "{audio}"}, "is_final": "{last}", **SESSION}),
+                       {"data": {"audio": "{audio}"}, "event": "task_continued", "is_final": "{last}",
+                        **SESSION}),
         at=AudioAt("/data/audio", "hex"),
     ),
     final=Answer("task_finished", Kind.FINAL, Match("/event", "task_finished"), Notice,
@@ -140,8 +146,10 @@ T2A_SOCKET = Socket(
     ),
     formats=FORMATS,
     speaks_each_text=True,
-    drift=(DocDrift("audio message event", "The reference's example audio message carries no `event` field, though "
-                    "the AsyncAPI names a task_continued event: audio messages are told apart by data.audio.",
+    drift=(DocDrift("audio message event", "The AsyncAPI's Task Continued Event (the audio message) says of its "
+                    "`event` \"On success, returns `task_continued`\", but its example, and the page's, leave the "
+                    "event out: the sandbox sends it (LiveKit Agents' MiniMax plugin 1.8.9 reads audio only from "
+                    "task_continued messages), and audio messages are told apart by data.audio.",
                     (SOCKET_REFERENCE, ASYNCAPI)),),
 )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
+from harness.core.protocols.catalogues import Catalogue
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -19,7 +20,7 @@ from harness.core.protocols.http_speech import (
     Voice,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
-from harness.core.protocols.value_variants import ValueVariant
+from harness.core.protocols.value_variants import FieldSpelling, ValueVariant
 from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import (
     AudioAt,
@@ -35,9 +36,12 @@ from harness.core.spec import (
     Role,
 )
 from harness.providers.murf.models import (
+    ADVANCED_SETTINGS,
     INTEGRATION_GUIDE,
+    REFERENCE,
     SDK,
     SOCKET_GUIDE,
+    SPEECH_CUSTOMIZATION,
     ErrorBody,
     GenerateRequest,
     GenerateResponse,
@@ -120,13 +124,35 @@ VALUE_VARIANTS = tuple(ValueVariant("/format", fmt.name.lower(), fmt.name, (LIVE
                                     "the reference lists the name in capitals and shows no refusal of another case")
                        for fmt in FORMATS)
 
+# The same plugin (livekit-plugins-murf 1.8.9, tts.py ChunkedStream._run) sends the voice and the rate to
+# /v1/speech/stream snake case, {"voice_id", "sample_rate"}, where the reference spells them "voiceId" (Required) and
+# "sampleRate" (REFERENCE) and Murf's own examples write them so; its stream-input socket's voice_config spells
+# voice_id snake case. No stored page or client shows the HTTP endpoint refusing the other spelling, nor taking it:
+# the evidence is this one client in wide use (LiveKit lists Murf among its TTS plugins; Murf's docs list LiveKit
+# among its integrations). Decided as a value variant is: taken as the field it spells, with a finding.
+LIVEKIT_FIELDS = Evidence(EvidenceSource.CLIENT, "livekit-plugins-murf==1.8.9 (livekit/agents)",
+                          'ChunkedStream._run: json={..., "voice_id": ..., "sample_rate": ...}')
+FIELD_SPELLINGS = tuple(FieldSpelling(sent, means, (LIVEKIT_FIELDS,),
+                                      "the reference spells the field in camel case and shows no refusal of another "
+                                      "spelling", endpoints=(STREAM.key,))
+                        for sent, means in (("/voice_id", "/voiceId"), ("/sample_rate", "/sampleRate")))
+
+# "Murf offers a diverse collection of 150+ AI voices" (SPEECH_CUSTOMIZATION); voiceId: "Use the GET /v1/speech/voices
+# API to find supported voiceIds. You can use either the voiceId (e.g. en-US-natalie) or just the voice actor's name
+# (e.g. natalie)" (REFERENCE), and the reference's streaming example sends "voiceId": "Matthew". The two declared
+# voices sample that library: any id of a documented form is spoken, with a finding.
+VOICE_CATALOGUE = Catalogue(open=True, form=r"(?:[a-z]{2}-[A-Z]{2}-)?[A-Za-z]+",
+                            why="\"150+ AI voices\" (SPEECH_CUSTOMIZATION); voiceId \"e.g. en-US-natalie\" or \"just "
+                                "the voice actor's name (e.g. natalie)\", \"Matthew\" in the streaming example "
+                                "(REFERENCE)")
+
 SERVICE = SpeechService(
     name="murf",
     title="Murf text to speech (stream, generate and the stream-input WebSocket)",
     hosts={HOST: "https://api.murf.ai"},
     auth=Auth("api-key"),
     key_env="MURF_API_KEY",
-    docs=(SDK, INTEGRATION_GUIDE, SOCKET_GUIDE),
+    docs=(SDK, INTEGRATION_GUIDE, SOCKET_GUIDE, REFERENCE, SPEECH_CUSTOMIZATION, ADVANCED_SETTINGS),
     error_model=ErrorBody,
     errors=ErrorShape({"errorMessage": "{message}", "errorCode": "{status}"}),
     refusals=REFUSALS,
@@ -140,9 +166,13 @@ SERVICE = SpeechService(
                          billing=BILLING)),
     models=MODELS,
     voices=VOICE_LIST,
+    voice_catalogue=VOICE_CATALOGUE,
     value_variants=VALUE_VARIANTS,
-    doc_drift=(DocDrift("evidence", "Murf's own reference pages are not among the stored material: the endpoints, "
-                        "fields and statuses are the official client's (source: sdk).", (SDK,)),
+    field_spellings=FIELD_SPELLINGS,
+    doc_drift=(DocDrift("evidence", "The endpoints, fields and statuses are the official client's (source: sdk); "
+                        "Murf's own reference pages, stored since, agree on /v1/speech/stream's fields (voiceId "
+                        "Required, sampleRate, format \"Valid values: MP3, FLAC, WAV, ALAW, ULAW, OGG, PCM\").",
+                        (SDK, REFERENCE)),
                DocDrift("audioFile", "generate always answers a URL to the audio (audioFile); the sandbox answers the "
                         "audio inline (encodeAsBase64) and leaves audioFile empty.", (SDK,))),
 )

@@ -20,6 +20,10 @@ from harness.core.spec import RequestModel, ResponseModel
 SDK = "https://pypi.org/project/murf/2.3.0/ (murf/text_to_speech/client.py: generate, stream)"
 INTEGRATION_GUIDE = "https://dev.to/preecha/how-to-use-murf-ai-api-105m"
 SOCKET_GUIDE = "https://docs.agora.io/en/ai/platform/models/tts/murf"  # wss://global.api.murf.ai/v1/speech/stream-input
+# Murf's own pages (read 2026-11-25): the API reference of Stream Speech, its voices, and the socket's buffer settings.
+REFERENCE = "https://murf.ai/api/reference (Stream Speech: voiceId, sampleRate, format)"
+SPEECH_CUSTOMIZATION = "https://murf.ai/api/docs/text-to-speech/speech-customization"
+ADVANCED_SETTINGS = "https://murf.ai/api/docs/text-to-speech/web-sockets/advanced-settings"
 
 Format = Literal["MP3", "WAV", "FLAC", "ALAW", "ULAW", "PCM", "OGG"]
 
@@ -95,6 +99,9 @@ class SocketText(RequestModel):
     context_id: str | None = None
     text: str
     end: bool | None = None
+    # ADVANCED_SETTINGS: min_buffer_size "Range: 40 to 160 characters", max_buffer_delay "Range: 0 to 1000
+    # milliseconds"; Murf's own integration (SOCKET_INTEGRATION 0.2.4) refuses outside them: "min_buffer_size must be
+    # between 40 and 160". An explicit range in the reference: kept (LiveKit's plugin sends 3, refused).
     min_buffer_size: int | None = Field(None, ge=40, le=160)
     max_buffer_delay_in_ms: int | None = Field(None, ge=0, le=1000)
 

@@ -69,6 +69,7 @@ class SocketChunk(BaseModel):
     text: str | None = None
     sampling_rate: int | None = None
     stop: bool | None = None  # the utterance's last answer (neuphonic-js: `if (message.stop) break`)
+    context_id: str | None = None  # the client's context, echoed: known from LiveKit's plugin alone (sockets.LIVEKIT)
 
 
 class SocketEvent(ResponseModel):

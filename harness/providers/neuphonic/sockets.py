@@ -27,6 +27,12 @@ from harness.core.protocols.websocket_speech import (
 from harness.core.spec import AudioAt, DocDrift
 from harness.providers.neuphonic.models import SDK_WEBSOCKET, SDK_WEBSOCKET_JS, WEBSOCKET_DOC, SocketEvent, SocketText
 
+# LiveKit Agents' Neuphonic plugin (livekit-plugins-neuphonic 1.8.9, tts.py SynthesizeStream) sends
+# {"text": "...<STOP>", "context_id": <segment>} and keeps only the answers whose data.context_id is the one it sent:
+# it reads the server as echoing the context. No stored Neuphonic page or official client names a context_id;
+# Pipecat's Neuphonic service (pipecat-ai 1.14.0) sends none. Source: client.
+LIVEKIT = "livekit-plugins-neuphonic 1.8.9 (livekit/plugins/neuphonic/tts.py: SynthesizeStream._run, data.context_id)"
+
 RATE = 24000  # TTSConfig.sampling_rate "default=24000"
 FORMATS = (Format("pcm_linear", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}",
                   (8000, 16000, 22050, 24000)),)
@@ -62,7 +68,14 @@ SPEAK = Socket(
         error_close=1008,  # not documented
     ),
     formats=FORMATS,
-    drift=(DocDrift("final marker", "The Python client reads no end of an utterance (its example sleeps); the "
+    context_at="/data/context_id",
+    context_echoed_from="/context_id",
+    drift=(DocDrift("context_id", "No stored page or official client names a context: LiveKit's plugin sends "
+                    "context_id beside each text and reads only answers whose data.context_id echoes it (source: "
+                    "client). The sandbox takes the field (a finding, as any field the declaration does not list) and "
+                    "echoes the latest one a client named in data.context_id; a client that names none gets none.",
+                    (LIVEKIT, SDK_WEBSOCKET)),
+           DocDrift("final marker", "The Python client reads no end of an utterance (its example sleeps); the "
                     "official TypeScript client stops at the answer whose data carries stop: true, which the "
                     "declaration follows.", (SDK_WEBSOCKET, SDK_WEBSOCKET_JS)),
            DocDrift("end of text", "The Python client's complete() sends {\"text\": \" <STOP>\"}; the repository's "

@@ -132,8 +132,18 @@ TIMED_STREAM = Endpoint(
 # The catalogue voices the overview names ("george, henry, carly, sophia, …"); every one serves both models
 # ("the same voice IDs work across every language"). The voices list (GET /v1/voices) is referred to, not
 # described, in the stored reference text: no listing declared.
-VOICE_LIST = (Voice("george", "en-US", "male"), Voice("henry", "en-US", "male"), Voice("carly", "en-US", "female"),
-              Voice("sophia", "en-US", "female"))
+VOICE_LIST: tuple[Voice, ...] = (Voice("george", "en-US", "male"), Voice("henry", "en-US", "male"),
+                                 Voice("carly", "en-US", "female"), Voice("sophia", "en-US", "female"))
+# The curated Simba 3 roster, its ids ending `_32` (read 2026-11-25): the official client speechify-api 4.0.0 names
+# geffen_32 in its simba-3.2 examples (source: sdk); Mastra's Speechify voice lists the eight ("Speechify's `simba-3.2`
+# and `simba-3.0` serve a curated voice set only (`beatrice_32`, `dominic_32`, `edmund_32`, `geffen_32`,
+# `harper_32`, `hugh_32`, `imogen_32`, `wyatt_32`)", @mastra/voice-speechify's changeset; its page: "The Simba 3
+# models serve a curated voice set only (harper_32, imogen_32, ...)") and LiveKit Agents' Speechify plugin 1.8.9
+# defaults to dominic_32 ("Voices whose id carries a `_32` suffix are part of the curated simba-3.2 roster"), both
+# source: client. Their genders are not in the stored material: left unsaid.
+SIMBA_3_VOICES = ("beatrice_32", "dominic_32", "edmund_32", "geffen_32", "harper_32", "hugh_32", "imogen_32",
+                  "wyatt_32")
+VOICE_LIST += tuple(Voice(name, "en-US") for name in SIMBA_3_VOICES)
 
 MODELS = (
     Model("simba-english", SYNTHESIZE.key, "george", max_chars=2000, description="Simba English (voice george)"),
@@ -147,6 +157,11 @@ MODELS = (
     # changelog's voice george. No stored price names a model: the pay-as-you-go rate, as for the others.
     Model("simba-3.0", TIMED_STREAM.key, "george", max_chars=20_000,
           description="Simba 3.0 over /v1/audio/stream/with-timestamps (voice george)"),
+    # "`simba-3.0` and `simba-3.2` both serve this route"; "`simba-3.2` is the streaming-native model with the lowest
+    # TTFB and richest expressivity, and the recommended Simba 3 model; it is English only" (speechify-api 4.0.0,
+    # audio/client.py, source: sdk; its example pairs it with geffen_32). LiveKit Agents' plugin 1.8.9 defaults to it.
+    Model("simba-3.2", TIMED_STREAM.key, "geffen_32", max_chars=20_000,
+          description="Simba 3.2 over /v1/audio/stream/with-timestamps (voice geffen_32)"),
 )
 
 # The codes and messages are the sandbox's own words: the stored pages quote no error body beyond "an error

@@ -47,13 +47,14 @@ from harness.core.protocols.http_speech import (
     put,
     read,
     resolve_values,
+    respelled,
     served_models,
     service_of,
     unrecognised_model,
 )
 from harness.core.protocols.marks import Marks, complete_words, marks_values
 from harness.core.protocols.realtime_grammar import SpokenSpan
-from harness.core.protocols.value_variants import finding_words
+from harness.core.protocols.value_variants import finding_words, spelling_finding
 from harness.core.spec import AudioAt, Endpoint, EventStreamBody, JsonBody, NdjsonBody, Provider
 from harness.core.ssml import spoken_text
 from harness.sandbox.emulation import Call, Emulation, Reject, StateNames
@@ -146,12 +147,18 @@ class SpeechServiceEmulation(Emulation):
         return refuse(refusals.invalid, "; ".join(problems), param=param)
 
     def admitted(self, call: Call) -> Call:
-        """Each declared value variant at its pointer, and a format name in another case at the format slot, taken as
-        the listed value with a finding (or refused where the variant says the provider refuses it)."""
+        """Each declared field spelling moved to the field it spells, each declared value variant at its pointer, and a
+        format name in another case at the format slot, taken as the listed value with a finding (or refused where
+        the variant says the provider refuses it)."""
         synthesis = next((s for s in self.service.syntheses if s.endpoint.key == call.endpoint.key), None)
         if synthesis is None or not isinstance(call.payload, dict) or self.service.proto3_json:
             return call
         payload = call.payload
+        if any(read(payload, spelling.sent) is not None for spelling in self.service.field_spellings):
+            payload = copy.deepcopy(call.payload)
+            for spelling in respelled(self.service.field_spellings, synthesis, payload):
+                field = spelling.means.lstrip("/")
+                call.services.accepted_variant(call.endpoint.signature, field, spelling_finding(spelling))
         for found in resolve_values(self.service.value_variants, synthesis, payload):
             field = found.at.lstrip("/")
             if found.means is None:

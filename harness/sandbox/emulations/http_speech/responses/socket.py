@@ -294,6 +294,9 @@ class FamilySocket:
     def _filled(self, answer: Answer, stream: Stream | None = None, **values: Any) -> dict[str, Any]:
         filled = fill(answer.template, {**(stream or self.stream).values, **values})
         assert isinstance(filled, dict)
+        echoed = (stream or self.stream).values.get("context") if self.socket.context_echoed_from else None
+        if echoed and self.socket.context_at and read(filled, self.socket.context_at) is None:
+            put(filled, self.socket.context_at, echoed)  # the context the client named, echoed as its clients read
         return filled
 
     # --- messages -----------------------------------------------------------------------------------
@@ -437,6 +440,9 @@ class FamilySocket:
         stream = self.stream
         if socket.start.opening is None and not stream.settled:  # the settings ride on every text message
             self._open(raw, socket.text.template)
+        named = read(raw, socket.context_echoed_from) if socket.context_echoed_from else None
+        if named is not None and socket.contexts is None:
+            stream.values["context"] = str(named)  # the latest the client named: its answers echo it
         marks = socket.marks
         if marks is not None and marks.asked_by and read(raw, marks.asked_by) is True:
             stream.marked = True
