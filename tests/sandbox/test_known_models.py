@@ -338,14 +338,16 @@ def test_a_socket_s_own_names_stay_on_that_socket(socket_sandbox: Sandbox, clien
 def test_an_alias_on_a_socket_is_priced_as_its_model(socket_sandbox: Sandbox, client: httpx.Client) -> None:
     """A realtime snapshot costs what qwen3-tts-flash-realtime costs: a wallet that cannot pay for the text is refused
     for it as for the stable name (an unpriced name would be spoken free)."""
-    key = "sk-known-models-nearly-empty"
-    added = client.post(socket_sandbox.url + "/_sandbox/keys",
-                        json={"provider": "dashscope", "key": key, "balance": "0.000001"})
-    assert added.status_code == 201, added.text
+    poor, rich = "sk-known-models-nearly-empty", "sk-known-models-funded"
+    for key, balance in ((poor, "0.000001"), (rich, "1")):
+        added = client.post(socket_sandbox.url + "/_sandbox/keys",
+                            json={"provider": "dashscope", "key": key, "balance": balance})
+        assert added.status_code == 201, added.text
+    quota = _service("dashscope").refusals.quota.code
     for model in ("qwen3-tts-flash-realtime", "qwen3-tts-flash-realtime-2025-11-27"):
-        frames, _ = _say(socket_sandbox, "dashscope", "qwen_tts.realtime", model, "Cherry", key=key)
-        errors = [e for e in frames.events if e.kind is Kind.ERROR]
-        assert errors and not any(e.audio for e in frames.events), model
+        assert _socket_spoke(_say(socket_sandbox, "dashscope", "qwen_tts.realtime", model, "Cherry", key=rich)[0])
+        frames, _ = _say(socket_sandbox, "dashscope", "qwen_tts.realtime", model, "Cherry", key=poor)
+        assert [e.code for e in frames.events if e.kind is Kind.ERROR] == [quota], (model, frames.events)
 
 
 def test_a_name_only_clients_send_is_spoken_with_a_finding_and_a_listed_one_without(socket_sandbox: Sandbox,
