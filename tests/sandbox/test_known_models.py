@@ -308,7 +308,7 @@ def _socket_spoke(frames: Frames) -> bool:
 def _socket_refused(frames: Frames, session: Session) -> bool:
     """No audio, and the socket's documented refusal: an error message, an error close, or the upgrade refused."""
     errored = any(e.kind is Kind.ERROR for e in frames.events)
-    closed = session.closing is not None and session.closing.code >= 1008
+    closed = session.closing is not None and (session.closing.code or 0) >= 1008
     return not any(e.audio for e in frames.events) and (errored or closed or (session.handshake_status or 0) >= 400)
 
 
