@@ -362,3 +362,21 @@ def test_a_name_only_clients_send_is_spoken_with_a_finding_and_a_listed_one_with
     assert sarvam and sarvam[0]["endpoint"].startswith("WS ") and "livekit-plugins-sarvam==1.8.9" in sarvam[0][
         "finding"] and "spoken like 'bulbul:v3', priced as it" in sarvam[0]["finding"]
     assert not [f for f in findings if f["provider"] == "rime" and "arcanav3" in f["finding"]]
+
+
+def test_a_socket_s_known_model_names_a_socket_and_a_name_it_serves() -> None:
+    """A typo in a socket-only known model (its socket, or the socket's name of the model) stops the declaration at
+    import, as a known model spoken like an undeclared model does."""
+    from dataclasses import replace
+
+    from harness.core.protocols.catalogues import KnownModel
+    from harness.core.protocols.websocket_speech import with_sockets
+    from harness.providers.dashscope.declaration import SERVICE
+    from harness.providers.dashscope.sockets import REALTIME, SOCKETS
+
+    for wrong in (KnownModel("x-2099", "qwen3-tts-flash-realtime", "words", socket="no-such-socket"),
+                  KnownModel("x-2099", "qwen3-tts-flash", "words", socket=REALTIME.key)):  # the HTTP name, not its
+        with pytest.raises(ValueError, match="x-2099"):
+            with_sockets(replace(SERVICE, known_models=(*SERVICE.known_models, wrong)), SOCKETS)
+    with pytest.raises(ValueError, match="x-2099"):  # an HTTP known model still names a model an HTTP request sends
+        replace(SERVICE, known_models=(KnownModel("x-2099", "qwen3-tts-flash-realtime", "words"),))
