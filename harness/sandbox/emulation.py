@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket
 
 from harness.core.lifecycle import Lifecycle
-from harness.core.protocols.catalogues import AccountCatalogue
+from harness.core.protocols.catalogues import AccountCatalogue, KnownModel
 from harness.core.protocols.realtime_grammar import Channel
 from harness.core.spec import Cost, Endpoint, Provider, Upload
 from harness.sandbox.faults import Fault
@@ -250,6 +250,12 @@ class Services(Protocol):
     def account_catalogue(self) -> AccountCatalogue:
         """The team's own catalogue for this provider (`tts-harness serve --catalogue FILE`, `POST
         /_sandbox/catalogue`): its voices and models, and the ids it marked missing."""
+        ...
+
+    def spoke_known(self, where: str, field: str, known: KnownModel) -> None:
+        """Record that `where` spoke a known model name (`SpeechService.known_models`) that no document lists, only
+        clients or the official client send: a finding naming them (`catalogues.known_finding`; none for a listed
+        one)."""
         ...
 
     def accepted_variant(self, where: str, field: str, finding: str) -> None:

@@ -13,7 +13,7 @@ import logging
 from datetime import datetime
 from decimal import Decimal
 
-from harness.core.protocols.catalogues import NO_ACCOUNT, AccountCatalogue, unlisted_finding
+from harness.core.protocols.catalogues import NO_ACCOUNT, AccountCatalogue, KnownModel, known_finding, unlisted_finding
 from harness.core.spec import Cost
 from harness.sandbox.clock import RealClock
 from harness.sandbox.emulation import Reject, Speech
@@ -90,6 +90,12 @@ class EngineServices:
 
     def account_catalogue(self) -> AccountCatalogue:
         return self.state.catalogues.get(self.provider, NO_ACCOUNT)
+
+    def spoke_known(self, where: str, field: str, known: KnownModel) -> None:
+        # A model name only clients send: spoken like the declared model, never stricter than the provider, and seen.
+        finding = known_finding(known)
+        if finding is not None and self.state.findings.record(self.provider, where, (field,), finding):
+            log.info("%s %s: %s: %s", self.provider, where, field, finding)
 
     def accepted_variant(self, where: str, field: str, finding: str) -> None:
         # A value another case or unit spells: taken as the listed one where the evidence is silent, and seen.

@@ -1,8 +1,9 @@
 """Catalogues current (issue 53 item 3), for neuphonic, rime, sarvam, smallest, together, xai, dashscope and fish: the
 models, aliases and voices the stored references (read again 2026-11-25), the official clients and the frameworks'
-integrations name beyond what the declarations held are spoken by the sandbox — listed ones plainly, aliases and
-client-only names with a finding naming them and their evidence — while a name no evidence gives still gets the
-provider's documented refusal (the control of each case)."""
+integrations name beyond what the declarations held are spoken by the sandbox — names the documents list plainly
+(a model beyond the offerings as a known model: `SpeechService.known_models`), names only clients send with a finding
+naming them and their evidence, a voice id in another case as a value variant — while a name no evidence gives still
+gets the provider's documented refusal (the control of each case). The sockets: tests/sandbox/test_known_models.py."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import pytest
 
 from harness.contracts.speech_checks import SpeechTarget
 from harness.core.evidence import EvidenceSource
+from harness.core.protocols.http_speech import SpeechService, model_of
 from harness.core.registry import providers
 from harness.sandbox import Sandbox, running
 from harness.speech import decode_raw
@@ -95,11 +97,15 @@ def test_sarvam_refuses_a_speaker_no_list_names_and_one_of_another_model(sandbox
     assert other_model.status_code == 400 and "not a voice of bulbul:v2" in other_model.text
 
 
-def test_sarvam_takes_bulbul_v3_beta_as_v3_with_a_finding_naming_its_clients(sandbox: Sandbox,
-                                                                            http: httpx.Client) -> None:
+def test_sarvam_speaks_bulbul_v3_beta_like_v3_with_a_finding_naming_its_clients(sandbox: Sandbox,
+                                                                              http: httpx.Client) -> None:
     _spoken(_speak(http, sandbox, "sarvam", voice="shubh", model="bulbul:v3-beta"))
     found = [f for f in _findings(http, sandbox, "sarvam") if "'bulbul:v3-beta'" in f]
-    assert found and "livekit-plugins-sarvam==1.8.9" in found[0] and "pipecat-ai==1.14.0" in found[0]
+    assert found and "spoken like 'bulbul:v3', priced as it" in found[0]
+    assert "livekit-plugins-sarvam==1.8.9" in found[0] and "pipecat-ai==1.14.0" in found[0]
+    beta = model_of(_service("sarvam"), _service("sarvam").syntheses[0], {"model": "bulbul:v3-beta"})
+    assert beta is not None and beta.name == "bulbul:v3" and beta.sets["/model"] == "bulbul:v3-beta"  # an alias
+    assert _speak(http, sandbox, "sarvam", voice="anushka", model="bulbul:v3-beta").status_code == 400  # v2's speaker
     refused = _speak(http, sandbox, "sarvam", voice="shubh", model="bulbul:v9")  # the control
     assert refused.status_code == 400 and "bulbul:v9" in refused.text
 
@@ -129,6 +135,7 @@ def test_rime_refuses_a_speaker_no_reference_names_and_a_mist_voice_on_coda(sand
                                                                            http: httpx.Client) -> None:
     _refused(_speak(http, sandbox, "rime", voice="luna", model="arcana"), "rime")
     _refused(_speak(http, sandbox, "rime", voice="cove", model="coda"), "rime")
+    _refused(_speak(http, sandbox, "rime", voice="cove", model="arcanav3"), "rime")  # spoken like arcana: its voices
     _refused(_speak(http, sandbox, "rime", voice="astra", model="arcanav9"), "rime")
 
 
@@ -197,9 +204,12 @@ def test_xai_speaks_the_voices_its_clients_offer_and_refuses_an_unknown_one(sand
 @pytest.mark.parametrize("snapshot", ["qwen3-tts-flash-2025-11-27", "qwen3-tts-flash-2025-09-18"])
 def test_dashscope_speaks_qwen3_tts_flash_snapshots_as_the_model(sandbox: Sandbox, http: httpx.Client,
                                                                  snapshot: str) -> None:
+    """A dated snapshot the model page lists: spoken as listed (no finding), priced as qwen3-tts-flash."""
     _spoken(_speak(http, sandbox, "dashscope", model=snapshot))
-    found = [f for f in _findings(http, sandbox, "dashscope") if repr(snapshot) in f]
-    assert found and "taken as 'qwen3-tts-flash', as the reference says" in found[0]
+    assert not [f for f in _findings(http, sandbox, "dashscope") if repr(snapshot) in f]
+    service = _service("dashscope")
+    alias = model_of(service, service.syntheses[0], {"model": snapshot})
+    assert alias is not None and alias.name == "qwen3-tts-flash" and alias.sets["/model"] == snapshot
 
 
 def test_dashscope_speaks_the_demo_voices_and_refuses_what_no_evidence_names(sandbox: Sandbox,
@@ -220,11 +230,11 @@ def test_smallest_speaks_the_clients_default_voices_as_listed(sandbox: Sandbox, 
         assert not any(repr(voice) in f for f in _findings(http, sandbox, "smallest"))
 
 
-def test_smallest_takes_the_pro_preview_checkpoint_as_pro_and_refuses_an_unknown_model(sandbox: Sandbox,
-                                                                                      http: httpx.Client) -> None:
+def test_smallest_speaks_the_pro_preview_checkpoint_like_pro_and_refuses_an_unknown_model(sandbox: Sandbox,
+                                                                                          http: httpx.Client) -> None:
     _spoken(_speak(http, sandbox, "smallest", model="lightning_v3.1_pro_10_26"))
     found = [f for f in _findings(http, sandbox, "smallest") if "'lightning_v3.1_pro_10_26'" in f]
-    assert found and "taken as 'lightning_v3.1_pro'" in found[0] and "jambonz" in found[0]
+    assert found and "spoken like 'lightning_v3.1_pro', priced as it" in found[0] and "jambonz" in found[0]
     refused = _speak(http, sandbox, "smallest", model="lightning_v9")
     assert refused.status_code == 400 and "lightning_v9" in refused.text
 
@@ -252,9 +262,19 @@ def test_neuphonic_speaks_hannah_listed_and_any_uuid_with_a_finding(sandbox: San
     assert refused.status_code == 400 and "Voice not found" in refused.text
 
 
-def test_every_client_evidence_names_its_client_and_version() -> None:
-    """The added variants resting on clients name each client (a version or a page), as `source: client` asks."""
-    for name in ("sarvam", "smallest"):
-        for variant in providers()[name].family.value_variants:
-            for evidence in variant.evidence:
-                assert evidence.source is EvidenceSource.CLIENT and evidence.library, (name, variant.sent)
+def test_every_known_model_quotes_its_source_and_client_evidence_names_its_client() -> None:
+    """The known models of this pass quote their source with the read date; those resting on clients name each client
+    (a version or a page), as `source: client` asks. A model name is no value variant (one owner per rule)."""
+    for name in ("sarvam", "smallest", "dashscope", "rime"):
+        service = _service(name)
+        assert service.known_models and not [v for v in service.value_variants if v.at == "/model"]
+        for known in service.known_models:
+            assert "2026-11-25" in known.words, (name, known.name)
+            for evidence in known.evidence:
+                assert evidence.source is EvidenceSource.DOCS or evidence.library, (name, known.name)
+
+
+def _service(name: str) -> SpeechService:
+    family = providers()[name].family
+    assert isinstance(family, SpeechService)
+    return family

@@ -15,9 +15,14 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from harness.bench.socket_speech import Frames, read_frames
 from harness.contracts.speech_checks import SpeechTarget
 from harness.core.evidence import EvidenceSource
+from harness.core.protocols.catalogues import known_finding
 from harness.core.protocols.http_speech import Model, SpeechService, Synthesis, model_of, served_models
+from harness.core.protocols.realtime_grammar import Kind, Session, Utterance
+from harness.core.protocols.realtime_session import listener, reader, run_session
+from harness.core.protocols.websocket_speech import socket_of
 from harness.core.registry import providers
 from harness.sandbox import Sandbox, running
 
@@ -252,3 +257,126 @@ def test_google_speaks_gemini_tts_voices_by_model_name(sandbox: Sandbox, client:
         answers = list(tts.streaming_synthesize(requests(), metadata=[("x-goog-api-key",
                                                                         plain.default_key("google"))]))
     assert sum(len(answer.audio_content) for answer in answers) > 1000
+
+
+# --- the sockets: a known model is spoken on every socket that serves the model it is spoken like -------------------
+
+# (provider, socket key, model name, voice): the names a provider takes beyond its offerings, each refused on its socket
+# before (the sockets served the offerings' names only, and a value variant of the HTTP body was no socket's).
+SOCKET_NAMES = (
+    ("sarvam", "text_to_speech_streaming.connect", "bulbul:v3-beta", "shubh"),  # LiveKit's, Pipecat's (client)
+    ("smallest", "tts.live", "lightning_v3.1_pro_10_26", "meher"),  # jambonz's Pro preview checkpoint (client)
+    ("dashscope", "qwen_tts.realtime", "qwen3-tts-flash-realtime-2025-11-27", "Cherry"),  # the realtime guide's
+    ("dashscope", "qwen_tts.realtime", "qwen3-tts-flash-realtime-2025-09-18", "Cherry"),  # snapshots
+    ("rime", "ws3", "arcanav3", "celeste"),  # the models page's five models in production
+    ("rime", "ws3", "mistv3", "cove"),
+    ("rime", "ws", "arcanav3", "astra"),
+    ("rime", "ws", "mistv3", "cove"),
+)
+
+
+@pytest.fixture(scope="module")
+def socket_sandbox() -> Iterator[Sandbox]:
+    with running(profile="fast", providers=tuple(sorted({name for name, *_ in SOCKET_NAMES}))) as running_sandbox:
+        yield running_sandbox
+
+
+def _say(sandbox: Sandbox, name: str, socket: str, model: str, voice: str, key: str | None = None) -> tuple[
+        Frames, Session]:
+    """One utterance over the provider's socket, as the harness's own client says it (the bench's way)."""
+    provider = providers()[name]
+    channel = provider.channel(socket)
+    grammar = channel.grammar
+    key = key or sandbox.default_key(name)
+    utterance = Utterance((TEXT,), voice, model, socket_of(channel).formats[0].name)
+    opening = grammar.opening(utterance)
+    url = channel.url(sandbox.base_url(name, channel.host), opening.path_params, opening.query)
+    in_message = grammar.key_in_message
+    headers = {**({} if in_message else {provider.auth.header: provider.auth.header_value(key)}), **opening.headers}
+    complete = reader(grammar, lambda events: grammar.complete(events, opening))
+    session = asyncio.run(run_session(url, headers, opening.messages, complete=complete, closing=opening.closing,
+                                      client_closes=opening.client_closes, idle_timeout_s=10,
+                                      heard=listener(grammar), key=key if in_message else ""))
+    return read_frames(channel, session), session
+
+
+def _socket_spoke(frames: Frames) -> bool:
+    return any(e.kind is Kind.AUDIO and e.audio for e in frames.events) and not any(
+        e.kind is Kind.ERROR for e in frames.events)
+
+
+def _socket_refused(frames: Frames, session: Session) -> bool:
+    """No audio, and the socket's documented refusal: an error message, an error close, or the upgrade refused."""
+    errored = any(e.kind is Kind.ERROR for e in frames.events)
+    closed = session.closing is not None and (session.closing.code or 0) >= 1008
+    return not any(e.audio for e in frames.events) and (errored or closed or (session.handshake_status or 0) >= 400)
+
+
+@pytest.mark.parametrize(("name", "socket", "model", "voice"), SOCKET_NAMES)
+def test_a_known_model_is_spoken_on_the_socket_and_a_model_nobody_names_refused(socket_sandbox: Sandbox, name: str,
+                                                                                socket: str, model: str,
+                                                                                voice: str) -> None:
+    assert any(k.name == model for k in _service(name).known_models)
+    frames, _ = _say(socket_sandbox, name, socket, model, voice)
+    assert _socket_spoke(frames), frames.events
+    assert _socket_refused(*_say(socket_sandbox, name, socket, NO_SUCH_MODEL, voice))  # the control
+
+
+def test_a_socket_s_own_names_stay_on_that_socket(socket_sandbox: Sandbox, client: httpx.Client) -> None:
+    """DashScope's realtime snapshots are the realtime socket's names, its HTTP snapshots the SSE synthesis': neither
+    is taken where the other is (each answer the provider's 'Model not exist')."""
+    frames, session = _say(socket_sandbox, "dashscope", "qwen_tts.realtime", "qwen3-tts-flash-2025-11-27", "Cherry")
+    assert _socket_refused(frames, session)
+    service = _service("dashscope")
+    target = _target(socket_sandbox, "dashscope")
+    synthesis = service.syntheses[0]
+    refused = target.send(client, target.request(synthesis, at={"/model": "qwen3-tts-flash-realtime-2025-11-27"}))
+    assert refused.status_code == 400 and "Model not exist" in refused.text
+    _audio_ok(target.send(client, target.request(synthesis, at={"/model": "qwen3-tts-flash-2025-11-27"})))
+
+
+def test_an_alias_on_a_socket_is_priced_as_its_model(socket_sandbox: Sandbox, client: httpx.Client) -> None:
+    """A realtime snapshot costs what qwen3-tts-flash-realtime costs: a wallet that cannot pay for the text is refused
+    for it as for the stable name (an unpriced name would be spoken free)."""
+    poor, rich = "sk-known-models-nearly-empty", "sk-known-models-funded"
+    for key, balance in ((poor, "0.000001"), (rich, "1")):
+        added = client.post(socket_sandbox.url + "/_sandbox/keys",
+                            json={"provider": "dashscope", "key": key, "balance": balance})
+        assert added.status_code == 201, added.text
+    quota = _service("dashscope").refusals.quota.code
+    for model in ("qwen3-tts-flash-realtime", "qwen3-tts-flash-realtime-2025-11-27"):
+        assert _socket_spoke(_say(socket_sandbox, "dashscope", "qwen_tts.realtime", model, "Cherry", key=rich)[0])
+        frames, _ = _say(socket_sandbox, "dashscope", "qwen_tts.realtime", model, "Cherry", key=poor)
+        assert [e.code for e in frames.events if e.kind is Kind.ERROR] == [quota], (model, frames.events)
+
+
+def test_a_name_only_clients_send_is_spoken_with_a_finding_and_a_listed_one_without(socket_sandbox: Sandbox,
+                                                                                     client: httpx.Client) -> None:
+    """The finding names the clients where no document lists the name (Sarvam's bulbul:v3-beta, source: client), on
+    the socket as over HTTP; a name the documents list (Rime's arcanav3) is spoken as listed, no finding."""
+    assert known_finding(next(k for k in _service("rime").known_models if k.name == "arcanav3")) is None
+    _say(socket_sandbox, "sarvam", "text_to_speech_streaming.connect", "bulbul:v3-beta", "shubh")
+    _say(socket_sandbox, "rime", "ws3", "arcanav3", "celeste")
+    findings = client.get(socket_sandbox.url + "/_sandbox/findings").json()
+    sarvam = [f for f in findings if f["provider"] == "sarvam" and "'bulbul:v3-beta'" in f["finding"]]
+    assert sarvam and sarvam[0]["endpoint"].startswith("WS ") and "livekit-plugins-sarvam==1.8.9" in sarvam[0][
+        "finding"] and "spoken like 'bulbul:v3', priced as it" in sarvam[0]["finding"]
+    assert not [f for f in findings if f["provider"] == "rime" and "arcanav3" in f["finding"]]
+
+
+def test_a_socket_s_known_model_names_a_socket_and_a_name_it_serves() -> None:
+    """A typo in a socket-only known model (its socket, or the socket's name of the model) stops the declaration at
+    import, as a known model spoken like an undeclared model does."""
+    from dataclasses import replace
+
+    from harness.core.protocols.catalogues import KnownModel
+    from harness.core.protocols.websocket_speech import with_sockets
+    from harness.providers.dashscope.declaration import SERVICE
+    from harness.providers.dashscope.sockets import REALTIME, SOCKETS
+
+    for wrong in (KnownModel("x-2099", "qwen3-tts-flash-realtime", "words", socket="no-such-socket"),
+                  KnownModel("x-2099", "qwen3-tts-flash", "words", socket=REALTIME.key)):  # the HTTP name, not its
+        with pytest.raises(ValueError, match="x-2099"):
+            with_sockets(replace(SERVICE, known_models=(*SERVICE.known_models, wrong)), SOCKETS)
+    with pytest.raises(ValueError, match="x-2099"):  # an HTTP known model still names a model an HTTP request sends
+        replace(SERVICE, known_models=(KnownModel("x-2099", "qwen3-tts-flash-realtime", "words"),))

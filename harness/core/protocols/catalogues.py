@@ -13,7 +13,9 @@ reachable for the contract suite's negative checks. A team's own catalogue (`Acc
 
 A model name the provider takes that is no benchmark offering (`KnownModel`: a newer model, a dated snapshot, an alias
 such as `-latest`, a client's default that no stored page lists) is declared with its evidence and spoken like a
-declared model of the same synthesis; it adds no offering to the market and no price of its own.
+declared model of the same synthesis, or of the socket that names its models its own way; it adds no offering to the
+market and no price of its own. One the documents list is spoken as listed; one only clients (or the official client)
+send is spoken too, never stricter than the provider, with a finding naming that evidence (`known_finding`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from harness.core.evidence import DOCUMENTS, Evidence
+from harness.core.evidence import DOCUMENTS, Evidence, EvidenceSource
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +80,31 @@ class KnownModel:
     words: str
     evidence: tuple[Evidence, ...] = (DOCUMENTS,)
     alias: bool = False
+    # Where `like` is a socket's own name for a declared model rather than the name an HTTP request sends (DashScope's
+    # realtime socket calls qwen3-tts-flash `qwen3-tts-flash-realtime`, and its snapshots after that name): the key of
+    # that socket, the only place the name is taken. Empty: the name is taken on every synthesis, and every socket,
+    # that serves the model `like` names under that name.
+    socket: str = ""
 
     def __post_init__(self) -> None:
         if not self.words or not self.evidence:
             raise ValueError(f"a known model ({self.name}) quotes its source and names its evidence")
+
+    @property
+    def documented(self) -> bool:
+        """Whether a document of the provider's lists the name (some of its evidence the documents)."""
+        return any(e.source is EvidenceSource.DOCS for e in self.evidence)
+
+
+def known_finding(known: KnownModel) -> str | None:
+    """The finding's words for a known model spoken: None where the documents list it (spoken as any listed name);
+    where only clients or the official client send it, the sandbox speaks it, never stricter than the provider, and
+    says so, naming them."""
+    if known.documented:
+        return None
+    who = "; ".join(str(e) for e in known.evidence)
+    return (f"a model name no stored page lists, {known.name!r}: spoken like {known.like!r}"
+            f"{', priced as it' if known.alias else ''}, as its clients send it ({who})")
 
 
 class Verdict(StrEnum):

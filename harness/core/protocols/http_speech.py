@@ -359,7 +359,7 @@ class SpeechService:
     def __post_init__(self) -> None:
         sent = self.sent_models()
         for known in self.known_models:
-            if known.like not in sent:
+            if known.like not in sent and not known.socket:  # a socket's own names are checked with it (`with_sockets`)
                 raise ValueError(f"{self.name}: known model {known.name} is spoken like {known.like!r}, which no "
                                  "declared model sends")
             if known.name in sent:
@@ -582,8 +582,9 @@ def served_models(service: SpeechService, synthesis: Synthesis) -> list[Model]:
 
 def known_model(service: SpeechService, candidates: Sequence[Model], slot: str, named: Any) -> Model | None:
     """The declared model a known model name (`SpeechService.known_models`) is spoken as, under that name; None where
-    the name is no known model, or the model it is spoken like is not among `candidates`."""
-    known = next((k for k in service.known_models if k.name == named), None)
+    the name is no known model, is a socket's own (`KnownModel.socket`), or the model it is spoken like is not among
+    `candidates`."""
+    known = next((k for k in service.known_models if k.name == named and not k.socket), None)
     base = None if known is None else _named(candidates, slot, known.like)
     return None if known is None or base is None else spoken_like(known, base, slot)
 

@@ -763,6 +763,7 @@ def with_sockets(service: SpeechService, sockets: Sequence[Socket]) -> Provider:
     provider = build_provider(service)
     channels: list[Channel] = []
     offerings: list[Offering] = []
+    _check_socket_known_models(service, sockets)
     for socket in sockets:
         models = served(service, socket)
         declaration = SocketDeclaration(
@@ -787,6 +788,16 @@ def with_sockets(service: SpeechService, sockets: Sequence[Socket]) -> Provider:
     drift = (*provider.doc_drift, *(d for s in sockets for d in s.drift))
     return replace(provider, channels=(*provider.channels, *channels), offerings=(*kept, *offerings),
                    docs=docs, doc_drift=drift)
+
+
+def _check_socket_known_models(service: SpeechService, sockets: Sequence[Socket]) -> None:
+    """A known model taken on one socket only (`KnownModel.socket`) names a socket given, and is spoken like a model
+    that socket serves under its own name: a declaration's typo stops at import, not at the first session."""
+    names = {socket.key: {wire for _, wire in served(service, socket)} for socket in sockets}
+    for known in service.known_models:
+        if known.socket and known.like not in names.get(known.socket, ()):
+            raise ValueError(f"{service.name}: known model {known.name} is spoken like {known.like!r}, which socket "
+                             f"{known.socket!r} does not serve")
 
 
 def socket_of(channel: Channel) -> Socket:

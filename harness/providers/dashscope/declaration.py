@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
+from harness.core.protocols.catalogues import KnownModel
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -19,30 +20,19 @@ from harness.core.protocols.http_speech import (
     Voice,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
-from harness.core.protocols.value_variants import ValueVariant
 from harness.core.protocols.websocket_speech import with_sockets
-from harness.core.spec import (
-    AudioAt,
-    Auth,
-    BodyKind,
-    DocDrift,
-    Endpoint,
-    EventStreamBody,
-    Evidence,
-    JsonBody,
-    Response,
-    Role,
-)
+from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, EventStreamBody, JsonBody, Response, Role
 from harness.providers.dashscope.models import (
     MAX_TEXT_CHARS,
     NON_REALTIME_GUIDE,
+    REALTIME_GUIDE,
     REFERENCE,
     STATUS_CODES,
     ErrorBody,
     SynthesisEvent,
     SynthesisRequest,
 )
-from harness.providers.dashscope.sockets import SOCKETS
+from harness.providers.dashscope.sockets import REALTIME, SOCKETS
 
 HOST = "api"
 PCM = "audio/pcm;rate=24000"  # "Streaming returns PCM audio data in chunks": 16-bit mono at 24 kHz, little-endian
@@ -92,15 +82,33 @@ MODELS = (
 # The model page's dated snapshots of Qwen3-TTS-Flash (read 2026-11-25): "Qwen3-TTS-Flash: qwen3-tts-flash (stable
 # version, currently equivalent to qwen3-tts-flash-2025-11-27), qwen3-tts-flash-2025-11-27 ...,
 # qwen3-tts-flash-2025-09-18" (MODEL_PAGE; its Chinese copy: "qwen3-tts-flash-2025-11-27 快照版",
-# "qwen3-tts-flash-2025-09-18 快照版", the same price and 600-character limit). Each is spoken as the declared model,
-# with a finding naming it. Not added: Qwen-TTS (qwen-tts, qwen-tts-latest, qwen-tts-2025-05-22, qwen-tts-2025-04-10:
-# "up to 7 voices, Chinese and English only", priced per token) and Qwen3-TTS-Instruct-Flash, other models with their
-# own voices and prices.
+# "qwen3-tts-flash-2025-09-18 快照版", the same price and 600-character limit). The realtime guide names the realtime
+# model's snapshots the same way: "qwen3-tts-flash-realtime Current capabilities are equivalent to
+# qwen3-tts-flash-realtime-2025-09-18 | Stable", "qwen3-tts-flash-realtime-2025-09-18 | Snapshot" (REALTIME_GUIDE, "Last
+# Updated: Nov 06, 2025"); its Japanese copy, newer: "qwen3-tts-flash-realtime(安定版、現在は
+# qwen3-tts-flash-realtime-2025-11-27 と同等)、qwen3-tts-flash-realtime-2025-11-27(最新スナップショット版)、
+# qwen3-tts-flash-realtime-2025-09-18(スナップショット版)" (REALTIME_GUIDE_JA, "最終更新日:May 09, 2026"). Known
+# models, each an alias (priced as the stable name): the pages call each a snapshot of the model its stable name is
+# "equivalent to", at the same price. The HTTP snapshots are taken by the SSE synthesis, the realtime ones by the
+# realtime socket only (`KnownModel.socket`: the socket names the model `qwen3-tts-flash-realtime`). Not added:
+# Qwen-TTS (qwen-tts, qwen-tts-latest, qwen-tts-2025-05-22, qwen-tts-2025-04-10: "up to 7 voices, Chinese and English
+# only", priced per token) and Qwen3-TTS-Instruct-Flash, other models with their own voices and prices.
 MODEL_PAGE = "https://www.alibabacloud.com/help/en/model-studio/qwen-tts (Supported models)"
+REALTIME_GUIDE_JA = "https://www.alibabacloud.com/help/ja/model-studio/realtime-tts-user-guide (サポートされるモデル)"
 SNAPSHOTS = ("qwen3-tts-flash-2025-11-27", "qwen3-tts-flash-2025-09-18")
-VALUE_VARIANTS = tuple(ValueVariant("/model", name, "qwen3-tts-flash", (Evidence(library=MODEL_PAGE, call=name),),
-                                    "a dated snapshot of qwen3-tts-flash, its stable name currently equivalent to one")
-                       for name in SNAPSHOTS)
+REALTIME_SNAPSHOTS = ("qwen3-tts-flash-realtime-2025-11-27", "qwen3-tts-flash-realtime-2025-09-18")
+_SNAPSHOT_WORDS = ("\"qwen3-tts-flash (stable version, currently equivalent to qwen3-tts-flash-2025-11-27), "
+                   "qwen3-tts-flash-2025-11-27 ..., qwen3-tts-flash-2025-09-18\" (" + MODEL_PAGE + ", read 2026-11-25)")
+_REALTIME_WORDS = ("\"qwen3-tts-flash-realtime Current capabilities are equivalent to "
+                   "qwen3-tts-flash-realtime-2025-09-18 | Stable\", \"qwen3-tts-flash-realtime-2025-09-18 | "
+                   "Snapshot\" (" + REALTIME_GUIDE + "); "
+                   "\"qwen3-tts-flash-realtime-2025-11-27(最新スナップショット版)\" (" + REALTIME_GUIDE_JA
+                   + "), read 2026-11-25")
+KNOWN_MODELS = (
+    *(KnownModel(name, "qwen3-tts-flash", _SNAPSHOT_WORDS, alias=True) for name in SNAPSHOTS),
+    *(KnownModel(name, "qwen3-tts-flash-realtime", _REALTIME_WORDS, alias=True, socket=REALTIME.key)
+      for name in REALTIME_SNAPSHOTS),
+)
 
 # The general status codes and their words (STATUS_CODES).
 REFUSALS = Refusals(
@@ -145,7 +153,7 @@ SERVICE = SpeechService(
                          billing=BILLING),),
     models=MODELS,
     voices=VOICE_LIST,
-    value_variants=VALUE_VARIANTS,
+    known_models=KNOWN_MODELS,
     doc_drift=(DocDrift("non-streaming answer", "Without X-DashScope-SSE the answer carries an audio URL that "
                         "\"expires after 24 hours\", not the audio: the family reads audio it is given, so only the "
                         "streaming form is declared.", (NON_REALTIME_GUIDE,)),

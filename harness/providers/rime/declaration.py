@@ -5,6 +5,7 @@ answering the audio as the body in the form its `Accept` header names, the beare
 
 from __future__ import annotations
 
+from harness.core.protocols.catalogues import KnownModel
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -24,6 +25,7 @@ from harness.providers.rime.models import (
     CLI,
     MCP,
     MIST_V2_HTTP,
+    MODELS_PAGE,
     QUICKSTART,
     ErrorBody,
     SpeechRequest,
@@ -70,14 +72,26 @@ SYNTHESIZE = Endpoint(
 # Voices the documents pair with models: celeste (Arcana, the quickstart), lyra (Coda, the MCP reference's demo), cove
 # (Mist v2, integrations' examples). Read again 2026-11-25: the CLI reference's "--speaker ... (e.g., astra, celeste,
 # orion)" (orion's model unsaid: every model), astra the MCP quickstart's voice and LiveKit's default for Arcana models,
-# cove LiveKit's default for every Mist model (mistv3 too; source: client, `LIVEKIT`); arcanav3 the models page's.
-ARCANA = ("arcana", "arcanav2", "arcanav3")
-VOICE_LIST = (Voice("celeste", "en-US", models=ARCANA), Voice("lyra", "en-US", models=("coda",)),
-              Voice("cove", "en-US", models=("mistv2", "mist", "mistv3")), Voice("astra", "en-US", models=ARCANA),
+# cove LiveKit's default for every Mist model (source: client, `LIVEKIT`). A voice of arcana or mistv2 speaks the known
+# models spoken like it (arcanav2, arcanav3; mist, mistv3: `KNOWN_MODELS`).
+VOICE_LIST = (Voice("celeste", "en-US", models=("arcana",)), Voice("lyra", "en-US", models=("coda",)),
+              Voice("cove", "en-US", models=("mistv2",)), Voice("astra", "en-US", models=("arcana",)),
               Voice("orion", "en-US"))
 
 MODELS = tuple(Model(name, SYNTHESIZE.key, voice, description=f"Rime {name} (voice {voice})")
                for name, voice in (("coda", "lyra"), ("arcana", "celeste"), ("mistv2", "cove")))
+
+# The model IDs the references give beyond the three offerings (read 2026-11-25): the models page's "Rime currently
+# has five models in production: `coda`, `arcanav3`, `arcanav2`, `mistv3`, and `mistv2`" and the CLI reference's
+# "Model ID: `coda`, `arcana`, `arcanav2`, `mistv3`, `mistv2`, or `mist`". Known models, taken by the HTTP API and both
+# sockets: each Arcana version spoken like arcana, each Mist version like mistv2 (their voices, their formats). None
+# an alias: each version is a model of its own on the pages (no "equivalent to", no price said the same), so unpriced.
+_MODELS_WORDS = ("\"Rime currently has five models in production: `coda`, `arcanav3`, `arcanav2`, `mistv3`, and "
+                 "`mistv2`\" (" + MODELS_PAGE + ", read 2026-11-25)")
+_CLI_WORDS = ("\"Model ID: `coda`, `arcana`, `arcanav2`, `mistv3`, `mistv2`, or `mist`\" (" + CLI
+              + ", read 2026-11-25)")
+KNOWN_MODELS = (KnownModel("arcanav3", "arcana", _MODELS_WORDS), KnownModel("arcanav2", "arcana", _MODELS_WORDS),
+                KnownModel("mistv3", "mistv2", _MODELS_WORDS), KnownModel("mist", "mistv2", _CLI_WORDS))
 
 REFUSALS = Refusals(
     invalid=Refusal(400, "invalid_request", "{detail}"),
@@ -104,6 +118,7 @@ SERVICE = SpeechService(
                          FORMATS, default_format="audio/mp3"),),
     models=MODELS,
     voices=VOICE_LIST,
+    known_models=KNOWN_MODELS,
     doc_drift=(DocDrift("JSON form", "Third parties' code asks Accept: application/json for a JSON envelope, but the "
                         "stored pages list only audio Accept values and show no such answer: the family could declare "
                         "it as a second answer form of the path (Synthesis.chosen_by on /accept), its fields are not "

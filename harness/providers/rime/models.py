@@ -33,7 +33,8 @@ LIVEKIT = "livekit-plugins-rime==1.8.9 (livekit/plugins/rime/models.py, tts.py: 
 
 # --sampling-rate: "Arcana: 8000, 16000, 22050, 24000, 44100, 48000, 96000. Mist: 4000–44100"
 # The models page (MODELS_PAGE, read 2026-11-25): "Rime currently has five models in production: `coda`, `arcanav3`,
-# `arcanav2`, `mistv3`, and `mistv2`"; arcana and mist are the older names the CLI reference still lists.
+# `arcanav2`, `mistv3`, and `mistv2`"; arcana and mist are the older names the CLI reference still lists. Beyond the
+# offerings (coda, arcana, mistv2) each is a known model (declaration.KNOWN_MODELS).
 ModelId = Literal["coda", "arcana", "arcanav3", "arcanav2", "mistv3", "mistv2", "mist"]
 # The Accept values of the formats the declaration answers (ARCANA_HTTP, MIST_V2_HTTP); Opus and mu-law are documented
 # too and not declared (the declaration's DocDrift).

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from harness.core.protocols.catalogues import KnownModel
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -17,7 +18,6 @@ from harness.core.protocols.http_speech import (
     Voice,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
-from harness.core.protocols.value_variants import ValueVariant
 from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import (
     AudioAt,
@@ -127,12 +127,17 @@ VOICE_LIST = (
 # bulbul:v3-beta: the name LiveKit's and Pipecat's integrations send for the v3 pipeline (LiveKit: `SarvamTTSModels =
 # Literal["bulbul:v2", "bulbul:v3-beta", "bulbul:v3", "bulbul:v4-flash"]`, `_V3_PIPELINE_MODELS = ("bulbul:v3",
 # "bulbul:v3-beta", "bulbul:v4-flash")`; Pipecat: `BULBUL_V3_BETA = "bulbul:v3-beta"` with v3's speakers, rates and
-# ranges). No stored Sarvam page names it, nor refuses it (searched 2026-11-25): taken as bulbul:v3, with a finding.
+# ranges). No stored Sarvam page names it, nor refuses it (searched 2026-11-25). A known model spoken like bulbul:v3
+# on Create speech, the stream and the socket, with a finding naming the clients; an alias (priced as bulbul:v3): the
+# beta name of that same model, which both clients give v3's speakers, rates and ranges, not a model of its own.
 V3_BETA_CLIENTS = (Evidence(EvidenceSource.CLIENT, "livekit-plugins-sarvam==1.8.9", "models.SarvamTTSModels"),
                    Evidence(EvidenceSource.CLIENT, "pipecat-ai==1.14.0", "SarvamTTSModel.BULBUL_V3_BETA"))
-VALUE_VARIANTS = (ValueVariant("/model", "bulbul:v3-beta", "bulbul:v3", V3_BETA_CLIENTS,
-                               "the earlier name of bulbul:v3 its clients still send; the reference lists neither it "
-                               "nor a refusal of it"),)
+KNOWN_MODELS = (KnownModel(
+    "bulbul:v3-beta", "bulbul:v3",
+    "SarvamTTSModels = Literal[\"bulbul:v2\", \"bulbul:v3-beta\", \"bulbul:v3\", \"bulbul:v4-flash\"], "
+    "_V3_PIPELINE_MODELS = (\"bulbul:v3\", \"bulbul:v3-beta\", \"bulbul:v4-flash\") (livekit-plugins-sarvam 1.8.9); "
+    "BULBUL_V3_BETA = \"bulbul:v3-beta\" (pipecat-ai 1.14.0), read 2026-11-25; no stored Sarvam page names it",
+    evidence=V3_BETA_CLIENTS, alias=True),)
 
 # The text normalisation of Create speech ("enable_preprocessing", false unless asked), bulbul:v2's only.
 NORMALISATION = Normalisation("/enable_preprocessing", off=False, on=True, models=("bulbul:v2",), evidence=(
@@ -183,7 +188,7 @@ SERVICE = SpeechService(
                          STREAM_FORMATS, default_format="mp3")),
     models=MODELS,
     voices=VOICE_LIST,
-    value_variants=VALUE_VARIANTS,
+    known_models=KNOWN_MODELS,
     doc_drift=(DocDrift("language field", "The language guide and older examples name the field target_language_code; "
                         "the reference and its client (sarvamai 0.1.39) send language_code. Either is accepted; one "
                         "is required.", (LANGUAGE_GUIDE, REFERENCE)),

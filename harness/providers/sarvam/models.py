@@ -36,7 +36,8 @@ PRICING = "https://docs.sarvam.ai/api/getting-started/pricing"
 MAX_TEXT_CHARS = 2500
 
 Language = Literal["bn-IN", "en-IN", "gu-IN", "hi-IN", "kn-IN", "ml-IN", "mr-IN", "od-IN", "pa-IN", "ta-IN", "te-IN"]
-ModelName = Literal["bulbul:v2", "bulbul:v3", "bulbul:v4-flash"]
+# The reference's models, and bulbul:v3-beta, a known model its clients send (declaration.KNOWN_MODELS, source client).
+ModelName = Literal["bulbul:v2", "bulbul:v3", "bulbul:v4-flash", "bulbul:v3-beta"]
 # "Supported values are 8000, 16000, 22050, 24000, 32000, 44100, 48000 Hz" (the higher three: v3 and v4-flash).
 SampleRate = Literal[8000, 16000, 22050, 24000, 32000, 44100, 48000]
 Codec = Literal["mp3", "linear16", "mulaw", "alaw", "opus", "flac", "aac", "wav"]

@@ -6,7 +6,7 @@ answering the audio itself, as its reference describes it; and, as its official 
 
 from __future__ import annotations
 
-from harness.core.protocols.catalogues import Catalogue
+from harness.core.protocols.catalogues import Catalogue, KnownModel
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -19,7 +19,6 @@ from harness.core.protocols.http_speech import (
     Voice,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
-from harness.core.protocols.value_variants import ValueVariant
 from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import (
     AudioAt,
@@ -101,10 +100,14 @@ VOICE_LIST = (Voice("emily", "en-US", "female"),
               *(Voice(name, "en-US") for name in ("sophia", "meher", "kaitlyn", "rhea")))
 
 # lightning_v3.1_pro_10_26: jambonz's guide lists it as "Preview of the next Pro checkpoint" beside "lightning_v3.1_pro
-# Default." (source: client); no stored Smallest page names or refuses it. Taken as lightning_v3.1_pro, with a finding.
-VALUE_VARIANTS = (ValueVariant("/model", "lightning_v3.1_pro_10_26", "lightning_v3.1_pro",
-                               (Evidence(EvidenceSource.CLIENT, JAMBONZ, "Models: lightning_v3.1_pro_10_26"),),
-                               "a preview checkpoint of lightning_v3.1_pro a client offers; the reference is silent"),)
+# Default." (source: client, read 2026-11-25); no stored Smallest page names or refuses it. A known model spoken like
+# lightning_v3.1_pro on the live stream, the synchronous endpoint and the socket, with a finding naming the guide; an
+# alias (priced as lightning_v3.1_pro): a dated checkpoint (10_26) of that same Pro model, not another model.
+KNOWN_MODELS = (KnownModel(
+    "lightning_v3.1_pro_10_26", "lightning_v3.1_pro",
+    "\"lightning_v3.1_pro Default.\"; \"lightning_v3.1_pro_10_26 Preview of the next Pro checkpoint\" (" + JAMBONZ
+    + ", read 2026-11-25); no stored Smallest page names it",
+    evidence=(Evidence(EvidenceSource.CLIENT, JAMBONZ, "Models: lightning_v3.1_pro_10_26"),), alias=True),)
 
 MODELS = (*(Model(name, LIVE.key, "emily", description=f"Smallest.ai {name} (voice emily)")
             for name in ("lightning_v3.1", "lightning_v3.1_pro")),
@@ -149,7 +152,7 @@ SERVICE = SpeechService(
     models=MODELS,
     voices=VOICE_LIST,
     voice_catalogue=VOICE_CATALOGUE,
-    value_variants=VALUE_VARIANTS,
+    known_models=KNOWN_MODELS,
     doc_drift=(DocDrift("evidence", "The live endpoint's messages and statuses are the official client's (source: "
                         "sdk); the synchronous /waves/v1/tts is the reference's.", (SDK, REFERENCE)),
                DocDrift("formats", "ulaw and alaw are documented output formats the declaration does not ask for.",

@@ -27,7 +27,8 @@ SDK = "https://pypi.org/project/smallestai/5.14.0/ (smallestai/waves/tts/raw_cli
 REFERENCE = "https://docs.smallest.ai/waves/api-reference/api-reference/text-to-speech/synthesize-speech"
 SDK_SYNTHESIZE = "https://pypi.org/project/smallestai/5.14.0/ (smallestai/waves/raw_client.py: synthesize_tts)"
 
-Model = Literal["lightning_v3.1", "lightning_v3.1_pro"]
+# The client's models, and the Pro preview checkpoint a client offers (declaration.KNOWN_MODELS: source client).
+Model = Literal["lightning_v3.1", "lightning_v3.1_pro", "lightning_v3.1_pro_10_26"]
 
 
 class SynthesizeRequest(RequestModel):

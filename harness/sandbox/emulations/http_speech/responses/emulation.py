@@ -290,6 +290,9 @@ class SpeechServiceEmulation(Emulation):
         if unknown is not None and model is not None:  # the documents' fallback: spoken, and seen
             call.services.spoke_as_default(call.endpoint.signature, _field(slots.model) or "model", unknown,
                                            model.name)
+        known = next((k for k in self.service.known_models if k.name == named and not k.socket), None)
+        if known is not None and model is not None and not stand_in:  # a name only clients send: spoken, and seen
+            call.services.spoke_known(call.endpoint.signature, _field(slots.model) or "model", known)
         # the name it sends (an account's model, spoken by a stand-in, is tied to no declared voice)
         sent = None if model is None or stand_in else model.sets.get(slots.model or "", model.name)
         voice = self._voice(synthesis, call, payload, sent)

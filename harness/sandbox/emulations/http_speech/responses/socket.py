@@ -69,6 +69,7 @@ from pydantic import ValidationError
 from starlette.websockets import WebSocketDisconnect
 
 from harness.core.audio import stream_frames
+from harness.core.protocols.catalogues import KnownModel
 from harness.core.protocols.http_speech import (
     Model,
     Refusal,
@@ -164,10 +165,17 @@ class FamilySocket:
         self.id = uuid.uuid4().hex
         self.flushed_at: deque[float] = deque()  # the sandbox clock's readings of the flushes taken (`Flushes`)
         self.models = {wire: model for model, wire in served(service, self.socket)}  # the socket's names
-        for known in service.known_models:  # names the provider takes beyond the offerings, spoken like a served one
-            base = next((model for model in self.models.values() if model.name == known.like), None)
-            if base is not None:
-                self.models.setdefault(known.name, spoken_like(known, base, None))
+        # Names the provider takes beyond the offerings, spoken like the model this socket serves as `like` (the
+        # socket's own name for it); an alias is priced as that name, and the words of a finding where no document
+        # lists it (`catalogues.known_finding`).
+        self.priced_as: dict[str, str] = {}
+        self.known: dict[str, KnownModel] = {}
+        for known in service.known_models:
+            base = self.models.get(known.like) if known.socket in ("", self.socket.key) else None
+            if base is not None and known.name not in self.models:
+                self.models[known.name], self.known[known.name] = spoken_like(known, base, None), known
+                if known.alias:
+                    self.priced_as[known.name] = known.like
         self.streams: dict[str, Stream] = {}
         self.stream = self._new_stream("")
 
@@ -528,6 +536,8 @@ class FamilySocket:
             verdict = model_verdict(wire, wire in self.models, self.call.services)
             if not verdict.spoken:
                 raise Refused(refusals.unknown_model or refusals.invalid, wire)
+            if wire in self.known:
+                self.call.services.spoke_known(f"WS {socket.path}", "model", self.known[wire])
         model = self._served(wire)
         voice = model.voice
         if "voice" in given:
@@ -605,7 +615,8 @@ class FamilySocket:
         text = sent.strip()
         if not text:
             return False
-        cost = self.grammar.declaration.cost_of(len(text), stream.wire_model)  # type: ignore[union-attr]
+        cost = self.grammar.declaration.cost_of(  # type: ignore[union-attr]
+            len(text), self.priced_as.get(stream.wire_model, stream.wire_model))
         if not self.call.services.charge(self.key or None, cost):
             raise Refused(self.service.refusals.quota)
         self.lanes.submit(stream.lane, partial(self._speak, stream, text, sent))
