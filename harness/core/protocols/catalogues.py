@@ -80,8 +80,8 @@ class KnownModel:
     words: str
     evidence: tuple[Evidence, ...] = (DOCUMENTS,)
     alias: bool = False
-    # Where `like` is a socket's own name for a declared model rather than the name an HTTP request sends (DashScope's
-    # realtime socket calls qwen3-tts-flash `qwen3-tts-flash-realtime`, and its snapshots after that name): the key of
+    # Where `like` is a socket's own name for a declared model rather than the name an HTTP request sends (a realtime
+    # socket may call a model by a name of its own, `<model>-realtime`, and its snapshots after that name): the key of
     # that socket, the only place the name is taken. Empty: the name is taken on every synthesis, and every socket,
     # that serves the model `like` names under that name.
     socket: str = ""
