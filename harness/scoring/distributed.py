@@ -112,15 +112,28 @@ class RayExecutor:
             if address is None:
                 # A private instance on loopback: nothing listens beyond this machine.
                 options |= {"num_cpus": workers, "_node_ip_address": "127.0.0.1"}
-            try:
-                ray.init(address=address, **options)
-            except (ConnectionError, RuntimeError, ValueError) as exc:
-                where = address or "a local instance"
-                raise AsrBackendError(f"could not start or reach Ray at {where}: {exc}") from exc
+            self._start(ray, address, options)
         self._clips_per_task = clips_per_task
         # Ray gives one-CPU workers OMP_NUM_THREADS=1, which OpenBLAS obeys; the backend computes its features
         # on one BLAS thread everywhere (harness.scoring.blas), so a worker's transcripts are the run's own.
         self._task = ray.remote(num_cpus=1, max_retries=max_retries)(transcribe_chunk)
+
+    @staticmethod
+    def _start(ray: Any, address: str | None, options: dict[str, Any]) -> None:
+        """`ray.init`, once more where a local instance's node was slow to register: Ray gives its raylet a fixed 30 s
+        and then raises a bare `Exception` ("timed out during startup"), which a busy machine reaches; either way a
+        failure is one line (AsrBackendError), never Ray's traceback."""
+        where = address or "a local instance"
+        for attempt in (1, 2):
+            try:
+                ray.init(address=address, **options)
+                return
+            except Exception as exc:  # Ray raises a bare Exception for a slow start
+                slow_start = address is None and "timed out during startup" in str(exc)
+                if slow_start and attempt == 1:
+                    ray.shutdown()  # what the first start left running, before the second
+                    continue
+                raise AsrBackendError(f"could not start or reach Ray at {where}: {exc}") from exc
 
     def transcribe(self, backend: AsrBackend, audio: Sequence[FloatArray], language: str) -> list[str]:
         # One CTranslate2/torch thread per task: Ray gives each task one CPU.
