@@ -26,6 +26,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if not _xdist_active(config):
         config.addinivalue_line("markers", "xdist_group(name): run on one worker under pytest-xdist (ignored here)")
         return
+    # xdist hands the groups out in the order the conftest sorts them (pytest_collection_modifyitems), not largest
+    # first: its reordering would send the README run's grouped readers out first, to wait for the run.
+    config.option.loadscopereorder = False
     # Read by a pytest started in a subprocess; appended after its own addopts, so it wins.
     os.environ["PYTEST_ADDOPTS"] = " ".join(filter(None, [os.environ.get("PYTEST_ADDOPTS"), "-n 0"]))
 
@@ -151,21 +155,32 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("xdist_group") is None and _shares_a_module_fixture(item):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
-    # Every worker sorts the same collection the same way (stable), as xdist requires.
-    readers = [item for item in items if SHARED_RUN in getattr(item, "fixturenames", ())]
-    # xdist hands out groups before single tests (largest first: its --loadscope-reorder default), so a
-    # grouped reader, when there is one, makes the run; a single one ranked first would only wait for it.
-    grouped = [item for item in readers if item.get_closest_marker("xdist_group") is not None]
-    first_reader = (grouped or readers or [None])[0]
+    # Every worker sorts the same collection the same way (stable), as xdist requires, and xdist hands the work out
+    # in this order (`pytest_configure` turns its own reordering off): the slow tests first, then the rest, each a
+    # group at a time, larger groups first (what xdist's reordering did); the README run's readers last. That run is
+    # made in the background from the first test on (tests.helpers.default_run): by the end it is long done, and no
+    # worker sits waiting for it while the others are starved of work.
+    from tests.helpers.xdist_groups import group_suffix  # a plugin of this conftest's: imported once registered
 
-    def rank(item: pytest.Item) -> int:
-        if item is first_reader:
-            return 0  # makes the README run at once, on one worker, while the other runs the slow tests
+    scopes = {item: group_suffix(item) or item.nodeid for item in items}  # what xdist hands out whole
+    sizes = Counter(scopes.values())
+    first: dict[str, int] = {}
+    reads: set[str] = set()  # a group holding a reader goes with the readers
+    slow: set[str] = set()
+    for index, item in enumerate(items):
+        scope = scopes[item]
+        first.setdefault(scope, index)
         if SHARED_RUN in getattr(item, "fixturenames", ()):
-            return 2  # after the other slow tests: by then the run is made, and no worker waits for it
-        return 1 if item.get_closest_marker("slow") is not None else 3
+            reads.add(scope)
+        if item.get_closest_marker("slow") is not None:
+            slow.add(scope)
+    ranks = {scope: 2 if scope in reads else 0 if scope in slow else 1 for scope in first}
 
-    items.sort(key=rank)
+    def order(item: pytest.Item) -> tuple[int, int, int]:
+        scope = scopes[item]
+        return ranks[scope], -sizes[scope], first[scope]
+
+    items.sort(key=order)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -4,7 +4,9 @@ report). The docs-examples test runs the examples that name a run (`RUN_ID`) aga
 browser test screenshots its report.
 
 A plugin of the root conftest (`pytest_plugins`), so every test module of one session gets the same run;
-under pytest-xdist every worker reads the one run the first worker to need it made (tests.helpers.shared).
+under pytest-xdist every worker reads the one run the first worker made (tests.helpers.shared). The run starts in
+the background as the session's first test starts, where any test of the session reads it: no worker waits on it
+while it is made, and its readers run last (the root conftest orders them), when it is long done.
 `TTS_HARNESS_README_RUN=FOLDER` reuses a folder where that command already ran with this checkout (to
 iterate on a test without waiting for the run again); unset, as in CI, the run is made.
 """
@@ -15,6 +17,8 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,12 +53,43 @@ def shell_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
+# This process's start of the run (its thread's outcome), or None until the session's first test starts it.
+_started: Future[Path] | None = None
+_one_build = threading.Lock()  # in one process built_once takes no file lock: the thread and a reader share this
+
+
+def _made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    with _one_build:
+        return built_once(tmp_path_factory, "readme-run", _run_the_readme_command, others_yield=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _readme_run_started(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The README's run, started in a thread as this process's first test starts, where a test of the session reads
+    it. Each xdist worker starts one: the first takes the build's lock and makes the run while its own tests go on,
+    the others' threads wait on the lock; a reader takes the thread's outcome (the run, or the failure it met)."""
+    global _started
+    if _started is not None or os.environ.get("TTS_HARNESS_README_RUN"):
+        return
+    if not any("default_run" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        return
+    started: Future[Path] = Future()
+
+    def make() -> None:
+        try:
+            started.set_result(_made(tmp_path_factory))
+        except BaseException as exc:  # handed to the reader, which fails with the command's output
+            started.set_exception(exc)
+
+    threading.Thread(target=make, name="readme-run", daemon=True).start()
+    _started = started
+
+
 @pytest.fixture(scope="session")
 def default_run(tmp_path_factory: pytest.TempPathFactory) -> DefaultRun:
     given = os.environ.get("TTS_HARNESS_README_RUN")
-    # Made once per session, by whichever xdist worker first needs it; the others wait for it and read it.
-    folder = Path(given) if given else built_once(tmp_path_factory, "readme-run", _run_the_readme_command,
-                                                       others_yield=True)
+    # Made once per session, by whichever xdist worker's thread took the lock first; the others read it.
+    folder = Path(given) if given else _started.result() if _started is not None else _made(tmp_path_factory)
     output_file = folder / "output.txt"
     output = output_file.read_text(encoding="utf-8") if output_file.is_file() else ""
     db = sqlite3.connect(f"file:{folder / 'reports' / 'runs.db'}?mode=ro", uri=True)
