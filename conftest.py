@@ -128,6 +128,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     # modules at once in a fresh clone (tests.helpers.bytecode).
     if session.config.pluginmanager.has_plugin("dsession"):
         write_bytecode_once(session.config)
+        from tests.helpers.default_run import start_in_the_controller  # a plugin of this conftest's, registered
+
+        start_in_the_controller(session.config)  # the README's run, while the workers start and collect
 
 
 @pytest.fixture(autouse=True)

@@ -58,9 +58,34 @@ _started: Future[Path] | None = None
 _one_build = threading.Lock()  # in one process built_once takes no file lock: the thread and a reader share this
 
 
-def _made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _made(tmp_path_factory: pytest.TempPathFactory, *, controller: bool = False) -> Path:
     with _one_build:
-        return built_once(tmp_path_factory, "readme-run", _run_the_readme_command, others_yield=True)
+        return built_once(tmp_path_factory, "readme-run", _run_the_readme_command, others_yield=True,
+                          controller=controller)
+
+
+def start_in_the_controller(config: pytest.Config) -> None:
+    """Under pytest-xdist, the whole suite (`python -m pytest`, no selection): the controller starts the README's
+    run before the workers start, while they start and collect (a third of a minute the cores are half idle); the
+    workers' threads then wait on its lock. Any narrower session leaves it to the workers, which know their
+    tests (a selection may read no run at all)."""
+    global _started
+    options = config.option
+    if os.environ.get("TTS_HARNESS_README_RUN") or config.args_source is not pytest.Config.ArgsSource.TESTPATHS:
+        return
+    if options.keyword or options.markexpr or getattr(options, "lf", False) or options.collectonly:
+        return
+    factory = config._tmp_path_factory  # type: ignore[attr-defined]  # pytest's own, as its tmp_path fixtures use
+    started: Future[Path] = Future()
+
+    def make() -> None:
+        try:
+            started.set_result(_made(factory, controller=True))
+        except BaseException as exc:  # the workers' own starts then make it again, and their readers say why
+            started.set_exception(exc)
+
+    threading.Thread(target=make, name="readme-run", daemon=True).start()
+    _started = started
 
 
 @pytest.fixture(scope="session", autouse=True)

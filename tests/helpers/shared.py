@@ -33,24 +33,26 @@ def usable_cpus() -> int:
 
 
 def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None], *,
-               others_yield: bool = False) -> Path:
+               others_yield: bool = False, controller: bool = False) -> Path:
     """The path `name` in the session's shared folder, made by `build(path)` if no worker made it yet.
 
     `build` writes `path` (a file or a folder, its name as given); it is published only once `build`
     returns, so a worker never sees a half-built artefact, and a failed build leaves nothing behind.
     `others_yield`: the other workers lower their priority while it is built (`yield_to_a_shared_build`).
+    `controller`: called in pytest-xdist's controller, whose folder is the session's: built under the same lock.
     """
     base = tmp_path_factory.getbasetemp()
     # An xdist worker's folder is `popen-<worker id>` inside the session's; a pytest a test started inherits
     # the variable but not that folder.
-    if base.name != f"popen-{os.environ.get('PYTEST_XDIST_WORKER')}":
+    worker = base.name == f"popen-{os.environ.get('PYTEST_XDIST_WORKER')}"
+    if not worker and not controller:
         path = base / "built-once" / name
         if not path.exists():
             _build(path, build)
         return path
     from filelock import FileLock  # the dev extra's, as pytest-xdist is
 
-    path = base.parent / "built-once" / name
+    path = (base.parent if worker else base) / "built-once" / name
     path.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(f"{path}.lock"):
         if not path.exists():
