@@ -45,7 +45,7 @@ os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 # default_run: the README run, once; xdist_groups: loadgroup on pytest 9.2
 pytest_plugins = ["pytester", "tests.helpers.default_run", "tests.helpers.xdist_groups"]
 SHARED_RUN = "default_run"  # the session's one expensive shared fixture (tests.helpers.default_run)
-WORKERS_PER_CPU = 2  # see pytest_xdist_auto_num_workers
+WORKERS_PER_TWO_CPUS = 3  # see pytest_xdist_auto_num_workers
 
 
 def _xdist_active(config: pytest.Config) -> bool:
@@ -70,21 +70,21 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
-    """`--numprocesses=auto`: two workers per CPU this process may use, and none when the command names only
-    test files or test ids, where starting the workers costs more than they save.
+    """`--numprocesses=auto`: three workers for every two CPUs this process may use, and none when the command
+    names only test files or test ids, where starting the workers costs more than they save.
     PYTEST_XDIST_AUTO_NUM_WORKERS still decides if set.
 
-    Two per CPU: one computes while the other waits (sockets, subprocesses, the sandbox's emulated job
-    latency, the README's run its readers need). More workers keep the cores busier but cost more CPU for
-    the same tests: each collects the suite and loads the models again, and their thread pools (Piper's,
-    CTranslate2's) contend; two per CPU is where the suite's wall time stops falling (docs/measurements.md
-    has the timings by worker count).
+    Three for two: while the README's run is made in the background (a core's worth of work, from the session's
+    start: tests.helpers.default_run), one worker computes while another waits (sockets, subprocesses, timed
+    replays, the sandbox's emulated job latency). More workers keep the cores busier but cost more CPU for the same
+    tests: each collects the suite and loads the models again, and their thread pools (Piper's, CTranslate2's)
+    contend. On 2 cores: four workers 7 min 31 s (785 CPU-seconds), three 7 min 14 s (752) (docs/measurements.md).
     """
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None
     if config.args and all(Path(arg.split("::")[0]).is_file() for arg in config.args):
         return 0
-    return WORKERS_PER_CPU * usable_cpus()
+    return max(1, WORKERS_PER_TWO_CPUS * usable_cpus() // 2)
 
 
 def _share_renders(config: pytest.Config) -> None:

@@ -21,8 +21,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.base_install import base_install_env
 from tests.helpers.repo import REPO_ROOT
+
+# Each test is a pytest or a CLI run in a subprocess, a minute of it waiting on timed replays: started early.
+pytestmark = pytest.mark.slow
 
 # What the base dependencies do not bring: numpy, and the sandbox extra's modules that sit on it.
 ABSENT = ("numpy", "soundfile", "soxr", "piper", "scipy")
