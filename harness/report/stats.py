@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from harness.core.quantiles import NUMPY_METHOD
+from harness.measurement import wilson
 
 
 def _scipy_stats() -> Any:
@@ -154,11 +155,12 @@ def ratio_interval(numerators: Sequence[float], denominators: Sequence[float], s
 
 
 def proportion_interval(successes: int, trials: int) -> Interval:
-    """Share of successes with the Wilson score interval (sensible at 0% and 100%, unlike the normal one)."""
+    """Share of successes with the Wilson score interval (sensible at 0% and 100%, unlike the normal one): the one
+    Wilson interval of the harness, `harness.measurement.wilson`'s, which the hard-text figures use too."""
     if trials <= 0:
         return Interval(float("nan"), float("nan"), float("nan"), 0)
-    ci = _scipy_stats().binomtest(successes, trials).proportion_ci(confidence_level=CONFIDENCE, method="wilson")
-    return Interval(successes / trials, float(ci.low), float(ci.high), trials)
+    share = wilson(successes, trials)
+    return Interval(successes / trials, share.low, share.high, trials)
 
 
 def _bootstrap_p_value(distribution: FloatArray) -> float:

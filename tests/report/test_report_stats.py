@@ -86,3 +86,11 @@ def test_pareto_front_is_exactly_the_undominated_points(points: list[tuple[int, 
         dominated = any(c <= cost and e <= err and (c, e) != (cost, err) for c, e in floats)
         assert on_front is not dominated
     assert any(front)  # a non-empty set always has an undominated point
+
+
+def test_a_success_rate_and_a_hard_text_accuracy_share_one_wilson_interval() -> None:
+    """One owner: the report's success rates ask harness.measurement.wilson, which the hard-text tables use."""
+    from harness.measurement import wilson
+
+    rate, share = proportion_interval(17, 20), wilson(17, 20)
+    assert (rate.low, rate.high) == (share.low, share.high) and rate.value == pytest.approx(0.85)
