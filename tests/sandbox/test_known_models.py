@@ -9,7 +9,6 @@ package and version)."""
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Iterator
 
 import httpx
@@ -25,6 +24,7 @@ from harness.core.protocols.realtime_session import listener, reader, run_sessio
 from harness.core.protocols.websocket_speech import socket_of
 from harness.core.registry import providers
 from harness.sandbox import Sandbox, running
+from tests.helpers.minimax_socket import minimax_socket_events
 
 TEXT = "Hello from the sandbox."
 # The built-ins this pass covered (issue 53 item 3, catalogues-a).
@@ -182,34 +182,9 @@ def test_every_known_model_quotes_its_source_with_the_read_date_and_names_its_ev
 
 def test_a_socket_speaks_a_known_model(client: httpx.Client) -> None:
     """MiniMax's socket served the offerings' names only: speech-01-hd, in the reference's enum, got task_failed."""
-    from websockets.asyncio.client import connect
-
-    async def session(sandbox: Sandbox, model: str) -> list[str]:
-        events: list[str] = []
-        url = sandbox.base_url("minimax", "api").replace("http://", "ws://") + "/ws/v1/t2a_v2"
-        headers = {"Authorization": f"Bearer {sandbox.default_key('minimax')}"}
-        async with connect(url, additional_headers=headers) as socket:
-            events.append(json.loads(await socket.recv())["event"])  # connected_success
-            await socket.send(json.dumps({"event": "task_start", "model": model,
-                                          "voice_setting": {"voice_id": "English_expressive_narrator"},
-                                          "audio_setting": {"format": "pcm", "sample_rate": 32000}}))
-            answer = json.loads(await socket.recv())
-            events.append(answer.get("event") or "audio")
-            if answer.get("event") == "task_started":
-                await socket.send(json.dumps({"event": "task_continue", "text": TEXT}))
-                await socket.send(json.dumps({"event": "task_finish"}))
-                async for frame in socket:
-                    message = json.loads(frame)
-                    if message.get("data", {}).get("audio"):
-                        events.append("audio")
-                    if message.get("event") in ("task_finished", "task_failed"):
-                        events.append(message["event"])
-                        break
-        return events
-
     with running(profile="fast", providers=("minimax",)) as sandbox:
-        spoken = asyncio.run(session(sandbox, "speech-01-hd"))
-        refused = asyncio.run(session(sandbox, NO_SUCH_MODEL))
+        spoken = asyncio.run(minimax_socket_events(sandbox, "speech-01-hd"))
+        refused = asyncio.run(minimax_socket_events(sandbox, NO_SUCH_MODEL))
     assert spoken[:2] == ["connected_success", "task_started"] and "audio" in spoken and spoken[-1] == "task_finished"
     assert refused[-1] == "task_failed"
 

@@ -23,6 +23,7 @@ from harness.core.protocols.catalogues import AccountCatalogue
 from harness.core.registry import providers
 from harness.results import Store
 from harness.sandbox import Sandbox, running
+from tests.helpers.minimax_socket import minimax_socket_events
 
 CLONE = "my-cloned-voice-7"  # a Speechify clone's id: the declaration's closed list does not hold it
 NEWER = "simba-4.0"  # a model no stored reference lists yet
@@ -137,37 +138,12 @@ def test_bench_runs_own_sandbox_takes_the_catalogue(team_file: Path) -> None:
 
 
 def test_a_socket_speaks_a_model_of_the_team_s_catalogue(client: httpx.Client) -> None:
-    from websockets.asyncio.client import connect
-
     newer = "speech-9.0-preview"  # a MiniMax model newer than the stored reference
 
-    async def session(sandbox: Sandbox) -> list[str]:
-        events: list[str] = []
-        url = sandbox.base_url("minimax", "api").replace("http://", "ws://") + "/ws/v1/t2a_v2"
-        headers = {"Authorization": f"Bearer {sandbox.default_key('minimax')}"}
-        async with connect(url, additional_headers=headers) as socket:
-            events.append(json.loads(await socket.recv())["event"])  # connected_success
-            await socket.send(json.dumps({"event": "task_start", "model": newer,
-                                          "voice_setting": {"voice_id": "English_expressive_narrator"},
-                                          "audio_setting": {"format": "pcm", "sample_rate": 32000}}))
-            answer = json.loads(await socket.recv())
-            events.append(answer.get("event") or "audio")
-            if answer.get("event") == "task_started":
-                await socket.send(json.dumps({"event": "task_continue", "text": TEXT}))
-                await socket.send(json.dumps({"event": "task_finish"}))
-                async for frame in socket:
-                    message = json.loads(frame)
-                    if message.get("data", {}).get("audio"):
-                        events.append("audio")
-                    if message.get("event") in ("task_finished", "task_failed"):
-                        events.append(message["event"])
-                        break
-        return events
-
     with running(profile="fast", providers=("minimax",)) as sandbox:
-        refused = asyncio.run(session(sandbox))
+        refused = asyncio.run(minimax_socket_events(sandbox, newer))
     assert refused[-1] == "task_failed"
     account = {"minimax": AccountCatalogue(models=frozenset({newer}))}
     with running(profile="fast", providers=("minimax",), catalogues=account) as sandbox:
-        spoken = asyncio.run(session(sandbox))
+        spoken = asyncio.run(minimax_socket_events(sandbox, newer))
     assert spoken[:2] == ["connected_success", "task_started"] and "audio" in spoken and spoken[-1] == "task_finished"
