@@ -214,3 +214,26 @@ def test_the_controller_writes_the_rewritten_bytecode_the_workers_read(pytester:
     assert rewrite._read_pyc(module, pyc) is not None
     assert (module.parent / "__pycache__" / f"__init__.{sys.implementation.cache_tag}.pyc").is_file()  # plain
     assert write_bytecode_once(config, processes=1) == 0
+
+
+@pytest.mark.parametrize("controller", [False, True], ids=["worker", "controller"])
+def test_the_readme_run_s_thread_starts_once_the_session_folder_is_made(tmp_path: Path, controller: bool,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest makes the session's folder on first use and takes no lock; a worker's given folder is emptied first.
+    The README run's thread asking for it while the first test (or pytest-xdist) makes it emptied that folder under
+    the test: so the folder exists before the thread starts (tests.helpers.default_run.start_making)."""
+    from tests.helpers import default_run
+
+    factory = pytest.TempPathFactory(tmp_path / "popen-gw0", 3, "all", trace=lambda *_: None, _ispytest=True)
+    seen: list[Path | None] = []
+
+    class Recorded:  # the thread, as it starts: the folder pytest would hand out at that moment, then nothing runs
+        def __init__(self, **_: object) -> None:
+            pass
+
+        def start(self) -> None:
+            seen.append(factory._basetemp)
+
+    monkeypatch.setattr(default_run, "Thread", Recorded)
+    default_run.start_making(factory, controller=controller)
+    assert seen == [tmp_path / "popen-gw0"] and seen[0] is not None and seen[0].is_dir()

@@ -17,10 +17,10 @@ import os
 import sqlite3
 import subprocess
 import sys
-import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
+from threading import Lock, Thread
 
 import pytest
 
@@ -55,13 +55,32 @@ def shell_env(**extra: str) -> dict[str, str]:
 
 # This process's start of the run (its thread's outcome), or None until the session's first test starts it.
 _started: Future[Path] | None = None
-_one_build = threading.Lock()  # in one process built_once takes no file lock: the thread and a reader share this
+_one_build = Lock()  # in one process built_once takes no file lock: the thread and a reader share this
 
 
 def _made(tmp_path_factory: pytest.TempPathFactory, *, controller: bool = False) -> Path:
     with _one_build:
         return built_once(tmp_path_factory, "readme-run", _run_the_readme_command, others_yield=True,
                           controller=controller)
+
+
+def start_making(factory: pytest.TempPathFactory, *, controller: bool = False) -> Future[Path]:
+    """Start making the README's run in a thread of this process; the Future holds the run's folder, or the failure
+    it met (a reader then fails with the command's output; in the controller, the workers make it again)."""
+    # The session's folder is made here, before the thread starts: pytest makes it on first use (an xdist worker's
+    # given folder is emptied first) and takes no lock, so a thread making it while this process's first test or
+    # pytest-xdist makes it too empties it under them (a first test's SQLite file then read "disk I/O error").
+    factory.getbasetemp()
+    started: Future[Path] = Future()
+
+    def make() -> None:
+        try:
+            started.set_result(_made(factory, controller=controller))
+        except BaseException as exc:
+            started.set_exception(exc)
+
+    Thread(target=make, name="readme-run", daemon=True).start()
+    return started
 
 
 def start_in_the_controller(config: pytest.Config) -> None:
@@ -75,17 +94,8 @@ def start_in_the_controller(config: pytest.Config) -> None:
         return
     if options.keyword or options.markexpr or getattr(options, "lf", False) or options.collectonly:
         return
-    factory = config._tmp_path_factory  # type: ignore[attr-defined]  # pytest's own, as its tmp_path fixtures use
-    started: Future[Path] = Future()
-
-    def make() -> None:
-        try:
-            started.set_result(_made(factory, controller=True))
-        except BaseException as exc:  # the workers' own starts then make it again, and their readers say why
-            started.set_exception(exc)
-
-    threading.Thread(target=make, name="readme-run", daemon=True).start()
-    _started = started
+    # pytest's own factory, as its tmp_path fixtures use
+    _started = start_making(config._tmp_path_factory, controller=True)  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -98,16 +108,7 @@ def _readme_run_started(request: pytest.FixtureRequest, tmp_path_factory: pytest
         return
     if not any("default_run" in getattr(item, "fixturenames", ()) for item in request.session.items):
         return
-    started: Future[Path] = Future()
-
-    def make() -> None:
-        try:
-            started.set_result(_made(tmp_path_factory))
-        except BaseException as exc:  # handed to the reader, which fails with the command's output
-            started.set_exception(exc)
-
-    threading.Thread(target=make, name="readme-run", daemon=True).start()
-    _started = started
+    _started = start_making(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
