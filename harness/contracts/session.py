@@ -110,9 +110,10 @@ class ContractSession:
         return (known_secrets(p.key_env for p in self.providers.values()) + tuple(self.target.keys.values())
                 + self.target.secrets)
 
-    def _tls_context(self) -> ssl.SSLContext:
-        """The TLS settings every plan's connections use (the environment's certificates, as httpx reads them);
-        each plan still opens connections of its own."""
+    def tls_context(self) -> ssl.SSLContext:
+        """The TLS settings every plan's and every family check's connections use (the environment's certificates,
+        as httpx reads them), read once: reading the certificate bundle is about 20 ms a client. Each plan still
+        opens connections of its own."""
         if self._tls is None:
             self._tls = httpx.create_ssl_context()
         return self._tls
@@ -148,7 +149,7 @@ class ContractSession:
         guard = CredentialGuard.for_urls(self.target.base_urls.values(), credential_headers([provider]))
         # Answers are stamped as they are read, so a recorded stream keeps its offsets (harness.contracts.replay).
         with httpx.Client(timeout=30.0, event_hooks=guard.sync_event_hooks(),
-                          transport=TimingTransport(httpx.HTTPTransport(verify=self._tls_context()))) as client:
+                          transport=TimingTransport(httpx.HTTPTransport(verify=self.tls_context()))) as client:
             outcome = run_plan(provider, plan, self.target, client)
         if self._records(plan):
             self._record(provider, outcome)

@@ -8,6 +8,10 @@ is deprecated (and gone from Python 3.13).
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
+
 import numpy as np
 import numpy.typing as npt
 
@@ -101,25 +105,49 @@ _WAV_SUBTYPES = {"pcm_s16le": "PCM_16", "pcm_f32le": "FLOAT", "pcm_mulaw": "ULAW
 _CONTAINERS = {"wav": "WAV", "mp3": "MP3", "ogg": "OGG", "flac": "FLAC"}
 
 
+# A file in a container is encoded once per (samples, rate, codec, container): a sandbox speaks the same text in the
+# same voice for many providers, formats and requests, and MP3 and Opus encoding cost as much as a cached render
+# saves. Bounded by count and by bytes; keyed by the samples' digest, so equal samples give the same bytes.
+_ENCODED_KEPT = 64
+_ENCODED_BYTES_KEPT = 32 * 1024 * 1024
+_encoded: OrderedDict[tuple[bytes, int, str, str, bool], bytes] = OrderedDict()
+_encoded_lock = threading.Lock()
+
+
 def encode_as(samples: npt.ArrayLike, sample_rate: int, codec: str, container: str = "raw", *,
               constant_bitrate: bool = False) -> bytes:
     """Float samples as the bytes a realtime protocol names: headerless `codec`, or a file in `container`
     (wav with any of the four PCM codecs, mp3, ogg (opus), flac). `constant_bitrate`: MP3 at one bitrate, as a
     stream is sent (a reader of frames with no Xing frame reckons a stream's length from its first frame)."""
-    import io
-
-    import soundfile as sf
-
     if container == "raw":
         return encode_raw(samples, codec)
     if container not in _CONTAINERS:
         raise AudioCodecError(f"cannot write a {container!r} container; valid: raw, {', '.join(_CONTAINERS)}")
+    clipped = np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0)
+    key = (hashlib.blake2b(clipped.tobytes(), digest_size=16).digest(), sample_rate, codec, container,
+           constant_bitrate and container == "mp3")
+    with _encoded_lock:
+        if key in _encoded:
+            _encoded.move_to_end(key)
+            return _encoded[key]
+    encoded = _encode_file(clipped, sample_rate, codec, container, constant_bitrate=key[4])
+    with _encoded_lock:
+        _encoded[key] = encoded
+        while len(_encoded) > _ENCODED_KEPT or sum(map(len, _encoded.values())) > _ENCODED_BYTES_KEPT:
+            _encoded.popitem(last=False)
+    return encoded
+
+
+def _encode_file(clipped: Samples, sample_rate: int, codec: str, container: str, *, constant_bitrate: bool) -> bytes:
+    import io
+
+    import soundfile as sf
+
     subtype = {"wav": _WAV_SUBTYPES.get(codec, "PCM_16"), "mp3": "MPEG_LAYER_III",
                "ogg": "VORBIS" if codec == "vorbis" else "OPUS", "flac": "PCM_16"}[container]
     buffer = io.BytesIO()
-    clipped = np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0)
     try:
-        if constant_bitrate and container == "mp3":
+        if constant_bitrate:
             # libsndfile applies a bitrate mode only with a compression level: 0.5 is a middle bitrate
             with sf.SoundFile(buffer, "w", sample_rate, 1, format=_CONTAINERS[container], subtype=subtype,
                               bitrate_mode="CONSTANT", compression_level=0.5) as out:

@@ -56,3 +56,32 @@ def test_the_bytes_alone_tell_the_decoders_length(codec: str, container: str) ->
     assert sample_width("pcm_f32le") == 4
     with pytest.raises(AudioCodecError, match="unknown headerless codec"):
         sample_width("pcm_s24le")
+
+
+def test_a_file_is_encoded_once_for_the_same_samples_and_again_for_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sandbox speaks one text in one voice for many providers and requests: the MP3 (or Opus, FLAC, WAV) of the
+    same samples is encoded once and kept, bounded; other samples, another rate or another bitrate mode are new."""
+    from harness.speech import _pcm
+
+    encoded: list[tuple[int, str, bool]] = []
+    real = _pcm._encode_file
+
+    def counted(clipped: np.ndarray, rate: int, codec: str, container: str, *, constant_bitrate: bool) -> bytes:
+        encoded.append((rate, container, constant_bitrate))
+        return real(clipped, rate, codec, container, constant_bitrate=constant_bitrate)
+
+    monkeypatch.setattr(_pcm, "_encode_file", counted)
+    monkeypatch.setattr(_pcm, "_encoded", type(_pcm._encoded)())
+    samples = (0.5 * np.sin(np.linspace(0, 300, 8000))).astype(np.float32)
+    first = encode_as(samples, 16000, "mp3", "mp3")
+    assert encode_as(samples.copy(), 16000, "mp3", "mp3") == first and len(encoded) == 1
+    encode_as(samples, 22050, "mp3", "mp3")
+    encode_as(samples, 16000, "mp3", "mp3", constant_bitrate=True)
+    encode_as(samples * 0.5, 16000, "mp3", "mp3")
+    assert encoded == [(16000, "mp3", False), (22050, "mp3", False), (16000, "mp3", True), (16000, "mp3", False)]
+    assert decode_as(first, "mp3", "mp3")[1] == 16000
+    for step in range(_pcm._ENCODED_KEPT + 5):  # bounded: the oldest goes first
+        encode_as(samples * (step + 1) / 200, 16000, "pcm_s16le", "wav")
+    assert len(_pcm._encoded) == _pcm._ENCODED_KEPT
+    encode_as(samples, 16000, "mp3", "mp3")
+    assert len(encoded) == 4 + _pcm._ENCODED_KEPT + 5 + 1

@@ -36,7 +36,7 @@ def test_speech_family(provider: Provider, check: str, tts_target: Any, contract
     family_check = checks_for(provider)[check]
     if family_check.imitation_gap and not tts_target.at_providers:
         pytest.skip(family_check.imitation_gap)
-    with httpx.Client(trust_env=False, timeout=TIMEOUT_S) as client:
+    with httpx.Client(trust_env=False, timeout=TIMEOUT_S, verify=contract_session.tls_context()) as client:
         violations = family_check.run(target, client)
     # No broken contract (a Content-Type naming the right bytes by another name): said in the summary, not failed.
     contract_session.drift_seen.extend(Drift(f"{provider.name}/{v.pointer}", f"{v.got} (declared {v.expected})",
