@@ -160,9 +160,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
     # Every worker sorts the same collection the same way (stable), as xdist requires, and xdist hands the work out
     # in this order (`pytest_configure` turns its own reordering off): the slow tests first, then the rest, each a
-    # group at a time, larger groups first (what xdist's reordering did); the README run's readers last. That run is
-    # made in the background from the first test on (tests.helpers.default_run): by the end it is long done, and no
-    # worker sits waiting for it while the others are starved of work.
+    # group at a time, larger groups first (what xdist's reordering did); the README run's readers last, again the
+    # slow ones first. That run is made in the background from the first test on (tests.helpers.default_run): by the
+    # end it is long done, and no worker sits waiting for it while the others are starved of work.
     from tests.helpers.xdist_groups import group_suffix  # a plugin of this conftest's: imported once registered
 
     scopes = {item: group_suffix(item) or item.nodeid for item in items}  # what xdist hands out whole
@@ -177,7 +177,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             reads.add(scope)
         if item.get_closest_marker("slow") is not None:
             slow.add(scope)
-    ranks = {scope: 2 if scope in reads else 0 if scope in slow else 1 for scope in first}
+    # Readers last, the slow ones first among them: those run while the session's work runs out, so a long one
+    # handed out last would end the session alone on one worker (the longest first: what LPT scheduling does).
+    ranks = {scope: (2 if scope in reads else 0) + (0 if scope in slow else 1) for scope in first}
 
     def order(item: pytest.Item) -> tuple[int, int, int]:
         scope = scopes[item]

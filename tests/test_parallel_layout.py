@@ -113,6 +113,10 @@ def test_grouped_reader(default_run):
 def test_grouped_beside_the_reader():
     pass
 
+@pytest.mark.slow
+def test_slow_reader(default_run):
+    pass
+
 def test_last_plain():
     pass
 """
@@ -121,13 +125,14 @@ def test_last_plain():
 def test_slow_tests_go_first_groups_largest_first_and_the_readme_runs_readers_last(pytester: pytest.Pytester) -> None:
     """The order xdist hands the work out in (its own reordering is off): the README's run is made in the
     background from the first test on (tests.helpers.default_run), so its readers, alone or in a group, come last,
-    when it is made; before them the slow tests, then the groups largest first, a group's tests together."""
+    when it is made, the slow ones first; before them the slow tests, then the groups largest first, a group's tests
+    together."""
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\nmarkers =\n    slow: slow\n")
     items = pytester.getitems(ORDERED)
     _root_conftest().pytest_collection_modifyitems(SimpleNamespace(workerinput={}), items)
     assert [item.name for item in items] == [
         "test_slow", "test_big_group[0]", "test_big_group[1]", "test_big_group[2]", "test_small_group[0]",
-        "test_small_group[1]", "test_first_plain", "test_last_plain", "test_grouped_reader",
+        "test_small_group[1]", "test_first_plain", "test_last_plain", "test_slow_reader", "test_grouped_reader",
         "test_grouped_beside_the_reader", "test_reads_alone"]
 
 

@@ -94,11 +94,15 @@ def _bash(script: str, folder: Path, where: str) -> None:
                                  f"{done.stderr[-3000:]}"
 
 
+def _logical_lines(body: str) -> list[str]:
+    """A block's commands, each continued line (a trailing backslash) joined to the next."""
+    return re.sub(r"\\\n\s*", " ", body).splitlines()
+
+
 def _as_dry_run(body: str) -> str:
     """The block's `export` lines and its `bench run` lines, each with `--dry-run`: what runs without a key."""
-    logical = re.sub(r"\\\n\s*", " ", body).splitlines()
     kept = []
-    for line in logical:
+    for line in _logical_lines(body):
         command = line.split("#", 1)[0].strip()
         if command.startswith("export "):
             kept.append(command)
@@ -130,8 +134,19 @@ def _run(example: Example, folder: Path, run: DefaultRun) -> None:
         _bash(body, folder, example.where)
 
 
-# Only documents with something to run: another would wait for the README's run (its fixture) to skip.
-WITH_EXAMPLES = [document for document in DOCUMENTS if any(e.language in RUNNABLE for e in examples(document))]
+def _benchmarks_started(document: Path) -> int:
+    """The benchmarks a document's examples start (a dry run starts none), one that scores its clips counted three
+    times (the ASR and the quality models load and run): most of what the document's test costs."""
+    bodies = [e.body for e in examples(document) if e.language in RUNNABLE and e.kind in (None, "providers-file")]
+    lines = [line for body in bodies for line in _logical_lines(body)]
+    return sum(1 if "--no-score" in line else 3 for line in lines if "run_benchmark(" in line or "bench run" in line)
+
+
+# Only documents with something to run: another would wait for the README's run (its fixture) to skip. Those that
+# start the most benchmarks first: the documents run last in a session (they read the README's run), and the longest
+# handed out last would end the session alone on one worker.
+WITH_EXAMPLES = sorted((document for document in DOCUMENTS if any(e.language in RUNNABLE for e in examples(document))),
+                       key=lambda document: -_benchmarks_started(document))
 
 
 @pytest.mark.slow

@@ -27,9 +27,11 @@ from typing import Any
 import pytest
 
 from harness.sandbox import Sandbox, running
+from tests.helpers.installed import skip_unless_installed
 from tests.helpers.livekit import PluginReportedError, Spoken, stream, synthesize
 
-pytest.importorskip("livekit.agents", reason="LiveKit's plugins are a test extra: pip install -e .[test]")
+pytestmark = skip_unless_installed(
+    "livekit.agents", reason="LiveKit's plugins are a test extra: pip install -e .[test]")
 
 TEXT = "Hello from the sandbox, through LiveKit."
 BAD_KEY = "not-a-key-0123456789"

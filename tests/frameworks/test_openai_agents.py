@@ -13,12 +13,15 @@ import numpy as np
 import pytest
 
 from harness.sandbox import Sandbox, running
-
-pytest.importorskip("agents.voice", reason="the OpenAI Agents SDK (voice) is a test extra: pip install -e .[test]")
+from tests.helpers.installed import skip_unless_installed
 
 # The SDK keeps one module-global httpx client for every provider it makes (`shared_http_client`), bound to the
 # event loop of its first request, as in an app's one long-lived loop: the tests share one loop too.
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = [
+    skip_unless_installed("agents.voice",
+                          reason="the OpenAI Agents SDK (voice) is a test extra: pip install -e .[test]"),
+    pytest.mark.asyncio(loop_scope="module"),
+]
 
 TEXT = "Hello from the sandbox, through the Agents SDK."
 RATE = 24000  # the PCM OpenAI's speech endpoint answers: 24 kHz, 16-bit, mono

@@ -15,11 +15,13 @@ import numpy as np
 import pytest
 
 from harness.speech import decode_raw
+from tests.helpers.installed import skip_unless_installed
 
 TEXT = "Hello from the sandbox."
 BAD_KEY = "not-a-key-the-sandbox-knows"
 
-dashscope = pytest.importorskip("dashscope", reason="the official clients are test extras: pip install -e .[test]")
+# Imported where used, not while collecting (tests.helpers.installed).
+pytestmark = skip_unless_installed("dashscope", reason="the official clients are test extras: pip install -e .[test]")
 
 
 def _speech_seconds(samples: Any, rate: int) -> float:
@@ -37,12 +39,16 @@ def sandbox() -> Iterator[Any]:
 @pytest.fixture
 def pointed(sandbox: Any, monkeypatch: pytest.MonkeyPatch) -> str:
     """The client's module-wide base URLs pointed at the sandbox (the client's own settings, not a patch of it)."""
+    import dashscope
+
     base = sandbox.base_url("dashscope", "api")
     monkeypatch.setattr(dashscope, "base_http_api_url", base + "/api/v1")
     return base
 
 
 def test_dashscope_streams_a_synthesis_and_answers_a_bad_key_with_its_code(sandbox: Any, pointed: str) -> None:
+    import dashscope
+
     pcm = bytearray()
     for part in dashscope.MultiModalConversation.call(model="qwen3-tts-flash", api_key=sandbox.default_key("dashscope"),
                                                       text=TEXT, voice="Cherry", stream=True):
@@ -63,6 +69,7 @@ class Listener:
 
 
 def _realtime(base: str, key: str) -> Listener:
+    import dashscope
     from dashscope.audio.qwen_tts_realtime import AudioFormat, QwenTtsRealtime, QwenTtsRealtimeCallback
 
     heard = Listener()

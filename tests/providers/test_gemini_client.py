@@ -12,11 +12,14 @@ import numpy as np
 import pytest
 
 from harness.speech import decode_raw
+from tests.helpers.installed import skip_unless_installed
 
 TEXT = "Hello from the sandbox."
 BAD_KEY = "not-a-key-the-sandbox-knows"
 
-genai = pytest.importorskip("google.genai", reason="the official clients are test extras: pip install -e .[test]")
+# Imported where used, not while collecting (tests.helpers.installed).
+pytestmark = skip_unless_installed(
+    "google.genai", reason="the official clients are test extras: pip install -e .[test]")
 
 
 @pytest.fixture(scope="module")
@@ -28,10 +31,10 @@ def sandbox() -> Iterator[Any]:
 
 
 def _client(base: str, key: str) -> Any:
-    from google.genai import types
+    from google.genai import Client, types
 
     # the guide's REST calls are v1beta (the client's own option; it defaults to v1 against a custom base URL)
-    return genai.Client(api_key=key, http_options=types.HttpOptions(base_url=base, api_version="v1beta"))
+    return Client(api_key=key, http_options=types.HttpOptions(base_url=base, api_version="v1beta"))
 
 
 def _speak(client: Any) -> Any:

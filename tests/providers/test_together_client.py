@@ -14,11 +14,13 @@ import numpy as np
 import pytest
 
 from harness.speech import decode, decode_raw
+from tests.helpers.installed import skip_unless_installed
 
 TEXT = "Hello from the sandbox."
 BAD_KEY = "not-a-key-the-sandbox-knows"
 
-together = pytest.importorskip("together", reason="the official clients are test extras: pip install -e .[test]")
+# Imported where used, not while collecting (tests.helpers.installed).
+pytestmark = skip_unless_installed("together", reason="the official clients are test extras: pip install -e .[test]")
 
 
 @pytest.fixture(scope="module")
@@ -30,6 +32,8 @@ def sandbox() -> Iterator[Any]:
 
 
 def test_together_streams_a_synthesis_and_refuses_a_bad_key(sandbox: Any) -> None:
+    import together
+
     base = sandbox.base_url("together", "api")  # the client adds /v1/audio/speech itself
     client = together.Together(api_key=sandbox.default_key("together"), base_url=base, max_retries=0)
     pcm = bytearray()
@@ -48,6 +52,8 @@ def test_together_streams_a_synthesis_and_refuses_a_bad_key(sandbox: Any) -> Non
 
 def test_together_answers_a_synthesis_not_streamed_as_the_audio_itself(sandbox: Any) -> None:
     """`stream` left out: the path's other answer form, "the encoded audio as octet stream", read by the client."""
+    import together
+
     base = sandbox.base_url("together", "api")
     client = together.Together(api_key=sandbox.default_key("together"), base_url=base, max_retries=0)
     answer = client.audio.speech.create(model="hexgrad/Kokoro-82M", input=TEXT, voice="af_alloy",

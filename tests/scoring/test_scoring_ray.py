@@ -20,13 +20,13 @@ from harness.scoring import Scorer
 from harness.scoring.asr.faster import FasterWhisperBackend
 from harness.scoring.distributed import RayExecutor
 from harness.scoring.run import RunScoreSummary, score_run
+from tests.helpers.installed import skip_unless_installed
 from tests.helpers.scoring_db import CLIPS_DDL, add_clip
 from tests.helpers.speech import speak
 
-pytest.importorskip("ray", reason="the ray extra is not installed")
-
 # Both tests share one local Ray instance (the module's executor): one worker of an xdist run holds it.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("ray")]
+pytestmark = [skip_unless_installed("ray", reason="the ray extra is not installed"), pytest.mark.slow,
+              pytest.mark.xdist_group("ray")]
 
 TEXTS = [
     "The bus driver waited patiently while the old woman found her seat.",
