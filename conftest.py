@@ -7,14 +7,14 @@ command. This file keeps the other ways of running working:
     options `--numprocesses` and `--dist` are still accepted, and the header says the tests run in one process;
   - a pytest a test starts itself (a subprocess in this checkout) runs in one process: the suite is already
     spread over the cores, and nested workers would only compete for them;
-  - `auto` is two workers per usable CPU for the suite or a folder, and one process for named test files;
+  - `auto` is three workers per two usable CPUs for the suite or a folder (many tests wait on clocks and
+    servers), and one process for named test files;
   - a module whose tests share a fixture of the module's own (a benchmark run, a sandbox, a browser) runs
     on one worker, which builds it once (tests.helpers.xdist_groups keeps that true on pytest 9.2);
-  - under xdist, the first test that reads the README's run (tests.helpers.default_run) is handed out
-    first, so one worker makes that run while the others take the tests marked `slow`, at a lower priority
-    than the run's (tests.helpers.shared); then the run's other readers, then the rest: the long runs
-    overlap the many short ones instead of ending the session on one busy worker, and no worker waits for
-    the shared run;
+  - under xdist, the README's run (tests.helpers.default_run) is made in the background from the session's
+    start, while the other workers run at a lower priority (tests.helpers.shared); the work is handed out
+    slow tests first, then groups largest first, then the single tests in an order that spreads the ones
+    waiting on clocks, and the run's readers last, when it is long made (the slow ones first among them);
   - the controller writes the checkout's bytecode once before the workers start (tests.helpers.bytecode),
     instead of each worker compiling the same modules in a fresh clone.
 """
@@ -26,6 +26,7 @@ import os
 import shutil
 import sys
 import tempfile
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -180,10 +181,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # Readers last, the slow ones first among them: those run while the session's work runs out, so a long one
     # handed out last would end the session alone on one worker (the longest first: what LPT scheduling does).
     ranks = {scope: (2 if scope in reads else 0) + (0 if scope in slow else 1) for scope in first}
+    # The single tests before the readers in an order of their own, the same in every worker (a checksum of the
+    # id): in collection order a folder's tests that wait on real clocks (deadlines, outages, recorded timings)
+    # ran on every worker at once, and the cores sat idle. Spread, they wait beside other workers' computing.
+    spread = {scope: zlib.crc32(scope.encode()) if sizes[scope] == 1 and scope not in reads else first[scope]
+              for scope in first}
 
     def order(item: pytest.Item) -> tuple[int, int, int]:
         scope = scopes[item]
-        return ranks[scope], -sizes[scope], first[scope]
+        return ranks[scope], -sizes[scope], spread[scope]
 
     items.sort(key=order)
 

@@ -2,8 +2,9 @@
 
 A fenced block's language says what it is:
   sh, bash   commands: run with bash (-e, pipefail) in a folder of the document's own, the repository's venv
-             first on PATH; the folder holds the README's run (tests.helpers.default_run, made once per
-             session), as a newcomer's does after the README's first command, and `RUN_ID` names it
+             first on PATH; where the document names the README's run (`RUN_ID`), the folder holds that run
+             (tests.helpers.default_run, made once per session), as a newcomer's does after the README's first
+             command; any other document starts in an empty folder, as a newcomer who opens it first
   python     a script: run with the venv's python in that folder
   toml       a providers file: validated as `tts-harness.toml` is (harness.core.declared.parse); marked
              `providers-file`, it is also written to that folder, so the document's later commands see it
@@ -111,8 +112,8 @@ def _as_dry_run(body: str) -> str:
     return "\n".join(kept)
 
 
-def _run(example: Example, folder: Path, run: DefaultRun) -> None:
-    body = example.body.replace("RUN_ID", run.run_id)
+def _run(example: Example, folder: Path, run_id: str | None) -> None:
+    body = example.body if run_id is None else example.body.replace("RUN_ID", run_id)
     if example.kind == "fragment":
         return
     if example.language == "toml":
@@ -142,25 +143,53 @@ def _benchmarks_started(document: Path) -> int:
     return sum(1 if "--no-score" in line else 3 for line in lines if "run_benchmark(" in line or "bench run" in line)
 
 
+def _names_the_readme_run(document: Path) -> bool:
+    return any("RUN_ID" in e.body for e in examples(document) if e.language in RUNNABLE)
+
+
 # Only documents with something to run: another would wait for the README's run (its fixture) to skip. Those that
-# start the most benchmarks first: the documents run last in a session (they read the README's run), and the longest
+# start the most benchmarks first: the documents that read the README's run run last in a session, and the longest
 # handed out last would end the session alone on one worker.
 WITH_EXAMPLES = sorted((document for document in DOCUMENTS if any(e.language in RUNNABLE for e in examples(document))),
                        key=lambda document: -_benchmarks_started(document))
+AFTER_THE_README = [document for document in WITH_EXAMPLES if _names_the_readme_run(document)]
+ON_THEIR_OWN = [document for document in WITH_EXAMPLES if not _names_the_readme_run(document)]
+
+
+def _with_the_voices(folder: Path) -> None:
+    for name, source in (("clip.wav", "joe_short.wav"), ("speaker.wav", "joe_reference.wav")):
+        shutil.copyfile(VOICES / source, folder / name)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("document", WITH_EXAMPLES, ids=lambda path: path.name)
+@pytest.mark.parametrize("document", AFTER_THE_README, ids=lambda path: path.name)
 def test_the_examples_of_a_document_run(document: Path, tmp_path: Path, default_run: DefaultRun) -> None:
-    found = [e for e in examples(document) if e.language in RUNNABLE]
-    # Each document runs where a newcomer runs it: after the README's first command, whose run (runs.db, its
-    # audio and score cache) is in the folder. `RUN_ID` names that run; a benchmark an example starts adds its
-    # own run beside it, and a clip the README run already scored is read from the cache, as it would be there.
+    """A document whose examples name the README's run (`RUN_ID`) runs where a newcomer runs it: after the README's
+    first command, whose run (runs.db, its audio and score cache) is in the folder. A benchmark an example starts
+    adds its own run beside it, and a clip the README run already scored is read from the cache, as it would be
+    there."""
     shutil.copytree(default_run.folder / "reports", tmp_path / "reports")
-    for name, source in (("clip.wav", "joe_short.wav"), ("speaker.wav", "joe_reference.wav")):
-        shutil.copyfile(VOICES / source, tmp_path / name)
-    for example in found:
-        _run(example, tmp_path, default_run)
+    _with_the_voices(tmp_path)
+    for example in (e for e in examples(document) if e.language in RUNNABLE):
+        _run(example, tmp_path, default_run.run_id)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("document", ON_THEIR_OWN, ids=lambda path: path.name)
+def test_the_examples_of_a_document_naming_no_run_run_in_a_folder_of_their_own(document: Path,
+                                                                               tmp_path: Path) -> None:
+    """A document that names no run is run as by a newcomer who opens it first: in an empty folder (the voices its
+    examples name beside them), its benchmarks scoring every clip anew. It waits for no run, so it runs with the
+    session's slow tests, not at its end."""
+    _with_the_voices(tmp_path)
+    for example in (e for e in examples(document) if e.language in RUNNABLE):
+        _run(example, tmp_path, None)
+
+
+def test_the_documents_split_by_whether_they_name_the_readme_run() -> None:
+    assert {d.name for d in AFTER_THE_README} >= {"scale.md"}
+    assert {d.name for d in ON_THEIR_OWN} >= {"library.md", "realtime.md", "providers-file.md"}
+    assert sorted(AFTER_THE_README + ON_THEIR_OWN) == sorted(WITH_EXAMPLES)
 
 
 def test_the_readme_run_is_the_shared_run(default_run: DefaultRun) -> None:
