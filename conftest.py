@@ -141,12 +141,16 @@ def _yield_to_a_shared_build(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 def _shares_a_module_fixture(item: pytest.Item) -> bool:
-    """Whether the test uses a fixture its own module defines for the whole module (or a class of it)."""
+    """Whether the test uses a fixture its own module defines for the whole module (or a class of it): written there,
+    or imported into it (the contract suite's `contracts/` modules re-export the packaged suite's, whose fixtures
+    pytest registers under the importing module)."""
     info = getattr(item, "_fixtureinfo", None)
     module = getattr(item, "module", None)
     if info is None or module is None:
         return False
-    return any(fixture.scope in ("module", "class") and getattr(fixture.func, "__module__", None) == module.__name__
+    module_id = item.nodeid.split("::")[0]
+    return any(fixture.scope in ("module", "class") and (getattr(fixture.func, "__module__", None) == module.__name__
+                                                         or fixture.baseid.split("::")[0] == module_id)
                for fixtures in info.name2fixturedefs.values() for fixture in fixtures)
 
 

@@ -70,6 +70,19 @@ def test_a_module_fixture_keeps_its_module_on_one_worker(pytester: pytest.Pytest
     assert groups["test_named"] == ["named"]  # a group the test names itself wins
 
 
+def test_a_module_fixture_imported_from_elsewhere_keeps_its_module_on_one_worker(pytester: pytest.Pytester) -> None:
+    """As `contracts/` re-exports the packaged suite's modules (`from harness.contracts.suite.test_fuzz import *`):
+    pytest registers the imported fixture under the importing module, and built once a module it must stay so."""
+    pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
+    pytester.makepyfile(packaged_suite="import pytest\n\n@pytest.fixture(scope='module')\ndef shared():\n"
+                                       "    return 1\n\ndef test_uses(shared):\n    pass\n")
+    pytester.syspathinsert()
+    items = pytester.getitems("from packaged_suite import *  # noqa: F403\n")
+    _root_conftest().pytest_collection_modifyitems(SimpleNamespace(workerinput={}), items)
+    assert [item.name for item in items] == ["test_uses"]
+    assert _groups(items)["test_uses"] == [items[0].nodeid.split("::")[0]]
+
+
 def test_in_one_process_nothing_is_grouped(pytester: pytest.Pytester) -> None:
     items = _items(pytester)
     _root_conftest().pytest_collection_modifyitems(SimpleNamespace(), items)  # no workerinput: not a worker
