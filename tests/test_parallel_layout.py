@@ -110,6 +110,12 @@ def test_reads_alone(default_run):
 def test_slow():
     pass
 
+@pytest.mark.slow
+@pytest.mark.parametrize("i", range(2))
+@pytest.mark.xdist_group("slow")
+def test_slow_group(i):
+    pass
+
 @pytest.mark.parametrize("i", range(2))
 @pytest.mark.xdist_group("small")
 def test_small_group(i):
@@ -136,20 +142,22 @@ def test_last_plain():
 """
 
 
-def test_slow_tests_go_first_groups_largest_first_and_the_readme_runs_readers_last(pytester: pytest.Pytester) -> None:
+def test_slow_groups_first_then_groups_then_singles_spread_and_the_readme_runs_readers_last(
+        pytester: pytest.Pytester) -> None:
     """The order xdist hands the work out in (its own reordering is off): the README's run is made in the
     background from the first test on (tests.helpers.default_run), so its readers, alone or in a group, come last,
-    when it is made, the slow ones first; before them the slow tests, then the groups largest first, a group's tests
-    together."""
+    when it is made, the slow ones first; before them the slow groups, then the other groups largest first, a
+    group's tests together, then the single tests, slow or not, spread."""
     pytester.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\nmarkers =\n    slow: slow\n")
     items = pytester.getitems(ORDERED)
-    singles = {item.name: item.nodeid for item in items if item.name in ("test_first_plain", "test_last_plain")}
+    singles = {item.name: item.nodeid for item in items
+               if item.name in ("test_first_plain", "test_last_plain", "test_slow")}
     _root_conftest().pytest_collection_modifyitems(SimpleNamespace(workerinput={}), items)
-    # The single tests in an order of their own (a checksum of the id, the same in every worker), not collection's.
+    # The single tests, slow or not, in an order of their own (a checksum of the id, the same in every worker).
     spread = sorted(singles, key=lambda name: zlib.crc32(singles[name].encode()))
     assert [item.name for item in items] == [
-        "test_slow", "test_big_group[0]", "test_big_group[1]", "test_big_group[2]", "test_small_group[0]",
-        "test_small_group[1]", *spread, "test_slow_reader", "test_grouped_reader",
+        "test_slow_group[0]", "test_slow_group[1]", "test_big_group[0]", "test_big_group[1]", "test_big_group[2]",
+        "test_small_group[0]", "test_small_group[1]", *spread, "test_slow_reader", "test_grouped_reader",
         "test_grouped_beside_the_reader", "test_reads_alone"]
 
 
