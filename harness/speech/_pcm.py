@@ -111,6 +111,7 @@ _CONTAINERS = {"wav": "WAV", "mp3": "MP3", "ogg": "OGG", "flac": "FLAC"}
 _ENCODED_KEPT = 64
 _ENCODED_BYTES_KEPT = 32 * 1024 * 1024
 _encoded: OrderedDict[tuple[bytes, int, str, str, bool], bytes] = OrderedDict()
+_encoded_bytes = 0
 _encoded_lock = threading.Lock()
 
 
@@ -123,18 +124,21 @@ def encode_as(samples: npt.ArrayLike, sample_rate: int, codec: str, container: s
         return encode_raw(samples, codec)
     if container not in _CONTAINERS:
         raise AudioCodecError(f"cannot write a {container!r} container; valid: raw, {', '.join(_CONTAINERS)}")
+    global _encoded_bytes
     clipped = np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0)
-    key = (hashlib.blake2b(clipped.tobytes(), digest_size=16).digest(), sample_rate, codec, container,
-           constant_bitrate and container == "mp3")
+    constant = constant_bitrate and container == "mp3"  # libsndfile's bitrate modes are MP3's alone
+    key = (hashlib.blake2b(clipped.tobytes(), digest_size=16).digest(), sample_rate, codec, container, constant)
     with _encoded_lock:
         if key in _encoded:
             _encoded.move_to_end(key)
             return _encoded[key]
-    encoded = _encode_file(clipped, sample_rate, codec, container, constant_bitrate=key[4])
+    encoded = _encode_file(clipped, sample_rate, codec, container, constant_bitrate=constant)
     with _encoded_lock:
-        _encoded[key] = encoded
-        while len(_encoded) > _ENCODED_KEPT or sum(map(len, _encoded.values())) > _ENCODED_BYTES_KEPT:
-            _encoded.popitem(last=False)
+        if key not in _encoded:  # another thread may have encoded the same samples meanwhile
+            _encoded[key] = encoded
+            _encoded_bytes += len(encoded)
+        while len(_encoded) > _ENCODED_KEPT or _encoded_bytes > _ENCODED_BYTES_KEPT:
+            _encoded_bytes -= len(_encoded.popitem(last=False)[1])
     return encoded
 
 

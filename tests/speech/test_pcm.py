@@ -72,6 +72,7 @@ def test_a_file_is_encoded_once_for_the_same_samples_and_again_for_others(monkey
 
     monkeypatch.setattr(_pcm, "_encode_file", counted)
     monkeypatch.setattr(_pcm, "_encoded", type(_pcm._encoded)())
+    monkeypatch.setattr(_pcm, "_encoded_bytes", 0)
     samples = (0.5 * np.sin(np.linspace(0, 300, 8000))).astype(np.float32)
     first = encode_as(samples, 16000, "mp3", "mp3")
     assert encode_as(samples.copy(), 16000, "mp3", "mp3") == first and len(encoded) == 1
@@ -83,5 +84,6 @@ def test_a_file_is_encoded_once_for_the_same_samples_and_again_for_others(monkey
     for step in range(_pcm._ENCODED_KEPT + 5):  # bounded: the oldest goes first
         encode_as(samples * (step + 1) / 200, 16000, "pcm_s16le", "wav")
     assert len(_pcm._encoded) == _pcm._ENCODED_KEPT
+    assert _pcm._encoded_bytes == sum(map(len, _pcm._encoded.values()))  # the bound's count follows what is kept
     encode_as(samples, 16000, "mp3", "mp3")
     assert len(encoded) == 4 + _pcm._ENCODED_KEPT + 5 + 1
