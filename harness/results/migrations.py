@@ -93,6 +93,12 @@ MIGRATIONS: Mapping[str, Migration] = {
         ("jobs", "cost_source", "TEXT"),  # billed | planned | mixed | none: what jobs.cost_usd sums
         ("runs", "plans_json", "TEXT"),  # {"provider": "plan"} chosen with --plan
     )),
+    # The language check (issue 60): the language the multilingual ASR heard in a non-English clip, and how sure it
+    # was (harness.scoring.language_check). Older rows and English clips: NULL (not checked).
+    "9": Migration((
+        ("scores", "heard_language", "TEXT"),
+        ("scores", "heard_probability", "REAL"),
+    )),
 }
 LATEST = max(MIGRATIONS, key=int)
 
