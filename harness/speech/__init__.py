@@ -25,7 +25,7 @@ from ._engine import (
     unavailable_reason,
 )
 from ._errors import AudioCodecError, EmptyTextError, EngineUnavailableError, SpeechError, SynthesisError
-from ._espeak import ESPEAK_PACKAGE, espeak_languages, espeak_voice
+from ._espeak import ESPEAK_PACKAGE, espeak_languages, espeak_pace, espeak_voice
 from ._pcm import RAW_CODECS, decode_as, decode_raw, encode_as, encode_raw, sample_width
 from ._types import DEFAULT_VOICES, Clip, Engine, Rendition
 
@@ -60,6 +60,7 @@ __all__ = [
     "encode_as",
     "encode_raw",
     "espeak_languages",
+    "espeak_pace",
     "espeak_voice",
     "sample_width",
     "sniff",

@@ -183,6 +183,16 @@ def espeak_voice(language: str) -> str | None:
     return None
 
 
+def espeak_pace(length_scale: float, pitch_shift: float = 0.0) -> float:
+    """The length scale nearest `length_scale` that espeak-ng renders at `pitch_shift` semitones (the engine slows a
+    shifted voice by 2**(semitones/12), and espeak-ng speaks only WPM_RANGE words a minute): for callers that choose
+    an espeak-ng voice for a rendition made for Piper, whose range is wider."""
+    ratio = 2.0 ** (pitch_shift / 12.0)
+    low, high = WPM_RANGE
+    fastest, slowest = DEFAULT_WPM / (high - 1) / ratio, DEFAULT_WPM / (low + 1) / ratio
+    return min(max(length_scale, fastest, 0.4), slowest, 2.0)
+
+
 class EspeakBackend:
     """Renders text with espeak-ng's library; any thread may call it (renders are serialised by one lock)."""
 
