@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
+from harness.core.languages import primary
 from harness.sandbox.emulation import Speech
 from harness.speech import Engine, Rendition, espeak_pace, espeak_voice, unavailable_reason
 
@@ -33,11 +34,6 @@ AUTOMATIC = frozenset({"auto", "automatic", "detect"})
 CANNOT_SPEAK = "the sandbox has no voice for language {language!r}: spoken in English"
 
 log = logging.getLogger("harness.sandbox")
-
-
-def primary(language: str | None) -> str:
-    """A tag's language alone, lower case ("es-MX" -> "es", "cmn-Hans-CN" -> "cmn"); "" for none."""
-    return (language or "").strip().replace("_", "-").split("-")[0].lower()
 
 
 def is_english(language: str | None) -> bool:
