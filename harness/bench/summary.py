@@ -3,7 +3,9 @@ how intelligibly (pooled WER over word-unit clips, pooled CER over character-uni
 for cloning models, how close to the reference voice (mean speaker similarity); and how many failed in
 each error class; the cost planned against the cost billed, which one each model's cost is, and the prices read
 too long ago. Every figure comes from `harness.results.figures` over the run's stored rows, so the terminal shows
-exactly what the report, `export` and `compare` show.
+exactly what the report, `export` and `compare` show. A run that read other languages than English adds a table per
+model and language (`harness.measurement.languages`: the error rate with its 95% interval, the language check) and
+one failure line per model that answered in another language than asked.
 """
 
 from __future__ import annotations
@@ -12,10 +14,18 @@ from dataclasses import dataclass
 
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from harness.core.errors import ErrorClass
-from harness.measurement import CategoryFigures, category_figures, normalisation_differences
+from harness.measurement import (
+    CategoryFigures,
+    LanguageFigures,
+    category_figures,
+    fallbacks,
+    language_figures,
+    normalisation_differences,
+)
 from harness.results import (
     CostFigures,
     ModelFigures,
@@ -24,6 +34,7 @@ from harness.results import (
     model_figures,
     read_rows,
     shipped_judgeability,
+    shipped_language_verdicts,
     tally,
 )
 
@@ -97,6 +108,7 @@ class Summary:
     pending: int = 0  # accepted (charged) jobs whose result is still to fetch: `bench run --resume` fetches them
     target: str = "sandbox"  # sandbox | live | url: where the money was spent (the sandbox's is play money)
     hard_text: tuple[CategoryFigures, ...] = ()  # per model and category, where the run read a hard-text corpus
+    languages: tuple[LanguageFigures, ...] = ()  # per model and language, where the run scored other languages
 
 
 def _quality(figures: ModelFigures, scored_run: bool) -> Quality | None:
@@ -125,7 +137,8 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
                    counts.outcomes, counts.events, spent_usd, _number(rows.run["planned_cost_usd"]),
                    _number(rows.run["budget_usd"]), counts.downloads_retried, counts.results_lost, counts.pending,
                    str(rows.run["target"] or "sandbox"),
-                   tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else ())
+                   tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else (),
+                   language_figures(rows.requests, shipped_language_verdicts()) if scored_run else ())
 
 
 def _number(value: object) -> float | None:
@@ -280,6 +293,8 @@ def render(summary: Summary, console: Console, db_path: str) -> None:
                       f"their deadline); [bold]tts-harness bench run --resume {summary.run_id}[/bold] fetches them.")
     if summary.hard_text:
         render_hard_text(summary.hard_text, console)
+    if summary.languages:
+        render_languages(summary.languages, console)
     console.print(f"Run id [bold]{summary.run_id}[/bold]; rows in [bold]{db_path}[/bold] "
                   f"(tables runs, jobs, marks, polls, chunks, costs, errors, drift, clips).")
 
@@ -331,3 +346,39 @@ def render_normalisation(figures: tuple[CategoryFigures, ...], console: Console)
         difference = "—" if not (row.off.trials and row.on.trials) else f"{row.difference:+.0%}"
         table.add_row(label, row.category, off, on, difference)
     console.print(table)
+
+
+def _language_rate(figure: LanguageFigures) -> str:
+    if figure.not_judgeable_by:
+        return f"not judgeable by {figure.not_judgeable_by}" + (f" ({figure.larger} would)" if figure.larger else "")
+    if figure.rate is None:
+        return "—"
+    interval = "" if figure.low is None or figure.high is None else f" ({figure.low:.1%}–{figure.high:.1%})"
+    return f"{figure.unit.rate_name} {figure.rate:.1%}{interval}"
+
+
+def _language_check(figure: LanguageFigures) -> str:
+    if not figure.checked:
+        return "—"
+    if figure.check_not_judgeable_by:
+        return f"not judgeable by {figure.check_not_judgeable_by}"
+    heard = f"{figure.heard_as_asked}/{figure.checked} heard as {figure.language}"
+    if not figure.misheard:
+        return heard
+    return f"{heard}; {len(figure.misheard)} as {figure.heard_instead}" + (" FALLBACK" if figure.falls_back else "")
+
+
+def render_languages(figures: tuple[LanguageFigures, ...], console: Console) -> None:
+    """Per model and language: the error rate with its bootstrap 95% interval (or the ASR model that cannot judge it,
+    by the language self-test), the language check; then a failure line per model answering in another language."""
+    table = Table(title="Languages: error rate per model and language (pooled, bootstrap 95%); language check: clips "
+                        "heard as the language asked (wrong: heard as another with p >= 0.5)",
+                  title_justify="left", box=box.SIMPLE_HEAD)
+    for name in ("model", "language", "clips", "error rate", "language check", "read by"):
+        table.add_column(name, justify="right" if name == "clips" else "left")
+    for figure in figures:
+        table.add_row(figure.label, figure.language, str(figure.clips), _language_rate(figure),
+                      _language_check(figure), figure.asr_model)
+    console.print(table)
+    for figure in fallbacks(figures):
+        console.print(f"[bold red]Language check failed:[/bold red] {escape(figure.fallback_line())}.")

@@ -20,7 +20,13 @@ import jinja2
 import plotly.offline
 
 from harness.core.audio import strip_metadata
-from harness.measurement import category_figures, normalisation_differences
+from harness.measurement import (
+    LanguageFigures,
+    category_figures,
+    fallbacks,
+    language_figures,
+    normalisation_differences,
+)
 from harness.report.alignment import Token, align
 from harness.report.charts import (
     cost_wer_figure,
@@ -41,6 +47,7 @@ from harness.results import (
     json_object,
     run_region,
     shipped_judgeability,
+    shipped_language_verdicts,
 )
 
 #: Per-request timings: observed directly (no interval), then estimated (shown with their interval's half
@@ -180,6 +187,18 @@ def _hard_text(rows: RunRows, audio: dict[str, str], examples: int = 5) -> list[
     return [{"label": label, "categories": categories} for label, categories in models.items()]
 
 
+def _languages(rows: RunRows, audio: dict[str, str], examples: int = 3) -> dict[str, Any]:
+    """The per-language table (harness.measurement.language_figures): per model and language the error rate with its
+    interval, or the ASR model that cannot judge it; the language check with the misheard clips; the fallbacks."""
+    figures: tuple[LanguageFigures, ...] = language_figures(rows.requests, shipped_language_verdicts())
+    clips = {(str(r["provider"]), str(r["model"]), str(r["item_id"])): r for r in rows.requests}
+    lines = [{"figure": figure, "misheard": [
+        {"clip": one, "audio": audio.get(str(clips[key]["job_key"])) if (key := (
+            figure.provider, figure.model, one.item_id)) in clips else None}
+        for one in figure.misheard[:examples]]} for figure in figures]
+    return {"lines": lines, "fallbacks": [figure.fallback_line() for figure in fallbacks(figures)]}
+
+
 def _drift_summary(rows: RunRows) -> list[dict[str, Any]]:
     """Drift grouped by what drifted (provider, endpoint, kind, pointer), not by its value: a server timestamp
     in an undocumented form drifts once per answer, each with its own value, and is one finding. Each group
@@ -275,6 +294,7 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         plotly_js=plotly.offline.get_plotlyjs(),
         utterances=[_utterance(r, audio) for r in requests],
         hard_text=_hard_text(rows, audio),
+        languages=_languages(rows, audio),
         normalisation=normalisation_differences(category_figures(rows.spans, shipped_judgeability())),
         drift=_drift_summary(rows),
         violations=_contract_violations(rows),
