@@ -53,7 +53,7 @@ def google_falls_back(sandbox: Sandbox, client: httpx.Client) -> Iterator[None]:
 
 def _expected(language: str, rate: int) -> np.ndarray:
     """What the sandbox's voice of `language` says: the Google voice's rendition, in that language."""
-    names = tuple(v.name for v in sh.provider("google").family.voices)  # type: ignore[union-attr]
+    names = tuple(v.name for v in sh.provider("google").family.voices)
     rendition = Rendition(sample_rate=rate, pitch_shift=pitch_of(names, VOICE))
     return np.asarray(default_engine().render(SPANISH, in_language(rendition, language)).samples)
 
