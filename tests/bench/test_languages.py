@@ -5,6 +5,8 @@ own provider declared in a providers file."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from harness.bench.config import WorkloadSettings
@@ -90,3 +92,18 @@ voices = ["ember"]
     spoken = in_language(WorkloadSettings(language="es"), [*select({"mybox": mybox}, ["mybox"], []),
                                                            *_chosen("deepgram")])
     assert [s.label for s in spoken.selections] == ["mybox/box-1"]
+
+
+def test_providers_shows_each_models_languages(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from harness.cli import app
+
+    monkeypatch.setenv("COLUMNS", "400")
+    shown = CliRunner().invoke(app, ["providers"])
+    assert shown.exit_code == 0, shown.output
+    assert "languages of eleven_multilingual_v2 (29): en, ja, zh, de, hi" in shown.output
+    assert "languages of aura-2-thalia-en" not in shown.output  # English only: no line
+    described = CliRunner().invoke(app, ["providers", "--json"])
+    by_name = {item["name"]: item for item in json.loads(described.output)}
+    assert by_name["azure"]["languages"]["neural"][:2] == ["en-US", "en-GB"]
