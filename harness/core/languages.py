@@ -10,8 +10,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-#: Primary subtags that name one language (Mandarin is written both ways).
-_SAME = {"cmn": "zh"}
+#: Primary subtags that name one language (Mandarin and Standard Arabic are written both ways).
+_SAME = {"cmn": "zh", "arb": "ar"}
+
+
+#: The languages' English names some documents list instead of codes (a `language_type`, a `language_boost` enum).
+NAMED = {"Afrikaans": "af", "Arabic": "ar", "Bulgarian": "bg", "Catalan": "ca", "Chinese": "zh", "Chinese,Yue": "yue",
+         "Croatian": "hr", "Czech": "cs", "Danish": "da", "Dutch": "nl", "English": "en", "Filipino": "fil",
+         "Finnish": "fi", "French": "fr", "German": "de", "Greek": "el", "Hebrew": "he", "Hindi": "hi",
+         "Hungarian": "hu", "Indonesian": "id", "Italian": "it", "Japanese": "ja", "Korean": "ko", "Malay": "ms",
+         "Norwegian": "no", "Nynorsk": "nn", "Persian": "fa", "Polish": "pl", "Portuguese": "pt", "Romanian": "ro",
+         "Russian": "ru", "Slovak": "sk", "Slovenian": "sl", "Spanish": "es", "Swedish": "sv", "Tamil": "ta",
+         "Thai": "th", "Turkish": "tr", "Ukrainian": "uk", "Vietnamese": "vi", "Armenian": "hy", "Azerbaijani": "az",
+         "Belarusian": "be", "Bosnian": "bs", "Estonian": "et", "Galician": "gl", "Icelandic": "is", "Kannada": "kn",
+         "Kazakh": "kk", "Latvian": "lv", "Lithuanian": "lt", "Macedonian": "mk", "Marathi": "mr", "Maori": "mi",
+         "Nepali": "ne", "Serbian": "sr", "Swahili": "sw", "Tagalog": "tl", "Urdu": "ur", "Welsh": "cy"}
+
+
+def codes_of(names: Iterable[str]) -> tuple[str, ...]:
+    """The codes of the languages `names` lists by their English names (names it does not know, "Auto", left out)."""
+    return tuple(dict.fromkeys(NAMED[name] for name in names if name in NAMED))
 
 
 def primary(tag: str | None) -> str:

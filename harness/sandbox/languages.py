@@ -83,18 +83,30 @@ _SCRIPTS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 # The commonest short words of the languages written in Latin letters (and letters only one of them uses).
 _COMMON_WORDS = {
-    "en": "the and of to is in that it was for with on are this be have not you at by from",
-    "es": "el la los las de que y en un una es por con para no se del al lo como más pero",
-    "pt": "o a os as de que e em um uma é por com para não se do da dos das no na ao mais",
-    "fr": "le la les de des et en un une est que qui pour dans pas sur au du ce il elle avec",
-    "it": "il lo la gli le di che e è un una per con non del della in nel sono ma anche",
-    "de": "der die das und ist nicht ein eine zu den mit von im auf für sich dem des auch",
-    "nl": "de het een en van is dat niet op te in met voor zijn er aan ook als bij",
-    "pl": "i w na nie się z że do to jest jak o od po ale co za już tak",
-    "tr": "bir ve bu da de için ile çok ne gibi daha olan var mı ama en o",
-    "sv": "och att det är som en på av för med till den inte har jag om",
-    "id": "yang dan di ini itu dengan untuk tidak dari dalam akan pada ke adalah",
-    "vi": "và của là có không được trong cho những một người này với các",
+    "en": "the and of to is in that it was for with on are this be have not you at by from a an as we he she her his "
+          "they our your their into every when can so some very still who its before after would could should will "
+          "there what which were has had been i my me us them if or but all one about up out just over more do does "
+          "did no yes how where why new good day today",
+    "es": "el la los las de que y en un una es por con para se del al lo como más pero yo tú él ella nosotros muy hoy "
+          "está estoy son hay tiene buenos días gracias qué cómo su sus mi mis este esta también sí cuando donde "
+          "porque todo",
+    "pt": "o os de que em um uma é por com para se da dos das na ao mais eu você ele ela nós muito hoje está estou são "
+          "tem obrigado bom dia meu minha seu sua também quando onde porque tudo isso isto foi não",
+    "fr": "le la les de des et un une est que qui pour dans pas sur au du ce il elle avec nous vous je tu ils elles "
+          "allons allez aujourd bonjour comment mais sont très mon ma mes nos votre notre voir être avoir oui non ne "
+          "son sa ses leur cette ces tout plus bien",
+    "it": "il lo la gli le di che e è un una per con non del della nel sono ma anche io tu lui lei noi voi molto oggi "
+          "buongiorno come questo questa grazie siamo hanno ci mi si",
+    "de": "der die das und ist nicht ein eine zu den mit von im auf für sich dem des auch wir ich du er sie es wie was "
+          "heute gut guten mein dein unser unsere sehr hier bitte danke haben sind wird kann noch nach bei aus um über "
+          "nur schon wenn aber oder dir mir ihr",
+    "nl": "de het een en van dat niet op te met voor zijn er aan ook als bij ik je jij hij zij wij we ze hebben heeft "
+          "was naar maar nog wel goed vandaag",
+    "pl": "w na nie się z że jest jak od po ale co za już tak ja ty on ona my wy oni bardzo dzisiaj dzień dobry jestem",
+    "tr": "bir ve bu da de için ile çok ne gibi daha olan var mı ama en o ben sen biz siz onlar bugün güzel iyi",
+    "sv": "och att det är som en på av för med till den inte har jag om vi ni hon han idag mycket",
+    "id": "yang dan di ini itu dengan untuk tidak dari dalam akan pada ke adalah saya kami kita hari",
+    "vi": "và của là có không được trong cho những một người này với các tôi chúng hôm nay",
 }
 _WORDS = {language: frozenset(words.split()) for language, words in _COMMON_WORDS.items()}
 _LETTERS: dict[str, str] = {"es": "ñ¿¡", "pt": "ãõ", "de": "ßä", "fr": "œ", "pl": "łąęśźżń", "tr": "ğış",
@@ -127,6 +139,9 @@ def text_language(text: str, among: Sequence[str]) -> str | None:
             lowered.count(letter) for letter in _LETTERS.get(language, ""))
     if not scores or max(scores.values()) == 0:
         return None
+    best = max(scores.values())
+    if scores.get(ENGLISH) == best:  # a tie with English is English: the sandbox's default voice
+        return by_primary[ENGLISH]
     return by_primary[max(scores, key=lambda language: scores[language])]
 
 

@@ -63,6 +63,7 @@ class Speaker:
         # The language spoken (harness.sandbox.languages: "" English); None: each text's own, among `languages`.
         self.language = language
         self.languages = languages
+        self.heard = ""
         self.length_scale = length_scale  # Piper's: 1/speed
         self.rate = sample_rate
         self.chunk_s = chunk_s
@@ -81,7 +82,9 @@ class Speaker:
     async def samples(self, text: str) -> Samples:
         rendition = Rendition(sample_rate=min(48000, max(8000, self.rate)), pitch_shift=self.pitch,
                               length_scale=self.length_scale)
-        language = self.language if self.language is not None else spoken_language(None, None, self.languages, text)
+        self.heard = f"{self.heard} {text}"  # the utterance's text so far: a stretch alone may be a word or two
+        language = self.language if self.language is not None else spoken_language(None, None, self.languages,
+                                                                                   self.heard)
         wav = await self.services.synthesize(Speech.single(text, Voice(rendition, language=language), AudioFormat.WAV))
         clip = decode(wav).resampled(self.rate)
         return np.asarray(clip.samples, dtype=np.float32)

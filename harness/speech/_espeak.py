@@ -162,7 +162,7 @@ def espeak_languages() -> dict[str, str]:
 
 
 #: Tags providers write for a language whose espeak-ng code is another (Hong Kong's Chinese is Cantonese).
-_TAG_ALIASES = {"zh-hk": "yue", "zh-mo": "yue", "iw": "he", "in": "id", "fil": "tl"}
+_TAG_ALIASES = {"zh-hk": "yue", "zh-mo": "yue", "iw": "he", "in": "id", "fil": "tl", "arb": "ar", "od": "or"}
 
 
 def espeak_voice(language: str) -> str | None:

@@ -53,7 +53,7 @@ def google_falls_back(sandbox: Sandbox, client: httpx.Client) -> Iterator[None]:
 
 def _expected(language: str, rate: int) -> np.ndarray:
     """What the sandbox's voice of `language` says: the Google voice's rendition, in that language."""
-    names = tuple(v.name for v in sh.provider("google").family.voices)  # type: ignore[union-attr]
+    names = tuple(v.name for v in sh.provider("google").family.voices)
     rendition = Rendition(sample_rate=rate, pitch_shift=pitch_of(names, VOICE))
     return np.asarray(default_engine().render(SPANISH, in_language(rendition, language)).samples)
 
@@ -133,3 +133,28 @@ def test_a_multilingual_models_text_tells_its_language(text: str, language: str)
     among = ["en", "es", "de", "fr", "it", "pt", "nl", "pl", "tr", "ja", "zh", "ko", "hi", "ar", "ru"]
     assert text_language(text, among) == language
     assert text_language("今天天气很好。", ["en", "es"]) is None
+
+
+def _xtts(sandbox: Sandbox, client: httpx.Client, language: str) -> bytes:
+    """A job of the jobs family: XTTS v2 cloning the Piper reference, asked to speak `language` (its `language`)."""
+    headers = {"Ocp-Apim-Subscription-Key": sandbox.default_key("pixazo")}
+    body = {"speaker": sandbox.voice_url("joe_reference.wav"), "text": SPANISH, "language": language}
+    submitted = client.post(sandbox.base_url("pixazo", "gateway") + "/voice-clone/v1/xtts-v2/generate", json=body,
+                            headers=headers)
+    assert submitted.status_code == 202, submitted.text
+    sh.settle(sandbox, submitted.json()["request_id"])
+    status = client.get(submitted.json()["polling_url"], headers=headers).json()
+    assert status["status"] == "COMPLETED", status
+    return client.get(status["output"]["media_url"][0]).content
+
+
+def test_a_job_speaks_its_language_and_a_drifted_provider_answers_it_in_english(sandbox: Sandbox,
+                                                                                client: httpx.Client) -> None:
+    spanish, english = _xtts(sandbox, client, "es"), _xtts(sandbox, client, "en")
+    assert spanish != english
+    assert _drift(sandbox, client, {"language_fallback": {"pixazo": "en"}}).status_code == 200
+    try:
+        assert _xtts(sandbox, client, "es") == english
+    finally:
+        assert _drift(sandbox, client, {"language_fallback": {}}).status_code == 200
+    assert _xtts(sandbox, client, "es") == spanish

@@ -465,7 +465,7 @@ def voice_for(service: SpeechService, model: Model, language: str) -> tuple[str,
     """The voice `model` speaks `language` with and the language its request names (None: its voice's own). English
     is the model's own voice, as ever; another language its own voice where that voice is of it or of no one
     language (a multilingual voice), else the first declared voice of that language the model speaks (a locale's
-    voice: Azure's, Google's, Polly's), the language named as the model's declaration writes it."""
+    voice), the language named as the model's declaration writes it."""
     own = service.voice(model.voice)
     if primary(language) == "en" or (own is not None and primary(own.language) == primary(language)):
         return model.voice, None
