@@ -374,10 +374,10 @@ def render_languages(figures: tuple[LanguageFigures, ...], console: Console) -> 
     table = Table(title="Languages: error rate per model and language (pooled, bootstrap 95%); language check: clips "
                         "heard as the language asked (wrong: heard as another with p >= 0.5)",
                   title_justify="left", box=box.SIMPLE_HEAD)
-    for name in ("model", "language", "clips", "error rate", "language check", "read by"):
+    for name in ("language", "model", "clips", "error rate", "language check", "read by"):
         table.add_column(name, justify="right" if name == "clips" else "left")
-    for figure in figures:
-        table.add_row(figure.label, figure.language, str(figure.clips), _language_rate(figure),
+    for figure in sorted(figures, key=lambda f: (f.language, f.label)):
+        table.add_row(figure.language, figure.label, str(figure.clips), _language_rate(figure),
                       _language_check(figure), figure.asr_model)
     console.print(table)
     for figure in fallbacks(figures):

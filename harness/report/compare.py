@@ -23,7 +23,7 @@ contract   contract violations (errors of class       any new one         none n
 hard-text  per category, accuracy on the items        −0.05 absolute      one-sided exact McNemar test on
            judged in both runs (control passed)                           the items read right in one run
            (``harness.measurement.hard_text``)                            only
-wer        per language other than English both runs  +0.02 absolute      as wer above; a language the ASR
+language   per language other than English both runs  +0.02 absolute      as wer above; a language the ASR
            scored, its pooled WER/CER                                     cannot judge (the language self-
            (``harness.measurement.languages``)                            test) is named, never tested
 language   per language both runs checked, whether    NEW falls back,     none needed: a fallback is most
@@ -149,7 +149,8 @@ METHODS = {
                  "misreading): one-sided exact McNemar test (binomial at 1/2) of those read right in BASE only "
                  "against those read right in NEW only",
     "language": "per language, NEW answering in another language than asked (at least half its checked clips heard "
-                "as another language with p >= 0.5) where BASE did not; the per-language WER/CER is tested as wer",
+                "as another language with p >= 0.5) where BASE did not; each language's pooled WER/CER tested as "
+                "wer is",
     "stream": "fixture folders: each recorded stream replayed at its offsets once per side; first audio later "
               "than BASE's by more than max(first_audio_ms, first_audio_rel x BASE), a changed order of what "
               "came, or a frame-rule finding BASE has not",
@@ -415,7 +416,7 @@ def _language_rate(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, s
     label = f"+{t.wer:.3f} absolute"
     statistic = f"pooled {figure.unit.rate_name} ({language})"
     if figure.not_judgeable_by:
-        yield Check(*who, Metric.WER, statistic, Ruling.INSUFFICIENT, label, None, details=(
+        yield Check(*who, Metric.LANGUAGE, statistic, Ruling.INSUFFICIENT, label, None, details=(
             f"not judgeable by {figure.not_judgeable_by}"
             + (f"; {figure.larger} would" if figure.larger else "") + " (docs/languages.md)",))
         return
@@ -426,12 +427,13 @@ def _language_rate(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, s
 
     b, n = clips(base), clips(new)
     if min(len(b), len(n)) < t.min_samples:
-        yield Check(*who, Metric.WER, statistic, Ruling.INSUFFICIENT, label, None,
+        yield Check(*who, Metric.LANGUAGE, statistic, Ruling.INSUFFICIENT, label, None,
                     details=(f"{len(b)} BASE and {len(n)} NEW scored clips; need {t.min_samples} each",))
         return
     diff = ratio_difference(([float(c.errors) for c in b], [float(c.ref_length) for c in b]),
                             ([float(c.errors) for c in n], [float(c.ref_length) for c in n]))
-    yield Check(*who, Metric.WER, statistic, Ruling.OK, label, diff.delta, diff, unit="rate", beyond=diff.delta > t.wer)
+    yield Check(*who, Metric.LANGUAGE, statistic, Ruling.OK, label, diff.delta, diff, unit="rate",
+                beyond=diff.delta > t.wer)
 
 
 def compare_runs(
