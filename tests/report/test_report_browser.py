@@ -188,6 +188,13 @@ def driven(default_run: DefaultRun, tmp_path_factory: pytest.TempPathFactory) ->
         seen["provider count"] = page.evaluate(_choose("#filter-provider", provider))
         seen["provider rows"] = page.evaluate(ORDER_JS % 0)
         page.evaluate(_choose("#filter-provider", ""))
+        seen["socket rows"] = (page.evaluate(_choose("#filter-family", "socket")), page.evaluate(ORDER_JS % 0))
+        page.evaluate(_choose("#filter-family", ""))
+        seen["text rows"] = page.evaluate("""(() => { const t = document.getElementById('filter-text');
+          t.value = 'KOKORO'; t.dispatchEvent(new Event('input'));
+          const rows = [...document.querySelectorAll('#leaderboard tbody tr')].filter(r => !r.hidden)
+            .map(r => r.dataset.entry);
+          t.value = ''; t.dispatchEvent(new Event('input')); return rows; })()""")
         page.click("#filter-front")
         seen["front rows"] = page.evaluate(ORDER_JS % 0)
         page.click("#filter-front")
@@ -229,6 +236,12 @@ def test_the_filters_keep_the_rows_asked_for(driven: dict[str, Any]) -> None:
     assert driven["provider count"] == f"{len(mine)} of {len(entries)} models"
     front = sorted(f"{e['provider']}/{e['model']}" for e in entries if e["pareto"])
     assert front and sorted(r["entry"] for r in driven["front rows"]) == front
+    count, sockets = driven["socket rows"]
+    expected = sorted(f"{e['provider']}/{e['model']}" for e in entries if "socket" in e["deliveries"])
+    assert len(expected) > 10 and sorted(r["entry"] for r in sockets) == expected
+    assert count == f"{len(expected)} of {len(entries)} models"
+    kokoro = sorted(f"{e['provider']}/{e['model']}" for e in entries if "kokoro" in e["model"].lower())
+    assert kokoro and sorted(driven["text rows"]) == kokoro  # any part of the name, whatever its case
     assert len(driven["all rows"]) == len(entries)  # unticked: every row back
 
 
