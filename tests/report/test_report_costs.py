@@ -82,8 +82,8 @@ def test_every_priced_model_is_on_the_chart_billed_where_billed(report: tuple[Pa
     db, _html, _cells = report
     board = build_leaderboard(read_run(db, "r"))
     figure = cost_wer_figure(board)
-    placed = {text: (x, how) for trace in figure.data if trace.mode == "markers+text"
-              for text, x, how in zip(trace.text, trace.x, trace.customdata, strict=True)}
+    placed = {name: (x, how) for trace in figure.data if trace.mode != "lines"  # every point, named on hover
+              for name, x, how in zip(trace.hovertext, trace.x, trace.customdata, strict=True)}
     assert set(placed) == {"acme/plain", "acme/metered"}
     plain, metered = board.entry("acme", "plain"), board.entry("acme", "metered")
     assert placed["acme/plain"] == (pytest.approx(plain.cost_per_million_chars_usd), "planned")
