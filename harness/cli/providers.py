@@ -64,6 +64,19 @@ def plans_line(name: str, plans: dict[str, Any]) -> str:
     return f"plans: {listed}{another}"
 
 
+def _languages(provider: Provider) -> dict[str, list[str]]:
+    """Each model's languages, as its declaration lists them (what `bench run --language` plans by)."""
+    return {o.name: list(o.languages) for o in provider.offerings}
+
+
+def _print_languages(console: Console, item: dict[str, Any]) -> None:
+    """One line per model that speaks more than English: its languages, counted."""
+    for model, languages in item["languages"].items():
+        if languages != ["en"]:
+            console.print(f"languages of {escape(model)} ({len(languages)}): {escape(', '.join(languages))}",
+                          highlight=False, soft_wrap=True)
+
+
 def describe(provider: Provider, prices: PriceBook | None = None) -> dict[str, Any]:
     book = prices or PriceBook()
     return {
@@ -91,6 +104,7 @@ def describe(provider: Provider, prices: PriceBook | None = None) -> dict[str, A
         "models": [{"name": o.name, "endpoint": o.endpoint, "clones": o.clones,
                     "price": book.describe(provider, o.name)} for o in provider.offerings],
         "plans": _plans(provider, book),
+        "languages": _languages(provider),
         "voices": _voices(provider),
         "documentation_drift": [{"topic": d.topic, "note": d.note} for d in provider.doc_drift],
     }
@@ -116,7 +130,8 @@ def providers_command(
         metavar="DAYS", help="mark a price read longer ago than this stale")] = STALE_AFTER_DAYS,
 ) -> None:
     """List providers (every one, or those named), their endpoints as "METHOD /path/template", models with their
-    prices (unit, plan, source, read date; stale ones marked), their price sheet's plans and declared voices."""
+    prices (unit, plan, source, read date; stale ones marked) and languages, their price sheet's plans and declared
+    voices."""
     try:
         known = providers()
         chosen = _chosen(known, names or [])
@@ -149,6 +164,7 @@ def providers_command(
                            escape(price["source"]), read)
         console.print(models)
         console.print(plans_line(item["name"], item["plans"]), highlight=False, markup=False)
+        _print_languages(console, item)
         if item["voices"]:
             console.print("voices: " + ", ".join(v["name"] + (f" ({v['label']})" if v.get("label") else "")
                                                    for v in item["voices"]), highlight=False)
