@@ -126,10 +126,11 @@ def prepare(config: BenchConfig, providers: Mapping[str, Provider], store: Store
             raise UsageError(f"run {run_id} used other versions of corpus {', '.join(changed)}: cannot resume it")
     selections = with_normalisation(select(providers, workload.providers, workload.models),
                                     workload.normalisation)
-    prices = PriceBook.for_run(cost, providers)
+    prices = PriceBook.for_run(cost, providers, in_run={s.provider.name for s in selections})
     plan = build_plan(run_id, selections, corpora, workload.repeats, prices,
                       references(config.references, reference_url), config.run.sweep)
-    return PreparedRun(run_id, config, dict(providers), corpora, plan, resumed=resume is not None)
+    return PreparedRun(run_id, config, dict(providers), corpora, plan, resumed=resume is not None,
+                       notes=list(prices.notes))
 
 
 def _run_row(prepared: PreparedRun, target: Target) -> dict[str, Any]:

@@ -113,7 +113,8 @@ def cost_wer_figure(board: Leaderboard) -> go.Figure:
 
 def _cost_words(entry: Entry) -> str:
     """Which cost a point is: billed, planned or mixed, and a stale price said."""
-    return entry.cost_source + (", stale price" if entry.price_stale else "")
+    return entry.cost_source + (", stale price" if entry.price_stale else "") + (
+        f", weak source: {entry.price_weak}" if entry.price_weak else "")
 
 
 # Where a scatter label may go, in the order tried: above or below its point first (a label is wider than

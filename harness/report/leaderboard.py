@@ -83,6 +83,8 @@ class Entry:
     price_source: str | None = None
     price_read: str | None = None
     price_stale: bool = False
+    price_weak: str | None = None  # why the price's source may not be the provider's (a reseller's page, ...)
+    failed_usd: float | None = None  # the failed jobs' cost, apart from $ per audio hour
 
     @property
     def label(self) -> str:
@@ -137,7 +139,8 @@ class Entry:
             "billed_per_million_chars_usd": self.billed_per_million_chars_usd,
             "cost_gap": self.cost_gap,
             "price": {"plan": self.price_plan, "source": self.price_source, "read": self.price_read,
-                      "stale": self.price_stale},
+                      "stale": self.price_stale, "weak": self.price_weak},
+            "failed_usd": self.failed_usd,
             "pareto": self.pareto,
         }
 
@@ -221,6 +224,8 @@ def entry_for(figures: ModelFigures) -> Entry:
         price_source=cost.provenance.source,
         price_read=cost.provenance.read,
         price_stale=cost.provenance.stale,
+        price_weak=cost.provenance.weak,
+        failed_usd=cost.failed_usd,
     )
 
 
@@ -252,7 +257,21 @@ def build_leaderboard(rows: RunRows) -> Leaderboard:
     if stale:
         notes.append(f"Stale prices (read longer ago than the run's --price-max-age; check the source): "
                      f"{', '.join(stale)}")
+    notes.extend(_price_notes(entries))
     return Leaderboard(tuple(entries), tuple(notes))
+
+
+def _price_notes(entries: Sequence[Entry]) -> list[str]:
+    """The weak price sources, and the failed jobs' cost kept apart from $ per audio hour, one note each."""
+    notes = []
+    weak = [f"{e.label} ({e.price_weak})" for e in entries if e.price_weak]
+    if weak:
+        notes.append(f"Weak price sources (not the provider's own dated page; check the source): {', '.join(weak)}")
+    failed = [f"{e.label} ${e.failed_usd:.4f}" for e in entries if e.failed_usd]
+    if failed:
+        notes.append("Cost of failed jobs, apart from $ per audio hour (the ok jobs' cost over their audio): "
+                     f"{', '.join(failed)}")
+    return notes
 
 
 def _unplaced(entries: Sequence[Entry]) -> list[str]:

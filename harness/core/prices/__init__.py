@@ -12,8 +12,12 @@ from functools import cache
 from harness.core.packaged import PRICES, data_path
 from harness.core.prices.charge import (
     STALE_AFTER_DAYS,
+    AudioPart,
     Charge,
     Quantity,
+    audio_parts,
+    audio_parts_from_json,
+    audio_parts_json,
     billed,
     billed_quantities,
     billing_gap,
@@ -21,12 +25,24 @@ from harness.core.prices.charge import (
     per_hour_usd,
     per_million_characters_usd,
     planned,
+    repriced_on_audio,
     stale,
     text_quantities,
+    weakness,
+    weaknesses,
 )
-from harness.core.prices.sheet import PAY_AS_YOU_GO, Conversion, PriceSheet, Rate, SheetLibrary, load_sheet, parse_sheet
+from harness.core.prices.sheet import (
+    PAY_AS_YOU_GO,
+    WEAK_SOURCES,
+    Conversion,
+    PriceSheet,
+    Rate,
+    SheetLibrary,
+    load_sheet,
+    parse_sheet,
+)
 from harness.core.prices.units import Counting, Unit, count, unit_named
-from harness.core.prices.user import parse_price, parse_prices_table, replaced_note
+from harness.core.prices.user import BARE_AMOUNT, parse_price, parse_prices_table, replaced_note, unit_note
 
 
 @cache
@@ -36,9 +52,10 @@ def builtin_sheets() -> SheetLibrary:
 
 
 __all__ = [
-    "PAY_AS_YOU_GO", "STALE_AFTER_DAYS", "Charge", "Conversion", "Counting", "PriceSheet", "Quantity", "Rate",
-    "SheetLibrary", "Unit", "billed", "billed_quantities", "billing_gap", "builtin_sheets", "charge", "count",
-    "load_sheet",
-    "parse_price", "parse_prices_table", "parse_sheet", "per_hour_usd", "per_million_characters_usd", "planned",
-    "replaced_note", "stale", "text_quantities", "unit_named",
+    "BARE_AMOUNT", "PAY_AS_YOU_GO", "STALE_AFTER_DAYS", "WEAK_SOURCES", "AudioPart", "Charge", "Conversion",
+    "Counting", "PriceSheet", "Quantity", "Rate", "SheetLibrary", "Unit", "audio_parts", "audio_parts_from_json",
+    "audio_parts_json", "billed", "billed_quantities", "billing_gap", "builtin_sheets", "charge", "count",
+    "load_sheet", "parse_price", "parse_prices_table", "parse_sheet", "per_hour_usd", "per_million_characters_usd",
+    "planned", "replaced_note", "repriced_on_audio", "stale", "text_quantities", "unit_named", "unit_note", "weakness",
+    "weaknesses",
 ]
