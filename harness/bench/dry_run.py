@@ -179,7 +179,10 @@ def _job_steps(config: BenchConfig, job: PlannedJob, bases: Mapping[tuple[str, s
 
 def _title(job: PlannedJob) -> str:
     """A job's line: what it is and its worst case, its price marked as every face marks it (stale, weak)."""
-    price = "no public price" if job.price.worst_usd is None else f"worst case ${job.price.worst_usd}"
+    if job.price.worst_usd is not None:
+        price = f"worst case ${job.price.worst_usd}"
+    else:  # no USD figure before sending: none published, or the team's own in a unit the text cannot estimate
+        price = "your price, not estimable before sending" if job.price.plan == "your price" else "no public price"
     marks = job.price.marks()
     return (f"{job.selection.label} {job.corpus.name}/{job.item.id} repeat {job.repeat} ({price}"
             + (f"; price {marks}" if marks else "") + ")")

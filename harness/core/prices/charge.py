@@ -270,7 +270,7 @@ def audio_parts_from_json(text: object) -> tuple[AudioPart, ...]:
                 return ()
             parts.append(AudioPart(unit, **numbers))
         return tuple(parts)
-    except (ValueError, TypeError, KeyError, ArithmeticError):
+    except (ValueError, TypeError, KeyError, ArithmeticError, RecursionError):  # a row of brackets nested deep
         return ()
 
 
