@@ -66,7 +66,7 @@ def parse_prices_table(table: Mapping[str, Any], where: str, *, spelled: str | N
         if not isinstance(label, str) or "/" not in label:
             raise UsageError(f"{where}: [prices] key {label!r} must be provider/model")
         model = label.partition("/")[2]
-        here = f"{where}: [prices.\"{label}\"]"
+        here = f"{where}.\"{label}\"" if where.endswith("prices") else f"{where}: [prices.\"{label}\"]"
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             found[label] = (parse_price(label, str(value), where=spelled or where),)
         elif isinstance(value, Mapping):  # a table names where it was given unless it says its own source
