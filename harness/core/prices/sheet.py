@@ -30,7 +30,7 @@ WEAK_SOURCES = {
 }
 # Every number of a price (amount, per, minimum, ...) is 0 or within these bounds, with at most MAX_DIGITS digits: a
 # larger or smaller one is a typo or a hostile file, and arithmetic on it could overflow the decimal context.
-SMALLEST_NUMBER, LARGEST_NUMBER, MAX_DIGITS = Decimal("1e-12"), Decimal("1e12"), 30
+LEAST_NUMBER, GREATEST_NUMBER, MAX_DIGITS = Decimal("1e-12"), Decimal("1e12"), 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +163,7 @@ class PriceSheet:
 
 
 def _decimal(value: Any, where: str) -> Decimal:
-    """A price's number, exact: 0, or from SMALLEST_NUMBER to LARGEST_NUMBER with at most MAX_DIGITS digits."""
+    """A price's number, exact: 0, or from LEAST_NUMBER to GREATEST_NUMBER with at most MAX_DIGITS digits."""
     text = str(value).replace(",", "").replace("_", "").strip()
     if isinstance(value, bool) or len(text) > 2 * MAX_DIGITS:
         raise UsageError(f"{where}: {_shown(value)} is not a number of at most {MAX_DIGITS} digits")
@@ -175,9 +175,9 @@ def _decimal(value: Any, where: str) -> Decimal:
         raise UsageError(f"{where}: {_shown(value)} is not a finite amount, 0 or more")
     if number == 0:
         return Decimal(0)  # -0 too
-    if not SMALLEST_NUMBER <= number <= LARGEST_NUMBER or len(number.as_tuple().digits) > MAX_DIGITS:
+    if not LEAST_NUMBER <= number <= GREATEST_NUMBER or len(number.as_tuple().digits) > MAX_DIGITS:
         raise UsageError(f"{where}: {_shown(value)} is out of range: a price's numbers are 0 or from "
-                         f"{SMALLEST_NUMBER} to {LARGEST_NUMBER}, at most {MAX_DIGITS} digits")
+                         f"{LEAST_NUMBER} to {GREATEST_NUMBER}, at most {MAX_DIGITS} digits")
     return number
 
 
