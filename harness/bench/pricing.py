@@ -331,9 +331,17 @@ class PriceBook:
         note = "" if usd is not None else (
             f"{provider.name} prices in {cost.unit}; no USD rate is documented: set usd_per_character"
         )
-        teams = provider.price_sheet == ""  # a providers file's server, priced by the team's own declaration
+        teams = _teams_own(provider)
         return Price(cost.amount, cost.unit, usd, DOCUMENTED, note, source="the declaration", offering=model,
                      stale=not teams, weak="" if teams else UNSOURCED)
+
+
+def _teams_own(provider: Provider) -> bool:
+    """Whether a declaration's own price is the team's (a providers file's table: its `price_per_million_chars`, a
+    `like` table's prices), not a built-in declaration's figure with no source or read date."""
+    from harness.core.registry import declared_providers
+
+    return provider.price_sheet == "" or provider.name in {p.name for p in declared_providers()}
 
 
 def _text_of(payload: Mapping[str, Any]) -> str:

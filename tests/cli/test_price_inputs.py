@@ -167,6 +167,15 @@ def test_providers_shows_every_price_with_its_source_read_date_and_doubts(run: o
     assert "weak: a reseller's page" in table.stdout
 
 
+def test_a_providers_files_own_price_is_the_teams_not_a_weak_one(run: object) -> None:
+    own = OUTSIDE.split("[prices]")[0] + "price_per_million_chars = 3\n"
+    shown = run("providers", "--json", providers_file=own)  # type: ignore[operator]
+    assert shown.returncode == 0, shown.stderr
+    (loopy,) = [p for p in json.loads(shown.stdout) if p["name"] == "loopy"]
+    price = loopy["models"][0]["price"]
+    assert price["priced"] and price["source"] == "the declaration" and not price["stale"] and price["weak"] == ""
+
+
 def test_a_keyless_polly_like_server_is_sent_no_signature(run: object) -> None:
     result = run(*DRY, "--providers", "mypolly", providers_file=POLLY_LIKE)  # type: ignore[operator]
     assert result.returncode == 0, result.stderr
