@@ -1,8 +1,9 @@
 """Prices as providers bill them: price sheets (data), counting rules, and the one module of arithmetic.
 
 `sheet` reads a provider's price sheet (`harness/data/prices/<provider>.toml`, or a team's `[prices]`);
-`charge` plans a request's cost from its text and prices what an answer says it billed; `user` reads a team's
-own rates. Every face asks here; see docs/costs.md.
+`charge` plans a request's cost from its text and prices what an answer says it billed; `on_audio` re-prices a price
+metered by the audio on the audio returned; `user` reads a team's own rates (`[prices]`, `--price`). Every face asks
+here; see docs/costs.md.
 """
 
 from __future__ import annotations
@@ -12,12 +13,8 @@ from functools import cache
 from harness.core.packaged import PRICES, data_path
 from harness.core.prices.charge import (
     STALE_AFTER_DAYS,
-    AudioPart,
     Charge,
     Quantity,
-    audio_parts,
-    audio_parts_from_json,
-    audio_parts_json,
     billed,
     billed_quantities,
     billing_gap,
@@ -25,11 +22,17 @@ from harness.core.prices.charge import (
     per_hour_usd,
     per_million_characters_usd,
     planned,
-    repriced_on_audio,
     stale,
     text_quantities,
     weakness,
     weaknesses,
+)
+from harness.core.prices.on_audio import (
+    AudioPart,
+    audio_parts,
+    audio_parts_from_json,
+    audio_parts_json,
+    repriced_on_audio,
 )
 from harness.core.prices.sheet import (
     PAY_AS_YOU_GO,
