@@ -41,7 +41,6 @@ import hmac
 import ipaddress
 import math
 import secrets
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -232,7 +231,7 @@ class _Control:
             tier = served.emulation.tier(given.get("tier") or served.emulation.default_tier)
         except (KeyError, ValueError) as error:
             return _problem(400, f"expected {KEYS.words}: {error}")
-        balance = None if given.get("balance") is None else Decimal(repr(given["balance"]))
+        balance = given.get("balance")
         self.state.accounts.add(provider, key, tier=tier.name, balance=balance)
         return JSONResponse({"provider": provider, "tier": tier.name}, status_code=201)
 

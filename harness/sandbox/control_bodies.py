@@ -6,6 +6,7 @@ more, the stream cut where it sends more), its brackets counted to `MAX_DEPTH` b
 document nested 100,000 deep is one line, not a RecursionError), and each key read by its field:
 
     Number(low, high)      a JSON number in [low, high]; a bool is not a number, nor is a string of digits
+    Amount(high)           money, exact: a JSON number or a decimal string ("0.000001") in [0, high]
     Names(choices)         a list of distinct names among `choices` (the state's, where they depend on it)
     Ids()                  a list of non-empty strings (voice or model ids)
     Text(ascii=...)        a non-empty string (printable ASCII where it travels in a header)
@@ -22,6 +23,7 @@ import json
 import math
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 from starlette.requests import Request
@@ -114,6 +116,29 @@ class Number:
                 or not self.low <= value <= self.high:
             raise ValueError(f"{name} must be a number from {self.low:g} to {self.high:g}, got {_shown(value)}")
         return float(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """Money, exact: a JSON number or a decimal written as a string ("0.000001"), in [0, high]; never a bool."""
+
+    high: Decimal
+
+    @property
+    def words(self) -> str:
+        return f"an amount 0-{self.high:,}"
+
+    def read(self, value: Any, name: str, state: SandboxState) -> Decimal:
+        plain = isinstance(value, str) and len(value) <= 40
+        if not isinstance(value, bool) and (isinstance(value, int | float) or plain):
+            try:
+                amount = Decimal(value if plain else repr(value))
+            except InvalidOperation:
+                amount = Decimal("NaN")
+            if amount.is_finite() and 0 <= amount <= self.high:
+                return amount
+        raise ValueError(f"{name} must be an amount from 0 to {self.high:,} (a number or a decimal string), got "
+                         f"{_shown(value)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,5 +246,5 @@ DRIFT = Body({
 }, needs_some=True)
 ADVANCE = Body({"seconds": Number(0.0, 10.0 ** 9)}, required=frozenset({"seconds"}))
 CATALOGUE = Body({"provider": Served(), "voices": Ids(), "models": Ids(), "missing": Ids()})
-KEYS = Body({"provider": Served(), "key": Text(ascii=True), "tier": Text(), "balance": Number(0.0, 10.0 ** 12)},
+KEYS = Body({"provider": Served(), "key": Text(ascii=True), "tier": Text(), "balance": Amount(Decimal(10) ** 12)},
             required=frozenset({"provider", "key"}))
