@@ -15,6 +15,7 @@ from harness.bench.summary_format import Cell, Figure, Format, Heading, Lines, S
 from harness.bench.summary_format import render as render_sections
 from harness.core.errors import ErrorClass
 from harness.measurement import CategoryFigures, normalisation_differences
+from harness.results import CostFigures
 
 
 def _ms(value: float | None) -> Figure:
@@ -42,8 +43,15 @@ def _cost(line: ModelLine) -> Figure:
     if line.cost_usd is None:
         return Figure("—")
     source = f" {cost.source}" if cost is not None and cost.source != "none" else ""
-    stale = " (stale price)" if cost is not None and cost.provenance.stale else ""
-    return Figure(f"${line.cost_usd:.4f}{source}{stale}", line.cost_usd)
+    return Figure(f"${line.cost_usd:.4f}{source}{_doubted(cost)}", line.cost_usd)
+
+
+def _doubted(cost: CostFigures | None) -> str:
+    """" (stale price)", " (weak price)", " (stale, weak price)" or "": the cost cell's mark, explained in the notes."""
+    if cost is None:
+        return ""
+    marks = (["stale"] if cost.provenance.stale else []) + (["weak"] if cost.provenance.weak else [])
+    return f" ({', '.join(marks)} price)" if marks else ""
 
 
 def cost_notes(lines: tuple[ModelLine, ...]) -> list[str]:
@@ -72,6 +80,26 @@ def cost_notes(lines: tuple[ModelLine, ...]) -> list[str]:
              if line.cost is not None and line.cost.provenance.stale]
     if stale:
         notes.append(f"Stale prices (read longer ago than --price-max-age; check their sources): {', '.join(stale)}.")
+    return notes + _price_notes(lines)
+
+
+def _price_notes(lines: tuple[ModelLine, ...]) -> list[str]:
+    """The weak sources (a reseller's or a third party's page, an undated copy, no source or read date), the costs
+    re-priced on the audio returned, and the failed jobs' cost kept apart from the cost per audio hour, in words."""
+    priced = [(f"{line.provider}/{line.model}", line.cost) for line in lines if line.cost is not None]
+    notes = []
+    weak = [f"{label} ({cost.provenance.weak})" for label, cost in priced if cost.provenance.weak]
+    if weak:
+        notes.append(f"Weak price sources (not the provider's own dated page; check them): {', '.join(weak)}.")
+    repriced = [f"{label} ({cost.repriced_jobs})" for label, cost in priced if cost.repriced_jobs]
+    if repriced:
+        notes.append("Re-priced on the audio returned (a price per second, minute or audio token, and no bill): "
+                     f"{', '.join(repriced)}.")
+    failed = [f"{label} ${cost.failed_usd:.4f} ({cost.failed_jobs} jobs)" for label, cost in priced
+              if cost.failed_usd]
+    if failed:
+        notes.append(f"Cost of failed jobs, apart from $ per audio hour (the ok jobs' cost over their audio): "
+                     f"{', '.join(failed)}.")
     return notes
 
 

@@ -42,6 +42,7 @@ from harness.core.errors import UsageError
 if TYPE_CHECKING:
     from harness.bench.dry_run import DryRun
     from harness.bench.plan import PlannedJob
+    from harness.bench.pricing import Price
     from harness.bench.runner import PreparedRun
     from harness.bench.summary import Summary
     from harness.bench.target import Target
@@ -62,7 +63,7 @@ def _show_plan(prepared: PreparedRun, target: Target, out: Console) -> None:
     plan = prepared.plan
     table = Table(title=f"Plan of run {prepared.run_id}" + (" (resumed)" if prepared.resumed else ""),
                   title_justify="left")
-    for name in ("model", "jobs", "planned USD", "at most USD", "price", "read"):
+    for name in ("model", "jobs", "planned USD", "at most USD", "price", "source", "read"):
         table.add_column(name, justify="right" if name in ("jobs", "planned USD", "at most USD") else "left")
     by_label: dict[str, list[Any]] = {}
     refused: dict[str, list[Any]] = {}
@@ -74,16 +75,10 @@ def _show_plan(prepared: PreparedRun, target: Target, out: Console) -> None:
         price = jobs[0].price
         usd = [j.price.usd for j in jobs if j.price.usd is not None]
         worst = [j.price.worst_usd for j in jobs if j.price.worst_usd is not None]
-        what = "no public price" if price.basis == "no-documented-price" else (
-            f"{price.plan}: " + " + ".join(rate.words(str(price.charge.currency)) for rate in price.charge.rates)
-            if price.charge is not None
-            else f"{price.amount} {price.unit} a request")
-        read = price.read + (" stale" if price.stale else "")
         table.add_row(escape(label), str(len(jobs)), f"{sum(usd):.4f}" if len(usd) == len(jobs) else "unknown",
-                      f"{sum(worst):.4f}" if len(worst) == len(jobs) else "unknown", escape(what), read)
-        if price.basis == "configured-price" or price.estimated or price.stale:
-            notes[label] = price.note if not price.stale else (
-                f"{label}: its price was read {price.read}, longer ago than --price-max-age: check {price.source}")
+                      f"{sum(worst):.4f}" if len(worst) == len(jobs) else "unknown", escape(price.rates_words()),
+                      escape(price.source_words()), escape(_read_words(price)))
+        notes[label] = price.plan_note(label)
     out.print(table)
     for note in notes.values():
         if note:
@@ -112,6 +107,12 @@ def _show_plan(prepared: PreparedRun, target: Target, out: Console) -> None:
         out.print(line, markup=False, soft_wrap=True)
 
 
+def _read_words(price: Price) -> str:
+    """A plan row's read date with what to doubt about it (stale, a weak source), as every face marks it."""
+    marks = price.marks()
+    return " ".join(part for part in (price.read, f"({marks})" if marks else "") if part)
+
+
 def _show_dry_run(result: DryRun) -> int:
     """Print the dry run; the exit code the real run would end with (2 refused, 1 stopped by its budget)."""
     for job in result.jobs:
@@ -131,6 +132,8 @@ def _show_dry_run(result: DryRun) -> int:
         _err.print(f"[yellow]budget:[/yellow] {escape(line)}")
     for note in result.notes:
         _err.print(f"[yellow]note:[/yellow] {escape(note)}")
+    for label, price in result.prices().items():
+        _out.print(f"price: {label}: {price.line()}", soft_wrap=True, markup=False)
     _out.print(f"Dry run: {result.summary()}, nothing sent. Planned cost: ${plan.cost_usd:.4f}"
                + (f" + {plan.unpriced} jobs without a USD price" if plan.unpriced else "")
                + (f"; {len(result.not_started)} jobs the budget would not start" if result.not_started else ""),

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from harness.bench.pricing import PriceBook
+from harness.bench.pricing import STALE, PriceBook
 from harness.cli import usage
 from harness.cli.prices import plan_choices
 from harness.core.errors import UsageError
@@ -33,6 +33,23 @@ def _price(endpoint: Endpoint) -> str:
     unit = "$" if cost.unit.value == "USD" else ""
     suffix = "" if unit else f" {cost.unit.value}"
     return f"{unit}{cost.amount.normalize():f}{suffix} (document's example)"
+
+
+def _price_book(known: dict[str, Provider], plan: list[str] | None, price_max_age: int) -> PriceBook:
+    """The prices `providers` shows: the published sheets on the plans asked for and the providers file's `[prices]`,
+    read as the run reads them (`PriceBook.from_settings`, the one reader of `[prices]`)."""
+    if price_max_age < 1:
+        raise UsageError(f"--price-max-age {price_max_age}: a price's age in days is 1 or more")
+    return PriceBook.from_settings(None, {}, known, plans=plan_choices(plan), table=declared_prices(),
+                                   max_age_days=price_max_age)
+
+
+def _read_cell(price: dict[str, Any]) -> str:
+    """A price's read date as the table shows it, with what to doubt: stale, and a weak source (a reseller's or a
+    third party's page, an undated copy, no source or read date), as every face marks them."""
+    marks = ([f"[bold red]{STALE}[/bold red]"] if price["stale"] else []) + (
+        [f"[yellow]weak: {escape(price['weak'])}[/yellow]"] if price.get("weak") else [])
+    return " ".join([escape(price["read"]), *marks]).strip()
 
 
 def _voices(provider: Provider) -> list[dict[str, Any]]:
@@ -135,8 +152,7 @@ def providers_command(
     try:
         known = providers()
         chosen = _chosen(known, names or [])
-        book = PriceBook.from_settings(None, {}, known, plans=plan_choices(plan), table=declared_prices(),
-                                       max_age_days=price_max_age)
+        book = _price_book(known, plan, price_max_age)
         described = [describe(p, book) for p in chosen]
     except UsageError as error:  # a broken plugin or providers file: one line, not a traceback
         raise usage.refuse(error) from None
@@ -159,9 +175,8 @@ def providers_command(
             models.add_column(column, overflow="fold")
         for model in item["models"]:
             price = model["price"]
-            read = price["read"] + (" [bold red]stale[/bold red]" if price["stale"] else "")
             models.add_row(escape(model["name"]), escape(price["price"]), escape(price["plan"]),
-                           escape(price["source"]), read)
+                           escape(price["source"]), _read_cell(price))
         console.print(models)
         console.print(plans_line(item["name"], item["plans"]), highlight=False, markup=False)
         _print_languages(console, item)

@@ -187,7 +187,8 @@ def _front_label(entry: Entry) -> str:
 
 def _cost_words(entry: Entry) -> str:
     """Which cost a point is: billed, planned or mixed, and a stale price said."""
-    return entry.cost_source + (", stale price" if entry.price_stale else "")
+    return entry.cost_source + (", stale price" if entry.price_stale else "") + (
+        f", weak source: {entry.price_weak}" if entry.price_weak else "")
 
 
 def errors_figure(board: Leaderboard) -> go.Figure:

@@ -98,6 +98,8 @@ class Entry:
     price_stale: bool = False
     deliveries: tuple[str, ...] = ()  # how its audio came (sync, stream, socket, poll, webhook): its family
     languages: tuple[str, ...] = ()  # the languages of the texts it was sent
+    price_weak: str | None = None  # why the price's source may not be the provider's (a reseller's page, ...)
+    failed_usd: float | None = None  # the failed jobs' cost, apart from $ per audio hour
 
     @property
     def label(self) -> str:
@@ -156,7 +158,8 @@ class Entry:
             "billed_per_million_chars_usd": self.billed_per_million_chars_usd,
             "cost_gap": self.cost_gap,
             "price": {"plan": self.price_plan, "source": self.price_source, "read": self.price_read,
-                      "stale": self.price_stale},
+                      "stale": self.price_stale, "weak": self.price_weak},
+            "failed_usd": self.failed_usd,
             "pareto": self.pareto,
             "deliveries": list(self.deliveries),
             "languages": list(self.languages),
@@ -262,6 +265,8 @@ def entry_for(figures: ModelFigures) -> Entry:
         price_source=cost.provenance.source,
         price_read=cost.provenance.read,
         price_stale=cost.provenance.stale,
+        price_weak=cost.provenance.weak,
+        failed_usd=cost.failed_usd,
     )
 
 
@@ -296,6 +301,7 @@ def build_leaderboard(rows: RunRows) -> Leaderboard:
     if stale:
         notes.append(f"Stale prices (read longer ago than the run's --price-max-age; check the source): "
                      f"{', '.join(stale)}")
+    notes.extend(_price_notes(entries))
     return Leaderboard(tuple(entries), tuple(notes))
 
 
@@ -310,6 +316,19 @@ def _partial_front(entries: Sequence[Entry]) -> list[str]:
     """Models on the front whose jobs did not all succeed: said, never starred silently."""
     partial = [f"{e.label} ({e.ok} of {e.sent} ok)" for e in entries if e.pareto and not e.every_job_ok]
     return [f"On the Pareto front from only the jobs that succeeded: {', '.join(partial)}"] if partial else []
+
+
+def _price_notes(entries: Sequence[Entry]) -> list[str]:
+    """The weak price sources, and the failed jobs' cost kept apart from $ per audio hour, one note each."""
+    notes = []
+    weak = [f"{e.label} ({e.price_weak})" for e in entries if e.price_weak]
+    if weak:
+        notes.append(f"Weak price sources (not the provider's own dated page; check the source): {', '.join(weak)}")
+    failed = [f"{e.label} ${e.failed_usd:.4f}" for e in entries if e.failed_usd]
+    if failed:
+        notes.append("Cost of failed jobs, apart from $ per audio hour (the ok jobs' cost over their audio): "
+                     f"{', '.join(failed)}")
+    return notes
 
 
 def _unplaced(entries: Sequence[Entry]) -> list[str]:

@@ -98,6 +98,9 @@ REQUEST_COLUMNS: tuple[RowColumn, ...] = (
     RowColumn("price_source", T, "c", "c.price_source"),
     RowColumn("price_read", T, "c", "c.price_read"),
     RowColumn("price_stale", N, "c", "c.price_stale"),
+    # Schema 9 (issue 61): why the price's source is weak; the plan's audio-metered parts (re-priced on the audio).
+    RowColumn("price_weak", T, "c", "c.price_weak"),
+    RowColumn("price_audio", T, "c", "c.price_audio_json"),
     *_columns(T, "j", "audio_path audio_sha256"),
     *_columns(N, "j", "audio_bytes"),
     *_columns(T, "j", "declared_media_type sniffed_media_type"),
