@@ -31,7 +31,8 @@ PICTURE = REPO / "docs" / "report.png"
 WIDTH, HEIGHT = 1400, 900
 KEYWORD = b"tts-harness-report"
 DRAWN_BY = ("harness/report/templates/report.html.j2", "harness/report/templates/style.css.j2",
-            "harness/report/columns.py", "harness/report/charts.py")
+            "harness/report/templates/leaderboard.js.j2", "harness/report/columns.py", "harness/report/charts.py",
+            "harness/report/labels.py")
 
 
 def fingerprint() -> str:

@@ -164,8 +164,10 @@ class CostSettings(Section):
 
     budget: USD | None = Field(None, ge=0)  # exact from here on: the cap is compared with Decimal prices
     usd_per_character: float | None = Field(None, ge=0)  # for prices in characters (a provider's own unit)
-    # "provider/model" -> the team's price: AMOUNT/UNIT in USD (`20/1M-chars`, `0.03/min`), a bare amount per request
-    prices: dict[str, float | str] = Field(default_factory=dict)
+    # "provider/model" -> the team's price as `--price` or a settings file's `[prices]` gives it: AMOUNT/UNIT in USD
+    # (`20/1M-chars`, `0.03/min`; a bare amount is per request), a rate table, or a list of them. Read by the one reader
+    # of `[prices]` (`harness.core.prices.parse_prices_table`) where the run's prices are made (`PriceBook.for_run`).
+    prices: dict[str, float | str | dict[str, Any] | list[dict[str, Any]]] = Field(default_factory=dict)
     plans: dict[str, str] = Field(default_factory=dict)  # provider -> the plan its price sheet names (`--plan`)
     price_max_age: int = Field(180, ge=1)  # days after which a published price read is marked stale
     live_without_budget: bool = Field(False, alias="yes")  # live runs without a budget need explicit consent
@@ -454,18 +456,38 @@ def file_settings(config_file: Path | None = None, cwd: Path | None = None) -> d
     """Settings from pyproject.toml and a TOML file, the file winning; only bench keys are taken."""
     base = cwd or Path.cwd()
     sources: list[Mapping[str, Any]] = []
+    providers_file = _providers_file(base)
     pyproject = base / "pyproject.toml"
     if pyproject.is_file():
         tool = _table(_read_toml(pyproject), "tool", "tts-harness")
-        sources += [{k: v for k, v in tool.items() if k in OPTIONS}, _table(tool, "bench")]
+        sources += [{k: v for k, v in tool.items() if k in OPTIONS and _ours(k, pyproject, providers_file)},
+                    _table(tool, "bench")]
     path = config_file or (base / CONFIG_FILE if (base / CONFIG_FILE).is_file() else None)
     if path is not None:
         data = _read_toml(path)
         # Top-level keys are options (a misspelt one is refused); tables other than [bench] and [prices]
         # belong to others (the providers file's [providers.*]).
-        sources += [{k: v for k, v in data.items() if not isinstance(v, Mapping) or k == "prices"},
+        sources += [{k: v for k, v in data.items()
+                     if (not isinstance(v, Mapping) or k == "prices") and _ours(k, path, providers_file)},
                     _table(data, "bench")]
     return merge(*sources)
+
+
+def _providers_file(base: Path) -> Path | None:
+    """The providers file in effect (`harness.core.declared`), whose `[prices]` its reader reads, or None."""
+    from harness.core.declared import find_file
+
+    try:
+        found = find_file(base)
+    except UsageError:  # a providers file named and missing: its reader says so where providers are found
+        return None
+    return None if found is None else found[0].resolve()
+
+
+def _ours(key: str, path: Path, providers_file: Path | None) -> bool:
+    """Whether a settings file's top-level key is read as a setting: all but the `[prices]` of the providers file in
+    effect, which the providers file's reader reads (`registry.declared_prices`), so that one table is read once."""
+    return key != "prices" or path.resolve() != providers_file
 
 
 def load_config(given: Iterable[Section] = (), config_file: Path | None = None, cwd: Path | None = None) -> BenchConfig:

@@ -8,12 +8,19 @@ texts. A selector `NAME:N` keeps the first N items: the default run uses a short
 A hard-text corpus (`"kind": "hard-text"`, docs/hard-text.md) adds to each item the span to judge and how
 (`harness.core.hard_text`); each of its items is run twice, as written and as its control (`<id>.control`,
 the span already in words), so a reading is only judged where the voice and the ASR get the control right.
+
+A corpus file is a user's input, so loading it is bounded: its size (`MAX_CORPUS_BYTES`), its nesting
+(`MAX_JSON_DEPTH`), each spoken form (`harness.core.spoken_grammar`) and each hard-text item
+(`harness.core.hard_text`); every step is linear in the file (150,000 items load in seconds,
+benchmarks/perf/corpus_load.py), and a bad file is one `UsageError` line (a hard-text file with bad items: a
+line per problem).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +36,14 @@ HARD_TEXT = "hard-text"
 CONTROL_SUFFIX = ".control"
 # A file with many bad items names this many problems, then how many more there are.
 MAX_PROBLEM_LINES = 25
+# The largest corpus file read: 150,000 hard-text items written like en_hard's take about 70 MB as compact JSON
+# (100 MB indented as shipped); the parsed file is held in memory, about 8 times its size.
+MAX_CORPUS_BYTES = 128 * 2**20
+# The deepest nesting of arrays and objects read: a corpus is 5 deep (file, items, item, misreadings, misreading);
+# room for a user's extra fields, far from the depth where Python's JSON reader gives up.
+MAX_JSON_DEPTH = 32
+# A one-line refusal names this many repeated ids or invalid fields, then how many more there are.
+_NAMED = 5
 
 
 def corpora_dir() -> Path:
@@ -37,7 +52,9 @@ def corpora_dir() -> Path:
 
 
 class _ItemModel(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    # An item's other fields (a hard-text item's span and forms) are read from the file's own objects: a copy in
+    # every model would double the memory a large corpus takes.
+    model_config = ConfigDict(extra="ignore")
 
     id: str = Field(min_length=1)
     text: str = Field(min_length=1)
@@ -91,19 +108,26 @@ class Corpus:
 def parse_corpus(data: Any, path: Path | None = None, limit: int | None = None) -> Corpus:
     """The corpus in ``data``; ``limit`` keeps its first items (a hard-text item with its control)."""
     where = str(path) if path else "corpus"
+    if _deeper_than(data, MAX_JSON_DEPTH):
+        raise UsageError(f"{where}: arrays and objects nested more than {MAX_JSON_DEPTH} deep; a corpus file is "
+                         "not nested so deep")
     try:
         model = _CorpusModel.model_validate(data)
     except ValidationError as error:
-        problems = "; ".join(f"{'/'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors(include_url=False))
-        raise UsageError(f"{where} is not a corpus file: {problems}") from None
-    ids = [item.id for item in model.items]
-    duplicates = sorted({i for i in ids if ids.count(i) > 1})
-    if duplicates:
-        raise UsageError(f"{where}: item ids must be unique; repeated: {', '.join(duplicates)}")
+        errors = error.errors(include_url=False)
+        problems = "; ".join(f"{'/'.join(map(str, e['loc']))}: {e['msg']}" for e in errors[:_NAMED])
+        raise UsageError(f"{where} is not a corpus file: {_one_line(problems)}{_more(len(errors))}") from None
+    counts = Counter(item.id for item in model.items)
+    if len(counts) < len(model.items):
+        duplicates = sorted(i for i, count in counts.items() if count > 1)
+        named = ", ".join(_one_line(repr(i)) for i in duplicates[:_NAMED])
+        raise UsageError(f"{where}: item ids must be unique; {len(duplicates):,} repeated: {named}"
+                         f"{_more(len(duplicates))}")
     chosen = model.items[:limit] if limit is not None else model.items
     kind = getattr(model, "kind", None)
     if kind == HARD_TEXT:
-        return Corpus(model.name, model.version, model.language, _hard_items(model, chosen, where), path, kind)
+        hard = _hard_items(model, data["items"], chosen, where)
+        return Corpus(model.name, model.version, model.language, hard, path, kind)
     items = tuple(
         CorpusItem(item.id, item.text, item.language or model.language, tuple(item.alternatives))
         for item in chosen
@@ -111,22 +135,26 @@ def parse_corpus(data: Any, path: Path | None = None, limit: int | None = None) 
     return Corpus(model.name, model.version, model.language, items, path, kind if isinstance(kind, str) else None)
 
 
-def _hard_items(model: _CorpusModel, chosen: list[_ItemModel], where: str) -> tuple[CorpusItem, ...]:
-    """Each hard-text item as written and as its control; every problem of the file in one line each."""
+def _hard_items(model: _CorpusModel, written: list[dict[str, Any]], chosen: list[_ItemModel],
+                where: str) -> tuple[CorpusItem, ...]:
+    """Each hard-text item as written and as its control; every problem of the file in one line each
+    (``written``: the file's items, which ``model`` validated)."""
     categories = getattr(model, "categories", None)
     if categories is not None and not isinstance(categories, dict):
         raise UsageError(f"{where}: `categories` must be an object of name -> description")
     items: list[CorpusItem] = []
     problems: list[str] = []
     chosen_ids = {item.id for item in chosen}
-    for item in model.items:  # every item is checked, also those a `:N` selector leaves out
-        hard = read_hard_text(item.model_dump(), categories)
+    for item, fields in zip(model.items, written, strict=True):  # every item, also those a `:N` selector leaves out
+        hard = read_hard_text(fields, categories)
         if isinstance(hard, list):
-            problems.extend(f"item {item.id}: {problem}" for problem in hard)
+            problems.extend(f"item {_one_line(item.id)}: {_one_line(problem)}" for problem in hard)
         elif item.id in chosen_ids:
             language = item.language or model.language
             items.append(CorpusItem(item.id, item.text, language, (), hard))
             items.append(CorpusItem(item.id + CONTROL_SUFFIX, hard.control, language, (), hard, control=True))
+    if len(problems) == 1:
+        raise UsageError(f"{where} is not a valid hard-text corpus: {problems[0]}")
     if problems:
         shown = problems[:MAX_PROBLEM_LINES]
         more = len(problems) - len(shown)
@@ -151,8 +179,46 @@ def load_corpus(selector: str) -> Corpus:
         path = known[spec]
     if not path.is_file():
         raise UsageError(f"corpus file {path} does not exist")
+    return parse_corpus(_read(path), path, int(count) if count else None)
+
+
+def _read(path: Path) -> Any:
+    """The JSON in ``path``, within `MAX_CORPUS_BYTES` (its bytes let go once read); one line where it is not."""
+    too_large = UsageError(f"corpus {path} is larger than {MAX_CORPUS_BYTES // 2**20} MB, the most a corpus file "
+                           "may hold; split it")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        if path.stat().st_size > MAX_CORPUS_BYTES:
+            raise too_large
+        with path.open("rb") as file:
+            raw = file.read(MAX_CORPUS_BYTES + 1)  # a file that grew since
+        if len(raw) > MAX_CORPUS_BYTES:
+            raise too_large
+        return json.loads(raw.decode("utf-8"))
     except (OSError, ValueError) as error:
-        raise UsageError(f"cannot read corpus {path}: {error}") from None
-    return parse_corpus(data, path, int(count) if count else None)
+        raise UsageError(f"cannot read corpus {path}: {_one_line(str(error))}") from None
+    except RecursionError:  # Python's reader gives up about 1,000 deep, at once
+        raise UsageError(f"corpus {path}: arrays and objects nested more than {MAX_JSON_DEPTH} deep; a corpus file "
+                         "is not nested so deep") from None
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether ``data``'s arrays and objects nest more than ``limit`` deep (walked with a stack, not recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth >= limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
+
+
+def _one_line(text: str) -> str:
+    """``text`` on one line: a user's id or field may hold line breaks."""
+    return text if "\n" not in text and "\r" not in text else text.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def _more(count: int) -> str:
+    return f" … and {count - _NAMED:,} more" if count > _NAMED else ""

@@ -25,7 +25,7 @@ from harness.bench.config import BenchConfig, PollingMode, TargetSettings
 from harness.bench.consent import live_refusal
 from harness.bench.languages import in_language
 from harness.bench.plan import Plan, PlannedJob, build_plan, select, with_normalisation
-from harness.bench.pricing import PriceBook
+from harness.bench.pricing import Price, PriceBook
 from harness.bench.runner import references
 from harness.bench.status_poll import status_call
 from harness.bench.target import bench_target
@@ -71,6 +71,10 @@ class DryRun:
         """Realtime sessions: each one socket, opened and fed, with no curl line to show it."""
         return sum(1 for job in self.jobs for step in job.steps if step.kind == "socket")
 
+    def prices(self) -> dict[str, Price]:
+        """Each offering's price as the plan has it (one a label), to show with its source and read date."""
+        return {job.selection.label: job.price for job in self.plan.jobs if not job.invalid}
+
     def summary(self) -> str:
         """What the run would send, counted: "4 submits", "2 submits and 3 socket sessions"."""
         counts = [f"{self.requests} submit{'s' if self.requests != 1 else ''}"]
@@ -104,11 +108,11 @@ def dry_run(config: BenchConfig, providers: Mapping[str, Provider], environ: Map
     selections = spoken.selections
     chosen = list({s.provider.name: s.provider for s in selections}.values())
     where = _layout(config.target, chosen)
-    prices = PriceBook.for_run(cost, providers)
+    prices = PriceBook.for_run(cost, providers, in_run=[provider.name for provider in chosen])
     plan = build_plan("dry-run", selections, spoken.corpora, workload.repeats, prices,
                       references(config.references, where.reference_url), config.run.sweep)
     refusal = _target_refusal(where, chosen, env) or live_refusal(config, plan, where.kind)
-    result = DryRun(plan, refusal=refusal)
+    result = DryRun(plan, refusal=refusal, notes=[*prices.notes, *_price_notes(plan)])
     result.notes += spoken.notes
     result.notes += [f"provider {name} left out: {reason}" for name, reason in where.left_out.items()]
     if not where.at_providers:
@@ -156,7 +160,9 @@ def _job_steps(config: BenchConfig, job: PlannedJob, bases: Mapping[tuple[str, s
         return JobSteps(_title(job), tuple(steps))
     from harness.core.transport import build_request
 
-    signer = provider.auth.signer
+    # A keyless server (a providers file's `auth = "none"`, even `like` a signing provider) is sent no key and no
+    # signature, as the run sends it (`transport.build_request` signs only with a key).
+    signer = None if provider.keyless else provider.auth.signer
     options: tuple[str, ...] = ()
     if signer is not None:  # curl signs it itself, so the line runs as printed
         from harness.core.target import region_of
@@ -172,8 +178,21 @@ def _job_steps(config: BenchConfig, job: PlannedJob, bases: Mapping[tuple[str, s
 
 
 def _title(job: PlannedJob) -> str:
-    price = "no public price" if job.price.worst_usd is None else f"worst case ${job.price.worst_usd}"
-    return f"{job.selection.label} {job.corpus.name}/{job.item.id} repeat {job.repeat} ({price})"
+    """A job's line: what it is and its worst case, its price marked as every face marks it (stale, weak)."""
+    if job.price.worst_usd is not None:
+        price = f"worst case ${job.price.worst_usd}"
+    else:  # no USD figure before sending: none published, or the team's own in a unit the text cannot estimate
+        price = "your price, not estimable before sending" if job.price.plan == "your price" else "no public price"
+    marks = job.price.marks()
+    return (f"{job.selection.label} {job.corpus.name}/{job.item.id} repeat {job.repeat} ({price}"
+            + (f"; price {marks}" if marks else "") + ")")
+
+
+def _price_notes(plan: Plan) -> list[str]:
+    """The plan's line for each offering's price where it has one (the team's rate, an estimate, a stale or weak
+    source: `Price.plan_note`), once an offering, as the run's plan prints them."""
+    notes = {job.selection.label: job.price.plan_note(job.selection.label) for job in plan.jobs if not job.invalid}
+    return [note for note in notes.values() if note]
 
 
 def _after_submit(config: BenchConfig, job: PlannedJob, bases: Mapping[tuple[str, str], str],

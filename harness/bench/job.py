@@ -30,6 +30,7 @@ from harness.bench.target import Target
 from harness.bench.timing import Mark, now, wall_of
 from harness.bench.webhook import Receiver, WebhookHub
 from harness.core.errors import ErrorClass, ProviderError
+from harness.core.protocols.http_speech import label_documented
 from harness.core.spec import Endpoint, Provider
 from harness.core.transport import build_request
 from harness.core.validate import check_response
@@ -208,8 +209,9 @@ class Job:
         """Validate an answer against the spec; record drift and (non-fatal) contract violations.
         True when the answer breaks the contract. `asked`: the media type of the headerless samples asked for."""
         response = exchange.response
+        exact = endpoint is self.endpoint and label_documented(self.provider, endpoint, self.planned.payload)
         verdict = check_response(self.provider, endpoint, response.status_code, response.headers, exchange.body,
-                                 asked=asked)
+                                 asked=asked, exact_label=exact)
         if verdict.drift:
             self.record.add_drift(endpoint.key, phase, verdict.drift)
         # An unparsable body is a protocol error (recorded where the body is read), not a contract one.

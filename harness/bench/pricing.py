@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlsplit
 
 from harness.bench.config import CostSettings
 from harness.core.errors import UsageError
@@ -26,20 +27,27 @@ from harness.core.prices import (
     PriceSheet,
     Rate,
     SheetLibrary,
+    audio_parts,
+    audio_parts_json,
     billed_quantities,
     builtin_sheets,
     charge,
-    parse_price,
+    parse_prices_table,
     planned,
     replaced_note,
     stale,
     text_quantities,
+    unit_note,
+    weaknesses,
 )
 from harness.core.prices.units import Unit
 from harness.core.spec import Cost, CostUnit, Endpoint, Provider, SynthesisInput
 
 SAMPLE_TEXT = "The quick brown fox jumps over the lazy dog."  # what `describe` prices a declared function on
 DOCUMENTED, CONFIGURED, NONE = "documented-price", "configured-price", "no-documented-price"
+STALE = "stale"
+# A built-in declaration's own price (no price sheet lists the offering): nothing says where or when it was read.
+UNSOURCED = "the declaration's own figure: no source or read date"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,10 +65,11 @@ class Price:
     plan: str = ""
     source: str = ""
     read: str = ""  # YYYY-MM-DD
-    stale: bool = False  # read longer ago than the run's --price-max-age
+    stale: bool = False  # read longer ago than the run's --price-max-age (or never dated)
     charge: Charge | None = None
     sheet: PriceSheet | None = None
     offering: str = ""
+    weak: str = ""  # why its source may not be the provider's (`harness.core.prices.weakness`; "": it is)
 
     @property
     def known_usd(self) -> bool:
@@ -75,15 +84,61 @@ class Price:
         return self.charge is not None and self.charge.estimated
 
     def provenance(self) -> str:
-        """Where the price was read, in a few words every face shows: source, date, plan, stale."""
-        if self.basis == NONE:
+        """Where the price was read, in a few words every face shows: plan, source, date, stale, weak."""
+        if self.basis == NONE and not self.source:
             return "no public price"
         parts = [self.plan] if self.plan else []
         if self.source:
             parts.append(self.source)
         if self.read:
-            parts.append(f"read {self.read}" + (" (stale)" if self.stale else ""))
-        return ", ".join(parts)
+            parts.append(f"read {self.read}")
+        marks = self.marks()
+        return ", ".join(parts) + (f" ({marks})" if marks else "")
+
+    def rates_words(self) -> str:
+        """The price in the provider's words: its plan and rates, or why it has none."""
+        if self.charge is not None:
+            return f"{self.plan}: " + " + ".join(rate.words(str(self.charge.currency)) for rate in self.charge.rates)
+        if self.basis == NONE:
+            return "your price, in a unit that cannot be estimated" if self.plan == "your price" else "no public price"
+        return f"{self.amount} {self.unit} a request"
+
+    def source_words(self) -> str:
+        """Where it was read, short: a URL's host (the whole source is on the cost row and in `providers`)."""
+        host = urlsplit(self.source).netloc if self.source.startswith(("http://", "https://")) else ""
+        return host or self.source
+
+    def line(self) -> str:
+        """The price as one line: rates, source, read date, and what to doubt (stale, weak)."""
+        said = [self.rates_words()]
+        if self.source:
+            said.append(f"source {self.source_words()}")
+        if self.read:
+            said.append(f"read {self.read}")
+        marks = self.marks()
+        return ", ".join(said) + (f" ({marks})" if marks else "")
+
+    def plan_note(self, label: str) -> str:
+        """The one line a plan (the run's, the dry run's) prints for this price, "" for none: the team's rate and what
+        it replaces or how its unit reads, the basis of an estimate, and a stale or weak source to check."""
+        said = self.note if self.basis == CONFIGURED or (self.basis == NONE and self.source) or self.estimated else ""
+        doubts = ([f"read {self.read or 'on no stated date'}, longer ago than --price-max-age" if self.read
+                   else "its age is unknown"] if self.stale else []) + (
+            [f"its source is {self.weak}"] if self.weak else [])
+        if not doubts:
+            return said
+        return (f"{said}; " if said else f"{label}: ") + " and ".join(doubts) + f": check {self.source or 'it'}"
+
+    def marks(self) -> str:
+        """"stale", "weak: a third party's page", both, or "": what a face writes beside the price's read date."""
+        return "; ".join(([STALE] if self.stale else []) + ([f"weak: {self.weak}"] if self.weak else []))
+
+    def audio_json(self) -> str | None:
+        """The plan's parts the returned audio decides (`harness.core.prices.audio_parts`), as the cost row keeps
+        them for re-pricing on that audio where the answer bills nothing (None: none)."""
+        if self.sheet is None or self.charge is None:
+            return None
+        return audio_parts_json(audio_parts(self.sheet, self.charge))
 
     def billed(self, units: Mapping[Unit, Decimal]) -> Charge | None:
         """What the answer's billed units cost under the same rates (None where they do not price it)."""
@@ -102,31 +157,33 @@ class PriceBook:
     sheets: SheetLibrary | None = None  # None: the built-in sheets
     max_age_days: int = STALE_AFTER_DAYS
     today: dt.date | None = None
+    notes: tuple[str, ...] = ()  # what the plan says of the prices given (one not used: its provider is not in the run)
 
     @classmethod
-    def from_settings(cls, usd_per_character: float | None, prices: Mapping[str, float | str],
+    def from_settings(cls, usd_per_character: float | None, prices: Mapping[str, Any],
                       providers: Mapping[str, Provider], *, plans: Mapping[str, str] | None = None,
                       table: Mapping[str, tuple[Rate, ...]] | None = None,
-                      max_age_days: int = STALE_AFTER_DAYS) -> PriceBook:
-        """The settings' rates. A price for a model none of `providers` offers, one that is not a finite amount,
-        and a plan no sheet names are refused (a typo would otherwise leave the model it meant priced wrong)."""
-        known = {f"{p.name}/{o.name}" for p in providers.values() for o in p.offerings}
-        given = {**(table or {})}
-        unknown = sorted(label for label in [*prices, *given] if label not in known)
-        if unknown:
-            raise UsageError(f"--price names no known model: {', '.join(unknown)} (provider/model, one of "
-                             f"{', '.join(sorted(known)) or 'none'})")
+                      max_age_days: int = STALE_AFTER_DAYS, in_run: Collection[str] | None = None) -> PriceBook:
+        """The settings' rates: `prices` as given (`--price` spellings, a settings file's `[prices]` entries: read by
+        the one reader of `[prices]`, `parse_prices_table`) over `table` (the providers file's, read by the same).
+        A price for a model none of `providers` offers, one that is not a finite amount, and a plan no sheet names are
+        refused (a typo would otherwise leave the model it meant priced wrong); one for a provider outside `in_run`
+        (None: all of them) is noted, not used."""
         bad = [f"--usd-per-character={usd_per_character}"] if usd_per_character is not None and not (
             math.isfinite(usd_per_character) and usd_per_character >= 0) else []
-        for label, value in prices.items():
-            if isinstance(value, float | int) and not (math.isfinite(value) and value >= 0):
-                bad.append(f"--price {label}={value}")
         if bad:
             raise UsageError(f"a price must be a finite amount of USD, 0 or more: {', '.join(bad)}")
-        for label, value in prices.items():
-            given[label] = (parse_price(label, str(value)),)
-        book = cls(Decimal(str(usd_per_character)) if usd_per_character is not None else None, given,
-                   dict(plans or {}), max_age_days=max_age_days)
+        given = {**(table or {}), **parse_prices_table(prices, "bench settings", spelled="--price")}
+        known = {f"{p.name}/{o.name}" for p in providers.values() for o in p.offerings}
+        unknown = sorted(label for label in given if label not in known)
+        if unknown:
+            raise UsageError(f"a price (--price, [prices]) names no known model: {', '.join(unknown)} (provider/model, "
+                             f"one of {', '.join(sorted(known)) or 'none'})")
+        outside = sorted(label for label in given if in_run is not None and label.partition("/")[0] not in in_run)
+        notes = (f"prices not used, their providers not being in this run: {', '.join(outside)}",) if outside else ()
+        book = cls(Decimal(str(usd_per_character)) if usd_per_character is not None else None,
+                   {label: rates for label, rates in given.items() if label not in outside}, dict(plans or {}),
+                   max_age_days=max_age_days, notes=notes)
         for provider, plan in (plans or {}).items():
             sheet = book.sheet_of(providers[provider]) if provider in providers else None
             if sheet is None or plan not in sheet.plans:
@@ -135,14 +192,16 @@ class PriceBook:
         return book
 
     @classmethod
-    def for_run(cls, cost: CostSettings, providers: Mapping[str, Provider]) -> PriceBook:
-        """The run's prices from its settings and the providers file's `[prices]` (of the providers in play)."""
-        from harness.core.registry import declared_prices
+    def for_run(cls, cost: CostSettings, providers: Mapping[str, Provider],
+                in_run: Collection[str] | None = None) -> PriceBook:
+        """The run's prices from its settings and the providers file's `[prices]`; `in_run`: the providers the run
+        sends to (a price given for another is noted, not used; one naming no registered model is refused)."""
+        from harness.core.registry import declared_prices, declared_providers
+        from harness.core.registry import providers as registered
 
-        table = {label: rates for label, rates in declared_prices().items()
-                 if label.partition("/")[0] in providers}
-        return cls.from_settings(cost.usd_per_character, cost.prices, providers, plans=cost.plans, table=table,
-                                 max_age_days=cost.price_max_age)
+        every = {**registered(), **{p.name: p for p in declared_providers()}, **providers}
+        return cls.from_settings(cost.usd_per_character, cost.prices, every, plans=cost.plans,
+                                 table=declared_prices(), max_age_days=cost.price_max_age, in_run=in_run)
 
     def sheet_of(self, provider: Provider) -> PriceSheet | None:
         name = provider.price_sheet if provider.price_sheet is not None else provider.name
@@ -192,7 +251,7 @@ class PriceBook:
                 f"{len(SAMPLE_TEXT)} characters"
             return {"priced": declared, "price": each or "no public price", "unit": str(found.unit) if declared
                     else "", "plan": "", "plans": [], "source": "the declaration" if declared else "", "read": "",
-                    "stale": False, "counting": "", "currency": "", "note": found.note}
+                    "stale": found.stale, "weak": found.weak, "counting": "", "currency": "", "note": found.note}
         currency = "USD" if mine else sheet.currency if sheet is not None else "USD"
         read = min((r.read for r in rates if r.read), default=None)
         return {
@@ -204,14 +263,20 @@ class PriceBook:
             "source": rates[0].source, "quote": rates[0].quote, "note": rates[0].note, "free": rates[0].free,
             "read": str(read or ""),
             "stale": any(stale(rate, self.today, self.max_age_days) for rate in rates),
+            "weak": weaknesses(rates),
             "counting": sheet.counting.value if sheet is not None else "",
             "currency": currency,
             "conversion": None if sheet is None or sheet.conversion is None or mine else {
                 "usd": str(sheet.conversion.usd), "source": sheet.conversion.source,
                 "read": str(sheet.conversion.read or "")},
-            "replaces": replaced_note(label, mine, sheet.rates_for(model, plan, self.today) if sheet else (),
-                                      sheet.currency if sheet else "USD") if mine else "",
+            "replaces": self._replaces(label, mine, sheet.rates_for(model, plan, self.today) if sheet else (),
+                                       sheet.currency if sheet else "USD") if mine else "",
         }
+
+    @staticmethod
+    def _replaces(label: str, mine: tuple[Rate, ...], published: tuple[Rate, ...], currency: str) -> str:
+        clause = unit_note(label, mine, published)
+        return replaced_note(label, mine, published, currency) + (f"; {clause}" if clause else "")
 
     def _configured(self, label: str, model: str, rates: tuple[Rate, ...], text: str, sheet: PriceSheet | None,
                     published: tuple[Rate, ...]) -> Price:
@@ -223,8 +288,11 @@ class PriceBook:
                           counting=sheet.counting if sheet is not None else Counting.CODE_POINTS)
         found = charge(mine, rates, text_quantities(text, mine.counting, rates))
         note = replaced_note(label, rates, published, sheet.currency if sheet is not None else "USD")
+        clause = unit_note(label, rates, published)
+        note += f"; {clause}" if clause else ""
         if found is None:
-            return Price(None, CostUnit.USD, None, NONE, f"{note}: its unit cannot be estimated before sending")
+            return Price(None, CostUnit.USD, None, NONE, f"{note}; its unit cannot be estimated before sending",
+                         plan="your price", source=rates[0].source, offering=model)
         return Price(found.amount, CostUnit.USD, found.usd, CONFIGURED, note, found.upper_usd, found.how,
                      "your price", rates[0].source, "", False, found, mine, model)
 
@@ -235,11 +303,12 @@ class PriceBook:
         first = rates[0]
         old = any(stale(rate, self.today, self.max_age_days) for rate in rates)
         read = str(min((r.read for r in rates if r.read), default="") or "")
+        weak = weaknesses(rates)
         if found is None:
             return Price(None, CostUnit.USD, None, NONE,
                          f"{provider.name}/{model}: priced in {', '.join(r.unit.value for r in rates)}, which cannot "
                          f"be estimated before sending (no documented rate a second); give --price", plan=plan,
-                         source=first.source, read=read, stale=old, sheet=sheet, offering=model)
+                         source=first.source, read=read, stale=old, sheet=sheet, offering=model, weak=weak)
         note = ""
         if found.usd is None:
             note = (f"{provider.name} prices in {sheet.currency} and its sheet gives no dated USD conversion")
@@ -247,7 +316,7 @@ class PriceBook:
             note = f"{provider.name}/{model}: estimated before sending: {found.how}"
         return Price(found.amount, sheet.currency if sheet.currency != "USD" else CostUnit.USD, found.usd,
                      DOCUMENTED, note, found.upper_usd, found.how, plan, first.source, read, old, found, sheet,
-                     model)
+                     model, weak)
 
     def _declared(self, provider: Provider, model: str, endpoint: Endpoint, payload: Mapping[str, Any],
                   own: Cost | None) -> Price:
@@ -262,7 +331,17 @@ class PriceBook:
         note = "" if usd is not None else (
             f"{provider.name} prices in {cost.unit}; no USD rate is documented: set usd_per_character"
         )
-        return Price(cost.amount, cost.unit, usd, DOCUMENTED, note, source="the declaration", offering=model)
+        teams = _teams_own(provider)
+        return Price(cost.amount, cost.unit, usd, DOCUMENTED, note, source="the declaration", offering=model,
+                     stale=not teams, weak="" if teams else UNSOURCED)
+
+
+def _teams_own(provider: Provider) -> bool:
+    """Whether a declaration's own price is the team's (a providers file's table: its `price_per_million_chars`, a
+    `like` table's prices), not a built-in declaration's figure with no source or read date."""
+    from harness.core.registry import declared_providers
+
+    return provider.price_sheet == "" or provider.name in {p.name for p in declared_providers()}
 
 
 def _text_of(payload: Mapping[str, Any]) -> str:
@@ -273,4 +352,4 @@ def _text_of(payload: Mapping[str, Any]) -> str:
     return ""
 
 
-__all__ = ["CONFIGURED", "DOCUMENTED", "NONE", "Price", "PriceBook"]
+__all__ = ["CONFIGURED", "DOCUMENTED", "NONE", "STALE", "UNSOURCED", "Price", "PriceBook"]

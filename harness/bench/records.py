@@ -159,6 +159,8 @@ class JobRecord:
                 "price_source": price.source or None,
                 "price_read": price.read or None,
                 "price_stale": int(price.stale),
+                "price_weak": price.weak or None,
+                "price_audio_json": price.audio_json() if charged else None,
                 "billed_units_json": None if said is None else said.as_json(),
                 "billed_usd": None if billed_usd is None else float(billed_usd),
                 "cost_source": source,

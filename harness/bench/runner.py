@@ -127,10 +127,11 @@ def prepare(config: BenchConfig, providers: Mapping[str, Provider], store: Store
         changed = [c.name for c in corpora if versions.get(c.name) != c.version]
         if changed:
             raise UsageError(f"run {run_id} used other versions of corpus {', '.join(changed)}: cannot resume it")
-    prices = PriceBook.for_run(cost, providers)
+    prices = PriceBook.for_run(cost, providers, in_run={s.provider.name for s in spoken.selections})
     plan = build_plan(run_id, spoken.selections, corpora, workload.repeats, prices,
                       references(config.references, reference_url), config.run.sweep)
-    return PreparedRun(run_id, config, dict(providers), corpora, plan, resumed=resume is not None, notes=spoken.notes)
+    return PreparedRun(run_id, config, dict(providers), corpora, plan, resumed=resume is not None,
+                       notes=[*prices.notes, *spoken.notes])
 
 
 def _run_row(prepared: PreparedRun, target: Target) -> dict[str, Any]:

@@ -11,6 +11,7 @@ success (interrupted, stopped by its budget, results lost, nothing planned or no
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -32,6 +33,7 @@ from harness.bench.config import (
     TargetSettings,
     WorkloadSettings,
 )
+from harness.bench.summary_format import Format
 from harness.benchmark import BenchmarkResult, Observer
 from harness.cli import interrupts, usage
 from harness.cli.prices import plan_choices, price_choices
@@ -40,26 +42,28 @@ from harness.core.errors import UsageError
 if TYPE_CHECKING:
     from harness.bench.dry_run import DryRun
     from harness.bench.plan import PlannedJob
+    from harness.bench.pricing import Price
     from harness.bench.runner import PreparedRun
     from harness.bench.summary import Summary
     from harness.bench.target import Target
 
 bench_app = typer.Typer(help="Latency and cost benchmarks, stored as raw rows in SQLite.", no_args_is_help=True,
                         rich_markup_mode=None)
-# Piped or captured (CI logs), the summary table keeps every column whole instead of cutting to 80.
-_out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
-if not _out.is_terminal:  # piped or captured: rich would assume 80 columns and squeeze the tables
-    _out.width = max(_out.width, 120)
+# Piped or captured (CI logs): 200 columns unless $COLUMNS says otherwise (rich would assume 80); a table wider
+# than that is split into tables of the columns that fit, never cut (harness.bench.summary_format).
+_out = Console(highlight=False, width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200)
 _err = Console(stderr=True, soft_wrap=True)  # one error, one line
+# The plan and the progress, where standard output carries the summary as Markdown or JSON (a file, a CI step).
+_aside = Console(stderr=True, highlight=False)
 
 
-def _show_plan(prepared: PreparedRun, target: Target) -> None:
+def _show_plan(prepared: PreparedRun, target: Target, out: Console) -> None:
     from harness.bench.target import key_destinations
 
     plan = prepared.plan
     table = Table(title=f"Plan of run {prepared.run_id}" + (" (resumed)" if prepared.resumed else ""),
                   title_justify="left")
-    for name in ("model", "jobs", "planned USD", "at most USD", "price", "read"):
+    for name in ("model", "jobs", "planned USD", "at most USD", "price", "source", "read"):
         table.add_column(name, justify="right" if name in ("jobs", "planned USD", "at most USD") else "left")
     by_label: dict[str, list[Any]] = {}
     refused: dict[str, list[Any]] = {}
@@ -71,17 +75,11 @@ def _show_plan(prepared: PreparedRun, target: Target) -> None:
         price = jobs[0].price
         usd = [j.price.usd for j in jobs if j.price.usd is not None]
         worst = [j.price.worst_usd for j in jobs if j.price.worst_usd is not None]
-        what = "no public price" if price.basis == "no-documented-price" else (
-            f"{price.plan}: " + " + ".join(rate.words(str(price.charge.currency)) for rate in price.charge.rates)
-            if price.charge is not None
-            else f"{price.amount} {price.unit} a request")
-        read = price.read + (" stale" if price.stale else "")
         table.add_row(escape(label), str(len(jobs)), f"{sum(usd):.4f}" if len(usd) == len(jobs) else "unknown",
-                      f"{sum(worst):.4f}" if len(worst) == len(jobs) else "unknown", escape(what), read)
-        if price.basis == "configured-price" or price.estimated or price.stale:
-            notes[label] = price.note if not price.stale else (
-                f"{label}: its price was read {price.read}, longer ago than --price-max-age: check {price.source}")
-    _out.print(table)
+                      f"{sum(worst):.4f}" if len(worst) == len(jobs) else "unknown", escape(price.rates_words()),
+                      escape(price.source_words()), escape(_read_words(price)))
+        notes[label] = price.plan_note(label)
+    out.print(table)
     for note in notes.values():
         if note:
             _err.print(f"[yellow]note:[/yellow] {escape(note)}")
@@ -96,17 +94,23 @@ def _show_plan(prepared: PreparedRun, target: Target) -> None:
         _err.print(f"[yellow]warning:[/yellow] {label}: {count} job(s): {note}")
     where = {"sandbox": f"started by this run at {target.url}, profile {target.sandbox_profile}",
              "live": "each provider's documented hosts"}.get(str(target.kind), str(target.url))
-    _out.print(f"Target: [bold]{target.kind}[/bold] ({escape(where)}); corpora: "
+    out.print(f"Target: [bold]{target.kind}[/bold] ({escape(where)}); corpora: "
                + ", ".join(f"{c.name} v{c.version} ({len(c.items)} items)" for c in prepared.corpora))
-    _out.print(f"Planned cost: [bold]${plan.cost_usd:.4f}[/bold] (at most ${plan.worst_usd:.4f})"
+    out.print(f"Planned cost: [bold]${plan.cost_usd:.4f}[/bold] (at most ${plan.worst_usd:.4f})"
                + (f" + {plan.unpriced} jobs without a USD price" if plan.unpriced else "")
                + (" — what these requests would cost live" if target.kind == "sandbox" else ""))
     for (label, reason), count in sorted(plan.left_out.items()):
-        _out.print(f"  left out: {label}: {count} item(s): {reason}", style="dim")
+        out.print(f"  left out: {label}: {count} item(s): {reason}", style="dim")
     for note in prepared.notes:
         _err.print(f"[yellow]note:[/yellow] {note}")
     for line in key_destinations(target, (job.provider for job in plan.jobs)):
-        _out.print(line, markup=False, soft_wrap=True)
+        out.print(line, markup=False, soft_wrap=True)
+
+
+def _read_words(price: Price) -> str:
+    """A plan row's read date with what to doubt about it (stale, a weak source), as every face marks it."""
+    marks = price.marks()
+    return " ".join(part for part in (price.read, f"({marks})" if marks else "") if part)
 
 
 def _show_dry_run(result: DryRun) -> int:
@@ -128,6 +132,8 @@ def _show_dry_run(result: DryRun) -> int:
         _err.print(f"[yellow]budget:[/yellow] {escape(line)}")
     for note in result.notes:
         _err.print(f"[yellow]note:[/yellow] {escape(note)}")
+    for label, price in result.prices().items():
+        _out.print(f"price: {label}: {price.line()}", soft_wrap=True, markup=False)
     _out.print(f"Dry run: {result.summary()}, nothing sent. Planned cost: ${plan.cost_usd:.4f}"
                + (f" + {plan.unpriced} jobs without a USD price" if plan.unpriced else "")
                + (f"; {len(result.not_started)} jobs the budget would not start" if result.not_started else ""),
@@ -139,15 +145,18 @@ def _show_dry_run(result: DryRun) -> int:
 
 
 class _Terminal(Observer):
-    """The run as the terminal shows it: the plan, a progress bar per model, then the summary table."""
+    """The run as the terminal shows it: the plan, a progress bar per model, then the summary in its format (as
+    Markdown or JSON the summary alone is on standard output, the plan and the progress on standard error)."""
 
-    def __init__(self) -> None:
+    def __init__(self, form: Format = Format.TEXT) -> None:
+        self.form = form
+        self.out = _out if form is Format.TEXT else _aside
         self.progress = Progress(TextColumn("{task.description:<36}"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn(), console=_out)
+                                 TextColumn("{task.fields[failed]} failed"), TimeElapsedColumn(), console=self.out)
         self.tasks: dict[str, TaskID] = {}
 
     def plan(self, prepared: PreparedRun, target: Target) -> None:
-        _show_plan(prepared, target)
+        _show_plan(prepared, target, self.out)
         counts: dict[str, int] = {}
         for job in prepared.plan.jobs:
             counts[job.selection.label] = counts.get(job.selection.label, 0) + 1
@@ -167,12 +176,12 @@ class _Terminal(Observer):
         self.progress.stop()
 
     def summary(self, summary: Summary, db_path: Path) -> None:
-        from harness.bench.summary import render
+        from harness.bench.summary_view import render
 
-        render(summary, _out, str(db_path))
+        render(summary, _out, str(db_path), self.form)
 
     def info(self, message: str) -> None:
-        _out.print(message, markup=False)
+        self.out.print(message, markup=False)
 
     def warning(self, message: str) -> None:
         _err.print(f"[yellow]warning:[/yellow] {escape(message)}")
@@ -290,6 +299,10 @@ _DryRunOption = Annotated[bool, typer.Option(
 _ExecutorOption = Annotated[str | None, typer.Option(
     metavar="WHERE", help="scoring: local (during the run) or ray (after it) "
     + _default(ScoringSettings, "executor"))]
+_FormatOption = Annotated[Format, typer.Option(
+    "--format", help="the summary at the run's end: text (tables that fit the terminal's width, or split, never "
+    "cut), markdown or json (the summary alone on standard output, the plan and progress on standard error: "
+    "`> summary.md`)")]
 _AddressOption = Annotated[str | None, typer.Option(
     metavar="ADDRESS", help="Ray cluster address for --executor ray [default: a local Ray instance]")]
 
@@ -335,6 +348,7 @@ def run_command(
     dry_run: _DryRunOption = False,
     executor: _ExecutorOption = None,
     address: _AddressOption = None,
+    form: _FormatOption = Format.TEXT,
 ) -> None:
     """Benchmark latency and cost of every provider and model (the sandbox unless --target says otherwise)."""
     from harness import benchmark
@@ -363,20 +377,20 @@ def run_command(
             if code:
                 raise typer.Exit(code)
             return
-        result = benchmark.run(config, _Terminal())
+        result = benchmark.run(config, _Terminal(form))
     except UsageError as error:
         raise usage.refuse(error) from None
     except KeyboardInterrupt:
         interrupts.say("interrupted: finish the run with --resume RUN_ID (its id is in the plan above; a run "
                        "stopped before its first request has nothing to resume)")
         raise typer.Exit(interrupts.EXIT_INTERRUPTED) from None
-    _finish(result, config.output.out)
+    _finish(result, config.output.out, _out if form is Format.TEXT else _aside)
 
 
-def _finish(result: BenchmarkResult, out: Path) -> None:
+def _finish(result: BenchmarkResult, out: Path, console: Console) -> None:
     """The report's path, and exit 1 when the run does not count as a success (CI reads the exit code)."""
     if result.report_path is not None:
-        _out.print(f"HTML report: [bold]{result.report_path}[/bold]")
+        console.print(f"HTML report: [bold]{result.report_path}[/bold]")
     shortfall = result.shortfall()
     if shortfall is None:
         return

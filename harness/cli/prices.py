@@ -4,18 +4,25 @@ PROVIDER=PLAN`, read once here (their meaning is harness.core.prices')."""
 from __future__ import annotations
 
 from harness.core.errors import UsageError
+from harness.core.prices import parse_price
 
 
 def price_choices(values: list[str] | None) -> dict[str, str] | None:
-    """`--price provider/model=AMOUNT/UNIT` options by label (the spelling is checked where it is used)."""
+    """`--price provider/model=AMOUNT/UNIT` options by label, each spelling checked by the one parser of `--price`
+    (`harness.core.prices.parse_price`; whether the label names a model is the run's to say). A label given twice is
+    refused: which of the two was meant cannot be guessed."""
     if not values:
         return None
     prices: dict[str, str] = {}
     for value in values:
         label, sign, amount = value.partition("=")
-        if not sign or "/" not in label or not amount.strip():
+        label, amount = label.strip(), amount.strip()
+        if not sign or "/" not in label or not amount:
             raise UsageError(f"--price takes provider/model=AMOUNT/UNIT (e.g. acme/tts-1=20/1M-chars), got {value!r}")
-        prices[label.strip()] = amount.strip()
+        if label in prices:
+            raise UsageError(f"--price {label} is given twice ({prices[label]} and {amount}): give it once")
+        parse_price(label, amount)
+        prices[label] = amount
     return prices
 
 

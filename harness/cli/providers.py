@@ -1,5 +1,6 @@
-"""`tts-harness providers`: what the harness knows — endpoints (inferred ones marked), prices, models, and the voices
-a wire-family declaration lists."""
+"""`tts-harness providers [NAME…]`: what the harness knows — endpoints (inferred ones marked), prices, models, the
+price sheet's plans (`bench run --plan`), and the voices a wire-family declaration lists; every provider, or the ones
+named."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from harness.bench.pricing import PriceBook
+from harness.bench.pricing import STALE, PriceBook
 from harness.cli import usage
 from harness.cli.prices import plan_choices
 from harness.core.errors import UsageError
@@ -34,6 +35,23 @@ def _price(endpoint: Endpoint) -> str:
     return f"{unit}{cost.amount.normalize():f}{suffix} (document's example)"
 
 
+def _price_book(known: dict[str, Provider], plan: list[str] | None, price_max_age: int) -> PriceBook:
+    """The prices `providers` shows: the published sheets on the plans asked for and the providers file's `[prices]`,
+    read as the run reads them (`PriceBook.from_settings`, the one reader of `[prices]`)."""
+    if price_max_age < 1:
+        raise UsageError(f"--price-max-age {price_max_age}: a price's age in days is 1 or more")
+    return PriceBook.from_settings(None, {}, known, plans=plan_choices(plan), table=declared_prices(),
+                                   max_age_days=price_max_age)
+
+
+def _read_cell(price: dict[str, Any]) -> str:
+    """A price's read date as the table shows it, with what to doubt: stale, and a weak source (a reseller's or a
+    third party's page, an undated copy, no source or read date), as every face marks them."""
+    marks = ([f"[bold red]{STALE}[/bold red]"] if price["stale"] else []) + (
+        [f"[yellow]weak: {escape(price['weak'])}[/yellow]"] if price.get("weak") else [])
+    return " ".join([escape(price["read"]), *marks]).strip()
+
+
 def _voices(provider: Provider) -> list[dict[str, Any]]:
     """The voices the provider's family declaration lists (none for a provider written as a package): the name a
     request sends, its language and gender, and the declaration's words for it (`extra`: a `label` the documents
@@ -41,6 +59,26 @@ def _voices(provider: Provider) -> list[dict[str, Any]]:
     return [{**{key: value for key, value in v.extra.items() if isinstance(value, str)},
              "name": v.name, "language": v.language, "gender": v.gender}
             for v in getattr(provider.family, "voices", None) or ()]
+
+
+def _plans(provider: Provider, book: PriceBook) -> dict[str, Any]:
+    """The plans of the provider's price sheet, its default, and the one its prices are read on (`--plan`)."""
+    sheet = book.sheet_of(provider)
+    if sheet is None:
+        return {"all": [], "default": "", "used": ""}
+    return {"all": list(sheet.plans), "default": sheet.default_plan,
+            "used": book.plans.get(provider.name) or sheet.default_plan}
+
+
+def plans_line(name: str, plans: dict[str, Any]) -> str:
+    """The plans in a sentence: which is the default, which the prices shown are on, how to choose another."""
+    if not plans["all"]:
+        return "plans: none (no price sheet; a price, where there is one, is the declaration's)"
+    marks = {plan: [word for word, chosen in (("default", plans["default"]), ("prices shown", plans["used"]))
+                    if chosen == plan] for plan in plans["all"]}
+    listed = ", ".join(plan + (f" ({', '.join(marks[plan])})" if marks[plan] else "") for plan in plans["all"])
+    another = f"; price a run on another with bench run --plan {name}=PLAN" if len(plans["all"]) > 1 else ""
+    return f"plans: {listed}{another}"
 
 
 def _languages(provider: Provider) -> dict[str, list[str]]:
@@ -82,26 +120,40 @@ def describe(provider: Provider, prices: PriceBook | None = None) -> dict[str, A
         ],
         "models": [{"name": o.name, "endpoint": o.endpoint, "clones": o.clones,
                     "price": book.describe(provider, o.name)} for o in provider.offerings],
+        "plans": _plans(provider, book),
         "languages": _languages(provider),
         "voices": _voices(provider),
         "documentation_drift": [{"topic": d.topic, "note": d.note} for d in provider.doc_drift],
     }
 
 
+def _chosen(known: dict[str, Provider], names: list[str]) -> list[Provider]:
+    """The providers named (every one when none is), in the order given; an unknown name is a usage error."""
+    if not names:
+        return list(known.values())
+    unknown = [name for name in names if name not in known]
+    if unknown:
+        raise UsageError(f"no provider named {', '.join(map(repr, unknown))}; the providers: {', '.join(known)}")
+    return [known[name] for name in dict.fromkeys(names)]
+
+
 def providers_command(
+    names: Annotated[list[str] | None, typer.Argument(
+        metavar="[NAME]...", help="only these providers (openai elevenlabs) [default: every one]")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
     plan: Annotated[list[str] | None, typer.Option(
         metavar="PROVIDER=PLAN", help="price a provider on a named plan of its price sheet; repeatable")] = None,
     price_max_age: Annotated[int, typer.Option(
         metavar="DAYS", help="mark a price read longer ago than this stale")] = STALE_AFTER_DAYS,
 ) -> None:
-    """List providers, their endpoints as "METHOD /path/template", models with their prices (unit, plan, source, read
-    date; stale ones marked) and languages, and declared voices."""
+    """List providers (every one, or those named), their endpoints as "METHOD /path/template", models with their
+    prices (unit, plan, source, read date; stale ones marked) and languages, their price sheet's plans and declared
+    voices."""
     try:
         known = providers()
-        book = PriceBook.from_settings(None, {}, known, plans=plan_choices(plan), table=declared_prices(),
-                                       max_age_days=price_max_age)
-        described = [describe(p, book) for p in known.values()]
+        chosen = _chosen(known, names or [])
+        book = _price_book(known, plan, price_max_age)
+        described = [describe(p, book) for p in chosen]
     except UsageError as error:  # a broken plugin or providers file: one line, not a traceback
         raise usage.refuse(error) from None
     if as_json:
@@ -123,10 +175,10 @@ def providers_command(
             models.add_column(column, overflow="fold")
         for model in item["models"]:
             price = model["price"]
-            read = price["read"] + (" [bold red]stale[/bold red]" if price["stale"] else "")
             models.add_row(escape(model["name"]), escape(price["price"]), escape(price["plan"]),
-                           escape(price["source"]), read)
+                           escape(price["source"]), _read_cell(price))
         console.print(models)
+        console.print(plans_line(item["name"], item["plans"]), highlight=False, markup=False)
         _print_languages(console, item)
         if item["voices"]:
             console.print("voices: " + ", ".join(v["name"] + (f" ({v['label']})" if v.get("label") else "")

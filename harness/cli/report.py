@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from harness.bench.summary_format import Format  # light: rich only
 from harness.cli import usage
 from harness.core.errors import UsageError
 from harness.report.export import ExportFormat  # light: pyarrow loads only when writing parquet
@@ -57,6 +58,9 @@ def report_command(
         metavar="FILE", help="HTML file to write [default: <folder of --db>/<run>/index.html]")] = None,
     db: DbOption = None,
     asr_model: AsrOption = None,
+    form: Annotated[Format | None, typer.Option(
+        "--format", help="also print the run's summary, as `bench run` does at its end: text, markdown or json (then "
+        "the summary alone on standard output) [default: no summary]")] = None,
 ) -> None:
     """Write one self-contained HTML report of a run (audio copied beside it; works offline)."""
     from harness.report.compare import compare_runs
@@ -65,13 +69,38 @@ def report_command(
 
     try:
         store = _store(db)
+        if form is not None and Path(run_id).is_dir():
+            raise UsageError(f"--format prints a stored run's summary: {run_id} is an export folder (its spending is "
+                             "in the store it came from); pass the run id and --db")
         rows = load_run(run_id, store, asr_model)
         comparison = compare_runs(load_run(baseline, store, asr_model), rows) if baseline else None
     except (UsageError, FileNotFoundError) as error:
         raise _usage(error) from None
     target = out or _beside(store) / rows.run_id / "index.html"
     written = write_report(rows, target, comparison)
-    _out.print(f"report written to {written}")
+    if form is None:
+        _out.print(f"report written to {written}")
+        return
+    _summary(store, rows.run_id, form)
+    (_out if form is Format.TEXT else _err).print(f"report written to {written}", markup=False)
+
+
+def _summary(store: StoreTarget, run_id: str, form: Format) -> None:
+    """The stored run's summary in `form`, on standard output (its text as wide as the terminal, or 200 captured)."""
+    import os
+    import sys
+
+    from harness.bench.summary import summarize
+    from harness.bench.summary_view import render
+    from harness.results import Store, store_name
+
+    opened = Store(store)
+    try:
+        summary = summarize(opened, run_id)
+    finally:
+        opened.close()
+    width = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 200
+    render(summary, Console(highlight=False, width=width), store_name(store), form)
 
 
 def compare_command(

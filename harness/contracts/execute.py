@@ -18,7 +18,7 @@ from harness.contracts.targets import FAULT_HEADER, ContractTarget, reference_up
 from harness.core.audio import RAW_SAMPLE_BYTES, AudioDecodeError, container_kinds, contradicts, inspect
 from harness.core.audio_fields import AudioFieldError, carrier, json_audio, ndjson_audio
 from harness.core.drift import resolve
-from harness.core.protocols.http_speech import asked_media_type
+from harness.core.protocols.http_speech import asked_media_type, label_documented
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.retry import RetryPolicy
 from harness.core.spec import Endpoint, EventStreamBody, JsonBody, NdjsonBody, Provider
@@ -69,7 +69,9 @@ def _send(client: httpx.Client, outcome: PlanOutcome, endpoint_key: str, request
 def _check(provider: Provider, endpoint: Endpoint, response: httpx.Response, outcome: PlanOutcome, where: str,
            payload: Any = None) -> None:
     asked = asked_media_type(provider, endpoint, payload) if isinstance(payload, Mapping) else None
-    verdict = check_response(provider, endpoint, response.status_code, response.headers, response.content, asked=asked)
+    exact = label_documented(provider, endpoint, payload) if isinstance(payload, Mapping) else False
+    verdict = check_response(provider, endpoint, response.status_code, response.headers, response.content, asked=asked,
+                             exact_label=exact)
     outcome.add(verdict, where)
 
 

@@ -43,7 +43,7 @@ from harness.contracts.finding import body_summary
 from harness.contracts.plans import slug
 from harness.contracts.session import Skip
 from harness.contracts.targets import ContractTarget
-from harness.core.audio import AudioDecodeError, AudioKind, canonical_media_type, declares, inspect, writable
+from harness.core.audio import AudioDecodeError, LabelVerdict, canonical_media_type, inspect, judge_label, writable
 from harness.core.audio_fields import carrier
 from harness.core.params import params_of
 from harness.core.protocols.http_speech import (
@@ -70,8 +70,6 @@ PCM_RATE_TOLERANCE = 0.08  # pcm length vs the same text with a header: resampli
 SPEED_FAST = 2.0
 SPEED_TOLERANCE = (0.35, 0.70)  # duration(speed 2) / duration(speed 1): 0.5 expected; pauses scale less
 TIMEOUT_S = 120.0
-BIG_ENDIAN_PCM = "audio/l16"  # RFC 2586: network byte order
-GENERIC_TYPES = frozenset({"application/octet-stream", "binary/octet-stream"})  # bytes: names no format
 # A check's note that is no broken contract (a Content-Type naming the right bytes by another name): reported by the
 # suite as a finding, never failed (`contracts/test_speech_family.py`).
 FINDING = "finding"
@@ -275,25 +273,21 @@ def format_check(synthesis: Synthesis, fmt: Format) -> Check:
 
 
 def _labelled(response: httpx.Response, fmt: Format, where: str, bytes_right: bool) -> list[Violation]:
-    """The answer's Content-Type against the format's. A name that truly names the same bytes under another name
-    (Ogg Opus as `audio/ogg` where `audio/opus` is declared) is a finding, not a violation, once the bytes are right:
-    the bytes decide, unless the provider documents the exact value (`Format.media_type_documented`)."""
-    declared = canonical_media_type(fmt.media_type)
+    """The answer's Content-Type against the format's, by the one rule every check asks (`core.audio.judge_label`,
+    which the generic suite's `core.validate.check_response` asks too): another name of the same bytes (Ogg Opus as
+    `audio/ogg` where `audio/opus` is declared) is a finding once the bytes are right, unless the provider documents
+    the exact value (`Format.media_type_documented`)."""
     got = canonical_media_type(media_type_of(response.headers.get("content-type")))
-    if _is_raw_pcm(fmt) and got == BIG_ENDIAN_PCM:  # names big-endian samples: other bytes than asked for
+    verdict = judge_label(fmt.media_type, got, bytes_right=bytes_right, exact=fmt.media_type_documented)
+    if verdict is LabelVerdict.BIG_ENDIAN:  # names big-endian samples: other bytes than asked for
         return [Violation(f"{where}/headers/content-type", f"{fmt.media_type}: 16-bit little-endian samples",
                           "audio/L16, big-endian by RFC 2586", "content-type")]
-    if declared in GENERIC_TYPES or got == declared or (_is_raw_pcm(fmt) and got in GENERIC_TYPES):
+    if verdict is LabelVerdict.RIGHT:
         return []
-    if bytes_right and not fmt.media_type_documented and _same_bytes(declared, got):
+    if verdict is LabelVerdict.ANOTHER_NAME:
         return [Violation(f"{where}/headers/content-type", fmt.media_type,
                           f"{got}, another name of the same bytes (the bytes are {fmt.name})", FINDING)]
     return [Violation(f"{where}/headers/content-type", fmt.media_type, got or "none", "content-type")]
-
-
-def _same_bytes(declared: str | None, got: str | None) -> bool:
-    """Whether two media types both name one kind of bytes (`audio/opus` and `audio/ogg`: Ogg Opus)."""
-    return any(declares(declared, kind) and declares(got, kind) for kind in AudioKind)
 
 
 def _pcm_samples(data: bytes, target: SpeechTarget, synthesis: Synthesis, fmt: Format, client: httpx.Client,

@@ -15,15 +15,31 @@ import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from harness.core.spoken_grammar import GrammarError, Reading, matches, matches_joined, parse, readings
+from harness.core.spoken_grammar import (
+    GrammarError,
+    Reading,
+    automaton,
+    matches,
+    matches_joined,
+    quoted,
+    shared_reading,
+)
+from harness.core.word_automaton import TooLarge
 
 _ERROR_TYPE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-# The words a transcript is aligned by: the carrier needs this many on at least one side of the span.
-MIN_CARRIER_WORDS = 3
-# The readings of a misreading checked against the accepted forms (a form may allow very many).
-CLASH_CHECKS = 2000
+# Spoken forms of one item, accepted and misreadings together (en_hard's items have at most 6): each misreading
+# is compared with each accepted form, so this bounds an item's comparisons.
+MAX_FORMS = 32
+# The pairs of states an item's comparisons visit in all, shared evenly among them (each misreading against each
+# accepted form, `harness.core.spoken_grammar.shared_reading`). en_hard's largest comparison visits fewer than
+# 100; this many take about half a second on one core, so a hostile item costs at most that.
+CLASH_PAIRS = 200_000
+# Loaded corpora repeat forms (a category's items share them): each form is checked, and each pair compared, once.
+_CACHED_CHECKS = 65_536
+_LISTED = 12  # categories named in a problem line
 _CARRIER_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 
@@ -78,21 +94,13 @@ def read_hard_text(item: Mapping[str, Any], categories: Mapping[str, Any] | None
     if not isinstance(category, str) or not category:
         problems.append("needs a `category` (a name)")
     elif categories is not None and category not in categories:
-        problems.append(f"category {category!r} is not one of the corpus' `categories` ({', '.join(categories)})")
+        problems.append(f"category {quoted(category)} is not one of the corpus' `categories` ({_listed(categories)})")
     if not isinstance(span, str) or not span.strip():
         problems.append("needs a `span` (the hard part of `text`, written as in `text`)")
     elif isinstance(text, str):
         count = text.count(span)
         if count != 1:
-            problems.append(f"span {span!r} occurs {count} times in the text; it must occur exactly once")
-        else:
-            before, _, after = text.partition(span)
-            sides = (len(carrier_words(before)), len(carrier_words(after)))
-            if max(sides) < MIN_CARRIER_WORDS:
-                problems.append(
-                    f"the carrier has {sides[0]} word(s) before the span and {sides[1]} after; a transcript is "
-                    f"aligned by at least {MIN_CARRIER_WORDS} on one side"
-                )
+            problems.append(f"span {quoted(span)} occurs {count} times in the text; it must occur exactly once")
     if not isinstance(control, str) or not control.strip():
         problems.append("needs a `control` (the sentence with the span written in words)")
     meaning = item.get("meaning_changes", True)
@@ -118,26 +126,67 @@ def read_hard_text(item: Mapping[str, Any], categories: Mapping[str, Any] | None
         if not _ERROR_TYPE.fullmatch(wrong["error"]):
             problems.append(f"misreadings[{index}]: error type {wrong['error']!r} must be kebab-case")
         misreadings.append(Misreading(wrong["say"], wrong["error"]))
-    right: list[str] = []
-    for form in accepted_forms:
-        try:
-            parse(form)
-            right.append(form)
-        except GrammarError as error:
-            problems.append(f"accepted form: {error}")
-    for index, wrong in enumerate(misreadings):
-        try:
-            said = list(itertools.islice(readings(wrong.say), CLASH_CHECKS))
-        except GrammarError as error:
-            problems.append(f"misreadings[{index}]: {error}")
-            continue
-        clash = next(((reading, form) for reading in said for form in right
-                      if matches(form, reading, as_spelled=True)), None)
-        if clash:
-            problems.append(f"misreadings[{index}] {wrong.say!r} can be said {' '.join(clash[0])!r}, "
-                            f"which the accepted {clash[1]!r} allows")
+    if len(accepted_forms) + len(misreadings) > MAX_FORMS:
+        problems.append(f"has {len(accepted_forms) + len(misreadings)} spoken forms (accepted and misreadings); "
+                        f"at most {MAX_FORMS} are read")
+    else:
+        problems += _form_problems(accepted_forms, misreadings)
     if problems:
         return problems
     assert isinstance(text, str) and isinstance(category, str) and isinstance(span, str)
     assert isinstance(control, str)
     return HardText(text, category, span, tuple(accepted_forms), tuple(misreadings), control, bool(meaning))
+
+
+def _listed(names: Mapping[str, Any]) -> str:
+    """The first few names, and how many more (a corpus may declare very many categories)."""
+    shown = ", ".join(itertools.islice(names, _LISTED))
+    return shown + (f" … and {len(names) - _LISTED:,} more" if len(names) > _LISTED else "")
+
+
+def _form_problems(accepted: list[str], misreadings: list[Misreading]) -> list[str]:
+    """Each bad form, and each misreading the accepted forms allow: one line each, with the shortest reading
+    both allow as the example."""
+    problems: list[str] = []
+    right: list[str] = []
+    for form in accepted:
+        if (problem := _form_problem(form)) is None:
+            right.append(form)
+        else:
+            problems.append(f"accepted form: {problem}")
+    limit = CLASH_PAIRS // max(1, len(right) * len(misreadings))
+    for index, wrong in enumerate(misreadings):
+        if (problem := _form_problem(wrong.say)) is not None:
+            problems.append(f"misreadings[{index}]: {problem}")
+            continue
+        for form in right:
+            clash = _clash(wrong.say, form, limit)
+            if isinstance(clash, tuple):
+                problems.append(f"misreadings[{index}] {quoted(wrong.say)} can be said {quoted(' '.join(clash))}, "
+                                f"which the accepted {quoted(form)} allows")
+            elif clash is not None:
+                problems.append(f"misreadings[{index}] {quoted(wrong.say)} and the accepted {quoted(form)} are too "
+                                f"large to compare ({clash}; at most {CLASH_PAIRS:,} for the item's forms): write "
+                                "them shorter, or fewer")
+            if clash is not None:
+                break
+    return problems
+
+
+@lru_cache(maxsize=_CACHED_CHECKS)
+def _form_problem(form: str) -> str | None:
+    try:
+        automaton(form)
+    except GrammarError as error:
+        return str(error)
+    return None
+
+
+@lru_cache(maxsize=_CACHED_CHECKS)
+def _clash(wrong: str, right: str, limit: int) -> Reading | str | None:
+    """The shortest reading the misreading ``wrong`` and the accepted ``right`` share (None: they share none),
+    or why they could not be compared within ``limit`` pairs of states."""
+    try:
+        return shared_reading(wrong, right, limit=limit)
+    except TooLarge as error:
+        return str(error)

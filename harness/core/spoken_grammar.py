@@ -4,22 +4,58 @@
     {nineteen eighty four|one nine eight four} one of the alternatives (they may hold spaces, nest [..] and {..})
 
 Words are lowercase letters (an apostrophe inside a word is allowed: "o'clock"); no digits, no punctuation:
-a form says what is heard, not what is written. A form can allow very many readings (a phone number with
-"oh" or "zero" for each 0), so a form is never expanded to match: it is compiled once to a regular
-expression over the reading's words. Both the corpus loader (to refuse a bad form with one line) and the
-span scorer (to match a transcript) read forms here, so the two can never read a form differently.
+a form says what is heard, not what is written. Both the corpus loader (to refuse a bad form with one line)
+and the span scorer (to match a transcript) read forms here, so the two can never read a form differently.
+
+A form can allow very many readings (a phone number with "oh" or "zero" for each 0), so it is never expanded:
+it is parsed to a tree (`parse`, without recursion) and compiled to an automaton over its words
+(`harness.core.word_automaton`; once per form, cached). Every question is a walk over automata, linear in
+their sizes, never a list of readings nor a backtracking regular expression:
+
+- `matches`: is a heard reading one of the form's (any spelling of a word's sound, `SAME_SOUND`, unless
+  ``as_spelled``); `matches_joined`: the same without word breaks, on an automaton over characters;
+- `shared_reading`: one shortest reading two forms both allow (the corpus loader's check that no misreading
+  can be said as an accepted reading);
+- `readings` lists readings lazily (memory for one reading); `count_readings` counts them without listing.
+
+For a judge that extends partial readings word by word (a beam search over a form's readings), `automaton`
+hands out the compiled form::
+
+    walk = automaton("{oh|zero} one")
+    states = walk.start                          # a frozenset of states
+    walk.next_words(states)                      # {"oh", "zero"}
+    states = walk.advance(states, "zero")        # empty: the word cannot come next
+    walk.accepting(walk.advance(states, "one"))  # True: "zero one" is a whole reading
+
+The bounds below keep every walk small: a clash check visits at most ``MAX_STATES ** 2`` pairs of states.
 """
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+from harness.core.word_automaton import Automaton, Builder, shortest_shared
+
+# The longest form read, in characters: en_hard's longest is 165 (a phone number with its "oh"/"zero"/"double"
+# choices). It bounds a compiled form's states (`MAX_STATES`), so a clash check's pairs, its time and memory.
+MAX_FORM_CHARS = 500
+# Brackets nested deeper than this are refused (en_hard nests 3 deep); the parser keeps a stack of this height.
+MAX_NESTING = 32
+# A compiled form's states: one per word, `[..]` and `{..}`, and one for the end; each of those takes at least
+# a character, so a form within `MAX_FORM_CHARS` stays within this.
+MAX_STATES = MAX_FORM_CHARS + 1
+# Forms compiled and kept (each is small: at most `MAX_STATES` states); the span scorer asks of the same few.
+_CACHED_FORMS = 1024
+
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
 _TOKEN = re.compile(r"\s*([\[\]{}|]|[^\s\[\]{}|]+)")
+_PLAIN = re.compile(r"[a-z\s\[\]{}|]*")  # a form without apostrophes or other characters: its words are words
+_OPENING = {"]": "[", "}": "{", "|": "{"}
+_CLOSING = {"[": "]", "{": "}"}
+_SHOWN_CHARS = 60  # a form quoted in a message is cut to this: the message stays one short line
 
 Reading = tuple[str, ...]
 
@@ -57,31 +93,44 @@ class Sequence:
     parts: tuple[Word | OptionalWords | Choice, ...]
 
 
-@lru_cache(maxsize=8192)
+Node = Word | OptionalWords | Choice | Sequence  # a form's tree, for `fullest` (its automaton is built without it)
+Leaf = Callable[[Builder, str, int], int]  # the states that read one word of a form, and lead to a given state
+
+
+@lru_cache(maxsize=_CACHED_FORMS)
 def parse(form: str) -> Sequence:
     """The form's tree (``GrammarError`` when it is not a form of the grammar, or allows saying nothing)."""
-    tokens = [match.group(1) for match in _TOKEN.finditer(form)]
-    if not tokens:
-        raise GrammarError("an empty spoken form")
-    parser = _Parser(form, tokens)
-    tree = parser.sequence(closing=())
-    if parser.position < len(tokens):
-        raise GrammarError(f"unexpected {tokens[parser.position]!r} in {form!r}")
-    if _pattern(form, spaced=True).fullmatch(""):
-        raise GrammarError(f"{form!r} allows saying nothing")
-    return tree
+    automaton(form)  # every check, the one for saying nothing included
+    return _tree(_tokens(form))
+
+
+@lru_cache(maxsize=_CACHED_FORMS)
+def automaton(form: str) -> Automaton:
+    """The form compiled to an automaton over its words, for walking its readings word by word (the module's
+    docstring); ``GrammarError`` as `parse`."""
+    compiled = _compile(_tokens(form))
+    if compiled.accepting(compiled.start):
+        raise GrammarError(f"{quoted(form)} allows saying nothing")
+    return compiled
 
 
 def matches(form: str, reading: Reading, *, as_spelled: bool = False) -> bool:
     """Whether ``reading`` is one of the form's readings, any spelling of a word's sound (`SAME_SOUND`) taken
     unless ``as_spelled``."""
-    pattern = _pattern(form, spaced=True, as_spelled=as_spelled)
-    return pattern.fullmatch("".join(word + " " for word in reading)) is not None
+    walk = automaton(form)
+    if as_spelled:
+        return walk.accepts(reading)
+    states = walk.start
+    for word in reading:
+        states = walk.advance_any(states, _SOUNDS.get(word, (word,)))
+        if not states:
+            return False
+    return walk.accepting(states)
 
 
 def matches_joined(form: str, reading: Reading) -> bool:
     """Whether ``reading`` sounds like one of the form's without its word breaks ("o clock", "oclock")."""
-    return _pattern(form, spaced=False).fullmatch(joined(reading)) is not None
+    return _letters(form).accepts(joined(reading))
 
 
 def joined(reading: Reading) -> str:
@@ -89,9 +138,22 @@ def joined(reading: Reading) -> str:
     return "".join(word.replace("'", "") for word in reading)
 
 
+def shared_reading(form: str, other: str, *, limit: int | None = None) -> Reading | None:
+    """One shortest reading both forms allow, word for word as spelled (None: they share none). ``limit`` caps
+    the pairs of states visited (`harness.core.word_automaton.TooLarge` beyond; the bounds above keep it
+    under ``MAX_STATES ** 2`` anyway)."""
+    return shortest_shared(automaton(form), automaton(other), limit=limit)
+
+
 def readings(form: str) -> Iterator[Reading]:
     """The form's readings, lazily (there may be very many; take what you need)."""
-    return _readings(parse(form))
+    return automaton(form).readings()
+
+
+def count_readings(form: str) -> int:
+    """How many readings `readings` yields, counted without listing them (a reading the form allows two ways,
+    as "{a|a}" does, is counted twice)."""
+    return automaton(form).count()
 
 
 def fullest(form: str) -> Reading:
@@ -99,40 +161,7 @@ def fullest(form: str) -> Reading:
     return _fullest(parse(form))
 
 
-@lru_cache(maxsize=8192)
-def _pattern(form: str, *, spaced: bool, as_spelled: bool = False) -> re.Pattern[str]:
-    tokens = [match.group(1) for match in _TOKEN.finditer(form)]
-    parser = _Parser(form, tokens)
-    return re.compile(_regex(parser.sequence(closing=()), spaced, as_spelled))
-
-
-def _regex(node: Sequence | Word | OptionalWords | Choice, spaced: bool, as_spelled: bool) -> str:
-    if isinstance(node, Word):
-        sounds = {node.text} if as_spelled else _SOUNDS.get(node.text, {node.text})
-        spellings = sorted(sounds, key=lambda word: (-len(word), word))
-        return "(?:" + "|".join(re.escape(word + " " if spaced else word.replace("'", "")) for word in spellings) + ")"
-    if isinstance(node, OptionalWords):
-        return f"(?:{_regex(node.part, spaced, as_spelled)})?"
-    if isinstance(node, Choice):
-        return "(?:" + "|".join(_regex(alternative, spaced, as_spelled) for alternative in node.alternatives) + ")"
-    return "".join(_regex(part, spaced, as_spelled) for part in node.parts)
-
-
-def _readings(node: Sequence | Word | OptionalWords | Choice) -> Iterator[Reading]:
-    if isinstance(node, Word):
-        yield (node.text,)
-    elif isinstance(node, OptionalWords):
-        yield from _readings(node.part)
-        yield ()
-    elif isinstance(node, Choice):
-        for alternative in node.alternatives:
-            yield from _readings(alternative)
-    else:
-        for combination in itertools.product(*(list(_readings(part)) for part in node.parts)):
-            yield tuple(word for piece in combination for word in piece)
-
-
-def _fullest(node: Sequence | Word | OptionalWords | Choice) -> Reading:
+def _fullest(node: Node) -> Reading:
     if isinstance(node, Word):
         return (node.text,)
     if isinstance(node, OptionalWords):
@@ -142,43 +171,102 @@ def _fullest(node: Sequence | Word | OptionalWords | Choice) -> Reading:
     return tuple(word for part in node.parts for word in _fullest(part))
 
 
-class _Parser:
-    """Recursive descent over the tokens: sequence := (word | [sequence] | {sequence (| sequence)*})*."""
+@lru_cache(maxsize=_CACHED_FORMS)
+def _letters(form: str) -> Automaton:
+    """The form compiled over the characters of its readings without word breaks, each word in every spelling
+    of its sound."""
+    automaton(form)  # its checks
+    return _compile(_tokens(form), _letter_states)
 
-    def __init__(self, form: str, tokens: list[str]) -> None:
-        self.form = form
-        self.tokens = tokens
-        self.position = 0
 
-    def sequence(self, closing: tuple[str, ...]) -> Sequence:
-        parts: list[Word | OptionalWords | Choice] = []
-        while self.position < len(self.tokens) and self.tokens[self.position] not in closing:
-            token = self.tokens[self.position]
-            self.position += 1
-            if token == "[":
-                parts.append(OptionalWords(self.sequence(closing=("]",))))
-                self._expect("]")
-            elif token == "{":
-                alternatives = [self.sequence(closing=("|", "}"))]
-                while self._peek() == "|":
-                    self.position += 1
-                    alternatives.append(self.sequence(closing=("|", "}")))
-                self._expect("}")
-                parts.append(Choice(tuple(alternatives)))
-            elif token in ("]", "}", "|"):
-                raise GrammarError(f"unexpected {token!r} in {self.form!r}")
-            elif _WORD.fullmatch(token):
-                parts.append(Word(token))
-            else:
-                raise GrammarError(
-                    f"{token!r} in {self.form!r} is not a lowercase word (no digits or punctuation: write it as heard)"
-                )
-        return Sequence(tuple(parts))
+def _letter_states(builder: Builder, word: str, then: int) -> int:
+    spellings = sorted({spelling.replace("'", "") for spelling in _SOUNDS.get(word, (word,))})
+    starts = []
+    for spelling in spellings:
+        state = then
+        for letter in reversed(spelling):
+            state = builder.reading(letter, state)
+        starts.append(state)
+    return starts[0] if len(starts) == 1 else builder.choosing(starts)
 
-    def _peek(self) -> str | None:
-        return self.tokens[self.position] if self.position < len(self.tokens) else None
 
-    def _expect(self, token: str) -> None:
-        if self._peek() != token:
-            raise GrammarError(f"expected {token!r} in {self.form!r}")
-        self.position += 1
+def _compile(tokens: list[str], leaf: Leaf | None = None) -> Automaton:
+    """Thompson's construction over checked tokens, read from the end backwards: each part's states lead to
+    the state of what follows it (``then``), so one pass builds it, with a stack of the open brackets. A word
+    is a state reading it, or the states ``leaf`` makes for it."""
+    builder = Builder()
+    reading = builder.reading
+    then = builder.final
+    open_brackets: list[tuple[int, list[int]]] = []  # each: the state after it, its alternatives' starts so far
+    for token in reversed(tokens):
+        if token == "]" or token == "}":
+            open_brackets.append((then, []))
+        elif token == "|":
+            after, starts = open_brackets[-1]
+            starts.append(then)
+            then = after
+        elif token == "[":
+            after, _ = open_brackets.pop()
+            then = builder.choosing((then, after))  # the words first, then skipping them
+        elif token == "{":
+            after, starts = open_brackets.pop()
+            then = builder.choosing([then, *reversed(starts)])  # the alternatives in their written order
+        else:
+            then = reading(token, then) if leaf is None else leaf(builder, token, then)
+    return builder.built(then)
+
+
+def quoted(form: str) -> str:
+    """A form quoted for a one-line message: cut short where it is long."""
+    return repr(form if len(form) <= _SHOWN_CHARS else form[:_SHOWN_CHARS] + "…")
+
+
+def _tokens(form: str) -> list[str]:
+    """The form's words and brackets, checked against sequence := (word | [sequence] | {sequence (|
+    sequence)*})* with a stack of the open brackets (never deeper than `MAX_NESTING`); ``GrammarError``."""
+    if len(form) > MAX_FORM_CHARS:
+        raise GrammarError(f"a spoken form of {len(form):,} characters ({quoted(form)}); at most "
+                           f"{MAX_FORM_CHARS} are read")
+    tokens = _TOKEN.findall(form)
+    if not tokens:
+        raise GrammarError("an empty spoken form")
+    words_are_plain = _PLAIN.fullmatch(form) is not None  # then every word token is a word: no check each
+    open_brackets: list[str] = []
+    for token in tokens:
+        if token == "[" or token == "{":
+            if len(open_brackets) >= MAX_NESTING:
+                raise GrammarError(f"brackets nested more than {MAX_NESTING} deep in {quoted(form)}")
+            open_brackets.append(token)
+        elif token == "]" or token == "}" or token == "|":
+            if not open_brackets or open_brackets[-1] != _OPENING[token]:
+                raise GrammarError(f"unexpected {token!r} in {quoted(form)}")
+            if token != "|":
+                open_brackets.pop()
+        elif not words_are_plain and not _WORD.fullmatch(token):
+            raise GrammarError(f"{token[:_SHOWN_CHARS]!r} in {quoted(form)} is not a lowercase word (no digits or "
+                               "punctuation: write it as heard)")
+    if open_brackets:
+        raise GrammarError(f"expected {_CLOSING[open_brackets[-1]]!r} in {quoted(form)}")
+    return tokens
+
+
+def _tree(tokens: list[str]) -> Sequence:
+    """The tree of checked tokens (`_tokens`)."""
+    # Each open bracket: its kind, the alternatives it has closed (a choice), the parts of the one being read.
+    stack: list[tuple[str, list[Sequence], list[Word | OptionalWords | Choice]]] = [("", [], [])]
+    for token in tokens:
+        _, alternatives, parts = stack[-1]
+        if token == "[" or token == "{":
+            stack.append((token, [], []))
+        elif token == "|":
+            alternatives.append(Sequence(tuple(parts)))
+            parts.clear()
+        elif token == "]":
+            stack.pop()
+            stack[-1][2].append(OptionalWords(Sequence(tuple(parts))))
+        elif token == "}":
+            stack.pop()
+            stack[-1][2].append(Choice((*alternatives, Sequence(tuple(parts)))))
+        else:
+            parts.append(Word(token))
+    return Sequence(tuple(stack[0][2]))

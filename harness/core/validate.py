@@ -16,7 +16,15 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from harness.core.audio import contradicts, sniff, sniff_media_type
+from harness.core.audio import (
+    LabelVerdict,
+    contradicts,
+    declares,
+    judge_label,
+    names_a_format,
+    sniff,
+    sniff_media_type,
+)
 from harness.core.audio import media_type as audio_media_type
 from harness.core.audio_fields import AudioFieldError, json_audio
 from harness.core.drift import resolve, timestamp_drift, unknown_fields, variant_drift
@@ -327,10 +335,12 @@ def check_response(
     body: bytes,
     *,
     asked: str | None = None,
+    exact_label: bool = False,
 ) -> Verdict:
     """A whole HTTP answer: status, content type, documented headers, then the body. `asked`: the media type the
     request asked for where the answer's audio cannot say it (headerless samples carried as text in a JSON answer
-    shared by several formats: `http_speech.asked_media_type`)."""
+    shared by several formats: `http_speech.asked_media_type`); `exact_label`: the provider documents the exact
+    Content-Type of the format asked for (`http_speech.label_documented`)."""
     lower_headers = {k.lower(): v for k, v in headers.items()}
     response = endpoint.response_for(status)
     if response is None:
@@ -341,11 +351,12 @@ def check_response(
         if name.lower() not in lower_headers
     ]
     media_type = media_type_of(lower_headers.get("content-type"))
-    verdict = _check_body(endpoint, status, media_type, body, asked)
+    verdict = _check_body(endpoint, status, media_type, body, asked, exact_label)
     return Verdict(tuple(header_violations)) + verdict
 
 
-def _check_body(endpoint: Endpoint, status: int, media_type: str, body: bytes, asked: str | None = None) -> Verdict:
+def _check_body(endpoint: Endpoint, status: int, media_type: str, body: bytes, asked: str | None = None,
+                exact_label: bool = False) -> Verdict:
     response = endpoint.response_for(status)
     assert response is not None
     if not response.bodies:  # the documents show an empty body
@@ -369,6 +380,9 @@ def _check_body(endpoint: Endpoint, status: int, media_type: str, body: bytes, a
             if not body.strip():
                 return Verdict((Violation("", "non-empty text", "an empty body", "protocol"),))
             return Verdict(drift=drift)
+    named = _another_name(response.bodies, media_type, body, asked, exact_label)
+    if named is not None:
+        return named
     declared = sorted({ct for alt in response.bodies for ct in alt.content_types})
     content_type_violation = Violation(
         "headers/content-type", "one of " + ", ".join(declared), media_type or "none", "content-type"
@@ -382,6 +396,30 @@ def _check_body(endpoint: Endpoint, status: int, media_type: str, body: bytes, a
         else:
             return Verdict((content_type_violation,)) + check_json(endpoint, status, data)
     return Verdict((content_type_violation,))
+
+
+def _another_name(bodies: tuple[Any, ...], media_type: str, body: bytes, asked: str | None,
+                  exact_label: bool) -> Verdict | None:
+    """An audio answer whose Content-Type is not among the documented ones, judged by the one label rule the family
+    checks ask (`core.audio.judge_label`): an alias of a documented type, or a generic label for headerless samples,
+    is right; the same bytes by another name a finding (the bytes decide). None where no documented type takes it."""
+    for alternative in bodies:
+        if not isinstance(alternative, AudioBody):
+            continue
+        for documented in alternative.content_types:
+            if not names_a_format(documented):
+                continue  # a generic type takes only itself (matched above)
+            read_as = asked if asked and not names_a_format(media_type) else media_type
+            kind = sniff(body, read_as) if body else None
+            verdict = judge_label(documented, media_type, exact=exact_label,
+                                  bytes_right=kind is not None and declares(documented, kind))
+            if verdict is LabelVerdict.RIGHT:
+                return _check_audio_bytes(read_as, body)
+            if verdict is LabelVerdict.ANOTHER_NAME:
+                return _check_audio_bytes(media_type, body) + Verdict(drift=(Drift(
+                    "headers/content-type", f"{media_type}, another name of the same bytes as the documented "
+                                            f"{documented}", "content-type"),))
+    return None
 
 
 def _check_json_bytes(endpoint: Endpoint, status: int, body: bytes) -> Verdict:

@@ -43,7 +43,7 @@ class Flagged:
     def describe(self) -> str:
         size = self.change.relative
         by = f"{size:+.0%}" if size is not None else f"{self.change.size:+.3g}"
-        return (f"{self.label} {self.series.label}: {self.change.before:.4g} -> {self.change.after:.4g} ({by}) "
+        return (f"{self.label} {self.series.title}: {self.change.before:.4g} -> {self.change.after:.4g} ({by}) "
                 f"from run {self.point.run_id} ({self.point.created_at[:10]}), confidence "
                 f"{self.change.confidence:.1%}, {self.change.method}")
 

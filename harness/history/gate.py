@@ -29,7 +29,7 @@ def print_summary(analysis: Analysis, console: Console) -> None:
         for series in history.of(provider, model):
             found = analysis.of(series)
             newest = series.points[-1] if series.points else None
-            table.add_row(series.label, fmt(newest.value if newest else None, KINDS[series.unit]),
+            table.add_row(series.title, fmt(newest.value if newest else None, KINDS[series.unit]),
                           str(len(series.points)),
                           "; ".join(f"{f.point.run_id} ({f.change.relative or f.change.size:+.0%}, "
                                     f"{f.change.confidence:.0%})" for f in found) or "–")
@@ -77,7 +77,8 @@ def write_junit(analysis: Analysis, path: Path) -> Path:
         if not series.points or series.points[-1].run_id != newest_run:
             continue
         cases += 1
-        case = ElementTree.SubElement(suite, "testcase", classname=f"{series.provider}/{series.model}",
+        corpus = f" ({series.corpus})" if series.corpus else ""  # two corpora: two cases, never one name twice
+        case = ElementTree.SubElement(suite, "testcase", classname=f"{series.provider}/{series.model}{corpus}",
                                       name=series.key)
         for flagged in (f for f in analysis.newest if f.series is series):
             failures += 1

@@ -39,7 +39,8 @@ def _interval(point_value: float, low: float | None, high: float | None, n: int 
 def model_figure(analysis: Analysis, series: list[Series]) -> go.Figure:
     """Every series of one model, one panel each, change points marked."""
     rows = max(1, math.ceil(len(series) / COLUMNS))
-    figure = make_subplots(rows=rows, cols=COLUMNS, subplot_titles=[s.label for s in series],
+    several = len({s.corpus for s in series}) > 1  # the corpus named only where a model was read on several
+    figure = make_subplots(rows=rows, cols=COLUMNS, subplot_titles=[s.title if several else s.label for s in series],
                            vertical_spacing=min(0.12, 0.5 / rows), horizontal_spacing=0.08)
     for index, one in enumerate(series):
         row, col = index // COLUMNS + 1, index % COLUMNS + 1
@@ -85,8 +86,8 @@ def _changes_table(analysis: Analysis) -> str:
         size = f.change.relative
         rows.append(
             f"<tr class=\"{'newest' if id(f) in newest else ''}\" "
-            f"data-series=\"{html.escape(f.label)}:{f.series.key}\">"
-            f"<td>{html.escape(f.label)}</td><td>{html.escape(f.series.label)}</td>"
+            f"data-series=\"{html.escape(f.label)}:{f.series.key}\" data-corpus=\"{html.escape(f.series.corpus)}\">"
+            f"<td>{html.escape(f.label)}</td><td>{html.escape(f.series.title)}</td>"
             f"<td><code>{html.escape(f.point.run_id)}</code></td><td>{html.escape(f.point.created_at[:19])}</td>"
             f"<td class=\"n\">{fmt(f.change.before, kind)} → {fmt(f.change.after, kind)}</td>"
             f"<td class=\"n\">{'' if size is None else f'{size:+.0%}'}</td>"

@@ -12,6 +12,10 @@ and each failing reading is a finding by the run it first appeared in: a provide
 changed is flagged, with an example. A category the report leaves unscored (its ASR model cannot judge it
 in absolute terms, docs/hard-text.md) is followed too: the same ASR over the same items, a change in what it
 hears is still a change in what was said.
+
+Corpora are kept apart: a series holds the runs that read the same corpora for the model (a run over en_read and
+one over a hard-text corpus are two series, not one whose latency and WER jump between texts of another kind); a
+run over several corpora is a series of that set, as its report pools them.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from harness.results import (
     Row,
     RunRows,
     StoreTarget,
+    group,
     newest_dearer,
     open_read_only,
     read_catalogues,
@@ -145,7 +150,7 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
     wanted = _wanted(models)
     conn = open_read_only(store)
     runs: list[RunInfo] = []
-    points: dict[tuple[str, str, str], list[Point]] = {}
+    points: dict[tuple[str, str, str, str], list[Point]] = {}  # provider, model, corpora, figure
     first: dict[tuple[str, str, str, str], tuple[RunInfo, int]] = {}
     all_rows: list[RunRows] = []
     sources: dict[tuple[str, str], set[str]] = {}  # which cost each model's cost series used, over its runs
@@ -167,18 +172,20 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
             all_rows.append(rows)
             listings.append((run_id, read_catalogues(conn, run_id)))
             entries = build_leaderboard(rows).entries
+            corpora = _corpora(rows)
             for entry in entries:
                 if entry.cost_source != "none":
                     sources.setdefault((entry.provider, entry.model), set()).add(entry.cost_source)
+                corpus = corpora.get((entry.provider, entry.model), "")
                 for metric in METRICS:
                     point = _point(run, metric.read(entry))
                     if point is not None:
-                        points.setdefault((entry.provider, entry.model, metric.key), []).append(point)
-            for series_key, point in _hard_text(rows, run):
-                points.setdefault(series_key, []).append(point)
+                        points.setdefault((entry.provider, entry.model, corpus, metric.key), []).append(point)
+            for (provider, model, category), point in _hard_text(rows, run):
+                points.setdefault((provider, model, corpora.get((provider, model), ""), category), []).append(point)
             languages.append((run, run_figures(rows, verdicts)))
-            for series_key, point in language_series(languages[-1][1], run):
-                points.setdefault(series_key, []).append(point)
+            for (provider, model, figure), point in language_series(languages[-1][1], run):
+                points.setdefault((provider, model, corpora.get((provider, model), ""), figure), []).append(point)
             for key in {*_findings_of(rows, entries), *_misreadings(rows)}:
                 seen = first.get(key)
                 first[key] = (seen[0], seen[1] + 1) if seen else (run, 1)
@@ -189,15 +196,21 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
         if wanted(provider, "catalogue"):  # a catalogue is the provider's, whichever of its models was asked
             first.setdefault((provider, f"catalogue {endpoint}", "catalogue", change), (by_run[run_id], 1))
     series = [Series(provider, model, key, _label(key, sources.get((provider, model), set())), *_metric(key)[1:3],
-                     tuple(found))
-              for (provider, model, key), found in sorted(points.items(), key=lambda item: (
-                  item[0][0], item[0][1], _metric(item[0][2])[3], item[0][2]))]
+                     tuple(found), corpus)
+              for (provider, model, corpus, key), found in sorted(points.items(), key=lambda item: (
+                  item[0][0], item[0][1], item[0][2], _metric(item[0][3])[3], item[0][3]))]
     series.extend(voice_series(all_rows, store))
     findings = tuple(sorted((HistoryFinding(p, m, kind, what, run.run_id, run.created_at, count)
                              for (p, m, kind, what), (run, count) in first.items()),
                             key=lambda f: (f.first_at, f.provider, f.model, f.kind, f.what)))
     dearer = newest_dearer([(rows.run_id, rows.requests) for rows in all_rows])
     return History(tuple(runs), tuple(series), findings, tuple(dearer), newest_fallbacks(languages))
+
+
+def _corpora(rows: RunRows) -> dict[tuple[str, str], str]:
+    """Per model, the corpora the run read for it, named together ("en_read", "en_read+hard_money")."""
+    return {key: "+".join(sorted({str(r["corpus"]) for r in members if r["corpus"]}))
+            for key, members in group(rows.requests).items()}
 
 
 def _label(key: str, sources: set[str]) -> str:

@@ -32,10 +32,16 @@ class Series:
     unit: str
     scale: Scale
     points: tuple[Point, ...]
+    corpus: str = ""  # the corpora its runs read for the model ("en_read", "en_read+hard_money"): kept apart
 
     @property
     def values(self) -> list[float]:
         return [p.value for p in self.points]
+
+    @property
+    def title(self) -> str:
+        """The figure and the corpus its points were measured on."""
+        return f"{self.label} ({self.corpus})" if self.corpus else self.label
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,10 @@
 
     rows         the raw rows of one run, from the results database (or an export folder)
     leaderboard  every figure of a report, per provider × model, from those rows only (stats for intervals)
-    charts, render   the self-contained HTML page (templates/), audio copied beside it
+    columns      the leaderboard's columns as data: heading, meaning, which way is better, the cell it draws
+    charts, labels, render   the self-contained HTML page (templates/: its sort and filters inline), audio
+                 copied beside it; chart labels placed so none prints over another; formats: one way to print
+                 a figure
     compare      the regression gate: beyond a threshold AND statistically significant
     export       the rows as CSV, Parquet or JSON, readable back
     shapes, contract_diff   the structural diff of two fixture folders, graded like oasdiff

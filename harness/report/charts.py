@@ -4,16 +4,25 @@ Each function returns a plotly Figure; ``figure_html`` turns it into a div plus 
 without plotly.js (the template inlines plotly.js once, so the report works offline). Every chart draws
 something even when a run has no data for it (an annotation says so), so a reader never meets an empty
 frame and the browser test can check that every chart drew.
+
+Legible at 130 models: a chart of one figure per model names each model on its own row (horizontal, ranked, the
+chart as tall as its models need), never 130 labels along an axis; the cost-WER scatter names only the Pareto
+front, the rest on hover, with the cost on a log axis (cents and thousands of dollars side by side); the errors
+chart has a bar, and a name, only for models that failed. One colour per provider.
 """
 
 from __future__ import annotations
 
+import math
+import statistics
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import plotly.colors
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from harness.report.labels import label_positions
 from harness.report.leaderboard import Entry, Leaderboard
 from harness.report.load import Curve
 from harness.report.stats import Interval
@@ -21,6 +30,9 @@ from harness.results import Row, floats, group, polled, timed
 
 TEMPLATE = "plotly_white"
 HEIGHT = 380
+ROW_PX = 17  # a model's row in a chart naming one model a row: its 11 px label and a gap
+TICK_FONT = 11
+LOG_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)  # 1-2-5 a decade
 LOAD_TICKS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)  # in flight, on a log axis: one tick a doubling
 
 
@@ -38,165 +50,179 @@ def _layout(figure: go.Figure, title: str, x_title: str, y_title: str) -> go.Fig
     return figure
 
 
-def _colors(rows: Sequence[Row]) -> dict[tuple[str, str], str]:
-    """One colour per provider × model, the same in every chart."""
-    palette = plotly.colors.qualitative.Plotly
-    return {key: palette[i % len(palette)] for i, key in enumerate(group(rows))}
-
-
-def _tick(provider: str, model: str) -> str:
-    """An axis label on two lines, so ten models fit side by side without slanted, clipped text."""
-    return f"{provider}<br>{model}"
+def _colors(providers: Sequence[str]) -> dict[str, str]:
+    """One colour per provider, the same in every chart (24 of them before one repeats)."""
+    palette = plotly.colors.qualitative.Dark24
+    return {name: palette[i % len(palette)] for i, name in enumerate(sorted(set(providers)))}
 
 
 def _empty_note(figure: go.Figure, text: str) -> None:
     figure.add_annotation(text=text, showarrow=False, xref="paper", yref="paper", x=0.5, y=0.5, font={"size": 14})
 
 
-def latency_figure(rows: Sequence[Row]) -> go.Figure:
-    """Distribution of end-to-end latency per provider × model (ok, not resumed jobs), every point shown."""
+def _rows_height(count: int) -> int:
+    """A chart with one labelled row per model: every label on its own line, however many models."""
+    return max(HEIGHT, 110 + ROW_PX * count)
+
+
+def _ranked_boxes(values: dict[tuple[str, str], list[float]], title: str, x_title: str, *, log: bool,
+                  empty: str) -> go.Figure:
+    """One horizontal box per model, every value a point, the models ranked by median (the least at the top), each
+    named on its own row of the y axis: 130 models read as a ranking, not as 130 slanted labels over each other."""
     figure = go.Figure()
-    colors = _colors(rows)
-    for (provider, model), members in group(rows).items():
-        seconds = [ms / 1000.0 for ms in floats(timed(members), "e2e_ms")]
-        if seconds:
-            figure.add_trace(go.Box(y=seconds, name=_tick(provider, model), boxpoints="all", jitter=0.4,
-                                    pointpos=0, marker={"size": 4, "color": colors[(provider, model)]}))
+    ranked = sorted(((statistics.median(v), f"{p}/{m}", p, v) for (p, m), v in values.items() if v))
+    colors = _colors([provider for provider, _ in values])
+    for _median, label, provider, members in ranked:
+        figure.add_trace(go.Box(x=members, y=[label] * len(members), name=label, orientation="h", boxpoints="all",
+                                jitter=0.3, pointpos=0, marker={"size": 4, "color": colors[provider]},
+                                line={"width": 1}, hovertemplate=f"{label}<br>%{{x:.3g}}<extra></extra>"))
     if not figure.data:
-        _empty_note(figure, "no completed job to time")
-    return _layout(figure, "End-to-end latency", "provider / model", "seconds").update_layout(showlegend=False)
+        _empty_note(figure, empty)
+    _layout(figure, title, x_title, "")
+    labels = [label for _, label, _, _ in ranked]
+    figure.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed", tickmode="array",
+                        tickvals=labels, ticktext=labels, tickfont={"size": TICK_FONT}, automargin=True)
+    if log and figure.data:
+        figure.update_xaxes(type="log", tickvals=LOG_TICKS, ticktext=[f"{t:g}" for t in LOG_TICKS])
+    return figure.update_layout(showlegend=False, height=_rows_height(len(labels)),
+                                margin={"l": 60, "r": 20, "t": 50, "b": 50})
+
+
+def latency_figure(rows: Sequence[Row]) -> go.Figure:
+    """End-to-end latency per provider × model (ok, not resumed jobs), every point shown, ranked by median on a log
+    axis (seconds to tens of seconds side by side)."""
+    values = {key: [ms / 1000.0 for ms in floats(timed(members), "e2e_ms")] for key, members in group(rows).items()}
+    return _ranked_boxes(values, "End-to-end latency, fastest median first", "seconds (log scale)", log=True,
+                         empty="no completed job to time")
 
 
 def cost_wer_figure(board: Leaderboard) -> go.Figure:
-    """Cost per 1M characters against pooled WER; the Pareto front (nothing both cheaper and better). Every
-    priced model is placed: the billed cost where its answers said, else the planned one (the hover says which)."""
+    """Cost per 1M characters (log axis: a few cents to thousands of dollars side by side) against pooled WER. Every
+    priced, scored model is a point, named on hover; the Pareto front (nothing both cheaper and better) is starred
+    and labelled, placed so that no label prints over another (`harness.report.labels`). A front model whose jobs
+    did not all succeed is an open star, its label saying how many did. A free model sits at the axis' left edge,
+    marked "free". The cost is the billed one where its answers said, else the planned one (the hover says which)."""
     figure = go.Figure()
     placed = [e for e in board.entries if e.cost_per_million_chars_usd is not None and e.wer_pooled.sample_size > 0]
-    dearest = max((e.cost_per_million_chars_usd or 0.0 for e in placed), default=0.0) or 1.0
-    worst = max((e.wer_pooled.value for e in placed), default=0.0)
-    # Room on the left, right and top for the labels of the cheapest, dearest and worst models.
-    x_range, y_range = (-0.15 * dearest, 1.3 * dearest), (0.0, max(1.25 * worst, 0.01))
-    # Placed across both traces: a starred model and a dominated one can sit side by side.
-    labels = [e.label for e in placed]
-    points = [(e.cost_per_million_chars_usd or 0.0, e.wer_pooled.value) for e in placed]
-    positions = dict(zip(labels, label_positions(points, labels, x_range, y_range), strict=True))
-    for on_front in (True, False):
-        members = [e for e in placed if e.pareto is on_front]
-        if not members:
-            continue
-        figure.add_trace(
-            go.Scatter(
-                x=[e.cost_per_million_chars_usd for e in members],
-                y=[e.wer_pooled.value for e in members],
-                mode="markers+text",
-                hovertemplate="%{text}<br>$%{x:,.2f} per 1M characters (%{customdata})<br>WER %{y:.1%}<extra></extra>",
-                text=[e.label for e in members],
-                customdata=[_cost_words(e) for e in members],
-                textposition=[positions[e.label] for e in members],
-                name="Pareto front" if on_front else "dominated",
-                marker={"size": 12, "symbol": "star" if on_front else "circle"},
-            )
-        )
-    front = sorted((e for e in placed if e.pareto), key=lambda e: e.cost_per_million_chars_usd or 0.0)
-    if len(front) > 1:
-        figure.add_trace(go.Scatter(x=[e.cost_per_million_chars_usd for e in front],
-                                    y=[e.wer_pooled.value for e in front],
-                                    mode="lines", name="front", line={"dash": "dot"}, hoverinfo="skip"))
     if not placed:
         _empty_note(figure, "no model has both a USD price and scored clips")
-    else:
-        figure.update_xaxes(range=list(x_range))
-        figure.update_yaxes(range=list(y_range))
-    figure.update_yaxes(tickformat=".0%")  # WER in %, as the leaderboard prints it
-    return _layout(figure, "Cost against WER (Pareto front starred)", "USD per 1M characters", "pooled WER (%)")
+        figure.update_yaxes(tickformat=".0%")
+        return _layout(figure, "Cost against WER (Pareto front starred)", "USD per 1M characters", "pooled WER (%)")
+    axis = _cost_axis([e.cost_per_million_chars_usd or 0.0 for e in placed])
+    worst = max(e.wer_pooled.value for e in placed)
+    y_range = (-0.04 * max(worst, 0.01), max(1.3 * worst, 0.01))
+    front = [e for e in placed if e.pareto]
+    labels = [_front_label(e) for e in front]
+    positions = dict(zip([e.label for e in front], label_positions(
+        [(axis.x(e), e.wer_pooled.value) for e in front], labels, axis.range, y_range, PLOT_PX,
+        others=[(axis.x(e), e.wer_pooled.value) for e in placed if not e.pareto]), strict=True))
+    dominated = [e for e in placed if not e.pareto]
+    if dominated:
+        figure.add_trace(go.Scatter(
+            x=[axis.position(e) for e in dominated], y=[e.wer_pooled.value for e in dominated], mode="markers",
+            name="dominated", hovertext=[e.label for e in dominated], customdata=[_cost_words(e) for e in dominated],
+            hovertemplate=HOVER, marker={"size": 8, "color": "rgba(90, 101, 117, 0.55)"}))
+    for complete in (True, False):
+        members = [e for e in front if e.every_job_ok is complete]
+        if not members:
+            continue
+        figure.add_trace(go.Scatter(
+            x=[axis.position(e) for e in members], y=[e.wer_pooled.value for e in members], mode="markers+text",
+            name="Pareto front" if complete else "front, not every job ok",
+            text=[_front_label(e) if positions[e.label] else "" for e in members],
+            textposition=[positions[e.label] or "top center" for e in members],
+            hovertext=[e.label for e in members], customdata=[_cost_words(e) for e in members], hovertemplate=HOVER,
+            marker={"size": 13, "symbol": "star" if complete else "star-open", "color": "#b9770e"}))
+    line = sorted(front, key=lambda e: (e.cost_per_million_chars_usd or 0.0, e.wer_pooled.value))
+    if len(line) > 1:
+        figure.add_trace(go.Scatter(x=[axis.position(e) for e in line], y=[e.wer_pooled.value for e in line],
+                                    mode="lines", name="front", line={"dash": "dot", "color": "#b9770e"},
+                                    hoverinfo="skip"))
+    figure.update_xaxes(type="log", range=list(axis.range), tickvals=axis.ticks, ticktext=axis.tick_text)
+    figure.update_yaxes(range=list(y_range), tickformat=".0%")  # WER in %, as the leaderboard prints it
+    _layout(figure, f"Cost against WER: the Pareto front starred and named ({len(front)} of {len(placed)} models; "
+            "the rest on hover)", "USD per 1M characters (log scale)", "pooled WER (%)")
+    return figure.update_layout(height=COST_WER_HEIGHT)
+
+
+HOVER = "%{hovertext}<br>$%{x:,.2f} per 1M characters (%{customdata})<br>WER %{y:.1%}<extra></extra>"
+PLOT_PX = (900.0, 300.0)  # the cost-WER chart's plotting area, nominal: a full-width chart in a 1,100 px window
+COST_WER_HEIGHT = 440
+
+
+@dataclass(frozen=True, slots=True)
+class CostAxis:
+    """A log axis of USD per 1M characters; a free model (a cost of 0, which no log axis holds) at its left edge."""
+
+    free_at: float  # where a cost of 0 is drawn
+    range: tuple[float, float]  # in log10 units, as plotly takes a log axis' range
+    ticks: tuple[float, ...]
+    tick_text: tuple[str, ...]
+
+    def position(self, entry: Entry) -> float:
+        return max(entry.cost_per_million_chars_usd or 0.0, 0.0) or self.free_at
+
+    def x(self, entry: Entry) -> float:
+        """The point's x in the axis' own units (log10), as the label rule places it."""
+        return math.log10(self.position(entry))
+
+
+def _cost_axis(costs: Sequence[float]) -> CostAxis:
+    positive = [c for c in costs if c > 0]
+    low, high = (min(positive), max(positive)) if positive else (1.0, 1.0)
+    free_at = low / 4 if any(c <= 0 for c in costs) else low
+    start, end = math.log10(free_at), math.log10(high)
+    padding = max(0.25, 0.08 * (end - start))
+    decades = [10.0 ** k for k in range(math.floor(start), math.ceil(end) + 1)]
+    ticks = [t for t in decades if free_at * 1.5 < t]  # none printed over the "free" tick
+    text = [f"${t:,.0f}" if t >= 1 else f"${t:g}" for t in ticks]
+    if free_at < low:
+        ticks, text = [free_at, *ticks], ["free", *text]
+    return CostAxis(free_at, (start - padding, end + padding), tuple(ticks), tuple(text))
+
+
+def _front_label(entry: Entry) -> str:
+    return entry.label if entry.every_job_ok else f"{entry.label} ({entry.ok}/{entry.sent} ok)"
 
 
 def _cost_words(entry: Entry) -> str:
     """Which cost a point is: billed, planned or mixed, and a stale price said."""
-    return entry.cost_source + (", stale price" if entry.price_stale else "")
-
-
-# Where a scatter label may go, in the order tried: above or below its point first (a label is wider than
-# it is tall), then beside it, then diagonally.
-LABEL_POSITIONS = ("top center", "bottom center", "middle right", "middle left",
-                   "top right", "top left", "bottom right", "bottom left")
-PLOT_PX = (560.0, 270.0)  # the cost-WER chart's plotting area in a half-width column of the report, nominal
-CHAR_PX, LINE_PX = 7.0, 14.0  # a 12 px label's mean character width and its line height
-MARKER_PX = 7.0  # from a point's centre to its label: the 12 px marker's radius and a pixel
-
-
-def label_box(position: str, x: float, y: float, label: str) -> tuple[float, float, float, float]:
-    """The box (left, bottom, right, top, in px of the plotting area, y upwards) plotly draws `label` in
-    at `position` beside a marker centred at (x, y) px."""
-    vertical, horizontal = position.split()
-    width = CHAR_PX * len(label)
-    left = {"left": x - MARKER_PX - width, "center": x - width / 2, "right": x + MARKER_PX}[horizontal]
-    bottom = {"bottom": y - MARKER_PX - LINE_PX, "middle": y - LINE_PX / 2, "top": y + MARKER_PX}[vertical]
-    return left, bottom, left + width, bottom + LINE_PX
-
-
-def label_positions(points: Sequence[tuple[float, float]], labels: Sequence[str], x_range: tuple[float, float],
-                    y_range: tuple[float, float]) -> list[str]:
-    """A text position per point (data coordinates in axes of these ranges) so that near points' labels do
-    not print over each other. Deterministic: points are taken by x, then y, then label; each gets the first
-    of LABEL_POSITIONS whose box overlaps no label placed before it, no marker and no edge of the plot, or
-    where none is free, the one that overlaps least. Boxes are estimated in pixels of a nominal plot
-    (`label_box`): a wider or narrower window scales the gaps, not the order of the labels."""
-    width, height = PLOT_PX
-    x_span, y_span = (x_range[1] - x_range[0]) or 1.0, (y_range[1] - y_range[0]) or 1.0
-    pixels = [((x - x_range[0]) / x_span * width, (y - y_range[0]) / y_span * height) for x, y in points]
-    markers = [(x - MARKER_PX, y - MARKER_PX, x + MARKER_PX, y + MARKER_PX) for x, y in pixels]
-    taken: list[tuple[float, float, float, float]] = []
-    chosen = [""] * len(points)
-    for index in sorted(range(len(points)), key=lambda i: (points[i][0], points[i][1], labels[i])):
-        def cost(position: str, index: int = index) -> float:
-            box = label_box(position, *pixels[index], labels[index])
-            outside = _area(box) - _overlap(box, (0.0, 0.0, width, height))
-            return outside + sum(_overlap(box, other) for other in (*taken, *markers))
-
-        chosen[index] = min(LABEL_POSITIONS, key=cost)  # the first of the least overlapping: in the order tried
-        taken.append(label_box(chosen[index], *pixels[index], labels[index]))
-    return chosen
-
-
-def _area(box: tuple[float, float, float, float]) -> float:
-    return (box[2] - box[0]) * (box[3] - box[1])
-
-
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
-    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    return entry.cost_source + (", stale price" if entry.price_stale else "") + (
+        f", weak source: {entry.price_weak}" if entry.price_weak else "")
 
 
 def errors_figure(board: Leaderboard) -> go.Figure:
-    """Failed jobs per error class, stacked per provider × model (horizontal: long model names stay legible)."""
+    """Failed jobs per error class, stacked, one bar per model that had a failure (horizontal, every bar named on
+    its own row: a model with none has no bar, so no bar sits beside a name it is not)."""
     figure = go.Figure()
-    classes = sorted({name for e in board.entries for name in e.errors})
-    labels = [e.label for e in board.entries]
+    failing = [e for e in board.entries if sum(e.errors.values())]
+    classes = sorted({name for e in failing for name in e.errors})
+    labels = [e.label for e in failing]
     for name in classes:
-        figure.add_trace(go.Bar(y=labels, x=[e.errors.get(name, 0) for e in board.entries], name=name,
-                                orientation="h"))
-    if not classes:
-        figure.add_trace(go.Bar(y=labels, x=[0 for _ in labels], name="errors", showlegend=False, orientation="h"))
+        figure.add_trace(go.Bar(y=labels, x=[e.errors.get(name, 0) for e in failing], name=name, orientation="h",
+                                hovertemplate=f"%{{y}}: %{{x}} {name}<extra></extra>"))
+    if not failing:
+        figure.add_trace(go.Bar(y=[], x=[], name="errors", showlegend=False, orientation="h"))
         _empty_note(figure, "no failed job")
         figure.update_xaxes(range=[0, 1])
-    figure.update_layout(barmode="stack")
-    figure.update_yaxes(autorange="reversed")  # the leaderboard's order, top to bottom
-    return _layout(figure, "Errors by class", "failed jobs", "")
+    title = (f"Errors by class: the {len(failing)} of {len(board.entries)} models with a failed job"
+             if failing else "Errors by class")
+    _layout(figure, title, "failed jobs", "")
+    figure.update_layout(barmode="stack", height=_rows_height(len(labels)),
+                         legend={"orientation": "h", "x": 0.0, "y": 1.0, "yanchor": "bottom", "xanchor": "left"},
+                         margin={"l": 60, "r": 20, "t": 80, "b": 50})
+    figure.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed", tickmode="array",
+                        tickvals=labels, ticktext=labels, tickfont={"size": TICK_FONT}, automargin=True)
+    figure.update_xaxes(dtick=1 if failing and max(sum(e.errors.values()) for e in failing) <= 10 else None)
+    return figure
 
 
 def polls_figure(rows: Sequence[Row]) -> go.Figure:
     """Status requests each polled job needed (webhook deliveries: their fallback polls): the price of
     asynchronous APIs in requests."""
-    figure = go.Figure()
-    colors = _colors(rows)
-    for (provider, model), members in group(rows).items():
-        polls = [int(r["polls"] or 0) for r in polled(members)]
-        if polls:
-            figure.add_trace(go.Box(y=polls, name=_tick(provider, model), boxpoints="all", jitter=0.4, pointpos=0,
-                                    marker={"size": 4, "color": colors[(provider, model)]}))
-    if not figure.data:
-        _empty_note(figure, "no job was delivered by polling or webhook")
-    return _layout(figure, "Polls per job", "provider / model", "status requests").update_layout(showlegend=False)
+    values = {key: [float(r["polls"] or 0) for r in polled(members)] for key, members in group(rows).items()}
+    return _ranked_boxes(values, "Polls per job, fewest first", "status requests", log=False,
+                         empty="no job was delivered by polling or webhook")
 
 
 def _error_bars(intervals: Sequence[Interval], scale: float = 1.0) -> dict[str, object]:

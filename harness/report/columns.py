@@ -1,14 +1,43 @@
-"""The leaderboard's columns: each one's heading, what it means in a sentence, and whether it is shown
-before the reader asks for every column. The template draws the headings (their tooltips), the legend
-under the table and the "every column" toggle from this one list, so no column goes unexplained.
+"""The leaderboard's columns, as data: each one's heading, what it means in a sentence, whether it is shown before
+the reader asks for every column, which way is better, and how it draws an entry's cell. The template draws the
+headings (their tooltips), every row's cells, the legend under the table, the sort and the "every column" toggle
+from this one list, so a column is added in one place (a `Column` here, the figure on `leaderboard.Entry`) and no
+column goes unexplained or unsortable.
 
-A laptop window (1,400 px) holds the default columns; the others (tails, second opinions of a figure
-already shown) appear with the toggle. The first column stays in view while the table scrolls sideways.
+A laptop window (1,400 px) holds the default columns; the others (tails, second opinions of a figure already shown)
+appear with the toggle. The first column stays in view while the table scrolls sideways.
+
+A cell carries what is printed and what it sorts by; a figure a test recomputes also carries its name in the
+leaderboard's data (`key`: the page's `data-key="<provider>/<model>:<key>"`) and its raw value and interval.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from harness.report.formats import fmt, fmt_interval
+from harness.report.leaderboard import Entry
+from harness.report.stats import Interval
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One leaderboard cell: what is printed, what the column sorts it by, and the figure behind it."""
+
+    text: str  # the figure as printed (a `Markup` for the model's name, which carries its marks)
+    sort: float | str | None  # None: sorted last whichever way the column sorts
+    note: str = ""  # the small line under it: an interval, which cost it is
+    key: str = ""  # the figure's name in the leaderboard's data; "" for a cell with no figure to recompute
+    value: float | None = None  # data-value: the raw figure
+    low: float | None = None  # data-low / data-high: its interval, for an interval's cell
+    high: float | None = None
+    attrs: tuple[tuple[str, str], ...] = ()  # further data-* attributes of the cell
+    note_attrs: tuple[tuple[str, str], ...] = ()  # data-* attributes of the note
+    classes: tuple[str, ...] = ()  # "nocost": a cost's words in place of a figure
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,63 +45,163 @@ class Column:
     key: str
     heading: str
     meaning: str
+    cell: Callable[[Entry], Cell] = field(repr=False, compare=False)
     default: bool = True  # shown before "every column" is ticked
     streaming: bool = False  # only when some model streamed (TTFA)
+    better: str = "low"  # "low" | "high" | "": the first click on the heading puts the better end first
+    numeric: bool = True  # right-aligned figures; sorted as numbers
+
+
+def _finite(value: float | None) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+def interval_cell(interval: Interval | None, kind: str, key: str) -> Cell:
+    """A figure with its 95% interval under it (when known from more than one value); none: a dash."""
+    if interval is None:
+        return Cell("–", None)
+    value = _finite(interval.value)
+    shown = _finite(interval.low) is not None and interval.sample_size > 1
+    return Cell(fmt(interval.value, kind), value, fmt_interval(interval.low, interval.high, kind) if shown else "",
+                key=key, value=value, low=_finite(interval.low), high=_finite(interval.high))
+
+
+def value_cell(value: float | None, kind: str, key: str) -> Cell:
+    return Cell(fmt(value, kind), _finite(value), key=key, value=_finite(value))
+
+
+def cost_cell(entry: Entry, value: float | None, key: str, *, source: bool = False) -> Cell:
+    """A cost: its value and (`source`) which cost it is, billed or planned; or the words saying why there is none
+    (no public price is not no data)."""
+    if value is None and entry.cost_gap:
+        return Cell("", None, entry.cost_gap, key=key, attrs=(("gap", entry.cost_gap),), classes=("nocost",))
+    note = ""
+    if source and value is not None:
+        note = entry.cost_source + (", stale price" if entry.price_stale else "")
+    return Cell(fmt(value, "usd"), _finite(value), note, key=key, value=_finite(value),
+                note_attrs=(("cost-source", entry.cost_source),) if note else ())
+
+
+def model_cell(entry: Entry) -> Cell:
+    """The model's name, and its marks: ★ on the cost/WER Pareto front, said with how many of its jobs succeeded
+    when not all did (a front drawn from half the jobs is not the same claim)."""
+    name = Markup("{}/<b>{}</b>").format(entry.provider, entry.model)
+    if entry.pareto:
+        if entry.ok < entry.sent:
+            name += Markup(' <span class="star partial" title="{}">★ {}/{} ok</span>').format(
+                f"On the cost/WER Pareto front from {entry.ok} of {entry.sent} jobs: its cost and WER rest on the "
+                "jobs that succeeded", entry.ok, entry.sent)
+        else:
+            name += Markup(' <span class="star" title="On the cost/WER Pareto front">★</span>')
+    return Cell(name, entry.label)
+
+
+def _latency(q: str) -> Callable[[Entry], Cell]:
+    return lambda e: interval_cell(e.latency.get(q), "ms", f"latency_ms.{q}")
+
+
+def _width(entry: Entry) -> Cell:
+    value = entry.latency_width_ms
+    text = "–" if value is None else f"±{fmt(value / 2, 'ms')}"
+    return Cell(text, value, key="latency_width_ms", value=value)
+
+
+def _underruns(entry: Entry) -> Cell:
+    if not entry.streams:
+        return Cell("–", None)
+    return Cell(str(entry.underruns), entry.underruns, f"in {entry.underrun_streams} / {entry.streams}",
+                key="underruns", value=entry.underruns)
+
+
+def _planned_billed(entry: Entry) -> Cell:
+    planned = fmt(entry.planned_usd, "usd") if entry.planned_usd is not None else (entry.cost_gap or "not planned")
+    billed = fmt(entry.billed_usd, "usd") if entry.billed_usd is not None else "not billed"
+    note = f"billed {entry.billed_jobs} of {entry.sent} jobs" if entry.billed_jobs else ""
+    billed_raw = "" if entry.billed_usd is None else str(entry.billed_usd)
+    return Cell(f"{planned} / {billed}", entry.planned_usd, note, key="planned_billed", value=entry.planned_usd,
+                attrs=(("billed", billed_raw),))
+
+
+def _flagged(entry: Entry) -> Cell:
+    return Cell(f"{entry.flagged_clips} / {entry.scored}", entry.flagged_clips / entry.scored if entry.scored else None,
+                key="flagged_clips", value=entry.flagged_clips)
+
+
+def _stream(figure: str, data: str, kind: str = "ms") -> Callable[[Entry], Cell]:
+    return lambda e: interval_cell(getattr(e, figure).get("p50"), kind, f"{data}.p50")
 
 
 COLUMNS: tuple[Column, ...] = (
     Column("model", "provider / model", "The model benchmarked, as provider/model; ★ marks the cost/WER Pareto "
-           "front (no other model is both cheaper and more intelligible)."),
+           "front (no other model is both cheaper and more intelligible), with how many of its jobs succeeded when "
+           "not all did (the shortlist above lists the front).", model_cell, better="", numeric=False),
     Column("sent", "sent", "Jobs sent: those that ended with audio or with an error (jobs skipped before sending, "
-           "by the budget or the documented limits, never reached the wire)."),
-    Column("success", "success", "Share of sent jobs that returned audio, with its Wilson 95% interval."),
+           "by the budget or the documented limits, never reached the wire).",
+           lambda e: value_cell(e.sent, "int", "sent"), better="high"),
+    Column("success", "success", "Share of sent jobs that returned audio, with its Wilson 95% interval.",
+           lambda e: interval_cell(e.success, "rate", "success"), better="high"),
     Column("p50", "latency p50", "Median end-to-end latency of successful jobs (request sent → audio complete), "
-           "with a bootstrap 95% interval."),
-    Column("p95", "p95", "95th percentile of the same latency: the slow tail one request in twenty meets."),
-    Column("p99", "p99", "99th percentile of the same latency.", default=False),
-    Column("mean", "mean", "Mean of the same latency.", default=False),
+           "with a bootstrap 95% interval.", _latency("p50")),
+    Column("p95", "p95", "95th percentile of the same latency: the slow tail one request in twenty meets.",
+           _latency("p95")),
+    Column("p99", "p99", "99th percentile of the same latency.", _latency("p99"), default=False),
+    Column("mean", "mean", "Mean of the same latency.", _latency("mean"), default=False),
     Column("width", "± job", "How precisely each job's latency is known: half the median width of the interval "
            "that must hold it (polling and whole-second server clocks blur completion). The column is "
-           "e2e_bracket in the rows."),
+           "e2e_bracket in the rows.", _width),
     Column("ttfa", "TTFA p50", "Median time to first audio of streamed answers, from the first text token sent "
            "(an HTTP or SSE request: its send; a realtime socket: its first text message, the text fed whole or "
-           "token by token as the run says) to the first decodable audio.", streaming=True),
+           "token by token as the run says) to the first decodable audio.", _stream("ttfa", "ttfa_ms"),
+           streaming=True),
     Column("heard", "heard p50", "Median time from the first token until speech is first heard: time to first "
-           "audio plus the silence that leads the stream, plus any wait for a late chunk before it.", streaming=True),
+           "audio plus the silence that leads the stream, plus any wait for a late chunk before it.",
+           _stream("perceived_ttfa", "perceived_ttfa_ms"), streaming=True),
     Column("last_audio", "last audio p50", "Median time from the first token to the last audio chunk.",
-           default=False, streaming=True),
+           _stream("last_audio", "last_audio_ms"), default=False, streaming=True),
     Column("jitter", "jitter p95", "Median over streams of each stream's 95th percentile wait between consecutive "
-           "audio chunks: how unevenly the audio comes.", streaming=True),
+           "audio chunks: how unevenly the audio comes.", _stream("jitter", "jitter_p95_ms"), streaming=True),
     Column("underruns", "underruns", "Playback stalls: times a player that starts at the first audio ran out "
            "before the next chunk came, summed over the model's streams, and how many streams stalled.",
-           streaming=True),
+           _underruns, streaming=True),
     Column("rtf", "RTF p50", "Median real-time factor: time from the first token to the stream's end / seconds of "
-           "audio (below 1: the audio comes faster than it plays).", default=False, streaming=True),
+           "audio (below 1: the audio comes faster than it plays).", _stream("real_time_factor", "real_time_factor",
+                                                                           "num"),
+           default=False, streaming=True),
     Column("usd_1m", "$ / 1M chars", "USD per million characters of input text, the figure every provider's price "
            "compares on and the one the Pareto chart uses: the billed cost where the provider's answers said what "
            "they billed, else the planned one from the published price (the small word under it says which; "
            "sandbox runs: what live would cost), over the priced jobs. Where there is none, the words say why: "
-           "no public price (the provider publishes none), no data (nothing was sent), or the unit it is priced in."),
+           "no public price (the provider publishes none), no data (nothing was sent), or the unit it is priced in.",
+           lambda e: cost_cell(e, e.cost_per_million_chars_usd, "cost_per_million_chars_usd", source=True)),
     Column("usd_hour", "$ / audio hour", "USD per hour of audio returned, from the same cost: the other figure a "
-           "price compares on."),
-    Column("usd_req", "$ / req", "Mean USD per sent request, from the same cost.", default=False),
-    Column("usd_min", "$ / audio min", "USD per minute of audio returned.", default=False),
-    Column("usd_1k", "$ / 1k chars", "USD per 1,000 characters of input text.", default=False),
+           "price compares on.", lambda e: cost_cell(e, e.cost_per_hour_usd, "cost_per_hour_usd")),
+    Column("usd_req", "$ / req", "Mean USD per sent request, from the same cost.",
+           lambda e: cost_cell(e, e.cost_per_request_usd, "cost_per_request_usd"), default=False),
+    Column("usd_min", "$ / audio min", "USD per minute of audio returned.",
+           lambda e: cost_cell(e, e.cost_per_audio_minute_usd, "cost_per_audio_minute_usd"), default=False),
+    Column("usd_1k", "$ / 1k chars", "USD per 1,000 characters of input text.",
+           lambda e: cost_cell(e, e.cost_per_1k_chars_usd, "cost_per_1k_chars_usd"), default=False),
     Column("planned_billed", "planned / billed", "The run's cost as planned from the published price before "
            "sending, and as the provider's answers said they billed (over the jobs whose answers said so; the "
-           "prices section lists both per model).", default=False),
+           "prices section lists both per model).", _planned_billed, default=False),
     Column("wer_pooled", "WER pooled", "Word error rate in %, the scored clips in word languages pooled (errors / "
-           "reference words), with a bootstrap 95% interval over utterances; lower is better."),
-    Column("wer_mean", "WER mean", "Mean of the per-clip word error rates, in %.", default=False),
+           "reference words), with a bootstrap 95% interval over utterances; lower is better.",
+           lambda e: interval_cell(e.wer_pooled, "rate", "wer_pooled")),
+    Column("wer_mean", "WER mean", "Mean of the per-clip word error rates, in %.",
+           lambda e: value_cell(e.wer_mean, "rate", "wer_mean"), default=False),
     Column("cer_pooled", "CER pooled", "Character error rate in %, errors / reference characters over the zh and ja "
-           "clips, pooled apart from WER (a WER and a CER are never mixed).", default=False),
+           "clips, pooled apart from WER (a WER and a CER are never mixed).",
+           lambda e: value_cell(e.cer_pooled, "rate", "cer_pooled"), default=False),
     Column("similarity", "similarity", "Speaker similarity of cloned clips to the reference voice (cosine, "
-           "0–1; above about 0.85 is the same voice)."),
-    Column("dnsmos", "DNSMOS", "DNSMOS overall quality estimate (1–5, higher is better).", default=False),
+           "0–1; above about 0.85 is the same voice).", lambda e: interval_cell(e.similarity, "num", "similarity"),
+           better="high"),
+    Column("dnsmos", "DNSMOS", "DNSMOS overall quality estimate (1–5, higher is better).",
+           lambda e: interval_cell(e.quality, "num", "quality"), default=False, better="high"),
     Column("flagged", "flagged", "Scored clips with a conformance finding (declared type, rate or channels not "
-           "what the bytes are, truncation, clipping, silence) / scored clips; the findings table names them."),
+           "what the bytes are, truncation, clipping, silence) / scored clips; the findings table names them.",
+           _flagged),
     Column("polls", "polls / job", "Mean status requests per polled job: the request cost of an asynchronous API.",
-           default=False),
+           lambda e: value_cell(e.polls_mean, "num", "polls_mean"), default=False),
 )
 
 

@@ -222,6 +222,33 @@ class Comparison:
     def exit_code(self) -> int:
         return 1 if self.regressions else 0
 
+    @property
+    def insufficient(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if c.verdict is Ruling.INSUFFICIENT)
+
+    @property
+    def compared(self) -> bool:
+        """Whether any figure was compared: a check that is neither short of data nor the contract's (which needs
+        no data, and so cannot say that two runs of two jobs each had the same latency)."""
+        return any(c.verdict is not Ruling.INSUFFICIENT and c.metric is not Metric.CONTRACT for c in self.checks)
+
+    @property
+    def verdict(self) -> str:
+        """The comparison in one line: its regressions, or that it compared nothing, and the checks short of data."""
+        count, short = len(self.regressions), len(self.insufficient)
+        gated = ", ".join(sorted(self.fail_on))
+        if not self.checks:
+            return "not compared: no provider × model is in both runs"
+        if not self.compared:
+            contract = [c for c in self.checks if c.metric is Metric.CONTRACT]
+            new = sum(len(c.details) for c in contract)
+            said = f"; contract: {new} new violation kind{'s' if new != 1 else ''}" if contract else ""
+            lead = f"{count} regression{'s' if count != 1 else ''} in {gated}, otherwise " if count else ""
+            return (f"{lead}not compared: insufficient data ({short} checks, each with fewer values than it needs: "
+                    f"{self.thresholds.min_samples} a side, {self.thresholds.min_samples_tail} for a p95){said}")
+        apart = f"; {short} of {len(self.checks)} checks not compared: insufficient data" if short else ""
+        return f"{count} regression{'s' if count != 1 else ''} in {gated}{apart}"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "base": self.base_run,
@@ -232,6 +259,8 @@ class Comparison:
             "thresholds": {f.name: getattr(self.thresholds, f.name) for f in fields(self.thresholds)},
             "method": METHODS,
             "regressions": len(self.regressions),
+            "compared": self.compared,
+            "verdict": self.verdict,
             "checks": [c.to_json() for c in self.checks],
             "notes": list(self.notes),
         }
@@ -502,8 +531,7 @@ def render_text(comparison: Comparison) -> str:
         verdict = check.verdict.value.upper()
         lines.append(f"{verdict:17} {check.label:28} {check.statistic:24} {_describe(check)}{gated}")
     lines.extend(f"note: {note}" for note in comparison.notes)
-    count = len(comparison.regressions)
-    lines.append(f"{count} regression{'s' if count != 1 else ''} in {', '.join(sorted(comparison.fail_on))}")
+    lines.append(comparison.verdict)
     return "\n".join(lines)
 
 

@@ -10,6 +10,9 @@ The figures and their definitions are `harness.results.figures`' (the same the t
 * similarity and quality (DNSMOS overall): means with bootstrap intervals;
 * Pareto: not dominated in (cost per 1M characters, pooled WER), both lower-is-better; the cost is the
   billed one where the answers said, else the planned one, over the priced jobs (every priced model is placed);
+  the front is the report's shortlist (`FRONT_RULE`), and a model on it whose jobs did not all succeed is said so;
+* what the leaderboard filters by: how each model's audio came (its family: sync, stream, socket, poll, webhook)
+  and the languages it was sent;
 * cost beside it: planned and billed totals, $ per 1M characters and per hour of audio, where the price was
   read, and why a model has none (no data is not no public price).
 """
@@ -27,7 +30,17 @@ from harness.report.stats import (
     quantile_interval,
     ratio_interval,
 )
-from harness.results import QUANTILES, Distribution, ErrorCounts, ModelFigures, PooledErrorRate, RunRows, model_figures
+from harness.results import (
+    QUANTILES,
+    Distribution,
+    ErrorCounts,
+    ModelFigures,
+    PooledErrorRate,
+    Row,
+    RunRows,
+    group,
+    model_figures,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +96,18 @@ class Entry:
     price_source: str | None = None
     price_read: str | None = None
     price_stale: bool = False
+    deliveries: tuple[str, ...] = ()  # how its audio came (sync, stream, socket, poll, webhook): its family
+    languages: tuple[str, ...] = ()  # the languages of the texts it was sent
+    price_weak: str | None = None  # why the price's source may not be the provider's (a reseller's page, ...)
+    failed_usd: float | None = None  # the failed jobs' cost, apart from $ per audio hour
 
     @property
     def label(self) -> str:
         return f"{self.provider}/{self.model}"
+
+    @property
+    def every_job_ok(self) -> bool:
+        return self.ok == self.sent
 
     def to_json(self) -> dict[str, Any]:
         def intervals(values: dict[str, Interval]) -> dict[str, Any]:
@@ -137,15 +158,38 @@ class Entry:
             "billed_per_million_chars_usd": self.billed_per_million_chars_usd,
             "cost_gap": self.cost_gap,
             "price": {"plan": self.price_plan, "source": self.price_source, "read": self.price_read,
-                      "stale": self.price_stale},
+                      "stale": self.price_stale, "weak": self.price_weak},
+            "failed_usd": self.failed_usd,
             "pareto": self.pareto,
+            "deliveries": list(self.deliveries),
+            "languages": list(self.languages),
         }
+
+
+#: A model's family as the leaderboard's filter names it: how its audio came (the rows' `delivery`).
+FAMILIES = {"sync": "one request, the audio in the answer", "stream": "one request, the audio streamed (SSE, chunks)",
+            "socket": "a realtime socket or gRPC stream, text in and audio out", "poll": "an asynchronous job, polled",
+            "webhook": "an asynchronous job, its webhook"}
+
+#: The shortlist's rule, stated where the front is shown (the report's shortlist, the chart's title).
+FRONT_RULE = ("The shortlist is the cost/WER Pareto front: every model with a USD price and clips scored in words "
+              "that no other such model beats on both — none is both cheaper (USD per 1M characters) and at least "
+              "as intelligible (pooled WER), or as cheap and more intelligible. Latency is not in the rule: read it "
+              "beside each. A model on the front whose jobs did not all succeed is marked with how many did: its "
+              "cost and WER rest on the jobs that succeeded.")
 
 
 @dataclass(frozen=True, slots=True)
 class Leaderboard:
     entries: tuple[Entry, ...]
     notes: tuple[str, ...] = field(default=())
+
+    @property
+    def shortlist(self) -> tuple[Entry, ...]:
+        """The Pareto front, cheapest first (the front's order: each dearer one is more intelligible)."""
+        front = [e for e in self.entries if e.pareto]
+        return tuple(sorted(front, key=lambda e: (e.cost_per_million_chars_usd or 0.0, e.wer_pooled.value,
+                                                  e.label)))
 
     def entry(self, provider: str, model: str) -> Entry:
         for entry in self.entries:
@@ -221,6 +265,8 @@ def entry_for(figures: ModelFigures) -> Entry:
         price_source=cost.provenance.source,
         price_read=cost.provenance.read,
         price_stale=cost.provenance.stale,
+        price_weak=cost.provenance.weak,
+        failed_usd=cost.failed_usd,
     )
 
 
@@ -236,7 +282,9 @@ def pareto_front(points: Sequence[tuple[float, float]]) -> list[bool]:
 
 
 def build_leaderboard(rows: RunRows) -> Leaderboard:
-    entries = [entry_for(figures) for figures in model_figures(rows)]
+    groups = group(rows.requests)
+    entries = [_with_kinds(entry_for(figures), groups.get((figures.provider, figures.model), ()))
+               for figures in model_figures(rows)]
     placed = [
         (i, (e.cost_per_million_chars_usd, e.wer_pooled.value))
         for i, e in enumerate(entries)
@@ -247,12 +295,40 @@ def build_leaderboard(rows: RunRows) -> Leaderboard:
         flags = pareto_front([(float(c), float(w)) for _, (c, w) in placed if c is not None])
         for (index, _point), on_front in zip(placed, flags, strict=True):
             entries[index] = replace(entries[index], pareto=on_front)
+    notes.extend(_partial_front(entries))
     notes.extend(_unplaced(entries))
     stale = [e.label for e in entries if e.price_stale]
     if stale:
         notes.append(f"Stale prices (read longer ago than the run's --price-max-age; check the source): "
                      f"{', '.join(stale)}")
+    notes.extend(_price_notes(entries))
     return Leaderboard(tuple(entries), tuple(notes))
+
+
+def _with_kinds(entry: Entry, rows: Sequence[Row]) -> Entry:
+    """The entry with how its audio came and the languages it was sent, from its rows: what the leaderboard filters
+    by."""
+    return replace(entry, deliveries=tuple(sorted({str(r["delivery"]) for r in rows if r["delivery"]})),
+                   languages=tuple(sorted({str(r["language"]) for r in rows if r["language"]})))
+
+
+def _partial_front(entries: Sequence[Entry]) -> list[str]:
+    """Models on the front whose jobs did not all succeed: said, never starred silently."""
+    partial = [f"{e.label} ({e.ok} of {e.sent} ok)" for e in entries if e.pareto and not e.every_job_ok]
+    return [f"On the Pareto front from only the jobs that succeeded: {', '.join(partial)}"] if partial else []
+
+
+def _price_notes(entries: Sequence[Entry]) -> list[str]:
+    """The weak price sources, and the failed jobs' cost kept apart from $ per audio hour, one note each."""
+    notes = []
+    weak = [f"{e.label} ({e.price_weak})" for e in entries if e.price_weak]
+    if weak:
+        notes.append(f"Weak price sources (not the provider's own dated page; check the source): {', '.join(weak)}")
+    failed = [f"{e.label} ${e.failed_usd:.4f}" for e in entries if e.failed_usd]
+    if failed:
+        notes.append("Cost of failed jobs, apart from $ per audio hour (the ok jobs' cost over their audio): "
+                     f"{', '.join(failed)}")
+    return notes
 
 
 def _unplaced(entries: Sequence[Entry]) -> list[str]:

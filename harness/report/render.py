@@ -10,7 +10,6 @@ the leaderboard is embedded as JSON (``#leaderboard-data``) so a test can check 
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -36,9 +35,10 @@ from harness.report.charts import (
     load_figure,
     polls_figure,
 )
-from harness.report.columns import shown
+from harness.report.columns import COLUMNS, Column, shown
 from harness.report.compare import Comparison, render_text
-from harness.report.leaderboard import Leaderboard, build_leaderboard
+from harness.report.formats import fmt, fmt_interval
+from harness.report.leaderboard import FAMILIES, FRONT_RULE, Leaderboard, build_leaderboard
 from harness.report.load import load_curves
 from harness.results import (
     Row,
@@ -66,60 +66,6 @@ def _environment() -> jinja2.Environment:
     )
     env.globals.update(fmt=fmt, fmt_interval=fmt_interval)
     return env
-
-
-def _missing(value: float | None) -> bool:
-    return value is None or not math.isfinite(value)
-
-
-def format_ms(value: float | None) -> str:
-    """A time in seconds, whatever its size: one unit for every time on the page, the charts' unit."""
-    if _missing(value):
-        return "–"
-    assert value is not None
-    return f"{value / 1000:.2f} s"
-
-
-def format_usd(value: float | None) -> str:
-    if _missing(value):
-        return "–"
-    assert value is not None
-    return f"${value:.4f}" if abs(value) < 1 else f"${value:,.2f}"
-
-
-def format_rate(value: float | None) -> str:
-    return "–" if _missing(value) else f"{(value or 0.0) * 100:.1f}%"
-
-
-def format_num(value: float | None, digits: int = 2) -> str:
-    return "–" if _missing(value) else f"{value:.{digits}f}"
-
-
-def fmt(value: float | None, kind: str) -> str:
-    """A figure as the page prints it: ms, usd, rate (percent), num (2 digits), num4, int."""
-    if kind == "ms":
-        return format_ms(value)
-    if kind == "usd":
-        return format_usd(value)
-    if kind == "rate":
-        return format_rate(value)
-    if kind == "int":
-        return "–" if _missing(value) else str(int(value or 0))
-    return format_num(value, 4 if kind == "num4" else 2)
-
-
-def fmt_interval(low: float | None, high: float | None, kind: str) -> str:
-    """An interval printed compactly, its unit once: "8.20–12.10 s", "0.0–7.9%", "$0.01–0.02"."""
-    if _missing(low) or _missing(high):
-        return ""
-    assert low is not None and high is not None
-    if kind == "ms":
-        return f"{low / 1000:.2f}–{high / 1000:.2f} s"
-    if kind == "rate":
-        return f"{low * 100:.1f}–{high * 100:.1f}%"
-    if kind == "usd":
-        return f"${low:.4f}–{high:.4f}"
-    return f"{low:.2f}–{high:.2f}"
 
 
 def _resolve_audio(path: str, source: Path | None) -> Path | None:
@@ -286,6 +232,9 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         board=board,
         streaming=streaming,
         columns=columns,
+        shortlist_columns=_shortlist_columns(streaming),
+        front_rule=FRONT_RULE,
+        filters=_filters(board),
         extra={column.key for column in columns if not column.default},
         board_json=json.dumps(board.to_json()).replace("</", "<\\/"),
         charts=charts,
@@ -302,6 +251,23 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         comparison=comparison,
         comparison_text=render_text(comparison) if comparison else "",
     )
+
+
+#: What the shortlist shows of each model on the front: the two figures of the rule, then what else decides.
+SHORTLIST = ("model", "usd_1m", "wer_pooled", "success", "p50", "ttfa", "usd_hour")
+
+
+def _shortlist_columns(streaming: bool) -> tuple[Column, ...]:
+    by_key = {column.key: column for column in COLUMNS}
+    return tuple(by_key[key] for key in SHORTLIST if streaming or not by_key[key].streaming)
+
+
+def _filters(board: Leaderboard) -> dict[str, Any]:
+    """The leaderboard's filter choices: the providers, families and languages its models have."""
+    families = sorted({name for e in board.entries for name in e.deliveries})
+    return {"providers": sorted({e.provider for e in board.entries}),
+            "families": [(name, FAMILIES.get(name, name)) for name in families],
+            "languages": sorted({name for e in board.entries for name in e.languages})}
 
 
 def write_report(rows: RunRows, out: Path, comparison: Comparison | None = None) -> Path:

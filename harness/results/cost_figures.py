@@ -7,10 +7,14 @@ The rules, so a reader can recompute each number from the exported ``requests`` 
 * a job's cost is ``cost_usd`` (the bench stores the billed cost there where the answer said what it billed,
   the planned one otherwise: ``cost_source``), else ``billed_usd``, else ``planned_usd``; a job with none of them
   is unpriced;
-* the rates — per request, per 1M characters (and per 1,000), per hour of audio (and per minute) — are taken
-  over the priced sent jobs: their cost over their requests, their ``chars``, and the seconds of audio of their
-  ok jobs (``duration_s`` of the score, else the stream's ``audio_ms``). The total is unknown (None) when any
-  sent job is unpriced: a partial sum would understate it; a rate over the priced jobs does not;
+* a job priced by the audio (seconds, minutes, audio tokens: its cost row's ``price_audio``) whose answer billed
+  nothing is re-priced on the audio it returned: the plan's audio-metered parts (estimated from the text before
+  sending) replaced by the same rates times the seconds it returned (``harness.core.prices.repriced_on_audio``);
+* the rates — per request and per 1M characters (and per 1,000) — are taken over the priced sent jobs: their cost
+  over their requests and their ``chars``. Per hour of audio (and per minute) is the cost of the priced ok jobs
+  over the seconds of audio they returned (``duration_s`` of the score, else the stream's ``audio_ms``): a failed
+  job's cost is not divided by another's audio; it is shown apart (``failed_usd``). The total is unknown (None)
+  when any sent job is unpriced: a partial sum would understate it; a rate over the priced jobs does not;
 * the source a figure uses: ``billed`` when every charged priced job's cost is what its answer billed,
   ``planned`` when none is, ``mixed`` otherwise (``none``: nothing charged);
 * planned vs billed: the plan's total over the sent jobs, and the billed total over the jobs whose answers said
@@ -27,7 +31,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from harness.core.prices import per_hour_usd, per_million_characters_usd
+from harness.core.prices import audio_parts_from_json, per_hour_usd, per_million_characters_usd, repriced_on_audio
 from harness.results.rows import Row
 
 BILLED, PLANNED, MIXED, NONE = "billed", "planned", "mixed", "none"
@@ -43,12 +47,26 @@ def audio_seconds(row: Row) -> float | None:
 
 
 def job_usd(row: Row) -> float | None:
-    """The job's cost in USD: as stored (billed where the answer said), else billed, else planned."""
+    """The job's cost in USD: as stored (billed where the answer said), else billed, else planned; a planned cost of
+    a price metered by the audio re-priced on the audio the job returned (`repriced`)."""
     for column in ("cost_usd", "billed_usd", "planned_usd"):
         value = row.get(column)
         if value is not None:
-            return float(value)
+            change = repriced(row)
+            return float(value) + (0.0 if change is None else change)
     return None
+
+
+def repriced(row: Row) -> float | None:
+    """How much re-pricing the job on the audio it returned changes its planned cost: its price's audio-metered parts
+    at the same rates times the seconds returned, less what the plan charged for them. None where there is nothing
+    to re-price: a price counted from the text, an answer that said what it billed, a job that returned no audio."""
+    parts = audio_parts_from_json(row.get("price_audio"))
+    if not parts or job_source(row) != PLANNED or row.get("outcome") not in (None, "ok"):
+        return None
+    seconds = audio_seconds(row)
+    change = repriced_on_audio(parts, seconds) if seconds is not None else None
+    return None if change is None else float(change)
 
 
 def job_source(row: Row) -> str:
@@ -91,14 +109,18 @@ class Provenance:
     source: str | None
     read: str | None  # the oldest read date
     stale: bool  # some price was read longer ago than the run's --price-max-age
+    weak: str | None = None  # why a price's source may not be the provider's (a reseller's page, ...)
+
+    def marks(self) -> str:
+        """"stale", "weak: a third party's page", both, or "": what every face writes beside the read date."""
+        return "; ".join((["stale"] if self.stale else []) + ([f"weak: {self.weak}"] if self.weak else []))
 
     def words(self) -> str:
         parts = [p for p in (self.plan, self.source) if p]
         if self.read:
-            parts.append(f"read {self.read}" + (" (stale)" if self.stale else ""))
-        elif self.stale:
-            parts.append("stale")
-        return ", ".join(parts)
+            parts.append(f"read {self.read}")
+        marks = self.marks()
+        return ", ".join(parts) + (f" ({marks})" if marks and parts else marks)
 
 
 def _joined(rows: Sequence[Row], column: str) -> str | None:
@@ -109,7 +131,7 @@ def _joined(rows: Sequence[Row], column: str) -> str | None:
 def provenance_of(rows: Sequence[Row]) -> Provenance:
     reads = sorted(str(v) for r in rows if (v := r.get("price_read")))
     return Provenance(_joined(rows, "price_plan"), _joined(rows, "price_source"), reads[0] if reads else None,
-                      any(bool(r.get("price_stale")) for r in rows))
+                      any(bool(r.get("price_stale")) for r in rows), _joined(rows, "price_weak"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +153,9 @@ class CostFigures:
     no_public_price: int = 0  # sent jobs whose offering has no documented price
     sent: int = 0
     provenance: Provenance = Provenance(None, None, None, False)
+    failed_usd: float | None = None  # the cost of the priced sent jobs that returned no audio (not in per hour)
+    failed_jobs: int = 0
+    repriced_jobs: int = 0  # ok jobs whose cost was re-priced on the audio they returned
 
     @property
     def priced(self) -> bool:
@@ -189,12 +214,16 @@ def cost_of(sent_rows: Sequence[Row], ok_rows: Sequence[Row]) -> CostFigures:
     if not priced:
         return base
     total = sum(float(job_usd(r) or 0.0) for r in priced)
-    keys = {r["job_key"] for r in priced}
-    seconds = sum(s for r in ok_rows if r["job_key"] in keys and (s := audio_seconds(r)) is not None)
+    ok_keys = {r["job_key"] for r in ok_rows}
+    heard = [(usd, s) for r in priced if r["job_key"] in ok_keys
+             and (s := audio_seconds(r)) is not None and (usd := job_usd(r)) is not None]
+    failed = [r for r in priced if r["job_key"] not in ok_keys]
     chars = sum(int(r["chars"] or 0) for r in priced)
     per_million = per_million_characters_usd(Decimal(repr(total)), chars)
-    per_hour = per_hour_usd(Decimal(repr(total)), seconds)
+    per_hour = per_hour_usd(Decimal(repr(sum(usd for usd, _ in heard))), sum(s for _, s in heard)) if heard else None
     return replace(base, total_usd=None if unpriced else total, per_request_usd=total / len(priced),
                    per_audio_minute_usd=None if per_hour is None else per_hour / 60.0,
                    per_1k_chars_usd=None if per_million is None else per_million / 1000.0,
-                   per_million_chars_usd=per_million, per_hour_usd=per_hour)
+                   per_million_chars_usd=per_million, per_hour_usd=per_hour,
+                   failed_usd=sum(float(job_usd(r) or 0.0) for r in failed) if failed else None,
+                   failed_jobs=len(failed), repriced_jobs=sum(1 for r in priced if repriced(r) is not None))

@@ -93,9 +93,15 @@ MIGRATIONS: Mapping[str, Migration] = {
         ("jobs", "cost_source", "TEXT"),  # billed | planned | mixed | none: what jobs.cost_usd sums
         ("runs", "plans_json", "TEXT"),  # {"provider": "plan"} chosen with --plan
     )),
+    # Cost faces right (issue 61): why a price's source is weak, and the plan's audio-metered parts, so a cost is
+    # re-priced on the audio the answer returned where it billed nothing. Older rows: NULL (not known; not re-priced).
+    "9": Migration((
+        ("costs", "price_weak", "TEXT"),  # a reseller's page | a third party's page | ... (harness.core.prices)
+        ("costs", "price_audio_json", "TEXT"),  # [{"unit": "audio_minutes", "usd_per_unit": "0.03", ...}]
+    )),
     # The language check (issue 60): the language the multilingual ASR heard in a non-English clip, and how sure it
     # was (harness.scoring.language_check). Older rows and English clips: NULL (not checked).
-    "9": Migration((
+    "10": Migration((
         ("scores", "heard_language", "TEXT"),
         ("scores", "heard_probability", "REAL"),
     )),

@@ -69,15 +69,24 @@ def _costs_summed(conn: Connection) -> str:
                   " = 0 THEN SUM(billed_usd) END")
         unpublished = f"CASE WHEN basis = '{NO_PUBLIC_PRICE}' AND price_source IS NULL THEN 1 ELSE 0 END"
         provenance = ("MAX(price_plan) AS price_plan, MAX(price_source) AS price_source, "
-                      "MIN(price_read) AS price_read, MAX(price_stale) AS price_stale")
+                      "MIN(price_read) AS price_read, MAX(price_stale) AS price_stale, " + _schema_9(present))
     else:
         planned, billed = "usd", "NULL"
         unpublished = f"CASE WHEN basis = '{NO_PUBLIC_PRICE}' THEN 1 ELSE 0 END"
-        provenance = ("NULL AS price_plan, NULL AS price_source, NULL AS price_read, NULL AS price_stale")
+        provenance = ("NULL AS price_plan, NULL AS price_source, NULL AS price_read, NULL AS price_stale, "
+                      "NULL AS price_weak, NULL AS price_audio_json")
     return ("SELECT job_key, SUM(amount) AS amount, MAX(unit) AS unit, SUM(charged) AS charged, "
             f"CASE WHEN COUNT(*) = COUNT({planned}) THEN SUM({planned}) END AS planned_usd, {billed} AS billed_usd, "
             f"MAX({unpublished}) AS no_public_price, {provenance} "
             "FROM costs WHERE run_id = :run GROUP BY job_key")
+
+
+def _schema_9(present: set[str]) -> str:
+    """A price's weakness and its audio-metered parts (schema 9; NULL before): the one the job's rows say (its
+    attempts share one price), the parts of a charged attempt."""
+    if "price_weak" not in present:
+        return "NULL AS price_weak, NULL AS price_audio_json"
+    return "MAX(price_weak) AS price_weak, MAX(CASE WHEN charged = 1 THEN price_audio_json END) AS price_audio_json"
 
 
 def _billed_units(conn: Connection, run_id: str) -> dict[str, str]:

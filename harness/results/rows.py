@@ -98,6 +98,9 @@ REQUEST_COLUMNS: tuple[RowColumn, ...] = (
     RowColumn("price_source", T, "c", "c.price_source"),
     RowColumn("price_read", T, "c", "c.price_read"),
     RowColumn("price_stale", N, "c", "c.price_stale"),
+    # Schema 9 (issue 61): why the price's source is weak; the plan's audio-metered parts (re-priced on the audio).
+    RowColumn("price_weak", T, "c", "c.price_weak"),
+    RowColumn("price_audio", T, "c", "c.price_audio_json"),
     *_columns(T, "j", "audio_path audio_sha256"),
     *_columns(N, "j", "audio_bytes"),
     *_columns(T, "j", "declared_media_type sniffed_media_type"),
@@ -116,7 +119,7 @@ REQUEST_COLUMNS: tuple[RowColumn, ...] = (
     *_columns(R, "s", "duration_s speech_s leading_silence_s trailing_silence_s clipping_ratio loudness_lufs"),
     *_columns(R, "s", "dnsmos_overall dnsmos_signal dnsmos_background dnsmos_p808"),
     RowColumn("score_error", T, "s", "s.error"),
-    *_columns(T, "s", "heard_language"),  # schema 9: the language check
+    *_columns(T, "s", "heard_language"),  # schema 10: the language check
     *_columns(R, "s", "heard_probability"),
 )
 

@@ -206,6 +206,12 @@ costs — one row per submit attempt that could be charged, and one per job that
     price_plan, price_source, price_read, price_stale
                        the price sheet's plan, where the price was read, when, and whether that was longer
                        ago than the run's --price-max-age.
+    price_weak         (schema 9) why the price's source may not be the provider's: a reseller's page, a third
+                       party's page, an undated copy of the provider's page, an example's figure, no source or
+                       read date (harness.core.prices.weakness); NULL: the provider's own dated page, or yours.
+    price_audio_json   (schema 9) the plan's parts metered by the audio (seconds, minutes, audio tokens), each at
+                       its USD rate with what the plan charged for it (harness.core.prices.AudioPart): where the
+                       answer billed nothing, a reader re-prices them on the audio the job returned.
     billed_units_json  what the provider's answer said it billed ({"characters": 42}), NULL when it said nothing.
     billed_usd         those units at the same rates.
     cost_source        billed | planned | none: what `usd` is (the billed cost where the answer gave one).
@@ -265,7 +271,7 @@ scores — one per clip × scoring setup (`harness.results.scores.ScoreRow`); re
     cache_hit          1 when the transcript came from score_cache; asr_seconds: transcription time.
     error              why the clip could not be scored (one line), NULL when it was.
     scored_at          wall clock.
-    heard_language, heard_probability   the language check (schema 9): the language the multilingual ASR heard
+    heard_language, heard_probability   the language check (schema 10): the language the multilingual ASR heard
                        in a non-English clip ("es") and its probability; NULL for English clips and older rows. A
                        clip heard as another language with p >= 0.5 carries the `wrong_language` finding
                        (`harness.scoring.language_check`).

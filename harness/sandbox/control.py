@@ -25,6 +25,10 @@
     GET  /_sandbox/voices[/{file}]       the reference clips (loopback reference URLs for cloning)
     POST /_sandbox/sink/{name}?fail=N    a webhook receiver (its first N posts answered 500); GET lists what it received
 
+Every POST body is read as `control_bodies` declares it: at most 64 KiB (a webhook's 1 MiB) and 8 deep (32), refused
+unread past that (413) or unparsed (400), and each key of its documented type and range only (a bool is no number),
+refused with one line naming the key and what it takes; nothing changes on a refusal.
+
 A sandbox bound beyond loopback answers whoever reaches it, and this API adds keys and balances, moves
 the clock and shows every job: there it needs the control token (`ControlGuard`), generated when the
 sandbox starts, printed once, sent as `X-Sandbox-Token`. Two parts stay open, being what providers and
@@ -39,7 +43,6 @@ import hmac
 import ipaddress
 import math
 import secrets
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -53,8 +56,20 @@ from harness.core.protocols.catalogues import NO_ACCOUNT, AccountCatalogue
 from harness.core.timestamps import format_iso
 from harness.sandbox.accounts import default_key, empty_key, tier_key
 from harness.sandbox.clock import ManualClock
-from harness.sandbox.languages import can_speak
-from harness.sandbox.misreadings import MISREADINGS
+from harness.sandbox.control_bodies import (
+    ADVANCE,
+    CATALOGUE,
+    DRIFT,
+    KEYS,
+    SINK_BODY_BYTES,
+    SINK_DEPTH,
+    Body,
+    BodyRefused,
+    Field,
+    PerProvider,
+    bounded_body,
+    json_body,
+)
 from harness.sandbox.state import SandboxState
 from harness.sandbox.urls import CONTROL_PREFIX, mount_path
 
@@ -168,16 +183,23 @@ class _Control:
     async def clock(self, request: Request) -> Response:
         return JSONResponse(describe(self.state, self.origin(request))["clock"])
 
+    async def _given(self, request: Request, body: Body) -> dict[str, Any] | Response:
+        """The body's values as `body` declares them, or the refusal to answer (413 too large, 400 otherwise): one
+        line, nothing changed."""
+        try:
+            return body.read(await json_body(request), self.state)
+        except BodyRefused as refused:
+            return _problem(refused.status, f"expected {body.words}: {refused}")
+        except ValueError as error:
+            return _problem(400, f"expected {body.words}: {error}")
+
     async def advance(self, request: Request) -> Response:
         if not isinstance(self.state.clock, ManualClock):
             return _problem(409, "the sandbox runs on the real clock; start it with a manual clock to advance it")
-        try:
-            body = await request.json()
-            if not isinstance(body, dict) or "seconds" not in body:
-                raise ValueError("the body is not an object with a seconds field")
-            self.state.clock.advance(_finite(body["seconds"], "seconds", 0.0, 10.0 ** 9))
-        except (ValueError, TypeError) as error:  # JSONDecodeError is a ValueError
-            return _problem(400, f'expected {{"seconds": S}} with S >= 0: {error}')
+        given = await self._given(request, ADVANCE)
+        if isinstance(given, Response):
+            return given
+        self.state.clock.advance(given["seconds"])
         return JSONResponse(describe(self.state, self.origin(request))["clock"])
 
     async def counters(self, request: Request) -> Response:
@@ -188,22 +210,11 @@ class _Control:
 
     async def catalogue(self, request: Request) -> Response:
         if request.method == "POST":
-            try:
-                body = await request.json()
-                if not isinstance(body, dict) or set(body) - {"provider", "voices", "models", "missing"}:
-                    raise ValueError("give provider, voices, models and/or missing, nothing else")
-                lists = {}
-                for name in ("voices", "models", "missing"):
-                    ids = body.get(name, [])
-                    if not isinstance(ids, list) or not all(isinstance(i, str) and i for i in ids):
-                        raise ValueError(f"{name} must be a list of ids (non-empty strings)")
-                    lists[name] = frozenset(ids)
-                provider = body.get("provider")
-                if provider is not None and provider not in self.state.served:
-                    raise ValueError(f"no provider {provider!r} is served here")
-            except (ValueError, TypeError) as error:  # JSONDecodeError is a ValueError
-                return _problem(400, f'expected {{"provider"?, "voices"?, "models"?, "missing"?}}: {error}')
-            added = AccountCatalogue(lists["voices"], lists["models"], lists["missing"])
+            given = await self._given(request, CATALOGUE)
+            if isinstance(given, Response):
+                return given
+            provider = given.get("provider")
+            added = AccountCatalogue(*(given.get(name, frozenset()) for name in ("voices", "models", "missing")))
             for name in [provider] if provider is not None else list(self.state.served):
                 self.state.catalogues[name] = self.state.catalogues.get(name, NO_ACCOUNT).merged(added)
         return JSONResponse({name: {"voices": sorted(c.voices), "models": sorted(c.models),
@@ -215,80 +226,38 @@ class _Control:
         return JSONResponse({"released": True})
 
     async def keys(self, request: Request) -> Response:
+        given = await self._given(request, KEYS)
+        if isinstance(given, Response):
+            return given
+        provider, key = given["provider"], given["key"]
+        served = self.state.served[provider]
         try:
-            body = await request.json()
-            if not isinstance(body, dict):
-                raise ValueError(f"the body is a JSON {type(body).__name__}, not an object")
-            provider, key = body["provider"], body["key"]
-            if not isinstance(key, str) or not key.isascii() or not key.isprintable() or not key:
-                raise ValueError("key must be printable ASCII text (it travels in a header)")
-            served = self.state.served[provider]
-            tier = served.emulation.tier(body.get("tier") or served.emulation.default_tier)
-            balance = None if body.get("balance") is None else Decimal(str(body["balance"]))
-            if balance is not None and (not balance.is_finite() or balance < 0):
-                raise ValueError(f"balance must be a finite amount >= 0, got {body['balance']!r}")
-        except (KeyError, ValueError, TypeError, InvalidOperation) as error:
-            return _problem(400, f'expected {{"provider", "key", "tier"?, "balance"?}}: {error}')
+            tier = served.emulation.tier(given.get("tier") or served.emulation.default_tier)
+        except (KeyError, ValueError) as error:
+            return _problem(400, f"expected {KEYS.words}: {error}")
+        balance = given.get("balance")
         self.state.accounts.add(provider, key, tier=tier.name, balance=balance)
         return JSONResponse({"provider": provider, "tier": tier.name}, status_code=201)
 
     async def drift(self, request: Request) -> Response:
-        """The provider changing under a history (`ProviderDrift`): GET reads it, POST sets what it names. `billing`
-        ({"provider": factor}, 1 as documented; {} every provider as documented) appears once a provider's is set."""
+        """The provider changing under a history (`ProviderDrift`): GET reads it, POST sets what it names (`DRIFT`
+        declares each key). A per-provider key (`billing`: {"provider": factor}, 1 as documented; {} every provider
+        as documented) is merged into what was set before, and appears once a provider's is set."""
         drift = self.state.drift
         if request.method == "POST":
-            try:
-                body = await request.json()
-                keys = {"added_latency_s", "pitch_shift", "misread", "billing", "language_fallback"}
-                if not isinstance(body, dict) or not body or set(body) - keys:
-                    raise ValueError("give added_latency_s, pitch_shift, misread, billing and/or language_fallback, "
-                                     "nothing else")
-                latency = _finite(body.get("added_latency_s", drift.added_latency_s), "added_latency_s", 0.0, 600.0)
-                pitch = _finite(body.get("pitch_shift", drift.pitch_shift), "pitch_shift", -12.0, 12.0)
-                misread = body.get("misread", list(drift.misread))
-                if not isinstance(misread, list) or not set(misread) <= set(MISREADINGS):
-                    raise ValueError(f"misread names misreadings among {', '.join(MISREADINGS)}, got {misread!r}")
-                billing = self._billing(body["billing"]) if "billing" in body else drift.billing
-                fallback = self._language_fallback(body.get("language_fallback", drift.language_fallback))
-            except (ValueError, TypeError) as error:  # JSONDecodeError is a ValueError
-                return _problem(400, f'expected {{"added_latency_s": 0-600, "pitch_shift": -12-12, '
-                                     f'"misread": [names], "billing": {{"provider": 0.01-100}}, '
-                                     f'"language_fallback": {{"provider": "en"}}}}: {error}')
-            drift.added_latency_s, drift.pitch_shift, drift.misread = latency, pitch, tuple(misread)
-            drift.billing, drift.language_fallback = billing, fallback
-        shown: dict[str, Any] = {"added_latency_s": drift.added_latency_s, "pitch_shift": drift.pitch_shift,
-                                 "misread": list(drift.misread)}
-        if drift.billing:
-            shown["billing"] = dict(drift.billing)
-        if drift.language_fallback:
-            shown["language_fallback"] = dict(drift.language_fallback)
+            given = await self._given(request, DRIFT)
+            if isinstance(given, Response):
+                return given
+            for name, value in given.items():
+                setattr(drift, name, _merged(getattr(drift, name), value, DRIFT.fields[name])
+                        if isinstance(value, dict) else value)
+        shown: dict[str, Any] = {}
+        for name in DRIFT.fields:
+            value = getattr(drift, name)
+            if isinstance(value, dict) and not value:
+                continue  # a per-provider drift shown once one is set
+            shown[name] = list(value) if isinstance(value, tuple) else dict(value) if isinstance(value, dict) else value
         return JSONResponse(shown)
-
-    def _billing(self, given: object) -> dict[str, float]:
-        """The billing drift asked for: each served provider's factor (1: as documented, dropped); {} clears all."""
-        if not isinstance(given, dict):
-            raise ValueError("billing must be an object of provider: factor")
-        changed = dict(self.state.drift.billing) if given else {}
-        for provider, factor in given.items():
-            if provider not in self.state.served:
-                raise ValueError(f"billing names {provider!r}, which this sandbox does not serve")
-            changed[provider] = _finite(factor, f"billing.{provider}", 0.01, 100.0)
-        return {provider: factor for provider, factor in changed.items() if factor != 1.0}
-
-    def _language_fallback(self, given: object) -> dict[str, str]:
-        """The providers that answer in one language whatever is asked: served provider -> a language the sandbox
-        speaks ("en": a voice falling back to English); a provider given "" answers as asked again, {} every one."""
-        if not isinstance(given, dict):
-            raise ValueError("language_fallback must be an object of provider: language")
-        changed = dict(self.state.drift.language_fallback) if given else {}
-        for provider, language in given.items():
-            if provider not in self.state.served:
-                raise ValueError(f"language_fallback names {provider!r}, which this sandbox does not serve")
-            if not isinstance(language, str) or (language and not can_speak(language)):
-                raise ValueError(f"language_fallback.{provider} must be a language the sandbox speaks, got "
-                                 f"{language!r}")
-            changed[provider] = language
-        return {provider: language for provider, language in changed.items() if language}
 
     async def voices(self, request: Request) -> Response:
         base = self.origin(request) + CONTROL_PREFIX + "/voices/"
@@ -307,7 +276,11 @@ class _Control:
         fail = request.query_params.get("fail")
         if fail is not None and not (fail.isdigit() and int(fail) <= 1000):
             return _problem(400, f"fail must be how many posts to answer 500 (0-1000), got {fail!r}")
-        status = self.state.sink.receive(name, await request.body(), int(fail) if fail else None)
+        try:  # a webhook's body, bounded: the receiver keeps what it is sent
+            raw = await bounded_body(request, SINK_BODY_BYTES, SINK_DEPTH)
+        except BodyRefused as refused:
+            return _problem(refused.status, str(refused))
+        status = self.state.sink.receive(name, raw, int(fail) if fail else None)
         return JSONResponse({"received": status == 200}, status_code=status)
 
     def routes(self) -> list[BaseRoute]:
@@ -330,6 +303,14 @@ class _Control:
             Route(p + "/voices/{name}", self.voice),
             Route(p + "/sink/{name}", self.sink, methods=["GET", "POST"]),
         ]
+
+
+def _merged(before: dict[str, Any], given: dict[str, Any], field: Field) -> dict[str, Any]:
+    """A per-provider drift asked for over the one set before ({} clears it); a provider given the field's neutral
+    value (a billing factor of 1, a language fallback of "") answers as documented again, and is dropped."""
+    neutral = field.neutral if isinstance(field, PerProvider) else None
+    changed = {**before, **given} if given else {}
+    return {provider: value for provider, value in changed.items() if value != neutral}
 
 
 def snapshot_counters(state: SandboxState) -> dict[str, Any]:

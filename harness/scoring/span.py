@@ -16,7 +16,8 @@ on its span alone, as heard:
    transcript costs the edit distance of the words before the span to ``words[:a]`` plus that of the words
    after it to ``words[b:]`` (a similar word, "cost" for "costs", counts half). The splits of least cost are
    the candidates for the span, ``words[a:b]``: a misheard or dropped carrier word next to the span leaves
-   several, and each is judged.
+   several, and each is judged. A span with no carrier (or none on one side) is aligned by the words there
+   are: with none at all, the whole transcript is the candidate.
 3. A candidate that is an accepted reading passes; one that is a known misreading fails with its error
    type. Failing that, the readings are compared without word breaks ("o clock" and "oclock") where that is
    not ambiguous. Anything else is unsure: neither right nor a known wrong, kept apart with its transcript

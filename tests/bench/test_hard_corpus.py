@@ -105,11 +105,26 @@ def test_every_problem_is_one_line_naming_the_item() -> None:
     ]
 
 
-def test_a_span_needs_carrier_words_to_align_by() -> None:
+@pytest.mark.parametrize(("text", "span"), [
+    ("$12.50", "$12.50"), ("Only $12.50", "$12.50"), ("$12.50 each", "$12.50"), ("It is $12.50.", "$12.50"),
+])
+def test_a_span_with_any_carrier_loads(text: str, span: str) -> None:
+    """No carrier, one word or two: the forced-choice judge needs none, and the span judge takes the whole
+    transcript (tests/scoring/test_scoring_span.py)."""
     data = hard_corpus()
-    data["items"][0]["text"] = "It is $12.50 now."
-    with pytest.raises(UsageError, match=r"money-001: the carrier has 2 word\(s\) before the span and 1 after"):
+    data["items"][0].update(text=text, span=span)
+    loaded = parse_corpus(data)
+    assert loaded.items[0].hard is not None and loaded.items[0].hard.carrier() == tuple(text.split(span))
+
+
+def test_a_file_with_one_problem_is_one_line() -> None:
+    data = hard_corpus()
+    data["items"][1]["misreadings"].append({"say": "nineteen [eighty] four", "error": "same"})
+    with pytest.raises(UsageError) as error:
         parse_corpus(data)
+    assert str(error.value) == ("corpus is not a valid hard-text corpus: item year-001: misreadings[2] "
+                                "'nineteen [eighty] four' can be said 'nineteen eighty four', which the accepted "
+                                "'nineteen eighty four' allows")
 
 
 def test_the_shipped_hard_text_corpus_and_its_smoke_subset() -> None:

@@ -12,7 +12,7 @@ from rich.console import Console
 
 from harness import benchmark
 from harness.bench.config import BenchConfig
-from harness.bench.summary import render_hard_text
+from harness.bench.summary_view import render_hard_text
 from harness.results import connect_writer, read_span_verdicts
 from tests.helpers.hard_text import hard_corpus
 

@@ -14,7 +14,7 @@ from rich.console import Console
 from harness import benchmark
 from harness.bench.config import BenchConfig
 from harness.bench.plan import select, with_normalisation
-from harness.bench.summary import render_hard_text
+from harness.bench.summary_view import render_hard_text
 from harness.core.errors import UsageError
 from harness.core.packaged import data_path
 from harness.core.registry import providers as registered

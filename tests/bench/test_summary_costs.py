@@ -7,7 +7,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from harness.bench.summary import render, summary_of
+from harness.bench.summary import summary_of
+from harness.bench.summary_view import render
 from harness.results import read_run
 from tests.helpers.report_runs import Model, make_run
 

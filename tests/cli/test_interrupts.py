@@ -82,7 +82,8 @@ def _interrupted(when: str, *args: str, cwd: Path) -> tuple[str, str]:
     for mark in ABORTS:
         assert mark not in done.stderr, done.stderr
     assert done.returncode == 130, (done.returncode, done.stderr)
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    # the plan's own notes (a price's weak source) come before any request; the interruption is one line
+    lines = [line for line in done.stderr.splitlines() if line.strip() and not line.startswith("note:")]
     assert len(lines) == 1, done.stderr
     return lines[0], done.stdout
 

@@ -3,7 +3,9 @@
 Drives Debian's `chromium` over the DevTools protocol through `--remote-debugging-pipe` (file
 descriptors 3 and 4, NUL-separated JSON), so no websocket library and no browser download is needed.
 Records console errors, uncaught exceptions, log errors (CSP violations land there), every network
-request, whether each plotly chart drew, each audio element's duration, and a screenshot.
+request, whether each plotly chart drew, each audio element's duration, and a screenshot. `opened_report`
+keeps the page open for a test to act as a reader does: click a heading (a real mouse press and release at
+its place on the screen), read the page, measure every chart label's box, screenshot one part of the page.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -174,6 +178,43 @@ class Chromium:
                   {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
 
 
+    def evaluate(self, expression: str, *, wait: bool = False) -> Any:
+        """The value of a JavaScript expression in the page (`wait`: a promise, awaited)."""
+        answer = self.call("Runtime.evaluate", {"expression": expression, "awaitPromise": wait,
+                                                "returnByValue": True})
+        if "exceptionDetails" in answer:
+            raise RuntimeError(f"the page threw: {answer['exceptionDetails']}")
+        return answer["result"].get("value")
+
+    def click(self, selector: str) -> None:
+        """Click the element `selector` names as a reader does: scrolled into view, a mouse press and release at
+        its centre (what the page's own listeners see, not a call of its click method)."""
+        box = self.evaluate(f"""(() => {{
+          const element = document.querySelector({json.dumps(selector)});
+          if (!element) {{ return null; }}
+          element.scrollIntoView({{block: 'center', inline: 'center'}});
+          const r = element.getBoundingClientRect();
+          return {{x: r.left + r.width / 2, y: r.top + r.height / 2}};
+        }})()""")
+        if box is None:
+            raise LookupError(f"no element {selector} on the page")
+        for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
+            self.call("Input.dispatchMouseEvent", {"type": kind, "x": box["x"], "y": box["y"], "button": "left",
+                                                   "clickCount": 1 if kind != "mouseMoved" else 0})
+
+    def screenshot(self, target: Path, selector: str | None = None) -> Path:
+        """A PNG of the viewport, or of the whole element `selector` names (beyond the viewport if it must)."""
+        params: dict[str, Any] = {"format": "png"}
+        if selector is not None:
+            rect = self.evaluate(f"""(() => {{
+              const r = document.querySelector({json.dumps(selector)}).getBoundingClientRect();
+              return {{x: r.left + window.scrollX, y: r.top + window.scrollY, width: r.width, height: r.height}};
+            }})()""")
+            params |= {"captureBeyondViewport": True, "clip": {**rect, "scale": 1}}
+        target.write_bytes(base64.b64decode(self.call("Page.captureScreenshot", params)["data"]))
+        return target
+
+
 def _console_errors(events: list[dict[str, Any]]) -> list[str]:
     errors = []
     for event in events:
@@ -215,6 +256,45 @@ LAYOUT_JS = """(() => {
 
 CELLS_JS = """[...document.querySelectorAll('[data-key]')].map(c => ({
   key: c.dataset.key, value: c.dataset.value || '', text: c.innerText}))"""
+
+
+# Every text a chart draws (titles, axis titles, tick labels, point labels, legend entries, annotations) with the box
+# the browser laid it out in, per chart; the hover layer (drawn only on hover) is left out.
+CHART_TEXT_JS = """[...document.querySelectorAll('.plotly-graph-div')].map(g => ({
+  id: g.id,
+  texts: [...g.querySelectorAll('svg text')].filter(t => !t.closest('.hoverlayer') && t.textContent.trim())
+    .map(t => { const r = t.getBoundingClientRect();
+                return {text: t.textContent.trim(), left: r.left, top: r.top, right: r.right, bottom: r.bottom,
+                        kind: t.getAttribute('class') || (t.parentNode && t.parentNode.getAttribute('class')) || ''}; })
+    .filter(b => b.right - b.left > 0 && b.bottom - b.top > 0)}))"""
+
+
+def overlapping_labels(charts: list[dict[str, Any]], tolerance: float = 0.5) -> list[tuple[str, str, str]]:
+    """(chart, text, text) for every two texts of one chart whose boxes overlap by more than `tolerance` px each way."""
+    found = []
+    for chart in charts:
+        texts = chart["texts"]
+        for i, a in enumerate(texts):
+            for b in texts[i + 1:]:
+                wide = min(a["right"], b["right"]) - max(a["left"], b["left"])
+                tall = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+                if wide > tolerance and tall > tolerance:
+                    found.append((chart["id"], a["text"], b["text"]))
+    return found
+
+
+@contextmanager
+def opened_report(page: Path, width: int = 1440, height: int = 1000) -> Iterator[Chromium]:
+    """The report open in headless Chromium, its charts drawn and its audio's metadata read (or failed)."""
+    executable = chromium_path()
+    if executable is None:
+        raise FileNotFoundError("chromium is not installed (apt-get install -y chromium)")
+    with Chromium(executable) as browser:
+        browser.open_page(width, height)
+        browser.call("Page.navigate", {"url": page.resolve().as_uri()})
+        browser.wait_for("Page.loadEventFired")
+        browser.evaluate(PAGE_STATE_JS, wait=True)
+        yield browser
 
 
 def inspect_report(

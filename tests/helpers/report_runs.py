@@ -32,6 +32,7 @@ class Model:
     delivery: str = "poll"
     billed: float | None = None  # the answer billed this many times the planned characters (None: said nothing)
     stale: bool = False  # the price was read longer ago than the run's --price-max-age
+    weak: str | None = None  # why the price's source is weak (a reseller's page, ...), as the cost row keeps it
 
 
 DEFAULT_MODELS = (
@@ -164,6 +165,7 @@ def _write_job(
     if spec.usd is not None:  # where the price was read (a model with no public price has none)
         cost.update(price_plan="pay-as-you-go", price_source=f"https://{spec.provider}.example/pricing",
                     price_read="2026-01-05" if spec.stale else "2026-11-01", price_stale=int(spec.stale),
+                    price_weak=spec.weak,
                     price_how=f"${spec.usd} × 1 request (counted)")
     if bills and spec.billed is not None:
         cost.update(billed_units_json=json.dumps({"characters": round(len(text) * spec.billed)}),

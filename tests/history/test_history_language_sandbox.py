@@ -19,7 +19,8 @@ from typer.testing import CliRunner
 
 from harness import benchmark
 from harness.bench.config import BenchConfig
-from harness.bench.summary import Summary, render
+from harness.bench.summary import Summary
+from harness.bench.summary_view import render
 from tests.helpers import browser
 
 PROVIDERS = ("pixazo", "pixelapi")

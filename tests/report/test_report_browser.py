@@ -7,6 +7,7 @@ Set TTS_HARNESS_SCREENSHOT=/some/file.png to keep the screenshot.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -64,7 +65,7 @@ def test_no_request_leaves_the_folder(opened: tuple[Path, Any, Path]) -> None:
 
 def test_every_chart_drew(opened: tuple[Path, Any, Path]) -> None:
     _page, report, _shot = opened
-    assert [c["id"] for c in report.charts] == ["chart-latency", "chart-cost-wer", "chart-errors", "chart-polls"]
+    assert [c["id"] for c in report.charts] == ["chart-cost-wer", "chart-latency", "chart-errors", "chart-polls"]
     assert all(c["drawn"] and c["traces"] > 0 for c in report.charts), report.charts
 
 
@@ -142,3 +143,132 @@ def test_every_column_is_explained_in_place(default_page: tuple[Path, Any, Path]
     assert [c["text"] for c in columns] == report.layout["legend"]  # and a legend line under the table
     for heading in ("± job", "heard p50", "TTFA p50", "WER pooled"):
         assert heading in report.layout["legend"]
+
+
+# --- the README's run as a reader uses it: 130 models sorted, filtered, shortlisted; every chart label apart -----
+
+ORDER_JS = """[...document.querySelectorAll('#leaderboard table.board tbody tr')].filter(r => !r.hidden).map(r => ({
+  entry: r.dataset.entry, sort: r.cells[%d].dataset.sort}))"""
+COLUMN_JS = "[...document.querySelectorAll('#leaderboard table.board thead th')].map(th => th.dataset.column)"
+SORTED_JS = "[...document.querySelectorAll('#leaderboard table.board thead th[aria-sort]')].map(th => " \
+            "[th.dataset.column, th.getAttribute('aria-sort')])"
+SHORTLIST_JS = """({rule: document.querySelector('#shortlist p.rule').innerText,
+  first: document.querySelector('#shortlist').previousElementSibling === null
+         || document.querySelector('#shortlist').compareDocumentPosition(document.querySelector('#leaderboard')) === 4,
+  rows: [...document.querySelectorAll('#shortlist tbody tr')].map(r => ({entry: r.dataset.shortlist,
+         success: r.dataset.success, text: r.cells[0].innerText}))})"""
+
+
+def _choose(select: str, value: str) -> str:
+    """Pick an option of a filter as a reader's choice does: the value, then the change event."""
+    return (f"(() => {{ const s = document.querySelector({select!r}); s.value = {value!r}; "
+            "s.dispatchEvent(new Event('change')); return document.getElementById('board-count').innerText; })()")
+
+
+@pytest.fixture(scope="module")
+def driven(default_run: DefaultRun, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The README run's report, driven once: headings clicked, filters chosen, the shortlist and every chart's
+    labels read, the charts screenshotted (TTS_HARNESS_SCREENSHOT_CHARTS=/some/file.png keeps the picture)."""
+    _need_chromium()
+    folder = tmp_path_factory.mktemp("driven")
+    seen: dict[str, Any] = {"board": json.loads(default_run.report.read_text(encoding="utf-8").split(
+        '<script type="application/json" id="leaderboard-data">', 1)[1].split("</script>", 1)[0])}
+    with browser.opened_report(default_run.report, width=LAPTOP_WIDTH, height=900) as page:
+        columns = page.evaluate(COLUMN_JS)
+        p50, success = columns.index("p50"), columns.index("success")
+        seen["before"] = page.evaluate(ORDER_JS % p50)
+        page.click('#leaderboard th[data-column="p50"]')
+        seen["p50 once"], seen["sorted once"] = page.evaluate(ORDER_JS % p50), page.evaluate(SORTED_JS)
+        page.click('#leaderboard th[data-column="p50"]')
+        seen["p50 twice"], seen["sorted twice"] = page.evaluate(ORDER_JS % p50), page.evaluate(SORTED_JS)
+        page.click('#leaderboard th[data-column="success"]')
+        seen["success once"] = page.evaluate(ORDER_JS % success)
+        provider = sorted({e["provider"] for e in seen["board"]["entries"]})[0]
+        seen["provider"] = provider
+        seen["provider count"] = page.evaluate(_choose("#filter-provider", provider))
+        seen["provider rows"] = page.evaluate(ORDER_JS % 0)
+        page.evaluate(_choose("#filter-provider", ""))
+        seen["socket rows"] = (page.evaluate(_choose("#filter-family", "socket")), page.evaluate(ORDER_JS % 0))
+        page.evaluate(_choose("#filter-family", ""))
+        seen["text rows"] = page.evaluate("""(() => { const t = document.getElementById('filter-text');
+          t.value = 'KOKORO'; t.dispatchEvent(new Event('input'));
+          const rows = [...document.querySelectorAll('#leaderboard tbody tr')].filter(r => !r.hidden)
+            .map(r => r.dataset.entry);
+          t.value = ''; t.dispatchEvent(new Event('input')); return rows; })()""")
+        page.click("#filter-front")
+        seen["front rows"] = page.evaluate(ORDER_JS % 0)
+        page.click("#filter-front")
+        seen["all rows"] = page.evaluate(ORDER_JS % 0)
+        seen["shortlist"] = page.evaluate(SHORTLIST_JS)
+        seen["charts"] = page.evaluate(browser.CHART_TEXT_JS)
+        seen["errors"] = browser._console_errors(page.events)
+        shot = page.screenshot(folder / "charts.png", "#charts")
+    if target := os.environ.get("TTS_HARNESS_SCREENSHOT_CHARTS"):
+        shutil.copyfile(shot, target)
+    seen["screenshot"] = shot
+    return seen
+
+
+def _numbers(rows: list[dict[str, str]]) -> tuple[list[float], list[str]]:
+    """The sort values of rows in page order: the figures, then the entries of the rows without one."""
+    return [float(r["sort"]) for r in rows if r["sort"]], [r["entry"] for r in rows if not r["sort"]]
+
+
+def test_clicking_a_heading_sorts_the_leaderboard_and_again_the_other_way(driven: dict[str, Any]) -> None:
+    assert driven["errors"] == []
+    before, once, twice = driven["before"], driven["p50 once"], driven["p50 twice"]
+    assert [r["entry"] for r in before] == sorted(r["entry"] for r in before)  # alphabetical as written
+    values, missing = _numbers(once)
+    assert len(values) >= 10 and values == sorted(values)  # the fastest first: lower latency is better
+    assert once[len(values):] == [r for r in once if not r["sort"]]  # a model with no latency last
+    assert [r["entry"] for r in once] != [r["entry"] for r in before]  # the click did reorder
+    assert driven["sorted once"] == [["p50", "ascending"]] and driven["sorted twice"] == [["p50", "descending"]]
+    again, missing_again = _numbers(twice)
+    assert again == sorted(values, reverse=True) and set(missing_again) == set(missing)  # still last
+    success = [float(r["sort"]) for r in driven["success once"] if r["sort"]]
+    assert success == sorted(success, reverse=True)  # success: higher is better, so highest first
+
+
+def test_the_filters_keep_the_rows_asked_for(driven: dict[str, Any]) -> None:
+    entries = driven["board"]["entries"]
+    mine = sorted(f"{e['provider']}/{e['model']}" for e in entries if e["provider"] == driven["provider"])
+    assert sorted(r["entry"] for r in driven["provider rows"]) == mine
+    assert driven["provider count"] == f"{len(mine)} of {len(entries)} models"
+    front = sorted(f"{e['provider']}/{e['model']}" for e in entries if e["pareto"])
+    assert front and sorted(r["entry"] for r in driven["front rows"]) == front
+    count, sockets = driven["socket rows"]
+    expected = sorted(f"{e['provider']}/{e['model']}" for e in entries if "socket" in e["deliveries"])
+    assert len(expected) > 10 and sorted(r["entry"] for r in sockets) == expected
+    assert count == f"{len(expected)} of {len(entries)} models"
+    kokoro = sorted(f"{e['provider']}/{e['model']}" for e in entries if "kokoro" in e["model"].lower())
+    assert kokoro and sorted(driven["text rows"]) == kokoro  # any part of the name, whatever its case
+    assert len(driven["all rows"]) == len(entries)  # unticked: every row back
+
+
+def test_the_shortlist_shows_the_front_its_rule_first(driven: dict[str, Any]) -> None:
+    shortlist, entries = driven["shortlist"], driven["board"]["entries"]
+    assert shortlist["first"] and shortlist["rule"].startswith("The shortlist is the cost/WER Pareto front")
+    front = {f"{e['provider']}/{e['model']}": e for e in entries if e["pareto"]}
+    assert sorted(r["entry"] for r in shortlist["rows"]) == sorted(front)
+    costs = [front[r["entry"]]["cost_per_million_chars_usd"] for r in shortlist["rows"]]
+    assert costs == sorted(costs)  # cheapest first
+    for row in shortlist["rows"]:
+        entry = front[row["entry"]]
+        assert row["success"] == f"{entry['ok']}/{entry['sent']}"
+        # never starred silently: a model on the front from part of its jobs says how many succeeded
+        assert (f"★ {entry['ok']}/{entry['sent']} ok" in row["text"]) is (entry["ok"] < entry["sent"])
+
+
+def test_no_chart_label_overlaps_another(driven: dict[str, Any]) -> None:
+    charts = {chart["id"]: chart for chart in driven["charts"]}
+    assert browser.overlapping_labels(list(charts.values())) == []
+    # every model with a timed job is named on the latency chart, and the front on the cost chart
+    timed = [f"{e['provider']}/{e['model']}" for e in driven["board"]["entries"] if e["latency_ms"]]
+    named = {t["text"] for t in charts["chart-latency"]["texts"]}
+    assert len(timed) > 50 and set(timed) <= named
+    front = [f"{e['provider']}/{e['model']}" for e in driven["board"]["entries"] if e["pareto"]]
+    cost_texts = " ".join(t["text"] for t in charts["chart-cost-wer"]["texts"])
+    assert any(label in cost_texts for label in front)
+    failed = [f"{e['provider']}/{e['model']}" for e in driven["board"]["entries"] if sum(e["errors"].values())]
+    assert set(failed) <= {t["text"] for t in charts["chart-errors"]["texts"]}
+    assert driven["screenshot"].read_bytes().startswith(b"\x89PNG")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
@@ -91,3 +92,47 @@ def test_report_default_location(runs_db: Path) -> None:
     result = runner.invoke(app, ["report", "same", "--db", str(runs_db)])
     assert result.exit_code == 0, result.output
     assert (runs_db.parent / "same" / "index.html").is_file()
+
+
+def test_report_prints_a_stored_runs_summary_in_the_format_asked(runs_db: Path, tmp_path: Path) -> None:
+    """`report RUN --format json|markdown`: the summary `bench run` printed at the run's end, alone on standard
+    output (the report's path on standard error); an export folder has no spending to sum: one line, exit 2."""
+    done = runner.invoke(app, ["report", "base", "--db", str(runs_db), "--out", str(tmp_path / "r" / "index.html"),
+                               "--format", "json"])
+    assert done.exit_code == 0, done.output
+    sections = {section["key"]: section for section in json.loads(done.stdout)["sections"]}
+    assert {row["model"] for row in sections["models"]["rows"]} == {"pixazo/xtts-v2", "pixelapi/voice-design",
+                                                                    "ttsai/kokoro"}
+    assert "report written to" in done.stderr and (tmp_path / "r" / "index.html").is_file()
+    markdown = runner.invoke(app, ["report", "base", "--db", str(runs_db), "--out", str(tmp_path / "m.html"),
+                                   "--format", "markdown"])
+    assert markdown.exit_code == 0 and "| pixazo/xtts-v2 |" in markdown.stdout
+    export = runner.invoke(app, ["export", "base", "--db", str(runs_db), "--format", "json", "--out",
+                                 str(tmp_path / "rows")])
+    assert export.exit_code == 0
+    refused = runner.invoke(app, ["report", str(tmp_path / "rows"), "--format", "text"])
+    assert refused.exit_code == 2 and "export folder" in refused.output
+
+
+def test_compare_of_two_two_item_runs_says_insufficient_data(tmp_path: Path) -> None:
+    """Two runs of two items a model: every check short of data. The verdict said "0 regressions", as if the runs
+    had been compared and found alike; it says they were not compared."""
+    from tests.helpers.report_runs import make_run
+
+    db = tmp_path / "runs.db"
+    make_run(db, "a", items=2, audio=False)
+    make_run(db, "b", seed=8, items=2, audio=False)
+    done = runner.invoke(app, ["compare", "a", "b", "--db", str(db)])
+    assert done.exit_code == 0, done.output
+    verdict = done.output.strip().splitlines()[-1]
+    assert verdict.startswith("not compared: insufficient data") and "regressions" not in verdict
+    assert "contract: 0 new violation kinds" in verdict
+    document = json.loads(runner.invoke(app, ["compare", "a", "b", "--db", str(db), "--json"]).output)
+    assert document["compared"] is False and document["verdict"] == verdict
+
+
+def test_a_comparison_with_data_still_counts_its_regressions(runs_db: Path) -> None:
+    done = runner.invoke(app, ["compare", "base", "same", "--db", str(runs_db)])
+    assert done.output.strip().splitlines()[-1].startswith("0 regressions in ")
+    slow = runner.invoke(app, ["compare", "base", "slow", "--db", str(runs_db)])
+    assert re.match(r"\d+ regressions? in ", slow.output.strip().splitlines()[-1])

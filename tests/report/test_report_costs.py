@@ -1,6 +1,6 @@
 """The report's cost faces (issue 51): "no public price" is not "no data", every priced model is on the cost/WER
 chart (billed where the answers said, planned otherwise), planned beside billed, $ per 1M characters beside $ per
-hour of audio, and where each price was read, a stale one marked."""
+hour of audio, and where each price was read, a stale one and a weak one (a reseller's page, ...) marked."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from harness.results import read_run
 from harness.results.store import Store
 from tests.helpers.report_runs import Model, make_run
 
-PLANNED = Model("acme", "plain", 900.0, 0.01)
+PLANNED = Model("acme", "plain", 900.0, 0.01, weak="a reseller's page")
 BILLED = Model("acme", "metered", 900.0, 0.01, billed=1.5, stale=True)
 NO_PRICE = Model("nopay", "mystery", 900.0, None)
 
@@ -82,11 +82,12 @@ def test_every_priced_model_is_on_the_chart_billed_where_billed(report: tuple[Pa
     db, _html, _cells = report
     board = build_leaderboard(read_run(db, "r"))
     figure = cost_wer_figure(board)
-    placed = {text: (x, how) for trace in figure.data if trace.mode == "markers+text"
-              for text, x, how in zip(trace.text, trace.x, trace.customdata, strict=True)}
+    placed = {name: (x, how) for trace in figure.data if trace.mode != "lines"  # every point, named on hover
+              for name, x, how in zip(trace.hovertext, trace.x, trace.customdata, strict=True)}
     assert set(placed) == {"acme/plain", "acme/metered"}
     plain, metered = board.entry("acme", "plain"), board.entry("acme", "metered")
-    assert placed["acme/plain"] == (pytest.approx(plain.cost_per_million_chars_usd), "planned")
+    assert placed["acme/plain"] == (pytest.approx(plain.cost_per_million_chars_usd),
+                                    "planned, weak source: a reseller's page")
     assert placed["acme/metered"] == (pytest.approx(metered.cost_per_million_chars_usd), "billed, stale price")
     assert "Not on the cost/WER chart (no public price): nopay/mystery" in board.notes
     assert "Not on the cost/WER chart (no data): later/unsent" in board.notes
@@ -123,10 +124,13 @@ def test_each_price_says_where_and_when_it_was_read(report: tuple[Path, str, _Ce
     section = html.split('<section id="prices">', 1)[1].split("</section>", 1)[0]
     assert "https://acme.example/pricing" in section and "pay-as-you-go" in section
     assert "2026-01-05 <b>stale</b>" in section
+    assert "2026-11-01 <b class=\"weak\" data-weak=\"a reseller&#39;s page\">weak: a reseller&#39;s page</b>" in section
+    assert "Weak price sources (not the provider's own dated page; check the source): acme/plain (a reseller's page)" \
+        in html.replace("&#39;", "'")
     board = json.loads(html.split('id="leaderboard-data">', 1)[1].split("</script>", 1)[0])
     entry = next(e for e in board["entries"] if e["model"] == "metered")
     assert entry["price"] == {"plan": "pay-as-you-go", "source": "https://acme.example/pricing", "read": "2026-01-05",
-                              "stale": True}
+                              "stale": True, "weak": None}
     assert entry["cost_source"] == "billed"
 
 

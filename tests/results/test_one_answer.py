@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from harness.bench.summary import render, summarize
+from harness.bench.summary import summarize
+from harness.bench.summary_view import render
 from harness.report.compare import Metric, compare_runs, render_text
 from harness.report.export import ExportFormat, export_rows, load_export
 from harness.report.leaderboard import build_leaderboard

@@ -65,8 +65,11 @@ def test_the_voices_list_is_the_declared_voices(sandbox: Sandbox, client: httpx.
                         headers={"x-goog-api-key": sandbox.default_key("google")})
     assert answer.status_code == 200
     names = {voice["name"] for voice in answer.json()["voices"]}
-    assert {"en-US-Neural2-F", "en-US-Chirp3-HD-Kore"} <= names
-    none = client.get(sandbox.base_url("google", "api") + "/v1/voices", params={"languageCode": "fr-FR"},
+    assert {"en-US-Neural2-F", "en-US-Chirp3-HD-Kore"} <= names and "fr-FR-Chirp3-HD-Kore" not in names
+    french = client.get(sandbox.base_url("google", "api") + "/v1/voices", params={"languageCode": "fr-FR"},
+                        headers={"x-goog-api-key": sandbox.default_key("google")})
+    assert [voice["name"] for voice in french.json()["voices"]] == ["fr-FR-Chirp3-HD-Kore"]  # a locale's declared voice
+    none = client.get(sandbox.base_url("google", "api") + "/v1/voices", params={"languageCode": "fy-NL"},
                       headers={"x-goog-api-key": sandbox.default_key("google")})
     assert none.json() == {"voices": []}
 

@@ -51,6 +51,31 @@ def test_the_span_is_judged_between_its_carrier_words(
     assert (judgement.reason is None) == (verdict is not Verdict.UNSURE)
 
 
+@pytest.mark.parametrize(("text", "control", "transcript", "verdict", "heard"), [
+    # no carrier: the whole transcript is the span
+    ("1984", "nineteen eighty four", "Nineteen eighty-four.", Verdict.PASS, "nineteen eighty four"),
+    ("1984", "nineteen eighty four", "one nine eight four", Verdict.FAIL, "one nine eight four"),
+    ("1984", "nineteen eighty four", "", Verdict.UNSURE, ""),
+    # one carrier word, found or not
+    ("Born 1984.", "Born nineteen eighty four.", "Born one nine eight four.", Verdict.FAIL, "one nine eight four"),
+    ("Born 1984.", "Born nineteen eighty four.", "nineteen eighty four", Verdict.PASS, "nineteen eighty four"),
+    # one on each side
+    ("In 1984 again", "In nineteen eighty four again", "in nineteen eighty four again", Verdict.PASS,
+     "nineteen eighty four"),
+    ("In 1984 again", "In nineteen eighty four again", "in one nine eight four again", Verdict.FAIL,
+     "one nine eight four"),
+])
+def test_a_span_with_few_carrier_words_is_judged(text: str, control: str, transcript: str, verdict: Verdict,
+                                                  heard: str) -> None:
+    data = hard_corpus()
+    data["items"][1].update(text=text, control=control)
+    hard = parse_corpus(data).items[2].hard  # year-001 as written
+    assert hard is not None and hard.span == "1984"
+    judgement = judge_span(hard, transcript)
+    assert (judgement.verdict, judgement.heard) == (verdict, heard)
+    assert judgement.error == ("year-digit-by-digit" if verdict is Verdict.FAIL else None)
+
+
 def test_readings_are_compared_without_word_breaks_only_where_unambiguous() -> None:
     hard = _hard("year-001")
     heard = "My grandmother was born in nineteen eightyfour in a small village."

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from ._claims import REQUEST, Claim, Mismatch, Reading, read_as_claimed
 from ._declared import RAW_SAMPLE_BYTES, container_kinds, float_peak, raw_sample_width, read_declared
+from ._labels import BIG_ENDIAN_PCM, GENERIC_TYPES, LabelVerdict, judge_label, same_bytes
 from ._mpeg import stream_frames
 from ._ogg import OggPage, ogg_pages
 from ._read import holds_a_frame, inspect, sniff, sniff_media_type, strip_metadata
@@ -65,7 +66,9 @@ from ._types import (
 )
 
 __all__ = [
+    "BIG_ENDIAN_PCM",
     "EXTENSIONS",
+    "GENERIC_TYPES",
     "MEDIA_TYPES",
     "RAW_SAMPLE_BYTES",
     "REQUEST",
@@ -75,6 +78,7 @@ __all__ = [
     "AudioKind",
     "ByteOrder",
     "Claim",
+    "LabelVerdict",
     "Mismatch",
     "OggPage",
     "PcmLayout",
@@ -91,6 +95,7 @@ __all__ = [
     "holds_a_frame",
     "inspect",
     "join_wav",
+    "judge_label",
     "media_type",
     "names_a_format",
     "ogg_pages",
@@ -98,6 +103,7 @@ __all__ = [
     "raw_sample_width",
     "read_as_claimed",
     "read_declared",
+    "same_bytes",
     "seal_wav",
     "sniff",
     "sniff_media_type",

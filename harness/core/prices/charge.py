@@ -1,6 +1,6 @@
 """The arithmetic of a price: what a request is planned to cost before it is sent, and what the provider's
 answer says it billed. Every face (the plan, the budget, the dry run, `providers`, the report, `history`)
-asks here; nothing else multiplies a rate.
+asks here; nothing else multiplies a rate (but `on_audio`, which re-prices the same rates on returned audio).
 
 Before sending, a unit counted from the text (characters under the provider's rule, bytes, a request) is exact;
 a unit of the answer is estimated, and stated as such with an upper bound the budget reserves:
@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, Decimal
 
-from harness.core.prices.sheet import PriceSheet, Rate
+from harness.core.prices.sheet import WEAK_SOURCES, PriceSheet, Rate
 from harness.core.prices.units import Counting, Unit, count
 
 CHARS_PER_TOKEN = Decimal(4)
@@ -93,10 +93,15 @@ def _ceil(value: Decimal) -> Decimal:
 
 
 def _metered(rate: Rate, units: Decimal) -> Decimal:
-    if rate.minimum_units is not None:
-        units = max(units, rate.minimum_units)
-    if rate.increment:
-        units = _ceil(units / rate.increment) * rate.increment
+    return _metered_units(units, rate.minimum_units, rate.increment)
+
+
+def _metered_units(units: Decimal, minimum_units: Decimal | None, increment: Decimal | None) -> Decimal:
+    """Units as metered: at least the minimum, in whole increments (per started minute: 60 s)."""
+    if minimum_units is not None:
+        units = max(units, minimum_units)
+    if increment:
+        units = _ceil(units / increment) * increment
     return units
 
 
@@ -197,6 +202,24 @@ def stale(rate: Rate, today: dt.date | None = None, max_age_days: int = STALE_AF
     if rate.read is None:
         return True
     return ((today or dt.date.today()) - rate.read).days > max_age_days
+
+
+def weakness(rate: Rate) -> str:
+    """Why a published price may not be the provider's, in the words every face shows beside it ("" where its source
+    is the provider's own dated page, and for the team's own rate): a reseller's or a third party's page, an undated
+    copy, an example's figure (the sheet's `weak` key), or a price with no source or no read date at all."""
+    if rate.configured:
+        return ""
+    if not rate.source:
+        return "no source"
+    if rate.read is None:
+        return "no read date"
+    return WEAK_SOURCES.get(rate.weak, "")
+
+
+def weaknesses(rates: Sequence[Rate]) -> str:
+    """The weaknesses of several rates of one price, each said once ("" where none is weak)."""
+    return "; ".join(dict.fromkeys(found for rate in rates if (found := weakness(rate))))
 
 
 def per_million_characters_usd(usd: Decimal | None, characters: int) -> float | None:

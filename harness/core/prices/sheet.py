@@ -21,6 +21,16 @@ from harness.core.errors import UsageError
 from harness.core.prices.units import Counting, Unit, unit_named
 
 PAY_AS_YOU_GO = "pay-as-you-go"
+# A sheet's `weak` key: why a rate's source is not the provider's own dated page, in the words every face shows.
+WEAK_SOURCES = {
+    "reseller": "a reseller's page",
+    "third-party": "a third party's page",
+    "undated-copy": "an undated copy of the provider's page",
+    "example": "an example's figure, no price table",
+}
+# Every number of a price (amount, per, minimum, ...) is 0 or within these bounds, with at most MAX_DIGITS digits: a
+# larger or smaller one is a typo or a hostile file, and arithmetic on it could overflow the decimal context.
+LEAST_NUMBER, GREATEST_NUMBER, MAX_DIGITS = Decimal("1e-12"), Decimal("1e12"), 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +59,7 @@ class Rate:
     chars_per_token: Decimal | None = None  # text tokens: the documented characters a token reads
     note: str = ""
     configured: bool = False  # the user's rate (`--price`, a providers file's `[prices]`), not a published one
+    weak: str = ""  # why the source is not the provider's own dated page (a key of WEAK_SOURCES; "" it is)
 
     def prices(self, offering: str) -> bool:
         return offering in self.offerings or "*" in self.offerings
@@ -152,13 +163,28 @@ class PriceSheet:
 
 
 def _decimal(value: Any, where: str) -> Decimal:
+    """A price's number, exact: 0, or from LEAST_NUMBER to GREATEST_NUMBER with at most MAX_DIGITS digits."""
+    text = str(value).replace(",", "").replace("_", "").strip()
+    if isinstance(value, bool) or len(text) > 2 * MAX_DIGITS:
+        raise UsageError(f"{where}: {_shown(value)} is not a number of at most {MAX_DIGITS} digits")
     try:
-        number = Decimal(str(value).replace(",", "").replace("_", ""))
+        number = Decimal(text)
     except InvalidOperation:
-        raise UsageError(f"{where}: {value!r} is not a number") from None
+        raise UsageError(f"{where}: {_shown(value)} is not a number") from None
     if not number.is_finite() or number < 0:
-        raise UsageError(f"{where}: {value!r} is not a finite amount, 0 or more")
+        raise UsageError(f"{where}: {_shown(value)} is not a finite amount, 0 or more")
+    if number == 0:
+        return Decimal(0)  # -0 too
+    if not LEAST_NUMBER <= number <= GREATEST_NUMBER or len(number.as_tuple().digits) > MAX_DIGITS:
+        raise UsageError(f"{where}: {_shown(value)} is out of range: a price's numbers are 0 or from "
+                         f"{LEAST_NUMBER} to {GREATEST_NUMBER}, at most {MAX_DIGITS} digits")
     return number
+
+
+def _shown(value: Any) -> str:
+    """A value as a one-line message quotes it: cut, so a hostile file's megabyte of digits is not echoed."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _date(value: Any, where: str) -> dt.date | None:
@@ -169,12 +195,12 @@ def _date(value: Any, where: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise UsageError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+        raise UsageError(f"{where}: {_shown(value)} is not a date (YYYY-MM-DD)") from None
 
 
 _RATE_KEYS = {"offerings", "unit", "amount", "per", "plan", "source", "read", "quote", "minimum", "minimum_units",
               "increment", "free", "effective_from", "credit_price", "credit_usd", "credits_per", "credits_per_unit",
-              "credits_per_character", "credits_per_second", "tokens_per_second", "chars_per_token", "note"}
+              "credits_per_character", "credits_per_second", "tokens_per_second", "chars_per_token", "note", "weak"}
 _SHEET_KEYS = {"provider", "currency", "usd_per_unit_currency", "conversion_source", "conversion_read", "counting",
                "counting_source", "default_plan", "rate"}
 
@@ -192,7 +218,7 @@ def parse_rate(data: Mapping[str, Any], where: str, *, configured: bool = False,
         raise UsageError(f"{where}: offerings must name at least one model")
     unit = unit_named(str(data.get("unit", "")))
     if unit is None:
-        raise UsageError(f"{where}: unit {data.get('unit')!r} is not one of {', '.join(u.value for u in Unit)}")
+        raise UsageError(f"{where}: unit {_shown(data.get('unit'))} is not one of {', '.join(u.value for u in Unit)}")
     data = dict(data)
     credits_per = None
     for key, metered in (("credits_per_character", Unit.CHARACTERS), ("credits_per_second", Unit.AUDIO_SECONDS)):
@@ -213,12 +239,15 @@ def parse_rate(data: Mapping[str, Any], where: str, *, configured: bool = False,
     per = _decimal(data.get("per", 1), f"{where}: per")
     if per == 0:
         raise UsageError(f"{where}: per must be more than 0")
+    weak = str(data.get("weak") or "")
+    if weak and weak not in WEAK_SOURCES:
+        raise UsageError(f"{where}: weak {weak!r} is not one of {', '.join(WEAK_SOURCES)}")
     return Rate(
         offerings=tuple(names), unit=unit, amount=_decimal(data.get("amount"), f"{where}: amount"), per=per,
         plan=str(data.get("plan") or PAY_AS_YOU_GO), source=str(data.get("source", "")),
         read=_date(data.get("read"), f"{where}: read"), quote=str(data.get("quote", "")),
         free=str(data.get("free", "")), effective_from=_date(data.get("effective_from"), f"{where}: effective_from"),
-        credits_per=credits_per, note=str(data.get("note", "")), configured=configured, **optional)
+        credits_per=credits_per, note=str(data.get("note", "")), configured=configured, weak=weak, **optional)
 
 
 def parse_sheet(data: Mapping[str, Any], where: str, path: Path | None = None) -> PriceSheet:

@@ -23,8 +23,10 @@ from decimal import Decimal
 from typing import Any
 
 from harness.core.errors import UsageError
-from harness.core.prices.sheet import Rate, parse_rate
+from harness.core.prices.sheet import Rate, parse_rate, unit_words
 from harness.core.prices.units import UNIT_SCALE, unit_named
+
+BARE_AMOUNT = "a bare amount, so per request"  # the note of a rate spelled with no unit (`--price acme/v1=0.002`)
 
 _SPELLING = re.compile(r"^\s*(?P<amount>[0-9][0-9_.,]*)\s*"
                        r"(?:/\s*(?P<per>[0-9][0-9.]*\s*[kKmM]?)?[\s-]*(?P<unit>[A-Za-z_ -]+))?\s*$")
@@ -50,26 +52,44 @@ def parse_price(label: str, spelling: str, *, where: str = "--price") -> Rate:
     per *= UNIT_SCALE.get(word, Decimal(1))
     model = label.partition("/")[2]
     return parse_rate({"offerings": [model], "unit": unit.value, "amount": match["amount"], "per": str(per),
-                       "source": f"{where} {label}={spelling}", "quote": spelling}, f"{where} {label}", configured=True)
+                       "source": f"{where} {label}={spelling}", "quote": spelling,
+                       "note": "" if match["unit"] else BARE_AMOUNT}, f"{where} {label}", configured=True)
 
 
-def parse_prices_table(table: Mapping[str, Any], where: str) -> dict[str, tuple[Rate, ...]]:
-    """A providers file's `[prices]`: `"provider/model" = "AMOUNT/UNIT"`, a rate table, or a list of them."""
+def parse_prices_table(table: Mapping[str, Any], where: str, *, spelled: str | None = None
+                       ) -> dict[str, tuple[Rate, ...]]:
+    """`[prices]`, wherever it is read (a providers file, a settings file, `--price`): `"provider/model" =
+    "AMOUNT/UNIT"` (a spelling, said to come from `spelled`, else `where`), a rate table, or a list of them. The one
+    reader: the run, the dry run and `providers` all read a team's prices here."""
     found: dict[str, tuple[Rate, ...]] = {}
     for label, value in table.items():
-        if "/" not in label:
+        if not isinstance(label, str) or "/" not in label:
             raise UsageError(f"{where}: [prices] key {label!r} must be provider/model")
         model = label.partition("/")[2]
-        here = f"{where}: [prices.\"{label}\"]"
-        if isinstance(value, str | int | float):
-            found[label] = (parse_price(label, str(value), where=where),)
-        elif isinstance(value, Mapping):
-            found[label] = (parse_rate({**value}, here, configured=True, offerings=[model]),)
+        here = f"{where}.\"{label}\"" if where.endswith("prices") else f"{where}: [prices.\"{label}\"]"
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            found[label] = (parse_price(label, str(value), where=spelled or where),)
+        elif isinstance(value, Mapping):  # a table names where it was given unless it says its own source
+            found[label] = (parse_rate({"source": here, **value}, here, configured=True, offerings=[model]),)
         elif isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
-            found[label] = tuple(parse_rate({**v}, here, configured=True, offerings=[model]) for v in value)
+            found[label] = tuple(parse_rate({"source": here, **v}, here, configured=True, offerings=[model])
+                                 for v in value)
         else:
             raise UsageError(f"{here}: a price is AMOUNT/UNIT or a table with amount, unit and per")
     return found
+
+
+def unit_note(label: str, mine: tuple[Rate, ...], published: tuple[Rate, ...]) -> str:
+    """What every face adds where the team's rate may not mean what was meant ("" where it does): a bare amount is per
+    request, and a unit the offering's published price does not meter is said, never taken silently."""
+    model = label.partition("/")[2]
+    per = " + ".join(dict.fromkeys(unit_words(rate.metered, plural=False) for rate in mine))
+    theirs = " + ".join(dict.fromkeys(unit_words(rate.metered, plural=False) for rate in published))
+    bare = any(rate.note == BARE_AMOUNT for rate in mine)
+    said = f"it is per {per}" + (" (a bare amount; give a unit: AMOUNT/UNIT, e.g. 20/1M-chars)" if bare else "")
+    if published and {rate.metered for rate in mine} != {rate.metered for rate in published}:
+        return f"{said}, where {model} is billed per {theirs}: check the unit"
+    return said if bare else ""
 
 
 def replaced_note(label: str, mine: tuple[Rate, ...], published: tuple[Rate, ...], currency: str) -> str:

@@ -663,6 +663,19 @@ def asked_media_type(provider: Provider, endpoint: Endpoint, payload: Mapping[st
     return f"audio/pcm;rate={int(rate) if str(rate or '').isdigit() else fmt.spec.sample_rate}"
 
 
+def label_documented(provider: Provider, endpoint: Endpoint, payload: Mapping[str, Any]) -> bool:
+    """Whether the provider documents the exact Content-Type of the format a request of the family asked for
+    (`Format.media_type_documented`): then another name of the same bytes is a violation, not a finding
+    (`core.audio.judge_label`, asked by the family checks and by `core.validate.check_response` alike)."""
+    service = provider.family
+    if not isinstance(service, SpeechService):
+        return False
+    try:
+        return service.synthesis(endpoint.key).format_of(payload).media_type_documented
+    except KeyError:
+        return False
+
+
 def _request_price(service: SpeechService, synthesis: Synthesis, payload: Mapping[str, Any]) -> Cost | None:
     """A request's price in USD: the model's own declared price (a providers file's), else its provider's published
     price sheet (harness.core.prices), where that prices it before sending."""

@@ -1,0 +1,96 @@
+"""Print how long a large corpus file takes to load, and the memory it takes: seconds and peak RSS per kind.
+
+A corpus is a user's file, and a loader that is quadratic anywhere (a duplicate-id check by `list.count`, a
+spoken form expanded to its readings) never finishes on a large one. The goal (issue 59): 150,000 valid items
+load in under 30 s. Three kinds of file, each written to a temporary folder and loaded by
+`harness.bench.corpus.load_corpus` in a fresh process (so each peak RSS is its own):
+
+- ``plain``: read-speech items (id and text);
+- ``hard``: en_hard's items over and over under new ids (a category's forms repeat, as in a real corpus);
+- ``hard-distinct``: the same, each item's forms made its own (a word added to all of them): every form
+  compiled and every misreading compared anew, the loader's worst honest case.
+
+Run: python benchmarks/perf/corpus_load.py [--items 150000] [--kind plain --kind hard ...] [--smoke]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import smoke_mode  # beside this script
+
+from harness.bench.corpus import load_corpus
+from harness.core.packaged import CORPORA, data_path
+
+KINDS = ("plain", "hard", "hard-distinct")
+_NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+
+def corpus(kind: str, items: int) -> dict[str, Any]:
+    """A valid corpus file's content of ``items`` items of ``kind``."""
+    if kind == "plain":
+        texts = [item["text"] for item in json.loads(data_path(CORPORA, "en_read.json").read_text())["items"]]
+        return {"name": "large", "version": "1", "language": "en",
+                "items": [{"id": f"read-{n:06d}", "text": texts[n % len(texts)]} for n in range(items)]}
+    hard = json.loads(data_path(CORPORA, "en_hard.json").read_text())
+    written = []
+    for n in range(items):
+        item = dict(hard["items"][n % len(hard["items"])], id=f"hard-{n:06d}")
+        if kind == "hard-distinct":  # a word of its own after every form: no form is shared with another item
+            own = " ".join(_NUMBER_WORDS[int(digit)] for digit in str(n))
+            item["accepted"] = [f"{form} {own}" for form in item["accepted"]]
+            item["misreadings"] = [dict(wrong, say=f"{wrong['say']} {own}") for wrong in item["misreadings"]]
+        written.append(item)
+    return {**hard, "name": "large_hard", "items": written}
+
+
+def measure(path: Path) -> dict[str, float]:
+    """Load ``path`` here: seconds (wall and this process's CPU), items, and this process's peak RSS in MB."""
+    started, cpu = time.perf_counter(), time.process_time()
+    loaded = load_corpus(str(path))
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
+    return {"seconds": seconds, "cpu_seconds": cpu_seconds,
+            "items": len([item for item in loaded.items if not item.control]), "peak_mb": peak_kb / 1024}
+
+
+def run(kind: str, items: int, folder: Path, *, fresh_process: bool) -> dict[str, float]:
+    path = folder / f"{kind}.json"
+    path.write_text(json.dumps(corpus(kind, items)), encoding="utf-8")
+    size_mb = path.stat().st_size / 2**20
+    if fresh_process:
+        said = subprocess.run([sys.executable, __file__, "--measure", str(path)], check=True, capture_output=True,
+                              text=True).stdout
+        figures: dict[str, float] = json.loads(said)
+    else:
+        figures = measure(path)
+    return {**figures, "file_mb": size_mb}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--items", type=int, default=150_000)
+    parser.add_argument("--kind", action="append", choices=KINDS, help="one kind (repeatable); default every kind")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # a fresh process measuring one file
+    args = smoke_mode.parse(parser, argv, items=1_500)
+    if args.measure:
+        print(json.dumps(measure(args.measure)))
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        for kind in args.kind or KINDS:
+            figures = run(kind, args.items, Path(folder), fresh_process=not args.smoke)
+            print(f"{kind:14} {figures['items']:>9,.0f} items  {figures['file_mb']:7.1f} MB file  "
+                  f"{figures['seconds']:7.2f} s ({figures['cpu_seconds']:.2f} s CPU)  "
+                  f"peak RSS {figures['peak_mb']:7.0f} MB" + ("  (this process)" if args.smoke else ""))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""The summary captured to a file or a CI log reads whole (issue 61): as text, a table wider than the console is
+split into tables of the columns that fit, each with the model's name, and no figure is cut (it was `12,5…`,
+`ok/jo…`, `8.…`); as Markdown, pipe tables; as JSON, the figures as numbers. Any section a part of the harness adds
+prints in every format (harness.bench.summary_format)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from harness.bench.summary import Summary, summary_of
+from harness.bench.summary_format import Figure, Format, Heading, Lines, Table, column_groups, render, to_markdown
+from harness.bench.summary_view import render as render_summary
+from harness.bench.summary_view import sections
+from harness.results import read_run
+from tests.helpers.report_runs import DEFAULT_MODELS, Model, make_run
+
+MODELS = (*DEFAULT_MODELS, Model("acme", "a-model-with-a-rather-long-name-stream", 12_500.0, 0.01, delivery="stream"),
+          Model("acme", "priced-unusually", 900.0, None, failure_rate=0.5))
+
+
+@pytest.fixture(scope="module")
+def summary(tmp_path_factory: pytest.TempPathFactory) -> Summary:
+    db = tmp_path_factory.mktemp("summary") / "runs.db"
+    make_run(db, "wide", items=6, models=MODELS, audio=False)
+    return summary_of(read_run(db, "wide"), 0.25)
+
+
+def _printed(summary: Summary, width: int, form: Format = Format.TEXT) -> str:
+    out = io.StringIO()
+    render_summary(summary, Console(file=out, width=width), "runs.db", form)  # a file: no terminal, as in CI
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("width", [80, 120, 200])
+def test_captured_text_fits_its_width_and_cuts_no_figure(summary: Summary, width: int) -> None:
+    text = _printed(summary, width)
+    assert "…" not in text
+    assert max(len(line) for line in text.splitlines()) <= width
+    table = sections(summary, "runs.db")[0]
+    assert isinstance(table, Table)
+    words = text.split()
+    for row in table.rows:  # every cell of the models table is printed whole, wherever its group went
+        for cell in row:
+            shown = cell.text if isinstance(cell, Figure) else cell
+            assert all(word in words for word in shown.split()), (shown, width)
+    groups = column_groups(table, Console(file=io.StringIO(), width=width))
+    assert sorted({i for group in groups for i in group}) == list(range(len(table.headings)))
+    assert all(group[0] == 0 for group in groups)  # each part names the model
+    if width == 80:
+        assert len(groups) > 1 and "(continued, 2 of" in text
+
+
+def test_markdown_is_a_pipe_table_per_section(summary: Summary) -> None:
+    text = _printed(summary, 80, Format.MARKDOWN)
+    table = sections(summary, "runs.db")[0]
+    assert isinstance(table, Table)
+    header = next(line for line in text.splitlines() if line.startswith("| model |"))
+    assert header.count("|") == len(table.headings) + 1
+    labels = {f"{m.provider}/{m.model}" for m in MODELS}
+    rows = [line for line in text.splitlines() if line.split(" | ")[0].removeprefix("| ") in labels]
+    assert len(rows) == len(MODELS) and all(line.count("|") == len(table.headings) + 1 for line in rows)
+    assert "### Jobs by outcome" in text and "Spent $0.2500" in text and "…" not in text
+    # a | inside a cell does not open a column
+    escaped = to_markdown([Table("t", "t", (Heading("a", left=True), Heading("b")), (("x | y", "1"),))])
+    assert "| x \\| y | 1 |" in escaped
+
+
+def test_json_gives_the_figures_as_numbers(summary: Summary) -> None:
+    loaded = json.loads(_printed(summary, 80, Format.JSON))
+    by_key = {section["key"]: section for section in loaded["sections"]}
+    models = {row["model"]: row for row in by_key["models"]["rows"]}
+    line = next(line for line in summary.lines if line.model == "xtts-v2")
+    row = models["pixazo/xtts-v2"]
+    assert row["latency_p50_ms"] == pytest.approx(line.e2e_p50)
+    assert row["ok_jobs"] == {"ok": line.ok, "jobs": line.jobs}
+    assert row["cost_usd"] == pytest.approx(line.cost_usd)
+    assert by_key["money"]["spent_usd"] == 0.25 and by_key["rows"]["run_id"] == "wide"
+    assert {row["class"] for row in by_key["outcomes"]["rows"]} >= {"ok"}
+
+
+def test_a_section_added_by_another_part_prints_in_every_format() -> None:
+    """A table the format layer has never heard of (another part's: languages, hard text by category) prints
+    whole in each format."""
+    added = [Table("languages", "WER per language", (Heading("model", left=True), Heading("language", left=True),
+                                                      Heading("WER", "wer")),
+                   (("acme/x", "de", Figure("12.5%", 0.125)), ("acme/x", "fr", Figure("8.0%", 0.08)))),
+             Lines("saturation", ("client saturated for 62% of the run",), {"saturated_share": 0.62})]
+    out = io.StringIO()
+    render(added, Format.TEXT, Console(file=out, width=60))
+    assert "12.5%" in out.getvalue() and "client saturated for 62% of the run" in out.getvalue()
+    assert "| acme/x | fr | 8.0% |" in to_markdown(added)
+    out = io.StringIO()
+    render(added, Format.JSON, Console(file=out, width=60))
+    loaded = json.loads(out.getvalue())["sections"]
+    assert loaded[0]["rows"][0] == {"model": "acme/x", "language": "de", "wer": 0.125}
+    assert loaded[1]["saturated_share"] == 0.62
+
+
+def test_bench_run_prints_its_summary_as_json_alone_on_standard_output(tmp_path: Path) -> None:
+    """`bench run --format json > summary.json`: the plan and the progress on standard error, the summary alone on
+    standard output, in a process of its own (its standard output a pipe, as a CI step's is)."""
+    from tests.helpers.cli_runs import in_subprocess
+
+    done = in_subprocess("bench", "run", "--providers", "openai", "--models", "tts-1", "--corpus", "en_read:1",
+                         "--no-score", "--no-report", "--out", "out", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    loaded = json.loads(done.stdout)
+    models = next(section for section in loaded["sections"] if section["key"] == "models")
+    assert [row["model"] for row in models["rows"]] == ["openai/tts-1"]
+    assert "Plan of run" in done.stderr
