@@ -103,3 +103,21 @@ def test_the_language_is_heard_on_every_window_path(base_backend: FasterWhisperB
     assert all(t.text for t in heard)
     # An English-only model hears nothing: no language token to ask.
     assert [t.heard_language for t in tiny_backend.transcribe_heard([short], "en")] == [None]
+
+
+def test_the_ear_is_the_larger_multilingual_model_found_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    from harness.scoring.asr import models
+
+    fetched: set[str] = set()
+    shipped = {"base": True}
+    monkeypatch.setattr(models, "cached_multilingual", lambda name: object() if name in fetched else None)
+    monkeypatch.setattr(models, "shipped_folders", lambda name: [] if shipped.get(name) else None)
+    assert models.multilingual_ear("tiny.en") == "base"  # the shipped base (asr-base extra)
+    fetched.add("tiny")
+    assert models.multilingual_ear("tiny.en") == "base"  # a fetched tiny is smaller than base
+    fetched.add("small")
+    assert models.multilingual_ear("small.en") == "small"  # a fetched small is larger
+    shipped["base"] = False
+    assert models.multilingual_ear("tiny.en") == "tiny"
+    fetched.clear()
+    assert models.multilingual_ear("tiny.en") is None
