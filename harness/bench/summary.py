@@ -23,6 +23,7 @@ from harness.results import (
     Store,
     model_figures,
     read_rows,
+    refused_bills,
     shipped_judgeability,
     tally,
 )
@@ -97,6 +98,8 @@ class Summary:
     pending: int = 0  # accepted (charged) jobs whose result is still to fetch: `bench run --resume` fetches them
     target: str = "sandbox"  # sandbox | live | url: where the money was spent (the sandbox's is play money)
     hard_text: tuple[CategoryFigures, ...] = ()  # per model and category, where the run read a hard-text corpus
+    refused_bills: tuple[str, ...] = ()  # bills beyond their bound, refused (the planned cost kept), in words
+    left_out: tuple[str, ...] = ()  # rows the store holds that could not be read, each named
 
 
 def _quality(figures: ModelFigures, scored_run: bool) -> Quality | None:
@@ -125,7 +128,8 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
                    counts.outcomes, counts.events, spent_usd, _number(rows.run["planned_cost_usd"]),
                    _number(rows.run["budget_usd"]), counts.downloads_retried, counts.results_lost, counts.pending,
                    str(rows.run["target"] or "sandbox"),
-                   tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else ())
+                   tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else (),
+                   refused_bills(rows.drift), rows.left_out)
 
 
 def _number(value: object) -> float | None:
@@ -192,6 +196,21 @@ def cost_notes(lines: tuple[ModelLine, ...]) -> list[str]:
              if line.cost is not None and line.cost.provenance.stale]
     if stale:
         notes.append(f"Stale prices (read longer ago than --price-max-age; check their sources): {', '.join(stale)}.")
+    return notes
+
+
+def bill_notes(summary: Summary, shown: int = 3) -> list[str]:
+    """The bills refused (beyond their bound: `harness.core.prices.bills`), each as it was billed and the bound, and
+    the rows of the store no figure could be read from, in words."""
+    notes = []
+    if summary.refused_bills:
+        more = len(summary.refused_bills) - shown
+        notes.append(f"Bills refused, the planned cost kept: {len(summary.refused_bills)} "
+                     f"job{'s' if len(summary.refused_bills) != 1 else ''}: "
+                     + "; ".join(note.removesuffix(": the bill is refused, the planned cost is kept")
+                                 for note in summary.refused_bills[:shown])
+                     + (f"; and {more} more (drift rows of kind billing-refused)" if more > 0 else "") + ".")
+    notes += [f"Left out: {line}." for line in summary.left_out]
     return notes
 
 
@@ -270,7 +289,7 @@ def render(summary: Summary, console: Console, db_path: str) -> None:
     planned = f" (planned ${summary.planned_usd:.4f})" if summary.planned_usd is not None else ""
     play = " (sandbox: play money, what these requests would cost live)" if summary.target == "sandbox" else ""
     console.print(f"Spent ${summary.spent_usd:.4f}{play}{budget}{planned}.")
-    for note in cost_notes(summary.lines):
+    for note in [*cost_notes(summary.lines), *bill_notes(summary)]:
         console.print(note, markup=False)
     if summary.downloads_retried or summary.results_lost:
         console.print(f"Downloads: {summary.downloads_retried} jobs needed retries to get their audio; "

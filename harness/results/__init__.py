@@ -23,7 +23,15 @@ no numpy, and this package imports nothing but `harness.core`.
 """
 
 from harness.results.clips import ClipRow, read_clips
-from harness.results.cost_figures import Provenance, audio_seconds, billed_units, job_source, job_usd, source_of
+from harness.results.cost_figures import (
+    Provenance,
+    audio_seconds,
+    billed_units,
+    job_source,
+    job_usd,
+    refused_bills,
+    source_of,
+)
 from harness.results.database import (
     STORE_ENV,
     Connection,
@@ -169,6 +177,7 @@ __all__ = [
     "read_rows",
     "read_run",
     "read_span_verdicts",
+    "refused_bills",
     "release_lease",
     "renew_lease",
     "resolve_store",

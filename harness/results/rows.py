@@ -180,6 +180,9 @@ class RunRows:
     source: Path | None = field(default=None, compare=False)
     # The hard-text judgements (`span_scores`), for the summary's and the report's per-category tables.
     spans: tuple[SpanVerdict, ...] = ()
+    # The rows the store holds that could not be read (a value its column cannot hold), each named in one line:
+    # left out of every figure, and printed by every face (`harness.results.reading`).
+    left_out: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def run_id(self) -> str:
