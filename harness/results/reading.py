@@ -63,8 +63,8 @@ def _typed(row: Mapping[str, Any], columns: Sequence[RowColumn]) -> tuple[Row, l
             typed[c.name] = coerce(value, c.kind)
         except (ValueError, TypeError, OverflowError):
             typed[c.name] = None
-            problems.append(f"{c.name} holds {shown(value)}, not {'an' if c.kind is RowKind.INTEGER else 'a'} "
-                            f"{c.kind.value} number" if c.kind is not RowKind.TEXT else f"{c.name} is unreadable")
+            kind = {RowKind.INTEGER: "an integer", RowKind.REAL: "a number"}.get(c.kind, "text")
+            problems.append(f"{c.name} holds {shown(value)}, not {kind}")
             continue
         if c.name in IN_ROWS and (why := bad_amount(typed[c.name])) is not None:
             typed[c.name] = None

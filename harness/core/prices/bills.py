@@ -67,6 +67,12 @@ def bill_number(raw: Any) -> tuple[Decimal | None, str]:
         if math.copysign(1.0, raw) < 0:
             return None, "a negative count" if raw else "a signed zero, not a count"
         text = repr(raw)
+    elif isinstance(raw, Decimal):  # a JSON number read exactly (`harness.core.protocols.billing`)
+        if raw.is_nan() or raw.is_infinite():
+            return None, "not a finite number"
+        if raw.is_signed():
+            return None, "a negative count" if raw else "a signed zero, not a count"
+        text = format(raw, "f") if abs(raw.adjusted()) <= MAX_TEXT else str(raw)
     elif isinstance(raw, str):
         text = raw.strip()
     else:

@@ -117,8 +117,8 @@ def _shown(raw: Any) -> str:
     if isinstance(raw, int) and not isinstance(raw, bool) and raw.bit_length() > 128:
         return f"an integer of about {int(raw.bit_length() * 0.30103)} digits"
     try:
-        text = json.dumps(raw) if not isinstance(raw, str) else repr(raw)
-    except (ValueError, RecursionError):  # a structure nested too deep to write out
+        text = repr(raw) if isinstance(raw, str) else str(raw) if isinstance(raw, Decimal) else json.dumps(raw)
+    except (TypeError, ValueError, RecursionError):  # a structure nested too deep to write out
         text = repr(type(raw).__name__)
     return text if len(text) <= 40 else text[:37] + "..."
 
@@ -148,9 +148,17 @@ def _json(raw: bytes) -> Any:
     if not text.startswith((b"{", b"[")):
         return None
     try:
-        return json.loads(text)
-    except (ValueError, RecursionError):  # not JSON, an integer of thousands of digits, nesting past the stack
+        return json.loads(text, parse_int=_json_int)
+    except (ValueError, RecursionError):  # not JSON, nesting past the stack
         return None
+
+
+def _json_int(text: str) -> int | Decimal:
+    """A JSON integer as the bill reads it: a plain int where it is short, else exactly, as a `Decimal` (an int of
+    thousands of digits is never made); `-0` keeps its sign (JSON's `-0` is no count, `bill_number` says why)."""
+    if len(text) <= 18 and text != "-0":
+        return int(text)
+    return Decimal(text)
 
 
 __all__ = ["SOURCES", "Billed", "BilledSignal", "Document", "documents_of", "named", "number", "read_billed"]
