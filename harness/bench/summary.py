@@ -26,6 +26,7 @@ from harness.results import (
     refused_bills,
     shipped_judgeability,
     tally,
+    unpriced_bills,
 )
 
 
@@ -99,6 +100,7 @@ class Summary:
     target: str = "sandbox"  # sandbox | live | url: where the money was spent (the sandbox's is play money)
     hard_text: tuple[CategoryFigures, ...] = ()  # per model and category, where the run read a hard-text corpus
     refused_bills: tuple[str, ...] = ()  # bills beyond their bound, refused (the planned cost kept), in words
+    unpriced_bills: dict[str, dict[str, float]] | None = None  # per model, units billed that its plan's rates price not
     left_out: tuple[str, ...] = ()  # rows the store holds that could not be read, each named
 
 
@@ -129,7 +131,8 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
                    _number(rows.run["budget_usd"]), counts.downloads_retried, counts.results_lost, counts.pending,
                    str(rows.run["target"] or "sandbox"),
                    tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else (),
-                   refused_bills(rows.drift), rows.left_out)
+                   refused_bills=refused_bills(rows.drift), left_out=rows.left_out,
+                   unpriced_bills=unpriced_bills(rows.requests))
 
 
 def _number(value: object) -> float | None:
@@ -210,6 +213,12 @@ def bill_notes(summary: Summary, shown: int = 3) -> list[str]:
                      + "; ".join(note.removesuffix(": the bill is refused, the planned cost is kept")
                                  for note in summary.refused_bills[:shown])
                      + (f"; and {more} more (drift rows of kind billing-refused)" if more > 0 else "") + ".")
+    if summary.unpriced_bills:
+        said = "; ".join(label + " " + ", ".join(f"{value:,.0f} {unit.replace('_', ' ')}"
+                                                 for unit, value in units.items())
+                         for label, units in sorted(summary.unpriced_bills.items()))
+        notes.append(f"Billed in units the plan's rates do not price (kept beside the plan; its cost is the plan's): "
+                     f"{said}.")
     notes += [f"Left out: {line}." for line in summary.left_out]
     return notes
 

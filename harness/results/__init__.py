@@ -31,6 +31,7 @@ from harness.results.cost_figures import (
     job_usd,
     refused_bills,
     source_of,
+    unpriced_bills,
 )
 from harness.results.database import (
     STORE_ENV,
@@ -90,6 +91,7 @@ from harness.results.rows import (
     json_object,
     run_region,
     stored_corpora,
+    typed_row,
 )
 from harness.results.schema import SCHEMA_VERSION, connect_writer
 from harness.results.score_cache import CacheKey, CacheKind, ScoreCache
@@ -194,6 +196,8 @@ __all__ = [
     "take_lease",
     "tally",
     "timed",
+    "typed_row",
+    "unpriced_bills",
     "write_figures",
     "write_scores",
     "write_span_verdicts",

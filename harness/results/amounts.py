@@ -56,4 +56,14 @@ def bad_units(text: Any) -> str | None:
     return None
 
 
-__all__ = ["BILLED_UNITS", "IN_ROWS", "STORED", "bad_amount", "bad_units", "shown"]
+def written(column: str, value: Any) -> Any:
+    """`value` as a store's writer writes it into `column`: an amount that is none, or a bill's units holding one, as
+    NULL (`harness.results.store`, and `merge_stores` copying a store written otherwise)."""
+    if column in STORED and bad_amount(value) is not None:
+        return None
+    if column == BILLED_UNITS and bad_units(value) is not None:
+        return None
+    return value
+
+
+__all__ = ["BILLED_UNITS", "IN_ROWS", "STORED", "bad_amount", "bad_units", "shown", "written"]

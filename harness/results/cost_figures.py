@@ -86,6 +86,20 @@ def billed_units(row: Row) -> dict[str, float]:
     return {str(k): float(v) for k, v in loaded.items()}
 
 
+def unpriced_bills(rows: Iterable[Row]) -> dict[str, dict[str, float]]:
+    """Per model (`provider/model`), the units its answers billed where no rate of its plan prices them (ElevenLabs'
+    credits on a per-character plan, a provider's own allowance): kept beside the plan, the cost the plan's."""
+    found: dict[str, dict[str, float]] = {}
+    for row in rows:
+        units = billed_units(row)
+        if not units or row.get("billed_usd") is not None:
+            continue
+        into = found.setdefault(f"{row['provider']}/{row['model']}", {})
+        for unit, value in units.items():
+            into[unit] = into.get(unit, 0.0) + value
+    return found
+
+
 def refused_bills(drift: Iterable[Row]) -> tuple[str, ...]:
     """The bills the run refused (a drift row of kind `billing-refused` each: beyond its bound, the planned cost
     kept), in their own words: what every face shows beside the cost."""

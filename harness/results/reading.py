@@ -16,7 +16,7 @@ from typing import Any
 
 from harness.core.errors import UsageError
 from harness.core.prices.bills import bill_number, storable
-from harness.results.amounts import BILLED_UNITS, IN_ROWS, STORED, bad_amount, bad_units, shown
+from harness.results.amounts import BILLED_UNITS, STORED, bad_amount, bad_units
 from harness.results.database import Connection, StoreTarget, columns_of, has_table, open_read_only
 from harness.results.dialect import SURROGATE_IDS
 from harness.results.hard_text import read_span_verdicts
@@ -27,9 +27,8 @@ from harness.results.rows import (
     RUN_COLUMNS,
     Row,
     RowColumn,
-    RowKind,
     RunRows,
-    coerce,
+    typed_row,
 )
 from harness.results.setups import AsrSetup, pick_setup, setup_model_sql
 
@@ -51,25 +50,6 @@ def _select(columns: Sequence[RowColumn], conn: Connection, absent: frozenset[st
             source = c.source
         parts.append(f"{source} AS {c.name}")
     return ", ".join(parts)
-
-
-def _typed(row: Mapping[str, Any], columns: Sequence[RowColumn]) -> tuple[Row, list[str]]:
-    """The row with each value as its column's type, and why each value that cannot be (None in its place)."""
-    typed: Row = {}
-    problems: list[str] = []
-    for c in columns:
-        value = row[c.name]
-        try:
-            typed[c.name] = coerce(value, c.kind)
-        except (ValueError, TypeError, OverflowError):
-            typed[c.name] = None
-            kind = {RowKind.INTEGER: "an integer", RowKind.REAL: "a number"}.get(c.kind, "text")
-            problems.append(f"{c.name} holds {shown(value)}, not {kind}")
-            continue
-        if c.name in IN_ROWS and (why := bad_amount(typed[c.name])) is not None:
-            typed[c.name] = None
-            problems.append(f"{c.name} {why}")
-    return typed, problems
 
 
 def _left_out(run_id: str, raw: Mapping[str, Any], table: str, why: str) -> str:
@@ -182,7 +162,7 @@ def _requests(conn: Connection, run_id: str, setup: AsrSetup | None, left_out: l
     bad = _bad_costs(conn, run_id)
     rows: list[Row] = []
     for raw in conn.execute(sql, params):
-        row, problems = _typed(raw, REQUEST_COLUMNS)
+        row, problems = typed_row(raw, REQUEST_COLUMNS)
         why = bad.get(str(raw["job_key"])) or "; ".join(problems)
         if why:
             left_out.append(_left_out(run_id, raw, "jobs", why))
@@ -200,7 +180,7 @@ def _plain(conn: Connection, table: str, alias: str, columns: Sequence[RowColumn
     sql = f"SELECT {_select(columns, conn)} FROM {table} {alias} WHERE {alias}.run_id = ? ORDER BY {alias}.{order}"
     rows: list[Row] = []
     for raw in conn.execute(sql, (run_id,)):
-        row, problems = _typed(raw, columns)
+        row, problems = typed_row(raw, columns)
         if problems:
             left_out.append(_left_out(run_id, raw, table, f"its {table} row: {'; '.join(problems)}"))
             continue
@@ -213,7 +193,7 @@ def _run_row(conn: Connection, run_id: str, setup: AsrSetup | None, left_out: li
     if raw is None:
         known = [r[0] for r in conn.execute("SELECT run_id FROM runs ORDER BY created_at DESC LIMIT 5")]
         raise UsageError(f"no run {run_id!r} in the database; latest runs: {', '.join(known) or 'none'}")
-    row, problems = _typed(raw, RUN_COLUMNS)
+    row, problems = typed_row(raw, RUN_COLUMNS)
     left_out += [f"run {run_id}: its runs row: {problem}: read as unknown" for problem in problems]
     if setup is not None:
         stamp = conn.execute(

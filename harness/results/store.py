@@ -17,7 +17,7 @@ from typing import Any
 
 from harness.core.errors import UsageError
 from harness.core.redact import Redactor
-from harness.results.amounts import BILLED_UNITS, STORED, bad_amount, bad_units
+from harness.results.amounts import bad_amount, written
 from harness.results.database import StoreTarget, Transaction, connect, dialect_of, store_name
 from harness.results.dialect import Existing, insert_sql
 from harness.results.postgres import is_postgres_url
@@ -79,10 +79,7 @@ class Store:
     def _clean_value(self, column: str, value: Any) -> Any:
         if isinstance(value, float) and not math.isfinite(value):
             return None  # NaN and infinities are no measurement (SQLite would keep an infinity)
-        if column in STORED and bad_amount(value) is not None:
-            return None
-        if column == BILLED_UNITS and bad_units(value) is not None:
-            return None
+        value = written(column, value)
         if not isinstance(value, str):
             return value
         limit = TEXT_LIMITS.get(column)

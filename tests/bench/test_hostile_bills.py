@@ -185,9 +185,13 @@ def test_a_hostile_bill_is_a_finding_and_the_planned_cost_stays(store: tuple[Pat
 
     kept = Store(db)
     try:
-        notes = bill_notes(summarize(kept, hostile))
+        notes, clean_notes = bill_notes(summarize(kept, hostile)), bill_notes(summarize(kept, first))
     finally:
         kept.close()
+    # a believed bill in units the plan's rates do not price (credits, tokens on a per-character plan) is shown too
+    assert clean_notes == ["Billed in units the plan's rates do not price (kept beside the plan; its cost is the "
+                           "plan's): elclean/eleven_flash_v2_5-http 33 credits; oaiclean/gpt-4o-mini-tts 66 audio "
+                           "tokens, 66 text tokens."]
     assert notes[0].startswith("Bills refused, the planned cost kept: 3 jobs: ") and "and 0 more" not in notes[0]
     assert "billed 660000 credits" in notes[0] and "\n" not in notes[0]
     # the clean runs on either side: the bill believed, the Polly-like one's cost what it billed
