@@ -39,7 +39,6 @@ from harness.results import (
     RunRows,
     json_list,
     json_object,
-    refused_bills,
     run_region,
     shipped_judgeability,
 )
@@ -278,8 +277,6 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         hard_text=_hard_text(rows, audio),
         normalisation=normalisation_differences(category_figures(rows.spans, shipped_judgeability())),
         drift=_drift_summary(rows),
-        refused_bills=refused_bills(rows.drift),
-        left_out=rows.left_out,
         violations=_contract_violations(rows),
         metadata=_metadata(rows.run),
         comparison=comparison,

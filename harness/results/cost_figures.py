@@ -87,8 +87,8 @@ def billed_units(row: Row) -> dict[str, float]:
 
 
 def unpriced_bills(rows: Iterable[Row]) -> dict[str, dict[str, float]]:
-    """Per model (`provider/model`), the units its answers billed where no rate of its plan prices them (ElevenLabs'
-    credits on a per-character plan, a provider's own allowance): kept beside the plan, the cost the plan's."""
+    """Per model (`provider/model`), the units its answers billed where no rate of its plan prices them (credits on a
+    per-character plan, a provider's own allowance): kept beside the plan, the cost the plan's."""
     found: dict[str, dict[str, float]] = {}
     for row in rows:
         units = billed_units(row)

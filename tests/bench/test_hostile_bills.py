@@ -235,7 +235,8 @@ def test_every_reader_reads_the_store(store: tuple[Path, list[str], Path], monke
     for name, args in commands.items():
         done = in_process(*args, cwd=out, monkeypatch=monkeypatch, capsys=capsys, env=env)
         assert done.returncode in (0, 1) and "Traceback" not in done.stdout + done.stderr, (name, done)
-    assert "Bills refused" in (out / "report.html").read_text(encoding="utf-8")
+    report = (out / "report.html").read_text(encoding="utf-8")  # its drift section: each refused bill and its bound
+    assert "billing-refused" in report and "billed 660000 characters, beyond 10× the most its plan expects" in report
     assert "billing-refused" in (out / "rows" / "drift.csv").read_text(encoding="utf-8")
 
 
