@@ -2,7 +2,10 @@
 
 A job reserves its worst-case price before its submit goes out and settles to what it really cost
 when it ends (zero for a state the provider documents as not charged). Spent plus reserved never
-exceeds the limit, so the total charged never does either, whatever order jobs finish in.
+exceeds the limit, so the total charged never does either, whatever order jobs finish in — unless an answer
+billed more than the worst case its plan reserved: a bill is believed only within its bound
+(`harness.core.prices.bills`: ten times the most the plan expects), so what it adds is bounded, and once spending
+has passed the limit nothing more starts ("the budget is spent"), never a negative remainder.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ class Budget:
     def remaining(self) -> Decimal | None:
         if self.limit is None:
             return None
-        return self.limit - self.spent - sum(self.reserved.values(), Decimal(0))
+        return max(self.limit - self.spent - sum(self.reserved.values(), Decimal(0)), Decimal(0))
 
     def reserve(self, job_key: str, worst_usd: Decimal | None) -> str | None:
         """Reserve `worst_usd` for a job; the refusal reason when it does not fit (or is unknown)."""
@@ -37,10 +40,13 @@ class Budget:
             self.refused += 1
             return "its price in USD is unknown, so a budget cannot bound it"
         remaining = self.remaining
-        assert remaining is not None
+        assert remaining is not None and self.limit is not None
+        if self.spent > self.limit:  # only a bill beyond its reservation passes it
+            self.refused += 1
+            return f"the budget is spent (${_usd(self.spent)} billed of ${_usd(self.limit)})"
         if worst_usd > remaining:
             self.refused += 1
-            return f"its worst-case cost ${worst_usd} exceeds the remaining budget ${remaining}"
+            return f"its worst-case cost ${_usd(worst_usd)} exceeds the remaining budget ${_usd(remaining)}"
         self.reserved[job_key] = worst_usd
         return None
 
@@ -60,3 +66,9 @@ class Budget:
 
     def release(self, job_key: str) -> None:
         self.reserved.pop(job_key, None)
+
+
+def _usd(value: Decimal) -> str:
+    """An amount as a refusal says it: to the millionth of a dollar, no exponent, no trailing zeros."""
+    shown = value.quantize(Decimal("0.000001")).normalize() if value.adjusted() < 15 else value
+    return f"{shown:f}" if value.adjusted() < 15 else f"{value:.6e}"

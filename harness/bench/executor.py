@@ -16,6 +16,7 @@ from typing import Any
 from harness.bench.answer_format import header_words
 from harness.bench.audio_answer import fetch_direct
 from harness.bench.audio_keeping import keep_audio
+from harness.bench.billing import read_submit_billing
 from harness.bench.exchange import Exchange, ExchangeFailed
 from harness.bench.job import Failed, Job, Services
 from harness.bench.provenance import iso_from_epoch
@@ -145,6 +146,7 @@ async def _submit_job(job: Job) -> None:
         job.fail("submit", ProtocolError(f"{endpoint.signature}: 2xx answer is not JSON: {exchange.body[:80]!r}",
                                          status=response.status_code))
     _fail_if_the_submit_says_so(job, body)
+    read_submit_billing(job, exchange)  # what the accepted submit says the job is billed, for its cost row
     found, job_id = resolve(body, binding.id_pointer)
     if not found or not isinstance(job_id, str) or not job_id:
         job.charge("documented-price")

@@ -52,8 +52,11 @@ def where(job: Job, rpc: Rpc) -> tuple[str, bool, bytes | None]:
         return address, ca is None, None if ca is None else ca.read_bytes()
     if target.kind is TargetKind.LIVE:
         return rpc.address, False, None
-    raise UsageError(f"{rpc.signature} is a gRPC method: target {target.kind} has no address for it (the sandbox "
-                     "or the provider's own server only)")
+    if target.grpc is not None:  # a URL laid out like the sandbox: the port after its own (`serve` binds it there)
+        address, tls = target.grpc
+        return address, not tls, None
+    raise UsageError(f"{rpc.signature} is a gRPC method: target {target.kind} has no address for it (the sandbox, "
+                     "a URL laid out like it, or the provider's own server only)")
 
 
 def call_error(call: Call, rpc: Rpc, secrets: tuple[str, ...]) -> ProviderError | None:

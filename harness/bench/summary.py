@@ -20,9 +20,11 @@ from harness.results import (
     Store,
     model_figures,
     read_rows,
+    refused_bills,
     shipped_judgeability,
     shipped_language_verdicts,
     tally,
+    unpriced_bills,
 )
 
 
@@ -95,6 +97,9 @@ class Summary:
     pending: int = 0  # accepted (charged) jobs whose result is still to fetch: `bench run --resume` fetches them
     target: str = "sandbox"  # sandbox | live | url: where the money was spent (the sandbox's is play money)
     hard_text: tuple[CategoryFigures, ...] = ()  # per model and category, where the run read a hard-text corpus
+    refused_bills: tuple[str, ...] = ()  # bills beyond their bound, refused (the planned cost kept), in words
+    unpriced_bills: dict[str, dict[str, float]] | None = None  # per model, units billed that its plan's rates price not
+    left_out: tuple[str, ...] = ()  # rows the store holds that could not be read, each named
     languages: tuple[LanguageFigures, ...] = ()  # per model and language, where the run scored other languages
 
 
@@ -125,7 +130,9 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
                    _number(rows.run["budget_usd"]), counts.downloads_retried, counts.results_lost, counts.pending,
                    str(rows.run["target"] or "sandbox"),
                    tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else (),
-                   language_figures(rows.requests, shipped_language_verdicts()) if scored_run else ())
+                   languages=language_figures(rows.requests, shipped_language_verdicts()) if scored_run else (),
+                   refused_bills=refused_bills(rows.drift), left_out=rows.left_out,
+                   unpriced_bills=unpriced_bills(rows.requests))
 
 
 def _number(value: object) -> float | None:

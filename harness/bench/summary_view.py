@@ -103,6 +103,27 @@ def _price_notes(lines: tuple[ModelLine, ...]) -> list[str]:
     return notes
 
 
+def bill_notes(summary: Summary, shown: int = 3) -> list[str]:
+    """The bills refused (beyond their bound: `harness.core.prices.bills`), each as it was billed and the bound, and
+    the rows of the store no figure could be read from, in words."""
+    notes = []
+    if summary.refused_bills:
+        more = len(summary.refused_bills) - shown
+        notes.append(f"Bills refused, the planned cost kept: {len(summary.refused_bills)} "
+                     f"job{'s' if len(summary.refused_bills) != 1 else ''}: "
+                     + "; ".join(note.removesuffix(": the bill is refused, the planned cost is kept")
+                                 for note in summary.refused_bills[:shown])
+                     + (f"; and {more} more (drift rows of kind billing-refused)" if more > 0 else "") + ".")
+    if summary.unpriced_bills:
+        said = "; ".join(label + " " + ", ".join(f"{value:,.0f} {unit.replace('_', ' ')}"
+                                                 for unit, value in units.items())
+                         for label, units in sorted(summary.unpriced_bills.items()))
+        notes.append(f"Billed in units the plan's rates do not price (kept beside the plan; its cost is the plan's): "
+                     f"{said}.")
+    notes += [f"Left out: {line}." for line in summary.left_out]
+    return notes
+
+
 def _rate(value: float | None) -> Figure:
     return Figure("—" if value is None else f"{value:.1%}", value)
 
@@ -189,7 +210,8 @@ def money_lines(summary: Summary) -> Lines:
     budget = f" of a ${summary.budget_usd:.4f} budget" if summary.budget_usd is not None else ""
     planned = f" (planned ${summary.planned_usd:.4f})" if summary.planned_usd is not None else ""
     play = " (sandbox: play money, what these requests would cost live)" if summary.target == "sandbox" else ""
-    lines = [f"Spent ${summary.spent_usd:.4f}{play}{budget}{planned}.", *cost_notes(summary.lines)]
+    lines = [f"Spent ${summary.spent_usd:.4f}{play}{budget}{planned}.", *cost_notes(summary.lines),
+             *bill_notes(summary)]
     if summary.downloads_retried or summary.results_lost:
         lines.append(f"Downloads: {summary.downloads_retried} jobs needed retries to get their audio; "
                      f"{summary.results_lost} finished jobs lost their audio for good.")

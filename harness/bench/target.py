@@ -36,6 +36,7 @@ class Target:
     notes: list[str] = field(default_factory=list)
     handle: Any = None  # the running sandbox, when the run started one (tests read its true times)
     recovery: Any = None  # SandboxRecovery: the job a submit in flight at a crash created, where known
+    grpc: tuple[str, bool] | None = None  # a URL laid out like the sandbox: its gRPC address, and whether TLS
 
     def base_url(self, provider: Provider, host: str) -> str:
         try:
@@ -71,7 +72,7 @@ def bench_target(where: Layout, providers: Sequence[Provider], environ: Mapping[
     # printable, and they are secrets of the run.
     secrets = (*(key for key in keys.values() if isinstance(key, Secret)), *where.choice.secrets)
     target = Target(where.kind, dict(where.bases), keys, url=where.url,
-                    reference_url=where.reference_url, secrets=secrets)
+                    reference_url=where.reference_url, secrets=secrets, grpc=where.grpc)
     target.notes += [f"provider {name} left out: {reason}" for name, reason in where.left_out.items()]
     return target
 

@@ -47,6 +47,7 @@ def history_command(
         history = read_history(store, names or None, since)
     except UsageError as error:
         raise usage.refuse(error) from None
+    usage.notes_left_out(history.left_out)
     if not history.runs:
         raise usage.refuse(f"no run in {store_name(store)}" + (f" since {since}" if since else "")
                            + (f" of {', '.join(names)}" if names else ""))

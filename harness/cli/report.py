@@ -73,9 +73,11 @@ def report_command(
             raise UsageError(f"--format prints a stored run's summary: {run_id} is an export folder (its spending is "
                              "in the store it came from); pass the run id and --db")
         rows = load_run(run_id, store, asr_model)
-        comparison = compare_runs(load_run(baseline, store, asr_model), rows) if baseline else None
+        base = load_run(baseline, store, asr_model) if baseline else None
+        comparison = compare_runs(base, rows) if base is not None else None
     except (UsageError, FileNotFoundError) as error:
         raise _usage(error) from None
+    usage.notes_left_out((*(base.left_out if base is not None else ()), *rows.left_out))
     target = out or _beside(store) / rows.run_id / "index.html"
     written = write_report(rows, target, comparison)
     if form is None:
@@ -143,8 +145,9 @@ def compare_command(
             from harness.report.export import load_run
 
             store = _store(db)
-            comparison = compare_runs(load_run(base, store, asr_model), load_run(new, store, asr_model), metrics,
-                                      thresholds)
+            old, young = load_run(base, store, asr_model), load_run(new, store, asr_model)
+            usage.notes_left_out((*old.left_out, *young.left_out))
+            comparison = compare_runs(old, young, metrics, thresholds)
     except (UsageError, FileNotFoundError) as error:
         raise _usage(error) from None
     if junit is not None:
@@ -198,5 +201,6 @@ def export_command(
         rows = read_run(store, run_id, asr_model)
     except UsageError as error:
         raise _usage(error) from None
+    usage.notes_left_out(rows.left_out)
     for path in export_rows(rows, out or _beside(store) / rows.run_id / "rows", fmt):
         _out.print(str(path))

@@ -16,6 +16,7 @@ from harness.cli import usage
 from harness.core.errors import UsageError
 from harness.core.protocols.catalogues import AccountCatalogue
 from harness.core.protocols.realtime_grammar import websocket_url
+from harness.core.target import grpc_port_after
 from harness.sandbox.accounts import default_key
 from harness.sandbox.config import SandboxConfig
 from harness.sandbox.control import CONTROL_TOKEN_HEADER, needs_control_token, new_control_token
@@ -55,11 +56,17 @@ def base_url_lines(state: SandboxState, origin: str) -> list[str]:
     return lines
 
 
-def grpc_lines(state: SandboxState, host: str, port: int, tls: bool) -> list[str]:
-    """One line per gRPC method served (provider, its address, the method, default test key)."""
+def grpc_lines(state: SandboxState, host: str, port: int, tls: bool, layout_port: int | None = None) -> list[str]:
+    """One line per gRPC method served (provider, its address, the method, default test key); and where the port is not
+    the layout's (`layout_port`: the one after the HTTP port, taken by something else), that a URL target will not
+    find it."""
     shown = f"[{host}]" if ":" in host else host
-    return [f"  {name}  grpc  {shown}:{port} ({'TLS' if tls else 'plain'})  {rpc.signature}  key: {default_key(name)}"
-            for name, served in state.served.items() for rpc in served.provider.rpcs]
+    lines = [f"  {name}  grpc  {shown}:{port} ({'TLS' if tls else 'plain'})  {rpc.signature}  key: {default_key(name)}"
+             for name, served in state.served.items() for rpc in served.provider.rpcs]
+    if layout_port is not None and port != layout_port and lines:
+        lines.append(f"warning: the gRPC methods listen on {port}, not {layout_port} (the port after the HTTP one, "
+                     "taken): a --target URL at this server will not reach them")
+    return lines
 
 
 def exposure_warning(bound_host: str) -> str | None:
@@ -124,13 +131,14 @@ def serve_command(
     origin_port: Annotated[int | None, typer.Option(
         help="The first of the ports that serve each provider host at an origin of its own (its live base URL's "
         "path at the root: for clients that take only a host), the next hosts on the ports after it, in the order "
-        "printed (default: the port after --port; 0: any free ports).")] = None,
+        "printed (default: two after --port, the port after it being the gRPC methods'; 0: any free ports).")] = None,
 ) -> None:
     """Start the sandbox: one local server that behaves like every provider and speaks real speech."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     if not 0 <= port <= MAX_PORT:
         _usage(f"--port must be 0 (any free port) to {MAX_PORT}, got {port}")
-    first = (port + 1 if port else 0) if origin_port is None else origin_port
+    # the port after --port is the gRPC methods' (a URL target finds them there: `harness.core.target.grpc_address`)
+    first = (grpc_port_after(port) + 1 if port else 0) if origin_port is None else origin_port
     accounts = {} if catalogue is None else _account_catalogues(catalogue)
     try:
         config = SandboxConfig(profile=profile, seed=seed, allow_hosts=tuple(allow_host or ()),
@@ -180,9 +188,10 @@ def _serve_forever(state: SandboxState, sockets: list[socket.socket], token: str
             typer.echo(f"  TLS: trust the CA {authority.ca_pem} (e.g. SSL_CERT_FILE={authority.ca_pem}); "
                        "it lasts as long as this server")
         typer.echo("Press Ctrl+C to stop.")
-        host = str(sockets[0].getsockname()[0])  # the main socket's address: the gRPC methods listen beside it
+        host, main = str(sockets[0].getsockname()[0]), int(sockets[0].getsockname()[1])  # gRPC listens beside it
+        layout = grpc_port_after(main)
         server = make_server(state, log_level=log_level, control_token=token, tls=authority, grpc_host=host,
-                             announce=lambda port: typer.echo("\n".join(grpc_lines(state, host, port, tls))))
+                             announce=lambda port: typer.echo("\n".join(grpc_lines(state, host, port, tls, layout))))
         try:
             server.run(sockets=sockets)
         finally:

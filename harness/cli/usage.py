@@ -10,6 +10,7 @@ still ends in one line.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import typer
@@ -44,6 +45,13 @@ def fail(label: str, message: object, code: int) -> typer.Exit:
     """Say it; the caller raises the returned `typer.Exit` (`raise fail(...) from None`)."""
     say(label, message)
     return typer.Exit(code)
+
+
+def notes_left_out(lines: Iterable[str]) -> None:
+    """Each row a reader left out of a store (`RunRows.left_out`: a value its column cannot hold), one `note:` line
+    on stderr: the command goes on without it."""
+    for line in lines:
+        say("note", line, "yellow")
 
 
 def refuse(message: object) -> typer.Exit:

@@ -50,6 +50,7 @@ class ContractTarget:
     left_out: Mapping[str, str] = field(default_factory=dict)  # provider -> why this target does not serve it
     url: str | None = None  # the target's URL, printable (the sandbox's root, or the URL given)
     secrets: tuple[str, ...] = ()  # credentials the target URL carried: sent, never written
+    grpc: tuple[str, bool] | None = None  # a URL laid out like the sandbox: its gRPC address, and whether TLS
 
     def base_url(self, provider: str, host: str) -> str:
         try:
@@ -91,4 +92,4 @@ def contract_target(where: Layout, providers: Mapping[str, Provider],
                       at_providers=True, left_out=where.left_out, url=where.url, secrets=where.choice.secrets)
     broke = {name: sandbox_empty_key(name) for name in keys}
     return ContractTarget(where.kind, where.bases, keys, broke, where.reference_url or "", allows_faults=True,
-                  url=where.url, secrets=where.choice.secrets)
+                  url=where.url, secrets=where.choice.secrets, grpc=where.grpc)

@@ -22,6 +22,7 @@ from harness.core.answer_errors import STREAM_ERRORS, BodyErrors
 from harness.core.evidence import DOCUMENTS, Evidence
 from harness.core.evidence import EvidenceSource as EvidenceSource  # the vocabulary says it too (re-exported)
 from harness.core.lifecycle import Lifecycle
+from harness.core.prices.signals import BilledSignal
 from harness.core.retry import DEFAULT_RETRY, RetryPolicy
 
 if TYPE_CHECKING:  # a WebSocket endpoint's vocabulary lives with the realtime protocols that use it
@@ -445,6 +446,9 @@ class Endpoint:
     header_fields: Mapping[str, str] = field(default_factory=dict)
     text_body: TextBody | None = None  # BodyKind.TEXT: how the body document is made from the fields
     unknown_input: UnknownInput = UnknownInput.UNDOCUMENTED  # a field the request model does not list, on the wire
+    # What its 2xx answer says was billed, where no family declares it (a family's synthesis or socket does:
+    # `Synthesis.billing`): a queued job's submit answer, read by the benchmark.
+    billing: tuple[BilledSignal, ...] = ()
 
     @property
     def signature(self) -> str:

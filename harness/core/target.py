@@ -21,9 +21,10 @@ read one URL the same way. Credentials in a URL (`http://user:pass@proxy`) are u
 never stored or printed: a `TargetChoice` prints without them, holds them apart, and names them as
 secrets of the run (redacted wherever a server echoes them).
 
-The sandbox's address rules (one server mounts provider P's host H at `/P/H`; test keys
-`sandbox-P-key`, `sandbox-P-TIER`, `sandbox-P-empty`; reference clips at `/_sandbox/voices/<file>`) live
-here so that the clients (runner, contract suite, plugin, CLI) and the sandbox itself share them.
+The sandbox's address rules (one server mounts provider P's host H at `/P/H`; its gRPC methods listen on the port
+after its own, `grpc_address`; test keys `sandbox-P-key`, `sandbox-P-TIER`, `sandbox-P-empty`; reference clips at
+`/_sandbox/voices/<file>`) live here so that the clients (runner, contract suite, plugin, CLI) and the sandbox itself
+share them.
 """
 
 from __future__ import annotations
@@ -57,6 +58,26 @@ REPLAY_KEY = "replay-key"
 def mount_path(provider: str, host: str) -> str:
     """Where the sandbox serves `provider`'s host `host`: beneath it the documented paths work unchanged."""
     return f"/{provider}/{host}"
+
+
+def grpc_port_after(port: int) -> int:
+    """The port a server laid out like the sandbox serves its gRPC methods on: the one after its HTTP port (gRPC
+    needs HTTP/2 on a port of its own; `tts-harness serve` binds it there, and prints it)."""
+    return port + 1
+
+
+def grpc_address(root: str) -> tuple[str, bool] | None:
+    """Where a server laid out like the sandbox at `root` serves its gRPC methods — `host:port`, the port after the
+    root's (`grpc_port_after`) — and whether they speak TLS (an https root); None where `root` names no host."""
+    parts = urlsplit(root)
+    if not parts.hostname or parts.scheme not in ("http", "https"):
+        return None
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:  # a port out of range: no address follows from it
+        return None
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    return f"{host}:{grpc_port_after(port)}", parts.scheme == "https"
 
 
 def sandbox_key(provider: str) -> str:
@@ -226,6 +247,13 @@ class Layout:
     def url(self) -> str | None:
         """Where the target is, printable: the sandbox's root, or the URL given (without credentials)."""
         return self.sandbox_root or self.choice.url
+
+    @property
+    def grpc(self) -> tuple[str, bool] | None:
+        """Where a URL laid out like the sandbox serves gRPC methods, and whether over TLS (`grpc_address`); None for
+        any other target (a sandbox the harness started says its own port; a provider's own server, its
+        declared address)."""
+        return grpc_address(self.sandbox_root) if self.kind is TargetKind.URL and self.sandbox_root else None
 
     def serves(self, provider: str) -> bool:
         return any(name == provider for name, _ in self.bases)

@@ -155,6 +155,7 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
     all_rows: list[RunRows] = []
     sources: dict[tuple[str, str], set[str]] = {}  # which cost each model's cost series used, over its runs
     listings: list[tuple[str, tuple[Row, ...]]] = []
+    left_out: list[str] = []
     languages = []  # each run's per-language figures, for the newest run's fallbacks
     verdicts = shipped_language_verdicts()
     try:
@@ -163,6 +164,7 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
             run = RunInfo(run_id, str(rows.run["created_at"]), str(rows.run["status"]), str(rows.run["target"]))
             if since and run.created_at < since:
                 continue
+            left_out += rows.left_out
             rows = RunRows(rows.run, tuple(r for r in rows.requests if wanted(str(r["provider"]), str(r["model"]))),
                            rows.errors, tuple(r for r in rows.drift if wanted(str(r["provider"]), str(r["model"]))),
                            rows.source, tuple(s for s in rows.spans if wanted(s.provider, s.model)))
@@ -204,7 +206,8 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
                              for (p, m, kind, what), (run, count) in first.items()),
                             key=lambda f: (f.first_at, f.provider, f.model, f.kind, f.what)))
     dearer = newest_dearer([(rows.run_id, rows.requests) for rows in all_rows])
-    return History(tuple(runs), tuple(series), findings, tuple(dearer), newest_fallbacks(languages))
+    return History(tuple(runs), tuple(series), findings, tuple(dearer), tuple(left_out),
+                   newest_fallbacks(languages))
 
 
 def _corpora(rows: RunRows) -> dict[tuple[str, str], str]:

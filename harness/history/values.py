@@ -88,6 +88,7 @@ class History:
     series: tuple[Series, ...]
     findings: tuple[HistoryFinding, ...]
     dearer: tuple[Dearer, ...] = ()  # what the newest run was billed more for, for the same text
+    left_out: tuple[str, ...] = ()  # rows of the store no figure could be read from, each in one line
     fallbacks: tuple[LanguageFallback, ...] = ()  # models the newest run heard answering in another language
 
     def models(self) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,9 @@ from harness.results import (
     RowKind,
     RunRows,
     StoreTarget,
-    coerce,
     read_run,
     span_of_row,
+    typed_row,
 )
 
 
@@ -43,9 +44,23 @@ def _write_csv(path: Path, columns: tuple[RowColumn, ...], rows: tuple[Row, ...]
             writer.writerow(["" if row[c.name] is None else row[c.name] for c in columns])
 
 
-def _read_csv(path: Path, columns: tuple[RowColumn, ...]) -> list[Row]:
+def _read_csv(path: Path, columns: tuple[RowColumn, ...], left_out: list[str]) -> list[Row]:
     with path.open(encoding="utf-8", newline="") as handle:
-        return [{c.name: coerce(raw.get(c.name), c.kind) for c in columns} for raw in csv.DictReader(handle)]
+        return _typed(path, csv.DictReader(handle), columns, left_out)
+
+
+def _typed(path: Path, rows: Iterable[Mapping[str, Any]], columns: tuple[RowColumn, ...], left_out: list[str]
+           ) -> list[Row]:
+    """The rows of an export file with each value as its column's type; a row holding a value its column cannot
+    hold (an export edited by hand) is left out and named in `left_out`, as a store's reader does."""
+    found = []
+    for number, raw in enumerate(rows, start=1):
+        row, problems = typed_row({c.name: raw.get(c.name) for c in columns}, columns)
+        if problems:
+            left_out.append(f"{path.name} row {number}: {'; '.join(problems)}: left out of every figure")
+            continue
+        found.append(row)
+    return found
 
 
 def _arrow_type(kind: RowKind) -> Any:
@@ -63,10 +78,10 @@ def _write_parquet(path: Path, columns: tuple[RowColumn, ...], rows: tuple[Row, 
     pq.write_table(table, path)
 
 
-def _read_parquet(path: Path, columns: tuple[RowColumn, ...]) -> list[Row]:
+def _read_parquet(path: Path, columns: tuple[RowColumn, ...], left_out: list[str]) -> list[Row]:
     import pyarrow.parquet as pq
 
-    return [{c.name: coerce(raw.get(c.name), c.kind) for c in columns} for raw in pq.read_table(path).to_pylist()]
+    return _typed(path, pq.read_table(path).to_pylist(), columns, left_out)
 
 
 def _write_json(path: Path, name: str, rows: tuple[Row, ...]) -> None:
@@ -74,10 +89,10 @@ def _write_json(path: Path, name: str, rows: tuple[Row, ...]) -> None:
     path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _read_json(path: Path, columns: tuple[RowColumn, ...]) -> list[Row]:
+def _read_json(path: Path, columns: tuple[RowColumn, ...], left_out: list[str]) -> list[Row]:
     document = json.loads(path.read_text(encoding="utf-8"))
     items = [document] if isinstance(document, dict) else document
-    return [{c.name: coerce(raw.get(c.name), c.kind) for c in columns} for raw in items]
+    return _typed(path, items, columns, left_out)
 
 
 def export_rows(rows: RunRows, folder: Path, fmt: ExportFormat) -> list[Path]:
@@ -108,6 +123,7 @@ def load_export(folder: Path) -> RunRows:
     """Read an export folder back into the rows it was written from."""
     fmt = detect_format(folder)
     tables: dict[str, list[Row]] = {}
+    left_out: list[str] = []
     for name, columns in ROW_TABLES.items():
         path = folder / f"{name}.{fmt.value}"
         if not path.exists():
@@ -115,11 +131,11 @@ def load_export(folder: Path) -> RunRows:
                 continue
             raise UsageError(f"export folder {folder} lacks {path.name}")
         if fmt is ExportFormat.CSV:
-            tables[name] = _read_csv(path, columns)
+            tables[name] = _read_csv(path, columns, left_out)
         elif fmt is ExportFormat.PARQUET:
-            tables[name] = _read_parquet(path, columns)
+            tables[name] = _read_parquet(path, columns, left_out)
         else:
-            tables[name] = _read_json(path, columns)
+            tables[name] = _read_json(path, columns, left_out)
     if len(tables["run"]) != 1:
         raise UsageError(f"expected one run row in {folder}, found {len(tables['run'])}")
     return RunRows(
@@ -129,6 +145,7 @@ def load_export(folder: Path) -> RunRows:
         drift=tuple(tables["drift"]),
         source=folder,
         spans=tuple(span_of_row(row) for row in tables.get("span_scores", ())),
+        left_out=tuple(left_out),
     )
 
 

@@ -23,7 +23,16 @@ no numpy, and this package imports nothing but `harness.core`.
 """
 
 from harness.results.clips import ClipRow, read_clips
-from harness.results.cost_figures import Provenance, audio_seconds, billed_units, job_source, job_usd, source_of
+from harness.results.cost_figures import (
+    Provenance,
+    audio_seconds,
+    billed_units,
+    job_source,
+    job_usd,
+    refused_bills,
+    source_of,
+    unpriced_bills,
+)
 from harness.results.database import (
     STORE_ENV,
     Connection,
@@ -83,6 +92,7 @@ from harness.results.rows import (
     json_object,
     run_region,
     stored_corpora,
+    typed_row,
 )
 from harness.results.schema import SCHEMA_VERSION, connect_writer
 from harness.results.score_cache import CacheKey, CacheKind, ScoreCache
@@ -173,6 +183,7 @@ __all__ = [
     "read_rows",
     "read_run",
     "read_span_verdicts",
+    "refused_bills",
     "release_lease",
     "renew_lease",
     "resolve_store",
@@ -190,6 +201,8 @@ __all__ = [
     "take_lease",
     "tally",
     "timed",
+    "typed_row",
+    "unpriced_bills",
     "write_figures",
     "write_scores",
     "write_span_verdicts",

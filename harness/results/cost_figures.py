@@ -32,6 +32,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from harness.core.prices import audio_parts_from_json, per_hour_usd, per_million_characters_usd, repriced_on_audio
+from harness.core.prices.bills import REFUSED
+from harness.results.amounts import bad_units
 from harness.results.rows import Row
 
 BILLED, PLANNED, MIXED, NONE = "billed", "planned", "mixed", "none"
@@ -93,12 +95,33 @@ def source_of(rows: Iterable[Row]) -> str:
 
 
 def billed_units(row: Row) -> dict[str, float]:
-    """The units the job's answers said they billed ({} when they said nothing)."""
+    """The units the job's answers said they billed ({} when they said nothing, or what a row holds is no bill: an
+    export edited by hand is read too, `harness.results.amounts`)."""
     text = row.get("billed_units")
-    if not text:
+    if not text or bad_units(text) is not None:
         return {}
     loaded = json.loads(str(text))
-    return {str(k): float(v) for k, v in loaded.items()} if isinstance(loaded, dict) else {}
+    return {str(k): float(v) for k, v in loaded.items()}
+
+
+def unpriced_bills(rows: Iterable[Row]) -> dict[str, dict[str, float]]:
+    """Per model (`provider/model`), the units its answers billed where no rate of its plan prices them (credits on a
+    per-character plan, a provider's own allowance): kept beside the plan, the cost the plan's."""
+    found: dict[str, dict[str, float]] = {}
+    for row in rows:
+        units = billed_units(row)
+        if not units or row.get("billed_usd") is not None:
+            continue
+        into = found.setdefault(f"{row['provider']}/{row['model']}", {})
+        for unit, value in units.items():
+            into[unit] = into.get(unit, 0.0) + value
+    return found
+
+
+def refused_bills(drift: Iterable[Row]) -> tuple[str, ...]:
+    """The bills the run refused (a drift row of kind `billing-refused` each: beyond its bound, the planned cost
+    kept), in their own words: what every face shows beside the cost."""
+    return tuple(str(row["note"]) for row in drift if row.get("kind") == REFUSED and row.get("note"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.core.errors import UsageError
+from harness.results.amounts import written
 from harness.results.database import (
     Connection,
     StoreTarget,
@@ -64,10 +65,12 @@ def _number(value: Any) -> Any:
 
 
 def _rows(conn: Connection, table: str, run_id: str, columns: Sequence[str]) -> list[tuple[Any, ...]]:
+    """A run's rows of `table`, as a store's writer would write them (an amount that is none as NULL: `amounts`)."""
     order = SURROGATE_IDS.get(table)
     sql = (f"SELECT {', '.join(columns)} FROM {table} WHERE run_id = ?"
            + (f" ORDER BY {order}" if order else ""))
-    return [tuple(row) for row in conn.execute(sql, (run_id,))]
+    return [tuple(written(column, value) for column, value in zip(columns, row, strict=True))
+            for row in conn.execute(sql, (run_id,))]
 
 
 def _comparable(rows: list[tuple[Any, ...]]) -> list[str]:

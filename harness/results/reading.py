@@ -1,18 +1,22 @@
 """Reading one run's raw rows (`RunRows`) from `runs.db`: the one query every reader goes through.
 
 A database is read as it is: a table not created yet (nothing scored) or a column added by a later
-migration reads as NULL, so an old database stays readable by a read-only reader.
+migration reads as NULL, so an old database stays readable by a read-only reader. A row holding a value its column
+cannot hold — text in a number column, an amount that is not one (`harness.results.amounts`: `NaN`, an infinity,
+`1e309`, a bill of 10**20), written by an older version, by hand or from a hostile answer — is left out of every
+figure and named in one line (`RunRows.left_out`, which every face prints), never a traceback.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from harness.core.errors import UsageError
+from harness.core.prices.bills import bill_number, storable
+from harness.results.amounts import BILLED_UNITS, STORED, bad_amount, bad_units
 from harness.results.database import Connection, StoreTarget, columns_of, has_table, open_read_only
 from harness.results.dialect import SURROGATE_IDS
 from harness.results.hard_text import read_span_verdicts
@@ -24,7 +28,7 @@ from harness.results.rows import (
     Row,
     RowColumn,
     RunRows,
-    coerce,
+    typed_row,
 )
 from harness.results.setups import AsrSetup, pick_setup, setup_model_sql
 
@@ -48,8 +52,28 @@ def _select(columns: Sequence[RowColumn], conn: Connection, absent: frozenset[st
     return ", ".join(parts)
 
 
-def _typed(row: Mapping[str, Any], columns: Sequence[RowColumn]) -> Row:
-    return {c.name: coerce(row[c.name], c.kind) for c in columns}
+def _left_out(run_id: str, raw: Mapping[str, Any], table: str, why: str) -> str:
+    """The one line naming a row left out: the run, the row, and why."""
+    named = f"job {raw['job_key']}" if raw["job_key"] is not None else f"a {table} row"
+    return f"run {run_id}: {named} ({raw['provider']}/{raw['model']}): {why}: left out of every figure"
+
+
+def _bad_costs(conn: Connection, run_id: str) -> dict[str, str]:
+    """Per job, why one of its costs rows holds no amount (the first found): the job is left out, as its summed cost
+    would be wrong."""
+    present = columns_of(conn, "costs")
+    names = [name for name in sorted(STORED) if name in present]
+    if not names:
+        return {}
+    found: dict[str, str] = {}
+    sql = f"SELECT job_key, attempt, {', '.join(names)} FROM costs WHERE run_id = ? ORDER BY job_key, attempt"
+    for raw in conn.execute(sql, (run_id,)):
+        key = str(raw["job_key"])
+        for name in names:
+            why = bad_amount(raw[name])
+            if why is not None and key not in found:
+                found[key] = f"its costs row of attempt {raw['attempt']}: {name} {why}"
+    return found
 
 
 NO_PUBLIC_PRICE = "no-documented-price"
@@ -89,18 +113,24 @@ def _schema_9(present: set[str]) -> str:
     return "MAX(price_weak) AS price_weak, MAX(CASE WHEN charged = 1 THEN price_audio_json END) AS price_audio_json"
 
 
-def _billed_units(conn: Connection, run_id: str) -> dict[str, str]:
-    """Per job, the units its charged attempts' answers said they billed, summed ({"characters": 42}, as JSON)."""
-    if "billed_units_json" not in columns_of(conn, "costs"):
+def _billed_units(conn: Connection, run_id: str, notes: list[str]) -> dict[str, str]:
+    """Per job, the units its charged attempts' answers said they billed, summed ({"characters": 42}, as JSON). What a
+    row holds that is no bill (not a JSON object, a unit whose amount is none) is read as no bill of that unit, and
+    named in `notes`: the job's other figures stand."""
+    if BILLED_UNITS not in columns_of(conn, "costs"):
         return {}
     summed: dict[str, dict[str, float]] = {}
-    sql = ("SELECT job_key, billed_units_json FROM costs WHERE run_id = ? AND charged = 1 "
+    sql = ("SELECT job_key, attempt, billed_units_json FROM costs WHERE run_id = ? AND charged = 1 "
            "AND billed_units_json IS NOT NULL")
-    for job_key, text in conn.execute(sql, (run_id,)):
+    for job_key, attempt, text in conn.execute(sql, (run_id,)):
+        why = bad_units(text)
+        if why is not None:
+            notes.append(f"run {run_id}: job {job_key}: its costs row of attempt {attempt}: {BILLED_UNITS} {why}: "
+                         "read as no bill")
         try:
             units = json.loads(str(text))
-        except ValueError:
-            continue  # a row the bench could not fill sensibly is no bill
+        except (ValueError, RecursionError):
+            continue
         if not isinstance(units, dict):
             continue
         into = summed.setdefault(str(job_key), {})
@@ -113,21 +143,18 @@ def _billed_units(conn: Connection, run_id: str) -> dict[str, str]:
 
 
 def _amount(value: Any) -> float | None:
-    """A billed amount as a number: a JSON number, or a decimal written as a string ("42", "0.5")."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value) if math.isfinite(value) else None
+    """A billed amount as a number: a JSON number, or a count written as a string ("42", "0.5": `bill_number`'s rule),
+    that a store holds (`storable`); None otherwise — never a float made of an unbounded number."""
     if isinstance(value, str):
-        try:
-            amount = float(value)
-        except ValueError:
-            return None
-        return amount if math.isfinite(amount) else None
-    return None
+        parsed, _ = bill_number(value)
+        return None if parsed is None or not storable(parsed) else float(parsed)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not storable(value):
+        return None
+    return float(value)
 
 
-def _requests(conn: Connection, run_id: str, setup: AsrSetup | None) -> tuple[Row, ...]:
+def _requests(conn: Connection, run_id: str, setup: AsrSetup | None, left_out: list[str] | None = None
+              ) -> tuple[Row, ...]:
     absent = frozenset(({"s"} if setup is None else set()) | ({"k"} if not has_table(conn, "clips") else set()))
     joins = [f"LEFT JOIN ({_costs_summed(conn)}) c ON c.job_key = j.job_key"]
     if "k" not in absent:
@@ -139,27 +166,44 @@ def _requests(conn: Connection, run_id: str, setup: AsrSetup | None) -> tuple[Ro
         params.update(backend=setup.asr_backend, model=setup.asr_model, normalizer=setup.normalizer_version)
     sql = (f"SELECT {_select(REQUEST_COLUMNS, conn, absent)} FROM jobs j {' '.join(joins)} "
            "WHERE j.run_id = :run ORDER BY j.seq")
-    billed_units = _billed_units(conn, run_id)
-    rows = tuple(_typed(raw, REQUEST_COLUMNS) for raw in conn.execute(sql, params))
-    for row in rows:
+    left_out = [] if left_out is None else left_out
+    billed_units = _billed_units(conn, run_id, left_out)
+    bad = _bad_costs(conn, run_id)
+    rows: list[Row] = []
+    for raw in conn.execute(sql, params):
+        row, problems = typed_row(raw, REQUEST_COLUMNS)
+        why = bad.get(str(raw["job_key"])) or "; ".join(problems)
+        if why:
+            left_out.append(_left_out(run_id, raw, "jobs", why))
+            continue
         row["billed_units"] = billed_units.get(str(row["job_key"]))
-    return rows
+        rows.append(row)
+    return tuple(rows)
 
 
-def _plain(conn: Connection, table: str, alias: str, columns: Sequence[RowColumn], run_id: str) -> tuple[Row, ...]:
+def _plain(conn: Connection, table: str, alias: str, columns: Sequence[RowColumn], run_id: str,
+           left_out: list[str]) -> tuple[Row, ...]:
     if not has_table(conn, table):
         return ()
     order = SURROGATE_IDS[table]  # in the order they were written
     sql = f"SELECT {_select(columns, conn)} FROM {table} {alias} WHERE {alias}.run_id = ? ORDER BY {alias}.{order}"
-    return tuple(_typed(raw, columns) for raw in conn.execute(sql, (run_id,)))
+    rows: list[Row] = []
+    for raw in conn.execute(sql, (run_id,)):
+        row, problems = typed_row(raw, columns)
+        if problems:
+            left_out.append(_left_out(run_id, raw, table, f"its {table} row: {'; '.join(problems)}"))
+            continue
+        rows.append(row)
+    return tuple(rows)
 
 
-def _run_row(conn: Connection, run_id: str, setup: AsrSetup | None) -> Row:
+def _run_row(conn: Connection, run_id: str, setup: AsrSetup | None, left_out: list[str]) -> Row:
     raw = conn.execute(f"SELECT {_select(RUN_COLUMNS, conn)} FROM runs r WHERE r.run_id = ?", (run_id,)).fetchone()
     if raw is None:
         known = [r[0] for r in conn.execute("SELECT run_id FROM runs ORDER BY created_at DESC LIMIT 5")]
         raise UsageError(f"no run {run_id!r} in the database; latest runs: {', '.join(known) or 'none'}")
-    row = _typed(raw, RUN_COLUMNS)
+    row, problems = typed_row(raw, RUN_COLUMNS)
+    left_out += [f"run {run_id}: its runs row: {problem}: read as unknown" for problem in problems]
     if setup is not None:
         stamp = conn.execute(
             "SELECT normalizer_name, asr_settings, harness_version FROM scores WHERE run_id = ? AND asr_backend = ? "
@@ -176,13 +220,15 @@ def read_rows(conn: Connection, run_id: str, asr_model: str | None = None, sourc
               ) -> RunRows:
     """All raw rows of one run, scores from the run's setup (or the one `asr_model` names)."""
     setup = pick_setup(conn, run_id, asr_model)
+    left_out: list[str] = []
     return RunRows(
-        run=_run_row(conn, run_id, setup),
-        requests=_requests(conn, run_id, setup),
-        errors=_plain(conn, "errors", "e", ERROR_COLUMNS, run_id),
-        drift=_plain(conn, "drift", "d", DRIFT_COLUMNS, run_id),
+        run=_run_row(conn, run_id, setup, left_out),
+        requests=_requests(conn, run_id, setup, left_out),
+        errors=_plain(conn, "errors", "e", ERROR_COLUMNS, run_id, left_out),
+        drift=_plain(conn, "drift", "d", DRIFT_COLUMNS, run_id, left_out),
         source=source,
         spans=read_span_verdicts(conn, run_id),
+        left_out=tuple(left_out),
     )
 
 

@@ -15,11 +15,13 @@ recompute every figure from it. The rows come from `runs.db` (`harness.results.r
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from harness.results.amounts import IN_ROWS, bad_amount, shown
 from harness.results.hard_text import SpanVerdict, span_row
 
 
@@ -185,6 +187,9 @@ class RunRows:
     source: Path | None = field(default=None, compare=False)
     # The hard-text judgements (`span_scores`), for the summary's and the report's per-category tables.
     spans: tuple[SpanVerdict, ...] = ()
+    # The rows the store holds that could not be read (a value its column cannot hold), each named in one line:
+    # left out of every figure, and printed by every face (`harness.results.reading`).
+    left_out: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def run_id(self) -> str:
@@ -213,6 +218,27 @@ def coerce(value: Any, kind: RowKind) -> Value:
     if kind is RowKind.REAL:
         return float(value)
     return str(value)
+
+
+def typed_row(row: Mapping[str, Any], columns: Sequence[RowColumn]) -> tuple[Row, list[str]]:
+    """The row with each value as its column's type, and why each value that cannot be — text in a number column,
+    an amount that is none (`harness.results.amounts`) — is not (None in its place): a reader leaves such a row out and
+    names it (`RunRows.left_out`)."""
+    typed: Row = {}
+    problems: list[str] = []
+    for c in columns:
+        value = row[c.name]
+        try:
+            typed[c.name] = coerce(value, c.kind)
+        except (ValueError, TypeError, OverflowError):
+            typed[c.name] = None
+            kind = {RowKind.INTEGER: "an integer", RowKind.REAL: "a number"}.get(c.kind, "text")
+            problems.append(f"{c.name} holds {shown(value)}, not {kind}")
+            continue
+        if c.name in IN_ROWS and (why := bad_amount(typed[c.name])) is not None:
+            typed[c.name] = None
+            problems.append(f"{c.name} {why}")
+    return typed, problems
 
 
 def json_list(value: Value) -> list[Any]:

@@ -1,5 +1,7 @@
 """The writer of a run's rows (the runner's side of `runs.db`), and the few reads a running or resumed run
-needs. Every value written passes the run's `Redactor`, then is cut to its column's limit.
+needs. Every value written passes the run's `Redactor`, then is cut to its column's limit; a number that is not
+finite is written as NULL, and so is an amount beyond what a store holds and a bill's units holding one
+(`harness.results.amounts`): whatever an answer said, the store never holds a figure that would poison its readers.
 
 A row is committed before the job's next request goes out (`submitting` before the submit, `submitted`
 with the provider's job id before any waiting), so a run killed with SIGKILL resumes from the database
@@ -8,12 +10,14 @@ without sending a job twice or paying twice. The tables are documented in `harne
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from harness.core.errors import UsageError
 from harness.core.redact import Redactor
+from harness.results.amounts import bad_amount, written
 from harness.results.database import StoreTarget, Transaction, connect, dialect_of, store_name
 from harness.results.dialect import Existing, insert_sql
 from harness.results.postgres import is_postgres_url
@@ -73,6 +77,9 @@ class Store:
         return tuple(self._clean_value(name, value) for name, value in row.items())
 
     def _clean_value(self, column: str, value: Any) -> Any:
+        if isinstance(value, float) and not math.isfinite(value):
+            return None  # NaN and infinities are no measurement (SQLite would keep an infinity)
+        value = written(column, value)
         if not isinstance(value, str):
             return value
         limit = TEXT_LIMITS.get(column)
@@ -132,11 +139,10 @@ class Store:
         return {str(row["name"]): float(row["t_ms"]) for row in rows}
 
     def spent_usd(self, run_id: str) -> float:
-        """Dollars charged (or possibly charged) so far: what the budget has used up."""
-        row = self.conn.execute(
-            "SELECT COALESCE(SUM(usd), 0) FROM costs WHERE run_id = ? AND charged = 1", (run_id,)
-        ).fetchone()
-        return float(row[0])
+        """Dollars charged (or possibly charged) so far: what the budget has used up (a row holding no amount, written
+        by an older version or by hand, adds nothing: `harness.results.amounts`)."""
+        rows = self.conn.execute("SELECT usd FROM costs WHERE run_id = ? AND charged = 1", (run_id,))
+        return float(sum(float(row[0]) for row in rows if row[0] is not None and bad_amount(row[0]) is None))
 
     def outcome_counts(self, run_id: str) -> dict[str, int]:
         """Jobs per ending: their error class, else `ok`/`skipped`, else their state while unfinished

@@ -97,20 +97,31 @@ def serves_any(state: SandboxState) -> bool:
     return any(_rpcs(served.emulation) for served in state.served.values())
 
 
-async def start(state: SandboxState, host: str, tls: LocalCA | None, origin: str) -> tuple[aio.Server, int]:
-    """Start the gRPC server on the running loop, on a free port of `host`; the server and its port."""
-    server = aio.server()
-    server.add_generic_rpc_handlers(handlers(state, origin))
-    address = f"[{host}]:0" if ":" in host else f"{host}:0"
-    if tls is None:
-        port = server.add_insecure_port(address)
-    else:
+async def start(state: SandboxState, host: str, tls: LocalCA | None, origin: str, port: int = 0
+                ) -> tuple[aio.Server, int]:
+    """Start the gRPC server on the running loop, on `port` of `host` (the layout's: the port after the HTTP one,
+    `harness.core.target.grpc_port_after`), else — 0, or that port taken — on a free one; the server and its port."""
+    for wanted in dict.fromkeys((port, 0)):
+        server = aio.server()
+        server.add_generic_rpc_handlers(handlers(state, origin))
+        bound = _bind(server, f"[{host}]:{wanted}" if ":" in host else f"{host}:{wanted}", tls)
+        if bound:
+            await server.start()
+            return server, bound
+    raise OSError(f"cannot listen for gRPC on {host}")
+
+
+def _bind(server: aio.Server, address: str, tls: LocalCA | None) -> int:
+    """The port `server` listens on at `address`, 0 where it cannot (grpc says so by 0, or by raising)."""
+    try:
+        if tls is None:
+            return int(server.add_insecure_port(address))
         blocks = [m.group(0) for m in _PEM.finditer(tls.server_pem.read_bytes())]
         private = b"".join(b for b in blocks if b"PRIVATE KEY" in b.split(b"\n", 1)[0])
         chain = b"".join(b for b in blocks if b"CERTIFICATE" in b.split(b"\n", 1)[0])
-        port = server.add_secure_port(address, grpc.ssl_server_credentials([(private, chain)]))
-    await server.start()
-    return server, port
+        return int(server.add_secure_port(address, grpc.ssl_server_credentials([(private, chain)])))
+    except RuntimeError:  # "Failed to bind to address": the port is taken
+        return 0
 
 
 async def stop(server: aio.Server) -> None:

@@ -34,7 +34,7 @@ from typing import Any
 import uvicorn
 from starlette.types import Scope
 
-from harness.core.target import sandbox_voice_url
+from harness.core.target import grpc_port_after, sandbox_voice_url
 from harness.sandbox import grpc_server
 from harness.sandbox.accounts import default_key
 from harness.sandbox.app import build_app
@@ -141,7 +141,9 @@ class SandboxServer(uvicorn.Server):
             bound = sockets[0].getsockname() if sockets else (self.config.host, self.config.port)
             shown = f"[{bound[0]}]" if ":" in str(bound[0]) else str(bound[0])
             origin = f"{'https' if self.tls else 'http'}://{shown}:{bound[1]}"
-            self.grpc, self.grpc_port = await grpc_server.start(self.state, self.grpc_host, self.tls, origin)
+            # the layout's port (after the HTTP one), where a URL target looks for it; a free one if it is taken
+            wanted = grpc_port_after(int(bound[1])) if int(bound[1]) else 0
+            self.grpc, self.grpc_port = await grpc_server.start(self.state, self.grpc_host, self.tls, origin, wanted)
             if self.announce is not None:
                 self.announce(self.grpc_port)
         await super().startup(sockets)
@@ -158,7 +160,7 @@ def make_server(state: SandboxState, *, log_level: str = "warning", control_toke
     """The uvicorn server of the sandbox; `control_token`: the token its control API asks for (None: none);
     `tls`: serve HTTPS, WSS and gRPC with a certificate from a local CA. Each provider host's own port, if
     `state.origins` names them, is served by the same app (`OwnOriginRouter`); `grpc_host`: where the gRPC methods
-    listen (a free port; `announce` is told it)."""
+    listen (the port after the HTTP one where it is free, else a free one; `announce` is told it)."""
     index = ConnectionIndex()
     app = OwnOriginRouter(QuietDisconnects(ControlGuard(build_app(state, index.find), control_token)), state.origins)
     config = uvicorn.Config(

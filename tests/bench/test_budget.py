@@ -28,3 +28,16 @@ def test_spent_never_exceeds_the_limit(jobs: list[tuple[int, bool]], limit_cents
         if budget.reserve(str(index), price) is None:
             budget.settle(str(index), price if charged else Decimal(0))
         assert budget.limit is not None and budget.spent <= budget.limit
+
+
+def test_a_bill_past_its_reservation_spends_the_budget_never_below_zero() -> None:
+    # a job billed more than the worst case it reserved (within its bound: harness.core.prices.bills)
+    budget = Budget(Decimal(1))
+    assert budget.reserve("a", Decimal("0.4")) is None
+    budget.settle("a", Decimal("1.25"))
+    assert budget.remaining == 0
+    assert budget.reserve("b", Decimal("0.000264")) == "the budget is spent ($1.25 billed of $1)"
+    tiny = Budget(Decimal("0.001"))
+    assert tiny.reserve("a", Decimal("0.0009")) is None
+    assert tiny.reserve("b", Decimal("0.000264")) == ("its worst-case cost $0.000264 exceeds the remaining budget "
+                                                       "$0.0001")

@@ -17,7 +17,8 @@ from rich.console import Console
 
 from harness.bench.config import BenchConfig
 from harness.bench.session import run_bench_session
-from harness.bench.summary import render, summary_of
+from harness.bench.summary import summary_of
+from harness.bench.summary_view import render
 from harness.report.leaderboard import build_leaderboard
 from harness.results import read_run
 from harness.results.figures import model_figures

@@ -70,11 +70,17 @@ class QuietHandler(BaseHTTPRequestHandler):
         self.close_connection = True
 
 
+class _Listening(ThreadingHTTPServer):
+    # socketserver's backlog is 5: a run that opens dozens of connections at once had some reset before a thread took
+    # them (an httpx ReadError a test would mistake for the server's answer)
+    request_queue_size = 128
+
+
 class LoopbackServer:
     """`handler` served on 127.0.0.1 until `close()`; `url` has no trailing slash."""
 
     def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.httpd = _Listening(("127.0.0.1", 0), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, name="loopback", daemon=True)
         self.thread.start()

@@ -1,6 +1,7 @@
 """The gRPC streaming speech family's checks, for every provider declaring a streaming synthesis method
-(`harness.core.protocols.grpc_speech`; a StreamingSynthesize): against a server only — the sandbox's gRPC port,
-or the provider's own address with `--tts-live`. A replayed session skips them (no gRPC call is recorded).
+(`harness.core.protocols.grpc_speech`; a StreamingSynthesize): against a server only — the sandbox's gRPC port (the
+port after the URL's, for a URL laid out like the sandbox), or the provider's own address with `--tts-live`. A
+replayed session skips them (no gRPC call is recorded).
 
     pytest --tts-contracts -k test_grpc_speech --tts-target sandbox
     pytest --tts-contracts -k test_grpc_speech --tts-live
@@ -44,8 +45,11 @@ def _where(request: pytest.FixtureRequest, target: ContractTarget, provider: Pro
         return sandbox.grpc_target, ca is None, None if ca is None else ca.read_bytes()
     if target.kind is TargetKind.LIVE:
         return rpc.address, False, None
-    pytest.skip(f"{rpc.signature} is a gRPC method: a URL target has no address for it (--tts-target sandbox or "
-                "--tts-live)")
+    if target.grpc is not None:  # a URL laid out like the sandbox: its gRPC port is the one after the URL's
+        address, tls = target.grpc
+        return address, not tls, None
+    pytest.skip(f"{rpc.signature} is a gRPC method: a URL target has no address for it (--tts-target sandbox, a URL "
+                "laid out like it, or --tts-live)")
 
 
 def _call(rpc: Rpc, where: tuple[str, bool, bytes | None], key: str | None, chunks: tuple[str, ...], voice: str,

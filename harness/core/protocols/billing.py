@@ -7,63 +7,27 @@ text and audio tokens) or of one message of a socket. A family declaration lists
 them (`harness.sandbox.emulations.http_speech`) and the benchmark reads them with `read_billed` (through
 `harness.bench.billing`), beside the plan's price (`harness.core.prices.charge.billed`, `billing_gap`).
 
-A signal that is not a number, is negative or is missing where declared is a finding in one line, never a failure:
-the job keeps its planned cost.
+A signal that is not a plain count (`harness.core.prices.bills.bill_number`: no sign, finite, bounded in digits and
+size, one value — a header sent twice is two), or is missing where declared, is a finding in one line, never a
+failure: the job keeps its planned cost. Whether a count is believable for the text sent is the bill's bound
+(`harness.core.prices.bills.bill_bounds`), checked where the plan is known (`harness.bench.billing`).
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from harness.core.json_pointer import resolve
+from harness.core.prices.bills import bill_number
+from harness.core.prices.signals import SOURCES, BilledSignal
 from harness.core.prices.units import Unit
 from harness.core.stream_events import ndjson_events, sse_events
 
-SOURCES = ("docs", "sdk", "client")  # the provider's reference, its official SDK, an independent client
 TYPE_AT = "/type"  # where most event streams and sockets name each event, when a family declares no pointer
-
-
-@dataclass(frozen=True, slots=True)
-class BilledSignal:
-    """One quantity an answer says was billed: `unit`, read from the response header `header` or at the JSON pointer
-    `at` (of the JSON answer; in a stream or a socket, of the last event or message holding it, of those named `event`
-    where one is given: its SSE `event:` name or its type at the family's event pointer), times `scale` (milliseconds
-    given where seconds are billed: 0.001). `source`: docs | sdk | client; `evidence`: the words and where they are."""
-
-    unit: Unit
-    header: str = ""
-    at: str = ""
-    event: str = ""
-    scale: Decimal = Decimal(1)
-    source: str = "docs"
-    evidence: str = ""
-
-    def __post_init__(self) -> None:
-        if bool(self.header) == bool(self.at):
-            raise ValueError(f"a billing signal is a header or a JSON pointer, exactly one: {self}")
-        if self.at and not self.at.startswith("/"):
-            raise ValueError(f"a billing signal's pointer starts with '/': {self.at!r}")
-        if self.header and self.event:
-            raise ValueError(f"a header signal names no event: {self.header}")
-        if self.source not in SOURCES:
-            raise ValueError(f"a billing signal's source is one of {', '.join(SOURCES)}, not {self.source!r}")
-        if not self.evidence:
-            raise ValueError(f"a billing signal quotes its evidence: {self.header or self.at}")
-        if not (self.scale.is_finite() and self.scale > 0):
-            raise ValueError(f"a billing signal's scale is a positive number, not {self.scale}")
-
-    @property
-    def where(self) -> str:
-        """Where it is, as a finding names it: `header x-amzn-RequestCharacters`, `/usage/input_tokens of
-        speech.audio.done`."""
-        if self.header:
-            return f"header {self.header}"
-        return f"{self.at} of {self.event}" if self.event else self.at
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,18 +54,25 @@ class Billed:
 
 
 def _plain(value: Decimal) -> int | float:
+    """A read count as JSON writes it (bounded by `bill_number`: at most 10**15, so neither conversion overflows)."""
     return int(value) if value == value.to_integral_value() else float(value)
 
 
 def read_billed(signals: Sequence[BilledSignal], headers: Mapping[str, str], documents: Sequence[Document]) -> Billed:
-    """Every signal read from an answer's headers (case-insensitive names, as HTTP's) and documents (in the order they
-    came). Signals of one unit add up."""
-    lowered = {name.lower(): value for name, value in headers.items()}
+    """Every signal read from an answer's headers (case-insensitive names, as HTTP's; `httpx.Headers` keeps a header
+    sent twice as two values, which is no one bill) and documents (in the order they came). Signals of one unit add
+    up."""
+    lowered = _header_values(headers)
     units: dict[Unit, Decimal] = {}
     problems: list[tuple[BilledSignal, str]] = []
     for signal in signals:
         if signal.header:
-            present, raw = signal.header.lower() in lowered, lowered.get(signal.header.lower())
+            values = lowered.get(signal.header.lower(), [])
+            present, raw = bool(values), values[0] if len(values) == 1 else ", ".join(values)
+            if len(values) > 1:
+                problems.append((signal, f"the billing signal {signal.where} is sent {len(values)} times "
+                                         f"({_shown(raw)}): which one is the bill is not said"))
+                continue
         else:
             present, raw = _in_documents(signal, documents)
         if not present:
@@ -115,6 +86,17 @@ def read_billed(signals: Sequence[BilledSignal], headers: Mapping[str, str], doc
     return Billed(units, tuple(problems))
 
 
+def _header_values(headers: Mapping[str, str]) -> dict[str, list[str]]:
+    """Each header's values by its lower-cased name: every value of a repeated header where the mapping keeps them
+    (`httpx.Headers.multi_items`), else the one the mapping holds."""
+    multi = getattr(headers, "multi_items", None)
+    items = multi() if callable(multi) else headers.items()
+    found: dict[str, list[str]] = {}
+    for name, value in items:
+        found.setdefault(str(name).lower(), []).append(str(value))
+    return found
+
+
 def _in_documents(signal: BilledSignal, documents: Sequence[Document]) -> tuple[bool, Any]:
     for document in reversed(documents):
         if signal.event and document.name != signal.event:
@@ -126,24 +108,18 @@ def _in_documents(signal: BilledSignal, documents: Sequence[Document]) -> tuple[
 
 
 def number(raw: Any) -> tuple[Decimal | None, str]:
-    """A signal's value as a count (None and why, where it is not a finite number of 0 or more)."""
-    if isinstance(raw, bool) or raw is None or isinstance(raw, dict | list):
-        return None, "not a number"
-    if isinstance(raw, float) and not math.isfinite(raw):
-        return None, "not a finite number"
-    try:
-        value = Decimal(str(raw).strip())
-    except InvalidOperation:
-        return None, "not a number"
-    if not value.is_finite():
-        return None, "not a finite number"
-    if value < 0:
-        return None, "a negative count"
-    return value, ""
+    """A signal's value as a count (None and why, where it is not a plain count: `bill_number`'s rule)."""
+    return bill_number(raw)
 
 
 def _shown(raw: Any) -> str:
-    text = json.dumps(raw) if not isinstance(raw, str) else repr(raw)
+    """A value as the finding quotes it, cut to 40 characters (an int of thousands of digits is never written out)."""
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw.bit_length() > 128:
+        return f"an integer of about {int(raw.bit_length() * 0.30103)} digits"
+    try:
+        text = repr(raw) if isinstance(raw, str) else str(raw) if isinstance(raw, Decimal) else json.dumps(raw)
+    except (TypeError, ValueError, RecursionError):  # a structure nested too deep to write out
+        text = repr(type(raw).__name__)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -172,9 +148,17 @@ def _json(raw: bytes) -> Any:
     if not text.startswith((b"{", b"[")):
         return None
     try:
-        return json.loads(text)
-    except ValueError:
+        return json.loads(text, parse_int=_json_int)
+    except (ValueError, RecursionError):  # not JSON, nesting past the stack
         return None
+
+
+def _json_int(text: str) -> int | Decimal:
+    """A JSON integer as the bill reads it: a plain int where it is short, else exactly, as a `Decimal` (an int of
+    thousands of digits is never made); `-0` keeps its sign (JSON's `-0` is no count, `bill_number` says why)."""
+    if len(text) <= 18 and text != "-0":
+        return int(text)
+    return Decimal(text)
 
 
 __all__ = ["SOURCES", "Billed", "BilledSignal", "Document", "documents_of", "named", "number", "read_billed"]

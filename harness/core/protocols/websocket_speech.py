@@ -766,6 +766,8 @@ def with_sockets(service: SpeechService, sockets: Sequence[Socket]) -> Provider:
     _check_socket_known_models(service, sockets)
     for socket in sockets:
         models = served(service, socket)
+        if not models:  # every model it could speak is offered on another endpoint only (a file's `like` table)
+            continue
         declaration = SocketDeclaration(
             name=service.name, base_url=service.hosts[socket.upgrade.host], key_env=service.key_env,
             models=tuple(wire for _, wire in models), voices=tuple(v.name for v in service.voices),

@@ -10,7 +10,8 @@ per character"; the USD price of a credit depends on the plan and ElevenLabs' AP
 material: unpriced rather than guessed.
 
 Each model is offered over the stream-input socket under its own name (the socket's `suffix` ""), as the benchmark has
-always run it; Create speech, its stream and both with timing serve the same `model_id`s.
+always run it, and over Create speech as `<model>-http` (the route whose answer carries its bill, `character-cost`);
+Create speech, its stream and both with timing serve the same `model_id`s.
 """
 
 from __future__ import annotations
@@ -168,10 +169,16 @@ _LANGUAGES = {"eleven_multilingual_v2": MULTILINGUAL_V2_LANGUAGES, "eleven_flash
 _LANGUAGES_SOURCE = ("models overview, https://elevenlabs.io/docs/overview/models (read 2026-11-26): "
                      "\"eleven_flash_v2_5 ... All eleven_multilingual_v2 languages plus: hu, no, vi\"")
 
-MODELS_DECLARED = tuple(
-    Model(name, CONVERT, VOICES[0].name, languages=_LANGUAGES[name], languages_source=_LANGUAGES_SOURCE,
-          description=f"{name} (voice {VOICES[0].name})")
-    for name in MODELS)
+MODELS_DECLARED = (
+    *(Model(name, CONVERT, VOICES[0].name, languages=_LANGUAGES[name], languages_source=_LANGUAGES_SOURCE,
+            description=f"{name} (voice {VOICES[0].name})") for name in MODELS),
+    # Create speech as an offering of its own (<model>-http): the one route whose answer says what it billed (the
+    # `character-cost` header, BILLING); no stored page shows a bill in the sockets' messages, which keep the
+    # models' own names (sockets.py).
+    *(Model(f"{name}-http", CONVERT, VOICES[0].name, sets={"/model_id": name}, languages=_LANGUAGES[name],
+            languages_source=_LANGUAGES_SOURCE, description=f"{name} over Create speech (voice {VOICES[0].name})")
+      for name in MODELS),
+)
 
 # Open: the default voices are a sample. The reference's voice_id is "ID of the voice to be used. Use the Get voices
 # endpoint to list all the available voices" — the account's own (cloned, designed) voices and the voice library's

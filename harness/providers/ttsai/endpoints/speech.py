@@ -7,6 +7,8 @@ them; so is every success status (the document shows bodies, never a success cod
 
 from __future__ import annotations
 
+from harness.core.prices.signals import BilledSignal
+from harness.core.prices.units import Unit
 from harness.core.spec import (
     AudioBody,
     BodyKind,
@@ -69,6 +71,12 @@ BATCH_JOB = JobBinding(
 )
 
 
+# What the queued answer says the job spent, in the provider's own credits (its characters of the allowance, as the
+# imitation writes them; DocDrift "queued credits_used" says the document's example does not add up).
+TTS_BILLING = (BilledSignal(Unit.CREDITS, at="/credits_used", source="docs", evidence=(
+    "Step 1: Submit request {\"uuid\": \"77b71db532874ce98e84a69a2d740d4c\", ..., \"status\": \"queued\", "
+    "\"credits_used\": 11, \"credits_remaining\": 15000} (" + DOC + ", Text to Speech)")),)
+
 TTS = Endpoint(
     key="tts.generate",
     method="POST",
@@ -89,6 +97,7 @@ TTS = Endpoint(
     job=JOB,
     example=DOC_TTS_EXAMPLE,
     doc=DOC,
+    billing=TTS_BILLING,
 )
 
 RESULTS = Endpoint(
