@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from harness.core.client_health import Saturation
 from harness.core.errors import ErrorClass
 from harness.measurement import CategoryFigures, category_figures, normalisation_differences
 from harness.results import (
@@ -21,8 +23,10 @@ from harness.results import (
     ModelFigures,
     RunRows,
     Store,
+    is_marked,
     model_figures,
     read_rows,
+    saturation,
     shipped_judgeability,
     tally,
 )
@@ -80,6 +84,7 @@ class ModelLine:
     quality: Quality | None = None  # None when the run was not scored
     stream: Listened | None = None  # None when the model streamed nothing a listener could play
     cost: CostFigures | None = None  # planned and billed, which the cost is, the price's provenance
+    saturated: int = 0  # its jobs that ran mostly while the client was saturated (harness.core.client_health)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +102,7 @@ class Summary:
     pending: int = 0  # accepted (charged) jobs whose result is still to fetch: `bench run --resume` fetches them
     target: str = "sandbox"  # sandbox | live | url: where the money was spent (the sandbox's is play money)
     hard_text: tuple[CategoryFigures, ...] = ()  # per model and category, where the run read a hard-text corpus
+    saturation: Saturation | None = None  # the client's own health over the run
 
 
 def _quality(figures: ModelFigures, scored_run: bool) -> Quality | None:
@@ -107,12 +113,13 @@ def _quality(figures: ModelFigures, scored_run: bool) -> Quality | None:
                    rates.cer.pooled if rates.cer else None)
 
 
-def _line(figures: ModelFigures, scored_run: bool) -> ModelLine:
+def _line(figures: ModelFigures, scored_run: bool, marked: dict[tuple[str, str], int]) -> ModelLine:
     return ModelLine(
         figures.provider, figures.model, figures.jobs, figures.ok, figures.failed, figures.skipped,
         figures.latency.p50, figures.latency.p95, figures.ttfa.p50, figures.polls_per_job,
         figures.cost.total_usd, figures.cost.unpriced, figures.cost.amounts, figures.latency_width_p50,
         figures.perceived_ttfa.p50, _quality(figures, scored_run), _listened(figures), figures.cost,
+        marked.get((figures.provider, figures.model), 0),
     )
 
 
@@ -120,12 +127,18 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
     """The summary of a run's rows (and what it has spent, which only the database knows)."""
     scored_run = rows.run["asr_model"] is not None
     counts = tally(rows)
-    lines = tuple(_line(f, scored_run) for f in model_figures(rows))
+    health = saturation(rows)
+    marked: dict[tuple[str, str], int] = {}
+    for row in rows.requests:
+        if is_marked(row, health.rule):
+            key = (str(row["provider"]), str(row["model"]))
+            marked[key] = marked.get(key, 0) + 1
+    lines = tuple(_line(f, scored_run, marked) for f in model_figures(rows))
     return Summary(rows.run_id, str(rows.run["status"]), lines,
                    counts.outcomes, counts.events, spent_usd, _number(rows.run["planned_cost_usd"]),
                    _number(rows.run["budget_usd"]), counts.downloads_retried, counts.results_lost, counts.pending,
                    str(rows.run["target"] or "sandbox"),
-                   tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else ())
+                   tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else (), health)
 
 
 def _number(value: object) -> float | None:
@@ -241,20 +254,25 @@ def render(summary: Summary, console: Console, db_path: str) -> None:
     streams = any(line.ttfa_p50 is not None for line in summary.lines)
     listened = any(line.stream is not None for line in summary.lines)
     skips = any(line.skipped for line in summary.lines)
-    names = ["model", "ok/jobs", *(["skipped"] if skips else []), "p50", "p95", "±",
+    saturated = any(line.saturated for line in summary.lines)
+    names = ["model", "ok/jobs", *(["skipped"] if skips else []), *(["saturated"] if saturated else []),
+             "p50", "p95", "±",
              *(["TTFA p50", "heard p50"] if streams else []), *(LISTENED if listened else []), "polls", "cost",
              *(["WER", *(["CER"] if with_cer else []), "similarity"] if scored else [])]
     for name in names:
         table.add_column(name, justify="left" if name == "model" else "right", no_wrap=True)
     for line in summary.lines:
         table.add_row(f"{line.provider}/{line.model}", f"{line.ok}/{line.jobs}",
-                      *([str(line.skipped)] if skips else []), _ms(line.e2e_p50), _ms(line.e2e_p95),
+                      *([str(line.skipped)] if skips else []),
+                      *([f"{line.saturated}/{line.jobs}" if line.saturated else ""] if saturated else []),
+                      _ms(line.e2e_p50), _ms(line.e2e_p95),
                       _width(line.e2e_width_p50),
                       *([_ms(line.ttfa_p50), _ms(line.perceived_ttfa_p50)] if streams else []),
                       *(_listened_cells(line.stream) if listened else ()),
                       "—" if line.polls_per_job is None else f"{line.polls_per_job:.1f}", _cost(line),
                       *(_quality_cells(line.quality, with_cer) if scored else ()))
     console.print(table)
+    render_saturation(summary.saturation, console)
     classes = Table(title="Jobs by outcome; errors by class (retried ones included)", title_justify="left",
                     box=box.SIMPLE_HEAD)
     classes.add_column("class")
@@ -282,6 +300,14 @@ def render(summary: Summary, console: Console, db_path: str) -> None:
         render_hard_text(summary.hard_text, console)
     console.print(f"Run id [bold]{summary.run_id}[/bold]; rows in [bold]{db_path}[/bold] "
                   f"(tables runs, jobs, marks, polls, chunks, costs, errors, drift, clips).")
+
+
+def render_saturation(health: Saturation | None, console: Console) -> None:
+    """The client's own health, in one line, when the run (or some of its jobs) ran while it was saturated; the
+    `saturated` column above counts each model's marked jobs."""
+    line = health.line() if health is not None else None
+    if line is not None:
+        console.print(escape(line[0].upper() + line[1:]), style="bold yellow")
 
 
 def render_hard_text(figures: tuple[CategoryFigures, ...], console: Console, examples: int = 2) -> None:

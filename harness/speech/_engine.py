@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
@@ -108,6 +109,7 @@ class SpeechEngine:
         self._misses = 0
         self._cache_lock = threading.Lock()
         self._synth_lock = threading.Lock()
+        self._waits = threading.local()  # this thread's last wait for the synthesis lock (`last_wait_s`)
 
     def warm_up(self, voice: str = "joe") -> None:
         """Load the Piper voice now (servers call this at start-up so the first request is not slow)."""
@@ -119,10 +121,13 @@ class SpeechEngine:
             raise EmptyTextError(f"text to speak must be a non-empty string, got {text!r}")
         rendition = rendition or Rendition()
         key = (text, rendition)
+        self._waits.seconds = 0.0
         cached = self._lookup(key)
         if cached is not None:
             return cached
+        asked = time.perf_counter()
         with self._synth_lock:
+            self._waits.seconds = time.perf_counter() - asked
             # Another thread may have rendered the same key while this one waited for the lock.
             cached = self._lookup(key)
             if cached is not None:
@@ -165,6 +170,11 @@ class SpeechEngine:
                 parts.append(pause)
             parts.append(self.render(text, renditions[speaker]).samples)
         return Clip(np.concatenate(parts), rate)
+
+    def last_wait_s(self) -> float:
+        """How long this thread's last `render` waited for another render to finish (renders take turns): the
+        sandbox's render queue counts it (`harness.sandbox.job_audio.RenderQueue`)."""
+        return float(getattr(self._waits, "seconds", 0.0))
 
     def cache_info(self) -> CacheInfo:
         with self._cache_lock:
