@@ -44,6 +44,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))  # tests.helpers: the one providers file of the realtime tests, and how one takes effect
 
+import goals  # noqa: E402  (beside this script)
 import smoke_mode  # noqa: E402  (beside this script)
 from served import served_sandbox  # noqa: E402  (beside this script)
 
@@ -148,25 +149,29 @@ GOAL_COVERAGE = 0.95
 GOAL_REPLAY_MS = 5.0
 
 
-def missed(lines: list[dict[str, Any]]) -> list[str]:
-    """Each goal a line misses, in words (empty: every goal held)."""
-    said = []
+def missed(lines: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    """The goals each line misses, in words: those that hold on any machine (every job matched to its stream,
+    underruns counted exactly), and those about time (the errors' size; the interval holding the sandbox's send
+    instant, which a reader woken late sees only after it), which a client starved of CPU misses through no fault of
+    the figures (`goals.verdict`)."""
+    exact: list[str] = []
+    timing: list[str] = []
     for line in lines:
         who = f"{line['provider']} {line['mode']}"
         if "jobs" in line:
             if not line["jobs"] or line["matched"] != line["jobs"] or line["stalled_matched"] != line["stalled_jobs"]:
-                said.append(f"{who}: {line['matched']} of {line['jobs']} jobs ({line['stalled_matched']} of "
-                            f"{line['stalled_jobs']} stalled) matched to the stream they caused")
-            if line["p95_abs_error_ms"] is None or line["p95_abs_error_ms"] > GOAL_P95_MS:
-                said.append(f"{who}: p95 |error| {line['p95_abs_error_ms']} ms > {GOAL_P95_MS:g} ms")
-            if line["coverage"] is None or line["coverage"] < GOAL_COVERAGE:
-                said.append(f"{who}: coverage {line['coverage']} < {GOAL_COVERAGE}")
+                exact.append(f"{who}: {line['matched']} of {line['jobs']} jobs ({line['stalled_matched']} of "
+                             f"{line['stalled_jobs']} stalled) matched to the stream they caused")
+            if line["coverage"] is None or line["coverage"] < GOAL_COVERAGE:  # a late reader's interval misses too
+                timing.append(f"{who}: coverage {line['coverage']} < {GOAL_COVERAGE}")
             if line["underrun_count_error"] != 0:
-                said.append(f"{who}: underrun count error {line['underrun_count_error']} (goal 0)")
+                exact.append(f"{who}: underrun count error {line['underrun_count_error']} (goal 0)")
+            if line["p95_abs_error_ms"] is None or line["p95_abs_error_ms"] > GOAL_P95_MS:
+                timing.append(f"{who}: p95 |error| {line['p95_abs_error_ms']} ms > {GOAL_P95_MS:g} ms")
         replay = line.get("replay_ttfa_abs_error_ms")
         if replay is not None and replay > GOAL_REPLAY_MS:
-            said.append(f"{who}: replayed first audio off by {replay} ms > {GOAL_REPLAY_MS:g} ms")
-    return said
+            timing.append(f"{who}: replayed first audio off by {replay} ms > {GOAL_REPLAY_MS:g} ms")
+    return exact, timing
 
 
 def _round(value: float | None) -> float | None:
@@ -187,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     args = smoke_mode.parse(parser, argv, items=1, stalls=1, profile="fast", replays=1, providers="eleven",
                             text_rate=200.0)
     lines = []
-    with (tempfile.TemporaryDirectory() as folder, _declared(Path(folder)),
+    with (goals.Watch() as watch, tempfile.TemporaryDirectory() as folder, _declared(Path(folder)),
           served_sandbox("--profile", args.profile) as url):
         base = BenchConfig().updated(corpus=(f"en_read:{args.items}",), out=Path(folder), concurrency="4")
         store = Store(Path(folder) / "runs.db")
@@ -200,11 +205,12 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{provider:<7} {mode:<10} |err| p95 {lines[-1]['p95_abs_error_ms']} ms, coverage "
                           f"{lines[-1]['coverage']}, underrun count error {lines[-1]['underrun_count_error']}",
                           file=sys.stderr)
-    lines = _with_replay(lines, args.replays, tuple(args.providers.split(",")))
+        lines = _with_replay(lines, args.replays, tuple(args.providers.split(",")))
     if args.json:
         for line in lines:
             print(json.dumps(line, sort_keys=True))
-    return smoke_mode.verdict(missed(lines))
+    exact, timing = missed(lines)
+    return goals.verdict(exact, timing, watch)
 
 
 def _with_replay(lines: list[dict[str, Any]], repeats: int, providers: tuple[str, ...] = PROVIDERS

@@ -28,7 +28,7 @@ import soxr
 from ._degraded import DegradedPiperBackend
 from ._errors import EmptyTextError, EngineUnavailableError
 from ._espeak import EspeakBackend, espeak_program
-from ._piper import PiperBackend
+from ._piper import RECENT_RENDERS, PiperBackend
 from ._types import Clip, Engine, Rendition
 
 #: Peak level of every rendered clip (-1 dBFS): equal loudness across engines, and headroom so lossy
@@ -97,7 +97,8 @@ class SpeechEngine:
     ) -> None:
         if cache_size < 0:
             raise ValueError(f"cache_size must be >= 0 (0 disables caching), got {cache_size}")
-        self._piper = piper or PiperBackend()
+        # An engine without a cache renders every time, down to the voice (its backend keeps no recent renders).
+        self._piper = piper or PiperBackend(recent=RECENT_RENDERS if cache_size else 0)
         self._backends: dict[Engine, Backend] = {
             Engine.PIPER: self._piper,
             Engine.PIPER_DEGRADED: DegradedPiperBackend(self._piper),

@@ -62,7 +62,7 @@ class PiperBackend:
     folder `TTS_HARNESS_SPEECH_CACHE` names, if any. A render found there loads no voice.
     """
 
-    def __init__(self, store: RenderStore | None = _FROM_ENVIRONMENT) -> None:
+    def __init__(self, store: RenderStore | None = _FROM_ENVIRONMENT, recent: int = RECENT_RENDERS) -> None:
         self._voices: dict[str, PiperVoice] = {}
         self._lock = threading.Lock()
         self._store = RenderStore.from_environment() if store is _FROM_ENVIRONMENT else store
@@ -70,6 +70,7 @@ class PiperBackend:
         # provider's format) is synthesised once and only resampled after (a README run asks 54 renders of 29
         # syntheses; on a busy machine each costs seconds).
         self._recent: OrderedDict[RenderKey, tuple[npt.NDArray[np.float32], int]] = OrderedDict()
+        self._recent_size = recent  # 0: every render synthesised (an engine without a cache)
 
     def voice_paths(self, voice: str) -> tuple[Path, Path]:
         """The ONNX model and JSON config of `voice`, from its package."""
@@ -110,7 +111,7 @@ class PiperBackend:
                 self._store.put(key, *kept)
         self._recent[key] = kept
         self._recent.move_to_end(key)
-        while len(self._recent) > RECENT_RENDERS:
+        while len(self._recent) > self._recent_size:
             self._recent.popitem(last=False)
         return kept[0].copy(), kept[1]  # the caller's own samples, as a fresh render's are
 
