@@ -39,6 +39,7 @@ class Watch:
         self._started = threading.Event()
         self.origin = 0.0
         self.health = RunHealth(())
+        self.noted: list[str] = []  # saturation seen by another probe (a run's own stored health)
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
@@ -77,12 +78,20 @@ class Watch:
         lags = [lag * 1000 for _, lag in ticks]
         self.health = RunHealth(tuple(windows), quantile(lags, 0.5), quantile(lags, 0.95))
 
+    def note(self, line: str | None) -> None:
+        """Saturation another probe saw while this one watched (a benchmark run's own `runs.client_saturated`,
+        `harness.results.saturation`): the process was saturated when either says so."""
+        if line:
+            self.noted.append(line)
+
     @property
     def saturated(self) -> bool:
-        return self.health.named
+        return self.health.named or bool(self.noted)
 
     def line(self) -> str:
         """Why the timing goals were not judged, in words."""
+        if self.noted and not self.health.named:
+            return self.noted[0].split(": latency here")[0]
         share, worst = self.health.share or 0.0, self.health.worst()
         lag = "" if self.health.lag_p50_ms is None else f"; its timer late by {self.health.lag_p50_ms:,.0f} ms p50"
         most = f", up to {worst['lag_max_ms'] / 1000:,.1f} s" if "lag_max_ms" in worst else ""

@@ -134,6 +134,7 @@ def replay_ttfa_errors(repeats: int = 5, only: tuple[str, ...] = ()) -> list[dic
 
 
 GOAL_MS = 5.0  # issue 24: a replayed first audio within ±5 ms of the recorded one
+JUDGED_FROM = 5  # replays of each recording: one replay (a smoke run's) is one scheduling draw, not the replay
 
 
 def missed(rows: list[dict[str, Any]]) -> list[str]:
@@ -157,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"|error| p50 {row['replay_ttfa_abs_error_p50_ms']:6.3f} ms  p95 "
                   f"{row['replay_ttfa_abs_error_p95_ms']:6.3f} ms  max {row['replay_ttfa_abs_error_ms']:6.3f} ms  "
                   f"(load {row['load_average_1m']})")
+    if options.repeats < JUDGED_FROM:
+        return goals.verdict([], unjudged=[f"±{GOAL_MS:g} ms on {options.repeats} replays a recording "
+                                           f"(from {JUDGED_FROM})"])
     return goals.verdict([], missed(rows), watch)
 
 

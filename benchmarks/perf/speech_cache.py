@@ -19,6 +19,7 @@ import goals  # beside this script
 import smoke_mode  # beside this script
 
 from harness.speech import AudioFormat, Engine, Rendition, SpeechEngine, encode
+from harness.speech._piper import PiperBackend
 
 SENTENCE = "The quick brown fox jumps over the lazy dog near the quiet river."
 
@@ -38,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     repeat = smoke_mode.parse(parser, argv, repeat=1).repeat
 
     watch = goals.Watch().start()
-    uncached = SpeechEngine(cache_size=0)
+    # Uncached down to the voice: no engine cache, no kept renders, no folder of renders (the test suite sets one).
+    uncached = SpeechEngine(cache_size=0, piper=PiperBackend(store=None, recent=0))
     start = time.perf_counter()
     uncached.warm_up()
     print(f"piper load (once per process)      {time.perf_counter() - start:8.3f} s")
