@@ -10,10 +10,15 @@ its span (`job_spans`).
     async with HealthMonitor(sandbox, origin=runner.run_start) as monitor:
         ...                                   # the run
     health = monitor.health()                 # its windows, the run's lag p50/p95
+
+`RenderRoom` keeps the embedded sandbox's sockets fed: a job does not start — its clock does not start — while the
+sandbox's renders pile up, since a job started then would time the sandbox's render queue (the client's own work)
+and, on a busy machine, time out on it ("no frame for 30 s") instead of measuring the imitated provider.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from types import TracebackType
@@ -26,9 +31,36 @@ from harness.sandbox import SandboxHealth
 
 
 class Watched(Protocol):
-    """What the monitor reads of an embedded sandbox (`SandboxHandle.health`)."""
+    """What the monitor reads of an embedded sandbox (`SandboxHandle.health`, `renders_waiting`)."""
 
     def health(self) -> SandboxHealth: ...
+
+    def renders_waiting(self) -> int: ...
+
+
+RENDER_ROOM = 2  # renders waiting at most when a job may start: its own render then waits behind two at most
+ROOM_POLL_S = 0.02
+
+
+class RenderRoom:
+    """Holds each job back, before its clock starts, while `room` or more of the embedded sandbox's renders wait
+    (None: no embedded sandbox, nothing held); counts the jobs held and the seconds they waited in all."""
+
+    def __init__(self, sandbox: Watched | None, room: int = RENDER_ROOM, poll_s: float = ROOM_POLL_S) -> None:
+        self.sandbox = sandbox
+        self.room = room
+        self.poll_s = poll_s
+        self.held = 0
+        self.held_s = 0.0
+
+    async def wait(self) -> None:
+        if self.sandbox is None or self.sandbox.renders_waiting() < self.room:
+            return
+        began = time.perf_counter()
+        self.held += 1
+        while self.sandbox.renders_waiting() >= self.room:
+            await asyncio.sleep(self.poll_s)  # the renders run on the sandbox's threads: polled, a job at a time
+        self.held_s += time.perf_counter() - began
 
 
 class HealthMonitor:
@@ -94,5 +126,7 @@ class HealthMonitor:
             lay_ticks(self.windows, reading.ticks, self.origin, sandbox=True)
             lay_waits(self.windows, [(asked, waited) for asked, waited, _ in reading.renders.finished], self.origin)
 
-    def health(self) -> RunHealth:
-        return RunHealth(tuple(self.windows), quantile(self._lags, 0.5), quantile(self._lags, 0.95))
+    def health(self, room: RenderRoom | None = None) -> RunHealth:
+        """The run's health; `room`: the jobs it held back for the sandbox's renders."""
+        return RunHealth(tuple(self.windows), quantile(self._lags, 0.5), quantile(self._lags, 0.95),
+                         held_jobs=room.held if room else 0, held_s=room.held_s if room else 0.0)

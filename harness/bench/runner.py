@@ -25,7 +25,7 @@ import httpx
 
 from harness.bench.admission import Gates
 from harness.bench.budget import Budget
-from harness.bench.client_health import HealthMonitor
+from harness.bench.client_health import HealthMonitor, RenderRoom
 from harness.bench.config import BenchConfig, PollingMode, ReferenceSettings, TargetKind
 from harness.bench.corpus import Corpus, load_corpus
 from harness.bench.executor import Services, run_job
@@ -198,6 +198,7 @@ class Runner:
         self.run_start = now()
         self.stopped_by_budget = False
         self.spans: dict[str, tuple[float, float]] = {}  # job key -> (start, end), seconds from run_start
+        self.room = RenderRoom(None)  # set for the run: holds jobs back while the embedded sandbox's renders pile up
 
     # --- bookkeeping --------------------------------------------------------------------------------
 
@@ -222,7 +223,9 @@ class Runner:
                                            "updated_at": iso_now()})
         todo = [job for job in self.prepared.plan.jobs if rows.get(job.job_key) is None
                 or rows[job.job_key]["state"] in RESUMABLE_STATES]
-        async with self._receiver() as (hub, receiver), HealthMonitor(self._embedded(), self.run_start) as monitor:
+        sandbox = self._embedded()
+        self.room = RenderRoom(sandbox)
+        async with self._receiver() as (hub, receiver), HealthMonitor(sandbox, self.run_start) as monitor:
             services = Services(config, client, self.target, self.store, self.gates, self.schedules, hub, receiver)
             for level in config.run.sweep or (None,):
                 # A sweep's levels run one after another, each with its own caps, so every job of a level
@@ -235,7 +238,7 @@ class Runner:
                 await asyncio.gather(*(self._one(services, job, rows.get(job.job_key)) for job in batch))
                 if batch:
                     self._record_load(level, started)
-        self._record_health(monitor.health())
+        self._record_health(monitor.health(self.room))
         return self.result()
 
     def _embedded(self) -> Any:
@@ -285,6 +288,7 @@ class Runner:
         run = self.prepared.config.run
         async with gate.jobs, self.slots:
             await gate.ramp(run.ramp_up, run.wave(self.gates.concurrency))
+            await self.room.wait()  # before the job's clock starts: the embedded sandbox's renders are not its time
             record = self._record(job, row)
             if record is None:
                 return

@@ -308,6 +308,9 @@ def render_saturation(health: Saturation | None, console: Console) -> None:
     line = health.line() if health is not None else None
     if line is not None:
         console.print(escape(line[0].upper() + line[1:]), style="bold yellow")
+    held = health.held() if health is not None else None
+    if held is not None:
+        console.print(escape(held), style="dim")
 
 
 def render_hard_text(figures: tuple[CategoryFigures, ...], console: Console, examples: int = 2) -> None:

@@ -165,6 +165,8 @@ class RunHealth:
     lag_p50_ms: float | None = None  # the runner's loop, over every tick of the run
     lag_p95_ms: float | None = None
     rule: SaturationRule = field(default=RULE)
+    held_jobs: int = 0  # jobs held back before their clocks started while the embedded sandbox's renders piled up
+    held_s: float = 0.0  # the seconds they waited in all
 
     @property
     def length_s(self) -> float:
@@ -201,17 +203,19 @@ class RunHealth:
             return self
         shift = earlier.windows[-1].end_s - (self.windows[0].start_s if self.windows else 0.0)
         moved = tuple(replace(w, start_s=w.start_s + shift, end_s=w.end_s + shift) for w in self.windows)
-        return RunHealth((*earlier.windows, *moved), self.lag_p50_ms, self.lag_p95_ms, self.rule)
+        return RunHealth((*earlier.windows, *moved), self.lag_p50_ms, self.lag_p95_ms, self.rule,
+                         earlier.held_jobs + self.held_jobs, earlier.held_s + self.held_s)
 
     def to_json(self) -> dict[str, Any]:
         return {"window_s": WINDOW_S, "rule": asdict(self.rule), "lag_p50_ms": self.lag_p50_ms,
-                "lag_p95_ms": self.lag_p95_ms, "windows": [w.to_json() for w in self.windows]}
+                "lag_p95_ms": self.lag_p95_ms, "held_jobs": self.held_jobs, "held_s": round(self.held_s, 3),
+                "windows": [w.to_json() for w in self.windows]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RunHealth:
         rule = SaturationRule(**data.get("rule", {}))
         return cls(tuple(HealthWindow.from_json(w) for w in data.get("windows", ())), data.get("lag_p50_ms"),
-                   data.get("lag_p95_ms"), rule)
+                   data.get("lag_p95_ms"), rule, int(data.get("held_jobs", 0)), float(data.get("held_s", 0.0)))
 
     def worst(self) -> dict[str, float]:
         """Over the saturated windows: the longest lateness of each loop, the longest render wait, the machine's
@@ -267,6 +271,8 @@ class Saturation:
     marked_failed: int
     worst: dict[str, float] = field(default_factory=dict)
     rule: SaturationRule = RULE
+    held_jobs: int = 0
+    held_s: float = 0.0
 
     @property
     def measured(self) -> bool:
@@ -275,6 +281,13 @@ class Saturation:
     @property
     def named(self) -> bool:
         return (self.share is not None and self.share >= self.rule.run_share) or self.marked_jobs > 0
+
+    def held(self) -> str | None:
+        """The jobs the run held back before their clocks started, in one line (None: none)."""
+        if not self.held_jobs:
+            return None
+        return (f"{self.held_jobs} jobs waited {self.held_s:,.1f} s in all before they started, while the embedded "
+                "sandbox's renders piled up (its own work: not in their latency).")
 
     def line(self) -> str | None:
         """One line for every face, or None when there is nothing to say (a healthy run, or one not watched)."""

@@ -280,6 +280,7 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         plotly_js=plotly.offline.get_plotlyjs(),
         utterances=[_utterance(r, audio, health.rule) for r in requests],
         saturation_line=health.line(),
+        held_line=health.held(),
         hard_text=_hard_text(rows, audio),
         normalisation=normalisation_differences(category_figures(rows.spans, shipped_judgeability())),
         drift=_drift_summary(rows),

@@ -58,4 +58,5 @@ def saturation(rows: RunRows) -> Saturation:
         None if share is None else float(share),
         None if run.get("client_lag_p50_ms") is None else float(str(run["client_lag_p50_ms"])),
         len(jobs), sum(is_marked(row, rule) for row in jobs), len(failed), sum(is_marked(row, rule) for row in failed),
-        health.worst() if health is not None else {}, rule)
+        health.worst() if health is not None else {}, rule, health.held_jobs if health is not None else 0,
+        health.held_s if health is not None else 0.0)

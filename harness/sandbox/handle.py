@@ -65,3 +65,6 @@ class SandboxHandle(Protocol):
 
     def health(self) -> SandboxHealth:
         """Its loop's lag and its render queue since the last call (the first call starts timing the loop)."""
+
+    def renders_waiting(self) -> int:
+        """Renders asked for and not done yet, now (a run holds new jobs back while they pile up)."""

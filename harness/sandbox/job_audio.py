@@ -83,6 +83,12 @@ class RenderQueue:
             if waited_s is not None:
                 self._finished.append((submitted_at, waited_s, end - submitted_at))
 
+    @property
+    def waiting(self) -> int:
+        """Renders submitted and not done yet (queued or synthesising)."""
+        with self._lock:
+            return self._waiting
+
     def reading(self) -> RenderReading:
         """The queue since the last reading (the peak starts again from the renders waiting now)."""
         with self._lock:

@@ -261,6 +261,10 @@ class Sandbox:
         self.state.watch_health()
         return SandboxHealth(self.state.loop_lag.drain(), self.state.producer.queue.reading())
 
+    def renders_waiting(self) -> int:
+        """Renders asked for and not done yet (queued or synthesising), now."""
+        return self.state.producer.queue.waiting
+
     def keep_state(self, path: Path) -> int:
         """Continue the jobs and wallets an earlier sandbox left in `path` (if any) and keep this one's there
         from now on (`snapshot`); how many jobs it continues. Call once, before anything is sent to it."""

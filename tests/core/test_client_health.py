@@ -86,3 +86,13 @@ def test_health_round_trips_through_json_and_a_resume_follows_on() -> None:
     later = RunHealth(tuple(_windows(2)), 1.0, 2.0).after(back)
     assert [w.start_s for w in later.windows] == [0.0, 1.0, 2.0, 3.0, 4.0]
     assert later.share == pytest.approx(0.2) and later.lag_p50_ms == 1.0
+
+
+def test_jobs_held_for_the_sandboxs_renders_are_said_apart() -> None:
+    health = RunHealth(tuple(_windows(2)), 1.0, 2.0, held_jobs=40, held_s=12.5)
+    back = RunHealth.from_json(json.loads(json.dumps(health.to_json())))
+    assert (back.held_jobs, back.held_s) == (40, 12.5)
+    said = Saturation(back.share, 1.0, 260, 0, 0, 0, held_jobs=40, held_s=12.5)
+    assert said.line() is None  # held, not saturated: nothing named
+    assert said.held() == ("40 jobs waited 12.5 s in all before they started, while the embedded sandbox's renders "
+                           "piled up (its own work: not in their latency).")
