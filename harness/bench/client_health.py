@@ -44,7 +44,11 @@ ROOM_POLL_S = 0.02
 
 class RenderRoom:
     """Holds each job back, before its clock starts, while `room` or more of the embedded sandbox's renders wait
-    (None: no embedded sandbox, nothing held); counts the jobs held and the seconds they waited in all."""
+    (None: no embedded sandbox, nothing held); counts the jobs held and the seconds they waited in all.
+
+    Jobs pass one at a time, `poll_s` apart: a job's render reaches the sandbox's queue a moment after the job
+    starts, and jobs let through together before any had would pile up behind the first (a run starts most of its
+    jobs in its first second: measured, 190 of 260 passed an unspaced check before the queue held one)."""
 
     def __init__(self, sandbox: Watched | None, room: int = RENDER_ROOM, poll_s: float = ROOM_POLL_S) -> None:
         self.sandbox = sandbox
@@ -52,15 +56,21 @@ class RenderRoom:
         self.poll_s = poll_s
         self.held = 0
         self.held_s = 0.0
+        self._turn = asyncio.Lock()
 
     async def wait(self) -> None:
-        if self.sandbox is None or self.sandbox.renders_waiting() < self.room:
+        if self.sandbox is None:
             return
-        began = time.perf_counter()
-        self.held += 1
-        while self.sandbox.renders_waiting() >= self.room:
-            await asyncio.sleep(self.poll_s)  # the renders run on the sandbox's threads: polled, a job at a time
-        self.held_s += time.perf_counter() - began
+        await self._turn.acquire()
+        try:
+            if self.sandbox.renders_waiting() >= self.room:
+                began = time.perf_counter()
+                self.held += 1
+                while self.sandbox.renders_waiting() >= self.room:
+                    await asyncio.sleep(self.poll_s)  # the renders run on the sandbox's threads: polled
+                self.held_s += time.perf_counter() - began
+        finally:  # the next job's turn comes once this one's render has had a moment to be asked for
+            asyncio.get_running_loop().call_later(self.poll_s, self._turn.release)
 
 
 class HealthMonitor:
