@@ -13,7 +13,8 @@ from rich.console import Console
 
 from harness.bench.config import BenchConfig
 from harness.bench.session import run_bench_session
-from harness.bench.summary import render, summarize
+from harness.bench.summary import summarize
+from harness.bench.summary_view import render
 from harness.results import Store
 
 
