@@ -116,7 +116,7 @@ def _as_dry_run(body: str) -> str:
 
 def _run(example: Example, folder: Path, run_id: str | None) -> None:
     body = example.body if run_id is None else example.body.replace("RUN_ID", run_id)
-    if example.kind == "fragment":
+    if example.kind in ("fragment", "shown"):  # not a file to run: a part of one, or one a test compares
         return
     if example.language == "toml":
         parse(body, Path("tts-harness.toml"))  # a one-line UsageError if the example is not a valid file
