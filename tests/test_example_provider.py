@@ -1,4 +1,4 @@
-"""The worked example of ARCHITECTURE.md ("Adding a provider") is real.
+"""The worked example of docs/adding-a-provider.md is real.
 
 `examples/provider/` is a plugin package holding a provider of the asynchronous jobs family (`acme_tts`,
 a declaration in the family shape tests/test_layout.py pins) and no emulation. Here it is installed as pip
@@ -36,12 +36,12 @@ EXAMPLE = REPO_ROOT / "examples" / "provider"
 BLOCK = re.compile(r"```(?:python|toml)\n# (examples/provider/\S+)\n(.*?)```", re.S)
 
 
+WALKTHROUGH = REPO_ROOT / "docs" / "adding-a-provider.md"
+
+
 def _walkthrough() -> dict[str, str]:
-    """Each code block of the "Adding a provider" section that opens with its file's path: path -> text."""
-    text = (REPO_ROOT / "ARCHITECTURE.md").read_text()
-    section = text[text.index("### Adding a provider"):]
-    section = section[: section.index("\n## ", 1)]
-    return {path: body for path, body in BLOCK.findall(section)}
+    """Each code block of the walk-through that opens with its file's path: path -> text."""
+    return {path: body for path, body in BLOCK.findall(WALKTHROUGH.read_text())}
 
 
 def test_the_walkthrough_shows_every_file_of_the_example_as_it_is() -> None:
@@ -51,9 +51,9 @@ def test_the_walkthrough_shows_every_file_of_the_example_as_it_is() -> None:
     for path, body in shown.items():
         content = (REPO_ROOT / path).read_text()
         if path.endswith(".py"):
-            assert body == content, f"ARCHITECTURE.md shows {path} other than it is"
+            assert body == content, f"{WALKTHROUGH.name} shows {path} other than it is"
         else:  # the pyproject: the walk-through shows its entry points, the file also how to build
-            assert body in content, f"ARCHITECTURE.md shows lines {path} does not have"
+            assert body in content, f"{WALKTHROUGH.name} shows lines {path} does not have"
 
 
 @pytest.fixture

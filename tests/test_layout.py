@@ -1,10 +1,10 @@
-"""One shape for every provider package and one for every emulation (ARCHITECTURE.md, "Adding a provider").
+"""One shape for every provider package and one for every emulation (docs/adding-a-provider.md).
 
 A newcomer who has read one provider package (botocore's side) or one emulation (moto's side) can read
 them all: the same module names, holding the same things, exporting one name each. The shapes are data
 here (`FAMILY_SHAPE` for a provider that is a declaration in a wire family, with no emulation of its own;
 `PROVIDER_SHAPE` for a provider with an emulation of its own, TTS.ai, whose `emulation/` package has
-`EMULATION_SHAPE`, as every family's imitation in harness/sandbox/emulations/ has); the architecture document's
+`EMULATION_SHAPE`, as every family's imitation in harness/sandbox/emulations/ has); the walk-through's
 shape trees are checked against them, and so is the worked example (`examples/provider/`, a jobs-family
 declaration with no emulation, served in tests/test_example_provider.py).
 """
@@ -298,14 +298,16 @@ def test_routes_name_handlers_of_the_responses_modules_only() -> None:
             assert _in(module, package, "responses"), f"{package}: {key} is answered from {module}"
 
 
-# --- the architecture document ------------------------------------------------------------------------
+# --- the walk-through -------------------------------------------------------------------------------------
+
+WALKTHROUGH = ROOT / "docs" / "adding-a-provider.md"
 
 
-def _architecture_shape_trees() -> list[dict[str, set[str]]]:
-    """The module names each shape tree of ARCHITECTURE.md lists, under each of its roots, in order."""
-    text = (ROOT / "ARCHITECTURE.md").read_text()
+def _walkthrough_shape_trees() -> list[dict[str, set[str]]]:
+    """The module names each shape tree of the walk-through lists, under each of its roots, in order."""
+    text = WALKTHROUGH.read_text()
     trees = re.findall(r"```text\n(harness/providers/<name>/.*?)```", text, re.S)
-    assert trees, "ARCHITECTURE.md has no shape tree beginning harness/providers/<name>/"
+    assert trees, f"{WALKTHROUGH.name} has no shape tree beginning harness/providers/<name>/"
     found: list[dict[str, set[str]]] = []
     for tree in trees:
         roots: dict[str, set[str]] = {}
@@ -320,9 +322,9 @@ def _architecture_shape_trees() -> list[dict[str, set[str]]]:
     return found
 
 
-def test_the_architecture_document_shows_these_shapes() -> None:
+def test_the_walkthrough_shows_these_shapes() -> None:
     # The family provider first (the recipe it teaches), then a package with an emulation of its own.
-    assert _architecture_shape_trees() == [
+    assert _walkthrough_shape_trees() == [
         {"harness/providers/<name>/": FAMILY_SHAPE.allowed},
         {"harness/providers/<name>/": PROVIDER_SHAPE.allowed,
          "harness/providers/<name>/emulation/": EMULATION_SHAPE.allowed},

@@ -16,7 +16,9 @@ varies, so quote ``uptime`` beside the figures.
 
     python benchmarks/perf/asr_throughput.py [--sentences 20] [--seed 14] [--modes default,ray-2] [--json] [--smoke]
 
-``--smoke`` transcribes one sentence's clips on the default path only (openai-whisper and Ray are extras).
+``--smoke`` transcribes one sentence's clips on the default path only (openai-whisper and Ray are extras): its goals
+compare modes, so the smoke run judges none of them and says so. A run that misses a goal of the modes it ran says so
+and exits 1 (the speed ratios judged only where this process was not saturated: `goals.verdict`).
 
 ``--json`` prints one object per mode and line on stdout: {"mode", "clips", "clips_per_s", "pooled_wer",
 "ratio_vs_openai_whisper"}; the readable summary then goes to stderr.
@@ -33,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+import goals  # beside this script
 import smoke_mode  # beside this script
 
 from harness.scoring import DecodingSettings, normalizer_for, pooled_wer, score_transcript
@@ -105,7 +108,35 @@ def run_mode(mode: str, clips: list[HardClip], batch_size: int) -> ModeResult:
         executor.close()
 
 
-def main(argv: list[str] | None = None) -> None:
+def missed(results: dict[str, ModeResult]) -> tuple[list[str], list[str], list[str]]:
+    """The goals of the modes that ran: (exact ones missed, timing ones missed, goals not judged: a mode not run)."""
+    exact: list[str] = []
+    timing: list[str] = []
+    unjudged: list[str] = []
+    baseline, default = results.get("openai-whisper"), results.get("default")
+    one, two = results.get("ray-1"), results.get("ray-2")
+    if baseline and default:
+        if default.clips_per_s < 4 * baseline.clips_per_s:
+            timing.append(f"default {default.clips_per_s / baseline.clips_per_s:.2f}x openai-whisper (goal >= 4x)")
+        if abs(default.pooled_wer - baseline.pooled_wer) > 0.005:
+            exact.append(f"default's pooled WER {abs(default.pooled_wer - baseline.pooled_wer) * 100:.2f} points from "
+                         "openai-whisper's (goal <= 0.5)")
+    else:
+        unjudged.append("default >= 4x openai-whisper, WER within 0.5 points: both modes not run")
+    if one and two:
+        if two.clips_per_s < 1.6 * one.clips_per_s:
+            timing.append(f"ray-2 {two.clips_per_s / one.clips_per_s:.2f}x ray-1 (goal >= 1.6x)")
+    else:
+        unjudged.append("ray-2 >= 1.6x ray-1: both modes not run")
+    if two and default and two.clips_per_s < 0.8 * default.clips_per_s:
+        timing.append(f"ray-2 {two.clips_per_s / default.clips_per_s:.2f}x default (goal >= 0.8x)")
+    for mode in ("ray-1", "ray-2"):
+        if mode in results and default and results[mode].transcripts != default.transcripts:
+            exact.append(f"{mode}'s transcripts differ from default's")
+    return exact, timing, unjudged
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sentences", type=int, default=20, help="en_read items (clips = items x voices x 4)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
@@ -122,6 +153,7 @@ def main(argv: list[str] | None = None) -> None:
     hard = build_hard_set(corpus_items(CORPUS, args.sentences), seed=args.seed)
     clips = hard.clips
     results: dict[str, ModeResult] = {}
+    watch = goals.Watch().start()
     for mode in modes:  # openai-whisper first: later modes' ratios need it; each line prints as it is measured
         result = results[mode] = run_mode(mode, clips, args.batch_size)
         baseline = results.get("openai-whisper")
@@ -135,7 +167,10 @@ def main(argv: list[str] | None = None) -> None:
                 "ratio_vs_openai_whisper": relative,
             }
             print(json.dumps(figures), flush=True)
+    watch.stop()
     report(hard, results, args, sys.stderr if args.json else sys.stdout)
+    exact, timing, unjudged = missed(results)
+    return goals.verdict(exact, timing, watch, unjudged)
 
 
 def report(hard: HardSet, results: dict[str, ModeResult], args: argparse.Namespace, out: TextIO) -> None:
@@ -179,4 +214,4 @@ def report(hard: HardSet, results: dict[str, ModeResult], args: argparse.Namespa
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -4,7 +4,10 @@
 Clips of the lengths the benchmark produces (the sandbox's sentences, about 3 s) and longer ones, from the
 repository's reference voices repeated. For each length: windows kept, then medians of CPU seconds per clip
 over the rounds for both ways, their ratio and the largest difference between their outputs.
-Run: python benchmarks/perf/dnsmos_windows.py [--rounds N] [--seconds 3,6,12,20] [--smoke]. Nothing is asserted.
+Run: python benchmarks/perf/dnsmos_windows.py [--rounds N] [--seconds 3,6,12,20] [--smoke]. Goals (the module's
+claim): the split outputs are the whole model's (within 1e-4) at every length, and cost less CPU (at most
+`SPLIT_COST` of the whole way's: about half for a 3 s clip, a quarter for a long one); a run that misses one says so
+and exits 1 (the CPU goal judged only where this process was not saturated: `goals.verdict`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import statistics
 import time
 from pathlib import Path
 
+import goals  # beside this script
 import numpy as np
 import onnxruntime
 import smoke_mode  # beside this script
@@ -33,7 +37,11 @@ def _cpu(run: object) -> tuple[float, object]:
     return time.process_time() - start, result
 
 
-def main(argv: list[str] | None = None) -> None:
+MAX_DIFFERENCE = 1e-4
+SPLIT_COST = 0.8  # of the whole way's CPU seconds, at most (measured: about 0.5 at 3 s, 0.25 at 20 s)
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", default=",".join(f"{s:g}" for s in SECONDS), help="clip lengths, comma-separated")
@@ -46,6 +54,9 @@ def main(argv: list[str] | None = None) -> None:
     split = SplitP835(model, options)
     voice = decode_audio((VOICES / "joe_reference.wav").read_bytes()).mono_at(SAMPLE_RATE).astype(np.float32)
     print(f"{'clip':>6} {'windows':>8} {'whole s':>8} {'split s':>8} {'ratio':>6} {'max diff':>9}")
+    exact: list[str] = []
+    timing: list[str] = []
+    watch = goals.Watch().start()
     for seconds in (float(s) for s in args.seconds.split(",")):
         clip = np.resize(voice, int(seconds * SAMPLE_RATE))
         audio = clip
@@ -70,7 +81,13 @@ def main(argv: list[str] | None = None) -> None:
             difference = max(difference, float(np.abs(np.asarray(ours) - np.asarray(theirs)).max()))
         a, b = statistics.median(whole_s), statistics.median(split_s)
         print(f"{seconds:>5.0f}s {len(kept):>8} {a:>8.2f} {b:>8.2f} {a / b:>6.2f} {difference:>9.1e}")
+        if difference > MAX_DIFFERENCE:
+            exact.append(f"{seconds:g} s: the split outputs differ from the whole model's by {difference:.1e}")
+        if b > SPLIT_COST * a:
+            timing.append(f"{seconds:g} s: split {b:.2f} CPU-s against whole {a:.2f} (at most {SPLIT_COST:g}x)")
+    watch.stop()
+    return goals.verdict(exact, timing, watch)
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -2,6 +2,10 @@
 years digit by digit, read them again; prints the year category's figures of both runs and `compare`'s verdict.
 
     python benchmarks/perf/hard_text_drift.py [--corpus en_hard] [--items 12] [--out DIR]
+
+Goal: the change is caught — `compare` calls the category a regression (where both runs judged enough items for
+it to rule), and on any sample every item the drifted run judged failed as read digit by digit (the reading it was
+told to make), where the first run read none so. A run that misses it says so and exits 1.
 """
 
 from __future__ import annotations
@@ -11,13 +15,14 @@ import json
 import tempfile
 from pathlib import Path
 
+import goals  # beside this script
 import httpx
 import smoke_mode  # beside this script
 
 from harness import benchmark
 from harness.bench.config import BenchConfig
 from harness.bench.corpus import available
-from harness.report.compare import Metric, compare_runs, render_text
+from harness.report.compare import Comparison, Metric, Ruling, compare_runs, render_text
 from harness.results import read_run
 from harness.sandbox import running
 
@@ -37,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     path = args.out / f"{corpus['name']}.json"
     path.write_text(json.dumps(corpus), encoding="utf-8")
     runs = []
+    drifted: list[tuple[int, int, int]] = []  # per run: items judged, failing as digit by digit, judged in all
     with running("fast", 7, providers=("openai",)) as served:
         for misread in ([], ["year-digit-by-digit"]):
             httpx.post(served.url + "/_sandbox/drift", json={"misread": misread}).raise_for_status()
@@ -46,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
             runs.append(result.run_id)
             for figure in result.summary.hard_text:
                 accuracy = figure.accuracy
+                drifted.append((accuracy.trials, sum(r.error == "year-digit-by-digit" for r in figure.failures),
+                                figure.items))
                 print(f"misread={misread or 'none'}: {figure.category} {accuracy.successes}/{accuracy.trials} "
                       f"judged of {figure.items} ({accuracy.low:.2f}-{accuracy.high:.2f}); failing: "
                       + "; ".join(f"{r.item_id} {r.heard!r} ({r.error})" for r in figure.failures[:3]))
@@ -53,7 +61,22 @@ def main(argv: list[str] | None = None) -> int:
     comparison = compare_runs(read_run(db, runs[0]), read_run(db, runs[1]), fail_on=(Metric.HARD_TEXT,))
     lines = render_text(comparison).splitlines()
     print("\n".join(line for line in lines if "hard text" in line or "regression" in line))
-    return 0
+    return goals.verdict(missed(comparison, drifted))
+
+
+def missed(comparison: Comparison, drifted: list[tuple[int, int, int]]) -> list[str]:
+    """Whether the changed reading was caught (see the module's goal)."""
+    said = []
+    checks = [c for c in comparison.checks if c.metric is Metric.HARD_TEXT]
+    if any(c.verdict is Ruling.OK for c in checks) and not comparison.regressions:
+        said.append("compare judged the year category and called no regression")
+    if len(drifted) != 2:
+        return [*said, f"{len(drifted)} runs gave the year category's figures, not 2"]
+    (_, before, _), (judged, after, items) = drifted
+    if before or not judged or after != judged:
+        said.append(f"the drifted run: {after} of its {judged} judged items (of {items}) failed as read digit by "
+                    f"digit, the first run {before}")
+    return said
 
 
 if __name__ == "__main__":

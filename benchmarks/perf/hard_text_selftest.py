@@ -9,7 +9,10 @@ its own error type), and labels a category below ``--threshold`` on either "not 
     python benchmarks/perf/hard_text_selftest.py [--corpus en_hard_smoke] [--threshold 0.8] [--json]
         [--write harness/data/hard_text/judgeable.json] [--examples 3] [--smoke]
 
-``--smoke`` judges the first two items only (seconds; the test suite runs it). ``--write`` keeps the
+``--smoke`` judges the first two items only (seconds; the test suite runs it). Goal: every category the shipped
+verdicts (`harness/data/hard_text/judgeable.json`, what the report reads) call judgeable by the model measured is
+judgeable on what was measured here — its right readings pass and its wrong ones fail at the threshold or more —; a
+run that finds otherwise says which and exits 1 (rerun with --write to ship what it found). ``--write`` keeps the
 per-category verdicts where the report reads them (categories not judgeable are shown, not scored).
 ``--save FILE`` keeps every render's transcript; ``--from FILE`` judges those transcripts again without
 rendering or transcribing (minutes become a second, to try a change to the judge).
@@ -26,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import goals  # beside this script
 import numpy as np
 import soxr
 
@@ -178,6 +182,19 @@ def verdicts(tallies: dict[str, Tally], model: str, threshold: float, corpus: st
     }
 
 
+def missed(result: dict[str, Any]) -> list[str]:
+    """The categories the shipped verdicts call judgeable (by this run's model) that this run did not find so."""
+    from harness.results import shipped_judgeability
+
+    shipped = shipped_judgeability()
+    if shipped is None or shipped.asr_model != result["asr_model"]:
+        return []
+    return [f"{category}: shipped as judgeable by {shipped.asr_model}, here right readings passed "
+            f"{_rate(found['right_pass'])} and wrong ones failed {_rate(found['wrong_fail'])} (threshold "
+            f"{result['threshold']:g})" for category, found in result["categories"].items()
+            if category not in shipped.not_judgeable and not found["judgeable"]]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=DEFAULT_CORPUS, help="a hard-text corpus name or file")
@@ -206,14 +223,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps({**result, "clips": clips, "seconds": round(seconds, 1),
                           "examples": {c: t.examples for c, t in tallies.items()}}, indent=2))
-        return 0
+        return goals.verdict(missed(result))
     print(f"{clips} renders of {args.corpus} judged by spoken-form {model} in {seconds:.0f} s\n")
     print(table(tallies, model, args.threshold))
     for category, counted in tallies.items():
         for example in counted.examples:
             print(f"  {category} {example['item']}: said {example['said']!r}, heard {example['heard']!r} "
                   f"-> {example['verdict']} ({example['span_heard']!r})")
-    return 0
+    return goals.verdict(missed(result))
 
 
 if __name__ == "__main__":

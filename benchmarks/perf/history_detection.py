@@ -13,7 +13,11 @@ command runs (`harness.history.changes.find_changes`, latency's log scale):
     calibration    the newest-run gate's statistic calibrated on normal noise (what it does) or on Student t
                    noise (3 degrees of freedom): its false alarms and first-night detection on each noise
 
-Every table is printed as Markdown (docs/history.md quotes them). Runs in about two minutes on 2 cores:
+Every table is printed as Markdown (docs/history.md quotes them). Goals, checked by every run (the smoke run's few
+series too; the draws are seeded, so a run's verdict is its own every time): under normal noise without transients,
+no more series flagged than the stated rate allows (`ALPHA`, at the 0.1% tail of the binomial over the series run),
+and a x10 step at the newest run found that night in 99% of series (the rate `harness.history.analysis.METHOD`
+states, at the same tail). A run that misses one says so and exits 1. Runs in about two minutes on 2 cores:
 
     python benchmarks/perf/history_detection.py [--runs 20] [--repeats 2000] [--workers 2] [--smoke]
 """
@@ -27,6 +31,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 
+import goals  # beside this script
 import numpy as np
 import smoke_mode  # beside this script
 
@@ -182,7 +187,29 @@ def calibration_table(runs: int, repeats: int) -> list[str]:
     return rows
 
 
-def main(argv: list[str] | None = None) -> None:
+STATED_X10_FIRST_NIGHT = 0.99  # harness.history.analysis.METHOD: "+50% and x10 in over 99%"
+TAIL = 0.001  # how far into the binomial's tail a count may fall before the stated rate is called missed
+
+
+def missed(runs: int, repeats: int, detection_repeats: int) -> list[str]:
+    """The two stated rates, measured on this run's series (see the module's goals)."""
+    from scipy import stats
+
+    said = []
+    alarms = round(run_cell(Cell("normal", 0, runs, repeats))["any"] * repeats)
+    allowed = int(stats.binom.ppf(1 - TAIL, repeats, ALPHA))
+    if alarms > allowed:
+        said.append(f"{alarms} of {repeats} series without a change flagged (at most {allowed} at {ALPHA:.0%})")
+    found = round(run_cell(Cell("normal", 0, runs, detection_repeats, SIGMA, STEPS["x10"], runs - 1))["newest"]
+                  * detection_repeats)
+    needed = int(stats.binom.ppf(TAIL, detection_repeats, STATED_X10_FIRST_NIGHT))
+    if found < needed:
+        said.append(f"a x10 step at the newest run found that night in {found} of {detection_repeats} series "
+                    f"(at least {needed} at {STATED_X10_FIRST_NIGHT:.0%})")
+    return said
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=20, help="runs in each series (the newest included)")
     parser.add_argument("--repeats", type=int, default=2000, help="series per false-alarm cell")
@@ -204,7 +231,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"\nThe gate's calibration: {options.repeats * 10} series of {options.runs} runs per row, one transient\n")
     print("\n".join(calibration_table(options.runs, options.repeats * 10)))
     print(f"\n({time.perf_counter() - started:.0f} s)")
+    return goals.verdict(missed(options.runs, options.repeats, max(options.detection_repeats, 1)))
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -1,6 +1,7 @@
 """Load on the sandbox: N concurrent Pixazo jobs over loopback, submit -> poll -> download, with real audio.
 
-Prints throughput and the error count (the goal is 0 errors). A few texts and the four Pixazo models are
+Prints throughput and the error count (the goal is 0 errors, every job's audio downloaded; a run that misses it
+says so and exits 1). A few texts and the four Pixazo models are
 rotated so synthesis is cached after a warm-up round; what is measured is the server: routing, auth,
 validation, job store, timelines, media serving.
 
@@ -28,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import goals  # beside this script
 import httpx
 import smoke_mode  # beside this script
 from served import served_sandbox
@@ -104,7 +106,8 @@ async def one_job(client: httpx.AsyncClient, base: str, headers: dict[str, str],
 
 
 async def drive(origin: str, key: str, jobs: int, clients: int, connections: int, poll_s: float,
-                timeout_s: float, texts: int = len(TEXTS)) -> None:
+                timeout_s: float, texts: int = len(TEXTS)) -> list[str]:
+    """Drive the jobs; the goals missed (errors, or jobs without their audio), in words."""
     base = origin + mount_path("pixazo", "gateway")
     headers = {"Ocp-Apim-Subscription-Key": key}
     catalogue = requests_for(sandbox_voice_url(origin), texts)
@@ -137,6 +140,10 @@ async def drive(origin: str, key: str, jobs: int, clients: int, connections: int
               f"p95 {p95:.3f} s, max {latencies[-1]:.3f} s")
     print(f"audio downloaded: {tally.audio_bytes / 1e6:.1f} MB")
     print(f"errors: {errors}" + (f" {dict(tally.errors)}" if errors else ""))
+    missed = [f"{errors} errors: {dict(tally.errors)}"] if errors else []
+    if len(latencies) != jobs:
+        missed.append(f"{len(latencies)} of {jobs} jobs got their audio")
+    return missed
 
 
 @contextmanager
@@ -155,7 +162,7 @@ def target(url: str | None, in_process: bool) -> Iterator[tuple[str, str]]:
         yield served, default_key("pixazo")
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--jobs", type=int, default=1000, help="concurrent jobs (default 1000)")
     parser.add_argument("--clients", type=int, default=20, help="httpx clients the jobs are spread over")
@@ -168,9 +175,10 @@ def main(argv: list[str] | None = None) -> None:
     args = smoke_mode.parse(parser, argv, jobs=4, clients=1, connections=4, poll=0.02, timeout=60.0, texts=1,
                             in_process=True)
     with target(args.url, args.in_process) as (origin, key):
-        asyncio.run(drive(origin, key, args.jobs, args.clients, args.connections, args.poll, args.timeout,
-                          args.texts))
+        missed = asyncio.run(drive(origin, key, args.jobs, args.clients, args.connections, args.poll, args.timeout,
+                                   args.texts))
+    return goals.verdict(missed)
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

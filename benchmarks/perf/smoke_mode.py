@@ -1,10 +1,12 @@
 """`--smoke`, every perf script's small mode: the whole measurement path at its smallest size (seconds, on the
 fast sandbox profile where a sandbox serves), so the suite runs each script (tests/perf/test_perf_scripts_smoke.py)
-and an interface change that breaks one fails CI. Its figures mean nothing; the full run is the measurement.
+and an interface change that breaks one fails CI. Its figures are a small sample; the full run is the measurement.
 
     args = smoke_mode.parse(parser, argv, items=1, profile="fast")
 
-With `--smoke` the given values become the options' defaults: an option the command line names still wins.
+With `--smoke` the given values become the options' defaults: an option the command line names still wins. Every
+script checks its stated goal on what it measured, the smoke run's small sample included (`goals.verdict`: one line
+per goal missed, exit 1), so a goal missed is a failing test, not a figure nobody reads.
 """
 
 from __future__ import annotations
@@ -24,3 +26,4 @@ def parse(parser: argparse.ArgumentParser, argv: list[str] | None, **smallest: A
     if "--smoke" in given:
         parser.set_defaults(**smallest)
     return parser.parse_args(given)
+

@@ -1,7 +1,10 @@
 """Print the speech engine's costs: Piper load, first render, cache hit, espeak-ng, pitch shift, encoding.
 
 Figures for the sandbox's latency budget (its emulated jobs must not be dominated by our own synthesis).
-Run: python benchmarks/perf/speech_cache.py [--repeat N] [--smoke]. Prints medians of N runs; nothing is asserted.
+Run: python benchmarks/perf/speech_cache.py [--repeat N] [--smoke]. Prints medians of N runs. Goals: an uncached render
+faster than real time (the sentence's seconds), a cache hit a hundredth of it or less, every encoding of the clip
+faster than real time; a run that misses one says so and exits 1 (judged only where this process was not saturated
+while it measured: `goals.verdict`).
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ import time
 from collections.abc import Callable
 from functools import partial
 
+import goals  # beside this script
 import smoke_mode  # beside this script
 
 from harness.speech import AudioFormat, Engine, Rendition, SpeechEngine, encode
+from harness.speech._piper import PiperBackend
 
 SENTENCE = "The quick brown fox jumps over the lazy dog near the quiet river."
 #: A sentence of about the same length in three of espeak-ng's languages.
@@ -34,12 +39,14 @@ def _median_s(action: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
     repeat = smoke_mode.parse(parser, argv, repeat=1).repeat
 
-    uncached = SpeechEngine(cache_size=0)
+    watch = goals.Watch().start()
+    # Uncached down to the voice: no engine cache, no kept renders, no folder of renders (the test suite sets one).
+    uncached = SpeechEngine(cache_size=0, piper=PiperBackend(store=None, recent=0))
     start = time.perf_counter()
     uncached.warm_up()
     print(f"piper load (once per process)      {time.perf_counter() - start:8.3f} s")
@@ -62,10 +69,19 @@ def main(argv: list[str] | None = None) -> None:
     cached.render(SENTENCE)
     rows.append(("render, cache hit", lambda: cached.render(SENTENCE)))
     rows.extend((f"encode {fmt.value}", partial(encode, clip, fmt)) for fmt in AudioFormat)
+    took = {}
     for label, action in rows:
-        print(f"{label:<35}{_median_s(action, repeat) * 1000:9.3f} ms (median of {repeat})")
+        took[label] = _median_s(action, repeat)
+        print(f"{label:<35}{took[label] * 1000:9.3f} ms (median of {repeat})")
     print(f"cache: {cached.cache_info()}")
+    watch.stop()
+    render, hit = took["piper render, uncached"], took["render, cache hit"]
+    timing = [f"{label}: {seconds:.3f} s for {clip.duration_s:.2f} s of speech" for label, seconds in took.items()
+              if label != "render, cache hit" and not label.startswith("degraded") and seconds >= clip.duration_s]
+    if hit > render / 100:
+        timing.append(f"a cache hit took {hit * 1000:.2f} ms, over a hundredth of a render ({render * 1000:.0f} ms)")
+    return goals.verdict([], timing, watch)
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

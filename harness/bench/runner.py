@@ -25,7 +25,8 @@ import httpx
 
 from harness.bench.admission import Gates
 from harness.bench.budget import Budget
-from harness.bench.config import BenchConfig, PollingMode, ReferenceSettings
+from harness.bench.client_health import HealthMonitor, RenderRoom
+from harness.bench.config import BenchConfig, PollingMode, ReferenceSettings, TargetKind
 from harness.bench.corpus import Corpus
 from harness.bench.executor import Services, run_job
 from harness.bench.languages import in_language
@@ -36,6 +37,7 @@ from harness.bench.records import JobRecord
 from harness.bench.target import Target
 from harness.bench.timing import Mark, Marks, mono_of, now
 from harness.bench.webhook import WebhookHub, serve
+from harness.core.client_health import RunHealth
 from harness.core.errors import ErrorClass, UsageError
 from harness.core.spec import Provider, Upload
 from harness.core.target import default_reference_voice
@@ -197,6 +199,8 @@ class Runner:
         self.schedules = {j.selection.label: book.get(j.selection.label) for j in prepared.plan.jobs}
         self.run_start = now()
         self.stopped_by_budget = False
+        self.spans: dict[str, tuple[float, float]] = {}  # job key -> (start, end), seconds from run_start
+        self.room = RenderRoom(None)  # set for the run: holds jobs back while the embedded sandbox's renders pile up
 
     # --- bookkeeping --------------------------------------------------------------------------------
 
@@ -221,7 +225,9 @@ class Runner:
                                            "updated_at": iso_now()})
         todo = [job for job in self.prepared.plan.jobs if rows.get(job.job_key) is None
                 or rows[job.job_key]["state"] in RESUMABLE_STATES]
-        async with self._receiver() as (hub, receiver):
+        sandbox = self._embedded()
+        self.room = RenderRoom(sandbox)
+        async with self._receiver() as (hub, receiver), HealthMonitor(sandbox, self.run_start) as monitor:
             services = Services(config, client, self.target, self.store, self.gates, self.schedules, hub, receiver)
             for level in config.run.sweep or (None,):
                 # A sweep's levels run one after another, each with its own caps, so every job of a level
@@ -234,7 +240,26 @@ class Runner:
                 await asyncio.gather(*(self._one(services, job, rows.get(job.job_key)) for job in batch))
                 if batch:
                     self._record_load(level, started)
+        self._record_health(monitor.health(self.room))
         return self.result()
+
+    def _embedded(self) -> Any:
+        """The sandbox this process runs for the run (its loop and renders share the runner's cores), or None."""
+        handle = self.target.handle
+        return handle if self.target.kind is TargetKind.SANDBOX and hasattr(handle, "health") else None
+
+    def _record_health(self, health: RunHealth) -> None:
+        """The client's health: each job's share of saturated time and its loops' longest lateness (from this
+        session's windows and the job's span), then the run's, after any earlier session's."""
+        self.store.update_jobs({key: {"client_saturated": health.job_share(start, end),
+                                      "client_lag_ms": health.job_lag_ms(start, end)}
+                                for key, (start, end) in self.spans.items()})
+        run = self.store.run(self.prepared.run_id)
+        earlier = run["client_health_json"] if run is not None else None
+        whole = health.after(RunHealth.from_json(json.loads(earlier)) if earlier else None)
+        self.store.update_run(self.prepared.run_id, {
+            "client_saturated": whole.share, "client_lag_p50_ms": whole.lag_p50_ms,
+            "client_lag_p95_ms": whole.lag_p95_ms, "client_health_json": json.dumps(whole.to_json())})
 
     def _record_load(self, level: int | None, started: str) -> None:
         """What each provider really had in flight at this level (the row says what was asked, too)."""
@@ -265,6 +290,7 @@ class Runner:
         run = self.prepared.config.run
         async with gate.jobs, self.slots:
             await gate.ramp(run.ramp_up, run.wave(self.gates.concurrency))
+            await self.room.wait()  # before the job's clock starts: the embedded sandbox's renders are not its time
             record = self._record(job, row)
             if record is None:
                 return
@@ -279,6 +305,7 @@ class Runner:
             finally:
                 gate.in_flight.leave()
                 self.budget.release(job.job_key)
+                self.spans[job.job_key] = (record.marks.start - self.run_start, now() - self.run_start)
             self.budget.settle(job.job_key, charged)
             if self.scorer is not None and record.outcome == "ok":
                 clip = record.clip_row()

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from harness.core.client_health import Saturation
 from harness.measurement import CategoryFigures, LanguageFigures, category_figures, language_figures
 from harness.results import (
     CostFigures,
     ModelFigures,
     RunRows,
     Store,
+    is_marked,
     model_figures,
     read_rows,
     refused_bills,
+    saturation,
     shipped_judgeability,
     shipped_language_verdicts,
     tally,
@@ -80,6 +83,7 @@ class ModelLine:
     quality: Quality | None = None  # None when the run was not scored
     stream: Listened | None = None  # None when the model streamed nothing a listener could play
     cost: CostFigures | None = None  # planned and billed, which the cost is, the price's provenance
+    saturated: int = 0  # its jobs that ran mostly while the client was saturated (harness.core.client_health)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +104,7 @@ class Summary:
     refused_bills: tuple[str, ...] = ()  # bills beyond their bound, refused (the planned cost kept), in words
     unpriced_bills: dict[str, dict[str, float]] | None = None  # per model, units billed that its plan's rates price not
     left_out: tuple[str, ...] = ()  # rows the store holds that could not be read, each named
+    saturation: Saturation | None = None  # the client's own health over the run
     languages: tuple[LanguageFigures, ...] = ()  # per model and language, where the run scored other languages
 
 
@@ -111,12 +116,13 @@ def _quality(figures: ModelFigures, scored_run: bool) -> Quality | None:
                    rates.cer.pooled if rates.cer else None)
 
 
-def _line(figures: ModelFigures, scored_run: bool) -> ModelLine:
+def _line(figures: ModelFigures, scored_run: bool, marked: dict[tuple[str, str], int]) -> ModelLine:
     return ModelLine(
         figures.provider, figures.model, figures.jobs, figures.ok, figures.failed, figures.skipped,
         figures.latency.p50, figures.latency.p95, figures.ttfa.p50, figures.polls_per_job,
         figures.cost.total_usd, figures.cost.unpriced, figures.cost.amounts, figures.latency_width_p50,
         figures.perceived_ttfa.p50, _quality(figures, scored_run), _listened(figures), figures.cost,
+        marked.get((figures.provider, figures.model), 0),
     )
 
 
@@ -124,7 +130,13 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
     """The summary of a run's rows (and what it has spent, which only the database knows)."""
     scored_run = rows.run["asr_model"] is not None
     counts = tally(rows)
-    lines = tuple(_line(f, scored_run) for f in model_figures(rows))
+    health = saturation(rows)
+    marked: dict[tuple[str, str], int] = {}
+    for row in rows.requests:
+        if is_marked(row, health.rule):
+            key = (str(row["provider"]), str(row["model"]))
+            marked[key] = marked.get(key, 0) + 1
+    lines = tuple(_line(f, scored_run, marked) for f in model_figures(rows))
     return Summary(rows.run_id, str(rows.run["status"]), lines,
                    counts.outcomes, counts.events, spent_usd, _number(rows.run["planned_cost_usd"]),
                    _number(rows.run["budget_usd"]), counts.downloads_retried, counts.results_lost, counts.pending,
@@ -132,7 +144,7 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
                    tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else (),
                    languages=language_figures(rows.requests, shipped_language_verdicts()) if scored_run else (),
                    refused_bills=refused_bills(rows.drift), left_out=rows.left_out,
-                   unpriced_bills=unpriced_bills(rows.requests))
+                   unpriced_bills=unpriced_bills(rows.requests), saturation=health)
 
 
 def _number(value: object) -> float | None:

@@ -173,7 +173,9 @@ def models_table(summary: Summary) -> Table:
     streams = any(line.ttfa_p50 is not None for line in summary.lines)
     listened = any(line.stream is not None for line in summary.lines)
     skips = any(line.skipped for line in summary.lines)
+    saturated = any(line.saturated for line in summary.lines)
     headings = (Heading("model", left=True), Heading("ok/jobs", "ok_jobs"), *([Heading("skipped")] if skips else []),
+                *([Heading("saturated", "saturated_jobs")] if saturated else []),
                 Heading("p50", "latency_p50_ms"), Heading("p95", "latency_p95_ms"),
                 Heading("±", "latency_half_width_ms"),
                 *([Heading("TTFA p50", "ttfa_p50_ms"), Heading("heard p50", "heard_p50_ms")] if streams else []),
@@ -183,7 +185,9 @@ def models_table(summary: Summary) -> Table:
                    Heading("similarity")] if scored else []))
     rows = tuple(
         (f"{line.provider}/{line.model}", Figure(f"{line.ok}/{line.jobs}", {"ok": line.ok, "jobs": line.jobs}),
-         *([Figure(str(line.skipped), line.skipped)] if skips else []), _ms(line.e2e_p50), _ms(line.e2e_p95),
+         *([Figure(str(line.skipped), line.skipped)] if skips else []),
+         *([Figure(f"{line.saturated}/{line.jobs}" if line.saturated else "", line.saturated)] if saturated else []),
+         _ms(line.e2e_p50), _ms(line.e2e_p95),
          _width(line.e2e_width_p50),
          *([_ms(line.ttfa_p50), _ms(line.perceived_ttfa_p50)] if streams else []),
          *(_listened_cells(line.stream) if listened else ()),
@@ -191,6 +195,20 @@ def models_table(summary: Summary) -> Table:
          *(_quality_cells(line.quality, with_cer) if scored else ()))
         for line in summary.lines)
     return Table("models", title, headings, rows)
+
+
+def saturation_lines(summary: Summary) -> Lines | None:
+    """The client's own health, in a line, when the run (or some of its jobs) ran while it was saturated, and how
+    long jobs were held back for the sandbox's voice; the `saturated` column above counts each model's marked jobs
+    (`harness.core.client_health`)."""
+    health = summary.saturation
+    if health is None:
+        return None
+    said = [line for line in (health.line(), health.held()) if line is not None]
+    if not said:
+        return None
+    return Lines("client_health", tuple(line[0].upper() + line[1:] for line in said),
+                 {"saturated_share": health.share, "lag_p50_ms": health.lag_p50_ms})
 
 
 def outcomes_table(summary: Summary) -> Table:
@@ -327,7 +345,9 @@ def language_sections(figures: tuple[LanguageFigures, ...]) -> list[Section]:
 
 def sections(summary: Summary, db_path: str) -> list[Section]:
     """Everything the summary shows, in order."""
-    return [models_table(summary), outcomes_table(summary), money_lines(summary),
+    health = saturation_lines(summary)
+    return [models_table(summary), *([health] if health is not None else []), outcomes_table(summary),
+            money_lines(summary),
             *(hard_text_tables(summary.hard_text) if summary.hard_text else []),
             *(language_sections(summary.languages) if summary.languages else []),
             Lines("rows", (f"Run id {summary.run_id}; rows in {db_path} (tables runs, jobs, marks, polls, chunks, "

@@ -139,7 +139,7 @@ def _chosen(known: dict[str, Provider], names: list[str]) -> list[Provider]:
 
 def providers_command(
     names: Annotated[list[str] | None, typer.Argument(
-        metavar="[NAME]...", help="only these providers (openai elevenlabs) [default: every one]")] = None,
+        metavar="[NAME]...", help="only these providers, by name [default: every one]")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
     plan: Annotated[list[str] | None, typer.Option(
         metavar="PROVIDER=PLAN", help="price a provider on a named plan of its price sheet; repeatable")] = None,

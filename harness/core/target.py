@@ -51,6 +51,9 @@ MEDIA_HOST = "cdn"
 CONTROL_PREFIX = "/_sandbox"
 #: The request header that asks the sandbox for a fault (`X-Sandbox-Fault: http-503`).
 FAULT_HEADER = "X-Sandbox-Fault"
+#: A request header the sandbox keeps on every stream the request makes (`/_sandbox/streams`: `tag`): how a client
+#: finds the truth of the stream it caused among many of the same text (`X-Sandbox-Tag: eleven/flash en-001`).
+TAG_HEADER = "X-Sandbox-Tag"
 #: The key a replayed request carries: fixtures are recorded with keys filtered, so any key matches.
 REPLAY_KEY = "replay-key"
 

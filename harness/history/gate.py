@@ -22,6 +22,9 @@ def print_summary(analysis: Analysis, console: Console) -> None:
     """Per provider × model: each figure's newest value, its runs and the changes found in it."""
     history = analysis.history
     console.print(f"{len(history.runs)} runs, {len(history.models())} models")
+    for run in history.runs:
+        if run.saturation:  # its marked jobs are out of every latency series
+            console.print(f"Run {run.run_id}: {run.saturation}", markup=False, style="yellow")
     for provider, model in history.models():
         table = Table(title=f"{provider}/{model}", title_justify="left")
         for heading in ("figure", "newest", "runs", "changes"):

@@ -138,6 +138,18 @@ def _findings_table(analysis: Analysis) -> str:
             + "</tbody></table>")
 
 
+def _saturated_runs(analysis: Analysis) -> str:
+    """The runs measured while the client was saturated: named, their latency points left out."""
+    runs = [run for run in analysis.history.runs if run.saturation]
+    if not runs:
+        return ""
+    items = "".join(f"<li><code>{html.escape(run.run_id)}</code> ({html.escape(run.created_at[:19])}): "
+                    f"{html.escape(run.saturation or '')}</li>" for run in runs)
+    return (f"<h2>Runs measured on a saturated client</h2><ul id=\"saturated-runs\">{items}</ul>"
+            "<p class=\"method\">Their jobs that ran while the client was saturated are left out of every latency "
+            "series: no latency change is called from them.</p>")
+
+
 def render_history(analysis: Analysis, store: str) -> str:
     history = analysis.history
     runs = history.runs
@@ -158,7 +170,7 @@ def render_history(analysis: Analysis, store: str) -> str:
         f"<script>{plotly.offline.get_plotlyjs()}</script></head><body>"
         f"<header><h1>tts-harness history</h1><div class=\"sub\">{html.escape(store)} · {len(runs)} runs · {span} · "
         f"{len(history.models())} models</div><p class=\"method\">{html.escape(METHOD)}</p></header>"
-        f"<main><h2>Changes found</h2>{_changes_table(analysis)}"
+        f"<main>{_saturated_runs(analysis)}<h2>Changes found</h2>{_changes_table(analysis)}"
         f"<h2>Billed more for the same text</h2>{_dearer_table(analysis)}"
         f"<h2>Answered in another language</h2>{_fallbacks_table(analysis)}"
         "<h2>Findings by the run they first appeared in</h2>"

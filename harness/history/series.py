@@ -9,7 +9,9 @@ per 1,000 characters apart, and what the newest run was billed more for, for the
 before it (`harness.results.dearer`: deterministic, so two runs are enough). A run over a
 hard-text corpus adds one series per category (accuracy on judged items, `harness.measurement.category_figures`),
 and each failing reading is a finding by the run it first appeared in: a provider whose reading of a category
-changed is flagged, with an example. A category the report leaves unscored (its ASR model cannot judge it
+changed is flagged, with an example. Latency series are drawn only from the jobs the client was not saturated
+for (`harness.core.client_health`): a run measured on a machine that could not keep up is named (`RunInfo.saturation`)
+and calls no latency change. A category the report leaves unscored (its ASR model cannot judge it
 in absolute terms, docs/hard-text.md) is followed too: the same ASR over the same items, a change in what it
 hears is still a change in what was said.
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from harness.core.client_health import SaturationRule
 from harness.history.catalogue import catalogue_changes
 from harness.history.languages import language_series, newest_fallbacks, run_figures, series_label
 from harness.history.values import History, HistoryFinding, Point, RunInfo, Scale, Series
@@ -35,11 +38,13 @@ from harness.results import (
     RunRows,
     StoreTarget,
     group,
+    is_marked,
     newest_dearer,
     open_read_only,
     read_catalogues,
     read_rows,
     run_ids,
+    saturation,
     shipped_language_verdicts,
 )
 
@@ -63,6 +68,10 @@ def _error_rate(entry: Entry) -> Interval | None:
         return None
     return Interval(1.0 - success.value, 1.0 - success.high, 1.0 - success.low, success.sample_size)
 
+
+# The series whose points are latencies: drawn only from the jobs the client was not saturated for
+# (`harness.results.untroubled`), so no change is called from the client's own stall.
+LATENCY_KEYS = frozenset({"latency_p50", "latency_p95", "ttfa_p50"})
 
 METRICS: tuple[SeriesMetric, ...] = (
     SeriesMetric("latency_p50", "Latency p50", "ms", Scale.LOG, lambda e: _interval(e.latency, "p50")),
@@ -161,7 +170,9 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
     try:
         for run_id in run_ids(conn):
             rows = read_rows(conn, run_id)
-            run = RunInfo(run_id, str(rows.run["created_at"]), str(rows.run["status"]), str(rows.run["target"]))
+            health = saturation(rows)
+            run = RunInfo(run_id, str(rows.run["created_at"]), str(rows.run["status"]), str(rows.run["target"]),
+                          health.line())
             if since and run.created_at < since:
                 continue
             left_out += rows.left_out
@@ -175,12 +186,14 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
             listings.append((run_id, read_catalogues(conn, run_id)))
             entries = build_leaderboard(rows).entries
             corpora = _corpora(rows)
+            timing = _untroubled_entries(rows, health.rule, entries)
             for entry in entries:
                 if entry.cost_source != "none":
                     sources.setdefault((entry.provider, entry.model), set()).add(entry.cost_source)
                 corpus = corpora.get((entry.provider, entry.model), "")
                 for metric in METRICS:
-                    point = _point(run, metric.read(entry))
+                    source = timing.get((entry.provider, entry.model)) if metric.key in LATENCY_KEYS else entry
+                    point = _point(run, metric.read(source)) if source is not None else None
                     if point is not None:
                         points.setdefault((entry.provider, entry.model, corpus, metric.key), []).append(point)
             for (provider, model, category), point in _hard_text(rows, run):
@@ -214,6 +227,19 @@ def _corpora(rows: RunRows) -> dict[tuple[str, str], str]:
     """Per model, the corpora the run read for it, named together ("en_read", "en_read+hard_money")."""
     return {key: "+".join(sorted({str(r["corpus"]) for r in members if r["corpus"]}))
             for key, members in group(rows.requests).items()}
+
+
+def _untroubled_entries(rows: RunRows, rule: SaturationRule, entries: Iterable[Entry]
+                        ) -> dict[tuple[str, str], Entry]:
+    """Each model's entry for its latency series: over the jobs the client was not saturated for (the run's own
+    entries where it marked none; a model whose every job it marked has none: no latency point that run)."""
+    kept = tuple(row for row in rows.requests if not is_marked(row, rule))
+    if len(kept) == len(rows.requests):
+        return {(entry.provider, entry.model): entry for entry in entries}
+    if not kept:
+        return {}
+    calm = RunRows(rows.run, kept, rows.errors, rows.drift, rows.source, rows.spans)
+    return {(entry.provider, entry.model): entry for entry in build_leaderboard(calm).entries}
 
 
 def _label(key: str, sources: set[str]) -> str:

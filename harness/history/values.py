@@ -63,6 +63,7 @@ class RunInfo:
     created_at: str
     status: str
     target: str
+    saturation: str | None = None  # the client's health line when it was saturated (its latency points left out)
 
 
 @dataclass(frozen=True, slots=True)

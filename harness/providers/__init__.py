@@ -1,6 +1,6 @@
 """Provider packages: one per provider, each exporting `PROVIDER` (its declarative spec) and nothing else.
 
-Each package holds what its documents say, in one shape (ARCHITECTURE.md, "Adding a provider";
+Each package holds what its documents say, in one shape (docs/adding-a-provider.md;
 tests/test_layout.py): `models` (wire models, lifecycle, documented limits), `endpoints` (the `Endpoint`
 declarations, `ENDPOINTS`), `spec.py` (the `Provider` assembling them), and where the provider has
 them `pricing.py`, `drift.py`, `offerings.py` (a provider of a wire family is its `declaration.py` instead).

@@ -1,14 +1,18 @@
 """Reports and the regression gate, in layers that each read only the one below:
 
-    rows         the raw rows of one run, from the results database (or an export folder)
+    (rows)       the raw rows of one run: `harness.results.RunRows`, from the results database, or from an export
+                 folder (`export`)
     leaderboard  every figure of a report, per provider × model, from those rows only (stats for intervals)
     columns      the leaderboard's columns as data: heading, meaning, which way is better, the cell it draws
     charts, labels, render   the self-contained HTML page (templates/: its sort and filters inline), audio
                  copied beside it; chart labels placed so none prints over another; formats: one way to print
                  a figure
-    compare      the regression gate: beyond a threshold AND statistically significant
+    load         a load sweep's latency curves, with intervals
+    compare      the regression gate: beyond a threshold AND statistically significant; stream_compare: two
+                 fixture folders' recorded streams replayed and compared
     export       the rows as CSV, Parquet or JSON, readable back
-    shapes, contract_diff   the structural diff of two fixture folders, graded like oasdiff
+    observed_contract, contract_diff   the structural diff of two fixture folders, graded like oasdiff
+    alignment    the reference beside the transcript, word by word
 
 Nothing is imported here, so `tts-harness --help` does not pay for plotly, scipy or jinja2.
 """

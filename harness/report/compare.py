@@ -32,6 +32,10 @@ language   per language both runs checked, whether    NEW falls back,     none n
            ``wrong_language``)
 =========  =========================================  ==================  ==================================
 
+Latency is compared only over the jobs the client was not saturated for (`harness.core.client_health`: a job
+that ran mostly while the runner or the embedded sandbox could not keep up timed the client's stall, not the
+provider); each latency check says how many it left out, and a saturated run is named in the notes.
+
 Bootstrap p-values are the share of resampled differences ≤ 0, with the +1 correction. A check with
 fewer than ``min_samples`` (5) values on either side is reported as "insufficient data", never a
 regression; the p95 check needs ``min_samples_tail`` (20): below that the p95 is nearly the sample
@@ -58,6 +62,7 @@ from enum import StrEnum
 from typing import Any
 from xml.etree import ElementTree
 
+from harness.core.client_health import RULE, SaturationRule
 from harness.core.errors import UsageError
 from harness.measurement import LanguageFigures, language_figures, mcnemar_worse
 from harness.measurement import compare_runs as compare_hard_text
@@ -81,12 +86,14 @@ from harness.results import (
     group,
     job_usd,
     json_list,
+    saturation,
     scored,
     sent,
     shipped_language_verdicts,
     source_of,
     sweep_levels,
     timed,
+    untroubled,
 )
 
 
@@ -137,7 +144,8 @@ class Thresholds:
 METHODS = {
     "rule": "regression = beyond threshold AND Holm-adjusted one-sided p < alpha (NEW worse than BASE)",
     "multiple_comparisons": "Holm step-down over every tested check of the comparison (family-wise error <= alpha)",
-    "latency_p50": "one-sided Mann-Whitney U on e2e_ms (scipy.stats.mannwhitneyu, alternative='greater')",
+    "latency_p50": "one-sided Mann-Whitney U on e2e_ms (scipy.stats.mannwhitneyu, alternative='greater'), jobs marked "
+                   "client-saturated left out",
     "latency_p95": "two-sample percentile bootstrap of p95(NEW) - p95(BASE), 2000 resamples, fixed seed",
     "wer": "two-sample percentile bootstrap over utterances of pooled WER(NEW) - WER(BASE) (word-unit clips; "
            "CER over character-unit clips, apart)",
@@ -285,8 +293,15 @@ def _relative(diff: Difference) -> float:
     return diff.delta / diff.base if diff.base else (math.inf if diff.delta > 0 else 0.0)
 
 
-def _latency(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
-    b, n = floats(timed(base), "e2e_ms"), floats(timed(new), "e2e_ms")
+def _latency(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str],
+             rules: tuple[SaturationRule, SaturationRule] = (RULE, RULE)) -> Iterable[Check]:
+    """Latency from the jobs the client was not saturated for (`harness.results.untroubled`): a job marked
+    saturated timed the client's own stall, so no verdict is drawn from it; the check says how many it left out."""
+    kept_b, kept_n = untroubled(base, rules[0]), untroubled(new, rules[1])
+    b, n = floats(kept_b, "e2e_ms"), floats(kept_n, "e2e_ms")
+    left_out = (len(timed(base)) - len(kept_b), len(timed(new)) - len(kept_n))
+    said = (f"left out, the client saturated while they ran: {left_out[0]} BASE and {left_out[1]} NEW jobs",) \
+        if any(left_out) else ()
     for name, threshold, test, needed in (
         ("latency p50 (ms)", t.latency_p50, lambda: mann_whitney_greater(b, n), t.min_samples),
         ("latency p95 (ms)", t.latency_p95, lambda: quantile_difference(b, n, 0.95), t.min_samples_tail),
@@ -294,18 +309,20 @@ def _latency(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[
         label = f"+{threshold:.0%} relative"
         if min(len(b), len(n)) < needed:
             yield Check(*who, Metric.LATENCY, name, Ruling.INSUFFICIENT, label, None,
-                        details=(f"{len(b)} BASE and {len(n)} NEW timed jobs; need {needed} each",))
+                        details=(f"{len(b)} BASE and {len(n)} NEW timed jobs; need {needed} each", *said))
             continue
         diff = test()
         change = _relative(diff)
-        yield Check(*who, Metric.LATENCY, name, Ruling.OK, label, change, diff, unit="ms", beyond=change > threshold)
+        yield Check(*who, Metric.LATENCY, name, Ruling.OK, label, change, diff, unit="ms", beyond=change > threshold,
+                    details=said)
 
 
-def _curve(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
+def _curve(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str],
+           rules: tuple[SaturationRule, SaturationRule] = (RULE, RULE)) -> Iterable[Check]:
     """Latency and success at each level both sweeps ran: a curve is compared point by point."""
     for level in sorted(set(sweep_levels(base)) & set(sweep_levels(new))):
         b, n = at_level(base, level), at_level(new, level)
-        for check in (*_latency(b, n, t, who), *_success(b, n, t, who)):
+        for check in (*_latency(b, n, t, who, rules), *_success(b, n, t, who)):
             yield replace(check, statistic=f"{check.statistic} at {level} in flight", level=level)
 
 
@@ -473,19 +490,22 @@ def compare_runs(
 ) -> Comparison:
     t = thresholds or Thresholds()
     base_groups, new_groups = group(base.requests), group(new.requests)
+    health = saturation(base), saturation(new)
+    rules = (health[0].rule, health[1].rule)
     checks: list[Check] = []
     for who in sorted(set(base_groups) & set(new_groups)):
         b, n = base_groups[who], new_groups[who]
-        checks.extend(_latency(b, n, t, who))
+        checks.extend(_latency(b, n, t, who, rules))
         checks.extend(_error_rate(b, n, t, who))
         checks.extend(_cost(b, n, t, who))
         checks.extend(_success(b, n, t, who))
         checks.extend(_contract(base, new, who))
-        checks.extend(_curve(b, n, t, who))
+        checks.extend(_curve(b, n, t, who, rules))
         checks.extend(_hard_text(base, new, t, who))
         checks.extend(_languages(base, new, t, who))
     notes = [f"{p}/{m} only in BASE: not compared" for p, m in sorted(set(base_groups) - set(new_groups))]
     notes += [f"{p}/{m} only in NEW: not compared" for p, m in sorted(set(new_groups) - set(base_groups))]
+    notes += [f"{side}: {line}" for side, line in (("BASE", health[0].line()), ("NEW", health[1].line())) if line]
     if base.region != new.region:  # measured from different places: a latency change may be the path, not the provider
         notes.append(f"the runs left from different regions: BASE {base.region or 'unlabelled'}, "
                      f"NEW {new.region or 'unlabelled'}")

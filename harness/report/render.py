@@ -19,6 +19,7 @@ import jinja2
 import plotly.offline
 
 from harness.core.audio import strip_metadata
+from harness.core.client_health import SaturationRule
 from harness.measurement import (
     LanguageFigures,
     category_figures,
@@ -43,9 +44,11 @@ from harness.report.load import load_curves
 from harness.results import (
     Row,
     RunRows,
+    is_marked,
     json_list,
     json_object,
     run_region,
+    saturation,
     shipped_judgeability,
     shipped_language_verdicts,
 )
@@ -105,7 +108,7 @@ def _timings(row: Row) -> list[tuple[str, Any, float | None]]:
     return shown
 
 
-def _utterance(row: Row, audio: dict[str, str]) -> dict[str, Any]:
+def _utterance(row: Row, audio: dict[str, str], rule: SaturationRule) -> dict[str, Any]:
     tokens: tuple[Token, ...] = ()
     if row["scored"] and row["normalized_reference"] is not None and row["normalized_transcript"] is not None:
         tokens = align(str(row["normalized_reference"]), str(row["normalized_transcript"]))
@@ -115,6 +118,7 @@ def _utterance(row: Row, audio: dict[str, str]) -> dict[str, Any]:
         "tokens": tokens,
         "findings": json_list(row["findings"]),
         "timings": _timings(row),
+        "saturated": is_marked(row, rule),
     }
 
 
@@ -225,6 +229,7 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         charts = {"load": figure_html(load_figure(curves), "chart-load"), **charts}
     template = _environment().get_template("report.html.j2")
     streaming = any(entry.ttfa for entry in board.entries)
+    health = saturation(rows)
     columns = shown(streaming)
     return template.render(
         run=rows.run,
@@ -241,7 +246,9 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         curves=curves,
         curves_json=json.dumps([c.to_json() for c in curves]).replace("</", "<\\/"),
         plotly_js=plotly.offline.get_plotlyjs(),
-        utterances=[_utterance(r, audio) for r in requests],
+        utterances=[_utterance(r, audio, health.rule) for r in requests],
+        saturation_line=health.line(),
+        held_line=health.held(),
         hard_text=_hard_text(rows, audio),
         languages=_languages(rows, audio),
         normalisation=normalisation_differences(category_figures(rows.spans, shipped_judgeability())),

@@ -22,6 +22,7 @@ Standard library only (psycopg, the `postgres` extra, only for a PostgreSQL stor
 no numpy, and this package imports nothing but `harness.core`.
 """
 
+from harness.results.client_health import health_of, is_marked, saturation, untroubled
 from harness.results.clips import ClipRow, read_clips
 from harness.results.cost_figures import (
     Provenance,
@@ -161,6 +162,8 @@ __all__ = [
     "error_rates",
     "floats",
     "group",
+    "health_of",
+    "is_marked",
     "job_source",
     "job_usd",
     "json_list",
@@ -189,6 +192,7 @@ __all__ = [
     "resolve_store",
     "run_ids",
     "run_region",
+    "saturation",
     "scored",
     "sent",
     "shipped_judgeability",
@@ -203,6 +207,7 @@ __all__ = [
     "timed",
     "typed_row",
     "unpriced_bills",
+    "untroubled",
     "write_figures",
     "write_scores",
     "write_span_verdicts",

@@ -99,9 +99,19 @@ MIGRATIONS: Mapping[str, Migration] = {
         ("costs", "price_weak", "TEXT"),  # a reseller's page | a third party's page | ... (harness.core.prices)
         ("costs", "price_audio_json", "TEXT"),  # [{"unit": "audio_minutes", "usd_per_unit": "0.03", ...}]
     )),
+    # The client's own health (issue 61): whether the runner and the sandbox it embeds kept up, per run and per
+    # job (harness.core.client_health). Older rows: NULL (not watched).
+    "10": Migration((
+        ("runs", "client_saturated", "REAL"),  # share of the run's time saturated
+        ("runs", "client_lag_p50_ms", "REAL"),  # the runner's event-loop lag over the run
+        ("runs", "client_lag_p95_ms", "REAL"),
+        ("runs", "client_health_json", "TEXT"),  # the windows and the rule they were judged by
+        ("jobs", "client_saturated", "REAL"),  # share of the job's time saturated
+        ("jobs", "client_lag_ms", "REAL"),  # the longest lateness of the client's loops while it ran
+    )),
     # The language check (issue 60): the language the multilingual ASR heard in a non-English clip, and how sure it
     # was (harness.scoring.language_check). Older rows and English clips: NULL (not checked).
-    "10": Migration((
+    "11": Migration((
         ("scores", "heard_language", "TEXT"),
         ("scores", "heard_probability", "REAL"),
     )),

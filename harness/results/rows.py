@@ -103,6 +103,8 @@ REQUEST_COLUMNS: tuple[RowColumn, ...] = (
     # Schema 9 (issue 61): why the price's source is weak; the plan's audio-metered parts (re-priced on the audio).
     RowColumn("price_weak", T, "c", "c.price_weak"),
     RowColumn("price_audio", T, "c", "c.price_audio_json"),
+    # Schema 10 (issue 61): the share of the job's time the client was saturated, its loops' longest lateness.
+    *_columns(R, "j", "client_saturated client_lag_ms"),
     *_columns(T, "j", "audio_path audio_sha256"),
     *_columns(N, "j", "audio_bytes"),
     *_columns(T, "j", "declared_media_type sniffed_media_type"),
@@ -121,7 +123,7 @@ REQUEST_COLUMNS: tuple[RowColumn, ...] = (
     *_columns(R, "s", "duration_s speech_s leading_silence_s trailing_silence_s clipping_ratio loudness_lufs"),
     *_columns(R, "s", "dnsmos_overall dnsmos_signal dnsmos_background dnsmos_p808"),
     RowColumn("score_error", T, "s", "s.error"),
-    *_columns(T, "s", "heard_language"),  # schema 10: the language check
+    *_columns(T, "s", "heard_language"),  # schema 11: the language check
     *_columns(R, "s", "heard_probability"),
 )
 
@@ -149,6 +151,9 @@ RUN_COLUMNS: tuple[RowColumn, ...] = (
     *_columns(T, "r", "load_levels_json"),
     *_columns(R, "r", "budget_usd planned_cost_usd"),
     *_columns(T, "r", "machine_json"),
+    # Schema 10: the client's own health over the run (harness.core.client_health).
+    *_columns(R, "r", "client_saturated client_lag_p50_ms client_lag_p95_ms"),
+    *_columns(T, "r", "client_health_json"),
     # The scoring setup the requests' score columns come from (NULL when nothing was scored); asr_model is
     # the model the scoring pass was asked for.
     RowColumn("asr_backend", T, ""),

@@ -51,6 +51,13 @@ runs — one per `bench run`
     planned_unpriced   jobs whose price is unknown in USD (no documented price or no USD rate).
     machine_json       {"platform", "python", "cpu_count", "hostname_hash"}.
     resumes            how many times `--resume` picked this run up.
+    client_saturated   (schema 10) the share of the run's watched time the client was saturated
+                       (harness.core.client_health: its rule is in client_health_json); NULL: not watched.
+    client_lag_p50_ms, client_lag_p95_ms   (schema 10) the runner's event-loop lag over every 50 ms tick.
+    client_health_json (schema 10) {"window_s", "rule", "lag_p50_ms", "lag_p95_ms", "windows": [...]}: the
+                       client's health second by second (its loops' lateness, the embedded sandbox's render
+                       waits, the CPU); client_saturated and the jobs' figures are derived from it. A resumed
+                       run's sessions follow each other in it.
 
 jobs — one per planned job (provider × model × corpus item × repeat), inserted when the run is planned
     job_key            24 hex chars: sha256 of (run_id, provider, model, corpus, item_id, repeat[, level]);
@@ -153,6 +160,10 @@ jobs — one per planned job (provider × model × corpus item × repeat), inser
     sniffed_media_type (from the bytes).
     cost_usd           sum of this job's costs rows in USD (NULL when any row is unpriced).
     cost_source        billed | planned | mixed | none: whether cost_usd is what the answers said they billed.
+    client_saturated   (schema 10) the share of the job's time the client was saturated (runs.client_health_json);
+                       at runs.client_health_json's rule's job_share or more, its latency is not the provider's
+                       and a failure is not the provider's to answer for. NULL: not watched.
+    client_lag_ms      (schema 10) the longest lateness of the client's event loops in the seconds the job ran.
 
 load_levels — what each provider really had in flight, per level of a run (one level unless a sweep)
     run_id, level, provider   level: the per-provider cap asked for at this level (`--concurrency`).
@@ -271,7 +282,7 @@ scores — one per clip × scoring setup (`harness.results.scores.ScoreRow`); re
     cache_hit          1 when the transcript came from score_cache; asr_seconds: transcription time.
     error              why the clip could not be scored (one line), NULL when it was.
     scored_at          wall clock.
-    heard_language, heard_probability   the language check (schema 10): the language the multilingual ASR heard
+    heard_language, heard_probability   the language check (schema 11): the language the multilingual ASR heard
                        in a non-English clip ("es") and its probability; NULL for English clips and older rows. A
                        clip heard as another language with p >= 0.5 carries the `wrong_language` finding
                        (`harness.scoring.language_check`).

@@ -112,6 +112,12 @@ class Store:
         with self.transaction():
             self._update("jobs", "job_key", job_key, values)
 
+    def update_jobs(self, values: Mapping[str, Row]) -> None:
+        """Several jobs' updates (job_key -> values), in one transaction."""
+        with self.transaction():
+            for job_key, row in values.items():
+                self._update("jobs", "job_key", job_key, row)
+
     def update_run(self, run_id: str, values: Row) -> None:
         with self.transaction():
             self._update("runs", "run_id", run_id, values)

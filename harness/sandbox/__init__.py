@@ -128,6 +128,8 @@ Faults (`X-Sandbox-Fault: name[, name...]`, or drawn by the chaos profile; see `
     truncated-audio, status-backwards, never-finish, job-failed, job-error, duplicate-webhook,
     model-disabled; on a WebSocket handshake: stall-stream, drop-socket (after the first audio), stall-<N>
     (each of the next N chunks held until a listener has run dry: `StreamTruth.stalls`, `underruns`).
+A request's `X-Sandbox-Tag: any words` is kept on every stream it makes (`/_sandbox/streams`: `tag`), so a client
+compares its own figures with the truth of the very stream it caused (benchmarks/perf/realtime_accuracy.py).
 """
 
 from harness.sandbox.accounts import default_key, empty_key, tier_key
@@ -153,7 +155,7 @@ from harness.sandbox.emulation import (
     WebhookTarget,
 )
 from harness.sandbox.faults import FAULT_HEADER, Fault
-from harness.sandbox.handle import SandboxHandle
+from harness.sandbox.handle import SandboxHandle, SandboxHealth
 from harness.sandbox.profiles import Profile, Timing
 from harness.sandbox.server import Sandbox, running
 from harness.sandbox.timeline import Phase
@@ -185,6 +187,7 @@ __all__ = [
     "Sandbox",
     "SandboxConfig",
     "SandboxHandle",
+    "SandboxHealth",
     "Services",
     "Speech",
     "StateNames",

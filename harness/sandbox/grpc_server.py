@@ -20,6 +20,7 @@ import grpc
 from grpc import aio
 
 from harness.core.protocols.grpc_speech import Rpc, as_dict, message_class
+from harness.core.target import TAG_HEADER
 from harness.sandbox.emulation import Emulation, RpcCall, RpcHandler, RpcRefused
 from harness.sandbox.services import EngineServices
 from harness.sandbox.state import SandboxState
@@ -52,7 +53,7 @@ def _behaviour(state: SandboxState, urls: Urls, emulation: Emulation, rpc: Rpc, 
             return None if decision.allowed else decision.retry_after
 
         peer = context.peer() or ""
-        services = EngineServices(state, provider, urls, peer)
+        services = EngineServices(state, provider, urls, peer, tag=str(metadata.get(TAG_HEADER.lower(), "")))
         call = RpcCall(rpc, provider, messages(), None if key is None else str(key), services,
                        lambda checked: state.accounts.known(provider, checked), admit)
         try:

@@ -2,15 +2,29 @@
 
 A benchmark run starts the sandbox inside itself; it needs the addresses and test keys to send to, a
 reference clip to clone, a state file so a later sandbox continues this one's jobs and wallets, and the
-jobs the sandbox accepted (what `GET /_sandbox/jobs` answers over HTTP). Nothing else: not the
+jobs the sandbox accepted (what `GET /_sandbox/jobs` answers over HTTP), and how its own loop and render queue
+fared (a run's client health: the sandbox shares the run's cores). Nothing else: not the
 sandbox's state, jobs or accounts as objects. `running(...)` yields a `Sandbox`, which is one (tests use
 its wider surface: the clock, hangs, webhooks).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+
+from harness.core.health_probes import Tick
+from harness.sandbox.job_audio import RenderReading
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxHealth:
+    """How the sandbox's own loop and render queue fared since the last reading: its loop's timer ticks
+    (`harness.core.health_probes.LoopLag`) and its renders (`RenderReading`)."""
+
+    ticks: list[Tick]
+    renders: RenderReading
 
 
 class SandboxHandle(Protocol):
@@ -48,3 +62,9 @@ class SandboxHandle(Protocol):
 
     def jobs(self) -> list[dict[str, Any]]:
         """Every stored job's true record, oldest first (`GET /_sandbox/jobs`)."""
+
+    def health(self) -> SandboxHealth:
+        """Its loop's lag and its render queue since the last call (the first call starts timing the loop)."""
+
+    def renders_waiting(self) -> int:
+        """Renders asked for and not done yet, now (a run holds new jobs back while they pile up)."""

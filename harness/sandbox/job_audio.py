@@ -43,6 +43,62 @@ class Recipe:
     audio_format: AudioFormat
 
 
+@dataclass(frozen=True, slots=True)
+class RenderReading:
+    """The render queue since the last reading: the renders waiting now and the most at once (queued or
+    synthesising), and each render finished since, as (when it was asked for, on `time.perf_counter`; seconds it
+    waited for its turn — a worker, then the voice, which renders one at a time —; seconds from request to
+    audio)."""
+
+    waiting_now: int
+    waiting_peak: int
+    finished: tuple[tuple[float, float, float], ...]
+
+    @property
+    def longest_wait_s(self) -> float:
+        return max((waited for _, waited, _ in self.finished), default=0.0)
+
+
+class RenderQueue:
+    """How many renders wait and how long: on a machine short of CPU, a render that waits behind others holds
+    its job (and a socket's frames) however fast the imitated provider is drawn to be, so this is the sandbox's
+    part of the client's health (`harness.core.client_health`). Thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiting = 0
+        self._peak = 0
+        self._finished: list[tuple[float, float, float]] = []
+
+    def submitted(self) -> float:
+        with self._lock:
+            self._waiting += 1
+            self._peak = max(self._peak, self._waiting)
+        return time.perf_counter()
+
+    def done(self, submitted_at: float, waited_s: float | None) -> None:
+        """A render submitted at `submitted_at` ended; it waited `waited_s` for its turn (None: it never ran)."""
+        end = time.perf_counter()
+        with self._lock:
+            self._waiting -= 1
+            if waited_s is not None:
+                self._finished.append((submitted_at, waited_s, end - submitted_at))
+
+    @property
+    def waiting(self) -> int:
+        """Renders submitted and not done yet (queued or synthesising)."""
+        with self._lock:
+            return self._waiting
+
+    def reading(self) -> RenderReading:
+        """The queue since the last reading (the peak starts again from the renders waiting now)."""
+        with self._lock:
+            reading = RenderReading(self._waiting, self._peak, tuple(self._finished))
+            self._finished = []
+            self._peak = self._waiting
+        return reading
+
+
 class Producer:
     def __init__(self, voices: ReferenceVoices, policy: NetPolicy, *, engine: SpeechEngine | None = None,
                  workers: int = 2) -> None:
@@ -58,6 +114,7 @@ class Producer:
         self._fetched: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
         self.client: httpx.AsyncClient | None = None  # set by the server at start-up, on its loop
         self.renders = 0
+        self.queue = RenderQueue()
 
     @property
     def engine(self) -> SpeechEngine:
@@ -136,8 +193,10 @@ class Producer:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[bytes] = loop.create_future()
         self._inflight[recipe] = future
+        submitted = self.queue.submitted()
+        waited: list[float] = []
         try:
-            audio = await loop.run_in_executor(self._pool, self._render, recipe)
+            audio = await loop.run_in_executor(self._pool, self._render, recipe, submitted, waited)
         except BaseException as error:
             future.set_exception(error)
             future.exception()  # mark retrieved: waiters re-raise it themselves
@@ -148,12 +207,16 @@ class Producer:
             return audio
         finally:
             del self._inflight[recipe]
+            self.queue.done(submitted, waited[0] if waited else None)
 
-    def _render(self, recipe: Recipe) -> bytes:
+    def _render(self, recipe: Recipe, submitted: float, waited: list[float]) -> bytes:
+        taken = time.perf_counter() - submitted  # a worker took it; the voice's own turn may take longer
         if len(recipe.lines) == 1 and len(recipe.renditions) == 1:
             clip = self.engine.render(recipe.lines[0][1], recipe.renditions[0])
+            taken += self.engine.last_wait_s()
         else:
             clip = self.engine.render_script(list(recipe.lines), list(recipe.renditions))
+        waited.append(taken)
         self.renders += 1
         return encode(clip, recipe.audio_format)
 

@@ -25,6 +25,7 @@ from starlette.routing import BaseRoute, Route
 
 from harness.core.errors import RequestValidationError
 from harness.core.spec import BodyKind, Endpoint, Role, UnknownInput
+from harness.core.target import TAG_HEADER
 from harness.core.validate import check_wire_request
 from harness.sandbox.emulation import Call, RateState, Reject, Reply
 from harness.sandbox.faults import (
@@ -309,7 +310,9 @@ class ProviderFace:
         call = Call(
             endpoint=endpoint, params=None, payload=payload, headers=request.headers, query=request.query_params,
             path_params={k: str(v) for k, v in request.path_params.items()}, key=key, tier=tier, urls=urls,
-            services=EngineServices(self.state, self.provider.name, urls, client), client=client,
+            services=EngineServices(self.state, self.provider.name, urls, client,
+                                    tag=request.headers.get(TAG_HEADER, "")),
+            client=client,
         )
         call = self.emulation.admitted(call)  # values by evidence: a case or unit variant the provider takes
         if endpoint.request is not None and endpoint.body_kind is not BodyKind.NONE:

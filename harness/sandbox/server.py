@@ -48,6 +48,7 @@ from harness.sandbox.control import (
     new_control_token,
     snapshot_counters,
 )
+from harness.sandbox.handle import SandboxHealth
 from harness.sandbox.job_service import restarter
 from harness.sandbox.profiles import Profile
 from harness.sandbox.snapshot import keep
@@ -256,6 +257,15 @@ class Sandbox:
     def sink_url(self, name: str) -> str:
         """A loopback webhook receiver (`sb.sink.received(name)` lists what it got)."""
         return f"{self.url}{CONTROL_PREFIX}/sink/{name}"
+
+    def health(self) -> SandboxHealth:
+        """Its loop's lag and its render queue since the last call; the first call starts timing the loop."""
+        self.state.watch_health()
+        return SandboxHealth(self.state.loop_lag.drain(), self.state.producer.queue.reading())
+
+    def renders_waiting(self) -> int:
+        """Renders asked for and not done yet (queued or synthesising), now."""
+        return self.state.producer.queue.waiting
 
     def keep_state(self, path: Path) -> int:
         """Continue the jobs and wallets an earlier sandbox left in `path` (if any) and keep this one's there

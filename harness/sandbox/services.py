@@ -34,12 +34,14 @@ log = logging.getLogger("harness.sandbox")
 class EngineServices:
     """`Services` for one call: what emulation handlers may ask of the engine."""
 
-    def __init__(self, state: SandboxState, provider: str, urls: Urls, client: str, stalls: int = 0) -> None:
+    def __init__(self, state: SandboxState, provider: str, urls: Urls, client: str, stalls: int = 0,
+                 tag: str = "") -> None:
         self.state = state
         self.provider = provider
         self.urls = urls
         self.client = client
         self.stalls = stalls  # the `stall-<N>` fault of a socket's handshake: its streams stall N times
+        self.tag = tag  # the request's `X-Sandbox-Tag`, kept on its streams' truth
 
     async def synthesize(self, speech: Speech) -> bytes:
         speech = misread_speech(speech, self.state.drift.misread)  # a changed reading of hard text (`ProviderDrift`)
@@ -138,7 +140,7 @@ class EngineServices:
         return self.urls.base(MEDIA_HOST) + path
 
     def stream(self, text: str) -> StreamPacer:
-        pacer = self.state.streams.start(text)
+        pacer = self.state.streams.start(text, self.tag)
         pacer.stalls_left = self.stalls
         return pacer
 

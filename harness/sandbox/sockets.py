@@ -24,6 +24,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.realtime_grammar import Channel
 from harness.core.spec import Provider
+from harness.core.target import TAG_HEADER
 from harness.sandbox.emulation import Emulation, SocketCall, SocketHandler
 from harness.sandbox.faults import FAULT_HEADER, UnknownFault, parse_faults, stall_count, status_faults
 from harness.sandbox.http_bodies import ConnectionFinder
@@ -105,7 +106,8 @@ async def _serve(face: Mount, channel: Channel, handler: SocketHandler, websocke
 
     call = SocketCall(websocket, channel, name, faults, status_faults(websocket.headers.get(FAULT_HEADER)),
                       _header_key(face, websocket),
-                      EngineServices(state, name, urls, client, stall_count(websocket.headers.get(FAULT_HEADER))),
+                      EngineServices(state, name, urls, client, stall_count(websocket.headers.get(FAULT_HEADER)),
+                                     websocket.headers.get(TAG_HEADER, "")),
                       partial(state.accounts.known, name), admit, face.hang, drop)
     try:
         await handler(call)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
+from harness.core.health_probes import LoopLag
 from harness.core.protocols.catalogues import AccountCatalogue
 from harness.sandbox.accounts import Accounts, anonymous_wallet, default_key, empty_key, tier_key
 from harness.sandbox.clock import Clock, RealClock
@@ -140,6 +141,8 @@ class SandboxState:
         self._work = random.Random(f"{config.seed}/work")  # durations of synchronous answers
         self._work_lock = threading.Lock()
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.loop_lag = LoopLag()
+        self._watching = False
         self._hang_release: asyncio.Event | None = None
         self._hanging = 0
         self._hanging_changed = threading.Condition()
@@ -222,6 +225,19 @@ class SandboxState:
     def attach(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self._hang_release = asyncio.Event()
+
+    def watch_health(self) -> None:
+        """Start timing this loop's lag (from any thread, once): an embedded sandbox's share of its run's health,
+        read with `Sandbox.health`. Not started unless asked: a sandbox serving for days keeps no ticks."""
+        loop = self.loop
+        if loop is None or self._watching:
+            return
+        self._watching = True
+
+        def begin() -> None:
+            self.spawn(self.loop_lag.run())
+
+        loop.call_soon_threadsafe(begin)
 
     def spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         """Run a background coroutine on the server loop, keeping a reference until it ends."""

@@ -70,6 +70,7 @@ class StreamTruth:
     chunk_audio_s: list[float] = field(default_factory=list)
     onset_s: float | None = None  # into the stream's audio (all chunks end to end)
     stalls: int = 0  # chunks held back on purpose (the `stall-<N>` fault) until the listener ran dry
+    tag: str = ""  # the `X-Sandbox-Tag` of the request that made it: how its client finds it among others
 
     def listening(self) -> Listening:
         """What a listener who starts playing at the first chunk meets (`harness.core.playback`, the same
@@ -84,7 +85,7 @@ class StreamTruth:
         return {"stream_id": self.stream_id, "text": self.text, "received_at": self.received_at,
                 "chunk_at": list(self.chunk_at), "chunk_audio_s": list(self.chunk_audio_s),
                 "onset_s": self.onset_s, "heard_at": self.heard_at(), "underruns": self.listening().underruns,
-                "stalls": self.stalls}
+                "stalls": self.stalls, "tag": self.tag}
 
 
 class StreamPacer:
@@ -177,11 +178,11 @@ class StreamLog:
         self.streams: OrderedDict[str, StreamTruth] = OrderedDict()
         self._lock = threading.Lock()
 
-    def start(self, text: str) -> StreamPacer:
+    def start(self, text: str, tag: str = "") -> StreamPacer:
         with self._lock:
             number = len(self.streams)
             stream_id = hashlib.sha256(f"{self.seed}/stream/{number}/{text}".encode()).hexdigest()[:16]
-            truth = StreamTruth(stream_id, text, self.clock.now())
+            truth = StreamTruth(stream_id, text, self.clock.now(), tag=tag[:200])
             self.streams[stream_id] = truth
             while len(self.streams) > self.limit:
                 self.streams.popitem(last=False)

@@ -44,7 +44,7 @@ class MissingDependencyError(ScoringError):
     def __init__(self, module: str, extra: str) -> None:
         super().__init__(
             f"scoring needs the Python module {module!r}, which is not installed; "
-            f"install the tts-harness[{extra}] extra (see STACK.md for torch and openai-whisper)"
+            f"install the tts-harness[{extra}] extra (openai-whisper and resemblyzer with --no-deps: CONTRIBUTING.md)"
         )
         self.module = module
         self.extra = extra

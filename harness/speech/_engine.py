@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
@@ -27,7 +28,7 @@ import soxr
 from ._degraded import DegradedPiperBackend
 from ._errors import EmptyTextError, EngineUnavailableError
 from ._espeak import EspeakBackend, espeak_paths
-from ._piper import PiperBackend
+from ._piper import RECENT_RENDERS, PiperBackend
 from ._types import Clip, Engine, Rendition
 
 #: Peak level of every rendered clip (-1 dBFS): equal loudness across engines, and headroom so lossy
@@ -97,7 +98,8 @@ class SpeechEngine:
     ) -> None:
         if cache_size < 0:
             raise ValueError(f"cache_size must be >= 0 (0 disables caching), got {cache_size}")
-        self._piper = piper or PiperBackend()
+        # An engine without a cache renders every time, down to the voice (its backend keeps no recent renders).
+        self._piper = piper or PiperBackend(recent=RECENT_RENDERS if cache_size else 0)
         self._backends: dict[Engine, Backend] = {
             Engine.PIPER: self._piper,
             Engine.PIPER_DEGRADED: DegradedPiperBackend(self._piper),
@@ -109,6 +111,7 @@ class SpeechEngine:
         self._misses = 0
         self._cache_lock = threading.Lock()
         self._synth_lock = threading.Lock()
+        self._waits = threading.local()  # this thread's last wait for the synthesis lock (`last_wait_s`)
 
     def warm_up(self, voice: str = "joe") -> None:
         """Load the Piper voice now (servers call this at start-up so the first request is not slow)."""
@@ -120,10 +123,13 @@ class SpeechEngine:
             raise EmptyTextError(f"text to speak must be a non-empty string, got {text!r}")
         rendition = rendition or Rendition()
         key = (text, rendition)
+        self._waits.seconds = 0.0
         cached = self._lookup(key)
         if cached is not None:
             return cached
+        asked = time.perf_counter()
         with self._synth_lock:
+            self._waits.seconds = time.perf_counter() - asked
             # Another thread may have rendered the same key while this one waited for the lock.
             cached = self._lookup(key)
             if cached is not None:
@@ -166,6 +172,11 @@ class SpeechEngine:
                 parts.append(pause)
             parts.append(self.render(text, renditions[speaker]).samples)
         return Clip(np.concatenate(parts), rate)
+
+    def last_wait_s(self) -> float:
+        """How long this thread's last `render` waited for another render to finish (renders take turns): the
+        sandbox's render queue counts it (`harness.sandbox.job_audio.RenderQueue`)."""
+        return float(getattr(self._waits, "seconds", 0.0))
 
     def cache_info(self) -> CacheInfo:
         with self._cache_lock:

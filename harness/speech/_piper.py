@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import json
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +52,7 @@ def _load_voice(model: Path, config: Path) -> PiperVoice:
 
 
 _FROM_ENVIRONMENT: Any = object()
+RECENT_RENDERS = 32  # native-rate renders kept in memory (a few MB)
 
 
 class PiperBackend:
@@ -60,10 +62,15 @@ class PiperBackend:
     folder `TTS_HARNESS_SPEECH_CACHE` names, if any. A render found there loads no voice.
     """
 
-    def __init__(self, store: RenderStore | None = _FROM_ENVIRONMENT) -> None:
+    def __init__(self, store: RenderStore | None = _FROM_ENVIRONMENT, recent: int = RECENT_RENDERS) -> None:
         self._voices: dict[str, PiperVoice] = {}
         self._lock = threading.Lock()
         self._store = RenderStore.from_environment() if store is _FROM_ENVIRONMENT else store
+        # The last renders at the voice's own rate: one sentence asked for at 8, 16, 24 and 48 kHz (every
+        # provider's format) is synthesised once and only resampled after (a README run asks 54 renders of 29
+        # syntheses; on a busy machine each costs seconds).
+        self._recent: OrderedDict[RenderKey, tuple[npt.NDArray[np.float32], int]] = OrderedDict()
+        self._recent_size = recent  # 0: every render synthesised (an engine without a cache)
 
     def voice_paths(self, voice: str) -> tuple[Path, Path]:
         """The ONNX model and JSON config of `voice`, from its package."""
@@ -97,13 +104,16 @@ class PiperBackend:
         state and is not safe to enter from two threads at once.
         """
         key = RenderKey(text, voice, PIPER_VOICE_PACKAGES.get(voice, voice), length_scale)
-        kept = self._store.get(key) if self._store else None
-        if kept is not None:
-            return kept
-        samples, rate = self._render(text, voice, length_scale)
-        if self._store:
-            self._store.put(key, samples, rate)
-        return samples, rate
+        kept = self._recent.get(key) or (self._store.get(key) if self._store else None)
+        if kept is None:
+            kept = self._render(text, voice, length_scale)
+            if self._store:
+                self._store.put(key, *kept)
+        self._recent[key] = kept
+        self._recent.move_to_end(key)
+        while len(self._recent) > self._recent_size:
+            self._recent.popitem(last=False)
+        return kept[0].copy(), kept[1]  # the caller's own samples, as a fresh render's are
 
     def _render(self, text: str, voice: str, length_scale: float) -> tuple[npt.NDArray[np.float32], int]:
         from piper import SynthesisConfig

@@ -37,7 +37,7 @@ CORE = HARNESS / "core"
 SANDBOX = HARNESS / "sandbox"
 
 # Bottom to top. A module belongs to the longest entry its name starts with; the top package `harness`
-# (the library's lazy names) only to itself. Entries without a module yet are where they will go.
+# (the library's lazy names) only to itself. Every entry names a module that exists (tests/docs/test_named_modules.py).
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("core", ("harness._version", "harness.core")),
     ("providers", ("harness.providers",)),
@@ -46,7 +46,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                  "harness.results")),
     ("report", ("harness.report",)),
     # history composes the results store, the report's figures and charts, and scoring's speaker encoder
-    ("use case", ("harness.benchmark", "harness.bench.usecase", "harness.history")),
+    ("use case", ("harness.benchmark", "harness.history")),
     ("faces", ("harness.cli", "harness.pytest_plugin", "harness.library", "harness")),
 )
 # Modules that belong to a package of the table though they live elsewhere: (dotted pattern, `*` one name, the

@@ -1,4 +1,5 @@
-"""Every example in README.md and docs/*.md runs as written, or says in the markdown why it cannot run here.
+"""Every example in README.md, CONTRIBUTING.md and docs/*.md runs as written, or says in the markdown why it cannot
+run here.
 
 A fenced block's language says what it is:
   sh, bash   commands: run with bash (-e, pipefail) in a folder of the document's own, the repository's venv
@@ -19,6 +20,7 @@ A marker on the line before a fence, `<!-- example: KIND: reason -->`, says why 
   cluster    it starts a Ray instance (tests/scoring exercise that path)
   elsewhere  it needs a server this machine does not have
   fragment   a few keys to add to a table shown above, not a file of their own
+  shown      a file of the repository shown as it is (a test compares the two: tests/test_example_provider.py)
 The folder holds `clip.wav` and `speaker.wav` (the repository's reference voices), the files examples name.
 """
 
@@ -38,10 +40,10 @@ from harness.core.declared import parse
 from tests.helpers.default_run import DefaultRun, shell_env
 
 REPO = Path(__file__).resolve().parents[2]
-DOCUMENTS = (REPO / "README.md", *sorted((REPO / "docs").glob("*.md")))
+DOCUMENTS = (REPO / "README.md", REPO / "CONTRIBUTING.md", *sorted((REPO / "docs").glob("*.md")))
 RUNNABLE = {"sh", "bash", "python", "toml"}
 LANGUAGES = RUNNABLE | {"text"}
-KINDS = {"live-key", "hub", "install", "suite", "cluster", "elsewhere", "fragment", "providers-file"}
+KINDS = {"live-key", "hub", "install", "suite", "cluster", "elsewhere", "fragment", "shown", "providers-file"}
 FENCE = re.compile(r"^(?P<indent> *)```(?P<lang>[\w-]*)\n(?P<body>.*?)^(?P=indent)```", re.S | re.M)
 MARKER = re.compile(r"<!--\s*example:\s*(?P<kind>[\w-]+)\s*(?::\s*(?P<reason>.*?))?\s*-->\s*$")
 VOICES = REPO / "fixtures" / "voices"
@@ -114,7 +116,7 @@ def _as_dry_run(body: str) -> str:
 
 def _run(example: Example, folder: Path, run_id: str | None) -> None:
     body = example.body if run_id is None else example.body.replace("RUN_ID", run_id)
-    if example.kind == "fragment":
+    if example.kind in ("fragment", "shown"):  # not a file to run: a part of one, or one a test compares
         return
     if example.language == "toml":
         parse(body, Path("tts-harness.toml"))  # a one-line UsageError if the example is not a valid file
@@ -220,13 +222,29 @@ def test_the_readme_run_shows_the_market(default_run: DefaultRun) -> None:
     assert len(offerings) > 100 and {outcome for _, outcome in rows} == {"ok"}
 
 
+def test_the_readmes_first_command_is_the_users_alone() -> None:
+    """A newcomer's first block installs and runs the benchmark, one line, nothing of a contributor's in it."""
+    (first, *_rest) = examples(REPO / "README.md")
+    assert first.body.splitlines() == ["python3 -m venv .venv && . .venv/bin/activate && pip install -e '.[bench]' "
+                                       "&& tts-harness bench run"]
+
+
+def _test_command(document: Path) -> str:
+    """The one line of a document's blocks that installs what the suite needs and runs it."""
+    lines = [line for e in examples(document) for line in e.body.splitlines() if line.endswith("&& python -m pytest")]
+    assert len(lines) == 1, f"{document.name}: {lines}"
+    return lines[0]
+
+
 def test_the_readme_test_command_is_the_line_ci_runs() -> None:
     """The README's second command installs what the suite needs (pytest-xdist is the dev extra's: without it the
-    suite runs in one process) and runs it; .ci/run runs that same line, so a newcomer's run is CI's."""
-    (first, *_rest) = examples(REPO / "README.md")
-    command = first.body.splitlines()[1]
+    suite runs in one process) and runs it; CONTRIBUTING.md explains that same line, and .ci/run runs it, so a
+    newcomer's run is CI's."""
+    command = _test_command(REPO / "README.md")
+    (block,) = [e for e in examples(REPO / "README.md") if command in e.body]
+    assert block.body.splitlines() == [command], "the test command stands alone, apart from the user's first line"
     extras = re.match(r"pip install -e '\.\[(?P<extras>[\w,-]+)\]' && ", command)
     assert extras is not None and "dev" in extras.group("extras").split(","), command
-    assert command.endswith(" && python -m pytest"), command
+    assert _test_command(REPO / "CONTRIBUTING.md") == command
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     assert any(line == command or line.startswith(f"{command} || ") for line in ci), command

@@ -1,7 +1,10 @@
 """Every script in benchmarks/perf/ runs in the suite in its smoke mode (`--smoke`, benchmarks/perf/smoke_mode.py:
 the whole measurement path at its smallest size, in seconds): a script whose import, or whose use of the harness's
-interfaces, a change breaks fails here, not on the next person who measures with it. The figures are not judged:
-the full runs are the measurements.
+interfaces, a change breaks fails here, not on the next person who measures with it. Each script checks its stated
+goal on what its smoke run measured (benchmarks/perf/goals.py: exit 0 only when every goal judged held), so a goal
+missed on the small sample fails here too; a goal about time is judged only where the process was not saturated
+while it measured (on a loaded machine it is said as not judged), and a goal the smoke sample cannot judge at all
+(a mode it does not run) is said so by the script.
 
 Each script is imported from its folder (its siblings, `served`, `replay_accuracy`, `soak_*`, by their bare names, as
 `python benchmarks/perf/<script>.py` finds them) and its `main(["--smoke"])` called in this process. The modules that
@@ -32,7 +35,7 @@ def _imported(name: str, monkeypatch: pytest.MonkeyPatch) -> object:
 def test_the_folder_holds_scripts_and_their_modules() -> None:
     """The parametrisation below is the folder's contents: a new script is smoke-run without being listed."""
     assert "realtime_accuracy" in SCRIPTS and "replay_accuracy" in SCRIPTS and "fault_soak" in SCRIPTS
-    assert "smoke_mode" in MODULES and "served" in MODULES
+    assert "smoke_mode" in MODULES and "served" in MODULES and "goals" in MODULES
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -48,6 +51,8 @@ def test_a_perf_script_runs_its_smoke_mode(name: str, monkeypatch: pytest.Monkey
         pytest.importorskip(module, reason=f"{name} needs the {extra} extra: pip install -e .[{extra}]")
     monkeypatch.setattr(sys, "argv", [str(PERF / f"{name}.py"), "--smoke"])
     script = _imported(name, monkeypatch)
-    assert script.main(["--smoke"]) in (None, 0)  # type: ignore[attr-defined]
+    code = script.main(["--smoke"])  # type: ignore[attr-defined]
     said = capsys.readouterr()
-    assert (said.out + said.err).strip(), f"{name} --smoke printed nothing"
+    assert code == 0, f"{name} --smoke missed its goal:\n" + "\n".join(
+        line for line in said.err.splitlines() if line.startswith("goal"))
+    assert "goal" in said.err, f"{name} --smoke said nothing of its goal"

@@ -15,6 +15,7 @@ import httpx
 from harness.contracts.frame_checks import check_session
 from harness.core.protocols.realtime_grammar import Kind, Outgoing, Session, Utterance
 from harness.core.protocols.realtime_session import run_session, speak
+from harness.core.target import TAG_HEADER
 from harness.sandbox import FAULT_HEADER
 from tests.helpers.realtime import CARTESIA_MODEL, CARTESIA_VOICE, DEEPGRAM_MODEL, ELEVEN_MODEL, ELEVEN_VOICE
 
@@ -111,11 +112,13 @@ def test_each_stream_keeps_its_true_timeline_under_sandbox_streams(realtime_sand
     channel = _provider(realtime_sandbox, "carte").channels[0]
     text = "Timelines are kept for every stream."
     utterance = Utterance((text,), CARTESIA_VOICE, CARTESIA_MODEL, "pcm_s16le", context="timeline")
-    auth = {"Authorization": f"Bearer {realtime_sandbox.default_key('carte')}"}
+    auth = {"Authorization": f"Bearer {realtime_sandbox.default_key('carte')}", TAG_HEADER: "carte timeline 1"}
     session = asyncio.run(speak(channel, realtime_sandbox.base_url("carte", "api"), auth, utterance,
                                 ssl=trust_sandbox_ca))
     truths = httpx.get(realtime_sandbox.url + "/_sandbox/streams", verify=trust_sandbox_ca).json()
-    truth = next(t for t in truths if t["text"] == text)
+    # The stream the client caused, found by the tag it sent (another stream of the same text would share its text).
+    [truth] = [t for t in truths if t["tag"] == "carte timeline 1"]
+    assert truth["text"] == text
     chunks = [f for f in session.received() if f.text and '"chunk"' in f.text]
     assert len(truth["chunk_at"]) == len(chunks) and truth["onset_s"] is not None
     assert truth["chunk_at"] == sorted(truth["chunk_at"]) and truth["received_at"] <= truth["chunk_at"][0]

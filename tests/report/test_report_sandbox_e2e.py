@@ -47,7 +47,11 @@ def test_two_sandbox_runs_of_one_configuration(tmp_path: Path) -> None:
     comparison = compare_runs(base, new)
     assert comparison.regressions == ()
     latency = [c for c in comparison.checks if c.statistic.startswith("latency p50")]
-    assert len(latency) == 2 and all(c.verdict is Ruling.OK for c in latency)
+    # A latency measured while the client itself was saturated (a loaded machine) is left out, never called a change:
+    # such a check may then lack data, and says why.
+    assert len(latency) == 2 and all(
+        c.verdict is Ruling.OK or (c.verdict is Ruling.INSUFFICIENT and any("saturated" in d for d in c.details))
+        for c in latency)
 
     page = write_report(new, out / second / "index.html", comparison)
     assert len(list((page.parent / "audio").iterdir())) == len(new.requests)

@@ -87,9 +87,9 @@ def test_completed_never_precedes_the_audio(sandbox: Sandbox, client: httpx.Clie
     producer = sandbox.state.producer
     render = producer._render
 
-    def held(recipe: Any) -> bytes:
+    def held(recipe: Any, *queue: Any) -> bytes:
         gate.wait(30)
-        return render(recipe)
+        return render(recipe, *queue)
 
     monkeypatch.setattr(producer, "_render", held)
     job = _submit(sandbox, client, f"Audio that is not ready yet {uuid.uuid4().hex[:6]}.")

@@ -16,8 +16,9 @@ SENTENCE = "The quick brown fox jumps over the lazy dog near the quiet river."
 
 @pytest.fixture(scope="session")
 def piper_backend() -> PiperBackend:
-    """Renders for real: the session's shared folder of renders (the root conftest's) is not read here."""
-    backend = PiperBackend(store=None)
+    """Renders for real: the session's shared folder of renders (the root conftest's) is not read here, and no
+    render is kept in memory (`recent=0`)."""
+    backend = PiperBackend(store=None, recent=0)
     backend.load("joe")
     return backend
 

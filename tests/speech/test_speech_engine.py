@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from typing import Any
 
 import numpy as np
 import pytest
@@ -291,3 +292,27 @@ def test_espeak_renders_from_two_threads_are_each_whole(sentence: str) -> None:
     for thread in threads:
         thread.join()
     assert len(results) == 4 and all(np.array_equal(alone, samples) for samples in results)
+
+
+def test_one_synthesis_serves_every_sample_rate(sentence: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sentence asked for at the voice's rate, then at 16 and 48 kHz (every provider's format), is synthesised
+    once: the voice's own render is kept and resampled. An engine without a cache synthesises every time."""
+    backend = PiperBackend(store=None)
+    synthesised: list[str] = []
+    real = backend._render
+
+    def counting(text: str, voice: str, length_scale: float) -> tuple[Any, int]:
+        synthesised.append(text)
+        return real(text, voice, length_scale)
+
+    monkeypatch.setattr(backend, "_render", counting)
+    engine = SpeechEngine(piper=backend)
+    clips = [engine.render(sentence, Rendition(sample_rate=rate)) for rate in (22050, 16000, 48000)]
+    assert len(synthesised) == 1 and [clip.sample_rate for clip in clips] == [22050, 16000, 48000]
+    fresh = PiperBackend(store=None, recent=0)
+    again = SpeechEngine(piper=fresh, cache_size=0).render(sentence, Rendition(sample_rate=16000))
+    assert np.array_equal(again.samples, clips[1].samples)  # the kept render resamples as a fresh one does
+    monkeypatch.setattr(fresh, "_render", counting)
+    uncached = SpeechEngine(piper=fresh, cache_size=0)
+    uncached.render(sentence), uncached.render(sentence)
+    assert len(synthesised) == 3

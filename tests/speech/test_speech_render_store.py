@@ -72,7 +72,8 @@ def test_an_unwritable_folder_is_said_once_and_speech_goes_on(
 
 
 def _sharing(loaded: PiperBackend, store: RenderStore) -> PiperBackend:
-    """A backend that keeps renders in `store`, reusing the session's loaded voice (loading costs ~1.6 s)."""
-    backend = PiperBackend(store=store)
+    """A backend that keeps renders in `store` and nowhere else (no recent renders in memory), reusing the session's
+    loaded voice (loading costs ~1.6 s)."""
+    backend = PiperBackend(store=store, recent=0)
     backend._voices = loaded._voices
     return backend

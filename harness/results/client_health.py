@@ -1,0 +1,62 @@
+"""A run's client health as its rows tell it (`runs.client_*`, `jobs.client_saturated`), for every face: the line
+naming a saturated run (`saturation`), which jobs are marked (`is_marked`), and the jobs whose latency is the
+provider's (`untroubled`), the only ones `compare` and `history` draw a latency verdict from. The rule is
+`harness.core.client_health`'s, as stored with the run."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+
+from harness.core.client_health import RULE, RunHealth, Saturation, SaturationRule, marked
+from harness.results.figures import sent, timed
+from harness.results.rows import Row, RunRows
+
+
+def rule_of(run: Row) -> SaturationRule:
+    """The rule the run's health was judged by (the one stored with it; today's for a run that stored none)."""
+    raw = run.get("client_health_json")
+    if not raw:
+        return RULE
+    try:
+        return RunHealth.from_json(json.loads(str(raw))).rule
+    except (ValueError, TypeError):
+        return RULE
+
+
+def health_of(run: Row) -> RunHealth | None:
+    """The run's windows (None: not watched, or a database from before schema 10)."""
+    raw = run.get("client_health_json")
+    if not raw:
+        return None
+    try:
+        return RunHealth.from_json(json.loads(str(raw)))
+    except (ValueError, TypeError):
+        return None
+
+
+def is_marked(row: Row, rule: SaturationRule = RULE) -> bool:
+    """A job that ran mostly while the client was saturated: its latency and its failure are not the provider's."""
+    share = row.get("client_saturated")
+    return marked(None if share is None else float(share), rule)
+
+
+def untroubled(rows: Iterable[Row], rule: SaturationRule = RULE) -> list[Row]:
+    """The timed jobs (`timed`) that were not marked: the latencies a verdict may be drawn from."""
+    return [row for row in timed(rows) if not is_marked(row, rule)]
+
+
+def saturation(rows: RunRows) -> Saturation:
+    """What every face says of the run's client health (`Saturation.line`; None when there is nothing to say)."""
+    run = rows.run
+    health = health_of(run)
+    rule = health.rule if health is not None else RULE
+    share = run.get("client_saturated")
+    jobs = sent(rows.requests)
+    failed = [row for row in jobs if row["outcome"] != "ok"]
+    return Saturation(
+        None if share is None else float(share),
+        None if run.get("client_lag_p50_ms") is None else float(str(run["client_lag_p50_ms"])),
+        len(jobs), sum(is_marked(row, rule) for row in jobs), len(failed), sum(is_marked(row, rule) for row in failed),
+        health.worst() if health is not None else {}, rule, health.held_jobs if health is not None else 0,
+        health.held_s if health is not None else 0.0)
