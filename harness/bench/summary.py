@@ -3,7 +3,9 @@ how intelligibly (pooled WER over word-unit clips, pooled CER over character-uni
 for cloning models, how close to the reference voice (mean speaker similarity); and how many failed in
 each error class; the cost planned against the cost billed, which one each model's cost is, and the prices read
 too long ago. Every figure comes from `harness.results.figures` over the run's stored rows, so the terminal shows
-exactly what the report, `export` and `compare` show. What it prints, and how, is `summary_view`'s.
+exactly what the report, `export` and `compare` show. A run that read other languages than English adds its figures per
+model and language (`harness.measurement.languages`: the error rate with its 95% interval, the language check, the
+models that answered in another language than asked). What it prints, and how, is `summary_view`'s.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from harness.core.client_health import Saturation
-from harness.measurement import CategoryFigures, category_figures
+from harness.measurement import CategoryFigures, LanguageFigures, category_figures, language_figures
 from harness.results import (
     CostFigures,
     ModelFigures,
@@ -23,6 +25,7 @@ from harness.results import (
     refused_bills,
     saturation,
     shipped_judgeability,
+    shipped_language_verdicts,
     tally,
     unpriced_bills,
 )
@@ -102,6 +105,7 @@ class Summary:
     unpriced_bills: dict[str, dict[str, float]] | None = None  # per model, units billed that its plan's rates price not
     left_out: tuple[str, ...] = ()  # rows the store holds that could not be read, each named
     saturation: Saturation | None = None  # the client's own health over the run
+    languages: tuple[LanguageFigures, ...] = ()  # per model and language, where the run scored other languages
 
 
 def _quality(figures: ModelFigures, scored_run: bool) -> Quality | None:
@@ -138,6 +142,7 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
                    _number(rows.run["budget_usd"]), counts.downloads_retried, counts.results_lost, counts.pending,
                    str(rows.run["target"] or "sandbox"),
                    tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else (),
+                   languages=language_figures(rows.requests, shipped_language_verdicts()) if scored_run else (),
                    refused_bills=refused_bills(rows.drift), left_out=rows.left_out,
                    unpriced_bills=unpriced_bills(rows.requests), saturation=health)
 

@@ -1,6 +1,6 @@
 """What the end-of-run summary shows, as sections (`summary_format`): the models table, jobs by outcome, what was
-spent and the cost's notes, the hard-text tables, where the rows are. `render` prints them as text, Markdown or
-JSON (`bench run --format`, `report --format`).
+spent and the cost's notes, the hard-text tables, the languages table and its failures, where the rows are.
+`render` prints them as text, Markdown or JSON (`bench run --format`, `report --format`).
 
 A new table of the summary is one function returning a `summary_format.Table` (or `Lines`), listed in `sections`:
 every format then prints it, and text splits it rather than cut it when it is wider than the console.
@@ -14,7 +14,7 @@ from harness.bench.summary import Listened, ModelLine, Quality, Summary
 from harness.bench.summary_format import Cell, Figure, Format, Heading, Lines, Section, Table, print_text
 from harness.bench.summary_format import render as render_sections
 from harness.core.errors import ErrorClass
-from harness.measurement import CategoryFigures, normalisation_differences
+from harness.measurement import CategoryFigures, LanguageFigures, fallbacks, normalisation_differences
 from harness.results import CostFigures
 
 
@@ -298,12 +298,58 @@ def normalisation_table(figures: tuple[CategoryFigures, ...]) -> Table | None:
                               Heading("on"), Heading("on − off", "difference")), tuple(rows))
 
 
+def _language_rate(figure: LanguageFigures) -> Figure:
+    if figure.not_judgeable_by:
+        return Figure(f"not judgeable by {figure.not_judgeable_by}" + (f" ({figure.larger} would)" if figure.larger
+                                                                        else ""))
+    if figure.rate is None:
+        return Figure("—")
+    interval = "" if figure.low is None or figure.high is None else f" ({figure.low:.1%}–{figure.high:.1%})"
+    return Figure(f"{figure.unit.rate_name} {figure.rate:.1%}{interval}",
+                  {"unit": figure.unit.value, "rate": figure.rate, "low": figure.low, "high": figure.high})
+
+
+def _language_check(figure: LanguageFigures) -> Figure:
+    if not figure.checked:
+        return Figure("—")
+    if figure.check_not_judgeable_by:
+        return Figure(f"not judgeable by {figure.check_not_judgeable_by}")
+    heard = f"{figure.heard_as_asked}/{figure.checked} heard as {figure.language}"
+    if figure.misheard:
+        heard += f"; {len(figure.misheard)} as {figure.heard_instead}" + (" FALLBACK" if figure.falls_back else "")
+    return Figure(heard, {"checked": figure.checked, "heard_as_asked": figure.heard_as_asked,
+                          "misheard": len(figure.misheard), "falls_back": figure.falls_back})
+
+
+def language_sections(figures: tuple[LanguageFigures, ...]) -> list[Section]:
+    """Per language and model: the error rate with its bootstrap 95% interval (or the ASR model that cannot judge it,
+    by the language self-test: docs/languages.md), the language check; then a failure line per model that answered
+    in another language than asked."""
+    rows: list[tuple[Cell, ...]] = [
+        (figure.language, figure.label, Figure(str(figure.clips), figure.clips), _language_rate(figure),
+         _language_check(figure), figure.asr_model)
+        for figure in sorted(figures, key=lambda f: (f.language, f.label))]
+    table = Table("languages", "Languages: error rate per language and model (pooled, bootstrap 95%); language check: "
+                  "clips heard as the language asked (another: heard as another with p >= 0.5)",
+                  (Heading("language", left=True), Heading("model", left=True), Heading("clips"),
+                   Heading("error rate"), Heading("language check", left=True), Heading("read by", left=True)),
+                  tuple(rows))
+    failed = fallbacks(figures)
+    if not failed:
+        return [table]
+    return [table, Lines("language_check", tuple(f"Language check failed: {f.fallback_line()}." for f in failed),
+                         {"fallbacks": [{"provider": f.provider, "model": f.model, "language": f.language,
+                                         "heard": f.heard_instead, "misheard": len(f.misheard),
+                                         "checked": f.checked} for f in failed]})]
+
+
 def sections(summary: Summary, db_path: str) -> list[Section]:
     """Everything the summary shows, in order."""
     health = saturation_lines(summary)
     return [models_table(summary), *([health] if health is not None else []), outcomes_table(summary),
             money_lines(summary),
             *(hard_text_tables(summary.hard_text) if summary.hard_text else []),
+            *(language_sections(summary.languages) if summary.languages else []),
             Lines("rows", (f"Run id {summary.run_id}; rows in {db_path} (tables runs, jobs, marks, polls, chunks, "
                            "costs, errors, drift, clips).",), {"run_id": summary.run_id, "status": summary.status,
                                                                "db": db_path})]

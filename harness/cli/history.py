@@ -2,9 +2,10 @@
 found by a stated method, findings by the run they first appeared in — as one HTML page and a terminal
 summary.
 
-Exit codes: 0 no change starts at the newest run; 1 the newest run starts a change, or a provider billed it more
-for the same text than the run before (a nightly job fails on it; `--junit` writes one failure per change and
-per provider billing more); 2 usage error (no store, no run, bad option).
+Exit codes: 0 no change starts at the newest run; 1 the newest run starts a change, a provider billed it more
+for the same text than the run before, or a model answered in another language than asked where the run before
+did not (a nightly job fails on it; `--junit` writes one failure per change, per provider billing more and per
+language answered in another); 2 usage error (no store, no run, bad option).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def history_command(
         metavar="FILE", help="also write JUnit XML: one failure per change the newest run starts")] = None,
 ) -> None:
     """Write the history page of a store's runs and print its summary; exit 1 when the newest run starts a
-    change or was billed more for the same text."""
+    change, was billed more for the same text, or answered in another language than asked."""
     from harness.history import analyse, print_summary, read_history, write_history, write_junit
     from harness.results import resolve_store, store_name
 

@@ -110,8 +110,9 @@ def compare_command(
     new: Annotated[str, typer.Argument(metavar="NEW", help="NEW run id, export folder or fixture folder")],
     fail_on: Annotated[
         str, typer.Option("--fail-on", metavar="METRIC,…",
-                          help="metrics that fail the gate: latency,wer,cost,success,contract,stream")
-    ] = "latency,wer,cost,success,contract,stream",
+                          help="metrics that fail the gate: latency,wer,cost,success,contract,stream,language "
+                               "(also: hard-text)")
+    ] = "latency,wer,cost,success,contract,stream,language",
     junit: Annotated[Path | None, typer.Option(metavar="FILE", help="also write a JUnit XML file")] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="print JSON (with the statistical method) instead of text")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from harness.history.changes import ALPHA, ChangePoint, find_changes
-from harness.history.values import History, Point, Scale, Series
+from harness.history.values import History, LanguageFallback, Point, Scale, Series
 from harness.results import Dearer
 
 # Measured by benchmarks/perf/history_detection.py (docs/history.md has the tables): false alarms per series
@@ -70,9 +70,15 @@ class Analysis:
         return self.history.dearer
 
     @property
+    def fallbacks(self) -> tuple[LanguageFallback, ...]:
+        """The models the newest run heard answering in another language than asked (the gate fails on them too)."""
+        return self.history.fallbacks
+
+    @property
     def fails(self) -> bool:
-        """The nightly gate: the newest run starts a change, or a provider billed it more for the same text."""
-        return bool(self.newest or self.dearer)
+        """The nightly gate: the newest run starts a change, a provider billed it more for the same text, or a model
+        answered in another language than asked."""
+        return bool(self.newest or self.dearer or self.fallbacks)
 
 
 def analyse(history: History, alpha: float = ALPHA) -> Analysis:

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.history.analysis import METHOD, Analysis, Flagged
+from harness.history.languages import RULE as LANGUAGE_RULE
 from harness.history.page import KINDS
 from harness.history.series import HARD_TEXT_PREFIX
 from harness.report.render import fmt
@@ -46,7 +47,16 @@ def print_summary(analysis: Analysis, console: Console) -> None:
         console.print("[bold red]The newest run was billed more for the same text:[/bold red]")
         for dearer in analysis.dearer:
             console.print(f"  {dearer.describe()}", markup=False)
+    print_fallbacks(analysis, console)
     console.print(METHOD, markup=False, style="dim")
+
+
+def print_fallbacks(analysis: Analysis, console: Console) -> None:
+    """The models the newest run heard answering in another language than asked, one line each."""
+    if analysis.fallbacks:
+        console.print("[bold red]The newest run answered in another language than asked:[/bold red]")
+        for fallback in analysis.fallbacks:
+            console.print(f"  {fallback.describe()}", markup=False)
 
 
 def _examples(analysis: Analysis, flagged: Flagged) -> list[str]:
@@ -82,6 +92,12 @@ def write_junit(analysis: Analysis, path: Path) -> Path:
         case = ElementTree.SubElement(suite, "testcase", classname=f"{found.provider}/{found.model}",
                                       name=f"billed {found.unit} for the same text")
         ElementTree.SubElement(case, "failure", message=found.describe()).text = DEARER_RULE
+    for fallback in analysis.fallbacks:  # a language answered in another, whatever series the run has
+        cases += 1
+        failures += 1
+        case = ElementTree.SubElement(suite, "testcase", classname=f"{fallback.provider}/{fallback.model}",
+                                      name=f"language check {fallback.language}")
+        ElementTree.SubElement(case, "failure", message=fallback.describe()).text = LANGUAGE_RULE
     suite.set("tests", str(cases))
     suite.set("failures", str(failures))
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ import plotly.offline
 from plotly.subplots import make_subplots
 
 from harness.history.analysis import METHOD, Analysis
+from harness.history.languages import RULE as LANGUAGE_RULE
 from harness.history.values import Series
 from harness.report.charts import TEMPLATE, _error_bars, figure_html
 from harness.report.render import fmt, fmt_interval
@@ -110,6 +111,20 @@ def _dearer_table(analysis: Analysis) -> str:
             f"<p class=\"method\">{html.escape(DEARER_RULE)}</p>")
 
 
+def _fallbacks_table(analysis: Analysis) -> str:
+    if not analysis.fallbacks:
+        return "<p>No model answered the newest run in another language than asked.</p>"
+    rows = "".join(
+        f"<tr class=\"newest\" data-fallback=\"{html.escape(f.provider)}/{html.escape(f.model)}:"
+        f"{html.escape(f.language)}\"><td>{html.escape(f.provider)}/{html.escape(f.model)}</td>"
+        f"<td>{html.escape(f.language)}</td><td>{html.escape(f.heard)}</td>"
+        f"<td class=\"n\">{f.misheard}/{f.checked}</td><td><code>{html.escape(f.run_id)}</code></td></tr>"
+        for f in analysis.fallbacks)
+    return ("<table id=\"fallbacks\"><thead><tr><th>provider / model</th><th>asked for</th><th>heard as</th>"
+            "<th>clips</th><th>run</th></tr></thead><tbody>" + rows + "</tbody></table>"
+            f"<p class=\"method\">{html.escape(LANGUAGE_RULE)}</p>")
+
+
 def _findings_table(analysis: Analysis) -> str:
     findings = analysis.history.findings
     if not findings:
@@ -157,6 +172,7 @@ def render_history(analysis: Analysis, store: str) -> str:
         f"{len(history.models())} models</div><p class=\"method\">{html.escape(METHOD)}</p></header>"
         f"<main>{_saturated_runs(analysis)}<h2>Changes found</h2>{_changes_table(analysis)}"
         f"<h2>Billed more for the same text</h2>{_dearer_table(analysis)}"
+        f"<h2>Answered in another language</h2>{_fallbacks_table(analysis)}"
         "<h2>Findings by the run they first appeared in</h2>"
         f"{_findings_table(analysis)}{''.join(sections)}</main></body></html>")
 

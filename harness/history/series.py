@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from harness.core.client_health import SaturationRule
 from harness.history.catalogue import catalogue_changes
+from harness.history.languages import language_series, newest_fallbacks, run_figures, series_label
 from harness.history.values import History, HistoryFinding, Point, RunInfo, Scale, Series
 from harness.history.voice import voice_series
 from harness.measurement import category_figures
@@ -44,6 +45,7 @@ from harness.results import (
     read_rows,
     run_ids,
     saturation,
+    shipped_language_verdicts,
 )
 
 
@@ -140,6 +142,9 @@ def _metric(key: str) -> tuple[str, str, Scale, int]:
     for rank, metric in enumerate(METRICS):
         if metric.key == key:
             return metric.label, metric.unit, metric.scale, rank
+    language = series_label(key)
+    if language is not None:
+        return (*language, len(METRICS))
     return f"Hard text: {key.removeprefix(HARD_TEXT_PREFIX)} accuracy", "rate", Scale.LINEAR, len(METRICS)
 
 
@@ -160,6 +165,8 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
     sources: dict[tuple[str, str], set[str]] = {}  # which cost each model's cost series used, over its runs
     listings: list[tuple[str, tuple[Row, ...]]] = []
     left_out: list[str] = []
+    languages = []  # each run's per-language figures, for the newest run's fallbacks
+    verdicts = shipped_language_verdicts()
     try:
         for run_id in run_ids(conn):
             rows = read_rows(conn, run_id)
@@ -191,6 +198,9 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
                         points.setdefault((entry.provider, entry.model, corpus, metric.key), []).append(point)
             for (provider, model, category), point in _hard_text(rows, run):
                 points.setdefault((provider, model, corpora.get((provider, model), ""), category), []).append(point)
+            languages.append((run, run_figures(rows, verdicts)))
+            for (provider, model, figure), point in language_series(languages[-1][1], run):
+                points.setdefault((provider, model, corpora.get((provider, model), ""), figure), []).append(point)
             for key in {*_findings_of(rows, entries), *_misreadings(rows)}:
                 seen = first.get(key)
                 first[key] = (seen[0], seen[1] + 1) if seen else (run, 1)
@@ -209,7 +219,8 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
                              for (p, m, kind, what), (run, count) in first.items()),
                             key=lambda f: (f.first_at, f.provider, f.model, f.kind, f.what)))
     dearer = newest_dearer([(rows.run_id, rows.requests) for rows in all_rows])
-    return History(tuple(runs), tuple(series), findings, tuple(dearer), tuple(left_out))
+    return History(tuple(runs), tuple(series), findings, tuple(dearer), tuple(left_out),
+                   newest_fallbacks(languages))
 
 
 def _corpora(rows: RunRows) -> dict[tuple[str, str], str]:

@@ -67,12 +67,30 @@ class RunInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class LanguageFallback:
+    """A model the newest run heard answering in another language than asked (harness.history.languages)."""
+
+    provider: str
+    model: str
+    language: str  # asked for
+    heard: str  # what most of its misheard clips were heard as
+    misheard: int
+    checked: int
+    run_id: str
+
+    def describe(self) -> str:
+        return (f"{self.provider}/{self.model} answered in {self.heard} when asked for {self.language}: "
+                f"{self.misheard}/{self.checked} clips heard as another language in run {self.run_id}")
+
+
+@dataclass(frozen=True, slots=True)
 class History:
     runs: tuple[RunInfo, ...]
     series: tuple[Series, ...]
     findings: tuple[HistoryFinding, ...]
     dearer: tuple[Dearer, ...] = ()  # what the newest run was billed more for, for the same text
     left_out: tuple[str, ...] = ()  # rows of the store no figure could be read from, each in one line
+    fallbacks: tuple[LanguageFallback, ...] = ()  # models the newest run heard answering in another language
 
     def models(self) -> list[tuple[str, str]]:
         return sorted({(s.provider, s.model) for s in self.series})

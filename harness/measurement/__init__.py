@@ -10,10 +10,23 @@ listener's figures). `derivation` is the one path from a store to its figures.
 The poll schedule may learn during the run (the same `learn_submit`/`learn_completion` on a clock of its
 own), but it decides only *when* to ask, never what a figure is.
 
-`hard_text` derives the hard-text figures from a run's judged spans (per category and model, with Wilson
-intervals; exact McNemar tests between models and between runs): scipy's statistics, imported lazily.
+`bootstrap` is the percentile bootstrap every resampled interval comes from (the report's, the summary's
+per-language error rates). `languages` derives per provider × model × language the error rate with its interval
+and the language check (a model answering in another language than asked). `hard_text` derives the hard-text
+figures from a run's judged spans (per category and model, with Wilson intervals; exact McNemar tests between
+models and between runs): scipy's statistics, imported lazily.
 """
 
+from harness.measurement.bootstrap import (
+    BOOTSTRAP_CONFIDENCE,
+    BOOTSTRAP_RESAMPLES,
+    BOOTSTRAP_SEED,
+    Statistic,
+    bootstrap_rng,
+    percentile_interval,
+    pooled_ratio_interval,
+    ratio_from_indices,
+)
 from harness.measurement.clock_learning import learn_completion, learn_run_clocks, learn_submit
 from harness.measurement.derivation import (
     TOLERANCE,
@@ -40,6 +53,7 @@ from harness.measurement.hard_text import (
     wilson,
 )
 from harness.measurement.intervals import Figure, Window, client_bracket, completion_window, job_figures
+from harness.measurement.languages import FALLBACK_SHARE, LanguageFigures, Misheard, fallbacks, language_figures
 from harness.measurement.server_clock import (
     ClockOffset,
     Convention,
@@ -53,6 +67,10 @@ from harness.measurement.stored_evidence import run_evidence
 from harness.measurement.stream_intervals import stream_figures
 
 __all__ = [
+    "BOOTSTRAP_CONFIDENCE",
+    "BOOTSTRAP_RESAMPLES",
+    "BOOTSTRAP_SEED",
+    "FALLBACK_SHARE",
     "TOLERANCE",
     "CategoryFigures",
     "Chunk",
@@ -61,8 +79,10 @@ __all__ = [
     "FieldStamps",
     "Figure",
     "JobEvidence",
+    "LanguageFigures",
     "Mark",
     "McNemar",
+    "Misheard",
     "Mismatch",
     "Proportion",
     "ProviderStamps",
@@ -71,8 +91,10 @@ __all__ = [
     "ServerStamps",
     "SettingDifference",
     "StampBook",
+    "Statistic",
     "StatusAnswer",
     "Window",
+    "bootstrap_rng",
     "category_figures",
     "client_bracket",
     "compare_models",
@@ -80,9 +102,11 @@ __all__ = [
     "completion_window",
     "derive_rows",
     "derive_run",
+    "fallbacks",
     "figures_of",
     "is_zoned",
     "job_figures",
+    "language_figures",
     "learn_completion",
     "learn_run_clocks",
     "learn_submit",
@@ -90,6 +114,9 @@ __all__ = [
     "mcnemar_worse",
     "mismatches",
     "normalisation_differences",
+    "percentile_interval",
+    "pooled_ratio_interval",
+    "ratio_from_indices",
     "recompute",
     "run_evidence",
     "stamp_bounds",

@@ -23,6 +23,13 @@ contract   contract violations (errors of class       any new one         none n
 hard-text  per category, accuracy on the items        −0.05 absolute      one-sided exact McNemar test on
            judged in both runs (control passed)                           the items read right in one run
            (``harness.measurement.hard_text``)                            only
+language   per language other than English both runs  +0.02 absolute      as wer above; a language the ASR
+           scored, its pooled WER/CER                                     cannot judge (the language self-
+           (``harness.measurement.languages``)                            test) is named, never tested
+language   per language both runs checked, whether    NEW falls back,     none needed: a fallback is most
+           the model answered in another language     BASE did not        clips heard as another language
+           than asked (most clips flagged                                 with p >= 0.5, not noise
+           ``wrong_language``)
 =========  =========================================  ==================  ==================================
 
 Latency is compared only over the jobs the client was not saturated for (`harness.core.client_health`: a job
@@ -57,8 +64,8 @@ from xml.etree import ElementTree
 
 from harness.core.client_health import RULE, SaturationRule
 from harness.core.errors import UsageError
+from harness.measurement import LanguageFigures, language_figures, mcnemar_worse
 from harness.measurement import compare_runs as compare_hard_text
-from harness.measurement import mcnemar_worse
 from harness.report.stats import (
     Difference,
     fisher_drop,
@@ -82,6 +89,7 @@ from harness.results import (
     saturation,
     scored,
     sent,
+    shipped_language_verdicts,
     source_of,
     sweep_levels,
     timed,
@@ -97,6 +105,7 @@ class Metric(StrEnum):
     CONTRACT = "contract"
     STREAM = "stream"  # replayed recorded streams (two fixture folders: harness.report.stream_compare)
     HARD_TEXT = "hard-text"  # per category, the reading of hard text (docs/hard-text.md)
+    LANGUAGE = "language"  # per language, a model answering in another language than asked (docs/languages.md)
 
 
 class Ruling(StrEnum):
@@ -147,6 +156,9 @@ METHODS = {
     "hard-text": "per category, the items judged in both runs (control passed, read right or as a known "
                  "misreading): one-sided exact McNemar test (binomial at 1/2) of those read right in BASE only "
                  "against those read right in NEW only",
+    "language": "per language, NEW answering in another language than asked (at least half its checked clips heard "
+                "as another language with p >= 0.5) where BASE did not; each language's pooled WER/CER tested as "
+                "wer is",
     "stream": "fixture folders: each recorded stream replayed at its offsets once per side; first audio later "
               "than BASE's by more than max(first_audio_ms, first_audio_rel x BASE), a changed order of what "
               "came, or a frame-rule finding BASE has not",
@@ -417,6 +429,59 @@ def _hard_text(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str])
                     beyond=-delta > t.hard_text)
 
 
+def _languages(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
+    """Each language other than English both runs scored for this model: its error rate, and whether NEW answers
+    in another language where BASE did not (harness.measurement.languages)."""
+    verdicts = shipped_language_verdicts()
+
+    def of(rows: RunRows) -> dict[str, LanguageFigures]:
+        mine = [r for r in rows.requests if (str(r["provider"]), str(r["model"])) == who]
+        return {f.language: f for f in language_figures(mine, verdicts) if f.language != "en"}
+
+    before, after = of(base), of(new)
+    for language in sorted(set(before) & set(after)):
+        b, n = before[language], after[language]
+        yield from _language_rate(base, new, t, who, language, n)
+        if not (b.checked and n.checked):
+            continue
+        statistic = f"language check ({language})"
+        if n.check_not_judgeable_by:
+            yield Check(*who, Metric.LANGUAGE, statistic, Ruling.INSUFFICIENT, "NEW falls back, BASE did not", None,
+                        details=(f"not judgeable by {n.check_not_judgeable_by} (docs/languages.md)",))
+            continue
+        change = len(n.misheard) / n.checked - len(b.misheard) / b.checked
+        verdict = Ruling.REGRESSION if n.falls_back and not b.falls_back else Ruling.OK
+        said = (n.fallback_line(),) if n.falls_back else ()
+        yield Check(*who, Metric.LANGUAGE, statistic, verdict, "NEW falls back, BASE did not", change,
+                    details=(f"BASE {len(b.misheard)}/{b.checked}, NEW {len(n.misheard)}/{n.checked} clips heard as "
+                             f"another language", *said), unit="rate", beyond=verdict is Ruling.REGRESSION)
+
+
+def _language_rate(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str], language: str,
+                   figure: LanguageFigures) -> Iterable[Check]:
+    label = f"+{t.wer:.3f} absolute"
+    statistic = f"pooled {figure.unit.rate_name} ({language})"
+    if figure.not_judgeable_by:
+        yield Check(*who, Metric.LANGUAGE, statistic, Ruling.INSUFFICIENT, label, None, details=(
+            f"not judgeable by {figure.not_judgeable_by}"
+            + (f"; {figure.larger} would" if figure.larger else "") + " (docs/languages.md)",))
+        return
+
+    def clips(rows: RunRows) -> tuple[ErrorCounts, ...]:
+        return _clips([r for r in rows.requests if (str(r["provider"]), str(r["model"])) == who
+                       and str(r["language"]) == language], figure.unit)
+
+    b, n = clips(base), clips(new)
+    if min(len(b), len(n)) < t.min_samples:
+        yield Check(*who, Metric.LANGUAGE, statistic, Ruling.INSUFFICIENT, label, None,
+                    details=(f"{len(b)} BASE and {len(n)} NEW scored clips; need {t.min_samples} each",))
+        return
+    diff = ratio_difference(([float(c.errors) for c in b], [float(c.ref_length) for c in b]),
+                            ([float(c.errors) for c in n], [float(c.ref_length) for c in n]))
+    yield Check(*who, Metric.LANGUAGE, statistic, Ruling.OK, label, diff.delta, diff, unit="rate",
+                beyond=diff.delta > t.wer)
+
+
 def compare_runs(
     base: RunRows,
     new: RunRows,
@@ -437,6 +502,7 @@ def compare_runs(
         checks.extend(_contract(base, new, who))
         checks.extend(_curve(b, n, t, who, rules))
         checks.extend(_hard_text(base, new, t, who))
+        checks.extend(_languages(base, new, t, who))
     notes = [f"{p}/{m} only in BASE: not compared" for p, m in sorted(set(base_groups) - set(new_groups))]
     notes += [f"{p}/{m} only in NEW: not compared" for p, m in sorted(set(new_groups) - set(base_groups))]
     notes += [f"{side}: {line}" for side, line in (("BASE", health[0].line()), ("NEW", health[1].line())) if line]

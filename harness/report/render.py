@@ -20,7 +20,13 @@ import plotly.offline
 
 from harness.core.audio import strip_metadata
 from harness.core.client_health import SaturationRule
-from harness.measurement import category_figures, normalisation_differences
+from harness.measurement import (
+    LanguageFigures,
+    category_figures,
+    fallbacks,
+    language_figures,
+    normalisation_differences,
+)
 from harness.report.alignment import Token, align
 from harness.report.charts import (
     cost_wer_figure,
@@ -44,6 +50,7 @@ from harness.results import (
     run_region,
     saturation,
     shipped_judgeability,
+    shipped_language_verdicts,
 )
 
 #: Per-request timings: observed directly (no interval), then estimated (shown with their interval's half
@@ -128,6 +135,18 @@ def _hard_text(rows: RunRows, audio: dict[str, str], examples: int = 5) -> list[
             "unsure": [{"row": row, "audio": audio.get(row.clip_id)} for row in figure.unsure[:examples]],
         })
     return [{"label": label, "categories": categories} for label, categories in models.items()]
+
+
+def _languages(rows: RunRows, audio: dict[str, str], examples: int = 3) -> dict[str, Any]:
+    """The per-language table (harness.measurement.language_figures): per model and language the error rate with its
+    interval, or the ASR model that cannot judge it; the language check with the misheard clips; the fallbacks."""
+    figures: tuple[LanguageFigures, ...] = language_figures(rows.requests, shipped_language_verdicts())
+    clips = {(str(r["provider"]), str(r["model"]), str(r["item_id"])): r for r in rows.requests}
+    lines = [{"figure": figure, "misheard": [
+        {"clip": one, "audio": audio.get(str(clips[key]["job_key"])) if (key := (
+            figure.provider, figure.model, one.item_id)) in clips else None}
+        for one in figure.misheard[:examples]]} for figure in figures]
+    return {"lines": lines, "fallbacks": [figure.fallback_line() for figure in fallbacks(figures)]}
 
 
 def _drift_summary(rows: RunRows) -> list[dict[str, Any]]:
@@ -231,6 +250,7 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         saturation_line=health.line(),
         held_line=health.held(),
         hard_text=_hard_text(rows, audio),
+        languages=_languages(rows, audio),
         normalisation=normalisation_differences(category_figures(rows.spans, shipped_judgeability())),
         drift=_drift_summary(rows),
         violations=_contract_violations(rows),

@@ -5,7 +5,8 @@ Every figure here comes with a 95% interval, and every regression test with a p-
 
 * quantiles (p50/p95/p99) in the harness's one convention (`harness.core.quantiles`: Hyndman–Fan
   type 7, numpy's "linear") and means: percentile bootstrap (``scipy.stats.bootstrap``, 2,000 resamples,
-  fixed seed so a report is reproducible byte for byte). Percentile rather than BCa because BCa's
+  fixed seed so a report is reproducible byte for byte: `harness.measurement.bootstrap`, which the
+  terminal summary's per-language error rates use too). Percentile rather than BCa because BCa's
   jackknife is unstable for quantiles of small samples and undefined for constant data;
 * pooled ratios (WER = sum of errors / sum of reference words): bootstrap over utterances, resampling each
   utterance's numerator and denominator together;
@@ -29,21 +30,30 @@ import numpy as np
 import numpy.typing as npt
 
 from harness.core.quantiles import NUMPY_METHOD
-from harness.measurement import wilson
+from harness.measurement import (
+    BOOTSTRAP_CONFIDENCE,
+    BOOTSTRAP_RESAMPLES,
+    BOOTSTRAP_SEED,
+    Statistic,
+    percentile_interval,
+    pooled_ratio_interval,
+    ratio_from_indices,
+    wilson,
+)
+from harness.measurement import bootstrap_rng as _rng
 
 
 def _scipy_stats() -> Any:
-    """scipy.stats, imported when an interval or a test is first computed: the import takes most of a second,
-    and every process that loads the report (each CLI command, each test worker) would pay it up front."""
+    """scipy.stats, imported when a test is first computed: the import takes most of a second, and every process
+    that loads the report (each CLI command, each test worker) would pay it up front."""
     return importlib.import_module("scipy.stats")
 
 
-CONFIDENCE = 0.95
-RESAMPLES = 2000
-SEED = 20261122  # fixed: the same rows always give the same intervals
+CONFIDENCE = BOOTSTRAP_CONFIDENCE
+RESAMPLES = BOOTSTRAP_RESAMPLES
+SEED = BOOTSTRAP_SEED
 
 FloatArray = npt.NDArray[np.float64]
-Statistic = Callable[[FloatArray, int], FloatArray]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,26 +111,8 @@ def _mean_statistic(sample: FloatArray, axis: int = -1) -> FloatArray:
     return np.asarray(np.mean(sample, axis=axis))
 
 
-def _rng(seed: int) -> np.random.Generator:
-    return np.random.default_rng(seed)
-
-
 def _interval(data: FloatArray, statistic: Statistic, seed: int) -> Interval:
-    value = float(statistic(data, -1)) if data.size else float("nan")
-    if data.size < 2:
-        return Interval(value, float("nan"), float("nan"), int(data.size))
-    result = _scipy_stats().bootstrap(
-        (data,),
-        statistic,
-        n_resamples=RESAMPLES,
-        confidence_level=CONFIDENCE,
-        method="percentile",
-        vectorized=True,
-        axis=-1,
-        rng=_rng(seed),
-    )
-    low, high = result.confidence_interval
-    return Interval(value, float(low), float(high), int(data.size))
+    return Interval(*percentile_interval(data, statistic, seed))
 
 
 def quantile_interval(values: Sequence[float], q: float, seed: int = SEED) -> Interval:
@@ -131,27 +123,9 @@ def mean_interval(values: Sequence[float], seed: int = SEED) -> Interval:
     return _interval(_array(values), _mean_statistic, seed)
 
 
-def _ratio_from_indices(numerators: FloatArray, denominators: FloatArray) -> Statistic:
-    """A statistic over resampled utterance *indices*, so numerator and denominator travel together."""
-
-    def statistic(indices: FloatArray, axis: int = -1) -> FloatArray:
-        picked = indices.astype(np.int64)
-        total = denominators[picked].sum(axis=axis)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.asarray(numerators[picked].sum(axis=axis) / total)
-
-    return statistic
-
-
 def ratio_interval(numerators: Sequence[float], denominators: Sequence[float], seed: int = SEED) -> Interval:
     """Pooled ratio sum(num)/sum(den) with a bootstrap over utterances (e.g. corpus WER)."""
-    num, den = _array(numerators), _array(denominators)
-    if num.shape != den.shape:
-        raise ValueError(f"expected as many numerators as denominators, got {num.size} and {den.size}")
-    if not num.size or den.sum() <= 0:
-        return Interval(float("nan"), float("nan"), float("nan"), int(num.size))
-    interval = _interval(np.arange(num.size, dtype=np.float64), _ratio_from_indices(num, den), seed)
-    return Interval(float(num.sum() / den.sum()), interval.low, interval.high, interval.sample_size)
+    return Interval(*pooled_ratio_interval(_array(numerators), _array(denominators), seed))
 
 
 def proportion_interval(successes: int, trials: int) -> Interval:
@@ -221,7 +195,7 @@ def ratio_difference(
     method = "two-sample percentile bootstrap over utterances of the pooled ratio"
     if bn.size < 2 or nn.size < 2 or not (np.isfinite(base_value) and np.isfinite(new_value)):
         return Difference(base_value, new_value, new_value - base_value, float("nan"), float("nan"), method)
-    base_stat, new_stat = _ratio_from_indices(bn, bd), _ratio_from_indices(nn, nd)
+    base_stat, new_stat = ratio_from_indices(bn, bd), ratio_from_indices(nn, nd)
 
     def difference(b: FloatArray, n: FloatArray, axis: int = -1) -> FloatArray:
         return np.asarray(new_stat(n, axis) - base_stat(b, axis))

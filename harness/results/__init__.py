@@ -73,6 +73,7 @@ from harness.results.hard_text import (
     span_of_row,
     write_span_verdicts,
 )
+from harness.results.languages import LanguageVerdict, LanguageVerdicts, model_name, shipped_language_verdicts
 from harness.results.leases import LeaseRow, lease_holder, release_lease, renew_lease, take_lease
 from harness.results.load import LoadPoint, at_level, load_points, sweep_levels
 from harness.results.merge import MergeResult, RunConflict, merge_stores, run_ids
@@ -125,6 +126,8 @@ __all__ = [
     "EvidenceRows",
     "Existing",
     "Judgeability",
+    "LanguageVerdict",
+    "LanguageVerdicts",
     "LeaseRow",
     "LoadPoint",
     "MergeResult",
@@ -169,6 +172,7 @@ __all__ = [
     "load_points",
     "merge_stores",
     "model_figures",
+    "model_name",
     "newest_dearer",
     "now_iso",
     "open_read_only",
@@ -192,6 +196,7 @@ __all__ = [
     "scored",
     "sent",
     "shipped_judgeability",
+    "shipped_language_verdicts",
     "source_of",
     "span_of_row",
     "store_name",

@@ -109,6 +109,12 @@ MIGRATIONS: Mapping[str, Migration] = {
         ("jobs", "client_saturated", "REAL"),  # share of the job's time saturated
         ("jobs", "client_lag_ms", "REAL"),  # the longest lateness of the client's loops while it ran
     )),
+    # The language check (issue 60): the language the multilingual ASR heard in a non-English clip, and how sure it
+    # was (harness.scoring.language_check). Older rows and English clips: NULL (not checked).
+    "11": Migration((
+        ("scores", "heard_language", "TEXT"),
+        ("scores", "heard_probability", "REAL"),
+    )),
 }
 LATEST = max(MIGRATIONS, key=int)
 

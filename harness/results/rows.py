@@ -123,6 +123,8 @@ REQUEST_COLUMNS: tuple[RowColumn, ...] = (
     *_columns(R, "s", "duration_s speech_s leading_silence_s trailing_silence_s clipping_ratio loudness_lufs"),
     *_columns(R, "s", "dnsmos_overall dnsmos_signal dnsmos_background dnsmos_p808"),
     RowColumn("score_error", T, "s", "s.error"),
+    *_columns(T, "s", "heard_language"),  # schema 11: the language check
+    *_columns(R, "s", "heard_probability"),
 )
 
 ERROR_COLUMNS: tuple[RowColumn, ...] = (

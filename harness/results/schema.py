@@ -282,6 +282,10 @@ scores — one per clip × scoring setup (`harness.results.scores.ScoreRow`); re
     cache_hit          1 when the transcript came from score_cache; asr_seconds: transcription time.
     error              why the clip could not be scored (one line), NULL when it was.
     scored_at          wall clock.
+    heard_language, heard_probability   the language check (schema 11): the language the multilingual ASR heard
+                       in a non-English clip ("es") and its probability; NULL for English clips and older rows. A
+                       clip heard as another language with p >= 0.5 carries the `wrong_language` finding
+                       (`harness.scoring.language_check`).
 
 span_scores — one per hard-text clip × ASR model (`harness.results.hard_text.SpanVerdict`); re-judging replaces it
     clip_id, run_id, provider, model   the clip (`clips`) and who spoke it.

@@ -65,6 +65,8 @@ class ScoreRow:
     asr_seconds: float | None
     error: str | None
     scored_at: str
+    heard_language: str | None = None  # schema 11: the language check (non-English clips)
+    heard_probability: float | None = None
 
 
 def now_iso() -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from harness.scoring.asr import AsrBackend, AsrBackendName, DecodingSettings, make_backend
+from harness.scoring.asr.base import Transcript
 from harness.scoring.audio import FloatArray
 from harness.scoring.scoring_errors import AsrBackendError, MissingDependencyError
 
@@ -46,6 +47,10 @@ class TranscriptionExecutor(Protocol):
 
     def transcribe(self, backend: AsrBackend, audio: Sequence[FloatArray], language: str) -> list[str]: ...
 
+    def transcribe_heard(self, backend: AsrBackend, audio: Sequence[FloatArray], language: str) -> list[Transcript]:
+        """Transcripts with the language the model heard in each clip (`AsrBackend.transcribe_heard`)."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -57,6 +62,9 @@ class LocalExecutor:
 
     def transcribe(self, backend: AsrBackend, audio: Sequence[FloatArray], language: str) -> list[str]:
         return backend.transcribe(audio, language)
+
+    def transcribe_heard(self, backend: AsrBackend, audio: Sequence[FloatArray], language: str) -> list[Transcript]:
+        return backend.transcribe_heard(audio, language)
 
     def close(self) -> None:
         return None
@@ -79,10 +87,14 @@ def _worker_backend(spec: BackendSpec) -> AsrBackend:
     return backend
 
 
-def transcribe_chunk(spec: BackendSpec, language: str, audio: list[FloatArray]) -> tuple[str, list[str]]:
-    """A Ray task's body: the content id of the model used and the transcripts of ``audio``."""
+def transcribe_chunk(spec: BackendSpec, language: str, audio: list[FloatArray], hear: bool
+                     ) -> tuple[str, list[Transcript]]:
+    """A Ray task's body: the content id of the model used and the transcripts of ``audio`` (with the language heard
+    in each clip where ``hear``)."""
     backend = _worker_backend(spec)
-    return backend.model_id, backend.transcribe(audio, language)
+    if hear:
+        return backend.model_id, backend.transcribe_heard(audio, language)
+    return backend.model_id, [Transcript(text) for text in backend.transcribe(audio, language)]
 
 
 class RayExecutor:
@@ -136,13 +148,19 @@ class RayExecutor:
                 raise AsrBackendError(f"could not start or reach Ray at {where}: {exc}") from exc
 
     def transcribe(self, backend: AsrBackend, audio: Sequence[FloatArray], language: str) -> list[str]:
+        return [transcript.text for transcript in self._run(backend, audio, language, hear=False)]
+
+    def transcribe_heard(self, backend: AsrBackend, audio: Sequence[FloatArray], language: str) -> list[Transcript]:
+        return self._run(backend, audio, language, hear=True)
+
+    def _run(self, backend: AsrBackend, audio: Sequence[FloatArray], language: str, *, hear: bool) -> list[Transcript]:
         # One CTranslate2/torch thread per task: Ray gives each task one CPU.
         spec = BackendSpec(backend.name, backend.spec, replace(backend.settings, cpu_threads=1))
         spec_ref = self._ray.put(spec)
         size = self._clips_per_task
         chunks = [list(audio[start : start + size]) for start in range(0, len(audio), size)]
-        refs = [self._task.remote(spec_ref, language, chunk) for chunk in chunks]
-        texts: list[str] = []
+        refs = [self._task.remote(spec_ref, language, chunk, hear) for chunk in chunks]
+        texts: list[Transcript] = []
         try:
             for model_id, chunk in self._ray.get(refs):
                 if model_id != backend.model_id:

@@ -19,6 +19,8 @@ class Flag(StrEnum):
     HALLUCINATION_REPEAT = "hallucination_repeat"
     MISSING_END = "missing_end"
     MISSING_START = "missing_start"
+    # The language heard is not the one asked for (harness.scoring.language_check).
+    WRONG_LANGUAGE = "wrong_language"
     # Container and declared properties.
     UNDECODABLE = "undecodable"
     TRUNCATED_FILE = "truncated_file"

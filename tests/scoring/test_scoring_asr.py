@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from typing import Any
 
 import numpy as np
 import pytest
@@ -55,9 +56,9 @@ def test_clips_are_batched_per_window_and_still_read_right(monkeypatch: pytest.M
     used: list[tuple[str, float, int]] = []
     real_windowed, real_batched = backend._windowed, backend._batched
 
-    def windowed(clips: list[np.ndarray], language: str, window_s: float) -> list[str]:
+    def windowed(clips: list[np.ndarray], language: str, window_s: float, hear: bool = False) -> list[Any]:
         used.append(("windowed", window_s, len(clips)))
-        return real_windowed(clips, language, window_s)
+        return real_windowed(clips, language, window_s, hear)
 
     def batched(clips: list[np.ndarray], language: str) -> list[str]:
         used.append(("batched", 30.0, len(clips)))

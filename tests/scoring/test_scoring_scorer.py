@@ -62,7 +62,10 @@ def test_damaged_files_are_flagged(scorer: Scorer) -> None:
     assert mislabelled.wer == 0.0  # the audio itself is fine: only the label is wrong
 
 
-def test_unscorable_clips_get_an_error_not_an_exception(scorer: Scorer, tmp_path: Path) -> None:
+def test_unscorable_clips_get_an_error_not_an_exception(
+    scorer: Scorer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("harness.scoring.asr.models.multilingual_ear", lambda spec: None)  # no multilingual model here
     garbage, missing, german, good = scorer.score_many(
         [
             ClipInput(text=TEXT, audio=b"<html>502 Bad Gateway</html>"),

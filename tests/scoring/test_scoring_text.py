@@ -124,3 +124,28 @@ def test_pooled_and_per_utterance_mean_differ_as_expected() -> None:
     assert pooled_wer([]) is None
     with pytest.raises(MixedUnitsError, match="one unit"):  # a WER and a CER are never pooled together
         pooled_wer([short_bad, _score("你好", "你好", language="zh")])
+
+
+@pytest.mark.parametrize(("language", "written", "heard"), [
+    ("de", "Die Straße ist groß.", "die strasse ist gross"),
+    ("ru", "Ёлка зелёная.", "елка зеленая"),
+    ("tr", "İstanbul'da IRMAK rüzgâr", "istanbul da ırmak rüzgar"),
+    ("ar", "ذَهَبْتُ إلى السوق", "ذهبت الى السوق"),
+    ("hi", "ज़रूर आँगन", "जरूर आंगन"),
+    ("zh", "今天天氣很好，我們去公園。", "今天天气很好我们去公园"),
+    ("ja", "ｶﾀｶﾅと全角ＡＢＣ。", "カタカナと全角abc"),
+    ("ko", "오늘은 날씨가 좋네요.", "오늘은날씨가좋네요"),
+])
+def test_each_language_folds_what_it_writes_two_ways(language: str, written: str, heard: str) -> None:
+    assert normalizer_for(language)(written) == heard
+    assert normalizer_for(language).rules  # stated in words (docs/languages.md lists them)
+
+
+def test_marks_stay_part_of_their_word_outside_english() -> None:
+    # Whisper's basic rules would turn a Devanagari vowel sign or a Thai tone mark into a space, splitting the word.
+    hindi = _score("मौसम बहुत अच्छा है", "मौसम बहुत अच्छा है।", language="hi")
+    assert (hindi.ref_length, hindi.wer) == (4, 0.0)
+    thai = _score("วันนี้อากาศดีมาก", "วันนี้อากาศดี มาก", language="th")
+    assert (thai.unit, thai.error_rate, thai.ref_length) == (Unit.CHAR, 0.0, 16)
+    korean = _score("오늘은 날씨가좋네요", "오늘은 날씨가 좋네요.", language="ko")
+    assert (korean.unit, korean.error_rate) == (Unit.CHAR, 0.0)

@@ -102,6 +102,17 @@ class DecodingSettings:
         return json.dumps(fields, sort_keys=True)
 
 
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """A clip's transcript and, where asked of a multilingual model, the language it heard in the clip: Whisper's own
+    language identification on the clip's encoding (the most likely language token and its probability), never used
+    to pick the transcription's language, which the corpus gives."""
+
+    text: str
+    heard_language: str | None = None  # an ISO 639-1 code as Whisper names it ("es"); None: not asked, or English-only
+    heard_probability: float | None = None
+
+
 class AsrBackend(Protocol):
     """A loaded-on-demand Whisper implementation."""
 
@@ -131,6 +142,11 @@ class AsrBackend(Protocol):
 
     def transcribe(self, audio: Sequence[FloatArray], language: str) -> list[str]:
         """Transcribe 16 kHz mono clips of one language, in order."""
+        ...
+
+    def transcribe_heard(self, audio: Sequence[FloatArray], language: str) -> list[Transcript]:
+        """Transcribe as ``transcribe`` does, each clip with the language the model hears in it (multilingual models;
+        an English-only one hears nothing: ``heard_language`` None)."""
         ...
 
 

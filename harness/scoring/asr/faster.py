@@ -11,6 +11,11 @@ Whisper pads every input to a 30 s window, so a 3 s clip costs nearly as much as
   passed to ``BatchedInferencePipeline`` with their boundaries as ``clip_timestamps``; it decodes every
   chunk independently (no conditioning on the previous chunk), and each returned segment is mapped back
   to its clip by start time. Clips longer than one window go through the long-form ``transcribe``.
+
+``transcribe_heard`` also asks a multilingual model which language it hears in each clip (CTranslate2's
+``Whisper.detect_language``: one decoder step on the encoder's output). In a shortened window the encoding that
+is decoded is the one detected on; clips of the 30 s and long-form paths are encoded once more (their first
+30 s), since faster-whisper's pipeline keeps its encoding to itself.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from harness.scoring.asr.base import (
     WINDOW_S,
     AsrBackendName,
     DecodingSettings,
+    Transcript,
     english_only,
 )
 from harness.scoring.asr.models import resolve_ct2_model
@@ -104,23 +110,52 @@ class FasterWhisperBackend:
     def transcribe(self, audio: Sequence[FloatArray], language: str) -> list[str]:
         # The features on one BLAS thread, so the transcript is not the machine's (harness.scoring.blas).
         with one_blas_thread():
-            return self._transcribe(audio, language)
+            return [transcript.text for transcript in self._transcribe(audio, language, hear=False)]
 
-    def _transcribe(self, audio: Sequence[FloatArray], language: str) -> list[str]:
+    def transcribe_heard(self, audio: Sequence[FloatArray], language: str) -> list[Transcript]:
+        with one_blas_thread():
+            return self._transcribe(audio, language, hear=bool(self._load().model.is_multilingual))
+
+    def _transcribe(self, audio: Sequence[FloatArray], language: str, *, hear: bool) -> list[Transcript]:
         self._lazy.get()
-        texts = [""] * len(audio)
+        texts = [Transcript("")] * len(audio)
         by_window: dict[float, list[int]] = defaultdict(list)
+        apart: list[int] = []  # clips whose language is heard on an encoding of their own
         for index, clip in enumerate(audio):
             if len(clip) > WINDOW_S * SAMPLE_RATE:
-                texts[index] = self._long_form(clip, language)
+                texts[index] = Transcript(self._long_form(clip, language))
+                apart.append(index)
             elif len(clip):
                 by_window[self._settings.window_for(len(clip) / SAMPLE_RATE)].append(index)
         for window, indices in sorted(by_window.items()):
             clips = [audio[index] for index in indices]
-            results = self._batched(clips, language) if window >= WINDOW_S else self._windowed(clips, language, window)
+            if window >= WINDOW_S:
+                results = [Transcript(text) for text in self._batched(clips, language)]
+                apart.extend(indices)
+            else:
+                results = self._windowed(clips, language, window, hear)
             for index, text in zip(indices, results, strict=True):
                 texts[index] = text
+        if hear and apart:
+            for index, (heard, probability) in zip(apart, self._heard([audio[i] for i in apart]), strict=True):
+                texts[index] = Transcript(texts[index].text, heard, probability)
         return texts
+
+    def _heard(self, clips: list[FloatArray]) -> list[tuple[str, float]]:
+        """The language heard in each clip's first 30 s, on an encoding of its own."""
+        from faster_whisper.audio import pad_or_trim
+
+        model = self._load()
+        heard: list[tuple[str, float]] = []
+        try:
+            for start in range(0, len(clips), self._settings.batch_size):
+                batch = clips[start : start + self._settings.batch_size]
+                features = np.stack([pad_or_trim(model.feature_extractor(clip[: int(WINDOW_S * SAMPLE_RATE)])[..., :-1])
+                                     for clip in batch])
+                heard.extend(_most_likely(found) for found in model.model.detect_language(model.encode(features)))
+        except (RuntimeError, ValueError) as exc:
+            raise AsrBackendError(f"faster-whisper could not hear the language of {len(clips)} clips: {exc}") from exc
+        return heard
 
     def _suppressed(self, tokenizer: Any = None) -> list[int]:
         """Whisper's own suppressed tokens (-1), and in spoken-form decoding every written-form token."""
@@ -133,8 +168,10 @@ class FasterWhisperBackend:
             tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en")
         return [-1, *written_form_tokens(tokenizer, self.model_id)]
 
-    def _windowed(self, clips: list[FloatArray], language: str, window_s: float) -> list[str]:
-        """Encode clips in a ``window_s`` window instead of Whisper's 30 s, then decode as the pipeline does."""
+    def _windowed(self, clips: list[FloatArray], language: str, window_s: float, hear: bool = False
+                  ) -> list[Transcript]:
+        """Encode clips in a ``window_s`` window instead of Whisper's 30 s, then decode as the pipeline does (and, with
+        ``hear``, ask the same encoding which language it holds)."""
         from faster_whisper.audio import pad_or_trim
         from faster_whisper.tokenizer import Tokenizer
         from faster_whisper.transcribe import get_suppressed_tokens
@@ -143,13 +180,17 @@ class FasterWhisperBackend:
         tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language=language)
         prompt = model.get_prompt(tokenizer, [], without_timestamps=True)
         frames = int(window_s * model.frames_per_second)
-        texts: list[str] = []
+        texts: list[Transcript] = []
         try:
             for start in range(0, len(clips), self._settings.batch_size):
                 batch = clips[start : start + self._settings.batch_size]
                 features = np.stack([pad_or_trim(model.feature_extractor(clip)[..., :-1], frames) for clip in batch])
+                encoded = model.encode(features)
+                heard: list[tuple[str | None, float | None]] = (
+                    [_most_likely(found) for found in model.model.detect_language(encoded)] if hear
+                    else [(None, None)] * len(batch))
                 results = model.model.generate(
-                    model.encode(features),
+                    encoded,
                     [list(prompt) for _ in batch],
                     beam_size=self._settings.beam_size,
                     max_length=model.max_length,
@@ -157,7 +198,8 @@ class FasterWhisperBackend:
                     suppress_tokens=get_suppressed_tokens(tokenizer, self._suppressed(tokenizer)),
                     sampling_temperature=self._settings.temperature,
                 )
-                texts.extend(tokenizer.decode(result.sequences_ids[0]).strip() for result in results)
+                texts.extend(Transcript(tokenizer.decode(result.sequences_ids[0]).strip(), language_heard, probability)
+                             for result, (language_heard, probability) in zip(results, heard, strict=True))
         except (RuntimeError, ValueError) as exc:
             raise AsrBackendError(f"faster-whisper failed on a batch of {len(clips)} clips: {exc}") from exc
         return texts
@@ -207,3 +249,9 @@ class FasterWhisperBackend:
             return "".join(segment.text for segment in segments).strip()
         except (RuntimeError, ValueError) as exc:
             raise AsrBackendError(f"faster-whisper failed on a {len(clip) / SAMPLE_RATE:.1f} s clip: {exc}") from exc
+
+
+def _most_likely(found: list[tuple[str, float]]) -> tuple[str, float]:
+    """The most likely language of CTranslate2's ``detect_language`` answer: ``[("<|es|>", 0.93), ...]``."""
+    token, probability = max(found, key=lambda pair: pair[1])
+    return token.strip("<|>"), float(probability)

@@ -58,6 +58,12 @@ SHIPPED = {
 }
 
 
+# The multilingual model shipped for every language an English-only model lacks (the languages' ear, offline).
+SHIPPED_MULTILINGUAL = SHIPPED["base"]
+# Whisper's multilingual sizes, smallest first: the ear is the largest one here (names not listed rank above base).
+_SIZES = ("tiny", "base")
+
+
 @dataclass(frozen=True, slots=True)
 class Ct2Model:
     """A CTranslate2 Whisper model folder, the name it was asked for, and its content id."""
@@ -139,6 +145,21 @@ def _hub_content_id(model_bin: Path, name: str) -> str:
 def multilingual_name(spec: str) -> str:
     """The multilingual model to use (or install) for languages the English-only model ``spec`` lacks."""
     return _MULTILINGUAL.get(spec, SUGGESTED_MULTILINGUAL)
+
+
+def multilingual_ear(spec: str) -> str | None:
+    """The multilingual model that reads the languages the English-only ``spec`` lacks, found offline: the larger of
+    its counterpart fetched into the cache (`tts-harness asr fetch small`) and the shipped base (the asr-base extra);
+    None when neither is here."""
+    here = []
+    counterpart = multilingual_name(spec)
+    if cached_multilingual(counterpart) is not None:
+        here.append(counterpart)
+    if shipped_folders(SHIPPED_MULTILINGUAL.name) is not None:
+        here.append(SHIPPED_MULTILINGUAL.name)
+    if not here:
+        return None
+    return max(here, key=lambda name: _SIZES.index(name) if name in _SIZES else len(_SIZES))
 
 
 def cached_multilingual(name: str) -> Ct2Model | None:

@@ -16,6 +16,7 @@ from harness.scoring.asr.base import (
     DEFAULT_MODEL,
     AsrBackendName,
     DecodingSettings,
+    Transcript,
     cache_root,
     english_only,
 )
@@ -139,6 +140,25 @@ class OpenAIWhisperBackend:
                 raise AsrBackendError(f"openai-whisper failed on a clip: {exc}") from exc
             texts.append(str(result["text"]).strip())
         return texts
+
+
+    def transcribe_heard(self, audio: Sequence[FloatArray], language: str) -> list[Transcript]:
+        texts = self.transcribe(audio, language)
+        model = self._lazy.get()
+        if not model.is_multilingual:
+            return [Transcript(text) for text in texts]
+        import whisper
+
+        heard = []
+        for clip, text in zip(audio, texts, strict=True):
+            if len(clip) == 0:
+                heard.append(Transcript(text))
+                continue
+            mel = whisper.log_mel_spectrogram(whisper.pad_or_trim(clip), model.dims.n_mels)
+            _tokens, probabilities = whisper.detect_language(model, mel)
+            language_heard = max(probabilities, key=probabilities.get)
+            heard.append(Transcript(text, str(language_heard), float(probabilities[language_heard])))
+        return heard
 
 
 def _load_checkpoint(path: Path) -> Any:

@@ -1,0 +1,67 @@
+"""Per-language figures from a run's rows (harness.measurement.languages): the rate and its interval per model and
+language, the language check, the fallback rule (most checked clips heard as another language), and the self-test's
+verdicts naming a language the ASR model cannot judge instead of scoring it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from harness.measurement import FALLBACK_SHARE, fallbacks, language_figures
+from harness.results import LanguageVerdict, LanguageVerdicts
+from harness.results.rows import REQUEST_COLUMNS, Row
+
+
+def _clip(item: str, language: str, errors: int, heard: str | None, *, model: str = "m", unit: str = "word",
+          probability: float = 0.9) -> Row:
+    row: Row = {c.name: None for c in REQUEST_COLUMNS}
+    wrong = heard is not None and heard != language and probability >= 0.5
+    row.update(provider="acme", model=model, item_id=item, language=language, outcome="ok", scored=1, unit=unit,
+               hits=10 - errors, substitutions=errors, deletions=0, insertions=0, ref_length=10,
+               asr_model="base#b58256269b05" if language != "en" else "tiny.en#1a5afae06a4d",
+               heard_language=heard, heard_probability=None if heard is None else probability,
+               flags=json.dumps(["wrong_language"] if wrong else []))
+    return row
+
+
+def test_each_model_and_language_has_its_rate_interval_and_check() -> None:
+    rows = [_clip(f"es-{i}", "es", i % 3, "es") for i in range(6)] + [_clip("en-0", "en", 0, None)]
+    spanish, english = sorted(language_figures(rows), key=lambda f: f.language, reverse=True)
+    assert (spanish.language, spanish.clips, spanish.checked, spanish.heard_as_asked) == ("es", 6, 6, 6)
+    assert spanish.rate == pytest.approx(6 / 60)
+    assert spanish.low is not None and spanish.high is not None and spanish.low <= spanish.rate <= spanish.high
+    assert not spanish.falls_back and not spanish.misheard
+    assert (english.language, english.checked) == ("en", 0)  # English is read by the default model, unchecked
+
+
+def test_an_english_only_run_has_no_language_table() -> None:
+    assert language_figures([_clip("en-0", "en", 0, None)]) == ()
+
+
+def test_a_model_falls_back_when_most_checked_clips_are_another_language() -> None:
+    once = [_clip("es-0", "es", 9, "en"), _clip("es-1", "es", 1, "es"), _clip("es-2", "es", 1, "es")]
+    (stray,) = language_figures(once)
+    assert len(stray.misheard) == 1 and not stray.falls_back  # one misheard clip is not a fallback
+    most = [_clip(f"es-{i}", "es", 9, "en") for i in range(2)] + [_clip("es-2", "es", 1, "es")]
+    (fell,) = language_figures(most)
+    assert fell.falls_back and fell.heard_instead == "en" and len(fell.misheard) >= FALLBACK_SHARE * fell.checked
+    assert fallbacks([stray, fell]) == (fell,)
+    assert fell.fallback_line() == ("acme/m answered in en when asked for es: 2/3 clips heard as another language "
+                                    "(p >= 0.5)")
+    unsure = [_clip(f"es-{i}", "es", 9, "en", probability=0.4) for i in range(3)]
+    (shown,) = language_figures(unsure)
+    assert shown.checked == 3 and not shown.misheard and not shown.falls_back  # heard, below the rule: not flagged
+
+
+def test_a_language_the_model_cannot_judge_is_named_not_scored() -> None:
+    verdicts = LanguageVerdicts({("base", "hi"): LanguageVerdict("base", "hi", "word", 0.8, False, False, "large-v3"),
+                                 ("base", "es"): LanguageVerdict("base", "es", "word", 0.1, True, True, None)},
+                                {"base": 0.3})
+    rows = [_clip(f"hi-{i}", "hi", 8, "en") for i in range(3)] + [_clip(f"es-{i}", "es", 1, "es") for i in range(3)]
+    spanish, hindi = language_figures(rows, verdicts)
+    assert (hindi.not_judgeable_by, hindi.check_not_judgeable_by, hindi.larger) == ("base", "base", "large-v3")
+    assert not hindi.falls_back  # a check the model cannot be trusted with fails nothing
+    assert (spanish.not_judgeable_by, spanish.check_not_judgeable_by, spanish.larger) == (None, None, None)
+    other = LanguageVerdicts({}, {})
+    assert language_figures(rows, other)[1].not_judgeable_by is None  # a model never self-tested: shown as measured
