@@ -1,6 +1,7 @@
 """The multilingual ear tested against the sandbox's own voices: which languages can the shipped ASR model judge?
 
-Every sentence of each read corpus (`<lang>_read`) is rendered twice: by the sandbox's voice of its language (espeak-ng's,
+Every sentence of each read corpus (`<lang>_read`) is rendered twice: by the sandbox's voice of its language
+(espeak-ng's,
 chosen as the sandbox chooses it for a request in that language: `harness.sandbox.languages.in_language`) and by the
 sandbox's English voice reading the same text (Piper: what a voice that falls back to English sounds like). The
 product's scorer reads both with the model asked for (the shipped multilingual `base` by default), in the corpus'
