@@ -1,28 +1,35 @@
-"""The hard-text span scorer tested against itself: does it pass a right reading and fail a wrong one?
+"""The hard-text judge tested against itself: does it pass a right reading and fail a wrong one, by ear?
 
-For every item of a hard-text corpus, the sandbox's Piper voice reads the carrier sentence with the span
-replaced by each accepted form and each known misreading (one reading per form: every optional word, the
-first of each choice). The span scorer (spoken-form tiny.en, `harness.scoring.span_scorer`) judges each
-render. Per category it prints how often a right reading passes and a wrong one fails (and how often with
-its own error type), and labels a category below ``--threshold`` on either "not judgeable by <model>".
+For every item of a hard-text corpus, each sandbox voice asked for (``--voices``: Piper, and a second voice so that
+the figure is not one voice's) reads the carrier sentence with the span replaced by each accepted form and each
+known misreading (one reading per form: every optional word, the first of each choice). The judge
+(`harness.scoring.hard_text`, forced choice with ``--asr-model``) judges each render. Per category it prints how
+often a right reading passes and a wrong one fails (and how often with its own error type), how many renders were
+unsure or heard as another reading, and labels a category below ``--threshold`` on either "not judgeable by
+<model>". It also judges every wrong render again with its own misreading left out of the item (an unknown
+misreading, as a provider's new one would be): such a render must never pass.
 
-    python benchmarks/perf/hard_text_selftest.py [--corpus en_hard_smoke] [--threshold 0.8] [--json]
-        [--write harness/data/hard_text/judgeable.json] [--examples 3] [--smoke]
+    python benchmarks/perf/hard_text_selftest.py [--corpus en_hard_smoke] [--asr-model tiny.en]
+        [--voices piper,piper-degraded] [--threshold 0.9] [--write harness/data/hard_text/judgeable]
+        [--save evidence.json] [--from evidence.json] [--calibrate piper] [--json] [--smoke]
 
-``--smoke`` judges the first two items only (seconds; the test suite runs it). ``--write`` keeps the
-per-category verdicts where the report reads them (categories not judgeable are shown, not scored).
-``--save FILE`` keeps every render's transcript; ``--from FILE`` judges those transcripts again without
-rendering or transcribing (minutes become a second, to try a change to the judge).
+``--smoke`` judges the first two items only (seconds; the test suite runs it). ``--write DIR`` keeps the
+per-category verdicts where the faces read them (`DIR/<model>.json`). ``--save FILE`` keeps what the model said
+about every render (its free transcript and every sentence's likelihood); ``--from FILE`` judges them again without
+rendering or the model (minutes become seconds: how a change of the decision rule is tried). ``--calibrate VOICE``
+derives the margins from that voice's renders only and reports the others with them (held out).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,24 +39,26 @@ import soxr
 from harness.bench.corpus import load_corpus
 from harness.core.hard_text import HardText
 from harness.core.spoken_grammar import fullest
-from harness.scoring.asr.base import SAMPLE_RATE
-from harness.scoring.span import Verdict, judge_span
-from harness.scoring.span_scorer import SpanClip, SpanScorer
+from harness.scoring.asr.base import DEFAULT_MODEL, SAMPLE_RATE
+from harness.scoring.hard_text import Evidence, HardTextClip, HardTextJudge, Thresholds
+from harness.scoring.span import Verdict
 from harness.speech import Engine, Rendition, default_engine
 
 DEFAULT_CORPUS = "en_hard_smoke"
-THRESHOLD = 0.8
+THRESHOLD = 0.9
 SMOKE_ITEMS = 2
+METHOD = "forced-choice"
 
 
 @dataclass(frozen=True, slots=True)
 class Render:
-    """One reading said aloud: the item, the words, and what the scorer should say (None: pass)."""
+    """One reading said aloud by one voice: the item, the words, and what the judge should say (None: pass)."""
 
     item_id: str
     hard: HardText
     reading: str
     error: str | None  # the misreading's error type; None for an accepted reading
+    voice: str
 
 
 @dataclass(slots=True)
@@ -59,33 +68,48 @@ class Tally:
     wrong: int = 0
     wrong_failed: int = 0
     wrong_failed_as_itself: int = 0
+    wrong_passed: int = 0
     unsure: int = 0
+    other: int = 0
+    unknown: int = 0  # wrong renders judged with their own misreading left out
+    unknown_passed: int = 0
     examples: list[dict[str, str]] = field(default_factory=list)
 
     def rates(self) -> tuple[float | None, float | None]:
         return (self.right_passed / self.right if self.right else None,
                 self.wrong_failed / self.wrong if self.wrong else None)
 
+    def add(self, other: Tally) -> None:
+        for name in ("right", "right_passed", "wrong", "wrong_failed", "wrong_failed_as_itself", "wrong_passed",
+                     "unsure", "other", "unknown", "unknown_passed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
 
 def spoken_text(words: tuple[str, ...]) -> str:
-    """A reading as the voice is given it: a lone letter other than "a" in capitals, so Piper names the
-    letter ("v two" would come out "the two"); "a" stays the article Piper reads it as."""
-    return " ".join(word.upper() if len(word) == 1 and word != "a" else word for word in words)
+    """A reading as the voice is given it: a lone letter in capitals, so the voice names the letter ("v two"
+    would come out "the two"). A lone "a" is the article, except beside another lone letter ("a m", "n a s a"),
+    where it is the letter, respelled "eigh" (both voices read a capital "A" as the article)."""
+    def letter(index: int) -> bool:
+        return any(0 <= other < len(words) and len(words[other]) == 1 for other in (index - 1, index + 1))
+
+    return " ".join(("eigh" if letter(index) else word) if word == "a"
+                    else word.upper() if len(word) == 1 else word for index, word in enumerate(words))
 
 
-def renders(items: list[tuple[str, HardText]]) -> list[Render]:
+def renders(items: list[tuple[str, HardText]], voices: Iterable[str]) -> list[Render]:
     out = []
-    for item_id, hard in items:
-        for form in hard.accepted:
-            out.append(Render(item_id, hard, spoken_text(fullest(form)), None))
-        for wrong in hard.misreadings:
-            out.append(Render(item_id, hard, spoken_text(fullest(wrong.say)), wrong.error))
+    for voice in voices:
+        for item_id, hard in items:
+            for form in hard.accepted:
+                out.append(Render(item_id, hard, spoken_text(fullest(form)), None, voice))
+            for wrong in hard.misreadings:
+                out.append(Render(item_id, hard, spoken_text(fullest(wrong.say)), wrong.error, voice))
     return out
 
 
 def say(render: Render) -> np.ndarray:
     text = render.hard.text.replace(render.hard.span, render.reading)
-    clip = default_engine().render(text, Rendition(Engine.PIPER, length_scale=1.0))
+    clip = default_engine().render(text, Rendition(Engine(render.voice)))
     return soxr.resample(clip.samples, clip.sample_rate, SAMPLE_RATE).astype(np.float32)
 
 
@@ -97,25 +121,35 @@ def hard_items(corpus: str, limit: int | None) -> list[tuple[str, HardText]]:
     return items if limit is None else items[:limit]
 
 
-def transcribe(items: list[tuple[str, HardText]]) -> tuple[list[tuple[Render, str]], str]:
-    """Each render and its spoken-form transcript."""
-    scorer = SpanScorer()
-    heard: list[tuple[Render, str]] = []
-    todo = renders(items)
-    for start in range(0, len(todo), 32):  # render and transcribe in batches: memory stays small
+def listen(judge: HardTextJudge, todo: list[Render]) -> list[tuple[Render, Evidence]]:
+    """What the model says about each render (rendered and heard in batches: memory stays small)."""
+    heard: list[tuple[Render, Evidence]] = []
+    for start in range(0, len(todo), 32):
         batch = todo[start : start + 32]
-        scores = scorer.score_many([SpanClip(render.hard, samples=say(render)) for render in batch])
-        heard.extend((render, score.transcript) for render, score in zip(batch, scores, strict=True))
-    return heard, scorer.model_name
+        found, problems = judge.evidence([HardTextClip(render.hard, samples=say(render)) for render in batch])
+        for render, evidence, problem in zip(batch, found, problems, strict=True):
+            if evidence is None:
+                raise SystemExit(f"{render.item_id}: {problem}")
+            heard.append((render, evidence))
+    return heard
 
 
-def count(heard: list[tuple[Render, str]], examples: int) -> dict[str, Tally]:
+def without_own_misreading(render: Render) -> HardText:
+    """The render's item with the render's own misreading left out: the reading is an unknown misreading."""
+    kept = tuple(wrong for wrong in render.hard.misreadings if wrong.error != render.error
+                 or spoken_text(fullest(wrong.say)) != render.reading)
+    return replace(render.hard, misreadings=kept)
+
+
+def count(judge: HardTextJudge, heard: list[tuple[Render, Evidence]], thresholds: Thresholds, examples: int
+          ) -> dict[str, Tally]:
     tallies: dict[str, Tally] = defaultdict(Tally)
-    for render, transcript in heard:
-        judgement = judge_span(render.hard, transcript)
+    for render, evidence in heard:
+        score = judge.decide(render.hard, evidence, thresholds)
         tally = tallies[render.hard.category]
-        verdict = judgement.verdict
+        verdict = score.verdict
         tally.unsure += verdict is Verdict.UNSURE
+        tally.other += verdict is Verdict.OTHER
         if render.error is None:
             tally.right += 1
             tally.right_passed += verdict is Verdict.PASS
@@ -123,23 +157,58 @@ def count(heard: list[tuple[Render, str]], examples: int) -> dict[str, Tally]:
         else:
             tally.wrong += 1
             tally.wrong_failed += verdict is Verdict.FAIL
-            tally.wrong_failed_as_itself += judgement.error == render.error
+            tally.wrong_passed += verdict is Verdict.PASS
+            tally.wrong_failed_as_itself += score.choice.error == render.error
             misjudged = verdict is not Verdict.FAIL
+            unknown = without_own_misreading(render)
+            if unknown.misreadings != render.hard.misreadings:
+                tally.unknown += 1
+                tally.unknown_passed += judge.decide(unknown, evidence, thresholds).verdict is Verdict.PASS
         if misjudged and len(tally.examples) < examples:
-            tally.examples.append({"item": render.item_id, "said": render.reading, "heard": transcript,
-                                   "verdict": verdict.value, "span_heard": judgement.heard})
+            tally.examples.append({"item": render.item_id, "voice": render.voice, "said": render.reading,
+                                   "heard": score.transcript, "verdict": verdict.value, "chose": score.choice.reading,
+                                   "margin": f"{score.choice.margin:.1f}"})
     return dict(sorted(tallies.items()))
 
 
-def saved(heard: list[tuple[Render, str]], model: str) -> dict[str, Any]:
-    return {"asr_model": model, "renders": [{"item": r.item_id, "reading": r.reading, "error": r.error,
-                                             "transcript": t} for r, t in heard]}
+def margins(judge: HardTextJudge, heard: list[tuple[Render, Evidence]]) -> dict[str, list[float]]:
+    """The margins the calibration reads: of right renders, of wrong ones, and the free transcript's over the listed
+    readings of every render (thresholds that no render reaches, where an opposite verdict would start)."""
+    loose = Thresholds(math.inf, math.inf, math.inf)
+    found: dict[str, list[float]] = {"right": [], "wrong": [], "free": []}
+    for render, evidence in heard:
+        choice = judge.decide(render.hard, evidence, loose).choice
+        found["right" if render.error is None else "wrong"].append(choice.margin)
+        if choice.free_margin is not None:
+            found["free"].append(choice.free_margin)
+    return found
 
 
-def from_saved(data: dict[str, Any], items: list[tuple[str, HardText]]) -> tuple[list[tuple[Render, str]], str]:
+# The calibrated margins keep this much beyond the worst render of the calibration set (nats): a held-out voice
+# meets what the calibration voice did not.
+SAFETY = 1.0
+
+
+def calibrate(judge: HardTextJudge, heard: list[tuple[Render, Evidence]]) -> Thresholds:
+    """Margins from renders: a pass needs more than any wrong render's margin, a fail more than any right render's
+    (negated), and "other" more than any render's free-transcript margin, each plus `SAFETY`."""
+    found = margins(judge, heard)
+    finite = {name: [value for value in values if math.isfinite(value)] for name, values in found.items()}
+    pass_margin = max([0.0, *finite["wrong"]]) + SAFETY
+    fail_margin = max([0.0, *(-value for value in finite["right"])]) + SAFETY
+    other_margin = max([0.0, *finite["free"]]) + SAFETY
+    return Thresholds(round(pass_margin, 1), round(fail_margin, 1), round(other_margin, 1))
+
+
+def saved(heard: list[tuple[Render, Evidence]], model: str) -> dict[str, Any]:
+    return {"asr_model": model, "renders": [{"item": r.item_id, "voice": r.voice, "reading": r.reading,
+                                             "error": r.error, "evidence": e.as_json()} for r, e in heard]}
+
+
+def from_saved(data: dict[str, Any], items: list[tuple[str, HardText]]) -> tuple[list[tuple[Render, Evidence]], str]:
     by_id = dict(items)
-    heard = [(Render(r["item"], by_id[r["item"]], r["reading"], r["error"]), r["transcript"])
-             for r in data["renders"] if r["item"] in by_id]
+    heard = [(Render(r["item"], by_id[r["item"]], r["reading"], r["error"], r["voice"]),
+              Evidence.from_json(r["evidence"])) for r in data["renders"] if r["item"] in by_id]
     return heard, str(data["asr_model"])
 
 
@@ -149,30 +218,45 @@ def judgeable(tally: Tally, threshold: float) -> bool:
 
 
 def table(tallies: dict[str, Tally], model: str, threshold: float) -> str:
-    lines = [f"| category | right readings | passed | wrong readings | failed (own error) | unsure | "
+    lines = [f"| category | right readings | passed | wrong readings | failed (own error) | passed | unsure | other | "
              f"judgeable by {model} (≥ {threshold:g} on both) |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for category, tally in tallies.items():
         right, wrong = tally.rates()
         lines.append(
             f"| {category} | {tally.right} | {_rate(right)} | {tally.wrong} | {_rate(wrong)} "
-            f"({tally.wrong_failed_as_itself}) | {tally.unsure} | "
+            f"({tally.wrong_failed_as_itself}) | {tally.wrong_passed} | {tally.unsure} | {tally.other} | "
             f"{'yes' if judgeable(tally, threshold) else f'**not judgeable by {model}**'} |")
     return "\n".join(lines)
+
+
+def totals(tallies: dict[str, Tally], threshold: float) -> dict[str, Any]:
+    total = Tally()
+    for tally in tallies.values():
+        total.add(tally)
+    renders_judged = total.right + total.wrong
+    return {"categories": len(tallies), "judgeable": sum(judgeable(t, threshold) for t in tallies.values()),
+            "renders": renders_judged, "unsure": total.unsure, "other": total.other,
+            "unsure_share": total.unsure / renders_judged if renders_judged else math.nan,
+            "wrong_passed": total.wrong_passed, "unknown": total.unknown, "unknown_passed": total.unknown_passed}
 
 
 def _rate(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
-def verdicts(tallies: dict[str, Tally], model: str, threshold: float, corpus: str) -> dict[str, Any]:
+def verdicts(tallies: dict[str, Tally], model: str, threshold: float, corpus: str, voices: list[str],
+             thresholds: Thresholds) -> dict[str, Any]:
     return {
         "asr_model": model,
+        "method": METHOD,
         "threshold": threshold,
         "corpus": corpus,
+        "voices": voices,
+        "margins": thresholds.key(),
         "categories": {
-            category: {"right_pass": tally.rates()[0], "wrong_fail": tally.rates()[1],
-                       "right": tally.right, "wrong": tally.wrong, "judgeable": judgeable(tally, threshold)}
+            category: {"right_pass": tally.rates()[0], "wrong_fail": tally.rates()[1], "right": tally.right,
+                       "wrong": tally.wrong, "judgeable": judgeable(tally, threshold)}
             for category, tally in tallies.items()
         },
     }
@@ -181,38 +265,62 @@ def verdicts(tallies: dict[str, Tally], model: str, threshold: float, corpus: st
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=DEFAULT_CORPUS, help="a hard-text corpus name or file")
+    parser.add_argument("--asr-model", default=DEFAULT_MODEL, help="the judge's ASR model (tiny.en, base, a folder)")
+    parser.add_argument("--voices", default=Engine.PIPER.value,
+                        help=f"sandbox voices, comma-separated ({', '.join(engine.value for engine in Engine)})")
     parser.add_argument("--threshold", type=float, default=THRESHOLD)
     parser.add_argument("--smoke", action="store_true", help=f"the first {SMOKE_ITEMS} items only")
     parser.add_argument("--examples", type=int, default=3, help="misjudged renders listed per category")
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--write", type=Path, help="write the per-category verdicts (JSON) here")
-    parser.add_argument("--save", type=Path, help="keep every render's transcript here (JSON)")
-    parser.add_argument("--from", dest="source", type=Path, help="judge the transcripts --save kept")
+    parser.add_argument("--write", type=Path, help="write the per-category verdicts here (a folder: <model>.json)")
+    parser.add_argument("--save", type=Path, help="keep what the model said about every render here (JSON)")
+    parser.add_argument("--from", dest="source", type=Path, help="judge again what --save kept")
+    parser.add_argument("--calibrate", metavar="VOICE", help="derive the margins from this voice's renders only")
     args = parser.parse_args(argv)
     items = hard_items(args.corpus, SMOKE_ITEMS if args.smoke else None)
+    judge = HardTextJudge(model=args.asr_model)
     started = time.perf_counter()
     if args.source:
         heard, model = from_saved(json.loads(args.source.read_text(encoding="utf-8")), items)
     else:
-        heard, model = transcribe(items)
+        heard, model = listen(judge, renders(items, args.voices.split(","))), judge.model_id
     if args.save:
-        args.save.write_text(json.dumps(saved(heard, model), indent=1) + "\n", encoding="utf-8")
-    tallies = count(heard, args.examples)
-    clips, seconds = len(heard), time.perf_counter() - started
-    result = verdicts(tallies, model, args.threshold, args.corpus)
+        args.save.write_text(json.dumps(saved(heard, model)) + "\n", encoding="utf-8")
+    voices = list(dict.fromkeys(render.voice for render, _ in heard))
+    thresholds = judge.thresholds
+    reported = heard
+    if args.calibrate:
+        thresholds = calibrate(judge, [(r, e) for r, e in heard if r.voice == args.calibrate])
+        reported = [(r, e) for r, e in heard if r.voice != args.calibrate] or heard
+    tallies = count(judge, reported, thresholds, args.examples)
+    per_voice = {voice: totals(count(judge, [(r, e) for r, e in reported if r.voice == voice], thresholds, 0),
+                               args.threshold) for voice in voices}
+    seconds = time.perf_counter() - started
+    result = verdicts(tallies, model, args.threshold, args.corpus, voices, thresholds)
     if args.write:
-        args.write.parent.mkdir(parents=True, exist_ok=True)
-        args.write.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        args.write.mkdir(parents=True, exist_ok=True)
+        path = args.write / f"{model.split('#')[0]}.json"
+        path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    summary = totals(tallies, args.threshold)
     if args.json:
-        print(json.dumps({**result, "clips": clips, "seconds": round(seconds, 1),
-                          "examples": {c: t.examples for c, t in tallies.items()}}, indent=2))
+        print(json.dumps({**result, "renders": len(reported), "seconds": round(seconds, 1), "totals": summary,
+                          "per_voice": per_voice, "examples": {c: t.examples for c, t in tallies.items()}}, indent=2))
         return 0
-    print(f"{clips} renders of {args.corpus} judged by spoken-form {model} in {seconds:.0f} s\n")
-    print(table(tallies, model, args.threshold))
+    held_out = f", held out from {args.calibrate} (calibrated on it)" if args.calibrate else ""
+    print(f"{len(reported)} renders of {args.corpus} by {', '.join(voices)} judged by forced choice with {model} in "
+          f"{seconds:.0f} s; margins {thresholds.key()}{held_out}\n")
+    print(table(tallies, model.split("#")[0], args.threshold))
+    print(f"\n{summary['judgeable']} of {summary['categories']} categories judgeable at {args.threshold:g}; unsure "
+          f"{summary['unsure']} of {summary['renders']} renders ({summary['unsure_share']:.1%}); other "
+          f"{summary['other']}; wrong readings passed {summary['wrong_passed']}; unknown misreadings passed "
+          f"{summary['unknown_passed']} of {summary['unknown']}")
+    for voice, figures in per_voice.items():
+        print(f"  {voice}: {figures['judgeable']} of {figures['categories']} judgeable, unsure "
+              f"{figures['unsure_share']:.1%}, wrong passed {figures['wrong_passed']}")
     for category, counted in tallies.items():
         for example in counted.examples:
-            print(f"  {category} {example['item']}: said {example['said']!r}, heard {example['heard']!r} "
-                  f"-> {example['verdict']} ({example['span_heard']!r})")
+            print(f"  {category} {example['item']} ({example['voice']}): said {example['said']!r}, heard "
+                  f"{example['heard']!r} -> {example['verdict']} {example['chose']!r} (margin {example['margin']})")
     return 0
 
 

@@ -297,8 +297,8 @@ def render_hard_text(figures: tuple[CategoryFigures, ...], console: Console, exa
         for figure in figures:
             if (figure.provider, figure.model) != (provider, model):
                 continue
-            if figure.not_judgeable_by:
-                table.add_row(figure.category, f"not judgeable by {figure.not_judgeable_by}", "", "", "", "", "")
+            if figure.unscored:
+                table.add_row(figure.category, figure.unscored, "", "", "", "", "")
                 continue
             accuracy = figure.accuracy
             shown = "—" if not accuracy.trials else f"{accuracy.value:.0%}"
@@ -324,8 +324,8 @@ def render_normalisation(figures: tuple[CategoryFigures, ...], console: Console)
         table.add_column(name, justify="left" if name in ("model", "category") else "right")
     for row in differences:
         label = f"{row.provider}/{row.model}"
-        if row.not_judgeable_by:
-            table.add_row(label, row.category, f"not judgeable by {row.not_judgeable_by}", "", "")
+        if row.unscored:
+            table.add_row(label, row.category, row.unscored, "", "")
             continue
         off, on = (("—" if not p.trials else f"{p.value:.0%} ({p.successes}/{p.trials})") for p in (row.off, row.on))
         difference = "—" if not (row.off.trials and row.on.trials) else f"{row.difference:+.0%}"

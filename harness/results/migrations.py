@@ -93,6 +93,18 @@ MIGRATIONS: Mapping[str, Migration] = {
         ("jobs", "cost_source", "TEXT"),  # billed | planned | mixed | none: what jobs.cost_usd sums
         ("runs", "plans_json", "TEXT"),  # {"provider": "plan"} chosen with --plan
     )),
+    # Hard text judged by forced choice (issue 58): how the verdict was reached, its margins and the thresholds they
+    # were held to, the free transcript's reading and the free-transcription verdict as a second opinion. Older
+    # rows: NULL (judged from the free transcript alone: `method` reads as "transcript").
+    "9": Migration((
+        ("span_scores", "method", "TEXT"),  # forced-choice | transcript
+        ("span_scores", "margin", "REAL"),  # nats: best accepted reading minus best misreading
+        ("span_scores", "free_margin", "REAL"),  # nats: the free transcript's reading minus the best listed one
+        ("span_scores", "thresholds", "TEXT"),  # the margins held to (harness.scoring.hard_text.Thresholds.key)
+        ("span_scores", "free_heard", "TEXT"),  # the free transcript's reading of the span
+        ("span_scores", "second_opinion", "TEXT"),  # the free-transcription verdict: pass | fail:<error> | unsure
+        ("span_scores", "disagree", "INTEGER"),  # 1: both decided, differently
+    )),
 }
 LATEST = max(MIGRATIONS, key=int)
 

@@ -13,9 +13,12 @@ from harness.measurement import category_figures, compare_models, mcnemar_exact,
 from harness.results import connect_writer
 from harness.results.hard_text import (
     FAIL,
+    FORCED_CHOICE,
     PASS,
+    TRANSCRIPT,
     UNSURE,
     Judgeability,
+    ModelJudgeability,
     SpanVerdict,
     read_span_verdicts,
     write_span_verdicts,
@@ -89,11 +92,22 @@ def test_judgements_are_kept_per_clip_and_asr_model_and_read_with_the_run(tmp_pa
 
 
 def test_a_category_the_asr_model_cannot_judge_is_marked_not_scored_away() -> None:
-    rows = [replace(row, asr_model="tiny.en#abc") for row in _rows("a", "acronym", [(PASS, PASS)])
-            + _rows("a", "year", [(PASS, PASS)])]
-    judge = Judgeability("tiny.en", 0.8, frozenset({"acronym"}))
-    acronym, year = category_figures(rows, judge)
-    assert (acronym.not_judgeable_by, year.not_judgeable_by) == ("tiny.en", None)
+    rows = [replace(row, asr_model="tiny.en#abc", method=FORCED_CHOICE)
+            for row in _rows("a", "acronym", [(PASS, PASS)]) + _rows("a", "year", [(PASS, PASS)])]
+    tiny = ModelJudgeability("tiny.en#abc", FORCED_CHOICE, 0.9, {"acronym": False, "year": True})
+    acronym, year = category_figures(rows, Judgeability((tiny,)))
+    assert (acronym.unscored, year.unscored) == ("not judgeable by tiny.en", None)
     assert acronym.accuracy.trials == 1  # still computed; the faces show it as not judgeable
-    other = Judgeability("base.en", 0.8, frozenset({"acronym"}))  # another model's self-test says nothing here
-    assert [figure.not_judgeable_by for figure in category_figures(rows, other)] == [None, None]
+    # another model's self-test, or another judging method's, says nothing about these rows: not measured
+    base = ModelJudgeability("base#def", FORCED_CHOICE, 0.9, {"acronym": True, "year": True})
+    assert [figure.unscored for figure in category_figures(rows, Judgeability((base,)))] == [
+        "not measured for tiny.en"] * 2
+    older = ModelJudgeability("tiny.en#abc", TRANSCRIPT, 0.8, {"acronym": True, "year": True})
+    assert category_figures(rows, Judgeability((older,)))[1].unscored == "not measured for tiny.en"
+
+
+def test_a_category_missing_from_the_self_test_is_not_measured_never_judgeable() -> None:
+    """Issue 58: a category the model's self-test does not list was treated as judgeable."""
+    rows = [replace(row, asr_model="tiny.en#abc", method=FORCED_CHOICE) for row in _rows("a", "year", [(PASS, PASS)])]
+    tiny = ModelJudgeability("tiny.en#abc", FORCED_CHOICE, 0.9, {"acronym": True})  # no "year"
+    assert category_figures(rows, Judgeability((tiny,)))[0].unscored == "not measured for tiny.en"

@@ -41,4 +41,5 @@ def test_the_smoke_self_test_passes_right_readings_and_fails_wrong_ones(
 
 
 def test_a_reading_is_said_with_its_letters_named() -> None:
-    assert _script().spoken_text(("v", "two", "a", "m")) == "V two a M"
+    assert _script().spoken_text(("v", "two", "a", "m")) == "V two eigh M"
+    assert _script().spoken_text(("a", "quarter", "past")) == "a quarter past"

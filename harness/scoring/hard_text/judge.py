@@ -1,0 +1,344 @@
+"""`HardTextJudge`: hard-text clips in, a verdict by forced choice out (with the free transcript's second opinion).
+
+For each clip: the clip is encoded once and its free spoken-form transcript decoded (`listener.Listener`); the
+item's readings are listed or searched (`candidates`), each written for the model (`surfaces`) and put in the
+item's carrier; the free transcript's own reading of the span (found by the carrier, `span.py`) is put in the
+same carrier, written the same way; every sentence is scored under the clip, and `forced_choice.choose` gives
+the verdict. The free transcript is also judged as before (`span.judge_span`): a second opinion kept on the
+row, with their disagreement flagged.
+
+What the model said about a clip (its free transcript and the likelihood of every sentence asked about, the
+`Evidence`) is cached by the audio's hash, the model's content id and the listening settings in the score
+cache, so a stored run is judged again — new thresholds, a new decision rule — without the model; only a
+sentence not asked before sends the clip back to it. A clip that cannot be decoded is unsure with the reason,
+never an exception: one bad clip does not sink a run.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from harness.core.hard_text import HardText, carrier_words
+from harness.core.spoken_grammar import Reading
+from harness.results import CacheKey, CacheKind, ScoreCache
+from harness.scoring.asr.base import DEFAULT_MODEL, SAMPLE_RATE, DecodingSettings
+from harness.scoring.asr.faster import FasterWhisperBackend
+from harness.scoring.audio import FloatArray, decode_audio
+from harness.scoring.distributed import TranscriptionExecutor
+from harness.scoring.hard_text.candidates import forms, listed, search, walk_of
+from harness.scoring.hard_text.forced_choice import Choice, Scored, Thresholds, choose
+from harness.scoring.hard_text.listener import Hearing, Listener, ListenerSettings, Sentence
+from harness.scoring.hard_text.surfaces import writings, writings_of
+from harness.scoring.results import sha256_hex
+from harness.scoring.scoring_errors import AudioDecodeError
+from harness.scoring.span import SpanJudgement, Verdict, anchored_span, judge_span, letter_words, transcript_readings
+
+# Bumped when the sentences asked about a clip change meaning (the cache key): what the model said about the
+# old ones is not reused.
+EVIDENCE_VERSION = "1"
+# The free transcript may run this much past the longest sentence asked about (in tokens), and as a share.
+_SLACK_TOKENS = 8
+_SLACK_SHARE = 1.5
+_CLIPS_PER_TASK = 16  # clips a Ray task hears together
+
+
+@dataclass(frozen=True, slots=True)
+class HardTextClip:
+    """One clip to judge: its audio (bytes, a file or 16 kHz samples), the item it reads, and whether it is the
+    item's control."""
+
+    hard: HardText
+    audio: bytes | None = None
+    path: Path | None = None
+    samples: FloatArray | None = None
+    control: bool = False
+    # What the run asked for and the answer declared, where the bytes carry no header of their own (raw PCM)
+    declared_media_type: str | None = None
+    declared_sample_rate: int | None = None
+
+
+@dataclass(slots=True)
+class Evidence:
+    """What the model said about one clip: its free transcript, the log-likelihood of each sentence asked about
+    (keyed by `sentence_key`), and the readings a search found for each form too large to list."""
+
+    transcript: str
+    scores: dict[str, float] = field(default_factory=dict)
+    searched: dict[str, list[Reading]] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        return {"transcript": self.transcript, "scores": self.scores,
+                "searched": {form: [list(reading) for reading in found] for form, found in self.searched.items()}}
+
+    @classmethod
+    def from_json(cls, value: dict[str, object]) -> Evidence:
+        searched = value.get("searched") or {}
+        scores = value.get("scores") or {}
+        assert isinstance(searched, dict) and isinstance(scores, dict)
+        return cls(str(value["transcript"]), {str(key): float(score) for key, score in scores.items()},
+                   {str(form): [tuple(reading) for reading in found] for form, found in searched.items()})
+
+
+@dataclass(frozen=True, slots=True)
+class HardTextScore:
+    """A judged clip: the forced choice, the free transcript's reading of the span and its own verdict (the second
+    opinion), the model (content id) and the thresholds it was held to."""
+
+    transcript: str
+    choice: Choice
+    second_opinion: SpanJudgement
+    free_heard: str
+    asr_model: str
+    thresholds: Thresholds
+    unreadable: bool = False  # the clip's audio could not be decoded (unsure, the reason on the choice)
+
+    @property
+    def verdict(self) -> Verdict:
+        return self.choice.verdict
+
+    @property
+    def disagree(self) -> bool:
+        """Both decided (pass or fail), differently: the row says so."""
+        decided = (Verdict.PASS, Verdict.FAIL)
+        first, second = self.choice, self.second_opinion
+        return (first.verdict in decided and second.verdict in decided
+                and (first.verdict, first.error) != (second.verdict, second.error))
+
+    @property
+    def second_opinion_label(self) -> str:
+        """The second opinion as stored: pass, fail:<error>, unsure."""
+        second = self.second_opinion
+        return f"fail:{second.error}" if second.verdict is Verdict.FAIL else second.verdict.value
+
+
+def sentence_text(hard: HardText, written: str) -> str:
+    """The item's carrier with ``written`` in the span's place (a capital where the span starts the sentence)."""
+    before, after = hard.carrier()
+    text = f"{before}{written}{after}".strip()
+    return text[:1].upper() + text[1:] if not before.strip() else text
+
+
+def sentence_key(sentence: Sentence) -> str:
+    return ("" if sentence.ends else "\u2026") + sentence.text
+
+
+class HardTextJudge:
+    """Judges hard-text clips by forced choice with one faster-whisper model (loaded on first use)."""
+
+    def __init__(self, *, model: str = DEFAULT_MODEL, cache: ScoreCache | None = None,
+                 thresholds: Thresholds | None = None, settings: ListenerSettings | None = None,
+                 executor: TranscriptionExecutor | None = None) -> None:
+        listening = settings or ListenerSettings()
+        backend = FasterWhisperBackend(model, DecodingSettings(spoken_form=True, cpu_threads=listening.cpu_threads))
+        self.listener = Listener(backend, listening)
+        self.cache = cache
+        self.thresholds = thresholds or Thresholds()
+        # Where the model is asked: here (None, or the local executor), or on Ray workers (`--executor ray`).
+        self.executor = executor
+
+    @property
+    def model_id(self) -> str:
+        return self.listener.model_id
+
+    @property
+    def model_name(self) -> str:
+        """The ASR model as a reader knows it (``tiny.en``)."""
+        return self.model_id.split("#")[0]
+
+    def score_many(self, clips: Sequence[HardTextClip], *, cache: ScoreCache | None = None) -> list[HardTextScore]:
+        """Judge every clip; what the model says about the misses of the cache (``cache``, else the judge's) is
+        asked in shared batches and cached."""
+        evidence, problems = self.evidence(clips, cache=cache)
+        scores = []
+        for clip, found, problem in zip(clips, evidence, problems, strict=True):
+            if found is None:
+                scores.append(self._unjudged(problem or "no transcript"))
+            else:
+                scores.append(self.decide(clip.hard, found))
+        return scores
+
+    def _unjudged(self, reason: str) -> HardTextScore:
+        judgement = SpanJudgement(Verdict.UNSURE, "", reason=reason)
+        choice = Choice(Verdict.UNSURE, "", None, float("nan"), None, reason=reason)
+        return HardTextScore("", choice, judgement, "", self.model_id, self.thresholds, unreadable=True)
+
+    def evidence(self, clips: Sequence[HardTextClip], *, cache: ScoreCache | None = None
+                 ) -> tuple[list[Evidence | None], list[str | None]]:
+        """What the model says about each clip (None, with the problem, where the clip cannot be read)."""
+        cache = cache or self.cache
+        samples: list[FloatArray | None] = []
+        keys: list[CacheKey | None] = []
+        problems: list[str | None] = []
+        for clip in clips:
+            try:
+                audio, key = self._prepare(clip)
+            except (AudioDecodeError, OSError) as error:
+                samples.append(None)
+                keys.append(None)
+                problems.append(f"the clip could not be read: {error}")
+                continue
+            samples.append(audio)
+            keys.append(key)
+            problems.append(None)
+        found: list[Evidence | None] = [None] * len(clips)
+        missing: list[int] = []
+        for index, key in enumerate(keys):
+            cached = cache.get(key) if cache and key else None
+            if cached is not None:
+                evidence = Evidence.from_json(cached)
+                if all(sentence_key(sentence) in evidence.scores
+                       for sentence in self.sentences(clips[index].hard, evidence)):
+                    found[index] = evidence
+                    continue
+            if samples[index] is not None:
+                missing.append(index)
+        if missing:
+            heard = self._ask([clips[index].hard for index in missing],
+                              [audio for index in missing if (audio := samples[index]) is not None])
+            for index, evidence in zip(missing, heard, strict=True):
+                found[index] = evidence
+                key = keys[index]
+                if cache and key:
+                    cache.put(key, evidence.as_json())
+        return found, problems
+
+    def _prepare(self, clip: HardTextClip) -> tuple[FloatArray, CacheKey | None]:
+        if clip.samples is not None:
+            return clip.samples, None
+        data = clip.audio if clip.audio is not None else Path(str(clip.path)).read_bytes()
+        samples = decode_audio(data, clip.declared_media_type, clip.declared_sample_rate).mono_at(SAMPLE_RATE)
+        key = CacheKey(CacheKind.HARD_TEXT, sha256_hex(data), "faster-whisper", self.model_id,
+                       f"{self.listener.settings.key()};evidence={EVIDENCE_VERSION};language=en")
+        return samples, key
+
+    def _ask(self, items: list[HardText], audio: list[FloatArray]) -> list[Evidence]:
+        """`listen` here, or in chunks on the executor's workers (each builds the same judge once)."""
+        if self.executor is None or self.executor.name == "local":
+            return self.listen(items, audio)
+        spec = JudgeSpec(self.listener.backend.spec, replace(self.listener.settings, cpu_threads=1))
+        size = _CLIPS_PER_TASK
+        chunks = [(items[start : start + size], audio[start : start + size]) for start in range(0, len(audio), size)]
+        return [Evidence.from_json(value) for value in self.executor.map_chunks(hear_chunk, spec, chunks,
+                                                                                  self.model_id)]
+
+    def listen(self, items: Sequence[HardText], audio: Sequence[FloatArray]) -> list[Evidence]:
+        """What the model says about each clip (of the item at the same index): hear the clips, search the forms
+        too large to list, and score every sentence, in shared batches. In this process; `score_many` asks its
+        executor, which calls this here or on a Ray worker."""
+        budgets = [self._token_budget(hard) for hard in items]
+        hearings = self.listener.hear(audio, budgets)
+        early = [index for index, (hard, hearing) in enumerate(zip(items, hearings, strict=True))
+                 if ended_early(hard, hearing.transcript)]
+        if early:
+            again = self.listener.hear_again([hearings[index] for index in early], [budgets[index] for index in early])
+            for index, text in zip(early, again, strict=True):
+                hearings[index].transcript = text
+        evidence = [Evidence(hearing.transcript) for hearing in hearings]
+        for hard, hearing, found in zip(items, hearings, evidence, strict=True):
+            for form, _error in forms(hard):
+                if listed(form) is None:
+                    found.searched[form] = self._search(hard, hearing, form)
+        requests = [(hearing, self.sentences(hard, found)) for hard, hearing, found in zip(items, hearings, evidence,
+                                                                                           strict=True)]
+        for (_, sentences), found, scores in zip(requests, evidence, self.listener.likelihoods(requests),
+                                                 strict=True):
+            found.scores.update(zip(map(sentence_key, sentences), scores, strict=True))
+        return evidence
+
+    def _token_budget(self, hard: HardText) -> int:
+        longest = max(len(self.listener.tokens(Sentence(sentence_text(hard, " ".join(reading)))))
+                      for form, _ in forms(hard) for reading in (listed(form) or [_longest_hint(form)]))
+        return int(longest * _SLACK_SHARE) + _SLACK_TOKENS
+
+    def _search(self, hard: HardText, hearing: Hearing, form: str) -> list[Reading]:
+        def prefixes(partial: Sequence[Reading]) -> list[float]:
+            sentences = [Sentence(sentence_text(hard, writings(reading, hard.span)[0]).removesuffix(
+                hard.carrier()[1].strip()).strip(), ends=False) for reading in partial]
+            return self.listener.likelihoods([(hearing, sentences)])[0]
+
+        return search(walk_of(form), prefixes)
+
+    def readings(self, hard: HardText, evidence: Evidence) -> list[tuple[Reading, str | None]]:
+        """The candidates: each listed or searched reading of each form, with its error type (None: accepted)."""
+        found: list[tuple[Reading, str | None]] = []
+        for form, error in forms(hard):
+            found += [(reading, error) for reading in (listed(form) or evidence.searched.get(form, []))]
+        return found
+
+    def free_readings(self, hard: HardText, transcript: str) -> list[Reading]:
+        """The free transcript's readings of the span, found by the carrier (empty where it cannot anchor)."""
+        spans = [anchored_span(hard, words) for words in transcript_readings(transcript, letter_words(hard))]
+        return list(dict.fromkeys(tuple(span) for span in spans if span))
+
+    def sentences(self, hard: HardText, evidence: Evidence) -> list[Sentence]:
+        """Every sentence the verdict asks about: each candidate's and the free reading's writings, in the carrier
+        (the whole free transcript where the carrier cannot anchor it)."""
+        readings = [reading for reading, _ in self.readings(hard, evidence)]
+        free = self.free_readings(hard, evidence.transcript)
+        written = writings_of([*readings, *free], hard.span)
+        texts = [sentence_text(hard, text) for reading in dict.fromkeys([*readings, *free])
+                 for text in written[reading]]
+        if not free and evidence.transcript.strip():
+            texts.append(evidence.transcript.strip())
+        return [Sentence(text) for text in dict.fromkeys(texts)]
+
+    def decide(self, hard: HardText, evidence: Evidence, thresholds: Thresholds | None = None) -> HardTextScore:
+        """The verdict from what the model said (no model needed: `Evidence` holds every likelihood asked)."""
+        thresholds = thresholds or self.thresholds
+        readings = self.readings(hard, evidence)
+        free = self.free_readings(hard, evidence.transcript)
+        written = writings_of([*(reading for reading, _ in readings), *free], hard.span)
+
+        def score(reading: Reading) -> float:
+            return max(evidence.scores[sentence_key(Sentence(sentence_text(hard, text)))] for text in written[reading])
+
+        candidates = [Scored(reading, error, score(reading)) for reading, error in readings]
+        free_scored = [Scored(reading, None, score(reading)) for reading in free]
+        if not free and evidence.transcript.strip():
+            free_scored = [Scored(tuple(evidence.transcript.split()), None,
+                                  evidence.scores[sentence_key(Sentence(evidence.transcript.strip()))])]
+        best_free = max(free_scored, key=lambda scored: scored.score) if free_scored else None
+        choice = choose(candidates, best_free, thresholds)
+        second = judge_span(hard, evidence.transcript)
+        return HardTextScore(evidence.transcript, choice, second, " ".join(best_free.reading) if best_free else "",
+                             self.model_id, thresholds)
+
+
+@dataclass(frozen=True, slots=True)
+class JudgeSpec:
+    """What a worker builds the same judge from: the model as asked for, and the listening settings."""
+
+    model: str
+    settings: ListenerSettings
+
+
+@functools.cache
+def _worker_judge(spec: JudgeSpec) -> HardTextJudge:
+    # Kept for the worker process's life: Ray reuses workers, so a model loads once per worker.
+    return HardTextJudge(model=spec.model, settings=spec.settings)
+
+
+def hear_chunk(spec: JudgeSpec, items: list[HardText], audio: list[FloatArray]
+               ) -> tuple[str, list[dict[str, object]]]:
+    """A worker's task: the content id of its model and what the model says about each clip (as JSON)."""
+    judge = _worker_judge(spec)
+    return judge.model_id, [evidence.as_json() for evidence in judge.listen(items, audio)]
+
+
+def ended_early(hard: HardText, transcript: str) -> bool:
+    """Whether a free transcript stops before the carrier's last words (spoken-form decoding ends a transcript
+    where the digits it wanted were blocked): none of the carrier's last two words among its last four."""
+    after = carrier_words(hard.carrier()[1])
+    if not after:
+        return False
+    heard = transcript_readings(transcript)[0][-4:]
+    return not set(after[-2:]) & set(heard)
+
+
+def _longest_hint(form: str) -> Reading:
+    from harness.core.spoken_grammar import fullest
+
+    return fullest(form)
