@@ -17,6 +17,12 @@ import smoke_mode  # beside this script
 from harness.speech import AudioFormat, Engine, Rendition, SpeechEngine, encode
 
 SENTENCE = "The quick brown fox jumps over the lazy dog near the quiet river."
+#: A sentence of about the same length in three of espeak-ng's languages.
+ESPEAK_SENTENCES = {
+    "en-us": SENTENCE,
+    "es": "El rápido zorro marrón salta sobre el perro perezoso cerca del río tranquilo.",
+    "cmn": "敏捷的棕色狐狸跳过了安静河边那只懒惰的狗。",
+}
 
 
 def _median_s(action: Callable[[], object], repeat: int) -> float:
@@ -48,6 +54,10 @@ def main(argv: list[str] | None = None) -> None:
         ),
         ("degraded piper render, uncached", lambda: uncached.render(SENTENCE, Rendition(Engine.PIPER_DEGRADED))),
     ]
+    # espeak-ng loads its library afresh for every render (harness/speech/_espeak.py: determinism), included here.
+    rows.extend((f"espeak-ng render ({voice}), uncached",
+                 partial(uncached.render, text, Rendition(Engine.ESPEAK, voice=voice)))
+                for voice, text in ESPEAK_SENTENCES.items())
     cached = SpeechEngine()
     cached.render(SENTENCE)
     rows.append(("render, cache hit", lambda: cached.render(SENTENCE)))

@@ -8,7 +8,8 @@ one-line message as a bad flag, and a setting is read where it is used (`config.
 copied along the way. Secrets never live here: keys come from each provider's environment variable.
 
     section      options                                        read by
-    workload     providers models corpus repeats text_rate      the plan (runner.prepare, dry_run), realtime
+    workload     providers models corpus repeats text_rate      the plan (runner.prepare, dry_run), realtime,
+                 language                                       the run's language (bench.languages)
     target       target region                                  session.open_target, dry_run, the report
     cost         budget usd_per_character prices yes            the plan's prices, the budget, check_live
     polling      polling poll_interval webhook_url max_polls    the schedules, waiting, the webhook receiver
@@ -111,6 +112,9 @@ class WorkloadSettings(Section):
     # The providers' own text normalisation: each model whose request has a documented switch is run once per
     # setting ("off", "on"), named for it (harness.bench.plan.with_normalisation). Empty: as the provider does it.
     normalisation: tuple[Literal["off", "on"], ...] = ()
+    # The run's language (a tag: "es", "pt-BR"): its shipped corpus unless `corpus` names others, on the models that
+    # speak it, each with a voice of it (harness.bench.languages). None: the corpora's own.
+    language: str | None = Field(None, pattern=r"^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*$")
 
     @field_validator("providers", "models", "corpus", "normalisation", mode="before")
     @classmethod

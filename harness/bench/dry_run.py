@@ -23,6 +23,7 @@ from pathlib import Path
 from harness.bench.budget import Budget
 from harness.bench.config import BenchConfig, PollingMode, TargetSettings
 from harness.bench.consent import live_refusal
+from harness.bench.languages import in_language
 from harness.bench.plan import Plan, PlannedJob, build_plan, select, with_normalisation
 from harness.bench.pricing import PriceBook
 from harness.bench.runner import references
@@ -98,18 +99,17 @@ def dry_run(config: BenchConfig, providers: Mapping[str, Provider], environ: Map
     """The plan, the requests of each job that would be sent, and the run's refusals."""
     env = os.environ if environ is None else environ
     workload, cost = config.workload, config.cost
-    selections = with_normalisation(select(providers, workload.providers, workload.models),
-                                    workload.normalisation)
+    spoken = in_language(workload, with_normalisation(select(providers, workload.providers, workload.models),
+                                                      workload.normalisation))
+    selections = spoken.selections
     chosen = list({s.provider.name: s.provider for s in selections}.values())
     where = _layout(config.target, chosen)
-    from harness.bench.corpus import load_corpus
-
-    corpora = [load_corpus(selector) for selector in workload.corpus]
     prices = PriceBook.for_run(cost, providers)
-    plan = build_plan("dry-run", selections, corpora, workload.repeats, prices,
+    plan = build_plan("dry-run", selections, spoken.corpora, workload.repeats, prices,
                       references(config.references, where.reference_url), config.run.sweep)
     refusal = _target_refusal(where, chosen, env) or live_refusal(config, plan, where.kind)
     result = DryRun(plan, refusal=refusal)
+    result.notes += spoken.notes
     result.notes += [f"provider {name} left out: {reason}" for name, reason in where.left_out.items()]
     if not where.at_providers:
         result.notes += [f"keys: export {p.key_env}={sandbox_key(p.name)} (the sandbox's test key; "

@@ -25,6 +25,7 @@ from pydantic import BaseModel
 from harness.bench.corpus import Corpus, CorpusItem
 from harness.bench.pricing import Price, PriceBook
 from harness.core.errors import RequestValidationError, UsageError
+from harness.core.languages import speaks
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.http_speech import put
 from harness.core.spec import (
@@ -203,7 +204,7 @@ def with_normalisation(selections: Sequence[Selection], settings: Sequence[str])
 
 def _fits(selection: Selection, item: CorpusItem, refs: References) -> str | None:
     offering = selection.offering
-    if item.language not in offering.languages:
+    if not speaks(offering.languages, item.language):
         return f"language {item.language} not supported"
     if offering.max_chars is not None and len(item.text) > offering.max_chars:
         return f"longer than {offering.max_chars} characters"

@@ -30,7 +30,7 @@ from harness.core.errors import (
     error_for_status,
 )
 from harness.core.protocols.grpc_speech import Call, Rpc, rpc_of, speak, speaker_of
-from harness.core.protocols.http_speech import SpeechService
+from harness.core.protocols.http_speech import SpeechService, voice_for
 from harness.core.redact import Redactor
 from harness.core.target import TargetKind
 
@@ -80,7 +80,8 @@ async def fetch_rpc(job: Job) -> None:
     service = provider.family
     assert isinstance(service, SpeechService)
     model = speaker_of(provider, offering.name)
-    voice = service.voice(model.voice)
+    name, language = voice_for(service, model, job.planned.item.language)  # a voice of the item's language
+    voice = service.voice(name)
     fmt = rpc.formats[0]
     rate = services.config.workload.text_rate
     chunks = tokens(job.planned.item.text) if rate is not None else (job.planned.item.text,)
@@ -102,7 +103,7 @@ async def fetch_rpc(job: Job) -> None:
     extra = services.target.extra_headers(job.label, job.planned.item.id, "stream", record.attempt)
     try:
         call = await within(job.deadline, speak(
-            rpc, address, key, chunks, model.voice, voice.language if voice else "en-US", fmt,
+            rpc, address, key, chunks, name, language or (voice.language if voice else "en-US"), fmt,
             at_s=None if rate is None else [k / rate for k in range(len(chunks))], root_certificates=roots,
             plaintext=plaintext, timeout_s=CALL_TIMEOUT_S,
             extra_metadata={name.lower(): value for name, value in extra.items()}))

@@ -26,8 +26,9 @@ import httpx
 from harness.bench.admission import Gates
 from harness.bench.budget import Budget
 from harness.bench.config import BenchConfig, PollingMode, ReferenceSettings
-from harness.bench.corpus import Corpus, load_corpus
+from harness.bench.corpus import Corpus
 from harness.bench.executor import Services, run_job
+from harness.bench.languages import in_language
 from harness.bench.plan import Plan, PlannedJob, PriceBook, References, build_plan, select, with_normalisation
 from harness.bench.polling import ScheduleBook
 from harness.bench.provenance import HARNESS_VERSION, git_revision, iso_now, machine
@@ -119,18 +120,18 @@ def prepare(config: BenchConfig, providers: Mapping[str, Provider], store: Store
         run_id = resume
     else:
         run_id = new_run_id()
-    corpora = [load_corpus(selector) for selector in workload.corpus]
+    spoken = in_language(workload, with_normalisation(select(providers, workload.providers, workload.models),
+                                                      workload.normalisation))
+    corpora = spoken.corpora
     if row is not None:
         versions = json.loads(row["corpora_json"])
         changed = [c.name for c in corpora if versions.get(c.name) != c.version]
         if changed:
             raise UsageError(f"run {run_id} used other versions of corpus {', '.join(changed)}: cannot resume it")
-    selections = with_normalisation(select(providers, workload.providers, workload.models),
-                                    workload.normalisation)
     prices = PriceBook.for_run(cost, providers)
-    plan = build_plan(run_id, selections, corpora, workload.repeats, prices,
+    plan = build_plan(run_id, spoken.selections, corpora, workload.repeats, prices,
                       references(config.references, reference_url), config.run.sweep)
-    return PreparedRun(run_id, config, dict(providers), corpora, plan, resumed=resume is not None)
+    return PreparedRun(run_id, config, dict(providers), corpora, plan, resumed=resume is not None, notes=spoken.notes)
 
 
 def _run_row(prepared: PreparedRun, target: Target) -> dict[str, Any]:

@@ -204,6 +204,10 @@ _NormalisationOption = Annotated[list[str] | None, typer.Option(
     "--normalisation", metavar="off,on", help="run each model whose request has a documented text-normalisation "
     "switch (an apply_text_normalization) once per setting, each named for it [default: as the provider "
     "does it]")]
+_LanguageOption = Annotated[str | None, typer.Option(
+    "--language", metavar="TAG", help="the run's language (es, de, pt-BR): its shipped corpus unless --corpus names "
+    "others, on the models that speak it, each with a voice of it; the others named in one line [default: the "
+    "corpora's own]")]
 _ConcurrencyOption = Annotated[str | None, typer.Option(
     metavar="N[,N…]", help="jobs in flight at once per provider; a comma list (1,4,16) runs the plan at each "
     "level, a load sweep " + _default(RunSettings, "levels"))]
@@ -302,6 +306,7 @@ def run_command(
     repeats: _RepeatsOption = None,
     text_rate: _TextRateOption = None,
     normalisation: _NormalisationOption = None,
+    language: _LanguageOption = None,
     concurrency: _ConcurrencyOption = None,
     global_concurrency: _GlobalConcurrencyOption = None,
     ramp_up: _RampUpOption = None,
@@ -343,7 +348,7 @@ def run_command(
     try:
         config = settings.load_config([
             settings.WorkloadSettings.given(providers=providers, models=models, corpus=corpus, repeats=repeats,
-                                            text_rate=text_rate, normalisation=normalisation),
+                                            text_rate=text_rate, normalisation=normalisation, language=language),
             settings.TargetSettings.given(name=target, region=region),
             settings.CostSettings.given(budget=budget, usd_per_character=usd_per_character, prices=price_choices(price),
                                         plans=plan_choices(plan) or None, price_max_age=price_max_age,

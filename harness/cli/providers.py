@@ -43,6 +43,19 @@ def _voices(provider: Provider) -> list[dict[str, Any]]:
             for v in getattr(provider.family, "voices", None) or ()]
 
 
+def _languages(provider: Provider) -> dict[str, list[str]]:
+    """Each model's languages, as its declaration lists them (what `bench run --language` plans by)."""
+    return {o.name: list(o.languages) for o in provider.offerings}
+
+
+def _print_languages(console: Console, item: dict[str, Any]) -> None:
+    """One line per model that speaks more than English: its languages, counted."""
+    for model, languages in item["languages"].items():
+        if languages != ["en"]:
+            console.print(f"languages of {escape(model)} ({len(languages)}): {escape(', '.join(languages))}",
+                          highlight=False, soft_wrap=True)
+
+
 def describe(provider: Provider, prices: PriceBook | None = None) -> dict[str, Any]:
     book = prices or PriceBook()
     return {
@@ -69,6 +82,7 @@ def describe(provider: Provider, prices: PriceBook | None = None) -> dict[str, A
         ],
         "models": [{"name": o.name, "endpoint": o.endpoint, "clones": o.clones,
                     "price": book.describe(provider, o.name)} for o in provider.offerings],
+        "languages": _languages(provider),
         "voices": _voices(provider),
         "documentation_drift": [{"topic": d.topic, "note": d.note} for d in provider.doc_drift],
     }
@@ -82,7 +96,7 @@ def providers_command(
         metavar="DAYS", help="mark a price read longer ago than this stale")] = STALE_AFTER_DAYS,
 ) -> None:
     """List providers, their endpoints as "METHOD /path/template", models with their prices (unit, plan, source, read
-    date; stale ones marked) and declared voices."""
+    date; stale ones marked) and languages, and declared voices."""
     try:
         known = providers()
         book = PriceBook.from_settings(None, {}, known, plans=plan_choices(plan), table=declared_prices(),
@@ -113,6 +127,7 @@ def providers_command(
             models.add_row(escape(model["name"]), escape(price["price"]), escape(price["plan"]),
                            escape(price["source"]), read)
         console.print(models)
+        _print_languages(console, item)
         if item["voices"]:
             console.print("voices: " + ", ".join(v["name"] + (f" ({v['label']})" if v.get("label") else "")
                                                    for v in item["voices"]), highlight=False)

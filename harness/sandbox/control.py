@@ -12,8 +12,10 @@
                                          models spoken as the default (where they say it falls back), per endpoint
     GET|POST /_sandbox/drift             the provider changing under a history: {"added_latency_s", "pitch_shift",
                                          "misread": ["year-digit-by-digit", "street-as-saint"], "billing": {"provider":
-                                         factor}} (ProviderDrift; a billing factor: answers saying they billed
-                                         `factor` times what the documents bill)
+                                         factor}, "language_fallback": {"provider": "en"}} (ProviderDrift; a billing
+                                         factor: answers saying they billed `factor` times what the documents bill;
+                                         a language fallback: the provider answers in that language, whatever
+                                         language a request asks for; "" or {} as asked again)
     GET  /_sandbox/catalogue             the team's own catalogue per provider (voices, models, ids marked missing)
     POST /_sandbox/catalogue             {"provider"?, "voices"?, "models"?, "missing"?}: add to it (no provider:
                                          every provider); a voice or model marked missing gets the provider's
@@ -51,6 +53,7 @@ from harness.core.protocols.catalogues import NO_ACCOUNT, AccountCatalogue
 from harness.core.timestamps import format_iso
 from harness.sandbox.accounts import default_key, empty_key, tier_key
 from harness.sandbox.clock import ManualClock
+from harness.sandbox.languages import can_speak
 from harness.sandbox.misreadings import MISREADINGS
 from harness.sandbox.state import SandboxState
 from harness.sandbox.urls import CONTROL_PREFIX, mount_path
@@ -236,24 +239,29 @@ class _Control:
         if request.method == "POST":
             try:
                 body = await request.json()
-                keys = {"added_latency_s", "pitch_shift", "misread", "billing"}
+                keys = {"added_latency_s", "pitch_shift", "misread", "billing", "language_fallback"}
                 if not isinstance(body, dict) or not body or set(body) - keys:
-                    raise ValueError("give added_latency_s, pitch_shift, misread and/or billing, nothing else")
+                    raise ValueError("give added_latency_s, pitch_shift, misread, billing and/or language_fallback, "
+                                     "nothing else")
                 latency = _finite(body.get("added_latency_s", drift.added_latency_s), "added_latency_s", 0.0, 600.0)
                 pitch = _finite(body.get("pitch_shift", drift.pitch_shift), "pitch_shift", -12.0, 12.0)
                 misread = body.get("misread", list(drift.misread))
                 if not isinstance(misread, list) or not set(misread) <= set(MISREADINGS):
                     raise ValueError(f"misread names misreadings among {', '.join(MISREADINGS)}, got {misread!r}")
                 billing = self._billing(body["billing"]) if "billing" in body else drift.billing
+                fallback = self._language_fallback(body.get("language_fallback", drift.language_fallback))
             except (ValueError, TypeError) as error:  # JSONDecodeError is a ValueError
                 return _problem(400, f'expected {{"added_latency_s": 0-600, "pitch_shift": -12-12, '
-                                     f'"misread": [names], "billing": {{"provider": 0.01-100}}}}: {error}')
+                                     f'"misread": [names], "billing": {{"provider": 0.01-100}}, '
+                                     f'"language_fallback": {{"provider": "en"}}}}: {error}')
             drift.added_latency_s, drift.pitch_shift, drift.misread = latency, pitch, tuple(misread)
-            drift.billing = billing
+            drift.billing, drift.language_fallback = billing, fallback
         shown: dict[str, Any] = {"added_latency_s": drift.added_latency_s, "pitch_shift": drift.pitch_shift,
                                  "misread": list(drift.misread)}
         if drift.billing:
             shown["billing"] = dict(drift.billing)
+        if drift.language_fallback:
+            shown["language_fallback"] = dict(drift.language_fallback)
         return JSONResponse(shown)
 
     def _billing(self, given: object) -> dict[str, float]:
@@ -266,6 +274,21 @@ class _Control:
                 raise ValueError(f"billing names {provider!r}, which this sandbox does not serve")
             changed[provider] = _finite(factor, f"billing.{provider}", 0.01, 100.0)
         return {provider: factor for provider, factor in changed.items() if factor != 1.0}
+
+    def _language_fallback(self, given: object) -> dict[str, str]:
+        """The providers that answer in one language whatever is asked: served provider -> a language the sandbox
+        speaks ("en": a voice falling back to English); a provider given "" answers as asked again, {} every one."""
+        if not isinstance(given, dict):
+            raise ValueError("language_fallback must be an object of provider: language")
+        changed = dict(self.state.drift.language_fallback) if given else {}
+        for provider, language in given.items():
+            if provider not in self.state.served:
+                raise ValueError(f"language_fallback names {provider!r}, which this sandbox does not serve")
+            if not isinstance(language, str) or (language and not can_speak(language)):
+                raise ValueError(f"language_fallback.{provider} must be a language the sandbox speaks, got "
+                                 f"{language!r}")
+            changed[provider] = language
+        return {provider: language for provider, language in changed.items() if language}
 
     async def voices(self, request: Request) -> Response:
         base = self.origin(request) + CONTROL_PREFIX + "/voices/"

@@ -115,10 +115,12 @@ class Reference:
 
 @dataclass(frozen=True, slots=True)
 class Voice:
-    """How one speaker sounds: a rendition, optionally replaced by the voice of a reference recording."""
+    """How one speaker sounds: a rendition, optionally replaced by the voice of a reference recording, speaking a
+    language ("" or English: the rendition as it is; another: espeak-ng's voice of it, `harness.sandbox.languages`)."""
 
     rendition: Rendition
     reference: Reference | None = None
+    language: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import httpx
 
 from harness.sandbox.emulation import Speech, Voice
+from harness.sandbox.languages import in_language
 from harness.sandbox.netguard import FetchFailed, NetPolicy, UrlRefused, fetch
 from harness.sandbox.voices import ReferenceVoices, speakable
 from harness.speech import AudioFormat, Rendition, SpeechEngine, SpeechError, default_engine, encode
@@ -95,7 +96,7 @@ class Producer:
             self._fetched.popitem(last=False)
 
     async def resolve(self, speech: Speech) -> Recipe:
-        renditions = [speakable(await self._voice(voice)) for voice in speech.voices]
+        renditions = [speakable(in_language(await self._voice(voice), voice.language)) for voice in speech.voices]
         return Recipe(speech.lines, tuple(renditions), speech.audio_format)
 
     async def _voice(self, voice: Voice) -> Rendition:

@@ -12,6 +12,7 @@ import logging
 import math
 from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from starlette.responses import Response
@@ -23,6 +24,7 @@ from harness.sandbox.faults import JOB_FAULTS, Fault, draw_faults
 from harness.sandbox.http_bodies import ConnectionFinder, TruncatedResponse
 from harness.sandbox.job_audio import ProductionFailed
 from harness.sandbox.jobs import EmulatedJob, StoreFull
+from harness.sandbox.languages import settled_languages
 from harness.sandbox.loading import Served
 from harness.sandbox.misreadings import misread_speech
 from harness.sandbox.netguard import UrlRefused
@@ -156,7 +158,9 @@ class JobService:
         clock = self.state.clock
         try:
             if job.timeline.outcome is Phase.COMPLETED and math.isfinite(job.timeline.finished):
-                speech = misread_speech(job.plan.speech, self.state.drift.misread)
+                speech = settled_languages(misread_speech(job.plan.speech, self.state.drift.misread),
+                                           self.state.drift.language_fallback.get(job.provider),
+                                           partial(self.state.findings.record, job.provider, "speech", ("language",)))
                 job.recipe = await self.state.producer.resolve(speech)
                 await self.state.producer.audio(job.recipe)
                 job.outcome = Outcome(ready_at=clock.now())

@@ -18,6 +18,7 @@ from harness.core.spec import Cost
 from harness.sandbox.clock import RealClock
 from harness.sandbox.emulation import Reject, Speech
 from harness.sandbox.job_audio import ProductionFailed
+from harness.sandbox.languages import settled_languages
 from harness.sandbox.misreadings import misread_speech
 from harness.sandbox.netguard import FetchFailed, UrlRefused
 from harness.sandbox.profiles import Timing
@@ -42,6 +43,7 @@ class EngineServices:
 
     async def synthesize(self, speech: Speech) -> bytes:
         speech = misread_speech(speech, self.state.drift.misread)  # a changed reading of hard text (`ProviderDrift`)
+        speech = settled_languages(speech, self.state.drift.language_fallback.get(self.provider), self.cannot_speak)
         shift = self.state.drift.pitch_shift
         if shift:  # another voice behind the same name (`ProviderDrift`): a silent model swap
             speech = dataclasses.replace(speech, voices=tuple(
@@ -84,6 +86,10 @@ class EngineServices:
         if self.state.findings.record(self.provider, where, (field,), finding):
             log.info("%s %s: %s %r is no declared model: spoken as %s, as its documents say", self.provider, where,
                      field, value, model)
+
+    def cannot_speak(self, finding: str) -> bool:
+        # A language the sandbox has no voice for: spoken in English, and seen (the provider would speak it).
+        return self.state.findings.record(self.provider, "speech", ("language",), finding)
 
     def billed_factor(self) -> float:
         return self.state.drift.billing.get(self.provider, 1.0)  # a provider that bills more (`ProviderDrift`)

@@ -256,6 +256,7 @@ def _speech(speech: Speech) -> dict[str, Any]:
         reference = voice.reference
         voices.append({
             "rendition": _rendition(voice.rendition),
+            "language": voice.language,
             "reference": None if reference is None else {
                 "field": reference.field, "url": reference.url,
                 "upload": None if reference.upload is None else {
@@ -279,7 +280,7 @@ def _speech_of(body: Mapping[str, Any], uploads: Mapping[str, bytes], moved: Mov
                                 content_type=part["content_type"])
             url = None if given["url"] is None else moved(given["url"])
             reference = Reference(given["field"], url=url, upload=upload)
-        voices.append(Voice(Rendition(**voice["rendition"]), reference))
+        voices.append(Voice(Rendition(**voice["rendition"]), reference, voice.get("language", "")))
     return Speech(tuple((int(s), str(t)) for s, t in body["lines"]), tuple(voices), AudioFormat(body["format"]))
 
 

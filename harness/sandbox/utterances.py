@@ -22,6 +22,7 @@ import numpy.typing as npt
 from harness.core.onset import speech_onset_s
 from harness.core.protocols.realtime_grammar import SpokenSpan
 from harness.sandbox.emulation import Services, Speech, Voice
+from harness.sandbox.languages import spoken_language
 from harness.sandbox.streams import StreamPacer, writing
 from harness.speech import AudioFormat, Rendition, decode
 
@@ -57,8 +58,12 @@ class Speaker:
     """Says one utterance's stretches of text as paced pieces, keeping the stream's truth."""
 
     def __init__(self, services: Services, sample_rate: int, chunk_s: float, pitch: float = 0.0,
-                 length_scale: float = 1.0) -> None:
+                 length_scale: float = 1.0, language: str | None = "", languages: tuple[str, ...] = ()) -> None:
         self.services = services
+        # The language spoken (harness.sandbox.languages: "" English); None: each text's own, among `languages`.
+        self.language = language
+        self.languages = languages
+        self.heard = ""
         self.length_scale = length_scale  # Piper's: 1/speed
         self.rate = sample_rate
         self.chunk_s = chunk_s
@@ -77,7 +82,10 @@ class Speaker:
     async def samples(self, text: str) -> Samples:
         rendition = Rendition(sample_rate=min(48000, max(8000, self.rate)), pitch_shift=self.pitch,
                               length_scale=self.length_scale)
-        wav = await self.services.synthesize(Speech.single(text, Voice(rendition), AudioFormat.WAV))
+        self.heard = f"{self.heard} {text}"  # the utterance's text so far: a stretch alone may be a word or two
+        language = self.language if self.language is not None else spoken_language(None, None, self.languages,
+                                                                                   self.heard)
+        wav = await self.services.synthesize(Speech.single(text, Voice(rendition, language=language), AudioFormat.WAV))
         clip = decode(wav).resampled(self.rate)
         return np.asarray(clip.samples, dtype=np.float32)
 

@@ -1,11 +1,12 @@
 """The harness's own offline voice: what the sandbox speaks with, and where reference clips come from.
 
 Engines stand in for a provider's models: Piper (a natural CC0 neural voice shipped in a pip package),
-the same voice deliberately degraded (hurried, telephone band, hiss), and, where the system has it,
-espeak-ng (robotic; optional: `unavailable_reason` says what is missing). A `Rendition` says how one
-emulated model sounds; `SpeechEngine.render` turns text into a deterministic `Clip`; `encode`/`decode`
-move clips to and from the file formats providers return; `decode_audio` is the harness's one decoder
-(samples of any channel count, with what the headers say).
+the same voice deliberately degraded (hurried, telephone band, hiss), and espeak-ng (robotic, ~100 languages:
+its library and data from the `espeakng-loader` package; `unavailable_reason` says what is missing;
+`espeak_voice` names its voice for a language tag). A `Rendition` says how one emulated model sounds;
+`SpeechEngine.render` turns text into a deterministic `Clip`; `encode`/`decode` move clips to and from the
+file formats providers return; `decode_audio` is the harness's one decoder (samples of any channel count,
+with what the headers say).
 
     from harness.speech import AudioFormat, Engine, Rendition, default_engine, encode
     clip = default_engine().render("Hello there.", Rendition(Engine.PIPER, length_scale=1.1))
@@ -24,14 +25,14 @@ from ._engine import (
     unavailable_reason,
 )
 from ._errors import AudioCodecError, EmptyTextError, EngineUnavailableError, SpeechError, SynthesisError
-from ._espeak import ESPEAK_APT_PACKAGE
+from ._espeak import ESPEAK_PACKAGE, espeak_languages, espeak_pace, espeak_voice
 from ._pcm import RAW_CODECS, decode_as, decode_raw, encode_as, encode_raw, sample_width
 from ._types import DEFAULT_VOICES, Clip, Engine, Rendition
 
 __all__ = [
     "DEFAULT_CACHE_SIZE",
     "DEFAULT_VOICES",
-    "ESPEAK_APT_PACKAGE",
+    "ESPEAK_PACKAGE",
     "MEDIA_TYPES",
     "MP3_SAMPLE_RATES",
     "OPTIONAL_ENGINES",
@@ -58,6 +59,9 @@ __all__ = [
     "encode",
     "encode_as",
     "encode_raw",
+    "espeak_languages",
+    "espeak_pace",
+    "espeak_voice",
     "sample_width",
     "sniff",
     "unavailable_reason",

@@ -26,7 +26,7 @@ import soxr
 
 from ._degraded import DegradedPiperBackend
 from ._errors import EmptyTextError, EngineUnavailableError
-from ._espeak import EspeakBackend, espeak_program
+from ._espeak import EspeakBackend, espeak_paths
 from ._piper import PiperBackend
 from ._types import Clip, Engine, Rendition
 
@@ -34,7 +34,8 @@ from ._types import Clip, Engine, Rendition
 #: codecs and resampling do not clip.
 PEAK_LEVEL = 10 ** (-1 / 20)
 DEFAULT_CACHE_SIZE = 128
-#: Engines that need something pip cannot install; a model speaking with one is skipped where it is missing.
+#: Engines whose package may be missing where Piper is not (espeak-ng: `espeakng-loader`, in the `sandbox` extra); a
+#: model speaking with one is skipped, in one line, where it is missing.
 OPTIONAL_ENGINES = frozenset({Engine.ESPEAK})
 
 log = logging.getLogger("harness.speech")
@@ -56,7 +57,7 @@ def unavailable_reason(engine: Engine) -> str | None:
     """Why `engine` cannot run on this machine (what to install), or None when it can."""
     if engine is Engine.ESPEAK:
         try:
-            espeak_program()
+            espeak_paths()
         except EngineUnavailableError as error:
             return str(error)
     return None

@@ -22,7 +22,7 @@ SAMPLE_RATE_RANGE = (8000, 48000)
 class Engine(StrEnum):
     """A speech synthesiser. PIPER is the natural neural voice; PIPER_DEGRADED the same voice made
     deliberately worse (hurried, telephone band, hiss: harness.speech._degraded); ESPEAK the robotic
-    espeak-ng program, optional (a system package)."""
+    espeak-ng, its library from a pip package (`espeakng-loader`), and the voice of every language but English."""
 
     PIPER = "piper"
     PIPER_DEGRADED = "piper-degraded"

@@ -33,6 +33,7 @@ from pydantic import BaseModel, Field, create_model
 
 from harness.core.audio_fields import carrier
 from harness.core.drift import resolve
+from harness.core.languages import primary, tag_for
 from harness.core.prices import builtin_sheets, planned
 from harness.core.protocols.answer_forms import Selector, check_forms
 from harness.core.protocols.billing import BilledSignal
@@ -223,7 +224,11 @@ class Model:
     usd_per_million_chars: Decimal | None = None
     price_note: str = ""  # the documents' words for the price, and the date they were read
     streams: bool | None = None  # None: as its synthesis endpoint's role says (a STREAM role is timed as one)
+    # The languages it speaks, as the request names them ("es", "es-ES", "hi-IN"): the plan runs a corpus on the
+    # models that speak its language (`harness.core.languages`); where a voice speaks one language (a locale's voice),
+    # a language is spoken by a declared voice of it that the model speaks (`voice_for`).
     languages: tuple[str, ...] = ("en",)
+    languages_source: str = ""  # the documents' words for its languages, their URL and the date read
     max_chars: int | None = None
     description: str = ""
 
@@ -456,19 +461,41 @@ def model_normalisation(service: SpeechService, model: Model) -> Normalisation |
     return None if switch is None else switch.of(model.name)
 
 
+def voice_for(service: SpeechService, model: Model, language: str) -> tuple[str, str | None]:
+    """The voice `model` speaks `language` with and the language its request names (None: its voice's own). English
+    is the model's own voice, as ever; another language its own voice where that voice is of it or of no one
+    language (a multilingual voice), else the first declared voice of that language the model speaks (a locale's
+    voice), the language named as the model's declaration writes it."""
+    own = service.voice(model.voice)
+    if primary(language) == "en" or (own is not None and primary(own.language) == primary(language)):
+        return model.voice, None
+    tag = tag_for(model.languages, language) or language
+    slot = service.synthesis(model.synthesis).slots.model
+    sent = model.sets.get(slot, model.name) if slot else model.name
+    local = [voice for voice in service.voices
+             if primary(voice.language) == primary(language) and voice.models and service.speaks(voice, sent)]
+    if local:
+        chosen = tag_for([voice.language for voice in local], tag)
+        best = next(voice for voice in local if voice.language == chosen)
+        return best.name, best.language
+    return model.voice, tag
+
+
 def request_for(service: SpeechService, model: Model, given: SynthesisInput) -> dict[str, Any]:
-    """The request the benchmark sends for `given` to `model`: the synthesis' template with each slot set."""
+    """The request the benchmark sends for `given` to `model`: the synthesis' template with each slot set, in the
+    language `given` asks for (`voice_for`)."""
     synthesis = service.synthesis(model.synthesis)
     slots = synthesis.slots
     body: dict[str, Any] = copy.deepcopy(dict(synthesis.template))
     if synthesis.chosen_by is not None:
         put(body, synthesis.chosen_by.pointer, synthesis.chosen_by.values[0])
     put(body, slots.text, given.text)
+    name, language = voice_for(service, model, given.language)
     if slots.voice is not None:
-        put(body, slots.voice, model.voice)
-    voice = service.voice(model.voice)
-    if slots.language is not None and voice is not None:
-        put(body, slots.language, voice.language)
+        put(body, slots.voice, name)
+    voice = service.voice(name)
+    if slots.language is not None and (language is not None or voice is not None):
+        put(body, slots.language, language if language is not None else voice.language)  # type: ignore[union-attr]
     if slots.model is not None:
         put(body, slots.model, model.name)
     for where, value in model.sets.items():

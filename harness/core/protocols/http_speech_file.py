@@ -136,6 +136,10 @@ class HttpSpeechDeclaration(ProtocolDeclaration):
     # A model no declared model answers to: refused (`unknown_model` refusal, 400) or spoken as `default_model`.
     unknown_model: UnknownModel = UnknownModel.REFUSED
     format: str | None = Field(None, pattern=POINTER)
+    # The languages every model speaks, as the request names them ("es", "es-ES"), and where the request names one
+    # (None: the text decides): `bench run --language` plans the models that speak it.
+    languages: list[str] = Field(default_factory=lambda: ["en"], min_length=1)
+    language: str | None = Field(None, pattern=POINTER)
     formats: Mapping[str, str] = Field(min_length=1)
     audio: str | None = Field(None, pattern=POINTER)
     audio_encoding: Literal["base64", "hex"] = "base64"
@@ -256,6 +260,7 @@ def service_of(declaration: HttpSpeechDeclaration, source: str = "") -> SpeechSe
     models = tuple(Model(name, endpoint.key, declaration.voices[0], usd_per_million_chars=price,
                          price_note=f"{price} USD per 1M characters ({where})" if price is not None else "",
                          max_chars=declaration.max_input_chars, streams=declaration.stream is not None,
+                         languages=tuple(declaration.languages), languages_source=where,
                          description=f"{name} over the HTTP speech family (voice {declaration.voices[0]})")
                    for name in declaration.models)
     refusals = Refusals(invalid=Refusal(400, "invalid_request", "{detail}"),
@@ -271,7 +276,8 @@ def service_of(declaration: HttpSpeechDeclaration, source: str = "") -> SpeechSe
         auth=_auth(declaration), key_env=declaration.key_env, docs=(where,), error_model=OpenBody,
         errors=ErrorShape(declaration.error_body), refusals=refusals,
         syntheses=(Synthesis(endpoint, Slots(text=declaration.text, voice=declaration.voice, model=declaration.model,
-                                             format=declaration.format), formats, default_format=formats[0].name,
+                                             format=declaration.format, language=declaration.language),
+                             formats, default_format=formats[0].name,
                              last_event=last_template, default_model=declaration.default_model or "",
                              unknown_model=declaration.unknown_model,
                              billing=tuple(table.signal() for table in declaration.billing)),),

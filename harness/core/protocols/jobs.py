@@ -114,6 +114,7 @@ class SpokenVoice:
     reference_field: str = ""
     reference_url: str | None = None
     reference_upload: Upload | None = None
+    language: str = ""  # the language it speaks, as the request names it ("": the model's `language` field, or English)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +164,7 @@ class JobModel:
     pace: Pace
     text: str = "text"  # the request field spoken (without a `speaker`)
     reference: str = ""  # the request field holding a reference voice's URL or upload
+    language: str = ""  # the request field naming the language spoken ("": none; `auto`: the text's own)
     speaker: Speaker | None = None
     media_type: str = ""  # the media type its status body names ("": the audio's own)
     values: Mapping[str, Callable[[Mapping[str, Any]], Any]] = field(default_factory=dict)  # slot -> f(payload)

@@ -145,6 +145,31 @@ VOICE_LIST = (
         ("en-US-ChristopherNeural", "Male"), ("en-US-EricNeural", "Male"), ("en-US-JacobNeural", "Male"),
         ("en-GB-LibbyNeural", "Female"), ("en-GB-SoniaNeural", "Female"), ("en-GB-RyanNeural", "Male"))),
 )
+# The language-support page's neural voices table (LANGUAGE_SUPPORT, read 2026-11-26: "Both the Microsoft Speech SDK and
+# REST APIs support these voices, each of which supports a specific language and dialect, identified by locale"): its
+# first female voice of each locale that is not English, in the table's words ("| Spanish (Spain) | `es-ES` | Female |
+# `es-ES-ElviraNeural` | General |"). A locale's voice speaks its language: the benchmark speaks each language with it.
+NEURAL_LOCALE_VOICES = (
+    ("es-ES", "es-ES-ElviraNeural"), ("es-MX", "es-MX-DaliaNeural"), ("de-DE", "de-DE-KatjaNeural"),
+    ("de-AT", "de-AT-IngridNeural"), ("de-CH", "de-CH-LeniNeural"), ("fr-FR", "fr-FR-DeniseNeural"),
+    ("fr-CA", "fr-CA-SylvieNeural"), ("fr-CH", "fr-CH-ArianeNeural"), ("it-IT", "it-IT-ElsaNeural"),
+    ("pt-BR", "pt-BR-FranciscaNeural"), ("pt-PT", "pt-PT-FernandaNeural"), ("ja-JP", "ja-JP-NanamiNeural"),
+    ("zh-CN", "zh-CN-XiaoxiaoNeural"), ("zh-TW", "zh-TW-HsiaoYuNeural"), ("zh-HK", "zh-HK-HiuGaaiNeural"),
+    ("ko-KR", "ko-KR-SunHiNeural"), ("hi-IN", "hi-IN-SwaraNeural"), ("ar-SA", "ar-SA-ZariyahNeural"),
+    ("ar-EG", "ar-EG-SalmaNeural"), ("ru-RU", "ru-RU-DariyaNeural"), ("nl-NL", "nl-NL-ColetteNeural"),
+    ("pl-PL", "pl-PL-ZofiaNeural"), ("tr-TR", "tr-TR-EmelNeural"), ("sv-SE", "sv-SE-HilleviNeural"),
+    ("da-DK", "da-DK-ChristelNeural"), ("nb-NO", "nb-NO-IselinNeural"), ("fi-FI", "fi-FI-NooraNeural"),
+    ("cs-CZ", "cs-CZ-VlastaNeural"), ("sk-SK", "sk-SK-ViktoriaNeural"), ("sl-SI", "sl-SI-PetraNeural"),
+    ("hr-HR", "hr-HR-GabrijelaNeural"), ("hu-HU", "hu-HU-NoemiNeural"), ("ro-RO", "ro-RO-AlinaNeural"),
+    ("bg-BG", "bg-BG-KalinaNeural"), ("el-GR", "el-GR-AthinaNeural"), ("he-IL", "he-IL-HilaNeural"),
+    ("ca-ES", "ca-ES-AlbaNeural"), ("id-ID", "id-ID-GadisNeural"), ("ms-MY", "ms-MY-YasminNeural"),
+    ("th-TH", "th-TH-AcharaNeural"), ("vi-VN", "vi-VN-HoaiMyNeural"), ("ta-IN", "ta-IN-PallaviNeural"),
+    ("te-IN", "te-IN-ShrutiNeural"))
+NEURAL_LANGUAGES = ("en-US", "en-GB", "en-AU", "en-CA", "en-IN", "en-IE",
+                    *(locale for locale, _ in NEURAL_LOCALE_VOICES))
+NEURAL_LANGUAGES_SOURCE = ("language-support.md's neural voices table, " + "https://github.com/MicrosoftDocs/azure-docs/"
+                           "blob/main/articles/cognitive-services/Speech-Service/language-support.md (read 2026-11-26)")
+LOCALE_VOICES = tuple(Voice(name, locale, "Female", ("neural",)) for locale, name in NEURAL_LOCALE_VOICES)
 # MicrosoftDocs/azure-docs, articles/cognitive-services/Speech-Service/language-support.md (ms.date 01/07/2022): "Both
 # the Microsoft Speech SDK and REST APIs support these neural voices"; its "Prebuilt neural voices" table.
 LANGUAGE_SUPPORT = ("https://github.com/MicrosoftDocs/azure-docs/blob/main/articles/cognitive-services/Speech-Service/"
@@ -152,7 +177,8 @@ LANGUAGE_SUPPORT = ("https://github.com/MicrosoftDocs/azure-docs/blob/main/artic
 
 # Their prices: harness/data/prices/azure.toml.
 MODELS = (
-    Model("neural", SYNTHESIZE.key, "en-US-AvaMultilingualNeural"),
+    Model("neural", SYNTHESIZE.key, "en-US-AvaMultilingualNeural", languages=NEURAL_LANGUAGES,
+          languages_source=NEURAL_LANGUAGES_SOURCE),
     Model("neural-hd", SYNTHESIZE.key, "en-US-Ava:DragonHDLatestNeural"),
 )
 
@@ -184,7 +210,7 @@ SERVICE = SpeechService(
     listings=(Listing(VOICES, _voices_body),),
     token=TokenExchange(ISSUE_TOKEN, TOKEN_LIFETIME_S),
     models=MODELS,
-    voices=VOICE_LIST,
+    voices=(*VOICE_LIST, *LOCALE_VOICES),
     region_env="AZURE_SPEECH_REGION",
     doc_drift=(DocDrift("raw formats' Content-Type", "The reference names no Content-Type for the raw-* formats; "
                         "the harness reads them by the format asked for (audio/pcm at its rate, G.711 as "

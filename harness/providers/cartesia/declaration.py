@@ -137,10 +137,21 @@ VOICE_CATALOGUE = Catalogue(open=True, form=r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4
                             why="voice.id: the references' two example ids stand for the library's and the "
                                 "account's voices; every id shown is a UUID")
 
-MODELS = (Model("sonic-3", BYTES.key, VOICES[0].name,
+# sonic-3's languages, named at the request's `language` (its voices speak each): the older models page's table
+# (OLDER_MODELS_PAGE, its Japanese edition read 2026-11-26: "sonic-3-2026-01-12 ... en, de, es, fr, ja, pt, zh, hi, ko,
+# it, nl, pl, ru, sv, tr, tl, bg, ro, ar, cs, el, fi, hr, ms, sk, da, ta, uk, hu, no, vi, bn, th, he, ka, id, te, gu,
+# kn, ml, mr, pa | Stable", the same for sonic-3-2025-10-27).
+OLDER_MODELS_PAGE = "https://docs.cartesia.ai/ja-jp/build-with-cartesia/tts-models/older-models"
+SONIC_3_LANGUAGES = ("en", "de", "es", "fr", "ja", "pt", "zh", "hi", "ko", "it", "nl", "pl", "ru", "sv", "tr", "tl",
+                     "bg", "ro", "ar", "cs", "el", "fi", "hr", "ms", "sk", "da", "ta", "uk", "hu", "no", "vi", "bn",
+                     "th", "he", "ka", "id", "te", "gu", "kn", "ml", "mr", "pa")
+_SPOKEN = f"{OLDER_MODELS_PAGE} (read 2026-11-26): sonic-3's snapshots' languages"
+
+MODELS = (Model("sonic-3", BYTES.key, VOICES[0].name, languages=SONIC_3_LANGUAGES, languages_source=_SPOKEN,
                 description=f"sonic-3 over the Cartesia WebSocket (voice {VOICES[0].name})"),
           # The same model on /tts/sse (its requests name it `sonic-3`): offered over the socket only (PROVIDER).
-          Model("sonic-3-sse", SSE.key, VOICES[0].name, sets={"/model_id": "sonic-3"},
+          Model("sonic-3-sse", SSE.key, VOICES[0].name, sets={"/model_id": "sonic-3"}, languages=SONIC_3_LANGUAGES,
+                languages_source=_SPOKEN,
                 description=f"sonic-3 over /tts/sse (voice {VOICES[0].name})"))
 
 # Model ids beyond the offering (read 2026-11-25), taken at every synthesis and the socket, spoken like sonic-3: its

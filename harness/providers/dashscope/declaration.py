@@ -5,6 +5,9 @@ key, and the general error body; its realtime WebSocket in `sockets`.
 
 from __future__ import annotations
 
+from typing import get_args
+
+from harness.core.languages import codes_of
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.catalogues import KnownModel
@@ -29,6 +32,7 @@ from harness.providers.dashscope.models import (
     REFERENCE,
     STATUS_CODES,
     ErrorBody,
+    LanguageType,
     SynthesisEvent,
     SynthesisRequest,
 )
@@ -76,6 +80,9 @@ VOICE_LIST = (Voice("Cherry", "en-US", "female"), Voice("Ethan", "en-US", "male"
 
 MODELS = (
     Model("qwen3-tts-flash", GENERATE.key, "Cherry", max_chars=MAX_TEXT_CHARS,
+          languages=codes_of(get_args(LanguageType)),
+          languages_source=f"{REFERENCE} (read 2026-11-26): language_type's values (Chinese, English, German, "
+                           "Italian, Portuguese, Spanish, Japanese, Korean, French, Russian; Auto by default)",
           description="Qwen3-TTS Flash (voice Cherry)"),
 )
 

@@ -155,8 +155,21 @@ def _voice(name: str, voice_id: str, gender: str, accent: str, category: str) ->
 VOICES = (*(_voice(*row, category="premade") for row in DEFAULT_VOICES),
           *(_voice(*row, category="premade (legacy)") for row in LEGACY_VOICES))
 
+# Each model's languages, from the models overview (MODELS_OVERVIEW, read 2026-11-26): "eleven_multilingual_v2 ... en,
+# ja, zh, de, hi, fr, ko, pt, it, es, id, nl, tr, fil, pl, sv, bg, ro, ar, cs, el, fi, hr, ms, sk, da, ta, uk, ru";
+# "eleven_flash_v2_5 ... All eleven_multilingual_v2 languages plus: hu, no, vi". Turbo v2.5 is listed with Flash v2.5's
+# 32 (the SDK's README: "Supports 32 languages"). The text decides the language (its voices are multilingual); the
+# request's optional `language_code` is not sent.
+MULTILINGUAL_V2_LANGUAGES = ("en", "ja", "zh", "de", "hi", "fr", "ko", "pt", "it", "es", "id", "nl", "tr", "fil", "pl",
+                             "sv", "bg", "ro", "ar", "cs", "el", "fi", "hr", "ms", "sk", "da", "ta", "uk", "ru")
+FLASH_V2_5_LANGUAGES = (*MULTILINGUAL_V2_LANGUAGES, "hu", "no", "vi")
+_LANGUAGES = {"eleven_multilingual_v2": MULTILINGUAL_V2_LANGUAGES, "eleven_flash_v2_5": FLASH_V2_5_LANGUAGES,
+              "eleven_turbo_v2_5": FLASH_V2_5_LANGUAGES}
+_LANGUAGES_SOURCE = ("models overview, https://elevenlabs.io/docs/overview/models (read 2026-11-26): "
+                     "\"eleven_flash_v2_5 ... All eleven_multilingual_v2 languages plus: hu, no, vi\"")
+
 MODELS_DECLARED = tuple(
-    Model(name, CONVERT, VOICES[0].name,
+    Model(name, CONVERT, VOICES[0].name, languages=_LANGUAGES[name], languages_source=_LANGUAGES_SOURCE,
           description=f"{name} (voice {VOICES[0].name})")
     for name in MODELS)
 

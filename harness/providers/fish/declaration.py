@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from harness.core.languages import codes_of
 from harness.core.protocols.catalogues import Catalogue
 from harness.core.protocols.http_speech import (
     ErrorShape,
@@ -85,8 +86,16 @@ VOICE_CATALOGUE = Catalogue(open=True, form=r"[0-9a-f]{32}",
                             why="reference_id: \"Voice model ID from the Fish Audio library or your custom models\"; "
                                 "every id shown is 32 hex digits")
 
-MODELS = tuple(Model(name, TTS.key, "7f92f8afb8ec43bf81429cc1c9199cb1",
-                     description=f"Fish Audio {name} (the guide's playground voice)")
+# s1's and speech-1.6's languages: the models overview (https://docs.fish.audio/docs/models-pricing/models-overview,
+# read 2026-11-26): "Fish Audio models support text-to-speech generation in 13 languages ... English, Chinese, Japanese,
+# German, French, Spanish, Korean, Arabic, Russian, Dutch, Italian, Polish, Portuguese. Language detection is automatic"
+# (the text decides). The S2 models' languages are not in the stored pages: English only here.
+LANGUAGES = codes_of(("English", "Chinese", "Japanese", "German", "French", "Spanish", "Korean", "Arabic", "Russian",
+                      "Dutch", "Italian", "Polish", "Portuguese"))
+LANGUAGES_SOURCE = ("https://docs.fish.audio/docs/models-pricing/models-overview (read 2026-11-26): \"13 languages\", "
+                    "\"Language detection is automatic\"")
+MODELS = tuple(Model(name, TTS.key, "7f92f8afb8ec43bf81429cc1c9199cb1", languages=LANGUAGES,
+                     languages_source=LANGUAGES_SOURCE, description=f"Fish Audio {name} (the guide's playground voice)")
                for name in ("s1", "speech-1.6"))
 
 # The models Fish Audio's own pages list today (read 2026-11-25), each priced as its pricing page's table says: "TTS

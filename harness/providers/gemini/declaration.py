@@ -120,14 +120,26 @@ VOICE_LIST = tuple(Voice(name, "en-US") for name in (
     "Schedar", "Sulafat", "Umbriel", "Vindemiatrix", "Zubenelgenubi"))
 
 
+# The languages: the v1beta SpeechConfig.languageCode's valid values as a client generated from the API's schema carries
+# them (geminix 0.2.0, https://hexdocs.pm/geminix/Geminix.V1beta.SpeechConfig.html, read 2026-11-26: "Valid values are:
+# de-DE, en-AU, ... and th-TH"); the speech-generation guide's own list is not among the stored pages, and later models
+# are said to speak more. The text decides (the request's languageCode is optional and not sent).
+LANGUAGES = ("en-US", "en-AU", "en-GB", "en-IN", "de-DE", "es-US", "es-ES", "fr-FR", "fr-CA", "hi-IN", "pt-BR", "ar-XA",
+             "id-ID", "it-IT", "ja-JP", "tr-TR", "vi-VN", "bn-IN", "gu-IN", "kn-IN", "ml-IN", "mr-IN", "ta-IN", "te-IN",
+             "nl-NL", "ko-KR", "cmn-CN", "pl-PL", "ru-RU", "th-TH")
+LANGUAGES_SOURCE = ("SpeechConfig.languageCode's valid values (v1beta), as geminix 0.2.0 carries them: "
+                    "https://hexdocs.pm/geminix/Geminix.V1beta.SpeechConfig.html (read 2026-11-26; source: client)")
+
+
 def _model(name: str, words: str) -> Model:
-    return Model(name, GENERATE.key, "Kore", description=f"{words} (voice Kore)")
+    return Model(name, GENERATE.key, "Kore", languages=LANGUAGES, languages_source=LANGUAGES_SOURCE,
+                 description=f"{words} (voice Kore)")
 
 
 def _streamed(name: str, words: str) -> Model:
     """The same model over streamGenerateContent: its own offering, the request naming the model as it is."""
-    return Model(f"{name}-stream", STREAM.key, "Kore", sets={"/model": name},
-                 description=f"{words} over streamGenerateContent (voice Kore)")
+    return Model(f"{name}-stream", STREAM.key, "Kore", sets={"/model": name}, languages=LANGUAGES,
+                 languages_source=LANGUAGES_SOURCE, description=f"{words} over streamGenerateContent (voice Kore)")
 
 
 MODELS = (

@@ -111,6 +111,21 @@ VOICE_LIST = (
         ("Zephyr", "FEMALE"))),
 )
 CHIRP3_HD_PAGE = "https://cloud.google.com/text-to-speech/docs/chirp3-hd"
+# Chirp 3: HD's languages, each a locale's voices (CHIRP3_HD_PAGE, its Japanese edition read 2026-11-26, "Supported
+# languages ... Language BCP-47 code": the list below, to "Vietnamese (Vietnam) vi-VN"); a voice is named
+# "<locale>-Chirp3-HD-<voice>" (the same page), so each locale's Kore speaks its language for the benchmark.
+CHIRP3_HD_LOCALES = ("ar-XA", "bn-IN", "bg-BG", "hr-HR", "cs-CZ", "da-DK", "nl-BE", "nl-NL", "en-AU", "en-IN", "en-GB",
+                     "en-US", "et-EE", "fi-FI", "fr-CA", "fr-FR", "de-DE", "el-GR", "gu-IN", "he-IL", "hi-IN", "hu-HU",
+                     "id-ID", "it-IT", "ja-JP", "kn-IN", "ko-KR", "lv-LV", "lt-LT", "ml-IN", "cmn-CN", "mr-IN", "nb-NO",
+                     "pl-PL", "pt-BR", "ro-RO", "ru-RU", "sr-RS", "sk-SK", "sl-SI", "es-ES", "es-US", "sw-KE", "sv-SE",
+                     "ta-IN", "te-IN", "th-TH", "tr-TR", "uk-UA", "ur-IN", "vi-VN")
+CHIRP3_HD_LANGUAGES_SOURCE = (f"{CHIRP3_HD_PAGE}?hl=ja (read 2026-11-26): supported languages, BCP-47 codes; voice "
+                              "names <locale>-Chirp3-HD-<voice>")
+# One voice of each other locale, tied to the model (a locale's voice speaks its language only).
+CHIRP3_HD_LOCAL_VOICES = tuple(
+    Voice(f"{locale}-Chirp3-HD-Kore", locale, "FEMALE", ("chirp3-hd",),
+          {"naturalSampleRateHertz": 24000, "source": CHIRP3_HD_PAGE})
+    for locale in CHIRP3_HD_LOCALES if not locale.startswith("en-"))
 # Gemini-TTS' speakers, named without a locale and spoken by the Gemini-TTS model the request's voice.modelName names
 # (GEMINI_TTS_PAGE's examples: 'speaker: "Kore"', 'speaker: "Aoede"'; its voice options the same prebuilt voices as
 # Chirp 3: HD's, whose page gives these eight with their genders). Pipecat's GeminiTTSService (pipecat-ai 1.14.0)
@@ -126,7 +141,8 @@ MODELS = (
     Model("wavenet", SYNTHESIZE.key, "en-US-Wavenet-F"),
     Model("neural2", SYNTHESIZE.key, "en-US-Neural2-F"),
     Model("studio", SYNTHESIZE.key, "en-US-Studio-O"),
-    Model("chirp3-hd", SYNTHESIZE.key, "en-US-Chirp3-HD-Kore"),
+    Model("chirp3-hd", SYNTHESIZE.key, "en-US-Chirp3-HD-Kore", languages=CHIRP3_HD_LOCALES,
+          languages_source=CHIRP3_HD_LANGUAGES_SOURCE),
 )
 
 REFUSALS = Refusals(
@@ -163,7 +179,7 @@ SERVICE = SpeechService(
                          template={"voice": {"languageCode": "en-US"}, "audioConfig": {}}),),
     listings=(Listing(VOICES, _voices_body, language_param="languageCode"),),
     models=MODELS,
-    voices=(*VOICE_LIST, *GEMINI_TTS_VOICES),
+    voices=(*VOICE_LIST, *GEMINI_TTS_VOICES, *CHIRP3_HD_LOCAL_VOICES),
     doc_drift=(DocDrift("bad key status", "An API key that is not valid is answered 400 INVALID_ARGUMENT "
                         "(reason API_KEY_INVALID), not 401: 401 UNAUTHENTICATED is for a missing credential "
                         "or a bad OAuth token.", (ERRORS_REFERENCE,)),),

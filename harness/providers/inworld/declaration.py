@@ -96,13 +96,19 @@ STREAM = Endpoint(
 # provider page's example). The voices list endpoint is not in the stored reference text: no listing declared.
 VOICE_LIST = (Voice("Ashley", "en-US", "Female"), Voice("Dennis", "en-US", "Male"), Voice("Hades", "en-US", "Male"))
 
+# TTS 1.5's languages: the TTS models page's table (TTS_MODELS_PAGE, read 2026-11-26: "inworld-tts-1.5-max ... en, zh,
+# ja, ko, ru, it, es, pt, fr, de, pl, nl, hi, he, ar", the same for inworld-tts-1.5-mini); the text decides.
+LANGUAGES = ("en", "zh", "ja", "ko", "ru", "it", "es", "pt", "fr", "de", "pl", "nl", "hi", "he", "ar")
+LANGUAGES_SOURCE = "https://docs.inworld.ai/docs/tts/tts-models (read 2026-11-26): the models' supported languages"
+
 MODELS = (
-    Model("inworld-tts-1.5-max", SYNTHESIZE.key, "Ashley", max_chars=2000,
-          description="Inworld TTS-1.5 Max (voice Ashley)"),
-    Model("inworld-tts-1.5-mini", SYNTHESIZE.key, "Ashley", max_chars=2000,
-          description="Inworld TTS-1.5 Mini (voice Ashley)"),
+    Model("inworld-tts-1.5-max", SYNTHESIZE.key, "Ashley", max_chars=2000, languages=LANGUAGES,
+          languages_source=LANGUAGES_SOURCE, description="Inworld TTS-1.5 Max (voice Ashley)"),
+    Model("inworld-tts-1.5-mini", SYNTHESIZE.key, "Ashley", max_chars=2000, languages=LANGUAGES,
+          languages_source=LANGUAGES_SOURCE, description="Inworld TTS-1.5 Mini (voice Ashley)"),
     Model("inworld-tts-1.5-max-stream", STREAM.key, "Ashley", sets={"/modelId": "inworld-tts-1.5-max"},
-          max_chars=2000, description="Inworld TTS-1.5 Max over /tts/v1/voice:stream (voice Ashley)"),
+          max_chars=2000, languages=LANGUAGES, languages_source=LANGUAGES_SOURCE,
+          description="Inworld TTS-1.5 Max over /tts/v1/voice:stream (voice Ashley)"),
 )
 
 # gRPC status names as the gateway writes them; the messages are the sandbox's own words (none is quoted).

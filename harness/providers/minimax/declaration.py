@@ -7,7 +7,10 @@ characters.
 
 from __future__ import annotations
 
+from typing import get_args
+
 from harness.core.evidence import DOCUMENTS, Evidence, EvidenceSource
+from harness.core.languages import codes_of
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.catalogues import Catalogue, KnownModel
@@ -47,6 +50,7 @@ from harness.providers.minimax.models import (
     STREAM_GATEWAY,
     STREAM_REFERENCE,
     ErrorBody,
+    LanguageBoost,
     T2aV2Chunk,
     T2aV2Request,
     T2aV2Response,
@@ -125,11 +129,17 @@ VOICE_LIST = tuple(Voice(name, "en-US") for name in (
     "English_Persuasive_Man", "English_Lucky_Robot"))
 
 
+# The languages: the reference's language_boost enum ("Chinese", "Chinese,Yue", "English", ... "Afrikaans", "auto";
+# REFERENCE, read 2026-11-26), the same for every model; the text decides (the template boosts "auto").
+LANGUAGES = codes_of(get_args(LanguageBoost))
+LANGUAGES_SOURCE = f"{REFERENCE} (read 2026-11-26): language_boost's enum of languages"
+
+
 def _model(name: str, usd: str, words: str, *, streamed: bool = False) -> Model:
     # A streamed model is its own offering (`-stream`), the request naming the model as it is (`sets`).
     return Model(f"{name}-stream" if streamed else name, (SYNTHESIZE_STREAM if streamed else SYNTHESIZE).key,
                  "English_expressive_narrator", sets={"/model": name} if streamed else {},
-                 max_chars=MAX_TEXT_CHARS,
+                 max_chars=MAX_TEXT_CHARS, languages=LANGUAGES, languages_source=LANGUAGES_SOURCE,
                  description=f"MiniMax {name}{', streamed' if streamed else ''} (voice English_expressive_narrator)")
 
 

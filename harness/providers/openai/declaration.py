@@ -17,6 +17,7 @@ estimated before sending and billed from the SSE usage) are in harness/data/pric
 from __future__ import annotations
 
 from harness.core.evidence import DOCUMENTS, Evidence, EvidenceSource
+from harness.core.languages import codes_of
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.catalogues import KnownModel
@@ -106,17 +107,33 @@ VOICE_LIST = tuple(Voice(name) for name in ("alloy", "ash", "ballad", "coral", "
                                             "shimmer", "verse", "marin", "cedar"))
 
 
+# The languages: the text-to-speech guide's "The TTS model generally follows the Whisper model in terms of language
+# support" and its list (https://platform.openai.com/docs/guides/text-to-speech; the guide is not among the stored
+# pages: its words read 2026-11-26 as quoted, whole, in a community answer that links it). The voices are
+# multilingual; the text decides (the request has no language field).
+LANGUAGES = codes_of((
+    "English", "Afrikaans", "Arabic", "Armenian", "Azerbaijani", "Belarusian", "Bosnian", "Bulgarian", "Catalan",
+    "Chinese", "Croatian", "Czech", "Danish", "Dutch", "Estonian", "Finnish", "French", "Galician", "German", "Greek",
+    "Hebrew", "Hindi", "Hungarian", "Icelandic", "Indonesian", "Italian", "Japanese", "Kannada", "Kazakh", "Korean",
+    "Latvian", "Lithuanian", "Macedonian", "Malay", "Marathi", "Maori", "Nepali", "Norwegian", "Persian", "Polish",
+    "Portuguese", "Romanian", "Russian", "Serbian", "Slovak", "Slovenian", "Spanish", "Swahili", "Swedish", "Tagalog",
+    "Tamil", "Thai", "Turkish", "Ukrainian", "Urdu", "Vietnamese", "Welsh"))
+LANGUAGES_SOURCE = ("https://platform.openai.com/docs/guides/text-to-speech, \"generally follows the Whisper model in "
+                    "terms of language support\" and its list (quoted; read 2026-11-26)")
+
 MODELS = (
-    Model("tts-1", SPEECH.key, "alloy", max_chars=4096,
+    Model("tts-1", SPEECH.key, "alloy", max_chars=4096, languages=LANGUAGES, languages_source=LANGUAGES_SOURCE,
           description="tts-1 (voice alloy)"),
-    Model("tts-1-hd", SPEECH.key, "alloy", max_chars=4096,
+    Model("tts-1-hd", SPEECH.key, "alloy", max_chars=4096, languages=LANGUAGES, languages_source=LANGUAGES_SOURCE,
           description="tts-1-hd (voice alloy)"),
     # The benchmark asks gpt-4o-mini-tts for SSE and times its first audio, as before.
-    Model("gpt-4o-mini-tts", SPEECH_SSE.key, "alloy", max_chars=4096,
+    Model("gpt-4o-mini-tts", SPEECH_SSE.key, "alloy", max_chars=4096, languages=LANGUAGES,
+          languages_source=LANGUAGES_SOURCE,
           description="gpt-4o-mini-tts, streamed as SSE (voice alloy)"),
     # The same model answered as the audio file (`stream_format` audio): its own offering, the request naming the model
     # as it is (`sets` at the model slot).
     Model("gpt-4o-mini-tts-audio", SPEECH.key, "alloy", sets={"/model": "gpt-4o-mini-tts"}, max_chars=4096,
+          languages=LANGUAGES, languages_source=LANGUAGES_SOURCE,
           description="gpt-4o-mini-tts, the audio file (voice alloy)"),
 )
 

@@ -374,7 +374,8 @@ def _realtime(params: BaseModel, model: JobModel) -> Spoken:
 
 OCTET = "application/octet-stream"  # what the XTTS and VibeVoice status examples name
 MODELS = (
-    JobModel(XTTS, Sound("piper", 1.0, SAMPLE_RATE), Pace(2.0, 4.0, 0.03), reference="speaker", media_type=OCTET),
+    JobModel(XTTS, Sound("piper", 1.0, SAMPLE_RATE), Pace(2.0, 4.0, 0.03), reference="speaker", language="language",
+             media_type=OCTET),
     JobModel(CHATTERBOX, Sound("piper", 0.92, SAMPLE_RATE, 1.0), Pace(2.0, 5.0, 0.04), speaker=_chatterbox,
              media_type="audio/wav",
              # only Chatterbox's 402 example names the amount

@@ -276,10 +276,11 @@ def _speak(params: BaseModel, model: JobModel) -> Spoken:
     cue, text = split_style_cue(params.text)
     scale = params.inference_timesteps / STEPS_DEFAULT
     if params.voice_ref is not None:
-        voice = SpokenVoice(Sound("piper", CLONE_LENGTH, SAMPLE_RATE), "voice_ref", reference_upload=params.voice_ref)
+        voice = SpokenVoice(Sound("piper", CLONE_LENGTH, SAMPLE_RATE), "voice_ref", reference_upload=params.voice_ref,
+                            language=params.language or "")
         return Spoken(((0, text),), (voice,), scale, CLONE_PACE)
     design = design_sound(" ".join(filter(None, (params.voice_description, cue))))
-    return Spoken(((0, text),), (SpokenVoice(design),), scale, DESIGN_PACE)
+    return Spoken(((0, text),), (SpokenVoice(design, language=params.language or ""),), scale, DESIGN_PACE)
 
 
 def _invalid(payload: Mapping[str, Any], problems: list[str]) -> str | None:

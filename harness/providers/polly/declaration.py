@@ -121,6 +121,21 @@ VOICE_LIST = (
     _voice("Joey", "Male", "standard", "neural"),
 )
 
+# The standard engine's voices of the other languages (STANDARD_VOICES_PAGE, read 2026-11-26: "Amazon Polly ... 29
+# languages and language variants", a table of language, language code, name/ID, gender): each locale's first voice.
+# A voice speaks its locale's language: the benchmark speaks each language with it.
+STANDARD_VOICES_PAGE = "https://docs.aws.amazon.com/polly/latest/dg/standard-voices.html"
+STANDARD_LOCALE_VOICES = (
+    ("es-ES", "Conchita"), ("es-MX", "Mia"), ("es-US", "Lupe"), ("de-DE", "Marlene"), ("fr-FR", "Celine"),
+    ("fr-CA", "Chantal"), ("it-IT", "Carla"), ("pt-BR", "Camila"), ("pt-PT", "Ines"), ("ja-JP", "Mizuki"),
+    ("cmn-CN", "Zhiyu"), ("ko-KR", "Seoyeon"), ("hi-IN", "Aditi"), ("arb", "Zeina"), ("ru-RU", "Tatyana"),
+    ("nl-NL", "Lotte"), ("pl-PL", "Ewa"), ("tr-TR", "Filiz"), ("sv-SE", "Astrid"), ("da-DK", "Naja"),
+    ("nb-NO", "Liv"), ("is-IS", "Dora"), ("ro-RO", "Carmen"), ("cy-GB", "Gwyneth"))
+STANDARD_LANGUAGES = ("en-US", "en-GB", "en-AU", "en-IN", "en-GB-WLS", *(code for code, _ in STANDARD_LOCALE_VOICES))
+STANDARD_LANGUAGES_SOURCE = f"{STANDARD_VOICES_PAGE} (read 2026-11-26): available standard voices, by language code"
+LOCALE_VOICES = tuple(Voice(name, code, "", ("standard",), {"source": STANDARD_VOICES_PAGE})
+                      for code, name in STANDARD_LOCALE_VOICES)
+
 # Open over the service model's own list: VoiceId's enum (MODEL_SOURCE, botocore 1.44.8, read 2026-11-25: 116 voices,
 # the request model's `VoiceName`) names every voice SynthesizeSpeech takes; VOICE_LIST details seven of them (their
 # engines, gender and language, as DescribeVoices answers). Any other voice of the enum ("Amy", "Brian", the
@@ -132,7 +147,8 @@ VOICE_CATALOGUE = Catalogue(open=True, form="|".join(get_args(VoiceName)),
 
 # Each engine is a model; their prices: harness/data/prices/polly.toml.
 MODELS = (
-    Model("standard", SYNTHESIZE.key, "Joanna", {"/Engine": "standard"}),
+    Model("standard", SYNTHESIZE.key, "Joanna", {"/Engine": "standard"}, languages=STANDARD_LANGUAGES,
+          languages_source=STANDARD_LANGUAGES_SOURCE),
     Model("neural", SYNTHESIZE.key, "Joanna", {"/Engine": "neural"}),
     Model("long-form", SYNTHESIZE.key, "Ruth", {"/Engine": "long-form"}),
     Model("generative", SYNTHESIZE.key, "Ruth", {"/Engine": "generative"}),
@@ -176,7 +192,7 @@ SERVICE = SpeechService(
                          FORMATS, default_format="mp3", billing=BILLING, rate_as_text=True),),
     listings=(Listing(VOICES, _voices_body, language_param="LanguageCode"),),
     models=MODELS,
-    voices=VOICE_LIST,
+    voices=(*VOICE_LIST, *LOCALE_VOICES),
     voice_catalogue=VOICE_CATALOGUE,
     region_env="AWS_REGION",
     default_region="us-east-1",

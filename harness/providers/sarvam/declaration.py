@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 from harness.core.protocols.catalogues import KnownModel
 from harness.core.protocols.http_speech import (
     ErrorShape,
@@ -47,6 +49,7 @@ from harness.providers.sarvam.models import (
     V3_CLIENT_SPEAKERS,
     V3_SPEAKERS,
     ErrorBody,
+    Language,
     StreamRequest,
     TextToSpeechRequest,
     TextToSpeechResponse,
@@ -145,13 +148,22 @@ NORMALISATION = Normalisation("/enable_preprocessing", off=False, on=True, model
     "\"The enable_preprocessing parameter improves pronunciation of numbers, dates, currencies, and mixed-language "
     "text. It is optional \u2014 if omitted, default is False (no preprocessing).\" (" + PREPROCESSING_GUIDE + ")"))
 
+# The languages every Bulbul model speaks: the language guide's eleven codes (LANGUAGE_GUIDE, read 2026-11-26: "How to
+# Set the Language"; models.Language), named at language_code.
+LANGUAGES = get_args(Language)
+LANGUAGES_SOURCE = f"{LANGUAGE_GUIDE} (read 2026-11-26): the eleven language codes"
+
 MODELS = (
-    Model("bulbul:v3", SYNTHESIZE.key, "shubh", max_chars=MAX_TEXT_CHARS,
+    Model("bulbul:v3", SYNTHESIZE.key, "shubh", languages=LANGUAGES,
+          languages_source=LANGUAGES_SOURCE, max_chars=MAX_TEXT_CHARS,
           description="Sarvam Bulbul v3 (voice shubh)"),
-    Model("bulbul:v4-flash", SYNTHESIZE.key, "simran_en_customer", max_chars=MAX_TEXT_CHARS,
+    Model("bulbul:v4-flash", SYNTHESIZE.key, "simran_en_customer", languages=LANGUAGES,
+          languages_source=LANGUAGES_SOURCE, max_chars=MAX_TEXT_CHARS,
           description="Sarvam Bulbul v4-flash (voice simran_en_customer)"),
-    Model("bulbul:v2", SYNTHESIZE.key, "anushka", max_chars=1500, description="Sarvam Bulbul v2 (voice anushka)"),
-    Model("bulbul:v3-stream", STREAM.key, "shubh", sets={"/model": "bulbul:v3"}, max_chars=MAX_TEXT_CHARS,
+    Model("bulbul:v2", SYNTHESIZE.key, "anushka", languages=LANGUAGES,
+          languages_source=LANGUAGES_SOURCE, max_chars=1500, description="Sarvam Bulbul v2 (voice anushka)"),
+    Model("bulbul:v3-stream", STREAM.key, "shubh", sets={"/model": "bulbul:v3"}, languages=LANGUAGES,
+          languages_source=LANGUAGES_SOURCE, max_chars=MAX_TEXT_CHARS,
           description="Sarvam Bulbul v3 over /text-to-speech/stream (voice shubh)"),
 )
 

@@ -145,9 +145,18 @@ SIMBA_3_VOICES = ("beatrice_32", "dominic_32", "edmund_32", "geffen_32", "harper
                   "wyatt_32")
 VOICE_LIST += tuple(Voice(name, "en-US") for name in SIMBA_3_VOICES)
 
+# Simba Multilingual's languages, at the request's `language` ("should follow the locale naming standard (e.g., en-US,
+# fr-FR)"): the language support page's "Fully Supported Languages" and "Beta Languages" (LANGUAGE_SUPPORT_PAGE, read
+# 2026-11-26); its "Coming Soon" ones are left out.
+LANGUAGE_SUPPORT_PAGE = "https://docs.sws.speechify.com/docs/language-support"
+MULTILINGUAL_LANGUAGES = ("en", "fr-FR", "de-DE", "es-ES", "pt-BR", "pt-PT", "ar-AE", "da-DK", "nl-NL", "et-EE",
+                          "fi-FI", "el-GR", "he-IL", "hi-IN", "it-IT", "ja-JP", "nb-NO", "pl-PL", "ru-RU", "sv-SE",
+                          "tr-TR", "uk-UA", "vi-VN")
+
 MODELS = (
     Model("simba-english", SYNTHESIZE.key, "george", max_chars=2000, description="Simba English (voice george)"),
-    Model("simba-multilingual", SYNTHESIZE.key, "george", max_chars=2000,
+    Model("simba-multilingual", SYNTHESIZE.key, "george", max_chars=2000, languages=MULTILINGUAL_LANGUAGES,
+          languages_source=f"{LANGUAGE_SUPPORT_PAGE} (read 2026-11-26): fully supported and beta languages",
           description="Simba Multilingual (voice george)"),
     # The same model over the stream endpoint (its own offering; the request names it simba-english).
     Model("simba-english-stream", STREAM.key, "george", sets={"/model": "simba-english"},

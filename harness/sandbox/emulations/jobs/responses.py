@@ -34,6 +34,7 @@ from harness.sandbox.emulation import (
     WebhookTarget,
 )
 from harness.sandbox.emulations.jobs.models import rendition, stamp_form, timing
+from harness.sandbox.languages import spoken_language
 from harness.sandbox.stamps import StampForm, form_of_job
 from harness.speech import SpeechError, decode
 
@@ -81,14 +82,17 @@ class JobsEmulation(Emulation):
         except JobRefused as refused:
             raise Reject(refused.status, refused.message) from None
         voices = []
+        named = getattr(call.params, model.language, None) if model.language else None
+        said = " ".join(text for _, text in spoken.lines)
         for voice in spoken.voices:
+            language = spoken_language(voice.language or named, None, (), said)
             reference = None
             if voice.reference_upload is not None:
                 self._check_reference(voice.reference_upload)
                 reference = Reference(voice.reference_field, upload=voice.reference_upload)
             elif voice.reference_url:
                 reference = Reference(voice.reference_field, url=voice.reference_url)
-            voices.append(Voice(rendition(voice.sound), reference))
+            voices.append(Voice(rendition(voice.sound), reference, language))
         # What the bodies need later (kept in a state file as it is): the request's values, and the media type
         # the model's status body names where it is not the audio's own.
         extra: dict[str, Any] = {name: value(call.payload) for name, value in model.values.items()}

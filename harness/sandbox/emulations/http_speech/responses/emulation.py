@@ -71,6 +71,7 @@ from harness.sandbox.emulations.http_speech.responses.catalogue import model_ver
 from harness.sandbox.emulations.http_speech.responses.grpc_stream import rpc_handlers
 from harness.sandbox.emulations.http_speech.responses.socket import socket_handlers
 from harness.sandbox.http_bodies import json_reply, sse_reply
+from harness.sandbox.languages import request_language
 from harness.sandbox.misreadings import unnormalised
 from harness.sandbox.utterances import Speaker, spread_marks
 from harness.speech import encode_as
@@ -308,8 +309,12 @@ class SpeechServiceEmulation(Emulation):
         await call.services.take_time(TIMING, len(text))
         if fmt.spec.codec == "opus":
             rate = OPUS_RATE  # Opus codes at 48 kHz whatever the input (libsndfile takes no other rate for it)
+        declared = self.service.voice(voice)
+        language = request_language(read(payload, slots.language), declared.language if declared else None,
+                                    model.languages if model is not None else ())
         speaker = Speaker(call.services, rate, 1.0, pitch_of(self.voice_names, voice),
-                          length_scale(read(payload, slots.speed)))
+                          length_scale(read(payload, slots.speed)), language,
+                          model.languages if model is not None else ())
         samples = await speaker.samples(text)
         audio = encode_as(samples, rate, fmt.spec.codec, fmt.spec.container)
         headers = self.request_id()

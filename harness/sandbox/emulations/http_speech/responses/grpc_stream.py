@@ -29,6 +29,7 @@ from harness.core.spec import Provider, SynthesisInput
 from harness.sandbox.emulation import RpcCall, RpcHandler, RpcRefused
 from harness.sandbox.emulations.http_speech.models import pitch_of
 from harness.sandbox.emulations.http_speech.responses.catalogue import voice_spoken
+from harness.sandbox.languages import request_language
 from harness.sandbox.utterances import Speaker
 from harness.speech import encode_as
 
@@ -71,7 +72,10 @@ class FamilyStream:
         model, voice = self._speaker(settings)
         fmt, rate = self._format(settings)
         names = tuple(v.name for v in self.service.voices)
-        speaker = Speaker(self.call.services, rate, CHUNK_S, pitch_of(names, voice))
+        declared = self.service.voice(voice)
+        language = request_language(settings.get("language"), declared.language if declared else None, model.languages)
+        speaker = Speaker(self.call.services, rate, CHUNK_S, pitch_of(names, voice), language=language,
+                          languages=model.languages)
         buffer = ""
         async for member, fields in self.call.requests:
             if member != rpc.text_field:

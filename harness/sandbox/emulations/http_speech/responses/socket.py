@@ -100,6 +100,7 @@ from harness.sandbox.emulation import SocketCall
 from harness.sandbox.emulations.http_speech.models import pitch_of
 from harness.sandbox.emulations.http_speech.responses.billing import billed_values
 from harness.sandbox.emulations.http_speech.responses.catalogue import model_verdict, voice_spoken
+from harness.sandbox.languages import request_language
 from harness.sandbox.socket_writer import Lanes, Sender, SocketDropped
 from harness.sandbox.utterances import Speaker
 from harness.speech import encode_as
@@ -604,7 +605,10 @@ class FamilySocket:
         stream.wire_model, stream.model, stream.voice, stream.spec = wire, self._served(wire), voice, spec
         stream.values.update(model=wire, voice=voice, rate=spec.sample_rate, format=self.socket.formats[0].name)
         names = tuple(v.name for v in self.service.voices)
-        stream.speaker = Speaker(self.call.services, spec.sample_rate, CHUNK_S, pitch_of(names, voice))
+        declared, languages = self.service.voice(voice), stream.model.languages
+        language = request_language(None, declared.language if declared else None, languages)
+        stream.speaker = Speaker(self.call.services, spec.sample_rate, CHUNK_S, pitch_of(names, voice),
+                                 language=language, languages=languages)
 
     # --- speech -------------------------------------------------------------------------------------
 
