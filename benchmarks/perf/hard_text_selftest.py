@@ -23,6 +23,7 @@ derives the margins from that voice's renders only and reports the others with t
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import sys
@@ -96,15 +97,41 @@ def spoken_text(words: tuple[str, ...]) -> str:
                     else word.upper() if len(word) == 1 else word for index, word in enumerate(words))
 
 
-def renders(items: list[tuple[str, HardText]], voices: Iterable[str]) -> list[Render]:
-    out = []
+@functools.cache
+def _phonemiser() -> Any:
+    from harness.speech._piper import PiperBackend
+
+    return PiperBackend(store=None).load("joe")
+
+
+@functools.cache
+def _phonemes(text: str) -> str:
+    """How the voices say ``text`` (Piper's espeak-ng phonemiser, which the espeak-ng voice shares), without stress
+    marks or word breaks."""
+    said = "".join("".join(sentence) for sentence in _phonemiser().phonemize(text))
+    return "".join(mark for mark in said if mark not in "ˈˌ ʲ")
+
+
+def said_as_letters(words: tuple[str, ...]) -> bool:
+    """Whether the voices say a word of the reading as its letters ("pm" as "P M", "id" as "I D"): such a render
+    does not say the reading it stands for (a word read as a word), so the self-test leaves it out."""
+    return any(1 < len(word) <= 5 and _phonemes(word) == _phonemes(" ".join(word.upper())) for word in words)
+
+
+def renders(items: list[tuple[str, HardText]], voices: Iterable[str]) -> tuple[list[Render], list[str]]:
+    """Every reading of every item by every voice, and the readings left out (the voices say them as letters)."""
+    out: list[Render] = []
+    left_out: list[str] = []
     for voice in voices:
         for item_id, hard in items:
-            for form in hard.accepted:
-                out.append(Render(item_id, hard, spoken_text(fullest(form)), None, voice))
-            for wrong in hard.misreadings:
-                out.append(Render(item_id, hard, spoken_text(fullest(wrong.say)), wrong.error, voice))
-    return out
+            said = [(fullest(form), None) for form in hard.accepted]
+            said += [(fullest(wrong.say), wrong.error) for wrong in hard.misreadings]
+            for words, error in said:
+                if said_as_letters(words):
+                    left_out.append(f"{item_id} {' '.join(words)!r}")
+                    continue
+                out.append(Render(item_id, hard, spoken_text(words), error, voice))
+    return out, sorted(set(left_out))
 
 
 def say(render: Render) -> np.ndarray:
@@ -121,9 +148,11 @@ def hard_items(corpus: str, limit: int | None) -> list[tuple[str, HardText]]:
     return items if limit is None else items[:limit]
 
 
-def listen(judge: HardTextJudge, todo: list[Render]) -> list[tuple[Render, Evidence]]:
-    """What the model says about each render (rendered and heard in batches: memory stays small)."""
+def listen(judge: HardTextJudge, todo: list[Render], save: Path | None = None) -> list[tuple[Render, Evidence]]:
+    """What the model says about each render (rendered and heard in batches: memory stays small); with ``save``,
+    what was heard so far is kept there every few batches (a long run that stops keeps its work)."""
     heard: list[tuple[Render, Evidence]] = []
+    started = time.perf_counter()
     for start in range(0, len(todo), 32):
         batch = todo[start : start + 32]
         found, problems = judge.evidence([HardTextClip(render.hard, samples=say(render)) for render in batch])
@@ -131,6 +160,10 @@ def listen(judge: HardTextJudge, todo: list[Render]) -> list[tuple[Render, Evide
             if evidence is None:
                 raise SystemExit(f"{render.item_id}: {problem}")
             heard.append((render, evidence))
+        if save is not None and (start // 32) % 10 == 9:
+            save.write_text(json.dumps(saved(heard, judge.model_id)) + "\n", encoding="utf-8")
+        print(f"{len(heard)} of {len(todo)} renders heard in {time.perf_counter() - started:.0f} s", file=sys.stderr,
+              flush=True)
     return heard
 
 
@@ -280,10 +313,14 @@ def main(argv: list[str] | None = None) -> int:
     items = hard_items(args.corpus, SMOKE_ITEMS if args.smoke else None)
     judge = HardTextJudge(model=args.asr_model)
     started = time.perf_counter()
+    todo, left_out = renders(items, args.voices.split(","))
     if args.source:
         heard, model = from_saved(json.loads(args.source.read_text(encoding="utf-8")), items)
+        kept = {(render.item_id, render.reading, render.voice) for render in todo}
+        heard = [(render, evidence) for render, evidence in heard
+                 if (render.item_id, render.reading, render.voice) in kept]
     else:
-        heard, model = listen(judge, renders(items, args.voices.split(","))), judge.model_id
+        heard, model = listen(judge, todo, args.save), judge.model_id
     if args.save:
         args.save.write_text(json.dumps(saved(heard, model)) + "\n", encoding="utf-8")
     voices = list(dict.fromkeys(render.voice for render, _ in heard))
@@ -307,6 +344,9 @@ def main(argv: list[str] | None = None) -> int:
                           "per_voice": per_voice, "examples": {c: t.examples for c, t in tallies.items()}}, indent=2))
         return 0
     held_out = f", held out from {args.calibrate} (calibrated on it)" if args.calibrate else ""
+    if left_out:
+        print(f"Left out, the voices say a word of them as its letters: {len(left_out)} readings "
+              f"({'; '.join(left_out[:6])}{'; …' if len(left_out) > 6 else ''})")
     print(f"{len(reported)} renders of {args.corpus} by {', '.join(voices)} judged by forced choice with {model} in "
           f"{seconds:.0f} s; margins {thresholds.key()}{held_out}\n")
     print(table(tallies, model.split("#")[0], args.threshold))

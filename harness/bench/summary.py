@@ -15,7 +15,13 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.core.errors import ErrorClass
-from harness.measurement import CategoryFigures, category_figures, normalisation_differences
+from harness.measurement import (
+    CategoryFigures,
+    Proportion,
+    across_models,
+    category_figures,
+    normalisation_differences,
+)
 from harness.results import (
     CostFigures,
     ModelFigures,
@@ -279,37 +285,61 @@ def render(summary: Summary, console: Console, db_path: str) -> None:
         console.print(f"Pending: {summary.pending} paid results not fetched yet (status or media host down until "
                       f"their deadline); [bold]tts-harness bench run --resume {summary.run_id}[/bold] fetches them.")
     if summary.hard_text:
-        render_hard_text(summary.hard_text, console)
+        render_hard_text(summary.hard_text, console, sandbox=summary.target == "sandbox")
     console.print(f"Run id [bold]{summary.run_id}[/bold]; rows in [bold]{db_path}[/bold] "
                   f"(tables runs, jobs, marks, polls, chunks, costs, errors, drift, clips).")
 
 
-def render_hard_text(figures: tuple[CategoryFigures, ...], console: Console, examples: int = 2) -> None:
-    """Per model, a line per category: accuracy on judged items with its 95% interval, how many were judged,
-    the control-vs-written gap and the failing readings (docs/hard-text.md)."""
-    models = sorted({(figure.provider, figure.model) for figure in figures})
-    for provider, model in models:
-        table = Table(title=f"Hard text, {provider}/{model}: accuracy on items whose control passed (Wilson 95%); "
-                            "judged = neither unsure nor uncalibrated; gap = control minus written pass rate",
-                      title_justify="left", box=box.SIMPLE_HEAD)
-        for name in ("category", "accuracy", "95% interval", "judged", "unsure", "gap", "failing readings"):
-            table.add_column(name, justify="left" if name in ("category", "failing readings") else "right")
-        for figure in figures:
-            if (figure.provider, figure.model) != (provider, model):
-                continue
-            if figure.unscored:
-                table.add_row(figure.category, figure.unscored, "", "", "", "", "")
-                continue
-            accuracy = figure.accuracy
-            shown = "—" if not accuracy.trials else f"{accuracy.value:.0%}"
-            interval = "—" if not accuracy.trials else f"{accuracy.low:.0%}–{accuracy.high:.0%}"
-            gap = "—" if figure.gap is None else f"{figure.gap:+.0%}"
-            failing = "; ".join(f"{row.item_id}: {row.heard!r} ({row.error})" for row in figure.failures[:examples])
-            more = len(figure.failures) - examples
-            table.add_row(figure.category, shown, interval, f"{accuracy.trials}/{figure.items}",
-                          str(len(figure.unsure)), gap, failing + (f"; +{more} more" if more > 0 else ""))
+def render_hard_text(figures: tuple[CategoryFigures, ...], console: Console, examples: int = 2, *,
+                     sandbox: bool = False) -> None:
+    """One table across models (category × model: accuracy on the judged items, its Wilson 95% interval, judged of
+    items), the categories not scored with their reason, and per model its failing readings (docs/hard-text.md)."""
+    table_of = across_models(figures)
+    console.print("[bold]Hard text[/bold]: each span judged by forced choice (which reading the clip is likeliest "
+                  "under); accuracy on items whose control passed, Wilson 95%, judged of items.")
+    if sandbox:
+        console.print("Sandbox: every offering speaks with the same voice (the sandbox's Piper), so these figures "
+                      "tell the imitation's readings apart, not the providers'.")
+    scored = [category for category in table_of.categories if table_of.unscored(category) is None]
+    width = max(1, (console.width - 18) // 13)  # model columns a table fits: the widest cell is 12 wide
+    for start in range(0, len(table_of.systems), width):
+        systems = table_of.systems[start : start + width]
+        table = Table(box=box.SIMPLE_HEAD, title_justify="left")
+        table.add_column("category")
+        for provider, model in systems:
+            table.add_column(f"{provider}/{model}", justify="right", overflow="fold")
+        for category in scored:
+            table.add_row(category, *(_across_cell(table_of.cell(category, system)) for system in systems))
+        table.add_row("[bold]all scored[/bold]", *(_proportion_cell(table_of.pooled(system)) for system in systems))
         console.print(table)
+    unscored = [f"{category} ({table_of.unscored(category)})" for category in table_of.categories
+                if table_of.unscored(category) is not None]
+    if unscored:
+        console.print("Not scored: " + "; ".join(unscored) + ".", markup=False)
+    for provider, model in table_of.systems:
+        failing = [row for category in scored if (figure := table_of.cell(category, (provider, model)))
+                   for row in figure.failures]
+        if failing:
+            shown = "; ".join(f"{row.item_id} {row.heard!r} ({row.error})" for row in failing[:examples])
+            more = len(failing) - examples
+            console.print(f"  {provider}/{model} failed {len(failing)}: {shown}"
+                          + (f"; +{more} more" if more > 0 else ""), markup=False)
     render_normalisation(figures, console)
+
+
+def _across_cell(figure: CategoryFigures | None) -> str:
+    if figure is None:
+        return ""
+    if figure.unscored:
+        return figure.unscored
+    return _proportion_cell(figure.accuracy)
+
+
+def _proportion_cell(accuracy: Proportion) -> str:
+    """"83% 20/24" over "71–91%": the accuracy, passes of the judged items, and the interval, on two lines."""
+    if not accuracy.trials:
+        return "— 0 judged"
+    return f"{accuracy.value:.0%} {accuracy.successes}/{accuracy.trials}\n{accuracy.low:.0%}–{accuracy.high:.0%}"
 
 
 def render_normalisation(figures: tuple[CategoryFigures, ...], console: Console) -> None:

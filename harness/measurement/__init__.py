@@ -27,10 +27,12 @@ from harness.measurement.derivation import (
 )
 from harness.measurement.evidence import Chunk, JobEvidence, Mark, Seen, ServerStamps, StatusAnswer
 from harness.measurement.hard_text import (
+    AcrossModels,
     CategoryFigures,
     McNemar,
     Proportion,
     SettingDifference,
+    across_models,
     category_figures,
     compare_models,
     compare_runs,
@@ -54,6 +56,7 @@ from harness.measurement.stream_intervals import stream_figures
 
 __all__ = [
     "TOLERANCE",
+    "AcrossModels",
     "CategoryFigures",
     "Chunk",
     "ClockOffset",
@@ -73,6 +76,7 @@ __all__ = [
     "StampBook",
     "StatusAnswer",
     "Window",
+    "across_models",
     "category_figures",
     "client_bracket",
     "compare_models",

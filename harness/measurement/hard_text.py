@@ -183,6 +183,37 @@ def compare_runs(base: Iterable[SpanVerdict], new: Iterable[SpanVerdict], system
 
 
 @dataclass(frozen=True, slots=True)
+class AcrossModels:
+    """The team's question in one table: per category (rows) and model (columns), the category's figures, and each
+    model's accuracy over every scored category pooled (the leaderboard's hard-text column)."""
+
+    categories: tuple[str, ...]
+    systems: tuple[tuple[str, str], ...]  # (provider, model)
+    cells: dict[tuple[str, tuple[str, str]], CategoryFigures]
+
+    def cell(self, category: str, system: tuple[str, str]) -> CategoryFigures | None:
+        return self.cells.get((category, system))
+
+    def unscored(self, category: str) -> str | None:
+        """Why a whole row is not scored (the same reason for every model that read it), or None."""
+        reasons = {figure.unscored for (name, _), figure in self.cells.items() if name == category}
+        return reasons.pop() if len(reasons) == 1 else None
+
+    def pooled(self, system: tuple[str, str]) -> Proportion:
+        """The model's passes over its judged items of every scored category, with its Wilson interval."""
+        scored = [figure for (_, owner), figure in self.cells.items() if owner == system and not figure.unscored]
+        return wilson(sum(figure.accuracy.successes for figure in scored), sum(figure.judged for figure in scored))
+
+
+def across_models(figures: Iterable[CategoryFigures]) -> AcrossModels:
+    """The figures of every model laid out category by model (`category_figures`' output)."""
+    listed = list(figures)
+    return AcrossModels(tuple(sorted({figure.category for figure in listed})),
+                        tuple(sorted({(figure.provider, figure.model) for figure in listed})),
+                        {(figure.category, (figure.provider, figure.model)): figure for figure in listed})
+
+
+@dataclass(frozen=True, slots=True)
 class SettingDifference:
     """One model's reading of a category with its provider's own text normalisation off and on (a run with
     `--normalisation off,on`): each setting's accuracy, and on − off."""

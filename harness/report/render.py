@@ -20,7 +20,7 @@ import jinja2
 import plotly.offline
 
 from harness.core.audio import strip_metadata
-from harness.measurement import category_figures, normalisation_differences
+from harness.measurement import across_models, category_figures, normalisation_differences
 from harness.report.alignment import Token, align
 from harness.report.charts import (
     cost_wer_figure,
@@ -275,6 +275,8 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         plotly_js=plotly.offline.get_plotlyjs(),
         utterances=[_utterance(r, audio) for r in requests],
         hard_text=_hard_text(rows, audio),
+        hard_text_across=across_models(category_figures(rows.spans, shipped_judgeability())) if rows.spans else None,
+        same_voice=str(rows.run["target"] or "sandbox") == "sandbox",
         normalisation=normalisation_differences(category_figures(rows.spans, shipped_judgeability())),
         drift=_drift_summary(rows),
         violations=_contract_violations(rows),

@@ -164,9 +164,10 @@ def _forms(hard: HardText) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=4096)
-def letter_words(hard: HardText) -> frozenset[str]:
-    """The runs of two lone letters the item's readings say ("a m", "u s"), each written as one word ("am",
-    "us"): Whisper writes such a word in lowercase whichever was said (a longer run in lowercase is a word)."""
+def letter_words(hard: HardText, longest: int | None = 2) -> frozenset[str]:
+    """The runs of lone letters the item's readings say ("a m", "u s"), each written as one word ("am", "us"), of
+    two to ``longest`` letters (None: any): Whisper writes "am" and "us" in lowercase whichever was said (a longer
+    run in lowercase is usually the word, but may be the letters: "www")."""
     runs: set[str] = set()
     for form in _forms(hard):
         for reading in itertools.islice(readings(form), _FORM_READINGS_SEEN):
@@ -175,7 +176,7 @@ def letter_words(hard: HardText) -> frozenset[str]:
                 if len(word) == 1:
                     run.append(word)
                     continue
-                if len(run) == 2:
+                if len(run) >= 2 and (longest is None or len(run) <= longest):
                     runs.add("".join(run))
                 run = []
     return frozenset(runs)

@@ -17,6 +17,8 @@ never an exception: one bad clip does not sink a run.
 from __future__ import annotations
 
 import functools
+import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -30,8 +32,8 @@ from harness.scoring.audio import FloatArray, decode_audio
 from harness.scoring.distributed import TranscriptionExecutor
 from harness.scoring.hard_text.candidates import forms, listed, search, walk_of
 from harness.scoring.hard_text.forced_choice import Choice, Scored, Thresholds, choose
-from harness.scoring.hard_text.listener import Hearing, Listener, ListenerSettings, Sentence
-from harness.scoring.hard_text.surfaces import writings, writings_of
+from harness.scoring.hard_text.listener import Hearing, Listener, ListenerSettings
+from harness.scoring.hard_text.surfaces import written
 from harness.scoring.results import sha256_hex
 from harness.scoring.scoring_errors import AudioDecodeError
 from harness.scoring.span import SpanJudgement, Verdict, anchored_span, judge_span, letter_words, transcript_readings
@@ -43,6 +45,7 @@ EVIDENCE_VERSION = "1"
 _SLACK_TOKENS = 8
 _SLACK_SHARE = 1.5
 _CLIPS_PER_TASK = 16  # clips a Ray task hears together
+_PRIORS_KEPT = 50_000  # sentences' priors kept in memory (about 100 bytes each)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,22 +66,26 @@ class HardTextClip:
 @dataclass(slots=True)
 class Evidence:
     """What the model said about one clip: its free transcript, the log-likelihood of each sentence asked about
-    (keyed by `sentence_key`), and the readings a search found for each form too large to list."""
+    under the clip (``scores``) and, for the listed readings' sentences, under silence (``priors``: the model's own
+    expectation of the text, `Listener.priors`), and the readings a search found for each form too large to list."""
 
     transcript: str
     scores: dict[str, float] = field(default_factory=dict)
+    priors: dict[str, float] = field(default_factory=dict)
     searched: dict[str, list[Reading]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
-        return {"transcript": self.transcript, "scores": self.scores,
+        return {"transcript": self.transcript, "scores": self.scores, "priors": self.priors,
                 "searched": {form: [list(reading) for reading in found] for form, found in self.searched.items()}}
 
     @classmethod
     def from_json(cls, value: dict[str, object]) -> Evidence:
         searched = value.get("searched") or {}
         scores = value.get("scores") or {}
-        assert isinstance(searched, dict) and isinstance(scores, dict)
+        priors = value.get("priors") or {}
+        assert isinstance(searched, dict) and isinstance(scores, dict) and isinstance(priors, dict)
         return cls(str(value["transcript"]), {str(key): float(score) for key, score in scores.items()},
+                   {str(key): float(score) for key, score in priors.items()},
                    {str(form): [tuple(reading) for reading in found] for form, found in searched.items()})
 
 
@@ -114,15 +121,21 @@ class HardTextScore:
         return f"fail:{second.error}" if second.verdict is Verdict.FAIL else second.verdict.value
 
 
-def sentence_text(hard: HardText, written: str) -> str:
-    """The item's carrier with ``written`` in the span's place (a capital where the span starts the sentence)."""
+# The carrier after the span is asked about up to its first word: the word that follows the span tells a reading
+# that stops short from one that runs on, and the rest costs decoder time and tells nothing (measured: the same
+# verdicts on 744 renders as the whole sentence; none without that word, docs/hard-text.md).
+_FIRST_WORD = re.compile(r"^\W*\w[\w'\u2019-]*")
+
+
+def sentence_text(hard: HardText, written: str, *, whole: bool = False) -> str:
+    """The item's carrier before the span, ``written`` in the span's place and the carrier's next word (``whole``:
+    the rest of the carrier); a capital where the span starts the sentence."""
     before, after = hard.carrier()
+    if not whole:
+        first = _FIRST_WORD.match(after)
+        after = first.group(0) if first else after
     text = f"{before}{written}{after}".strip()
     return text[:1].upper() + text[1:] if not before.strip() else text
-
-
-def sentence_key(sentence: Sentence) -> str:
-    return ("" if sentence.ends else "\u2026") + sentence.text
 
 
 class HardTextJudge:
@@ -138,6 +151,7 @@ class HardTextJudge:
         self.thresholds = thresholds or Thresholds()
         # Where the model is asked: here (None, or the local executor), or on Ray workers (`--executor ray`).
         self.executor = executor
+        self._prior_cache: dict[str, float] = {}
 
     @property
     def model_id(self) -> str:
@@ -189,21 +203,26 @@ class HardTextJudge:
             cached = cache.get(key) if cache and key else None
             if cached is not None:
                 evidence = Evidence.from_json(cached)
-                if all(sentence_key(sentence) in evidence.scores
-                       for sentence in self.sentences(clips[index].hard, evidence)):
+                if self.complete(clips[index].hard, evidence):
                     found[index] = evidence
                     continue
             if samples[index] is not None:
                 missing.append(index)
         if missing:
             heard = self._ask([clips[index].hard for index in missing],
-                              [audio for index in missing if (audio := samples[index]) is not None])
+                              [clip_audio for index in missing if (clip_audio := samples[index]) is not None])
             for index, evidence in zip(missing, heard, strict=True):
                 found[index] = evidence
                 key = keys[index]
                 if cache and key:
                     cache.put(key, evidence.as_json())
         return found, problems
+
+    def complete(self, hard: HardText, evidence: Evidence) -> bool:
+        """Whether the evidence holds every likelihood a verdict on ``hard`` asks (else the model is asked again)."""
+        listed, free = self.sentences(hard, evidence)
+        return all(text in evidence.scores and text in evidence.priors for text in listed) and all(
+            text in evidence.scores for text in free)
 
     def _prepare(self, clip: HardTextClip) -> tuple[FloatArray, CacheKey | None]:
         if clip.samples is not None:
@@ -241,23 +260,38 @@ class HardTextJudge:
             for form, _error in forms(hard):
                 if listed(form) is None:
                     found.searched[form] = self._search(hard, hearing, form)
-        requests = [(hearing, self.sentences(hard, found)) for hard, hearing, found in zip(items, hearings, evidence,
-                                                                                           strict=True)]
-        for (_, sentences), found, scores in zip(requests, evidence, self.listener.likelihoods(requests),
-                                                 strict=True):
-            found.scores.update(zip(map(sentence_key, sentences), scores, strict=True))
+        asked = [self.sentences(hard, found) for hard, found in zip(items, evidence, strict=True)]
+        requests = [(hearing, [*listed_texts, *free_texts])
+                    for hearing, (listed_texts, free_texts) in zip(hearings, asked, strict=True)]
+        for (_, texts), found, scores in zip(requests, evidence, self.listener.likelihoods(requests), strict=True):
+            found.scores.update(zip(texts, scores, strict=True))
+        priors = self._priors([text for listed_texts, _ in asked for text in listed_texts])
+        for (listed_texts, _), found in zip(asked, evidence, strict=True):
+            found.priors.update((text, priors[text]) for text in listed_texts)
         return evidence
 
+    def _priors(self, texts: Sequence[str]) -> dict[str, float]:
+        """Each sentence's prior (`Listener.priors`), asked once per sentence: the written clip, its control and
+        every offering reading the same item share them."""
+        wanted = [text for text in dict.fromkeys(texts) if text not in self._prior_cache]
+        if wanted:
+            if len(self._prior_cache) > _PRIORS_KEPT:
+                self._prior_cache.clear()
+            self._prior_cache.update(zip(wanted, self.listener.priors(wanted), strict=True))
+        return {text: self._prior_cache[text] for text in texts}
+
     def _token_budget(self, hard: HardText) -> int:
-        longest = max(len(self.listener.tokens(Sentence(sentence_text(hard, " ".join(reading)))))
+        longest = max(len(self.listener.tokens(sentence_text(hard, " ".join(reading))))
                       for form, _ in forms(hard) for reading in (listed(form) or [_longest_hint(form)]))
         return int(longest * _SLACK_SHARE) + _SLACK_TOKENS
 
     def _search(self, hard: HardText, hearing: Hearing, form: str) -> list[Reading]:
+        before = hard.carrier()[0]
+
         def prefixes(partial: Sequence[Reading]) -> list[float]:
-            sentences = [Sentence(sentence_text(hard, writings(reading, hard.span)[0]).removesuffix(
-                hard.carrier()[1].strip()).strip(), ends=False) for reading in partial]
-            return self.listener.likelihoods([(hearing, sentences)])[0]
+            texts = [sentence_text(replace(hard, text=before + hard.span), written(reading), whole=True)
+                     for reading in partial]
+            return self.listener.likelihoods([(hearing, texts)])[0]
 
         return search(walk_of(form), prefixes)
 
@@ -269,41 +303,57 @@ class HardTextJudge:
         return found
 
     def free_readings(self, hard: HardText, transcript: str) -> list[Reading]:
-        """The free transcript's readings of the span, found by the carrier (empty where it cannot anchor)."""
-        spans = [anchored_span(hard, words) for words in transcript_readings(transcript, letter_words(hard))]
+        """The free transcript's readings of the span, found by the carrier (empty where it cannot anchor); a word
+        the item says as letters ("www", "nasa") is read both ways."""
+        spans = [anchored_span(hard, words)
+                 for words in transcript_readings(transcript, letter_words(hard, longest=None))]
         return list(dict.fromkeys(tuple(span) for span in spans if span))
 
-    def sentences(self, hard: HardText, evidence: Evidence) -> list[Sentence]:
-        """Every sentence the verdict asks about: each candidate's and the free reading's writings, in the carrier
-        (the whole free transcript where the carrier cannot anchor it)."""
-        readings = [reading for reading, _ in self.readings(hard, evidence)]
+    def sentences(self, hard: HardText, evidence: Evidence) -> tuple[list[str], list[str]]:
+        """Every sentence a verdict asks about: each listed reading written in the carrier (scored under the clip and
+        under silence), and each free reading of the span that is not a listed one (under the clip only; the whole
+        free transcript where the carrier cannot anchor it)."""
+        listed_texts = list(dict.fromkeys(sentence_text(hard, written(reading))
+                                          for reading, _ in self.readings(hard, evidence)))
         free = self.free_readings(hard, evidence.transcript)
-        written = writings_of([*readings, *free], hard.span)
-        texts = [sentence_text(hard, text) for reading in dict.fromkeys([*readings, *free])
-                 for text in written[reading]]
+        free_texts = [sentence_text(hard, written(reading)) for reading in free]
         if not free and evidence.transcript.strip():
-            texts.append(evidence.transcript.strip())
-        return [Sentence(text) for text in dict.fromkeys(texts)]
+            # the carrier cannot anchor it: the whole transcript, against each listed reading in the whole carrier
+            free_texts.append(evidence.transcript.strip())
+            free_texts += [sentence_text(hard, written(reading), whole=True)
+                           for reading, _ in self.readings(hard, evidence)]
+        return listed_texts, [text for text in dict.fromkeys(free_texts) if text not in listed_texts]
 
     def decide(self, hard: HardText, evidence: Evidence, thresholds: Thresholds | None = None) -> HardTextScore:
         """The verdict from what the model said (no model needed: `Evidence` holds every likelihood asked)."""
         thresholds = thresholds or self.thresholds
-        readings = self.readings(hard, evidence)
-        free = self.free_readings(hard, evidence.transcript)
-        written = writings_of([*(reading for reading, _ in readings), *free], hard.span)
 
-        def score(reading: Reading) -> float:
-            return max(evidence.scores[sentence_key(Sentence(sentence_text(hard, text)))] for text in written[reading])
+        def scored(reading: Reading, error: str | None) -> Scored:
+            # Against the other readings, a reading's prior is taken off in part (the share the thresholds name):
+            # what Whisper likes to write weighs less than what it heard.
+            text = sentence_text(hard, written(reading))
+            raw = evidence.scores[text]
+            return Scored(reading, error, raw - thresholds.prior_weight * evidence.priors[text], raw)
 
-        candidates = [Scored(reading, error, score(reading)) for reading, error in readings]
-        free_scored = [Scored(reading, None, score(reading)) for reading in free]
-        if not free and evidence.transcript.strip():
-            free_scored = [Scored(tuple(evidence.transcript.split()), None,
-                                  evidence.scores[sentence_key(Sentence(evidence.transcript.strip()))])]
-        best_free = max(free_scored, key=lambda scored: scored.score) if free_scored else None
-        choice = choose(candidates, best_free, thresholds)
+        candidates = [scored(reading, error) for reading, error in self.readings(hard, evidence)]
+        by_reading = {candidate.reading: candidate for candidate in candidates}
+        heard = self.free_readings(hard, evidence.transcript)
+        # The free transcript's readings: a listed one as scored, another by its raw likelihood; none anchored, the
+        # whole transcript as one reading.
+        free = [by_reading.get(reading) or Scored(reading, None, math.nan,
+                                                  evidence.scores[sentence_text(hard, written(reading))])
+                for reading in heard]
+        whole = evidence.transcript.strip()
+        if not heard and whole:
+            free = [Scored(tuple(whole.split()), None, math.nan, evidence.scores[whole])]
+            # compared with the listed readings in the whole carrier, as long as it is
+            candidates = [replace(candidate, raw=evidence.scores[sentence_text(hard, written(candidate.reading),
+                                                                               whole=True)])
+                          for candidate in candidates]
+        choice = choose(candidates, free, thresholds)
         second = judge_span(hard, evidence.transcript)
-        return HardTextScore(evidence.transcript, choice, second, " ".join(best_free.reading) if best_free else "",
+        top = max(free, key=lambda free_reading: free_reading.raw) if free else None
+        return HardTextScore(evidence.transcript, choice, second, " ".join(top.reading) if top else "",
                              self.model_id, thresholds)
 
 

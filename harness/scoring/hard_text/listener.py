@@ -4,9 +4,9 @@ is under it, batched across clips.
 Asking a small ASR model *which* of an item's readings a clip is likelier under is a far easier question than
 asking it to write the span down (docs/hard-text.md). CTranslate2's Whisper answers it: `Whisper.align` takes
 the encoded clip and a batch of token sequences and returns each token's probability under teacher forcing,
-so the log-likelihood of a sentence is the sum of its tokens' log-probabilities (end of text included, so a
-reading that stops short or runs on pays for it). The clip is encoded once and its encoder output repeated
-for every sentence asked about.
+so the log-likelihood of a sentence is the sum of its tokens' log-probabilities. (Not the end of text's:
+`align` gives it no probability, whatever follows the text, so it is not asked.) The clip is encoded once and
+its encoder output repeated for every sentence asked about.
 
 What the cost is (benchmarks/perf/hard_text_judge.py measures it): the encoder in proportion to the window,
 and per sentence the decoder's vocabulary projection per token plus the cross-attention keys over the window.
@@ -35,6 +35,8 @@ from harness.scoring.scoring_errors import AsrBackendError
 
 # Mel frames per second, and encoder frames per mel frame (Whisper's convolution halves the frames).
 _MEL_RATE = 100
+# The silence a sentence's prior is scored under (`Listener.priors`): what the decoder expects with nothing heard.
+PRIOR_WINDOW_S = 5.0
 _FLOOR = 1e-30  # a token probability below this counts as this (log of zero is no number)
 
 
@@ -47,7 +49,7 @@ class ListenerSettings:
     cores: larger batches spend more on the repeated encoder output than they save)."""
 
     pad_s: float = 1.0
-    beam_size: int = 5
+    beam_size: int = 1
     sentences_per_batch: int = 12
     clips_per_encode: int = 8
     cpu_threads: int = 2
@@ -71,15 +73,6 @@ class Hearing:
     truncated: bool = False  # the clip was longer than one window: only its first 30 s were heard
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
-    """A sentence to score: its text, and whether it ends there (its end-of-text token counts too). A prefix of
-    a reading, scored while a search extends it, does not end."""
-
-    text: str
-    ends: bool = True
-
-
 class Listener:
     """Encodes clips, decodes their free transcripts and scores sentences, with one faster-whisper model."""
 
@@ -89,6 +82,7 @@ class Listener:
         self._tokenizer: Any = None
         self._prompt: list[int] = []
         self._suppressed: list[int] = []
+        self._silence: Hearing | None = None
 
     @property
     def model_id(self) -> str:
@@ -107,11 +101,11 @@ class Listener:
             self._tokenizer = tokenizer
         return model
 
-    def tokens(self, sentence: Sentence) -> list[int]:
-        """The sentence's text tokens as the decoder is forced through them (end of text last where it ends)."""
+    def tokens(self, sentence: str) -> list[int]:
+        """The sentence's text tokens as the decoder is forced through them."""
         self._model()
-        tokens: list[int] = self._tokenizer.encode(" " + sentence.text.strip())
-        return [*tokens, self._tokenizer.eot] if sentence.ends else tokens
+        tokens: list[int] = self._tokenizer.encode(" " + sentence.strip())
+        return tokens
 
     def hear(self, audio: Sequence[FloatArray], max_tokens: Sequence[int]) -> list[Hearing]:
         """Encode each clip in its window and decode its free transcript (at most ``max_tokens`` text tokens,
@@ -184,14 +178,24 @@ class Listener:
         return [self._tokenizer.decode(result.sequences_ids[0][:cap]).strip()
                 for result, cap in zip(results, max_tokens, strict=True)]
 
-    def likelihoods(self, requests: Sequence[tuple[Hearing, Sequence[Sentence]]]) -> list[list[float]]:
+    def priors(self, sentences: Sequence[str]) -> list[float]:
+        """Each sentence's log-likelihood under silence (`PRIOR_WINDOW_S`): the decoder's own expectation of the text,
+        what a reading's likelihood owes to how Whisper likes to write rather than to what was heard."""
+        if self._silence is None:
+            with one_blas_thread():
+                encoded = self._encode([np.zeros(int(PRIOR_WINDOW_S * SAMPLE_RATE), dtype=np.float32)],
+                                       PRIOR_WINDOW_S)
+            self._silence = Hearing(np.array(encoded[0]), "", PRIOR_WINDOW_S)
+        return self.likelihoods([(self._silence, sentences)])[0]
+
+    def likelihoods(self, requests: Sequence[tuple[Hearing, Sequence[str]]]) -> list[list[float]]:
         """For each (hearing, sentences): each sentence's log-likelihood under the hearing, in nats (the sum of
         its tokens' log-probabilities under teacher forcing). Sentences of clips of one window are scored in
         shared batches."""
         with one_blas_thread():
             return self._likelihoods(requests)
 
-    def _likelihoods(self, requests: Sequence[tuple[Hearing, Sequence[Sentence]]]) -> list[list[float]]:
+    def _likelihoods(self, requests: Sequence[tuple[Hearing, Sequence[str]]]) -> list[list[float]]:
         import ctranslate2
 
         model = self._model()

@@ -1,28 +1,24 @@
 """How a reading is written for the model: the text whose likelihood stands for the reading's.
 
-A reading is words ("u s", "nasa", "world war two"); the model scores text. How the text is written matters
-as much as what it says: Whisper writes letters said one by one in capitals ("U S", "U.S."), a name with its
-capital ("Henry"), and a word spelled in capitals where the span is ("NASA"). So a reading may be written
-several ways (`writings`) and counts as its likeliest. One rule keeps that honest: a writing two readings of
-the item share is given to neither (`writings_of`). "IT" is how Whisper writes both "it" and "i t"; were it a
-writing of either, that reading would win whichever was said.
+A reading is words ("u s", "nasa", "world war two"); the model scores text, and how the text is written matters:
+a lone letter in lowercase ("v two") is a word to Whisper, so letters said one by one are written as capitals.
+The rule, one writing per reading:
 
-The writings (docs/hard-text.md, "How a reading is written", states the rule and the measurement behind it):
+- words in lowercase, as the grammar writes them ("world war two", "nasa", "doctor patel");
+- letters said one by one (a one-letter word; a lone "a" only beside another one-letter word, else it is the
+  article) as spaced capitals: "at ten A M", "the U S economy", "N A S A".
 
-- words in lowercase, letters said one by one in capitals, spaced: "at ten A M", "the U S economy";
-- the same with the letters dotted: "A.M.", "U.S.";
-- a word written as the span writes it ("NASA", "Henry", "COVID"), letters as above.
+It was chosen by measurement (docs/hard-text.md, "How a reading is written"): over 744 renders of en_hard, more
+writings per reading, each reading scored by its likeliest — letters dotted ("U.S."), joined ("US"), words as the
+span writes them ("NASA", "Henry") — put more renders on the wrong side, with tiny.en and with base, even where no
+two readings of an item were given one writing (which would make it ambiguous: "IT" is how Whisper writes both
+"it" and "i t"). Joined capitals are how Whisper writes an acronym said as a word too, so they favour the letters
+whatever was said; the span's capitals do the same for the word.
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
-from collections.abc import Iterable
-
 from harness.core.spoken_grammar import Reading
-
-_SPAN_WORD = re.compile(r"[A-Za-z]+")
 
 
 def letter_positions(reading: Reading) -> set[int]:
@@ -38,36 +34,7 @@ def letter_positions(reading: Reading) -> set[int]:
     return letters
 
 
-def writings(reading: Reading, span: str) -> tuple[str, ...]:
-    """The ways ``reading`` may be written, the plainest first (no duplicates)."""
+def written(reading: Reading) -> str:
+    """The reading as the model is asked about it (the module's rule)."""
     letters = letter_positions(reading)
-    cased = {word.lower(): word for word in _SPAN_WORD.findall(span) if len(word) > 1}
-
-    def written(dotted: bool, as_span: bool) -> str:
-        parts: list[str] = []
-        run: list[str] = []
-        for index, word in enumerate((*reading, "")):
-            if index in letters:
-                run.append(word.upper())
-                continue
-            if run:
-                parts.append("".join(letter + "." for letter in run) if dotted else " ".join(run))
-                run = []
-            if word:
-                parts.append(cased.get(word, word) if as_span else word)
-        return " ".join(parts)
-
-    return tuple(dict.fromkeys(written(dotted, as_span) for as_span in (False, True) for dotted in (False, True)))
-
-
-def writings_of(readings: Iterable[Reading], span: str) -> dict[Reading, tuple[str, ...]]:
-    """Each reading's writings without those another reading of the item shares; a reading keeps its plainest
-    writing whatever (two readings written alike there are scored alike)."""
-    readings = list(dict.fromkeys(readings))
-    by_reading = {reading: writings(reading, span) for reading in readings}
-    owners: dict[str, set[Reading]] = defaultdict(set)
-    for reading, texts in by_reading.items():
-        for text in texts:
-            owners[text].add(reading)
-    return {reading: (texts[0], *(text for text in texts[1:] if len(owners[text]) == 1))
-            for reading, texts in by_reading.items()}
+    return " ".join(word.upper() if index in letters else word for index, word in enumerate(reading))
