@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from harness.core.spoken_grammar import Reading, matches
+from harness.core.spoken_grammar import SAME_SOUND, Reading
 from harness.scoring.span import Verdict
 
 
@@ -110,4 +110,10 @@ def choose(candidates: list[Scored], free: list[Scored], thresholds: Thresholds)
 
 
 def _sound_alike(first: Reading, second: Reading) -> bool:
-    return len(first) == len(second) and matches(" ".join(first), second)
+    """Word for word the same sound (`SAME_SOUND`: "to" and "two", "for" and "four")."""
+    return len(first) == len(second) and all(
+        _SOUND.get(one.lower(), one.lower()) == _SOUND.get(other.lower(), other.lower())
+        for one, other in zip(first, second, strict=True))
+
+
+_SOUND = {word: min(group) for group in SAME_SOUND for word in group}

@@ -37,6 +37,10 @@ from harness.scoring.scoring_errors import AsrBackendError
 _MEL_RATE = 100
 # The silence a sentence's prior is scored under (`Listener.priors`): what the decoder expects with nothing heard.
 PRIOR_WINDOW_S = 5.0
+# Where spoken-form decoding stopped early (the digits it wanted were blocked, and suppressing the end of text does
+# not stop CTranslate2 from ending), the clip is decoded again after this "previous text": numbers spelled out,
+# which Whisper takes as the transcript's style and follows. It favours no reading of any item.
+SPOKEN_STYLE = "one two three four five six seven eight nine zero"
 _FLOOR = 1e-30  # a token probability below this counts as this (log of zero is no number)
 
 
@@ -123,7 +127,7 @@ class Listener:
             for start in range(0, len(indices), step):
                 batch = indices[start : start + step]
                 encoded = self._encode([audio[index] for index in batch], window)
-                texts = self._decode(encoded, [max_tokens[index] for index in batch], eot_allowed=True)
+                texts = self._decode(encoded, [max_tokens[index] for index in batch])
                 for row, (index, text) in enumerate(zip(batch, texts, strict=True)):
                     hearings[index] = Hearing(np.array(encoded[row]), text, window,
                                               truncated=len(audio[index]) > WINDOW_S * SAMPLE_RATE)
@@ -141,7 +145,7 @@ class Listener:
             raise AsrBackendError(f"faster-whisper could not encode {len(clips)} clips: {exc}") from exc
 
     def hear_again(self, hearings: Sequence[Hearing], max_tokens: Sequence[int]) -> list[str]:
-        """The free transcripts decoded again with end-of-text suppressed, each run to ``max_tokens``: where
+        """The free transcripts decoded again after `SPOKEN_STYLE` as previous text, each to ``max_tokens``: where
         spoken-form decoding stopped early (the digits it wanted were blocked), the rest of the sentence."""
         with one_blas_thread():
             texts: list[str] = []
@@ -153,25 +157,26 @@ class Listener:
                 chunk = [""] * len(batch)
                 for indices in by_shape.values():
                     encoded = np.stack([batch[index].encoded for index in indices])
-                    decoded = self._decode(encoded, [max_tokens[start + index] for index in indices], eot_allowed=False)
+                    decoded = self._decode(encoded, [max_tokens[start + index] for index in indices], styled=True)
                     for index, text in zip(indices, decoded, strict=True):
                         chunk[index] = text
                 texts.extend(chunk)
             return texts
 
-    def _decode(self, encoded: np.ndarray, max_tokens: Sequence[int], *, eot_allowed: bool) -> list[str]:
+    def _decode(self, encoded: np.ndarray, max_tokens: Sequence[int], *, styled: bool = False) -> list[str]:
         import ctranslate2
 
         model = self._model()
-        suppressed = self._suppressed if eot_allowed else [*self._suppressed, self._tokenizer.eot]
+        prompt = (list(model.get_prompt(self._tokenizer, self._tokenizer.encode(" " + SPOKEN_STYLE),
+                                        without_timestamps=True)) if styled else self._prompt)
         try:
             results = model.model.generate(
                 ctranslate2.StorageView.from_array(np.ascontiguousarray(encoded, dtype=np.float32)),
-                [list(self._prompt) for _ in range(len(encoded))],
+                [list(prompt) for _ in range(len(encoded))],
                 beam_size=self.settings.beam_size,
-                max_length=len(self._prompt) + max(max_tokens),
+                max_length=len(prompt) + max(max_tokens),
                 suppress_blank=True,
-                suppress_tokens=suppressed,
+                suppress_tokens=self._suppressed,
             )
         except (RuntimeError, ValueError) as exc:
             raise AsrBackendError(f"faster-whisper could not decode {len(encoded)} clips: {exc}") from exc
