@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from harness.bench.summary import Summary
     from harness.bench.target import Target
     from harness.scoring import BackgroundScorer, SpanRunSummary
+    from harness.scoring.distributed import TranscriptionExecutor
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,25 +216,19 @@ def _score_after(settings: ScoringSettings, outcome: RunResult, told: _Told) -> 
 
 
 def judge_hard_text(db_path: Path, run_id: str, corpora: Sequence[Corpus], *, asr_model: str = DEFAULT_ASR_MODEL,
-                    executor: str = "local", address: str | None = None) -> SpanRunSummary | None:
+                    executor: TranscriptionExecutor | None = None) -> SpanRunSummary | None:
     """The hard spans of the run's clips of every hard-text corpus among ``corpora`` (what the run read, loaded once),
     judged by forced choice with ``asr_model`` and stored (docs/hard-text.md); None where none is a hard-text corpus.
-    The one path for a run that ends and for `tts-harness score RUN_ID`. ``executor`` ray sends what the model is
-    asked to Ray workers (docs/scale.md). Raises ImportError without the scoring extra, ScoringError."""
+    The one path for a run that ends and for `tts-harness score RUN_ID`. A Ray ``executor`` asks the model on its
+    workers (docs/scale.md). Raises ImportError without the scoring extra, ScoringError."""
     hard = [corpus for corpus in corpora if corpus.is_hard_text]
     if not hard:
         return None
     from harness.scoring import HardClip, HardTextJudge, judge_run
-    from harness.scoring.distributed import make_executor
 
     items = {(corpus.name, item.id): HardClip(item.hard_id, item.hard, item.control)
              for corpus in hard for item in corpus.items if item.hard is not None}
-    runner = make_executor(executor, address) if executor != "local" else None
-    try:
-        return judge_run(db_path, run_id, items, HardTextJudge(model=asr_model, executor=runner))
-    finally:
-        if runner is not None:
-            runner.close()
+    return judge_run(db_path, run_id, items, HardTextJudge(model=asr_model, executor=executor))
 
 
 def judged_line(judged: SpanRunSummary) -> str:
@@ -259,8 +254,14 @@ def _judge_spans(config: BenchConfig, outcome: RunResult, told: _Told) -> None:
     told.observer.info("Judging the hard-text spans…")
     settings = config.scoring
     try:
-        judged = judge_hard_text(outcome.db_path, outcome.run_id, outcome.corpora, asr_model=settings.asr_model,
-                                 executor=settings.executor, address=settings.address)
+        from harness.scoring.distributed import make_executor
+
+        executor = make_executor(settings.executor, settings.address)
+        try:
+            judged = judge_hard_text(outcome.db_path, outcome.run_id, outcome.corpora, asr_model=settings.asr_model,
+                                     executor=executor)
+        finally:
+            executor.close()
     except ScoringError as error:
         told.warning(f"hard text not judged: {error}")
         return
