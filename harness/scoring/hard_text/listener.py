@@ -10,10 +10,13 @@ its encoder output repeated for every sentence asked about.
 
 What the cost is (benchmarks/perf/hard_text_judge.py measures it): the encoder in proportion to the window,
 and per sentence the decoder's vocabulary projection per token plus the cross-attention keys over the window.
-So each clip is encoded in a window fitted to it (its duration plus `ListenerSettings.pad_s`, in whole
-seconds, never Whisper's fixed 30 s: the probabilities do not need the padding), clips of one window share
-their batches, and the free transcript is decoded on the same encoder output with a length cap (a decoder
-that loops near a window's end stops at the cap; only the span, found by the carrier, is read from it).
+A sentence's cost grows with the window more than with its tokens (each sentence computes the cross-attention
+keys of every encoder frame). So each clip, its silence before and after the speech cut to `EDGE_S`, is encoded
+in a window fitted to it (its duration plus `ListenerSettings.pad_s`, in half seconds, never Whisper's fixed
+30 s: the probabilities do not need the padding), clips of one window share their batches, a sentence's prior
+is scored under one second of silence, and the free transcript is decoded on the same encoder output with a
+length cap (a decoder that loops near a window's end stops at the cap; only the span, found by the carrier, is
+read from it).
 """
 
 from __future__ import annotations
@@ -36,7 +39,10 @@ from harness.scoring.scoring_errors import AsrBackendError
 # Mel frames per second, and encoder frames per mel frame (Whisper's convolution halves the frames).
 _MEL_RATE = 100
 # The silence a sentence's prior is scored under (`Listener.priors`): what the decoder expects with nothing heard.
-PRIOR_WINDOW_S = 5.0
+PRIOR_WINDOW_S = 1.0
+# Silence kept before and after a clip's speech (found as a run's perceived first audio is: harness.core.onset).
+EDGE_S = 0.15
+_WINDOW_STEP_S = 0.5
 # Where spoken-form decoding stopped early (the digits it wanted were blocked, and suppressing the end of text does
 # not stop CTranslate2 from ending), the clip is decoded again after this "previous text": numbers spelled out,
 # which Whisper takes as the transcript's style and follows. It favours no reading of any item.
@@ -52,18 +58,33 @@ class ListenerSettings:
     ``sentences_per_batch``: sentences a decoder pass scores together (12 is the fastest per sentence on two
     cores: larger batches spend more on the repeated encoder output than they save)."""
 
-    pad_s: float = 1.0
+    pad_s: float = 0.5
     beam_size: int = 1
     sentences_per_batch: int = 12
     clips_per_encode: int = 8
     cpu_threads: int = 2
 
     def key(self) -> str:
-        return f"window=clip+{self.pad_s:g}s;beam={self.beam_size};spoken-form"
+        return (f"window=speech+{EDGE_S:g}s+{self.pad_s:g}s;prior={PRIOR_WINDOW_S:g}s;beam={self.beam_size};"
+                "spoken-form")
 
     def window_s(self, duration_s: float) -> float:
-        """The encoder window for a clip: its duration plus the pad, in whole seconds, at most Whisper's 30 s."""
-        return float(min(WINDOW_S, max(1, math.ceil(duration_s + self.pad_s))))
+        """The encoder window for a clip: its duration plus the pad, in half seconds, at most Whisper's 30 s."""
+        steps = math.ceil((duration_s + self.pad_s) / _WINDOW_STEP_S)
+        return float(min(WINDOW_S, max(1.0, steps * _WINDOW_STEP_S)))
+
+
+def speech_of(clip: FloatArray) -> FloatArray:
+    """The clip with its silence before and after the speech cut to `EDGE_S` (all of it where none is found)."""
+    from harness.core.onset import speech_onset_s
+
+    start = speech_onset_s(clip, SAMPLE_RATE)
+    end = speech_onset_s(clip[::-1], SAMPLE_RATE)
+    if start is None or end is None:
+        return clip
+    first = max(0, int((start - EDGE_S) * SAMPLE_RATE))
+    last = min(len(clip), len(clip) - int((end - EDGE_S) * SAMPLE_RATE))
+    return clip[first:last] if last - first > SAMPLE_RATE // 10 else clip
 
 
 @dataclass(slots=True)
@@ -118,6 +139,7 @@ class Listener:
             return self._hear(audio, max_tokens)
 
     def _hear(self, audio: Sequence[FloatArray], max_tokens: Sequence[int]) -> list[Hearing]:
+        audio = [speech_of(clip) for clip in audio]
         by_window: dict[float, list[int]] = defaultdict(list)
         for index, clip in enumerate(audio):
             by_window[self.settings.window_s(len(clip) / SAMPLE_RATE)].append(index)
