@@ -1,22 +1,28 @@
 """Judge one hard span in a spoken-form transcript: pass, fail with its error type, or unsure.
 
-Word error rate over a normalised sentence cannot tell a provider's misreading from the ASR's or the
-normaliser's (a year read digit by digit comes back as the year and scores 0). So a hard-text clip is judged
-on its span alone, as heard:
+The hard-text judge decides by forced choice (`harness.scoring.hard_text`); this is the older judgement from the
+free transcript alone, kept as the second opinion on every verdict row (and the carrier alignment both use: the
+free transcript's own reading of the span is found here). Word error rate over a normalised sentence cannot tell
+a provider's misreading from the ASR's or the normaliser's (a year read digit by digit comes back as the year and
+scores 0). So the span is judged alone, as heard:
 
 1. The transcript (from spoken-form decoding, `harness.scoring.asr.spoken`: no digits, symbols or Roman
    numerals) is split into words the way the carrier is: lowercase, punctuation and hyphens dropped. What
    Whisper still writes rather than spells is read back as it was heard, and nothing else is normalised:
    "@" is "at"; letters with dots ("a.m.", "U.S.") are letters; a title it abbreviates ("Dr. Patel",
-   "St. Louis", `WRITTEN_TITLES`) is the word; a capital "O" ("two O O five", "OOO") is "oh"; "o'clock" is
-   "o clock". Some writing can be read two ways: a dot between two words ("example.com") is written whether
-   or not "dot" was said, and a word in capitals ("PM", "NASA", "WWW") may be letters or a word. Every
-   reading is judged, and where they disagree (one right, one a known misreading) the judgement is unsure.
+   "St. Louis", `WRITTEN_TITLES`) is the word, and a street word after a name ("Baker St.", "Oak Dr.",
+   `WRITTEN_PLACES`) is the street; a capital "O" ("two O O five", "OOO") is "oh"; "o'clock" is "o clock";
+   a dot standing alone before a number word (". five") is "point". Some writing can be read two ways: a dot
+   between two words ("example.com") is written whether or not "dot" was said, a word in capitals ("PM",
+   "NASA", "WWW") may be letters or a word, so may two letters in lowercase the item says as letters ("am"),
+   and "St." or "Dr." where no capitalised word beside it says which. Every reading is judged, and where they
+   disagree (one right, one a known misreading) the judgement is unsure.
 2. The carrier words before and after the span are aligned to the transcript: every split (a, b) of the
    transcript costs the edit distance of the words before the span to ``words[:a]`` plus that of the words
    after it to ``words[b:]`` (a similar word, "cost" for "costs", counts half). The splits of least cost are
    the candidates for the span, ``words[a:b]``: a misheard or dropped carrier word next to the span leaves
-   several, and each is judged.
+   several, and each is judged. A word an ASR adds at the span's edge ("the", "uh", `ADDED_WORDS`) that no
+   reading of the item says is not part of the span.
 3. A candidate that is an accepted reading passes; one that is a known misreading fails with its error
    type. Failing that, the readings are compared without word breaks ("o clock" and "oclock") where that is
    not ambiguous. Anything else is unsure: neither right nor a known wrong, kept apart with its transcript

@@ -338,11 +338,11 @@ class HardTextJudge:
         candidates = [scored(reading, error) for reading, error in self.readings(hard, evidence)]
         by_reading = {candidate.reading: candidate for candidate in candidates}
         heard = self.free_readings(hard, evidence.transcript)
-        # The free transcript's readings: a listed one as scored, another by its raw likelihood; none anchored, the
-        # whole transcript as one reading.
-        free = [by_reading.get(reading) or Scored(reading, None, math.nan,
-                                                  evidence.scores[sentence_text(hard, written(reading))])
-                for reading in heard]
+        # The free transcript's readings: a listed one as scored, another by its raw likelihood (where it was asked:
+        # evidence kept for another list of readings may lack one); none anchored, the whole transcript as one.
+        free = [by_reading.get(reading) or Scored(reading, None, math.nan, evidence.scores[text])
+                for reading in heard
+                if reading in by_reading or (text := sentence_text(hard, written(reading))) in evidence.scores]
         whole = evidence.transcript.strip()
         if not heard and whole:
             free = [Scored(tuple(whole.split()), None, math.nan, evidence.scores[whole])]
