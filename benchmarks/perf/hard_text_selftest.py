@@ -17,7 +17,8 @@ misreading, as a provider's new one would be): such a render must never pass.
 per-category verdicts where the faces read them (`DIR/<model>.json`). ``--save FILE`` keeps what the model said
 about every render (its free transcript and every sentence's likelihood); ``--from FILE`` judges them again without
 rendering or the model (minutes become seconds: how a change of the decision rule is tried). ``--calibrate VOICE``
-derives the margins from that voice's renders only and reports the others with them (held out).
+derives the margins from that voice's renders only and reports the others with them (held out); ``--calibrate
+half`` from the items at even places of each category, reporting the odd ones.
 """
 
 from __future__ import annotations
@@ -118,16 +119,25 @@ def said_as_letters(words: tuple[str, ...]) -> bool:
     return any(1 < len(word) <= 5 and _phonemes(word) == _phonemes(" ".join(word.upper())) for word in words)
 
 
+def said_as(words: tuple[str, ...], others: Iterable[tuple[str, ...]]) -> bool:
+    """Whether the voices say the reading exactly as one of ``others`` (the accepted readings): espeak-ng reads
+    "dept" as "department", so a render of that misreading says the accepted reading, and is left out."""
+    said = _phonemes(spoken_text(words))
+    return any(said == _phonemes(spoken_text(other)) for other in others)
+
+
 def renders(items: list[tuple[str, HardText]], voices: Iterable[str]) -> tuple[list[Render], list[str]]:
     """Every reading of every item by every voice, and the readings left out (the voices say them as letters)."""
     out: list[Render] = []
     left_out: list[str] = []
     for voice in voices:
         for item_id, hard in items:
-            said = [(fullest(form), None) for form in hard.accepted]
-            said += [(fullest(wrong.say), wrong.error) for wrong in hard.misreadings]
+            right = [fullest(form) for form in hard.accepted]
+            wrong = [fullest(misreading.say) for misreading in hard.misreadings]
+            said = [(words, None) for words in right]
+            said += [(words, misreading.error) for words, misreading in zip(wrong, hard.misreadings, strict=True)]
             for words, error in said:
-                if said_as_letters(words):
+                if said_as_letters(words) or (error is not None and said_as(words, right)):
                     left_out.append(f"{item_id} {' '.join(words)!r}")
                     continue
                 out.append(Render(item_id, hard, spoken_text(words), error, voice))
@@ -174,8 +184,8 @@ def without_own_misreading(render: Render) -> HardText:
     return replace(render.hard, misreadings=kept)
 
 
-def count(judge: HardTextJudge, heard: list[tuple[Render, Evidence]], thresholds: Thresholds, examples: int
-          ) -> dict[str, Tally]:
+def count(judge: HardTextJudge, heard: list[tuple[Render, Evidence]], thresholds: Thresholds, examples: int,
+          *, unknown: bool = True) -> dict[str, Tally]:
     tallies: dict[str, Tally] = defaultdict(Tally)
     for render, evidence in heard:
         score = judge.decide(render.hard, evidence, thresholds)
@@ -193,10 +203,10 @@ def count(judge: HardTextJudge, heard: list[tuple[Render, Evidence]], thresholds
             tally.wrong_passed += verdict is Verdict.PASS
             tally.wrong_failed_as_itself += score.choice.error == render.error
             misjudged = verdict is not Verdict.FAIL
-            unknown = without_own_misreading(render)
-            if unknown.misreadings != render.hard.misreadings:
+            unlisted = without_own_misreading(render)
+            if unknown and unlisted.misreadings != render.hard.misreadings:
                 tally.unknown += 1
-                tally.unknown_passed += judge.decide(unknown, evidence, thresholds).verdict is Verdict.PASS
+                tally.unknown_passed += judge.decide(unlisted, evidence, thresholds).verdict is Verdict.PASS
         if misjudged and len(tally.examples) < examples:
             tally.examples.append({"item": render.item_id, "voice": render.voice, "said": render.reading,
                                    "heard": score.transcript, "verdict": verdict.value, "chose": score.choice.reading,
@@ -204,33 +214,44 @@ def count(judge: HardTextJudge, heard: list[tuple[Render, Evidence]], thresholds
     return dict(sorted(tallies.items()))
 
 
-def margins(judge: HardTextJudge, heard: list[tuple[Render, Evidence]]) -> dict[str, list[float]]:
-    """The margins the calibration reads: of right renders, of wrong ones, and the free transcript's over the listed
-    readings of every render (thresholds that no render reaches, where an opposite verdict would start)."""
-    loose = Thresholds(math.inf, math.inf, math.inf)
-    found: dict[str, list[float]] = {"right": [], "wrong": [], "free": []}
-    for render, evidence in heard:
-        choice = judge.decide(render.hard, evidence, loose).choice
-        found["right" if render.error is None else "wrong"].append(choice.margin)
-        if choice.free_margin is not None:
-            found["free"].append(choice.free_margin)
-    return found
+# The margins a calibration tries (nats), and the share of a reading's prior taken off.
+PASS_FAIL_MARGINS = (1.5, 2.0, 2.5, 3.0, 3.5, 4.0)
+OTHER_MARGINS = (5.0, 8.0, 12.0)
+PRIOR_WEIGHTS = (0.2, 0.3, 0.4)
+MAX_UNSURE = 0.05
 
 
-# The calibrated margins keep this much beyond the worst render of the calibration set (nats): a held-out voice
-# meets what the calibration voice did not.
-SAFETY = 1.0
+def calibrate(judge: HardTextJudge, heard: list[tuple[Render, Evidence]], threshold: float) -> Thresholds:
+    """The margins that judge the most categories of ``heard`` (at ``threshold`` on both rates) with no wrong reading
+    passed and at most `MAX_UNSURE` of the renders unsure; ties go to the wider pass and fail margins and the narrower
+    other margin (the safer both ways)."""
+    best: tuple[tuple[float, ...], Thresholds] | None = None
+    for prior in PRIOR_WEIGHTS:
+        for other in OTHER_MARGINS:
+            for margin in PASS_FAIL_MARGINS:
+                candidate = Thresholds(margin, margin, other, prior)
+                figures = totals(count(judge, heard, candidate, 0, unknown=False), threshold)
+                if figures["wrong_passed"] or figures["unsure_share"] > MAX_UNSURE:
+                    continue
+                rank = (figures["judgeable"], margin, -other)
+                if best is None or rank > best[0]:
+                    best = (rank, candidate)
+    if best is None:
+        raise SystemExit("no margins judge these renders with no wrong reading passed and few unsure")
+    return best[1]
 
 
-def calibrate(judge: HardTextJudge, heard: list[tuple[Render, Evidence]]) -> Thresholds:
-    """Margins from renders: a pass needs more than any wrong render's margin, a fail more than any right render's
-    (negated), and "other" more than any render's free-transcript margin, each plus `SAFETY`."""
-    found = margins(judge, heard)
-    finite = {name: [value for value in values if math.isfinite(value)] for name, values in found.items()}
-    pass_margin = max([0.0, *finite["wrong"]]) + SAFETY
-    fail_margin = max([0.0, *(-value for value in finite["right"])]) + SAFETY
-    other_margin = max([0.0, *finite["free"]]) + SAFETY
-    return Thresholds(round(pass_margin, 1), round(fail_margin, 1), round(other_margin, 1))
+Heard = list[tuple[Render, Evidence]]
+
+
+def halves(heard: Heard) -> tuple[Heard, Heard]:
+    """The renders of the items at even places of each category (to calibrate on) and at odd places (to report)."""
+    order: dict[str, list[str]] = defaultdict(list)
+    for render, _ in heard:
+        if render.item_id not in order[render.hard.category]:
+            order[render.hard.category].append(render.item_id)
+    even = {item for items in order.values() for item in items[::2]}
+    return [pair for pair in heard if pair[0].item_id in even], [pair for pair in heard if pair[0].item_id not in even]
 
 
 def saved(heard: list[tuple[Render, Evidence]], model: str) -> dict[str, Any]:
@@ -308,7 +329,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--write", type=Path, help="write the per-category verdicts here (a folder: <model>.json)")
     parser.add_argument("--save", type=Path, help="keep what the model said about every render here (JSON)")
     parser.add_argument("--from", dest="source", type=Path, help="judge again what --save kept")
-    parser.add_argument("--calibrate", metavar="VOICE", help="derive the margins from this voice's renders only")
+    parser.add_argument("--calibrate", metavar="VOICE|half",
+                        help="derive the margins from this voice's renders (or half the items), report the rest")
     args = parser.parse_args(argv)
     items = hard_items(args.corpus, SMOKE_ITEMS if args.smoke else None)
     judge = HardTextJudge(model=args.asr_model)
@@ -326,8 +348,11 @@ def main(argv: list[str] | None = None) -> int:
     voices = list(dict.fromkeys(render.voice for render, _ in heard))
     thresholds = judge.thresholds
     reported = heard
-    if args.calibrate:
-        thresholds = calibrate(judge, [(r, e) for r, e in heard if r.voice == args.calibrate])
+    if args.calibrate == "half":
+        calibration, reported = halves(heard)
+        thresholds = calibrate(judge, calibration, args.threshold)
+    elif args.calibrate:
+        thresholds = calibrate(judge, [(r, e) for r, e in heard if r.voice == args.calibrate], args.threshold)
         reported = [(r, e) for r, e in heard if r.voice != args.calibrate] or heard
     tallies = count(judge, reported, thresholds, args.examples)
     per_voice = {voice: totals(count(judge, [(r, e) for r, e in reported if r.voice == voice], thresholds, 0),
@@ -343,9 +368,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps({**result, "renders": len(reported), "seconds": round(seconds, 1), "totals": summary,
                           "per_voice": per_voice, "examples": {c: t.examples for c, t in tallies.items()}}, indent=2))
         return 0
-    held_out = f", held out from {args.calibrate} (calibrated on it)" if args.calibrate else ""
+    held_out = {None: "", "half": ", the items at odd places of each category, calibrated on the even ones"}.get(
+        args.calibrate, f", held out from {args.calibrate} (calibrated on it)")
     if left_out:
-        print(f"Left out, the voices say a word of them as its letters: {len(left_out)} readings "
+        print(f"Left out, the voices say them as letters or as a reading of the other side: {len(left_out)} readings "
               f"({'; '.join(left_out[:6])}{'; …' if len(left_out) > 6 else ''})")
     print(f"{len(reported)} renders of {args.corpus} by {', '.join(voices)} judged by forced choice with {model} in "
           f"{seconds:.0f} s; margins {thresholds.key()}{held_out}\n")
