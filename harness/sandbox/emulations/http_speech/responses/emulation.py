@@ -315,14 +315,7 @@ class SpeechServiceEmulation(Emulation):
         speaker = Speaker(call.services, rate, 1.0, pitch_of(self.voice_names, voice),
                           length_scale(read(payload, slots.speed)), language,
                           model.languages if model is not None else ())
-        # The render starts with the provider's drawn time, not after it: the time is the imitated provider's, the
-        # render the sandbox's own work (on a busy machine it waits its turn: the answer comes at the later of both).
-        render = asyncio.ensure_future(speaker.samples(text))
-        try:
-            await call.services.take_time(TIMING, len(text))
-            samples = await render
-        finally:
-            render.cancel()  # a no-op once it has finished
+        samples = await _rendered_in_time(call, speaker, text)
         audio = encode_as(samples, rate, fmt.spec.codec, fmt.spec.container)
         headers = self.request_id()
         billed = billed_values(self.service, synthesis.billing, model.name if model is not None else "", sent_text,
@@ -444,3 +437,14 @@ async def _events(audio: bytes, where: AudioAt, beside: dict[str, Any],
 async def _lines(audio: bytes, where: AudioAt, beside: dict[str, Any]) -> AsyncIterator[bytes]:
     async for event in _events(audio, where, beside):
         yield (json.dumps(event, separators=(",", ":")) + "\n").encode()
+
+
+async def _rendered_in_time(call: Any, speaker: Any, text: str) -> Any:
+    """The render, started with the provider's drawn time, not after it: the time is the imitated provider's, the
+    render the sandbox's own work (on a busy machine it waits its turn: the answer comes at the later of both)."""
+    render = asyncio.ensure_future(speaker.samples(text))
+    try:
+        await call.services.take_time(TIMING, len(text))
+        return await render
+    finally:
+        render.cancel()  # a no-op once it has finished
