@@ -36,6 +36,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import goals  # beside this script
 import smoke_mode
 
 from harness.bench.corpus import available, load_corpus
@@ -179,11 +180,14 @@ def main(argv: list[str] | None = None) -> int:
             for example in one.examples:
                 print(f"  {language} {example['item']}: said {example['said']!r}, heard {example['heard']!r} "
                       f"({example['heard_language']})")
-    if args.smoke:
+    missed = []
+    if args.smoke:  # the goal on the smoke sample: Spanish scored, heard as itself, and its English fallback caught
         spanish = verdicts["es"]
-        assert spanish["rate"] is not None and spanish["heard_as_language"] >= 2 / 3, spanish
-        assert spanish["fallback_caught"] >= 2 / 3, spanish
-    return 0
+        if spanish["rate"] is None or spanish["heard_as_language"] < 2 / 3:
+            missed.append(f"Spanish scored and heard as itself on at least 2 of 3 renders: {spanish}")
+        if spanish["fallback_caught"] < 2 / 3:
+            missed.append(f"Spanish read by the English voice caught on at least 2 of 3 renders: {spanish}")
+    return goals.verdict(missed)
 
 
 if __name__ == "__main__":
