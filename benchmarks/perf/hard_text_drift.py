@@ -32,8 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", default="en_hard", help="a hard-text corpus name or file")
     parser.add_argument("--category", default="year")
     parser.add_argument("--items", type=int, default=12)
-    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "hard-text-drift")
+    # A fresh folder by default: a store left by another version (another branch's schema) is not this run's
+    parser.add_argument("--out", type=Path, default=None, help="the runs' folder (default: a new temporary one)")
     args = smoke_mode.parse(parser, argv, items=2)
+    args.out = args.out or Path(tempfile.mkdtemp(prefix="hard-text-drift-"))
     source = available().get(args.corpus) or Path(args.corpus)
     corpus = json.loads(source.read_text(encoding="utf-8"))
     corpus["items"] = [item for item in corpus["items"] if item["category"] == args.category][: args.items]
