@@ -100,7 +100,8 @@ def _show_plan(prepared: PreparedRun, target: Target, out: Console) -> None:
                + (f" + {plan.unpriced} jobs without a USD price" if plan.unpriced else "")
                + (" — what these requests would cost live" if target.kind == "sandbox" else ""))
     for (label, reason), count in sorted(plan.left_out.items()):
-        out.print(f"  left out: {label}: {count} item(s): {reason}", style="dim")
+        # One line each, never wrapped: a captured plan is read (and searched) by its lines.
+        out.print(f"  left out: {label}: {count} item(s): {reason}", style="dim", soft_wrap=True, markup=False)
     for note in prepared.notes:
         _err.print(f"[yellow]note:[/yellow] {note}")
     for line in key_destinations(target, (job.provider for job in plan.jobs)):
