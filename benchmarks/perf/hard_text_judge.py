@@ -131,8 +131,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{figures['seconds']:.1f} s: {figures['per_clip_ms']:.0f} ms a clip ({steps} ms a clip in the listener's "
           f"steps); verdicts {figures['verdicts']}")
     print(f"one offering's en_hard ({GOAL_CLIPS} clips) at this pace: {whole:.0f} s (goal {GOAL_S:.0f} s); a "
-          f"ten-second encode took {figures['encode_10s_ms']:.0f} ms here, a clip {figures['encodes_per_clip']:.2f} encodes "
-          f"(goal {ENCODES_PER_CLIP:.2f})")
+          f"ten-second encode took {figures['encode_10s_ms']:.0f} ms here, a clip "
+          f"{figures['encodes_per_clip']:.2f} encodes (goal {ENCODES_PER_CLIP:.2f})")
     return 0
 
 
