@@ -275,6 +275,7 @@ def _prefix_costs(carrier: list[str], words: list[str]) -> list[float]:
     return previous
 
 
+@lru_cache(maxsize=65536)
 def _substitution(said: str, heard: str) -> float:
     if said == heard:
         return 0.0

@@ -76,17 +76,17 @@ def test_letters_are_written_as_spaced_capitals_and_words_in_lowercase() -> None
     assert letter_positions(("a", "b", "the", "a")) == {0, 1}
 
 
-FORM = "{oh|zero} {seven seven|double seven} {{oh|zero} {oh|zero}|double {oh|zero}} nine one two three"
+FORM = "{oh|zero} {seven seven|double seven} {{oh|zero} {oh|zero}|double {oh|zero}} nine {oh|zero} {oh|zero} three"
 
 
 def test_a_small_form_is_listed_and_a_large_one_searched() -> None:
     assert listed("twelve dollars [and] fifty [cents]") == list(readings("twelve dollars [and] fifty [cents]"))
-    assert listed(FORM) is None  # 24 readings
+    assert listed(FORM) is None  # 96 readings
     assert sum(1 for _ in itertools.islice(readings(FORM), 100)) > LISTED_READINGS
 
 
 def test_the_search_walks_the_form_word_by_word_to_the_likeliest_reading() -> None:
-    said = ("zero", "double", "seven", "oh", "oh", "nine", "one", "two", "three")
+    said = ("zero", "double", "seven", "oh", "oh", "nine", "zero", "oh", "three")
     asked: list[int] = []
 
     def score(partials: object) -> list[float]:  # words agreeing with what was said, position by position
