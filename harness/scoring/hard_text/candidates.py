@@ -18,8 +18,8 @@ from typing import Protocol
 from harness.core.hard_text import HardText
 from harness.core.spoken_grammar import Reading, readings
 
-# A form with more readings than this is searched, not listed (listing 32 costs about what a search does).
-LISTED_READINGS = 32
+# A form with more readings than this is searched, not listed.
+LISTED_READINGS = 16
 # Partial readings kept at each word of a search.
 BEAM = 4
 # The longest reading searched, in words (en_hard's longest is 16).
