@@ -68,6 +68,9 @@ COLUMNS: tuple[Column, ...] = (
            "clips, pooled apart from WER (a WER and a CER are never mixed).", default=False),
     Column("similarity", "similarity", "Speaker similarity of cloned clips to the reference voice (cosine, "
            "0–1; above about 0.85 is the same voice)."),
+    Column("hard_text", "hard text", "Hard-text accuracy in %: spans read right over the judged items of every "
+           "category the ASR model can judge (forced choice, docs/hard-text.md), with its Wilson 95% interval; the "
+           "hard-text section has it per category."),
     Column("dnsmos", "DNSMOS", "DNSMOS overall quality estimate (1–5, higher is better).", default=False),
     Column("flagged", "flagged", "Scored clips with a conformance finding (declared type, rate or channels not "
            "what the bytes are, truncation, clipping, silence) / scored clips; the findings table names them."),

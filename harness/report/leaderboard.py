@@ -83,6 +83,8 @@ class Entry:
     price_source: str | None = None
     price_read: str | None = None
     price_stale: bool = False
+    # Hard text: the model's passes over its judged items of every scored category (harness.measurement.across_models)
+    hard_text: Interval = field(default_factory=lambda: Interval(float("nan"), float("nan"), float("nan"), 0))
 
     @property
     def label(self) -> str:
@@ -139,6 +141,7 @@ class Entry:
             "price": {"plan": self.price_plan, "source": self.price_source, "read": self.price_read,
                       "stale": self.price_stale},
             "pareto": self.pareto,
+            "hard_text": self.hard_text.to_json(),
         }
 
 
@@ -236,7 +239,7 @@ def pareto_front(points: Sequence[tuple[float, float]]) -> list[bool]:
 
 
 def build_leaderboard(rows: RunRows) -> Leaderboard:
-    entries = [entry_for(figures) for figures in model_figures(rows)]
+    entries = _with_hard_text([entry_for(figures) for figures in model_figures(rows)], rows)
     placed = [
         (i, (e.cost_per_million_chars_usd, e.wer_pooled.value))
         for i, e in enumerate(entries)
@@ -253,6 +256,20 @@ def build_leaderboard(rows: RunRows) -> Leaderboard:
         notes.append(f"Stale prices (read longer ago than the run's --price-max-age; check the source): "
                      f"{', '.join(stale)}")
     return Leaderboard(tuple(entries), tuple(notes))
+
+
+def _with_hard_text(entries: list[Entry], rows: RunRows) -> list[Entry]:
+    """Each entry with its hard-text accuracy: passes over judged items of the categories its ASR model's self-test
+    found judgeable (the figure of the hard-text section's "all scored" row)."""
+    if not rows.spans:
+        return entries
+    from harness.measurement import across_models, category_figures
+    from harness.results import shipped_judgeability
+
+    table = across_models(category_figures(rows.spans, shipped_judgeability()))
+    pooled = {system: table.pooled(system) for system in table.systems}
+    return [replace(entry, hard_text=proportion_interval(pooled[key].successes, pooled[key].trials))
+            if (key := (entry.provider, entry.model)) in pooled else entry for entry in entries]
 
 
 def _unplaced(entries: Sequence[Entry]) -> list[str]:

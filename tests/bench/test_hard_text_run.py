@@ -50,6 +50,7 @@ def test_a_hard_text_run_judges_each_span_and_shows_a_table_per_category(tmp_pat
     html = result.report_path.read_text()
     assert '<section id="hard-text">' in html and "<h3>openai/tts-1</h3>" in html
     assert 'id="hard-text-across"' in html and "every offering speaks with the same voice" in html
+    assert 'data-key="openai/tts-1:hard_text"' in html  # the leaderboard's hard-text column
 
 
 @pytest.mark.slow
