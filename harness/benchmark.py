@@ -20,16 +20,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from harness.bench.config import BenchConfig, ScoringSettings
+from harness.bench.config import DEFAULT_ASR_MODEL, BenchConfig, ScoringSettings
 from harness.core.errors import UsageError
 
 if TYPE_CHECKING:
+    from harness.bench.corpus import Corpus
     from harness.bench.dry_run import DryRun
     from harness.bench.plan import PlannedJob
     from harness.bench.runner import PreparedRun, RunResult
     from harness.bench.summary import Summary
     from harness.bench.target import Target
     from harness.scoring import BackgroundScorer, SpanRunSummary
+    from harness.scoring.distributed import TranscriptionExecutor
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +171,8 @@ def _background_scorer(config: BenchConfig, told: _Told) -> BackgroundScorer | N
     from harness.results import Store
 
     Store(config.output.db_path).close()  # the runner's tables (clips) exist before the scorer looks at them
-    return BackgroundScorer(config.output.db_path, Scorer(dnsmos=_dnsmos(config.scoring)))
+    return BackgroundScorer(config.output.db_path,
+                            Scorer(model=config.scoring.asr_model, dnsmos=_dnsmos(config.scoring)))
 
 
 def _dnsmos(settings: ScoringSettings) -> bool | None:
@@ -201,7 +204,7 @@ def _score_after(settings: ScoringSettings, outcome: RunResult, told: _Told) -> 
         executor = make_executor(settings.executor, settings.address)
         try:
             scored = score_run(outcome.db_path, outcome.run_id,
-                               Scorer(executor=executor, dnsmos=_dnsmos(settings)))
+                               Scorer(model=settings.asr_model, executor=executor, dnsmos=_dnsmos(settings)))
         finally:
             executor.close()
     except ScoringError as error:
@@ -212,33 +215,36 @@ def _score_after(settings: ScoringSettings, outcome: RunResult, told: _Told) -> 
         told.warning(f"{count} clip(s) not scored: {reason}")
 
 
-def judge_hard_text(db_path: Path, run_id: str, selectors: Sequence[str]) -> SpanRunSummary | None:
-    """The hard spans of the run's clips of every hard-text corpus among `selectors` (the run's `--corpus`), judged
-    by the span scorer and stored (docs/hard-text.md); None where none is a hard-text corpus. The one path for a run
-    that ends and for `tts-harness score RUN_ID`. Raises ImportError without the scoring extra, ScoringError."""
-    from harness.bench.corpus import load_corpus
-
-    corpora = [corpus for corpus in map(load_corpus, selectors) if corpus.is_hard_text]
-    if not corpora:
+def judge_hard_text(db_path: Path, run_id: str, corpora: Sequence[Corpus], *, asr_model: str = DEFAULT_ASR_MODEL,
+                    executor: TranscriptionExecutor | None = None) -> SpanRunSummary | None:
+    """The hard spans of the run's clips of every hard-text corpus among ``corpora`` (what the run read, loaded once),
+    judged by forced choice with ``asr_model`` and stored (docs/hard-text.md); None where none is a hard-text corpus.
+    The one path for a run that ends and for `tts-harness score RUN_ID`. A Ray ``executor`` asks the model on its
+    workers (docs/scale.md). Raises ImportError without the scoring extra, ScoringError."""
+    hard = [corpus for corpus in corpora if corpus.is_hard_text]
+    if not hard:
         return None
-    from harness.scoring import HardClip, SpanScorer, judge_run
+    from harness.scoring import HardClip, HardTextJudge, judge_run
 
     items = {(corpus.name, item.id): HardClip(item.hard_id, item.hard, item.control)
-             for corpus in corpora for item in corpus.items if item.hard is not None}
-    return judge_run(db_path, run_id, items, SpanScorer())
+             for corpus in hard for item in corpus.items if item.hard is not None}
+    return judge_run(db_path, run_id, items, HardTextJudge(model=asr_model, executor=executor))
 
 
 def judged_line(judged: SpanRunSummary) -> str:
-    """What a judging pass did, in one line."""
+    """What a judging pass did, in one line (and the clips that could not be decoded, counted, never listed)."""
     verdicts = ", ".join(f"{count} {verdict}" for verdict, count in sorted(judged.verdicts.items()))
-    return f"Judged {judged.judged} hard-text clips with spoken-form {judged.asr_model} ({verdicts})."
+    line = f"Judged {judged.judged} hard-text clips by forced choice with {judged.asr_model} ({verdicts})"
+    if judged.disagreements:
+        line += f"; the free transcript disagreed on {judged.disagreements}"
+    if judged.unreadable:
+        line += f"; {judged.unreadable} clips could not be decoded (unsure)"
+    return line + "."
 
 
 def _judge_spans(config: BenchConfig, outcome: RunResult, told: _Told) -> None:
-    """The hard spans of a hard-text corpus' clips, judged by the span scorer (docs/hard-text.md)."""
-    from harness.bench.corpus import load_corpus
-
-    if not any(load_corpus(selector).is_hard_text for selector in config.workload.corpus):
+    """The hard spans of a hard-text corpus' clips, judged by forced choice (docs/hard-text.md)."""
+    if not any(corpus.is_hard_text for corpus in outcome.corpora):
         return
     try:
         from harness.scoring import ScoringError
@@ -246,8 +252,16 @@ def _judge_spans(config: BenchConfig, outcome: RunResult, told: _Told) -> None:
         told.warning(f"hard text not judged: the scoring extra is not installed ({error})")
         return
     told.observer.info("Judging the hard-text spans…")
+    settings = config.scoring
     try:
-        judged = judge_hard_text(outcome.db_path, outcome.run_id, config.workload.corpus)
+        from harness.scoring.distributed import make_executor
+
+        executor = make_executor(settings.executor, settings.address)
+        try:
+            judged = judge_hard_text(outcome.db_path, outcome.run_id, outcome.corpora, asr_model=settings.asr_model,
+                                     executor=executor)
+        finally:
+            executor.close()
     except ScoringError as error:
         told.warning(f"hard text not judged: {error}")
         return

@@ -1,31 +1,42 @@
-"""The hard-text span scorer tested against itself: does it pass a right reading and fail a wrong one?
+"""The hard-text judge tested against itself: does it pass a right reading and fail a wrong one, by ear?
 
-For every item of a hard-text corpus, the sandbox's Piper voice reads the carrier sentence with the span
-replaced by each accepted form and each known misreading (one reading per form: every optional word, the
-first of each choice). The span scorer (spoken-form tiny.en, `harness.scoring.span_scorer`) judges each
-render. Per category it prints how often a right reading passes and a wrong one fails (and how often with
-its own error type), and labels a category below ``--threshold`` on either "not judgeable by <model>".
+For every item of a hard-text corpus, each sandbox voice asked for (``--voices``: Piper, and a second voice so that
+the figure is not one voice's) reads the carrier sentence with the span replaced by each accepted form and each
+known misreading (one reading per form: every optional word, the first of each choice). The judge
+(`harness.scoring.hard_text`, forced choice with ``--asr-model``) judges each render. Per category it prints how
+often a right reading passes and a wrong one fails (and how often with its own error type), how many renders were
+unsure or heard as another reading, and labels a category below ``--threshold`` on either "not judgeable by
+<model>". It also judges every wrong render again with its own misreading left out of the item (an unknown
+misreading, as a provider's new one would be): such a render must never pass.
 
-    python benchmarks/perf/hard_text_selftest.py [--corpus en_hard_smoke] [--threshold 0.8] [--json]
-        [--write harness/data/hard_text/judgeable.json] [--examples 3] [--smoke]
+    python benchmarks/perf/hard_text_selftest.py [--corpus en_hard_smoke] [--asr-model tiny.en]
+        [--voices piper,piper-degraded] [--threshold 0.9] [--write harness/data/hard_text/judgeable]
+        [--save evidence.json] [--from evidence.json] [--calibrate piper] [--json] [--smoke]
 
-``--smoke`` judges the first two items only (seconds; the test suite runs it). Goal: every category the shipped
-verdicts (`harness/data/hard_text/judgeable.json`, what the report reads) call judgeable by the model measured is
-judgeable on what was measured here — its right readings pass and its wrong ones fail at the threshold or more —; a
-run that finds otherwise says which and exits 1 (rerun with --write to ship what it found). ``--write`` keeps the
-per-category verdicts where the report reads them (categories not judgeable are shown, not scored).
-``--save FILE`` keeps every render's transcript; ``--from FILE`` judges those transcripts again without
-rendering or transcribing (minutes become a second, to try a change to the judge).
+``--smoke`` judges the first two items only (seconds; the test suite runs it). ``--write DIR`` keeps the
+per-category verdicts where the faces read them (`DIR/<model>.json`). ``--save FILE`` keeps what the model said
+about every render (its free transcript and every sentence's likelihood); ``--from FILE`` judges them again without
+rendering or the model (minutes become seconds: how a change of the decision rule is tried). ``--calibrate VOICE``
+derives the margins from that voice's renders only and reports the others with them (held out); ``--calibrate
+half`` from the items at even places of each category, reporting the odd ones.
+
+Goals (`goals.verdict`, exit 1 when one is missed): no wrong reading passes (judged on any sample); every category
+the shipped self-test of the model measured (`harness/data/hard_text/judgeable/<model>.json`, what the faces read)
+calls judgeable is judgeable here (not judged on ``--smoke``'s two items a category: rerun in full, and with
+``--write`` to ship what it found).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import math
 import sys
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,24 +47,26 @@ import soxr
 from harness.bench.corpus import load_corpus
 from harness.core.hard_text import HardText
 from harness.core.spoken_grammar import fullest
-from harness.scoring.asr.base import SAMPLE_RATE
-from harness.scoring.span import Verdict, judge_span
-from harness.scoring.span_scorer import SpanClip, SpanScorer
+from harness.scoring.asr.base import DEFAULT_MODEL, SAMPLE_RATE
+from harness.scoring.hard_text import Evidence, HardTextClip, HardTextJudge, Thresholds
+from harness.scoring.span import Verdict
 from harness.speech import Engine, Rendition, default_engine
 
 DEFAULT_CORPUS = "en_hard_smoke"
-THRESHOLD = 0.8
+THRESHOLD = 0.9
 SMOKE_ITEMS = 2
+METHOD = "forced-choice"
 
 
 @dataclass(frozen=True, slots=True)
 class Render:
-    """One reading said aloud: the item, the words, and what the scorer should say (None: pass)."""
+    """One reading said aloud by one voice: the item, the words, and what the judge should say (None: pass)."""
 
     item_id: str
     hard: HardText
     reading: str
     error: str | None  # the misreading's error type; None for an accepted reading
+    voice: str
 
 
 @dataclass(slots=True)
@@ -63,33 +76,83 @@ class Tally:
     wrong: int = 0
     wrong_failed: int = 0
     wrong_failed_as_itself: int = 0
+    wrong_passed: int = 0
     unsure: int = 0
+    other: int = 0
+    unknown: int = 0  # wrong renders judged with their own misreading left out
+    unknown_passed: int = 0
     examples: list[dict[str, str]] = field(default_factory=list)
 
     def rates(self) -> tuple[float | None, float | None]:
         return (self.right_passed / self.right if self.right else None,
                 self.wrong_failed / self.wrong if self.wrong else None)
 
+    def add(self, other: Tally) -> None:
+        for name in ("right", "right_passed", "wrong", "wrong_failed", "wrong_failed_as_itself", "wrong_passed",
+                     "unsure", "other", "unknown", "unknown_passed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
 
 def spoken_text(words: tuple[str, ...]) -> str:
-    """A reading as the voice is given it: a lone letter other than "a" in capitals, so Piper names the
-    letter ("v two" would come out "the two"); "a" stays the article Piper reads it as."""
-    return " ".join(word.upper() if len(word) == 1 and word != "a" else word for word in words)
+    """A reading as the voice is given it: a lone letter in capitals, so the voice names the letter ("v two"
+    would come out "the two"). A lone "a" is the article, except beside another lone letter ("a m", "n a s a"),
+    where it is the letter, respelled "eigh" (both voices read a capital "A" as the article)."""
+    def letter(index: int) -> bool:
+        return any(0 <= other < len(words) and len(words[other]) == 1 for other in (index - 1, index + 1))
+
+    return " ".join(("eigh" if letter(index) else word) if word == "a"
+                    else word.upper() if len(word) == 1 else word for index, word in enumerate(words))
 
 
-def renders(items: list[tuple[str, HardText]]) -> list[Render]:
-    out = []
-    for item_id, hard in items:
-        for form in hard.accepted:
-            out.append(Render(item_id, hard, spoken_text(fullest(form)), None))
-        for wrong in hard.misreadings:
-            out.append(Render(item_id, hard, spoken_text(fullest(wrong.say)), wrong.error))
-    return out
+@functools.cache
+def _phonemiser() -> Any:
+    from harness.speech._piper import PiperBackend
+
+    return PiperBackend(store=None).load("joe")
+
+
+@functools.cache
+def _phonemes(text: str) -> str:
+    """How the voices say ``text`` (Piper's espeak-ng phonemiser, which the espeak-ng voice shares), without stress
+    marks or word breaks."""
+    said = "".join("".join(sentence) for sentence in _phonemiser().phonemize(text))
+    return "".join(mark for mark in said if mark not in "ˈˌ ʲ")
+
+
+def said_as_letters(words: tuple[str, ...]) -> bool:
+    """Whether the voices say a word of the reading as its letters ("pm" as "P M", "id" as "I D"): such a render
+    does not say the reading it stands for (a word read as a word), so the self-test leaves it out."""
+    return any(1 < len(word) <= 5 and _phonemes(word) == _phonemes(" ".join(word.upper())) for word in words)
+
+
+def said_as(words: tuple[str, ...], others: Iterable[tuple[str, ...]]) -> bool:
+    """Whether the voices say the reading exactly as one of ``others`` (the accepted readings): espeak-ng reads
+    "dept" as "department", so a render of that misreading says the accepted reading, and is left out."""
+    said = _phonemes(spoken_text(words))
+    return any(said == _phonemes(spoken_text(other)) for other in others)
+
+
+def renders(items: list[tuple[str, HardText]], voices: Iterable[str]) -> tuple[list[Render], list[str]]:
+    """Every reading of every item by every voice, and the readings left out (the voices say them as letters)."""
+    out: list[Render] = []
+    left_out: list[str] = []
+    for voice in voices:
+        for item_id, hard in items:
+            right = [fullest(form) for form in hard.accepted]
+            wrong = [fullest(misreading.say) for misreading in hard.misreadings]
+            said = [(words, None) for words in right]
+            said += [(words, misreading.error) for words, misreading in zip(wrong, hard.misreadings, strict=True)]
+            for words, error in said:
+                if said_as_letters(words) or (error is not None and said_as(words, right)):
+                    left_out.append(f"{item_id} {' '.join(words)!r}")
+                    continue
+                out.append(Render(item_id, hard, spoken_text(words), error, voice))
+    return out, sorted(set(left_out))
 
 
 def say(render: Render) -> np.ndarray:
     text = render.hard.text.replace(render.hard.span, render.reading)
-    clip = default_engine().render(text, Rendition(Engine.PIPER, length_scale=1.0))
+    clip = default_engine().render(text, Rendition(Engine(render.voice)))
     return soxr.resample(clip.samples, clip.sample_rate, SAMPLE_RATE).astype(np.float32)
 
 
@@ -101,25 +164,41 @@ def hard_items(corpus: str, limit: int | None) -> list[tuple[str, HardText]]:
     return items if limit is None else items[:limit]
 
 
-def transcribe(items: list[tuple[str, HardText]]) -> tuple[list[tuple[Render, str]], str]:
-    """Each render and its spoken-form transcript."""
-    scorer = SpanScorer()
-    heard: list[tuple[Render, str]] = []
-    todo = renders(items)
-    for start in range(0, len(todo), 32):  # render and transcribe in batches: memory stays small
+def listen(judge: HardTextJudge, todo: list[Render], save: Path | None = None) -> list[tuple[Render, Evidence]]:
+    """What the model says about each render (rendered and heard in batches: memory stays small); with ``save``,
+    what was heard so far is kept there every few batches (a long run that stops keeps its work)."""
+    heard: list[tuple[Render, Evidence]] = []
+    started = time.perf_counter()
+    for start in range(0, len(todo), 32):
         batch = todo[start : start + 32]
-        scores = scorer.score_many([SpanClip(render.hard, samples=say(render)) for render in batch])
-        heard.extend((render, score.transcript) for render, score in zip(batch, scores, strict=True))
-    return heard, scorer.model_name
+        found, problems = judge.evidence([HardTextClip(render.hard, samples=say(render)) for render in batch])
+        for render, evidence, problem in zip(batch, found, problems, strict=True):
+            if evidence is None:
+                raise SystemExit(f"{render.item_id}: {problem}")
+            heard.append((render, evidence))
+        if save is not None and (start // 32) % 10 == 9:
+            save.write_text(json.dumps(saved(heard, judge.model_id)) + "\n", encoding="utf-8")
+        print(f"{len(heard)} of {len(todo)} renders heard in {time.perf_counter() - started:.0f} s", file=sys.stderr,
+              flush=True)
+    return heard
 
 
-def count(heard: list[tuple[Render, str]], examples: int) -> dict[str, Tally]:
+def without_own_misreading(render: Render) -> HardText:
+    """The render's item with the render's own misreading left out: the reading is an unknown misreading."""
+    kept = tuple(wrong for wrong in render.hard.misreadings if wrong.error != render.error
+                 or spoken_text(fullest(wrong.say)) != render.reading)
+    return replace(render.hard, misreadings=kept)
+
+
+def count(judge: HardTextJudge, heard: list[tuple[Render, Evidence]], thresholds: Thresholds, examples: int,
+          *, unknown: bool = True) -> dict[str, Tally]:
     tallies: dict[str, Tally] = defaultdict(Tally)
-    for render, transcript in heard:
-        judgement = judge_span(render.hard, transcript)
+    for render, evidence in heard:
+        score = judge.decide(render.hard, evidence, thresholds)
         tally = tallies[render.hard.category]
-        verdict = judgement.verdict
+        verdict = score.verdict
         tally.unsure += verdict is Verdict.UNSURE
+        tally.other += verdict is Verdict.OTHER
         if render.error is None:
             tally.right += 1
             tally.right_passed += verdict is Verdict.PASS
@@ -127,23 +206,68 @@ def count(heard: list[tuple[Render, str]], examples: int) -> dict[str, Tally]:
         else:
             tally.wrong += 1
             tally.wrong_failed += verdict is Verdict.FAIL
-            tally.wrong_failed_as_itself += judgement.error == render.error
+            tally.wrong_passed += verdict is Verdict.PASS
+            tally.wrong_failed_as_itself += score.choice.error == render.error
             misjudged = verdict is not Verdict.FAIL
+            unlisted = without_own_misreading(render)
+            if unknown and unlisted.misreadings != render.hard.misreadings:
+                tally.unknown += 1
+                tally.unknown_passed += judge.decide(unlisted, evidence, thresholds).verdict is Verdict.PASS
         if misjudged and len(tally.examples) < examples:
-            tally.examples.append({"item": render.item_id, "said": render.reading, "heard": transcript,
-                                   "verdict": verdict.value, "span_heard": judgement.heard})
+            tally.examples.append({"item": render.item_id, "voice": render.voice, "said": render.reading,
+                                   "heard": score.transcript, "verdict": verdict.value, "chose": score.choice.reading,
+                                   "margin": f"{score.choice.margin:.1f}"})
     return dict(sorted(tallies.items()))
 
 
-def saved(heard: list[tuple[Render, str]], model: str) -> dict[str, Any]:
-    return {"asr_model": model, "renders": [{"item": r.item_id, "reading": r.reading, "error": r.error,
-                                             "transcript": t} for r, t in heard]}
+# The margins a calibration tries (nats); the share of a reading's prior taken off stays the judge's (0.3, chosen on
+# 744 renders of another run: docs/hard-text.md).
+PASS_FAIL_MARGINS = (2.0, 2.5, 3.0, 3.5)
+OTHER_MARGINS = (5.0, 8.0, 12.0)
+MAX_UNSURE = 0.05
 
 
-def from_saved(data: dict[str, Any], items: list[tuple[str, HardText]]) -> tuple[list[tuple[Render, str]], str]:
+def calibrate(judge: HardTextJudge, heard: list[tuple[Render, Evidence]], threshold: float) -> Thresholds:
+    """The margins that pass the fewest wrong readings of ``heard`` with at most `MAX_UNSURE` of the renders unsure,
+    and of those the most categories judgeable (at ``threshold`` on both rates); ties go to the wider pass and fail
+    margins and the narrower other margin (the safer both ways)."""
+    best: tuple[tuple[float, ...], Thresholds] | None = None
+    for other in OTHER_MARGINS:
+        for margin in PASS_FAIL_MARGINS:
+            candidate = replace(judge.thresholds, pass_margin=margin, fail_margin=margin, other_margin=other)
+            figures = totals(count(judge, heard, candidate, 0, unknown=False), threshold)
+            if figures["unsure_share"] > MAX_UNSURE:
+                continue
+            rank = (-figures["wrong_passed"], figures["judgeable"], margin, -other)
+            if best is None or rank > best[0]:
+                best = (rank, candidate)
+    if best is None:
+        raise SystemExit(f"no margins leave at most {MAX_UNSURE:.0%} of these renders unsure")
+    return best[1]
+
+
+Heard = list[tuple[Render, Evidence]]
+
+
+def halves(heard: Heard) -> tuple[Heard, Heard]:
+    """The renders of the items at even places of each category (to calibrate on) and at odd places (to report)."""
+    order: dict[str, list[str]] = defaultdict(list)
+    for render, _ in heard:
+        if render.item_id not in order[render.hard.category]:
+            order[render.hard.category].append(render.item_id)
+    even = {item for items in order.values() for item in items[::2]}
+    return [pair for pair in heard if pair[0].item_id in even], [pair for pair in heard if pair[0].item_id not in even]
+
+
+def saved(heard: list[tuple[Render, Evidence]], model: str) -> dict[str, Any]:
+    return {"asr_model": model, "renders": [{"item": r.item_id, "voice": r.voice, "reading": r.reading,
+                                             "error": r.error, "evidence": e.as_json()} for r, e in heard]}
+
+
+def from_saved(data: dict[str, Any], items: list[tuple[str, HardText]]) -> tuple[list[tuple[Render, Evidence]], str]:
     by_id = dict(items)
-    heard = [(Render(r["item"], by_id[r["item"]], r["reading"], r["error"]), r["transcript"])
-             for r in data["renders"] if r["item"] in by_id]
+    heard = [(Render(r["item"], by_id[r["item"]], r["reading"], r["error"], r["voice"]),
+              Evidence.from_json(r["evidence"])) for r in data["renders"] if r["item"] in by_id]
     return heard, str(data["asr_model"])
 
 
@@ -153,84 +277,149 @@ def judgeable(tally: Tally, threshold: float) -> bool:
 
 
 def table(tallies: dict[str, Tally], model: str, threshold: float) -> str:
-    lines = [f"| category | right readings | passed | wrong readings | failed (own error) | unsure | "
+    lines = [f"| category | right readings | passed | wrong readings | failed (own error) | passed | unsure | other | "
              f"judgeable by {model} (≥ {threshold:g} on both) |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for category, tally in tallies.items():
         right, wrong = tally.rates()
         lines.append(
             f"| {category} | {tally.right} | {_rate(right)} | {tally.wrong} | {_rate(wrong)} "
-            f"({tally.wrong_failed_as_itself}) | {tally.unsure} | "
+            f"({tally.wrong_failed_as_itself}) | {tally.wrong_passed} | {tally.unsure} | {tally.other} | "
             f"{'yes' if judgeable(tally, threshold) else f'**not judgeable by {model}**'} |")
     return "\n".join(lines)
+
+
+def totals(tallies: dict[str, Tally], threshold: float) -> dict[str, Any]:
+    total = Tally()
+    for tally in tallies.values():
+        total.add(tally)
+    renders_judged = total.right + total.wrong
+    return {"categories": len(tallies), "judgeable": sum(judgeable(t, threshold) for t in tallies.values()),
+            "renders": renders_judged, "unsure": total.unsure, "other": total.other,
+            "unsure_share": total.unsure / renders_judged if renders_judged else math.nan,
+            "wrong_passed": total.wrong_passed, "unknown": total.unknown, "unknown_passed": total.unknown_passed}
 
 
 def _rate(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
-def verdicts(tallies: dict[str, Tally], model: str, threshold: float, corpus: str) -> dict[str, Any]:
+def verdicts(tallies: dict[str, Tally], model: str, threshold: float, corpus: str, voices: list[str],
+             thresholds: Thresholds) -> dict[str, Any]:
     return {
         "asr_model": model,
+        "method": METHOD,
         "threshold": threshold,
         "corpus": corpus,
+        "voices": voices,
+        "margins": thresholds.key(),
         "categories": {
-            category: {"right_pass": tally.rates()[0], "wrong_fail": tally.rates()[1],
-                       "right": tally.right, "wrong": tally.wrong, "judgeable": judgeable(tally, threshold)}
+            category: {"right_pass": tally.rates()[0], "wrong_fail": tally.rates()[1], "right": tally.right,
+                       "wrong": tally.wrong, "judgeable": judgeable(tally, threshold)}
             for category, tally in tallies.items()
         },
     }
 
 
-def missed(result: dict[str, Any]) -> list[str]:
-    """The categories the shipped verdicts call judgeable (by this run's model) that this run did not find so."""
+def missed(result: dict[str, Any], summary: dict[str, Any]) -> list[str]:
+    """The goals this run missed: wrong readings passed, and categories the shipped self-test of the same model (by
+    content id and method) calls judgeable that were not judgeable here. Unknown misreadings that passed are a
+    figure the run prints, not a goal: a reading no item lists is only caught when the free transcript hears it."""
     from harness.results import shipped_judgeability
 
-    shipped = shipped_judgeability()
-    if shipped is None or shipped.asr_model != result["asr_model"]:
-        return []
-    return [f"{category}: shipped as judgeable by {shipped.asr_model}, here right readings passed "
-            f"{_rate(found['right_pass'])} and wrong ones failed {_rate(found['wrong_fail'])} (threshold "
-            f"{result['threshold']:g})" for category, found in result["categories"].items()
-            if category not in shipped.not_judgeable and not found["judgeable"]]
+    lines = []
+    if summary["wrong_passed"]:
+        lines.append(f"{summary['wrong_passed']} wrong reading(s) passed")
+    shipped = next((model for model in shipped_judgeability().models
+                    if model.asr_model == result["asr_model"] and model.method == result["method"]), None)
+    if shipped is None:
+        return lines
+    return lines + [
+        f"{category}: shipped as judgeable by {shipped.asr_name}, here right readings passed "
+        f"{_rate(found['right_pass'])} and wrong ones failed {_rate(found['wrong_fail'])} (threshold "
+        f"{result['threshold']:g})" for category, found in result["categories"].items()
+        if shipped.categories.get(category) and not found["judgeable"]]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default=DEFAULT_CORPUS, help="a hard-text corpus name or file")
+    parser.add_argument("--asr-model", default=DEFAULT_MODEL, help="the judge's ASR model (tiny.en, base, a folder)")
+    parser.add_argument("--voices", default=Engine.PIPER.value,
+                        help=f"sandbox voices, comma-separated ({', '.join(engine.value for engine in Engine)})")
     parser.add_argument("--threshold", type=float, default=THRESHOLD)
     parser.add_argument("--smoke", action="store_true", help=f"the first {SMOKE_ITEMS} items only")
     parser.add_argument("--examples", type=int, default=3, help="misjudged renders listed per category")
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--write", type=Path, help="write the per-category verdicts (JSON) here")
-    parser.add_argument("--save", type=Path, help="keep every render's transcript here (JSON)")
-    parser.add_argument("--from", dest="source", type=Path, help="judge the transcripts --save kept")
+    parser.add_argument("--write", type=Path, help="write the per-category verdicts here (a folder: <model>.json)")
+    parser.add_argument("--save", type=Path, help="keep what the model said about every render here (JSON)")
+    parser.add_argument("--from", dest="source", type=Path, help="judge again what --save kept")
+    parser.add_argument("--calibrate", metavar="VOICE|half",
+                        help="derive the margins from this voice's renders (or half the items), report the rest")
     args = parser.parse_args(argv)
     items = hard_items(args.corpus, SMOKE_ITEMS if args.smoke else None)
+    judge = HardTextJudge(model=args.asr_model)
     started = time.perf_counter()
+    todo, left_out = renders(items, args.voices.split(","))
     if args.source:
         heard, model = from_saved(json.loads(args.source.read_text(encoding="utf-8")), items)
+        kept = {(render.item_id, render.reading, render.voice) for render in todo}
+        heard = [(render, evidence) for render, evidence in heard
+                 if (render.item_id, render.reading, render.voice) in kept]
     else:
-        heard, model = transcribe(items)
+        heard, model = listen(judge, todo, args.save), judge.model_id
     if args.save:
-        args.save.write_text(json.dumps(saved(heard, model), indent=1) + "\n", encoding="utf-8")
-    tallies = count(heard, args.examples)
-    clips, seconds = len(heard), time.perf_counter() - started
-    result = verdicts(tallies, model, args.threshold, args.corpus)
+        args.save.write_text(json.dumps(saved(heard, model)) + "\n", encoding="utf-8")
+    voices = list(dict.fromkeys(render.voice for render, _ in heard))
+    thresholds = judge.thresholds
+    reported = heard
+    if args.calibrate == "half":
+        calibration, reported = halves(heard)
+        thresholds = calibrate(judge, calibration, args.threshold)
+    elif args.calibrate:
+        thresholds = calibrate(judge, [(r, e) for r, e in heard if r.voice == args.calibrate], args.threshold)
+        reported = [(r, e) for r, e in heard if r.voice != args.calibrate] or heard
+    tallies = count(judge, reported, thresholds, args.examples)
+    per_voice = {voice: totals(count(judge, [(r, e) for r, e in reported if r.voice == voice], thresholds, 0),
+                               args.threshold) for voice in voices}
+    seconds = time.perf_counter() - started
+    result = verdicts(tallies, model, args.threshold, args.corpus, voices, thresholds)
     if args.write:
-        args.write.parent.mkdir(parents=True, exist_ok=True)
-        args.write.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        args.write.mkdir(parents=True, exist_ok=True)
+        path = args.write / f"{model.split('#')[0]}.json"
+        path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    summary = totals(tallies, args.threshold)
     if args.json:
-        print(json.dumps({**result, "clips": clips, "seconds": round(seconds, 1),
-                          "examples": {c: t.examples for c, t in tallies.items()}}, indent=2))
-        return goals.verdict(missed(result))
-    print(f"{clips} renders of {args.corpus} judged by spoken-form {model} in {seconds:.0f} s\n")
-    print(table(tallies, model, args.threshold))
+        print(json.dumps({**result, "renders": len(reported), "seconds": round(seconds, 1), "totals": summary,
+                          "per_voice": per_voice, "examples": {c: t.examples for c, t in tallies.items()}}, indent=2))
+        return _verdict(result, summary, args.smoke)
+    held_out = {None: "", "half": ", the items at odd places of each category, calibrated on the even ones"}.get(
+        args.calibrate, f", held out from {args.calibrate} (calibrated on it)")
+    if left_out:
+        print(f"Left out, the voices say them as letters or as a reading of the other side: {len(left_out)} readings "
+              f"({'; '.join(left_out[:6])}{'; …' if len(left_out) > 6 else ''})")
+    print(f"{len(reported)} renders of {args.corpus} by {', '.join(voices)} judged by forced choice with {model} in "
+          f"{seconds:.0f} s; margins {thresholds.key()}{held_out}\n")
+    print(table(tallies, model.split("#")[0], args.threshold))
+    print(f"\n{summary['judgeable']} of {summary['categories']} categories judgeable at {args.threshold:g}; unsure "
+          f"{summary['unsure']} of {summary['renders']} renders ({summary['unsure_share']:.1%}); other "
+          f"{summary['other']}; wrong readings passed {summary['wrong_passed']}; unknown misreadings passed "
+          f"{summary['unknown_passed']} of {summary['unknown']}")
+    for voice, figures in per_voice.items():
+        print(f"  {voice}: {figures['judgeable']} of {figures['categories']} judgeable, unsure "
+              f"{figures['unsure_share']:.1%}, wrong passed {figures['wrong_passed']}")
     for category, counted in tallies.items():
         for example in counted.examples:
-            print(f"  {category} {example['item']}: said {example['said']!r}, heard {example['heard']!r} "
-                  f"-> {example['verdict']} ({example['span_heard']!r})")
-    return goals.verdict(missed(result))
+            print(f"  {category} {example['item']} ({example['voice']}): said {example['said']!r}, heard "
+                  f"{example['heard']!r} -> {example['verdict']} {example['chose']!r} (margin {example['margin']})")
+    return _verdict(result, summary, args.smoke)
+
+
+def _verdict(result: dict[str, Any], summary: dict[str, Any], smoke: bool) -> int:
+    if not smoke:
+        return goals.verdict(missed(result, summary))
+    judged = [line for line in missed(result, summary) if ": shipped as judgeable" not in line]
+    return goals.verdict(judged, unjudged=["the shipped categories' judgeability: two items a category are too few"])
 
 
 if __name__ == "__main__":

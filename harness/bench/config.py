@@ -15,7 +15,7 @@ copied along the way. Secrets never live here: keys come from each provider's en
     polling      polling poll_interval webhook_url max_polls    the schedules, waiting, the webhook receiver
     sandbox      sandbox_profile seed clock_skew precise_stamps the run's own sandbox (session)
     references   reference reference_url                        runner.references, the one place
-    scoring      score executor address                         harness.benchmark
+    scoring      score dnsmos asr_model executor address            harness.benchmark
     run          concurrency global_concurrency ramp_up         the runner, its gates, its HTTP client,
                  job_timeout request_timeout                    waiting, the executor, downloads
                  max_rate_limit_retries download_attempts
@@ -48,6 +48,7 @@ from harness.core.target import TargetChoice, TargetKind, parse_target
 
 DEFAULT_CORPUS = "en_read:2"  # 2 texts x every model of every provider: the default run stays about 2 min
 CONFIG_FILE = "tts-harness.toml"
+DEFAULT_ASR_MODEL = "tiny.en"  # harness.scoring.asr.base.DEFAULT_MODEL (a test keeps the two equal)
 
 # Dollars as Decimal (exact, like the prices), written to JSON as a number, as stored runs always had it.
 USD = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
@@ -237,6 +238,9 @@ class ScoringSettings(Section):
     # DNSMOS costs about a CPU-second a clip, more than the ASR; no gate reads it (harness.report.compare),
     # so a regression gate can leave it out. On: estimated whenever its extra is installed.
     dnsmos: bool = True
+    # The ASR model that scores (WER) and judges hard text: tiny.en (shipped), base (the asr-base extra), a model
+    # name, a CTranslate2 folder (harness.scoring.asr.models); every row names it by its content id.
+    asr_model: str = Field(DEFAULT_ASR_MODEL, min_length=1)
     executor: Literal["local", "ray"] = "local"
     address: str | None = None  # the Ray cluster, with executor ray (None: a local Ray instance)
 

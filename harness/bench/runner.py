@@ -60,6 +60,7 @@ class RunResult:
     counts: dict[str, int] = field(default_factory=dict)  # outcome or error class -> jobs
     spent_usd: Decimal = Decimal(0)
     notes: list[str] = field(default_factory=list)
+    corpora: list[Corpus] = field(default_factory=list)  # what the run read, loaded once (hard text is judged by it)
 
 
 @dataclass(slots=True)
@@ -386,7 +387,7 @@ class Runner:
             "interrupted" if unfinished else "pending" if counts.get(UNFETCHED) else "finished")
         self.store.update_run(run_id, {"status": status, "finished_at": iso_now(), "updated_at": iso_now()})
         return RunResult(run_id, self.store.path, status, len(self.prepared.plan.jobs), counts,
-                         Decimal(str(self.store.spent_usd(run_id))), self.prepared.notes)
+                         Decimal(str(self.store.spent_usd(run_id))), self.prepared.notes, self.prepared.corpora)
 
 
 def _global_slots(config: BenchConfig) -> asyncio.Semaphore | contextlib.nullcontext[None]:

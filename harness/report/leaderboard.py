@@ -100,6 +100,8 @@ class Entry:
     languages: tuple[str, ...] = ()  # the languages of the texts it was sent
     price_weak: str | None = None  # why the price's source may not be the provider's (a reseller's page, ...)
     failed_usd: float | None = None  # the failed jobs' cost, apart from $ per audio hour
+    # Hard text: the model's passes over its judged items of every scored category (harness.measurement.across_models)
+    hard_text: Interval = field(default_factory=lambda: Interval(float("nan"), float("nan"), float("nan"), 0))
 
     @property
     def label(self) -> str:
@@ -163,6 +165,7 @@ class Entry:
             "pareto": self.pareto,
             "deliveries": list(self.deliveries),
             "languages": list(self.languages),
+            "hard_text": self.hard_text.to_json(),
         }
 
 
@@ -283,8 +286,8 @@ def pareto_front(points: Sequence[tuple[float, float]]) -> list[bool]:
 
 def build_leaderboard(rows: RunRows) -> Leaderboard:
     groups = group(rows.requests)
-    entries = [_with_kinds(entry_for(figures), groups.get((figures.provider, figures.model), ()))
-               for figures in model_figures(rows)]
+    entries = _with_hard_text([_with_kinds(entry_for(figures), groups.get((figures.provider, figures.model), ()))
+                               for figures in model_figures(rows)], rows)
     placed = [
         (i, (e.cost_per_million_chars_usd, e.wer_pooled.value))
         for i, e in enumerate(entries)
@@ -329,6 +332,20 @@ def _price_notes(entries: Sequence[Entry]) -> list[str]:
         notes.append("Cost of failed jobs, apart from $ per audio hour (the ok jobs' cost over their audio): "
                      f"{', '.join(failed)}")
     return notes
+
+
+def _with_hard_text(entries: list[Entry], rows: RunRows) -> list[Entry]:
+    """Each entry with its hard-text accuracy: passes over judged items of the categories its ASR model's self-test
+    found judgeable (the figure of the hard-text section's "all scored" row)."""
+    if not rows.spans:
+        return entries
+    from harness.measurement import across_models, category_figures
+    from harness.results import shipped_judgeability
+
+    table = across_models(category_figures(rows.spans, shipped_judgeability()))
+    pooled = {system: table.pooled(system) for system in table.systems}
+    return [replace(entry, hard_text=proportion_interval(pooled[key].successes, pooled[key].trials))
+            if (key := (entry.provider, entry.model)) in pooled else entry for entry in entries]
 
 
 def _unplaced(entries: Sequence[Entry]) -> list[str]:

@@ -22,6 +22,7 @@ from harness.core.audio import strip_metadata
 from harness.core.client_health import SaturationRule
 from harness.measurement import (
     LanguageFigures,
+    across_models,
     category_figures,
     fallbacks,
     language_figures,
@@ -251,6 +252,8 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         held_line=health.held(),
         hard_text=_hard_text(rows, audio),
         languages=_languages(rows, audio),
+        hard_text_across=across_models(category_figures(rows.spans, shipped_judgeability())) if rows.spans else None,
+        same_voice=str(rows.run["target"] or "sandbox") == "sandbox",
         normalisation=normalisation_differences(category_figures(rows.spans, shipped_judgeability())),
         drift=_drift_summary(rows),
         violations=_contract_violations(rows),

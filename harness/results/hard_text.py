@@ -11,56 +11,101 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from harness.core.packaged import data_path
-from harness.results.database import Connection, Transaction, dialect_of, has_table
+from harness.results.database import Connection, Transaction, columns_of, dialect_of, has_table
 from harness.results.dialect import Existing, insert_sql
 from harness.results.scores import now_iso
 
-PASS, FAIL, UNSURE = "pass", "fail", "unsure"
+PASS, FAIL, OTHER, UNSURE = "pass", "fail", "other", "unsure"
+# How a verdict was reached: by forced choice between the item's readings (docs/hard-text.md), or, in rows judged
+# before it, from the free transcript alone.
+FORCED_CHOICE, TRANSCRIPT = "forced-choice", "transcript"
 
 
 @dataclass(frozen=True, slots=True)
 class SpanVerdict:
-    """One judged clip of a hard-text item, as stored."""
+    """One judged clip of a hard-text item, as stored (the columns: `harness.results.schema`)."""
 
     provider: str
     model: str
     item_id: str  # the item's own id (a control carries its item's id and ``control``)
     category: str
     control: bool
-    verdict: str  # pass | fail | unsure
+    verdict: str  # pass | fail | other | unsure
     heard: str = ""
     error: str | None = None
     transcript: str = ""
     clip_id: str = ""
     run_id: str = ""
     reason: str | None = None
-    asr_model: str = ""
+    asr_model: str = ""  # by content id: tiny.en#1a2b3c4d5e6f
+    method: str = TRANSCRIPT
+    margin: float | None = None
+    free_margin: float | None = None
+    thresholds: str | None = None
+    free_heard: str | None = None
+    second_opinion: str | None = None
+    disagree: bool = False
+
+    @property
+    def asr_name(self) -> str:
+        """The ASR model as a reader knows it (``tiny.en``)."""
+        return self.asr_model.split("#")[0]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelJudgeability:
+    """What the self-test (benchmarks/perf/hard_text_selftest.py) found for one ASR model and judging method: per
+    category, whether a right reading passed and a wrong one failed at least as often as the threshold."""
+
+    asr_model: str  # by content id: the self-test's figures hold for these weights only
+    method: str
+    threshold: float
+    categories: Mapping[str, bool]  # category -> judgeable
+
+    @property
+    def asr_name(self) -> str:
+        return self.asr_model.split("#")[0]
 
 
 @dataclass(frozen=True, slots=True)
 class Judgeability:
-    """What the span scorer's self-test found (benchmarks/perf/hard_text_selftest.py): the categories an ASR
-    model cannot judge (a right reading passed or a wrong one failed less often than the threshold)."""
+    """The self-tests shipped with the harness, one per ASR model (`harness/data/hard_text/judgeable/`)."""
 
-    asr_model: str  # by name: tiny.en
-    threshold: float
-    not_judgeable: frozenset[str]
+    models: tuple[ModelJudgeability, ...] = ()
+
+    def unscored(self, asr_model: str, method: str, category: str) -> str | None:
+        """Why a category judged by ``asr_model`` (content id) with ``method`` is not scored, or None where the
+        self-test found it judgeable. A model, method or category the self-test did not cover is not measured:
+        never judgeable by default."""
+        name = asr_model.split("#")[0]
+        measured = next((model for model in self.models if model.asr_model == asr_model and model.method == method),
+                        None)
+        if measured is None or category not in measured.categories:
+            return f"not measured for {name}"
+        return None if measured.categories[category] else f"not judgeable by {name}"
 
 
-def shipped_judgeability() -> Judgeability | None:
-    """The self-test's verdicts shipped with the harness (`harness/data/hard_text/judgeable.json`), if any."""
-    path = data_path("hard_text", "judgeable.json")
-    if not path.is_file():
-        return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return Judgeability(str(data["asr_model"]), float(data["threshold"]), frozenset(
-        name for name, category in data["categories"].items() if not category["judgeable"]))
+def shipped_judgeability() -> Judgeability:
+    """The self-tests' verdicts shipped with the harness (`harness/data/hard_text/judgeable/*.json`)."""
+    folder = data_path("hard_text", "judgeable")
+    if not folder.is_dir():
+        return Judgeability()
+    return Judgeability(tuple(read_judgeability(json.loads(path.read_text(encoding="utf-8")))
+                              for path in sorted(folder.glob("*.json"))))
+
+
+def read_judgeability(data: Mapping[str, Any]) -> ModelJudgeability:
+    """One self-test's verdicts as `--write` keeps them."""
+    return ModelJudgeability(str(data["asr_model"]), str(data.get("method", TRANSCRIPT)), float(data["threshold"]),
+                             {name: bool(category["judgeable"]) for name, category in data["categories"].items()})
 
 
 _COLUMNS = ("clip_id", "run_id", "provider", "model", "item_id", "category", "control", "verdict", "heard", "error",
-            "reason", "transcript", "asr_model", "scored_at")
+            "reason", "transcript", "asr_model", "method", "margin", "free_margin", "thresholds", "free_heard",
+            "second_opinion", "disagree", "scored_at")
 
 
 def write_span_verdicts(conn: Connection, verdicts: Sequence[SpanVerdict]) -> None:
@@ -68,10 +113,7 @@ def write_span_verdicts(conn: Connection, verdicts: Sequence[SpanVerdict]) -> No
     if not verdicts:
         return
     stamp = now_iso()
-    rows = [{"clip_id": v.clip_id, "run_id": v.run_id, "provider": v.provider, "model": v.model,
-             "item_id": v.item_id, "category": v.category, "control": int(v.control), "verdict": v.verdict,
-             "heard": v.heard, "error": v.error, "reason": v.reason, "transcript": v.transcript,
-             "asr_model": v.asr_model, "scored_at": stamp} for v in verdicts]
+    rows = [span_row(v) | {"scored_at": stamp} for v in verdicts]
     with Transaction(conn):
         conn.executemany(insert_sql(dialect_of(conn), "span_scores", _COLUMNS, Existing.REPLACE, named=True), rows)
 
@@ -80,14 +122,11 @@ def read_span_verdicts(conn: Connection, run_id: str) -> tuple[SpanVerdict, ...]
     """The run's judgements (none in a store older than the table, or for a run without hard text)."""
     if not has_table(conn, "span_scores"):
         return ()
-    names = [name for name in _COLUMNS if name != "scored_at"]
+    present = set(columns_of(conn, "span_scores"))  # a read-only store older than a column reads it as NULL
+    names = [name if name in present else f"NULL AS {name}" for name in _COLUMNS if name != "scored_at"]
     rows = conn.execute(f"SELECT {', '.join(names)} FROM span_scores WHERE run_id = ? "
                         "ORDER BY provider, model, category, item_id, control", (run_id,))
-    return tuple(SpanVerdict(provider=row["provider"], model=row["model"], item_id=row["item_id"],
-                             category=row["category"], control=bool(row["control"]), verdict=row["verdict"],
-                             heard=row["heard"], error=row["error"], transcript=row["transcript"],
-                             clip_id=row["clip_id"], run_id=row["run_id"], reason=row["reason"],
-                             asr_model=row["asr_model"]) for row in rows)
+    return tuple(span_of_row(dict(row)) for row in rows)
 
 
 def span_row(verdict: SpanVerdict) -> dict[str, str | int | float | None]:
@@ -95,7 +134,10 @@ def span_row(verdict: SpanVerdict) -> dict[str, str | int | float | None]:
     return {"clip_id": verdict.clip_id, "run_id": verdict.run_id, "provider": verdict.provider, "model": verdict.model,
             "item_id": verdict.item_id, "category": verdict.category, "control": int(verdict.control),
             "verdict": verdict.verdict, "heard": verdict.heard, "error": verdict.error, "reason": verdict.reason,
-            "transcript": verdict.transcript, "asr_model": verdict.asr_model}
+            "transcript": verdict.transcript, "asr_model": verdict.asr_model, "method": verdict.method,
+            "margin": verdict.margin, "free_margin": verdict.free_margin, "thresholds": verdict.thresholds,
+            "free_heard": verdict.free_heard, "second_opinion": verdict.second_opinion,
+            "disagree": int(verdict.disagree)}
 
 
 def span_of_row(row: Mapping[str, object]) -> SpanVerdict:
@@ -108,8 +150,16 @@ def span_of_row(row: Mapping[str, object]) -> SpanVerdict:
         value = row.get(name)
         return None if value is None or value == "" else str(value)
 
+    def number(name: str) -> float | None:
+        value = row.get(name)
+        return None if value is None or value == "" else float(str(value))
+
     return SpanVerdict(text("provider"), text("model"), text("item_id"), text("category"),
                        bool(int(str(row.get("control") or 0))), text("verdict"), heard=text("heard"),
                        error=optional("error"), transcript=text("transcript"), clip_id=text("clip_id"),
-                       run_id=text("run_id"), reason=optional("reason"), asr_model=text("asr_model"))
+                       run_id=text("run_id"), reason=optional("reason"), asr_model=text("asr_model"),
+                       method=optional("method") or TRANSCRIPT, margin=number("margin"),
+                       free_margin=number("free_margin"), thresholds=optional("thresholds"),
+                       free_heard=optional("free_heard"), second_opinion=optional("second_opinion"),
+                       disagree=bool(int(str(row.get("disagree") or 0))))
 

@@ -115,6 +115,18 @@ MIGRATIONS: Mapping[str, Migration] = {
         ("scores", "heard_language", "TEXT"),
         ("scores", "heard_probability", "REAL"),
     )),
+    # Hard text judged by forced choice (issue 58): how the verdict was reached, its margins and the thresholds they
+    # were held to, the free transcript's reading and the free-transcription verdict as a second opinion. Older
+    # rows: NULL (judged from the free transcript alone: `method` reads as "transcript").
+    "12": Migration((
+        ("span_scores", "method", "TEXT"),  # forced-choice | transcript
+        ("span_scores", "margin", "REAL"),  # nats: best accepted reading minus best misreading
+        ("span_scores", "free_margin", "REAL"),  # nats: the free transcript's reading minus the best listed one
+        ("span_scores", "thresholds", "TEXT"),  # the margins held to (harness.scoring.hard_text.Thresholds.key)
+        ("span_scores", "free_heard", "TEXT"),  # the free transcript's reading of the span
+        ("span_scores", "second_opinion", "TEXT"),  # the free-transcription verdict: pass | fail:<error> | unsure
+        ("span_scores", "disagree", "INTEGER"),  # 1: both decided, differently
+    )),
 }
 LATEST = max(MIGRATIONS, key=int)
 

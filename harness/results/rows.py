@@ -169,7 +169,10 @@ RUN_COLUMNS: tuple[RowColumn, ...] = (
 SPAN_COLUMNS: tuple[RowColumn, ...] = (
     *_columns(T, "s", "clip_id run_id provider model item_id category"),
     *_columns(N, "s", "control"),
-    *_columns(T, "s", "verdict heard error reason transcript asr_model"),
+    *_columns(T, "s", "verdict heard error reason transcript asr_model method"),
+    *_columns(R, "s", "margin free_margin"),
+    *_columns(T, "s", "thresholds free_heard second_opinion"),
+    *_columns(N, "s", "disagree"),
 )
 ROW_TABLES: dict[str, tuple[RowColumn, ...]] = {
     "run": RUN_COLUMNS,

@@ -292,11 +292,17 @@ span_scores — one per hard-text clip × ASR model (`harness.results.hard_text.
     item_id            the hard-text item it reads (its control carries the item's id too).
     category           the item's category (money, year, ...).
     control            1 for the item's control (the span already in words), 0 as written.
-    verdict            pass | fail | unsure: the span as heard against the accepted readings and the known
-                       misreadings (`harness.scoring.span`).
-    heard              the span's words as heard; transcript: the whole spoken-form transcript.
+    verdict            pass | fail | other | unsure: which of the accepted readings and known misreadings the clip
+                       is likeliest under (forced choice, docs/hard-text.md), or another reading than any.
+    heard              the reading chosen; transcript: the whole free spoken-form transcript.
     error              the misreading's error type on a fail; reason: why a judgement is unsure.
-    asr_model          the spoken-form ASR model that heard it; scored_at: wall clock.
+    asr_model          the ASR model that heard it, by content id (tiny.en#1a2b3c...); scored_at: wall clock.
+    method             forced-choice | transcript (NULL: a row judged before forced choice, from the transcript).
+    margin             nats: the best accepted reading's log-likelihood minus the best misreading's.
+    free_margin        nats: the free transcript's reading over the best listed one (NULL: it is a listed one).
+    thresholds         the margins the verdict was held to (pass>=…;fail>=…;other>…).
+    free_heard         the span as the free transcript reads it; second_opinion: that reading's own verdict
+                       (pass | fail:<error> | unsure); disagree: 1 where both decided, differently.
 
 score_cache — expensive model outputs keyed by what determines them (`harness.results.score_cache`)
     kind               transcript | similarity | dnsmos.

@@ -30,6 +30,7 @@ class CacheKind(StrEnum):
     TRANSCRIPT = "transcript"
     SIMILARITY = "similarity"
     DNSMOS = "dnsmos"
+    HARD_TEXT = "hard-text"  # what the model said about a hard-text clip: free transcript, sentence likelihoods
 
 
 @dataclass(frozen=True, slots=True)

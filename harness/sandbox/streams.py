@@ -29,6 +29,7 @@ import soundfile as sf
 from harness.core.onset import speech_onset_s
 from harness.core.playback import Listening, listen, onsets_by_chunk
 from harness.sandbox.clock import Clock, RealClock
+from harness.speech import quiet_decoder
 
 TTFA_MEDIAN_S = 0.25
 RTF_MEDIAN = 0.45  # seconds of work per second of audio after the first chunk
@@ -40,19 +41,22 @@ STALL_S = 0.12  # how long past the listener's last sample a stalled chunk is he
 
 def onset_in(audio: bytes) -> float | None:
     """Seconds into `audio` (any file libsndfile reads) where speech begins; None if it never does."""
-    samples, rate = sf.read(io.BytesIO(audio), dtype="float32", always_2d=True)
+    with quiet_decoder():
+        samples, rate = sf.read(io.BytesIO(audio), dtype="float32", always_2d=True)
     return speech_onset_s(samples.mean(axis=1), rate)
 
 
 def duration_s(audio: bytes) -> float:
-    info = sf.info(io.BytesIO(audio))
+    with quiet_decoder():
+        info = sf.info(io.BytesIO(audio))
     return float(info.frames / info.samplerate)
 
 
 def with_lead_silence(audio: bytes, seconds: float) -> bytes:
     """The same file with `seconds` of digital silence in front (same format and sample rate)."""
-    info = sf.info(io.BytesIO(audio))
-    samples, rate = sf.read(io.BytesIO(audio), dtype="float32", always_2d=True)
+    with quiet_decoder():
+        info = sf.info(io.BytesIO(audio))
+        samples, rate = sf.read(io.BytesIO(audio), dtype="float32", always_2d=True)
     padded = np.concatenate([np.zeros((round(seconds * rate), samples.shape[1]), dtype=np.float32), samples])
     out = io.BytesIO()
     sf.write(out, padded, rate, format=info.format, subtype=info.subtype)
@@ -138,8 +142,9 @@ class StreamPacer:
 
 def split(audio: bytes, seconds: float) -> list[bytes]:
     """Whole files of at most `seconds` each, cut from one file (same format)."""
-    info = sf.info(io.BytesIO(audio))
-    samples, rate = sf.read(io.BytesIO(audio), dtype="float32", always_2d=True)
+    with quiet_decoder():
+        info = sf.info(io.BytesIO(audio))
+        samples, rate = sf.read(io.BytesIO(audio), dtype="float32", always_2d=True)
     step = max(1, round(seconds * rate))
     pieces = []
     for start in range(0, len(samples), step):

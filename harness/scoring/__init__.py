@@ -22,6 +22,7 @@ from harness.scoring.blas import passive_openmp as _passive_openmp
 from harness.scoring.conformance import Conformance, DeclaredFormat, check_conformance
 from harness.scoring.dnsmos import Dnsmos
 from harness.scoring.flags import Finding, Flag
+from harness.scoring.hard_text import HardTextClip, HardTextJudge, HardTextScore, Thresholds
 from harness.scoring.intelligibility import TextScore, score_transcript
 from harness.scoring.normalize import NORMALIZER_VERSION, TextNormalizer, normalizer_for
 from harness.scoring.references import Alternatives, candidate_references
@@ -39,7 +40,6 @@ from harness.scoring.scoring_errors import (
 )
 from harness.scoring.span import SpanJudgement, Verdict, judge_span
 from harness.scoring.span_run import HardClip, SpanRunSummary, judge_run
-from harness.scoring.span_scorer import SpanClip, SpanScore, SpanScorer
 
 # Every module here imports faster_whisper on first use only, so this comes before any of them does.
 _passive_openmp()
@@ -68,6 +68,9 @@ __all__ = [
     "Finding",
     "Flag",
     "HardClip",
+    "HardTextClip",
+    "HardTextJudge",
+    "HardTextScore",
     "MissingDependencyError",
     "ModelNotFoundError",
     "PooledErrorRate",
@@ -78,14 +81,12 @@ __all__ = [
     "ScorerStats",
     "ScoringError",
     "ScoringInputError",
-    "SpanClip",
     "SpanJudgement",
     "SpanRunSummary",
-    "SpanScore",
-    "SpanScorer",
     "SystemSummary",
     "TextNormalizer",
     "TextScore",
+    "Thresholds",
     "Unit",
     "Verdict",
     "candidate_references",

@@ -2,7 +2,9 @@
 
 A transcript is a pure function of (audio, backend, model weights, decoding settings, language): the
 transcript cache key. So the scorer can hand the cache misses of a batch to an executor and get texts back,
-and everything else (decoding, conformance, the cache, WER, rows) stays where it is.
+and everything else (decoding, conformance, the cache, WER, rows) stays where it is. Other model work is sent
+the same way (`map_chunks`: a task function, what a worker builds its model from, and chunks of inputs): the
+hard-text judge's questions to the model about each clip (`harness.scoring.hard_text.judge.hear_chunk`).
 
 - ``LocalExecutor`` calls the backend in this process.
 - ``RayExecutor`` sends chunks of clips as Ray tasks (one CPU each); a worker process builds the backend
@@ -17,7 +19,7 @@ Ray is optional (``pip install 'tts-harness[ray]'``); ``docs/scale.md`` shows ho
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -51,6 +53,12 @@ class TranscriptionExecutor(Protocol):
         """Transcripts with the language the model heard in each clip (`AsrBackend.transcribe_heard`)."""
         ...
 
+    def map_chunks(self, task: Callable[..., tuple[str, list[Any]]], spec: Any, chunks: Sequence[tuple[Any, ...]],
+                   model_id: str) -> list[Any]:
+        """``task(spec, *chunk)`` for each chunk, its results in order; each call returns the content id of the
+        model it used with its results, and a result of another model than ``model_id`` is refused."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -66,8 +74,23 @@ class LocalExecutor:
     def transcribe_heard(self, backend: AsrBackend, audio: Sequence[FloatArray], language: str) -> list[Transcript]:
         return backend.transcribe_heard(audio, language)
 
+    def map_chunks(self, task: Callable[..., tuple[str, list[Any]]], spec: Any, chunks: Sequence[tuple[Any, ...]],
+                   model_id: str) -> list[Any]:
+        results: list[Any] = []
+        for chunk in chunks:
+            used, found = task(spec, *chunk)
+            _same_model(used, model_id)
+            results.extend(found)
+        return results
+
     def close(self) -> None:
         return None
+
+
+def _same_model(used: str, expected: str) -> None:
+    if used != expected:
+        raise AsrBackendError(f"a worker used model {used}, this scorer uses {expected}: every node must hold the "
+                              "same weights")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +152,8 @@ class RayExecutor:
         # Ray gives one-CPU workers OMP_NUM_THREADS=1, which OpenBLAS obeys; the backend computes its features
         # on one BLAS thread everywhere (harness.scoring.blas), so a worker's transcripts are the run's own.
         self._task = ray.remote(num_cpus=1, max_retries=max_retries)(transcribe_chunk)
+        self._max_retries = max_retries
+        self._remote: dict[Callable[..., Any], Any] = {}
 
     @staticmethod
     def _start(ray: Any, address: str | None, options: dict[str, Any]) -> None:
@@ -173,6 +198,26 @@ class RayExecutor:
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise AsrBackendError(f"Ray transcription failed after retries: {first_line}") from exc
         return texts
+
+    @property
+    def clips_per_task(self) -> int:
+        return self._clips_per_task
+
+    def map_chunks(self, task: Callable[..., tuple[str, list[Any]]], spec: Any, chunks: Sequence[tuple[Any, ...]],
+                   model_id: str) -> list[Any]:
+        if task not in self._remote:
+            self._remote[task] = self._ray.remote(num_cpus=1, max_retries=self._max_retries)(task)
+        spec_ref = self._ray.put(spec)
+        refs = [self._remote[task].remote(spec_ref, *chunk) for chunk in chunks]
+        results: list[Any] = []
+        try:
+            for used, found in self._ray.get(refs):
+                _same_model(used, model_id)
+                results.extend(found)
+        except self._ray.exceptions.RayError as exc:
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise AsrBackendError(f"Ray tasks failed after retries: {first_line}") from exc
+        return results
 
     def close(self) -> None:
         if self._owned and self._ray.is_initialized():

@@ -1,23 +1,29 @@
 """Judge one hard span in a spoken-form transcript: pass, fail with its error type, or unsure.
 
-Word error rate over a normalised sentence cannot tell a provider's misreading from the ASR's or the
-normaliser's (a year read digit by digit comes back as the year and scores 0). So a hard-text clip is judged
-on its span alone, as heard:
+The hard-text judge decides by forced choice (`harness.scoring.hard_text`); this is the older judgement from the
+free transcript alone, kept as the second opinion on every verdict row (and the carrier alignment both use: the
+free transcript's own reading of the span is found here). Word error rate over a normalised sentence cannot tell
+a provider's misreading from the ASR's or the normaliser's (a year read digit by digit comes back as the year and
+scores 0). So the span is judged alone, as heard:
 
 1. The transcript (from spoken-form decoding, `harness.scoring.asr.spoken`: no digits, symbols or Roman
    numerals) is split into words the way the carrier is: lowercase, punctuation and hyphens dropped. What
    Whisper still writes rather than spells is read back as it was heard, and nothing else is normalised:
    "@" is "at"; letters with dots ("a.m.", "U.S.") are letters; a title it abbreviates ("Dr. Patel",
-   "St. Louis", `WRITTEN_TITLES`) is the word; a capital "O" ("two O O five", "OOO") is "oh"; "o'clock" is
-   "o clock". Some writing can be read two ways: a dot between two words ("example.com") is written whether
-   or not "dot" was said, and a word in capitals ("PM", "NASA", "WWW") may be letters or a word. Every
-   reading is judged, and where they disagree (one right, one a known misreading) the judgement is unsure.
+   "St. Louis", `WRITTEN_TITLES`) is the word, and a street word after a name ("Baker St.", "Oak Dr.",
+   `WRITTEN_PLACES`) is the street; a capital "O" ("two O O five", "OOO") is "oh"; "o'clock" is "o clock";
+   a dot standing alone before a number word (". five") is "point". Some writing can be read two ways: a dot
+   between two words ("example.com") is written whether or not "dot" was said, a word in capitals ("PM",
+   "NASA", "WWW") may be letters or a word, so may two letters in lowercase the item says as letters ("am"),
+   and "St." or "Dr." where no capitalised word beside it says which. Every reading is judged, and where they
+   disagree (one right, one a known misreading) the judgement is unsure.
 2. The carrier words before and after the span are aligned to the transcript: every split (a, b) of the
    transcript costs the edit distance of the words before the span to ``words[:a]`` plus that of the words
    after it to ``words[b:]`` (a similar word, "cost" for "costs", counts half). The splits of least cost are
    the candidates for the span, ``words[a:b]``: a misheard or dropped carrier word next to the span leaves
    several, and each is judged. A span with no carrier (or none on one side) is aligned by the words there
-   are: with none at all, the whole transcript is the candidate.
+   are: with none at all, the whole transcript is the candidate. A word an ASR adds at the span's edge ("the",
+   "uh", `ADDED_WORDS`) that no reading of the item says is not part of the span.
 3. A candidate that is an accepted reading passes; one that is a known misreading fails with its error
    type. Failing that, the readings are compared without word breaks ("o clock" and "oclock") where that is
    not ambiguous. Anything else is unsure: neither right nor a known wrong, kept apart with its transcript
@@ -26,12 +32,15 @@ on its span alone, as heard:
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from enum import StrEnum
+from functools import lru_cache
 
 from harness.core.hard_text import HardText, carrier_words
+from harness.core.spoken_grammar import SAME_SOUND, readings
 
 # A carrier this far from the transcript (edits per carrier word, past one edit) anchors nothing.
 MAX_CARRIER_EDITS = 0.4
@@ -43,17 +52,36 @@ WRITTEN_TITLES = {"Dr": "doctor", "Mr": "mister", "Mrs": "missus", "Ms": "miz", 
                   "Sr": "senior", "Prof": "professor", "Gen": "general", "Lt": "lieutenant", "Sgt": "sergeant",
                   "Capt": "captain", "Gov": "governor", "Sen": "senator", "Rev": "reverend", "Mt": "mount",
                   "Ft": "fort", "vs": "versus", "etc": "et cetera"}
-_TITLE = re.compile(r"\b(" + "|".join(WRITTEN_TITLES) + r")\.")
+# ... and these street words, after a name ("Baker St.", "Oak Dr."). "St." and "Dr." are both: before a
+# capitalised word the title, after one the street word; elsewhere either, and both readings are judged.
+WRITTEN_PLACES = {"St": "street", "Dr": "drive", "Ave": "avenue", "Rd": "road", "Blvd": "boulevard", "Ln": "lane"}
+_ABBREVIATION = re.compile(r"(?<![\w.])(" + "|".join(sorted(WRITTEN_TITLES.keys() | WRITTEN_PLACES.keys(),
+                                                             key=len, reverse=True)) + r")\.")
+_NEXT_CAPITALISED = re.compile(r"\s+[A-Z]")
+_AFTER_CAPITALISED = re.compile(r"[A-Z][\w']*\s+$")
 _LETTERS_WITH_DOTS = re.compile(r"\b[A-Za-z](?:\.[A-Za-z])+\.?(?!\w)")  # a.m., U.S., p.m
 _WRITTEN_DOT = re.compile(r"(?<=\w)\.(?=\w)")
+# A dot standing alone before a number word is a decimal point Whisper wrote (".5" with digits suppressed
+# comes out ". five"): the word "point".
+_NUMBER_WORDS = ("zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                 "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+                 "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_LONE_POINT = re.compile(r"(?:(?<=\s)|^)\.\s*(?=(?:" + "|".join(_NUMBER_WORDS) + r")\b)", re.IGNORECASE)
 _OCLOCK = re.compile(r"\b[oO]'\s*clock\b")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _CAPITALS = re.compile(r"[A-Z]{2,}")
+# Words an ASR adds next to what it heard (fillers, articles, "and"): at the span's edge, where the item's
+# readings do not use them, they are not part of the span.
+ADDED_WORDS = frozenset({"uh", "um", "er", "ah", "hmm", "the", "a", "an", "and", "so", "well", "of"})
 
 
 class Verdict(StrEnum):
+    """A hard-text clip's verdict: the span read right, a known misreading (with its error type), another
+    reading than any listed (forced choice: a candidate new misreading, counted neither way), or unsure."""
+
     PASS = "pass"
     FAIL = "fail"
+    OTHER = "other"
     UNSURE = "unsure"
 
 
@@ -68,28 +96,49 @@ class SpanJudgement:
     reason: str | None = None
 
 
-def transcript_readings(transcript: str) -> list[list[str]]:
+def transcript_readings(transcript: str, letter_words: frozenset[str] = frozenset()) -> list[list[str]]:
     """The transcript's words, split as the carrier's are (`harness.core.hard_text.carrier_words`), with
     Whisper's written forms read back (see the module's docstring): one reading, or several where its
-    writing can be read several ways (dots as "dot", then as nothing; capitals as a word, then as letters)."""
-    text = _TITLE.sub(lambda match: WRITTEN_TITLES[match.group(1)] + " ", transcript.replace("\u2019", "'"))
-    text = _OCLOCK.sub("o clock", text.replace("@", " at "))
-    text = _LETTERS_WITH_DOTS.sub(lambda match: " ".join(match.group(0).replace(".", "").upper()), text)
+    writing can be read several ways (dots as "dot", then as nothing; capitals as a word, then as letters;
+    "St." as saint, then as street where its place does not say). A lowercase word of ``letter_words``
+    ("am" where the item reads "a m") is read both as a word and as letters, as capitals are."""
+    text = _LONE_POINT.sub(" point ", transcript.replace("\u2019", "'"))
+    variants = [_abbreviations_read(text, place) for place in (False, True)]
     readings: list[list[str]] = []
-    for dot in (" dot ", " "):
-        tokens = _WORD.findall(_WRITTEN_DOT.sub(dot, text).replace("-", " "))
-        for letters in (False, True):
-            words: list[str] = []
-            for token in tokens:
-                if set(token) == {"O"}:  # "O", "OOO": zero said "oh"
-                    words += ["oh"] * len(token)
-                elif letters and _CAPITALS.fullmatch(token):
-                    words += list(token.lower())
-                else:
-                    words.append(token.lower())
-            if words not in readings:
-                readings.append(words)
+    for variant in dict.fromkeys(variants):
+        variant = _OCLOCK.sub("o clock", variant.replace("@", " at "))
+        variant = _LETTERS_WITH_DOTS.sub(lambda match: " ".join(match.group(0).replace(".", "").upper()), variant)
+        for dot in (" dot ", " "):
+            tokens = _WORD.findall(_WRITTEN_DOT.sub(dot, variant).replace("-", " "))
+            for letters in (False, True):
+                words: list[str] = []
+                for token in tokens:
+                    if set(token) == {"O"}:  # "O", "OOO": zero said "oh"
+                        words += ["oh"] * len(token)
+                    elif letters and (_CAPITALS.fullmatch(token) or token in letter_words):
+                        words += list(token.lower())
+                    else:
+                        words.append(token.lower())
+                if words not in readings:
+                    readings.append(words)
     return readings
+
+
+def _abbreviations_read(text: str, place: bool) -> str:
+    """``text`` with each abbreviation Whisper writes read as its word: a title before a capitalised word, a
+    street word after one; elsewhere the title, or with ``place`` the street word, where it has both."""
+    def word(match: re.Match[str]) -> str:
+        short = match.group(1)
+        title, street = WRITTEN_TITLES.get(short), WRITTEN_PLACES.get(short)
+        if title and street:
+            if _NEXT_CAPITALISED.match(text, match.end()):
+                street = None
+            elif _AFTER_CAPITALISED.search(text, 0, match.start()):
+                title = None
+        chosen = (street or title) if place else (title or street)
+        return f"{chosen} "
+
+    return _ABBREVIATION.sub(word, text)
 
 
 def transcript_words(transcript: str) -> list[str]:
@@ -99,7 +148,7 @@ def transcript_words(transcript: str) -> list[str]:
 
 def judge_span(hard: HardText, transcript: str) -> SpanJudgement:
     """Judge the span of ``hard`` in a transcript of its sentence (as written or as its control)."""
-    judgements = [_judge_words(hard, words) for words in transcript_readings(transcript)]
+    judgements = [_judge_words(hard, words) for words in transcript_readings(transcript, letter_words(hard))]
     decided = [judgement for judgement in judgements if judgement.verdict is not Verdict.UNSURE]
     if not decided:
         return judgements[0]
@@ -112,12 +161,74 @@ def judge_span(hard: HardText, transcript: str) -> SpanJudgement:
     return decided[0]
 
 
-def _judge_words(hard: HardText, words: list[str]) -> SpanJudgement:
+# The readings of a form looked at for its letters and words (a form may allow very many; these are enough
+# to see every word and letter run of the corpus' forms).
+_FORM_READINGS_SEEN = 256
+
+
+def _forms(hard: HardText) -> tuple[str, ...]:
+    return (*hard.accepted, *(wrong.say for wrong in hard.misreadings))
+
+
+@lru_cache(maxsize=4096)
+def letter_words(hard: HardText, longest: int | None = 2) -> frozenset[str]:
+    """The runs of lone letters the item's readings say ("a m", "u s"), each written as one word ("am", "us"), of
+    two to ``longest`` letters (None: any): Whisper writes "am" and "us" in lowercase whichever was said (a longer
+    run in lowercase is usually the word, but may be the letters: "www")."""
+    runs: set[str] = set()
+    for form in _forms(hard):
+        for reading in itertools.islice(readings(form), _FORM_READINGS_SEEN):
+            run: list[str] = []
+            for word in (*reading, ""):
+                if len(word) == 1:
+                    run.append(word)
+                    continue
+                if len(run) >= 2 and (longest is None or len(run) <= longest):
+                    runs.add("".join(run))
+                run = []
+    return frozenset(runs)
+
+
+@lru_cache(maxsize=4096)
+def vocabulary(hard: HardText) -> frozenset[str]:
+    """Every word the item's readings say, with the spellings of its sound (`SAME_SOUND`)."""
+    words = {word for form in _forms(hard) for reading in itertools.islice(readings(form), _FORM_READINGS_SEEN)
+             for word in reading}
+    return frozenset(words | {spelling for group in SAME_SOUND if group & words for spelling in group})
+
+
+def _trimmed(hard: HardText, heard: tuple[str, ...]) -> tuple[str, ...]:
+    """``heard`` without the words at its edges an ASR adds (`ADDED_WORDS`) that no reading of the item says."""
+    added = ADDED_WORDS - vocabulary(hard)
+    start, end = 0, len(heard)
+    while start < end - 1 and heard[start] in added:
+        start += 1
+    while end > start + 1 and heard[end - 1] in added:
+        end -= 1
+    return heard[start:end]
+
+
+def span_candidates(hard: HardText, words: list[str]) -> list[tuple[str, ...]] | None:
+    """The candidates for the span in a transcript reading's words, between the carrier words (step 2 of the
+    module's docstring), the splits whose carrier takes the most words first; None where the carrier is too far
+    from the transcript to anchor."""
     before, after = (carrier_words(side) for side in hard.carrier())
     cost, splits = _anchor(before, after, words)
     if cost > 1 + MAX_CARRIER_EDITS * (len(before) + len(after)):
+        return None
+    return list(dict.fromkeys(_trimmed(hard, tuple(words[a:b])) for a, b in splits))
+
+
+def anchored_span(hard: HardText, words: list[str]) -> tuple[str, ...] | None:
+    """The span as a transcript reading has it: its first candidate (None where the carrier cannot anchor)."""
+    candidates = span_candidates(hard, words)
+    return candidates[0] if candidates else None
+
+
+def _judge_words(hard: HardText, words: list[str]) -> SpanJudgement:
+    candidates = span_candidates(hard, words)
+    if candidates is None:
         return SpanJudgement(Verdict.UNSURE, "", reason="the carrier words were not found in the transcript")
-    candidates = [tuple(words[a:b]) for a, b in splits]
     for joined in (False, True):  # as heard, then without word breaks ("o clock", "oclock")
         ambiguous = None
         for heard in candidates:
@@ -165,6 +276,7 @@ def _prefix_costs(carrier: list[str], words: list[str]) -> list[float]:
     return previous
 
 
+@lru_cache(maxsize=65536)
 def _substitution(said: str, heard: str) -> float:
     if said == heard:
         return 0.0

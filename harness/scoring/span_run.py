@@ -2,21 +2,30 @@
 
 The run's `clips` rows name their corpus and item; the caller (the benchmark use case, which loaded the
 corpora) says which of them are hard-text items and how to judge each (`HardClip`). Each clip is judged by
-the `SpanScorer` and its judgement stored in `span_scores` (`harness.results.hard_text`), where the
-summary and the report read the per-category figures.
+the `HardTextJudge` (forced choice, with the free transcript's second opinion) and its verdict stored in
+`span_scores` (`harness.results.hard_text`), where the summary and the report read the per-category figures.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from harness.core.hard_text import HardText
-from harness.results import ScoreCache, SpanVerdict, connect_writer, read_clips, write_span_verdicts
+from harness.results import (
+    FORCED_CHOICE,
+    ClipRow,
+    ScoreCache,
+    SpanVerdict,
+    connect_writer,
+    read_clips,
+    write_span_verdicts,
+)
+from harness.scoring.hard_text.judge import HardTextClip, HardTextJudge, HardTextScore
 from harness.scoring.scoring_errors import ScoringInputError
-from harness.scoring.span_scorer import SpanClip, SpanScorer
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,19 +41,34 @@ class HardClip:
 @dataclass(frozen=True, slots=True)
 class SpanRunSummary:
     judged: int  # clips judged (written and controls)
-    verdicts: dict[str, int]  # pass | fail | unsure -> clips
+    verdicts: dict[str, int]  # pass | fail | other | unsure -> clips
     asr_model: str
+    disagreements: int = 0  # clips whose forced choice and free-transcription verdict decided differently
+    unreadable: int = 0  # clips whose audio could not be decoded (unsure, with the reason on the row)
 
 
-def judge_run(db_path: Path, run_id: str, items: Mapping[tuple[str, str], HardClip], scorer: SpanScorer,
-              *, batch_size: int = 16) -> SpanRunSummary:
-    """Judge every clip of ``run_id`` whose (corpus, item id) ``items`` names, and store the judgements; the
-    transcripts are cached in the scorer's cache, else the run database's (judging again costs no ASR)."""
+def verdict_row(row: ClipRow, item: HardClip, score: HardTextScore, run_id: str) -> SpanVerdict:
+    """A judged clip as the results store keeps it."""
+    choice = score.choice
+    return SpanVerdict(row.provider, row.model, item.item_id, item.hard.category, item.control,
+                       choice.verdict.value, choice.reading, choice.error, score.transcript, row.clip_id, run_id,
+                       choice.reason, score.asr_model, method=FORCED_CHOICE,
+                       margin=None if math.isnan(choice.margin) or math.isinf(choice.margin) else choice.margin,
+                       free_margin=choice.free_margin, thresholds=score.thresholds.key(),
+                       free_heard=score.free_heard, second_opinion=score.second_opinion_label,
+                       disagree=score.disagree)
+
+
+def judge_run(db_path: Path, run_id: str, items: Mapping[tuple[str, str], HardClip], judge: HardTextJudge,
+              *, batch_size: int = 32) -> SpanRunSummary:
+    """Judge every clip of ``run_id`` whose (corpus, item id) ``items`` names, and store the verdicts; what the
+    model said is cached in the judge's cache, else the run database's (judging again costs no ASR)."""
     if not db_path.is_file():
         raise ScoringInputError(f"expected a run database file, {db_path} does not exist")
     conn = connect_writer(db_path)
     counts: Counter[str] = Counter()
-    cache = scorer.cache or ScoreCache(conn)
+    disagreements = unreadable = 0
+    cache = judge.cache or ScoreCache(conn)
     try:
         clips = [(row, items[(row.corpus or "", row.item_id or "")]) for row in read_clips(conn, run_id)
                  if (row.corpus or "", row.item_id or "") in items]
@@ -52,18 +76,15 @@ def judge_run(db_path: Path, run_id: str, items: Mapping[tuple[str, str], HardCl
             batch = clips[start : start + batch_size]
             paths = [Path(row.audio_path) if Path(row.audio_path).is_absolute() else db_path.parent / row.audio_path
                      for row, _ in batch]
-            scores = scorer.score_many([SpanClip(item.hard, path=path, control=item.control,
-                                                 declared_media_type=row.declared_media_type,
-                                                 declared_sample_rate=row.declared_sample_rate)
-                                        for (row, item), path in zip(batch, paths, strict=True)], cache=cache)
-            verdicts = [
-                SpanVerdict(row.provider, row.model, item.item_id, item.hard.category, item.control,
-                            score.judgement.verdict.value, score.judgement.heard, score.judgement.error,
-                            score.transcript, row.clip_id, run_id, score.judgement.reason, score.asr_model)
-                for (row, item), score in zip(batch, scores, strict=True)
-            ]
+            scores = judge.score_many([HardTextClip(item.hard, path=path, control=item.control,
+                                                    declared_media_type=row.declared_media_type,
+                                                    declared_sample_rate=row.declared_sample_rate)
+                                       for (row, item), path in zip(batch, paths, strict=True)], cache=cache)
+            verdicts = [verdict_row(row, item, score, run_id) for (row, item), score in zip(batch, scores, strict=True)]
             write_span_verdicts(conn, verdicts)
             counts.update(verdict.verdict for verdict in verdicts)
+            disagreements += sum(score.disagree for score in scores)
+            unreadable += sum(score.unreadable for score in scores)
     finally:
         conn.close()
-    return SpanRunSummary(sum(counts.values()), dict(counts), scorer.asr.model_id)
+    return SpanRunSummary(sum(counts.values()), dict(counts), judge.model_id, disagreements, unreadable)

@@ -27,6 +27,7 @@ from ._engine import (
 from ._errors import AudioCodecError, EmptyTextError, EngineUnavailableError, SpeechError, SynthesisError
 from ._espeak import ESPEAK_PACKAGE, espeak_languages, espeak_pace, espeak_voice
 from ._pcm import RAW_CODECS, decode_as, decode_raw, encode_as, encode_raw, sample_width
+from ._quiet import quiet_decoder
 from ._types import DEFAULT_VOICES, Clip, Engine, Rendition
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "espeak_languages",
     "espeak_pace",
     "espeak_voice",
+    "quiet_decoder",
     "sample_width",
     "sniff",
     "unavailable_reason",

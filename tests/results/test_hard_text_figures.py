@@ -9,13 +9,17 @@ from pathlib import Path
 import pytest
 from scipy.stats import binomtest
 
-from harness.measurement import category_figures, compare_models, mcnemar_exact, wilson
+from harness.measurement import across_models, category_figures, compare_models, mcnemar_exact, wilson
 from harness.results import connect_writer
 from harness.results.hard_text import (
     FAIL,
+    FORCED_CHOICE,
+    OTHER,
     PASS,
+    TRANSCRIPT,
     UNSURE,
     Judgeability,
+    ModelJudgeability,
     SpanVerdict,
     read_span_verdicts,
     write_span_verdicts,
@@ -89,11 +93,39 @@ def test_judgements_are_kept_per_clip_and_asr_model_and_read_with_the_run(tmp_pa
 
 
 def test_a_category_the_asr_model_cannot_judge_is_marked_not_scored_away() -> None:
-    rows = [replace(row, asr_model="tiny.en#abc") for row in _rows("a", "acronym", [(PASS, PASS)])
-            + _rows("a", "year", [(PASS, PASS)])]
-    judge = Judgeability("tiny.en", 0.8, frozenset({"acronym"}))
-    acronym, year = category_figures(rows, judge)
-    assert (acronym.not_judgeable_by, year.not_judgeable_by) == ("tiny.en", None)
+    rows = [replace(row, asr_model="tiny.en#abc", method=FORCED_CHOICE)
+            for row in _rows("a", "acronym", [(PASS, PASS)]) + _rows("a", "year", [(PASS, PASS)])]
+    tiny = ModelJudgeability("tiny.en#abc", FORCED_CHOICE, 0.9, {"acronym": False, "year": True})
+    acronym, year = category_figures(rows, Judgeability((tiny,)))
+    assert (acronym.unscored, year.unscored) == ("not judgeable by tiny.en", None)
     assert acronym.accuracy.trials == 1  # still computed; the faces show it as not judgeable
-    other = Judgeability("base.en", 0.8, frozenset({"acronym"}))  # another model's self-test says nothing here
-    assert [figure.not_judgeable_by for figure in category_figures(rows, other)] == [None, None]
+    # another model's self-test, or another judging method's, says nothing about these rows: not measured
+    base = ModelJudgeability("base#def", FORCED_CHOICE, 0.9, {"acronym": True, "year": True})
+    assert [figure.unscored for figure in category_figures(rows, Judgeability((base,)))] == [
+        "not measured for tiny.en"] * 2
+    older = ModelJudgeability("tiny.en#abc", TRANSCRIPT, 0.8, {"acronym": True, "year": True})
+    assert category_figures(rows, Judgeability((older,)))[1].unscored == "not measured for tiny.en"
+
+
+def test_a_category_missing_from_the_self_test_is_not_measured_never_judgeable() -> None:
+    """Issue 58: a category the model's self-test does not list was treated as judgeable."""
+    rows = [replace(row, asr_model="tiny.en#abc", method=FORCED_CHOICE) for row in _rows("a", "year", [(PASS, PASS)])]
+    tiny = ModelJudgeability("tiny.en#abc", FORCED_CHOICE, 0.9, {"acronym": True})  # no "year"
+    assert category_figures(rows, Judgeability((tiny,)))[0].unscored == "not measured for tiny.en"
+
+
+def test_the_table_across_models_lays_each_category_out_by_model_and_pools_the_scored_ones() -> None:
+    rows = (_rows("a", "year", [(PASS, PASS), (FAIL, PASS)]) + _rows("b", "year", [(PASS, PASS), (PASS, PASS)])
+            + _rows("a", "acronym", [(PASS, PASS)]) + _rows("b", "acronym", [(FAIL, PASS)]))
+    rows = [replace(row, asr_model="tiny.en#abc", method=FORCED_CHOICE) for row in rows]
+    tiny = ModelJudgeability("tiny.en#abc", FORCED_CHOICE, 0.9, {"year": True, "acronym": False})
+    table = across_models(category_figures(rows, Judgeability((tiny,))))
+    assert table.categories == ("acronym", "year") and table.systems == (("a", "m"), ("b", "m"))
+    year = table.cell("year", ("a", "m"))
+    assert year is not None and (year.accuracy.successes, year.accuracy.trials) == (1, 2)
+    assert table.unscored("acronym") == "not judgeable by tiny.en" and table.unscored("year") is None
+    # the pooled figure reads only scored categories: b's failed acronym does not count
+    assert (table.pooled(("b", "m")).successes, table.pooled(("b", "m")).trials) == (2, 2)
+    other = [replace(row, verdict=OTHER) if row.item_id == "year-001" and not row.control else row for row in rows]
+    [_, year_a, _, _] = category_figures(other)
+    assert [row.item_id for row in year_a.others] == ["year-001"] and year_a.judged == 1  # neither way

@@ -38,7 +38,7 @@ def test_score_judges_the_stored_runs_hard_text_and_export_keeps_it(tmp_path: Pa
         conn.close()
     scored = runner.invoke(app, ["score", result.run_id, "--db", str(result.db_path)])
     assert scored.exit_code == 0, scored.output
-    assert "Judged 2 hard-text clips with spoken-form tiny.en" in scored.output
+    assert "Judged 2 hard-text clips by forced choice with tiny.en#" in scored.output
     conn = connect_writer(result.db_path)
     try:
         verdicts = read_span_verdicts(conn, result.run_id)

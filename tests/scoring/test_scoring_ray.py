@@ -148,3 +148,22 @@ def test_a_killed_worker_s_task_is_retried(
     assert "error" not in outcome, outcome.get("error")
     assert outcome["summary"].scored == 2 * len(TEXTS)
     assert _rows(ray_db) == _rows(local_db)
+
+
+def test_hard_text_is_judged_on_ray_as_it_is_here(ray_executor: RayExecutor) -> None:
+    """`--executor ray` judges hard text too: what the model says about each clip is asked on the workers (each
+    builds the same judge once) and decided here, with the same verdicts and margins as in this process."""
+    from harness.core.hard_text import HardText, Misreading
+    from harness.scoring.hard_text import HardTextClip, HardTextJudge
+
+    year = HardText("My grandmother was born in 1984 in a small village.", "year", "1984", ("nineteen eighty four",),
+                    (Misreading("one nine eight four", "year-digit-by-digit"),),
+                    "My grandmother was born in nineteen eighty four in a small village.", False)
+    clips = [HardTextClip(year, audio=speak(text)) for text in (
+        "My grandmother was born in nineteen eighty four in a small village.",
+        "My grandmother was born in one nine eight four in a small village.")]
+    here = HardTextJudge().score_many(clips)
+    there = HardTextJudge(executor=ray_executor).score_many(clips)
+    assert [score.verdict.value for score in there] == [score.verdict.value for score in here] == ["pass", "fail"]
+    assert [score.choice.margin for score in there] == pytest.approx([score.choice.margin for score in here], abs=0.2)
+    assert {score.asr_model for score in there} == {score.asr_model for score in here}

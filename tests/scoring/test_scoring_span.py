@@ -1,4 +1,5 @@
-"""The span judge: the span found between the carrier words, judged as heard; spoken-form decoding on Piper."""
+"""The free-transcription judge (the second opinion): the span found between the carrier words, judged as heard;
+spoken-form decoding. Its defects of issue 58, each with the transcript that showed it."""
 
 from __future__ import annotations
 
@@ -8,11 +9,10 @@ import soxr
 
 from harness.bench.corpus import parse_corpus
 from harness.core.hard_text import HardText, Misreading
-from harness.scoring.asr.base import DecodingSettings
 from harness.scoring.asr.faster import FasterWhisperBackend
-from harness.scoring.asr.spoken import writes_a_symbol
+from harness.scoring.asr.spoken import writes_a_symbol, written_form_tokens
+from harness.scoring.hard_text import HardTextClip, HardTextJudge
 from harness.scoring.span import Verdict, judge_span, transcript_readings, transcript_words
-from harness.scoring.span_scorer import SpanClip, SpanScorer
 from harness.speech import Engine, Rendition, default_engine
 from tests.helpers.hard_text import hard_corpus
 
@@ -129,20 +129,19 @@ def test_spoken_form_decoding_writes_no_digit_and_the_judge_hears_the_misreading
 ) -> None:
     written = tiny_backend.transcribe([renders["digits"]], "en")[0]
     assert "1" in written or "9" in written  # Whisper writes the year back: WER cannot see the misreading
-    scorer = SpanScorer()
-    assert scorer.asr.settings == DecodingSettings(spoken_form=True)
-    scores = scorer.score_many([SpanClip(_hard("year-001"), samples=renders["right"]),
-                                SpanClip(_hard("year-001"), samples=renders["digits"]),
-                                SpanClip(_hard("address-001"), samples=renders["doctor"])])
+    judge = HardTextJudge()
+    scores = judge.score_many([HardTextClip(_hard("year-001"), samples=renders["right"]),
+                               HardTextClip(_hard("year-001"), samples=renders["digits"]),
+                               HardTextClip(_hard("address-001"), samples=renders["doctor"])])
     assert not any(writes_a_symbol(score.transcript) for score in scores)
-    assert [score.judgement.verdict for score in scores] == [Verdict.PASS, Verdict.FAIL, Verdict.FAIL]
-    assert [score.judgement.error for score in scores[1:]] == ["year-digit-by-digit", "abbreviation-expanded-wrong"]
-    assert scorer.model_name == "tiny.en"
+    assert [score.verdict for score in scores] == [Verdict.PASS, Verdict.FAIL, Verdict.FAIL]
+    assert [score.choice.error for score in scores[1:]] == ["year-digit-by-digit", "abbreviation-expanded-wrong"]
+    assert judge.model_name == "tiny.en" and all(score.asr_model.startswith("tiny.en#") for score in scores)
 
 
 def test_an_undecodable_clip_is_unsure_with_the_reason() -> None:
-    score = SpanScorer().score_many([SpanClip(_hard("year-001"), audio=b"not audio")])[0]
-    assert score.judgement.verdict is Verdict.UNSURE and "could not be read" in str(score.judgement.reason)
+    score = HardTextJudge().score_many([HardTextClip(_hard("year-001"), audio=b"not audio")])[0]
+    assert score.verdict is Verdict.UNSURE and "could not be read" in str(score.choice.reason) and score.unreadable
 
 
 def test_a_reading_both_right_and_a_known_wrong_is_unsure() -> None:
@@ -151,3 +150,63 @@ def test_a_reading_both_right_and_a_known_wrong_is_unsure() -> None:
                     "today.", True)
     judgement = judge_span(hard, "The score was two to four at half time today.")  # "to" may be "two"
     assert judgement.verdict is Verdict.UNSURE and "both" in str(judgement.reason)
+
+
+# --- issue 58: the free-transcription judge's defects, each shown by the transcript that exposed it --------------
+
+STREET = HardText("The detective lived at 221B Baker St. in the stories.", "address", "221B Baker St.",
+                  ("two twenty one b baker street",),
+                  (Misreading("two twenty one b baker saint", "street-as-saint"),), "x", True)
+
+
+def test_st_after_a_name_is_street_and_before_a_name_saint() -> None:
+    """"St." was always read "saint": a right "street" reading failed as street-as-saint (and "Dr." likewise)."""
+    judgement = judge_span(STREET, "The detective lived at two twenty one B Baker St. in the stories.")
+    assert (judgement.verdict, judgement.heard) == (Verdict.PASS, "two twenty one b baker street")
+    assert transcript_words("Dr. Patel lives on Oak Dr. near St. Louis") == [
+        "doctor", "patel", "lives", "on", "oak", "drive", "near", "saint", "louis"]
+    # where its place does not say, both readings are judged: they disagree, so it cannot tell
+    assert transcript_readings("lives at St. near") == [["lives", "at", "saint", "near"],
+                                                        ["lives", "at", "street", "near"]]
+
+
+def test_a_lone_dot_before_a_number_word_is_point() -> None:
+    """A lone "." was dropped: "point five percent", heard ". five percent", failed as a dropped decimal."""
+    hard = HardText("Prices rose by 0.5% in the first part of the year.", "percent", "0.5%",
+                    ("[zero] point five percent",), (Misreading("five percent", "decimal-point-dropped"),), "x", True)
+    judgement = judge_span(hard, "Prices rose by . five percent in the first part of the year.")
+    assert (judgement.verdict, judgement.heard) == (Verdict.PASS, "point five percent")
+    assert transcript_words("the end. Five more") == ["the", "end", "five", "more"]  # a full stop stays one
+
+
+def test_lowercase_letters_whisper_writes_as_a_word_are_read_both_ways() -> None:
+    """Only capitals were treated as possibly letters: a lowercase "am" for "A M" failed as the word."""
+    hard = HardText("The bus leaves at 7 a.m. from the stop by the church.", "time", "7 a.m.", ("seven a m",),
+                    (Misreading("seven am", "initialism-read-as-word"),), "x", True)
+    judgement = judge_span(hard, "The bus leaves at seven am from the stop by the church.")
+    assert judgement.verdict is Verdict.UNSURE and "cannot tell" in str(judgement.reason)
+
+
+def test_words_the_asr_adds_at_the_spans_edge_are_not_the_span() -> None:
+    """A word the ASR adds between the carrier and the span ("the", "uh") was counted into the span."""
+    judgement = judge_span(_hard("year-001"), "My grandmother was born in the nineteen eighty four in a small village.")
+    assert (judgement.verdict, judgement.heard) == (Verdict.PASS, "nineteen eighty four")
+    # a word the item's own readings use is never trimmed away
+    judgement = judge_span(_hard("money-001"), "the ticket costs twelve fifty dollars at the door tonight")
+    assert (judgement.verdict, judgement.heard) == (Verdict.UNSURE, "twelve fifty dollars")
+
+
+def test_symbols_split_into_byte_tokens_are_suppressed(tiny_backend: FasterWhisperBackend) -> None:
+    """Symbols written as two or three byte-level tokens (¼ ¾ ÷ ³ ¥ ¢ ² ™) escaped suppression: none of the
+    tokens that decode alone to U+FFFD was suppressed."""
+    from faster_whisper.tokenizer import Tokenizer
+
+    model = tiny_backend.whisper_model()
+    tokenizer = Tokenizer(model.hf_tokenizer, False, task="transcribe", language="en")
+    suppressed = set(written_form_tokens(tokenizer, tiny_backend.model_id))
+    for symbol in "¼¾÷³¥¢²™":
+        for text in (symbol, f" {symbol}", f"3{symbol}", f"a{symbol}"):
+            tokens = tokenizer.encode(text)
+            assert suppressed & set(tokens), (text, tokens)
+    for word in (" café", " señor", " Zürich"):  # letters keep their own tokens
+        assert not suppressed & set(tokenizer.encode(word)), word

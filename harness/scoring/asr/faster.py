@@ -89,6 +89,11 @@ class FasterWhisperBackend:
     def load(self) -> None:
         self._lazy.get()
 
+    def whisper_model(self) -> Any:
+        """The loaded ``faster_whisper.WhisperModel`` (loading it now if needed), for a caller that asks the model
+        more than a transcript: the hard-text judge's likelihoods (`harness.scoring.hard_text.listener`)."""
+        return self._load()
+
     def _load(self) -> Any:
         """The loaded ``WhisperModel``."""
         return self._lazy.get().model

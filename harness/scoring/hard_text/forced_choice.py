@@ -1,0 +1,121 @@
+"""The verdict by forced choice: which of the item's readings is the clip likelier under, and by how much.
+
+Each candidate reading of the span (`harness.scoring.hard_text.candidates`), written for the model
+(`harness.scoring.hard_text.surfaces`) and put in the item's carrier, has a log-likelihood under the clip
+(`harness.scoring.hard_text.listener`). The free transcript's own reading of the span, put in the same carrier
+and written the same way, is the open-world reference: what the model would have said unasked.
+
+Readings are compared by their log-likelihood less a share (``Thresholds.prior_weight``) of their prior, the
+likelihood of the same sentence under silence: a small model's taste in writing ("photo id", "the nineteenth
+century") otherwise outweighs what it heard. The free transcript's reading is compared by raw likelihoods.
+
+- **fail**, with the misreading's error type: the likeliest misreading beats every accepted reading by at
+  least ``Thresholds.fail_margin`` nats;
+- **other**: otherwise, where the free transcript's reading is none of the listed ones and beats all of them by
+  more than ``Thresholds.other_margin``: something else was said, a candidate new misreading (kept with its
+  transcript, counted neither way);
+- **pass**: the likeliest accepted reading beats every misreading by at least ``Thresholds.pass_margin`` (and the
+  free transcript did not say otherwise);
+- **unsure**: the margin is smaller, or the two best readings sound alike (a homophone of the grammar's
+  `SAME_SOUND`: "to" and "two" cannot be told apart by ear).
+
+The margins are calibrated by the self-test (benchmarks/perf/hard_text_selftest.py) and stated in
+docs/hard-text.md; every verdict row stores the margins it was judged with.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from harness.core.spoken_grammar import SAME_SOUND, Reading
+from harness.scoring.span import Verdict
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """The margins, in nats of log-likelihood, calibrated by the self-test (benchmarks/perf/hard_text_selftest.py
+    --calibrate half: the fewest wrong readings passed with at most 5% unsure, then the most categories judgeable,
+    on the items at even places of en_hard read by Piper and espeak-ng with tiny.en; docs/hard-text.md)."""
+
+    pass_margin: float = 3.0
+    fail_margin: float = 3.0
+    other_margin: float = 5.0
+    # The share of a listed reading's prior (its likelihood under silence) taken off its likelihood before readings
+    # are compared: Whisper's taste in writing ("photo id", "nineteenth century") weighs less than what it heard.
+    prior_weight: float = 0.3
+
+    def key(self) -> str:
+        return (f"pass>={self.pass_margin:g};fail>={self.fail_margin:g};other>{self.other_margin:g};"
+                f"prior={self.prior_weight:g}")
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A reading, its error type (None: accepted) and two log-likelihoods of its best writing: ``score`` compared
+    between listed readings (its prior partly taken off, `Thresholds.prior_weight`), ``raw`` as heard, compared with
+    the free transcript's (whose prior is not asked: a transcript that loops would gain by it)."""
+
+    reading: Reading
+    error: str | None
+    score: float
+    raw: float
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """The forced choice's verdict: the reading it chose, the error type on a fail, the margin between the best
+    accepted reading and the best misreading (positive: the accepted one likelier), the free transcript's margin
+    over the best listed reading (None where its reading is a listed one or there is none), and why it is unsure."""
+
+    verdict: Verdict
+    reading: str
+    error: str | None
+    margin: float
+    free_margin: float | None
+    reason: str | None = None
+
+
+def choose(candidates: list[Scored], free: list[Scored], thresholds: Thresholds) -> Choice:
+    """The verdict over scored candidates (at least one accepted reading) and the free transcript's readings of the
+    span (several where its writing reads several ways: "WWW" as a word and as letters; none where the carrier
+    cannot anchor it: then the whole transcript, as one reading). Where any of them sounds like a listed reading,
+    the free transcript agrees with the list and is no other reading. A misreading that beats every accepted one
+    by the margin is a fail whatever the free transcript says (the accepted readings lost); the free transcript
+    vetoes a pass and names what an undecided clip heard."""
+    accepted = max((c for c in candidates if c.error is None), key=lambda c: c.score)
+    wrong = [c for c in candidates if c.error is not None]
+    misread = max(wrong, key=lambda c: c.score) if wrong else None
+    best = accepted if misread is None or accepted.score >= misread.score else misread
+    margin = accepted.score - misread.score if misread is not None else math.inf
+    free_margin = None
+    top = None
+    listed = [c.reading for c in candidates]
+    if free and not any(_sound_alike(reading.reading, other) for reading in free for other in listed):
+        top = max(free, key=lambda scored: scored.raw)
+        free_margin = top.raw - max(c.raw for c in candidates)
+    if misread is not None and -margin >= thresholds.fail_margin and not _sound_alike(accepted.reading,
+                                                                                        misread.reading):
+        return Choice(Verdict.FAIL, " ".join(misread.reading), misread.error, margin, free_margin)
+    if top is not None and free_margin is not None and free_margin > thresholds.other_margin:
+        return Choice(Verdict.OTHER, " ".join(top.reading), None, margin, free_margin,
+                      reason=f"the free transcript's {' '.join(top.reading)!r} is {free_margin:.1f} nats likelier "
+                             f"than any listed reading")
+    if misread is not None and _sound_alike(accepted.reading, misread.reading):
+        return Choice(Verdict.UNSURE, " ".join(best.reading), None, margin, free_margin,
+                      reason=f"{' '.join(accepted.reading)!r} and {' '.join(misread.reading)!r} sound alike")
+    if margin >= thresholds.pass_margin:
+        return Choice(Verdict.PASS, " ".join(accepted.reading), None, margin, free_margin)
+    return Choice(Verdict.UNSURE, " ".join(best.reading), None, margin, free_margin,
+                  reason=f"{' '.join(accepted.reading)!r} and {' '.join(misread.reading if misread else ())!r} "
+                         f"are {abs(margin):.1f} nats apart, within the margin")
+
+
+def _sound_alike(first: Reading, second: Reading) -> bool:
+    """Word for word the same sound (`SAME_SOUND`: "to" and "two", "for" and "four")."""
+    return len(first) == len(second) and all(
+        _SOUND.get(one.lower(), one.lower()) == _SOUND.get(other.lower(), other.lower())
+        for one, other in zip(first, second, strict=True))
+
+
+_SOUND = {word: min(group) for group in SAME_SOUND for word in group}

@@ -1,0 +1,248 @@
+"""The hard-text judge's ear: a clip encoded once, its free spoken-form transcript, and how likely any sentence
+is under it, batched across clips.
+
+Asking a small ASR model *which* of an item's readings a clip is likelier under is a far easier question than
+asking it to write the span down (docs/hard-text.md). CTranslate2's Whisper answers it: `Whisper.align` takes
+the encoded clip and a batch of token sequences and returns each token's probability under teacher forcing,
+so the log-likelihood of a sentence is the sum of its tokens' log-probabilities. (Not the end of text's:
+`align` gives it no probability, whatever follows the text, so it is not asked.) The clip is encoded once and
+its encoder output repeated for every sentence asked about.
+
+What the cost is (benchmarks/perf/hard_text_judge.py measures it): the encoder in proportion to the window,
+and per sentence the decoder's vocabulary projection per token plus the cross-attention keys over the window.
+A sentence's cost grows with the window more than with its tokens (each sentence computes the cross-attention
+keys of every encoder frame). So each clip, its silence before and after the speech cut to `EDGE_S`, is encoded
+in a window fitted to it (its duration plus `ListenerSettings.pad_s`, in half seconds, never Whisper's fixed
+30 s: the probabilities do not need the padding), clips of one window share their batches, a sentence's prior
+is scored under one second of silence, and the free transcript is decoded on the same encoder output with a
+length cap (a decoder that loops near a window's end stops at the cap; only the span, found by the carrier, is
+read from it).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from harness.scoring.asr.base import SAMPLE_RATE, WINDOW_S
+from harness.scoring.asr.faster import FasterWhisperBackend
+from harness.scoring.asr.spoken import written_form_tokens
+from harness.scoring.audio import FloatArray
+from harness.scoring.blas import one_blas_thread
+from harness.scoring.scoring_errors import AsrBackendError
+
+# Mel frames per second, and encoder frames per mel frame (Whisper's convolution halves the frames).
+_MEL_RATE = 100
+# The silence a sentence's prior is scored under (`Listener.priors`): what the decoder expects with nothing heard.
+PRIOR_WINDOW_S = 1.0
+# Silence kept before and after a clip's speech (found as a run's perceived first audio is: harness.core.onset).
+EDGE_S = 0.15
+_WINDOW_STEP_S = 0.5
+# Where spoken-form decoding stopped early (the digits it wanted were blocked, and suppressing the end of text does
+# not stop CTranslate2 from ending), the clip is decoded again after this "previous text": numbers spelled out,
+# which Whisper takes as the transcript's style and follows. It favours no reading of any item.
+SPOKEN_STYLE = "one two three four five six seven eight nine zero"
+_FLOOR = 1e-30  # a token probability below this counts as this (log of zero is no number)
+
+
+@dataclass(frozen=True, slots=True)
+class ListenerSettings:
+    """What changes a likelihood or a transcript (part of every cache key), and the batch sizes (which do not).
+
+    ``pad_s``: silence after the clip's end inside its window; ``beam_size``: the free transcript's beam;
+    ``sentences_per_batch``: sentences a decoder pass scores together (12 is the fastest per sentence on two
+    cores: larger batches spend more on the repeated encoder output than they save)."""
+
+    pad_s: float = 0.5
+    beam_size: int = 1
+    sentences_per_batch: int = 12
+    clips_per_encode: int = 8
+    cpu_threads: int = 2
+
+    def key(self) -> str:
+        return (f"window=speech+{EDGE_S:g}s+{self.pad_s:g}s;prior={PRIOR_WINDOW_S:g}s;beam={self.beam_size};"
+                "spoken-form")
+
+    def window_s(self, duration_s: float) -> float:
+        """The encoder window for a clip: its duration plus the pad, in half seconds, at most Whisper's 30 s."""
+        steps = math.ceil((duration_s + self.pad_s) / _WINDOW_STEP_S)
+        return float(min(WINDOW_S, max(1.0, steps * _WINDOW_STEP_S)))
+
+
+def speech_of(clip: FloatArray) -> FloatArray:
+    """The clip with its silence before and after the speech cut to `EDGE_S` (all of it where none is found)."""
+    from harness.core.onset import speech_onset_s
+
+    start = speech_onset_s(clip, SAMPLE_RATE)
+    end = speech_onset_s(clip[::-1], SAMPLE_RATE)
+    if start is None or end is None:
+        return clip
+    first = max(0, int((start - EDGE_S) * SAMPLE_RATE))
+    last = min(len(clip), len(clip) - int((end - EDGE_S) * SAMPLE_RATE))
+    return clip[first:last] if last - first > SAMPLE_RATE // 10 else clip
+
+
+@dataclass(slots=True)
+class Hearing:
+    """One clip as the model heard it: the encoder output (kept for the sentences asked about next) and the
+    free spoken-form transcript."""
+
+    encoded: np.ndarray  # (encoder frames, model width), float32
+    transcript: str
+    window_s: float
+    truncated: bool = False  # the clip was longer than one window: only its first 30 s were heard
+
+
+class Listener:
+    """Encodes clips, decodes their free transcripts and scores sentences, with one faster-whisper model."""
+
+    def __init__(self, backend: FasterWhisperBackend, settings: ListenerSettings | None = None) -> None:
+        self.backend = backend
+        self.settings = settings or ListenerSettings()
+        self._tokenizer: Any = None
+        self._prompt: list[int] = []
+        self._suppressed: list[int] = []
+        self._silence: Hearing | None = None
+
+    @property
+    def model_id(self) -> str:
+        return self.backend.model_id
+
+    def _model(self) -> Any:
+        model = self.backend.whisper_model()
+        if self._tokenizer is None:
+            from faster_whisper.tokenizer import Tokenizer
+            from faster_whisper.transcribe import get_suppressed_tokens
+
+            tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en")
+            self._prompt = list(model.get_prompt(tokenizer, [], without_timestamps=True))
+            self._suppressed = list(get_suppressed_tokens(tokenizer, [-1, *written_form_tokens(tokenizer,
+                                                                                             self.model_id)]))
+            self._tokenizer = tokenizer
+        return model
+
+    def tokens(self, sentence: str) -> list[int]:
+        """The sentence's text tokens as the decoder is forced through them."""
+        self._model()
+        tokens: list[int] = self._tokenizer.encode(" " + sentence.strip())
+        return tokens
+
+    def hear(self, audio: Sequence[FloatArray], max_tokens: Sequence[int]) -> list[Hearing]:
+        """Encode each clip in its window and decode its free transcript (at most ``max_tokens`` text tokens,
+        per clip). Clips of one window are encoded and decoded together."""
+        with one_blas_thread():
+            return self._hear(audio, max_tokens)
+
+    def _hear(self, audio: Sequence[FloatArray], max_tokens: Sequence[int]) -> list[Hearing]:
+        audio = [speech_of(clip) for clip in audio]
+        by_window: dict[float, list[int]] = defaultdict(list)
+        for index, clip in enumerate(audio):
+            by_window[self.settings.window_s(len(clip) / SAMPLE_RATE)].append(index)
+        hearings: list[Hearing | None] = [None] * len(audio)
+        step = self.settings.clips_per_encode
+        for window, indices in sorted(by_window.items()):
+            for start in range(0, len(indices), step):
+                batch = indices[start : start + step]
+                encoded = self._encode([audio[index] for index in batch], window)
+                texts = self._decode(encoded, [max_tokens[index] for index in batch])
+                for row, (index, text) in enumerate(zip(batch, texts, strict=True)):
+                    hearings[index] = Hearing(np.array(encoded[row]), text, window,
+                                              truncated=len(audio[index]) > WINDOW_S * SAMPLE_RATE)
+        return [hearing for hearing in hearings if hearing is not None]
+
+    def _encode(self, clips: list[FloatArray], window_s: float) -> Any:
+        from faster_whisper.audio import pad_or_trim
+
+        model = self._model()
+        frames = int(window_s * _MEL_RATE)
+        try:
+            features = np.stack([pad_or_trim(model.feature_extractor(clip)[..., :-1], frames) for clip in clips])
+            return np.array(model.encode(features))
+        except (RuntimeError, ValueError) as exc:
+            raise AsrBackendError(f"faster-whisper could not encode {len(clips)} clips: {exc}") from exc
+
+    def hear_again(self, hearings: Sequence[Hearing], max_tokens: Sequence[int]) -> list[str]:
+        """The free transcripts decoded again after `SPOKEN_STYLE` as previous text, each to ``max_tokens``: where
+        spoken-form decoding stopped early (the digits it wanted were blocked), the rest of the sentence."""
+        with one_blas_thread():
+            texts: list[str] = []
+            for start in range(0, len(hearings), self.settings.clips_per_encode):
+                batch = hearings[start : start + self.settings.clips_per_encode]
+                by_shape: dict[tuple[int, ...], list[int]] = defaultdict(list)
+                for index, hearing in enumerate(batch):
+                    by_shape[hearing.encoded.shape].append(index)
+                chunk = [""] * len(batch)
+                for indices in by_shape.values():
+                    encoded = np.stack([batch[index].encoded for index in indices])
+                    decoded = self._decode(encoded, [max_tokens[start + index] for index in indices], styled=True)
+                    for index, text in zip(indices, decoded, strict=True):
+                        chunk[index] = text
+                texts.extend(chunk)
+            return texts
+
+    def _decode(self, encoded: np.ndarray, max_tokens: Sequence[int], *, styled: bool = False) -> list[str]:
+        import ctranslate2
+
+        model = self._model()
+        prompt = (list(model.get_prompt(self._tokenizer, self._tokenizer.encode(" " + SPOKEN_STYLE),
+                                        without_timestamps=True)) if styled else self._prompt)
+        try:
+            results = model.model.generate(
+                ctranslate2.StorageView.from_array(np.ascontiguousarray(encoded, dtype=np.float32)),
+                [list(prompt) for _ in range(len(encoded))],
+                beam_size=self.settings.beam_size,
+                max_length=len(prompt) + max(max_tokens),
+                suppress_blank=True,
+                suppress_tokens=self._suppressed,
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise AsrBackendError(f"faster-whisper could not decode {len(encoded)} clips: {exc}") from exc
+        return [self._tokenizer.decode(result.sequences_ids[0][:cap]).strip()
+                for result, cap in zip(results, max_tokens, strict=True)]
+
+    def priors(self, sentences: Sequence[str]) -> list[float]:
+        """Each sentence's log-likelihood under silence (`PRIOR_WINDOW_S`): the decoder's own expectation of the text,
+        what a reading's likelihood owes to how Whisper likes to write rather than to what was heard."""
+        if self._silence is None:
+            with one_blas_thread():
+                encoded = self._encode([np.zeros(int(PRIOR_WINDOW_S * SAMPLE_RATE), dtype=np.float32)],
+                                       PRIOR_WINDOW_S)
+            self._silence = Hearing(np.array(encoded[0]), "", PRIOR_WINDOW_S)
+        return self.likelihoods([(self._silence, sentences)])[0]
+
+    def likelihoods(self, requests: Sequence[tuple[Hearing, Sequence[str]]]) -> list[list[float]]:
+        """For each (hearing, sentences): each sentence's log-likelihood under the hearing, in nats (the sum of
+        its tokens' log-probabilities under teacher forcing). Sentences of clips of one window are scored in
+        shared batches."""
+        with one_blas_thread():
+            return self._likelihoods(requests)
+
+    def _likelihoods(self, requests: Sequence[tuple[Hearing, Sequence[str]]]) -> list[list[float]]:
+        import ctranslate2
+
+        model = self._model()
+        scores: list[list[float]] = [[math.nan] * len(sentences) for _, sentences in requests]
+        by_shape: dict[tuple[int, ...], list[tuple[int, int]]] = defaultdict(list)
+        for request, (hearing, sentences) in enumerate(requests):
+            by_shape[hearing.encoded.shape].extend((request, index) for index in range(len(sentences)))
+        step = self.settings.sentences_per_batch
+        for pairs in by_shape.values():
+            for start in range(0, len(pairs), step):
+                batch = pairs[start : start + step]
+                encoded = np.stack([requests[request][0].encoded for request, _ in batch])
+                tokens = [self.tokens(requests[request][1][index]) for request, index in batch]
+                try:
+                    results = model.model.align(
+                        ctranslate2.StorageView.from_array(np.ascontiguousarray(encoded, dtype=np.float32)),
+                        list(self._prompt), tokens, [2] * len(batch), median_filter_width=1)
+                except (RuntimeError, ValueError) as exc:
+                    raise AsrBackendError(f"faster-whisper could not score {len(batch)} sentences: {exc}") from exc
+                for (request, index), result in zip(batch, results, strict=True):
+                    probabilities = np.maximum(np.asarray(result.text_token_probs, dtype=np.float64), _FLOOR)
+                    scores[request][index] = float(np.log(probabilities).sum())
+        return scores

@@ -1,0 +1,109 @@
+"""The forced choice's rule, its candidates and how a reading is written: no model needed (the judge's decisions
+on real renders are in test_hard_text_judge.py)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import pytest
+
+from harness.core.spoken_grammar import readings
+from harness.scoring.hard_text.candidates import LISTED_READINGS, listed, search, walk_of
+from harness.scoring.hard_text.forced_choice import Scored, Thresholds, choose
+from harness.scoring.hard_text.surfaces import letter_positions, written
+from harness.scoring.span import Verdict
+
+MARGINS = Thresholds(pass_margin=2.5, fail_margin=2.5, other_margin=5.0, prior_weight=0.3)
+
+
+def _scored(words: str, error: str | None, score: float, raw: float | None = None) -> Scored:
+    return Scored(tuple(words.split()), error, score, score if raw is None else raw)
+
+
+RIGHT = _scored("nineteen eighty four", None, -10.0)
+DIGITS = _scored("one nine eight four", "year-digit-by-digit", -20.0)
+
+
+def test_an_accepted_reading_likelier_by_the_margin_passes_and_a_misreading_fails() -> None:
+    chosen = choose([RIGHT, DIGITS], [], MARGINS)
+    assert (chosen.verdict, chosen.reading, chosen.margin) == (Verdict.PASS, "nineteen eighty four", 10.0)
+    flipped = choose([_scored("nineteen eighty four", None, -20.0), _scored("one nine eight four",
+                                                                           "year-digit-by-digit", -10.0)], [], MARGINS)
+    assert (flipped.verdict, flipped.error, flipped.margin) == (Verdict.FAIL, "year-digit-by-digit", -10.0)
+
+
+def test_within_the_margin_it_is_unsure_with_the_reason() -> None:
+    chosen = choose([_scored("nineteen eighty four", None, -10.0), _scored("one nine eight four",
+                                                                          "year-digit-by-digit", -11.0)], [], MARGINS)
+    assert chosen.verdict is Verdict.UNSURE and "1.0 nats apart" in str(chosen.reason)
+
+
+def test_readings_that_sound_alike_are_never_told_apart() -> None:
+    chosen = choose([_scored("two to four", None, -5.0), _scored("two two four", "range-read-as-digits", -15.0)], [],
+                    MARGINS)
+    assert chosen.verdict is Verdict.UNSURE and "sound alike" in str(chosen.reason)
+
+
+def test_a_free_reading_far_likelier_than_every_listed_one_is_another_reading() -> None:
+    euros = _scored("twelve euros", None, math.nan, raw=-2.0)
+    candidates = [_scored("twelve fifty", None, -10.0), _scored("dollar twelve fifty", "symbol-order", -20.0)]
+    chosen = choose(candidates, [euros], MARGINS)
+    assert (chosen.verdict, chosen.reading) == (Verdict.OTHER, "twelve euros")
+    assert chosen.free_margin == pytest.approx(8.0)
+    # not far enough: the pass stands, its free margin kept
+    assert choose(candidates, [_scored("twelve euros", None, math.nan, raw=-7.0)], MARGINS).verdict is Verdict.PASS
+    # a known misreading beating every accepted reading fails whatever the free transcript says
+    losing = [_scored("twelve fifty", None, -20.0), _scored("dollar twelve fifty", "symbol-order", -10.0)]
+    assert choose(losing, [euros], MARGINS).verdict is Verdict.FAIL
+
+
+def test_a_free_reading_that_sounds_like_a_listed_one_agrees_with_the_list() -> None:
+    four = _scored("twenty four", None, -10.0)
+    candidates = [four, _scored("twenty fourth", "cardinal-read-as-ordinal", -20.0)]
+    chosen = choose(candidates, [_scored("twenty for", None, math.nan, raw=10.0)], MARGINS)  # "for": "four"
+    assert chosen.verdict is Verdict.PASS and chosen.free_margin is None
+
+
+def test_thresholds_name_themselves_for_the_row() -> None:
+    assert MARGINS.key() == "pass>=2.5;fail>=2.5;other>5;prior=0.3"
+
+
+def test_letters_are_written_as_spaced_capitals_and_words_in_lowercase() -> None:
+    assert written(("at", "ten", "a", "m")) == "at ten A M"
+    assert written(("a", "quarter", "past", "v", "two")) == "a quarter past V two"
+    assert written(("n", "a", "s", "a")) == "N A S A" and written(("nasa",)) == "nasa"
+    assert letter_positions(("a", "b", "the", "a")) == {0, 1}
+
+
+FORM = "{oh|zero} {seven seven|double seven} {{oh|zero} {oh|zero}|double {oh|zero}} nine {oh|zero} {oh|zero} three"
+
+
+def test_a_small_form_is_listed_and_a_large_one_searched() -> None:
+    assert listed("twelve dollars [and] fifty [cents]") == list(readings("twelve dollars [and] fifty [cents]"))
+    assert listed(FORM) is None  # 96 readings
+    assert sum(1 for _ in itertools.islice(readings(FORM), 100)) > LISTED_READINGS
+
+
+def test_the_search_walks_the_form_word_by_word_to_the_likeliest_reading() -> None:
+    said = ("zero", "double", "seven", "oh", "oh", "nine", "zero", "oh", "three")
+    asked: list[int] = []
+
+    def score(partials: object) -> list[float]:  # words agreeing with what was said, position by position
+        batch = list(partials)  # type: ignore[call-overload]
+        asked.append(len(batch))
+        return [sum(word == said[index] for index, word in enumerate(reading)) - 0.01 * len(reading)
+                for reading in batch]
+
+    found = search(walk_of(FORM), score, beam=2)
+    assert found[0] == said
+    assert max(asked) <= 2 * 3  # each step extends the beam only: never the form's readings at once
+    walk = walk_of(FORM)
+    assert walk.accepting(_walked(walk, said)) and not walk.accepting(_walked(walk, said[:-1]))
+
+
+def _walked(walk: object, words: tuple[str, ...]) -> frozenset[int]:
+    states = walk.start  # type: ignore[attr-defined]
+    for word in words:
+        states = walk.advance(states, word)  # type: ignore[attr-defined]
+    return states  # type: ignore[no-any-return]
