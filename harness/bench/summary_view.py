@@ -61,8 +61,10 @@ def _doubted(cost: CostFigures | None) -> str:
     return f" ({', '.join(marks)} price)" if marks else ""
 
 
-def cost_notes(lines: tuple[ModelLine, ...]) -> list[str]:
-    """Planned against billed over the run, and the stale prices, in words."""
+def cost_notes(lines: tuple[ModelLine, ...], refused: int = 0) -> list[str]:
+    """Planned against billed over the run, and the stale prices, in words. ``refused``: the bills refused beyond
+    their bound (`bill_notes` lists them): an answer that stated one did say what it billed, so "no answer said"
+    would contradict that line."""
     costs = [line.cost for line in lines if line.cost is not None]
     planned = [c.planned_usd for c in costs if c.planned_usd is not None]
     gaps: dict[str, int] = {}
@@ -80,6 +82,8 @@ def cost_notes(lines: tuple[ModelLine, ...]) -> list[str]:
         plan = ("" if any(v is None for v in their_plan)
                 else f"; their plan ${sum(v or 0.0 for v in their_plan):.4f}")
         said += f"; billed ${total:.4f} by the answers of {jobs} jobs{plan}: the cost above is the billed one there"
+    elif refused:
+        said += f"; no bill was taken ({refused} refused, below): the cost above is the plan"
     else:
         said += "; no answer said what it billed: the cost above is the plan"
     notes.append(f"Cost: {said}.")
@@ -235,8 +239,8 @@ def money_lines(summary: Summary) -> Lines:
     budget = f" of a ${summary.budget_usd:.4f} budget" if summary.budget_usd is not None else ""
     planned = f" (planned ${summary.planned_usd:.4f})" if summary.planned_usd is not None else ""
     play = " (sandbox: play money, what these requests would cost live)" if summary.target == "sandbox" else ""
-    lines = [f"Spent ${summary.spent_usd:.4f}{play}{budget}{planned}.", *cost_notes(summary.lines),
-             *bill_notes(summary)]
+    lines = [f"Spent ${summary.spent_usd:.4f}{play}{budget}{planned}.",
+             *cost_notes(summary.lines, len(summary.refused_bills)), *bill_notes(summary)]
     if summary.downloads_retried or summary.results_lost:
         lines.append(f"Downloads: {summary.downloads_retried} jobs needed retries to get their audio; "
                      f"{summary.results_lost} finished jobs lost their audio for good.")

@@ -39,3 +39,20 @@ def test_nothing_billed_says_the_cost_is_the_plan(tmp_path: Path) -> None:
     text = " ".join(_printed(tmp_path / "runs.db", (Model("acme", "plain", 900.0, 0.01),)).split())
     assert "Cost: planned $0.0400 from the prices; no answer said what it billed: the cost above is the plan." in text
     assert "Stale prices" not in text
+
+
+def test_bills_refused_are_not_called_unstated(tmp_path: Path) -> None:
+    """An answer whose bill was refused beyond its bound did state a bill: the cost line says none was taken, in
+    the words of the refused-bills line beside it, never "no answer said what it billed"."""
+    from dataclasses import replace
+
+    from harness.bench.summary_view import money_lines
+
+    db = tmp_path / "runs.db"
+    make_run(db, "r", items=4, models=(Model("acme", "plain", 900.0, 0.01),), audio=False)
+    summary = replace(summary_of(read_run(db, "r"), 0.0), refused_bills=(
+        "acme/plain job 1: billed 1e309 characters, beyond 10x the plan's most: the bill is refused, the planned "
+        "cost is kept",))
+    said = " ".join(money_lines(summary).lines)
+    assert "no bill was taken (1 refused, below): the cost above is the plan" in said
+    assert "no answer said what it billed" not in said and "Bills refused, the planned cost kept: 1 job" in said
