@@ -162,24 +162,36 @@ def tts_target(request: pytest.FixtureRequest) -> Any:
     choice = request.config.stash[_CHOICE]
     root = request.getfixturevalue("sandbox").url if choice.kind is TargetKind.SANDBOX else None
     known = providers()
-    if root is not None:
-        _mark_missing(root)
     try:
-        return contract_target(layout(choice, known.values(), root), known)
+        where = layout(choice, known.values(), root)
+        target = contract_target(where, known)
     except UsageError as error:  # a key a header cannot carry: one line, then stop
         pytest.exit(str(error), returncode=pytest.ExitCode.USAGE_ERROR)
+    if root is not None:
+        _mark_missing(root)
+    elif where.sandbox_root is not None and choice.request_url is not None:  # a `tts-harness serve` elsewhere?
+        _mark_missing(choice.request_url, told_if_it_listens=True)
+    return target
 
 
-def _mark_missing(root: str) -> None:
+def _mark_missing(root: str, *, told_if_it_listens: bool = False) -> None:
     """The negative checks' voice id marked missing in the session's sandbox: an open catalogue (a voice
     library) speaks any id of its documented form, as the provider speaks the account's voices; the provider refuses
-    an id its account lacks, and so the sandbox does once told (`POST /_sandbox/catalogue`)."""
+    an id its account lacks, and so the sandbox does once told (`POST /_sandbox/catalogue`).
+
+    `told_if_it_listens`: a server at a URL laid out like the sandbox (`tts-harness serve` elsewhere) is told the
+    same if it has the control route; one that has none (another server in the sandbox's layout) or asks a token
+    (a sandbox bound beyond loopback) is left as it is."""
     import httpx
 
     from harness.contracts.speech_checks import UNKNOWN_VOICE
 
     with httpx.Client(trust_env=False, timeout=30.0) as client:
-        client.post(root + "/_sandbox/catalogue", json={"missing": [UNKNOWN_VOICE]}).raise_for_status()
+        try:
+            client.post(root + "/_sandbox/catalogue", json={"missing": [UNKNOWN_VOICE]}).raise_for_status()
+        except httpx.HTTPError:
+            if not told_if_it_listens:
+                raise
 
 
 @pytest.fixture(scope="session")

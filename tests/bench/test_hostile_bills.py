@@ -5,12 +5,13 @@ file, each `like` a built-in: an ElevenLabs-like one billed in the `character-co
 OpenAI-like one billed in its SSE stream's `speech.audio.done` usage, and a Polly-like one billed in
 `x-amzn-RequestCharacters` (priced in the characters it bills, so its bill is a cost).
 
-The hostile run goes into one store between two clean runs of the same server, each run under a budget of $1. Every job
-ends with an outcome (none refused by the budget) and the run finishes; an unreadable signal is a `billing-signal`
-finding, a count past its bound a `billing-refused` one (both naming the job), the job keeping its planned cost; no
-stored amount passes the bound; and `history`, `compare`, `export`, `report` and `recompute` read the store without a
-traceback. A store holding rows a hand (or an older
-version) wrote wrong — `'1e309'`, `'NaN'`, `'abc'` in an amount column — is read too: each reader names the row in
+The hostile run goes into one store between two clean runs of the same server and the same providers (the server answers
+every provider's bill honestly but in the hostile run), each run under a budget of $1, so `compare` and `history` set
+each hostile job beside its clean self. Every job ends with an outcome (none refused by the budget) and the run
+finishes; an unreadable signal is a `billing-signal` finding, a count past its bound a `billing-refused` one (both
+naming the job), the job keeping its planned cost; no stored amount passes the bound; and `history`, `compare`,
+`export`, `report` and `recompute` read the store without a traceback. A store holding rows a hand (or an older version)
+wrote wrong — `'1e309'`, `'NaN'`, `'abc'` in an amount column — is read too: each reader names the row in
 one line and leaves it out."""
 
 from __future__ import annotations
@@ -68,13 +69,16 @@ FAMILIES = (
 
 
 class Hostile(QuietHandler):
-    """`/<case>/<family>/...`: a valid answer in the family's form, billed as the case says."""
+    """`/<case>/<family>/...`: a valid answer in the family's form, billed as the case says while `armed` (else
+    honestly, as the clean case)."""
 
     protocol_version = "HTTP/1.1"
+    armed = False  # set by the fixture for the hostile run only
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")
         _, case, family, *_ = self.path.split("/")
+        case = case if self.armed else CLEAN
         headers, usage = HOSTILE.get(case, ((str(len(TEXT)),), str(len(TEXT))))
         if case == CLEAN and family == "el":
             headers = (str(math.ceil(len(TEXT) * 0.5)),)  # Flash: a credit per 2 characters
@@ -115,7 +119,8 @@ def _prices(cases: tuple[str, ...]) -> str:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list[str], Path]]:
-    """One store: a clean run, the hostile run, a clean run; the providers file declaring them all."""
+    """One store: a clean run, the hostile run, a clean run, all of the same providers (only the hostile run's
+    bills hostile); the providers file declaring them all."""
     from harness.bench.config import BenchConfig
     from harness.bench.session import run_bench_session
 
@@ -130,13 +135,15 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list
     runs = []
     try:
         with providers_file_in_effect(file):
-            for cases in ((CLEAN,), tuple(HOSTILE), (CLEAN,)):
-                names = tuple(f"{family.name}{case}" for family in FAMILIES for case in cases)
+            names = tuple(f"{family.name}{case}" for family in FAMILIES for case in (CLEAN, *HOSTILE))
+            for armed in (False, True, False):
+                Hostile.armed = armed
                 config = BenchConfig(out=folder / "out", score=False, report=False, providers=names,
                                      corpus=(str(corpus),), target="live", budget=1.0, concurrency=4)
                 runs.append(run_bench_session(config).run_id)
             yield folder / "out" / "runs.db", runs, file
     finally:
+        Hostile.armed = False
         server.close()
 
 
@@ -162,7 +169,10 @@ def test_a_hostile_bill_is_a_finding_and_the_planned_cost_stays(store: tuple[Pat
     db, (first, hostile, last), _ = store
     found = _rows(db, hostile)
     assert found.pop("")["status"] == "finished"
-    assert sorted(found) == sorted(f"{f.name}{case}" for f in FAMILIES for case in HOSTILE)  # every job ended
+    assert sorted(found) == sorted(f"{f.name}{case}" for f in FAMILIES for case in (CLEAN, *HOSTILE))  # all ended
+    assert all((job["state"], job["outcome"]) == ("done", "ok") for job in found.values()), found
+    for family in FAMILIES:  # the clean providers of the hostile run: billed honestly, believed
+        assert not found.pop(f"{family.name}{CLEAN}")["drift"]
     # two done events, each with its usage: the last is the stream's word (as a last event repeating is read)
     assert json.loads(found.pop("oaitwice")["billed_units_json"]) == {"audio_tokens": 67, "text_tokens": 67}
     for provider, job in found.items():
@@ -190,19 +200,22 @@ def test_a_hostile_bill_is_a_finding_and_the_planned_cost_stays(store: tuple[Pat
     finally:
         kept.close()
     # a believed bill in units the plan's rates do not price (credits, tokens on a per-character plan) is shown too
-    assert clean_notes == ["Billed in units the plan's rates do not price (kept beside the plan; its cost is the "
-                           "plan's): elclean/eleven_flash_v2_5-http 33 credits; oaiclean/gpt-4o-mini-tts 66 audio "
-                           "tokens, 66 text tokens."]
+    assert clean_notes[0].startswith("Billed in units the plan's rates do not price (kept beside the plan; its cost "
+                                     "is the plan's): ") and len(clean_notes) == 1
+    assert "elclean/eleven_flash_v2_5-http 33 credits" in clean_notes[0]
+    assert "oaiclean/gpt-4o-mini-tts 66 audio tokens, 66 text tokens" in clean_notes[0]
     assert notes[0].startswith("Bills refused, the planned cost kept: 3 jobs: ") and "and 0 more" not in notes[0]
     assert "billed 660000 credits" in notes[0] and "\n" not in notes[0]
-    # the clean runs on either side: the bill believed, the Polly-like one's cost what it billed
+    # the clean runs on either side, every provider answering honestly: the bill believed, a Polly-like one's cost
+    # what it billed
+    honest = {"el": {"credits": 33}, "oai": {"audio_tokens": 66, "text_tokens": 66}, "polly": {"characters": 66}}
     for run in (first, last):
         clean = _rows(db, run)
-        clean.pop("")
-        assert {p: json.loads(j["billed_units_json"]) for p, j in clean.items()} == {
-            "elclean": {"credits": 33}, "oaiclean": {"audio_tokens": 66, "text_tokens": 66},
-            "pollyclean": {"characters": 66}}
-        assert clean["pollyclean"]["cost_source"] == "billed" and all(not j["drift"] for j in clean.values())
+        assert clean.pop("")["status"] == "finished" and len(clean) == len(FAMILIES) * (1 + len(HOSTILE))
+        for provider, job in clean.items():
+            family = next(f.name for f in FAMILIES if provider.startswith(f.name))
+            assert json.loads(job["billed_units_json"]) == honest[family] and not job["drift"], (provider, job)
+            assert family != "polly" or job["cost_source"] == "billed", (provider, job)
 
 
 def test_no_stored_amount_passes_its_bound(store: tuple[Path, list[str], Path]) -> None:
@@ -235,7 +248,12 @@ def test_every_reader_reads_the_store(store: tuple[Path, list[str], Path], monke
     }
     for name, args in commands.items():
         done = in_process(*args, cwd=out, monkeypatch=monkeypatch, capsys=capsys, env=env)
-        assert done.returncode in (0, 1) and "Traceback" not in done.stdout + done.stderr, (name, done)
+        # exit 1 is a verdict (a regression flagged) only for the two gates; a usage error would be 2
+        assert done.returncode in ((0, 1) if name in ("history", "compare") else (0,)), (name, done)
+        assert "Traceback" not in done.stdout + done.stderr, (name, done)
+        if name == "compare":  # each hostile job read and set beside its clean self, none left out (one job a
+            # side is too few for a statistical verdict: `compare` says so and exits 0)
+            assert "only in" not in done.stdout + done.stderr and "not compared: insufficient data" in done.stdout, done
     report = (out / "report.html").read_text(encoding="utf-8")  # its drift section: each refused bill and its bound
     assert "billing-refused" in report and "billed 660000 characters, beyond 10× the most its plan expects" in report
     assert "billing-refused" in (out / "rows" / "drift.csv").read_text(encoding="utf-8")
@@ -267,7 +285,9 @@ def test_a_bad_row_written_by_hand_is_named_and_left_out(spoiled: tuple[Path, st
 
     db, last, polly = spoiled
     rows = read_run(db, last)
-    assert sorted(str(r["provider"]) for r in rows.requests) == []  # each of the three is left out
+    kept = {str(r["provider"]) for r in rows.requests}  # each of the three is left out, the others kept
+    assert kept == {f"{f.name}{case}" for f in FAMILIES for case in (CLEAN, *HOSTILE)} - {"pollyclean", "oaiclean",
+                                                                                          "elclean"}
     assert len(rows.left_out) == 3 and all("\n" not in line and line.startswith(f"run {last}: job ")
                                            for line in rows.left_out)
     assert any(polly in line and "usd holds inf" in line for line in rows.left_out), rows.left_out
