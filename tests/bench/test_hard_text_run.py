@@ -13,7 +13,7 @@ from rich.console import Console
 from harness import benchmark
 from harness.bench.config import BenchConfig
 from harness.bench.summary_view import render_hard_text
-from harness.results import connect_writer, read_span_verdicts
+from harness.results import connect_writer, read_span_scores
 from tests.helpers.hard_text import hard_corpus
 
 
@@ -28,7 +28,7 @@ def test_a_hard_text_run_judges_each_span_and_shows_a_table_per_category(tmp_pat
     assert result.counts == {"ok": 4}  # two items, each as written and as its control
     conn = connect_writer(result.db_path)
     try:
-        verdicts = read_span_verdicts(conn, result.run_id)
+        verdicts = read_span_scores(conn, result.run_id)
     finally:
         conn.close()
     assert sorted((v.item_id, v.control) for v in verdicts) == [
@@ -64,7 +64,7 @@ def test_the_asr_model_of_a_run_judges_its_hard_text_and_is_named_on_every_row(t
     result = benchmark.run(config)
     conn = connect_writer(result.db_path)
     try:
-        verdicts = read_span_verdicts(conn, result.run_id)
+        verdicts = read_span_scores(conn, result.run_id)
     finally:
         conn.close()
     assert len(verdicts) == 2 and all(v.asr_model.startswith("base#") for v in verdicts)

@@ -15,7 +15,7 @@ from harness.bench.config import BenchConfig
 from harness.cli.report import export_command
 from harness.cli.score import score_command
 from harness.report.export import load_export
-from harness.results import connect_writer, read_span_verdicts
+from harness.results import connect_writer, read_span_scores
 from tests.helpers.hard_text import ITEMS, hard_corpus
 
 app = typer.Typer()
@@ -33,7 +33,7 @@ def test_score_judges_the_stored_runs_hard_text_and_export_keeps_it(tmp_path: Pa
     result = benchmark.run(config)
     conn = connect_writer(result.db_path)
     try:
-        assert read_span_verdicts(conn, result.run_id) == ()  # not scored: nothing judged
+        assert read_span_scores(conn, result.run_id) == ()  # not scored: nothing judged
     finally:
         conn.close()
     scored = runner.invoke(app, ["score", result.run_id, "--db", str(result.db_path)])
@@ -41,7 +41,7 @@ def test_score_judges_the_stored_runs_hard_text_and_export_keeps_it(tmp_path: Pa
     assert "Judged 2 hard-text clips by forced choice with tiny.en#" in scored.output
     conn = connect_writer(result.db_path)
     try:
-        verdicts = read_span_verdicts(conn, result.run_id)
+        verdicts = read_span_scores(conn, result.run_id)
     finally:
         conn.close()
     assert sorted((v.item_id, v.control) for v in verdicts) == [("money-001", False), ("money-001", True)]
