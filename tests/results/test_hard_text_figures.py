@@ -80,13 +80,33 @@ def test_judgements_are_kept_per_clip_and_asr_model_and_read_with_the_run(tmp_pa
     try:
         assert read_span_scores(conn, "r1") == ()
         first = SpanScoreRow("a", "m", "year-001", "year", False, FAIL, heard="one nine eight four",
-                            error="year-digit-by-digit", transcript="born in one nine eight four", clip_id="c1",
-                            run_id="r1", asr_model="tiny.en#x")
+                             error="year-digit-by-digit", transcript="born in one nine eight four", clip_id="c1",
+                             run_id="r1", asr_model="tiny.en#x")
         control = replace(first, control=True, verdict=UNSURE, error=None, reason="neither", clip_id="c2")
         write_span_scores(conn, [first, control])
         write_span_scores(conn, [replace(first, verdict=PASS, error=None)])  # judged again: replaced
         assert read_span_scores(conn, "r1") == (replace(first, verdict=PASS, error=None), control)
         assert read_span_scores(conn, "r2") == ()
+    finally:
+        conn.close()
+
+
+def test_a_stored_verdict_none_of_hard_texts_is_left_out_and_named(tmp_path: Path) -> None:
+    """The row's verdict is the one verdict type (`HardTextVerdict`): a store (or an export edited by hand) holding
+    another word is read without that row, named in one line, as every reader of the store leaves a row out."""
+    conn = connect_writer(tmp_path / "runs.db")
+    try:
+        good = SpanScoreRow("a", "m", "year-001", "year", False, PASS, clip_id="c1", run_id="r1")
+        write_span_scores(conn, [good, replace(good, clip_id="c2", control=True)])
+        conn.execute("UPDATE span_scores SET verdict = 'maybe' WHERE clip_id = 'c2'")
+        conn.commit()
+        left_out: list[str] = []
+        read = read_span_scores(conn, "r1", left_out)
+        assert read == (good,) and type(read[0].verdict) is HardTextVerdict
+        assert left_out == ["span_scores row 2: verdict holds 'maybe', none of pass, fail, other, unsure: "
+                            "left out of every figure"]
+        with pytest.raises(ValueError, match="maybe"):
+            read_span_scores(conn, "r1")
     finally:
         conn.close()
 

@@ -4,7 +4,7 @@ For each clip: the clip is encoded once and its free spoken-form transcript deco
 item's readings are listed or searched (`candidates`), each written for the model (`surfaces`) and put in the
 item's carrier; the free transcript's own reading of the span (found by the carrier, `transcript.py`) is put in the
 same carrier, written the same way; every sentence is scored under the clip, and `forced_choice.choose` gives
-the verdict. The free transcript is also judged as before (`span.judge_span`): a second opinion kept on the
+the verdict. The free transcript is also judged as before (`transcript.judge_span`): a second opinion kept on the
 row, with their disagreement flagged.
 
 What the model said about a clip (its free transcript and the likelihood of every sentence asked about, the
