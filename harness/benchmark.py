@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from harness.bench.runner import PreparedRun, RunResult
     from harness.bench.summary import Summary
     from harness.bench.target import Target
-    from harness.scoring import BackgroundScorer, SpanRunSummary
+    from harness.scoring import BackgroundScorer, HardTextRunSummary
     from harness.scoring.distributed import TranscriptionExecutor
 
 
@@ -216,7 +216,7 @@ def _score_after(settings: ScoringSettings, outcome: RunResult, told: _Told) -> 
 
 
 def judge_hard_text(db_path: Path, run_id: str, corpora: Sequence[Corpus], *, asr_model: str = DEFAULT_ASR_MODEL,
-                    executor: TranscriptionExecutor | None = None) -> SpanRunSummary | None:
+                    executor: TranscriptionExecutor | None = None) -> HardTextRunSummary | None:
     """The hard spans of the run's clips of every hard-text corpus among ``corpora`` (what the run read, loaded once),
     judged by forced choice with ``asr_model`` and stored (docs/hard-text.md); None where none is a hard-text corpus.
     The one path for a run that ends and for `tts-harness score RUN_ID`. A Ray ``executor`` asks the model on its
@@ -224,14 +224,14 @@ def judge_hard_text(db_path: Path, run_id: str, corpora: Sequence[Corpus], *, as
     hard = [corpus for corpus in corpora if corpus.is_hard_text]
     if not hard:
         return None
-    from harness.scoring import HardClip, HardTextJudge, judge_run
+    from harness.scoring import HardTextJudge, HardTextRunItem, judge_hard_text_run
 
-    items = {(corpus.name, item.id): HardClip(item.hard_id, item.hard, item.control)
+    items = {(corpus.name, item.id): HardTextRunItem(item.hard_id, item.hard, item.control)
              for corpus in hard for item in corpus.items if item.hard is not None}
-    return judge_run(db_path, run_id, items, HardTextJudge(model=asr_model, executor=executor))
+    return judge_hard_text_run(db_path, run_id, items, HardTextJudge(model=asr_model, executor=executor))
 
 
-def judged_line(judged: SpanRunSummary) -> str:
+def judged_line(judged: HardTextRunSummary) -> str:
     """What a judging pass did, in one line (and the clips that could not be decoded, counted, never listed)."""
     verdicts = ", ".join(f"{count} {verdict}" for verdict, count in sorted(judged.verdicts.items()))
     line = f"Judged {judged.judged} hard-text clips by forced choice with {judged.asr_model} ({verdicts})"

@@ -45,11 +45,10 @@ import numpy as np
 import soxr
 
 from harness.bench.corpus import load_corpus
-from harness.core.hard_text import HardText
-from harness.core.spoken_grammar import fullest
+from harness.core.hard_text import HardText, HardTextVerdict
+from harness.core.hard_text.grammar import fullest
 from harness.scoring.asr.base import DEFAULT_MODEL, SAMPLE_RATE
 from harness.scoring.hard_text import Evidence, HardTextClip, HardTextJudge, Thresholds
-from harness.scoring.span import Verdict
 from harness.speech import Engine, Rendition, default_engine
 
 DEFAULT_CORPUS = "en_hard_smoke"
@@ -197,22 +196,22 @@ def count(judge: HardTextJudge, heard: list[tuple[Render, Evidence]], thresholds
         score = judge.decide(render.hard, evidence, thresholds)
         tally = tallies[render.hard.category]
         verdict = score.verdict
-        tally.unsure += verdict is Verdict.UNSURE
-        tally.other += verdict is Verdict.OTHER
+        tally.unsure += verdict is HardTextVerdict.UNSURE
+        tally.other += verdict is HardTextVerdict.OTHER
         if render.error is None:
             tally.right += 1
-            tally.right_passed += verdict is Verdict.PASS
-            misjudged = verdict is not Verdict.PASS
+            tally.right_passed += verdict is HardTextVerdict.PASS
+            misjudged = verdict is not HardTextVerdict.PASS
         else:
             tally.wrong += 1
-            tally.wrong_failed += verdict is Verdict.FAIL
-            tally.wrong_passed += verdict is Verdict.PASS
+            tally.wrong_failed += verdict is HardTextVerdict.FAIL
+            tally.wrong_passed += verdict is HardTextVerdict.PASS
             tally.wrong_failed_as_itself += score.choice.error == render.error
-            misjudged = verdict is not Verdict.FAIL
+            misjudged = verdict is not HardTextVerdict.FAIL
             unlisted = without_own_misreading(render)
             if unknown and unlisted.misreadings != render.hard.misreadings:
                 tally.unknown += 1
-                tally.unknown_passed += judge.decide(unlisted, evidence, thresholds).verdict is Verdict.PASS
+                tally.unknown_passed += judge.decide(unlisted, evidence, thresholds).verdict is HardTextVerdict.PASS
         if misjudged and len(tally.examples) < examples:
             tally.examples.append({"item": render.item_id, "voice": render.voice, "said": render.reading,
                                    "heard": score.transcript, "verdict": verdict.value, "chose": score.choice.reading,

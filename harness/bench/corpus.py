@@ -10,7 +10,7 @@ A hard-text corpus (`"kind": "hard-text"`, docs/hard-text.md) adds to each item 
 the span already in words), so a reading is only judged where the voice and the ASR get the control right.
 
 A corpus file is a user's input, so loading it is bounded: its size (`MAX_CORPUS_BYTES`), its nesting
-(`MAX_JSON_DEPTH`), each spoken form (`harness.core.spoken_grammar`) and each hard-text item
+(`MAX_JSON_DEPTH`), each spoken form (`harness.core.hard_text.grammar`) and each hard-text item
 (`harness.core.hard_text`); every step is linear in the file (150,000 items load in seconds,
 benchmarks/perf/corpus_load.py), and a bad file is one `UsageError` line (a hard-text file with bad items: a
 line per problem).

@@ -29,8 +29,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from harness.core.hard_text import HardTextVerdict
 from harness.core.spec import normalisation_setting
-from harness.results import FAIL, OTHER, PASS, UNSURE, Judgeability, SpanVerdict
+from harness.results import Judgeability, SpanScoreRow
+
+_DECIDED = (HardTextVerdict.PASS, HardTextVerdict.FAIL)  # the verdicts an item is judged by: neither unsure nor other
 
 
 def _stats() -> Any:
@@ -63,9 +66,9 @@ class CategoryFigures:
     accuracy: Proportion  # passes over judged (calibrated, not unsure) items
     judged_rate: float  # judged / items
     gap: float | None  # control pass share − written pass share, over items with both clips
-    failures: tuple[SpanVerdict, ...]  # judged written readings that failed
-    unsure: tuple[SpanVerdict, ...]  # calibrated written readings the judge could not decide
-    others: tuple[SpanVerdict, ...] = ()  # calibrated written readings heard as another reading than any listed
+    failures: tuple[SpanScoreRow, ...]  # judged written readings that failed
+    unsure: tuple[SpanScoreRow, ...]  # calibrated written readings the judge could not decide
+    others: tuple[SpanScoreRow, ...] = ()  # calibrated written readings heard as another reading than any listed
     # Why the category is not scored: "not judgeable by tiny.en" (its self-test says so), "not measured for base"
     # (no self-test of that model, or of this category); None where the self-test found it judgeable.
     unscored: str | None = None
@@ -110,12 +113,12 @@ def mcnemar_worse(only_base: int, only_new: int) -> float:
     return float(_stats().binomtest(only_base, pairs, 0.5, alternative="greater").pvalue)
 
 
-def category_figures(verdicts: Iterable[SpanVerdict], judgeability: Judgeability | None = None
+def category_figures(verdicts: Iterable[SpanScoreRow], judgeability: Judgeability | None = None
                      ) -> list[CategoryFigures]:
     """Per provider, model and category, in that order. With ``judgeability`` (the shipped self-tests), a category
     the ASR model that judged it cannot judge, or was never measured on, is marked with the reason, so a face
     shows it unscored; without it, every category is scored (a test of the figures alone)."""
-    groups: dict[tuple[str, str, str], list[SpanVerdict]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[SpanScoreRow]] = defaultdict(list)
     for verdict in verdicts:
         groups[(verdict.provider, verdict.model, verdict.category)].append(verdict)
     figures = []
@@ -129,35 +132,36 @@ def category_figures(verdicts: Iterable[SpanVerdict], judgeability: Judgeability
     return figures
 
 
-def _figures(key: tuple[str, str, str], rows: list[SpanVerdict]) -> CategoryFigures:
+def _figures(key: tuple[str, str, str], rows: list[SpanScoreRow]) -> CategoryFigures:
     written = {row.item_id: row for row in rows if not row.control}
     controls = {row.item_id: row for row in rows if row.control}
-    calibrated = [row for item, row in written.items() if item in controls and controls[item].verdict == PASS]
-    judged = [row for row in calibrated if row.verdict in (PASS, FAIL)]
+    calibrated = [row for item, row in written.items()
+                  if item in controls and controls[item].verdict == HardTextVerdict.PASS]
+    judged = [row for row in calibrated if row.verdict in _DECIDED]
     paired = [item for item in written if item in controls]
     gap = None
     if paired:
-        control_share = sum(controls[item].verdict == PASS for item in paired) / len(paired)
-        gap = control_share - sum(written[item].verdict == PASS for item in paired) / len(paired)
+        control_share = sum(controls[item].verdict == HardTextVerdict.PASS for item in paired) / len(paired)
+        gap = control_share - sum(written[item].verdict == HardTextVerdict.PASS for item in paired) / len(paired)
     return CategoryFigures(
         *key,
         items=len(written),
         calibrated=len(calibrated),
-        accuracy=wilson(sum(row.verdict == PASS for row in judged), len(judged)),
+        accuracy=wilson(sum(row.verdict == HardTextVerdict.PASS for row in judged), len(judged)),
         judged_rate=len(judged) / len(written) if written else math.nan,
         gap=gap,
-        failures=tuple(row for row in judged if row.verdict == FAIL),
-        unsure=tuple(row for row in calibrated if row.verdict == UNSURE),
-        others=tuple(row for row in calibrated if row.verdict == OTHER),
+        failures=tuple(row for row in judged if row.verdict == HardTextVerdict.FAIL),
+        unsure=tuple(row for row in calibrated if row.verdict == HardTextVerdict.UNSURE),
+        others=tuple(row for row in calibrated if row.verdict == HardTextVerdict.OTHER),
     )
 
 
-def _judged(rows: Iterable[SpanVerdict], system: tuple[str, str], category: str | None) -> dict[str, bool]:
+def _judged(rows: Iterable[SpanScoreRow], system: tuple[str, str], category: str | None) -> dict[str, bool]:
     """The system's judged items (control passed, written reading passed or failed): item -> passed."""
     mine = [row for row in rows if (row.provider, row.model) == system and category in (None, row.category)]
-    passed_controls = {row.item_id for row in mine if row.control and row.verdict == PASS}
-    return {row.item_id: row.verdict == PASS for row in mine
-            if not row.control and row.verdict in (PASS, FAIL) and row.item_id in passed_controls}
+    passed_controls = {row.item_id for row in mine if row.control and row.verdict == HardTextVerdict.PASS}
+    return {row.item_id: row.verdict == HardTextVerdict.PASS for row in mine
+            if not row.control and row.verdict in _DECIDED and row.item_id in passed_controls}
 
 
 def _paired(first: dict[str, bool], second: dict[str, bool]) -> McNemar:
@@ -168,14 +172,14 @@ def _paired(first: dict[str, bool], second: dict[str, bool]) -> McNemar:
     return McNemar(len(common), only_first, only_second, mcnemar_exact(only_first, only_second), both)
 
 
-def compare_models(verdicts: Iterable[SpanVerdict], first: tuple[str, str], second: tuple[str, str],
+def compare_models(verdicts: Iterable[SpanScoreRow], first: tuple[str, str], second: tuple[str, str],
                    category: str | None = None) -> McNemar:
     """``first`` and ``second`` (provider, model) on the items judged for both, in one category or all."""
     rows = list(verdicts)
     return _paired(_judged(rows, first, category), _judged(rows, second, category))
 
 
-def compare_runs(base: Iterable[SpanVerdict], new: Iterable[SpanVerdict], system: tuple[str, str],
+def compare_runs(base: Iterable[SpanScoreRow], new: Iterable[SpanScoreRow], system: tuple[str, str],
                  category: str) -> McNemar:
     """One model's reading of a category in two runs, on the items judged in both (``only_first``: passed in
     BASE only, i.e. read worse in NEW)."""

@@ -64,6 +64,7 @@ from xml.etree import ElementTree
 
 from harness.core.client_health import RULE, SaturationRule
 from harness.core.errors import UsageError
+from harness.core.hard_text import HardTextVerdict
 from harness.measurement import LanguageFigures, language_figures, mcnemar_worse
 from harness.measurement import compare_runs as compare_hard_text
 from harness.report.stats import (
@@ -424,7 +425,7 @@ def _hard_text(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str])
                           mcnemar_worse(paired.only_first, paired.only_second), "one-sided exact McNemar")
         worse = [f"{row.item_id} read {row.heard!r} ({row.error})" for row in new.spans
                  if (row.provider, row.model) == who and row.category == category and not row.control
-                 and row.verdict == "fail"][:2]
+                 and row.verdict == HardTextVerdict.FAIL][:2]
         yield Check(*who, Metric.HARD_TEXT, statistic, Ruling.OK, label, delta, diff, tuple(worse), unit="rate",
                     beyond=-delta > t.hard_text)
 

@@ -25,7 +25,7 @@ from harness.results import (
     RunRows,
     StoreTarget,
     read_run,
-    span_of_row,
+    spans_of_rows,
     typed_row,
 )
 
@@ -144,7 +144,7 @@ def load_export(folder: Path) -> RunRows:
         errors=tuple(tables["errors"]),
         drift=tuple(tables["drift"]),
         source=folder,
-        spans=tuple(span_of_row(row) for row in tables.get("span_scores", ())),
+        spans=spans_of_rows(tables.get("span_scores", ()), f"span_scores.{fmt.value}", left_out),
         left_out=tuple(left_out),
     )
 

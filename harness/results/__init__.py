@@ -63,20 +63,17 @@ from harness.results.figures import (
     timed,
 )
 from harness.results.hard_text import (
-    FAIL,
     FORCED_CHOICE,
-    OTHER,
-    PASS,
     TRANSCRIPT,
-    UNSURE,
     Judgeability,
     ModelJudgeability,
-    SpanVerdict,
+    SpanScoreRow,
     read_judgeability,
-    read_span_verdicts,
+    read_span_scores,
     shipped_judgeability,
     span_of_row,
-    write_span_verdicts,
+    spans_of_rows,
+    write_span_scores,
 )
 from harness.results.languages import LanguageVerdict, LanguageVerdicts, model_name, shipped_language_verdicts
 from harness.results.leases import LeaseRow, lease_holder, release_lease, renew_lease, take_lease
@@ -107,11 +104,8 @@ from harness.results.setups import AsrSetup, asr_setups, pick_setup
 from harness.results.store import UNFETCHED, UNFINISHED_STATES, Store
 
 __all__ = [
-    "FAIL",
     "FORCED_CHOICE",
     "OPTIONAL_TABLES",
-    "OTHER",
-    "PASS",
     "QUANTILES",
     "REQUEST_COLUMNS",
     "ROW_TABLES",
@@ -120,7 +114,6 @@ __all__ = [
     "TRANSCRIPT",
     "UNFETCHED",
     "UNFINISHED_STATES",
-    "UNSURE",
     "AsrSetup",
     "CacheKey",
     "CacheKind",
@@ -154,7 +147,7 @@ __all__ = [
     "RunTally",
     "ScoreCache",
     "ScoreRow",
-    "SpanVerdict",
+    "SpanScoreRow",
     "Store",
     "StoreTarget",
     "StreamFigures",
@@ -195,7 +188,7 @@ __all__ = [
     "read_latest_catalogues",
     "read_rows",
     "read_run",
-    "read_span_verdicts",
+    "read_span_scores",
     "refused_bills",
     "release_lease",
     "renew_lease",
@@ -209,6 +202,7 @@ __all__ = [
     "shipped_language_verdicts",
     "source_of",
     "span_of_row",
+    "spans_of_rows",
     "store_name",
     "stored_corpora",
     "sweep_levels",
@@ -220,5 +214,5 @@ __all__ = [
     "untroubled",
     "write_figures",
     "write_scores",
-    "write_span_verdicts",
+    "write_span_scores",
 ]

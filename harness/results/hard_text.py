@@ -1,6 +1,7 @@
 """Hard-text judgements as stored: one row per judged clip (as written or as its control) and ASR model.
 
-The judgements are kept in `span_scores` (columns in `harness.results.schema`), written and read here only;
+The judgements are kept in `span_scores` (columns in `harness.results.schema`), one `SpanScoreRow` each, written
+and read here only; its verdict is hard text's one verdict (`harness.core.hard_text.HardTextVerdict`);
 what the self-test found an ASR model cannot judge (`Judgeability`) is shipped data read here. The figures
 computed from them (calibration by control, Wilson intervals, the control-vs-written gap, McNemar tests) are
 `harness.measurement.hard_text`'s: they need scipy, and the store is standard library only.
@@ -9,31 +10,31 @@ computed from them (calibration by control, Wilson intervals, the control-vs-wri
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from harness.core.hard_text import HardTextVerdict
 from harness.core.packaged import data_path
 from harness.results.database import Connection, Transaction, columns_of, dialect_of, has_table
 from harness.results.dialect import Existing, insert_sql
 from harness.results.scores import now_iso
 
-PASS, FAIL, OTHER, UNSURE = "pass", "fail", "other", "unsure"
 # How a verdict was reached: by forced choice between the item's readings (docs/hard-text.md), or, in rows judged
 # before it, from the free transcript alone.
 FORCED_CHOICE, TRANSCRIPT = "forced-choice", "transcript"
 
 
 @dataclass(frozen=True, slots=True)
-class SpanVerdict:
-    """One judged clip of a hard-text item, as stored (the columns: `harness.results.schema`)."""
+class SpanScoreRow:
+    """One judged clip of a hard-text item, as stored in `span_scores` (the columns: `harness.results.schema`)."""
 
     provider: str
     model: str
     item_id: str  # the item's own id (a control carries its item's id and ``control``)
     category: str
     control: bool
-    verdict: str  # pass | fail | other | unsure
+    verdict: HardTextVerdict
     heard: str = ""
     error: str | None = None
     transcript: str = ""
@@ -103,45 +104,64 @@ def read_judgeability(data: Mapping[str, Any]) -> ModelJudgeability:
                              {name: bool(category["judgeable"]) for name, category in data["categories"].items()})
 
 
+_VERDICTS = tuple(verdict.value for verdict in HardTextVerdict)
 _COLUMNS = ("clip_id", "run_id", "provider", "model", "item_id", "category", "control", "verdict", "heard", "error",
             "reason", "transcript", "asr_model", "method", "margin", "free_margin", "thresholds", "free_heard",
             "second_opinion", "disagree", "scored_at")
 
 
-def write_span_verdicts(conn: Connection, verdicts: Sequence[SpanVerdict]) -> None:
+def write_span_scores(conn: Connection, judged: Sequence[SpanScoreRow]) -> None:
     """Insert or replace the judgements in one transaction (a connection from `connect_writer`)."""
-    if not verdicts:
+    if not judged:
         return
     stamp = now_iso()
-    rows = [span_row(v) | {"scored_at": stamp} for v in verdicts]
+    rows = [span_row(row) | {"scored_at": stamp} for row in judged]
     with Transaction(conn):
         conn.executemany(insert_sql(dialect_of(conn), "span_scores", _COLUMNS, Existing.REPLACE, named=True), rows)
 
 
-def read_span_verdicts(conn: Connection, run_id: str) -> tuple[SpanVerdict, ...]:
-    """The run's judgements (none in a store older than the table, or for a run without hard text)."""
+def read_span_scores(conn: Connection, run_id: str, left_out: list[str] | None = None) -> tuple[SpanScoreRow, ...]:
+    """The run's judgements (none in a store older than the table, or for a run without hard text). A row that cannot
+    be read (a verdict none of `HardTextVerdict`'s) is left out and named in ``left_out``; without it, it raises
+    ValueError."""
     if not has_table(conn, "span_scores"):
         return ()
     present = set(columns_of(conn, "span_scores"))  # a read-only store older than a column reads it as NULL
     names = [name if name in present else f"NULL AS {name}" for name in _COLUMNS if name != "scored_at"]
     rows = conn.execute(f"SELECT {', '.join(names)} FROM span_scores WHERE run_id = ? "
                         "ORDER BY provider, model, category, item_id, control", (run_id,))
-    return tuple(span_of_row(dict(row)) for row in rows)
+    return spans_of_rows((dict(row) for row in rows), "span_scores", left_out)
 
 
-def span_row(verdict: SpanVerdict) -> dict[str, str | int | float | None]:
+def spans_of_rows(rows: Iterable[Mapping[str, object]], where: str, left_out: list[str] | None = None
+                  ) -> tuple[SpanScoreRow, ...]:
+    """Stored or exported rows read back (`span_of_row`); one that cannot be is named in ``left_out`` (``where``:
+    the table or file it came from) and left out, or, without ``left_out``, raises ValueError."""
+    found = []
+    for number, row in enumerate(rows, start=1):
+        try:
+            found.append(span_of_row(row))
+        except ValueError as error:
+            if left_out is None:
+                raise
+            left_out.append(f"{where} row {number}: {error}: left out of every figure")
+    return tuple(found)
+
+
+def span_row(judged: SpanScoreRow) -> dict[str, str | int | float | None]:
     """A judgement as an exported row (`span_scores`' columns but the time it was judged)."""
-    return {"clip_id": verdict.clip_id, "run_id": verdict.run_id, "provider": verdict.provider, "model": verdict.model,
-            "item_id": verdict.item_id, "category": verdict.category, "control": int(verdict.control),
-            "verdict": verdict.verdict, "heard": verdict.heard, "error": verdict.error, "reason": verdict.reason,
-            "transcript": verdict.transcript, "asr_model": verdict.asr_model, "method": verdict.method,
-            "margin": verdict.margin, "free_margin": verdict.free_margin, "thresholds": verdict.thresholds,
-            "free_heard": verdict.free_heard, "second_opinion": verdict.second_opinion,
-            "disagree": int(verdict.disagree)}
+    return {"clip_id": judged.clip_id, "run_id": judged.run_id, "provider": judged.provider, "model": judged.model,
+            "item_id": judged.item_id, "category": judged.category, "control": int(judged.control),
+            "verdict": str(judged.verdict), "heard": judged.heard, "error": judged.error, "reason": judged.reason,
+            "transcript": judged.transcript, "asr_model": judged.asr_model, "method": judged.method,
+            "margin": judged.margin, "free_margin": judged.free_margin, "thresholds": judged.thresholds,
+            "free_heard": judged.free_heard, "second_opinion": judged.second_opinion,
+            "disagree": int(judged.disagree)}
 
 
-def span_of_row(row: Mapping[str, object]) -> SpanVerdict:
-    """An exported row read back as the judgement it was written from."""
+def span_of_row(row: Mapping[str, object]) -> SpanScoreRow:
+    """An exported row read back as the judgement it was written from (ValueError where a value cannot be: a verdict
+    none of `HardTextVerdict`'s)."""
     def text(name: str) -> str:
         value = row.get(name)
         return "" if value is None else str(value)
@@ -154,12 +174,15 @@ def span_of_row(row: Mapping[str, object]) -> SpanVerdict:
         value = row.get(name)
         return None if value is None or value == "" else float(str(value))
 
-    return SpanVerdict(text("provider"), text("model"), text("item_id"), text("category"),
-                       bool(int(str(row.get("control") or 0))), text("verdict"), heard=text("heard"),
-                       error=optional("error"), transcript=text("transcript"), clip_id=text("clip_id"),
-                       run_id=text("run_id"), reason=optional("reason"), asr_model=text("asr_model"),
-                       method=optional("method") or TRANSCRIPT, margin=number("margin"),
-                       free_margin=number("free_margin"), thresholds=optional("thresholds"),
-                       free_heard=optional("free_heard"), second_opinion=optional("second_opinion"),
-                       disagree=bool(int(str(row.get("disagree") or 0))))
+    verdict = text("verdict")
+    if verdict not in _VERDICTS:
+        raise ValueError(f"verdict holds {verdict!r}, none of {', '.join(_VERDICTS)}")
+    return SpanScoreRow(text("provider"), text("model"), text("item_id"), text("category"),
+                        bool(int(str(row.get("control") or 0))), HardTextVerdict(verdict), heard=text("heard"),
+                        error=optional("error"), transcript=text("transcript"), clip_id=text("clip_id"),
+                        run_id=text("run_id"), reason=optional("reason"), asr_model=text("asr_model"),
+                        method=optional("method") or TRANSCRIPT, margin=number("margin"),
+                        free_margin=number("free_margin"), thresholds=optional("thresholds"),
+                        free_heard=optional("free_heard"), second_opinion=optional("second_opinion"),
+                        disagree=bool(int(str(row.get("disagree") or 0))))
 

@@ -19,7 +19,7 @@ from harness.core.prices.bills import bill_number, storable
 from harness.results.amounts import BILLED_UNITS, STORED, bad_amount, bad_units
 from harness.results.database import Connection, StoreTarget, columns_of, has_table, open_read_only
 from harness.results.dialect import SURROGATE_IDS
-from harness.results.hard_text import read_span_verdicts
+from harness.results.hard_text import read_span_scores
 from harness.results.rows import (
     DRIFT_COLUMNS,
     ERROR_COLUMNS,
@@ -227,7 +227,7 @@ def read_rows(conn: Connection, run_id: str, asr_model: str | None = None, sourc
         errors=_plain(conn, "errors", "e", ERROR_COLUMNS, run_id, left_out),
         drift=_plain(conn, "drift", "d", DRIFT_COLUMNS, run_id, left_out),
         source=source,
-        spans=read_span_verdicts(conn, run_id),
+        spans=read_span_scores(conn, run_id, left_out),
         left_out=tuple(left_out),
     )
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.results.amounts import IN_ROWS, bad_amount, shown
-from harness.results.hard_text import SpanVerdict, span_row
+from harness.results.hard_text import SpanScoreRow, span_row
 
 
 class RowKind(StrEnum):
@@ -194,7 +194,7 @@ class RunRows:
     drift: tuple[Row, ...] = ()
     source: Path | None = field(default=None, compare=False)
     # The hard-text judgements (`span_scores`), for the summary's and the report's per-category tables.
-    spans: tuple[SpanVerdict, ...] = ()
+    spans: tuple[SpanScoreRow, ...] = ()
     # The rows the store holds that could not be read (a value its column cannot hold), each named in one line:
     # left out of every figure, and printed by every face (`harness.results.reading`).
     left_out: tuple[str, ...] = field(default=(), compare=False)

@@ -287,7 +287,7 @@ scores — one per clip × scoring setup (`harness.results.scores.ScoreRow`); re
                        clip heard as another language with p >= 0.5 carries the `wrong_language` finding
                        (`harness.scoring.language_check`).
 
-span_scores — one per hard-text clip × ASR model (`harness.results.hard_text.SpanVerdict`); re-judging replaces it
+span_scores — one per hard-text clip × ASR model (`harness.results.hard_text.SpanScoreRow`); re-judging replaces it
     clip_id, run_id, provider, model   the clip (`clips`) and who spoke it.
     item_id            the hard-text item it reads (its control carries the item's id too).
     category           the item's category (money, year, ...).

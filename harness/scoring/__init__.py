@@ -12,7 +12,9 @@ cached by what determines them, so a stored run can be re-scored without another
 Heavy libraries (faster_whisper, torch, whisper, resemblyzer, speechmos) are imported on first use only.
 """
 
-# The stored rows' types and the pooling rule belong to the results store; scoring's users meet them here too.
+# The stored rows' types and the pooling rule belong to the results store, the hard-text verdict to the core;
+# scoring's users meet them here too.
+from harness.core.hard_text import HardTextVerdict
 from harness.results import CacheKey, CacheKind, ClipRow, PooledErrorRate, ScoreCache, Unit, pooled_wer
 from harness.scoring.asr import AsrBackend, AsrBackendName, DecodingSettings, make_backend
 from harness.scoring.asr.base import DEFAULT_MODEL
@@ -22,7 +24,17 @@ from harness.scoring.blas import passive_openmp as _passive_openmp
 from harness.scoring.conformance import Conformance, DeclaredFormat, check_conformance
 from harness.scoring.dnsmos import Dnsmos
 from harness.scoring.flags import Finding, Flag
-from harness.scoring.hard_text import HardTextClip, HardTextJudge, HardTextScore, Thresholds
+from harness.scoring.hard_text import (
+    HardTextClip,
+    HardTextJudge,
+    HardTextRunItem,
+    HardTextRunSummary,
+    HardTextScore,
+    SpanJudgement,
+    Thresholds,
+    judge_hard_text_run,
+    judge_span,
+)
 from harness.scoring.intelligibility import TextScore, score_transcript
 from harness.scoring.normalize import NORMALIZER_VERSION, TextNormalizer, normalizer_for
 from harness.scoring.references import Alternatives, candidate_references
@@ -38,8 +50,6 @@ from harness.scoring.scoring_errors import (
     ScoringError,
     ScoringInputError,
 )
-from harness.scoring.span import SpanJudgement, Verdict, judge_span
-from harness.scoring.span_run import HardClip, SpanRunSummary, judge_run
 
 # Every module here imports faster_whisper on first use only, so this comes before any of them does.
 _passive_openmp()
@@ -67,10 +77,12 @@ __all__ = [
     "Dnsmos",
     "Finding",
     "Flag",
-    "HardClip",
     "HardTextClip",
     "HardTextJudge",
+    "HardTextRunItem",
+    "HardTextRunSummary",
     "HardTextScore",
+    "HardTextVerdict",
     "MissingDependencyError",
     "ModelNotFoundError",
     "PooledErrorRate",
@@ -82,17 +94,15 @@ __all__ = [
     "ScoringError",
     "ScoringInputError",
     "SpanJudgement",
-    "SpanRunSummary",
     "SystemSummary",
     "TextNormalizer",
     "TextScore",
     "Thresholds",
     "Unit",
-    "Verdict",
     "candidate_references",
     "check_conformance",
     "decode_audio",
-    "judge_run",
+    "judge_hard_text_run",
     "judge_span",
     "make_backend",
     "normalizer_for",

@@ -10,8 +10,8 @@ import pytest
 
 from harness.bench.corpus import load_corpus, parse_corpus
 from harness.core.errors import UsageError
+from harness.core.hard_text.grammar import GrammarError, fullest, joined, matches, matches_joined, parse, readings
 from harness.core.packaged import data_path
-from harness.core.spoken_grammar import GrammarError, fullest, joined, matches, matches_joined, parse, readings
 from tests.helpers.hard_text import hard_corpus
 
 
@@ -110,7 +110,7 @@ def test_every_problem_is_one_line_naming_the_item() -> None:
 ])
 def test_a_span_with_any_carrier_loads(text: str, span: str) -> None:
     """No carrier, one word or two: the forced-choice judge needs none, and the span judge takes the whole
-    transcript (tests/scoring/test_scoring_span.py)."""
+    transcript (tests/scoring/test_hard_text_transcript.py)."""
     data = hard_corpus()
     data["items"][0].update(text=text, span=span)
     loaded = parse_corpus(data)

@@ -13,22 +13,26 @@ from rich.console import Console
 from harness import benchmark
 from harness.bench.config import BenchConfig
 from harness.bench.summary_view import render_hard_text
-from harness.results import connect_writer, read_span_verdicts
-from tests.helpers.hard_text import hard_corpus
+from harness.results import connect_writer, read_span_scores
+from tests.helpers.hard_text import hard_corpus, watch_corpus_reads
 
 
 @pytest.mark.slow
-def test_a_hard_text_run_judges_each_span_and_shows_a_table_per_category(tmp_path: Path) -> None:
+def test_a_hard_text_run_judges_each_span_and_shows_a_table_per_category(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = tmp_path / "repo" / "my_hard.json"  # a user's own file, in their repository
     corpus.parent.mkdir()
     corpus.write_text(json.dumps(hard_corpus()))
     config = BenchConfig(out=tmp_path / "out", providers=("openai",), models=("tts-1",),  # type: ignore[call-arg]
                          corpus=(f"{corpus}:2",), sandbox_profile="fast", dnsmos=False)
+    reads = watch_corpus_reads(monkeypatch)
     result = benchmark.run(config)
     assert result.counts == {"ok": 4}  # two items, each as written and as its control
+    # the run read its corpus once; judging was handed what it loaded and loaded nothing
+    assert (reads.files, reads.judgings, reads.while_judging) == ([str(corpus)], 1, [])
     conn = connect_writer(result.db_path)
     try:
-        verdicts = read_span_verdicts(conn, result.run_id)
+        verdicts = read_span_scores(conn, result.run_id)
     finally:
         conn.close()
     assert sorted((v.item_id, v.control) for v in verdicts) == [
@@ -64,7 +68,7 @@ def test_the_asr_model_of_a_run_judges_its_hard_text_and_is_named_on_every_row(t
     result = benchmark.run(config)
     conn = connect_writer(result.db_path)
     try:
-        verdicts = read_span_verdicts(conn, result.run_id)
+        verdicts = read_span_scores(conn, result.run_id)
     finally:
         conn.close()
     assert len(verdicts) == 2 and all(v.asr_model.startswith("base#") for v in verdicts)

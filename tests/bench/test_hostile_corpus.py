@@ -19,7 +19,7 @@ import pytest
 from harness.bench.corpus import MAX_CORPUS_BYTES, MAX_JSON_DEPTH, Corpus, load_corpus, parse_corpus
 from harness.core.errors import UsageError
 from harness.core.hard_text import CLASH_PAIRS
-from harness.core.spoken_grammar import MAX_FORM_CHARS, MAX_NESTING
+from harness.core.hard_text.grammar import MAX_FORM_CHARS, MAX_NESTING
 from tests.helpers.hard_text import hard_corpus
 
 SECONDS = 5  # the acceptance: each case within 5 s and 1 GB (they take milliseconds and megabytes)

@@ -7,6 +7,9 @@ A provider's own emulation, `harness.providers.<name>.emulation` (the moto shape
 service's own folder), is part of the sandbox wherever it lives (`PART_OF`): in the engines layer, with the
 sandbox's sibling edges and its internals, so a declaration cannot import it and it imports what the sandbox may.
 
+Hard text is the other way round: one name in every layer that holds a part of it (`HARD_TEXT`), each part in its
+own layer's package, so the layers' rules hold for it unchanged and no module is placed away from its folder.
+
 - No module imports a layer above its own.
 - Within one layer, a package uses another only along a declared edge (`SIBLING_USES`).
 - Outside the composers (the use case and the faces, which wire engines together and read each option
@@ -53,6 +56,10 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # package). A provider's own emulation lives in its provider's folder but is sandbox code: it imitates the
 # provider on the sandbox's engine, so it is placed with the sandbox, above every declaration.
 PART_OF: tuple[tuple[str, str], ...] = (("harness.providers.*.emulation", "harness.sandbox"),)
+# Hard text's homes, one per layer that holds a part of it, each named `hard_text` (docs/hard-text.md, "Where hard
+# text lives in the code"): the item, its grammar and the verdict; the judge; the verdict rows; the figures.
+HARD_TEXT: tuple[str, ...] = ("harness.core.hard_text", "harness.scoring.hard_text", "harness.results.hard_text",
+                              "harness.measurement.hard_text")
 # Within one layer: which package may use which other one (through its public surface), and why.
 SIBLING_USES: dict[str, frozenset[str]] = {
     # an emulation's speech to text (a provider's own emulation, part of the sandbox) runs scoring's recognizer
@@ -204,6 +211,49 @@ def test_every_module_has_a_layer() -> None:
         assert any(module.startswith(package + ".") for module in MODULES), package  # the scan reads the tree
     unplaced = sorted(module for module in MODULES if _unit(module) is None)
     assert not unplaced, f"place these in LAYERS (and ARCHITECTURE.md): {unplaced}"
+
+
+def _in_hard_text(module: str) -> bool:
+    return any(_part_of(module, home) for home in HARD_TEXT)
+
+
+def test_hard_text_lives_under_one_name() -> None:
+    """Each home is its layer's own `hard_text`; a module outside them reaches hard text through a home itself (its
+    `__init__`, or the one module it is), never a module inside one: whatever needs the grammar, the listener or
+    the forced choice belongs in a home."""
+    for home in HARD_TEXT:
+        assert home in MODULES and home.rpartition(".")[2] == "hard_text", home
+        assert _unit(home) == home.rpartition(".")[0], home  # in its own layer's package: no placement needed
+    assert {NAME_OF[LAYER_OF[_unit(home) or ""]] for home in HARD_TEXT} == {"core", "engines"}
+    offenders = sorted(_shown(module, target, attribute)
+                       for module in MODULES if not _in_hard_text(module)
+                       for target, attribute in _edges(module) if _in_hard_text(target) and target not in HARD_TEXT)
+    assert not offenders, offenders
+    stray = sorted(module for module in MODULES if not _in_hard_text(module)
+                   and module.rpartition(".")[2] in ("span", "span_run", "spoken_grammar", "word_automaton"))
+    assert not stray, stray
+
+
+def test_a_hard_text_verdict_is_one_type() -> None:
+    """Every `verdict` a hard-text home declares (a field, a property) is `HardTextVerdict`, and no other class of
+    theirs is called a verdict: the judge's choice, the second opinion and the stored row hold the same value."""
+    declared: list[tuple[str, str]] = []
+    for module, path in MODULES.items():
+        if not _in_hard_text(module):
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ClassDef):
+                declared += [(f"{module}.{node.name}", "class")] if "Verdict" in node.name else []
+                for stmt in node.body:
+                    if (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
+                            and stmt.target.id == "verdict"):
+                        declared.append((f"{module}.{node.name}.verdict", ast.unparse(stmt.annotation)))
+                    elif isinstance(stmt, ast.FunctionDef) and stmt.name == "verdict" and stmt.returns is not None:
+                        declared.append((f"{module}.{node.name}.verdict()", ast.unparse(stmt.returns)))
+    assert ("harness.core.hard_text.item.HardTextVerdict", "class") in declared
+    assert len([name for name, kind in declared if kind != "class"]) >= 4  # choice, second opinion, score, row
+    assert [(name, kind) for name, kind in declared if kind not in ("HardTextVerdict", "class")
+            or (kind == "class" and not name.endswith(".HardTextVerdict"))] == []
 
 
 # --- the rules ------------------------------------------------------------------------------------------

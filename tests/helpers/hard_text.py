@@ -1,9 +1,15 @@
-"""A few hard-text items in the corpus format (docs/hard-text.md), for the loader's and the span scorer's tests."""
+"""A few hard-text items in the corpus format (docs/hard-text.md), for the loader's and the judge's tests, and a
+watch on the corpus loader (`watch_corpus_reads`): judging is handed the corpora a run loaded, never loads one."""
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 ITEMS: list[dict[str, Any]] = [
     {
@@ -55,3 +61,61 @@ def hard_corpus(items: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         "categories": {"money": "Amounts of money", "year": "Years", "address": "Street addresses"},
         "items": copy.deepcopy(items if items is not None else ITEMS),
     }
+
+
+@dataclass
+class CorpusReads:
+    """What `watch_corpus_reads` saw: each corpus file read from disk (by path), each judging pass, and every load
+    attempted while one ran (each refused)."""
+
+    files: list[str] = field(default_factory=list)
+    judgings: int = 0
+    while_judging: list[str] = field(default_factory=list)
+
+
+def watch_corpus_reads(monkeypatch: pytest.MonkeyPatch) -> CorpusReads:
+    """Count every corpus file the loader reads, and make judging (`harness.benchmark.judge_hard_text`, the one path
+    of a run and of `tts-harness score`) refuse to load a corpus: the corpora the run loaded are handed to it. A load
+    while judging raises and is recorded, so a path that swallowed the error still shows it."""
+    from harness import benchmark
+    from harness.bench import corpus
+    from harness.core import hard_text
+    from harness.core.hard_text import item
+
+    seen = CorpusReads()
+    judging = False
+    read = corpus._read
+
+    def counted_read(path: Path) -> Any:
+        seen.files.append(str(path))
+        if judging:
+            seen.while_judging.append(f"_read({path})")
+            raise AssertionError(f"judging read the corpus {path} from disk again")
+        return read(path)
+
+    def refused(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if judging:
+                seen.while_judging.append(name)
+                raise AssertionError(f"judging called {name}: the loaded corpora are passed to it")
+            return original(*args, **kwargs)
+        return guarded
+
+    judge = benchmark.judge_hard_text
+
+    def judged(*args: Any, **kwargs: Any) -> Any:
+        nonlocal judging
+        seen.judgings += 1
+        judging = True
+        try:
+            return judge(*args, **kwargs)
+        finally:
+            judging = False
+
+    monkeypatch.setattr(corpus, "_read", counted_read)
+    for name in ("load_corpus", "parse_corpus", "read_hard_text"):
+        monkeypatch.setattr(corpus, name, refused(f"harness.bench.corpus.{name}", getattr(corpus, name)))
+    for module in (hard_text, item):
+        monkeypatch.setattr(module, "read_hard_text", refused("read_hard_text", item.read_hard_text))
+    monkeypatch.setattr(benchmark, "judge_hard_text", judged)
+    return seen

@@ -7,9 +7,12 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from harness.core.hard_text import HardTextVerdict
 from harness.history import analyse, read_history
-from harness.results import SpanVerdict, connect_writer, write_span_verdicts
+from harness.results import SpanScoreRow, connect_writer, write_span_scores
 from tests.helpers.history_runs import write_nights
+
+PASS, FAIL = HardTextVerdict.PASS, HardTextVerdict.FAIL
 
 YEARS = 10  # year items a night
 
@@ -26,12 +29,12 @@ def _judge_nights(db: Path, runs: list[str], digits_from: int) -> None:
                     wrong = category == "year" and night >= digits_from and index < 8
                     common = {"provider": "acme", "model": "clear", "item_id": item, "category": category,
                               "run_id": run_id, "asr_model": "tiny.en#abc"}
-                    rows.append(SpanVerdict(**common, control=True, verdict="pass", clip_id=f"{run_id}{item}c"))
-                    rows.append(SpanVerdict(
-                        **common, control=False, verdict="fail" if wrong else "pass", clip_id=f"{run_id}{item}",
+                    rows.append(SpanScoreRow(**common, control=True, verdict=PASS, clip_id=f"{run_id}{item}c"))
+                    rows.append(SpanScoreRow(
+                        **common, control=False, verdict=FAIL if wrong else PASS, clip_id=f"{run_id}{item}",
                         heard="one nine eight four" if wrong else "nineteen eighty four",
                         error="year-digit-by-digit" if wrong else None))
-            write_span_verdicts(conn, rows)
+            write_span_scores(conn, rows)
     finally:
         conn.close()
 

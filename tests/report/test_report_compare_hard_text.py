@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 from scipy.stats import binomtest
 
+from harness.core.hard_text import HardTextVerdict
 from harness.report.compare import Metric, Ruling, compare_runs
-from harness.results import SpanVerdict, connect_writer, read_run, write_span_verdicts
+from harness.results import SpanScoreRow, connect_writer, read_run, write_span_scores
 from tests.helpers.history_runs import write_nights
+
+PASS, FAIL = HardTextVerdict.PASS, HardTextVerdict.FAIL
 
 
 def _judge(db: Path, run_id: str, year_wrong: int) -> None:
@@ -21,13 +24,13 @@ def _judge(db: Path, run_id: str, year_wrong: int) -> None:
             wrong = category == "year" and index < year_wrong
             common = {"provider": "acme", "model": "clear", "item_id": item, "category": category, "run_id": run_id,
                       "asr_model": "tiny.en#abc"}
-            rows.append(SpanVerdict(**common, control=True, verdict="pass", clip_id=f"{run_id}{item}c"))
-            rows.append(SpanVerdict(**common, control=False, verdict="fail" if wrong else "pass",
-                                    clip_id=f"{run_id}{item}", heard="one nine eight four" if wrong else "",
-                                    error="year-digit-by-digit" if wrong else None))
+            rows.append(SpanScoreRow(**common, control=True, verdict=PASS, clip_id=f"{run_id}{item}c"))
+            rows.append(SpanScoreRow(**common, control=False, verdict=FAIL if wrong else PASS,
+                                     clip_id=f"{run_id}{item}", heard="one nine eight four" if wrong else "",
+                                     error="year-digit-by-digit" if wrong else None))
     conn = connect_writer(db)
     try:
-        write_span_verdicts(conn, rows)
+        write_span_scores(conn, rows)
     finally:
         conn.close()
 

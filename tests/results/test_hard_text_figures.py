@@ -9,21 +9,20 @@ from pathlib import Path
 import pytest
 from scipy.stats import binomtest
 
+from harness.core.hard_text import HardTextVerdict
 from harness.measurement import across_models, category_figures, compare_models, mcnemar_exact, wilson
 from harness.results import connect_writer
 from harness.results.hard_text import (
-    FAIL,
     FORCED_CHOICE,
-    OTHER,
-    PASS,
     TRANSCRIPT,
-    UNSURE,
     Judgeability,
     ModelJudgeability,
-    SpanVerdict,
-    read_span_verdicts,
-    write_span_verdicts,
+    SpanScoreRow,
+    read_span_scores,
+    write_span_scores,
 )
+
+PASS, FAIL, UNSURE, OTHER = HardTextVerdict.PASS, HardTextVerdict.FAIL, HardTextVerdict.UNSURE, HardTextVerdict.OTHER
 
 
 @pytest.mark.parametrize(("successes", "trials"), [(0, 1), (1, 1), (7, 10), (0, 30), (29, 30), (50, 97)])
@@ -41,14 +40,14 @@ def test_the_exact_mcnemar_test_is_a_binomial_test_of_the_discordant_pairs(first
     assert mcnemar_exact(first, second) == pytest.approx(expected, rel=1e-12)
 
 
-def _rows(provider: str, category: str, readings: list[tuple[str, str]]) -> list[SpanVerdict]:
+def _rows(provider: str, category: str, readings: list[tuple[str, str]]) -> list[SpanScoreRow]:
     """(written verdict, control verdict) per item."""
     rows = []
     for index, (written, control) in enumerate(readings):
         item = f"{category}-{index:03}"
-        rows.append(SpanVerdict(provider, "m", item, category, False, written,
+        rows.append(SpanScoreRow(provider, "m", item, category, False, written,
                                 error="year-digit-by-digit" if written == FAIL else None))
-        rows.append(SpanVerdict(provider, "m", item, category, True, control))
+        rows.append(SpanScoreRow(provider, "m", item, category, True, control))
     return rows
 
 
@@ -79,15 +78,35 @@ def test_two_models_are_compared_on_the_items_judged_for_both() -> None:
 def test_judgements_are_kept_per_clip_and_asr_model_and_read_with_the_run(tmp_path: Path) -> None:
     conn = connect_writer(tmp_path / "runs.db")
     try:
-        assert read_span_verdicts(conn, "r1") == ()
-        first = SpanVerdict("a", "m", "year-001", "year", False, FAIL, heard="one nine eight four",
-                            error="year-digit-by-digit", transcript="born in one nine eight four", clip_id="c1",
-                            run_id="r1", asr_model="tiny.en#x")
+        assert read_span_scores(conn, "r1") == ()
+        first = SpanScoreRow("a", "m", "year-001", "year", False, FAIL, heard="one nine eight four",
+                             error="year-digit-by-digit", transcript="born in one nine eight four", clip_id="c1",
+                             run_id="r1", asr_model="tiny.en#x")
         control = replace(first, control=True, verdict=UNSURE, error=None, reason="neither", clip_id="c2")
-        write_span_verdicts(conn, [first, control])
-        write_span_verdicts(conn, [replace(first, verdict=PASS, error=None)])  # judged again: replaced
-        assert read_span_verdicts(conn, "r1") == (replace(first, verdict=PASS, error=None), control)
-        assert read_span_verdicts(conn, "r2") == ()
+        write_span_scores(conn, [first, control])
+        write_span_scores(conn, [replace(first, verdict=PASS, error=None)])  # judged again: replaced
+        assert read_span_scores(conn, "r1") == (replace(first, verdict=PASS, error=None), control)
+        assert read_span_scores(conn, "r2") == ()
+    finally:
+        conn.close()
+
+
+def test_a_stored_verdict_none_of_hard_texts_is_left_out_and_named(tmp_path: Path) -> None:
+    """The row's verdict is the one verdict type (`HardTextVerdict`): a store (or an export edited by hand) holding
+    another word is read without that row, named in one line, as every reader of the store leaves a row out."""
+    conn = connect_writer(tmp_path / "runs.db")
+    try:
+        good = SpanScoreRow("a", "m", "year-001", "year", False, PASS, clip_id="c1", run_id="r1")
+        write_span_scores(conn, [good, replace(good, clip_id="c2", control=True)])
+        conn.execute("UPDATE span_scores SET verdict = 'maybe' WHERE clip_id = 'c2'")
+        conn.commit()
+        left_out: list[str] = []
+        read = read_span_scores(conn, "r1", left_out)
+        assert read == (good,) and type(read[0].verdict) is HardTextVerdict
+        assert left_out == ["span_scores row 2: verdict holds 'maybe', none of pass, fail, other, unsure: "
+                            "left out of every figure"]
+        with pytest.raises(ValueError, match="maybe"):
+            read_span_scores(conn, "r1")
     finally:
         conn.close()
 

@@ -8,11 +8,11 @@ import math
 
 import pytest
 
-from harness.core.spoken_grammar import readings
+from harness.core.hard_text import HardTextVerdict
+from harness.core.hard_text.grammar import readings
 from harness.scoring.hard_text.candidates import LISTED_READINGS, listed, search, walk_of
 from harness.scoring.hard_text.forced_choice import Scored, Thresholds, choose
 from harness.scoring.hard_text.surfaces import letter_positions, written
-from harness.scoring.span import Verdict
 
 MARGINS = Thresholds(pass_margin=2.5, fail_margin=2.5, other_margin=5.0, prior_weight=0.3)
 
@@ -27,42 +27,43 @@ DIGITS = _scored("one nine eight four", "year-digit-by-digit", -20.0)
 
 def test_an_accepted_reading_likelier_by_the_margin_passes_and_a_misreading_fails() -> None:
     chosen = choose([RIGHT, DIGITS], [], MARGINS)
-    assert (chosen.verdict, chosen.reading, chosen.margin) == (Verdict.PASS, "nineteen eighty four", 10.0)
+    assert (chosen.verdict, chosen.reading, chosen.margin) == (HardTextVerdict.PASS, "nineteen eighty four", 10.0)
     flipped = choose([_scored("nineteen eighty four", None, -20.0), _scored("one nine eight four",
                                                                            "year-digit-by-digit", -10.0)], [], MARGINS)
-    assert (flipped.verdict, flipped.error, flipped.margin) == (Verdict.FAIL, "year-digit-by-digit", -10.0)
+    assert (flipped.verdict, flipped.error, flipped.margin) == (HardTextVerdict.FAIL, "year-digit-by-digit", -10.0)
 
 
 def test_within_the_margin_it_is_unsure_with_the_reason() -> None:
     chosen = choose([_scored("nineteen eighty four", None, -10.0), _scored("one nine eight four",
                                                                           "year-digit-by-digit", -11.0)], [], MARGINS)
-    assert chosen.verdict is Verdict.UNSURE and "1.0 nats apart" in str(chosen.reason)
+    assert chosen.verdict is HardTextVerdict.UNSURE and "1.0 nats apart" in str(chosen.reason)
 
 
 def test_readings_that_sound_alike_are_never_told_apart() -> None:
     chosen = choose([_scored("two to four", None, -5.0), _scored("two two four", "range-read-as-digits", -15.0)], [],
                     MARGINS)
-    assert chosen.verdict is Verdict.UNSURE and "sound alike" in str(chosen.reason)
+    assert chosen.verdict is HardTextVerdict.UNSURE and "sound alike" in str(chosen.reason)
 
 
 def test_a_free_reading_far_likelier_than_every_listed_one_is_another_reading() -> None:
     euros = _scored("twelve euros", None, math.nan, raw=-2.0)
     candidates = [_scored("twelve fifty", None, -10.0), _scored("dollar twelve fifty", "symbol-order", -20.0)]
     chosen = choose(candidates, [euros], MARGINS)
-    assert (chosen.verdict, chosen.reading) == (Verdict.OTHER, "twelve euros")
+    assert (chosen.verdict, chosen.reading) == (HardTextVerdict.OTHER, "twelve euros")
     assert chosen.free_margin == pytest.approx(8.0)
     # not far enough: the pass stands, its free margin kept
-    assert choose(candidates, [_scored("twelve euros", None, math.nan, raw=-7.0)], MARGINS).verdict is Verdict.PASS
+    free = _scored("twelve euros", None, math.nan, raw=-7.0)
+    assert choose(candidates, [free], MARGINS).verdict is HardTextVerdict.PASS
     # a known misreading beating every accepted reading fails whatever the free transcript says
     losing = [_scored("twelve fifty", None, -20.0), _scored("dollar twelve fifty", "symbol-order", -10.0)]
-    assert choose(losing, [euros], MARGINS).verdict is Verdict.FAIL
+    assert choose(losing, [euros], MARGINS).verdict is HardTextVerdict.FAIL
 
 
 def test_a_free_reading_that_sounds_like_a_listed_one_agrees_with_the_list() -> None:
     four = _scored("twenty four", None, -10.0)
     candidates = [four, _scored("twenty fourth", "cardinal-read-as-ordinal", -20.0)]
     chosen = choose(candidates, [_scored("twenty for", None, math.nan, raw=10.0)], MARGINS)  # "for": "four"
-    assert chosen.verdict is Verdict.PASS and chosen.free_margin is None
+    assert chosen.verdict is HardTextVerdict.PASS and chosen.free_margin is None
 
 
 def test_thresholds_name_themselves_for_the_row() -> None:

@@ -9,13 +9,12 @@ import numpy as np
 import pytest
 import soxr
 
-from harness.core.hard_text import HardText, Misreading
+from harness.core.hard_text import HardText, HardTextVerdict, Misreading
 from harness.results import ScoreCache
 from harness.scoring.hard_text import HardTextClip, HardTextJudge
 from harness.scoring.hard_text.candidates import listed
 from harness.scoring.hard_text.judge import ended_early
 from harness.scoring.hard_text.listener import Hearing
-from harness.scoring.span import Verdict
 from harness.speech import Engine, Rendition, default_engine
 
 MONEY = HardText("The ticket costs $12.50 at the door tonight.", "money", "$12.50",
@@ -43,18 +42,18 @@ def judge() -> HardTextJudge:
 def test_a_reading_no_item_lists_is_another_reading(judge: HardTextJudge) -> None:
     scores = judge.score_many([HardTextClip(MONEY, samples=_say("The ticket costs twelve fifty at the door tonight.")),
                                HardTextClip(MONEY, samples=_say("The ticket costs twelve euros at the door tonight."))])
-    assert [score.verdict for score in scores] == [Verdict.PASS, Verdict.OTHER]
+    assert [score.verdict for score in scores] == [HardTextVerdict.PASS, HardTextVerdict.OTHER]
     other = scores[1]
     assert "euros" in other.choice.reading and "euros" in other.free_heard
     assert other.choice.free_margin is not None and other.choice.free_margin > judge.thresholds.other_margin
-    assert other.second_opinion.verdict is Verdict.UNSURE and not other.disagree  # neither listed: no quarrel
+    assert other.second_opinion.verdict is HardTextVerdict.UNSURE and not other.disagree  # neither listed: no quarrel
 
 
 def test_a_form_of_very_many_readings_is_searched_not_listed(judge: HardTextJudge) -> None:
     assert listed(PHONE.accepted[0]) is None
     said = _say("Please call zero zero zero zero zero seven zero after the meeting today.")
     [score] = judge.score_many([HardTextClip(PHONE, samples=said)])
-    assert score.verdict is Verdict.PASS and len(score.choice.reading.split()) == 7
+    assert score.verdict is HardTextVerdict.PASS and len(score.choice.reading.split()) == 7
     [found] = judge.evidence([HardTextClip(PHONE, samples=said)])[0]
     assert found is not None and 0 < len(found.searched[PHONE.accepted[0]]) <= 32  # the beam's, not 128
 

@@ -67,7 +67,7 @@ class DecodingSettings:
     batch_size: int = 8
     cpu_threads: int = 2
     # Spoken-form decoding: no token holding a digit or a symbol ($ % @ / : ...), so "1984" read digit by
-    # digit comes back "one nine eight four", not "1984" (harness.scoring.asr.spoken; the hard-text scorer).
+    # digit comes back "one nine eight four", not "1984" (harness.scoring.asr.spoken_form; the hard-text scorer).
     spoken_form: bool = False
 
     def __post_init__(self) -> None:

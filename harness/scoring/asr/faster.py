@@ -38,7 +38,7 @@ from harness.scoring.asr.base import (
     english_only,
 )
 from harness.scoring.asr.models import resolve_ct2_model
-from harness.scoring.asr.spoken import written_form_tokens
+from harness.scoring.asr.spoken_form import written_form_tokens
 from harness.scoring.audio import FloatArray
 from harness.scoring.blas import one_blas_thread
 from harness.scoring.lazy import LazyModel

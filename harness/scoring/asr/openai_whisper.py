@@ -21,7 +21,7 @@ from harness.scoring.asr.base import (
     english_only,
 )
 from harness.scoring.asr.models import content_id, shipped_tiny_en
-from harness.scoring.asr.spoken import written_form_tokens
+from harness.scoring.asr.spoken_form import written_form_tokens
 from harness.scoring.audio import FloatArray
 from harness.scoring.lazy import LazyModel
 from harness.scoring.scoring_errors import AsrBackendError, ModelNotFoundError

@@ -1,6 +1,6 @@
 """The readings a hard-text clip is judged between: every accepted reading and every known misreading of its item.
 
-A form of the spoken-form grammar (`harness.core.spoken_grammar`) may allow a few readings or very many (a
+A form of the spoken-form grammar (`harness.core.hard_text.grammar`) may allow a few readings or very many (a
 phone number with "oh" or "zero" for each 0 allows 2^n). A form with at most `LISTED_READINGS` readings is
 listed; a larger one is never listed into memory: its readings are searched, word by word over the form's
 automaton, keeping the `BEAM` likeliest partial readings at each word (each scored by the summed token
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from harness.core.hard_text import HardText
-from harness.core.spoken_grammar import Reading, readings
+from harness.core.hard_text.grammar import Reading, readings
 
 # A form with more readings than this is searched, not listed.
 LISTED_READINGS = 16
@@ -51,7 +51,7 @@ def listed(form: str) -> list[Reading] | None:
 
 
 class Walk(Protocol):
-    """A form compiled to an automaton over its words (`harness.core.spoken_grammar.automaton`)."""
+    """A form compiled to an automaton over its words (`harness.core.hard_text.grammar.automaton`)."""
 
     @property
     def start(self) -> frozenset[int]: ...
@@ -88,11 +88,11 @@ def search(walk: Walk, score: PrefixScorer, *, beam: int = BEAM,
 
 
 def walk_of(form: str) -> Walk:
-    """The form's automaton: the grammar's own where it compiles forms (`spoken_grammar.automaton`), else a walk
+    """The form's automaton: the grammar's own where it compiles forms (`grammar.automaton`), else a walk
     over its parse tree."""
-    from harness.core import spoken_grammar
+    from harness.core.hard_text import grammar
 
-    compiled = getattr(spoken_grammar, "automaton", None)
+    compiled = getattr(grammar, "automaton", None)
     if compiled is not None:
         walk: Walk = compiled(form)
         return walk
@@ -103,7 +103,7 @@ class _TreeWalk:
     """A walk over a form's parse tree: a state is the stack of parts still to read (interned to an int)."""
 
     def __init__(self, form: str) -> None:
-        from harness.core.spoken_grammar import parse
+        from harness.core.hard_text.grammar import parse
 
         self._stacks: dict[tuple[object, ...], int] = {}
         self._by_id: list[tuple[object, ...]] = []
@@ -116,7 +116,7 @@ class _TreeWalk:
         return self._stacks[stack]
 
     def _closure(self, stacks: list[tuple[object, ...]]) -> frozenset[int]:
-        from harness.core.spoken_grammar import Choice, OptionalWords, Sequence, Word
+        from harness.core.hard_text.grammar import Choice, OptionalWords, Sequence, Word
 
         done: set[int] = set()
         todo = list(stacks)

@@ -28,8 +28,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from harness.core.spoken_grammar import SAME_SOUND, Reading
-from harness.scoring.span import Verdict
+from harness.core.hard_text import HardTextVerdict
+from harness.core.hard_text.grammar import SAME_SOUND, Reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +68,7 @@ class Choice:
     accepted reading and the best misreading (positive: the accepted one likelier), the free transcript's margin
     over the best listed reading (None where its reading is a listed one or there is none), and why it is unsure."""
 
-    verdict: Verdict
+    verdict: HardTextVerdict
     reading: str
     error: str | None
     margin: float
@@ -96,17 +96,17 @@ def choose(candidates: list[Scored], free: list[Scored], thresholds: Thresholds)
         free_margin = top.raw - max(c.raw for c in candidates)
     if misread is not None and -margin >= thresholds.fail_margin and not _sound_alike(accepted.reading,
                                                                                         misread.reading):
-        return Choice(Verdict.FAIL, " ".join(misread.reading), misread.error, margin, free_margin)
+        return Choice(HardTextVerdict.FAIL, " ".join(misread.reading), misread.error, margin, free_margin)
     if top is not None and free_margin is not None and free_margin > thresholds.other_margin:
-        return Choice(Verdict.OTHER, " ".join(top.reading), None, margin, free_margin,
+        return Choice(HardTextVerdict.OTHER, " ".join(top.reading), None, margin, free_margin,
                       reason=f"the free transcript's {' '.join(top.reading)!r} is {free_margin:.1f} nats likelier "
                              f"than any listed reading")
     if misread is not None and _sound_alike(accepted.reading, misread.reading):
-        return Choice(Verdict.UNSURE, " ".join(best.reading), None, margin, free_margin,
+        return Choice(HardTextVerdict.UNSURE, " ".join(best.reading), None, margin, free_margin,
                       reason=f"{' '.join(accepted.reading)!r} and {' '.join(misread.reading)!r} sound alike")
     if margin >= thresholds.pass_margin:
-        return Choice(Verdict.PASS, " ".join(accepted.reading), None, margin, free_margin)
-    return Choice(Verdict.UNSURE, " ".join(best.reading), None, margin, free_margin,
+        return Choice(HardTextVerdict.PASS, " ".join(accepted.reading), None, margin, free_margin)
+    return Choice(HardTextVerdict.UNSURE, " ".join(best.reading), None, margin, free_margin,
                   reason=f"{' '.join(accepted.reading)!r} and {' '.join(misread.reading if misread else ())!r} "
                          f"are {abs(margin):.1f} nats apart, within the margin")
 

@@ -2,9 +2,9 @@
 
 For each clip: the clip is encoded once and its free spoken-form transcript decoded (`listener.Listener`); the
 item's readings are listed or searched (`candidates`), each written for the model (`surfaces`) and put in the
-item's carrier; the free transcript's own reading of the span (found by the carrier, `span.py`) is put in the
+item's carrier; the free transcript's own reading of the span (found by the carrier, `transcript.py`) is put in the
 same carrier, written the same way; every sentence is scored under the clip, and `forced_choice.choose` gives
-the verdict. The free transcript is also judged as before (`span.judge_span`): a second opinion kept on the
+the verdict. The free transcript is also judged as before (`transcript.judge_span`): a second opinion kept on the
 row, with their disagreement flagged.
 
 What the model said about a clip (its free transcript and the likelihood of every sentence asked about, the
@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from harness.core.hard_text import HardText, carrier_words
-from harness.core.spoken_grammar import Reading
+from harness.core.hard_text import HardText, HardTextVerdict, carrier_words
+from harness.core.hard_text.grammar import Reading
 from harness.results import CacheKey, CacheKind, ScoreCache
 from harness.scoring.asr.base import DEFAULT_MODEL, SAMPLE_RATE, DecodingSettings
 from harness.scoring.asr.faster import FasterWhisperBackend
@@ -34,9 +34,15 @@ from harness.scoring.hard_text.candidates import forms, listed, search, walk_of
 from harness.scoring.hard_text.forced_choice import Choice, Scored, Thresholds, choose
 from harness.scoring.hard_text.listener import Hearing, Listener, ListenerSettings
 from harness.scoring.hard_text.surfaces import written
+from harness.scoring.hard_text.transcript import (
+    SpanJudgement,
+    anchored_span,
+    judge_span,
+    letter_words,
+    transcript_readings,
+)
 from harness.scoring.results import sha256_hex
 from harness.scoring.scoring_errors import AudioDecodeError
-from harness.scoring.span import SpanJudgement, Verdict, anchored_span, judge_span, letter_words, transcript_readings
 
 # Bumped when the sentences asked about a clip change meaning (the cache key): what the model said about the
 # old ones is not reused.
@@ -103,13 +109,13 @@ class HardTextScore:
     unreadable: bool = False  # the clip's audio could not be decoded (unsure, the reason on the choice)
 
     @property
-    def verdict(self) -> Verdict:
+    def verdict(self) -> HardTextVerdict:
         return self.choice.verdict
 
     @property
     def disagree(self) -> bool:
         """Both decided (pass or fail), differently: the row says so."""
-        decided = (Verdict.PASS, Verdict.FAIL)
+        decided = (HardTextVerdict.PASS, HardTextVerdict.FAIL)
         first, second = self.choice, self.second_opinion
         return (first.verdict in decided and second.verdict in decided
                 and (first.verdict, first.error) != (second.verdict, second.error))
@@ -118,7 +124,7 @@ class HardTextScore:
     def second_opinion_label(self) -> str:
         """The second opinion as stored: pass, fail:<error>, unsure."""
         second = self.second_opinion
-        return f"fail:{second.error}" if second.verdict is Verdict.FAIL else second.verdict.value
+        return f"fail:{second.error}" if second.verdict is HardTextVerdict.FAIL else second.verdict.value
 
 
 # The carrier after the span is asked about up to its first word: the word that follows the span tells a reading
@@ -175,8 +181,8 @@ class HardTextJudge:
         return scores
 
     def _unjudged(self, reason: str) -> HardTextScore:
-        judgement = SpanJudgement(Verdict.UNSURE, "", reason=reason)
-        choice = Choice(Verdict.UNSURE, "", None, float("nan"), None, reason=reason)
+        judgement = SpanJudgement(HardTextVerdict.UNSURE, "", reason=reason)
+        choice = Choice(HardTextVerdict.UNSURE, "", None, float("nan"), None, reason=reason)
         return HardTextScore("", choice, judgement, "", self.model_id, self.thresholds, unreadable=True)
 
     def evidence(self, clips: Sequence[HardTextClip], *, cache: ScoreCache | None = None
@@ -389,6 +395,6 @@ def ended_early(hard: HardText, transcript: str) -> bool:
 
 
 def _longest_hint(form: str) -> Reading:
-    from harness.core.spoken_grammar import fullest
+    from harness.core.hard_text.grammar import fullest
 
     return fullest(form)

@@ -31,7 +31,7 @@ import numpy as np
 
 from harness.scoring.asr.base import SAMPLE_RATE, WINDOW_S
 from harness.scoring.asr.faster import FasterWhisperBackend
-from harness.scoring.asr.spoken import written_form_tokens
+from harness.scoring.asr.spoken_form import written_form_tokens
 from harness.scoring.audio import FloatArray
 from harness.scoring.blas import one_blas_thread
 from harness.scoring.scoring_errors import AsrBackendError

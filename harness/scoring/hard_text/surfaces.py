@@ -18,7 +18,7 @@ whatever was said; the span's capitals do the same for the word.
 
 from __future__ import annotations
 
-from harness.core.spoken_grammar import Reading
+from harness.core.hard_text.grammar import Reading
 
 
 def letter_positions(reading: Reading) -> set[int]:

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from harness.core.spoken_grammar import (
+from harness.core.hard_text.grammar import (
     MAX_FORM_CHARS,
     MAX_NESTING,
     SAME_SOUND,
@@ -158,9 +158,9 @@ def test_the_automaton_agrees_with_listing_the_readings(form: str, heard: Readin
 
 def _tree_of(form: str) -> Node:
     """The tree of a form the grammar refuses only for allowing silence (the test's own check of that)."""
-    from harness.core import spoken_grammar
+    from harness.core.hard_text import grammar
 
-    return spoken_grammar._tree(spoken_grammar._tokens(form))
+    return grammar._tree(grammar._tokens(form))
 
 
 @settings(max_examples=150, deadline=None)

@@ -1,7 +1,8 @@
 """Judge the hard-text clips of a stored run: every clip of a hard-text item, as written and as its control.
 
 The run's `clips` rows name their corpus and item; the caller (the benchmark use case, which loaded the
-corpora) says which of them are hard-text items and how to judge each (`HardClip`). Each clip is judged by
+corpora once, for the run) says which of them are hard-text items and how to judge each (`HardTextRunItem`): no
+corpus is read here. Each clip is judged by
 the `HardTextJudge` (forced choice, with the free transcript's second opinion) and its verdict stored in
 `span_scores` (`harness.results.hard_text`), where the summary and the report read the per-category figures.
 """
@@ -14,22 +15,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.core.hard_text import HardText
+from harness.core.hard_text import HardText, HardTextVerdict
 from harness.results import (
     FORCED_CHOICE,
     ClipRow,
     ScoreCache,
-    SpanVerdict,
+    SpanScoreRow,
     connect_writer,
     read_clips,
-    write_span_verdicts,
+    write_span_scores,
 )
 from harness.scoring.hard_text.judge import HardTextClip, HardTextJudge, HardTextScore
 from harness.scoring.scoring_errors import ScoringInputError
 
 
 @dataclass(frozen=True, slots=True)
-class HardClip:
+class HardTextRunItem:
     """What a clip of a hard-text corpus reads: the item's own id, how to judge it, and whether it is the
     item's control."""
 
@@ -39,34 +40,34 @@ class HardClip:
 
 
 @dataclass(frozen=True, slots=True)
-class SpanRunSummary:
+class HardTextRunSummary:
     judged: int  # clips judged (written and controls)
-    verdicts: dict[str, int]  # pass | fail | other | unsure -> clips
+    verdicts: dict[HardTextVerdict, int]  # clips per verdict
     asr_model: str
     disagreements: int = 0  # clips whose forced choice and free-transcription verdict decided differently
     unreadable: int = 0  # clips whose audio could not be decoded (unsure, with the reason on the row)
 
 
-def verdict_row(row: ClipRow, item: HardClip, score: HardTextScore, run_id: str) -> SpanVerdict:
+def span_score_row(row: ClipRow, item: HardTextRunItem, score: HardTextScore, run_id: str) -> SpanScoreRow:
     """A judged clip as the results store keeps it."""
     choice = score.choice
-    return SpanVerdict(row.provider, row.model, item.item_id, item.hard.category, item.control,
-                       choice.verdict.value, choice.reading, choice.error, score.transcript, row.clip_id, run_id,
-                       choice.reason, score.asr_model, method=FORCED_CHOICE,
-                       margin=None if math.isnan(choice.margin) or math.isinf(choice.margin) else choice.margin,
-                       free_margin=choice.free_margin, thresholds=score.thresholds.key(),
-                       free_heard=score.free_heard, second_opinion=score.second_opinion_label,
-                       disagree=score.disagree)
+    return SpanScoreRow(row.provider, row.model, item.item_id, item.hard.category, item.control,
+                        choice.verdict, choice.reading, choice.error, score.transcript, row.clip_id, run_id,
+                        choice.reason, score.asr_model, method=FORCED_CHOICE,
+                        margin=None if math.isnan(choice.margin) or math.isinf(choice.margin) else choice.margin,
+                        free_margin=choice.free_margin, thresholds=score.thresholds.key(),
+                        free_heard=score.free_heard, second_opinion=score.second_opinion_label,
+                        disagree=score.disagree)
 
 
-def judge_run(db_path: Path, run_id: str, items: Mapping[tuple[str, str], HardClip], judge: HardTextJudge,
-              *, batch_size: int = 32) -> SpanRunSummary:
+def judge_hard_text_run(db_path: Path, run_id: str, items: Mapping[tuple[str, str], HardTextRunItem],
+                        judge: HardTextJudge, *, batch_size: int = 32) -> HardTextRunSummary:
     """Judge every clip of ``run_id`` whose (corpus, item id) ``items`` names, and store the verdicts; what the
     model said is cached in the judge's cache, else the run database's (judging again costs no ASR)."""
     if not db_path.is_file():
         raise ScoringInputError(f"expected a run database file, {db_path} does not exist")
     conn = connect_writer(db_path)
-    counts: Counter[str] = Counter()
+    counts: Counter[HardTextVerdict] = Counter()
     disagreements = unreadable = 0
     cache = judge.cache or ScoreCache(conn)
     try:
@@ -80,11 +81,12 @@ def judge_run(db_path: Path, run_id: str, items: Mapping[tuple[str, str], HardCl
                                                     declared_media_type=row.declared_media_type,
                                                     declared_sample_rate=row.declared_sample_rate)
                                        for (row, item), path in zip(batch, paths, strict=True)], cache=cache)
-            verdicts = [verdict_row(row, item, score, run_id) for (row, item), score in zip(batch, scores, strict=True)]
-            write_span_verdicts(conn, verdicts)
-            counts.update(verdict.verdict for verdict in verdicts)
+            judged = [span_score_row(row, item, score, run_id)
+                      for (row, item), score in zip(batch, scores, strict=True)]
+            write_span_scores(conn, judged)
+            counts.update(judged_row.verdict for judged_row in judged)
             disagreements += sum(score.disagree for score in scores)
             unreadable += sum(score.unreadable for score in scores)
     finally:
         conn.close()
-    return SpanRunSummary(sum(counts.values()), dict(counts), judge.model_id, disagreements, unreadable)
+    return HardTextRunSummary(sum(counts.values()), dict(counts), judge.model_id, disagreements, unreadable)

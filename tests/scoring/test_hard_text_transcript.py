@@ -8,11 +8,11 @@ import pytest
 import soxr
 
 from harness.bench.corpus import parse_corpus
-from harness.core.hard_text import HardText, Misreading
+from harness.core.hard_text import HardText, HardTextVerdict, Misreading
 from harness.scoring.asr.faster import FasterWhisperBackend
-from harness.scoring.asr.spoken import writes_a_symbol, written_form_tokens
+from harness.scoring.asr.spoken_form import writes_a_symbol, written_form_tokens
 from harness.scoring.hard_text import HardTextClip, HardTextJudge
-from harness.scoring.span import Verdict, judge_span, transcript_readings, transcript_words
+from harness.scoring.hard_text.transcript import judge_span, transcript_readings, transcript_words
 from harness.speech import Engine, Rendition, default_engine
 from tests.helpers.hard_text import hard_corpus
 
@@ -26,46 +26,48 @@ def _hard(item_id: str) -> HardText:
 
 
 @pytest.mark.parametrize(("item_id", "transcript", "verdict", "heard", "error"), [
-    ("money-001", "The ticket costs twelve dollars and fifty cents at the door tonight.", Verdict.PASS,
+    ("money-001", "The ticket costs twelve dollars and fifty cents at the door tonight.", HardTextVerdict.PASS,
      "twelve dollars and fifty cents", None),
     # a misheard carrier word next to the span ("cost" for "costs"), and a dropped one
-    ("money-001", "the ticket cost twelve point five zero dollars at the door tonight", Verdict.FAIL,
+    ("money-001", "the ticket cost twelve point five zero dollars at the door tonight", HardTextVerdict.FAIL,
      "twelve point five zero dollars", "decimal-read-as-point"),
-    ("money-001", "the ticket twelve fifty at the door tonight", Verdict.PASS, "twelve fifty", None),
-    ("year-001", "My grandmother was born in one nine eight four and a small village.", Verdict.FAIL,
+    ("money-001", "the ticket twelve fifty at the door tonight", HardTextVerdict.PASS, "twelve fifty", None),
+    ("year-001", "My grandmother was born in one nine eight four and a small village.", HardTextVerdict.FAIL,
      "one nine eight four", "year-digit-by-digit"),
-    ("year-001", "My grandmother was born one thousand nine hundred eighty four in a small village.", Verdict.FAIL,
+    ("year-001", "My grandmother was born one thousand nine hundred eighty four in a small village.",
+     HardTextVerdict.FAIL,
      "one thousand nine hundred eighty four", "year-read-as-cardinal"),
-    ("address-001", "Please send the letter to nine Oak Doctor before the weekend.", Verdict.FAIL,
+    ("address-001", "Please send the letter to nine Oak Doctor before the weekend.", HardTextVerdict.FAIL,
      "nine oak doctor", "abbreviation-expanded-wrong"),
     # neither right nor a known wrong reading: unsure, never a failure
-    ("money-001", "the ticket costs twelve fifty dollars at the door tonight", Verdict.UNSURE,
+    ("money-001", "the ticket costs twelve fifty dollars at the door tonight", HardTextVerdict.UNSURE,
      "twelve fifty dollars", None),
-    ("address-001", "Something else entirely was said.", Verdict.UNSURE, "", None),
+    ("address-001", "Something else entirely was said.", HardTextVerdict.UNSURE, "", None),
 ])
 def test_the_span_is_judged_between_its_carrier_words(
-    item_id: str, transcript: str, verdict: Verdict, heard: str, error: str | None
+    item_id: str, transcript: str, verdict: HardTextVerdict, heard: str, error: str | None
 ) -> None:
     judgement = judge_span(_hard(item_id), transcript)
     assert (judgement.verdict, judgement.heard, judgement.error) == (verdict, heard, error)
-    assert (judgement.reason is None) == (verdict is not Verdict.UNSURE)
+    assert (judgement.reason is None) == (verdict is not HardTextVerdict.UNSURE)
 
 
 @pytest.mark.parametrize(("text", "control", "transcript", "verdict", "heard"), [
     # no carrier: the whole transcript is the span
-    ("1984", "nineteen eighty four", "Nineteen eighty-four.", Verdict.PASS, "nineteen eighty four"),
-    ("1984", "nineteen eighty four", "one nine eight four", Verdict.FAIL, "one nine eight four"),
-    ("1984", "nineteen eighty four", "", Verdict.UNSURE, ""),
+    ("1984", "nineteen eighty four", "Nineteen eighty-four.", HardTextVerdict.PASS, "nineteen eighty four"),
+    ("1984", "nineteen eighty four", "one nine eight four", HardTextVerdict.FAIL, "one nine eight four"),
+    ("1984", "nineteen eighty four", "", HardTextVerdict.UNSURE, ""),
     # one carrier word, found or not
-    ("Born 1984.", "Born nineteen eighty four.", "Born one nine eight four.", Verdict.FAIL, "one nine eight four"),
-    ("Born 1984.", "Born nineteen eighty four.", "nineteen eighty four", Verdict.PASS, "nineteen eighty four"),
+    ("Born 1984.", "Born nineteen eighty four.", "Born one nine eight four.", HardTextVerdict.FAIL,
+     "one nine eight four"),
+    ("Born 1984.", "Born nineteen eighty four.", "nineteen eighty four", HardTextVerdict.PASS, "nineteen eighty four"),
     # one on each side
-    ("In 1984 again", "In nineteen eighty four again", "in nineteen eighty four again", Verdict.PASS,
+    ("In 1984 again", "In nineteen eighty four again", "in nineteen eighty four again", HardTextVerdict.PASS,
      "nineteen eighty four"),
-    ("In 1984 again", "In nineteen eighty four again", "in one nine eight four again", Verdict.FAIL,
+    ("In 1984 again", "In nineteen eighty four again", "in one nine eight four again", HardTextVerdict.FAIL,
      "one nine eight four"),
 ])
-def test_a_span_with_few_carrier_words_is_judged(text: str, control: str, transcript: str, verdict: Verdict,
+def test_a_span_with_few_carrier_words_is_judged(text: str, control: str, transcript: str, verdict: HardTextVerdict,
                                                   heard: str) -> None:
     data = hard_corpus()
     data["items"][1].update(text=text, control=control)
@@ -73,13 +75,13 @@ def test_a_span_with_few_carrier_words_is_judged(text: str, control: str, transc
     assert hard is not None and hard.span == "1984"
     judgement = judge_span(hard, transcript)
     assert (judgement.verdict, judgement.heard) == (verdict, heard)
-    assert judgement.error == ("year-digit-by-digit" if verdict is Verdict.FAIL else None)
+    assert judgement.error == ("year-digit-by-digit" if verdict is HardTextVerdict.FAIL else None)
 
 
 def test_readings_are_compared_without_word_breaks_only_where_unambiguous() -> None:
     hard = _hard("year-001")
     heard = "My grandmother was born in nineteen eightyfour in a small village."
-    assert judge_span(hard, heard).verdict is Verdict.PASS
+    assert judge_span(hard, heard).verdict is HardTextVerdict.PASS
 
 
 
@@ -99,8 +101,8 @@ def test_a_transcript_read_two_ways_that_disagree_is_unsure() -> None:
     hard = HardText("The agency NASA built it last year.", "acronym", "NASA", ("nasa",),
                     (Misreading("n a s a", "acronym-spelled-out"),), "The agency nasa built it last year.", False)
     judgement = judge_span(hard, "The agency NASA built it last year.")
-    assert judgement.verdict is Verdict.UNSURE and "cannot tell" in str(judgement.reason)
-    assert judge_span(hard, "The agency nasa built it last year.").verdict is Verdict.PASS
+    assert judgement.verdict is HardTextVerdict.UNSURE and "cannot tell" in str(judgement.reason)
+    assert judge_span(hard, "The agency nasa built it last year.").verdict is HardTextVerdict.PASS
     assert judge_span(hard, "The agency N.A.S.A. built it last year.").error == "acronym-spelled-out"
 
 
@@ -134,14 +136,15 @@ def test_spoken_form_decoding_writes_no_digit_and_the_judge_hears_the_misreading
                                HardTextClip(_hard("year-001"), samples=renders["digits"]),
                                HardTextClip(_hard("address-001"), samples=renders["doctor"])])
     assert not any(writes_a_symbol(score.transcript) for score in scores)
-    assert [score.verdict for score in scores] == [Verdict.PASS, Verdict.FAIL, Verdict.FAIL]
+    assert [score.verdict for score in scores] == [HardTextVerdict.PASS, HardTextVerdict.FAIL, HardTextVerdict.FAIL]
     assert [score.choice.error for score in scores[1:]] == ["year-digit-by-digit", "abbreviation-expanded-wrong"]
     assert judge.model_name == "tiny.en" and all(score.asr_model.startswith("tiny.en#") for score in scores)
 
 
 def test_an_undecodable_clip_is_unsure_with_the_reason() -> None:
     score = HardTextJudge().score_many([HardTextClip(_hard("year-001"), audio=b"not audio")])[0]
-    assert score.verdict is Verdict.UNSURE and "could not be read" in str(score.choice.reason) and score.unreadable
+    assert score.verdict is HardTextVerdict.UNSURE and score.unreadable
+    assert "could not be read" in str(score.choice.reason)
 
 
 def test_a_reading_both_right_and_a_known_wrong_is_unsure() -> None:
@@ -149,7 +152,7 @@ def test_a_reading_both_right_and_a_known_wrong_is_unsure() -> None:
                     (Misreading("two two four", "range-read-as-digits"),), "The score was two to four at half time "
                     "today.", True)
     judgement = judge_span(hard, "The score was two to four at half time today.")  # "to" may be "two"
-    assert judgement.verdict is Verdict.UNSURE and "both" in str(judgement.reason)
+    assert judgement.verdict is HardTextVerdict.UNSURE and "both" in str(judgement.reason)
 
 
 # --- issue 58: the free-transcription judge's defects, each shown by the transcript that exposed it --------------
@@ -162,7 +165,7 @@ STREET = HardText("The detective lived at 221B Baker St. in the stories.", "addr
 def test_st_after_a_name_is_street_and_before_a_name_saint() -> None:
     """"St." was always read "saint": a right "street" reading failed as street-as-saint (and "Dr." likewise)."""
     judgement = judge_span(STREET, "The detective lived at two twenty one B Baker St. in the stories.")
-    assert (judgement.verdict, judgement.heard) == (Verdict.PASS, "two twenty one b baker street")
+    assert (judgement.verdict, judgement.heard) == (HardTextVerdict.PASS, "two twenty one b baker street")
     assert transcript_words("Dr. Patel lives on Oak Dr. near St. Louis") == [
         "doctor", "patel", "lives", "on", "oak", "drive", "near", "saint", "louis"]
     # where its place does not say, both readings are judged: they disagree, so it cannot tell
@@ -175,7 +178,7 @@ def test_a_lone_dot_before_a_number_word_is_point() -> None:
     hard = HardText("Prices rose by 0.5% in the first part of the year.", "percent", "0.5%",
                     ("[zero] point five percent",), (Misreading("five percent", "decimal-point-dropped"),), "x", True)
     judgement = judge_span(hard, "Prices rose by . five percent in the first part of the year.")
-    assert (judgement.verdict, judgement.heard) == (Verdict.PASS, "point five percent")
+    assert (judgement.verdict, judgement.heard) == (HardTextVerdict.PASS, "point five percent")
     assert transcript_words("the end. Five more") == ["the", "end", "five", "more"]  # a full stop stays one
 
 
@@ -184,16 +187,16 @@ def test_lowercase_letters_whisper_writes_as_a_word_are_read_both_ways() -> None
     hard = HardText("The bus leaves at 7 a.m. from the stop by the church.", "time", "7 a.m.", ("seven a m",),
                     (Misreading("seven am", "initialism-read-as-word"),), "x", True)
     judgement = judge_span(hard, "The bus leaves at seven am from the stop by the church.")
-    assert judgement.verdict is Verdict.UNSURE and "cannot tell" in str(judgement.reason)
+    assert judgement.verdict is HardTextVerdict.UNSURE and "cannot tell" in str(judgement.reason)
 
 
 def test_words_the_asr_adds_at_the_spans_edge_are_not_the_span() -> None:
     """A word the ASR adds between the carrier and the span ("the", "uh") was counted into the span."""
     judgement = judge_span(_hard("year-001"), "My grandmother was born in the nineteen eighty four in a small village.")
-    assert (judgement.verdict, judgement.heard) == (Verdict.PASS, "nineteen eighty four")
+    assert (judgement.verdict, judgement.heard) == (HardTextVerdict.PASS, "nineteen eighty four")
     # a word the item's own readings use is never trimmed away
     judgement = judge_span(_hard("money-001"), "the ticket costs twelve fifty dollars at the door tonight")
-    assert (judgement.verdict, judgement.heard) == (Verdict.UNSURE, "twelve fifty dollars")
+    assert (judgement.verdict, judgement.heard) == (HardTextVerdict.UNSURE, "twelve fifty dollars")
 
 
 def test_symbols_split_into_byte_tokens_are_suppressed(tiny_backend: FasterWhisperBackend) -> None:

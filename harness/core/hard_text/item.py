@@ -1,12 +1,13 @@
-"""A hard-text item: a carrier sentence, the one span in it that is hard to read, and how to judge a reading.
+"""A hard-text item: a carrier sentence, the one span in it that is hard to read, and the verdicts a reading gets.
 
 An item of a hard-text corpus (``"kind": "hard-text"``, see docs/hard-text.md) carries, beside its ``id`` and
 ``text``: its ``category``, the ``span`` (occurring exactly once in the text), the ``accepted`` spoken forms
 and the known ``misreadings`` (each a spoken form and an ``error`` type) in the grammar of
-`harness.core.spoken_grammar`, a ``control`` (the same sentence with the span already written in words) and
+`harness.core.hard_text.grammar`, a ``control`` (the same sentence with the span already written in words) and
 ``meaning_changes``. The corpus loader reads items with `read_hard_text`, which names every problem in one
-line; the span scorer reads the same value. Both live in engines that may not import each other, so the
-vocabulary is here.
+line; the judge reads the same value, and its verdict (`HardTextVerdict`) is what the results store keeps and every
+face counts. The loader, the judge and the store live in engines that may not import each other, so the vocabulary
+is here.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-from harness.core.spoken_grammar import (
+from harness.core.hard_text.automata import TooLarge
+from harness.core.hard_text.grammar import (
     GrammarError,
     Reading,
     automaton,
@@ -27,20 +30,31 @@ from harness.core.spoken_grammar import (
     quoted,
     shared_reading,
 )
-from harness.core.word_automaton import TooLarge
 
 _ERROR_TYPE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Spoken forms of one item, accepted and misreadings together (en_hard's items have at most 6): each misreading
 # is compared with each accepted form, so this bounds an item's comparisons.
 MAX_FORMS = 32
 # The pairs of states an item's comparisons visit in all, shared evenly among them (each misreading against each
-# accepted form, `harness.core.spoken_grammar.shared_reading`). en_hard's largest comparison visits fewer than
+# accepted form, `harness.core.hard_text.grammar.shared_reading`). en_hard's largest comparison visits fewer than
 # 100; this many take about half a second on one core, so a hostile item costs at most that.
 CLASH_PAIRS = 200_000
 # Loaded corpora repeat forms (a category's items share them): each form is checked, and each pair compared, once.
 _CACHED_CHECKS = 65_536
 _LISTED = 12  # categories named in a problem line
 _CARRIER_WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+
+
+class HardTextVerdict(StrEnum):
+    """What a clip's reading of its hard span was judged: read right, a known misreading (the row names its error
+    type), another reading than any listed (a candidate new misreading, counted neither way), or unsure. The one
+    verdict of hard text: the judge gives it, the results store keeps it (`span_scores.verdict`), the figures and
+    the faces count it."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    OTHER = "other"
+    UNSURE = "unsure"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ and the span scorer (to match a transcript) read forms here, so the two can neve
 
 A form can allow very many readings (a phone number with "oh" or "zero" for each 0), so it is never expanded:
 it is parsed to a tree (`parse`, without recursion) and compiled to an automaton over its words
-(`harness.core.word_automaton`; once per form, cached). Every question is a walk over automata, linear in
+(`harness.core.hard_text.automata`; once per form, cached). Every question is a walk over automata, linear in
 their sizes, never a list of readings nor a backtracking regular expression:
 
 - `matches`: is a heard reading one of the form's (any spelling of a word's sound, `SAME_SOUND`, unless
@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from harness.core.word_automaton import Automaton, Builder, shortest_shared
+from harness.core.hard_text.automata import Automaton, Builder, shortest_shared
 
 # The longest form read, in characters: en_hard's longest is 165 (a phone number with its "oh"/"zero"/"double"
 # choices). It bounds a compiled form's states (`MAX_STATES`), so a clash check's pairs, its time and memory.
@@ -140,7 +140,7 @@ def joined(reading: Reading) -> str:
 
 def shared_reading(form: str, other: str, *, limit: int | None = None) -> Reading | None:
     """One shortest reading both forms allow, word for word as spelled (None: they share none). ``limit`` caps
-    the pairs of states visited (`harness.core.word_automaton.TooLarge` beyond; the bounds above keep it
+    the pairs of states visited (`harness.core.hard_text.automata.TooLarge` beyond; the bounds above keep it
     under ``MAX_STATES ** 2`` anyway)."""
     return shortest_shared(automaton(form), automaton(other), limit=limit)
 

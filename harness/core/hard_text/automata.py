@@ -1,6 +1,6 @@
 """Acyclic finite automata over words (or characters), walked without ever listing what they accept.
 
-A spoken form (`harness.core.spoken_grammar`) may allow billions of readings (a phone number with "oh" or
+A spoken form (`harness.core.hard_text.grammar`) may allow billions of readings (a phone number with "oh" or
 "zero" for each 0), and a regular expression over its readings backtracks exponentially on a near miss. So
 the grammar compiles each form to an automaton here (a Thompson construction: a state reads one symbol or
 moves silently to a few others) and every question is a walk over it:

@@ -6,7 +6,7 @@ free transcript's own reading of the span is found here). Word error rate over a
 a provider's misreading from the ASR's or the normaliser's (a year read digit by digit comes back as the year and
 scores 0). So the span is judged alone, as heard:
 
-1. The transcript (from spoken-form decoding, `harness.scoring.asr.spoken`: no digits, symbols or Roman
+1. The transcript (from spoken-form decoding, `harness.scoring.asr.spoken_form`: no digits, symbols or Roman
    numerals) is split into words the way the carrier is: lowercase, punctuation and hyphens dropped. What
    Whisper still writes rather than spells is read back as it was heard, and nothing else is normalised:
    "@" is "at"; letters with dots ("a.m.", "U.S.") are letters; a title it abbreviates ("Dr. Patel",
@@ -36,11 +36,10 @@ import itertools
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from enum import StrEnum
 from functools import lru_cache
 
-from harness.core.hard_text import HardText, carrier_words
-from harness.core.spoken_grammar import SAME_SOUND, readings
+from harness.core.hard_text import HardText, HardTextVerdict, carrier_words
+from harness.core.hard_text.grammar import SAME_SOUND, readings
 
 # A carrier this far from the transcript (edits per carrier word, past one edit) anchors nothing.
 MAX_CARRIER_EDITS = 0.4
@@ -75,22 +74,12 @@ _CAPITALS = re.compile(r"[A-Z]{2,}")
 ADDED_WORDS = frozenset({"uh", "um", "er", "ah", "hmm", "the", "a", "an", "and", "so", "well", "of"})
 
 
-class Verdict(StrEnum):
-    """A hard-text clip's verdict: the span read right, a known misreading (with its error type), another
-    reading than any listed (forced choice: a candidate new misreading, counted neither way), or unsure."""
-
-    PASS = "pass"
-    FAIL = "fail"
-    OTHER = "other"
-    UNSURE = "unsure"
-
-
 @dataclass(frozen=True, slots=True)
 class SpanJudgement:
     """What was heard for the span, and what it means. ``error`` names the misreading on a fail; ``reason``
     says why a judgement is unsure."""
 
-    verdict: Verdict
+    verdict: HardTextVerdict
     heard: str
     error: str | None = None
     reason: str | None = None
@@ -149,14 +138,14 @@ def transcript_words(transcript: str) -> list[str]:
 def judge_span(hard: HardText, transcript: str) -> SpanJudgement:
     """Judge the span of ``hard`` in a transcript of its sentence (as written or as its control)."""
     judgements = [_judge_words(hard, words) for words in transcript_readings(transcript, letter_words(hard))]
-    decided = [judgement for judgement in judgements if judgement.verdict is not Verdict.UNSURE]
+    decided = [judgement for judgement in judgements if judgement.verdict is not HardTextVerdict.UNSURE]
     if not decided:
         return judgements[0]
     verdicts = {(judgement.verdict, judgement.error) for judgement in decided}
     if len(verdicts) > 1:
         ways = " or ".join(sorted(f"{judgement.heard!r} ({judgement.error or judgement.verdict.value})"
                                   for judgement in decided))
-        return SpanJudgement(Verdict.UNSURE, decided[0].heard,
+        return SpanJudgement(HardTextVerdict.UNSURE, decided[0].heard,
                              reason=f"the transcript can be read {ways}: it cannot tell")
     return decided[0]
 
@@ -228,23 +217,23 @@ def anchored_span(hard: HardText, words: list[str]) -> tuple[str, ...] | None:
 def _judge_words(hard: HardText, words: list[str]) -> SpanJudgement:
     candidates = span_candidates(hard, words)
     if candidates is None:
-        return SpanJudgement(Verdict.UNSURE, "", reason="the carrier words were not found in the transcript")
+        return SpanJudgement(HardTextVerdict.UNSURE, "", reason="the carrier words were not found in the transcript")
     for joined in (False, True):  # as heard, then without word breaks ("o clock", "oclock")
         ambiguous = None
         for heard in candidates:
             right, errors = hard.accepts(heard, joined=joined), hard.misread_as(heard, joined=joined)
             if right and not errors:
-                return SpanJudgement(Verdict.PASS, " ".join(heard))
+                return SpanJudgement(HardTextVerdict.PASS, " ".join(heard))
             if right or len(errors) > 1:
                 ambiguous = ambiguous or heard
         for heard in candidates:
             right, errors = hard.accepts(heard, joined=joined), hard.misread_as(heard, joined=joined)
             if len(errors) == 1 and not right:
-                return SpanJudgement(Verdict.FAIL, " ".join(heard), error=errors[0])
+                return SpanJudgement(HardTextVerdict.FAIL, " ".join(heard), error=errors[0])
         if ambiguous is not None:
-            return SpanJudgement(Verdict.UNSURE, " ".join(ambiguous),
+            return SpanJudgement(HardTextVerdict.UNSURE, " ".join(ambiguous),
                                  reason="heard as both an accepted reading and a known misreading")
-    return SpanJudgement(Verdict.UNSURE, " ".join(candidates[0]),
+    return SpanJudgement(HardTextVerdict.UNSURE, " ".join(candidates[0]),
                          reason="neither an accepted reading nor a known misreading")
 
 

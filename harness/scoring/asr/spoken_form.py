@@ -21,7 +21,7 @@ from typing import Any
 
 # Characters that write a spoken word: a transcript holding one has chosen a written form. "@" is not
 # among them: suppressed, Whisper writes "." where it hears "at" in an address; it is always "at", and the
-# span scorer reads it so (harness.scoring.span).
+# span scorer reads it so (harness.scoring.hard_text.transcript).
 WRITTEN_SYMBOLS = frozenset("$%/:#&+=*°×÷£€¥¢^<>~\\|_²³½¼¾§©®™")
 
 
