@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from harness.bench.config import DEFAULT_ASR_MODEL, BenchConfig, ScoringSettings
 from harness.core.errors import UsageError
+from harness.core.target import TargetKind
 
 if TYPE_CHECKING:
     from harness.bench.corpus import Corpus
@@ -171,8 +172,11 @@ def _background_scorer(config: BenchConfig, told: _Told) -> BackgroundScorer | N
     from harness.results import Store
 
     Store(config.output.db_path).close()  # the runner's tables (clips) exist before the scorer looks at them
+    # A run's own sandbox renders and serves in this process: scoring beside it saturates 2 cores, so it waits for
+    # the jobs to end (harness.scoring.background); elsewhere the client mostly waits on the network.
     return BackgroundScorer(config.output.db_path,
-                            Scorer(model=config.scoring.asr_model, dnsmos=_dnsmos(config.scoring)))
+                            Scorer(model=config.scoring.asr_model, dnsmos=_dnsmos(config.scoring)),
+                            hold_until_closed=config.target.kind is TargetKind.SANDBOX)
 
 
 def _dnsmos(settings: ScoringSettings) -> bool | None:

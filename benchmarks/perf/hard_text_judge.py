@@ -7,11 +7,10 @@ control (renders kept by the speech engine's render store where `TTS_HARNESS_SPE
 are judged as a run's are, from WAV bytes, in batches of 32, with no score cache (every clip costs its model time).
 
 It prints the total, the time per clip, where the time went (the listener's steps, timed around them), the verdicts,
-and the machine's pace: a ten-second encode of tiny.en, timed the same way, against which the goal is scaled where
-the machine is shared. Goals (`goals.verdict`): every clip judged (any sample); the whole corpus at this pace within
-`GOAL_S`, and a clip at most `ENCODES_PER_CLIP` ten-second encodes (timing goals: judged only where this process was
-not saturated while it measured). The smoke run (4 items, 8 clips) judges the verdicts only: so few clips cost their
-batch's fixed part, and say nothing of the whole corpus's pace.
+and the machine's pace: a ten-second encode of tiny.en, timed the same way, and a clip's cost in such encodes.
+Goals (`goals.verdict`): every clip judged (any sample); the whole corpus within `GOAL_S` (a sample's projected at its
+pace; a timing goal, judged only where this process was not saturated while it measured). The smoke run (4 items, 8
+clips) judges the verdicts only: so few clips cost their batch's fixed part, and say nothing of the whole's pace.
 
     nice python benchmarks/perf/hard_text_judge.py [--corpus en_hard] [--asr-model tiny.en] [--items N] [--smoke]
 """
@@ -41,8 +40,8 @@ from harness.speech import Engine, Rendition, default_engine
 
 GOAL_S = 180.0  # the whole en_hard of one offering: 1,344 clips
 GOAL_CLIPS = 1344
-# What a clip may cost against a ten-second encode, on the quiet machine the goal was set on (2026-11-26: the
-# encode took 94 ms, so 134 ms a clip is 1.43 encodes); the smoke test holds a sample to it under any load.
+# What a clip may cost against a ten-second encode were the encode as slow as when the goal was set (94 ms, under
+# load); printed beside the measured figure, not judged (see main).
 ENCODES_PER_CLIP = (GOAL_S / GOAL_CLIPS) / 0.094
 BATCH = 32
 
@@ -142,12 +141,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{clips - sum(figures['verdicts'].values())} of {clips} clips got no verdict"]
     if args.smoke:
         return goals.verdict(missed, unjudged=[f"the pace: {clips} clips are too few (run it without --smoke)"])
-    timing = []
-    if figures["encodes_per_clip"] > ENCODES_PER_CLIP:
-        timing.append(f"a clip cost {figures['encodes_per_clip']:.2f} ten-second encodes "
-                      f"(at most {ENCODES_PER_CLIP:.2f})")
-    if args.items is None and whole > GOAL_S:
-        timing.append(f"one offering's en_hard took {whole:.0f} s at this pace (at most {GOAL_S:.0f} s)")
+    # The goal is the whole corpus's wall time (a sample's projected at its pace). The encodes a clip costs are
+    # printed, not judged: the encode and the decoder's small passes do not slow alike on a shared machine (a
+    # quiet run of 2026-11-26 took 2.75 ten-second encodes a clip, and 179 s for the whole).
+    timing = [] if whole <= GOAL_S else [
+        f"one offering's en_hard {'took' if args.items is None else 'would take'} {whole:.0f} s at this pace "
+        f"(at most {GOAL_S:.0f} s)"]
     return goals.verdict(missed, timing, watch)
 
 

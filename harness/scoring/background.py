@@ -7,6 +7,12 @@ priority (Linux ``nice`` is per thread, and the ASR threads it spawns inherit it
 the network loop still gets the CPU first. CTranslate2 and torch release the GIL while they compute, but
 importing and loading them does not: the constructor therefore waits until the worker has loaded every
 model (seconds, once, before the benchmark's clock matters), so no import stalls the loop mid-run.
+
+A run that embeds its sandbox holds scoring until its jobs end (``hold_until_closed``): the sandbox renders and
+serves in this process, so on 2 free cores the scorer beside them still saturated the client (measured 2026-11-26:
+the README's run named 3–7% of its time saturated and marked 12 jobs with scoring during the run, none in two runs
+without it; docs/measurements.md). Against a URL or the providers themselves the client mostly waits on the
+network, and clips are scored as they come.
 """
 
 from __future__ import annotations
@@ -49,7 +55,8 @@ class BackgroundStats:
 class BackgroundScorer:
     """A worker thread that scores submitted ``clips`` rows and writes ``scores`` rows to ``db_path``."""
 
-    def __init__(self, db_path: str | Path, scorer: Scorer, *, batch_size: int = 8) -> None:
+    def __init__(self, db_path: str | Path, scorer: Scorer, *, batch_size: int = 8,
+                 hold_until_closed: bool = False) -> None:
         self._db_path = str(db_path)
         self._scorer = scorer
         self._batch_size = max(1, batch_size)
@@ -62,6 +69,9 @@ class BackgroundScorer:
         self._closed = False
         connect_writer(self._db_path).close()  # every table in place before the worker starts
         self._ready = threading.Event()
+        self._released = threading.Event()  # set: score what is queued (held until close() where asked)
+        if not hold_until_closed:
+            self._released.set()
         self._startup_error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="tts-harness-scorer", daemon=True)
         self._thread.start()
@@ -98,6 +108,7 @@ class BackgroundScorer:
         if not self._closed:
             self._closed = True
             self._queue.put(_STOP)
+        self._released.set()
         self._thread.join(timeout)
         return self.stats
 
@@ -121,6 +132,7 @@ class BackgroundScorer:
             return
         finally:
             self._ready.set()
+        self._released.wait()
         conn = connect_writer(self._db_path)
         cache = self._scorer.cache or ScoreCache(conn)
         # Held for the run rather than taken per batch (each take and release inspects the loaded libraries).

@@ -32,6 +32,7 @@ import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -220,6 +221,17 @@ def test_the_readme_run_shows_the_market(default_run: DefaultRun) -> None:
                           (default_run.run_id,)).fetchall()
     assert {label for label, _ in rows} == offerings
     assert len(offerings) > 100 and {outcome for _, outcome in rows} == {"ok"}
+
+
+def test_the_readme_run_scores_after_its_jobs(default_run: DefaultRun) -> None:
+    """The run embeds its sandbox, so its clips are scored once its jobs have ended: scoring beside the sandbox's
+    renders on 2 cores saturated the client it measures with (harness.scoring.background)."""
+    with sqlite3.connect(f"file:{default_run.db}?mode=ro", uri=True) as db:
+        (last_job,) = db.execute("SELECT max(finished_at) FROM jobs WHERE run_id = ?", (default_run.run_id,)).fetchone()
+        (first_score, scored) = db.execute("SELECT min(scored_at), count(*) FROM scores WHERE run_id = ?",
+                                           (default_run.run_id,)).fetchone()
+    assert scored > 100 and last_job is not None and first_score is not None
+    assert datetime.fromisoformat(first_score) >= datetime.fromisoformat(last_job)
 
 
 def test_the_readmes_first_command_is_the_users_alone() -> None:

@@ -138,3 +138,19 @@ def test_background_scorer_loads_models_before_returning(run_db: Path) -> None:
 
     with pytest.raises(AsrBackendError, match="corrupt"):
         BackgroundScorer(run_db, Scorer(asr=Broken(), similarity=False))
+
+
+def test_a_held_background_scorer_scores_nothing_before_it_is_closed(tiny_backend: Any, run_db: Path) -> None:
+    """A run that embeds its sandbox holds scoring until its jobs end: what is submitted waits, then is scored."""
+    add_clip(run_db, "held-1", "run-4", TEXTS[0], speak(TEXTS[0]))
+    with sqlite3.connect(run_db) as conn:
+        conn.row_factory = sqlite3.Row
+        (row,) = (dict(found) for found in conn.execute("SELECT * FROM clips WHERE run_id = 'run-4'"))
+    scorer = BackgroundScorer(run_db, Scorer(asr=tiny_backend, similarity=False, dnsmos=False),
+                              hold_until_closed=True)
+    scorer.submit(row)
+    assert scorer.stats.pending == 1 and scorer.stats.scored == 0
+    with sqlite3.connect(run_db) as conn:  # the worker has not even opened its connection's writes
+        assert conn.execute("SELECT count(*) FROM scores WHERE run_id = 'run-4'").fetchone() == (0,)
+    stats = scorer.close()
+    assert (stats.scored, stats.pending) == (1, 0)
