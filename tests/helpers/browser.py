@@ -92,6 +92,7 @@ class Chromium:
 
     def __init__(self, executable: str) -> None:
         self.profile = tempfile.mkdtemp(prefix="tts-harness-chromium-")
+        self.page_state: Any = None  # what PAGE_STATE_JS said once the page loaded (`opened_report`)
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()
         # Chromium reads commands on fd 3 and writes answers on fd 4; bash moves the pipe ends there. They
@@ -285,7 +286,8 @@ def overlapping_labels(charts: list[dict[str, Any]], tolerance: float = 0.5) -> 
 
 @contextmanager
 def opened_report(page: Path, width: int = 1440, height: int = 1000) -> Iterator[Chromium]:
-    """The report open in headless Chromium, its charts drawn and its audio's metadata read (or failed)."""
+    """The report open in headless Chromium, its charts drawn and its audio's metadata read (or failed): the page's
+    state (`PAGE_STATE_JS`) is `browser.page_state`."""
     executable = chromium_path()
     if executable is None:
         raise FileNotFoundError("chromium is not installed (apt-get install -y chromium)")
@@ -293,7 +295,7 @@ def opened_report(page: Path, width: int = 1440, height: int = 1000) -> Iterator
         browser.open_page(width, height)
         browser.call("Page.navigate", {"url": page.resolve().as_uri()})
         browser.wait_for("Page.loadEventFired")
-        browser.evaluate(PAGE_STATE_JS, wait=True)
+        browser.page_state = browser.evaluate(PAGE_STATE_JS, wait=True)
         yield browser
 
 
@@ -301,15 +303,8 @@ def inspect_report(
     page: Path, screenshot: Path, width: int = 1440, height: int = 1000, full_page: bool = False
 ) -> PageReport:
     """Load ``page`` from disk, wait for audio metadata and charts, record everything, save a screenshot."""
-    executable = chromium_path()
-    if executable is None:
-        raise FileNotFoundError("chromium is not installed (apt-get install -y chromium)")
-    with Chromium(executable) as browser:
-        browser.open_page(width, height)
-        browser.call("Page.navigate", {"url": page.resolve().as_uri()})
-        browser.wait_for("Page.loadEventFired")
-        state = browser.call("Runtime.evaluate", {"expression": PAGE_STATE_JS, "awaitPromise": True,
-                                                  "returnByValue": True})["result"]["value"]
+    with opened_report(page, width, height) as browser:
+        state = browser.page_state
         cells = browser.call("Runtime.evaluate", {"expression": CELLS_JS, "returnByValue": True})["result"]["value"]
         params: dict[str, Any] = {"format": "png"}
         if full_page:
