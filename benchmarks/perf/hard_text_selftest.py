@@ -352,7 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--write", type=Path, help="write the per-category verdicts here (a folder: <model>.json)")
     parser.add_argument("--save", type=Path, help="keep what the model said about every render here (JSON)")
-    parser.add_argument("--from", dest="source", type=Path, help="judge again what --save kept")
+    parser.add_argument("--from", dest="source", type=Path, action="append",
+                        help="judge again what --save kept (repeat it to join runs: one voice each, say)")
     parser.add_argument("--calibrate", metavar="VOICE|half",
                         help="derive the margins from this voice's renders (or half the items), report the rest")
     args = parser.parse_args(argv)
@@ -361,7 +362,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     todo, left_out = renders(items, args.voices.split(","))
     if args.source:
-        heard, model = from_saved(json.loads(args.source.read_text(encoding="utf-8")), items)
+        heard, models = [], set()
+        for source in args.source:
+            found, model = from_saved(json.loads(source.read_text(encoding="utf-8")), items)
+            heard += found
+            models.add(model)
+        if len(models) > 1:
+            raise SystemExit(f"--from files name different models ({', '.join(sorted(models))}): judge one at a time")
         kept = {(render.item_id, render.reading, render.voice) for render in todo}
         heard = [(render, evidence) for render, evidence in heard
                  if (render.item_id, render.reading, render.voice) in kept]

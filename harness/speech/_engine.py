@@ -28,6 +28,7 @@ import soxr
 from ._degraded import DegradedPiperBackend
 from ._errors import EmptyTextError, EngineUnavailableError
 from ._espeak import EspeakBackend, espeak_paths
+from ._kokoro import KokoroBackend, kokoro_unavailable
 from ._piper import RECENT_RENDERS, PiperBackend
 from ._types import Clip, Engine, Rendition
 
@@ -35,9 +36,9 @@ from ._types import Clip, Engine, Rendition
 #: codecs and resampling do not clip.
 PEAK_LEVEL = 10 ** (-1 / 20)
 DEFAULT_CACHE_SIZE = 128
-#: Engines whose package may be missing where Piper is not (espeak-ng: `espeakng-loader`, in the `sandbox` extra); a
-#: model speaking with one is skipped, in one line, where it is missing.
-OPTIONAL_ENGINES = frozenset({Engine.ESPEAK})
+#: Engines whose package may be missing where Piper is not (espeak-ng: `espeakng-loader`, in the `sandbox` extra;
+#: Kokoro: the `voice-kokoro` extra); a model speaking with one is skipped, in one line, where it is missing.
+OPTIONAL_ENGINES = frozenset({Engine.ESPEAK, Engine.KOKORO})
 
 log = logging.getLogger("harness.speech")
 _reported_missing: set[Engine] = set()
@@ -61,6 +62,8 @@ def unavailable_reason(engine: Engine) -> str | None:
             espeak_paths()
         except EngineUnavailableError as error:
             return str(error)
+    if engine is Engine.KOKORO and (missing := kokoro_unavailable()):
+        return str(EngineUnavailableError("kokoro", missing))
     return None
 
 
@@ -95,6 +98,7 @@ class SpeechEngine:
         *,
         piper: PiperBackend | None = None,
         espeak: Backend | None = None,
+        kokoro: Backend | None = None,
     ) -> None:
         if cache_size < 0:
             raise ValueError(f"cache_size must be >= 0 (0 disables caching), got {cache_size}")
@@ -104,6 +108,7 @@ class SpeechEngine:
             Engine.PIPER: self._piper,
             Engine.PIPER_DEGRADED: DegradedPiperBackend(self._piper),
             Engine.ESPEAK: espeak or EspeakBackend(),
+            Engine.KOKORO: kokoro or KokoroBackend(),
         }
         self._cache: OrderedDict[tuple[str, Rendition], Clip] = OrderedDict()
         self._cache_size = cache_size

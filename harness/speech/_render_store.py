@@ -62,7 +62,8 @@ class RenderKey:
 @functools.cache
 def _versions(voice_package: str) -> dict[str, str]:
     found = {}
-    for distribution in ("piper-tts", "onnxruntime", voice_package.replace("_", "-")):
+    # A package name, or several joined by "+" (an engine whose samples more than one package decides).
+    for distribution in ("piper-tts", "onnxruntime", *voice_package.replace("_", "-").split("+")):
         try:
             found[distribution] = metadata.version(distribution)
         except metadata.PackageNotFoundError:

@@ -22,11 +22,13 @@ SAMPLE_RATE_RANGE = (8000, 48000)
 class Engine(StrEnum):
     """A speech synthesiser. PIPER is the natural neural voice; PIPER_DEGRADED the same voice made
     deliberately worse (hurried, telephone band, hiss: harness.speech._degraded); ESPEAK the robotic
-    espeak-ng, its library from a pip package (`espeakng-loader`), and the voice of every language but English."""
+    espeak-ng, its library from a pip package (`espeakng-loader`), and the voice of every language but English;
+    KOKORO a second natural neural voice, unlike Piper's (Kokoro-82M, the `voice-kokoro` extra: English only here)."""
 
     PIPER = "piper"
     PIPER_DEGRADED = "piper-degraded"
     ESPEAK = "espeak"
+    KOKORO = "kokoro"
 
     @classmethod
     def parse(cls, value: str) -> Engine:
@@ -38,7 +40,8 @@ class Engine(StrEnum):
 
 
 #: The voice each engine uses when a rendition names none.
-DEFAULT_VOICES: dict[Engine, str] = {Engine.PIPER: "joe", Engine.PIPER_DEGRADED: "joe", Engine.ESPEAK: "en-us"}
+DEFAULT_VOICES: dict[Engine, str] = {Engine.PIPER: "joe", Engine.PIPER_DEGRADED: "joe", Engine.ESPEAK: "en-us",
+                                     Engine.KOKORO: "jm_kumo"}
 
 
 def _check_range(name: str, value: float, bounds: tuple[float, float]) -> None:

@@ -175,3 +175,12 @@ def test_the_clash_check_agrees_with_listing_the_readings(first: str, second: st
         assert said is None
     else:
         assert said in both and len(said) == min(len(reading) for reading in both)
+
+
+def test_a_word_without_a_vowel_is_said_as_its_letters() -> None:
+    from harness.core.hard_text.grammar import spelled
+
+    assert spelled(("seven", "fifteen", "pm")) == ("seven", "fifteen", "p", "m")
+    assert spelled(("five", "km", "bldg")) == ("five", "k", "m", "b", "l", "d", "g")
+    # a word with a vowel is said as a word ("am", "id", "dept"); a lone letter is already a letter
+    assert spelled(("seven", "am", "id", "dept", "x")) == ("seven", "am", "id", "dept", "x")

@@ -3,6 +3,7 @@ listed, the cache that spares the model, and the fallback where spoken-form deco
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -101,3 +102,60 @@ def test_a_transcript_that_stops_before_the_carrier_ends_is_decoded_again(judge:
     [found], _ = judge.evidence([HardTextClip(MONEY, samples=_say("The ticket costs twelve fifty at the door "
                                                                    "tonight."))])
     assert found is not None and "twelve fifty" in found.transcript.lower()
+
+
+# A span that ends the sentence: a free transcript cut short stops right before it.
+LAST = HardText("You can reach the front desk on 555-0142.", "phone", "555-0142",
+                ("five five five {oh|zero} one four two",),
+                (Misreading("five hundred fifty five one hundred forty two", "phone-read-as-cardinal"),),
+                "You can reach the front desk on five five five oh one four two.", True)
+
+
+def test_a_transcript_that_stops_before_a_closing_span_is_no_reading_of_it(judge: HardTextJudge,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the span ends the sentence and the free transcript stops before it, that transcript was compared as
+    the open-world reference and, being shorter, "explained" the clip 40 nats better than any reading: a right
+    reading was judged another reading (2 of 32 phone numbers read by Piper). It is decoded again, and where it
+    still stops there, the listed readings alone decide."""
+    from harness.scoring.hard_text.judge import stops_before_span
+
+    assert stops_before_span(LAST, "you can reach the front desk on")
+    assert ended_early(LAST, "You can reach the front desk on") and not ended_early(LAST, "... on 555 0142.")
+    hear, again = judge.listener.hear, judge.listener.hear_again
+    asked_again: list[int] = []
+
+    def stopping(audio: list[np.ndarray], max_tokens: list[int]) -> list[Hearing]:
+        heard = hear(audio, max_tokens)
+        for hearing in heard:
+            hearing.transcript = "You can reach the front desk on"
+        return heard
+
+    def stopping_again(hearings: list[Hearing], max_tokens: list[int]) -> list[str]:
+        asked_again.append(len(hearings))
+        again(hearings, max_tokens)
+        return ["You can reach the front desk on"] * len(hearings)
+
+    monkeypatch.setattr(judge.listener, "hear", stopping)
+    monkeypatch.setattr(judge.listener, "hear_again", stopping_again)
+    [score] = judge.score_many([HardTextClip(LAST, samples=_say(LAST.control))])
+    assert asked_again == [1]
+    assert score.verdict is HardTextVerdict.PASS, score.choice
+    assert score.choice.free_margin is None and score.free_heard == ""
+
+
+def test_a_misreading_no_voice_says_unlike_an_accepted_reading_is_no_candidate(judge: HardTextJudge) -> None:
+    """"pm" read as a word is said "P M" (a word without a vowel is spelled), so it cannot be told from the accepted
+    "p m" by ear: as a candidate it made right readings of "7:15 p.m." unsure (6 of 32 of Piper's), and it is left
+    out. "am" as a word is a word ("seven forty five am"): still a candidate."""
+    from harness.scoring.hard_text.judge import Evidence
+
+    pm = HardText("The library closes at 7:15 p.m. during the winter.", "time", "7:15 p.m.",
+                  ("seven fifteen [p m]",),
+                  (Misreading("seven hundred fifteen p m", "time-read-as-cardinal"),
+                   Misreading("seven fifteen pm", "initialism-read-as-word")),
+                  "The library closes at seven fifteen p m during the winter.", True)
+    am = replace(pm, text=pm.text.replace("p.m.", "a.m."), span="7:15 a.m.", accepted=("seven fifteen [a m]",),
+                 misreadings=(Misreading("seven fifteen am", "initialism-read-as-word"),))
+    errors = [error for _, error in judge.readings(pm, Evidence(""))]
+    assert "time-read-as-cardinal" in errors and "initialism-read-as-word" not in errors
+    assert "initialism-read-as-word" in [error for _, error in judge.readings(am, Evidence(""))]

@@ -10,6 +10,7 @@ from types import ModuleType
 
 import pytest
 
+from harness.speech import Engine, unavailable_reason
 from tests.helpers.hard_text import hard_corpus
 from tests.helpers.repo import REPO_ROOT
 
@@ -52,3 +53,15 @@ def test_a_reading_the_voices_say_as_letters_is_left_out() -> None:
 def test_a_reading_is_said_with_its_letters_named() -> None:
     assert _script().spoken_text(("v", "two", "a", "m")) == "V two eigh M"
     assert _script().spoken_text(("a", "quarter", "past")) == "a quarter past"
+
+
+@pytest.mark.skipif(unavailable_reason(Engine.KOKORO) is not None, reason=str(unavailable_reason(Engine.KOKORO)))
+def test_the_second_natural_voice_is_heard_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Kokoro's voice (the self-test's second voice beside Piper): tiny.en passes its right readings and fails
+    its wrong ones on the first two items."""
+    corpus = tmp_path / "mini.json"
+    corpus.write_text(json.dumps(hard_corpus()))
+    assert _script().main(["--smoke", "--corpus", str(corpus), "--voices", "kokoro", "--examples", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "7 renders of" in out and "by kokoro" in out and "wrong readings passed 0" in out
+    assert "| money | 2 | 1.00 | 2 | 1.00 (2) | 0 | 0 | 0 | yes |" in out

