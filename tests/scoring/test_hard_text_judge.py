@@ -113,10 +113,11 @@ LAST = HardText("You can reach the front desk on 555-0142.", "phone", "555-0142"
 
 def test_a_transcript_that_stops_before_a_closing_span_is_no_reading_of_it(judge: HardTextJudge,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    """Where the span ends the sentence and the free transcript stops before it, that transcript was compared as
-    the open-world reference and, being shorter, "explained" the clip 40 nats better than any reading: a right
-    reading was judged another reading (2 of 32 phone numbers read by Piper). It is decoded again, and where it
-    still stops there, the listed readings alone decide."""
+    """A free transcript that stops right before the span (spoken-form decoding blocked the digits it wanted, and
+    decoding again did not help) was compared as the open-world reference and, being shorter, "explained" the clip
+    40 nats better than any reading: right readings were judged other readings (phone-004 and -005, year-030 read
+    by Piper). Where it still stops there, the listed readings alone decide. Here the span also ends the sentence,
+    where a transcript cut short was not even decoded again (no carrier word after the span to miss)."""
     from harness.scoring.hard_text.judge import stops_before_span
 
     assert stops_before_span(LAST, "you can reach the front desk on")

@@ -402,8 +402,9 @@ def ended_early(hard: HardText, transcript: str) -> bool:
 
 def stops_before_span(hard: HardText, transcript: str) -> bool:
     """Whether a free transcript ends with the carrier's last word before the span: it says nothing of the span
-    ("You can reach the front desk on" for "... on 020 7946 0321."). Such a transcript is no reading to compare
-    with: a sentence cut short is likelier than any whole one only for being shorter."""
+    ("You can reach the front desk on" for "... on 020 7946 0321 during the day.", decoded twice). Such a
+    transcript is no reading to compare with: a sentence cut short is likelier than any whole one only for being
+    shorter."""
     before = carrier_words(hard.carrier()[0])
     heard = transcript_readings(transcript)[0] if transcript.strip() else []
     return bool(before and heard) and heard[-1] == before[-1]
