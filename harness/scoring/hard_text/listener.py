@@ -232,10 +232,14 @@ class Listener:
             by_shape[hearing.encoded.shape].extend((request, index) for index in range(len(sentences)))
         step = self.settings.sentences_per_batch
         for pairs in by_shape.values():
-            for start in range(0, len(pairs), step):
-                batch = pairs[start : start + step]
+            # Sentences of like length batched together: a batch is padded to its longest sentence.
+            tokenized = sorted(((request, index, self.tokens(requests[request][1][index])) for request, index in pairs),
+                               key=lambda entry: len(entry[2]))
+            for start in range(0, len(tokenized), step):
+                chosen = tokenized[start : start + step]
+                batch = [(request, index) for request, index, _ in chosen]
                 encoded = np.stack([requests[request][0].encoded for request, _ in batch])
-                tokens = [self.tokens(requests[request][1][index]) for request, index in batch]
+                tokens = [sentence_tokens for _, _, sentence_tokens in chosen]
                 try:
                     results = model.model.align(
                         ctranslate2.StorageView.from_array(np.ascontiguousarray(encoded, dtype=np.float32)),
