@@ -338,7 +338,8 @@ def _language_rate(figure: LanguageFigures) -> Figure:
                                                                         else ""))
     if figure.rate is None:
         return Figure("—")
-    interval = "" if figure.low is None or figure.high is None else f" ({figure.low:.1%}–{figure.high:.1%})"
+    interval = (" (one clip: no interval)" if figure.low is None or figure.high is None
+                else f" ({figure.low:.1%}–{figure.high:.1%})")
     return Figure(f"{figure.unit.rate_name} {figure.rate:.1%}{interval}",
                   {"unit": figure.unit.value, "rate": figure.rate, "low": figure.low, "high": figure.high})
 
@@ -356,7 +357,8 @@ def _language_check(figure: LanguageFigures) -> Figure:
 
 
 def language_sections(figures: tuple[LanguageFigures, ...]) -> list[Section]:
-    """Per language and model: the error rate with its bootstrap 95% interval (or the ASR model that cannot judge it,
+    """Per language and model: the error rate with its 95% interval over clips (`harness.measurement.pooled_rate`,
+    honest at two clips; none for one clip, said so) (or the ASR model that cannot judge it,
     by the language self-test: docs/languages.md), the language check; then a failure line per model that answered
     in another language than asked."""
     rows: list[tuple[Cell, ...]] = [

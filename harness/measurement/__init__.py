@@ -10,11 +10,12 @@ listener's figures). `derivation` is the one path from a store to its figures.
 The poll schedule may learn during the run (the same `learn_submit`/`learn_completion` on a clock of its
 own), but it decides only *when* to ask, never what a figure is.
 
-`bootstrap` is the percentile bootstrap every resampled interval comes from (the report's, the summary's
-per-language error rates). `languages` derives per provider × model × language the error rate with its interval
-and the language check (a model answering in another language than asked). `hard_text` derives the hard-text
-figures from a run's judged spans (per category and model, with Wilson intervals; exact McNemar tests between
-models and between runs): scipy's statistics, imported lazily.
+`bootstrap` is the percentile bootstrap every resampled interval comes from (the report's quantiles and means,
+compare's differences); `pooled_rate` is the one interval of a rate pooled over clips (WER, CER: the report's, the
+summary's per-language rates), one that holds at two clips. `languages` derives per provider × model × language
+the error rate with its interval and the language check (a model answering in another language than asked).
+`hard_text` derives the hard-text figures from a run's judged spans (per category and model, with Wilson
+intervals; exact McNemar tests between models and between runs): scipy's statistics, imported lazily.
 """
 
 from harness.measurement.bootstrap import (
@@ -24,7 +25,6 @@ from harness.measurement.bootstrap import (
     Statistic,
     bootstrap_rng,
     percentile_interval,
-    pooled_ratio_interval,
     ratio_from_indices,
 )
 from harness.measurement.clock_learning import learn_completion, learn_run_clocks, learn_submit
@@ -56,6 +56,7 @@ from harness.measurement.hard_text import (
 )
 from harness.measurement.intervals import Figure, Window, client_bracket, completion_window, job_figures
 from harness.measurement.languages import FALLBACK_SHARE, LanguageFigures, Misheard, fallbacks, language_figures
+from harness.measurement.pooled_rate import pooled_rate_bounds, pooled_ratio_interval
 from harness.measurement.server_clock import (
     ClockOffset,
     Convention,
@@ -119,6 +120,7 @@ __all__ = [
     "mismatches",
     "normalisation_differences",
     "percentile_interval",
+    "pooled_rate_bounds",
     "pooled_ratio_interval",
     "ratio_from_indices",
     "recompute",

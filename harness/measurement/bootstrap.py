@@ -1,10 +1,11 @@
-"""The percentile bootstrap every interval of a resampled statistic comes from (the report's quantiles, means and
-pooled ratios, the summary's per-language error rates): scipy's ``bootstrap``, 2,000 resamples at 95%, a fixed seed
+"""The percentile bootstrap every interval of a resampled statistic comes from (the report's quantiles and means,
+compare's differences): scipy's ``bootstrap``, 2,000 resamples at 95%, a fixed seed
 so the same rows always give the same interval. Percentile rather than BCa: BCa's jackknife is unstable for quantiles
 of small samples and undefined for constant data. `harness.report.stats` builds its intervals and tests on it.
 
-A pooled ratio (WER = the sum of errors over the sum of reference words) is resampled by utterance: each resample
-draws utterance indices, so an utterance's numerator and denominator travel together.
+A pooled ratio's *difference* between two runs (compare's WER check, at five clips a side or more) is resampled by
+utterance: each resample draws utterance indices, so an utterance's numerator and denominator travel together. A
+pooled ratio's own interval is not bootstrapped (over two clips it is far too narrow): `pooled_rate`.
 """
 
 from __future__ import annotations
@@ -63,16 +64,3 @@ def ratio_from_indices(numerators: FloatArray, denominators: FloatArray) -> Stat
             return np.asarray(numerators[picked].sum(axis=axis) / total)
 
     return statistic
-
-
-def pooled_ratio_interval(numerators: FloatArray, denominators: FloatArray, seed: int = BOOTSTRAP_SEED
-                          ) -> tuple[float, float, float, int]:
-    """sum(numerators) / sum(denominators) with its bootstrap interval over utterances; NaN throughout without a
-    denominator."""
-    if numerators.shape != denominators.shape:
-        raise ValueError(f"expected as many numerators as denominators, got {numerators.size} and {denominators.size}")
-    if not numerators.size or denominators.sum() <= 0:
-        return float("nan"), float("nan"), float("nan"), int(numerators.size)
-    _, low, high, size = percentile_interval(np.arange(numerators.size, dtype=np.float64),
-                                             ratio_from_indices(numerators, denominators), seed)
-    return float(numerators.sum() / denominators.sum()), low, high, size

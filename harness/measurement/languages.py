@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from harness.measurement.bootstrap import pooled_ratio_interval
+from harness.measurement.pooled_rate import pooled_ratio_interval
 from harness.results import ErrorCounts, LanguageVerdicts, Row, Unit, json_list, model_name, pooled_wer, scored
 
 FALLBACK_SHARE = 0.5

@@ -185,7 +185,7 @@ COLUMNS: tuple[Column, ...] = (
            "sending, and as the provider's answers said they billed (over the jobs whose answers said so; the "
            "prices section lists both per model).", _planned_billed, default=False),
     Column("wer_pooled", "WER pooled", "Word error rate in %, the scored clips in word languages pooled (errors / "
-           "reference words), with a bootstrap 95% interval over utterances; lower is better.",
+           "reference words), with a 95% interval over clips that holds at two clips (Korn–Graubard); lower is better.",
            lambda e: interval_cell(e.wer_pooled, "rate", "wer_pooled")),
     Column("wer_mean", "WER mean", "Mean of the per-clip word error rates, in %.",
            lambda e: value_cell(e.wer_mean, "rate", "wer_mean"), default=False),

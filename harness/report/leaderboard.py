@@ -5,8 +5,8 @@ The figures and their definitions are `harness.results.figures`' (the same the t
 
 * success rate = ok / sent, with a Wilson 95% interval;
 * latency p50/p95/p99 and mean with percentile-bootstrap 95% intervals (``stats``), TTFA the same;
-* pooled WER (word-unit clips) with a bootstrap interval over utterances, CER (character-unit clips)
-  pooled apart; the per-utterance means beside them;
+* pooled WER (word-unit clips) with an interval that holds at two clips (``stats.ratio_interval``), CER
+  (character-unit clips) pooled apart; the per-utterance means beside them;
 * similarity and quality (DNSMOS overall): means with bootstrap intervals;
 * Pareto: not dominated in (cost per 1M characters, pooled WER), both lower-is-better; the cost is the
   billed one where the answers said, else the planned one, over the priced jobs (every priced model is placed);
@@ -213,7 +213,7 @@ def _distribution(values: Distribution) -> dict[str, Interval]:
 
 
 def _pooled(rate: PooledErrorRate | None, clips: Sequence[ErrorCounts]) -> Interval:
-    """The pooled rate with its bootstrap interval over utterances (each clip's errors and length together)."""
+    """The pooled rate with its interval over clips (`harness.measurement.pooled_rate`: honest at two clips)."""
     interval = ratio_interval([float(c.errors) for c in clips], [float(c.ref_length) for c in clips])
     return interval if rate is None else replace(interval, value=rate.pooled)
 

@@ -5,11 +5,11 @@ Every figure here comes with a 95% interval, and every regression test with a p-
 
 * quantiles (p50/p95/p99) in the harness's one convention (`harness.core.quantiles`: Hyndman–Fan
   type 7, numpy's "linear") and means: percentile bootstrap (``scipy.stats.bootstrap``, 2,000 resamples,
-  fixed seed so a report is reproducible byte for byte: `harness.measurement.bootstrap`, which the
-  terminal summary's per-language error rates use too). Percentile rather than BCa because BCa's
-  jackknife is unstable for quantiles of small samples and undefined for constant data;
-* pooled ratios (WER = sum of errors / sum of reference words): bootstrap over utterances, resampling each
-  utterance's numerator and denominator together;
+  fixed seed so a report is reproducible byte for byte: `harness.measurement.bootstrap`). Percentile rather
+  than BCa because BCa's jackknife is unstable for quantiles of small samples and undefined for constant data;
+* pooled ratios (WER = sum of errors / sum of reference words): Korn and Graubard's interval for a clustered
+  proportion (`harness.measurement.pooled_rate`), which holds at two clips where a bootstrap over two utterances
+  is far too narrow;
 * proportions (success rate): Wilson score interval (``scipy.stats.binomtest``);
 * differences between two runs: one-sided tests that NEW is worse than BASE: Mann–Whitney U for latency
   distributions, a two-sample percentile bootstrap for quantiles, means and pooled ratios (the
@@ -58,7 +58,8 @@ FloatArray = npt.NDArray[np.float64]
 
 @dataclass(frozen=True, slots=True)
 class Interval:
-    """A point estimate with its bootstrap (or Wilson) 95% interval; NaN bounds when the sample is too small."""
+    """A point estimate with its bootstrap (Wilson, or for a pooled rate Korn–Graubard) 95% interval; NaN bounds when
+    the sample is too small."""
 
     value: float
     low: float
@@ -123,9 +124,10 @@ def mean_interval(values: Sequence[float], seed: int = SEED) -> Interval:
     return _interval(_array(values), _mean_statistic, seed)
 
 
-def ratio_interval(numerators: Sequence[float], denominators: Sequence[float], seed: int = SEED) -> Interval:
-    """Pooled ratio sum(num)/sum(den) with a bootstrap over utterances (e.g. corpus WER)."""
-    return Interval(*pooled_ratio_interval(_array(numerators), _array(denominators), seed))
+def ratio_interval(numerators: Sequence[float], denominators: Sequence[float]) -> Interval:
+    """Pooled ratio sum(num)/sum(den) (e.g. corpus WER) with the interval that holds at two clips
+    (`harness.measurement.pooled_rate`), not a bootstrap: over a few utterances that is far too narrow."""
+    return Interval(*pooled_ratio_interval(_array(numerators), _array(denominators)))
 
 
 def proportion_interval(successes: int, trials: int) -> Interval:

@@ -1,8 +1,9 @@
 """Every number of the leaderboard, recomputed from the exported raw rows alone, matches the report.
 
 The recomputation here is written independently of ``harness.report.leaderboard``: plain numpy over the
-exported ``requests`` table, the Wilson interval from its closed form, and the bootstrap intervals with
-scipy under the documented procedure (percentile method, 2,000 resamples, seed 20261122). The report's
+exported ``requests`` table, the Wilson interval from its closed form, the pooled WER's Korn–Graubard interval from
+its closed form, and the bootstrap intervals with scipy under the documented procedure (percentile method, 2,000
+resamples, seed 20261122). The report's
 printed numbers are read back from the HTML (``data-key`` / ``data-value`` cells).
 """
 
@@ -63,6 +64,22 @@ def _bootstrap(data: np.ndarray, statistic: Any) -> tuple[float, float]:
     return float(result.confidence_interval.low), float(result.confidence_interval.high)
 
 
+def _korn_graubard(errors: np.ndarray, words: np.ndarray) -> tuple[float, float]:
+    """The pooled rate's interval as docs/report.md states it: the ratio's linearised variance over clips, its
+    design effect against the words' binomial variance (at least 1), the effective count shrunk by (z / t)^2 at
+    n - 1 degrees of freedom, its Clopper-Pearson interval."""
+    from scipy import stats
+
+    n, total = errors.size, words.sum()
+    rate = errors.sum() / total
+    variance = np.sum((errors - rate * words) ** 2) / (n - 1) / n / words.mean() ** 2
+    binomial = rate * (1 - rate) / total
+    effective = total / max(variance / binomial if binomial else 1.0, 1.0) * (Z / stats.t.ppf(0.975, n - 1)) ** 2
+    count = rate * effective
+    low = stats.beta.ppf(0.025, count, effective - count + 1) if count else 0.0
+    return float(low), float(stats.beta.ppf(0.975, count + 1, effective - count))
+
+
 def _expected(rows: list[Row]) -> dict[str, Any]:
     """Independent recomputation of one provider × model line: key -> (value, low, high) or value."""
     sent = [r for r in rows if r["outcome"] in ("ok", "error")]
@@ -103,11 +120,7 @@ def _expected(rows: list[Row]) -> dict[str, Any]:
     in_words = [r for r in scored if r["unit"] == "word"]
     errors = np.array([r["substitutions"] + r["deletions"] + r["insertions"] for r in in_words], dtype=float)
     words = np.array([r["ref_length"] for r in in_words], dtype=float)
-    index = np.arange(len(in_words), dtype=float)
-    expected["wer_pooled"] = (
-        errors.sum() / words.sum(),
-        *_bootstrap(index, lambda i, axis: errors[i.astype(int)].sum(axis=axis) / words[i.astype(int)].sum(axis=axis)),
-    )
+    expected["wer_pooled"] = (errors.sum() / words.sum(), *_korn_graubard(errors, words))
     expected["wer_mean"] = float(np.mean([r["wer"] for r in in_words]))
     chars = [r for r in scored if r["unit"] == "char"]  # zh/ja clips, pooled apart from the word-unit ones
     expected["cer_pooled"] = (sum(r["substitutions"] + r["deletions"] + r["insertions"] for r in chars)
