@@ -48,6 +48,7 @@ class BenchmarkResult:
     summary: Summary
     report_path: Path | None  # the HTML report, when written
     notes: tuple[str, ...]  # what the run said before it started, and every warning after it
+    fail_on: tuple[str, ...] = ()  # results that make the run fail (`OutputSettings.fail_on`: "language")
 
     def shortfall(self) -> str | None:
         """Why the run does not count as a success, or None. A CI job reads the exit code, so a run that
@@ -63,7 +64,19 @@ class BenchmarkResult:
             return f"run {self.run_id} planned no job: check --corpus, --models and --providers"
         if not self.counts.get("ok"):
             return f"run {self.run_id}: no job succeeded ({self.planned} planned); see the errors above"
-        return None
+        return self._failed_check()
+
+    def _failed_check(self) -> str | None:
+        """A check of the results the run was asked to fail on (`--fail-on language`), as `compare` fails on it."""
+        if "language" not in self.fail_on:
+            return None
+        from harness.measurement import fallbacks
+
+        failed = fallbacks(self.summary.languages)
+        if not failed:
+            return None
+        return (f"run {self.run_id}: language check failed (--fail-on language): "
+                + "; ".join(f.fallback_line() for f in failed))
 
 
 class Observer:
@@ -159,7 +172,8 @@ def run(config: BenchConfig, observer: Observer | None = None) -> BenchmarkResul
     told.observer.summary(summary, outcome.db_path)
     report = _report(outcome, told) if config.output.report else None
     return BenchmarkResult(outcome.run_id, outcome.status, outcome.db_path, outcome.planned, dict(outcome.counts),
-                           outcome.spent_usd, summary, report, (*outcome.notes, *told.warnings))
+                           outcome.spent_usd, summary, report, (*outcome.notes, *told.warnings),
+                           config.output.fail_on)
 
 
 def _background_scorer(config: BenchConfig, told: _Told) -> BackgroundScorer | None:

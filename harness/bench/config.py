@@ -19,7 +19,7 @@ copied along the way. Secrets never live here: keys come from each provider's en
     run          concurrency global_concurrency ramp_up         the runner, its gates, its HTTP client,
                  job_timeout request_timeout                    waiting, the executor, downloads
                  max_rate_limit_retries download_attempts
-    output       out resume report                              the store, --resume, harness.benchmark
+    output       out resume report fail_on                      the store, --resume, harness.benchmark
 
 A section may also be written whole: `[bench.cost]` in TOML, or `BenchConfig(cost=CostSettings(...))`.
 """
@@ -67,6 +67,15 @@ class PollingMode(StrEnum):
 # The sandbox's profiles (harness.sandbox.profiles.Profile; a test keeps the two lists equal), named here so
 # a bad name is a usage error before anything starts.
 SandboxProfileName = Literal["fast", "realistic", "chaos"]
+
+
+def comma_list(value: Any) -> Any:
+    """"a,b" and ["a", "b"] alike, as a tuple: the CLI and TOML files both read naturally."""
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, (list, tuple)):
+        return tuple(part.strip() for v in value for part in str(v).split(",") if part.strip())
+    return value
 
 
 class Section(BaseModel):
@@ -119,12 +128,7 @@ class WorkloadSettings(Section):
     @field_validator("providers", "models", "corpus", "normalisation", mode="before")
     @classmethod
     def _split(cls, value: Any) -> Any:
-        # "a,b" and ["a", "b"] alike: the CLI and TOML files both read naturally.
-        if isinstance(value, str):
-            value = [value]
-        if isinstance(value, (list, tuple)):
-            return tuple(part.strip() for v in value for part in str(v).split(",") if part.strip())
-        return value
+        return comma_list(value)
 
 
 class TargetSettings(Section):
@@ -333,6 +337,14 @@ class OutputSettings(Section):
     out: Path = Path("reports")
     resume: str | None = None  # a run id in `out`
     report: bool = True
+    # What, found in the run's results, makes it fail (exit 1) for a CI job, as `compare --fail-on` does between two
+    # runs: "language", a model answering in another language than asked. Empty: results never fail a run.
+    fail_on: tuple[Literal["language"], ...] = ()
+
+    @field_validator("fail_on", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        return comma_list(value)
 
     @field_validator("out")
     @classmethod

@@ -353,7 +353,10 @@ def _language_check(figure: LanguageFigures) -> Figure:
     if figure.misheard:
         heard += f"; {len(figure.misheard)} as {figure.heard_instead}" + (" FALLBACK" if figure.falls_back else "")
     return Figure(heard, {"checked": figure.checked, "heard_as_asked": figure.heard_as_asked,
-                          "misheard": len(figure.misheard), "falls_back": figure.falls_back})
+                          "misheard": len(figure.misheard), "falls_back": figure.falls_back,
+                          "heard": figure.heard_instead or None,  # for a few misheard clips too, not only a fallback
+                          "misheard_clips": [{"item": m.item_id, "heard": m.heard, "probability": m.probability}
+                                             for m in figure.misheard]})
 
 
 def language_sections(figures: tuple[LanguageFigures, ...]) -> list[Section]:
@@ -365,7 +368,7 @@ def language_sections(figures: tuple[LanguageFigures, ...]) -> list[Section]:
         (figure.language, figure.label, Figure(str(figure.clips), figure.clips), _language_rate(figure),
          _language_check(figure), figure.asr_model)
         for figure in sorted(figures, key=lambda f: (f.language, f.label))]
-    table = Table("languages", "Languages: error rate per language and model (pooled, bootstrap 95%); language check: "
+    table = Table("languages", "Languages: error rate per language and model (pooled, 95% over clips); language check: "
                   "clips heard as the language asked (another: heard as another with p >= 0.5)",
                   (Heading("language", left=True), Heading("model", left=True), Heading("clips"),
                    Heading("error rate"), Heading("language check", left=True), Heading("read by", left=True)),

@@ -4,7 +4,8 @@ The command only turns its flags into the settings' typed sections, calls the us
 (`harness.benchmark`) and prints what it is told; the scorer, the summary and the report are wired there.
 
 Exit codes: 0 the run finished (jobs may have failed: they are results); 1 the run does not count as a
-success (interrupted, stopped by its budget, results lost, nothing planned or nothing succeeded:
+success (interrupted, stopped by its budget, results lost, nothing planned or nothing succeeded, or a check
+`--fail-on` names failed, `--fail-on language`: a model answered in another language than asked:
 `BenchmarkResult.shortfall`); 2 usage error (bad option, unknown provider/model/run, live run refused);
 130 Ctrl-C (one line; the run is resumable: `harness.cli.interrupts`).
 """
@@ -312,6 +313,11 @@ _AddressOption = Annotated[str | None, typer.Option(
     metavar="ADDRESS", help="Ray cluster address for --executor ray [default: a local Ray instance]")]
 
 
+_FailOnOption = Annotated[list[str] | None, typer.Option(
+    "--fail-on", metavar="CHECK,…", help="results that make the run exit 1 for a CI job: language (a model "
+    "answered in another language than asked; the summary's 'Language check failed') [default: none]")]
+
+
 @bench_app.command("run")
 def run_command(
     providers: _ProvidersOption = None,
@@ -355,6 +361,7 @@ def run_command(
     executor: _ExecutorOption = None,
     address: _AddressOption = None,
     form: _FormatOption = Format.TEXT,
+    fail_on: _FailOnOption = None,
 ) -> None:
     """Benchmark latency and cost of every provider and model (the sandbox unless --target says otherwise)."""
     from harness import benchmark
@@ -377,7 +384,7 @@ def run_command(
                                            address=address),
             settings.RunSettings.given(concurrency=concurrency, global_concurrency=global_concurrency,
                                        ramp_up=ramp_up, job_timeout=job_timeout),
-            settings.OutputSettings.given(out=out, resume=resume, report=report),
+            settings.OutputSettings.given(out=out, resume=resume, report=report, fail_on=fail_on),
         ], config_file)
         if dry_run:
             code = _show_dry_run(benchmark.dry_run(config))

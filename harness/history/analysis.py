@@ -71,8 +71,15 @@ class Analysis:
 
     @property
     def fallbacks(self) -> tuple[LanguageFallback, ...]:
-        """The models the newest run heard answering in another language than asked (the gate fails on them too)."""
-        return self.history.fallbacks
+        """The models the newest run heard answering in another language than asked where the run before did not (the
+        gate fails on them too)."""
+        return tuple(f for f in self.history.fallbacks if f.new)
+
+    @property
+    def still_falling_back(self) -> tuple[LanguageFallback, ...]:
+        """The models the newest run heard answering in another language than asked, as the run before did: no new
+        failure, so the gate passes, but no face may say that every model answered in the language asked."""
+        return tuple(f for f in self.history.fallbacks if not f.new)
 
     @property
     def fails(self) -> bool:

@@ -52,10 +52,15 @@ def print_summary(analysis: Analysis, console: Console) -> None:
 
 
 def print_fallbacks(analysis: Analysis, console: Console) -> None:
-    """The models the newest run heard answering in another language than asked, one line each."""
+    """The models the newest run heard answering in another language than asked, one line each: the new ones (the
+    gate fails), then those the run before heard so too (the gate passes, but they still did)."""
     if analysis.fallbacks:
         console.print("[bold red]The newest run answered in another language than asked:[/bold red]")
         for fallback in analysis.fallbacks:
+            console.print(f"  {fallback.describe()}", markup=False)
+    if analysis.still_falling_back:
+        console.print("Still answering in another language than asked, as in the run before (not a new failure):")
+        for fallback in analysis.still_falling_back:
             console.print(f"  {fallback.describe()}", markup=False)
 
 

@@ -56,7 +56,8 @@ def run_figures(rows: RunRows, verdicts: LanguageVerdicts) -> tuple[LanguageFigu
 
 
 def newest_fallbacks(runs: list[tuple[RunInfo, tuple[LanguageFigures, ...]]]) -> tuple[LanguageFallback, ...]:
-    """The models the newest run heard answering in another language, where the run before did not (or none read)."""
+    """Every model the newest run heard answering in another language, each `new` where the run before did not (or
+    none read): the gate fails on the new ones, and the faces still say the others answered in another language."""
     if not runs:
         return ()
     newest, figures = runs[-1]
@@ -67,8 +68,7 @@ def newest_fallbacks(runs: list[tuple[RunInfo, tuple[LanguageFigures, ...]]]) ->
         before = next((one for run, earlier in reversed(runs[:-1]) for one in earlier
                        if (one.provider, one.model, one.language) == (figure.provider, figure.model, figure.language)
                        and one.checked), None)
-        if before is not None and before.falls_back:
-            continue
         found.append(LanguageFallback(figure.provider, figure.model, figure.language, figure.heard_instead,
-                                      len(figure.misheard), figure.checked, newest.run_id))
+                                      len(figure.misheard), figure.checked, newest.run_id,
+                                      new=before is None or not before.falls_back))
     return tuple(found)

@@ -19,7 +19,7 @@ from plotly.subplots import make_subplots
 
 from harness.history.analysis import METHOD, Analysis
 from harness.history.languages import RULE as LANGUAGE_RULE
-from harness.history.values import Series
+from harness.history.values import LanguageFallback, Series
 from harness.report.charts import TEMPLATE, _error_bars, figure_html
 from harness.report.render import fmt, fmt_interval
 from harness.report.stats import Interval
@@ -111,18 +111,29 @@ def _dearer_table(analysis: Analysis) -> str:
             f"<p class=\"method\">{html.escape(DEARER_RULE)}</p>")
 
 
-def _fallbacks_table(analysis: Analysis) -> str:
-    if not analysis.fallbacks:
-        return "<p>No model answered the newest run in another language than asked.</p>"
-    rows = "".join(
-        f"<tr class=\"newest\" data-fallback=\"{html.escape(f.provider)}/{html.escape(f.model)}:"
+def _fallback_rows(fallbacks: tuple[LanguageFallback, ...], css: str) -> str:
+    return "".join(
+        f"<tr class=\"{css}\" data-fallback=\"{html.escape(f.provider)}/{html.escape(f.model)}:"
         f"{html.escape(f.language)}\"><td>{html.escape(f.provider)}/{html.escape(f.model)}</td>"
         f"<td>{html.escape(f.language)}</td><td>{html.escape(f.heard)}</td>"
         f"<td class=\"n\">{f.misheard}/{f.checked}</td><td><code>{html.escape(f.run_id)}</code></td></tr>"
-        for f in analysis.fallbacks)
-    return ("<table id=\"fallbacks\"><thead><tr><th>provider / model</th><th>asked for</th><th>heard as</th>"
-            "<th>clips</th><th>run</th></tr></thead><tbody>" + rows + "</tbody></table>"
-            f"<p class=\"method\">{html.escape(LANGUAGE_RULE)}</p>")
+        for f in fallbacks)
+
+
+def _fallbacks_table(analysis: Analysis) -> str:
+    """The newest run's models answering in another language than asked: new ones (the gate fails) first, then
+    those that did so in the run before too (the gate passes, the page still says so)."""
+    new, still = analysis.fallbacks, analysis.still_falling_back
+    if not new and not still:
+        return "<p>No model answered the newest run in another language than asked.</p>"
+    said = ("" if new else "<p>No model answered the newest run in another language than asked where the run before "
+            "it did not; these did in both (the gate fails only on a new one):</p>")
+    return (said + "<table id=\"fallbacks\"><thead><tr><th>provider / model</th><th>asked for</th><th>heard as</th>"
+            "<th>clips</th><th>run</th></tr></thead><tbody>" + _fallback_rows(new, "newest")
+            + _fallback_rows(still, "still") + "</tbody></table>"
+            + ("<p>Highlighted rows are new; the others answered in another language in the run before too.</p>"
+               if new and still else "")
+            + f"<p class=\"method\">{html.escape(LANGUAGE_RULE)}</p>")
 
 
 def _findings_table(analysis: Analysis) -> str:

@@ -2,9 +2,10 @@
 
 Each run's figures are the report's (`harness.report.leaderboard`: the `harness.results` figures with their
 intervals), computed from that run's stored rows, so a point of a history is the number that run's report
-shows. Findings — contract findings of the scorer, drift, errors by class — are listed by the run they
-first appeared in. The same voice over time (`harness.history.voice`) adds its two series. Cost: the billed cost
-where the answers said what they billed, else the planned one (the series' label says which), the billed cost
+shows. Findings — the scorer's flags of clips under their kind (`harness.scoring.flag_kind`: contract, language,
+transcript, signal), drift, errors by class — are listed by the run they first appeared in. The same voice over
+time (`harness.history.voice`) adds its two series. Cost: the billed cost where the answers said what they billed,
+else the planned one (the series' label says which), the billed cost
 per 1,000 characters apart, and what the newest run was billed more for, for the same requests, than the run
 before it (`harness.results.dearer`: deterministic, so two runs are enough). A run over a
 hard-text corpus adds one series per category (accuracy on judged items, `harness.measurement.category_figures`),
@@ -47,6 +48,7 @@ from harness.results import (
     saturation,
     shipped_language_verdicts,
 )
+from harness.scoring import flag_kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +110,8 @@ def _point(run: RunInfo, value: Interval | float | None) -> Point | None:
 
 def _findings_of(rows: RunRows, entries: Iterable[Entry]) -> Iterable[tuple[str, str, str, str]]:
     for entry in entries:
-        for name in entry.findings:
-            yield entry.provider, entry.model, "contract", name
+        for name in entry.findings:  # a clip's flag, listed under its own kind (a wrong language is no contract's)
+            yield entry.provider, entry.model, flag_kind(name), name
         for error_class in entry.errors:
             yield entry.provider, entry.model, "error", error_class
     for row in rows.drift:

@@ -46,11 +46,11 @@ class Series:
 
 @dataclass(frozen=True, slots=True)
 class HistoryFinding:
-    """A finding (contract, drift, error class) and the run it first appeared in."""
+    """A finding (a clip's flag under its kind, drift, error class) and the run it first appeared in."""
 
     provider: str
     model: str
-    kind: str  # "contract" | "drift" | "error"
+    kind: str  # a clip flag's kind ("contract" | "language" | "transcript" | "signal"), "drift", "error", ...
     what: str
     first_run: str
     first_at: str
@@ -77,6 +77,7 @@ class LanguageFallback:
     misheard: int
     checked: int
     run_id: str
+    new: bool = True  # False: the run before (of that model and language) fell back too; the gate fails on new ones
 
     def describe(self) -> str:
         return (f"{self.provider}/{self.model} answered in {self.heard} when asked for {self.language}: "
@@ -90,7 +91,8 @@ class History:
     findings: tuple[HistoryFinding, ...]
     dearer: tuple[Dearer, ...] = ()  # what the newest run was billed more for, for the same text
     left_out: tuple[str, ...] = ()  # rows of the store no figure could be read from, each in one line
-    fallbacks: tuple[LanguageFallback, ...] = ()  # models the newest run heard answering in another language
+    fallbacks: tuple[LanguageFallback, ...] = ()  # models the newest run heard answering in another language, each
+    # new or still so since the run before
 
     def models(self) -> list[tuple[str, str]]:
         return sorted({(s.provider, s.model) for s in self.series})

@@ -49,7 +49,7 @@ class LanguageFigures:
     unit: Unit
     clips: int  # scored clips of the language
     rate: float | None  # pooled error rate in `unit`
-    low: float | None  # its bootstrap 95% interval
+    low: float | None  # its 95% interval over clips (`pooled_rate`: honest at two clips)
     high: float | None
     checked: int  # clips the ASR named a language for
     heard_as_asked: int

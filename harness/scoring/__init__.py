@@ -23,7 +23,7 @@ from harness.scoring.background import BackgroundScorer, BackgroundStats
 from harness.scoring.blas import passive_openmp as _passive_openmp
 from harness.scoring.conformance import Conformance, DeclaredFormat, check_conformance
 from harness.scoring.dnsmos import Dnsmos
-from harness.scoring.flags import Finding, Flag
+from harness.scoring.flags import Finding, Flag, FlagKind, flag_kind
 from harness.scoring.hard_text import (
     HardTextClip,
     HardTextJudge,
@@ -77,6 +77,7 @@ __all__ = [
     "Dnsmos",
     "Finding",
     "Flag",
+    "FlagKind",
     "HardTextClip",
     "HardTextJudge",
     "HardTextRunItem",
@@ -102,6 +103,7 @@ __all__ = [
     "candidate_references",
     "check_conformance",
     "decode_audio",
+    "flag_kind",
     "judge_hard_text_run",
     "judge_span",
     "make_backend",

@@ -36,6 +36,37 @@ class Flag(StrEnum):
     CLIPPING = "clipping"
 
 
+class FlagKind(StrEnum):
+    """What a flag says is wrong, for the faces that list findings by kind (the history page): only the container
+    and the declared properties are the provider's contract; a clip in another language than asked is the language
+    check's, not a contract violation."""
+
+    TRANSCRIPT = "transcript"
+    LANGUAGE = "language"
+    CONTRACT = "contract"
+    SIGNAL = "signal"
+
+
+_KINDS = {
+    Flag.EMPTY_TRANSCRIPT: FlagKind.TRANSCRIPT, Flag.HALLUCINATION_LONG: FlagKind.TRANSCRIPT,
+    Flag.HALLUCINATION_REPEAT: FlagKind.TRANSCRIPT, Flag.MISSING_END: FlagKind.TRANSCRIPT,
+    Flag.MISSING_START: FlagKind.TRANSCRIPT, Flag.WRONG_LANGUAGE: FlagKind.LANGUAGE,
+    Flag.UNDECODABLE: FlagKind.CONTRACT, Flag.TRUNCATED_FILE: FlagKind.CONTRACT,
+    Flag.MEDIA_TYPE_MISMATCH: FlagKind.CONTRACT, Flag.SAMPLE_RATE_MISMATCH: FlagKind.CONTRACT,
+    Flag.CHANNELS_MISMATCH: FlagKind.CONTRACT, Flag.SILENT: FlagKind.SIGNAL, Flag.TOO_SHORT: FlagKind.SIGNAL,
+    Flag.TOO_LONG: FlagKind.SIGNAL, Flag.LEADING_SILENCE: FlagKind.SIGNAL, Flag.TRAILING_SILENCE: FlagKind.SIGNAL,
+    Flag.CLIPPING: FlagKind.SIGNAL,
+}
+
+
+def flag_kind(name: str) -> str:
+    """The kind of a stored flag's name; "clip" for a name this version no longer knows (an older store's)."""
+    try:
+        return _KINDS[Flag(name)].value
+    except ValueError:
+        return "clip"
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One flag with the sentence that explains it (measured value against threshold)."""
