@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Collection, Mapping
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -119,15 +120,20 @@ class Price:
         return ", ".join(said) + (f" ({marks})" if marks else "")
 
     def plan_note(self, label: str) -> str:
-        """The one line a plan (the run's, the dry run's) prints for this price, "" for none: the team's rate and what
-        it replaces or how its unit reads, the basis of an estimate, and a stale or weak source to check."""
-        said = self.note if self.basis == CONFIGURED or (self.basis == NONE and self.source) or self.estimated else ""
+        """The one line the dry run prints for this price, "" for none: the team's rate and what it replaces or how
+        its unit reads, the basis of an estimate, and a stale or weak source to check (the run's plan folds them:
+        `plan_notes`)."""
+        said = self.own_note() or (self.note if self.estimated else "")
         doubts = ([f"read {self.read or 'on no stated date'}, longer ago than --price-max-age" if self.read
                    else "its age is unknown"] if self.stale else []) + (
             [f"its source is {self.weak}"] if self.weak else [])
         if not doubts:
             return said
         return (f"{said}; " if said else f"{label}: ") + " and ".join(doubts) + f": check {self.source or 'it'}"
+
+    def own_note(self) -> str:
+        """What the plan says of this price alone: the team's rate, or a price whose unit cannot be estimated."""
+        return self.note if self.basis == CONFIGURED or (self.basis == NONE and self.source) else ""
 
     def marks(self) -> str:
         """"stale", "weak: a third party's page", both, or "": what a face writes beside the price's read date."""
@@ -145,6 +151,43 @@ class Price:
         if self.sheet is None or self.charge is None:
             return None
         return charge(self.sheet, self.charge.rates, billed_quantities(units))
+
+
+LISTED_BY = "`tts-harness providers --prices` lists them"
+
+
+def doubt_lines(doubts: Iterable[tuple[bool, str]]) -> list[str]:
+    """The plan's notes of stale and weak prices, one line per kind ("31 prices from a third party's page: ...")."""
+    return [f"{count}: {LISTED_BY}" for count in doubt_counts(doubts)]
+
+
+def doubt_counts(doubts: Iterable[tuple[bool, str]]) -> list[str]:
+    """Stale and weak prices counted per kind ("31 prices from a third party's page"), from each price's (stale,
+    weak) — a run's plan or its summary. Listed one by one they were 98 lines before the README's plan and a
+    paragraph as long after its summary; each is listed with its source by `tts-harness providers --prices` (and
+    `bench run --dry-run`), and marked beside its model in the plan and the summary."""
+    found = list(doubts)
+    weak = Counter(reason for _, reasons in found for reason in dict.fromkeys(reasons.split("; ")) if reason)
+    stale = sum(1 for old, _ in found if old)
+    lines = [f"{_prices(count)} from {reason}" for reason, count in sorted(weak.items(), key=lambda i: (-i[1], i[0]))]
+    if stale:
+        lines.append(f"{_prices(stale)} read longer ago than --price-max-age (or never dated)")
+    return lines
+
+
+def _prices(count: int) -> str:
+    return f"{count} price{'' if count == 1 else 's'}"
+
+
+def plan_notes(prices: Mapping[str, Price]) -> list[str]:
+    """The notes a run's plan prints of its prices (label -> the offering's price), at most one line per kind: the
+    team's own rates and prices with no estimate one by one (few, and the team's to act on), the estimates and the
+    stale or weak sources counted (`doubt_lines`); `bench run --dry-run` prints each price's note in full."""
+    own = [note for price in prices.values() if (note := price.own_note())]
+    estimated = sum(1 for price in prices.values() if price.estimated)
+    said = [f"{_prices(estimated)} estimated before sending (a quantity the audio decides; the plan's 'at most "
+            "USD' bounds each): `tts-harness bench run --dry-run` shows each estimate"] if estimated else []
+    return own + said + doubt_lines((price.stale, price.weak) for price in prices.values())
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
+from harness.bench.pricing import LISTED_BY, doubt_counts
 from harness.bench.summary import Listened, ModelLine, Quality, Summary
 from harness.bench.summary_format import Cell, Figure, Format, Heading, Lines, Section, Table, print_text
 from harness.bench.summary_format import render as render_sections
@@ -62,7 +63,8 @@ def _doubted(cost: CostFigures | None) -> str:
 
 
 def cost_notes(lines: tuple[ModelLine, ...], refused: int = 0) -> list[str]:
-    """Planned against billed over the run, and the stale prices, in words. ``refused``: the bills refused beyond
+    """Planned against billed over the run, and the stale and weak prices counted, one line per kind (the cost
+    cells mark each; `tts-harness providers --prices` lists them), in words. ``refused``: the bills refused beyond
     their bound (`bill_notes` lists them): an answer that stated one did say what it billed, so "no answer said"
     would contradict that line."""
     costs = [line.cost for line in lines if line.cost is not None]
@@ -87,21 +89,18 @@ def cost_notes(lines: tuple[ModelLine, ...], refused: int = 0) -> list[str]:
     else:
         said += "; no answer said what it billed: the cost above is the plan"
     notes.append(f"Cost: {said}.")
-    stale = [f"{line.provider}/{line.model} (read {line.cost.provenance.read or 'undated'})" for line in lines
-             if line.cost is not None and line.cost.provenance.stale]
-    if stale:
-        notes.append(f"Stale prices (read longer ago than --price-max-age; check their sources): {', '.join(stale)}.")
+    doubts = [(line.cost.provenance.stale, line.cost.provenance.weak or "") for line in lines if line.cost is not None]
+    counted = doubt_counts(doubts)
+    if counted:
+        notes.append(f"Prices marked stale or weak above ({LISTED_BY}): {'; '.join(counted)}.")
     return notes + _price_notes(lines)
 
 
 def _price_notes(lines: tuple[ModelLine, ...]) -> list[str]:
-    """The weak sources (a reseller's or a third party's page, an undated copy, no source or read date), the costs
-    re-priced on the audio returned, and the failed jobs' cost kept apart from the cost per audio hour, in words."""
+    """The costs re-priced on the audio returned, and the failed jobs' cost kept apart from the cost per audio hour, in
+    words."""
     priced = [(f"{line.provider}/{line.model}", line.cost) for line in lines if line.cost is not None]
     notes = []
-    weak = [f"{label} ({cost.provenance.weak})" for label, cost in priced if cost.provenance.weak]
-    if weak:
-        notes.append(f"Weak price sources (not the provider's own dated page; check them): {', '.join(weak)}.")
     repriced = [f"{label} ({cost.repriced_jobs})" for label, cost in priced if cost.repriced_jobs]
     if repriced:
         notes.append("Re-priced on the audio returned (a price per second, minute or audio token, and no bill): "

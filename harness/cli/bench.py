@@ -59,6 +59,7 @@ _aside = Console(stderr=True, highlight=False)
 
 
 def _show_plan(prepared: PreparedRun, target: Target, out: Console) -> None:
+    from harness.bench.pricing import plan_notes
     from harness.bench.target import key_destinations
 
     plan = prepared.plan
@@ -71,7 +72,7 @@ def _show_plan(prepared: PreparedRun, target: Target, out: Console) -> None:
     for job in plan.jobs:
         # A job the documents' hard limits refuse is never sent: it costs nothing and is not in the plan's cost.
         (refused if job.invalid else by_label).setdefault(job.selection.label, []).append(job)
-    notes: dict[str, str] = {}
+    prices: dict[str, Price] = {}
     for label, jobs in by_label.items():
         price = jobs[0].price
         usd = [j.price.usd for j in jobs if j.price.usd is not None]
@@ -79,11 +80,10 @@ def _show_plan(prepared: PreparedRun, target: Target, out: Console) -> None:
         table.add_row(escape(label), str(len(jobs)), f"{sum(usd):.4f}" if len(usd) == len(jobs) else "unknown",
                       f"{sum(worst):.4f}" if len(worst) == len(jobs) else "unknown", escape(price.rates_words()),
                       escape(price.source_words()), escape(_read_words(price)))
-        notes[label] = price.plan_note(label)
+        prices[label] = price
     out.print(table)
-    for note in notes.values():
-        if note:
-            _err.print(f"[yellow]note:[/yellow] {escape(note)}")
+    for note in plan_notes(prices):  # one line per kind of doubt, not one per model: `providers --prices` lists them
+        _err.print(f"[yellow]note:[/yellow] {escape(note)}")
     for label, jobs in refused.items():
         _err.print(f"[yellow]refused before sending:[/yellow] {label}: {len(jobs)} job(s): {jobs[0].invalid}")
     warned: dict[tuple[str, str], int] = {}

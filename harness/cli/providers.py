@@ -1,6 +1,6 @@
 """`tts-harness providers [NAME…]`: what the harness knows — endpoints (inferred ones marked), prices, models, the
 price sheet's plans (`bench run --plan`), and the voices a wire-family declaration lists; every provider, or the ones
-named."""
+named. `--prices`: every model's price and provenance in one table, the list `bench run`'s notes count."""
 
 from __future__ import annotations
 
@@ -127,6 +127,21 @@ def describe(provider: Provider, prices: PriceBook | None = None) -> dict[str, A
     }
 
 
+def _prices_table(described: list[dict[str, Any]]) -> Table:
+    """Every model's price in one table, its source whole (a URL to check), its read date with what to doubt: the
+    list `bench run`'s plan and summary count one line per kind instead of printing a line a model."""
+    table = Table(title="Prices (stale: read longer ago than --price-max-age; weak: not the provider's own dated "
+                        "page)", title_justify="left")
+    for column in ("model", "price", "plan", "source", "read"):
+        table.add_column(column, overflow="fold")
+    for item in described:
+        for model in item["models"]:
+            price = model["price"]
+            table.add_row(escape(f"{item['name']}/{model['name']}"), escape(price["price"]), escape(price["plan"]),
+                          escape(price["source"]), _read_cell(price))
+    return table
+
+
 def _chosen(known: dict[str, Provider], names: list[str]) -> list[Provider]:
     """The providers named (every one when none is), in the order given; an unknown name is a usage error."""
     if not names:
@@ -145,10 +160,13 @@ def providers_command(
         metavar="PROVIDER=PLAN", help="price a provider on a named plan of its price sheet; repeatable")] = None,
     price_max_age: Annotated[int, typer.Option(
         metavar="DAYS", help="mark a price read longer ago than this stale")] = STALE_AFTER_DAYS,
+    prices_only: Annotated[bool, typer.Option(
+        "--prices", help="only the prices, one table: every model's price with its whole source and read date, "
+                         "stale and weak ones marked (what `bench run` counts in its notes)")] = False,
 ) -> None:
     """List providers (every one, or those named), their endpoints as "METHOD /path/template", models with their
     prices (unit, plan, source, read date; stale ones marked) and languages, their price sheet's plans and declared
-    voices."""
+    voices; with --prices, every model's price and its provenance in one table."""
     try:
         known = providers()
         chosen = _chosen(known, names or [])
@@ -160,6 +178,9 @@ def providers_command(
         typer.echo(json.dumps(described, indent=2))
         return
     console = Console()
+    if prices_only:
+        console.print(_prices_table(described))
+        return
     for item in described:
         key = f"${item['key_env']} as {item['auth']}" if item["key_env"] else "none"
         region = f"; region: ${item['region_env']}" if item["region_env"] else ""

@@ -80,8 +80,9 @@ def test_the_summary_and_the_report_mark_weak_sources_and_keep_failed_cost_apart
     text = " ".join(console.export_text().split())
     assert "(weak price)" in text  # deepgram's cost cell
     assert "(stale, weak price)" in text  # rime's: read 2026-05-08 from a third party's page
-    assert ("Weak price sources (not the provider's own dated page; check them): deepgram/aura-2-andromeda-en (a "
-            "reseller's page)") in text
+    assert ("Prices marked stale or weak above (`tts-harness providers --prices` lists them): 2 prices from a "
+            "reseller's page; 2 prices from a third party's page; 2 prices read longer ago than --price-max-age (or "
+            "never dated).") in text  # counted by kind in one line, not one name per model (issue 69)
     assert "Re-priced on the audio returned" in text and "rime/coda-ws (2)" in text
     assert f"Cost of failed jobs, apart from $ per audio hour (the ok jobs' cost over their audio): {CUT} $" in text
     board = build_leaderboard(rows)

@@ -31,14 +31,14 @@ def test_planned_against_billed_and_the_stale_prices(tmp_path: Path) -> None:
     # the plan: 4 jobs × $0.01 for each priced model; the answers billed twice the plan for acme/metered's 4
     assert ("Cost: planned $0.0800 from the prices (no public price: 1 model); billed $0.0800 by the answers of 4 "
             "jobs; their plan $0.0400: the cost above is the billed one there.") in " ".join(text.split())
-    assert ("Stale prices (read longer ago than --price-max-age; check their sources): acme/metered (read "
-            "2026-01-05).") in " ".join(text.split())
+    assert ("Prices marked stale or weak above (`tts-harness providers --prices` lists them): 1 price read longer "
+            "ago than --price-max-age (or never dated).") in " ".join(text.split())
 
 
 def test_nothing_billed_says_the_cost_is_the_plan(tmp_path: Path) -> None:
     text = " ".join(_printed(tmp_path / "runs.db", (Model("acme", "plain", 900.0, 0.01),)).split())
     assert "Cost: planned $0.0400 from the prices; no answer said what it billed: the cost above is the plan." in text
-    assert "Stale prices" not in text
+    assert "Prices marked stale" not in text
 
 
 def test_bills_refused_are_not_called_unstated(tmp_path: Path) -> None:
