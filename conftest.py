@@ -33,6 +33,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.bytecode import write_bytecode_once
+from tests.helpers.child_pytest import one_process
 from tests.helpers.shared import usable_cpus, yield_to_a_shared_build
 
 # Bytecode is written for this session even where PYTHONDONTWRITEBYTECODE is set (as on this machine):
@@ -120,8 +121,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # xdist hands the groups out in the order the conftest sorts them (pytest_collection_modifyitems), not largest
     # first: its reordering would send the README run's grouped readers out first, to wait for the run.
     config.option.loadscopereorder = False
-    # Read by a pytest started in a subprocess; appended after its own addopts, so it wins.
-    os.environ["PYTEST_ADDOPTS"] = " ".join(filter(None, [os.environ.get("PYTEST_ADDOPTS"), "-n 0"]))
+    # Read by a pytest started in a subprocess; appended after its own addopts, so it wins (tests.helpers.child_pytest:
+    # only the options its install has).
+    os.environ["PYTEST_ADDOPTS"] = " ".join(filter(None, [os.environ.get("PYTEST_ADDOPTS"), *one_process()]))
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

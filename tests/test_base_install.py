@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.base_install import base_install_env
+from tests.helpers.child_pytest import pytest_command
 from tests.helpers.repo import REPO_ROOT
 
 # Each test is a pytest or a CLI run in a subprocess, a minute of it waiting on timed replays: started early.
@@ -122,8 +123,8 @@ def test_a_bench_install_skips_what_needs_another_extra_naming_it(tmp_path: Path
     env = base_install_env(tmp_path / "bench-install", ("bench",))
     env["PYTHONPATH"] += os.pathsep + str(REPO_ROOT)  # this checkout's harness, not an editable install's elsewhere
     needed = "official_client or mistral_speaks or mistral_realtime or family_checks"  # what needed the absent
-    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rs", *NEWCOMER_TESTS,
-                           "-k", needed], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(pytest_command("-rs", *NEWCOMER_TESTS, "-k", needed), cwd=REPO_ROOT, env=env,
+                          capture_output=True, text=True, timeout=600)
     output = done.stdout + done.stderr
     summary = output.strip().splitlines()[-1]
     assert "pytest-xdist is not installed or disabled" in output, output[-3000:]  # the dev extra is hidden

@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from tests.helpers.child_pytest import one_process
 from tests.helpers.installed import installed, skip_unless_installed
 from tests.helpers.repo import REPO_ROOT
 
@@ -19,7 +20,7 @@ def test_installed_looks_a_module_up_and_a_missing_parent_is_absent() -> None:
 
 
 def test_collecting_a_client_test_module_does_not_import_the_client() -> None:
-    probe = ("import sys, pytest; pytest.main(['--collect-only', '-q', '-p', 'no:cacheprovider', '--numprocesses=0', "
+    probe = (f"import sys, pytest; pytest.main(['--collect-only', '-q', '-p', 'no:cacheprovider', *{one_process()!r}, "
              "'tests/frameworks/test_livekit.py', 'tests/frameworks/test_openai_agents.py']); "
              "print('IMPORTED', sorted(m for m in ('livekit.agents', 'agents.voice') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", probe], cwd=REPO_ROOT, capture_output=True, text=True, check=False,

@@ -6,6 +6,10 @@ health while it measured.
         ...                                              # the measurement
     return goals.verdict(missed, timing=late, watch=watch)
 
+A goal states its direction (`Goal`: at least a bound, or no worse than one): `asr_throughput.py` once called its
+accuracy goal missed when the default path was *better* than openai-whisper (a WER goal written as a distance, with
+no direction).
+
 `missed` are goals that hold on any machine (a count, a coverage, an exact match); `timing` are goals about how
 fast or how precisely time was measured, which a process starved of CPU misses through no fault of what it measures.
 A `Watch` times a timer on a thread of its own (`harness.core.health_probes.LoopLag`, on a loop of its own) in
@@ -22,11 +26,41 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
 from types import TracebackType
 
 from harness.core.client_health import WINDOW_S, HealthWindow, RunHealth, lay_ticks
 from harness.core.health_probes import LoopLag
 from harness.core.quantiles import quantile
+
+
+class Direction(StrEnum):
+    """Which side of its bound a goal holds on: every goal says it, so a better value never misses it."""
+
+    AT_LEAST = "at least"  # higher is better: a speed, a ratio, a share caught
+    NO_WORSE_THAN = "no worse than"  # lower is better: an error rate, a difference from a reference, a time
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    """A measured figure's goal: `what` is measured, in `unit`, and holds `direction` of `bound`."""
+
+    what: str
+    direction: Direction
+    bound: float
+    unit: str = ""
+
+    def holds(self, value: float) -> bool:
+        return value >= self.bound if self.direction is Direction.AT_LEAST else value <= self.bound
+
+    def line(self, value: float, digits: int = 2) -> str:
+        """"default against openai-whisper 9.90x (goal: at least 4x)": the value and the goal with its direction."""
+        return f"{self.what} {value:.{digits}f}{self.unit} (goal: {self.direction} {self.bound:g}{self.unit})"
+
+    def missed(self, value: float, digits: int = 2) -> list[str]:
+        """The goal's line where `value` misses it, else nothing (what `verdict` takes)."""
+        return [] if self.holds(value) else [self.line(value, digits)]
 
 
 class Watch:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.helpers.child_pytest import pytest_command
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -21,10 +22,8 @@ def test_the_family_checks_pass_against_the_sandbox() -> None:
     env = {**os.environ, "PYTHONPATH": path, "COLUMNS": "200"}
     env.pop("TTS_HARNESS_PROVIDERS_FILE", None)  # the built-ins only
     run = subprocess.run(
-        # One process: `--numprocesses=0`, which the root conftest accepts without pytest-xdist too (`-n` is
-        # xdist's alone, and xdist is the dev extra a `.[bench]` install has not).
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--numprocesses=0", "-q", "-rA",
-         "contracts/test_speech_family.py", "contracts/test_grpc_speech.py", "--tts-target", "sandbox"],
+        pytest_command("-q", "-rA", "contracts/test_speech_family.py", "contracts/test_grpc_speech.py",
+                       "--tts-target", "sandbox"),
         cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False)
     out = run.stdout
     assert run.returncode == 0, out[-3000:]

@@ -14,7 +14,6 @@ import math
 import os
 import struct
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +23,7 @@ import pytest
 from harness.contracts.speech_checks import FINDING, SpeechTarget, checks_for
 from harness.core.audio import LabelVerdict, judge_label
 from harness.core.validate import check_response
+from tests.helpers.child_pytest import pytest_command
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 from tests.helpers.providers_file import declared_providers, speech_table
 
@@ -142,7 +142,7 @@ def test_the_contract_suite_and_the_family_checks_pass_the_same_labels(box: str,
            "PYTHONPATH": str(REPO), "COLUMNS": "200"}
 
     def pytest_run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v", "-rs", *args],
+        return subprocess.run(pytest_command("-v", "-rs", *args),
                               cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False)
 
     suite = pytest_run("contracts/", "--tts-target", box, "-k", "boxed/audio.speech")

@@ -15,6 +15,7 @@ import pytest
 
 from harness.cli.contract_suite import suite_arguments
 from harness.contracts.suite import SUITE_DIR
+from tests.helpers.child_pytest import pytest_command
 from tests.helpers.providers_file import speech_table
 
 REPO = Path(__file__).resolve().parents[2]
@@ -27,7 +28,7 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 def _collected(args: list[str], cwd: Path) -> int:
-    done = subprocess.run([sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args],
+    done = subprocess.run(pytest_command("--collect-only", "-q", *args),
                           cwd=cwd, env=_env(), capture_output=True, text=True, timeout=300)
     found = re.search(r"(\d+) tests? collected", done.stdout)
     assert found, done.stdout[-2000:] + done.stderr[-2000:]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -17,6 +16,7 @@ import pytest
 
 from harness.contracts.speech_checks import UNKNOWN_VOICE
 from harness.pytest_plugin import _mark_missing
+from tests.helpers.child_pytest import pytest_command
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 
 REPO = Path(__file__).resolve().parents[2]
@@ -29,8 +29,8 @@ def test_the_negative_voice_checks_pass_at_a_served_sandbox_url() -> None:
 
     with running("fast", 0, providers=("minimax",)) as served:
         done = subprocess.run(
-            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0", "-v", "contracts/", "--tts-target",
-             served.url, "-k", "minimax and (error-bad-voice or error-unknown-voice)"],
+            pytest_command("-v", "contracts/", "--tts-target", served.url, "-k",
+                           "minimax and (error-bad-voice or error-unknown-voice)"),
             cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "200"}, capture_output=True, text=True,
             timeout=300, check=False)
         told = httpx.get(served.url + "/_sandbox/catalogue").json()

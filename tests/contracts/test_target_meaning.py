@@ -16,13 +16,13 @@ import os
 import re
 import struct
 import subprocess
-import sys
 import wave
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.helpers.child_pytest import pytest_command
 from tests.helpers.loopback import LoopbackServer, QuietHandler
 from tests.helpers.providers_file import speech_table
 
@@ -106,7 +106,7 @@ def _declare(folder: Path, *tables: tuple[str, str]) -> Path:
 def _pytest(providers_file: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "TTS_HARNESS_PROVIDERS_FILE": str(providers_file), "BOXED_TTS_KEY": KEY,
            "PYTHONPATH": str(REPO), "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-v", "-rs", *args],
+    return subprocess.run(pytest_command("-v", "-rs", *args),
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=600, check=False)
 
 

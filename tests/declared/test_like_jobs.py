@@ -22,6 +22,7 @@ from harness.core.errors import RequestValidationError
 from harness.core.protocols.jobs import JobsService, service_of
 from harness.core.spec import Auth, PriceFunction, Upload
 from harness.core.validate import check_request
+from tests.helpers.child_pytest import pytest_command
 from tests.helpers.providers_file import one_line_refusal as _one_line
 from tests.helpers.providers_file import parse_tables as _parse
 from tests.helpers.providers_file import providers_file_in_effect
@@ -217,9 +218,9 @@ def test_providers_lists_it_and_the_contract_suite_records_and_replays_it(tmp_pa
     assert (mypix["family"], mypix["hosts"], [m["name"] for m in mypix["models"]]) == (
         "jobs", {"gateway": "http://gpu.lan:9000"}, ["chatterbox"])
     assert {e["key"]: e["price"] for e in mypix["endpoints"]}["chatterbox.generate"] == "$0.02 (document's example)"
-    select = ["-k", "mypix", "-p", "no:cacheprovider", "-q", "-rA"]
-    recorded = _run([sys.executable, "-m", "pytest", "contracts/", "--tts-target", "sandbox",
-                     "--tts-record-mode=new_episodes", *select], env)
+    select = ["-k", "mypix", "-q", "-rA"]
+    recorded = _run(pytest_command("contracts/", "--tts-target", "sandbox", "--tts-record-mode=new_episodes", *select),
+                    env)
     assert recorded.returncode == 0, recorded.stdout[-3000:]
     assert "PASSED contracts/test_lifecycle.py::TestMypixLifecycle::runTest" in recorded.stdout
     for scenario in ("chatterbox.generate/202-success", "chatterbox.generate/401-invalid-key",
@@ -228,7 +229,7 @@ def test_providers_lists_it_and_the_contract_suite_records_and_replays_it(tmp_pa
     folder = tmp_path / "tts-harness-fixtures" / "scenarios" / "mypix"
     assert {p.stem for p in (folder / "chatterbox.generate").glob("*.json")} >= {"202-success", "402-balance-spent"}
     assert not (folder / "xtts-v2.generate").exists()  # a model the table left out is not this server's
-    replayed = _run([sys.executable, "-m", "pytest", "contracts/", *select], env)
+    replayed = _run(pytest_command("contracts/", *select), env)
     failed = re.search(r"\b[1-9]\d* (failed|errors?)\b", replayed.stdout)
     assert replayed.returncode == 0 and not failed, replayed.stdout[-3000:]
     assert "PASSED contracts/test_coverage.py::test_documented_status_is_recorded[mypix/chatterbox.generate/202]" \

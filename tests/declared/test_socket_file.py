@@ -21,6 +21,7 @@ import pytest
 
 from harness.core.errors import UsageError
 from harness.core.protocols.websocket_speech import KeyIn, socket_of
+from tests.helpers.child_pytest import pytest_command
 from tests.helpers.providers_file import declared_providers, providers_file_in_effect
 from tests.helpers.realtime import LoopbackSocketServer
 
@@ -162,16 +163,16 @@ def test_providers_lists_it_and_the_contract_suite_records_and_replays_it(tmp_pa
     assert [m["name"] for m in found["sockbox"]["models"]] == ["box-1", "box-1-ws"]
     assert set(found["myrime"]["hosts"].values()) == {"http://rime.lan:9000"}
     assert set(found["myeleven"]["hosts"].values()) == {"http://eleven.lan:8080"}
-    select = ["-k", "sockbox or myrime or myeleven", "-p", "no:cacheprovider", "-q", "-rA"]
-    recorded = _run([sys.executable, "-m", "pytest", "contracts/", "--tts-target", "sandbox",
-                     "--tts-record-mode=new_episodes", *select], env)
+    select = ["-k", "sockbox or myrime or myeleven", "-q", "-rA"]
+    recorded = _run(pytest_command("contracts/", "--tts-target", "sandbox", "--tts-record-mode=new_episodes", *select),
+                    env)
     assert recorded.returncode == 0, recorded.stdout[-3000:]
     for name in ("sockbox", "myrime", "myeleven"):  # the socket's own checks and the HTTP scenarios ran, for each
         assert f"PASSED contracts/test_realtime.py::test_realtime[{name}/synthesis]" in recorded.stdout
         assert f"PASSED contracts/test_scenarios.py::test_contract[{name}/" in recorded.stdout
     folder = tmp_path / "tts-harness-fixtures"
     assert {p.stem for p in (folder / "realtime" / "sockbox").glob("*.json")} >= {"synthesis", "error-bad-key"}
-    replayed = _run([sys.executable, "-m", "pytest", "contracts/", *select], env)
+    replayed = _run(pytest_command("contracts/", *select), env)
     failed = re.search(r"\b[1-9]\d* (failed|errors?)\b", replayed.stdout)
     assert replayed.returncode == 0 and not failed, replayed.stdout[-3000:]
 

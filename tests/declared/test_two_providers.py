@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from tests.helpers.child_pytest import pytest_command
+
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
@@ -40,8 +42,7 @@ def test_providers_lists_both_declared_providers(declared_servers: Any) -> None:
 
 
 def test_protocol_checks_run_against_both_and_report_the_known_deviation(declared_servers: Any) -> None:
-    done = _run([sys.executable, "-m", "pytest", "contracts/test_speech_family.py", "--tts-live", "-q", "-rx",
-                 "-p", "no:cacheprovider"], declared_servers.env)
+    done = _run(pytest_command("contracts/test_speech_family.py", "--tts-live", "-q", "-rx"), declared_servers.env)
     out = done.stdout
     # hosted: 5 formats + bad voice + bad model + long input + audio stream + SSE stream + speed;
     # loopy: 3 formats + bad voice + bad model + long input (8,001) + audio stream, and speed: its deviation.
@@ -57,13 +58,13 @@ def test_the_generic_suite_is_green_for_both_in_replay_sandbox_and_live(declared
     """`pytest contracts/` with the two declared: before recording their scenarios skip (with the command
     that records them); recorded from the sandbox into the folder beside the providers file (never the
     harness's fixtures/); then green in replay and against each server."""
-    select = ["-k", "hosted or loopy or fixture", "-p", "no:cacheprovider", "-q", "-rs"]
+    select = ["-k", "hosted or loopy or fixture", "-q", "-rs"]
     env = declared_servers.env
-    before = _run([sys.executable, "-m", "pytest", "contracts/", *select], env)
+    before = _run(pytest_command("contracts/", *select), env)
     assert before.returncode == 0, before.stdout[-3000:]
     assert "--tts-target sandbox --tts-record-mode=new_episodes" in before.stdout  # the skip says how to record
-    recorded = _run([sys.executable, "-m", "pytest", "contracts/", "--tts-target", "sandbox",
-                     "--tts-record-mode=new_episodes", *select], env)
+    recorded = _run(pytest_command("contracts/", "--tts-target", "sandbox", "--tts-record-mode=new_episodes", *select),
+                    env)
     assert recorded.returncode == 0, recorded.stdout[-3000:]
     folder = Path(env["TTS_HARNESS_PROVIDERS_FILE"]).parent / "tts-harness-fixtures"
     assert {p.name for p in (folder / "scenarios").iterdir()} == {"hosted", "loopy"}
@@ -71,7 +72,7 @@ def test_the_generic_suite_is_green_for_both_in_replay_sandbox_and_live(declared
         (REPO / "fixtures" / "scenarios").glob("loopy"))
     # Replay; both at their own servers; the loopback server alone, named by its base URL.
     for target in ([], ["--tts-live"], ["--tts-target", declared_servers.loopback_url]):
-        done = _run([sys.executable, "-m", "pytest", "contracts/", *target, *select], env)
+        done = _run(pytest_command("contracts/", *target, *select), env)
         failed = re.search(r"\b[1-9]\d* (failed|errors?)\b", done.stdout)
         assert done.returncode == 0 and not failed, done.stdout[-3000:]
         if target:
