@@ -73,10 +73,6 @@ class Price:
     weak: str = ""  # why its source may not be the provider's (`harness.core.prices.weakness`; "": it is)
 
     @property
-    def known_usd(self) -> bool:
-        return self.usd is not None
-
-    @property
     def worst_usd(self) -> Decimal | None:
         return self.worst if self.worst is not None else self.usd
 

@@ -13,17 +13,6 @@ from harness.results.figures import sent, timed
 from harness.results.rows import Row, RunRows
 
 
-def rule_of(run: Row) -> SaturationRule:
-    """The rule the run's health was judged by (the one stored with it; today's for a run that stored none)."""
-    raw = run.get("client_health_json")
-    if not raw:
-        return RULE
-    try:
-        return RunHealth.from_json(json.loads(str(raw))).rule
-    except (ValueError, TypeError):
-        return RULE
-
-
 def health_of(run: Row) -> RunHealth | None:
     """The run's windows (None: not watched, or a database from before schema 10)."""
     raw = run.get("client_health_json")

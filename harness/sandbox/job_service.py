@@ -18,7 +18,7 @@ from typing import Any
 from starlette.responses import Response
 
 from harness.core.lifecycle import Lifecycle
-from harness.core.spec import Cost, Endpoint, Role
+from harness.core.spec import Cost, Role
 from harness.sandbox.emulation import Call, Emulation, JobView, Reject, Reply, WebhookTarget
 from harness.sandbox.faults import JOB_FAULTS, Fault, draw_faults
 from harness.sandbox.http_bodies import ConnectionFinder, TruncatedResponse
@@ -240,10 +240,6 @@ class JobService:
             urls=urls,
             stamps=self.state.stamps,
         )
-
-
-def is_job_endpoint(endpoint: Endpoint) -> bool:
-    return endpoint.role in (Role.SUBMIT, Role.STATUS)
 
 
 def restarter(state: SandboxState) -> Callable[[EmulatedJob], None]:

@@ -133,7 +133,3 @@ def transitions(timeline: Timeline, outcome: Outcome, until: float) -> list[tupl
     if end <= until:
         changes.append((final_phase(timeline, outcome), end))
     return changes
-
-
-def last_change(timeline: Timeline, outcome: Outcome, reading: float) -> float:
-    return transitions(timeline, outcome, reading)[-1][1]

@@ -25,11 +25,6 @@ class Unit(StrEnum):
     CREDITS = "credits"  # a provider's own currency, bought at a price (`Rate.credit_price`)
 
     @property
-    def from_text(self) -> bool:
-        """Counted from the text before anything is sent (exactly, under the provider's counting rule)."""
-        return self in (Unit.CHARACTERS, Unit.BYTES, Unit.REQUESTS)
-
-    @property
     def of_audio(self) -> bool:
         return self in (Unit.AUDIO_TOKENS, Unit.AUDIO_SECONDS, Unit.AUDIO_MINUTES)
 

@@ -93,8 +93,3 @@ def _price(declaration: ProtocolDeclaration, text_field: str, model_field: str,
     if not model and len(declaration.models) == 1:
         model = declaration.models[0]
     return declaration.cost_of(len(str(payload.get(text_field, ""))), model)
-
-
-def price_by_characters(per_million: Decimal, field: str, payload: Mapping[str, Any]) -> Cost:
-    """The declared price of a request: its `field`'s characters at `per_million` USD per million."""
-    return Cost(Decimal(len(str(payload.get(field, "")))) * per_million / Decimal(1_000_000), CostUnit.USD)

@@ -57,7 +57,6 @@ from harness.core.spec import (
     Provider,
     SynthesisInput,
 )
-from harness.core.verdict import pointer as pointer_of
 
 PROTOCOL = "http-speech"
 
@@ -817,8 +816,3 @@ def service_of(provider: Provider) -> SpeechService:
     if not isinstance(provider.family, SpeechService):
         raise TypeError(f"{provider.name} was not built from a SpeechService")
     return provider.family
-
-
-def slot_pointer(name: str) -> str:
-    """The pointer of a top-level request field (`slot_pointer("text")` is `/text`)."""
-    return pointer_of(name)

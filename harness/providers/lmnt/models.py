@@ -95,11 +95,6 @@ class SessionFlush(RequestModel):
     nonce: int
 
 
-class SessionReset(RequestModel):
-    type: Literal["reset"]
-    nonce: int
-
-
 class SessionFinish(RequestModel):
     type: Literal["finish"]
 

@@ -55,16 +55,6 @@ SDK_TTS_VARIANT = RequestVariant(
 )
 
 
-class SdkJob(ResponseModel):
-    """`GenerationResult.from_dict`: the queued job's `uuid` (the rest defaulted by the client)."""
-
-    uuid: str
-    status: str = "queued"
-    share_uuid: str = ""
-    url: str = ""
-    cdn_url: str = ""
-
-
 class SdkModel(ResponseModel):
     name: str  # what `generate(model=...)` takes
     tier: str = "free"
