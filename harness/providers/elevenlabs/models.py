@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from harness.core.spec import RequestModel, ResponseModel
 
@@ -67,7 +67,7 @@ WS_FORMATS = ("mp3_22050_32", "mp3_44100_32", "mp3_44100_64", "mp3_44100_96", "m
 OutputFormat = Literal[HTTP_FORMATS]  # type: ignore[valid-type]
 
 
-class VoiceSettings(BaseModel):
+class VoiceSettings(RequestModel):
     stability: float | None = None
     similarity_boost: float | None = None
     style: float | None = None
@@ -138,7 +138,7 @@ class ErrorBody(ResponseModel):
 # --- the stream-input socket's messages ---------------------------------------------------------------
 
 
-class GenerationConfig(BaseModel):
+class GenerationConfig(RequestModel):
     chunk_length_schedule: list[float] | None = None  # "Each item should be in the range 50-500."
 
 
