@@ -3,6 +3,7 @@ client written here sends it, raw frames and bodies, to the shared sandbox:
 
     Rime /ws3 at mulaw and 8000 Hz                    "One of pcm, mulaw, or mp3"; the models' documented rates
     Rime's legacy /ws2                                "/ws2 supports the same JSON message format as /ws3"
+    ElevenLabs Text to Dialogue socket                declared from independent clients (no stored page)
     Sarvam's socket, output_audio_codec "wav"         the codec page's list
     ElevenLabs multi-context: a context used before   no document says the order is refused: audio and a finding
         an opening message of its own
@@ -130,6 +131,25 @@ def test_a_context_used_before_its_own_opening_speaks_and_is_a_finding(sandbox: 
     assert _seconds(audio, "pcm_s16le", 16000) > 1.0
     assert any(f["endpoint"] == "WS /v1/text-to-speech/{voice_id}/multi-stream-input" and f["field"] == "flushContext"
                and "opening" in f["finding"] for f in _findings(client, sandbox, "elevenlabs"))
+
+
+def test_elevenlabs_text_to_dialogue_socket_speaks(sandbox: Sandbox) -> None:
+    async def session() -> list[dict[str, Any]]:
+        answers: list[dict[str, Any]] = []
+        query = urlencode({"model_id": "eleven_v3", "output_format": "pcm_24000"})
+        url = f"{_ws(sandbox, 'elevenlabs')}/v1/text-to-dialogue/stream-input?{query}"
+        async with connect(url, additional_headers={"xi-api-key": sandbox.default_key("elevenlabs")}) as ws:
+            await ws.send(json.dumps({"voices": [ELEVEN_VOICE]}))
+            await ws.send(json.dumps({"inputs": [{"text": TEXT, "voice_id": ELEVEN_VOICE, "new_turn": True}]}))
+            await ws.send(json.dumps({"close_socket": True}))
+            async for frame in ws:
+                answers.append(json.loads(frame))
+        return answers
+
+    answers = asyncio.run(session())
+    assert answers[-1] == {"is_final": True}, answers[-1]
+    audio = b"".join(base64.b64decode(a["audio"]) for a in answers if a.get("audio"))
+    assert _seconds(audio, "pcm_s16le", 24000) > 1.0
 
 
 @pytest.mark.parametrize("path", ["elevenlabs/api/v1/text-to-dialogue/no-such-socket", "rime/ws/ws9", "nowhere/ws"])
