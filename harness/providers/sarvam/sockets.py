@@ -69,6 +69,8 @@ TEXT_TO_SPEECH_WS = Socket(
                                                            "output_audio_codec": "{format}",
                                                            "speech_sample_rate": "{rate}"}},
                      SocketConfig, Match("/type", "config")),
+        # "Always send the config message first"; the config "must be the first message" (SOCKET_GUIDE, SOCKET_SDK)
+        opening_first=True,
     ),
     text=Send("text", {"type": "text", "data": {"text": "{text}"}}, SocketText, Match("/type", "text")),
     end=Send("flush", {"type": "flush"}, SocketFlush, Match("/type", "flush")),

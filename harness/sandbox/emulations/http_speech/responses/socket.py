@@ -46,7 +46,8 @@
                 message the socket does not have, one its model refuses, a spent wallet, no message within
                 IDLE_TIMEOUT_S
     order       a message before its stream's opening (a context used before an opening of its own) is spoken with
-                the upgrade's settings and recorded as a finding: no document says the order is refused
+                the upgrade's settings and recorded as a finding, unless the documents say the opening comes
+                first (`Start.opening_first`): then refused
 
 The key on the upgrade is the provider's auth header, any of its `Auth.others` headers, a query parameter of
 `SocketAuth.query`, or the offered subprotocols [`SocketAuth.subprotocol`, KEY] (accepted naming the first).
@@ -448,9 +449,12 @@ class FamilySocket:
 
     def _open_unasked(self, send: Send) -> None:
         """A message before its stream's opening (a context used before an opening message of its own): no document
-        says the order is refused, so the stream opens with the upgrade's settings (else the defaults) and the order is
-        recorded as a finding. Where the key travels in the opening, a missing key is still refused as such."""
+        says the order is refused, so the stream opens with the upgrade's settings (else the defaults) and the order
+        is recorded as a finding. Where the documents say the opening comes first (`Start.opening_first`), refused;
+        where the key travels in the opening, a missing key is still refused as such."""
         where = f"WS {self.socket.path}"
+        if self.socket.start.opening_first:  # the documents state the order: refused, as they say
+            raise Refused(self.service.refusals.invalid, f"{send.name} before the opening message")
         self._open({}, {})
         self.call.services.accepted_variant(where, send.name, ORDER_FINDING.format(message=send.name))
 
