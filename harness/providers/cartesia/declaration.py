@@ -90,7 +90,7 @@ WAV = tuple(_pcm("wav", e) for e in ("pcm_s16le", *(e for e in ENCODINGS if e !=
 # MP3 carries no encoding (its values are "Required for raw and wav containers") and a bit rate, "Required for mp3
 # containers" (the reference's output_format, read 2026-11-26): 128 kbps, one of BIT_RATES, asked for.
 MP3 = Format("mp3", AudioSpec("mp3", 44100, "mp3"), MEDIA_TYPES["mp3"], SAMPLE_RATES,
-             sets={f"{OUTPUT}/container": "mp3", f"{OUTPUT}/bit_rate": 128000})
+             sets={f"{OUTPUT}/container": "mp3", f"{OUTPUT}/encoding": None}, fills={f"{OUTPUT}/bit_rate": 128000})
 
 ERRORS = {400: "invalid request", 401: "invalid key", 404: "unknown voice or model", 429: "concurrency limit"}
 HEADERS = (Header(VERSION_HEADER, "the API version date, YYYY-MM-DD", required=True),)

@@ -49,7 +49,7 @@ FORMATS = (
     # "audio/x-mulaw" (ARCANA_HTTP's table) and Mist v2's RFC name for it, "audio/PCMU" (MIST_V2_HTTP): headerless
     # G.711 mu-law at the requested samplingRate, answered under the name asked for (the pages name no Content-Type).
     Format("audio/x-mulaw", AudioSpec("pcm_mulaw", RATE, "raw"), "audio/x-mulaw", RATES),
-    Format("audio/PCMU", AudioSpec("pcm_mulaw", RATE, "raw"), "audio/PCMU", RATES),
+    Format("audio/PCMU", AudioSpec("pcm_mulaw", RATE, "raw"), "audio/pcmu", RATES),
 )
 
 
@@ -62,7 +62,7 @@ SYNTHESIZE = Endpoint(
     summary="Text to speech: the audio as the body, in the form the Accept header names",
     request=SpeechRequest, body_kind=BodyKind.JSON, header_fields={"accept": "Accept"},
     responses=(Response(200, (AudioBody(("audio/mpeg", "audio/mp3", "audio/wav", "audio/pcm", "audio/x-mulaw",
-                                          "audio/PCMU"), pcm_rate=RATE),),
+                                          "audio/pcmu"), pcm_rate=RATE),),
                         "The audio"),
                _error(400, "a request the documents forbid"), _error(401, "no valid bearer key"),
                _error(429, "rate limited"), _error(500, "a server fault")),
