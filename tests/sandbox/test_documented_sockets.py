@@ -187,10 +187,12 @@ def _cartesia(sandbox: Sandbox, client: httpx.Client, output_format: dict[str, A
 
 def test_cartesia_mp3_is_checked_on_its_documented_shape(sandbox: Sandbox, client: httpx.Client) -> None:
     """The client of the issue sent `{"container": "mp3", "encoding": "mp3", "sample_rate": 44100}`: refused for the
-    documented rule (bit_rate), not the encoding; with a bit rate (any documented one) spoken, the encoding a finding."""
+    documented rule (bit_rate), not the encoding; with a bit rate (any documented one) spoken, the encoding a
+    finding."""
     missing = _cartesia(sandbox, client, {"container": "mp3", "encoding": "mp3", "sample_rate": 44100})
     assert missing.status_code == 400 and "bit_rate" in missing.text and "encoding" not in missing.text, missing.text
-    spoken = _cartesia(sandbox, client, {"container": "mp3", "encoding": "mp3", "sample_rate": 44100, "bit_rate": 64000})
+    asked = {"container": "mp3", "encoding": "mp3", "sample_rate": 44100, "bit_rate": 64000}
+    spoken = _cartesia(sandbox, client, asked)
     assert spoken.status_code == 200, spoken.text
     assert decode(spoken.content).duration_s > 1.0
     assert any(f["field"] == "output_format.encoding" for f in _findings(client, sandbox, "cartesia"))
