@@ -124,11 +124,26 @@ def set_aside_unknown(model: type[BaseModel], payload: Any, *, strict: bool = Tr
     try:
         model.model_validate(payload, strict=strict)
     except ValidationError as error:
-        unknown = [tuple(item["loc"]) for item in error.errors(include_url=False)
+        unknown = [_in_payload(payload, tuple(item["loc"])) for item in error.errors(include_url=False)
                    if item["type"] == "extra_forbidden"]
         if unknown:
             return _without(payload, unknown), tuple(".".join(str(part) for part in where) for where in unknown)
     return payload, ()
+
+
+def _in_payload(payload: Any, location: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """A validation error's location as a path through the payload: a tagged union's tag, which pydantic puts in the
+    location (`output_format.mp3.encoding`), is no key of the object and is left out (`output_format.encoding`)."""
+    found: list[str | int] = []
+    here = payload
+    for index, part in enumerate(location):
+        last = index == len(location) - 1
+        if isinstance(here, Mapping) and part not in here and not last:
+            continue  # a union's tag
+        found.append(part)
+        here = here.get(part) if isinstance(here, Mapping) else (
+            here[part] if isinstance(here, list) and isinstance(part, int) and part < len(here) else None)
+    return tuple(found)
 
 
 def _without(payload: Any, locations: list[tuple[str | int, ...]]) -> Any:

@@ -10,14 +10,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from functools import partial
 
 import httpx
 from starlette.applications import Starlette
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, WebSocketRoute
 
 from harness.sandbox.control import control_routes
 from harness.sandbox.http_bodies import ConnectionFinder
 from harness.sandbox.pipeline import ProviderFace
+from harness.sandbox.sockets import unknown_socket
 from harness.sandbox.state import SandboxState
 
 
@@ -25,6 +27,9 @@ def build_app(state: SandboxState, find_connection: ConnectionFinder | None = No
     routes: list[BaseRoute] = list(control_routes(state))
     for served in state.served.values():
         routes.extend(ProviderFace(state, served, find_connection).routes())
+    # An upgrade beneath no provider: a 404 and a finding, never the ASGI server's bare 403 (a missing route is no
+    # bad key).
+    routes.append(WebSocketRoute("/{rest:path}", partial(unknown_socket, state, None)))
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:

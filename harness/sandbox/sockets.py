@@ -7,6 +7,11 @@ services and the stream faults (`stall-stream`: hold until released; `drop-socke
 connection without a close frame). The emulation (`emulation.sockets[channel.key]`) speaks the protocol:
 when to accept, what to send, which close code to use. A handler that raises is logged and the socket
 closed with 1011, as a server error would.
+
+An upgrade to a path no declared socket serves is answered as the provider answers an unknown HTTP path (its 404 in
+its error shape: `Emulation.not_found`), never refused as a bad key would be (a bare 403, the ASGI server's answer to a
+socket route that does not exist), and recorded as a finding (`GET /_sandbox/findings`, the log): a client asking for a
+socket the declaration lacks is evidence the declaration may be missing one.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
 
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
@@ -30,7 +35,7 @@ from harness.sandbox.faults import FAULT_HEADER, UnknownFault, parse_faults, sta
 from harness.sandbox.http_bodies import ConnectionFinder
 from harness.sandbox.services import EngineServices
 from harness.sandbox.state import SandboxState
-from harness.sandbox.urls import Urls, mount_path
+from harness.sandbox.urls import Urls, mount_path, sent_path
 
 log = logging.getLogger("harness.sandbox")
 
@@ -65,7 +70,31 @@ def socket_routes(face: Mount) -> list[BaseRoute]:
         if handler is not None:
             path = mount_path(face.provider.name, channel.host) + channel.path
             routes.append(WebSocketRoute(path, partial(_serve, face, channel, handler)))
+    name = face.provider.name
+    for host in face.provider.hosts:  # after the declared ones: any other socket path beneath the provider's hosts
+        routes.append(WebSocketRoute(mount_path(name, host) + "/{rest:path}", partial(unknown_socket, face.state,
+                                                                                      face.emulation)))
     return routes
+
+
+UNKNOWN_SOCKET = "an upgrade to a path no declared socket serves: answered 404, as an unknown HTTP path is"
+
+
+async def unknown_socket(state: SandboxState, emulation: Emulation | None, websocket: WebSocket) -> None:
+    """A socket path nothing serves: the provider's 404 (a plain one beneath no provider), and a finding naming it."""
+    path = sent_path(websocket.scope)
+    provider = emulation.provider.name if emulation is not None else "(none)"
+    if state.findings.record(provider, f"WS {path}", ("path",), UNKNOWN_SOCKET):
+        log.info("sandbox: WS %s: no declared socket serves this path (404)", path)
+    if emulation is None:
+        await websocket.send_denial_response(JSONResponse({"error": f"No such endpoint: {path}"}, status_code=404))
+        return
+    reject = emulation.not_found(path)
+    body = emulation.error_body(reject)
+    headers = {**emulation.error_headers(reject), **reject.headers}
+    answer = Response(b"", status_code=404, headers=headers) if body is None else JSONResponse(
+        dict(body), status_code=404, headers=headers)
+    await websocket.send_denial_response(answer)
 
 
 def _header_key(face: Mount, websocket: WebSocket) -> str | None:

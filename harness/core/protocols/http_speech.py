@@ -78,7 +78,13 @@ class Format:
     # The request values (JSON pointer -> value) that ask for this format where one name at one slot does not
     # (an `output_format` object: `{"container": "wav", "encoding": "pcm_s16le"}`); `in_format` puts them and
     # `Synthesis.format_of` picks the format whose values a request holds.
+    # A value None: the format has no such field (an `encoding` an MP3 format does not carry): absent from a request
+    # asking for it (`in_format` drops it), and not compared when a request is matched to its format.
     sets: Mapping[str, Any] = field(default_factory=dict)
+    # Request values (JSON pointer -> value) a request for this format must carry but that do not tell it apart (a
+    # bit rate "Required for mp3 containers", any of its documented values taking the format): `in_format` puts them,
+    # `Synthesis.format_of` does not compare them.
+    fills: Mapping[str, Any] = field(default_factory=dict)
     # The provider documents `media_type` as the exact Content-Type of the answer: another name of the same bytes is
     # then a violation, not a finding (the family checks; by default the bytes decide).
     media_type_documented: bool = False
@@ -189,8 +195,10 @@ class Synthesis:
         """The format a request asks for: the one whose `sets` it holds all of, else the one named at the format
         slot (the default where it names none). KeyError when it asks for none of them."""
         keyed = [fmt for fmt in self.formats if fmt.sets]
-        found = next((fmt for fmt in keyed if all(read(payload, at) == value for at, value in fmt.sets.items())),
-                     None)
+        # A None in `sets` is a field the format does not carry: not compared (what a request sends there is a field
+        # the format does not list, set aside by the request's check).
+        found = next((fmt for fmt in keyed if all(read(payload, at) == value for at, value in fmt.sets.items()
+                                                  if value is not None)), None)
         if found is not None:
             return found
         asked = {at: read(payload, at) for fmt in keyed for at in fmt.sets}
@@ -507,6 +515,11 @@ def in_format(synthesis: Synthesis, body: dict[str, Any], fmt: Format) -> dict[s
     if synthesis.slots.format is not None:
         put(body, synthesis.slots.format, fmt.name)
     for where, value in fmt.sets.items():
+        if value is None:
+            drop(body, where)  # a field this format does not carry
+        else:
+            put(body, where, value)
+    for where, value in fmt.fills.items():
         put(body, where, value)
     if synthesis.slots.rate is not None:
         if fmt.rates:

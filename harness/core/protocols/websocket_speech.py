@@ -173,6 +173,10 @@ class Start:
     ready: Answer | None = None  # kind READY: answers the opening
     waits_for_ready: bool = False  # text waits for `ready` ("only after receiving this event can you send ...")
     waits_for_greeting: bool = False  # the opening (no opening: the text) waits for `greeting`
+    # The documents say the opening must come first (a "must be the first message"): a message before it is refused.
+    # False: where they are silent, a message before its stream's opening (a context used before an opening of its
+    # own) is spoken with the upgrade's settings and recorded as a finding, never refused.
+    opening_first: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -87,9 +87,10 @@ def _pcm(container: str, encoding: str) -> Format:
 
 RAW = tuple(_pcm("raw", e) for e in ("pcm_s16le", *(e for e in ENCODINGS if e != "pcm_s16le")))
 WAV = tuple(_pcm("wav", e) for e in ("pcm_s16le", *(e for e in ENCODINGS if e != "pcm_s16le")))
-# MP3 carries no encoding ("encoding: required for raw and wav"); its bit rate is optional.
+# MP3 carries no encoding (its values are "Required for raw and wav containers") and a bit rate, "Required for mp3
+# containers" (the reference's output_format, read 2026-11-26): 128 kbps, one of BIT_RATES, asked for.
 MP3 = Format("mp3", AudioSpec("mp3", 44100, "mp3"), MEDIA_TYPES["mp3"], SAMPLE_RATES,
-             sets={f"{OUTPUT}/container": "mp3", f"{OUTPUT}/encoding": None})
+             sets={f"{OUTPUT}/container": "mp3", f"{OUTPUT}/encoding": None}, fills={f"{OUTPUT}/bit_rate": 128000})
 
 ERRORS = {400: "invalid request", 401: "invalid key", 404: "unknown voice or model", 429: "concurrency limit"}
 HEADERS = (Header(VERSION_HEADER, "the API version date, YYYY-MM-DD", required=True),)

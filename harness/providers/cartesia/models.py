@@ -17,7 +17,7 @@ requests, the SSE events, the error object, and the `/tts/websocket` messages.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -37,19 +37,41 @@ ENCODINGS = ("pcm_f32le", "pcm_s16le", "pcm_mulaw", "pcm_alaw")
 BIT_RATES = (32000, 64000, 96000, 128000, 192000)
 
 
-class OutputFormat(BaseModel):
-    container: Literal["raw", "wav", "mp3"]
-    encoding: Literal[ENCODINGS] | None = None  # type: ignore[valid-type]  # required for raw and wav
+class RawOutputFormat(RequestModel):
+    """A `raw` output format: the encoding "Required for raw and wav containers" (the reference's output_format)."""
+
+    container: Literal["raw"]
+    encoding: Literal[ENCODINGS]  # type: ignore[valid-type]
     sample_rate: Literal[SAMPLE_RATES]  # type: ignore[valid-type]
-    bit_rate: Literal[BIT_RATES] | None = None  # type: ignore[valid-type]  # mp3 only
 
 
-class VoiceObject(BaseModel):
+class WavOutputFormat(RequestModel):
+    container: Literal["wav"]
+    encoding: Literal[ENCODINGS]  # type: ignore[valid-type]  # "Required for raw and wav containers"
+    sample_rate: Literal[SAMPLE_RATES]  # type: ignore[valid-type]
+
+
+class Mp3OutputFormat(RequestModel):
+    """An `mp3` output format: no encoding (its values and "Required for raw and wav containers" are the PCM
+    containers'), and bit_rate "Required for mp3 containers" (the reference's output_format; the SDK's
+    OutputFormat_Mp3: container, sample_rate, bit_rate). An encoding sent beside it is a field the MP3 format does not
+    list: accepted with a finding, as the documents do not say it is refused."""
+
+    container: Literal["mp3"]
+    sample_rate: Literal[SAMPLE_RATES]  # type: ignore[valid-type]
+    bit_rate: Literal[BIT_RATES]  # type: ignore[valid-type]
+
+
+# The format object, told apart by its container: each container's documented fields and no other rule.
+OutputFormat = Annotated[RawOutputFormat | WavOutputFormat | Mp3OutputFormat, Field(discriminator="container")]
+
+
+class VoiceObject(RequestModel):
     mode: Literal["id"] | None = None
     id: str
 
 
-class GenerationConfig(BaseModel):
+class GenerationConfig(RequestModel):
     emotion: str | None = None
     speed: float | None = Field(None, ge=0.6, le=1.5,
                                 description="Valid values are between [0.6, 1.5] inclusive.")
@@ -71,17 +93,11 @@ class BytesRequest(RequestModel):
     speed: Literal["slow", "normal", "fast"] | None = None
 
 
-class RawOutputFormat(OutputFormat):
-    """`/tts/sse`'s output format: raw samples only (the SDK's `tts_generate_sse_params.OutputFormat`:
-    `container: Required[Literal["raw"]]`, `source: sdk`), the encoding required."""
-
-    container: Literal["raw"]  # narrowed from the bytes endpoint's three
-    encoding: Literal[ENCODINGS]  # type: ignore[valid-type]
-
-
 class SseRequest(BytesRequest):
     """Text-to-Speech (SSE): the bytes request, raw audio, with timestamps and a context id where asked."""
 
+    # raw samples only (the SDK's `tts_generate_sse_params.OutputFormat`: `container: Required[Literal["raw"]]`,
+    # `source: sdk`), the encoding required
     output_format: RawOutputFormat
     add_timestamps: bool | None = None
     add_phoneme_timestamps: bool | None = None

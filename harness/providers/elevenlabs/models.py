@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from harness.core.spec import RequestModel, ResponseModel
 
@@ -67,7 +67,7 @@ WS_FORMATS = ("mp3_22050_32", "mp3_44100_32", "mp3_44100_64", "mp3_44100_96", "m
 OutputFormat = Literal[HTTP_FORMATS]  # type: ignore[valid-type]
 
 
-class VoiceSettings(BaseModel):
+class VoiceSettings(RequestModel):
     stability: float | None = None
     similarity_boost: float | None = None
     style: float | None = None
@@ -138,7 +138,7 @@ class ErrorBody(ResponseModel):
 # --- the stream-input socket's messages ---------------------------------------------------------------
 
 
-class GenerationConfig(BaseModel):
+class GenerationConfig(RequestModel):
     chunk_length_schedule: list[float] | None = None  # "Each item should be in the range 50-500."
 
 
@@ -230,3 +230,40 @@ class ContextAudioOutput(AudioOutput):
 
 class ContextFinalOutput(FinalOutput):
     contextId: str | None = None
+
+
+# --- the Text to Dialogue socket's messages (source: client; sockets.TEXT_TO_DIALOGUE) ---------------------------
+
+
+class DialogueInit(RequestModel):
+    """The first message: the voices the connection speaks in (`{"voices": [voice_id]}`), the key where no header
+    carries it, and the voices' settings, as independent clients send it."""
+
+    voices: list[str] = Field(min_length=1)
+    xi_api_key: str | None = None
+    voice_settings: VoiceSettings | None = None
+
+
+class DialogueInput(RequestModel):
+    text: str
+    voice_id: str = Field(min_length=1)
+    new_turn: bool | None = None  # a turn starts where the voice changes, or where this says so
+
+
+class DialogueInputs(RequestModel):
+    """Text for the dialogue: `{"inputs": [{"text", "voice_id", "new_turn"?}]}` (a `flush` speaks it now)."""
+
+    inputs: list[DialogueInput] = Field(min_length=1)
+    flush: bool | None = None
+
+
+class DialogueAudio(ResponseModel):
+    audio: str
+
+
+class DialogueTurnDone(ResponseModel):
+    is_final_audio_for_turn: Literal[True]
+
+
+class DialogueFinal(ResponseModel):
+    is_final: Literal[True]

@@ -37,7 +37,7 @@ from harness.core.protocols.websocket_speech import (
     Start,
     Upgrade,
 )
-from harness.core.spec import AudioAt, DocDrift
+from harness.core.spec import AudioAt, DocDrift, Evidence, EvidenceSource
 from harness.providers.elevenlabs.models import (
     MULTI_CONTEXT_LIMIT,
     MULTI_GUIDE,
@@ -50,6 +50,11 @@ from harness.providers.elevenlabs.models import (
     CloseSocket,
     ContextAudioOutput,
     ContextFinalOutput,
+    DialogueAudio,
+    DialogueFinal,
+    DialogueInit,
+    DialogueInputs,
+    DialogueTurnDone,
     ErrorOutput,
     FinalOutput,
     FlushContext,
@@ -213,4 +218,42 @@ MULTI_STREAM_INPUT = Socket(
     ),
 )
 
-SOCKETS = (STREAM_INPUT, MULTI_STREAM_INPUT)
+# The Text to Dialogue socket (`wss://api.elevenlabs.io/v1/text-to-dialogue/stream-input`, the eleven_v3 models): no
+# stored page documents its messages, so it is declared from independent clients (source: client), each read
+# 2026-11-26: the model and format in the query as on stream-input, no voice in the path ("the dialogue socket
+# registers voices in the first message, not in the path"), a first message `{"voices": [voice_id], "xi_api_key"?,
+# "voice_settings"?}`, text as `{"inputs": [{"text", "voice_id", "new_turn"?}]}`, `{"close_socket": true}` to end;
+# back `{"audio": base64}`, `{"is_final_audio_for_turn": true}` after each turn and `{"is_final": true}` last.
+DIALOGUE_CLIENTS = Evidence(
+    EvidenceSource.CLIENT, "@ai-sdk/elevenlabs 3.0.68 (\"Text-to-Dialogue WebSocket for eleven_v3 / eleven_v4\"); "
+    "tryAGI's ElevenLabs .NET client (ConnectTextToDialogueRealtimeAsync, its 'Realtime Text to Dialogue' example); "
+    "two open-source voice agents' dialogue adapters (messages as above)", "the socket's URL and messages")
+DIALOGUE_DOC = "https://elevenlabs.io/docs/eleven-api/guides/how-to/websockets/realtime-tdd"
+
+TEXT_TO_DIALOGUE = Socket(
+    key="text-to-dialogue.stream-input", path="/v1/text-to-dialogue/stream-input",
+    summary="Text to Dialogue: voices registered first, inputs of text and voice in, audio out per turn",
+    doc=DIALOGUE_DOC,
+    auth=SocketAuth(KeyIn.HEADER, in_handshake=False, fields=("/xi_api_key",)),
+    upgrade=Upgrade(query={"model_id": "{model}", "output_format": "{format}"}),
+    start=Start(opening=Send("initializeDialogue", {"voices": ["{voice}"]}, DialogueInit, Match("/voices"))),
+    text=Send("sendInputs", {"inputs": [{"text": "{text}", "voice_id": "{voice}"}]}, DialogueInputs,
+              Match("/inputs")),
+    end=Send("closeSocket", {"close_socket": True}, CloseSocket, Match("/close_socket", True)),
+    audio_answer=AudioAnswer(message=Answer("audio", Kind.AUDIO, Match("/audio"), DialogueAudio, {"audio": "{audio}"}),
+                             at=AudioAt("/audio")),
+    final=Answer("isFinal", Kind.FINAL, Match("/is_final", True), DialogueFinal, {"is_final": True}),
+    others=(Answer("turnDone", Kind.METADATA, Match("/is_final_audio_for_turn", True), DialogueTurnDone,
+                   {"is_final_audio_for_turn": True}),),
+    failures=Failures(error=ERROR, errors=SOCKET_ERRORS, close_codes=CLOSE_CODES, error_close=1008),
+    formats=FORMATS,
+    # "Text to Dialogue ... eleven_v3": the declared model a v3 name is spoken like (`KNOWN_MODELS`), under v3's name.
+    models={"eleven_multilingual_v2": "eleven_v3"},
+    evidence=DIALOGUE_CLIENTS,
+    drift=(DocDrift("evidence", "No stored page shows the socket's messages: declared from independent clients "
+                    "(source: client). Its error message is stream-input's, inferred; the sandbox speaks every input "
+                    "in the connection's first voice's place as the voice each input names, and sends no "
+                    "is_final_audio_for_turn.", (DIALOGUE_DOC,)),),
+)
+
+SOCKETS = (STREAM_INPUT, MULTI_STREAM_INPUT, TEXT_TO_DIALOGUE)

@@ -32,8 +32,11 @@ SDK_STREAM = "https://pypi.org/project/google-genai/3.6.1/ (google/genai/models.
 CLOUD_GUIDE = "https://docs.cloud.google.com/gemini-enterprise-agent-platform/models/speech/text-to-speech"
 
 
-class _Open(BaseModel):
-    model_config = ConfigDict(extra="allow", populate_by_name=True)
+class _Open(RequestModel):
+    """The request's nested objects, read as its top level is: a field they do not list is set aside and recorded
+    where the documents are silent (the family's unknown-input policy), never passed unseen."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class PrebuiltVoiceConfig(_Open):

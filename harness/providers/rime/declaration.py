@@ -26,7 +26,9 @@ from harness.providers.rime.models import (
     MCP,
     MIST_V2_HTTP,
     MODELS_PAGE,
+    MP3_RATES,
     QUICKSTART,
+    RATES,
     ErrorBody,
     SpeechRequest,
 )
@@ -34,11 +36,6 @@ from harness.providers.rime.sockets import OVERVIEW, SEGMENT, SOCKETS, WS_HOST, 
 
 HOST = "api"
 RATE = 24000  # samplingRate's "default: 24000" (ARCANA_HTTP)
-# The rates samplingRate may ask for: Arcana's "8000, 16000, 22050, 24000, 44100, 48000, 96000" and Mist's "4000–44100"
-# (any value between: the CLI reference), so that no model's documented rate is refused.
-RATES = (*range(4000, 44101), 48000, 96000)
-# An MP3 stream has only the MPEG sample rates: the documented ones among them.
-MP3_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
 
 # Each Accept value the pages list for a form the sandbox writes; headerless PCM is "16-bit little-endian linear PCM"
 # at the requested samplingRate. The first of each container is the one the benchmark asks for.
@@ -49,6 +46,10 @@ FORMATS = (
     # Mist v2's RFC names for the same forms, whose deprecated aliases are audio/mp3 and audio/pcm (MIST_V2_HTTP).
     Format("audio/mpeg", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", MP3_RATES),
     Format("audio/L16", AudioSpec("pcm_s16le", RATE, "raw"), "audio/pcm", RATES),
+    # "audio/x-mulaw" (ARCANA_HTTP's table) and Mist v2's RFC name for it, "audio/PCMU" (MIST_V2_HTTP): headerless
+    # G.711 mu-law at the requested samplingRate, answered under the name asked for (the pages name no Content-Type).
+    Format("audio/x-mulaw", AudioSpec("pcm_mulaw", RATE, "raw"), "audio/x-mulaw", RATES),
+    Format("audio/PCMU", AudioSpec("pcm_mulaw", RATE, "raw"), "audio/pcmu", RATES),
 )
 
 
@@ -60,7 +61,8 @@ SYNTHESIZE = Endpoint(
     key="rime-tts", method="POST", path="/v1/rime-tts", host=HOST, role=Role.STREAM,
     summary="Text to speech: the audio as the body, in the form the Accept header names",
     request=SpeechRequest, body_kind=BodyKind.JSON, header_fields={"accept": "Accept"},
-    responses=(Response(200, (AudioBody(("audio/mpeg", "audio/mp3", "audio/wav", "audio/pcm"), pcm_rate=RATE),),
+    responses=(Response(200, (AudioBody(("audio/mpeg", "audio/mp3", "audio/wav", "audio/pcm", "audio/x-mulaw",
+                                          "audio/pcmu"), pcm_rate=RATE),),
                         "The audio"),
                _error(400, "a request the documents forbid"), _error(401, "no valid bearer key"),
                _error(429, "rate limited"), _error(500, "a server fault")),
@@ -124,9 +126,10 @@ SERVICE = SpeechService(
                         "it as a second answer form of the path (Synthesis.chosen_by on /accept), its fields are not "
                         "written, so it is not declared.", (QUICKSTART, CLI)),
                DocDrift("errors", "No error body or status is in the stored pages: inferred.", (QUICKSTART,)),
-               DocDrift("formats", "Opus (audio/webm;codecs=opus, audio/ogg;codecs=opus) and mu-law (audio/x-mulaw, "
-                        "audio/PCMU) are documented Accept values the declaration does not answer; MP3 is answered at "
-                        "the MPEG sample rates only.", (ARCANA_HTTP, MIST_V2_HTTP)),
+               DocDrift("formats", "Opus (audio/webm;codecs=opus, audio/ogg;codecs=opus) is a documented Accept "
+                        "value the declaration does not answer (a refusal the documents do not state: "
+                        "docs/sandbox-differences.md); MP3 is answered at the MPEG sample rates only; mu-law's "
+                        "Content-Type is not given: the Accept value asked for.", (ARCANA_HTTP, MIST_V2_HTTP)),
                DocDrift("Accept", "The pages list the Accept values and say nothing of a media range (*/*, audio/*: "
                         "what a client sends when it names no format) or of no Accept at all: the imitation answers "
                         "both in the default, audio/mp3, rather than refuse. A finding, not documented behaviour.",

@@ -32,13 +32,18 @@ MCP_QUICKSTART = "https://docs.rime.ai/docs/mcp"
 LIVEKIT = "livekit-plugins-rime==1.8.9 (livekit/plugins/rime/models.py, tts.py: TTS.__init__ speaker defaults)"
 
 # --sampling-rate: "Arcana: 8000, 16000, 22050, 24000, 44100, 48000, 96000. Mist: 4000–44100"
+# The rates samplingRate may ask for, on HTTP and on the sockets: Arcana's "8000, 16000, 22050, 24000, 44100, 48000,
+# 96000" (ARCANA_HTTP) and Mist's "4000–44100" (any value between: CLI), so that no model's documented rate is refused.
+RATES = (*range(4000, 44101), 48000, 96000)
+# An MP3 stream has only the MPEG sample rates: the documented ones among them.
+MP3_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
 # The models page (MODELS_PAGE, read 2026-11-25): "Rime currently has five models in production: `coda`, `arcanav3`,
 # `arcanav2`, `mistv3`, and `mistv2`"; arcana and mist are the older names the CLI reference still lists. Beyond the
 # offerings (coda, arcana, mistv2) each is a known model (declaration.KNOWN_MODELS).
 ModelId = Literal["coda", "arcana", "arcanav3", "arcanav2", "mistv3", "mistv2", "mist"]
-# The Accept values of the formats the declaration answers (ARCANA_HTTP, MIST_V2_HTTP); Opus and mu-law are documented
-# too and not declared (the declaration's DocDrift).
-AcceptValue = Literal["audio/mp3", "audio/mpeg", "audio/wav", "audio/pcm", "audio/L16"]
+# The Accept values of the formats the declaration answers (ARCANA_HTTP, MIST_V2_HTTP); Opus is documented too and not
+# declared (the declaration's DocDrift).
+AcceptValue = Literal["audio/mp3", "audio/mpeg", "audio/wav", "audio/pcm", "audio/L16", "audio/x-mulaw", "audio/PCMU"]
 # Not in the documents: what a client sends when it names no format (aiohttp's and httpx's default `*/*`). The pages are
 # silent on it, so it is taken, not refused, and answered in the default format (the declaration's DocDrift).
 MediaRange = Literal["*/*", "audio/*"]

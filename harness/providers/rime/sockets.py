@@ -25,6 +25,7 @@ beside the sockets (the HTTP declaration's `models` has the HTTP payloads).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 from pydantic import Field
@@ -47,10 +48,12 @@ from harness.core.protocols.websocket_speech import (
     Upgrade,
 )
 from harness.core.spec import AudioAt, DocDrift, RequestModel, ResponseModel
+from harness.providers.rime.models import ARCANA_HTTP, CLI, MP3_RATES, RATES
 
 WS_JSON = "https://docs.rime.ai/api-reference/mistv3/websockets-json.md"
 SEGMENT = "https://docs.rime.ai/docs/websockets-segment (Segmentation and behavior settings)"
 OVERVIEW = "https://docs.rime.ai/docs/websockets.md"
+WS_JSON_V2 = "https://docs.rime.ai/api-reference/mistv2/websockets-json.md"
 WS_PLAIN = "https://docs.rime.ai/api-reference/mistv2/websockets.md"
 WS_PLAIN_ARCANA = "https://docs.rime.ai/api-reference/arcana/websockets.md"
 WS_HOST = "ws"
@@ -103,9 +106,13 @@ class ErrorEvent(ResponseModel):
 
 
 RATE = 24000  # samplingRate "Default: 24000"
-# pcm first (raw 16-bit chunks the benchmark decodes one by one); mp3 as the reference's example asks.
-FORMATS = (Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}"),
-           Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg"))
+# audioFormat "One of pcm, mulaw, or mp3" (WS_JSON; "One of mp3, mulaw, or pcm" on WS_JSON_V2 and WS_PLAIN); pcm first
+# (raw 16-bit chunks the benchmark decodes one by one). samplingRate takes every rate Rime's models document (RATES:
+# Arcana's "8000, 16000, 22050, 24000, 44100, 48000, 96000", Mist's "4000–44100"), MP3 the MPEG ones among them; mulaw
+# is headerless G.711 mu-law at the rate asked for (the pages tie it to no rate).
+FORMATS = (Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}", RATES),
+           Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", MP3_RATES),
+           Format("mulaw", AudioSpec("pcm_mulaw", RATE, "raw"), "audio/x-mulaw", RATES))
 
 WS3 = Socket(
     key="ws3", path="/ws3",
@@ -148,13 +155,25 @@ WS3 = Socket(
            DocDrift("clear", "\"send a clear operation to discard the buffer and stop queued synthesis\" (SEGMENT): "
                     "the sandbox's clear drops the buffer; speech an earlier flush asked for is still sent.",
                     (WS_JSON, SEGMENT)),
-           DocDrift("timestamps", "Declared as a message the socket may send; the sandbox sends none.", (WS_JSON,))),
+           DocDrift("timestamps", "Declared as a message the socket may send; the sandbox sends none.", (WS_JSON,)),
+           DocDrift("rates", "The socket pages call samplingRate's default 24000 and list no rates of their own: "
+                    "the rates the model pages and the CLI document are taken (Arcana's 8000-96000 list, Mist's "
+                    "4000-44100); MP3 at the MPEG rates among them.", (WS_JSON, ARCANA_HTTP, CLI))),
 )
 
-# "One of mp3, mulaw, or pcm" (audioFormat, WS_PLAIN): the two the sandbox writes, at the rate Rime's other socket and
-# its HTTP API default to (the plain page names no rate).
-PLAIN_FORMATS = (Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}"),
-                 Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg"))
+# The legacy JSON socket (`wss://users-ws.rime.ai/ws2`, WS_JSON_V2): "/ws2 supports the same JSON message format as /ws3
+# but is limited to the mist model family (v1 and v2)" (OVERVIEW, read 2026-11-26): /ws3's messages, answers and query,
+# on its own path, serving Mist v2 (Mist v1 is the known model `mist`, spoken like it).
+WS2 = replace(
+    WS3, key="ws2", path="/ws2", suffix="-ws2", doc=WS_JSON_V2, models={"mistv2": "mistv2"},
+    summary="Legacy JSON WebSocket (Mist): text in, base64 audio chunks, timestamps and done out",
+    drift=(*WS3.drift, DocDrift("ws2", "\"/ws2 is functionally equivalent to /ws3 for mist workloads\": declared as "
+                                "/ws3's grammar on its own path, Mist v2 alone.", (OVERVIEW, WS_JSON_V2))),
+)
+
+# "One of mp3, mulaw, or pcm" (audioFormat, WS_PLAIN), at the rate Rime's other socket and its HTTP API default to (the
+# plain page names no rate, and the socket's query here carries none).
+PLAIN_FORMATS = tuple(Format(f.name, f.spec, f.media_type) for f in FORMATS)
 # The page shows no error: a refusal once the socket is open is told by the close frame, in Rime's code for it.
 _REFUSED = CloseError(1008, "invalid_request")
 
@@ -177,9 +196,9 @@ WS = Socket(
            DocDrift("buffering", "\"The websocket API buffers inputs up to one of the following punctuation "
                     "characters: `.`, `,`, `?`, `!`\": the sandbox speaks the buffer at <FLUSH> and <EOS> only.",
                     (WS_PLAIN,)),
-           DocDrift("formats", "mulaw (audioFormat, WS_PLAIN) and wav (the Arcana page's example asks audioFormat=wav) "
-                    "are not answered; the page names no sample rate: the sandbox answers 24000 Hz, Rime's default "
+           DocDrift("formats", "wav (the Arcana page's example asks audioFormat=wav, its list does not name it) is not "
+                    "answered; the page names no sample rate: the sandbox answers 24000 Hz, Rime's default "
                     "elsewhere, and takes no samplingRate (a client's is set aside).", (WS_PLAIN, WS_PLAIN_ARCANA))),
 )
 
-SOCKETS = (WS3, WS)
+SOCKETS = (WS3, WS2, WS)

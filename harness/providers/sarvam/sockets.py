@@ -42,12 +42,20 @@ from harness.providers.sarvam.models import (
 RATE = 22050  # speech_sample_rate "Default when omitted: 22050 Hz for all models"
 RATES = (8000, 16000, 22050, 24000)  # "Supported values are 8000, 16000, 22050, 24000 Hz"
 
-# linear16 first ("Uncompressed PCM audio"): headerless chunks the benchmark decodes one by one, and what Pipecat's
-# SarvamTTSService asks for; mp3 is the socket's default ("streamed in base64-encoded MPEG format by default"). Left
-# out: aac, alaw, mulaw, opus, flac and wav (the pages say nothing of how each arrives chunked).
+# The codec page's output_audio_codec values (SOCKET_CODECS: "mp3", "linear16", "mulaw", "alaw", "opus", "flac", "aac",
+# "wav"). linear16 first ("Uncompressed PCM audio"): headerless chunks the benchmark decodes one by one, and what
+# Pipecat's SarvamTTSService asks for; mp3 is the socket's default ("streamed in base64-encoded MPEG format by
+# default"); wav as content_type's own example names it ("'audio/wav'"), each chunk a whole WAV file, and flac likewise
+# (the pages say nothing of how either arrives chunked: a finding in docs/sandbox-differences.md); mulaw and alaw
+# headerless at the rate asked for. Left out: aac (the sandbox writes no AAC) and opus ("currently returns a validation
+# error" with bulbul:v3 and v4-flash; for the other models unsaid) — docs/sandbox-differences.md.
 FORMATS = (
     Format("linear16", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}", RATES),
     Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
+    Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
+    Format("flac", AudioSpec("flac", RATE, "flac"), "audio/flac", RATES),
+    Format("mulaw", AudioSpec("pcm_mulaw", RATE, "raw"), "audio/basic", RATES),
+    Format("alaw", AudioSpec("pcm_alaw", RATE, "raw"), "audio/pcma", RATES),
 )
 
 TEXT_TO_SPEECH_WS = Socket(
@@ -61,6 +69,8 @@ TEXT_TO_SPEECH_WS = Socket(
                                                            "output_audio_codec": "{format}",
                                                            "speech_sample_rate": "{rate}"}},
                      SocketConfig, Match("/type", "config")),
+        # "Always send the config message first"; the config "must be the first message" (SOCKET_GUIDE, SOCKET_SDK)
+        opening_first=True,
     ),
     text=Send("text", {"type": "text", "data": {"text": "{text}"}}, SocketText, Match("/type", "text")),
     end=Send("flush", {"type": "flush"}, SocketFlush, Match("/type", "flush")),

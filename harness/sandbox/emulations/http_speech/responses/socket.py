@@ -43,8 +43,11 @@
                 `SpeechService`'s refusals) and the declared error close, or, where errors are told by the close
                 frame alone (`close_errors`), that close with its code and the reason naming the fault: a
                 binary or non-JSON frame, a
-                message the socket does not have, one its model refuses, text before the opening, a spent
-                wallet, no message within IDLE_TIMEOUT_S
+                message the socket does not have, one its model refuses, a spent wallet, no message within
+                IDLE_TIMEOUT_S
+    order       a message before its stream's opening (a context used before an opening of its own) is spoken with
+                the upgrade's settings and recorded as a finding, unless the documents say the opening comes
+                first (`Start.opening_first`): then refused
 
 The key on the upgrade is the provider's auth header, any of its `Auth.others` headers, a query parameter of
 `SocketAuth.query`, or the offered subprotocols [`SocketAuth.subprotocol`, KEY] (accepted naming the first).
@@ -111,6 +114,8 @@ if TYPE_CHECKING:
 CHUNK_S = 0.2  # seconds of audio per frame: the streaming providers' usual 100-250 ms
 IDLE_TIMEOUT_S = 20.0  # no client message for this long ends the socket with an error (a documented default)
 LANE = "speech"
+ORDER_FINDING = ("{message} before its stream's opening message: spoken with the upgrade's settings (else the "
+                 "defaults), as the documents do not say the order is refused")
 
 
 class Refused(Exception):
@@ -396,7 +401,7 @@ class FamilySocket:
                 continue
             stream = self.stream
             if not stream.opened:
-                raise Refused(self.service.refusals.invalid, f"{send.name} before the opening message")
+                self._open_unasked(send)
             ended = False  # the text message closed by the socket's end token (or without its context's `more`)
             if send is socket.text:
                 ended = self._take_text(raw)
@@ -441,6 +446,17 @@ class FamilySocket:
                     await self._send(self._filled(ending.closed))
                 await self._close_if_server_closes()
                 return
+
+    def _open_unasked(self, send: Send) -> None:
+        """A message before its stream's opening (a context used before an opening message of its own): no document
+        says the order is refused, so the stream opens with the upgrade's settings (else the defaults) and the order
+        is recorded as a finding. Where the documents say the opening comes first (`Start.opening_first`), refused;
+        where the key travels in the opening, a missing key is still refused as such."""
+        where = f"WS {self.socket.path}"
+        if self.socket.start.opening_first:  # the documents state the order: refused, as they say
+            raise Refused(self.service.refusals.invalid, f"{send.name} before the opening message")
+        self._open({}, {})
+        self.call.services.accepted_variant(where, send.name, ORDER_FINDING.format(message=send.name))
 
     def _take_text(self, raw: Any, template: Mapping[str, Any] | None = None) -> bool:
         """A text message (or a flush carrying text: its `template`) into the buffer; whether it also ended the text
