@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from ._claims import REQUEST, Claim, Mismatch, Reading, read_as_claimed
 from ._declared import RAW_SAMPLE_BYTES, container_kinds, float_peak, raw_sample_width, read_declared
+from ._inside import headers_inside
 from ._labels import BIG_ENDIAN_PCM, GENERIC_TYPES, LabelVerdict, judge_label, same_bytes
 from ._mpeg import stream_frames
 from ._ogg import OggPage, ogg_pages
@@ -92,6 +93,7 @@ __all__ = [
     "declares",
     "extension",
     "float_peak",
+    "headers_inside",
     "holds_a_frame",
     "inspect",
     "join_wav",
