@@ -7,10 +7,11 @@ rows (each chunk's decoded length or its bytes, and the container header its byt
 answers in the run. Columns written back to `jobs` (`recompute --check` re-derives them):
 
     seam_findings   how many seam findings the answer has (NULL: not a stream, or its audio is not kept)
-    seams_json      [{"kind", "at_s", "detail"}, ...]: each finding (`seams.SeamFinding`)
+    seams_json      {"audio_s": the seconds judged, "findings": [{"kind", "at_s", "detail"}, ...]} (`seams.SeamFinding`)
     heard_rate      the rate the samples are at, where it is not the declared one (NULL: it is, or not judged)
-    heard_rate_how  why: the length against the same text with a header, or the length and the voice's pitch
-                    against the same text's other answers
+    heard_rate_how  the finding in words: the rate heard, the rate declared, and how it was told (the length
+                    against the same text with a header, or the length and how low the voice sounds against the
+                    same text's other answers)
 
 Cheap by design (the README's first command must not slow down): numpy on audio decoded once per clip. Without
 numpy and the decoder (a base install: the score/sandbox extra brings them) nothing is judged and nothing written.
@@ -43,15 +44,12 @@ class Heard:
     rate: int
     headed: bool  # its rate is stated by the provider's own header
     data: bytes  # the kept bytes
-
-    @property
-    def seconds(self) -> float:
-        from harness.measurement.voice import sounding_s
-
-        return sounding_s(self.samples, self.rate)
+    seconds: float  # how long its voice sounds (`voice.sounding_s`)
+    spectrum: Any  # its long-term average spectrum (`voice.spectrum`), measured once
 
 
 def _decode(job: Mapping[str, Any], clip: Mapping[str, Any] | None, root: Path) -> Heard | None:
+    from harness.measurement.voice import sounding_s, spectrum
     from harness.speech import AudioCodecError, decode_audio  # the one decoder
 
     path = Path(str(job["audio_path"]))
@@ -64,7 +62,9 @@ def _decode(job: Mapping[str, Any], clip: Mapping[str, Any] | None, root: Path) 
         return None
     headerless = decoded.info.kind is AudioKind.PCM or pcm_layout(job.get("sniffed_media_type")) is not None
     headed = not headerless and job.get("delivery") not in RELABELLED
-    return Heard(job, decoded.mono(), decoded.sample_rate, headed, data)
+    samples = decoded.mono()
+    return Heard(job, samples, decoded.sample_rate, headed, data, sounding_s(samples, decoded.sample_rate),
+                 spectrum(samples, decoded.sample_rate))
 
 
 def _boundaries(chunks: Sequence[Mapping[str, Any]], heard: Heard) -> list[int] | None:
@@ -111,7 +111,8 @@ def _seams(heard: Heard, chunks: Sequence[Mapping[str, Any]], whole: Heard | Non
     found = [*_headers(chunks, heard), *seam_findings(heard.samples, heard.rate, _boundaries(chunks, heard),
                                                       reference)]
     found.sort(key=lambda f: f.at_s)
-    return {"seam_findings": len(found), "seams_json": json.dumps([f.to_json() for f in found])}
+    return {"seam_findings": len(found), "seams_json": json.dumps(
+        {"audio_s": round(len(heard.samples) / heard.rate, 3), "findings": [f.to_json() for f in found]})}
 
 
 def _rate(heard: Heard, others: Sequence[Heard]) -> HeardRate | None:
@@ -120,7 +121,7 @@ def _rate(heard: Heard, others: Sequence[Heard]) -> HeardRate | None:
     the mislabelled one), else the headed ones, else all."""
     import numpy as np
 
-    from harness.measurement.voice import lower_by, spectrum
+    from harness.measurement.voice import lower_by
 
     declared = heard.rate
     same = [o for o in others if o.headed and o.job["provider"] == heard.job["provider"]
@@ -130,8 +131,8 @@ def _rate(heard: Heard, others: Sequence[Heard]) -> HeardRate | None:
                               f"{same[0].job['provider']}/{same[0].job['model']} with a header")
     pool = [o for o in others if o.headed and o.job.get("delivery") not in STREAMED] or \
         [o for o in others if o.headed] or list(others)
-    spectra = [s for o in pool if (s := spectrum(o.samples, o.rate)) is not None]
-    lower = lower_by(heard.samples, heard.rate, np.mean(spectra, axis=0)) if spectra else None
+    spectra = [o.spectrum for o in pool if o.spectrum is not None]
+    lower = lower_by(heard.spectrum, np.mean(spectra, axis=0)) if spectra else None
     if lower is None:
         return None
     return rate_by_voice(heard.seconds, lower, declared, statistics.median(o.seconds for o in pool),
@@ -172,7 +173,7 @@ def audio_findings(jobs: Sequence[Mapping[str, Any]], chunks: Sequence[Mapping[s
             others = [o for o in by_text[_text(one.job)] if o is not one]
             rate = _rate(one, others)
             columns |= {"heard_rate": None if rate is None else rate.heard,
-                        "heard_rate_how": None if rate is None else rate.how}
+                        "heard_rate_how": None if rate is None else str(rate)}
         if columns:
             found[key] = columns
     return found

@@ -52,11 +52,10 @@ def spectrum(samples: Any, rate: int) -> Any:
     return level - level.mean()
 
 
-def lower_by(samples: Any, rate: int, reference: Any) -> float | None:
-    """How many times lower `samples` sound than the `reference` spectrum (`spectrum`): the shift, up to an
-    octave either way, that best lines their spectra up (a voice's pitch and formants move together when its
-    samples are read at another rate); None when either has too little speech."""
-    own = spectrum(samples, rate)
+def lower_by(own: Any, reference: Any) -> float | None:
+    """How many times lower the spectrum `own` sounds than `reference` (each `spectrum`'s): the shift, up to an
+    octave either way, that best lines them up (a voice's pitch and formants move together when its samples are
+    read at another rate); None when either has too little speech."""
     if own is None or reference is None:
         return None
     reach = BINS_PER_OCTAVE

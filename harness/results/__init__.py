@@ -100,6 +100,7 @@ from harness.results.rows import (
 from harness.results.schema import SCHEMA_VERSION, connect_writer
 from harness.results.score_cache import CacheKey, CacheKind, ScoreCache
 from harness.results.scores import ScoreRow, now_iso, write_scores
+from harness.results.seam_figures import SeamFigures, seam_figures
 from harness.results.setups import AsrSetup, asr_setups, pick_setup
 from harness.results.store import UNFETCHED, UNFINISHED_STATES, Store
 
@@ -147,6 +148,7 @@ __all__ = [
     "RunTally",
     "ScoreCache",
     "ScoreRow",
+    "SeamFigures",
     "SpanScoreRow",
     "Store",
     "StoreTarget",
@@ -197,6 +199,7 @@ __all__ = [
     "run_region",
     "saturation",
     "scored",
+    "seam_figures",
     "sent",
     "shipped_judgeability",
     "shipped_language_verdicts",

@@ -167,7 +167,7 @@ jobs — one per planned job (provider × model × corpus item × repeat), inser
     seam_findings      (schema 13) a streamed answer's seam findings (clicks, gaps, headers inside the stream, the
                        first sample's jump: harness.measurement.seams), derived from its kept audio and chunks
                        after the run; NULL: not a stream, its audio not kept, or not judged (older rows).
-    seams_json         (schema 13) each of them: [{"kind", "at_s", "detail"}].
+    seams_json         (schema 13) {"audio_s": the seconds of audio judged, "findings": [{"kind", "at_s", "detail"}]}.
     heard_rate         (schema 13) the rate the answer's samples are at where it is not the declared one
                        (harness.core.heard_rate); NULL: it is, or not judged. heard_rate_how: how that was told.
 
