@@ -85,10 +85,9 @@ def decode_file(audio: bytes) -> tuple[Any, int] | None:
 
 
 def _header(audio: bytes) -> str | None:
-    """The first container header or tag a chunk's bytes hold, and where ("wav@0"): the one sniffer's reading
+    """Every container header or tag a chunk's bytes hold, and where ("wav@0,wav@44"): the one sniffer's reading
     (`harness.core.audio.headers_inside`), kept so a header inside a stream is found after the run."""
-    found = headers_inside(audio, 0)
-    return None if not found else f"{found[0][1].value}@{found[0][0]}"
+    return ",".join(f"{kind.value}@{at}" for at, kind in headers_inside(audio, 0)) or None
 
 
 def chunk_evidence(arrivals: Sequence[Arrival], decoder: Decoder = decode_file) -> list[Chunk]:

@@ -91,17 +91,15 @@ def _headers(chunks: Sequence[Mapping[str, Any]], heard: Heard) -> list[Any]:
     if not chunks:
         seconds = len(heard.samples) / heard.rate
         return header_findings([(seconds * at / len(heard.data), kind.value)
-                                for at, kind in headers_inside(heard.data, 1)], False)
-    marked = [(c, str(c["header"])) for c in chunks if c.get("header")]
-    every = bool(chunks) and len(marked) == len(chunks) and all(h.endswith("@0") for _, h in marked)
-    places = []
-    at = 0.0
-    for chunk in chunks:
-        header = chunk.get("header")
-        if header and not (int(chunk["seq"]) == 0 and str(header).endswith("@0")):
-            places.append((at, str(header).split("@")[0]))
+                                for at, kind in headers_inside(heard.data, 1)])
+    held = [[(kind, int(where)) for kind, _, where in (h.partition("@") for h in str(c.get("header") or "").split(",")
+                                                        if h)] for c in chunks]
+    files = all(any(where == 0 for _, where in headers) for headers in held)  # each chunk a whole file, by design
+    places, at = [], 0.0
+    for seq, (chunk, headers) in enumerate(zip(chunks, held, strict=True)):
+        places += [(at, kind) for kind, where in headers if where > 0 or (seq > 0 and not files)]
         at += float(chunk.get("audio_ms") or 0.0) / 1000.0
-    return list(header_findings(places, every))
+    return list(header_findings(places))
 
 
 def _seams(heard: Heard, chunks: Sequence[Mapping[str, Any]], whole: Heard | None) -> dict[str, Any]:
@@ -118,7 +116,7 @@ def _seams(heard: Heard, chunks: Sequence[Mapping[str, Any]], whole: Heard | Non
 def _rate(heard: Heard, others: Sequence[Heard]) -> HeardRate | None:
     """The length against the same model's headed answer of the same text; else the length and how low it sounds
     against the same text's other answers: the whole files with a header where any exist (a stream's header may be
-    the mislabelled one), else the headed ones, else all."""
+    the mislabelled one), else all of them (their medians: a few mislabelled ones do not move them)."""
     import numpy as np
 
     from harness.measurement.voice import lower_by
@@ -129,10 +127,9 @@ def _rate(heard: Heard, others: Sequence[Heard]) -> HeardRate | None:
     if same:
         return rate_by_length(heard.seconds, declared, same[0].seconds,
                               f"{same[0].job['provider']}/{same[0].job['model']} with a header")
-    pool = [o for o in others if o.headed and o.job.get("delivery") not in STREAMED] or \
-        [o for o in others if o.headed] or list(others)
+    pool = [o for o in others if o.headed and o.job.get("delivery") not in STREAMED] or list(others)
     spectra = [o.spectrum for o in pool if o.spectrum is not None]
-    lower = lower_by(heard.spectrum, np.mean(spectra, axis=0)) if spectra else None
+    lower = lower_by(heard.spectrum, np.median(spectra, axis=0)) if spectra else None
     if lower is None:
         return None
     return rate_by_voice(heard.seconds, lower, declared, statistics.median(o.seconds for o in pool),

@@ -141,10 +141,8 @@ def _gaps(x: Any, rate: int, boundaries: Sequence[int] | None) -> list[SeamFindi
     return found
 
 
-def header_findings(kinds: Sequence[tuple[float, str]], every_chunk: bool) -> list[SeamFinding]:
-    """A container header or tag after a stream's start (`kinds`: where, in seconds, and what it opens); none when
-    every chunk opens with one (a stream documented as whole files, one an event, joined by the runner)."""
-    if every_chunk:
-        return []
+def header_findings(kinds: Sequence[tuple[float, str]]) -> list[SeamFinding]:
+    """Each container header or tag after a stream's start (`kinds`: where, in seconds, and what it opens; a chunk
+    that is a whole file by design, every one of a stream's, is its caller's to leave out)."""
     return [SeamFinding("header", at, f"a {kind} header inside the stream, after its start (played as samples)")
             for at, kind in kinds]

@@ -56,13 +56,16 @@ def served_samples(samples: Any, kind: str, asked: int) -> Any:
 
 
 def broken_piece(piece: bytes, index: int, kind: str, codec: str) -> bytes:
-    """Chunk `index` of a stream of `codec` samples as the fault `kind` sends it (the first chunk as it is)."""
+    """Chunk `index` of a stream of `codec` samples as the fault `kind` sends it (the first chunk as it is); a chunk
+    that is a whole WAV file (a socket's LINEAR16) is broken in its samples, after its own header."""
     if index == 0 or codec not in SIXTEEN_BIT or not piece:
         return piece
+    data = piece.find(b"data", 12) + 8 if piece.startswith(b"RIFF") and piece.find(b"data", 12) > 0 else 0
+    head, samples = piece[:data], piece[data:]
     if kind == "click":
-        return CLICK + piece[len(CLICK):]
+        return head + CLICK + samples[len(CLICK):]
     if kind == "gap":
-        return bytes(2 * GAP_SAMPLES) + piece
+        return head + bytes(2 * GAP_SAMPLES) + samples
     if kind == "header" and index == 1:
-        return wav_header() + piece
+        return head + wav_header() + samples
     return piece

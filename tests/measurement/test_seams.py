@@ -66,6 +66,6 @@ def test_a_whole_answers_steps_raise_the_bar() -> None:
     assert seam_findings(x, RATE, seams, rough) == []
 
 
-def test_a_header_after_the_start_is_a_finding_unless_every_chunk_is_a_file() -> None:
-    assert [f.kind for f in header_findings([(1.5, "wav")], every_chunk=False)] == ["header"]
-    assert header_findings([(0.5, "wav"), (1.0, "wav")], every_chunk=True) == []
+def test_a_header_after_the_start_is_a_finding() -> None:
+    found = header_findings([(1.5, "wav")])
+    assert [(f.kind, f.at_s) for f in found] == [("header", 1.5)] and "wav header" in found[0].detail

@@ -652,7 +652,7 @@ class FamilySocket:
             audio = encode_as(piece.samples, spec.sample_rate, spec.codec, spec.container, constant_bitrate=streamed)
             if streamed:  # one stream, as an encoder kept open writes it: its frames, at one bitrate, no Xing frame
                 audio = stream_frames(audio)
-            audio = broken_piece(audio, index, fault, spec.codec if spec.container == "raw" else "")
+            audio = broken_piece(audio, index, fault, spec.codec if spec.container in ("raw", "wav") else "")
             step_ms = round((time.perf_counter() - started) * 1000, 3)
             pending = (audio, self._marks_of(stream, piece.marks, piece.offset_s), step_ms)
             started = time.perf_counter()
