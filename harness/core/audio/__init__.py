@@ -31,6 +31,9 @@ are read at the rate the answer's words say, else the rate asked.
 `AudioSpec`): headerless samples by their codec's width (`RAW_SAMPLE_BYTES`), a container by its header and of
 the kind it names (`container_kinds`); `float_peak` is the loudest of 32-bit float samples.
 
+`headers_inside` finds a container header or tag past a stream's start (a WAV header, an ID3 tag, a new Ogg stream),
+each confirmed by `sniff`: what a player would take for samples.
+
 `strip_metadata` removes RIFF LIST/INFO (and id3, bext, iXML: every chunk but fmt, fact, data and ds64),
 ID3v2, ID3v1 and APE tags, FLAC's VORBIS_COMMENT, PICTURE, APPLICATION and CUESHEET blocks, and blanks Ogg
 Opus/Vorbis comment packets in place (same length, page checksums recomputed). MP4 and AIFF are returned
