@@ -8,8 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from harness.bench.summary_format import Cell, Figure, Heading, Lines, Section, Table
-from harness.results import SeamFigures
-from harness.results.seam_figures import KINDS
+from harness.results import SEAM_KINDS, SeamFigures
 
 
 def _row(figure: SeamFigures) -> tuple[Cell, ...]:
@@ -19,7 +18,7 @@ def _row(figure: SeamFigures) -> tuple[Cell, ...]:
             Figure(f"{figure.audio_min:.2f}", round(figure.audio_min, 3)),
             Figure(str(figure.total), figure.total),
             Figure("—" if per_minute is None else f"{per_minute:.1f}", per_minute),
-            *(Figure(str(figure.findings.get(kind, 0)), figure.findings.get(kind, 0)) for kind in KINDS),
+            *(Figure(str(figure.findings.get(kind, 0)), figure.findings.get(kind, 0)) for kind in SEAM_KINDS),
             rate or "as declared")
 
 
@@ -45,6 +44,6 @@ def seam_sections(figures: Sequence[SeamFigures]) -> list[Section]:
     table = Table("seam_findings", "Seams and rate heard: findings at chunk boundaries per minute of streamed audio "
                   "(docs/seams.md)",
                   (Heading("model", left=True), Heading("streams"), Heading("audio min"), Heading("findings"),
-                   Heading("per min"), *(Heading(kind) for kind in KINDS), Heading("rate heard", left=True)),
+                   Heading("per min"), *(Heading(kind) for kind in SEAM_KINDS), Heading("rate heard", left=True)),
                   tuple(_row(f) for f in shown))
     return [Lines("seams", tuple(lines), values), table]

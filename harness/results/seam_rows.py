@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-KINDS = ("click", "gap", "header", "first-sample")
+SEAM_KINDS = ("click", "gap", "header", "first-sample")
 
 
 @dataclass(frozen=True, slots=True)
