@@ -211,6 +211,7 @@ class JobRecord:
                 "bytes": chunk.size,
                 "audio_ms": None if chunk.audio_s is None else chunk.audio_s * 1000.0,
                 "onset_ms": None if chunk.onset_s is None else chunk.onset_s * 1000.0,
+                "header": chunk.header,
             }
             for seq, chunk in enumerate(self.chunks)
         ]

@@ -376,7 +376,7 @@ class Runner:
     def derive_figures(self) -> None:
         """Every figure of the run from all of its evidence at once (`harness.measurement`): a job's interval
         does not depend on when it finished or on what the run had learnt by then."""
-        recompute(self.store.conn, self.prepared.run_id)
+        recompute(self.store.conn, self.prepared.run_id, audio_root=self.store.path.parent.resolve())
 
     def result(self) -> RunResult:
         run_id = self.prepared.run_id

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.bench.media import sse_audio
+from harness.core.audio import headers_inside
 from harness.core.onset import speech_onset_s
 from harness.measurement import Chunk
 from harness.measurement import stream_figures as measured_stream_figures
@@ -83,6 +84,12 @@ def decode_file(audio: bytes) -> tuple[Any, int] | None:
     return decoded.mono(), decoded.sample_rate
 
 
+def _header(audio: bytes) -> str | None:
+    """Every container header or tag a chunk's bytes hold, and where ("wav@0,wav@44"): the one sniffer's reading
+    (`harness.core.audio.headers_inside`), kept so a header inside a stream is found after the run."""
+    return ",".join(f"{kind.value}@{at}" for at, kind in headers_inside(audio, 0)) or None
+
+
 def chunk_evidence(arrivals: Sequence[Arrival], decoder: Decoder = decode_file) -> list[Chunk]:
     """Each chunk's evidence: its arrival interval, its size, and what its bytes decode to on their own (the
     seconds of audio, where speech begins in them), measured once as it is recorded."""
@@ -91,7 +98,8 @@ def chunk_evidence(arrivals: Sequence[Arrival], decoder: Decoder = decode_file) 
         decoded = decoder(arrival.audio)
         length = None if decoded is None else len(decoded[0]) / decoded[1]
         onset = None if decoded is None else speech_onset_s(*decoded)
-        found.append(Chunk(arrival.earliest, arrival.latest, len(arrival.audio), length, onset))
+        found.append(Chunk(arrival.earliest, arrival.latest, len(arrival.audio), length, onset,
+                           _header(arrival.audio)))
     return found
 
 

@@ -18,12 +18,14 @@ from harness.results import (
     CostFigures,
     ModelFigures,
     RunRows,
+    SeamFigures,
     Store,
     is_marked,
     model_figures,
     read_rows,
     refused_bills,
     saturation,
+    seam_figures,
     shipped_judgeability,
     shipped_language_verdicts,
     tally,
@@ -106,6 +108,7 @@ class Summary:
     left_out: tuple[str, ...] = ()  # rows the store holds that could not be read, each named
     saturation: Saturation | None = None  # the client's own health over the run
     languages: tuple[LanguageFigures, ...] = ()  # per model and language, where the run scored other languages
+    seams: tuple[SeamFigures, ...] = ()  # per streaming offering: seam findings and rates heard (docs/seams.md)
 
 
 def _quality(figures: ModelFigures, scored_run: bool) -> Quality | None:
@@ -144,7 +147,7 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
                    tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else (),
                    languages=language_figures(rows.requests, shipped_language_verdicts()) if scored_run else (),
                    refused_bills=refused_bills(rows.drift), left_out=rows.left_out,
-                   unpriced_bills=unpriced_bills(rows.requests), saturation=health)
+                   unpriced_bills=unpriced_bills(rows.requests), saturation=health, seams=seam_figures(rows.requests))
 
 
 def _number(value: object) -> float | None:

@@ -12,6 +12,7 @@ error (unknown run, missing store).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -41,7 +42,8 @@ def recompute_command(
     except (UsageError, FileNotFoundError) as error:
         raise usage.refuse(error) from None
     try:
-        found = recompute(conn, run_id, write=not check)
+        found = recompute(conn, run_id, write=not check,
+                          audio_root=store.parent.resolve() if isinstance(store, Path) else Path.cwd())
     finally:
         conn.close()
     if not found.figures and not found.differences:

@@ -45,6 +45,7 @@ from harness.contracts.session import Skip
 from harness.contracts.targets import ContractTarget
 from harness.core.audio import AudioDecodeError, LabelVerdict, canonical_media_type, inspect, judge_label, writable
 from harness.core.audio_fields import carrier
+from harness.core.heard_rate import rate_by_length
 from harness.core.params import params_of
 from harness.core.protocols.http_speech import (
     Format,
@@ -66,7 +67,6 @@ from harness.core.verdict import Violation
 SAMPLE_TEXT = "The quick brown fox jumps over the lazy dog, and then it runs back home."
 UNKNOWN_VOICE = "no-such-voice-7f3a"
 UNKNOWN_MODEL = "no-such-model-7f3a"
-PCM_RATE_TOLERANCE = 0.08  # pcm length vs the same text with a header: resampling, padding, encoder delay
 SPEED_FAST = 2.0
 SPEED_TOLERANCE = (0.35, 0.70)  # duration(speed 2) / duration(speed 1): 0.5 expected; pauses scale less
 TIMEOUT_S = 120.0
@@ -311,11 +311,10 @@ def _pcm_samples(data: bytes, target: SpeechTarget, synthesis: Synthesis, fmt: F
     except AudioDecodeError:  # its headers do not tell its length: the rate cannot be judged
         return []
     rate = fmt.spec.sample_rate
-    measured = len(data) / 2 / rate
-    if abs(measured - expected) > PCM_RATE_TOLERANCE * expected:
+    heard = rate_by_length(len(data) / 2 / rate, rate, expected, reference.name)  # the one rule (core.heard_rate)
+    if heard is not None:
         return [Violation(where, f"samples at {rate} Hz (the declared rate)",
-                          f"about {len(data) / 2 / expected:,.0f} Hz ({measured:.2f} s at the declared rate; the same "
-                          f"text as {reference.name} lasts {expected:.2f} s)", "protocol")]
+                          f"about {heard.heard:,.0f} Hz ({heard.how})", "protocol")]
     return []
 
 

@@ -12,8 +12,10 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from harness.measurement.audio_findings import audio_findings
 from harness.measurement.clock_learning import learn_run_clocks
 from harness.measurement.evidence import JobEvidence, Mark
 from harness.measurement.intervals import job_figures
@@ -93,11 +95,15 @@ def derive_rows(rows: EvidenceRows) -> dict[str, dict[str, Any]]:
     return derive_run(run_evidence(rows.jobs, rows.marks, rows.polls, rows.chunks))
 
 
-def recompute(conn: Connection, run_id: str, *, write: bool = True) -> Recomputation:
+def recompute(conn: Connection, run_id: str, *, write: bool = True, audio_root: Path | None = None) -> Recomputation:
     """Re-derive every figure of `run_id` from its stored evidence; with `write`, store them (one transaction).
-    The differences are measured against what was stored before."""
+    The differences are measured against what was stored before. With `audio_root` (the folder the store's audio
+    paths are relative to), the kept audio's seams and rate heard too (`audio_findings`)."""
     rows = read_evidence(conn, run_id)
     figures = derive_rows(rows)
+    if audio_root is not None:
+        for key, columns in audio_findings(rows.jobs, rows.chunks, rows.clips, audio_root).items():
+            figures.setdefault(key, {}).update(columns)
     differences = mismatches(rows.jobs, figures)
     written = write_figures(conn, figures) if write else 0
     return Recomputation(run_id, figures, differences, written)

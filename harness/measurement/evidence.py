@@ -86,13 +86,15 @@ class ServerStamps:
 class Chunk:
     """One chunk of streamed audio: it reached us after `earliest` and by `latest`, and decoded (the facts of
     the bytes, measured as they arrived) to `audio_s` seconds whose speech begins `onset_s` into it (None: no
-    speech in it). `audio_s` None: the chunk did not decode on its own."""
+    speech in it). `audio_s` None: the chunk did not decode on its own. `header`: the container header or tag its
+    bytes hold and where ("wav@0", `harness.core.audio.headers_inside`), None: none (the seams' evidence)."""
 
     earliest: float
     latest: float
     size: int
     audio_s: float | None = None
     onset_s: float | None = None
+    header: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

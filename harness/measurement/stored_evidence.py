@@ -101,7 +101,8 @@ def job_evidence(job: Mapping[str, Any], marks: Sequence[Mapping[str, Any]], pol
         declared_convention=convention,
         chunks=tuple(Chunk(start + float(row["earliest_ms"]) / 1000.0, start + float(row["latest_ms"]) / 1000.0,
                            int(row["bytes"]), None if row["audio_ms"] is None else float(row["audio_ms"]) / 1000.0,
-                           None if row["onset_ms"] is None else float(row["onset_ms"]) / 1000.0)
+                           None if row["onset_ms"] is None else float(row["onset_ms"]) / 1000.0,
+                           row.get("header"))
                      for row in sorted(chunks, key=lambda r: int(r["seq"]))),
     )
 

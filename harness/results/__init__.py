@@ -12,6 +12,9 @@ Writers and readers never write SQL of their own, and enter through this module 
   CER over character-unit clips, never mixed) and whose scores come from the one scoring setup
   (`pick_setup`).
 
+`seam_rows` (`seam_figures`, `SeamFigures`) gives each offering's seam findings per minute of streamed audio and
+the rates heard.
+
 A store is a SQLite file (the embedded default) or a PostgreSQL database by URL (`resolve_store`: `--db` or
 `TTS_HARNESS_DB`); `merge_stores` unites stores (idempotent by run id, a conflicting run refused).
 
@@ -100,6 +103,7 @@ from harness.results.rows import (
 from harness.results.schema import SCHEMA_VERSION, connect_writer
 from harness.results.score_cache import CacheKey, CacheKind, ScoreCache
 from harness.results.scores import ScoreRow, now_iso, write_scores
+from harness.results.seam_rows import SEAM_KINDS, SeamFigures, seam_figures
 from harness.results.setups import AsrSetup, asr_setups, pick_setup
 from harness.results.store import UNFETCHED, UNFINISHED_STATES, Store
 
@@ -110,6 +114,7 @@ __all__ = [
     "REQUEST_COLUMNS",
     "ROW_TABLES",
     "SCHEMA_VERSION",
+    "SEAM_KINDS",
     "STORE_ENV",
     "TRANSCRIPT",
     "UNFETCHED",
@@ -147,6 +152,7 @@ __all__ = [
     "RunTally",
     "ScoreCache",
     "ScoreRow",
+    "SeamFigures",
     "SpanScoreRow",
     "Store",
     "StoreTarget",
@@ -197,6 +203,7 @@ __all__ = [
     "run_region",
     "saturation",
     "scored",
+    "seam_figures",
     "sent",
     "shipped_judgeability",
     "shipped_language_verdicts",

@@ -20,12 +20,14 @@ EVIDENCE_TABLES = ("marks", "polls", "chunks")
 @dataclass(frozen=True, slots=True)
 class EvidenceRows:
     """One run's jobs (every stored column: the evidence columns and the figures derived so far) and its marks,
-    status answers and stream chunks, each in the order of their keys."""
+    status answers and stream chunks, each in the order of their keys; and its clips (what each kept audio was
+    declared to be: the seams and the rate heard read it so)."""
 
     jobs: tuple[Row, ...]
     marks: tuple[Row, ...] = ()
     polls: tuple[Row, ...] = ()
     chunks: tuple[Row, ...] = ()
+    clips: tuple[Row, ...] = ()
 
 
 def _rows(conn: Connection, sql: str, run_id: str) -> tuple[Row, ...]:
@@ -43,7 +45,9 @@ def read_evidence(conn: Connection, run_id: str) -> EvidenceRows:
         order = "job_key, name" if table == "marks" else "job_key, seq"
         tables[table] = _rows(conn, f"SELECT * FROM {table} WHERE run_id = ? ORDER BY {order}", run_id) \
             if has_table(conn, table) else ()
-    return EvidenceRows(jobs, tables["marks"], tables["polls"], tables["chunks"])
+    clips = _rows(conn, "SELECT clip_id, declared_media_type, declared_sample_rate FROM clips WHERE run_id = ? "
+                        "ORDER BY clip_id", run_id) if has_table(conn, "clips") else ()
+    return EvidenceRows(jobs, tables["marks"], tables["polls"], tables["chunks"], clips)
 
 
 def write_figures(conn: Connection, figures: Mapping[str, Mapping[str, Any]]) -> int:

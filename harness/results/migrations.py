@@ -127,6 +127,16 @@ MIGRATIONS: Mapping[str, Migration] = {
         ("span_scores", "second_opinion", "TEXT"),  # the free-transcription verdict: pass | fail:<error> | unsure
         ("span_scores", "disagree", "INTEGER"),  # 1: both decided, differently
     )),
+    # Seams and the rate heard (issue 66): the container header a stream's chunk held, and what the kept audio of
+    # each stream says of its seams and of each headerless answer's rate (harness.measurement.audio_findings).
+    # Older rows: NULL (not judged; `recompute` judges a run whose audio is kept).
+    "13": Migration((
+        ("chunks", "header", "TEXT"),  # "wav@0": a container header or tag in the chunk's bytes, and where
+        ("jobs", "seam_findings", "INTEGER"),  # seam findings of a streamed answer
+        ("jobs", "seams_json", "TEXT"),  # [{"kind", "at_s", "detail"}]
+        ("jobs", "heard_rate", "REAL"),  # the rate the samples are at, where not the declared one
+        ("jobs", "heard_rate_how", "TEXT"),  # how that was told
+    )),
 }
 LATEST = max(MIGRATIONS, key=int)
 

@@ -86,6 +86,10 @@ REQUEST_COLUMNS: tuple[RowColumn, ...] = (
     *_columns(N, "j", "underruns_lo underruns_hi"),
     *_columns(T, "j", "started_at finished_at harness_version git_revision params_sha256"),
     *_columns(R, "j", "cost_usd"),
+    # Schema 13: a stream's seams and the rate its samples are heard at (harness.measurement.audio_findings).
+    *_columns(N, "j", "seam_findings"),
+    *_columns(T, "j", "seams_json heard_rate_how"),
+    *_columns(R, "j", "heard_rate"),
     RowColumn("cost_amount", R, "c", "c.amount"),
     RowColumn("cost_unit", T, "c", "c.unit"),
     RowColumn("charged_attempts", N, "c", "c.charged"),

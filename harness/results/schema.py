@@ -164,6 +164,12 @@ jobs — one per planned job (provider × model × corpus item × repeat), inser
                        at runs.client_health_json's rule's job_share or more, its latency is not the provider's
                        and a failure is not the provider's to answer for. NULL: not watched.
     client_lag_ms      (schema 10) the longest lateness of the client's event loops in the seconds the job ran.
+    seam_findings      (schema 13) a streamed answer's seam findings (clicks, gaps, headers inside the stream, the
+                       first sample's jump: harness.measurement.seams), derived from its kept audio and chunks
+                       after the run; NULL: not a stream, its audio not kept, or not judged (older rows).
+    seams_json         (schema 13) {"audio_s": the seconds of audio judged, "findings": [{"kind", "at_s", "detail"}]}.
+    heard_rate         (schema 13) the rate the answer's samples are at where it is not the declared one
+                       (harness.core.heard_rate); NULL: it is, or not judged. heard_rate_how: how that was told.
 
 load_levels — what each provider really had in flight, per level of a run (one level unless a sweep)
     run_id, level, provider   level: the per-provider cap asked for at this level (`--concurrency`).
@@ -200,6 +206,9 @@ chunks — every chunk of streamed audio, in order (schema 7): the evidence of t
     bytes              its size as it arrived.
     audio_ms           seconds of audio it decoded to on its own, in ms (NULL: it did not decode alone).
     onset_ms           where speech begins inside it (harness.core.onset), in ms; NULL: no speech begins in it.
+    header             (schema 13) the container header or tag its bytes hold and where ("wav@0":
+                       harness.core.audio.headers_inside); NULL: none. A header after the stream's start is a seam
+                       finding.
 
 costs — one row per submit attempt that could be charged, and one per job that never reached the wire;
         failed jobs keep their row, so sums are exact totals, not lower bounds

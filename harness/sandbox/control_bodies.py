@@ -11,6 +11,7 @@ document nested 100,000 deep is one line, not a RecursionError), and each key re
     Ids()                  a list of non-empty strings (voice or model ids)
     Text(ascii=...)        a non-empty string (printable ASCII where it travels in a header)
     Served()               the name of a provider this sandbox serves
+    Kind(choices)          one of `choices`, or "" (as documented)
     PerProvider(field)     an object of served provider -> the field's value ({} clears every one)
 
 `Body(fields, required)` names the keys a body may hold; anything else is refused with the keys it takes. A new
@@ -30,6 +31,7 @@ from starlette.requests import Request
 
 from harness.sandbox.misreadings import MISREADINGS
 from harness.sandbox.state import SandboxState
+from harness.sandbox.stream_faults import KINDS as STREAM_FAULTS
 
 MAX_BODY_BYTES = 64 * 1024  # far above any documented control body (a catalogue of a thousand voice ids fits)
 MAX_DEPTH = 8  # the deepest documented body nests 2 (billing: {provider: factor})
@@ -204,6 +206,23 @@ class Language:
 
 
 @dataclass(frozen=True, slots=True)
+class Kind:
+    """One of `choices`, or "" (the neutral value: as documented)."""
+
+    choices: tuple[str, ...]
+
+    @property
+    def words(self) -> str:
+        return " | ".join(f'"{c}"' for c in self.choices)
+
+    def read(self, value: Any, name: str, state: SandboxState) -> str:
+        if not isinstance(value, str) or (value and value not in self.choices):
+            raise ValueError(f"{name} must be one of {', '.join(self.choices)} (or \"\" as documented), got "
+                             f"{_shown(value)}")
+        return value
+
+
+@dataclass(frozen=True, slots=True)
 class PerProvider:
     value: Field
     neutral: Any = None  # the value meaning "as documented": dropped when merged
@@ -261,6 +280,8 @@ DRIFT = Body({
     "billing": PerProvider(Number(0.01, 100.0), neutral=1.0),  # merged into the factors set before
     # a provider that answers in one language whatever is asked ("en": a voice falling back to English)
     "language_fallback": PerProvider(Language(), neutral=""),
+    # a provider whose streams break at their seams or rate (harness.sandbox.stream_faults; "" as documented)
+    "streams": PerProvider(Kind(STREAM_FAULTS), neutral=""),
 }, needs_some=True)
 ADVANCE = Body({"seconds": Number(0.0, 10.0 ** 9)}, required=frozenset({"seconds"}))
 CATALOGUE = Body({"provider": Served(), "voices": Ids(), "models": Ids(), "missing": Ids()})

@@ -244,6 +244,10 @@ class Services(Protocol):
         documents saying the provider falls back: a finding naming the value (`GET /_sandbox/findings`)."""
         ...
 
+    def stream_fault(self) -> str:
+        """How this provider's streams break, on demand (`harness.sandbox.stream_faults`; "": they do not)."""
+        ...
+
     def billed_factor(self) -> float:
         """How many times what the documents say this provider bills its answers say it billed (1: as documented;
         another only where a test changed it, `ProviderDrift.billing`)."""

@@ -93,6 +93,9 @@ class EngineServices:
         # A language the sandbox has no voice for: spoken in English, and seen (the provider would speak it).
         return self.state.findings.record(self.provider, "speech", ("language",), finding)
 
+    def stream_fault(self) -> str:
+        return self.state.drift.streams.get(self.provider, "")  # a provider whose streams break (`ProviderDrift`)
+
     def billed_factor(self) -> float:
         return self.state.drift.billing.get(self.provider, 1.0)  # a provider that bills more (`ProviderDrift`)
 

@@ -102,13 +102,16 @@ class ProviderDrift:
     makes the `misread` misreadings of hard text (`harness.sandbox.misreadings`: years digit by digit...); a provider
     named in `billing` says its answers billed that many times what its documents say it bills for the same text (a
     provider that starts billing more); a provider named in `language_fallback` speaks that language (English, "en")
-    whatever language a request asks for (a voice falling back to English: `harness.sandbox.languages`)."""
+    whatever language a request asks for (a voice falling back to English: `harness.sandbox.languages`); a provider
+    named in `streams` breaks its streams' seams or rate that way (`harness.sandbox.stream_faults`: clicks or gaps at
+    seams, a header mid-stream, 24 kHz samples labelled 16 kHz)."""
 
     added_latency_s: float = 0.0
     pitch_shift: float = 0.0
     misread: tuple[str, ...] = ()
     billing: dict[str, float] = field(default_factory=dict)  # provider -> factor of its billing signals
     language_fallback: dict[str, str] = field(default_factory=dict)  # provider -> the language it answers in
+    streams: dict[str, str] = field(default_factory=dict)  # provider -> a stream fault (`stream_faults.KINDS`)
 
 
 class SandboxState:

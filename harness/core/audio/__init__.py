@@ -31,6 +31,9 @@ are read at the rate the answer's words say, else the rate asked.
 `AudioSpec`): headerless samples by their codec's width (`RAW_SAMPLE_BYTES`), a container by its header and of
 the kind it names (`container_kinds`); `float_peak` is the loudest of 32-bit float samples.
 
+`headers_inside` finds a container header or tag past a stream's start (a WAV header, an ID3 tag, a new Ogg stream),
+each confirmed by `sniff`: what a player would take for samples.
+
 `strip_metadata` removes RIFF LIST/INFO (and id3, bext, iXML: every chunk but fmt, fact, data and ds64),
 ID3v2, ID3v1 and APE tags, FLAC's VORBIS_COMMENT, PICTURE, APPLICATION and CUESHEET blocks, and blanks Ogg
 Opus/Vorbis comment packets in place (same length, page checksums recomputed). MP4 and AIFF are returned
@@ -41,6 +44,7 @@ from __future__ import annotations
 
 from ._claims import REQUEST, Claim, Mismatch, Reading, read_as_claimed
 from ._declared import RAW_SAMPLE_BYTES, container_kinds, float_peak, raw_sample_width, read_declared
+from ._inside import headers_inside
 from ._labels import BIG_ENDIAN_PCM, GENERIC_TYPES, LabelVerdict, judge_label, same_bytes
 from ._mpeg import stream_frames
 from ._ogg import OggPage, ogg_pages
@@ -92,6 +96,7 @@ __all__ = [
     "declares",
     "extension",
     "float_peak",
+    "headers_inside",
     "holds_a_frame",
     "inspect",
     "join_wav",

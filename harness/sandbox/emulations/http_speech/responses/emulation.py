@@ -56,7 +56,7 @@ from harness.core.protocols.http_speech import (
 from harness.core.protocols.marks import Marks, complete_words, marks_values
 from harness.core.protocols.realtime_grammar import SpokenSpan
 from harness.core.protocols.value_variants import finding_words, spelling_finding
-from harness.core.spec import AudioAt, Endpoint, EventStreamBody, JsonBody, NdjsonBody, Provider
+from harness.core.spec import AudioAt, Endpoint, EventStreamBody, JsonBody, NdjsonBody, Provider, Role
 from harness.core.ssml import spoken_text
 from harness.sandbox.emulation import Call, Emulation, Reject, StateNames
 from harness.sandbox.emulations.http_speech.models import (
@@ -74,6 +74,7 @@ from harness.sandbox.emulations.http_speech.responses.socket import socket_handl
 from harness.sandbox.http_bodies import json_reply, sse_reply
 from harness.sandbox.languages import request_language
 from harness.sandbox.misreadings import unnormalised
+from harness.sandbox.stream_faults import broken_piece, served_samples
 from harness.sandbox.utterances import Speaker, spread_marks
 from harness.speech import encode_as
 
@@ -316,6 +317,7 @@ class SpeechServiceEmulation(Emulation):
                           length_scale(read(payload, slots.speed)), language,
                           model.languages if model is not None else ())
         samples = await _rendered_in_time(call, speaker, text)
+        samples = served_samples(samples, fault := _stream_fault(call, synthesis), rate)  # broken on demand
         audio = encode_as(samples, rate, fmt.spec.codec, fmt.spec.container)
         headers = self.request_id()
         billed = billed_values(self.service, synthesis.billing, model.name if model is not None else "", sent_text,
@@ -337,11 +339,12 @@ class SpeechServiceEmulation(Emulation):
             if signal.at:
                 put(last if isinstance(last, dict) and last else beside, signal.at, value)
         return self._answer(synthesis, audio, fmt, headers, beside, last, whole_last,
-                            _Timed(len(samples) / rate, spans, marks, values) if spans else None)
+                            _Timed(len(samples) / rate, spans, marks, values) if spans else None,
+                            breakage=(fault, fmt.spec.codec))
 
     def _answer(self, synthesis: Synthesis, audio: bytes, fmt: Format, headers: dict[str, str],
                 beside: dict[str, Any], last: dict[str, Any] | str, whole_last: bool = False,
-                timed: _Timed | None = None) -> Response:
+                timed: _Timed | None = None, breakage: tuple[str, str] = ("", "")) -> Response:
         success = synthesis.endpoint.response_for(synthesis.endpoint.success_status)
         body = carrier(success)
         if isinstance(body, JsonBody) and body.audio is not None:
@@ -352,12 +355,12 @@ class SpeechServiceEmulation(Emulation):
             if whole_last and isinstance(last, dict):
                 last = copy.deepcopy(last)
                 put(last, body.audio.pointer, encode_text(audio, body.audio.encoding))
-            return sse_reply(_events(audio, body.audio, beside, last, timed), headers=headers,
+            return sse_reply(_events(audio, body.audio, beside, last, timed, breakage), headers=headers,
                              event_at=synthesis.event_at)
         if isinstance(body, NdjsonBody) and body.audio is not None:
-            lines = _lines(audio, body.audio, beside)
+            lines = _lines(audio, body.audio, beside, breakage)
             return StreamingResponse(lines, media_type=body.content_types[0], headers=headers)
-        return StreamingResponse(_pieces(audio), media_type=fmt.media_type, headers=headers)
+        return StreamingResponse(_pieces(audio, breakage), media_type=fmt.media_type, headers=headers)
 
     # --- listings and tokens ------------------------------------------------------------------------
 
@@ -390,10 +393,17 @@ def _camel(name: str) -> str:
     return first + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
-async def _pieces(audio: bytes) -> AsyncIterator[bytes]:
-    """The audio written in pieces without a Content-Length, as a server that sends what it makes."""
-    for start in range(0, len(audio), CHUNK_BYTES):
-        yield audio[start:start + CHUNK_BYTES]
+def _stream_fault(call: Call, synthesis: Synthesis) -> str:
+    """How a streamed answer breaks, on demand (`harness.sandbox.stream_faults`); other answers never do."""
+    return call.services.stream_fault() if synthesis.endpoint.role is Role.STREAM else ""
+
+
+async def _pieces(audio: bytes, breakage: tuple[str, str] = ("", "")) -> AsyncIterator[bytes]:
+    """The audio written in pieces without a Content-Length, as a server that sends what it makes; `breakage` (a
+    stream fault and the samples' codec, `harness.sandbox.stream_faults`) breaks its seams on demand."""
+    kind, codec = breakage
+    for index, start in enumerate(range(0, len(audio), CHUNK_BYTES)):
+        yield broken_piece(audio[start:start + CHUNK_BYTES], index, kind, codec)
 
 
 @dataclass(frozen=True, slots=True)
@@ -415,11 +425,12 @@ class _Timed:
 
 async def _events(audio: bytes, where: AudioAt, beside: dict[str, Any],
                   last: Mapping[str, Any] | str | None = None,
-                  timed: _Timed | None = None) -> AsyncIterator[Mapping[str, Any] | str]:
+                  timed: _Timed | None = None,
+                  breakage: tuple[str, str] = ("", "")) -> AsyncIterator[Mapping[str, Any] | str]:
     """The audio in events, each a piece of it; where marks are asked for, after each piece the marks its speech ends
     (a piece's place in time read from its place in the bytes), the rest after the last."""
     sent, told = 0, 0
-    async for piece in _pieces(audio):
+    async for piece in _pieces(audio, breakage):
         event = copy.deepcopy(beside)
         put(event, where.pointer, encode_text(piece, where.encoding))
         yield event
@@ -434,8 +445,9 @@ async def _events(audio: bytes, where: AudioAt, beside: dict[str, Any],
         yield last
 
 
-async def _lines(audio: bytes, where: AudioAt, beside: dict[str, Any]) -> AsyncIterator[bytes]:
-    async for event in _events(audio, where, beside):
+async def _lines(audio: bytes, where: AudioAt, beside: dict[str, Any],
+                 breakage: tuple[str, str] = ("", "")) -> AsyncIterator[bytes]:
+    async for event in _events(audio, where, beside, breakage=breakage):
         yield (json.dumps(event, separators=(",", ":")) + "\n").encode()
 
 

@@ -105,6 +105,7 @@ from harness.sandbox.emulations.http_speech.responses.billing import billed_valu
 from harness.sandbox.emulations.http_speech.responses.catalogue import model_verdict, voice_spoken
 from harness.sandbox.languages import request_language
 from harness.sandbox.socket_writer import Lanes, Sender, SocketDropped
+from harness.sandbox.stream_faults import broken_piece, served_samples
 from harness.sandbox.utterances import Speaker
 from harness.speech import encode_as
 
@@ -152,6 +153,7 @@ class Stream:
     pending: list[SpokenSpan] = field(default_factory=list)  # characters of a word not yet ended
     spoken: str = ""  # the text spoken since the last final message, and its audio's seconds: what the final bills
     spoken_s: float = 0.0
+    pieces: int = 0  # audio pieces sent: a stream fault breaks each one after the first (`stream_faults`)
 
 
 class FamilySocket:
@@ -654,7 +656,10 @@ class FamilySocket:
             or (marks is not None and marks.answer is None and not marks.chars))  # characters never wait for a word
         started = time.perf_counter()
         stream.spoken += sent or text  # billed as sent, its spaces included
+        fault = stream.speaker.services.stream_fault()  # broken on demand (`harness.sandbox.stream_faults`)
         async for piece in stream.speaker.say(text + " "):
+            index, stream.pieces = stream.pieces, stream.pieces + 1
+            piece = replace(piece, samples=served_samples(piece.samples, fault, spec.sample_rate))
             stream.spoken_s += len(piece.samples) / spec.sample_rate
             if pending is not None:
                 await self._send_audio(stream, *pending, last=False)
@@ -663,6 +668,7 @@ class FamilySocket:
             audio = encode_as(piece.samples, spec.sample_rate, spec.codec, spec.container, constant_bitrate=streamed)
             if streamed:  # one stream, as an encoder kept open writes it: its frames, at one bitrate, no Xing frame
                 audio = stream_frames(audio)
+            audio = broken_piece(audio, index, fault, spec.codec if spec.container in ("raw", "wav") else "")
             step_ms = round((time.perf_counter() - started) * 1000, 3)
             pending = (audio, self._marks_of(stream, piece.marks, piece.offset_s), step_ms)
             started = time.perf_counter()

@@ -1,0 +1,176 @@
+"""What a run's kept audio says of its streams, after the run, from stored evidence: each streamed answer's seams
+(`seams`) and, for every answer whose rate the provider's own header does not state, whether the rate heard is the
+rate declared (`harness.core.heard_rate`).
+
+The evidence is the kept audio itself (`jobs.audio_path`, read at the rate its clip row declares), the chunks'
+rows (each chunk's decoded length or its bytes, and the container header its bytes held) and the same text's other
+answers in the run. Columns written back to `jobs` (`recompute --check` re-derives them):
+
+    seam_findings   how many seam findings the answer has (NULL: not a stream, or its audio is not kept)
+    seams_json      {"audio_s": the seconds judged, "findings": [{"kind", "at_s", "detail"}, ...]} (`seams.SeamFinding`)
+    heard_rate      the rate the samples are at, where it is not the declared one (NULL: it is, or not judged)
+    heard_rate_how  the finding in words: the rate heard, the rate declared, and how it was told (the length
+                    against the same text with a header, or the length and how low the voice sounds against the
+                    same text's other answers)
+
+Cheap by design (the README's first command must not slow down): numpy on audio decoded once per clip. Without
+numpy and the decoder (a base install: the score/sandbox extra brings them) nothing is judged and nothing written.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.core.audio import AudioKind, headers_inside, pcm_layout
+from harness.core.heard_rate import HeardRate, rate_by_length, rate_by_voice
+
+STREAMED = ("stream", "socket")  # HTTP streams and SSE; realtime sockets and gRPC streams (recorded as sockets)
+RELABELLED = ("socket",)  # kept as WAV written by the runner at the declared rate: its header is not the provider's
+COLUMNS = ("seam_findings", "seams_json", "heard_rate", "heard_rate_how")
+
+
+@dataclass(frozen=True, slots=True)
+class Heard:
+    """One kept answer, decoded: mono samples at the rate read, and what the run says of it."""
+
+    job: Mapping[str, Any]
+    samples: Any
+    rate: int
+    headed: bool  # its rate is stated by the provider's own header
+    data: bytes  # the kept bytes
+    seconds: float  # how long its voice sounds (`voice.sounding_s`)
+    spectrum: Any  # its long-term average spectrum (`voice.spectrum`), measured once
+
+
+def _decode(job: Mapping[str, Any], clip: Mapping[str, Any] | None, root: Path) -> Heard | None:
+    from harness.measurement.voice import sounding_s, spectrum
+    from harness.speech import AudioCodecError, decode_audio  # the one decoder
+
+    path = Path(str(job["audio_path"]))
+    path = path if path.is_absolute() else root / path
+    declared = (clip or {}).get("declared_media_type") or job.get("declared_media_type")
+    try:
+        data = path.read_bytes()
+        decoded = decode_audio(data, declared, (clip or {}).get("declared_sample_rate"))
+    except (OSError, AudioCodecError):
+        return None
+    headerless = decoded.info.kind is AudioKind.PCM or pcm_layout(job.get("sniffed_media_type")) is not None
+    headed = not headerless and job.get("delivery") not in RELABELLED
+    samples = decoded.mono()
+    return Heard(job, samples, decoded.sample_rate, headed, data, sounding_s(samples, decoded.sample_rate),
+                 spectrum(samples, decoded.sample_rate))
+
+
+def _boundaries(chunks: Sequence[Mapping[str, Any]], heard: Heard) -> list[int] | None:
+    """Where each chunk after the first begins, in samples of the kept audio: from each chunk's decoded length, or,
+    for headerless 16-bit samples kept as they came, from its bytes; None where neither tells."""
+    import numpy as np
+
+    if not chunks:
+        return None
+    if all(c.get("audio_ms") is not None for c in chunks):
+        ends = np.cumsum([float(c["audio_ms"]) for c in chunks]) * heard.rate / 1000.0
+    elif not heard.headed and heard.job.get("delivery") not in RELABELLED:
+        ends = np.cumsum([int(c["bytes"]) for c in chunks]) / 2.0
+    else:
+        return None
+    return [round(float(end)) for end in ends[:-1]]
+
+
+def _headers(chunks: Sequence[Mapping[str, Any]], heard: Heard) -> list[Any]:
+    """A container header or tag after the stream's start, from each chunk's recorded `header` ("wav@0"); for a
+    stream whose chunks were not recorded, from its kept bytes (an HTTP stream keeps them as they came)."""
+    from harness.measurement.seams import header_findings
+
+    if not chunks:
+        seconds = len(heard.samples) / heard.rate
+        return header_findings([(seconds * at / len(heard.data), kind.value)
+                                for at, kind in headers_inside(heard.data, 1)])
+    held = [[(kind, int(where)) for kind, _, where in (h.partition("@") for h in str(c.get("header") or "").split(",")
+                                                        if h)] for c in chunks]
+    files = all(any(where == 0 for _, where in headers) for headers in held)  # each chunk a whole file, by design
+    places, at = [], 0.0
+    for seq, (chunk, headers) in enumerate(zip(chunks, held, strict=True)):
+        places += [(at, kind) for kind, where in headers if where > 0 or (seq > 0 and not files)]
+        at += float(chunk.get("audio_ms") or 0.0) / 1000.0
+    return list(header_findings(places))
+
+
+def _seams(heard: Heard, chunks: Sequence[Mapping[str, Any]], whole: Heard | None) -> dict[str, Any]:
+    from harness.measurement.seams import seam_findings, step_scale
+
+    reference = step_scale(whole.samples) if whole is not None and whole.rate == heard.rate else None
+    found = [*_headers(chunks, heard), *seam_findings(heard.samples, heard.rate, _boundaries(chunks, heard),
+                                                      reference)]
+    found.sort(key=lambda f: f.at_s)
+    return {"seam_findings": len(found), "seams_json": json.dumps(
+        {"audio_s": round(len(heard.samples) / heard.rate, 3), "findings": [f.to_json() for f in found]})}
+
+
+def _rate(heard: Heard, others: Sequence[Heard]) -> HeardRate | None:
+    """The length against the same model's headed answer of the same text; else the length and how low it sounds
+    against the same text's other answers: the whole files with a header where any exist (a stream's header may be
+    the mislabelled one), else all of them (their medians: a few mislabelled ones do not move them)."""
+    import numpy as np
+
+    from harness.measurement.voice import lower_by
+
+    declared = heard.rate
+    same = [o for o in others if o.headed and o.job["provider"] == heard.job["provider"]
+            and o.job["model"] == heard.job["model"]]
+    if same:
+        return rate_by_length(heard.seconds, declared, same[0].seconds,
+                              f"{same[0].job['provider']}/{same[0].job['model']} with a header")
+    pool = [o for o in others if o.headed and o.job.get("delivery") not in STREAMED] or list(others)
+    spectra = [o.spectrum for o in pool if o.spectrum is not None]
+    lower = lower_by(heard.spectrum, np.median(spectra, axis=0)) if spectra else None
+    if lower is None:
+        return None
+    return rate_by_voice(heard.seconds, lower, declared, statistics.median(o.seconds for o in pool),
+                         f"{len(pool)} other answers in the run")
+
+
+def _text(job: Mapping[str, Any]) -> tuple[str, str]:
+    """The same text: one corpus item (every offering of a run speaks the same items)."""
+    return str(job.get("corpus")), str(job["item_id"])
+
+
+def audio_findings(jobs: Sequence[Mapping[str, Any]], chunks: Sequence[Mapping[str, Any]],
+                   clips: Sequence[Mapping[str, Any]], root: Path) -> dict[str, dict[str, Any]]:
+    """`job_key` → the seam and rate columns, for every kept answer they judge (none without numpy and the one
+    decoder: a base install)."""
+    try:
+        import numpy  # noqa: F401
+        import soundfile  # noqa: F401
+    except ImportError:
+        return {}
+    clip_of = {str(c["clip_id"]): c for c in clips}
+    chunks_of: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for chunk in sorted(chunks, key=lambda c: (str(c["job_key"]), int(c["seq"]))):
+        chunks_of[str(chunk["job_key"])].append(chunk)
+    kept = [j for j in jobs if j.get("audio_path") and j.get("outcome") == "ok"]
+    heard = {str(j["job_key"]): h for j in kept if (h := _decode(j, clip_of.get(str(j["job_key"])), root))}
+    by_text: dict[tuple[str, str], list[Heard]] = defaultdict(list)
+    for one in heard.values():
+        by_text[_text(one.job)].append(one)
+    found: dict[str, dict[str, Any]] = {}
+    for key, one in heard.items():
+        columns: dict[str, Any] = {}
+        if one.job.get("delivery") in STREAMED:
+            whole = next((o for o in by_text[_text(one.job)] if o.job["delivery"] == "sync"
+                          and o.job["provider"] == one.job["provider"] and o.job["model"] == one.job["model"]), None)
+            columns |= _seams(one, chunks_of.get(key, []), whole)
+        if not one.headed or one.job.get("delivery") in STREAMED:  # a stream's header may be the mislabelled one
+            others = [o for o in by_text[_text(one.job)] if o is not one]
+            rate = _rate(one, others)
+            columns |= {"heard_rate": None if rate is None else rate.heard,
+                        "heard_rate_how": None if rate is None else str(rate)}
+        if columns:
+            found[key] = columns
+    return found

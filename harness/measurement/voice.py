@@ -1,0 +1,65 @@
+"""Two facts of a voice in a clip that a wrong sample rate moves together: how long its sound lasts and how high it
+sounds (`harness.core.heard_rate`). numpy on decoded mono samples, a few milliseconds a clip.
+
+* `sounding_s`: from the first to the last 10 ms frame at speech level (RMS ≥ 0.01, Coval's level as
+  `harness.core.onset` uses it): the leading and trailing silence a stream adds are not the voice's length.
+* `lower_by`: how many times lower a clip sounds than another, from their long-term average spectra on a
+  log-frequency axis (the shift that lines them up, up to an octave either way): samples read at the wrong rate move
+  the voice's pitch and its formants together by the rate's ratio, while two voices' registers differ by less
+  (a pitch tracker's octave errors on real speech made the median fundamental useless for this: measured).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+FRAME_S = 0.010
+SPEECH_RMS = 0.01
+FFT_S = 0.04
+LOW_HZ, HIGH_HZ = 80.0, 6000.0  # a voice's pitch and formants; 6 kHz: under the Nyquist of 16 kHz audio read at 24
+BINS_PER_OCTAVE = 48  # a quarter semitone
+
+
+def sounding_s(samples: Any, rate: int) -> float:
+    """Seconds from the first to the last frame at speech level (0.0: none)."""
+    x = np.asarray(samples, dtype=np.float64)
+    frame = max(1, round(FRAME_S * rate))
+    count = len(x) // frame
+    if count == 0:
+        return 0.0
+    rms = np.sqrt(np.mean(x[: count * frame].reshape(count, frame) ** 2, axis=1))
+    loud = np.flatnonzero(rms >= SPEECH_RMS)
+    return 0.0 if len(loud) == 0 else (int(loud[-1]) - int(loud[0]) + 1) * frame / rate
+
+
+def spectrum(samples: Any, rate: int) -> Any:
+    """The clip's long-term average spectrum on a log-frequency axis (`LOW_HZ`-`HIGH_HZ`, `BINS_PER_OCTAVE`), in dB
+    about its own mean, over the frames at speech level; None when it has too few."""
+    x = np.asarray(samples, dtype=np.float64)
+    size = 1 << int(np.ceil(np.log2(FFT_S * rate)))
+    if len(x) < size:
+        return None
+    starts = np.arange(0, len(x) - size + 1, size // 2)
+    frames = x[starts[:, None] + np.arange(size)]
+    frames = frames[np.sqrt(np.mean(frames ** 2, axis=1)) >= SPEECH_RMS]
+    if len(frames) < 10:
+        return None
+    power = np.mean(np.abs(np.fft.rfft(frames * np.hanning(size), axis=1)) ** 2, axis=0)
+    grid = LOW_HZ * 2.0 ** (np.arange(int(np.log2(HIGH_HZ / LOW_HZ) * BINS_PER_OCTAVE)) / BINS_PER_OCTAVE)
+    level = 10 * np.log10(np.interp(grid, np.fft.rfftfreq(size, 1 / rate), power) + 1e-20)
+    return level - level.mean()
+
+
+def lower_by(own: Any, reference: Any) -> float | None:
+    """How many times lower the spectrum `own` sounds than `reference` (each `spectrum`'s): the shift, up to an
+    octave either way, that best lines them up (a voice's pitch and formants move together when its samples are
+    read at another rate); None when either has too little speech."""
+    if own is None or reference is None:
+        return None
+    reach = BINS_PER_OCTAVE
+    scores = [float(np.corrcoef(own[max(0, -k):len(own) - max(0, k)],
+                                reference[max(0, k):len(reference) - max(0, -k)])[0, 1])
+              for k in range(-reach, reach + 1)]
+    return float(2.0 ** ((int(np.argmax(scores)) - reach) / BINS_PER_OCTAVE))

@@ -1,0 +1,72 @@
+"""A run's seams and rates heard per offering, from the jobs' stored columns (`seam_findings`, `seams_json`,
+`heard_rate`, derived by `harness.measurement.audio_findings`): what the summary, `--format json` and the report read.
+
+Seam findings are counted per minute of the streamed audio judged (a long answer has more seams), and by kind; the
+rate heard is named where any answer's samples are at another rate than declared.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+SEAM_KINDS = ("click", "gap", "header", "first-sample")
+
+
+@dataclass(frozen=True, slots=True)
+class SeamFigures:
+    """One offering's streams: how many were judged, the audio minutes, the findings by kind, and the rates heard."""
+
+    provider: str
+    model: str
+    streams: int = 0
+    audio_min: float = 0.0
+    findings: dict[str, int] = field(default_factory=dict)  # kind -> count
+    rates: dict[str, int] = field(default_factory=dict)  # the rate heard ("24000") -> answers heard at it
+    example: str = ""  # one such answer's finding in words (`harness.core.heard_rate.HeardRate`)
+
+    @property
+    def label(self) -> str:
+        return f"{self.provider}/{self.model}"
+
+    @property
+    def total(self) -> int:
+        return sum(self.findings.values())
+
+    @property
+    def per_minute(self) -> float | None:
+        return self.total / self.audio_min if self.audio_min > 0 else None
+
+
+def _seams(raw: Any) -> tuple[float, list[Mapping[str, Any]]]:
+    try:
+        found = json.loads(str(raw)) if raw else {}
+    except ValueError:
+        return 0.0, []
+    return float(found.get("audio_s") or 0.0), list(found.get("findings") or [])
+
+
+def seam_figures(requests: Sequence[Mapping[str, Any]]) -> tuple[SeamFigures, ...]:
+    """Per offering that streamed or had a rate judged, in the order of the rows; none for a run with neither."""
+    by_model: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in requests:
+        streamed = row.get("seam_findings") is not None
+        if not streamed and not row.get("heard_rate"):
+            continue
+        key = (str(row["provider"]), str(row["model"]))
+        one = by_model.setdefault(key, {"streams": 0, "audio_s": 0.0, "findings": {}, "rates": {}, "example": ""})
+        if streamed:
+            seconds, findings = _seams(row.get("seams_json"))
+            one["streams"] += 1
+            one["audio_s"] += seconds
+            for finding in findings:
+                kind = str(finding.get("kind"))
+                one["findings"][kind] = one["findings"].get(kind, 0) + 1
+        if row.get("heard_rate"):
+            name = f"{float(str(row['heard_rate'])):.0f}"
+            one["rates"][name] = one["rates"].get(name, 0) + 1
+            one["example"] = one["example"] or str(row.get("heard_rate_how") or "")
+    return tuple(SeamFigures(provider, model, v["streams"], v["audio_s"] / 60.0, v["findings"], v["rates"],
+                             v["example"]) for (provider, model), v in by_model.items())

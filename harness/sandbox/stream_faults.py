@@ -1,0 +1,71 @@
+"""A stream broken on demand (`POST /_sandbox/drift {"streams": {"provider": kind}}`): the seam and rate faults
+issue 66 names, each the way a real server was seen to make it, so `bench run` must name it
+(`harness.measurement.audio_findings`):
+
+    click    each chunk after the first begins with a full-scale pair of samples (+0.9, −0.9): a pop at every
+             seam (audio.cpp #429, Kokoro-FastAPI #463)
+    gap      each chunk after the first begins with `GAP_SAMPLES` of digital silence (cloudflare/agents #1736:
+             5.33 ms at every seam, 128 samples at 24 kHz)
+    header   the second chunk begins with a WAV header, as a server that starts a new file mid-stream
+             (chatterbox-tts-api #14)
+    rate     the samples are at a standard rate at least `RATE_FACTOR` times the rate asked, labelled as asked:
+             24 kHz samples for 16 kHz (dograh-hq/pipecat PR #59), 48 kHz for 24 kHz (flowcat #10, reversed)
+
+Only streamed answers (HTTP streams, SSE, sockets) and only 16-bit samples (raw, or a WAV stream's data) are broken
+at their seams: a compressed stream's chunks are left whole. The sandbox's own streams, with no fault set, join as
+one sound (its chunks are cuts of one rendering).
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import Any
+
+import numpy as np
+
+KINDS = ("click", "gap", "header", "rate")
+GAP_SAMPLES = 128
+CLICK = struct.pack("<hh", 29491, -29491)  # +0.9, -0.9 of full scale
+RATE_FACTOR = 1.5
+SERVED_RATES = (12000, 24000, 48000)  # twice or one and a half times the rates asked most
+SIXTEEN_BIT = ("pcm_s16le",)
+
+
+def wav_header(rate: int = 16000) -> bytes:
+    """A streaming writer's WAV header (sizes unknown: 0xFFFFFFFF), mono 16-bit at `rate`."""
+    return (b"RIFF" + struct.pack("<I", 0xFFFFFFFF) + b"WAVEfmt " + struct.pack("<IHHIIHH", 16, 1, 1, rate, rate * 2,
+                                                                                 2, 16)
+            + b"data" + struct.pack("<I", 0xFFFFFFFF))
+
+
+def served_rate(asked: int) -> int:
+    """The rate a `rate` fault's samples are really at: the first standard rate at least `RATE_FACTOR` times the
+    one asked (16 kHz asked: 24 kHz served; 24 kHz asked: 48 kHz)."""
+    return next((rate for rate in SERVED_RATES if rate >= asked * RATE_FACTOR), round(asked * RATE_FACTOR))
+
+
+def served_samples(samples: Any, kind: str, asked: int) -> Any:
+    """The samples a `rate` fault serves for `asked` Hz: the same sound at `served_rate` (linear interpolation: the
+    rate is what is judged, not the resampling's quality); any other kind: as they are."""
+    if kind != "rate" or len(samples) < 2:
+        return samples
+    x = np.asarray(samples, dtype=np.float32)
+    factor = served_rate(asked) / asked
+    positions = np.arange(round(len(x) * factor)) / factor
+    return np.interp(positions, np.arange(len(x)), x).astype(np.float32)
+
+
+def broken_piece(piece: bytes, index: int, kind: str, codec: str) -> bytes:
+    """Chunk `index` of a stream of `codec` samples as the fault `kind` sends it (the first chunk as it is); a chunk
+    that is a whole WAV file (a socket's LINEAR16) is broken in its samples, after its own header."""
+    if index == 0 or codec not in SIXTEEN_BIT or not piece:
+        return piece
+    data = piece.find(b"data", 12) + 8 if piece.startswith(b"RIFF") and piece.find(b"data", 12) > 0 else 0
+    head, samples = piece[:data], piece[data:]
+    if kind == "click":
+        return head + CLICK + samples[len(CLICK):]
+    if kind == "gap":
+        return head + bytes(2 * GAP_SAMPLES) + samples
+    if kind == "header" and index == 1:
+        return head + wav_header() + samples
+    return piece

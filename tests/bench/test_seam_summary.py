@@ -1,0 +1,37 @@
+"""The summary's seams (`harness.bench.seam_view` over `harness.results.seam_figures`): a clean run is one line;
+findings are counted per minute of streamed audio and by kind, a rate heard is named, and `--format json` carries
+every streaming offering's figures as numbers."""
+
+from __future__ import annotations
+
+import json
+
+from harness.bench.seam_view import seam_sections
+from harness.bench.summary_format import Lines, Table, to_json
+from harness.results import seam_figures
+
+
+def _row(model: str, findings: list[str], seconds: float = 30.0, rate: float | None = None) -> dict[str, object]:
+    seams = {"audio_s": seconds, "findings": [{"kind": kind, "at_s": 1.0, "detail": ""} for kind in findings]}
+    return {"provider": "p", "model": model, "seam_findings": len(findings), "seams_json": json.dumps(seams),
+            "heard_rate": rate, "heard_rate_how": None if rate is None else
+            "samples at about 24,000 Hz, declared 16,000 Hz (1.50× as long and 1.50× as low as ...)"}
+
+
+def test_a_clean_run_is_one_line() -> None:
+    sections = seam_sections(seam_figures([_row("a", []), _row("b", []), {"provider": "p", "model": "sync"}]))
+    assert len(sections) == 1 and isinstance(sections[0], Lines)
+    assert sections[0].lines == ("Seams: 0 findings in 2 streams (1.0 min of audio); every rate heard as declared.",)
+
+
+def test_findings_per_minute_by_kind_and_the_rate_heard() -> None:
+    figures = seam_figures([_row("a", ["click", "click", "gap"]), _row("a", ["header"]), _row("b", [], rate=24000.0)])
+    a = next(f for f in figures if f.model == "a")
+    assert a.total == 4 and a.per_minute == 4.0 and a.findings == {"click": 2, "gap": 1, "header": 1}
+    sections = seam_sections(figures)
+    assert isinstance(sections[1], Table) and [row[0] for row in sections[1].rows] == ["p/a", "p/b"]
+    said = to_json(sections)["sections"]
+    assert "Rate heard: p/b: samples at about 24,000 Hz, declared 16,000 Hz" in said[0]["lines"][1]
+    offering = {o["model"]: o for o in said[0]["offerings"]}
+    assert offering["a"]["per_minute"] == 4.0 and offering["b"]["rates_heard"] == {"24000": 1}
+    assert said[1]["rows"][0]["click"] == 2 and said[1]["rows"][1]["rate_heard"] == "24,000 Hz in 1"

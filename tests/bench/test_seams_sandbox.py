@@ -1,0 +1,97 @@
+"""Issue 66's seams and rate heard, on the user's ground: `bench run` against the sandbox names every stream fault
+its drift control puts in (`POST /_sandbox/drift {"streams": {provider: kind}}`: clicks or gaps at seams, a WAV
+header mid-stream, samples at another rate than labelled) on an HTTP stream, an SSE stream and a socket, and finds
+nothing in the sandbox's own clean streams (no false alarm). Every kind is put on every family once, over four runs
+of one text each, beside a provider left clean."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from harness import benchmark
+from harness.bench.config import BenchConfig
+from harness.results import open_read_only
+from harness.sandbox.stream_faults import KINDS
+
+# Each offering a family (and the rate it asks): an HTTP stream of 16 kHz samples, a socket of 16 kHz samples, SSE
+# events of 8 kHz and of 24 kHz samples; and a socket left clean throughout.
+BROKEN = {"polly": "polly/standard", "inworld": "inworld/inworld-tts-1.5-mini-ws",
+          "speechify": "speechify/simba-3.0", "openai": "openai/gpt-4o-mini-tts"}
+CLEAN = "elevenlabs/eleven_flash_v2_5"
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("stream-faults")]
+
+
+def _run(sandbox: Any, out: Path, faults: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """One run of one text on every offering with `faults` set: per offering, what its job's row says."""
+    token = {"X-Sandbox-Token": sandbox.control_token} if sandbox.control_token else {}
+    answer = httpx.post(sandbox.url + "/_sandbox/drift", json={"streams": {p: faults.get(p, "") for p in BROKEN}},
+                        headers=token)
+    assert answer.status_code == 200, answer.text
+    result = benchmark.run(BenchConfig(out=out, models=(*BROKEN.values(), CLEAN), corpus=("en_read:1",),
+                                       report=False, score=False, target=sandbox.url, budget=5.0, concurrency=5))
+    conn = open_read_only(out / "runs.db")
+    try:
+        rows = conn.execute("SELECT provider, model, outcome, seam_findings, seams_json, heard_rate, heard_rate_how "
+                            "FROM jobs WHERE run_id = ?", (result.run_id,)).fetchall()
+    finally:
+        conn.close()
+    return {f"{r['provider']}/{r['model']}": dict(r) for r in rows}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[tuple[dict[str, str], dict[str, dict[str, Any]]]]]:
+    from harness.sandbox import running
+
+    out = tmp_path_factory.mktemp("stream-faults")
+    providers = (*BROKEN, CLEAN.split("/")[0])
+    with running("fast", 5, providers=providers) as sandbox:
+        found = []
+        for turn in range(len(KINDS)):
+            faults = {provider: KINDS[(index + turn) % len(KINDS)] for index, provider in enumerate(BROKEN)}
+            found.append((faults, _run(sandbox, out, faults)))
+        yield found
+
+
+def _kinds(row: dict[str, Any]) -> set[str]:
+    return {f["kind"] for f in json.loads(row["seams_json"] or "{}").get("findings", [])}
+
+
+def test_every_fault_is_named_on_every_family(runs: list[tuple[dict[str, str], dict[str, dict[str, Any]]]]) -> None:
+    missed = []
+    for faults, rows in runs:
+        for provider, kind in faults.items():
+            row = rows[BROKEN[provider]]
+            assert row["outcome"] == "ok", row
+            named = row["heard_rate"] is not None if kind == "rate" else kind in _kinds(row)
+            if not named:
+                missed.append((provider, kind, row["seams_json"], row["heard_rate_how"]))
+    assert not missed, missed
+
+
+def test_24k_samples_labelled_16k_are_named_on_an_http_stream_and_a_socket(
+        runs: list[tuple[dict[str, str], dict[str, dict[str, Any]]]]) -> None:
+    for faults, rows in runs:
+        for provider in ("polly", "inworld"):
+            if faults[provider] == "rate":
+                row = rows[BROKEN[provider]]
+                assert row["heard_rate"] == 24000.0, row
+                assert "about 24,000 Hz, declared 16,000 Hz" in row["heard_rate_how"], row
+
+
+def test_the_sandboxs_clean_streams_have_no_finding(
+        runs: list[tuple[dict[str, str], dict[str, dict[str, Any]]]]) -> None:
+    for faults, rows in runs:
+        clean = rows[CLEAN]
+        assert clean["outcome"] == "ok" and clean["seam_findings"] == 0 and clean["heard_rate"] is None, clean
+        for provider, kind in faults.items():  # a seam fault leaves the rate alone, and the rate the seams
+            row = rows[BROKEN[provider]]
+            if kind != "rate":
+                assert row["heard_rate"] is None, (provider, kind, row["heard_rate_how"])
+            else:
+                assert row["seam_findings"] == 0, (provider, kind, row["seams_json"])
