@@ -11,7 +11,8 @@ checks are pure functions of the frames) and returns `Violation`s located at `/f
     contexts   every message names a context the client opened; timestamps name only words of their own
                context's transcript (two contexts' audio never mixed)
     alignment  marks start in order, end after they start, and lie within the audio (chunk-relative
-               times within their chunk)
+               times within their chunk); marks spanning the audio's duration times 1.5 or 2 (or the inverse)
+               are one finding, a sample-rate mismatch (`harness.core.timing_marks`), not a bad mark each
     audio      the bytes read as the declared encoding (`harness.core.audio.read_declared`, from the bytes
                alone: no decoder, so a base install runs these checks): whole samples, floats within
                [-1.5, 1.5], a container whole, of the declared kind, and at its declared rate (headerless
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 
 from harness.core.audio import RAW_SAMPLE_BYTES, AudioDecodeError, AudioKind, float_peak, read_declared
 from harness.core.protocols.realtime_grammar import AudioSpec, Direction, Event, Grammar, Kind, Session
+from harness.core.timing_marks import MarksKind, TimingMark, check_marks
 from harness.core.verdict import Drift, Violation, pointer
 
 TOLERANCE_S = 0.025  # rounding of millisecond times and the last chunk's padding
@@ -228,6 +230,8 @@ def _audio(spec: AudioSpec, chunks: list[tuple[int, bytes]], chunk_files: bool, 
 def _alignment(found: Findings, durations: Mapping[int, float], totals: Mapping[str, float]) -> None:
     before: dict[str, float] = defaultdict(float)  # audio of the context before the current frame
     last_start: dict[str, float] = defaultdict(lambda: -1.0)
+    spans: dict[str, list[TimingMark]] = defaultdict(list)  # each context's marks in the utterance's time
+    beyond: dict[str, list[Violation]] = defaultdict(list)
     for event in found.events:
         context = event.context
         if event.kind is Kind.AUDIO:
@@ -252,7 +256,25 @@ def _alignment(found: Findings, durations: Mapping[int, float], totals: Mapping[
             if total is not None and end > total + TOLERANCE_S:
                 found.add(event.frame, where, f"an end within the audio ({total:.3f} s)", f"{end:.3f} s",
                           "alignment")
+                beyond[context].append(found.violations[-1])
             last_start[context] = max(last_start[context], start)
+            spans[context].append(TimingMark(mark.text, start, end, part=event.frame))
+    _sample_rate(found, spans, totals, beyond)
+
+
+def _sample_rate(found: Findings, spans: Mapping[str, list[TimingMark]], totals: Mapping[str, float],
+                 beyond: Mapping[str, list[Violation]]) -> None:
+    """A context whose marks span its audio's duration times 1.5 or 2 (or the inverse) is named a sample-rate
+    mismatch (`harness.core.timing_marks`), in place of each mark's end beyond the audio."""
+    for context, marks in spans.items():
+        total = totals.get(context)
+        named = [f for f in check_marks(marks, total) if f.kind is MarksKind.SAMPLE_RATE] if total else []
+        if named:
+            replaced = beyond.get(context, [])
+            found.violations = [v for v in found.violations if v not in replaced]
+            at = replaced[0].pointer if replaced else ""  # where the first mark ran past the audio, if one did
+            found.violations.append(Violation(at, f"marks within {_name(context)}'s audio at its declared rate",
+                                              f"a sample-rate mismatch: {named[0].message}", "alignment"))
 
 
 def _close(session: Session, grammar: Grammar, found: Findings) -> None:

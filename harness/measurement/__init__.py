@@ -20,7 +20,9 @@ compare's differences); `pooled_rate` is the one interval of a rate pooled over 
 summary's per-language rates), one that holds at two clips. `languages` derives per provider × model × language
 the error rate with its interval and the language check (a model answering in another language than asked).
 `hard_text` derives the hard-text figures from a run's judged spans (per category and model, with Wilson
-intervals; exact McNemar tests between models and between runs): scipy's statistics, imported lazily.
+intervals; exact McNemar tests between models and between runs): scipy's statistics, imported lazily. `marks`
+derives a clip's timing-mark figures (the onset error of its marks against the harness's aligner, median and p95
+with intervals, and coverage).
 """
 
 from harness.measurement.bootstrap import (
@@ -61,6 +63,7 @@ from harness.measurement.hard_text import (
 )
 from harness.measurement.intervals import Figure, Window, client_bracket, completion_window, job_figures
 from harness.measurement.languages import FALLBACK_SHARE, LanguageFigures, Misheard, fallbacks, language_figures
+from harness.measurement.marks import OnsetFigures, onset_figures
 from harness.measurement.pooled_rate import pooled_rate_bounds, pooled_ratio_interval
 from harness.measurement.server_clock import (
     ClockOffset,
@@ -93,6 +96,7 @@ __all__ = [
     "McNemar",
     "Misheard",
     "Mismatch",
+    "OnsetFigures",
     "Proportion",
     "ProviderStamps",
     "Recomputation",
@@ -124,6 +128,7 @@ __all__ = [
     "mcnemar_worse",
     "mismatches",
     "normalisation_differences",
+    "onset_figures",
     "percentile_interval",
     "pooled_rate_bounds",
     "pooled_ratio_interval",

@@ -32,7 +32,7 @@ from harness.sandbox.stamps import Stamps
 from harness.sandbox.streams import StreamPacer
 from harness.sandbox.timeline import Phase
 from harness.sandbox.urls import MEDIA_HOST, Urls
-from harness.speech import MEDIA_TYPES, AudioFormat, Rendition
+from harness.speech import MEDIA_TYPES, AudioFormat, Rendition, WordTime
 
 __all__ = [
     "Call",
@@ -220,6 +220,11 @@ class Services(Protocol):
 
     async def synthesize(self, speech: Speech) -> bytes:
         """The encoded audio of `speech` (references fetched and checked, renders cached)."""
+        ...
+
+    async def synthesize_timed(self, speech: Speech) -> tuple[bytes, tuple[WordTime, ...]]:
+        """`synthesize`, with where the voice said each written word of its one line (() where it does not tell):
+        the truth the sandbox's timing marks are made from."""
         ...
 
     async def transcribe(self, audio: bytes) -> str:

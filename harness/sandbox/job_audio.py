@@ -23,7 +23,7 @@ from harness.sandbox.emulation import Speech, Voice
 from harness.sandbox.languages import in_language
 from harness.sandbox.netguard import FetchFailed, NetPolicy, UrlRefused, fetch
 from harness.sandbox.voices import ReferenceVoices, speakable
-from harness.speech import AudioFormat, Rendition, SpeechEngine, SpeechError, default_engine, encode
+from harness.speech import AudioFormat, Rendition, SpeechEngine, SpeechError, WordTime, default_engine, encode
 
 MEDIA_CACHE_BYTES = 256 * 1024 * 1024
 REFERENCE_TTL_S = 60.0  # how long a fetched reference recording is reused (real seconds)
@@ -107,6 +107,7 @@ class Producer:
         self._engine = engine
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="sandbox-synth")
         self._cache: OrderedDict[Recipe, bytes] = OrderedDict()
+        self._words: dict[Recipe, tuple[WordTime, ...]] = {}  # where the voice said each word, beside the audio
         self._cache_bytes = 0
         self._inflight: dict[Recipe, asyncio.Future[bytes]] = {}
         self._lock = threading.Lock()
@@ -209,11 +210,19 @@ class Producer:
             del self._inflight[recipe]
             self.queue.done(submitted, waited[0] if waited else None)
 
+    def words(self, recipe: Recipe) -> tuple[WordTime, ...]:
+        """Where the voice said each written word of a one-line recipe's audio, once `audio` has given it (); () where
+        the voice does not tell, or for a script of several lines."""
+        with self._lock:
+            return self._words.get(recipe, ())
+
     def _render(self, recipe: Recipe, submitted: float, waited: list[float]) -> bytes:
         taken = time.perf_counter() - submitted  # a worker took it; the voice's own turn may take longer
         if len(recipe.lines) == 1 and len(recipe.renditions) == 1:
             clip = self.engine.render(recipe.lines[0][1], recipe.renditions[0])
             taken += self.engine.last_wait_s()
+            with self._lock:
+                self._words[recipe] = clip.words
         else:
             clip = self.engine.render_script(list(recipe.lines), list(recipe.renditions))
         waited.append(taken)
@@ -225,5 +234,6 @@ class Producer:
             self._cache[recipe] = audio
             self._cache_bytes += len(audio)
             while self._cache_bytes > MEDIA_CACHE_BYTES and len(self._cache) > 1:
-                _, dropped = self._cache.popitem(last=False)
+                gone, dropped = self._cache.popitem(last=False)
                 self._cache_bytes -= len(dropped)
+                self._words.pop(gone, None)

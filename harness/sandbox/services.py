@@ -27,6 +27,7 @@ from harness.sandbox.state import SandboxState
 from harness.sandbox.streams import StreamPacer
 from harness.sandbox.timeline import Phase
 from harness.sandbox.urls import MEDIA_HOST, Urls, fill
+from harness.speech import WordTime
 
 log = logging.getLogger("harness.sandbox")
 
@@ -44,6 +45,10 @@ class EngineServices:
         self.tag = tag  # the request's `X-Sandbox-Tag`, kept on its streams' truth
 
     async def synthesize(self, speech: Speech) -> bytes:
+        audio, _ = await self.synthesize_timed(speech)
+        return audio
+
+    async def synthesize_timed(self, speech: Speech) -> tuple[bytes, tuple[WordTime, ...]]:
         speech = misread_speech(speech, self.state.drift.misread)  # a changed reading of hard text (`ProviderDrift`)
         speech = settled_languages(speech, self.state.drift.language_fallback.get(self.provider), self.cannot_speak)
         shift = self.state.drift.pitch_shift
@@ -55,7 +60,8 @@ class EngineServices:
             recipe = await self.state.producer.resolve(speech)
         except ProductionFailed as failure:
             raise Reject(400, str(failure)) from None
-        return await self.state.producer.audio(recipe)
+        audio = await self.state.producer.audio(recipe)
+        return audio, self.state.producer.words(recipe)
 
     async def take_time(self, timing: Timing, characters: int) -> float:
         """A synchronous answer takes the model's drawn time, like a job does. On a manual clock nothing

@@ -6,14 +6,19 @@ flush, a full buffer, the end of input). The speaker synthesises it with the emb
 requested sample rate, cuts it into pieces of `chunk_s`, and holds each piece until its moment on the
 stream's timeline (`StreamPacer`: the first after a drawn time to first audio — the profile's scale —
 then near real time, now and then late). The utterance's first piece starts with a drawn stretch of
-silence, as real engines' output does. Character marks are spread evenly over the spoken span of each
-stretch (its first to its last frame above the onset threshold): Piper gives no alignment, so the times
-are an honest approximation whose order and bounds are exact.
+silence, as real engines' output does.
+
+Timing marks are true to the audio (`spoken_marks`): the voice tells where it says each written word (Piper's
+phoneme durations, `harness.speech.WordTime`: exact to its 256-sample frame, 11.6 ms at 22.05 kHz); a word's
+characters share its span evenly, and the white space between two words is the gap between them. Where the voice
+tells nothing (espeak-ng's languages, a reading changed by drift), the characters are spread evenly over the
+stretch's spoken span (its first to its last frame above the onset threshold): order and bounds exact, times
+approximate.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +29,7 @@ from harness.core.protocols.realtime_grammar import SpokenSpan
 from harness.sandbox.emulation import Services, Speech, Voice
 from harness.sandbox.languages import spoken_language
 from harness.sandbox.streams import StreamPacer, writing
-from harness.speech import AudioFormat, Rendition, decode
+from harness.speech import AudioFormat, Rendition, WordTime, decode
 
 Samples = npt.NDArray[np.float32]
 
@@ -54,6 +59,31 @@ def spread_marks(text: str, samples: Samples, rate: int, offset_s: float) -> tup
                  for i, char in enumerate(text))
 
 
+def spoken_marks(text: str, words: Sequence[WordTime], samples: Samples, rate: int,
+                 offset_s: float) -> tuple[SpokenSpan, ...]:
+    """Every character of `text` where the voice said it (`words`: its written words' times, from the start of
+    `samples`): a word's characters share its span, the characters between two words their gap. Spread evenly
+    (`spread_marks`) where the words are not `text`'s own (none told, or another reading)."""
+    if not words or [w.text for w in words] != text.split() or any(text[w.first:w.last] != w.text for w in words):
+        return spread_marks(text, samples, rate, offset_s)
+    total = len(samples) / rate
+    marks: list[SpokenSpan] = []
+    at, previous_end = 0, min(words[0].start_s, total)
+    for word in (*words, WordTime("", len(text), len(text), total, total)):
+        start, end = min(word.start_s, total), min(max(word.start_s, word.end_s), total)
+        _share(marks, text[at:word.first], previous_end, max(previous_end, start), offset_s)  # the gap's
+        _share(marks, text[word.first:word.last], start, end, offset_s)
+        at, previous_end = word.last, max(previous_end, end)
+    return tuple(marks)
+
+
+def _share(marks: list[SpokenSpan], chars: str, start: float, end: float, offset_s: float) -> None:
+    """`chars` with an even share each of [start, end] (in the stretch), moved to the utterance's time."""
+    step = (end - start) / len(chars) if chars else 0.0
+    marks.extend(SpokenSpan(char, offset_s + start + i * step, offset_s + start + (i + 1) * step)
+                 for i, char in enumerate(chars))
+
+
 class Speaker:
     """Says one utterance's stretches of text as paced pieces, keeping the stream's truth."""
 
@@ -80,23 +110,31 @@ class Speaker:
         return self.pacer
 
     async def samples(self, text: str) -> Samples:
+        samples, _ = await self.timed(text)
+        return samples
+
+    async def timed(self, text: str) -> tuple[Samples, tuple[WordTime, ...]]:
+        """`text`'s samples at the speaker's rate, and where the voice said each of its written words."""
         rendition = Rendition(sample_rate=min(48000, max(8000, self.rate)), pitch_shift=self.pitch,
                               length_scale=self.length_scale)
         self.heard = f"{self.heard} {text}"  # the utterance's text so far: a stretch alone may be a word or two
         language = self.language if self.language is not None else spoken_language(None, None, self.languages,
                                                                                    self.heard)
-        wav = await self.services.synthesize(Speech.single(text, Voice(rendition, language=language), AudioFormat.WAV))
+        wav, words = await self.services.synthesize_timed(Speech.single(text, Voice(rendition, language=language),
+                                                                        AudioFormat.WAV))
         clip = decode(wav).resampled(self.rate)
-        return np.asarray(clip.samples, dtype=np.float32)
+        return np.asarray(clip.samples, dtype=np.float32), words
 
     async def say(self, text: str) -> AsyncIterator[Piece]:
         """The pieces of `text`'s audio, each yielded at its moment."""
         pacer = self.pacer or self.begin(text)
-        samples = await self.samples(text)
+        samples, words = await self.timed(text)
         if not pacer.truth.chunk_at:
             lead = np.zeros(round(pacer.lead_silence_s() * self.rate), dtype=np.float32)
             samples = np.concatenate([lead, samples])
-        marks = spread_marks(text, samples, self.rate, self.spoken_s)
+            words = tuple(WordTime(w.text, w.first, w.last, w.start_s + len(lead) / self.rate,
+                                   w.end_s + len(lead) / self.rate) for w in words)
+        marks = spoken_marks(text, words, samples, self.rate, self.spoken_s)
         step = max(1, round(self.chunk_s * self.rate))
         for begin in range(0, len(samples), step):
             part = samples[begin:begin + step]
@@ -105,7 +143,8 @@ class Speaker:
             onset = speech_onset_s(part, self.rate) if pacer.truth.onset_s is None else None
             await pacer.release(length, onset)
             self.spoken_s += length
-            inside = tuple(m for m in marks if offset <= m.start_s < offset + length)
+            last = begin + step >= len(samples)  # a mark at the very end belongs to the last piece
+            inside = tuple(m for m in marks if offset <= m.start_s and (last or m.start_s < offset + length))
             writing(pacer)  # the socket's writer stamps the chunk's truth as it writes it
             yield Piece(part, offset, inside)
             writing(None)

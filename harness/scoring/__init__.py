@@ -9,6 +9,9 @@ cached by what determines them, so a stored run can be re-scored without another
     from harness.scoring import ClipInput, Scorer
     score = Scorer().score(ClipInput(text="Hello there.", path=Path("clip.wav")))
 
+`word_alignment` places each word of a known text in a clip (forced alignment with the shipped Whisper): the
+yardstick a provider's timing marks are measured against; where it cannot place a word it says why.
+
 Heavy libraries (faster_whisper, torch, whisper, resemblyzer, speechmos) are imported on first use only.
 """
 
@@ -50,6 +53,7 @@ from harness.scoring.scoring_errors import (
     ScoringError,
     ScoringInputError,
 )
+from harness.scoring.word_alignment import PlacedWord, WordAligner
 
 # Every module here imports faster_whisper on first use only, so this comes before any of them does.
 _passive_openmp()
@@ -86,6 +90,7 @@ __all__ = [
     "HardTextVerdict",
     "MissingDependencyError",
     "ModelNotFoundError",
+    "PlacedWord",
     "PooledErrorRate",
     "RunScoreSummary",
     "ScoreCache",
@@ -100,6 +105,7 @@ __all__ = [
     "TextScore",
     "Thresholds",
     "Unit",
+    "WordAligner",
     "candidate_references",
     "check_conformance",
     "decode_audio",

@@ -6,7 +6,8 @@ its library and data from the `espeakng-loader` package; `unavailable_reason` sa
 `espeak_voice` names its voice for a language tag). A `Rendition` says how one emulated model sounds;
 `SpeechEngine.render` turns text into a deterministic `Clip`; `encode`/`decode` move clips to and from the
 file formats providers return; `decode_audio` is the harness's one decoder (samples of any channel count,
-with what the headers say).
+with what the headers say). A `Clip` carries `WordTime`s: where each written word is said, from the voice's
+phoneme durations (Piper; Kokoro where its export gives them).
 
     from harness.speech import AudioFormat, Engine, Rendition, default_engine, encode
     clip = default_engine().render("Hello there.", Rendition(Engine.PIPER, length_scale=1.1))
@@ -29,6 +30,7 @@ from ._espeak import ESPEAK_PACKAGE, espeak_languages, espeak_pace, espeak_voice
 from ._pcm import RAW_CODECS, decode_as, decode_raw, encode_as, encode_raw, sample_width
 from ._quiet import quiet_decoder
 from ._types import DEFAULT_VOICES, Clip, Engine, Rendition
+from ._words import WordTime
 
 __all__ = [
     "DEFAULT_CACHE_SIZE",
@@ -52,6 +54,7 @@ __all__ = [
     "SpeechEngine",
     "SpeechError",
     "SynthesisError",
+    "WordTime",
     "decode",
     "decode_as",
     "decode_audio",

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import soxr
 
-from ._piper import PiperBackend
+from ._piper import PiperBackend, Rendered
 
 #: Speaking-rate factor applied on top of the rendition's (< 1 is faster): hurried speech.
 SPEEDUP = 0.8
@@ -36,10 +36,15 @@ class DegradedPiperBackend:
         self._piper = piper
 
     def synthesize(self, text: str, voice: str, length_scale: float) -> tuple[npt.NDArray[np.float32], int]:
-        clean, native_rate = self._piper.synthesize(text, voice, length_scale * SPEEDUP)
+        samples, rate, _ = self.synthesize_timed(text, voice, length_scale)
+        return samples, rate
+
+    def synthesize_timed(self, text: str, voice: str, length_scale: float) -> Rendered:
+        """The hurried render's words keep their times: band-limiting and hiss move no sample in time."""
+        clean, native_rate, words = self._piper.synthesize_timed(text, voice, length_scale * SPEEDUP)
         narrow = soxr.resample(clean, native_rate, BAND_RATE).astype(np.float64)
         rms = float(np.sqrt(np.mean(narrow**2))) if len(narrow) else 0.0
         # Seeded by text and voice only: the same request always gets the same hiss.
         seed = zlib.crc32(f"{voice}\n{text}".encode())
         hiss = np.random.default_rng(seed).normal(0.0, rms / 10 ** (SNR_DB / 20), len(narrow))
-        return (narrow + hiss).astype(np.float32), BAND_RATE
+        return (narrow + hiss).astype(np.float32), BAND_RATE, words

@@ -19,7 +19,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import NamedTuple, Protocol
+from typing import NamedTuple, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +31,7 @@ from ._espeak import EspeakBackend, espeak_paths
 from ._kokoro import KokoroBackend, kokoro_unavailable
 from ._piper import RECENT_RENDERS, PiperBackend
 from ._types import Clip, Engine, Rendition
+from ._words import WordTime, scaled
 
 #: Peak level of every rendered clip (-1 dBFS): equal loudness across engines, and headroom so lossy
 #: codecs and resampling do not clip.
@@ -70,6 +71,15 @@ def unavailable_reason(engine: Engine) -> str | None:
 class Backend(Protocol):
     def synthesize(self, text: str, voice: str, length_scale: float) -> tuple[npt.NDArray[np.float32], int]:
         """Samples at the engine's native rate, and that rate."""
+        ...
+
+
+@runtime_checkable
+class TimedBackend(Protocol):
+    """A backend whose voice tells where it says each word (its phoneme durations)."""
+
+    def synthesize_timed(self, text: str, voice: str,
+                         length_scale: float) -> tuple[npt.NDArray[np.float32], int, tuple[WordTime, ...]]:
         ...
 
 
@@ -202,10 +212,14 @@ class SpeechEngine:
 
     def _synthesize(self, text: str, rendition: Rendition) -> Clip:
         ratio = 2.0 ** (rendition.pitch_shift / 12.0)
+        backend = self._backends[rendition.engine]
+        words: tuple[WordTime, ...] = ()
+        scale = rendition.length_scale * ratio
         try:
-            raw, native_rate = self._backends[rendition.engine].synthesize(
-                text, rendition.voice, rendition.length_scale * ratio
-            )
+            if isinstance(backend, TimedBackend):
+                raw, native_rate, words = backend.synthesize_timed(text, rendition.voice, scale)
+            else:
+                raw, native_rate = backend.synthesize(text, rendition.voice, scale)
         except EngineUnavailableError as error:
             if rendition.engine in OPTIONAL_ENGINES:
                 report_missing_engine(rendition.engine, error)
@@ -215,7 +229,9 @@ class SpeechEngine:
         source_rate = native_rate * ratio
         if source_rate != rendition.sample_rate:
             raw = soxr.resample(raw, source_rate, rendition.sample_rate).astype(np.float32, copy=False)
-        return Clip(_normalise_peak(raw), rendition.sample_rate)
+        # Played `ratio` times faster: every word is said at 1/ratio of its time in the render.
+        words = scaled(words, 1.0 / ratio, len(raw) / rendition.sample_rate) if ratio != 1.0 else words
+        return Clip(_normalise_peak(raw), rendition.sample_rate, words)
 
 
 _default: SpeechEngine | None = None

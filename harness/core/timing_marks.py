@@ -1,0 +1,244 @@
+"""The invariants of a clip's timing marks, the one owner of them (issue 65): what any provider's word or
+character times must hold against the audio they came with and the text that was sent, whatever the wire form.
+
+The marks come in one convention (`TimingMark`: the text a mark names, start and end in seconds from the utterance's
+start, its offsets in the sent text where the provider gives them, the part — chunk, message, context — it came
+in); `read_marks` turns a provider's raw lists into it and says, in one line each, what in them is no mark at all
+(not a number, negative, NaN, lists of other lengths, millions long), never raising and never keeping an absurd
+figure. `check_marks` returns the findings: times going back; ends beyond the audio's duration (from its bytes
+and declared rate); marks that do not spell the sent text (or the provider's declared normalised text); one part
+overlapping the one before, or restarting its times where they should continue. A span of marks that is the
+audio's duration times 1.5 or 2, or its inverse, is named a **sample-rate mismatch** (the audio's rate or the
+marks' clock is another than declared), not bad marks.
+
+Pure: no I/O, no provider named. The contract checks (`harness.contracts`) and the benchmark's figures read it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+#: More marks than this in one clip is no clip's (a day of speech at ten characters a second is under a million).
+MAX_MARKS = 200_000
+#: How far a time may stray (rounding to a millisecond, a frame of audio) before it is a finding.
+TOLERANCE_S = 0.02
+#: The span-to-duration ratios a wrong sample rate gives (16↔24 kHz, 8↔16, 24↔48, 22.05↔44.1 kHz).
+RATE_RATIOS = (1.5, 2.0)
+_RATIO_SLACK = 0.06  # a ratio within 6% of one of those: speech rarely fills its audio to the last frame
+
+
+class MarksKind(StrEnum):
+    """What is wrong with a clip's marks."""
+
+    BAD_INPUT = "bad-input"
+    NON_MONOTONIC = "non-monotonic"
+    BEYOND_AUDIO = "beyond-audio"
+    SAMPLE_RATE = "sample-rate-mismatch"
+    SPELLING = "spelling"
+    OVERLAP = "overlap"
+    RESTART = "restart"
+
+
+@dataclass(frozen=True, slots=True)
+class TimingMark:
+    """One mark in the one convention: seconds from the utterance's start; `first`/`last` its offsets in the sent
+    text (None where the provider gives none); `part` the chunk, message or context it came in."""
+
+    text: str
+    start_s: float
+    end_s: float
+    first: int | None = None
+    last: int | None = None
+    part: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class MarksFinding:
+    """One thing wrong with a clip's marks, said in one line."""
+
+    kind: MarksKind
+    message: str
+    index: int | None = None  # the first mark it concerns, where it concerns one
+
+    def line(self) -> str:
+        where = f"mark {self.index}: " if self.index is not None else ""
+        return f"{self.kind.value}: {where}{self.message}"
+
+
+def read_marks(texts: Any, starts: Any, ends: Any, *, unit_s: float = 1.0, durations: bool = False,
+               offset_s: float = 0.0, part: int = 0) -> tuple[tuple[TimingMark, ...], tuple[MarksFinding, ...]]:
+    """A provider's lists (the texts, the starts, the ends or durations, in `unit_s` seconds, `offset_s` added for
+    chunk-relative times) as marks; what is no mark is a finding, in one line, and no mark is kept from it."""
+    lists = {"texts": texts, "starts": starts, "ends": ends}
+    for name, value in lists.items():
+        if not isinstance(value, list | tuple):
+            return (), (MarksFinding(MarksKind.BAD_INPUT, f"the {name} are not a list ({type(value).__name__})"),)
+        if len(value) > MAX_MARKS:
+            return (), (MarksFinding(MarksKind.BAD_INPUT, f"{len(value):,} {name}: more than any clip has "
+                                                          f"({MAX_MARKS:,}); not read"),)
+    lengths = {name: len(value) for name, value in lists.items()}
+    findings = []
+    if len(set(lengths.values())) > 1:
+        findings.append(MarksFinding(MarksKind.BAD_INPUT, "lists of different lengths: " + ", ".join(
+            f"{count} {name}" for name, count in lengths.items()) + "; the shortest read"))
+    marks, refused = [], 0
+    for index, (text, start, end) in enumerate(zip(texts, starts, ends, strict=False)):
+        problem = _number_problem(start) or _number_problem(end)
+        if problem:
+            refused += 1
+            if refused == 1:
+                findings.append(MarksFinding(MarksKind.BAD_INPUT, f"a time {problem}", index))
+            continue
+        begins = offset_s + float(start) * unit_s
+        stops = begins + float(end) * unit_s if durations else offset_s + float(end) * unit_s
+        marks.append(TimingMark(str(text), begins, stops, part=part))
+    if refused > 1:
+        findings.append(MarksFinding(MarksKind.BAD_INPUT, f"{refused} marks in all with a time that is no time; "
+                                                          "none of them read"))
+    return tuple(marks), tuple(findings)
+
+
+def _number_problem(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"that is not a number ({str(value)[:40]!r})"
+    if not math.isfinite(value):
+        return f"that is not finite ({value})"
+    if value < 0:
+        return f"below zero ({value})"
+    return ""
+
+
+def check_marks(marks: Sequence[TimingMark], duration_s: float | None, sent: Sequence[str] = (), *,
+                chars: bool = False) -> tuple[MarksFinding, ...]:
+    """Every invariant the marks of one clip break (`sent`: the texts they may spell, the sent text first, then
+    any normalised text the provider declares it marks; empty: not checked)."""
+    if not marks:
+        return ()
+    findings = [*_order(marks), *_parts(marks)]
+    findings += _bounds(marks, duration_s)
+    if sent and not any(_spells(marks, text, chars) for text in sent):
+        findings.append(_misspelling(marks, sent[0], chars))
+    return tuple(findings)
+
+
+def _order(marks: Sequence[TimingMark]) -> list[MarksFinding]:
+    findings = []
+    back = [i for i in range(1, len(marks)) if marks[i].start_s < marks[i - 1].start_s - TOLERANCE_S]
+    if back:
+        i = back[0]
+        findings.append(MarksFinding(MarksKind.NON_MONOTONIC, f"starts at {marks[i].start_s:.3f} s, before the mark "
+                                     f"before it ({marks[i - 1].start_s:.3f} s); {len(back)} such in all", i))
+    inverted = [i for i, m in enumerate(marks) if m.end_s < m.start_s - TOLERANCE_S]
+    if inverted:
+        i = inverted[0]
+        findings.append(MarksFinding(MarksKind.NON_MONOTONIC, f"ends at {marks[i].end_s:.3f} s, before it starts "
+                                     f"({marks[i].start_s:.3f} s); {len(inverted)} such in all", i))
+    return findings
+
+
+def _parts(marks: Sequence[TimingMark]) -> list[MarksFinding]:
+    """Each part (chunk, message, context) against the one before it: no overlap, and times that go on."""
+    findings = []
+    for i in range(1, len(marks)):
+        before, now = marks[i - 1], marks[i]
+        if now.part == before.part:
+            continue
+        if now.start_s < 0.5 * before.start_s - TOLERANCE_S and before.start_s > 0.2:
+            findings.append(MarksFinding(MarksKind.RESTART, f"part {now.part} starts its times again at "
+                                         f"{now.start_s:.3f} s after part {before.part} reached {before.start_s:.3f} s "
+                                         "(times that should continue restart)", i))
+        elif now.start_s < before.end_s - TOLERANCE_S:
+            findings.append(MarksFinding(MarksKind.OVERLAP, f"part {now.part} starts at {now.start_s:.3f} s, inside "
+                                         f"part {before.part}'s last mark (ends {before.end_s:.3f} s)", i))
+    return findings
+
+
+def _bounds(marks: Sequence[TimingMark], duration_s: float | None) -> list[MarksFinding]:
+    if duration_s is None or duration_s <= 0:
+        return []
+    last = max(m.end_s for m in marks)
+    ratio = last / duration_s
+    for factor in RATE_RATIOS:
+        for wrong in (factor, 1 / factor):
+            if abs(ratio - wrong) <= _RATIO_SLACK * wrong and (wrong > 1 or _fills(marks, duration_s, wrong)):
+                return [MarksFinding(MarksKind.SAMPLE_RATE, f"the marks span {last:.3f} s of audio lasting "
+                                     f"{duration_s:.3f} s: {ratio:.2f} times it, as a sample rate other than the "
+                                     "declared one gives (the audio's or the marks' clock)")]
+    beyond = [i for i, m in enumerate(marks) if m.end_s > duration_s + TOLERANCE_S]
+    if beyond:
+        i = beyond[0]
+        return [MarksFinding(MarksKind.BEYOND_AUDIO, f"ends at {marks[i].end_s:.3f} s, after the audio's "
+                             f"{duration_s:.3f} s; {len(beyond)} such in all", i)]
+    return []
+
+
+def _fills(marks: Sequence[TimingMark], duration_s: float, ratio: float) -> bool:
+    """Marks spanning a fraction of the audio are a rate's doing only where they are many and start near its start
+    (a short text in a long silence spans a fraction of its audio too): the first within 10% of the span."""
+    return len(marks) >= 4 and marks[0].start_s <= 0.1 * duration_s * ratio
+
+
+def _spells(marks: Sequence[TimingMark], text: str, chars: bool) -> bool:
+    said = "".join(m.text for m in marks) if chars else " ".join(m.text for m in marks)
+    return said.split() == text.split()
+
+
+def _misspelling(marks: Sequence[TimingMark], text: str, chars: bool) -> MarksFinding:
+    said = ("".join(m.text for m in marks) if chars else " ".join(m.text for m in marks)).split()
+    sent = text.split()
+    at = next((i for i, (a, b) in enumerate(zip(said, sent, strict=False)) if a != b), min(len(said), len(sent)))
+    got = " ".join(said[at:at + 3])[:60] or "nothing"
+    expected = " ".join(sent[at:at + 3])[:60] or "nothing"
+    return MarksFinding(MarksKind.SPELLING, f"the marks spell {len(said)} words, the sent text {len(sent)}; from word "
+                        f"{at}: {got!r} where the text has {expected!r}")
+
+
+def coverage(marks: Sequence[TimingMark], sent: str, *, chars: bool = False) -> float | None:
+    """Words marked / words sent (None: nothing sent); the words the marks spell, counted on the sent text's."""
+    words = sent.split()
+    if not words:
+        return None
+    said = ("".join(m.text for m in marks) if chars else " ".join(m.text for m in marks)).split()
+    remaining = list(words)
+    found = 0
+    for word in said:
+        if word in remaining:
+            remaining.remove(word)
+            found += 1
+    return found / len(words)
+
+
+def as_words(marks: Sequence[TimingMark]) -> tuple[TimingMark, ...]:
+    """Character marks joined into word marks (a word: a run of characters between white space), each from its first
+    character's start to its last's end, in the part its first character came in."""
+    words: list[TimingMark] = []
+    current: list[TimingMark] = []
+    for mark in (*marks, TimingMark(" ", 0.0, 0.0)):
+        if mark.text and not mark.text.isspace():
+            current.append(mark)
+        elif current:
+            words.append(TimingMark("".join(m.text for m in current), current[0].start_s, current[-1].end_s,
+                              current[0].first, current[-1].last, current[0].part))
+            current = []
+    return tuple(words)
+
+
+def paired_onsets(words: Sequence[TimingMark], heard: Sequence[tuple[str, float | None]],
+                  reach: int = 3) -> list[tuple[float, float]]:
+    """(the mark's start, where it is heard) for each word mark matched, in order, to a word of the sent text
+    (`heard`: each sent word and where an aligner heard it starting, None where it could not place it); a mark
+    matches the next sent word of the same text within `reach` words, else none."""
+    pairs, at = [], 0
+    for word in words:
+        for index in range(at, min(len(heard), at + reach)):
+            if heard[index][0] == word.text:
+                start = heard[index][1]
+                if start is not None:
+                    pairs.append((word.start_s, start))
+                at = index + 1
+                break
+    return pairs

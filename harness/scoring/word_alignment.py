@@ -1,0 +1,139 @@
+"""The harness's own word times: where each word of a known text is said in a clip, by forced alignment with the
+shipped Whisper — the yardstick a provider's timing marks are measured against (issue 65).
+
+CTranslate2's `Whisper.align` (the call the hard-text judge scores sentences with) takes the encoded clip and the
+text's tokens and returns, by dynamic time warping over the decoder's cross-attention, which encoder frame (20 ms)
+each token is aligned to, and each token's probability under teacher forcing. faster-whisper's `find_alignment`
+turns that into words (Whisper's words: runs of tokens from one leading space to the next); each is mapped back on
+the written words of the text by its characters. The clip is encoded in a window fitted to it (its length and a
+second, in half seconds), as the hard-text judge's listener does, not in Whisper's 30 s: on 32 clips of two voices
+the onset error was the same and the CPU an eighth (docs/measurements.md, 2026-11-26: tiny.en median 60–64 ms, 57 ms
+of CPU a clip against 460 ms). Whisper base is no better here (median 96–141 ms, early by about 0.1 s, more words
+unheard): tiny.en, the shipped model, is the default.
+
+Where it cannot place a word it says so, never guesses (`PlacedWord.why`): a clip longer than one window (no word
+placed), a word the alignment gives no frame of its own, or one the model does not hear (its tokens' mean
+probability under `min_probability`): DTW gives every token some frame, heard or not. Its own error on known truth
+(the sandbox's voices' word times) is measured by benchmarks/perf/aligner_error.py (docs/measurements.md).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from harness.scoring.asr.base import SAMPLE_RATE, WINDOW_S
+from harness.scoring.asr.faster import FasterWhisperBackend
+from harness.scoring.audio import FloatArray
+from harness.scoring.blas import one_blas_thread
+from harness.scoring.scoring_errors import AsrBackendError
+
+#: A word whose tokens' mean probability is below this is not heard: its frame would be DTW's guess.
+MIN_PROBABILITY = 0.01
+#: faster-whisper's own for word timestamps: the alignment's attention smoothed over 7 frames.
+MEDIAN_FILTER_WIDTH = 7
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedWord:
+    """A written word of the sent text (`text[first:last]`) and where the aligner hears it, in seconds from the
+    clip's start; `start_s`/`end_s` None and `why` said where it cannot place it."""
+
+    text: str
+    first: int
+    last: int
+    start_s: float | None
+    end_s: float | None
+    probability: float
+    why: str = ""
+
+    @property
+    def placed(self) -> bool:
+        return self.start_s is not None
+
+
+class WordAligner:
+    """Forced alignment with a faster-whisper model (the shipped tiny.en by default); loads it on first use."""
+
+    def __init__(self, backend: FasterWhisperBackend | None = None, min_probability: float = MIN_PROBABILITY,
+                 fitted: bool = True) -> None:
+        self.backend = backend or FasterWhisperBackend()
+        self.min_probability = min_probability
+        # True: the clip encoded in a window fitted to it (its length + 1 s, in half seconds); False: Whisper's 30 s
+        # window, as faster-whisper's word timestamps (the same error measured, eight times the CPU).
+        self.fitted = fitted
+
+    @property
+    def model_id(self) -> str:
+        return self.backend.model_id
+
+    def align(self, clip: FloatArray, text: str, language: str = "en") -> tuple[PlacedWord, ...]:
+        """Each written word of `text` where it is said in `clip` (mono, 16 kHz), or why not."""
+        written = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+        if not written:
+            return ()
+        if len(clip) > WINDOW_S * SAMPLE_RATE:
+            why = f"the clip is longer than Whisper's {WINDOW_S:g} s window: not aligned"
+            return tuple(PlacedWord(w, f, la, None, None, 0.0, why) for w, f, la in written)
+        with one_blas_thread():
+            found = self._aligned(np.ascontiguousarray(clip, dtype=np.float32), text, language)
+        return _on_written(written, found, self.min_probability)
+
+    def _aligned(self, clip: FloatArray, text: str, language: str) -> list[tuple[str, float, float, float]]:
+        """Whisper's words of `text` as (word, start, end, probability), in order."""
+        from faster_whisper.tokenizer import Tokenizer
+
+        model = self.backend.whisper_model()
+        tokenizer = Tokenizer(model.hf_tokenizer, model.model.is_multilingual, task="transcribe",
+                              language=language if model.model.is_multilingual else "en")
+        features = model.feature_extractor(clip)
+        frames = min(features.shape[-1], int(WINDOW_S * 100))
+        width = min(int(WINDOW_S * 100), 50 * math.ceil((frames + 100) / 50)) if self.fitted else int(WINDOW_S * 100)
+        window = np.zeros((features.shape[0], width), dtype=np.float32)
+        window[:, :frames] = features[:, :frames]
+        try:
+            encoded = model.encode(window)
+            words: list[dict[str, Any]] = model.find_alignment(
+                tokenizer, [tokenizer.encode(" " + text.strip())], encoded, frames,
+                median_filter_width=MEDIAN_FILTER_WIDTH)[0]
+        except (RuntimeError, ValueError, IndexError) as exc:
+            raise AsrBackendError(f"faster-whisper could not align {text[:40]!r}: {exc}") from exc
+        return [(str(w["word"]), float(w["start"]), float(w["end"]), float(w["probability"])) for w in words]
+
+
+def _on_written(written: Sequence[tuple[str, int, int]], found: Sequence[tuple[str, float, float, float]],
+                min_probability: float) -> tuple[PlacedWord, ...]:
+    """Whisper's words laid on the written words by their characters (Whisper's words spell `" " + text`, with
+    its white space collapsed); a written word takes the span of the Whisper words whose characters it holds."""
+    spans: list[list[tuple[float, float, float]]] = [[] for _ in written]
+    ends = np.cumsum([len(w) for w, _, _ in written])  # offsets in the text with its white space removed
+    at = 0
+    for word, start, end, probability in found:
+        bare = "".join(word.split())
+        if not bare:
+            continue
+        index = int(np.searchsorted(ends, at, side="right"))
+        if index < len(spans):
+            spans[index].append((start, end, probability))
+        at += len(bare)
+    placed = []
+    for (text, first, last), heard in zip(written, spans, strict=True):
+        if not heard:
+            placed.append(PlacedWord(text, first, last, None, None, 0.0, "no word of the alignment is this one"))
+            continue
+        start, end = heard[0][0], heard[-1][1]
+        probability = float(np.mean([p for _, _, p in heard]))
+        if end <= start:
+            placed.append(PlacedWord(text, first, last, None, None, probability, "the alignment gives it no frame"))
+        elif probability < min_probability:
+            placed.append(PlacedWord(text, first, last, None, None, probability,
+                                     f"not heard (its tokens' mean probability {probability:.3f})"))
+        else:
+            placed.append(PlacedWord(text, first, last, start, end, probability))
+    return tuple(placed)

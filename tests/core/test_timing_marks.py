@@ -1,0 +1,110 @@
+"""The invariants of a clip's timing marks (`harness.core.timing_marks`, issue 65): each break found and named in one
+line, a wrong sample rate named as such rather than as bad marks, bad input a finding and never a traceback."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from harness.core.timing_marks import (
+    MAX_MARKS,
+    MarksKind,
+    TimingMark,
+    as_words,
+    check_marks,
+    coverage,
+    paired_onsets,
+    read_marks,
+)
+
+TEXT = "The quick brown fox jumps"
+WORDS = TEXT.split()
+
+
+def _words(starts: list[float], length: float = 0.3, parts: list[int] | None = None) -> list[TimingMark]:
+    parts = parts or [0] * len(starts)
+    return [TimingMark(w, s, s + length, part=p) for w, s, p in zip(WORDS, starts, parts, strict=True)]
+
+
+def _kinds(marks: list[TimingMark], duration: float | None = 2.0, sent: tuple[str, ...] = (TEXT,)) -> list[MarksKind]:
+    return [f.kind for f in check_marks(marks, duration, sent)]
+
+
+def test_true_marks_break_nothing_and_cover_every_word() -> None:
+    marks = _words([0.1, 0.45, 0.8, 1.15, 1.5])
+    assert _kinds(marks) == [] and coverage(marks, TEXT) == 1.0
+
+
+def test_times_going_back_and_ends_before_starts_are_non_monotonic() -> None:
+    [finding] = check_marks(_words([0.1, 0.8, 0.45, 1.15, 1.5]), 2.0, (TEXT,))
+    assert finding.kind is MarksKind.NON_MONOTONIC and finding.index == 2 and "\n" not in finding.line()
+    inverted = [*_words([0.1, 0.45, 0.8, 1.15, 1.5])[:4], TimingMark("jumps", 1.5, 1.2)]
+    assert _kinds(inverted) == [MarksKind.NON_MONOTONIC]
+
+
+def test_an_end_beyond_the_audio_is_found_and_a_rate_ratio_is_named_a_sample_rate_mismatch() -> None:
+    assert _kinds(_words([0.1, 0.45, 0.8, 1.15, 1.9])) == [MarksKind.BEYOND_AUDIO]
+    true = _words([0.1, 0.45, 0.8, 1.15, 1.5])
+    for factor in (1.5, 2.0):
+        scaled = [TimingMark(m.text, m.start_s * factor, m.end_s * factor) for m in true]
+        [finding] = check_marks(scaled, 1.8, (TEXT,))
+        assert finding.kind is MarksKind.SAMPLE_RATE and f"{factor:.2f} times" in finding.message
+        shrunk = [TimingMark(m.text, m.start_s / factor, m.end_s / factor) for m in true]
+        assert _kinds(shrunk, 1.8) == [MarksKind.SAMPLE_RATE]
+    # A short text early in a long clip spans a fraction of it too: no rate is named without marks that fill it.
+    assert _kinds([TimingMark("The", 0.5, 0.7), TimingMark("fox", 0.7, 0.9)], 1.8, ("The fox",)) == []
+
+
+def test_marks_must_spell_the_sent_or_the_declared_normalised_text() -> None:
+    merged = [TimingMark("Thequick", 0.1, 0.7), *_words([0.1, 0.45, 0.8, 1.15, 1.5])[2:]]
+    [finding] = check_marks(merged, 2.0, (TEXT,))
+    assert finding.kind is MarksKind.SPELLING and "'Thequick" in finding.message
+    chars = [TimingMark(c, i * 0.05, i * 0.05 + 0.05) for i, c in enumerate("I paid forty two")]
+    assert [f.kind for f in check_marks(chars, 2.0, ("I paid 42",), chars=True)] == [MarksKind.SPELLING]
+    assert check_marks(chars, 2.0, ("I paid 42", "I paid forty two"), chars=True) == ()  # its normalised text
+
+
+def test_parts_must_not_overlap_and_times_that_continue_must_not_restart() -> None:
+    overlapping = _words([0.1, 0.45, 0.8, 0.9, 1.5], parts=[0, 0, 0, 1, 1])
+    assert _kinds(overlapping) == [MarksKind.OVERLAP]
+    restarted = _words([0.1, 0.45, 0.8, 0.0, 0.35], parts=[0, 0, 0, 1, 1])
+    assert MarksKind.RESTART in _kinds(restarted)
+
+
+@pytest.mark.parametrize(("starts", "ends", "said"), [
+    (["0.1", 0.2], [0.2, 0.3], "not a number"),
+    ([math.nan, 0.2], [0.2, 0.3], "not finite"),
+    ([-1, 0.2], [0.2, 0.3], "below zero"),
+    ([0.1], [0.2, 0.3], "different lengths"),
+    ({"a": 1}, [0.2, 0.3], "not a list"),
+])
+def test_bad_input_is_one_line_and_no_absurd_mark_is_kept(starts: object, ends: object, said: str) -> None:
+    marks, findings = read_marks(["a", "b"], starts, ends)
+    assert findings and all(f.kind is MarksKind.BAD_INPUT and "\n" not in f.line() for f in findings)
+    assert said in findings[0].line()
+    assert all(math.isfinite(m.start_s) and m.start_s >= 0 and math.isfinite(m.end_s) for m in marks)
+
+
+def test_millions_of_marks_are_refused_in_one_line_without_reading_them() -> None:
+    many = [0.0] * (MAX_MARKS + 1)
+    marks, [finding] = read_marks(["a"] * len(many), many, many)
+    assert marks == () and "more than any clip has" in finding.line()
+
+
+def test_read_marks_takes_milliseconds_durations_and_chunk_offsets() -> None:
+    marks, findings = read_marks(["H", "i"], [0, 250], [250, 500], unit_s=0.001, durations=True, offset_s=1.0,
+                                 part=3)
+    assert findings == () and marks == (TimingMark("H", 1.0, 1.25, part=3), TimingMark("i", 1.25, 1.75, part=3))
+
+
+def test_characters_join_into_words_and_words_pair_with_where_they_are_heard() -> None:
+    chars = [TimingMark(c, i * 0.1, i * 0.1 + 0.1, part=i // 4) for i, c in enumerate("ab cd ef")]
+    words = as_words(chars)
+    assert [(w.text, w.start_s, w.end_s, w.part) for w in words] == [
+        ("ab", 0.0, pytest.approx(0.2), 0), ("cd", pytest.approx(0.3), pytest.approx(0.5), 0),
+        ("ef", pytest.approx(0.6), pytest.approx(0.8), 1)]
+    heard = [("ab", 0.05), ("cd", None), ("ef", 0.62)]  # "cd" not placed: no pair, never a guess
+    assert paired_onsets(words, heard) == [(0.0, 0.05), (pytest.approx(0.6), 0.62)]
+    # a stray mark pairs with nothing:
+    assert paired_onsets([TimingMark("xy", 0.0, 0.1), *words], heard)[0] == (0.0, 0.05)
