@@ -108,3 +108,13 @@ def _walked(walk: object, words: tuple[str, ...]) -> frozenset[int]:
     for word in words:
         states = walk.advance(states, word)  # type: ignore[attr-defined]
     return states  # type: ignore[no-any-return]
+
+
+def test_a_free_transcript_that_wrote_a_listed_misreading_vetoes_a_pass() -> None:
+    """base passed "1400 Elm Street" said "one thousand four hundred Elm Street" by 7.6 nats though its free
+    transcript wrote that misreading word for word: the clip is unsure, never passed."""
+    right = Scored(("fourteen", "hundred"), None, -20.0, -20.0)
+    wrong = Scored(("one", "thousand", "four", "hundred"), "house-number-as-cardinal", -27.6, -27.6)
+    choice = choose([right, wrong], [wrong], Thresholds())
+    assert choice.verdict is HardTextVerdict.UNSURE and "wrote the misreading" in (choice.reason or "")
+    assert choose([right, wrong], [right], Thresholds()).verdict is HardTextVerdict.PASS

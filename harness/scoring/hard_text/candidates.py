@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from harness.core.hard_text import HardText
+from harness.core.hard_text.generated import generated_misreadings
 from harness.core.hard_text.grammar import Reading, readings
 
 # A form with more readings than this is searched, not listed.
@@ -40,8 +41,11 @@ class Candidate:
 
 
 def forms(hard: HardText) -> list[tuple[str, str | None]]:
-    """The item's forms, each with its error type (None: accepted), accepted ones first."""
-    return [(form, None) for form in hard.accepted] + [(wrong.say, wrong.error) for wrong in hard.misreadings]
+    """The item's forms, each with its error type (None: accepted), accepted ones first, then its listed
+    misreadings and the misreadings generated from it (`harness.core.hard_text.generated`: what voices say that no
+    author listed, each with its ``generated:`` error type)."""
+    found: list[tuple[str, str | None]] = [(form, None) for form in hard.accepted]
+    return found + [(wrong.say, wrong.error) for wrong in (*hard.misreadings, *generated_misreadings(hard))]
 
 
 def listed(form: str) -> list[Reading] | None:
