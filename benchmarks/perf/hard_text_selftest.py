@@ -479,7 +479,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(reported)} renders of {args.corpus} by {', '.join(voices)} judged by forced choice with {model} in "
           f"{seconds:.0f} s; margins {thresholds.key()}{held_out}\n")
     print(table(tallies, model.split("#")[0], args.threshold))
-    print(f"\n{summary['judgeable']} of {summary['categories']} categories judgeable at {args.threshold:g}; unsure "
+    _print_totals(summary, per_voice, tallies, args.threshold)
+    return _verdict(result, summary, args.smoke)
+
+
+def _print_totals(summary: dict[str, Any], per_voice: dict[str, dict[str, Any]], tallies: dict[str, Tally],
+                  threshold: float) -> None:
+    """The totals under the table, both modes, each voice's, and the misjudged renders."""
+    print(f"\n{summary['judgeable']} of {summary['categories']} categories judgeable at {threshold:g}; unsure "
           f"{summary['unsure']} of {summary['renders']} renders ({summary['unsure_share']:.1%}); other "
           f"{summary['other']}; wrong readings passed {summary['wrong_passed']}; held out (own misreading left out): "
           f"passed {summary['unknown_passed']} of {summary['unknown']}, failed {summary['unknown_failed']} "
@@ -491,7 +498,6 @@ def main(argv: list[str] | None = None) -> int:
         for example in counted.examples:
             print(f"  {category} {example['item']} ({example['voice']}): said {example['said']!r}, heard "
                   f"{example['heard']!r} -> {example['verdict']} {example['chose']!r} (margin {example['margin']})")
-    return _verdict(result, summary, args.smoke)
 
 
 def _verdict(result: dict[str, Any], summary: dict[str, Any], smoke: bool) -> int:

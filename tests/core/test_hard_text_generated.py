@@ -28,6 +28,10 @@ def _item(span: str, accepted: tuple[str, ...], misreadings: tuple[Misreading, .
     ("F.B.I.", ("f b i",), "fbi", "letters-read-as-word"),
     ("NASA", ("nasa",), "n a s a", "word-spelled"),
     ("5 km", ("five kilometers",), "five kilograms", "unit-expanded-wrong"),
+    ("1908", ("nineteen oh eight",), "one nine oh eight", "digits-one-by-one"),
+    ("June 30th", ("june [the] thirtieth",), "june thirty t h", "ordinal-suffix-as-letters"),
+    ("45 River Rd.", ("forty five river road",), "forty five river r d", "abbreviation-read-as-letters"),
+    ("August 28th", ("august [the] twenty eighth",), "august twenty eight", "ordinal-read-as-cardinal"),
 ])
 def test_the_misreadings_voices_make_are_generated(span: str, accepted: tuple[str, ...], said: str,
                                                    kind: str) -> None:

@@ -11,7 +11,8 @@ voice is known to make, generated from the span as written and from the item's a
 - dates: day and month swapped ("3/4" read as April third where March fourth is right, and the other way);
 - letters: letters the span writes in capitals, said one by one, read as a word ("f b i" as "fbi"), a word
   written in capitals spelled ("nasa" as "n a s a");
-- units: a unit expanded as another ("kilometers" as "kilograms").
+- units: a unit expanded as another ("kilometers" as "kilograms");
+- suffixes and abbreviations said as letters: "30th" as "thirty T H", "Rd." as "R D".
 
 Each is a reading (words), never one the item accepts (its automata tell, `HardText.accepts`), nor one a listed
 misreading already says; its error type is the kind prefixed ``generated:`` (`GENERATED`), so the row where the
@@ -30,6 +31,7 @@ from harness.core.hard_text.item import HardText, Misreading
 
 GENERATED = "generated:"
 MAX_GENERATED = 8
+_BASES = 4  # readings of each accepted form (besides its fullest) a misreading is generated from
 
 _ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
          "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
@@ -56,6 +58,10 @@ _LITERAL = {"/": "slash", "-": "dash", ":": "colon"}
 _NUMBER = re.compile(r"^[$€£#]?\d[\d,./:\- ]*\d?%?$")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
 _CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
+_SUFFIX = re.compile(r"\d(st|nd|rd|th)\b", re.IGNORECASE)
+# A word the span abbreviates: a capital and up to three letters with a dot ("Rd.", "Sq."), or two to four capitals
+# of a street word ("HWY").
+_ABBREVIATED = re.compile(r"\b[A-Z][a-z]{1,3}\.|\b(?:HWY|RD|ST|AVE|BLVD|SQ)\b")
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/\d{2,4})?$")
 
 
@@ -106,7 +112,10 @@ def _number_readings(span: str) -> Iterator[tuple[str, Reading]]:
     runs = re.findall(r"\d+", text)
     after = {"$": ("dollars",), "€": ("euros",), "£": ("pounds",)}.get(text[0], ()) + (
         ("percent",) if text.endswith("%") else ())
-    yield "digits-one-by-one", tuple(word for run in runs for word in _digits(run)) + after
+    digits = tuple(word for run in runs for word in _digits(run))
+    yield "digits-one-by-one", digits + after
+    if "zero" in digits:  # zero said "oh", as a voice reading digits says it
+        yield "digits-one-by-one", tuple("oh" if word == "zero" else word for word in digits) + after
     if "." not in text:  # "12.50" as "twelve fifty" is the cents said short, no misreading
         yield "read-as-cardinal", tuple(word for run in runs for word in cardinal(int(run))) + after
     if len(runs) == 1 and len(runs[0]) == 4:
@@ -156,10 +165,26 @@ def _word_readings(hard: HardText, base: Reading) -> Iterator[tuple[str, Reading
         yield "symbol-dropped", tuple(word for word in base if word not in symbols)
     if any(word in _UNITS for word in base) and re.search(r"\d\s?[a-zA-Z]{1,3}\b", hard.span):
         yield "unit-expanded-wrong", tuple(_UNITS.get(word, word) for word in base)
+    suffix = _SUFFIX.search(hard.span)
+    ordinals = [index for index, word in enumerate(base) if word in _CARDINAL_OF]
+    if suffix and ordinals:  # "30th" as "thirty T H"
+        at = ordinals[-1]
+        yield "ordinal-suffix-as-letters", (*base[:at], _CARDINAL_OF[base[at]], *suffix.group(1).lower(),
+                                            *base[at + 1:])
+    for short in (found.group(0).rstrip(".") for found in _ABBREVIATED.finditer(hard.span)):
+        where = next((index for index, word in enumerate(base) if _abbreviates(short.lower(), word)), None)
+        if where is not None:  # "Rd." as "R D"
+            yield "abbreviation-read-as-letters", (*base[:where], *short.lower(), *base[where + 1:])
     yield from _letter_readings(hard, base)
     swapped = _swapped_date(hard.span, base)
     if swapped is not None:
         yield "day-month-swapped", swapped
+
+
+def _abbreviates(short: str, word: str) -> bool:
+    """Whether ``short`` is an abbreviation of ``word``: its first letter, and the rest in order ("rd", "road")."""
+    letters = iter(word[1:])
+    return len(word) > len(short) and word[0] == short[0] and all(letter in letters for letter in short[1:])
 
 
 def _letter_readings(hard: HardText, base: Reading) -> Iterator[tuple[str, Reading]]:
@@ -171,8 +196,9 @@ def _letter_readings(hard: HardText, base: Reading) -> Iterator[tuple[str, Readi
         if len(word) == 1 and word.isalpha():
             run.append(word)
             continue
-        # a run the span writes in capitals, with a vowel to say it by ("f b i" as "fbi"; not "w w w")
-        if len(run) >= 2 and set(run) <= written and set(run) & set("aeiouy"):
+        # a run of three or more the span writes in capitals, with a vowel to say it by ("f b i" as "fbi"; not "w w
+        # w"; not "a d": tiny.en cannot tell "ad" from "A D", and right readings of "AD 1215" were unsure)
+        if len(run) >= 3 and set(run) <= written and set(run) & set("aeiouy"):
             joined.append("".join(run))
         else:
             joined.extend(run)
@@ -192,7 +218,7 @@ def generated_misreadings(hard: HardText) -> tuple[Misreading, ...]:
     """The item's generated misreadings (the module's kinds), each a reading no accepted form allows and no listed
     misreading says, at most `MAX_GENERATED`: the number's whole readings first, then each accepted reading's."""
     bases = list(dict.fromkeys(base for form in hard.accepted
-                               for base in (fullest(form), *itertools.islice(readings(form), 1))))
+                               for base in (fullest(form), *itertools.islice(readings(form), _BASES))))
     found: dict[Reading, str] = {}
     for kind, reading in itertools.chain(_number_readings(hard.span),
                                          *(_word_readings(hard, base) for base in bases)):

@@ -1,4 +1,5 @@
-"""The readings a hard-text clip is judged between: every accepted reading and every known misreading of its item.
+"""The readings a hard-text clip is judged between: every accepted reading and every known misreading of its item,
+listed by its author or generated from it (`harness.core.hard_text.generated`).
 
 A form of the spoken-form grammar (`harness.core.hard_text.grammar`) may allow a few readings or very many (a
 phone number with "oh" or "zero" for each 0 allows 2^n). A form with at most `LISTED_READINGS` readings is
