@@ -386,7 +386,7 @@ def hear_chunk(spec: JudgeSpec, items: list[HardText], audio: list[FloatArray]
 def ended_early(hard: HardText, transcript: str) -> bool:
     """Whether a free transcript stops before the carrier's last words (spoken-form decoding ends a transcript
     where the digits it wanted were blocked): none of the carrier's last two words among its last four; where the
-    span ends the sentence, whether it stops before the span (`stops_before_span`)."""
+    span ends the sentence, whether it was cut short (`cut_short`: before the span, or before the sentence's end)."""
     after = carrier_words(hard.carrier()[1])
     if not after:
         return cut_short(hard, transcript)
