@@ -6,10 +6,12 @@ does) reads the carrier sentence with the span replaced by each accepted form an
 known misreading (one reading per form: every optional word, the first of each choice). The judge
 (`harness.scoring.hard_text`, forced choice with ``--asr-model``) judges each render. Per category it prints how
 often a right reading passes and a wrong one fails (and how often with its own error type), how many renders were
-unsure or heard as another reading, and labels a category below ``--threshold`` on either "not judgeable by
-<model>". It also judges every wrong render again with its own misreading left out of the item (an unknown
-misreading, as a provider's new one would be) and counts those that pass: a figure, not a goal (a reading no item
-lists is caught only where the free transcript hears it).
+unsure or heard as another reading, and labels a category "not judgeable by <model>" unless, on both rates, it is
+at least ``--threshold``, the lower end of its Wilson 95% interval at least `LOWER_BOUND` and it was measured on at
+least `MIN_COUNT` renders (so that one miss does not move a category across the line). It also judges every wrong
+render again with its own misreading left out of the item (the held-out mode: an unknown misreading, as a provider's
+new one would be, caught only by a generated misreading or the free transcript) and reports, per category beside
+the listed mode, how many of those failed and passed, with the Wilson interval of the share passed.
 
     python benchmarks/perf/hard_text_selftest.py [--corpus en_hard_smoke] [--asr-model tiny.en]
         [--voices piper,kokoro] [--threshold 0.9] [--write harness/data/hard_text/judgeable]
@@ -49,13 +51,19 @@ import soxr
 
 from harness.bench.corpus import load_corpus
 from harness.core.hard_text import HardText, HardTextVerdict
+from harness.core.hard_text.generated import GENERATED
 from harness.core.hard_text.grammar import fullest
+from harness.measurement import Proportion, wilson
 from harness.scoring.asr.base import DEFAULT_MODEL, SAMPLE_RATE
 from harness.scoring.hard_text import Evidence, HardTextClip, HardTextJudge, Thresholds
 from harness.speech import Engine, Rendition, default_engine
 
 DEFAULT_CORPUS = "en_hard_smoke"
 THRESHOLD = 0.9
+# The judgeable rule besides the threshold: the lower end of each rate's Wilson 95% interval, and the fewest renders
+# each way (en_hard's categories have 62 to 236 each way with two voices; --smoke's two items are too few).
+LOWER_BOUND = 0.8
+MIN_COUNT = 30
 SMOKE_ITEMS = 2
 METHOD = "forced-choice"
 
@@ -81,17 +89,23 @@ class Tally:
     wrong_passed: int = 0
     unsure: int = 0
     other: int = 0
-    unknown: int = 0  # wrong renders judged with their own misreading left out
+    unknown: int = 0  # wrong renders judged with their own misreading left out (the held-out mode)
     unknown_passed: int = 0
+    unknown_failed: int = 0
+    unknown_failed_generated: int = 0  # of those failed, by a generated misreading
     examples: list[dict[str, str]] = field(default_factory=list)
 
     def rates(self) -> tuple[float | None, float | None]:
         return (self.right_passed / self.right if self.right else None,
                 self.wrong_failed / self.wrong if self.wrong else None)
 
+    def intervals(self) -> tuple[Proportion, Proportion]:
+        """The right readings passed and the wrong ones failed, each with its Wilson 95% interval."""
+        return wilson(self.right_passed, self.right), wilson(self.wrong_failed, self.wrong)
+
     def add(self, other: Tally) -> None:
         for name in ("right", "right_passed", "wrong", "wrong_failed", "wrong_failed_as_itself", "wrong_passed",
-                     "unsure", "other", "unknown", "unknown_passed"):
+                     "unsure", "other", "unknown", "unknown_passed", "unknown_failed", "unknown_failed_generated"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -213,8 +227,12 @@ def count(judge: HardTextJudge, heard: list[tuple[Render, Evidence]], thresholds
             misjudged = verdict is not HardTextVerdict.FAIL
             unlisted = without_own_misreading(render)
             if unknown and unlisted.misreadings != render.hard.misreadings:
+                held_out = judge.decide(unlisted, evidence, thresholds).choice
                 tally.unknown += 1
-                tally.unknown_passed += judge.decide(unlisted, evidence, thresholds).verdict is HardTextVerdict.PASS
+                tally.unknown_passed += held_out.verdict is HardTextVerdict.PASS
+                tally.unknown_failed += held_out.verdict is HardTextVerdict.FAIL
+                tally.unknown_failed_generated += (held_out.verdict is HardTextVerdict.FAIL
+                                                   and (held_out.error or "").startswith(GENERATED))
         if misjudged and len(tally.examples) < examples:
             tally.examples.append({"item": render.item_id, "voice": render.voice, "said": render.reading,
                                    "heard": score.transcript, "verdict": verdict.value, "chose": score.choice.reading,
@@ -297,21 +315,31 @@ def from_saved(data: dict[str, Any], items: list[tuple[str, HardText]]) -> tuple
 
 
 def judgeable(tally: Tally, threshold: float) -> bool:
-    right, wrong = tally.rates()
-    return right is not None and wrong is not None and right >= threshold and wrong >= threshold
+    """The rule: on both rates (right readings passed, wrong ones failed) at least ``threshold``, the lower end of
+    the Wilson 95% interval at least `LOWER_BOUND`, on at least `MIN_COUNT` renders."""
+    return all(share.trials >= MIN_COUNT and share.value >= threshold and share.low >= LOWER_BOUND
+               for share in tally.intervals())
 
 
 def table(tallies: dict[str, Tally], model: str, threshold: float) -> str:
+    """The listed mode per category (each rate with its Wilson 95% interval) and, beside it, the held-out mode."""
     lines = [f"| category | right readings | passed | wrong readings | failed (own error) | passed | unsure | other | "
-             f"judgeable by {model} (≥ {threshold:g} on both) |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+             f"judgeable by {model} (≥ {threshold:g}, interval from {LOWER_BOUND:g}, ≥ {MIN_COUNT} each) | "
+             "held out: wrong | failed (generated) | passed |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |"]
     for category, tally in tallies.items():
-        right, wrong = tally.rates()
+        right, wrong = tally.intervals()
         lines.append(
-            f"| {category} | {tally.right} | {_rate(right)} | {tally.wrong} | {_rate(wrong)} "
+            f"| {category} | {tally.right} | {_share(right)} | {tally.wrong} | {_share(wrong)} "
             f"({tally.wrong_failed_as_itself}) | {tally.wrong_passed} | {tally.unsure} | {tally.other} | "
-            f"{'yes' if judgeable(tally, threshold) else f'**not judgeable by {model}**'} |")
+            f"{'yes' if judgeable(tally, threshold) else f'**not judgeable by {model}**'} | {tally.unknown} | "
+            f"{tally.unknown_failed} ({tally.unknown_failed_generated}) | {tally.unknown_passed} |")
     return "\n".join(lines)
+
+
+def _share(share: Proportion) -> str:
+    """A rate with its Wilson 95% interval: "0.95 (0.87–0.98)"."""
+    return "–" if not share.trials else f"{share.value:.2f} ({share.low:.2f}–{share.high:.2f})"
 
 
 def totals(tallies: dict[str, Tally], threshold: float) -> dict[str, Any]:
@@ -322,11 +350,16 @@ def totals(tallies: dict[str, Tally], threshold: float) -> dict[str, Any]:
     return {"categories": len(tallies), "judgeable": sum(judgeable(t, threshold) for t in tallies.values()),
             "renders": renders_judged, "unsure": total.unsure, "other": total.other,
             "unsure_share": total.unsure / renders_judged if renders_judged else math.nan,
-            "wrong_passed": total.wrong_passed, "unknown": total.unknown, "unknown_passed": total.unknown_passed}
+            "wrong_passed": total.wrong_passed, "unknown": total.unknown, "unknown_passed": total.unknown_passed,
+            "unknown_failed": total.unknown_failed, "unknown_failed_generated": total.unknown_failed_generated}
 
 
 def _rate(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
+
+
+def _interval(share: Proportion) -> list[float] | None:
+    return None if not share.trials else [round(share.low, 4), round(share.high, 4)]
 
 
 def verdicts(tallies: dict[str, Tally], model: str, threshold: float, corpus: str, voices: list[str],
@@ -338,12 +371,23 @@ def verdicts(tallies: dict[str, Tally], model: str, threshold: float, corpus: st
         "corpus": corpus,
         "voices": voices,
         "margins": thresholds.key(),
-        "categories": {
-            category: {"right_pass": tally.rates()[0], "wrong_fail": tally.rates()[1], "right": tally.right,
-                       "wrong": tally.wrong, "judgeable": judgeable(tally, threshold)}
-            for category, tally in tallies.items()
-        },
+        "rule": {"threshold": threshold, "wilson_lower_bound": LOWER_BOUND, "min_count": MIN_COUNT},
+        "categories": {category: _category(tally, threshold) for category, tally in tallies.items()},
     }
+
+
+def _category(tally: Tally, threshold: float) -> dict[str, Any]:
+    """A category's listed mode (its rates, counts and Wilson intervals, and the verdict of the rule) and its held-out
+    mode (wrong renders with their own misreading left out: failed, failed by a generated one, passed)."""
+    right, wrong = tally.intervals()
+    passed = wilson(tally.unknown_passed, tally.unknown)
+    return {"right_pass": tally.rates()[0], "wrong_fail": tally.rates()[1], "right": tally.right,
+            "wrong": tally.wrong, "right_pass_interval": _interval(right), "wrong_fail_interval": _interval(wrong),
+            "judgeable": judgeable(tally, threshold),
+            "held_out": {"wrong": tally.unknown, "failed": tally.unknown_failed,
+                         "failed_generated": tally.unknown_failed_generated, "passed": tally.unknown_passed,
+                         "wrong_passed": passed.value if passed.trials else None,
+                         "wrong_passed_interval": _interval(passed)}}
 
 
 def missed(result: dict[str, Any], summary: dict[str, Any]) -> list[str]:
@@ -435,10 +479,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(reported)} renders of {args.corpus} by {', '.join(voices)} judged by forced choice with {model} in "
           f"{seconds:.0f} s; margins {thresholds.key()}{held_out}\n")
     print(table(tallies, model.split("#")[0], args.threshold))
-    print(f"\n{summary['judgeable']} of {summary['categories']} categories judgeable at {args.threshold:g}; unsure "
+    _print_totals(summary, per_voice, tallies, args.threshold)
+    return _verdict(result, summary, args.smoke)
+
+
+def _print_totals(summary: dict[str, Any], per_voice: dict[str, dict[str, Any]], tallies: dict[str, Tally],
+                  threshold: float) -> None:
+    """The totals under the table, both modes, each voice's, and the misjudged renders."""
+    print(f"\n{summary['judgeable']} of {summary['categories']} categories judgeable at {threshold:g}; unsure "
           f"{summary['unsure']} of {summary['renders']} renders ({summary['unsure_share']:.1%}); other "
-          f"{summary['other']}; wrong readings passed {summary['wrong_passed']}; unknown misreadings passed "
-          f"{summary['unknown_passed']} of {summary['unknown']}")
+          f"{summary['other']}; wrong readings passed {summary['wrong_passed']}; held out (own misreading left out): "
+          f"passed {summary['unknown_passed']} of {summary['unknown']}, failed {summary['unknown_failed']} "
+          f"({summary['unknown_failed_generated']} by a generated misreading)")
     for voice, figures in per_voice.items():
         print(f"  {voice}: {figures['judgeable']} of {figures['categories']} judgeable, unsure "
               f"{figures['unsure_share']:.1%}, wrong passed {figures['wrong_passed']}")
@@ -446,7 +498,6 @@ def main(argv: list[str] | None = None) -> int:
         for example in counted.examples:
             print(f"  {category} {example['item']} ({example['voice']}): said {example['said']!r}, heard "
                   f"{example['heard']!r} -> {example['verdict']} {example['chose']!r} (margin {example['margin']})")
-    return _verdict(result, summary, args.smoke)
 
 
 def _verdict(result: dict[str, Any], summary: dict[str, Any], smoke: bool) -> int:

@@ -67,7 +67,8 @@ def test_a_free_reading_that_sounds_like_a_listed_one_agrees_with_the_list() -> 
 
 
 def test_thresholds_name_themselves_for_the_row() -> None:
-    assert MARGINS.key() == "pass>=2.5;fail>=2.5;other>5;prior=0.3"
+    assert MARGINS.key() == "pass>=2.5;fail>=2.5;other>5;prior=0.3;generated>=1.5"
+    assert Thresholds(generated_margin=3.0).key() == "pass>=3;fail>=2;other>5;prior=0.3"
 
 
 def test_letters_are_written_as_spaced_capitals_and_words_in_lowercase() -> None:
@@ -108,3 +109,26 @@ def _walked(walk: object, words: tuple[str, ...]) -> frozenset[int]:
     for word in words:
         states = walk.advance(states, word)  # type: ignore[attr-defined]
     return states  # type: ignore[no-any-return]
+
+
+def test_a_free_transcript_that_wrote_a_listed_misreading_vetoes_a_pass() -> None:
+    """base passed "1400 Elm Street" said "one thousand four hundred Elm Street" by 7.6 nats though its free
+    transcript wrote that misreading word for word: the clip is unsure, never passed."""
+    right = Scored(("fourteen", "hundred"), None, -20.0, -20.0)
+    wrong = Scored(("one", "thousand", "four", "hundred"), "house-number-as-cardinal", -27.6, -27.6)
+    choice = choose([right, wrong], [wrong], Thresholds())
+    assert choice.verdict is HardTextVerdict.UNSURE and "wrote the misreading" in (choice.reason or "")
+    assert choose([right, wrong], [right], Thresholds()).verdict is HardTextVerdict.PASS
+
+
+def test_a_pass_wants_its_own_margin_over_a_generated_misreading() -> None:
+    """A generated misreading ("generated:" error type) wants ``generated_margin`` of a pass, a listed one
+    ``pass_margin``; either wins by the fail margin and fails, with its error type."""
+    right = _scored("the twenty eighth", None, -10.0)
+    generated = _scored("the twenty eight", "generated:ordinal-read-as-cardinal", -12.0)
+    listed = _scored("the twenty eight", "ordinal-read-as-cardinal", -12.0)
+    assert choose([right, generated], [], Thresholds()).verdict is HardTextVerdict.PASS
+    assert choose([right, listed], [], Thresholds()).verdict is HardTextVerdict.UNSURE
+    assert choose([right, generated], [], Thresholds(generated_margin=3.0)).verdict is HardTextVerdict.UNSURE
+    lost = choose([_scored("the twenty eighth", None, -15.0), generated], [], Thresholds())
+    assert (lost.verdict, lost.error) == (HardTextVerdict.FAIL, "generated:ordinal-read-as-cardinal")

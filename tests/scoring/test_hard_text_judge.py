@@ -40,6 +40,23 @@ def judge() -> HardTextJudge:
     return HardTextJudge()
 
 
+def _heard_as(judge: HardTextJudge, monkeypatch: pytest.MonkeyPatch, transcript: str, *,
+              again: str | None = None) -> None:
+    """The model hears every clip (encoded as it is) but its free transcript is ``transcript``, and decoded again
+    ``again`` (where given): a decode the model gave on another clip, made up for the test."""
+    hear = judge.listener.hear
+
+    def heard_as(audio: list[np.ndarray]) -> list[Hearing]:
+        heard = hear(audio)
+        for hearing in heard:
+            hearing.transcript = transcript
+        return heard
+
+    monkeypatch.setattr(judge.listener, "hear", heard_as)
+    if again is not None:
+        monkeypatch.setattr(judge.listener, "hear_again", lambda hearings: [again] * len(hearings))
+
+
 def test_a_reading_no_item_lists_is_another_reading(judge: HardTextJudge) -> None:
     scores = judge.score_many([HardTextClip(MONEY, samples=_say("The ticket costs twelve fifty at the door tonight.")),
                                HardTextClip(MONEY, samples=_say("The ticket costs twelve euros at the door tonight."))])
@@ -90,15 +107,7 @@ def test_a_transcript_that_stops_before_the_carrier_ends_is_decoded_again(judge:
     span words), with no fallback: such a transcript is decoded again with end-of-text suppressed."""
     assert ended_early(MONEY, "The ticket costs twelve")
     assert not ended_early(MONEY, "The ticket costs twelve fifty at the door tonight.")
-    hear = judge.listener.hear
-
-    def stopping(audio: list[np.ndarray], max_tokens: list[int]) -> list[Hearing]:
-        heard = hear(audio, max_tokens)
-        for hearing in heard:
-            hearing.transcript = "The ticket costs"  # as spoken-form decoding left it
-        return heard
-
-    monkeypatch.setattr(judge.listener, "hear", stopping)
+    _heard_as(judge, monkeypatch, "The ticket costs")  # as spoken-form decoding left it
     [found], _ = judge.evidence([HardTextClip(MONEY, samples=_say("The ticket costs twelve fifty at the door "
                                                                    "tonight."))])
     assert found is not None and "twelve fifty" in found.transcript.lower()
@@ -125,15 +134,15 @@ def test_a_transcript_that_stops_before_a_closing_span_is_no_reading_of_it(judge
     hear, again = judge.listener.hear, judge.listener.hear_again
     asked_again: list[int] = []
 
-    def stopping(audio: list[np.ndarray], max_tokens: list[int]) -> list[Hearing]:
-        heard = hear(audio, max_tokens)
+    def stopping(audio: list[np.ndarray]) -> list[Hearing]:
+        heard = hear(audio)
         for hearing in heard:
             hearing.transcript = "You can reach the front desk on"
         return heard
 
-    def stopping_again(hearings: list[Hearing], max_tokens: list[int]) -> list[str]:
+    def stopping_again(hearings: list[Hearing]) -> list[str]:
         asked_again.append(len(hearings))
-        again(hearings, max_tokens)
+        again(hearings)
         return ["You can reach the front desk on"] * len(hearings)
 
     monkeypatch.setattr(judge.listener, "hear", stopping)
@@ -160,3 +169,88 @@ def test_a_misreading_no_voice_says_unlike_an_accepted_reading_is_no_candidate(j
     errors = [error for _, error in judge.readings(pm, Evidence(""))]
     assert "time-read-as-cardinal" in errors and "initialism-read-as-word" not in errors
     assert "initialism-read-as-word" in [error for _, error in judge.readings(am, Evidence(""))]
+
+
+# Issue 68: the free transcript, the judge's open-world reference, made sound. Items made up for the purpose.
+YEAR = HardText("The bridge was finished in 1931.", "year", "1931", ("nineteen thirty one",),
+                (Misreading("one nine three one", "year-digit-by-digit"),),
+                "The bridge was finished in nineteen thirty one.", True)
+# A clip of the same window (4 s) whose item asks for far longer readings.
+CODE = HardText("Her code was 4417-2290 on the form.", "code", "4417-2290",
+                ("four four one seven two two nine {zero|oh}",),
+                (Misreading("four thousand four hundred seventeen two thousand two hundred ninety",
+                            "read-as-cardinal"),),
+                "Her code was four four one seven two two nine zero on the form.", True)
+
+
+def test_a_clips_transcript_is_the_same_alone_and_in_any_batch(judge: HardTextJudge) -> None:
+    """The transcript's cap was the largest budget among the clips decoded together (and the budget the item's):
+    "1931" said as a cardinal nobody listed was judged "other" alone and, beside a longer item's clip, its transcript
+    ran on ("... thirty one. The Bridge was finished in one") and passed. The cap is now the window's, a run-on is cut
+    where the sentence starts over, and the cardinal is a generated misreading: a fail, alone or not."""
+    year = _say("The bridge was finished in one thousand nine hundred thirty one.")
+    code = _say("Her code was four four one seven two two nine zero on the form.")
+    alone = judge.score_many([HardTextClip(YEAR, samples=year)])[0]
+    batched = judge.score_many([HardTextClip(CODE, samples=code), HardTextClip(YEAR, samples=year)])
+    edited = replace(YEAR, misreadings=(*YEAR.misreadings, Misreading("one nine three one " * 4, "long")))
+    again = judge.score_many([HardTextClip(edited, samples=year), HardTextClip(YEAR, samples=code)])
+    assert alone.transcript == batched[1].transcript == again[0].transcript
+    assert batched[0].transcript == again[1].transcript  # the same audio, another item: the same transcript
+    assert alone.transcript.lower().endswith("thirty one.")  # it ends where the speech ends
+    assert alone.verdict is batched[1].verdict is HardTextVerdict.FAIL
+    assert alone.choice.error == batched[1].choice.error == "generated:read-as-cardinal"
+
+
+def test_a_re_decode_that_stops_sooner_never_replaces_the_first(judge: HardTextJudge,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """"Get the forms at www.sample.org/tax today." decoded "Get the forms at www.sample.org" (ended early), decoded
+    again "get the forms at": the re-decode replaced the first, and the span was lost."""
+    hard = HardText("Get the forms at www.sample.org/tax today.", "url", "www.sample.org/tax",
+                    ("w w w dot sample dot org slash tax",),
+                    (Misreading("sample dot org slash tax", "prefix-dropped"),),
+                    "Get the forms at w w w dot sample dot org slash tax today.", True)
+    _heard_as(judge, monkeypatch, "Get the forms at www.sample.org", again="get the forms at")
+    [found], _ = judge.evidence([HardTextClip(hard, samples=_say(hard.control))])
+    assert found is not None and found.transcript == "Get the forms at www.sample.org"
+
+
+DATE = HardText("The library reopens on March 9, 2026.", "date", "March 9, 2026",
+                ("march ninth {twenty twenty six|two thousand [and] twenty six}",),
+                (Misreading("march nine two thousand twenty six", "ordinal-read-as-cardinal"),),
+                "The library reopens on March ninth, two thousand twenty six.", True)
+
+
+def test_a_transcript_cut_short_does_not_make_a_right_reading_another(judge: HardTextJudge,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shorter sentence is always likelier (the likelihood has no end-of-text term): "The library reopens on March
+    nine," beat the right reading by 7.8 nats and made it "other". A transcript that stops before a closing span's
+    sentence ends is no reading to compare with."""
+    _heard_as(judge, monkeypatch, "The library reopens on March nine,", again="The library reopens on March nine,")
+    [score] = judge.score_many([HardTextClip(DATE, samples=_say(DATE.control))])
+    assert score.verdict is not HardTextVerdict.OTHER, score.choice  # pass, or unsure: "ninth" and "nine" are near
+    assert score.choice.free_margin is None and score.free_heard == ""
+    from harness.scoring.hard_text.judge import cut_short
+
+    assert cut_short(DATE, "The library reopens on March nine,")
+    assert not cut_short(DATE, "The library reopens on March ninth, two thousand twenty six.")
+
+
+def test_a_misheard_carrier_is_the_reference_for_the_span_alone(judge: HardTextJudge,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the carrier is misheard past anchoring, the whole transcript was compared with the listed readings in
+    the written carrier: it gained by its carrier, not by its span (an o'clock time held word for word was "other"
+    by 8.3 nats). The listed readings are now put in the transcript's own carrier."""
+    from harness.scoring.hard_text.judge import Evidence
+
+    hard = HardText("Doors open at 7 o'clock for members.", "time", "7 o'clock", ("seven o clock",),
+                    (Misreading("seven hundred", "time-read-as-cardinal"),),
+                    "Doors open at seven o'clock for members.", True)
+    transcript = "Four is a pen that seven o'clock fir remembers."
+    assert judge.free_readings(hard, transcript) == []  # the carrier does not anchor
+    _, free = judge.sentences(hard, Evidence(transcript))
+    assert "Four is a pen that seven O clock fir remembers" in free  # written as every reading is (surfaces)
+    assert "Four is a pen that seven hundred fir remembers" in free
+    _heard_as(judge, monkeypatch, transcript)
+    [score] = judge.score_many([HardTextClip(hard, samples=_say(hard.control))])
+    assert score.verdict is not HardTextVerdict.OTHER, score.choice
+    assert score.free_heard == "seven o clock"

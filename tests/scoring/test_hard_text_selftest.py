@@ -36,13 +36,35 @@ def test_the_smoke_self_test_passes_right_readings_and_fails_wrong_ones(
     folder = tmp_path / "judgeable"
     assert _script().main(["--smoke", "--corpus", str(corpus), "--write", str(folder)]) == 0
     out = capsys.readouterr().out
-    assert "7 renders of" in out and "| money | 2 | 1.00 | 2 | 1.00 (2) | 0 | 0 | 0 | yes |" in out
+    # every rate with its Wilson interval; two renders are too few to call a category judgeable (the rule's minimum)
+    assert "7 renders of" in out and ("| money | 2 | 1.00 (0.34–1.00) | 2 | 1.00 (0.34–1.00) (2) | 0 | 0 | 0 | "
+                                      "**not judgeable by tiny.en** |") in out
     assert "wrong readings passed 0" in out
     written = json.loads((folder / "tiny.en.json").read_text())
     assert written["asr_model"].startswith("tiny.en#") and written["threshold"] == 0.9
     assert written["method"] == "forced-choice" and written["voices"] == ["piper"]
+    assert written["rule"] == {"threshold": 0.9, "wilson_lower_bound": 0.8, "min_count": 30}
     assert set(written["categories"]) == {"money", "year"}  # the first two items
-    assert written["categories"]["money"]["judgeable"] is True
+    money = written["categories"]["money"]
+    assert money["judgeable"] is False and money["right_pass_interval"][0] < 0.8 < money["right_pass"]
+    # the held-out mode beside the listed one: each wrong render with its own misreading left out of its item
+    year = written["categories"]["year"]["held_out"]
+    assert year["wrong"] == 2 and year["passed"] == 0 and year["failed"] == year["failed_generated"] == 2
+
+
+def test_the_judgeable_rule_wants_an_interval_above_its_bound_and_a_minimum_count() -> None:
+    """At 0.9 on counts where one miss moves a category across the line, "judgeable" said little (issue 68): the
+    rule also wants the lower end of each rate's Wilson interval at 0.8 and 30 renders each way."""
+    script = _script()
+
+    def tally(right: tuple[int, int], wrong: tuple[int, int]) -> object:
+        return script.Tally(right=right[1], right_passed=right[0], wrong=wrong[1], wrong_failed=wrong[0])
+
+    assert script.judgeable(tally((60, 64), (90, 96)), 0.9)
+    assert not script.judgeable(tally((10, 10), (10, 10)), 0.9)  # every one right, but too few
+    assert not script.judgeable(tally((29, 29), (64, 64)), 0.9)
+    assert not script.judgeable(tally((57, 64), (96, 96)), 0.9)  # 0.89
+    assert script.judgeable(tally((31, 32), (32, 32)), 0.9)  # 0.97, the interval from 0.84
 
 
 def test_a_reading_the_voices_say_as_letters_is_left_out() -> None:
@@ -64,4 +86,4 @@ def test_the_second_natural_voice_is_heard_too(tmp_path: Path, capsys: pytest.Ca
     assert _script().main(["--smoke", "--corpus", str(corpus), "--voices", "kokoro", "--examples", "5"]) == 0
     out = capsys.readouterr().out
     assert "7 renders of" in out and "by kokoro" in out and "wrong readings passed 0" in out
-    assert "| money | 2 | 1.00 | 2 | 1.00 (2) | 0 | 0 | 0 | yes |" in out
+    assert "| money | 2 | 1.00 (0.34–1.00) | 2 | 1.00 (0.34–1.00) (2) | 0 | 0 | 0 |" in out

@@ -1,4 +1,5 @@
-"""The readings a hard-text clip is judged between: every accepted reading and every known misreading of its item.
+"""The readings a hard-text clip is judged between: every accepted reading and every known misreading of its item,
+listed by its author or generated from it (`harness.core.hard_text.generated`).
 
 A form of the spoken-form grammar (`harness.core.hard_text.grammar`) may allow a few readings or very many (a
 phone number with "oh" or "zero" for each 0 allows 2^n). A form with at most `LISTED_READINGS` readings is
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from harness.core.hard_text import HardText
+from harness.core.hard_text.generated import generated_misreadings
 from harness.core.hard_text.grammar import Reading, readings
 
 # A form with more readings than this is searched, not listed.
@@ -40,8 +42,11 @@ class Candidate:
 
 
 def forms(hard: HardText) -> list[tuple[str, str | None]]:
-    """The item's forms, each with its error type (None: accepted), accepted ones first."""
-    return [(form, None) for form in hard.accepted] + [(wrong.say, wrong.error) for wrong in hard.misreadings]
+    """The item's forms, each with its error type (None: accepted), accepted ones first, then its listed
+    misreadings and the misreadings generated from it (`harness.core.hard_text.generated`: what voices say that no
+    author listed, each with its ``generated:`` error type)."""
+    found: list[tuple[str, str | None]] = [(form, None) for form in hard.accepted]
+    return found + [(wrong.say, wrong.error) for wrong in (*hard.misreadings, *generated_misreadings(hard))]
 
 
 def listed(form: str) -> list[Reading] | None:

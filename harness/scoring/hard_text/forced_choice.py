@@ -14,8 +14,10 @@ century") otherwise outweighs what it heard. The free transcript's reading is co
 - **other**: otherwise, where the free transcript's reading is none of the listed ones and beats all of them by
   more than ``Thresholds.other_margin``: something else was said, a candidate new misreading (kept with its
   transcript, counted neither way);
-- **pass**: the likeliest accepted reading beats every misreading by at least ``Thresholds.pass_margin`` (and the
-  free transcript did not say otherwise);
+- **pass**: the likeliest accepted reading beats every listed misreading by at least ``Thresholds.pass_margin`` and
+  every generated one by ``Thresholds.generated_margin`` (and the
+  free transcript did not say otherwise: where it wrote a listed misreading word for word and no accepted reading,
+  the clip is unsure);
 - **unsure**: the margin is smaller, or the two best readings sound alike (a homophone of the grammar's
   `SAME_SOUND`: "to" and "two" cannot be told apart by ear).
 
@@ -29,6 +31,7 @@ import math
 from dataclasses import dataclass
 
 from harness.core.hard_text import HardTextVerdict
+from harness.core.hard_text.generated import GENERATED
 from harness.core.hard_text.grammar import SAME_SOUND, Reading
 
 
@@ -46,10 +49,16 @@ class Thresholds:
     # The share of a listed reading's prior (its likelihood under silence) taken off its likelihood before readings
     # are compared: Whisper's taste in writing ("photo id", "nineteenth century") weighs less than what it heard.
     prior_weight: float = 0.3
+    # What a pass wants over a generated misreading (`harness.core.hard_text.generated`), where a listed one wants
+    # ``pass_margin``: tiny.en hears "the twenty eighth" and "the twenty eight" within 3 nats, and a generated ordinal
+    # read as a cardinal made 6 of 32 right readings of dates unsure at 3 nats, 3 at 1.5, with the same 2 of 186
+    # held-out wrong readings passed (Piper, en_hard's year, date and address items: docs/hard-text.md).
+    generated_margin: float = 1.5
 
     def key(self) -> str:
         return (f"pass>={self.pass_margin:g};fail>={self.fail_margin:g};other>{self.other_margin:g};"
-                f"prior={self.prior_weight:g}")
+                f"prior={self.prior_weight:g}") + (
+            f";generated>={self.generated_margin:g}" if self.generated_margin != self.pass_margin else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,11 +115,27 @@ def choose(candidates: list[Scored], free: list[Scored], thresholds: Thresholds)
     if misread is not None and _sound_alike(accepted.reading, misread.reading):
         return Choice(HardTextVerdict.UNSURE, " ".join(best.reading), None, margin, free_margin,
                       reason=f"{' '.join(accepted.reading)!r} and {' '.join(misread.reading)!r} sound alike")
-    if margin >= thresholds.pass_margin:
+    clears = all(accepted.score - c.score >= (thresholds.generated_margin if (c.error or "").startswith(GENERATED)
+                                              else thresholds.pass_margin) for c in wrong)
+    if clears and (written_wrong := _wrote_a_misreading(candidates, free)) is not None:
+        return Choice(HardTextVerdict.UNSURE, " ".join(accepted.reading), None, margin, free_margin,
+                      reason=f"the free transcript wrote the misreading {' '.join(written_wrong.reading)!r} "
+                             f"({written_wrong.error}) word for word: it vetoes the pass")
+    if clears:
         return Choice(HardTextVerdict.PASS, " ".join(accepted.reading), None, margin, free_margin)
     return Choice(HardTextVerdict.UNSURE, " ".join(best.reading), None, margin, free_margin,
                   reason=f"{' '.join(accepted.reading)!r} and {' '.join(misread.reading if misread else ())!r} "
                          f"are {abs(margin):.1f} nats apart, within the margin")
+
+
+def _wrote_a_misreading(candidates: list[Scored], free: list[Scored]) -> Scored | None:
+    """The listed misreading the free transcript wrote word for word (by sound), where it wrote no accepted reading:
+    the model, unasked, heard the misreading, and a forced choice the other way is no pass (base passed "one
+    thousand four hundred Elm Street" by 7.6 nats though its transcript said exactly that)."""
+    if any(_sound_alike(heard.reading, c.reading) for heard in free for c in candidates if c.error is None):
+        return None
+    return next((c for c in candidates if c.error is not None
+                 and any(_sound_alike(heard.reading, c.reading) for heard in free)), None)
 
 
 def _sound_alike(first: Reading, second: Reading) -> bool:

@@ -39,6 +39,7 @@ from harness.scoring.hard_text.transcript import (
     anchored_span,
     judge_span,
     letter_words,
+    loose_split,
     transcript_readings,
 )
 from harness.scoring.results import sha256_hex
@@ -46,10 +47,7 @@ from harness.scoring.scoring_errors import AudioDecodeError
 
 # Bumped when the sentences asked about a clip change meaning (the cache key): what the model said about the
 # old ones is not reused.
-EVIDENCE_VERSION = "1"
-# The free transcript may run this much past the longest sentence asked about (in tokens), and as a share.
-_SLACK_TOKENS = 8
-_SLACK_SHARE = 1.5
+EVIDENCE_VERSION = "2"
 _CLIPS_PER_TASK = 16  # clips a Ray task hears together
 _PRIORS_KEPT = 50_000  # sentences' priors kept in memory (about 100 bytes each)
 
@@ -253,14 +251,13 @@ class HardTextJudge:
         """What the model says about each clip (of the item at the same index): hear the clips, search the forms
         too large to list, and score every sentence, in shared batches. In this process; `score_many` asks its
         executor, which calls this here or on a Ray worker."""
-        budgets = [self._token_budget(hard) for hard in items]
-        hearings = self.listener.hear(audio, budgets)
+        hearings = self.listener.hear(audio)
         early = [index for index, (hard, hearing) in enumerate(zip(items, hearings, strict=True))
                  if ended_early(hard, hearing.transcript)]
         if early:
-            again = self.listener.hear_again([hearings[index] for index in early], [budgets[index] for index in early])
+            again = self.listener.hear_again([hearings[index] for index in early])
             for index, text in zip(early, again, strict=True):
-                hearings[index].transcript = text
+                hearings[index].transcript = better_transcript(items[index], hearings[index].transcript, text)
         evidence = [Evidence(hearing.transcript) for hearing in hearings]
         for hard, hearing, found in zip(items, hearings, evidence, strict=True):
             for form, _error in forms(hard):
@@ -285,11 +282,6 @@ class HardTextJudge:
                 self._prior_cache.clear()
             self._prior_cache.update(zip(wanted, self.listener.priors(wanted), strict=True))
         return {text: self._prior_cache[text] for text in texts}
-
-    def _token_budget(self, hard: HardText) -> int:
-        longest = max(len(self.listener.tokens(sentence_text(hard, " ".join(reading))))
-                      for form, _ in forms(hard) for reading in (listed(form) or [_longest_hint(form)]))
-        return int(longest * _SLACK_SHARE) + _SLACK_TOKENS
 
     def _search(self, hard: HardText, hearing: Hearing, form: str) -> list[Reading]:
         before = hard.carrier()[0]
@@ -325,13 +317,14 @@ class HardTextJudge:
         free transcript where the carrier cannot anchor it)."""
         listed_texts = list(dict.fromkeys(sentence_text(hard, written(reading))
                                           for reading, _ in self.readings(hard, evidence)))
-        free = self.free_readings(hard, evidence.transcript)
+        free = [] if cut_short(hard, evidence.transcript) else self.free_readings(hard, evidence.transcript)
         free_texts = [sentence_text(hard, written(reading)) for reading in free]
-        if not free and evidence.transcript.strip() and not stops_before_span(hard, evidence.transcript):
-            # the carrier cannot anchor it: the whole transcript, against each listed reading in the whole carrier
-            free_texts.append(evidence.transcript.strip())
-            free_texts += [sentence_text(hard, written(reading), whole=True)
-                           for reading, _ in self.readings(hard, evidence)]
+        if not free and evidence.transcript.strip() and not cut_short(hard, evidence.transcript):
+            # the carrier cannot anchor it: the whole transcript, against each listed reading in the transcript's
+            # own carrier (so that a reading gains by the span, not by a misheard carrier)
+            free_texts += [loose_text(hard, evidence.transcript, None),
+                           *(loose_text(hard, evidence.transcript, reading)
+                             for reading, _ in self.readings(hard, evidence))]
         return listed_texts, [text for text in dict.fromkeys(free_texts) if text not in listed_texts]
 
     def decide(self, hard: HardText, evidence: Evidence, thresholds: Thresholds | None = None) -> HardTextScore:
@@ -347,19 +340,20 @@ class HardTextJudge:
 
         candidates = [scored(reading, error) for reading, error in self.readings(hard, evidence)]
         by_reading = {candidate.reading: candidate for candidate in candidates}
-        heard = self.free_readings(hard, evidence.transcript)
+        whole = evidence.transcript.strip()
+        # A transcript cut short (before the span, or before a closing span's end) is no reading to compare with.
+        heard = [] if cut_short(hard, whole) else self.free_readings(hard, whole)
         # The free transcript's readings: a listed one as scored, another by its raw likelihood (where it was asked:
         # evidence kept for another list of readings may lack one); none anchored, the whole transcript as one.
         free = [by_reading.get(reading) or Scored(reading, None, math.nan, evidence.scores[text])
                 for reading in heard
                 if reading in by_reading or (text := sentence_text(hard, written(reading))) in evidence.scores]
-        whole = evidence.transcript.strip()
-        # A transcript that stopped before the span is no reading of it: the listed readings alone decide.
-        if not heard and whole and not stops_before_span(hard, whole):
-            free = [Scored(tuple(whole.split()), None, math.nan, evidence.scores[whole])]
-            # compared with the listed readings in the whole carrier, as long as it is
-            candidates = [replace(candidate, raw=evidence.scores[sentence_text(hard, written(candidate.reading),
-                                                                               whole=True)])
+        if not heard and whole and not cut_short(hard, whole):
+            # The carrier was misheard past anchoring: the span as the transcript's best split has it, compared with
+            # the listed readings in the transcript's own carrier.
+            span = loose_split(hard, transcript_readings(whole)[0])[1]
+            free = [Scored(span, None, math.nan, evidence.scores[loose_text(hard, whole, None)])]
+            candidates = [replace(candidate, raw=evidence.scores[loose_text(hard, whole, candidate.reading)])
                           for candidate in candidates]
         choice = choose(candidates, free, thresholds)
         second = judge_span(hard, evidence.transcript)
@@ -392,12 +386,44 @@ def hear_chunk(spec: JudgeSpec, items: list[HardText], audio: list[FloatArray]
 def ended_early(hard: HardText, transcript: str) -> bool:
     """Whether a free transcript stops before the carrier's last words (spoken-form decoding ends a transcript
     where the digits it wanted were blocked): none of the carrier's last two words among its last four; where the
-    span ends the sentence, whether it stops before the span (`stops_before_span`)."""
+    span ends the sentence, whether it was cut short (`cut_short`: before the span, or before the sentence's end)."""
     after = carrier_words(hard.carrier()[1])
     if not after:
-        return stops_before_span(hard, transcript)
+        return cut_short(hard, transcript)
     heard = transcript_readings(transcript)[0][-4:]
     return not set(after[-2:]) & set(heard)
+
+
+def better_transcript(hard: HardText, first: str, again: str) -> str:
+    """The better of a free transcript and its re-decode: the one that reaches the carrier's end, else the longer
+    (a re-decode that stops sooner than the first decode is worse, never kept: "get the forms at" replaced "Get the
+    forms at www.sample.org")."""
+    def rank(text: str) -> tuple[bool, int]:
+        return not ended_early(hard, text), len(transcript_readings(text)[0]) if text.strip() else 0
+
+    return again if rank(again) > rank(first) else first
+
+
+def cut_short(hard: HardText, transcript: str) -> bool:
+    """Whether a free transcript stops before it says the whole span, so it is no reading to compare with (a
+    sentence cut short is likelier than a whole one only for being shorter): it ends with the carrier's last word
+    before the span (`stops_before_span`), or the span closes the sentence and the transcript does not end one ("The
+    library reopens on March nine," for "... on March 9, 2026.": a right reading was "other" by 7.8 nats)."""
+    if not transcript.strip() or stops_before_span(hard, transcript):
+        return True
+    closes = not carrier_words(hard.carrier()[1])
+    return closes and not _SENTENCE_ENDED.search(transcript)
+
+
+_SENTENCE_ENDED = re.compile(r"[.!?][\"')\]]*\s*$")
+
+
+def loose_text(hard: HardText, transcript: str, reading: Reading | None) -> str:
+    """The transcript with its span (`transcript.loose_split`) as heard (``reading`` None) or replaced by
+    ``reading``, written for the model: the sentence a carrier misheard past anchoring is compared in."""
+    before, span, after = loose_split(hard, transcript_readings(transcript)[0])
+    text = " ".join([*before, written(span if reading is None else reading), *after]).strip()
+    return text[:1].upper() + text[1:]
 
 
 def stops_before_span(hard: HardText, transcript: str) -> bool:
@@ -414,8 +440,3 @@ def _said_as_accepted(hard: HardText, reading: Reading) -> bool:
     said = spelled(reading)
     return said != reading and any(matches(form, said, as_spelled=True) for form in hard.accepted)
 
-
-def _longest_hint(form: str) -> Reading:
-    from harness.core.hard_text.grammar import fullest
-
-    return fullest(form)

@@ -17,6 +17,11 @@ in a window fitted to it (its duration plus `ListenerSettings.pad_s`, in half se
 is scored under one second of silence, and the free transcript is decoded on the same encoder output with a
 length cap (a decoder that loops near a window's end stops at the cap; only the span, found by the carrier, is
 read from it).
+
+The free transcript depends on its clip alone: its length cap is the clip's window's (`transcript_budget`), never
+the item's or a neighbour's (CTranslate2 4.8.5 returns about half the tokens ``max_length`` allows where tiny.en
+emits no end of text in a fitted window, and a batch's cap is its longest: a clip decoded beside a longer one ran
+on), and where the decoder starts the sentence over it is cut there (`transcript.ends_where_speech_ends`).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from harness.scoring.asr.faster import FasterWhisperBackend
 from harness.scoring.asr.spoken_form import written_form_tokens
 from harness.scoring.audio import FloatArray
 from harness.scoring.blas import one_blas_thread
+from harness.scoring.hard_text.transcript import ends_where_speech_ends
 from harness.scoring.scoring_errors import AsrBackendError
 
 # Mel frames per second, and encoder frames per mel frame (Whisper's convolution halves the frames).
@@ -47,6 +53,11 @@ _WINDOW_STEP_S = 0.5
 # not stop CTranslate2 from ending), the clip is decoded again after this "previous text": numbers spelled out,
 # which Whisper takes as the transcript's style and follows. It favours no reading of any item.
 SPOKEN_STYLE = "one two three four five six seven eight nine zero"
+# The free transcript's cap, in tokens per second of the clip's window (and a few more): CTranslate2 returns about
+# half of it (measured with tiny.en: 12 -> 6, 20 -> 10, 30 -> 15 tokens), so about 6 tokens a second, more than a
+# voice says (spelled letters included); a decoder that loops is cut where it starts over.
+_TOKENS_PER_S = 12
+_TOKENS_SLACK = 8
 _FLOOR = 1e-30  # a token probability below this counts as this (log of zero is no number)
 
 
@@ -72,6 +83,12 @@ class ListenerSettings:
         """The encoder window for a clip: its duration plus the pad, in half seconds, at most Whisper's 30 s."""
         steps = math.ceil((duration_s + self.pad_s) / _WINDOW_STEP_S)
         return float(min(WINDOW_S, max(1.0, steps * _WINDOW_STEP_S)))
+
+
+def transcript_budget(window_s: float) -> int:
+    """The free transcript's cap, in tokens, for a clip of this window: the window's alone, so the transcript of a
+    clip is the same whatever item it reads and whatever clips it is decoded beside."""
+    return math.ceil(window_s * _TOKENS_PER_S) + _TOKENS_SLACK
 
 
 def speech_of(clip: FloatArray) -> FloatArray:
@@ -132,13 +149,13 @@ class Listener:
         tokens: list[int] = self._tokenizer.encode(" " + sentence.strip())
         return tokens
 
-    def hear(self, audio: Sequence[FloatArray], max_tokens: Sequence[int]) -> list[Hearing]:
-        """Encode each clip in its window and decode its free transcript (at most ``max_tokens`` text tokens,
-        per clip). Clips of one window are encoded and decoded together."""
+    def hear(self, audio: Sequence[FloatArray]) -> list[Hearing]:
+        """Encode each clip in its window and decode its free transcript (capped by its window,
+        `transcript_budget`). Clips of one window are encoded and decoded together."""
         with one_blas_thread():
-            return self._hear(audio, max_tokens)
+            return self._hear(audio)
 
-    def _hear(self, audio: Sequence[FloatArray], max_tokens: Sequence[int]) -> list[Hearing]:
+    def _hear(self, audio: Sequence[FloatArray]) -> list[Hearing]:
         audio = [speech_of(clip) for clip in audio]
         by_window: dict[float, list[int]] = defaultdict(list)
         for index, clip in enumerate(audio):
@@ -149,7 +166,7 @@ class Listener:
             for start in range(0, len(indices), step):
                 batch = indices[start : start + step]
                 encoded = self._encode([audio[index] for index in batch], window)
-                texts = self._decode(encoded, [max_tokens[index] for index in batch])
+                texts = self._decode(encoded, transcript_budget(window))
                 for row, (index, text) in enumerate(zip(batch, texts, strict=True)):
                     hearings[index] = Hearing(np.array(encoded[row]), text, window,
                                               truncated=len(audio[index]) > WINDOW_S * SAMPLE_RATE)
@@ -166,8 +183,8 @@ class Listener:
         except (RuntimeError, ValueError) as exc:
             raise AsrBackendError(f"faster-whisper could not encode {len(clips)} clips: {exc}") from exc
 
-    def hear_again(self, hearings: Sequence[Hearing], max_tokens: Sequence[int]) -> list[str]:
-        """The free transcripts decoded again after `SPOKEN_STYLE` as previous text, each to ``max_tokens``: where
+    def hear_again(self, hearings: Sequence[Hearing]) -> list[str]:
+        """The free transcripts decoded again after `SPOKEN_STYLE` as previous text (each capped by its window): where
         spoken-form decoding stopped early (the digits it wanted were blocked), the rest of the sentence."""
         with one_blas_thread():
             texts: list[str] = []
@@ -179,13 +196,15 @@ class Listener:
                 chunk = [""] * len(batch)
                 for indices in by_shape.values():
                     encoded = np.stack([batch[index].encoded for index in indices])
-                    decoded = self._decode(encoded, [max_tokens[start + index] for index in indices], styled=True)
+                    decoded = self._decode(encoded, transcript_budget(batch[indices[0]].window_s), styled=True)
                     for index, text in zip(indices, decoded, strict=True):
                         chunk[index] = text
                 texts.extend(chunk)
             return texts
 
-    def _decode(self, encoded: np.ndarray, max_tokens: Sequence[int], *, styled: bool = False) -> list[str]:
+    def _decode(self, encoded: np.ndarray, max_tokens: int, *, styled: bool = False) -> list[str]:
+        """Each encoded clip's free transcript, at most ``max_tokens`` asked (the same for every clip of the batch:
+        a clip's transcript does not depend on its neighbours), cut where the decoder starts over."""
         import ctranslate2
 
         model = self._model()
@@ -196,14 +215,13 @@ class Listener:
                 ctranslate2.StorageView.from_array(np.ascontiguousarray(encoded, dtype=np.float32)),
                 [list(prompt) for _ in range(len(encoded))],
                 beam_size=self.settings.beam_size,
-                max_length=len(prompt) + max(max_tokens),
+                max_length=len(prompt) + max_tokens,
                 suppress_blank=True,
                 suppress_tokens=self._suppressed,
             )
         except (RuntimeError, ValueError) as exc:
             raise AsrBackendError(f"faster-whisper could not decode {len(encoded)} clips: {exc}") from exc
-        return [self._tokenizer.decode(result.sequences_ids[0][:cap]).strip()
-                for result, cap in zip(results, max_tokens, strict=True)]
+        return [ends_where_speech_ends(self._tokenizer.decode(result.sequences_ids[0]).strip()) for result in results]
 
     def priors(self, sentences: Sequence[str]) -> list[float]:
         """Each sentence's log-likelihood under silence (`PRIOR_WINDOW_S`): the decoder's own expectation of the text,

@@ -187,14 +187,61 @@ def vocabulary(hard: HardText) -> frozenset[str]:
 
 
 def _trimmed(hard: HardText, heard: tuple[str, ...]) -> tuple[str, ...]:
-    """``heard`` without the words at its edges an ASR adds (`ADDED_WORDS`) that no reading of the item says."""
+    """``heard`` without the words at its edges an ASR adds (`ADDED_WORDS`) that no reading of the item says. A
+    lone "a" beside another lone letter is a letter spelled ("F.I.F.A." is "f i f a"), never the article."""
     added = ADDED_WORDS - vocabulary(hard)
+
+    def added_at(index: int, inner: int) -> bool:
+        spelled_letter = heard[index] == "a" and len(heard[inner]) == 1
+        return heard[index] in added and not spelled_letter
+
     start, end = 0, len(heard)
-    while start < end - 1 and heard[start] in added:
+    while start < end - 1 and added_at(start, start + 1):
         start += 1
-    while end > start + 1 and heard[end - 1] in added:
+    while end > start + 1 and added_at(end - 1, end - 2):
         end -= 1
     return heard[start:end]
+
+
+_SENTENCE_END = re.compile(r"[.!?]\s+")
+
+
+def ends_where_speech_ends(transcript: str) -> str:
+    """The transcript up to where the decoder starts the sentence over: after a sentence's end, its first words
+    again ("... thirty one. The Bridge was finished in one"). A decoder that hears no end of text in a fitted window
+    loops to its cap; the loop is no speech, and read as part of a span it made an unlisted misreading pass."""
+    opening = [word.lower() for word in _WORD.findall(transcript)[:2]]
+    if len(opening) < 2:
+        return transcript
+    for end in _SENTENCE_END.finditer(transcript):
+        rest = [word.lower() for word in _WORD.findall(transcript[end.end():])[:2]]
+        if rest and rest == opening[: len(rest)]:
+            return transcript[: end.start() + 1]
+    return transcript
+
+
+def loose_split(hard: HardText, words: list[str]) -> tuple[list[str], tuple[str, ...], list[str]]:
+    """The transcript reading's words before the span, the span and the words after it, where the carrier is misheard
+    past anchoring: the split of least cost, counting the carrier's edits and the span's from the nearest of the
+    item's readings (a garbled carrier alone misplaces the span: "four is a | pen that seven o clock | fir"). The
+    listed readings are then compared in the transcript's own carrier, so that they gain or lose by the span alone."""
+    before_span, span, after_span = _loose(hard, tuple(words))
+    return list(before_span), span, list(after_span)
+
+
+@lru_cache(maxsize=4096)
+def _loose(hard: HardText, words: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    before, after = (carrier_words(side) for side in hard.carrier())
+    left = _prefix_costs(before, list(words))
+    right = _prefix_costs(after[::-1], list(words[::-1]))[::-1]
+    said = [list(reading) for form in _forms(hard) for reading in itertools.islice(readings(form), _LOOSE_READINGS)]
+    best = min((left[a] + right[b] + min(_prefix_costs(reading, list(words[a:b]))[-1] for reading in said), b - a,
+                 a, b) for a in range(len(words) + 1) for b in range(a, len(words) + 1))
+    a, b = best[2], best[3]
+    return words[:a], _trimmed(hard, words[a:b]), words[b:]
+
+
+_LOOSE_READINGS = 4  # readings of each form a loose split measures a span against
 
 
 def span_candidates(hard: HardText, words: list[str]) -> list[tuple[str, ...]] | None:

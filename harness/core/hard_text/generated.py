@@ -1,0 +1,230 @@
+"""Misreadings generated from an item, beside the ones its author listed: what hosted voices say wrong.
+
+An item lists the misreadings its author foresaw; a voice says others (with each render's own misreading left out
+of its item, 19 of 170 wrong readings passed: docs/hard-text.md). So the judge also asks about the misreadings a
+voice is known to make, generated from the span as written and from the item's accepted readings:
+
+- numbers: digits one by one, a year or a house number read as a cardinal, a number read as a year (in pairs),
+  a decimal point dropped, a magnitude wrong ("thousand" for "hundred", "million" for "thousand"), an ordinal read
+  as a cardinal ("March nine");
+- symbols: a currency, percent or URL symbol's word dropped; a separator read literally ("slash", "dash");
+- dates: day and month swapped ("3/4" read as April third where March fourth is right, and the other way);
+- letters: letters the span writes in capitals, said one by one, read as a word ("f b i" as "fbi"), a word
+  written in capitals spelled ("nasa" as "n a s a");
+- units: a unit expanded as another ("kilometers" as "kilograms");
+- suffixes and abbreviations said as letters: "30th" as "thirty T H", "Rd." as "R D".
+
+Each is a reading (words), never one the item accepts (its automata tell, `HardText.accepts`), nor one a listed
+misreading already says; its error type is the kind prefixed ``generated:`` (`GENERATED`), so the row where the
+verdict is kept says the misreading was generated. At most `MAX_GENERATED` an item: each costs a sentence scored.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from harness.core.hard_text.grammar import Reading, fullest, readings
+from harness.core.hard_text.item import HardText, Misreading
+
+GENERATED = "generated:"
+MAX_GENERATED = 8
+_BASES = 4  # readings of each accepted form (besides its fullest) a misreading is generated from
+
+_ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+         "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"), (1000, "thousand"))
+_ORDINAL_ENDS = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
+                 "nine": "ninth", "twelve": "twelfth"}
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+# A magnitude said as its neighbour.
+_MAGNITUDES = {"hundred": "thousand", "thousand": "million", "million": "billion", "billion": "million"}
+# A unit's word said as another unit's (the abbreviation expanded wrong).
+_UNITS = {"kilometers": "kilograms", "kilograms": "kilometers", "kilometer": "kilogram", "kilogram": "kilometer",
+          "meters": "miles", "miles": "meters", "minutes": "meters", "milliliters": "millimeters",
+          "millimeters": "milliliters", "megabytes": "megabits", "megabits": "megabytes", "gigabytes": "gigabits",
+          "gigabits": "gigabytes", "pounds": "pence", "ounces": "ounce", "inches": "inch", "feet": "foot"}
+# The words a symbol of the span is said as: dropped, the symbol is not said.
+_SYMBOL_WORDS = {"$": {"dollar", "dollars", "cent", "cents"}, "€": {"euro", "euros", "cent", "cents"},
+                 "£": {"pound", "pounds", "pence"}, "%": {"percent"}, "#": {"number"}, "@": {"at"},
+                 "&": {"and"}, "+": {"plus"}, "°": {"degree", "degrees"}, "/": {"slash", "per"},
+                 ".": {"dot"}}
+# Separators between digits read as their names.
+_LITERAL = {"/": "slash", "-": "dash", ":": "colon"}
+_NUMBER = re.compile(r"^[$€£#]?\d[\d,./:\- ]*\d?%?$")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}\b)")
+_CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
+_SUFFIX = re.compile(r"\d(st|nd|rd|th)\b", re.IGNORECASE)
+# A word the span abbreviates: a capital and up to three letters with a dot ("Rd.", "Sq."), or two to four capitals
+# of a street word ("HWY").
+_ABBREVIATED = re.compile(r"\b[A-Z][a-z]{1,3}\.|\b(?:HWY|RD|ST|AVE|BLVD|SQ)\b")
+_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/\d{2,4})?$")
+
+
+def cardinal(number: int) -> Reading:
+    """The number as a cardinal, in words ("one thousand four hundred"; no "and")."""
+    if number < 20:
+        return (_ONES[number],)
+    if number < 100:
+        tens, ones = divmod(number, 10)
+        return (_TENS[tens],) + ((_ONES[ones],) if ones else ())
+    if number < 1000:
+        hundreds, rest = divmod(number, 100)
+        return (_ONES[hundreds], "hundred") + (cardinal(rest) if rest else ())
+    for scale, name in _SCALES:
+        if number >= scale:
+            high, rest = divmod(number, scale)
+            return (*cardinal(high), name) + (cardinal(rest) if rest else ())
+    raise AssertionError(number)
+
+
+def ordinal(number: int) -> Reading:
+    """The number as an ordinal ("twenty first")."""
+    *head, last = cardinal(number)
+    if last in _ORDINAL_ENDS:
+        return (*head, _ORDINAL_ENDS[last])
+    return (*head, last[:-1] + "ieth" if last.endswith("y") else last + "th")
+
+
+def _as_year(number: int) -> Reading:
+    high, low = divmod(number, 100)
+    if low == 0:
+        return (*cardinal(high), "hundred")
+    return (*cardinal(high), *(("oh", _ONES[low]) if low < 10 else cardinal(low)))
+
+
+_CARDINAL_OF = {ordinal(n)[-1]: cardinal(n)[-1] for n in range(1, 100)}
+
+
+def _digits(run: str) -> Reading:
+    return tuple(_ONES[int(digit)] for digit in run)
+
+
+def _number_readings(span: str) -> Iterator[tuple[str, Reading]]:
+    """Whole readings of a span that is a number (with separators, a currency or percent sign)."""
+    text = _THOUSANDS.sub("", span.strip())
+    if not _NUMBER.match(text):
+        return
+    runs = re.findall(r"\d+", text)
+    after = {"$": ("dollars",), "€": ("euros",), "£": ("pounds",)}.get(text[0], ()) + (
+        ("percent",) if text.endswith("%") else ())
+    digits = tuple(word for run in runs for word in _digits(run))
+    yield "digits-one-by-one", digits + after
+    if "zero" in digits:  # zero said "oh", as a voice reading digits says it
+        yield "digits-one-by-one", tuple("oh" if word == "zero" else word for word in digits) + after
+    if "." not in text:  # "12.50" as "twelve fifty" is the cents said short, no misreading
+        yield "read-as-cardinal", tuple(word for run in runs for word in cardinal(int(run))) + after
+    if len(runs) == 1 and len(runs[0]) == 4:
+        yield "read-as-year", _as_year(int(runs[0])) + after
+    if "." in text and len(runs) == 2:
+        yield "decimal-point-dropped", cardinal(int("".join(runs))) + after
+    for symbol, name in _LITERAL.items():
+        if symbol in text and len(runs) > 1:
+            spoken = [cardinal(int(run)) for run in runs]
+            yield "symbol-read-literally", tuple(itertools.chain(*(
+                (*words, name) if index < len(spoken) - 1 else words for index, words in enumerate(spoken))))
+            break
+
+
+def _swapped_date(span: str, base: Reading) -> Reading | None:
+    """``base`` (an accepted reading of a numeric date) with day and month swapped."""
+    date = _DATE.match(span.strip())
+    if not date:
+        return None
+    first, second = int(date.group(1)), int(date.group(2))
+    if first == second or not (1 <= first <= 12 and 1 <= second <= 12):
+        return None
+    text = " ".join(base)
+    for month, day in ((first, second), (second, first)):
+        said = f"{_MONTHS[month - 1]} {' '.join(ordinal(day))}"
+        if said in text:
+            swapped = f"{_MONTHS[day - 1]} {' '.join(ordinal(month))}"
+            return tuple(text.replace(said, swapped).split())
+        said = f"{' '.join(ordinal(day))} of {_MONTHS[month - 1]}"
+        if said in text:
+            return tuple(text.replace(said, f"{' '.join(ordinal(month))} of {_MONTHS[day - 1]}").split())
+    return None
+
+
+def _word_readings(hard: HardText, base: Reading) -> Iterator[tuple[str, Reading]]:
+    """Misreadings of an accepted reading, word by word."""
+    if any(word in _CARDINAL_OF for word in base):
+        yield "ordinal-read-as-cardinal", tuple(_CARDINAL_OF.get(word, word) for word in base)
+    for index, word in enumerate(base):
+        if word in _MAGNITUDES:
+            yield "magnitude-error", (*base[:index], _MAGNITUDES[word], *base[index + 1:])
+            break
+    if "point" in base:
+        yield "decimal-point-dropped", tuple(word for word in base if word != "point")
+    symbols = {word for symbol, words in _SYMBOL_WORDS.items() if symbol in hard.span for word in words}
+    if symbols & set(base):
+        yield "symbol-dropped", tuple(word for word in base if word not in symbols)
+    if any(word in _UNITS for word in base) and re.search(r"\d\s?[a-zA-Z]{1,3}\b", hard.span):
+        yield "unit-expanded-wrong", tuple(_UNITS.get(word, word) for word in base)
+    suffix = _SUFFIX.search(hard.span)
+    ordinals = [index for index, word in enumerate(base) if word in _CARDINAL_OF]
+    if suffix and ordinals:  # "30th" as "thirty T H"
+        at = ordinals[-1]
+        yield "ordinal-suffix-as-letters", (*base[:at], _CARDINAL_OF[base[at]], *suffix.group(1).lower(),
+                                            *base[at + 1:])
+    for short in (found.group(0).rstrip(".") for found in _ABBREVIATED.finditer(hard.span)):
+        where = next((index for index, word in enumerate(base) if _abbreviates(short.lower(), word)), None)
+        if where is not None:  # "Rd." as "R D"
+            yield "abbreviation-read-as-letters", (*base[:where], *short.lower(), *base[where + 1:])
+    yield from _letter_readings(hard, base)
+    swapped = _swapped_date(hard.span, base)
+    if swapped is not None:
+        yield "day-month-swapped", swapped
+
+
+def _abbreviates(short: str, word: str) -> bool:
+    """Whether ``short`` is an abbreviation of ``word``: its first letter, and the rest in order ("rd", "road")."""
+    letters = iter(word[1:])
+    return len(word) > len(short) and word[0] == short[0] and all(letter in letters for letter in short[1:])
+
+
+def _letter_readings(hard: HardText, base: Reading) -> Iterator[tuple[str, Reading]]:
+    """Letters said one by one read as a word, and a word the span writes in capitals spelled."""
+    written = {letter.lower() for letter in re.findall(r"[A-Z]", hard.span)}
+    joined: list[str] = []
+    run: list[str] = []
+    for word in (*base, ""):
+        if len(word) == 1 and word.isalpha():
+            run.append(word)
+            continue
+        # a run of three or more the span writes in capitals, with a vowel to say it by ("f b i" as "fbi"; not "w w
+        # w"; not "a d": tiny.en cannot tell "ad" from "A D", and right readings of "AD 1215" were unsure)
+        if len(run) >= 3 and set(run) <= written and set(run) & set("aeiouy"):
+            joined.append("".join(run))
+        else:
+            joined.extend(run)
+        run = []
+        if word:
+            joined.append(word)
+    if tuple(joined) != base:
+        yield "letters-read-as-word", tuple(joined)
+    capitals = {word.lower() for word in _CAPITALS.findall(hard.span)}
+    if capitals & set(base):
+        yield "word-spelled", tuple(letter for word in base
+                                    for letter in (tuple(word) if word in capitals else (word,)))
+
+
+@lru_cache(maxsize=4096)
+def generated_misreadings(hard: HardText) -> tuple[Misreading, ...]:
+    """The item's generated misreadings (the module's kinds), each a reading no accepted form allows and no listed
+    misreading says, at most `MAX_GENERATED`: the number's whole readings first, then each accepted reading's."""
+    bases = list(dict.fromkeys(base for form in hard.accepted
+                               for base in (fullest(form), *itertools.islice(readings(form), _BASES))))
+    found: dict[Reading, str] = {}
+    for kind, reading in itertools.chain(_number_readings(hard.span),
+                                         *(_word_readings(hard, base) for base in bases)):
+        if (not reading or reading in found or hard.accepts(reading) or hard.misread_as(reading)):
+            continue
+        found[reading] = GENERATED + kind
+        if len(found) == MAX_GENERATED:
+            break
+    return tuple(Misreading(" ".join(reading), error) for reading, error in found.items())

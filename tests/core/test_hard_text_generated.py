@@ -1,0 +1,55 @@
+"""Misreadings generated from an item (issue 68): what voices say wrong that no author listed, never an accepted
+reading, each with its generated error type."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.bench.corpus import load_corpus
+from harness.core.hard_text import HardText, Misreading
+from harness.core.hard_text.generated import GENERATED, generated_misreadings
+
+
+def _item(span: str, accepted: tuple[str, ...], misreadings: tuple[Misreading, ...] = ()) -> HardText:
+    return HardText(f"It says {span} here.", "made-up", span, accepted, misreadings, "It says it here.", True)
+
+
+@pytest.mark.parametrize(("span", "accepted", "said", "kind"), [
+    ("1931", ("nineteen thirty one",), "one thousand nine hundred thirty one", "read-as-cardinal"),
+    ("1931", ("nineteen thirty one",), "one nine three one", "digits-one-by-one"),
+    ("1400", ("one four zero zero",), "fourteen hundred", "read-as-year"),
+    ("March 9", ("march ninth",), "march nine", "ordinal-read-as-cardinal"),
+    ("12,000", ("twelve thousand",), "twelve million", "magnitude-error"),
+    ("$3.99", ("three dollars [and] ninety nine [cents]",), "three hundred ninety nine dollars",
+     "decimal-point-dropped"),
+    ("4.5%", ("four point five percent",), "four point five", "symbol-dropped"),
+    ("3/4", ("march fourth",), "april third", "day-month-swapped"),
+    ("3/4", ("march fourth",), "three slash four", "symbol-read-literally"),
+    ("F.B.I.", ("f b i",), "fbi", "letters-read-as-word"),
+    ("NASA", ("nasa",), "n a s a", "word-spelled"),
+    ("5 km", ("five kilometers",), "five kilograms", "unit-expanded-wrong"),
+    ("1908", ("nineteen oh eight",), "one nine oh eight", "digits-one-by-one"),
+    ("June 30th", ("june [the] thirtieth",), "june thirty t h", "ordinal-suffix-as-letters"),
+    ("45 River Rd.", ("forty five river road",), "forty five river r d", "abbreviation-read-as-letters"),
+    ("August 28th", ("august [the] twenty eighth",), "august twenty eight", "ordinal-read-as-cardinal"),
+])
+def test_the_misreadings_voices_make_are_generated(span: str, accepted: tuple[str, ...], said: str,
+                                                   kind: str) -> None:
+    generated = {wrong.say: wrong.error for wrong in generated_misreadings(_item(span, accepted))}
+    assert generated.get(said) == GENERATED + kind, generated
+
+
+def test_a_generated_misreading_is_never_accepted_nor_listed_already() -> None:
+    """"1931" as a year is the accepted reading (no misreading); digits one by one is the author's, with the
+    author's error type (not generated again)."""
+    hard = _item("1931", ("nineteen thirty one",), (Misreading("one nine three one", "year-digit-by-digit"),))
+    said = [wrong.say for wrong in generated_misreadings(hard)]
+    assert "nineteen thirty one" not in said and "one nine three one" not in said
+    assert "one thousand nine hundred thirty one" in said
+
+
+def test_no_item_of_en_hard_accepts_a_reading_generated_for_it() -> None:
+    for item in load_corpus("en_hard").items:
+        if item.hard is not None and not item.control:
+            for wrong in generated_misreadings(item.hard):
+                assert not item.hard.accepts(tuple(wrong.say.split())), (item.id, wrong)
