@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.base_install import base_install_env
-from tests.helpers.child_pytest import pytest_command
+from tests.helpers.child_pytest import pytest_command_in
 from tests.helpers.repo import REPO_ROOT
 
 # Each test is a pytest or a CLI run in a subprocess, a minute of it waiting on timed replays: started early.
@@ -123,8 +123,10 @@ def test_a_bench_install_skips_what_needs_another_extra_naming_it(tmp_path: Path
     env = base_install_env(tmp_path / "bench-install", ("bench",))
     env["PYTHONPATH"] += os.pathsep + str(REPO_ROOT)  # this checkout's harness, not an editable install's elsewhere
     needed = "official_client or mistral_speaks or mistral_realtime or family_checks"  # what needed the absent
-    done = subprocess.run(pytest_command("-rs", *NEWCOMER_TESTS, "-k", needed), cwd=REPO_ROOT, env=env,
-                          capture_output=True, text=True, timeout=600)
+    # The child's options as that install gives them (no xdist there, so no --numprocesses: pyproject's `auto` is
+    # left to the conftest's stand-in option, which says the tests run in one process).
+    newcomer = [*pytest_command_in(env, REPO_ROOT), "-rs", *NEWCOMER_TESTS, "-k", needed]
+    done = subprocess.run(newcomer, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600)
     output = done.stdout + done.stderr
     summary = output.strip().splitlines()[-1]
     assert "pytest-xdist is not installed or disabled" in output, output[-3000:]  # the dev extra is hidden

@@ -7,20 +7,16 @@ and every child pytest of the suite is started through the rule."""
 from __future__ import annotations
 
 import importlib.util
-import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import child_pytest
 from tests.helpers.base_install import base_install_env
-from tests.helpers.child_pytest import pytest_command
+from tests.helpers.child_pytest import pytest_command, pytest_command_in
 from tests.helpers.repo import REPO_ROOT
-
-ASK = "import json, sys; from tests.helpers.child_pytest import pytest_command; print(json.dumps(pytest_command()))"
 
 
 def test_xdist_s_option_only_where_xdist_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -35,9 +31,7 @@ def test_xdist_s_option_only_where_xdist_is_installed(monkeypatch: pytest.Monkey
 def test_a_child_in_a_bench_install_runs_and_minus_n_did_not(tmp_path: Path) -> None:
     env = base_install_env(tmp_path / "bench-install", ("bench",))
     env["PYTHONPATH"] += f":{REPO_ROOT}"
-    asked = subprocess.run([sys.executable, "-c", ASK], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
-                           timeout=120, check=True)
-    command = json.loads(asked.stdout)
+    command = pytest_command_in(env, REPO_ROOT)
     assert not any(arg.startswith(("-n", "--numprocesses")) for arg in command), command  # no xdist there
     this = ["--collect-only", "-q", "tests/test_child_pytest.py"]
     done = subprocess.run([*command, *this], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120)

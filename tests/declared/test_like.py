@@ -81,13 +81,13 @@ def test_without_another_server_the_builtins_prices_stand_and_with_one_they_are_
 
 
 def test_every_host_and_socket_of_a_multi_host_builtin_reaches_base_url_unless_set_apart() -> None:
-    """Rime's HTTP host and its sockets' host (ws3 and the plain-text ws) are apart; base_url serves both, `hosts` sets
-    one apart."""
+    """Rime's HTTP host and its sockets' host (ws3, the legacy ws2 and the plain-text ws) are apart; base_url serves
+    both, `hosts` sets one apart."""
     rime = installed.builtin("rime")
     assert len(set(rime.hosts.values())) == 2
     (provider,) = _parse('\n[providers.myrime]\nlike = "rime"\nbase_url = "http://gpu.lan:9000"\nauth = "none"\n')
     assert set(provider.hosts.values()) == {"http://gpu.lan:9000"}
-    assert len(provider.channels) == len(rime.channels) == 2
+    assert len(provider.channels) == len(rime.channels) == 3
     for channel, builtin in zip(provider.channels, rime.channels, strict=True):
         assert channel.url(provider.hosts[channel.host], {}, {}).startswith("ws://gpu.lan:9000/")
         assert socket_of(channel).path == socket_of(builtin).path

@@ -11,7 +11,10 @@ process anyway. The child is this interpreter (`sys.executable`), so what this p
 from __future__ import annotations
 
 import importlib.util
+import json
+import subprocess
 import sys
+from pathlib import Path
 
 
 def xdist_installed() -> bool:
@@ -26,3 +29,13 @@ def one_process() -> tuple[str, ...]:
 def pytest_command(*args: str) -> list[str]:
     """`python -m pytest` for a child: this interpreter, no cache written into the checkout, one process."""
     return [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *one_process(), *args]
+
+
+def pytest_command_in(env: dict[str, str], cwd: Path) -> list[str]:
+    """`pytest_command()` as another install sees it (an imitated `.[bench]` has no pytest-xdist where this one has):
+    asked of this interpreter run in that install's environment."""
+    ask = "import json; from tests.helpers.child_pytest import pytest_command; print(json.dumps(pytest_command()))"
+    asked = subprocess.run([sys.executable, "-c", ask], cwd=cwd, env=env, capture_output=True, text=True,
+                           timeout=120, check=True)
+    command: list[str] = json.loads(asked.stdout)
+    return command
