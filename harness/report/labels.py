@@ -1,8 +1,9 @@
 """Where a scatter chart's labels go so that none prints over another: a deterministic rule in pixels of a nominal
 plot. Each labelled point tries the positions beside its marker in a fixed order and takes the first whose box
-overlaps no label placed before it, no marker and no edge of the plot, else the one that overlaps least; a label
-that would still print over another label is not printed (its point keeps its hover), so two labels never overlap
-on the nominal plot, and a wider window only widens the gaps.
+overlaps no label placed before it (nor comes within `GAP_PX` of one beside it), no marker and no edge of the plot,
+else the one that overlaps least; a label that would still print over another label is not printed (its point keeps
+its hover), so two labels never overlap on the nominal plot, and a larger plot only widens the gaps (the nominal one
+is smaller than any the report draws: `harness.report.charts.PLOT_PX`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ LABEL_POSITIONS = ("top center", "bottom center", "middle right", "middle left",
                    "top right", "top left", "bottom right", "bottom left")
 CHAR_PX, LINE_PX = 7.0, 14.0  # a 12 px label's mean character width and its line height
 MARKER_PX = 7.0  # from a point's centre to its label: the 12 px marker's radius and a pixel
+GAP_PX = 3.0  # kept clear beside a label (left and right): a font a little wider than CHAR_PX leaves them apart
 
 
 def label_box(position: str, x: float, y: float, label: str) -> Box:
@@ -51,7 +53,7 @@ def label_positions(points: Sequence[tuple[float, float]], labels: Sequence[str]
     for index in sorted(range(len(points)), key=lambda i: (points[i][0], points[i][1], labels[i])):
         def cost(position: str, index: int = index) -> tuple[float, float]:
             box = label_box(position, *pixels[index], labels[index])
-            on_labels = sum(overlap(box, other) for other in taken)
+            on_labels = sum(overlap(widened(box, GAP_PX), other) for other in taken)
             outside = area(box) - overlap(box, (0.0, 0.0, width, height))
             return on_labels, outside + sum(overlap(box, other) for other in markers)
 
@@ -61,6 +63,12 @@ def label_positions(points: Sequence[tuple[float, float]], labels: Sequence[str]
         chosen[index] = best
         taken.append(label_box(best, *pixels[index], labels[index]))
     return chosen
+
+
+def widened(box: Box, by: float) -> Box:
+    """`box` wider by `by` px each side (its height kept: the nominal plot is lower than any drawn, so a vertical
+    gap only grows on the page)."""
+    return box[0] - by, box[1], box[2] + by, box[3]
 
 
 def area(box: Box) -> float:

@@ -260,9 +260,12 @@ CELLS_JS = """[...document.querySelectorAll('[data-key]')].map(c => ({
 
 
 # Every text a chart draws (titles, axis titles, tick labels, point labels, legend entries, annotations) with the box
-# the browser laid it out in, per chart; the hover layer (drawn only on hover) is left out.
+# the browser laid it out in, per chart; the hover layer (drawn only on hover) is left out. `plot`: the plotting
+# area's size in px (its drag layer), which the label rule's nominal plot must not exceed.
 CHART_TEXT_JS = """[...document.querySelectorAll('.plotly-graph-div')].map(g => ({
   id: g.id,
+  plot: (r => r ? {width: r.width, height: r.height} : null)(
+    g.querySelector('.nsewdrag') && g.querySelector('.nsewdrag').getBoundingClientRect()),
   texts: [...g.querySelectorAll('svg text')].filter(t => !t.closest('.hoverlayer') && t.textContent.trim())
     .map(t => { const r = t.getBoundingClientRect();
                 return {text: t.textContent.trim(), left: r.left, top: r.top, right: r.right, bottom: r.bottom,

@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
+from harness.report.charts import PLOT_PX
 from harness.report.compare import compare_runs
 from harness.report.render import write_report
 from harness.results.reading import read_run
@@ -262,6 +263,10 @@ def test_the_shortlist_shows_the_front_its_rule_first(driven: dict[str, Any]) ->
 def test_no_chart_label_overlaps_another(driven: dict[str, Any]) -> None:
     charts = {chart["id"]: chart for chart in driven["charts"]}
     assert browser.overlapping_labels(list(charts.values())) == []
+    # the label rule places labels on a nominal plot; a real one smaller than it (a lower plotting area: the
+    # legend below takes its share) would squeeze the gaps it kept, and labels placed apart could touch
+    plot = charts["chart-cost-wer"]["plot"]
+    assert plot["width"] >= PLOT_PX[0] and plot["height"] >= PLOT_PX[1], (plot, PLOT_PX)
     # every model with a timed job is named on the latency chart, and the front on the cost chart
     timed = [f"{e['provider']}/{e['model']}" for e in driven["board"]["entries"] if e["latency_ms"]]
     named = {t["text"] for t in charts["chart-latency"]["texts"]}
