@@ -62,6 +62,9 @@ def onset_figures(pairs: Sequence[tuple[float, float]], coverage: float | None) 
 #: Held on the median: the aligner's p95 (273–375 ms) is too wide to hold a clip to.
 ONSET_LIMIT_MS = 120.0
 WORST = 5  # the worst words of a clip kept for the report
+#: The aligner's own onset error on known truth, stated beside every figure (docs/measurements.md, 2026-11-26:
+#: benchmarks/perf/aligner_error.py, the shipped tiny.en, Piper and Kokoro voices).
+ALIGNER_ERROR = "the aligner's own onset error (tiny.en, on known truth): median 60–64 ms, p95 273–375 ms"
 
 
 def _loaded(raw: Any) -> dict[str, Any] | None:
@@ -111,3 +114,53 @@ def marks_columns(job: Mapping[str, Any]) -> dict[str, Any]:
 def run_marks_columns(jobs: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
     """`job_key` → the marks columns, for every job whose answer carried marks evidence."""
     return {str(job["job_key"]): columns for job in jobs if (columns := marks_columns(job))}
+
+
+@dataclass(frozen=True, slots=True)
+class OfferingMarks:
+    """One offering's marks over a run: its answers with marks, the onset figures of every paired word pooled (with
+    intervals), the mean coverage, and the invariants' findings by kind (each with one example line)."""
+
+    provider: str
+    model: str
+    answers: int
+    figures: OnsetFigures | None  # None: no word paired (no figure, never 0)
+    coverage: float | None  # mean words marked / words sent
+    findings: dict[str, int]
+    examples: dict[str, str]
+
+    @property
+    def label(self) -> str:
+        return f"{self.provider}/{self.model}"
+
+    @property
+    def total(self) -> int:
+        return sum(self.findings.values())
+
+
+def offering_marks(requests: Sequence[Mapping[str, Any]]) -> tuple[OfferingMarks, ...]:
+    """Per offering whose answers carried marks (their stored `marks_json`, `marks_coverage`), in the rows' order;
+    none for a run without marks."""
+    by_model: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in requests:
+        found = _loaded(row.get("marks_json"))
+        if found is None:
+            continue
+        one = by_model.setdefault((str(row["provider"]), str(row["model"])),
+                                  {"answers": 0, "errors": [], "coverage": [], "findings": {}, "examples": {}})
+        one["answers"] += 1
+        one["errors"] += [float(e) for e in found.get("errors_ms") or ()]
+        if row.get("marks_coverage") is not None:
+            one["coverage"].append(float(str(row["marks_coverage"])))
+        for finding in found.get("findings") or ():
+            kind = str(finding.get("kind"))
+            one["findings"][kind] = one["findings"].get(kind, 0) + 1
+            one["examples"].setdefault(kind, str(finding.get("line")))
+    return tuple(OfferingMarks(provider, model, v["answers"], _pooled(v["errors"], v["coverage"]),
+                               float(np.mean(v["coverage"])) if v["coverage"] else None, v["findings"], v["examples"])
+                 for (provider, model), v in by_model.items())
+
+
+def _pooled(errors_ms: Sequence[float], coverages: Sequence[float]) -> OnsetFigures | None:
+    # The errors are absolute already: pairs (error, 0) give them back as they are.
+    return onset_figures([(e / 1000.0, 0.0) for e in errors_ms], float(np.mean(coverages)) if coverages else None)
