@@ -69,4 +69,4 @@ def _read(declared: Marks, text: str | None, offset_s: float, part: int) -> tupl
         return [], []
     marks, findings = read_marks(*(value for _, value in lists), unit_s=declared.unit_s,
                                  durations=declared.durations, offset_s=offset_s, part=part)
-    return list(marks), [f.line() for f in findings]
+    return list(marks), [("" if f.index is None else f"mark {f.index}: ") + f.message for f in findings]

@@ -85,7 +85,9 @@ def marks_columns(job: Mapping[str, Any]) -> dict[str, Any]:
     marks = tuple(TimingMark(str(m[0]), float(m[1]), float(m[2]), part=int(m[3]))
                   for m in evidence.get("marks") or () if isinstance(m, list) and len(m) == 4)
     sent = str(job.get("text") or "")
-    findings = [MarksFinding(MarksKind.BAD_INPUT, str(line)) for line in evidence.get("problems") or ()]
+    problems = [str(line) for line in evidence.get("problems") or ()]
+    findings = [MarksFinding(MarksKind.BAD_INPUT, problems[0] + (f" (and {len(problems) - 1} more such lines)"
+                                                                 if len(problems) > 1 else ""))] if problems else []
     if not marks and evidence.get("advertised"):
         findings.append(MarksFinding(MarksKind.MISSING, "the answer's marks were advertised (declared and asked "
                                                         "for) and none came"))

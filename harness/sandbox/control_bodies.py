@@ -32,6 +32,7 @@ from starlette.requests import Request
 from harness.sandbox.misreadings import MISREADINGS
 from harness.sandbox.state import SandboxState
 from harness.sandbox.stream_faults import KINDS as STREAM_FAULTS
+from harness.sandbox.stream_faults import MARKS_KINDS
 
 MAX_BODY_BYTES = 64 * 1024  # far above any documented control body (a catalogue of a thousand voice ids fits)
 MAX_DEPTH = 8  # the deepest documented body nests 2 (billing: {provider: factor})
@@ -282,6 +283,8 @@ DRIFT = Body({
     "language_fallback": PerProvider(Language(), neutral=""),
     # a provider whose streams break at their seams or rate (harness.sandbox.stream_faults; "" as documented)
     "streams": PerProvider(Kind(STREAM_FAULTS), neutral=""),
+    # a provider whose timing marks break (harness.sandbox.stream_faults.broken_marks; "" as documented)
+    "marks": PerProvider(Kind(MARKS_KINDS), neutral=""),
 }, needs_some=True)
 ADVANCE = Body({"seconds": Number(0.0, 10.0 ** 9)}, required=frozenset({"seconds"}))
 CATALOGUE = Body({"provider": Served(), "voices": Ids(), "models": Ids(), "missing": Ids()})

@@ -1,0 +1,84 @@
+"""Issue 65's ways marks break, on the user's ground: `bench run` against the sandbox names every marks fault its
+drift control puts in (`POST /_sandbox/drift {"marks": {provider: kind}}`: shifted, scaled, an end repeated,
+restarting at every chunk, words merged, none sent) on a socket of character marks (ElevenLabs: milliseconds,
+durations, chunk-relative) and one of word marks (Cartesia: seconds, ends, utterance-relative), a finding on the
+row and the offering and kind in the summary; and the sandbox's true marks give none. Three runs of one text."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from harness import benchmark
+from harness.bench.config import BenchConfig
+from harness.bench.marks_view import marks_sections
+from harness.bench.summary_format import Lines
+from harness.results import Store
+from harness.sandbox.stream_faults import MARKS_KINDS
+
+OFFERINGS = {"elevenlabs": "elevenlabs/eleven_flash_v2_5", "cartesia": "cartesia/sonic-3"}
+# What each fault is named as on these two sockets (an alternative where the two declarations differ).
+NAMED = {"shift": {"beyond-audio", "onset"}, "scale": {"sample-rate-mismatch"},
+         "repeat": {"non-monotonic", "bad-input"},
+         "restart": {"restart", "overlap", "non-monotonic", "sample-rate-mismatch"}, "merge": {"spelling"},
+         "none": {"missing"}}
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("marks-faults")]
+
+
+def _run(sandbox: Any, out: Path, faults: dict[str, str]) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    token = {"X-Sandbox-Token": sandbox.control_token} if sandbox.control_token else {}
+    answer = httpx.post(sandbox.url + "/_sandbox/drift", json={"marks": faults}, headers=token)
+    assert answer.status_code == 200, answer.text
+    result = benchmark.run(BenchConfig(out=out, models=tuple(OFFERINGS.values()), corpus=("en_read:1",),
+                                       report=False, score=False, target=sandbox.url, budget=5.0, concurrency=2))
+    store = Store(out / "runs.db")
+    try:
+        rows = [dict(row) for row in store.jobs(result.run_id)]
+    finally:
+        store.close()
+    said = [line for section in marks_sections(result.summary.marks) if isinstance(section, Lines)
+            for line in section.lines]
+    return {str(r["provider"]): dict(r) for r in rows}, said
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[tuple[dict[str, str], Any]]]:
+    from harness.sandbox import running
+
+    out = tmp_path_factory.mktemp("marks-faults")
+    half = len(MARKS_KINDS) // 2
+    with running("fast", 5, providers=tuple(OFFERINGS)) as sandbox:
+        found = [({}, _run(sandbox, out, {p: "" for p in OFFERINGS}))]
+        for turn in range(half):
+            faults = {"elevenlabs": MARKS_KINDS[turn], "cartesia": MARKS_KINDS[turn + half]}
+            found.append((faults, _run(sandbox, out, faults)))
+        yield found
+
+
+def _kinds(row: dict[str, Any]) -> set[str]:
+    return {f["kind"] for f in json.loads(row["marks_json"] or "{}").get("findings", [])}
+
+
+def test_true_marks_have_no_finding(runs: list[tuple[dict[str, str], Any]]) -> None:
+    rows, said = runs[0][1]
+    for provider, row in rows.items():
+        assert row["outcome"] == "ok" and row["marks_findings"] == 0 and row["marks_coverage"] == 1.0, (provider, row)
+    assert said and "0 findings" in said[0], said
+
+
+def test_every_marks_fault_is_named_on_the_row_and_in_the_summary(runs: list[tuple[dict[str, str], Any]]) -> None:
+    missed = []
+    for faults, (rows, said) in runs[1:]:
+        for provider, kind in faults.items():
+            row = rows[provider]
+            assert row["outcome"] == "ok", row
+            named = _kinds(row) & NAMED[kind]
+            told = [line for line in said if OFFERINGS[provider] in line and any(k in line for k in named)]
+            if not named or not told:
+                missed.append((provider, kind, _kinds(row), said))
+    assert not missed, missed
