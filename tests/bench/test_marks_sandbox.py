@@ -2,10 +2,12 @@
 drift control puts in (`POST /_sandbox/drift {"marks": {provider: kind}}`: shifted, scaled, an end repeated,
 restarting at every chunk, words merged, none sent) on a socket of character marks (ElevenLabs: milliseconds,
 durations, chunk-relative) and one of word marks (Cartesia: seconds, ends, utterance-relative), a finding on the
-row and the offering and kind in the summary; and the sandbox's true marks give none. Three runs of one text."""
+row and the offering and kind in the summary, and the contract suite's timing-marks check fails naming the JSON
+pointer; the sandbox's true marks give none. One sandbox: four runs of one text, and the check once a fault."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +20,8 @@ from harness import benchmark
 from harness.bench.config import BenchConfig
 from harness.bench.marks_view import marks_sections
 from harness.bench.summary_format import Lines
+from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check
+from harness.core.registry import providers
 from harness.results import Store
 from harness.sandbox.stream_faults import MARKS_KINDS
 
@@ -46,17 +50,25 @@ def _run(sandbox: Any, out: Path, faults: dict[str, str]) -> tuple[dict[str, dic
     return {str(r["provider"]): dict(r) for r in rows}, said
 
 
+def _checked(sandbox: Any, provider: str) -> list[str]:
+    """The contract suite's timing-marks check on `provider`'s socket: each violation's pointer."""
+    target = RealtimeTarget(providers()[provider], sandbox.base_url(provider), sandbox.default_key(provider))
+    plan = plans(target)["timing-marks"]()
+    return [v.pointer for v in judge(target, plan, asyncio.run(run_check(target, plan))).violations]
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[tuple[dict[str, str], Any]]]:
+    """Per run, its faults and what bench run stored and said, and each provider's contract violations."""
     from harness.sandbox import running
 
     out = tmp_path_factory.mktemp("marks-faults")
     half = len(MARKS_KINDS) // 2
     with running("fast", 5, providers=tuple(OFFERINGS)) as sandbox:
-        found = [({}, _run(sandbox, out, {p: "" for p in OFFERINGS}))]
+        found = [({}, _run(sandbox, out, {p: "" for p in OFFERINGS}), {p: _checked(sandbox, p) for p in OFFERINGS})]
         for turn in range(half):
             faults = {"elevenlabs": MARKS_KINDS[turn], "cartesia": MARKS_KINDS[turn + half]}
-            found.append((faults, _run(sandbox, out, faults)))
+            found.append((faults, _run(sandbox, out, faults), {p: _checked(sandbox, p) for p in OFFERINGS}))
         yield found
 
 
@@ -64,16 +76,26 @@ def _kinds(row: dict[str, Any]) -> set[str]:
     return {f["kind"] for f in json.loads(row["marks_json"] or "{}").get("findings", [])}
 
 
-def test_true_marks_have_no_finding(runs: list[tuple[dict[str, str], Any]]) -> None:
+def test_true_marks_have_no_finding(runs: list[tuple[dict[str, str], Any, Any]]) -> None:
     rows, said = runs[0][1]
     for provider, row in rows.items():
         assert row["outcome"] == "ok" and row["marks_findings"] == 0 and row["marks_coverage"] == 1.0, (provider, row)
     assert said and "0 findings" in said[0], said
+    assert runs[0][2] == {p: [] for p in OFFERINGS}, runs[0][2]
 
 
-def test_every_marks_fault_is_named_on_the_row_and_in_the_summary(runs: list[tuple[dict[str, str], Any]]) -> None:
+def test_the_contract_suite_fails_each_fault_naming_its_pointer(runs: list[tuple[dict[str, str], Any, Any]]) -> None:
+    for faults, _, violations in runs[1:]:
+        for provider, kind in faults.items():
+            pointers = violations[provider]
+            # a frame's marks list; none sent in a marks message of their own: the declared list's pointer alone
+            assert any("alignment" in p or "timestamps" in p for p in pointers), (provider, kind, pointers)
+
+
+def test_every_marks_fault_is_named_on_the_row_and_in_the_summary(runs: list[tuple[dict[str, str], Any, Any]]
+                                                                  ) -> None:
     missed = []
-    for faults, (rows, said) in runs[1:]:
+    for faults, (rows, said), _ in runs[1:]:
         for provider, kind in faults.items():
             row = rows[provider]
             assert row["outcome"] == "ok", row
