@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
 from harness import benchmark
 from harness.bench.config import BenchConfig
@@ -50,6 +51,16 @@ def _run(sandbox: Any, out: Path, faults: dict[str, str]) -> tuple[dict[str, dic
     return {str(r["provider"]): dict(r) for r in rows}, said
 
 
+HISTORY: list[tuple[int, str]] = []  # `tts-harness history` on the store: its exit code and output, as it grew
+
+
+def _history(out: Path) -> tuple[int, str]:
+    from harness.cli import app
+
+    result = CliRunner().invoke(app, ["history", "--db", str(out / "runs.db"), "--out", str(out / "history.html")])
+    return result.exit_code, result.output
+
+
 def _checked(sandbox: Any, provider: str) -> list[str]:
     """The contract suite's timing-marks check on `provider`'s socket: each violation's pointer."""
     target = RealtimeTarget(providers()[provider], sandbox.base_url(provider), sandbox.default_key(provider))
@@ -66,9 +77,13 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[tuple[dict[s
     half = len(MARKS_KINDS) // 2
     with running("fast", 5, providers=tuple(OFFERINGS)) as sandbox:
         found = [({}, _run(sandbox, out, {p: "" for p in OFFERINGS}), {p: _checked(sandbox, p) for p in OFFERINGS})]
+        _run(sandbox, out, {p: "" for p in OFFERINGS})
+        HISTORY.append(_history(out))  # two runs of true marks
         for turn in range(half):
             faults = {"elevenlabs": MARKS_KINDS[turn], "cartesia": MARKS_KINDS[turn + half]}
             found.append((faults, _run(sandbox, out, faults), {p: _checked(sandbox, p) for p in OFFERINGS}))
+            if turn == 0:
+                HISTORY.append(_history(out))  # and one whose marks broke
         yield found
 
 
@@ -104,3 +119,13 @@ def test_every_marks_fault_is_named_on_the_row_and_in_the_summary(runs: list[tup
             if not named or not told:
                 missed.append((provider, kind, _kinds(row), said))
     assert not missed, missed
+
+
+def test_history_exits_1_naming_each_offering_whose_marks_worsened(runs: list[tuple[dict[str, str], Any, Any]]
+                                                                   ) -> None:
+    (clean, said_clean), (worse, said) = HISTORY
+    assert clean == 0, said_clean
+    assert worse == 1, said
+    lines = [line for line in said.splitlines() if "timing marks worse" in line]
+    for provider, kind in runs[1][0].items():
+        assert any(OFFERINGS[provider] in line and any(k in line for k in NAMED[kind]) for line in lines), (kind, said)
