@@ -69,14 +69,15 @@ def _checked(sandbox: Any, provider: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[tuple[dict[str, str], Any]]]:
+def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Any]]:
     """Per run, its faults and what bench run stored and said, and each provider's contract violations."""
     from harness.sandbox import running
 
     out = tmp_path_factory.mktemp("marks-faults")
     half = len(MARKS_KINDS) // 2
     with running("fast", 5, providers=tuple(OFFERINGS)) as sandbox:
-        found = [({}, _run(sandbox, out, {p: "" for p in OFFERINGS}), {p: _checked(sandbox, p) for p in OFFERINGS})]
+        clean = {p: "" for p in OFFERINGS}
+        found: list[Any] = [({}, _run(sandbox, out, clean), {p: _checked(sandbox, p) for p in OFFERINGS})]
         _run(sandbox, out, {p: "" for p in OFFERINGS})
         HISTORY.append(_history(out))  # two runs of true marks
         for turn in range(half):
