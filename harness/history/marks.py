@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from harness.measurement import ONSET_LIMIT_MS, OfferingMarks
+from harness.measurement import ONSET_LIMIT_MS, OfferingMarks, worse_kinds
 
 RULE = ("An offering's marks are worse when the newest run finds a kind of marks finding (docs/marks.md: times going "
         f"back, ends past the audio, a wrong rate, a misspelling, overlap or restart, none sent, bad input, a median "
@@ -47,7 +47,7 @@ def newest_marks_worse(runs: Sequence[tuple[str, tuple[OfferingMarks, ...]]]) ->
     for figure in figures:
         before = next(((run_id, one) for run_id, earlier in reversed(runs[:-1]) for one in earlier
                        if (one.provider, one.model) == (figure.provider, figure.model)), None)
-        new = tuple(sorted(set(figure.findings) - (set(before[1].findings) if before else set())))
+        new = worse_kinds(before[1] if before else None, figure)
         if new:
             found.append(MarksWorse(figure.provider, figure.model, new, figure.examples[new[0]], newest,
                                     before[0] if before else None))

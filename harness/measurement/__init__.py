@@ -71,6 +71,7 @@ from harness.measurement.marks import (
     marks_columns,
     offering_marks,
     onset_figures,
+    worse_kinds,
 )
 from harness.measurement.pooled_rate import pooled_rate_bounds, pooled_ratio_interval
 from harness.measurement.server_clock import (
@@ -151,4 +152,5 @@ __all__ = [
     "stamp_bounds",
     "stream_figures",
     "wilson",
+    "worse_kinds",
 ]

@@ -140,6 +140,13 @@ class OfferingMarks:
         return sum(self.findings.values())
 
 
+def worse_kinds(before: OfferingMarks | None, after: OfferingMarks) -> tuple[str, ...]:
+    """The kinds of marks finding `after` has and `before` had not (before None: no earlier marks, every kind new):
+    the one rule by which an offering's marks got worse (`compare`, `history`). A finding is deterministic, not
+    noise: no series of runs needed."""
+    return tuple(sorted(set(after.findings) - (set(before.findings) if before is not None else set())))
+
+
 def offering_marks(requests: Sequence[Mapping[str, Any]]) -> tuple[OfferingMarks, ...]:
     """Per offering whose answers carried marks (their stored `marks_json`, `marks_coverage`), in the rows' order;
     none for a run without marks."""

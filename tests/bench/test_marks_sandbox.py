@@ -23,7 +23,9 @@ from harness.bench.marks_view import marks_sections
 from harness.bench.summary_format import Lines
 from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check
 from harness.core.registry import providers
+from harness.report.compare import Metric, compare_runs
 from harness.results import Store
+from harness.results.reading import read_run
 from harness.sandbox.stream_faults import MARKS_KINDS
 
 OFFERINGS = {"elevenlabs": "elevenlabs/eleven_flash_v2_5", "cartesia": "cartesia/sonic-3"}
@@ -48,10 +50,15 @@ def _run(sandbox: Any, out: Path, faults: dict[str, str]) -> tuple[dict[str, dic
         store.close()
     said = [line for section in marks_sections(result.summary.marks) if isinstance(section, Lines)
             for line in section.lines]
+    RUNS.append(result.run_id)
     return {str(r["provider"]): dict(r) for r in rows}, said
 
 
+RUNS: list[str] = []  # the store's runs, in order
 HISTORY: list[tuple[int, str]] = []  # `tts-harness history` on the store: its exit code and output, as it grew
+
+
+COMPARED: list[Any] = []  # compare: the first run of true marks against the first with faults
 
 
 def _history(out: Path) -> tuple[int, str]:
@@ -85,6 +92,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Any]]:
             found.append((faults, _run(sandbox, out, faults), {p: _checked(sandbox, p) for p in OFFERINGS}))
             if turn == 0:
                 HISTORY.append(_history(out))  # and one whose marks broke
+        COMPARED.append(compare_runs(read_run(out / "runs.db", RUNS[0]), read_run(out / "runs.db", RUNS[2]),
+                                     fail_on=[Metric.MARKS]))
         yield found
 
 
@@ -130,3 +139,13 @@ def test_history_exits_1_naming_each_offering_whose_marks_worsened(runs: list[tu
     lines = [line for line in said.splitlines() if "timing marks worse" in line]
     for provider, kind in runs[1][0].items():
         assert any(OFFERINGS[provider] in line and any(k in line for k in NAMED[kind]) for line in lines), (kind, said)
+
+
+def test_compare_flags_each_offering_whose_marks_worsened(runs: list[Any]) -> None:
+    (comparison,) = COMPARED
+    flagged = {c.label: c for c in comparison.regressions if c.metric is Metric.MARKS}
+    assert set(flagged) == set(OFFERINGS.values()), comparison.regressions
+    assert comparison.exit_code == 1
+    for provider, kind in runs[1][0].items():
+        details = " ".join(flagged[OFFERINGS[provider]].details)
+        assert any(k in details for k in NAMED[kind]) and "BASE: onset p95" in details, details
