@@ -81,3 +81,17 @@ def test_each_marks_fault_changes_the_spans() -> None:
     assert broken_marks(spans, "", 1, 1.0) == spans
     assert merged_words((), spans[:1], last=False) == ((), spans[:1])
     assert merged_words(spans[:1], spans[1:], last=False)[0] == (SpokenSpan("oldman", 1.2, 1.9),)
+
+
+def test_the_summary_names_each_finding_with_its_offering_and_kind_and_json_carries_the_figures() -> None:
+    from harness.bench.marks_view import marks_sections
+    from harness.bench.summary_format import Lines, Table
+
+    rows = [{**_row(), **marks_columns(_row())}, {**_row(marks=[], model="n"), **marks_columns(_row(marks=[]))}]
+    lines, table = marks_sections(offering_marks(rows))
+    assert isinstance(lines, Lines) and isinstance(table, Table)
+    assert any("p/n: missing in 1 answer" in line for line in lines.lines), lines.lines
+    assert "the aligner's own onset error" in lines.lines[0]
+    by_model = {o["model"]: o for o in lines.values["offerings"]}
+    assert by_model["m"]["onset_p95_ms"]["ms"] == 0.0 and by_model["n"]["onset_p95_ms"] is None
+    assert by_model["n"]["coverage"] == 0.0 and by_model["n"]["findings"] == {"missing": 1}
