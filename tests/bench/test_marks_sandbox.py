@@ -3,7 +3,8 @@ drift control puts in (`POST /_sandbox/drift {"marks": {provider: kind}}`: shift
 restarting at every chunk, words merged, none sent) on a socket of character marks (ElevenLabs: milliseconds,
 durations, chunk-relative) and one of word marks (Cartesia: seconds, ends, utterance-relative), a finding on the
 row and the offering and kind in the summary, and the contract suite's timing-marks check fails naming the JSON
-pointer; the sandbox's true marks give none. One sandbox: four runs of one text, and the check once a fault."""
+pointer, `history` and `compare` name the offering; the sandbox's true marks give none. One sandbox: four runs of
+one text, and the check once a fault."""
 
 from __future__ import annotations
 
@@ -85,14 +86,13 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Any]]:
     with running("fast", 5, providers=tuple(OFFERINGS)) as sandbox:
         clean = {p: "" for p in OFFERINGS}
         found: list[Any] = [({}, _run(sandbox, out, clean), {p: _checked(sandbox, p) for p in OFFERINGS})]
-        _run(sandbox, out, {p: "" for p in OFFERINGS})
-        HISTORY.append(_history(out))  # two runs of true marks
+        HISTORY.append(_history(out))  # a run of true marks
         for turn in range(half):
             faults = {"elevenlabs": MARKS_KINDS[turn], "cartesia": MARKS_KINDS[turn + half]}
             found.append((faults, _run(sandbox, out, faults), {p: _checked(sandbox, p) for p in OFFERINGS}))
             if turn == 0:
                 HISTORY.append(_history(out))  # and one whose marks broke
-        COMPARED.append(compare_runs(read_run(out / "runs.db", RUNS[0]), read_run(out / "runs.db", RUNS[2]),
+        COMPARED.append(compare_runs(read_run(out / "runs.db", RUNS[0]), read_run(out / "runs.db", RUNS[1]),
                                      fail_on=[Metric.MARKS]))
         yield found
 
