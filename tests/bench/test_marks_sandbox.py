@@ -59,6 +59,7 @@ RUNS: list[str] = []  # the store's runs, in order
 HISTORY: list[tuple[int, str]] = []  # `tts-harness history` on the store: its exit code and output, as it grew
 
 
+PAGE: list[str] = []  # the history page last written
 COMPARED: list[Any] = []  # compare: the first run of true marks against the first with faults
 
 
@@ -66,6 +67,7 @@ def _history(out: Path) -> tuple[int, str]:
     from harness.cli import app
 
     result = CliRunner().invoke(app, ["history", "--db", str(out / "runs.db"), "--out", str(out / "history.html")])
+    PAGE[:] = [(out / "history.html").read_text(encoding="utf-8")]
     return result.exit_code, result.output
 
 
@@ -137,6 +139,7 @@ def test_history_exits_1_naming_each_offering_whose_marks_worsened(runs: list[tu
     assert clean == 0, said_clean
     assert worse == 1, said
     lines = [line for line in said.splitlines() if "timing marks worse" in line]
+    assert 'data-marks="cartesia/sonic-3"' in PAGE[0]  # the page's timing-marks table names it too
     for provider, kind in runs[1][0].items():
         assert any(OFFERINGS[provider] in line and any(k in line for k in NAMED[kind]) for line in lines), (kind, said)
 
