@@ -168,6 +168,7 @@ def run(config: BenchConfig, observer: Observer | None = None) -> BenchmarkResul
         _score_after(config.scoring, outcome, told)
     if config.scoring.enabled:
         _judge_spans(config, outcome, told)
+        _align_marks(outcome, told)
     summary = _summary(outcome)
     told.observer.summary(summary, outcome.db_path)
     report = _report(outcome, told) if config.output.report else None
@@ -231,6 +232,30 @@ def _score_after(settings: ScoringSettings, outcome: RunResult, told: _Told) -> 
     told.observer.info(f"Scored {scored.scored} clips on {scored.executor} ({scored.failed} failed).")
     for reason, count in scored.errors:
         told.warning(f"{count} clip(s) not scored: {reason}")
+
+
+def _align_marks(outcome: RunResult, told: _Told) -> None:
+    """Where each answer that carried timing marks says its words, heard by the aligner, and the marks' figures
+    derived again with it (docs/marks.md); nothing without the scoring extra."""
+    try:
+        from harness.scoring.word_alignment import align_marked
+    except ImportError:
+        return
+    from harness.measurement import recompute
+    from harness.results import connect_writer
+    from harness.scoring.scoring_errors import ScoringError
+
+    try:
+        aligned = align_marked(outcome.db_path, outcome.run_id)
+    except ScoringError as error:
+        told.warning(f"timing marks not aligned: {error}")
+        return
+    if aligned:
+        conn = connect_writer(outcome.db_path)
+        try:
+            recompute(conn, outcome.run_id)
+        finally:
+            conn.close()
 
 
 def judge_hard_text(db_path: Path, run_id: str, corpora: Sequence[Corpus], *, asr_model: str = DEFAULT_ASR_MODEL,

@@ -56,6 +56,7 @@ class JobRecord:
     offset_learned: bool = False  # this job's submit bracket has taught the schedule the server's clock
     chunks: list[Chunk] = field(default_factory=list)  # a stream's audio as it arrived (monotonic seconds)
     text_rate: float | None = None  # a realtime socket's text feed, tokens a second
+    timing_marks: str | None = None  # the provider's word times as read (`harness.bench.marks_evidence`), JSON
     audio: AudioFile | None = None
     polls: list[PollRecord] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)

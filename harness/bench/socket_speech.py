@@ -28,6 +28,7 @@ from harness.bench.audio_keeping import keep_bytes
 from harness.bench.billing import read_socket_billing
 from harness.bench.deadline import DeadlineReached, within
 from harness.bench.job import Job
+from harness.bench.marks_evidence import socket_marks
 from harness.bench.streaming import Arrival, chunk_evidence
 from harness.bench.timing import Mark
 from harness.core.answer_errors import BodyErrors, status_of
@@ -267,8 +268,9 @@ def decoder(channel: Channel, session: Session) -> Any:
     return decode
 
 
-def _keep(job: Job, decode: Any, audio: Sequence[Arrival]) -> None:
-    """The utterance's audio, decoded chunk by chunk and kept as one WAV file (what the listener heard)."""
+def _keep(job: Job, decode: Any, audio: Sequence[Arrival]) -> float:
+    """The utterance's audio, decoded chunk by chunk and kept as one WAV file (what the listener heard); its
+    seconds."""
     import numpy as np  # there: the chunks were decoded
 
     from harness.speech import encode_as
@@ -279,6 +281,7 @@ def _keep(job: Job, decode: Any, audio: Sequence[Arrival]) -> None:
     rate = decoded[0][1]
     samples = np.concatenate([np.asarray(d[0], dtype=np.float32) for d in decoded])
     keep_bytes(job, encode_as(samples, rate, "pcm_s16le", "wav"), "stream", job.label)
+    return len(samples) / rate
 
 
 async def fetch_realtime(job: Job) -> None:
@@ -360,4 +363,5 @@ def _account(job: Job, channel: Channel, session: Session, utterance: Utterance)
     if not audio:
         job.fail("stream", ProtocolError(f"{channel.signature}: the utterance ended without audio"))
     _ending_finding(job, channel, session)
-    _keep(job, decode, audio)
+    seconds = _keep(job, decode, audio)
+    record.timing_marks = socket_marks(channel.grammar, session, events, utterance.context, record.chunks, seconds)

@@ -13,7 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from harness.core.client_health import Saturation
-from harness.measurement import CategoryFigures, LanguageFigures, category_figures, language_figures
+from harness.measurement import (
+    CategoryFigures,
+    LanguageFigures,
+    OfferingMarks,
+    category_figures,
+    language_figures,
+    offering_marks,
+)
 from harness.results import (
     CostFigures,
     ModelFigures,
@@ -109,6 +116,7 @@ class Summary:
     saturation: Saturation | None = None  # the client's own health over the run
     languages: tuple[LanguageFigures, ...] = ()  # per model and language, where the run scored other languages
     seams: tuple[SeamFigures, ...] = ()  # per streaming offering: seam findings and rates heard (docs/seams.md)
+    marks: tuple[OfferingMarks, ...] = ()  # per offering whose answers carried timing marks (docs/marks.md)
 
 
 def _quality(figures: ModelFigures, scored_run: bool) -> Quality | None:
@@ -147,7 +155,8 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
                    tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else (),
                    languages=language_figures(rows.requests, shipped_language_verdicts()) if scored_run else (),
                    refused_bills=refused_bills(rows.drift), left_out=rows.left_out,
-                   unpriced_bills=unpriced_bills(rows.requests), saturation=health, seams=seam_figures(rows.requests))
+                   unpriced_bills=unpriced_bills(rows.requests), saturation=health, seams=seam_figures(rows.requests),
+                   marks=offering_marks(rows.requests))
 
 
 def _number(value: object) -> float | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from rich.console import Console
 
+from harness.bench.marks_view import marks_cell, marks_sections
 from harness.bench.pricing import LISTED_BY, doubt_counts
 from harness.bench.seam_view import seam_sections
 from harness.bench.summary import Listened, ModelLine, Quality, Summary
@@ -193,7 +194,9 @@ def models_table(summary: Summary) -> Table:
                 *(LISTENED if listened else ()), Heading("polls", "polls_per_job"),
                 Heading("cost", "cost_usd"),
                 *([Heading("WER", "wer_pooled"), *([Heading("CER", "cer_pooled")] if with_cer else []),
-                   Heading("similarity")] if scored else []))
+                   Heading("similarity")] if scored else []),
+                *([Heading("marks p95", "marks")] if summary.marks else []))
+    marked = {m.label: m for m in summary.marks}  # timing marks: p95 onset error, coverage (bench.marks_view)
     rows = tuple(
         (f"{line.provider}/{line.model}", Figure(f"{line.ok}/{line.jobs}", {"ok": line.ok, "jobs": line.jobs}),
          *([Figure(str(line.skipped), line.skipped)] if skips else []),
@@ -203,7 +206,8 @@ def models_table(summary: Summary) -> Table:
          *([_ms(line.ttfa_p50), _ms(line.perceived_ttfa_p50)] if streams else []),
          *(_listened_cells(line.stream) if listened else ()),
          Figure("—" if line.polls_per_job is None else f"{line.polls_per_job:.1f}", line.polls_per_job), _cost(line),
-         *(_quality_cells(line.quality, with_cer) if scored else ()))
+         *(_quality_cells(line.quality, with_cer) if scored else ()),
+         *([marks_cell(marked, f"{line.provider}/{line.model}")] if marked else ()))
         for line in summary.lines)
     return Table("models", title, headings, rows)
 
@@ -390,6 +394,7 @@ def sections(summary: Summary, db_path: str) -> list[Section]:
             *(hard_text_tables(summary.hard_text, sandbox=summary.target == "sandbox") if summary.hard_text else []),
             *(language_sections(summary.languages) if summary.languages else []),
             *seam_sections(summary.seams),
+            *marks_sections(summary.marks),
             Lines("rows", (f"Run id {summary.run_id}; rows in {db_path} (tables runs, jobs, marks, polls, chunks, "
                            "costs, errors, drift, clips).",), {"run_id": summary.run_id, "status": summary.status,
                                                                "db": db_path})]

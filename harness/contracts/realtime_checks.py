@@ -227,7 +227,7 @@ def judge(target: RealtimeTarget, plan: SocketPlan, session: Session) -> Finding
     elif plan.name == "flush-limit":
         _expect_flush_warning(target.grammar, found)
     elif plan.name == "timing-marks":
-        _expect_marks(plan, found)
+        _expect_marks(plan, found, target.grammar)
     elif session.handshake_status is not None:
         found.add(None, "/handshake", "an accepted upgrade (101)", f"HTTP {session.handshake_status}", "status")
     else:  # a check that speaks is answered without an error frame (the frame rules let an error excuse no audio)
@@ -255,16 +255,24 @@ def _expect_refusal(grammar: Grammar, session: Session, found: Findings) -> None
         found.add(audio[0].frame, "", "no audio for a refused request", f"{len(audio)} audio frames", "protocol")
 
 
-def _expect_marks(plan: SocketPlan, found: Findings) -> None:
-    """Each context's marks spell its transcript: its words in order (marks per character joined first)."""
+def _expect_marks(plan: SocketPlan, found: Findings, grammar: Grammar) -> None:
+    """Each context's marks spell its transcript: its words in order (marks per character joined first). None at
+    all, where they were asked for, is named at the declared list's pointer: in the first audio frame where they
+    ride on the audio, else where the marks' own message would carry it."""
+    declared = grammar.socket.marks if isinstance(grammar, SocketGrammar) else None
     for context, transcript in plan.transcripts.items():
         marks = [m for e in found.events if e.kind is Kind.MARKS and e.context == context for m in e.marks]
         joined = "".join if marks and all(len(m.text) <= 1 for m in marks) else " ".join
         said = words(joined(m.text for m in marks))
-        if said != words(transcript):
-            first = next((e.frame for e in found.events if e.kind is Kind.MARKS and e.context == context), None)
-            found.add(first, "", f"timing marks naming the words of {transcript!r}",
-                      " ".join(said)[:120] or "no marks", "alignment")
+        if said == words(transcript):
+            continue
+        first = next((e.frame for e in found.events if e.kind is Kind.MARKS and e.context == context), None)
+        inner = ""
+        if not marks and declared is not None:  # advertised and none sent (LiveKit agents #6493)
+            audio = next((e.frame for e in found.events if e.kind is Kind.AUDIO and e.context == context), None)
+            first, inner = (audio if declared.answer is None else first), declared.text_at
+        found.add(first, inner, f"timing marks naming the words of {transcript!r}",
+                  " ".join(said)[:120] or "no marks", "alignment")
 
 
 def _expect_flush_warning(grammar: Grammar, found: Findings) -> None:

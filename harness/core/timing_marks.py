@@ -41,6 +41,8 @@ class MarksKind(StrEnum):
     SPELLING = "spelling"
     OVERLAP = "overlap"
     RESTART = "restart"
+    MISSING = "missing"  # marks advertised (declared, and asked for) and none sent (LiveKit agents #6493)
+    ONSET = "onset"  # words marked where they are not said: the onset error's median past its threshold
 
 
 @dataclass(frozen=True, slots=True)

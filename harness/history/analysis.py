@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from harness.history.changes import ALPHA, ChangePoint, find_changes
+from harness.history.marks import MarksWorse
 from harness.history.values import History, LanguageFallback, Point, Scale, Series
 from harness.results import Dearer
 
@@ -82,10 +83,16 @@ class Analysis:
         return tuple(f for f in self.history.fallbacks if not f.new)
 
     @property
+    def marks_worse(self) -> tuple[MarksWorse, ...]:
+        """The offerings whose newest run's timing marks have a kind of finding the run before's did not (the gate fails
+        on them too: `harness.history.marks`)."""
+        return self.history.marks_worse
+
+    @property
     def fails(self) -> bool:
-        """The nightly gate: the newest run starts a change, a provider billed it more for the same text, or a model
-        answered in another language than asked."""
-        return bool(self.newest or self.dearer or self.fallbacks)
+        """The nightly gate: the newest run starts a change, a provider billed it more for the same text, a model
+        answered in another language than asked, or an offering's timing marks got worse."""
+        return bool(self.newest or self.dearer or self.fallbacks or self.marks_worse)
 
 
 def analyse(history: History, alpha: float = ALPHA) -> Analysis:

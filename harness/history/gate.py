@@ -12,6 +12,7 @@ from rich.table import Table
 
 from harness.history.analysis import METHOD, Analysis, Flagged
 from harness.history.languages import RULE as LANGUAGE_RULE
+from harness.history.marks import RULE as MARKS_RULE
 from harness.history.page import KINDS
 from harness.history.series import HARD_TEXT_PREFIX
 from harness.report.render import fmt
@@ -48,6 +49,10 @@ def print_summary(analysis: Analysis, console: Console) -> None:
         for dearer in analysis.dearer:
             console.print(f"  {dearer.describe()}", markup=False)
     print_fallbacks(analysis, console)
+    if analysis.marks_worse:
+        console.print("[bold red]The newest run's timing marks are worse:[/bold red]")
+        for worse in analysis.marks_worse:
+            console.print(f"  {worse.describe()}", markup=False)
     console.print(METHOD, markup=False, style="dim")
 
 
@@ -103,6 +108,12 @@ def write_junit(analysis: Analysis, path: Path) -> Path:
         case = ElementTree.SubElement(suite, "testcase", classname=f"{fallback.provider}/{fallback.model}",
                                       name=f"language check {fallback.language}")
         ElementTree.SubElement(case, "failure", message=fallback.describe()).text = LANGUAGE_RULE
+    for worse in analysis.marks_worse:  # timing marks with a new kind of finding
+        cases += 1
+        failures += 1
+        case = ElementTree.SubElement(suite, "testcase", classname=f"{worse.provider}/{worse.model}",
+                                      name="timing marks")
+        ElementTree.SubElement(case, "failure", message=worse.describe()).text = MARKS_RULE
     suite.set("tests", str(cases))
     suite.set("failures", str(failures))
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ from plotly.subplots import make_subplots
 
 from harness.history.analysis import METHOD, Analysis
 from harness.history.languages import RULE as LANGUAGE_RULE
+from harness.history.marks import RULE as MARKS_RULE
 from harness.history.values import LanguageFallback, Series
 from harness.report.charts import TEMPLATE, _error_bars, figure_html
 from harness.report.render import fmt, fmt_interval
@@ -111,6 +112,22 @@ def _dearer_table(analysis: Analysis) -> str:
             f"<p class=\"method\">{html.escape(DEARER_RULE)}</p>")
 
 
+def _marks_table(analysis: Analysis) -> str:
+    """The offerings whose newest run's timing marks have a kind of finding the run before's had not (the gate
+    fails on them: `harness.history.marks`)."""
+    worse = analysis.marks_worse
+    if not worse:
+        return "<p>No offering's timing marks are worse in the newest run.</p>"
+    rows = "".join(f"<tr class=\"newest\" data-marks=\"{html.escape(w.provider)}/{html.escape(w.model)}\">"
+                   f"<td>{html.escape(w.provider)}/{html.escape(w.model)}</td>"
+                   f"<td>{html.escape(', '.join(w.kinds))}</td>"
+                   f"<td>{html.escape(w.example)}</td><td><code>{html.escape(w.before or '—')}</code></td></tr>"
+                   for w in worse)
+    return ("<table id=\"marks\"><thead><tr><th>provider / model</th><th>new kinds</th><th>e.g.</th>"
+            "<th>compared with run</th></tr></thead><tbody>" + rows + "</tbody></table>"
+            f"<p class=\"method\">{html.escape(MARKS_RULE)}</p>")
+
+
 def _fallback_rows(fallbacks: tuple[LanguageFallback, ...], css: str) -> str:
     return "".join(
         f"<tr class=\"{css}\" data-fallback=\"{html.escape(f.provider)}/{html.escape(f.model)}:"
@@ -184,6 +201,7 @@ def render_history(analysis: Analysis, store: str) -> str:
         f"<main>{_saturated_runs(analysis)}<h2>Changes found</h2>{_changes_table(analysis)}"
         f"<h2>Billed more for the same text</h2>{_dearer_table(analysis)}"
         f"<h2>Answered in another language</h2>{_fallbacks_table(analysis)}"
+        f"<h2>Timing marks worse</h2>{_marks_table(analysis)}"
         "<h2>Findings by the run they first appeared in</h2>"
         f"{_findings_table(analysis)}{''.join(sections)}</main></body></html>")
 

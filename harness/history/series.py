@@ -29,9 +29,10 @@ from dataclasses import dataclass, field
 from harness.core.client_health import SaturationRule
 from harness.history.catalogue import catalogue_changes
 from harness.history.languages import language_series, newest_fallbacks, run_figures, series_label
+from harness.history.marks import newest_marks_worse
 from harness.history.values import History, HistoryFinding, Point, RunInfo, Scale, Series
 from harness.history.voice import voice_series
-from harness.measurement import category_figures
+from harness.measurement import category_figures, offering_marks
 from harness.report.leaderboard import Entry, build_leaderboard
 from harness.report.stats import Interval
 from harness.results import (
@@ -221,8 +222,9 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
                              for (p, m, kind, what), (run, count) in first.items()),
                             key=lambda f: (f.first_at, f.provider, f.model, f.kind, f.what)))
     dearer = newest_dearer([(rows.run_id, rows.requests) for rows in all_rows])
+    marks = [(rows.run_id, offering_marks(rows.requests)) for rows in all_rows]  # each run's timing marks
     return History(tuple(runs), tuple(series), findings, tuple(dearer), tuple(left_out),
-                   newest_fallbacks(languages))
+                   newest_fallbacks(languages), newest_marks_worse(marks))
 
 
 def _corpora(rows: RunRows) -> dict[tuple[str, str], str]:

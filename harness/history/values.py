@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from harness.history.marks import MarksWorse
 from harness.results import Dearer
 
 
@@ -93,6 +94,7 @@ class History:
     left_out: tuple[str, ...] = ()  # rows of the store no figure could be read from, each in one line
     fallbacks: tuple[LanguageFallback, ...] = ()  # models the newest run heard answering in another language, each
     # new or still so since the run before
+    marks_worse: tuple[MarksWorse, ...] = ()  # offerings whose newest run's timing marks are worse (history.marks)
 
     def models(self) -> list[tuple[str, str]]:
         return sorted({(s.provider, s.model) for s in self.series})

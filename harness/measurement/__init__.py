@@ -63,7 +63,16 @@ from harness.measurement.hard_text import (
 )
 from harness.measurement.intervals import Figure, Window, client_bracket, completion_window, job_figures
 from harness.measurement.languages import FALLBACK_SHARE, LanguageFigures, Misheard, fallbacks, language_figures
-from harness.measurement.marks import OnsetFigures, onset_figures
+from harness.measurement.marks import (
+    ALIGNER_ERROR,
+    ONSET_LIMIT_MS,
+    OfferingMarks,
+    OnsetFigures,
+    marks_columns,
+    offering_marks,
+    onset_figures,
+    worse_kinds,
+)
 from harness.measurement.pooled_rate import pooled_rate_bounds, pooled_ratio_interval
 from harness.measurement.server_clock import (
     ClockOffset,
@@ -78,10 +87,12 @@ from harness.measurement.stored_evidence import run_evidence
 from harness.measurement.stream_intervals import stream_figures
 
 __all__ = [
+    "ALIGNER_ERROR",
     "BOOTSTRAP_CONFIDENCE",
     "BOOTSTRAP_RESAMPLES",
     "BOOTSTRAP_SEED",
     "FALLBACK_SHARE",
+    "ONSET_LIMIT_MS",
     "TOLERANCE",
     "AcrossModels",
     "CategoryFigures",
@@ -96,6 +107,7 @@ __all__ = [
     "McNemar",
     "Misheard",
     "Mismatch",
+    "OfferingMarks",
     "OnsetFigures",
     "Proportion",
     "ProviderStamps",
@@ -124,10 +136,12 @@ __all__ = [
     "learn_completion",
     "learn_run_clocks",
     "learn_submit",
+    "marks_columns",
     "mcnemar_exact",
     "mcnemar_worse",
     "mismatches",
     "normalisation_differences",
+    "offering_marks",
     "onset_figures",
     "percentile_interval",
     "pooled_rate_bounds",
@@ -138,4 +152,5 @@ __all__ = [
     "stamp_bounds",
     "stream_figures",
     "wilson",
+    "worse_kinds",
 ]

@@ -19,6 +19,7 @@ from harness.measurement.audio_findings import audio_findings
 from harness.measurement.clock_learning import learn_run_clocks
 from harness.measurement.evidence import JobEvidence, Mark
 from harness.measurement.intervals import job_figures
+from harness.measurement.marks import run_marks_columns
 from harness.measurement.stored_evidence import run_evidence
 from harness.measurement.stream_intervals import stream_figures
 from harness.results import Connection, EvidenceRows, read_evidence, write_figures
@@ -98,9 +99,12 @@ def derive_rows(rows: EvidenceRows) -> dict[str, dict[str, Any]]:
 def recompute(conn: Connection, run_id: str, *, write: bool = True, audio_root: Path | None = None) -> Recomputation:
     """Re-derive every figure of `run_id` from its stored evidence; with `write`, store them (one transaction).
     The differences are measured against what was stored before. With `audio_root` (the folder the store's audio
-    paths are relative to), the kept audio's seams and rate heard too (`audio_findings`)."""
+    paths are relative to), the kept audio's seams and rate heard too (`audio_findings`). The timing marks'
+    figures and findings come from their own evidence columns (`harness.measurement.marks`)."""
     rows = read_evidence(conn, run_id)
     figures = derive_rows(rows)
+    for key, columns in run_marks_columns(rows.jobs).items():
+        figures.setdefault(key, {}).update(columns)
     if audio_root is not None:
         for key, columns in audio_findings(rows.jobs, rows.chunks, rows.clips, audio_root).items():
             figures.setdefault(key, {}).update(columns)

@@ -9,11 +9,22 @@ a provider whose marks are true shows about the aligner's error, not zero.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from harness.core.timing_marks import (
+    MarksFinding,
+    MarksKind,
+    TimingMark,
+    as_words,
+    check_marks,
+    coverage,
+    paired_onsets,
+)
 from harness.measurement.bootstrap import FloatArray, percentile_interval
 
 
@@ -44,3 +55,121 @@ def onset_figures(pairs: Sequence[tuple[float, float]], coverage: float | None) 
     median = percentile_interval(errors, _median)
     p95 = percentile_interval(errors, _p95)
     return OnsetFigures(median[:3], p95[:3], len(pairs), coverage)
+
+
+#: A clip's marks are off where their median onset error passes this: twice the aligner's own median error on known
+#: truth (60–64 ms, docs/measurements.md), so true marks stay under it and a shift of 150 ms does not (docs/marks.md).
+#: Held on the median: the aligner's p95 (273–375 ms) is too wide to hold a clip to.
+ONSET_LIMIT_MS = 120.0
+WORST = 5  # the worst words of a clip kept for the report
+#: The aligner's own onset error on known truth, stated beside every figure (docs/measurements.md, 2026-11-26:
+#: benchmarks/perf/aligner_error.py, the shipped tiny.en, Piper and Kokoro voices).
+ALIGNER_ERROR = "the aligner's own onset error (tiny.en, on known truth): median 60–64 ms, p95 273–375 ms"
+
+
+def _loaded(raw: Any) -> dict[str, Any] | None:
+    try:
+        found = json.loads(str(raw)) if raw else None
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def marks_columns(job: Mapping[str, Any]) -> dict[str, Any]:
+    """One stored job's marks figures and findings, from its evidence (`timing_marks`: the provider's marks as read;
+    `heard_words`: where the aligner heard each sent word; `text`: what was sent); none for an answer without marks."""
+    evidence = _loaded(job.get("timing_marks"))
+    if evidence is None:
+        return {}
+    chars = bool(evidence.get("chars"))
+    marks = tuple(TimingMark(str(m[0]), float(m[1]), float(m[2]), part=int(m[3]))
+                  for m in evidence.get("marks") or () if isinstance(m, list) and len(m) == 4)
+    sent = str(job.get("text") or "")
+    problems = [str(line) for line in evidence.get("problems") or ()]
+    findings = [MarksFinding(MarksKind.BAD_INPUT, problems[0] + (f" (and {len(problems) - 1} more such lines)"
+                                                                 if len(problems) > 1 else ""))] if problems else []
+    if not marks and evidence.get("advertised"):
+        findings.append(MarksFinding(MarksKind.MISSING, "the answer's marks were advertised (declared and asked "
+                                                        "for) and none came"))
+    findings += check_marks(marks, evidence.get("duration_s"), [sent] if sent else [], chars=chars)
+    words = as_words(marks) if chars else marks
+    heard = _loaded(job.get("heard_words"))
+    placed = [(str(w[0]), None if w[1] is None else float(w[1])) for w in (heard or {}).get("words") or ()]
+    pairs = paired_onsets(words, placed) if placed else []
+    figures = onset_figures(pairs, coverage(marks, sent, chars=chars) if marks else (0.0 if sent else None))
+    if figures is not None and figures.median_ms[0] > ONSET_LIMIT_MS:
+        findings.append(MarksFinding(MarksKind.ONSET, f"the marks' median onset error is {figures.median_ms[0]:.0f} "
+                                                      f"ms over {figures.words} words (limit {ONSET_LIMIT_MS:.0f} ms)"))
+    errors = [abs(mark - at) * 1000.0 for mark, at in pairs]
+    named = {w.start_s: w.text for w in words}
+    worst = sorted(((named.get(mark, ""), round(mark, 3), round(at, 3), round(abs(mark - at) * 1000.0, 1))
+                    for mark, at in pairs), key=lambda w: -w[3])[:WORST]
+    return {"marks_p50_ms": None if figures is None else round(figures.median_ms[0], 3),
+            "marks_p95_ms": None if figures is None else round(figures.p95_ms[0], 3),
+            "marks_coverage": (None if not sent else round(coverage(marks, sent, chars=chars) or 0.0, 4)),
+            "marks_findings": len(findings),
+            "marks_json": json.dumps({"errors_ms": [round(e, 1) for e in errors],
+                                      "findings": [{"kind": f.kind.value, "line": f.line()} for f in findings],
+                                      "worst": [list(w) for w in worst]})}
+
+
+def run_marks_columns(jobs: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """`job_key` → the marks columns, for every job whose answer carried marks evidence."""
+    return {str(job["job_key"]): columns for job in jobs if (columns := marks_columns(job))}
+
+
+@dataclass(frozen=True, slots=True)
+class OfferingMarks:
+    """One offering's marks over a run: its answers with marks, the onset figures of every paired word pooled (with
+    intervals), the mean coverage, and the invariants' findings by kind (each with one example line)."""
+
+    provider: str
+    model: str
+    answers: int
+    figures: OnsetFigures | None  # None: no word paired (no figure, never 0)
+    coverage: float | None  # mean words marked / words sent
+    findings: dict[str, int]
+    examples: dict[str, str]
+
+    @property
+    def label(self) -> str:
+        return f"{self.provider}/{self.model}"
+
+    @property
+    def total(self) -> int:
+        return sum(self.findings.values())
+
+
+def worse_kinds(before: OfferingMarks | None, after: OfferingMarks) -> tuple[str, ...]:
+    """The kinds of marks finding `after` has and `before` had not (before None: no earlier marks, every kind new):
+    the one rule by which an offering's marks got worse (`compare`, `history`). A finding is deterministic, not
+    noise: no series of runs needed."""
+    return tuple(sorted(set(after.findings) - (set(before.findings) if before is not None else set())))
+
+
+def offering_marks(requests: Sequence[Mapping[str, Any]]) -> tuple[OfferingMarks, ...]:
+    """Per offering whose answers carried marks (their stored `marks_json`, `marks_coverage`), in the rows' order;
+    none for a run without marks."""
+    by_model: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in requests:
+        found = _loaded(row.get("marks_json"))
+        if found is None:
+            continue
+        one = by_model.setdefault((str(row["provider"]), str(row["model"])),
+                                  {"answers": 0, "errors": [], "coverage": [], "findings": {}, "examples": {}})
+        one["answers"] += 1
+        one["errors"] += [float(e) for e in found.get("errors_ms") or ()]
+        if row.get("marks_coverage") is not None:
+            one["coverage"].append(float(str(row["marks_coverage"])))
+        for finding in found.get("findings") or ():
+            kind = str(finding.get("kind"))
+            one["findings"][kind] = one["findings"].get(kind, 0) + 1
+            one["examples"].setdefault(kind, str(finding.get("line")))
+    return tuple(OfferingMarks(provider, model, v["answers"], _pooled(v["errors"], v["coverage"]),
+                               float(np.mean(v["coverage"])) if v["coverage"] else None, v["findings"], v["examples"])
+                 for (provider, model), v in by_model.items())
+
+
+def _pooled(errors_ms: Sequence[float], coverages: Sequence[float]) -> OnsetFigures | None:
+    # The errors are absolute already: pairs (error, 0) give them back as they are.
+    return onset_figures([(e / 1000.0, 0.0) for e in errors_ms], float(np.mean(coverages)) if coverages else None)

@@ -127,6 +127,19 @@ def _flagged(entry: Entry) -> Cell:
                 key="flagged_clips", value=entry.flagged_clips)
 
 
+def _marks(entry: Entry) -> Cell:
+    """The p95 onset error of the model's timing marks against the aligner's, its coverage under it; "—" where its
+    answers carried no marks (never 0)."""
+    marks = entry.marks
+    p95 = None if marks is None or marks.figures is None else _finite(marks.figures.p95_ms[0])
+    if marks is None:
+        return Cell("—", None)
+    note = "" if marks.coverage is None else f"{marks.coverage:.0%} of words" + (
+        f", {marks.total} findings" if marks.total else "")
+    return Cell("—" if p95 is None else fmt(p95, "ms"), p95, note, key="marks_p95_ms", value=p95,
+                attrs=(("marks-findings", str(marks.total)),))
+
+
 def _stream(figure: str, data: str, kind: str = "ms") -> Callable[[Entry], Cell]:
     return lambda e: interval_cell(getattr(e, figure).get("p50"), kind, f"{data}.p50")
 
@@ -204,6 +217,10 @@ COLUMNS: tuple[Column, ...] = (
     Column("flagged", "flagged", "Scored clips with a conformance finding (declared type, rate or channels not "
            "what the bytes are, truncation, clipping, silence) / scored clips; the findings table names them.",
            _flagged),
+    Column("marks", "marks p95", "95th percentile onset error (ms) of the model's timing marks against where the "
+           "harness's aligner hears each sent word, its coverage (words marked / words sent) and findings under it; "
+           "the aligner's own error on known truth is median 60–64 ms, p95 273–375 ms (docs/marks.md); — : its "
+           "answers carried no marks.", _marks),
     Column("polls", "polls / job", "Mean status requests per polled job: the request cost of an asynchronous API.",
            lambda e: value_cell(e.polls_mean, "num", "polls_mean"), default=False),
 )

@@ -65,7 +65,14 @@ from xml.etree import ElementTree
 from harness.core.client_health import RULE, SaturationRule
 from harness.core.errors import UsageError
 from harness.core.hard_text import HardTextVerdict
-from harness.measurement import LanguageFigures, language_figures, mcnemar_worse
+from harness.measurement import (
+    LanguageFigures,
+    OfferingMarks,
+    language_figures,
+    mcnemar_worse,
+    offering_marks,
+    worse_kinds,
+)
 from harness.measurement import compare_runs as compare_hard_text
 from harness.report.stats import (
     Difference,
@@ -107,6 +114,7 @@ class Metric(StrEnum):
     STREAM = "stream"  # replayed recorded streams (two fixture folders: harness.report.stream_compare)
     HARD_TEXT = "hard-text"  # per category, the reading of hard text (docs/hard-text.md)
     LANGUAGE = "language"  # per language, a model answering in another language than asked (docs/languages.md)
+    MARKS = "marks"  # timing marks with a kind of finding BASE's had not (docs/marks.md)
 
 
 class Ruling(StrEnum):
@@ -163,6 +171,8 @@ METHODS = {
     "stream": "fixture folders: each recorded stream replayed at its offsets once per side; first audio later "
               "than BASE's by more than max(first_audio_ms, first_audio_rel x BASE), a changed order of what "
               "came, or a frame-rule finding BASE has not",
+    "marks": "timing marks: a kind of marks finding (docs/marks.md) in NEW that BASE's marks had not "
+             "(harness.measurement.worse_kinds); the p95 onset error and coverage of each side shown",
     "bootstrap_p_value": "(count of resampled differences <= 0 + 1) / (resamples + 1)",
 }
 
@@ -458,6 +468,30 @@ def _languages(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str])
                              f"another language", *said), unit="rate", beyond=verdict is Ruling.REGRESSION)
 
 
+def _marks(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Check]:
+    """NEW's timing marks against BASE's, where NEW's answers carried any: a new kind of finding is a regression."""
+    def of(rows: RunRows) -> OfferingMarks | None:
+        found = offering_marks([r for r in rows.requests if (str(r["provider"]), str(r["model"])) == who])
+        return found[0] if found else None
+
+    before, after = of(base), of(new)
+    if after is None:
+        return
+    fresh = worse_kinds(before, after)
+
+    def said(side: str, one: OfferingMarks | None) -> str:
+        if one is None:
+            return f"{side}: no marks"
+        p95 = "—" if one.figures is None else f"{one.figures.p95_ms[0]:.0f} ms"
+        coverage = "—" if one.coverage is None else f"{one.coverage:.0%}"
+        return f"{side}: onset p95 {p95}, coverage {coverage}, findings {dict(sorted(one.findings.items())) or 'none'}"
+
+    yield Check(*who, Metric.MARKS, "new kinds of timing-marks findings", Ruling.REGRESSION if fresh else Ruling.OK,
+                "any new kind", float(len(fresh)), details=(*(f"{k}: {after.examples[k]}" for k in fresh),
+                                                             said("BASE", before), said("NEW", after)),
+                beyond=bool(fresh))
+
+
 def _language_rate(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str], language: str,
                    figure: LanguageFigures) -> Iterable[Check]:
     label = f"+{t.wer:.3f} absolute"
@@ -504,6 +538,7 @@ def compare_runs(
         checks.extend(_curve(b, n, t, who, rules))
         checks.extend(_hard_text(base, new, t, who))
         checks.extend(_languages(base, new, t, who))
+        checks.extend(_marks(base, new, who))
     notes = [f"{p}/{m} only in BASE: not compared" for p, m in sorted(set(base_groups) - set(new_groups))]
     notes += [f"{p}/{m} only in NEW: not compared" for p, m in sorted(set(new_groups) - set(base_groups))]
     notes += [f"{side}: {line}" for side, line in (("BASE", health[0].line()), ("NEW", health[1].line())) if line]

@@ -19,10 +19,12 @@ The figures and their definitions are `harness.results.figures`' (the same the t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from harness.measurement import OfferingMarks, offering_marks
 from harness.report.stats import (
     Interval,
     mean_interval,
@@ -102,6 +104,10 @@ class Entry:
     failed_usd: float | None = None  # the failed jobs' cost, apart from $ per audio hour
     # Hard text: the model's passes over its judged items of every scored category (harness.measurement.across_models)
     hard_text: Interval = field(default_factory=lambda: Interval(float("nan"), float("nan"), float("nan"), 0))
+    # Timing marks (harness.measurement.offering_marks, docs/marks.md): None where its answers carried none; and each
+    # marked clip's worst words (item, [[word, mark_s, heard_s, error_ms]]), shown on demand
+    marks: OfferingMarks | None = None
+    marks_worst: tuple[tuple[str, tuple[tuple[Any, ...], ...]], ...] = ()
 
     @property
     def label(self) -> str:
@@ -310,9 +316,13 @@ def build_leaderboard(rows: RunRows) -> Leaderboard:
 
 def _with_kinds(entry: Entry, rows: Sequence[Row]) -> Entry:
     """The entry with how its audio came and the languages it was sent, from its rows: what the leaderboard filters
-    by."""
+    by; and its timing marks, where its answers carried any."""
+    marks = offering_marks(rows)
+    worst = tuple((str(r.get("item_id")), tuple(tuple(w) for w in json.loads(str(r["marks_json"])).get("worst", ())))
+                  for r in rows if r.get("marks_json"))
     return replace(entry, deliveries=tuple(sorted({str(r["delivery"]) for r in rows if r["delivery"]})),
-                   languages=tuple(sorted({str(r["language"]) for r in rows if r["language"]})))
+                   languages=tuple(sorted({str(r["language"]) for r in rows if r["language"]})),
+                   marks=marks[0] if marks else None, marks_worst=worst)
 
 
 def _partial_front(entries: Sequence[Entry]) -> list[str]:

@@ -137,6 +137,18 @@ MIGRATIONS: Mapping[str, Migration] = {
         ("jobs", "heard_rate", "REAL"),  # the rate the samples are at, where not the declared one
         ("jobs", "heard_rate_how", "TEXT"),  # how that was told
     )),
+    # Timing marks true to the audio (issue 65): the provider's word or character times as the runner read them, the
+    # aligner's word times in the same audio, and the figures and invariants' findings derived from both
+    # (harness.measurement.marks). Older rows and answers without marks: NULL (no figure, never 0).
+    "14": Migration((
+        ("jobs", "timing_marks", "TEXT"),  # evidence: {"chars", "marks": [[text, start_s, end_s, part]], ...}
+        ("jobs", "heard_words", "TEXT"),  # evidence: {"model", "words": [[word, start_s or null]]}
+        ("jobs", "marks_p50_ms", "REAL"),  # onset error of the marks against the aligner's, median
+        ("jobs", "marks_p95_ms", "REAL"),
+        ("jobs", "marks_coverage", "REAL"),  # words marked / words sent
+        ("jobs", "marks_findings", "INTEGER"),  # the invariants' findings (harness.core.timing_marks)
+        ("jobs", "marks_json", "TEXT"),  # {"errors_ms": [...], "findings": [{"kind", "line"}], "worst": [...]}
+    )),
 }
 LATEST = max(MIGRATIONS, key=int)
 

@@ -90,6 +90,10 @@ REQUEST_COLUMNS: tuple[RowColumn, ...] = (
     *_columns(N, "j", "seam_findings"),
     *_columns(T, "j", "seams_json heard_rate_how"),
     *_columns(R, "j", "heard_rate"),
+    # Schema 14: timing marks against the audio (harness.measurement.marks).
+    *_columns(T, "j", "timing_marks heard_words marks_json"),
+    *_columns(R, "j", "marks_p50_ms marks_p95_ms marks_coverage"),
+    *_columns(N, "j", "marks_findings"),
     RowColumn("cost_amount", R, "c", "c.amount"),
     RowColumn("cost_unit", T, "c", "c.unit"),
     RowColumn("charged_attempts", N, "c", "c.charged"),

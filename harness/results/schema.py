@@ -170,6 +170,16 @@ jobs — one per planned job (provider × model × corpus item × repeat), inser
     seams_json         (schema 13) {"audio_s": the seconds of audio judged, "findings": [{"kind", "at_s", "detail"}]}.
     heard_rate         (schema 13) the rate the answer's samples are at where it is not the declared one
                        (harness.core.heard_rate); NULL: it is, or not judged. heard_rate_how: how that was told.
+    timing_marks       (schema 14) evidence: the provider's word or character times as the runner read them, in
+                       seconds from the utterance's start ({"chars", "advertised", "duration_s", "marks": [[text,
+                       start_s, end_s, part]], "problems": [one line each]}); NULL: the answer carries none declared.
+    heard_words        (schema 14) evidence: where the aligner (harness.scoring.word_alignment) heard each sent word
+                       ({"model", "words": [[word, start_s or null]]}); NULL: not aligned.
+    marks_p50_ms, marks_p95_ms   (schema 14) onset error of the marks against the aligner's, median and p95
+                       (harness.measurement.marks); NULL: no word paired (never 0).
+    marks_coverage     (schema 14) words marked / words sent. marks_findings: how many invariants the marks break
+                       (harness.core.timing_marks); marks_json: {"errors_ms", "findings": [{"kind", "line"}],
+                       "worst": [[word, mark_s, heard_s, error_ms]]}.
 
 load_levels — what each provider really had in flight, per level of a run (one level unless a sweep)
     run_id, level, provider   level: the per-provider cap asked for at this level (`--concurrency`).

@@ -32,6 +32,7 @@ from starlette.requests import Request
 from harness.sandbox.misreadings import MISREADINGS
 from harness.sandbox.state import SandboxState
 from harness.sandbox.stream_faults import KINDS as STREAM_FAULTS
+from harness.sandbox.stream_faults import MARKS_KINDS
 
 MAX_BODY_BYTES = 64 * 1024  # far above any documented control body (a catalogue of a thousand voice ids fits)
 MAX_DEPTH = 8  # the deepest documented body nests 2 (billing: {provider: factor})
@@ -210,10 +211,11 @@ class Kind:
     """One of `choices`, or "" (the neutral value: as documented)."""
 
     choices: tuple[str, ...]
+    shown: str = ""  # what the body's schema line calls it (a wrong value's refusal lists the choices)
 
     @property
     def words(self) -> str:
-        return " | ".join(f'"{c}"' for c in self.choices)
+        return self.shown or " | ".join(f'"{c}"' for c in self.choices)
 
     def read(self, value: Any, name: str, state: SandboxState) -> str:
         if not isinstance(value, str) or (value and value not in self.choices):
@@ -281,7 +283,9 @@ DRIFT = Body({
     # a provider that answers in one language whatever is asked ("en": a voice falling back to English)
     "language_fallback": PerProvider(Language(), neutral=""),
     # a provider whose streams break at their seams or rate (harness.sandbox.stream_faults; "" as documented)
-    "streams": PerProvider(Kind(STREAM_FAULTS), neutral=""),
+    "streams": PerProvider(Kind(STREAM_FAULTS, "stream fault"), neutral=""),
+    # a provider whose timing marks break (harness.sandbox.stream_faults.broken_marks; "" as documented)
+    "marks": PerProvider(Kind(MARKS_KINDS, "marks fault"), neutral=""),
 }, needs_some=True)
 ADVANCE = Body({"seconds": Number(0.0, 10.0 ** 9)}, required=frozenset({"seconds"}))
 CATALOGUE = Body({"provider": Served(), "voices": Ids(), "models": Ids(), "missing": Ids()})

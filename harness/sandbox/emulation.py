@@ -253,6 +253,11 @@ class Services(Protocol):
         """How this provider's streams break, on demand (`harness.sandbox.stream_faults`; "": they do not)."""
         ...
 
+    def marks_fault(self) -> str:
+        """How this provider's timing marks break, on demand (`harness.sandbox.stream_faults.broken_marks`; "": they
+        do not)."""
+        ...
+
     def billed_factor(self) -> float:
         """How many times what the documents say this provider bills its answers say it billed (1: as documented;
         another only where a test changed it, `ProviderDrift.billing`)."""

@@ -102,6 +102,9 @@ class EngineServices:
     def stream_fault(self) -> str:
         return self.state.drift.streams.get(self.provider, "")  # a provider whose streams break (`ProviderDrift`)
 
+    def marks_fault(self) -> str:
+        return self.state.drift.marks.get(self.provider, "")  # a provider whose timing marks break (`ProviderDrift`)
+
     def billed_factor(self) -> float:
         return self.state.drift.billing.get(self.provider, 1.0)  # a provider that bills more (`ProviderDrift`)
 

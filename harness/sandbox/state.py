@@ -104,7 +104,8 @@ class ProviderDrift:
     provider that starts billing more); a provider named in `language_fallback` speaks that language (English, "en")
     whatever language a request asks for (a voice falling back to English: `harness.sandbox.languages`); a provider
     named in `streams` breaks its streams' seams or rate that way (`harness.sandbox.stream_faults`: clicks or gaps at
-    seams, a header mid-stream, 24 kHz samples labelled 16 kHz)."""
+    seams, a header mid-stream, 24 kHz samples labelled 16 kHz); a provider named in `marks` breaks its timing marks
+    that way (`stream_faults.MARKS_KINDS`: shifted, scaled, an end repeated, restarting, merged words, none sent)."""
 
     added_latency_s: float = 0.0
     pitch_shift: float = 0.0
@@ -112,6 +113,7 @@ class ProviderDrift:
     billing: dict[str, float] = field(default_factory=dict)  # provider -> factor of its billing signals
     language_fallback: dict[str, str] = field(default_factory=dict)  # provider -> the language it answers in
     streams: dict[str, str] = field(default_factory=dict)  # provider -> a stream fault (`stream_faults.KINDS`)
+    marks: dict[str, str] = field(default_factory=dict)  # provider -> a marks fault (`stream_faults.MARKS_KINDS`)
 
 
 class SandboxState:

@@ -1,6 +1,7 @@
 """A stream broken on demand (`POST /_sandbox/drift {"streams": {"provider": kind}}`): the seam and rate faults
 issue 66 names, each the way a real server was seen to make it, so `bench run` must name it
-(`harness.measurement.audio_findings`):
+(`harness.measurement.audio_findings`); and its timing marks (`{"marks": {"provider": kind}}`: the ways issue 65
+names, below, judged by `harness.measurement.marks`):
 
     click    each chunk after the first begins with a full-scale pair of samples (+0.9, −0.9): a pop at every
              seam (audio.cpp #429, Kokoro-FastAPI #463)
@@ -19,9 +20,12 @@ one sound (its chunks are cuts of one rendering).
 from __future__ import annotations
 
 import struct
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+
+from harness.core.protocols.realtime_grammar import SpokenSpan
 
 KINDS = ("click", "gap", "header", "rate")
 GAP_SAMPLES = 128
@@ -69,3 +73,52 @@ def broken_piece(piece: bytes, index: int, kind: str, codec: str) -> bytes:
     if kind == "header" and index == 1:
         return head + wav_header() + samples
     return piece
+
+
+# --- timing marks broken on demand (`POST /_sandbox/drift {"marks": {"provider": kind}}`, issue 65) ---------------
+#
+#    shift    every mark 150 ms late (`SHIFT_S`): a clock that starts at the request, not the audio
+#    scale    every time × 1.5 (`SCALE`), as marks timed at another sample rate than the audio's
+#    repeat   every mark after `REPEAT_AFTER_S` ends at that time, the same end repeated (elevenlabs-python #707)
+#    restart  each chunk's marks count again from zero where they should continue (from the chunk's start where
+#             the declaration says they count from the chunk: they then run on) (Pipecat #4316)
+#    merge    the words' spaces dropped: two words a mark, or character marks without their spaces (LiveKit #6848)
+#    none     marks advertised (declared, asked for) and none sent: empty lists (LiveKit agents #6493)
+#
+# The sandbox's own marks, with no fault set, are true: the voice's own word times (docs/sandbox-differences.md).
+
+MARKS_KINDS = ("shift", "scale", "repeat", "restart", "merge", "none")
+SHIFT_S = 0.150
+SCALE = 1.5
+REPEAT_AFTER_S = 1.0
+
+
+def broken_marks(spans: Sequence[SpokenSpan], kind: str, index: int, offset_s: float,
+                 chunk_relative: bool = False) -> tuple[SpokenSpan, ...]:
+    """The marks of chunk `index` (starting `offset_s` into the utterance; `spans` in the utterance's time) as the
+    fault `kind` sends them; "" or another kind: as they are."""
+    if kind == "none":
+        return ()
+    if kind == "shift":
+        return tuple(SpokenSpan(m.text, m.start_s + SHIFT_S, m.end_s + SHIFT_S) for m in spans)
+    if kind == "scale":
+        return tuple(SpokenSpan(m.text, m.start_s * SCALE, m.end_s * SCALE) for m in spans)
+    if kind == "repeat":
+        return tuple(SpokenSpan(m.text, m.start_s, REPEAT_AFTER_S) if m.start_s > REPEAT_AFTER_S else m
+                     for m in spans)
+    if kind == "restart" and index > 0:
+        moved = offset_s if chunk_relative else -offset_s
+        return tuple(SpokenSpan(m.text, max(0.0, m.start_s + moved), max(0.0, m.end_s + moved)) for m in spans)
+    if kind == "merge":  # characters: their spaces dropped (words: `merged_words`, which holds one across chunks)
+        return tuple(m for m in spans if not m.text.isspace())
+    return tuple(spans)
+
+
+def merged_words(held: Sequence[SpokenSpan], spans: Sequence[SpokenSpan], last: bool
+                 ) -> tuple[tuple[SpokenSpan, ...], tuple[SpokenSpan, ...]]:
+    """The `merge` fault on word marks: two words a mark, their space dropped ("oldman"), and the word held for the
+    next chunk where a chunk's words are odd in number (all of them sent with the `last`)."""
+    words = [*held, *spans]
+    keep = () if last or len(words) % 2 == 0 else (words.pop(),)
+    return tuple(SpokenSpan("".join(m.text for m in words[i:i + 2]), words[i].start_s, words[i:i + 2][-1].end_s)
+                 for i in range(0, len(words), 2)), keep

@@ -19,10 +19,12 @@ probability under `min_probability`): DTW gives every token some frame, heard or
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -137,3 +139,36 @@ def _on_written(written: Sequence[tuple[str, int, int]], found: Sequence[tuple[s
         else:
             placed.append(PlacedWord(text, first, last, start, end, probability))
     return tuple(placed)
+
+
+def align_marked(db_path: str | Path, run_id: str, aligner: WordAligner | None = None) -> int:
+    """Every kept answer of `run_id` that carried timing marks (`jobs.timing_marks`) and is not aligned yet: where the
+    aligner hears each sent word, stored as evidence (`jobs.heard_words`); the figures are derived from it
+    (`harness.measurement.marks`). Returns the answers aligned; an answer whose audio cannot be read is left."""
+    from harness.results import connect_writer, read_evidence, write_figures
+    from harness.speech import AudioCodecError, decode_audio
+
+    root = Path(db_path).parent
+    conn = connect_writer(db_path)
+    try:
+        jobs = [j for j in read_evidence(conn, run_id).jobs if j.get("timing_marks") and not j.get("heard_words")
+                and j.get("outcome") == "ok" and j.get("audio_path") and j.get("text")]
+        if not jobs:
+            return 0
+        aligner = aligner or WordAligner()
+        heard: dict[str, dict[str, str]] = {}
+        for job in jobs:
+            path = Path(str(job["audio_path"]))
+            try:
+                media = job.get("declared_media_type")
+                clip = decode_audio((path if path.is_absolute() else root / path).read_bytes(),
+                                    None if media is None else str(media)).mono_at(SAMPLE_RATE)
+                placed = aligner.align(clip, str(job["text"]), str(job.get("language") or "en")[:2])
+            except (OSError, AudioCodecError, AsrBackendError):
+                continue
+            heard[str(job["job_key"])] = {"heard_words": json.dumps({"model": aligner.model_id, "words": [
+                [w.text, None if w.start_s is None else round(w.start_s, 3)] for w in placed]})}
+        write_figures(conn, heard)
+        return len(heard)
+    finally:
+        conn.close()

@@ -105,7 +105,7 @@ from harness.sandbox.emulations.http_speech.responses.billing import billed_valu
 from harness.sandbox.emulations.http_speech.responses.catalogue import model_verdict, voice_spoken
 from harness.sandbox.languages import request_language
 from harness.sandbox.socket_writer import Lanes, Sender, SocketDropped
-from harness.sandbox.stream_faults import broken_piece, served_samples
+from harness.sandbox.stream_faults import broken_marks, broken_piece, merged_words, served_samples
 from harness.sandbox.utterances import Speaker
 from harness.speech import encode_as
 
@@ -154,6 +154,8 @@ class Stream:
     spoken: str = ""  # the text spoken since the last final message, and its audio's seconds: what the final bills
     spoken_s: float = 0.0
     pieces: int = 0  # audio pieces sent: a stream fault breaks each one after the first (`stream_faults`)
+    piece_at: tuple[int, float] = (0, 0.0)  # the latest piece's index and start: a marks fault breaks its marks
+    merge_held: tuple[SpokenSpan, ...] = ()  # a word the `merge` marks fault holds for the next piece's
 
 
 class FamilySocket:
@@ -670,6 +672,7 @@ class FamilySocket:
                 audio = stream_frames(audio)
             audio = broken_piece(audio, index, fault, spec.codec if spec.container in ("raw", "wav") else "")
             step_ms = round((time.perf_counter() - started) * 1000, 3)
+            stream.piece_at = (index, piece.offset_s)
             pending = (audio, self._marks_of(stream, piece.marks, piece.offset_s), step_ms)
             started = time.perf_counter()
             if not holds:
@@ -691,16 +694,29 @@ class FamilySocket:
         else:
             words, stream.pending = complete_words([*stream.pending, *marks])
             spans = tuple(words)
+        spans = self._broken(stream, spans)
         if declared.chunk_relative:
             spans = tuple(SpokenSpan(m.text, m.start_s - offset_s, m.end_s - offset_s) for m in spans)
         return spans
 
     def _last_word(self, stream: Stream) -> tuple[SpokenSpan, ...]:
         declared = self.socket.marks
-        if declared is None or not stream.marked or declared.chars or not stream.pending:
+        if declared is None or not stream.marked or declared.chars or not (stream.pending or stream.merge_held):
             return ()
-        word, stream.pending = complete_words([*stream.pending, SpokenSpan(" ", 0.0, 0.0)])[0], []
-        return tuple(word)
+        word: list[SpokenSpan] = []
+        if stream.pending:
+            word, stream.pending = complete_words([*stream.pending, SpokenSpan(" ", 0.0, 0.0)])[0], []
+        return self._broken(stream, tuple(word), last=True)
+
+    def _broken(self, stream: Stream, spans: tuple[SpokenSpan, ...], *, last: bool = False
+                ) -> tuple[SpokenSpan, ...]:
+        """The marks as a marks fault sends them, on demand (`harness.sandbox.stream_faults.broken_marks`)."""
+        assert stream.speaker is not None and self.socket.marks is not None
+        fault = stream.speaker.services.marks_fault()
+        if fault == "merge" and not self.socket.marks.chars:
+            spans, stream.merge_held = merged_words(stream.merge_held, spans, last)
+            return spans
+        return broken_marks(spans, fault, *stream.piece_at, self.socket.marks.chunk_relative) if fault else spans
 
     async def _send_audio(self, stream: Stream, audio: bytes, marks: Sequence[SpokenSpan], step_ms: float, *,
                           last: bool) -> None:

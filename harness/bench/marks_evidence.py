@@ -1,0 +1,72 @@
+"""A socket answer's timing marks as evidence (issue 65): the word or character times the provider sent for the
+utterance, read from the frames' raw lists at the declaration's pointers (`harness.core.protocols.marks.Marks`,
+whatever a declaration says: unit, ends or durations, characters or words, chunk-relative) into the one convention
+of `harness.core.timing_marks` — seconds from the utterance's start, each mark's part the frame it came in.
+
+The raw lists are read again here, not the grammar's parsed spans: a time that is no time (a string, NaN, negative),
+lists of other lengths or millions of marks are each a one-line problem kept with the evidence
+(`timing_marks.read_marks`), never dropped unseen. What is judged of them (the invariants, the onset error against
+the aligner) is derived after the run (`harness.measurement.marks`), so a stored run recomputes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from harness.core.drift import resolve
+from harness.core.protocols.marks import Marks
+from harness.core.protocols.realtime_grammar import Event, Grammar, Kind, Session
+from harness.core.timing_marks import TimingMark, read_marks
+from harness.measurement import Chunk
+
+
+def declared_marks(grammar: Grammar) -> Marks | None:
+    """The marks a socket's declaration says its answers carry (None: it declares none)."""
+    marks = getattr(getattr(grammar, "socket", None), "marks", None)
+    return marks if isinstance(marks, Marks) else None
+
+
+def socket_marks(grammar: Grammar, session: Session, events: Sequence[Event], context: str,
+                 chunks: Sequence[Chunk], duration_s: float | None) -> str | None:
+    """The utterance's marks as JSON evidence (None: the socket declares no marks). `chunks` are the utterance's
+    audio chunks in order, each with its decoded seconds: a chunk-relative time counts from its own chunk."""
+    declared = declared_marks(grammar)
+    if declared is None:
+        return None
+    frames = {frame.index: frame for frame in session.received()}
+    lengths = iter([chunk.audio_s or 0.0 for chunk in chunks])
+    before = last = 0.0  # the utterance's audio before the latest chunk, and that chunk's seconds
+    marks: list[TimingMark] = []
+    problems: list[str] = []
+    for event in events:
+        if event.context not in ("", context):
+            continue
+        if event.kind is Kind.AUDIO and event.audio:
+            before, last = before + last, next(lengths, 0.0)
+            continue
+        if event.kind is not Kind.MARKS:
+            continue
+        offset = before if declared.chunk_relative else 0.0
+        found, said = _read(declared, frames[event.frame].text if event.frame in frames else None, offset,
+                            event.frame)
+        marks.extend(found)
+        problems.extend(f"frame {event.frame}: {line}" for line in said)
+    return json.dumps({"chars": declared.chars, "advertised": True,
+                       "duration_s": None if duration_s is None else round(duration_s, 4),
+                       "marks": [[m.text, round(m.start_s, 4), round(m.end_s, 4), m.part] for m in marks],
+                       "problems": problems[:20]})
+
+
+def _read(declared: Marks, text: str | None, offset_s: float, part: int) -> tuple[list[TimingMark], list[str]]:
+    try:
+        message: Any = json.loads(text) if text is not None else None
+    except ValueError:
+        return [], []
+    lists = [resolve(message, at) for at in (declared.text_at, declared.start_at, declared.end_at)]
+    if not all(present for present, _ in lists):
+        return [], []
+    marks, findings = read_marks(*(value for _, value in lists), unit_s=declared.unit_s,
+                                 durations=declared.durations, offset_s=offset_s, part=part)
+    return list(marks), [("" if f.index is None else f"mark {f.index}: ") + f.message for f in findings]

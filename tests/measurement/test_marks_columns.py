@@ -1,0 +1,97 @@
+"""The marks' figures of stored rows (issue 65, step 4): a job's onset error, coverage and the invariants' findings
+from its evidence columns, an offering's pooled figures, the summary's cell ("—" without marks, never 0), the
+history's rule, and the sandbox's marks faults on spans. Generated rows, no run: cheap."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from harness.bench.marks_view import marks_cell
+from harness.core.protocols.realtime_grammar import SpokenSpan
+from harness.history.marks import newest_marks_worse
+from harness.measurement import ONSET_LIMIT_MS, marks_columns, offering_marks
+from harness.sandbox.stream_faults import MARKS_KINDS, broken_marks, merged_words
+
+TEXT = "The old man walked slowly"
+WORDS = TEXT.split()
+
+
+def _row(shift_s: float = 0.0, marks: list[list[Any]] | None = None, problems: tuple[str, ...] = (),
+         model: str = "m") -> dict[str, Any]:
+    true = [[w, 0.1 + 0.4 * i, 0.4 + 0.4 * i, 0] for i, w in enumerate(WORDS)]
+    given = [[w, s + shift_s, e + shift_s, p] for w, s, e, p in true] if marks is None else marks
+    return {"job_key": model + str(shift_s), "provider": "p", "model": model, "text": TEXT,
+            "timing_marks": json.dumps({"chars": False, "advertised": True, "duration_s": 2.1, "marks": given,
+                                        "problems": list(problems)}),
+            "heard_words": json.dumps({"model": "tiny.en", "words": [[w, 0.1 + 0.4 * i] for i, w in
+                                                                     enumerate(WORDS)]})}
+
+
+def _kinds(columns: dict[str, Any]) -> list[str]:
+    return [f["kind"] for f in json.loads(columns["marks_json"])["findings"]]
+
+
+def test_true_marks_have_no_finding_and_full_coverage() -> None:
+    columns = marks_columns(_row())
+    assert columns["marks_p50_ms"] == 0.0 and columns["marks_coverage"] == 1.0 and columns["marks_findings"] == 0
+
+
+def test_marks_off_by_more_than_the_limit_are_an_onset_finding() -> None:
+    columns = marks_columns(_row(shift_s=0.2))
+    assert columns["marks_p50_ms"] > ONSET_LIMIT_MS and "onset" in _kinds(columns)
+
+
+def test_none_sent_is_missing_with_coverage_zero_and_no_onset_figure() -> None:
+    columns = marks_columns(_row(marks=[]))
+    assert _kinds(columns) == ["missing"] and columns["marks_coverage"] == 0.0 and columns["marks_p50_ms"] is None
+
+
+def test_bad_input_is_one_finding_however_many_frames_said_it() -> None:
+    columns = marks_columns(_row(problems=("frame 3: a time below zero (-1)", "frame 4: a time below zero (-2)")))
+    lines = [f["line"] for f in json.loads(columns["marks_json"])["findings"]]
+    assert lines == ["bad-input: frame 3: a time below zero (-1) (and 1 more such lines)"]
+
+
+def test_a_job_without_marks_has_no_columns() -> None:
+    assert marks_columns({"job_key": "j", "text": TEXT, "timing_marks": None}) == {}
+
+
+def test_an_offering_pools_its_words_and_one_without_marks_shows_a_dash() -> None:
+    rows = [{**_row(), **marks_columns(_row())}, {**_row(0.05), **marks_columns(_row(0.05))}]
+    (one,) = offering_marks(rows)
+    assert one.answers == 2 and one.figures is not None and one.figures.words == 10 and one.coverage == 1.0
+    assert marks_cell({one.label: one}, "p/m").text == "50 (100%)"
+    assert marks_cell({one.label: one}, "p/other").text == "—"
+
+
+def test_history_names_a_new_kind_and_not_one_seen_before() -> None:
+    clean = offering_marks([{**_row(), **marks_columns(_row())}])
+    broken = offering_marks([{**_row(marks=[]), **marks_columns(_row(marks=[]))}])
+    (worse,) = newest_marks_worse([("run-1", clean), ("run-2", broken)])
+    assert worse.kinds == ("missing",) and "p/m" in worse.describe() and "run-1" in worse.describe()
+    assert newest_marks_worse([("run-1", broken), ("run-2", broken)]) == ()
+    assert newest_marks_worse([("run-1", broken), ("run-2", clean)]) == ()
+
+
+def test_each_marks_fault_changes_the_spans() -> None:
+    spans = (SpokenSpan("old", 1.2, 1.5), SpokenSpan("man", 1.6, 1.9))
+    for kind in MARKS_KINDS:
+        assert broken_marks(spans, kind, 1, 1.0) != spans or kind == "merge", kind  # words merge across chunks
+    assert broken_marks(spans, "", 1, 1.0) == spans
+    assert merged_words((), spans[:1], last=False) == ((), spans[:1])
+    assert merged_words(spans[:1], spans[1:], last=False)[0] == (SpokenSpan("oldman", 1.2, 1.9),)
+
+
+def test_the_summary_names_each_finding_with_its_offering_and_kind_and_json_carries_the_figures() -> None:
+    from harness.bench.marks_view import marks_sections
+    from harness.bench.summary_format import Lines, Table
+
+    rows = [{**_row(), **marks_columns(_row())}, {**_row(marks=[], model="n"), **marks_columns(_row(marks=[]))}]
+    lines, table = marks_sections(offering_marks(rows))
+    assert isinstance(lines, Lines) and isinstance(table, Table)
+    assert any("p/n: missing in 1 answer" in line for line in lines.lines), lines.lines
+    assert "the aligner's own onset error" in lines.lines[0]
+    by_model = {o["model"]: o for o in lines.values["offerings"]}
+    assert by_model["m"]["onset_p95_ms"]["ms"] == 0.0 and by_model["n"]["onset_p95_ms"] is None
+    assert by_model["n"]["coverage"] == 0.0 and by_model["n"]["findings"] == {"missing": 1}
