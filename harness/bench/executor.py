@@ -214,6 +214,7 @@ def _finish(job: Job) -> None:
         "start_observable": int(job.start_observable),
         "declared_convention": job.declared_convention,
         "text_rate": record.text_rate,
+        **(record.cancel or {}),
         "cost_usd": record.total_usd(),
         "cost_source": record.cost_source(),
     }

@@ -90,6 +90,10 @@ REQUEST_COLUMNS: tuple[RowColumn, ...] = (
     *_columns(N, "j", "seam_findings"),
     *_columns(T, "j", "seams_json heard_rate_how"),
     *_columns(R, "j", "heard_rate"),
+    # Schema 14: a cancelled socket job (harness.core.protocols.cancel).
+    *_columns(R, "j", "cancel_after_ms cancel_to_silence_ms cancel_after_ack_s"),
+    *_columns(N, "j", "cancel_after_ack_frames"),
+    *_columns(T, "j", "cancel_verdict cancel_detail"),
     RowColumn("cost_amount", R, "c", "c.amount"),
     RowColumn("cost_unit", T, "c", "c.unit"),
     RowColumn("charged_attempts", N, "c", "c.charged"),

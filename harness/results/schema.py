@@ -170,6 +170,12 @@ jobs — one per planned job (provider × model × corpus item × repeat), inser
     seams_json         (schema 13) {"audio_s": the seconds of audio judged, "findings": [{"kind", "at_s", "detail"}]}.
     heard_rate         (schema 13) the rate the answer's samples are at where it is not the declared one
                        (harness.core.heard_rate); NULL: it is, or not judged. heard_rate_how: how that was told.
+    cancel_after_ms    (schema 14) a socket job cancelled mid-utterance (`bench run --cancel-after`): the cancel's
+                       moment, ms after the first audio; NULL: not cancelled (every cancel_* column NULL then).
+    cancel_to_silence_ms  (schema 14) from the cancel to the last audio frame of its utterance (0: none came after
+                       it); cancel_after_ack_frames, cancel_after_ack_s: the audio frames, and their seconds, after the
+                       provider's acknowledgement (none declared: after the cancel); cancel_verdict: kept | violation
+                       | finding | unmeasured, cancel_detail its words (harness.core.protocols.cancel).
 
 load_levels — what each provider really had in flight, per level of a run (one level unless a sweep)
     run_id, level, provider   level: the per-provider cap asked for at this level (`--concurrency`).

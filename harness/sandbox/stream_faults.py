@@ -10,6 +10,9 @@ issue 66 names, each the way a real server was seen to make it, so `bench run` m
              (chatterbox-tts-api #14)
     rate     the samples are at a standard rate at least `RATE_FACTOR` times the rate asked, labelled as asked:
              24 kHz samples for 16 kHz (dograh-hq/pipecat PR #59), 48 kHz for 24 kHz (flowcat #10, reversed)
+    after_cancel  a socket's cancel (its clear, a context's cancel) is taken and acknowledged as documented, and
+             the speech it should have stopped is sent anyway, to its end (Pipecat #793, #1942): the harness's
+             cancel rule (`harness.core.protocols.cancel`) must name it
 
 Only streamed answers (HTTP streams, SSE, sockets) and only 16-bit samples (raw, or a WAV stream's data) are broken
 at their seams: a compressed stream's chunks are left whole. The sandbox's own streams, with no fault set, join as
@@ -23,7 +26,8 @@ from typing import Any
 
 import numpy as np
 
-KINDS = ("click", "gap", "header", "rate")
+KINDS = ("click", "gap", "header", "rate", "after_cancel")
+AFTER_CANCEL = "after_cancel"
 GAP_SAMPLES = 128
 CLICK = struct.pack("<hh", 29491, -29491)  # +0.9, -0.9 of full scale
 RATE_FACTOR = 1.5
