@@ -22,7 +22,7 @@ from harness.bench.job import Job
 from harness.core.errors import ErrorClass
 from harness.core.protocols.cancel import CancelOutcome, CancelVerdict, judged
 from harness.core.protocols.realtime_grammar import Channel, Opening, Session, Utterance
-from harness.core.verdict import Drift
+from harness.core.verdict import Drift, Violation
 
 
 def cancelling(job: Job, channel: Channel, utterance: Utterance, opening: Opening) -> Opening | None:
@@ -53,6 +53,8 @@ def record_cancel(job: Job, channel: Channel, session: Session, context: str, de
     outcome = judged(session, channel.grammar, context if channel.grammar.contexts else "", seconds)
     job.record.cancel = columns(outcome, after_ms)
     if outcome.verdict is CancelVerdict.VIOLATION:
-        job.record.error("stream", ErrorClass.CONTRACT, f"{channel.signature} cancel: {outcome.detail}")
+        job.record.error("stream", ErrorClass.CONTRACT, f"{channel.signature} cancel: {outcome.detail}",
+                         violations=[Violation("/cancel", "what the documents promise after a cancel", outcome.detail,
+                                               "cancel")])
     elif outcome.verdict is CancelVerdict.FINDING:
         job.record.add_drift(channel.key, "stream", [Drift("/cancel", outcome.detail, STREAM_FINDING)])

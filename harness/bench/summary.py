@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from harness.core.client_health import Saturation
 from harness.measurement import CategoryFigures, LanguageFigures, category_figures, language_figures
 from harness.results import (
+    CancelFigures,
     CostFigures,
     ModelFigures,
     RunRows,
     SeamFigures,
     Store,
+    cancel_figures,
     is_marked,
     model_figures,
     read_rows,
@@ -109,6 +111,7 @@ class Summary:
     saturation: Saturation | None = None  # the client's own health over the run
     languages: tuple[LanguageFigures, ...] = ()  # per model and language, where the run scored other languages
     seams: tuple[SeamFigures, ...] = ()  # per streaming offering: seam findings and rates heard (docs/seams.md)
+    cancels: tuple[CancelFigures, ...] = ()  # per offering cancelled (`--cancel-after`: docs/cancel.md)
 
 
 def _quality(figures: ModelFigures, scored_run: bool) -> Quality | None:
@@ -147,7 +150,8 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
                    tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else (),
                    languages=language_figures(rows.requests, shipped_language_verdicts()) if scored_run else (),
                    refused_bills=refused_bills(rows.drift), left_out=rows.left_out,
-                   unpriced_bills=unpriced_bills(rows.requests), saturation=health, seams=seam_figures(rows.requests))
+                   unpriced_bills=unpriced_bills(rows.requests), saturation=health, seams=seam_figures(rows.requests),
+                   cancels=cancel_figures(rows.requests))
 
 
 def _number(value: object) -> float | None:
