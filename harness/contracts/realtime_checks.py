@@ -38,6 +38,7 @@ from harness.core.protocols.realtime_grammar import Channel, Event, Grammar, Kin
 from harness.core.protocols.realtime_session import listener, reader, run_session
 from harness.core.protocols.websocket_speech import Flushes, SocketGrammar
 from harness.core.spec import Provider
+from harness.core.target import FAULT_HEADER
 from harness.core.verdict import Drift
 
 SAMPLE_TEXT = "The quick brown fox jumps over the lazy dog."
@@ -47,7 +48,9 @@ MALFORMED = "{this is not json"  # what error-malformed sends on purpose (not a 
 TOKENS_PER_S = 40.0
 WRONG_KEY = "wrong-key-for-the-realtime-checks"
 IDLE_TIMEOUT_S = 30.0
-CANCEL_AFTER_S = 0.2  # the cancel check's cancel, after the first audio: mid-sentence for any voice here
+CANCEL_AFTER_S = 0.1  # the cancel check's cancel, after the first audio: mid-sentence for any voice here
+CANCEL_STALLS = 4  # a fast sandbox's first chunks paced at playback speed (`sandbox_paced`): the cancel comes
+# CANCEL_AFTER_S after the first, while the second is still held
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +226,14 @@ def _flush_limit(target: RealtimeTarget) -> SocketPlan:
         return answered >= limit.limit + 1
 
     return SocketPlan("flush-limit", replace(opening, messages=messages), {"": "Hi."}, done=done)
+
+
+def sandbox_paced(plan: SocketPlan) -> SocketPlan:
+    """The plan asking the sandbox to pace its stream's first chunks at playback speed (its `stall-<N>` fault): the
+    fast sandbox speaks a whole utterance in milliseconds, so without it a cancel meets no speech still to come, as a
+    provider's own pace makes it meet. A provider ignores the header."""
+    headers = {**plan.opening.headers, FAULT_HEADER: f"stall-{CANCEL_STALLS}"}
+    return replace(plan, opening=replace(plan.opening, headers=headers))
 
 
 async def run_check(target: RealtimeTarget, plan: SocketPlan) -> Session:

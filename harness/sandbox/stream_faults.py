@@ -26,8 +26,9 @@ from typing import Any
 
 import numpy as np
 
-KINDS = ("click", "gap", "header", "rate", "after_cancel")
-AFTER_CANCEL = "after_cancel"
+KINDS = ("click", "gap", "header", "rate")  # what a stream sounds like: `bench run` names each in the audio
+AFTER_CANCEL = "after_cancel"  # what a stream does after a cancel: the cancel rule names it
+DRIFT_KINDS = (*KINDS, AFTER_CANCEL)  # every kind the drift control takes
 GAP_SAMPLES = 128
 CLICK = struct.pack("<hh", 29491, -29491)  # +0.9, -0.9 of full scale
 RATE_FACTOR = 1.5

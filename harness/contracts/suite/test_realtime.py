@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 
-from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check
+from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check, sandbox_paced
 from harness.contracts.replay import FIRST_AUDIO_FIELD
 from harness.contracts.replay_socket import judge_replayed
 from harness.contracts.session import FixtureRoots
@@ -38,10 +38,9 @@ from harness.core.protocols.realtime_grammar import Session, websocket_url
 from harness.core.redact import Redactor
 from harness.core.registry import declared_providers, providers
 from harness.core.spec import EvidenceSource, Provider
-from harness.core.target import FAULT_HEADER, TargetKind
+from harness.core.target import TargetKind
 
 RECORDING_MODES = ("once", "new_episodes", "all", "rewrite")
-CANCEL_STALLS = 40  # chunks of a sandbox stream paced at playback speed for the cancel check (every one it has)
 DECLARED = frozenset(p.name for p in declared_providers())
 # A socket no stored page documents, declared from independent clients (`source: client`): its checks counted apart.
 CASES = [pytest.param(provider, check, id=f"{provider.name}/{check}",
@@ -131,10 +130,7 @@ def test_cancel(provider: Provider, channel_key: str, request: Any, tts_target: 
     target = replace(found or RealtimeTarget(provider, base, ""), base_url=base, channel_key=channel_key)
     plan = plans(target)["cancel"]()
     if tts_target.kind is TargetKind.SANDBOX:
-        # The fast sandbox speaks a whole utterance in milliseconds: its `stall-<N>` fault holds each chunk until the
-        # one before has played, so the cancel meets speech still to come, as a provider's own pace would.
-        plan = replace(plan, opening=replace(plan.opening, headers={**plan.opening.headers,
-                                                                    FAULT_HEADER: f"stall-{CANCEL_STALLS}"}))
+        plan = sandbox_paced(plan)
     if found is None:
         if not fixture.exists():
             pytest.skip(f"no recorded cancel session for {provider.name} {channel_key}: record one with "
