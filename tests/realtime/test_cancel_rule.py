@@ -122,7 +122,7 @@ def test_every_socket_with_a_clear_or_a_cancel_declares_what_it_does() -> None:
                 declared[f"{provider.name}/{channel.key}"] = (cancel.message, cancel.after, cancel.ack)
     assert declared["deepgram/speak.streaming"] == ("clear", AfterCancel.DROPPED, Kind.CLEARED)
     assert declared["cartesia/tts.websocket"] == ("cancel", AfterCancel.DROPPED, None)
-    assert declared["elevenlabs/tts.multi-stream-input"] == ("end", AfterCancel.SILENT, Kind.FINAL)
+    assert declared["elevenlabs/tts.multi-stream-input"] == ("end", AfterCancel.SILENT, None)
     assert declared["murf/speech.stream-input"][1] is AfterCancel.FINISHED
     assert len(declared) >= 8
 

@@ -25,7 +25,7 @@ from enum import StrEnum
 
 from harness.core.protocols.realtime_grammar import AfterCancel, AudioSpec, Event, Grammar, Kind, Session
 
-IN_FLIGHT_S = 0.25  # no acknowledgement declared: audio this soon after the cancel left before the server read it
+IN_FLIGHT_S = 0.5  # no acknowledgement declared: audio this soon after the cancel left before the server read it
 QUIET_S = 1.0  # after its cancel the client listens until no frame came for this long, then closes
 SAMPLE_BYTES = {"pcm_s16le": 2, "pcm_f32le": 4, "pcm_mulaw": 1, "pcm_alaw": 1}
 

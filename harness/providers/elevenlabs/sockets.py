@@ -197,9 +197,10 @@ MULTI_STREAM_INPUT = Socket(
     ),
     contexts=Contexts(at="/context_id", answer_at="/contextId", limit=MAX_CONTEXTS, beyond=TOO_MANY_CONTEXTS,
                       opens_each=True),
-    # The cancel: a barge-in closes the context (close_context), whose isFinal "is sent when a context is closed"; the
-    # guide does not say whether speech already asked for still comes (Pipecat #1942: it does).
-    cancel=Cancel("end", AfterCancel.SILENT, ack=Kind.FINAL, doc=MULTI_GUIDE,
+    # The cancel: a barge-in closes the context (close_context), answered by nothing of its own (its isFinal ends the
+    # context's audio, whenever that is); the guide does not say whether speech already asked for still comes
+    # (Pipecat #1942: it does).
+    cancel=Cancel("end", AfterCancel.SILENT, doc=MULTI_GUIDE,
                   quote="Seamlessly handle user barge-ins by closing an existing speech context and initiating a new "
                         "one."),
     formats=FORMATS,
