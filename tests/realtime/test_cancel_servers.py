@@ -20,7 +20,7 @@ from harness.core.registry import providers
 from tests.helpers.realtime import LoopbackSocketServer
 
 PCM = bytes(4800)  # 0.1 s of 16-bit samples at 24 kHz
-pytestmark = pytest.mark.xdist_group("cancel-servers")
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("cancel-servers")]  # a sandbox of its own: Piper warms up
 
 
 @pytest.fixture(scope="module")
