@@ -321,6 +321,17 @@ _FailOnOption = Annotated[list[str] | None, typer.Option(
     "answered in another language than asked; the summary's 'Language check failed') [default: none]")]
 
 
+def _workload(providers: _ProvidersOption, models: _ModelsOption, corpus: _CorpusOption, repeats: _RepeatsOption,
+              text_rate: _TextRateOption, normalisation: _NormalisationOption, language: _LanguageOption,
+              cancel_after: _CancelAfterOption) -> Any:
+    """`bench run`'s workload section from its flags."""
+    from harness.bench import config as settings
+
+    return settings.WorkloadSettings.given(providers=providers, models=models, corpus=corpus, repeats=repeats,
+                                           text_rate=text_rate, normalisation=normalisation, language=language,
+                                           cancel_after=cancel_after)
+
+
 @bench_app.command("run")
 def run_command(
     providers: _ProvidersOption = None,
@@ -373,9 +384,7 @@ def run_command(
 
     try:
         config = settings.load_config([
-            settings.WorkloadSettings.given(providers=providers, models=models, corpus=corpus, repeats=repeats,
-                                            text_rate=text_rate, normalisation=normalisation, language=language,
-                                            cancel_after=cancel_after),
+            _workload(providers, models, corpus, repeats, text_rate, normalisation, language, cancel_after),
             settings.TargetSettings.given(name=target, region=region),
             settings.CostSettings.given(budget=budget, usd_per_character=usd_per_character, prices=price_choices(price),
                                         plans=plan_choices(plan) or None, price_max_age=price_max_age,
