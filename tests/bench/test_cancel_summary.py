@@ -1,6 +1,6 @@
 """`bench run --cancel-after`'s faces from the stored `cancel_*` columns: the summary's cancels (`harness.bench.
 cancel_view` over `harness.results.cancel_figures`) in text, `--format json` and markdown, "—" where a cancel met no
-speech (never 0), the report's sortable column, and `compare`'s cancel metric."""
+speech (never 0), the report's sortable column and `history`'s series, and `compare`'s cancel metric."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 
 from harness.bench.cancel_view import cancel_sections
 from harness.bench.summary_format import Lines, Table, to_json, to_markdown
+from harness.history.series import METRICS
+from harness.history.values import Scale
 from harness.report.columns import COLUMNS
 from harness.report.compare import Metric, Ruling, Thresholds, _cancel
 from harness.report.leaderboard import Entry
@@ -57,6 +59,9 @@ def test_the_report_column_sorts_by_cancel_to_silence_and_dashes_where_none() ->
     measured = column.cell(Entry(**base, cancel_to_silence_ms=250.0, cancel_after_ack_frames=3))
     assert (measured.sort, measured.key) == (250.0, "cancel_to_silence_ms") and "3 frames after ack" in measured.note
     assert column.cell(Entry(**base)).sort is None  # sorted last, shown as a dash
+    series = next(m for m in METRICS if m.key == "cancel_to_silence")  # `history` follows it run over run
+    assert series.scale is Scale.LINEAR and series.read(Entry(**base, cancel_to_silence_ms=0.0)) == 0.0
+    assert series.read(Entry(**base)) is None
 
 
 def test_compare_names_a_later_silence() -> None:
