@@ -156,7 +156,8 @@ WS3 = Socket(
                     "well-formed messages\" after an error; the family's imitation ends the socket after its error "
                     "frame (close 1008).", (WS_JSON,)),
            DocDrift("clear", "\"send a clear operation to discard the buffer and stop queued synthesis\" (SEGMENT): "
-                    "the sandbox's clear drops the buffer; speech an earlier flush asked for is still sent.",
+                    "the sandbox's clear drops the buffer and the syntheses queued behind the one under way, which "
+                    "finishes (docs/cancel.md).",
                     (WS_JSON, SEGMENT)),
            DocDrift("timestamps", "Declared as a message the socket may send; the sandbox sends none.", (WS_JSON,)),
            DocDrift("rates", "The socket pages call samplingRate's default 24000 and list no rates of their own: "
