@@ -9,7 +9,7 @@ copied along the way. Secrets never live here: keys come from each provider's en
 
     section      options                                        read by
     workload     providers models corpus repeats text_rate      the plan (runner.prepare, dry_run), realtime,
-                 language                                       the run's language (bench.languages)
+                 language cancel_after                          the run's language (bench.languages), cancels
     target       target region                                  session.open_target, dry_run, the report
     cost         budget usd_per_character prices yes            the plan's prices, the budget, check_live
     polling      polling poll_interval webhook_url max_polls    the schedules, waiting, the webhook receiver
@@ -118,6 +118,9 @@ class WorkloadSettings(Section):
     # it (None: the whole text at once). HTTP and SSE endpoints take the whole text; their first token is
     # the request's send (harness.bench.socket_speech).
     text_rate: float | None = Field(None, gt=0, le=10_000)
+    # Realtime sockets with a documented cancel: the cancel sent this many ms after the utterance's first audio, and
+    # what follows it measured (harness.bench.socket_cancel). None: every utterance is spoken to its end.
+    cancel_after: float | None = Field(None, ge=0, le=60_000)
     # The providers' own text normalisation: each model whose request has a documented switch is run once per
     # setting ("off", "on"), named for it (harness.bench.plan.with_normalisation). Empty: as the provider does it.
     normalisation: tuple[Literal["off", "on"], ...] = ()

@@ -29,6 +29,7 @@ from harness.bench.billing import read_socket_billing
 from harness.bench.deadline import DeadlineReached, within
 from harness.bench.job import Job
 from harness.bench.marks_evidence import socket_marks
+from harness.bench.socket_cancel import cancelling, record_cancel
 from harness.bench.streaming import Arrival, chunk_evidence
 from harness.bench.timing import Mark
 from harness.core.answer_errors import BodyErrors, status_of
@@ -40,6 +41,7 @@ from harness.core.errors import (
     TransportError,
     error_for_status,
 )
+from harness.core.protocols.cancel import QUIET_S
 from harness.core.protocols.realtime_grammar import (
     Channel,
     Event,
@@ -143,13 +145,14 @@ class Frames:
 
 
 def failure_of(session: Session, frames: Frames, grammar: Grammar, context: str = "",
-               secrets: tuple[str, ...] = ()) -> ProviderError | None:
+               secrets: tuple[str, ...] = (), *, ends: bool = True) -> ProviderError | None:
     """Why a session is no result, in the harness's error classes (None: it said its utterance, whole).
 
     A refused upgrade is its status; an error frame (of the utterance's context, or of the socket) is the provider's
     error, audio before it or not; a frame that may have carried audio and could not be read, audio after the final
     marker and a socket that ended before it are protocol errors — the audio kept would have a gap or an end that is
-    not the utterance's; a connection that dropped is a transport error, one that fell silent a time-out."""
+    not the utterance's; a connection that dropped is a transport error, one that fell silent a time-out. `ends` False:
+    an utterance cancelled on purpose (`harness.bench.socket_cancel`), whose end is not awaited and not judged here."""
     redact = Redactor(secrets)
     if session.handshake_status is not None:
         return error_for_status(session.handshake_status, redact.cut(
@@ -167,6 +170,8 @@ def failure_of(session: Session, frames: Frames, grammar: Grammar, context: str 
         more = f" (and {len(frames.lost) - 1} more)" if len(frames.lost) > 1 else ""
         return ProtocolError(redact.cut(f"{session.url}: a frame that may carry audio could not be read, so the audio "
                                         f"has a gap: {frames.lost[0]}{more}", 300))
+    if not ends:
+        return None
     final = next((e for e in mine if e.kind is grammar.final_kind), None)
     if final is None and ended_by_close(session, grammar):
         return None  # no final message: the server's close after the end is the utterance's end
@@ -304,21 +309,24 @@ async def fetch_realtime(job: Job) -> None:
     if job.deadline.passed():  # its time went waiting for the provider's gate: nothing was sent
         record.cost(charged=False, basis="not-sent:timeout")
         job.fail("stream", job.deadline.reached(f"before the socket to {channel.signature} was opened"))
+    cancelled = cancelling(job, channel, utterance, opening)  # `--cancel-after`, on a socket that documents one
+    opening = cancelled or opening
     complete = reader(grammar, lambda events: grammar.complete(events, opening))
     seen: list[Session] = []  # the session, once a frame has come (the socket was open)
 
     def completed(session: Session) -> bool:
         seen[:] = [session]
-        return complete(session)
+        return cancelled is None and complete(session)  # a cancelled utterance ends in quiet, not complete
 
     try:
         session = await within(job.deadline, run_session(
             url, headers, opening.messages, complete=completed, closing=opening.closing,
             client_closes=opening.client_closes, idle_timeout_s=IDLE_TIMEOUT_S, secrets=target.secrets,
-            heard=listener(grammar), key=key if grammar.key_in_message and key else ""))
+            heard=listener(grammar), key=key if grammar.key_in_message and key else "",
+            quiet_s=None if cancelled is None else QUIET_S))
     except DeadlineReached:
         _cut(job, channel, seen[0] if seen else None)
-    _account(job, channel, session, utterance)
+    _account(job, channel, session, utterance, cancelled=cancelled is not None)
 
 
 def _cut(job: Job, channel: Channel, session: Session | None) -> NoReturn:
@@ -334,11 +342,12 @@ def _cut(job: Job, channel: Channel, session: Session | None) -> NoReturn:
     job.fail("stream", job.deadline.reached(doing))
 
 
-def _account(job: Job, channel: Channel, session: Session, utterance: Utterance) -> None:
+def _account(job: Job, channel: Channel, session: Session, utterance: Utterance, *, cancelled: bool = False) -> None:
     record = job.record
     frames = _frames(job, channel, session)
     events = frames.events
-    problem = failure_of(session, frames, channel.grammar, utterance.context, job.services.target.secrets)
+    problem = failure_of(session, frames, channel.grammar, utterance.context, job.services.target.secrets,
+                         ends=not cancelled)
     if session.handshake_status is not None or session.opened_s is None:
         record.final_status = None if session.handshake_status is None else str(session.handshake_status)
         record.cost(charged=False, basis=f"rejected:{session.handshake_status or 'no-connection'}")
@@ -363,5 +372,7 @@ def _account(job: Job, channel: Channel, session: Session, utterance: Utterance)
     if not audio:
         job.fail("stream", ProtocolError(f"{channel.signature}: the utterance ended without audio"))
     _ending_finding(job, channel, session)
+    if cancelled:
+        record_cancel(job, channel, session, utterance.context, decode)
     seconds = _keep(job, decode, audio)
     record.timing_marks = socket_marks(channel.grammar, session, events, utterance.context, record.chunks, seconds)

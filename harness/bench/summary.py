@@ -22,11 +22,13 @@ from harness.measurement import (
     offering_marks,
 )
 from harness.results import (
+    CancelFigures,
     CostFigures,
     ModelFigures,
     RunRows,
     SeamFigures,
     Store,
+    cancel_figures,
     is_marked,
     model_figures,
     read_rows,
@@ -117,6 +119,7 @@ class Summary:
     languages: tuple[LanguageFigures, ...] = ()  # per model and language, where the run scored other languages
     seams: tuple[SeamFigures, ...] = ()  # per streaming offering: seam findings and rates heard (docs/seams.md)
     marks: tuple[OfferingMarks, ...] = ()  # per offering whose answers carried timing marks (docs/marks.md)
+    cancels: tuple[CancelFigures, ...] = ()  # per offering cancelled (`--cancel-after`: docs/cancel.md)
 
 
 def _quality(figures: ModelFigures, scored_run: bool) -> Quality | None:
@@ -157,6 +160,7 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
                    refused_bills=refused_bills(rows.drift), left_out=rows.left_out,
                    unpriced_bills=unpriced_bills(rows.requests), saturation=health, seams=seam_figures(rows.requests),
                    marks=offering_marks(rows.requests))
+                   cancels=cancel_figures(rows.requests))
 
 
 def _number(value: object) -> float | None:

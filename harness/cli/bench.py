@@ -211,6 +211,9 @@ _RepeatsOption = Annotated[int | None, typer.Option(
 _TextRateOption = Annotated[float | None, typer.Option(
     metavar="TOKENS_PER_S", help="realtime sockets: feed the text token by token at this rate, as a language "
     "model writes it [default: the whole text at once]")]
+_CancelAfterOption = Annotated[float | None, typer.Option(
+    metavar="MS", help="realtime sockets with a documented cancel: cancel each utterance MS after its first audio and "
+    "measure what follows (cancel-to-silence, audio after the acknowledgement: docs/cancel.md) [default: no cancel]")]
 _NormalisationOption = Annotated[list[str] | None, typer.Option(
     "--normalisation", metavar="off,on", help="run each model whose request has a documented text-normalisation "
     "switch (an apply_text_normalization) once per setting, each named for it [default: as the provider "
@@ -318,6 +321,17 @@ _FailOnOption = Annotated[list[str] | None, typer.Option(
     "answered in another language than asked; the summary's 'Language check failed') [default: none]")]
 
 
+def _workload(providers: _ProvidersOption, models: _ModelsOption, corpus: _CorpusOption, repeats: _RepeatsOption,
+              text_rate: _TextRateOption, normalisation: _NormalisationOption, language: _LanguageOption,
+              cancel_after: _CancelAfterOption) -> Any:
+    """`bench run`'s workload section from its flags."""
+    from harness.bench import config as settings
+
+    return settings.WorkloadSettings.given(providers=providers, models=models, corpus=corpus, repeats=repeats,
+                                           text_rate=text_rate, normalisation=normalisation, language=language,
+                                           cancel_after=cancel_after)
+
+
 @bench_app.command("run")
 def run_command(
     providers: _ProvidersOption = None,
@@ -325,6 +339,7 @@ def run_command(
     corpus: _CorpusOption = None,
     repeats: _RepeatsOption = None,
     text_rate: _TextRateOption = None,
+    cancel_after: _CancelAfterOption = None,
     normalisation: _NormalisationOption = None,
     language: _LanguageOption = None,
     concurrency: _ConcurrencyOption = None,
@@ -369,8 +384,7 @@ def run_command(
 
     try:
         config = settings.load_config([
-            settings.WorkloadSettings.given(providers=providers, models=models, corpus=corpus, repeats=repeats,
-                                            text_rate=text_rate, normalisation=normalisation, language=language),
+            _workload(providers, models, corpus, repeats, text_rate, normalisation, language, cancel_after),
             settings.TargetSettings.given(name=target, region=region),
             settings.CostSettings.given(budget=budget, usd_per_character=usd_per_character, prices=price_choices(price),
                                         plans=plan_choices(plan) or None, price_max_age=price_max_age,

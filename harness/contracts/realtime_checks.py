@@ -14,6 +14,11 @@ again offline by the same plan) and a judgement of the sessions it recorded:
     error-unknown-voice   a voice the declaration does not list: refused the protocol's way; no audio
     flush-limit      (a socket with a documented flush limit, such as 20 a minute) one flush past it: its
                      warning, that flush unanswered
+    cancel           (a socket with a documented cancel) the text spoken and, CANCEL_AFTER_S after the first audio,
+                     the cancel; the client listens until QUIET_S pass without a frame. Judged by the one rule
+                     (`harness.core.protocols.cancel`): audio after the acknowledgement where the documents promise
+                     none, or a promised acknowledgement missing, is a violation; audio after it where they are silent
+                     is drift (a finding)
 
 `run_check` records the sessions (`Session.to_json` makes them fixtures); `judge` returns `Findings`
 (violations located at `/frames/<index>/...`). The suite is `contracts/test_realtime.py`.
@@ -26,12 +31,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 
-from harness.contracts.frame_checks import Findings, check_session, words
+from harness.contracts.frame_checks import Findings, check_session, schema_findings, words
+from harness.core.protocols.cancel import QUIET_S, CancelVerdict, judged
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.realtime_grammar import Channel, Event, Grammar, Kind, Opening, Outgoing, Session, Utterance
 from harness.core.protocols.realtime_session import listener, reader, run_session
 from harness.core.protocols.websocket_speech import Flushes, SocketGrammar
 from harness.core.spec import Provider
+from harness.core.target import FAULT_HEADER
+from harness.core.verdict import Drift
 
 SAMPLE_TEXT = "The quick brown fox jumps over the lazy dog."
 OTHER_TEXT = "Seven silver swans swam across the quiet lake."
@@ -40,6 +48,9 @@ MALFORMED = "{this is not json"  # what error-malformed sends on purpose (not a 
 TOKENS_PER_S = 40.0
 WRONG_KEY = "wrong-key-for-the-realtime-checks"
 IDLE_TIMEOUT_S = 30.0
+CANCEL_AFTER_S = 0.1  # the cancel check's cancel, after the first audio: mid-sentence for any voice here
+CANCEL_STALLS = 4  # a fast sandbox's first chunks paced at playback speed (`sandbox_paced`): the cancel comes
+# CANCEL_AFTER_S after the first, while the second is still held
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +61,11 @@ class RealtimeTarget:
     base_url: str  # the API root (the WebSocket origin is its ws/wss twin)
     key: str
     ssl: ssl_module.SSLContext | None = None
+    channel_key: str = ""  # the socket checked ("": the provider's first)
 
     @property
     def channel(self) -> Channel:
-        return self.provider.channels[0]
+        return self.provider.channel(self.channel_key) if self.channel_key else self.provider.channels[0]
 
     @property
     def grammar(self) -> Grammar:
@@ -86,6 +98,7 @@ class SocketPlan:
     transcripts: Mapping[str, str] = field(default_factory=dict)
     key: str | None = None  # None: the target's key
     done: Callable[[Sequence[Event]], bool] | None = None  # when the client has seen enough (None: grammar's)
+    quiet_s: float | None = None  # the client closes once this long passed without a frame (a cancelled utterance)
 
 
 def _pieces(text: str, words_each: int = 2) -> list[str]:
@@ -132,7 +145,18 @@ def plans(target: RealtimeTarget) -> dict[str, Callable[[], SocketPlan]]:
         found["flush-limit"] = lambda: _flush_limit(target)
     if isinstance(grammar, SocketGrammar) and grammar.socket.keepalive is not None:
         found["keepalive"] = lambda: _keepalive(target)
+    if grammar.cancel is not None:
+        found["cancel"] = lambda: _cancel(target)
     return found
+
+
+def _cancel(target: RealtimeTarget) -> SocketPlan:
+    """The text spoken, and the socket's cancel CANCEL_AFTER_S after its first audio; nothing is awaited but quiet."""
+    utterance = target.utterance([SAMPLE_TEXT])
+    opening = target.grammar.cancelling(utterance, target.grammar.opening(utterance), CANCEL_AFTER_S)
+    assert opening is not None
+    return SocketPlan("cancel", opening, {_context_of(target, utterance.context): utterance.text},
+                      done=lambda events: False, quiet_s=QUIET_S)
 
 
 def _speak_plan(target: RealtimeTarget, name: str, chunks: list[str], *, paced: bool) -> SocketPlan:
@@ -204,6 +228,14 @@ def _flush_limit(target: RealtimeTarget) -> SocketPlan:
     return SocketPlan("flush-limit", replace(opening, messages=messages), {"": "Hi."}, done=done)
 
 
+def sandbox_paced(plan: SocketPlan) -> SocketPlan:
+    """The plan asking the sandbox to pace its stream's first chunks at playback speed (its `stall-<N>` fault): the
+    fast sandbox speaks a whole utterance in milliseconds, so without it a cancel meets no speech still to come, as a
+    provider's own pace makes it meet. A provider ignores the header."""
+    headers = {**plan.opening.headers, FAULT_HEADER: f"stall-{CANCEL_STALLS}"}
+    return replace(plan, opening=replace(plan.opening, headers=headers))
+
+
 async def run_check(target: RealtimeTarget, plan: SocketPlan) -> Session:
     """Say the plan over the target's channel, recording the session."""
     grammar, opening = target.grammar, plan.opening
@@ -213,11 +245,13 @@ async def run_check(target: RealtimeTarget, plan: SocketPlan) -> Session:
     return await run_session(url, {**target.headers(key), **opening.headers}, opening.messages, complete=complete,
                              closing=opening.closing, client_closes=opening.client_closes, ssl=target.ssl,
                              idle_timeout_s=IDLE_TIMEOUT_S, secrets=(key, target.key), heard=listener(grammar),
-                             key=key if grammar.key_in_message else "")
+                             key=key if grammar.key_in_message else "", quiet_s=plan.quiet_s)
 
 
 def judge(target: RealtimeTarget, plan: SocketPlan, session: Session) -> Findings:
     """The frame rules, then what the check itself expects of the session."""
+    if plan.name == "cancel":
+        return _judge_cancel(target, plan, session)
     refusal = plan.name.startswith("error-")
     found = check_session(session, target.grammar, plan.transcripts, expect_audio=not refusal)
     deliberate = {f"/frames/{f.index}" for f in session.sent() if (f.text or f.data) == malformed(target.grammar)}
@@ -283,3 +317,24 @@ def _expect_flush_warning(grammar: Grammar, found: Findings) -> None:
     if len(flushed) != limit.limit or len(warnings) != 1:
         found.add(None, "", f"{limit.limit} flushes answered then one warning (the documented limit)",
                   f"{len(flushed)} answered, {len(warnings)} warnings", "protocol")
+
+
+def _judge_cancel(target: RealtimeTarget, plan: SocketPlan, session: Session) -> Findings:
+    """A cancelled utterance has no end to check: its frames well formed, no error frame, then the cancel rule."""
+    found = schema_findings(session, target.grammar)
+    if session.handshake_status is not None:
+        found.add(None, "/handshake", "an accepted upgrade (101)", f"HTTP {session.handshake_status}", "status")
+        return found
+    for event in (e for e in found.events if e.kind is Kind.ERROR):
+        found.add(event.frame, "", "no error frame for a cancel the documents define",
+                  f"{event.code or 'error'}: {event.message}"[:120], "protocol")
+    context = next(iter(plan.transcripts), "")
+    outcome = judged(session, target.grammar, context)
+    cancel = session.sent()[-1].index if session.sent() else None
+    if outcome.verdict is CancelVerdict.VIOLATION:
+        found.add(cancel, "", "what the documents promise after a cancel", outcome.detail, "cancel")
+    elif outcome.verdict is CancelVerdict.FINDING:
+        found.drift.append(Drift(f"/frames/{cancel}", outcome.detail, "cancel"))
+    elif outcome.verdict is CancelVerdict.UNMEASURED:
+        found.add(cancel, "", "a cancel that meets speech still to come", outcome.detail, "cancel")
+    return found

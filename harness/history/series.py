@@ -91,6 +91,8 @@ METRICS: tuple[SeriesMetric, ...] = (
                  lambda e: None if e.billed_per_million_chars_usd is None else e.billed_per_million_chars_usd / 1000),
     SeriesMetric("error_rate", "Error rate", "rate", Scale.LINEAR, _error_rate),
     SeriesMetric("polls_per_job", "Polls per job", "count", Scale.LOG, lambda e: e.polls_mean),
+    # `--cancel-after` runs: from a cancel to the last audio of its utterance (docs/cancel.md); 0 is a figure, so linear
+    SeriesMetric("cancel_to_silence", "Cancel to silence p50", "ms", Scale.LINEAR, lambda e: e.cancel_to_silence_ms),
 )
 
 

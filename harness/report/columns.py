@@ -138,6 +138,12 @@ def _marks(entry: Entry) -> Cell:
         f", {marks.total} findings" if marks.total else "")
     return Cell("—" if p95 is None else fmt(p95, "ms"), p95, note, key="marks_p95_ms", value=p95,
                 attrs=(("marks-findings", str(marks.total)),))
+def _cancel(entry: Entry) -> Cell:
+    value, frames = _finite(entry.cancel_to_silence_ms), entry.cancel_after_ack_frames
+    if value is None:
+        return Cell("–", None)
+    return Cell(fmt(value, "ms"), value, "" if frames is None else f"{frames} frames after ack",
+                key="cancel_to_silence_ms", value=value)
 
 
 def _stream(figure: str, data: str, kind: str = "ms") -> Callable[[Entry], Cell]:
@@ -180,6 +186,10 @@ COLUMNS: tuple[Column, ...] = (
            "audio (below 1: the audio comes faster than it plays).", _stream("real_time_factor", "real_time_factor",
                                                                            "num"),
            default=False, streaming=True),
+    Column("cancel", "cancel → silence", "Median time from a cancel sent mid-utterance (`--cancel-after MS` after the "
+           "first audio) to the last audio of that utterance; under it, the audio frames that came after the "
+           "provider's acknowledgement (docs/cancel.md). – where nothing was cancelled.", _cancel, default=False,
+           streaming=True),
     Column("usd_1m", "$ / 1M chars", "USD per million characters of input text, the figure every provider's price "
            "compares on and the one the Pareto chart uses: the billed cost where the provider's answers said what "
            "they billed, else the planned one from the published price (the small word under it says which; "

@@ -30,6 +30,9 @@ language   per language both runs checked, whether    NEW falls back,     none n
            the model answered in another language     BASE did not        clips heard as another language
            than asked (most clips flagged                                 with p >= 0.5, not noise
            ``wrong_language``)
+cancel     both runs cancelled (``--cancel-after``):  +100 ms absolute    one-sided Mann–Whitney U; a new
+           p50 of cancel_to_silence_ms over the jobs                      cancel violation is the contract
+           whose cancel met speech                                        metric's (rule ``cancel``)
 =========  =========================================  ==================  ==================================
 
 Latency is compared only over the jobs the client was not saturated for (`harness.core.client_health`: a job
@@ -115,6 +118,7 @@ class Metric(StrEnum):
     HARD_TEXT = "hard-text"  # per category, the reading of hard text (docs/hard-text.md)
     LANGUAGE = "language"  # per language, a model answering in another language than asked (docs/languages.md)
     MARKS = "marks"  # timing marks with a kind of finding BASE's had not (docs/marks.md)
+    CANCEL = "cancel"  # cancel-to-silence of runs with `--cancel-after` (docs/cancel.md)
 
 
 class Ruling(StrEnum):
@@ -131,6 +135,7 @@ class Thresholds:
     cost: float = 0.05  # relative increase of mean cost per request
     success: float = 0.05  # absolute drop of success rate
     hard_text: float = 0.05  # absolute drop of a hard-text category's accuracy on the items judged in both runs
+    cancel_ms: float = 100.0  # absolute increase of the median cancel-to-silence (ms)
     first_audio_ms: float = 25.0  # a replayed stream's first audio later by more than this (ms) ...
     first_audio_rel: float = 0.10  # ... and by more than this share of BASE's
     alpha: float = 0.05
@@ -173,6 +178,8 @@ METHODS = {
               "came, or a frame-rule finding BASE has not",
     "marks": "timing marks: a kind of marks finding (docs/marks.md) in NEW that BASE's marks had not "
              "(harness.measurement.worse_kinds); the p95 onset error and coverage of each side shown",
+    "cancel": "one-sided Mann-Whitney U on cancel_to_silence_ms of the jobs whose cancel met speech (both runs with "
+              "--cancel-after)",
     "bootstrap_p_value": "(count of resampled differences <= 0 + 1) / (resamples + 1)",
 }
 
@@ -398,6 +405,21 @@ def _success(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[
                 beyond=-diff.delta > t.success)
 
 
+def _cancel(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
+    """Cancel-to-silence, where both runs cancelled this model's utterances: does NEW fall silent later?"""
+    b, n = floats(base, "cancel_to_silence_ms"), floats(new, "cancel_to_silence_ms")
+    if not b or not n:
+        return
+    label = f"+{t.cancel_ms:g} ms absolute"
+    if min(len(b), len(n)) < t.min_samples:
+        yield Check(*who, Metric.CANCEL, "cancel to silence p50 (ms)", Ruling.INSUFFICIENT, label, None,
+                    details=(f"{len(b)} BASE and {len(n)} NEW cancels measured; need {t.min_samples} each",))
+        return
+    diff = mann_whitney_greater(b, n)
+    yield Check(*who, Metric.CANCEL, "cancel to silence p50 (ms)", Ruling.OK, label, diff.delta, diff, unit="ms",
+                beyond=diff.delta > t.cancel_ms)
+
+
 def violation_kinds(errors: Iterable[Row], provider: str, model: str) -> set[str]:
     """Contract violations of one provider × model as "phase rule pointer" strings."""
     kinds = set()
@@ -539,6 +561,7 @@ def compare_runs(
         checks.extend(_hard_text(base, new, t, who))
         checks.extend(_languages(base, new, t, who))
         checks.extend(_marks(base, new, who))
+        checks.extend(_cancel(b, n, t, who))
     notes = [f"{p}/{m} only in BASE: not compared" for p, m in sorted(set(base_groups) - set(new_groups))]
     notes += [f"{p}/{m} only in NEW: not compared" for p, m in sorted(set(new_groups) - set(base_groups))]
     notes += [f"{side}: {line}" for side, line in (("BASE", health[0].line()), ("NEW", health[1].line())) if line]

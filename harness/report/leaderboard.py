@@ -40,6 +40,7 @@ from harness.results import (
     PooledErrorRate,
     Row,
     RunRows,
+    cancel_figures,
     group,
     model_figures,
 )
@@ -108,6 +109,10 @@ class Entry:
     # marked clip's worst words (item, [[word, mark_s, heard_s, error_ms]]), shown on demand
     marks: OfferingMarks | None = None
     marks_worst: tuple[tuple[str, tuple[tuple[Any, ...], ...]], ...] = ()
+    # Cancels (`bench run --cancel-after`; harness.results.cancel_figures): median cancel-to-silence over the jobs
+    # measured, and the audio frames after the acknowledgement summed. None: not cancelled, or not measured.
+    cancel_to_silence_ms: float | None = None
+    cancel_after_ack_frames: int | None = None
 
     @property
     def label(self) -> str:
@@ -172,6 +177,8 @@ class Entry:
             "deliveries": list(self.deliveries),
             "languages": list(self.languages),
             "hard_text": self.hard_text.to_json(),
+            "cancel_to_silence_ms": self.cancel_to_silence_ms,
+            "cancel_after_ack_frames": self.cancel_after_ack_frames,
         }
 
 
@@ -294,6 +301,7 @@ def build_leaderboard(rows: RunRows) -> Leaderboard:
     groups = group(rows.requests)
     entries = _with_hard_text([_with_kinds(entry_for(figures), groups.get((figures.provider, figures.model), ()))
                                for figures in model_figures(rows)], rows)
+    entries = _with_cancels(entries, rows)
     placed = [
         (i, (e.cost_per_million_chars_usd, e.wer_pooled.value))
         for i, e in enumerate(entries)
@@ -312,6 +320,13 @@ def build_leaderboard(rows: RunRows) -> Leaderboard:
                      f"{', '.join(stale)}")
     notes.extend(_price_notes(entries))
     return Leaderboard(tuple(entries), tuple(notes))
+
+
+def _with_cancels(entries: list[Entry], rows: RunRows) -> list[Entry]:
+    """Each entry with its cancels' figures, where its jobs were cancelled (`--cancel-after`)."""
+    cancels = {(f.provider, f.model): f for f in cancel_figures(rows.requests)}
+    return [replace(e, cancel_to_silence_ms=found.to_silence_p50_ms, cancel_after_ack_frames=found.after_ack_frames)
+            if (found := cancels.get((e.provider, e.model))) is not None else e for e in entries]
 
 
 def _with_kinds(entry: Entry, rows: Sequence[Row]) -> Entry:

@@ -13,7 +13,7 @@ Writers and readers never write SQL of their own, and enter through this module 
   (`pick_setup`).
 
 `seam_rows` (`seam_figures`, `SeamFigures`) gives each offering's seam findings per minute of streamed audio and
-the rates heard.
+the rates heard; `cancel_rows` (`cancel_figures`, `CancelFigures`) each offering's cancels (`--cancel-after`).
 
 A store is a SQLite file (the embedded default) or a PostgreSQL database by URL (`resolve_store`: `--db` or
 `TTS_HARNESS_DB`); `merge_stores` unites stores (idempotent by run id, a conflicting run refused).
@@ -25,6 +25,7 @@ Standard library only (psycopg, the `postgres` extra, only for a PostgreSQL stor
 no numpy, and this package imports nothing but `harness.core`.
 """
 
+from harness.results.cancel_rows import CancelFigures, cancel_figures
 from harness.results.client_health import health_of, is_marked, saturation, untroubled
 from harness.results.clips import ClipRow, read_clips
 from harness.results.cost_figures import (
@@ -122,6 +123,7 @@ __all__ = [
     "AsrSetup",
     "CacheKey",
     "CacheKind",
+    "CancelFigures",
     "ClipRow",
     "Connection",
     "CostFigures",
@@ -164,6 +166,7 @@ __all__ = [
     "audio_seconds",
     "billed_models",
     "billed_units",
+    "cancel_figures",
     "coerce",
     "connect_writer",
     "dearer",

@@ -149,6 +149,16 @@ MIGRATIONS: Mapping[str, Migration] = {
         ("jobs", "marks_findings", "INTEGER"),  # the invariants' findings (harness.core.timing_marks)
         ("jobs", "marks_json", "TEXT"),  # {"errors_ms": [...], "findings": [{"kind", "line"}], "worst": [...]}
     )),
+    # Cancel (issue 66): a socket job cancelled mid-utterance (`bench run --cancel-after MS`), judged by the one rule
+    # (harness.core.protocols.cancel). Older rows and jobs not cancelled: NULL (not measured).
+    "15": Migration((
+        ("jobs", "cancel_after_ms", "REAL"),  # the cancel's moment asked: ms after the first audio
+        ("jobs", "cancel_to_silence_ms", "REAL"),  # from the cancel to the last audio of its utterance
+        ("jobs", "cancel_after_ack_frames", "INTEGER"),  # audio frames after the acknowledgement (none: the cancel)
+        ("jobs", "cancel_after_ack_s", "REAL"),  # their seconds of audio
+        ("jobs", "cancel_verdict", "TEXT"),  # kept | violation | finding | unmeasured
+        ("jobs", "cancel_detail", "TEXT"),  # the verdict in words
+    )),
 }
 LATEST = max(MIGRATIONS, key=int)
 

@@ -94,6 +94,10 @@ REQUEST_COLUMNS: tuple[RowColumn, ...] = (
     *_columns(T, "j", "timing_marks heard_words marks_json"),
     *_columns(R, "j", "marks_p50_ms marks_p95_ms marks_coverage"),
     *_columns(N, "j", "marks_findings"),
+    # Schema 15: a cancelled socket job (harness.core.protocols.cancel).
+    *_columns(R, "j", "cancel_after_ms cancel_to_silence_ms cancel_after_ack_s"),
+    *_columns(N, "j", "cancel_after_ack_frames"),
+    *_columns(T, "j", "cancel_verdict cancel_detail"),
     RowColumn("cost_amount", R, "c", "c.amount"),
     RowColumn("cost_unit", T, "c", "c.unit"),
     RowColumn("charged_attempts", N, "c", "c.charged"),

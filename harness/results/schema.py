@@ -180,6 +180,12 @@ jobs — one per planned job (provider × model × corpus item × repeat), inser
     marks_coverage     (schema 14) words marked / words sent. marks_findings: how many invariants the marks break
                        (harness.core.timing_marks); marks_json: {"errors_ms", "findings": [{"kind", "line"}],
                        "worst": [[word, mark_s, heard_s, error_ms]]}.
+    cancel_after_ms    (schema 15) a socket job cancelled mid-utterance (`bench run --cancel-after`): the cancel's
+                       moment, ms after the first audio; NULL: not cancelled (every cancel_* column NULL then).
+    cancel_to_silence_ms  (schema 15) from the cancel to the last audio frame of its utterance (0: none came after
+                       it); cancel_after_ack_frames, cancel_after_ack_s: the audio frames, and their seconds, after the
+                       provider's acknowledgement (none declared: after the cancel); cancel_verdict: kept | violation
+                       | finding | unmeasured, cancel_detail its words (harness.core.protocols.cancel).
 
 load_levels — what each provider really had in flight, per level of a run (one level unless a sweep)
     run_id, level, provider   level: the per-provider cap asked for at this level (`--concurrency`).

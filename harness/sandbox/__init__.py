@@ -11,8 +11,8 @@ Layout (one job per module)
     timeline     a job's drawn life and its state at any clock reading
     faults       faults by name (`X-Sandbox-Fault` header) and chaos draws
     stream_faults   a provider's streams broken on demand (the drift's `streams`: clicks or gaps at seams, a
-                 header mid-stream, samples at another rate than labelled; its `marks`: timing marks shifted,
-                 scaled, repeated, restarting, merged or not sent)
+                 header mid-stream, samples at another rate than labelled, speech sent on after a cancel; its
+                 `marks`: timing marks shifted, scaled, repeated, restarting, merged or not sent)
     emulation    the protocol a provider implements (below)
     emulations   the wire families' imitations (`http_speech`, `jobs`), each serving any provider of its family
                  from the declaration alone; a provider with an emulation of its own keeps it in its package

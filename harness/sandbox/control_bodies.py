@@ -31,7 +31,7 @@ from starlette.requests import Request
 
 from harness.sandbox.misreadings import MISREADINGS
 from harness.sandbox.state import SandboxState
-from harness.sandbox.stream_faults import KINDS as STREAM_FAULTS
+from harness.sandbox.stream_faults import DRIFT_KINDS as STREAM_FAULTS
 from harness.sandbox.stream_faults import MARKS_KINDS
 
 MAX_BODY_BYTES = 64 * 1024  # far above any documented control body (a catalogue of a thousand voice ids fits)

@@ -126,6 +126,18 @@ class Lanes:
         if task is not None:
             task.cancel()
 
+    def drop_queued(self, lane: str, keep: Callable[[Job], bool] = lambda job: False) -> None:
+        """Drop what the lane was given and has not started (the job under way runs to its end), but `keep`'s."""
+        queue = self.queues.get(lane)
+        if queue is None:
+            return
+        waiting = [queue.get_nowait() for _ in range(queue.qsize())]
+        for job in waiting:
+            if job is None or keep(job):
+                queue.put_nowait(job)
+            else:
+                self.unfinished -= 1
+
     async def drain(self) -> None:
         """Wait until every lane has run what it was given; re-raise a job's failure."""
         for queue in self.queues.values():

@@ -104,15 +104,16 @@ class ProviderDrift:
     provider that starts billing more); a provider named in `language_fallback` speaks that language (English, "en")
     whatever language a request asks for (a voice falling back to English: `harness.sandbox.languages`); a provider
     named in `streams` breaks its streams' seams or rate that way (`harness.sandbox.stream_faults`: clicks or gaps at
-    seams, a header mid-stream, 24 kHz samples labelled 16 kHz); a provider named in `marks` breaks its timing marks
-    that way (`stream_faults.MARKS_KINDS`: shifted, scaled, an end repeated, restarting, merged words, none sent)."""
+    seams, a header mid-stream, 24 kHz samples labelled 16 kHz, or, `after_cancel`, its sockets' speech sent on after a
+    cancel); a provider named in `marks` breaks its timing marks that way (`stream_faults.MARKS_KINDS`: shifted,
+    scaled, an end repeated, restarting, merged words, none sent)."""
 
     added_latency_s: float = 0.0
     pitch_shift: float = 0.0
     misread: tuple[str, ...] = ()
     billing: dict[str, float] = field(default_factory=dict)  # provider -> factor of its billing signals
     language_fallback: dict[str, str] = field(default_factory=dict)  # provider -> the language it answers in
-    streams: dict[str, str] = field(default_factory=dict)  # provider -> a stream fault (`stream_faults.KINDS`)
+    streams: dict[str, str] = field(default_factory=dict)  # provider -> a stream fault (`stream_faults.DRIFT_KINDS`)
     marks: dict[str, str] = field(default_factory=dict)  # provider -> a marks fault (`stream_faults.MARKS_KINDS`)
 
 

@@ -11,6 +11,9 @@ names, below, judged by `harness.measurement.marks`):
              (chatterbox-tts-api #14)
     rate     the samples are at a standard rate at least `RATE_FACTOR` times the rate asked, labelled as asked:
              24 kHz samples for 16 kHz (dograh-hq/pipecat PR #59), 48 kHz for 24 kHz (flowcat #10, reversed)
+    after_cancel  a socket's cancel (its clear, a context's cancel) is taken and acknowledged as documented, and
+             the speech it should have stopped is sent anyway, to its end (Pipecat #793, #1942): the harness's
+             cancel rule (`harness.core.protocols.cancel`) must name it
 
 Only streamed answers (HTTP streams, SSE, sockets) and only 16-bit samples (raw, or a WAV stream's data) are broken
 at their seams: a compressed stream's chunks are left whole. The sandbox's own streams, with no fault set, join as
@@ -27,7 +30,9 @@ import numpy as np
 
 from harness.core.protocols.realtime_grammar import SpokenSpan
 
-KINDS = ("click", "gap", "header", "rate")
+KINDS = ("click", "gap", "header", "rate")  # what a stream sounds like: `bench run` names each in the audio
+AFTER_CANCEL = "after_cancel"  # what a stream does after a cancel: the cancel rule names it
+DRIFT_KINDS = (*KINDS, AFTER_CANCEL)  # every kind the drift control takes
 GAP_SAMPLES = 128
 CLICK = struct.pack("<hh", 29491, -29491)  # +0.9, -0.9 of full scale
 RATE_FACTOR = 1.5

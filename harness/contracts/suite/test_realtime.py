@@ -22,12 +22,13 @@ keys filtered. Replay plays it back from a loopback server at its recorded offse
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check
+from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check, sandbox_paced
 from harness.contracts.replay import FIRST_AUDIO_FIELD
 from harness.contracts.replay_socket import judge_replayed
 from harness.contracts.session import FixtureRoots
@@ -46,10 +47,18 @@ CASES = [pytest.param(provider, check, id=f"{provider.name}/{check}",
                       marks=[pytest.mark.client_source] if provider.channels[0].evidence.source is
                       EvidenceSource.CLIENT else [])
          for provider in providers().values() if provider.channels
-         for check in plans(RealtimeTarget(provider, "", ""))] or [
+         for check in plans(RealtimeTarget(provider, "", "")) if check != "cancel"] or [
     pytest.param(None, "", id="no-provider", marks=pytest.mark.skip(
         reason="no realtime provider is declared: add one to tts-harness.toml with a "
                "realtime `protocol` (docs/realtime.md names each)"))]
+
+
+# Every socket with a documented cancel, each judged apart (`CASES` checks a provider's first socket).
+CANCEL_CASES = [pytest.param(provider, channel.key, id=f"{provider.name}/{channel.key}/cancel",
+                             marks=[pytest.mark.client_source] if channel.evidence.source is EvidenceSource.CLIENT
+                             else [])
+                for provider in providers().values() for channel in provider.channels
+                if channel.grammar.cancel is not None]
 
 
 def _declared_url(provider: Provider) -> str:
@@ -107,3 +116,30 @@ def test_realtime(provider: Provider, check: str, request: Any, tts_target: Cont
             _keep(session, target, fixture)
         findings = judge(judged_by, plan, session)
     assert not findings.violations, f"{provider.name} {check}:\n  " + findings.text().replace("\n", "\n  ")
+
+
+@pytest.mark.contract
+@pytest.mark.parametrize(("provider", "channel_key"), CANCEL_CASES)
+def test_cancel(provider: Provider, channel_key: str, request: Any, tts_target: ContractTarget) -> None:
+    """The socket's documented cancel, CANCEL_AFTER_S after the first audio: what follows is what the documents
+    promise (`harness.core.protocols.cancel`). Replayed from a kept session where one was recorded."""
+    found = _target(provider, tts_target)
+    fixture = _fixture(request, provider, f"cancel-{channel_key}")
+    host = provider.channel(channel_key).host
+    base = provider.hosts[host].rstrip("/") if found is None else tts_target.base_url(provider.name, host)
+    target = replace(found or RealtimeTarget(provider, base, ""), base_url=base, channel_key=channel_key)
+    plan = plans(target)["cancel"]()
+    if tts_target.kind is TargetKind.SANDBOX:
+        plan = sandbox_paced(plan)
+    if found is None:
+        if not fixture.exists():
+            pytest.skip(f"no recorded cancel session for {provider.name} {channel_key}: record one with "
+                        "--tts-target sandbox --tts-record-mode=once")
+        session = Session.from_json(json.loads(fixture.read_text(encoding="utf-8")))
+    else:
+        session = event_loop.run(run_check(target, plan))
+        if _records(request, fixture):
+            _keep(session, target, fixture)
+    findings = judge(target, plan, session)
+    assert not findings.violations, f"{provider.name} {channel_key} cancel:\n  " + findings.text().replace(
+        "\n", "\n  ")

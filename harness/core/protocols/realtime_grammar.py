@@ -261,6 +261,28 @@ class Outgoing:
     after: Kind | None = None
 
 
+class AfterCancel(StrEnum):
+    """What a socket's documents promise of the speech a cancel (a clear, a context's cancel or close) meets."""
+
+    DROPPED = "dropped"  # no more audio of it once the cancel is acknowledged (or, with no acknowledgement, sent)
+    FINISHED = "finished"  # the generation under way finishes; only what was not yet being spoken is dropped
+    SILENT = "silent"  # the documents say what happens to the text, not to the speech: audio after it is a finding
+
+
+@dataclass(frozen=True, slots=True)
+class Cancel:
+    """A socket's documented way to stop speech mid-utterance (`harness.core.protocols.cancel` judges a session that
+    used it): which of its client messages cancels, the answer that acknowledges it (a kind of event: CLEARED for a
+    Cleared, FINAL where the context's final marker says it closed; None: nothing answers), what the documents promise
+    of the speech already asked for, and the words and page that promise it."""
+
+    message: str  # the socket's own name of the message: "clear", "cancel" (a context's), "end" (a context's close)
+    after: AfterCancel
+    quote: str
+    doc: str
+    ack: Kind | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Opening:
     """How a client starts and ends one utterance: the URL's path and query, then its messages."""
@@ -307,6 +329,7 @@ class Grammar(ABC):
     # `base_resp`-style status): such a message is that error, audio beside it or not. None: only error frames say so.
     said_errors: BodyErrors | None = None
 
+    cancel: Cancel | None = None  # the documented cancel, where the socket has one (`cancelling` sends it)
     # The attributes above are the protocol's when a subclass writes one protocol (class attributes), or a
     # declaration's when one grammar reads many (the WebSocket family sets them per instance).
 
@@ -343,6 +366,11 @@ class Grammar(ABC):
         """How many of the client's `messages` (as sent) ask for a Kind.FLUSHED answer each (a grammar whose
         `final_kind` is FLUSHED says which)."""
         return 0
+
+    def cancelling(self, utterance: Utterance, opening: Opening, after_s: float) -> Opening | None:
+        """`utterance`'s `opening` with the protocol's cancel sent `after_s` seconds after the first audio, its text
+        still asking for speech (None: the protocol declares no cancel)."""
+        return None
 
     def speaker_of(self, offering: str) -> tuple[str, str] | None:
         """The model and voice an offering of this channel names (None: the offering is the model, spoken in

@@ -48,8 +48,11 @@ async def run_session(url: str, headers: Mapping[str, str], messages: Sequence[O
                       complete: Callable[[Session], bool] | None = None, closing: Sequence[str] = (),
                       client_closes: bool = True, ssl: ssl_module.SSLContext | None = None,
                       idle_timeout_s: float = 30.0, secrets: tuple[str, ...] = (),
-                      heard: Callable[[Session], frozenset[Kind]] | None = None, key: str = "") -> Session:
-    """Open `url`, send `messages` on their schedule, record everything until the socket ends."""
+                      heard: Callable[[Session], frozenset[Kind]] | None = None, key: str = "",
+                      quiet_s: float | None = None) -> Session:
+    """Open `url`, send `messages` on their schedule, record everything until the socket ends. `quiet_s`: once every
+    message is sent, the client closes when no frame has come for that long (a cancelled utterance, which has no end to
+    wait for: `harness.core.protocols.cancel`)."""
     from websockets.asyncio.client import connect
     from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
@@ -75,7 +78,8 @@ async def run_session(url: str, headers: Mapping[str, str], messages: Sequence[O
     gate = _Gate(heard)
     sender = asyncio.create_task(_send_all(socket, session, messages, now, gate, key))
     try:
-        await _receive(socket, session, now, complete, closing, client_closes, idle_timeout_s, gate, key)
+        quiet = None if quiet_s is None else (sender, quiet_s)
+        await _receive(socket, session, now, complete, closing, client_closes, idle_timeout_s, gate, key, quiet)
     except ConnectionClosed as closed:
         received = closed.rcvd
         if received is None:
@@ -138,7 +142,8 @@ async def _send_all(socket: Any, session: Session, messages: Sequence[Outgoing],
 
 
 async def _receive(socket: Any, session: Session, now: Callable[[], float], complete: Callable[[Session], bool] | None,
-                   closing: Sequence[str], client_closes: bool, idle_timeout_s: float, gate: _Gate, key: str) -> None:
+                   closing: Sequence[str], client_closes: bool, idle_timeout_s: float, gate: _Gate, key: str,
+                   quiet: tuple[asyncio.Task[None], float] | None = None) -> None:
     finished = False
     bound = last_frame = session.opened_s or 0.0
     waiting_since: float | None = None  # since when only the server's close is awaited (complete, or an error)
@@ -154,6 +159,12 @@ async def _receive(socket: Any, session: Session, now: Callable[[], float], comp
             if waiting_since is not None and looked - waiting_since >= CLOSE_TIMEOUT_S:
                 why = "the utterance was complete" if finished else "an error frame"
                 session.closing = Closing(1000, f"the server did not close {CLOSE_TIMEOUT_S:g} s after {why}", now(),
+                                          by_server=False)
+                await socket.close()
+                return
+            if quiet is not None and quiet[0].done() and session.sent() and \
+                    looked - max(last_frame, session.sent()[-1].t_s) >= quiet[1]:
+                session.closing = Closing(1000, f"no frame for {quiet[1]:g} s after the client's last message", now(),
                                           by_server=False)
                 await socket.close()
                 return

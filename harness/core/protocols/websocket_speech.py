@@ -66,6 +66,7 @@ from harness.core.protocols.realtime_grammar import (
     KEY_SLOT,
     STANDARD_CLOSE_CODES,
     AudioSpec,
+    Cancel,
     Channel,
     Event,
     Frame,
@@ -418,6 +419,9 @@ class Socket:
     contexts: Contexts | None = None  # several utterances side by side on one socket
     marks: Marks | None = None  # when each word (or character) is spoken
     bare: BareText | None = None  # no messages: the text itself in, the audio's bytes out, the close as the end
+    # The documented way to stop speech mid-utterance: which message, its acknowledgement, what the documents promise
+    # of the speech already asked for (`Cancel`; the sandbox does what it says, `bench run --cancel-after` measures it)
+    cancel: Cancel | None = None
 
     def __post_init__(self) -> None:
         if self.bare is not None:
@@ -459,6 +463,9 @@ class Socket:
         if self.opens_each and (self.start.opening is None or self.start.opening.match is None):
             raise ValueError(f"socket {self.key}: where each context opens with the opening, the opening needs a "
                              "match that tells it apart from the text")
+        if self.cancel is not None and self.cancel_send is None:
+            raise ValueError(f"socket {self.key}: its cancel names {self.cancel.message!r}, a message it does not have "
+                             "(clear, cancel or end)")
         if (self.failures.error is None) is (self.failures.close_errors is None):
             raise ValueError(f"socket {self.key}: errors are told by an error message or by the close frame alone "
                              "(error or close_errors): exactly one")
@@ -488,6 +495,15 @@ class Socket:
         found = (self.ending.after_final, cancel, self.keepalive, self.end, self.flush, self.clear, self.update,
                  *((opening, self.text) if self.opens_each else (self.text, opening)))
         return tuple(s for s in found if s is not None)
+
+    @property
+    def cancel_send(self) -> Send | None:
+        """The client message that cancels (`Socket.cancel`): the clear, the context's cancel, or the end."""
+        if self.cancel is None:
+            return None
+        found = {"clear": self.clear, "cancel": None if self.contexts is None else self.contexts.cancel,
+                 "end": self.end}
+        return found.get(self.cancel.message)
 
     @property
     def opens_each(self) -> bool:
@@ -561,6 +577,7 @@ class SocketGrammar(Grammar):
         self.contexts = socket.contexts is not None
         self.timing_marks = socket.marks is not None
         self.character_marks = socket.marks is not None and socket.marks.chars
+        self.cancel = socket.cancel
 
     def speaker_of(self, offering: str) -> tuple[str, str] | None:
         """An offering's model and voice; a socket's own model name (the frame checks name the model) finds its
@@ -658,9 +675,7 @@ class SocketGrammar(Grammar):
 
     def opening(self, utterance: Utterance) -> Opening:
         socket, start, ending = self.socket, self.socket.start, self.socket.ending
-        fmt = socket.format(utterance.audio_format)
-        values = {"voice": utterance.voice, "model": utterance.model, "format": fmt.name,
-                  "rate": fmt.spec.sample_rate, "key": KEY_SLOT, "context": utterance.context, "nonce": 1}
+        values = self._values(utterance)
         greeted = Kind.OPENED if start.waits_for_greeting and start.greeting is not None else None
         dump = partial(_dump, framing=socket.framing)
         messages = [] if start.opening is None else [
@@ -679,6 +694,33 @@ class SocketGrammar(Grammar):
         path, query, headers = socket.upgrade.filled(values)
         return Opening(path, query, tuple(messages), closing=closing, client_closes=not ending.server_closes,
                        headers=headers)
+
+    def _values(self, utterance: Utterance) -> dict[str, Any]:
+        """What an utterance fills the socket's templates with."""
+        fmt = self.socket.format(utterance.audio_format)
+        return {"voice": utterance.voice, "model": utterance.model, "format": fmt.name, "rate": fmt.spec.sample_rate,
+                "key": KEY_SLOT, "context": utterance.context, "nonce": 1}
+
+    def cancelling(self, utterance: Utterance, opening: Opening, after_s: float) -> Opening | None:
+        """`opening` with the socket's cancel sent `after_s` seconds after the first audio. Where the cancel is the end
+        itself (a context's close), or the end makes the server close the socket once it has spoken (an `eos`), the
+        end is sent as the socket's flush instead, so the speech is asked for and the socket is still listening when
+        the cancel comes; with no flush, the opening is kept as it is."""
+        socket, send = self.socket, self.socket.cancel_send
+        if send is None:
+            return None
+        values = self._values(utterance)
+        closes = socket.ending.after_final is None and socket.ending.server_closes and socket.contexts is None \
+            and socket.flushes is None
+        messages = list(opening.messages)
+        if socket.flush is not None and socket.end is not None and (send is socket.end or closes):
+            flush = socket.flush
+            messages = [replace(m, message=_dump(flush.template, {**values, "text": "", "seq": index},
+                                                 framing=socket.framing))
+                        if _is(m, socket.end, socket.framing) else m for index, m in enumerate(messages)]
+        cancel = Outgoing(_dump(send.template, {**values, "seq": len(messages)}, framing=socket.framing), at_s=after_s,
+                          after=Kind.AUDIO)
+        return replace(opening, messages=(*messages, cancel), closing=())
 
     def keepalive(self, utterance: Utterance) -> Outgoing | None:
         """The socket's keepalive message as the utterance's session sends it (None where the socket has none)."""
@@ -722,6 +764,12 @@ def _message(outgoing: Outgoing, framing: Framing) -> Any:
     except ValueError:
         return None
 
+
+
+def _is(outgoing: Outgoing, send: Send, framing: Framing) -> bool:
+    """Whether a client message as sent is `send` (told apart by its match)."""
+    raw = _message(outgoing, framing)
+    return isinstance(raw, dict) and send.match is not None and send.match(raw)
 
 
 def _dump(template: Mapping[str, Any], values: Mapping[str, Any], framing: Framing = Framing.JSON) -> Any:

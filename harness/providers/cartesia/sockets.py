@@ -26,7 +26,7 @@ The documents say nothing of closing the socket after an error: the family's err
 from __future__ import annotations
 
 from harness.core.protocols.http_speech import Format
-from harness.core.protocols.realtime_grammar import AudioSpec, Kind
+from harness.core.protocols.realtime_grammar import AfterCancel, AudioSpec, Cancel, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
     AudioAnswer,
@@ -110,6 +110,10 @@ WEBSOCKET = Socket(
     contexts=Contexts(at="/context_id", answer_at="/context_id", more="/continue",
                       cancel=Send("cancel", {"context_id": "{context}", "cancel": True}, CancelContext,
                                   Match("/cancel"))),
+    # The cancel: a context's cancel, answered by nothing; the Cancel Context Request's description promises no more
+    # messages for it (WS_REFERENCE's AsyncAPI).
+    cancel=Cancel("cancel", AfterCancel.DROPPED, doc=WS_REFERENCE,
+                  quote="Use this to cancel a context, so that no more messages are generated for that context."),
     marks=Marks(text_at="/word_timestamps/words", start_at="/word_timestamps/start", end_at="/word_timestamps/end",
                 answer=TIMESTAMPS, asked_by="/add_timestamps"),
     drift=(DocDrift("websocket error shape", "Before Cartesia-Version 2026-03-01 an error event carried `error` "

@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Literal
 
 from harness.core.protocols.http_speech import Format
-from harness.core.protocols.realtime_grammar import STANDARD_CLOSE_CODES, AudioSpec, Kind
+from harness.core.protocols.realtime_grammar import STANDARD_CLOSE_CODES, AfterCancel, AudioSpec, Cancel, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
     Clears,
@@ -116,6 +116,12 @@ SPEAK = Socket(
     # soon as possible", then {"type": "Cleared", "sequence_id": 0} (CLEAR)
     clears=Clears(Answer("Cleared", Kind.CLEARED, Match("/type", "Cleared"), Sequenced,
                          {"type": "Cleared", "sequence_id": "{sequence}"}), drops_speech=True),
+    # The cancel: Clear, acknowledged by Cleared, after which no audio ("will stop sending new audio chunks as soon as
+    # possible"; "Upon receiving the Clear message, the server will process all remaining audio data and return" it).
+    cancel=Cancel("clear", AfterCancel.DROPPED, ack=Kind.CLEARED, doc=CLEAR,
+                  quote="After sending the optional Clear message, the TTS websocket will clear the internal text "
+                        "and audio buffer for generating audio and will stop sending new audio chunks as soon as "
+                        "possible."),
     start=Start(greeting=Answer("Metadata", Kind.METADATA, Match("/type", "Metadata"), Metadata,
                                 {"type": "Metadata", "request_id": "{id}", "model_name": "{model}",
                                  "model_version": MODEL_VERSION, "model_uuid": "{id}"})),

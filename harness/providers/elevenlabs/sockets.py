@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from harness.core.answer_errors import BodyErrors
 from harness.core.protocols.http_speech import Format, Refusal
-from harness.core.protocols.realtime_grammar import STANDARD_CLOSE_CODES, AudioSpec, Kind
+from harness.core.protocols.realtime_grammar import STANDARD_CLOSE_CODES, AfterCancel, AudioSpec, Cancel, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
     AudioAnswer,
@@ -197,6 +197,12 @@ MULTI_STREAM_INPUT = Socket(
     ),
     contexts=Contexts(at="/context_id", answer_at="/contextId", limit=MAX_CONTEXTS, beyond=TOO_MANY_CONTEXTS,
                       opens_each=True),
+    # The cancel: a barge-in closes the context (close_context), answered by nothing of its own (its isFinal ends the
+    # context's audio, whenever that is); the guide does not say whether speech already asked for still comes
+    # (Pipecat #1942: it does).
+    cancel=Cancel("end", AfterCancel.SILENT, doc=MULTI_GUIDE,
+                  quote="Seamlessly handle user barge-ins by closing an existing speech context and initiating a new "
+                        "one."),
     formats=FORMATS,
     suffix="-multi",
     drift=(

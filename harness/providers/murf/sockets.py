@@ -8,7 +8,7 @@ configuration and the turn's `context_id` — an `end: true` message closing the
 from __future__ import annotations
 
 from harness.core.protocols.http_speech import Format
-from harness.core.protocols.realtime_grammar import AudioSpec, Kind
+from harness.core.protocols.realtime_grammar import AfterCancel, AudioSpec, Cancel, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
     AudioAnswer,
@@ -49,6 +49,11 @@ STREAM_INPUT = Socket(
     end=Send("end", {"context_id": "{context}", "end": True}, SocketEnd, Match("/end", True)),
     # Clear Context: the turn's text not yet spoken is dropped (SOCKET_REFERENCE, SOCKET_CONTEXTS)
     clear=Send("clear", {"context_id": "{context}", "clear": True}, SocketClear, Match("/clear", True)),
+    # The cancel: Clear Context, answered by nothing; a synthesis already started plays to completion.
+    cancel=Cancel("clear", AfterCancel.FINISHED, doc=SOCKET_CONTEXTS,
+                  quote="To cancel a pending or in-progress turn, use the clear parameter. If synthesis hasn't "
+                        "started, the request is cancelled. If synthesis has started, the audio will still play to "
+                        "completion."),
     audio_answer=AudioAnswer(
         message=Answer("audioOutput", Kind.AUDIO, Match("/audio"), SocketAnswer,
                        {"context_id": "{context}", "audio": "{audio}"}),
@@ -70,7 +75,7 @@ STREAM_INPUT = Socket(
            DocDrift("other messages", "Set Advanced Settings ({min_buffer_size, max_buffer_delay_in_ms} on its own, "
                     "without text) is not declared: the family has no message of settings that name no slot, so the "
                     "sandbox refuses it; both settings are taken on a text message. Clear Context drops the text "
-                    "not yet spoken; whether speech already asked for still comes is not said (it does here).",
+                    "not yet spoken; a synthesis already started plays to completion (SOCKET_CONTEXTS).",
                     (SOCKET_REFERENCE, SOCKET_CONTEXTS)),
            DocDrift("errors", "The integration reads an `error` field beside context_id; its shape and the close "
                     "that follows are not documented (the sandbox writes the message there and closes 1008).",

@@ -31,7 +31,7 @@ from typing import Literal
 from pydantic import Field
 
 from harness.core.protocols.http_speech import Format
-from harness.core.protocols.realtime_grammar import AudioSpec, Kind
+from harness.core.protocols.realtime_grammar import AfterCancel, AudioSpec, Cancel, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
     AudioAnswer,
@@ -132,6 +132,9 @@ WS3 = Socket(
     ending=Ending(final_per_flush=True),
     # "Your client can clear out the accumulated buffer, which is useful in the case of interruptions." (WS_JSON)
     clear=Send("clear", {"operation": "clear"}, Operation, Match("/operation", "clear")),
+    # The cancel: the clear, answered by nothing; it stops queued synthesis, so the one under way finishes (SEGMENT).
+    cancel=Cancel("clear", AfterCancel.FINISHED, doc=SEGMENT,
+                  quote="send a clear operation to discard the buffer and stop queued synthesis"),
     end=Send("eos", {"operation": "eos"}, Operation, Match("/operation", "eos")),
     audio_answer=AudioAnswer(
         message=Answer("chunk", Kind.AUDIO, Match("/type", "chunk"), ChunkEvent,
@@ -153,7 +156,8 @@ WS3 = Socket(
                     "well-formed messages\" after an error; the family's imitation ends the socket after its error "
                     "frame (close 1008).", (WS_JSON,)),
            DocDrift("clear", "\"send a clear operation to discard the buffer and stop queued synthesis\" (SEGMENT): "
-                    "the sandbox's clear drops the buffer; speech an earlier flush asked for is still sent.",
+                    "the sandbox's clear drops the buffer and the syntheses queued behind the one under way, which "
+                    "finishes (docs/cancel.md).",
                     (WS_JSON, SEGMENT)),
            DocDrift("timestamps", "Declared as a message the socket may send; the sandbox sends none.", (WS_JSON,)),
            DocDrift("rates", "The socket pages call samplingRate's default 24000 and list no rates of their own: "
@@ -186,6 +190,9 @@ WS = Socket(
     # ?speaker={speaker}&modelId=mistv2&audioFormat=mp3.
     upgrade=Upgrade(host=WS_HOST, query={"speaker": "{voice}", "modelId": "{model}", "audioFormat": "{format}"}),
     bare=BareText(end="<EOS>", flush="<FLUSH>", clear="<CLEAR>"),
+    # The cancel: <CLEAR>, answered by nothing; the page says what becomes of the buffer, not of speech under way.
+    cancel=Cancel("clear", AfterCancel.SILENT, doc=WS_PLAIN,
+                  quote="This clears the current buffer. Used in the event of interruptions."),
     failures=Failures(
         close_errors=CloseErrors(wrong_frame=_REFUSED, not_json=_REFUSED, invalid=_REFUSED, idle=_REFUSED),
     ),

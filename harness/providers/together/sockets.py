@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from harness.core.protocols.http_speech import Format
-from harness.core.protocols.realtime_grammar import AudioSpec, Kind
+from harness.core.protocols.realtime_grammar import AfterCancel, AudioSpec, Cancel, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
     AudioAnswer,
@@ -126,6 +126,10 @@ SPEECH_SOCKET = Socket(
               Match("/type", "input_text_buffer.append")),
     end=Send("commit", {"type": "input_text_buffer.commit"}, CommitBuffer, Match("/type", "input_text_buffer.commit")),
     clear=Send("clear", {"type": "input_text_buffer.clear"}, ClearBuffer, Match("/type", "input_text_buffer.clear")),
+    # The cancel: the clear, answered by nothing; the text the model is already speaking is spoken (WEBSOCKET_GUIDE).
+    cancel=Cancel("clear", AfterCancel.FINISHED, doc=WEBSOCKET_GUIDE,
+                  quote="Clears all buffered text without processing (except text already being processed by the "
+                        "model)."),
     update=Send("tts_session.updated", {"type": "tts_session.updated", "session": {"voice": "{voice}"}}, SessionUpdate,
                 Match("/type", "tts_session.updated")),
     audio_answer=AudioAnswer(

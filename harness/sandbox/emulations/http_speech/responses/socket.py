@@ -25,6 +25,9 @@
                 past the limit within its window, the warning instead, the flush not processed
     clear       where declared, the buffer dropped unspoken (speech already asked for is still sent, unless the
                 socket's `Clears` drops it too); its answer where declared
+    cancel      where the clear or a context's cancel is the socket's documented `Cancel`, what it promises: DROPPED —
+                nothing more of the speech; FINISHED — the generation under way ends, the queued ones are dropped;
+                SILENT — all still sent; the `after_cancel` stream fault sends it all anyway (the drift to catch)
     update      where declared, its settings read as the opening's, a slot it leaves out kept
     end         the buffer spoken; the final marker after the last audio (filled with the end message's
                 nonce and the context); the server closes 1000 unless the client has more to say; a bare-text
@@ -84,7 +87,7 @@ from harness.core.protocols.http_speech import (
     spoken_like,
 )
 from harness.core.protocols.marks import Marks, complete_words, marks_values
-from harness.core.protocols.realtime_grammar import AudioSpec, Channel, SpokenSpan
+from harness.core.protocols.realtime_grammar import AfterCancel, AudioSpec, Channel, SpokenSpan
 from harness.core.protocols.socket_framing import FramingError, audio_value, decode, encode
 from harness.core.protocols.value_variants import Resolved, case_variant, finding_words
 from harness.core.protocols.websocket_speech import (
@@ -105,7 +108,13 @@ from harness.sandbox.emulations.http_speech.responses.billing import billed_valu
 from harness.sandbox.emulations.http_speech.responses.catalogue import model_verdict, voice_spoken
 from harness.sandbox.languages import request_language
 from harness.sandbox.socket_writer import Lanes, Sender, SocketDropped
-from harness.sandbox.stream_faults import broken_marks, broken_piece, merged_words, served_samples
+from harness.sandbox.stream_faults import (
+    AFTER_CANCEL,
+    broken_marks,
+    broken_piece,
+    merged_words,
+    served_samples,
+)
 from harness.sandbox.utterances import Speaker
 from harness.speech import encode_as
 
@@ -369,7 +378,7 @@ class FamilySocket:
         if send is contexts.cancel:
             dropped = self.streams.pop(context, None)
             if dropped is not None:
-                self.lanes.cancel(dropped.lane)
+                self._cancelled(dropped, send, drops=True)  # "nothing more sent for it"
             return True
         stream = self.streams.get(context)
         if stream is not None and stream.ended and contexts.opens_each and send is self.socket.start.opening:
@@ -417,8 +426,7 @@ class FamilySocket:
             elif send is socket.clear:
                 stream.buffer = ""  # the unspoken text; what was asked for before is still sent, unless `Clears` says
                 clears = socket.clears
-                if clears is not None and clears.drops_speech:
-                    self.lanes.cancel(stream.lane)  # the speech not yet sent and its final markers
+                self._cancelled(stream, send, drops=clears is not None and clears.drops_speech)
                 if clears is not None and clears.answer is not None:
                     await self._send(self._filled(clears.answer))
             elif send is socket.update:
@@ -450,6 +458,19 @@ class FamilySocket:
                     await self._send(self._filled(ending.closed))
                 await self._close_if_server_closes()
                 return
+
+    def _cancelled(self, stream: Stream, send: Send, *, drops: bool) -> None:
+        """What a cancel does to the speech already asked for, as the documents say: `drops` (a Clears that drops it, a
+        context's cancel) or a DROPPED promise — the speech not yet sent and its final markers go; a FINISHED promise
+        — the generation under way ends, the ones queued behind it go (their final markers kept); otherwise it is all
+        still sent. The `after_cancel` stream fault sends it all whatever the documents say (`stream_faults`)."""
+        if self.call.services.stream_fault() == AFTER_CANCEL:
+            return
+        declared = self.socket.cancel if self.socket.cancel_send is send else None
+        if drops or (declared is not None and declared.after is AfterCancel.DROPPED):
+            self.lanes.cancel(stream.lane)
+        elif declared is not None and declared.after is AfterCancel.FINISHED:
+            self.lanes.drop_queued(stream.lane, keep=lambda job: getattr(job, "func", None) == self._final)
 
     def _open_unasked(self, send: Send) -> None:
         """A message before its stream's opening (a context used before an opening message of its own): no document

@@ -1,0 +1,75 @@
+"""`bench run --cancel-after`'s faces from the stored `cancel_*` columns: the summary's cancels (`harness.bench.
+cancel_view` over `harness.results.cancel_figures`) in text, `--format json` and markdown, "—" where a cancel met no
+speech (never 0), the report's sortable column and `history`'s series, and `compare`'s cancel metric."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from harness.bench.cancel_view import cancel_sections
+from harness.bench.summary_format import Lines, Table, to_json, to_markdown
+from harness.history.series import METRICS
+from harness.history.values import Scale
+from harness.report.columns import COLUMNS
+from harness.report.compare import Metric, Ruling, Thresholds, _cancel
+from harness.report.leaderboard import Entry
+from harness.report.stats import Interval
+from harness.results import cancel_figures
+
+
+def _row(model: str, to_silence: float | None, frames: int | None = 0, seconds: float | None = 0.0,
+         verdict: str = "kept") -> dict[str, Any]:
+    return {"provider": "p", "model": model, "cancel_after_ms": 300.0, "cancel_to_silence_ms": to_silence,
+            "cancel_after_ack_frames": frames, "cancel_after_ack_s": seconds, "cancel_verdict": verdict}
+
+
+def test_a_run_without_cancels_shows_nothing() -> None:
+    assert cancel_sections(cancel_figures([{"provider": "p", "model": "a", "cancel_after_ms": None}])) == []
+
+
+def test_each_offering_cancel_to_silence_and_audio_after_the_ack() -> None:
+    rows = [_row("a", 20.0), _row("a", 60.0), _row("a", 40.0),
+            _row("b", 900.0, 7, 0.7, "violation"), _row("b", 1100.0, 9, 0.9, "violation"),
+            _row("c", None, None, None, "unmeasured")]
+    figures = {f.model: f for f in cancel_figures(rows)}
+    assert (figures["a"].to_silence_p50_ms, figures["a"].to_silence_max_ms, figures["a"].after_ack_frames) == (
+        40.0, 60.0, 0)
+    assert figures["b"].after_ack_frames == 16 and figures["b"].verdicts == {"violation": 2}
+    assert figures["c"].measured == 0 and figures["c"].to_silence_p50_ms is None
+    sections = cancel_sections(tuple(figures.values()))
+    assert isinstance(sections[0], Lines) and isinstance(sections[1], Table)
+    assert "2 broke what the documents promise" in sections[0].lines[0]
+    said = to_json(sections)["sections"]
+    by_model = {o["model"]: o for o in said[0]["offerings"]}
+    assert by_model["b"]["cancel_to_silence_p50_ms"] == 1000.0 and by_model["c"]["after_ack_frames"] is None
+    table = {r["model"]: r for r in said[1]["rows"]}
+    assert table["p/c"]["to_silence_p50_ms"] is None  # not measured: null, never 0
+    markdown = to_markdown(sections)
+    assert "| p/c | 0/1 | — | — | — | — |" in markdown and "| p/a | 3/3 | 40 | 60 | 0 | 0.00 | 3 kept |" in markdown
+
+
+def test_the_report_column_sorts_by_cancel_to_silence_and_dashes_where_none() -> None:
+    column = next(c for c in COLUMNS if c.key == "cancel")
+    nan = Interval(float("nan"), float("nan"), float("nan"), 0)
+    base: dict[str, Any] = dict(provider="p", model="m", sent=1, ok=1, skipped=0, success=nan, latency={}, ttfa={},
+                                cost_total_usd=None, cost_per_request_usd=None, cost_per_audio_minute_usd=None,
+                                cost_per_1k_chars_usd=None, unpriced=0, audio_minutes=0.0, chars=0, scored=0,
+                                wer_pooled=nan, wer_mean=None, cer_pooled=None, cer_mean=None, similarity=nan,
+                                quality=nan, flagged_clips=0, findings={}, errors={}, polls_mean=None)
+    measured = column.cell(Entry(**base, cancel_to_silence_ms=250.0, cancel_after_ack_frames=3))
+    assert (measured.sort, measured.key) == (250.0, "cancel_to_silence_ms") and "3 frames after ack" in measured.note
+    assert column.cell(Entry(**base)).sort is None  # sorted last, shown as a dash
+    series = next(m for m in METRICS if m.key == "cancel_to_silence")  # `history` follows it run over run
+    assert series.scale is Scale.LINEAR and series.read(Entry(**base, cancel_to_silence_ms=0.0)) == 0.0
+    assert series.read(Entry(**base)) is None
+
+
+def test_compare_names_a_later_silence() -> None:
+    base = [{"cancel_to_silence_ms": v} for v in (20.0, 30.0, 25.0, 35.0, 28.0)]
+    new = [{"cancel_to_silence_ms": v} for v in (900.0, 950.0, 1000.0, 980.0, 970.0)]
+    [check] = list(_cancel(base, new, Thresholds(), ("p", "m")))  # type: ignore[arg-type]
+    assert check.metric is Metric.CANCEL and check.beyond and check.verdict is Ruling.OK  # Holm decides later
+    assert check.difference is not None and check.difference.p_value < 0.05
+    [few] = list(_cancel(base[:2], new, Thresholds(), ("p", "m")))  # type: ignore[arg-type]
+    assert few.verdict is Ruling.INSUFFICIENT
+    assert list(_cancel([{"cancel_to_silence_ms": None}], new, Thresholds(), ("p", "m"))) == []  # type: ignore[arg-type]
