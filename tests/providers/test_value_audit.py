@@ -7,16 +7,16 @@ fails too (it would be taken without a finding)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Iterator, Sequence
-from importlib import import_module
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from harness.core.protocols.http_speech import Format
-from harness.core.protocols.websocket_speech import socket_of
+from harness.core.protocols.http_speech import Format, SpeechService
+from harness.core.protocols.websocket_speech import Send, Socket, Upgrade, slots_of, socket_of
 from harness.core.registry import providers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,17 +30,23 @@ def _entries() -> Iterator[tuple[str, dict[str, Any]]]:
             yield path.stem, entry
 
 
-def _formats(provider: str, where: str) -> Sequence[Format]:
+def _formats(provider: str, where: str) -> tuple[Sequence[Format], str]:
+    """The formats a route takes and the pointer of its format slot ("" where a socket's template names it, or none)."""
     kind, _, key = where.partition(" ")
     if kind == "socket":
-        return socket_of(providers()[provider].channel(key)).formats
-    return import_module(f"harness.providers.{provider}.declaration").SERVICE.synthesis(key).formats
+        return socket_of(providers()[provider].channel(key)).formats, ""
+    service = providers()[provider].family
+    assert isinstance(service, SpeechService), f"{provider} is no provider of the HTTP speech family"
+    synthesis = service.synthesis(key)
+    return synthesis.formats, synthesis.slots.format or ""
 
 
-def _accepted(formats: Sequence[Format], field: str) -> set[Any]:
-    """What the declaration takes at the parameter: the format names, every rate, or a field the formats set."""
-    if field == "name":
-        return {f.name for f in formats}
+def _accepted(formats: Sequence[Format], field: str, slot: str = "") -> set[Any]:
+    """What the declaration takes at the parameter: the format names (as sent at the format slot, where a format sets
+    that slot's value itself), every rate, or a field the formats set. A route of one fixed format (`fixed`): its
+    name."""
+    if field in ("name", "fixed"):
+        return {f.sets.get(slot) or f.name if slot else f.name for f in formats}
     if field == "rate":
         return {rate for f in formats for rate in (f.rates or (f.spec.sample_rate,))}
     return {f.sets[field] for f in formats if f.sets.get(field) is not None}
@@ -57,7 +63,10 @@ def test_declared_values_are_the_documented_ones(provider: str, entry: dict[str,
     if "range" in entry:
         low, high = entry["range"]
         documented |= set(range(low, high + 1))
-    accepted = _accepted(_formats(provider, entry["where"]), entry["field"])
+    formats, slot = _formats(provider, entry["where"])
+    accepted = _accepted(formats, entry["field"], slot)
+    if entry.get("answered_in_container"):  # a container field: a format that sets no value there answers its own
+        accepted |= {f.spec.container for f in formats if entry["field"] not in f.sets} & documented
     # JSON keys are text: a rate left out is named as its digits
     left_out = {int(value) if entry["field"] == "rate" else value: reason
                 for value, reason in entry.get("not_imitated", {}).items()}
@@ -70,6 +79,65 @@ def test_declared_values_are_the_documented_ones(provider: str, entry: dict[str,
 
 
 def test_every_value_left_out_is_a_listed_difference() -> None:
+    """Each value left out is named, in backquotes, on a line of docs/sandbox-differences.md that names its provider."""
+    lines = [line.lower() for line in DIFFERENCES.splitlines()]
     for provider, entry in ENTRIES:
+        title = providers()[provider].title.lower()
         for value in entry.get("not_imitated", {}):
-            assert f"`{value}`" in DIFFERENCES, f"{provider} {entry['where']} {value}: not a listed difference"
+            assert any(f"`{value.lower()}`" in line and (provider in line or title in line) for line in lines), (
+                f"{provider} {entry['where']} {value}: not a listed difference")
+
+
+def _sent(part: Any) -> Iterator[Send | Upgrade]:
+    """Every client message and the upgrade a socket's declaration holds, at any depth of its parts."""
+    if isinstance(part, Send | Upgrade):
+        yield part
+    elif dataclasses.is_dataclass(part) and not isinstance(part, type):
+        for one in dataclasses.fields(part):
+            yield from _sent(getattr(part, one.name))
+    elif isinstance(part, tuple | list):
+        for one in part:
+            yield from _sent(one)
+
+
+def _socket_parameters(socket: Socket) -> set[str]:
+    """The format parameters a client sends on a socket: the name and the rate where a template asks for them; a
+    socket whose client names no format is of one fixed format (`fixed`)."""
+    asked: set[str] = set()
+    for part in _sent(socket):
+        if isinstance(part, Upgrade):
+            asked |= part.slots
+        else:
+            asked |= set(slots_of(part.template))
+    return {"name" if "format" in asked else "fixed"} | ({"rate"} if "rate" in asked else set())
+
+
+def _http_parameters(formats: Sequence[Format], slots: Mapping[str, str | None]) -> set[str]:
+    """The format parameters a synthesis takes: its format slot's names, its rate slot, every other field its formats
+    set; a synthesis with neither a format slot nor a field its formats set answers in one fixed format."""
+    fields = {at for f in formats for at in f.sets} - {slots["format"], slots["rate"]}
+    named = {"name"} if slots["format"] else set() if fields else {"fixed"}
+    return named | fields | ({"rate"} if slots["rate"] else set())
+
+
+def _routes() -> Iterator[tuple[str, str, set[str]]]:
+    """Every built-in provider's routes that answer in a format: each HTTP synthesis and each socket, with the format
+    parameters it takes."""
+    for name, provider in sorted(providers().items()):
+        service = provider.family
+        if isinstance(service, SpeechService):
+            for synthesis in service.syntheses:
+                if synthesis.formats:
+                    slots = {"format": synthesis.slots.format, "rate": synthesis.slots.rate}
+                    yield name, f"http {synthesis.endpoint.key}", _http_parameters(synthesis.formats, slots)
+        for channel in provider.channels:
+            yield name, f"socket {channel.key}", _socket_parameters(socket_of(channel))
+
+
+def test_every_format_parameter_is_audited() -> None:
+    """The audit holds every built-in provider to its documents, not the ones catalogued so far: each route's every
+    format parameter has its entry, and no entry names a parameter the route does not take."""
+    catalogued = {(provider, entry["where"], entry["field"]) for provider, entry in ENTRIES}
+    wanted = {(provider, where, field) for provider, where, fields in _routes() for field in fields}
+    assert not wanted - catalogued, f"not audited: {sorted(wanted - catalogued)}"
+    assert not catalogued - wanted, f"audited, but no parameter of the route: {sorted(catalogued - wanted)}"

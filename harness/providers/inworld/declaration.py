@@ -37,7 +37,7 @@ from harness.providers.inworld.sockets import SOCKETS
 
 HOST = "api"
 DEFAULT_RATE = 48000  # sampleRateHertz: "default 48000" (a transcription of the schema; the page text is cut)
-RATES = (8000, 16000, 22050, 24000, 32000, 44100, 48000)  # within the documented 8000..48000
+RATES = tuple(range(8000, 48001))  # sampleRateHertz: "8000 to 48000" (the request model's range), every one taken
 
 # The quickstart's non-streaming request sends no audioConfig and saves the answer as an .mp3 file: MP3 is the
 # default. LINEAR16 comes back as a WAV file (the reference's example audioContent begins "UklGR", "RIFF").

@@ -37,7 +37,7 @@ from harness.core.spec import AudioAt, DocDrift, RequestModel, ResponseModel
 SOCKET_REFERENCE = "https://docs.inworld.ai/api-reference/ttsAPI/texttospeech/synthesize-speech-websocket"
 # Inworld's own examples (inworld-ai/inworld-api-examples): the bidirectional socket with PCM audio.
 EXAMPLES = "https://github.com/inworld-ai/inworld-api-examples/blob/main/tts/python/example_tts_low_latency_ws.py"
-RATES = (8000, 16000, 22050, 24000, 32000, 44100, 48000)
+RATES = tuple(range(8000, 48001))  # sampleRateHertz: "8000 to 48000", every one taken (the HTTP declaration's)
 OK = {"code": 0, "message": "", "details": []}
 
 
