@@ -11,17 +11,20 @@ import dataclasses
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args, get_origin
 
 import pytest
 
 from harness.core.protocols.http_speech import Format, SpeechService
 from harness.core.protocols.websocket_speech import Send, Socket, Upgrade, slots_of, socket_of
 from harness.core.registry import providers
+from harness.core.spec import Endpoint
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "harness" / "data" / "fixtures" / "docs"
 DIFFERENCES = (ROOT / "docs" / "sandbox-differences.md").read_text()
+#: A request field of a provider outside the speech families is a format parameter when its name says so.
+FORMAT_WORDS = ("format", "rate", "codec", "encoding")
 
 
 def _entries() -> Iterator[tuple[str, dict[str, Any]]]:
@@ -52,6 +55,28 @@ def _accepted(formats: Sequence[Format], field: str, slot: str = "") -> set[Any]
     return {f.sets[field] for f in formats if f.sets.get(field) is not None}
 
 
+def _request_fields(endpoint: Endpoint) -> dict[str, Any]:
+    """A request model's format parameters, by their wire names: the annotation of each field named like one."""
+    request = endpoint.request
+    if request is None:
+        return {}
+    return {f"/{info.alias or name}": info.annotation for name, info in request.model_fields.items()
+            if any(word in (info.alias or name).lower() for word in FORMAT_WORDS)}
+
+
+def _literal(provider: str, where: str, field: str) -> set[Any]:
+    """What a request model takes at a format parameter where the provider's formats are no declaration of a speech
+    family (its own emulation, a job's submit): the values of its Literal."""
+    endpoint = next(e for e in providers()[provider].endpoints if e.key == where.partition(" ")[2])
+    annotation = _request_fields(endpoint)[field]
+    # a Literal, or an Optional one
+    optional = [arg for arg in get_args(annotation) if arg is not type(None)]
+    choices = [annotation] if get_origin(annotation) is Literal else optional
+    values = {value for choice in choices for value in (get_args(choice) if get_origin(choice) is Literal else ())}
+    assert values, f"{provider} {where} {field}: no closed list of values ({annotation})"
+    return values
+
+
 ENTRIES = list(_entries())
 
 
@@ -63,8 +88,14 @@ def test_declared_values_are_the_documented_ones(provider: str, entry: dict[str,
     if "range" in entry:
         low, high = entry["range"]
         documented |= set(range(low, high + 1))
-    formats, slot = _formats(provider, entry["where"])
-    accepted = _accepted(formats, entry["field"], slot)
+    if entry["where"] == "provider":  # no request of it names a format: the one its documents show
+        assert not any(_request_fields(e) for e in providers()[provider].endpoints), "a request names a format"
+        accepted = documented
+    elif entry["where"].startswith("request "):
+        accepted = _literal(provider, entry["where"], entry["field"])
+    else:
+        formats, slot = _formats(provider, entry["where"])
+        accepted = _accepted(formats, entry["field"], slot)
     if entry.get("answered_in_container"):  # a container field: a format that sets no value there answers its own
         accepted |= {f.spec.container for f in formats if entry["field"] not in f.sets} & documented
     # JSON keys are text: a rate left out is named as its digits
@@ -122,7 +153,8 @@ def _http_parameters(formats: Sequence[Format], slots: Mapping[str, str | None])
 
 def _routes() -> Iterator[tuple[str, str, set[str]]]:
     """Every built-in provider's routes that answer in a format: each HTTP synthesis and each socket, with the format
-    parameters it takes."""
+    parameters it takes; for a provider outside the speech families, each request that names a format (its request
+    model's fields), or the provider itself where none does (one fixed format)."""
     for name, provider in sorted(providers().items()):
         service = provider.family
         if isinstance(service, SpeechService):
@@ -130,6 +162,11 @@ def _routes() -> Iterator[tuple[str, str, set[str]]]:
                 if synthesis.formats:
                     slots = {"format": synthesis.slots.format, "rate": synthesis.slots.rate}
                     yield name, f"http {synthesis.endpoint.key}", _http_parameters(synthesis.formats, slots)
+        else:
+            fields = {f"request {e.key}": set(_request_fields(e)) for e in provider.endpoints if _request_fields(e)}
+            yield from ((name, where, wanted) for where, wanted in fields.items())
+            if not fields:  # one fixed format: the provider's entry says so
+                yield name, "provider", {"fixed"}
         for channel in provider.channels:
             yield name, f"socket {channel.key}", _socket_parameters(socket_of(channel))
 
