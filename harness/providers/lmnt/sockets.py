@@ -40,6 +40,8 @@ RATES = (8000, 16000, 24000)  # sample_rate: Literal[24000, 16000, 8000]
 FORMATS = (
     Format("pcm_s16le", AudioSpec("pcm_s16le", 24000, "raw"), "audio/pcm", RATES),
     Format("mp3", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg", RATES),
+    # "pcm_f32le" (the init's format): headerless 32-bit float samples, bytes that name no format
+    Format("pcm_f32le", AudioSpec("pcm_f32le", 24000, "raw"), "application/octet-stream", RATES),
 )
 
 SESSION = Socket(

@@ -58,6 +58,8 @@ FORMATS = (
     # PCM: a value the reference lists for format ("MP3, WAV, FLAC, ALAW, ULAW, PCM, OGG"), headerless 16-bit samples
     # as on the socket (sockets.FORMATS); the stream's integrations ask for it (LIVEKIT below).
     Format("PCM", AudioSpec("pcm_s16le", RATE, "raw"), "audio/pcm", RATES),
+    # FLAC: listed for format too; a file that names itself
+    Format("FLAC", AudioSpec("flac", RATE, "flac"), "audio/flac", RATES),
 )
 
 
@@ -71,7 +73,8 @@ ERRORS = (_error(400, "BadRequestError"), _error(402, "PaymentRequiredError"), _
 STREAM = Endpoint(
     key="speech.stream", method="POST", path="/v1/speech/stream", host=HOST, role=Role.STREAM,
     summary="Returns a streaming output of generated audio", request=StreamRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (AudioBody(("audio/mpeg", "audio/wav", "audio/pcm")),), "The audio, chunked"), *ERRORS),
+    responses=(Response(200, (AudioBody(("audio/mpeg", "audio/wav", "audio/pcm", "audio/flac")),),
+                        "The audio, chunked"), *ERRORS),
     example={"text": "Hello, welcome to Murf AI text to speech.", "voiceId": "en-US-natalie", "model": "FALCON",
              "format": "MP3"},
     doc=SDK,
