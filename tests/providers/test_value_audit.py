@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
 
 import pytest
+from pydantic import BaseModel
 
 from harness.core.protocols.http_speech import Format, SpeechService
 from harness.core.protocols.websocket_speech import Send, Socket, Upgrade, slots_of, socket_of
@@ -66,15 +67,28 @@ def _request_fields(endpoint: Endpoint) -> dict[str, Any]:
 
 def _literal(provider: str, where: str, field: str) -> set[Any]:
     """What a request model takes at a format parameter where the provider's formats are no declaration of a speech
-    family (its own emulation, a job's submit): the values of its Literal."""
+    family (its own emulation, a job's submit), or at a field a speech family's format fills (a bit rate any of whose
+    values takes the format): the values of its Literal."""
     endpoint = next(e for e in providers()[provider].endpoints if e.key == where.partition(" ")[2])
-    annotation = _request_fields(endpoint)[field]
+    annotation = _annotation_at(endpoint.request, field)
     # a Literal, or an Optional one
     optional = [arg for arg in get_args(annotation) if arg is not type(None)]
     choices = [annotation] if get_origin(annotation) is Literal else optional
     values = {value for choice in choices for value in (get_args(choice) if get_origin(choice) is Literal else ())}
     assert values, f"{provider} {where} {field}: no closed list of values ({annotation})"
     return values
+
+
+def _annotation_at(model: Any, pointer: str) -> Any:
+    """The annotation of a request model's field at a JSON pointer, through nested models and their unions."""
+    annotation = model
+    for part in pointer.strip("/").split("/"):
+        candidates = (annotation, *get_args(annotation))
+        models = [one for one in candidates if isinstance(one, type) and issubclass(one, BaseModel)]
+        fields = {info.alias or name: info.annotation for one in models for name, info in one.model_fields.items()}
+        assert part in fields, f"{pointer}: no field {part} in {annotation}"
+        annotation = fields[part]
+    return annotation
 
 
 ENTRIES = list(_entries())
@@ -95,7 +109,9 @@ def test_declared_values_are_the_documented_ones(provider: str, entry: dict[str,
         accepted = _literal(provider, entry["where"], entry["field"])
     else:
         formats, slot = _formats(provider, entry["where"])
-        accepted = _accepted(formats, entry["field"], slot)
+        filled = {at for f in formats for at in f.fills}
+        accepted = (_literal(provider, entry["where"], entry["field"]) if entry["field"] in filled
+                    else _accepted(formats, entry["field"], slot))
     if entry.get("answered_in_container"):  # a container field: a format that sets no value there answers its own
         accepted |= {f.spec.container for f in formats if entry["field"] not in f.sets} & documented
     # JSON keys are text: a rate left out is named as its digits
@@ -145,10 +161,11 @@ def _socket_parameters(socket: Socket) -> set[str]:
 
 def _http_parameters(formats: Sequence[Format], slots: Mapping[str, str | None]) -> set[str]:
     """The format parameters a synthesis takes: its format slot's names, its rate slot, every other field its formats
-    set; a synthesis with neither a format slot nor a field its formats set answers in one fixed format."""
+    set or fill; a synthesis with neither a format slot nor a field its formats set answers in one fixed format."""
     fields = {at for f in formats for at in f.sets} - {slots["format"], slots["rate"]}
     named = {"name"} if slots["format"] else set() if fields else {"fixed"}
-    return named | fields | ({"rate"} if slots["rate"] else set())
+    filled = {at for f in formats for at in f.fills}  # a bit rate a format carries, any documented value taking it
+    return named | fields | filled | ({"rate"} if slots["rate"] else set())
 
 
 def _routes() -> Iterator[tuple[str, str, set[str]]]:
