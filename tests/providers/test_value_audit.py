@@ -195,3 +195,30 @@ def test_every_format_parameter_is_audited() -> None:
     wanted = {(provider, where, field) for provider, where, fields in _routes() for field in fields}
     assert not wanted - catalogued, f"not audited: {sorted(wanted - catalogued)}"
     assert not catalogued - wanted, f"audited, but no parameter of the route: {sorted(catalogued - wanted)}"
+
+
+def _assumed_formats() -> Iterator[tuple[str, str, Format]]:
+    """Every format a built-in provider's routes take: each HTTP synthesis' and each socket's."""
+    for name, provider in sorted(providers().items()):
+        service = provider.family
+        if isinstance(service, SpeechService):
+            for synthesis in service.syntheses:
+                yield from ((name, f"http {synthesis.endpoint.key}", f) for f in synthesis.formats)
+        for channel in provider.channels:
+            yield from ((name, f"socket {channel.key}", f) for f in socket_of(channel).formats)
+
+
+def test_an_assumed_format_says_its_assumption() -> None:
+    """A documented format whose bytes the documents leave unsaid is taken, never refused (issue 67), but answered as
+    the sandbox assumes: its `assumed` note names what the documents do not say and what the sandbox answers (the
+    finding each request leaves), and docs/sandbox-differences.md lists it among the assumed answers."""
+    assumed = [(p, where, f) for p, where, f in _assumed_formats() if f.assumed]
+    assert assumed, "no format is answered by assumption"
+    section = DIFFERENCES.partition("### Formats answered by assumption")[2].partition("\n#")[0].lower()
+    for provider, where, fmt in assumed:
+        assert fmt.assumed.startswith("the documents do not say") and "; the sandbox answers" in fmt.assumed, (
+            f"{provider} {where} {fmt.name}: {fmt.assumed!r} names neither what is unsaid nor what is answered")
+        names = (provider, providers()[provider].title.split()[0].lower())
+        rows = section.splitlines()
+        assert any(f"`{fmt.name.lower()}`" in line and any(n in line for n in names) for line in rows), (
+            f"{provider} {where} {fmt.name}: not listed among the assumed answers in docs/sandbox-differences.md")

@@ -19,6 +19,7 @@ from harness.core.protocols.http_speech import (
     SpeechService,
     Synthesis,
     Voice,
+    g711,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.websocket_speech import with_sockets
@@ -50,6 +51,12 @@ FORMATS = (
     # stream reference name it, and no stored page shows the HTTP endpoints refusing it (issue 53: the sandbox's
     # stream refused the PCM its socket takes). Headerless 16-bit samples at the asked rate.
     Format("PCM", AudioSpec("pcm_s16le", DEFAULT_RATE, "raw"), "audio/pcm", RATES),
+    # ALAW, MULAW, WAV: in the schema's transcription only, which says neither a header nor a rate: answered as assumed
+    g711("ALAW", "pcm_alaw", RATES),
+    g711("MULAW", "pcm_mulaw", RATES),
+    Format("WAV", AudioSpec("pcm_s16le", DEFAULT_RATE, "wav"), "audio/wav", RATES, assumed=(
+        "the documents do not say its samples or rate; the sandbox answers a WAV file of 16-bit PCM at the asked "
+        "rate (48000 Hz where none is asked)")),
 )
 
 
@@ -77,7 +84,8 @@ SYNTHESIZE = Endpoint(
 # The stream answers NDJSON-like JSON objects, one per chunk, the audio at /result/audioContent. MP3 only: "If using
 # PCM, every chunk, not just the initial chunk, [carries its own header]" — a LINEAR16 stream is a series of WAV files,
 # which the family's chunked answers do not write (its WebSocket does: sockets.STREAM, chunk_files).
-STREAM_FORMATS = (FORMATS[0], FORMATS[4])  # MP3, and PCM's headerless pieces (each a whole number of samples)
+# MP3, PCM's headerless pieces (each a whole number of samples), and the headerless G.711 pieces as assumed
+STREAM_FORMATS = (FORMATS[0], FORMATS[4], FORMATS[5], FORMATS[6])
 
 STREAM = Endpoint(
     key="tts.synthesize-stream", method="POST", path="/tts/v1/voice:stream", host=HOST, role=Role.STREAM,

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import Field
 
 from harness.core.answer_errors import BodyErrors
-from harness.core.protocols.http_speech import Format
+from harness.core.protocols.http_speech import Format, g711
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
@@ -118,6 +118,9 @@ FORMATS = (  # LINEAR16 at 16 kHz: what the reference's contextCreated answers a
     Format("LINEAR16", AudioSpec("pcm_s16le", 16000, "wav"), "audio/wav", RATES),
     Format("MP3", AudioSpec("mp3", 48000, "mp3"), "audio/mpeg", (16000, 22050, 24000, 32000, 44100, 48000)),
     Format("PCM", AudioSpec("pcm_s16le", 16000, "raw"), "audio/pcm", RATES),
+    # ALAW, MULAW: in the schema's transcription only, neither header nor rate said: answered as assumed
+    g711("ALAW", "pcm_alaw", RATES),
+    g711("MULAW", "pcm_mulaw", RATES),
 )
 
 STREAM = Socket(

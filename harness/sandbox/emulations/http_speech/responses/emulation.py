@@ -42,6 +42,7 @@ from harness.core.protocols.http_speech import (
     Refusal,
     SpeechService,
     Synthesis,
+    assumed_finding,
     fill,
     model_of,
     open_model_slot,
@@ -300,6 +301,9 @@ class SpeechServiceEmulation(Emulation):
         sent = None if model is None or stand_in else model.sets.get(slots.model or "", model.name)
         voice = self._voice(synthesis, call, payload, sent)
         fmt, rate = self._format(synthesis, payload)
+        if fmt.assumed:  # a documented format whose bytes the documents leave unsaid: answered as assumed, and seen
+            call.services.accepted_variant(call.endpoint.signature, _field(synthesis.slots.format) or "format",
+                                           assumed_finding(fmt))
         if not writable(fmt.spec.codec, fmt.spec.container):  # an imitation gap, said as one (not a crash)
             raise Reject(501, f"the sandbox cannot write {fmt.name} ({fmt.spec}); ask for another format")
         cost = self.price(call)

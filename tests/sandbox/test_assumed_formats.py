@@ -1,0 +1,31 @@
+"""Formats answered by assumption (issue 67): a format the documents list but whose bytes they do not describe is taken,
+never refused; the sandbox answers it in the most common form for its codec (the format's `spec`) and records a
+finding naming the assumption (`Format.assumed`) on every request for it."""
+
+from __future__ import annotations
+
+import httpx
+
+from harness.core.protocols.http_speech import HEADERLESS_G711, assumed_finding, service_of
+from harness.core.registry import providers
+from harness.sandbox import Sandbox
+from harness.speech import decode_raw
+
+TEXT = "The quick brown fox jumps over the lazy dog."
+
+
+def test_smallest_ulaw_is_answered_as_headerless_mulaw_at_8000_hz_with_a_finding(sandbox: Sandbox,
+                                                                                client: httpx.Client) -> None:
+    answer = client.post(sandbox.base_url("smallest", "api") + "/waves/v1/tts",
+                         json={"text": TEXT, "voice_id": "magnus", "output_format": "ulaw"},
+                         headers={"Authorization": f"Bearer {sandbox.default_key('smallest')}"})
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("audio/basic")
+    assert answer.content[:4] != b"RIFF"  # headerless
+    assert len(decode_raw(answer.content, "pcm_mulaw")) / 8000 > 1.0  # one byte a sample at G.711's 8 kHz
+    ulaw = service_of(providers()["smallest"]).synthesis("tts").format_of({"output_format": "ulaw"})
+    assert ulaw.assumed == HEADERLESS_G711
+    findings = [f for f in client.get(sandbox.url + "/_sandbox/findings").json()
+                if f["provider"] == "smallest" and f["finding"] == assumed_finding(ulaw)]
+    assert findings and findings[0]["field"] == "output_format"
+    assert "the documents do not say" in findings[0]["finding"]
