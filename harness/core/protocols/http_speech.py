@@ -101,6 +101,18 @@ HEADERLESS_G711 = ("the documents do not say its header or rate; the sandbox ans
                    "8000 Hz, or at the rate asked")
 
 
+#: The assumption for an Ogg format whose documents do not name its codec: Opus, the codec most Ogg speech carries
+#: (`ogg_opus`).
+OGG_OPUS_UNSAID = ("the documents do not say its codec; the sandbox answers Ogg Opus ({rate} Hz), the codec most Ogg "
+                   "speech carries")
+
+
+def ogg_opus(name: str, rate: int = 48000) -> Format:
+    """A documented Ogg format whose codec the documents leave unsaid, answered as Ogg Opus (`OGG_OPUS_UNSAID`, a
+    finding each time): one whole file, streamed whole where the route streams."""
+    return Format(name, AudioSpec("opus", rate, "ogg"), "audio/ogg", assumed=OGG_OPUS_UNSAID.format(rate=rate))
+
+
 #: The media type that says headerless samples of each codec (their rate as a parameter): what `asked_media_type`
 #: names and `g711` labels.
 HEADERLESS = {"pcm_s16le": "audio/pcm", "pcm_mulaw": "audio/basic", "pcm_alaw": "audio/pcma"}

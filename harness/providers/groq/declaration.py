@@ -19,6 +19,7 @@ from harness.core.protocols.http_speech import (
     Voice,
     build_provider,
     g711,
+    ogg_opus,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
@@ -32,6 +33,7 @@ FORMATS = (
     Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", (32000, 44100, 48000)),
     Format("flac", AudioSpec("flac", RATE, "flac"), "audio/flac", RATES),
     g711("mulaw", "pcm_mulaw", RATES),  # the official client's value; its header and rate not said: assumed
+    ogg_opus("ogg"),  # the official client's value; its codec not said: assumed
 )
 
 

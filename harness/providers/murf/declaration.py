@@ -19,6 +19,7 @@ from harness.core.protocols.http_speech import (
     Synthesis,
     Voice,
     g711,
+    ogg_opus,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.value_variants import FieldSpelling, ValueVariant
@@ -64,6 +65,7 @@ FORMATS = (
     # ALAW, ULAW: listed for format too, "headerless" in no page and at no rate said: answered as assumed
     g711("ALAW", "pcm_alaw", RATES),
     g711("ULAW", "pcm_mulaw", RATES),
+    ogg_opus("OGG"),  # listed too, its codec not said: assumed
 )
 
 
@@ -78,7 +80,7 @@ STREAM = Endpoint(
     key="speech.stream", method="POST", path="/v1/speech/stream", host=HOST, role=Role.STREAM,
     summary="Returns a streaming output of generated audio", request=StreamRequest, body_kind=BodyKind.JSON,
     responses=(Response(200, (AudioBody(("audio/mpeg", "audio/wav", "audio/pcm", "audio/flac", "audio/pcma",
-                                         "audio/basic")),),
+                                         "audio/basic", "audio/ogg")),),
                         "The audio, chunked"), *ERRORS),
     example={"text": "Hello, welcome to Murf AI text to speech.", "voiceId": "en-US-natalie", "model": "FALCON",
              "format": "MP3"},

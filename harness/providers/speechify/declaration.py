@@ -19,6 +19,8 @@ from harness.core.protocols.http_speech import (
     Synthesis,
     Voice,
     build_provider,
+    g711,
+    ogg_opus,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import (
@@ -54,11 +56,15 @@ HOST = "api"
 # `output_format` values that name mp3 ("mp3_24000_128", ...), the closest the stored material comes.
 RATE = 24000
 
-# "audio_format ... Defaults to wav". Declared: the two the harness can say the bytes of. "ogg" (which codec?),
-# "aac" and "pcm" (which rate, which byte order?) are not described in the stored material: not declared.
+# "audio_format ... Defaults to wav". "ogg" (which codec?) and "pcm" (which rate, which byte order?) are not
+# described in the stored material: answered as assumed, with a finding. "aac": the sandbox writes no AAC.
 FORMATS = (
     Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav"),
     Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg"),
+    ogg_opus("ogg"),
+    Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}", assumed=(
+        "the documents do not say its rate or byte order; the sandbox answers headerless 16-bit little-endian "
+        f"samples at {RATE} Hz, as the stream's audio/pcm")),
 )
 
 
@@ -86,6 +92,7 @@ SYNTHESIZE = Endpoint(
 STREAM_FORMATS = (
     Format("audio/mpeg", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg"),
     Format("audio/pcm", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}"),
+    ogg_opus("audio/ogg"),  # one file, streamed whole
 )
 
 STREAM = Endpoint(
@@ -112,6 +119,8 @@ TIMED_RATES = (8000, 16000, 22050, 24000, 44100, 48000)
 TIMED_FORMATS = (
     Format("mp3_24000_128", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg"),
     *(Format(f"pcm_{rate}", AudioSpec("pcm_s16le", rate, "raw"), f"audio/pcm;rate={rate}") for rate in TIMED_RATES),
+    g711("ulaw_8000", "pcm_mulaw"),  # its rate in its name; its header not said: answered as assumed
+    ogg_opus("ogg_24000", 24000),
 )
 
 TIMED_STREAM = Endpoint(
