@@ -113,6 +113,18 @@ def ogg_opus(name: str, rate: int = 48000) -> Format:
     return Format(name, AudioSpec("opus", rate, "ogg"), "audio/ogg", assumed=OGG_OPUS_UNSAID.format(rate=rate))
 
 
+#: The assumption for a file format whose documents do not say how it arrives in pieces on a socket: each audio
+#: message a whole file of its own (its own header), as a socket's pieces are written (`file_pieces`).
+FILE_PIECES = ("the documents do not say how the file arrives in pieces; the sandbox answers each audio message as a "
+               "whole {name} file, its own header first")
+
+
+def file_pieces(fmt: Format) -> Format:
+    """A documented file format on a socket whose pieces the documents leave unsaid, answered as whole files, one an
+    audio message (`FILE_PIECES`, a finding each time)."""
+    return replace(fmt, assumed=FILE_PIECES.format(name=fmt.spec.container.upper()))
+
+
 #: The media type that says headerless samples of each codec (their rate as a parameter): what `asked_media_type`
 #: names and `g711` labels.
 HEADERLESS = {"pcm_s16le": "audio/pcm", "pcm_mulaw": "audio/basic", "pcm_alaw": "audio/pcma"}

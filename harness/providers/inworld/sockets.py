@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import Field
 
 from harness.core.answer_errors import BodyErrors
-from harness.core.protocols.http_speech import Format, g711
+from harness.core.protocols.http_speech import Format, file_pieces, g711
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
@@ -121,6 +121,11 @@ FORMATS = (  # LINEAR16 at 16 kHz: what the reference's contextCreated answers a
     # ALAW, MULAW: in the schema's transcription only, neither header nor rate said: answered as assumed
     g711("ALAW", "pcm_alaw", RATES),
     g711("MULAW", "pcm_mulaw", RATES),
+    # FLAC: how a file arrives in pieces not said; WAV: in the transcription only, its samples not said either
+    file_pieces(Format("FLAC", AudioSpec("flac", 16000, "flac"), "audio/flac", RATES)),
+    Format("WAV", AudioSpec("pcm_s16le", 16000, "wav"), "audio/wav", RATES, assumed=(
+        "the documents do not say its samples, rate or pieces; the sandbox answers each audio message as a whole WAV "
+        "file of 16-bit PCM, as LINEAR16's")),
 )
 
 STREAM = Socket(

@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from harness.core.answer_errors import BodyErrors
-from harness.core.protocols.http_speech import Format
+from harness.core.protocols.http_speech import Format, file_pieces
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
@@ -106,6 +106,9 @@ class AudioMessage(ResponseModel):
 FORMATS = (  # pcm first: headerless chunks the benchmark decodes one by one; mp3 is the reference's example
     Format("pcm", AudioSpec("pcm_s16le", 32000, "raw"), "audio/pcm", RATES),
     Format("mp3", AudioSpec("mp3", 32000, "mp3"), "audio/mpeg", RATES),
+    # wav, flac: listed, how a file arrives in pieces not said: answered as assumed
+    file_pieces(Format("wav", AudioSpec("pcm_s16le", 32000, "wav"), "audio/wav", RATES)),
+    file_pieces(Format("flac", AudioSpec("flac", 32000, "flac"), "audio/flac", RATES)),
 )
 
 T2A_SOCKET = Socket(
