@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from harness.core.evidence import Evidence, EvidenceSource
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
@@ -85,7 +87,10 @@ SYNTHESIZE = Endpoint(
 # PCM, every chunk, not just the initial chunk, [carries its own header]" — a LINEAR16 stream is a series of WAV files,
 # which the family's chunked answers do not write (its WebSocket does: sockets.STREAM, chunk_files).
 # MP3, PCM's headerless pieces (each a whole number of samples), and the headerless G.711 pieces as assumed
-STREAM_FORMATS = (FORMATS[0], FORMATS[4], FORMATS[5], FORMATS[6])
+# FLAC: how the file arrives in pieces is not said ("If using PCM, every chunk ..." only): one file, streamed whole
+STREAM_FORMATS = (FORMATS[0], FORMATS[4], FORMATS[5], FORMATS[6], replace(FORMATS[3], assumed=(
+    "the documents do not say how the file arrives in pieces; the sandbox answers one FLAC file streamed whole, its "
+    "header once at the stream's start")))
 
 STREAM = Endpoint(
     key="tts.synthesize-stream", method="POST", path="/tts/v1/voice:stream", host=HOST, role=Role.STREAM,
