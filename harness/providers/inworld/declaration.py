@@ -87,10 +87,12 @@ SYNTHESIZE = Endpoint(
 # PCM, every chunk, not just the initial chunk, [carries its own header]" — a LINEAR16 stream is a series of WAV files,
 # which the family's chunked answers do not write (its WebSocket does: sockets.STREAM, chunk_files).
 # MP3, PCM's headerless pieces (each a whole number of samples), and the headerless G.711 pieces as assumed
-# FLAC: how the file arrives in pieces is not said ("If using PCM, every chunk ..." only): one file, streamed whole
+# FLAC, WAV: how the file arrives in pieces is not said ("If using PCM, every chunk ..." only): one file, streamed whole
 STREAM_FORMATS = (FORMATS[0], FORMATS[4], FORMATS[5], FORMATS[6], replace(FORMATS[3], assumed=(
     "the documents do not say how the file arrives in pieces; the sandbox answers one FLAC file streamed whole, its "
-    "header once at the stream's start")))
+    "header once at the stream's start")), replace(FORMATS[7], assumed=(
+    "the documents do not say its samples, rate or pieces; the sandbox answers one WAV file of 16-bit PCM at the asked "
+    "rate streamed whole, its header once at the stream's start")))
 
 STREAM = Endpoint(
     key="tts.synthesize-stream", method="POST", path="/tts/v1/voice:stream", host=HOST, role=Role.STREAM,
