@@ -5,6 +5,8 @@ two Simba models priced per million characters.
 
 from __future__ import annotations
 
+from typing import get_args
+
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.http_speech import (
@@ -48,6 +50,7 @@ from harness.providers.speechify.models import (
     SpeechResponse,
     SpeechStreamEvent,
     StreamRequest,
+    TimedOutputFormat,
     TimedStreamRequest,
 )
 
@@ -120,6 +123,11 @@ TIMED_FORMATS = (
     Format("mp3_24000_128", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg"),
     *(Format(f"pcm_{rate}", AudioSpec("pcm_s16le", rate, "raw"), f"audio/pcm;rate={rate}") for rate in TIMED_RATES),
     g711("ulaw_8000", "pcm_mulaw"),  # its rate in its name; its header not said: answered as assumed
+    # the other MP3 bit rates: MP3 at the rate named, at the one bit rate the sandbox writes (a finding each time)
+    *(Format(name, AudioSpec("mp3", int(name.split("_")[1]), "mp3"), "audio/mpeg", assumed=(
+        f"the sandbox cannot write the {name.split('_')[2]} kbps the name asks; the sandbox answers MP3 at "
+        f"{name.split('_')[1]} Hz at the one bit rate it writes"))
+      for name in get_args(TimedOutputFormat) if name.startswith("mp3_") and name != "mp3_24000_128"),
     ogg_opus("ogg_24000", 24000),
 )
 
