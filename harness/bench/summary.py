@@ -159,7 +159,7 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
                    languages=language_figures(rows.requests, shipped_language_verdicts()) if scored_run else (),
                    refused_bills=refused_bills(rows.drift), left_out=rows.left_out,
                    unpriced_bills=unpriced_bills(rows.requests), saturation=health, seams=seam_figures(rows.requests),
-                   marks=offering_marks(rows.requests))
+                   marks=offering_marks(rows.requests),
                    cancels=cancel_figures(rows.requests))
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from harness.bench.marks_view import marks_cell, marks_sections
 from harness.bench.cancel_view import cancel_sections
+from harness.bench.marks_view import marks_cell, marks_sections
 from harness.bench.pricing import LISTED_BY, doubt_counts
 from harness.bench.seam_view import seam_sections
 from harness.bench.summary import Listened, ModelLine, Quality, Summary

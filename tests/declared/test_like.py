@@ -118,8 +118,8 @@ def test_narrowed_formats_and_the_pcm_rate_reach_the_sockets() -> None:
     ('like = "groq"\nkey_env = "GW_KEY"\nspeed = 2', "providers.gw.speed: unknown key"),
     ('like = "nobody"\nkey_env = "GW_KEY"', "providers.gw.like: no installed provider is called 'nobody'"),
     ('like = "ttsai"\nkey_env = "GW_KEY"', "providers.gw.like: ttsai is not declared in a wire family"),
-    ('like = "groq"\nkey_env = "GW_KEY"\nformats = ["ogg"]', "providers.gw.formats.0: ogg is not a format of groq (its "
-                                                             "formats: wav, mp3, flac)"),
+    ('like = "groq"\nkey_env = "GW_KEY"\nformats = ["aac"]', "providers.gw.formats.0: aac is not a format of groq (its "
+                                                             "formats: wav, mp3, flac, mulaw, ogg)"),
     ('like = "groq"\nkey_env = "GW_KEY"\nsample_rate = 16000',
      "providers.gw.sample_rate: the rate of pcm answers, and pcm is not among the formats"),
     ('like = "groq"\nkey_env = "GW_KEY"\nstream = true', "providers.gw.models.0.stream: groq answers no stream of "

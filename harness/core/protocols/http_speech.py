@@ -88,6 +88,57 @@ class Format:
     # The provider documents `media_type` as the exact Content-Type of the answer: another name of the same bytes is
     # then a violation, not a finding (the family checks; by default the bytes decide).
     media_type_documented: bool = False
+    # What the sandbox assumed where the documents name this format but not its bytes (a header, a rate, a codec, how
+    # a file arrives in pieces), said as "the documents do not say ...; the sandbox answers ...": never stricter than
+    # the documents, a request for it is answered in the format's `spec` and recorded as a finding each time
+    # (`GET /_sandbox/findings`). "": the documents describe the bytes.
+    assumed: str = ""
+
+
+#: The assumption for a G.711 format whose documents name it but say neither its header nor its rate: the most common
+#: form, headerless samples at G.711's own 8000 Hz (the asked rate where a rate slot asks for another).
+HEADERLESS_G711 = ("the documents do not say its header or rate; the sandbox answers headerless G.711 samples at "
+                   "8000 Hz, or at the rate asked")
+
+
+#: The assumption for an Ogg format whose documents do not name its codec: Opus, the codec most Ogg speech carries
+#: (`ogg_opus`).
+OGG_OPUS_UNSAID = ("the documents do not say its codec; the sandbox answers Ogg Opus ({rate} Hz), the codec most Ogg "
+                   "speech carries")
+
+
+def ogg_opus(name: str, rate: int = 48000) -> Format:
+    """A documented Ogg format whose codec the documents leave unsaid, answered as Ogg Opus (`OGG_OPUS_UNSAID`, a
+    finding each time): one whole file, streamed whole where the route streams."""
+    return Format(name, AudioSpec("opus", rate, "ogg"), "audio/ogg", assumed=OGG_OPUS_UNSAID.format(rate=rate))
+
+
+#: The assumption for a file format whose documents do not say how it arrives in pieces on a socket: each audio
+#: message a whole file of its own (its own header), as a socket's pieces are written (`file_pieces`).
+FILE_PIECES = ("the documents do not say how the file arrives in pieces; the sandbox answers each audio message as a "
+               "whole {name} file, its own header first")
+
+
+def file_pieces(fmt: Format) -> Format:
+    """A documented file format on a socket whose pieces the documents leave unsaid, answered as whole files, one an
+    audio message (`FILE_PIECES`, a finding each time)."""
+    return replace(fmt, assumed=FILE_PIECES.format(name=fmt.spec.container.upper()))
+
+
+#: The media type that says headerless samples of each codec (their rate as a parameter): what `asked_media_type`
+#: names and `g711` labels.
+HEADERLESS = {"pcm_s16le": "audio/pcm", "pcm_mulaw": "audio/basic", "pcm_alaw": "audio/pcma"}
+
+
+def g711(name: str, codec: str, rates: tuple[int, ...] = ()) -> Format:
+    """A documented μ-law (`pcm_mulaw`) or A-law (`pcm_alaw`) format whose bytes the documents leave unsaid, answered
+    as assumed (`HEADERLESS_G711`, a finding each time)."""
+    return Format(name, AudioSpec(codec, 8000, "raw"), HEADERLESS[codec], rates, assumed=HEADERLESS_G711)
+
+
+def assumed_finding(fmt: Format) -> str:
+    """The finding a request for a format the sandbox answers by assumption leaves: the name and what was assumed."""
+    return f"{fmt.name!r}: {fmt.assumed}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -659,8 +710,9 @@ def unrecognised_model(service: SpeechService, synthesis: Synthesis, payload: Ma
 
 def asked_media_type(provider: Provider, endpoint: Endpoint, payload: Mapping[str, Any]) -> str | None:
     """What a request of the family asked for, as a media type that says it whole, where the answer's own
-    Content-Type cannot: headerless 16-bit PCM with its rate (`audio/pcm;rate=16000`, a `pcm` format).
-    None for anything else (a container names its own rate) and for providers of other families."""
+    Content-Type cannot: headerless 16-bit PCM or G.711 with its rate (`audio/pcm;rate=16000`, a `pcm` format;
+    `audio/basic;rate=8000`, a μ-law one). None for anything else (a container names its own rate) and for providers
+    of other families."""
     service = provider.family
     if not isinstance(service, SpeechService):
         return None
@@ -669,10 +721,11 @@ def asked_media_type(provider: Provider, endpoint: Endpoint, payload: Mapping[st
         fmt = synthesis.format_of(payload)
     except KeyError:
         return None
-    if fmt.spec.container != "raw" or fmt.spec.codec != "pcm_s16le":
+    named = HEADERLESS.get(fmt.spec.codec)
+    if fmt.spec.container != "raw" or named is None:
         return None
     rate = read(payload, synthesis.slots.rate)
-    return f"audio/pcm;rate={int(rate) if str(rate or '').isdigit() else fmt.spec.sample_rate}"
+    return f"{named};rate={int(rate) if str(rate or '').isdigit() else fmt.spec.sample_rate}"
 
 
 def label_documented(provider: Provider, endpoint: Endpoint, payload: Mapping[str, Any]) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from harness.core.protocols.http_speech import Format
+from harness.core.protocols.http_speech import Format, file_pieces
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
@@ -58,6 +58,8 @@ def _event(kind: str, **fields: object) -> dict[str, object]:
 FORMATS = (
     Format("pcm", AudioSpec("pcm_s16le", 24000, "raw"), "audio/pcm;rate=24000", RATES),
     Format("mp3", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg", RATES),
+    # wav: listed, how a file arrives in pieces not said: answered as assumed
+    file_pieces(Format("wav", AudioSpec("pcm_s16le", 24000, "wav"), "audio/wav", RATES)),
 )
 
 REALTIME = Socket(

@@ -57,6 +57,9 @@ RATE = 44100  # "Default Sample Rate: 44.1kHz" (WAV/PCM and MP3)
 FORMATS = (
     Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", (32000, 44100)),
     Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", (8000, 16000, 24000, 32000, 44100)),
+    # "format: enum: wav, pcm, mp3, opus" ("WAV / PCM: 8kHz, 16kHz, 24kHz, 32kHz, 44.1kHz"): headerless 16-bit samples,
+    # as the live socket's pcm; no Content-Type is given for them, so they are read as the format asked for (audio/pcm)
+    Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), "audio/pcm", (8000, 16000, 24000, 32000, 44100)),
 )
 
 
@@ -68,7 +71,7 @@ TTS = Endpoint(
     key="tts", method="POST", path="/v1/tts", host=HOST, role=Role.STREAM,
     summary="Text to speech: the audio, streamed", request=TTSRequest, body_kind=BodyKind.JSON,
     header_fields={"model": "model"}, accepts_msgpack=True,
-    responses=(Response(200, (AudioBody(("audio/mpeg", "audio/wav")),), "The audio"),
+    responses=(Response(200, (AudioBody(("audio/mpeg", "audio/wav", "audio/pcm")),), "The audio"),
                _error(400, "a request the API refuses"), _error(401, "no valid bearer key"),
                _error(402, "no credit left"), _error(429, "rate limited"), _error(500, "a server fault")),
     example={"text": "Hello, world!", "reference_id": "7f92f8afb8ec43bf81429cc1c9199cb1"},

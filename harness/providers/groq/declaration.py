@@ -18,6 +18,8 @@ from harness.core.protocols.http_speech import (
     Synthesis,
     Voice,
     build_provider,
+    g711,
+    ogg_opus,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
@@ -30,6 +32,8 @@ FORMATS = (
     Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
     Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", (32000, 44100, 48000)),
     Format("flac", AudioSpec("flac", RATE, "flac"), "audio/flac", RATES),
+    g711("mulaw", "pcm_mulaw", RATES),  # the official client's value; its header and rate not said: assumed
+    ogg_opus("ogg"),  # the official client's value; its codec not said: assumed
 )
 
 
@@ -40,7 +44,7 @@ def _error(status: int, words: str) -> Response:
 SPEECH = Endpoint(
     key="audio.speech", method="POST", path="/openai/v1/audio/speech", host=HOST, role=Role.STREAM,
     summary="Generates audio from the input text", request=SpeechRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (AudioBody(("audio/wav", "audio/mpeg", "audio/flac")),), "The audio"),
+    responses=(Response(200, (AudioBody(tuple(dict.fromkeys(f.media_type for f in FORMATS))),), "The audio"),
                _error(400, "BadRequestError"), _error(401, "AuthenticationError"), _error(404, "NotFoundError"),
                _error(429, "RateLimitError"), _error(500, "InternalServerError")),
     example={"input": "Hello from Groq text to speech!", "model": "playai-tts", "voice": "Arista-PlayAI",

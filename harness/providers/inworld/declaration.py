@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from harness.core.evidence import Evidence, EvidenceSource
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
@@ -19,6 +21,7 @@ from harness.core.protocols.http_speech import (
     SpeechService,
     Synthesis,
     Voice,
+    g711,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.websocket_speech import with_sockets
@@ -37,7 +40,7 @@ from harness.providers.inworld.sockets import SOCKETS
 
 HOST = "api"
 DEFAULT_RATE = 48000  # sampleRateHertz: "default 48000" (a transcription of the schema; the page text is cut)
-RATES = (8000, 16000, 22050, 24000, 32000, 44100, 48000)  # within the documented 8000..48000
+RATES = tuple(range(8000, 48001))  # sampleRateHertz: "8000 to 48000" (the request model's range), every one taken
 
 # The quickstart's non-streaming request sends no audioConfig and saves the answer as an .mp3 file: MP3 is the
 # default. LINEAR16 comes back as a WAV file (the reference's example audioContent begins "UklGR", "RIFF").
@@ -50,6 +53,12 @@ FORMATS = (
     # stream reference name it, and no stored page shows the HTTP endpoints refusing it (issue 53: the sandbox's
     # stream refused the PCM its socket takes). Headerless 16-bit samples at the asked rate.
     Format("PCM", AudioSpec("pcm_s16le", DEFAULT_RATE, "raw"), "audio/pcm", RATES),
+    # ALAW, MULAW, WAV: in the schema's transcription only, which says neither a header nor a rate: answered as assumed
+    g711("ALAW", "pcm_alaw", RATES),
+    g711("MULAW", "pcm_mulaw", RATES),
+    Format("WAV", AudioSpec("pcm_s16le", DEFAULT_RATE, "wav"), "audio/wav", RATES, assumed=(
+        "the documents do not say its samples or rate; the sandbox answers a WAV file of 16-bit PCM at the asked "
+        "rate (48000 Hz where none is asked)")),
 )
 
 
@@ -77,7 +86,13 @@ SYNTHESIZE = Endpoint(
 # The stream answers NDJSON-like JSON objects, one per chunk, the audio at /result/audioContent. MP3 only: "If using
 # PCM, every chunk, not just the initial chunk, [carries its own header]" — a LINEAR16 stream is a series of WAV files,
 # which the family's chunked answers do not write (its WebSocket does: sockets.STREAM, chunk_files).
-STREAM_FORMATS = (FORMATS[0], FORMATS[4])  # MP3, and PCM's headerless pieces (each a whole number of samples)
+# MP3, PCM's headerless pieces (each a whole number of samples), and the headerless G.711 pieces as assumed
+# FLAC, WAV: how the file arrives in pieces is not said ("If using PCM, every chunk ..." only): one file, streamed whole
+STREAM_FORMATS = (FORMATS[0], FORMATS[4], FORMATS[5], FORMATS[6], replace(FORMATS[3], assumed=(
+    "the documents do not say how the file arrives in pieces; the sandbox answers one FLAC file streamed whole, its "
+    "header once at the stream's start")), replace(FORMATS[7], assumed=(
+    "the documents do not say its samples, rate or pieces; the sandbox answers one WAV file of 16-bit PCM at the asked "
+    "rate streamed whole, its header once at the stream's start")))
 
 STREAM = Endpoint(
     key="tts.synthesize-stream", method="POST", path="/tts/v1/voice:stream", host=HOST, role=Role.STREAM,

@@ -34,10 +34,10 @@ ModelId = Literal["inworld-tts-1.5-max", "inworld-tts-1.5-mini", "inworld-tts-1-
 # audioEncoding: the values the declaration can say the bytes of. LINEAR16 answers a WAV file (the reference's
 # example audioContent starts "UklGR", i.e. "RIFF"); MP3, OGG_OPUS (Opus in Ogg) and FLAC name themselves.
 # A transcription of Inworld's schema also lists ALAW, MULAW, PCM and WAV; the stored reference text does not
-# say whether those carry a header or at what rate, so ALAW, MULAW and WAV are not declared (see
-# declaration.FORMATS). PCM is: the bidirectional socket takes it (Inworld's own example, source: sdk), and the
+# say whether ALAW, MULAW and WAV carry a header or at what rate, so the sandbox answers them as it assumes, with a
+# finding (declaration.FORMATS). PCM: the bidirectional socket takes it (Inworld's own example, source: sdk), and the
 # stream reference names it ("If using PCM, every chunk ..."), so the HTTP endpoints take it as the socket does.
-AudioEncoding = Literal["LINEAR16", "MP3", "OGG_OPUS", "FLAC", "PCM"]
+AudioEncoding = Literal["LINEAR16", "MP3", "OGG_OPUS", "FLAC", "PCM", "ALAW", "MULAW", "WAV"]
 
 
 class AudioConfig(RequestModel):

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import Field
 
 from harness.core.answer_errors import BodyErrors
-from harness.core.protocols.http_speech import Format
+from harness.core.protocols.http_speech import Format, file_pieces, g711
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
@@ -37,7 +37,7 @@ from harness.core.spec import AudioAt, DocDrift, RequestModel, ResponseModel
 SOCKET_REFERENCE = "https://docs.inworld.ai/api-reference/ttsAPI/texttospeech/synthesize-speech-websocket"
 # Inworld's own examples (inworld-ai/inworld-api-examples): the bidirectional socket with PCM audio.
 EXAMPLES = "https://github.com/inworld-ai/inworld-api-examples/blob/main/tts/python/example_tts_low_latency_ws.py"
-RATES = (8000, 16000, 22050, 24000, 32000, 44100, 48000)
+RATES = tuple(range(8000, 48001))  # sampleRateHertz: "8000 to 48000", every one taken (the HTTP declaration's)
 OK = {"code": 0, "message": "", "details": []}
 
 
@@ -118,6 +118,14 @@ FORMATS = (  # LINEAR16 at 16 kHz: what the reference's contextCreated answers a
     Format("LINEAR16", AudioSpec("pcm_s16le", 16000, "wav"), "audio/wav", RATES),
     Format("MP3", AudioSpec("mp3", 48000, "mp3"), "audio/mpeg", (16000, 22050, 24000, 32000, 44100, 48000)),
     Format("PCM", AudioSpec("pcm_s16le", 16000, "raw"), "audio/pcm", RATES),
+    # ALAW, MULAW: in the schema's transcription only, neither header nor rate said: answered as assumed
+    g711("ALAW", "pcm_alaw", RATES),
+    g711("MULAW", "pcm_mulaw", RATES),
+    # FLAC: how a file arrives in pieces not said; WAV: in the transcription only, its samples not said either
+    file_pieces(Format("FLAC", AudioSpec("flac", 16000, "flac"), "audio/flac", RATES)),
+    Format("WAV", AudioSpec("pcm_s16le", 16000, "wav"), "audio/wav", RATES, assumed=(
+        "the documents do not say its samples, rate or pieces; the sandbox answers each audio message as a whole WAV "
+        "file of 16-bit PCM, as LINEAR16's")),
 )
 
 STREAM = Socket(

@@ -34,12 +34,16 @@ RATE = 24000  # sample_rate: "Defaults to 24000 for all formats except mulaw"
 RATES = (8000, 16000, 24000)
 
 # Declared: the formats whose bytes the reference describes and the harness can say. The reference names no
-# Content-Type for any of them: the media types are the formats' usual ones. Left out: aac, webm (the sandbox cannot
-# write them), pcm_s16le (headerless samples with no Content-Type documented to say so), pcm_f32le (32-bit float
-# samples), ulaw (its default rate differs from the rate slot's).
+# Content-Type for any of them: the media types are the formats' usual ones; headerless samples are read as the
+# format asked for (audio/pcm, as the socket's; 32-bit floats as bytes that name no format, as Cartesia's raw ones).
+# ulaw is "8-bit G711 µ-law audio with a WAV header"; its default rate is not given ("Defaults to 24000 for all
+# formats except mulaw"): G.711's 8000. Left out: aac, webm (the sandbox cannot write them).
 FORMATS = (
     Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
     Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
+    Format("ulaw", AudioSpec("pcm_mulaw", 8000, "wav"), "audio/wav", RATES),
+    Format("pcm_s16le", AudioSpec("pcm_s16le", RATE, "raw"), "audio/pcm", RATES),
+    Format("pcm_f32le", AudioSpec("pcm_f32le", RATE, "raw"), "application/octet-stream", RATES),
 )
 MEDIA_TYPES = tuple(dict.fromkeys(fmt.media_type for fmt in FORMATS))
 

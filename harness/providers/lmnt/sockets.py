@@ -5,7 +5,7 @@ the audio as binary frames."""
 
 from __future__ import annotations
 
-from harness.core.protocols.http_speech import Format
+from harness.core.protocols.http_speech import Format, file_pieces
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
@@ -40,6 +40,11 @@ RATES = (8000, 16000, 24000)  # sample_rate: Literal[24000, 16000, 8000]
 FORMATS = (
     Format("pcm_s16le", AudioSpec("pcm_s16le", 24000, "raw"), "audio/pcm", RATES),
     Format("mp3", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg", RATES),
+    # "pcm_f32le" (the init's format): headerless 32-bit float samples, bytes that name no format
+    Format("pcm_f32le", AudioSpec("pcm_f32le", 24000, "raw"), "application/octet-stream", RATES),
+    # "ulaw" ("8-bit G711 µ-law audio with a WAV header", at 8000 Hz where no rate is asked, as on the bytes endpoint):
+    # how a file with a header arrives in pieces is not said: answered as assumed
+    file_pieces(Format("ulaw", AudioSpec("pcm_mulaw", 8000, "wav"), "audio/wav", RATES)),
 )
 
 SESSION = Socket(

@@ -55,7 +55,7 @@ from harness.providers.minimax.models import (
     T2aV2Request,
     T2aV2Response,
 )
-from harness.providers.minimax.sockets import SOCKETS
+from harness.providers.minimax.sockets import PCMU, SOCKETS
 
 HOST = "api"
 # sample_rate: "Supported values: [8000, 16000, 22050, 24000, 32000, 44100]". The reference gives no default; 32000
@@ -66,13 +66,14 @@ RATE = 32000
 # format: "[mp3, pcm, flac, wav, pcmu_raw, pcmu_wav, opus]", default mp3 (REFERENCE, read 2026-11-25). Declared: the
 # three that name themselves in their bytes, and `pcm`: headerless 16-bit samples at the asked `sample_rate`, which
 # the hex carries with no media type of its own (the family reads them as the asked format: `asked_media_type`).
-# Left out: `pcmu_raw`/`pcmu_wav` (8 kHz only: the rate slot's 32000 default does not hold) and `opus` (Ogg/Opus
-# codes at 48 kHz, a rate `sample_rate` does not list).
+# `pcmu_raw`/`pcmu_wav`: μ-law whose rate and (for pcmu_raw) header are not said: answered as assumed (sockets.PCMU).
+# Left out: `opus` (Ogg/Opus codes at 48 kHz, a rate `sample_rate` does not list).
 FORMATS = (
     Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
     Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
     Format("flac", AudioSpec("flac", RATE, "flac"), "audio/flac", RATES),
     Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), "audio/pcm", RATES),
+    *PCMU,
 )
 
 

@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from harness.core.answer_errors import BodyErrors
-from harness.core.protocols.http_speech import Format
+from harness.core.protocols.http_speech import Format, file_pieces, g711
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
@@ -103,9 +103,19 @@ class AudioMessage(ResponseModel):
     base_resp: BaseResp
 
 
+# pcmu_raw, pcmu_wav: listed; neither the rate nor pcmu_raw's header is said: answered as assumed, G.711's common
+# form, at the asked sample_rate (8000 Hz where none is asked)
+PCMU = (g711("pcmu_raw", "pcm_mulaw", RATES),
+        Format("pcmu_wav", AudioSpec("pcm_mulaw", 8000, "wav"), "audio/wav", RATES, assumed=(
+            "the documents do not say its rate; the sandbox answers a WAV file of μ-law samples at 8000 Hz, or at the "
+            "rate asked")))
 FORMATS = (  # pcm first: headerless chunks the benchmark decodes one by one; mp3 is the reference's example
     Format("pcm", AudioSpec("pcm_s16le", 32000, "raw"), "audio/pcm", RATES),
     Format("mp3", AudioSpec("mp3", 32000, "mp3"), "audio/mpeg", RATES),
+    # wav, flac: listed, how a file arrives in pieces not said: answered as assumed
+    file_pieces(Format("wav", AudioSpec("pcm_s16le", 32000, "wav"), "audio/wav", RATES)),
+    file_pieces(Format("flac", AudioSpec("flac", 32000, "flac"), "audio/flac", RATES)),
+    *PCMU,
 )
 
 T2A_SOCKET = Socket(

@@ -46,16 +46,17 @@ from harness.providers.mistral.models import (
     SpeechResponse,
     ValidationErrorBody,
 )
-from harness.providers.mistral.sockets import SOCKETS
+from harness.providers.mistral.sockets import PCM, SOCKETS
 
 HOST = "api"
 
-# A stream of events carries pieces of one file: formats that name themselves (the rate of `pcm` is not written
-# anywhere in the stored material, so it is left out; `opus` the sandbox cannot stream at a declared rate).
+# A stream of events carries pieces of one file: formats that name themselves, and `pcm`, whose rate is written
+# nowhere in the stored material, answered as assumed (`PCM`); `opus` the sandbox cannot stream at a declared rate.
 FORMATS = (
     Format("mp3", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg"),
     Format("wav", AudioSpec("pcm_s16le", 24000, "wav"), "audio/wav"),
     Format("flac", AudioSpec("flac", 24000, "flac"), "audio/flac"),
+    PCM,
 )
 
 

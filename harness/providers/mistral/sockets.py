@@ -8,7 +8,7 @@ input_text.end to end the session → speech.audio.done, with usage". The messag
 
 from __future__ import annotations
 
-from harness.core.protocols.http_speech import Format
+from harness.core.protocols.http_speech import Format, file_pieces
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
@@ -40,8 +40,15 @@ from harness.providers.mistral.models import (
 SESSION = {"request_id": "{id}", "model": "{model}", "is_ref_audio": False, "streaming_mode": "responsive",
            "response_format": "{format}", "expressiveness": 1.0, "voice": "{voice}"}
 
-FORMATS = (  # each chunk a piece of one file: mp3 frames join into one stream
+# pcm: its rate is written nowhere in the stored material; answered at the other formats' 24 kHz, with a finding
+PCM = Format("pcm", AudioSpec("pcm_s16le", 24000, "raw"), "audio/pcm;rate=24000", assumed=(
+    "the documents do not say its rate or sample format; the sandbox answers headerless 16-bit little-endian samples "
+    "at 24000 Hz, the rate of its other formats"))
+FORMATS = (  # each chunk a piece of one file: mp3 frames join into one stream; pcm headerless pieces; wav, flac assumed
     Format("mp3", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg"),
+    PCM,
+    file_pieces(Format("wav", AudioSpec("pcm_s16le", 24000, "wav"), "audio/wav")),
+    file_pieces(Format("flac", AudioSpec("flac", 24000, "flac"), "audio/flac")),
 )
 
 REALTIME = Socket(

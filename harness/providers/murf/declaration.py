@@ -18,6 +18,8 @@ from harness.core.protocols.http_speech import (
     SpeechService,
     Synthesis,
     Voice,
+    g711,
+    ogg_opus,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.value_variants import FieldSpelling, ValueVariant
@@ -59,6 +61,12 @@ FORMATS = (
     # PCM: a value the reference lists for format ("MP3, WAV, FLAC, ALAW, ULAW, PCM, OGG"), headerless 16-bit samples
     # as on the socket (sockets.FORMATS); the stream's integrations ask for it (LIVEKIT below).
     Format("PCM", AudioSpec("pcm_s16le", RATE, "raw"), "audio/pcm", RATES),
+    # FLAC: listed for format too; a file that names itself
+    Format("FLAC", AudioSpec("flac", RATE, "flac"), "audio/flac", RATES),
+    # ALAW, ULAW: listed for format too, "headerless" in no page and at no rate said: answered as assumed
+    g711("ALAW", "pcm_alaw", RATES),
+    g711("ULAW", "pcm_mulaw", RATES),
+    ogg_opus("OGG"),  # listed too, its codec not said: assumed
 )
 
 
@@ -72,7 +80,9 @@ ERRORS = (_error(400, "BadRequestError"), _error(402, "PaymentRequiredError"), _
 STREAM = Endpoint(
     key="speech.stream", method="POST", path="/v1/speech/stream", host=HOST, role=Role.STREAM,
     summary="Returns a streaming output of generated audio", request=StreamRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (AudioBody(("audio/mpeg", "audio/wav", "audio/pcm")),), "The audio, chunked"), *ERRORS),
+    responses=(Response(200, (AudioBody(("audio/mpeg", "audio/wav", "audio/pcm", "audio/flac", "audio/pcma",
+                                         "audio/basic", "audio/ogg")),),
+                        "The audio, chunked"), *ERRORS),
     example={"text": "Hello, welcome to Murf AI text to speech.", "voiceId": "en-US-natalie", "model": "FALCON",
              "format": "MP3"},
     doc=SDK,

@@ -7,7 +7,7 @@ configuration and the turn's `context_id` — an `end: true` message closing the
 
 from __future__ import annotations
 
-from harness.core.protocols.http_speech import Format
+from harness.core.protocols.http_speech import Format, file_pieces, g711
 from harness.core.protocols.realtime_grammar import AfterCancel, AudioSpec, Cancel, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
@@ -36,7 +36,12 @@ RATE = 24000  # "Defaults to 24000 for Falcon model"
 RATES = (8000, 16000, 24000, 44100, 48000)  # the integration's "Valid values: 8000, 16000, 24000, 44100, 48000"
 # PCM first (the integration's default: raw 16-bit chunks the benchmark decodes one by one); MP3 as the reference lists.
 FORMATS = (Format("PCM", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}", RATES),
-           Format("MP3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES))
+           Format("MP3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
+           # ALAW, ULAW: listed, neither header nor rate said: answered as assumed
+           g711("ALAW", "pcm_alaw", RATES), g711("ULAW", "pcm_mulaw", RATES),
+           # WAV, FLAC: listed, how a file arrives in pieces not said: answered as assumed
+           file_pieces(Format("WAV", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES)),
+           file_pieces(Format("FLAC", AudioSpec("flac", RATE, "flac"), "audio/flac", RATES)))
 
 STREAM_INPUT = Socket(
     key="speech.stream-input", path="/v1/speech/stream-input",

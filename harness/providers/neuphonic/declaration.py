@@ -34,7 +34,9 @@ from harness.providers.neuphonic.sockets import SOCKETS
 HOST = "api"
 RATE = 24000  # sampling_rate "default=24000"
 PCM = f"audio/pcm;rate={RATE}"  # "pcm_linear": 16-bit little-endian samples (the client writes them into a WAV)
-FORMATS = (Format("pcm_linear", AudioSpec("pcm_s16le", RATE, "raw"), PCM, (8000, 16000, 22050, 24000)),)
+FORMATS = (Format("pcm_linear", AudioSpec("pcm_s16le", RATE, "raw"), PCM, (8000, 16000, 22050, 24000)),
+           # encoding's other value (TTSConfig: "pcm_linear", "pcm_mulaw"): headerless 8-bit mu-law at the asked rate
+           Format("pcm_mulaw", AudioSpec("pcm_mulaw", RATE, "raw"), "audio/x-mulaw", (8000, 16000, 22050, 24000)))
 
 
 def _error(status: int, words: str) -> Response:

@@ -35,7 +35,9 @@ LIVEKIT = "livekit-plugins-neuphonic 1.8.9 (livekit/plugins/neuphonic/tts.py: Sy
 
 RATE = 24000  # TTSConfig.sampling_rate "default=24000"
 FORMATS = (Format("pcm_linear", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}",
-                  (8000, 16000, 22050, 24000)),)
+                  (8000, 16000, 22050, 24000)),
+           # TTSConfig.encoding's other value: headerless 8-bit mu-law samples at the asked sampling_rate
+           Format("pcm_mulaw", AudioSpec("pcm_mulaw", RATE, "raw"), "audio/x-mulaw", (8000, 16000, 22050, 24000)))
 
 SPEAK = Socket(
     key="speak.websocket", path="/speak/{lang_code}",

@@ -18,6 +18,7 @@ from harness.core.protocols.http_speech import (
     SpeechService,
     Synthesis,
     Voice,
+    g711,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.websocket_speech import with_sockets
@@ -62,13 +63,21 @@ RATE = 22050  # speech_sample_rate "Default: 22050 Hz"
 RATES = (8000, 16000, 22050, 24000)  # every model; 32000, 44100, 48000 only with bulbul:v3 and v4-flash (REST)
 
 # output_audio_codec: "mp3", "linear16", "mulaw", "alaw", "opus", "flac", "aac", "wav"; the answer is "The output
-# audio files in WAV format" when none is named. Declared: the three whose bytes name themselves. Left out: linear16,
-# mulaw, alaw (headerless: the reference says neither rate nor byte order for them), aac, and opus ("currently
-# returns a validation error" with bulbul:v3 and v4-flash).
+# audio files in WAV format" when none is named. Declared: the three whose bytes name themselves, and linear16, mulaw,
+# alaw (headerless: the reference says neither rate nor byte order for them), answered as assumed (HEADERLESS_CODECS).
+# Left out: aac, and opus ("currently returns a validation error" with bulbul:v3 and v4-flash).
+HEADERLESS_CODECS = (
+    Format("linear16", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}", RATES, assumed=(
+        "the documents do not say its rate or byte order; the sandbox answers headerless 16-bit little-endian samples "
+        f"at the asked rate ({RATE} Hz where none is asked), as its socket's linear16")),
+    g711("mulaw", "pcm_mulaw", RATES),
+    g711("alaw", "pcm_alaw", RATES),
+)
 FORMATS = (
     Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
     Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
     Format("flac", AudioSpec("flac", RATE, "flac"), "audio/flac", RATES),
+    *HEADERLESS_CODECS,
 )
 
 
@@ -95,12 +104,17 @@ SYNTHESIZE = Endpoint(
 STREAM_FORMATS = (
     Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
     Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
+    *HEADERLESS_CODECS,
+    Format("flac", AudioSpec("flac", RATE, "flac"), "audio/flac", RATES, assumed=(
+        "the documents do not say how the file arrives in pieces; the sandbox answers one FLAC file streamed whole, "
+        "its header once at the stream's start")),
 )
 STREAM = Endpoint(
     key="text_to_speech.convert_stream", method="POST", path="/text-to-speech/stream", host=HOST, role=Role.STREAM,
     summary="Convert text into a streamed spoken audio response (binary audio, chunked)",
     request=StreamRequest, body_kind=BodyKind.JSON,
-    responses=(Response(200, (AudioBody(("audio/mpeg", "audio/wav")),), "A streamed audio response"),
+    responses=(Response(200, (AudioBody(tuple(dict.fromkeys(f.media_type.partition(";")[0] for f in STREAM_FORMATS))),),
+                        "A streamed audio response"),
                _error(400, "invalid_request_error: invalid body or parameters"),
                _error(403, "invalid_api_key_error: missing, malformed, or unknown API key"),
                _error(422, "invalid_request_error / unprocessable_entity_error: validation failed"),

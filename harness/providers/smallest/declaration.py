@@ -17,6 +17,7 @@ from harness.core.protocols.http_speech import (
     SpeechService,
     Synthesis,
     Voice,
+    g711,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.websocket_speech import with_sockets
@@ -69,18 +70,21 @@ LIVE = Endpoint(
 SYNTHESIS_RATE = 44100  # "44 kHz natural, expressive synthesis"; sample_rate's default
 RATES = (8000, 16000, 24000, 44100)
 # wav first (a whole file the benchmark decodes), then mp3 and headerless pcm (the server's default when
-# output_format is left out); ulaw and alaw are not declared.
+# output_format is left out); ulaw and alaw, whose header and rate are not said, answered as assumed.
 SYNTHESIS_FORMATS = (
     Format("wav", AudioSpec("pcm_s16le", SYNTHESIS_RATE, "wav"), "audio/wav", RATES),
     Format("mp3", AudioSpec("mp3", SYNTHESIS_RATE, "mp3"), "audio/mpeg", (16000, 24000, 44100)),
     Format("pcm", AudioSpec("pcm_s16le", SYNTHESIS_RATE, "raw"), f"audio/pcm;rate={SYNTHESIS_RATE}", RATES),
+    g711("ulaw", "pcm_mulaw", RATES),
+    g711("alaw", "pcm_alaw", RATES),
 )
 
 SYNTHESIZE = Endpoint(
     key="tts", method="POST", path="/waves/v1/tts", host=HOST, role=Role.AUDIO,
     summary="Synthesize speech in a single request: the binary audio in the format asked for",
     request=SynthesizeRequest, body_kind=BodyKind.JSON, header_fields={"accept": "Accept"},
-    responses=(Response(200, (AudioBody(("audio/wav", "audio/mpeg", "audio/pcm"), pcm_rate=SYNTHESIS_RATE),),
+    responses=(Response(200, (AudioBody(("audio/wav", "audio/mpeg", "audio/pcm", "audio/basic", "audio/pcma"),
+                                        pcm_rate=SYNTHESIS_RATE),),
                         "Synthesized speech retrieved successfully."),
                _error(400, "a request the API refuses (Invalid input data)"), _error(401, "invalid credentials"),
                _error(429, "rate limited"), _error(500, "a server fault")),

@@ -5,6 +5,8 @@ two Simba models priced per million characters.
 
 from __future__ import annotations
 
+from typing import get_args
+
 from harness.core.prices.units import Unit
 from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.http_speech import (
@@ -19,6 +21,8 @@ from harness.core.protocols.http_speech import (
     Synthesis,
     Voice,
     build_provider,
+    g711,
+    ogg_opus,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import (
@@ -46,6 +50,7 @@ from harness.providers.speechify.models import (
     SpeechResponse,
     SpeechStreamEvent,
     StreamRequest,
+    TimedOutputFormat,
     TimedStreamRequest,
 )
 
@@ -54,11 +59,15 @@ HOST = "api"
 # `output_format` values that name mp3 ("mp3_24000_128", ...), the closest the stored material comes.
 RATE = 24000
 
-# "audio_format ... Defaults to wav". Declared: the two the harness can say the bytes of. "ogg" (which codec?),
-# "aac" and "pcm" (which rate, which byte order?) are not described in the stored material: not declared.
+# "audio_format ... Defaults to wav". "ogg" (which codec?) and "pcm" (which rate, which byte order?) are not
+# described in the stored material: answered as assumed, with a finding. "aac": the sandbox writes no AAC.
 FORMATS = (
     Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav"),
     Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg"),
+    ogg_opus("ogg"),
+    Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}", assumed=(
+        "the documents do not say its rate or byte order; the sandbox answers headerless 16-bit little-endian "
+        f"samples at {RATE} Hz, as the stream's audio/pcm")),
 )
 
 
@@ -86,6 +95,7 @@ SYNTHESIZE = Endpoint(
 STREAM_FORMATS = (
     Format("audio/mpeg", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg"),
     Format("audio/pcm", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}"),
+    ogg_opus("audio/ogg"),  # one file, streamed whole
 )
 
 STREAM = Endpoint(
@@ -112,6 +122,13 @@ TIMED_RATES = (8000, 16000, 22050, 24000, 44100, 48000)
 TIMED_FORMATS = (
     Format("mp3_24000_128", AudioSpec("mp3", 24000, "mp3"), "audio/mpeg"),
     *(Format(f"pcm_{rate}", AudioSpec("pcm_s16le", rate, "raw"), f"audio/pcm;rate={rate}") for rate in TIMED_RATES),
+    g711("ulaw_8000", "pcm_mulaw"),  # its rate in its name; its header not said: answered as assumed
+    # the other MP3 bit rates: MP3 at the rate named, at the one bit rate the sandbox writes (a finding each time)
+    *(Format(name, AudioSpec("mp3", int(name.split("_")[1]), "mp3"), "audio/mpeg", assumed=(
+        f"the sandbox cannot write the {name.split('_')[2]} kbps the name asks; the sandbox answers MP3 at "
+        f"{name.split('_')[1]} Hz at the one bit rate it writes"))
+      for name in get_args(TimedOutputFormat) if name.startswith("mp3_") and name != "mp3_24000_128"),
+    ogg_opus("ogg_24000", 24000),
 )
 
 TIMED_STREAM = Endpoint(

@@ -14,6 +14,7 @@ from harness.core.protocols.http_speech import (
     SpeechService,
     Synthesis,
     Voice,
+    g711,
 )
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.value_variants import ValueVariant
@@ -43,6 +44,9 @@ FORMATS = (
     Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
     Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES),
     Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), "audio/pcm", RATES),
+    # mulaw, alaw: the same two lists name them, neither says a header or a rate: answered as assumed
+    g711("mulaw", "pcm_mulaw", RATES),
+    g711("alaw", "pcm_alaw", RATES),
 )
 
 

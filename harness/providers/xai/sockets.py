@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from harness.core.protocols.http_speech import Format
+from harness.core.protocols.http_speech import Format, file_pieces, g711
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
@@ -77,6 +77,10 @@ class SocketError(ResponseModel):
 FORMATS = (
     Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}", RATES),
     Format("mp3", AudioSpec("mp3", RATE, "mp3"), "audio/mpeg", RATES),
+    # mulaw, alaw: the REST endpoint's codecs, neither header nor rate said: answered as assumed
+    g711("mulaw", "pcm_mulaw", RATES),
+    g711("alaw", "pcm_alaw", RATES),
+    file_pieces(Format("wav", AudioSpec("pcm_s16le", RATE, "wav"), "audio/wav", RATES)),  # how it is cut: not said
 )
 
 STREAM = Socket(

@@ -42,6 +42,7 @@ from harness.core.protocols.http_speech import (
     Refusal,
     SpeechService,
     Synthesis,
+    assumed_finding,
     fill,
     model_of,
     open_model_slot,
@@ -231,20 +232,21 @@ class SpeechServiceEmulation(Emulation):
             raise refuse(self.service.refusals.unknown_voice, f"{name} (not a voice of {model})", param=_field(slot))
         return name
 
-    def _format(self, synthesis: Synthesis, payload: Mapping[str, Any]) -> tuple[Format, int]:
+    def _format(self, synthesis: Synthesis, payload: Mapping[str, Any], call: Call) -> tuple[Format, int]:
         try:
             fmt = synthesis.format_of(payload)
         except KeyError as error:
             raise refuse(self.service.refusals.invalid, f"unsupported output format {error.args[0]!r}") from None
         asked = read(payload, synthesis.slots.rate)
-        if asked is None or asked == "":
-            return fmt, fmt.spec.sample_rate
         try:
-            rate = int(asked)
+            rate = fmt.spec.sample_rate if asked is None or asked == "" else int(asked)
         except (TypeError, ValueError):
             raise refuse(self.service.refusals.invalid, f"sample rate {asked!r} is not a number") from None
         if rate != fmt.spec.sample_rate and rate not in fmt.rates:
             raise refuse(self.service.refusals.invalid, f"sample rate {rate} is not offered for {fmt.name}")
+        if fmt.assumed:  # a documented format whose bytes the documents leave unsaid: answered as assumed, and seen
+            call.services.accepted_variant(call.endpoint.signature, _field(synthesis.slots.format) or "format",
+                                           assumed_finding(fmt))
         return fmt, rate
 
     def _form(self, synthesis: Synthesis, call: Call, payload: Mapping[str, Any]) -> tuple[Synthesis, Call]:
@@ -299,7 +301,7 @@ class SpeechServiceEmulation(Emulation):
         # the name it sends (an account's model, spoken by a stand-in, is tied to no declared voice)
         sent = None if model is None or stand_in else model.sets.get(slots.model or "", model.name)
         voice = self._voice(synthesis, call, payload, sent)
-        fmt, rate = self._format(synthesis, payload)
+        fmt, rate = self._format(synthesis, payload, call)
         if not writable(fmt.spec.codec, fmt.spec.container):  # an imitation gap, said as one (not a crash)
             raise Reject(501, f"the sandbox cannot write {fmt.name} ({fmt.spec}); ask for another format")
         cost = self.price(call)

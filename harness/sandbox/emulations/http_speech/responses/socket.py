@@ -81,6 +81,7 @@ from harness.core.protocols.http_speech import (
     Refusal,
     SpeechService,
     UnknownModel,
+    assumed_finding,
     fill,
     put,
     read,
@@ -603,6 +604,8 @@ class FamilySocket:
                 raise Refused(refusals.invalid, f"format {name!r} is not one of "
                               + ", ".join(f.name for f in socket.formats)) from None
             spec = fmt.spec
+            if fmt.assumed:  # a documented format whose bytes the documents leave unsaid: answered as assumed, and seen
+                self.call.services.accepted_variant(f"WS {socket.path}", "format", assumed_finding(fmt))
             rate = given.get("rate")
             if rate is not None and rate != "":  # "": an upgrade that leaves the rate out asks for the default
                 if not str(rate).isdigit() or int(rate) not in (fmt.rates or (fmt.spec.sample_rate,)):
