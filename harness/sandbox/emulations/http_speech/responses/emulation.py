@@ -331,9 +331,10 @@ class SpeechServiceEmulation(Emulation):
         whole_last = bool(flag) and read(payload, flag) is not True
         marks = synthesis.marks
         spans: tuple[SpokenSpan, ...] = ()
-        if marks is not None and (not marks.asked_by or read(payload, marks.asked_by) is True):
-            chars = spoken_marks(text, words, samples, rate, 0.0)
-            spans = chars if marks.chars else tuple(complete_words([*chars, SpokenSpan(" ", 0.0, 0.0)])[0])
+        if marks is not None and marks.asked(payload):
+            spans = _true_marks(marks, text, words, samples, rate)
+            if marks.lines:  # the marks are this request's answer, in place of its audio (Polly's speech marks)
+                return _lines_reply(marks, marks_values(marks, spans, text)[""], headers)
         beside, last = fill(synthesis.answer, values), fill(synthesis.last_event, values)
         for signal, value in billed:  # in the stream's last event where it has one, else in the answer (every event)
             if signal.at:
@@ -350,6 +351,8 @@ class SpeechServiceEmulation(Emulation):
         if isinstance(body, JsonBody) and body.audio is not None:
             document = copy.deepcopy(beside)
             put(document, body.audio.pointer, encode_text(audio, body.audio.encoding))
+            if timed is not None:  # the marks in the answer itself, beside the audio
+                timed.put_into(document, timed.spans)
             return json_reply(document, headers=headers)
         if isinstance(body, EventStreamBody) and body.audio is not None:
             if whole_last and isinstance(last, dict):
@@ -358,7 +361,7 @@ class SpeechServiceEmulation(Emulation):
             return sse_reply(_events(audio, body.audio, beside, last, timed, breakage), headers=headers,
                              event_at=synthesis.event_at)
         if isinstance(body, NdjsonBody) and body.audio is not None:
-            lines = _lines(audio, body.audio, beside, breakage)
+            lines = _lines(audio, body.audio, beside, breakage, timed)
             return StreamingResponse(lines, media_type=body.content_types[0], headers=headers)
         return StreamingResponse(_pieces(audio, breakage), media_type=fmt.media_type, headers=headers)
 
@@ -418,9 +421,26 @@ class _Timed:
     def event(self, spans: tuple[SpokenSpan, ...]) -> dict[str, Any]:
         assert self.marks is not None and self.marks.answer is not None
         event = fill(self.marks.answer.template, self.values)
-        for where, listed in marks_values(self.marks, spans).items():
-            put(event, where, listed)
+        self.put_into(event, spans)
         return event
+
+    def put_into(self, message: dict[str, Any], spans: tuple[SpokenSpan, ...]) -> None:
+        """`spans` written into a message (an event, the answer) in the declared form, unit and place."""
+        assert self.marks is not None
+        for where, listed in marks_values(self.marks, spans, str(self.values.get("text", ""))).items():
+            put(message, where, listed)
+
+
+def _true_marks(marks: Marks, text: str, words: Any, samples: Any, rate: int) -> tuple[SpokenSpan, ...]:
+    """The voice's own times of the text's characters (or of its words), as the marks declare them."""
+    chars = spoken_marks(text, words, samples, rate, 0.0)
+    return chars if marks.chars else tuple(complete_words([*chars, SpokenSpan(" ", 0.0, 0.0)])[0])
+
+
+def _lines_reply(marks: Marks, items: list[Any], headers: dict[str, str]) -> Response:
+    """Marks answered as a request's own answer: one JSON object a line."""
+    body = "".join(json.dumps(item, separators=(",", ":")) + "\n" for item in items)
+    return Response(body, media_type=marks.lines, headers=headers)
 
 
 async def _events(audio: bytes, where: AudioAt, beside: dict[str, Any],
@@ -433,21 +453,24 @@ async def _events(audio: bytes, where: AudioAt, beside: dict[str, Any],
     async for piece in _pieces(audio, breakage):
         event = copy.deepcopy(beside)
         put(event, where.pointer, encode_text(piece, where.encoding))
-        yield event
         sent += len(piece)
-        if timed is not None and timed.marks is not None and timed.marks.answer is not None:
+        ended: tuple[SpokenSpan, ...] = ()
+        if timed is not None and timed.marks is not None:
             until = timed.duration_s * sent / len(audio) if sent < len(audio) else float("inf")
             ended = tuple(s for s in timed.spans[told:] if s.end_s <= until)
-            if ended:
-                told += len(ended)
-                yield timed.event(ended)
+            told += len(ended)
+            if timed.marks.answer is None:  # they ride on the audio event whose speech ends them
+                timed.put_into(event, ended)
+        yield event
+        if ended and timed is not None and timed.marks is not None and timed.marks.answer is not None:
+            yield timed.event(ended)
     if last:
         yield last
 
 
 async def _lines(audio: bytes, where: AudioAt, beside: dict[str, Any],
-                 breakage: tuple[str, str] = ("", "")) -> AsyncIterator[bytes]:
-    async for event in _events(audio, where, beside, breakage=breakage):
+                 breakage: tuple[str, str] = ("", ""), timed: _Timed | None = None) -> AsyncIterator[bytes]:
+    async for event in _events(audio, where, beside, timed=timed, breakage=breakage):
         yield (json.dumps(event, separators=(",", ":")) + "\n").encode()
 
 

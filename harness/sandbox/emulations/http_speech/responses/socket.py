@@ -471,7 +471,7 @@ class FamilySocket:
         if named is not None and socket.contexts is None:
             stream.values["context"] = str(named)  # the latest the client named: its answers echo it
         marks = socket.marks
-        if marks is not None and marks.asked_by and read(raw, marks.asked_by) is True:
+        if marks is not None and marks.asked_by and marks.asked(raw):
             stream.marked = True
         text = str(read(raw, slots_of(template or socket.text.template).get("text")) or "")
         ended = bool(ending.end_token) and text.rstrip().endswith(ending.end_token)
