@@ -75,12 +75,13 @@ class Marks:
     # list beside them (sentence, viseme, ssml, phoneme) are read and set aside, never taken for words.
     kind_at: str = ""
     kind: str = "word"
-    offsets_at: tuple[str, str] = ()  # each mark's start and end offsets into the sent text ("/start", "/end")
+    offsets_at: tuple[str, ...] = ()  # each mark's start and end offsets into the sent text ("/start", "/end")
     offsets_in: str = CHARS  # those offsets count characters, or BYTES of the text's UTF-8
     # The media type of the answer where a request of their own answers them, as newline-delimited JSON objects, one
     # mark each, in place of audio (`items_at` ""); "": they come with the audio.
     lines: str = ""
     ssml_marks: bool = False  # the marks name the SSML `<mark>`s of the text (their times), not its words
+    each: bool = False  # a message for each mark, its one object at `items_at` (`/data` of a word_timestamp frame)
     evidence: str = ""  # the documents' words for where the marks are and how they are asked for, and where read
 
     def __post_init__(self) -> None:
@@ -88,6 +89,8 @@ class Marks:
             raise ValueError(f"marks' offsets count {CHARS!r} or {BYTES!r}, not {self.offsets_in!r}")
         if self.lines and self.items_at != "":
             raise ValueError("marks answered as lines are objects of the answer itself: items_at must be \"\"")
+        if self.each and not self.items_at:
+            raise ValueError("a mark to a message is an object in it: items_at must point to it")
         if self.durations and not self.end_at:
             raise ValueError("marks with durations need the pointer to them (end_at)")
 
@@ -148,7 +151,18 @@ def marks_values(marks: Marks, spans: Sequence[SpokenSpan], text: str = "") -> d
             put(item, at, offset)
         put(item, marks.text_at, word)
         items.append(item)
+    if marks.each:  # one mark to a message: the writer sends `groups(marks, spans)` one by one
+        if len(items) != 1:
+            raise ValueError(f"a message carries one mark here, not {len(items)}")
+        return {marks.items_at: items[0]}
     return {marks.items_at: items}
+
+
+def groups(marks: Marks, spans: Sequence[SpokenSpan]) -> list[tuple[SpokenSpan, ...]]:
+    """The marks of `spans` as the messages carry them: all in one, or one a message (`each`)."""
+    if not spans:
+        return []
+    return [(span,) for span in spans] if marks.each else [tuple(spans)]
 
 
 def _offsets(words: Sequence[str], text: str, counted: str) -> list[tuple[int, int]]:
@@ -188,6 +202,8 @@ def _rows(message: Any, marks: Marks) -> list[tuple[Any, Any, Any]] | None:
     """(text, start, end) of each mark of the declared kind, as the message lists them; None where it lists none."""
     if marks.items_at is not None:
         present, items = resolve(message, marks.items_at)
+        if present and marks.each and isinstance(items, Mapping):
+            items = [items]  # the message's one mark
         if not present or not isinstance(items, list):
             return None
         rows = []

@@ -53,7 +53,7 @@ from harness.core.protocols.http_speech import (
     service_of,
     unrecognised_model,
 )
-from harness.core.protocols.marks import Marks, complete_words, marks_values
+from harness.core.protocols.marks import Marks, complete_words, groups, marks_values
 from harness.core.protocols.realtime_grammar import SpokenSpan
 from harness.core.protocols.value_variants import finding_words, spelling_finding
 from harness.core.spec import AudioAt, Endpoint, EventStreamBody, JsonBody, NdjsonBody, Provider, Role
@@ -463,7 +463,8 @@ async def _events(audio: bytes, where: AudioAt, beside: dict[str, Any],
                 timed.put_into(event, ended)
         yield event
         if ended and timed is not None and timed.marks is not None and timed.marks.answer is not None:
-            yield timed.event(ended)
+            for group in groups(timed.marks, ended):  # one event, or one a mark
+                yield timed.event(group)
     if last:
         yield last
 
