@@ -11,6 +11,7 @@ the sandbox writes with the declaration the harness reads with.
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -69,7 +70,8 @@ class Marks:
     chars: bool = False  # a mark per character, not per word
     chunk_relative: bool = False  # times count from the chunk's own audio, not from the utterance's start
     asked_by: str = ""  # the request's (or a text message's) flag that asks for them ("/add_timestamps"); "": always
-    asked_value: Any = True  # what the flag holds when it asks; a list there asks when it holds this value
+    asked_value: Any = True  # what the flag holds when it asks; a list asks where the request's list holds all of it
+    also_sets: tuple[tuple[str, Any], ...] = ()  # what else a request asking for them sets (Polly's OutputFormat json)
     items_at: str | None = None  # the marks as a list of objects at this pointer; None: parallel lists
     # Inside each object, what kind of mark it is (`/type`): only `kind` marks are the words; the others the documents
     # list beside them (sentence, viseme, ssml, phoneme) are read and set aside, never taken for words.
@@ -102,9 +104,16 @@ class Marks:
         present, value = resolve(request, self.asked_by)
         if not present:
             return False
-        if isinstance(value, list) and not isinstance(self.asked_value, list):
-            return self.asked_value in value
+        if isinstance(value, list) and isinstance(self.asked_value, list):
+            return all(item in value for item in self.asked_value)
         return bool(value == self.asked_value)
+
+    def ask(self, request: dict[str, Any]) -> None:
+        """Make `request` (a JSON body, or a socket's text message) ask for the marks, as the documents say."""
+        from harness.core.protocols.http_speech import put  # the one JSON-pointer writer (it imports this module)
+        for at, value in ((self.asked_by, self.asked_value), *self.also_sets):
+            if at:
+                put(request, at, copy.deepcopy(value))
 
 
 def complete_words(marks: Sequence[SpokenSpan]) -> tuple[list[SpokenSpan], list[SpokenSpan]]:

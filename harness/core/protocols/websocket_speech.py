@@ -670,7 +670,7 @@ class SocketGrammar(Grammar):
         after = Kind.READY if start.waits_for_ready and start.ready is not None else (
             greeted if start.opening is None else None)
         chunks = utterance.chunks if socket.end is not None else (utterance.text,)
-        messages += [Outgoing(dump(socket.text.template, {**values, "text": chunk, "seq": len(messages) + index}),
+        messages += [Outgoing(self._text(utterance, {**values, "text": chunk, "seq": len(messages) + index}),
                               after=after) for index, chunk in enumerate(chunks)]
         if socket.end is not None:
             messages.append(Outgoing(dump(socket.end.template, {**values, "seq": len(messages)}), after=after))
@@ -679,6 +679,14 @@ class SocketGrammar(Grammar):
         path, query, headers = socket.upgrade.filled(values)
         return Opening(path, query, tuple(messages), closing=closing, client_closes=not ending.server_closes,
                        headers=headers)
+
+    def _text(self, utterance: Utterance, values: Mapping[str, Any]) -> Any:
+        """A text message, asking for the socket's timing marks where the utterance wants them and a flag asks."""
+        message = fill(self.socket.text.template, values)
+        marks = self.socket.marks
+        if utterance.timestamps and marks is not None and marks.asked_by and isinstance(message, dict):
+            marks.ask(message)
+        return encode(message, self.socket.framing)
 
     def keepalive(self, utterance: Utterance) -> Outgoing | None:
         """The socket's keepalive message as the utterance's session sends it (None where the socket has none)."""

@@ -184,7 +184,8 @@ SPEECH_MARKS_PAGES = ("https://docs.aws.amazon.com/polly/latest/dg/speechmarks.h
                       "https://docs.aws.amazon.com/polly/latest/dg/output.html")
 SPEECH_MARKS = Marks(
     text_at="/value", start_at="/time", items_at="", kind_at="/type", kind="word", unit_s=0.001,
-    offsets_at=("/start", "/end"), offsets_in=BYTES, asked_by="/SpeechMarkTypes", asked_value="word",
+    offsets_at=("/start", "/end"), offsets_in=BYTES, asked_by="/SpeechMarkTypes", asked_value=["word"],
+    also_sets=(("/OutputFormat", "json"),),
     lines="application/x-json-stream",
     evidence="\"When you request speech marks for your text, Amazon Polly returns this metadata instead of "
              "synthesized speech.\" (" + SPEECH_MARKS_PAGES[0] + "); \"Amazon Polly returns speech mark objects in a "

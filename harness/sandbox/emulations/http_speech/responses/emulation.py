@@ -299,7 +299,12 @@ class SpeechServiceEmulation(Emulation):
         # the name it sends (an account's model, spoken by a stand-in, is tied to no declared voice)
         sent = None if model is None or stand_in else model.sets.get(slots.model or "", model.name)
         voice = self._voice(synthesis, call, payload, sent)
-        fmt, rate = self._format(synthesis, payload)
+        marks = synthesis.marks
+        if marks is not None and marks.lines and marks.asked(payload):  # marks in place of audio: no audio format
+            fmt = synthesis.format(None)
+            rate = fmt.spec.sample_rate
+        else:
+            fmt, rate = self._format(synthesis, payload)
         if not writable(fmt.spec.codec, fmt.spec.container):  # an imitation gap, said as one (not a crash)
             raise Reject(501, f"the sandbox cannot write {fmt.name} ({fmt.spec}); ask for another format")
         cost = self.price(call)
@@ -329,7 +334,6 @@ class SpeechServiceEmulation(Emulation):
         # The documents' default: the last event repeats the whole audio unless the request's flag says not to.
         flag = synthesis.whole_audio_last_unless
         whole_last = bool(flag) and read(payload, flag) is not True
-        marks = synthesis.marks
         spans: tuple[SpokenSpan, ...] = ()
         if marks is not None and marks.asked(payload):
             spans = _true_marks(marks, text, words, samples, rate)
