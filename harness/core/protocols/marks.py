@@ -20,6 +20,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from harness.core.drift import resolve
+from harness.core.json_pointer import put
 from harness.core.protocols.realtime_grammar import Kind, SpokenSpan
 
 CHARS, BYTES = "chars", "bytes"  # what offsets into the text count: characters, or bytes of its UTF-8
@@ -71,7 +72,7 @@ class Marks:
     chunk_relative: bool = False  # times count from the chunk's own audio, not from the utterance's start
     asked_by: str = ""  # the request's (or a text message's) flag that asks for them ("/add_timestamps"); "": always
     asked_value: Any = True  # what the flag holds when it asks; a list asks where the request's list holds all of it
-    also_sets: tuple[tuple[str, Any], ...] = ()  # what else a request asking for them sets (Polly's OutputFormat json)
+    also_sets: tuple[tuple[str, Any], ...] = ()  # what else asking sets (an output format of their own)
     items_at: str | None = None  # the marks as a list of objects at this pointer; None: parallel lists
     # Inside each object, what kind of mark it is (`/type`): only `kind` marks are the words; the others the documents
     # list beside them (sentence, viseme, ssml, phoneme) are read and set aside, never taken for words.
@@ -110,7 +111,6 @@ class Marks:
 
     def ask(self, request: dict[str, Any]) -> None:
         """Make `request` (a JSON body, or a socket's text message) ask for the marks, as the documents say."""
-        from harness.core.protocols.http_speech import put  # the one JSON-pointer writer (it imports this module)
         for at, value in ((self.asked_by, self.asked_value), *self.also_sets):
             if at:
                 put(request, at, copy.deepcopy(value))
@@ -147,7 +147,6 @@ def marks_values(marks: Marks, spans: Sequence[SpokenSpan], text: str = "") -> d
         for place, at in enumerate(marks.offsets_at):
             found[at] = [pair[place] for pair in offsets]
         return found
-    from harness.core.protocols.http_speech import put  # the one JSON-pointer writer (it imports this module)
     items = []
     for index, word in enumerate(texts):
         item: dict[str, Any] = {}

@@ -247,6 +247,14 @@ class SpeechServiceEmulation(Emulation):
             raise refuse(self.service.refusals.invalid, f"sample rate {rate} is not offered for {fmt.name}")
         return fmt, rate
 
+    def _answer_format(self, synthesis: Synthesis, payload: Mapping[str, Any]) -> tuple[Format, int]:
+        """The audio format asked; where the marks are the answer in place of audio (`Marks.lines`), the default's."""
+        marks = synthesis.marks
+        if marks is not None and marks.lines and marks.asked(payload):
+            fmt = synthesis.format(None)
+            return fmt, fmt.spec.sample_rate
+        return self._format(synthesis, payload)
+
     def _form(self, synthesis: Synthesis, call: Call, payload: Mapping[str, Any]) -> tuple[Synthesis, Call]:
         """The answer form the request picks on its path, and the call as that form's (its price, its answer):
         the engine routes by method and path alone, so any form's handler may take the request."""
@@ -299,12 +307,7 @@ class SpeechServiceEmulation(Emulation):
         # the name it sends (an account's model, spoken by a stand-in, is tied to no declared voice)
         sent = None if model is None or stand_in else model.sets.get(slots.model or "", model.name)
         voice = self._voice(synthesis, call, payload, sent)
-        marks = synthesis.marks
-        if marks is not None and marks.lines and marks.asked(payload):  # marks in place of audio: no audio format
-            fmt = synthesis.format(None)
-            rate = fmt.spec.sample_rate
-        else:
-            fmt, rate = self._format(synthesis, payload)
+        fmt, rate = self._answer_format(synthesis, payload)
         if not writable(fmt.spec.codec, fmt.spec.container):  # an imitation gap, said as one (not a crash)
             raise Reject(501, f"the sandbox cannot write {fmt.name} ({fmt.spec}); ask for another format")
         cost = self.price(call)
@@ -335,9 +338,9 @@ class SpeechServiceEmulation(Emulation):
         flag = synthesis.whole_audio_last_unless
         whole_last = bool(flag) and read(payload, flag) is not True
         spans: tuple[SpokenSpan, ...] = ()
-        if marks is not None and marks.asked(payload):
+        if (marks := synthesis.marks) is not None and marks.asked(payload):
             spans = _true_marks(marks, text, words, samples, rate)
-            if marks.lines:  # the marks are this request's answer, in place of its audio (Polly's speech marks)
+            if marks.lines:  # the marks are this request's answer, in place of its audio
                 return _lines_reply(marks, marks_values(marks, spans, text)[""], headers)
         beside, last = fill(synthesis.answer, values), fill(synthesis.last_event, values)
         for signal, value in billed:  # in the stream's last event where it has one, else in the answer (every event)
