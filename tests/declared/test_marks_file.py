@@ -4,6 +4,7 @@ declared unit and form, asked as declared, and the one reader reads them back; a
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import httpx
@@ -11,6 +12,9 @@ import pytest
 
 from harness.core.protocols.marks import read_marks
 from harness.core.protocols.marks_declared import CHANNEL, ENDPOINT, declared_marks
+from harness.core.protocols.realtime_grammar import Direction, Kind, Utterance
+from harness.core.protocols.realtime_session import reader, run_session
+from harness.core.protocols.websocket_speech import SocketGrammar
 from harness.sandbox import running
 from tests.helpers.providers_file import declared_providers, one_line_refusal, providers_file_in_effect
 
@@ -83,3 +87,22 @@ def test_the_sandbox_writes_a_declared_servers_marks_true_when_asked(tmp_path: P
     span = words[-1].end_s - words[0].start_s
     assert words[2].end_s - words[2].start_s > 0.4 * span  # "$42.50": the voice's time, in ms read as seconds
     assert read_marks(plain.json(), place.marks) is None
+
+
+def test_a_declared_socket_sends_its_marks_in_a_message_of_their_own(tmp_path: Path) -> None:
+    path = tmp_path / "tts-harness.toml"
+    path.write_text(FILE.replace("MARKS", ""), encoding="utf-8")
+    with providers_file_in_effect(path), running(profile="fast", providers=("markbox",)) as sandbox:
+        (provider,) = [p for p in declared_providers(path.read_text()) if p.name == "markbox"]
+        channel = provider.channel("live")
+        grammar = channel.grammar
+        assert isinstance(grammar, SocketGrammar)
+        opening = grammar.opening(Utterance((TEXT,), "ember", "box-1", grammar.socket.formats[0].name))
+        url = channel.url(sandbox.base_url("markbox", channel.host), opening.path_params, opening.query)
+        session = asyncio.run(run_session(
+            url, {"Authorization": f"Bearer {sandbox.default_key('markbox')}"}, list(opening.messages),
+            complete=reader(grammar, lambda events: grammar.complete(events, opening)), idle_timeout_s=30))
+    marks = [m for f in session.frames if f.direction is Direction.RECV for e in grammar.read(f).events
+             if e.kind is Kind.MARKS for m in e.marks]
+    assert [m.text for m in marks] == TEXT.split()
+    assert [m.start_s for m in marks] == sorted(m.start_s for m in marks) and marks[-1].end_s > marks[0].start_s
