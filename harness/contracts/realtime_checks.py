@@ -259,7 +259,7 @@ def _expect_marks(plan: SocketPlan, found: Findings) -> None:
     """Each context's marks spell its transcript: its words in order (marks per character joined first)."""
     for context, transcript in plan.transcripts.items():
         # A socket without contexts speaks one utterance: its marks are the utterance's, whatever context id its
-        # answers echo (Rime's contextId).
+        # answers echo.
         marks = [m for e in found.events if e.kind is Kind.MARKS and e.context in (context, context or e.context)
                  for m in e.marks]
         joined = "".join if marks and all(len(m.text) <= 1 for m in marks) else " ".join
