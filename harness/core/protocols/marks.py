@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from harness.core.drift import resolve
 from harness.core.json_pointer import put
 from harness.core.protocols.realtime_grammar import Kind, SpokenSpan
+from harness.core.ssml import mark_places
 
 CHARS, BYTES = "chars", "bytes"  # what offsets into the text count: characters, or bytes of its UTF-8
 
@@ -164,6 +165,20 @@ def marks_values(marks: Marks, spans: Sequence[SpokenSpan], text: str = "") -> d
             raise ValueError(f"a message carries one mark here, not {len(items)}")
         return {marks.items_at: items[0]}
     return {marks.items_at: items}
+
+
+def ssml_mark_spans(document: str, words: Sequence[SpokenSpan]) -> tuple[SpokenSpan, ...]:
+    """Each `<mark>` of an SSML document timed where the voice reaches it (`ssml_marks`): at the start of the word
+    spoken after it, at the end of the last word where none follows; none where the text is no SSML."""
+    try:
+        places = mark_places(document)
+    except ValueError:
+        return ()
+    found = []
+    for name, before in places:
+        at = words[before].start_s if before < len(words) else (words[-1].end_s if words else 0.0)
+        found.append(SpokenSpan(name, at, at))
+    return tuple(found)
 
 
 def groups(marks: Marks, spans: Sequence[SpokenSpan]) -> list[tuple[SpokenSpan, ...]]:

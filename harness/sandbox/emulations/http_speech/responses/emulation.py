@@ -53,7 +53,7 @@ from harness.core.protocols.http_speech import (
     service_of,
     unrecognised_model,
 )
-from harness.core.protocols.marks import Marks, complete_words, groups, marks_values
+from harness.core.protocols.marks import Marks, complete_words, groups, marks_values, ssml_mark_spans
 from harness.core.protocols.realtime_grammar import SpokenSpan
 from harness.core.protocols.value_variants import finding_words, spelling_finding
 from harness.core.spec import AudioAt, Endpoint, EventStreamBody, JsonBody, NdjsonBody, Provider, Role
@@ -339,7 +339,7 @@ class SpeechServiceEmulation(Emulation):
         whole_last = bool(flag) and read(payload, flag) is not True
         spans: tuple[SpokenSpan, ...] = ()
         if (marks := synthesis.marks) is not None and marks.asked(payload):
-            spans = _true_marks(marks, text, words, samples, rate)
+            spans = _true_marks(marks, text, words, samples, rate, sent_text)
             if marks.lines:  # the marks are this request's answer, in place of its audio
                 return _lines_reply(marks, marks_values(marks, spans, text)[""], headers)
         beside, last = fill(synthesis.answer, values), fill(synthesis.last_event, values)
@@ -438,10 +438,14 @@ class _Timed:
             put(message, where, listed)
 
 
-def _true_marks(marks: Marks, text: str, words: Any, samples: Any, rate: int) -> tuple[SpokenSpan, ...]:
-    """The voice's own times of the text's characters (or of its words), as the marks declare them."""
+def _true_marks(marks: Marks, text: str, words: Any, samples: Any, rate: int, sent: str) -> tuple[SpokenSpan, ...]:
+    """The voice's own times of the text's characters (or of its words, or of the sent SSML's `<mark>`s), as the
+    marks declare them."""
     chars = spoken_marks(text, words, samples, rate, 0.0)
-    return chars if marks.chars else tuple(complete_words([*chars, SpokenSpan(" ", 0.0, 0.0)])[0])
+    if marks.chars:
+        return chars
+    spoken = tuple(complete_words([*chars, SpokenSpan(" ", 0.0, 0.0)])[0])
+    return ssml_mark_spans(sent, spoken) if marks.ssml_marks else spoken
 
 
 def _lines_reply(marks: Marks, items: list[Any], headers: dict[str, str]) -> Response:
