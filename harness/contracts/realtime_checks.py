@@ -295,7 +295,10 @@ def _expect_marks(plan: SocketPlan, found: Findings, grammar: Grammar) -> None:
     ride on the audio, else where the marks' own message would carry it."""
     declared = grammar.socket.marks if isinstance(grammar, SocketGrammar) else None
     for context, transcript in plan.transcripts.items():
-        marks = [m for e in found.events if e.kind is Kind.MARKS and e.context == context for m in e.marks]
+        # A socket without contexts speaks one utterance: its marks are the utterance's, whatever context id its
+        # answers echo.
+        marks = [m for e in found.events if e.kind is Kind.MARKS and e.context in (context, context or e.context)
+                 for m in e.marks]
         joined = "".join if marks and all(len(m.text) <= 1 for m in marks) else " ".join
         said = words(joined(m.text for m in marks))
         if said == words(transcript):

@@ -1,5 +1,5 @@
-"""RFC 6901 JSON pointers read over parsed JSON: the one reading every module of the harness uses (it imports
-nothing of the harness, so the vocabulary and the readers below it can all use it)."""
+"""RFC 6901 JSON pointers over parsed JSON: the one reading (and writing, `put`) every module of the harness uses
+(it imports nothing of the harness, so the vocabulary and the readers below it can all use it)."""
 
 from __future__ import annotations
 
@@ -19,3 +19,22 @@ def resolve(data: Any, json_pointer: str) -> tuple[bool, Any]:
         else:
             return False, None
     return True, current
+
+
+def put(data: dict[str, Any], where: str, value: Any) -> None:
+    """Set `value` at JSON pointer `where` in `data`, making what is missing on the way: an array where the
+    next part is an index (`/candidates/0/content`), an object otherwise."""
+    parts = [part.replace("~1", "/").replace("~0", "~") for part in where.lstrip("/").split("/")]
+    node: Any = data
+    for place, part in enumerate(parts):
+        key: Any = int(part) if isinstance(node, list) else part
+        if isinstance(node, list):
+            node.extend([None] * (key + 1 - len(node)))
+        if place == len(parts) - 1:
+            node[key] = value
+            return
+        inner = node[key] if isinstance(node, list) else node.get(key)
+        if not isinstance(inner, dict | list):
+            inner = [] if parts[place + 1].isdigit() else {}
+            node[key] = inner
+        node = inner

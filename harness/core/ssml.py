@@ -1,6 +1,7 @@
 """SSML, as far as the harness writes and reads it: the one-voice `<speak>` document an SSML REST
 endpoint takes as its body (`ssml_body`, an `Endpoint.text_body`), and the words a document speaks
-(`spoken_text`: what the sandbox says for an SSML request, markup aside).
+(`spoken_text`: what the sandbox says for an SSML request, markup aside), and where its `<mark>`s fall among
+them (`mark_places`: the times a provider's timepoints name).
 
 Documents are parsed with the standard library's expat parser, after refusing a DTD outright: no SSML
 a provider documents declares one, and a DTD is how entity expansion attacks arrive.
@@ -42,6 +43,23 @@ def _local(tag: str) -> str:
 def spoken_text(document: str) -> str:
     """The words an SSML document speaks, white space folded; ValueError naming what is wrong."""
     return " ".join("".join(_parsed(document).itertext()).split())
+
+
+def mark_places(document: str) -> list[tuple[str, int]]:
+    """Each `<mark name>` of a document, in order, with how many spoken words come before it; ValueError as above."""
+    said: list[str] = []
+    places: list[tuple[str, int]] = []
+
+    def walk(element: ElementTree.Element) -> None:
+        if _local(element.tag) == "mark":
+            places.append((element.get("name", ""), len(" ".join(said).split())))
+        said.append(element.text or "")
+        for child in element:
+            walk(child)
+            said.append(child.tail or "")
+
+    walk(_parsed(document))
+    return places
 
 
 def speak_document(text: str, voice: str, language: str) -> str:

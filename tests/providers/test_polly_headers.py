@@ -60,3 +60,19 @@ def test_an_error_names_its_request_too(sandbox: Any, key_id: str | None, voice:
         _client(sandbox, key_id).synthesize_speech(Text=TEXT, OutputFormat="mp3", VoiceId=voice, Engine=engine)
     assert refused.value.response["Error"]["Code"] == code
     _request_id(refused.value.response["ResponseMetadata"])
+
+
+def test_speech_marks_are_a_request_of_their_own_answered_as_json_lines(sandbox: Any) -> None:
+    """Issue 65: boto3 asks for word speech marks (OutputFormat json, SpeechMarkTypes) and reads the documented lines:
+    time in ms, start and end as byte offsets of the word in the text (the reference's "had" at bytes 5-8)."""
+    import json
+
+    text = "Mary had a little lamb"
+    answer = _client(sandbox).synthesize_speech(Text=text, OutputFormat="json", SpeechMarkTypes=["word"],
+                                                VoiceId="Joanna")
+    assert answer["ContentType"] == "application/x-json-stream"
+    marks = [json.loads(line) for line in answer["AudioStream"].read().decode().splitlines()]
+    assert [(m["type"], m["value"]) for m in marks] == [("word", word) for word in text.split()]
+    assert (marks[1]["start"], marks[1]["end"]) == (5, 8)
+    times = [m["time"] for m in marks]
+    assert all(isinstance(t, int) for t in times) and times == sorted(times) and 0 < times[-1] < 5000

@@ -33,6 +33,7 @@ from pydantic import BaseModel, Field, create_model
 
 from harness.core.audio_fields import carrier
 from harness.core.drift import resolve
+from harness.core.json_pointer import put
 from harness.core.languages import primary, tag_for
 from harness.core.prices import builtin_sheets, planned
 from harness.core.protocols.answer_forms import Selector, check_forms
@@ -456,25 +457,6 @@ class SpeechService:
 
 
 # --- building requests --------------------------------------------------------------------------------
-
-
-def put(data: dict[str, Any], where: str, value: Any) -> None:
-    """Set `value` at JSON pointer `where` in `data`, making what is missing on the way: an array where the
-    next part is an index (`/candidates/0/content`), an object otherwise."""
-    parts = [part.replace("~1", "/").replace("~0", "~") for part in where.lstrip("/").split("/")]
-    node: Any = data
-    for place, part in enumerate(parts):
-        key: Any = int(part) if isinstance(node, list) else part
-        if isinstance(node, list):
-            node.extend([None] * (key + 1 - len(node)))
-        if place == len(parts) - 1:
-            node[key] = value
-            return
-        inner = node[key] if isinstance(node, list) else node.get(key)
-        if not isinstance(inner, dict | list):
-            inner = [] if parts[place + 1].isdigit() else {}
-            node[key] = inner
-        node = inner
 
 
 def fill(template: Any, values: Mapping[str, Any]) -> Any:

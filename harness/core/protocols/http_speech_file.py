@@ -33,6 +33,9 @@ that is not built in — a self-hosted model, a gateway, a provider the harness 
                                          # optional: what the answer says was billed (harness.core.protocols.billing):
                                          #   unit, header or at (a JSON pointer; of the event named `event` in a
                                          #   stream), scale, source (docs | sdk | client), evidence
+    marks = { text = "/words", start = "/start", end = "/end", unit = "s", evidence = "our gateway's reference" }
+                                         # optional: word (or character) times in the JSON answer, or in each event
+                                         #   of the stream (harness.core.protocols.marks_file)
 
 It becomes a `SpeechService` like the built-in declarations of the family, so the sandbox imitates
 it, the contract plans check it (every declared format included) and the benchmark drives it with no code of
@@ -66,6 +69,7 @@ from harness.core.protocols.http_speech import (
     Voice,
     read,
 )
+from harness.core.protocols.marks_file import MarksTable
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import (
     AudioAt,
@@ -153,6 +157,7 @@ class HttpSpeechDeclaration(ProtocolDeclaration):
     answer_error_message: str | None = Field(None, pattern=POINTER)
     last_event: Mapping[str, Any] | str | None = None
     billing: list[BillingTable] = Field(default_factory=list)  # what the answer says was billed
+    marks: MarksTable | None = None  # word (or character) times in the answer, or in each event of its stream
 
     @field_validator("formats")
     @classmethod
@@ -280,7 +285,8 @@ def service_of(declaration: HttpSpeechDeclaration, source: str = "") -> SpeechSe
                              formats, default_format=formats[0].name,
                              last_event=last_template, default_model=declaration.default_model or "",
                              unknown_model=declaration.unknown_model,
-                             billing=tuple(table.signal() for table in declaration.billing)),),
+                             billing=tuple(table.signal() for table in declaration.billing),
+                             marks=declaration.marks.marks() if declaration.marks is not None else None),),
         answer_errors=BodyErrors(declaration.answer_error_code, tuple(declaration.answer_error_success),
                                  declaration.answer_error_message or "") if declaration.answer_error_code else None,
         models=models, voices=tuple(Voice(name) for name in declaration.voices))

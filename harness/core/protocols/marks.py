@@ -3,12 +3,16 @@ family's event streams (`http_speech.Synthesis.marks`) and the WebSocket speech 
 It names no provider.
 
 `Match` tells a message apart, `Answer` is a server message (what it means, its model, the template the sandbox
-writes it from), `Marks` says where a message lists when each word (or character) is spoken. `complete_words`,
-`marks_values` and `read_marks` are the one reading and writing of those lists.
+writes it from), `Marks` says where a message (an event, a JSON answer, or the lines a request of their own answers)
+lists when each word (or character) is spoken, in which unit and form, and how a request asks for them.
+`complete_words`, `marks_values` and `read_marks` (with `read_lines`) are the one reading and writing of those marks:
+the sandbox writes with the declaration the harness reads with.
 """
 
 from __future__ import annotations
 
+import copy
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +20,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from harness.core.drift import resolve
+from harness.core.json_pointer import put
 from harness.core.protocols.realtime_grammar import Kind, SpokenSpan
+from harness.core.ssml import mark_places
+
+CHARS, BYTES = "chars", "bytes"  # what offsets into the text count: characters, or bytes of its UTF-8
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,18 +55,66 @@ class Answer:
 
 @dataclass(frozen=True, slots=True)
 class Marks:
-    """Timing marks: when each word (or character) of the text is spoken, as lists at JSON pointers of a message
-    (`answer`, kind MARKS; None: they ride on the audio message, as an `alignment` field does)."""
+    """Timing marks: when each word (or character) of the text is spoken, where a message (or an answer) lists them.
+
+    Two forms: parallel lists at JSON pointers of the message (`/alignment/chars`, `/alignment/charStartTimesMs`),
+    or a list of objects at `items_at`, one a mark, the other pointers then pointing inside each object
+    (`/timestamps` of `{"word", "start", "end"}`; "" the message itself: the newline-delimited objects a request of
+    their own answers, `lines`). `answer` (kind MARKS) is the message they come in; None: they ride on the audio
+    message (an `alignment` field) or on the JSON answer itself."""
 
     text_at: str  # the words (or characters): "/word_timestamps/words"
     start_at: str  # when each starts: "/word_timestamps/start"
-    end_at: str  # when each ends (or how long each lasts: `durations`)
+    end_at: str = ""  # when each ends (or how long each lasts: `durations`); "": none given, a mark lasts to the next
     answer: Answer | None = None
-    unit_s: float = 1.0  # seconds per unit of the times (milliseconds: 0.001)
+    unit_s: float = 1.0  # seconds per unit of the times (milliseconds: 0.001; 100-ns ticks: 1e-7)
     durations: bool = False  # `end_at` holds durations, not ends
     chars: bool = False  # a mark per character, not per word
     chunk_relative: bool = False  # times count from the chunk's own audio, not from the utterance's start
     asked_by: str = ""  # the request's (or a text message's) flag that asks for them ("/add_timestamps"); "": always
+    asked_value: Any = True  # what the flag holds when it asks; a list asks where the request's list holds all of it
+    also_sets: tuple[tuple[str, Any], ...] = ()  # what else asking sets (an output format of their own)
+    items_at: str | None = None  # the marks as a list of objects at this pointer; None: parallel lists
+    # Inside each object, what kind of mark it is (`/type`): only `kind` marks are the words; the others the documents
+    # list beside them (sentence, viseme, ssml, phoneme) are read and set aside, never taken for words.
+    kind_at: str = ""
+    kind: str = "word"
+    offsets_at: tuple[str, ...] = ()  # each mark's start and end offsets into the sent text ("/start", "/end")
+    offsets_in: str = CHARS  # those offsets count characters, or BYTES of the text's UTF-8
+    # The media type of the answer where a request of their own answers them, as newline-delimited JSON objects, one
+    # mark each, in place of audio (`items_at` ""); "": they come with the audio.
+    lines: str = ""
+    ssml_marks: bool = False  # the marks name the SSML `<mark>`s of the text (their times), not its words
+    each: bool = False  # a message for each mark, its one object at `items_at` (`/data` of a word_timestamp frame)
+    evidence: str = ""  # the documents' words for where the marks are and how they are asked for, and where read
+
+    def __post_init__(self) -> None:
+        if self.offsets_in not in (CHARS, BYTES):
+            raise ValueError(f"marks' offsets count {CHARS!r} or {BYTES!r}, not {self.offsets_in!r}")
+        if self.lines and self.items_at != "":
+            raise ValueError("marks answered as lines are objects of the answer itself: items_at must be \"\"")
+        if self.each and not self.items_at:
+            raise ValueError("a mark to a message is an object in it: items_at must point to it")
+        if self.durations and not self.end_at:
+            raise ValueError("marks with durations need the pointer to them (end_at)")
+
+    def asked(self, request: Any) -> bool:
+        """Whether a request (or a text message) asks for the marks: its flag holds the asking value (or, a list, holds
+        it among others); always where no flag asks."""
+        if not self.asked_by:
+            return True
+        present, value = resolve(request, self.asked_by)
+        if not present:
+            return False
+        if isinstance(value, list) and isinstance(self.asked_value, list):
+            return all(item in value for item in self.asked_value)
+        return bool(value == self.asked_value)
+
+    def ask(self, request: dict[str, Any]) -> None:
+        """Make `request` (a JSON body, or a socket's text message) ask for the marks, as the documents say."""
+        for at, value in ((self.asked_by, self.asked_value), *self.also_sets):
+            if at:
+                put(request, at, copy.deepcopy(value))
 
 
 def complete_words(marks: Sequence[SpokenSpan]) -> tuple[list[SpokenSpan], list[SpokenSpan]]:
@@ -75,25 +131,130 @@ def complete_words(marks: Sequence[SpokenSpan]) -> tuple[list[SpokenSpan], list[
     return words, current
 
 
-def marks_values(marks: Marks, spans: Sequence[SpokenSpan]) -> dict[str, list[Any]]:
-    """The lists a message carries for `spans`, by their pointers, in the declaration's unit (ends or durations)."""
+def marks_values(marks: Marks, spans: Sequence[SpokenSpan], text: str = "") -> dict[str, Any]:
+    """What a message carries for `spans`, by pointer, in the declaration's unit and form: the parallel lists, or the
+    list of objects at `items_at` (each of kind `kind`, with its offsets into `text`, the text sent, where declared)."""
     unit = marks.unit_s
-    return {marks.text_at: [m.text for m in spans],
-            marks.start_at: [round(m.start_s / unit, 3) for m in spans],
-            marks.end_at: [round((m.end_s - m.start_s if marks.durations else m.end_s) / unit, 3) for m in spans]}
+    texts = [m.text for m in spans]
+    starts = [round(m.start_s / unit, 3) for m in spans]
+    ends = [round((m.end_s - m.start_s if marks.durations else m.end_s) / unit, 3) for m in spans]
+    if marks.unit_s < 0.01:  # milliseconds and finer are whole numbers in every document that uses them
+        starts, ends = [round(v) for v in starts], [round(v) for v in ends]
+    offsets = _offsets(texts, text, marks.offsets_in) if marks.offsets_at else []
+    if marks.items_at is None:
+        found: dict[str, Any] = {marks.text_at: texts, marks.start_at: starts}
+        if marks.end_at:
+            found[marks.end_at] = ends
+        for place, at in enumerate(marks.offsets_at):
+            found[at] = [pair[place] for pair in offsets]
+        return found
+    items = []
+    for index, word in enumerate(texts):
+        item: dict[str, Any] = {}
+        if marks.kind_at:
+            put(item, marks.kind_at, marks.kind)
+        put(item, marks.start_at, starts[index])
+        if marks.end_at:
+            put(item, marks.end_at, ends[index])
+        for at, offset in zip(marks.offsets_at, offsets[index] if offsets else (), strict=False):
+            put(item, at, offset)
+        put(item, marks.text_at, word)
+        items.append(item)
+    if marks.each:  # one mark to a message: the writer sends `groups(marks, spans)` one by one
+        if len(items) != 1:
+            raise ValueError(f"a message carries one mark here, not {len(items)}")
+        return {marks.items_at: items[0]}
+    return {marks.items_at: items}
+
+
+def ssml_mark_spans(document: str, words: Sequence[SpokenSpan]) -> tuple[SpokenSpan, ...]:
+    """Each `<mark>` of an SSML document timed where the voice reaches it (`ssml_marks`): at the start of the word
+    spoken after it, at the end of the last word where none follows; none where the text is no SSML."""
+    try:
+        places = mark_places(document)
+    except ValueError:
+        return ()
+    found = []
+    for name, before in places:
+        at = words[before].start_s if before < len(words) else (words[-1].end_s if words else 0.0)
+        found.append(SpokenSpan(name, at, at))
+    return tuple(found)
+
+
+def groups(marks: Marks, spans: Sequence[SpokenSpan]) -> list[tuple[SpokenSpan, ...]]:
+    """The marks of `spans` as the messages carry them: all in one, or one a message (`each`)."""
+    if not spans:
+        return []
+    return [(span,) for span in spans] if marks.each else [tuple(spans)]
+
+
+def _offsets(words: Sequence[str], text: str, counted: str) -> list[tuple[int, int]]:
+    """Where each word is in the sent text, in order (a word not found there: at the place reached), counted in
+    characters or in bytes of the UTF-8."""
+    found, at = [], 0
+    for word in words:
+        place = text.find(word, at)
+        start = at if place < 0 else place
+        at = start + (len(word) if place >= 0 else 0)
+        found.append((start, at) if counted == CHARS else (len(text[:start].encode()), len(text[:at].encode())))
+    return found
 
 
 def read_marks(message: Any, marks: Marks) -> tuple[SpokenSpan, ...] | None:
-    """The marks a message lists, in seconds; None where it lists none at the declared pointers."""
-    found = []
-    for at in (marks.text_at, marks.start_at, marks.end_at):
-        present, value = resolve(message, at)
-        found.append(value if present else None)
-    texts, starts, ends = found
-    if not (isinstance(texts, list) and isinstance(starts, list) and isinstance(ends, list)):
+    """The marks a message (or an answer: its parsed lines, a list, where `lines`) lists, in seconds; None where it
+    lists none at the declared pointers. Marks of another kind than `kind` are set aside; where no end is given, a
+    mark lasts until the next starts (the last: no time)."""
+    rows = _rows(message, marks)
+    if rows is None:
         return None
-    return tuple(
-        SpokenSpan(str(text), float(start) * marks.unit_s,
-                   (float(start) + float(end) if marks.durations else float(end)) * marks.unit_s)
-        for text, start, end in zip(texts, starts, ends, strict=False)
-        if isinstance(start, int | float) and isinstance(end, int | float))
+    kept = [(str(text), float(start), end) for text, start, end in rows
+            if isinstance(start, int | float) and not isinstance(start, bool)]
+    spans = []
+    for index, (text, start, end) in enumerate(kept):
+        if not marks.end_at:
+            finish = kept[index + 1][1] if index + 1 < len(kept) else start
+        elif isinstance(end, int | float) and not isinstance(end, bool):
+            finish = start + float(end) if marks.durations else float(end)
+        else:
+            continue
+        spans.append(SpokenSpan(text, start * marks.unit_s, finish * marks.unit_s))
+    return tuple(spans)
+
+
+def _rows(message: Any, marks: Marks) -> list[tuple[Any, Any, Any]] | None:
+    """(text, start, end) of each mark of the declared kind, as the message lists them; None where it lists none."""
+    if marks.items_at is not None:
+        present, items = resolve(message, marks.items_at)
+        if present and marks.each and isinstance(items, Mapping):
+            items = [items]  # the message's one mark
+        if not present or not isinstance(items, list):
+            return None
+        rows = []
+        for item in items:
+            if marks.kind_at and _at(item, marks.kind_at) != marks.kind:
+                continue  # a sentence, viseme, ssml or phoneme mark: not a word's
+            rows.append((_at(item, marks.text_at), _at(item, marks.start_at),
+                         _at(item, marks.end_at) if marks.end_at else None))
+        return rows
+    texts, starts = _at(message, marks.text_at), _at(message, marks.start_at)
+    ends = _at(message, marks.end_at) if marks.end_at else None
+    if not (isinstance(texts, list) and isinstance(starts, list)) or (marks.end_at and not isinstance(ends, list)):
+        return None
+    return list(zip(texts, starts, ends if ends is not None else [None] * len(starts), strict=False))
+
+
+def _at(data: Any, pointer: str) -> Any:
+    present, value = resolve(data, pointer)
+    return value if present else None
+
+
+def read_lines(body: bytes | str) -> list[Any]:
+    """The objects of a newline-delimited JSON answer (a `lines` declaration's), lines that are no JSON left out."""
+    text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
+    found = []
+    for line in text.splitlines():
+        try:
+            found.append(json.loads(line))
+        except ValueError:
+            continue
+    return found

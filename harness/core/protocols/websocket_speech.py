@@ -685,7 +685,7 @@ class SocketGrammar(Grammar):
         after = Kind.READY if start.waits_for_ready and start.ready is not None else (
             greeted if start.opening is None else None)
         chunks = utterance.chunks if socket.end is not None else (utterance.text,)
-        messages += [Outgoing(dump(socket.text.template, {**values, "text": chunk, "seq": len(messages) + index}),
+        messages += [Outgoing(self._text(utterance, {**values, "text": chunk, "seq": len(messages) + index}),
                               after=after) for index, chunk in enumerate(chunks)]
         if socket.end is not None:
             messages.append(Outgoing(dump(socket.end.template, {**values, "seq": len(messages)}), after=after))
@@ -721,6 +721,14 @@ class SocketGrammar(Grammar):
         cancel = Outgoing(_dump(send.template, {**values, "seq": len(messages)}, framing=socket.framing), at_s=after_s,
                           after=Kind.AUDIO)
         return replace(opening, messages=(*messages, cancel), closing=())
+
+    def _text(self, utterance: Utterance, values: Mapping[str, Any]) -> Any:
+        """A text message, asking for the socket's timing marks where the utterance wants them and a flag asks."""
+        message = fill(self.socket.text.template, values)
+        marks = self.socket.marks
+        if utterance.timestamps and marks is not None and marks.asked_by and isinstance(message, dict):
+            marks.ask(message)
+        return encode(message, self.socket.framing)
 
     def keepalive(self, utterance: Utterance) -> Outgoing | None:
         """The socket's keepalive message as the utterance's session sends it (None where the socket has none)."""

@@ -20,6 +20,9 @@ sockets beside its HTTP endpoint, each in the terms of `websocket_speech.Socket`
                                                      #   socket does not serve is spoken as the table's default_model
     billing = [{ unit = "characters", at = "/billed", evidence = "..." }]   # optional: what the final message says
                                                      #   was billed (as the table's `billing`, fields only)
+    marks = { text = "/words", start = "/start", end = "/end", evidence = "..." }   # optional: word times, in the
+                                                     #   audio message, or in a message of their own:
+    marks_message = { message = { type = "timestamps" } }   #   (optional) told apart as every answer
 
 Every message is a template (`{text}`, `{voice}`, `{model}`, `{format}`, `{rate}`, `{key}`, `{context}`, `{seq}`;
 answers `{audio}`, `{code}`, `{message}`), and each is told apart by `match`: `{ "/type" = "done" }` (a value at a
@@ -45,6 +48,7 @@ from harness.core.protocols.http_speech_file import (
     format_of,
     service_of,
 )
+from harness.core.protocols.marks_file import MarksTable
 from harness.core.protocols.realtime_grammar import Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
@@ -136,9 +140,13 @@ class SocketTable(BaseModel):
     server_closes: bool = True  # after the final answer the server closes the socket (else the client)
     unknown_model: UnknownModel = UnknownModel.REFUSED  # a model it does not serve: refused, or the default's speech
     billing: list[BillingTable] = Field(default_factory=list)  # what its final message says was billed
+    marks: MarksTable | None = None  # word (or character) times: in the audio message, or in `marks_message`
+    marks_message: Message | None = None
 
     @model_validator(mode="after")
     def _slots(self) -> SocketTable:
+        if self.marks_message is not None and (self.marks is None or self.marks_message.told() is None):
+            raise ValueError("marks_message: with marks, and a match where its message holds no constant value")
         if any(table.header for table in self.billing):
             raise ValueError("billing: a socket's billing signals are fields of its final message (at), not headers")
         if "text" not in slots_of(self.text.message):
@@ -186,7 +194,9 @@ class SocketTable(BaseModel):
                                             message_at=error_slots.get("message", ""))),
             audio_answer=AudioAnswer(audio, audio_at), flush=send("flush", self.flush),
             upgrade=Upgrade(query=dict(self.query), headers=dict(self.headers)), speaks_each_text=self.speaks_each_text,
-            unknown_model=self.unknown_model, billing=tuple(table.signal() for table in self.billing))
+            unknown_model=self.unknown_model, billing=tuple(table.signal() for table in self.billing),
+            marks=None if self.marks is None else self.marks.marks(
+                None if self.marks_message is None else _answer("marks", Kind.MARKS, self.marks_message)))
 
 
 def _answer(name: str, kind: Kind, message: Message, fallback: str = "", code_at: str = "",

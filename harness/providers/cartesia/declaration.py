@@ -63,6 +63,7 @@ from harness.providers.cartesia.models import (
     REFERENCE,
     SAMPLE_RATES,
     SSE_REFERENCE,
+    TIMESTAMPS_WORDS,
     WS_REFERENCE,
     BytesRequest,
     ErrorBody,
@@ -125,7 +126,7 @@ SSE = Endpoint(
 SSE_MARKS = Marks("/word_timestamps/words", "/word_timestamps/start", "/word_timestamps/end",
                   answer=Answer("timestamps", Kind.MARKS, Match("/type", "timestamps"), SseEvent,
                                 {"type": "timestamps", "done": False, "status_code": STREAMING}),
-                  asked_by="/add_timestamps")
+                  asked_by="/add_timestamps", evidence=TIMESTAMPS_WORDS)
 
 SLOTS = Slots(text="/transcript", voice="/voice/id", model="/model_id", rate=f"{OUTPUT}/sample_rate",
               language="/language")

@@ -28,6 +28,13 @@ SSE_REFERENCE = "https://docs.cartesia.ai/api-reference/tts/sse"
 WS_REFERENCE = "https://docs.cartesia.ai/api-reference/tts/websocket"
 CONTEXTS_REFERENCE = "https://docs.cartesia.ai/use-the-api/tts-websocket/contexts"
 ERRORS_REFERENCE = "https://docs.cartesia.ai/use-the-api/api-errors"
+# Word timestamps, asked with add_timestamps, in `timestamps` events of the SSE stream and messages of the socket
+# (read 2026-11-26); the marks' declarations (declaration.SSE_MARKS, sockets.WEBSOCKET) quote it.
+TIMESTAMPS_WORDS = ("\"SSE and WebSocket stream too; they chunk audio into multiple events or messages, which is how "
+                    "per-chunk metadata such as timestamps is carried.\" (https://docs.cartesia.ai/use-the-api/"
+                    "compare-tts-endpoints); the SDK's example: \"add_timestamps=True, ... if event.type == "
+                    "\"timestamps\": wt = event.word_timestamps ... print(f\"Words: {wt.words}, Starts: {wt.start}, "
+                    "Ends: {wt.end}\")\" (https://docs.cartesia.ai/examples/tts-sse-with-timestamps)")
 AUTH_REFERENCE = "https://docs.cartesia.ai/get-started/authenticate-your-client-applications"
 CONVENTIONS_REFERENCE = "https://docs.cartesia.ai/use-the-api/api-conventions"
 PRICING = "https://docs.cartesia.ai/pricing"

@@ -47,6 +47,7 @@ from harness.providers.cartesia.models import (
     ENCODINGS,
     ERRORS_REFERENCE,
     SAMPLE_RATES,
+    TIMESTAMPS_WORDS,
     WS_REFERENCE,
     CancelContext,
     Chunk,
@@ -115,7 +116,7 @@ WEBSOCKET = Socket(
     cancel=Cancel("cancel", AfterCancel.DROPPED, doc=WS_REFERENCE,
                   quote="Use this to cancel a context, so that no more messages are generated for that context."),
     marks=Marks(text_at="/word_timestamps/words", start_at="/word_timestamps/start", end_at="/word_timestamps/end",
-                answer=TIMESTAMPS, asked_by="/add_timestamps"),
+                answer=TIMESTAMPS, asked_by="/add_timestamps", evidence=TIMESTAMPS_WORDS),
     drift=(DocDrift("websocket error shape", "Before Cartesia-Version 2026-03-01 an error event carried `error` "
                     "(\"Title: Message\"); from it on, `title`, `message` and `error_code`. Both are accepted.",
                     (WS_REFERENCE, ERRORS_REFERENCE)),),

@@ -31,6 +31,7 @@ from harness.core.protocols.http_speech import (
     Synthesis,
     Voice,
 )
+from harness.core.protocols.marks import Marks
 from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import (
     AudioAt,
@@ -124,8 +125,17 @@ NORMALISATION = Normalisation("/apply_text_normalization", off="off", on="on", e
     "means it is never applied; auto, which means that the AI will automatically decide when to apply text "
     "normalization\"; \"Text normalization spells out numbers and dates to ensure better pronunciation\" "
     "(" + NORMALISATION_PAGE + ")"))
+# Both routes with timing answer the characters' times in seconds from the utterance's start, in the answer (each line
+# of the stream carrying those of its audio), always: no flag asks for them.
+_ALIGNMENT_WORDS = ("the answer {\"audio_base64\", \"alignment\": {\"characters\", \"character_start_times_seconds\", "
+                    "\"character_end_times_seconds\"}, \"normalized_alignment\"} (" + TIMESTAMPS_REFERENCE + "); each "
+                    "line of the stream one such object, StreamingAudioChunkWithTimestampsResponse ("
+                    + STREAM_TIMESTAMPS_REFERENCE + ")")
+ALIGNMENT = Marks(text_at="/alignment/characters", start_at="/alignment/character_start_times_seconds",
+                  end_at="/alignment/character_end_times_seconds", chars=True, evidence=_ALIGNMENT_WORDS)
+_MARKED = {WITH_TIMESTAMPS: ALIGNMENT, STREAM_WITH_TIMESTAMPS: ALIGNMENT}
 SYNTHESES = tuple(Synthesis(endpoint, SLOTS, FORMATS, default_format=DEFAULT_FORMAT, default_model=DEFAULT_MODEL,
-                            billing=BILLING, normalisation=NORMALISATION)
+                            billing=BILLING, normalisation=NORMALISATION, marks=_MARKED.get(endpoint.key))
                   for endpoint in ENDPOINTS)
 
 # The default ("premade") voices of DEFAULT_VOICES_PAGE's "Current Default Voices" table (read 2026-11-25): name,

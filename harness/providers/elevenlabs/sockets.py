@@ -93,7 +93,11 @@ FORMATS = tuple(format_of(name) for name in (*FIRST, *(f for f in WS_FORMATS if 
                 if not name.startswith("opus"))
 
 ALIGNMENT = Marks(text_at="/alignment/chars", start_at="/alignment/charStartTimesMs",
-                  end_at="/alignment/charDurationsMs", unit_s=0.001, durations=True, chars=True, chunk_relative=True)
+                  end_at="/alignment/charDurationsMs", unit_s=0.001, durations=True, chars=True, chunk_relative=True,
+                  evidence="\"Word-to-audio alignment information is required.\" (among the scenarios the WebSocket "
+                           "suits, https://elevenlabs.io/docs/api-reference/websocket); AudioOutput {\"audio\", "
+                           "\"normalizedAlignment\": {\"charStartTimesMs\", \"charDurationsMs\", \"chars\"}, "
+                           "\"alignment\"} (" + WS_REFERENCE + ")")
 
 SOCKET_ERRORS = BodyErrors("/error", (), "/message", statuses={"quota_exceeded": 402})
 

@@ -23,6 +23,7 @@ from harness.core.protocols.http_speech import (
     Voice,
     g711,
 )
+from harness.core.protocols.marks import Marks
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, JsonBody, NdjsonBody, Response, Role
@@ -170,6 +171,24 @@ BILLING = (BilledSignal(Unit.CHARACTERS, at="/usage/processedCharactersCount", e
     "synthesize-speech): the answer {\"audioContent\", \"usage\": {\"processedCharactersCount\", \"modelId\"}, "
     "\"timestampInfo\"}")),)
 
+# Word times, asked with `timestampType` WORD (CHARACTER asks for characters instead; the benchmark asks for words), in
+# seconds, in the answer and in each object of the stream (its own words: "Each streamed chunk includes alignment data
+# for that specific chunk"). The words' phoneme and viseme details (`phoneticDetails`) are not read.
+_TIMESTAMPS_PAGE = "https://docs.inworld.ai/tts/capabilities/timestamps"
+_TIMESTAMP_WORDS = ("\"Set the timestampType request parameter to control granularity: WORD: Return timestamps for "
+                    "each word ...; CHARACTER: Return timestamps for each character or punctuation\"; \"When "
+                    "enabled, the "
+                    "response includes timestamp arrays: WORD: timestampInfo.wordAlignment with words, "
+                    "wordStartTimeSeconds, wordEndTimeSeconds\"; \"Each streamed chunk includes alignment data for "
+                    "that specific chunk.\" (" + _TIMESTAMPS_PAGE + ", read 2026-11-26)")
+
+
+def _word_alignment(prefix: str) -> Marks:
+    return Marks(text_at=f"{prefix}/timestampInfo/wordAlignment/words",
+                 start_at=f"{prefix}/timestampInfo/wordAlignment/wordStartTimeSeconds",
+                 end_at=f"{prefix}/timestampInfo/wordAlignment/wordEndTimeSeconds",
+                 asked_by="/timestampType", asked_value="WORD", evidence=_TIMESTAMP_WORDS)
+
 
 SERVICE = SpeechService(
     name="inworld",
@@ -185,10 +204,10 @@ SERVICE = SpeechService(
     refusals=REFUSALS,
     syntheses=(Synthesis(SYNTHESIZE, Slots(text="/text", voice="/voiceId", model="/modelId",
                                             format="/audioConfig/audioEncoding", rate="/audioConfig/sampleRateHertz"),
-                         FORMATS, default_format="MP3", billing=BILLING),
+                         FORMATS, default_format="MP3", billing=BILLING, marks=_word_alignment("")),
                Synthesis(STREAM, Slots(text="/text", voice="/voiceId", model="/modelId",
                                        format="/audioConfig/audioEncoding", rate="/audioConfig/sampleRateHertz"),
-                         STREAM_FORMATS, default_format="MP3")),
+                         STREAM_FORMATS, default_format="MP3", marks=_word_alignment("/result"))),
     models=MODELS,
     voices=VOICE_LIST,
     known_models=KNOWN_MODELS,

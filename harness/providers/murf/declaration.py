@@ -21,6 +21,7 @@ from harness.core.protocols.http_speech import (
     g711,
     ogg_opus,
 )
+from harness.core.protocols.marks import Marks
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.value_variants import FieldSpelling, ValueVariant
 from harness.core.protocols.websocket_speech import with_sockets
@@ -125,6 +126,14 @@ BILLING = (BilledSignal(Unit.CHARACTERS, at="/consumedCharacterCount", source="s
     "{\"audioFile\", \"encodedAudio\", \"audioLengthInSeconds\", \"consumedCharacterCount\", "
     "\"remainingCharacterCount\", \"wordDurations\", ...}: the characters the request consumed")),)
 
+# Each word's times in the generate answer, always (`wordDurationsAsOriginalText` only picks which spelling of the
+# words): objects {word, startMs, endMs, ...} in milliseconds.
+WORD_DURATIONS = Marks(text_at="/word", start_at="/startMs", end_at="/endMs", items_at="/wordDurations", unit_s=0.001,
+                       evidence="Murf's official client murf 2.3.0, generated from Murf's API definition: the "
+                       "/v1/speech/generate answer {..., \"wordDurations\": List[WordDurationResponse]}, "
+                       "WordDurationResponse {\"word\", \"startMs\", \"endMs\", \"sourceWordIndex\", "
+                       "\"pitchScaleMinimum\", \"pitchScaleMaximum\"} (" + SDK + ")")
+
 # format: the reference lists "MP3, WAV, FLAC, ALAW, ULAW, PCM, OGG" and says nothing of another case; LiveKit Agents'
 # Murf plugin (livekit-plugins-murfai, livekit/agents at 1ff531d) sends "format": "pcm" to /v1/speech/stream and
 # format=pcm on the socket. A list of values is no statement about case: each lower-case name is taken as the
@@ -174,7 +183,7 @@ SERVICE = SpeechService(
                          template={"encodeAsBase64": True},
                          answer={"audioFile": "", "audioLengthInSeconds": "{duration_s}",
                                  "consumedCharacterCount": "{billed_characters}", "wordDurations": []},
-                         billing=BILLING)),
+                         billing=BILLING, marks=WORD_DURATIONS)),
     models=MODELS,
     voices=VOICE_LIST,
     voice_catalogue=VOICE_CATALOGUE,

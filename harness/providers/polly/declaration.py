@@ -25,6 +25,7 @@ from harness.core.protocols.http_speech import (
     Voice,
     build_provider,
 )
+from harness.core.protocols.marks import BYTES, Marks
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.signing import SigV4
 from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
@@ -176,6 +177,28 @@ BILLING = (BilledSignal(Unit.CHARACTERS, header=BILLED, evidence=(
     "synthesized.\" (docs.aws.amazon.com/polly/latest/dg/API_SynthesizeSpeech.html; botocore's polly service model); "
     "\"SSML tags are not counted as billed characters.\" (docs.aws.amazon.com/polly/latest/dg/limits.html)")),)
 
+# Speech marks: a SynthesizeSpeech of their own (OutputFormat json, SpeechMarkTypes naming the kinds), answered "instead
+# of synthesized speech" as one JSON object a line: `time` in ms from the audio's start, `start`/`end` byte offsets into
+# the text, `type`, `value`. The word marks are the words; sentence, viseme and ssml marks are read and set aside.
+SPEECH_MARKS_PAGES = ("https://docs.aws.amazon.com/polly/latest/dg/speechmarks.html",
+                      "https://docs.aws.amazon.com/polly/latest/dg/output.html")
+SPEECH_MARKS = Marks(
+    text_at="/value", start_at="/time", items_at="", kind_at="/type", kind="word", unit_s=0.001,
+    offsets_at=("/start", "/end"), offsets_in=BYTES, asked_by="/SpeechMarkTypes", asked_value=["word"],
+    also_sets=(("/OutputFormat", "json"),),
+    lines="application/x-json-stream",
+    evidence="\"When you request speech marks for your text, Amazon Polly returns this metadata instead of "
+             "synthesized speech.\" (" + SPEECH_MARKS_PAGES[0] + "); \"Amazon Polly returns speech mark objects in a "
+             "line-delimited JSON stream. A speech mark object contains the following fields: time – the timestamp "
+             "in milliseconds "
+             "from the beginning of the corresponding audio stream; type – the type of speech mark (sentence, word, "
+             "viseme, or ssml); start – the offset in bytes (not characters) of the start of the object in the input "
+             "text (not including viseme marks); end – the offset in bytes (not characters) of the object's end in the "
+             "input text (not including viseme marks); value – this varies depending on the type of speech mark\"; "
+             "{\"time\":373,\"type\":\"word\",\"start\":5,\"end\":8,\"value\":\"had\"} (" + SPEECH_MARKS_PAGES[1]
+             + ", read 2026-11-26); SpeechMarkTypes \"The type of speech marks returned for the input text\", "
+             "OutputFormat \"Valid Values: json | mp3 | ...\" (" + REFERENCE + ")")
+
 
 SERVICE = SpeechService(
     name="polly",
@@ -189,7 +212,7 @@ SERVICE = SpeechService(
     refusals=REFUSALS,
     syntheses=(Synthesis(SYNTHESIZE, Slots(text="/Text", voice="/VoiceId", format="/OutputFormat", rate="/SampleRate",
                                             language="/LanguageCode", text_type=("/TextType", "ssml")),
-                         FORMATS, default_format="mp3", billing=BILLING, rate_as_text=True),),
+                         FORMATS, default_format="mp3", billing=BILLING, rate_as_text=True, marks=SPEECH_MARKS),),
     listings=(Listing(VOICES, _voices_body, language_param="LanguageCode"),),
     models=MODELS,
     voices=(*VOICE_LIST, *LOCALE_VOICES),

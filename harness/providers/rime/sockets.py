@@ -31,6 +31,7 @@ from typing import Literal
 from pydantic import Field
 
 from harness.core.protocols.http_speech import Format
+from harness.core.protocols.marks import Marks
 from harness.core.protocols.realtime_grammar import AfterCancel, AudioSpec, Cancel, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
@@ -147,9 +148,16 @@ WS3 = Socket(
                      {"type": "error", "message": "{message}"}, message_at="/message"),
         error_close=1008,
     ),
-    others=(Answer("timestamps", Kind.METADATA, Match("/type", "timestamps"), TimestampsEvent,
-                   {"type": "timestamps", "word_timestamps": {"words": [], "start": [], "end": []},
-                    "contextId": "{context}"}),),
+    # Word times, always (no flag asks), in seconds: "Word-level timestamps | ✅ | ✅ | ❌" (/ws3, /ws2, /ws: OVERVIEW);
+    # the reference's client reads them as zip(message['word_timestamps']['words'], ...['start']).
+    marks=Marks(text_at="/word_timestamps/words", start_at="/word_timestamps/start", end_at="/word_timestamps/end",
+                answer=Answer("timestamps", Kind.MARKS, Match("/type", "timestamps"), TimestampsEvent,
+                              {"type": "timestamps", "word_timestamps": {"words": [], "start": [], "end": []},
+                               "contextId": "{context}"}),
+                evidence="\"Word-level timestamps | ✅ | ✅ | ❌\" (the /ws3, /ws2 and /ws columns of " + OVERVIEW
+                         + ", read 2026-11-26); the reference's client: \"if "
+                         "message['type'] == 'timestamps': ... for w, t in zip(message['word_timestamps']['words'], "
+                         "message['word_timestamps']['start'])\" (" + WS_JSON + ")"),
     context_at="/contextId",
     formats=FORMATS,
     drift=(DocDrift("errors", "\"The server will not close the connection, and will still accept subsequent "
@@ -159,7 +167,6 @@ WS3 = Socket(
                     "the sandbox's clear drops the buffer and the syntheses queued behind the one under way, which "
                     "finishes (docs/cancel.md).",
                     (WS_JSON, SEGMENT)),
-           DocDrift("timestamps", "Declared as a message the socket may send; the sandbox sends none.", (WS_JSON,)),
            DocDrift("rates", "The socket pages call samplingRate's default 24000 and list no rates of their own: "
                     "the rates the model pages and the CLI document are taken (Arcana's 8000-96000 list, Mist's "
                     "4000-44100); MP3 at the MPEG rates among them.", (WS_JSON, ARCANA_HTTP, CLI))),

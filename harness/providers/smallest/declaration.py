@@ -44,7 +44,7 @@ from harness.providers.smallest.models import (
     TtsRequest,
     TtsResponse,
 )
-from harness.providers.smallest.sockets import RATE, SOCKETS
+from harness.providers.smallest.sockets import RATE, SOCKETS, WORD_TIMESTAMPS
 
 HOST = "api"
 PCM = f"audio/pcm;rate={RATE}"
@@ -149,7 +149,7 @@ SERVICE = SpeechService(
     refusals=REFUSALS,
     syntheses=(Synthesis(LIVE, Slots(text="/text", voice="/voice_id", model="/model", rate="/sample_rate"), FORMATS,
                          default_format="pcm", answer={"status": "chunk", "data": {}},
-                         last_event={"status": "complete"}),
+                         last_event={"status": "complete"}, marks=WORD_TIMESTAMPS),
                Synthesis(SYNTHESIZE, Slots(text="/text", voice="/voice_id", model="/model", format="/output_format",
                                            rate="/sample_rate"),
                          SYNTHESIS_FORMATS, default_format="pcm", template={"accept": "audio/wav"})),

@@ -7,6 +7,7 @@ the rate — text sent with "continue": true, a flush that ends it, chunks back 
 from __future__ import annotations
 
 from harness.core.protocols.http_speech import Format
+from harness.core.protocols.marks import Marks
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
@@ -28,6 +29,19 @@ LIGHTNING_WS = "https://docs.smallest.ai/waves/api-reference/api-reference/text-
 
 RATE = 24000
 SETTINGS = {"voice_id": "{voice}", "model": "{model}", "sample_rate": "{rate}"}
+
+# Word times, asked per text message with `word_timestamps`, a frame each word between the audio chunks, in seconds
+# from the start of the audio stream; the words as written ("un-normalized"). The same frames on the SSE answer.
+_TIMESTAMPS_SDK = "https://pypi.org/project/smallestai/5.14.0/ (smallestai/waves/tts/types/tts_request_message.py)"
+WORD_TIMESTAMPS = Marks(
+    text_at="/word", start_at="/start", end_at="/end", items_at="/data", each=True, asked_by="/word_timestamps",
+    answer=Answer("word_timestamp", Kind.MARKS, Match("/status", "word_timestamp"), TtsResponse,
+                  {"status": "word_timestamp", "data": {}}),
+    evidence="word_timestamps: \"Opt in to per-word timing events for the synthesized audio. When `true`, the server "
+             "interleaves `status: \"word_timestamp\"` frames with the audio `chunk` frames; each carries `data: { id, "
+             "word, start, end }` where `start`/`end` are floats in seconds relative to the start of the audio stream, "
+             "and `word` is verbatim from the input text (un-normalized ...)\" (" + _TIMESTAMPS_SDK + ", read "
+             "2026-11-26)")
 
 LIVE = Socket(
     key="tts.live", path="/waves/v1/tts/live", summary="Live TTS WebSocket: text in, PCM chunks out",
@@ -54,6 +68,7 @@ LIVE = Socket(
         error=Answer("error", Kind.ERROR, Match("/status", "error"), TtsResponse, {"status": "error"},
                      message_at="/message"),
     ),
+    marks=WORD_TIMESTAMPS,
     formats=(Format("pcm", AudioSpec("pcm_s16le", RATE, "raw"), f"audio/pcm;rate={RATE}",
                     (8000, 16000, 24000, 44100)),),
     drift=(DocDrift("end of text", "The reference ends the text with a flush (flush: true, empty text); the client's "

@@ -24,6 +24,7 @@ from harness.core.protocols.http_speech import (
     g711,
     ogg_opus,
 )
+from harness.core.protocols.marks import Marks
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import (
     AudioAt,
@@ -131,6 +132,30 @@ TIMED_FORMATS = (
     ogg_opus("ogg_24000", 24000),
 )
 
+# Speech marks: "returned with every synthesis request" (no flag asks), each word a chunk {start_time, end_time (ms),
+# start, end (character indexes into the text), value}: inside the answer's sentence mark (`speech_marks.chunks`), and
+# in the timed stream the marks "that became final with" each speech.chunk event's audio (`speech_marks`).
+SPEECH_MARKS_PAGE = "https://docs.sws.speechify.com/docs/features/speech-marks"
+_MARKS_WORDS = ("\"Speech marks are returned with every synthesis request and provide a mapping between time and "
+                "text\"; \"type Chunk = { start_time: number // Time in milliseconds when this chunk starts in the "
+                "audio; "
+                "end_time: number // Time in milliseconds when this chunk ends in the audio; start: number // "
+                "Character index where this chunk starts in the original text; end: number // Character index where "
+                "this chunk ends in the original text; value: string // The text content of this chunk }\"; \"type "
+                "NestedChunk = Chunk & { chunks: Chunk[] // Array of word-level chunks within this "
+                "sentence/paragraph }\" (" + SPEECH_MARKS_PAGE + ", read 2026-11-26)")
+
+
+def _speech_marks(items_at: str, evidence: str) -> Marks:
+    return Marks(text_at="/value", start_at="/start_time", end_at="/end_time", items_at=items_at, unit_s=0.001,
+                 offsets_at=("/start", "/end"), evidence=evidence)
+
+
+SPEECH_MARKS = _speech_marks("/speech_marks/chunks", _MARKS_WORDS)
+TIMED_MARKS = _speech_marks("/speech_marks", _MARKS_WORDS + "; the stream: \"Each `speech.chunk` event carries a "
+                            "Base64-encoded run of audio, the speech marks that became final with it, or both\" ("
+                            + TIMED_STREAM_SDK + ")")
+
 TIMED_STREAM = Endpoint(
     key="audio.stream.timestamps", method="POST", path="/v1/audio/stream/with-timestamps", host=HOST,
     role=Role.STREAM,
@@ -229,13 +254,14 @@ SERVICE = SpeechService(
                              "api-reference/tts/audio/speech): billable_characters_count \"The number of billable "
                              "characters processed in the request.\"")),),
                          format_words=FormatWords(format="/audio_format"),
-                         default_model="simba-english"),  # model: "Defaults to simba-english"
+                         default_model="simba-english", marks=SPEECH_MARKS),  # model: "Defaults to simba-english"
                Synthesis(STREAM, Slots(text="/input", voice="/voice_id", model="/model", format="/accept",
                                        language="/language"),
                          STREAM_FORMATS, default_format="audio/mpeg", default_model="simba-english"),
                Synthesis(TIMED_STREAM, Slots(text="/input", voice="/voice_id", model="/model", format="/output_format",
                                              language="/language"),
                          TIMED_FORMATS, default_format="mp3_24000_128", answer={"type": "speech.chunk"},
+                         marks=TIMED_MARKS,
                          event_at="/type", last_event={"type": "speech.done",
                                                        "billable_characters_count": "{billed_characters}",
                                                        "audio_duration_ms": "{duration_ms}"},

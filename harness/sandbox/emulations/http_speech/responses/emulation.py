@@ -54,7 +54,7 @@ from harness.core.protocols.http_speech import (
     service_of,
     unrecognised_model,
 )
-from harness.core.protocols.marks import Marks, complete_words, marks_values
+from harness.core.protocols.marks import Marks, complete_words, groups, marks_values, ssml_mark_spans
 from harness.core.protocols.realtime_grammar import SpokenSpan
 from harness.core.protocols.value_variants import finding_words, spelling_finding
 from harness.core.spec import AudioAt, Endpoint, EventStreamBody, JsonBody, NdjsonBody, Provider, Role
@@ -249,6 +249,14 @@ class SpeechServiceEmulation(Emulation):
                                            assumed_finding(fmt))
         return fmt, rate
 
+    def _answer_format(self, synthesis: Synthesis, payload: Mapping[str, Any], call: Call) -> tuple[Format, int]:
+        """The audio format asked; where the marks are the answer in place of audio (`Marks.lines`), the default's."""
+        marks = synthesis.marks
+        if marks is not None and marks.lines and marks.asked(payload):
+            fmt = synthesis.format(None)
+            return fmt, fmt.spec.sample_rate
+        return self._format(synthesis, payload, call)
+
     def _form(self, synthesis: Synthesis, call: Call, payload: Mapping[str, Any]) -> tuple[Synthesis, Call]:
         """The answer form the request picks on its path, and the call as that form's (its price, its answer):
         the engine routes by method and path alone, so any form's handler may take the request."""
@@ -301,7 +309,7 @@ class SpeechServiceEmulation(Emulation):
         # the name it sends (an account's model, spoken by a stand-in, is tied to no declared voice)
         sent = None if model is None or stand_in else model.sets.get(slots.model or "", model.name)
         voice = self._voice(synthesis, call, payload, sent)
-        fmt, rate = self._format(synthesis, payload, call)
+        fmt, rate = self._answer_format(synthesis, payload, call)
         if not writable(fmt.spec.codec, fmt.spec.container):  # an imitation gap, said as one (not a crash)
             raise Reject(501, f"the sandbox cannot write {fmt.name} ({fmt.spec}); ask for another format")
         cost = self.price(call)
@@ -331,11 +339,11 @@ class SpeechServiceEmulation(Emulation):
         # The documents' default: the last event repeats the whole audio unless the request's flag says not to.
         flag = synthesis.whole_audio_last_unless
         whole_last = bool(flag) and read(payload, flag) is not True
-        marks = synthesis.marks
         spans: tuple[SpokenSpan, ...] = ()
-        if marks is not None and (not marks.asked_by or read(payload, marks.asked_by) is True):
-            chars = spoken_marks(text, words, samples, rate, 0.0)
-            spans = chars if marks.chars else tuple(complete_words([*chars, SpokenSpan(" ", 0.0, 0.0)])[0])
+        if (marks := synthesis.marks) is not None and marks.asked(payload):
+            spans = _true_marks(marks, text, words, samples, rate, sent_text)
+            if marks.lines:  # the marks are this request's answer, in place of its audio
+                return _lines_reply(marks, marks_values(marks, spans, text)[""], headers)
         beside, last = fill(synthesis.answer, values), fill(synthesis.last_event, values)
         for signal, value in billed:  # in the stream's last event where it has one, else in the answer (every event)
             if signal.at:
@@ -352,6 +360,8 @@ class SpeechServiceEmulation(Emulation):
         if isinstance(body, JsonBody) and body.audio is not None:
             document = copy.deepcopy(beside)
             put(document, body.audio.pointer, encode_text(audio, body.audio.encoding))
+            if timed is not None:  # the marks in the answer itself, beside the audio
+                timed.put_into(document, timed.spans)
             return json_reply(document, headers=headers)
         if isinstance(body, EventStreamBody) and body.audio is not None:
             if whole_last and isinstance(last, dict):
@@ -360,7 +370,7 @@ class SpeechServiceEmulation(Emulation):
             return sse_reply(_events(audio, body.audio, beside, last, timed, breakage), headers=headers,
                              event_at=synthesis.event_at)
         if isinstance(body, NdjsonBody) and body.audio is not None:
-            lines = _lines(audio, body.audio, beside, breakage)
+            lines = _lines(audio, body.audio, beside, breakage, timed)
             return StreamingResponse(lines, media_type=body.content_types[0], headers=headers)
         return StreamingResponse(_pieces(audio, breakage), media_type=fmt.media_type, headers=headers)
 
@@ -420,9 +430,30 @@ class _Timed:
     def event(self, spans: tuple[SpokenSpan, ...]) -> dict[str, Any]:
         assert self.marks is not None and self.marks.answer is not None
         event = fill(self.marks.answer.template, self.values)
-        for where, listed in marks_values(self.marks, spans).items():
-            put(event, where, listed)
+        self.put_into(event, spans)
         return event
+
+    def put_into(self, message: dict[str, Any], spans: tuple[SpokenSpan, ...]) -> None:
+        """`spans` written into a message (an event, the answer) in the declared form, unit and place."""
+        assert self.marks is not None
+        for where, listed in marks_values(self.marks, spans, str(self.values.get("text", ""))).items():
+            put(message, where, listed)
+
+
+def _true_marks(marks: Marks, text: str, words: Any, samples: Any, rate: int, sent: str) -> tuple[SpokenSpan, ...]:
+    """The voice's own times of the text's characters (or of its words, or of the sent SSML's `<mark>`s), as the
+    marks declare them."""
+    chars = spoken_marks(text, words, samples, rate, 0.0)
+    if marks.chars:
+        return chars
+    spoken = tuple(complete_words([*chars, SpokenSpan(" ", 0.0, 0.0)])[0])
+    return ssml_mark_spans(sent, spoken) if marks.ssml_marks else spoken
+
+
+def _lines_reply(marks: Marks, items: list[Any], headers: dict[str, str]) -> Response:
+    """Marks answered as a request's own answer: one JSON object a line."""
+    body = "".join(json.dumps(item, separators=(",", ":")) + "\n" for item in items)
+    return Response(body, media_type=marks.lines, headers=headers)
 
 
 async def _events(audio: bytes, where: AudioAt, beside: dict[str, Any],
@@ -435,21 +466,25 @@ async def _events(audio: bytes, where: AudioAt, beside: dict[str, Any],
     async for piece in _pieces(audio, breakage):
         event = copy.deepcopy(beside)
         put(event, where.pointer, encode_text(piece, where.encoding))
-        yield event
         sent += len(piece)
-        if timed is not None and timed.marks is not None and timed.marks.answer is not None:
+        ended: tuple[SpokenSpan, ...] = ()
+        if timed is not None and timed.marks is not None:
             until = timed.duration_s * sent / len(audio) if sent < len(audio) else float("inf")
             ended = tuple(s for s in timed.spans[told:] if s.end_s <= until)
-            if ended:
-                told += len(ended)
-                yield timed.event(ended)
+            told += len(ended)
+            if timed.marks.answer is None:  # they ride on the audio event whose speech ends them
+                timed.put_into(event, ended)
+        yield event
+        if ended and timed is not None and timed.marks is not None and timed.marks.answer is not None:
+            for group in groups(timed.marks, ended):  # one event, or one a mark
+                yield timed.event(group)
     if last:
         yield last
 
 
 async def _lines(audio: bytes, where: AudioAt, beside: dict[str, Any],
-                 breakage: tuple[str, str] = ("", "")) -> AsyncIterator[bytes]:
-    async for event in _events(audio, where, beside, breakage=breakage):
+                 breakage: tuple[str, str] = ("", ""), timed: _Timed | None = None) -> AsyncIterator[bytes]:
+    async for event in _events(audio, where, beside, timed=timed, breakage=breakage):
         yield (json.dumps(event, separators=(",", ":")) + "\n").encode()
 
 

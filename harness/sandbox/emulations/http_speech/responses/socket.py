@@ -87,7 +87,7 @@ from harness.core.protocols.http_speech import (
     read,
     spoken_like,
 )
-from harness.core.protocols.marks import Marks, complete_words, marks_values
+from harness.core.protocols.marks import Marks, complete_words, groups, marks_values
 from harness.core.protocols.realtime_grammar import AfterCancel, AudioSpec, Channel, SpokenSpan
 from harness.core.protocols.socket_framing import FramingError, audio_value, decode, encode
 from harness.core.protocols.value_variants import Resolved, case_variant, finding_words
@@ -495,7 +495,7 @@ class FamilySocket:
         if named is not None and socket.contexts is None:
             stream.values["context"] = str(named)  # the latest the client named: its answers echo it
         marks = socket.marks
-        if marks is not None and marks.asked_by and read(raw, marks.asked_by) is True:
+        if marks is not None and marks.asked_by and marks.asked(raw):
             stream.marked = True
         text = str(read(raw, slots_of(template or socket.text.template).get("text")) or "")
         ended = bool(ending.end_token) and text.rstrip().endswith(ending.end_token)
@@ -759,9 +759,10 @@ class FamilySocket:
     async def _send_marks(self, stream: Stream, marks: Sequence[SpokenSpan]) -> None:
         declared = self.socket.marks
         assert declared is not None and declared.answer is not None
-        frame = self._filled(declared.answer, stream)
-        _put_marks(frame, declared, marks)
-        await self._send(frame)
+        for group in groups(declared, marks):  # one message, or one a mark
+            frame = self._filled(declared.answer, stream)
+            _put_marks(frame, declared, group)
+            await self._send(frame)
 
     async def _final(self, stream: Stream) -> None:
         if self.socket.final is None:  # a bare-text socket: its close, once the audio is out, is the end
