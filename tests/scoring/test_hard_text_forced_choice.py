@@ -121,6 +121,19 @@ def test_a_free_transcript_that_wrote_a_listed_misreading_vetoes_a_pass() -> Non
     assert choose([right, wrong], [right], Thresholds()).verdict is HardTextVerdict.PASS
 
 
+def test_a_free_transcript_that_wrote_the_right_reading_joined_vetoes_nothing() -> None:
+    """"www.example.com" reads "w w w dot example dot c o m" (the words the item says as letters, as letters) and
+    "www dot example dot com", never the right "w w w dot example dot com": the misreading it seems to write is the
+    right reading joined differently, which the writing cannot tell apart (8 of Piper's right URLs and emails were
+    vetoed)."""
+    right = _scored("w w w dot example dot com", None, -20.0)
+    letters = _scored("w w w dot example dot c o m", "tld-read-as-letters", -35.6)
+    free = [_scored("w w w dot example dot c o m", None, -20.0), _scored("www dot example dot com", None, -30.0)]
+    assert choose([right, letters], free, Thresholds()).verdict is HardTextVerdict.PASS
+    dropped = _scored("w w w example com", "symbol-dropped", -35.6)  # another misreading written: still a veto
+    assert choose([right, dropped], [dropped], Thresholds()).verdict is HardTextVerdict.UNSURE
+
+
 def test_a_pass_wants_its_own_margin_over_a_generated_misreading() -> None:
     """A generated misreading ("generated:" error type) wants ``generated_margin`` of a pass, a listed one
     ``pass_margin``; either wins by the fail margin and fails, with its error type."""

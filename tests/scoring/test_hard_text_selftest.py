@@ -87,3 +87,44 @@ def test_the_second_natural_voice_is_heard_too(tmp_path: Path, capsys: pytest.Ca
     out = capsys.readouterr().out
     assert "7 renders of" in out and "by kokoro" in out and "wrong readings passed 0" in out
     assert "| money | 2 | 1.00 (0.34–1.00) | 2 | 1.00 (0.34–1.00) (2) | 0 | 0 | 0 |" in out
+
+
+def test_the_held_out_mode_asks_the_model_what_the_whole_item_did_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With its digit-by-digit misreading left out, "500,000" generates "five zero zero zero zero zero", which the
+    whole item did not ask about (the author's form says it, and its search met "five oh oh oh oh oh" only): the
+    self-test stopped on the missing likelihood. The render is heard again for what is new (the model faked here:
+    every sentence asked scores by its length)."""
+    from harness.core.hard_text import HardText, Misreading
+    from harness.scoring.hard_text import Evidence, HardTextJudge
+
+    script = _script()
+    digits = "five {oh|zero} {oh|zero} {oh|zero} {oh|zero} {oh|zero}"
+    hard = HardText("It has sold 500,000 copies so far.", "cardinal", "500,000", ("five hundred thousand",),
+                    (Misreading(digits, "number-digit-by-digit"),), "It has sold five hundred thousand copies so far.",
+                    True)
+    transcript = "It has sold five oh oh oh oh oh copies so far."
+    searched = {digits: [("five", "oh", "oh", "oh", "oh", "oh")]}
+
+    class Model(HardTextJudge):
+        def evidence(self, clips, *, cache=None):  # type: ignore[no-untyped-def]
+            found = []
+            for clip in clips:
+                evidence = Evidence(transcript, searched={form: list(readings) for form, readings in searched.items()
+                                                          if form in {wrong.say for wrong in clip.hard.misreadings}})
+                listed, free = self.sentences(clip.hard, evidence)
+                evidence.scores = {text: -float(len(text)) for text in (*listed, *free)}
+                evidence.priors = {text: -2.0 * len(text) for text in listed}
+                found.append(evidence)
+            return found, [None] * len(clips)
+
+    judge = Model(model="tiny.en")
+    render = script.Render("cardinal-x", hard, "five oh oh oh oh oh", "number-digit-by-digit", "piper")
+    heard = [(render, judge.evidence([script.HardTextClip(hard)])[0][0])]
+    held_out = script.without_own_misreading(render)
+    assert not judge.complete(held_out, heard[0][1])  # the run's evidence lacks what the held-out item asks
+    monkeypatch.setattr(script, "say", lambda render: None)
+    assert script.complete_held_out(judge, heard) == 1
+    assert judge.complete(held_out, heard[0][1]) and judge.complete(hard, heard[0][1])
+    tally = script.count(judge, heard, judge.thresholds, 0)["cardinal"]
+    assert tally.unknown == 1 and tally.wrong == 1
+    assert script.complete_held_out(judge, heard) == 0  # nothing left to ask
