@@ -230,7 +230,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("marks", "marks p95", "95th percentile onset error (ms) of the model's timing marks against where the "
            "harness's aligner hears each sent word, its coverage (words marked / words sent) and findings under it; "
            "the aligner's own error on known truth is median 60–64 ms, p95 273–375 ms (docs/marks.md); — : its "
-           "answers carried no marks.", _marks),
+           "answers carried no marks.", _marks, default=False),
     Column("polls", "polls / job", "Mean status requests per polled job: the request cost of an asynchronous API.",
            lambda e: value_cell(e.polls_mean, "num", "polls_mean"), default=False),
 )

@@ -485,8 +485,10 @@ def read(data: Any, where: str | None) -> Any:
 
 def wanted_format(synthesis: Synthesis, audio_format: str) -> Format:
     """The declared format that serves a wish for `audio_format` ("wav"): one in that container, else the
-    lossless one first (`PREFERRED_CONTAINERS`), else the default."""
-    by_container = {fmt.spec.container: fmt for fmt in reversed(synthesis.formats)}
+    lossless one first (`PREFERRED_CONTAINERS`), else the default. A format answered by assumption (`assumed`: the
+    documents leave its bytes unsaid) is never picked for a wish: the benchmark asks for what the documents describe."""
+    described = [fmt for fmt in synthesis.formats if not fmt.assumed] or list(synthesis.formats)
+    by_container = {fmt.spec.container: fmt for fmt in reversed(described)}
     if audio_format in by_container:
         return by_container[audio_format]
     for container in PREFERRED_CONTAINERS:
