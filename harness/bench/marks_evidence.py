@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from harness.core.drift import resolve
-from harness.core.protocols.marks import Marks
+from harness.core.protocols.marks import Marks, mark_rows
 from harness.core.protocols.realtime_grammar import Event, Grammar, Kind, Session
 from harness.core.timing_marks import TimingMark, read_marks
 from harness.measurement import Chunk
@@ -64,9 +64,23 @@ def _read(declared: Marks, text: str | None, offset_s: float, part: int) -> tupl
         message: Any = json.loads(text) if text is not None else None
     except ValueError:
         return [], []
-    lists = [resolve(message, at) for at in (declared.text_at, declared.start_at, declared.end_at)]
+    if declared.items_at is None and not declared.end_at:
+        lists = [resolve(message, at) for at in (declared.text_at, declared.start_at)]
+    elif declared.items_at is None:
+        lists = [resolve(message, at) for at in (declared.text_at, declared.start_at, declared.end_at)]
+    else:  # a list of objects (or a message's one object): the declaration's own reading of where each mark is
+        rows = mark_rows(message, declared)
+        if rows is None:
+            return [], []
+        lists = [(True, [row[0] for row in rows]), (True, [row[1] for row in rows])]
+        if declared.end_at:
+            lists.append((True, [row[2] for row in rows]))
     if not all(present for present, _ in lists):
         return [], []
-    marks, findings = read_marks(*(value for _, value in lists), unit_s=declared.unit_s,
-                                 durations=declared.durations, offset_s=offset_s, part=part)
+    texts, starts = lists[0][1], lists[1][1]
+    # no end given: a mark lasts until the next starts (the last: no time), as the declaration reads them
+    ends = lists[2][1] if len(lists) > 2 else (list(starts[1:]) + list(starts[-1:]) if isinstance(starts, list)
+                                               else starts)
+    marks, findings = read_marks(texts, starts, ends, unit_s=declared.unit_s,
+                                 durations=declared.durations and len(lists) > 2, offset_s=offset_s, part=part)
     return list(marks), [("" if f.index is None else f"mark {f.index}: ") + f.message for f in findings]

@@ -204,7 +204,7 @@ def read_marks(message: Any, marks: Marks) -> tuple[SpokenSpan, ...] | None:
     """The marks a message (or an answer: its parsed lines, a list, where `lines`) lists, in seconds; None where it
     lists none at the declared pointers. Marks of another kind than `kind` are set aside; where no end is given, a
     mark lasts until the next starts (the last: no time)."""
-    rows = _rows(message, marks)
+    rows = mark_rows(message, marks)
     if rows is None:
         return None
     kept = [(str(text), float(start), end) for text, start, end in rows
@@ -221,7 +221,7 @@ def read_marks(message: Any, marks: Marks) -> tuple[SpokenSpan, ...] | None:
     return tuple(spans)
 
 
-def _rows(message: Any, marks: Marks) -> list[tuple[Any, Any, Any]] | None:
+def mark_rows(message: Any, marks: Marks) -> list[tuple[Any, Any, Any]] | None:
     """(text, start, end) of each mark of the declared kind, as the message lists them; None where it lists none."""
     if marks.items_at is not None:
         present, items = resolve(message, marks.items_at)
