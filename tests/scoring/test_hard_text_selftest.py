@@ -11,7 +11,7 @@ from types import ModuleType
 import pytest
 
 from harness.speech import Engine, unavailable_reason
-from tests.helpers.hard_text import hard_corpus
+from tests.helpers.hard_text import ITEMS, hard_corpus
 from tests.helpers.repo import REPO_ROOT
 
 SCRIPT = REPO_ROOT / "benchmarks" / "perf" / "hard_text_selftest.py"
@@ -80,12 +80,13 @@ def test_a_reading_is_said_with_its_letters_named() -> None:
 @pytest.mark.skipif(unavailable_reason(Engine.KOKORO) is not None, reason=str(unavailable_reason(Engine.KOKORO)))
 def test_the_second_natural_voice_is_heard_too(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Kokoro's voice (the self-test's second voice beside Piper): tiny.en passes its right readings and fails
-    its wrong ones on the first two items."""
+    its wrong ones. The money item alone: Kokoro costs about 2 CPU-s a render, and Piper's test above covers the
+    other categories."""
     corpus = tmp_path / "mini.json"
-    corpus.write_text(json.dumps(hard_corpus()))
+    corpus.write_text(json.dumps(hard_corpus([item for item in ITEMS if item["category"] == "money"])))
     assert _script().main(["--smoke", "--corpus", str(corpus), "--voices", "kokoro", "--examples", "5"]) == 0
     out = capsys.readouterr().out
-    assert "7 renders of" in out and "by kokoro" in out and "wrong readings passed 0" in out
+    assert "4 renders of" in out and "by kokoro" in out and "wrong readings passed 0" in out
     assert "| money | 2 | 1.00 (0.34–1.00) | 2 | 1.00 (0.34–1.00) (2) | 0 | 0 | 0 |" in out
 
 
