@@ -26,7 +26,8 @@ def test_targets_holding_live_keys_never_print_them(pytester: pytest.Pytester,
         def test_fails_with_keys_in_locals():
             # The providers whose keys are planted: the others hold no key here, and printing their declarations
             # (`-l -vv` shows every local in full) only made the test slow.
-            providers = {name: spec for name, spec in load_providers().items() if name in ("pixazo", "pixelapi", "ttsai")}
+            seeds = ("pixazo", "pixelapi", "ttsai")
+            providers = {name: spec for name, spec in load_providers().items() if name in seeds}
             live = layout(parse_target("live"), providers.values())
             contract_target = make_contract_target(live, providers)
             bench_target = make_bench_target(live, list(providers.values()))
