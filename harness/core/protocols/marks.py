@@ -74,6 +74,8 @@ class Marks:
     asked_by: str = ""  # the request's (or a text message's) flag that asks for them ("/add_timestamps"); "": always
     asked_value: Any = True  # what the flag holds when it asks; a list asks where the request's list holds all of it
     also_sets: tuple[tuple[str, Any], ...] = ()  # what else asking sets (an output format of their own)
+    # A socket's flag rides on its opening (the session's settings, asked once), not on each text message
+    asked_at_start: bool = False
     items_at: str | None = None  # the marks as a list of objects at this pointer; None: parallel lists
     # Inside each object, what kind of mark it is (`/type`): only `kind` marks are the words; the others the documents
     # list beside them (sentence, viseme, ssml, phoneme) are read and set aside, never taken for words.

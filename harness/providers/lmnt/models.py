@@ -109,6 +109,23 @@ class SessionFlushComplete(ResponseModel):
     nonce: int  # "The nonce that was carried by the original `flush`."
 
 
+class Timestamp(ResponseModel):
+    """Timestamp (source: sdk; lmnt/types/timestamp.py, "Source: asyncapi.yaml#/components/schemas/session/timestamp";
+    the detailed answer's own, lmnt/types/speech_generate_detailed_response.py, has the same fields)."""
+
+    text: str  # "The text segment"
+    start: float  # "The time at which the text starts, in seconds"
+    duration: float  # "The spoken duration of the text segment, in seconds"
+
+
+class SessionTimestamps(ResponseModel):
+    """SpeechSessionTimestamps (source: sdk): "Array of timestamp objects, one per generated text token. Start times
+    are cumulative, and reset to 0.0 after a `flush` or `reset`."."""
+
+    type: Literal["timestamps"]
+    timestamps: list[Timestamp] | None = None
+
+
 class SessionError(ResponseModel):
     type: Literal["error"]
     error: ErrorBody
