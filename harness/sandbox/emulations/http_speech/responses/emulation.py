@@ -276,7 +276,11 @@ class SpeechServiceEmulation(Emulation):
         synthesis, call = self._form(synthesis, call, payload)
         slots = synthesis.slots
         text = sent_text = str(read(payload, slots.text) or "")
-        if slots.text_type is not None and read(payload, slots.text_type[0]) == slots.text_type[1]:
+        document = read(payload, slots.ssml) if slots.ssml is not None else None
+        if document is not None:  # the SSML document sent in place of the text, at a field of its own
+            text = sent_text = str(document)
+        if document is not None or (slots.text_type is not None
+                                    and read(payload, slots.text_type[0]) == slots.text_type[1]):
             try:
                 text = spoken_text(text)
             except ValueError as error:
