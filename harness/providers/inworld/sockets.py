@@ -130,9 +130,10 @@ FORMATS = (  # LINEAR16 at 16 kHz: what the reference's contextCreated answers a
 )
 
 # Word times on the socket: asked by the create's `timestampType` ("Set the timestampType request parameter to control
-# granularity", the timestamps page), each audioChunk carrying the words its audio speaks at timestampInfo.wordAlignment,
-# in seconds, counted again from zero after each flush ("the server resets timestamps to 0 after each generation"), as
-# LiveKit's Inworld plugin reads them (the stored socket reference shows neither: source client).
+# granularity", the timestamps page), each audioChunk carrying the words its audio speaks at
+# timestampInfo.wordAlignment, in seconds, counted again from zero after each flush ("the server resets timestamps to
+# 0 after each generation"), as LiveKit's Inworld plugin reads them (the stored socket reference shows neither: source
+# client).
 TIMESTAMPS_PAGE = "https://docs.inworld.ai/tts/capabilities/timestamps"
 LIVEKIT = "livekit-plugins-inworld 1.8.9 (livekit/plugins/inworld/tts.py)"
 _AT = "/result/audioChunk/timestampInfo/wordAlignment"
@@ -144,7 +145,8 @@ WORD_ALIGNMENT = Marks(
              "the socket: pkt[\"create\"][\"timestampType\"] = opts.timestamp_type; audio_chunk = "
              "result.get(\"audioChunk\"); audio_chunk.get(\"timestampInfo\").get(\"wordAlignment\"): \"words\", "
              "\"wordStartTimeSeconds\", \"wordEndTimeSeconds\", with a cumulative offset because \"When auto_mode "
-             "is enabled or flush_context() is called, the server resets timestamps to 0 after each generation\" (" + LIVEKIT + ")")
+             "is enabled or flush_context() is called, the server resets timestamps to 0 after each generation\" ("
+             + LIVEKIT + ")")
 
 STREAM = Socket(
     key="tts.stream-bidirectional", path="/tts/v1/voice:streamBidirectional",
