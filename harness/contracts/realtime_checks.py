@@ -299,7 +299,9 @@ def _expect_marks(plan: SocketPlan, found: Findings, grammar: Grammar) -> None:
         # answers echo.
         marks = [m for e in found.events if e.kind is Kind.MARKS and e.context in (context, context or e.context)
                  for m in e.marks]
-        joined = "".join if marks and all(len(m.text) <= 1 for m in marks) else " ".join
+        # Pieces that spell the text when joined (characters; or words, spaces and punctuation apart) join as they are
+        pieces = declared is not None and declared.chars
+        joined = "".join if marks and (pieces or all(len(m.text) <= 1 for m in marks)) else " ".join
         said = words(joined(m.text for m in marks))
         if said == words(transcript):
             continue

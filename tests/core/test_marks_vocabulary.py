@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from harness.core.json_pointer import put
 from harness.core.protocols.marks import (
     BYTES,
@@ -82,3 +84,18 @@ def test_asking_writes_the_flag_and_what_else_the_documents_set() -> None:
 def test_a_message_without_the_lists_has_no_marks() -> None:
     assert read_marks({"audio": "..."}, Marks("/w", "/s", "/e")) is None
     assert read_marks({"timestamps": "none"}, Marks("/w", "/s", "/e", items_at="/timestamps")) is None
+
+
+def test_paired_marks_are_start_end_pairs_beside_their_texts() -> None:
+    """Resemble's graph_times: a [start, end] pair for each of graph_chars; a pair of another shape is no mark."""
+    marks = Marks("/t/graph_chars", "/t/graph_times", paired=True, chars=True)
+    answer: dict[str, object] = {}
+    for where, value in marks_values(marks, WORDS).items():
+        put(answer, where, value)
+    assert answer["t"] == {"graph_chars": ["Café", "owners", "paid"],
+                           "graph_times": [[0.1, 0.4], [0.45, 0.9], [1.0, 1.3]]}
+    assert read_marks(answer, marks) == WORDS
+    broken = {"t": {"graph_chars": ["a", "b"], "graph_times": [[0.1, 0.2], [0.3]]}}
+    assert [s.text for s in read_marks(broken, marks) or ()] == ["a"]
+    with pytest.raises(ValueError, match="pairs"):
+        Marks("/c", "/t", end_at="/e", paired=True)

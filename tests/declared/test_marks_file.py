@@ -62,7 +62,18 @@ MISTAKES = {
     'marks = { text = "/w", start = "/s", end = "/e" }': "marks.evidence",
     'marks = { text = "/w", start = "/s", durations = true, evidence = "e" }': "durations need the pointer",
     'marks = { text = "/w", start = "/s", offsets = ["/a"], evidence = "e" }': "two JSON pointers",
+    'marks = { text = "/w", start = "/s", end = "/e", paired = true, evidence = "e" }': "no end_at",
 }
+
+
+def test_the_table_takes_pairs_and_a_flag_asked_once_in_an_opening() -> None:
+    paired = 'marks = { text = "/chars", start = "/times", end = "", paired = true, chars = true, evidence = "e" }'
+    (provider,) = declared_providers(FILE.replace("MARKS", paired))
+    http = {(p.over, p.key): p.marks for p in declared_marks(provider)}[(ENDPOINT, "speech")]
+    assert http.paired and [m.end_s for m in read_marks({"chars": ["a"], "times": [[0.5, 0.75]]}, http) or ()] == [0.75]
+    once = FILE.replace("MARKS", "").replace('evidence = "our reference: a timestamps message" }',
+                                             'asked_by = "/ts", asked_at_start = true, evidence = "e" }')
+    assert "asked in the opening, and it has none" in one_line_refusal(once)  # this socket has no opening
 
 
 @pytest.mark.parametrize("marks", MISTAKES)

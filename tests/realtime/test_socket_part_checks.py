@@ -66,8 +66,10 @@ def _marks(words: list[str]) -> dict[str, list[str] | list[float]]:
 def test_a_socket_with_marks_and_contexts_gets_both_checks() -> None:
     found = plans(RealtimeTarget(providers()["cartesia"], "", ""))
     assert {"timing-marks", "two-contexts"} <= set(found)
-    inworld = plans(RealtimeTarget(providers()["inworld"], "", ""))  # neither part declared
-    assert not {"timing-marks", "two-contexts"} & set(inworld)
+    inworld = plans(RealtimeTarget(providers()["inworld"], "", ""))  # its marks declared, no second context
+    assert "timing-marks" in inworld and "two-contexts" not in inworld
+    deepgram = plans(RealtimeTarget(providers()["deepgram"], "", ""))  # neither part declared
+    assert not {"timing-marks", "two-contexts"} & set(deepgram)
 
 
 def test_marks_that_name_other_words_fail_the_timing_marks_check(serve: Callable[[Script], ScriptedServer]) -> None:

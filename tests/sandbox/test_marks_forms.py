@@ -8,6 +8,7 @@ the words past the audio's end."""
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 from typing import Any
 
@@ -42,7 +43,7 @@ def _request(name: str, synthesis: Synthesis) -> dict[str, Any]:
     """The benchmark's request on that endpoint (an offering's), else the reference's example, with the text."""
     provider = providers()[name]
     offering = next((o for o in provider.offerings if o.endpoint == synthesis.endpoint.key and not o.channel), None)
-    body = dict(offering.build(SynthesisInput(TEXT)) if offering else synthesis.endpoint.example or {})
+    body = copy.deepcopy(offering.build(SynthesisInput(TEXT)) if offering else synthesis.endpoint.example or {})
     put(body, synthesis.slots.text, TEXT)
     return body
 
@@ -84,12 +85,50 @@ def _marks(messages: list[Any], marks: Marks) -> list[SpokenSpan]:
     return found
 
 
+# The text as an SSML document with a <mark> before each word and one after the last: where the marks name them
+# (`ssml_marks`), each is timed where the voice reaches the word after it.
+MARKED = "<speak>" + "".join(f'<mark name="w{i}"/>{word} ' for i, word in enumerate(TEXT.split())) \
+    + '<mark name="end"/></speak>'
+
+
+def _ssml_request(name: str, synthesis: Synthesis) -> dict[str, Any]:
+    """The request with the marked SSML document where the synthesis takes one, in place of the text."""
+    request = _request(name, synthesis)
+    assert synthesis.slots.ssml is not None, f"{name} {synthesis.endpoint.key}: SSML marks, and no SSML slot"
+    parent, _, field = synthesis.slots.text.rpartition("/")
+    (read(request, parent) if parent else request).pop(field)  # the documents take one or the other
+    put(request, synthesis.slots.ssml, MARKED)
+    return request
+
+
+def _test_ssml_marks(sandbox: Sandbox, client: httpx.Client, name: str, key: str, synthesis: Synthesis,
+                     marks: Marks) -> None:
+    request = _ssml_request(name, synthesis)
+    marks.ask(request)
+    answer = _send(sandbox, client, name, key, request)
+    assert answer.status_code == 200, answer.text[:300]
+    timed = _marks(_messages(answer, synthesis, marks), marks)
+    assert [m.text for m in timed] == [f"w{i}" for i in range(len(TEXT.split()))] + ["end"]
+    at = [m.start_s for m in timed]
+    assert at == sorted(at) and 0.5 < at[-1] < 8.0  # seconds, not milliseconds read as seconds
+    assert at[4] - at[3] > 0.3 * (at[-1] - at[0])  # "$42.50" between w3 and w4: its speech, not its characters
+    plain = _send(sandbox, client, name, key, _ssml_request(name, synthesis))  # not asked: none
+    assert plain.status_code == 200 and not _marks(_messages(plain, synthesis, marks), marks)
+    unmarked = _request(name, synthesis)  # asked, but plain text has no <mark>s to time
+    marks.ask(unmarked)
+    answer = _send(sandbox, client, name, key, unmarked)
+    assert answer.status_code == 200 and not _marks(_messages(answer, synthesis, marks), marks), answer.text[:300]
+
+
 @pytest.mark.parametrize(("name", "key"), _places())
 def test_each_declared_http_marks_form_is_written_true_and_only_when_asked(sandbox: Sandbox, client: httpx.Client,
                                                                            name: str, key: str) -> None:
     synthesis = _synthesis(name, key)
     marks = synthesis.marks
     assert marks is not None
+    if marks.ssml_marks:
+        _test_ssml_marks(sandbox, client, name, key, synthesis, marks)
+        return
     request = _request(name, synthesis)
     marks.ask(request)
     answer = _send(sandbox, client, name, key, request)

@@ -153,6 +153,7 @@ class Slots:
     rate: str | None = None
     language: str | None = None
     text_type: tuple[str, str] | None = None  # (pointer, the value meaning SSML): a TextType
+    ssml: str | None = None  # where an SSML document goes in place of the text (an `input.ssml` beside `input.text`)
     speed: str | None = None  # a speaking-rate multiplier (1.0 the documents' normal pace: a `speed` field)
 
 

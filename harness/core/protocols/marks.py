@@ -69,11 +69,14 @@ class Marks:
     answer: Answer | None = None
     unit_s: float = 1.0  # seconds per unit of the times (milliseconds: 0.001; 100-ns ticks: 1e-7)
     durations: bool = False  # `end_at` holds durations, not ends
+    paired: bool = False  # `start_at` lists each mark's [start, end] pair, beside the texts' list; no `end_at`
     chars: bool = False  # a mark per character, not per word
     chunk_relative: bool = False  # times count from the chunk's own audio, not from the utterance's start
     asked_by: str = ""  # the request's (or a text message's) flag that asks for them ("/add_timestamps"); "": always
     asked_value: Any = True  # what the flag holds when it asks; a list asks where the request's list holds all of it
     also_sets: tuple[tuple[str, Any], ...] = ()  # what else asking sets (an output format of their own)
+    # A socket's flag rides on its opening (the session's settings, asked once), not on each text message
+    asked_at_start: bool = False
     items_at: str | None = None  # the marks as a list of objects at this pointer; None: parallel lists
     # Inside each object, what kind of mark it is (`/type`): only `kind` marks are the words; the others the documents
     # list beside them (sentence, viseme, ssml, phoneme) are read and set aside, never taken for words.
@@ -97,6 +100,8 @@ class Marks:
             raise ValueError("a mark to a message is an object in it: items_at must point to it")
         if self.durations and not self.end_at:
             raise ValueError("marks with durations need the pointer to them (end_at)")
+        if self.paired and (self.end_at or self.items_at is not None):
+            raise ValueError("paired marks are [start, end] pairs in a list beside the texts: no end_at, no items_at")
 
     def asked(self, request: Any) -> bool:
         """Whether a request (or a text message) asks for the marks: its flag holds the asking value (or, a list, holds
@@ -141,6 +146,8 @@ def marks_values(marks: Marks, spans: Sequence[SpokenSpan], text: str = "") -> d
     if marks.unit_s < 0.01:  # milliseconds and finer are whole numbers in every document that uses them
         starts, ends = [round(v) for v in starts], [round(v) for v in ends]
     offsets = _offsets(texts, text, marks.offsets_in) if marks.offsets_at else []
+    if marks.paired:
+        return {marks.text_at: texts, marks.start_at: [[start, end] for start, end in zip(starts, ends, strict=True)]}
     if marks.items_at is None:
         found: dict[str, Any] = {marks.text_at: texts, marks.start_at: starts}
         if marks.end_at:
@@ -211,7 +218,7 @@ def read_marks(message: Any, marks: Marks) -> tuple[SpokenSpan, ...] | None:
             if isinstance(start, int | float) and not isinstance(start, bool)]
     spans = []
     for index, (text, start, end) in enumerate(kept):
-        if not marks.end_at:
+        if not marks.end_at and not marks.paired:
             finish = kept[index + 1][1] if index + 1 < len(kept) else start
         elif isinstance(end, int | float) and not isinstance(end, bool):
             finish = start + float(end) if marks.durations else float(end)
@@ -240,6 +247,9 @@ def mark_rows(message: Any, marks: Marks) -> list[tuple[Any, Any, Any]] | None:
     ends = _at(message, marks.end_at) if marks.end_at else None
     if not (isinstance(texts, list) and isinstance(starts, list)) or (marks.end_at and not isinstance(ends, list)):
         return None
+    if marks.paired:  # [start, end] each; a pair of another shape is no mark's
+        pairs = [pair if isinstance(pair, list) and len(pair) == 2 else [None, None] for pair in starts]
+        starts, ends = [pair[0] for pair in pairs], [pair[1] for pair in pairs]
     return list(zip(texts, starts, ends if ends is not None else [None] * len(starts), strict=False))
 
 

@@ -7,7 +7,8 @@ or in each event of its stream) or on one of its socket tables (in the audio mes
     #   chunk_relative = true, items = "/timestamps" (a list of objects, the pointers then inside each),
     #   kind_at = "/type" and kind = "word" (other kinds set aside), offsets = ["/start_char", "/end_char"] with
     #   offsets_in = "chars" | "bytes", asked_by = "/timestamps" with asked_value (default true), end = "" (none:
-    #   a mark lasts to the next)
+    #   a mark lasts to the next), paired = true (start lists [start, end] pairs beside the texts), asked_at_start =
+    #   true (a socket's flag in its opening, not in each text message)
 
 A mistake is one line, as every providers-file mistake.
 """
@@ -34,6 +35,7 @@ class MarksTable(BaseModel):
     end: str = Field("", pattern=r"^((/[^/]+)+)?$")
     unit: Literal["s", "ms", "100ns"] = "s"
     durations: bool = False
+    paired: bool = False
     chars: bool = False
     chunk_relative: bool = False
     items: str | None = Field(None, pattern=r"^((/[^/]+)+)?$")
@@ -43,6 +45,7 @@ class MarksTable(BaseModel):
     offsets_in: Literal["chars", "bytes"] = "chars"
     asked_by: str = Field("", pattern=r"^((/[^/]+)+)?$")
     asked_value: Any = True
+    asked_at_start: bool = False
     evidence: str = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -56,7 +59,8 @@ class MarksTable(BaseModel):
             raise ValueError("offsets: two JSON pointers, the start's and the end's")
         assert self.offsets_in in (CHARS, BYTES)
         return Marks(text_at=self.text, start_at=self.start, end_at=self.end, answer=answer, unit_s=UNITS[self.unit],
-                     durations=self.durations, chars=self.chars, chunk_relative=self.chunk_relative,
-                     asked_by=self.asked_by, asked_value=self.asked_value, items_at=self.items, kind_at=self.kind_at,
+                     durations=self.durations, paired=self.paired, chars=self.chars,
+                     chunk_relative=self.chunk_relative, asked_by=self.asked_by, asked_value=self.asked_value,
+                     asked_at_start=self.asked_at_start, items_at=self.items, kind_at=self.kind_at,
                      kind=self.kind, offsets_at=tuple(self.offsets), offsets_in=self.offsets_in,
                      evidence=self.evidence)

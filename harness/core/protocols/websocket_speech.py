@@ -463,6 +463,8 @@ class Socket:
         if self.opens_each and (self.start.opening is None or self.start.opening.match is None):
             raise ValueError(f"socket {self.key}: where each context opens with the opening, the opening needs a "
                              "match that tells it apart from the text")
+        if self.marks is not None and self.marks.asked_at_start and self.start.opening is None:
+            raise ValueError(f"socket {self.key}: its marks are asked in the opening, and it has none")
         if self.cancel is not None and self.cancel_send is None:
             raise ValueError(f"socket {self.key}: its cancel names {self.cancel.message!r}, a message it does not have "
                              "(clear, cancel or end)")
@@ -679,7 +681,7 @@ class SocketGrammar(Grammar):
         greeted = Kind.OPENED if start.waits_for_greeting and start.greeting is not None else None
         dump = partial(_dump, framing=socket.framing)
         messages = [] if start.opening is None else [
-            Outgoing(dump(start.opening.template, {**values, "seq": 0}), after=greeted)]
+            Outgoing(self._opening_message(utterance, {**values, "seq": 0}), after=greeted)]
         # Text waits for the answer to the opening where the socket says so; with no opening, for the greeting the
         # opening would have waited for (a session.created: "Wait for session created").
         after = Kind.READY if start.waits_for_ready and start.ready is not None else (
@@ -722,11 +724,21 @@ class SocketGrammar(Grammar):
                           after=Kind.AUDIO)
         return replace(opening, messages=(*messages, cancel), closing=())
 
+    def _opening_message(self, utterance: Utterance, values: Mapping[str, Any]) -> Any:
+        """The opening, asking for the socket's timing marks where the utterance wants them and its flag rides there
+        (`Marks.asked_at_start`)."""
+        assert self.socket.start.opening is not None
+        return self._asking(utterance, fill(self.socket.start.opening.template, values), at_start=True)
+
     def _text(self, utterance: Utterance, values: Mapping[str, Any]) -> Any:
         """A text message, asking for the socket's timing marks where the utterance wants them and a flag asks."""
-        message = fill(self.socket.text.template, values)
+        return self._asking(utterance, fill(self.socket.text.template, values), at_start=False)
+
+    def _asking(self, utterance: Utterance, message: Any, *, at_start: bool) -> Any:
+        """`message` framed, with the marks' flag set where the utterance wants marks and this message carries it."""
         marks = self.socket.marks
-        if utterance.timestamps and marks is not None and marks.asked_by and isinstance(message, dict):
+        if (utterance.timestamps and marks is not None and marks.asked_by and marks.asked_at_start == at_start
+                and isinstance(message, dict)):
             marks.ask(message)
         return encode(message, self.socket.framing)
 

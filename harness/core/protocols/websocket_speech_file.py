@@ -147,6 +147,8 @@ class SocketTable(BaseModel):
     def _slots(self) -> SocketTable:
         if self.marks_message is not None and (self.marks is None or self.marks_message.told() is None):
             raise ValueError("marks_message: with marks, and a match where its message holds no constant value")
+        if self.marks is not None and self.marks.asked_at_start and self.opening is None:
+            raise ValueError("marks.asked_at_start: its marks are asked in the opening, and it has none")
         if any(table.header for table in self.billing):
             raise ValueError("billing: a socket's billing signals are fields of its final message (at), not headers")
         if "text" not in slots_of(self.text.message):

@@ -22,6 +22,7 @@ from harness.core.protocols.http_speech import (
     Synthesis,
     Voice,
 )
+from harness.core.protocols.marks import Marks
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
 from harness.providers.google.models import (
@@ -29,12 +30,17 @@ from harness.providers.google.models import (
     ERRORS_REFERENCE,
     PRICING,
     REFERENCE,
+    TIMEPOINT_REFERENCE,
+    TIMEPOINT_TYPE_REFERENCE,
+    V1BETA1_REFERENCE,
     VOICES_REFERENCE,
     ErrorBody,
     ListVoicesRequest,
     ListVoicesResponse,
     SynthesizeSpeechRequest,
+    SynthesizeSpeechRequestV1beta1,
     SynthesizeSpeechResponse,
+    SynthesizeSpeechResponseV1beta1,
 )
 from harness.providers.google.streaming import RPCS
 
@@ -59,22 +65,49 @@ def _error(status: int, words: str) -> Response:
     return Response(status, (JsonBody(ErrorBody),), words)
 
 
+ERRORS = (_error(400, "INVALID_ARGUMENT: a bad voice, encoding, rate or text"),
+          _error(401, "UNAUTHENTICATED: no valid credential"),
+          _error(403, "PERMISSION_DENIED: the key may not call the API"),
+          _error(429, "RESOURCE_EXHAUSTED: quota"),
+          _error(500, "INTERNAL"), _error(503, "UNAVAILABLE"))
+EXAMPLE = {"input": {"text": "Android is a mobile operating system developed by Google."},
+           "voice": {"languageCode": "en-US", "name": "en-US-Neural2-F"},
+           "audioConfig": {"audioEncoding": "MP3"}}
+
 SYNTHESIZE = Endpoint(
     key="text.synthesize", method="POST", path="/v1/text:synthesize",
     summary="Synthesizes speech synchronously: base64 audio in audioContent", host=HOST, role=Role.AUDIO,
     request=SynthesizeSpeechRequest, body_kind=BodyKind.JSON,
     responses=(Response(200, (JsonBody(SynthesizeSpeechResponse, audio=AudioAt("/audioContent")),),
-                        "SynthesizeSpeechResponse: audioContent, base64"),
-               _error(400, "INVALID_ARGUMENT: a bad voice, encoding, rate or text"),
-               _error(401, "UNAUTHENTICATED: no valid credential"),
-               _error(403, "PERMISSION_DENIED: the key may not call the API"),
-               _error(429, "RESOURCE_EXHAUSTED: quota"),
-               _error(500, "INTERNAL"), _error(503, "UNAVAILABLE")),
-    example={"input": {"text": "Android is a mobile operating system developed by Google."},
-             "voice": {"languageCode": "en-US", "name": "en-US-Neural2-F"},
-             "audioConfig": {"audioEncoding": "MP3"}},
+                        "SynthesizeSpeechResponse: audioContent, base64"), *ERRORS),
+    example=EXAMPLE,
     doc=REFERENCE,
 )
+
+# v1beta1's: "POST https://texttospeech.googleapis.com/v1beta1/text:synthesize", the same request with
+# enableTimePointing, the same answer with timepoints (and its audioConfig).
+SYNTHESIZE_V1BETA1 = Endpoint(
+    key="v1beta1.text.synthesize", method="POST", path="/v1beta1/text:synthesize",
+    summary="Synthesizes speech synchronously (v1beta1): base64 audio, and the times of the SSML's marks where asked",
+    host=HOST, role=Role.AUDIO, request=SynthesizeSpeechRequestV1beta1, body_kind=BodyKind.JSON,
+    responses=(Response(200, (JsonBody(SynthesizeSpeechResponseV1beta1, audio=AudioAt("/audioContent")),),
+                        "SynthesizeSpeechResponse: audioContent, base64; timepoints"), *ERRORS),
+    example=EXAMPLE,
+    doc=V1BETA1_REFERENCE,
+)
+
+# Timepoints name the SSML document's <mark>s (not its words): when the voice reaches each, in seconds from the
+# audio's start, where the request asks with SSML_MARK. Plain text has no marks, so no timepoints.
+TIMEPOINTS = Marks(
+    text_at="/markName", start_at="/timeSeconds", items_at="/timepoints", ssml_marks=True,
+    asked_by="/enableTimePointing", asked_value=["SSML_MARK"],
+    evidence="enableTimePointing[]: \"Whether and what timepoints are returned in the response.\"; timepoints[]: \"A "
+             "link between a position in the original request input and a corresponding time in the output audio. "
+             "It's only supported via <mark> of SSML input.\" (" + V1BETA1_REFERENCE + "); \"SSML_MARK value: 1 "
+             "Timepoint information of <mark> tags in SSML input will be returned.\" (" + TIMEPOINT_TYPE_REFERENCE
+             + "); Timepoint mark_name \"Timepoint name as received from the client within <mark> tag.\", "
+             "time_seconds \"Time offset in seconds from the start of the synthesized audio.\" ("
+             + TIMEPOINT_REFERENCE + ", read 2026-11-26)")
 
 VOICES = Endpoint(
     key="voices.list", method="GET", path="/v1/voices", summary="Returns a list of Voice supported for synthesis",
@@ -161,22 +194,26 @@ REFUSALS = Refusals(
     server_error=Refusal(500, "INTERNAL", "Internal error encountered."),
 )
 
+# "Either `text` or `ssml` must be supplied": an SSML document goes at input.ssml.
+SLOTS = Slots(text="/input/text", ssml="/input/ssml", voice="/voice/name", format="/audioConfig/audioEncoding",
+              rate="/audioConfig/sampleRateHertz", language="/voice/languageCode")
+TEMPLATE = {"voice": {"languageCode": "en-US"}, "audioConfig": {}}
+
 SERVICE = SpeechService(
     name="google",
-    title="Google Cloud Text-to-Speech (v1 REST)",
+    title="Google Cloud Text-to-Speech (v1 REST, v1beta1's timepoints)",
     hosts={HOST: "https://texttospeech.googleapis.com"},
     # "x-goog-api-key" header, or "?key=" — and an OAuth 2.0 access token as "Authorization: Bearer".
     auth=Auth("x-goog-api-key", others=(Auth("", query="key"), Auth("Authorization", "Bearer")),
               invalid_status=400),
     key_env="GOOGLE_API_KEY",
-    docs=(REFERENCE, VOICES_REFERENCE, ENCODINGS_REFERENCE, ERRORS_REFERENCE, PRICING),
+    docs=(REFERENCE, VOICES_REFERENCE, ENCODINGS_REFERENCE, ERRORS_REFERENCE, PRICING, V1BETA1_REFERENCE),
     error_model=ErrorBody,
     errors=ErrorShape({"error": {"code": "{status}", "message": "{message}", "status": "{code}"}}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(SYNTHESIZE, Slots(text="/input/text", voice="/voice/name", format="/audioConfig/audioEncoding",
-                                            rate="/audioConfig/sampleRateHertz", language="/voice/languageCode"),
-                         FORMATS, default_format="LINEAR16",
-                         template={"voice": {"languageCode": "en-US"}, "audioConfig": {}}),),
+    syntheses=(Synthesis(SYNTHESIZE, SLOTS, FORMATS, default_format="LINEAR16", template=TEMPLATE),
+               Synthesis(SYNTHESIZE_V1BETA1, SLOTS, FORMATS, default_format="LINEAR16", template=TEMPLATE,
+                         marks=TIMEPOINTS)),
     listings=(Listing(VOICES, _voices_body, language_param="languageCode"),),
     models=MODELS,
     voices=(*VOICE_LIST, *GEMINI_TTS_VOICES, *CHIRP3_HD_LOCAL_VOICES),

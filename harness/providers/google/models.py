@@ -86,6 +86,40 @@ class SynthesizeSpeechResponse(ResponseModel):
     audioContent: str  # "The audio data bytes encoded as specified in the request ... A base64-encoded string."
 
 
+# v1beta1's text:synthesize: v1's request and answer, and timepoints at the SSML's <mark>s where asked
+# (enableTimePointing: ["SSML_MARK"]). The reference's words, read 2026-11-26; the official client
+# google-cloud-texttospeech 2.38.0 (texttospeech_v1beta1/types/cloud_tts.py) has the same fields.
+V1BETA1_REFERENCE = "https://cloud.google.com/text-to-speech/docs/reference/rest/v1beta1/text/synthesize"
+TIMEPOINT_TYPE_REFERENCE = ("https://cloud.google.com/ruby/docs/reference/google-cloud-text_to_speech-v1beta1/latest/"
+                            "Google-Cloud-TextToSpeech-V1beta1-SynthesizeSpeechRequest-TimepointType")
+TIMEPOINT_REFERENCE = ("https://docs.cloud.google.com/ruby/docs/reference/google-cloud-text_to_speech-v1beta1/latest/"
+                       "Google-Cloud-TextToSpeech-V1beta1-Timepoint")
+# "TIMEPOINT_TYPE_UNSPECIFIED: Not specified. No timepoint information will be returned." "SSML_MARK: Timepoint
+# information of <mark> tags in SSML input will be returned."
+TimepointType = Literal["TIMEPOINT_TYPE_UNSPECIFIED", "SSML_MARK"]
+
+
+class SynthesizeSpeechRequestV1beta1(SynthesizeSpeechRequest):
+    # "enableTimePointing[]: Whether and what timepoints are returned in the response."
+    enableTimePointing: list[TimepointType] | None = None
+    advancedVoiceOptions: dict[str, Any] | None = None  # "Advanced voice options." (its fields: not used here)
+
+
+class Timepoint(ResponseModel):
+    """Timepoint: "This contains a mapping between a certain point in the input text and a corresponding time in the
+    output audio"."""
+
+    markName: str  # "Timepoint name as received from the client within <mark> tag."
+    timeSeconds: float  # "Time offset in seconds from the start of the synthesized audio."
+
+
+class SynthesizeSpeechResponseV1beta1(SynthesizeSpeechResponse):
+    # "A link between a position in the original request input and a corresponding time in the output audio. It's
+    # only supported via <mark> of SSML input."
+    timepoints: list[Timepoint] | None = None
+    audioConfig: dict[str, Any] | None = None  # "The audio metadata of audioContent."
+
+
 class ListVoicesRequest(RequestModel):
     languageCode: str | None = None  # "Optional. Recommended. BCP-47 language tag."
 

@@ -26,6 +26,7 @@ from harness.core.protocols.websocket_speech import (
     Ending,
     Failures,
     KeyIn,
+    Marks,
     Match,
     Send,
     Socket,
@@ -128,6 +129,25 @@ FORMATS = (  # LINEAR16 at 16 kHz: what the reference's contextCreated answers a
         "file of 16-bit PCM, as LINEAR16's")),
 )
 
+# Word times on the socket: asked by the create's `timestampType` ("Set the timestampType request parameter to control
+# granularity", the timestamps page), each audioChunk carrying the words its audio speaks at
+# timestampInfo.wordAlignment, in seconds, counted again from zero after each flush ("the server resets timestamps to
+# 0 after each generation"), as LiveKit's Inworld plugin reads them (the stored socket reference shows neither: source
+# client).
+TIMESTAMPS_PAGE = "https://docs.inworld.ai/tts/capabilities/timestamps"
+LIVEKIT = "livekit-plugins-inworld 1.8.9 (livekit/plugins/inworld/tts.py)"
+_AT = "/result/audioChunk/timestampInfo/wordAlignment"
+WORD_ALIGNMENT = Marks(
+    text_at=f"{_AT}/words", start_at=f"{_AT}/wordStartTimeSeconds", end_at=f"{_AT}/wordEndTimeSeconds",
+    asked_by="/create/timestampType", asked_value="WORD", asked_at_start=True,
+    evidence="\"Set the timestampType request parameter to control granularity\"; \"WORD: timestampInfo.wordAlignment "
+             "with words, wordStartTimeSeconds, wordEndTimeSeconds\" (" + TIMESTAMPS_PAGE + ", read 2026-11-26); on "
+             "the socket: pkt[\"create\"][\"timestampType\"] = opts.timestamp_type; audio_chunk = "
+             "result.get(\"audioChunk\"); audio_chunk.get(\"timestampInfo\").get(\"wordAlignment\"): \"words\", "
+             "\"wordStartTimeSeconds\", \"wordEndTimeSeconds\", with a cumulative offset because \"When auto_mode "
+             "is enabled or flush_context() is called, the server resets timestamps to 0 after each generation\" ("
+             + LIVEKIT + ")")
+
 STREAM = Socket(
     key="tts.stream-bidirectional", path="/tts/v1/voice:streamBidirectional",
     summary="Synthesize speech (WebSocket): contexts created, fed text, flushed and closed",
@@ -166,6 +186,7 @@ STREAM = Socket(
         # code 0): another code is that error, whatever the result beside it.
         errors=BodyErrors("/result/status/code", (0,), "/result/status/message"),
     ),
+    marks=WORD_ALIGNMENT,
     formats=FORMATS,
     context_at="/result/contextId",
     drift=(DocDrift("socket errors", "The reference's AsyncAPI shows no error message or close code: the declared "

@@ -1,5 +1,6 @@
 """LMNT's Speech API as its documents describe it, in the HTTP speech family's terms: `POST /v1/ai/speech/bytes`
-answering the audio as the body, the `X-API-Key` header, and the blizzard model priced per million characters.
+answering the audio as the body, `POST /v1/ai/speech` answering it base64 in JSON with the times of its text (source:
+sdk), the `X-API-Key` header, and the blizzard model priced per million characters.
 """
 
 from __future__ import annotations
@@ -16,14 +17,19 @@ from harness.core.protocols.http_speech import (
     Synthesis,
     Voice,
 )
+from harness.core.protocols.marks import Marks
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.websocket_speech import with_sockets
-from harness.core.spec import AudioBody, Auth, BodyKind, Endpoint, Header, JsonBody, Response, Role
+from harness.core.spec import AudioAt, AudioBody, Auth, BodyKind, Endpoint, Header, JsonBody, Response, Role
 from harness.providers.lmnt.models import (
+    DETAILED_SDK,
     MAX_TEXT_CHARS,
     OVERVIEW,
     PRICING,
     REFERENCE,
+    TIMING_GUIDE,
+    DetailedRequest,
+    DetailedResponse,
     ErrorBody,
     SpeechRequest,
 )
@@ -52,19 +58,50 @@ def _error(status: int, words: str) -> Response:
     return Response(status, (JsonBody(ErrorBody),), words)
 
 
+# The statuses the reference's client maps to its errors; the bodies are its ErrorBody.
+_ERRORS = (_error(400, "invalid_request_error"), _error(401, "authentication_error"),
+           _error(402, "payment_required_error"), _error(404, "not_found_error"), _error(429, "rate_limit_error"),
+           _error(500, "internal_server_error"))
+
+SLOTS = Slots(text="/text", voice="/voice", model="/model", format="/format", rate="/sample_rate")
+
 SYNTHESIZE = Endpoint(
     key="speech.bytes", method="POST", path="/v1/ai/speech/bytes", host=HOST, role=Role.STREAM,
     summary="Generate speech stream: the audio as binary data chunks, as they are generated",
     request=SpeechRequest, body_kind=BodyKind.JSON,
     request_headers=(Header("lmnt-version", "API version (e.g. 2025-09-25)", required=True),),
-    # The statuses the reference's client maps to its errors; the bodies are its ErrorBody.
-    responses=(Response(200, (AudioBody(MEDIA_TYPES),), "The audio"),
-               _error(400, "invalid_request_error"), _error(401, "authentication_error"),
-               _error(402, "payment_required_error"), _error(404, "not_found_error"),
-               _error(429, "rate_limit_error"), _error(500, "internal_server_error")),
+    responses=(Response(200, (AudioBody(MEDIA_TYPES),), "The audio"), *_ERRORS),
     example={"text": "hello world.", "voice": "leah"},
     doc=REFERENCE,
 )
+
+# The detailed endpoint: the same request with `return_timestamps`, the whole audio base64 in a JSON answer once it is
+# all generated ("waits for all speech to be generated before responding").
+DETAILED = Endpoint(
+    key="speech.detailed", method="POST", path="/v1/ai/speech", host=HOST, role=Role.OTHER,
+    summary="Generate speech (detailed): the audio base64 in JSON, with the times of the text where asked",
+    request=DetailedRequest, body_kind=BodyKind.JSON,
+    request_headers=(Header("lmnt-version", "API version (e.g. 2025-09-25)", required=True),),
+    responses=(Response(200, (JsonBody(DetailedResponse, audio=AudioAt("/audio")),),
+                        "SpeechGenerateDetailedResponse"), *_ERRORS),
+    example={"text": "hello world.", "voice": "leah"},
+    doc=DETAILED_SDK,
+)
+
+# Its times, where `return_timestamps` asks: objects {text, start, duration} in seconds for every "generated input
+# element (words and non-words like spaces, punctuation, etc.)": joined they spell the text, so they are read as
+# character marks are (joined at white space into words), as the session's (sockets.TIMESTAMPS).
+DETAILED_TIMESTAMPS = Marks(
+    text_at="/text", start_at="/start", end_at="/duration", durations=True, chars=True, items_at="/timestamps",
+    asked_by="/return_timestamps",
+    evidence="return_timestamps: \"If set as `true`, the response will contain a `timestamps` array describing where "
+             "each input element falls in the generated audio\"; SpeechGenerateDetailedResponse {\"audio\": \"The "
+             "base64-encoded audio file\", \"timestamps\": \"An array describing where each generated input element "
+             "(words and non-words like spaces, punctuation, etc.) falls in the audio.\"}, Timestamp {\"text\", "
+             "\"start\": \"The start time of the generated input element, in seconds.\", \"duration\": \"The "
+             "spoken duration of the generated input element, in seconds.\"} (" + DETAILED_SDK + ", read 2026-11-26); "
+             "\"Each punctuation sequence and word is associated with a start time and duration (in seconds)\" ("
+             + TIMING_GUIDE + ")")
 
 # Voices the documents name: leah (the Speech API guide's examples). The voices list (GET /v1/ai/voice/list) is not
 # described in the stored reference text: no listing declared.
@@ -100,13 +137,12 @@ SERVICE = SpeechService(
     hosts={HOST: "https://api.lmnt.com"},
     auth=Auth("X-API-Key"),
     key_env="LMNT_API_KEY",
-    docs=(REFERENCE, OVERVIEW, PRICING),
+    docs=(REFERENCE, OVERVIEW, PRICING, DETAILED_SDK, TIMING_GUIDE),
     error_model=ErrorBody,
     errors=ErrorShape({"message": "{message}", "type": "{code}"}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(SYNTHESIZE, Slots(text="/text", voice="/voice", model="/model", format="/format",
-                                            rate="/sample_rate"),
-                         FORMATS, default_format="mp3"),),
+    syntheses=(Synthesis(SYNTHESIZE, SLOTS, FORMATS, default_format="mp3"),
+               Synthesis(DETAILED, SLOTS, FORMATS, default_format="mp3", marks=DETAILED_TIMESTAMPS)),
     models=MODELS,
     voices=VOICE_LIST,
     known_models=KNOWN_MODELS,

@@ -48,6 +48,38 @@ class SpeechRequest(RequestModel):
     debug: bool | None = None
 
 
+# "Generate speech (detailed)": POST /v1/ai/speech, "returns a JSON object that contains a base64-encoded audio string
+# and optionally word-level timestamps. This endpoint waits for all speech to be generated before responding" (the
+# official client's `speech.generate_detailed`, generated from LMNT's openapi.yaml#/paths/v1/ai/speech/post; source:
+# sdk). The stored reference pages describe the bytes endpoint; the timing guide below describes this one's times.
+DETAILED_SDK = ("https://pypi.org/project/lmnt/2.13.0/ (lmnt/resources/speech.py: generate_detailed, "
+                "lmnt/types/speech_generate_detailed_response.py)")
+TIMING_GUIDE = "https://docs.lmnt.com/guides/timing-and-synchronization"
+
+
+class DetailedRequest(SpeechRequest):
+    """SpeechGenerateDetailedParams: the bytes endpoint's fields and `return_timestamps`: "If set as `true`, the
+    response will contain a `timestamps` array describing where each input element falls in the generated audio"."""
+
+    model: Literal["blizzard", "aurora"] | None = None  # the client's Literal["blizzard"]; aurora its alias
+    return_timestamps: bool | None = None
+
+
+class DetailedTimestamp(ResponseModel):
+    """SpeechGenerateDetailedResponse.Timestamp."""
+
+    text: str  # "The generated input element; beginning and ending with a short silence."
+    start: float  # "The start time of the generated input element, in seconds."
+    duration: float  # "The spoken duration of the generated input element, in seconds."
+
+
+class DetailedResponse(ResponseModel):
+    audio: str  # "The base64-encoded audio file; the format is determined by the `format` parameter."
+    # "An array describing where each generated input element (words and non-words like spaces, punctuation, etc.)
+    # falls in the audio."
+    timestamps: list[DetailedTimestamp] | None = None
+
+
 class ErrorBody(ResponseModel):
     """ErrorBody: "message: Human-readable error message; type: Slug identifying the error category"."""
 
@@ -107,6 +139,23 @@ class SessionReady(ResponseModel):
 class SessionFlushComplete(ResponseModel):
     type: Literal["flush_complete"]
     nonce: int  # "The nonce that was carried by the original `flush`."
+
+
+class Timestamp(ResponseModel):
+    """Timestamp (source: sdk; lmnt/types/timestamp.py, "Source: asyncapi.yaml#/components/schemas/session/timestamp";
+    the detailed answer's own, lmnt/types/speech_generate_detailed_response.py, has the same fields)."""
+
+    text: str  # "The text segment"
+    start: float  # "The time at which the text starts, in seconds"
+    duration: float  # "The spoken duration of the text segment, in seconds"
+
+
+class SessionTimestamps(ResponseModel):
+    """SpeechSessionTimestamps (source: sdk): "Array of timestamp objects, one per generated text token. Start times
+    are cumulative, and reset to 0.0 after a `flush` or `reset`."."""
+
+    type: Literal["timestamps"]
+    timestamps: list[Timestamp] | None = None
 
 
 class SessionError(ResponseModel):

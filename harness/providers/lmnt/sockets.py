@@ -12,6 +12,7 @@ from harness.core.protocols.websocket_speech import (
     Ending,
     Failures,
     KeyIn,
+    Marks,
     Match,
     Send,
     Socket,
@@ -31,6 +32,7 @@ from harness.providers.lmnt.models import (
     SessionInit,
     SessionReady,
     SessionText,
+    SessionTimestamps,
 )
 
 RATES = (8000, 16000, 24000)  # sample_rate: Literal[24000, 16000, 8000]
@@ -46,6 +48,23 @@ FORMATS = (
     # how a file with a header arrives in pieces is not said: answered as assumed
     file_pieces(Format("ulaw", AudioSpec("pcm_mulaw", 8000, "wav"), "audio/wav", RATES)),
 )
+
+# The times of the spoken text, asked once by the init's `return_timestamps` ("Controls whether the server will return
+# timestamps for the generated speech"), in a `timestamps` message of their own: objects {text, start, duration} in
+# seconds, "one per generated text token", cumulative within a flush. A token may be a word, a space or punctuation
+# (the detailed answer's same objects: "words and non-words like spaces, punctuation, etc."): joined they spell the
+# text, so they are read as character marks are, joined at white space into words.
+TIMESTAMPS = Marks(
+    text_at="/text", start_at="/start", end_at="/duration", durations=True, chars=True, items_at="/timestamps",
+    asked_by="/return_timestamps", asked_at_start=True,
+    answer=Answer("timestamps", Kind.MARKS, Match("/type", "timestamps"), SessionTimestamps,
+                  {"type": "timestamps", "timestamps": []}),
+    evidence="SpeechSessionInit.return_timestamps: \"Controls whether the server will return timestamps for the "
+             "generated speech\"; SpeechSessionTimestamps {\"type\": \"timestamps\", \"timestamps\": "
+             "[Timestamp {\"text\": \"The text segment\", \"start\": \"The time at which the text starts, in "
+             "seconds\", \"duration\": \"The spoken duration of the text segment, in seconds\"}]}: \"one per "
+             "generated text token. Start times are cumulative, and reset to 0.0 after a `flush` or `reset`\" ("
+             + SESSION_SDK + ", lmnt/types/speech_session_timestamps.py, read 2026-11-26)")
 
 SESSION = Socket(
     key="speech.session", path="/v1/ai/speech/stream",
@@ -69,6 +88,7 @@ SESSION = Socket(
                      code_at="/error/type", message_at="/error/message"),
         error_close=1008,  # not documented: the socket's policy-violation close
     ),
+    marks=TIMESTAMPS,
     formats=FORMATS,
     drift=(DocDrift("session grammar", "The stored reference page writes untyped messages ({\"text\"}, flush and eof "
                     "flags); the official client 2.13.0, generated from LMNT's AsyncAPI file, sends typed ones "

@@ -18,6 +18,7 @@ from harness.core.protocols.http_speech import (
     Synthesis,
     Voice,
 )
+from harness.core.protocols.marks import Marks
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import AudioAt, AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
@@ -29,6 +30,7 @@ from harness.providers.resemble.models import (
     STREAM_PAGE_V1,
     STREAM_REFERENCE,
     SYNCHRONOUS_GUIDE,
+    TIMESTAMPS_PAGE,
     ErrorBody,
     StreamRequest,
     SynthesizeRequest,
@@ -100,6 +102,16 @@ BILLING = (BilledSignal(Unit.AUDIO_SECONDS, at="/duration", evidence=(
     "\"audio_content\", \"audio_timestamps\", \"duration\", \"synth_duration\", ...}: duration, the audio's seconds; "
     "billed per second of audio by resemble.toml's (third-party) price")),)
 
+# The synchronous answer's character times, always (the request has no flag for them): graph_chars beside graph_times,
+# "[start, end] pairs" in seconds. Phonemes (phon_chars, phon_times) are no text of the request: not read.
+GRAPH_TIMES = Marks(
+    text_at="/audio_timestamps/graph_chars", start_at="/audio_timestamps/graph_times", paired=True, chars=True,
+    evidence="\"audio_content\", \"audio_timestamps\", \"duration\", \"synth_duration\" (" + REFERENCE + "); "
+             "\"All clip APIs return a timestamps object that maps graphemes and phonemes to start/end offsets in "
+             "seconds\": graph_chars \"Characters of the synthesized text (SSML stripped, entities unescaped).\", "
+             "graph_times \"Array of [start, end] pairs aligned to graph_chars.\" (" + TIMESTAMPS_PAGE
+             + ", read 2026-11-26)")
+
 
 SERVICE = SpeechService(
     name="resemble",
@@ -108,7 +120,8 @@ SERVICE = SpeechService(
     # The reference's bearer key; the official client's stream sends x-access-token, as the older stream page does.
     auth=Auth("Authorization", "Bearer", others=(Auth("x-access-token"),)),
     key_env="RESEMBLE_API_KEY",
-    docs=(REFERENCE, STREAM_REFERENCE, SYNCHRONOUS_GUIDE, STREAM_GUIDE, STREAM_PAGE_V1, SDK, INTEGRATIONS),
+    docs=(REFERENCE, STREAM_REFERENCE, SYNCHRONOUS_GUIDE, STREAM_GUIDE, STREAM_PAGE_V1, SDK, INTEGRATIONS,
+          TIMESTAMPS_PAGE),
     error_model=ErrorBody,
     errors=ErrorShape({"success": False, "message": "{message}"}),
     refusals=REFUSALS,
@@ -116,7 +129,7 @@ SERVICE = SpeechService(
                                            rate="/sample_rate"), FORMATS, default_format="wav",
                          template={"precision": "PCM_16"},
                          answer={"success": True, "output_format": "{format}", "sample_rate": "{rate}",
-                                 "duration": "{duration_s}", "issues": []}, billing=BILLING),
+                                 "duration": "{duration_s}", "issues": []}, billing=BILLING, marks=GRAPH_TIMES),
                Synthesis(STREAM, Slots(text="/data", voice="/voice_uuid", rate="/sample_rate"), STREAM_FORMATS,
                          default_format="wav", template={"precision": "PCM_16"})),
     models=MODELS,

@@ -32,6 +32,9 @@ STREAM_GUIDE = "https://docs.resemble.ai/voice-generation/text-to-speech/streami
 SOCKET_GUIDE = "https://docs.resemble.ai/voice-generation/text-to-speech/streaming-websocket"
 # The older stream page: "POST <YOUR_STREAMING_ENDPOINT>" with an x-access-token header (the official client's).
 STREAM_PAGE_V1 = "https://docs.app.resemble.ai/docs/1.0.0/resource_clip/create_stream"
+# "Clip Timestamps": graph_chars, graph_times ("Array of [start, end] pairs aligned to graph_chars"), phon_chars,
+# phon_times; the synchronous answer carries the same object as `audio_timestamps`.
+TIMESTAMPS_PAGE = "https://docs.resemble.ai/platform-management/clips/timestamps"
 SDK = "https://pypi.org/project/resemble/1.9.0/ (resemble/__init__.py: create_direct)"
 # The socket's terminal and error frames as an integration reads them ({"type": "audio_end"}, {"type": "error",
 # "message"}): the guide names audio_end and error_name without showing either body.
@@ -54,10 +57,19 @@ class SynthesizeRequest(RequestModel):
     use_hd: bool | None = None
 
 
+class Timestamps(ResponseModel):
+    """The timestamps object (TIMESTAMPS_PAGE): graphemes and phonemes, each with its [start, end] in seconds."""
+
+    graph_chars: list[str]  # "Characters of the synthesized text (SSML stripped, entities unescaped)."
+    graph_times: list[list[float]]  # "Array of [start, end] pairs aligned to graph_chars."
+    phon_chars: list[str] | None = None  # "IPA phonemes (UTF-8) with diacritics/stress markers."
+    phon_times: list[list[float]] | None = None  # "[start, end] pairs aligned to phon_chars."
+
+
 class SynthesizeResponse(ResponseModel):
     success: bool | None = None
     audio_content: str
-    audio_timestamps: dict[str, Any] | None = None
+    audio_timestamps: Timestamps | None = None
     duration: float | None = None
     synth_duration: float | None = None
     seed: int | None = None

@@ -40,6 +40,7 @@ from harness.core.protocols.catalogues import Verdict
 from harness.core.protocols.http_speech import (
     Format,
     Refusal,
+    Slots,
     SpeechService,
     Synthesis,
     assumed_finding,
@@ -271,16 +272,25 @@ class SpeechServiceEmulation(Emulation):
             return synthesis, call
         return form, replace(call, endpoint=self.endpoints[form.endpoint.key])
 
+    def _text(self, slots: Slots, payload: Mapping[str, Any]) -> tuple[str, str]:
+        """What the request asks to be spoken, and the text as sent: an SSML document (at a field of its own, or the
+        text's where its type says SSML) read as the words it speaks."""
+        sent = str(read(payload, slots.text) or "")
+        document = read(payload, slots.ssml) if slots.ssml is not None else None
+        if document is not None:  # the SSML document sent in place of the text
+            sent = str(document)
+        if document is None and (slots.text_type is None or read(payload, slots.text_type[0]) != slots.text_type[1]):
+            return sent, sent
+        try:
+            return spoken_text(sent), sent
+        except ValueError as error:
+            raise refuse(self.service.refusals.invalid, f"invalid SSML: {error}") from None
+
     async def synthesize(self, synthesis: Synthesis, call: Call) -> Response:
         payload = camel_case(call.payload) if self.service.proto3_json else call.payload
         synthesis, call = self._form(synthesis, call, payload)
         slots = synthesis.slots
-        text = sent_text = str(read(payload, slots.text) or "")
-        if slots.text_type is not None and read(payload, slots.text_type[0]) == slots.text_type[1]:
-            try:
-                text = spoken_text(text)
-            except ValueError as error:
-                raise refuse(self.service.refusals.invalid, f"invalid SSML: {error}") from None
+        text, sent_text = self._text(slots, payload)
         switch = synthesis.normalisation
         if switch is not None and read(payload, switch.pointer) == switch.off:
             text = unnormalised(text)  # the provider's own normaliser turned off: digits read as they are written

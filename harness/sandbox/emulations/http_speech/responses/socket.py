@@ -495,7 +495,7 @@ class FamilySocket:
         if named is not None and socket.contexts is None:
             stream.values["context"] = str(named)  # the latest the client named: its answers echo it
         marks = socket.marks
-        if marks is not None and marks.asked_by and marks.asked(raw):
+        if marks is not None and marks.asked_by and not marks.asked_at_start and marks.asked(raw):
             stream.marked = True
         text = str(read(raw, slots_of(template or socket.text.template).get("text")) or "")
         ended = bool(ending.end_token) and text.rstrip().endswith(ending.end_token)
@@ -553,6 +553,9 @@ class FamilySocket:
         assert opening is not None or template is not None
         slots = slots_of(template if template is not None else opening.template)  # type: ignore[union-attr]
         self.stream.settled = True
+        marks = socket.marks
+        if marks is not None and marks.asked_at_start and not keep and marks.asked(raw):
+            self.stream.marked = True  # the session's settings ask for them, once
         lengths = None if socket.schedule is None else read(raw, socket.schedule.lengths_at)
         if isinstance(lengths, list) and lengths and all(isinstance(n, int | float) for n in lengths):
             self.stream.lengths = tuple(lengths)
