@@ -11,6 +11,7 @@ from harness.bench.audio_keeping import keep_audio
 from harness.bench.billing import read_http_billing
 from harness.bench.exchange import Exchange, ExchangeFailed
 from harness.bench.job import Job
+from harness.bench.marks_evidence import answer_marks
 from harness.bench.media import FirstAudio, join_audio_chunks, stream_audio
 from harness.bench.streaming import StreamWatch, chunk_evidence
 from harness.bench.timing import Mark
@@ -18,6 +19,8 @@ from harness.core.answer_errors import error_in
 from harness.core.audio_fields import AudioFieldError, carrier, json_audio
 from harness.core.errors import ProtocolError
 from harness.core.protocols.http_speech import asked_media_type
+from harness.core.protocols.marks import EVENTS, JSON, NDJSON, answer_messages
+from harness.core.protocols.marks_declared import endpoint_marks
 from harness.core.redact import Redactor
 from harness.core.spec import STREAM_ERRORS, EventStreamBody, JsonBody, NdjsonBody, Response, Role
 from harness.core.sse import is_sse
@@ -122,8 +125,21 @@ def _keep_answer(job: Job, exchange: Exchange, *, stream: bool, as_events: bool)
         words = json_words(synthesis, raw, lines=lines)
     else:
         words = header_words(response.headers.get("content-type"))
-    keep_audio(job, exchange, "stream" if stream else "submit",
-               asked=asked_claim(job.provider, job.endpoint, job.planned.payload), words=words)
+    seconds = keep_audio(job, exchange, "stream" if stream else "submit",
+                         asked=asked_claim(job.provider, job.endpoint, job.planned.payload), words=words)
+    form = (NDJSON if lines else EVENTS) if as_events else JSON if isinstance(carried, JsonBody) else ""
+    _keep_marks(job, raw, form, seconds)
+
+
+def _keep_marks(job: Job, raw: bytes, form: str, seconds: float | None) -> None:
+    """The answer's timing marks as evidence, where its endpoint declares them in the answer (a JSON answer, its
+    events or lines), read as the declaration says (`answer_messages`); marks a request of their own answers
+    (`lines`) are not in this answer."""
+    declared = endpoint_marks(job.provider, job.endpoint.key)
+    if declared is None or declared.lines or not form:
+        return
+    job.record.timing_marks = answer_marks(declared, answer_messages(raw, declared, form), seconds,
+                                           asked=declared.asked(job.planned.payload))
 
 
 def _stream_body(success: Response | None) -> EventStreamBody | NdjsonBody | None:

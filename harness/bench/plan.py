@@ -28,6 +28,7 @@ from harness.core.errors import RequestValidationError, UsageError
 from harness.core.languages import speaks
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.http_speech import put
+from harness.core.protocols.marks_declared import ask_marks
 from harness.core.spec import (
     BodyKind,
     Cost,
@@ -282,6 +283,8 @@ def _job(
         reference_audio=refs.audio if offering.clones else None,
     )
     payload = offering.build(given)
+    if offering.channel is None and offering.rpc is None:  # a socket's (or an RPC's) payload prices it, never sent
+        ask_marks(selection.provider, offering.endpoint, payload)
     invalid = None
     warnings: tuple[Drift, ...] = ()
     try:
