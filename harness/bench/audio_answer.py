@@ -12,6 +12,7 @@ from harness.bench.billing import read_http_billing
 from harness.bench.exchange import Exchange, ExchangeFailed
 from harness.bench.job import Job
 from harness.bench.marks_evidence import answer_marks
+from harness.bench.marks_request import fetch_own_marks
 from harness.bench.media import FirstAudio, join_audio_chunks, stream_audio
 from harness.bench.streaming import StreamWatch, chunk_evidence
 from harness.bench.timing import Mark
@@ -96,12 +97,16 @@ async def fetch_direct(job: Job) -> None:
         if first_audio:
             record.marks.set(Mark.FIRST_AUDIO, first_audio[0])
         record.chunks = chunk_evidence(listener.arrivals(exchange.sent, exchange.headers_received))
-    _keep_answer(job, exchange, stream=stream, as_events=stream and (not events or events[0]))
+    seconds = _keep_answer(job, exchange, stream=stream, as_events=stream and (not events or events[0]))
+    declared = endpoint_marks(job.provider, job.endpoint.key)
+    if declared is not None and declared.lines:  # the marks come in place of audio: a request of their own
+        await fetch_own_marks(job, declared, seconds)
 
 
-def _keep_answer(job: Job, exchange: Exchange, *, stream: bool, as_events: bool) -> None:
+def _keep_answer(job: Job, exchange: Exchange, *, stream: bool, as_events: bool) -> float | None:
     """Take the audio out of a 2xx answer — refusing one that says it failed, a stream that is not whole, audio
-    text that is not in its encoding — and keep it with what the answer and the request say it is."""
+    text that is not in its encoding — and keep it with what the answer and the request say it is, and the marks
+    it carries; its seconds, where its bytes tell them."""
     response = exchange.response
     success = job.endpoint.response_for(job.endpoint.success_status)
     carried = carrier(success)  # audio as text in JSON or events
@@ -129,6 +134,7 @@ def _keep_answer(job: Job, exchange: Exchange, *, stream: bool, as_events: bool)
                          asked=asked_claim(job.provider, job.endpoint, job.planned.payload), words=words)
     form = (NDJSON if lines else EVENTS) if as_events else JSON if isinstance(carried, JsonBody) else ""
     _keep_marks(job, raw, form, seconds)
+    return seconds
 
 
 def _keep_marks(job: Job, raw: bytes, form: str, seconds: float | None) -> None:

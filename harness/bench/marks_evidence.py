@@ -59,20 +59,21 @@ def socket_marks(grammar: Grammar, session: Session, events: Sequence[Event], co
 
 
 def answer_marks(declared: Marks | None, messages: Sequence[Any], duration_s: float | None, *,
-                 asked: bool) -> str | None:
+                 asked: bool, problems: Sequence[str] = ()) -> str | None:
     """An HTTP answer's marks as JSON evidence, from the messages that carry them in order (each a part: an event,
     a line, or the one JSON answer); None where the endpoint declares none. `asked`: the request asked for them (a
-    run asks: `harness.core.protocols.marks_declared.ask_marks`), so none coming is a finding. An answer's times
-    count from the utterance's start: no HTTP answer declares chunk-relative times (a socket's pieces do)."""
+    run asks: `harness.core.protocols.marks_declared.ask_marks`), so none coming is a finding; `problems`: what
+    kept them from coming (a marks' request of their own that failed). An answer's times count from the utterance's
+    start: no HTTP answer declares chunk-relative times (a socket's pieces do)."""
     if declared is None:
         return None
     marks: list[TimingMark] = []
-    problems: list[str] = []
+    said_all: list[str] = list(problems)
     for part, message in enumerate(messages):
         found, said = _read_message(declared, message, 0.0, part)
         marks.extend(found)
-        problems.extend(f"message {part}: {line}" for line in said)
-    return _evidence(declared, marks, problems, duration_s, advertised=asked)
+        said_all.extend(f"message {part}: {line}" for line in said)
+    return _evidence(declared, marks, said_all, duration_s, advertised=asked)
 
 
 def _evidence(declared: Marks, marks: Sequence[TimingMark], problems: Sequence[str], duration_s: float | None, *,

@@ -24,8 +24,8 @@ from pydantic import BaseModel
 from harness.core.drift import resolve
 from harness.core.json_pointer import put
 from harness.core.protocols.realtime_grammar import Kind, SpokenSpan
-from harness.core.stream_events import ndjson_events, sse_events
 from harness.core.ssml import mark_places
+from harness.core.stream_events import ndjson_events, sse_events
 
 CHARS, BYTES = "chars", "bytes"  # what offsets into the text count: characters, or bytes of its UTF-8
 JSON, EVENTS, NDJSON = "json", "events", "ndjson"  # an HTTP answer's forms: one document, Server-Sent Events, lines
