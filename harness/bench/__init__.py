@@ -7,7 +7,8 @@ versions), `plan` (jobs and their worst-case prices) and `budget` (what may stil
 `services` and its `record`), `executor` (one job end to end, by its endpoint's role: `waiting` polls or
 awaits a webhook, `audio_answer` reads audio from the answer or a stream — plain functions taking the `Job`),
 `runner` (a whole run, resumable), `session` (one run from start to end), `lease` (one writer per run),
-`marks_evidence` (a socket answer's timing marks, kept as evidence), `summary` (its figures; `summary_view` the
+`marks_evidence` (an answer's timing marks, a socket's or an HTTP answer's, kept as evidence; `marks_request` the
+marks asked in a request of their own), `summary` (its figures; `summary_view` the
 sections it prints, `seam_view` the seams' and rates' among them, `marks_view` the timing marks', `summary_format`
 them as text, Markdown or JSON). Its rows are written and read through `harness.results` (the
 schema: read `harness.results.schema`).

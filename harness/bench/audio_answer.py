@@ -11,6 +11,8 @@ from harness.bench.audio_keeping import keep_audio
 from harness.bench.billing import read_http_billing
 from harness.bench.exchange import Exchange, ExchangeFailed
 from harness.bench.job import Job
+from harness.bench.marks_evidence import answer_marks
+from harness.bench.marks_request import fetch_own_marks
 from harness.bench.media import FirstAudio, join_audio_chunks, stream_audio
 from harness.bench.streaming import StreamWatch, chunk_evidence
 from harness.bench.timing import Mark
@@ -18,6 +20,8 @@ from harness.core.answer_errors import error_in
 from harness.core.audio_fields import AudioFieldError, carrier, json_audio
 from harness.core.errors import ProtocolError
 from harness.core.protocols.http_speech import asked_media_type
+from harness.core.protocols.marks import EVENTS, JSON, NDJSON, answer_messages
+from harness.core.protocols.marks_declared import endpoint_marks
 from harness.core.redact import Redactor
 from harness.core.spec import STREAM_ERRORS, EventStreamBody, JsonBody, NdjsonBody, Response, Role
 from harness.core.sse import is_sse
@@ -93,12 +97,16 @@ async def fetch_direct(job: Job) -> None:
         if first_audio:
             record.marks.set(Mark.FIRST_AUDIO, first_audio[0])
         record.chunks = chunk_evidence(listener.arrivals(exchange.sent, exchange.headers_received))
-    _keep_answer(job, exchange, stream=stream, as_events=stream and (not events or events[0]))
+    seconds = _keep_answer(job, exchange, stream=stream, as_events=stream and (not events or events[0]))
+    declared = endpoint_marks(job.provider, job.endpoint.key)
+    if declared is not None and declared.lines:  # the marks come in place of audio: a request of their own
+        await fetch_own_marks(job, declared, seconds)
 
 
-def _keep_answer(job: Job, exchange: Exchange, *, stream: bool, as_events: bool) -> None:
+def _keep_answer(job: Job, exchange: Exchange, *, stream: bool, as_events: bool) -> float | None:
     """Take the audio out of a 2xx answer — refusing one that says it failed, a stream that is not whole, audio
-    text that is not in its encoding — and keep it with what the answer and the request say it is."""
+    text that is not in its encoding — and keep it with what the answer and the request say it is, and the marks
+    it carries; its seconds, where its bytes tell them."""
     response = exchange.response
     success = job.endpoint.response_for(job.endpoint.success_status)
     carried = carrier(success)  # audio as text in JSON or events
@@ -122,8 +130,22 @@ def _keep_answer(job: Job, exchange: Exchange, *, stream: bool, as_events: bool)
         words = json_words(synthesis, raw, lines=lines)
     else:
         words = header_words(response.headers.get("content-type"))
-    keep_audio(job, exchange, "stream" if stream else "submit",
-               asked=asked_claim(job.provider, job.endpoint, job.planned.payload), words=words)
+    seconds = keep_audio(job, exchange, "stream" if stream else "submit",
+                         asked=asked_claim(job.provider, job.endpoint, job.planned.payload), words=words)
+    form = (NDJSON if lines else EVENTS) if as_events else JSON if isinstance(carried, JsonBody) else ""
+    _keep_marks(job, raw, form, seconds)
+    return seconds
+
+
+def _keep_marks(job: Job, raw: bytes, form: str, seconds: float | None) -> None:
+    """The answer's timing marks as evidence, where its endpoint declares them in the answer (a JSON answer, its
+    events or lines), read as the declaration says (`answer_messages`); marks a request of their own answers
+    (`lines`) are not in this answer."""
+    declared = endpoint_marks(job.provider, job.endpoint.key)
+    if declared is None or declared.lines or not form:
+        return
+    job.record.timing_marks = answer_marks(declared, answer_messages(raw, declared, form), seconds,
+                                           asked=declared.asked(job.planned.payload))
 
 
 def _stream_body(success: Response | None) -> EventStreamBody | NdjsonBody | None:

@@ -55,17 +55,17 @@ async def download_audio(job: Job, url: str, declared: str | None, refresh: Refr
 
 
 def keep_audio(job: Job, exchange: Exchange, phase: str, *, asked: Claim | None = None,
-               words: Sequence[Claim] = ()) -> None:
+               words: Sequence[Claim] = ()) -> float | None:
     """Check the answer's body is audio, hold what was `asked` and what the answer's `words` say against it, and
-    store it beside the database (its path relative to it)."""
-    keep_bytes(job, exchange.body, phase, exchange.response.request.url.path, asked=asked, words=words)
+    store it beside the database (its path relative to it); its seconds, where its bytes tell them."""
+    return keep_bytes(job, exchange.body, phase, exchange.response.request.url.path, asked=asked, words=words)
 
 
 def keep_bytes(job: Job, body: bytes, phase: str, source: str, *, asked: Claim | None = None,
-               words: Sequence[Claim] = ()) -> None:
+               words: Sequence[Claim] = ()) -> float | None:
     """Check `body` (from `source`) is audio, read by its own header where it has one, else as the answer's words
     (else the request) say; record each claim that disagrees; store it beside the database (its path relative to
-    it)."""
+    it). Returns its seconds, where its bytes tell them (the marks' checks hold the marks against them)."""
     reading = read_as_claimed(body, asked, words)
     job.record.add_drift(job.endpoint.key, phase, [Drift(m.place, m.note, ANSWER_FORMAT) for m in reading.mismatches])
     facts = reading.info
@@ -77,3 +77,4 @@ def keep_bytes(job: Job, body: bytes, phase: str, source: str, *, asked: Claim |
     if audio.path.resolve().is_relative_to(db_dir):
         audio = replace(audio, path=audio.path.resolve().relative_to(db_dir))
     job.record.audio = audio
+    return facts.duration_s

@@ -1,5 +1,7 @@
-"""A socket answer's timing marks as evidence (issue 65): the word or character times the provider sent for the
-utterance, read from the frames' raw lists at the declaration's pointers (`harness.core.protocols.marks.Marks`,
+"""An answer's timing marks as evidence (issue 65): the word or character times the provider sent for the
+utterance — a socket's frames (`socket_marks`), or an HTTP answer's JSON, events or lines, or the lines a request of
+their own answers (`answer_marks`, the messages `harness.core.protocols.marks.answer_messages` finds) — read from the
+messages' raw lists at the declaration's pointers (`harness.core.protocols.marks.Marks`,
 whatever a declaration says: unit, ends or durations, characters or words, chunk-relative) into the one convention
 of `harness.core.timing_marks` — seconds from the utterance's start, each mark's part the frame it came in.
 
@@ -53,17 +55,45 @@ def socket_marks(grammar: Grammar, session: Session, events: Sequence[Event], co
                             event.frame)
         marks.extend(found)
         problems.extend(f"frame {event.frame}: {line}" for line in said)
-    return json.dumps({"chars": declared.chars, "advertised": True,
+    return _evidence(declared, marks, problems, duration_s, advertised=True)
+
+
+def answer_marks(declared: Marks | None, messages: Sequence[Any], duration_s: float | None, *,
+                 asked: bool, problems: Sequence[str] = ()) -> str | None:
+    """An HTTP answer's marks as JSON evidence, from the messages that carry them in order (each a part: an event,
+    a line, or the one JSON answer); None where the endpoint declares none. `asked`: the request asked for them (a
+    run asks: `harness.core.protocols.marks_declared.ask_marks`), so none coming is a finding; `problems`: what
+    kept them from coming (a marks' request of their own that failed). An answer's times count from the utterance's
+    start: no HTTP answer declares chunk-relative times (a socket's pieces do)."""
+    if declared is None:
+        return None
+    marks: list[TimingMark] = []
+    said_all: list[str] = list(problems)
+    for part, message in enumerate(messages):
+        found, said = _read_message(declared, message, 0.0, part)
+        marks.extend(found)
+        said_all.extend(f"message {part}: {line}" for line in said)
+    return _evidence(declared, marks, said_all, duration_s, advertised=asked)
+
+
+def _evidence(declared: Marks, marks: Sequence[TimingMark], problems: Sequence[str], duration_s: float | None, *,
+              advertised: bool) -> str:
+    return json.dumps({"chars": declared.chars, "advertised": advertised,
                        "duration_s": None if duration_s is None else round(duration_s, 4),
                        "marks": [[m.text, round(m.start_s, 4), round(m.end_s, 4), m.part] for m in marks],
-                       "problems": problems[:20]})
+                       "problems": list(problems[:20])})
 
 
 def _read(declared: Marks, text: str | None, offset_s: float, part: int) -> tuple[list[TimingMark], list[str]]:
+    """A socket frame's marks (its text: JSON, or nothing read where it is not)."""
     try:
         message: Any = json.loads(text) if text is not None else None
     except ValueError:
         return [], []
+    return _read_message(declared, message, offset_s, part)
+
+
+def _read_message(declared: Marks, message: Any, offset_s: float, part: int) -> tuple[list[TimingMark], list[str]]:
     if declared.items_at is None and not declared.end_at:
         lists = [resolve(message, at) for at in (declared.text_at, declared.start_at)]
     elif declared.items_at is None:

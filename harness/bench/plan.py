@@ -28,6 +28,7 @@ from harness.core.errors import RequestValidationError, UsageError
 from harness.core.languages import speaks
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.http_speech import put
+from harness.core.protocols.marks_declared import ask_marks
 from harness.core.spec import (
     BodyKind,
     Cost,
@@ -282,6 +283,9 @@ def _job(
         reference_audio=refs.audio if offering.clones else None,
     )
     payload = offering.build(given)
+    marks = None  # a socket's (or an RPC's) payload prices it, never sent: its marks are its socket's
+    if offering.channel is None and offering.rpc is None:
+        marks = ask_marks(selection.provider, offering.endpoint, payload)
     invalid = None
     warnings: tuple[Drift, ...] = ()
     try:
@@ -291,6 +295,12 @@ def _job(
     else:
         warnings = soft_limit_warnings(selection.endpoint, payload)
     stored = params_json(payload)
+    price = prices.price(selection.provider, selection.priced_as or offering.name, selection.endpoint, payload,
+                         socket_cost(selection, item.text), text=item.text)
+    if marks is not None and marks.lines and price.worst_usd is not None:
+        # the marks come in place of audio: the job sends its request twice (`harness.bench.marks_request`), and the
+        # budget reserves both, so spent plus reserved still never passes its limit
+        price = replace(price, worst=price.worst_usd * 2)
     return PlannedJob(
         job_key=job_key(run_id, selection.provider.name, offering.name, corpus.name, item.id, repeat, level),
         seq=seq,
@@ -301,8 +311,7 @@ def _job(
         payload=payload,
         params_json=stored,
         params_sha256=hashlib.sha256(stored.encode()).hexdigest(),
-        price=prices.price(selection.provider, selection.priced_as or offering.name, selection.endpoint, payload,
-                           socket_cost(selection, item.text), text=item.text),
+        price=price,
         invalid=invalid,
         reference_path=_reference_path(selection, refs) if offering.clones else None,
         warnings=warnings,

@@ -228,14 +228,17 @@ chunks — every chunk of streamed audio, in order (schema 7): the evidence of t
 
 costs — one row per submit attempt that could be charged, and one per job that never reached the wire;
         failed jobs keep their row, so sums are exact totals, not lower bounds
-    cost_id, run_id, job_key, attempt (1-based; 0 for jobs never sent)
+    cost_id, run_id, job_key, attempt (1-based; 0 for jobs never sent; −n: the marks' request of its own
+                       that attempt n sent, where the declared marks come in place of audio:
+                       harness.bench.marks_request)
     harness_version, git_revision, provider, model, params_sha256, corpus, item_id
     amount, unit       the documented price of the request in its own unit (0 when not charged; NULL
                        when the provider documents no price).
     usd                amount in USD (NULL when unpriced or no USD rate is known).
     charged            1 when the provider charges this attempt per its documents.
     basis              documented-price | uncharged-state:<STATE> | rejected:<http status> |
-                       not-sent:<reason> | in-flight-at-crash | no-documented-price.
+                       not-sent:<reason> | in-flight-at-crash | no-documented-price | marks-request |
+                       marks-request:<error class> | marks-request-rejected:<http status>.
     worst_case_usd     what the budget reserved for it before sending (estimated units at their upper bound).
     planned_usd        the plan's price in USD (counted units exact, estimated ones at their estimate).
     price_how          the rates times the quantities, and which are estimates (harness.core.prices.charge).

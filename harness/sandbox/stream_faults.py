@@ -90,7 +90,9 @@ def broken_piece(piece: bytes, index: int, kind: str, codec: str) -> bytes:
 #    merge    the words' spaces dropped: two words a mark, or character marks without their spaces (LiveKit #6848)
 #    none     marks advertised (declared, asked for) and none sent: empty lists (LiveKit agents #6493)
 #
-# The sandbox's own marks, with no fault set, are true: the voice's own word times (docs/sandbox-differences.md).
+# A socket's marks break piece by piece; an HTTP answer's (its JSON, its events, a request of their own) as one part,
+# so `restart` leaves them as they are. The sandbox's own marks, with no fault set, are true: the voice's own word
+# times (docs/sandbox-differences.md).
 
 MARKS_KINDS = ("shift", "scale", "repeat", "restart", "merge", "none")
 SHIFT_S = 0.150

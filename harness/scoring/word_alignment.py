@@ -151,8 +151,11 @@ def align_marked(db_path: str | Path, run_id: str, aligner: WordAligner | None =
     root = Path(db_path).parent
     conn = connect_writer(db_path)
     try:
-        jobs = [j for j in read_evidence(conn, run_id).jobs if j.get("timing_marks") and not j.get("heard_words")
+        evidence = read_evidence(conn, run_id)
+        jobs = [j for j in evidence.jobs if j.get("timing_marks") and not j.get("heard_words")
                 and j.get("outcome") == "ok" and j.get("audio_path") and j.get("text")]
+        # headerless samples (an HTTP stream's PCM) are read at the rate the runner kept with the clip
+        rates = {str(c["clip_id"]): c["declared_sample_rate"] for c in evidence.clips}
         if not jobs:
             return 0
         aligner = aligner or WordAligner()
@@ -161,8 +164,10 @@ def align_marked(db_path: str | Path, run_id: str, aligner: WordAligner | None =
             path = Path(str(job["audio_path"]))
             try:
                 media = job.get("declared_media_type")
+                rate = rates.get(str(job["job_key"]))
                 clip = decode_audio((path if path.is_absolute() else root / path).read_bytes(),
-                                    None if media is None else str(media)).mono_at(SAMPLE_RATE)
+                                    None if media is None else str(media),
+                                    None if rate is None else int(rate)).mono_at(SAMPLE_RATE)
                 placed = aligner.align(clip, str(job["text"]), str(job.get("language") or "en")[:2])
             except (OSError, AudioCodecError, AsrBackendError):
                 continue

@@ -6,7 +6,9 @@ It names no provider.
 writes it from), `Marks` says where a message (an event, a JSON answer, or the lines a request of their own answers)
 lists when each word (or character) is spoken, in which unit and form, and how a request asks for them.
 `complete_words`, `marks_values` and `read_marks` (with `read_lines`) are the one reading and writing of those marks:
-the sandbox writes with the declaration the harness reads with.
+the sandbox writes with the declaration the harness reads with. `answer_messages` is an HTTP answer's messages that
+carry them (its JSON, its events or lines that are the marks' answer, or the lines a request of their own answers),
+each read as a socket's frame is (`mark_rows`).
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from harness.core.drift import resolve
 from harness.core.json_pointer import put
 from harness.core.protocols.realtime_grammar import Kind, SpokenSpan
 from harness.core.ssml import mark_places
+from harness.core.stream_events import ndjson_events, sse_events
 
 CHARS, BYTES = "chars", "bytes"  # what offsets into the text count: characters, or bytes of its UTF-8
+JSON, EVENTS, NDJSON = "json", "events", "ndjson"  # an HTTP answer's forms: one document, Server-Sent Events, lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,3 +272,25 @@ def read_lines(body: bytes | str) -> list[Any]:
         except ValueError:
             continue
     return found
+
+
+def answer_messages(body: bytes, marks: Marks, form: str) -> list[Any]:
+    """The messages of an HTTP answer (`form`: one JSON document, Server-Sent Events, or NDJSON lines) where the
+    declaration says its marks come, in order: the marks' own event (`answer`) where one is declared, else every
+    message (they ride on the audio's). A `lines` declaration's answer is one message, the list of its lines. What is
+    not JSON is left out: the answer's reading (`harness.core.stream_events`) names it."""
+    if marks.lines:
+        return [read_lines(body)]
+    if form == JSON:
+        documents = [_json(body)]
+    else:
+        events = ndjson_events(body) if form == NDJSON else sse_events(body)
+        documents = [_json(b"\n".join(event.data)) for event in events]
+    return [d for d in documents if d is not None and (marks.answer is None or marks.answer.match(d))]
+
+
+def _json(data: bytes) -> Any:
+    try:
+        return json.loads(data)
+    except ValueError:
+        return None

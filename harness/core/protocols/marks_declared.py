@@ -5,6 +5,7 @@ them against the documents, a run that reads them). It names no provider."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from harness.core.protocols.http_speech import SpeechService
 from harness.core.protocols.marks import Marks
@@ -32,3 +33,20 @@ def declared_marks(provider: Provider) -> tuple[MarksPlace, ...]:
     found += [MarksPlace(CHANNEL, c.key, c.grammar.socket.marks) for c in provider.channels
               if isinstance(c.grammar, SocketGrammar) and c.grammar.socket.marks is not None]
     return tuple(found)
+
+
+def endpoint_marks(provider: Provider, key: str) -> Marks | None:
+    """The marks the answers of the provider's endpoint `key` carry (None: it declares none)."""
+    return next((place.marks for place in declared_marks(provider) if place.over == ENDPOINT and place.key == key),
+                None)
+
+
+def ask_marks(provider: Provider, key: str, request: dict[str, Any]) -> Marks | None:
+    """Make a request to endpoint `key` ask for the marks its answer carries, as a socket's declared messages ask for
+    theirs (Cartesia's `add_timestamps`): every run reads the marks of the place an offering goes to. Marks that
+    come in place of the audio (`lines`: a request of their own) are not asked here. Returns the marks (None: none
+    declared)."""
+    marks = endpoint_marks(provider, key)
+    if marks is not None and not marks.lines:
+        marks.ask(request)
+    return marks

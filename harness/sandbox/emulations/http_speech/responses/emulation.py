@@ -76,7 +76,7 @@ from harness.sandbox.emulations.http_speech.responses.socket import socket_handl
 from harness.sandbox.http_bodies import json_reply, sse_reply
 from harness.sandbox.languages import request_language
 from harness.sandbox.misreadings import unnormalised
-from harness.sandbox.stream_faults import broken_piece, served_samples
+from harness.sandbox.stream_faults import broken_marks, broken_piece, merged_words, served_samples
 from harness.sandbox.utterances import Speaker, spoken_marks
 from harness.speech import encode_as
 
@@ -351,7 +351,7 @@ class SpeechServiceEmulation(Emulation):
         whole_last = bool(flag) and read(payload, flag) is not True
         spans: tuple[SpokenSpan, ...] = ()
         if (marks := synthesis.marks) is not None and marks.asked(payload):
-            spans = _true_marks(marks, text, words, samples, rate, sent_text)
+            spans = _marks_served(call, marks, _true_marks(marks, text, words, samples, rate, sent_text))
             if marks.lines:  # the marks are this request's answer, in place of its audio
                 return _lines_reply(marks, marks_values(marks, spans, text)[""], headers)
         beside, last = fill(synthesis.answer, values), fill(synthesis.last_event, values)
@@ -458,6 +458,16 @@ def _true_marks(marks: Marks, text: str, words: Any, samples: Any, rate: int, se
         return chars
     spoken = tuple(complete_words([*chars, SpokenSpan(" ", 0.0, 0.0)])[0])
     return ssml_mark_spans(sent, spoken) if marks.ssml_marks else spoken
+
+
+def _marks_served(call: Call, marks: Marks, spans: tuple[SpokenSpan, ...]) -> tuple[SpokenSpan, ...]:
+    """The answer's marks as the provider's marks fault sends them, on demand (`POST /_sandbox/drift {"marks": ...}`,
+    `harness.sandbox.stream_faults`), as a socket's are: the whole answer's marks are one part, so `restart` (times
+    starting again at each chunk) leaves them as they are."""
+    fault = call.services.marks_fault()
+    if fault == "merge" and not marks.chars:
+        return merged_words((), spans, True)[0]
+    return broken_marks(spans, fault, 0, 0.0, marks.chunk_relative) if fault else spans
 
 
 def _lines_reply(marks: Marks, items: list[Any], headers: dict[str, str]) -> Response:

@@ -1,0 +1,56 @@
+"""An HTTP answer's marks as the runner keeps them (`marks_evidence.answer_marks` over the messages
+`marks.answer_messages` finds): Server-Sent Events whose marks have an event of their own (other events and a
+`[DONE]` passed over), NDJSON lines whose marks ride on the audio's, one JSON answer, and the lines a request of their
+own answers (Polly's, other kinds of mark set aside). Times a declaration states in milliseconds come out in
+seconds, each message a part of its own; an answer that carries none of the asked marks says so (`missing`)."""
+
+from __future__ import annotations
+
+import json
+
+from pydantic import BaseModel
+
+from harness.bench.marks_evidence import answer_marks
+from harness.core.protocols.marks import EVENTS, JSON, NDJSON, Answer, Marks, Match, answer_messages
+from harness.core.protocols.realtime_grammar import Kind
+from harness.providers.polly.declaration import SPEECH_MARKS
+
+WORDS = Marks("/words", "/start", "/end", answer=Answer("marks", Kind.MARKS, Match("/type", "marks"), BaseModel, {}))
+ALIGNED = Marks("/alignment/words", "/alignment/start_ms", "/alignment/end_ms", unit_s=0.001)
+
+
+def _kept(declared: Marks, body: bytes, form: str) -> dict[str, object]:
+    found = answer_marks(declared, answer_messages(body, declared, form), 2.0, asked=True)
+    assert found is not None
+    return dict(json.loads(found))
+
+
+def test_the_marks_event_of_a_stream_is_read_and_the_others_passed_over() -> None:
+    body = (b'data: {"type": "chunk", "data": "AAAA"}\n\n'
+            b'data: {"type": "marks", "words": ["the", "fox"], "start": [0.1, 0.5], "end": [0.4, 0.9]}\n\n'
+            b'data: not json\n\ndata: [DONE]\n\n')
+    kept = _kept(WORDS, body, EVENTS)
+    assert kept["marks"] == [["the", 0.1, 0.4, 0], ["fox", 0.5, 0.9, 0]] and kept["problems"] == []
+
+
+def test_marks_riding_on_the_audio_lines_are_read_each_line_a_part() -> None:
+    body = b"".join(json.dumps({"audio": "AAAA", "alignment": {"words": [w], "start_ms": [s], "end_ms": [e]}})
+                    .encode() + b"\n" for w, s, e in (("the", 100, 400), ("fox", 500, 900)))
+    kept = _kept(ALIGNED, body, NDJSON)
+    assert kept["marks"] == [["the", 0.1, 0.4, 0], ["fox", 0.5, 0.9, 1]]
+
+
+def test_a_json_answer_and_one_without_its_marks() -> None:
+    body = json.dumps({"audio": "AAAA", "alignment": {"words": ["fox"], "start_ms": [500], "end_ms": [900]}})
+    assert _kept(ALIGNED, body.encode(), JSON)["marks"] == [["fox", 0.5, 0.9, 0]]
+    none = _kept(ALIGNED, b'{"audio": "AAAA"}', JSON)
+    assert none["marks"] == [] and none["advertised"] is True  # judged `missing` (harness.measurement.marks)
+
+
+def test_the_lines_a_request_of_their_own_answers_keep_only_the_word_marks() -> None:
+    lines = [{"time": 0, "type": "sentence", "start": 0, "end": 7, "value": "The fox"},
+             {"time": 6, "type": "word", "start": 0, "end": 3, "value": "The"},
+             {"time": 373, "type": "viseme", "value": "f"},
+             {"time": 373, "type": "word", "start": 4, "end": 7, "value": "fox"}]
+    kept = _kept(SPEECH_MARKS, "".join(json.dumps(line) + "\n" for line in lines).encode(), NDJSON)
+    assert kept["marks"] == [["The", 0.006, 0.373, 0], ["fox", 0.373, 0.373, 0]]
