@@ -52,8 +52,8 @@ def _direction_of(call: ast.Call) -> ast.expr | None:
 
 
 def test_every_goal_of_every_perf_script_states_a_direction(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Not only the script that once missed: every `Goal(...)` under benchmarks/perf names a `Direction` member,
-    and the line of a missed goal says it."""
+    """Not only the script that once missed: every `Goal(...)` under benchmarks/perf names a `Direction` member
+    (which `Goal.line` then says, the first test)."""
     members = set(_perf("goals", monkeypatch).Direction.__members__)
     goals_built, without = 0, []
     for path in sorted(PERF.glob("*.py")):
