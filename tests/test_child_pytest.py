@@ -6,6 +6,7 @@ and every child pytest of the suite is started through the rule."""
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
 import subprocess
@@ -47,3 +48,32 @@ def test_every_child_pytest_of_the_suite_starts_through_the_rule() -> None:
     own = [str(path.relative_to(REPO_ROOT)) for path in (REPO_ROOT / "tests").rglob("*.py")
            if started.search(path.read_text(encoding="utf-8")) and path.name != "child_pytest.py"]
     assert own == [], own
+
+
+_RUNNERS = {"runpytest", "runpytest_subprocess", "runpytest_inprocess", "inline_run"}  # pytester's own starts
+
+
+def _asks_for_workers(call: ast.Call) -> bool:
+    said = [arg.value for arg in call.args if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+    return any(word == "-n" or word.startswith(("-n=", "--numprocesses", "--dist")) for word in said)
+
+
+def _skips_without_xdist(function: ast.AST) -> bool:
+    return any(isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "importorskip"
+               and any(isinstance(arg, ast.Constant) and arg.value == "xdist" for arg in node.args)
+               for node in ast.walk(function))
+
+
+def test_a_pytester_child_asks_for_workers_only_where_xdist_is() -> None:
+    """A test that starts its pytest with pytester (not `pytest_command`) and asks for pytest-xdist's workers skips
+    where pytest-xdist is not installed, rather than stopping at "unrecognized arguments: -n"."""
+    unguarded = []
+    for path in sorted((REPO_ROOT / "tests").rglob("*.py")):
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            asks = [node for node in ast.walk(function) if isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute) and node.func.attr in _RUNNERS and _asks_for_workers(node)]
+            if asks and not _skips_without_xdist(function):
+                unguarded.append(f"{path.relative_to(REPO_ROOT)}::{function.name}")
+    assert unguarded == [], unguarded

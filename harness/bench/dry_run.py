@@ -190,7 +190,8 @@ def _title(job: PlannedJob) -> str:
 
 def _price_notes(plan: Plan) -> list[str]:
     """The plan's line for each offering's price where it has one (the team's rate, an estimate, a stale or weak
-    source: `Price.plan_note`), once an offering, as the run's plan prints them."""
+    source: `Price.plan_note`), once an offering: listed in full where asked, as the run's plan folds them to a line a
+    kind (`pricing.plan_notes`)."""
     notes = {job.selection.label: job.price.plan_note(job.selection.label) for job in plan.jobs if not job.invalid}
     return [note for note in notes.values() if note]
 

@@ -130,6 +130,16 @@ class Plan:
     def unpriced(self) -> int:
         return sum(1 for j in self.jobs if j.price.usd is None and not j.invalid)
 
+    @property
+    def prices(self) -> dict[str, Price]:
+        """Each offering's price as its plan prices it (label -> the price of its first job sent; a job the
+        documents refuse is never sent, nor priced): what the plan's notes count (`pricing.plan_notes`)."""
+        prices: dict[str, Price] = {}
+        for job in self.jobs:
+            if not job.invalid:
+                prices.setdefault(job.selection.label, job.price)
+        return prices
+
 
 def job_key(run_id: str, provider: str, model: str, corpus: str, item_id: str, repeat: int,
             level: int | None = None) -> str:

@@ -32,6 +32,7 @@ from harness.bench.executor import Services, run_job
 from harness.bench.languages import in_language
 from harness.bench.plan import Plan, PlannedJob, PriceBook, References, build_plan, select, with_normalisation
 from harness.bench.polling import ScheduleBook
+from harness.bench.pricing import plan_notes
 from harness.bench.provenance import HARNESS_VERSION, git_revision, iso_now, machine
 from harness.bench.records import JobRecord
 from harness.bench.target import Target
@@ -133,8 +134,10 @@ def prepare(config: BenchConfig, providers: Mapping[str, Provider], store: Store
     prices = PriceBook.for_run(cost, providers, in_run={s.provider.name for s in spoken.selections})
     plan = build_plan(run_id, spoken.selections, corpora, workload.repeats, prices,
                       references(config.references, reference_url), config.run.sweep)
+    # The plan's price doubts folded to a line a kind (`plan_notes`), here so the terminal and the library's
+    # `BenchmarkResult.notes` say the same lines; `tts-harness providers --prices` lists each price.
     return PreparedRun(run_id, config, dict(providers), corpora, plan, resumed=resume is not None,
-                       notes=[*prices.notes, *spoken.notes])
+                       notes=[*prices.notes, *plan_notes(plan.prices), *spoken.notes])
 
 
 def _run_row(prepared: PreparedRun, target: Target) -> dict[str, Any]:

@@ -59,7 +59,6 @@ _aside = Console(stderr=True, highlight=False)
 
 
 def _show_plan(prepared: PreparedRun, target: Target, out: Console) -> None:
-    from harness.bench.pricing import plan_notes
     from harness.bench.target import key_destinations
 
     plan = prepared.plan
@@ -72,7 +71,6 @@ def _show_plan(prepared: PreparedRun, target: Target, out: Console) -> None:
     for job in plan.jobs:
         # A job the documents' hard limits refuse is never sent: it costs nothing and is not in the plan's cost.
         (refused if job.invalid else by_label).setdefault(job.selection.label, []).append(job)
-    prices: dict[str, Price] = {}
     for label, jobs in by_label.items():
         price = jobs[0].price
         usd = [j.price.usd for j in jobs if j.price.usd is not None]
@@ -80,10 +78,7 @@ def _show_plan(prepared: PreparedRun, target: Target, out: Console) -> None:
         table.add_row(escape(label), str(len(jobs)), f"{sum(usd):.4f}" if len(usd) == len(jobs) else "unknown",
                       f"{sum(worst):.4f}" if len(worst) == len(jobs) else "unknown", escape(price.rates_words()),
                       escape(price.source_words()), escape(_read_words(price)))
-        prices[label] = price
     out.print(table)
-    for note in plan_notes(prices):  # one line per kind of doubt, not one per model: `providers --prices` lists them
-        _err.print(f"[yellow]note:[/yellow] {escape(note)}")
     for label, jobs in refused.items():
         _err.print(f"[yellow]refused before sending:[/yellow] {label}: {len(jobs)} job(s): {jobs[0].invalid}")
     warned: dict[tuple[str, str], int] = {}
@@ -103,8 +98,8 @@ def _show_plan(prepared: PreparedRun, target: Target, out: Console) -> None:
     for (label, reason), count in sorted(plan.left_out.items()):
         # One line each, never wrapped: a captured plan is read (and searched) by its lines.
         out.print(f"  left out: {label}: {count} item(s): {reason}", style="dim", soft_wrap=True, markup=False)
-    for note in prepared.notes:
-        _err.print(f"[yellow]note:[/yellow] {note}")
+    for note in prepared.notes:  # the price doubts among them, one line a kind (`pricing.plan_notes`)
+        _err.print(f"[yellow]note:[/yellow] {escape(note)}")
     for line in key_destinations(target, (job.provider for job in plan.jobs)):
         out.print(line, markup=False, soft_wrap=True)
 

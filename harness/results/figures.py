@@ -157,10 +157,6 @@ class ModelFigures:
     def similarity_mean(self) -> float | None:
         return mean(self.similarity)
 
-    @property
-    def quality_mean(self) -> float | None:
-        return mean(self.quality)
-
 
 def figures_of(provider: str, model: str, rows: Sequence[Row]) -> ModelFigures:
     went = sent(rows)

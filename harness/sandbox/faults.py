@@ -38,14 +38,6 @@ class Fault(StrEnum):
     STALL_STREAM = "stall-stream"  # after the first audio, nothing more until released or the hang bound
     DROP_SOCKET = "drop-socket"  # after the first audio, the connection is cut without a close frame
 
-    @property
-    def is_request_fault(self) -> bool:
-        return self in REQUEST_FAULTS
-
-    @property
-    def is_job_fault(self) -> bool:
-        return self in JOB_FAULTS
-
 
 REQUEST_FAULTS = frozenset(
     {

@@ -54,10 +54,6 @@ class RenderReading:
     waiting_peak: int
     finished: tuple[tuple[float, float, float], ...]
 
-    @property
-    def longest_wait_s(self) -> float:
-        return max((waited for _, waited, _ in self.finished), default=0.0)
-
 
 class RenderQueue:
     """How many renders wait and how long: on a machine short of CPU, a render that waits behind others holds

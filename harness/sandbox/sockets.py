@@ -20,13 +20,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import TypeVar
 
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.realtime_grammar import Channel
 from harness.core.spec import Provider
 from harness.core.target import TAG_HEADER
@@ -38,17 +36,6 @@ from harness.sandbox.state import SandboxState
 from harness.sandbox.urls import Urls, mount_path, sent_path
 
 log = logging.getLogger("harness.sandbox")
-
-Declared = TypeVar("Declared", bound=ProtocolDeclaration)
-
-
-def declaration_of(provider: Provider, channel_key: str, kind: type[Declared]) -> Declared:
-    """The declaration a realtime provider was built from (its channel's grammar keeps it)."""
-    declaration = provider.channel(channel_key).grammar.declaration
-    if not isinstance(declaration, kind):
-        raise TypeError(f"{provider.name} was not built from a {kind.__name__}")
-    return declaration
-
 
 @dataclass(frozen=True, slots=True)
 class Mount:

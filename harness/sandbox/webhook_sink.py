@@ -15,23 +15,14 @@ from typing import Any
 class WebhookSink:
     def __init__(self) -> None:
         self._received: dict[str, list[Any]] = defaultdict(list)
-        self._failures_left: dict[str, int] = {}
         self._posts: dict[str, int] = defaultdict(int)
         self._changed = threading.Condition()
-
-    def fail_next(self, name: str, count: int) -> None:
-        """Answer the next `count` posts to `name` with 500."""
-        with self._changed:
-            self._failures_left[name] = count
 
     def receive(self, name: str, body: bytes, fail: int | None = None) -> int:
         """Record one post; the status code to answer."""
         with self._changed:
             self._posts[name] += 1
             if fail is not None and self._posts[name] <= fail:
-                return 500
-            if self._failures_left.get(name, 0) > 0:
-                self._failures_left[name] -= 1
                 return 500
             try:
                 self._received[name].append(json.loads(body))

@@ -4,6 +4,7 @@ path's pooled WER was 0.83 points *better* than openai-whisper's (9.04% against 
 
 from __future__ import annotations
 
+import ast
 import importlib
 from pathlib import Path
 from types import ModuleType
@@ -42,3 +43,27 @@ def test_asr_throughput_calls_a_better_default_no_miss(monkeypatch: pytest.Monke
     assert exact == ["default's pooled WER against openai-whisper's 0.83 points (goal: no worse than 0.5 points)"]
     stated = [value for value in vars(script).values() if isinstance(value, script.goals.Goal)]
     assert len(stated) == 4 and all(isinstance(goal.direction, script.goals.Direction) for goal in stated)
+
+
+def _direction_of(call: ast.Call) -> ast.expr | None:
+    """The direction a `Goal(...)` call passes: its second argument or `direction=`."""
+    given = {keyword.arg: keyword.value for keyword in call.keywords}
+    return call.args[1] if len(call.args) > 1 else given.get("direction")
+
+
+def test_every_goal_of_every_perf_script_states_a_direction(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not only the script that once missed: every `Goal(...)` under benchmarks/perf names a `Direction` member
+    (which `Goal.line` then says, the first test)."""
+    members = set(_perf("goals", monkeypatch).Direction.__members__)
+    goals_built, without = 0, []
+    for path in sorted(PERF.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and (
+                    (isinstance(node.func, ast.Attribute) and node.func.attr == "Goal")
+                    or (isinstance(node.func, ast.Name) and node.func.id == "Goal"))):
+                continue
+            goals_built += 1
+            direction = _direction_of(node)
+            if not (isinstance(direction, ast.Attribute) and direction.attr in members):
+                without.append(f"{path.name}:{node.lineno}")
+    assert goals_built >= 4 and without == [], without
