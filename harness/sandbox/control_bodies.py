@@ -29,6 +29,7 @@ from typing import Any, Protocol
 
 from starlette.requests import Request
 
+from harness.sandbox.markup import MARKUP_KINDS
 from harness.sandbox.misreadings import MISREADINGS
 from harness.sandbox.state import SandboxState
 from harness.sandbox.stream_faults import DRIFT_KINDS as STREAM_FAULTS
@@ -286,6 +287,8 @@ DRIFT = Body({
     "streams": PerProvider(Kind(STREAM_FAULTS, "stream fault"), neutral=""),
     # a provider whose timing marks break (harness.sandbox.stream_faults.broken_marks; "" as documented)
     "marks": PerProvider(Kind(MARKS_KINDS, "marks fault"), neutral=""),
+    # a provider whose markup is spoken aloud or whose pauses are dropped (harness.sandbox.markup; "" as documented)
+    "markup": PerProvider(Kind(MARKUP_KINDS, "markup fault"), neutral=""),
 }, needs_some=True)
 ADVANCE = Body({"seconds": Number(0.0, 10.0 ** 9)}, required=frozenset({"seconds"}))
 CATALOGUE = Body({"provider": Served(), "voices": Ids(), "models": Ids(), "missing": Ids()})

@@ -55,6 +55,7 @@ from harness.core.protocols.http_speech import (
     unrecognised_model,
 )
 from harness.core.protocols.marks import Marks, complete_words, groups, marks_values, ssml_mark_spans
+from harness.core.protocols.markup import Piece, pauses, spoken
 from harness.core.protocols.realtime_grammar import SpokenSpan
 from harness.core.protocols.value_variants import finding_words, spelling_finding
 from harness.core.spec import AudioAt, Endpoint, EventStreamBody, JsonBody, NdjsonBody, Provider, Role
@@ -74,6 +75,7 @@ from harness.sandbox.emulations.http_speech.responses.grpc_stream import rpc_han
 from harness.sandbox.emulations.http_speech.responses.socket import socket_handlers
 from harness.sandbox.http_bodies import json_reply, sse_reply
 from harness.sandbox.languages import request_language
+from harness.sandbox.markup import honoured
 from harness.sandbox.misreadings import unnormalised
 from harness.sandbox.stream_faults import broken_piece, served_samples
 from harness.sandbox.utterances import Speaker, spoken_marks
@@ -276,7 +278,15 @@ class SpeechServiceEmulation(Emulation):
         synthesis, call = self._form(synthesis, call, payload)
         slots = synthesis.slots
         text = sent_text = str(read(payload, slots.text) or "")
-        if slots.text_type is not None and read(payload, slots.text_type[0]) == slots.text_type[1]:
+        pieces: tuple[Piece, ...] = ()
+        if synthesis.markup is not None and synthesis.markup.asked(payload):  # honoured as documented (or broken)
+            try:
+                pieces = honoured(synthesis.markup, sent_text, str(read(payload, slots.model) or ""),
+                                  call.services.markup_fault())
+            except ValueError as error:
+                raise refuse(self.service.refusals.invalid, f"invalid SSML: {error}") from None
+            text = spoken(pieces)
+        elif slots.text_type is not None and read(payload, slots.text_type[0]) == slots.text_type[1]:
             try:
                 text = spoken_text(text)
             except ValueError as error:
@@ -326,7 +336,7 @@ class SpeechServiceEmulation(Emulation):
         speaker = Speaker(call.services, rate, 1.0, pitch_of(self.voice_names, voice),
                           length_scale(read(payload, slots.speed)), language,
                           model.languages if model is not None else ())
-        samples, words = await _rendered_in_time(call, speaker, text)
+        samples, words = await _rendered_in_time(call, speaker, text, pieces if pauses(pieces) else ())
         samples = served_samples(samples, fault := _stream_fault(call, synthesis), rate)  # broken on demand
         audio = encode_as(samples, rate, fmt.spec.codec, fmt.spec.container)
         headers = self.request_id()
@@ -488,10 +498,11 @@ async def _lines(audio: bytes, where: AudioAt, beside: dict[str, Any],
         yield (json.dumps(event, separators=(",", ":")) + "\n").encode()
 
 
-async def _rendered_in_time(call: Any, speaker: Any, text: str) -> Any:
+async def _rendered_in_time(call: Any, speaker: Any, text: str, pieces: tuple[Piece, ...] = ()) -> Any:
     """The render, started with the provider's drawn time, not after it: the time is the imitated provider's, the
-    render the sandbox's own work (on a busy machine it waits its turn: the answer comes at the later of both)."""
-    render = asyncio.ensure_future(speaker.timed(text))
+    render the sandbox's own work (on a busy machine it waits its turn: the answer comes at the later of both).
+    Markup with pauses (`pieces`) is rendered a stretch at a time, the pauses silence between."""
+    render = asyncio.ensure_future(speaker.timed_pieces(pieces) if pieces else speaker.timed(text))
     try:
         await call.services.take_time(TIMING, len(text))
         return await render
