@@ -32,7 +32,8 @@ WINDOW_S = 0.75  # how far from where a pause should sit its silence may lie (or
 WINDOW_SHARE = 0.15
 # Words a tag read aloud puts in a transcript beside its own (a literal `<` is "less than"; `/>` "slash").
 READ_SYMBOLS = ("less", "than", "greater", "slash", "equals")
-UNIT_WORDS = {"ms": ("ms", "millisecond", "milliseconds"), "s": ("s", "second", "seconds")}
+# A unit's words as a recogniser writes them ("s" alone is no word of its own: "it's" splits into "it" and "s").
+UNIT_WORDS = {"ms": ("ms", "millisecond", "milliseconds"), "s": ("second", "seconds")}
 _WORDS = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
 
 
@@ -108,7 +109,7 @@ def tag_words_heard(transcript: str, sent_tag_words: Iterable[str], text: str) -
     own = set(_WORDS.findall(text.lower()))
     heard = _WORDS.findall(transcript.lower())
     found = [w for w in dict.fromkeys([*banned, *READ_SYMBOLS]) if w not in own and w in heard]
-    if "less" in found and "than" not in found or "than" in found and "less" not in found:
+    if ("less" in found) != ("than" in found):
         found = [w for w in found if w not in ("less", "than")]  # "less than" only as the pair a `<` is read as
     return tuple(found)
 
@@ -132,7 +133,8 @@ def markup_verdicts(rows: Iterable[Mapping[str, Any]], items: Mapping[tuple[str,
                     tag_words_of: Callable[[str, str, Sequence[Piece]], tuple[str, ...]],
                     root: Path) -> list[ClipMarkup]:
     """Each stored clip of a markup item (`items`: by (corpus, item id)) judged: its kept audio decoded (each row a
-    clip's: provider, model, corpus, item_id, audio_path, declared_media_type and _sample_rate), its transcript read; `tag_words_of(provider, model, pieces)` the words of the tags that offering was sent."""
+    clip's: provider, model, corpus, item_id, audio_path, declared_media_type and _sample_rate), its transcript read;
+    `tag_words_of(provider, model, pieces)` the words of the tags that offering was sent."""
     from harness.speech import AudioCodecError, decode_audio  # the one decoder
 
     verdicts: list[ClipMarkup] = []

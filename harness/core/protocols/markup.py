@@ -26,7 +26,7 @@ from typing import Any
 
 from harness.core.json_pointer import resolve
 
-MAX_PAUSE_MS = 10_000  # the longest pause any document here allows (Polly's "maximum duration is 10s")
+MAX_PAUSE_MS = 10_000  # the longest pause any stored document allows ("The maximum duration is 10s")
 
 
 class Syntax(StrEnum):
@@ -69,7 +69,7 @@ class Tag:
 @dataclass(frozen=True, slots=True)
 class Markup:
     """The markup a synthesis' text takes: its syntax, its tags, the document the text goes in (`{text}`), and the
-    request fields that say the text is markup (Polly's TextType "ssml"); no such field: the text is always read so."""
+    request fields that say the text is markup (a TextType "ssml"); no such field: the text is always read so."""
 
     syntax: Syntax
     tags: tuple[Tag, ...]
