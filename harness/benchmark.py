@@ -330,10 +330,13 @@ def judge_markup(db_path: Path, run_id: str, corpora: Sequence[Corpus]) -> list[
 
     known = providers()
 
-    def sent_tag_words(provider: str, model: str, pieces: Sequence[Piece]) -> tuple[str, ...]:
+    def sent_as(provider: str, model: str, pieces: Sequence[Piece]) -> tuple[tuple[Piece, ...], tuple[str, ...]]:
         offering = next((o for o in known[provider].offerings if o.name == model), None) if provider in known else None
         markup = offering.markup if offering is not None else None
-        return tag_words(markup.written(pieces, model)) if markup is not None else ()
+        if markup is None:
+            return tuple(pieces), ()
+        sent = markup.written(pieces, model)
+        return markup.read(sent, model), tag_words(sent)  # a tag the model is documented not to take: no pause
 
     items = {(corpus.name, item.id): item.markup for corpus in marked for item in corpus.items if item.markup}
     conn = open_read_only(db_path)
@@ -344,7 +347,7 @@ def judge_markup(db_path: Path, run_id: str, corpora: Sequence[Corpus]) -> list[
         conn.close()
     for clip in clips:
         clip["transcript"] = heard.get((clip["audio_path"], clip["item_id"]))
-    return markup_verdicts(clips, items, sent_tag_words, db_path.parent)
+    return markup_verdicts(clips, items, sent_as, db_path.parent)
 
 
 def _judge_markup(outcome: RunResult, told: _Told) -> None:

@@ -129,12 +129,16 @@ class ClipMarkup:
     verdict: MarkupVerdict | None  # None: the audio could not be read
 
 
+# What an offering was sent for an item's pieces: what its documents say a voice says for it (a pause a model does
+# not take is no pause), and the words of the tags sent.
+Sent = Callable[[str, str, Sequence[Piece]], tuple[tuple[Piece, ...], tuple[str, ...]]]
+
+
 def markup_verdicts(rows: Iterable[Mapping[str, Any]], items: Mapping[tuple[str, str], Sequence[Piece]],
-                    tag_words_of: Callable[[str, str, Sequence[Piece]], tuple[str, ...]],
-                    root: Path) -> list[ClipMarkup]:
+                    sent_as: Sent, root: Path) -> list[ClipMarkup]:
     """Each stored clip of a markup item (`items`: by (corpus, item id)) judged: its kept audio decoded (each row a
     clip's: provider, model, corpus, item_id, audio_path, declared_media_type and _sample_rate), its transcript read;
-    `tag_words_of(provider, model, pieces)` the words of the tags that offering was sent."""
+    `sent_as(provider, model, pieces)` what the offering's documents promise for them and the words of its tags."""
     from harness.speech import AudioCodecError, decode_audio  # the one decoder
 
     verdicts: list[ClipMarkup] = []
@@ -151,8 +155,9 @@ def markup_verdicts(rows: Iterable[Mapping[str, Any]], items: Mapping[tuple[str,
             verdicts.append(ClipMarkup(provider, model, str(row["item_id"]), None))
             continue
         transcript = row.get("transcript")
-        verdict = judged(decoded.mono(), decoded.sample_rate, pieces,
-                         None if transcript is None else str(transcript), tag_words_of(provider, model, pieces))
+        promised, tag_words = sent_as(provider, model, pieces)
+        verdict = judged(decoded.mono(), decoded.sample_rate, promised,
+                         None if transcript is None else str(transcript), tag_words)
         verdicts.append(ClipMarkup(provider, model, str(row["item_id"]), verdict))
     return verdicts
 

@@ -261,9 +261,10 @@ class Body:
         if not isinstance(body, dict):
             raise ValueError(f"the body is a JSON {type(body).__name__}, not an object")
         unknown = sorted(set(body) - set(self.fields))
-        if unknown or (self.needs_some and not body):
-            raise ValueError(f"give {', '.join(self.fields)}{' (at least one)' if self.needs_some else ''}, nothing "
-                             f"else" + (f" (not {', '.join(_shown(k) for k in unknown)})" if unknown else ""))
+        if unknown:  # the keys it takes are the expected body's, shown beside this
+            raise ValueError(f"nothing else (not {', '.join(_shown(k) for k in unknown)})")
+        if self.needs_some and not body:
+            raise ValueError(f"give at least one of {', '.join(self.fields)}")
         missing = sorted(self.required - set(body))
         if missing:
             raise ValueError(f"{', '.join(missing)} must be given")

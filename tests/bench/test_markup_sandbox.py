@@ -16,9 +16,14 @@ import pytest
 from harness import benchmark
 from harness.bench.config import BenchConfig
 from harness.bench.corpus import load_corpus
-from harness.measurement.markup import ClipMarkup, honoured_shares, tolerance_ms
+from harness.core.protocols.markup import Pause, Piece
+from harness.core.registry import providers
+from harness.measurement.markup import ClipMarkup, heard_pauses, honoured_shares, tolerance_ms
+from harness.speech import decode_audio
+from tests.helpers.sandbox_http import send
 
 OFFERINGS = ("polly/neural", "elevenlabs/eleven_flash_v2_5-http")
+SANDBOX: list[Any] = []  # the module's sandbox, while its runs are kept
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("markup-sandbox")]
 
 
@@ -39,7 +44,8 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, list[Cl
     from harness.sandbox import running
 
     out = tmp_path_factory.mktemp("markup")
-    with running("fast", 5, providers=("polly", "elevenlabs")) as sandbox:
+    with running("fast", 5, providers=("polly", "elevenlabs", "cartesia", "rime")) as sandbox:
+        SANDBOX[:] = [sandbox]
         yield {"": _run(sandbox, out, "", score=True, items=2),
                "speak": _run(sandbox, out, "speak", score=True, items=1),
                "ignore_break": _run(sandbox, out, "ignore_break", score=False, items=1)}
@@ -69,3 +75,39 @@ def test_breaks_dropped_are_named_with_the_silence_heard_against_the_asked(runs:
         assert any(f.startswith("break ") and "asked" in f for f in clip.verdict.findings()), clip.verdict.findings()
         assert not clip.verdict.tags_spoken
 
+
+
+PIECES: tuple[Piece, ...] = ("Please hold on.", Pause(800), "I will check your order now.")
+
+
+def _heard(provider: str, endpoint: str, payload: dict[str, Any], **headers: str) -> tuple[Any, int]:
+    sandbox = SANDBOX[0]
+    with httpx.Client(timeout=60) as client:
+        answer = send(sandbox, client, provider, endpoint, payload, key=sandbox.default_key(provider),
+                      headers=headers)
+    assert answer.status_code == 200, answer.text
+    decoded = decode_audio(answer.content, answer.headers.get("content-type"), None)
+    return decoded.mono(), decoded.sample_rate
+
+
+def test_cartesias_own_break_tag_is_a_pause_over_http(runs: dict[str, list[ClipMarkup]]) -> None:
+    assert providers()["cartesia"].endpoint("tts.bytes").path == "/tts/bytes"  # one body, a WAV
+    # its other tags (speed here) are read as no words
+    sent = '<speed ratio="1.0"/>Please hold on.<break time="0.8s"/>I will check your order now.'
+    payload = {"model_id": "sonic-3", "transcript": sent, "voice": {"mode": "id",
+               "id": "a0e99841-438c-4a64-b679-ae501e7d6091"},
+               "output_format": {"container": "wav", "encoding": "pcm_s16le", "sample_rate": 22050}}
+    samples, rate = _heard("cartesia", "tts.bytes", payload, **{"Cartesia-Version": "2025-04-16"})
+    (pause,) = heard_pauses(samples, rate, PIECES)
+    assert pause.honoured and abs(pause.heard_ms - 800) <= tolerance_ms(800), pause
+
+
+def test_rimes_pause_is_honoured_on_mist_and_read_as_nothing_on_a_model_the_page_does_not_name(
+        runs: dict[str, list[ClipMarkup]]) -> None:
+    for model, paused in (("mistv2", True), ("coda", False)):
+        payload = {"text": "Please hold on. <800> I will check your order now.",
+                   "speaker": "cove" if paused else "lyra", "modelId": model, "pauseBetweenBrackets": True,
+                   "accept": "audio/wav"}
+        samples, rate = _heard("rime", "rime-tts", payload, Accept="audio/wav")
+        (pause,) = heard_pauses(samples, rate, PIECES)
+        assert pause.honoured is paused, (model, pause)

@@ -56,5 +56,8 @@ def test_the_offerings_that_declare_markup_quote_their_documents() -> None:
     declared = {(p.name, o.name): o.markup for p in providers().values() for o in p.offerings if o.markup is not None}
     assert {"polly", "elevenlabs"} <= {name for name, _ in declared}
     for (name, model), markup in declared.items():
-        tag = markup.tag(TagKind.BREAK, model)
-        assert tag is not None and tag.doc.startswith("https://") and "break" in tag.quote, (name, model)
+        for tag in markup.tags:
+            assert tag.doc.startswith("https://") and "pause" in tag.quote and "read 20" in tag.quote, (name, model)
+    assert declared[("elevenlabs", "eleven_flash_v2_5-http")].tag(TagKind.BREAK, "eleven_v3") is None
+    assert declared[("rime", "coda")].tag(TagKind.BREAK, "coda") is None  # the page names the Mist family only
+    assert declared[("rime", "mistv2")].tag(TagKind.BREAK, "mistv2") is not None

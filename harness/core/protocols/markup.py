@@ -61,6 +61,9 @@ class Tag:
     quote: str
     unsupported_on: tuple[str, ...] = ()  # models documented not to take it: read as nothing (never spoken)
     max_ms: int = MAX_PAUSE_MS
+    # How it is read back from the text: a regular expression matching the whole tag, its length in the group `ms`
+    # (milliseconds) or `s` (seconds); "": a `<break ... time="500ms"/>` (the SSML-like form).
+    pattern: str = ""
 
     def write(self, pause: Pause) -> str:
         return self.form.format(ms=pause.ms, s=f"{pause.ms / 1000:g}")
@@ -103,7 +106,7 @@ class Markup:
     def read(self, text: str, model: str = "") -> tuple[Piece, ...]:
         """What a voice honouring the documents says for `text`: its words and its pauses, in order; ValueError (one
         line) where SSML is not well-formed."""
-        raw = _ssml_pieces(text) if self.syntax is Syntax.SSML else _inline_pieces(text)
+        raw = _ssml_pieces(text) if self.syntax is Syntax.SSML else _inline_pieces(text, self.tags)
         taken = self.tag(TagKind.BREAK, model)
         pieces: list[Piece] = []
         for piece in raw:
@@ -147,12 +150,30 @@ def _pause_of(tag_text: str) -> Pause | None:
     return Pause(round(value * (1 if unit == "ms" else 1000)))
 
 
-def _inline_pieces(text: str) -> list[Piece]:
+def _tag_pause(tag_text: str, tags: Sequence[Tag]) -> Pause | None:
+    for tag in tags:
+        if tag.kind is not TagKind.BREAK:
+            continue
+        if not tag.pattern:
+            if _BREAK.fullmatch(tag_text) and (pause := _pause_of(tag_text)) is not None:
+                return pause
+            continue
+        found = re.fullmatch(tag.pattern, tag_text)
+        if found is not None:
+            named = found.groupdict()
+            if named.get("ms") is not None:
+                return Pause(round(float(named["ms"])))
+            if named.get("s") is not None:
+                return Pause(round(float(named["s"]) * 1000))
+    return None
+
+
+def _inline_pieces(text: str, tags: Sequence[Tag]) -> list[Piece]:
     pieces: list[Piece] = []
     at = 0
     for tag in _TAG.finditer(text):
         pieces.append(text[at:tag.start()])
-        if _BREAK.fullmatch(tag.group()) and (pause := _pause_of(tag.group())) is not None:
+        if (pause := _tag_pause(tag.group(), tags)) is not None:
             pieces.append(pause)
         at = tag.end()
     pieces.append(text[at:])

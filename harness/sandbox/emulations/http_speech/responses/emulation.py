@@ -277,20 +277,8 @@ class SpeechServiceEmulation(Emulation):
         payload = camel_case(call.payload) if self.service.proto3_json else call.payload
         synthesis, call = self._form(synthesis, call, payload)
         slots = synthesis.slots
-        text = sent_text = str(read(payload, slots.text) or "")
-        pieces: tuple[Piece, ...] = ()
-        if synthesis.markup is not None and synthesis.markup.asked(payload):  # honoured as documented (or broken)
-            try:
-                pieces = honoured(synthesis.markup, sent_text, str(read(payload, slots.model) or ""),
-                                  call.services.markup_fault())
-            except ValueError as error:
-                raise refuse(self.service.refusals.invalid, f"invalid SSML: {error}") from None
-            text = spoken(pieces)
-        elif slots.text_type is not None and read(payload, slots.text_type[0]) == slots.text_type[1]:
-            try:
-                text = spoken_text(text)
-            except ValueError as error:
-                raise refuse(self.service.refusals.invalid, f"invalid SSML: {error}") from None
+        sent_text = str(read(payload, slots.text) or "")
+        text, pieces = self._said(synthesis, payload, sent_text, call)
         switch = synthesis.normalisation
         if switch is not None and read(payload, switch.pointer) == switch.off:
             text = unnormalised(text)  # the provider's own normaliser turned off: digits read as they are written
@@ -361,6 +349,22 @@ class SpeechServiceEmulation(Emulation):
         return self._answer(synthesis, audio, fmt, headers, beside, last, whole_last,
                             _Timed(len(samples) / rate, spans, marks, values) if spans else None,
                             breakage=(fault, fmt.spec.codec))
+
+    def _said(self, synthesis: Synthesis, payload: Mapping[str, Any], sent: str,
+              call: Call) -> tuple[str, tuple[Piece, ...]]:
+        """The words a request's text speaks and, where it carries markup its documents show, its words and pauses
+        (`harness.sandbox.markup`: honoured, or broken on demand); SSML elsewhere read for its words alone."""
+        slots = synthesis.slots
+        try:
+            if synthesis.markup is not None and synthesis.markup.asked(payload):
+                pieces = honoured(synthesis.markup, sent, str(read(payload, slots.model) or ""),
+                                  call.services.markup_fault())
+                return spoken(pieces), pieces
+            if slots.text_type is not None and read(payload, slots.text_type[0]) == slots.text_type[1]:
+                return spoken_text(sent), ()
+        except ValueError as error:
+            raise refuse(self.service.refusals.invalid, f"invalid SSML: {error}") from None
+        return sent, ()
 
     def _answer(self, synthesis: Synthesis, audio: bytes, fmt: Format, headers: dict[str, str],
                 beside: dict[str, Any], last: dict[str, Any] | str, whole_last: bool = False,
