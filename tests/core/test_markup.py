@@ -49,7 +49,7 @@ def test_the_words_of_a_texts_tags_are_what_a_voice_reading_them_aloud_says() ->
 @pytest.mark.parametrize("bad", [[], ["words", {"pause_ms": 0}], ["words", {"pause_ms": "1s"}], "words"])
 def test_a_corpus_items_pieces_are_words_and_pauses_of_1_to_10000_ms(bad: object) -> None:
     with pytest.raises(ValueError, match=r"pieces?"):
-        markup_item(bad)  # type: ignore[arg-type]
+        markup_item(bad)
 
 
 def test_the_offerings_that_declare_markup_quote_their_documents() -> None:

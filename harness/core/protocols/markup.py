@@ -220,7 +220,7 @@ def _escaped(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def markup_item(data: Mapping[str, Any] | Sequence[Any]) -> tuple[Piece, ...]:
+def markup_item(data: Any) -> tuple[Piece, ...]:
     """A corpus item's `pieces` (strings and `{"pause_ms": N}`) as pieces; ValueError (one line) otherwise."""
     if not isinstance(data, Sequence) or isinstance(data, str) or not data:
         raise ValueError("pieces must be a non-empty list of strings and {\"pause_ms\": N} objects")
