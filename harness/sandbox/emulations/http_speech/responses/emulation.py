@@ -356,7 +356,8 @@ class SpeechServiceEmulation(Emulation):
         (`harness.sandbox.markup`: honoured, or broken on demand); SSML elsewhere read for its words alone."""
         slots = synthesis.slots
         try:
-            if synthesis.markup is not None and synthesis.markup.asked(payload):
+            # a text without a tag is spoken as sent (its characters, for the marks, untouched)
+            if synthesis.markup is not None and "<" in sent and synthesis.markup.asked(payload):
                 pieces = honoured(synthesis.markup, sent, str(read(payload, slots.model) or ""),
                                   call.services.markup_fault())
                 return spoken(pieces), pieces
