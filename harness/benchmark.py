@@ -317,7 +317,8 @@ def _judge_spans(config: BenchConfig, outcome: RunResult, told: _Told) -> None:
 
 def judge_markup(db_path: Path, run_id: str, corpora: Sequence[Corpus]) -> list[ClipMarkup] | None:
     """The run's clips of every markup corpus among `corpora` judged (docs/markup.md): each pause's silence, and no
-    tag heard in the clip's transcript; None where none is a markup corpus. Raises ImportError without numpy."""
+    tag heard in the clip's transcript, stored on each job's row (`markup_honoured`, `markup_json`); None where none
+    is a markup corpus. Raises ImportError without numpy."""
     marked = [corpus for corpus in corpora if corpus.is_markup]
     if not marked:
         return None
@@ -326,7 +327,7 @@ def judge_markup(db_path: Path, run_id: str, corpora: Sequence[Corpus]) -> list[
     from harness.core.protocols.markup import tag_words
     from harness.core.registry import providers
     from harness.measurement.markup import markup_verdicts
-    from harness.results import open_read_only, read_clips, read_rows
+    from harness.results import connect_writer, read_clips, read_rows, write_figures
 
     known = providers()
 
@@ -339,15 +340,18 @@ def judge_markup(db_path: Path, run_id: str, corpora: Sequence[Corpus]) -> list[
         return markup.read(sent, model), tag_words(sent)  # a tag the model is documented not to take: no pause
 
     items = {(corpus.name, item.id): item.markup for corpus in marked for item in corpus.items if item.markup}
-    conn = open_read_only(db_path)
+    conn = connect_writer(db_path)
     try:
         heard = {(r.get("audio_path"), r.get("item_id")): r.get("transcript") for r in read_rows(conn, run_id).requests}
         clips = [dataclasses.asdict(clip) for clip in read_clips(conn, run_id)]
+        for clip in clips:
+            clip["transcript"] = heard.get((clip["audio_path"], clip["item_id"]))
+        verdicts = markup_verdicts(clips, items, sent_as, db_path.parent)
+        # each clip's verdict on its job's row (a clip is its job's: clip_id is the job_key)
+        write_figures(conn, {v.job_key: v.verdict.columns() for v in verdicts if v.verdict is not None and v.job_key})
     finally:
         conn.close()
-    for clip in clips:
-        clip["transcript"] = heard.get((clip["audio_path"], clip["item_id"]))
-    return markup_verdicts(clips, items, sent_as, db_path.parent)
+    return verdicts
 
 
 def _judge_markup(outcome: RunResult, told: _Told) -> None:

@@ -14,6 +14,7 @@ transcript: the run's step (`markup_verdicts`) reads them from the store, so a s
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -60,6 +61,12 @@ class MarkupVerdict:
     def findings(self) -> tuple[str, ...]:
         late = tuple(p.finding() for p in self.pauses if not p.honoured)
         return (*late, *(f"tag spoken: {word}" for word in self.tags_spoken))
+
+    def columns(self) -> dict[str, Any]:
+        """The job's stored columns (`markup_honoured`, `markup_json`: harness.results.schema)."""
+        pauses = [[p.asked_ms, p.heard_ms, p.at_s, p.honoured] for p in self.pauses]
+        return {"markup_honoured": int(self.honoured), "markup_json": json.dumps(
+            {"pauses": pauses, "tags_spoken": list(self.tags_spoken), "findings": list(self.findings())})}
 
 
 def tolerance_ms(asked_ms: float) -> float:
@@ -127,6 +134,7 @@ class ClipMarkup:
     model: str
     item_id: str
     verdict: MarkupVerdict | None  # None: the audio could not be read
+    job_key: str = ""
 
 
 # What an offering was sent for an item's pieces: what its documents say a voice says for it (a pause a model does
@@ -152,13 +160,13 @@ def markup_verdicts(rows: Iterable[Mapping[str, Any]], items: Mapping[tuple[str,
         try:
             decoded = decode_audio(path.read_bytes(), row.get("declared_media_type"), row.get("declared_sample_rate"))
         except (OSError, AudioCodecError):
-            verdicts.append(ClipMarkup(provider, model, str(row["item_id"]), None))
+            verdicts.append(ClipMarkup(provider, model, str(row["item_id"]), None, str(row.get("clip_id") or "")))
             continue
         transcript = row.get("transcript")
         promised, tag_words = sent_as(provider, model, pieces)
         verdict = judged(decoded.mono(), decoded.sample_rate, promised,
                          None if transcript is None else str(transcript), tag_words)
-        verdicts.append(ClipMarkup(provider, model, str(row["item_id"]), verdict))
+        verdicts.append(ClipMarkup(provider, model, str(row["item_id"]), verdict, str(row.get("clip_id") or "")))
     return verdicts
 
 

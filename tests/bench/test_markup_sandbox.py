@@ -6,6 +6,7 @@ documented, one item of each fault (scored where tags are judged: the recogniser
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from harness.bench.corpus import load_corpus
 from harness.core.protocols.markup import Pause, Piece
 from harness.core.registry import providers
 from harness.measurement.markup import ClipMarkup, heard_pauses, honoured_shares, tolerance_ms
+from harness.results import Store
 from harness.speech import decode_audio
 from tests.helpers.sandbox_http import send
 
@@ -36,6 +38,16 @@ def _run(sandbox: Any, out: Path, fault: str, score: bool, items: int) -> list[C
                                        score=score, target=sandbox.url, budget=5.0, concurrency=2))
     verdicts = benchmark.judge_markup(out / "runs.db", result.run_id, [load_corpus(f"markup:{items}")])
     assert verdicts is not None
+    store = Store(out / "runs.db")
+    try:  # each verdict on its job's row
+        stored = {str(r["job_key"]): dict(r) for r in store.jobs(result.run_id)}
+    finally:
+        store.close()
+    for clip in verdicts:
+        assert clip.verdict is not None
+        row = stored[clip.job_key]
+        assert row["markup_honoured"] == int(clip.verdict.honoured)
+        assert json.loads(row["markup_json"])["findings"] == list(clip.verdict.findings())
     return verdicts
 
 
