@@ -363,17 +363,22 @@ def _judge_markup(outcome: RunResult, told: _Told) -> None:
         return
     if verdicts is None:
         return
-    from harness.measurement.markup import honoured_shares
-
     for clip in verdicts:
         if clip.verdict is None:
             told.observer.info(f"markup {clip.provider}/{clip.model} {clip.item_id}: the audio could not be read")
         elif not clip.verdict.honoured:
             told.observer.info(f"markup {clip.provider}/{clip.model} {clip.item_id}: "
                                + "; ".join(clip.verdict.findings()))
+    told.observer.info(markup_line(verdicts))
+
+
+def markup_line(verdicts: Sequence[ClipMarkup]) -> str:
+    """Each offering's share of markup clips honoured, in one line (a run that ends, `tts-harness score RUN_ID`)."""
+    from harness.measurement.markup import honoured_shares
+
     shares = honoured_shares(verdicts)
-    told.observer.info("Markup honoured (breaks within tolerance, no tag spoken): " + ", ".join(
-        f"{label} {good}/{total}" for label, (good, total) in sorted(shares.items())))
+    return "Markup honoured (breaks within tolerance, no tag spoken): " + (", ".join(
+        f"{label} {good}/{total}" for label, (good, total) in sorted(shares.items())) or "no clip could be read")
 
 
 def _summary(outcome: RunResult) -> Summary:

@@ -250,6 +250,7 @@ def _score_run(run_id: str, db: Path, scorer: Scorer, as_json: bool) -> None:
         for reason, count in summary.errors:
             _err.print(f"[yellow]{count} clip(s) not scored:[/yellow] {reason}")
     _judge_hard_text(run_id, db, as_json, scorer)
+    _judge_markup(run_id, db, as_json)
     if summary.scored == 0:
         raise _failure(f"none of the {summary.clips} clips of run {run_id} could be scored")
 
@@ -269,6 +270,22 @@ def _judge_hard_text(run_id: str, db: Path, as_json: bool, scorer: Scorer) -> No
         return
     if judged is not None and not as_json:
         _out.print(judged_line(judged))
+
+
+def _judge_markup(run_id: str, db: Path, as_json: bool) -> None:
+    """The run's markup clips judged again with the transcripts just scored (`harness.benchmark.judge_markup`)."""
+    from harness.bench.corpus import load_corpus
+    from harness.benchmark import judge_markup, markup_line
+    from harness.results import stored_corpora
+
+    try:
+        corpora = [load_corpus(selector) for selector in stored_corpora(db, run_id)]
+        verdicts = judge_markup(db, run_id, corpora)
+    except UsageError as error:  # a corpus file the run read is gone: the WER scores stand
+        _err.print(f"[yellow]markup not judged:[/yellow] {error}")
+        return
+    if verdicts is not None and not as_json:
+        _out.print(markup_line(verdicts))
 
 
 @asr_app.command("fetch")
