@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from harness.bench.runner import PreparedRun, RunResult
     from harness.bench.summary import Summary
     from harness.bench.target import Target
+    from harness.core.protocols.markup import Piece
+    from harness.measurement.markup import ClipMarkup
     from harness.scoring import BackgroundScorer, HardTextRunSummary
     from harness.scoring.distributed import TranscriptionExecutor
 
@@ -169,6 +171,7 @@ def run(config: BenchConfig, observer: Observer | None = None) -> BenchmarkResul
     if config.scoring.enabled:
         _judge_spans(config, outcome, told)
         _align_marks(outcome, told)
+    _judge_markup(outcome, told)  # pauses need no recogniser; tags spoken are judged where a transcript is
     summary = _summary(outcome)
     told.observer.summary(summary, outcome.db_path)
     report = _report(outcome, told) if config.output.report else None
@@ -310,6 +313,72 @@ def _judge_spans(config: BenchConfig, outcome: RunResult, told: _Told) -> None:
         return
     if judged is not None:
         told.observer.info(judged_line(judged))
+
+
+def judge_markup(db_path: Path, run_id: str, corpora: Sequence[Corpus]) -> list[ClipMarkup] | None:
+    """The run's clips of every markup corpus among `corpora` judged (docs/markup.md): each pause's silence, and no
+    tag heard in the clip's transcript, stored on each job's row (`markup_honoured`, `markup_json`); None where none
+    is a markup corpus. Raises ImportError without numpy."""
+    marked = [corpus for corpus in corpora if corpus.is_markup]
+    if not marked:
+        return None
+    import dataclasses
+
+    from harness.core.protocols.markup import tag_words
+    from harness.core.registry import providers
+    from harness.measurement.markup import markup_verdicts
+    from harness.results import connect_writer, read_clips, read_rows, write_figures
+
+    known = providers()
+
+    def sent_as(provider: str, model: str, pieces: Sequence[Piece]) -> tuple[tuple[Piece, ...], tuple[str, ...]]:
+        offering = next((o for o in known[provider].offerings if o.name == model), None) if provider in known else None
+        markup = offering.markup if offering is not None else None
+        if markup is None:
+            return tuple(pieces), ()
+        sent = markup.written(pieces, model)
+        return markup.read(sent, model), tag_words(sent)  # a tag the model is documented not to take: no pause
+
+    items = {(corpus.name, item.id): item.markup for corpus in marked for item in corpus.items if item.markup}
+    conn = connect_writer(db_path)
+    try:
+        heard = {(r.get("audio_path"), r.get("item_id")): r.get("transcript") for r in read_rows(conn, run_id).requests}
+        clips = [dataclasses.asdict(clip) for clip in read_clips(conn, run_id)]
+        for clip in clips:
+            clip["transcript"] = heard.get((clip["audio_path"], clip["item_id"]))
+        verdicts = markup_verdicts(clips, items, sent_as, db_path.parent)
+        # each clip's verdict on its job's row (a clip is its job's: clip_id is the job_key)
+        write_figures(conn, {v.job_key: v.verdict.columns() for v in verdicts if v.verdict is not None and v.job_key})
+    finally:
+        conn.close()
+    return verdicts
+
+
+def _judge_markup(outcome: RunResult, told: _Told) -> None:
+    """A markup corpus' clips judged, each unhonoured clip's findings and each offering's share told."""
+    try:
+        verdicts = judge_markup(outcome.db_path, outcome.run_id, outcome.corpora)
+    except ImportError as error:
+        told.warning(f"markup not judged: numpy and the decoder are not installed ({error})")
+        return
+    if verdicts is None:
+        return
+    for clip in verdicts:
+        if clip.verdict is None:
+            told.observer.info(f"markup {clip.provider}/{clip.model} {clip.item_id}: the audio could not be read")
+        elif not clip.verdict.honoured:
+            told.observer.info(f"markup {clip.provider}/{clip.model} {clip.item_id}: "
+                               + "; ".join(clip.verdict.findings()))
+    told.observer.info(markup_line(verdicts))
+
+
+def markup_line(verdicts: Sequence[ClipMarkup]) -> str:
+    """Each offering's share of markup clips honoured, in one line (a run that ends, `tts-harness score RUN_ID`)."""
+    from harness.measurement.markup import honoured_shares
+
+    shares = honoured_shares(verdicts)
+    return "Markup honoured (breaks within tolerance, no tag spoken): " + (", ".join(
+        f"{label} {good}/{total}" for label, (good, total) in sorted(shares.items())) or "no clip could be read")
 
 
 def _summary(outcome: RunResult) -> Summary:

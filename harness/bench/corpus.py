@@ -30,9 +30,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from harness.core.errors import UsageError
 from harness.core.hard_text import HardText, read_hard_text
 from harness.core.packaged import CORPORA, data_path
+from harness.core.protocols.markup import Piece, markup_item, spoken
 
 SPEAKER_LINE = re.compile(r"^\s*Speaker\s+\d+\s*:", re.MULTILINE)
 HARD_TEXT = "hard-text"
+MARKUP = "markup"  # each item's `pieces`: its words and the pauses asked between them (docs/markup.md)
 CONTROL_SUFFIX = ".control"
 # A file with many bad items names this many problems, then how many more there are.
 MAX_PROBLEM_LINES = 25
@@ -79,6 +81,9 @@ class CorpusItem:
     alternatives: tuple[str, ...] = ()
     hard: HardText | None = None  # a hard-text item: the span to judge and how
     control: bool = False  # this is the item's control (its span already written in words)
+    # A markup item: its words and pauses (`harness.core.protocols.markup`), written in each provider's own tags;
+    # `text` is what is heard (the words alone).
+    markup: tuple[Piece, ...] | None = None
 
     @property
     def hard_id(self) -> str:
@@ -104,6 +109,10 @@ class Corpus:
     def is_hard_text(self) -> bool:
         return self.kind == HARD_TEXT
 
+    @property
+    def is_markup(self) -> bool:
+        return self.kind == MARKUP
+
 
 def parse_corpus(data: Any, path: Path | None = None, limit: int | None = None) -> Corpus:
     """The corpus in ``data``; ``limit`` keeps its first items (a hard-text item with its control)."""
@@ -128,6 +137,9 @@ def parse_corpus(data: Any, path: Path | None = None, limit: int | None = None) 
     if kind == HARD_TEXT:
         hard = _hard_items(model, data["items"], chosen, where)
         return Corpus(model.name, model.version, model.language, hard, path, kind)
+    if kind == MARKUP:
+        return Corpus(model.name, model.version, model.language, _markup_items(model, data["items"], chosen, where),
+                      path, kind)
     items = tuple(
         CorpusItem(item.id, item.text, item.language or model.language, tuple(item.alternatives))
         for item in chosen
@@ -160,6 +172,23 @@ def _hard_items(model: _CorpusModel, written: list[dict[str, Any]], chosen: list
         more = len(problems) - len(shown)
         raise UsageError(f"{where} is not a valid hard-text corpus ({len(problems)} problems):\n  "
                          + "\n  ".join(shown) + (f"\n  … and {more} more" if more else ""))
+    return tuple(items)
+
+
+def _markup_items(model: _CorpusModel, written: list[dict[str, Any]], chosen: list[_ItemModel],
+                  where: str) -> tuple[CorpusItem, ...]:
+    """Each markup item with its pieces, whose words must be its `text` (what the recogniser is held to)."""
+    by_id = {str(fields.get("id")): fields for fields in written}
+    items: list[CorpusItem] = []
+    for item in chosen:
+        try:
+            pieces = markup_item(by_id[item.id].get("pieces"))
+        except ValueError as error:
+            raise UsageError(f"{where}: item {_one_line(item.id)}: {_one_line(str(error))}") from None
+        if spoken(pieces) != " ".join(item.text.split()):
+            raise UsageError(f"{where}: item {_one_line(item.id)}: its text must be its pieces' words, "
+                             f"{_one_line(spoken(pieces))!r}")
+        items.append(CorpusItem(item.id, item.text, item.language or model.language, (), markup=pieces))
     return tuple(items)
 
 

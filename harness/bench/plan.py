@@ -221,6 +221,10 @@ def _fits(selection: Selection, item: CorpusItem, refs: References) -> str | Non
         return f"longer than {offering.max_chars} characters"
     if item.is_script and not offering.multi_speaker:
         return "multi-speaker script"
+    if item.markup is not None and offering.markup is None:
+        return "no markup documented"
+    if item.markup is not None and (offering.channel or offering.rpc):
+        return "markup judged over HTTP only"  # the sandbox honours markup in one request's text (docs/markup.md)
     if offering.clones:
         # A provider that takes a multipart upload gets the file; the others fetch a URL.
         if selection.endpoint.body_kind is BodyKind.MULTIPART and refs.audio is None:
@@ -286,13 +290,18 @@ def _job(
     prices: PriceBook, refs: References, level: int | None = None,
 ) -> PlannedJob:
     offering = selection.offering
+    # A markup item is sent in the offering's own tags, with what says its text is markup (docs/markup.md).
+    markup = offering.markup if item.markup is not None else None
+    text = markup.written(item.markup or (), offering.name) if markup is not None else item.text
     given = SynthesisInput(
-        text=item.text,
+        text=text,
         language=item.language,
         reference_url=refs.url if offering.clones else None,
         reference_audio=refs.audio if offering.clones else None,
     )
     payload = offering.build(given)
+    for pointer, value in markup.also_sets if markup is not None else ():
+        put(payload, pointer, value)
     marks = None  # a socket's (or an RPC's) payload prices it, never sent: its marks are its socket's
     if offering.channel is None and offering.rpc is None:
         marks = ask_marks(selection.provider, offering.endpoint, payload)
@@ -306,7 +315,7 @@ def _job(
         warnings = soft_limit_warnings(selection.endpoint, payload)
     stored = params_json(payload)
     price = prices.price(selection.provider, selection.priced_as or offering.name, selection.endpoint, payload,
-                         socket_cost(selection, item.text), text=item.text)
+                         socket_cost(selection, text), text=text)
     if marks is not None and marks.lines and price.worst_usd is not None:
         # the marks come in place of audio: the job sends its request twice (`harness.bench.marks_request`), and the
         # budget reserves both, so spent plus reserved still never passes its limit

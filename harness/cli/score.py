@@ -27,6 +27,7 @@ from harness.core.errors import UsageError
 from harness.scoring.asr.base import DEFAULT_MODEL, AsrBackendName
 
 if TYPE_CHECKING:
+    from harness.bench.corpus import Corpus
     from harness.scoring.asr.base import DecodingSettings
     from harness.scoring.distributed import TranscriptionExecutor
     from harness.scoring.scorer import Scorer
@@ -249,14 +250,16 @@ def _score_run(run_id: str, db: Path, scorer: Scorer, as_json: bool) -> None:
         )
         for reason, count in summary.errors:
             _err.print(f"[yellow]{count} clip(s) not scored:[/yellow] {reason}")
-    _judge_hard_text(run_id, db, as_json, scorer)
+    corpora = _judge_hard_text(run_id, db, as_json, scorer)
+    if corpora:
+        _judge_markup(run_id, db, as_json, corpora)
     if summary.scored == 0:
         raise _failure(f"none of the {summary.clips} clips of run {run_id} could be scored")
 
 
-def _judge_hard_text(run_id: str, db: Path, as_json: bool, scorer: Scorer) -> None:
+def _judge_hard_text(run_id: str, db: Path, as_json: bool, scorer: Scorer) -> list[Corpus]:
     """The run's hard-text spans judged again, as the run judged them (`harness.benchmark.judge_hard_text`), with the
-    ASR model and executor this command was given."""
+    ASR model and executor this command was given; the run's corpora, read once (none where one is gone)."""
     from harness.bench.corpus import load_corpus
     from harness.benchmark import judge_hard_text, judged_line
     from harness.results import stored_corpora
@@ -265,10 +268,20 @@ def _judge_hard_text(run_id: str, db: Path, as_json: bool, scorer: Scorer) -> No
         corpora = [load_corpus(selector) for selector in stored_corpora(db, run_id)]
         judged = judge_hard_text(db, run_id, corpora, asr_model=scorer.asr.spec, executor=scorer.executor)
     except UsageError as error:  # a corpus file the run read is gone: the WER scores stand
-        _err.print(f"[yellow]hard text not judged:[/yellow] {error}")
-        return
+        _err.print(f"[yellow]hard text and markup not judged:[/yellow] {error}")
+        return []
     if judged is not None and not as_json:
         _out.print(judged_line(judged))
+    return corpora
+
+
+def _judge_markup(run_id: str, db: Path, as_json: bool, corpora: list[Corpus]) -> None:
+    """The run's markup clips judged again with the transcripts just scored (`harness.benchmark.judge_markup`)."""
+    from harness.benchmark import judge_markup, markup_line
+
+    verdicts = judge_markup(db, run_id, corpora)
+    if verdicts is not None and not as_json:
+        _out.print(markup_line(verdicts))
 
 
 @asr_app.command("fetch")

@@ -26,6 +26,7 @@ from harness.core.prices.signals import BilledSignal
 from harness.core.retry import DEFAULT_RETRY, RetryPolicy
 
 if TYPE_CHECKING:  # a WebSocket endpoint's vocabulary lives with the realtime protocols that use it
+    from harness.core.protocols.markup import Markup
     from harness.core.protocols.realtime_grammar import Channel
 
 
@@ -408,6 +409,8 @@ class Offering:
     streams: bool | None = None
     # The provider's own text normalisation, where its request has a documented switch (None: none declared).
     normalisation: Normalisation | None = None
+    # The markup its text takes, as its documents show it (`harness.core.protocols.markup`; None: none declared).
+    markup: Markup | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,8 @@ the error rate with its interval and the language check (a model answering in an
 `hard_text` derives the hard-text figures from a run's judged spans (per category and model, with Wilson
 intervals; exact McNemar tests between models and between runs): scipy's statistics, imported lazily. `marks`
 derives a clip's timing-mark figures (the onset error of its marks against the harness's aligner, median and p95
-with intervals, and coverage).
+with intervals, and coverage). `markup` judges a markup corpus' clips (docs/markup.md): each asked pause heard as
+silence of about its length where it stands, and no tag's word in the transcript.
 """
 
 from harness.measurement.bootstrap import (

@@ -159,6 +159,12 @@ MIGRATIONS: Mapping[str, Migration] = {
         ("jobs", "cancel_verdict", "TEXT"),  # kept | violation | finding | unmeasured
         ("jobs", "cancel_detail", "TEXT"),  # the verdict in words
     )),
+    # Markup honoured (issue 66): a markup item's clip judged on its audio (harness.measurement.markup): each pause's
+    # silence against the asked, and the tag words its transcript holds. Older rows and other items: NULL.
+    "16": Migration((
+        ("jobs", "markup_honoured", "INTEGER"),  # 1: every pause within tolerance and no tag spoken
+        ("jobs", "markup_json", "TEXT"),  # {"pauses": [[asked_ms, heard_ms, at_s, honoured]], "findings": [...]}
+    )),
 }
 LATEST = max(MIGRATIONS, key=int)
 

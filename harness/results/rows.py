@@ -98,6 +98,9 @@ REQUEST_COLUMNS: tuple[RowColumn, ...] = (
     *_columns(R, "j", "cancel_after_ms cancel_to_silence_ms cancel_after_ack_s"),
     *_columns(N, "j", "cancel_after_ack_frames"),
     *_columns(T, "j", "cancel_verdict cancel_detail"),
+    # Schema 16: markup honoured (harness.measurement.markup).
+    *_columns(N, "j", "markup_honoured"),
+    *_columns(T, "j", "markup_json"),
     RowColumn("cost_amount", R, "c", "c.amount"),
     RowColumn("cost_unit", T, "c", "c.unit"),
     RowColumn("charged_attempts", N, "c", "c.charged"),

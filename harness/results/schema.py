@@ -186,6 +186,10 @@ jobs — one per planned job (provider × model × corpus item × repeat), inser
                        it); cancel_after_ack_frames, cancel_after_ack_s: the audio frames, and their seconds, after the
                        provider's acknowledgement (none declared: after the cancel); cancel_verdict: kept | violation
                        | finding | unmeasured, cancel_detail its words (harness.core.protocols.cancel).
+    markup_honoured    (schema 16) a markup item's clip (docs/markup.md): 1 when every pause asked is heard within
+                       tolerance and no tag is spoken, else 0; NULL: not a markup item, or not judged.
+    markup_json        (schema 16) {"pauses": [[asked_ms, heard_ms, at_s, honoured]], "tags_spoken": [...],
+                       "findings": ["break 140 ms of 500 asked at 0.87 s", "tag spoken: break"]}.
 
 load_levels — what each provider really had in flight, per level of a run (one level unless a sweep)
     run_id, level, provider   level: the per-provider cap asked for at this level (`--concurrency`).

@@ -13,6 +13,8 @@ Layout (one job per module)
     stream_faults   a provider's streams broken on demand (the drift's `streams`: clicks or gaps at seams, a
                  header mid-stream, samples at another rate than labelled, speech sent on after a cancel; its
                  `marks`: timing marks shifted, scaled, repeated, restarting, merged or not sent)
+    markup       a request's markup honoured as its documents show it (words spoken, pauses as silence, tags
+                 never spoken), or broken on demand (the drift's `markup`: tags read aloud, pauses dropped)
     emulation    the protocol a provider implements (below)
     emulations   the wire families' imitations (`http_speech`, `jobs`), each serving any provider of its family
                  from the declaration alone; a provider with an emulation of its own keeps it in its package

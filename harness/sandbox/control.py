@@ -15,7 +15,9 @@
                                          factor}, "language_fallback": {"provider": "en"}} (ProviderDrift; a billing
                                          factor: answers saying they billed `factor` times what the documents bill;
                                          a language fallback: the provider answers in that language, whatever
-                                         language a request asks for; "" or {} as asked again)
+                                         language a request asks for; "markup": {"provider": "speak" |
+                                         "ignore_break"}: its markup's tags read aloud, or its pauses dropped
+                                         (harness.sandbox.markup); "" or {} as asked again)
     GET  /_sandbox/catalogue             the team's own catalogue per provider (voices, models, ids marked missing)
     POST /_sandbox/catalogue             {"provider"?, "voices"?, "models"?, "missing"?}: add to it (no provider:
                                          every provider); a voice or model marked missing gets the provider's

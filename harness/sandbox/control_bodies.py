@@ -29,6 +29,7 @@ from typing import Any, Protocol
 
 from starlette.requests import Request
 
+from harness.sandbox.markup import MARKUP_KINDS
 from harness.sandbox.misreadings import MISREADINGS
 from harness.sandbox.state import SandboxState
 from harness.sandbox.stream_faults import DRIFT_KINDS as STREAM_FAULTS
@@ -260,9 +261,10 @@ class Body:
         if not isinstance(body, dict):
             raise ValueError(f"the body is a JSON {type(body).__name__}, not an object")
         unknown = sorted(set(body) - set(self.fields))
-        if unknown or (self.needs_some and not body):
-            raise ValueError(f"give {', '.join(self.fields)}{' (at least one)' if self.needs_some else ''}, nothing "
-                             f"else" + (f" (not {', '.join(_shown(k) for k in unknown)})" if unknown else ""))
+        if unknown:  # the keys it takes are the expected body's, shown beside this
+            raise ValueError(f"nothing else (not {', '.join(_shown(k) for k in unknown)})")
+        if self.needs_some and not body:
+            raise ValueError(f"give at least one of {', '.join(self.fields)}")
         missing = sorted(self.required - set(body))
         if missing:
             raise ValueError(f"{', '.join(missing)} must be given")
@@ -286,6 +288,8 @@ DRIFT = Body({
     "streams": PerProvider(Kind(STREAM_FAULTS, "stream fault"), neutral=""),
     # a provider whose timing marks break (harness.sandbox.stream_faults.broken_marks; "" as documented)
     "marks": PerProvider(Kind(MARKS_KINDS, "marks fault"), neutral=""),
+    # a provider whose markup is spoken aloud or whose pauses are dropped (harness.sandbox.markup; "" as documented)
+    "markup": PerProvider(Kind(MARKUP_KINDS, "markup fault"), neutral=""),
 }, needs_some=True)
 ADVANCE = Body({"seconds": Number(0.0, 10.0 ** 9)}, required=frozenset({"seconds"}))
 CATALOGUE = Body({"provider": Served(), "voices": Ids(), "models": Ids(), "missing": Ids()})

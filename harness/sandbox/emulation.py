@@ -253,6 +253,10 @@ class Services(Protocol):
         """How this provider's streams break, on demand (`harness.sandbox.stream_faults`; "": they do not)."""
         ...
 
+    def markup_fault(self) -> str:
+        """How this provider's markup breaks, on demand (`harness.sandbox.markup`; "": it does not)."""
+        ...
+
     def marks_fault(self) -> str:
         """How this provider's timing marks break, on demand (`harness.sandbox.stream_faults.broken_marks`; "": they
         do not)."""

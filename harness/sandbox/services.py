@@ -105,6 +105,9 @@ class EngineServices:
     def marks_fault(self) -> str:
         return self.state.drift.marks.get(self.provider, "")  # a provider whose timing marks break (`ProviderDrift`)
 
+    def markup_fault(self) -> str:
+        return self.state.drift.markup.get(self.provider, "")  # a provider whose markup breaks (`ProviderDrift`)
+
     def billed_factor(self) -> float:
         return self.state.drift.billing.get(self.provider, 1.0)  # a provider that bills more (`ProviderDrift`)
 

@@ -106,7 +106,8 @@ class ProviderDrift:
     named in `streams` breaks its streams' seams or rate that way (`harness.sandbox.stream_faults`: clicks or gaps at
     seams, a header mid-stream, 24 kHz samples labelled 16 kHz, or, `after_cancel`, its sockets' speech sent on after a
     cancel); a provider named in `marks` breaks its timing marks that way (`stream_faults.MARKS_KINDS`: shifted,
-    scaled, an end repeated, restarting, merged words, none sent)."""
+    scaled, an end repeated, restarting, merged words, none sent); a provider named in `markup` speaks its markup's tags
+    aloud or drops its pauses (`harness.sandbox.markup.MARKUP_KINDS`)."""
 
     added_latency_s: float = 0.0
     pitch_shift: float = 0.0
@@ -115,6 +116,7 @@ class ProviderDrift:
     language_fallback: dict[str, str] = field(default_factory=dict)  # provider -> the language it answers in
     streams: dict[str, str] = field(default_factory=dict)  # provider -> a stream fault (`stream_faults.DRIFT_KINDS`)
     marks: dict[str, str] = field(default_factory=dict)  # provider -> a marks fault (`stream_faults.MARKS_KINDS`)
+    markup: dict[str, str] = field(default_factory=dict)  # provider -> a markup fault (`markup.MARKUP_KINDS`)
 
 
 class SandboxState:

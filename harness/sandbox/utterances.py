@@ -25,7 +25,10 @@ import numpy as np
 import numpy.typing as npt
 
 from harness.core.onset import speech_onset_s
+from harness.core.protocols.markup import Pause
+from harness.core.protocols.markup import Piece as MarkupPiece
 from harness.core.protocols.realtime_grammar import SpokenSpan
+from harness.core.silence import sounding_bounds
 from harness.sandbox.emulation import Services, Speech, Voice
 from harness.sandbox.languages import spoken_language
 from harness.sandbox.streams import StreamPacer, writing
@@ -124,6 +127,30 @@ class Speaker:
                                                                         AudioFormat.WAV))
         clip = decode(wav).resampled(self.rate)
         return np.asarray(clip.samples, dtype=np.float32), words
+
+    async def timed_pieces(self, pieces: tuple[MarkupPiece, ...]) -> tuple[Samples, tuple[WordTime, ...]]:
+        """Markup honoured (`harness.core.protocols.markup`): each stretch of words rendered alone, and each pause
+        exactly its asked length of zeros between them. A stretch's own silent edges are cut where a pause meets them
+        (`harness.core.silence`: the judge's frames), so the silence heard is the pause asked, not the pause plus the
+        voice's lead-in and tail; word times and character offsets move to the joined audio and text."""
+        parts: list[Samples] = []
+        words: list[WordTime] = []
+        at_sample = at_char = 0
+        for index, piece in enumerate(pieces):
+            if isinstance(piece, Pause):
+                parts.append(np.zeros(round(piece.ms * self.rate / 1000), dtype=np.float32))
+            else:
+                samples, said = await self.timed(piece)
+                first, end = sounding_bounds(samples, self.rate)
+                first = first if index > 0 and isinstance(pieces[index - 1], Pause) else 0
+                end = end if index + 1 < len(pieces) and isinstance(pieces[index + 1], Pause) and end else len(samples)
+                shift = (at_sample - first) / self.rate
+                words += [WordTime(w.text, w.first + at_char, w.last + at_char, max(0.0, w.start_s + shift),
+                                   max(0.0, w.end_s + shift)) for w in said]
+                parts.append(samples[first:end])
+                at_char += len(piece) + 1  # the spoken text joins the stretches with one space
+            at_sample += len(parts[-1])
+        return (np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)), tuple(words)
 
     async def say(self, text: str) -> AsyncIterator[Piece]:
         """The pieces of `text`'s audio, each yielded at its moment."""

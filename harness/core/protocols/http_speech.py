@@ -40,6 +40,7 @@ from harness.core.protocols.answer_forms import Selector, check_forms
 from harness.core.protocols.billing import BilledSignal
 from harness.core.protocols.catalogues import CLOSED, Catalogue, KnownModel
 from harness.core.protocols.marks import Marks
+from harness.core.protocols.markup import Markup
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.value_variants import FieldSpelling, Resolved, ValueVariant, case_variant, declared_variant
 from harness.core.spec import (
@@ -227,6 +228,9 @@ class Synthesis:
     # The provider's own text-normalisation switch on this request, where documented: a run may benchmark it off
     # and on (`bench run --normalisation off,on`); the imitation reads digits as written where it is off.
     normalisation: Normalisation | None = None
+    # The markup its text takes (SSML, or tags of the provider's own), as its documents show it: the sandbox honours
+    # it and `bench run --corpus markup` judges it (docs/markup.md). None: none documented.
+    markup: Markup | None = None
 
     def __post_init__(self) -> None:
         if self.unknown_model is UnknownModel.DEFAULT and (self.slots.model is None or not self.default_model):
@@ -851,7 +855,8 @@ def build_provider(service: SpeechService) -> Provider:
         Offering(model.name, model.synthesis, partial(request_for, service, model), languages=model.languages,
                  max_chars=model.max_chars, streams=model.streams,
                  description=model.description or f"{model.name} (voice {model.voice})",
-                 normalisation=model_normalisation(service, model))
+                 normalisation=model_normalisation(service, model),
+                 markup=service.synthesis(model.synthesis).markup)
         for model in service.models)
     return Provider(
         name=service.name, title=service.title, hosts=dict(service.hosts), auth=service.auth,

@@ -39,6 +39,7 @@ from harness.core.protocols.http_speech import (
     Voice,
 )
 from harness.core.protocols.marks import Answer, Marks, Match
+from harness.core.protocols.markup import Markup, Syntax, Tag, TagKind
 from harness.core.protocols.realtime_grammar import AudioSpec, Kind
 from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import (
@@ -127,6 +128,16 @@ SSE_MARKS = Marks("/word_timestamps/words", "/word_timestamps/start", "/word_tim
                   answer=Answer("timestamps", Kind.MARKS, Match("/type", "timestamps"), SseEvent,
                                 {"type": "timestamps", "done": False, "status_code": STREAMING}),
                   asked_by="/add_timestamps", evidence=TIMESTAMPS_WORDS)
+
+# Breaks: `<break time="1s"/>` in the transcript, in seconds or milliseconds; its other SSML-like tags (speed, volume,
+# emotion, spell) are read as no words.
+SSML_TAGS_PAGE = "https://docs.cartesia.ai/build-with-cartesia/sonic-3/ssml-tags"
+MARKUP = Markup(Syntax.INLINE, (Tag(
+    TagKind.BREAK, '<break time="{s}s"/>', doc=SSML_TAGS_PAGE,
+    quote="\"Sonic-3 supports SSML-like (Speech Synthesis Markup Language) tags to control generated speech. ... To "
+          "insert breaks (or pauses) in generated speech, use a break tags with one attribute, time. For example, "
+          "<break time=\"1s\"/>. You can specify the time in seconds (s) or milliseconds (ms).\" Hello, my name is "
+          "Sonic.<break time=\"1s\"/>Nice to meet you. (read 2026-11-26)"),))
 
 SLOTS = Slots(text="/transcript", voice="/voice/id", model="/model_id", rate=f"{OUTPUT}/sample_rate",
               language="/language")
@@ -219,10 +230,12 @@ SERVICE = SpeechService(
     error_model=ErrorBody,
     errors=ErrorShape(_error_body("Error"), by_status={status: _error_body(t) for status, t in TITLES.items()}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(BYTES, SLOTS, (*WAV, *RAW, MP3), default_format=WAV[0].name, template=TEMPLATE),
+    syntheses=(Synthesis(BYTES, SLOTS, (*WAV, *RAW, MP3), default_format=WAV[0].name, template=TEMPLATE,
+                         markup=MARKUP),
                Synthesis(SSE, SLOTS, RAW, default_format=RAW[0].name, template=TEMPLATE,
                          answer={"type": "chunk", "done": False, "status_code": STREAMING},
-                         last_event={"type": "done", "done": True, "status_code": STREAMING}, marks=SSE_MARKS)),
+                         last_event={"type": "done", "done": True, "status_code": STREAMING}, marks=SSE_MARKS,
+                         markup=MARKUP)),
     models=MODELS,
     voices=VOICES,
     voice_catalogue=VOICE_CATALOGUE,

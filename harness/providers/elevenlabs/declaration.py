@@ -32,6 +32,7 @@ from harness.core.protocols.http_speech import (
     Voice,
 )
 from harness.core.protocols.marks import Marks
+from harness.core.protocols.markup import Markup, Syntax, Tag, TagKind
 from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import (
     AudioAt,
@@ -134,8 +135,19 @@ _ALIGNMENT_WORDS = ("the answer {\"audio_base64\", \"alignment\": {\"characters\
 ALIGNMENT = Marks(text_at="/alignment/characters", start_at="/alignment/character_start_times_seconds",
                   end_at="/alignment/character_end_times_seconds", chars=True, evidence=_ALIGNMENT_WORDS)
 _MARKED = {WITH_TIMESTAMPS: ALIGNMENT, STREAM_WITH_TIMESTAMPS: ALIGNMENT}
+# Pauses: a `<break time="1.5s" />` in the text, on every model but Eleven v3 (which reads its own [pause] tags): there
+# the tag is ignored. No field asks for it: the text is always read so.
+PAUSES_PAGE = ("https://help.elevenlabs.io/hc/en-us/articles/24352686926609-Do-pauses-and-SSML-phoneme-tags-work-with-"
+               "the-API")
+MARKUP = Markup(Syntax.INLINE, (Tag(
+    TagKind.BREAK, '<break time="{s}s" />', doc=PAUSES_PAGE, max_ms=3000, unsupported_on=("eleven_v3",),
+    quote="\"You can use the break tag when generating audio via the API. This will create an exact and natural pause "
+          "in the speech. ... The syntax for the break tag is <break time=\"1.5s\" /> and the AI can handle pauses of "
+          "up to 3 seconds in length. All of our models, with the exception of Eleven V3, support SSML break tags\" "
+          "(read 2026-11-26)"),))
 SYNTHESES = tuple(Synthesis(endpoint, SLOTS, FORMATS, default_format=DEFAULT_FORMAT, default_model=DEFAULT_MODEL,
-                            billing=BILLING, normalisation=NORMALISATION, marks=_MARKED.get(endpoint.key))
+                            billing=BILLING, normalisation=NORMALISATION, marks=_MARKED.get(endpoint.key),
+                            markup=MARKUP)
                   for endpoint in ENDPOINTS)
 
 # The default ("premade") voices of DEFAULT_VOICES_PAGE's "Current Default Voices" table (read 2026-11-25): name,

@@ -26,6 +26,7 @@ from harness.core.protocols.http_speech import (
     build_provider,
 )
 from harness.core.protocols.marks import BYTES, Marks
+from harness.core.protocols.markup import Markup, Syntax, Tag, TagKind
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.signing import SigV4
 from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
@@ -171,6 +172,19 @@ REFUSALS = Refusals(
     server_error=Refusal(500, "ServiceFailureException", "An unknown condition has caused a service failure."),
 )
 
+# SSML, read where the request says TextType "ssml" (SynthesizeSpeechInput.TextType: "Specifies whether the input text
+# is plain text or SSML. The default value is plain text."): a `<speak>` document; its pause, `<break time>`.
+BREAK_PAGE = "https://docs.aws.amazon.com/polly/latest/dg/break-tag.html"
+MARKUP = Markup(Syntax.SSML, (Tag(
+    TagKind.BREAK, '<break time="{ms}ms"/>', doc=BREAK_PAGE, max_ms=10_000,
+    quote="\"This tag is supported by generative, long-form, neural, and standard TTS formats. To add a pause to your "
+          "text, use the <break> tag. ... time attribute values: [number]s: The duration of the pause, in seconds. The "
+          "maximum duration is 10s. [number]ms: The duration of the pause, in milliseconds. The maximum duration is "
+          "10000ms.\" <speak> Mary had a little lamb <break time=\"3s\"/>Whose fleece was white as snow. </speak> "
+          "(read 2026-11-26; the page's translations add that <break time=> is only partly available for generative "
+          "voices)"),),
+    document="<speak>{text}</speak>", also_sets=(("/TextType", "ssml"),))
+
 # The billed characters of each SynthesizeSpeech (SSML tags not counted: polly.toml's counting rule).
 BILLING = (BilledSignal(Unit.CHARACTERS, header=BILLED, evidence=(
     "SynthesizeSpeech response element RequestCharacters, header x-amzn-RequestCharacters: \"Number of characters "
@@ -212,7 +226,8 @@ SERVICE = SpeechService(
     refusals=REFUSALS,
     syntheses=(Synthesis(SYNTHESIZE, Slots(text="/Text", voice="/VoiceId", format="/OutputFormat", rate="/SampleRate",
                                             language="/LanguageCode", text_type=("/TextType", "ssml")),
-                         FORMATS, default_format="mp3", billing=BILLING, rate_as_text=True, marks=SPEECH_MARKS),),
+                         FORMATS, default_format="mp3", billing=BILLING, rate_as_text=True, marks=SPEECH_MARKS,
+                         markup=MARKUP),),
     listings=(Listing(VOICES, _voices_body, language_param="LanguageCode"),),
     models=MODELS,
     voices=(*VOICE_LIST, *LOCALE_VOICES),

@@ -17,12 +17,14 @@ from harness.core.protocols.http_speech import (
     Synthesis,
     Voice,
 )
+from harness.core.protocols.markup import Markup, Syntax, Tag, TagKind
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
 from harness.providers.rime.models import (
     ARCANA_HTTP,
     CLI,
+    CUSTOM_PAUSES,
     MCP,
     MIST_V2_HTTP,
     MODELS_PAGE,
@@ -95,6 +97,18 @@ _CLI_WORDS = ("\"Model ID: `coda`, `arcana`, `arcanav2`, `mistv3`, `mistv2`, or 
 KNOWN_MODELS = (KnownModel("arcanav3", "arcana", _MODELS_WORDS), KnownModel("arcanav2", "arcana", _MODELS_WORDS),
                 KnownModel("mistv3", "mistv2", _MODELS_WORDS), KnownModel("mist", "mistv2", _CLI_WORDS))
 
+# Custom pauses: the pause's milliseconds in angle brackets, read where the request sets pauseBetweenBrackets, on the
+# Mist family only (the page names no other model: on Coda and Arcana the marker is read as nothing, never spoken).
+MARKUP = Markup(Syntax.INLINE, (Tag(
+    TagKind.BREAK, " <{ms}> ", doc=CUSTOM_PAUSES, pattern=r"<\s*(?P<ms>\d+)\s*>",
+    unsupported_on=("coda", "arcana", "arcanav2", "arcanav3"),
+    quote="\"Custom pauses are supported by Mist, Mist v2, and Mist v3. ... To insert a shorter or longer pause within "
+          "a sentence, simply insert the length of your desired pause in milliseconds within angle brackets. For "
+          "example, <750> inserts a pause of 750 milliseconds (or .75 seconds). ... When making an API request, you "
+          "must set pauseBetweenBrackets to true\" {\"text\": \"wait. <750> are you actually serious.\", ... "
+          "\"modelId\": \"mistv2\", \"pauseBetweenBrackets\": true} (read 2026-11-26)"),),
+    also_sets=(("/pauseBetweenBrackets", True),))
+
 REFUSALS = Refusals(
     invalid=Refusal(400, "invalid_request", "{detail}"),
     missing_key=Refusal(401, "unauthorized", "Missing API key"),
@@ -117,7 +131,7 @@ SERVICE = SpeechService(
     refusals=REFUSALS,
     syntheses=(Synthesis(SYNTHESIZE, Slots(text="/text", voice="/speaker", model="/modelId", format="/accept",
                                            rate="/samplingRate"),
-                         FORMATS, default_format="audio/mp3"),),
+                         FORMATS, default_format="audio/mp3", markup=MARKUP),),
     models=MODELS,
     voices=VOICE_LIST,
     known_models=KNOWN_MODELS,

@@ -14,6 +14,7 @@ from pydantic import Field
 from harness.core.spec import RequestModel, ResponseModel
 
 QUICKSTART = "https://docs.rime.ai/api-reference/quickstart"
+CUSTOM_PAUSES = "https://docs.rime.ai/docs/custom-pauses"
 CLI = "https://docs.rime.ai/cli-reference/rime-tts.md"
 # The model pages' "Audio Formats" tables (read 2026-11-25). Arcana's (as Mist v3's): "Set the Accept header to one of
 # the following values" — audio/webm;codecs=opus, audio/ogg;codecs=opus, audio/mp3, audio/wav, "PCM | audio/pcm |
@@ -57,6 +58,8 @@ class SpeechRequest(RequestModel):
     samplingRate: int | None = Field(None, ge=4000, le=96000, description="Output sampling rate in Hz. Arcana: "
                                      "8000, 16000, 22050, 24000, 44100, 48000, 96000. Mist: 4000–44100")
     speedAlpha: float | None = Field(None, gt=0, description="Speed multiplier — must be greater than 0")
+    # Custom pauses (CUSTOM_PAUSES): "When making an API request, you must set pauseBetweenBrackets to true".
+    pauseBetweenBrackets: bool | None = None
     accept: AcceptValue | MediaRange = "audio/mp3"  # the Accept header: the answer's form
 
 

@@ -56,6 +56,7 @@ from harness.core.protocols.http_speech import (
     unrecognised_model,
 )
 from harness.core.protocols.marks import Marks, complete_words, groups, marks_values, ssml_mark_spans
+from harness.core.protocols.markup import Piece, pauses, spoken
 from harness.core.protocols.realtime_grammar import SpokenSpan
 from harness.core.protocols.value_variants import finding_words, spelling_finding
 from harness.core.spec import AudioAt, Endpoint, EventStreamBody, JsonBody, NdjsonBody, Provider, Role
@@ -75,6 +76,7 @@ from harness.sandbox.emulations.http_speech.responses.grpc_stream import rpc_han
 from harness.sandbox.emulations.http_speech.responses.socket import socket_handlers
 from harness.sandbox.http_bodies import json_reply, sse_reply
 from harness.sandbox.languages import request_language
+from harness.sandbox.markup import honoured
 from harness.sandbox.misreadings import unnormalised
 from harness.sandbox.stream_faults import broken_marks, broken_piece, merged_words, served_samples
 from harness.sandbox.utterances import Speaker, spoken_marks
@@ -290,7 +292,7 @@ class SpeechServiceEmulation(Emulation):
         payload = camel_case(call.payload) if self.service.proto3_json else call.payload
         synthesis, call = self._form(synthesis, call, payload)
         slots = synthesis.slots
-        text, sent_text = self._text(slots, payload)
+        text, sent_text, pieces = self._said(synthesis, payload, call)
         switch = synthesis.normalisation
         if switch is not None and read(payload, switch.pointer) == switch.off:
             text = unnormalised(text)  # the provider's own normaliser turned off: digits read as they are written
@@ -336,7 +338,7 @@ class SpeechServiceEmulation(Emulation):
         speaker = Speaker(call.services, rate, 1.0, pitch_of(self.voice_names, voice),
                           length_scale(read(payload, slots.speed)), language,
                           model.languages if model is not None else ())
-        samples, words = await _rendered_in_time(call, speaker, text)
+        samples, words = await _rendered_in_time(call, speaker, text, pieces if pauses(pieces) else ())
         samples = served_samples(samples, fault := _stream_fault(call, synthesis), rate)  # broken on demand
         audio = encode_as(samples, rate, fmt.spec.codec, fmt.spec.container)
         headers = self.request_id()
@@ -361,6 +363,22 @@ class SpeechServiceEmulation(Emulation):
         return self._answer(synthesis, audio, fmt, headers, beside, last, whole_last,
                             _Timed(len(samples) / rate, spans, marks, values) if spans else None,
                             breakage=(fault, fmt.spec.codec))
+
+    def _said(self, synthesis: Synthesis, payload: Mapping[str, Any],
+              call: Call) -> tuple[str, str, tuple[Piece, ...]]:
+        """The words a request's text speaks, the text as sent and, where it carries markup its documents show, its
+        words and pauses (`harness.sandbox.markup`: honoured, or broken on demand); SSML elsewhere read for its words
+        alone (`_text`)."""
+        text, sent = self._text(synthesis.slots, payload)
+        # a text without a tag is spoken as sent (its characters, for the marks, untouched)
+        if synthesis.markup is None or "<" not in sent or not synthesis.markup.asked(payload):
+            return text, sent, ()
+        try:
+            pieces = honoured(synthesis.markup, sent, str(read(payload, synthesis.slots.model) or ""),
+                              call.services.markup_fault())
+        except ValueError as error:
+            raise refuse(self.service.refusals.invalid, f"invalid SSML: {error}") from None
+        return spoken(pieces), sent, pieces
 
     def _answer(self, synthesis: Synthesis, audio: bytes, fmt: Format, headers: dict[str, str],
                 beside: dict[str, Any], last: dict[str, Any] | str, whole_last: bool = False,
@@ -508,10 +526,11 @@ async def _lines(audio: bytes, where: AudioAt, beside: dict[str, Any],
         yield (json.dumps(event, separators=(",", ":")) + "\n").encode()
 
 
-async def _rendered_in_time(call: Any, speaker: Any, text: str) -> Any:
+async def _rendered_in_time(call: Any, speaker: Any, text: str, pieces: tuple[Piece, ...] = ()) -> Any:
     """The render, started with the provider's drawn time, not after it: the time is the imitated provider's, the
-    render the sandbox's own work (on a busy machine it waits its turn: the answer comes at the later of both)."""
-    render = asyncio.ensure_future(speaker.timed(text))
+    render the sandbox's own work (on a busy machine it waits its turn: the answer comes at the later of both).
+    Markup with pauses (`pieces`) is rendered a stretch at a time, the pauses silence between."""
+    render = asyncio.ensure_future(speaker.timed_pieces(pieces) if pieces else speaker.timed(text))
     try:
         await call.services.take_time(TIMING, len(text))
         return await render

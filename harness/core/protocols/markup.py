@@ -1,0 +1,236 @@
+"""Markup in the text a provider speaks, as its documents show it: the vocabulary a declaration writes it in
+(`Markup`, `Tag`), and the one reader and writer every engine uses. It names no provider.
+
+    a markup item (the corpus)     ["Mary had a little lamb.", Pause(500), "Whose fleece was white as snow."]
+        │ written(markup, model)   the text sent, each pause in the provider's own form, in its document wrapper
+        ▼
+    "<speak>Mary had a little lamb.<break time=\"500ms\"/>Whose fleece was white as snow.</speak>"
+        │ read(markup, text, model)  what a voice honouring the documents says: the words, and each pause's length
+        ▼
+    ("Mary had a little lamb.", Pause(500), "Whose fleece was white as snow.")
+
+`read` is the sandbox's imitation and `tag_words` the judge's list of what must never be heard: a tag is never
+spoken. A tag a model is documented not to take (`Tag.unsupported_on`) is read as nothing (neither spoken nor a
+pause); any other tag of the text is set aside too, its enclosed words spoken (SSML: an element's text; inline
+syntax: everything outside `<...>`).
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from harness.core.json_pointer import resolve
+
+MAX_PAUSE_MS = 10_000  # the longest pause any stored document allows ("The maximum duration is 10s")
+
+
+class Syntax(StrEnum):
+    """How the text carries its tags."""
+
+    SSML = "ssml"  # an XML document (`<speak>` root); the words are its text, every element is markup
+    INLINE = "inline"  # tags written into plain text; everything outside `<...>` is spoken
+
+
+class TagKind(StrEnum):
+    BREAK = "break"  # a pause of the asked length
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """A pause asked for (or heard) in the text: its length in milliseconds."""
+
+    ms: int
+
+
+Piece = str | Pause
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """One tag the documents show: what it does, how it is written (`form`, with `{ms}` or `{s}` for a pause's
+    length), the models whose documents say they do not take it, and the documents' words."""
+
+    kind: TagKind
+    form: str  # '<break time="{ms}ms"/>', '<break time="{s}s" />'
+    doc: str
+    quote: str
+    unsupported_on: tuple[str, ...] = ()  # models documented not to take it: read as nothing (never spoken)
+    max_ms: int = MAX_PAUSE_MS
+    # How it is read back from the text: a regular expression matching the whole tag, its length in the group `ms`
+    # (milliseconds) or `s` (seconds); "": a `<break ... time="500ms"/>` (the SSML-like form).
+    pattern: str = ""
+
+    def write(self, pause: Pause) -> str:
+        return self.form.format(ms=pause.ms, s=f"{pause.ms / 1000:g}")
+
+
+@dataclass(frozen=True, slots=True)
+class Markup:
+    """The markup a synthesis' text takes: its syntax, its tags, the document the text goes in (`{text}`), and the
+    request fields that say the text is markup (a TextType "ssml"); no such field: the text is always read so."""
+
+    syntax: Syntax
+    tags: tuple[Tag, ...]
+    document: str = "{text}"
+    also_sets: tuple[tuple[str, Any], ...] = ()
+
+    def tag(self, kind: TagKind, model: str = "") -> Tag | None:
+        """The tag of `kind` that `model` takes (None: none declared, or documented as not taken by it)."""
+        return next((t for t in self.tags if t.kind is kind and model not in t.unsupported_on), None)
+
+    def asked(self, request: Any) -> bool:
+        """Whether a request's text is read as markup: each of `also_sets` holds its value."""
+        for pointer, value in self.also_sets:
+            present, held = resolve(request, pointer)
+            if not present or held != value:
+                return False
+        return True
+
+    def written(self, pieces: Sequence[Piece], model: str = "") -> str:
+        """The text to send for `pieces`: each pause in the form `model` takes (a pause no tag of it takes is sent in
+        the first declared form: the model is documented to ignore it), in the document wrapper."""
+        parts: list[str] = []
+        for piece in pieces:
+            if isinstance(piece, Pause):
+                tag = self.tag(TagKind.BREAK, model) or next(t for t in self.tags if t.kind is TagKind.BREAK)
+                parts.append(tag.write(piece))
+            else:
+                parts.append(_escaped(piece) if self.syntax is Syntax.SSML else piece)
+        return self.document.format(text="".join(parts))
+
+    def read(self, text: str, model: str = "") -> tuple[Piece, ...]:
+        """What a voice honouring the documents says for `text`: its words and its pauses, in order; ValueError (one
+        line) where SSML is not well-formed."""
+        raw = _ssml_pieces(text) if self.syntax is Syntax.SSML else _inline_pieces(text, self.tags)
+        taken = self.tag(TagKind.BREAK, model)
+        pieces: list[Piece] = []
+        for piece in raw:
+            if isinstance(piece, Pause):
+                if taken is not None:  # a model documented not to take it: the tag is read as nothing
+                    pieces.append(Pause(min(piece.ms, taken.max_ms)))
+            elif piece.strip():
+                pieces.append(piece)
+        return _merged(pieces)
+
+
+def spoken(pieces: Sequence[Piece]) -> str:
+    """The words of `pieces`, white space folded: what the recogniser should hear."""
+    return " ".join(" ".join(p for p in pieces if isinstance(p, str)).split())
+
+
+def pauses(pieces: Sequence[Piece]) -> tuple[Pause, ...]:
+    return tuple(p for p in pieces if isinstance(p, Pause))
+
+
+_TAG = re.compile(r"<[^<>]*>")
+_WORD = re.compile(r"[A-Za-z]+|\d+(?:\.\d+)?(?:ms|s)?")
+_PAUSE_TIME = re.compile(r"""time\s*=\s*["']\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*["']""", re.IGNORECASE)
+_BREAK = re.compile(r"<\s*break\b[^<>]*>", re.IGNORECASE)
+
+
+def tag_words(text: str) -> tuple[str, ...]:
+    """The words inside the tags of a sent text (tag and attribute names, attribute values): what a voice that speaks
+    its tags aloud says, and a voice that honours them never does."""
+    words: list[str] = []
+    for tag in _TAG.findall(text):
+        words += [w.lower() for w in _WORD.findall(tag)]
+    return tuple(dict.fromkeys(words))
+
+
+def _pause_of(tag_text: str) -> Pause | None:
+    found = _PAUSE_TIME.search(tag_text)
+    if found is None:
+        return None
+    value, unit = float(found.group(1)), found.group(2).lower()
+    return Pause(round(value * (1 if unit == "ms" else 1000)))
+
+
+def _tag_pause(tag_text: str, tags: Sequence[Tag]) -> Pause | None:
+    for tag in tags:
+        if tag.kind is not TagKind.BREAK:
+            continue
+        if not tag.pattern:
+            if _BREAK.fullmatch(tag_text) and (pause := _pause_of(tag_text)) is not None:
+                return pause
+            continue
+        found = re.fullmatch(tag.pattern, tag_text)
+        if found is not None:
+            named = found.groupdict()
+            if named.get("ms") is not None:
+                return Pause(round(float(named["ms"])))
+            if named.get("s") is not None:
+                return Pause(round(float(named["s"]) * 1000))
+    return None
+
+
+def _inline_pieces(text: str, tags: Sequence[Tag]) -> list[Piece]:
+    pieces: list[Piece] = []
+    at = 0
+    for tag in _TAG.finditer(text):
+        pieces.append(text[at:tag.start()])
+        if (pause := _tag_pause(tag.group(), tags)) is not None:
+            pieces.append(pause)
+        at = tag.end()
+    pieces.append(text[at:])
+    return pieces
+
+
+def _ssml_pieces(document: str) -> list[Piece]:
+    if re.search(r"<!(DOCTYPE|ENTITY)", document, re.IGNORECASE):
+        raise ValueError("a DTD or entity declaration is not SSML")
+    try:
+        root = ElementTree.fromstring(document)
+    except ElementTree.ParseError as error:
+        raise ValueError(f"not well-formed XML ({error})") from None
+    pieces: list[Piece] = []
+
+    def walk(element: ElementTree.Element) -> None:
+        if element.tag.rsplit("}", 1)[-1] == "break":
+            pause = _pause_of(" ".join(f'{k}="{v}"' for k, v in element.attrib.items()))
+            if pause is not None:
+                pieces.append(pause)
+        pieces.append(element.text or "")
+        for child in element:
+            walk(child)
+            pieces.append(child.tail or "")
+
+    walk(root)
+    return pieces
+
+
+def _merged(pieces: Sequence[Piece]) -> tuple[Piece, ...]:
+    """Adjacent words joined, adjacent pauses summed, white space folded; no pause at either end is dropped."""
+    out: list[Piece] = []
+    for piece in pieces:
+        if out and isinstance(piece, str) and isinstance(out[-1], str):
+            out[-1] = f"{out[-1]} {piece}"
+        elif out and isinstance(piece, Pause) and isinstance(out[-1], Pause):
+            out[-1] = Pause(out[-1].ms + piece.ms)
+        else:
+            out.append(piece)
+    return tuple(" ".join(p.split()) if isinstance(p, str) else p for p in out)
+
+
+def _escaped(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def markup_item(data: Any) -> tuple[Piece, ...]:
+    """A corpus item's `pieces` (strings and `{"pause_ms": N}`) as pieces; ValueError (one line) otherwise."""
+    if not isinstance(data, Sequence) or isinstance(data, str) or not data:
+        raise ValueError("pieces must be a non-empty list of strings and {\"pause_ms\": N} objects")
+    pieces: list[Piece] = []
+    for piece in data:
+        if isinstance(piece, str) and piece.strip():
+            pieces.append(piece)
+        elif isinstance(piece, Mapping) and isinstance(piece.get("pause_ms"), int) \
+                and 0 < piece["pause_ms"] <= MAX_PAUSE_MS:
+            pieces.append(Pause(piece["pause_ms"]))
+        else:
+            raise ValueError(f"a piece is a non-empty string or {{\"pause_ms\": 1..{MAX_PAUSE_MS}}}, not {piece!r}")
+    return tuple(pieces)

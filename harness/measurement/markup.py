@@ -1,0 +1,182 @@
+"""Markup honoured, judged on the audio (docs/markup.md): each pause asked for (`harness.core.protocols.markup`) heard
+as silence of about its length where it stands, and no tag ever spoken.
+
+    pause    the longest silent run (`harness.core.silence`: 10 ms frames 40 dB under the loudest) whose middle lies
+             within WINDOW of where the pause should sit — the words' share of the speaking time before it, plus the
+             pauses before it — inside the sounding audio (the lead-in and tail are no pause). Honoured when
+             |heard - asked| <= max(TOLERANCE_MS, TOLERANCE_SHARE x asked).
+    spoken   the recogniser's transcript holds a word of the sent text's tags (break, time, speak, 500ms, the
+             "less than" a literal `<` is read as) that the item's own words do not hold.
+
+A clip is honoured when every pause is and no tag is spoken. A pure function of the audio, the item and the
+transcript: the run's step (`markup_verdicts`) reads them from the store, so a stored run judges again the same.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.core.protocols.markup import Pause, Piece, spoken
+from harness.core.silence import silent_runs, sounding_bounds
+
+# The tolerance of a pause: the frame (10 ms) at each edge, a word's soft onset or release under the silence threshold
+# (tens of ms each side), and a provider's own sentence-end pause added to the asked one ("an exact and natural pause":
+# a break after a full stop may sound its pause plus the stop's) — 100 ms, or a quarter of a long pause.
+TOLERANCE_MS = 100.0
+TOLERANCE_SHARE = 0.25
+WINDOW_S = 0.75  # how far from where a pause should sit its silence may lie (or 15 % of the speech, if longer)
+WINDOW_SHARE = 0.15
+# Words a tag read aloud puts in a transcript beside its own (a literal `<` is "less than"; `/>` "slash").
+READ_SYMBOLS = ("less", "than", "greater", "slash", "equals")
+# A unit's words as a recogniser writes them ("s" alone is no word of its own: "it's" splits into "it" and "s").
+UNIT_WORDS = {"ms": ("ms", "millisecond", "milliseconds"), "s": ("second", "seconds")}
+_WORDS = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
+
+
+@dataclass(frozen=True, slots=True)
+class PauseHeard:
+    asked_ms: int
+    heard_ms: float  # the silence found (0: none near where it should be)
+    at_s: float  # where that silence starts (the expected place where none was found)
+    honoured: bool
+
+    def finding(self) -> str:
+        return f"break {self.heard_ms:.0f} ms of {self.asked_ms} asked at {self.at_s:.2f} s"
+
+
+@dataclass(frozen=True, slots=True)
+class MarkupVerdict:
+    pauses: tuple[PauseHeard, ...]
+    tags_spoken: tuple[str, ...]  # tag words the transcript holds
+
+    @property
+    def honoured(self) -> bool:
+        return all(p.honoured for p in self.pauses) and not self.tags_spoken
+
+    def findings(self) -> tuple[str, ...]:
+        late = tuple(p.finding() for p in self.pauses if not p.honoured)
+        return (*late, *(f"tag spoken: {word}" for word in self.tags_spoken))
+
+    def columns(self) -> dict[str, Any]:
+        """The job's stored columns (`markup_honoured`, `markup_json`: harness.results.schema)."""
+        pauses = [[p.asked_ms, p.heard_ms, p.at_s, p.honoured] for p in self.pauses]
+        return {"markup_honoured": int(self.honoured), "markup_json": json.dumps(
+            {"pauses": pauses, "tags_spoken": list(self.tags_spoken), "findings": list(self.findings())})}
+
+
+def tolerance_ms(asked_ms: float) -> float:
+    return max(TOLERANCE_MS, TOLERANCE_SHARE * asked_ms)
+
+
+def heard_pauses(samples: Any, rate: int, pieces: Sequence[Piece]) -> tuple[PauseHeard, ...]:
+    """Each asked pause of `pieces` against the silence of mono `samples` where it should sit."""
+    asked = [p for p in pieces if isinstance(p, Pause)]
+    if not asked:
+        return ()
+    first, end = sounding_bounds(samples, rate)
+    start_s, end_s = first / rate, end / rate
+    runs = [(a, b) for a, b in silent_runs(samples, rate) if a >= start_s and b <= end_s]
+    chars = sum(len(p) for p in pieces if isinstance(p, str)) or 1
+    talking_s = max(0.0, end_s - start_s - sum(p.ms for p in asked) / 1000)
+    window = max(WINDOW_S, WINDOW_SHARE * (end_s - start_s))
+    heard: list[PauseHeard] = []
+    said = paused_s = 0.0
+    taken: set[tuple[float, float]] = set()
+    for piece in pieces:
+        if isinstance(piece, str):
+            said += len(piece)
+            continue
+        expected = start_s + talking_s * said / chars + paused_s
+        near = [r for r in runs if r not in taken and abs((r[0] + r[1]) / 2 - expected - piece.ms / 2000) <= window]
+        best = max(near, key=lambda r: r[1] - r[0], default=None)
+        length_ms = 0.0 if best is None else (best[1] - best[0]) * 1000
+        if best is not None:
+            taken.add(best)
+        heard.append(PauseHeard(piece.ms, round(length_ms, 1), round(best[0] if best else expected, 3),
+                                abs(length_ms - piece.ms) <= tolerance_ms(piece.ms)))
+        paused_s += piece.ms / 1000
+    return tuple(heard)
+
+
+def tag_words_heard(transcript: str, sent_tag_words: Iterable[str], text: str) -> tuple[str, ...]:
+    """The words of the sent text's tags (and of a tag read out symbol by symbol) the transcript holds and the
+    item's own words do not."""
+    banned: list[str] = []
+    for word in sent_tag_words:
+        number = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s)?", word)
+        if number:  # "500ms" is heard "500 ms", "500 milliseconds"
+            banned += [number.group(1), *UNIT_WORDS.get(number.group(2) or "", ())]
+        else:
+            banned.append(word)
+    own = set(_WORDS.findall(text.lower()))
+    heard = _WORDS.findall(transcript.lower())
+    found = [w for w in dict.fromkeys([*banned, *READ_SYMBOLS]) if w not in own and w in heard]
+    if ("less" in found) != ("than" in found):
+        found = [w for w in found if w not in ("less", "than")]  # "less than" only as the pair a `<` is read as
+    return tuple(found)
+
+
+def judged(samples: Any, rate: int, pieces: Sequence[Piece], transcript: str | None,
+           sent_tag_words: Iterable[str]) -> MarkupVerdict:
+    """One clip: its pauses heard, and the tag words its transcript holds (none judged without a transcript)."""
+    spoken_tags = () if transcript is None else tag_words_heard(transcript, sent_tag_words, spoken(pieces))
+    return MarkupVerdict(heard_pauses(samples, rate, pieces), spoken_tags)
+
+
+@dataclass(frozen=True, slots=True)
+class ClipMarkup:
+    provider: str
+    model: str
+    item_id: str
+    verdict: MarkupVerdict | None  # None: the audio could not be read
+    job_key: str = ""
+
+
+# What an offering was sent for an item's pieces: what its documents say a voice says for it (a pause a model does
+# not take is no pause), and the words of the tags sent.
+Sent = Callable[[str, str, Sequence[Piece]], tuple[tuple[Piece, ...], tuple[str, ...]]]
+
+
+def markup_verdicts(rows: Iterable[Mapping[str, Any]], items: Mapping[tuple[str, str], Sequence[Piece]],
+                    sent_as: Sent, root: Path) -> list[ClipMarkup]:
+    """Each stored clip of a markup item (`items`: by (corpus, item id)) judged: its kept audio decoded (each row a
+    clip's: provider, model, corpus, item_id, audio_path, declared_media_type and _sample_rate), its transcript read;
+    `sent_as(provider, model, pieces)` what the offering's documents promise for them and the words of its tags."""
+    from harness.speech import AudioCodecError, decode_audio  # the one decoder
+
+    verdicts: list[ClipMarkup] = []
+    for row in rows:
+        pieces = items.get((str(row.get("corpus") or ""), str(row.get("item_id") or "")))
+        if pieces is None or not row.get("audio_path"):
+            continue
+        provider, model = str(row.get("provider")), str(row.get("model"))
+        path = Path(str(row["audio_path"]))
+        path = path if path.is_absolute() else root / path
+        try:
+            decoded = decode_audio(path.read_bytes(), row.get("declared_media_type"), row.get("declared_sample_rate"))
+        except (OSError, AudioCodecError):
+            verdicts.append(ClipMarkup(provider, model, str(row["item_id"]), None, str(row.get("clip_id") or "")))
+            continue
+        transcript = row.get("transcript")
+        promised, tag_words = sent_as(provider, model, pieces)
+        verdict = judged(decoded.mono(), decoded.sample_rate, promised,
+                         None if transcript is None else str(transcript), tag_words)
+        verdicts.append(ClipMarkup(provider, model, str(row["item_id"]), verdict, str(row.get("clip_id") or "")))
+    return verdicts
+
+
+def honoured_shares(verdicts: Iterable[ClipMarkup]) -> dict[str, tuple[int, int]]:
+    """Per offering (provider/model): (clips honoured, clips judged)."""
+    shares: dict[str, tuple[int, int]] = {}
+    for clip in verdicts:
+        if clip.verdict is None:
+            continue
+        label = f"{clip.provider}/{clip.model}"
+        good, total = shares.get(label, (0, 0))
+        shares[label] = (good + clip.verdict.honoured, total + 1)
+    return shares
