@@ -1,10 +1,10 @@
 """An answer's timing marks asked in a request of their own (issue 65): where the declaration says the marks come in
-place of the audio (`Marks.lines`: Polly's speech marks, "returns this metadata instead of synthesized speech"), the
-runner sends the job's request again asking for them (`Marks.ask`: `SpeechMarkTypes`, `OutputFormat` json) once its
+place of the audio (`Marks.lines`: speech marks that a provider "returns ... instead of synthesized speech"), the
+runner sends the job's request again asking for them (`Marks.ask`: the fields its declaration names) once its
 audio is kept, and keeps the lines as the evidence an answer's own marks are (`marks_evidence.answer_marks`).
 
 The marks' request is billed as its answer says (its billing signals, else the planned price: it carries the same
-text; a user who asks for both pays for both, repost.aws's "I'm getting billed twice for the same text"), on the
+text; a user who asks for both pays for both: users report being "billed twice for the same text"), on the
 job's spend, in a costs row of its own (attempt −n: the n-th attempt's marks, apart from the attempts a retry
 counts). Its times are not the job's: the latency figures stay the audio request's. A marks' request that fails is
 one line of the evidence, never the job's failure: the audio came.

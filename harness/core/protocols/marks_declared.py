@@ -43,7 +43,7 @@ def endpoint_marks(provider: Provider, key: str) -> Marks | None:
 
 def ask_marks(provider: Provider, key: str, request: dict[str, Any]) -> Marks | None:
     """Make a request to endpoint `key` ask for the marks its answer carries, as a socket's declared messages ask for
-    theirs (Cartesia's `add_timestamps`): every run reads the marks of the place an offering goes to. Marks that
+    theirs (a flag in the socket's opening): every run reads the marks of the place an offering goes to. Marks that
     come in place of the audio (`lines`: a request of their own) are not asked here. Returns the marks (None: none
     declared)."""
     marks = endpoint_marks(provider, key)
