@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
 
     corpus = json.loads(args.corpus.read_text())
     items = corpus["items"][: args.limit]
-    scorer = Scorer(similarity=False)
+    scorer = Scorer(similarity=False, dnsmos=False)  # intelligibility: DNSMOS (a CPU-second a clip) is not read
     report: dict[str, Any] = {"corpus": f"{corpus['name']}@{corpus['version']}", "voices": []}
     for label, engine in VOICES.items():
         missing = unavailable_reason(Engine(engine))

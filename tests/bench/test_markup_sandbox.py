@@ -35,7 +35,7 @@ def _run(sandbox: Any, out: Path, fault: str, score: bool, items: int) -> list[C
     answer = httpx.post(sandbox.url + "/_sandbox/drift", json={"markup": faults}, headers=token)
     assert answer.status_code == 200, answer.text
     result = benchmark.run(BenchConfig(out=out, models=OFFERINGS, corpus=(f"markup:{items}",), report=False,
-                                       score=score, target=sandbox.url, budget=5.0, concurrency=2))
+                                       score=score, dnsmos=False, target=sandbox.url, budget=5.0, concurrency=2))
     verdicts = benchmark.judge_markup(out / "runs.db", result.run_id, [load_corpus(f"markup:{items}")])
     assert verdicts is not None
     store = Store(out / "runs.db")

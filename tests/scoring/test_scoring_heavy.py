@@ -62,7 +62,7 @@ def test_both_backends_give_the_same_transcript(converted_tiny_en: Path, tiny_ba
 @pytest.mark.heavy
 @pytest.mark.slow
 def test_openai_backend_scores_through_the_scorer(converted_tiny_en: Path) -> None:
-    scorer = Scorer(backend="openai-whisper", model=str(converted_tiny_en), similarity=False)
+    scorer = Scorer(backend="openai-whisper", model=str(converted_tiny_en), similarity=False, dnsmos=False)
     score = scorer.score(ClipInput(text=TEXT, audio=speak(TEXT)))
     assert score.versions.asr_backend == "openai-whisper" and score.wer == 0.0
 

@@ -77,7 +77,7 @@ def test_a_model_by_name_loads_from_the_harness_cache_with_its_content_id(hub_ca
     shipped = resolve_ct2_model("tiny.en")
     # Named by the sha256 the hub cache filed the weights under: the same weights as the shipped copy.
     assert model.model_id == f"{HUB_ID}#{shipped.model_id.split('#')[1]}"
-    scorer = Scorer(asr=FasterWhisperBackend(HUB_ID), similarity=False)
+    scorer = Scorer(asr=FasterWhisperBackend(HUB_ID), similarity=False, dnsmos=False)
     score = scorer.score(ClipInput(text=TEXT, audio=speak(TEXT)))
     assert score.error is None and score.wer == 0.0
     assert score.versions.asr_model == model.model_id

@@ -112,7 +112,7 @@ def test_background_scorer_survives_a_failing_batch(
 def test_audio_replaced_after_the_run_is_not_scored_as_the_run(tiny_backend: Any, run_db: Path) -> None:
     add_clip(run_db, "swapped", "run-4", TEXTS[2], speak(TEXTS[2]))
     (run_db.parent / "audio" / "swapped.wav").write_bytes(speak(TEXTS[1]))
-    summary = score_run(run_db, "run-4", Scorer(asr=tiny_backend, similarity=False))
+    summary = score_run(run_db, "run-4", Scorer(asr=tiny_backend, similarity=False, dnsmos=False))
     assert (summary.scored, summary.failed) == (0, 1)
     with sqlite3.connect(run_db) as conn:
         (error,) = conn.execute("SELECT error FROM scores WHERE clip_id = 'swapped'").fetchone()

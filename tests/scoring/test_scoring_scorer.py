@@ -90,9 +90,9 @@ def test_transcripts_are_cached_by_audio_backend_model_and_settings(
 ) -> None:
     cache = ScoreCache(tmp_path / "cache.db")
     audio = speak(TEXT)
-    first = Scorer(asr=tiny_backend, similarity=False, cache=cache)
+    first = Scorer(asr=tiny_backend, similarity=False, dnsmos=False, cache=cache)
     assert first.score(ClipInput(text=TEXT, audio=audio)).cache_hit is False
-    second = Scorer(asr=tiny_backend, similarity=False, cache=cache)
+    second = Scorer(asr=tiny_backend, similarity=False, dnsmos=False, cache=cache)
     again = second.score(ClipInput(text="The farmer fed the horses.", audio=audio))
     assert again.cache_hit is True and second.stats.cache_misses == 0 and second.stats.cache_hits == 1
     # The cached transcript was scored against the new, shorter text: twice as long as it.
