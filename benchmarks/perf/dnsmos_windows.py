@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", default=",".join(f"{s:g}" for s in SECONDS), help="clip lengths, comma-separated")
-    args = smoke_mode.parse(parser, argv, rounds=1, seconds="3")  # one round: the smoke's figures mean nothing
+    args = smoke_mode.parse(parser, argv, rounds=3, seconds="3")
 
     model = Path(str(importlib.resources.files("speechmos") / "dnsmos_models" / "sig_bak_ovr.onnx"))
     options = onnxruntime.SessionOptions()
