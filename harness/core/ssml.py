@@ -3,46 +3,24 @@ endpoint takes as its body (`ssml_body`, an `Endpoint.text_body`), and the words
 (`spoken_text`: what the sandbox says for an SSML request, markup aside), and where its `<mark>`s fall among
 them (`mark_places`: the times a provider's timepoints name).
 
-Documents are parsed with the standard library's expat parser, after refusing a DTD outright: no SSML
-a provider documents declares one, and a DTD is how entity expansion attacks arrive.
+Documents are read by `harness.core.ssml_document` (bounded, a DTD refused, expat).
 """
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Mapping
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from harness.core.spec import TextBody
+from harness.core.ssml_document import local_name, parse_ssml
 
 SSML_TYPE = "application/ssml+xml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-MAX_DOCUMENT_CHARS = 1_000_000  # far above any documented limit; a bound on what is parsed
-
-
-def _parsed(document: str) -> ElementTree.Element:
-    if len(document) > MAX_DOCUMENT_CHARS:
-        raise ValueError(f"longer than {MAX_DOCUMENT_CHARS:,} characters")
-    if re.search(r"<!(DOCTYPE|ENTITY)", document, re.IGNORECASE):
-        raise ValueError("a DTD or entity declaration is not SSML")
-    try:
-        root = ElementTree.fromstring(document)
-    except ElementTree.ParseError as error:
-        raise ValueError(f"not well-formed XML ({error})") from None
-    if _local(root.tag) != "speak":
-        raise ValueError(f"the root element is <{_local(root.tag)}>, not <speak>")
-    return root
-
-
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
 def spoken_text(document: str) -> str:
     """The words an SSML document speaks, white space folded; ValueError naming what is wrong."""
-    return " ".join("".join(_parsed(document).itertext()).split())
+    return " ".join("".join(parse_ssml(document).itertext()).split())
 
 
 def mark_places(document: str) -> list[tuple[str, int]]:
@@ -51,14 +29,14 @@ def mark_places(document: str) -> list[tuple[str, int]]:
     places: list[tuple[str, int]] = []
 
     def walk(element: ElementTree.Element) -> None:
-        if _local(element.tag) == "mark":
+        if local_name(element.tag) == "mark":
             places.append((element.get("name", ""), len(" ".join(said).split())))
         said.append(element.text or "")
         for child in element:
             walk(child)
             said.append(child.tail or "")
 
-    walk(_parsed(document))
+    walk(parse_ssml(document))
     return places
 
 
@@ -71,8 +49,8 @@ def speak_document(text: str, voice: str, language: str) -> str:
 
 def read_speak_document(document: str) -> dict[str, Any]:
     """The fields a one-voice `<speak>` document carries: text, voice and language (the first voice's)."""
-    root = _parsed(document)
-    voice = next((element for element in root.iter() if _local(element.tag) == "voice"), None)
+    root = parse_ssml(document)
+    voice = next((element for element in root.iter() if local_name(element.tag) == "voice"), None)
     fields: dict[str, Any] = {"text": " ".join("".join(root.itertext()).split())}
     language = (voice.get(XML_LANG) if voice is not None else None) or root.get(XML_LANG)
     if language:

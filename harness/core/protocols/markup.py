@@ -25,6 +25,7 @@ from enum import StrEnum
 from typing import Any
 
 from harness.core.json_pointer import resolve
+from harness.core.ssml_document import parse_ssml
 
 MAX_PAUSE_MS = 10_000  # the longest pause any stored document allows ("The maximum duration is 10s")
 
@@ -181,12 +182,7 @@ def _inline_pieces(text: str, tags: Sequence[Tag]) -> list[Piece]:
 
 
 def _ssml_pieces(document: str) -> list[Piece]:
-    if re.search(r"<!(DOCTYPE|ENTITY)", document, re.IGNORECASE):
-        raise ValueError("a DTD or entity declaration is not SSML")
-    try:
-        root = ElementTree.fromstring(document)
-    except ElementTree.ParseError as error:
-        raise ValueError(f"not well-formed XML ({error})") from None
+    root = parse_ssml(document)  # the one safe reading of an SSML document
     pieces: list[Piece] = []
 
     def walk(element: ElementTree.Element) -> None:
