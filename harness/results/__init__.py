@@ -27,7 +27,7 @@ no numpy, and this package imports nothing but `harness.core`.
 
 from harness.results.cancel_rows import CancelFigures, cancel_figures
 from harness.results.client_health import health_of, is_marked, saturation, untroubled
-from harness.results.clips import ClipRow, read_clips
+from harness.results.clips import read_clips
 from harness.results.cost_figures import (
     Provenance,
     audio_seconds,
@@ -67,11 +67,8 @@ from harness.results.figures import (
     timed,
 )
 from harness.results.hard_text import (
-    FORCED_CHOICE,
-    TRANSCRIPT,
     Judgeability,
     ModelJudgeability,
-    SpanScoreRow,
     read_judgeability,
     read_span_scores,
     shipped_judgeability,
@@ -80,7 +77,7 @@ from harness.results.hard_text import (
     write_span_scores,
 )
 from harness.results.languages import LanguageVerdict, LanguageVerdicts, model_name, shipped_language_verdicts
-from harness.results.leases import LeaseRow, lease_holder, release_lease, renew_lease, take_lease
+from harness.results.leases import lease_holder, release_lease, renew_lease, take_lease
 from harness.results.load import LoadPoint, at_level, load_points, sweep_levels
 from harness.results.merge import MergeResult, RunConflict, merge_stores, run_ids
 from harness.results.pooling import ErrorCounts, ErrorRates, PooledErrorRate, Unit, error_rates, pooled_wer
@@ -103,10 +100,11 @@ from harness.results.rows import (
 )
 from harness.results.schema import SCHEMA_VERSION, connect_writer
 from harness.results.score_cache import CacheKey, CacheKind, ScoreCache
-from harness.results.scores import ScoreRow, now_iso, write_scores
+from harness.results.scores import now_iso, write_scores
 from harness.results.seam_rows import SEAM_KINDS, SeamFigures, seam_figures
 from harness.results.setups import AsrSetup, asr_setups, pick_setup
 from harness.results.store import UNFETCHED, UNFINISHED_STATES, Store
+from harness.results.tables import FORCED_CHOICE, TRANSCRIPT, ClipRow, LeaseRow, ScoreRow, SpanScoreRow
 
 __all__ = [
     "FORCED_CHOICE",

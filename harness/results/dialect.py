@@ -22,6 +22,8 @@ import re
 from collections.abc import Sequence
 from enum import StrEnum
 
+from harness.results.tables import TABLES
+
 
 class Dialect(StrEnum):
     SQLITE = "sqlite"
@@ -36,29 +38,11 @@ class Existing(StrEnum):
     REPLACE = "INSERT OR REPLACE"
 
 
-# The key a replacing insert conflicts on, per table (its primary key, or for a table keyed by a surrogate
-# id the natural key its UNIQUE constraint declares). `tests/results/test_backends.py` checks it against the
-# DDL.
-CONFLICT_KEYS: dict[str, tuple[str, ...]] = {
-    "meta": ("key",),
-    "runs": ("run_id",),
-    "jobs": ("job_key",),
-    "marks": ("job_key", "name"),
-    "polls": ("job_key", "seq"),
-    "chunks": ("job_key", "seq"),
-    "costs": ("job_key", "attempt"),
-    "errors": ("error_id",),
-    "drift": ("drift_id",),
-    "catalogues": ("run_id", "provider", "endpoint"),
-    "clips": ("clip_id",),
-    "span_scores": ("clip_id", "asr_model"),
-    "load_levels": ("run_id", "level", "provider"),
-    "leases": ("run_id",),
-    "scores": ("clip_id", "asr_backend", "asr_model", "normalizer_version"),
-    "score_cache": ("kind", "audio_sha256", "backend", "model", "settings", "normalizer_version"),
-}
-# Surrogate ids a store assigns itself: never copied from one store into another.
-SURROGATE_IDS: dict[str, str] = {"costs": "cost_id", "errors": "error_id", "drift": "drift_id"}
+# The key a replacing insert conflicts on, per table (its primary key, or for a table keyed by a surrogate id the
+# natural key its UNIQUE constraint declares), and the surrogate ids a store assigns itself (never copied from one
+# store into another): both from the tables' declarations.
+CONFLICT_KEYS: dict[str, tuple[str, ...]] = {table.name: table.conflict_key for table in TABLES}
+SURROGATE_IDS: dict[str, str] = {table.name: table.key[0] for table in TABLES if table.surrogate}
 
 # An arbitrary constant: the advisory lock every PostgreSQL writer of a store takes for its transaction.
 _WRITE_LOCK = 7_352_611_001

@@ -19,41 +19,7 @@ from harness.core.packaged import data_path
 from harness.results.database import Connection, Transaction, columns_of, dialect_of, has_table
 from harness.results.dialect import Existing, insert_sql
 from harness.results.scores import now_iso
-
-# How a verdict was reached: by forced choice between the item's readings (docs/hard-text.md), or, in rows judged
-# before it, from the free transcript alone.
-FORCED_CHOICE, TRANSCRIPT = "forced-choice", "transcript"
-
-
-@dataclass(frozen=True, slots=True)
-class SpanScoreRow:
-    """One judged clip of a hard-text item, as stored in `span_scores` (the columns: `harness.results.schema`)."""
-
-    provider: str
-    model: str
-    item_id: str  # the item's own id (a control carries its item's id and ``control``)
-    category: str
-    control: bool
-    verdict: HardTextVerdict
-    heard: str = ""
-    error: str | None = None
-    transcript: str = ""
-    clip_id: str = ""
-    run_id: str = ""
-    reason: str | None = None
-    asr_model: str = ""  # by content id: tiny.en#1a2b3c4d5e6f
-    method: str = TRANSCRIPT
-    margin: float | None = None
-    free_margin: float | None = None
-    thresholds: str | None = None
-    free_heard: str | None = None
-    second_opinion: str | None = None
-    disagree: bool = False
-
-    @property
-    def asr_name(self) -> str:
-        """The ASR model as a reader knows it (``tiny.en``)."""
-        return self.asr_model.split("#")[0]
+from harness.results.tables import TABLE_BY_NAME, TRANSCRIPT, SpanScoreRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,9 +71,7 @@ def read_judgeability(data: Mapping[str, Any]) -> ModelJudgeability:
 
 
 _VERDICTS = tuple(verdict.value for verdict in HardTextVerdict)
-_COLUMNS = ("clip_id", "run_id", "provider", "model", "item_id", "category", "control", "verdict", "heard", "error",
-            "reason", "transcript", "asr_model", "method", "margin", "free_margin", "thresholds", "free_heard",
-            "second_opinion", "disagree", "scored_at")
+_COLUMNS = TABLE_BY_NAME["span_scores"].column_names
 
 
 def write_span_scores(conn: Connection, judged: Sequence[SpanScoreRow]) -> None:
@@ -177,8 +141,9 @@ def span_of_row(row: Mapping[str, object]) -> SpanScoreRow:
     verdict = text("verdict")
     if verdict not in _VERDICTS:
         raise ValueError(f"verdict holds {verdict!r}, none of {', '.join(_VERDICTS)}")
-    return SpanScoreRow(text("provider"), text("model"), text("item_id"), text("category"),
-                        bool(int(str(row.get("control") or 0))), HardTextVerdict(verdict), heard=text("heard"),
+    return SpanScoreRow(provider=text("provider"), model=text("model"), item_id=text("item_id"),
+                        category=text("category"), control=bool(int(str(row.get("control") or 0))),
+                        verdict=HardTextVerdict(verdict), heard=text("heard"),
                         error=optional("error"), transcript=text("transcript"), clip_id=text("clip_id"),
                         run_id=text("run_id"), reason=optional("reason"), asr_model=text("asr_model"),
                         method=optional("method") or TRANSCRIPT, margin=number("margin"),

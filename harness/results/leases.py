@@ -5,20 +5,9 @@ so reading the holder and taking the lease happen with no other writer in betwee
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from harness.results.database import Connection, dialect_of
 from harness.results.dialect import Existing, insert_sql
-
-
-@dataclass(frozen=True, slots=True)
-class LeaseRow:
-    run_id: str
-    holder: str  # a random token of the writing process
-    pid: int
-    host: str
-    acquired_at: str
-    heartbeat_at: float  # unix seconds
+from harness.results.tables import LeaseRow
 
 
 def lease_holder(conn: Connection, run_id: str) -> LeaseRow | None:
@@ -26,8 +15,8 @@ def lease_holder(conn: Connection, run_id: str) -> LeaseRow | None:
                        (run_id,)).fetchone()
     if row is None:
         return None
-    return LeaseRow(str(row["run_id"]), str(row["holder"]), int(row["pid"]), str(row["host"]),
-                    str(row["acquired_at"]), float(row["heartbeat_at"]))
+    return LeaseRow(run_id=str(row["run_id"]), holder=str(row["holder"]), pid=int(row["pid"]), host=str(row["host"]),
+                    acquired_at=str(row["acquired_at"]), heartbeat_at=float(row["heartbeat_at"]))
 
 
 def take_lease(conn: Connection, lease: LeaseRow) -> None:

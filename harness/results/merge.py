@@ -36,10 +36,10 @@ from harness.results.database import (
 )
 from harness.results.dialect import SURROGATE_IDS, Existing, insert_sql
 from harness.results.schema import create_schema
+from harness.results.tables import TABLES
 
-# Every table whose rows belong to one run, the run's own row first.
-RUN_TABLES = ("runs", "jobs", "load_levels", "marks", "polls", "chunks", "costs", "errors", "drift", "catalogues",
-              "clips", "scores", "span_scores")
+# Every table whose rows belong to one run, the run's own row first (the tables are declared in that order).
+RUN_TABLES = tuple(table.name for table in TABLES if table.of_a_run)
 
 
 class RunConflict(UsageError):

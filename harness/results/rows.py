@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from harness.results.amounts import IN_ROWS, bad_amount, shown
-from harness.results.hard_text import SpanScoreRow, span_row
+from harness.results.hard_text import span_row
+from harness.results.tables import TABLE_BY_NAME, SpanScoreRow
 
 
 class RowKind(StrEnum):
@@ -48,65 +49,71 @@ class RowColumn:
         return self.expression or (f"{self.table}.{self.name}" if self.table else "NULL")
 
 
-def _columns(kind: RowKind, table: str, names: str) -> tuple[RowColumn, ...]:
-    return tuple(RowColumn(name, kind, table) for name in names.split())
+_KIND_OF_SQL = {"TEXT": RowKind.TEXT, "INTEGER": RowKind.INTEGER, "REAL": RowKind.REAL}
 
 
-T, N, R = RowKind.TEXT, RowKind.INTEGER, RowKind.REAL  # short names keep the column lists readable
+def _stored(table: str, alias: str, names: str) -> tuple[RowColumn, ...]:
+    """Columns of a stored table (`alias` in the readers' query) read as they are, each of the kind its table
+    declares (`harness.results.tables`)."""
+    declared = {column.name: column for column in TABLE_BY_NAME[table].columns}
+    return tuple(RowColumn(name, _KIND_OF_SQL[declared[name].sql_type], alias) for name in names.split())
+
+
+T, N, R = RowKind.TEXT, RowKind.INTEGER, RowKind.REAL  # the kinds of the columns computed in the query
 
 REQUEST_COLUMNS: tuple[RowColumn, ...] = (
-    *_columns(T, "j", "run_id job_key"),
-    *_columns(N, "j", "seq"),
-    *_columns(T, "j", "provider model endpoint provider_model_id corpus corpus_version item_id language text"),
-    *_columns(N, "j", "chars repeat"),
-    *_columns(T, "j", "state outcome error_class error_message final_status delivery"),
-    *_columns(N, "j", "attempts resumed polls poll_errors"),
-    *_columns(T, "j", "http_version"),
-    *_columns(N, "j", "connection_reused"),
-    *_columns(
-        R,
+    *_stored("jobs", "j", "run_id job_key"),
+    *_stored("jobs", "j", "seq"),
+    *_stored("jobs", "j", "provider model endpoint provider_model_id corpus corpus_version item_id language text"),
+    *_stored("jobs", "j", "chars repeat"),
+    *_stored("jobs", "j", "state outcome error_class error_message final_status delivery"),
+    *_stored("jobs", "j", "attempts resumed polls poll_errors"),
+    *_stored("jobs", "j", "http_version"),
+    *_stored("jobs", "j", "connection_reused"),
+    *_stored(
+        "jobs",
         "j",
         "connect_ms submit_ms queue_ms processing_ms e2e_client_ms e2e_ms e2e_bracket_ms e2e_server_ms "
         "download_ms ttfa_ms total_ms",
     ),
     # Schema 2 (harness.results.migrations): NULL when read from an older database.
-    *_columns(R, "j", "e2e_lo_ms e2e_hi_ms perceived_ttfa_ms max_chunk_gap_ms real_time_factor"),
-    *_columns(N, "j", "underruns"),
-    *_columns(R, "j", "underrun_ms audio_ms"),
+    *_stored("jobs", "j", "e2e_lo_ms e2e_hi_ms perceived_ttfa_ms max_chunk_gap_ms real_time_factor"),
+    *_stored("jobs", "j", "underruns"),
+    *_stored("jobs", "j", "underrun_ms audio_ms"),
     # Schema 4: every latency figure's interval, and the ids to join with the provider's own logs.
-    *_columns(R, "j", " ".join(f"{figure}_{end}_ms" for figure in (
+    *_stored("jobs", "j", " ".join(f"{figure}_{end}_ms" for figure in (
         "queue", "processing", "e2e_server", "ttfa", "perceived_ttfa") for end in ("lo", "hi"))),
-    *_columns(T, "j", "stamp_convention provider_job_id provider_request_id"),
+    *_stored("jobs", "j", "stamp_convention provider_job_id provider_request_id"),
     # Schema 5: the load the job met.
-    *_columns(N, "j", "load_level in_flight_at_submit"),
+    *_stored("jobs", "j", "load_level in_flight_at_submit"),
     # Schema 6: realtime streams (how the text was fed; last audio, jitter, intervals of RTF and underruns).
-    *_columns(R, "j", "text_rate " + " ".join(f"{figure}{end}_ms" for figure in ("last_audio", "gap_p50", "gap_p95")
+    *_stored("jobs", "j", "text_rate " + " ".join(f"{figure}{end}_ms" for figure in ("last_audio", "gap_p50", "gap_p95")
                                             for end in ("", "_lo", "_hi"))),
-    *_columns(R, "j", "real_time_factor_lo real_time_factor_hi"),
-    *_columns(N, "j", "underruns_lo underruns_hi"),
-    *_columns(T, "j", "started_at finished_at harness_version git_revision params_sha256"),
-    *_columns(R, "j", "cost_usd"),
+    *_stored("jobs", "j", "real_time_factor_lo real_time_factor_hi"),
+    *_stored("jobs", "j", "underruns_lo underruns_hi"),
+    *_stored("jobs", "j", "started_at finished_at harness_version git_revision params_sha256"),
+    *_stored("jobs", "j", "cost_usd"),
     # Schema 13: a stream's seams and the rate its samples are heard at (harness.measurement.audio_findings).
-    *_columns(N, "j", "seam_findings"),
-    *_columns(T, "j", "seams_json heard_rate_how"),
-    *_columns(R, "j", "heard_rate"),
+    *_stored("jobs", "j", "seam_findings"),
+    *_stored("jobs", "j", "seams_json heard_rate_how"),
+    *_stored("jobs", "j", "heard_rate"),
     # Schema 14: timing marks against the audio (harness.measurement.marks).
-    *_columns(T, "j", "timing_marks heard_words marks_json"),
-    *_columns(R, "j", "marks_p50_ms marks_p95_ms marks_coverage"),
-    *_columns(N, "j", "marks_findings"),
+    *_stored("jobs", "j", "timing_marks heard_words marks_json"),
+    *_stored("jobs", "j", "marks_p50_ms marks_p95_ms marks_coverage"),
+    *_stored("jobs", "j", "marks_findings"),
     # Schema 15: a cancelled socket job (harness.core.protocols.cancel).
-    *_columns(R, "j", "cancel_after_ms cancel_to_silence_ms cancel_after_ack_s"),
-    *_columns(N, "j", "cancel_after_ack_frames"),
-    *_columns(T, "j", "cancel_verdict cancel_detail"),
+    *_stored("jobs", "j", "cancel_after_ms cancel_to_silence_ms cancel_after_ack_s"),
+    *_stored("jobs", "j", "cancel_after_ack_frames"),
+    *_stored("jobs", "j", "cancel_verdict cancel_detail"),
     # Schema 16: markup honoured (harness.measurement.markup).
-    *_columns(N, "j", "markup_honoured"),
-    *_columns(T, "j", "markup_json"),
+    *_stored("jobs", "j", "markup_honoured"),
+    *_stored("jobs", "j", "markup_json"),
     RowColumn("cost_amount", R, "c", "c.amount"),
     RowColumn("cost_unit", T, "c", "c.unit"),
     RowColumn("charged_attempts", N, "c", "c.charged"),
     # Schema 8 (issue 51): cost as planned and as billed, and where the price was read (the job's costs rows,
     # summed: `harness.results.reading`). cost_source says which of the two cost_usd is.
-    *_columns(T, "j", "cost_source"),
+    *_stored("jobs", "j", "cost_source"),
     RowColumn("planned_usd", R, "c", "c.planned_usd"),
     RowColumn("billed_usd", R, "c", "c.billed_usd"),
     RowColumn("billed_units", T, ""),  # {"characters": 42}: what the answers said they billed, summed
@@ -119,56 +126,56 @@ REQUEST_COLUMNS: tuple[RowColumn, ...] = (
     RowColumn("price_weak", T, "c", "c.price_weak"),
     RowColumn("price_audio", T, "c", "c.price_audio_json"),
     # Schema 10 (issue 61): the share of the job's time the client was saturated, its loops' longest lateness.
-    *_columns(R, "j", "client_saturated client_lag_ms"),
-    *_columns(T, "j", "audio_path audio_sha256"),
-    *_columns(N, "j", "audio_bytes"),
-    *_columns(T, "j", "declared_media_type sniffed_media_type"),
+    *_stored("jobs", "j", "client_saturated client_lag_ms"),
+    *_stored("jobs", "j", "audio_path audio_sha256"),
+    *_stored("jobs", "j", "audio_bytes"),
+    *_stored("jobs", "j", "declared_media_type sniffed_media_type"),
     RowColumn("reference_audio_path", T, "k"),
     RowColumn("scored", N, "s", "CASE WHEN s.clip_id IS NULL THEN 0 ELSE 1 END", absent="0"),
     # asr_model: the model that read this clip (the setup's, or its multilingual counterpart for zh/ja).
-    *_columns(T, "s", "asr_backend asr_model normalizer_name normalizer_version unit transcript"),
-    *_columns(T, "s", "normalized_reference normalized_transcript"),
-    *_columns(R, "s", "wer cer"),
-    *_columns(N, "s", "hits substitutions deletions insertions ref_length ref_words hyp_length"),
+    *_stored("scores", "s", "asr_backend asr_model normalizer_name normalizer_version unit transcript"),
+    *_stored("scores", "s", "normalized_reference normalized_transcript"),
+    *_stored("scores", "s", "wer cer"),
+    *_stored("scores", "s", "hits substitutions deletions insertions ref_length ref_words hyp_length"),
     RowColumn("flags", T, "s", "s.flags_json", absent="'[]'"),
     RowColumn("findings", T, "s", "s.findings_json", absent="'[]'"),
-    *_columns(R, "s", "similarity"),
-    *_columns(T, "s", "similarity_model media_type"),
-    *_columns(N, "s", "sample_rate channels"),
-    *_columns(R, "s", "duration_s speech_s leading_silence_s trailing_silence_s clipping_ratio loudness_lufs"),
-    *_columns(R, "s", "dnsmos_overall dnsmos_signal dnsmos_background dnsmos_p808"),
+    *_stored("scores", "s", "similarity"),
+    *_stored("scores", "s", "similarity_model media_type"),
+    *_stored("scores", "s", "sample_rate channels"),
+    *_stored("scores", "s", "duration_s speech_s leading_silence_s trailing_silence_s clipping_ratio loudness_lufs"),
+    *_stored("scores", "s", "dnsmos_overall dnsmos_signal dnsmos_background dnsmos_p808"),
     RowColumn("score_error", T, "s", "s.error"),
-    *_columns(T, "s", "heard_language"),  # schema 11: the language check
-    *_columns(R, "s", "heard_probability"),
+    *_stored("scores", "s", "heard_language"),  # schema 11: the language check
+    *_stored("scores", "s", "heard_probability"),
 )
 
 ERROR_COLUMNS: tuple[RowColumn, ...] = (
-    *_columns(T, "e", "run_id job_key"),
-    *_columns(N, "e", "attempt"),
-    *_columns(T, "e", "provider model corpus item_id phase error_class"),
-    *_columns(N, "e", "http_status fatal"),
-    *_columns(T, "e", "message detail_json"),
-    *_columns(R, "e", "t_ms"),
-    *_columns(T, "e", "recorded_at"),
+    *_stored("errors", "e", "run_id job_key"),
+    *_stored("errors", "e", "attempt"),
+    *_stored("errors", "e", "provider model corpus item_id phase error_class"),
+    *_stored("errors", "e", "http_status fatal"),
+    *_stored("errors", "e", "message detail_json"),
+    *_stored("errors", "e", "t_ms"),
+    *_stored("errors", "e", "recorded_at"),
 )
 
 DRIFT_COLUMNS: tuple[RowColumn, ...] = (
-    *_columns(T, "d", "run_id job_key provider model corpus item_id endpoint phase pointer note kind recorded_at"),
+    *_stored("drift", "d", "run_id job_key provider model corpus item_id endpoint phase pointer note kind recorded_at"),
 )
 
 RUN_COLUMNS: tuple[RowColumn, ...] = (
-    *_columns(T, "r", "run_id created_at finished_at status harness_version git_revision target target_url"),
-    *_columns(T, "r", "sandbox_profile"),
-    *_columns(N, "r", "sandbox_seed"),
-    *_columns(T, "r", "corpora_json config_json polling"),
-    *_columns(N, "r", "repeats concurrency planned_jobs"),
-    *_columns(N, "r", "global_concurrency"),  # schema 4
-    *_columns(T, "r", "load_levels_json"),
-    *_columns(R, "r", "budget_usd planned_cost_usd"),
-    *_columns(T, "r", "machine_json"),
+    *_stored("runs", "r", "run_id created_at finished_at status harness_version git_revision target target_url"),
+    *_stored("runs", "r", "sandbox_profile"),
+    *_stored("runs", "r", "sandbox_seed"),
+    *_stored("runs", "r", "corpora_json config_json polling"),
+    *_stored("runs", "r", "repeats concurrency planned_jobs"),
+    *_stored("runs", "r", "global_concurrency"),  # schema 4
+    *_stored("runs", "r", "load_levels_json"),
+    *_stored("runs", "r", "budget_usd planned_cost_usd"),
+    *_stored("runs", "r", "machine_json"),
     # Schema 10: the client's own health over the run (harness.core.client_health).
-    *_columns(R, "r", "client_saturated client_lag_p50_ms client_lag_p95_ms"),
-    *_columns(T, "r", "client_health_json"),
+    *_stored("runs", "r", "client_saturated client_lag_p50_ms client_lag_p95_ms"),
+    *_stored("runs", "r", "client_health_json"),
     # The scoring setup the requests' score columns come from (NULL when nothing was scored); asr_model is
     # the model the scoring pass was asked for.
     RowColumn("asr_backend", T, ""),
@@ -182,12 +189,12 @@ RUN_COLUMNS: tuple[RowColumn, ...] = (
 # The hard-text judgements (`span_scores`, `harness.results.hard_text`), exported beside the rows; an export
 # written before them has none.
 SPAN_COLUMNS: tuple[RowColumn, ...] = (
-    *_columns(T, "s", "clip_id run_id provider model item_id category"),
-    *_columns(N, "s", "control"),
-    *_columns(T, "s", "verdict heard error reason transcript asr_model method"),
-    *_columns(R, "s", "margin free_margin"),
-    *_columns(T, "s", "thresholds free_heard second_opinion"),
-    *_columns(N, "s", "disagree"),
+    *_stored("span_scores", "s", "clip_id run_id provider model item_id category"),
+    *_stored("span_scores", "s", "control"),
+    *_stored("span_scores", "s", "verdict heard error reason transcript asr_model method"),
+    *_stored("span_scores", "s", "margin free_margin"),
+    *_stored("span_scores", "s", "thresholds free_heard second_opinion"),
+    *_stored("span_scores", "s", "disagree"),
 )
 ROW_TABLES: dict[str, tuple[RowColumn, ...]] = {
     "run": RUN_COLUMNS,

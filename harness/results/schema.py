@@ -2,8 +2,9 @@
 
 The runner writes its tables through `harness.results.store`, the scorer writes `scores` and
 `score_cache` through `harness.results.scores` and `harness.results.score_cache`, and every reader (the
-terminal summary, the report, `export`, `compare`) reads through `harness.results.reading`; the DDL is
-in `harness.results.ddl`, later columns in `harness.results.migrations`. A row is committed before the
+terminal summary, the report, `export`, `compare`) reads through `harness.results.reading`; each table is
+declared once, as a record (`harness.results.tables`), and its DDL (`harness.results.ddl`) and the columns each
+version added (`harness.results.migrations`) come from there. A row is committed before the
 job's next request goes out (`submitting` before the submit, `submitted` with the provider's job id
 before any waiting), so a run killed with SIGKILL resumes from the database without sending a job twice
 or paying twice.
@@ -346,20 +347,13 @@ score_cache — expensive model outputs keyed by what determines them (`harness.
 from __future__ import annotations
 
 from harness.results.database import Connection, StoreTarget, Transaction, connect, dialect_of
-from harness.results.ddl import (
-    RUN_DDL,
-    SCORE_CACHE_DDL,
-    SCORES_DDL,
-    SCORES_INDEX_DDL,
-    SPAN_SCORES_DDL,
-    SPAN_SCORES_INDEX_DDL,
-)
-from harness.results.dialect import Existing, ddl, insert_sql, statements
+from harness.results.ddl import create_score_cache_statement, create_statements
+from harness.results.dialect import Existing, ddl, insert_sql
 from harness.results.migrations import LATEST, migrate
+from harness.results.tables import TABLES
 
 SCHEMA_VERSION = LATEST
-TABLES = ("meta", "runs", "jobs", "load_levels", "marks", "polls", "chunks", "costs", "errors", "drift", "catalogues",
-          "clips", "leases", "scores", "span_scores", "score_cache")
+TABLE_NAMES = tuple(table.name for table in TABLES)
 
 
 def create_schema(conn: Connection) -> None:
@@ -367,8 +361,7 @@ def create_schema(conn: Connection) -> None:
     runner and its scorer, must not both add a column). IF NOT EXISTS throughout: idempotent."""
     dialect = dialect_of(conn)
     with Transaction(conn):
-        for statement in (*statements(RUN_DDL), SCORES_DDL, SCORES_INDEX_DDL, SPAN_SCORES_DDL, SPAN_SCORES_INDEX_DDL,
-                          SCORE_CACHE_DDL):
+        for statement in create_statements():
             conn.execute(ddl(dialect, statement))
         conn.execute(insert_sql(dialect, "meta", ("key", "value"), Existing.KEEP), ("schema_version", "1"))
         migrate(conn)
@@ -376,7 +369,7 @@ def create_schema(conn: Connection) -> None:
 
 def create_score_cache(conn: Connection) -> None:
     """Only the cache table: for a cache file of its own, which holds no run."""
-    conn.execute(ddl(dialect_of(conn), SCORE_CACHE_DDL))
+    conn.execute(ddl(dialect_of(conn), create_score_cache_statement()))
 
 
 def connect_writer(path: StoreTarget) -> Connection:

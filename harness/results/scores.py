@@ -8,65 +8,12 @@ normalizer version: re-scoring replaces it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict
 from datetime import UTC, datetime
 
 from harness.results.database import Connection, Transaction, dialect_of
 from harness.results.dialect import Existing, insert_sql
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ScoreRow:
-    clip_id: str
-    run_id: str
-    asr_backend: str
-    asr_model: str
-    setup_asr_model: str
-    normalizer_version: str
-    normalizer_name: str
-    asr_settings: str
-    harness_version: str
-    audio_sha256: str | None
-    language: str
-    unit: str
-    transcript: str | None
-    normalized_reference: str | None
-    normalized_transcript: str | None
-    reference_candidate: int | None
-    wer: float | None
-    cer: float | None
-    hits: int
-    substitutions: int
-    deletions: int
-    insertions: int
-    ref_length: int
-    ref_words: int
-    hyp_length: int
-    flags_json: str
-    findings_json: str
-    similarity: float | None
-    similarity_model: str | None
-    media_type: str | None
-    sample_rate: int | None
-    channels: int | None
-    duration_s: float | None
-    speech_s: float | None
-    expected_speech_s: float | None
-    leading_silence_s: float | None
-    trailing_silence_s: float | None
-    clipping_ratio: float | None
-    loudness_lufs: float | None
-    dnsmos_overall: float | None
-    dnsmos_signal: float | None
-    dnsmos_background: float | None
-    dnsmos_p808: float | None
-    dnsmos_model: str | None
-    cache_hit: int
-    asr_seconds: float | None
-    error: str | None
-    scored_at: str
-    heard_language: str | None = None  # schema 11: the language check (non-English clips)
-    heard_probability: float | None = None
+from harness.results.tables import TABLE_BY_NAME, ScoreRow
 
 
 def now_iso() -> str:
@@ -74,7 +21,7 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-SCORE_COLUMNS = tuple(field.name for field in fields(ScoreRow))
+SCORE_COLUMNS = TABLE_BY_NAME["scores"].column_names
 
 
 def write_scores(conn: Connection, rows: Sequence[ScoreRow]) -> None:

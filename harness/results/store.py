@@ -21,7 +21,7 @@ from harness.results.amounts import bad_amount, written
 from harness.results.database import StoreTarget, Transaction, connect, dialect_of, store_name
 from harness.results.dialect import Existing, insert_sql
 from harness.results.postgres import is_postgres_url
-from harness.results.schema import TABLES, create_schema
+from harness.results.schema import TABLE_NAMES, create_schema
 
 Row = Mapping[str, Any]
 
@@ -36,8 +36,8 @@ UNFETCHED = "unfetched"
 
 
 def _checked(table: str) -> str:
-    if table not in TABLES:
-        raise ValueError(f"expected a table of runs.db ({', '.join(TABLES)}), got {table!r}")
+    if table not in TABLE_NAMES:
+        raise ValueError(f"expected a table of runs.db ({', '.join(TABLE_NAMES)}), got {table!r}")
     return table
 
 

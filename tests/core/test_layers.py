@@ -236,10 +236,11 @@ def test_hard_text_lives_under_one_name() -> None:
 
 def test_a_hard_text_verdict_is_one_type() -> None:
     """Every `verdict` a hard-text home declares (a field, a property) is `HardTextVerdict`, and no other class of
-    theirs is called a verdict: the judge's choice, the second opinion and the stored row hold the same value."""
+    theirs is called a verdict: the judge's choice, the second opinion and the stored row (declared with the store's
+    other tables, in `harness.results.tables`) hold the same value."""
     declared: list[tuple[str, str]] = []
     for module, path in MODULES.items():
-        if not _in_hard_text(module):
+        if not _in_hard_text(module) and module != "harness.results.tables":
             continue
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.ClassDef):

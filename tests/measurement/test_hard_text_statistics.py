@@ -17,7 +17,7 @@ from scipy.stats import binomtest
 from harness import measurement
 from harness.core.hard_text import HardTextVerdict
 from harness.measurement import hard_text
-from harness.results.hard_text import SpanScoreRow
+from harness.results.tables import SpanScoreRow
 
 PASS, FAIL = HardTextVerdict.PASS, HardTextVerdict.FAIL
 
@@ -51,7 +51,8 @@ def test_the_category_figures_ask_the_same_interval(monkeypatch: pytest.MonkeyPa
     seen = _calls(monkeypatch)
     readings = (("year-001", False, PASS), ("year-001", True, PASS), ("year-002", False, FAIL),
                 ("year-002", True, PASS))
-    rows = [SpanScoreRow("a", "m", item, "year", control, verdict) for item, control, verdict in readings]
+    rows = [SpanScoreRow(provider="a", model="m", item_id=item, category="year", control=control, verdict=verdict)
+            for item, control, verdict in readings]
     [year] = measurement.category_figures(rows)
     assert seen == [(1, 2)] and year.accuracy.low == binomtest(1, 2).proportion_ci(method="wilson").low
 

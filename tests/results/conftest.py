@@ -27,3 +27,12 @@ def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if isinstance(server, str):
         pytest.skip(f"no PostgreSQL server: {server}")
     return fresh_schema(server)
+
+
+@pytest.fixture
+def store_target_postgres(postgres: Server | str) -> str:
+    """A new, empty store on the PostgreSQL server alone (its test carries `xdist_group("postgres")`, as the
+    PostgreSQL half of `store_target` does: one worker starts the server)."""
+    if isinstance(postgres, str):
+        pytest.skip(f"no PostgreSQL server: {postgres}")
+    return fresh_schema(postgres)

@@ -12,15 +12,8 @@ from scipy.stats import binomtest
 from harness.core.hard_text import HardTextVerdict
 from harness.measurement import across_models, category_figures, compare_models, mcnemar_exact, wilson
 from harness.results import connect_writer
-from harness.results.hard_text import (
-    FORCED_CHOICE,
-    TRANSCRIPT,
-    Judgeability,
-    ModelJudgeability,
-    SpanScoreRow,
-    read_span_scores,
-    write_span_scores,
-)
+from harness.results.hard_text import Judgeability, ModelJudgeability, read_span_scores, write_span_scores
+from harness.results.tables import FORCED_CHOICE, TRANSCRIPT, SpanScoreRow
 
 PASS, FAIL, UNSURE, OTHER = HardTextVerdict.PASS, HardTextVerdict.FAIL, HardTextVerdict.UNSURE, HardTextVerdict.OTHER
 
@@ -45,9 +38,10 @@ def _rows(provider: str, category: str, readings: list[tuple[str, str]]) -> list
     rows = []
     for index, (written, control) in enumerate(readings):
         item = f"{category}-{index:03}"
-        rows.append(SpanScoreRow(provider, "m", item, category, False, written,
-                                error="year-digit-by-digit" if written == FAIL else None))
-        rows.append(SpanScoreRow(provider, "m", item, category, True, control))
+        rows.append(SpanScoreRow(provider=provider, model="m", item_id=item, category=category, control=False,
+                                 verdict=written, error="year-digit-by-digit" if written == FAIL else None))
+        rows.append(SpanScoreRow(provider=provider, model="m", item_id=item, category=category, control=True,
+                                 verdict=control))
     return rows
 
 
@@ -79,7 +73,8 @@ def test_judgements_are_kept_per_clip_and_asr_model_and_read_with_the_run(tmp_pa
     conn = connect_writer(tmp_path / "runs.db")
     try:
         assert read_span_scores(conn, "r1") == ()
-        first = SpanScoreRow("a", "m", "year-001", "year", False, FAIL, heard="one nine eight four",
+        first = SpanScoreRow(provider="a", model="m", item_id="year-001", category="year", control=False, verdict=FAIL,
+                             heard="one nine eight four",
                              error="year-digit-by-digit", transcript="born in one nine eight four", clip_id="c1",
                              run_id="r1", asr_model="tiny.en#x")
         control = replace(first, control=True, verdict=UNSURE, error=None, reason="neither", clip_id="c2")
@@ -96,7 +91,8 @@ def test_a_stored_verdict_none_of_hard_texts_is_left_out_and_named(tmp_path: Pat
     another word is read without that row, named in one line, as every reader of the store leaves a row out."""
     conn = connect_writer(tmp_path / "runs.db")
     try:
-        good = SpanScoreRow("a", "m", "year-001", "year", False, PASS, clip_id="c1", run_id="r1")
+        good = SpanScoreRow(provider="a", model="m", item_id="year-001", category="year", control=False, verdict=PASS,
+                            clip_id="c1", run_id="r1")
         write_span_scores(conn, [good, replace(good, clip_id="c2", control=True)])
         conn.execute("UPDATE span_scores SET verdict = 'maybe' WHERE clip_id = 'c2'")
         conn.commit()

@@ -13,9 +13,10 @@ from harness.results.pooling import ErrorCounts, Unit, error_rates, pooled_wer
 from harness.results.reading import read_rows
 from harness.results.row_errors import MixedUnitsError
 from harness.results.rows import REQUEST_COLUMNS, Row, RunRows
-from harness.results.scores import ScoreRow, write_scores
+from harness.results.scores import write_scores
 from harness.results.setups import asr_setups, pick_setup
 from harness.results.store import UNFINISHED_STATES, Store
+from harness.results.tables import ScoreRow
 from tests.helpers.mixed_run import ENGLISH_ONLY, MULTILINGUAL, make_mixed_run
 
 

@@ -51,9 +51,10 @@ class HardTextRunSummary:
 def span_score_row(row: ClipRow, item: HardTextRunItem, score: HardTextScore, run_id: str) -> SpanScoreRow:
     """A judged clip as the results store keeps it."""
     choice = score.choice
-    return SpanScoreRow(row.provider, row.model, item.item_id, item.hard.category, item.control,
-                        choice.verdict, choice.reading, choice.error, score.transcript, row.clip_id, run_id,
-                        choice.reason, score.asr_model, method=FORCED_CHOICE,
+    return SpanScoreRow(provider=row.provider, model=row.model, item_id=item.item_id, category=item.hard.category,
+                        control=item.control, verdict=choice.verdict, heard=choice.reading, error=choice.error,
+                        transcript=score.transcript, clip_id=row.clip_id, run_id=run_id, reason=choice.reason,
+                        asr_model=score.asr_model, method=FORCED_CHOICE,
                         margin=None if math.isnan(choice.margin) or math.isinf(choice.margin) else choice.margin,
                         free_margin=choice.free_margin, thresholds=score.thresholds.key(),
                         free_heard=score.free_heard, second_opinion=score.second_opinion_label,

@@ -1,0 +1,100 @@
+"""Issue 69: a store written before the tables were declared as records reads the same after. The fixture is a
+sandbox run (pixazo, cartesia and polly; one read and one hard-text item; scored, without DNSMOS) as the harness of
+commit d7701d9 wrote it (`fixtures/run_before_records.sql.gz`, SQLite's dump; its audio not kept), with what that
+harness's `export --format json`, `recompute --check` and `report --format json` gave of it
+(`run_before_records.expected.json.gz`). Today's harness gives the same rows and figures, from the SQLite file and
+from a PostgreSQL store the run is merged into. A column added since reads as NULL in these old rows, never as a
+value; a face added since may add a figure, never change one."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from harness.cli import app
+
+FIXTURES = Path(__file__).parent / "fixtures"
+runner = CliRunner()
+
+
+def _expected() -> dict[str, Any]:
+    with gzip.open(FIXTURES / "run_before_records.expected.json.gz", "rt", encoding="utf-8") as file:
+        loaded: dict[str, Any] = json.load(file)
+    return loaded
+
+
+def _old_store(folder: Path) -> Path:
+    path = folder / "runs.db"
+    with gzip.open(FIXTURES / "run_before_records.sql.gz", "rt", encoding="utf-8") as file:
+        script = file.read()
+    conn = sqlite3.connect(path)
+    conn.executescript(script)
+    conn.close()
+    return path
+
+
+def _holds(actual: Any, expected: Any, where: str) -> None:
+    """`actual` says all `expected` says: the same values, where a dict may carry keys added since (then None in
+    rows of a run written before them: a later column's old rows read as NULL)."""
+    if isinstance(expected, dict):
+        assert isinstance(actual, dict), where
+        for key, value in expected.items():
+            assert key in actual, f"{where}.{key}: gone"
+            _holds(actual[key], value, f"{where}.{key}")
+    elif isinstance(expected, list):
+        assert isinstance(actual, list) and len(actual) == len(expected), where
+        for index, (got, want) in enumerate(zip(actual, expected, strict=True)):
+            _holds(got, want, f"{where}[{index}]")
+    else:
+        assert actual == expected, f"{where}: {actual!r} != {expected!r}"
+
+
+def _added_columns_are_null(actual: list[dict[str, Any]], expected: list[dict[str, Any]], where: str) -> None:
+    for got, want in zip(actual, expected, strict=True):
+        added = {key: value for key, value in got.items() if key not in want and value not in (None, "[]")}
+        assert not added, f"{where}: columns added since hold values in an old row: {added}"
+
+
+def _faces_agree(db: str, folder: Path) -> None:
+    expected = _expected()
+    run_id = expected["run_id"]
+    exported = runner.invoke(app, ["export", run_id, "--db", db, "--format", "json", "--out", str(folder / "rows")])
+    assert exported.exit_code == 0, exported.output
+    for name, rows in expected["rows"].items():
+        actual = json.loads((folder / "rows" / f"{name}.json").read_text(encoding="utf-8"))
+        _holds(actual, rows, name)
+        if isinstance(rows, list):
+            _added_columns_are_null(actual, rows, name)
+    checked = runner.invoke(app, ["recompute", run_id, "--check", "--db", db])
+    assert checked.exit_code == 0 and expected["recompute"] in checked.output, checked.output
+    if db.startswith("postgresql://"):
+        return  # a PostgreSQL store keeps no run folder to report into: its figures are its rows', checked above
+    reported = runner.invoke(app, ["report", run_id, "--db", db, "--format", "json", "--out",
+                                   str(folder / "index.html")])
+    assert reported.exit_code == 0, reported.output
+    summary = json.loads(reported.stdout)
+    sections = {(s["key"], s.get("title", "")): s for s in summary["sections"]}
+    for section in expected["summary"]["sections"]:
+        if section["key"] == "rows":  # where the store is: this copy's path, not the run's
+            section = {key: value for key, value in section.items() if key not in ("db", "lines")}
+        found = sections.get((section["key"], section.get("title", "")))
+        assert found is not None, f"summary section {section['key']}: gone"
+        _holds(found, section, f"summary.{section['key']}")
+
+
+def test_a_store_written_before_the_records_gives_the_same_rows_and_figures(tmp_path: Path) -> None:
+    _faces_agree(str(_old_store(tmp_path)), tmp_path)
+
+
+@pytest.mark.xdist_group("postgres")
+def test_the_same_run_merged_into_postgresql_gives_the_same_rows_and_figures(tmp_path: Path,
+                                                                            store_target_postgres: str) -> None:
+    merged = runner.invoke(app, ["runs", "merge", str(_old_store(tmp_path)), "--into", store_target_postgres])
+    assert merged.exit_code == 0, merged.output
+    _faces_agree(store_target_postgres, tmp_path)
