@@ -117,7 +117,7 @@ def test_every_record_is_frozen_and_keyword_only_and_every_key_is_a_column() -> 
         assert set(table.key) <= set(table.column_names), table.name
         for names in (*table.unique, *(index.columns for index in table.indexes), tuple(table.references)):
             assert set(names) <= set(table.column_names), table.name
-    assert CONFLICT_KEYS == {table.name: table.conflict_key for table in TABLES}
+    assert {table.name: table.conflict_key for table in TABLES} == CONFLICT_KEYS
     assert SURROGATE_IDS == {"costs": "cost_id", "errors": "error_id", "drift": "drift_id"}
 
 
