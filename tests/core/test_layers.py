@@ -289,6 +289,22 @@ def test_packages_are_entered_through_their_public_surface() -> None:
     assert not offenders, offenders
 
 
+# What the runner uses of the sandbox it starts (ARCHITECTURE.md, rule 2): it starts one (`running`, with a
+# `SandboxConfig`), talks to it through its handle, reads its render waits for the client's health, and trusts its
+# local CA. The use case (`harness.benchmark`) passes the same config through.
+RUNNER_SANDBOX_SURFACE = frozenset({"running", "SandboxConfig", "SandboxHandle", "SandboxHealth", "local_ca"})
+
+
+def test_the_runner_reaches_its_sandbox_through_a_stated_surface() -> None:
+    used = {(module, attribute) for module in MODULES if _part_of(module, "harness.bench")
+            for target, attribute in _edges(module) if target == "harness.sandbox"}
+    assert used, "the scan finds the runner's imports of the sandbox"
+    beyond = sorted(f"{module}: {attribute}" for module, attribute in used if attribute not in RUNNER_SANDBOX_SURFACE)
+    assert not beyond, beyond
+    reached = {target for module in MODULES if _part_of(module, "harness.bench") for target, _ in _edges(module)}
+    assert not sorted(t for t in reached if t.startswith("harness.sandbox.")), "the runner reaches inside the sandbox"
+
+
 def test_the_sibling_edges_stay_within_a_layer_and_form_no_circle() -> None:
     for source, targets in SIBLING_USES.items():
         assert all(LAYER_OF[target] == LAYER_OF[source] for target in targets), (source, targets)
