@@ -41,12 +41,19 @@ def _old_store(folder: Path) -> Path:
 
 def _holds(actual: Any, expected: Any, where: str) -> None:
     """`actual` says all `expected` says: the same values, where a dict may carry keys added since (then None in
-    rows of a run written before them: a later column's old rows read as NULL)."""
+    rows of a run written before them: a later column's old rows read as NULL) and a list of names or lines may
+    hold one added since."""
     if isinstance(expected, dict):
         assert isinstance(actual, dict), where
         for key, value in expected.items():
             assert key in actual, f"{where}.{key}: gone"
             _holds(actual[key], value, f"{where}.{key}")
+    elif isinstance(expected, list) and all(isinstance(item, str) for item in expected) and expected:
+        # a section's column names and lines: a face added since may add one, never drop or reorder one
+        assert isinstance(actual, list), where
+        rest = iter(actual)
+        missing = [item for item in expected if not any(item == got for got in rest)]
+        assert not missing, f"{where}: {missing} gone or out of order"
     elif isinstance(expected, list):
         assert isinstance(actual, list) and len(actual) == len(expected), where
         for index, (got, want) in enumerate(zip(actual, expected, strict=True)):
