@@ -146,3 +146,31 @@ def test_azure_and_googles_ssml_breaks_are_pauses_as_the_plan_sends_them(
     samples, rate = _heard(provider_name, chosen.endpoint, payload)
     (pause,) = heard_pauses(samples, rate, PIECES)
     assert pause.honoured and abs(pause.heard_ms - 800) <= tolerance_ms(800), pause
+
+
+@pytest.mark.parametrize("fault", ["speak", "ignore_break"])
+def test_the_contract_suites_markup_check_fails_each_drift_naming_the_offering_and_tag(
+        runs: dict[str, list[ClipMarkup]], fault: str) -> None:
+    """The suite's `markup` check (`harness.contracts.speech_checks`) on the module's sandbox: green as documented,
+    and each markup fault of the drift control a violation naming the model and the tag sent."""
+    from harness.contracts.speech_checks import SpeechTarget, checks_for
+
+    sandbox = SANDBOX[0]
+    polly = providers()["polly"]
+    target = SpeechTarget(polly, {host: sandbox.base_url("polly", host) for host in polly.hosts},
+                          sandbox.default_key("polly"))
+    check = checks_for(polly)["markup"]
+    token = {"X-Sandbox-Token": sandbox.control_token} if sandbox.control_token else {}
+    with httpx.Client(timeout=60) as client:
+        client.post(sandbox.url + "/_sandbox/drift", json={"markup": {"polly": ""}}, headers=token)
+        if fault == "speak":  # as documented: green (once)
+            assert check.run(target, client) == []
+        client.post(sandbox.url + "/_sandbox/drift", json={"markup": {"polly": fault}}, headers=token)
+        try:
+            violations = check.run(target, client)
+        finally:
+            client.post(sandbox.url + "/_sandbox/drift", json={"markup": {"polly": ""}}, headers=token)
+    said = "\n".join(str(v) for v in violations)
+    assert violations and all(v.pointer.startswith("markup/") for v in violations), said
+    assert '<break time="800ms"/>' in said
+    assert ("read aloud" in said) if fault == "speak" else ("break " in said and "of 800 asked" in said), said
