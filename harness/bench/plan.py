@@ -300,8 +300,8 @@ def _job(
         reference_audio=refs.audio if offering.clones else None,
     )
     payload = offering.build(given)
-    for pointer, value in markup.also_sets if markup is not None else ():
-        put(payload, pointer, value)
+    if markup is not None:
+        markup.placed(payload)
     marks = None  # a socket's (or an RPC's) payload prices it, never sent: its marks are its socket's
     if offering.channel is None and offering.rpc is None:
         marks = ask_marks(selection.provider, offering.endpoint, payload)

@@ -24,12 +24,14 @@ from harness.measurement import (
 from harness.results import (
     CancelFigures,
     CostFigures,
+    MarkupFigures,
     ModelFigures,
     RunRows,
     SeamFigures,
     Store,
     cancel_figures,
     is_marked,
+    markup_figures,
     model_figures,
     read_rows,
     refused_bills,
@@ -120,6 +122,7 @@ class Summary:
     seams: tuple[SeamFigures, ...] = ()  # per streaming offering: seam findings and rates heard (docs/seams.md)
     marks: tuple[OfferingMarks, ...] = ()  # per offering whose answers carried timing marks (docs/marks.md)
     cancels: tuple[CancelFigures, ...] = ()  # per offering cancelled (`--cancel-after`: docs/cancel.md)
+    markup: tuple[MarkupFigures, ...] = ()  # per offering with markup clips judged (docs/markup.md)
 
 
 def _quality(figures: ModelFigures, scored_run: bool) -> Quality | None:
@@ -160,7 +163,7 @@ def summary_of(rows: RunRows, spent_usd: float) -> Summary:
                    refused_bills=refused_bills(rows.drift), left_out=rows.left_out,
                    unpriced_bills=unpriced_bills(rows.requests), saturation=health, seams=seam_figures(rows.requests),
                    marks=offering_marks(rows.requests),
-                   cancels=cancel_figures(rows.requests))
+                   cancels=cancel_figures(rows.requests), markup=markup_figures(rows.requests))
 
 
 def _number(value: object) -> float | None:

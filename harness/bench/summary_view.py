@@ -12,6 +12,7 @@ from rich.console import Console
 
 from harness.bench.cancel_view import cancel_sections
 from harness.bench.marks_view import marks_cell, marks_sections
+from harness.bench.markup_view import markup_sections
 from harness.bench.pricing import LISTED_BY, doubt_counts
 from harness.bench.seam_view import seam_sections
 from harness.bench.summary import Listened, ModelLine, Quality, Summary
@@ -397,6 +398,7 @@ def sections(summary: Summary, db_path: str) -> list[Section]:
             *seam_sections(summary.seams),
             *marks_sections(summary.marks),
             *cancel_sections(summary.cancels),
+            *markup_sections(summary.markup),
             Lines("rows", (f"Run id {summary.run_id}; rows in {db_path} (tables runs, jobs, marks, polls, chunks, "
                            "costs, errors, drift, clips).",), {"run_id": summary.run_id, "status": summary.status,
                                                                "db": db_path})]

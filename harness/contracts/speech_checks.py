@@ -22,6 +22,10 @@ client meets at once. Each runs for every provider that declares the part it nee
                        audio joins into the format asked for
     speed              (a speed slot) speed 2.0 lasts half as long as 1.0 (ratio within `SPEED_TOLERANCE`), inside
                        the request model's documented range
+    markup             (declared markup with a break a model takes: docs/markup.md) a break sent in the provider's own
+                       tag is heard as silence within the judge's tolerance (`harness.core.pauses_heard`), and no tag
+                       is spoken: the words take no longer than the same words sent without markup (by more than
+                       `SPOKEN_TAG_SHARE`: a tag read aloud adds its words, "break time 800 milliseconds")
 
 `checks_for` names the checks that apply to a provider; the suite (`contracts/test_speech_family.py`) runs them on
 the session's target. A failing check shows a binary body as its size, sniffed format and first bytes, never raw.
@@ -38,15 +42,16 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
-from harness.contracts.execute import check_format
+from harness.contracts.execute import carried_audio, check_format
 from harness.contracts.finding import body_summary
 from harness.contracts.plans import slug
 from harness.contracts.session import Skip
 from harness.contracts.targets import ContractTarget
 from harness.core.audio import AudioDecodeError, LabelVerdict, canonical_media_type, inspect, judge_label, writable
-from harness.core.audio_fields import carrier
+from harness.core.audio_fields import AudioFieldError, carrier
 from harness.core.heard_rate import rate_by_length
 from harness.core.params import params_of
+from harness.core.pauses_heard import heard_pauses, speaking_s, tolerance_ms
 from harness.core.protocols.http_speech import (
     Format,
     Refusal,
@@ -58,6 +63,7 @@ from harness.core.protocols.http_speech import (
     request_for,
     wanted_format,
 )
+from harness.core.protocols.markup import Pause, Piece, TagKind, spoken
 from harness.core.spec import Endpoint, EventStreamBody, JsonBody, Provider, Role, SynthesisInput
 from harness.core.stream_events import read_stream
 from harness.core.transport import build_request
@@ -70,6 +76,10 @@ UNKNOWN_MODEL = "no-such-model-7f3a"
 SPEED_FAST = 2.0
 SPEED_TOLERANCE = (0.35, 0.70)  # duration(speed 2) / duration(speed 1): 0.5 expected; pauses scale less
 TIMEOUT_S = 120.0
+# The markup check's item: a break between two sentences, long enough that a voice's own sentence gap (under 200 ms)
+# is far outside its tolerance.
+MARKUP_PIECES: tuple[Piece, ...] = ("Please hold on.", Pause(800), "I will check your order now.")
+SPOKEN_TAG_SHARE = 0.2  # the words' sounding time may exceed the plain text's by this share (each stretch alone)
 # A check's note that is no broken contract (a Content-Type naming the right bytes by another name): reported by the
 # suite as a finding, never failed (`contracts/test_speech_family.py`).
 FINDING = "finding"
@@ -466,6 +476,60 @@ def speed_check(synthesis: Synthesis) -> Check:
     return check
 
 
+def _heard(response: httpx.Response, synthesis: Synthesis, fmt: Format, where: str) -> tuple[Any, int] | Violation:
+    """The answer's audio as mono samples and their rate, or what is wrong with it."""
+    from harness.speech import AudioCodecError, decode_audio  # the one decoder
+
+    try:
+        audio = carried_audio(response.content, _carried(synthesis))
+        raw = fmt.spec.container == "raw"
+        decoded = decode_audio(audio, "audio/pcm" if raw else None, fmt.spec.sample_rate if raw else None)
+    except (AudioFieldError, AudioCodecError) as error:
+        return Violation(where, "audio that decodes", str(error), "protocol")
+    return decoded.mono(), decoded.sample_rate
+
+
+def markup_check(synthesis: Synthesis) -> Check:
+    def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+        markup = synthesis.markup
+        assert markup is not None
+        service = target.service
+        model = next(m for m in service.models if m.synthesis == synthesis.endpoint.key
+                     and markup.tag(TagKind.BREAK, m.name) is not None)
+        tag = markup.tag(TagKind.BREAK, model.name)
+        assert tag is not None
+        fmt = wanted_format(synthesis, "wav")
+        said: dict[str, tuple[Any, int]] = {}
+        for where, text in (("markup", markup.written(MARKUP_PIECES, model.name)), ("markup-plain",
+                                                                                    spoken(MARKUP_PIECES))):
+            body = in_format(synthesis, request_for(service, model, SynthesisInput(text)), fmt)
+            if where == "markup":
+                markup.placed(body)
+            response = target.send(client, build_request(target.provider, synthesis.endpoint,
+                                                         target.base_urls[synthesis.endpoint.host], body,
+                                                         key=target.key, validate=False))
+            problems = _status(response, synthesis, where)
+            if problems:
+                return problems
+            heard = _heard(response, synthesis, fmt, where)
+            if isinstance(heard, Violation):
+                return [heard]
+            said[where] = heard
+        written = tag.write(Pause(800))
+        samples, rate = said["markup"]
+        found = [Violation(f"markup/{model.name}", f"{written} heard as {pause.asked_ms} ms of silence (within "
+                           f"{tolerance_ms(pause.asked_ms):.0f} ms)", pause.finding(), "protocol")
+                 for pause in heard_pauses(samples, rate, MARKUP_PIECES) if not pause.honoured]
+        marked, plain = speaking_s(samples, rate), speaking_s(*said["markup-plain"])
+        if plain > 0 and marked > plain * (1 + SPOKEN_TAG_SHARE):
+            found.append(Violation(f"markup/{model.name}", f"{written} not spoken: the words sound no longer than "
+                                   f"without markup ({plain:.2f} s, +{SPOKEN_TAG_SHARE:.0%})",
+                                   f"{marked:.2f} s: the tag read aloud?", "protocol"))
+        return found
+
+    return check
+
+
 @dataclass(frozen=True, slots=True)
 class FamilyCheck:
     """One check as the suite runs it: its name, its function, and why the sandbox cannot stand in for the
@@ -512,4 +576,8 @@ def checks_for(provider: Provider) -> dict[str, FamilyCheck]:
             add("stream-sse", stream_sse_check(synthesis))
         if synthesis.slots.speed is not None:
             add("speed", speed_check(synthesis))
+        markup = synthesis.markup
+        if markup is not None and any(m.synthesis == synthesis.endpoint.key and markup.tag(TagKind.BREAK, m.name)
+                                      for m in service.models):
+            add("markup", markup_check(synthesis))
     return checks

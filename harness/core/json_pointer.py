@@ -1,5 +1,5 @@
-"""RFC 6901 JSON pointers over parsed JSON: the one reading (and writing, `put`) every module of the harness uses
-(it imports nothing of the harness, so the vocabulary and the readers below it can all use it)."""
+"""RFC 6901 JSON pointers over parsed JSON: the one reading (and writing, `put` and `drop`) every module of the
+harness uses (it imports nothing of the harness, so the vocabulary and the readers below it can all use it)."""
 
 from __future__ import annotations
 
@@ -38,3 +38,14 @@ def put(data: dict[str, Any], where: str, value: Any) -> None:
             inner = [] if parts[place + 1].isdigit() else {}
             node[key] = inner
         node = inner
+
+
+def drop(data: dict[str, Any], where: str) -> None:
+    """Remove the value at JSON pointer `where` from `data`, if it is there."""
+    parts = [part.replace("~1", "/").replace("~0", "~") for part in where.lstrip("/").split("/")]
+    for part in parts[:-1]:
+        inner = data.get(part)
+        if not isinstance(inner, dict):
+            return
+        data = inner
+    data.pop(parts[-1], None)

@@ -18,6 +18,9 @@ from harness.core.ssml_document import local_name, parse_ssml
 
 SSML_TYPE = "application/ssml+xml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# The request field (the harness's, not the wire's: the wire is the document) that says the text is the voice
+# element's SSML content, put in unescaped; a markup declaration's `also_sets` names it.
+MARKUP_TEXT = ("/text_type", "ssml")
 def spoken_text(document: str) -> str:
     """The words an SSML document speaks, white space folded; ValueError naming what is wrong."""
     return " ".join("".join(parse_ssml(document).itertext()).split())
@@ -40,18 +43,23 @@ def mark_places(document: str) -> list[tuple[str, int]]:
     return places
 
 
-def speak_document(text: str, voice: str, language: str) -> str:
-    """A `<speak>` document saying `text` in one `voice`, as the documents' examples write it."""
+def speak_document(text: str, voice: str, language: str, markup: bool = False) -> str:
+    """A `<speak>` document saying `text` in one `voice`, as the documents' examples write it; `markup`: `text` is
+    the voice element's SSML content (its `<break>`s as elements, not escaped as words)."""
     lang = quoteattr(language)
     return (f"<speak version='1.0' xml:lang={lang}><voice xml:lang={lang} name={quoteattr(voice)}>"
-            f"{escape(text)}</voice></speak>")
+            f"{text if markup else escape(text)}</voice></speak>")
 
 
 def read_speak_document(document: str) -> dict[str, Any]:
-    """The fields a one-voice `<speak>` document carries: text, voice and language (the first voice's)."""
+    """The fields a one-voice `<speak>` document carries: text, voice and language (the first voice's); a voice
+    element holding elements (a `<break>`) carries its content as markup (`text_type` "ssml", `MARKUP_TEXT`)."""
     root = parse_ssml(document)
     voice = next((element for element in root.iter() if local_name(element.tag) == "voice"), None)
     fields: dict[str, Any] = {"text": " ".join("".join(root.itertext()).split())}
+    if voice is not None and len(voice):
+        inner = escape(voice.text or "") + "".join(ElementTree.tostring(child, encoding="unicode") for child in voice)
+        fields.update({"text": inner.strip(), MARKUP_TEXT[0].lstrip("/"): MARKUP_TEXT[1]})
     language = (voice.get(XML_LANG) if voice is not None else None) or root.get(XML_LANG)
     if language:
         fields["language"] = language
@@ -61,7 +69,8 @@ def read_speak_document(document: str) -> dict[str, Any]:
 
 
 def _render(fields: Mapping[str, Any]) -> str:
-    return speak_document(str(fields.get("text", "")), str(fields.get("voice", "")), str(fields.get("language", "")))
+    return speak_document(str(fields.get("text", "")), str(fields.get("voice", "")), str(fields.get("language", "")),
+                          markup=fields.get(MARKUP_TEXT[0].lstrip("/")) == MARKUP_TEXT[1])
 
 
 #: The body of an endpoint that takes one-voice SSML made from the request's `text`, `voice` and `language`.

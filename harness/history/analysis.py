@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from harness.history.changes import ALPHA, ChangePoint, find_changes
 from harness.history.marks import MarksWorse
+from harness.history.markup import MarkupFell
 from harness.history.values import History, LanguageFallback, Point, Scale, Series
 from harness.results import Dearer
 
@@ -89,10 +90,17 @@ class Analysis:
         return self.history.marks_worse
 
     @property
+    def markup_fell(self) -> tuple[MarkupFell, ...]:
+        """The offerings whose newest run honoured a smaller share of its markup clips than the run before (the gate
+        fails on them too: `harness.history.markup`)."""
+        return self.history.markup_fell
+
+    @property
     def fails(self) -> bool:
         """The nightly gate: the newest run starts a change, a provider billed it more for the same text, a model
-        answered in another language than asked, or an offering's timing marks got worse."""
-        return bool(self.newest or self.dearer or self.fallbacks or self.marks_worse)
+        answered in another language than asked, an offering's timing marks got worse or its markup honoured
+        share fell."""
+        return bool(self.newest or self.dearer or self.fallbacks or self.marks_worse or self.markup_fell)
 
 
 def analyse(history: History, alpha: float = ALPHA) -> Analysis:

@@ -13,6 +13,7 @@ from rich.table import Table
 from harness.history.analysis import METHOD, Analysis, Flagged
 from harness.history.languages import RULE as LANGUAGE_RULE
 from harness.history.marks import RULE as MARKS_RULE
+from harness.history.markup import RULE as MARKUP_RULE
 from harness.history.page import KINDS
 from harness.history.series import HARD_TEXT_PREFIX
 from harness.report.render import fmt
@@ -53,6 +54,10 @@ def print_summary(analysis: Analysis, console: Console) -> None:
         console.print("[bold red]The newest run's timing marks are worse:[/bold red]")
         for worse in analysis.marks_worse:
             console.print(f"  {worse.describe()}", markup=False)
+    if analysis.markup_fell:
+        console.print("[bold red]The newest run honoured less of its markup:[/bold red]")
+        for fell in analysis.markup_fell:
+            console.print(f"  {fell.describe()}", markup=False)
     console.print(METHOD, markup=False, style="dim")
 
 
@@ -114,6 +119,12 @@ def write_junit(analysis: Analysis, path: Path) -> Path:
         case = ElementTree.SubElement(suite, "testcase", classname=f"{worse.provider}/{worse.model}",
                                       name="timing marks")
         ElementTree.SubElement(case, "failure", message=worse.describe()).text = MARKS_RULE
+    for fell in analysis.markup_fell:  # a smaller share of markup clips honoured
+        cases += 1
+        failures += 1
+        case = ElementTree.SubElement(suite, "testcase", classname=f"{fell.provider}/{fell.model}",
+                                      name="markup honoured")
+        ElementTree.SubElement(case, "failure", message=fell.describe()).text = MARKUP_RULE
     suite.set("tests", str(cases))
     suite.set("failures", str(failures))
     path.parent.mkdir(parents=True, exist_ok=True)

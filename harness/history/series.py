@@ -30,6 +30,7 @@ from harness.core.client_health import SaturationRule
 from harness.history.catalogue import catalogue_changes
 from harness.history.languages import language_series, newest_fallbacks, run_figures, series_label
 from harness.history.marks import newest_marks_worse
+from harness.history.markup import newest_markup_fell
 from harness.history.values import History, HistoryFinding, Point, RunInfo, Scale, Series
 from harness.history.voice import voice_series
 from harness.measurement import category_figures, offering_marks
@@ -41,6 +42,7 @@ from harness.results import (
     StoreTarget,
     group,
     is_marked,
+    markup_figures,
     newest_dearer,
     open_read_only,
     read_catalogues,
@@ -225,8 +227,9 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
                             key=lambda f: (f.first_at, f.provider, f.model, f.kind, f.what)))
     dearer = newest_dearer([(rows.run_id, rows.requests) for rows in all_rows])
     marks = [(rows.run_id, offering_marks(rows.requests)) for rows in all_rows]  # each run's timing marks
+    markup = [(rows.run_id, markup_figures(rows.requests)) for rows in all_rows]  # each run's markup honoured
     return History(tuple(runs), tuple(series), findings, tuple(dearer), tuple(left_out),
-                   newest_fallbacks(languages), newest_marks_worse(marks))
+                   newest_fallbacks(languages), newest_marks_worse(marks), newest_markup_fell(markup))
 
 
 def _corpora(rows: RunRows) -> dict[tuple[str, str], str]:

@@ -21,32 +21,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.core.protocols.markup import Pause, Piece, spoken
-from harness.core.silence import silent_runs, sounding_bounds
+from harness.core.pauses_heard import PauseHeard, heard_pauses, tolerance_ms
+from harness.core.protocols.markup import Piece, spoken
 
-# The tolerance of a pause: the frame (10 ms) at each edge, a word's soft onset or release under the silence threshold
-# (tens of ms each side), and a provider's own sentence-end pause added to the asked one ("an exact and natural pause":
-# a break after a full stop may sound its pause plus the stop's) — 100 ms, or a quarter of a long pause.
-TOLERANCE_MS = 100.0
-TOLERANCE_SHARE = 0.25
-WINDOW_S = 0.75  # how far from where a pause should sit its silence may lie (or 15 % of the speech, if longer)
-WINDOW_SHARE = 0.15
+__all__ = ["ClipMarkup", "MarkupVerdict", "PauseHeard", "heard_pauses", "honoured_shares", "judged",
+           "markup_verdicts", "tag_words_heard", "tolerance_ms"]
+
 # Words a tag read aloud puts in a transcript beside its own (a literal `<` is "less than"; `/>` "slash").
 READ_SYMBOLS = ("less", "than", "greater", "slash", "equals")
 # A unit's words as a recogniser writes them ("s" alone is no word of its own: "it's" splits into "it" and "s").
 UNIT_WORDS = {"ms": ("ms", "millisecond", "milliseconds"), "s": ("second", "seconds")}
 _WORDS = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
-
-
-@dataclass(frozen=True, slots=True)
-class PauseHeard:
-    asked_ms: int
-    heard_ms: float  # the silence found (0: none near where it should be)
-    at_s: float  # where that silence starts (the expected place where none was found)
-    honoured: bool
-
-    def finding(self) -> str:
-        return f"break {self.heard_ms:.0f} ms of {self.asked_ms} asked at {self.at_s:.2f} s"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,40 +52,6 @@ class MarkupVerdict:
         pauses = [[p.asked_ms, p.heard_ms, p.at_s, p.honoured] for p in self.pauses]
         return {"markup_honoured": int(self.honoured), "markup_json": json.dumps(
             {"pauses": pauses, "tags_spoken": list(self.tags_spoken), "findings": list(self.findings())})}
-
-
-def tolerance_ms(asked_ms: float) -> float:
-    return max(TOLERANCE_MS, TOLERANCE_SHARE * asked_ms)
-
-
-def heard_pauses(samples: Any, rate: int, pieces: Sequence[Piece]) -> tuple[PauseHeard, ...]:
-    """Each asked pause of `pieces` against the silence of mono `samples` where it should sit."""
-    asked = [p for p in pieces if isinstance(p, Pause)]
-    if not asked:
-        return ()
-    first, end = sounding_bounds(samples, rate)
-    start_s, end_s = first / rate, end / rate
-    runs = [(a, b) for a, b in silent_runs(samples, rate) if a >= start_s and b <= end_s]
-    chars = sum(len(p) for p in pieces if isinstance(p, str)) or 1
-    talking_s = max(0.0, end_s - start_s - sum(p.ms for p in asked) / 1000)
-    window = max(WINDOW_S, WINDOW_SHARE * (end_s - start_s))
-    heard: list[PauseHeard] = []
-    said = paused_s = 0.0
-    taken: set[tuple[float, float]] = set()
-    for piece in pieces:
-        if isinstance(piece, str):
-            said += len(piece)
-            continue
-        expected = start_s + talking_s * said / chars + paused_s
-        near = [r for r in runs if r not in taken and abs((r[0] + r[1]) / 2 - expected - piece.ms / 2000) <= window]
-        best = max(near, key=lambda r: r[1] - r[0], default=None)
-        length_ms = 0.0 if best is None else (best[1] - best[0]) * 1000
-        if best is not None:
-            taken.add(best)
-        heard.append(PauseHeard(piece.ms, round(length_ms, 1), round(best[0] if best else expected, 3),
-                                abs(length_ms - piece.ms) <= tolerance_ms(piece.ms)))
-        paused_s += piece.ms / 1000
-    return tuple(heard)
 
 
 def tag_words_heard(transcript: str, sent_tag_words: Iterable[str], text: str) -> tuple[str, ...]:

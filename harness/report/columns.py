@@ -146,6 +146,17 @@ def _cancel(entry: Entry) -> Cell:
                 key="cancel_to_silence_ms", value=value)
 
 
+def _markup(entry: Entry) -> Cell:
+    """The share of the model's markup clips honoured, the count and median break error under it; "—" where no
+    markup clip was judged (never 0)."""
+    found = entry.markup
+    if found is None:
+        return Cell("—", None)
+    error = "" if found.break_error_p50_ms is None else f", break ±{found.break_error_p50_ms:.0f} ms"
+    return Cell(fmt(found.share, "rate"), found.share, f"{found.honoured}/{found.judged} clips{error}",
+                key="markup_honoured_share", value=found.share)
+
+
 def _stream(figure: str, data: str, kind: str = "ms") -> Callable[[Entry], Cell]:
     return lambda e: interval_cell(getattr(e, figure).get("p50"), kind, f"{data}.p50")
 
@@ -190,6 +201,9 @@ COLUMNS: tuple[Column, ...] = (
            "first audio) to the last audio of that utterance; under it, the audio frames that came after the "
            "provider's acknowledgement (docs/cancel.md). – where nothing was cancelled.", _cancel, default=False,
            streaming=True),
+    Column("markup", "markup honoured", "Share of the model's `markup` corpus clips honoured: every break heard as "
+           "silence within max(100 ms, 25%) of the asked length and no tag spoken; under it, the clips and the median "
+           "break error (docs/markup.md). — where no markup clip was judged.", _markup, better="high", default=False),
     Column("usd_1m", "$ / 1M chars", "USD per million characters of input text, the figure every provider's price "
            "compares on and the one the Pareto chart uses: the billed cost where the provider's answers said what "
            "they billed, else the planned one from the published price (the small word under it says which; "

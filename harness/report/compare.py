@@ -33,6 +33,8 @@ language   per language both runs checked, whether    NEW falls back,     none n
 cancel     both runs cancelled (``--cancel-after``):  +100 ms absolute    one-sided Mann–Whitney U; a new
            p50 of cancel_to_silence_ms over the jobs                      cancel violation is the contract
            whose cancel met speech                                        metric's (rule ``cancel``)
+markup     both runs judged markup clips (the         any fall            none needed: a clip's verdict is its
+           ``markup`` corpus): the share honoured                         audio's, not noise (docs/markup.md)
 =========  =========================================  ==================  ==================================
 
 Latency is compared only over the jobs the client was not saturated for (`harness.core.client_health`: a job
@@ -97,6 +99,7 @@ from harness.results import (
     group,
     job_usd,
     json_list,
+    markup_figures,
     saturation,
     scored,
     sent,
@@ -119,6 +122,7 @@ class Metric(StrEnum):
     LANGUAGE = "language"  # per language, a model answering in another language than asked (docs/languages.md)
     MARKS = "marks"  # timing marks with a kind of finding BASE's had not (docs/marks.md)
     CANCEL = "cancel"  # cancel-to-silence of runs with `--cancel-after` (docs/cancel.md)
+    MARKUP = "markup"  # the share of markup clips honoured (docs/markup.md)
 
 
 class Ruling(StrEnum):
@@ -180,6 +184,8 @@ METHODS = {
              "(harness.measurement.worse_kinds); the p95 onset error and coverage of each side shown",
     "cancel": "one-sided Mann-Whitney U on cancel_to_silence_ms of the jobs whose cancel met speech (both runs with "
               "--cancel-after)",
+    "markup": "the share of the model's markup clips honoured (every break within tolerance, no tag spoken): NEW's "
+              "below BASE's (both runs judged markup clips)",
     "bootstrap_p_value": "(count of resampled differences <= 0 + 1) / (resamples + 1)",
 }
 
@@ -514,6 +520,19 @@ def _marks(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Check]
                 beyond=bool(fresh))
 
 
+def _markup(base: Sequence[Row], new: Sequence[Row], who: tuple[str, str]) -> Iterable[Check]:
+    """The share of markup clips honoured, where both runs judged this model's: a fall is a regression (a clip's
+    verdict is what its audio did, not a sample's noise)."""
+    (before, *_), (after, *_) = markup_figures(base) or (None,), markup_figures(new) or (None,)
+    if before is None or after is None:
+        return
+    fell = after.share < before.share
+    yield Check(*who, Metric.MARKUP, "markup honoured share", Ruling.REGRESSION if fell else Ruling.OK, "any fall",
+                after.share - before.share, details=(f"BASE {before.honoured}/{before.judged}",
+                                                     f"NEW {after.honoured}/{after.judged}"),
+                unit="rate", beyond=fell)
+
+
 def _language_rate(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str], language: str,
                    figure: LanguageFigures) -> Iterable[Check]:
     label = f"+{t.wer:.3f} absolute"
@@ -562,6 +581,7 @@ def compare_runs(
         checks.extend(_languages(base, new, t, who))
         checks.extend(_marks(base, new, who))
         checks.extend(_cancel(b, n, t, who))
+        checks.extend(_markup(b, n, who))
     notes = [f"{p}/{m} only in BASE: not compared" for p, m in sorted(set(base_groups) - set(new_groups))]
     notes += [f"{p}/{m} only in NEW: not compared" for p, m in sorted(set(new_groups) - set(base_groups))]
     notes += [f"{side}: {line}" for side, line in (("BASE", health[0].line()), ("NEW", health[1].line())) if line]

@@ -36,12 +36,14 @@ from harness.results import (
     QUANTILES,
     Distribution,
     ErrorCounts,
+    MarkupFigures,
     ModelFigures,
     PooledErrorRate,
     Row,
     RunRows,
     cancel_figures,
     group,
+    markup_figures,
     model_figures,
 )
 
@@ -113,6 +115,9 @@ class Entry:
     # measured, and the audio frames after the acknowledgement summed. None: not cancelled, or not measured.
     cancel_to_silence_ms: float | None = None
     cancel_after_ack_frames: int | None = None
+    # Markup (the `markup` corpus; harness.results.markup_figures): its clips honoured of those judged, and the median
+    # break error. None: no markup clip judged.
+    markup: MarkupFigures | None = None
 
     @property
     def label(self) -> str:
@@ -179,6 +184,8 @@ class Entry:
             "hard_text": self.hard_text.to_json(),
             "cancel_to_silence_ms": self.cancel_to_silence_ms,
             "cancel_after_ack_frames": self.cancel_after_ack_frames,
+            "markup_honoured_share": None if self.markup is None else round(self.markup.share, 4),
+            "markup": None if self.markup is None else self.markup.to_json(),
         }
 
 
@@ -302,6 +309,8 @@ def build_leaderboard(rows: RunRows) -> Leaderboard:
     entries = _with_hard_text([_with_kinds(entry_for(figures), groups.get((figures.provider, figures.model), ()))
                                for figures in model_figures(rows)], rows)
     entries = _with_cancels(entries, rows)
+    markup = {(f.provider, f.model): f for f in markup_figures(rows.requests)}
+    entries = [replace(e, markup=markup.get((e.provider, e.model))) for e in entries]
     placed = [
         (i, (e.cost_per_million_chars_usd, e.wer_pooled.value))
         for i, e in enumerate(entries)

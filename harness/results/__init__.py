@@ -13,7 +13,8 @@ Writers and readers never write SQL of their own, and enter through this module 
   (`pick_setup`).
 
 `seam_rows` (`seam_figures`, `SeamFigures`) gives each offering's seam findings per minute of streamed audio and
-the rates heard; `cancel_rows` (`cancel_figures`, `CancelFigures`) each offering's cancels (`--cancel-after`).
+the rates heard; `cancel_rows` (`cancel_figures`, `CancelFigures`) each offering's cancels (`--cancel-after`);
+`markup_rows` (`markup_figures`, `MarkupFigures`) each offering's markup clips honoured (docs/markup.md).
 
 A store is a SQLite file (the embedded default) or a PostgreSQL database by URL (`resolve_store`: `--db` or
 `TTS_HARNESS_DB`); `merge_stores` unites stores (idempotent by run id, a conflicting run refused).
@@ -79,6 +80,7 @@ from harness.results.hard_text import (
 from harness.results.languages import LanguageVerdict, LanguageVerdicts, model_name, shipped_language_verdicts
 from harness.results.leases import lease_holder, release_lease, renew_lease, take_lease
 from harness.results.load import LoadPoint, at_level, load_points, sweep_levels
+from harness.results.markup_rows import MarkupFigures, markup_figures
 from harness.results.merge import MergeResult, RunConflict, merge_stores, run_ids
 from harness.results.pooling import ErrorCounts, ErrorRates, PooledErrorRate, Unit, error_rates, pooled_wer
 from harness.results.reading import read_catalogues, read_latest_catalogues, read_rows, read_run
@@ -136,6 +138,7 @@ __all__ = [
     "LanguageVerdicts",
     "LeaseRow",
     "LoadPoint",
+    "MarkupFigures",
     "MergeResult",
     "MixedUnitsError",
     "ModelFigures",
@@ -179,6 +182,7 @@ __all__ = [
     "json_object",
     "lease_holder",
     "load_points",
+    "markup_figures",
     "merge_stores",
     "model_figures",
     "model_name",

@@ -6,6 +6,7 @@ documented, one item of each fault (scored where tags are judged: the recogniser
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,7 +57,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, list[Cl
     from harness.sandbox import running
 
     out = tmp_path_factory.mktemp("markup")
-    with running("fast", 5, providers=("polly", "elevenlabs", "cartesia", "rime")) as sandbox:
+    with running("fast", 5, providers=("polly", "elevenlabs", "cartesia", "rime", "azure", "google")) as sandbox:
         SANDBOX[:] = [sandbox]
         yield {"": _run(sandbox, out, "", score=True, items=2),
                "speak": _run(sandbox, out, "speak", score=True, items=1),
@@ -98,7 +99,10 @@ def _heard(provider: str, endpoint: str, payload: dict[str, Any], **headers: str
         answer = send(sandbox, client, provider, endpoint, payload, key=sandbox.default_key(provider),
                       headers=headers)
     assert answer.status_code == 200, answer.text
-    decoded = decode_audio(answer.content, answer.headers.get("content-type"), None)
+    audio = answer.content
+    if "json" in answer.headers.get("content-type", ""):  # Google's base64 audioContent
+        audio = base64.b64decode(answer.json()["audioContent"])
+    decoded = decode_audio(audio, None if audio[:4] == b"RIFF" else answer.headers.get("content-type"), None)
     return decoded.mono(), decoded.sample_rate
 
 
@@ -123,3 +127,50 @@ def test_rimes_pause_is_honoured_on_mist_and_read_as_nothing_on_a_model_the_page
         samples, rate = _heard("rime", "rime-tts", payload, Accept="audio/wav")
         (pause,) = heard_pauses(samples, rate, PIECES)
         assert pause.honoured is paused, (model, pause)
+
+
+@pytest.mark.parametrize("offering", ["azure/neural", "google/neural2"])
+def test_azure_and_googles_ssml_breaks_are_pauses_as_the_plan_sends_them(
+        runs: dict[str, list[ClipMarkup]], offering: str) -> None:
+    """Azure's break an element of the SSML body the harness renders (the text put in unescaped), Google's in the
+    document at input.ssml in place of input.text: each as the plan writes it, a pause of the asked length."""
+    from harness.core.spec import SynthesisInput
+
+    provider_name, model = offering.split("/")
+    provider = providers()[provider_name]
+    chosen = next(o for o in provider.offerings if o.name == model)
+    assert chosen.markup is not None
+    payload = chosen.build(SynthesisInput(text=chosen.markup.written(PIECES, model)))
+    chosen.markup.placed(payload)
+    assert "<break" in json.dumps(payload)
+    samples, rate = _heard(provider_name, chosen.endpoint, payload)
+    (pause,) = heard_pauses(samples, rate, PIECES)
+    assert pause.honoured and abs(pause.heard_ms - 800) <= tolerance_ms(800), pause
+
+
+@pytest.mark.parametrize("fault", ["speak", "ignore_break"])
+def test_the_contract_suites_markup_check_fails_each_drift_naming_the_offering_and_tag(
+        runs: dict[str, list[ClipMarkup]], fault: str) -> None:
+    """The suite's `markup` check (`harness.contracts.speech_checks`) on the module's sandbox: green as documented,
+    and each markup fault of the drift control a violation naming the model and the tag sent."""
+    from harness.contracts.speech_checks import SpeechTarget, checks_for
+
+    sandbox = SANDBOX[0]
+    polly = providers()["polly"]
+    target = SpeechTarget(polly, {host: sandbox.base_url("polly", host) for host in polly.hosts},
+                          sandbox.default_key("polly"))
+    check = checks_for(polly)["markup"]
+    token = {"X-Sandbox-Token": sandbox.control_token} if sandbox.control_token else {}
+    with httpx.Client(timeout=60) as client:
+        client.post(sandbox.url + "/_sandbox/drift", json={"markup": {"polly": ""}}, headers=token)
+        if fault == "speak":  # as documented: green (once)
+            assert check.run(target, client) == []
+        client.post(sandbox.url + "/_sandbox/drift", json={"markup": {"polly": fault}}, headers=token)
+        try:
+            violations = check.run(target, client)
+        finally:
+            client.post(sandbox.url + "/_sandbox/drift", json={"markup": {"polly": ""}}, headers=token)
+    said = "\n".join(str(v) for v in violations)
+    assert violations and all(v.pointer.startswith("markup/") for v in violations), said
+    assert '<break time="800ms"/>' in said
+    assert ("read aloud" in said) if fault == "speak" else ("break " in said and "of 800 asked" in said), said

@@ -61,3 +61,28 @@ def test_the_offerings_that_declare_markup_quote_their_documents() -> None:
     assert declared[("elevenlabs", "eleven_flash_v2_5-http")].tag(TagKind.BREAK, "eleven_v3") is None
     assert declared[("rime", "coda")].tag(TagKind.BREAK, "coda") is None  # the page names the Mist family only
     assert declared[("rime", "mistv2")].tag(TagKind.BREAK, "mistv2") is not None
+
+
+def test_azures_markup_is_the_voice_elements_content_and_googles_moves_to_input_ssml() -> None:
+    from harness.core.protocols.markup import Pause
+    from harness.core.registry import providers
+    from harness.core.ssml import SSML_BODY
+
+    pieces = ("Hold on & wait.", Pause(500), "Done.")
+    azure = providers()["azure"].offerings[0]
+    assert azure.markup is not None and azure.markup.fragment
+    text = azure.markup.written(pieces, azure.name)
+    assert text == 'Hold on &amp; wait.<break time="500ms" />Done.'
+    assert azure.markup.read(text) == ("Hold on & wait.", Pause(500), "Done.")
+    fields = {"text": text, "voice": "en-US-AvaMultilingualNeural", "language": "en-US"}
+    azure.markup.placed(fields)
+    document = SSML_BODY.render(fields)
+    assert '<break time="500ms" />' in document  # an element, not "&lt;break"
+    assert SSML_BODY.parse(document)["text_type"] == "ssml"
+    assert SSML_BODY.parse(SSML_BODY.render({**fields, "text_type": "text"})).get("text_type") is None
+
+    google = next(o for o in providers()["google"].offerings if o.name == "neural2")
+    assert google.markup is not None
+    payload = {"input": {"text": google.markup.written(pieces, "neural2")}}
+    google.markup.placed(payload)
+    assert payload == {"input": {"ssml": '<speak>Hold on &amp; wait.<break time="500ms"/>Done.</speak>'}}

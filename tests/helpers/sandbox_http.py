@@ -132,4 +132,10 @@ def send(sb: Sandbox, client: httpx.Client, provider_name: str, endpoint_key: st
             else:
                 parts[name] = (None, str(value))
         return client.request(endpoint.method, url, files=parts, headers=sent)
+    if endpoint.body_kind is BodyKind.TEXT and endpoint.text_body is not None:  # an SSML body and its headers
+        travels = {endpoint.header_fields[name]: str(value) for name, value in payload.items()
+                   if name in endpoint.header_fields}
+        document = endpoint.text_body.render({k: v for k, v in payload.items() if k not in endpoint.header_fields})
+        return client.request(endpoint.method, url, content=document.encode(), headers={
+            "Content-Type": endpoint.text_body.content_type, **travels, **sent})
     return client.request(endpoint.method, url, params=dict(payload), headers=sent)

@@ -33,7 +33,7 @@ from pydantic import BaseModel, Field, create_model
 
 from harness.core.audio_fields import carrier
 from harness.core.drift import resolve
-from harness.core.json_pointer import put
+from harness.core.json_pointer import drop, put
 from harness.core.languages import primary, tag_for
 from harness.core.prices import builtin_sheets, planned
 from harness.core.protocols.answer_forms import Selector, check_forms
@@ -568,17 +568,6 @@ def in_format(synthesis: Synthesis, body: dict[str, Any], fmt: Format) -> dict[s
         else:  # the format has one rate: a rate asked for another format must not travel with it
             drop(body, synthesis.slots.rate)
     return body
-
-
-def drop(data: dict[str, Any], where: str) -> None:
-    """Remove the value at JSON pointer `where` from `data`, if it is there."""
-    parts = [part.replace("~1", "/").replace("~0", "~") for part in where.lstrip("/").split("/")]
-    for part in parts[:-1]:
-        inner = data.get(part)
-        if not isinstance(inner, dict):
-            return
-        data = inner
-    data.pop(parts[-1], None)
 
 
 def respelled(spellings: Sequence[FieldSpelling], synthesis: Synthesis, payload: dict[str, Any]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from harness.core.json_pointer import resolve
+from harness.core.json_pointer import drop, put, resolve
 from harness.core.ssml_document import parse_ssml
 
 MAX_PAUSE_MS = 10_000  # the longest pause any stored document allows ("The maximum duration is 10s")
@@ -73,12 +73,31 @@ class Tag:
 @dataclass(frozen=True, slots=True)
 class Markup:
     """The markup a synthesis' text takes: its syntax, its tags, the document the text goes in (`{text}`), and the
-    request fields that say the text is markup (a TextType "ssml"); no such field: the text is always read so."""
+    request fields that say the text is markup (a TextType "ssml"); no such field: the text is always read so.
+
+    `moves_to` names the field the markup goes at in place of the plain text's (an `input.ssml` beside
+    `input.text`), as (the text's field, the markup's field). `fragment`: the text is the content of an element of
+    a document the request renders around it (a `<voice>` in an SSML body made from the text), read inside a
+    `<speak>` root."""
 
     syntax: Syntax
     tags: tuple[Tag, ...]
     document: str = "{text}"
     also_sets: tuple[tuple[str, Any], ...] = ()
+    moves_to: tuple[str, str] | None = None
+    fragment: bool = False
+
+    def placed(self, request: dict[str, Any]) -> None:
+        """`request` (its text written by `written`) asking for markup: each of `also_sets` set, and the text moved
+        to the markup's own field where it has one."""
+        for pointer, value in self.also_sets:
+            put(request, pointer, value)
+        if self.moves_to is not None:
+            text_at, markup_at = self.moves_to
+            present, text = resolve(request, text_at)
+            if present:
+                drop(request, text_at)
+                put(request, markup_at, text)
 
     def tag(self, kind: TagKind, model: str = "") -> Tag | None:
         """The tag of `kind` that `model` takes (None: none declared, or documented as not taken by it)."""
@@ -107,7 +126,10 @@ class Markup:
     def read(self, text: str, model: str = "") -> tuple[Piece, ...]:
         """What a voice honouring the documents says for `text`: its words and its pauses, in order; ValueError (one
         line) where SSML is not well-formed."""
-        raw = _ssml_pieces(text) if self.syntax is Syntax.SSML else _inline_pieces(text, self.tags)
+        if self.syntax is Syntax.SSML:
+            raw = _ssml_pieces(f"<speak>{text}</speak>" if self.fragment else text)
+        else:
+            raw = _inline_pieces(text, self.tags)
         taken = self.tag(TagKind.BREAK, model)
         pieces: list[Piece] = []
         for piece in raw:

@@ -23,9 +23,10 @@ from harness.core.protocols.http_speech import (
     Voice,
     build_provider,
 )
+from harness.core.protocols.markup import Markup, Syntax, Tag, TagKind
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import AudioBody, Auth, BodyKind, DocDrift, Endpoint, JsonBody, PlainTextBody, Response, Role
-from harness.core.ssml import SSML_BODY
+from harness.core.ssml import MARKUP_TEXT, SSML_BODY
 from harness.providers.azure.models import (
     OUTPUT_FORMATS,
     PRICING,
@@ -194,6 +195,18 @@ REFUSALS = Refusals(
     server_error=Refusal(502, "BadGateway", ""),
 )
 
+# Markup: the body is SSML the harness renders from the text; a markup text is the <voice> element's content, its
+# tags elements of the document (the text put in unescaped: `MARKUP_TEXT`), as the SSML page's example writes them.
+MARKUP = Markup(Syntax.SSML, (Tag(
+    TagKind.BREAK, '<break time="{ms}ms" />', doc=SSML_REFERENCE + "#add-a-break", max_ms=5_000,
+    quote="\"Use the `break` element to override the default behavior of breaks or pauses between words. ... `time` "
+          "The absolute duration of a pause in seconds (such as `2s`) or milliseconds (such as `500ms`). Valid values "
+          "range from 0 to 5000 milliseconds. If you set a value greater than the supported maximum, the service will "
+          "use `5000ms`.\" <voice name=\"en-US-JennyNeural\"> Welcome <break time=\"750ms\" /> to text to speech. "
+          "</voice> (MicrosoftDocs, speech-synthesis-markup-structure.md, read 2026-11-27; a later adaptation of the "
+          "page reads 0 to 20000 ms)"),),
+    also_sets=(MARKUP_TEXT,), fragment=True)
+
 SERVICE = SpeechService(
     name="azure",
     title="Azure AI Speech text to speech (REST)",
@@ -206,7 +219,7 @@ SERVICE = SpeechService(
     refusals=REFUSALS,
     syntheses=(Synthesis(SYNTHESIZE, Slots(text="/text", voice="/voice", format="/output_format",
                                             language="/language"),
-                         FORMATS, default_format="riff-24khz-16bit-mono-pcm"),),
+                         FORMATS, default_format="riff-24khz-16bit-mono-pcm", markup=MARKUP),),
     listings=(Listing(VOICES, _voices_body),),
     token=TokenExchange(ISSUE_TOKEN, TOKEN_LIFETIME_S),
     models=MODELS,

@@ -58,6 +58,9 @@ class SynthesizeRequest(RequestModel):
     voice: str = Field(min_length=1)  # <voice name='...'>
     language: str = Field("en-US", min_length=2)  # xml:lang
     output_format: OutputFormat  # the X-Microsoft-OutputFormat header: "Specifies the audio output format."
+    # Not a wire field (the wire is the document): "ssml" puts the text into the <voice> element as SSML content
+    # (a `<break time="500ms"/>` an element, as the SSML pages show it), "text" escapes it as words.
+    text_type: Literal["text", "ssml"] = "text"
 
 
 class VoiceEntry(ResponseModel):

@@ -23,6 +23,7 @@ from harness.core.protocols.http_speech import (
     Voice,
 )
 from harness.core.protocols.marks import Marks
+from harness.core.protocols.markup import Markup, Syntax, Tag, TagKind
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.spec import AudioAt, Auth, BodyKind, DocDrift, Endpoint, JsonBody, Response, Role
 from harness.providers.google.models import (
@@ -199,6 +200,17 @@ SLOTS = Slots(text="/input/text", ssml="/input/ssml", voice="/voice/name", forma
               rate="/audioConfig/sampleRateHertz", language="/voice/languageCode")
 TEMPLATE = {"voice": {"languageCode": "en-US"}, "audioConfig": {}}
 
+# Markup: an SSML document at input.ssml in place of input.text ("Either `text` or `ssml` must be supplied").
+SSML_PAGE = "https://cloud.google.com/text-to-speech/docs/ssml"
+MARKUP = Markup(Syntax.SSML, (Tag(
+    TagKind.BREAK, '<break time="{ms}ms"/>', doc=SSML_PAGE,
+    quote="\"You can send Speech Synthesis Markup Language (SSML) in your Cloud Text-to-Speech request to allow for "
+          "more customization in your audio response by providing details on pauses, ...\" <speak> ... I can pause "
+          "<break time=\"3s\"/>. ... </speak> \"Here is the synthesized text for the example SSML document: ... I "
+          "can pause [3 second pause].\" (read 2026-11-27; the page's <break> section gives no maximum: the "
+          "vocabulary's 10 s bound)"),),
+    document="<speak>{text}</speak>", moves_to=(SLOTS.text, SLOTS.ssml or ""))
+
 SERVICE = SpeechService(
     name="google",
     title="Google Cloud Text-to-Speech (v1 REST, v1beta1's timepoints)",
@@ -211,9 +223,9 @@ SERVICE = SpeechService(
     error_model=ErrorBody,
     errors=ErrorShape({"error": {"code": "{status}", "message": "{message}", "status": "{code}"}}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(SYNTHESIZE, SLOTS, FORMATS, default_format="LINEAR16", template=TEMPLATE),
+    syntheses=(Synthesis(SYNTHESIZE, SLOTS, FORMATS, default_format="LINEAR16", template=TEMPLATE, markup=MARKUP),
                Synthesis(SYNTHESIZE_V1BETA1, SLOTS, FORMATS, default_format="LINEAR16", template=TEMPLATE,
-                         marks=TIMEPOINTS)),
+                         marks=TIMEPOINTS, markup=MARKUP)),
     listings=(Listing(VOICES, _voices_body, language_param="languageCode"),),
     models=MODELS,
     voices=(*VOICE_LIST, *GEMINI_TTS_VOICES, *CHIRP3_HD_LOCAL_VOICES),
