@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from harness.history.changes import ALPHA, ChangePoint, find_changes
 from harness.history.marks import MarksWorse
+from harness.history.seams import SeamsWorse
 from harness.history.values import History, LanguageFallback, Point, Scale, Series
 from harness.results import Dearer
 
@@ -89,10 +90,16 @@ class Analysis:
         return self.history.marks_worse
 
     @property
+    def seams_worse(self) -> tuple[SeamsWorse, ...]:
+        """The offerings whose newest run's seam findings per minute rose (the gate fails on them too:
+        `harness.history.seams`)."""
+        return self.history.seams_worse
+
+    @property
     def fails(self) -> bool:
         """The nightly gate: the newest run starts a change, a provider billed it more for the same text, a model
-        answered in another language than asked, or an offering's timing marks got worse."""
-        return bool(self.newest or self.dearer or self.fallbacks or self.marks_worse)
+        answered in another language than asked, or an offering's timing marks or seams got worse."""
+        return bool(self.newest or self.dearer or self.fallbacks or self.marks_worse or self.seams_worse)
 
 
 def analyse(history: History, alpha: float = ALPHA) -> Analysis:

@@ -14,6 +14,7 @@ from harness.history.analysis import METHOD, Analysis, Flagged
 from harness.history.languages import RULE as LANGUAGE_RULE
 from harness.history.marks import RULE as MARKS_RULE
 from harness.history.page import KINDS
+from harness.history.seams import RULE as SEAMS_RULE
 from harness.history.series import HARD_TEXT_PREFIX
 from harness.report.render import fmt
 from harness.results.dearer import RULE as DEARER_RULE
@@ -53,6 +54,10 @@ def print_summary(analysis: Analysis, console: Console) -> None:
         console.print("[bold red]The newest run's timing marks are worse:[/bold red]")
         for worse in analysis.marks_worse:
             console.print(f"  {worse.describe()}", markup=False)
+    if analysis.seams_worse:
+        console.print("[bold red]The newest run's seams are worse:[/bold red]")
+        for rose in analysis.seams_worse:
+            console.print(f"  {rose.describe()}", markup=False)
     console.print(METHOD, markup=False, style="dim")
 
 
@@ -114,6 +119,11 @@ def write_junit(analysis: Analysis, path: Path) -> Path:
         case = ElementTree.SubElement(suite, "testcase", classname=f"{worse.provider}/{worse.model}",
                                       name="timing marks")
         ElementTree.SubElement(case, "failure", message=worse.describe()).text = MARKS_RULE
+    for rose in analysis.seams_worse:  # seam findings per minute rose
+        cases += 1
+        failures += 1
+        case = ElementTree.SubElement(suite, "testcase", classname=f"{rose.provider}/{rose.model}", name="seams")
+        ElementTree.SubElement(case, "failure", message=rose.describe()).text = SEAMS_RULE
     suite.set("tests", str(cases))
     suite.set("failures", str(failures))
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -30,6 +30,7 @@ from harness.core.client_health import SaturationRule
 from harness.history.catalogue import catalogue_changes
 from harness.history.languages import language_series, newest_fallbacks, run_figures, series_label
 from harness.history.marks import newest_marks_worse
+from harness.history.seams import newest_seams_worse
 from harness.history.values import History, HistoryFinding, Point, RunInfo, Scale, Series
 from harness.history.voice import voice_series
 from harness.measurement import category_figures, offering_marks
@@ -47,6 +48,7 @@ from harness.results import (
     read_rows,
     run_ids,
     saturation,
+    seam_figures,
     shipped_language_verdicts,
 )
 from harness.scoring import flag_kind
@@ -93,6 +95,8 @@ METRICS: tuple[SeriesMetric, ...] = (
     SeriesMetric("polls_per_job", "Polls per job", "count", Scale.LOG, lambda e: e.polls_mean),
     # `--cancel-after` runs: from a cancel to the last audio of its utterance (docs/cancel.md); 0 is a figure, so linear
     SeriesMetric("cancel_to_silence", "Cancel to silence p50", "ms", Scale.LINEAR, lambda e: e.cancel_to_silence_ms),
+    # streamed answers: seam findings per minute of audio (docs/seams.md); the gate's rule is history.seams
+    SeriesMetric("seams_per_min", "Seam findings per minute", "count", Scale.LINEAR, lambda e: e.seams_per_min),
 )
 
 
@@ -225,8 +229,9 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
                             key=lambda f: (f.first_at, f.provider, f.model, f.kind, f.what)))
     dearer = newest_dearer([(rows.run_id, rows.requests) for rows in all_rows])
     marks = [(rows.run_id, offering_marks(rows.requests)) for rows in all_rows]  # each run's timing marks
+    seams = [(rows.run_id, seam_figures(rows.requests)) for rows in all_rows]  # each run's seams
     return History(tuple(runs), tuple(series), findings, tuple(dearer), tuple(left_out),
-                   newest_fallbacks(languages), newest_marks_worse(marks))
+                   newest_fallbacks(languages), newest_marks_worse(marks), newest_seams_worse(seams))
 
 
 def _corpora(rows: RunRows) -> dict[tuple[str, str], str]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from harness.history.marks import MarksWorse
+from harness.history.seams import SeamsWorse
 from harness.results import Dearer
 
 
@@ -95,6 +96,7 @@ class History:
     fallbacks: tuple[LanguageFallback, ...] = ()  # models the newest run heard answering in another language, each
     # new or still so since the run before
     marks_worse: tuple[MarksWorse, ...] = ()  # offerings whose newest run's timing marks are worse (history.marks)
+    seams_worse: tuple[SeamsWorse, ...] = ()  # offerings whose newest run's seam findings per minute rose
 
     def models(self) -> list[tuple[str, str]]:
         return sorted({(s.provider, s.model) for s in self.series})

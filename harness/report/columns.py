@@ -146,6 +146,11 @@ def _cancel(entry: Entry) -> Cell:
                 key="cancel_to_silence_ms", value=value)
 
 
+def _seams(entry: Entry) -> Cell:
+    value = _finite(entry.seams_per_min)
+    return Cell("—", None) if value is None else Cell(f"{value:.1f}", value, key="seams_per_min", value=value)
+
+
 def _stream(figure: str, data: str, kind: str = "ms") -> Callable[[Entry], Cell]:
     return lambda e: interval_cell(getattr(e, figure).get("p50"), kind, f"{data}.p50")
 
@@ -190,6 +195,9 @@ COLUMNS: tuple[Column, ...] = (
            "first audio) to the last audio of that utterance; under it, the audio frames that came after the "
            "provider's acknowledgement (docs/cancel.md). – where nothing was cancelled.", _cancel, default=False,
            streaming=True),
+    Column("seams", "seams / min", "Seam findings per minute of streamed audio: clicks, inserted silences, a container "
+           "header inside the stream and a first sample's jump from zero, where one chunk meets the next "
+           "(docs/seams.md). — where nothing streamed.", _seams, default=False, streaming=True),
     Column("usd_1m", "$ / 1M chars", "USD per million characters of input text, the figure every provider's price "
            "compares on and the one the Pareto chart uses: the billed cost where the provider's answers said what "
            "they billed, else the planned one from the published price (the small word under it says which; "

@@ -33,6 +33,8 @@ language   per language both runs checked, whether    NEW falls back,     none n
 cancel     both runs cancelled (``--cancel-after``):  +100 ms absolute    one-sided Mann–Whitney U; a new
            p50 of cancel_to_silence_ms over the jobs                      cancel violation is the contract
            whose cancel met speech                                        metric's (rule ``cancel``)
+seams      seam findings per minute of streamed       +1 per minute and   none needed: seam findings are
+           audio (``harness.results.seam_figures``)   +50% of BASE's      deterministic (``seams_rose``)
 =========  =========================================  ==================  ==================================
 
 Latency is compared only over the jobs the client was not saturated for (`harness.core.client_health`: a job
@@ -99,6 +101,8 @@ from harness.results import (
     json_list,
     saturation,
     scored,
+    seam_figures,
+    seams_rose,
     sent,
     shipped_language_verdicts,
     source_of,
@@ -119,6 +123,7 @@ class Metric(StrEnum):
     LANGUAGE = "language"  # per language, a model answering in another language than asked (docs/languages.md)
     MARKS = "marks"  # timing marks with a kind of finding BASE's had not (docs/marks.md)
     CANCEL = "cancel"  # cancel-to-silence of runs with `--cancel-after` (docs/cancel.md)
+    SEAMS = "seams"  # seam findings per minute of streamed audio (docs/seams.md)
 
 
 class Ruling(StrEnum):
@@ -180,6 +185,8 @@ METHODS = {
              "(harness.measurement.worse_kinds); the p95 onset error and coverage of each side shown",
     "cancel": "one-sided Mann-Whitney U on cancel_to_silence_ms of the jobs whose cancel met speech (both runs with "
               "--cancel-after)",
+    "seams": "seam findings per minute of streamed audio (docs/seams.md): NEW's above BASE's by more than one a "
+             "minute and half again (harness.results.seams_rose; deterministic: no test needed)",
     "bootstrap_p_value": "(count of resampled differences <= 0 + 1) / (resamples + 1)",
 }
 
@@ -514,6 +521,24 @@ def _marks(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Check]
                 beyond=bool(fresh))
 
 
+def _seams(base: Sequence[Row], new: Sequence[Row], who: tuple[str, str]) -> Iterable[Check]:
+    """NEW's seam findings per minute against BASE's, where NEW streamed: a rise beyond the rule is a regression."""
+    before, after = (next(iter(seam_figures(rows)), None) for rows in (base, new))
+    if after is None or after.per_minute is None:
+        return
+    rose = seams_rose(before, after)
+    was = None if before is None else before.per_minute
+
+    def said(side: str, per_minute: float | None, findings: dict[str, int]) -> str:
+        return f"{side}: " + ("no streamed audio" if per_minute is None else
+                              f"{per_minute:.1f} a minute {dict(sorted(findings.items())) or ''}".rstrip())
+
+    yield Check(*who, Metric.SEAMS, "seam findings per minute", Ruling.REGRESSION if rose else Ruling.OK,
+                "+1 a minute and +50%", after.per_minute - (was or 0.0),
+                details=(said("BASE", was, before.findings if before else {}),
+                         said("NEW", after.per_minute, after.findings)), beyond=rose)
+
+
 def _language_rate(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str], language: str,
                    figure: LanguageFigures) -> Iterable[Check]:
     label = f"+{t.wer:.3f} absolute"
@@ -562,6 +587,7 @@ def compare_runs(
         checks.extend(_languages(base, new, t, who))
         checks.extend(_marks(base, new, who))
         checks.extend(_cancel(b, n, t, who))
+        checks.extend(_seams(b, n, who))
     notes = [f"{p}/{m} only in BASE: not compared" for p, m in sorted(set(base_groups) - set(new_groups))]
     notes += [f"{p}/{m} only in NEW: not compared" for p, m in sorted(set(new_groups) - set(base_groups))]
     notes += [f"{side}: {line}" for side, line in (("BASE", health[0].line()), ("NEW", health[1].line())) if line]

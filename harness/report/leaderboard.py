@@ -43,6 +43,7 @@ from harness.results import (
     cancel_figures,
     group,
     model_figures,
+    seam_figures,
 )
 
 
@@ -113,6 +114,9 @@ class Entry:
     # measured, and the audio frames after the acknowledgement summed. None: not cancelled, or not measured.
     cancel_to_silence_ms: float | None = None
     cancel_after_ack_frames: int | None = None
+    # Seams (harness.results.seam_figures, docs/seams.md): seam findings per minute of streamed audio. None: nothing
+    # streamed (or its audio not kept), never 0.
+    seams_per_min: float | None = None
 
     @property
     def label(self) -> str:
@@ -179,6 +183,7 @@ class Entry:
             "hard_text": self.hard_text.to_json(),
             "cancel_to_silence_ms": self.cancel_to_silence_ms,
             "cancel_after_ack_frames": self.cancel_after_ack_frames,
+            "seams_per_min": self.seams_per_min,
         }
 
 
@@ -301,7 +306,7 @@ def build_leaderboard(rows: RunRows) -> Leaderboard:
     groups = group(rows.requests)
     entries = _with_hard_text([_with_kinds(entry_for(figures), groups.get((figures.provider, figures.model), ()))
                                for figures in model_figures(rows)], rows)
-    entries = _with_cancels(entries, rows)
+    entries = _with_seams(_with_cancels(entries, rows), rows)
     placed = [
         (i, (e.cost_per_million_chars_usd, e.wer_pooled.value))
         for i, e in enumerate(entries)
@@ -327,6 +332,12 @@ def _with_cancels(entries: list[Entry], rows: RunRows) -> list[Entry]:
     cancels = {(f.provider, f.model): f for f in cancel_figures(rows.requests)}
     return [replace(e, cancel_to_silence_ms=found.to_silence_p50_ms, cancel_after_ack_frames=found.after_ack_frames)
             if (found := cancels.get((e.provider, e.model))) is not None else e for e in entries]
+
+
+def _with_seams(entries: list[Entry], rows: RunRows) -> list[Entry]:
+    """Each entry with its seam findings per minute of streamed audio, where it streamed."""
+    seams = {(f.provider, f.model): f.per_minute for f in seam_figures(rows.requests)}
+    return [replace(e, seams_per_min=seams.get((e.provider, e.model))) for e in entries]
 
 
 def _with_kinds(entry: Entry, rows: Sequence[Row]) -> Entry:

@@ -104,7 +104,7 @@ from harness.results.rows import (
 from harness.results.schema import SCHEMA_VERSION, connect_writer
 from harness.results.score_cache import CacheKey, CacheKind, ScoreCache
 from harness.results.scores import ScoreRow, now_iso, write_scores
-from harness.results.seam_rows import SEAM_KINDS, SeamFigures, seam_figures
+from harness.results.seam_rows import SEAM_KINDS, SEAMS_RULE, SeamFigures, seam_figures, seams_rose
 from harness.results.setups import AsrSetup, asr_setups, pick_setup
 from harness.results.store import UNFETCHED, UNFINISHED_STATES, Store
 
@@ -115,6 +115,7 @@ __all__ = [
     "REQUEST_COLUMNS",
     "ROW_TABLES",
     "SCHEMA_VERSION",
+    "SEAMS_RULE",
     "SEAM_KINDS",
     "STORE_ENV",
     "TRANSCRIPT",
@@ -207,6 +208,7 @@ __all__ = [
     "saturation",
     "scored",
     "seam_figures",
+    "seams_rose",
     "sent",
     "shipped_judgeability",
     "shipped_language_verdicts",

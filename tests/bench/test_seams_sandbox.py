@@ -2,7 +2,8 @@
 its drift control puts in (`POST /_sandbox/drift {"streams": {provider: kind}}`: clicks or gaps at seams, a WAV
 header mid-stream, samples at another rate than labelled) on an HTTP stream, an SSE stream and a socket, and finds
 nothing in the sandbox's own clean streams (no false alarm). Every kind is put on every family once, over four runs
-of one text each, beside a provider left clean."""
+of one text each, beside a provider left clean; `history` on the store exits 1 naming the offering whose seams rose
+in the newest run (0 without it), and `compare` of the last two runs names it."""
 
 from __future__ import annotations
 
@@ -13,10 +14,13 @@ from typing import Any
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
 from harness import benchmark
 from harness.bench.config import BenchConfig
+from harness.report.compare import Metric, compare_runs
 from harness.results import open_read_only
+from harness.results.reading import read_run
 from harness.sandbox.stream_faults import KINDS
 
 # Each offering a family (and the rate it asks): an HTTP stream of 16 kHz samples, a socket of 16 kHz samples, SSE
@@ -25,6 +29,8 @@ BROKEN = {"polly": "polly/standard", "inworld": "inworld/inworld-tts-1.5-mini-ws
           "speechify": "speechify/simba-3.0", "openai": "openai/gpt-4o-mini-tts"}
 CLEAN = "elevenlabs/eleven_flash_v2_5"
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("stream-faults")]
+RUNS: list[str] = []  # the store's runs, in order
+_STORES: list[str] = []  # the folder of the runs' store
 
 
 def _run(sandbox: Any, out: Path, faults: dict[str, str]) -> dict[str, dict[str, Any]]:
@@ -35,6 +41,7 @@ def _run(sandbox: Any, out: Path, faults: dict[str, str]) -> dict[str, dict[str,
     assert answer.status_code == 200, answer.text
     result = benchmark.run(BenchConfig(out=out, models=(*BROKEN.values(), CLEAN), corpus=("en_read:1",),
                                        report=False, score=False, target=sandbox.url, budget=5.0, concurrency=5))
+    RUNS.append(result.run_id)
     conn = open_read_only(out / "runs.db")
     try:
         rows = conn.execute("SELECT provider, model, outcome, seam_findings, seams_json, heard_rate, heard_rate_how "
@@ -49,6 +56,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[tuple[dict[s
     from harness.sandbox import running
 
     out = tmp_path_factory.mktemp("stream-faults")
+    _STORES.append(str(out))
     providers = (*BROKEN, CLEAN.split("/")[0])
     with running("fast", 5, providers=providers) as sandbox:
         found = []
@@ -95,3 +103,32 @@ def test_the_sandboxs_clean_streams_have_no_finding(
                 assert row["heard_rate"] is None, (provider, kind, row["heard_rate_how"])
             else:
                 assert row["seam_findings"] == 0, (provider, kind, row["seams_json"])
+
+
+def _history(out: Path, *models: str) -> tuple[int, str]:
+    from harness.cli import app
+
+    chosen = [arg for model in models for arg in ("--models", model)]
+    result = CliRunner().invoke(app, ["history", "--db", str(out / "runs.db"), "--out", str(out / "history.html"),
+                                      *chosen])
+    return result.exit_code, result.output
+
+
+def test_history_and_compare_name_the_offering_whose_seams_rose(
+        runs: list[tuple[dict[str, str], dict[str, dict[str, Any]]]]) -> None:
+    (before, _), (newest, _) = runs[-2:]
+    rose = [p for p in BROKEN if before[p] == "rate" and newest[p] in ("click", "gap")]  # from none to one a seam
+    fell = [p for p in BROKEN if newest[p] == "rate"]  # to none
+    assert rose and fell, (before, newest)
+    store = Path(_STORES[0])
+    code, said = _history(store)
+    lines = [line for line in said.splitlines() if "seam findings rose" in line]
+    assert code == 1 and all(any(BROKEN[p] in line for line in lines) for p in rose), said
+    assert not any(BROKEN[p] in line or CLEAN in line for p in fell for line in lines), said
+    without, said = _history(store, CLEAN)  # the same store, the risen ones left out
+    assert without == 0 and "seam findings rose" not in said, said
+    comparison = compare_runs(read_run(store / "runs.db", RUNS[-2]), read_run(store / "runs.db", RUNS[-1]),
+                              fail_on=[Metric.SEAMS])
+    flagged = {c.label for c in comparison.regressions if c.metric is Metric.SEAMS}
+    assert {BROKEN[p] for p in rose} <= flagged and CLEAN not in flagged and comparison.exit_code == 1, flagged
+    assert not flagged & {BROKEN[p] for p in fell}, flagged
