@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from harness.history.cancel import CancelWorse
 from harness.history.changes import ALPHA, ChangePoint, find_changes
 from harness.history.marks import MarksWorse
 from harness.history.seams import SeamsWorse
@@ -96,10 +97,17 @@ class Analysis:
         return self.history.seams_worse
 
     @property
+    def cancels_worse(self) -> tuple[CancelWorse, ...]:
+        """The offerings whose newest run's cancels newly broke what the documents promise (the gate fails on them
+        too: `harness.history.cancel`)."""
+        return self.history.cancels_worse
+
+    @property
     def fails(self) -> bool:
         """The nightly gate: the newest run starts a change, a provider billed it more for the same text, a model
-        answered in another language than asked, or an offering's timing marks or seams got worse."""
-        return bool(self.newest or self.dearer or self.fallbacks or self.marks_worse or self.seams_worse)
+        answered in another language than asked, or an offering's timing marks, seams or cancels got worse."""
+        return bool(self.newest or self.dearer or self.fallbacks or self.marks_worse or self.seams_worse
+                    or self.cancels_worse)
 
 
 def analyse(history: History, alpha: float = ALPHA) -> Analysis:

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from harness.core.client_health import SaturationRule
+from harness.history.cancel import newest_cancels_worse
 from harness.history.catalogue import catalogue_changes
 from harness.history.languages import language_series, newest_fallbacks, run_figures, series_label
 from harness.history.marks import newest_marks_worse
@@ -40,6 +41,7 @@ from harness.results import (
     Row,
     RunRows,
     StoreTarget,
+    cancel_figures,
     group,
     is_marked,
     newest_dearer,
@@ -230,8 +232,10 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
     dearer = newest_dearer([(rows.run_id, rows.requests) for rows in all_rows])
     marks = [(rows.run_id, offering_marks(rows.requests)) for rows in all_rows]  # each run's timing marks
     seams = [(rows.run_id, seam_figures(rows.requests)) for rows in all_rows]  # each run's seams
+    cancels = [(rows.run_id, cancel_figures(rows.requests)) for rows in all_rows]  # each run's cancels
     return History(tuple(runs), tuple(series), findings, tuple(dearer), tuple(left_out),
-                   newest_fallbacks(languages), newest_marks_worse(marks), newest_seams_worse(seams))
+                   newest_fallbacks(languages), newest_marks_worse(marks), newest_seams_worse(seams),
+                   newest_cancels_worse(cancels))
 
 
 def _corpora(rows: RunRows) -> dict[tuple[str, str], str]:

@@ -34,7 +34,9 @@ cancel     both runs cancelled (``--cancel-after``):  +100 ms absolute    one-si
            p50 of cancel_to_silence_ms over the jobs                      cancel violation is the contract
            whose cancel met speech                                        metric's (rule ``cancel``)
 seams      seam findings per minute of streamed       +1 per minute and   none needed: seam findings are
-           audio (``harness.results.seam_figures``)   +50% of BASE's      deterministic (``seams_rose``)
+           audio (``harness.results.seam_figures``);  +50% of BASE's;     deterministic (``seams_rose``,
+           answers heard at another rate than         any, BASE none      ``newly_misrated``)
+           declared
 =========  =========================================  ==================  ==================================
 
 Latency is compared only over the jobs the client was not saturated for (`harness.core.client_health`: a job
@@ -99,6 +101,7 @@ from harness.results import (
     group,
     job_usd,
     json_list,
+    newly_misrated,
     saturation,
     scored,
     seam_figures,
@@ -186,7 +189,8 @@ METHODS = {
     "cancel": "one-sided Mann-Whitney U on cancel_to_silence_ms of the jobs whose cancel met speech (both runs with "
               "--cancel-after)",
     "seams": "seam findings per minute of streamed audio (docs/seams.md): NEW's above BASE's by more than one a "
-             "minute and half again (harness.results.seams_rose; deterministic: no test needed)",
+             "minute and half again (harness.results.seams_rose), or answers heard at another rate than declared "
+             "where BASE's were not (harness.results.newly_misrated); deterministic: no test needed",
     "bootstrap_p_value": "(count of resampled differences <= 0 + 1) / (resamples + 1)",
 }
 
@@ -524,9 +528,10 @@ def _marks(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Check]
 def _seams(base: Sequence[Row], new: Sequence[Row], who: tuple[str, str]) -> Iterable[Check]:
     """NEW's seam findings per minute against BASE's, where NEW streamed: a rise beyond the rule is a regression."""
     before, after = (next(iter(seam_figures(rows)), None) for rows in (base, new))
-    if after is None or after.per_minute is None:
+    if after is None:
         return
-    rose = seams_rose(before, after)
+    misrated = newly_misrated(before, after)
+    rose = seams_rose(before, after) or misrated
     was = None if before is None else before.per_minute
 
     def said(side: str, per_minute: float | None, findings: dict[str, int]) -> str:
@@ -534,8 +539,9 @@ def _seams(base: Sequence[Row], new: Sequence[Row], who: tuple[str, str]) -> Ite
                               f"{per_minute:.1f} a minute {dict(sorted(findings.items())) or ''}".rstrip())
 
     yield Check(*who, Metric.SEAMS, "seam findings per minute", Ruling.REGRESSION if rose else Ruling.OK,
-                "+1 a minute and +50%", after.per_minute - (was or 0.0),
-                details=(said("BASE", was, before.findings if before else {}),
+                "+1 a minute and +50%; a rate newly heard", (after.per_minute or 0.0) - (was or 0.0),
+                details=(*((f"NEW heard at another rate than declared: {after.example}",) if misrated else ()),
+                         said("BASE", was, before.findings if before else {}),
                          said("NEW", after.per_minute, after.findings)), beyond=rose)
 
 

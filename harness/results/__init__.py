@@ -104,7 +104,7 @@ from harness.results.rows import (
 from harness.results.schema import SCHEMA_VERSION, connect_writer
 from harness.results.score_cache import CacheKey, CacheKind, ScoreCache
 from harness.results.scores import ScoreRow, now_iso, write_scores
-from harness.results.seam_rows import SEAM_KINDS, SEAMS_RULE, SeamFigures, seam_figures, seams_rose
+from harness.results.seam_rows import SEAM_KINDS, SEAMS_RULE, SeamFigures, newly_misrated, seam_figures, seams_rose
 from harness.results.setups import AsrSetup, asr_setups, pick_setup
 from harness.results.store import UNFETCHED, UNFINISHED_STATES, Store
 
@@ -186,6 +186,7 @@ __all__ = [
     "model_figures",
     "model_name",
     "newest_dearer",
+    "newly_misrated",
     "now_iso",
     "open_read_only",
     "pick_setup",

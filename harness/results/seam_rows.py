@@ -3,7 +3,8 @@
 
 Seam findings are counted per minute of the streamed audio judged (a long answer has more seams), and by kind; the
 rate heard is named where any answer's samples are at another rate than declared. `seams_rose` is the one rule for
-"an offering's seams got worse" that `compare` and `history` both apply.
+"an offering's seams got worse" that `compare` and `history` both apply; `newly_misrated` the one for "its samples
+are now heard at another rate than declared".
 """
 
 from __future__ import annotations
@@ -90,3 +91,9 @@ def seams_rose(before: SeamFigures | None, after: SeamFigures) -> bool:
         return False
     was = (before.per_minute if before is not None else None) or 0.0
     return now - was > max(ROSE_PER_MIN, ROSE_SHARE * was)
+
+
+def newly_misrated(before: SeamFigures | None, after: SeamFigures) -> bool:
+    """Whether `after` has answers heard at another rate than declared where `before` (its run before; None: none)
+    had none: a mislabel is deterministic, like a seam finding."""
+    return bool(after.rates) and not (before is not None and before.rates)

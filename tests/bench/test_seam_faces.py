@@ -1,6 +1,7 @@
 """Seam findings per minute in every face, from the stored `seam_findings`/`seams_json` columns on made-up rows:
 the report's sortable column ("—" where nothing streamed), `--format markdown`, `compare` (the worsened offering a
-regression) and `history`'s gate (one rule: `harness.results.seams_rose`)."""
+regression) and `history`'s gate (one rule: `harness.results.seams_rose`); a rate newly heard wrong
+(`newly_misrated`) and cancels newly breaking the documents' promise (`harness.history.cancel`) flagged alike."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ from typing import Any
 
 from harness.bench.seam_view import seam_sections
 from harness.bench.summary_format import to_markdown
+from harness.history.cancel import newest_cancels_worse
 from harness.history.seams import newest_seams_worse
 from harness.history.series import METRICS
 from harness.report.columns import COLUMNS
 from harness.report.compare import Metric, Ruling, _seams
 from harness.report.leaderboard import Entry
 from harness.report.stats import Interval
-from harness.results import seam_figures, seams_rose
+from harness.results import cancel_figures, newly_misrated, seam_figures, seams_rose
 
 
 def _row(model: str, findings: list[str], seconds: float = 60.0) -> dict[str, Any]:
@@ -76,3 +78,32 @@ def test_history_flags_the_newest_run_whose_seams_rose() -> None:
     assert newest_seams_worse([("run-1", broken), ("run-2", broken)]) == ()
     assert newest_seams_worse([("run-1", broken), ("run-2", clean)]) == ()
     assert newest_seams_worse([("run-1", clean), ("run-2", ())]) == ()  # not streamed in the newest: nothing to say
+
+
+def test_a_rate_newly_heard_is_flagged_by_history_and_compare() -> None:
+    def heard(rate: float | None) -> dict[str, Any]:
+        return {**_row("m", []), "heard_rate": rate, "heard_rate_how": rate and "samples at about 24,000 Hz, declared "
+                                                                                 "16,000 Hz (...)"}
+
+    right, wrong = seam_figures([heard(None)]), seam_figures([heard(24000.0)])
+    assert newly_misrated(None, wrong[0]) and newly_misrated(right[0], wrong[0])
+    assert not newly_misrated(wrong[0], wrong[0]) and not newly_misrated(wrong[0], right[0])
+    (flagged,) = newest_seams_worse([("run-1", right), ("run-2", wrong)])
+    assert not flagged.rose and flagged.describe() == ("p/m: heard at another rate than declared in run run-2: samples "
+                                                       "at about 24,000 Hz, declared 16,000 Hz (...)")
+    [check] = list(_seams([heard(None)] * 2, [heard(24000.0)] * 2, ("p", "m")))  # type: ignore[list-item]
+    assert check.verdict is Ruling.REGRESSION and "NEW heard at another rate than declared" in check.details[0]
+
+
+def test_history_flags_cancels_that_newly_break_the_documents_promise() -> None:
+    def cancels(verdict: str, frames: int) -> Any:
+        return cancel_figures([{"provider": "p", "model": "m", "cancel_after_ms": 300.0, "cancel_to_silence_ms": 90.0,
+                                "cancel_after_ack_frames": frames, "cancel_after_ack_s": 0.1 * frames,
+                                "cancel_verdict": verdict}])
+
+    kept, broken = cancels("kept", 0), cancels("violation", 3)
+    (worse,) = newest_cancels_worse([("run-1", kept), ("run-2", broken)])
+    assert worse.describe() == ("p/m: 1 of 1 cancels broke what the documents promise in run run-2 where run run-1 "
+                                "had none; 3 audio frames after the ack")
+    assert newest_cancels_worse([("run-1", broken), ("run-2", broken)]) == ()
+    assert newest_cancels_worse([("run-1", broken), ("run-2", kept)]) == ()

@@ -132,24 +132,27 @@ def _history(out: Path, *models: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_history_and_compare_name_the_offering_whose_seams_rose(
+def test_history_and_compare_name_the_offering_whose_seams_rose_or_rate_is_newly_wrong(
         runs: list[tuple[dict[str, str], dict[str, dict[str, Any]]]]) -> None:
-    (before, _), (newest, _) = runs[-2:]
+    (before, _), (newest, rows) = runs[-2:]
     rose = [p for p in BROKEN if before[p] == "rate" and newest[p] in ("click", "gap")]  # from none to one a seam
-    fell = [p for p in BROKEN if newest[p] == "rate"]  # to none
-    assert rose and fell, (before, newest)
+    fell = [p for p in BROKEN if newest[p] == "rate"]  # to none, and at another rate
+    misrated = {BROKEN[p] for p in fell if rows[BROKEN[p]]["heard_rate"] is not None}  # the rate told (not gRPC's)
+    assert rose and misrated, (before, newest)
     store = Path(_STORES[0])
     code, said = _history(store)
     lines = [line for line in said.splitlines() if "seam findings rose" in line]
     assert code == 1 and all(any(BROKEN[p] in line for line in lines) for p in rose), said
     assert not any(BROKEN[p] in line or CLEAN in line for p in fell for line in lines), said
+    rates = [line for line in said.splitlines() if "heard at another rate than declared" in line]
+    assert {m for m in misrated if any(m in line for line in rates)} == misrated, said
     without, said = _history(store, CLEAN)  # the same store, the risen ones left out
     assert without == 0 and "seam findings rose" not in said, said
     comparison = compare_runs(read_run(store / "runs.db", RUNS[-2]), read_run(store / "runs.db", RUNS[-1]),
                               fail_on=[Metric.SEAMS])
-    flagged = {c.label for c in comparison.regressions if c.metric is Metric.SEAMS}
-    assert {BROKEN[p] for p in rose} <= flagged and CLEAN not in flagged and comparison.exit_code == 1, flagged
-    assert not flagged & {BROKEN[p] for p in fell}, flagged
+    flagged = {c.label: c for c in comparison.regressions if c.metric is Metric.SEAMS}
+    assert {BROKEN[p] for p in rose} | misrated == set(flagged) and comparison.exit_code == 1, flagged
+    assert all("heard at another rate" in " ".join(flagged[m].details) for m in misrated), flagged
 
 
 def test_sse_samples_at_another_rate_than_labelled_are_named_at_the_rate_served(
