@@ -32,6 +32,7 @@ CLEAN = "elevenlabs/eleven_flash_v2_5"
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("stream-faults")]
 RUNS: list[str] = []  # the store's runs, in order
 _STORES: list[str] = []  # the folder of the runs' store
+_SANDBOX: list[Any] = []  # the running sandbox, for the contract suite's checks
 
 
 def _run(sandbox: Any, out: Path, faults: dict[str, str]) -> dict[str, dict[str, Any]]:
@@ -60,6 +61,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[tuple[dict[s
     _STORES.append(str(out))
     providers = (*BROKEN, CLEAN.split("/")[0])
     with running("fast", 5, providers=providers) as sandbox:
+        _SANDBOX.append(sandbox)
         found = []
         for turn in range(len(KINDS)):
             faults = {provider: KINDS[(index + turn) % len(KINDS)] for index, provider in enumerate(BROKEN)}
@@ -164,3 +166,27 @@ def test_sse_samples_at_another_rate_than_labelled_are_named_at_the_rate_served(
         for provider, words in said.items():
             if faults[provider] == "rate":
                 assert words in (rows[BROKEN[provider]]["heard_rate_how"] or ""), rows[BROKEN[provider]]
+
+
+def test_the_contract_suite_names_each_seam_fault_on_a_socket(
+        runs: list[tuple[dict[str, str], dict[str, dict[str, Any]]]]) -> None:
+    """The realtime checks' `synthesis` on Inworld's socket (16-bit samples, 16 kHz): clean, no seams finding; each
+    seam fault a violation of rule `seams` (`harness.contracts.seam_checks`)."""
+    import asyncio
+
+    from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check
+    from harness.core.registry import providers
+
+    sandbox = _SANDBOX[0]
+    token = {"X-Sandbox-Token": sandbox.control_token} if sandbox.control_token else {}
+    found = {}
+    for kind in ("", "click", "gap", "header"):
+        httpx.post(sandbox.url + "/_sandbox/drift", json={"streams": {"inworld": kind}}, headers=token)
+        target = RealtimeTarget(providers()["inworld"], sandbox.base_url("inworld"), sandbox.default_key("inworld"))
+        plan = plans(target)["synthesis"]()
+        found[kind] = [v for v in judge(target, plan, asyncio.run(run_check(target, plan))).violations]
+    httpx.post(sandbox.url + "/_sandbox/drift", json={"streams": {"inworld": ""}}, headers=token)
+    assert found[""] == [], found[""]
+    for kind, words in (("click", "a step of"), ("gap", "digital silence"), ("header", "wav header inside")):
+        assert found[kind] and all(v.rule == "seams" for v in found[kind]), (kind, found[kind])
+        assert any(words in v.got for v in found[kind]), (kind, [v.got for v in found[kind]])

@@ -1,5 +1,7 @@
 """What a stream's seams sound like: the places where one chunk of audio meets the next, judged on the audio a
-listener heard (numpy on samples already decoded; a few milliseconds a clip).
+listener heard (numpy on samples already decoded; a few milliseconds a clip). The one owner of the rule: the
+benchmark's derivation (`harness.measurement.audio_findings`) and the contract suite's realtime checks
+(`harness.contracts.realtime_checks`) both call it.
 
 Streamed chunks must join as one sound. What goes wrong, each a `SeamFinding` (docs/seams.md):
 
