@@ -1,6 +1,6 @@
 """A spoken socket session's seams, judged by the one rule (`harness.core.seams`) on the audio its frames carried:
 where one audio frame's samples meet the next — a click, an inserted silence, the first sample's jump from zero —
-and a container header or tag inside a stream of raw samples (a WAV header mid-stream: chatterbox-tts-api #14).
+and a container header or tag inside a stream of raw samples (a WAV header mid-stream).
 Each is a violation of rule `seams` at the frame it starts (docs/seams.md); the sandbox's own streams join as one
 sound, its drift (`streams`: click, gap, header) breaks them on demand.
 
