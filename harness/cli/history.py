@@ -3,9 +3,10 @@ found by a stated method, findings by the run they first appeared in — as one 
 summary.
 
 Exit codes: 0 no change starts at the newest run; 1 the newest run starts a change, a provider billed it more
-for the same text than the run before, or a model answered in another language than asked where the run before
-did not (a nightly job fails on it; `--junit` writes one failure per change, per provider billing more and per
-language answered in another); 2 usage error (no store, no run, bad option).
+for the same text than the run before, a model answered in another language than asked where the run before
+did not, or an offering's timing marks, seam findings per minute, rate heard or cancels got worse (a nightly job
+fails on it; `--junit` writes one failure per change, per provider billing more, per language answered in another
+and per offering whose marks, seams or cancels got worse); 2 usage error (no store, no run, bad option).
 """
 
 from __future__ import annotations

@@ -3,8 +3,10 @@
 Each check is a plan (what to say, built from the declaration alone, so a recorded session is judged
 again offline by the same plan) and a judgement of the sessions it recorded:
 
-    synthesis        the whole text at once: audio, alignment, one final, a clean close (all frame rules)
-    streamed-input   the text in small pieces, paced at TOKENS_PER_S as a language model writes it
+    synthesis        the whole text at once: audio, alignment, one final, a clean close (all frame rules); its
+                     16-bit audio frames join as one sound (`seam_checks`: no click, inserted silence or header at
+                     a seam, by the one rule `harness.core.seams`)
+    streamed-input   the text in small pieces, paced at TOKENS_PER_S as a language model writes it (its seams too)
     two-contexts     (every socket with contexts) two utterances multiplexed on one socket, never mixed
     timing-marks     (every socket with timing marks) the marks name the transcript's words (or characters), in
                      order, each context's its own (the frame rules judge their times)
@@ -32,6 +34,7 @@ from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 
 from harness.contracts.frame_checks import Findings, check_session, schema_findings, words
+from harness.contracts.seam_checks import session_seams
 from harness.core.protocols.cancel import QUIET_S, CancelVerdict, judged
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.realtime_grammar import Channel, Event, Grammar, Kind, Opening, Outgoing, Session, Utterance
@@ -49,6 +52,7 @@ TOKENS_PER_S = 40.0
 WRONG_KEY = "wrong-key-for-the-realtime-checks"
 IDLE_TIMEOUT_S = 30.0
 CANCEL_AFTER_S = 0.1  # the cancel check's cancel, after the first audio: mid-sentence for any voice here
+SEAMED = ("synthesis", "streamed-input")  # the checks whose one utterance's audio frames are judged at their seams
 CANCEL_STALLS = 4  # a fast sandbox's first chunks paced at playback speed (`sandbox_paced`): the cancel comes
 # CANCEL_AFTER_S after the first, while the second is still held
 
@@ -268,6 +272,9 @@ def judge(target: RealtimeTarget, plan: SocketPlan, session: Session) -> Finding
         for event in (e for e in found.events if e.kind is Kind.ERROR):
             found.add(event.frame, "", "no error frame for a request the declaration allows",
                       f"{event.code or 'error'}: {event.message}"[:120], "protocol")
+        if plan.name in SEAMED:
+            for frame, seam in session_seams(found.events, target.grammar.audio_spec(session)):
+                found.add(frame, "", "audio frames that join as one sound (docs/seams.md)", seam.detail, "seams")
     return found
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from harness.history.cancel import CancelWorse
 from harness.history.changes import ALPHA, ChangePoint, find_changes
 from harness.history.marks import MarksWorse
 from harness.history.markup import MarkupFell
+from harness.history.seams import SeamsWorse
 from harness.history.values import History, LanguageFallback, Point, Scale, Series
 from harness.results import Dearer
 
@@ -96,11 +98,24 @@ class Analysis:
         return self.history.markup_fell
 
     @property
+    def seams_worse(self) -> tuple[SeamsWorse, ...]:
+        """The offerings whose newest run's seam findings per minute rose (the gate fails on them too:
+        `harness.history.seams`)."""
+        return self.history.seams_worse
+
+    @property
+    def cancels_worse(self) -> tuple[CancelWorse, ...]:
+        """The offerings whose newest run's cancels newly broke what the documents promise (the gate fails on them
+        too: `harness.history.cancel`)."""
+        return self.history.cancels_worse
+
+    @property
     def fails(self) -> bool:
         """The nightly gate: the newest run starts a change, a provider billed it more for the same text, a model
         answered in another language than asked, an offering's timing marks got worse or its markup honoured
         share fell."""
-        return bool(self.newest or self.dearer or self.fallbacks or self.marks_worse or self.markup_fell)
+        return bool(self.newest or self.dearer or self.fallbacks or self.marks_worse or self.markup_fell
+                    or self.seams_worse or self.cancels_worse)
 
 
 def analyse(history: History, alpha: float = ALPHA) -> Analysis:

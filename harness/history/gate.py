@@ -11,10 +11,12 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.history.analysis import METHOD, Analysis, Flagged
+from harness.history.cancel import RULE as CANCEL_RULE
 from harness.history.languages import RULE as LANGUAGE_RULE
 from harness.history.marks import RULE as MARKS_RULE
 from harness.history.markup import RULE as MARKUP_RULE
 from harness.history.page import KINDS
+from harness.history.seams import RULE as SEAMS_RULE
 from harness.history.series import HARD_TEXT_PREFIX
 from harness.report.render import fmt
 from harness.results.dearer import RULE as DEARER_RULE
@@ -58,6 +60,14 @@ def print_summary(analysis: Analysis, console: Console) -> None:
         console.print("[bold red]The newest run honoured less of its markup:[/bold red]")
         for fell in analysis.markup_fell:
             console.print(f"  {fell.describe()}", markup=False)
+    if analysis.seams_worse:
+        console.print("[bold red]The newest run's seams are worse:[/bold red]")
+        for rose in analysis.seams_worse:
+            console.print(f"  {rose.describe()}", markup=False)
+    if analysis.cancels_worse:
+        console.print("[bold red]The newest run's cancels broke what the documents promise:[/bold red]")
+        for broke in analysis.cancels_worse:
+            console.print(f"  {broke.describe()}", markup=False)
     console.print(METHOD, markup=False, style="dim")
 
 
@@ -125,6 +135,16 @@ def write_junit(analysis: Analysis, path: Path) -> Path:
         case = ElementTree.SubElement(suite, "testcase", classname=f"{fell.provider}/{fell.model}",
                                       name="markup honoured")
         ElementTree.SubElement(case, "failure", message=fell.describe()).text = MARKUP_RULE
+    for rose in analysis.seams_worse:  # seam findings per minute rose
+        cases += 1
+        failures += 1
+        case = ElementTree.SubElement(suite, "testcase", classname=f"{rose.provider}/{rose.model}", name="seams")
+        ElementTree.SubElement(case, "failure", message=rose.describe()).text = SEAMS_RULE
+    for broke in analysis.cancels_worse:  # cancels newly breaking the documents' promise
+        cases += 1
+        failures += 1
+        case = ElementTree.SubElement(suite, "testcase", classname=f"{broke.provider}/{broke.model}", name="cancel")
+        ElementTree.SubElement(case, "failure", message=broke.describe()).text = CANCEL_RULE
     suite.set("tests", str(cases))
     suite.set("failures", str(failures))
     path.parent.mkdir(parents=True, exist_ok=True)

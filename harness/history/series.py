@@ -27,10 +27,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from harness.core.client_health import SaturationRule
+from harness.history.cancel import newest_cancels_worse
 from harness.history.catalogue import catalogue_changes
 from harness.history.languages import language_series, newest_fallbacks, run_figures, series_label
 from harness.history.marks import newest_marks_worse
 from harness.history.markup import newest_markup_fell
+from harness.history.seams import newest_seams_worse
 from harness.history.values import History, HistoryFinding, Point, RunInfo, Scale, Series
 from harness.history.voice import voice_series
 from harness.measurement import category_figures, offering_marks
@@ -40,6 +42,7 @@ from harness.results import (
     Row,
     RunRows,
     StoreTarget,
+    cancel_figures,
     group,
     is_marked,
     markup_figures,
@@ -49,6 +52,7 @@ from harness.results import (
     read_rows,
     run_ids,
     saturation,
+    seam_figures,
     shipped_language_verdicts,
 )
 from harness.scoring import flag_kind
@@ -95,6 +99,8 @@ METRICS: tuple[SeriesMetric, ...] = (
     SeriesMetric("polls_per_job", "Polls per job", "count", Scale.LOG, lambda e: e.polls_mean),
     # `--cancel-after` runs: from a cancel to the last audio of its utterance (docs/cancel.md); 0 is a figure, so linear
     SeriesMetric("cancel_to_silence", "Cancel to silence p50", "ms", Scale.LINEAR, lambda e: e.cancel_to_silence_ms),
+    # streamed answers: seam findings per minute of audio (docs/seams.md); the gate's rule is history.seams
+    SeriesMetric("seams_per_min", "Seam findings per minute", "count", Scale.LINEAR, lambda e: e.seams_per_min),
 )
 
 
@@ -228,8 +234,11 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
     dearer = newest_dearer([(rows.run_id, rows.requests) for rows in all_rows])
     marks = [(rows.run_id, offering_marks(rows.requests)) for rows in all_rows]  # each run's timing marks
     markup = [(rows.run_id, markup_figures(rows.requests)) for rows in all_rows]  # each run's markup honoured
+    seams = [(rows.run_id, seam_figures(rows.requests)) for rows in all_rows]  # each run's seams
+    cancels = [(rows.run_id, cancel_figures(rows.requests)) for rows in all_rows]  # each run's cancels
     return History(tuple(runs), tuple(series), findings, tuple(dearer), tuple(left_out),
-                   newest_fallbacks(languages), newest_marks_worse(marks), newest_markup_fell(markup))
+                   newest_fallbacks(languages), newest_marks_worse(marks), markup_fell=newest_markup_fell(markup),
+                   seams_worse=newest_seams_worse(seams), cancels_worse=newest_cancels_worse(cancels))
 
 
 def _corpora(rows: RunRows) -> dict[tuple[str, str], str]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from harness.history.cancel import CancelWorse
 from harness.history.marks import MarksWorse
 from harness.history.markup import MarkupFell
+from harness.history.seams import SeamsWorse
 from harness.results import Dearer
 
 
@@ -97,6 +99,8 @@ class History:
     # new or still so since the run before
     marks_worse: tuple[MarksWorse, ...] = ()  # offerings whose newest run's timing marks are worse (history.marks)
     markup_fell: tuple[MarkupFell, ...] = ()  # offerings whose newest run honoured less markup (history.markup)
+    seams_worse: tuple[SeamsWorse, ...] = ()  # offerings whose newest run's seam findings per minute rose
+    cancels_worse: tuple[CancelWorse, ...] = ()  # offerings whose newest run's cancels newly broke the promise
 
     def models(self) -> list[tuple[str, str]]:
         return sorted({(s.provider, s.model) for s in self.series})

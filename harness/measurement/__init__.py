@@ -10,10 +10,10 @@ listener's figures). `derivation` is the one path from a store to its figures.
 The poll schedule may learn during the run (the same `learn_submit`/`learn_completion` on a clock of its
 own), but it decides only *when* to ask, never what a figure is.
 
-`audio_findings` judges, from the kept audio and the chunk rows, each stream's seams (`seams`: clicks, inserted
-silence, a header inside the stream, the first sample) and every headerless or relabelled answer's rate (`voice`:
-how long it sounds and how low; the rule is `harness.core.heard_rate`'s); `recompute` writes them beside the
-latencies when it is given the store's folder.
+`audio_findings` judges, from the kept audio and the chunk rows, each stream's seams (the rule is
+`harness.core.seams`'s: clicks, inserted silence, a header inside the stream, the first sample) and every headerless
+or relabelled answer's rate (`voice`: how long it sounds and how low; the rule is `harness.core.heard_rate`'s);
+`recompute` writes them beside the latencies when it is given the store's folder.
 
 `bootstrap` is the percentile bootstrap every resampled interval comes from (the report's quantiles and means,
 compare's differences); `pooled_rate` is the one interval of a rate pooled over clips (WER, CER: the report's, the

@@ -86,7 +86,7 @@ def _boundaries(chunks: Sequence[Mapping[str, Any]], heard: Heard) -> list[int] 
 def _headers(chunks: Sequence[Mapping[str, Any]], heard: Heard) -> list[Any]:
     """A container header or tag after the stream's start, from each chunk's recorded `header` ("wav@0"); for a
     stream whose chunks were not recorded, from its kept bytes (an HTTP stream keeps them as they came)."""
-    from harness.measurement.seams import header_findings
+    from harness.core.seams import header_findings
 
     if not chunks:
         seconds = len(heard.samples) / heard.rate
@@ -103,7 +103,7 @@ def _headers(chunks: Sequence[Mapping[str, Any]], heard: Heard) -> list[Any]:
 
 
 def _seams(heard: Heard, chunks: Sequence[Mapping[str, Any]], whole: Heard | None) -> dict[str, Any]:
-    from harness.measurement.seams import seam_findings, step_scale
+    from harness.core.seams import seam_findings, step_scale
 
     reference = step_scale(whole.samples) if whole is not None and whole.rate == heard.rate else None
     found = [*_headers(chunks, heard), *seam_findings(heard.samples, heard.rate, _boundaries(chunks, heard),

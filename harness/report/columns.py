@@ -155,6 +155,9 @@ def _markup(entry: Entry) -> Cell:
     error = "" if found.break_error_p50_ms is None else f", break ±{found.break_error_p50_ms:.0f} ms"
     return Cell(fmt(found.share, "rate"), found.share, f"{found.honoured}/{found.judged} clips{error}",
                 key="markup_honoured_share", value=found.share)
+def _seams(entry: Entry) -> Cell:
+    value = _finite(entry.seams_per_min)
+    return Cell("—", None) if value is None else Cell(f"{value:.1f}", value, key="seams_per_min", value=value)
 
 
 def _stream(figure: str, data: str, kind: str = "ms") -> Callable[[Entry], Cell]:
@@ -204,6 +207,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("markup", "markup honoured", "Share of the model's `markup` corpus clips honoured: every break heard as "
            "silence within max(100 ms, 25%) of the asked length and no tag spoken; under it, the clips and the median "
            "break error (docs/markup.md). — where no markup clip was judged.", _markup, better="high", default=False),
+    Column("seams", "seams / min", "Seam findings per minute of streamed audio: clicks, inserted silences, a container "
+           "header inside the stream and a first sample's jump from zero, where one chunk meets the next "
+           "(docs/seams.md). — where nothing streamed.", _seams, default=False, streaming=True),
     Column("usd_1m", "$ / 1M chars", "USD per million characters of input text, the figure every provider's price "
            "compares on and the one the Pareto chart uses: the billed cost where the provider's answers said what "
            "they billed, else the planned one from the published price (the small word under it says which; "

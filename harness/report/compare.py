@@ -35,6 +35,10 @@ cancel     both runs cancelled (``--cancel-after``):  +100 ms absolute    one-si
            whose cancel met speech                                        metric's (rule ``cancel``)
 markup     both runs judged markup clips (the         any fall            none needed: a clip's verdict is its
            ``markup`` corpus): the share honoured                         audio's, not noise (docs/markup.md)
+seams      seam findings per minute of streamed       +1 per minute and   none needed: seam findings are
+           audio (``harness.results.seam_figures``);  +50% of BASE's;     deterministic (``seams_rose``,
+           answers heard at another rate than         any, BASE none      ``newly_misrated``)
+           declared
 =========  =========================================  ==================  ==================================
 
 Latency is compared only over the jobs the client was not saturated for (`harness.core.client_health`: a job
@@ -100,8 +104,11 @@ from harness.results import (
     job_usd,
     json_list,
     markup_figures,
+    newly_misrated,
     saturation,
     scored,
+    seam_figures,
+    seams_rose,
     sent,
     shipped_language_verdicts,
     source_of,
@@ -123,6 +130,7 @@ class Metric(StrEnum):
     MARKS = "marks"  # timing marks with a kind of finding BASE's had not (docs/marks.md)
     CANCEL = "cancel"  # cancel-to-silence of runs with `--cancel-after` (docs/cancel.md)
     MARKUP = "markup"  # the share of markup clips honoured (docs/markup.md)
+    SEAMS = "seams"  # seam findings per minute of streamed audio (docs/seams.md)
 
 
 class Ruling(StrEnum):
@@ -186,6 +194,9 @@ METHODS = {
               "--cancel-after)",
     "markup": "the share of the model's markup clips honoured (every break within tolerance, no tag spoken): NEW's "
               "below BASE's (both runs judged markup clips)",
+    "seams": "seam findings per minute of streamed audio (docs/seams.md): NEW's above BASE's by more than one a "
+             "minute and half again (harness.results.seams_rose), or answers heard at another rate than declared "
+             "where BASE's were not (harness.results.newly_misrated); deterministic: no test needed",
     "bootstrap_p_value": "(count of resampled differences <= 0 + 1) / (resamples + 1)",
 }
 
@@ -531,6 +542,24 @@ def _markup(base: Sequence[Row], new: Sequence[Row], who: tuple[str, str]) -> It
                 after.share - before.share, details=(f"BASE {before.honoured}/{before.judged}",
                                                      f"NEW {after.honoured}/{after.judged}"),
                 unit="rate", beyond=fell)
+def _seams(base: Sequence[Row], new: Sequence[Row], who: tuple[str, str]) -> Iterable[Check]:
+    """NEW's seam findings per minute against BASE's, where NEW streamed: a rise beyond the rule is a regression."""
+    before, after = (next(iter(seam_figures(rows)), None) for rows in (base, new))
+    if after is None:
+        return
+    misrated = newly_misrated(before, after)
+    rose = seams_rose(before, after) or misrated
+    was = None if before is None else before.per_minute
+
+    def said(side: str, per_minute: float | None, findings: dict[str, int]) -> str:
+        return f"{side}: " + ("no streamed audio" if per_minute is None else
+                              f"{per_minute:.1f} a minute {dict(sorted(findings.items())) or ''}".rstrip())
+
+    yield Check(*who, Metric.SEAMS, "seam findings per minute", Ruling.REGRESSION if rose else Ruling.OK,
+                "+1 a minute and +50%; a rate newly heard", (after.per_minute or 0.0) - (was or 0.0),
+                details=(*((f"NEW heard at another rate than declared: {after.example}",) if misrated else ()),
+                         said("BASE", was, before.findings if before else {}),
+                         said("NEW", after.per_minute, after.findings)), beyond=rose)
 
 
 def _language_rate(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str], language: str,
@@ -582,6 +611,7 @@ def compare_runs(
         checks.extend(_marks(base, new, who))
         checks.extend(_cancel(b, n, t, who))
         checks.extend(_markup(b, n, who))
+        checks.extend(_seams(b, n, who))
     notes = [f"{p}/{m} only in BASE: not compared" for p, m in sorted(set(base_groups) - set(new_groups))]
     notes += [f"{p}/{m} only in NEW: not compared" for p, m in sorted(set(new_groups) - set(base_groups))]
     notes += [f"{side}: {line}" for side, line in (("BASE", health[0].line()), ("NEW", health[1].line())) if line]

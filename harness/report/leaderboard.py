@@ -45,6 +45,7 @@ from harness.results import (
     group,
     markup_figures,
     model_figures,
+    seam_figures,
 )
 
 
@@ -118,6 +119,9 @@ class Entry:
     # Markup (the `markup` corpus; harness.results.markup_figures): its clips honoured of those judged, and the median
     # break error. None: no markup clip judged.
     markup: MarkupFigures | None = None
+    # Seams (harness.results.seam_figures, docs/seams.md): seam findings per minute of streamed audio. None: nothing
+    # streamed (or its audio not kept), never 0.
+    seams_per_min: float | None = None
 
     @property
     def label(self) -> str:
@@ -186,6 +190,7 @@ class Entry:
             "cancel_after_ack_frames": self.cancel_after_ack_frames,
             "markup_honoured_share": None if self.markup is None else round(self.markup.share, 4),
             "markup": None if self.markup is None else self.markup.to_json(),
+            "seams_per_min": self.seams_per_min,
         }
 
 
@@ -311,6 +316,7 @@ def build_leaderboard(rows: RunRows) -> Leaderboard:
     entries = _with_cancels(entries, rows)
     markup = {(f.provider, f.model): f for f in markup_figures(rows.requests)}
     entries = [replace(e, markup=markup.get((e.provider, e.model))) for e in entries]
+    entries = _with_seams(_with_cancels(entries, rows), rows)
     placed = [
         (i, (e.cost_per_million_chars_usd, e.wer_pooled.value))
         for i, e in enumerate(entries)
@@ -336,6 +342,12 @@ def _with_cancels(entries: list[Entry], rows: RunRows) -> list[Entry]:
     cancels = {(f.provider, f.model): f for f in cancel_figures(rows.requests)}
     return [replace(e, cancel_to_silence_ms=found.to_silence_p50_ms, cancel_after_ack_frames=found.after_ack_frames)
             if (found := cancels.get((e.provider, e.model))) is not None else e for e in entries]
+
+
+def _with_seams(entries: list[Entry], rows: RunRows) -> list[Entry]:
+    """Each entry with its seam findings per minute of streamed audio, where it streamed."""
+    seams = {(f.provider, f.model): f.per_minute for f in seam_figures(rows.requests)}
+    return [replace(e, seams_per_min=seams.get((e.provider, e.model))) for e in entries]
 
 
 def _with_kinds(entry: Entry, rows: Sequence[Row]) -> Entry:

@@ -103,7 +103,7 @@ from harness.results.rows import (
 from harness.results.schema import SCHEMA_VERSION, connect_writer
 from harness.results.score_cache import CacheKey, CacheKind, ScoreCache
 from harness.results.scores import now_iso, write_scores
-from harness.results.seam_rows import SEAM_KINDS, SeamFigures, seam_figures
+from harness.results.seam_rows import SEAM_KINDS, SEAMS_RULE, SeamFigures, newly_misrated, seam_figures, seams_rose
 from harness.results.setups import AsrSetup, asr_setups, pick_setup
 from harness.results.store import UNFETCHED, UNFINISHED_STATES, Store
 from harness.results.tables import FORCED_CHOICE, TRANSCRIPT, ClipRow, LeaseRow, ScoreRow, SpanScoreRow
@@ -115,6 +115,7 @@ __all__ = [
     "REQUEST_COLUMNS",
     "ROW_TABLES",
     "SCHEMA_VERSION",
+    "SEAMS_RULE",
     "SEAM_KINDS",
     "STORE_ENV",
     "TRANSCRIPT",
@@ -187,6 +188,7 @@ __all__ = [
     "model_figures",
     "model_name",
     "newest_dearer",
+    "newly_misrated",
     "now_iso",
     "open_read_only",
     "pick_setup",
@@ -209,6 +211,7 @@ __all__ = [
     "saturation",
     "scored",
     "seam_figures",
+    "seams_rose",
     "sent",
     "shipped_judgeability",
     "shipped_language_verdicts",

@@ -166,7 +166,7 @@ jobs — one per planned job (provider × model × corpus item × repeat), inser
                        and a failure is not the provider's to answer for. NULL: not watched.
     client_lag_ms      (schema 10) the longest lateness of the client's event loops in the seconds the job ran.
     seam_findings      (schema 13) a streamed answer's seam findings (clicks, gaps, headers inside the stream, the
-                       first sample's jump: harness.measurement.seams), derived from its kept audio and chunks
+                       first sample's jump: harness.core.seams), derived from its kept audio and chunks
                        after the run; NULL: not a stream, its audio not kept, or not judged (older rows).
     seams_json         (schema 13) {"audio_s": the seconds of audio judged, "findings": [{"kind", "at_s", "detail"}]}.
     heard_rate         (schema 13) the rate the answer's samples are at where it is not the declared one

@@ -2,7 +2,9 @@
 `heard_rate`, derived by `harness.measurement.audio_findings`): what the summary, `--format json` and the report read.
 
 Seam findings are counted per minute of the streamed audio judged (a long answer has more seams), and by kind; the
-rate heard is named where any answer's samples are at another rate than declared.
+rate heard is named where any answer's samples are at another rate than declared. `seams_rose` is the one rule for
+"an offering's seams got worse" that `compare` and `history` both apply; `newly_misrated` the one for "its samples
+are now heard at another rate than declared".
 """
 
 from __future__ import annotations
@@ -13,6 +15,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SEAM_KINDS = ("click", "gap", "header", "first-sample")
+# Seam findings are deterministic (the same audio, the same findings), so one run against the one before is enough;
+# a rise is more than one finding per minute and more than half again: the sandbox's clean streams find none, and a
+# seam fault finds one at every seam (tens a minute), while an answer a few seconds longer or shorter moves a handful
+# of loose findings' rate by less.
+ROSE_PER_MIN = 1.0
+ROSE_SHARE = 0.5
+SEAMS_RULE = (f"An offering's seams are worse when its seam findings per minute of streamed audio rose by more than "
+              f"{ROSE_PER_MIN:g} and by more than {ROSE_SHARE:.0%} of the run before's (docs/seams.md; "
+              "harness.results.seams_rose).")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +81,19 @@ def seam_figures(requests: Sequence[Mapping[str, Any]]) -> tuple[SeamFigures, ..
             one["example"] = one["example"] or str(row.get("heard_rate_how") or "")
     return tuple(SeamFigures(provider, model, v["streams"], v["audio_s"] / 60.0, v["findings"], v["rates"],
                              v["example"]) for (provider, model), v in by_model.items())
+
+
+def seams_rose(before: SeamFigures | None, after: SeamFigures) -> bool:
+    """Whether `after`'s seam findings per minute rose beyond `before`'s (None, or no streamed audio: none before)
+    by more than `ROSE_PER_MIN` and `ROSE_SHARE` of it; an offering with no streamed audio now never rose."""
+    now = after.per_minute
+    if now is None:
+        return False
+    was = (before.per_minute if before is not None else None) or 0.0
+    return now - was > max(ROSE_PER_MIN, ROSE_SHARE * was)
+
+
+def newly_misrated(before: SeamFigures | None, after: SeamFigures) -> bool:
+    """Whether `after` has answers heard at another rate than declared where `before` (its run before; None: none)
+    had none: a mislabel is deterministic, like a seam finding."""
+    return bool(after.rates) and not (before is not None and before.rates)

@@ -2,7 +2,7 @@
 samples, `URL/polly/api/v1/speech`) answered by a loopback server that breaks its stream its own way — a pop of a
 few samples, 10 ms of inserted silence, an ID3 tag in the middle of the samples — on a tone of its own. `bench run`
 names each one, and the same server's clean stream gives none. (Its stream's reads are not recorded as chunks: the
-seams are judged over the whole clip, `harness.measurement.seams`.)"""
+seams are judged over the whole clip, `harness.core.seams`.)"""
 
 from __future__ import annotations
 

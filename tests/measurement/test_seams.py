@@ -1,4 +1,4 @@
-"""Seams judged on the audio (`harness.measurement.seams`): a clean stream cut anywhere joins as one sound (no
+"""Seams judged on the audio (`harness.core.seams`): a clean stream cut anywhere joins as one sound (no
 finding); a click, an inserted silence or a first sample far from zero at a seam is found where it is; a pause the
 voice makes (a fade to silence) at a seam is not a gap."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from harness.measurement.seams import GAP_MIN_S, header_findings, seam_findings, step_scale
+from harness.core.seams import GAP_MIN_S, header_findings, seam_findings, step_scale
 
 RATE = 24000
 

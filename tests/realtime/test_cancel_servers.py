@@ -106,3 +106,39 @@ def test_a_loopback_server_is_judged_by_what_it_does_after_the_ack(obeys: bool) 
     else:
         assert [v.rule for v in found.violations] == ["cancel"], found.text()
         assert "after the acknowledgement" in found.violations[0].got
+
+
+def test_bench_run_names_the_after_cancel_drift_and_history_flags_it(sandbox: Any, tmp_path: Any) -> None:
+    """`bench run --cancel-after` on Cartesia's socket, as documented and then with the `after_cancel` drift (its
+    first chunks paced at playback speed, as the contract suite's check asks, so the cancel meets speech still to
+    come): the second run's cancel is a violation in the summary's cancels, and the history of the two fails its gate
+    naming the offering (`harness.history.cancel`; the CLI's exit 1 is `analysis.fails`)."""
+    from harness.bench.cancel_view import cancel_sections
+    from harness.bench.config import BenchConfig
+    from harness.bench.session import run_bench_session
+    from harness.bench.summary_format import Lines
+    from harness.contracts.realtime_checks import CANCEL_STALLS
+    from harness.core.target import FAULT_HEADER
+    from harness.history import analyse, read_history
+    from harness.results import Store, cancel_figures
+
+    said = []
+    for drift in ("", "after_cancel"):
+        _drift(sandbox, {"cartesia": drift})
+        try:
+            result = run_bench_session(BenchConfig(out=tmp_path, models=("cartesia/sonic-3",), corpus=("en_read:1",),
+                                                   report=False, score=False, target=sandbox.url, budget=5.0,
+                                                   concurrency=1, cancel_after=100.0),
+                                       headers=lambda *_: {FAULT_HEADER: f"stall-{CANCEL_STALLS}"})
+        finally:
+            _drift(sandbox, {"cartesia": ""})
+        store = Store(result.db_path)
+        try:
+            rows = [dict(row) for row in store.jobs(result.run_id)]
+        finally:
+            store.close()
+        said.append(" ".join(line for s in cancel_sections(cancel_figures(rows)) if isinstance(s, Lines)
+                             for line in s.lines))
+    assert "0 broke what the documents promise" in said[0] and "1 broke what the documents promise" in said[1], said
+    analysis = analyse(read_history(tmp_path / "runs.db", None, None))
+    assert analysis.fails and [(w.provider, w.model) for w in analysis.cancels_worse] == [("cartesia", "sonic-3")]

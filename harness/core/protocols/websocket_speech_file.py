@@ -23,6 +23,13 @@ sockets beside its HTTP endpoint, each in the terms of `websocket_speech.Socket`
     marks = { text = "/words", start = "/start", end = "/end", evidence = "..." }   # optional: word times, in the
                                                      #   audio message, or in a message of their own:
     marks_message = { message = { type = "timestamps" } }   #   (optional) told apart as every answer
+    clear = { message = { type = "clear" } }         # optional: drops the text not yet spoken (an interruption's)
+    cleared = { message = { type = "cleared" } }     # optional: the answer acknowledging a clear
+    cancel = { message = "clear", after = "dropped", quote = "...", doc = "https://..." }   # optional: the socket's
+                                                     #   documented cancel (docs/cancel.md): the clear or the end,
+                                                     #   what the documents promise of the speech under way
+                                                     #   (dropped | finished | silent) in their words; acknowledged
+                                                     #   by `cleared` where the cancel is the clear and it is declared
 
 Every message is a template (`{text}`, `{voice}`, `{model}`, `{format}`, `{rate}`, `{key}`, `{context}`, `{seq}`;
 answers `{audio}`, `{code}`, `{message}`), and each is told apart by `match`: `{ "/type" = "done" }` (a value at a
@@ -49,10 +56,11 @@ from harness.core.protocols.http_speech_file import (
     service_of,
 )
 from harness.core.protocols.marks_file import MarksTable
-from harness.core.protocols.realtime_grammar import Kind
+from harness.core.protocols.realtime_grammar import AfterCancel, Cancel, Kind
 from harness.core.protocols.websocket_speech import (
     Answer,
     AudioAnswer,
+    Clears,
     Ending,
     Failures,
     KeyIn,
@@ -116,6 +124,18 @@ def _constant(template: Any, at: str = "") -> tuple[str, Any] | None:
     return None
 
 
+class CancelTable(BaseModel):
+    """`cancel = { ... }`: the socket's documented cancel, in `realtime_grammar.Cancel`'s terms, with the documents'
+    own words (a promise quoted, never guessed)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    message: Literal["clear", "end"]
+    after: AfterCancel
+    quote: str = Field(min_length=1)
+    doc: str = ""  # the page that says it (default: the providers file's table)
+
+
 class SocketTable(BaseModel):
     """`[providers.<name>.sockets.<key>]`: one socket, in `Socket`'s terms."""
 
@@ -142,9 +162,16 @@ class SocketTable(BaseModel):
     billing: list[BillingTable] = Field(default_factory=list)  # what its final message says was billed
     marks: MarksTable | None = None  # word (or character) times: in the audio message, or in `marks_message`
     marks_message: Message | None = None
+    clear: Message | None = None  # drops the text not yet spoken
+    cleared: Message | None = None  # the answer acknowledging a clear
+    cancel: CancelTable | None = None  # the documented cancel (docs/cancel.md)
 
     @model_validator(mode="after")
     def _slots(self) -> SocketTable:
+        if self.cleared is not None and self.clear is None:
+            raise ValueError("cleared: the answer to a clear, and the socket declares no clear")
+        if self.cancel is not None and getattr(self, self.cancel.message) is None:
+            raise ValueError(f'cancel.message: "{self.cancel.message}", a message the socket does not declare')
         if self.marks_message is not None and (self.marks is None or self.marks_message.told() is None):
             raise ValueError("marks_message: with marks, and a match where its message holds no constant value")
         if self.marks is not None and self.marks.asked_at_start and self.opening is None:
@@ -158,7 +185,7 @@ class SocketTable(BaseModel):
         if self.audio is not None and "audio" not in slots_of(self.audio.message):
             raise ValueError('audio.message: must hold "{audio}" where the audio is (leave audio out for binary '
                              "frames)")
-        for name in ("final", "error", "ready"):
+        for name in ("final", "error", "ready", "cleared"):
             answer: Message | None = getattr(self, name)
             if answer is not None and answer.told() is None:
                 raise ValueError(f"{name}.match: required (its message holds no constant value to tell it apart)")
@@ -198,7 +225,23 @@ class SocketTable(BaseModel):
             upgrade=Upgrade(query=dict(self.query), headers=dict(self.headers)), speaks_each_text=self.speaks_each_text,
             unknown_model=self.unknown_model, billing=tuple(table.signal() for table in self.billing),
             marks=None if self.marks is None else self.marks.marks(
-                None if self.marks_message is None else _answer("marks", Kind.MARKS, self.marks_message)))
+                None if self.marks_message is None else _answer("marks", Kind.MARKS, self.marks_message)),
+            clear=send("clear", self.clear), clears=self._clears(), cancel=self._cancel(f"{where}.sockets.{key}"))
+
+    def _clears(self) -> Clears | None:
+        """What the clear does beyond dropping the text: its acknowledgement, and the speech under way dropped where
+        the documented cancel (the clear) promises so."""
+        if self.clear is None:
+            return None
+        drops = self.cancel is not None and self.cancel.message == "clear" and self.cancel.after is AfterCancel.DROPPED
+        return Clears(None if self.cleared is None else _answer("cleared", Kind.CLEARED, self.cleared), drops)
+
+    def _cancel(self, where: str) -> Cancel | None:
+        cancel = self.cancel
+        if cancel is None:
+            return None
+        ack = Kind.CLEARED if cancel.message == "clear" and self.cleared is not None else None
+        return Cancel(cancel.message, cancel.after, cancel.quote, cancel.doc or where, ack)
 
 
 def _answer(name: str, kind: Kind, message: Message, fallback: str = "", code_at: str = "",

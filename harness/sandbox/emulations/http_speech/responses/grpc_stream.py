@@ -14,6 +14,8 @@
                 `Speaker`); an Ogg format sends a whole file per message; each stretch charged at the model's price
     errors      a message of the wrong member, a text message before the config, no config at all → the provider's
                 invalid-request refusal
+    faults      the drift's stream faults (`harness.sandbox.stream_faults`: clicks or gaps at seams, a header
+                mid-stream, samples at another rate than asked) break its pieces as they break a socket's
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from harness.sandbox.emulation import RpcCall, RpcHandler, RpcRefused
 from harness.sandbox.emulations.http_speech.models import pitch_of
 from harness.sandbox.emulations.http_speech.responses.catalogue import voice_spoken
 from harness.sandbox.languages import request_language
+from harness.sandbox.stream_faults import broken_piece, served_samples
 from harness.sandbox.utterances import Speaker
 from harness.speech import encode_as
 
@@ -48,6 +51,7 @@ class FamilyStream:
         self.service, self.provider, self.rpc, self.call = service, provider, rpc, call
         self.models = served(service, rpc)
         self.key = call.key or ""
+        self.pieces = 0  # audio pieces sent: a stream fault breaks each one after the first
 
     def _check_key(self) -> None:
         refusals = self.service.refusals
@@ -128,8 +132,11 @@ class FamilyStream:
         cost = endpoint.price(request_for(self.service, model, SynthesisInput(text))) if endpoint.price else None
         if not self.call.services.charge(self.key or None, cost):
             raise _refused(self.service.refusals.quota)
+        fault = self.call.services.stream_fault()  # broken on demand (`harness.sandbox.stream_faults`)
         async for piece in speaker.say(text + " "):
-            yield encode_as(piece.samples, rate, codec, container)
+            index, self.pieces = self.pieces, self.pieces + 1
+            audio = encode_as(served_samples(piece.samples, fault, rate), rate, codec, container)
+            yield broken_piece(audio, index, fault, codec if container in ("raw", "wav") else "")
 
 
 def rpc_handlers(service: SpeechService, provider: Provider) -> dict[str, RpcHandler]:

@@ -1,5 +1,7 @@
 """What a stream's seams sound like: the places where one chunk of audio meets the next, judged on the audio a
-listener heard (numpy on samples already decoded; a few milliseconds a clip).
+listener heard (numpy on samples already decoded; a few milliseconds a clip). The one owner of the rule: the
+benchmark's derivation (`harness.measurement.audio_findings`) and the contract suite's realtime checks
+(`harness.contracts.realtime_checks`) both call it.
 
 Streamed chunks must join as one sound. What goes wrong, each a `SeamFinding` (docs/seams.md):
 
@@ -14,7 +16,7 @@ Streamed chunks must join as one sound. What goes wrong, each a `SeamFinding` (d
                 5.33 ms at every seam)
     header      a container header or tag after the start of a raw or single-container stream (a WAV header,
                 an ID3 tag, a new Ogg stream: `harness.core.audio.headers_inside`), played as samples
-                (chatterbox-tts-api #14)
+                (an open-source TTS API server's issue #14, docs/seams.md)
     first-sample   the first sample's jump from zero: |x[0]| above `CLICK_FLOOR` and the clip's own step scale
                 (a pop as playback starts)
 

@@ -1,0 +1,54 @@
+"""A spoken socket session's seams, judged by the one rule (`harness.core.seams`) on the audio its frames carried:
+where one audio frame's samples meet the next — a click, an inserted silence, the first sample's jump from zero —
+and a container header or tag inside a stream of raw samples (a WAV header mid-stream).
+Each is a violation of rule `seams` at the frame it starts (docs/seams.md); the sandbox's own streams join as one
+sound, its drift (`streams`: click, gap, header) breaks them on demand.
+
+Only 16-bit samples are judged here (raw, or WAV: each frame a whole file by design, or one stream's header at the
+start): a compressed stream's frames are not samples one can join. The rate heard needs other answers of the same
+text, which a contract session has not: it is the benchmark's (`harness.core.heard_rate`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from harness.core.audio import headers_inside
+from harness.core.protocols.realtime_grammar import AudioSpec, Event, Kind
+from harness.core.seams import SeamFinding, header_findings, seam_findings
+
+SIXTEEN_BIT = "pcm_s16le"
+
+
+def _samples_of(piece: bytes, whole_file: bool) -> bytes:
+    """A frame's sample bytes: after its own WAV header where each frame is a whole file."""
+    if whole_file and piece.startswith(b"RIFF") and (data := piece.find(b"data", 12)) > 0:
+        return piece[data + 8:]
+    return piece
+
+
+def session_seams(events: Sequence[Event], spec: AudioSpec) -> list[tuple[int, SeamFinding]]:
+    """Each seam finding of the session's audio (`events` of one utterance, in order) with the frame it starts in;
+    none for audio that is not 16-bit samples, or fewer than two audio frames."""
+    import numpy as np
+
+    audio = [e for e in events if e.kind is Kind.AUDIO and e.audio]
+    if spec.codec != SIXTEEN_BIT or spec.container not in ("raw", "wav") or len(audio) < 2:
+        return []
+    files = all(e.audio.startswith(b"RIFF") for e in audio)  # each frame a whole WAV file, by design
+    pieces = [_samples_of(e.audio, files) for e in audio]
+    data = b"".join(pieces)
+    samples = np.frombuffer(data[:len(data) // 2 * 2], dtype="<i2").astype(np.float64) / 32768.0
+    ends = np.cumsum([len(p) for p in pieces]) // 2
+    rate = spec.sample_rate
+    found: list[tuple[int, SeamFinding]] = []
+    start = 0
+    for seq, (event, piece) in enumerate(zip(audio, pieces, strict=True)):
+        inside = headers_inside(piece, 0 if seq else 1)
+        found += [(event.frame, f) for f in header_findings([(start / rate, kind.value) for _, kind in inside])]
+        start = int(ends[seq])
+    frame_at = [(int(begin), e.frame) for begin, e in zip((0, *ends[:-1]), audio, strict=True)]
+    for finding in seam_findings(samples, rate, [int(end) for end in ends[:-1]]):
+        at = round(finding.at_s * rate)
+        found.append((next(frame for begin, frame in reversed(frame_at) if begin <= at), finding))
+    return sorted(found, key=lambda pair: pair[1].at_s)

@@ -1,0 +1,61 @@
+"""A provider's seams over time: the offerings whose newest run's seam findings per minute of streamed audio rose
+above the run before's (the one rule, `harness.results.seams_rose`; docs/seams.md), or whose samples are newly heard
+at another rate than declared (`harness.results.newly_misrated`).
+
+Each run's per-offering seams are `harness.results.seam_figures` over its rows (what its summary shows). Seam
+findings are deterministic, not noise, so like a dearer bill or worse timing marks a rise needs no series of runs:
+the nightly gate fails when the newest run's findings per minute rose above those of the run before it that streamed
+that offering (or, with none before, when it has findings at all).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from harness.results import SEAMS_RULE, SeamFigures, newly_misrated, seams_rose
+
+RULE = SEAMS_RULE + (" An offering is flagged too when its samples are heard at another rate than declared and the "
+                     "run before's were not (harness.results.newly_misrated).")
+
+
+@dataclass(frozen=True, slots=True)
+class SeamsWorse:
+    """An offering whose newest run's seam findings per minute rose above its run before's."""
+
+    provider: str
+    model: str
+    per_minute: float
+    findings: dict[str, int]  # the newest run's, by kind
+    run_id: str
+    before: str | None  # the run compared with (None: no run before it streamed this offering)
+    before_per_minute: float | None
+    rose: bool = True  # its seam findings per minute rose (else only its rate is new)
+    rate: str = ""  # the rate heard, newly another than declared, in words ("": as before)
+
+    def describe(self) -> str:
+        since = (f"from {self.before_per_minute or 0.0:.1f} in run {self.before}" if self.before
+                 else "(no run before it streamed it)")
+        kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(self.findings.items()))
+        said = [f"seam findings rose to {self.per_minute:.1f} a minute of streamed audio in run {self.run_id} {since} "
+                f"({kinds})"] if self.rose else []
+        said += [f"heard at another rate than declared in run {self.run_id}: {self.rate}"] if self.rate else []
+        return f"{self.provider}/{self.model}: " + "; ".join(said)
+
+
+def newest_seams_worse(runs: Sequence[tuple[str, tuple[SeamFigures, ...]]]) -> tuple[SeamsWorse, ...]:
+    """Each offering whose seams rose in the newest run (the last of `runs`: run id, its offerings' seams)."""
+    if not runs:
+        return ()
+    newest, figures = runs[-1]
+    found = []
+    for figure in figures:
+        before = next(((run_id, one) for run_id, earlier in reversed(runs[:-1]) for one in earlier
+                       if (one.provider, one.model) == (figure.provider, figure.model)), None)
+        rose = seams_rose(before[1] if before else None, figure)
+        misrated = newly_misrated(before[1] if before else None, figure)
+        if rose or misrated:
+            found.append(SeamsWorse(figure.provider, figure.model, figure.per_minute or 0.0, dict(figure.findings),
+                                    newest, before[0] if before else None, before[1].per_minute if before else None,
+                                    rose, figure.example if misrated else ""))
+    return tuple(found)
