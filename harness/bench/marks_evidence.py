@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from harness.core.drift import resolve
-from harness.core.protocols.marks import Marks, mark_rows
+from harness.core.protocols.marks import Marks, mark_rows, settled
 from harness.core.protocols.realtime_grammar import Event, Grammar, Kind, Session
 from harness.core.timing_marks import TimingMark, read_marks
 from harness.measurement import Chunk
@@ -64,13 +64,14 @@ def answer_marks(declared: Marks | None, messages: Sequence[Any], duration_s: fl
     a line, or the one JSON answer); None where the endpoint declares none. `asked`: the request asked for them (a
     run asks: `harness.core.protocols.marks_declared.ask_marks`), so none coming is a finding; `problems`: what
     kept them from coming (a marks' request of their own that failed). An answer's times count from the utterance's
-    start: no HTTP answer declares chunk-relative times (a socket's pieces do)."""
+    start, or from their text chunk's where the marks are snapshots with an offset (only each chunk's latest read:
+    `settled`)."""
     if declared is None:
         return None
     marks: list[TimingMark] = []
     said_all: list[str] = list(problems)
-    for part, message in enumerate(messages):
-        found, said = _read_message(declared, message, 0.0, part)
+    for part, (message, offset_s) in enumerate(settled(messages, declared)):
+        found, said = _read_message(declared, message, offset_s, part)
         marks.extend(found)
         said_all.extend(f"message {part}: {line}" for line in said)
     return _evidence(declared, marks, said_all, duration_s, advertised=asked)

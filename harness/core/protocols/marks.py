@@ -93,6 +93,11 @@ class Marks:
     lines: str = ""
     ssml_marks: bool = False  # the marks name the SSML `<mark>`s of the text (their times), not its words
     each: bool = False  # a message for each mark, its one object at `items_at` (`/data` of a word_timestamp frame)
+    # Snapshots: each message's marks are the latest whole list for the text chunk whose key is at `snapshot_at`
+    # (`/chunk_seq`), replacing the one before for that chunk, never appended to it; "": every message adds its own.
+    snapshot_at: str = ""
+    offset_at: str = ""  # the chunk's start in the utterance, in the marks' unit, added to its times; "": none
+    snapshot_length_at: str = ""  # where a snapshot says its chunk's audio length so far, in the marks' unit
     evidence: str = ""  # the documents' words for where the marks are and how they are asked for, and where read
 
     def __post_init__(self) -> None:
@@ -106,6 +111,8 @@ class Marks:
             raise ValueError("marks with durations need the pointer to them (end_at)")
         if self.paired and (self.end_at or self.items_at is not None):
             raise ValueError("paired marks are [start, end] pairs in a list beside the texts: no end_at, no items_at")
+        if (self.offset_at or self.snapshot_length_at) and not self.snapshot_at:
+            raise ValueError("a chunk's offset or length belongs to its snapshots: snapshot_at must key them")
 
     def asked(self, request: Any) -> bool:
         """Whether a request (or a text message) asks for the marks: its flag holds the asking value (or, a list, holds
@@ -176,6 +183,38 @@ def marks_values(marks: Marks, spans: Sequence[SpokenSpan], text: str = "") -> d
             raise ValueError(f"a message carries one mark here, not {len(items)}")
         return {marks.items_at: items[0]}
     return {marks.items_at: items}
+
+
+def snapshot_values(marks: Marks, chunk: int, offset_s: float, spans: Sequence[SpokenSpan], length_s: float,
+                    text: str = "") -> dict[str, Any]:
+    """What a message carries for a text chunk's latest snapshot (`snapshot_at`): its key, its offset, its audio's
+    length so far, and `spans` (in the utterance's time) counted from the chunk's start, in the declared form."""
+    local = [SpokenSpan(m.text, max(0.0, m.start_s - offset_s), max(0.0, m.end_s - offset_s)) for m in spans]
+    found = {marks.snapshot_at: chunk, **marks_values(marks, local, text)}
+    if marks.offset_at:
+        found[marks.offset_at] = round(offset_s / marks.unit_s, 3)
+    if marks.snapshot_length_at:
+        found[marks.snapshot_length_at] = round(length_s / marks.unit_s, 3)
+    return found
+
+
+def settled(messages: Sequence[Any], marks: Marks) -> list[tuple[Any, float]]:
+    """The messages whose marks stand, each with the seconds to add to its times: every message that lists marks,
+    or, where the marks are snapshots (`snapshot_at`), the latest of each chunk's (in the order the chunks first
+    came), its chunk's offset (`offset_at`) beside it. A snapshot without a key stands alone, never replaced."""
+    if not marks.snapshot_at:
+        return [(message, 0.0) for message in messages]
+    latest: dict[Any, tuple[Any, float]] = {}
+    for place, message in enumerate(messages):
+        if mark_rows(message, marks) is None:
+            continue  # no snapshot yet (`alignment` null): the one before stands
+        present, key = resolve(message, marks.snapshot_at)
+        key = key if present and isinstance(key, int | str) and not isinstance(key, bool) else ("unkeyed", place)
+        offset = _at(message, marks.offset_at) if marks.offset_at else 0.0
+        seconds = float(offset) * marks.unit_s if isinstance(offset, int | float) and not isinstance(offset, bool) \
+            else 0.0
+        latest[key] = (message, seconds)  # a dict keeps the chunk's first place: the newer snapshot replaces
+    return list(latest.values())
 
 
 def ssml_mark_spans(document: str, words: Sequence[SpokenSpan]) -> tuple[SpokenSpan, ...]:
