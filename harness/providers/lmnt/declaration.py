@@ -110,6 +110,9 @@ VOICE_LIST = (Voice("leah", "en-US", "female"),)
 MODELS = (
     Model("blizzard", SYNTHESIZE.key, "leah", max_chars=MAX_TEXT_CHARS,
           description="LMNT blizzard (voice leah)"),
+    # The detailed route as an offering of its own, benchmarked where a run names it (docs/marks.md): its timestamps.
+    Model("blizzard-detailed", DETAILED.key, "leah", sets={SLOTS.model: "blizzard"}, max_chars=MAX_TEXT_CHARS,
+          named_only=True, description="LMNT blizzard over the detailed route (voice leah): its timestamps"),
 )
 
 # The models guide (MODELS_GUIDE, read 2026-11-25): "Note: The Aurora model ID (aurora) is now an alias that routes all

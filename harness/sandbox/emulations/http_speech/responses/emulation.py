@@ -55,7 +55,14 @@ from harness.core.protocols.http_speech import (
     service_of,
     unrecognised_model,
 )
-from harness.core.protocols.marks import Marks, complete_words, groups, marks_values, ssml_mark_spans
+from harness.core.protocols.marks import (
+    Marks,
+    complete_words,
+    groups,
+    marks_values,
+    snapshot_values,
+    ssml_mark_spans,
+)
 from harness.core.protocols.markup import Piece, pauses, spoken
 from harness.core.protocols.realtime_grammar import SpokenSpan
 from harness.core.protocols.value_variants import finding_words, spelling_finding
@@ -468,6 +475,30 @@ class _Timed:
             put(message, where, listed)
 
 
+    def snapshot_into(self, message: dict[str, Any], told: int) -> None:
+        """The text chunk of the `told`-th mark as its latest snapshot: all its marks told so far, counted from the
+        chunk's start. Text chunks end at a sentence's end (a mark ending in . ! or ?), as a long input is split."""
+        assert self.marks is not None
+        chunks = _text_chunks(self.spans)
+        chunk = next(index for index, (first, last) in enumerate(chunks) if first < told <= last + 1)
+        first = chunks[chunk][0]
+        offset = self.spans[first - 1].end_s if first else 0.0
+        spans = self.spans[first:told]
+        for where, value in snapshot_values(self.marks, chunk, offset, spans, spans[-1].end_s - offset,
+                                            str(self.values.get("text", ""))).items():
+            put(message, where, value)
+
+
+def _text_chunks(spans: tuple[SpokenSpan, ...]) -> list[tuple[int, int]]:
+    """The first and last mark of each text chunk: a chunk ends with a sentence."""
+    found, first = [], 0
+    for index, mark in enumerate(spans):
+        if mark.text.rstrip()[-1:] in ".!?" or index == len(spans) - 1:
+            found.append((first, index))
+            first = index + 1
+    return found
+
+
 def _true_marks(marks: Marks, text: str, words: Any, samples: Any, rate: int, sent: str) -> tuple[SpokenSpan, ...]:
     """The voice's own times of the text's characters (or of its words, or of the sent SSML's `<mark>`s), as the
     marks declare them."""
@@ -510,7 +541,9 @@ async def _events(audio: bytes, where: AudioAt, beside: dict[str, Any],
             until = timed.duration_s * sent / len(audio) if sent < len(audio) else float("inf")
             ended = tuple(s for s in timed.spans[told:] if s.end_s <= until)
             told += len(ended)
-            if timed.marks.answer is None:  # they ride on the audio event whose speech ends them
+            if timed.marks.snapshot_at and timed.spans[:told]:  # the latest whole snapshot of the chunk reached
+                timed.snapshot_into(event, told)
+            elif timed.marks.answer is None:  # they ride on the audio event whose speech ends them
                 timed.put_into(event, ended)
         yield event
         if ended and timed is not None and timed.marks is not None and timed.marks.answer is not None:
