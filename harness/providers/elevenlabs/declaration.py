@@ -101,12 +101,12 @@ ENDPOINTS = (
     _endpoint(CONVERT, "", "Create speech: the audio in output_format", AUDIO, Role.AUDIO, REFERENCE),
     _endpoint(STREAM, "/stream", "Stream speech: the audio, sent as it is made", AUDIO, Role.AUDIO, STREAM_REFERENCE),
     _endpoint(WITH_TIMESTAMPS, "/with-timestamps", "Create speech with timing: base64 audio and character alignment",
-              TIMED, Role.OTHER, TIMESTAMPS_REFERENCE),
+              TIMED, Role.AUDIO, TIMESTAMPS_REFERENCE),
     # "Stream speech with timing": a stream of StreamingAudioChunkWithTimestampsResponse objects, one JSON object a
     # line (the SDK reads it with iter_lines and json.loads; Pipecat's ElevenLabsHttpTTSService reads it line by line).
     _endpoint(STREAM_WITH_TIMESTAMPS, "/stream/with-timestamps", "Stream speech with timing: base64 audio chunks "
               "with character alignment, one JSON object a line",
-              NdjsonBody(AudioWithTimestamps, audio=AudioAt("/audio_base64")), Role.OTHER,
+              NdjsonBody(AudioWithTimestamps, audio=AudioAt("/audio_base64")), Role.STREAM,
               STREAM_TIMESTAMPS_REFERENCE),
 )
 SLOTS = Slots(text="/text", voice="/voice_id", model="/model_id", format="/output_format")

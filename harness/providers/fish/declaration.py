@@ -87,7 +87,7 @@ TTS = Endpoint(
 # audio chunk"; "This endpoint accepts the same TTS request fields as the Text to Speech API" (STREAM_TIMESTAMPS).
 STREAM_WITH_TIMESTAMPS = Endpoint(
     key="tts.stream-with-timestamp", method="POST", path="/v1/tts/stream/with-timestamp", host=HOST,
-    role=Role.OTHER, summary="Text to speech stream with timestamps: base64 audio chunks with alignment snapshots",
+    role=Role.STREAM, summary="Text to speech stream with timestamps: base64 audio chunks with alignment snapshots",
     request=TTSRequest, body_kind=BodyKind.JSON, header_fields={"model": "model"}, accepts_msgpack=True,
     responses=(Response(200, (EventStreamBody(TimestampStreamEvent, audio=AudioAt("/audio_base64")),),
                         "Server-Sent Events stream"),

@@ -78,7 +78,7 @@ SYNTHESIZE = Endpoint(
 # The detailed endpoint: the same request with `return_timestamps`, the whole audio base64 in a JSON answer once it is
 # all generated ("waits for all speech to be generated before responding").
 DETAILED = Endpoint(
-    key="speech.detailed", method="POST", path="/v1/ai/speech", host=HOST, role=Role.OTHER,
+    key="speech.detailed", method="POST", path="/v1/ai/speech", host=HOST, role=Role.AUDIO,
     summary="Generate speech (detailed): the audio base64 in JSON, with the times of the text where asked",
     request=DetailedRequest, body_kind=BodyKind.JSON,
     request_headers=(Header("lmnt-version", "API version (e.g. 2025-09-25)", required=True),),
