@@ -22,6 +22,8 @@ client meets at once. Each runs for every provider that declares the part it nee
                        audio joins into the format asked for
     speed              (a speed slot) speed 2.0 lasts half as long as 1.0 (ratio within `SPEED_TOLERANCE`), inside
                        the request model's documented range
+    timing-marks-<endpoint>  (marks declared in the answer) they keep the invariants: in order, each message going
+                       on from the one before, spelling the text (`harness.contracts.marks_checks`)
 
 `checks_for` names the checks that apply to a provider; the suite (`contracts/test_speech_family.py`) runs them on
 the session's target. A failing check shows a binary body as its size, sniffed format and first bytes, never raw.
@@ -40,6 +42,8 @@ from pydantic import ValidationError
 
 from harness.contracts.execute import check_format
 from harness.contracts.finding import body_summary
+from harness.contracts.marks_checks import NAME as MARKS_CHECK
+from harness.contracts.marks_checks import answer_form, asked, marks_violations
 from harness.contracts.plans import slug
 from harness.contracts.session import Skip
 from harness.contracts.targets import ContractTarget
@@ -466,6 +470,15 @@ def speed_check(synthesis: Synthesis) -> Check:
     return check
 
 
+def timing_marks_check(synthesis: Synthesis) -> Check:
+    def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+        assert synthesis.marks is not None
+        response = target.send(client, target.request(synthesis, None, asked(synthesis.marks)))
+        return _status(response, synthesis, MARKS_CHECK) or marks_violations(synthesis, response.content, SAMPLE_TEXT)
+
+    return check
+
+
 @dataclass(frozen=True, slots=True)
 class FamilyCheck:
     """One check as the suite runs it: its name, its function, and why the sandbox cannot stand in for the
@@ -512,4 +525,6 @@ def checks_for(provider: Provider) -> dict[str, FamilyCheck]:
             add("stream-sse", stream_sse_check(synthesis))
         if synthesis.slots.speed is not None:
             add("speed", speed_check(synthesis))
+        if answer_form(synthesis):
+            add(f"{MARKS_CHECK}-{slug(synthesis.endpoint.key)}", timing_marks_check(synthesis))
     return checks

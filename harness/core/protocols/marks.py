@@ -26,6 +26,8 @@ from harness.core.json_pointer import put
 from harness.core.protocols.realtime_grammar import Kind, SpokenSpan
 from harness.core.ssml import mark_places
 from harness.core.stream_events import ndjson_events, sse_events
+from harness.core.timing_marks import TimingMark
+from harness.core.timing_marks import read_marks as read_timing_marks
 
 CHARS, BYTES = "chars", "bytes"  # what offsets into the text count: characters, or bytes of its UTF-8
 JSON, EVENTS, NDJSON = "json", "events", "ndjson"  # an HTTP answer's forms: one document, Server-Sent Events, lines
@@ -333,3 +335,41 @@ def _json(data: bytes) -> Any:
         return json.loads(data)
     except ValueError:
         return None
+
+
+def answer_timing_marks(declared: Marks, messages: Sequence[Any]) -> tuple[list[TimingMark], list[str]]:
+    """An HTTP answer's marks in the utterance's time (each standing message a part: `settled`), and what in them is
+    no mark, in one line each naming its message: the one reading of the runner and the contract suite."""
+    marks: list[TimingMark] = []
+    said_all: list[str] = []
+    for part, (message, offset_s) in enumerate(settled(messages, declared)):
+        found, said = message_timing_marks(declared, message, offset_s, part)
+        marks.extend(found)
+        said_all.extend(f"message {part}: {line}" for line in said)
+    return marks, said_all
+
+
+def message_timing_marks(declared: Marks, message: Any, offset_s: float, part: int
+                         ) -> tuple[list[TimingMark], list[str]]:
+    """One message's marks (its raw lists at the declared pointers: a time that is no time is a one-line problem,
+    `timing_marks.read_marks`), `offset_s` added, each of part `part`."""
+    if declared.items_at is None and not declared.end_at:
+        lists = [resolve(message, at) for at in (declared.text_at, declared.start_at)]
+    elif declared.items_at is None:
+        lists = [resolve(message, at) for at in (declared.text_at, declared.start_at, declared.end_at)]
+    else:  # a list of objects (or a message's one object): the declaration's own reading of where each mark is
+        rows = mark_rows(message, declared)
+        if rows is None:
+            return [], []
+        lists = [(True, [row[0] for row in rows]), (True, [row[1] for row in rows])]
+        if declared.end_at:
+            lists.append((True, [row[2] for row in rows]))
+    if not all(present for present, _ in lists):
+        return [], []
+    texts, starts = lists[0][1], lists[1][1]
+    # no end given: a mark lasts until the next starts (the last: no time), as the declaration reads them
+    ends = lists[2][1] if len(lists) > 2 else (list(starts[1:]) + list(starts[-1:]) if isinstance(starts, list)
+                                               else starts)
+    marks, findings = read_timing_marks(texts, starts, ends, unit_s=declared.unit_s,
+                                 durations=declared.durations and len(lists) > 2, offset_s=offset_s, part=part)
+    return list(marks), [("" if f.index is None else f"mark {f.index}: ") + f.message for f in findings]
