@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from harness.core.languages import codes_of
 from harness.core.protocols.catalogues import Catalogue
-from harness.core.protocols.marks import Marks
 from harness.core.protocols.http_speech import (
     ErrorShape,
     Format,
@@ -22,6 +21,7 @@ from harness.core.protocols.http_speech import (
     UnknownModel,
     Voice,
 )
+from harness.core.protocols.marks import Marks
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.value_variants import ValueVariant
 from harness.core.protocols.websocket_speech import with_sockets
@@ -201,8 +201,8 @@ SERVICE = SpeechService(
     syntheses=(Synthesis(TTS, SLOTS, FORMATS, default_format="mp3",
                          # "If omitted or set to an unrecognized value, the request falls back to `s2.1-pro`" (OPENAPI)
                          default_model="s2.1-pro", unknown_model=UnknownModel.DEFAULT),
-               Synthesis(STREAM_WITH_TIMESTAMPS, SLOTS, FORMATS, default_format="mp3", default_model="s2.1-pro", unknown_model=UnknownModel.DEFAULT,
-                         answer=SNAPSHOT_EVENT, marks=TIMESTAMP_SNAPSHOTS)),
+               Synthesis(STREAM_WITH_TIMESTAMPS, SLOTS, FORMATS, default_format="mp3", default_model="s2.1-pro",
+                         unknown_model=UnknownModel.DEFAULT, answer=SNAPSHOT_EVENT, marks=TIMESTAMP_SNAPSHOTS)),
     models=MODELS,
     voices=VOICE_LIST,
     voice_catalogue=VOICE_CATALOGUE,

@@ -111,7 +111,7 @@ MODELS = (
     Model("blizzard", SYNTHESIZE.key, "leah", max_chars=MAX_TEXT_CHARS,
           description="LMNT blizzard (voice leah)"),
     # The detailed route as an offering of its own, benchmarked where a run names it (docs/marks.md): its timestamps.
-    Model("blizzard-detailed", DETAILED.key, "leah", sets={SLOTS.model: "blizzard"}, max_chars=MAX_TEXT_CHARS,
+    Model("blizzard-detailed", DETAILED.key, "leah", sets={"/model": "blizzard"}, max_chars=MAX_TEXT_CHARS,
           named_only=True, description="LMNT blizzard over the detailed route (voice leah): its timestamps"),
 )
 
