@@ -8,7 +8,9 @@ lists when each word (or character) is spoken, in which unit and form, and how a
 `complete_words`, `marks_values` and `read_marks` (with `read_lines`) are the one reading and writing of those marks:
 the sandbox writes with the declaration the harness reads with. `answer_messages` is an HTTP answer's messages that
 carry them (its JSON, its events or lines that are the marks' answer, or the lines a request of their own answers),
-each read as a socket's frame is (`mark_rows`).
+each read as a socket's frame is (`mark_rows`); `settled` keeps of snapshots (`snapshot_at`) each chunk's latest
+(`snapshot_values` writes them), and `answer_timing_marks` reads those messages into the utterance's marks: the
+runner's and the contract suite's one reading.
 """
 
 from __future__ import annotations
