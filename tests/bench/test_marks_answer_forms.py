@@ -88,3 +88,12 @@ def test_snapshot_values_are_read_back_as_the_utterances_times() -> None:
     assert message["alignment"] == {"segments": [{"start": 0.1, "end": 0.4, "text": "sat"}], "audio_duration": 0.5}
     kept = answer_marks(SNAPSHOTS, [message], 2.0, asked=True)
     assert kept is not None and json.loads(kept)["marks"] == [["sat", 1.6, 1.9, 0]]
+
+
+def test_paired_marks_of_a_json_answer_are_read_as_start_end_pairs() -> None:
+    """[start, end] pairs beside the characters (Resemble's `audio_timestamps`): read, not called times that are no
+    times."""
+    paired = Marks("/audio_timestamps/graph_chars", "/audio_timestamps/graph_times", paired=True, chars=True)
+    body = json.dumps({"audio_timestamps": {"graph_chars": ["a", "b"], "graph_times": [[0.1, 0.2], [0.2, 0.35]]}})
+    kept = _kept(paired, body.encode(), JSON)
+    assert kept["marks"] == [["a", 0.1, 0.2, 0], ["b", 0.2, 0.35, 0]] and kept["problems"] == []

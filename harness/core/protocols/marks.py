@@ -355,16 +355,16 @@ def message_timing_marks(declared: Marks, message: Any, offset_s: float, part: i
                          ) -> tuple[list[TimingMark], list[str]]:
     """One message's marks (its raw lists at the declared pointers: a time that is no time is a one-line problem,
     `timing_marks.read_marks`), `offset_s` added, each of part `part`."""
-    if declared.items_at is None and not declared.end_at:
+    if declared.items_at is None and not declared.end_at and not declared.paired:
         lists = [resolve(message, at) for at in (declared.text_at, declared.start_at)]
-    elif declared.items_at is None:
+    elif declared.items_at is None and not declared.paired:
         lists = [resolve(message, at) for at in (declared.text_at, declared.start_at, declared.end_at)]
-    else:  # a list of objects (or a message's one object): the declaration's own reading of where each mark is
+    else:  # objects (or a message's one object), or [start, end] pairs: the declaration's own reading of each mark
         rows = mark_rows(message, declared)
         if rows is None:
             return [], []
         lists = [(True, [row[0] for row in rows]), (True, [row[1] for row in rows])]
-        if declared.end_at:
+        if declared.end_at or declared.paired:
             lists.append((True, [row[2] for row in rows]))
     if not all(present for present, _ in lists):
         return [], []
@@ -373,5 +373,6 @@ def message_timing_marks(declared: Marks, message: Any, offset_s: float, part: i
     ends = lists[2][1] if len(lists) > 2 else (list(starts[1:]) + list(starts[-1:]) if isinstance(starts, list)
                                                else starts)
     marks, findings = read_timing_marks(texts, starts, ends, unit_s=declared.unit_s,
-                                 durations=declared.durations and len(lists) > 2, offset_s=offset_s, part=part)
+                                        durations=declared.durations and len(lists) > 2, offset_s=offset_s,
+                                        part=part)
     return list(marks), [("" if f.index is None else f"mark {f.index}: ") + f.message for f in findings]
