@@ -17,10 +17,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from harness.core.drift import resolve
-from harness.core.protocols.marks import Marks, mark_rows
+from harness.core.protocols.marks import Marks, answer_timing_marks, message_timing_marks
 from harness.core.protocols.realtime_grammar import Event, Grammar, Kind, Session
-from harness.core.timing_marks import TimingMark, read_marks
+from harness.core.timing_marks import TimingMark
 from harness.measurement import Chunk
 
 
@@ -64,15 +63,15 @@ def answer_marks(declared: Marks | None, messages: Sequence[Any], duration_s: fl
     a line, or the one JSON answer); None where the endpoint declares none. `asked`: the request asked for them (a
     run asks: `harness.core.protocols.marks_declared.ask_marks`), so none coming is a finding; `problems`: what
     kept them from coming (a marks' request of their own that failed). An answer's times count from the utterance's
-    start: no HTTP answer declares chunk-relative times (a socket's pieces do)."""
+    start, or from their text chunk's where the marks are snapshots with an offset (only each chunk's latest read:
+    `settled`)."""
     if declared is None:
         return None
     marks: list[TimingMark] = []
     said_all: list[str] = list(problems)
-    for part, message in enumerate(messages):
-        found, said = _read_message(declared, message, 0.0, part)
-        marks.extend(found)
-        said_all.extend(f"message {part}: {line}" for line in said)
+    found, said = answer_timing_marks(declared, messages)
+    marks.extend(found)
+    said_all.extend(said)
     return _evidence(declared, marks, said_all, duration_s, advertised=asked)
 
 
@@ -90,27 +89,6 @@ def _read(declared: Marks, text: str | None, offset_s: float, part: int) -> tupl
         message: Any = json.loads(text) if text is not None else None
     except ValueError:
         return [], []
-    return _read_message(declared, message, offset_s, part)
+    return message_timing_marks(declared, message, offset_s, part)
 
 
-def _read_message(declared: Marks, message: Any, offset_s: float, part: int) -> tuple[list[TimingMark], list[str]]:
-    if declared.items_at is None and not declared.end_at:
-        lists = [resolve(message, at) for at in (declared.text_at, declared.start_at)]
-    elif declared.items_at is None:
-        lists = [resolve(message, at) for at in (declared.text_at, declared.start_at, declared.end_at)]
-    else:  # a list of objects (or a message's one object): the declaration's own reading of where each mark is
-        rows = mark_rows(message, declared)
-        if rows is None:
-            return [], []
-        lists = [(True, [row[0] for row in rows]), (True, [row[1] for row in rows])]
-        if declared.end_at:
-            lists.append((True, [row[2] for row in rows]))
-    if not all(present for present, _ in lists):
-        return [], []
-    texts, starts = lists[0][1], lists[1][1]
-    # no end given: a mark lasts until the next starts (the last: no time), as the declaration reads them
-    ends = lists[2][1] if len(lists) > 2 else (list(starts[1:]) + list(starts[-1:]) if isinstance(starts, list)
-                                               else starts)
-    marks, findings = read_marks(texts, starts, ends, unit_s=declared.unit_s,
-                                 durations=declared.durations and len(lists) > 2, offset_s=offset_s, part=part)
-    return list(marks), [("" if f.index is None else f"mark {f.index}: ") + f.message for f in findings]

@@ -163,8 +163,8 @@ def select(providers: Mapping[str, Provider], wanted_providers: Sequence[str], w
     # No providers named: every one (the seeds' gateways, the market's built-in providers, the user's own).
     chosen = [providers[p] for p in wanted_providers] or list(providers.values())
     everything = [Selection(p, o) for p in chosen for o in p.offerings]
-    if not wanted_models:
-        return everything
+    if not wanted_models:  # the default selection: every offering but those a run must name
+        return [s for s in everything if not s.offering.named_only]
     picked = [s for s in everything if s.offering.name in wanted_models or s.label in wanted_models]
     matched = {s.offering.name for s in picked} | {s.label for s in picked}
     missing = [m for m in wanted_models if m not in matched]

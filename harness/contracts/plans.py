@@ -208,7 +208,9 @@ def _format_plans(provider: Provider, endpoint: Endpoint, base: str, path: dict[
         synthesis = service.synthesis(endpoint.key)
     except KeyError:
         return []
-    offering = next((o for o in provider.offerings if o.endpoint == endpoint.key), None)
+    # A route only a run that names it benchmarks (`named_only`: its timing marks) shares its formats with the model's
+    # other route, which checks them: not checked twice.
+    offering = next((o for o in provider.offerings if o.endpoint == endpoint.key and not o.named_only), None)
     if offering is None or (synthesis.slots.format is None and not any(f.sets for f in synthesis.formats)):
         return []
     plans = []

@@ -26,6 +26,8 @@ client meets at once. Each runs for every provider that declares the part it nee
                        tag is heard as silence within the judge's tolerance (`harness.core.pauses_heard`), and no tag
                        is spoken: the words take no longer than the same words sent without markup (by more than
                        `SPOKEN_TAG_SHARE`: a tag read aloud adds its words, "break time 800 milliseconds")
+    timing-marks-<endpoint>  (marks declared in the answer) they keep the invariants: in order, each message going
+                       on from the one before, spelling the text (`harness.contracts.marks_checks`)
 
 `checks_for` names the checks that apply to a provider; the suite (`contracts/test_speech_family.py`) runs them on
 the session's target. A failing check shows a binary body as its size, sniffed format and first bytes, never raw.
@@ -44,6 +46,8 @@ from pydantic import ValidationError
 
 from harness.contracts.execute import carried_audio, check_format
 from harness.contracts.finding import body_summary
+from harness.contracts.marks_checks import NAME as MARKS_CHECK
+from harness.contracts.marks_checks import answer_form, asked, marks_violations
 from harness.contracts.plans import slug
 from harness.contracts.session import Skip
 from harness.contracts.targets import ContractTarget
@@ -530,6 +534,15 @@ def markup_check(synthesis: Synthesis) -> Check:
     return check
 
 
+def timing_marks_check(synthesis: Synthesis) -> Check:
+    def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+        assert synthesis.marks is not None
+        response = target.send(client, target.request(synthesis, None, asked(synthesis.marks)))
+        return _status(response, synthesis, MARKS_CHECK) or marks_violations(synthesis, response.content, SAMPLE_TEXT)
+
+    return check
+
+
 @dataclass(frozen=True, slots=True)
 class FamilyCheck:
     """One check as the suite runs it: its name, its function, and why the sandbox cannot stand in for the
@@ -580,4 +593,6 @@ def checks_for(provider: Provider) -> dict[str, FamilyCheck]:
         if markup is not None and any(m.synthesis == synthesis.endpoint.key and markup.tag(TagKind.BREAK, m.name)
                                       for m in service.models):
             add("markup", markup_check(synthesis))
+        if answer_form(synthesis):
+            add(f"{MARKS_CHECK}-{slug(synthesis.endpoint.key)}", timing_marks_check(synthesis))
     return checks

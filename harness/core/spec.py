@@ -411,6 +411,9 @@ class Offering:
     normalisation: Normalisation | None = None
     # The markup its text takes, as its documents show it (`harness.core.protocols.markup`; None: none declared).
     markup: Markup | None = None
+    # Benchmarked only where a run names it (`--models`): a route the default run leaves out, as one that measures
+    # what another offering of the same model already does, beside one thing of its own (its timing marks).
+    named_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,9 @@ import json
 from pydantic import BaseModel
 
 from harness.bench.marks_evidence import answer_marks
-from harness.core.protocols.marks import EVENTS, JSON, NDJSON, Answer, Marks, Match, answer_messages
-from harness.core.protocols.realtime_grammar import Kind
+from harness.core.json_pointer import put
+from harness.core.protocols.marks import EVENTS, JSON, NDJSON, Answer, Marks, Match, answer_messages, snapshot_values
+from harness.core.protocols.realtime_grammar import Kind, SpokenSpan
 from harness.providers.polly.declaration import SPEECH_MARKS
 
 WORDS = Marks("/words", "/start", "/end", answer=Answer("marks", Kind.MARKS, Match("/type", "marks"), BaseModel, {}))
@@ -54,3 +55,45 @@ def test_the_lines_a_request_of_their_own_answers_keep_only_the_word_marks() -> 
              {"time": 373, "type": "word", "start": 4, "end": 7, "value": "fox"}]
     kept = _kept(SPEECH_MARKS, "".join(json.dumps(line) + "\n" for line in lines).encode(), NDJSON)
     assert kept["marks"] == [["The", 0.006, 0.373, 0], ["fox", 0.373, 0.373, 0]]
+
+
+SNAPSHOTS = Marks("/text", "/start", "/end", items_at="/alignment/segments", snapshot_at="/chunk_seq",
+                  offset_at="/chunk_audio_offset_sec", snapshot_length_at="/alignment/audio_duration")
+
+
+def _snapshot_event(chunk: int, offset: float, segments: list[tuple[str, float, float]] | None) -> bytes:
+    alignment = None if segments is None else {"segments": [{"text": t, "start": s, "end": e} for t, s, e in segments]}
+    return ("data: " + json.dumps({"audio_base64": "AAAA", "chunk_seq": chunk, "chunk_audio_offset_sec": offset,
+                                   "alignment": alignment}) + "\n\n").encode()
+
+
+def test_snapshots_replace_their_chunks_earlier_ones_and_count_from_its_offset() -> None:
+    body = b"".join((_snapshot_event(0, 0.0, None),
+                     _snapshot_event(0, 0.0, [("the", 0.1, 0.4)]),
+                     _snapshot_event(0, 0.0, [("the", 0.1, 0.4), ("old", 0.5, 0.8)]),
+                     _snapshot_event(1, 1.0, [("man", 0.05, 0.3)]),
+                     _snapshot_event(0, 0.0, None),  # a null alignment erases no snapshot
+                     _snapshot_event(1, 1.0, [("man", 0.05, 0.3), ("sat", 0.4, 0.7)])))
+    kept = _kept(SNAPSHOTS, body, EVENTS)
+    # each word once (the earlier snapshots replaced), chunk 1's times moved by its offset
+    assert kept["marks"] == [["the", 0.1, 0.4, 0], ["old", 0.5, 0.8, 0], ["man", 1.05, 1.3, 1], ["sat", 1.4, 1.7, 1]]
+    assert kept["problems"] == []
+
+
+def test_snapshot_values_are_read_back_as_the_utterances_times() -> None:
+    message: dict[str, object] = {}
+    for where, value in snapshot_values(SNAPSHOTS, 2, 1.5, (SpokenSpan("sat", 1.6, 1.9),), 0.5).items():
+        put(message, where, value)
+    assert message["chunk_seq"] == 2 and message["chunk_audio_offset_sec"] == 1.5
+    assert message["alignment"] == {"segments": [{"start": 0.1, "end": 0.4, "text": "sat"}], "audio_duration": 0.5}
+    kept = answer_marks(SNAPSHOTS, [message], 2.0, asked=True)
+    assert kept is not None and json.loads(kept)["marks"] == [["sat", 1.6, 1.9, 0]]
+
+
+def test_paired_marks_of_a_json_answer_are_read_as_start_end_pairs() -> None:
+    """[start, end] pairs beside the characters (Resemble's `audio_timestamps`): read, not called times that are no
+    times."""
+    paired = Marks("/audio_timestamps/graph_chars", "/audio_timestamps/graph_times", paired=True, chars=True)
+    body = json.dumps({"audio_timestamps": {"graph_chars": ["a", "b"], "graph_times": [[0.1, 0.2], [0.2, 0.35]]}})
+    kept = _kept(paired, body.encode(), JSON)
+    assert kept["marks"] == [["a", 0.1, 0.2, 0], ["b", 0.2, 0.35, 0]] and kept["problems"] == []

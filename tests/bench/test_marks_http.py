@@ -29,15 +29,18 @@ from harness.results import Store, connect_writer
 
 # a JSON answer; Server-Sent Events; a request of their own
 OFFERINGS = {"murf": "murf/GEN2", "smallest": "smallest/lightning_v3.1", "polly": "polly/neural"}
+# NDJSON lines carrying marks, an offering a run names (`named_only`): in the faulted run only, its marks restarting
+RESTARTED = "elevenlabs/eleven_flash_v2_5-stream-timestamps"
 ALIGNER_P95_MS = 375.0  # the aligner's own p95 onset error on known truth, the widest of its voices (docs/marks.md)
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("marks-http")]
 
 
-def _run(sandbox: Any, out: Path, faults: dict[str, str]) -> tuple[str, dict[str, dict[str, Any]], list[str]]:
+def _run(sandbox: Any, out: Path, faults: dict[str, str], also: tuple[str, ...] = ()
+         ) -> tuple[str, dict[str, dict[str, Any]], list[str]]:
     token = {"X-Sandbox-Token": sandbox.control_token} if sandbox.control_token else {}
     answer = httpx.post(sandbox.url + "/_sandbox/drift", json={"marks": faults}, headers=token)
     assert answer.status_code == 200, answer.text
-    result = benchmark.run(BenchConfig(out=out, models=tuple(OFFERINGS.values()), corpus=("en_read:1",),
+    result = benchmark.run(BenchConfig(out=out, models=(*OFFERINGS.values(), *also), corpus=("en_read:1",),
                                        report=False, score=False, target=sandbox.url, budget=5.0, concurrency=2))
     said = [line for section in marks_sections(result.summary.marks) if isinstance(section, Lines)
             for line in section.lines]
@@ -62,9 +65,10 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     out = tmp_path_factory.mktemp("marks-http")
     with pytest.MonkeyPatch.context() as patch:  # the model's converted files in this session's folder
         patch.setenv("TTS_HARNESS_CACHE", str(tmp_path_factory.getbasetemp() / "harness-cache"))
-        with running("fast", 5, providers=tuple(OFFERINGS)) as sandbox:
+        with running("fast", 5, providers=(*OFFERINGS, "elevenlabs")) as sandbox:
             clean, before, _ = _run(sandbox, out, {p: "" for p in OFFERINGS})
-            _, rows, said = _run(sandbox, out, {"murf": "shift"})
+            _, rows, said = _run(sandbox, out, {"murf": "shift", "elevenlabs": "restart"}, (RESTARTED,))
+            checked = _checked(sandbox, "elevenlabs")
         aligned = align_marked(out / "runs.db", clean, WordAligner(FasterWhisperBackend()))
     conn = connect_writer(out / "runs.db")
     try:
@@ -78,7 +82,20 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     finally:
         conn.close()
     yield {"before": before, "aligned": aligned, "clean": _rows(out, clean), "shifted": rows, "said": said,
-           "costs": costs}
+           "costs": costs, "checked": checked}
+
+
+def _checked(sandbox: Any, provider: str) -> dict[str, list[str]]:
+    """The contract suite's timing-marks checks on `provider`'s HTTP answers: each violation's pointer, by check."""
+    from harness.contracts.speech_checks import SpeechTarget, checks_for
+    from harness.core.registry import providers
+
+    declared = providers()[provider]
+    target = SpeechTarget(declared, {host: sandbox.base_url(provider) for host in declared.hosts},
+                          sandbox.default_key(provider))
+    with httpx.Client() as client:
+        return {name: [v.pointer for v in check.run(target, client)]
+                for name, check in checks_for(declared).items() if name.startswith("timing-marks")}
 
 
 def _kinds(row: dict[str, Any]) -> set[str]:
@@ -121,3 +138,17 @@ def test_marks_asked_in_a_request_of_their_own_are_billed_and_reserved(runs: dic
     assert polly[1]["worst_case_usd"] >= polly[0]["usd"] + polly[1]["usd"]  # the budget reserved both requests
     params = json.loads(runs["before"]["polly"]["params_json"])
     assert "SpeechMarkTypes" not in params  # the audio's request is the offering's own: the marks' is the second
+
+
+def test_marks_restarting_at_each_line_of_a_stream_are_named_by_the_run_and_the_contract_suite(
+        runs: dict[str, Any]) -> None:
+    """`restart` on an NDJSON stream (each line's marks from zero again): a finding on the row naming the kind, the
+    offering and kind in the summary, and the contract suite's check failing at the lines' marks pointer; one JSON
+    answer (a single part) keeps its marks."""
+    row = runs["shifted"]["elevenlabs"]
+    assert row["outcome"] == "ok" and "restart" in _kinds(row), row["marks_json"]
+    assert any(RESTARTED in line and "restart" in line for line in runs["said"]), runs["said"]
+    stream = runs["checked"]["timing-marks-tts.stream-with-timestamps"]
+    assert stream and all(p.endswith("/alignment/character_start_times_seconds") for p in stream), stream
+    assert "timing-marks/message/1/alignment/character_start_times_seconds" in stream, stream
+    assert runs["checked"]["timing-marks-tts.with-timestamps"] == [], runs["checked"]

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from harness.core.protocols.http_speech import Synthesis, put, read
-from harness.core.protocols.marks import BYTES, Marks, complete_words, read_lines, read_marks
+from harness.core.protocols.marks import BYTES, Marks, complete_words, read_lines, read_marks, settled
 from harness.core.protocols.marks_declared import CHANNEL, ENDPOINT, declared_marks
 from harness.core.protocols.realtime_grammar import Direction, Kind, SpokenSpan, Utterance
 from harness.core.protocols.realtime_session import reader, run_session
@@ -76,10 +76,10 @@ def _messages(answer: httpx.Response, synthesis: Synthesis, marks: Marks) -> lis
 
 def _marks(messages: list[Any], marks: Marks) -> list[SpokenSpan]:
     found: list[SpokenSpan] = []
-    for message in messages:
-        if marks.answer is not None and not marks.answer.match(message):
-            continue
-        found += read_marks(message, marks) or ()
+    kept = [m for m in messages if marks.answer is None or marks.answer.match(m)]
+    for message, offset_s in settled(kept, marks):  # snapshots: each chunk's latest, moved by its offset
+        found += [SpokenSpan(m.text, m.start_s + offset_s, m.end_s + offset_s)
+                  for m in read_marks(message, marks) or ()]
     if marks.chars:
         found = complete_words([*found, SpokenSpan(" ", 0.0, 0.0)])[0]
     return found

@@ -295,6 +295,7 @@ class Model:
     languages_source: str = ""  # the documents' words for its languages, their URL and the date read
     max_chars: int | None = None
     description: str = ""
+    named_only: bool = False  # benchmarked where a run names it (`--models`), not in the default selection
 
 
 @dataclass(frozen=True, slots=True)
@@ -845,7 +846,7 @@ def build_provider(service: SpeechService) -> Provider:
                  max_chars=model.max_chars, streams=model.streams,
                  description=model.description or f"{model.name} (voice {model.voice})",
                  normalisation=model_normalisation(service, model),
-                 markup=service.synthesis(model.synthesis).markup)
+                 markup=service.synthesis(model.synthesis).markup, named_only=model.named_only)
         for model in service.models)
     return Provider(
         name=service.name, title=service.title, hosts=dict(service.hosts), auth=service.auth,

@@ -8,7 +8,9 @@ lists when each word (or character) is spoken, in which unit and form, and how a
 `complete_words`, `marks_values` and `read_marks` (with `read_lines`) are the one reading and writing of those marks:
 the sandbox writes with the declaration the harness reads with. `answer_messages` is an HTTP answer's messages that
 carry them (its JSON, its events or lines that are the marks' answer, or the lines a request of their own answers),
-each read as a socket's frame is (`mark_rows`).
+each read as a socket's frame is (`mark_rows`); `settled` keeps of snapshots (`snapshot_at`) each chunk's latest
+(`snapshot_values` writes them), and `answer_timing_marks` reads those messages into the utterance's marks: the
+runner's and the contract suite's one reading.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from harness.core.json_pointer import put
 from harness.core.protocols.realtime_grammar import Kind, SpokenSpan
 from harness.core.ssml import mark_places
 from harness.core.stream_events import ndjson_events, sse_events
+from harness.core.timing_marks import TimingMark
+from harness.core.timing_marks import read_marks as read_timing_marks
 
 CHARS, BYTES = "chars", "bytes"  # what offsets into the text count: characters, or bytes of its UTF-8
 JSON, EVENTS, NDJSON = "json", "events", "ndjson"  # an HTTP answer's forms: one document, Server-Sent Events, lines
@@ -93,6 +97,11 @@ class Marks:
     lines: str = ""
     ssml_marks: bool = False  # the marks name the SSML `<mark>`s of the text (their times), not its words
     each: bool = False  # a message for each mark, its one object at `items_at` (`/data` of a word_timestamp frame)
+    # Snapshots: each message's marks are the latest whole list for the text chunk whose key is at `snapshot_at`
+    # (`/chunk_seq`), replacing the one before for that chunk, never appended to it; "": every message adds its own.
+    snapshot_at: str = ""
+    offset_at: str = ""  # the chunk's start in the utterance, in the marks' unit, added to its times; "": none
+    snapshot_length_at: str = ""  # where a snapshot says its chunk's audio length so far, in the marks' unit
     evidence: str = ""  # the documents' words for where the marks are and how they are asked for, and where read
 
     def __post_init__(self) -> None:
@@ -106,6 +115,8 @@ class Marks:
             raise ValueError("marks with durations need the pointer to them (end_at)")
         if self.paired and (self.end_at or self.items_at is not None):
             raise ValueError("paired marks are [start, end] pairs in a list beside the texts: no end_at, no items_at")
+        if (self.offset_at or self.snapshot_length_at) and not self.snapshot_at:
+            raise ValueError("a chunk's offset or length belongs to its snapshots: snapshot_at must key them")
 
     def asked(self, request: Any) -> bool:
         """Whether a request (or a text message) asks for the marks: its flag holds the asking value (or, a list, holds
@@ -176,6 +187,38 @@ def marks_values(marks: Marks, spans: Sequence[SpokenSpan], text: str = "") -> d
             raise ValueError(f"a message carries one mark here, not {len(items)}")
         return {marks.items_at: items[0]}
     return {marks.items_at: items}
+
+
+def snapshot_values(marks: Marks, chunk: int, offset_s: float, spans: Sequence[SpokenSpan], length_s: float,
+                    text: str = "") -> dict[str, Any]:
+    """What a message carries for a text chunk's latest snapshot (`snapshot_at`): its key, its offset, its audio's
+    length so far, and `spans` (in the utterance's time) counted from the chunk's start, in the declared form."""
+    local = [SpokenSpan(m.text, max(0.0, m.start_s - offset_s), max(0.0, m.end_s - offset_s)) for m in spans]
+    found = {marks.snapshot_at: chunk, **marks_values(marks, local, text)}
+    if marks.offset_at:
+        found[marks.offset_at] = round(offset_s / marks.unit_s, 3)
+    if marks.snapshot_length_at:
+        found[marks.snapshot_length_at] = round(length_s / marks.unit_s, 3)
+    return found
+
+
+def settled(messages: Sequence[Any], marks: Marks) -> list[tuple[Any, float]]:
+    """The messages whose marks stand, each with the seconds to add to its times: every message that lists marks,
+    or, where the marks are snapshots (`snapshot_at`), the latest of each chunk's (in the order the chunks first
+    came), its chunk's offset (`offset_at`) beside it. A snapshot without a key stands alone, never replaced."""
+    if not marks.snapshot_at:
+        return [(message, 0.0) for message in messages]
+    latest: dict[Any, tuple[Any, float]] = {}
+    for place, message in enumerate(messages):
+        if mark_rows(message, marks) is None:
+            continue  # no snapshot yet (`alignment` null): the one before stands
+        present, key = resolve(message, marks.snapshot_at)
+        key = key if present and isinstance(key, int | str) and not isinstance(key, bool) else ("unkeyed", place)
+        offset = _at(message, marks.offset_at) if marks.offset_at else 0.0
+        seconds = float(offset) * marks.unit_s if isinstance(offset, int | float) and not isinstance(offset, bool) \
+            else 0.0
+        latest[key] = (message, seconds)  # a dict keeps the chunk's first place: the newer snapshot replaces
+    return list(latest.values())
 
 
 def ssml_mark_spans(document: str, words: Sequence[SpokenSpan]) -> tuple[SpokenSpan, ...]:
@@ -294,3 +337,42 @@ def _json(data: bytes) -> Any:
         return json.loads(data)
     except ValueError:
         return None
+
+
+def answer_timing_marks(declared: Marks, messages: Sequence[Any]) -> tuple[list[TimingMark], list[str]]:
+    """An HTTP answer's marks in the utterance's time (each standing message a part: `settled`), and what in them is
+    no mark, in one line each naming its message: the one reading of the runner and the contract suite."""
+    marks: list[TimingMark] = []
+    said_all: list[str] = []
+    for part, (message, offset_s) in enumerate(settled(messages, declared)):
+        found, said = message_timing_marks(declared, message, offset_s, part)
+        marks.extend(found)
+        said_all.extend(f"message {part}: {line}" for line in said)
+    return marks, said_all
+
+
+def message_timing_marks(declared: Marks, message: Any, offset_s: float, part: int
+                         ) -> tuple[list[TimingMark], list[str]]:
+    """One message's marks (its raw lists at the declared pointers: a time that is no time is a one-line problem,
+    `timing_marks.read_marks`), `offset_s` added, each of part `part`."""
+    if declared.items_at is None and not declared.end_at and not declared.paired:
+        lists = [resolve(message, at) for at in (declared.text_at, declared.start_at)]
+    elif declared.items_at is None and not declared.paired:
+        lists = [resolve(message, at) for at in (declared.text_at, declared.start_at, declared.end_at)]
+    else:  # objects (or a message's one object), or [start, end] pairs: the declaration's own reading of each mark
+        rows = mark_rows(message, declared)
+        if rows is None:
+            return [], []
+        lists = [(True, [row[0] for row in rows]), (True, [row[1] for row in rows])]
+        if declared.end_at or declared.paired:
+            lists.append((True, [row[2] for row in rows]))
+    if not all(present for present, _ in lists):
+        return [], []
+    texts, starts = lists[0][1], lists[1][1]
+    # no end given: a mark lasts until the next starts (the last: no time), as the declaration reads them
+    ends = lists[2][1] if len(lists) > 2 else (list(starts[1:]) + list(starts[-1:]) if isinstance(starts, list)
+                                               else starts)
+    marks, findings = read_timing_marks(texts, starts, ends, unit_s=declared.unit_s,
+                                        durations=declared.durations and len(lists) > 2, offset_s=offset_s,
+                                        part=part)
+    return list(marks), [("" if f.index is None else f"mark {f.index}: ") + f.message for f in findings]

@@ -101,12 +101,12 @@ ENDPOINTS = (
     _endpoint(CONVERT, "", "Create speech: the audio in output_format", AUDIO, Role.AUDIO, REFERENCE),
     _endpoint(STREAM, "/stream", "Stream speech: the audio, sent as it is made", AUDIO, Role.AUDIO, STREAM_REFERENCE),
     _endpoint(WITH_TIMESTAMPS, "/with-timestamps", "Create speech with timing: base64 audio and character alignment",
-              TIMED, Role.OTHER, TIMESTAMPS_REFERENCE),
+              TIMED, Role.AUDIO, TIMESTAMPS_REFERENCE),
     # "Stream speech with timing": a stream of StreamingAudioChunkWithTimestampsResponse objects, one JSON object a
     # line (the SDK reads it with iter_lines and json.loads; Pipecat's ElevenLabsHttpTTSService reads it line by line).
     _endpoint(STREAM_WITH_TIMESTAMPS, "/stream/with-timestamps", "Stream speech with timing: base64 audio chunks "
               "with character alignment, one JSON object a line",
-              NdjsonBody(AudioWithTimestamps, audio=AudioAt("/audio_base64")), Role.OTHER,
+              NdjsonBody(AudioWithTimestamps, audio=AudioAt("/audio_base64")), Role.STREAM,
               STREAM_TIMESTAMPS_REFERENCE),
 )
 SLOTS = Slots(text="/text", voice="/voice_id", model="/model_id", format="/output_format")
@@ -200,6 +200,14 @@ MODELS_DECLARED = (
     *(Model(f"{name}-http", CONVERT, VOICES[0].name, sets={"/model_id": name}, languages=_LANGUAGES[name],
             languages_source=_LANGUAGES_SOURCE, description=f"{name} over Create speech (voice {VOICES[0].name})")
       for name in MODELS),
+    # The routes with timing as offerings of their own, benchmarked where a run names them (`named_only`: the default
+    # run has the model's other routes): their character marks measured against the audio (docs/marks.md).
+    *(Model(f"{name}-{suffix}", key, VOICES[0].name, sets={"/model_id": name}, languages=_LANGUAGES[name],
+            languages_source=_LANGUAGES_SOURCE, named_only=True,
+            description=f"{name} over {words} (voice {VOICES[0].name}): its character timing marks")
+      for name in MODELS[:1]
+      for suffix, key, words in (("timestamps", WITH_TIMESTAMPS, "Create speech with timing"),
+                                 ("stream-timestamps", STREAM_WITH_TIMESTAMPS, "Stream speech with timing"))),
 )
 
 # Open: the default voices are a sample. The reference's voice_id is "ID of the voice to be used. Use the Get voices

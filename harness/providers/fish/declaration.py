@@ -21,15 +21,18 @@ from harness.core.protocols.http_speech import (
     UnknownModel,
     Voice,
 )
+from harness.core.protocols.marks import Marks
 from harness.core.protocols.realtime_grammar import AudioSpec
 from harness.core.protocols.value_variants import ValueVariant
 from harness.core.protocols.websocket_speech import with_sockets
 from harness.core.spec import (
+    AudioAt,
     AudioBody,
     Auth,
     BodyKind,
     DocDrift,
     Endpoint,
+    EventStreamBody,
     Evidence,
     EvidenceSource,
     JsonBody,
@@ -47,7 +50,9 @@ from harness.providers.fish.models import (
     PRICING_PAGE,
     SDK,
     SOCKET,
+    STREAM_TIMESTAMPS,
     ErrorBody,
+    TimestampStreamEvent,
     TTSRequest,
 )
 from harness.providers.fish.sockets import SOCKETS
@@ -77,6 +82,36 @@ TTS = Endpoint(
     example={"text": "Hello, world!", "reference_id": "7f92f8afb8ec43bf81429cc1c9199cb1"},
     doc=GUIDE,
 )
+
+# "This endpoint returns `text/event-stream`. Each SSE `message` event contains one JSON payload with a base64-encoded
+# audio chunk"; "This endpoint accepts the same TTS request fields as the Text to Speech API" (STREAM_TIMESTAMPS).
+STREAM_WITH_TIMESTAMPS = Endpoint(
+    key="tts.stream-with-timestamp", method="POST", path="/v1/tts/stream/with-timestamp", host=HOST,
+    role=Role.STREAM, summary="Text to speech stream with timestamps: base64 audio chunks with alignment snapshots",
+    request=TTSRequest, body_kind=BodyKind.JSON, header_fields={"model": "model"}, accepts_msgpack=True,
+    responses=(Response(200, (EventStreamBody(TimestampStreamEvent, audio=AudioAt("/audio_base64")),),
+                        "Server-Sent Events stream"),
+               _error(400, "a request the API refuses"), _error(401, "no valid bearer key"),
+               _error(402, "no credit left"), _error(429, "rate limited"), _error(500, "a server fault")),
+    example={"text": "Hello! Welcome to Fish Audio.", "reference_id": "7f92f8afb8ec43bf81429cc1c9199cb1",
+             "format": "mp3", "latency": "balanced"},
+    doc=STREAM_TIMESTAMPS,
+)
+# Each event: "`alignment` | Latest cumulative timestamp snapshot for `chunk_seq`. When present, replace the previous
+# snapshot for that `chunk_seq`; do not append segments."; "`chunk_audio_offset_sec` | Absolute start time of this text
+# chunk within the full audio, in seconds. Add this to segment-local `start` and `end` values"; "`start` and `end` are
+# measured in seconds from the start of that text chunk's generated audio"; segments {"text", "start", "end"} beside
+# "audio_duration" (STREAM_TIMESTAMPS). Always sent: no request field asks for them.
+TIMESTAMP_SNAPSHOTS = Marks(
+    text_at="/text", start_at="/start", end_at="/end", items_at="/alignment/segments", snapshot_at="/chunk_seq",
+    offset_at="/chunk_audio_offset_sec", snapshot_length_at="/alignment/audio_duration",
+    evidence="each event's `alignment` {\"audio_duration\", \"segments\": [{\"text\", \"start\", \"end\"}]}, the "
+             "\"Latest cumulative timestamp snapshot for `chunk_seq`\" (\"replace the previous snapshot for that "
+             "`chunk_seq`; do not append segments\"), its times from the text chunk's audio plus "
+             "`chunk_audio_offset_sec` (" + STREAM_TIMESTAMPS + ")")
+# An event before the first snapshot: "`alignment` can be `null` before the first snapshot is available"; `content`:
+# "Text content described by this event's latest alignment snapshot".
+SNAPSHOT_EVENT = {"content": "{text}", "alignment": None, "chunk_seq": 0, "chunk_audio_offset_sec": 0}
 
 # "Use a voice from the playground: reference_id='7f92f8afb8ec43bf81429cc1c9199cb1'" (GUIDE); 802e3bc2... is the
 # model-URL example of the client guide.
@@ -114,6 +149,10 @@ CURRENT = (("s2.1-pro", Decimal("15"), "the API's default model, \"Our recommend
 MODELS += tuple(Model(name, TTS.key, "7f92f8afb8ec43bf81429cc1c9199cb1",
                       description=f"Fish Audio {name}: {words} ({MODELS_PAGE}, read {CATALOGUE_READ})")
                 for name, price, words in CURRENT)
+# The stream with timestamps as an offering of its own, benchmarked where a run names it (docs/marks.md): its marks.
+MODELS += (Model("s2.1-pro-timestamps", STREAM_WITH_TIMESTAMPS.key, "7f92f8afb8ec43bf81429cc1c9199cb1",
+                 sets={"/model": "s2.1-pro"}, named_only=True,
+                 description="Fish Audio s2.1-pro over the stream with timestamps (the playground voice): its marks"),)
 
 # Searched again 2026-11-25 for names clients send that no stored Fish page lists: drama-3 (livekit-plugins-fishaudio
 # 1.8.9, models.py: `TTSModels = Literal["s1", "s2-pro", "s2.1-pro", "drama-3"]`, source: client; third parties'
@@ -146,20 +185,24 @@ REFUSALS = Refusals(
     server_error=Refusal(500, "500", "Internal server error"),
 )
 
+SLOTS = Slots(text="/text", voice="/reference_id", model="/model", format="/format", rate="/sample_rate")
+
 SERVICE = SpeechService(
     name="fish",
     title="Fish Audio text to speech (HTTP, JSON or MessagePack; the live WebSocket, MessagePack)",
     hosts={HOST: "https://api.fish.audio"},
     auth=Auth("Authorization", "Bearer"),
     key_env="FISH_API_KEY",
-    docs=(GUIDE, SDK, FORMATS_PAGE, PRICING, SOCKET, OPENAPI, MODELS_PAGE, PRICING_PAGE, DEPRECATIONS),
+    docs=(GUIDE, SDK, FORMATS_PAGE, PRICING, SOCKET, OPENAPI, MODELS_PAGE, PRICING_PAGE, DEPRECATIONS,
+          STREAM_TIMESTAMPS),
     error_model=ErrorBody,
     errors=ErrorShape({"status": "{status}", "message": "{message}"}),
     refusals=REFUSALS,
-    syntheses=(Synthesis(TTS, Slots(text="/text", voice="/reference_id", model="/model", format="/format",
-                                    rate="/sample_rate"), FORMATS, default_format="mp3",
+    syntheses=(Synthesis(TTS, SLOTS, FORMATS, default_format="mp3",
                          # "If omitted or set to an unrecognized value, the request falls back to `s2.1-pro`" (OPENAPI)
-                         default_model="s2.1-pro", unknown_model=UnknownModel.DEFAULT),),
+                         default_model="s2.1-pro", unknown_model=UnknownModel.DEFAULT),
+               Synthesis(STREAM_WITH_TIMESTAMPS, SLOTS, FORMATS, default_format="mp3", default_model="s2.1-pro",
+                         unknown_model=UnknownModel.DEFAULT, answer=SNAPSHOT_EVENT, marks=TIMESTAMP_SNAPSHOTS)),
     models=MODELS,
     voices=VOICE_LIST,
     voice_catalogue=VOICE_CATALOGUE,

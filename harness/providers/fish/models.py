@@ -32,6 +32,10 @@ OPENAPI = "https://github.com/fishaudio/docs/blob/main/api-reference/openapi.jso
 MODELS_PAGE = "https://docs.fish.audio/developer-guide/models-pricing/models-overview"
 PRICING_PAGE = "https://docs.fish.audio/developer-guide/models-pricing/pricing-and-rate-limits"
 DEPRECATIONS = "https://docs.fish.audio/developer-guide/models-pricing/deprecations"  # speech-1.5/1.6: 2026-02-28
+# "Text to Speech Stream with Timestamps" (fishaudio/docs at 5783e097, api-reference/endpoint/openapi-v1/
+# text-to-speech-stream-with-timestamps.mdx, and openapi.json's `/v1/tts/stream/with-timestamp`; read 2026-11-27)
+STREAM_TIMESTAMPS = ("https://docs.fish.audio/api-reference/endpoint/openapi-v1/"
+                     "text-to-speech-stream-with-timestamps.md")
 
 
 class TTSRequest(RequestModel):
@@ -53,6 +57,33 @@ class TTSRequest(RequestModel):
     # 2026" (DEPRECATIONS), still declared. The documented names: an unrecognised one falls back to s2.1-pro (the
     # synthesis' `UnknownModel.DEFAULT`), so the provider's endpoint takes any name here (`build_provider`)
     model: Literal["s2.1-pro", "s2.1-pro-free", "s2-pro", "s1", "speech-1.5", "speech-1.6"] | None = None
+
+
+class TimestampSegment(ResponseModel):
+    """TTSTimestampSegment: "text": "Text segment covered by this timing entry", "start"/"end": "Segment start
+    (end) time in seconds" (STREAM_TIMESTAMPS, openapi.json)."""
+
+    text: str
+    start: float
+    end: float
+
+
+class TimestampAlignment(ResponseModel):
+    """TTSTimestampAlignment: "segments" ("Ordered text timing segments for the generated audio") and
+    "audio_duration" ("Audio duration in seconds for this alignment's content chunk"), both required."""
+
+    segments: list[TimestampSegment]
+    audio_duration: float
+
+
+class TimestampStreamEvent(ResponseModel):
+    """TTSTimestampStreamEvent, each SSE `message` event's JSON: all five fields required (STREAM_TIMESTAMPS)."""
+
+    audio_base64: str
+    content: str
+    alignment: TimestampAlignment | None
+    chunk_seq: int = Field(ge=0)
+    chunk_audio_offset_sec: float = Field(ge=0)
 
 
 class ErrorBody(ResponseModel):

@@ -78,7 +78,7 @@ SYNTHESIZE = Endpoint(
 # The detailed endpoint: the same request with `return_timestamps`, the whole audio base64 in a JSON answer once it is
 # all generated ("waits for all speech to be generated before responding").
 DETAILED = Endpoint(
-    key="speech.detailed", method="POST", path="/v1/ai/speech", host=HOST, role=Role.OTHER,
+    key="speech.detailed", method="POST", path="/v1/ai/speech", host=HOST, role=Role.AUDIO,
     summary="Generate speech (detailed): the audio base64 in JSON, with the times of the text where asked",
     request=DetailedRequest, body_kind=BodyKind.JSON,
     request_headers=(Header("lmnt-version", "API version (e.g. 2025-09-25)", required=True),),
@@ -110,6 +110,9 @@ VOICE_LIST = (Voice("leah", "en-US", "female"),)
 MODELS = (
     Model("blizzard", SYNTHESIZE.key, "leah", max_chars=MAX_TEXT_CHARS,
           description="LMNT blizzard (voice leah)"),
+    # The detailed route as an offering of its own, benchmarked where a run names it (docs/marks.md): its timestamps.
+    Model("blizzard-detailed", DETAILED.key, "leah", sets={"/model": "blizzard"}, max_chars=MAX_TEXT_CHARS,
+          named_only=True, description="LMNT blizzard over the detailed route (voice leah): its timestamps"),
 )
 
 # The models guide (MODELS_GUIDE, read 2026-11-25): "Note: The Aurora model ID (aurora) is now an alias that routes all

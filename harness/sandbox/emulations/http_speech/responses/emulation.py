@@ -55,7 +55,14 @@ from harness.core.protocols.http_speech import (
     service_of,
     unrecognised_model,
 )
-from harness.core.protocols.marks import Marks, complete_words, groups, marks_values, ssml_mark_spans
+from harness.core.protocols.marks import (
+    Marks,
+    complete_words,
+    groups,
+    marks_values,
+    snapshot_values,
+    ssml_mark_spans,
+)
 from harness.core.protocols.markup import Piece, pauses, spoken
 from harness.core.protocols.realtime_grammar import SpokenSpan
 from harness.core.protocols.value_variants import finding_words, spelling_finding
@@ -361,7 +368,8 @@ class SpeechServiceEmulation(Emulation):
             if signal.at:
                 put(last if isinstance(last, dict) and last else beside, signal.at, value)
         return self._answer(synthesis, audio, fmt, headers, beside, last, whole_last,
-                            _Timed(len(samples) / rate, spans, marks, values) if spans else None,
+                            _Timed(len(samples) / rate, spans, marks, values, call.services.marks_fault())
+                            if spans else None,
                             breakage=(fault, fmt.spec.codec))
 
     def _said(self, synthesis: Synthesis, payload: Mapping[str, Any],
@@ -454,6 +462,12 @@ class _Timed:
     spans: tuple[SpokenSpan, ...]
     marks: Marks | None
     values: Mapping[str, Any]
+    fault: str = ""  # the provider's marks fault: `restart` breaks them event by event (`restarted`)
+
+    def restarted(self, spans: tuple[SpokenSpan, ...], index: int, start_s: float) -> tuple[SpokenSpan, ...]:
+        """The marks event `index` carries (its audio starting `start_s` into the utterance) as the `restart` fault
+        sends them: from zero again at each event after the first, as a server counting each chunk's own audio."""
+        return broken_marks(spans, self.fault, index, start_s) if self.fault == "restart" else spans
 
     def event(self, spans: tuple[SpokenSpan, ...]) -> dict[str, Any]:
         assert self.marks is not None and self.marks.answer is not None
@@ -468,6 +482,34 @@ class _Timed:
             put(message, where, listed)
 
 
+    def snapshot_into(self, message: dict[str, Any], told: int) -> None:
+        """The text chunk of the `told`-th mark as its latest snapshot: all its marks told so far, counted from the
+        chunk's start. Text chunks end at a sentence's end (a mark ending in . ! or ?), as a long input is split. The
+        `restart` fault sends every chunk's offset as 0: each chunk's times from zero again."""
+        assert self.marks is not None
+        chunks = _text_chunks(self.spans)
+        chunk = next(index for index, (first, last) in enumerate(chunks) if first < told <= last + 1)
+        first = chunks[chunk][0]
+        offset = self.spans[first - 1].end_s if first else 0.0
+        spans = self.spans[first:told]
+        values = snapshot_values(self.marks, chunk, offset, spans, spans[-1].end_s - offset,
+                                 str(self.values.get("text", "")))
+        if self.fault == "restart" and self.marks.offset_at:
+            values[self.marks.offset_at] = 0
+        for where, value in values.items():
+            put(message, where, value)
+
+
+def _text_chunks(spans: tuple[SpokenSpan, ...]) -> list[tuple[int, int]]:
+    """The first and last mark of each text chunk: a chunk ends with a sentence."""
+    found, first = [], 0
+    for index, mark in enumerate(spans):
+        if mark.text.rstrip()[-1:] in ".!?" or index == len(spans) - 1:
+            found.append((first, index))
+            first = index + 1
+    return found
+
+
 def _true_marks(marks: Marks, text: str, words: Any, samples: Any, rate: int, sent: str) -> tuple[SpokenSpan, ...]:
     """The voice's own times of the text's characters (or of its words, or of the sent SSML's `<mark>`s), as the
     marks declare them."""
@@ -480,8 +522,8 @@ def _true_marks(marks: Marks, text: str, words: Any, samples: Any, rate: int, se
 
 def _marks_served(call: Call, marks: Marks, spans: tuple[SpokenSpan, ...]) -> tuple[SpokenSpan, ...]:
     """The answer's marks as the provider's marks fault sends them, on demand (`POST /_sandbox/drift {"marks": ...}`,
-    `harness.sandbox.stream_faults`), as a socket's are: the whole answer's marks are one part, so `restart` (times
-    starting again at each chunk) leaves them as they are."""
+    `harness.sandbox.stream_faults`), as a socket's are; `restart` (times starting again at each chunk) breaks a
+    stream's events one by one (`_Timed.restarted`), and leaves one JSON answer's marks as they are."""
     fault = call.services.marks_fault()
     if fault == "merge" and not marks.chars:
         return merged_words((), spans, True)[0]
@@ -501,16 +543,22 @@ async def _events(audio: bytes, where: AudioAt, beside: dict[str, Any],
     """The audio in events, each a piece of it; where marks are asked for, after each piece the marks its speech ends
     (a piece's place in time read from its place in the bytes), the rest after the last."""
     sent, told = 0, 0
+    index = -1
     async for piece in _pieces(audio, breakage):
         event = copy.deepcopy(beside)
         put(event, where.pointer, encode_text(piece, where.encoding))
+        begun = timed.duration_s * sent / len(audio) if timed is not None else 0.0  # where this piece's audio starts
         sent += len(piece)
         ended: tuple[SpokenSpan, ...] = ()
         if timed is not None and timed.marks is not None:
             until = timed.duration_s * sent / len(audio) if sent < len(audio) else float("inf")
             ended = tuple(s for s in timed.spans[told:] if s.end_s <= until)
             told += len(ended)
-            if timed.marks.answer is None:  # they ride on the audio event whose speech ends them
+            index += 1 if ended or (timed.marks.snapshot_at and told) else 0  # the events that carry marks
+            if timed.marks.snapshot_at and told:  # the latest whole snapshot of the chunk reached
+                timed.snapshot_into(event, told)
+            ended = timed.restarted(ended, index, begun)
+            if timed.marks.answer is None and not timed.marks.snapshot_at:  # on the audio event whose speech ends them
                 timed.put_into(event, ended)
         yield event
         if ended and timed is not None and timed.marks is not None and timed.marks.answer is not None:
