@@ -7,12 +7,17 @@ voice is known to make, generated from the span as written and from the item's a
 - numbers: digits one by one, a year or a house number read as a cardinal, a number read as a year (in pairs),
   a decimal point dropped, a magnitude wrong ("thousand" for "hundred", "million" for "thousand"), an ordinal read
   as a cardinal ("March nine");
-- symbols: a currency, percent or URL symbol's word dropped; a separator read literally ("slash", "dash");
+- symbols: a currency, percent or URL symbol's word dropped (all of them, and each one alone: "help at example
+  com"); a symbol's word said as another's ("slash" as "backslash", "dot" as "period", "dash" as "minus"); a
+  separator read literally ("slash", "dash");
 - dates: day and month swapped ("3/4" read as April third where March fourth is right, and the other way);
-- letters: letters the span writes in capitals, said one by one, read as a word ("f b i" as "fbi"), a word
-  written in capitals spelled ("nasa" as "n a s a");
+- letters: letters the span writes in capitals, said one by one, read as a word ("f b i" as "fbi"), and two the
+  span writes dotted in lowercase ("a.m." as "am"); a word written in capitals spelled ("nasa" as "n a s a"), and
+  a web address's top-level domain spelled ("dot com" as "dot c o m");
+- digits: a number inside a code read digit by digit ("F-35" as "f three five");
 - units: a unit expanded as another ("kilometers" as "kilograms");
-- suffixes and abbreviations said as letters: "30th" as "thirty T H", "Rd." as "R D".
+- suffixes and abbreviations said as letters: "30th" as "thirty T H", "Rd." as "R D"; an abbreviation read as a
+  word ("Gov. Walker" as "gov walker").
 
 Each is a reading (words), never one the item accepts (its automata tell, `HardText.accepts`), nor one a listed
 misreading already says; its error type is the kind prefixed ``generated:`` (`GENERATED`), so the row where the
@@ -52,7 +57,10 @@ _UNITS = {"kilometers": "kilograms", "kilograms": "kilometers", "kilometer": "ki
 _SYMBOL_WORDS = {"$": {"dollar", "dollars", "cent", "cents"}, "€": {"euro", "euros", "cent", "cents"},
                  "£": {"pound", "pounds", "pence"}, "%": {"percent"}, "#": {"number"}, "@": {"at"},
                  "&": {"and"}, "+": {"plus"}, "°": {"degree", "degrees"}, "/": {"slash", "per"},
-                 ".": {"dot"}}
+                 ".": {"dot"}, "-": {"dash", "hyphen", "minus", "negative"}}
+# A symbol's word said as another symbol's.
+_SAID_AS = {"slash": "backslash", "dot": "period", "dash": "minus", "hyphen": "minus", "minus": "dash",
+            "negative": "dash"}
 # Separators between digits read as their names.
 _LITERAL = {"/": "slash", "-": "dash", ":": "colon"}
 _NUMBER = re.compile(r"^[$€£#]?\d[\d,./:\- ]*\d?%?$")
@@ -61,8 +69,16 @@ _CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
 _SUFFIX = re.compile(r"\d(st|nd|rd|th)\b", re.IGNORECASE)
 # A word the span abbreviates: a capital and up to three letters with a dot ("Rd.", "Sq."), or two to four capitals
 # of a street word ("HWY").
-_ABBREVIATED = re.compile(r"\b[A-Z][a-z]{1,3}\.|\b(?:HWY|RD|ST|AVE|BLVD|SQ)\b")
+_ABBREVIATED = re.compile(r"\b[A-Z][a-z]{1,3}\.|\b(?:HWY|RD|ST|AVE|BLVD|SQ)\b|\b[a-z]{2,4}\.(?=\s|$)"
+                          r"|(?<=\d)\s?[a-z]{2,3}\b(?!\.)")
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/\d{2,4})?$")
+# A unit written after a number ("5 km", "14ft"); not the letters of "a.m."
+_UNIT_AFTER_NUMBER = re.compile(r"\d\s?[a-zA-Z]{1,3}\b(?!\.)")
+# A web address's top-level domain (".com", ".org", ".uk") and two letters written dotted in lowercase ("a.m.").
+_DOMAIN_END = re.compile(r"\.([a-z]{2,4})\b")
+_DOTTED_PAIR = re.compile(r"\b([a-z])\.([a-z])\.")
+# Digits after a letter, or a letter and a dash or space: a code's number ("F-35", "BA 2490"; not "7:45").
+_CODE_NUMBER = re.compile(r"(?:(?<=[A-Za-z])|(?<=[A-Za-z][- ]))\d+")
 
 
 def cardinal(number: int) -> Reading:
@@ -97,7 +113,7 @@ def _as_year(number: int) -> Reading:
     return (*cardinal(high), *(("oh", _ONES[low]) if low < 10 else cardinal(low)))
 
 
-_CARDINAL_OF = {ordinal(n)[-1]: cardinal(n)[-1] for n in range(1, 100)}
+_CARDINAL_OF = {ordinal(n)[-1]: cardinal(n)[-1] for n in (*range(1, 100), 100, 1000, 10**6)}
 
 
 def _digits(run: str) -> Reading:
@@ -116,6 +132,12 @@ def _number_readings(span: str) -> Iterator[tuple[str, Reading]]:
     yield "digits-one-by-one", digits + after
     if "zero" in digits:  # zero said "oh", as a voice reading digits says it
         yield "digits-one-by-one", tuple("oh" if word == "zero" else word for word in digits) + after
+    groups = span.strip().lstrip("$€£#").rstrip("%").split(",")
+    if len(groups) > 1 and all(len(group) == 3 and group.isdigit() for group in groups[1:]) and groups[0].isdigit():
+        yield "comma-split-groups", (*cardinal(int(groups[0])), *(
+            "oh" if digit == "0" else _ONES[int(digit)] for group in groups[1:] for digit in group)) + after
+    if ":" in text and len(runs) == 2:  # "22:00" as "two thousand two hundred"
+        yield "time-read-as-cardinal", cardinal(int("".join(runs)))
     if "." not in text:  # "12.50" as "twelve fifty" is the cents said short, no misreading
         yield "read-as-cardinal", tuple(word for run in runs for word in cardinal(int(run))) + after
     if len(runs) == 1 and len(runs[0]) == 4:
@@ -158,12 +180,15 @@ def _word_readings(hard: HardText, base: Reading) -> Iterator[tuple[str, Reading
         if word in _MAGNITUDES:
             yield "magnitude-error", (*base[:index], _MAGNITUDES[word], *base[index + 1:])
             break
+    if "/" in hard.span:  # "2/3" as "two third"
+        for index, word in enumerate(base):
+            if word.endswith("s") and word[:-1] in _CARDINAL_OF and index:
+                yield "fraction-plural-dropped", (*base[:index], word[:-1], *base[index + 1:])
+                break
     if "point" in base:
         yield "decimal-point-dropped", tuple(word for word in base if word != "point")
-    symbols = {word for symbol, words in _SYMBOL_WORDS.items() if symbol in hard.span for word in words}
-    if symbols & set(base):
-        yield "symbol-dropped", tuple(word for word in base if word not in symbols)
-    if any(word in _UNITS for word in base) and re.search(r"\d\s?[a-zA-Z]{1,3}\b", hard.span):
+    yield from _symbol_readings(hard, base)
+    if any(word in _UNITS for word in base) and _UNIT_AFTER_NUMBER.search(hard.span):
         yield "unit-expanded-wrong", tuple(_UNITS.get(word, word) for word in base)
     suffix = _SUFFIX.search(hard.span)
     ordinals = [index for index, word in enumerate(base) if word in _CARDINAL_OF]
@@ -171,14 +196,50 @@ def _word_readings(hard: HardText, base: Reading) -> Iterator[tuple[str, Reading
         at = ordinals[-1]
         yield "ordinal-suffix-as-letters", (*base[:at], _CARDINAL_OF[base[at]], *suffix.group(1).lower(),
                                             *base[at + 1:])
-    for short in (found.group(0).rstrip(".") for found in _ABBREVIATED.finditer(hard.span)):
-        where = next((index for index, word in enumerate(base) if _abbreviates(short.lower(), word)), None)
-        if where is not None:  # "Rd." as "R D"
+    for short in (found.group(0).strip().rstrip(".") for found in _ABBREVIATED.finditer(hard.span)):
+        # the last word it abbreviates: "14 ft" is "fourteen feet", though "fourteen" holds f and t in order too
+        where = next((index for index in reversed(range(len(base))) if _abbreviates(short.lower(), base[index])), None)
+        if where is not None:  # "Rd." as "R D", "Gov." as "gov"
             yield "abbreviation-read-as-letters", (*base[:where], *short.lower(), *base[where + 1:])
+            if set(short.lower()) & set("aeiouy"):
+                yield "abbreviation-read-as-word", (*base[:where], short.lower(), *base[where + 1:])
+    yield from _digit_readings(hard, base)
     yield from _letter_readings(hard, base)
     swapped = _swapped_date(hard.span, base)
     if swapped is not None:
         yield "day-month-swapped", swapped
+
+
+def _symbol_readings(hard: HardText, base: Reading) -> Iterator[tuple[str, Reading]]:
+    """A symbol's words dropped, all at once and each alone ("help at example com": a voice drops one, and a
+    reading with every one dropped is far from it), and a symbol's word said as another's ("backslash")."""
+    symbols = {word for symbol, words in _SYMBOL_WORDS.items() if symbol in hard.span for word in words}
+    places = [index for index, word in enumerate(base) if word in symbols]
+    if places:
+        yield "symbol-dropped", tuple(word for word in base if word not in symbols)
+    if len(places) > 1:
+        for index in places:
+            yield "symbol-dropped", (*base[:index], *base[index + 1:])
+    for index, word in enumerate(base):
+        if word in _SAID_AS and word in symbols:
+            yield "symbol-read-as-another", (*base[:index], _SAID_AS[word], *base[index + 1:])
+
+
+def _digit_readings(hard: HardText, base: Reading) -> Iterator[tuple[str, Reading]]:
+    """A number inside a code ("F-35", "Catch-22") read digit by digit, where the reading says it as a cardinal
+    (a span that is a number alone is `_number_readings`')."""
+    if _NUMBER.match(_THOUSANDS.sub("", hard.span.strip())):
+        return
+    for found in _CODE_NUMBER.finditer(hard.span):
+        run = found.group(0)
+        said = cardinal(int(run))
+        for start in range(len(base) - len(said) + 1):
+            if base[start:start + len(said)] == said:
+                if len(run) > 1:
+                    yield "digits-one-by-one", (*base[:start], *_digits(run), *base[start + len(said):])
+                if hard.span[found.start() - 1] == "-" and start and base[start - 1] not in _SYMBOL_WORDS["-"]:
+                    yield "dash-read-as-minus", (*base[:start], "minus", *base[start:])
+                break
 
 
 def _abbreviates(short: str, word: str) -> bool:
@@ -207,10 +268,22 @@ def _letter_readings(hard: HardText, base: Reading) -> Iterator[tuple[str, Readi
             joined.append(word)
     if tuple(joined) != base:
         yield "letters-read-as-word", tuple(joined)
+    for pair in _DOTTED_PAIR.finditer(hard.span):  # "a.m." as "am" (no vowel, "pm", is no word a voice says)
+        letters = pair.group(1), pair.group(2)
+        word = "".join(letters)
+        if set(word) & set("aeiouy"):
+            for start in range(len(base) - 1):
+                if base[start:start + 2] == letters:
+                    yield "letters-read-as-word", (*base[:start], word, *base[start + 2:])
+                    break
     capitals = {word.lower() for word in _CAPITALS.findall(hard.span)}
     if capitals & set(base):
         yield "word-spelled", tuple(letter for word in base
                                     for letter in (tuple(word) if word in capitals else (word,)))
+    domains = {found.group(1) for found in _DOMAIN_END.finditer(hard.span)}
+    for index, word in enumerate(base):  # "dot com" as "dot c o m"
+        if word in domains and index and base[index - 1] == "dot":
+            yield "word-spelled", (*base[:index], *word, *base[index + 1:])
 
 
 @lru_cache(maxsize=4096)
@@ -219,12 +292,16 @@ def generated_misreadings(hard: HardText) -> tuple[Misreading, ...]:
     misreading says, at most `MAX_GENERATED`: the number's whole readings first, then each accepted reading's."""
     bases = list(dict.fromkeys(base for form in hard.accepted
                                for base in (fullest(form), *itertools.islice(readings(form), _BASES))))
-    found: dict[Reading, str] = {}
+    by_kind: dict[str, list[Reading]] = {}
+    seen: set[Reading] = set()
     for kind, reading in itertools.chain(_number_readings(hard.span),
                                          *(_word_readings(hard, base) for base in bases)):
-        if (not reading or reading in found or hard.accepts(reading) or hard.misread_as(reading)):
+        if not reading or reading in seen or hard.accepts(reading) or hard.misread_as(reading):
             continue
-        found[reading] = GENERATED + kind
-        if len(found) == MAX_GENERATED:
-            break
-    return tuple(Misreading(" ".join(reading), error) for reading, error in found.items())
+        seen.add(reading)
+        by_kind.setdefault(kind, []).append(reading)
+    # each kind's first, then each kind's second, ...: under the cap every kind is asked about (a kind's variants,
+    # one for each symbol of a web address, would crowd out the others)
+    found = [(reading, kind) for round_ in itertools.zip_longest(*by_kind.values())
+             for reading, kind in zip(round_, by_kind, strict=True) if reading is not None]
+    return tuple(Misreading(" ".join(reading), GENERATED + kind) for reading, kind in found[:MAX_GENERATED])
