@@ -254,3 +254,13 @@ def test_a_transcript_that_runs_on_is_cut_where_it_starts_the_sentence_over() ->
     listener.settings = ListenerSettings()
     listener._model = lambda: whisper  # type: ignore[method-assign]
     assert listener._decode(np.zeros((1, 4, 4), dtype=np.float32), 30) == [cut]
+
+
+def test_a_dot_written_with_a_space_before_a_lowercase_word_is_read_as_dot_too() -> None:
+    """tiny.en wrote "store. example .com" for a right "store dot example dot com": read only without its dots, the
+    free transcript "wrote" the dot-dropped misreading and vetoed the pass (8 right web addresses and emails of the
+    self-test's even items). A full stop before a capital stays one."""
+    readings = transcript_readings("The maps are at shop. sample .com today.")
+    assert ["the", "maps", "are", "at", "shop", "dot", "sample", "dot", "com", "today"] in readings
+    assert ["the", "maps", "are", "at", "shop", "sample", "com", "today"] in readings
+    assert all("dot" not in reading for reading in transcript_readings("It was late. Sample more"))
