@@ -77,6 +77,7 @@ def test_a_clock_time_is_no_unit_and_each_kind_is_asked_under_the_cap() -> None:
     symbols, one variant each, crowded every other kind out of the cap (its domain spelled was never asked)."""
     time = [wrong.say for wrong in generated_misreadings(_item("8:50 a.m.", ("ten minutes to nine [a m]",)))]
     assert not any("meters" in said for said in time), time
-    address = _item("https://learn.sample.org", ("[h t t p s colon {slash slash|double slash}] learn dot sample dot org",))
+    address = _item("https://learn.sample.org",
+                    ("[h t t p s colon {slash slash|double slash}] learn dot sample dot org",))
     kinds = {wrong.error for wrong in generated_misreadings(address)}
     assert {GENERATED + "word-spelled", GENERATED + "symbol-dropped", GENERATED + "symbol-read-as-another"} <= kinds

@@ -134,8 +134,8 @@ def _number_readings(span: str) -> Iterator[tuple[str, Reading]]:
         yield "digits-one-by-one", tuple("oh" if word == "zero" else word for word in digits) + after
     groups = span.strip().lstrip("$€£#").rstrip("%").split(",")
     if len(groups) > 1 and all(len(group) == 3 and group.isdigit() for group in groups[1:]) and groups[0].isdigit():
-        yield "comma-split-groups", (*cardinal(int(groups[0])), *(
-            "oh" if digit == "0" else _ONES[int(digit)] for group in groups[1:] for digit in group)) + after
+        grouped = ("oh" if digit == "0" else _ONES[int(digit)] for group in groups[1:] for digit in group)
+        yield "comma-split-groups", (*cardinal(int(groups[0])), *grouped, *after)
     if ":" in text and len(runs) == 2:  # "22:00" as "two thousand two hundred"
         yield "time-read-as-cardinal", cardinal(int("".join(runs)))
     if "." not in text:  # "12.50" as "twelve fifty" is the cents said short, no misreading
