@@ -36,11 +36,11 @@ def _item(span: str, accepted: tuple[str, ...], misreadings: tuple[Misreading, .
     ("help@sample.com", ("help at sample dot com",), "help at sample com", "symbol-dropped"),
     ("help@sample.com", ("help at sample dot com",), "help sample dot com", "symbol-dropped"),
     ("help@sample.com", ("help at sample dot com",), "help at sample dot c o m", "word-spelled"),
-    ("help@sample.com", ("help at sample dot com",), "help at sample period com", "symbol-read-as-another"),
-    ("sample.org/maps", ("sample dot org slash maps",), "sample dot org backslash maps", "symbol-read-as-another"),
+    ("help@sample.com", ("help at sample dot com",), "help at sample period com", "dot-read-as-period"),
+    ("sample.org/maps", ("sample dot org slash maps",), "sample dot org backslash maps", "slash-read-as-backslash"),
     ("X-27", ("x twenty seven",), "x two seven", "digits-one-by-one"),
     ("X-27", ("x twenty seven",), "x minus twenty seven", "dash-read-as-minus"),
-    ("-40", ("minus forty",), "dash forty", "symbol-read-as-another"),
+    ("-40", ("minus forty",), "dash forty", "minus-read-as-dash"),
     ("6:10 a.m.", ("six ten [a m]",), "six ten am", "letters-read-as-word"),
     ("21:00", ("twenty one hundred",), "two thousand one hundred", "time-read-as-cardinal"),
     ("30,000", ("thirty thousand",), "thirty oh oh oh", "comma-split-groups"),
@@ -49,6 +49,10 @@ def _item(span: str, accepted: tuple[str, ...], misreadings: tuple[Misreading, .
     ("Sen. Lee", ("senator lee",), "sen lee", "abbreviation-read-as-word"),
     ("2 tbsp.", ("two tablespoons",), "two t b s p", "abbreviation-read-as-letters"),
     ("9 ft", ("nine feet",), "nine f t", "abbreviation-read-as-letters"),
+    ("OR", ("o r",), "or", "letters-read-as-word"),
+    # from the reading without its optional words: a voice that leaves "h t t p s colon slash slash" out misreads too
+    ("https://sample.org/maps", ("[h t t p s colon slash slash] sample dot org slash maps",),
+     "sample dot org backslash maps", "slash-read-as-backslash"),
 ])
 def test_the_misreadings_voices_make_are_generated(span: str, accepted: tuple[str, ...], said: str,
                                                    kind: str) -> None:
@@ -80,4 +84,4 @@ def test_a_clock_time_is_no_unit_and_each_kind_is_asked_under_the_cap() -> None:
     address = _item("https://learn.sample.org",
                     ("[h t t p s colon {slash slash|double slash}] learn dot sample dot org",))
     kinds = {wrong.error for wrong in generated_misreadings(address)}
-    assert {GENERATED + "word-spelled", GENERATED + "symbol-dropped", GENERATED + "symbol-read-as-another"} <= kinds
+    assert {GENERATED + "word-spelled", GENERATED + "symbol-dropped", GENERATED + "dot-read-as-period"} <= kinds

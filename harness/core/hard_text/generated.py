@@ -30,9 +30,12 @@ import itertools
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import TypeVar
 
-from harness.core.hard_text.grammar import Reading, fullest, readings
+from harness.core.hard_text.grammar import Reading, fullest, leanest, readings
 from harness.core.hard_text.item import HardText, Misreading
+
+_T = TypeVar("_T")
 
 GENERATED = "generated:"
 MAX_GENERATED = 8
@@ -76,6 +79,7 @@ _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/\d{2,4})?$")
 _UNIT_AFTER_NUMBER = re.compile(r"\d\s?[a-zA-Z]{1,3}\b(?!\.)")
 # A web address's top-level domain (".com", ".org", ".uk") and two letters written dotted in lowercase ("a.m.").
 _DOMAIN_END = re.compile(r"\.([a-z]{2,4})\b")
+_TWO_CAPITALS = re.compile(r"[A-Z]{2}")
 _DOTTED_PAIR = re.compile(r"\b([a-z])\.([a-z])\.")
 # Digits after a letter, or a letter and a dash or space: a code's number ("F-35", "BA 2490"; not "7:45").
 _CODE_NUMBER = re.compile(r"(?:(?<=[A-Za-z])|(?<=[A-Za-z][- ]))\d+")
@@ -211,18 +215,19 @@ def _word_readings(hard: HardText, base: Reading) -> Iterator[tuple[str, Reading
 
 
 def _symbol_readings(hard: HardText, base: Reading) -> Iterator[tuple[str, Reading]]:
-    """A symbol's words dropped, all at once and each alone ("help at example com": a voice drops one, and a
+    """A symbol's words dropped, each alone and all at once ("help at example com": a voice drops one, and a
     reading with every one dropped is far from it), and a symbol's word said as another's ("backslash")."""
     symbols = {word for symbol, words in _SYMBOL_WORDS.items() if symbol in hard.span for word in words}
     places = [index for index, word in enumerate(base) if word in symbols]
-    if places:
-        yield "symbol-dropped", tuple(word for word in base if word not in symbols)
-    if len(places) > 1:
+    if len(places) > 1:  # one dropped first: a voice drops one more often than all
         for index in places:
             yield "symbol-dropped", (*base[:index], *base[index + 1:])
-    for index, word in enumerate(base):
+    if places:
+        yield "symbol-dropped", tuple(word for word in base if word not in symbols)
+    for index, word in reversed(list(enumerate(base))):  # the last first: a path's slash, not the scheme's "//"
         if word in _SAID_AS and word in symbols:
-            yield "symbol-read-as-another", (*base[:index], _SAID_AS[word], *base[index + 1:])
+            # a kind of its own for each symbol ("slash-read-as-backslash"), so each is asked under the cap
+            yield f"{word}-read-as-{_SAID_AS[word]}", (*base[:index], _SAID_AS[word], *base[index + 1:])
 
 
 def _digit_readings(hard: HardText, base: Reading) -> Iterator[tuple[str, Reading]]:
@@ -268,6 +273,10 @@ def _letter_readings(hard: HardText, base: Reading) -> Iterator[tuple[str, Readi
             joined.append(word)
     if tuple(joined) != base:
         yield "letters-read-as-word", tuple(joined)
+    if _TWO_CAPITALS.fullmatch(hard.span.strip()) and set(base) & set("aeiouy") and len(base) == 2:
+        # an initialism of two letters standing alone read as the word they spell ("OR" as "or", "US" as "us"); not
+        # two inside a longer span ("AD 1215": tiny.en cannot tell "ad" from "A D" there)
+        yield "letters-read-as-word", ("".join(base),)
     for pair in _DOTTED_PAIR.finditer(hard.span):  # "a.m." as "am" (no vowel, "pm", is no word a voice says)
         letters = pair.group(1), pair.group(2)
         word = "".join(letters)
@@ -286,22 +295,31 @@ def _letter_readings(hard: HardText, base: Reading) -> Iterator[tuple[str, Readi
             yield "word-spelled", (*base[:index], *word, *base[index + 1:])
 
 
+def _in_turn(lists: list[list[_T]]) -> list[_T]:
+    """The lists' first items, then their second items, and so on."""
+    return [item for round_ in itertools.zip_longest(*lists, fillvalue=None) for item in round_ if item is not None]
+
+
 @lru_cache(maxsize=4096)
 def generated_misreadings(hard: HardText) -> tuple[Misreading, ...]:
     """The item's generated misreadings (the module's kinds), each a reading no accepted form allows and no listed
-    misreading says, at most `MAX_GENERATED`: the number's whole readings first, then each accepted reading's."""
-    bases = list(dict.fromkeys(base for form in hard.accepted
-                               for base in (fullest(form), *itertools.islice(readings(form), _BASES))))
-    by_kind: dict[str, list[Reading]] = {}
+    misreading says, at most `MAX_GENERATED`, taken in turn by kind and, within a kind, by what it was generated
+    from (the number's whole readings, each accepted form's fullest and leanest readings, its first readings)."""
+    bases = list(dict.fromkeys(base for form in hard.accepted for base in (
+        fullest(form), leanest(form), *itertools.islice(readings(form), _BASES))))
+    # by kind, and within a kind by base: the whole number's readings are one base, each accepted reading another
+    by_kind: dict[str, dict[int, list[Reading]]] = {}
     seen: set[Reading] = set()
-    for kind, reading in itertools.chain(_number_readings(hard.span),
-                                         *(_word_readings(hard, base) for base in bases)):
-        if not reading or reading in seen or hard.accepts(reading) or hard.misread_as(reading):
-            continue
-        seen.add(reading)
-        by_kind.setdefault(kind, []).append(reading)
+    sources = [_number_readings(hard.span), *(_word_readings(hard, base) for base in bases)]
+    for source, generated in enumerate(sources):
+        for kind, reading in generated:
+            if not reading or reading in seen or hard.accepts(reading) or hard.misread_as(reading):
+                continue
+            seen.add(reading)
+            by_kind.setdefault(kind, {}).setdefault(source, []).append(reading)
     # each kind's first, then each kind's second, ...: under the cap every kind is asked about (a kind's variants,
-    # one for each symbol of a web address, would crowd out the others)
-    found = [(reading, kind) for round_ in itertools.zip_longest(*by_kind.values())
-             for reading, kind in zip(round_, by_kind, strict=True) if reading is not None]
+    # one for each symbol of a web address, would crowd out the others); within a kind, each base's first, then
+    # each base's second (a web address said without its "h t t p s colon slash slash" is misread too)
+    ordered = {kind: _in_turn(list(by_base.values())) for kind, by_base in by_kind.items()}
+    found = _in_turn([[(reading, kind) for reading in readings_] for kind, readings_ in ordered.items()])
     return tuple(Misreading(" ".join(reading), GENERATED + kind) for reading, kind in found[:MAX_GENERATED])
