@@ -41,6 +41,7 @@ def _item(span: str, accepted: tuple[str, ...], misreadings: tuple[Misreading, .
     ("X-27", ("x twenty seven",), "x two seven", "digits-one-by-one"),
     ("X-27", ("x twenty seven",), "x minus twenty seven", "dash-read-as-minus"),
     ("-40", ("minus forty",), "dash forty", "minus-read-as-dash"),
+    ("6:10 a.m.", ("six ten [a m]",), "six ten am", "letters-read-as-word"),
     ("21:00", ("twenty one hundred",), "two thousand one hundred", "time-read-as-cardinal"),
     ("30,000", ("thirty thousand",), "thirty oh oh oh", "comma-split-groups"),
     ("3/8", ("three eighths",), "three eighth", "fraction-plural-dropped"),

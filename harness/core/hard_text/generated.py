@@ -12,9 +12,9 @@ voice is known to make, generated from the span as written and from the item's a
   separator read literally ("slash", "dash");
 - dates: day and month swapped ("3/4" read as April third where March fourth is right, and the other way);
 - letters: letters the span writes in capitals, said one by one, read as a word ("f b i" as "fbi"; two only where
-  they are the whole span, "OR" as "or"; never "a.m." as "am": tiny.en cannot tell them apart in a time, and right
-  readings of times were unsure by it); a word written in capitals spelled ("nasa" as "n a s a"), and a web
-  address's top-level domain spelled ("dot com" as "dot c o m");
+  they are the whole span, "OR" as "or", or dotted in lowercase, "a.m." as "am": tiny.en tells "A M" from "am"
+  by under 3 nats either way, so a right time may be unsure by it, never a wrong one passed); a word written in
+  capitals spelled ("nasa" as "n a s a"), and a web address's top-level domain spelled ("dot com" as "dot c o m");
 - digits: a number inside a code read digit by digit ("F-35" as "f three five");
 - units: a unit expanded as another ("kilometers" as "kilograms");
 - suffixes and abbreviations said as letters: "30th" as "thirty T H", "Rd." as "R D"; an abbreviation read as a
@@ -78,9 +78,10 @@ _ABBREVIATED = re.compile(r"\b[A-Z][a-z]{1,3}\.|\b(?:HWY|RD|ST|AVE|BLVD|SQ)\b|\b
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/\d{2,4})?$")
 # A unit written after a number ("5 km", "14ft"); not the letters of "a.m."
 _UNIT_AFTER_NUMBER = re.compile(r"\d\s?[a-zA-Z]{1,3}\b(?!\.)")
-# A web address's top-level domain (".com", ".org", ".uk").
+# A web address's top-level domain (".com", ".org", ".uk"), two capitals, two letters dotted in lowercase ("a.m.").
 _DOMAIN_END = re.compile(r"\.([a-z]{2,4})\b")
 _TWO_CAPITALS = re.compile(r"[A-Z]{2}")
+_DOTTED_PAIR = re.compile(r"\b([a-z])\.([a-z])\.")
 # Digits after a letter, or a letter and a dash or space: a code's number ("F-35", "BA 2490"; not "7:45").
 _CODE_NUMBER = re.compile(r"(?:(?<=[A-Za-z])|(?<=[A-Za-z][- ]))\d+")
 
@@ -277,6 +278,14 @@ def _letter_readings(hard: HardText, base: Reading) -> Iterator[tuple[str, Readi
         # an initialism of two letters standing alone read as the word they spell ("OR" as "or", "US" as "us"); not
         # two inside a longer span ("AD 1215": tiny.en cannot tell "ad" from "A D" there)
         yield "letters-read-as-word", ("".join(base),)
+    for pair in _DOTTED_PAIR.finditer(hard.span):  # "a.m." as "am" (no vowel, "pm", is no word a voice says)
+        letters = pair.group(1), pair.group(2)
+        word = "".join(letters)
+        if set(word) & set("aeiouy"):
+            for start in range(len(base) - 1):
+                if base[start:start + 2] == letters:
+                    yield "letters-read-as-word", (*base[:start], word, *base[start + 2:])
+                    break
     capitals = {word.lower() for word in _CAPITALS.findall(hard.span)}
     if capitals & set(base):
         yield "word-spelled", tuple(letter for word in base
