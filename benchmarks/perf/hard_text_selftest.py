@@ -212,20 +212,22 @@ def complete_held_out(judge: HardTextJudge, heard: list[tuple[Render, Evidence]]
     misreading says is not generated again; where that misreading's form is searched, the reading may not have been
     met: en_hard's "500,000" without its "five {oh|zero} ..." generates "five zero zero zero zero zero"). The render
     is heard again (the voice's render store keeps it) as the held-out item's clip, and what is new merged in: the
-    free transcript depends on the clip alone, so the rest is what the run heard."""
-    todo = [(evidence, render, unlisted) for render, evidence in heard if render.error is not None
-            and (unlisted := without_own_misreading(render)).misreadings != render.hard.misreadings
-            and not judge.complete(unlisted, evidence)]
+    free transcript depends on the clip alone, so the rest is what the run heard. A render whose whole item asks
+    what a saved run did not (``--from`` a run judged before the judge asked it: a new generated misreading, a new
+    reading of the free transcript) is heard again the same way."""
+    todo = [(evidence, render, asked) for render, evidence in heard
+            for asked in dict.fromkeys((render.hard, without_own_misreading(render)))
+            if not judge.complete(asked, evidence)]
     for start in range(0, len(todo), 32):
         batch = todo[start : start + 32]
-        found, problems = judge.evidence([HardTextClip(unlisted, samples=say(render)) for _, render, unlisted in batch])
-        for (evidence, render, unlisted), more, problem in zip(batch, found, problems, strict=True):
+        found, problems = judge.evidence([HardTextClip(asked, samples=say(render)) for _, render, asked in batch])
+        for (evidence, render, asked), more, problem in zip(batch, found, problems, strict=True):
             if more is None:
                 raise SystemExit(f"{render.item_id}: {problem}")
             evidence.scores = {**more.scores, **evidence.scores}
             evidence.priors = {**more.priors, **evidence.priors}
             evidence.searched = {**more.searched, **evidence.searched}
-            if not judge.complete(unlisted, evidence):
+            if not judge.complete(asked, evidence):
                 raise SystemExit(f"{render.item_id} {render.reading!r} ({render.voice}): heard again, its free "
                                  f"transcript was {more.transcript!r}, not {evidence.transcript!r}")
     return len(todo)

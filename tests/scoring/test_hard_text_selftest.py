@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
@@ -129,3 +130,10 @@ def test_the_held_out_mode_asks_the_model_what_the_whole_item_did_not(monkeypatc
     tally = script.count(judge, heard, judge.thresholds, 0)["cardinal"]
     assert tally.unknown == 1 and tally.wrong == 1
     assert script.complete_held_out(judge, heard) == 0  # nothing left to ask
+    # a run saved before the judge asked a sentence of the whole item (a newer generated misreading, a newer reading
+    # of the free transcript): judged --from it, the self-test stopped on the missing likelihood; now heard again
+    # (a right reading's render, which has no held-out item, of the item with a misreading listed since)
+    newer = replace(hard, misreadings=(*hard.misreadings, Misreading("five hundred thousands", "made-up")))
+    right = [(script.Render("cardinal-x", newer, "five hundred thousand", None, "piper"), heard[0][1])]
+    assert not judge.complete(newer, right[0][1])
+    assert script.complete_held_out(judge, right) == 1 and judge.complete(newer, right[0][1])

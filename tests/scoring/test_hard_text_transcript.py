@@ -254,3 +254,16 @@ def test_a_transcript_that_runs_on_is_cut_where_it_starts_the_sentence_over() ->
     listener.settings = ListenerSettings()
     listener._model = lambda: whisper  # type: ignore[method-assign]
     assert listener._decode(np.zeros((1, 4, 4), dtype=np.float32), 30) == [cut]
+
+
+def test_a_dot_written_with_a_space_on_one_side_is_read_as_dot_too() -> None:
+    """tiny.en wrote "store. example .com" for a right "store dot example dot com", "package. Jason" for "package dot
+    json", "two. Oh" for "two point oh": read only without those dots, the free transcript "wrote" the dot-dropped
+    misreading and vetoed the pass (10 right readings of the self-test's even items). Read as punctuation first (a
+    full stop stays one in the first reading)."""
+    readings = transcript_readings("The maps are at shop. sample .com today.")
+    assert ["the", "maps", "are", "at", "shop", "dot", "sample", "dot", "com", "today"] in readings
+    assert ["the", "maps", "are", "at", "shop", "sample", "com", "today"] in readings
+    assert ["it", "is", "in", "package", "dot", "jason"] in transcript_readings("It is in package. Jason")
+    assert ["web", "two", "point", "oh"] in transcript_readings("Web, two. Oh")
+    assert transcript_words("It was late. Sample more") == ["it", "was", "late", "sample", "more"]

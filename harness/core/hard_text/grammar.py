@@ -174,6 +174,22 @@ def fullest(form: str) -> Reading:
     return _fullest(parse(form))
 
 
+def leanest(form: str) -> Reading:
+    """The form's reading with no optional word, the first of each choice ("example dot com" of "[h t t p s colon
+    slash slash] example dot com"): how a voice often says it, so misreadings are generated from it too."""
+    return _leanest(parse(form))
+
+
+def _leanest(node: Node) -> Reading:
+    if isinstance(node, Word):
+        return (node.text,)
+    if isinstance(node, OptionalWords):
+        return ()
+    if isinstance(node, Choice):
+        return _leanest(node.alternatives[0])
+    return tuple(word for part in node.parts for word in _leanest(part))
+
+
 def _fullest(node: Node) -> Reading:
     if isinstance(node, Word):
         return (node.text,)

@@ -59,13 +59,19 @@ _ABBREVIATION = re.compile(r"(?<![\w.])(" + "|".join(sorted(WRITTEN_TITLES.keys(
 _NEXT_CAPITALISED = re.compile(r"\s+[A-Z]")
 _AFTER_CAPITALISED = re.compile(r"[A-Z][\w']*\s+$")
 _LETTERS_WITH_DOTS = re.compile(r"\b[A-Za-z](?:\.[A-Za-z])+\.?(?!\w)")  # a.m., U.S., p.m
-_WRITTEN_DOT = re.compile(r"(?<=\w)\.(?=\w)")
+
 # A dot standing alone before a number word is a decimal point Whisper wrote (".5" with digits suppressed
 # comes out ". five"): the word "point".
 _NUMBER_WORDS = ("zero", "oh", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                  "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
                  "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _LONE_POINT = re.compile(r"(?:(?<=\s)|^)\.\s*(?=(?:" + "|".join(_NUMBER_WORDS) + r")\b)", re.IGNORECASE)
+_WRITTEN_DOT = re.compile(r"(?<=\w)\.(?=\w)")
+# A dot Whisper writes with a space on one side, between words ("store. example .com", "package. Jason", "two.
+# Oh"): also read as "dot" (before a number word as "point"), after the readings that take it as punctuation (a
+# sentence's end: "the end. Five more" is read so first).
+_SPACED_DOT = re.compile(r"(?<=\w)\.\s+(?=\w)|(?<=\w)\s+\.(?=\w)")
+_SPACED_POINT = re.compile(r"(?<=\w)\.\s+(?=(?:" + "|".join(_NUMBER_WORDS) + r")\b)", re.IGNORECASE)
 _OCLOCK = re.compile(r"\b[oO]'\s*clock\b")
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _CAPITALS = re.compile(r"[A-Z]{2,}")
@@ -88,7 +94,8 @@ class SpanJudgement:
 def transcript_readings(transcript: str, letter_words: frozenset[str] = frozenset()) -> list[list[str]]:
     """The transcript's words, split as the carrier's are (`harness.core.hard_text.carrier_words`), with
     Whisper's written forms read back (see the module's docstring): one reading, or several where its
-    writing can be read several ways (dots as "dot", then as nothing; capitals as a word, then as letters;
+    writing can be read several ways (dots as "dot", then as nothing, then a dot with a space on one side as
+    "dot" too, before a number word as "point"; capitals as a word, then as letters;
     "St." as saint, then as street where its place does not say). A lowercase word of ``letter_words``
     ("am" where the item reads "a m") is read both as a word and as letters, as capitals are."""
     text = _LONE_POINT.sub(" point ", transcript.replace("\u2019", "'"))
@@ -97,8 +104,9 @@ def transcript_readings(transcript: str, letter_words: frozenset[str] = frozense
     for variant in dict.fromkeys(variants):
         variant = _OCLOCK.sub("o clock", variant.replace("@", " at "))
         variant = _LETTERS_WITH_DOTS.sub(lambda match: " ".join(match.group(0).replace(".", "").upper()), variant)
-        for dot in (" dot ", " "):
-            tokens = _WORD.findall(_WRITTEN_DOT.sub(dot, variant).replace("-", " "))
+        spaced = _SPACED_DOT.sub(" dot ", _SPACED_POINT.sub(" point ", variant))
+        for dot, said in ((" dot ", variant), (" ", variant), (" dot ", spaced)):
+            tokens = _WORD.findall(_WRITTEN_DOT.sub(dot, said).replace("-", " "))
             for letters in (False, True):
                 words: list[str] = []
                 for token in tokens:
