@@ -33,7 +33,9 @@ def test_gate_against_the_committed_baseline(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     suite = ElementTree.parse(tmp_path / "reports" / "ci" / "compare.xml").getroot()
     names = [case.get("name", "") for case in suite.iter("testcase")]
-    assert suite.get("failures") == "0" and len(names) == 18  # three models, six checks each
+    # three models, six checks each, and the seams of the two whose answers stream
+    assert suite.get("failures") == "0" and len(names) == 20, "|".join(names)
+    assert names.count("seam findings per minute") == 2
     assert "latency p50 (ms)" in names and "pooled WER" in names
     reports = list((tmp_path / "reports" / "ci").glob("*/index.html"))
     assert len(reports) == 1 and 'id="baseline"' in reports[0].read_text(encoding="utf-8")

@@ -106,9 +106,10 @@ def _speech(declaration: LikeDeclaration, builtin: Provider, service: SpeechServ
     narrowed: dict[type[BaseModel], type[BaseModel]] = {}  # one narrowed model per request model: the answer
     # forms of one path share theirs (answer_forms.check_forms)
     # A synthesis the built-in's models speak through and none of this server's does is not this server's (an
-    # SSE form where every declared model answers plain audio); one the built-in offers no model of is kept.
+    # SSE form where every declared model answers plain audio); one the built-in offers no model of is kept, and so is
+    # one only a named-only model of the built-in goes to (a route with timing marks: every server of it has it).
     served = {model.synthesis for model in models}
-    offered = {model.synthesis for model in service.models}
+    offered = {model.synthesis for model in service.models if not model.named_only}
     syntheses = tuple(_examples(_synthesis(declaration, s, voices, where, narrowed), models)
                       for s in service.syntheses if s.endpoint.key in served or s.endpoint.key not in offered)
     keyless = declaration.auth == "none"
