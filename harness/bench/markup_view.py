@@ -27,7 +27,8 @@ def markup_sections(figures: Sequence[MarkupFigures]) -> list[Section]:
                 f"{'s' if len(figures) != 1 else ''} (every break within max(100 ms, 25%) of the asked, each "
                 f"say-as and sub read as asked, no tag spoken; docs/markup.md).")
     table = Table("markup", "Markup honoured: clips whose breaks were heard within tolerance, whose say-as and "
-                  "sub were read as asked and whose tags were never spoken, and the median |heard - asked| over the breaks",
+                  "sub were read as asked and whose tags were never spoken, and the median |heard - asked| over the "
+                  "breaks",
                   (Heading("model", left=True), Heading("honoured"), Heading("share"),
                    Heading("break error p50 ms")),
                   tuple(_row(f) for f in figures))

@@ -191,7 +191,8 @@ MARKUP = Markup(Syntax.SSML, (Tag(
           "each letter of the text, as in a-b-c.\" (read 2026-11-27; for a neural voice \"the affected sentence will "
           "be synthesized using the related standard voice\")"), Tag(
     TagKind.DIGITS, '<say-as interpret-as="digits">{text}</say-as>', doc=SAY_AS_PAGE,
-    quote="\"digits: Spells out each digit individually, as in 1-2-3-4.\" (read 2026-11-27)"), Tag(
+    quote="\"<say-as interpret-as=\"value\">[text to be interpreted]</say-as> ... digits: Spells out each digit "
+          "individually, as in 1-2-3-4.\" (read 2026-11-27)"), Tag(
     TagKind.SUB, '<sub alias="{value}">{text}</sub>', doc=SUB_PAGE,
     quote="\"This tag is supported by generative, long-form, neural, and standard TTS formats. Use the <sub> tag with "
           "the alias attribute to substitute a different word (or pronunciation) for selected text such as an acronym "
