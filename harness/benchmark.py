@@ -326,7 +326,7 @@ def judge_markup(db_path: Path, run_id: str, corpora: Sequence[Corpus], *, asr_m
         return None
     import dataclasses
 
-    from harness.core.protocols.markup import tag_words
+    from harness.core.protocols.markup import Pause, tag_words
     from harness.core.registry import providers
     from harness.measurement.markup import markup_verdicts
     from harness.results import connect_writer, read_clips, read_rows, write_figures
@@ -336,8 +336,8 @@ def judge_markup(db_path: Path, run_id: str, corpora: Sequence[Corpus], *, asr_m
     def sent_as(provider: str, model: str, pieces: Sequence[Asked]) -> tuple[tuple[Piece, ...], tuple[str, ...]]:
         offering = next((o for o in known[provider].offerings if o.name == model), None) if provider in known else None
         markup = offering.markup if offering is not None else None
-        if markup is None:
-            return tuple(pieces), ()
+        if markup is None:  # the plan sends no markup item to it: its words, as written
+            return tuple(p for p in pieces if isinstance(p, (str, Pause))), ()
         sent = markup.written(pieces, model)
         return markup.read(sent, model), tag_words(sent)  # a tag the model is documented not to take: no pause
 

@@ -322,22 +322,22 @@ def _escaped(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-# A corpus item's `Said` piece: its key names the tag and holds its value ("characters" or "digits" for say-as).
-_SAID_KEYS = {"say_as": {"characters": TagKind.CHARACTERS, "digits": TagKind.DIGITS}, "sub": TagKind.SUB,
-              "phoneme": TagKind.PHONEME}
+# A corpus item's `Said` piece: its key names the tag and holds its value (say-as: "characters" or "digits").
+_SAY_AS = {"characters": TagKind.CHARACTERS, "digits": TagKind.DIGITS}
+_SAID_KEYS = {"say_as": TagKind.CHARACTERS, "sub": TagKind.SUB, "phoneme": TagKind.PHONEME}
 
 
 def _said_item(piece: Mapping[str, Any]) -> Said:
     key = next((k for k in _SAID_KEYS if k in piece), None)
-    text = piece.get("text")
-    if key is None or not isinstance(text, str) or not text.strip() or not isinstance(piece.get(key), str):
+    text, value = piece.get("text"), piece.get(key or "")
+    if key is None or not isinstance(text, str) or not text.strip() or not isinstance(value, str):
         raise ValueError(f"a tagged piece is {{\"say_as\"|\"sub\"|\"phoneme\": ..., \"text\": ...}}, not {piece!r}")
-    kinds = _SAID_KEYS[key]
-    if isinstance(kinds, dict):
-        if piece[key] not in kinds:
-            raise ValueError(f"say_as is one of {', '.join(kinds)}, not {piece[key]!r}")
-        return Said(kinds[piece[key]], text, "", str(piece.get("honoured", "")), str(piece.get("ignored", "")))
-    return Said(kinds, text, piece[key], str(piece.get("honoured", "")), str(piece.get("ignored", "")))
+    readings = (str(piece.get("honoured", "")), str(piece.get("ignored", "")))
+    if key == "say_as":
+        if value not in _SAY_AS:
+            raise ValueError(f"say_as is one of {', '.join(_SAY_AS)}, not {value!r}")
+        return Said(_SAY_AS[value], text, "", *readings)
+    return Said(_SAID_KEYS[key], text, value, *readings)
 
 
 def markup_item(data: Any) -> tuple[Asked, ...]:
