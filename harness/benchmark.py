@@ -14,11 +14,11 @@ What happens after the jobs never hides their rows: a scoring or report failure 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from harness.bench.config import DEFAULT_ASR_MODEL, BenchConfig, ScoringSettings
 from harness.core.errors import UsageError
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from harness.bench.runner import PreparedRun, RunResult
     from harness.bench.summary import Summary
     from harness.bench.target import Target
-    from harness.core.protocols.markup import Piece
+    from harness.core.protocols.markup import Asked, Piece
     from harness.measurement.markup import ClipMarkup
     from harness.scoring import BackgroundScorer, HardTextRunSummary
     from harness.scoring.distributed import TranscriptionExecutor
@@ -171,7 +171,7 @@ def run(config: BenchConfig, observer: Observer | None = None) -> BenchmarkResul
     if config.scoring.enabled:
         _judge_spans(config, outcome, told)
         _align_marks(outcome, told)
-    _judge_markup(outcome, told)  # pauses need no recogniser; tags spoken are judged where a transcript is
+    _judge_markup(config, outcome, told)  # pauses need no recogniser; tags spoken are judged where a transcript is
     summary = _summary(outcome)
     told.observer.summary(summary, outcome.db_path)
     report = _report(outcome, told) if config.output.report else None
@@ -315,27 +315,29 @@ def _judge_spans(config: BenchConfig, outcome: RunResult, told: _Told) -> None:
         told.observer.info(judged_line(judged))
 
 
-def judge_markup(db_path: Path, run_id: str, corpora: Sequence[Corpus]) -> list[ClipMarkup] | None:
-    """The run's clips of every markup corpus among `corpora` judged (docs/markup.md): each pause's silence, and no
-    tag heard in the clip's transcript, stored on each job's row (`markup_honoured`, `markup_json`); None where none
-    is a markup corpus. Raises ImportError without numpy."""
+def judge_markup(db_path: Path, run_id: str, corpora: Sequence[Corpus], *, asr_model: str = DEFAULT_ASR_MODEL,
+                 executor: TranscriptionExecutor | None = None) -> list[ClipMarkup] | None:
+    """The run's clips of every markup corpus among `corpora` judged (docs/markup.md): each pause's silence, each
+    say-as and sub by forced choice with `asr_model` (where the scoring extra is installed), and no tag heard in the
+    clip's transcript, stored on each job's row (`markup_honoured`, `markup_json`); None where none is a markup
+    corpus. Raises ImportError without numpy."""
     marked = [corpus for corpus in corpora if corpus.is_markup]
     if not marked:
         return None
     import dataclasses
 
-    from harness.core.protocols.markup import tag_words
+    from harness.core.protocols.markup import Pause, tag_words
     from harness.core.registry import providers
     from harness.measurement.markup import markup_verdicts
     from harness.results import connect_writer, read_clips, read_rows, write_figures
 
     known = providers()
 
-    def sent_as(provider: str, model: str, pieces: Sequence[Piece]) -> tuple[tuple[Piece, ...], tuple[str, ...]]:
+    def sent_as(provider: str, model: str, pieces: Sequence[Asked]) -> tuple[tuple[Piece, ...], tuple[str, ...]]:
         offering = next((o for o in known[provider].offerings if o.name == model), None) if provider in known else None
         markup = offering.markup if offering is not None else None
-        if markup is None:
-            return tuple(pieces), ()
+        if markup is None:  # the plan sends no markup item to it: its words, as written
+            return tuple(p for p in pieces if isinstance(p, (str, Pause))), ()
         sent = markup.written(pieces, model)
         return markup.read(sent, model), tag_words(sent)  # a tag the model is documented not to take: no pause
 
@@ -347,6 +349,7 @@ def judge_markup(db_path: Path, run_id: str, corpora: Sequence[Corpus]) -> list[
         for clip in clips:
             clip["transcript"] = heard.get((clip["audio_path"], clip["item_id"]))
         verdicts = markup_verdicts(clips, items, sent_as, db_path.parent)
+        verdicts = _with_readings(verdicts, clips, items, db_path.parent, asr_model, executor)
         # each clip's verdict on its job's row (a clip is its job's: clip_id is the job_key)
         write_figures(conn, {v.job_key: v.verdict.columns() for v in verdicts if v.verdict is not None and v.job_key})
     finally:
@@ -354,10 +357,44 @@ def judge_markup(db_path: Path, run_id: str, corpora: Sequence[Corpus]) -> list[
     return verdicts
 
 
-def _judge_markup(outcome: RunResult, told: _Told) -> None:
+def _with_readings(verdicts: list[ClipMarkup], clips: Sequence[Mapping[str, Any]],
+                   items: Mapping[tuple[str, str], Sequence[Asked]], root: Path, asr_model: str,
+                   executor: TranscriptionExecutor | None) -> list[ClipMarkup]:
+    """Each clip's say-as and sub judged by the hard-text judge's forced choice (`said_hard_text`: the honoured
+    reading against the text read as if untagged); the verdicts unchanged without the scoring extra."""
+    import dataclasses
+
+    from harness.measurement.markup import ReadingHeard, judged_said, said_hard_text
+
+    asked = [(clip, pieces, said) for clip in clips
+             if (pieces := items.get((str(clip.get("corpus") or ""), str(clip.get("item_id") or "")))) is not None
+             and clip.get("audio_path") for said in judged_said(pieces)]
+    if not asked:
+        return verdicts
+    try:
+        from harness.scoring import HardTextClip, HardTextJudge
+    except ImportError:
+        return verdicts  # the pauses and the tags spoken are judged all the same
+    hard = []
+    for clip, pieces, said in asked:
+        path = Path(str(clip["audio_path"]))
+        hard.append(HardTextClip(said_hard_text(pieces, said), path=path if path.is_absolute() else root / path,
+                                 declared_media_type=clip.get("declared_media_type"),
+                                 declared_sample_rate=clip.get("declared_sample_rate")))
+    scores = HardTextJudge(model=asr_model, executor=executor).score_many(hard)
+    heard: dict[str, list[ReadingHeard]] = {}
+    for (clip, _, said), score in zip(asked, scores, strict=True):
+        heard.setdefault(str(clip.get("clip_id") or ""), []).append(
+            ReadingHeard(said.kind.value, said.text, score.verdict.value, score.choice.reading))
+    return [dataclasses.replace(v, verdict=dataclasses.replace(v.verdict, readings=tuple(heard[v.job_key])))
+            if v.verdict is not None and v.job_key in heard else v for v in verdicts]
+
+
+def _judge_markup(config: BenchConfig, outcome: RunResult, told: _Told) -> None:
     """A markup corpus' clips judged, each unhonoured clip's findings and each offering's share told."""
     try:
-        verdicts = judge_markup(outcome.db_path, outcome.run_id, outcome.corpora)
+        verdicts = judge_markup(outcome.db_path, outcome.run_id, outcome.corpora,
+                                asr_model=config.scoring.asr_model)
     except ImportError as error:
         told.warning(f"markup not judged: numpy and the decoder are not installed ({error})")
         return
@@ -377,7 +414,7 @@ def markup_line(verdicts: Sequence[ClipMarkup]) -> str:
     from harness.measurement.markup import honoured_shares
 
     shares = honoured_shares(verdicts)
-    return "Markup honoured (breaks within tolerance, no tag spoken): " + (", ".join(
+    return "Markup honoured (breaks within tolerance, say-as and sub read as asked, no tag spoken): " + (", ".join(
         f"{label} {good}/{total}" for label, (good, total) in sorted(shares.items())) or "no clip could be read")
 
 

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from harness.core.errors import UsageError
 from harness.core.hard_text import HardText, read_hard_text
 from harness.core.packaged import CORPORA, data_path
-from harness.core.protocols.markup import Piece, markup_item, spoken
+from harness.core.protocols.markup import Asked, markup_item, spoken
 
 SPEAKER_LINE = re.compile(r"^\s*Speaker\s+\d+\s*:", re.MULTILINE)
 HARD_TEXT = "hard-text"
@@ -83,7 +83,7 @@ class CorpusItem:
     control: bool = False  # this is the item's control (its span already written in words)
     # A markup item: its words and pauses (`harness.core.protocols.markup`), written in each provider's own tags;
     # `text` is what is heard (the words alone).
-    markup: tuple[Piece, ...] | None = None
+    markup: tuple[Asked, ...] | None = None
 
     @property
     def hard_id(self) -> str:

@@ -24,10 +24,11 @@ def markup_sections(figures: Sequence[MarkupFigures]) -> list[Section]:
         return []
     honoured, judged = sum(f.honoured for f in figures), sum(f.judged for f in figures)
     sentence = (f"Markup: {honoured} of {judged} clips honoured on {len(figures)} offering"
-                f"{'s' if len(figures) != 1 else ''} (every break within max(100 ms, 25%) of the asked, no tag "
-                f"spoken; docs/markup.md).")
-    table = Table("markup", "Markup honoured: clips whose breaks were heard within tolerance and whose tags were "
-                  "never spoken, and the median |heard - asked| over the breaks",
+                f"{'s' if len(figures) != 1 else ''} (every break within max(100 ms, 25%) of the asked, each "
+                f"say-as and sub read as asked, no tag spoken; docs/markup.md).")
+    table = Table("markup", "Markup honoured: clips whose breaks were heard within tolerance, whose say-as and "
+                  "sub were read as asked and whose tags were never spoken, and the median |heard - asked| over the "
+                  "breaks",
                   (Heading("model", left=True), Heading("honoured"), Heading("share"),
                    Heading("break error p50 ms")),
                   tuple(_row(f) for f in figures))

@@ -29,6 +29,7 @@ from harness.core.languages import speaks
 from harness.core.protocols.declaration import ProtocolDeclaration
 from harness.core.protocols.http_speech import put
 from harness.core.protocols.marks_declared import ask_marks
+from harness.core.protocols.markup import Said
 from harness.core.spec import (
     BodyKind,
     Cost,
@@ -223,6 +224,11 @@ def _fits(selection: Selection, item: CorpusItem, refs: References) -> str | Non
         return "multi-speaker script"
     if item.markup is not None and offering.markup is None:
         return "no markup documented"
+    if item.markup is not None and offering.markup is not None:
+        missing = next((p.kind for p in item.markup if isinstance(p, Said)
+                        and offering.markup.tag(p.kind, offering.name) is None), None)
+        if missing is not None:  # a tag its documents do not show is not asked of it
+            return f"no {missing} documented"
     if item.markup is not None and (offering.channel or offering.rpc):
         return "markup judged over HTTP only"  # the sandbox honours markup in one request's text (docs/markup.md)
     if offering.clones:

@@ -252,7 +252,7 @@ def _score_run(run_id: str, db: Path, scorer: Scorer, as_json: bool) -> None:
             _err.print(f"[yellow]{count} clip(s) not scored:[/yellow] {reason}")
     corpora = _judge_hard_text(run_id, db, as_json, scorer)
     if corpora:
-        _judge_markup(run_id, db, as_json, corpora)
+        _judge_markup(run_id, db, as_json, corpora, scorer)
     if summary.scored == 0:
         raise _failure(f"none of the {summary.clips} clips of run {run_id} could be scored")
 
@@ -275,11 +275,12 @@ def _judge_hard_text(run_id: str, db: Path, as_json: bool, scorer: Scorer) -> li
     return corpora
 
 
-def _judge_markup(run_id: str, db: Path, as_json: bool, corpora: list[Corpus]) -> None:
-    """The run's markup clips judged again with the transcripts just scored (`harness.benchmark.judge_markup`)."""
+def _judge_markup(run_id: str, db: Path, as_json: bool, corpora: list[Corpus], scorer: Scorer) -> None:
+    """The run's markup clips judged again with the transcripts just scored and this command's ASR model
+    (`harness.benchmark.judge_markup`)."""
     from harness.benchmark import judge_markup, markup_line
 
-    verdicts = judge_markup(db, run_id, corpora)
+    verdicts = judge_markup(db, run_id, corpora, asr_model=scorer.asr.spec, executor=scorer.executor)
     if verdicts is not None and not as_json:
         _out.print(markup_line(verdicts))
 

@@ -8,8 +8,14 @@ as silence of about its length where it stands, and no tag ever spoken.
     spoken   the recogniser's transcript holds a word of the sent text's tags (break, time, speak, 500ms, the
              "less than" a literal `<` is read as) that the item's own words do not hold.
 
-A clip is honoured when every pause is and no tag is spoken. A pure function of the audio, the item and the
-transcript: the run's step (`markup_verdicts`) reads them from the store, so a stored run judges again the same.
+    said     a `say-as` (characters, digits) or `sub`: which of its two readings the clip is likeliest under, the
+             honoured one or the text read as if untagged (`said_hard_text`: the hard-text judge's forced choice,
+             run by `harness.benchmark.judge_markup`); honoured when the honoured reading wins. A phoneme is judged
+             only as a tag not spoken.
+
+A clip is honoured when every pause is, every reading judged is, and no tag is spoken. A pure function of the audio,
+the item and the transcript (the readings: of the forced choice's verdicts): the run's step (`markup_verdicts`)
+reads them from the store, so a stored run judges again the same.
 """
 
 from __future__ import annotations
@@ -21,11 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.core.hard_text import HardText, Misreading
 from harness.core.pauses_heard import PauseHeard, heard_pauses, tolerance_ms
-from harness.core.protocols.markup import Piece, spoken
+from harness.core.protocols.markup import Asked, Piece, Said, spoken, written_words
 
-__all__ = ["ClipMarkup", "MarkupVerdict", "PauseHeard", "heard_pauses", "honoured_shares", "judged",
-           "markup_verdicts", "tag_words_heard", "tolerance_ms"]
+__all__ = ["IGNORED", "ClipMarkup", "MarkupVerdict", "PauseHeard", "ReadingHeard", "heard_pauses", "honoured_shares",
+           "judged", "judged_said", "markup_verdicts", "said_hard_text", "tag_words_heard", "tolerance_ms"]
+
+IGNORED = "tag-ignored"  # the forced choice's error type for a tagged text read as if untagged
 
 # Words a tag read aloud puts in a transcript beside its own (a literal `<` is "less than"; `/>` "slash").
 READ_SYMBOLS = ("less", "than", "greater", "slash", "equals")
@@ -35,23 +44,60 @@ _WORDS = re.compile(r"[a-z]+|\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True, slots=True)
-class MarkupVerdict:
-    pauses: tuple[PauseHeard, ...]
-    tags_spoken: tuple[str, ...]  # tag words the transcript holds
+class ReadingHeard:
+    """A tagged text's reading as the forced choice judged it: the tag, the text, the verdict (pass: the honoured
+    reading won; fail: the untagged one; other, unsure) and the reading chosen."""
+
+    kind: str
+    text: str
+    verdict: str
+    reading: str = ""
 
     @property
     def honoured(self) -> bool:
-        return all(p.honoured for p in self.pauses) and not self.tags_spoken
+        return self.verdict == "pass"
+
+    def finding(self) -> str:
+        heard = f" ({self.reading})" if self.reading else ""
+        return f"{self.kind} {self.text!r} not honoured: {self.verdict}{heard}"
+
+
+@dataclass(frozen=True, slots=True)
+class MarkupVerdict:
+    pauses: tuple[PauseHeard, ...]
+    tags_spoken: tuple[str, ...]  # tag words the transcript holds
+    readings: tuple[ReadingHeard, ...] = ()  # each say-as and sub judged by forced choice
+
+    @property
+    def honoured(self) -> bool:
+        return all(p.honoured for p in self.pauses) and all(r.honoured for r in self.readings) \
+            and not self.tags_spoken
 
     def findings(self) -> tuple[str, ...]:
         late = tuple(p.finding() for p in self.pauses if not p.honoured)
-        return (*late, *(f"tag spoken: {word}" for word in self.tags_spoken))
+        misread = tuple(r.finding() for r in self.readings if not r.honoured)
+        return (*late, *misread, *(f"tag spoken: {word}" for word in self.tags_spoken))
 
     def columns(self) -> dict[str, Any]:
         """The job's stored columns (`markup_honoured`, `markup_json`: harness.results.schema)."""
         pauses = [[p.asked_ms, p.heard_ms, p.at_s, p.honoured] for p in self.pauses]
+        readings = [[r.kind, r.text, r.verdict, r.reading] for r in self.readings]
         return {"markup_honoured": int(self.honoured), "markup_json": json.dumps(
-            {"pauses": pauses, "tags_spoken": list(self.tags_spoken), "findings": list(self.findings())})}
+            {"pauses": pauses, "tags_spoken": list(self.tags_spoken), "readings": readings,
+             "findings": list(self.findings())})}
+
+
+def judged_said(pieces: Sequence[Asked]) -> tuple[Said, ...]:
+    """The tagged texts of an item the forced choice judges: those with both readings given (not a phoneme)."""
+    return tuple(p for p in pieces if isinstance(p, Said) and p.honoured and p.ignored)
+
+
+def said_hard_text(pieces: Sequence[Asked], said: Said) -> HardText:
+    """The forced choice for one tagged text of an item: its sentence as written (the tagged text the span), the
+    honoured reading accepted, the text read as if untagged the one misreading, the honouring voice's words the
+    control."""
+    return HardText(text=written_words(pieces), category="markup", span=said.text, accepted=(said.honoured,),
+                    misreadings=(Misreading(said.ignored, IGNORED),), control=spoken(pieces), meaning_changes=True)
 
 
 def tag_words_heard(transcript: str, sent_tag_words: Iterable[str], text: str) -> tuple[str, ...]:
@@ -90,10 +136,10 @@ class ClipMarkup:
 
 # What an offering was sent for an item's pieces: what its documents say a voice says for it (a pause a model does
 # not take is no pause), and the words of the tags sent.
-Sent = Callable[[str, str, Sequence[Piece]], tuple[tuple[Piece, ...], tuple[str, ...]]]
+Sent = Callable[[str, str, Sequence[Asked]], tuple[tuple[Piece, ...], tuple[str, ...]]]
 
 
-def markup_verdicts(rows: Iterable[Mapping[str, Any]], items: Mapping[tuple[str, str], Sequence[Piece]],
+def markup_verdicts(rows: Iterable[Mapping[str, Any]], items: Mapping[tuple[str, str], Sequence[Asked]],
                     sent_as: Sent, root: Path) -> list[ClipMarkup]:
     """Each stored clip of a markup item (`items`: by (corpus, item id)) judged: its kept audio decoded (each row a
     clip's: provider, model, corpus, item_id, audio_path, declared_media_type and _sample_rate), its transcript read;

@@ -4,9 +4,23 @@ words are listed for the judge; the providers' declarations quote their document
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from harness.core.protocols.markup import Markup, Pause, Syntax, Tag, TagKind, markup_item, spoken, tag_words
+from harness.core.protocols.markup import (
+    SPELLED,
+    Markup,
+    Pause,
+    Said,
+    Syntax,
+    Tag,
+    TagKind,
+    markup_item,
+    spoken,
+    tag_words,
+    written_words,
+)
 from harness.core.registry import providers
 
 SSML = Markup(Syntax.SSML, (Tag(TagKind.BREAK, '<break time="{ms}ms"/>', "doc", "quote"),),
@@ -57,7 +71,11 @@ def test_the_offerings_that_declare_markup_quote_their_documents() -> None:
     assert {"polly", "elevenlabs"} <= {name for name, _ in declared}
     for (name, model), markup in declared.items():
         for tag in markup.tags:
-            assert tag.doc.startswith("https://") and "pause" in tag.quote and "read 20" in tag.quote, (name, model)
+            # each tag quotes its own page: a break its pause, a say-as, sub or phoneme its element as written
+            shown = "pause" if tag.kind is TagKind.BREAK else tag.form.split()[0] + " "
+            assert tag.doc.startswith("https://") and shown in tag.quote and "read 20" in tag.quote, (name, model)
+            if tag.kind in SPELLED:  # the interpret-as value the page names
+                assert re.search(rf"\b{tag.interpret_as()}\b", tag.quote), (name, model, tag.kind)
     assert declared[("elevenlabs", "eleven_flash_v2_5-http")].tag(TagKind.BREAK, "eleven_v3") is None
     assert declared[("rime", "coda")].tag(TagKind.BREAK, "coda") is None  # the page names the Mist family only
     assert declared[("rime", "mistv2")].tag(TagKind.BREAK, "mistv2") is not None
@@ -86,3 +104,53 @@ def test_azures_markup_is_the_voice_elements_content_and_googles_moves_to_input_
     payload = {"input": {"text": google.markup.written(pieces, "neural2")}}
     google.markup.placed(payload)
     assert payload == {"input": {"ssml": '<speak>Hold on &amp; wait.<break time="500ms"/>Done.</speak>'}}
+
+
+SAID = Markup(Syntax.SSML, (
+    Tag(TagKind.BREAK, '<break time="{ms}ms"/>', "doc", "quote"),
+    Tag(TagKind.CHARACTERS, '<say-as interpret-as="characters">{text}</say-as>', "doc", "quote"),
+    Tag(TagKind.DIGITS, '<say-as interpret-as="number_digit">{text}</say-as>', "doc", "quote"),
+    Tag(TagKind.SUB, '<sub alias="{value}">{text}</sub>', "doc", "quote"),
+    Tag(TagKind.PHONEME, '<phoneme alphabet="ipa" ph="{value}">{text}</phoneme>', "doc", "quote",
+        unsupported_on=("gen",))), document="<speak>{text}</speak>")
+TAGGED = ("Type", Said(TagKind.CHARACTERS, "dog", honoured="d o g", ignored="dog"), "or",
+          Said(TagKind.DIGITS, "1234"), "at the", Said(TagKind.SUB, "WWW", 'World "Wide" Web'), "with a",
+          Said(TagKind.PHONEME, "tomato", "təˈmɑːtoʊ"), "now.")
+
+
+def test_say_as_sub_and_phoneme_are_written_in_the_declared_elements_and_read_as_an_honouring_voice_says_them() -> None:
+    sent = SAID.written(TAGGED)
+    assert sent == ('<speak>Type <say-as interpret-as="characters">dog</say-as> or <say-as '
+                    'interpret-as="number_digit">1234</say-as> at the <sub alias="World &quot;Wide&quot; Web">WWW</sub>'
+                    ' with a <phoneme alphabet="ipa" ph="təˈmɑːtoʊ">tomato</phoneme> now.</speak>')
+    assert SAID.read(sent) == ('Type D O G or 1 2 3 4 at the World "Wide" Web with a tomato now.',)
+    assert spoken(TAGGED) == SAID.read(sent)[0]
+    assert written_words(TAGGED) == "Type dog or 1234 at the WWW with a tomato now."
+    # a voice ignoring them reads the written text; a say-as value the model's tags do not name is its text too
+    assert SAID.read(sent, honour_said=False) == ("Type dog or 1234 at the WWW with a tomato now.",)
+    assert SSML.read(sent) == ("Type dog or 1234 at the WWW with a tomato now.",)
+    # a tag the model is documented not to take is sent as its text (the plan asks no such item of it)
+    assert "<phoneme" not in SAID.written(TAGGED, "gen") and " tomato " in SAID.written(TAGGED, "gen")
+
+
+def test_a_corpus_items_tagged_pieces_name_their_tag_and_text() -> None:
+    assert markup_item(["Type", {"say_as": "characters", "text": "dog", "honoured": "d o g", "ignored": "dog"}]) == (
+        "Type", Said(TagKind.CHARACTERS, "dog", "", "d o g", "dog"))
+    assert markup_item([{"sub": "World Wide Web", "text": "WWW"}]) == (Said(TagKind.SUB, "WWW", "World Wide Web"),)
+    for bad in ({"say_as": "cardinal", "text": "12"}, {"sub": "x"}, {"emphasis": "strong", "text": "x"}):
+        with pytest.raises(ValueError, match=r"say_as|tagged piece"):
+            markup_item([bad])
+
+
+def test_the_plan_asks_a_tagged_item_only_of_offerings_whose_documents_show_the_tag() -> None:
+    from harness.bench.corpus import load_corpus
+
+    phoneme = next(i for i in load_corpus("markup").items if i.id == "phoneme-word")
+    known = providers()
+    google = next(o for o in known["google"].offerings if o.name == "neural2")
+    polly = {o.name: o for o in known["polly"].offerings}
+    assert google.markup is not None and google.markup.tag(TagKind.PHONEME, "neural2") is None
+    assert polly["neural"].markup is not None and polly["neural"].markup.tag(TagKind.PHONEME, "neural") is not None
+    assert polly["generative"].markup is not None
+    assert polly["generative"].markup.tag(TagKind.PHONEME, "generative") is None  # the page names no generative
+    assert phoneme.markup is not None and any(isinstance(p, Said) for p in phoneme.markup)

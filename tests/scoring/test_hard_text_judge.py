@@ -254,3 +254,28 @@ def test_a_misheard_carrier_is_the_reference_for_the_span_alone(judge: HardTextJ
     [score] = judge.score_many([HardTextClip(hard, samples=_say(hard.control))])
     assert score.verdict is not HardTextVerdict.OTHER, score.choice
     assert score.free_heard == "seven o clock"
+
+
+def test_markup_say_as_and_sub_are_judged_honoured_only_when_the_honoured_reading_wins(judge: HardTextJudge) -> None:
+    """Markup's forced choice (`harness.measurement.markup.said_hard_text`, docs/markup.md) on the corpus' tagged
+    items, voiced as the sandbox voices them: honoured ("T E S T"-style letters) passes; the drift `ignore_say_as`
+    (the tag set aside, the text read as written) fails with the untagged reading."""
+    from harness.bench.corpus import load_corpus
+    from harness.core.protocols.markup import Said
+    from harness.measurement.markup import IGNORED, judged_said, said_hard_text
+    from harness.providers.polly.declaration import MARKUP
+    from harness.sandbox.markup import honoured
+
+    items = {item.id: item.markup for item in load_corpus("markup").items if item.markup}
+    clips, expected = [], []
+    for item_id, fault in (("say-as-characters", ""), ("say-as-characters", "ignore_say_as"),
+                           ("say-as-digits", "ignore_say_as"), ("sub-alias", "ignore_say_as")):
+        pieces = items[item_id]
+        said = judged_said(pieces)
+        assert len(said) == 1 and isinstance(said[0], Said)
+        voiced = " ".join(p for p in honoured(MARKUP, MARKUP.written(pieces, "neural"), "neural", fault)
+                          if isinstance(p, str))
+        clips.append(HardTextClip(said_hard_text(pieces, said[0]), samples=_say(voiced)))
+        expected.append((HardTextVerdict.FAIL, IGNORED) if fault else (HardTextVerdict.PASS, None))
+    scores = judge.score_many(clips)
+    assert [(s.verdict, s.choice.error) for s in scores] == expected, [s.choice for s in scores]

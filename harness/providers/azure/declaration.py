@@ -195,6 +195,8 @@ REFUSALS = Refusals(
     server_error=Refusal(502, "BadGateway", ""),
 )
 
+PRONUNCIATION_PAGE = "https://learn.microsoft.com/azure/ai-services/speech-service/speech-synthesis-markup-pronunciation"
+
 # Markup: the body is SSML the harness renders from the text; a markup text is the <voice> element's content, its
 # tags elements of the document (the text put in unescaped: `MARKUP_TEXT`), as the SSML page's example writes them.
 MARKUP = Markup(Syntax.SSML, (Tag(
@@ -204,7 +206,22 @@ MARKUP = Markup(Syntax.SSML, (Tag(
           "range from 0 to 5000 milliseconds. If you set a value greater than the supported maximum, the service will "
           "use `5000ms`.\" <voice name=\"en-US-JennyNeural\"> Welcome <break time=\"750ms\" /> to text to speech. "
           "</voice> (MicrosoftDocs, speech-synthesis-markup-structure.md, read 2026-11-27; a later adaptation of the "
-          "page reads 0 to 20000 ms)"),),
+          "page reads 0 to 20000 ms)"), Tag(
+    TagKind.CHARACTERS, '<say-as interpret-as="characters">{text}</say-as>', doc=PRONUNCIATION_PAGE + "#say-as-element",
+    quote="\"`characters`, `spell-out` | The text is spoken as individual letters (spelled out). The speech synthesis "
+          "engine pronounces: <say-as interpret-as=\"characters\">test</say-as> As \"T E S T.\"\" (MicrosoftDocs, "
+          "speech-synthesis-markup-pronunciation.md, read 2026-11-27)"), Tag(
+    TagKind.DIGITS, '<say-as interpret-as="number_digit">{text}</say-as>', doc=PRONUNCIATION_PAGE + "#say-as-element",
+    quote="\"`number_digit` | The text is spoken as a sequence of individual digits. The speech synthesis engine "
+          "pronounces: <say-as interpret-as=\"number_digit\">123456789</say-as> As \"1 2 3 4 5 6 7 8 9.\"\" (read "
+          "2026-11-27)"), Tag(
+    TagKind.SUB, '<sub alias="{value}">{text}</sub>', doc=PRONUNCIATION_PAGE + "#sub-element",
+    quote="\"Use the `sub` element to indicate that the alias attribute's text value should be pronounced instead of "
+          "the element's enclosed text. ... <sub alias=\"World Wide Web Consortium\">W3C</sub>\" (read 2026-11-27)"),
+    Tag(TagKind.PHONEME, '<phoneme alphabet="ipa" ph="{value}">{text}</phoneme>', doc=PRONUNCIATION_PAGE
+        + "#phoneme-element",
+        quote="\"The `phoneme` element is used for phonetic pronunciation in SSML documents. ... `alphabet` ... `ipa` "
+              "... <phoneme alphabet=\"ipa\" ph=\"tə.ˈmeɪ.toʊ\"> tomato </phoneme>\" (read 2026-11-27)")),
     also_sets=(MARKUP_TEXT,), fragment=True)
 
 SERVICE = SpeechService(

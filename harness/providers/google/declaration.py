@@ -208,7 +208,18 @@ MARKUP = Markup(Syntax.SSML, (Tag(
           "more customization in your audio response by providing details on pauses, ...\" <speak> ... I can pause "
           "<break time=\"3s\"/>. ... </speak> \"Here is the synthesized text for the example SSML document: ... I "
           "can pause [3 second pause].\" (read 2026-11-27; the page's <break> section gives no maximum: the "
-          "vocabulary's 10 s bound)"),),
+          "vocabulary's 10 s bound)"), Tag(
+    TagKind.CHARACTERS, '<say-as interpret-as="characters">{text}</say-as>', doc=SSML_PAGE,
+    quote="\"Here are <say-as interpret-as=\"characters\">SSML</say-as> samples.\" ... \"Here are S S M L samples.\" "
+          "(read 2026-11-27)"), Tag(
+    # the page says digits one by one with "characters" too: no "digits" value is shown
+    TagKind.DIGITS, '<say-as interpret-as="characters">{text}</say-as>', doc=SSML_PAGE,
+    quote="\"Or I can even speak in digits. The digits for ten are <say-as interpret-as=\"characters\">10</say-as>.\" "
+          "... \"The digits for ten are one oh.\" (read 2026-11-27)"), Tag(
+    TagKind.SUB, '<sub alias="{value}">{text}</sub>', doc=SSML_PAGE,
+    quote="\"I can also substitute phrases, like the <sub alias=\"World Wide Web Consortium\">W3C</sub>.\" ... \"I can "
+          "also substitute phrases, like the World Wide Web Consortium.\" (read 2026-11-27; no <phoneme> in the stored "
+          "page: none declared)")),
     document="<speak>{text}</speak>", moves_to=(SLOTS.text, SLOTS.ssml or ""))
 
 SERVICE = SpeechService(

@@ -175,6 +175,9 @@ REFUSALS = Refusals(
 # SSML, read where the request says TextType "ssml" (SynthesizeSpeechInput.TextType: "Specifies whether the input text
 # is plain text or SSML. The default value is plain text."): a `<speak>` document; its pause, `<break time>`.
 BREAK_PAGE = "https://docs.aws.amazon.com/polly/latest/dg/break-tag.html"
+SAY_AS_PAGE = "https://docs.aws.amazon.com/polly/latest/dg/say-as-tag.html"
+SUB_PAGE = "https://docs.aws.amazon.com/polly/latest/dg/sub-tag.html"
+PHONEME_PAGE = "https://docs.aws.amazon.com/polly/latest/dg/phoneme-tag.html"
 MARKUP = Markup(Syntax.SSML, (Tag(
     TagKind.BREAK, '<break time="{ms}ms"/>', doc=BREAK_PAGE, max_ms=10_000,
     quote="\"This tag is supported by generative, long-form, neural, and standard TTS formats. To add a pause to your "
@@ -182,7 +185,23 @@ MARKUP = Markup(Syntax.SSML, (Tag(
           "maximum duration is 10s. [number]ms: The duration of the pause, in milliseconds. The maximum duration is "
           "10000ms.\" <speak> Mary had a little lamb <break time=\"3s\"/>Whose fleece was white as snow. </speak> "
           "(read 2026-11-26; the page's translations add that <break time=> is only partly available for generative "
-          "voices)"),),
+          "voices)"), Tag(
+    TagKind.CHARACTERS, '<say-as interpret-as="characters">{text}</say-as>', doc=SAY_AS_PAGE,
+    quote="\"<say-as interpret-as=\"value\">[text to be interpreted]</say-as> ... characters or spell-out: Spells out "
+          "each letter of the text, as in a-b-c.\" (read 2026-11-27; for a neural voice \"the affected sentence will "
+          "be synthesized using the related standard voice\")"), Tag(
+    TagKind.DIGITS, '<say-as interpret-as="digits">{text}</say-as>', doc=SAY_AS_PAGE,
+    quote="\"<say-as interpret-as=\"value\">[text to be interpreted]</say-as> ... digits: Spells out each digit "
+          "individually, as in 1-2-3-4.\" (read 2026-11-27)"), Tag(
+    TagKind.SUB, '<sub alias="{value}">{text}</sub>', doc=SUB_PAGE,
+    quote="\"This tag is supported by generative, long-form, neural, and standard TTS formats. Use the <sub> tag with "
+          "the alias attribute to substitute a different word (or pronunciation) for selected text such as an acronym "
+          "or abbreviation. ... <sub alias=\"new word\">abbreviation</sub>\" (read 2026-11-27)"), Tag(
+    TagKind.PHONEME, '<phoneme alphabet="ipa" ph="{value}">{text}</phoneme>', doc=PHONEME_PAGE,
+    unsupported_on=("generative",),
+    quote="\"This tag is supported by long-form, neural, and standard TTS formats. ... alphabet: ipa— Indicates that "
+          "the International Phonetic Alphabet (IPA) will be used. ... <phoneme alphabet=\"ipa\" ph=\"pɪˈkɑːn\">pecan"
+          "</phoneme>\" (read 2026-11-27; generative is not named)")),
     document="<speak>{text}</speak>", also_sets=(("/TextType", "ssml"),))
 
 # The billed characters of each SynthesizeSpeech (SSML tags not counted: polly.toml's counting rule).
