@@ -1,10 +1,11 @@
 """A socket's `rate` check: the rate heard is the rate declared (docs/seams.md). The socket's 16-bit samples of the
 sample text (the `synthesis` plan's one utterance), read at the rate the session asked for, sound as long (first to
-last frame at speech level: `harness.core.heard_rate.sounding_s`) as the same text in the same voice from the provider's HTTP endpoint in a headed format (`Offering.endpoint` names the endpoint
-taking the same text; `speech_checks.headed_answer_s` asks it). A length off by a standard mislabel (24 kHz samples
-labelled 16 kHz: 1.5) is a violation of rule `rate` naming the rate heard, by the benchmark's rule
-(`speech_checks.misrated` over `harness.core.heard_rate`); with no headed answer, or no 16-bit samples, the check
-cannot judge and raises `Skip` with the reason — never a guess.
+last frame at speech level: `harness.core.heard_rate.sounding_s`) as the same text in the same voice from the
+provider's HTTP endpoint in a headed format (`Offering.endpoint` names the endpoint taking the same text;
+`speech_checks.headed_answer_s` asks it). A length off by a standard mislabel (24 kHz samples labelled 16 kHz: 1.5)
+is a violation of rule `rate` naming the rate heard, by the benchmark's rule (`speech_checks.misrated` over
+`harness.core.heard_rate`); with no headed answer, or no 16-bit samples, the check cannot judge and raises `Skip`
+with the reason — never a guess.
 """
 
 from __future__ import annotations

@@ -501,7 +501,7 @@ def misrated(seconds: float, declared: int, reference: tuple[float, str]) -> Hea
     return heard if heard is not None and heard.standard else None
 
 
-ASKED_RATE = 16000  # the rate the reports find mislabelled (Speechify's `pcm_16000`), asked where a stream offers it
+ASKED_RATE = 16000  # the rate issue 66's reports find mislabelled (a `pcm_16000` asked), asked where offered
 
 
 def _sixteen_bit(synthesis: Synthesis) -> Format | None:

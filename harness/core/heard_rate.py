@@ -3,10 +3,10 @@ than asked (dograh-hq/pipecat PR #59: 24 kHz samples sent for `pcm_16000`; flowc
 sent). Samples read at the wrong rate play slower or faster and lower or higher by the same factor, so two views
 of one answer tell the rate its samples are really at:
 
-* **length** — the same text from the same provider in a format with a header (the HTTP family's contract check,
-  `contracts/speech_checks.py`, and the benchmark's streams alike): the seconds the samples last at the declared
-  rate over the header's seconds is the factor (`LENGTH_TOLERANCE`: resampling, padding and encoder delay differ
-  between formats by a few per cent, a wrong rate by a third or more);
+* **length** — the same text from the same provider in a format with a header (the contract suite's checks of
+  headerless PCM, of every socket and of every SSE or NDJSON stream, and the benchmark's streams alike): the
+  seconds the samples last at the declared rate over the header's seconds is the factor (`LENGTH_TOLERANCE`:
+  resampling, padding and encoder delay differ between formats by a few per cent, a wrong rate by a third or more);
 * **voice** — where no headed answer of the same provider exists: the same text's answers in the run (another
   offering, another provider) give a length and the voice's pitch; a wrong rate moves both by the *same* standard
   ratio (length up, pitch down), which a slower voice or a lower one alone does not (`VOICE_MIN_RATIO` for the
