@@ -22,6 +22,9 @@ again offline by the same plan) and a judgement of the sessions it recorded:
                      none, or a promised acknowledgement missing, is a violation; audio after it where they are silent
                      is drift (a finding)
 
+The socket's `rate` (every socket: its samples against the same text in a headed HTTP answer) needs more than a
+session, so it is judged apart: `harness.contracts.socket_rate`, run by the suite's `test_rate`.
+
 `run_check` records the sessions (`Session.to_json` makes them fixtures); `judge` returns `Findings`
 (violations located at `/frames/<index>/...`). The suite is `contracts/test_realtime.py`.
 """

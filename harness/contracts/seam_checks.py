@@ -5,8 +5,8 @@ Each is a violation of rule `seams` at the frame it starts (docs/seams.md); the 
 sound, its drift (`streams`: click, gap, header) breaks them on demand.
 
 Only 16-bit samples are judged here (raw, or WAV: each frame a whole file by design, or one stream's header at the
-start): a compressed stream's frames are not samples one can join. The rate heard needs other answers of the same
-text, which a contract session has not: it is the benchmark's (`harness.core.heard_rate`).
+start): a compressed stream's frames are not samples one can join. The rate heard needs another answer of the same
+text: `harness.contracts.socket_rate` asks for one.
 """
 
 from __future__ import annotations
@@ -31,6 +31,16 @@ def _samples_of(piece: bytes, whole_file: bool) -> bytes:
     return piece
 
 
+def sample_pieces(events: Sequence[Event], spec: AudioSpec) -> tuple[list[Event], list[bytes]] | None:
+    """The audio frames of one utterance's `events` and the 16-bit sample bytes each carries (a whole-file frame's
+    own header left out); None for audio that is not 16-bit samples (the seams' and the rate check's input)."""
+    audio = [e for e in events if e.kind is Kind.AUDIO and e.audio]
+    if spec.codec != SIXTEEN_BIT or spec.container not in ("raw", "wav"):
+        return None
+    files = all(e.audio.startswith(b"RIFF") for e in audio)  # each frame a whole WAV file, by design
+    return audio, [_samples_of(e.audio, files) for e in audio]
+
+
 def session_seams(events: Sequence[Event], spec: AudioSpec) -> list[tuple[int, SeamFinding]]:
     """Each seam finding of the session's audio (`events` of one utterance, in order) with the frame it starts in;
     none for audio that is not 16-bit samples, or fewer than two audio frames, and none where numpy is not installed
@@ -41,11 +51,10 @@ def session_seams(events: Sequence[Event], spec: AudioSpec) -> list[tuple[int, S
 
     from harness.core.seams import header_findings, seam_findings  # numpy's, imported where it is
 
-    audio = [e for e in events if e.kind is Kind.AUDIO and e.audio]
-    if spec.codec != SIXTEEN_BIT or spec.container not in ("raw", "wav") or len(audio) < 2:
+    found_pieces = sample_pieces(events, spec)
+    if found_pieces is None or len(found_pieces[0]) < 2:
         return []
-    files = all(e.audio.startswith(b"RIFF") for e in audio)  # each frame a whole WAV file, by design
-    pieces = [_samples_of(e.audio, files) for e in audio]
+    audio, pieces = found_pieces
     data = b"".join(pieces)
     samples = np.frombuffer(data[:len(data) // 2 * 2], dtype="<i2").astype(np.float64) / 32768.0
     ends = np.cumsum([len(p) for p in pieces]) // 2

@@ -26,10 +26,16 @@ client meets at once. Each runs for every provider that declares the part it nee
                        tag is heard as silence within the judge's tolerance (`harness.core.pauses_heard`), and no tag
                        is spoken: the words take no longer than the same words sent without markup (by more than
                        `SPOKEN_TAG_SHARE`: a tag read aloud adds its words, "break time 800 milliseconds")
+    rate-<endpoint>    (a streamed answer of events or lines: SSE, NDJSON) the rate heard is the rate declared: the
+                       stream's 16-bit samples last as long at their declared rate as the same text, same voice, in
+                       a headed file from the provider's endpoint that does not stream (`headed_answer_s`); a length
+                       off by a standard mislabel (1.5, 2, 2/3, 1/2: `harness.core.heard_rate`, the benchmark's rule)
+                       is "samples at about X Hz, declared Y Hz"; with no such headed answer, not judged (skipped)
     timing-marks-<endpoint>  (marks declared in the answer) they keep the invariants: in order, each message going
                        on from the one before, spelling the text (`harness.contracts.marks_checks`)
 
-`checks_for` names the checks that apply to a provider; the suite (`contracts/test_speech_family.py`) runs them on
+A check raises `Skip` (with the reason) where it cannot judge. `checks_for` names the checks that apply to a provider;
+the suite (`contracts/test_speech_family.py`) runs them on
 the session's target. A failing check shows a binary body as its size, sniffed format and first bytes, never raw.
 """
 
@@ -53,7 +59,7 @@ from harness.contracts.session import Skip
 from harness.contracts.targets import ContractTarget
 from harness.core.audio import AudioDecodeError, LabelVerdict, canonical_media_type, inspect, judge_label, writable
 from harness.core.audio_fields import AudioFieldError, carrier
-from harness.core.heard_rate import rate_by_length
+from harness.core.heard_rate import HeardRate, rate_by_length, sounding_s
 from harness.core.params import params_of
 from harness.core.pauses_heard import heard_pauses, speaking_s, tolerance_ms
 from harness.core.protocols.http_speech import (
@@ -68,7 +74,7 @@ from harness.core.protocols.http_speech import (
     wanted_format,
 )
 from harness.core.protocols.markup import Pause, Piece, TagKind, spoken
-from harness.core.spec import Endpoint, EventStreamBody, JsonBody, Provider, Role, SynthesisInput
+from harness.core.spec import Endpoint, EventStreamBody, JsonBody, NdjsonBody, Provider, Role, SynthesisInput
 from harness.core.stream_events import read_stream
 from harness.core.transport import build_request
 from harness.core.validate import media_type_of
@@ -450,6 +456,88 @@ def stream_sse_check(synthesis: Synthesis) -> Check:
     return check
 
 
+HEADED = ("wav", "flac", "mp3")  # containers whose header (or frames) state their rate and length
+
+
+def headed_synthesis(service: SpeechService, endpoint_key: str = "") -> tuple[Synthesis, Format] | None:
+    """The synthesis that answers a text in one whole file with a header, and that format (WAV first):
+    `endpoint_key`'s where it is one, else the provider's first. Never a stream's: the sandbox's drift and the bugs
+    it imitates mislabel a stream's samples, its own header included."""
+    whole = sorted((s for s in _spoken(service) if s.endpoint.role is not Role.STREAM),
+                   key=lambda s: s.endpoint.key != endpoint_key)
+    for synthesis in whole:
+        fmt = next((f for container in HEADED for f in synthesis.formats
+                    if f.spec.container == container and not f.assumed), None)
+        if fmt is not None:
+            return synthesis, fmt
+    return None
+
+
+def headed_answer_s(target: SpeechTarget, client: httpx.Client, text: str, *, endpoint_key: str = "",
+                    voice: str | None = None) -> tuple[float, str] | str:
+    """How long `text` sounds in the provider's headed answer (`headed_synthesis`; `sounding_s`: its silence around
+    the voice left out), in `voice` where the provider lists it (another voice's pace differs), and what answered;
+    else why it cannot be told."""
+    found = headed_synthesis(target.service, endpoint_key)
+    if found is None:
+        return f"{target.provider.name} declares no answer in a headed format outside a stream: the rate is not judged"
+    synthesis, fmt = found
+    at: dict[str, Any] = {synthesis.slots.text: text}
+    if voice and synthesis.slots.voice is not None and voice in {v.name for v in target.service.voices}:
+        at[synthesis.slots.voice] = voice
+    answer = target.send(client, target.request(synthesis, fmt, at))
+    name = f"{synthesis.endpoint.key} as {fmt.name}"
+    heard = _heard(answer, synthesis, fmt, name)
+    if answer.status_code != synthesis.endpoint.success_status or isinstance(heard, Violation):
+        return f"the headed answer ({name}) is not whole audio (HTTP {answer.status_code}): the rate is not judged"
+    return sounding_s(*heard), name
+
+
+def misrated(seconds: float, declared: int, reference: tuple[float, str]) -> HeardRate | None:
+    """The rate heard where a stream's `seconds` at its `declared` rate and the headed answer's disagree by a ratio a
+    standard mislabel explains (24 kHz samples labelled 16 kHz: 1.5); a length off by another ratio is a pace, not a
+    rate, and is not named (the benchmark's rule, `harness.core.heard_rate.rate_by_length`)."""
+    heard = rate_by_length(seconds, declared, reference[0], reference[1])
+    return heard if heard is not None and heard.standard else None
+
+
+ASKED_RATE = 16000  # the rate issue 66's reports find mislabelled (a `pcm_16000` asked), asked where offered
+
+
+def _sixteen_bit(synthesis: Synthesis) -> Format | None:
+    """The stream's format of headerless 16-bit samples (at `ASKED_RATE` where declared), else of WAV-wrapped ones:
+    what a mislabel changes the length of (a compressed stream's frames state their own rate)."""
+    sixteen = sorted((f for f in synthesis.formats if f.spec.codec == "pcm_s16le" and not f.assumed),
+                     key=lambda f: (f.spec.container != "raw", f.spec.sample_rate != ASKED_RATE))
+    return next((f for f in sixteen if f.spec.container in ("raw", "wav")), None)
+
+
+def stream_rate_check(synthesis: Synthesis) -> Check:
+    def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
+        where = f"rate-{slug(synthesis.endpoint.key)}"
+        fmt = _sixteen_bit(synthesis)
+        if fmt is None:
+            raise Skip(f"{synthesis.endpoint.key} streams no 16-bit samples: a compressed stream's frames state "
+                       "their own rate")
+        response = target.send(client, target.request(synthesis, fmt))
+        found = _status(response, synthesis, where)
+        if found:
+            return found
+        heard = _heard(response, synthesis, fmt, where)
+        if isinstance(heard, Violation):  # the stream's own checks name what is wrong with it
+            raise Skip(f"the stream's audio cannot be measured: {heard.got}")
+        seconds = sounding_s(*heard)  # at the rate its label (raw: the format; WAV: its header) declares
+        model = next(m for m in target.service.models if m.synthesis == synthesis.endpoint.key)
+        reference = headed_answer_s(target, client, SAMPLE_TEXT, voice=model.voice)
+        if isinstance(reference, str):
+            raise Skip(reference)
+        rate = misrated(seconds, heard[1], reference)
+        return [] if rate is None else [Violation(f"{where}/{slug(fmt.name)}", f"samples at the declared "
+                                                  f"{heard[1]:,} Hz", str(rate), "rate")]
+
+    return check
+
+
 def speed_check(synthesis: Synthesis) -> Check:
     def check(target: SpeechTarget, client: httpx.Client) -> list[Violation]:
         assert synthesis.slots.speed is not None
@@ -587,6 +675,8 @@ def checks_for(provider: Provider) -> dict[str, FamilyCheck]:
             add("stream-audio", stream_audio_check(synthesis))
         if isinstance(carried, EventStreamBody):
             add("stream-sse", stream_sse_check(synthesis))
+        if isinstance(carried, EventStreamBody | NdjsonBody):
+            add(f"rate-{slug(synthesis.endpoint.key)}", stream_rate_check(synthesis))
         if synthesis.slots.speed is not None:
             add("speed", speed_check(synthesis))
         markup = synthesis.markup

@@ -3,24 +3,29 @@ than asked (dograh-hq/pipecat PR #59: 24 kHz samples sent for `pcm_16000`; flowc
 sent). Samples read at the wrong rate play slower or faster and lower or higher by the same factor, so two views
 of one answer tell the rate its samples are really at:
 
-* **length** — the same text from the same provider in a format with a header (the HTTP family's contract check,
-  `contracts/speech_checks.py`, and the benchmark's streams alike): the seconds the samples last at the declared
-  rate over the header's seconds is the factor (`LENGTH_TOLERANCE`: resampling, padding and encoder delay differ
-  between formats by a few per cent, a wrong rate by a third or more);
+* **length** — the same text from the same provider in a format with a header (the contract suite's checks of
+  headerless PCM, of every socket and of every SSE or NDJSON stream, and the benchmark's streams alike): the
+  seconds the samples last at the declared rate over the header's seconds is the factor (`LENGTH_TOLERANCE`:
+  resampling, padding and encoder delay differ between formats by a few per cent, a wrong rate by a third or more);
 * **voice** — where no headed answer of the same provider exists: the same text's answers in the run (another
   offering, another provider) give a length and the voice's pitch; a wrong rate moves both by the *same* standard
   ratio (length up, pitch down), which a slower voice or a lower one alone does not (`VOICE_MIN_RATIO` for the
   length, `PITCH_SHARE` for the pitch).
 
 Either way the rate heard is snapped to the nearest standard rate (`STANDARD_RATES`) when one is within the
-tolerance, else said as measured. Pure arithmetic: the measurement of lengths and pitch is its callers'.
+tolerance, else said as measured. A length is how long the voice sounds (`sounding_s`: the leading and trailing
+silence a stream or a socket adds are not the voice's), measured alike by the benchmark (`harness.measurement`) and
+the contract suite's `rate` check; the pitch is the benchmark's (`harness.measurement.voice`).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
+FRAME_S = 0.010
+SPEECH_RMS = 0.01  # Coval's level, as `harness.core.onset` uses it
 STANDARD_RATES = (8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000)
 # Length of the same text, same provider, another format: the HTTP check's tolerance since it was written
 # (resampling, padding, encoder delay); the smallest mislabel between standard rates (22.05 vs 24 kHz) is 8.5%.
@@ -35,6 +40,21 @@ VOICE_MIN_RATIO = 1.3
 # run's others moved by 0.53 of it (slower and lower, measured) and by 1.16 to 1.33 (faster and higher, measured):
 # those are told apart by the rate heard, which must then be a standard one within LENGTH_TOLERANCE.
 PITCH_SHARE = (0.75, 1.25)
+
+
+def sounding_s(samples: Any, rate: int) -> float:
+    """Seconds from the first to the last 10 ms frame at speech level (RMS ≥ `SPEECH_RMS`) of mono `samples` at
+    `rate` (0.0: none)."""
+    import numpy as np
+
+    x = np.asarray(samples, dtype=np.float64)
+    frame = max(1, round(FRAME_S * rate))
+    count = len(x) // frame
+    if count == 0:
+        return 0.0
+    rms = np.sqrt(np.mean(x[: count * frame].reshape(count, frame) ** 2, axis=1))
+    loud = np.flatnonzero(rms >= SPEECH_RMS)
+    return 0.0 if len(loud) == 0 else (int(loud[-1]) - int(loud[0]) + 1) * frame / rate
 
 
 @dataclass(frozen=True, slots=True)

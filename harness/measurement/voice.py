@@ -1,8 +1,8 @@
 """Two facts of a voice in a clip that a wrong sample rate moves together: how long its sound lasts and how high it
 sounds (`harness.core.heard_rate`). numpy on decoded mono samples, a few milliseconds a clip.
 
-* `sounding_s`: from the first to the last 10 ms frame at speech level (RMS ≥ 0.01, Coval's level as
-  `harness.core.onset` uses it): the leading and trailing silence a stream adds are not the voice's length.
+* `sounding_s` (owned by `harness.core.heard_rate`, which the contract suite's rate check shares): from the first to
+  the last 10 ms frame at speech level: the leading and trailing silence a stream adds are not the voice's length.
 * `lower_by`: how many times lower a clip sounds than another, from their long-term average spectra on a
   log-frequency axis (the shift that lines them up, up to an octave either way): samples read at the wrong rate move
   the voice's pitch and its formants together by the rate's ratio, while two voices' registers differ by less
@@ -15,23 +15,13 @@ from typing import Any
 
 import numpy as np
 
-FRAME_S = 0.010
-SPEECH_RMS = 0.01
+from harness.core.heard_rate import FRAME_S, SPEECH_RMS, sounding_s
+
+__all__ = ["FRAME_S", "SPEECH_RMS", "lower_by", "sounding_s", "spectrum"]
+
 FFT_S = 0.04
 LOW_HZ, HIGH_HZ = 80.0, 6000.0  # a voice's pitch and formants; 6 kHz: under the Nyquist of 16 kHz audio read at 24
 BINS_PER_OCTAVE = 48  # a quarter semitone
-
-
-def sounding_s(samples: Any, rate: int) -> float:
-    """Seconds from the first to the last frame at speech level (0.0: none)."""
-    x = np.asarray(samples, dtype=np.float64)
-    frame = max(1, round(FRAME_S * rate))
-    count = len(x) // frame
-    if count == 0:
-        return 0.0
-    rms = np.sqrt(np.mean(x[: count * frame].reshape(count, frame) ** 2, axis=1))
-    loud = np.flatnonzero(rms >= SPEECH_RMS)
-    return 0.0 if len(loud) == 0 else (int(loud[-1]) - int(loud[0]) + 1) * frame / rate
 
 
 def spectrum(samples: Any, rate: int) -> Any:

@@ -190,3 +190,43 @@ def test_the_contract_suite_names_each_seam_fault_on_a_socket(
     for kind, words in (("click", "a step of"), ("gap", "digital silence"), ("header", "wav header inside")):
         assert found[kind] and all(v.rule == "seams" for v in found[kind]), (kind, found[kind])
         assert any(words in v.got for v in found[kind]), (kind, [v.got for v in found[kind]])
+
+
+def test_the_contract_suites_rate_check_names_24k_labelled_16k_on_a_socket_and_an_sse_stream(
+        runs: list[tuple[dict[str, str], dict[str, dict[str, Any]]]]) -> None:
+    """The contract suite's `rate` check (the socket's, `harness.contracts.socket_rate`; the stream's,
+    `rate-<endpoint>` in `harness.contracts.speech_checks`) on Inworld's socket (16 kHz samples) and Speechify's SSE
+    stream (`pcm_16000` asked), each against the same text in a headed WAV from the provider's endpoint that does not
+    stream: green as documented, and with the `rate` fault each named as 24 kHz samples declared 16 kHz."""
+    import asyncio
+
+    from harness.contracts.realtime_checks import RealtimeTarget, plans, run_check
+    from harness.contracts.socket_rate import socket_rate
+    from harness.contracts.speech_checks import SpeechTarget, checks_for
+    from harness.core.registry import providers
+
+    sandbox = _SANDBOX[0]
+    token = {"X-Sandbox-Token": sandbox.control_token} if sandbox.control_token else {}
+
+    def speech(name: str) -> SpeechTarget:
+        provider = providers()[name]
+        return SpeechTarget(provider, {host: sandbox.base_url(name, host) for host in provider.hosts},
+                            sandbox.default_key(name))
+
+    found = {}
+    for kind in ("", "rate"):
+        httpx.post(sandbox.url + "/_sandbox/drift", json={"streams": {"inworld": kind, "speechify": kind}},
+                   headers=token)
+        target = RealtimeTarget(providers()["inworld"], sandbox.base_url("inworld"), sandbox.default_key("inworld"))
+        session = asyncio.run(run_check(target, plans(target)["synthesis"]()))
+        with httpx.Client(trust_env=False, timeout=30) as client:
+            stream = speech("speechify")
+            found[kind] = (socket_rate(target, session, speech("inworld"), client),
+                           checks_for(stream.provider)["rate-audio.stream.timestamps"].run(stream, client))
+    httpx.post(sandbox.url + "/_sandbox/drift", json={"streams": {"inworld": "", "speechify": ""}}, headers=token)
+    assert found[""] == ([], []), found[""]
+    for violations, where in zip(found["rate"], ("tts.stream-bidirectional", "rate-audio.stream.timestamps"),
+                                 strict=True):
+        assert len(violations) == 1 and violations[0].rule == "rate", violations
+        assert "samples at about 24,000 Hz, declared 16,000 Hz" in violations[0].got, violations[0]
+        assert where in f"{violations[0].pointer} {violations[0].expected}", violations[0]

@@ -26,14 +26,19 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
+from harness.contracts import Skip
 from harness.contracts.realtime_checks import RealtimeTarget, judge, plans, run_check, sandbox_paced
 from harness.contracts.replay import FIRST_AUDIO_FIELD
 from harness.contracts.replay_socket import judge_replayed
 from harness.contracts.session import FixtureRoots
+from harness.contracts.socket_rate import socket_rate
+from harness.contracts.speech_checks import TIMEOUT_S, speech_target
 from harness.contracts.targets import ContractTarget
 from harness.core import event_loop
+from harness.core.protocols.http_speech import SpeechService
 from harness.core.protocols.realtime_grammar import Session, websocket_url
 from harness.core.redact import Redactor
 from harness.core.registry import declared_providers, providers
@@ -59,6 +64,14 @@ CANCEL_CASES = [pytest.param(provider, channel.key, id=f"{provider.name}/{channe
                              else [])
                 for provider in providers().values() for channel in provider.channels
                 if channel.grammar.cancel is not None]
+
+
+# Every socket, each judged apart: its audio's rate against the same text from the provider's HTTP endpoint.
+RATE_CASES = [pytest.param(provider, channel.key, id=f"{provider.name}/{channel.key}/rate",
+                           marks=[pytest.mark.client_source] if channel.evidence.source is EvidenceSource.CLIENT
+                           else [])
+              for provider in providers().values() if isinstance(provider.family, SpeechService)
+              for channel in provider.channels]
 
 
 def _declared_url(provider: Provider) -> str:
@@ -143,3 +156,25 @@ def test_cancel(provider: Provider, channel_key: str, request: Any, tts_target: 
     findings = judge(target, plan, session)
     assert not findings.violations, f"{provider.name} {channel_key} cancel:\n  " + findings.text().replace(
         "\n", "\n  ")
+
+
+@pytest.mark.contract
+@pytest.mark.parametrize(("provider", "channel_key"), RATE_CASES)
+def test_rate(provider: Provider, channel_key: str, tts_target: ContractTarget, contract_session: Any) -> None:
+    """The socket's samples of the sample text last as long at their declared rate as the same text in a headed
+    answer of the provider's HTTP endpoint (`harness.contracts.socket_rate`); skipped, with the reason, where no
+    headed answer or no 16-bit samples let it judge, and in replay (no headed answer is recorded beside a session)."""
+    found = _target(provider, tts_target)
+    if found is None:
+        pytest.skip("the rate check asks the provider's HTTP endpoint for the same text: not judged in replay")
+    host = provider.channel(channel_key).host
+    target = replace(found, base_url=tts_target.base_url(provider.name, host), channel_key=channel_key)
+    plan = plans(target)["synthesis"]()
+    try:
+        speech = speech_target(tts_target, provider)
+        session = event_loop.run(run_check(target, plan))
+        with httpx.Client(trust_env=False, timeout=TIMEOUT_S, verify=contract_session.tls_context()) as client:
+            violations = socket_rate(target, session, speech, client)
+    except Skip as reason:
+        pytest.skip(str(reason))
+    assert not violations, f"{provider.name} {channel_key} rate:\n  " + "\n  ".join(str(v) for v in violations)

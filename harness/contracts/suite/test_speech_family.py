@@ -37,7 +37,10 @@ def test_speech_family(provider: Provider, check: str, tts_target: Any, contract
     if family_check.imitation_gap and not tts_target.at_providers:
         pytest.skip(family_check.imitation_gap)
     with httpx.Client(trust_env=False, timeout=TIMEOUT_S, verify=contract_session.tls_context()) as client:
-        violations = family_check.run(target, client)
+        try:
+            violations = family_check.run(target, client)
+        except Skip as reason:  # a check that cannot judge here (the rate with no headed answer) says why
+            pytest.skip(str(reason))
     # No broken contract (a Content-Type naming the right bytes by another name): said in the summary, not failed.
     contract_session.drift_seen.extend(Drift(f"{provider.name}/{v.pointer}", f"{v.got} (declared {v.expected})",
                                              FINDING) for v in violations if v.rule == FINDING)
