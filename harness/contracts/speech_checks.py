@@ -26,7 +26,7 @@ client meets at once. Each runs for every provider that declares the part it nee
                        tag is heard as silence within the judge's tolerance (`harness.core.pauses_heard`), and no tag
                        is spoken: the words take no longer than the same words sent without markup (by more than
                        `SPOKEN_TAG_SHARE`: a tag read aloud adds its words, "break time 800 milliseconds")
-    rate-<endpoint>    (a streamed answer of events or lines: SSE, NDJSON) the rate heard is the rate declared: the
+    rate-<endpoint>    (a streamed answer: audio bytes as made, SSE, NDJSON) the rate heard is the rate declared: the
                        stream's 16-bit samples last as long at their declared rate as the same text, same voice, in
                        a headed file from the provider's endpoint that does not stream (`headed_answer_s`); a length
                        off by a standard mislabel (1.5, 2, 2/3, 1/2: `harness.core.heard_rate`, the benchmark's rule)
@@ -675,7 +675,8 @@ def checks_for(provider: Provider) -> dict[str, FamilyCheck]:
             add("stream-audio", stream_audio_check(synthesis))
         if isinstance(carried, EventStreamBody):
             add("stream-sse", stream_sse_check(synthesis))
-        if isinstance(carried, EventStreamBody | NdjsonBody):
+        if isinstance(carried, EventStreamBody | NdjsonBody) or (carried is None and
+                                                                  synthesis.endpoint.role is Role.STREAM):
             add(f"rate-{slug(synthesis.endpoint.key)}", stream_rate_check(synthesis))
         if synthesis.slots.speed is not None:
             add("speed", speed_check(synthesis))

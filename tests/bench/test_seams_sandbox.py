@@ -192,12 +192,13 @@ def test_the_contract_suite_names_each_seam_fault_on_a_socket(
         assert any(words in v.got for v in found[kind]), (kind, [v.got for v in found[kind]])
 
 
-def test_the_contract_suites_rate_check_names_24k_labelled_16k_on_a_socket_and_an_sse_stream(
+def test_the_contract_suites_rate_check_names_24k_labelled_16k_on_a_socket_an_sse_stream_and_an_http_stream(
         runs: list[tuple[dict[str, str], dict[str, dict[str, Any]]]]) -> None:
     """The contract suite's `rate` check (the socket's, `harness.contracts.socket_rate`; the stream's,
-    `rate-<endpoint>` in `harness.contracts.speech_checks`) on Inworld's socket (16 kHz samples) and Speechify's SSE
-    stream (`pcm_16000` asked), each against the same text in a headed WAV from the provider's endpoint that does not
-    stream: green as documented, and with the `rate` fault each named as 24 kHz samples declared 16 kHz."""
+    `rate-<endpoint>` in `harness.contracts.speech_checks`) on Inworld's socket (16 kHz samples), Speechify's SSE
+    stream and its HTTP stream of audio bytes (`pcm_16000` asked), each against the same text in a headed WAV from the
+    provider's endpoint that does not stream: green as documented, and with the `rate` fault each named as 24 kHz
+    samples declared 16 kHz."""
     import asyncio
 
     from harness.contracts.realtime_checks import RealtimeTarget, plans, run_check
@@ -215,18 +216,21 @@ def test_the_contract_suites_rate_check_names_24k_labelled_16k_on_a_socket_and_a
 
     found = {}
     for kind in ("", "rate"):
-        httpx.post(sandbox.url + "/_sandbox/drift", json={"streams": {"inworld": kind, "speechify": kind}},
-                   headers=token)
+        httpx.post(sandbox.url + "/_sandbox/drift",
+                   json={"streams": {"inworld": kind, "speechify": kind}}, headers=token)
         target = RealtimeTarget(providers()["inworld"], sandbox.base_url("inworld"), sandbox.default_key("inworld"))
         session = asyncio.run(run_check(target, plans(target)["synthesis"]()))
         with httpx.Client(trust_env=False, timeout=30) as client:
             stream = speech("speechify")
             found[kind] = (socket_rate(target, session, speech("inworld"), client),
-                           checks_for(stream.provider)["rate-audio.stream.timestamps"].run(stream, client))
+                           checks_for(stream.provider)["rate-audio.stream.timestamps"].run(stream, client),
+                           checks_for(stream.provider)["rate-audio.stream"].run(stream, client))
     httpx.post(sandbox.url + "/_sandbox/drift", json={"streams": {"inworld": "", "speechify": ""}}, headers=token)
-    assert found[""] == ([], []), found[""]
-    for violations, where in zip(found["rate"], ("tts.stream-bidirectional", "rate-audio.stream.timestamps"),
-                                 strict=True):
+    assert found[""] == ([], [], []), found[""]
+    # the plain stream offers no 16 kHz samples: it is asked 24 kHz, and served 48 kHz so labelled
+    for violations, where, said in zip(found["rate"], ("tts.stream-bidirectional", "rate-audio.stream.timestamps",
+                                                       "rate-audio.stream"), ("24,000 Hz, declared 16,000",) * 2 + (
+                                           "48,000 Hz, declared 24,000",), strict=True):
         assert len(violations) == 1 and violations[0].rule == "rate", violations
-        assert "samples at about 24,000 Hz, declared 16,000 Hz" in violations[0].got, violations[0]
+        assert f"samples at about {said} Hz" in violations[0].got, violations[0]
         assert where in f"{violations[0].pointer} {violations[0].expected}", violations[0]
