@@ -282,7 +282,8 @@ def test_speed_must_shorten_the_audio(router: respx.MockRouter) -> None:
 
 def test_each_check_runs_where_the_declaration_has_its_part() -> None:
     assert set(checks_for(_target(("wav", "pcm")).provider)) == {
-        "format-wav", "format-pcm", "error-bad-voice", "error-bad-model", "error-long-input", "stream-audio", "speed"}
+        "format-wav", "format-pcm", "error-bad-voice", "error-bad-model", "error-long-input", "stream-audio", "speed",
+        "rate-audio.speech"}
     assert "stream-sse" in checks_for(_target(("wav",), sse=True).provider)
 
 
