@@ -161,6 +161,8 @@ def test_a_consumer_repository_runs_the_example_workflow(installed: Path, tmp_pa
     assert replay is not None and int(replay.get("tests", 0)) > 1000 and replay.get("failures") == "0"
     assert sandbox is not None and int(sandbox.get("tests", 0)) > 10 and sandbox.get("failures") == "0"
     compare = ElementTree.parse(results / "compare.xml").getroot()
-    assert compare.get("failures") == "0" and len(list(compare.iter("testcase"))) == 18  # 3 models, 6 checks
+    # 3 models, 6 checks each, and the seams of the two whose answers stream
+    names = [case.get("name", "") for case in compare.iter("testcase")]
+    assert compare.get("failures") == "0" and len(names) == 20 and names.count("seam findings per minute") == 2, names
     (report,) = results.glob("*/index.html")
     assert 'id="baseline"' in report.read_text(encoding="utf-8")
