@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from harness.history.newest import newest_beside_before
 from harness.results import CancelFigures
 
 RULE = ("An offering's cancels are worse when the newest run's cancels broke what the documents promise (a "
@@ -37,14 +38,9 @@ class CancelWorse:
 
 def newest_cancels_worse(runs: Sequence[tuple[str, tuple[CancelFigures, ...]]]) -> tuple[CancelWorse, ...]:
     """Each offering whose cancels newly broke the documents' promise in the newest run (the last of `runs`)."""
-    if not runs:
-        return ()
-    newest, figures = runs[-1]
     found = []
-    for figure in figures:
+    for newest, figure, before in newest_beside_before(runs):
         broken = figure.verdicts.get("violation", 0)
-        before = next(((run_id, one) for run_id, earlier in reversed(runs[:-1]) for one in earlier
-                       if (one.provider, one.model) == (figure.provider, figure.model)), None)
         if broken and not (before and before[1].verdicts.get("violation", 0)):
             found.append(CancelWorse(figure.provider, figure.model, broken, figure.cancelled, figure.after_ack_frames,
                                      newest, before[0] if before else None))

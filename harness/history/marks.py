@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from harness.history.newest import newest_beside_before
 from harness.measurement import ONSET_LIMIT_MS, OfferingMarks, worse_kinds
 
 RULE = ("An offering's marks are worse when the newest run finds a kind of marks finding (docs/marks.md: times going "
@@ -40,13 +41,8 @@ class MarksWorse:
 def newest_marks_worse(runs: Sequence[tuple[str, tuple[OfferingMarks, ...]]]) -> tuple[MarksWorse, ...]:
     """Each offering the newest run (the last of `runs`: run id, its offerings' marks) finds new kinds of marks
     findings for."""
-    if not runs:
-        return ()
-    newest, figures = runs[-1]
     found = []
-    for figure in figures:
-        before = next(((run_id, one) for run_id, earlier in reversed(runs[:-1]) for one in earlier
-                       if (one.provider, one.model) == (figure.provider, figure.model)), None)
+    for newest, figure, before in newest_beside_before(runs):
         new = worse_kinds(before[1] if before else None, figure)
         if new:
             found.append(MarksWorse(figure.provider, figure.model, new, figure.examples[new[0]], newest,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from harness.history.newest import newest_beside_before
 from harness.results import MarkupFigures
 
 RULE = ("An offering's markup is worse when the newest run honours a smaller share of its markup clips (every break "
@@ -36,13 +37,8 @@ class MarkupFell:
 
 def newest_markup_fell(runs: Sequence[tuple[str, tuple[MarkupFigures, ...]]]) -> tuple[MarkupFell, ...]:
     """Each offering whose share the newest run (the last of `runs`: run id, its offerings' markup figures) lowered."""
-    if not runs:
-        return ()
-    newest, figures = runs[-1]
     found = []
-    for figure in figures:
-        before = next(((run_id, one) for run_id, earlier in reversed(runs[:-1]) for one in earlier
-                       if (one.provider, one.model) == (figure.provider, figure.model)), None)
+    for newest, figure, before in newest_beside_before(runs):
         if before is not None and figure.share < before[1].share:
             found.append(MarkupFell(figure.provider, figure.model, newest, (figure.honoured, figure.judged),
                                     (before[1].honoured, before[1].judged), before[0]))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from harness.history.newest import newest_beside_before
 from harness.results import SEAMS_RULE, SeamFigures, newly_misrated, seams_rose
 
 RULE = SEAMS_RULE + (" An offering is flagged too when its samples are heard at another rate than declared and the "
@@ -45,13 +46,8 @@ class SeamsWorse:
 
 def newest_seams_worse(runs: Sequence[tuple[str, tuple[SeamFigures, ...]]]) -> tuple[SeamsWorse, ...]:
     """Each offering whose seams rose in the newest run (the last of `runs`: run id, its offerings' seams)."""
-    if not runs:
-        return ()
-    newest, figures = runs[-1]
     found = []
-    for figure in figures:
-        before = next(((run_id, one) for run_id, earlier in reversed(runs[:-1]) for one in earlier
-                       if (one.provider, one.model) == (figure.provider, figure.model)), None)
+    for newest, figure, before in newest_beside_before(runs):
         rose = seams_rose(before[1] if before else None, figure)
         misrated = newly_misrated(before[1] if before else None, figure)
         if rose or misrated:
