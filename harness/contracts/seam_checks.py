@@ -15,7 +15,7 @@ import importlib.util
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from harness.core.audio import headers_inside
+from harness.core.audio import headers_inside, walk_riff
 from harness.core.protocols.realtime_grammar import AudioSpec, Event, Kind
 
 if TYPE_CHECKING:
@@ -25,10 +25,11 @@ SIXTEEN_BIT = "pcm_s16le"
 
 
 def _samples_of(piece: bytes, whole_file: bool) -> bytes:
-    """A frame's sample bytes: after its own WAV header where each frame is a whole file."""
-    if whole_file and piece.startswith(b"RIFF") and (data := piece.find(b"data", 12)) > 0:
-        return piece[data + 8:]
-    return piece
+    """A frame's sample bytes: its own WAV file's data chunk where each frame is a whole file (read by the one
+    reader of a RIFF's chunks, `harness.core.audio.walk_riff`)."""
+    riff = walk_riff(piece) if whole_file else None
+    data = riff.first(b"data") if riff is not None else None
+    return piece[data.body] if data is not None else piece
 
 
 def sample_pieces(events: Sequence[Event], spec: AudioSpec) -> tuple[list[Event], list[bytes]] | None:
@@ -37,7 +38,7 @@ def sample_pieces(events: Sequence[Event], spec: AudioSpec) -> tuple[list[Event]
     audio = [e for e in events if e.kind is Kind.AUDIO and e.audio]
     if spec.codec != SIXTEEN_BIT or spec.container not in ("raw", "wav"):
         return None
-    files = all(e.audio.startswith(b"RIFF") for e in audio)  # each frame a whole WAV file, by design
+    files = all(walk_riff(e.audio) is not None for e in audio)  # each frame a whole WAV file, by design
     return audio, [_samples_of(e.audio, files) for e in audio]
 
 
