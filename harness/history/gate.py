@@ -4,7 +4,9 @@ failures)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 from xml.etree import ElementTree
 
 from rich.console import Console
@@ -52,23 +54,33 @@ def print_summary(analysis: Analysis, console: Console) -> None:
         for dearer in analysis.dearer:
             console.print(f"  {dearer.describe()}", markup=False)
     print_fallbacks(analysis, console)
-    if analysis.marks_worse:
-        console.print("[bold red]The newest run's timing marks are worse:[/bold red]")
-        for worse in analysis.marks_worse:
-            console.print(f"  {worse.describe()}", markup=False)
-    if analysis.markup_fell:
-        console.print("[bold red]The newest run honoured less of its markup:[/bold red]")
-        for fell in analysis.markup_fell:
-            console.print(f"  {fell.describe()}", markup=False)
-    if analysis.seams_worse:
-        console.print("[bold red]The newest run's seams are worse:[/bold red]")
-        for rose in analysis.seams_worse:
-            console.print(f"  {rose.describe()}", markup=False)
-    if analysis.cancels_worse:
-        console.print("[bold red]The newest run's cancels broke what the documents promise:[/bold red]")
-        for broke in analysis.cancels_worse:
-            console.print(f"  {broke.describe()}", markup=False)
+    for title, _, _, worse in _offering_rules(analysis):
+        if worse:
+            console.print(f"[bold red]{title}:[/bold red]")
+            for one in worse:
+                console.print(f"  {one.describe()}", markup=False)
     console.print(METHOD, markup=False, style="dim")
+
+
+class _Worse(Protocol):
+    @property
+    def provider(self) -> str: ...
+
+    @property
+    def model(self) -> str: ...
+
+    def describe(self) -> str: ...
+
+
+def _offering_rules(analysis: Analysis) -> tuple[tuple[str, str, str, Sequence[_Worse]], ...]:
+    """The gate's rules on what the newest run did to an offering (timing marks, markup, seams, cancels): the line
+    that heads them in the terminal, the JUnit case's name, the rule said in its failure, and the offerings."""
+    return (
+        ("The newest run's timing marks are worse", "timing marks", MARKS_RULE, analysis.marks_worse),
+        ("The newest run honoured less of its markup", "markup honoured", MARKUP_RULE, analysis.markup_fell),
+        ("The newest run's seams are worse", "seams", SEAMS_RULE, analysis.seams_worse),
+        ("The newest run's cancels broke what the documents promise", "cancel", CANCEL_RULE, analysis.cancels_worse),
+    )
 
 
 def print_fallbacks(analysis: Analysis, console: Console) -> None:
@@ -123,28 +135,12 @@ def write_junit(analysis: Analysis, path: Path) -> Path:
         case = ElementTree.SubElement(suite, "testcase", classname=f"{fallback.provider}/{fallback.model}",
                                       name=f"language check {fallback.language}")
         ElementTree.SubElement(case, "failure", message=fallback.describe()).text = LANGUAGE_RULE
-    for worse in analysis.marks_worse:  # timing marks with a new kind of finding
-        cases += 1
-        failures += 1
-        case = ElementTree.SubElement(suite, "testcase", classname=f"{worse.provider}/{worse.model}",
-                                      name="timing marks")
-        ElementTree.SubElement(case, "failure", message=worse.describe()).text = MARKS_RULE
-    for fell in analysis.markup_fell:  # a smaller share of markup clips honoured
-        cases += 1
-        failures += 1
-        case = ElementTree.SubElement(suite, "testcase", classname=f"{fell.provider}/{fell.model}",
-                                      name="markup honoured")
-        ElementTree.SubElement(case, "failure", message=fell.describe()).text = MARKUP_RULE
-    for rose in analysis.seams_worse:  # seam findings per minute rose
-        cases += 1
-        failures += 1
-        case = ElementTree.SubElement(suite, "testcase", classname=f"{rose.provider}/{rose.model}", name="seams")
-        ElementTree.SubElement(case, "failure", message=rose.describe()).text = SEAMS_RULE
-    for broke in analysis.cancels_worse:  # cancels newly breaking the documents' promise
-        cases += 1
-        failures += 1
-        case = ElementTree.SubElement(suite, "testcase", classname=f"{broke.provider}/{broke.model}", name="cancel")
-        ElementTree.SubElement(case, "failure", message=broke.describe()).text = CANCEL_RULE
+    for _, name, rule, worse in _offering_rules(analysis):  # an offering the newest run made worse
+        for one in worse:
+            cases += 1
+            failures += 1
+            case = ElementTree.SubElement(suite, "testcase", classname=f"{one.provider}/{one.model}", name=name)
+            ElementTree.SubElement(case, "failure", message=one.describe()).text = rule
     suite.set("tests", str(cases))
     suite.set("failures", str(failures))
     path.parent.mkdir(parents=True, exist_ok=True)
