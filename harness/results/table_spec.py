@@ -17,6 +17,7 @@ them into PostgreSQL's.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -80,7 +81,7 @@ class Table:
     def columns(self) -> tuple[Column, ...]:
         """The columns in the order the database holds them: the first version's as the record lists them, then
         each later version's, in the order of the versions (as `ALTER TABLE` appended them)."""
-        return tuple(sorted(_columns(self.record), key=lambda c: c.added))
+        return _ordered_columns(self.record)
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -134,6 +135,13 @@ def _sql_type(annotation: Any) -> tuple[str, bool]:
         if issubclass(kinds[0], python):
             return sql, nullable
     raise TypeError(f"no column type for {annotation!r}")
+
+
+@functools.cache
+def _ordered_columns(record: type) -> tuple[Column, ...]:
+    # Cached: a record's columns never change, and every command's start asks for them hundreds of times
+    # (migrations, readers' kinds, DDL), each time resolving the record's annotations (0.3 s a process).
+    return tuple(sorted(_columns(record), key=lambda c: c.added))
 
 
 def _columns(record: type) -> list[Column]:
