@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -153,5 +154,21 @@ def test_the_self_test_verdicts_shipped_cover_the_corpus_categories() -> None:
         assert verdicts["asr_model"].split("#")[0] == name and verdicts["method"] == "forced-choice"
         assert verdicts["threshold"] == 0.9 and len(verdicts["voices"]) >= 2, name  # never one voice's figure
         assert set(verdicts["categories"]) == categories, name
-        for category, verdict in verdicts["categories"].items():  # judgeable exactly where both rates reach it
-            assert verdict["judgeable"] == (verdict["right_pass"] >= 0.9 and verdict["wrong_fail"] >= 0.9), category
+        rule = verdicts.get("rule")  # a file written before the rule stated it: the threshold alone
+        for category, verdict in verdicts["categories"].items():  # judgeable exactly where the rule holds
+            assert verdict["judgeable"] == _judgeable(verdict, rule), (name, category)
+            if rule is not None:  # written since the held-out mode: both modes kept
+                assert {"wrong", "failed", "passed", "wrong_passed_interval"} <= set(verdict["held_out"]), category
+
+
+def _judgeable(verdict: dict[str, Any], rule: dict[str, float] | None) -> bool:
+    """The judgeable rule a self-test file states: both rates at least the threshold and, where it names them, the
+    lower end of each rate's Wilson interval at least the bound, on at least the fewest renders."""
+    rates = verdict["right_pass"] is not None and verdict["wrong_fail"] is not None
+    if not rates or verdict["right_pass"] < 0.9 or verdict["wrong_fail"] < 0.9:
+        return False
+    if rule is None:
+        return True
+    intervals = (verdict["right_pass_interval"], verdict["wrong_fail_interval"])
+    return (min(verdict["right"], verdict["wrong"]) >= rule["min_count"]
+            and all(low >= rule["wilson_lower_bound"] for low, _ in intervals))

@@ -145,3 +145,16 @@ def test_a_pass_wants_its_own_margin_over_a_generated_misreading() -> None:
     assert choose([right, generated], [], Thresholds(generated_margin=3.0)).verdict is HardTextVerdict.UNSURE
     lost = choose([_scored("the twenty eighth", None, -15.0), generated], [], Thresholds())
     assert (lost.verdict, lost.error) == (HardTextVerdict.FAIL, "generated:ordinal-read-as-cardinal")
+
+
+def test_a_generated_misreading_the_free_transcript_did_not_write_fails_no_clip_it_wrote_right() -> None:
+    """Kokoro's "a quarter past nine A M", transcribed "a quarter past nine a.m.", failed as the generated "am" by
+    3.7 nats: a made-up misreading the transcript did not write, where it wrote the right reading, is unsure; a
+    listed one that wins still fails, and a generated one fails where the transcript wrote no accepted reading."""
+    right = _scored("nine a m", None, -13.7)
+    am = _scored("nine am", "generated:letters-read-as-word", -10.0)
+    vetoed = choose([right, am], [right], Thresholds())
+    assert vetoed.verdict is HardTextVerdict.UNSURE and "free transcript wrote" in (vetoed.reason or "")
+    assert choose([right, am], [], Thresholds()).verdict is HardTextVerdict.FAIL
+    listed_am = _scored("nine am", "letters-read-as-word", -10.0)
+    assert choose([right, listed_am], [right], Thresholds()).verdict is HardTextVerdict.FAIL

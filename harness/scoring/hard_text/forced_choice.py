@@ -105,9 +105,17 @@ def choose(candidates: list[Scored], free: list[Scored], thresholds: Thresholds)
     if free and not any(_sound_alike(reading.reading, other) for reading in free for other in listed):
         top = max(free, key=lambda scored: scored.raw)
         free_margin = top.raw - max(c.raw for c in candidates)
+    corroborated = _wrote_only_accepted(candidates, free)
     if misread is not None and -margin >= thresholds.fail_margin and not _sound_alike(accepted.reading,
                                                                                         misread.reading):
-        return Choice(HardTextVerdict.FAIL, " ".join(misread.reading), misread.error, margin, free_margin)
+        if not (corroborated and (misread.error or "").startswith(GENERATED)):
+            return Choice(HardTextVerdict.FAIL, " ".join(misread.reading), misread.error, margin, free_margin)
+        # A misreading the judge made up wins the forced choice, but the free transcript wrote an accepted reading
+        # and not it: two opinions disagree, and the guess is not the one to fail a clip on (Kokoro's "a quarter
+        # past nine A M" transcribed "a quarter past nine a.m." failed as "am" by 3.7 nats).
+        return Choice(HardTextVerdict.UNSURE, " ".join(misread.reading), None, margin, free_margin,
+                      reason=f"the generated {' '.join(misread.reading)!r} is {-margin:.1f} nats likelier, but the "
+                             f"free transcript wrote {' '.join(accepted.reading)!r}")
     if top is not None and free_margin is not None and free_margin > thresholds.other_margin:
         return Choice(HardTextVerdict.OTHER, " ".join(top.reading), None, margin, free_margin,
                       reason=f"the free transcript's {' '.join(top.reading)!r} is {free_margin:.1f} nats likelier "
@@ -126,6 +134,14 @@ def choose(candidates: list[Scored], free: list[Scored], thresholds: Thresholds)
     return Choice(HardTextVerdict.UNSURE, " ".join(best.reading), None, margin, free_margin,
                   reason=f"{' '.join(accepted.reading)!r} and {' '.join(misread.reading if misread else ())!r} "
                          f"are {abs(margin):.1f} nats apart, within the margin")
+
+
+def _wrote_only_accepted(candidates: list[Scored], free: list[Scored]) -> bool:
+    """Whether the free transcript wrote an accepted reading word for word (by sound) and, in no reading of its
+    writing, a candidate misreading: the model, unasked, heard the right reading."""
+    heard_right = any(_sound_alike(heard.reading, c.reading) for heard in free for c in candidates if c.error is None)
+    return heard_right and not any(_sound_alike(heard.reading, c.reading)
+                                   for heard in free for c in candidates if c.error is not None)
 
 
 def _wrote_a_misreading(candidates: list[Scored], free: list[Scored]) -> Scored | None:
