@@ -26,6 +26,7 @@ from harness.core.timing_marks import (
     paired_onsets,
 )
 from harness.measurement.bootstrap import FloatArray, percentile_interval
+from harness.results import RequestRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,20 +148,20 @@ def worse_kinds(before: OfferingMarks | None, after: OfferingMarks) -> tuple[str
     return tuple(sorted(set(after.findings) - (set(before.findings) if before is not None else set())))
 
 
-def offering_marks(requests: Sequence[Mapping[str, Any]]) -> tuple[OfferingMarks, ...]:
+def offering_marks(requests: Sequence[RequestRow]) -> tuple[OfferingMarks, ...]:
     """Per offering whose answers carried marks (their stored `marks_json`, `marks_coverage`), in the rows' order;
     none for a run without marks."""
     by_model: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in requests:
-        found = _loaded(row.get("marks_json"))
+    for request in requests:
+        found = _loaded(request.marks_json)
         if found is None:
             continue
-        one = by_model.setdefault((str(row["provider"]), str(row["model"])),
+        one = by_model.setdefault((request.provider, request.model),
                                   {"answers": 0, "errors": [], "coverage": [], "findings": {}, "examples": {}})
         one["answers"] += 1
         one["errors"] += [float(e) for e in found.get("errors_ms") or ()]
-        if row.get("marks_coverage") is not None:
-            one["coverage"].append(float(str(row["marks_coverage"])))
+        if request.marks_coverage is not None:
+            one["coverage"].append(request.marks_coverage)
         for finding in found.get("findings") or ():
             kind = str(finding.get("kind"))
             one["findings"][kind] = one["findings"].get(kind, 0) + 1

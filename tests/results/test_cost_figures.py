@@ -26,7 +26,7 @@ def test_rows_carry_the_plan_the_bill_and_where_the_price_was_read(store_target:
     # on both dialects: the one query that sums a job's costs rows
     make_run(store_target, "r", items=6, models=(PLANNED, BILLED, NO_PRICE), audio=False,  # type: ignore[arg-type]
              audio_dir=tmp_path)
-    rows = {str(r["model"]): r for r in read_run(store_target, "r").requests}
+    rows = {str(r.model): r for r in read_run(store_target, "r").requests}
     billed, planned, unpriced = rows["metered"], rows["plain"], rows["mystery"]
     assert (billed["cost_source"], billed["billed_usd"], billed["planned_usd"]) == ("billed", 0.01, 0.01)
     assert billed["billed_units"] == f'{{"characters": {billed["chars"]}}}'
@@ -52,7 +52,7 @@ def test_figures_say_which_cost_they_use_and_give_both_rates(tmp_path: Path) -> 
     chars = found["acme/plain"].chars
     assert plain.per_million_chars_usd == pytest.approx(0.06 * 1e6 / chars)
     assert plain.per_1k_chars_usd == pytest.approx(0.06 * 1e3 / chars)
-    seconds = sum(float(str(r["duration_s"])) for r in read_run(db, "r").requests if r["model"] == "plain")
+    seconds = sum(float(str(r.duration_s)) for r in read_run(db, "r").requests if r.model == "plain")
     assert plain.per_hour_usd == pytest.approx(0.06 * 3600 / seconds)
     assert (mystery.gap, mystery.no_public_price, mystery.per_1k_chars_usd) == ("no public price", 6, None)
 
@@ -106,7 +106,7 @@ def test_billed_units_written_as_decimal_strings_count_and_a_malformed_bill_is_n
                      ('{"characters": "40", "audio_tokens": "x", "seconds": null}', first))
         conn.execute("UPDATE costs SET billed_units_json = 'not json' WHERE job_key = ?", (second,))
         conn.execute("UPDATE costs SET billed_units_json = '[1, 2]' WHERE job_key = ?", (third,))
-    rows = {str(r["job_key"]): r for r in read_run(db, "r").requests}
+    rows = {str(r.job_key): r for r in read_run(db, "r").requests}
     assert rows[first]["billed_units"] == '{"characters": 40}'
     assert rows[second]["billed_units"] is None and rows[third]["billed_units"] is None
 

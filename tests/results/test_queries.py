@@ -65,7 +65,7 @@ def test_a_pass_keeps_its_zh_clips_read_by_another_model(mixed: str) -> None:
     store = Store(mixed)
     (setup,) = asr_setups(store.conn, "mixed")
     assert (setup.asr_model, setup.clips) == (ENGLISH_ONLY, 24)  # 12 read by tiny.en, 12 by its multilingual twin
-    models = {r["asr_model"] for r in read_rows(store.conn, "mixed").requests}
+    models = {r.asr_model for r in read_rows(store.conn, "mixed").requests}
     assert models == {ENGLISH_ONLY, MULTILINGUAL}
     store.close()
 
@@ -78,7 +78,7 @@ def test_the_setup_with_most_clips_wins_then_the_latest(mixed: str) -> None:
     assert pick_setup(store.conn, "mixed") == setups[0]
     assert pick_setup(store.conn, "mixed", "faster-whisper/base.en#99") == setups[1]
     picked = read_rows(store.conn, "mixed", "base.en#99")
-    assert sum(int(r["scored"] or 0) for r in picked.requests) == 6 and picked.run["asr_model"] == "base.en#99"
+    assert sum(int(r.scored or 0) for r in picked.requests) == 6 and picked.run.asr_model == "base.en#99"
     with pytest.raises(UsageError, match=r"has no scores from ASR model 'large'; it has: faster-whisper/tiny\.en"):
         pick_setup(store.conn, "mixed", "large")
     store.close()

@@ -21,7 +21,7 @@ from harness.core.account_catalogue import CatalogueError, from_listings, load_c
 from harness.core.errors import UsageError
 from harness.core.protocols.catalogues import AccountCatalogue
 from harness.core.registry import providers
-from harness.results import Store
+from harness.results import CatalogueRow, Store
 from harness.sandbox import Sandbox, running
 from tests.helpers.minimax_socket import minimax_socket_events
 
@@ -113,8 +113,8 @@ def test_the_catalogue_a_live_run_recorded_is_read_from_runs_db(tmp_path: Path, 
 
 
 def test_failed_listings_add_nothing() -> None:
-    rows = [{"provider": "x", "endpoint": "voices", "status": 500, "body_json": None},
-            {"provider": "x", "endpoint": "voices", "status": 200, "body_json": json.dumps([{"id": "v1"}])}]
+    kept = {"run_id": "r", "provider": "x", "endpoint": "voices", "harness_version": "0", "fetched_at": "now"}
+    rows = [CatalogueRow(**kept, status=500), CatalogueRow(**kept, status=200, body_json=json.dumps([{"id": "v1"}]))]
     assert from_listings(rows) == {"x": AccountCatalogue(voices=frozenset({"v1"}))}
 
 
