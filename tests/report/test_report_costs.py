@@ -18,6 +18,7 @@ from harness.report.render import write_report
 from harness.results import read_run
 from harness.results.store import Store
 from tests.helpers.report_runs import Model, make_run
+from tests.helpers.store_rows import insert_rows
 
 PLANNED = Model("acme", "plain", 900.0, 0.01, weak="a reseller's page")
 BILLED = Model("acme", "metered", 900.0, 0.01, billed=1.5, stale=True)
@@ -46,7 +47,7 @@ def _skipped_job(db: Path, run_id: str) -> None:
     """A model whose only job never left (the budget refused it): no data, not no price."""
     store = Store(db)
     key = hashlib.sha256(b"skipped").hexdigest()[:24]
-    store.insert("jobs", [{
+    insert_rows(store, "jobs", [{
         "run_id": run_id, "job_key": key, "seq": 999, "harness_version": "0.1.0", "git_revision": "abc",
         "provider": "later", "model": "unsent", "endpoint": "unsent.generate", "params_json": "{}",
         "params_sha256": "x", "corpus": "en_read", "corpus_version": "1", "item_id": "en-000", "language": "en",

@@ -12,6 +12,7 @@ from pathlib import Path
 from harness.results import read_run
 from harness.results.store import Store
 from tests.helpers.report_runs import Model, make_run
+from tests.helpers.store_rows import insert_rows
 
 PRICED = Model("acme", "plain", 800.0, usd=0.03)
 
@@ -25,7 +26,7 @@ def test_the_writer_writes_an_amount_that_is_none_as_null(tmp_path: Path) -> Non
         store.update_job(first, {"cost_usd": math.inf})
         (cost,) = [dict(row) for row in store.query("SELECT * FROM costs WHERE job_key = ?", (second,))]
         cost.pop("cost_id")
-        store.insert("costs", [{**cost, "attempt": 2, "usd": 1e20, "amount": math.nan, "planned_usd": 0.03,
+        insert_rows(store, "costs", [{**cost, "attempt": 2, "usd": 1e20, "amount": math.nan, "planned_usd": 0.03,
                                 "billed_units_json": json.dumps({"characters": 1e300}), "billed_usd": 0.02}])
         stored = dict(store.query("SELECT usd, amount, planned_usd, billed_units_json, billed_usd FROM costs "
                                   "WHERE job_key = ? AND attempt = 2", (second,))[0])
