@@ -6,7 +6,7 @@ import asyncio
 import json
 import math
 import time
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -105,7 +105,7 @@ def test_completed_and_error_jobs_are_stored_with_exact_costs(config: BenchConfi
         router.get("https://cdn.test/a.wav").mock(return_value=httpx.Response(200, content=wav,
                                                                               headers={"content-type": "audio/wav"}))
         store, run_id = _run(config, router)
-    jobs = {r["model"]: r for r in store.jobs(run_id)}
+    jobs = {r.model: asdict(r) for r in store.jobs(run_id)}
     assert jobs["xtts-v2"]["outcome"] == "ok" and jobs["xtts-v2"]["polls"] == 2
     assert jobs["xtts-v2"]["audio_sha256"]
     assert jobs["xtts-v2"]["e2e_server_ms"] == pytest.approx(spans["xtts-1"], abs=1.0)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ def _run(sandbox: Any, out: Path, faults: dict[str, str], also: tuple[str, ...] 
 def _rows(out: Path, run_id: str) -> dict[str, dict[str, Any]]:
     store = Store(out / "runs.db")
     try:
-        return {str(row["provider"]): dict(row) for row in store.jobs(run_id)}
+        return {str(row.provider): asdict(row) for row in store.jobs(run_id)}
     finally:
         store.close()
 

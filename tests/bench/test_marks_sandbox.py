@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -46,13 +47,13 @@ def _run(sandbox: Any, out: Path, faults: dict[str, str]) -> tuple[dict[str, dic
                                        report=False, score=False, target=sandbox.url, budget=5.0, concurrency=2))
     store = Store(out / "runs.db")
     try:
-        rows = [dict(row) for row in store.jobs(result.run_id)]
+        rows = [asdict(row) for row in store.jobs(result.run_id)]
     finally:
         store.close()
     said = [line for section in marks_sections(result.summary.marks) if isinstance(section, Lines)
             for line in section.lines]
     RUNS.append(result.run_id)
-    return {str(r.provider): dict(r) for r in rows}, said
+    return {str(r["provider"]): dict(r) for r in rows}, said
 
 
 RUNS: list[str] = []  # the store's runs, in order
@@ -100,13 +101,13 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Any]]:
 
 
 def _kinds(row: dict[str, Any]) -> set[str]:
-    return {f["kind"] for f in json.loads(row.marks_json or "{}").get("findings", [])}
+    return {f["kind"] for f in json.loads(row["marks_json"] or "{}").get("findings", [])}
 
 
 def test_true_marks_have_no_finding(runs: list[tuple[dict[str, str], Any, Any]]) -> None:
     rows, said = runs[0][1]
     for provider, row in rows.items():
-        assert row.outcome == "ok" and row.marks_findings == 0 and row.marks_coverage == 1.0, (provider, row)
+        assert row["outcome"] == "ok" and row["marks_findings"] == 0 and row["marks_coverage"] == 1.0, (provider, row)
     assert said and "0 findings" in said[0], said
     assert runs[0][2] == {p: [] for p in OFFERINGS}, runs[0][2]
 
@@ -125,7 +126,7 @@ def test_every_marks_fault_is_named_on_the_row_and_in_the_summary(runs: list[tup
     for faults, (rows, said), _ in runs[1:]:
         for provider, kind in faults.items():
             row = rows[provider]
-            assert row.outcome == "ok", row
+            assert row["outcome"] == "ok", row
             named = _kinds(row) & NAMED[kind]
             told = [line for line in said if OFFERINGS[provider] in line and any(k in line for k in named)]
             if not named or not told:

@@ -188,11 +188,11 @@ def _write_job(
     insert_rows(store, "jobs", [job])
     write_rows(store, writes)
     if not failed:
-        insert_rows(store, "clips", [{"clip_id": job_key, "run_id": run_id, "provider": spec.provider, "model": spec.model,
-                                "corpus": "en_read", "item_id": base["item_id"], "language": "en", "text": text,
-                                "alternatives_json": None, "reference_audio_path": None, "audio_path": path or "",
-                                "audio_sha256": sha or "", "declared_media_type": "audio/wav",
-                                "declared_sample_rate": 16000}])
+        insert_rows(store, "clips", [{
+            "clip_id": job_key, "run_id": run_id, "provider": spec.provider, "model": spec.model, "corpus": "en_read",
+            "item_id": base["item_id"], "language": "en", "text": text, "alternatives_json": None,
+            "reference_audio_path": None, "audio_path": path or "", "audio_sha256": sha or "",
+            "declared_media_type": "audio/wav", "declared_sample_rate": 16000}])
         _write_score(store, rng, run_id, job_key, words, wer_extra, duration)
 
 
