@@ -21,7 +21,7 @@ from harness.core.errors import ErrorClass
 from harness.core.protocols.billing import Billed
 from harness.core.verdict import Drift, Violation
 from harness.measurement import Chunk, JobEvidence, ServerStamps
-from harness.results import ChunkRow, ClipRow, CostRow, DriftRow, ErrorRow, MarkRow, PollRow
+from harness.results import ChunkRow, ClipRow, CostRow, DriftRow, ErrorRow, JobCancel, MarkRow, PollRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +68,7 @@ class JobRecord:
     start_offset_ms: float | None = None  # the job's start, ms after the run's start
     in_flight_at_start: int | None = None  # its provider's jobs in flight as it started, itself included
     billed: Billed | None = None  # what the answer said was billed (`harness.bench.billing`), for its cost row
-    cancel: dict[str, Any] | None = None  # a cancelled socket job's cancel_* columns (`harness.bench.socket_cancel`)
+    cancel: JobCancel | None = None  # a cancelled socket job's cancel_* columns (`harness.bench.socket_cancel`)
 
     # --- context ------------------------------------------------------------------------------------
 

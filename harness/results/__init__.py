@@ -77,6 +77,7 @@ from harness.results.hard_text import (
     spans_of_rows,
     write_span_scores,
 )
+from harness.results.job_outcome import JobCancel, JobOutcome, KeptAudio
 from harness.results.languages import LanguageVerdict, LanguageVerdicts, model_name, shipped_language_verdicts
 from harness.results.leases import lease_holder, release_lease, renew_lease, take_lease
 from harness.results.load import LoadPoint, at_level, load_points, sweep_levels
@@ -160,8 +161,11 @@ __all__ = [
     "ErrorRow",
     "EvidenceRows",
     "Existing",
+    "JobCancel",
+    "JobOutcome",
     "JobRow",
     "Judgeability",
+    "KeptAudio",
     "LanguageVerdict",
     "LanguageVerdicts",
     "LeaseRow",
