@@ -39,7 +39,7 @@ def test_every_format_carries_the_provider_request_id(runs_db: Path, tmp_path: P
 
 def test_rows_carry_joined_scores_and_costs(runs_db: Path) -> None:
     rows = read_run(runs_db, "base")
-    assert [c.name for c in REQUEST_COLUMNS] == list(rows.requests[0])
+    assert [c.name for c in REQUEST_COLUMNS] == list(rows.table("requests")[0])
     ok = [r for r in rows.requests if r.outcome == "ok"]
     failed = [r for r in rows.requests if r.outcome == "error"]
     assert ok and failed

@@ -20,8 +20,8 @@ import pytest
 
 from harness.report.export import ExportFormat, export_rows, load_export
 from harness.report.render import fmt, write_report
+from harness.results import RequestRow
 from harness.results.reading import read_run
-from harness.results.rows import Row
 
 Z = 1.959963984540054  # two-sided 95% normal quantile
 SEED, RESAMPLES = 20261122, 2000
@@ -80,7 +80,7 @@ def _korn_graubard(errors: np.ndarray, words: np.ndarray) -> tuple[float, float]
     return float(low), float(stats.beta.ppf(0.975, count + 1, effective - count))
 
 
-def _expected(rows: list[Row]) -> dict[str, Any]:
+def _expected(rows: list[RequestRow]) -> dict[str, Any]:
     """Independent recomputation of one provider × model line: key -> (value, low, high) or value."""
     sent = [r for r in rows if r.outcome in ("ok", "error")]
     ok = [r for r in sent if r.outcome == "ok"]
@@ -102,7 +102,7 @@ def _expected(rows: list[Row]) -> dict[str, Any]:
         expected["underruns"] = float(sum(r.underruns for r in listened))
         for key, column in (("last_audio_ms.p50", "last_audio_ms"), ("jitter_p95_ms.p50", "gap_p95_ms"),
                             ("real_time_factor.p50", "real_time_factor")):
-            values = np.array([r[column] for r in listened], dtype=float)
+            values = np.array([getattr(r, column) for r in listened], dtype=float)
             expected[key] = (float(np.quantile(values, 0.5)),
                              *_bootstrap(values, lambda x, axis: np.quantile(x, 0.5, axis=axis)))
     total = sum(r.cost_usd for r in sent)
@@ -154,9 +154,9 @@ def test_every_leaderboard_number_is_recomputed_from_the_export(
     export_rows(read_run(runs_db, "base"), tmp_path / "export", ExportFormat(fmt_name))
     exported = load_export(tmp_path / "export")
     parser = page
-    groups: dict[str, list[Row]] = {}
+    groups: dict[str, list[RequestRow]] = {}
     for row in exported.requests:
-        groups.setdefault(f"{row['provider']}/{row['model']}", []).append(row)
+        groups.setdefault(f"{row.provider}/{row.model}", []).append(row)
     assert len(groups) == 3
     checked = 0
     for label, members in groups.items():
