@@ -6,8 +6,9 @@ Writers and readers never write SQL of their own, and enter through this module 
   through `connect_writer`, `read_clips` (`ClipRow`) and `write_scores` (`ScoreRow`), and keeps model
   outputs in `ScoreCache`;
 * every reader — the terminal summary, the report, `export`, `compare` — reads a run's raw rows with
-  `read_run` / `read_rows` (`RunRows`) and computes its figures with `model_figures` (`ModelFigures`)
-  and, for a load sweep, `load_points` (`LoadPoint`: one per model and level),
+  `read_run` / `read_rows` (`RunRows`: records, `RequestRow`, `StoredRun`, `ErrorEntry`, `DriftEntry`, declared
+  in `run_records`; every other reader hands out its table's record from `tables`) and computes its figures
+  with `model_figures` (`ModelFigures`) and, for a load sweep, `load_points` (`LoadPoint`: one per model and level),
   whose error rates come from the one pooling rule (`pooled_wer`, `error_rates`: WER over word-unit clips,
   CER over character-unit clips, never mixed) and whose scores come from the one scoring setup
   (`pick_setup`).
@@ -21,7 +22,8 @@ A store is a SQLite file (the embedded default) or a PostgreSQL database by URL 
 
 Inside: `schema` documents every table column by column, `ddl` holds the CREATE statements and
 `migrations` the columns added since, applied when a writer opens the database; `database` opens it,
-`dialect` holds every difference between SQLite and PostgreSQL, `postgres` the psycopg connection.
+`dialect` holds every difference between SQLite and PostgreSQL, `postgres` the psycopg connection; a finished
+job's update is a `JobOutcome` (`job_outcome`).
 Standard library only (psycopg, the `postgres` extra, only for a PostgreSQL store): the summary of a run needs
 no numpy, and this package imports nothing but `harness.core`.
 """
