@@ -88,8 +88,8 @@ def voice_series(runs: Sequence[RunRows], store: StoreTarget) -> list[Series]:
         created = str(rows.run.created_at)
         per_model: dict[tuple[str, str], tuple[list[float], list[float]]] = {}
         for row in _ok(rows.requests):
-            model = (str(row.provider), str(row.model))
-            request = (*model, str(row.item_id), str(row.params_sha256))
+            model = (row.provider, row.model)
+            request = (*model, row.item_id, row.params_sha256)
             reference = references.setdefault(request, row)
             if reference is row:
                 continue  # the model's first output of this request: what later ones are compared with

@@ -93,7 +93,7 @@ def _figures(provider: str, model: str, language: str, rows: Sequence[RequestRow
         rate, low, high = value, (None if lo != lo else lo), (None if hi != hi else hi)
     asr = next((str(r.asr_model) for r in rows if r.asr_model), "")
     checked = [r for r in rows if r.heard_language is not None]
-    misheard = tuple(Misheard(str(r.item_id), str(r.heard_language), float(r.heard_probability or 0.0))
+    misheard = tuple(Misheard(r.item_id, str(r.heard_language), float(r.heard_probability or 0.0))
                      for r in checked if WRONG_LANGUAGE in json_list(r.flags))
     verdict = verdicts.of(asr, language) if verdicts is not None and language != ENGLISH else None
     name = model_name(asr) if asr else None
@@ -111,7 +111,7 @@ def language_figures(requests: Iterable[RequestRow], verdicts: LanguageVerdicts 
     English (the per-language table is for runs that read other languages)."""
     groups: dict[tuple[str, str, str], list[RequestRow]] = defaultdict(list)
     for row in scored(requests):
-        groups[(str(row.provider), str(row.model), str(row.language or ENGLISH))].append(row)
+        groups[(row.provider, row.model, str(row.language or ENGLISH))].append(row)
     if all(language == ENGLISH for _, _, language in groups):
         return ()
     return tuple(_figures(*key, rows, verdicts) for key, rows in sorted(groups.items()))

@@ -488,7 +488,7 @@ def _languages(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str])
     verdicts = shipped_language_verdicts()
 
     def of(rows: RunRows) -> dict[str, LanguageFigures]:
-        mine = [r for r in rows.requests if (str(r.provider), str(r.model)) == who]
+        mine = [r for r in rows.requests if (r.provider, r.model) == who]
         return {f.language: f for f in language_figures(mine, verdicts) if f.language != "en"}
 
     before, after = of(base), of(new)
@@ -513,7 +513,7 @@ def _languages(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str])
 def _marks(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Check]:
     """NEW's timing marks against BASE's, where NEW's answers carried any: a new kind of finding is a regression."""
     def of(rows: RunRows) -> OfferingMarks | None:
-        found = offering_marks([r for r in rows.requests if (str(r.provider), str(r.model)) == who])
+        found = offering_marks([r for r in rows.requests if (r.provider, r.model) == who])
         return found[0] if found else None
 
     before, after = of(base), of(new)
@@ -576,7 +576,7 @@ def _language_rate(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, s
         return
 
     def clips(rows: RunRows) -> tuple[ErrorCounts, ...]:
-        return _clips([r for r in rows.requests if (str(r.provider), str(r.model)) == who
+        return _clips([r for r in rows.requests if (r.provider, r.model) == who
                        and str(r.language) == language], figure.unit)
 
     b, n = clips(base), clips(new)

@@ -354,7 +354,7 @@ def _with_kinds(entry: Entry, rows: Sequence[RequestRow]) -> Entry:
     """The entry with how its audio came and the languages it was sent, from its rows: what the leaderboard filters
     by; and its timing marks, where its answers carried any."""
     marks = offering_marks(rows)
-    worst = tuple((str(r.item_id), tuple(tuple(w) for w in json.loads(str(r.marks_json)).get("worst", ())))
+    worst = tuple((r.item_id, tuple(tuple(w) for w in json.loads(str(r.marks_json)).get("worst", ())))
                   for r in rows if r.marks_json)
     return replace(entry, deliveries=tuple(sorted({str(r.delivery) for r in rows if r.delivery})),
                    languages=tuple(sorted({str(r.language) for r in rows if r.language})),

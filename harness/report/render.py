@@ -93,7 +93,7 @@ def copy_audio(rows: Sequence[RequestRow], out_dir: Path, source: Path | None) -
         target.mkdir(parents=True, exist_ok=True)
         if not (target / name).exists():  # embedded without metadata, whenever the clip was stored
             (target / name).write_bytes(strip_metadata(resolved.read_bytes()))
-        found[str(row.job_key)] = f"audio/{name}"
+        found[row.job_key] = f"audio/{name}"
     return found
 
 
@@ -119,7 +119,7 @@ def _utterance(row: RequestRow, audio: dict[str, str], rule: SaturationRule) -> 
         tokens = align(str(row.normalized_reference), str(row.normalized_transcript))
     return {
         "row": row,
-        "audio": audio.get(str(row.job_key)),
+        "audio": audio.get(row.job_key),
         "tokens": tokens,
         "findings": json_list(row.findings),
         "timings": _timings(row),
@@ -160,11 +160,11 @@ def _drift_summary(rows: RunRows) -> list[dict[str, Any]]:
     keeps its count, the models it was seen with, and one example note; sorted by kind, then most seen."""
     groups: dict[tuple[str, str, str, str], dict[str, Any]] = {}
     for d in rows.drift:
-        key = (str(d.kind), str(d.provider), str(d.endpoint), str(d.pointer))
+        key = (d.kind, d.provider, d.endpoint, d.pointer)
         group = groups.setdefault(key, {"kind": key[0], "provider": key[1], "endpoint": key[2], "pointer": key[3],
-                                        "example": str(d.note), "models": set(), "count": 0})
+                                        "example": d.note, "models": set(), "count": 0})
         group["count"] += 1
-        group["models"].add(str(d.model))
+        group["models"].add(d.model)
     ordered = sorted(groups.values(), key=lambda g: (g["kind"], -g["count"], g["provider"], g["endpoint"]))
     return [{**g, "models": ", ".join(sorted(g["models"]))} for g in ordered]
 
@@ -174,8 +174,8 @@ def _contract_violations(rows: RunRows) -> list[dict[str, Any]]:
     for error in rows.errors:
         if error.error_class != "contract":
             continue
-        for v in json_list(error.detail_json) or [{"pointer": "", "expected": "", "got": str(error.message)}]:
-            counts[(str(error.provider), str(error.model), str(error.phase), str(v.get("pointer", "")),
+        for v in json_list(error.detail_json) or [{"pointer": "", "expected": "", "got": error.message}]:
+            counts[(error.provider, error.model, error.phase, str(v.get("pointer", "")),
                     str(v.get("expected", "")), str(v.get("got", "")))] += 1
     return [
         {"provider": k[0], "model": k[1], "phase": k[2], "pointer": k[3], "expected": k[4], "got": k[5], "count": n}
@@ -222,7 +222,7 @@ def _concurrency(run: StoredRun) -> str:
 
 def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | None = None) -> str:
     board: Leaderboard = build_leaderboard(rows)
-    requests = sorted(rows.requests, key=lambda r: (str(r.provider), str(r.model), int(r.seq or 0)))
+    requests = sorted(rows.requests, key=lambda r: (r.provider, r.model, int(r.seq or 0)))
     charts = {
         "latency": figure_html(latency_figure(rows.requests), "chart-latency"),
         "cost_wer": figure_html(cost_wer_figure(board), "chart-cost-wer"),

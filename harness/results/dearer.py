@@ -72,8 +72,8 @@ def _bills(rows: Iterable[RequestRow]) -> dict[tuple[str, str], dict[tuple[str, 
             units = {USD: float(str(row.billed_usd))}
         if not units:
             continue
-        request = (str(row.corpus), str(row.item_id), str(row.params_sha256))
-        into = summed.setdefault((str(row.provider), str(row.model)), {}).setdefault(request, {})
+        request = (row.corpus, row.item_id, row.params_sha256)
+        into = summed.setdefault((row.provider, row.model), {}).setdefault(request, {})
         for unit, value in units.items():
             into.setdefault(unit, []).append(value)
     return {model: {request: {unit: sum(v) / len(v) for unit, v in units.items()}
@@ -110,12 +110,12 @@ def newest_dearer(runs: Sequence[tuple[str, Sequence[RequestRow]]]) -> list[Dear
     newest = _bills(new_rows)
     found: list[Dearer] = []
     for model in sorted(newest):
-        mine = [r for r in new_rows if (str(r.provider), str(r.model)) == model]
+        mine = [r for r in new_rows if (r.provider, r.model) == model]
         for base_run, base_rows in reversed(runs[:-1]):
             earlier = _bills(base_rows).get(model, {})
             if not set(earlier) & set(newest[model]):
                 continue  # this run billed none of the same requests: look further back
-            theirs = [r for r in base_rows if (str(r.provider), str(r.model)) == model]
+            theirs = [r for r in base_rows if (r.provider, r.model) == model]
             found.extend(dearer(base_run, theirs, new_run, mine))
             break
     return found

@@ -49,7 +49,7 @@ def group(rows: Iterable[RequestRow]) -> dict[tuple[str, str], list[RequestRow]]
     """Rows per (provider, model), in name order."""
     groups: dict[tuple[str, str], list[RequestRow]] = {}
     for row in rows:
-        groups.setdefault((str(row.provider), str(row.model)), []).append(row)
+        groups.setdefault((row.provider, row.model), []).append(row)
     return dict(sorted(groups.items()))
 
 
@@ -210,7 +210,7 @@ class RunTally:
 
 def tally(rows: RunRows) -> RunTally:
     outcomes = Counter(str(r.error_class or r.outcome or r.state) for r in rows.requests)
-    events = Counter(str(e.error_class) for e in rows.errors)
+    events = Counter(e.error_class for e in rows.errors)
     ok = {r.job_key for r in rows.requests if r.outcome == "ok"}
     retried = {e.job_key for e in rows.errors if e.phase == "download" and not e.fatal and e.job_key in ok}
     return RunTally(dict(outcomes), dict(events), len(retried), outcomes.get(ErrorClass.LOST, 0),

@@ -63,7 +63,7 @@ def _point(provider: str, model: str, level: int, rows: Sequence[RequestRow], li
         failed=sum(1 for row in went if row.outcome != "ok"),
         latencies_ms=tuple(floats(r.e2e_ms for r in timed(rows))),
         mean_in_flight=mean([float(n) for n in in_flight]), max_in_flight=max(in_flight, default=None),
-        rate_limited=sum(limited[str(row.job_key)] for row in rows),
+        rate_limited=sum(limited[row.job_key] for row in rows),
         retries=sum(max(0, int(row.attempts or 0) - 1) for row in went),
     )
 
