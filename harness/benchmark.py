@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from harness.bench.config import DEFAULT_ASR_MODEL, BenchConfig, ScoringSettings
 from harness.core.errors import UsageError
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from harness.bench.target import Target
     from harness.core.protocols.markup import Asked, Piece
     from harness.measurement.markup import ClipMarkup
+    from harness.results import ClipRow
     from harness.scoring import BackgroundScorer, HardTextRunSummary
     from harness.scoring.distributed import TranscriptionExecutor
 
@@ -324,8 +325,6 @@ def judge_markup(db_path: Path, run_id: str, corpora: Sequence[Corpus], *, asr_m
     marked = [corpus for corpus in corpora if corpus.is_markup]
     if not marked:
         return None
-    import dataclasses
-
     from harness.core.protocols.markup import Pause, tag_words
     from harness.core.registry import providers
     from harness.measurement.markup import markup_verdicts
@@ -344,11 +343,11 @@ def judge_markup(db_path: Path, run_id: str, corpora: Sequence[Corpus], *, asr_m
     items = {(corpus.name, item.id): item.markup for corpus in marked for item in corpus.items if item.markup}
     conn = connect_writer(db_path)
     try:
-        heard = {(r.get("audio_path"), r.get("item_id")): r.get("transcript") for r in read_rows(conn, run_id).requests}
-        clips = [dataclasses.asdict(clip) for clip in read_clips(conn, run_id)]
-        for clip in clips:
-            clip["transcript"] = heard.get((clip["audio_path"], clip["item_id"]))
-        verdicts = markup_verdicts(clips, items, sent_as, db_path.parent)
+        heard: dict[tuple[str | None, str | None], str | None] = {
+            (r.audio_path, r.item_id): r.transcript for r in read_rows(conn, run_id).requests}
+        clips = read_clips(conn, run_id)
+        transcripts = {clip.clip_id: heard.get((clip.audio_path, clip.item_id)) for clip in clips}
+        verdicts = markup_verdicts(clips, transcripts, items, sent_as, db_path.parent)
         verdicts = _with_readings(verdicts, clips, items, db_path.parent, asr_model, executor)
         # each clip's verdict on its job's row (a clip is its job's: clip_id is the job_key)
         write_figures(conn, {v.job_key: v.verdict.columns() for v in verdicts if v.verdict is not None and v.job_key})
@@ -357,7 +356,7 @@ def judge_markup(db_path: Path, run_id: str, corpora: Sequence[Corpus], *, asr_m
     return verdicts
 
 
-def _with_readings(verdicts: list[ClipMarkup], clips: Sequence[Mapping[str, Any]],
+def _with_readings(verdicts: list[ClipMarkup], clips: Sequence[ClipRow],
                    items: Mapping[tuple[str, str], Sequence[Asked]], root: Path, asr_model: str,
                    executor: TranscriptionExecutor | None) -> list[ClipMarkup]:
     """Each clip's say-as and sub judged by the hard-text judge's forced choice (`said_hard_text`: the honoured
@@ -367,8 +366,8 @@ def _with_readings(verdicts: list[ClipMarkup], clips: Sequence[Mapping[str, Any]
     from harness.measurement.markup import ReadingHeard, judged_said, said_hard_text
 
     asked = [(clip, pieces, said) for clip in clips
-             if (pieces := items.get((str(clip.get("corpus") or ""), str(clip.get("item_id") or "")))) is not None
-             and clip.get("audio_path") for said in judged_said(pieces)]
+             if (pieces := items.get((clip.corpus or "", clip.item_id or ""))) is not None
+             and clip.audio_path for said in judged_said(pieces)]
     if not asked:
         return verdicts
     try:
@@ -377,14 +376,14 @@ def _with_readings(verdicts: list[ClipMarkup], clips: Sequence[Mapping[str, Any]
         return verdicts  # the pauses and the tags spoken are judged all the same
     hard = []
     for clip, pieces, said in asked:
-        path = Path(str(clip["audio_path"]))
+        path = Path(clip.audio_path)
         hard.append(HardTextClip(said_hard_text(pieces, said), path=path if path.is_absolute() else root / path,
-                                 declared_media_type=clip.get("declared_media_type"),
-                                 declared_sample_rate=clip.get("declared_sample_rate")))
+                                 declared_media_type=clip.declared_media_type,
+                                 declared_sample_rate=clip.declared_sample_rate))
     scores = HardTextJudge(model=asr_model, executor=executor).score_many(hard)
     heard: dict[str, list[ReadingHeard]] = {}
     for (clip, _, said), score in zip(asked, scores, strict=True):
-        heard.setdefault(str(clip.get("clip_id") or ""), []).append(
+        heard.setdefault(clip.clip_id, []).append(
             ReadingHeard(said.kind.value, said.text, score.verdict.value, score.choice.reading))
     return [dataclasses.replace(v, verdict=dataclasses.replace(v.verdict, readings=tuple(heard[v.job_key])))
             if v.verdict is not None and v.job_key in heard else v for v in verdicts]

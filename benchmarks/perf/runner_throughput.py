@@ -117,8 +117,8 @@ def main(argv: list[str] | None = None) -> int:
                     asyncio.run(_execute(runner, args.concurrency))
                 cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
             jobs = store.jobs(prepared.run_id)
-            ok = sum(1 for j in jobs if j["outcome"] == "ok")
-            polls = sum(j["polls"] for j in jobs)
+            ok = sum(1 for j in jobs if j.outcome == "ok")
+            polls = sum(j.polls for j in jobs)
             store.close()
     finally:
         if server.stdin:

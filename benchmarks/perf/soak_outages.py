@@ -126,7 +126,7 @@ def outages(work: Path, scale: float, only: tuple[str, ...] = ()) -> OutageFigur
     store = Store(first.db_path)
     try:
         pending = summarize(store, first.run_id).pending
-        unfetched_first = sum(1 for row in store.jobs(first.run_id) if row["state"] == "unfetched")
+        unfetched_first = sum(1 for row in store.jobs(first.run_id) if row.state == "unfetched")
     finally:
         store.close()
     hook.over = True

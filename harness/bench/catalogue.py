@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import httpx
 
@@ -23,7 +23,7 @@ from harness.core.protocols.catalogues import AccountCatalogue
 from harness.core.redact import Redactor
 from harness.core.spec import Provider
 from harness.core.transport import build_request
-from harness.results import Existing, Store, now_iso, read_latest_catalogues
+from harness.results import CatalogueRow, Existing, Store, now_iso, read_latest_catalogues
 
 MAX_BODY_BYTES = 4_000_000  # a listing larger than this is kept as its size (a voices list can be ~1 MB)
 SQLITE_MAGIC = b"SQLite format 3\x00"  # the first bytes of every SQLite database file (a runs.db)
@@ -64,10 +64,9 @@ async def record_catalogues(run_id: str, providers: Iterable[Provider], target: 
 
 
 async def _listing(run_id: str, provider: Provider, key: str, target: Target, client: httpx.AsyncClient,
-                   within_s: float) -> dict[str, Any]:
-    row: dict[str, Any] = {"run_id": run_id, "provider": provider.name, "endpoint": key,
-                           "harness_version": __version__, "fetched_at": now_iso(), "status": None,
-                           "body_json": None, "error": None}
+                   within_s: float) -> CatalogueRow:
+    asked = CatalogueRow(run_id=run_id, provider=provider.name, endpoint=key, harness_version=__version__,
+                         fetched_at=now_iso())
     redactor = Redactor(target.secrets)
     try:
         endpoint = provider.endpoint(key)
@@ -76,14 +75,11 @@ async def _listing(run_id: str, provider: Provider, key: str, target: Target, cl
         exchange = await send(client, request, secrets=target.secrets, deadline=Deadline.after(
             within_s, whose="a listing's", setting="--request-timeout"))
     except (ExchangeFailed, HarnessError, httpx.HTTPError, KeyError) as error:
-        row["error"] = redactor.text(str(error).splitlines()[0] if str(error) else type(error).__name__)
-        return row
-    row["status"] = exchange.response.status_code
+        return replace(asked, error=redactor.text(str(error).splitlines()[0] if str(error) else type(error).__name__))
+    answered = replace(asked, status=exchange.response.status_code)
     if len(exchange.body) > MAX_BODY_BYTES:
-        row["error"] = f"a listing of {len(exchange.body):,} bytes, beyond the {MAX_BODY_BYTES:,} kept"
-        return row
+        return replace(answered, error=f"a listing of {len(exchange.body):,} bytes, beyond the {MAX_BODY_BYTES:,} kept")
     try:
-        row["body_json"] = redactor.text(json.dumps(json.loads(exchange.body), sort_keys=True))
+        return replace(answered, body_json=redactor.text(json.dumps(json.loads(exchange.body), sort_keys=True)))
     except ValueError:
-        row["error"] = f"not JSON ({exchange.response.headers.get('content-type', 'no Content-Type')})"
-    return row
+        return replace(answered, error=f"not JSON ({exchange.response.headers.get('content-type', 'no Content-Type')})")

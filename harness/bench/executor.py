@@ -33,6 +33,7 @@ from harness.core.spec import JsonBody, Role
 from harness.core.transport import error_of, retry_after_seconds
 from harness.core.validate import media_type_of
 from harness.measurement import job_figures
+from harness.results import JobOutcome, KeptAudio
 
 __all__ = ["Failed", "Services", "run_job"]
 
@@ -189,48 +190,46 @@ def _finish(job: Job) -> None:
         record.error("download", ErrorClass.PROTOCOL, "the job produced no audio", fatal=True)
     finished = record.marks.values[Mark.FINISHED]
     stamps = record.stamps
-    update: dict[str, Any] = {
-        "state": {"ok": "done", "unfetched": "unfetched"}.get(record.outcome or "", "failed"),
-        "attempts": record.attempt,
-        "provider_job_id": record.provider_job_id,
-        "provider_request_id": record.provider_job_id or record.provider_request_id,
-        "status_url": record.status_url,
-        "delivery": record.delivery,
-        "final_status": record.final_status,
-        "outcome": record.outcome,
-        "error_class": record.error_class,
-        "error_message": record.error_message,
-        "finished_at": iso_from_epoch(wall_of(finished)),
-        "resumed": int(record.resumed),
-        "start_offset_ms": record.start_offset_ms,
-        "in_flight_at_submit": record.in_flight_at_start,
-        **_http_facts(record),
-        "polls": len(record.polls),
-        "poll_errors": sum(1 for p in record.polls if p.error_class),
-        "server_created_at": stamps.created,
-        "server_started_at": stamps.started,
-        "server_completed_at": stamps.completed,
-        "clock_origin_s": wall_of(record.marks.start),
-        "start_observable": int(job.start_observable),
-        "declared_convention": job.declared_convention,
-        "text_rate": record.text_rate,
-        "timing_marks": record.timing_marks,
-        **(record.cancel or {}),
-        "cost_usd": record.total_usd(),
-        "cost_source": record.cost_source(),
-    }
     audio = record.audio
-    if audio is not None:
-        update |= {
-            "audio_path": str(audio.path), "audio_sha256": audio.sha256, "audio_bytes": audio.size,
-            "declared_media_type": audio.declared_media_type, "sniffed_media_type": audio.sniffed_media_type,
-        }
+    update = JobOutcome(
+        state={"ok": "done", "unfetched": "unfetched"}.get(record.outcome or "", "failed"),
+        attempts=record.attempt,
+        provider_job_id=record.provider_job_id,
+        provider_request_id=record.provider_job_id or record.provider_request_id,
+        status_url=record.status_url,
+        delivery=record.delivery,
+        final_status=record.final_status,
+        outcome=record.outcome,
+        error_class=record.error_class,
+        error_message=record.error_message,
+        finished_at=iso_from_epoch(wall_of(finished)),
+        resumed=int(record.resumed),
+        start_offset_ms=record.start_offset_ms,
+        in_flight_at_submit=record.in_flight_at_start,
+        **_http_facts(record),
+        polls=len(record.polls),
+        poll_errors=sum(1 for p in record.polls if p.error_class),
+        server_created_at=stamps.created,
+        server_started_at=stamps.started,
+        server_completed_at=stamps.completed,
+        clock_origin_s=wall_of(record.marks.start),
+        start_observable=int(job.start_observable),
+        declared_convention=job.declared_convention,
+        text_rate=record.text_rate,
+        timing_marks=record.timing_marks,
+        cost_usd=record.total_usd(),
+        cost_source=record.cost_source(),
+        cancel=record.cancel,
+        audio=None if audio is None else KeptAudio(
+            audio_path=str(audio.path), audio_sha256=audio.sha256, audio_bytes=audio.size,
+            declared_media_type=audio.declared_media_type, sniffed_media_type=audio.sniffed_media_type),
+    )
     clip = record.clip_row()
     job.services.store.write(
         [("marks", record.mark_rows()), ("polls", record.poll_rows()), ("chunks", record.chunk_rows()),
          ("costs", record.costs), ("errors", record.errors), ("drift", record.drift),
          ("clips", [clip] if clip else [])],
-        (job.planned.job_key, update),
+        (job.planned.job_key, update.columns()),
     )
     if record.outcome == "ok" and job.endpoint.role is Role.SUBMIT:
         _teach_schedule(job)

@@ -41,6 +41,6 @@ def keep_sandbox_state(target: Target, store: Store, run_id: str) -> list[str]:
     journalled = path.is_file()  # a run from before the journal existed: its sandbox cannot tell
     restored = sandbox.keep_state(path)
     if journalled:
-        claimed = [row["provider_job_id"] for row in store.jobs(run_id) if row["provider_job_id"]]
+        claimed = [job.provider_job_id for job in store.jobs(run_id) if job.provider_job_id]
         target.recovery = SandboxRecovery(sandbox.jobs(), claimed)
     return [f"the sandbox continues {restored} jobs of the interrupted run"] if restored else []

@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import json
 import secrets
-import sqlite3
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -44,7 +43,7 @@ from harness.core.spec import Provider, Upload
 from harness.core.target import default_reference_voice
 from harness.core.timestamps import parse_timestamp
 from harness.measurement import recompute
-from harness.results import UNFETCHED, UNFINISHED_STATES, Existing, Store
+from harness.results import UNFETCHED, UNFINISHED_STATES, CostRow, Existing, JobRow, LoadLevelRow, RunRow, Store
 
 # What a resume picks up: jobs not started, in flight at a crash, or accepted with their result still to fetch.
 RESUMABLE_STATES = (*UNFINISHED_STATES, UNFETCHED)
@@ -108,7 +107,7 @@ def resolve_config(config: BenchConfig, store: Store) -> BenchConfig:
     row = store.run(output.resume)
     if row is None:
         raise UsageError(f"no run {output.resume!r} in {store.path}")
-    stored = BenchConfig.model_validate(json.loads(row["config_json"]))
+    stored = BenchConfig.model_validate(json.loads(row.config_json))
     return stored.updated(resume=output.resume, out=output.out)
 
 
@@ -117,7 +116,7 @@ def prepare(config: BenchConfig, providers: Mapping[str, Provider], store: Store
     """The run id, corpora and plan (a new run, or the stored one for --resume) of settings already
     resolved by `resolve_config`; `reference_url` is the target's copy of the default reference voice."""
     resume, workload, cost = config.output.resume, config.workload, config.cost
-    row: sqlite3.Row | None = None
+    row: RunRow | None = None
     if resume is not None:
         row = store.run(resume)
         run_id = resume
@@ -127,7 +126,7 @@ def prepare(config: BenchConfig, providers: Mapping[str, Provider], store: Store
                                                       workload.normalisation))
     corpora = spoken.corpora
     if row is not None:
-        versions = json.loads(row["corpora_json"])
+        versions = json.loads(row.corpora_json)
         changed = [c.name for c in corpora if versions.get(c.name) != c.version]
         if changed:
             raise UsageError(f"run {run_id} used other versions of corpus {', '.join(changed)}: cannot resume it")
@@ -140,49 +139,49 @@ def prepare(config: BenchConfig, providers: Mapping[str, Provider], store: Store
                        notes=[*prices.notes, *plan_notes(plan.prices), *spoken.notes])
 
 
-def _run_row(prepared: PreparedRun, target: Target) -> dict[str, Any]:
+def _run_row(prepared: PreparedRun, target: Target) -> RunRow:
     config, plan = prepared.config, prepared.plan
-    return {
-        "run_id": prepared.run_id,
-        "created_at": iso_now(),
-        "updated_at": iso_now(),
-        "finished_at": None,
-        "status": "running",
-        "harness_version": HARNESS_VERSION,
-        "git_revision": git_revision(),
-        "target": str(target.kind),
-        "target_url": target.url,
-        "sandbox_profile": target.sandbox_profile,
-        "sandbox_seed": target.sandbox_seed,
-        "corpora_json": json.dumps({c.name: c.version for c in prepared.corpora}),
-        "config_json": json.dumps(config.public()),
-        "providers_json": json.dumps(list(config.workload.providers)),
-        "models_json": json.dumps(list(config.workload.models)),
-        "repeats": config.workload.repeats,
-        "concurrency": config.run.concurrency,
-        "global_concurrency": config.run.global_concurrency,
-        "load_levels_json": json.dumps(list(config.run.sweep)) if config.run.sweep else None,
-        "polling": config.polling.label,
-        "budget_usd": None if config.cost.budget is None else float(config.cost.budget),
-        "planned_jobs": len(plan.jobs),
-        "planned_cost_usd": float(plan.cost_usd),
-        "plans_json": json.dumps(dict(config.cost.plans), sort_keys=True) if config.cost.plans else None,
-        "planned_unpriced": plan.unpriced,
-        "machine_json": json.dumps(machine()),
-        "resumes": 0,
-    }
+    return RunRow(
+        run_id=prepared.run_id,
+        created_at=iso_now(),
+        updated_at=iso_now(),
+        finished_at=None,
+        status="running",
+        harness_version=HARNESS_VERSION,
+        git_revision=git_revision(),
+        target=str(target.kind),
+        target_url=target.url,
+        sandbox_profile=target.sandbox_profile,
+        sandbox_seed=target.sandbox_seed,
+        corpora_json=json.dumps({c.name: c.version for c in prepared.corpora}),
+        config_json=json.dumps(config.public()),
+        providers_json=json.dumps(list(config.workload.providers)),
+        models_json=json.dumps(list(config.workload.models)),
+        repeats=config.workload.repeats,
+        concurrency=config.run.concurrency,
+        global_concurrency=config.run.global_concurrency,
+        load_levels_json=json.dumps(list(config.run.sweep)) if config.run.sweep else None,
+        polling=config.polling.label,
+        budget_usd=None if config.cost.budget is None else float(config.cost.budget),
+        planned_jobs=len(plan.jobs),
+        planned_cost_usd=float(plan.cost_usd),
+        plans_json=json.dumps(dict(config.cost.plans), sort_keys=True) if config.cost.plans else None,
+        planned_unpriced=plan.unpriced,
+        machine_json=json.dumps(machine()),
+        resumes=0,
+    )
 
 
-def _job_row(run_id: str, job: PlannedJob) -> dict[str, Any]:
+def _job_row(run_id: str, job: PlannedJob) -> JobRow:
     endpoint = job.selection.endpoint
-    return {
-        "job_key": job.job_key, "run_id": run_id, "seq": job.seq, "harness_version": HARNESS_VERSION,
-        "git_revision": git_revision(), "provider": job.provider.name, "model": job.model, "endpoint": endpoint.key,
-        "provider_model_id": endpoint.model_id, "params_json": job.params_json, "params_sha256": job.params_sha256,
-        "corpus": job.corpus.name, "corpus_version": job.corpus.version, "item_id": job.item.id,
-        "language": job.item.language, "text": job.item.text, "chars": len(job.item.text), "repeat": job.repeat,
-        "load_level": job.level, "state": "planned",
-    }
+    return JobRow(
+        job_key=job.job_key, run_id=run_id, seq=job.seq, harness_version=HARNESS_VERSION,
+        git_revision=git_revision(), provider=job.provider.name, model=job.model, endpoint=endpoint.key,
+        provider_model_id=endpoint.model_id, params_json=job.params_json, params_sha256=job.params_sha256,
+        corpus=job.corpus.name, corpus_version=job.corpus.version, item_id=job.item.id,
+        language=job.item.language, text=job.item.text, chars=len(job.item.text), repeat=job.repeat,
+        load_level=job.level, state="planned",
+    )
 
 
 class Runner:
@@ -214,8 +213,8 @@ class Runner:
         self.store.write([("runs", [_run_row(self.prepared, self.target)]),
                           ("jobs", [_job_row(self.prepared.run_id, job) for job in self.prepared.plan.jobs])])
 
-    def _states(self) -> dict[str, sqlite3.Row]:
-        return {row["job_key"]: row for row in self.store.jobs(self.prepared.run_id)}
+    def _states(self) -> dict[str, JobRow]:
+        return {row.job_key: row for row in self.store.jobs(self.prepared.run_id)}
 
     # --- the run --------------------------------------------------------------------------------------
 
@@ -225,10 +224,10 @@ class Runner:
         if self.prepared.resumed:
             self.budget.spent = Decimal(str(self.store.spent_usd(run_id)))
             run = self.store.run(run_id)
-            self.store.update_run(run_id, {"resumes": (run["resumes"] if run else 0) + 1, "status": "running",
+            self.store.update_run(run_id, {"resumes": (run.resumes if run else 0) + 1, "status": "running",
                                            "updated_at": iso_now()})
         todo = [job for job in self.prepared.plan.jobs if rows.get(job.job_key) is None
-                or rows[job.job_key]["state"] in RESUMABLE_STATES]
+                or rows[job.job_key].state in RESUMABLE_STATES]
         sandbox = self._embedded()
         self.room = RenderRoom(sandbox)
         async with self._receiver() as (hub, receiver), HealthMonitor(sandbox, self.run_start) as monitor:
@@ -259,7 +258,7 @@ class Runner:
                                       "client_lag_ms": health.job_lag_ms(start, end)}
                                 for key, (start, end) in self.spans.items()})
         run = self.store.run(self.prepared.run_id)
-        earlier = run["client_health_json"] if run is not None else None
+        earlier = run.client_health_json if run is not None else None
         whole = health.after(RunHealth.from_json(json.loads(earlier)) if earlier else None)
         self.store.update_run(self.prepared.run_id, {
             "client_saturated": whole.share, "client_lag_p50_ms": whole.lag_p50_ms,
@@ -269,12 +268,11 @@ class Runner:
         """What each provider really had in flight at this level (the row says what was asked, too)."""
         run = self.prepared.config.run
         cap = run.concurrency if level is None else level
-        self.store.insert("load_levels", [{
-            "run_id": self.prepared.run_id, "level": cap, "provider": provider, "cap": cap,
-            "global_cap": run.global_concurrency, "max_in_flight": gate.in_flight.peak,
-            "mean_in_flight": gate.in_flight.mean, "gate_waits": gate.waits, "started_at": started,
-            "finished_at": iso_now(),
-        } for provider, gate in self.gates.gates.items()], Existing.REPLACE)
+        self.store.insert("load_levels", [LoadLevelRow(
+            run_id=self.prepared.run_id, level=cap, provider=provider, cap=cap, global_cap=run.global_concurrency,
+            max_in_flight=gate.in_flight.peak, mean_in_flight=gate.in_flight.mean, gate_waits=gate.waits,
+            started_at=started, finished_at=iso_now(),
+        ) for provider, gate in self.gates.gates.items()], Existing.REPLACE)
 
     @contextlib.asynccontextmanager
     async def _receiver(self) -> AsyncIterator[tuple[WebhookHub | None, Any]]:
@@ -289,7 +287,7 @@ class Runner:
         async with serve(hub, tls=False, public_url=polling.webhook_url) as receiver:
             yield hub, receiver
 
-    async def _one(self, services: Services, job: PlannedJob, row: sqlite3.Row | None) -> None:
+    async def _one(self, services: Services, job: PlannedJob, row: JobRow | None) -> None:
         gate = self.gates[job.provider.name]
         run = self.prepared.config.run
         async with gate.jobs, self.slots:
@@ -318,42 +316,42 @@ class Runner:
             if self.listener is not None:
                 self.listener(job, record.error_class or record.outcome or "ok")
 
-    def _record(self, job: PlannedJob, row: sqlite3.Row | None) -> JobRecord | None:
+    def _record(self, job: PlannedJob, row: JobRow | None) -> JobRecord | None:
         """A fresh record, or one rebuilt from the database for a job a crash interrupted."""
         if job.invalid:
             record = JobRecord(job, self.prepared.run_id, Marks(now()))
             self._skip(job, record, ErrorClass.VALIDATION, job.invalid)
             return None
-        if row is None or row["state"] == "planned":
+        if row is None or row.state == "planned":
             return JobRecord(job, self.prepared.run_id, Marks(now()))
-        started = parse_timestamp(row["started_at"])
+        started = parse_timestamp(row.started_at)
         start = mono_of(started.timestamp()) if started else now()
-        record = JobRecord(job, self.prepared.run_id, Marks(start), attempt=row["attempts"], resumed=True,
-                           charged_before=row["state"] == UNFETCHED)
+        record = JobRecord(job, self.prepared.run_id, Marks(start), attempt=row.attempts, resumed=True,
+                           charged_before=row.state == UNFETCHED)
         # Attempts before the last one were refused (only 429/503 are retried): they cost nothing.
         prior = [record_cost(record, attempt, charged=False, basis="rejected:before-crash")
-                 for attempt in range(1, row["attempts"])]
-        provider_job_id = row["provider_job_id"]
-        if row["state"] == "submitting":
+                 for attempt in range(1, row.attempts)]
+        provider_job_id = row.provider_job_id
+        if row.state == "submitting":
             recovery = self.target.recovery
             provider_job_id = recovery.accepted(job) if recovery is not None else None
         if provider_job_id is None:
             # The crash hit while this attempt was on the wire: it may have been charged, unless the
             # target can tell it accepted nothing (see harness.bench.recovery).
             charged = self.target.recovery is None
-            prior.append(record_cost(record, row["attempts"], charged=charged,
+            prior.append(record_cost(record, row.attempts, charged=charged,
                                      basis="in-flight-at-crash" if charged else "in-flight-at-crash:not-accepted"))
             self.store.insert("costs", prior, Existing.KEEP)
-            self.budget.spent += Decimal(str(prior[-1]["usd"] or 0)) if charged else Decimal(0)
+            self.budget.spent += Decimal(str(prior[-1].usd or 0)) if charged else Decimal(0)
             record.costs.clear()
             return record
         self.store.insert("costs", prior, Existing.KEEP)
         record.costs.clear()
         record.provider_job_id = provider_job_id
-        record.status_url = row["status_url"]
-        record.http_version = row["http_version"]
-        record.connection_reused = None if row["connection_reused"] is None else bool(row["connection_reused"])
-        record.connect_ms = row["connect_ms"]
+        record.status_url = row.status_url
+        record.http_version = row.http_version
+        record.connection_reused = None if row.connection_reused is None else bool(row.connection_reused)
+        record.connect_ms = row.connect_ms
         for name, t_ms in self.store.marks(job.job_key).items():
             record.marks.values[Mark(name)] = start + t_ms / 1000.0
         return record
@@ -399,6 +397,6 @@ def _global_slots(config: BenchConfig) -> asyncio.Semaphore | contextlib.nullcon
     return contextlib.nullcontext() if cap is None else asyncio.Semaphore(cap)
 
 
-def record_cost(record: JobRecord, attempt: int, *, charged: bool, basis: str) -> dict[str, Any]:
+def record_cost(record: JobRecord, attempt: int, *, charged: bool, basis: str) -> CostRow:
     record.cost(charged=charged, basis=basis, attempt=attempt)
     return record.costs[-1]

@@ -23,6 +23,7 @@ from harness.core.errors import ErrorClass
 from harness.core.protocols.cancel import CancelOutcome, CancelVerdict, judged
 from harness.core.protocols.realtime_grammar import Channel, Opening, Session, Utterance
 from harness.core.verdict import Drift, Violation
+from harness.results import JobCancel
 
 
 def cancelling(job: Job, channel: Channel, utterance: Utterance, opening: Opening) -> Opening | None:
@@ -33,11 +34,11 @@ def cancelling(job: Job, channel: Channel, utterance: Utterance, opening: Openin
     return channel.grammar.cancelling(utterance, opening, after_ms / 1000.0)
 
 
-def columns(outcome: CancelOutcome, after_ms: float) -> dict[str, Any]:
+def columns(outcome: CancelOutcome, after_ms: float) -> JobCancel:
     """The job row's cancel_* columns (schema 14)."""
-    return {"cancel_after_ms": after_ms, "cancel_to_silence_ms": outcome.to_silence_ms,
-            "cancel_after_ack_frames": outcome.after_ack_frames, "cancel_after_ack_s": outcome.after_ack_audio_s,
-            "cancel_verdict": outcome.verdict.value, "cancel_detail": outcome.detail or None}
+    return JobCancel(cancel_after_ms=after_ms, cancel_to_silence_ms=outcome.to_silence_ms,
+                     cancel_after_ack_frames=outcome.after_ack_frames, cancel_after_ack_s=outcome.after_ack_audio_s,
+                     cancel_verdict=outcome.verdict.value, cancel_detail=outcome.detail or None)
 
 
 def record_cancel(job: Job, channel: Channel, session: Session, context: str, decode: Callable[[bytes], Any]) -> None:

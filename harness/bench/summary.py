@@ -145,19 +145,19 @@ def _line(figures: ModelFigures, scored_run: bool, marked: dict[tuple[str, str],
 
 def summary_of(rows: RunRows, spent_usd: float) -> Summary:
     """The summary of a run's rows (and what it has spent, which only the database knows)."""
-    scored_run = rows.run["asr_model"] is not None
+    scored_run = rows.run.asr_model is not None
     counts = tally(rows)
     health = saturation(rows)
     marked: dict[tuple[str, str], int] = {}
     for row in rows.requests:
         if is_marked(row, health.rule):
-            key = (str(row["provider"]), str(row["model"]))
+            key = (str(row.provider), str(row.model))
             marked[key] = marked.get(key, 0) + 1
     lines = tuple(_line(f, scored_run, marked) for f in model_figures(rows))
-    return Summary(rows.run_id, str(rows.run["status"]), lines,
-                   counts.outcomes, counts.events, spent_usd, _number(rows.run["planned_cost_usd"]),
-                   _number(rows.run["budget_usd"]), counts.downloads_retried, counts.results_lost, counts.pending,
-                   str(rows.run["target"] or "sandbox"),
+    return Summary(rows.run_id, str(rows.run.status), lines,
+                   counts.outcomes, counts.events, spent_usd, _number(rows.run.planned_cost_usd),
+                   _number(rows.run.budget_usd), counts.downloads_retried, counts.results_lost, counts.pending,
+                   str(rows.run.target or "sandbox"),
                    tuple(category_figures(rows.spans, shipped_judgeability())) if rows.spans else (),
                    languages=language_figures(rows.requests, shipped_language_verdicts()) if scored_run else (),
                    refused_bills=refused_bills(rows.drift), left_out=rows.left_out,

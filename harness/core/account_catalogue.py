@@ -20,7 +20,7 @@ import json
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from harness.core.catalogue import names
 from harness.core.protocols.catalogues import NO_ACCOUNT, AccountCatalogue
@@ -78,18 +78,30 @@ def _json(text: str) -> Any:
     return json.loads(text)
 
 
-def from_listings(rows: Iterable[Mapping[str, Any]]) -> dict[str, AccountCatalogue]:
-    """The account catalogues a run's recorded listings hold (rows of `catalogues`: provider, endpoint, status,
-    body_json): a listing that failed adds nothing."""
+class Listing(Protocol):
+    """A recorded listing, as the store keeps it (a row of `catalogues`, `harness.results.CatalogueRow`): the core
+    names what it reads of one, not the store's record."""
+
+    @property
+    def provider(self) -> str: ...
+    @property
+    def endpoint(self) -> str: ...
+    @property
+    def status(self) -> int | None: ...
+    @property
+    def body_json(self) -> str | None: ...
+
+
+def from_listings(listings: Iterable[Listing]) -> dict[str, AccountCatalogue]:
+    """The account catalogues a run's recorded listings hold: a listing that failed adds nothing."""
     found: dict[str, AccountCatalogue] = {}
-    for row in rows:
-        if row.get("status") != 200 or row.get("body_json") is None:
+    for listing in listings:
+        if listing.status != 200 or listing.body_json is None:
             continue
-        listed = frozenset(names(json.loads(str(row["body_json"]))))
-        models = "model" in str(row["endpoint"]).lower()
+        listed = frozenset(names(json.loads(listing.body_json)))
+        models = "model" in listing.endpoint.lower()
         adding = AccountCatalogue(models=listed) if models else AccountCatalogue(voices=listed)
-        provider = str(row["provider"])
-        found[provider] = found.get(provider, NO_ACCOUNT).merged(adding)
+        found[listing.provider] = found.get(listing.provider, NO_ACCOUNT).merged(adding)
     return found
 
 

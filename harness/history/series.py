@@ -39,7 +39,7 @@ from harness.measurement import category_figures, offering_marks
 from harness.report.leaderboard import Entry, build_leaderboard
 from harness.report.stats import Interval
 from harness.results import (
-    Row,
+    CatalogueRow,
     RunRows,
     StoreTarget,
     cancel_figures,
@@ -125,9 +125,8 @@ def _findings_of(rows: RunRows, entries: Iterable[Entry]) -> Iterable[tuple[str,
             yield entry.provider, entry.model, flag_kind(name), name
         for error_class in entry.errors:
             yield entry.provider, entry.model, "error", error_class
-    for row in rows.drift:
-        yield (str(row["provider"]), str(row["model"]), "drift",
-               f"{row['kind']} {row['endpoint']} {row['pointer']}")
+    for drift in rows.drift:
+        yield drift.provider, drift.model, "drift", f"{drift.kind} {drift.endpoint} {drift.pointer}"
 
 
 HARD_TEXT_PREFIX = "hard-text:"
@@ -176,7 +175,7 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
     first: dict[tuple[str, str, str, str], tuple[RunInfo, int]] = {}
     all_rows: list[RunRows] = []
     sources: dict[tuple[str, str], set[str]] = {}  # which cost each model's cost series used, over its runs
-    listings: list[tuple[str, tuple[Row, ...]]] = []
+    listings: list[tuple[str, tuple[CatalogueRow, ...]]] = []
     left_out: list[str] = []
     languages = []  # each run's per-language figures, for the newest run's fallbacks
     verdicts = shipped_language_verdicts()
@@ -184,13 +183,13 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
         for run_id in run_ids(conn):
             rows = read_rows(conn, run_id)
             health = saturation(rows)
-            run = RunInfo(run_id, str(rows.run["created_at"]), str(rows.run["status"]), str(rows.run["target"]),
+            run = RunInfo(run_id, str(rows.run.created_at), str(rows.run.status), str(rows.run.target),
                           health.line())
             if since and run.created_at < since:
                 continue
             left_out += rows.left_out
-            rows = RunRows(rows.run, tuple(r for r in rows.requests if wanted(str(r["provider"]), str(r["model"]))),
-                           rows.errors, tuple(r for r in rows.drift if wanted(str(r["provider"]), str(r["model"]))),
+            rows = RunRows(rows.run, tuple(r for r in rows.requests if wanted(r.provider, r.model)),
+                           rows.errors, tuple(r for r in rows.drift if wanted(r.provider, r.model)),
                            rows.source, tuple(s for s in rows.spans if wanted(s.provider, s.model)))
             if not rows.requests:
                 continue
@@ -243,7 +242,7 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
 
 def _corpora(rows: RunRows) -> dict[tuple[str, str], str]:
     """Per model, the corpora the run read for it, named together ("en_read", "en_read+hard_money")."""
-    return {key: "+".join(sorted({str(r["corpus"]) for r in members if r["corpus"]}))
+    return {key: "+".join(sorted({str(r.corpus) for r in members if r.corpus}))
             for key, members in group(rows.requests).items()}
 
 

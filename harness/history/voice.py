@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from harness.history.values import Point, Scale, Series
-from harness.results import Row, RunRows, StoreTarget, audio_seconds
+from harness.results import RequestRow, RunRows, StoreTarget, audio_seconds
 
 
-def _audio_file(row: Row, store: StoreTarget) -> Path | None:
-    if not row["audio_path"]:
+def _audio_file(row: RequestRow, store: StoreTarget) -> Path | None:
+    if not row.audio_path:
         return None
-    candidate = Path(str(row["audio_path"]))
+    candidate = Path(str(row.audio_path))
     bases = [Path.cwd()] + ([store.parent, store.parent.parent] if isinstance(store, Path) else [])
     options = [candidate] if candidate.is_absolute() else [base / candidate for base in bases]
     return next((p for p in options if p.is_file()), None)
@@ -40,13 +40,13 @@ class _Embeddings:
         self._encoder: Any = None
         self._memo: dict[str, Any] = {}
 
-    def of(self, row: Row, store: StoreTarget) -> Any:
-        key = str(row["audio_sha256"] or row["job_key"])
+    def of(self, row: RequestRow, store: StoreTarget) -> Any:
+        key = str(row.audio_sha256 or row.job_key)
         if key not in self._memo:
             self._memo[key] = self._embed(row, store)
         return self._memo[key]
 
-    def _embed(self, row: Row, store: StoreTarget) -> Any:
+    def _embed(self, row: RequestRow, store: StoreTarget) -> Any:
         path = _audio_file(row, store)
         if path is None:
             return None
@@ -59,9 +59,9 @@ class _Embeddings:
             self._encoder = SpeakerEncoder()
         from harness.speech import AudioCodecError
 
-        rate = row["sample_rate"]  # the scorer's reading of it: headerless PCM (a raw pcm answer) needs its rate
+        rate = row.sample_rate  # the scorer's reading of it: headerless PCM (a raw pcm answer) needs its rate
         try:
-            audio = decode_audio(path.read_bytes(), _text(row["declared_media_type"]),
+            audio = decode_audio(path.read_bytes(), _text(row.declared_media_type),
                                  int(rate) if rate is not None else None)
         except AudioCodecError:
             return None  # a clip that cannot be read is not compared (its own report flags it)
@@ -72,24 +72,24 @@ def _text(value: object) -> str | None:
     return str(value) if value is not None else None
 
 
-def _ok(rows: Iterable[Row]) -> list[Row]:
-    return [r for r in rows if r["outcome"] == "ok" and r["item_id"] is not None]
+def _ok(rows: Iterable[RequestRow]) -> list[RequestRow]:
+    return [r for r in rows if r.outcome == "ok" and r.item_id is not None]
 
 
 def voice_series(runs: Sequence[RunRows], store: StoreTarget) -> list[Series]:
     """Per provider × model: the duration ratio and self-similarity to its first output, run by run."""
     from harness.scoring.similarity import cosine
 
-    references: dict[tuple[str, str, str, str], Row] = {}
+    references: dict[tuple[str, str, str, str], RequestRow] = {}
     ratios: dict[tuple[str, str], list[Point]] = {}
     similar: dict[tuple[str, str], list[Point]] = {}
     embeddings = _Embeddings()
     for rows in runs:
-        created = str(rows.run["created_at"])
+        created = str(rows.run.created_at)
         per_model: dict[tuple[str, str], tuple[list[float], list[float]]] = {}
         for row in _ok(rows.requests):
-            model = (str(row["provider"]), str(row["model"]))
-            request = (*model, str(row["item_id"]), str(row["params_sha256"]))
+            model = (row.provider, row.model)
+            request = (*model, row.item_id, row.params_sha256)
             reference = references.setdefault(request, row)
             if reference is row:
                 continue  # the model's first output of this request: what later ones are compared with

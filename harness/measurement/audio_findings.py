@@ -22,13 +22,14 @@ from __future__ import annotations
 import json
 import statistics
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from harness.core.audio import AudioKind, headers_inside, pcm_layout
 from harness.core.heard_rate import HeardRate, rate_by_length, rate_by_voice
+from harness.results import ChunkRow, ClipRow, JobRow
 
 STREAMED = ("stream", "socket")  # HTTP streams and SSE; realtime sockets and gRPC streams (recorded as sockets)
 RELABELLED = ("socket",)  # kept as WAV written by the runner at the declared rate: its header is not the provider's
@@ -39,7 +40,7 @@ COLUMNS = ("seam_findings", "seams_json", "heard_rate", "heard_rate_how")
 class Heard:
     """One kept answer, decoded: mono samples at the rate read, and what the run says of it."""
 
-    job: Mapping[str, Any]
+    job: JobRow
     samples: Any
     rate: int
     headed: bool  # its rate is stated by the provider's own header
@@ -48,42 +49,43 @@ class Heard:
     spectrum: Any  # its long-term average spectrum (`voice.spectrum`), measured once
 
 
-def _decode(job: Mapping[str, Any], clip: Mapping[str, Any] | None, root: Path) -> Heard | None:
+def _decode(job: JobRow, clip: ClipRow | None, root: Path) -> Heard | None:
     from harness.measurement.voice import sounding_s, spectrum
     from harness.speech import AudioCodecError, decode_audio  # the one decoder
 
-    path = Path(str(job["audio_path"]))
+    path = Path(job.audio_path or "")
     path = path if path.is_absolute() else root / path
-    declared = (clip or {}).get("declared_media_type") or job.get("declared_media_type")
+    declared = (clip.declared_media_type if clip is not None else None) or job.declared_media_type
     try:
         data = path.read_bytes()
-        decoded = decode_audio(data, declared, (clip or {}).get("declared_sample_rate"))
+        decoded = decode_audio(data, declared, clip.declared_sample_rate if clip is not None else None)
     except (OSError, AudioCodecError):
         return None
-    headerless = decoded.info.kind is AudioKind.PCM or pcm_layout(job.get("sniffed_media_type")) is not None
-    headed = not headerless and job.get("delivery") not in RELABELLED
+    headerless = decoded.info.kind is AudioKind.PCM or pcm_layout(job.sniffed_media_type) is not None
+    headed = not headerless and job.delivery not in RELABELLED
     samples = decoded.mono()
     return Heard(job, samples, decoded.sample_rate, headed, data, sounding_s(samples, decoded.sample_rate),
                  spectrum(samples, decoded.sample_rate))
 
 
-def _boundaries(chunks: Sequence[Mapping[str, Any]], heard: Heard) -> list[int] | None:
+def _boundaries(chunks: Sequence[ChunkRow], heard: Heard) -> list[int] | None:
     """Where each chunk after the first begins, in samples of the kept audio: from each chunk's decoded length, or,
     for headerless 16-bit samples kept as they came, from its bytes; None where neither tells."""
     import numpy as np
 
     if not chunks:
         return None
-    if all(c.get("audio_ms") is not None for c in chunks):
-        ends = np.cumsum([float(c["audio_ms"]) for c in chunks]) * heard.rate / 1000.0
-    elif not heard.headed and heard.job.get("delivery") not in RELABELLED:
-        ends = np.cumsum([int(c["bytes"]) for c in chunks]) / 2.0
+    lengths = [ms for c in chunks if (ms := c.audio_ms) is not None]
+    if len(lengths) == len(chunks):
+        ends = np.cumsum(lengths) * heard.rate / 1000.0
+    elif not heard.headed and heard.job.delivery not in RELABELLED:
+        ends = np.cumsum([c.bytes for c in chunks]) / 2.0
     else:
         return None
     return [round(float(end)) for end in ends[:-1]]
 
 
-def _headers(chunks: Sequence[Mapping[str, Any]], heard: Heard) -> list[Any]:
+def _headers(chunks: Sequence[ChunkRow], heard: Heard) -> list[Any]:
     """A container header or tag after the stream's start, from each chunk's recorded `header` ("wav@0"); for a
     stream whose chunks were not recorded, from its kept bytes (an HTTP stream keeps them as they came)."""
     from harness.core.seams import header_findings
@@ -92,17 +94,17 @@ def _headers(chunks: Sequence[Mapping[str, Any]], heard: Heard) -> list[Any]:
         seconds = len(heard.samples) / heard.rate
         return header_findings([(seconds * at / len(heard.data), kind.value)
                                 for at, kind in headers_inside(heard.data, 1)])
-    held = [[(kind, int(where)) for kind, _, where in (h.partition("@") for h in str(c.get("header") or "").split(",")
+    held = [[(kind, int(where)) for kind, _, where in (h.partition("@") for h in (c.header or "").split(",")
                                                         if h)] for c in chunks]
     files = all(any(where == 0 for _, where in headers) for headers in held)  # each chunk a whole file, by design
     places, at = [], 0.0
     for seq, (chunk, headers) in enumerate(zip(chunks, held, strict=True)):
         places += [(at, kind) for kind, where in headers if where > 0 or (seq > 0 and not files)]
-        at += float(chunk.get("audio_ms") or 0.0) / 1000.0
+        at += (chunk.audio_ms or 0.0) / 1000.0
     return list(header_findings(places))
 
 
-def _seams(heard: Heard, chunks: Sequence[Mapping[str, Any]], whole: Heard | None) -> dict[str, Any]:
+def _seams(heard: Heard, chunks: Sequence[ChunkRow], whole: Heard | None) -> dict[str, Any]:
     from harness.core.seams import seam_findings, step_scale
 
     reference = step_scale(whole.samples) if whole is not None and whole.rate == heard.rate else None
@@ -122,12 +124,11 @@ def _rate(heard: Heard, others: Sequence[Heard]) -> HeardRate | None:
     from harness.measurement.voice import lower_by
 
     declared = heard.rate
-    same = [o for o in others if o.headed and o.job["provider"] == heard.job["provider"]
-            and o.job["model"] == heard.job["model"]]
+    same = [o for o in others if o.headed and o.job.provider == heard.job.provider and o.job.model == heard.job.model]
     if same:
         return rate_by_length(heard.seconds, declared, same[0].seconds,
-                              f"{same[0].job['provider']}/{same[0].job['model']} with a header")
-    pool = [o for o in others if o.headed and o.job.get("delivery") not in STREAMED] or list(others)
+                              f"{same[0].job.provider}/{same[0].job.model} with a header")
+    pool = [o for o in others if o.headed and o.job.delivery not in STREAMED] or list(others)
     spectra = [o.spectrum for o in pool if o.spectrum is not None]
     lower = lower_by(heard.spectrum, np.median(spectra, axis=0)) if spectra else None
     if lower is None:
@@ -136,13 +137,13 @@ def _rate(heard: Heard, others: Sequence[Heard]) -> HeardRate | None:
                          f"{len(pool)} other answers in the run")
 
 
-def _text(job: Mapping[str, Any]) -> tuple[str, str]:
+def _text(job: JobRow) -> tuple[str, str]:
     """The same text: one corpus item (every offering of a run speaks the same items)."""
-    return str(job.get("corpus")), str(job["item_id"])
+    return job.corpus, job.item_id
 
 
-def audio_findings(jobs: Sequence[Mapping[str, Any]], chunks: Sequence[Mapping[str, Any]],
-                   clips: Sequence[Mapping[str, Any]], root: Path) -> dict[str, dict[str, Any]]:
+def audio_findings(jobs: Sequence[JobRow], chunks: Sequence[ChunkRow], clips: Sequence[ClipRow], root: Path
+                   ) -> dict[str, dict[str, Any]]:
     """`job_key` → the seam and rate columns, for every kept answer they judge (none without numpy and the one
     decoder: a base install)."""
     try:
@@ -150,23 +151,23 @@ def audio_findings(jobs: Sequence[Mapping[str, Any]], chunks: Sequence[Mapping[s
         import soundfile  # noqa: F401
     except ImportError:
         return {}
-    clip_of = {str(c["clip_id"]): c for c in clips}
-    chunks_of: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
-    for chunk in sorted(chunks, key=lambda c: (str(c["job_key"]), int(c["seq"]))):
-        chunks_of[str(chunk["job_key"])].append(chunk)
-    kept = [j for j in jobs if j.get("audio_path") and j.get("outcome") == "ok"]
-    heard = {str(j["job_key"]): h for j in kept if (h := _decode(j, clip_of.get(str(j["job_key"])), root))}
+    clip_of = {c.clip_id: c for c in clips}
+    chunks_of: dict[str, list[ChunkRow]] = defaultdict(list)
+    for chunk in sorted(chunks, key=lambda c: (c.job_key, c.seq)):
+        chunks_of[chunk.job_key].append(chunk)
+    kept = [j for j in jobs if j.audio_path and j.outcome == "ok"]
+    heard = {j.job_key: h for j in kept if (h := _decode(j, clip_of.get(j.job_key), root))}
     by_text: dict[tuple[str, str], list[Heard]] = defaultdict(list)
     for one in heard.values():
         by_text[_text(one.job)].append(one)
     found: dict[str, dict[str, Any]] = {}
     for key, one in heard.items():
         columns: dict[str, Any] = {}
-        if one.job.get("delivery") in STREAMED:
-            whole = next((o for o in by_text[_text(one.job)] if o.job["delivery"] == "sync"
-                          and o.job["provider"] == one.job["provider"] and o.job["model"] == one.job["model"]), None)
+        if one.job.delivery in STREAMED:
+            whole = next((o for o in by_text[_text(one.job)] if o.job.delivery == "sync"
+                          and o.job.provider == one.job.provider and o.job.model == one.job.model), None)
             columns |= _seams(one, chunks_of.get(key, []), whole)
-        if not one.headed or one.job.get("delivery") in STREAMED:  # a stream's header may be the mislabelled one
+        if not one.headed or one.job.delivery in STREAMED:  # a stream's header may be the mislabelled one
             others = [o for o in by_text[_text(one.job)] if o is not one]
             rate = _rate(one, others)
             columns |= {"heard_rate": None if rate is None else rate.heard,

@@ -22,7 +22,7 @@ from harness.measurement.intervals import job_figures
 from harness.measurement.marks import run_marks_columns
 from harness.measurement.stored_evidence import run_evidence
 from harness.measurement.stream_intervals import stream_figures
-from harness.results import Connection, EvidenceRows, read_evidence, write_figures
+from harness.results import Connection, EvidenceRows, JobRow, read_evidence, write_figures
 
 #: A stored figure equals a derived one to this many ms (or parts of it, for ratios): the store keeps REAL.
 TOLERANCE = 1e-6
@@ -70,15 +70,15 @@ def _same(stored: Any, derived: Any) -> bool:
     return str(stored) == str(derived)
 
 
-def mismatches(jobs: Sequence[Mapping[str, Any]], derived: Mapping[str, Mapping[str, Any]]) -> list[Mismatch]:
-    """Every stored figure that differs from its derivation, job by job in the run's order."""
+def mismatches(jobs: Sequence[JobRow], derived: Mapping[str, Mapping[str, Any]]) -> list[Mismatch]:
+    """Every stored figure that differs from its derivation, job by job in the run's order (each derived figure by
+    the name of its column)."""
     found = []
     for job in jobs:
-        key = str(job["job_key"])
-        for column, value in derived.get(key, {}).items():
-            if not _same(job.get(column), value):
-                found.append(Mismatch(key, f"{job.get('provider')}/{job.get('model')}", column, job.get(column),
-                                      value))
+        for column, value in derived.get(job.job_key, {}).items():
+            stored = getattr(job, column)
+            if not _same(stored, value):
+                found.append(Mismatch(job.job_key, f"{job.provider}/{job.model}", column, stored, value))
     return found
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from harness.measurement.pooled_rate import pooled_ratio_interval
-from harness.results import ErrorCounts, LanguageVerdicts, Row, Unit, json_list, model_name, pooled_wer, scored
+from harness.results import ErrorCounts, LanguageVerdicts, RequestRow, Unit, json_list, model_name, pooled_wer, scored
 
 FALLBACK_SHARE = 0.5
 WRONG_LANGUAGE = "wrong_language"  # the scorer's flag (harness.scoring.flags.Flag.WRONG_LANGUAGE)
@@ -80,7 +80,7 @@ class LanguageFigures:
                 f"{len(self.misheard)}/{self.checked} clips heard as another language (p >= 0.5)")
 
 
-def _figures(provider: str, model: str, language: str, rows: Sequence[Row],
+def _figures(provider: str, model: str, language: str, rows: Sequence[RequestRow],
              verdicts: LanguageVerdicts | None) -> LanguageFigures:
     counts = [c for r in rows if (c := ErrorCounts.of(r)) is not None]
     unit = counts[0].unit if counts else Unit.WORD
@@ -91,26 +91,27 @@ def _figures(provider: str, model: str, language: str, rows: Sequence[Row],
         value, lo, hi, _ = pooled_ratio_interval(np.asarray([float(c.errors) for c in same]),
                                                  np.asarray([float(c.ref_length) for c in same]))
         rate, low, high = value, (None if lo != lo else lo), (None if hi != hi else hi)
-    asr = next((str(r["asr_model"]) for r in rows if r["asr_model"]), "")
-    checked = [r for r in rows if r["heard_language"] is not None]
-    misheard = tuple(Misheard(str(r["item_id"]), str(r["heard_language"]), float(r["heard_probability"] or 0.0))
-                     for r in checked if WRONG_LANGUAGE in json_list(r["flags"]))
+    asr = next((str(r.asr_model) for r in rows if r.asr_model), "")
+    checked = [r for r in rows if r.heard_language is not None]
+    misheard = tuple(Misheard(r.item_id, str(r.heard_language), float(r.heard_probability or 0.0))
+                     for r in checked if WRONG_LANGUAGE in json_list(r.flags))
     verdict = verdicts.of(asr, language) if verdicts is not None and language != ENGLISH else None
     name = model_name(asr) if asr else None
     return LanguageFigures(
         provider, model, language, asr, unit, len(rows), rate, low, high, len(checked),
-        sum(1 for r in checked if r["heard_language"] == language), misheard,
+        sum(1 for r in checked if r.heard_language == language), misheard,
         name if verdict is not None and not verdict.judgeable else None,
         name if verdict is not None and not verdict.check_judgeable else None,
         verdict.larger if verdict is not None and not (verdict.judgeable and verdict.check_judgeable) else None)
 
 
-def language_figures(requests: Iterable[Row], verdicts: LanguageVerdicts | None = None) -> tuple[LanguageFigures, ...]:
+def language_figures(requests: Iterable[RequestRow], verdicts: LanguageVerdicts | None = None
+                     ) -> tuple[LanguageFigures, ...]:
     """Every provider × model × language of a run's scored clips, in that order; none where the run scored only
     English (the per-language table is for runs that read other languages)."""
-    groups: dict[tuple[str, str, str], list[Row]] = defaultdict(list)
+    groups: dict[tuple[str, str, str], list[RequestRow]] = defaultdict(list)
     for row in scored(requests):
-        groups[(str(row["provider"]), str(row["model"]), str(row["language"] or ENGLISH))].append(row)
+        groups[(row.provider, row.model, str(row.language or ENGLISH))].append(row)
     if all(language == ENGLISH for _, _, language in groups):
         return ()
     return tuple(_figures(*key, rows, verdicts) for key, rows in sorted(groups.items()))

@@ -10,7 +10,7 @@ a provider whose marks are true shows about the aligner's error, not zero.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,7 @@ from harness.core.timing_marks import (
     paired_onsets,
 )
 from harness.measurement.bootstrap import FloatArray, percentile_interval
+from harness.results import JobRow, RequestRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,16 +76,16 @@ def _loaded(raw: Any) -> dict[str, Any] | None:
     return found if isinstance(found, dict) else None
 
 
-def marks_columns(job: Mapping[str, Any]) -> dict[str, Any]:
+def marks_columns(job: JobRow) -> dict[str, Any]:
     """One stored job's marks figures and findings, from its evidence (`timing_marks`: the provider's marks as read;
     `heard_words`: where the aligner heard each sent word; `text`: what was sent); none for an answer without marks."""
-    evidence = _loaded(job.get("timing_marks"))
+    evidence = _loaded(job.timing_marks)
     if evidence is None:
         return {}
     chars = bool(evidence.get("chars"))
     marks = tuple(TimingMark(str(m[0]), float(m[1]), float(m[2]), part=int(m[3]))
                   for m in evidence.get("marks") or () if isinstance(m, list) and len(m) == 4)
-    sent = str(job.get("text") or "")
+    sent = job.text
     problems = [str(line) for line in evidence.get("problems") or ()]
     findings = [MarksFinding(MarksKind.BAD_INPUT, problems[0] + (f" (and {len(problems) - 1} more such lines)"
                                                                  if len(problems) > 1 else ""))] if problems else []
@@ -93,7 +94,7 @@ def marks_columns(job: Mapping[str, Any]) -> dict[str, Any]:
                                                         "for) and none came"))
     findings += check_marks(marks, evidence.get("duration_s"), [sent] if sent else [], chars=chars)
     words = as_words(marks) if chars else marks
-    heard = _loaded(job.get("heard_words"))
+    heard = _loaded(job.heard_words)
     placed = [(str(w[0]), None if w[1] is None else float(w[1])) for w in (heard or {}).get("words") or ()]
     pairs = paired_onsets(words, placed) if placed else []
     figures = onset_figures(pairs, coverage(marks, sent, chars=chars) if marks else (0.0 if sent else None))
@@ -113,9 +114,9 @@ def marks_columns(job: Mapping[str, Any]) -> dict[str, Any]:
                                       "worst": [list(w) for w in worst]})}
 
 
-def run_marks_columns(jobs: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+def run_marks_columns(jobs: Sequence[JobRow]) -> dict[str, dict[str, Any]]:
     """`job_key` → the marks columns, for every job whose answer carried marks evidence."""
-    return {str(job["job_key"]): columns for job in jobs if (columns := marks_columns(job))}
+    return {job.job_key: columns for job in jobs if (columns := marks_columns(job))}
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,20 +148,20 @@ def worse_kinds(before: OfferingMarks | None, after: OfferingMarks) -> tuple[str
     return tuple(sorted(set(after.findings) - (set(before.findings) if before is not None else set())))
 
 
-def offering_marks(requests: Sequence[Mapping[str, Any]]) -> tuple[OfferingMarks, ...]:
+def offering_marks(requests: Sequence[RequestRow]) -> tuple[OfferingMarks, ...]:
     """Per offering whose answers carried marks (their stored `marks_json`, `marks_coverage`), in the rows' order;
     none for a run without marks."""
     by_model: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in requests:
-        found = _loaded(row.get("marks_json"))
+    for request in requests:
+        found = _loaded(request.marks_json)
         if found is None:
             continue
-        one = by_model.setdefault((str(row["provider"]), str(row["model"])),
+        one = by_model.setdefault((request.provider, request.model),
                                   {"answers": 0, "errors": [], "coverage": [], "findings": {}, "examples": {}})
         one["answers"] += 1
         one["errors"] += [float(e) for e in found.get("errors_ms") or ()]
-        if row.get("marks_coverage") is not None:
-            one["coverage"].append(float(str(row["marks_coverage"])))
+        if request.marks_coverage is not None:
+            one["coverage"].append(request.marks_coverage)
         for finding in found.get("findings") or ():
             kind = str(finding.get("kind"))
             one["findings"][kind] = one["findings"].get(kind, 0) + 1

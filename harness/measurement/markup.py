@@ -30,6 +30,7 @@ from typing import Any
 from harness.core.hard_text import HardText, Misreading
 from harness.core.pauses_heard import PauseHeard, heard_pauses, tolerance_ms
 from harness.core.protocols.markup import Asked, Piece, Said, spoken, written_words
+from harness.results import ClipRow
 
 __all__ = ["IGNORED", "ClipMarkup", "MarkupVerdict", "PauseHeard", "ReadingHeard", "heard_pauses", "honoured_shares",
            "judged", "judged_said", "markup_verdicts", "said_hard_text", "tag_words_heard", "tolerance_ms"]
@@ -139,31 +140,29 @@ class ClipMarkup:
 Sent = Callable[[str, str, Sequence[Asked]], tuple[tuple[Piece, ...], tuple[str, ...]]]
 
 
-def markup_verdicts(rows: Iterable[Mapping[str, Any]], items: Mapping[tuple[str, str], Sequence[Asked]],
-                    sent_as: Sent, root: Path) -> list[ClipMarkup]:
-    """Each stored clip of a markup item (`items`: by (corpus, item id)) judged: its kept audio decoded (each row a
-    clip's: provider, model, corpus, item_id, audio_path, declared_media_type and _sample_rate), its transcript read;
-    `sent_as(provider, model, pieces)` what the offering's documents promise for them and the words of its tags."""
+def markup_verdicts(clips: Iterable[ClipRow], transcripts: Mapping[str, str | None],
+                    items: Mapping[tuple[str, str], Sequence[Asked]], sent_as: Sent, root: Path) -> list[ClipMarkup]:
+    """Each stored clip of a markup item (`items`: by (corpus, item id)) judged: its kept audio decoded as it was
+    declared, its transcript read (`transcripts`: by clip id); `sent_as(provider, model, pieces)` what the offering's
+    documents promise for them and the words of its tags."""
     from harness.speech import AudioCodecError, decode_audio  # the one decoder
 
     verdicts: list[ClipMarkup] = []
-    for row in rows:
-        pieces = items.get((str(row.get("corpus") or ""), str(row.get("item_id") or "")))
-        if pieces is None or not row.get("audio_path"):
+    for clip in clips:
+        pieces = items.get((clip.corpus or "", clip.item_id or ""))
+        if pieces is None or not clip.audio_path:
             continue
-        provider, model = str(row.get("provider")), str(row.get("model"))
-        path = Path(str(row["audio_path"]))
+        provider, model, item_id = clip.provider, clip.model, clip.item_id or ""
+        path = Path(clip.audio_path)
         path = path if path.is_absolute() else root / path
         try:
-            decoded = decode_audio(path.read_bytes(), row.get("declared_media_type"), row.get("declared_sample_rate"))
+            decoded = decode_audio(path.read_bytes(), clip.declared_media_type, clip.declared_sample_rate)
         except (OSError, AudioCodecError):
-            verdicts.append(ClipMarkup(provider, model, str(row["item_id"]), None, str(row.get("clip_id") or "")))
+            verdicts.append(ClipMarkup(provider, model, item_id, None, clip.clip_id))
             continue
-        transcript = row.get("transcript")
         promised, tag_words = sent_as(provider, model, pieces)
-        verdict = judged(decoded.mono(), decoded.sample_rate, promised,
-                         None if transcript is None else str(transcript), tag_words)
-        verdicts.append(ClipMarkup(provider, model, str(row["item_id"]), verdict, str(row.get("clip_id") or "")))
+        verdict = judged(decoded.mono(), decoded.sample_rate, promised, transcripts.get(clip.clip_id), tag_words)
+        verdicts.append(ClipMarkup(provider, model, item_id, verdict, clip.clip_id))
     return verdicts
 
 

@@ -11,29 +11,32 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import TypeVar
 
 from harness.core.lifecycle import Lifecycle
 from harness.core.registry import providers
 from harness.core.timestamps import parse_timestamp
 from harness.measurement.evidence import Chunk, JobEvidence, Mark, Seen, ServerStamps, StatusAnswer
+from harness.results import ChunkRow, JobRow, MarkRow, PollRow
+
+EvidenceRow = TypeVar("EvidenceRow", MarkRow, PollRow, ChunkRow)
 
 _MARKS = {mark.value: mark for mark in Mark}
 _SEEN = {seen.value: seen for seen in Seen}
 
 
-def _grouped(rows: Sequence[Mapping[str, Any]]) -> dict[str, list[Mapping[str, Any]]]:
-    by_job: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+def _grouped(rows: Sequence[EvidenceRow]) -> dict[str, list[EvidenceRow]]:
+    by_job: dict[str, list[EvidenceRow]] = defaultdict(list)
     for row in rows:
-        by_job[str(row["job_key"])].append(row)
+        by_job[row.job_key].append(row)
     return by_job
 
 
-def _start(job: Mapping[str, Any]) -> float | None:
-    if job.get("clock_origin_s") is not None:
-        return float(job["clock_origin_s"])
-    started = parse_timestamp(job.get("started_at") or "")
+def _start(job: JobRow) -> float | None:
+    if job.clock_origin_s is not None:
+        return job.clock_origin_s
+    started = parse_timestamp(job.started_at)
     return None if started is None else started.timestamp()
 
 
@@ -53,62 +56,60 @@ def declared_waiting(provider: str, endpoint: str) -> tuple[Lifecycle | None, st
         return None, None
 
 
-def _seen(row: Mapping[str, Any], lifecycle: Lifecycle | None) -> Seen | None:
-    if row.get("seen") is not None:
-        return _SEEN.get(str(row["seen"]))
-    state, status = row.get("provider_status"), row.get("http_status")
-    if lifecycle is None or state is None or row.get("error_class") is not None or status is None or status >= 300:
+def _seen(poll: PollRow, lifecycle: Lifecycle | None) -> Seen | None:
+    if poll.seen is not None:
+        return _SEEN.get(poll.seen)
+    state, status = poll.provider_status, poll.http_status
+    if lifecycle is None or state is None or poll.error_class is not None or status is None or status >= 300:
         return None
     if state in lifecycle.terminal:
         return Seen.FINISHED
     return Seen.QUEUED if state in lifecycle.initial else Seen.RUNNING
 
 
-def _start_observable(job: Mapping[str, Any], lifecycle: Lifecycle | None) -> bool:
-    if job.get("start_observable") is not None:
-        return bool(job["start_observable"])
+def _start_observable(job: JobRow, lifecycle: Lifecycle | None) -> bool:
+    if job.start_observable is not None:
+        return bool(job.start_observable)
     return lifecycle is not None and any(
         state not in lifecycle.initial and state not in lifecycle.terminal for state in lifecycle.states)
 
 
-def job_evidence(job: Mapping[str, Any], marks: Sequence[Mapping[str, Any]], polls: Sequence[Mapping[str, Any]],
-                 chunks: Sequence[Mapping[str, Any]], epoch: float) -> JobEvidence | None:
+def job_evidence(job: JobRow, marks: Sequence[MarkRow], polls: Sequence[PollRow], chunks: Sequence[ChunkRow],
+                 epoch: float) -> JobEvidence | None:
     """One job's evidence from its rows, on the run's clock whose zero is the wall time `epoch`; None for a job
     that has none (planned, or skipped before it was sent)."""
     origin = _start(job)
     if origin is None or not marks:
         return None
     start = origin - epoch
-    legacy = job.get("start_observable") is None  # stored before schema 7
-    lifecycle, convention = declared_waiting(str(job["provider"]), str(job["endpoint"])) if legacy \
-        else (None, job.get("declared_convention"))
+    legacy = job.start_observable is None  # stored before schema 7
+    lifecycle, convention = declared_waiting(job.provider, job.endpoint) if legacy \
+        else (None, job.declared_convention)
 
-    def at(t_ms: Any) -> float | None:
-        return None if t_ms is None else start + float(t_ms) / 1000.0
+    def at(t_ms: float | None) -> float | None:
+        return None if t_ms is None else start + t_ms / 1000.0
 
     return JobEvidence(
-        job_key=str(job["job_key"]),
-        provider=str(job["provider"]),
+        job_key=job.job_key,
+        provider=job.provider,
         start=start,
         epoch=epoch,
-        marks={_MARKS[row["name"]]: start + float(row["t_ms"]) / 1000.0 for row in marks if row["name"] in _MARKS},
-        polls=tuple(StatusAnswer(int(row["seq"]), start + float(row["sent_ms"]) / 1000.0, at(row["received_ms"]),
-                                 _seen(row, lifecycle)) for row in sorted(polls, key=lambda r: int(r["seq"]))),
-        stamps=ServerStamps(job.get("server_created_at"), job.get("server_started_at"),
-                            job.get("server_completed_at")),
-        resumed=bool(job.get("resumed")),
+        marks={_MARKS[mark.name]: start + mark.t_ms / 1000.0 for mark in marks if mark.name in _MARKS},
+        polls=tuple(StatusAnswer(poll.seq, start + poll.sent_ms / 1000.0, at(poll.received_ms), _seen(poll, lifecycle))
+                    for poll in sorted(polls, key=lambda p: p.seq)),
+        stamps=ServerStamps(job.server_created_at, job.server_started_at, job.server_completed_at),
+        resumed=bool(job.resumed),
         start_observable=_start_observable(job, lifecycle),
         declared_convention=convention,
-        chunks=tuple(Chunk(start + float(row["earliest_ms"]) / 1000.0, start + float(row["latest_ms"]) / 1000.0,
-                           int(row["bytes"]), None if row["audio_ms"] is None else float(row["audio_ms"]) / 1000.0,
-                           None if row["onset_ms"] is None else float(row["onset_ms"]) / 1000.0,
-                           row.get("header"))
-                     for row in sorted(chunks, key=lambda r: int(r["seq"]))),
+        chunks=tuple(Chunk(start + chunk.earliest_ms / 1000.0, start + chunk.latest_ms / 1000.0, chunk.bytes,
+                           None if chunk.audio_ms is None else chunk.audio_ms / 1000.0,
+                           None if chunk.onset_ms is None else chunk.onset_ms / 1000.0, chunk.header)
+                     for chunk in sorted(chunks, key=lambda c: c.seq)),
     )
 
 
-def run_evidence(jobs: Sequence[Mapping[str, Any]], marks: Sequence[Mapping[str, Any]],
-                 polls: Sequence[Mapping[str, Any]], chunks: Sequence[Mapping[str, Any]]) -> list[JobEvidence]:
+def run_evidence(jobs: Sequence[JobRow], marks: Sequence[MarkRow], polls: Sequence[PollRow],
+                 chunks: Sequence[ChunkRow]) -> list[JobEvidence]:
     """Every job of a run that left evidence, in the order of `jobs`."""
     marks_of, polls_of, chunks_of = _grouped(marks), _grouped(polls), _grouped(chunks)
     # The run's clock starts at the whole second before its first job: readings stay small, so the instants
@@ -117,7 +118,7 @@ def run_evidence(jobs: Sequence[Mapping[str, Any]], marks: Sequence[Mapping[str,
     epoch = float(math.floor(min(origins))) if origins else 0.0
     found = []
     for job in jobs:
-        key = str(job["job_key"])
+        key = job.job_key
         evidence = job_evidence(job, marks_of.get(key, []), polls_of.get(key, []), chunks_of.get(key, []), epoch)
         if evidence is not None:
             found.append(evidence)

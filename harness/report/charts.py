@@ -26,7 +26,7 @@ from harness.report.labels import label_positions
 from harness.report.leaderboard import Entry, Leaderboard
 from harness.report.load import Curve
 from harness.report.stats import Interval
-from harness.results import Row, floats, group, polled, timed
+from harness.results import RequestRow, floats, group, polled, timed
 
 TEMPLATE = "plotly_white"
 HEIGHT = 380
@@ -88,10 +88,11 @@ def _ranked_boxes(values: dict[tuple[str, str], list[float]], title: str, x_titl
                                 margin={"l": 60, "r": 20, "t": 50, "b": 50})
 
 
-def latency_figure(rows: Sequence[Row]) -> go.Figure:
+def latency_figure(rows: Sequence[RequestRow]) -> go.Figure:
     """End-to-end latency per provider × model (ok, not resumed jobs), every point shown, ranked by median on a log
     axis (seconds to tens of seconds side by side)."""
-    values = {key: [ms / 1000.0 for ms in floats(timed(members), "e2e_ms")] for key, members in group(rows).items()}
+    values = {key: [ms / 1000.0 for ms in floats(r.e2e_ms for r in timed(members))]
+              for key, members in group(rows).items()}
     return _ranked_boxes(values, "End-to-end latency, fastest median first", "seconds (log scale)", log=True,
                          empty="no completed job to time")
 
@@ -220,10 +221,10 @@ def errors_figure(board: Leaderboard) -> go.Figure:
     return figure
 
 
-def polls_figure(rows: Sequence[Row]) -> go.Figure:
+def polls_figure(rows: Sequence[RequestRow]) -> go.Figure:
     """Status requests each polled job needed (webhook deliveries: their fallback polls): the price of
     asynchronous APIs in requests."""
-    values = {key: [float(r["polls"] or 0) for r in polled(members)] for key, members in group(rows).items()}
+    values = {key: [float(r.polls or 0) for r in polled(members)] for key, members in group(rows).items()}
     return _ranked_boxes(values, "Polls per job, fewest first", "status requests", log=False,
                          empty="no job was delivered by polling or webhook")
 

@@ -94,7 +94,8 @@ from harness.report.stats import (
 )
 from harness.results import (
     ErrorCounts,
-    Row,
+    ErrorEntry,
+    RequestRow,
     RunRows,
     Unit,
     at_level,
@@ -116,6 +117,8 @@ from harness.results import (
     timed,
     untroubled,
 )
+
+Requests = Sequence[RequestRow]  # one offering's rows of a run
 
 
 class Metric(StrEnum):
@@ -328,12 +331,12 @@ def _relative(diff: Difference) -> float:
     return diff.delta / diff.base if diff.base else (math.inf if diff.delta > 0 else 0.0)
 
 
-def _latency(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str],
+def _latency(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str],
              rules: tuple[SaturationRule, SaturationRule] = (RULE, RULE)) -> Iterable[Check]:
     """Latency from the jobs the client was not saturated for (`harness.results.untroubled`): a job marked
     saturated timed the client's own stall, so no verdict is drawn from it; the check says how many it left out."""
     kept_b, kept_n = untroubled(base, rules[0]), untroubled(new, rules[1])
-    b, n = floats(kept_b, "e2e_ms"), floats(kept_n, "e2e_ms")
+    b, n = floats(r.e2e_ms for r in kept_b), floats(r.e2e_ms for r in kept_n)
     left_out = (len(timed(base)) - len(kept_b), len(timed(new)) - len(kept_n))
     said = (f"left out, the client saturated while they ran: {left_out[0]} BASE and {left_out[1]} NEW jobs",) \
         if any(left_out) else ()
@@ -352,7 +355,7 @@ def _latency(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[
                     details=said)
 
 
-def _curve(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str],
+def _curve(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str],
            rules: tuple[SaturationRule, SaturationRule] = (RULE, RULE)) -> Iterable[Check]:
     """Latency and success at each level both sweeps ran: a curve is compared point by point."""
     for level in sorted(set(sweep_levels(base)) & set(sweep_levels(new))):
@@ -361,11 +364,11 @@ def _curve(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[st
             yield replace(check, statistic=f"{check.statistic} at {level} in flight", level=level)
 
 
-def _clips(rows: Sequence[Row], unit: Unit) -> tuple[ErrorCounts, ...]:
+def _clips(rows: Sequence[RequestRow], unit: Unit) -> tuple[ErrorCounts, ...]:
     return error_rates(ErrorCounts.of(r) for r in scored(rows)).of(unit)[1]
 
 
-def _error_rate(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
+def _error_rate(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
     """Pooled WER over word-unit clips; pooled CER, apart, when either run has character-unit (zh/ja) clips."""
     label = f"+{t.wer:.3f} absolute"
     for unit in Unit:
@@ -383,7 +386,7 @@ def _error_rate(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tup
                     beyond=diff.delta > t.wer)
 
 
-def _cost(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
+def _cost(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
     """Mean cost per sent job: the billed cost where the answers said what they billed, else the planned one
     (`harness.results.job_usd`); the check says which each side used."""
     label = f"+{t.cost:.0%} relative"
@@ -408,23 +411,23 @@ def _cost(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str
                 beyond=change > t.cost, details=used)
 
 
-def _success(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
+def _success(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
     label = f"-{t.success:.2f} absolute"
     b_sent, n_sent = sent(base), sent(new)
     if min(len(b_sent), len(n_sent)) < t.min_samples:
         yield Check(*who, Metric.SUCCESS, "success rate", Ruling.INSUFFICIENT, label, None,
                     details=(f"{len(b_sent)} BASE and {len(n_sent)} NEW sent jobs; need {t.min_samples} each",))
         return
-    b_ok = sum(1 for r in b_sent if r["outcome"] == "ok")
-    n_ok = sum(1 for r in n_sent if r["outcome"] == "ok")
+    b_ok = sum(1 for r in b_sent if r.outcome == "ok")
+    n_ok = sum(1 for r in n_sent if r.outcome == "ok")
     diff = fisher_drop(b_ok, len(b_sent), n_ok, len(n_sent))
     yield Check(*who, Metric.SUCCESS, "success rate", Ruling.OK, label, diff.delta, diff, unit="rate",
                 beyond=-diff.delta > t.success)
 
 
-def _cancel(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
+def _cancel(base: Requests, new: Requests, t: Thresholds, who: tuple[str, str]) -> Iterable[Check]:
     """Cancel-to-silence, where both runs cancelled this model's utterances: does NEW fall silent later?"""
-    b, n = floats(base, "cancel_to_silence_ms"), floats(new, "cancel_to_silence_ms")
+    b, n = floats(r.cancel_to_silence_ms for r in base), floats(r.cancel_to_silence_ms for r in new)
     if not b or not n:
         return
     label = f"+{t.cancel_ms:g} ms absolute"
@@ -437,15 +440,15 @@ def _cancel(base: Sequence[Row], new: Sequence[Row], t: Thresholds, who: tuple[s
                 beyond=diff.delta > t.cancel_ms)
 
 
-def violation_kinds(errors: Iterable[Row], provider: str, model: str) -> set[str]:
+def violation_kinds(errors: Iterable[ErrorEntry], provider: str, model: str) -> set[str]:
     """Contract violations of one provider × model as "phase rule pointer" strings."""
     kinds = set()
     for row in errors:
-        if row["error_class"] != "contract" or (row["provider"], row["model"]) != (provider, model):
+        if row.error_class != "contract" or (row.provider, row.model) != (provider, model):
             continue
-        violations = json_list(row["detail_json"]) or [{}]
+        violations = json_list(row.detail_json) or [{}]
         for v in violations:
-            kinds.add(f"{row['phase']} {v.get('rule', '')} {v.get('pointer', '')}".strip())
+            kinds.add(f"{row.phase} {v.get('rule', '')} {v.get('pointer', '')}".strip())
     return kinds
 
 
@@ -485,7 +488,7 @@ def _languages(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str])
     verdicts = shipped_language_verdicts()
 
     def of(rows: RunRows) -> dict[str, LanguageFigures]:
-        mine = [r for r in rows.requests if (str(r["provider"]), str(r["model"])) == who]
+        mine = [r for r in rows.requests if (r.provider, r.model) == who]
         return {f.language: f for f in language_figures(mine, verdicts) if f.language != "en"}
 
     before, after = of(base), of(new)
@@ -510,7 +513,7 @@ def _languages(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, str])
 def _marks(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Check]:
     """NEW's timing marks against BASE's, where NEW's answers carried any: a new kind of finding is a regression."""
     def of(rows: RunRows) -> OfferingMarks | None:
-        found = offering_marks([r for r in rows.requests if (str(r["provider"]), str(r["model"])) == who])
+        found = offering_marks([r for r in rows.requests if (r.provider, r.model) == who])
         return found[0] if found else None
 
     before, after = of(base), of(new)
@@ -531,7 +534,7 @@ def _marks(base: RunRows, new: RunRows, who: tuple[str, str]) -> Iterable[Check]
                 beyond=bool(fresh))
 
 
-def _markup(base: Sequence[Row], new: Sequence[Row], who: tuple[str, str]) -> Iterable[Check]:
+def _markup(base: Requests, new: Requests, who: tuple[str, str]) -> Iterable[Check]:
     """The share of markup clips honoured, where both runs judged this model's: a fall is a regression (a clip's
     verdict is what its audio did, not a sample's noise)."""
     (before, *_), (after, *_) = markup_figures(base) or (None,), markup_figures(new) or (None,)
@@ -542,7 +545,7 @@ def _markup(base: Sequence[Row], new: Sequence[Row], who: tuple[str, str]) -> It
                 after.share - before.share, details=(f"BASE {before.honoured}/{before.judged}",
                                                      f"NEW {after.honoured}/{after.judged}"),
                 unit="rate", beyond=fell)
-def _seams(base: Sequence[Row], new: Sequence[Row], who: tuple[str, str]) -> Iterable[Check]:
+def _seams(base: Requests, new: Requests, who: tuple[str, str]) -> Iterable[Check]:
     """NEW's seam findings per minute against BASE's, where NEW streamed: a rise beyond the rule is a regression."""
     before, after = (next(iter(seam_figures(rows)), None) for rows in (base, new))
     if after is None:
@@ -573,8 +576,8 @@ def _language_rate(base: RunRows, new: RunRows, t: Thresholds, who: tuple[str, s
         return
 
     def clips(rows: RunRows) -> tuple[ErrorCounts, ...]:
-        return _clips([r for r in rows.requests if (str(r["provider"]), str(r["model"])) == who
-                       and str(r["language"]) == language], figure.unit)
+        return _clips([r for r in rows.requests if (r.provider, r.model) == who
+                       and str(r.language) == language], figure.unit)
 
     b, n = clips(base), clips(new)
     if min(len(b), len(n)) < t.min_samples:

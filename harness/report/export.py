@@ -19,11 +19,16 @@ from harness.core.errors import UsageError
 from harness.results import (
     OPTIONAL_TABLES,
     ROW_TABLES,
+    DriftEntry,
+    ErrorEntry,
+    RequestRow,
     Row,
     RowColumn,
     RowKind,
     RunRows,
+    StoredRun,
     StoreTarget,
+    as_record,
     read_run,
     spans_of_rows,
     typed_row,
@@ -139,10 +144,10 @@ def load_export(folder: Path) -> RunRows:
     if len(tables["run"]) != 1:
         raise UsageError(f"expected one run row in {folder}, found {len(tables['run'])}")
     return RunRows(
-        run=tables["run"][0],
-        requests=tuple(tables["requests"]),
-        errors=tuple(tables["errors"]),
-        drift=tuple(tables["drift"]),
+        run=as_record(StoredRun, tables["run"][0]),
+        requests=tuple(as_record(RequestRow, row) for row in tables["requests"]),
+        errors=tuple(as_record(ErrorEntry, row) for row in tables["errors"]),
+        drift=tuple(as_record(DriftEntry, row) for row in tables["drift"]),
         source=folder,
         spans=spans_of_rows(tables.get("span_scores", ()), f"span_scores.{fmt.value}", left_out),
         left_out=tuple(left_out),

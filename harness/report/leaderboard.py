@@ -39,7 +39,7 @@ from harness.results import (
     MarkupFigures,
     ModelFigures,
     PooledErrorRate,
-    Row,
+    RequestRow,
     RunRows,
     cancel_figures,
     group,
@@ -350,14 +350,14 @@ def _with_seams(entries: list[Entry], rows: RunRows) -> list[Entry]:
     return [replace(e, seams_per_min=seams.get((e.provider, e.model))) for e in entries]
 
 
-def _with_kinds(entry: Entry, rows: Sequence[Row]) -> Entry:
+def _with_kinds(entry: Entry, rows: Sequence[RequestRow]) -> Entry:
     """The entry with how its audio came and the languages it was sent, from its rows: what the leaderboard filters
     by; and its timing marks, where its answers carried any."""
     marks = offering_marks(rows)
-    worst = tuple((str(r.get("item_id")), tuple(tuple(w) for w in json.loads(str(r["marks_json"])).get("worst", ())))
-                  for r in rows if r.get("marks_json"))
-    return replace(entry, deliveries=tuple(sorted({str(r["delivery"]) for r in rows if r["delivery"]})),
-                   languages=tuple(sorted({str(r["language"]) for r in rows if r["language"]})),
+    worst = tuple((r.item_id, tuple(tuple(w) for w in json.loads(str(r.marks_json)).get("worst", ())))
+                  for r in rows if r.marks_json)
+    return replace(entry, deliveries=tuple(sorted({str(r.delivery) for r in rows if r.delivery})),
+                   languages=tuple(sorted({str(r.language) for r in rows if r.language})),
                    marks=marks[0] if marks else None, marks_worst=worst)
 
 

@@ -43,8 +43,9 @@ from harness.report.formats import fmt, fmt_interval
 from harness.report.leaderboard import FAMILIES, FRONT_RULE, Leaderboard, build_leaderboard
 from harness.report.load import load_curves
 from harness.results import (
-    Row,
+    RequestRow,
     RunRows,
+    StoredRun,
     is_marked,
     json_list,
     json_object,
@@ -56,8 +57,6 @@ from harness.results import (
 
 #: Per-request timings: observed directly (no interval), then estimated (shown with their interval's half
 #: width; one from an older database without its interval is not shown, never as if exact).
-OBSERVED_TIMINGS = ("submit_ms", "download_ms")
-INTERVAL_TIMINGS = ("queue", "processing", "e2e", "e2e_server", "ttfa", "perceived_ttfa", "last_audio")
 
 
 def _environment() -> jinja2.Environment:
@@ -79,45 +78,50 @@ def _resolve_audio(path: str, source: Path | None) -> Path | None:
     return next((p for p in options if p.is_file()), None)
 
 
-def copy_audio(rows: Sequence[Row], out_dir: Path, source: Path | None) -> dict[str, str]:
+def copy_audio(rows: Sequence[RequestRow], out_dir: Path, source: Path | None) -> dict[str, str]:
     """Copy each clip beside the report; job_key -> relative URL. Clips whose file is gone are skipped."""
     target = out_dir / "audio"
     found: dict[str, str] = {}
     for row in rows:
-        path = row["audio_path"]
-        if not path or row["outcome"] != "ok":
+        path = row.audio_path
+        if not path or row.outcome != "ok":
             continue
         resolved = _resolve_audio(str(path), source)
         if resolved is None:
             continue
-        name = f"{row['audio_sha256'] or row['job_key']}{resolved.suffix}"
+        name = f"{row.audio_sha256 or row.job_key}{resolved.suffix}"
         target.mkdir(parents=True, exist_ok=True)
         if not (target / name).exists():  # embedded without metadata, whenever the clip was stored
             (target / name).write_bytes(strip_metadata(resolved.read_bytes()))
-        found[str(row["job_key"])] = f"audio/{name}"
+        found[row.job_key] = f"audio/{name}"
     return found
 
 
-def _timings(row: Row) -> list[tuple[str, Any, float | None]]:
+def _timings(row: RequestRow) -> list[tuple[str, Any, float | None]]:
     """(name, estimate, half width) per timing the row holds; the half width is None when observed."""
-    shown: list[tuple[str, Any, float | None]] = [
-        (name.removesuffix("_ms"), row[name], None) for name in OBSERVED_TIMINGS if row[name] is not None]
-    for name in INTERVAL_TIMINGS:
-        value, low, high = row.get(f"{name}_ms"), row.get(f"{name}_lo_ms"), row.get(f"{name}_hi_ms")
-        if value is not None and isinstance(low, int | float) and isinstance(high, int | float):
-            shown.append((name, value, (high - low) / 2))
+    observed = (("submit", row.submit_ms), ("download", row.download_ms))
+    intervals = (("queue", row.queue_ms, row.queue_lo_ms, row.queue_hi_ms),
+                 ("processing", row.processing_ms, row.processing_lo_ms, row.processing_hi_ms),
+                 ("e2e", row.e2e_ms, row.e2e_lo_ms, row.e2e_hi_ms),
+                 ("e2e_server", row.e2e_server_ms, row.e2e_server_lo_ms, row.e2e_server_hi_ms),
+                 ("ttfa", row.ttfa_ms, row.ttfa_lo_ms, row.ttfa_hi_ms),
+                 ("perceived_ttfa", row.perceived_ttfa_ms, row.perceived_ttfa_lo_ms, row.perceived_ttfa_hi_ms),
+                 ("last_audio", row.last_audio_ms, row.last_audio_lo_ms, row.last_audio_hi_ms))
+    shown: list[tuple[str, Any, float | None]] = [(name, value, None) for name, value in observed if value is not None]
+    shown += [(name, value, (high - low) / 2) for name, value, low, high in intervals
+              if value is not None and low is not None and high is not None]
     return shown
 
 
-def _utterance(row: Row, audio: dict[str, str], rule: SaturationRule) -> dict[str, Any]:
+def _utterance(row: RequestRow, audio: dict[str, str], rule: SaturationRule) -> dict[str, Any]:
     tokens: tuple[Token, ...] = ()
-    if row["scored"] and row["normalized_reference"] is not None and row["normalized_transcript"] is not None:
-        tokens = align(str(row["normalized_reference"]), str(row["normalized_transcript"]))
+    if row.scored and row.normalized_reference is not None and row.normalized_transcript is not None:
+        tokens = align(str(row.normalized_reference), str(row.normalized_transcript))
     return {
         "row": row,
-        "audio": audio.get(str(row["job_key"])),
+        "audio": audio.get(row.job_key),
         "tokens": tokens,
-        "findings": json_list(row["findings"]),
+        "findings": json_list(row.findings),
         "timings": _timings(row),
         "saturated": is_marked(row, rule),
     }
@@ -142,9 +146,9 @@ def _languages(rows: RunRows, audio: dict[str, str], examples: int = 3) -> dict[
     """The per-language table (harness.measurement.language_figures): per model and language the error rate with its
     interval, or the ASR model that cannot judge it; the language check with the misheard clips; the fallbacks."""
     figures: tuple[LanguageFigures, ...] = language_figures(rows.requests, shipped_language_verdicts())
-    clips = {(str(r["provider"]), str(r["model"]), str(r["item_id"])): r for r in rows.requests}
+    clips = {(r.provider, r.model, r.item_id): r for r in rows.requests}
     lines = [{"figure": figure, "misheard": [
-        {"clip": one, "audio": audio.get(str(clips[key]["job_key"])) if (key := (
+        {"clip": one, "audio": audio.get(clips[key].job_key) if (key := (
             figure.provider, figure.model, one.item_id)) in clips else None}
         for one in figure.misheard[:examples]]} for figure in figures]
     return {"lines": lines, "fallbacks": [figure.fallback_line() for figure in fallbacks(figures)]}
@@ -156,11 +160,11 @@ def _drift_summary(rows: RunRows) -> list[dict[str, Any]]:
     keeps its count, the models it was seen with, and one example note; sorted by kind, then most seen."""
     groups: dict[tuple[str, str, str, str], dict[str, Any]] = {}
     for d in rows.drift:
-        key = (str(d["kind"]), str(d["provider"]), str(d["endpoint"]), str(d["pointer"]))
+        key = (d.kind, d.provider, d.endpoint, d.pointer)
         group = groups.setdefault(key, {"kind": key[0], "provider": key[1], "endpoint": key[2], "pointer": key[3],
-                                        "example": str(d["note"]), "models": set(), "count": 0})
+                                        "example": d.note, "models": set(), "count": 0})
         group["count"] += 1
-        group["models"].add(str(d["model"]))
+        group["models"].add(d.model)
     ordered = sorted(groups.values(), key=lambda g: (g["kind"], -g["count"], g["provider"], g["endpoint"]))
     return [{**g, "models": ", ".join(sorted(g["models"]))} for g in ordered]
 
@@ -168,10 +172,10 @@ def _drift_summary(rows: RunRows) -> list[dict[str, Any]]:
 def _contract_violations(rows: RunRows) -> list[dict[str, Any]]:
     counts: Counter[tuple[str, str, str, str, str, str]] = Counter()
     for error in rows.errors:
-        if error["error_class"] != "contract":
+        if error.error_class != "contract":
             continue
-        for v in json_list(error["detail_json"]) or [{"pointer": "", "expected": "", "got": str(error["message"])}]:
-            counts[(str(error["provider"]), str(error["model"]), str(error["phase"]), str(v.get("pointer", "")),
+        for v in json_list(error.detail_json) or [{"pointer": "", "expected": "", "got": error.message}]:
+            counts[(error.provider, error.model, error.phase, str(v.get("pointer", "")),
                     str(v.get("expected", "")), str(v.get("got", "")))] += 1
     return [
         {"provider": k[0], "model": k[1], "phase": k[2], "pointer": k[3], "expected": k[4], "got": k[5], "count": n}
@@ -179,46 +183,46 @@ def _contract_violations(rows: RunRows) -> list[dict[str, Any]]:
     ]
 
 
-def _metadata(run: Row) -> list[tuple[str, str]]:
-    corpora = json_object(run["corpora_json"])
-    machine = json_object(run["machine_json"])
-    target = str(run["target"])
+def _metadata(run: StoredRun) -> list[tuple[str, str]]:
+    corpora = json_object(run.corpora_json)
+    machine = json_object(run.machine_json)
+    target = str(run.target)
     if target == "sandbox":
-        target += f" (profile {run['sandbox_profile'] or 'default'}, seed {run['sandbox_seed']})"
-    elif run["target_url"]:
-        target += f" ({run['target_url']})"
+        target += f" (profile {run.sandbox_profile or 'default'}, seed {run.sandbox_seed})"
+    elif run.target_url:
+        target += f" ({run.target_url})"
     items = [
-        ("run", run["run_id"]),
-        ("status", run["status"]),
-        ("started / finished", f"{run['created_at']} / {run['finished_at'] or '—'}"),
+        ("run", run.run_id),
+        ("status", run.status),
+        ("started / finished", f"{run.created_at} / {run.finished_at or '—'}"),
         ("target", target),
         ("region", run_region(run) or "— (bench run --region NAME labels it)"),
-        ("harness version", run["harness_version"]),
-        ("git revision", run["git_revision"]),
+        ("harness version", run.harness_version),
+        ("git revision", run.git_revision),
         ("corpora", ", ".join(f"{name} v{version}" for name, version in sorted(corpora.items())) or "—"),
-        ("ASR", f"{run['asr_backend']} / {run['asr_model']}" if run["asr_backend"] else "not scored"),
-        ("ASR settings", run["asr_settings"] or "—"),
-        ("normalizer", f"{run['normalizer_name']} {run['normalizer_version']}" if run["normalizer_version"] else "—"),
-        ("scoring harness version", run["scoring_harness_version"] or "—"),
-        ("polling", run["polling"]),
-        ("repeats × concurrency", f"{run['repeats']} × {_concurrency(run)}"),
-        ("budget / planned cost (USD)", f"{run['budget_usd'] or '—'} / {run['planned_cost_usd'] or '—'}"),
+        ("ASR", f"{run.asr_backend} / {run.asr_model}" if run.asr_backend else "not scored"),
+        ("ASR settings", run.asr_settings or "—"),
+        ("normalizer", f"{run.normalizer_name} {run.normalizer_version}" if run.normalizer_version else "—"),
+        ("scoring harness version", run.scoring_harness_version or "—"),
+        ("polling", run.polling),
+        ("repeats × concurrency", f"{run.repeats} × {_concurrency(run)}"),
+        ("budget / planned cost (USD)", f"{run.budget_usd or '—'} / {run.planned_cost_usd or '—'}"),
         ("machine", ", ".join(f"{k} {v}" for k, v in machine.items()) or "—"),
     ]
     return [(label, str(value)) for label, value in items]
 
 
-def _concurrency(run: Row) -> str:
+def _concurrency(run: StoredRun) -> str:
     """The caps as asked: per provider (each level of a sweep), and across providers when capped."""
-    levels = json_list(run["load_levels_json"])
-    per_provider = ", ".join(str(level) for level in levels) if levels else str(run["concurrency"])
-    overall = f"; {run['global_concurrency']} across providers" if run["global_concurrency"] else ""
+    levels = json_list(run.load_levels_json)
+    per_provider = ", ".join(str(level) for level in levels) if levels else str(run.concurrency)
+    overall = f"; {run.global_concurrency} across providers" if run.global_concurrency else ""
     return f"{per_provider} per provider{overall}"
 
 
 def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | None = None) -> str:
     board: Leaderboard = build_leaderboard(rows)
-    requests = sorted(rows.requests, key=lambda r: (str(r["provider"]), str(r["model"]), int(r["seq"] or 0)))
+    requests = sorted(rows.requests, key=lambda r: (r.provider, r.model, int(r.seq or 0)))
     charts = {
         "latency": figure_html(latency_figure(rows.requests), "chart-latency"),
         "cost_wer": figure_html(cost_wer_figure(board), "chart-cost-wer"),
@@ -253,7 +257,7 @@ def render_html(rows: RunRows, audio: dict[str, str], comparison: Comparison | N
         hard_text=_hard_text(rows, audio),
         languages=_languages(rows, audio),
         hard_text_across=across_models(category_figures(rows.spans, shipped_judgeability())) if rows.spans else None,
-        same_voice=str(rows.run["target"] or "sandbox") == "sandbox",
+        same_voice=str(rows.run.target or "sandbox") == "sandbox",
         normalisation=normalisation_differences(category_figures(rows.spans, shipped_judgeability())),
         drift=_drift_summary(rows),
         violations=_contract_violations(rows),

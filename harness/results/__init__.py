@@ -6,8 +6,9 @@ Writers and readers never write SQL of their own, and enter through this module 
   through `connect_writer`, `read_clips` (`ClipRow`) and `write_scores` (`ScoreRow`), and keeps model
   outputs in `ScoreCache`;
 * every reader — the terminal summary, the report, `export`, `compare` — reads a run's raw rows with
-  `read_run` / `read_rows` (`RunRows`) and computes its figures with `model_figures` (`ModelFigures`)
-  and, for a load sweep, `load_points` (`LoadPoint`: one per model and level),
+  `read_run` / `read_rows` (`RunRows`: records, `RequestRow`, `StoredRun`, `ErrorEntry`, `DriftEntry`, declared
+  in `run_records`; every other reader hands out its table's record from `tables`) and computes its figures
+  with `model_figures` (`ModelFigures`) and, for a load sweep, `load_points` (`LoadPoint`: one per model and level),
   whose error rates come from the one pooling rule (`pooled_wer`, `error_rates`: WER over word-unit clips,
   CER over character-unit clips, never mixed) and whose scores come from the one scoring setup
   (`pick_setup`).
@@ -21,7 +22,8 @@ A store is a SQLite file (the embedded default) or a PostgreSQL database by URL 
 
 Inside: `schema` documents every table column by column, `ddl` holds the CREATE statements and
 `migrations` the columns added since, applied when a writer opens the database; `database` opens it,
-`dialect` holds every difference between SQLite and PostgreSQL, `postgres` the psycopg connection.
+`dialect` holds every difference between SQLite and PostgreSQL, `postgres` the psycopg connection; a finished
+job's update is a `JobOutcome` (`job_outcome`).
 Standard library only (psycopg, the `postgres` extra, only for a PostgreSQL store): the summary of a run needs
 no numpy, and this package imports nothing but `harness.core`.
 """
@@ -77,6 +79,7 @@ from harness.results.hard_text import (
     spans_of_rows,
     write_span_scores,
 )
+from harness.results.job_outcome import JobCancel, JobOutcome, KeptAudio
 from harness.results.languages import LanguageVerdict, LanguageVerdicts, model_name, shipped_language_verdicts
 from harness.results.leases import lease_holder, release_lease, renew_lease, take_lease
 from harness.results.load import LoadPoint, at_level, load_points, sweep_levels
@@ -93,6 +96,7 @@ from harness.results.rows import (
     RowColumn,
     RowKind,
     RunRows,
+    as_record,
     coerce,
     json_list,
     json_object,
@@ -100,13 +104,31 @@ from harness.results.rows import (
     stored_corpora,
     typed_row,
 )
+from harness.results.run_records import DriftEntry, ErrorEntry, RequestRow, StoredRun
 from harness.results.schema import SCHEMA_VERSION, connect_writer
 from harness.results.score_cache import CacheKey, CacheKind, ScoreCache
 from harness.results.scores import now_iso, write_scores
 from harness.results.seam_rows import SEAM_KINDS, SEAMS_RULE, SeamFigures, newly_misrated, seam_figures, seams_rose
 from harness.results.setups import AsrSetup, asr_setups, pick_setup
 from harness.results.store import UNFETCHED, UNFINISHED_STATES, Store
-from harness.results.tables import FORCED_CHOICE, TRANSCRIPT, ClipRow, LeaseRow, ScoreRow, SpanScoreRow
+from harness.results.tables import (
+    FORCED_CHOICE,
+    TRANSCRIPT,
+    CatalogueRow,
+    ChunkRow,
+    ClipRow,
+    CostRow,
+    DriftRow,
+    ErrorRow,
+    JobRow,
+    LeaseRow,
+    LoadLevelRow,
+    MarkRow,
+    PollRow,
+    RunRow,
+    ScoreRow,
+    SpanScoreRow,
+)
 
 __all__ = [
     "FORCED_CHOICE",
@@ -125,33 +147,49 @@ __all__ = [
     "CacheKey",
     "CacheKind",
     "CancelFigures",
+    "CatalogueRow",
+    "ChunkRow",
     "ClipRow",
     "Connection",
     "CostFigures",
+    "CostRow",
     "Dearer",
     "Distribution",
+    "DriftEntry",
+    "DriftRow",
     "ErrorCounts",
+    "ErrorEntry",
     "ErrorRates",
+    "ErrorRow",
     "EvidenceRows",
     "Existing",
+    "JobCancel",
+    "JobOutcome",
+    "JobRow",
     "Judgeability",
+    "KeptAudio",
     "LanguageVerdict",
     "LanguageVerdicts",
     "LeaseRow",
+    "LoadLevelRow",
     "LoadPoint",
+    "MarkRow",
     "MarkupFigures",
     "MergeResult",
     "MixedUnitsError",
     "ModelFigures",
     "ModelJudgeability",
+    "PollRow",
     "PooledErrorRate",
     "Provenance",
+    "RequestRow",
     "ResultsError",
     "Row",
     "RowColumn",
     "RowError",
     "RowKind",
     "RunConflict",
+    "RunRow",
     "RunRows",
     "RunTally",
     "ScoreCache",
@@ -160,8 +198,10 @@ __all__ = [
     "SpanScoreRow",
     "Store",
     "StoreTarget",
+    "StoredRun",
     "StreamFigures",
     "Unit",
+    "as_record",
     "as_store",
     "asr_setups",
     "at_level",

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from statistics import median
 from typing import Any
 
+from harness.results.run_records import RequestRow
+
 VERDICTS = ("kept", "violation", "finding", "unmeasured")
 
 
@@ -37,20 +39,20 @@ def _number(value: Any) -> float | None:
     return None if value is None else float(str(value))
 
 
-def cancel_figures(requests: Sequence[Mapping[str, Any]]) -> tuple[CancelFigures, ...]:
+def cancel_figures(requests: Sequence[RequestRow]) -> tuple[CancelFigures, ...]:
     """Per offering with a cancelled job, in the order of the rows; none for a run without `--cancel-after`."""
-    by_model: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    by_model: dict[tuple[str, str], list[RequestRow]] = {}
     for row in requests:
-        if row.get("cancel_after_ms") is not None:
-            by_model.setdefault((str(row["provider"]), str(row["model"])), []).append(row)
+        if row.cancel_after_ms is not None:
+            by_model.setdefault((row.provider, row.model), []).append(row)
     found = []
     for (provider, model), rows in by_model.items():
-        measured = [r for r in rows if r.get("cancel_to_silence_ms") is not None]
-        silence = [float(str(r["cancel_to_silence_ms"])) for r in measured]
-        frames = [int(str(r["cancel_after_ack_frames"])) for r in measured
-                  if r.get("cancel_after_ack_frames") is not None]
-        seconds = [_number(r.get("cancel_after_ack_s")) for r in measured]
-        verdicts = {v: n for v in VERDICTS if (n := sum(1 for r in rows if r.get("cancel_verdict") == v))}
+        measured = [r for r in rows if r.cancel_to_silence_ms is not None]
+        silence = [ms for r in measured if (ms := r.cancel_to_silence_ms) is not None]
+        frames = [r.cancel_after_ack_frames for r in measured
+                  if r.cancel_after_ack_frames is not None]
+        seconds = [_number(r.cancel_after_ack_s) for r in measured]
+        verdicts = {v: n for v in VERDICTS if (n := sum(1 for r in rows if r.cancel_verdict == v))}
         found.append(CancelFigures(
             provider, model, len(rows), len(measured), median(silence) if silence else None,
             max(silence) if silence else None, sum(frames) if frames else None,

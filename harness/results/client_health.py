@@ -10,12 +10,13 @@ from collections.abc import Iterable
 
 from harness.core.client_health import RULE, RunHealth, Saturation, SaturationRule, marked
 from harness.results.figures import sent, timed
-from harness.results.rows import Row, RunRows
+from harness.results.rows import RunRows
+from harness.results.run_records import RequestRow, StoredRun
 
 
-def health_of(run: Row) -> RunHealth | None:
+def health_of(run: StoredRun) -> RunHealth | None:
     """The run's windows (None: not watched, or a database from before schema 10)."""
-    raw = run.get("client_health_json")
+    raw = run.client_health_json
     if not raw:
         return None
     try:
@@ -24,13 +25,13 @@ def health_of(run: Row) -> RunHealth | None:
         return None
 
 
-def is_marked(row: Row, rule: SaturationRule = RULE) -> bool:
+def is_marked(row: RequestRow, rule: SaturationRule = RULE) -> bool:
     """A job that ran mostly while the client was saturated: its latency and its failure are not the provider's."""
-    share = row.get("client_saturated")
+    share = row.client_saturated
     return marked(None if share is None else float(share), rule)
 
 
-def untroubled(rows: Iterable[Row], rule: SaturationRule = RULE) -> list[Row]:
+def untroubled(rows: Iterable[RequestRow], rule: SaturationRule = RULE) -> list[RequestRow]:
     """The timed jobs (`timed`) that were not marked: the latencies a verdict may be drawn from."""
     return [row for row in timed(rows) if not is_marked(row, rule)]
 
@@ -40,12 +41,12 @@ def saturation(rows: RunRows) -> Saturation:
     run = rows.run
     health = health_of(run)
     rule = health.rule if health is not None else RULE
-    share = run.get("client_saturated")
+    share = run.client_saturated
     jobs = sent(rows.requests)
-    failed = [row for row in jobs if row["outcome"] != "ok"]
+    failed = [row for row in jobs if row.outcome != "ok"]
     return Saturation(
         None if share is None else float(share),
-        None if run.get("client_lag_p50_ms") is None else float(str(run["client_lag_p50_ms"])),
+        None if run.client_lag_p50_ms is None else float(str(run.client_lag_p50_ms)),
         len(jobs), sum(is_marked(row, rule) for row in jobs), len(failed), sum(is_marked(row, rule) for row in failed),
         health.worst() if health is not None else {}, rule, health.held_jobs if health is not None else 0,
         health.held_s if health is not None else 0.0)

@@ -34,58 +34,57 @@ from decimal import Decimal
 from harness.core.prices import audio_parts_from_json, per_hour_usd, per_million_characters_usd, repriced_on_audio
 from harness.core.prices.bills import REFUSED
 from harness.results.amounts import bad_units
-from harness.results.rows import Row
+from harness.results.run_records import DriftEntry, RequestRow
 
 BILLED, PLANNED, MIXED, NONE = "billed", "planned", "mixed", "none"
 
 
-def audio_seconds(row: Row) -> float | None:
+def audio_seconds(row: RequestRow) -> float | None:
     """Seconds of audio a job returned: its score's duration, else what its stream decoded to."""
-    if row["duration_s"] is not None:
-        return float(row["duration_s"])
-    if row.get("audio_ms") is not None:
-        return float(str(row["audio_ms"])) / 1000.0
+    if row.duration_s is not None:
+        return row.duration_s
+    if row.audio_ms is not None:
+        return row.audio_ms / 1000.0
     return None
 
 
-def job_usd(row: Row) -> float | None:
+def job_usd(row: RequestRow) -> float | None:
     """The job's cost in USD: as stored (billed where the answer said), else billed, else planned; a planned cost of
     a price metered by the audio re-priced on the audio the job returned (`repriced`)."""
-    for column in ("cost_usd", "billed_usd", "planned_usd"):
-        value = row.get(column)
+    for value in (row.cost_usd, row.billed_usd, row.planned_usd):
         if value is not None:
             change = repriced(row)
             return float(value) + (0.0 if change is None else change)
     return None
 
 
-def repriced(row: Row) -> float | None:
+def repriced(row: RequestRow) -> float | None:
     """How much re-pricing the job on the audio it returned changes its planned cost: its price's audio-metered parts
     at the same rates times the seconds returned, less what the plan charged for them. None where there is nothing
     to re-price: a price counted from the text, an answer that said what it billed, a job that returned no audio."""
-    parts = audio_parts_from_json(row.get("price_audio"))
-    if not parts or job_source(row) != PLANNED or row.get("outcome") not in (None, "ok"):
+    parts = audio_parts_from_json(row.price_audio)
+    if not parts or job_source(row) != PLANNED or row.outcome not in (None, "ok"):
         return None
     seconds = audio_seconds(row)
     change = repriced_on_audio(parts, seconds) if seconds is not None else None
     return None if change is None else float(change)
 
 
-def job_source(row: Row) -> str:
+def job_source(row: RequestRow) -> str:
     """What `job_usd` is: billed | planned | mixed (attempts of each) | none (unpriced, or nothing charged)."""
-    stored = row.get("cost_source")
+    stored = row.cost_source
     if stored in (BILLED, PLANNED, MIXED):
-        return str(stored)
-    if row["cost_usd"] is None and row.get("billed_usd") is not None:
+        return stored
+    if row.cost_usd is None and row.billed_usd is not None:
         return BILLED
     return PLANNED if job_usd(row) is not None else NONE
 
 
-def _charged(row: Row) -> bool:
-    return bool(row.get("charged_attempts"))
+def _charged(row: RequestRow) -> bool:
+    return bool(row.charged_attempts)
 
 
-def source_of(rows: Iterable[Row]) -> str:
+def source_of(rows: Iterable[RequestRow]) -> str:
     """billed | planned | mixed | none over the charged, priced jobs."""
     sources = {job_source(r) for r in rows if _charged(r) and job_usd(r) is not None}
     sources.discard(NONE)
@@ -94,34 +93,34 @@ def source_of(rows: Iterable[Row]) -> str:
     return sources.pop() if len(sources) == 1 else MIXED
 
 
-def billed_units(row: Row) -> dict[str, float]:
+def billed_units(row: RequestRow) -> dict[str, float]:
     """The units the job's answers said they billed ({} when they said nothing, or what a row holds is no bill: an
     export edited by hand is read too, `harness.results.amounts`)."""
-    text = row.get("billed_units")
+    text = row.billed_units
     if not text or bad_units(text) is not None:
         return {}
     loaded = json.loads(str(text))
     return {str(k): float(v) for k, v in loaded.items()}
 
 
-def unpriced_bills(rows: Iterable[Row]) -> dict[str, dict[str, float]]:
+def unpriced_bills(rows: Iterable[RequestRow]) -> dict[str, dict[str, float]]:
     """Per model (`provider/model`), the units its answers billed where no rate of its plan prices them (credits on a
     per-character plan, a provider's own allowance): kept beside the plan, the cost the plan's."""
     found: dict[str, dict[str, float]] = {}
     for row in rows:
         units = billed_units(row)
-        if not units or row.get("billed_usd") is not None:
+        if not units or row.billed_usd is not None:
             continue
-        into = found.setdefault(f"{row['provider']}/{row['model']}", {})
+        into = found.setdefault(f"{row.provider}/{row.model}", {})
         for unit, value in units.items():
             into[unit] = into.get(unit, 0.0) + value
     return found
 
 
-def refused_bills(drift: Iterable[Row]) -> tuple[str, ...]:
+def refused_bills(drift: Iterable[DriftEntry]) -> tuple[str, ...]:
     """The bills the run refused (a drift row of kind `billing-refused` each: beyond its bound, the planned cost
     kept), in their own words: what every face shows beside the cost."""
-    return tuple(str(row["note"]) for row in drift if row.get("kind") == REFUSED and row.get("note"))
+    return tuple(str(row.note) for row in drift if row.kind == REFUSED and row.note)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,15 +145,15 @@ class Provenance:
         return ", ".join(parts) + (f" ({marks})" if marks and parts else marks)
 
 
-def _joined(rows: Sequence[Row], column: str) -> str | None:
-    values = sorted({str(v) for r in rows if (v := r.get(column)) not in (None, "")})
-    return "; ".join(values) or None
+def _joined(values: Iterable[str | None]) -> str | None:
+    return "; ".join(sorted({v for v in values if v})) or None
 
 
-def provenance_of(rows: Sequence[Row]) -> Provenance:
-    reads = sorted(str(v) for r in rows if (v := r.get("price_read")))
-    return Provenance(_joined(rows, "price_plan"), _joined(rows, "price_source"), reads[0] if reads else None,
-                      any(bool(r.get("price_stale")) for r in rows), _joined(rows, "price_weak"))
+def provenance_of(rows: Sequence[RequestRow]) -> Provenance:
+    reads = sorted(v for r in rows if (v := r.price_read))
+    return Provenance(_joined(r.price_plan for r in rows), _joined(r.price_source for r in rows),
+                      reads[0] if reads else None, any(bool(r.price_stale) for r in rows),
+                      _joined(r.price_weak for r in rows))
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,50 +197,45 @@ class CostFigures:
         return "no USD price"
 
 
-def _real(row: Row, column: str) -> float | None:
-    value = row.get(column)
-    return None if value is None else float(value)
-
-
 def _sum(values: Iterable[float | None]) -> float | None:
     found = list(values)
     return None if any(v is None for v in found) else float(sum(v for v in found if v is not None))
 
 
-def _billed_rate(billed: Sequence[Row]) -> float | None:
-    total = _sum(_real(r, "billed_usd") for r in billed) if billed else None
+def _billed_rate(billed: Sequence[RequestRow]) -> float | None:
+    total = _sum(r.billed_usd for r in billed) if billed else None
     return per_million_characters_usd(None if total is None else Decimal(repr(total)),
-                                      sum(int(r["chars"] or 0) for r in billed))
+                                      sum(r.chars for r in billed))
 
 
-def cost_of(sent_rows: Sequence[Row], ok_rows: Sequence[Row]) -> CostFigures:
+def cost_of(sent_rows: Sequence[RequestRow], ok_rows: Sequence[RequestRow]) -> CostFigures:
     """A model's cost figures over its sent jobs (`ok_rows`: those of them that returned audio)."""
     amounts: dict[str, float] = {}
     for r in sent_rows:
-        if r["cost_unit"] not in (None, "USD"):
-            amounts[str(r["cost_unit"])] = amounts.get(str(r["cost_unit"]), 0.0) + float(r["cost_amount"] or 0.0)
+        if r.cost_unit not in (None, "USD"):
+            amounts[str(r.cost_unit)] = amounts.get(str(r.cost_unit), 0.0) + float(r.cost_amount or 0.0)
     priced = [r for r in sent_rows if job_usd(r) is not None]
     unpriced = len(sent_rows) - len(priced)
-    billed = [r for r in sent_rows if r.get("billed_usd") is not None]
+    billed = [r for r in sent_rows if r.billed_usd is not None]
     base = CostFigures(
         None, None, None, None, unpriced, amounts, source=source_of(sent_rows),
-        planned_usd=_sum(_real(r, "planned_usd") for r in sent_rows) if sent_rows else None,
-        billed_usd=_sum(_real(r, "billed_usd") for r in billed) if billed else None,
+        planned_usd=_sum(r.planned_usd for r in sent_rows) if sent_rows else None,
+        billed_usd=_sum(r.billed_usd for r in billed) if billed else None,
         billed_jobs=len(billed),
-        planned_of_billed_usd=_sum(_real(r, "planned_usd") for r in billed) if billed else None,
+        planned_of_billed_usd=_sum(r.planned_usd for r in billed) if billed else None,
         billed_per_million_chars_usd=_billed_rate(billed),
-        no_public_price=sum(1 for r in sent_rows if r.get("no_public_price")),
+        no_public_price=sum(1 for r in sent_rows if r.no_public_price),
         sent=len(sent_rows),
         provenance=provenance_of(sent_rows),
     )
     if not priced:
         return base
     total = sum(float(job_usd(r) or 0.0) for r in priced)
-    ok_keys = {r["job_key"] for r in ok_rows}
-    heard = [(usd, s) for r in priced if r["job_key"] in ok_keys
+    ok_keys = {r.job_key for r in ok_rows}
+    heard = [(usd, s) for r in priced if r.job_key in ok_keys
              and (s := audio_seconds(r)) is not None and (usd := job_usd(r)) is not None]
-    failed = [r for r in priced if r["job_key"] not in ok_keys]
-    chars = sum(int(r["chars"] or 0) for r in priced)
+    failed = [r for r in priced if r.job_key not in ok_keys]
+    chars = sum(int(r.chars or 0) for r in priced)
     per_million = per_million_characters_usd(Decimal(repr(total)), chars)
     per_hour = per_hour_usd(Decimal(repr(sum(usd for usd, _ in heard))), sum(s for _, s in heard)) if heard else None
     return replace(base, total_usd=None if unpriced else total, per_request_usd=total / len(priced),

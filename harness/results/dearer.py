@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from harness.core.prices import Unit
 from harness.results.cost_figures import billed_units
-from harness.results.rows import Row
+from harness.results.run_records import RequestRow
 
 TEXT_TOLERANCE = 0.01
 AUDIO_TOLERANCE = 0.25
@@ -61,26 +61,26 @@ class Dearer:
                 f"{self.base_run} -> {self.new_run}; tolerance +{tolerance(self.unit):.0%})")
 
 
-def _bills(rows: Iterable[Row]) -> dict[tuple[str, str], dict[tuple[str, str, str], dict[str, float]]]:
+def _bills(rows: Iterable[RequestRow]) -> dict[tuple[str, str], dict[tuple[str, str, str], dict[str, float]]]:
     """Per model, per request, the mean billed units (or USD) over the request's billed jobs."""
     summed: dict[tuple[str, str], dict[tuple[str, str, str], dict[str, list[float]]]] = {}
     for row in rows:
-        if not row.get("charged_attempts"):
+        if not row.charged_attempts:
             continue
         units = billed_units(row)
-        if not units and row.get("billed_usd") is not None:
-            units = {USD: float(str(row["billed_usd"]))}
+        if not units and row.billed_usd is not None:
+            units = {USD: float(str(row.billed_usd))}
         if not units:
             continue
-        request = (str(row["corpus"]), str(row["item_id"]), str(row["params_sha256"]))
-        into = summed.setdefault((str(row["provider"]), str(row["model"])), {}).setdefault(request, {})
+        request = (row.corpus, row.item_id, row.params_sha256)
+        into = summed.setdefault((row.provider, row.model), {}).setdefault(request, {})
         for unit, value in units.items():
             into.setdefault(unit, []).append(value)
     return {model: {request: {unit: sum(v) / len(v) for unit, v in units.items()}
                     for request, units in requests.items()} for model, requests in summed.items()}
 
 
-def dearer(base_run: str, base: Sequence[Row], new_run: str, new: Sequence[Row]) -> list[Dearer]:
+def dearer(base_run: str, base: Sequence[RequestRow], new_run: str, new: Sequence[RequestRow]) -> list[Dearer]:
     """Every model and unit the newer run's answers billed more of, for the same requests, than the older's."""
     before, after = _bills(base), _bills(new)
     found = []
@@ -96,12 +96,12 @@ def dearer(base_run: str, base: Sequence[Row], new_run: str, new: Sequence[Row])
     return found
 
 
-def billed_models(rows: Iterable[Row]) -> set[tuple[str, str]]:
+def billed_models(rows: Iterable[RequestRow]) -> set[tuple[str, str]]:
     """The models some of whose answers said what they billed."""
     return set(_bills(rows))
 
 
-def newest_dearer(runs: Sequence[tuple[str, Sequence[Row]]]) -> list[Dearer]:
+def newest_dearer(runs: Sequence[tuple[str, Sequence[RequestRow]]]) -> list[Dearer]:
     """What the newest of `runs` (oldest first: run id and rows) was billed more for than before: each model
     against the latest earlier run whose answers billed it for some of the same requests."""
     if len(runs) < 2:
@@ -110,12 +110,12 @@ def newest_dearer(runs: Sequence[tuple[str, Sequence[Row]]]) -> list[Dearer]:
     newest = _bills(new_rows)
     found: list[Dearer] = []
     for model in sorted(newest):
-        mine = [r for r in new_rows if (str(r["provider"]), str(r["model"])) == model]
+        mine = [r for r in new_rows if (r.provider, r.model) == model]
         for base_run, base_rows in reversed(runs[:-1]):
             earlier = _bills(base_rows).get(model, {})
             if not set(earlier) & set(newest[model]):
                 continue  # this run billed none of the same requests: look further back
-            theirs = [r for r in base_rows if (str(r["provider"]), str(r["model"])) == model]
+            theirs = [r for r in base_rows if (r.provider, r.model) == model]
             found.extend(dearer(base_run, theirs, new_run, mine))
             break
     return found

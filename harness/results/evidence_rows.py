@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.results.database import Connection, Transaction, has_table
-from harness.results.rows import Row
-
-EVIDENCE_TABLES = ("marks", "polls", "chunks")
+from harness.results.tables import ChunkRow, ClipRow, JobRow, MarkRow, PollRow, RecordT, record_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,31 +21,27 @@ class EvidenceRows:
     status answers and stream chunks, each in the order of their keys; and its clips (what each kept audio was
     declared to be: the seams and the rate heard read it so)."""
 
-    jobs: tuple[Row, ...]
-    marks: tuple[Row, ...] = ()
-    polls: tuple[Row, ...] = ()
-    chunks: tuple[Row, ...] = ()
-    clips: tuple[Row, ...] = ()
+    jobs: tuple[JobRow, ...]
+    marks: tuple[MarkRow, ...] = ()
+    polls: tuple[PollRow, ...] = ()
+    chunks: tuple[ChunkRow, ...] = ()
+    clips: tuple[ClipRow, ...] = ()
 
 
-def _rows(conn: Connection, sql: str, run_id: str) -> tuple[Row, ...]:
-    found = []
-    for raw in conn.execute(sql, (run_id,)):
-        found.append({name: raw[name] for name in raw.keys()})  # noqa: SIM118 (a row, not a dict)
-    return tuple(found)
+def _rows(conn: Connection, record: type[RecordT], table: str, order: str, run_id: str) -> tuple[RecordT, ...]:
+    if not has_table(conn, table):
+        return ()
+    rows = conn.execute(f"SELECT * FROM {table} WHERE run_id = ? ORDER BY {order}", (run_id,))
+    return tuple(record_of(record, raw) for raw in rows)
 
 
 def read_evidence(conn: Connection, run_id: str) -> EvidenceRows:
     """Every row of `run_id` a figure may be derived from."""
-    jobs = _rows(conn, "SELECT * FROM jobs WHERE run_id = ? ORDER BY seq", run_id)
-    tables: dict[str, tuple[Row, ...]] = {}
-    for table in EVIDENCE_TABLES:
-        order = "job_key, name" if table == "marks" else "job_key, seq"
-        tables[table] = _rows(conn, f"SELECT * FROM {table} WHERE run_id = ? ORDER BY {order}", run_id) \
-            if has_table(conn, table) else ()
-    clips = _rows(conn, "SELECT clip_id, declared_media_type, declared_sample_rate FROM clips WHERE run_id = ? "
-                        "ORDER BY clip_id", run_id) if has_table(conn, "clips") else ()
-    return EvidenceRows(jobs, tables["marks"], tables["polls"], tables["chunks"], clips)
+    return EvidenceRows(_rows(conn, JobRow, "jobs", "seq", run_id),
+                        _rows(conn, MarkRow, "marks", "job_key, name", run_id),
+                        _rows(conn, PollRow, "polls", "job_key, seq", run_id),
+                        _rows(conn, ChunkRow, "chunks", "job_key, seq", run_id),
+                        _rows(conn, ClipRow, "clips", "clip_id", run_id))
 
 
 def write_figures(conn: Connection, figures: Mapping[str, Mapping[str, Any]]) -> int:

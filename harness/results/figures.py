@@ -36,7 +36,8 @@ from harness.core.errors import ErrorClass
 from harness.core.quantiles import quantile
 from harness.results.cost_figures import CostFigures, cost_of
 from harness.results.pooling import ErrorCounts, ErrorRates, error_rates
-from harness.results.rows import Row, RunRows, json_list
+from harness.results.rows import RunRows, json_list
+from harness.results.run_records import RequestRow
 from harness.results.store import UNFETCHED
 
 SENT = ("ok", "error")
@@ -44,33 +45,34 @@ POLLED = ("poll", "webhook")
 QUANTILES = (0.5, 0.95, 0.99)
 
 
-def group(rows: Iterable[Row]) -> dict[tuple[str, str], list[Row]]:
+def group(rows: Iterable[RequestRow]) -> dict[tuple[str, str], list[RequestRow]]:
     """Rows per (provider, model), in name order."""
-    groups: dict[tuple[str, str], list[Row]] = {}
+    groups: dict[tuple[str, str], list[RequestRow]] = {}
     for row in rows:
-        groups.setdefault((str(row["provider"]), str(row["model"])), []).append(row)
+        groups.setdefault((row.provider, row.model), []).append(row)
     return dict(sorted(groups.items()))
 
 
-def sent(rows: Iterable[Row]) -> list[Row]:
-    return [r for r in rows if r["outcome"] in SENT]
+def sent(rows: Iterable[RequestRow]) -> list[RequestRow]:
+    return [r for r in rows if r.outcome in SENT]
 
 
-def timed(rows: Iterable[Row]) -> list[Row]:
-    return [r for r in rows if r["outcome"] == "ok" and not r["resumed"]]
+def timed(rows: Iterable[RequestRow]) -> list[RequestRow]:
+    return [r for r in rows if r.outcome == "ok" and not r.resumed]
 
 
-def polled(rows: Iterable[Row]) -> list[Row]:
+def polled(rows: Iterable[RequestRow]) -> list[RequestRow]:
     """Sent jobs whose result was waited for by polling (or by a webhook, whose fallback polls count)."""
-    return [r for r in sent(rows) if r["delivery"] in POLLED]
+    return [r for r in sent(rows) if r.delivery in POLLED]
 
 
-def scored(rows: Iterable[Row]) -> list[Row]:
-    return [r for r in rows if r["outcome"] == "ok" and r["scored"] and not r["score_error"]]
+def scored(rows: Iterable[RequestRow]) -> list[RequestRow]:
+    return [r for r in rows if r.outcome == "ok" and r.scored and not r.score_error]
 
 
-def floats(rows: Iterable[Row], column: str) -> list[float]:
-    return [float(v) for r in rows if (v := r[column]) is not None]
+def floats(values: Iterable[float | None]) -> list[float]:
+    """The values there are (a column's over some rows: `floats(r.e2e_ms for r in rows)`), as floats."""
+    return [float(v) for v in values if v is not None]
 
 
 def mean(values: Sequence[float]) -> float | None:
@@ -108,17 +110,16 @@ class StreamFigures:
     text_rates: tuple[float | None, ...]  # how the text was fed (None: whole), each rate once
 
     @classmethod
-    def of(cls, clocked: Sequence[Row]) -> StreamFigures:
-        listened = [r for r in clocked if r["underruns"] is not None]
-        counts = [int(str(r["underruns"])) for r in listened]
-        fed = {None if (rate := r["text_rate"]) is None else float(str(rate)) for r in clocked
-               if r["delivery"] == "socket"}
+    def of(cls, clocked: Sequence[RequestRow]) -> StreamFigures:
+        counts = [r.underruns for r in clocked if r.underruns is not None]
+        fed = {r.text_rate for r in clocked if r.delivery == "socket"}
         rates = tuple(sorted(fed, key=lambda rate: -1.0 if rate is None else rate))
-        widths = [float(r["ttfa_hi_ms"]) - float(r["ttfa_lo_ms"]) for r in clocked
-                  if r["ttfa_hi_ms"] is not None and r["ttfa_lo_ms"] is not None]
-        return cls(len(listened), quantile(widths, 0.5), Distribution.of(floats(clocked, "last_audio_ms")),
-                   Distribution.of(floats(clocked, "gap_p95_ms")), Distribution.of(floats(clocked, "real_time_factor")),
-                   sum(counts), sum(1 for n in counts if n), sum(floats(listened, "underrun_ms")), rates)
+        widths = [r.ttfa_hi_ms - r.ttfa_lo_ms for r in clocked if r.ttfa_hi_ms is not None and r.ttfa_lo_ms is not None]
+        return cls(len(counts), quantile(widths, 0.5), Distribution.of(floats(r.last_audio_ms for r in clocked)),
+                   Distribution.of(floats(r.gap_p95_ms for r in clocked)),
+                   Distribution.of(floats(r.real_time_factor for r in clocked)), sum(counts),
+                   sum(1 for n in counts if n), sum(floats(r.underrun_ms for r in clocked if r.underruns is not None)),
+                   rates)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,11 +159,11 @@ class ModelFigures:
         return mean(self.similarity)
 
 
-def figures_of(provider: str, model: str, rows: Sequence[Row]) -> ModelFigures:
+def figures_of(provider: str, model: str, rows: Sequence[RequestRow]) -> ModelFigures:
     went = sent(rows)
-    ok = [r for r in went if r["outcome"] == "ok"]
+    ok = [r for r in went if r.outcome == "ok"]
     clocked, clips = timed(rows), scored(rows)
-    findings: Counter[str] = Counter(flag for r in clips for flag in json_list(r["flags"]))
+    findings: Counter[str] = Counter(flag for r in clips for flag in json_list(r.flags))
     return ModelFigures(
         provider=provider,
         model=model,
@@ -170,23 +171,23 @@ def figures_of(provider: str, model: str, rows: Sequence[Row]) -> ModelFigures:
         sent=len(went),
         ok=len(ok),
         failed=len(went) - len(ok),
-        skipped=sum(1 for r in rows if r["outcome"] == "skipped"),
-        latency=Distribution.of(floats(clocked, "e2e_ms")),
-        latency_width_p50=quantile(floats(clocked, "e2e_bracket_ms"), 0.5),
-        ttfa=Distribution.of(floats(clocked, "ttfa_ms")),
-        perceived_ttfa=Distribution.of(floats(clocked, "perceived_ttfa_ms")),
-        polls_per_job=mean([float(r["polls"] or 0) for r in polled(rows)]),
+        skipped=sum(1 for r in rows if r.outcome == "skipped"),
+        latency=Distribution.of(floats(r.e2e_ms for r in clocked)),
+        latency_width_p50=quantile(floats(r.e2e_bracket_ms for r in clocked), 0.5),
+        ttfa=Distribution.of(floats(r.ttfa_ms for r in clocked)),
+        perceived_ttfa=Distribution.of(floats(r.perceived_ttfa_ms for r in clocked)),
+        polls_per_job=mean([float(r.polls or 0) for r in polled(rows)]),
         cost=cost_of(went, ok),
-        audio_minutes=sum(floats(ok, "duration_s")) / 60.0,
-        chars=sum(int(r["chars"] or 0) for r in went),
+        audio_minutes=sum(floats(r.duration_s for r in ok)) / 60.0,
+        chars=sum(int(r.chars or 0) for r in went),
         scored=len(clips),
         rates=error_rates(ErrorCounts.of(r) for r in clips),
-        similarity=tuple(floats(clips, "similarity")),
-        quality=tuple(floats(clips, "dnsmos_overall")),
-        flagged_clips=sum(1 for r in clips if json_list(r["flags"])),
+        similarity=tuple(floats(r.similarity for r in clips)),
+        quality=tuple(floats(r.dnsmos_overall for r in clips)),
+        flagged_clips=sum(1 for r in clips if json_list(r.flags)),
         findings=dict(sorted(findings.items())),
-        errors=dict(sorted(Counter(str(r["error_class"] or "unclassified") for r in went
-                                   if r["outcome"] == "error").items())),
+        errors=dict(sorted(Counter(str(r.error_class or "unclassified") for r in went
+                                   if r.outcome == "error").items())),
         stream=StreamFigures.of(clocked),
     )
 
@@ -208,9 +209,9 @@ class RunTally:
 
 
 def tally(rows: RunRows) -> RunTally:
-    outcomes = Counter(str(r["error_class"] or r["outcome"] or r["state"]) for r in rows.requests)
-    events = Counter(str(e["error_class"]) for e in rows.errors)
-    ok = {r["job_key"] for r in rows.requests if r["outcome"] == "ok"}
-    retried = {e["job_key"] for e in rows.errors if e["phase"] == "download" and not e["fatal"] and e["job_key"] in ok}
+    outcomes = Counter(str(r.error_class or r.outcome or r.state) for r in rows.requests)
+    events = Counter(e.error_class for e in rows.errors)
+    ok = {r.job_key for r in rows.requests if r.outcome == "ok"}
+    retried = {e.job_key for e in rows.errors if e.phase == "download" and not e.fatal and e.job_key in ok}
     return RunTally(dict(outcomes), dict(events), len(retried), outcomes.get(ErrorClass.LOST, 0),
                     outcomes.get(UNFETCHED, 0))

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from harness.results.figures import floats, group, mean, sent, timed
-from harness.results.rows import Row, RunRows
+from harness.results.rows import RunRows
+from harness.results.run_records import RequestRow
 
 RATE_LIMITED = 429
 
@@ -44,26 +45,26 @@ class LoadPoint:
         return self.failed / self.sent if self.sent else None
 
 
-def sweep_levels(rows: Iterable[Row]) -> tuple[int, ...]:
+def sweep_levels(rows: Iterable[RequestRow]) -> tuple[int, ...]:
     """The levels the rows ran at, lowest first; empty when they are not a sweep's."""
-    levels = {int(level) for row in rows if (level := row["load_level"]) is not None}
+    levels = {int(level) for row in rows if (level := row.load_level) is not None}
     return tuple(sorted(levels)) if len(levels) > 1 else ()
 
 
-def at_level(rows: Iterable[Row], level: int) -> list[Row]:
-    return [row for row in rows if row["load_level"] == level]
+def at_level(rows: Iterable[RequestRow], level: int) -> list[RequestRow]:
+    return [row for row in rows if row.load_level == level]
 
 
-def _point(provider: str, model: str, level: int, rows: Sequence[Row], limited: Counter[str]) -> LoadPoint:
+def _point(provider: str, model: str, level: int, rows: Sequence[RequestRow], limited: Counter[str]) -> LoadPoint:
     went = sent(rows)
-    in_flight = [int(value) for row in rows if (value := row["in_flight_at_submit"]) is not None]
+    in_flight = [int(value) for row in rows if (value := row.in_flight_at_submit) is not None]
     return LoadPoint(
         provider=provider, model=model, level=level, sent=len(went),
-        failed=sum(1 for row in went if row["outcome"] != "ok"),
-        latencies_ms=tuple(floats(timed(rows), "e2e_ms")),
+        failed=sum(1 for row in went if row.outcome != "ok"),
+        latencies_ms=tuple(floats(r.e2e_ms for r in timed(rows))),
         mean_in_flight=mean([float(n) for n in in_flight]), max_in_flight=max(in_flight, default=None),
-        rate_limited=sum(limited[str(row["job_key"])] for row in rows),
-        retries=sum(max(0, int(row["attempts"] or 0) - 1) for row in went),
+        rate_limited=sum(limited[row.job_key] for row in rows),
+        retries=sum(max(0, int(row.attempts or 0) - 1) for row in went),
     )
 
 
@@ -72,7 +73,7 @@ def load_points(rows: RunRows) -> tuple[LoadPoint, ...]:
     levels = sweep_levels(rows.requests)
     if not levels:
         return ()
-    limited = Counter(str(error["job_key"]) for error in rows.errors if error["http_status"] == RATE_LIMITED)
+    limited = Counter(str(error.job_key) for error in rows.errors if error.http_status == RATE_LIMITED)
     return tuple(_point(provider, model, level, at_level(members, level), limited)
                  for (provider, model), members in group(rows.requests).items() for level in levels
                  if at_level(members, level))

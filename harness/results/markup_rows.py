@@ -7,10 +7,12 @@ figures: shown as "—", never 0.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import median
 from typing import Any
+
+from harness.results.run_records import RequestRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,23 +39,23 @@ class MarkupFigures:
                 "honoured_share": round(self.share, 4), "break_error_p50_ms": self.break_error_p50_ms}
 
 
-def _break_errors(row: Mapping[str, Any]) -> list[float]:
+def _break_errors(row: RequestRow) -> list[float]:
     try:
-        pauses = json.loads(str(row.get("markup_json") or "{}")).get("pauses", [])
+        pauses = json.loads(str(row.markup_json or "{}")).get("pauses", [])
         return [abs(float(heard) - float(asked)) for asked, heard, *_ in pauses]
     except (ValueError, TypeError, AttributeError):
         return []  # a row written by another version: its share still counts
 
 
-def markup_figures(requests: Sequence[Mapping[str, Any]]) -> tuple[MarkupFigures, ...]:
+def markup_figures(requests: Sequence[RequestRow]) -> tuple[MarkupFigures, ...]:
     """Per offering with a judged markup clip, in the order of the rows; none for a run without a markup corpus."""
-    by_model: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    by_model: dict[tuple[str, str], list[RequestRow]] = {}
     for row in requests:
-        if row.get("markup_honoured") is not None:
-            by_model.setdefault((str(row["provider"]), str(row["model"])), []).append(row)
+        if row.markup_honoured is not None:
+            by_model.setdefault((row.provider, row.model), []).append(row)
     found = []
     for (provider, model), rows in by_model.items():
         errors = [error for row in rows for error in _break_errors(row)]
-        found.append(MarkupFigures(provider, model, sum(1 for r in rows if int(r["markup_honoured"])), len(rows),
+        found.append(MarkupFigures(provider, model, sum(1 for r in rows if r.markup_honoured), len(rows),
                                    round(median(errors), 1) if errors else None))
     return tuple(found)

@@ -11,12 +11,13 @@ word-unit clips as its WER and its character-unit clips, apart, as its CER.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol
 
 from harness.results.row_errors import MixedUnitsError
+from harness.results.run_records import RequestRow
 
 
 class Unit(StrEnum):
@@ -64,12 +65,12 @@ class ErrorCounts:
         return self.substitutions + self.deletions + self.insertions
 
     @classmethod
-    def of(cls, row: Mapping[str, Any]) -> ErrorCounts | None:
+    def of(cls, row: RequestRow) -> ErrorCounts | None:
         """The counts of a row with `unit` and the four counts; None when it has none (never scored)."""
-        if row.get("unit") is None or not row.get("ref_length"):
+        if row.unit is None or not row.ref_length:
             return None
-        return cls(Unit(str(row["unit"])), int(row.get("hits") or 0), int(row.get("substitutions") or 0),
-                   int(row.get("deletions") or 0), int(row.get("insertions") or 0), int(row["ref_length"]))
+        return cls(Unit(row.unit), row.hits or 0, row.substitutions or 0, row.deletions or 0, row.insertions or 0,
+                   row.ref_length)
 
 
 @dataclass(frozen=True, slots=True)

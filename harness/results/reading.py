@@ -25,12 +25,15 @@ from harness.results.rows import (
     ERROR_COLUMNS,
     REQUEST_COLUMNS,
     RUN_COLUMNS,
-    Row,
+    RecordT,
     RowColumn,
     RunRows,
+    as_record,
     typed_row,
 )
+from harness.results.run_records import DriftEntry, ErrorEntry, RequestRow, StoredRun
 from harness.results.setups import AsrSetup, pick_setup, setup_model_sql
+from harness.results.tables import CatalogueRow, record_of
 
 _TABLE_OF = {"j": "jobs", "s": "scores", "k": "clips", "e": "errors", "d": "drift", "r": "runs"}
 
@@ -154,7 +157,7 @@ def _amount(value: Any) -> float | None:
 
 
 def _requests(conn: Connection, run_id: str, setup: AsrSetup | None, left_out: list[str] | None = None
-              ) -> tuple[Row, ...]:
+              ) -> tuple[RequestRow, ...]:
     absent = frozenset(({"s"} if setup is None else set()) | ({"k"} if not has_table(conn, "clips") else set()))
     joins = [f"LEFT JOIN ({_costs_summed(conn)}) c ON c.job_key = j.job_key"]
     if "k" not in absent:
@@ -169,7 +172,7 @@ def _requests(conn: Connection, run_id: str, setup: AsrSetup | None, left_out: l
     left_out = [] if left_out is None else left_out
     billed_units = _billed_units(conn, run_id, left_out)
     bad = _bad_costs(conn, run_id)
-    rows: list[Row] = []
+    rows: list[RequestRow] = []
     for raw in conn.execute(sql, params):
         row, problems = typed_row(raw, REQUEST_COLUMNS)
         why = bad.get(str(raw["job_key"])) or "; ".join(problems)
@@ -177,27 +180,27 @@ def _requests(conn: Connection, run_id: str, setup: AsrSetup | None, left_out: l
             left_out.append(_left_out(run_id, raw, "jobs", why))
             continue
         row["billed_units"] = billed_units.get(str(row["job_key"]))
-        rows.append(row)
+        rows.append(as_record(RequestRow, row))
     return tuple(rows)
 
 
-def _plain(conn: Connection, table: str, alias: str, columns: Sequence[RowColumn], run_id: str,
-           left_out: list[str]) -> tuple[Row, ...]:
+def _plain(conn: Connection, table: str, alias: str, columns: Sequence[RowColumn], record: type[RecordT], run_id: str,
+           left_out: list[str]) -> tuple[RecordT, ...]:
     if not has_table(conn, table):
         return ()
     order = SURROGATE_IDS[table]  # in the order they were written
     sql = f"SELECT {_select(columns, conn)} FROM {table} {alias} WHERE {alias}.run_id = ? ORDER BY {alias}.{order}"
-    rows: list[Row] = []
+    rows: list[RecordT] = []
     for raw in conn.execute(sql, (run_id,)):
         row, problems = typed_row(raw, columns)
         if problems:
             left_out.append(_left_out(run_id, raw, table, f"its {table} row: {'; '.join(problems)}"))
             continue
-        rows.append(row)
+        rows.append(as_record(record, row))
     return tuple(rows)
 
 
-def _run_row(conn: Connection, run_id: str, setup: AsrSetup | None, left_out: list[str]) -> Row:
+def _run_row(conn: Connection, run_id: str, setup: AsrSetup | None, left_out: list[str]) -> StoredRun:
     raw = conn.execute(f"SELECT {_select(RUN_COLUMNS, conn)} FROM runs r WHERE r.run_id = ?", (run_id,)).fetchone()
     if raw is None:
         known = [r[0] for r in conn.execute("SELECT run_id FROM runs ORDER BY created_at DESC LIMIT 5")]
@@ -213,7 +216,7 @@ def _run_row(conn: Connection, run_id: str, setup: AsrSetup | None, left_out: li
         row.update(asr_backend=setup.asr_backend, asr_model=setup.asr_model,
                    normalizer_version=setup.normalizer_version, normalizer_name=stamp[0], asr_settings=stamp[1],
                    scoring_harness_version=stamp[2])
-    return row
+    return as_record(StoredRun, row)
 
 
 def read_rows(conn: Connection, run_id: str, asr_model: str | None = None, source: Path | None = None
@@ -224,8 +227,8 @@ def read_rows(conn: Connection, run_id: str, asr_model: str | None = None, sourc
     return RunRows(
         run=_run_row(conn, run_id, setup, left_out),
         requests=_requests(conn, run_id, setup, left_out),
-        errors=_plain(conn, "errors", "e", ERROR_COLUMNS, run_id, left_out),
-        drift=_plain(conn, "drift", "d", DRIFT_COLUMNS, run_id, left_out),
+        errors=_plain(conn, "errors", "e", ERROR_COLUMNS, ErrorEntry, run_id, left_out),
+        drift=_plain(conn, "drift", "d", DRIFT_COLUMNS, DriftEntry, run_id, left_out),
         source=source,
         spans=read_span_scores(conn, run_id, left_out),
         left_out=tuple(left_out),
@@ -241,18 +244,16 @@ def read_run(db: StoreTarget, run_id: str, asr_model: str | None = None) -> RunR
         conn.close()
 
 
-def read_catalogues(conn: Connection, run_id: str) -> tuple[Row, ...]:
+def read_catalogues(conn: Connection, run_id: str) -> tuple[CatalogueRow, ...]:
     """The catalogue listings a run kept (`catalogues`), by provider and endpoint; none in a store older than
     the table."""
     if not has_table(conn, "catalogues"):
         return ()
-    names = ("provider", "endpoint", "fetched_at", "status", "body_json", "error")
-    rows = conn.execute(f"SELECT {', '.join(names)} FROM catalogues WHERE run_id = ? ORDER BY provider, endpoint",
-                        (run_id,))
-    return tuple({name: raw[name] for name in names} for raw in rows)
+    rows = conn.execute("SELECT * FROM catalogues WHERE run_id = ? ORDER BY provider, endpoint", (run_id,))
+    return tuple(record_of(CatalogueRow, raw) for raw in rows)
 
 
-def read_latest_catalogues(db: StoreTarget) -> tuple[Row, ...]:
+def read_latest_catalogues(db: StoreTarget) -> tuple[CatalogueRow, ...]:
     """The catalogue listings of the latest run that kept any (a store's `catalogues`), opened read-only; none where
     no run kept one (or the store is older than the table)."""
     conn = open_read_only(db)

@@ -19,10 +19,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from harness.results.amounts import IN_ROWS, bad_amount, shown
 from harness.results.hard_text import span_row
+from harness.results.run_records import DriftEntry, ErrorEntry, RequestRow, StoredRun
+from harness.results.table_spec import FIRST_VERSION, Column
 from harness.results.tables import TABLE_BY_NAME, SpanScoreRow
 
 
@@ -33,7 +35,8 @@ class RowKind(StrEnum):
 
 
 Value = str | int | float | None
-Row = dict[str, Value]
+Row = dict[str, Value]  # a row as an export writes it: column name -> value
+RecordT = TypeVar("RecordT")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,7 @@ class RowColumn:
     table: str  # alias of the table it comes from ("" for columns filled after the query)
     expression: str = ""  # SQL when it is not simply `table.name`
     absent: str = "NULL"  # its value when its table does not exist yet (nothing scored)
+    nullable: bool = True  # may the store hold NULL here: a row holding none where it may not is left out
 
     @property
     def source(self) -> str:
@@ -52,11 +56,18 @@ class RowColumn:
 _KIND_OF_SQL = {"TEXT": RowKind.TEXT, "INTEGER": RowKind.INTEGER, "REAL": RowKind.REAL}
 
 
-def _stored(table: str, alias: str, names: str) -> tuple[RowColumn, ...]:
+def _stored(table: str, alias: str, names: str, *, unknown: bool = False) -> tuple[RowColumn, ...]:
     """Columns of a stored table (`alias` in the readers' query) read as they are, each of the kind its table
-    declares (`harness.results.tables`)."""
+    declares (`harness.results.tables`), and NULL where its table may hold NULL: a nullable column, one a later
+    version added (its older rows), and every column that may read as `unknown` (a LEFT JOINed table's: a job with no
+    score; a run row's, whose value its column cannot hold is read as unknown)."""
     declared = {column.name: column for column in TABLE_BY_NAME[table].columns}
-    return tuple(RowColumn(name, _KIND_OF_SQL[declared[name].sql_type], alias) for name in names.split())
+    return tuple(RowColumn(name, _KIND_OF_SQL[declared[name].sql_type], alias,
+                           nullable=unknown or _may_be_null(declared[name])) for name in names.split())
+
+
+def _may_be_null(column: Column) -> bool:
+    return column.nullable or (column.added > FIRST_VERSION and not column.backfilled)
 
 
 T, N, R = RowKind.TEXT, RowKind.INTEGER, RowKind.REAL  # the kinds of the columns computed in the query
@@ -133,20 +144,21 @@ REQUEST_COLUMNS: tuple[RowColumn, ...] = (
     RowColumn("reference_audio_path", T, "k"),
     RowColumn("scored", N, "s", "CASE WHEN s.clip_id IS NULL THEN 0 ELSE 1 END", absent="0"),
     # asr_model: the model that read this clip (the setup's, or its multilingual counterpart for zh/ja).
-    *_stored("scores", "s", "asr_backend asr_model normalizer_name normalizer_version unit transcript"),
-    *_stored("scores", "s", "normalized_reference normalized_transcript"),
-    *_stored("scores", "s", "wer cer"),
-    *_stored("scores", "s", "hits substitutions deletions insertions ref_length ref_words hyp_length"),
+    *_stored("scores", "s", "asr_backend asr_model normalizer_name normalizer_version unit transcript", unknown=True),
+    *_stored("scores", "s", "normalized_reference normalized_transcript", unknown=True),
+    *_stored("scores", "s", "wer cer", unknown=True),
+    *_stored("scores", "s", "hits substitutions deletions insertions ref_length ref_words hyp_length", unknown=True),
     RowColumn("flags", T, "s", "s.flags_json", absent="'[]'"),
     RowColumn("findings", T, "s", "s.findings_json", absent="'[]'"),
-    *_stored("scores", "s", "similarity"),
-    *_stored("scores", "s", "similarity_model media_type"),
-    *_stored("scores", "s", "sample_rate channels"),
-    *_stored("scores", "s", "duration_s speech_s leading_silence_s trailing_silence_s clipping_ratio loudness_lufs"),
-    *_stored("scores", "s", "dnsmos_overall dnsmos_signal dnsmos_background dnsmos_p808"),
+    *_stored("scores", "s", "similarity", unknown=True),
+    *_stored("scores", "s", "similarity_model media_type", unknown=True),
+    *_stored("scores", "s", "sample_rate channels", unknown=True),
+    *_stored("scores", "s", "duration_s speech_s leading_silence_s trailing_silence_s clipping_ratio loudness_lufs",
+             unknown=True),
+    *_stored("scores", "s", "dnsmos_overall dnsmos_signal dnsmos_background dnsmos_p808", unknown=True),
     RowColumn("score_error", T, "s", "s.error"),
-    *_stored("scores", "s", "heard_language"),  # schema 11: the language check
-    *_stored("scores", "s", "heard_probability"),
+    *_stored("scores", "s", "heard_language", unknown=True),  # schema 11: the language check
+    *_stored("scores", "s", "heard_probability", unknown=True),
 )
 
 ERROR_COLUMNS: tuple[RowColumn, ...] = (
@@ -164,18 +176,19 @@ DRIFT_COLUMNS: tuple[RowColumn, ...] = (
 )
 
 RUN_COLUMNS: tuple[RowColumn, ...] = (
-    *_stored("runs", "r", "run_id created_at finished_at status harness_version git_revision target target_url"),
-    *_stored("runs", "r", "sandbox_profile"),
-    *_stored("runs", "r", "sandbox_seed"),
-    *_stored("runs", "r", "corpora_json config_json polling"),
-    *_stored("runs", "r", "repeats concurrency planned_jobs"),
-    *_stored("runs", "r", "global_concurrency"),  # schema 4
-    *_stored("runs", "r", "load_levels_json"),
-    *_stored("runs", "r", "budget_usd planned_cost_usd"),
-    *_stored("runs", "r", "machine_json"),
+    *_stored("runs", "r", "run_id"),
+    *_stored("runs", "r", "created_at finished_at status harness_version git_revision target target_url", unknown=True),
+    *_stored("runs", "r", "sandbox_profile", unknown=True),
+    *_stored("runs", "r", "sandbox_seed", unknown=True),
+    *_stored("runs", "r", "corpora_json config_json polling", unknown=True),
+    *_stored("runs", "r", "repeats concurrency planned_jobs", unknown=True),
+    *_stored("runs", "r", "global_concurrency", unknown=True),  # schema 4
+    *_stored("runs", "r", "load_levels_json", unknown=True),
+    *_stored("runs", "r", "budget_usd planned_cost_usd", unknown=True),
+    *_stored("runs", "r", "machine_json", unknown=True),
     # Schema 10: the client's own health over the run (harness.core.client_health).
-    *_stored("runs", "r", "client_saturated client_lag_p50_ms client_lag_p95_ms"),
-    *_stored("runs", "r", "client_health_json"),
+    *_stored("runs", "r", "client_saturated client_lag_p50_ms client_lag_p95_ms", unknown=True),
+    *_stored("runs", "r", "client_health_json", unknown=True),
     # The scoring setup the requests' score columns come from (NULL when nothing was scored); asr_model is
     # the model the scoring pass was asked for.
     RowColumn("asr_backend", T, ""),
@@ -210,10 +223,10 @@ OPTIONAL_TABLES = frozenset({"span_scores"})  # an older export lacks them
 class RunRows:
     """One run's raw rows; ``source`` is the database or export folder they came from."""
 
-    run: Row
-    requests: tuple[Row, ...]
-    errors: tuple[Row, ...] = ()
-    drift: tuple[Row, ...] = ()
+    run: StoredRun
+    requests: tuple[RequestRow, ...]
+    errors: tuple[ErrorEntry, ...] = ()
+    drift: tuple[DriftEntry, ...] = ()
     source: Path | None = field(default=None, compare=False)
     # The hard-text judgements (`span_scores`), for the summary's and the report's per-category tables.
     spans: tuple[SpanScoreRow, ...] = ()
@@ -223,7 +236,7 @@ class RunRows:
 
     @property
     def run_id(self) -> str:
-        return str(self.run["run_id"])
+        return self.run.run_id
 
     @property
     def region(self) -> str | None:
@@ -231,16 +244,18 @@ class RunRows:
         return run_region(self.run)
 
     def table(self, name: str) -> tuple[Row, ...]:
-        if name == "run":
-            return (self.run,)
+        """One table's rows as an export writes them: column name -> value, in `ROW_TABLES`' order."""
         if name == "span_scores":
             return tuple(span_row(verdict) for verdict in self.spans)
-        rows: tuple[Row, ...] = getattr(self, name)
-        return rows
+        records: tuple[Any, ...] = (self.run,) if name == "run" else getattr(self, name)
+        return tuple({c.name: getattr(record, c.name) for c in ROW_TABLES[name]} for record in records)
 
 
-def coerce(value: Any, kind: RowKind) -> Value:
-    """A value read from any export format, as the column's type (empty CSV cells are NULL)."""
+def coerce(value: Any, kind: RowKind, nullable: bool = True) -> Value:
+    """A value read from any export format, as the column's type (empty CSV cells are NULL, but in a text column that
+    holds no NULL, where they are the empty text)."""
+    if value == "" and kind is RowKind.TEXT and not nullable:
+        return ""
     if value is None or value == "":
         return None
     if kind is RowKind.INTEGER:
@@ -252,23 +267,30 @@ def coerce(value: Any, kind: RowKind) -> Value:
 
 def typed_row(row: Mapping[str, Any], columns: Sequence[RowColumn]) -> tuple[Row, list[str]]:
     """The row with each value as its column's type, and why each value that cannot be — text in a number column,
-    an amount that is none (`harness.results.amounts`) — is not (None in its place): a reader leaves such a row out and
-    names it (`RunRows.left_out`)."""
+    an amount that is none (`harness.results.amounts`), nothing where its column holds no NULL — is not (None in its
+    place): a reader leaves such a row out and names it (`RunRows.left_out`)."""
     typed: Row = {}
     problems: list[str] = []
     for c in columns:
         value = row[c.name]
         try:
-            typed[c.name] = coerce(value, c.kind)
+            typed[c.name] = coerce(value, c.kind, c.nullable)
         except (ValueError, TypeError, OverflowError):
             typed[c.name] = None
             kind = {RowKind.INTEGER: "an integer", RowKind.REAL: "a number"}.get(c.kind, "text")
             problems.append(f"{c.name} holds {shown(value)}, not {kind}")
             continue
-        if c.name in IN_ROWS and (why := bad_amount(typed[c.name])) is not None:
+        if typed[c.name] is None and not c.nullable:
+            problems.append(f"{c.name} holds nothing, where a value is required")
+        elif c.name in IN_ROWS and (why := bad_amount(typed[c.name])) is not None:
             typed[c.name] = None
             problems.append(f"{c.name} {why}")
     return typed, problems
+
+
+def as_record(record: type[RecordT], row: Mapping[str, Any]) -> RecordT:
+    """A typed row (`typed_row`: each value its column's type) as the record of its table."""
+    return record(**row)
 
 
 def json_list(value: Value) -> list[Any]:
@@ -295,9 +317,9 @@ def stored_corpora(store: Path, run_id: str) -> tuple[str, ...]:
     return tuple(str(selector) for selector in corpus)
 
 
-def run_region(run: Row) -> str | None:
+def run_region(run: StoredRun) -> str | None:
     """A run row's region label (`bench run --region`), kept in its stored settings; None when not given."""
-    label = json_object(run["config_json"]).get("region")
+    label = json_object(run.config_json).get("region")
     return str(label) if label else None
 
 

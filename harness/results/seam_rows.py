@@ -14,6 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.results.run_records import RequestRow
+
 SEAM_KINDS = ("click", "gap", "header", "first-sample")
 # Seam findings are deterministic (the same audio, the same findings), so one run against the one before is enough;
 # a rise is more than one finding per minute and more than half again: the sandbox's clean streams find none, and a
@@ -59,26 +61,26 @@ def _seams(raw: Any) -> tuple[float, list[Mapping[str, Any]]]:
     return float(found.get("audio_s") or 0.0), list(found.get("findings") or [])
 
 
-def seam_figures(requests: Sequence[Mapping[str, Any]]) -> tuple[SeamFigures, ...]:
+def seam_figures(requests: Sequence[RequestRow]) -> tuple[SeamFigures, ...]:
     """Per offering that streamed or had a rate judged, in the order of the rows; none for a run with neither."""
     by_model: dict[tuple[str, str], dict[str, Any]] = {}
     for row in requests:
-        streamed = row.get("seam_findings") is not None
-        if not streamed and not row.get("heard_rate"):
+        streamed = row.seam_findings is not None
+        if not streamed and not row.heard_rate:
             continue
-        key = (str(row["provider"]), str(row["model"]))
+        key = (row.provider, row.model)
         one = by_model.setdefault(key, {"streams": 0, "audio_s": 0.0, "findings": {}, "rates": {}, "example": ""})
         if streamed:
-            seconds, findings = _seams(row.get("seams_json"))
+            seconds, findings = _seams(row.seams_json)
             one["streams"] += 1
             one["audio_s"] += seconds
             for finding in findings:
                 kind = str(finding.get("kind"))
                 one["findings"][kind] = one["findings"].get(kind, 0) + 1
-        if row.get("heard_rate"):
-            name = f"{float(str(row['heard_rate'])):.0f}"
+        if row.heard_rate:
+            name = f"{row.heard_rate:.0f}"
             one["rates"][name] = one["rates"].get(name, 0) + 1
-            one["example"] = one["example"] or str(row.get("heard_rate_how") or "")
+            one["example"] = one["example"] or str(row.heard_rate_how or "")
     return tuple(SeamFigures(provider, model, v["streams"], v["audio_s"] / 60.0, v["findings"], v["rates"],
                              v["example"]) for (provider, model), v in by_model.items())
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +23,10 @@ from harness.results.database import StoreTarget, Transaction, connect, dialect_
 from harness.results.dialect import Existing, insert_sql
 from harness.results.postgres import is_postgres_url
 from harness.results.schema import TABLE_NAMES, create_schema
+from harness.results.tables import TABLE_BY_NAME, JobRow, RunRow, record_of
 
-Row = Mapping[str, Any]
+Row = Mapping[str, Any]  # a job's or a run's update: the columns it sets
+Record = Any  # a table's record (`harness.results.tables`: `ClipRow`, `CatalogueRow`, ...): every column it declares
 
 TEXT_LIMITS = {"error_message": 500, "message": 500}  # characters, after redaction
 # Rows a resumed job writes again (its marks, its polls, its clip): the newer one wins.
@@ -33,6 +36,17 @@ UNFINISHED_STATES = ("planned", "submitting", "submitted")
 # The state (and outcome) of a job the provider accepted whose result was not fetched in its time: kept, and
 # fetched by a resume (never `failed` or `lost`: the provider has it, and has charged for it).
 UNFETCHED = "unfetched"
+
+
+def _columns_of(table: str, record: Record) -> Mapping[str, Any]:
+    """A record's columns by name, checked to be its table's record."""
+    declared = TABLE_BY_NAME[_checked(table)]
+    if not isinstance(record, declared.record):
+        raise TypeError(f"a row of {table} is a {declared.record.__name__}, got {type(record).__name__}")
+    values = {item.name: getattr(record, item.name) for item in fields(declared.record)}
+    if declared.surrogate and values[declared.key[0]] is None:
+        del values[declared.key[0]]  # the store gives the id
+    return values
 
 
 def _checked(table: str) -> str:
@@ -85,23 +99,25 @@ class Store:
         limit = TEXT_LIMITS.get(column)
         return self.redactor.cut(value, limit) if limit else self.redactor.text(value)
 
-    def _insert(self, table: str, rows: Sequence[Row], existing: Existing) -> None:
-        if rows:
+    def _insert(self, table: str, records: Sequence[Record], existing: Existing) -> None:
+        if records:
+            rows = [_columns_of(table, record) for record in records]
             columns = list(rows[0])
             self.conn.executemany(insert_sql(self.dialect, _checked(table), columns, existing),
                                   [self._clean({c: r[c] for c in columns}) for r in rows])
 
     # --- writes ------------------------------------------------------------------------------------
 
-    def insert(self, table: str, rows: Iterable[Row], existing: Existing = Existing.FAIL) -> None:
-        """Insert rows (dicts with the same keys) into one table, in one transaction."""
+    def insert(self, table: str, rows: Iterable[Record], existing: Existing = Existing.FAIL) -> None:
+        """Insert rows (records of the table) into one table, in one transaction."""
         batch = list(rows)
         if batch:
             with self.transaction():
                 self._insert(table, batch, existing)
 
-    def write(self, writes: Sequence[tuple[str, Sequence[Row]]], job_update: tuple[str, Row] | None = None) -> None:
-        """Several tables' rows plus one job update, committed together (a job's result is atomic)."""
+    def write(self, writes: Sequence[tuple[str, Sequence[Record]]], job_update: tuple[str, Row] | None = None) -> None:
+        """Several tables' rows (records of each table) plus one job update, committed together (a job's result is
+        atomic)."""
         with self.transaction():
             for table, rows in writes:
                 self._insert(table, rows, Existing.REPLACE if table in REPLACED_ON_REWRITE else Existing.FAIL)
@@ -128,16 +144,19 @@ class Store:
 
     # --- reads of a run in progress ------------------------------------------------------------------
 
-    def run(self, run_id: str) -> Any:
-        """The run's row (by position and by name), or None."""
-        return self.conn.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+    def run(self, run_id: str) -> RunRow | None:
+        """The run's row, or None."""
+        raw = self.conn.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+        return None if raw is None else record_of(RunRow, raw)
 
-    def jobs(self, run_id: str, states: Sequence[str] | None = None) -> list[Any]:
+    def jobs(self, run_id: str, states: Sequence[str] | None = None) -> list[JobRow]:
+        """The run's jobs (those in `states`, when given), in the plan's order."""
         if states:
             marks = ", ".join("?" for _ in states)
             query = f"SELECT * FROM jobs WHERE run_id = ? AND state IN ({marks}) ORDER BY seq"
-            return list(self.conn.execute(query, (run_id, *states)))
-        return list(self.conn.execute("SELECT * FROM jobs WHERE run_id = ? ORDER BY seq", (run_id,)))
+            return [record_of(JobRow, raw) for raw in self.conn.execute(query, (run_id, *states))]
+        return [record_of(JobRow, raw)
+                for raw in self.conn.execute("SELECT * FROM jobs WHERE run_id = ? ORDER BY seq", (run_id,))]
 
     def marks(self, job_key: str) -> dict[str, float]:
         """A job's stored timing marks: name -> ms since the job's start (a resumed job continues from them)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, TypeVar
 
 from harness.core.hard_text import HardTextVerdict
 from harness.results.row_errors import RowError
@@ -528,3 +528,13 @@ TABLES: tuple[Table, ...] = (
                                              "normalizer_version"), of_a_run=False),
 )
 TABLE_BY_NAME: Mapping[str, Table] = {table.name: table for table in TABLES}
+
+
+RecordT = TypeVar("RecordT")
+
+
+def record_of(record: type[RecordT], raw: Mapping[str, Any] | Any) -> RecordT:
+    """A stored row (by name: a database row or a dict) as its table's record: its columns the record declares (a
+    column the store lacks, added by a later version, takes the field's default, as its old rows read)."""
+    names = {item.name for item in fields(record)}  # type: ignore[arg-type]
+    return record(**{name: raw[name] for name in raw.keys() if name in names})  # noqa: SIM118 (a row, not a dict)

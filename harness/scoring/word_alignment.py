@@ -152,26 +152,23 @@ def align_marked(db_path: str | Path, run_id: str, aligner: WordAligner | None =
     conn = connect_writer(db_path)
     try:
         evidence = read_evidence(conn, run_id)
-        jobs = [j for j in evidence.jobs if j.get("timing_marks") and not j.get("heard_words")
-                and j.get("outcome") == "ok" and j.get("audio_path") and j.get("text")]
+        jobs = [j for j in evidence.jobs if j.timing_marks and not j.heard_words and j.outcome == "ok"
+                and j.audio_path and j.text]
         # headerless samples (an HTTP stream's PCM) are read at the rate the runner kept with the clip
-        rates = {str(c["clip_id"]): c["declared_sample_rate"] for c in evidence.clips}
+        rates = {c.clip_id: c.declared_sample_rate for c in evidence.clips}
         if not jobs:
             return 0
         aligner = aligner or WordAligner()
         heard: dict[str, dict[str, str]] = {}
         for job in jobs:
-            path = Path(str(job["audio_path"]))
+            path = Path(job.audio_path or "")
             try:
-                media = job.get("declared_media_type")
-                rate = rates.get(str(job["job_key"]))
                 clip = decode_audio((path if path.is_absolute() else root / path).read_bytes(),
-                                    None if media is None else str(media),
-                                    None if rate is None else int(rate)).mono_at(SAMPLE_RATE)
-                placed = aligner.align(clip, str(job["text"]), str(job.get("language") or "en")[:2])
+                                    job.declared_media_type, rates.get(job.job_key)).mono_at(SAMPLE_RATE)
+                placed = aligner.align(clip, job.text, (job.language or "en")[:2])
             except (OSError, AudioCodecError, AsrBackendError):
                 continue
-            heard[str(job["job_key"])] = {"heard_words": json.dumps({"model": aligner.model_id, "words": [
+            heard[job.job_key] = {"heard_words": json.dumps({"model": aligner.model_id, "words": [
                 [w.text, None if w.start_s is None else round(w.start_s, 3)] for w in placed]})}
         write_figures(conn, heard)
         return len(heard)

@@ -14,17 +14,18 @@ from harness.report.columns import COLUMNS
 from harness.report.compare import Metric, Ruling, Thresholds, _cancel
 from harness.report.leaderboard import Entry
 from harness.report.stats import Interval
-from harness.results import cancel_figures
+from harness.results import RequestRow, cancel_figures
+from tests.helpers.request_rows import request_row
 
 
 def _row(model: str, to_silence: float | None, frames: int | None = 0, seconds: float | None = 0.0,
-         verdict: str = "kept") -> dict[str, Any]:
-    return {"provider": "p", "model": model, "cancel_after_ms": 300.0, "cancel_to_silence_ms": to_silence,
-            "cancel_after_ack_frames": frames, "cancel_after_ack_s": seconds, "cancel_verdict": verdict}
+         verdict: str = "kept") -> RequestRow:
+    return request_row(provider="p", model=model, cancel_after_ms=300.0, cancel_to_silence_ms=to_silence,
+                       cancel_after_ack_frames=frames, cancel_after_ack_s=seconds, cancel_verdict=verdict)
 
 
 def test_a_run_without_cancels_shows_nothing() -> None:
-    assert cancel_sections(cancel_figures([{"provider": "p", "model": "a", "cancel_after_ms": None}])) == []
+    assert cancel_sections(cancel_figures([request_row(provider="p", model="a", cancel_after_ms=None)])) == []
 
 
 def test_each_offering_cancel_to_silence_and_audio_after_the_ack() -> None:
@@ -65,11 +66,11 @@ def test_the_report_column_sorts_by_cancel_to_silence_and_dashes_where_none() ->
 
 
 def test_compare_names_a_later_silence() -> None:
-    base = [{"cancel_to_silence_ms": v} for v in (20.0, 30.0, 25.0, 35.0, 28.0)]
-    new = [{"cancel_to_silence_ms": v} for v in (900.0, 950.0, 1000.0, 980.0, 970.0)]
+    base = [request_row(cancel_to_silence_ms=v) for v in (20.0, 30.0, 25.0, 35.0, 28.0)]
+    new = [request_row(cancel_to_silence_ms=v) for v in (900.0, 950.0, 1000.0, 980.0, 970.0)]
     [check] = list(_cancel(base, new, Thresholds(), ("p", "m")))  # type: ignore[arg-type]
     assert check.metric is Metric.CANCEL and check.beyond and check.verdict is Ruling.OK  # Holm decides later
     assert check.difference is not None and check.difference.p_value < 0.05
     [few] = list(_cancel(base[:2], new, Thresholds(), ("p", "m")))  # type: ignore[arg-type]
     assert few.verdict is Ruling.INSUFFICIENT
-    assert list(_cancel([{"cancel_to_silence_ms": None}], new, Thresholds(), ("p", "m"))) == []  # type: ignore[arg-type]
+    assert list(_cancel([request_row(cancel_to_silence_ms=None)], new, Thresholds(), ("p", "m"))) == []  # type: ignore[arg-type]

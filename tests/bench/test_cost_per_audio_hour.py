@@ -56,7 +56,7 @@ def _costs(rows: RunRows) -> dict[str, Any]:
 
 
 def test_a_failed_jobs_cost_is_not_divided_by_its_siblings_audio(rows: RunRows) -> None:
-    outcomes = {(r["model"], r["item_id"]): r["outcome"] for r in rows.requests}
+    outcomes = {(r.model, r.item_id): r.outcome for r in rows.requests}
     assert outcomes[("aura-2-andromeda-en", "second")] != "ok" and outcomes[("aura-2-andromeda-en", "first")] == "ok"
     costs = _costs(rows)
     cut, whole = costs[CUT], costs["deepgram/aura-2-thalia-en"]

@@ -34,7 +34,7 @@ def test_the_budget_stops_the_jobs_the_run_stops(tmp_path: Path, sandbox: Any) -
     store = Store(result.db_path)
     try:
         outcomes = summarize(store, result.run_id).outcomes
-        stopped = [row["error_message"] for row in store.jobs(result.run_id) if row["error_class"] == "budget"]
+        stopped = [row.error_message for row in store.jobs(result.run_id) if row.error_class == "budget"]
     finally:
         store.close()
     assert result.status == "stopped_budget" and outcomes["ok"] == len(planned.jobs)

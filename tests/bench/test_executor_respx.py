@@ -6,7 +6,7 @@ import asyncio
 import json
 import math
 import time
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -105,7 +105,7 @@ def test_completed_and_error_jobs_are_stored_with_exact_costs(config: BenchConfi
         router.get("https://cdn.test/a.wav").mock(return_value=httpx.Response(200, content=wav,
                                                                               headers={"content-type": "audio/wav"}))
         store, run_id = _run(config, router)
-    jobs = {r["model"]: r for r in store.jobs(run_id)}
+    jobs = {r.model: asdict(r) for r in store.jobs(run_id)}
     assert jobs["xtts-v2"]["outcome"] == "ok" and jobs["xtts-v2"]["polls"] == 2
     assert jobs["xtts-v2"]["audio_sha256"]
     assert jobs["xtts-v2"]["e2e_server_ms"] == pytest.approx(spans["xtts-1"], abs=1.0)
@@ -127,7 +127,7 @@ def test_polls_that_found_the_job_queued_are_not_charged_to_the_schedules_plan(c
     with respx.mock(assert_all_called=False) as router:
         _one_job_answering(router, "x-1", ["QUEUED", "PROCESSING", "COMPLETED"], wav)
         store, runner = _runner_run(config)
-    (job,) = store.jobs(runner.prepared.run_id)
+    (job,) = [asdict(row) for row in store.jobs(runner.prepared.run_id)]
     assert job["outcome"] == "ok" and job["polls"] == 3
     assert list(runner.schedules["pixazo/xtts-v2"].spent) == [2]  # type: ignore[attr-defined]
 
@@ -137,7 +137,7 @@ def test_a_status_that_goes_backwards_is_a_contract_violation(config: BenchConfi
     with respx.mock(assert_all_called=False) as router:
         _one_job_answering(router, "cb-1", ["PROCESSING", "QUEUED", "COMPLETED"], wav)
         store, run_id = _run(config, router)
-    job = store.jobs(run_id)[0]
+    job = asdict(store.jobs(run_id)[0])
     assert job["outcome"] == "ok"  # the audio came; the broken lifecycle is reported, not fatal
     errors = store.query("SELECT * FROM errors WHERE run_id = ?", (run_id,))
     assert [(e["error_class"], e["fatal"]) for e in errors] == [("contract", 0)]
@@ -152,7 +152,7 @@ def test_a_job_that_never_finishes_times_out_and_is_charged(config: BenchConfig)
         router.get(f"{BASE}/v2/requests/status/cb-1").mock(
             return_value=httpx.Response(200, json=_status("cb-1", "PROCESSING")))
         store, run_id = _run(config, router)
-    job = store.jobs(run_id)[0]
+    job = asdict(store.jobs(run_id)[0])
     assert (job["outcome"], job["error_class"]) == ("error", "timeout")
     assert "last state PROCESSING" in job["error_message"]
     cost = store.query("SELECT * FROM costs WHERE run_id = ?", (run_id,))
@@ -177,7 +177,7 @@ def test_an_error_the_declaration_places_inside_a_2xx_submit_is_that_error_and_n
     rules = BodyErrors(code_at="/code", success=(0,), message_at="/message")
     declared = build_provider(replace(service, submit=replace(service.submit, errors=rules)))
     store, run_id = _submit_answering_an_error(config, declared)
-    job = store.jobs(run_id)[0]
+    job = asdict(store.jobs(run_id)[0])
     assert (job["outcome"], job["error_class"]) == ("error", "rate_limit"), dict(job)
     assert "too many jobs in flight" in job["error_message"]
     costs = store.query("SELECT * FROM costs WHERE run_id = ?", (run_id,))
@@ -186,5 +186,5 @@ def test_an_error_the_declaration_places_inside_a_2xx_submit_is_that_error_and_n
 
 def test_an_undeclared_error_inside_a_2xx_submit_is_an_answer_without_a_job_id(config: BenchConfig) -> None:
     store, run_id = _submit_answering_an_error(config, PIXAZO)
-    job = store.jobs(run_id)[0]
+    job = asdict(store.jobs(run_id)[0])
     assert job["outcome"] == "error" and "no job id at /request_id" in job["error_message"], dict(job)

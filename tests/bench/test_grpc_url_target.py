@@ -4,6 +4,7 @@ http://HOST:PORT` runs a gRPC offering as the sandbox target does; a provider's 
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,7 @@ def test_a_url_target_runs_a_grpc_offering(tmp_path: Path) -> None:
         result = run_bench_session(config)
     store = Store(result.db_path)
     try:
-        (job,) = [dict(row) for row in store.jobs(result.run_id)]
+        (job,) = [asdict(row) for row in store.jobs(result.run_id)]
     finally:
         store.close()
     assert (job["outcome"], job["error_message"], job["delivery"]) == ("ok", None, "socket"), job

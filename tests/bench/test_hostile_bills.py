@@ -285,7 +285,7 @@ def test_a_bad_row_written_by_hand_is_named_and_left_out(spoiled: tuple[Path, st
 
     db, last, polly = spoiled
     rows = read_run(db, last)
-    kept = {str(r["provider"]) for r in rows.requests}  # each of the three is left out, the others kept
+    kept = {str(r.provider) for r in rows.requests}  # each of the three is left out, the others kept
     assert kept == {f"{f.name}{case}" for f in FAMILIES for case in (CLEAN, *HOSTILE)} - {"pollyclean", "oaiclean",
                                                                                           "elclean"}
     assert len(rows.left_out) == 3 and all("\n" not in line and line.startswith(f"run {last}: job ")

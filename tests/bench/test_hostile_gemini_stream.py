@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -85,7 +86,7 @@ def test_a_gemini_stream_no_clip_can_be_made_of_is_no_result(gemini: LoopbackSer
     result = run_bench_session(config)
     store = Store(result.db_path)
     try:
-        jobs = {TEXTS[str(row["text"])]: dict(row) for row in store.jobs(result.run_id)}
+        jobs = {TEXTS[str(row.text)]: asdict(row) for row in store.jobs(result.run_id)}
     finally:
         store.close()
     assert sorted(Gemini.seen) == sorted(STREAMS)  # each stream was sent, through the benchmark's own reading

@@ -16,7 +16,7 @@ import base64
 import json
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -275,7 +275,7 @@ def test_no_broken_answer_is_a_result(hostile: LoopbackServer, tmp_path: Path,
     result = run_bench_session(config)
     store = Store(result.db_path)
     try:
-        jobs = [dict(row) for row in store.jobs(result.run_id)]
+        jobs = [asdict(row) for row in store.jobs(result.run_id)]
         drift = [dict(row) for row in store.query("SELECT job_key, kind FROM drift WHERE run_id = ?",
                                                                (result.run_id,))]
     finally:
@@ -322,7 +322,7 @@ def test_a_wav_at_another_rate_is_kept_at_its_true_rate(hostile: LoopbackServer,
     result = run_bench_session(config)
     store = Store(result.db_path)
     try:
-        (job,) = [dict(row) for row in store.jobs(result.run_id)]
+        (job,) = [asdict(row) for row in store.jobs(result.run_id)]
         notes = [str(row[0]) for row in store.query(
             "SELECT note FROM drift WHERE run_id = ? AND kind = 'answer-format'", (result.run_id,))]
         clips = [dict(row) for row in store.query("SELECT * FROM clips WHERE run_id = ?",

@@ -23,7 +23,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -380,7 +380,7 @@ def _run(cases: tuple[Case, ...], servers: Servers, folder: Path, capfd: pytest.
     ran = Ran([], time.monotonic() - began)
     store = Store(result.db_path)
     try:
-        rows = [dict(row) for row in store.jobs(result.run_id)]
+        rows = [asdict(row) for row in store.jobs(result.run_id)]
         finished = {str(row["job_key"]): store.marks(str(row["job_key"])).get("finished", float("inf")) / 1000
                     for row in rows}
         drift = {(str(row["job_key"]), str(row["kind"])) for row in store.query(

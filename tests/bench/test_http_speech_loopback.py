@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,7 @@ def _jobs(tmp_path: Path, url: str) -> list[dict[str, object]]:
     result = run_bench_session(config, providers={"google": GOOGLE})
     store = Store(result.db_path)
     try:
-        return [dict(row) for row in store.jobs(result.run_id)]
+        return [asdict(row) for row in store.jobs(result.run_id)]
     finally:
         store.close()
 

@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -167,7 +168,7 @@ def _run(tmp_path: Path, table: str, url: str) -> tuple[dict[str, Any], dict[str
         took = time.monotonic() - began
     store = Store(result.db_path)
     try:
-        (job,) = [dict(row) for row in store.jobs(result.run_id)]
+        (job,) = [asdict(row) for row in store.jobs(result.run_id)]
         marks = store.marks(str(job["job_key"]))
         costs = [dict(row) for row in store.conn.execute("SELECT * FROM costs WHERE job_key = ?",
                                                           (job["job_key"],))]
@@ -342,7 +343,7 @@ def test_a_submitted_job_whose_status_or_audio_drips_is_kept_unfetched_at_the_de
         front.close()
     store = Store(result.db_path)
     try:
-        (job,) = [dict(row) for row in store.jobs(result.run_id)]
+        (job,) = [asdict(row) for row in store.jobs(result.run_id)]
         marks = store.marks(str(job["job_key"]))
         charged = [row["basis"] for row in store.conn.execute(
             "SELECT basis FROM costs WHERE job_key = ? AND charged = 1", (job["job_key"],))]
@@ -402,12 +403,12 @@ def test_a_dripping_listing_is_kept_as_its_error_and_the_run_goes_on(tmp_path: P
         server.close()
     store = Store(result.db_path)
     try:
-        (job,) = [dict(row) for row in store.jobs(result.run_id)]
+        (job,) = [asdict(row) for row in store.jobs(result.run_id)]
         listings = read_catalogues(store.conn, result.run_id)
     finally:
         store.close()
     assert job["outcome"] == "ok" and took < 1.0 + SLACK
-    assert listings and all("a listing's 1 s deadline (--request-timeout) was reached" in str(row["error"] or "")
+    assert listings and all("a listing's 1 s deadline (--request-timeout) was reached" in (row.error or "")
                             for row in listings)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from harness.bench.summary_format import Lines
 from harness.measurement import recompute
 from harness.measurement.marks import ONSET_LIMIT_MS, offering_marks
 from harness.results import Store, connect_writer
+from tests.helpers.request_rows import request_row
 
 # a JSON answer; Server-Sent Events; a request of their own
 OFFERINGS = {"murf": "murf/GEN2", "smallest": "smallest/lightning_v3.1", "polly": "polly/neural"}
@@ -50,7 +52,7 @@ def _run(sandbox: Any, out: Path, faults: dict[str, str], also: tuple[str, ...] 
 def _rows(out: Path, run_id: str) -> dict[str, dict[str, Any]]:
     store = Store(out / "runs.db")
     try:
-        return {str(row["provider"]): dict(row) for row in store.jobs(run_id)}
+        return {str(row.provider): asdict(row) for row in store.jobs(run_id)}
     finally:
         store.close()
 
@@ -119,7 +121,9 @@ def test_true_marks_show_the_aligners_own_error(runs: dict[str, Any]) -> None:
         assert row["marks_findings"] == 0 and row["marks_coverage"] == 1.0, (provider, row["marks_json"])
         assert row["marks_p50_ms"] is not None and row["marks_p50_ms"] <= ONSET_LIMIT_MS, (provider, row)
         assert row["marks_p95_ms"] <= ALIGNER_P95_MS, (provider, row)
-    pooled = {m.label: m for m in offering_marks(list(runs["clean"].values()))}
+    answers = [request_row(provider=row["provider"], model=row["model"], marks_json=row["marks_json"],
+                           marks_coverage=row["marks_coverage"]) for row in runs["clean"].values()]
+    pooled = {m.label: m for m in offering_marks(answers)}
     assert set(pooled) == set(OFFERINGS.values())
     assert all(m.figures is not None and m.figures.words > 5 for m in pooled.values()), pooled
 

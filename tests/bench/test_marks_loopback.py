@@ -10,7 +10,7 @@ import base64
 import json
 import math
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +114,7 @@ def _row(tmp_path: Path, url: str) -> dict[str, Any]:
     result = run_bench_session(config, providers={"cartesia": _own_provider()})
     store = Store(result.db_path)
     try:
-        rows = [dict(row) for row in store.jobs(result.run_id)]
+        rows = [asdict(row) for row in store.jobs(result.run_id)]
     finally:
         store.close()
     assert len(rows) == 1, rows

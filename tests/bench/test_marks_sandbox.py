@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ def _run(sandbox: Any, out: Path, faults: dict[str, str]) -> tuple[dict[str, dic
                                        report=False, score=False, target=sandbox.url, budget=5.0, concurrency=2))
     store = Store(out / "runs.db")
     try:
-        rows = [dict(row) for row in store.jobs(result.run_id)]
+        rows = [asdict(row) for row in store.jobs(result.run_id)]
     finally:
         store.close()
     said = [line for section in marks_sections(result.summary.marks) if isinstance(section, Lines)

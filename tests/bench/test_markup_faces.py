@@ -18,13 +18,14 @@ from harness.report.columns import COLUMNS
 from harness.report.compare import Metric, Ruling, _markup
 from harness.report.leaderboard import Entry
 from harness.report.stats import Interval
-from harness.results import markup_figures
+from harness.results import RequestRow, markup_figures
 from tests.helpers.report_runs import Model, make_run
+from tests.helpers.request_rows import request_row
 
 
-def _row(model: str, honoured: int | None, *pauses: tuple[int, float]) -> dict[str, Any]:
+def _row(model: str, honoured: int | None, *pauses: tuple[int, float]) -> RequestRow:
     verdict = None if honoured is None else json.dumps({"pauses": [[a, h, 1.0, True] for a, h in pauses]})
-    return {"provider": "p", "model": model, "markup_honoured": honoured, "markup_json": verdict}
+    return request_row(provider="p", model=model, markup_honoured=honoured, markup_json=verdict)
 
 
 def test_the_summary_says_each_offerings_share_and_break_error_and_nothing_without_markup() -> None:

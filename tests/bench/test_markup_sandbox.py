@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ def _run(sandbox: Any, out: Path, fault: str, score: bool, items: int) -> list[C
     assert verdicts is not None
     store = Store(out / "runs.db")
     try:  # each verdict on its job's row
-        stored = {str(r["job_key"]): dict(r) for r in store.jobs(result.run_id)}
+        stored = {str(r.job_key): asdict(r) for r in store.jobs(result.run_id)}
     finally:
         store.close()
     for clip in verdicts:

@@ -6,6 +6,7 @@ regression) and `history`'s gate (one rule: `harness.results.seams_rose`); a rat
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from harness.bench.seam_view import seam_sections
@@ -17,12 +18,13 @@ from harness.report.columns import COLUMNS
 from harness.report.compare import Metric, Ruling, _seams
 from harness.report.leaderboard import Entry
 from harness.report.stats import Interval
-from harness.results import cancel_figures, newly_misrated, seam_figures, seams_rose
+from harness.results import RequestRow, cancel_figures, newly_misrated, seam_figures, seams_rose
+from tests.helpers.request_rows import request_row
 
 
-def _row(model: str, findings: list[str], seconds: float = 60.0) -> dict[str, Any]:
+def _row(model: str, findings: list[str], seconds: float = 60.0) -> RequestRow:
     seams = {"audio_s": seconds, "findings": [{"kind": kind, "at_s": 1.0, "detail": ""} for kind in findings]}
-    return {"provider": "p", "model": model, "seam_findings": len(findings), "seams_json": json.dumps(seams)}
+    return request_row(provider="p", model=model, seam_findings=len(findings), seams_json=json.dumps(seams))
 
 
 def _entry(**figures: Any) -> Entry:
@@ -67,7 +69,7 @@ def test_compare_names_the_offering_whose_seams_rose() -> None:
     assert check.change == 30.0 and "NEW: 30.0 a minute {'click': 30, 'gap': 30}" in check.details
     [same] = list(_seams(new, new, ("p", "m")))  # type: ignore[arg-type]
     assert same.verdict is Ruling.OK
-    assert list(_seams(base, [{"provider": "p", "model": "m", "seam_findings": None}], ("p", "m"))) == []  # type: ignore[arg-type]
+    assert list(_seams(base, [request_row(provider="p", model="m")], ("p", "m"))) == []  # type: ignore[arg-type]
 
 
 def test_history_flags_the_newest_run_whose_seams_rose() -> None:
@@ -81,9 +83,9 @@ def test_history_flags_the_newest_run_whose_seams_rose() -> None:
 
 
 def test_a_rate_newly_heard_is_flagged_by_history_and_compare() -> None:
-    def heard(rate: float | None) -> dict[str, Any]:
-        return {**_row("m", []), "heard_rate": rate, "heard_rate_how": rate and "samples at about 24,000 Hz, declared "
-                                                                                 "16,000 Hz (...)"}
+    def heard(rate: float | None) -> RequestRow:
+        return replace(_row("m", []), heard_rate=rate, heard_rate_how=rate and "samples at about 24,000 Hz, declared "
+                                                                                "16,000 Hz (...)")
 
     right, wrong = seam_figures([heard(None)]), seam_figures([heard(24000.0)])
     assert newly_misrated(None, wrong[0]) and newly_misrated(right[0], wrong[0])
@@ -97,9 +99,9 @@ def test_a_rate_newly_heard_is_flagged_by_history_and_compare() -> None:
 
 def test_history_flags_cancels_that_newly_break_the_documents_promise() -> None:
     def cancels(verdict: str, frames: int) -> Any:
-        return cancel_figures([{"provider": "p", "model": "m", "cancel_after_ms": 300.0, "cancel_to_silence_ms": 90.0,
-                                "cancel_after_ack_frames": frames, "cancel_after_ack_s": 0.1 * frames,
-                                "cancel_verdict": verdict}])
+        return cancel_figures([request_row(provider="p", model="m", cancel_after_ms=300.0, cancel_to_silence_ms=90.0,
+                                           cancel_after_ack_frames=frames, cancel_after_ack_s=0.1 * frames,
+                                           cancel_verdict=verdict)])
 
     kept, broken = cancels("kept", 0), cancels("violation", 3)
     (worse,) = newest_cancels_worse([("run-1", kept), ("run-2", broken)])

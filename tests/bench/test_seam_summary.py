@@ -8,18 +8,19 @@ import json
 
 from harness.bench.seam_view import seam_sections
 from harness.bench.summary_format import Lines, Table, to_json
-from harness.results import seam_figures
+from harness.results import RequestRow, seam_figures
+from tests.helpers.request_rows import request_row
 
 
-def _row(model: str, findings: list[str], seconds: float = 30.0, rate: float | None = None) -> dict[str, object]:
+def _row(model: str, findings: list[str], seconds: float = 30.0, rate: float | None = None) -> RequestRow:
     seams = {"audio_s": seconds, "findings": [{"kind": kind, "at_s": 1.0, "detail": ""} for kind in findings]}
-    return {"provider": "p", "model": model, "seam_findings": len(findings), "seams_json": json.dumps(seams),
-            "heard_rate": rate, "heard_rate_how": None if rate is None else
-            "samples at about 24,000 Hz, declared 16,000 Hz (1.50× as long and 1.50× as low as ...)"}
+    return request_row(provider="p", model=model, seam_findings=len(findings), seams_json=json.dumps(seams),
+                       heard_rate=rate, heard_rate_how=None if rate is None else
+                       "samples at about 24,000 Hz, declared 16,000 Hz (1.50× as long and 1.50× as low as ...)")
 
 
 def test_a_clean_run_is_one_line() -> None:
-    sections = seam_sections(seam_figures([_row("a", []), _row("b", []), {"provider": "p", "model": "sync"}]))
+    sections = seam_sections(seam_figures([_row("a", []), _row("b", []), request_row(provider="p", model="sync")]))
     assert len(sections) == 1 and isinstance(sections[0], Lines)
     assert sections[0].lines == ("Seams: 0 findings in 2 streams (1.0 min of audio); every rate heard as declared.",)
 

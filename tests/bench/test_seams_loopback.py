@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
@@ -71,7 +72,7 @@ def _found(tmp_path: Path, url: str) -> list[set[str]]:
     result = run_bench_session(config, providers={"polly": POLLY})
     store = Store(result.db_path)
     try:
-        rows = [dict(row) for row in store.jobs(result.run_id)]
+        rows = [asdict(row) for row in store.jobs(result.run_id)]
     finally:
         store.close()
     assert rows and all(row["outcome"] == "ok" and row["delivery"] == "stream" for row in rows), rows

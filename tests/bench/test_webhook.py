@@ -57,8 +57,8 @@ def test_a_webhook_run_finishes_by_callback(tmp_path: Path, sandbox: Any) -> Non
                          corpus=("en_read:2",), target=sandbox.url, yes=True, polling=PollingMode.WEBHOOK)
     result = run_bench_session(config, providers={"pixazo": PIXAZO})
     jobs = Store(result.db_path).jobs(result.run_id)
-    assert [j["outcome"] for j in jobs] == ["ok", "ok"]
-    assert {j["delivery"] for j in jobs} == {"webhook"}
-    assert all(j["e2e_source"].startswith("webhook") for j in jobs)
-    delivered = [d for j in jobs for d in sandbox.webhooks(j["provider_job_id"]) if d.ok]
+    assert [j.outcome for j in jobs] == ["ok", "ok"]
+    assert {j.delivery for j in jobs} == {"webhook"}
+    assert all(str(j.e2e_source).startswith("webhook") for j in jobs)
+    delivered = [d for j in jobs for d in sandbox.webhooks(str(j.provider_job_id)) if d.ok]
     assert len(delivered) >= 2

@@ -20,6 +20,7 @@ import pytest
 from harness.cli.serve import exposure_warning
 from harness.results.store import Existing, Store
 from tests.helpers.cli_runs import CliRun, in_process, in_subprocess
+from tests.helpers.store_rows import insert_rows
 
 STATUS = "GET /v2/requests/status/{request_id}"
 
@@ -46,7 +47,7 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     garbage.write_bytes(os.urandom(4096))
     real = folder / "real" / "runs.db"
     store = Store(real)
-    store.insert("meta", [{"key": f"filler-{i}", "value": "x" * 2000} for i in range(60)], Existing.REPLACE)
+    insert_rows(store, "meta", [{"key": f"filler-{i}", "value": "x" * 2000} for i in range(60)], Existing.REPLACE)
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     truncated = folder / "truncated" / "runs.db"

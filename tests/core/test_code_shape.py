@@ -1,9 +1,12 @@
-"""The code keeps the shape ARCHITECTURE.md promises: no function in `harness/` longer than a screen, and
-the benchmark use case wired in one place (`harness/benchmark.py`) that every face calls."""
+"""The code keeps the shape ARCHITECTURE.md promises: no function in `harness/` longer than a screen, the
+benchmark use case wired in one place (`harness/benchmark.py`) that every face calls, and no row of the store read
+by a string key outside the store's own mapping (`harness/results/`): readers hand out records, whose attributes the
+type checker sees."""
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 HARNESS = Path(__file__).resolve().parents[2] / "harness"
@@ -29,6 +32,28 @@ def test_no_function_in_harness_is_longer_than_80_lines() -> None:
     too_long = [f"{path.relative_to(HARNESS.parent)}:{line} {name} ({length} lines)"
                 for path in modules for name, line, length in _functions(path) if length > MAX_FUNCTION_LINES]
     assert not too_long, "split these functions:\n" + "\n".join(too_long)
+
+
+KEYED_ROW = re.compile(r"""\brow\[["']""")  # `row["ttfa_ms"]`: a column read by its name, unseen by the type checker
+
+
+def _keyed_rows(root: Path) -> list[str]:
+    """Every `row["..."]` in a module under `root` outside its `results/` (the store's own mapping)."""
+    return [f"{path.relative_to(root.parent)}:{number}" for path in sorted(root.rglob("*.py"))
+            if "results" not in path.relative_to(root).parts[:1]
+            for number, line in enumerate(path.read_text().splitlines(), start=1) if KEYED_ROW.search(line)]
+
+
+def test_the_keyed_row_scan_sees_one_and_spares_the_store(tmp_path: Path) -> None:
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "reading.py").write_text('value = row["ttfa_ms"]\n')
+    (tmp_path / "report.py").write_text("clip = row.ttfa_ms\nvalue = row['ttfa_ms']\n")
+    assert _keyed_rows(tmp_path) == [f"{tmp_path.name}/report.py:2"]
+
+
+def test_no_store_row_is_read_by_a_string_key_outside_the_store() -> None:
+    keyed = _keyed_rows(HARNESS)
+    assert not keyed, "read the record's attribute (`row.ttfa_ms`), not its key:\n" + "\n".join(keyed)
 
 
 def _imported(path: Path, function: str | None = None) -> set[str]:

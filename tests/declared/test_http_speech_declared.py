@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -84,7 +85,7 @@ def test_a_declared_server_of_the_family_is_benchmarked_at_its_own_url(box: tupl
     result = run_bench_session(config)
     store = Store(result.db_path)
     try:
-        outcomes = [(row["outcome"], row["error_class"]) for row in store.jobs(result.run_id)]
+        outcomes = [(row.outcome, row.error_class) for row in store.jobs(result.run_id)]
     finally:
         store.close()
     assert outcomes == [("ok", None), ("ok", None)]
@@ -127,7 +128,7 @@ def test_a_declared_stream_is_imitated_and_its_first_audio_timed(stream: str, tm
         result = run_bench_session(config)
         store = Store(result.db_path)
         try:
-            (job,) = [dict(row) for row in store.jobs(result.run_id)]
+            (job,) = [asdict(row) for row in store.jobs(result.run_id)]
             marks = store.marks(str(job["job_key"]))
         finally:
             store.close()

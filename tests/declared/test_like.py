@@ -5,6 +5,7 @@ mistake is one line naming the file and the key."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
 
@@ -192,7 +193,7 @@ def test_like_providers_are_benchmarked_against_the_sandbox_over_http_and_socket
         result = run_bench_session(config)
         store = Store(result.db_path)
         try:
-            jobs = [dict(row) for row in store.jobs(result.run_id)]
+            jobs = [asdict(row) for row in store.jobs(result.run_id)]
         finally:
             store.close()
     assert {(j["provider"], j["model"], j["outcome"]) for j in jobs} == {
@@ -264,7 +265,7 @@ def test_a_self_hosted_elevenlabs_is_benchmarked_against_the_sandbox(tmp_path: P
         result = run_bench_session(config)
         store = Store(result.db_path)
         try:
-            jobs = [dict(row) for row in store.jobs(result.run_id)]
+            jobs = [asdict(row) for row in store.jobs(result.run_id)]
         finally:
             store.close()
     assert jobs and {j["outcome"] for j in jobs} == {"ok"}, [j["error_message"] for j in jobs]

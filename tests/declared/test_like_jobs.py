@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import asdict
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -190,7 +191,7 @@ def test_like_jobs_providers_are_served_by_the_sandbox_and_benchmarked_all_ok(tm
         result = run_bench_session(config)
         store = Store(result.db_path)
         try:
-            jobs = [dict(row) for row in store.jobs(result.run_id)]
+            jobs = [asdict(row) for row in store.jobs(result.run_id)]
         finally:
             store.close()
     assert {(j["provider"], j["model"], j["outcome"]) for j in jobs} == {

@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +113,7 @@ def _jobs(config: Any) -> list[dict[str, Any]]:
     result = run_bench_session(config)
     store = Store(result.db_path)
     try:
-        return [dict(row) for row in store.jobs(result.run_id)]
+        return [asdict(row) for row in store.jobs(result.run_id)]
     finally:
         store.close()
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from harness.results.store import Store
+from tests.helpers.store_rows import write_rows
 
 START = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
 TEXTS = ("The old man walked slowly along the quiet road.", "She opened the window and let the cool air in.",
@@ -52,7 +53,7 @@ def write_nights(store_target: str | Path, nights: int = 30, *, seed: int = 0, l
                 "delivery": "sync", "e2e_ms": level * float(np.exp(rng.normal(0, 0.03))),
                 "audio_ms": 60.0 * len(text) * pace, "cost_usd": 0.0001 * len(text), "started_at": at,
                 "finished_at": at})
-        store.write([("runs", [run]), ("jobs", jobs)])
+        write_rows(store, [("runs", [run]), ("jobs", jobs)])
         ids.append(run_id)
     store.close()
     return ids

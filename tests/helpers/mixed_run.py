@@ -18,6 +18,7 @@ from harness.scoring.intelligibility import score_transcript
 from harness.scoring.normalize import normalizer_for
 from harness.scoring.results import ClipScore, ScoreVersions
 from harness.scoring.score_row import score_row
+from tests.helpers.store_rows import write_rows
 
 ENGLISH_ONLY = "tiny.en#0a1b2c3d"
 MULTILINGUAL = "tiny#4e5f6a7b"
@@ -112,7 +113,7 @@ def _finish(store: Store, job: dict[str, object], usd: float) -> None:
             "alternatives_json": None, "reference_audio_path": None, "audio_path": f"audio/{key}.wav",
             "audio_sha256": hashlib.sha256(key.encode()).hexdigest(), "declared_media_type": "audio/wav",
             "declared_sample_rate": 22050}
-    store.write([("costs", [cost]), ("clips", [clip])],
+    write_rows(store, [("costs", [cost]), ("clips", [clip])],
                 (key, {"state": "done", "outcome": "ok", "attempts": 1, "delivery": "poll", "polls": 3,
                        "e2e_ms": 1000.0 + 10 * int(str(job["seq"])), "e2e_bracket_ms": 40.0, "cost_usd": usd,
                        "final_status": "COMPLETED", "started_at": NOW, "finished_at": NOW}))
@@ -127,7 +128,7 @@ def make_mixed_run(db: Path | str, run_id: str = "mixed") -> dict[str, Expected]
         for corpus, texts in (("en_read", EN), ("zh_read", ZH)):
             for provider, model, _usd in MODELS:
                 jobs.append(_job(run_id, len(jobs), provider, model, corpus, index, texts[index]))
-    store.write([("runs", [_run_row(run_id)]), ("jobs", jobs)])  # the plan, as the runner records it
+    write_rows(store, [("runs", [_run_row(run_id)]), ("jobs", jobs)])  # the plan, as the runner records it
     prices = {model: usd for _provider, model, usd in MODELS}
     scores = []
     expected: dict[str, Expected] = {}

@@ -17,6 +17,7 @@ import numpy as np
 import soundfile
 
 from harness.results.store import Store
+from tests.helpers.store_rows import insert_rows, write_rows
 
 WORDS = ["the", "quick", "brown", "fox", "jumps", "over", "a", "lazy", "dog", "near", "quiet", "river", "bank", "at",
          "dawn", "while", "birds", "sing", "softly"]
@@ -87,7 +88,7 @@ def make_run(
     store = Store(db)
     audio_root = audio_dir or db.parent / "audio"
     now = "2026-11-22T08:15:00.000Z"
-    store.insert("runs", [{
+    insert_rows(store, "runs", [{
         "run_id": run_id, "created_at": now, "updated_at": now, "finished_at": now, "status": "finished",
         "harness_version": "0.1.0", "git_revision": "abc123def456", "target": "sandbox", "target_url": None,
         "sandbox_profile": "default", "sandbox_seed": seed, "corpora_json": json.dumps({"en_read": "1"}),
@@ -184,14 +185,14 @@ def _write_job(
         writes.append(("drift", [{**base, "endpoint": job["endpoint"], "phase": "poll", "pointer": "/created_at",
                                   "note": "timestamp uses the alternate form", "kind": "timestamp",
                                   "recorded_at": "2026-11-22T08:15:02.000Z"}]))
-    store.insert("jobs", [job])
-    store.write(writes)
+    insert_rows(store, "jobs", [job])
+    write_rows(store, writes)
     if not failed:
-        store.insert("clips", [{"clip_id": job_key, "run_id": run_id, "provider": spec.provider, "model": spec.model,
-                                "corpus": "en_read", "item_id": base["item_id"], "language": "en", "text": text,
-                                "alternatives_json": None, "reference_audio_path": None, "audio_path": path or "",
-                                "audio_sha256": sha or "", "declared_media_type": "audio/wav",
-                                "declared_sample_rate": 16000}])
+        insert_rows(store, "clips", [{
+            "clip_id": job_key, "run_id": run_id, "provider": spec.provider, "model": spec.model, "corpus": "en_read",
+            "item_id": base["item_id"], "language": "en", "text": text, "alternatives_json": None,
+            "reference_audio_path": None, "audio_path": path or "", "audio_sha256": sha or "",
+            "declared_media_type": "audio/wav", "declared_sample_rate": 16000}])
         _write_score(store, rng, run_id, job_key, words, wer_extra, duration)
 
 
@@ -224,6 +225,6 @@ def _write_score(
         "trailing_silence_s": 0.05, "clipping_ratio": 0.0, "loudness_lufs": -20.0,
         "dnsmos_overall": float(rng.uniform(2.8, 3.3)), "dnsmos_signal": 3.3, "dnsmos_background": 3.9,
         "dnsmos_p808": 3.5, "dnsmos_model": "dnsmos", "cache_hit": 0, "asr_seconds": 0.5, "error": None,
-        "scored_at": "2026-11-22T08:16:00.000Z",
+        "scored_at": "2026-11-22T08:16:00.000Z", "setup_asr_model": "tiny.en",
     }
-    store.insert("scores", [row])
+    insert_rows(store, "scores", [row])

@@ -19,7 +19,7 @@ def mark_saturated(db: str | Path, run_id: str, share: float = 1.0, lag_p50_ms: 
     health = RunHealth(windows, lag_p50_ms, 2 * lag_p50_ms)
     store = Store(db)
     try:
-        keys = [row["job_key"] for row in store.jobs(run_id)]
+        keys = [row.job_key for row in store.jobs(run_id)]
         store.update_jobs({key: {"client_saturated": 1.0, "client_lag_ms": 900.0} for key in keys})
         store.update_run(run_id, {"client_saturated": health.share, "client_lag_p50_ms": lag_p50_ms,
                                   "client_lag_p95_ms": 2 * lag_p50_ms,

@@ -67,8 +67,8 @@ def test_two_nights_listings_are_kept_and_their_changes_are_findings_of_the_seco
         kept = read_catalogues(conn, first)
     finally:
         conn.close()
-    assert [(row["provider"], row["endpoint"], row["status"]) for row in kept] == [("google", "voices.list", 200)]
-    assert json.loads(str(kept[0]["body_json"])) == NIGHT_ONE
+    assert [(row.provider, row.endpoint, row.status) for row in kept] == [("google", "voices.list", 200)]
+    assert json.loads(str(kept[0].body_json)) == NIGHT_ONE
 
     found = {f.what: f for f in read_history(tmp_path / "runs.db").findings if f.kind == "catalogue"}
     assert set(found) == {"newly listed: en-US-Chirp3-HD-Kore", "no longer listed: en-US-Standard-C",

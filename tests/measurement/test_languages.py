@@ -9,20 +9,18 @@ import json
 import pytest
 
 from harness.measurement import FALLBACK_SHARE, fallbacks, language_figures
-from harness.results import LanguageVerdict, LanguageVerdicts
-from harness.results.rows import REQUEST_COLUMNS, Row
+from harness.results import LanguageVerdict, LanguageVerdicts, RequestRow
+from tests.helpers.request_rows import request_row
 
 
 def _clip(item: str, language: str, errors: int, heard: str | None, *, model: str = "m", unit: str = "word",
-          probability: float = 0.9) -> Row:
-    row: Row = {c.name: None for c in REQUEST_COLUMNS}
+          probability: float = 0.9) -> RequestRow:
     wrong = heard is not None and heard != language and probability >= 0.5
-    row.update(provider="acme", model=model, item_id=item, language=language, outcome="ok", scored=1, unit=unit,
-               hits=10 - errors, substitutions=errors, deletions=0, insertions=0, ref_length=10,
-               asr_model="base#b58256269b05" if language != "en" else "tiny.en#1a5afae06a4d",
-               heard_language=heard, heard_probability=None if heard is None else probability,
-               flags=json.dumps(["wrong_language"] if wrong else []))
-    return row
+    return request_row(provider="acme", model=model, item_id=item, language=language, outcome="ok", scored=1,
+                       unit=unit, hits=10 - errors, substitutions=errors, deletions=0, insertions=0, ref_length=10,
+                       asr_model="base#b58256269b05" if language != "en" else "tiny.en#1a5afae06a4d",
+                       heard_language=heard, heard_probability=None if heard is None else probability,
+                       flags=json.dumps(["wrong_language"] if wrong else []))
 
 
 def test_each_model_and_language_has_its_rate_interval_and_check() -> None:

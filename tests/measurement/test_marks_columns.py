@@ -11,21 +11,28 @@ from harness.bench.marks_view import marks_cell
 from harness.core.protocols.realtime_grammar import SpokenSpan
 from harness.history.marks import newest_marks_worse
 from harness.measurement import ONSET_LIMIT_MS, marks_columns, offering_marks
+from harness.results import JobRow, RequestRow
 from harness.sandbox.stream_faults import MARKS_KINDS, broken_marks, merged_words
+from tests.helpers.request_rows import job_row, request_row
 
 TEXT = "The old man walked slowly"
 WORDS = TEXT.split()
 
 
 def _row(shift_s: float = 0.0, marks: list[list[Any]] | None = None, problems: tuple[str, ...] = (),
-         model: str = "m") -> dict[str, Any]:
+         model: str = "m") -> JobRow:
     true = [[w, 0.1 + 0.4 * i, 0.4 + 0.4 * i, 0] for i, w in enumerate(WORDS)]
     given = [[w, s + shift_s, e + shift_s, p] for w, s, e, p in true] if marks is None else marks
-    return {"job_key": model + str(shift_s), "provider": "p", "model": model, "text": TEXT,
-            "timing_marks": json.dumps({"chars": False, "advertised": True, "duration_s": 2.1, "marks": given,
-                                        "problems": list(problems)}),
-            "heard_words": json.dumps({"model": "tiny.en", "words": [[w, 0.1 + 0.4 * i] for i, w in
-                                                                     enumerate(WORDS)]})}
+    return job_row(job_key=model + str(shift_s), provider="p", model=model, text=TEXT,
+                   timing_marks=json.dumps({"chars": False, "advertised": True, "duration_s": 2.1, "marks": given,
+                                            "problems": list(problems)}),
+                   heard_words=json.dumps({"model": "tiny.en", "words": [[w, 0.1 + 0.4 * i] for i, w in
+                                                                         enumerate(WORDS)]}))
+
+
+def _answered(job: JobRow) -> RequestRow:
+    """The job as a run's reader hands it out, with the marks columns derived from its evidence."""
+    return request_row(provider=job.provider, model=job.model, **marks_columns(job))
 
 
 def _kinds(columns: dict[str, Any]) -> list[str]:
@@ -54,11 +61,11 @@ def test_bad_input_is_one_finding_however_many_frames_said_it() -> None:
 
 
 def test_a_job_without_marks_has_no_columns() -> None:
-    assert marks_columns({"job_key": "j", "text": TEXT, "timing_marks": None}) == {}
+    assert marks_columns(job_row(job_key="j", text=TEXT)) == {}
 
 
 def test_an_offering_pools_its_words_and_one_without_marks_shows_a_dash() -> None:
-    rows = [{**_row(), **marks_columns(_row())}, {**_row(0.05), **marks_columns(_row(0.05))}]
+    rows = [_answered(_row()), _answered(_row(0.05))]
     (one,) = offering_marks(rows)
     assert one.answers == 2 and one.figures is not None and one.figures.words == 10 and one.coverage == 1.0
     assert marks_cell({one.label: one}, "p/m").text == "50 (100%)"
@@ -66,8 +73,8 @@ def test_an_offering_pools_its_words_and_one_without_marks_shows_a_dash() -> Non
 
 
 def test_history_names_a_new_kind_and_not_one_seen_before() -> None:
-    clean = offering_marks([{**_row(), **marks_columns(_row())}])
-    broken = offering_marks([{**_row(marks=[]), **marks_columns(_row(marks=[]))}])
+    clean = offering_marks([_answered(_row())])
+    broken = offering_marks([_answered(_row(marks=[]))])
     (worse,) = newest_marks_worse([("run-1", clean), ("run-2", broken)])
     assert worse.kinds == ("missing",) and "p/m" in worse.describe() and "run-1" in worse.describe()
     assert newest_marks_worse([("run-1", broken), ("run-2", broken)]) == ()
@@ -87,7 +94,7 @@ def test_the_summary_names_each_finding_with_its_offering_and_kind_and_json_carr
     from harness.bench.marks_view import marks_sections
     from harness.bench.summary_format import Lines, Table
 
-    rows = [{**_row(), **marks_columns(_row())}, {**_row(marks=[], model="n"), **marks_columns(_row(marks=[]))}]
+    rows = [_answered(_row()), _answered(_row(marks=[], model="n"))]
     lines, table = marks_sections(offering_marks(rows))
     assert isinstance(lines, Lines) and isinstance(table, Table)
     assert any("p/n: missing in 1 answer" in line for line in lines.lines), lines.lines

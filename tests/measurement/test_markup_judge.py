@@ -9,6 +9,7 @@ import pytest
 
 from harness.core.protocols.markup import Pause, Piece
 from harness.measurement.markup import judged, tolerance_ms
+from tests.helpers.request_rows import clip_row
 
 RATE = 16000
 
@@ -109,7 +110,7 @@ def test_the_run_step_asks_the_forced_choice_of_each_tagged_text_and_puts_its_ve
                     for _ in clips]
 
     monkeypatch.setattr(harness.scoring, "HardTextJudge", Judge)
-    rows = [{"corpus": "markup", "item_id": "sub", "audio_path": "clip.wav", "clip_id": "job-1"}]
+    rows = [clip_row(corpus="markup", item_id="sub", audio_path="clip.wav", clip_id="job-1")]
     before = [ClipMarkup("polly", "neural", "sub", MarkupVerdict((), ()), "job-1")]
     after = _with_readings(before, rows, {("markup", "sub"): pieces}, Path(str(tmp_path)), "tiny.en", None)
     [hard] = [clip.hard for clip in asked]  # type: ignore[attr-defined]

@@ -15,6 +15,8 @@ import numpy as np
 import soundfile
 
 from harness.measurement.audio_findings import audio_findings
+from harness.results import ClipRow, JobRow
+from tests.helpers.request_rows import chunk_row, clip_row, job_row
 
 ASKED = 16000
 EVENT_S = 0.2  # seconds of audio an event carries
@@ -28,7 +30,7 @@ def _voice(rate: int, f0: float) -> np.ndarray:
     return tone * envelope / 2.0
 
 
-def _job(root: Path, provider: str, samples: np.ndarray, delivery: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def _job(root: Path, provider: str, samples: np.ndarray, delivery: str) -> tuple[JobRow, ClipRow]:
     """A kept answer of the one text and its clip row: WAV files for the whole answers, the SSE stream's decoded
     events as the headerless 16-bit samples it kept."""
     path = root / f"{provider}.{'pcm' if delivery == 'stream' else 'wav'}"
@@ -38,10 +40,10 @@ def _job(root: Path, provider: str, samples: np.ndarray, delivery: str) -> tuple
     else:
         soundfile.write(path, pcm, ASKED, subtype="PCM_16")
     media = f"audio/pcm;rate={ASKED}" if delivery == "stream" else "audio/wav"
-    job = {"job_key": provider, "provider": provider, "model": "m", "delivery": delivery, "outcome": "ok",
-           "audio_path": str(path), "corpus": "en_read", "item_id": "1", "declared_media_type": media,
-           "sniffed_media_type": "audio/pcm" if delivery == "stream" else "audio/wav"}
-    return job, {"clip_id": provider, "declared_media_type": media, "declared_sample_rate": ASKED}
+    job = job_row(job_key=provider, provider=provider, model="m", delivery=delivery, outcome="ok",
+                  audio_path=str(path), corpus="en_read", item_id="1", declared_media_type=media,
+                  sniffed_media_type="audio/pcm" if delivery == "stream" else "audio/wav")
+    return job, clip_row(clip_id=provider, declared_media_type=media, declared_sample_rate=ASKED)
 
 
 def _judged(root: Path, served: int) -> dict[str, Any]:
@@ -49,8 +51,8 @@ def _judged(root: Path, served: int) -> dict[str, Any]:
                         for name, f0 in (("q", 140.0), ("r", 150.0), ("s", 165.0))), strict=True)
     stream, clip = _job(root, "sse", _voice(served, 150.0), "stream")  # read as 16 kHz whatever it is at
     events = int(len(_voice(served, 150.0)) / (EVENT_S * served))
-    chunks = [{"job_key": "sse", "seq": seq, "bytes": int(EVENT_S * served) * 2, "audio_ms": EVENT_S * served / ASKED
-               * 1000, "header": None} for seq in range(events)]
+    chunks = [chunk_row(job_key="sse", seq=seq, bytes=int(EVENT_S * served) * 2,
+                        audio_ms=EVENT_S * served / ASKED * 1000, header=None) for seq in range(events)]
     return audio_findings([*jobs, stream], chunks, [*clips, clip], root)["sse"]
 
 

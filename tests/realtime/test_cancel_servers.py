@@ -134,7 +134,7 @@ def test_bench_run_names_the_after_cancel_drift_and_history_flags_it(sandbox: An
             _drift(sandbox, {"cartesia": ""})
         store = Store(result.db_path)
         try:
-            rows = [dict(row) for row in store.jobs(result.run_id)]
+            rows = store.jobs(result.run_id)  # a job's row holds the cancel_* columns the figures read
         finally:
             store.close()
         said.append(" ".join(line for s in cancel_sections(cancel_figures(rows)) if isinstance(s, Lines)

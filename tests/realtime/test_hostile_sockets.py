@@ -19,7 +19,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
@@ -358,7 +358,7 @@ def _run(tmp_path: Path, server: HostileServer, name: str, model: str, *, report
     result = run_bench_session(config, providers={name: providers()[name]})
     store = Store(result.db_path)
     try:
-        rows = [dict(row) for row in store.jobs(result.run_id)]
+        rows = [asdict(row) for row in store.jobs(result.run_id)]
         errors = [dict(row) for row in store.query("SELECT message FROM errors")]
     finally:
         store.close()

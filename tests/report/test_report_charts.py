@@ -12,6 +12,7 @@ from harness.report.charts import PLOT_PX, cost_wer_figure, errors_figure, laten
 from harness.report.labels import label_box, label_positions, to_pixels
 from harness.report.leaderboard import Entry, Leaderboard
 from harness.report.stats import Interval
+from tests.helpers.request_rows import request_row
 
 NOTHING = Interval(float("nan"), float("nan"), float("nan"), 0)
 
@@ -143,7 +144,7 @@ def test_the_errors_chart_names_every_model_that_failed_and_no_other() -> None:
 
 
 def test_the_latency_chart_ranks_every_model_on_a_row_of_its_own() -> None:
-    rows = [{"provider": "p", "model": f"m{i}", "outcome": "ok", "resumed": 0, "e2e_ms": float(1000 * (130 - i) + k)}
+    rows = [request_row(provider="p", model=f"m{i}", outcome="ok", resumed=0, e2e_ms=float(1000 * (130 - i) + k))
             for i in range(130) for k in (0, 10)]
     figure = latency_figure(rows)
     order = list(figure.layout.yaxis.categoryarray)

@@ -41,7 +41,7 @@ def test_part_of_a_run_saturated_leaves_only_those_jobs_out(tmp_path: Path) -> N
 
     store = Store(db)
     try:
-        keys = [row["job_key"] for row in store.jobs("slow") if row["model"] == "xtts-v2"]
+        keys = [row.job_key for row in store.jobs("slow") if row.model == "xtts-v2"]
         store.update_jobs({key: {"client_saturated": 0.9} for key in keys})
     finally:
         store.close()

@@ -18,6 +18,7 @@ from harness.report.render import write_report
 from harness.results import read_run
 from harness.results.store import Store
 from tests.helpers.report_runs import Model, make_run
+from tests.helpers.store_rows import insert_rows
 
 PLANNED = Model("acme", "plain", 900.0, 0.01, weak="a reseller's page")
 BILLED = Model("acme", "metered", 900.0, 0.01, billed=1.5, stale=True)
@@ -46,7 +47,7 @@ def _skipped_job(db: Path, run_id: str) -> None:
     """A model whose only job never left (the budget refused it): no data, not no price."""
     store = Store(db)
     key = hashlib.sha256(b"skipped").hexdigest()[:24]
-    store.insert("jobs", [{
+    insert_rows(store, "jobs", [{
         "run_id": run_id, "job_key": key, "seq": 999, "harness_version": "0.1.0", "git_revision": "abc",
         "provider": "later", "model": "unsent", "endpoint": "unsent.generate", "params_json": "{}",
         "params_sha256": "x", "corpus": "en_read", "corpus_version": "1", "item_id": "en-000", "language": "en",
@@ -97,16 +98,16 @@ def test_every_priced_model_is_on_the_chart_billed_where_billed(report: tuple[Pa
 
 def test_planned_beside_billed_and_both_rates_side_by_side(report: tuple[Path, str, _Cells]) -> None:
     db, html, cells = report
-    rows = [r for r in read_run(db, "r").requests if r["model"] == "metered" and r["outcome"] == "ok"]
-    planned = sum(float(r["planned_usd"] or 0.0) for r in rows)
-    billed = sum(float(r["billed_usd"] or 0.0) for r in rows)
+    rows = [r for r in read_run(db, "r").requests if r.model == "metered" and r.outcome == "ok"]
+    planned = sum(float(r.planned_usd or 0.0) for r in rows)
+    billed = sum(float(r.billed_usd or 0.0) for r in rows)
     assert billed == pytest.approx(1.5 * planned)
     assert float(cells.cells["acme/metered:price.billed_usd"]["data-value"]) == pytest.approx(billed)
     assert float(cells.cells["acme/metered:planned_billed"]["data-billed"]) == pytest.approx(billed)
     assert cells.cells["acme/plain:price.billed_usd"]["data-value"] == ""  # the answers said nothing
-    chars = sum(int(r["chars"] or 0) for r in rows)
-    seconds = sum(float(r["duration_s"] or 0.0) for r in rows)
-    sent = [r for r in read_run(db, "r").requests if r["model"] == "metered" and r["outcome"] in ("ok", "error")]
+    chars = sum(int(r.chars or 0) for r in rows)
+    seconds = sum(float(r.duration_s or 0.0) for r in rows)
+    sent = [r for r in read_run(db, "r").requests if r.model == "metered" and r.outcome in ("ok", "error")]
     assert len(sent) == len(rows)  # no failures: the rates are over these jobs
     assert float(cells.cells["acme/metered:cost_per_million_chars_usd"]["data-value"]) == pytest.approx(
         billed * 1e6 / chars)

@@ -33,22 +33,22 @@ def test_every_format_carries_the_provider_request_id(runs_db: Path, tmp_path: P
     with sqlite3.connect(runs_db) as conn:
         stored = dict(conn.execute("SELECT job_key, provider_request_id FROM jobs WHERE run_id = 'base'").fetchall())
     export_rows(read_run(runs_db, "base"), tmp_path, fmt)
-    exported = {r["job_key"]: r["provider_request_id"] for r in load_export(tmp_path).requests}
+    exported = {r.job_key: r.provider_request_id for r in load_export(tmp_path).requests}
     assert exported == stored and all(str(v).startswith("req-") for v in exported.values())
 
 
 def test_rows_carry_joined_scores_and_costs(runs_db: Path) -> None:
     rows = read_run(runs_db, "base")
-    assert [c.name for c in REQUEST_COLUMNS] == list(rows.requests[0])
-    ok = [r for r in rows.requests if r["outcome"] == "ok"]
-    failed = [r for r in rows.requests if r["outcome"] == "error"]
+    assert [c.name for c in REQUEST_COLUMNS] == list(rows.table("requests")[0])
+    ok = [r for r in rows.requests if r.outcome == "ok"]
+    failed = [r for r in rows.requests if r.outcome == "error"]
     assert ok and failed
-    assert all(r["scored"] == 1 and r["asr_model"] == "tiny.en" and r["unit"] == "word" and r["ref_length"]
+    assert all(r.scored == 1 and r.asr_model == "tiny.en" and r.unit == "word" and r.ref_length
                for r in ok)
-    assert all(r["scored"] == 0 and r["transcript"] is None for r in failed)
+    assert all(r.scored == 0 and r.transcript is None for r in failed)
     # Failed jobs keep their cost row (uncharged: 0), so sums are totals, not lower bounds.
-    assert all(r["cost_usd"] == 0.0 and r["charged_attempts"] == 0 for r in failed)
-    assert rows.run["normalizer_version"] == "1" and rows.run["asr_backend"] == "faster-whisper"
+    assert all(r.cost_usd == 0.0 and r.charged_attempts == 0 for r in failed)
+    assert rows.run.normalizer_version == "1" and rows.run.asr_backend == "faster-whisper"
 
 
 def test_unknown_run_and_missing_database_are_usage_errors(runs_db: Path, tmp_path: Path) -> None:
@@ -75,8 +75,8 @@ def test_a_run_that_was_never_scored_still_reports(runs_db: Path, tmp_path: Path
     with sqlite3.connect(db) as conn:
         conn.execute("DROP TABLE scores")
     rows = read_run(db, "plain")
-    assert rows.requests and all(r["scored"] == 0 and r["flags"] == "[]" for r in rows.requests)
-    assert rows.run["asr_model"] is None
+    assert rows.requests and all(r.scored == 0 and r.flags == "[]" for r in rows.requests)
+    assert rows.run.asr_model is None
     board = build_leaderboard(rows)
     assert all(e.wer_pooled.sample_size == 0 and e.scored == 0 for e in board.entries)
     html = write_report(rows, tmp_path / "r" / "index.html").read_text(encoding="utf-8")

@@ -20,8 +20,8 @@ import pytest
 
 from harness.report.export import ExportFormat, export_rows, load_export
 from harness.report.render import fmt, write_report
+from harness.results import RequestRow
 from harness.results.reading import read_run
-from harness.results.rows import Row
 
 Z = 1.959963984540054  # two-sided 95% normal quantile
 SEED, RESAMPLES = 20261122, 2000
@@ -80,57 +80,57 @@ def _korn_graubard(errors: np.ndarray, words: np.ndarray) -> tuple[float, float]
     return float(low), float(stats.beta.ppf(0.975, count + 1, effective - count))
 
 
-def _expected(rows: list[Row]) -> dict[str, Any]:
+def _expected(rows: list[RequestRow]) -> dict[str, Any]:
     """Independent recomputation of one provider × model line: key -> (value, low, high) or value."""
-    sent = [r for r in rows if r["outcome"] in ("ok", "error")]
-    ok = [r for r in sent if r["outcome"] == "ok"]
-    e2e = np.array([r["e2e_ms"] for r in ok if not r["resumed"]], dtype=float)
+    sent = [r for r in rows if r.outcome in ("ok", "error")]
+    ok = [r for r in sent if r.outcome == "ok"]
+    e2e = np.array([r.e2e_ms for r in ok if not r.resumed], dtype=float)
     expected: dict[str, Any] = {"sent": float(len(sent))}
     expected["success"] = (len(ok) / len(sent), *_wilson(len(ok), len(sent)))
     for name, q in (("p50", 0.5), ("p95", 0.95), ("p99", 0.99)):
         expected[f"latency_ms.{name}"] = (
             float(np.quantile(e2e, q)), *_bootstrap(e2e, lambda x, axis, q=q: np.quantile(x, q, axis=axis)))
     expected["latency_ms.mean"] = (float(e2e.mean()), *_bootstrap(e2e, lambda x, axis: np.mean(x, axis=axis)))
-    widths = [r["e2e_bracket_ms"] for r in ok if not r["resumed"] and r["e2e_bracket_ms"] is not None]
+    widths = [r.e2e_bracket_ms for r in ok if not r.resumed and r.e2e_bracket_ms is not None]
     expected["latency_width_ms"] = float(np.median(widths)) if widths else None
-    ttfa = np.array([r["ttfa_ms"] for r in ok if not r["resumed"] and r["ttfa_ms"] is not None], dtype=float)
+    ttfa = np.array([r.ttfa_ms for r in ok if not r.resumed and r.ttfa_ms is not None], dtype=float)
     if ttfa.size:
         expected["ttfa_ms.p50"] = (float(np.quantile(ttfa, 0.5)),
                                    *_bootstrap(ttfa, lambda x, axis: np.quantile(x, 0.5, axis=axis)))
-    listened = [r for r in ok if not r["resumed"] and r["underruns"] is not None]
+    listened = [r for r in ok if not r.resumed and r.underruns is not None]
     if listened:  # the streams' listener figures (schema 6)
-        expected["underruns"] = float(sum(r["underruns"] for r in listened))
+        expected["underruns"] = float(sum(r.underruns for r in listened))
         for key, column in (("last_audio_ms.p50", "last_audio_ms"), ("jitter_p95_ms.p50", "gap_p95_ms"),
                             ("real_time_factor.p50", "real_time_factor")):
-            values = np.array([r[column] for r in listened], dtype=float)
+            values = np.array([getattr(r, column) for r in listened], dtype=float)
             expected[key] = (float(np.quantile(values, 0.5)),
                              *_bootstrap(values, lambda x, axis: np.quantile(x, 0.5, axis=axis)))
-    total = sum(r["cost_usd"] for r in sent)
+    total = sum(r.cost_usd for r in sent)
     expected["cost_per_request_usd"] = total / len(sent)
-    expected["cost_per_audio_minute_usd"] = total / (sum(r["duration_s"] for r in ok) / 60)
-    expected["cost_per_1k_chars_usd"] = 1000 * total / sum(r["chars"] for r in sent)
+    expected["cost_per_audio_minute_usd"] = total / (sum(r.duration_s for r in ok) / 60)
+    expected["cost_per_1k_chars_usd"] = 1000 * total / sum(r.chars for r in sent)
     # $ per 1M characters and per hour of audio side by side, in the leaderboard and the prices section
     expected["cost_per_million_chars_usd"] = expected["price.per_million_chars_usd"] = (
-        1e6 * total / sum(r["chars"] for r in sent))
-    expected["cost_per_hour_usd"] = expected["price.per_hour_usd"] = total * 3600 / sum(r["duration_s"] for r in ok)
-    planned = sum(r["planned_usd"] for r in sent)  # nothing billed in these runs: the plan is the cost
+        1e6 * total / sum(r.chars for r in sent))
+    expected["cost_per_hour_usd"] = expected["price.per_hour_usd"] = total * 3600 / sum(r.duration_s for r in ok)
+    planned = sum(r.planned_usd for r in sent)  # nothing billed in these runs: the plan is the cost
     expected["planned_billed"] = expected["price.planned_usd"] = planned
     expected["price.billed_usd"] = None
-    scored = [r for r in ok if r["scored"]]
-    in_words = [r for r in scored if r["unit"] == "word"]
-    errors = np.array([r["substitutions"] + r["deletions"] + r["insertions"] for r in in_words], dtype=float)
-    words = np.array([r["ref_length"] for r in in_words], dtype=float)
+    scored = [r for r in ok if r.scored]
+    in_words = [r for r in scored if r.unit == "word"]
+    errors = np.array([r.substitutions + r.deletions + r.insertions for r in in_words], dtype=float)
+    words = np.array([r.ref_length for r in in_words], dtype=float)
     expected["wer_pooled"] = (errors.sum() / words.sum(), *_korn_graubard(errors, words))
-    expected["wer_mean"] = float(np.mean([r["wer"] for r in in_words]))
-    chars = [r for r in scored if r["unit"] == "char"]  # zh/ja clips, pooled apart from the word-unit ones
-    expected["cer_pooled"] = (sum(r["substitutions"] + r["deletions"] + r["insertions"] for r in chars)
-                              / sum(r["ref_length"] for r in chars)) if chars else None
-    similarity = np.array([r["similarity"] for r in scored], dtype=float)
-    quality = np.array([r["dnsmos_overall"] for r in scored], dtype=float)
+    expected["wer_mean"] = float(np.mean([r.wer for r in in_words]))
+    chars = [r for r in scored if r.unit == "char"]  # zh/ja clips, pooled apart from the word-unit ones
+    expected["cer_pooled"] = (sum(r.substitutions + r.deletions + r.insertions for r in chars)
+                              / sum(r.ref_length for r in chars)) if chars else None
+    similarity = np.array([r.similarity for r in scored], dtype=float)
+    quality = np.array([r.dnsmos_overall for r in scored], dtype=float)
     expected["similarity"] = (float(similarity.mean()), *_bootstrap(similarity, lambda x, axis: np.mean(x, axis=axis)))
     expected["quality"] = (float(quality.mean()), *_bootstrap(quality, lambda x, axis: np.mean(x, axis=axis)))
-    expected["flagged_clips"] = float(sum(1 for r in scored if json.loads(str(r["flags"]))))
-    polled = [r["polls"] for r in sent if r["delivery"] in ("poll", "webhook")]
+    expected["flagged_clips"] = float(sum(1 for r in scored if json.loads(str(r.flags))))
+    polled = [r.polls for r in sent if r.delivery in ("poll", "webhook")]
     expected["polls_mean"] = float(np.mean(polled)) if polled else None
     # These runs read no hard-text corpus: no span was judged (tests/bench/test_hard_text_run.py has a run that did)
     expected["hard_text"] = None
@@ -154,9 +154,9 @@ def test_every_leaderboard_number_is_recomputed_from_the_export(
     export_rows(read_run(runs_db, "base"), tmp_path / "export", ExportFormat(fmt_name))
     exported = load_export(tmp_path / "export")
     parser = page
-    groups: dict[str, list[Row]] = {}
+    groups: dict[str, list[RequestRow]] = {}
     for row in exported.requests:
-        groups.setdefault(f"{row['provider']}/{row['model']}", []).append(row)
+        groups.setdefault(f"{row.provider}/{row.model}", []).append(row)
     assert len(groups) == 3
     checked = 0
     for label, members in groups.items():

@@ -41,8 +41,8 @@ def test_two_sandbox_runs_of_one_configuration(tmp_path: Path) -> None:
     first, second = _sandbox_run(out), _sandbox_run(out)
     db = out / "runs.db"
     base, new = read_run(db, first), read_run(db, second)
-    assert {(r["provider"], r["model"]) for r in new.requests} == {tuple(m.split("/")) for m in MODELS}
-    assert all(r["outcome"] == "ok" and r["scored"] for r in new.requests)
+    assert {(r.provider, r.model) for r in new.requests} == {tuple(m.split("/")) for m in MODELS}
+    assert all(r.outcome == "ok" and r.scored for r in new.requests)
 
     comparison = compare_runs(base, new)
     assert comparison.regressions == ()

@@ -12,6 +12,7 @@ from pathlib import Path
 from harness.results import read_run
 from harness.results.store import Store
 from tests.helpers.report_runs import Model, make_run
+from tests.helpers.store_rows import insert_rows
 
 PRICED = Model("acme", "plain", 800.0, usd=0.03)
 
@@ -21,11 +22,11 @@ def test_the_writer_writes_an_amount_that_is_none_as_null(tmp_path: Path) -> Non
     make_run(db, "r", items=2, models=(PRICED,), audio=False)
     store = Store(db)
     try:
-        (first, second) = [str(row["job_key"]) for row in store.jobs("r")]
+        (first, second) = [str(row.job_key) for row in store.jobs("r")]
         store.update_job(first, {"cost_usd": math.inf})
         (cost,) = [dict(row) for row in store.query("SELECT * FROM costs WHERE job_key = ?", (second,))]
         cost.pop("cost_id")
-        store.insert("costs", [{**cost, "attempt": 2, "usd": 1e20, "amount": math.nan, "planned_usd": 0.03,
+        insert_rows(store, "costs", [{**cost, "attempt": 2, "usd": 1e20, "amount": math.nan, "planned_usd": 0.03,
                                 "billed_units_json": json.dumps({"characters": 1e300}), "billed_usd": 0.02}])
         stored = dict(store.query("SELECT usd, amount, planned_usd, billed_units_json, billed_usd FROM costs "
                                   "WHERE job_key = ? AND attempt = 2", (second,))[0])
@@ -33,7 +34,7 @@ def test_the_writer_writes_an_amount_that_is_none_as_null(tmp_path: Path) -> Non
     finally:
         store.close()
     assert stored == {"usd": None, "amount": None, "planned_usd": 0.03, "billed_units_json": None, "billed_usd": 0.02}
-    assert {str(r["job_key"]) for r in read_run(db, "r").requests} == {first, second}  # NULL is no amount: read
+    assert {str(r.job_key) for r in read_run(db, "r").requests} == {first, second}  # NULL is no amount: read
 
 
 def test_a_reader_names_a_job_whose_amount_is_none_and_leaves_it_out(tmp_path: Path) -> None:
@@ -45,7 +46,7 @@ def test_a_reader_names_a_job_whose_amount_is_none_and_leaves_it_out(tmp_path: P
         conn.execute("UPDATE costs SET planned_usd = 'NaN' WHERE job_key = ?", (keys[1],))
         conn.execute("UPDATE jobs SET cost_usd = 'abc' WHERE job_key = ?", (keys[2],))
     rows = read_run(db, "r")
-    assert [str(r["job_key"]) for r in rows.requests] == [keys[3]]
+    assert [str(r.job_key) for r in rows.requests] == [keys[3]]
     assert [line.split(": ", 2)[1] for line in rows.left_out] == [f"job {key} (acme/plain)" for key in keys[:3]]
     assert "usd holds inf" in rows.left_out[0] and "planned_usd holds 'NaN', not a number" in rows.left_out[1]
     assert "cost_usd holds 'abc', not a number" in rows.left_out[2]

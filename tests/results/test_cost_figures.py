@@ -10,8 +10,9 @@ import pytest
 
 from harness.results import ModelFigures, dearer, model_figures, read_run
 from harness.results.cost_figures import cost_of
-from harness.results.rows import Row
+from harness.results.run_records import RequestRow
 from tests.helpers.report_runs import Model, make_run
+from tests.helpers.request_rows import request_row
 
 PLANNED = Model("acme", "plain", 900.0, 0.01)
 BILLED = Model("acme", "metered", 900.0, 0.01, billed=1.0, stale=True)
@@ -26,15 +27,15 @@ def test_rows_carry_the_plan_the_bill_and_where_the_price_was_read(store_target:
     # on both dialects: the one query that sums a job's costs rows
     make_run(store_target, "r", items=6, models=(PLANNED, BILLED, NO_PRICE), audio=False,  # type: ignore[arg-type]
              audio_dir=tmp_path)
-    rows = {str(r["model"]): r for r in read_run(store_target, "r").requests}
+    rows = {str(r.model): r for r in read_run(store_target, "r").requests}
     billed, planned, unpriced = rows["metered"], rows["plain"], rows["mystery"]
-    assert (billed["cost_source"], billed["billed_usd"], billed["planned_usd"]) == ("billed", 0.01, 0.01)
-    assert billed["billed_units"] == f'{{"characters": {billed["chars"]}}}'
-    assert (billed["price_plan"], billed["price_source"], billed["price_read"], billed["price_stale"]) == (
+    assert (billed.cost_source, billed.billed_usd, billed.planned_usd) == ("billed", 0.01, 0.01)
+    assert billed.billed_units == f'{{"characters": {billed.chars}}}'
+    assert (billed.price_plan, billed.price_source, billed.price_read, billed.price_stale) == (
         "pay-as-you-go", "https://acme.example/pricing", "2026-01-05", 1)
-    assert (planned["cost_source"], planned["billed_usd"], planned["billed_units"]) == ("planned", None, None)
-    assert (unpriced["no_public_price"], unpriced["planned_usd"], unpriced["price_source"]) == (1, None, None)
-    assert planned["no_public_price"] == 0
+    assert (planned.cost_source, planned.billed_usd, planned.billed_units) == ("planned", None, None)
+    assert (unpriced.no_public_price, unpriced.planned_usd, unpriced.price_source) == (1, None, None)
+    assert planned.no_public_price == 0
 
 
 def test_figures_say_which_cost_they_use_and_give_both_rates(tmp_path: Path) -> None:
@@ -52,16 +53,14 @@ def test_figures_say_which_cost_they_use_and_give_both_rates(tmp_path: Path) -> 
     chars = found["acme/plain"].chars
     assert plain.per_million_chars_usd == pytest.approx(0.06 * 1e6 / chars)
     assert plain.per_1k_chars_usd == pytest.approx(0.06 * 1e3 / chars)
-    seconds = sum(float(str(r["duration_s"])) for r in read_run(db, "r").requests if r["model"] == "plain")
+    seconds = sum(r.duration_s or 0.0 for r in read_run(db, "r").requests if r.model == "plain")
     assert plain.per_hour_usd == pytest.approx(0.06 * 3600 / seconds)
     assert (mystery.gap, mystery.no_public_price, mystery.per_1k_chars_usd) == ("no public price", 6, None)
 
 
-def _row(**values: object) -> Row:
-    base: Row = {"job_key": "a", "outcome": "ok", "chars": 100, "cost_usd": None, "cost_unit": "USD",
-                 "cost_amount": None, "charged_attempts": 1, "duration_s": None, "audio_ms": None}
-    base.update(values)  # type: ignore[arg-type]
-    return base
+def _row(**values: object) -> RequestRow:
+    return request_row(**{"job_key": "a", "outcome": "ok", "chars": 100, "cost_unit": "USD", "charged_attempts": 1,
+                          **values})
 
 
 def test_the_bill_prices_a_job_the_plan_could_not_and_audio_gives_a_price_per_hour() -> None:
@@ -106,9 +105,9 @@ def test_billed_units_written_as_decimal_strings_count_and_a_malformed_bill_is_n
                      ('{"characters": "40", "audio_tokens": "x", "seconds": null}', first))
         conn.execute("UPDATE costs SET billed_units_json = 'not json' WHERE job_key = ?", (second,))
         conn.execute("UPDATE costs SET billed_units_json = '[1, 2]' WHERE job_key = ?", (third,))
-    rows = {str(r["job_key"]): r for r in read_run(db, "r").requests}
-    assert rows[first]["billed_units"] == '{"characters": 40}'
-    assert rows[second]["billed_units"] is None and rows[third]["billed_units"] is None
+    rows = {str(r.job_key): r for r in read_run(db, "r").requests}
+    assert rows[first].billed_units == '{"characters": 40}'
+    assert rows[second].billed_units is None and rows[third].billed_units is None
 
 
 def test_a_store_older_than_the_bill_reads_its_cost_as_planned(tmp_path: Path) -> None:

@@ -36,8 +36,8 @@ def test_an_old_database_is_read_and_then_migrated(store_target: str) -> None:
     (setup,) = asr_setups(conn, "old")  # no setup_asr_model column yet: the model that read the clip
     (row,) = _requests(conn, "old", setup)
     conn.close()
-    assert setup.asr_model == "tiny.en#ab" and row["scored"] == 1 and row["substitutions"] == 1
-    assert row["e2e_ms"] == 1234.0 and row["e2e_lo_ms"] is None and row["perceived_ttfa_ms"] is None
+    assert setup.asr_model == "tiny.en#ab" and row.scored == 1 and row.substitutions == 1
+    assert row.e2e_ms == 1234.0 and row.e2e_lo_ms is None and row.perceived_ttfa_ms is None
     store = Store(path)
     columns = set(columns_of(store.conn, "jobs"))
     assert {column for _, column, _ in MIGRATIONS["2"].columns} <= columns

@@ -75,7 +75,7 @@ class _Cells(HTMLParser):
 def test_the_report_shows_them(run: tuple[Path, dict[str, Expected]], tmp_path: Path) -> None:
     db, expected = run
     rows = read_run(db, "mixed")
-    assert rows.run["asr_model"] == ENGLISH_ONLY  # the pass, not the model that happened to read most clips
+    assert rows.run.asr_model == ENGLISH_ONLY  # the pass, not the model that happened to read most clips
     board = build_leaderboard(rows)
     for entry in board.entries:
         want = expected[entry.label]

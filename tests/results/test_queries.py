@@ -12,12 +12,14 @@ from harness.results.figures import model_figures, tally
 from harness.results.pooling import ErrorCounts, Unit, error_rates, pooled_wer
 from harness.results.reading import read_rows
 from harness.results.row_errors import MixedUnitsError
-from harness.results.rows import REQUEST_COLUMNS, Row, RunRows
+from harness.results.rows import RunRows
+from harness.results.run_records import ErrorEntry, RequestRow, StoredRun
 from harness.results.scores import write_scores
 from harness.results.setups import asr_setups, pick_setup
 from harness.results.store import UNFINISHED_STATES, Store
 from harness.results.tables import ScoreRow
 from tests.helpers.mixed_run import ENGLISH_ONLY, MULTILINGUAL, make_mixed_run
+from tests.helpers.request_rows import request_row
 
 
 def _counts(unit: Unit, errors: int, length: int) -> ErrorCounts:
@@ -39,10 +41,10 @@ def test_pooling_refuses_to_mix_units_and_error_rates_keep_them_apart() -> None:
 
 
 def test_counts_of_a_row() -> None:
-    row = {"unit": "char", "hits": 7, "substitutions": 2, "deletions": 1, "insertions": 1, "ref_length": 10}
+    row = request_row(unit="char", hits=7, substitutions=2, deletions=1, insertions=1, ref_length=10)
     assert ErrorCounts.of(row) == ErrorCounts(Unit.CHAR, 7, 2, 1, 1, 10)
     assert ErrorCounts.of(row).errors == 4  # type: ignore[union-attr]
-    assert ErrorCounts.of({"unit": None, "ref_length": None}) is None  # never scored
+    assert ErrorCounts.of(request_row()) is None  # never scored
 
 
 @pytest.fixture
@@ -65,7 +67,7 @@ def test_a_pass_keeps_its_zh_clips_read_by_another_model(mixed: str) -> None:
     store = Store(mixed)
     (setup,) = asr_setups(store.conn, "mixed")
     assert (setup.asr_model, setup.clips) == (ENGLISH_ONLY, 24)  # 12 read by tiny.en, 12 by its multilingual twin
-    models = {r["asr_model"] for r in read_rows(store.conn, "mixed").requests}
+    models = {r.asr_model for r in read_rows(store.conn, "mixed").requests}
     assert models == {ENGLISH_ONLY, MULTILINGUAL}
     store.close()
 
@@ -78,7 +80,7 @@ def test_the_setup_with_most_clips_wins_then_the_latest(mixed: str) -> None:
     assert pick_setup(store.conn, "mixed") == setups[0]
     assert pick_setup(store.conn, "mixed", "faster-whisper/base.en#99") == setups[1]
     picked = read_rows(store.conn, "mixed", "base.en#99")
-    assert sum(int(r["scored"] or 0) for r in picked.requests) == 6 and picked.run["asr_model"] == "base.en#99"
+    assert sum(int(r.scored or 0) for r in picked.requests) == 6 and picked.run.asr_model == "base.en#99"
     with pytest.raises(UsageError, match=r"has no scores from ASR model 'large'; it has: faster-whisper/tiny\.en"):
         pick_setup(store.conn, "mixed", "large")
     store.close()
@@ -88,12 +90,13 @@ def test_the_setup_with_most_clips_wins_then_the_latest(mixed: str) -> None:
     store.close()
 
 
-def _row(**values: object) -> Row:
-    row: Row = {c.name: None for c in REQUEST_COLUMNS}
-    row.update({"provider": "p", "model": "m", "resumed": 0, "scored": 0, "flags": "[]", "chars": 10,
-                "cost_usd": 0.01, "cost_unit": "USD", "cost_amount": 0.01})
-    row.update(values)  # type: ignore[arg-type]
-    return row
+def _row(**values: object) -> RequestRow:
+    return request_row(**{"scored": 0, "flags": "[]", "chars": 10, "cost_usd": 0.01, "cost_unit": "USD",
+                          "cost_amount": 0.01, "state": None, **values})
+
+
+def _error(**values: object) -> ErrorEntry:
+    return ErrorEntry(**{"run_id": "r", "provider": "p", "model": "m", "message": "", "recorded_at": "", **values})
 
 
 def test_latency_cost_and_counts_follow_one_rule_each() -> None:
@@ -107,10 +110,10 @@ def test_latency_cost_and_counts_follow_one_rule_each() -> None:
         _row(job_key="g", state="submitted", cost_usd=None),  # an interrupted run: neither sent nor skipped
     )
     errors = (
-        {"job_key": "a", "error_class": "transport", "phase": "download", "fatal": 0},
-        {"job_key": "e", "error_class": "server", "phase": "poll", "fatal": 1},
+        _error(job_key="a", error_class="transport", phase="download", fatal=0),
+        _error(job_key="e", error_class="server", phase="poll", fatal=1),
     )
-    rows = RunRows(run={"run_id": "r"}, requests=requests, errors=errors)  # type: ignore[arg-type]
+    rows = RunRows(run=StoredRun(run_id="r"), requests=requests, errors=errors)
     (figures,) = model_figures(rows)
     # Latency over ok jobs not resumed (the resumed one's clock spans the crash), type-7 quantiles.
     assert figures.latency.samples == (100.0, 200.0, 400.0)
@@ -129,7 +132,7 @@ def test_latency_cost_and_counts_follow_one_rule_each() -> None:
 def test_the_total_is_unknown_when_a_sent_job_has_no_usd_price_and_the_rates_are_the_priced_jobs() -> None:
     requests = (_row(job_key="a", outcome="ok", cost_usd=None, cost_unit="characters", cost_amount=1200.0),
                 _row(job_key="b", outcome="ok", cost_usd=0.02, cost_unit="characters", cost_amount=800.0))
-    (figures,) = model_figures(RunRows(run={"run_id": "r"}, requests=requests))
+    (figures,) = model_figures(RunRows(run=StoredRun(run_id="r"), requests=requests))
     # a partial sum would understate the total; a rate over the priced job (its 10 characters) does not
     assert (figures.cost.total_usd, figures.cost.unpriced) == (None, 1)
     assert figures.cost.per_1k_chars_usd == pytest.approx(2.0)

@@ -14,6 +14,7 @@ from harness.results.database import Connection, columns_of, tables_of
 from harness.results.dialect import CONFLICT_KEYS, SURROGATE_IDS
 from harness.results.store import Existing, Store
 from harness.results.tables import ClipRow, ScoreRow
+from tests.helpers.store_rows import insert_rows, write_rows
 
 CLIPS_DDL = ("clip_id TEXT PRIMARY KEY, run_id TEXT NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL, "
              "corpus TEXT, item_id TEXT, language TEXT, text TEXT NOT NULL, alternatives_json TEXT, "
@@ -60,28 +61,30 @@ def test_a_failed_write_leaves_nothing_behind(store_target: str) -> None:
     store = Store(store_target)
     row = {"run_id": "r", "job_key": "k", "provider": "p", "model": "m", "item_id": "i", "name": "terminal",
            "t_ms": 1.0, "wall_at": "2026-01-01T00:00:00.000Z"}
-    with pytest.raises(sqlite3.Error):
-        store.write([("marks", [row]), ("polls", [{"nonexistent_column": 1}])])
+    level = {"run_id": "r", "level": 1, "provider": "p", "cap": 1, "max_in_flight": 1, "gate_waits": 0,
+             "started_at": "2026-01-01T00:00:00.000Z", "finished_at": "2026-01-01T00:00:01.000Z"}
+    with pytest.raises(sqlite3.Error):  # the second level row has the first one's key
+        write_rows(store, [("marks", [row]), ("load_levels", [level, level])])
     assert store.query("SELECT COUNT(*) FROM marks")[0][0] == 0
 
 
 def test_writes_name_only_tables_of_the_schema(store_target: str) -> None:
     store = Store(store_target)
     with pytest.raises(ValueError, match=r"expected a table of runs\.db"):
-        store.insert("jobs; DROP TABLE runs", [{"run_id": "r"}])
+        insert_rows(store, "jobs; DROP TABLE runs", [{"run_id": "r"}])
 
 
 def test_a_kept_row_is_not_overwritten_and_a_marks_rewrite_replaces(store_target: str) -> None:
     store = Store(store_target)
     mark = {"run_id": "r", "job_key": "k", "provider": "p", "model": "m", "item_id": "i", "name": "terminal",
             "t_ms": 1.0, "wall_at": "2026-01-01T00:00:00.000Z"}
-    store.write([("marks", [mark])])
-    store.insert("marks", [{**mark, "t_ms": 2.0}], Existing.KEEP)
+    write_rows(store, [("marks", [mark])])
+    insert_rows(store, "marks", [{**mark, "t_ms": 2.0}], Existing.KEEP)
     assert store.marks("k") == {"terminal": 1.0}
-    store.write([("marks", [{**mark, "t_ms": 3.0}])])  # a resumed job writes its marks again: the newer wins
+    write_rows(store, [("marks", [{**mark, "t_ms": 3.0}])])  # a resumed job writes its marks again: the newer wins
     assert store.marks("k") == {"terminal": 3.0}
     with pytest.raises(sqlite3.IntegrityError):
-        store.insert("marks", [mark])
+        insert_rows(store, "marks", [mark])
 
 
 def test_every_replacing_insert_knows_its_tables_key(store_target: str) -> None:

@@ -21,9 +21,10 @@ from harness.core.account_catalogue import CatalogueError, from_listings, load_c
 from harness.core.errors import UsageError
 from harness.core.protocols.catalogues import AccountCatalogue
 from harness.core.registry import providers
-from harness.results import Store
+from harness.results import CatalogueRow, Store
 from harness.sandbox import Sandbox, running
 from tests.helpers.minimax_socket import minimax_socket_events
+from tests.helpers.store_rows import insert_rows
 
 CLONE = "my-cloned-voice-7"  # a Speechify clone's id: the declaration's closed list does not hold it
 NEWER = "simba-4.0"  # a model no stored reference lists yet
@@ -94,7 +95,7 @@ def test_the_catalogue_a_live_run_recorded_is_read_from_runs_db(tmp_path: Path, 
     store = Store(db)
     listing = {"voices": [{"voice_id": CLONE, "name": "Our clone"}, {"voice_id": "george"}]}
     row = {"provider": "speechify", "harness_version": "t", "status": 200, "error": None}
-    store.insert("catalogues", [
+    insert_rows(store, "catalogues", [
         {**row, "run_id": "old", "endpoint": "voices.list", "fetched_at": "2026-01-01T00:00:00Z",
          "body_json": json.dumps({"voices": [{"voice_id": "gone"}]})},
         {**row, "run_id": "new", "endpoint": "voices.list", "fetched_at": "2026-11-25T00:00:00Z",
@@ -113,8 +114,8 @@ def test_the_catalogue_a_live_run_recorded_is_read_from_runs_db(tmp_path: Path, 
 
 
 def test_failed_listings_add_nothing() -> None:
-    rows = [{"provider": "x", "endpoint": "voices", "status": 500, "body_json": None},
-            {"provider": "x", "endpoint": "voices", "status": 200, "body_json": json.dumps([{"id": "v1"}])}]
+    kept = {"run_id": "r", "provider": "x", "endpoint": "voices", "harness_version": "0", "fetched_at": "now"}
+    rows = [CatalogueRow(**kept, status=500), CatalogueRow(**kept, status=200, body_json=json.dumps([{"id": "v1"}]))]
     assert from_listings(rows) == {"x": AccountCatalogue(voices=frozenset({"v1"}))}
 
 
