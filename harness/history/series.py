@@ -222,8 +222,8 @@ def read_history(store: StoreTarget, models: Iterable[str] | None = None, since:
     for run_id, provider, endpoint, change in catalogue_changes(listings):
         if wanted(provider, "catalogue"):  # a catalogue is the provider's, whichever of its models was asked
             first.setdefault((provider, f"catalogue {endpoint}", "catalogue", change), (by_run[run_id], 1))
-    series = [Series(provider, model, key, _label(key, sources.get((provider, model), set())), *_metric(key)[1:3],
-                     tuple(found), corpus)
+    series = [Series(provider=provider, model=model, key=key, label=_label(key, sources.get((provider, model), set())),
+                     unit=_metric(key)[1], scale=_metric(key)[2], points=tuple(found), corpus=corpus)
               for (provider, model, corpus, key), found in sorted(points.items(), key=lambda item: (
                   item[0][0], item[0][1], item[0][2], _metric(item[0][3])[3], item[0][3]))]
     series.extend(voice_series(all_rows, store))

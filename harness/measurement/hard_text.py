@@ -143,8 +143,11 @@ def _figures(key: tuple[str, str, str], rows: list[SpanScoreRow]) -> CategoryFig
     if paired:
         control_share = sum(controls[item].verdict == HardTextVerdict.PASS for item in paired) / len(paired)
         gap = control_share - sum(written[item].verdict == HardTextVerdict.PASS for item in paired) / len(paired)
+    provider, model, category = key
     return CategoryFigures(
-        *key,
+        provider=provider,
+        model=model,
+        category=category,
         items=len(written),
         calibrated=len(calibrated),
         accuracy=wilson(sum(row.verdict == HardTextVerdict.PASS for row in judged), len(judged)),
@@ -242,6 +245,6 @@ def normalisation_differences(figures: Iterable[CategoryFigures]) -> list[Settin
         model, setting = normalisation_setting(figure.model)
         if setting is not None:
             by_setting[(figure.provider, model, figure.category)][setting] = figure
-    return [SettingDifference(*key, off=settings["off"].accuracy, on=settings["on"].accuracy,
-                              unscored=settings["off"].unscored or settings["on"].unscored)
-            for key, settings in sorted(by_setting.items()) if {"off", "on"} <= settings.keys()]
+    return [SettingDifference(provider=provider, model=model, category=category, off=settings["off"].accuracy,
+                              on=settings["on"].accuracy, unscored=settings["off"].unscored or settings["on"].unscored)
+            for (provider, model, category), settings in sorted(by_setting.items()) if {"off", "on"} <= settings.keys()]

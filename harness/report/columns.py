@@ -157,7 +157,8 @@ def _markup(entry: Entry) -> Cell:
                 key="markup_honoured_share", value=found.share)
 def _seams(entry: Entry) -> Cell:
     value = _finite(entry.seams_per_min)
-    return Cell("—", None) if value is None else Cell(f"{value:.1f}", value, key="seams_per_min", value=value)
+    return Cell(text="—", sort=None) if value is None else Cell(text=f"{value:.1f}", sort=value, key="seams_per_min",
+                                                                 value=value)
 
 
 def _stream(figure: str, data: str, kind: str = "ms") -> Callable[[Entry], Cell]:

@@ -41,25 +41,28 @@ def _first_audio(base: ReplayedStream, new: ReplayedStream, t: Thresholds) -> Ch
     allowed = max(t.first_audio_ms, t.first_audio_rel * base.first_audio_ms)
     later = new.first_audio_ms - base.first_audio_ms
     verdict = Ruling.REGRESSION if later > allowed else Ruling.OK
-    return Check(*_who(new.name), Metric.STREAM, "first audio (ms, replayed)", verdict,
-                 f"+{t.first_audio_ms:g} ms or +{t.first_audio_rel:.0%} of BASE", later,
-                 details=(f"{base.first_audio_ms:.1f} ms -> {new.first_audio_ms:.1f} ms "
+    provider, model = _who(new.name)
+    return Check(provider=provider, model=model, metric=Metric.STREAM, statistic="first audio (ms, replayed)",
+                 verdict=verdict, threshold=f"+{t.first_audio_ms:g} ms or +{t.first_audio_rel:.0%} of BASE",
+                 change=later, details=(f"{base.first_audio_ms:.1f} ms -> {new.first_audio_ms:.1f} ms "
                           f"({later:+.1f} ms; allowed +{allowed:.1f} ms)",), unit="ms", beyond=later > allowed)
 
 
 def _order(base: ReplayedStream, new: ReplayedStream) -> Check:
     changed = base.order != new.order
-    return Check(*_who(new.name), Metric.STREAM, "stream order", Ruling.REGRESSION if changed else Ruling.OK,
-                 "any change", float(changed),
+    provider, model = _who(new.name)
+    return Check(provider=provider, model=model, metric=Metric.STREAM, statistic="stream order",
+                 verdict=Ruling.REGRESSION if changed else Ruling.OK, threshold="any change", change=float(changed),
                  details=(f"{', '.join(base.order) or 'nothing'} -> {', '.join(new.order) or 'nothing'}",),
                  beyond=changed)
 
 
 def _findings(base: ReplayedStream, new: ReplayedStream) -> Check:
     fresh = tuple(line for line in new.violations if line not in set(base.violations))
-    return Check(*_who(new.name), Metric.STREAM, "frame rules (replayed)",
-                 Ruling.REGRESSION if fresh else Ruling.OK, "any new finding", float(len(fresh)),
-                 details=fresh, beyond=bool(fresh))
+    provider, model = _who(new.name)
+    return Check(provider=provider, model=model, metric=Metric.STREAM, statistic="frame rules (replayed)",
+                 verdict=Ruling.REGRESSION if fresh else Ruling.OK, threshold="any new finding",
+                 change=float(len(fresh)), details=fresh, beyond=bool(fresh))
 
 
 def _checks(base: Mapping[str, ReplayedStream], new: Mapping[str, ReplayedStream], t: Thresholds

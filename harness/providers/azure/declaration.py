@@ -74,7 +74,12 @@ def _spec(name: str) -> tuple[AudioSpec, str]:
 
 
 # The format the benchmark scores comes first among the WAV ones; the others in the reference's order.
-FORMATS = tuple(Format(name, *_spec(name)) for name in
+def _format(name: str) -> Format:
+    spec, media_type = _spec(name)
+    return Format(name=name, spec=spec, media_type=media_type)
+
+
+FORMATS = tuple(_format(name) for name in
                 ("riff-24khz-16bit-mono-pcm", *(n for n in OUTPUT_FORMATS if n != "riff-24khz-16bit-mono-pcm")))
 MEDIA_TYPES = tuple(dict.fromkeys(fmt.media_type.split(";")[0] for fmt in FORMATS))
 

@@ -100,7 +100,9 @@ class CatalogVoice:
 
 
 def _v(model: str, *rows: tuple[Any, ...]) -> list[CatalogVoice]:
-    return [CatalogVoice(row[0], row[1], model, row[2], row[3], row[4], *row[5:]) for row in rows]
+    """A model's voices from rows of (id, name, language, gender[, pitch[, espeak]])."""
+    return [CatalogVoice(id=row[0], name=row[1], model=model, language=row[2], gender=row[3],
+                         **dict(zip(("pitch", "espeak"), row[4:], strict=False))) for row in rows]
 
 
 VOICES: tuple[CatalogVoice, ...] = (
