@@ -281,7 +281,19 @@ def build_plan(
                             if repeat == 0 and level == (sweep[0] if sweep else None):
                                 plan.left_out[(selection.label, reason)] += 1
                             continue
-                        plan.jobs.append(_job(run_id, seq, selection, corpus, item, repeat, prices, refs, level))
+                        plan.jobs.append(
+                            _job(
+                                run_id,
+                                seq,
+                                selection=selection,
+                                corpus=corpus,
+                                item=item,
+                                repeat=repeat,
+                                prices=prices,
+                                refs=refs,
+                                level=level,
+                            )
+                        )
                         seq += 1
     return plan
 
@@ -292,7 +304,7 @@ def _reference_path(selection: Selection, refs: References) -> Path | None:
 
 
 def _job(
-    run_id: str, seq: int, selection: Selection, corpus: Corpus, item: CorpusItem, repeat: int,
+    run_id: str, seq: int, *, selection: Selection, corpus: Corpus, item: CorpusItem, repeat: int,
     prices: PriceBook, refs: References, level: int | None = None,
 ) -> PlannedJob:
     offering = selection.offering

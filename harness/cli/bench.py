@@ -316,7 +316,7 @@ _FailOnOption = Annotated[list[str] | None, typer.Option(
     "answered in another language than asked; the summary's 'Language check failed') [default: none]")]
 
 
-def _workload(providers: _ProvidersOption, models: _ModelsOption, corpus: _CorpusOption, repeats: _RepeatsOption,
+def _workload(*, providers: _ProvidersOption, models: _ModelsOption, corpus: _CorpusOption, repeats: _RepeatsOption,
               text_rate: _TextRateOption, normalisation: _NormalisationOption, language: _LanguageOption,
               cancel_after: _CancelAfterOption) -> Any:
     """`bench run`'s workload section from its flags."""
@@ -378,23 +378,51 @@ def run_command(
     from harness.bench import config as settings
 
     try:
-        config = settings.load_config([
-            _workload(providers, models, corpus, repeats, text_rate, normalisation, language, cancel_after),
-            settings.TargetSettings.given(name=target, region=region),
-            settings.CostSettings.given(budget=budget, usd_per_character=usd_per_character, prices=price_choices(price),
-                                        plans=plan_choices(plan) or None, price_max_age=price_max_age,
-                                        live_without_budget=yes),
-            settings.PollingSettings.given(mode=polling, interval=poll_interval, webhook_url=webhook_url,
-                                           max_polls=max_polls),
-            settings.SandboxSettings.given(profile=sandbox_profile, seed=seed, clock_skew=clock_skew,
-                                           precise_stamps=precise_stamps, catalogue=catalogue),
-            settings.ReferenceSettings.given(file=reference, url=reference_url),
-            settings.ScoringSettings.given(enabled=score, dnsmos=dnsmos, asr_model=asr_model, executor=executor,
-                                           address=address),
-            settings.RunSettings.given(concurrency=concurrency, global_concurrency=global_concurrency,
-                                       ramp_up=ramp_up, job_timeout=job_timeout),
-            settings.OutputSettings.given(out=out, resume=resume, report=report, fail_on=fail_on),
-        ], config_file)
+        config = settings.load_config(
+            [
+                _workload(
+                    providers=providers,
+                    models=models,
+                    corpus=corpus,
+                    repeats=repeats,
+                    text_rate=text_rate,
+                    normalisation=normalisation,
+                    language=language,
+                    cancel_after=cancel_after,
+                ),
+                settings.TargetSettings.given(name=target, region=region),
+                settings.CostSettings.given(
+                    budget=budget,
+                    usd_per_character=usd_per_character,
+                    prices=price_choices(price),
+                    plans=plan_choices(plan) or None,
+                    price_max_age=price_max_age,
+                    live_without_budget=yes,
+                ),
+                settings.PollingSettings.given(
+                    mode=polling, interval=poll_interval, webhook_url=webhook_url, max_polls=max_polls
+                ),
+                settings.SandboxSettings.given(
+                    profile=sandbox_profile,
+                    seed=seed,
+                    clock_skew=clock_skew,
+                    precise_stamps=precise_stamps,
+                    catalogue=catalogue,
+                ),
+                settings.ReferenceSettings.given(file=reference, url=reference_url),
+                settings.ScoringSettings.given(
+                    enabled=score, dnsmos=dnsmos, asr_model=asr_model, executor=executor, address=address
+                ),
+                settings.RunSettings.given(
+                    concurrency=concurrency,
+                    global_concurrency=global_concurrency,
+                    ramp_up=ramp_up,
+                    job_timeout=job_timeout,
+                ),
+                settings.OutputSettings.given(out=out, resume=resume, report=report, fail_on=fail_on),
+            ],
+            config_file,
+        )
         if dry_run:
             code = _show_dry_run(benchmark.dry_run(config))
             if code:

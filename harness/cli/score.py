@@ -108,8 +108,23 @@ def score_command(
     except ScoringError as error:
         raise _failure(str(error)) from None
     try:
-        _score_with(runner, target, text, language, reference, asr, model, db, cache, declared_type,
-                    declared_rate, decoding, dnsmos, similarity, as_json)
+        _score_with(
+            runner,
+            target,
+            text=text,
+            language=language,
+            reference=reference,
+            asr=asr,
+            model=model,
+            db=db,
+            cache=cache,
+            declared_type=declared_type,
+            declared_rate=declared_rate,
+            decoding=decoding,
+            dnsmos=dnsmos,
+            similarity=similarity,
+            as_json=as_json,
+        )
     finally:
         runner.close()
 
@@ -117,6 +132,7 @@ def score_command(
 def _score_with(
     runner: TranscriptionExecutor,
     target: str,
+    *,
     text: str | None,
     language: str | None,
     reference: Path | None,
@@ -153,13 +169,23 @@ def _score_with(
         if text is None:
             _score_run(target, db, scorer, as_json)
         else:
-            _score_file(Path(target), text, language, reference, declared_type, declared_rate, scorer, as_json)
+            _score_file(
+                Path(target),
+                text=text,
+                language=language,
+                reference=reference,
+                declared_type=declared_type,
+                declared_rate=declared_rate,
+                scorer=scorer,
+                as_json=as_json,
+            )
     except ScoringError as error:
         raise _failure(str(error)) from None
 
 
 def _score_file(
     path: Path,
+    *,
     text: str,
     language: str | None,
     reference: Path | None,
@@ -231,7 +257,7 @@ def _score_run(run_id: str, db: Path, scorer: Scorer, as_json: bool) -> None:
         for system in summary.systems:
             rate = system.rate
             unit = "CER" if rate is not None and rate.unit == "char" else "WER"
-            table.add_row(
+            cells = (  # one system's row, in the columns' order
                 system.provider,
                 system.model,
                 str(system.clips),
@@ -242,6 +268,7 @@ def _score_run(run_id: str, db: Path, scorer: Scorer, as_json: bool) -> None:
                 "-" if system.mean_similarity is None else f"{system.mean_similarity:.3f}",
                 ", ".join(f"{flag} {count}" for flag, count in system.flag_counts.items()) or "-",
             )
+            table.add_row(*cells)
         _out.print(table)
         _out.print(
             f"{summary.scored} scored, {summary.failed} failed; transcript cache: "

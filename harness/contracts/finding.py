@@ -74,6 +74,7 @@ def _answers(exchanges: Sequence[tuple[str, httpx.Request, httpx.Response]]) -> 
 
 def format_finding(
     provider: str,
+    *,
     signature: str,
     scenario: str,
     target: str,

@@ -159,8 +159,14 @@ class ContractSession:
         """A failed outcome as a finding: provider, endpoint, statuses, violations, drift, a curl line."""
         provider = self.providers[outcome.plan.provider]
         return format_finding(
-            provider.name, provider.endpoint(outcome.plan.endpoint).signature, outcome.plan.name,
-            self.target.kind.value, outcome.violations, outcome.drift, outcome.exchanges, self.secrets(),
+            provider.name,
+            signature=provider.endpoint(outcome.plan.endpoint).signature,
+            scenario=outcome.plan.name,
+            target=self.target.kind.value,
+            violations=outcome.violations,
+            drift=outcome.drift,
+            exchanges=outcome.exchanges,
+            secrets=self.secrets(),
         )
 
     def _replay(self, provider: Provider, plan: ScenarioPlan) -> PlanOutcome:

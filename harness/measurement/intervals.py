@@ -89,7 +89,7 @@ def _narrow(low: float, high: float, views: Sequence[tuple[float, float, str]]) 
     return low, high, names
 
 
-def _stamp_views(clock: ProviderStamps, convention: Convention, name: str, raw: str | None,
+def _stamp_views(clock: ProviderStamps, *, convention: Convention, name: str, raw: str | None,
                  created: str | None, sent: float, received: float, epoch: float) -> list[tuple[float, float, str]]:
     """Where the event stamped `raw` (field `name`) lies on the run's clock, under one convention: placed by
     its span from `created_at` (stamped while the submit was in flight), and by the clock offset."""
@@ -108,14 +108,23 @@ def _stamp_views(clock: ProviderStamps, convention: Convention, name: str, raw: 
     return views
 
 
-def event_window(clock: ProviderStamps, low: float, high: float, source: str, name: str, stamps: ServerStamps,
+def event_window(clock: ProviderStamps, low: float, high: float, *, source: str, name: str, stamps: ServerStamps,
                  sent: float, received: float, epoch: float) -> Window:
     """Our client window [low, high] for an event, narrowed by its stamp under each convention still
     possible; the union of those, so an unknown convention leaves the window covering both."""
     raw = getattr(stamps, name)
     lows, highs, names = [], [], [source]
     for convention in clock.conventions:
-        views = _stamp_views(clock, convention, name, raw, stamps.created, sent, received, epoch)
+        views = _stamp_views(
+            clock,
+            convention=convention,
+            name=name,
+            raw=raw,
+            created=stamps.created,
+            sent=sent,
+            received=received,
+            epoch=epoch,
+        )
         one_low, one_high, used = _narrow(low, high, views)
         lows.append(one_low)
         highs.append(one_high)
@@ -138,7 +147,18 @@ def completion_window(job: JobEvidence, clock: ProviderStamps) -> Window | None:
     if sent is None or bracket is None:
         return None
     received = job.marks.get(Mark.RESPONSE_HEADERS, sent)
-    window = event_window(clock, *bracket, "completed", job.stamps, sent, received, job.epoch)
+    low, high, source = bracket
+    window = event_window(
+        clock,
+        low,
+        high,
+        source=source,
+        name="completed",
+        stamps=job.stamps,
+        sent=sent,
+        received=received,
+        epoch=job.epoch,
+    )
     if Mark.WEBHOOK_RECEIVED in job.marks:
         return Window(window.low, window.high, window.high, window.source)
     return window
@@ -177,7 +197,18 @@ def _phases(clock: ProviderStamps, job: JobEvidence, done: Window | None) -> tup
     bracket = start_bracket(sent, job.polls, done.high)
     if bracket is None:
         return None, None
-    start = event_window(clock, *bracket, "poll-bracket", "started", job.stamps, sent, received, job.epoch)
+    low, high = bracket
+    start = event_window(
+        clock,
+        low,
+        high,
+        source="poll-bracket",
+        name="started",
+        stamps=job.stamps,
+        sent=sent,
+        received=received,
+        epoch=job.epoch,
+    )
     queue = Figure.of((start.low - received) * 1000.0, (start.high - sent) * 1000.0)
     processing = Figure.of((done.low - start.high) * 1000.0, (done.high - start.low) * 1000.0)
     return queue, processing

@@ -244,8 +244,18 @@ async def speak(rpc: Rpc, target: str, key: str | None, chunks: Sequence[str], v
     def run() -> None:  # a thread of its own: a call may last the utterance, and many run at once
         outcome: Call | BaseException
         try:
-            outcome = _call(rpc, target, key, requests(rpc, voice, language, fmt, chunks), at_s, root_certificates,
-                            plaintext, timeout_s, dict(extra_metadata or {}), calls)
+            outcome = _call(
+                rpc,
+                target=target,
+                key=key,
+                messages=requests(rpc, voice, language, fmt, chunks),
+                at_s=at_s,
+                root_certificates=root_certificates,
+                plaintext=plaintext,
+                timeout_s=timeout_s,
+                extra=dict(extra_metadata or {}),
+                calls=calls,
+            )
         except BaseException as error:  # handed to the caller's loop
             outcome = error
         if not loop.is_closed():
@@ -260,7 +270,7 @@ async def speak(rpc: Rpc, target: str, key: str | None, chunks: Sequence[str], v
         raise
 
 
-def _call(rpc: Rpc, target: str, key: str | None, messages: Sequence[Message], at_s: Sequence[float] | None,
+def _call(rpc: Rpc, *, target: str, key: str | None, messages: Sequence[Message], at_s: Sequence[float] | None,
           root_certificates: bytes | None, plaintext: bool, timeout_s: float, extra: Mapping[str, str],
           calls: list[Any]) -> Call:
     import grpc

@@ -79,7 +79,18 @@ async def run_session(url: str, headers: Mapping[str, str], messages: Sequence[O
     sender = asyncio.create_task(_send_all(socket, session, messages, now, gate, key))
     try:
         quiet = None if quiet_s is None else (sender, quiet_s)
-        await _receive(socket, session, now, complete, closing, client_closes, idle_timeout_s, gate, key, quiet)
+        await _receive(
+            socket,
+            session,
+            now=now,
+            complete=complete,
+            closing=closing,
+            client_closes=client_closes,
+            idle_timeout_s=idle_timeout_s,
+            gate=gate,
+            key=key,
+            quiet=quiet,
+        )
     except ConnectionClosed as closed:
         received = closed.rcvd
         if received is None:
@@ -141,9 +152,19 @@ async def _send_all(socket: Any, session: Session, messages: Sequence[Outgoing],
             return  # the server ended the session; what it said is read by the receiver
 
 
-async def _receive(socket: Any, session: Session, now: Callable[[], float], complete: Callable[[Session], bool] | None,
-                   closing: Sequence[str], client_closes: bool, idle_timeout_s: float, gate: _Gate, key: str,
-                   quiet: tuple[asyncio.Task[None], float] | None = None) -> None:
+async def _receive(
+    socket: Any,
+    session: Session,
+    *,
+    now: Callable[[], float],
+    complete: Callable[[Session], bool] | None,
+    closing: Sequence[str],
+    client_closes: bool,
+    idle_timeout_s: float,
+    gate: _Gate,
+    key: str,
+    quiet: tuple[asyncio.Task[None], float] | None = None,
+) -> None:
     finished = False
     bound = last_frame = session.opened_s or 0.0
     waiting_since: float | None = None  # since when only the server's close is awaited (complete, or an error)

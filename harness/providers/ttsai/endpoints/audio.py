@@ -61,6 +61,7 @@ TOOL_ERRORS = (*CHARGED, 413, 503)
 
 def _multipart(
     key: str,
+    *,
     path: str,
     summary: str,
     request: type[BaseModel],
@@ -68,7 +69,6 @@ def _multipart(
     statuses: tuple[int, ...],
     price: PriceFunction | None,
     example: dict[str, object],
-    *,
     inferred: bool,
     role: Role = Role.OTHER,
     max_upload_bytes: int | None = None,
@@ -92,74 +92,122 @@ def _multipart(
 
 
 STT = _multipart(
-    "stt.transcribe", "/v1/stt/", "Speech to text (≤ 100 MB; whisper, faster-whisper, sensevoice)",
-    SttRequest, JsonBody(SttResult), UPLOAD_RUN, per_minute(STT_PER_MINUTE, "file", "stt"),
-    {"file": sample_upload("recording.wav"), "model": "faster-whisper", "timestamps": True},
+    "stt.transcribe",
+    path="/v1/stt/",
+    summary="Speech to text (≤ 100 MB; whisper, faster-whisper, sensevoice)",
+    request=SttRequest,
+    answer=JsonBody(SttResult),
+    statuses=UPLOAD_RUN,
+    price=per_minute(STT_PER_MINUTE, "file", "stt"),
+    example={"file": sample_upload("recording.wav"), "model": "faster-whisper", "timestamps": True},
     inferred=False,
     max_upload_bytes=UPLOAD_LIMITS["stt"],
 )
 VOICE_CONVERT = _multipart(
-    "voice.convert", "/v1/voice-convert/", "Voice changer: source audio (≤ 50 MB) to a target voice; audio bytes",
-    VoiceConvertRequest, AUDIO, UPLOAD_RUN, per_minute(VOICE_CHANGER_PER_MINUTE, "file", "voice-convert"),
-    {"file": sample_upload("source_audio.wav"), "target_voice": "af_bella", "model": "openvoice"},
-    inferred=False, role=Role.AUDIO,
+    "voice.convert",
+    path="/v1/voice-convert/",
+    summary="Voice changer: source audio (≤ 50 MB) to a target voice; audio bytes",
+    request=VoiceConvertRequest,
+    answer=AUDIO,
+    statuses=UPLOAD_RUN,
+    price=per_minute(VOICE_CHANGER_PER_MINUTE, "file", "voice-convert"),
+    example={"file": sample_upload("source_audio.wav"), "target_voice": "af_bella", "model": "openvoice"},
+    inferred=False,
+    role=Role.AUDIO,
     max_upload_bytes=UPLOAD_LIMITS["voice-convert"],
 )
 TRANSLATE = _multipart(
-    "speech.translate", "/v1/speech/translate/", "Speech translation: STT, translation and TTS in one call (≤ 100 MB)",
-    TranslateRequest, JsonBody(TranslateResult), UPLOAD_RUN,
-    per_minute(TRANSLATION_PER_MINUTE, "file", "translate"),
-    {"file": sample_upload("speech.wav"), "target_language": "es"},
+    "speech.translate",
+    path="/v1/speech/translate/",
+    summary="Speech translation: STT, translation and TTS in one call (≤ 100 MB)",
+    request=TranslateRequest,
+    answer=JsonBody(TranslateResult),
+    statuses=UPLOAD_RUN,
+    price=per_minute(TRANSLATION_PER_MINUTE, "file", "translate"),
+    example={"file": sample_upload("speech.wav"), "target_language": "es"},
     inferred=True,
     max_upload_bytes=UPLOAD_LIMITS["translate"],
 )
 SPEECH_TO_SPEECH = _multipart(
-    "speech.sts", "/v1/sts/", "Speech to speech: change style, emotion or delivery (≤ 50 MB); audio bytes",
-    SpeechToSpeechRequest, AUDIO, UPLOAD_RUN, None,  # the price table does not list it
-    {"file": sample_upload("speech.wav"), "voice": "af_bella"},
+    "speech.sts", path="/v1/sts/", summary="Speech to speech: change style, emotion or delivery (≤ 50 MB); audio bytes",
+    request=SpeechToSpeechRequest, answer=AUDIO, statuses=UPLOAD_RUN, price=None,  # the price table does not list it
+    example={"file": sample_upload("speech.wav"), "voice": "af_bella"},
     inferred=True, role=Role.AUDIO,
     max_upload_bytes=UPLOAD_LIMITS["speech-to-speech"],
 )
 ENHANCE = _multipart(
-    "audio.enhance", "/v1/audio/enhance/", "Audio enhancement: denoise, clarity, super resolution; audio bytes",
-    EnhanceRequest, AUDIO, TOOL_ERRORS, per_minute(ENHANCEMENT_PER_MINUTE, "file"),
-    {"file": sample_upload("noisy_audio.wav"), "denoise": True, "enhance_clarity": True},
-    inferred=False, role=Role.AUDIO,
+    "audio.enhance",
+    path="/v1/audio/enhance/",
+    summary="Audio enhancement: denoise, clarity, super resolution; audio bytes",
+    request=EnhanceRequest,
+    answer=AUDIO,
+    statuses=TOOL_ERRORS,
+    price=per_minute(ENHANCEMENT_PER_MINUTE, "file"),
+    example={"file": sample_upload("noisy_audio.wav"), "denoise": True, "enhance_clarity": True},
+    inferred=False,
+    role=Role.AUDIO,
 )
 SEPARATE = _multipart(
-    "audio.separate", "/v1/audio/separate/", "Vocal removal / stem splitting (2, 4, 5 or 6 stems)",
-    SeparateRequest, JsonBody(SeparateResult), (*TOOL_ERRORS, 404), per_minute(STEMS_PER_MINUTE, "file"),
-    {"file": sample_upload("song.wav"), "model": "demucs", "stems": 2},
+    "audio.separate",
+    path="/v1/audio/separate/",
+    summary="Vocal removal / stem splitting (2, 4, 5 or 6 stems)",
+    request=SeparateRequest,
+    answer=JsonBody(SeparateResult),
+    statuses=(*TOOL_ERRORS, 404),
+    price=per_minute(STEMS_PER_MINUTE, "file"),
+    example={"file": sample_upload("song.wav"), "model": "demucs", "stems": 2},
     inferred=True,
 )
 ECHO_REMOVAL = _multipart(
-    "audio.remove-echo", "/v1/audio/remove-echo/", "Echo and reverb removal; audio bytes",
-    EchoRemovalRequest, AUDIO, TOOL_ERRORS, None,  # the price table does not list it
-    {"file": sample_upload("room.wav"), "type": "both", "intensity": 3},
+    "audio.remove-echo", path="/v1/audio/remove-echo/", summary="Echo and reverb removal; audio bytes",
+    request=EchoRemovalRequest, answer=AUDIO, statuses=TOOL_ERRORS, price=None,  # the price table does not list it
+    example={"file": sample_upload("room.wav"), "type": "both", "intensity": 3},
     inferred=True, role=Role.AUDIO,
 )
 ANALYZE = _multipart(
-    "audio.analyze", "/v1/audio/analyze/", "Key & BPM finder: key, scale, BPM, time signature (free)",
-    AnalyzeRequest, JsonBody(KeyBpmResult), (*KEYED, 413, 503), flat(0),
-    {"file": sample_upload("song.wav")},
+    "audio.analyze", path="/v1/audio/analyze/", summary="Key & BPM finder: key, scale, BPM, time signature (free)",
+    request=AnalyzeRequest, answer=JsonBody(KeyBpmResult), statuses=(*KEYED, 413, 503), price=flat(0),
+    example={"file": sample_upload("song.wav")},
     inferred=True,
 )
 CONVERT = _multipart(
-    "audio.convert", "/v1/audio/convert/", "Audio converter between formats (free); audio bytes",
-    ConvertRequest, CONVERTED_AUDIO, (*KEYED, 413), flat(0),
-    {"file": sample_upload("song.wav"), "format": "mp3", "bitrate": 192, "sample_rate": 44100, "channels": "stereo"},
-    inferred=True, role=Role.AUDIO,
+    "audio.convert",
+    path="/v1/audio/convert/",
+    summary="Audio converter between formats (free); audio bytes",
+    request=ConvertRequest,
+    answer=CONVERTED_AUDIO,
+    statuses=(*KEYED, 413),
+    price=flat(0),
+    example={
+        "file": sample_upload("song.wav"),
+        "format": "mp3",
+        "bitrate": 192,
+        "sample_rate": 44100,
+        "channels": "stereo",
+    },
+    inferred=True,
+    role=Role.AUDIO,
 )
 VOICE_CHAT = _multipart(
-    "voice-chat", "/v1/voice-chat/", "Voice chat: audio or text in, an AI answer with synthesized speech out",
-    VoiceChatRequest, JsonBody(VoiceChatResult), UPLOAD_RUN, flat(VOICE_CHAT_PER_TURN),
-    {"text": "What is the capital of France?"},
+    "voice-chat",
+    path="/v1/voice-chat/",
+    summary="Voice chat: audio or text in, an AI answer with synthesized speech out",
+    request=VoiceChatRequest,
+    answer=JsonBody(VoiceChatResult),
+    statuses=UPLOAD_RUN,
+    price=flat(VOICE_CHAT_PER_TURN),
+    example={"text": "What is the capital of France?"},
     inferred=True,
 )
 EMBED = _multipart(
-    "voice.embed", "/v1/voice-embed/", "Voice embedding: pre-compute an embed_id from reference audio",
-    EmbedRequest, JsonBody(EmbedResult), UPLOAD_RUN, None,  # the price table does not list it
-    {"file": sample_upload("reference.wav"), "model": "chatterbox"},
+    "voice.embed",
+    path="/v1/voice-embed/",
+    summary="Voice embedding: pre-compute an embed_id from reference audio",
+    request=EmbedRequest,
+    answer=JsonBody(EmbedResult),
+    statuses=UPLOAD_RUN,
+    price=None,  # the price table does not list it
+    example={"file": sample_upload("reference.wav"), "model": "chatterbox"},
     inferred=True,
 )
 
